@@ -1,0 +1,51 @@
+"""Language and display formats: zh-CN first, English second; times in Asia/Shanghai."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import Flask, request
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from lithloop.extensions import babel
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The cookie the switcher set, else the user's saved choice, else zh_CN."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "locale", None) in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def money(fen: int | None) -> str:
+    """Integer fen as ¥ with two decimals and thousands separators: 123456 -> ¥1,234.56."""
+    if fen is None:
+        return "—"
+    if isinstance(fen, float):
+        raise TypeError("money must be integer fen, not float")
+    yuan = (Decimal(int(fen)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if yuan < 0 else ""
+    return f"{sign}¥{abs(yuan):,.2f}"
+
+
+def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """A UTC datetime shown in the display time zone (Asia/Shanghai by default)."""
+    return "—" if value is None else format_datetime(value, fmt)
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and add the template filters and globals."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -1,0 +1,114 @@
+"""Organisations, users, their roles, and API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lithloop.extensions import db
+from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column
+
+
+class OrgKind(enum.Enum):
+    """What an organisation is to the park."""
+
+    DEALER_BRANCH = "dealer_branch"
+    BUS_COMPANY = "bus_company"
+    BUYER = "buyer"
+    PARK_OPERATOR = "park_operator"
+
+
+class OrgStatus(enum.Enum):
+    """Whether an organisation may use the platform."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+
+
+class Role(enum.Enum):
+    """What a user does; each role has its own home page and navigation."""
+
+    DEALER_STAFF = "dealer_staff"
+    FLEET_MANAGER = "fleet_manager"
+    DISPATCHER = "dispatcher"
+    PLANT_OPERATOR = "plant_operator"
+    DRIVER = "driver"
+    BUYER = "buyer"
+    ADMIN = "admin"
+
+
+#: Roles that work for the park and therefore see the whole region's sites.
+PARK_ROLES = frozenset({Role.DISPATCHER, Role.PLANT_OPERATOR, Role.DRIVER, Role.ADMIN})
+
+#: The roles each kind of organisation may hold.
+ROLES_BY_KIND = {
+    OrgKind.DEALER_BRANCH: {Role.DEALER_STAFF},
+    OrgKind.BUS_COMPANY: {Role.FLEET_MANAGER},
+    OrgKind.BUYER: {Role.BUYER},
+    OrgKind.PARK_OPERATOR: set(PARK_ROLES),
+}
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A dealer branch, bus company, buyer or the park operator."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind), index=True)
+    status: Mapped[OrgStatus] = mapped_column(enum_column(OrgStatus), default=OrgStatus.PENDING)
+    city: Mapped[str] = mapped_column(sa.String(100), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    taxpayer_id: Mapped[str] = mapped_column(sa.String(40), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+    sites: Mapped[list["Site"]] = relationship(back_populates="organisation")  # noqa: F821, UP037
+
+    @property
+    def is_active(self) -> bool:
+        """True once an admin has approved the organisation."""
+        return self.status is OrgStatus.ACTIVE
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who logs in; belongs to exactly one organisation and holds one role."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.enabled and self.organisation.is_active
+
+    @property
+    def works_for_park(self) -> bool:
+        """True for dispatcher, plant operator, driver and admin."""
+        return self.role in PARK_ROLES
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A bearer token for an organisation's own systems; only its hash is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

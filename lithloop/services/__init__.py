@@ -1,0 +1,1 @@
+"""Use cases, one module per domain; transactions begin and end here."""

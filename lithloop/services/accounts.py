@@ -1,0 +1,207 @@
+"""Registration, approval, login, API tokens and password reset."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from lithloop.extensions import db
+from lithloop.models import (
+    ROLES_BY_KIND,
+    ApiToken,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Role,
+    User,
+)
+from lithloop.models import base as clock
+from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
+from lithloop.services.mail import send_mail
+from lithloop.services.passwords import check_policy, hash_password, verify_password
+
+TOKEN_PREFIX = "llk_"
+
+
+def normalise_email(email: str) -> str:
+    """Return the canonical (lower-case) address or raise Invalid(field='email')."""
+    try:
+        info = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid(_l("Enter a valid e-mail address (%(why)s).", why=str(exc)),
+                      field="email") from exc
+    return info.normalized.lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with this e-mail, or None."""
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def _ensure_free(org_name: str, email: str) -> None:
+    if find_user_by_email(email):
+        raise Conflict(_l("An account with this e-mail already exists."), field="email")
+    if db.session.scalar(sa.select(Organisation.id).where(Organisation.name == org_name)):
+        raise Conflict(_l("An organisation with this name is already registered."),
+                       field="organisation")
+
+
+def register(*, kind: OrgKind, organisation: str, name: str, email: str, password: str,
+             city: str = "", phone: str = "") -> User:
+    """Register an organisation with its first user.
+
+    Buyers are active at once; dealer branches and bus companies wait for an admin.
+    """
+    if kind not in (OrgKind.BUYER, OrgKind.DEALER_BRANCH, OrgKind.BUS_COMPANY):
+        raise Invalid(_l("This kind of organisation cannot register itself."), field="kind")
+    organisation = (organisation or "").strip()
+    name = (name or "").strip()
+    if not organisation:
+        raise Invalid(_l("Enter the organisation's name."), field="organisation")
+    if not name:
+        raise Invalid(_l("Enter your name."), field="name")
+    email = normalise_email(email)
+    check_policy(password, email)
+    _ensure_free(organisation, email)
+    status = OrgStatus.ACTIVE if kind is OrgKind.BUYER else OrgStatus.PENDING
+    org = Organisation(name=organisation, kind=kind, status=status, city=city.strip(),
+                       phone=phone.strip())
+    if status is OrgStatus.ACTIVE:
+        org.approved_at = clock.utcnow()
+    (role,) = ROLES_BY_KIND[kind]
+    user = User(email=email, name=name, password_hash=hash_password(password), role=role,
+                organisation=org)
+    db.session.add_all([org, user])
+    if status is OrgStatus.PENDING:
+        for admin in db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)):
+            send_mail(admin.email, f"[lithloop] 待审核 / approval needed: {organisation}",
+                      f"{organisation} ({kind.value}) registered by {name} <{email}>.")
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as exc:  # a concurrent registration took the name or e-mail
+        db.session.rollback()
+        raise Conflict(_l("This e-mail or organisation was registered a moment ago."),
+                       field="email") from exc
+    return user
+
+
+def pending_organisations() -> list[Organisation]:
+    """Organisations waiting for approval, oldest first."""
+    query = sa.select(Organisation).where(Organisation.status == OrgStatus.PENDING)
+    return list(db.session.scalars(query.order_by(Organisation.created_at)))
+
+
+def decide_organisation(org_id: int, *, approve: bool) -> Organisation:
+    """Approve or reject a pending organisation and tell its users."""
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(_l("No such organisation."))
+    if org.status is not OrgStatus.PENDING:
+        raise Conflict(_l("This organisation has already been decided."))
+    org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
+    if approve:
+        org.approved_at = clock.utcnow()
+    verdict = "已通过 / approved" if approve else "未通过 / not approved"
+    for user in org.users:
+        send_mail(user.email, f"[lithloop] {org.name}: {verdict}",
+                  f"Your organisation {org.name} was {verdict} on lithloop.")
+    db.session.commit()
+    return org
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user for these credentials or raise AuthError saying why not."""
+    user = find_user_by_email(email or "")
+    if user is None or not verify_password(user.password_hash, password or ""):
+        raise AuthError(_l("E-mail or password is wrong."))
+    if user.organisation.status is OrgStatus.PENDING:
+        raise AuthError(_l("Your organisation is waiting for approval by the park."),
+                        code="pending_approval")
+    if not user.is_active:
+        raise AuthError(_l("This account is disabled."), code="disabled")
+    user.last_login_at = clock.utcnow()
+    db.session.commit()
+    return user
+
+
+def _token_hash(plain: str) -> str:
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def issue_api_token(user: User, name: str = "") -> str:
+    """Create an API token for the user and return it; it is shown once, then only hashed."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, name=name[:100], prefix=plain[:12],
+                            token_hash=_token_hash(plain)))
+    db.session.commit()
+    return plain
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(plain)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def _reset_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _hash_fragment(user: User) -> str:
+    # Changes when the password changes, so a used link cannot be used again.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User) -> str:
+    """A signed token naming the user, the current password and when it was issued."""
+    issued = int(clock.utcnow().timestamp())
+    return _reset_serializer().dumps({"u": user.id, "h": _hash_fragment(user), "iat": issued})
+
+
+def request_password_reset(email: str, link_for) -> None:
+    """Mail a reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email or "")
+    if user is None:
+        return
+    link = link_for(make_reset_token(user))
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60
+    send_mail(user.email, "[lithloop] 重置密码 / Reset your password",
+              f"打开此链接重置密码（{minutes} 分钟内有效）/ Open this link to reset your "
+              f"password (valid {minutes} minutes):\n{link}\n")
+    db.session.commit()
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a valid reset token names, or Invalid(field='token') saying what is wrong."""
+    try:
+        data = _reset_serializer().loads(token)
+    except BadSignature as exc:
+        raise Invalid(_l("This reset link is not valid. Ask for a new one."),
+                      field="token") from exc
+    age = clock.utcnow().timestamp() - data.get("iat", 0)
+    if age > current_app.config["PASSWORD_RESET_MAX_AGE_S"] or age < -60:
+        raise Invalid(_l("This reset link has expired. Ask for a new one."), field="token")
+    user = db.session.get(User, data.get("u"))
+    if user is None or data.get("h") != _hash_fragment(user):
+        raise Invalid(_l("This reset link has already been used. Ask for a new one."),
+                      field="token")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password through a reset token; the token cannot be used again."""
+    user = user_for_reset_token(token)
+    check_policy(password, user.email)
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    return user

@@ -1,0 +1,57 @@
+"""Errors raised by services; the web layer turns each into a 4xx with its message.
+
+ServiceError
+ ├── Invalid      (422)  input a person can correct; names the field
+ ├── NotFound     (404)  absent, or belongs to another organisation
+ ├── Forbidden    (403)  the role may not do this
+ ├── Conflict     (409)  the state changed under you (taken e-mail, full day, sold pack)
+ └── AuthError    (401)  bad credentials or an account that may not log in yet
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A failure a person can act on, with a stable code and a message."""
+
+    status = 400
+    code = "error"
+
+    def __init__(self, message, *, field: str | None = None, code: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+    def to_dict(self) -> dict:
+        """The JSON body the API answers with."""
+        body = {"code": self.code, "message": str(self.message)}
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+class Invalid(ServiceError):
+    status = 422
+    code = "invalid"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+class AuthError(ServiceError):
+    status = 401
+    code = "unauthorised"

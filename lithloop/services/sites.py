@@ -1,0 +1,88 @@
+"""Sites: who may see which, and adding or changing them with validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop.extensions import db
+from lithloop.models import Role, Site, SiteKind, User
+from lithloop.services.errors import Invalid, NotFound
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """What a person types to describe a site."""
+
+    name: str
+    lat: float
+    lon: float
+    address: str = ""
+    city: str = ""
+    district: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    opens_at: time = time(8, 0)
+    closes_at: time = time(17, 0)
+
+
+def visible_sites(user: User) -> sa.Select:
+    """A query for the sites the user may see: the park sees all, others their own."""
+    query = sa.select(Site).order_by(Site.city, Site.name)
+    if user.works_for_park:
+        return query
+    return query.where(Site.organisation_id == user.organisation_id)
+
+
+def get_site(user: User, site_id: int) -> Site:
+    """The site if the user may see it; NotFound otherwise (never reveals other orgs')."""
+    site = db.session.get(Site, site_id)
+    if site is None or not (user.works_for_park or site.organisation_id == user.organisation_id):
+        raise NotFound(_l("No such site."))
+    return site
+
+
+def _validate(data: SiteInput) -> None:
+    if not data.name.strip():
+        raise Invalid(_l("Enter the site's name."), field="name")
+    if not -90 <= data.lat <= 90:
+        raise Invalid(_l("Latitude must be between -90 and 90."), field="lat")
+    if not -180 <= data.lon <= 180:
+        raise Invalid(_l("Longitude must be between -180 and 180."), field="lon")
+    if data.closes_at <= data.opens_at:
+        raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
+
+
+def create_site(user: User, data: SiteInput) -> Site:
+    """Add a site to the user's own organisation."""
+    _validate(data)
+    kind = SiteKind.BUS_DEPOT if user.role is Role.FLEET_MANAGER else SiteKind.BRANCH
+    site = Site(organisation_id=user.organisation_id, kind=kind, **_fields(data))
+    db.session.add(site)
+    db.session.commit()
+    return site
+
+
+def update_site(user: User, site_id: int, data: SiteInput) -> Site:
+    """Change a site of the user's own organisation (admins may change any)."""
+    site = get_site(user, site_id)
+    if site.organisation_id != user.organisation_id and user.role is not Role.ADMIN:
+        raise NotFound(_l("No such site."))
+    _validate(data)
+    for key, value in _fields(data).items():
+        setattr(site, key, value)
+    db.session.commit()
+    return site
+
+
+def _fields(data: SiteInput) -> dict:
+    return {
+        "name": data.name.strip(), "lat": float(data.lat), "lon": float(data.lon),
+        "address": data.address.strip(), "city": data.city.strip(),
+        "district": data.district.strip(), "contact_name": data.contact_name.strip(),
+        "contact_phone": data.contact_phone.strip(), "opens_at": data.opens_at,
+        "closes_at": data.closes_at,
+    }

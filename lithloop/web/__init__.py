@@ -1,0 +1,41 @@
+"""Thin blueprints: pages per audience and the JSON API under /api/v1."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lithloop.extensions import babel, csrf, db, limiter, login_manager, migrate  # noqa: F401
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension to the app."""
+    from lithloop import models  # noqa: F401  (register the tables with the metadata)
+    from lithloop.web.access import load_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the page blueprints and the API."""
+    from lithloop.web import admin, auth, health, home, sites
+    from lithloop.web.api import init_api
+    from lithloop.web.nav import init_templates
+
+    init_templates(app)
+    for module in (health, auth, home, sites, admin):
+        app.register_blueprint(module.bp)
+    init_api(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """JSON errors under /api/, friendly HTML pages elsewhere."""
+    from lithloop.web.errors import init_errors
+
+    init_errors(app)

@@ -1,0 +1,41 @@
+"""Admin pages: approve registrations, read the outbox."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from lithloop.extensions import db
+from lithloop.models import OutboxMessage, Role
+from lithloop.services import accounts
+from lithloop.web.access import roles_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/approvals")
+@roles_required(Role.ADMIN)
+def approvals():
+    """Organisations waiting for approval."""
+    return render_template("admin/approvals.html", pending=accounts.pending_organisations())
+
+
+@bp.post("/approvals/<int:org_id>")
+@roles_required(Role.ADMIN)
+def decide(org_id: int):
+    """Approve or reject one organisation."""
+    approve = request.form.get("decision") == "approve"
+    org = accounts.decide_organisation(org_id, approve=approve)
+    flash(_("%(name)s approved.", name=org.name) if approve
+          else _("%(name)s rejected.", name=org.name), "success")
+    return redirect(url_for("admin.approvals"))
+
+
+@bp.get("/outbox")
+@roles_required(Role.ADMIN)
+def outbox():
+    """The latest outgoing messages (the embedded default's stand-in for e-mail)."""
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100))
+    return render_template("admin/outbox.html", messages=list(messages))

@@ -1,0 +1,39 @@
+"""POST /api/v1/auth/token: trade e-mail and password for a bearer token."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from lithloop.extensions import limiter
+from lithloop.services import accounts
+from lithloop.web.auth import _login_limit
+
+blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth",
+                description="API tokens for organisations' own systems")
+
+
+class TokenRequest(ma.Schema):
+    email = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=254))
+    password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+
+
+class TokenResponse(ma.Schema):
+    token = ma.fields.String(required=True)
+    token_type = ma.fields.String(required=True)
+    user = ma.fields.Dict(required=True)
+
+
+@blp.route("/token", methods=["POST"])
+@limiter.limit(_login_limit)
+@blp.arguments(TokenRequest)
+@blp.response(201, TokenResponse)
+@blp.alt_response(401, description="Wrong credentials or account not approved yet")
+def issue_token(body):
+    """Issue a bearer token; it is shown once."""
+    user = accounts.authenticate(body["email"], body["password"])
+    token = accounts.issue_api_token(user, body["name"])
+    return {"token": token, "token_type": "Bearer",
+            "user": {"id": user.id, "email": user.email, "role": user.role.value,
+                     "organisation_id": user.organisation_id}}

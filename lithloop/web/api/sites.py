@@ -1,0 +1,48 @@
+"""GET /api/v1/sites and /api/v1/sites/<id>: the caller's sites (the park sees all)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from lithloop.extensions import db
+from lithloop.services import sites as site_service
+from lithloop.web.api.security import api_user, token_required
+
+blp = Blueprint("api_sites", __name__, url_prefix="/api/v1/sites",
+                description="Sites of the caller's organisation")
+
+
+class SiteSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    organisation_id = ma.fields.Integer(dump_only=True)
+    kind = ma.fields.Function(lambda s: s.kind.value, dump_only=True)
+    name = ma.fields.String()
+    address = ma.fields.String()
+    city = ma.fields.String()
+    district = ma.fields.String()
+    lat = ma.fields.Float()
+    lon = ma.fields.Float()
+    contact_name = ma.fields.String()
+    contact_phone = ma.fields.String()
+    opens_at = ma.fields.Time(format="%H:%M")
+    closes_at = ma.fields.Time(format="%H:%M")
+
+
+@blp.route("/")
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, SiteSchema(many=True))
+@token_required
+def list_sites():
+    """The sites the caller may see."""
+    return list(db.session.scalars(site_service.visible_sites(api_user())))
+
+
+@blp.route("/<int:site_id>")
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, SiteSchema)
+@blp.alt_response(404, description="No such site, or another organisation's")
+@token_required
+def get_site(site_id: int):
+    """One site; another organisation's answers 404."""
+    return site_service.get_site(api_user(), site_id)

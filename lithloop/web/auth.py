@@ -1,0 +1,123 @@
+"""Log in and out, register, reset a forgotten password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from lithloop.extensions import limiter
+from lithloop.models import OrgKind
+from lithloop.services import accounts
+from lithloop.services.errors import ServiceError
+from lithloop.web.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlparse(target).netloc and target.startswith("/"):
+        return target
+    return url_for("home.index")
+
+
+def attach_error(form, exc: ServiceError) -> None:
+    """Show a service's message beside its field (or above the form)."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(exc.message)]
+    else:
+        form.form_errors.append(str(exc.message))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """The login form."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except ServiceError as exc:
+            form.form_errors.append(str(exc.message))
+            status = exc.status
+        else:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """End the session."""
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def register():
+    """Register an organisation: buyers start at once, dealers and bus companies wait."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(
+                kind=OrgKind(form.kind.data), organisation=form.organisation.data,
+                name=form.name.data, email=form.email.data, password=form.password.data,
+                city=form.city.data or "", phone=form.phone.data or "")
+        except ServiceError as exc:
+            attach_error(form, exc)
+        else:
+            if user.is_active:
+                login_user(user)
+                flash(_("Welcome to lithloop."), "success")
+                return redirect(url_for("home.index"))
+            flash(_("Thank you. The park will review your registration; "
+                    "you can log in once it is approved."), "info")
+            return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_request():
+    """Ask for a reset link; the answer is the same whether the address exists or not."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(
+            form.email.data,
+            lambda token: url_for("auth.reset_password", token=token, _external=True))
+        flash(_("If an account uses this address, a reset link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through a link from the mail."""
+    form = ResetPasswordForm()
+    try:
+        accounts.user_for_reset_token(token)
+    except ServiceError as exc:
+        return render_template("auth/reset_invalid.html", message=str(exc.message)), 400
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except ServiceError as exc:
+            attach_error(form, exc)
+        else:
+            flash(_("Your password was changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

@@ -1,0 +1,75 @@
+"""Error responses: JSON under /api/, friendly HTML pages elsewhere."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lithloop.services.errors import ServiceError
+
+
+def wants_json() -> bool:
+    """True for API paths, which always answer JSON."""
+    return request.path.startswith("/api/")
+
+
+def _message(status: int) -> str:
+    return {
+        400: _("The request could not be understood. Check what you sent and try again."),
+        401: _("Please log in first."),
+        403: _("Your role may not open this page."),
+        404: _("Nothing here. It may have been moved, or belong to another organisation."),
+        405: _("This action is not allowed here."),
+        409: _("This changed in the meantime. Reload and try again."),
+        413: _("The upload is too large."),
+        422: _("Some of the data is not valid."),
+        429: _("Too many attempts. Wait a minute and try again."),
+        500: _("Something went wrong on our side. We have logged it; please try again."),
+    }.get(status, HTTPStatus(status).phrase)
+
+
+def error_response(status: int, message: str, **extra):
+    """A JSON or HTML error with the given status and message."""
+    if wants_json():
+        body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
+        body.update({k: v for k, v in extra.items() if v is not None})
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_http_exception(exc: HTTPException):
+    """Every HTTP error, including flask-smorest's 422 with field errors."""
+    status = exc.code or 500
+    errors = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+    message = _message(status)
+    if errors:
+        fields = [f"{field}: {'; '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
+                  for location in errors.values() for field, msgs in location.items()]
+        message = f"{message} " + " | ".join(fields)
+    elif status in (429, 413) or not exc.description or exc.description.startswith("The "):
+        pass  # werkzeug's English default description: keep our translated one
+    else:
+        message = exc.description
+    return error_response(status, message, errors=errors)
+
+
+def handle_service_error(exc: ServiceError):
+    """A service refused: its status, stable code, message and field."""
+    return error_response(exc.status, str(exc.message), error=exc.code, field=exc.field)
+
+
+def handle_csrf(exc: CSRFError):
+    """A form without a valid CSRF token."""
+    return error_response(400, _("The form has expired or did not come from lithloop. "
+                                 "Reload the page and submit it again."))
+
+
+def init_errors(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ServiceError, handle_service_error)

@@ -1,0 +1,63 @@
+"""Page forms (Flask-WTF: every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class RegisterForm(FlaskForm):
+    kind = SelectField(_l("Organisation type"), choices=[
+        ("buyer", _l("Buyer (second-life packs)")),
+        ("dealer_branch", _l("Dealer branch")),
+        ("bus_company", _l("Bus company")),
+    ])
+    organisation = StringField(_l("Organisation name"), validators=[DataRequired(),
+                                                                     Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired()])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
+    lat = DecimalField(_l("Latitude"), places=6, validators=[
+        DataRequired(), NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90."))])
+    lon = DecimalField(_l("Longitude"), places=6, validators=[
+        DataRequired(),
+        NumberRange(-180, 180, message=_l("Longitude must be between -180 and 180."))])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
+    opens_at = TimeField(_l("Opens at"), validators=[DataRequired()])
+    closes_at = TimeField(_l("Closes at"), validators=[DataRequired()])

@@ -1,0 +1,55 @@
+"""Navigation per role: (endpoint, label) pairs shown in the header."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop.models import Role
+
+_HOME = ("home.index", _l("Home"))
+_SITES = ("sites.index", _l("Sites"))
+_REGION = ("sites.index", _l("Region"))
+
+NAV = {
+    Role.DEALER_STAFF: [_HOME, _SITES],
+    Role.FLEET_MANAGER: [_HOME, ("sites.index", _l("Depots"))],
+    Role.DISPATCHER: [_HOME, _REGION],
+    Role.PLANT_OPERATOR: [_HOME, _REGION],
+    Role.DRIVER: [_HOME],
+    Role.BUYER: [_HOME],
+    Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION,
+                 ("admin.outbox", _l("Outbox"))],
+}
+
+
+def nav_for(role: Role | None) -> list[tuple[str, str]]:
+    """The header links for a role (none when logged out)."""
+    return NAV.get(role, []) if role else []
+
+ROLE_LABELS = {
+    Role.DEALER_STAFF: _l("Dealer staff"),
+    Role.FLEET_MANAGER: _l("Fleet manager"),
+    Role.DISPATCHER: _l("Dispatcher"),
+    Role.PLANT_OPERATOR: _l("Plant operator"),
+    Role.DRIVER: _l("Driver"),
+    Role.BUYER: _l("Buyer"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+KIND_LABELS = {
+    "dealer_branch": _l("Dealer branches"),
+    "bus_company": _l("Bus companies"),
+    "buyer": _l("Buyers"),
+    "park_operator": _l("Park operator"),
+}
+
+
+def role_label(role: Role) -> str:
+    """The role's name in the current language."""
+    return str(ROLE_LABELS[role])
+
+
+def init_templates(app) -> None:
+    """Make the navigation helpers available to every template."""
+    app.jinja_env.globals.update(nav_for=nav_for, role_label=role_label,
+                                 kind_label=lambda k: str(KIND_LABELS.get(k, k)))
