@@ -1,0 +1,229 @@
+"""Input vocabulary (enums) and the two input dataclasses: a scrap lot and a second-life pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
+
+from lithloop.pricing.errors import PricingError, PricingErrorCode
+from lithloop.pricing.money import as_decimal, as_int
+
+MAX_LOT_KG = Decimal(40_000)
+MAX_DISTANCE_KM = Decimal(3_000)
+MAX_PACK_KWH = Decimal(5_000)
+MAX_CYCLES = 100_000
+MAX_WARRANTY_MONTHS = 120
+MAX_QUANTITY = 10_000
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Chemistry(StrEnum):
+    """Cathode chemistry."""
+
+    LFP = "LFP"
+    NCM523 = "NCM523"
+    NCM622 = "NCM622"
+    NCM811 = "NCM811"
+    NCA = "NCA"
+    LMO = "LMO"
+    LCO = "LCO"
+
+
+class Form(StrEnum):
+    """What physically arrives: a whole pack, modules, loose cells or black mass."""
+
+    PACK = "pack"
+    MODULE = "module"
+    CELL = "cell"
+    BLACK_MASS = "black_mass"
+
+
+class Condition(StrEnum):
+    """Transport/handling condition: intact, damaged (ADR SP376), swollen/leaking/thermal."""
+
+    INTACT = "intact"
+    DAMAGED = "damaged"
+    SWOLLEN_LEAKING = "swollen_leaking"
+
+
+class Grade(StrEnum):
+    """Capacity grade of a tested second-life pack."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Material(StrEnum):
+    """Recoverable materials; lithium is valued as lithium-carbonate equivalent."""
+
+    LI = "li"
+    NI = "ni"
+    CO = "co"
+    MN = "mn"
+    CU = "cu"
+    AL = "al"
+
+
+_ALIASES = {
+    "blackmass": "black_mass",
+    "swollen": "swollen_leaking",
+    "leaking": "swollen_leaking",
+    "swollenleaking": "swollen_leaking",
+    "thermal": "swollen_leaking",
+    "thermalevent": "swollen_leaking",
+    "defective": "damaged",
+}
+
+
+def _norm(value: str) -> str:
+    return "".join(ch for ch in value.strip().lower() if ch not in " -_/")
+
+
+def parse_enum(cls: type[E], value: object, field: str, code: PricingErrorCode) -> E:
+    """Read an enum member from itself or a string (case, spaces, '-' and '_' ignored)."""
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        key = _norm(value)
+        key = _ALIASES.get(key, key)
+        for member in cls:
+            if _norm(member.value) == _norm(key):
+                return member
+    allowed = ", ".join(m.value for m in cls)
+    raise PricingError(code, field, f"unknown value {value!r}; expected one of {allowed}")
+
+
+def _set(obj: object, name: str, value: object) -> None:
+    object.__setattr__(obj, name, value)
+
+
+def _check_range(value: Decimal, field: str, low: Decimal, high: Decimal, code, low_open=False):
+    too_low = value <= low if low_open else value < low
+    if too_low or value > high:
+        bracket = "(" if low_open else "["
+        raise PricingError(code, field, f"{value} is outside {bracket}{low}, {high}]")
+
+
+@dataclass(frozen=True)
+class ScrapLot:
+    """A lot offered for recycling; logistics from `logistics_cost_fen` if known, else distance."""
+
+    chemistry: Chemistry
+    form: Form
+    mass_kg: Decimal
+    condition: Condition = Condition.INTACT
+    distance_km: Decimal | None = None
+    logistics_cost_fen: int | None = None
+
+    def __post_init__(self) -> None:
+        C = PricingErrorCode
+        _set(
+            self,
+            "chemistry",
+            parse_enum(Chemistry, self.chemistry, "chemistry", C.UNKNOWN_CHEMISTRY),
+        )
+        _set(self, "form", parse_enum(Form, self.form, "form", C.UNKNOWN_FORM))
+        _set(
+            self,
+            "condition",
+            parse_enum(Condition, self.condition, "condition", C.UNKNOWN_CONDITION),
+        )
+        mass = as_decimal(self.mass_kg, "mass_kg")
+        _check_range(mass, "mass_kg", Decimal(0), MAX_LOT_KG, C.MASS_OUT_OF_RANGE, low_open=True)
+        _set(self, "mass_kg", mass)
+        if self.distance_km is None and self.logistics_cost_fen is None:
+            raise PricingError(
+                C.REQUIRED,
+                "distance_km",
+                "give the distance from the park (0 if delivered) or a cost",
+            )
+        if self.distance_km is not None:
+            km = as_decimal(self.distance_km, "distance_km")
+            _check_range(km, "distance_km", Decimal(0), MAX_DISTANCE_KM, C.OUT_OF_RANGE)
+            _set(self, "distance_km", km)
+        if self.logistics_cost_fen is not None:
+            cost = as_int(self.logistics_cost_fen, "logistics_cost_fen")
+            if cost < 0:
+                raise PricingError(C.OUT_OF_RANGE, "logistics_cost_fen", "must not be negative")
+            _set(self, "logistics_cost_fen", cost)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe inputs (Decimals as strings)."""
+        return {
+            "chemistry": self.chemistry.value,
+            "form": self.form.value,
+            "mass_kg": str(self.mass_kg),
+            "condition": self.condition.value,
+            "distance_km": None if self.distance_km is None else str(self.distance_km),
+            "logistics_cost_fen": self.logistics_cost_fen,
+        }
+
+
+@dataclass(frozen=True)
+class SecondLifePack:
+    """A graded pack (or `quantity` identical packs in one order); mass estimated if None."""
+
+    chemistry: Chemistry
+    rated_kwh: Decimal
+    soh_pct: Decimal
+    cycles: int
+    grade: Grade
+    warranty_months: int = 0
+    mass_kg: Decimal | None = None
+    quantity: int = 1
+
+    def __post_init__(self) -> None:
+        C = PricingErrorCode
+        _set(
+            self,
+            "chemistry",
+            parse_enum(Chemistry, self.chemistry, "chemistry", C.UNKNOWN_CHEMISTRY),
+        )
+        _set(self, "grade", parse_enum(Grade, self.grade, "grade", C.UNKNOWN_GRADE))
+        kwh = as_decimal(self.rated_kwh, "rated_kwh")
+        _check_range(kwh, "rated_kwh", Decimal(0), MAX_PACK_KWH, C.OUT_OF_RANGE, low_open=True)
+        _set(self, "rated_kwh", kwh)
+        soh = as_decimal(self.soh_pct, "soh_pct")
+        _check_range(soh, "soh_pct", Decimal(0), Decimal(100), C.SOH_OUT_OF_RANGE)
+        _set(self, "soh_pct", soh)
+        cycles = as_int(self.cycles, "cycles")
+        if cycles < 0:
+            raise PricingError(C.NEGATIVE_CYCLES, "cycles", "cycle count must not be negative")
+        if cycles > MAX_CYCLES:
+            raise PricingError(C.OUT_OF_RANGE, "cycles", f"more than {MAX_CYCLES} cycles")
+        _set(self, "cycles", cycles)
+        months = as_int(self.warranty_months, "warranty_months")
+        if not 0 <= months <= MAX_WARRANTY_MONTHS:
+            raise PricingError(
+                C.OUT_OF_RANGE, "warranty_months", f"{months} is outside [0, {MAX_WARRANTY_MONTHS}]"
+            )
+        _set(self, "warranty_months", months)
+        if self.mass_kg is not None:
+            mass = as_decimal(self.mass_kg, "mass_kg")
+            _check_range(
+                mass, "mass_kg", Decimal(0), MAX_LOT_KG, C.MASS_OUT_OF_RANGE, low_open=True
+            )
+            _set(self, "mass_kg", mass)
+        quantity = as_int(self.quantity, "quantity")
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise PricingError(
+                C.OUT_OF_RANGE, "quantity", f"{quantity} is outside [1, {MAX_QUANTITY}]"
+            )
+        _set(self, "quantity", quantity)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe inputs (Decimals as strings)."""
+        return {
+            "chemistry": self.chemistry.value,
+            "rated_kwh": str(self.rated_kwh),
+            "soh_pct": str(self.soh_pct),
+            "cycles": self.cycles,
+            "grade": self.grade.value,
+            "warranty_months": self.warranty_months,
+            "mass_kg": None if self.mass_kg is None else str(self.mass_kg),
+            "quantity": self.quantity,
+        }
