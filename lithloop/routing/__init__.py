@@ -1,0 +1,65 @@
+"""lithloop.routing: a pure vehicle-routing engine (OR-Tools, optional PyVRP race).
+
+Model → solve → result: build a `Problem` from frozen dataclasses (or from VROOM-style
+JSON with `problem_from_vroom`), call `solve(problem, time_limit_s=...)`, read the
+`Solution` (routes, unassigned stops with reason codes) or `solution_to_vroom(solution)`.
+Imports neither Flask nor SQLAlchemy nor any other lithloop package.
+"""
+
+from .geo import OsrmError, SpeedProfile, build_matrices, haversine_matrix, osrm_table
+from .model import (
+    REASON_CAPACITY,
+    REASON_DAY_FULL,
+    REASON_RANGE,
+    REASON_SKILL,
+    REASON_TEXT,
+    REASON_WINDOW,
+    STATUS_NO_ROUTE,
+    STATUS_PARTIAL,
+    STATUS_SOLVED,
+    InitialRoute,
+    Matrices,
+    Problem,
+    Route,
+    Solution,
+    Step,
+    Stop,
+    TimeWindow,
+    Unassigned,
+    Vehicle,
+)
+from .solve import solve
+from .vroom_io import ProblemError, problem_from_json, problem_from_vroom
+from .vroom_out import solution_to_vroom
+
+__all__ = [
+    "REASON_CAPACITY",
+    "REASON_DAY_FULL",
+    "REASON_RANGE",
+    "REASON_SKILL",
+    "REASON_TEXT",
+    "REASON_WINDOW",
+    "STATUS_NO_ROUTE",
+    "STATUS_PARTIAL",
+    "STATUS_SOLVED",
+    "InitialRoute",
+    "Matrices",
+    "OsrmError",
+    "Problem",
+    "ProblemError",
+    "Route",
+    "Solution",
+    "SpeedProfile",
+    "Step",
+    "Stop",
+    "TimeWindow",
+    "Unassigned",
+    "Vehicle",
+    "build_matrices",
+    "haversine_matrix",
+    "osrm_table",
+    "problem_from_json",
+    "problem_from_vroom",
+    "solution_to_vroom",
+    "solve",
+]

@@ -1,0 +1,80 @@
+"""CLI: `python -m lithloop.routing solve PROBLEM.json --seconds S` and `solomon PATH`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import solomon
+from .solve import solve
+from .vroom_io import ProblemError, problem_from_json
+from .vroom_out import solution_to_vroom
+
+
+def _positive(text: str) -> float:
+    try:
+        val = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not val > 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return val
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m lithloop.routing")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("solve", help="solve a VROOM-style JSON problem ('-' = stdin)")
+    s.add_argument("problem")
+    s.add_argument("--seconds", type=_positive, default=10.0)
+    s.add_argument("--seed", type=int, default=0)
+    m = sub.add_parser("solomon", help="solve a Solomon VRPTW file (objective: distance)")
+    m.add_argument("path")
+    m.add_argument("--seconds", type=_positive, default=10.0)
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--vehicles", type=int, default=None)
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code (2 on bad input)."""
+    args = _parser().parse_args(argv)
+    if args.cmd == "solve":
+        try:
+            if args.problem == "-":
+                text = sys.stdin.read()
+            else:
+                with open(args.problem, encoding="utf-8") as fh:
+                    text = fh.read()
+        except OSError as exc:
+            return _fail(f"cannot read {args.problem}: {exc.strerror}")
+        try:
+            problem = problem_from_json(text)
+        except ProblemError as exc:
+            return _fail(f"{exc.path}: {exc.message} (item: {json.dumps(exc.item)[:200]})")
+        sol = solve(problem, time_limit_s=args.seconds, seed=args.seed)
+        json.dump(solution_to_vroom(sol), sys.stdout)
+        print()
+        return 0
+    try:
+        inst = solomon.parse(args.path)
+    except (OSError, solomon.SolomonError) as exc:
+        return _fail(f"path: {exc}")
+    if args.vehicles is not None and not 1 <= args.vehicles:
+        return _fail("--vehicles: must be >= 1")
+    n = inst.vehicles if args.vehicles is None else min(args.vehicles, inst.vehicles)
+    sol = solve(solomon.to_problem(inst, n), time_limit_s=args.seconds, seed=args.seed)
+    out = solomon.summary(inst, sol)
+    json.dump(out, sys.stdout)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Build an OR-Tools routing model from a Problem using only precomputed integer matrices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+
+from .model import Problem
+from .schedule import amounts
+
+COST_SCALE = 1000  # internal cost unit = 1/1000 of a currency unit
+MAX_RELOADS_PER_VEHICLE = 6
+
+
+@dataclass
+class NodeMap:
+    """Maps OR-Tools nodes to locations, stops and reload slots."""
+
+    location: list[int] = field(default_factory=list)
+    stop: list[int | None] = field(default_factory=list)  # stop index or None
+    reload_vehicle: list[int | None] = field(default_factory=list)
+    service: list[int] = field(default_factory=list)
+    loads_for: list[int | None] = field(default_factory=list)  # loading node of a delivery
+    stop_node: dict[int, int] = field(default_factory=dict)
+    load_node: dict[int, int] = field(default_factory=dict)
+    reload_nodes: dict[int, list[int]] = field(default_factory=dict)
+
+    def add(self, loc: int, stop=None, reload_vehicle=None, service=0, loads_for=None) -> int:
+        """Append a node and return its number."""
+        self.location.append(loc)
+        self.stop.append(stop)
+        self.reload_vehicle.append(reload_vehicle)
+        self.service.append(service)
+        self.loads_for.append(loads_for)
+        return len(self.location) - 1
+
+
+@dataclass
+class BuiltModel:
+    """The OR-Tools objects plus the maps needed to read a solution back."""
+
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    nodes: NodeMap
+    time_dim: object
+    load_dims: list
+    big_penalty: int
+
+
+def park_location(problem: Problem) -> int:
+    """The park: where most trucks unload (deliveries are loaded there too)."""
+    locs = [v.reload_at for v in problem.vehicles]
+    return max(set(locs), key=locs.count)
+
+
+def arc_cost_matrix(d_nodes: np.ndarray, per_km: float) -> list[list[int]]:
+    """Integer arc cost matrix in internal cost units for a per-km price."""
+    return np.rint(d_nodes * float(per_km)).astype(np.int64).tolist()
+
+
+def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
+    """Create the routing model; stops with no allowed vehicle are left out entirely."""
+    vehicles, stops, dims = problem.vehicles, problem.stops, problem.dims
+    nv = len(vehicles)
+    nodes = NodeMap()
+    term: dict[int, int] = {}
+    for v in vehicles:
+        for loc in (v.start, v.end_location):
+            if loc not in term:
+                term[loc] = nodes.add(loc)
+    park = park_location(problem)
+    for i, s in enumerate(stops):
+        if allowed[i]:
+            nodes.stop_node[i] = nodes.add(s.location, stop=i, service=s.service_s)
+    for i, s in enumerate(stops):
+        if allowed[i] and any(s.delivery):
+            nodes.load_node[i] = nodes.add(park, loads_for=i)
+    for j, v in enumerate(vehicles):
+        k = min(max(v.max_trips, 1) - 1, MAX_RELOADS_PER_VEHICLE)
+        nodes.reload_nodes[j] = [
+            nodes.add(v.reload_at, reload_vehicle=j, service=v.reload_s) for _ in range(k)
+        ]
+    starts = [term[v.start] for v in vehicles]
+    ends = [term[v.end_location] for v in vehicles]
+    manager = pywrapcp.RoutingIndexManager(len(nodes.location), nv, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+
+    loc = np.asarray(nodes.location, dtype=np.int64)
+    d_nodes = problem.matrices.distance[np.ix_(loc, loc)].astype(np.int64)
+    t_nodes = problem.matrices.duration[np.ix_(loc, loc)].astype(np.int64)
+
+    # Arc costs: one registered matrix per distinct per-km price.
+    max_arc = 1
+    by_price: dict[float, int] = {}
+    for j, v in enumerate(vehicles):
+        if v.cost_per_km not in by_price:
+            mat = arc_cost_matrix(d_nodes, v.cost_per_km)
+            max_arc = max(max_arc, max((max(r) for r in mat), default=0))
+            by_price[v.cost_per_km] = routing.RegisterTransitMatrix(mat)
+        routing.SetArcCostEvaluatorOfVehicle(by_price[v.cost_per_km], j)
+        if v.fixed_cost:
+            routing.SetFixedCostOfVehicle(int(round(v.fixed_cost * COST_SCALE)), j)
+
+    # Time: service at the origin node + travel time.
+    horizon = max(v.shift.end for v in vehicles)
+    t_arr = t_nodes + np.asarray(nodes.service, dtype=np.int64)[:, None]
+    if nodes.load_node:  # deliveries are loaded at the start of a trip, never mid-trip
+        stop_rows = np.asarray(list(nodes.stop_node.values()), dtype=np.int64)
+        load_cols = np.asarray(list(nodes.load_node.values()), dtype=np.int64)
+        t_arr[np.ix_(stop_rows, load_cols)] = horizon + 1
+    t_transit = t_arr.tolist()
+    t_cb = routing.RegisterTransitMatrix(t_transit)
+    routing.AddDimension(t_cb, horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    max_coef = 0
+    for j, v in enumerate(vehicles):
+        time_dim.CumulVar(routing.Start(j)).SetRange(v.shift.start, v.shift.end)
+        time_dim.CumulVar(routing.End(j)).SetRange(v.shift.start, v.shift.end)
+        coef = int(round(v.cost_per_hour * COST_SCALE / 3600))
+        if coef:
+            time_dim.SetSpanCostCoefficientForVehicle(coef, j)
+            max_coef = max(max_coef, coef)
+        if v.max_work_s is not None:
+            time_dim.SetSpanUpperBoundForVehicle(int(v.max_work_s), j)
+    for i, n in nodes.stop_node.items():
+        wins = sorted(stops[i].time_windows, key=lambda w: w.start)
+        if not wins:
+            continue
+        var = time_dim.CumulVar(manager.NodeToIndex(n))
+        var.SetRange(wins[0].start, max(w.end for w in wins))
+        for a, b in zip(wins, wins[1:], strict=False):
+            if b.start - a.end > 1:
+                var.RemoveInterval(a.end + 1, b.start - 1)
+    for j in range(nv):
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(j)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(j)))
+
+    if any(v.max_distance_m is not None for v in vehicles):
+        d_cb = routing.RegisterTransitMatrix(d_nodes.tolist())
+        limit = int(d_nodes.max()) * (len(loc) + 1)
+        caps = [int(v.max_distance_m) if v.max_distance_m is not None else limit for v in vehicles]
+        routing.AddDimensionWithVehicleCapacity(d_cb, 0, caps, True, "distance")
+
+    load_dims = _add_loads(problem, routing, manager, nodes, dims)
+    trip_dim = None
+    if nodes.load_node and any(nodes.reload_nodes.values()):
+        trips = [1 if r is not None else 0 for r in nodes.reload_vehicle]
+        cb = routing.RegisterUnaryTransitVector(trips)
+        routing.AddDimension(cb, 0, MAX_RELOADS_PER_VEHICLE + 1, True, "trip")
+        trip_dim = routing.GetDimensionOrDie("trip")
+
+    max_fixed = int(max(v.fixed_cost for v in vehicles) * COST_SCALE)
+    big = 10 * (2 * max_arc + max_coef * horizon + max_fixed) + 10_000
+    for i, n in nodes.stop_node.items():
+        s = stops[i]
+        idx = manager.NodeToIndex(n)
+        if len(allowed[i]) < nv:
+            routing.VehicleVar(idx).SetValues([-1, *allowed[i]])
+        if s.optional:
+            pen = min(int(round(s.penalty * COST_SCALE * (1 + s.priority / 100))), big)
+        else:
+            pen = big * (100 + max(s.priority, 0)) // 100
+        routing.AddDisjunction([idx], pen)
+        if i in nodes.load_node:
+            lidx = manager.NodeToIndex(nodes.load_node[i])
+            if len(allowed[i]) < nv:
+                routing.VehicleVar(lidx).SetValues([-1, *allowed[i]])
+            routing.AddDisjunction([lidx], 0)
+            routing.AddPickupAndDelivery(lidx, idx)
+            solver = routing.solver()
+            solver.Add(routing.VehicleVar(lidx) == routing.VehicleVar(idx))
+            solver.Add(time_dim.CumulVar(lidx) <= time_dim.CumulVar(idx))
+            if trip_dim is not None:
+                solver.Add(trip_dim.CumulVar(lidx) == trip_dim.CumulVar(idx))
+    for j, rel in nodes.reload_nodes.items():
+        for n in rel:
+            idx = manager.NodeToIndex(n)
+            routing.VehicleVar(idx).SetValues([-1, j])
+            routing.AddDisjunction([idx], 0)
+    return BuiltModel(manager, routing, nodes, time_dim, load_dims, big)
+
+
+def _add_loads(problem, routing, manager, nodes: NodeMap, dims: int) -> list:
+    """One dimension per capacity unit, starting empty; loading nodes add deliveries.
+
+    A reload node unloads (demand -max capacity, free slack up to 2x): the load after
+    it may be anything >= 0. Since each delivery is loaded in the same trip as it is
+    dropped (trip dimension), the load never under-estimates what is on board.
+    """
+    vehicles, stops = problem.vehicles, problem.stops
+    out = []
+    has_reload = any(nodes.reload_nodes.values())
+    for k in range(dims):
+        total = sum(amounts(s.pickup, dims)[k] + amounts(s.delivery, dims)[k] for s in stops)
+        caps = [int(v.capacity[k]) if len(v.capacity) > k else total + 1 for v in vehicles]
+        big_cap = max(caps)
+        demand = []
+        for n in range(len(nodes.location)):
+            i, li = nodes.stop[n], nodes.loads_for[n]
+            if i is not None:
+                s = stops[i]
+                demand.append(amounts(s.pickup, dims)[k] - amounts(s.delivery, dims)[k])
+            elif li is not None:
+                demand.append(amounts(stops[li].delivery, dims)[k])
+            elif nodes.reload_vehicle[n] is not None:
+                demand.append(-big_cap)
+            else:
+                demand.append(0)
+        cb = routing.RegisterUnaryTransitVector(demand)
+        slack = 2 * big_cap if has_reload else 0
+        name = f"load{k}"
+        routing.AddDimensionWithVehicleCapacity(cb, slack, caps, True, name)
+        dim = routing.GetDimensionOrDie(name)
+        if has_reload:
+            for idx in range(routing.Size()):
+                if nodes.reload_vehicle[manager.IndexToNode(idx)] is None:
+                    dim.SlackVar(idx).SetValue(0)
+        out.append(dim)
+    return out

@@ -1,0 +1,116 @@
+"""Run OR-Tools on a built model (optionally warm-started) and read the routes back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from .ortools_model import COST_SCALE, BuiltModel
+from .schedule import JOB, RELOAD
+
+FSS = routing_enums_pb2.FirstSolutionStrategy
+LSM = routing_enums_pb2.LocalSearchMetaheuristic
+
+
+def search_parameters(time_limit_s: float, n_stops: int, first: str | None = None):
+    """Search parameters: a first-solution heuristic suited to the size, then GLS."""
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    if first is None:
+        first = "PARALLEL_CHEAPEST_INSERTION" if n_stops <= 400 else "PATH_CHEAPEST_ARC"
+    params.first_solution_strategy = getattr(FSS, first)
+    params.local_search_metaheuristic = LSM.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromMilliseconds(max(int(time_limit_s * 1000), 50))
+    params.log_search = False
+    return params
+
+
+def routes_to_indices(bm: BuiltModel, routes: list[list[tuple]]) -> list[list[int]]:
+    """Convert per-vehicle sequences of (JOB, stop) / (RELOAD, None) to routing indices.
+
+    Loading nodes of a trip's deliveries are placed at the start of that trip.
+    """
+    out = []
+    node_index = bm.manager.NodeToIndex
+    for j, seq in enumerate(routes):
+        rel = list(bm.nodes.reload_nodes.get(j, []))
+        trips: list[tuple[int | None, list[int]]] = [(None, [])]
+        for kind, i in seq:
+            if kind == RELOAD:
+                if rel:
+                    trips.append((rel.pop(0), []))
+            elif i in bm.nodes.stop_node:
+                trips[-1][1].append(i)
+        idxs = []
+        for reload_node, members in trips:
+            if reload_node is not None:
+                idxs.append(node_index(reload_node))
+            idxs.extend(
+                node_index(bm.nodes.load_node[i]) for i in members if i in bm.nodes.load_node
+            )
+            idxs.extend(node_index(bm.nodes.stop_node[i]) for i in members)
+        out.append(idxs)
+    return out
+
+
+def run(
+    bm: BuiltModel,
+    time_limit_s: float,
+    n_stops: int,
+    initial: list[list[tuple]] | None = None,
+    on_progress: Callable[[float, float], None] | None = None,
+    t0: float | None = None,
+    first: str | None = None,
+):
+    """Solve; returns (assignment or None, notes). Never raises on callback errors."""
+    routing = bm.routing
+    notes: list[str] = []
+    t0 = time.monotonic() if t0 is None else t0
+    if on_progress is not None:
+
+        def _cb():
+            try:
+                on_progress(routing.CostVar().Value() / COST_SCALE, time.monotonic() - t0)
+            except Exception as exc:  # noqa: BLE001 - a progress bar must not break solving
+                if len(notes) < 3:
+                    notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
+
+        routing.AddAtSolutionCallback(_cb)
+    params = search_parameters(time_limit_s, n_stops, first)
+    start = None
+    if initial is not None:
+        routing.CloseModelWithParameters(params)
+        start = routing.ReadAssignmentFromRoutes(routes_to_indices(bm, initial), True)
+        if start is None:
+            notes.append("warm start rejected by the OR-Tools model; solving from scratch")
+    if start is not None:
+        sol = routing.SolveFromAssignmentWithParameters(start, params)
+        if sol is None:
+            sol = start
+    else:
+        sol = routing.SolveWithParameters(params)
+    status = routing.status()
+    if sol is None:
+        notes.append(f"OR-Tools found no solution (status {status})")
+    return sol, notes
+
+
+def extract(bm: BuiltModel, sol) -> tuple[list[list[tuple]], list[int]]:
+    """Per-vehicle sequences and each vehicle's departure time from an assignment."""
+    routing, manager, nodes = bm.routing, bm.manager, bm.nodes
+    routes, departs = [], []
+    for j in range(routing.vehicles()):
+        idx = routing.Start(j)
+        departs.append(int(sol.Value(bm.time_dim.CumulVar(idx))))
+        seq = []
+        idx = sol.Value(routing.NextVar(idx))
+        while not routing.IsEnd(idx):
+            n = manager.IndexToNode(idx)
+            if nodes.stop[n] is not None:
+                seq.append((JOB, nodes.stop[n]))
+            elif nodes.reload_vehicle[n] is not None:
+                seq.append((RELOAD, None))
+            idx = sol.Value(routing.NextVar(idx))
+        routes.append(seq)
+    return routes, departs

@@ -1,0 +1,126 @@
+"""Forward simulation of a route: arrivals, waiting, loads per trip and violations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Problem, Step, Stop, Vehicle
+
+JOB = "job"
+RELOAD = "reload"
+
+
+def amounts(values: tuple[int, ...], dims: int) -> tuple[int, ...]:
+    """Pad an amount vector with zeros to `dims` entries."""
+    return tuple(values) + (0,) * (dims - len(values))
+
+
+def capacity_of(vehicle: Vehicle, dims: int) -> tuple[float, ...]:
+    """Vehicle capacity per dimension; an empty capacity means unlimited."""
+    if not vehicle.capacity:
+        return (float("inf"),) * dims
+    return amounts(vehicle.capacity, dims)
+
+
+def service_start(stop: Stop, arrival: int) -> int | None:
+    """Earliest service start at or after `arrival` inside one of the stop's windows."""
+    if not stop.time_windows:
+        return arrival
+    for tw in sorted(stop.time_windows, key=lambda w: w.start):
+        if arrival <= tw.end:
+            return max(arrival, tw.start)
+    return None
+
+
+@dataclass
+class Simulation:
+    """Outcome of simulating one route."""
+
+    steps: list[Step]
+    violations: list[str]
+    distance: int
+    end_time: int
+    trips: int
+
+    @property
+    def feasible(self) -> bool:
+        """True when no constraint is violated."""
+        return not self.violations
+
+
+def simulate(problem: Problem, vehicle: Vehicle, seq: list, depart: int | None = None):
+    """Simulate `seq` (list of (JOB, stop_index) / (RELOAD, None)) for `vehicle`."""
+    dims = problem.dims
+    dist = problem.matrices.distance
+    dur = problem.matrices.duration
+    cap = capacity_of(vehicle, dims)
+    stops = problem.stops
+    t = vehicle.shift.start if depart is None else depart
+    violations: list[str] = []
+    # Split into trips to know the deliveries loaded at each departure from the park.
+    trips: list[list[int]] = [[]]
+    for kind, idx in seq:
+        if kind == RELOAD:
+            trips.append([])
+        else:
+            trips[-1].append(idx)
+    if len(trips) > max(vehicle.max_trips, 1):
+        violations.append(f"{len(trips)} trips > max_trips {vehicle.max_trips}")
+
+    def trip_load(members):
+        tot = [0] * dims
+        for i in members:
+            for k, a in enumerate(amounts(stops[i].delivery, dims)):
+                tot[k] += a
+        return tot
+
+    load = trip_load(trips[0])
+    loc = vehicle.start
+    total = 0
+    steps = [Step("start", loc, t, t, t, tuple(load), 0, None, 0)]
+    trip = 0
+
+    def check_load(where):
+        for k in range(dims):
+            if load[k] < 0 or load[k] > cap[k]:
+                violations.append(f"load {load[k]} outside [0, {cap[k]}] at {where}")
+
+    check_load("start")
+    for kind, idx in seq:
+        if kind == RELOAD:
+            nxt = vehicle.reload_at
+            total += int(dist[loc, nxt])
+            arr = t + int(dur[loc, nxt])
+            trip += 1
+            load = trip_load(trips[trip])
+            dep = arr + vehicle.reload_s
+            steps.append(Step(RELOAD, nxt, arr, arr, dep, tuple(load), total, None, trip))
+            check_load(f"reload {trip}")
+        else:
+            s = stops[idx]
+            nxt = s.location
+            total += int(dist[loc, nxt])
+            arr = t + int(dur[loc, nxt])
+            st = service_start(s, arr)
+            if st is None:
+                violations.append(f"stop {s.id}: arrival {arr} after its last window")
+                st = arr
+            dep = st + s.service_s
+            pk, dl = amounts(s.pickup, dims), amounts(s.delivery, dims)
+            load = [load[k] + pk[k] - dl[k] for k in range(dims)]
+            steps.append(Step(JOB, nxt, arr, st, dep, tuple(load), total, s.id, trip))
+            check_load(f"stop {s.id}")
+            if not s.skills <= vehicle.skills:
+                violations.append(f"stop {s.id}: skills {sorted(map(str, s.skills))} missing")
+        loc, t = nxt, dep
+    end = vehicle.end_location
+    total += int(dist[loc, end])
+    arr = t + int(dur[loc, end])
+    steps.append(Step("end", end, arr, arr, arr, tuple(load), total, None, trip))
+    if arr > vehicle.shift.end:
+        violations.append(f"route ends at {arr} after shift end {vehicle.shift.end}")
+    if vehicle.max_work_s is not None and seq and arr - steps[0].departure > vehicle.max_work_s:
+        violations.append(f"working time {arr - steps[0].departure} > {vehicle.max_work_s}")
+    if vehicle.max_distance_m is not None and total > vehicle.max_distance_m:
+        violations.append(f"distance {total} > {vehicle.max_distance_m}")
+    return Simulation(steps, violations, total, arr, trip + 1)

@@ -1,0 +1,172 @@
+"""`solve`: pre-checks, optional PyVRP race, OR-Tools search and a verified Solution."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from . import ortools_model, ortools_solve, pyvrp_engine
+from .model import (
+    STATUS_NO_ROUTE,
+    STATUS_PARTIAL,
+    STATUS_SOLVED,
+    Problem,
+    Route,
+    Solution,
+)
+from .reasons import compatible_vehicles, unassigned
+from .schedule import JOB, RELOAD, simulate
+
+PYVRP_SHARE = 0.8  # share of the remaining time given to PyVRP when the problem fits
+
+
+def _clean(seq: list[tuple]) -> list[tuple]:
+    """Drop reloads at the start, at the end and repeated ones."""
+    out: list[tuple] = []
+    for item in seq:
+        if item[0] == RELOAD and (not out or out[-1][0] == RELOAD):
+            continue
+        out.append(item)
+    while out and out[-1][0] == RELOAD:
+        out.pop()
+    return out
+
+
+def repair(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
+    """Make routes feasible by greedily removing jobs that break a constraint."""
+    fixed = []
+    for j, seq in enumerate(routes):
+        v = problem.vehicles[j]
+        kept: list[tuple] = []
+        for item in _clean(seq):
+            trial = _clean(kept + [item])
+            if simulate(problem, v, trial).feasible:
+                kept = trial
+        # Loads depend on later jobs of the same trip: re-check the whole route.
+        while kept and not simulate(problem, v, kept).feasible:
+            jobs = [k for k, it in enumerate(kept) if it[0] == JOB]
+            kept = _clean(kept[: jobs[-1]] + kept[jobs[-1] + 1 :])
+        fixed.append(kept)
+    return fixed
+
+
+def _initial_from_hints(problem: Problem) -> list[list[tuple]] | None:
+    if not problem.initial_routes:
+        return None
+    index = {s.id: i for i, s in enumerate(problem.stops)}
+    vidx = {v.id: j for j, v in enumerate(problem.vehicles)}
+    routes: list[list[tuple]] = [[] for _ in problem.vehicles]
+    for r in problem.initial_routes:
+        routes[vidx[r.vehicle_id]] = [(JOB, index[s]) for s in r.stop_ids if s in index]
+    return repair(problem, routes)
+
+
+def _route_cost(v, sim) -> float:
+    used = len(sim.steps) > 2
+    hours = (sim.end_time - sim.steps[0].departure) / 3600
+    return (
+        (v.fixed_cost if used else 0)
+        + v.cost_per_km * sim.distance / 1000
+        + (v.cost_per_hour * hours if used else 0)
+    )
+
+
+def build_solution(problem, routes, departs, reasons, t0, engine, notes) -> Solution:
+    """Simulate each route, attach reasons to unserved stops and total everything."""
+    out, served = [], set()
+    for j, seq in enumerate(routes):
+        seq = _clean(seq)
+        if not seq:
+            continue
+        v = problem.vehicles[j]
+        sim = simulate(problem, v, seq, departs[j] if departs else None)
+        if not sim.feasible:
+            notes.append(f"vehicle {v.id}: internal check failed: {sim.violations[:3]}")
+        served.update(i for k, i in seq if k == JOB)
+        steps = sim.steps
+        service = sum(s.departure - s.service_start for s in steps)
+        waiting = sum(s.waiting_s for s in steps)
+        out.append(
+            Route(
+                v.id,
+                tuple(steps),
+                sim.distance,
+                sim.end_time - steps[0].departure,
+                service,
+                waiting,
+                round(_route_cost(v, sim), 3),
+                sim.trips,
+            )
+        )
+    missing = []
+    for i, s in enumerate(problem.stops):
+        if i in served:
+            continue
+        missing.append(reasons.get(i) or unassigned(s, "day_full"))
+    if not problem.stops or not missing:
+        status = STATUS_SOLVED
+    elif not served:
+        status = STATUS_NO_ROUTE
+    else:
+        status = STATUS_PARTIAL
+    return Solution(
+        status=status,
+        routes=tuple(out),
+        unassigned=tuple(missing),
+        cost=round(sum(r.cost for r in out), 3),
+        distance=sum(r.distance for r in out),
+        duration=sum(r.duration for r in out),
+        wall_s=round(time.monotonic() - t0, 3),
+        engine=engine,
+        notes=tuple(problem.notes) + tuple(notes),
+        coordinates=problem.coordinates,
+    )
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    on_progress: Callable[[float, float], None] | None = None,
+    use_pyvrp: bool | None = None,
+) -> Solution:
+    """Plan routes within `time_limit_s`; infeasibility is reported as data, never raised."""
+    t0 = time.monotonic()
+    notes: list[str] = []
+    allowed, reasons = compatible_vehicles(problem)
+    if not problem.vehicles or not any(allowed):
+        return build_solution(problem, [], [], reasons, t0, "precheck", notes)
+    bm = ortools_model.build(problem, allowed)
+    n = sum(1 for a in allowed if a)
+    initial = _initial_from_hints(problem)
+    engine = "ortools"
+    want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
+    if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
+        left = time_limit_s - (time.monotonic() - t0)
+        try:
+            res = pyvrp_engine.solve_pyvrp(
+                problem, allowed, left * PYVRP_SHARE, seed, bm.big_penalty, 1
+            )
+        except Exception as exc:  # noqa: BLE001 - the race is best effort
+            notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
+            res = None
+        if res is not None:
+            routes, feasible, cost = res
+            initial = repair(problem, routes)
+            engine = "pyvrp+ortools"
+            notes.append(f"PyVRP {'feasible' if feasible else 'infeasible'} cost {cost:.0f}")
+            if on_progress is not None:
+                try:
+                    on_progress(cost / ortools_model.COST_SCALE, time.monotonic() - t0)
+                except Exception as exc:  # noqa: BLE001
+                    notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
+    left = max(time_limit_s - (time.monotonic() - t0), 0.1)
+    sol, more = ortools_solve.run(bm, left, n, initial, on_progress, t0)
+    notes.extend(more)
+    if sol is None:
+        if initial is not None:
+            return build_solution(problem, initial, None, reasons, t0, engine, notes)
+        return build_solution(problem, [], [], reasons, t0, engine, notes)
+    routes, departs = ortools_solve.extract(bm, sol)
+    return build_solution(problem, routes, departs, reasons, t0, engine, notes)
