@@ -1,0 +1,69 @@
+"""The command line: solve, solomon, and exit code 2 with the field named on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .test_vroom_io import BASE
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLOMON = Path("/work/shared/benchmarks/solomon")
+
+
+def _run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "lithloop.routing", *args], cwd=ROOT,
+                          capture_output=True, text=True, input=stdin, timeout=60)
+
+
+def test_solve_prints_json(tmp_path):
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(BASE))
+    r = _run("solve", str(f), "--seconds", "0.5", "--seed", "3")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["code"] == 0 and out["summary"]["routes"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("{not json", "$"),
+        (json.dumps({**BASE, "jobs": [{"id": 1, "location_index": 1, "pickup": [-1, 0]}]}),
+         "jobs[0].pickup[0]"),
+        (json.dumps({**BASE, "jobs": [{"id": 1, "location_index": 9}]}),
+         "jobs[0].location_index"),
+    ],
+)
+def test_bad_input_exit_2(tmp_path, text, field):
+    f = tmp_path / "bad.json"
+    f.write_text(text)
+    r = _run("solve", str(f), "--seconds", "0.2")
+    assert r.returncode == 2
+    assert field in r.stderr and not r.stdout
+
+
+def test_missing_file_and_bad_seconds(tmp_path):
+    assert _run("solve", str(tmp_path / "nope.json")).returncode == 2
+    assert _run("solve", "x.json", "--seconds", "-1").returncode == 2
+    bad = tmp_path / "x.txt"
+    bad.write_text("hello\n")
+    r = _run("solomon", str(bad), "--seconds", "1")
+    assert r.returncode == 2 and "path" in r.stderr
+
+
+@pytest.mark.skipif(not SOLOMON.exists(), reason="shared Solomon data not present")
+def test_solomon_command():
+    r = _run("solomon", str(SOLOMON / "c101.txt"), "--seconds", "1.5", "--vehicles", "12")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    customers = sorted(c for route in out["routes"] for c in route)
+    assert customers == list(range(1, 101))
+    assert out["vehicles"] == len(out["routes"]) <= 12
+    assert not out["errors"]
+    assert 828.9 <= out["distance"] < 828.94 * 1.05
+    assert out["wall_s"] < 5

@@ -1,0 +1,116 @@
+"""VROOM-format input validation and output shape."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from lithloop.routing import ProblemError, problem_from_json, problem_from_vroom, solution_to_vroom
+from lithloop.routing import solve
+
+from .checker import check
+
+DUR = [[0, 600, 900, 700], [600, 0, 500, 400], [900, 500, 0, 300], [700, 400, 300, 0]]
+DIST = [[d * 15 for d in row] for row in DUR]
+
+BASE = {
+    "vehicles": [
+        {"id": "v1", "start_index": 0, "end_index": 0, "capacity": [1000, 4],
+         "skills": [1], "time_window": [28800, 64800], "max_trips": 2, "reload_service": 600,
+         "costs": {"fixed": 100, "per_km": 2, "per_hour": 60}},
+        {"id": "v2", "start_index": 0, "capacity": [800, 3], "time_window": [28800, 64800]},
+    ],
+    "jobs": [
+        {"id": 1, "location_index": 1, "pickup": [600, 2], "service": 300},
+        {"id": 2, "location_index": 2, "pickup": [500, 2], "service": 300, "skills": [1]},
+        {"id": 3, "location_index": 3, "delivery": [300, 1], "service": 300,
+         "time_windows": [[30000, 40000], [50000, 60000]], "priority": 10},
+        {"id": 4, "location_index": 3, "pickup": [100, 9]},
+    ],
+    "matrices": {"car": {"durations": DUR, "distances": DIST}},
+}
+
+
+def test_round_trip_output_format():
+    p = problem_from_vroom(BASE)
+    sol = solve(p, time_limit_s=0.5)
+    assert not check(p, sol)
+    out = solution_to_vroom(sol)
+    json.dumps(out)
+    assert out["code"] == 0
+    assert set(out["summary"]) >= {"cost", "routes", "unassigned", "distance", "duration"}
+    steps = out["routes"][0]["steps"]
+    assert steps[0]["type"] == "start" and steps[-1]["type"] == "end"
+    for st in steps:
+        assert {"type", "location_index", "arrival", "load", "distance"} <= set(st)
+    jobs = [st["id"] for r in out["routes"] for st in r["steps"] if st["type"] == "job"]
+    assert sorted(jobs) == [1, 2, 3]
+    (u,) = out["unassigned"]
+    assert u["id"] == 4 and u["reason"] == "capacity_exceeded" and u["reason_text"]
+
+
+def _bad(mutate):
+    doc = copy.deepcopy(BASE)
+    mutate(doc)
+    with pytest.raises(ProblemError) as info:
+        problem_from_vroom(doc)
+    return info.value
+
+
+def test_malformed_json():
+    with pytest.raises(ProblemError) as info:
+        problem_from_json('{"vehicles": [')
+    assert info.value.path == "$" and "malformed JSON" in info.value.message
+
+
+def test_matrix_size_not_matching_location_index():
+    e = _bad(lambda d: d["jobs"][2].update(location_index=7))
+    assert e.path == "jobs[2].location_index" and e.item["id"] == 3
+    e = _bad(lambda d: d["matrices"]["car"]["distances"].pop())
+    assert e.path == "matrices.car.distances"
+    e = _bad(lambda d: d["matrices"]["car"]["durations"][1].pop())
+    assert e.path == "matrices.car.durations[1]"
+
+
+def test_negative_amount():
+    e = _bad(lambda d: d["jobs"][1].update(pickup=[-5, 1]))
+    assert e.path == "jobs[1].pickup[0]" and e.item == -5
+
+
+def test_capacity_and_amount_lengths_differ():
+    e = _bad(lambda d: d["jobs"][0].update(pickup=[600]))
+    assert e.path == "jobs[0].pickup" and "vehicles[0].capacity" in e.message
+
+
+def test_window_end_before_start():
+    e = _bad(lambda d: d["jobs"][2]["time_windows"].__setitem__(0, [40000, 30000]))
+    assert e.path == "jobs[2].time_windows[0]" and e.item == [40000, 30000]
+    e = _bad(lambda d: d["vehicles"][1].update(time_window=[5, 1]))
+    assert e.path == "vehicles[1].time_window"
+
+
+def test_unknown_vehicle_in_initial_routes():
+    e = _bad(lambda d: d.update(initial_routes=[{"vehicle": "v9", "jobs": [1]}]))
+    assert e.path == "initial_routes[0].vehicle" and e.item == "v9"
+    e = _bad(lambda d: d.update(initial_routes=[{"vehicle": "v1", "jobs": [1, 99]}]))
+    assert e.path == "initial_routes[0].jobs[1]"
+
+
+def test_other_bad_inputs():
+    assert _bad(lambda d: d.update(vehicles=[])).path == "vehicles"
+    assert _bad(lambda d: d["jobs"].append(dict(d["jobs"][0]))).path == "jobs[4].id"
+    assert _bad(lambda d: d["jobs"][0].update(priority=101)).path == "jobs[0].priority"
+    assert _bad(lambda d: d["jobs"][0].update(service="x")).path == "jobs[0].service"
+    assert _bad(lambda d: d.pop("matrices")).path == "vehicles[0].start_index"
+    with pytest.raises(ProblemError):
+        problem_from_vroom([1, 2])
+
+
+def test_initial_routes_accepted():
+    doc = copy.deepcopy(BASE)
+    doc["initial_routes"] = [{"vehicle": "v1", "jobs": [2, 1]}]
+    p = problem_from_vroom(doc)
+    assert p.initial_routes[0].stop_ids == (2, 1)
+    assert not check(p, solve(p, time_limit_s=0.3))
