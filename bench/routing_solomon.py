@@ -45,20 +45,33 @@ def main() -> int:
         wall = time.monotonic() - t0
         s = solomon.summary(inst, sol)
         row = {
-            "instance": name, "fleet": fleet, "distance": s["distance"], "bks": best,
-            "gap_pct": round(solomon.gap(s["distance"], best), 3), "vehicles": s["vehicles"],
-            "served": s["served"], "all_served": s["served"] == len(inst.rows) - 1,
-            "feasible": not s["errors"], "wall_s": round(wall, 2), "engine": sol.engine,
+            "instance": name,
+            "fleet": fleet,
+            "distance": s["distance"],
+            "bks": best,
+            "gap_pct": round(solomon.gap(s["distance"], best), 3),
+            "vehicles": s["vehicles"],
+            "served": s["served"],
+            "all_served": s["served"] == len(inst.rows) - 1,
+            "feasible": not s["errors"],
+            "wall_s": round(wall, 2),
+            "engine": sol.engine,
         }
         rows.append(row)
-        print(f"{name:7s} fleet {fleet:2d} dist {row['distance']:9.2f} bks {best:9.2f} "
-              f"gap {row['gap_pct']:+6.2f}% veh {row['vehicles']:2d} served {row['served']:3d} "
-              f"{'ok' if row['feasible'] else 'INFEASIBLE'} {row['wall_s']:5.1f}s", flush=True)
+        print(
+            f"{name:7s} fleet {fleet:2d} dist {row['distance']:9.2f} bks {best:9.2f} "
+            f"gap {row['gap_pct']:+6.2f}% veh {row['vehicles']:2d} served {row['served']:3d} "
+            f"{'ok' if row['feasible'] else 'INFEASIBLE'} {row['wall_s']:5.1f}s",
+            flush=True,
+        )
     full = [r for r in rows if r["all_served"] and r["feasible"]]
     gaps = [r["gap_pct"] for r in full]
     summary = {
-        "instances": len(rows), "seconds": args.seconds, "fleet": args.fleet,
-        "fully_served": len(full), "feasible": sum(r["feasible"] for r in rows),
+        "instances": len(rows),
+        "seconds": args.seconds,
+        "fleet": args.fleet,
+        "fully_served": len(full),
+        "feasible": sum(r["feasible"] for r in rows),
         "mean_gap_pct": round(statistics.mean(gaps), 3) if gaps else None,
         "max_gap_pct": round(max(gaps), 3) if gaps else None,
         "over_3pct": [r["instance"] for r in full if r["gap_pct"] > 3],
@@ -70,13 +83,17 @@ def main() -> int:
     suffix = "" if args.fleet == "file" else "_hier"
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"routing_solomon{suffix}"
     if not args.names or args.out:
-        table = [f"{r['instance']:7s} fleet {r['fleet']:2d} dist {r['distance']:9.2f} "
-                 f"bks {r['bks']:9.2f} gap {r['gap_pct']:+6.2f}% veh {r['vehicles']:2d} "
-                 f"served {r['served']:3d} feasible {r['feasible']} wall {r['wall_s']}s "
-                 f"{r['engine']}" for r in rows]
+        table = [
+            f"{r['instance']:7s} fleet {r['fleet']:2d} dist {r['distance']:9.2f} "
+            f"bks {r['bks']:9.2f} gap {r['gap_pct']:+6.2f}% veh {r['vehicles']:2d} "
+            f"served {r['served']:3d} feasible {r['feasible']} wall {r['wall_s']}s "
+            f"{r['engine']}"
+            for r in rows
+        ]
         out.with_suffix(".txt").write_text("\n".join(table + [""] + lines) + "\n")
-        out.with_suffix(".json").write_text(json.dumps({"summary": summary, "rows": rows},
-                                                       indent=1) + "\n")
+        out.with_suffix(".json").write_text(
+            json.dumps({"summary": summary, "rows": rows}, indent=1) + "\n"
+        )
     return 0
 
 

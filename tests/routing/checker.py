@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-KNOWN_REASONS = {"skill_missing", "capacity_exceeded", "window_unreachable", "out_of_range",
-                 "day_full"}
+KNOWN_REASONS = {
+    "skill_missing",
+    "capacity_exceeded",
+    "window_unreachable",
+    "out_of_range",
+    "day_full",
+}
 
 
 def _pad(v, n):
@@ -16,9 +21,12 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
     stops = {s.id: s for s in problem.stops}
     vehicles = {v.id: v for v in problem.vehicles}
     dist, dur = problem.matrices.distance, problem.matrices.duration
-    dims = max([len(v.capacity) for v in problem.vehicles]
-               + [len(s.pickup) for s in problem.stops]
-               + [len(s.delivery) for s in problem.stops] + [0])
+    dims = max(
+        [len(v.capacity) for v in problem.vehicles]
+        + [len(s.pickup) for s in problem.stops]
+        + [len(s.delivery) for s in problem.stops]
+        + [0]
+    )
     served: list = []
     used_vehicles = set()
     for r in solution.routes:
@@ -57,8 +65,9 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
         loc = v.start
         total = 0
         trip_no = 0
-        load = [sum(_pad(stops[s.stop_id].delivery, dims)[k] for s in trips[0])
-                for k in range(dims)]
+        load = [
+            sum(_pad(stops[s.stop_id].delivery, dims)[k] for s in trips[0]) for k in range(dims)
+        ]
         for st in steps[1:]:
             total += int(dist[loc, st.location])
             arrival = t + int(dur[loc, st.location])
@@ -86,8 +95,10 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
             elif st.type == "reload":
                 trip_no += 1
                 t = arrival + v.reload_s
-                load = [sum(_pad(stops[x.stop_id].delivery, dims)[k] for x in trips[trip_no])
-                        for k in range(dims)]
+                load = [
+                    sum(_pad(stops[x.stop_id].delivery, dims)[k] for x in trips[trip_no])
+                    for k in range(dims)
+                ]
             else:
                 t = arrival
             for k in range(dims):

@@ -16,8 +16,14 @@ SOLOMON = Path("/work/shared/benchmarks/solomon")
 
 
 def _run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "lithloop.routing", *args], cwd=ROOT,
-                          capture_output=True, text=True, input=stdin, timeout=60)
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "lithloop.routing", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+    )
 
 
 def test_solve_prints_json(tmp_path):
@@ -33,10 +39,11 @@ def test_solve_prints_json(tmp_path):
     ("text", "field"),
     [
         ("{not json", "$"),
-        (json.dumps({**BASE, "jobs": [{"id": 1, "location_index": 1, "pickup": [-1, 0]}]}),
-         "jobs[0].pickup[0]"),
-        (json.dumps({**BASE, "jobs": [{"id": 1, "location_index": 9}]}),
-         "jobs[0].location_index"),
+        (
+            json.dumps({**BASE, "jobs": [{"id": 1, "location_index": 1, "pickup": [-1, 0]}]}),
+            "jobs[0].pickup[0]",
+        ),
+        (json.dumps({**BASE, "jobs": [{"id": 1, "location_index": 9}]}), "jobs[0].location_index"),
     ],
 )
 def test_bad_input_exit_2(tmp_path, text, field):

@@ -36,12 +36,17 @@ def test_importing_routing_adds_no_web_or_db_modules():
         "import lithloop.routing; added = set(sys.modules) - before;"
         "print(json.dumps(sorted(added)))"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       cwd=PKG.parents[1], timeout=60)
+    r = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PKG.parents[1], timeout=60
+    )
     assert r.returncode == 0, r.stderr
     added = json.loads(r.stdout)
-    bad = [m for m in added if m.split(".")[0] in FORBIDDEN
-           or (m.startswith("lithloop.") and not m.startswith("lithloop.routing"))]
+    bad = [
+        m
+        for m in added
+        if m.split(".")[0] in FORBIDDEN
+        or (m.startswith("lithloop.") and not m.startswith("lithloop.routing"))
+    ]
     assert not bad, bad
 
 

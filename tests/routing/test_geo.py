@@ -60,11 +60,11 @@ class _Osrm(BaseHTTPRequestHandler):
         _Osrm.calls.append(self.path)
         coords = self.path.split("/table/v1/driving/")[1].split("?")[0].split(";")
         n = len(coords)
-        body = {"code": "Ok",
-                "durations": [[0 if i == j else 100 * (i + j) for j in range(n)]
-                              for i in range(n)],
-                "distances": [[0 if i == j else 1000 * (i + j) for j in range(n)]
-                              for i in range(n)]}
+        body = {
+            "code": "Ok",
+            "durations": [[0 if i == j else 100 * (i + j) for j in range(n)] for i in range(n)],
+            "distances": [[0 if i == j else 1000 * (i + j) for j in range(n)] for i in range(n)],
+        }
         data = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -89,8 +89,9 @@ def osrm():
 def test_osrm_table_is_used(osrm):
     dist, dur = osrm_table(osrm, [PARK, MULING, (129.9, 44.6)])
     assert dist.shape == (3, 3) and dist[0, 1] == 1000 and dur[2, 1] == 300
-    m, notes = build_matrices([PARK, MULING, (129.9, 44.6)], osrm_url=osrm,
-                              day=dt.date(2026, 1, 10))
+    m, notes = build_matrices(
+        [PARK, MULING, (129.9, 44.6)], osrm_url=osrm, day=dt.date(2026, 1, 10)
+    )
     assert m.distance[1, 2] == 3000
     assert m.duration[1, 2] == round(300 * 1.3)  # winter applies to OSRM times too
     assert "OSRM" in notes[0]
@@ -113,9 +114,11 @@ def test_osrm_down_falls_back_with_a_clear_note():
 
 
 def test_vroom_coordinates_with_osrm_option(osrm):
-    doc = {"vehicles": [{"id": 1, "start": list(PARK), "end": list(PARK)}],
-           "jobs": [{"id": 5, "location": list(MULING)}],
-           "options": {"osrm_url": osrm}}
+    doc = {
+        "vehicles": [{"id": 1, "start": list(PARK), "end": list(PARK)}],
+        "jobs": [{"id": 5, "location": list(MULING)}],
+        "options": {"osrm_url": osrm},
+    }
     p = problem_from_vroom(doc)
     assert p.matrices.size == 2 and int(p.matrices.distance[0, 1]) == 1000
     assert np.array_equal(p.matrices.distance, p.matrices.distance.T)

@@ -66,8 +66,11 @@ def test_single_trip_truck_drops_what_does_not_fit():
 def test_mixed_pickup_and_delivery_keeps_load_feasible():
     # A delivery of 1500 kg goes out from the park; pickups of 600 kg come back.
     t = truck("t1", capacity=(2000, 10))
-    stops = [stop("buyer", 3, pickup=(0, 0), delivery=(1500, 3)),
-             stop("a", 1, kg=600), stop("b", 2, kg=600)]
+    stops = [
+        stop("buyer", 3, pickup=(0, 0), delivery=(1500, 3)),
+        stop("a", 1, kg=600),
+        stop("b", 2, kg=600),
+    ]
     p = problem([t], stops, [0, 5, 10, 15])
     sol = _ok(p, solve(p, time_limit_s=1.0), require_all=True)
     ids = sol.routes[0].stop_ids
@@ -78,9 +81,11 @@ def test_mixed_pickup_and_delivery_keeps_load_feasible():
 
 def test_deliveries_across_trips():
     t = truck("t1", capacity=(1000, 10), max_trips=2, reload_s=300)
-    stops = [stop("d1", 1, pickup=(0, 0), delivery=(800, 1)),
-             stop("d2", 2, pickup=(0, 0), delivery=(800, 1)),
-             stop("p1", 3, kg=300)]
+    stops = [
+        stop("d1", 1, pickup=(0, 0), delivery=(800, 1)),
+        stop("d2", 2, pickup=(0, 0), delivery=(800, 1)),
+        stop("p1", 3, kg=300),
+    ]
     p = problem([t], stops, [0, 5, 10, 15])
     sol = _ok(p, solve(p, time_limit_s=1.0), require_all=True)
     assert sol.routes[0].trips == 2
@@ -91,8 +96,10 @@ def test_deliveries_across_trips():
     [
         (dict(kg=5000), "capacity_exceeded"),
         (dict(time_windows=(TimeWindow(3600, 7200),)), "window_unreachable"),
-        (dict(time_windows=(TimeWindow(17 * 3600 + 3000, 17 * 3600 + 3500),)),
-         "window_unreachable"),
+        (
+            dict(time_windows=(TimeWindow(17 * 3600 + 3000, 17 * 3600 + 3500),)),
+            "window_unreachable",
+        ),
     ],
 )
 def test_precheck_reasons(kw, reason):
@@ -115,8 +122,9 @@ def test_max_distance_and_work_time_respected():
 
 
 def test_multiple_time_windows():
-    s = stop(1, 3, time_windows=(TimeWindow(8 * 3600, 8 * 3600 + 60),
-                                 TimeWindow(14 * 3600, 15 * 3600)))
+    s = stop(
+        1, 3, time_windows=(TimeWindow(8 * 3600, 8 * 3600 + 60), TimeWindow(14 * 3600, 15 * 3600))
+    )
     p = problem([truck("t1")], [s, stop(2, 1)], POS)
     sol = _ok(p, solve(p, time_limit_s=0.3), require_all=True)
     job = next(st for st in sol.routes[0].steps if st.stop_id == 1)
@@ -150,16 +158,14 @@ def test_optional_stop_left_when_not_worth_it():
 def test_progress_callback_and_a_raising_one():
     p = problem([truck("t1"), truck("t2")], [stop(i, 1 + i % 6) for i in range(6)], POS)
     seen = []
-    sol = solve(p, time_limit_s=0.5, on_progress=lambda c, t: seen.append((c, t)),
-                use_pyvrp=False)
+    sol = solve(p, time_limit_s=0.5, on_progress=lambda c, t: seen.append((c, t)), use_pyvrp=False)
     assert seen and all(c >= 0 and t >= 0 for c, t in seen)
     assert seen[-1][0] >= sol.cost - 1e-6 or abs(seen[-1][0] - sol.cost) < 1
 
     def boom(cost, elapsed):
         raise RuntimeError("progress bar broke")
 
-    sol2 = _ok(p, solve(p, time_limit_s=0.5, on_progress=boom, use_pyvrp=False),
-               require_all=True)
+    sol2 = _ok(p, solve(p, time_limit_s=0.5, on_progress=boom, use_pyvrp=False), require_all=True)
     assert sol2.cost == pytest.approx(sol.cost, rel=0.2)
     assert any("progress bar broke" in n for n in sol2.notes)
 

@@ -7,8 +7,13 @@ import json
 
 import pytest
 
-from lithloop.routing import ProblemError, problem_from_json, problem_from_vroom, solution_to_vroom
-from lithloop.routing import solve
+from lithloop.routing import (
+    ProblemError,
+    problem_from_json,
+    problem_from_vroom,
+    solution_to_vroom,
+    solve,
+)
 
 from .checker import check
 
@@ -17,16 +22,30 @@ DIST = [[d * 15 for d in row] for row in DUR]
 
 BASE = {
     "vehicles": [
-        {"id": "v1", "start_index": 0, "end_index": 0, "capacity": [1000, 4],
-         "skills": [1], "time_window": [28800, 64800], "max_trips": 2, "reload_service": 600,
-         "costs": {"fixed": 100, "per_km": 2, "per_hour": 60}},
+        {
+            "id": "v1",
+            "start_index": 0,
+            "end_index": 0,
+            "capacity": [1000, 4],
+            "skills": [1],
+            "time_window": [28800, 64800],
+            "max_trips": 2,
+            "reload_service": 600,
+            "costs": {"fixed": 100, "per_km": 2, "per_hour": 60},
+        },
         {"id": "v2", "start_index": 0, "capacity": [800, 3], "time_window": [28800, 64800]},
     ],
     "jobs": [
         {"id": 1, "location_index": 1, "pickup": [600, 2], "service": 300},
         {"id": 2, "location_index": 2, "pickup": [500, 2], "service": 300, "skills": [1]},
-        {"id": 3, "location_index": 3, "delivery": [300, 1], "service": 300,
-         "time_windows": [[30000, 40000], [50000, 60000]], "priority": 10},
+        {
+            "id": 3,
+            "location_index": 3,
+            "delivery": [300, 1],
+            "service": 300,
+            "time_windows": [[30000, 40000], [50000, 60000]],
+            "priority": 10,
+        },
         {"id": 4, "location_index": 3, "pickup": [100, 9]},
     ],
     "matrices": {"car": {"durations": DUR, "distances": DIST}},
