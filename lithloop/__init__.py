@@ -1,26 +1,29 @@
-"""lithloop: the application factory."""
+"""lithloop: the application factory.
+
+Flask is imported inside create_app so that the pure packages (lithloop.routing,
+lithloop.pricing) can be imported without pulling in the web stack.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from lithloop.config import ROOT, load_settings
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error handlers, commands."""
-    app = Flask(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-        instance_relative_config=False,
-    )
-    app.config.update(load_settings())
-    app.config.update(config or {})
+    from flask import Flask
 
     from lithloop import cli, i18n
+    from lithloop.config import ROOT, load_settings
     from lithloop.web import register_blueprints, register_error_handlers, register_extensions
 
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"))
+    app.config.update(load_settings())
+    app.config.update(config or {})
     register_extensions(app)
     i18n.init_app(app)
     register_blueprints(app)

@@ -48,4 +48,10 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["local_time"] = local_time
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals["current_locale"] = current_language
+
+
+def current_language() -> str:
+    """'zh_CN' or 'en': the page's language as the switcher names it."""
+    locale = get_locale()
+    return "zh_CN" if locale is None or locale.language == "zh" else "en"

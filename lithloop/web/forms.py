@@ -12,7 +12,15 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 
 class LoginForm(FlaskForm):
@@ -22,9 +30,9 @@ class LoginForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     kind = SelectField(_l("Organisation type"), choices=[
-        ("buyer", _l("Buyer (second-life packs)")),
-        ("dealer_branch", _l("Dealer branch")),
-        ("bus_company", _l("Bus company")),
+        SelectChoice("buyer", _l("Buyer (second-life packs)")),
+        SelectChoice("dealer_branch", _l("Dealer branch")),
+        SelectChoice("bus_company", _l("Bus company")),
     ])
     organisation = StringField(_l("Organisation name"), validators=[DataRequired(),
                                                                      Length(max=200)])
@@ -53,9 +61,9 @@ class SiteForm(FlaskForm):
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
     lat = DecimalField(_l("Latitude"), places=6, validators=[
-        DataRequired(), NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90."))])
+        InputRequired(), NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90."))])
     lon = DecimalField(_l("Longitude"), places=6, validators=[
-        DataRequired(),
+        InputRequired(),
         NumberRange(-180, 180, message=_l("Longitude must be between -180 and 180."))])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])

@@ -1,0 +1,44 @@
+# lithloop: `make run` serves the platform with demo data; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PYTEST_ARGS ?= -n 2
+export FLASK_APP := lithloop:create_app
+
+.PHONY: run test install install-dev migrate seed lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask seed-demo --if-empty
+
+run: seed
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check lithloop tests bench tools
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

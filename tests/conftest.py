@@ -1,0 +1,163 @@
+"""Fixtures: an app on a clean database per test, on SQLite and (when set) PostgreSQL.
+
+Every test that uses `app` runs once per backend: SQLite always, PostgreSQL too when
+TEST_DATABASE_URL is set. Each pytest worker gets its own PostgreSQL database, created
+here and dropped at the end, so that runs cannot collide.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import uuid
+
+import pytest
+
+os.environ.setdefault("LITHLOOP_INSTANCE", tempfile.mkdtemp(prefix="lithloop-test-instance-"))
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+import sqlalchemy as sa  # noqa: E402
+
+from lithloop import create_app  # noqa: E402
+from lithloop.extensions import db as _db  # noqa: E402
+from lithloop.extensions import limiter  # noqa: E402
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+CHEAP_HASH = "scrypt:1024:8:1"  # full-strength scrypt costs ~100 ms per hash
+DEMO_PASSWORD = "lithloop-demo"
+
+
+def _admin_url(url: str) -> sa.URL:
+    return sa.make_url(url).set(drivername="postgresql+psycopg")
+
+
+@pytest.fixture(scope="session")
+def pg_database_url():
+    """A fresh PostgreSQL database for this pytest process, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    base = _admin_url(PG_URL)
+    name = f"lithloop_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_pg_schema_ready: set[str] = set()
+
+
+def make_app(database_url: str, **extra):
+    """An app for tests on the given database (cheap hashing, CSRF on)."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
+        "SERVER_NAME": "lithloop.test",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """The database backend of this test run: 'sqlite' or 'postgresql'."""
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend, tmp_path, request):
+    """A database URL for one test with an empty schema."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return request.getfixturevalue("pg_database_url")
+
+
+@pytest.fixture
+def app(database_url, backend):
+    """The app under test, on a clean database.
+
+    The test body runs inside the app context of a twin app on the same database, so
+    that each request the test client makes gets its own app context, session and `g`,
+    exactly as in production (a shared context would hide missing commits).
+    """
+    served = make_app(database_url)
+    twin = make_app(database_url)
+    with twin.app_context():
+        if backend == "sqlite" or database_url not in _pg_schema_ready:
+            _db.create_all()
+            _pg_schema_ready.add(database_url)
+        limiter.reset()
+        yield served
+        _db.session.remove()
+        if backend == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+    with served.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                     r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url: str) -> str:
+    """Open a page and return the CSRF token of its form."""
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} (status {page.status_code})"
+    return match.group(1) or match.group(2)
+
+
+def submit(client, url: str, data: dict, *, page: str | None = None, **kwargs):
+    """Post a form the way a browser does: with the CSRF token from the page."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)},
+                       **kwargs)
+
+
+class Auth:
+    """Log in and out through the real login form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str | None = None):
+        from tests.factories import PASSWORD
+
+        password = PASSWORD if password is None else password
+        return submit(self.client, "/login", {"email": email, "password": password})
+
+    def login_demo(self, role: str):
+        """Log in as <role>@demo.lithloop with the demo password."""
+        return self.login(f"{role}@demo.lithloop", DEMO_PASSWORD)
+
+    def logout(self):
+        return submit(self.client, "/logout", {}, page="/")
+
+
+@pytest.fixture
+def auth(client):
+    """Helper to log the test client in as someone."""
+    return Auth(client)
+
+
+@pytest.fixture
+def demo(app):
+    """The demo region seeded into the test database (seed 7)."""
+    from lithloop.demo import seed_demo
+
+    return seed_demo(seed=7, password=DEMO_PASSWORD)

@@ -1,0 +1,179 @@
+"""Logging in, registering, approval, password reset, CSRF and the login rate limit."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Organisation, OrgKind, OrgStatus, OutboxMessage, Role, User
+from lithloop.models import base as clock
+from tests.conftest import submit
+from tests.factories import PASSWORD, make_org, make_user
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_login_and_logout(client, auth):
+    user = make_user(make_org())
+    response = auth.login(user.email, PASSWORD)
+    assert response.status_code == 302 and response.location.endswith("/")
+    assert client.get("/").status_code == 200
+    auth.logout()
+    assert client.get("/").status_code == 302  # back to the login page
+
+
+def test_wrong_password_says_so(client, auth):
+    user = make_user(make_org())
+    response = auth.login(user.email, "not-the-password")
+    assert response.status_code == 401
+    assert "邮箱或密码错误" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_login_form_without_csrf_token_is_refused(client):
+    user = make_user(make_org())
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "表单已过期" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not logged in
+
+
+def test_login_is_rate_limited(client, auth):
+    user = make_user(make_org())
+    statuses = [auth.login(user.email, "wrong-password-x").status_code for _ in range(11)]
+    assert statuses[:10] == [401] * 10
+    assert statuses[10] == 429
+    # even the right password is refused while the limit holds
+    assert auth.login(user.email, PASSWORD).status_code == 429
+
+
+def registration(**overrides) -> dict:
+    data = {"kind": "buyer", "organisation": "北方储能科技", "city": "哈尔滨", "phone": "",
+            "name": "李明", "email": "li.ming@example.com", "password": "storage-batteries-9",
+            "confirm": "storage-batteries-9"}
+    data.update(overrides)
+    return data
+
+
+def test_buyer_registration_is_active_at_once(client):
+    response = submit(client, "/register", registration())
+    assert response.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "li.ming@example.com"))
+    assert user.role is Role.BUYER and user.organisation.status is OrgStatus.ACTIVE
+    assert user.password_hash.startswith("scrypt:")
+    assert client.get("/").status_code == 200  # logged in
+
+
+def test_dealer_registration_waits_for_approval(client, auth):
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    response = submit(client, "/register", registration(kind="dealer_branch",
+                                                          organisation="宁安比亚迪服务站"))
+    assert response.status_code == 302
+    assert auth.login("li.ming@example.com", "storage-batteries-9").status_code == 401
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "宁安比亚迪服务站"))
+    assert org.status is OrgStatus.PENDING and org.users[0].role is Role.DEALER_STAFF
+    # the admin was told, and approves
+    assert db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == admin.email)) is not None
+    assert auth.login(admin.email, PASSWORD).status_code == 302
+    assert "宁安比亚迪服务站" in client.get("/admin/approvals").get_data(as_text=True)
+    decided = submit(client, f"/admin/approvals/{org.id}", {"decision": "approve"},
+                     page="/admin/approvals")
+    assert decided.status_code == 302
+    auth.logout()
+    assert auth.login("li.ming@example.com", "storage-batteries-9").status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_only_admins_may_approve(client, auth):
+    dealer = make_user(make_org())
+    pending = make_org(status=OrgStatus.PENDING)
+    auth.login(dealer.email, PASSWORD)
+    assert client.get("/admin/approvals").status_code == 403
+    response = submit(client, f"/admin/approvals/{pending.id}", {"decision": "approve"},
+                      page="/")
+    assert response.status_code == 403
+    db.session.refresh(pending)
+    assert pending.status is OrgStatus.PENDING
+
+
+@pytest.mark.parametrize(("overrides", "field_message"), [
+    ({"email": "not-an-email"}, "请输入有效的电子邮箱地址"),
+    ({"password": "short1", "confirm": "short1"}, "密码至少需要 10 个字符"),
+    ({"password": "1234567890123", "confirm": "1234567890123"}, "请同时使用字母和数字"),
+    ({"confirm": "something-else-1"}, "两次输入的密码不一致"),
+    ({"organisation": ""}, "必填"),
+])
+def test_bad_registration_is_explained_and_writes_nothing(client, overrides, field_message):
+    before = (count(Organisation), count(User))
+    response = submit(client, "/register", registration(**overrides))
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert field_message in body
+    assert 'class="error"' in body
+    assert (count(Organisation), count(User)) == before
+
+
+def test_taken_email_is_refused_beside_the_field(client):
+    make_user(make_org(), email="li.ming@example.com")
+    before = count(Organisation)
+    response = submit(client, "/register", registration(organisation="另一家公司"))
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'id="email-err">该邮箱已注册账户。' in body
+    assert count(Organisation) == before
+
+
+def reset_link(recipient: str) -> str:
+    message = db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == recipient).order_by(OutboxMessage.id.desc()))
+    return re.search(r"http://lithloop\.test(/reset/\S+)", message.body).group(1)
+
+
+def test_password_reset_through_the_outbox(client, auth):
+    user = make_user(make_org())
+    assert submit(client, "/reset", {"email": user.email}).status_code == 302
+    link = reset_link(user.email)
+    response = submit(client, link, {"password": "brand-new-pass-7", "confirm": "brand-new-pass-7"})
+    assert response.status_code == 302
+    assert auth.login(user.email, PASSWORD).status_code == 401
+    assert auth.login(user.email, "brand-new-pass-7").status_code == 302
+    # the same link cannot be used twice
+    reused = client.get(link)
+    assert reused.status_code == 400 and "已使用过" in reused.get_data(as_text=True)
+
+
+def test_reset_for_unknown_address_reveals_nothing(client):
+    response = submit(client, "/reset", {"email": "nobody@example.com"}, follow_redirects=True)
+    assert "如果该邮箱有账户" in response.get_data(as_text=True)
+    assert count(OutboxMessage) == 0
+
+
+def test_expired_reset_link_is_refused(client, monkeypatch):
+    user = make_user(make_org())
+    submit(client, "/reset", {"email": user.email})
+    link = reset_link(user.email)
+    later = clock.utcnow() + timedelta(seconds=3601)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    response = client.get(link)
+    assert response.status_code == 400 and "已过期" in response.get_data(as_text=True)
+
+
+def test_tampered_reset_link_is_refused(client):
+    user = make_user(make_org())
+    submit(client, "/reset", {"email": user.email})
+    link = reset_link(user.email)
+    tampered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+    response = client.get(tampered)
+    assert response.status_code == 400 and "无效" in response.get_data(as_text=True)
+    old_hash = user.password_hash
+    submit(client, tampered, {"password": "brand-new-pass-7", "confirm": "brand-new-pass-7"},
+           page=link)
+    db.session.refresh(user)
+    assert user.password_hash == old_hash

@@ -1,0 +1,107 @@
+"""Chinese first, English second; the switcher remembers; money and time formats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from lithloop.i18n import money
+from tests.factories import make_org, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "lithloop" / "translations" / "zh" / "LC_MESSAGES"
+
+
+def test_chinese_is_the_default(client):
+    body = client.get("/login").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in body and "登录" in body and "Log in" not in body
+
+
+def test_switching_to_english_is_remembered(client, auth):
+    response = client.get("/lang/en", headers={"Referer": "http://lithloop.test/login"})
+    assert response.status_code == 302 and response.location.endswith("/login")
+    body = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in body and "Log in" in body and "登录" not in body
+    client.get("/lang/zh_CN")
+    assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+def test_the_choice_is_saved_on_the_user(app, auth):
+    user = make_user(make_org())
+    auth.login(user.email)
+    auth.client.get("/lang/en")
+    from lithloop.extensions import db
+
+    db.session.refresh(user)
+    assert user.locale == "en"
+    fresh = app.test_client()  # a new browser without the cookie
+    from tests.conftest import Auth
+
+    Auth(fresh).login(user.email)
+    assert "Log out" in fresh.get("/").get_data(as_text=True)
+
+
+def test_unknown_language_falls_back_to_chinese(client):
+    client.get("/lang/xx")
+    assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("fen", "shown"), [
+    (0, "¥0.00"), (5, "¥0.05"), (123456, "¥1,234.56"), (-9900, "-¥99.00"), (None, "—"),
+])
+def test_money_is_yuan_with_two_decimals(fen, shown):
+    assert money(fen) == shown
+
+
+def test_money_refuses_floats():
+    with pytest.raises(TypeError):
+        money(12.5)
+
+
+def test_times_are_shown_in_beijing_time(app):
+    from lithloop.i18n import local_time
+
+    with app.test_request_context("/"):
+        assert local_time(datetime(2026, 1, 1, 16, 30, tzinfo=UTC)) == "2026-01-02 00:30"
+
+
+def _source_messages() -> set:
+    method_map = [("lithloop/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+                "ngettext": (1, 2)}
+    found = set()
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+            str(ROOT), method_map, keywords=keywords):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_message_has_a_chinese_translation():
+    with open(CATALOG / "messages.mo", "rb") as handle:
+        compiled = read_mo(handle)
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in compiled
+                  if m.id and m.string and (m.string if isinstance(m.string, str)
+                                            else m.string[0])}
+    missing = sorted(_source_messages() - translated)
+    assert not missing, ("untranslated (run tools/translations.py, fill the .po, compile): "
+                         f"{missing}")
+
+
+def _as_dict(catalog) -> dict:
+    def key(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {key(m.id): key(m.string) for m in catalog if m.id}
+
+
+def test_compiled_catalog_matches_the_po_file():
+    with open(CATALOG / "messages.po", "rb") as handle:
+        po = _as_dict(read_po(handle))
+    with open(CATALOG / "messages.mo", "rb") as handle:
+        mo = _as_dict(read_mo(handle))
+    assert po == mo, "messages.mo is stale: run `python tools/translations.py compile`"

@@ -1,0 +1,65 @@
+"""Adding and editing sites through the form, with errors beside the fields."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Site
+from tests.conftest import submit
+from tests.factories import make_org, make_user
+
+GOOD = {"name": "海林服务站", "address": "海林市长安街5号", "city": "海林市", "district": "",
+        "lat": "44.5940", "lon": "129.3800", "contact_name": "王伟", "contact_phone": "13800000000",
+        "opens_at": "08:00", "closes_at": "17:30"}
+
+
+@pytest.fixture
+def dealer(app, auth):
+    user = make_user(make_org())
+    auth.login(user.email)
+    return user
+
+
+def site_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Site.id)))
+
+
+def test_add_a_site(client, dealer):
+    response = submit(client, "/sites/new", GOOD)
+    assert response.status_code == 302
+    site = db.session.scalar(sa.select(Site))
+    assert (site.name, site.organisation_id, round(site.lat, 4)) == ("海林服务站",
+                                                                      dealer.organisation_id, 44.594)
+    assert "海林服务站" in client.get(response.location).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("lat", "91", "纬度必须在 -90 到 90 之间"),
+    ("lat", "-90.5", "纬度必须在 -90 到 90 之间"),
+    ("lon", "181", "经度必须在 -180 到 180 之间"),
+    ("lon", "abc", "不是有效的小数"),
+    ("closes_at", "07:00", "关门时间必须晚于开门时间"),
+])
+def test_bad_site_is_explained_beside_the_field(client, dealer, field, value, message):
+    response = submit(client, "/sites/new", {**GOOD, field: value})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert f'id="{field}-err"' in body
+    assert message in body
+    assert GOOD["name"] in body  # what was typed is kept
+    assert site_count() == 0
+
+
+def test_edit_keeps_the_site_when_input_is_bad(client, dealer):
+    submit(client, "/sites/new", GOOD)
+    site = db.session.scalar(sa.select(Site))
+    response = submit(client, f"/sites/{site.id}/edit", {**GOOD, "name": "新名字", "lat": "100"})
+    assert response.status_code == 422
+    db.session.refresh(site)
+    assert site.name == "海林服务站"
+    ok = submit(client, f"/sites/{site.id}/edit", {**GOOD, "name": "新名字"})
+    assert ok.status_code == 302
+    db.session.refresh(site)
+    assert site.name == "新名字"
