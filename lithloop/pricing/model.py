@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
@@ -101,6 +102,17 @@ def _set(obj: object, name: str, value: object) -> None:
     object.__setattr__(obj, name, value)
 
 
+def _from_mapping(cls, data: Mapping[str, object], required: tuple[str, ...]):
+    """Build an input dataclass from a JSON body: missing keys -> REQUIRED, extras ignored."""
+    if not isinstance(data, Mapping):
+        raise PricingError(PricingErrorCode.REQUIRED, "body", "expected a JSON object")
+    for name in required:
+        if data.get(name) is None:
+            raise PricingError(PricingErrorCode.REQUIRED, name, "this field is required")
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names and v is not None})
+
+
 def _check_range(value: Decimal, field: str, low: Decimal, high: Decimal, code, low_open=False):
     too_low = value <= low if low_open else value < low
     if too_low or value > high:
@@ -110,7 +122,8 @@ def _check_range(value: Decimal, field: str, low: Decimal, high: Decimal, code, 
 
 @dataclass(frozen=True)
 class ScrapLot:
-    """A lot offered for recycling; logistics from `logistics_cost_fen` if known, else distance."""
+    """A lot offered for recycling; transport cost from `logistics_cost_fen` if given, else
+    road `distance_km` from the park x the index rate per t-km."""
 
     chemistry: Chemistry
     form: Form
@@ -150,6 +163,11 @@ class ScrapLot:
             if cost < 0:
                 raise PricingError(C.OUT_OF_RANGE, "logistics_cost_fen", "must not be negative")
             _set(self, "logistics_cost_fen", cost)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> ScrapLot:
+        """From an API body {chemistry, form, mass_kg, condition?, distance_km?, ...}."""
+        return _from_mapping(cls, data, ("chemistry", "form", "mass_kg"))
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe inputs (Decimals as strings)."""
@@ -214,6 +232,11 @@ class SecondLifePack:
                 C.OUT_OF_RANGE, "quantity", f"{quantity} is outside [1, {MAX_QUANTITY}]"
             )
         _set(self, "quantity", quantity)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> SecondLifePack:
+        """From an API body {chemistry, rated_kwh, soh_pct, cycles, grade, warranty_months?}."""
+        return _from_mapping(cls, data, ("chemistry", "rated_kwh", "soh_pct", "cycles", "grade"))
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe inputs (Decimals as strings)."""

@@ -152,3 +152,18 @@ def test_scrap_worth_more_than_a_new_pack_is_not_sellable():
     cheap_new = with_price(INDEX, "new_pack.LFP", 20)
     error = refused(price_second_life, pack=SecondLifePack(**PACK), index=cheap_new)
     assert error.code is C.NOT_SELLABLE
+
+
+def test_from_dict_reads_api_bodies_and_names_missing_fields():
+    lot = ScrapLot.from_dict(LOT | {"mass_kg": 812.5, "currency": "CNY"})  # float via repr
+    assert str(lot.mass_kg) == "812.5"
+    pack = SecondLifePack.from_dict(PACK | {"warranty_months": None})
+    assert pack.warranty_months == 0
+    for body, factory, field in (
+        ({k: v for k, v in LOT.items() if k != "mass_kg"}, ScrapLot.from_dict, "mass_kg"),
+        (LOT | {"distance_km": None}, ScrapLot.from_dict, "distance_km"),
+        ({k: v for k, v in PACK.items() if k != "grade"}, SecondLifePack.from_dict, "grade"),
+        ([1, 2], ScrapLot.from_dict, "body"),
+    ):
+        error = refused(factory, data=body)
+        assert (error.field, error.code) == (field, C.REQUIRED)

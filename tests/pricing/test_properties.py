@@ -30,7 +30,12 @@ from lithloop.pricing import (
 from .support import find_floats, with_price
 
 DAY = date(2026, 2, 2)
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 snapshots = st.sampled_from(default_snapshots())
 masses = st.decimals(min_value=Decimal("0.5"), max_value=Decimal(40_000), places=1)
@@ -109,12 +114,14 @@ def test_value_rises_with_mass(lot, extra, index):
         quoted_on=DAY,
     )
     per_tonne_net = tonne.total_fen
-    minimum = [line for line in tonne.lines if line.key == "cost.minimum_charge"]
-    per_tonne_net -= sum(line.amount_fen for line in minimum)
+    per_tonne_net -= sum(x.amount_fen for x in tonne.lines if x.key == "cost.minimum_charge")
     slack = len(big.lines) + len(small.lines)
-    if per_tonne_net > 0:
+    # (a margin of 1 CNY/t keeps per-line rounding of the 1 t probe from flipping the sign)
+    if per_tonne_net > 100:
         assert big.total_fen >= small.total_fen - slack
-    elif per_tonne_net < 0 and not minimum:
+    elif per_tonne_net < -100 and not any(
+        line.key == "cost.minimum_charge" for line in (*small.lines, *big.lines)
+    ):  # (while the minimum charge binds, costs are flat and the total still rises)
         assert big.total_fen <= small.total_fen + slack
 
 
