@@ -1,6 +1,11 @@
 """Pure pricing engine: scrap lot quotes, second-life pack prices, refurbish-or-recycle.
 
-Imports neither Flask nor the database. Money is integer fen or Decimal, never float.
+Imports neither Flask nor the database. Money is integer fen or Decimal, never float;
+each line amount is rounded once (ROUND_HALF_UP to the fen) and totals are sums of lines.
+
+    index = latest_snapshot()                      # or IndexSnapshot.from_dict(stored_json)
+    quote = quote_scrap(ScrapLot.from_dict(body), index, quoted_on=today)
+    quote.to_dict()                                # the POST /api/v1/quotes/scrap shape
 """
 
 from lithloop.pricing.errors import PricingError, PricingErrorCode
