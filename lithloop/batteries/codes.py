@@ -1,0 +1,263 @@
+"""GB/T 34014-2017 traction-battery codes: validate, parse, and mint park codes.
+
+Layout (24 characters, positions 1-based):
+
+    1-3 manufacturer | 4 product type | 5 battery type | 6-7 specification |
+    8-14 traceability | 15-17 production date (year, month, day) | 18-24 serial
+
+Sources (see FACTS.md section 5 and the report of the commit that added this module):
+- layout, P/M/C, B = LFP, E = ternary, serial 1..9999999 per production day:
+  https://chinaautoregs.com/4357.html , https://blob.wenxiaobai.com/article/182b51b5-e340-caf7-648b-030a5585f04a
+- A, C, D, F, G, Z (Ni-MH, LMO, LCO, supercapacitor, LTO, other): ASSUMED from memory of the
+  standard's table, in the same order as the GB/T 27930 BMS battery-type list; not verified.
+- date characters: one table for year, month and day ("same table", wenxiaobai page above):
+  0-9 then A=10, B=11, ... V=31 (as in a public GB/T 34014 decoder); year = 2010 + value.
+  Two public decoders agree on years 2010-2027 (0-9, A-H) and disagree after, so only those
+  years are accepted. Letters for days 10-31 (A-V, I and O included) are an assumption.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from lithloop.batteries.problems import CodeField, CodeReason, code_message
+
+LENGTH = 24
+ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+DIGITS = frozenset("0123456789")
+DATE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUV"  # value = index
+FIRST_YEAR, LAST_YEAR = 2010, 2027
+MAX_SERIAL = 9_999_999
+
+SPANS: tuple[tuple[CodeField, int, int], ...] = (
+    (CodeField.MANUFACTURER, 1, 3),
+    (CodeField.PRODUCT_TYPE, 4, 4),
+    (CodeField.CHEMISTRY, 5, 5),
+    (CodeField.SPECIFICATION, 6, 7),
+    (CodeField.TRACEABILITY, 8, 14),
+    (CodeField.PRODUCTION_DATE, 15, 17),
+    (CodeField.SERIAL, 18, 24),
+)
+
+
+class ProductType(StrEnum):
+    """Character 4: what the code is on."""
+
+    PACK = "P"
+    MODULE = "M"
+    CELL = "C"
+
+
+# Character 5. Names are ours (lithloop.pricing.Chemistry values) where one fits.
+CHEMISTRY_LETTERS: dict[str, str] = {
+    "A": "nickel-metal hydride",  # assumed
+    "B": "lithium iron phosphate",  # sourced
+    "C": "lithium manganese oxide",  # assumed
+    "D": "lithium cobalt oxide",  # assumed
+    "E": "ternary (NCM / NCA)",  # sourced
+    "F": "supercapacitor",  # assumed
+    "G": "lithium titanate",  # assumed
+    "Z": "other",  # sourced (letter Z exists); meaning assumed
+}
+LETTER_CHEMISTRIES: dict[str, tuple[str, ...]] = {
+    "B": ("LFP",),
+    "C": ("LMO",),
+    "D": ("LCO",),
+    "E": ("NCM523", "NCM622", "NCM811", "NCA"),
+}
+
+
+@dataclass(frozen=True)
+class CodeProblem:
+    """Why a code was refused: reason code, 1-based position, field, parameters, message."""
+
+    reason: CodeReason
+    position: int | None
+    field: CodeField | None
+    params: dict[str, str | int] = field(default_factory=dict, hash=False)
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedCode:
+    """The fields of a valid code."""
+
+    code: str
+    manufacturer: str
+    product_type: ProductType
+    chemistry_letter: str
+    specification: str
+    traceability: str
+    produced: date
+    serial: int
+
+    @property
+    def chemistries(self) -> tuple[str, ...]:
+        """Our chemistry names the battery-type letter can stand for (empty if none)."""
+        return LETTER_CHEMISTRIES.get(self.chemistry_letter, ())
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """Result of validate_code: the normalised text, and either the parsed code or a problem."""
+
+    text: str
+    parsed: ParsedCode | None = None
+    problem: CodeProblem | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the code is valid."""
+        return self.problem is None
+
+    @property
+    def position(self) -> int | None:
+        """1-based position of the first failing character (None when ok)."""
+        return self.problem.position if self.problem else None
+
+    @property
+    def field(self) -> CodeField | None:
+        """Field of the first failure (None when ok)."""
+        return self.problem.field if self.problem else None
+
+    @property
+    def reason(self) -> CodeReason | None:
+        """Reason code of the failure (None when ok)."""
+        return self.problem.reason if self.problem else None
+
+
+class CodeError(ValueError):
+    """make_park_code refused its inputs; `problem` holds the structured reason."""
+
+    def __init__(self, problem: CodeProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def normalise(text: str) -> str:
+    """Full-width to ASCII (NFKC), all whitespace removed, upper case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
+def chemistries_for_letter(letter: str) -> tuple[str, ...]:
+    """Our chemistry names for a battery-type letter (E gives all ternaries; A/F/G/Z none)."""
+    return LETTER_CHEMISTRIES.get(letter.upper(), ())
+
+
+def letter_for_chemistry(chemistry: str) -> str | None:
+    """The battery-type letter for one of our chemistry names, or None if unknown."""
+    name = chemistry.strip().upper()
+    return next((k for k, names in LETTER_CHEMISTRIES.items() if name in names), None)
+
+
+def field_at(position: int) -> CodeField:
+    """The field a 1-based position belongs to."""
+    return next(f for f, start, end in SPANS if start <= position <= end)
+
+
+def _problem(reason: CodeReason, position: int | None, **params: str | int) -> CodeProblem:
+    fld = field_at(position) if position is not None and 1 <= position <= LENGTH else None
+    if fld is not None:
+        params.setdefault("field", fld.value)
+    if position is not None:
+        params.setdefault("position", position)
+    return CodeProblem(reason, position, fld, params, code_message(reason, params))
+
+
+def _date_value(ch: str) -> int:
+    return DATE_CHARS.index(ch) if ch in DATE_CHARS else -1
+
+
+def _check_date(text: str, today: date | None) -> CodeProblem | date:
+    y, m, d = (_date_value(c) for c in text[14:17])
+    if not 0 <= y <= LAST_YEAR - FIRST_YEAR:
+        return _problem(CodeReason.IMPOSSIBLE_DATE, 15, part="year", char=text[14])
+    if not 1 <= m <= 12:
+        return _problem(CodeReason.IMPOSSIBLE_DATE, 16, part="month", char=text[15])
+    try:
+        produced = date(FIRST_YEAR + y, m, d)
+    except ValueError:
+        return _problem(CodeReason.IMPOSSIBLE_DATE, 17, part="day", char=text[16])
+    if today is not None and produced > today:
+        return _problem(CodeReason.FUTURE_DATE, 15, produced=produced.isoformat(),
+                        today=today.isoformat())
+    return produced
+
+
+def _check_chars(text: str) -> CodeProblem | None:
+    for i, ch in enumerate(text, start=1):
+        allowed = DIGITS if i >= 18 else ALNUM
+        if ch not in allowed:
+            kind = "0-9" if i >= 18 else "A-Z, 0-9"
+            return _problem(CodeReason.BAD_CHARACTER, i, char=ch, allowed=kind)
+        if i == 4 and ch not in ProductType._value2member_map_:
+            return _problem(CodeReason.UNKNOWN_PRODUCT_TYPE, 4, char=ch)
+        if i == 5 and ch not in CHEMISTRY_LETTERS:
+            return _problem(CodeReason.UNKNOWN_CHEMISTRY, 5, char=ch,
+                            allowed="".join(CHEMISTRY_LETTERS))
+    return None
+
+
+def validate_code(text: str, *, today: date | None = None) -> CodeCheck:
+    """Check a GB/T 34014 code; with `today`, a production date after it is refused too."""
+    norm = normalise(text or "")
+    if not norm:
+        return CodeCheck(norm, problem=_problem(CodeReason.EMPTY, None))
+    if len(norm) != LENGTH:
+        pos = len(norm) + 1 if len(norm) < LENGTH else LENGTH + 1
+        return CodeCheck(norm, problem=_problem(CodeReason.WRONG_LENGTH, pos, length=len(norm)))
+    bad = _check_chars(norm)
+    if bad is not None:
+        return CodeCheck(norm, problem=bad)
+    produced = _check_date(norm, today)
+    if isinstance(produced, CodeProblem):
+        return CodeCheck(norm, problem=produced)
+    serial = int(norm[17:])
+    if serial == 0:
+        return CodeCheck(norm, problem=_problem(CodeReason.ZERO_SERIAL, 18))
+    parsed = ParsedCode(norm, norm[0:3], ProductType(norm[3]), norm[4], norm[5:7], norm[7:14],
+                        produced, serial)
+    return CodeCheck(norm, parsed=parsed)
+
+
+def encode_date(produced: date) -> str:
+    """The three date characters for a production date (years 2010-2027 only)."""
+    if not FIRST_YEAR <= produced.year <= LAST_YEAR:
+        raise CodeError(_problem(CodeReason.YEAR_UNSUPPORTED, 15, year=produced.year,
+                                 first=FIRST_YEAR, last=LAST_YEAR))
+    return DATE_CHARS[produced.year - FIRST_YEAR] + DATE_CHARS[produced.month] + \
+        DATE_CHARS[produced.day]
+
+
+def make_park_code(
+    serial: int,
+    *,
+    chemistry_letter: str,
+    product_type: ProductType | str,
+    produced: date,
+    manufacturer: str = "LLP",
+    specification: str = "00",
+    traceability: str = "0000000",
+) -> str:
+    """A valid code for an uncoded pack, with the park as manufacturer-of-record."""
+    if not 1 <= serial <= MAX_SERIAL:
+        raise CodeError(_problem(CodeReason.SERIAL_OUT_OF_RANGE, 18, serial=serial,
+                                 maximum=MAX_SERIAL))
+    parts = ((CodeField.MANUFACTURER, manufacturer, 3), (CodeField.PRODUCT_TYPE, product_type, 1),
+             (CodeField.CHEMISTRY, chemistry_letter, 1), (CodeField.SPECIFICATION, specification, 2),
+             (CodeField.TRACEABILITY, traceability, 7))
+    start = 1
+    for fld, value, size in parts:
+        if len(normalise(str(value))) != size:
+            raise CodeError(_problem(CodeReason.FIELD_LENGTH, start, field=fld.value,
+                                     expected=size, length=len(normalise(str(value)))))
+        start += size
+    text = "".join(normalise(str(v)) for _, v, _ in parts) + encode_date(produced) + \
+        f"{serial:07d}"
+    check = validate_code(text)
+    if check.problem is not None:
+        raise CodeError(check.problem)
+    return check.text

@@ -1,0 +1,144 @@
+"""Stable problem codes of the battery package, with their English message templates.
+
+The web layer translates by code: each template's `{name}` placeholders are the keys of the
+problem's `params`. Codes are stable strings; templates may be reworded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class CodeField(StrEnum):
+    """The seven fields of a GB/T 34014 code."""
+
+    MANUFACTURER = "manufacturer"
+    PRODUCT_TYPE = "product_type"
+    CHEMISTRY = "chemistry"
+    SPECIFICATION = "specification"
+    TRACEABILITY = "traceability"
+    PRODUCTION_DATE = "production_date"
+    SERIAL = "serial"
+
+
+class CodeReason(StrEnum):
+    """Why a battery code was refused."""
+
+    EMPTY = "empty"
+    WRONG_LENGTH = "wrong_length"
+    BAD_CHARACTER = "bad_character"
+    UNKNOWN_PRODUCT_TYPE = "unknown_product_type"
+    UNKNOWN_CHEMISTRY = "unknown_chemistry"
+    IMPOSSIBLE_DATE = "impossible_date"
+    FUTURE_DATE = "future_date"
+    ZERO_SERIAL = "zero_serial"
+    # only raised by make_park_code
+    FIELD_LENGTH = "field_length"
+    SERIAL_OUT_OF_RANGE = "serial_out_of_range"
+    YEAR_UNSUPPORTED = "year_unsupported"
+
+
+CODE_MESSAGES: dict[CodeReason, str] = {
+    CodeReason.EMPTY: "The battery code is empty.",
+    CodeReason.WRONG_LENGTH: "The battery code has {length} characters; it must have 24.",
+    CodeReason.BAD_CHARACTER: (
+        "Character {position} ('{char}') is not allowed in the {field} field "
+        "(allowed: {allowed})."
+    ),
+    CodeReason.UNKNOWN_PRODUCT_TYPE: (
+        "Character 4 ('{char}') is not a product type: use P (pack), M (module) or C (cell)."
+    ),
+    CodeReason.UNKNOWN_CHEMISTRY: (
+        "Character 5 ('{char}') is not a battery-type letter (allowed: {allowed})."
+    ),
+    CodeReason.IMPOSSIBLE_DATE: (
+        "Character {position} ('{char}') is not a possible production {part}."
+    ),
+    CodeReason.FUTURE_DATE: "The production date {produced} is after today ({today}).",
+    CodeReason.ZERO_SERIAL: "The serial number (characters 18-24) must not be 0000000.",
+    CodeReason.FIELD_LENGTH: "The {field} field needs {expected} characters, not {length}.",
+    CodeReason.SERIAL_OUT_OF_RANGE: "The serial {serial} is outside 1-{maximum}.",
+    CodeReason.YEAR_UNSUPPORTED: (
+        "Production year {year} cannot be coded: supported years are {first}-{last}."
+    ),
+}
+
+
+class ImportCode(StrEnum):
+    """Errors and warnings of a fleet CSV import."""
+
+    # file-level errors (row and column are None, or the header row 1)
+    FILE_TOO_LARGE = "file_too_large"
+    EMPTY_FILE = "empty_file"
+    UNKNOWN_ENCODING = "unknown_encoding"
+    BAD_CSV = "bad_csv"
+    BAD_COLUMNS = "bad_columns"
+    TOO_MANY_ROWS = "too_many_rows"
+    # cell errors
+    REQUIRED = "required"
+    BAD_NUMBER = "bad_number"
+    NOT_POSITIVE = "not_positive"
+    SOH_OUT_OF_RANGE = "soh_out_of_range"
+    BAD_DATE = "bad_date"
+    FUTURE_DATE = "future_date"
+    UNKNOWN_CHEMISTRY = "unknown_chemistry"
+    INVALID_PACK_CODE = "invalid_pack_code"
+    DUPLICATE_PACK_CODE = "duplicate_pack_code"
+    CHEMISTRY_MISMATCH = "chemistry_mismatch"
+    EXTRA_CELLS = "extra_cells"
+    # warnings
+    UNCODED_PACK = "uncoded_pack"
+    SOH_LOOKS_LIKE_FRACTION = "soh_looks_like_fraction"
+
+
+IMPORT_MESSAGES: dict[ImportCode, str] = {
+    ImportCode.FILE_TOO_LARGE: "The file is {size} bytes; the limit is {limit} bytes (5 MB).",
+    ImportCode.EMPTY_FILE: "The file is empty.",
+    ImportCode.UNKNOWN_ENCODING: (
+        "The file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 and retry."
+    ),
+    ImportCode.BAD_CSV: "The file is not readable as CSV: {detail}.",
+    ImportCode.BAD_COLUMNS: (
+        "The columns do not match. Missing: {missing}. Unknown: {unknown}. "
+        "Duplicated: {duplicated}. Expected: {expected}."
+    ),
+    ImportCode.TOO_MANY_ROWS: "The file has more than {limit} data rows; split it.",
+    ImportCode.REQUIRED: "This cell is required.",
+    ImportCode.BAD_NUMBER: "'{value}' is not a number.",
+    ImportCode.NOT_POSITIVE: "'{value}' must be greater than 0.",
+    ImportCode.SOH_OUT_OF_RANGE: "SoH '{value}' must be between 0 and 100 (%).",
+    ImportCode.BAD_DATE: "'{value}' is not a date; write it as YYYY-MM-DD.",
+    ImportCode.FUTURE_DATE: "The date {value} is after today ({today}).",
+    ImportCode.UNKNOWN_CHEMISTRY: "'{value}' is not a known chemistry (allowed: {allowed}).",
+    ImportCode.INVALID_PACK_CODE: "Pack code '{value}' is invalid: {detail}",
+    ImportCode.DUPLICATE_PACK_CODE: "Pack code {value} already appears in row {first_row}.",
+    ImportCode.CHEMISTRY_MISMATCH: (
+        "The chemistry {chemistry} does not match the pack code's battery type "
+        "'{letter}' ({expected})."
+    ),
+    ImportCode.EXTRA_CELLS: "This row has {count} cells but the header has {expected}.",
+    ImportCode.UNCODED_PACK: (
+        "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
+    ),
+    ImportCode.SOH_LOOKS_LIKE_FRACTION: (
+        "SoH '{value}' was read as {value}%; if you meant a fraction, write {percent}."
+    ),
+}
+
+
+def _fmt(template: str, params: Mapping[str, object]) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def code_message(reason: CodeReason, params: Mapping[str, object]) -> str:
+    """English message of a code problem."""
+    return _fmt(CODE_MESSAGES[reason], params)
+
+
+def import_message(code: ImportCode, params: Mapping[str, object]) -> str:
+    """English message of an import error or warning."""
+    return _fmt(IMPORT_MESSAGES[code], params)
