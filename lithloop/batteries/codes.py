@@ -246,9 +246,13 @@ def make_park_code(
     if not 1 <= serial <= MAX_SERIAL:
         raise CodeError(_problem(CodeReason.SERIAL_OUT_OF_RANGE, 18, serial=serial,
                                  maximum=MAX_SERIAL))
-    parts = ((CodeField.MANUFACTURER, manufacturer, 3), (CodeField.PRODUCT_TYPE, product_type, 1),
-             (CodeField.CHEMISTRY, chemistry_letter, 1), (CodeField.SPECIFICATION, specification, 2),
-             (CodeField.TRACEABILITY, traceability, 7))
+    parts = (
+        (CodeField.MANUFACTURER, manufacturer, 3),
+        (CodeField.PRODUCT_TYPE, product_type, 1),
+        (CodeField.CHEMISTRY, chemistry_letter, 1),
+        (CodeField.SPECIFICATION, specification, 2),
+        (CodeField.TRACEABILITY, traceability, 7),
+    )
     start = 1
     for fld, value, size in parts:
         if len(normalise(str(value))) != size:

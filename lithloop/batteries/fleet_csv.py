@@ -1,0 +1,291 @@
+"""A bus company's fleet import: one CSV of packs, checked all-or-nothing.
+
+Columns (English or Chinese headers; order free): vehicle_plate 车牌号, pack_code 电池编码,
+chemistry 化学体系, rated_kwh 额定电量kWh, mass_kg 质量kg, in_service_since 投运日期,
+and the optional soh_pct SOH%. Encodings: UTF-8 with or without BOM, UTF-16 with BOM, and
+GBK/GB18030 (Chinese Excel's "CSV (逗号分隔)"). Row numbers are Excel's: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from lithloop.batteries.codes import CHEMISTRY_LETTERS, ParsedCode, validate_code
+from lithloop.batteries.codes import chemistries_for_letter as _letter_names
+from lithloop.batteries.problems import ImportCode, import_message
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+COLUMNS = ("vehicle_plate", "pack_code", "chemistry", "rated_kwh", "mass_kg",
+           "in_service_since", "soh_pct")
+OPTIONAL_COLUMNS = frozenset({"soh_pct"})
+CHEMISTRIES = ("LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO")
+
+_HEADER_ALIASES = {
+    "vehicleplate": "vehicle_plate", "plate": "vehicle_plate", "车牌号": "vehicle_plate",
+    "车牌": "vehicle_plate", "车牌号码": "vehicle_plate",
+    "packcode": "pack_code", "电池编码": "pack_code", "电池包编码": "pack_code",
+    "chemistry": "chemistry", "化学体系": "chemistry", "电池类型": "chemistry",
+    "ratedkwh": "rated_kwh", "额定电量kwh": "rated_kwh", "额定电量": "rated_kwh",
+    "masskg": "mass_kg", "质量kg": "mass_kg", "质量": "mass_kg", "重量kg": "mass_kg",
+    "inservicesince": "in_service_since", "投运日期": "in_service_since",
+    "sohpct": "soh_pct", "soh": "soh_pct",
+}
+_CHEM_ALIASES = {
+    "LIFEPO4": "LFP", "磷酸铁锂": "LFP", "LMO": "LMO", "锰酸锂": "LMO", "钴酸锂": "LCO",
+    "NMC523": "NCM523", "NMC622": "NCM622", "NMC811": "NCM811", "镍钴铝": "NCA",
+} | {c: c for c in CHEMISTRIES}
+_HEADER_STRIP = re.compile(r"[\s_\-()\[\]%（）【】]")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_DATE = re.compile(
+    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+    r"|^(\d{4})(\d\d)(\d\d)$"
+)
+
+
+@dataclass(frozen=True)
+class FleetIssue:
+    """An error or warning: Excel row (None for the file), column, code, params, message."""
+
+    row: int | None
+    column: str | None
+    code: ImportCode
+    params: dict[str, str | int] = field(default_factory=dict, hash=False)
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class FleetRow:
+    """One parsed pack; pack_code None for an uncoded pack."""
+
+    row: int
+    vehicle_plate: str
+    pack_code: str | None
+    chemistry: str
+    rated_kwh: Decimal
+    mass_kg: Decimal
+    in_service_since: date
+    soh_pct: Decimal | None
+    parsed_code: ParsedCode | None = None
+
+
+@dataclass(frozen=True)
+class FleetImport:
+    """Parsed rows, errors and warnings; import only when `ok` (no errors at all)."""
+
+    rows: tuple[FleetRow, ...]
+    errors: tuple[FleetIssue, ...]
+    warnings: tuple[FleetIssue, ...] = ()
+    encoding: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the whole file may be imported."""
+        return not self.errors
+
+
+def _issue(row: int | None, column: str | None, code: ImportCode, **params) -> FleetIssue:
+    return FleetIssue(row, column, code, params, import_message(code, params))
+
+
+def _fail(code: ImportCode, encoding: str | None = None, row: int | None = None,
+          **params) -> FleetImport:
+    return FleetImport((), (_issue(row, None, code, **params),), (), encoding)
+
+
+def decode(data: bytes) -> tuple[str, str] | None:
+    """The text and the encoding name, or None when neither UTF-8/16 nor GB18030 fits."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        attempts = ["utf-16"]
+    elif data.startswith(codecs.BOM_UTF8):
+        attempts = ["utf-8-sig"]
+    elif b"\x00" in data:
+        return None  # binary, e.g. an .xlsx workbook
+    else:
+        attempts = ["utf-8", "gb18030"]  # GB18030 is a superset of GBK and GB2312
+    for name in attempts:
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def header_key(name: str) -> str | None:
+    """The canonical column for a header cell (English or Chinese alias), or None."""
+    norm = _HEADER_STRIP.sub("", unicodedata.normalize("NFKC", name).casefold())
+    return _HEADER_ALIASES.get(norm)
+
+
+def _header(cells: list[str]) -> tuple[dict[str, int], FleetIssue | None]:
+    index: dict[str, int] = {}
+    unknown, duplicated = [], []
+    for i, cell in enumerate(cells):
+        if not cell.strip():
+            continue
+        key = header_key(cell)
+        if key is None:
+            unknown.append(cell.strip())
+        elif key in index:
+            duplicated.append(cell.strip())
+        else:
+            index[key] = i
+    missing = [c for c in COLUMNS if c not in index and c not in OPTIONAL_COLUMNS]
+    if not (missing or unknown or duplicated):
+        return index, None
+    return index, _issue(1, None, ImportCode.BAD_COLUMNS, missing=", ".join(missing) or "-",
+                         unknown=", ".join(unknown) or "-",
+                         duplicated=", ".join(duplicated) or "-", expected=", ".join(COLUMNS))
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A finite Decimal from '1,234.5', full-width digits, or None."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_date(text: str) -> date | None:
+    """A date from 2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日, 20180305 (time part ignored)."""
+    m = _DATE.match(unicodedata.normalize("NFKC", text).strip())
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def parse_chemistry(text: str) -> str | None:
+    """One of CHEMISTRIES from a name or alias (LiFePO4, 磷酸铁锂, NMC811...), or None."""
+    s = re.sub(r"[\s\-_/]", "", unicodedata.normalize("NFKC", text)).upper()
+    return _CHEM_ALIASES.get(s)
+
+
+class _RowParser:
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.errors: list[FleetIssue] = []
+        self.warnings: list[FleetIssue] = []
+        self.seen_codes: dict[str, int] = {}
+
+    def parse(self, n: int, cell: dict[str, str]) -> FleetRow | None:
+        before = len(self.errors)
+        err = self.errors.append
+
+        def required(col: str) -> str | None:
+            if cell[col]:
+                return cell[col]
+            err(_issue(n, col, ImportCode.REQUIRED))
+            return None
+
+        plate = required("vehicle_plate")
+        chem = None
+        if (raw := required("chemistry")) is not None and (chem := parse_chemistry(raw)) is None:
+            err(_issue(n, "chemistry", ImportCode.UNKNOWN_CHEMISTRY, value=raw,
+                       allowed=", ".join(CHEMISTRIES)))
+        numbers: dict[str, Decimal | None] = {}
+        for col in ("rated_kwh", "mass_kg", "soh_pct"):
+            raw = cell[col].removesuffix("%").strip() if col == "soh_pct" else required(col)
+            numbers[col] = value = parse_decimal(raw) if raw else None
+            if raw and value is None:
+                err(_issue(n, col, ImportCode.BAD_NUMBER, value=cell[col]))
+            elif value is None:
+                continue
+            elif col != "soh_pct" and value <= 0:
+                err(_issue(n, col, ImportCode.NOT_POSITIVE, value=cell[col]))
+            elif col == "soh_pct" and not 0 <= value <= 100:
+                err(_issue(n, col, ImportCode.SOH_OUT_OF_RANGE, value=cell[col]))
+            elif col == "soh_pct" and 0 < value <= 1:
+                self.warnings.append(_issue(n, col, ImportCode.SOH_LOOKS_LIKE_FRACTION,
+                                            value=str(value), percent=str(value * 100)))
+        since = None
+        if (raw := required("in_service_since")) is not None:
+            since = parse_date(raw)
+            if since is None:
+                err(_issue(n, "in_service_since", ImportCode.BAD_DATE, value=raw))
+            elif since > self.today:
+                err(_issue(n, "in_service_since", ImportCode.FUTURE_DATE,
+                           value=since.isoformat(), today=self.today.isoformat()))
+        code, parsed = self._pack_code(n, cell["pack_code"], chem)
+        if len(self.errors) > before:
+            return None
+        return FleetRow(n, plate, code, chem, numbers["rated_kwh"], numbers["mass_kg"], since,
+                        numbers["soh_pct"], parsed)
+
+    def _pack_code(
+        self, n: int, raw: str, chem: str | None
+    ) -> tuple[str | None, ParsedCode | None]:
+        if not raw:
+            self.warnings.append(_issue(n, "pack_code", ImportCode.UNCODED_PACK))
+            return None, None
+        check = validate_code(raw, today=self.today)
+        if check.parsed is None:
+            p = check.problem
+            self.errors.append(_issue(n, "pack_code", ImportCode.INVALID_PACK_CODE, value=raw,
+                                      reason=p.reason.value, position=p.position or 0,
+                                      field=p.field.value if p.field else "-", detail=p.message))
+            return None, None
+        code = check.text
+        if code in self.seen_codes:
+            self.errors.append(_issue(n, "pack_code", ImportCode.DUPLICATE_PACK_CODE, value=code,
+                                      first_row=self.seen_codes[code]))
+        else:
+            self.seen_codes[code] = n
+        letter = check.parsed.chemistry_letter
+        if chem is not None and chem not in _letter_names(letter):
+            expected = ", ".join(_letter_names(letter)) or CHEMISTRY_LETTERS[letter]
+            self.errors.append(_issue(n, "chemistry", ImportCode.CHEMISTRY_MISMATCH,
+                                      chemistry=chem, letter=letter, expected=expected))
+        return code, check.parsed
+
+
+def parse_fleet_csv(data: bytes, *, today: date | None = None) -> FleetImport:
+    """Parse and check a fleet CSV (≤ 5 MB, ≤ 20,000 rows); `today` defaults to date.today()."""
+    today = today or date.today()
+    if len(data) > MAX_BYTES:
+        return _fail(ImportCode.FILE_TOO_LARGE, size=len(data), limit=MAX_BYTES)
+    decoded = decode(data)
+    if decoded is None:
+        return _fail(ImportCode.UNKNOWN_ENCODING)
+    text, encoding = decoded
+    if not text.strip():
+        return _fail(ImportCode.EMPTY_FILE, encoding)
+    first = text.lstrip("\ufeff").splitlines()[0]
+    delimiter = max(",\t;", key=first.count)
+    try:
+        records = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
+                                  delimiter=delimiter))
+    except csv.Error as exc:
+        return _fail(ImportCode.BAD_CSV, encoding, detail=str(exc))
+    index, header_error = _header(records[0])
+    if header_error is not None:
+        return FleetImport((), (header_error,), (), encoding)
+    body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
+    if len(body) > MAX_ROWS:
+        return _fail(ImportCode.TOO_MANY_ROWS, encoding, limit=MAX_ROWS)
+    parser, rows = _RowParser(today), []
+    for n, record in body:
+        extra = [c for i, c in enumerate(record) if i >= len(records[0]) and c.strip()]
+        if extra:
+            parser.errors.append(_issue(n, None, ImportCode.EXTRA_CELLS, count=len(record),
+                                        expected=len(records[0])))
+            continue
+        cells = {c: (record[i].strip() if i < len(record) else "") for c, i in index.items()}
+        cells.setdefault("soh_pct", "")
+        if (row := parser.parse(n, cells)) is not None:
+            rows.append(row)
+    return FleetImport(tuple(rows), tuple(parser.errors), tuple(parser.warnings), encoding)
