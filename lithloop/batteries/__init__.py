@@ -16,6 +16,21 @@ from lithloop.batteries.codes import (
     make_park_code,
     validate_code,
 )
+from lithloop.batteries.fleet_csv import (
+    COLUMNS,
+    FleetImport,
+    FleetIssue,
+    FleetRow,
+    parse_fleet_csv,
+)
+from lithloop.batteries.forecast import (
+    DEFAULT_LIFE_YEARS,
+    Method,
+    MonthDue,
+    Prediction,
+    forecast_retirements,
+    predict_retirement,
+)
 from lithloop.batteries.problems import (
     CODE_MESSAGES,
     IMPORT_MESSAGES,
@@ -27,17 +42,28 @@ from lithloop.batteries.problems import (
 __all__ = [
     "CHEMISTRY_LETTERS",
     "CODE_MESSAGES",
+    "COLUMNS",
+    "DEFAULT_LIFE_YEARS",
     "IMPORT_MESSAGES",
     "CodeCheck",
     "CodeError",
     "CodeField",
     "CodeProblem",
     "CodeReason",
+    "FleetImport",
+    "FleetIssue",
+    "FleetRow",
     "ImportCode",
+    "Method",
+    "MonthDue",
     "ParsedCode",
+    "Prediction",
     "ProductType",
     "chemistries_for_letter",
+    "forecast_retirements",
     "letter_for_chemistry",
     "make_park_code",
+    "parse_fleet_csv",
+    "predict_retirement",
     "validate_code",
 ]
