@@ -13,7 +13,8 @@ def register_commands(app: Flask) -> None:
     """Attach lithloop's commands to `flask`."""
 
     @app.cli.command("seed-demo")
-    @click.option("--seed", default=7, show_default=True, help="Random seed; same seed, same region.")
+    @click.option("--seed", default=7, show_default=True,
+                  help="Random seed; same seed, same region.")
     @click.option("--password", default="lithloop-demo", show_default=True,
                   help="Password for every demo user.")
     @click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) if data exists.")

@@ -16,7 +16,8 @@ _seq = itertools.count(1)
 def make_org(kind: OrgKind = OrgKind.DEALER_BRANCH, *, status=OrgStatus.ACTIVE,
              name: str | None = None) -> Organisation:
     """An organisation, active unless told otherwise."""
-    org = Organisation(name=name or f"测试机构{next(_seq)}", kind=kind, status=status, city="牡丹江")
+    org = Organisation(name=name or f"测试机构{next(_seq)}", kind=kind, status=status,
+                       city="牡丹江")
     db.session.add(org)
     db.session.commit()
     return org

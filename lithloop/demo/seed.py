@@ -23,6 +23,7 @@ from lithloop.models import (
     utcnow,
 )
 from lithloop.services.passwords import hash_password
+from lithloop.services.pricing import ensure_default_index
 
 PARK_NAME = "牡丹江锂循环产业园"
 DEALER_BRANCHES = 200
@@ -90,7 +91,8 @@ def _dealers(rng: random.Random) -> list[Organisation]:
 
 def _trucks(org: Organisation, depot: Site, rng: random.Random) -> int:
     plates: set[str] = set()
-    specs = [("6.8米厢式货车 5吨", 5000, 10, 300)] * 8 + [("9.6米厢式货车 12吨", 12000, 24, 450)] * 6
+    specs = ([("6.8米厢式货车 5吨", 5000, 10, 300)] * 8
+             + [("9.6米厢式货车 12吨", 12000, 24, 450)] * 6)
     for i, (model, payload, pallets, per_km) in enumerate(specs):
         early = i % 3 == 0
         db.session.add(Truck(
@@ -104,7 +106,7 @@ def _trucks(org: Organisation, depot: Site, rng: random.Random) -> int:
     return len(specs)
 
 
-def seed_demo(*, seed: int = 7, password: str = "lithloop-demo") -> SeedSummary:
+def seed_demo(*, seed: int = 7, password: str = "lithloop-demo") -> SeedSummary:  # noqa: S107
     """Create the demo region in an empty database; refuses to touch a database with data."""
     if db.session.scalar(sa.select(sa.func.count(Organisation.id))):
         raise RuntimeError("the database already has organisations; seed-demo needs it empty")
@@ -135,6 +137,7 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo") -> SeedSummary:
                             organisation=home.get(role, park)))
         users.append((role.value, email))
     db.session.commit()
+    ensure_default_index()
     orgs = 1 + len(dealers) + len(buses) + len(buyers)
     sites = db.session.scalar(sa.select(sa.func.count(Site.id)))
     return SeedSummary(organisations=orgs, sites=sites, trucks=trucks, users=users)

@@ -13,6 +13,7 @@ from lithloop.models.accounts import (
 from lithloop.models.base import utcnow
 from lithloop.models.fleet import Truck
 from lithloop.models.outbox import OutboxMessage
+from lithloop.models.pricing_index import PriceIndexVersion
 from lithloop.models.sites import Site, SiteKind
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "OrgKind",
     "OrgStatus",
     "OutboxMessage",
+    "PriceIndexVersion",
     "Role",
     "Site",
     "SiteKind",

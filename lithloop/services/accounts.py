@@ -26,7 +26,7 @@ from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
 from lithloop.services.mail import send_mail
 from lithloop.services.passwords import check_policy, hash_password, verify_password
 
-TOKEN_PREFIX = "llk_"
+TOKEN_PREFIX = "llk_"  # noqa: S105 (a prefix, not a secret)
 
 
 def normalise_email(email: str) -> str:

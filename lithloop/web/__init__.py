@@ -24,12 +24,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
-    from lithloop.web import admin, auth, health, home, sites
+    from lithloop.web import admin, auth, health, home, nav, prices, pricing_text, sites
     from lithloop.web.api import init_api
-    from lithloop.web.nav import init_templates
 
-    init_templates(app)
-    for module in (health, auth, home, sites, admin):
+    nav.init_templates(app)
+    pricing_text.init_templates(app)
+    for module in (health, auth, home, sites, admin, prices):
         app.register_blueprint(module.bp)
     init_api(app)
 

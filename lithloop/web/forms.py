@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
+    DateField,
     DecimalField,
     EmailField,
     PasswordField,
     SelectField,
     StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -69,3 +72,10 @@ class SiteForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
     opens_at = TimeField(_l("Opens at"), validators=[DataRequired()])
     closes_at = TimeField(_l("Closes at"), validators=[DataRequired()])
+
+
+class PriceVersionForm(FlaskForm):
+    version = StringField(_l("Version label"), validators=[DataRequired(), Length(max=40)])
+    effective_date = DateField(_l("Effective from"), validators=[DataRequired()])
+    note = TextAreaField(_l("Source and note"), validators=[Optional(), Length(max=500)])
+    csv = FileField(_l("Or import prices from a CSV file (columns key, value)"))

@@ -9,16 +9,17 @@ from lithloop.models import Role
 _HOME = ("home.index", _l("Home"))
 _SITES = ("sites.index", _l("Sites"))
 _REGION = ("sites.index", _l("Region"))
+_PRICES = ("prices.public", _l("Prices"))
 
 NAV = {
-    Role.DEALER_STAFF: [_HOME, _SITES],
-    Role.FLEET_MANAGER: [_HOME, ("sites.index", _l("Depots"))],
+    Role.DEALER_STAFF: [_HOME, _SITES, _PRICES],
+    Role.FLEET_MANAGER: [_HOME, ("sites.index", _l("Depots")), _PRICES],
     Role.DISPATCHER: [_HOME, _REGION],
-    Role.PLANT_OPERATOR: [_HOME, _REGION],
+    Role.PLANT_OPERATOR: [_HOME, _REGION, _PRICES],
     Role.DRIVER: [_HOME],
-    Role.BUYER: [_HOME],
+    Role.BUYER: [_HOME, _PRICES],
     Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION,
-                 ("admin.outbox", _l("Outbox"))],
+                 ("prices.versions", _l("Price index")), ("admin.outbox", _l("Outbox"))],
 }
 
 

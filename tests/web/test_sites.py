@@ -30,8 +30,8 @@ def test_add_a_site(client, dealer):
     response = submit(client, "/sites/new", GOOD)
     assert response.status_code == 302
     site = db.session.scalar(sa.select(Site))
-    assert (site.name, site.organisation_id, round(site.lat, 4)) == ("海林服务站",
-                                                                      dealer.organisation_id, 44.594)
+    assert site.name == "海林服务站" and site.organisation_id == dealer.organisation_id
+    assert round(site.lat, 4) == 44.594
     assert "海林服务站" in client.get(response.location).get_data(as_text=True)
 
 

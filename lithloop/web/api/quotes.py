@@ -1,0 +1,93 @@
+"""POST /api/v1/quotes/scrap and /api/v1/quotes/second-life: instant, explainable prices."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from lithloop.services import pricing as price_service
+from lithloop.web.api.security import api_user, token_required
+
+blp = Blueprint("api_quotes", __name__, url_prefix="/api/v1/quotes",
+                description="Scrap quotes and second-life prices from the current index")
+
+CHEMISTRIES = ["LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO"]
+
+
+class ScrapQuoteRequest(ma.Schema):
+    chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
+    form = ma.fields.String(required=True, validate=ma.validate.OneOf(
+        ["pack", "module", "cell", "black_mass"]))
+    mass_kg = ma.fields.Decimal(required=True, as_string=True, places=None,
+                                validate=ma.validate.Range(min=0, min_inclusive=False,
+                                                           max=40000))
+    condition = ma.fields.String(load_default="intact", validate=ma.validate.OneOf(
+        ["intact", "damaged", "swollen_leaking"]))
+    distance_km = ma.fields.Decimal(as_string=True, validate=ma.validate.Range(min=0, max=3000))
+    site_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+
+    @ma.validates_schema
+    def one_of_distance_or_site(self, data, **kwargs):
+        if "distance_km" in data and "site_id" in data:
+            raise ma.ValidationError("Give distance_km or site_id, not both.", "site_id")
+
+
+class LineSchema(ma.Schema):
+    key = ma.fields.String()
+    text = ma.fields.String()
+    quantity = ma.fields.String()
+    unit = ma.fields.String()
+    unit_price = ma.fields.String()
+    amount_fen = ma.fields.Integer()
+
+
+class ScrapQuoteResponse(ma.Schema):
+    total_fen = ma.fields.Integer(required=True)
+    currency = ma.fields.String(required=True)
+    lines = ma.fields.List(ma.fields.Nested(LineSchema), required=True)
+    index_version = ma.fields.String(required=True)
+    valid_until = ma.fields.String(required=True)
+
+
+class SecondLifeRequest(ma.Schema):
+    chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
+    rated_kwh = ma.fields.Decimal(required=True, as_string=True,
+                                  validate=ma.validate.Range(min=0, min_inclusive=False,
+                                                             max=10000))
+    soh_pct = ma.fields.Decimal(required=True, as_string=True,
+                                validate=ma.validate.Range(min=0, max=100))
+    cycles = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=100000))
+    grade = ma.fields.String(required=True, validate=ma.validate.OneOf(["A", "B", "C"]))
+    warranty_months = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0,
+                                                                                   max=120))
+
+
+class SecondLifeResponse(ma.Schema):
+    price_fen = ma.fields.Integer(required=True)
+    scrap_floor_fen = ma.fields.Integer(required=True)
+    lines = ma.fields.List(ma.fields.Nested(LineSchema), required=True)
+    index_version = ma.fields.String(required=True)
+
+
+def _strings(body: dict) -> dict:
+    return {k: str(v) if not isinstance(v, int | str) else v for k, v in body.items()}
+
+
+@blp.route("/scrap", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(ScrapQuoteRequest)
+@blp.response(200, ScrapQuoteResponse)
+@token_required
+def scrap_quote(body):
+    """What the park pays for a lot (negative: the fee the owner pays), line by line."""
+    return price_service.quote_scrap(api_user(), _strings(body)).to_dict()
+
+
+@blp.route("/second-life", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(SecondLifeRequest)
+@blp.response(200, SecondLifeResponse)
+@token_required
+def second_life_price(body):
+    """A graded second-life pack's price, never below its scrap value nor at a new pack's."""
+    return price_service.price_second_life(_strings(body)).to_dict()

@@ -1,0 +1,93 @@
+"""Price pages: the public price page, and the admin's index versions."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop import pricing
+from lithloop.models import Role
+from lithloop.services import pricing as price_service
+from lithloop.services.errors import ServiceError
+from lithloop.web.access import roles_required
+from lithloop.web.auth import attach_error
+from lithloop.web.forms import PriceVersionForm
+
+bp = Blueprint("prices", __name__)
+EDITABLE = ("li2co3", "ni", "co", "mn", "cu", "al", "lfp_point", "new_pack.LFP")
+
+
+@bp.get("/prices")
+def public():
+    """Today's indicative scrap values and the formula in plain words (no login needed)."""
+    index = price_service.current_index()
+    table = pricing.indicative_scrap_table(index)
+    return render_template("prices/public.html", table=table, index=index,
+                           chemistries=[c.value for c in pricing.Chemistry],
+                           conditions=[c.value for c in pricing.Condition],
+                           formula=pricing.formula_description())
+
+
+@bp.get("/admin/prices")
+@roles_required(Role.ADMIN)
+def versions():
+    """The stored versions with a chart of prices over time."""
+    return render_template("prices/versions.html", versions=price_service.versions(),
+                           history=price_service.history())
+
+
+def _prices_from(form: PriceVersionForm) -> dict[str, Decimal | None]:
+    prices = {}
+    for key in EDITABLE:
+        raw = (request.form.get(f"price_{key}") or "").strip().replace(",", "")
+        if not raw:
+            prices[key] = None
+            continue
+        try:
+            prices[key] = Decimal(raw)
+        except InvalidOperation:
+            form.price_errors[key] = _("Enter a number, e.g. 78000.")
+    return prices
+
+
+@bp.route("/admin/prices/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_version():
+    """Add a version: the current prices, some of them changed."""
+    form = PriceVersionForm()
+    form.price_errors = {}
+    current = price_service.current_index()
+    if form.validate_on_submit():
+        prices = _prices_from(form)
+        if not form.price_errors:
+            try:
+                upload = request.files.get("csv")
+                if upload and upload.filename:
+                    prices.update(price_service.parse_price_csv(upload.read()))
+                row = price_service.add_version(
+                    current_user, version=form.version.data,
+                    effective_date=form.effective_date.data, note=form.note.data or "",
+                    prices=prices)
+            except ServiceError as exc:
+                if exc.field in EDITABLE:
+                    form.price_errors[exc.field] = str(exc.message)
+                else:
+                    attach_error(form, exc)
+            else:
+                flash(_("Version %(v)s saved.", v=row.version), "success")
+                return redirect(url_for("prices.versions"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("prices/new.html", form=form, current=current,
+                           editable=EDITABLE), status
+
+
+@bp.get("/admin/prices/compare")
+@roles_required(Role.ADMIN)
+def compare():
+    """Two versions side by side."""
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    rows = price_service.compare(a, b)
+    return render_template("prices/compare.html", rows=rows, a=a, b=b)
