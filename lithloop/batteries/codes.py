@@ -5,7 +5,7 @@ Layout (24 characters, positions 1-based):
     1-3 manufacturer | 4 product type | 5 battery type | 6-7 specification |
     8-14 traceability | 15-17 production date (year, month, day) | 18-24 serial
 
-Sources (see FACTS.md section 5 and the report of the commit that added this module):
+Sources (FACTS.md section 5 names the first two pages):
 - layout, P/M/C, B = LFP, E = ternary, serial 1..9999999 per production day:
   https://chinaautoregs.com/4357.html , https://blob.wenxiaobai.com/article/182b51b5-e340-caf7-648b-030a5585f04a
 - A, C, D, F, G, Z (Ni-MH, LMO, LCO, supercapacitor, LTO, other): ASSUMED from memory of the
@@ -14,6 +14,8 @@ Sources (see FACTS.md section 5 and the report of the commit that added this mod
   0-9 then A=10, B=11, ... V=31 (as in a public GB/T 34014 decoder); year = 2010 + value.
   Two public decoders agree on years 2010-2027 (0-9, A-H) and disagree after, so only those
   years are accepted. Letters for days 10-31 (A-V, I and O included) are an assumption.
+- manufacturer codes are assigned through the national coding filing system (编码备案系统,
+  http://www.yc-chem.cn/news/133469.html); the park's default "LLP" is a placeholder.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class ProductType(StrEnum):
     MODULE = "M"
     CELL = "C"
 
+
+_PRODUCT_TYPES = frozenset(t.value for t in ProductType)
 
 # Character 5. Names are ours (lithloop.pricing.Chemistry values) where one fits.
 CHEMISTRY_LETTERS: dict[str, str] = {
@@ -193,7 +197,7 @@ def _check_chars(text: str) -> CodeProblem | None:
         if ch not in allowed:
             kind = "0-9" if i >= 18 else "A-Z, 0-9"
             return _problem(CodeReason.BAD_CHARACTER, i, char=ch, allowed=kind)
-        if i == 4 and ch not in ProductType._value2member_map_:
+        if i == 4 and ch not in _PRODUCT_TYPES:
             return _problem(CodeReason.UNKNOWN_PRODUCT_TYPE, 4, char=ch)
         if i == 5 and ch not in CHEMISTRY_LETTERS:
             return _problem(CodeReason.UNKNOWN_CHEMISTRY, 5, char=ch,

@@ -275,6 +275,8 @@ def parse_fleet_csv(data: bytes, *, today: date | None = None) -> FleetImport:
     if header_error is not None:
         return FleetImport((), (header_error,), (), encoding)
     body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
+    if not body:
+        return _fail(ImportCode.NO_ROWS, encoding, row=2)
     if len(body) > MAX_ROWS:
         return _fail(ImportCode.TOO_MANY_ROWS, encoding, limit=MAX_ROWS)
     parser, rows = _RowParser(today), []

@@ -71,6 +71,7 @@ class ImportCode(StrEnum):
     # file-level errors (row and column are None, or the header row 1)
     FILE_TOO_LARGE = "file_too_large"
     EMPTY_FILE = "empty_file"
+    NO_ROWS = "no_rows"
     UNKNOWN_ENCODING = "unknown_encoding"
     BAD_CSV = "bad_csv"
     BAD_COLUMNS = "bad_columns"
@@ -95,8 +96,10 @@ class ImportCode(StrEnum):
 IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.FILE_TOO_LARGE: "The file is {size} bytes; the limit is {limit} bytes (5 MB).",
     ImportCode.EMPTY_FILE: "The file is empty.",
+    ImportCode.NO_ROWS: "The file has a header row but no packs.",
     ImportCode.UNKNOWN_ENCODING: (
-        "The file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 and retry."
+        "The file is not CSV text in UTF-8 or GBK/GB18030 (an Excel workbook?); "
+        "save it as CSV UTF-8 and retry."
     ),
     ImportCode.BAD_CSV: "The file is not readable as CSV: {detail}.",
     ImportCode.BAD_COLUMNS: (

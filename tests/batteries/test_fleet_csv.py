@@ -85,8 +85,10 @@ def test_binary_or_undecodable_file_is_refused():
         ImportCode.UNKNOWN_ENCODING
 
 
-def test_empty_file():
+def test_empty_file_and_header_only_file():
     assert only_error(parse("")).code is ImportCode.EMPTY_FILE
+    assert only_error(parse(" \r\n")).code is ImportCode.EMPTY_FILE
+    assert only_error(parse(HEADER + ",,,,,,\n")).code is ImportCode.NO_ROWS
 
 
 def test_missing_and_unknown_columns_make_one_error_with_the_expected_list():
