@@ -169,11 +169,8 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
                 routing.VehicleVar(lidx).SetValues([-1, *allowed[i]])
             routing.AddDisjunction([lidx], 0)
             routing.AddPickupAndDelivery(lidx, idx)
-            solver = routing.solver()
-            solver.Add(routing.VehicleVar(lidx) == routing.VehicleVar(idx))
-            solver.Add(time_dim.CumulVar(lidx) <= time_dim.CumulVar(idx))
-            if trip_dim is not None:
-                solver.Add(trip_dim.CumulVar(lidx) == trip_dim.CumulVar(idx))
+            if trip_dim is not None:  # loaded in the same trip as it is delivered
+                routing.solver().Add(trip_dim.CumulVar(lidx) == trip_dim.CumulVar(idx))
     for j, rel in nodes.reload_nodes.items():
         for n in rel:
             idx = manager.NodeToIndex(n)

@@ -21,6 +21,9 @@ def search_parameters(time_limit_s: float, n_stops: int, first: str | None = Non
         first = "PARALLEL_CHEAPEST_INSERTION" if n_stops <= 400 else "PATH_CHEAPEST_ARC"
     params.first_solution_strategy = getattr(FSS, first)
     params.local_search_metaheuristic = LSM.GUIDED_LOCAL_SEARCH
+    if n_stops > 150:  # restrict local-search neighbourhoods on large problems
+        params.ls_operator_neighbors_ratio = min(1.0, 30.0 / n_stops)
+        params.ls_operator_min_neighbors = 15
     params.time_limit.FromMilliseconds(max(int(time_limit_s * 1000), 50))
     params.log_search = False
     return params

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from .model import Problem
 from .schedule import JOB, RELOAD, amounts
 
@@ -20,16 +22,13 @@ def available() -> bool:
 
 
 def fits(problem: Problem, allowed: list[list[int]]) -> bool:
-    """True when PyVRP models the problem exactly (modulo skills via edges we verify)."""
-    if pyvrp is None or not problem.stops:
-        return False
-    nv = len(problem.vehicles)
-    for i, s in enumerate(problem.stops):
-        if len(s.time_windows) > 1:
-            return False
-        if allowed[i] and len(allowed[i]) < nv:
-            return False
-    return True
+    """True when PyVRP can race on the problem.
+
+    Skills and other vehicle restrictions become prohibitive edges in per-type routing
+    profiles; several time windows are relaxed to their hull. Both are only a warm start:
+    every PyVRP route is re-checked and repaired before OR-Tools takes over.
+    """
+    return pyvrp is not None and any(allowed)
 
 
 def _type_key(v) -> tuple:
@@ -46,17 +45,42 @@ def _type_key(v) -> tuple:
         v.max_trips,
         v.reload_at,
         v.reload_s,
+        tuple(sorted(map(str, v.skills))),
     )
 
 
-def solve_pyvrp(problem: Problem, allowed, seconds: float, seed: int, big: int, scale: int):
-    """Race PyVRP for `seconds`; return per-vehicle sequences or None."""
+def _required_prize(problem: Problem, stop) -> int:
+    """A prize that beats any insertion of the stop but keeps PyVRP's numbers well scaled."""
+    d, t = problem.matrices.distance, problem.matrices.duration
+    worst = 0.0
+    for v in problem.vehicles:
+        rd = int(d[v.start, stop.location]) + int(d[stop.location, v.end_location])
+        rt = int(t[v.start, stop.location]) + int(t[stop.location, v.end_location])
+        cost = v.cost_per_km * rd + v.cost_per_hour * 1000 / 3600 * (rt + stop.service_s)
+        worst = max(worst, cost + v.fixed_cost * 1000)
+    return int(4 * worst) + 1000
+
+
+def solve_pyvrp(
+    problem: Problem,
+    allowed,
+    seconds: float,
+    seed: int,
+    big: int,
+    strict: bool = True,
+    initial: list[list[tuple]] | None = None,
+):
+    """Race PyVRP for `seconds`; return per-vehicle sequences or None.
+
+    `strict`: required stops are required in PyVRP too; otherwise (an over-full day)
+    they become optional with a prohibitive prize, like OR-Tools' drop penalty.
+    """
+    integral = all(float(v.cost_per_km).is_integer() for v in problem.vehicles)
+    scale = 1 if integral else 10
     import numpy as np
 
     dims = problem.dims
     vehicles = problem.vehicles
-    n_loc = problem.matrices.size
-    locations = [pyvrp.Location(x=0.0, y=0.0) for _ in range(n_loc)]
     depots, depot_of = [], {}
 
     def depot(loc: int, service: int = 0) -> int:
@@ -104,27 +128,74 @@ def solve_pyvrp(problem: Problem, allowed, seconds: float, seed: int, big: int, 
     for i, s in enumerate(problem.stops):
         if not allowed[i]:
             continue
-        tw = s.time_windows[0] if s.time_windows else None
-        prize = int(round(s.penalty * 1000 * scale * (1 + s.priority / 100)))
+        wins = s.time_windows
+        if s.optional:
+            prize = min(int(round(s.penalty * 1000 * (1 + s.priority / 100))), big)
+        else:
+            prize = _required_prize(problem, s) * (100 + max(s.priority, 0)) // 100
         clients.append(
             pyvrp.Client(
-                location=s.location,
+                location=len(depots) + len(clients),
                 delivery=list(amounts(s.delivery, dims)),
                 pickup=list(amounts(s.pickup, dims)),
                 service_duration=s.service_s,
-                tw_early=tw.start if tw else 0,
-                tw_late=tw.end if tw else INF,
-                required=not s.optional,
-                prize=min(prize, big) if s.optional else 0,
+                tw_early=min(w.start for w in wins) if wins else 0,
+                tw_late=max(w.end for w in wins) if wins else INF,
+                required=strict and not s.optional,
+                prize=0 if strict and not s.optional else prize * scale,
             )
         )
         client_stop.append(i)
     if not clients:
         return None
-    dist = np.ascontiguousarray(problem.matrices.distance, dtype=np.int64)
-    dur = np.ascontiguousarray(problem.matrices.duration, dtype=np.int64)
-    data = pyvrp.ProblemData(locations, clients, depots, vts, [dist], [dur])
-    res = pyvrp.solve(data, MaxRuntime(max(seconds, 0.05)), seed=seed, collect_stats=False)
+    # One PyVRP location per depot and per client (clients may share a place).
+    idx = np.array(
+        [d.location for d in depots] + [problem.stops[i].location for i in client_stop],
+        dtype=np.int64,
+    )
+    depots = [
+        pyvrp.Depot(location=k, service_duration=d.service_duration) for k, d in enumerate(depots)
+    ]
+    locations = [pyvrp.Location(x=0.0, y=0.0) for _ in idx]
+    dist = np.ascontiguousarray(problem.matrices.distance[np.ix_(idx, idx)], dtype=np.int64)
+    dur = np.ascontiguousarray(problem.matrices.duration[np.ix_(idx, idx)], dtype=np.int64)
+    # Vehicle restrictions (skills, size, reach) as prohibitive edges in a profile per type.
+    profiles: dict[tuple, int] = {}
+    dmats, tmats = [], []
+    bad_d = int(dist.max()) * 10 + 1
+    bad_t = max(v.shift.end for v in vehicles) + 1
+    for t, m in zip(types, members, strict=True):
+        mask = tuple(m[0] not in allowed[i] for i in client_stop)
+        if mask not in profiles:
+            profiles[mask] = len(dmats)
+            cols = len(depots) + np.flatnonzero(np.array(mask, dtype=bool))
+            dm, tm = dist.copy(), dur.copy()
+            dm[:, cols] += bad_d
+            tm[:, cols] += bad_t
+            np.fill_diagonal(dm, 0)
+            np.fill_diagonal(tm, 0)
+            dmats.append(dm)
+            tmats.append(tm)
+        t["profile"] = profiles[mask]
+    vts = [
+        pyvrp.VehicleType(num_available=len(m), **t) for t, m in zip(types, members, strict=True)
+    ]
+    data = pyvrp.ProblemData(locations, clients, depots, vts, dmats, tmats)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # Our costs are in 1/1000 currency units: let penalties grow far enough.
+        params = pyvrp.SolveParams(penalty=pyvrp.PenaltyParams(max_penalty=1e10))
+        if strict:
+            params = pyvrp.SolveParams()
+        start = _warm(data, initial, members, client_stop, depot_of, vehicles)
+        res = pyvrp.solve(
+            data,
+            MaxRuntime(max(seconds, 0.05)),
+            seed=seed,
+            collect_stats=False,
+            params=params,
+            initial_solution=start,
+        )
     best = res.best
     free = [list(m) for m in members]
     out: list[list[tuple]] = [[] for _ in vehicles]
@@ -138,3 +209,29 @@ def solve_pyvrp(problem: Problem, allowed, seconds: float, seed: int, big: int, 
                 seq.append((RELOAD, None))
         out[j] = seq
     return out, bool(res.is_feasible()), float(res.cost())
+
+
+def _warm(data, initial, members, client_stop, depot_of, vehicles):
+    """Our feasible routes as a PyVRP starting solution (None if unusable)."""
+    if not initial:
+        return None
+    type_of = {j: t for t, m in enumerate(members) for j in m}
+    client_of = {i: c for c, i in enumerate(client_stop)}
+    routes = []
+    for j, seq in enumerate(initial):
+        if not seq:
+            continue
+        v = vehicles[j]
+        acts = []
+        for kind, i in seq:
+            if kind == JOB:
+                acts.append(pyvrp.Activity(pyvrp.ActivityType.CLIENT, client_of[i]))
+            else:
+                acts.append(
+                    pyvrp.Activity(pyvrp.ActivityType.DEPOT, depot_of[(v.reload_at, v.reload_s)])
+                )
+        routes.append(pyvrp.Route(data, acts, type_of[j]))
+    try:
+        return pyvrp.Solution(data, routes)
+    except (ValueError, RuntimeError, IndexError):
+        return None

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from . import ortools_model, ortools_solve, pyvrp_engine
+from .construct import construct
 from .model import (
     STATUS_NO_ROUTE,
     STATUS_PARTIAL,
@@ -17,7 +18,8 @@ from .model import (
 from .reasons import compatible_vehicles, unassigned
 from .schedule import JOB, RELOAD, simulate
 
-PYVRP_SHARE = 0.8  # share of the remaining time given to PyVRP when the problem fits
+PYVRP_SHARE = 0.9
+CONSTRUCT_ABOVE = 150  # stops: above this, also try our own constructive
 
 
 def _clean(seq: list[tuple]) -> list[tuple]:
@@ -139,28 +141,52 @@ def solve(
         return build_solution(problem, [], [], reasons, t0, "precheck", notes)
     bm = ortools_model.build(problem, allowed)
     n = sum(1 for a in allowed if a)
-    initial = _initial_from_hints(problem)
+    candidates = []
+    hint = _initial_from_hints(problem)
+    if hint is not None:
+        candidates.append(("hint", hint))
+    greedy = construct(problem, allowed)
+    greedy_serves_all = all(
+        s.optional or not allowed[i] or any(it == (JOB, i) for seq in greedy for it in seq)
+        for i, s in enumerate(problem.stops)
+    )
+    if n > CONSTRUCT_ABOVE or bm.nodes.load_node or not greedy_serves_all:
+        candidates.append(("construct", greedy))
     engine = "ortools"
     want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
     if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
         left = time_limit_s - (time.monotonic() - t0)
         try:
             res = pyvrp_engine.solve_pyvrp(
-                problem, allowed, left * PYVRP_SHARE, seed, bm.big_penalty, 1
+                problem,
+                allowed,
+                left * PYVRP_SHARE,
+                seed,
+                bm.big_penalty,
+                greedy_serves_all,
+                None if greedy_serves_all else greedy,
             )
         except Exception as exc:  # noqa: BLE001 - the race is best effort
             notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
             res = None
         if res is not None:
             routes, feasible, cost = res
-            initial = repair(problem, routes)
+            candidates.append(("pyvrp", repair(problem, routes)))
             engine = "pyvrp+ortools"
             notes.append(f"PyVRP {'feasible' if feasible else 'infeasible'} cost {cost:.0f}")
-            if on_progress is not None:
-                try:
-                    on_progress(cost / ortools_model.COST_SCALE, time.monotonic() - t0)
-                except Exception as exc:  # noqa: BLE001
-                    notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
+    initial = None
+    if candidates:
+        scored = [(_score(problem, r), label, r) for label, r in candidates]
+        _, label, initial = min(scored, key=lambda c: c[0])
+        served = ", ".join(
+            f"{lab} serves {sum(k == JOB for seq in r for k, _ in seq)}" for _, lab, r in scored
+        )
+        notes.append(f"warm start: {label} ({served})")
+        if on_progress is not None:
+            try:
+                on_progress(_score(problem, initial)[1], time.monotonic() - t0)
+            except Exception as exc:  # noqa: BLE001
+                notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
     left = max(time_limit_s - (time.monotonic() - t0), 0.1)
     sol, more = ortools_solve.run(bm, left, n, initial, on_progress, t0)
     notes.extend(more)
@@ -170,3 +196,17 @@ def solve(
         return build_solution(problem, [], [], reasons, t0, engine, notes)
     routes, departs = ortools_solve.extract(bm, sol)
     return build_solution(problem, routes, departs, reasons, t0, engine, notes)
+
+
+def _score(problem: Problem, routes: list[list[tuple]]) -> tuple[float, float]:
+    """(weighted unserved required stops, cost) of feasible routes, lower is better."""
+    served = {i for seq in routes for k, i in seq if k == JOB}
+    missing = sum(
+        100 + s.priority for i, s in enumerate(problem.stops) if i not in served and not s.optional
+    )
+    cost = 0.0
+    for j, seq in enumerate(routes):
+        if seq:
+            cost += _route_cost(problem.vehicles[j], simulate(problem, problem.vehicles[j], seq))
+    cost += sum(s.penalty for i, s in enumerate(problem.stops) if i not in served and s.optional)
+    return float(missing), cost
