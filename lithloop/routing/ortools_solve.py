@@ -76,7 +76,7 @@ def run(
             try:
                 on_progress(routing.CostVar().Value() / COST_SCALE, time.monotonic() - t0)
             except Exception as exc:  # noqa: BLE001 - a progress bar must not break solving
-                if len(notes) < 3:
+                if not any(n.startswith("on_progress raised") for n in notes):
                     notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
 
         routing.AddAtSolutionCallback(_cb)

@@ -69,6 +69,7 @@ def solve_pyvrp(
     big: int,
     strict: bool = True,
     initial: list[list[tuple]] | None = None,
+    on_best=None,
 ):
     """Race PyVRP for `seconds`; return per-vehicle sequences or None.
 
@@ -84,6 +85,7 @@ def solve_pyvrp(
     depots, depot_of = [], {}
 
     def depot(loc: int, service: int = 0) -> int:
+        """Index of the PyVRP depot at `loc` with that service time."""
         key = (loc, service)
         if key not in depot_of:
             depot_of[key] = len(depots)
@@ -184,9 +186,9 @@ def solve_pyvrp(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # Our costs are in 1/1000 currency units: let penalties grow far enough.
-        params = pyvrp.SolveParams(penalty=pyvrp.PenaltyParams(max_penalty=1e10))
-        if strict:
-            params = pyvrp.SolveParams()
+        ils = pyvrp.IteratedLocalSearchParams(callbacks=_Progress(on_best, scale))
+        penalty = pyvrp.PenaltyParams() if strict else pyvrp.PenaltyParams(max_penalty=1e10)
+        params = pyvrp.SolveParams(ils=ils, penalty=penalty)
         start = _warm(data, initial, members, client_stop, depot_of, vehicles)
         res = pyvrp.solve(
             data,
@@ -209,6 +211,24 @@ def solve_pyvrp(
                 seq.append((RELOAD, None))
         out[j] = seq
     return out, bool(res.is_feasible()), float(res.cost())
+
+
+class _Progress(pyvrp.IteratedLocalSearchCallbacks if pyvrp else object):
+    """Forwards each new feasible best cost (currency units) to `on_best`; never raises."""
+
+    def __init__(self, callback, scale: int):
+        super().__init__()
+        self._cb, self.scale = callback, scale
+
+    def on_best(self, best):
+        """Called by PyVRP with each new best solution."""
+        if self._cb is None or not best.is_feasible():
+            return
+        try:
+            cost = best.distance_cost() + best.duration_cost() + best.fixed_vehicle_cost()
+            self._cb(cost / (1000 * self.scale))
+        except Exception:  # noqa: BLE001, S110 - progress reporting must not stop the search
+            pass
 
 
 def _warm(data, initial, members, client_stop, depot_of, vehicles):

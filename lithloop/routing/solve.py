@@ -165,6 +165,7 @@ def solve(
                 bm.big_penalty,
                 greedy_serves_all,
                 None if greedy_serves_all else greedy,
+                on_best=None if on_progress is None else _relay(on_progress, t0, notes),
             )
         except Exception as exc:  # noqa: BLE001 - the race is best effort
             notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
@@ -183,10 +184,7 @@ def solve(
         )
         notes.append(f"warm start: {label} ({served})")
         if on_progress is not None:
-            try:
-                on_progress(_score(problem, initial)[1], time.monotonic() - t0)
-            except Exception as exc:  # noqa: BLE001
-                notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
+            _relay(on_progress, t0, notes)(_score(problem, initial)[1])
     left = max(time_limit_s - (time.monotonic() - t0), 0.1)
     sol, more = ortools_solve.run(bm, left, n, initial, on_progress, t0)
     notes.extend(more)
@@ -196,6 +194,19 @@ def solve(
         return build_solution(problem, [], [], reasons, t0, engine, notes)
     routes, departs = ortools_solve.extract(bm, sol)
     return build_solution(problem, routes, departs, reasons, t0, engine, notes)
+
+
+def _relay(on_progress, t0: float, notes: list[str]):
+    """Wrap `on_progress` so that an exception in it is recorded, never raised."""
+
+    def relay(cost: float) -> None:
+        try:
+            on_progress(cost, time.monotonic() - t0)
+        except Exception as exc:  # noqa: BLE001 - a progress bar must not break solving
+            if not any(n.startswith("on_progress raised") for n in notes):
+                notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
+
+    return relay
 
 
 def _score(problem: Problem, routes: list[list[tuple]]) -> tuple[float, float]:

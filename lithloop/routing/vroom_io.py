@@ -10,83 +10,12 @@ import numpy as np
 
 from . import geo
 from .model import InitialRoute, Matrices, Problem, Stop, TimeWindow, Vehicle
+from .validate import ProblemError, as_amount, as_int, as_list, as_num, as_skills, as_window
 from .vroom_out import solution_to_vroom
 
 __all__ = ["ProblemError", "problem_from_json", "problem_from_vroom", "solution_to_vroom"]
 
 DEFAULT_SPEED_MS = 50 / 3.6  # distance estimate when only durations are given
-
-
-class ProblemError(ValueError):
-    """Invalid input: `path` names the field (e.g. jobs[3].time_windows[0]), `item` the value."""
-
-    def __init__(self, path: str, message: str, item: Any = None):
-        super().__init__(f"{path}: {message}")
-        self.path, self.message, self.item = path, message, item
-
-    def as_dict(self) -> dict:
-        """JSON-friendly form for a 422 answer."""
-        return {
-            "error": "invalid_problem",
-            "path": self.path,
-            "message": self.message,
-            "item": self.item,
-        }
-
-
-def _int(v, path: str, *, lo: int | None = 0, hi: int | None = None) -> int:
-    if (
-        isinstance(v, bool)
-        or not isinstance(v, int | float)
-        or (isinstance(v, float) and not v.is_integer())
-    ):
-        raise ProblemError(path, "must be an integer", v)
-    v = int(v)
-    if lo is not None and v < lo:
-        raise ProblemError(path, f"must be >= {lo}", v)
-    if hi is not None and v > hi:
-        raise ProblemError(path, f"must be <= {hi}", v)
-    return v
-
-
-def _num(v, path: str, lo: float = 0.0) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float) or v < lo:
-        raise ProblemError(path, f"must be a number >= {lo}", v)
-    return float(v)
-
-
-def _list(v, path: str) -> list:
-    if not isinstance(v, list):
-        raise ProblemError(path, "must be a list", v)
-    return v
-
-
-def _amount(v, path: str, dims: list) -> tuple[int, ...]:
-    vals = tuple(_int(x, f"{path}[{k}]") for k, x in enumerate(_list(v, path)))
-    if dims[0] is None:
-        dims[0] = (len(vals), path)
-    elif len(vals) != dims[0][0]:
-        raise ProblemError(path, f"has {len(vals)} entries but {dims[0][1]} has {dims[0][0]}", v)
-    return vals
-
-
-def _window(v, path: str) -> TimeWindow:
-    w = _list(v, path)
-    if len(w) != 2:
-        raise ProblemError(path, "must be [start, end]", v)
-    a, b = _int(w[0], f"{path}[0]"), _int(w[1], f"{path}[1]")
-    if b < a:
-        raise ProblemError(path, f"end {b} precedes start {a}", v)
-    return TimeWindow(a, b)
-
-
-def _skills(v, path: str) -> frozenset:
-    out = []
-    for k, s in enumerate(_list(v, path)):
-        if isinstance(s, bool) or not isinstance(s, int | str):
-            raise ProblemError(f"{path}[{k}]", "a skill is an integer or a string", s)
-        out.append(s)
-    return frozenset(out)
 
 
 class _Locations:
@@ -100,17 +29,18 @@ class _Locations:
         self.refs: list[tuple[str, int, Any]] = []
 
     def get(self, obj: dict, idx_key: str, coord_key: str, path: str) -> int:
+        """Location index of `obj`, from an index field or [lon, lat] coordinates."""
         if obj.get(idx_key) is not None:
             self.used_index = True
-            i = _int(obj[idx_key], f"{path}.{idx_key}")
+            i = as_int(obj[idx_key], f"{path}.{idx_key}")
             self.refs.append((f"{path}.{idx_key}", i, obj))
             return i
         if obj.get(coord_key) is not None:
             self.used_coords = True
-            c = _list(obj[coord_key], f"{path}.{coord_key}")
+            c = as_list(obj[coord_key], f"{path}.{coord_key}")
             if len(c) != 2:
                 raise ProblemError(f"{path}.{coord_key}", "must be [lon, lat]", c)
-            lon, lat = (_num(x, f"{path}.{coord_key}[{k}]", -180.0) for k, x in enumerate(c))
+            lon, lat = (as_num(x, f"{path}.{coord_key}[{k}]", -180.0) for k, x in enumerate(c))
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
                 raise ProblemError(f"{path}.{coord_key}", "lon/lat out of range", c)
             key = (lon, lat)
@@ -140,7 +70,7 @@ def _vehicle(v, path: str, locs: _Locations, dims: list) -> Vehicle:
     if not isinstance(costs, dict):
         raise ProblemError(f"{path}.costs", "must be an object", costs)
     shift = (
-        _window(v["time_window"], f"{path}.time_window")
+        as_window(v["time_window"], f"{path}.time_window")
         if "time_window" in v
         else (TimeWindow(0, 2**31 - 1))
     )
@@ -149,19 +79,19 @@ def _vehicle(v, path: str, locs: _Locations, dims: list) -> Vehicle:
         id=v["id"],
         start=start,
         end=end,
-        capacity=_amount(v["capacity"], f"{path}.capacity", dims) if "capacity" in v else (),
-        skills=_skills(v.get("skills", []), f"{path}.skills"),
+        capacity=as_amount(v["capacity"], f"{path}.capacity", dims) if "capacity" in v else (),
+        skills=as_skills(v.get("skills", []), f"{path}.skills"),
         shift=shift,
-        max_work_s=None if max_work is None else _int(max_work, f"{path}.max_working_time"),
+        max_work_s=None if max_work is None else as_int(max_work, f"{path}.max_working_time"),
         max_distance_m=None
         if v.get("max_distance") is None
-        else _int(v["max_distance"], f"{path}.max_distance"),
-        fixed_cost=_num(costs.get("fixed", 0), f"{path}.costs.fixed"),
-        cost_per_km=_num(costs.get("per_km", 0), f"{path}.costs.per_km"),
-        cost_per_hour=_num(costs.get("per_hour", 3600), f"{path}.costs.per_hour"),
-        max_trips=_int(v.get("max_trips", 1), f"{path}.max_trips", lo=1),
+        else as_int(v["max_distance"], f"{path}.max_distance"),
+        fixed_cost=as_num(costs.get("fixed", 0), f"{path}.costs.fixed"),
+        cost_per_km=as_num(costs.get("per_km", 0), f"{path}.costs.per_km"),
+        cost_per_hour=as_num(costs.get("per_hour", 3600), f"{path}.costs.per_hour"),
+        max_trips=as_int(v.get("max_trips", 1), f"{path}.max_trips", lo=1),
         reload_location=reload,
-        reload_s=_int(v.get("reload_service", 0), f"{path}.reload_service"),
+        reload_s=as_int(v.get("reload_service", 0), f"{path}.reload_service"),
     )
 
 
@@ -171,31 +101,31 @@ def _job(j, path: str, locs: _Locations, dims: list) -> Stop:
     if "id" not in j or isinstance(j["id"], bool) or not isinstance(j["id"], int | str):
         raise ProblemError(f"{path}.id", "required integer or string", j.get("id"))
     loc = locs.get(j, "location_index", "location", path)
-    pickup = _amount(j["pickup"], f"{path}.pickup", dims) if "pickup" in j else ()
-    delivery = _amount(j["delivery"], f"{path}.delivery", dims) if "delivery" in j else ()
+    pickup = as_amount(j["pickup"], f"{path}.pickup", dims) if "pickup" in j else ()
+    delivery = as_amount(j["delivery"], f"{path}.delivery", dims) if "delivery" in j else ()
     if "amount" in j and "pickup" not in j and "delivery" not in j:
-        delivery = _amount(j["amount"], f"{path}.amount", dims)
+        delivery = as_amount(j["amount"], f"{path}.amount", dims)
     wins = tuple(
-        _window(w, f"{path}.time_windows[{k}]")
-        for k, w in enumerate(_list(j.get("time_windows", []), f"{path}.time_windows"))
+        as_window(w, f"{path}.time_windows[{k}]")
+        for k, w in enumerate(as_list(j.get("time_windows", []), f"{path}.time_windows"))
     )
     return Stop(
         id=j["id"],
         location=loc,
         pickup=pickup,
         delivery=delivery,
-        service_s=_int(j.get("service", 0), f"{path}.service")
-        + _int(j.get("setup", 0), f"{path}.setup"),
+        service_s=as_int(j.get("service", 0), f"{path}.service")
+        + as_int(j.get("setup", 0), f"{path}.setup"),
         time_windows=wins,
-        skills=_skills(j.get("skills", []), f"{path}.skills"),
-        priority=_int(j.get("priority", 0), f"{path}.priority", hi=100),
+        skills=as_skills(j.get("skills", []), f"{path}.skills"),
+        priority=as_int(j.get("priority", 0), f"{path}.priority", hi=100),
         optional=bool(j.get("optional", False)),
-        penalty=_num(j.get("penalty", 0), f"{path}.penalty"),
+        penalty=as_num(j.get("penalty", 0), f"{path}.penalty"),
     )
 
 
 def _matrix(m, path: str, n: int | None) -> np.ndarray:
-    rows = _list(m, path)
+    rows = as_list(m, path)
     size = len(rows)
     if n is not None and size != n:
         raise ProblemError(path, f"is {size}x{size} but durations are {n}x{n}", None)
@@ -254,11 +184,11 @@ def _matrices(doc: dict, vehicles_raw: list, locs: _Locations) -> tuple[Matrices
         except ValueError:
             raise ProblemError("options.date", "must be YYYY-MM-DD", opts["date"]) from None
     profile = geo.SpeedProfile(
-        winter_factor=_num(opts.get("winter_factor", 1.3), "options.winter_factor", 1.0)
+        winter_factor=as_num(opts.get("winter_factor", 1.3), "options.winter_factor", 1.0)
     )
     mats_, notes = geo.build_matrices(
         locs.coords,
-        circuity=_num(opts.get("circuity", geo.DEFAULT_CIRCUITY), "options.circuity", 1.0),
+        circuity=as_num(opts.get("circuity", geo.DEFAULT_CIRCUITY), "options.circuity", 1.0),
         profile=profile,
         day=day,
         osrm_url=opts.get("osrm_url"),
@@ -273,12 +203,13 @@ def problem_from_vroom(doc: Any) -> Problem:
     if doc.get("shipments"):
         raise ProblemError("shipments", "shipments are not supported yet; use jobs", None)
     locs, dims = _Locations(), [None]
-    vraw = _list(doc.get("vehicles"), "vehicles")
+    vraw = as_list(doc.get("vehicles"), "vehicles")
     if not vraw:
         raise ProblemError("vehicles", "at least one vehicle is required", vraw)
     vehicles = tuple(_vehicle(v, f"vehicles[{k}]", locs, dims) for k, v in enumerate(vraw))
     jobs = tuple(
-        _job(j, f"jobs[{k}]", locs, dims) for k, j in enumerate(_list(doc.get("jobs", []), "jobs"))
+        _job(j, f"jobs[{k}]", locs, dims)
+        for k, j in enumerate(as_list(doc.get("jobs", []), "jobs"))
     )
     for kind, items in (("vehicles", vehicles), ("jobs", jobs)):
         seen: set = set()
@@ -289,11 +220,11 @@ def problem_from_vroom(doc: Any) -> Problem:
     matrices, notes = _matrices(doc, vraw, locs)
     vids, jids = {v.id for v in vehicles}, {j.id for j in jobs}
     initial = []
-    for k, r in enumerate(_list(doc.get("initial_routes", []), "initial_routes")):
+    for k, r in enumerate(as_list(doc.get("initial_routes", []), "initial_routes")):
         if not isinstance(r, dict) or r.get("vehicle") not in vids:
             got = r.get("vehicle") if isinstance(r, dict) else r
             raise ProblemError(f"initial_routes[{k}].vehicle", "unknown vehicle id", got)
-        ids = _list(r.get("jobs", []), f"initial_routes[{k}].jobs")
+        ids = as_list(r.get("jobs", []), f"initial_routes[{k}].jobs")
         for m, jid in enumerate(ids):
             if jid not in jids:
                 raise ProblemError(f"initial_routes[{k}].jobs[{m}]", "unknown job id", jid)
