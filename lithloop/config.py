@@ -64,6 +64,16 @@ def load_settings() -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "lithloop <noreply@lithloop.local>"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE_S": int(os.environ.get("PASSWORD_RESET_MAX_AGE_S", "3600")),
+        # Capacity: the park takes 10,000 t a year over its working days; trucks do
+        # TRUCK_TRIPS_PER_DAY trips and spend STOP_HOURS per pickup on average.
+        "PARK_INTAKE_T_PER_YEAR": int(os.environ.get("PARK_INTAKE_T_PER_YEAR", "10000")),
+        "PARK_WORKING_DAYS_PER_YEAR": int(os.environ.get("PARK_WORKING_DAYS_PER_YEAR", "300")),
+        "PARK_CLOSED_WEEKDAYS": [int(d) for d in os.environ.get(
+            "PARK_CLOSED_WEEKDAYS", "6").split(",") if d.strip()],  # 6 = Sunday
+        "TRUCK_TRIPS_PER_DAY": int(os.environ.get("TRUCK_TRIPS_PER_DAY", "2")),
+        "STOP_HOURS": float(os.environ.get("STOP_HOURS", "1.5")),
+        "BOOKING_HORIZON_DAYS": int(os.environ.get("BOOKING_HORIZON_DAYS", "30")),
+        "HAZARD_MAX_OPEN_DAYS": int(os.environ.get("HAZARD_MAX_OPEN_DAYS", "3")),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

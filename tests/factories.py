@@ -41,3 +41,18 @@ def make_site(org: Organisation, *, name: str | None = None, lat=44.58, lon=129.
     db.session.add(site)
     db.session.commit()
     return site
+
+
+def make_park(payload_kg: int = 12000, trucks: int = 2):
+    """The park operator with its depot and trucks (capacity for bookings)."""
+    from lithloop.models import SiteKind, Truck
+
+    park = make_org(OrgKind.PARK_OPERATOR, name=f"产业园{next(_seq)}")
+    depot = make_site(park, name="产业园", lat=44.5514, lon=129.6329)
+    depot.kind = SiteKind.PARK
+    for i in range(trucks):
+        db.session.add(Truck(organisation=park, depot=depot, plate=f"黑C·T{next(_seq):04d}{i}",
+                             payload_kg=payload_kg, pallet_places=10,
+                             shift_start=time(7), shift_end=time(19)))
+    db.session.commit()
+    return park

@@ -11,6 +11,14 @@ from lithloop.models.accounts import (
     User,
 )
 from lithloop.models.base import utcnow
+from lithloop.models.bookings import (
+    Booking,
+    BookingDay,
+    BookingEvent,
+    BookingLot,
+    BookingStatus,
+)
+from lithloop.models.bus_fleet import BusPack
 from lithloop.models.fleet import Truck
 from lithloop.models.outbox import OutboxMessage
 from lithloop.models.pricing_index import PriceIndexVersion
@@ -20,6 +28,12 @@ __all__ = [
     "PARK_ROLES",
     "ROLES_BY_KIND",
     "ApiToken",
+    "Booking",
+    "BookingDay",
+    "BookingEvent",
+    "BookingLot",
+    "BookingStatus",
+    "BusPack",
     "Organisation",
     "OrgKind",
     "OrgStatus",

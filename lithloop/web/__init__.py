@@ -24,12 +24,25 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
-    from lithloop.web import admin, auth, health, home, nav, prices, pricing_text, sites
+    from lithloop.web import (
+        admin,
+        auth,
+        booking_text,
+        bookings,
+        fleet,
+        health,
+        home,
+        nav,
+        prices,
+        pricing_text,
+        sites,
+    )
     from lithloop.web.api import init_api
 
     nav.init_templates(app)
     pricing_text.init_templates(app)
-    for module in (health, auth, home, sites, admin, prices):
+    booking_text.init_templates(app)
+    for module in (health, auth, home, sites, admin, prices, bookings, fleet):
         app.register_blueprint(module.bp)
     init_api(app)
 

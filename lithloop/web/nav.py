@@ -10,11 +10,12 @@ _HOME = ("home.index", _l("Home"))
 _SITES = ("sites.index", _l("Sites"))
 _REGION = ("sites.index", _l("Region"))
 _PRICES = ("prices.public", _l("Prices"))
+_BOOKINGS = ("bookings.index", _l("Bookings"))
 
 NAV = {
-    Role.DEALER_STAFF: [_HOME, _SITES, _PRICES],
-    Role.FLEET_MANAGER: [_HOME, ("sites.index", _l("Depots")), _PRICES],
-    Role.DISPATCHER: [_HOME, _REGION],
+    Role.DEALER_STAFF: [_HOME, _BOOKINGS, _SITES, _PRICES],
+    Role.FLEET_MANAGER: [_HOME, _BOOKINGS, ("sites.index", _l("Depots")), _PRICES],
+    Role.DISPATCHER: [_HOME, _BOOKINGS, _REGION],
     Role.PLANT_OPERATOR: [_HOME, _REGION, _PRICES],
     Role.DRIVER: [_HOME],
     Role.BUYER: [_HOME, _PRICES],

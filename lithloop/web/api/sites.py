@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import marshmallow as ma
 from flask_smorest import Blueprint
 
@@ -29,7 +31,30 @@ class SiteSchema(ma.Schema):
     closes_at = ma.fields.Time(format="%H:%M")
 
 
-@blp.route("/")
+class SiteIn(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    lat = ma.fields.Float(required=True, validate=ma.validate.Range(min=-90, max=90))
+    lon = ma.fields.Float(required=True, validate=ma.validate.Range(min=-180, max=180))
+    address = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
+    city = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+    district = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+    contact_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+    contact_phone = ma.fields.String(load_default="", validate=ma.validate.Length(max=40))
+    opens_at = ma.fields.Time(load_default=time(8, 0), format="%H:%M")
+    closes_at = ma.fields.Time(load_default=time(17, 0), format="%H:%M")
+
+
+@blp.route("/", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(SiteIn)
+@blp.response(201, SiteSchema)
+@token_required
+def create_site(data):
+    """Add a site to the caller's organisation."""
+    return site_service.create_site(api_user(), site_service.SiteInput(**data))
+
+
+@blp.route("/", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, SiteSchema(many=True))
 @token_required

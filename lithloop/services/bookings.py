@@ -1,0 +1,228 @@
+"""Booking pickups: instant quote, capacity under lock, idempotency, the status lifecycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop import pricing
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingEvent, BookingLot, BookingStatus, Role, Site, User
+from lithloop.services import capacity
+from lithloop.services.booking_draft import BookingDraft, parse_draft
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.mail import send_mail
+from lithloop.services.pricing import current_index, distance_from_park_km, today_in_china
+from lithloop.services.sites import get_site
+
+BOOKING_ROLES = {Role.DEALER_STAFF, Role.FLEET_MANAGER}
+S = BookingStatus
+#: status -> statuses it may move to
+TRANSITIONS = {
+    S.REQUESTED: {S.SCHEDULED, S.CANCELLED},
+    S.SCHEDULED: {S.REQUESTED, S.PICKED_UP, S.CANCELLED},
+    S.PICKED_UP: {S.RECEIVED},
+    S.RECEIVED: {S.SETTLED},
+    S.SETTLED: set(),
+    S.CANCELLED: set(),
+}
+ACTIVE = (S.REQUESTED, S.SCHEDULED)
+
+
+@dataclass(frozen=True)
+class DraftQuote:
+    """The quote of a draft: one pricing quote per lot, and the sum."""
+
+    index_version: str
+    distance_km: str
+    lots: tuple[pricing.ScrapQuote, ...]
+
+    @property
+    def total_fen(self) -> int:
+        """Sum of the lot totals (negative: the owner pays)."""
+        return sum(q.total_fen for q in self.lots)
+
+    def to_dict(self) -> dict:
+        """The frozen form stored with the booking and returned by the API."""
+        return {"index_version": self.index_version, "total_fen": self.total_fen,
+                "currency": "CNY", "distance_km": self.distance_km,
+                "lots": [q.to_dict() for q in self.lots]}
+
+
+def _own_site(user: User, site_id: int) -> Site:
+    site = get_site(user, site_id)
+    if site.organisation_id != user.organisation_id:
+        raise NotFound(_l("No such site."), field="site_id")
+    return site
+
+
+def quote_draft(user: User, draft: BookingDraft) -> DraftQuote:
+    """Price each lot with transport from the site, on today's index."""
+    site = _own_site(user, draft.site_id)
+    distance = distance_from_park_km(site.lat, site.lon)
+    index = current_index()
+    quotes = []
+    for i, lot in enumerate(draft.lots):
+        try:
+            quotes.append(pricing.quote_scrap(pricing.ScrapLot(
+                pricing.Chemistry(lot.chemistry), pricing.Form(lot.form), lot.mass_kg,
+                pricing.Condition(lot.condition), distance_km=distance), index,
+                quoted_on=today_in_china()))
+        except pricing.PricingError as exc:
+            raise Invalid(exc.message, field=f"lots[{i}].{exc.field}") from exc
+    return DraftQuote(index.version, str(distance), tuple(quotes))
+
+
+def _check_window(site: Site, draft: BookingDraft) -> None:
+    if draft.window_start < site.opens_at or draft.window_end > site.closes_at:
+        raise Invalid(_l("The window must lie within the site's opening hours, %(o)s-%(c)s.",
+                         o=site.opens_at.strftime("%H:%M"), c=site.closes_at.strftime("%H:%M")),
+                      field="window")
+
+
+def _check_hazard_date(draft: BookingDraft, today: date) -> None:
+    """Damaged or swollen lots must go on one of the earliest open days with room."""
+    if not draft.hazardous:
+        return
+    limit = current_app.config["HAZARD_MAX_OPEN_DAYS"]
+    days = capacity.calendar(today + timedelta(days=1), draft.pickup_date)
+    earlier = [d.day for d in days if d.fits(draft.total_mass_kg) and d.day < draft.pickup_date]
+    if len(earlier) >= limit:
+        raise Invalid(_l("Damaged or swollen batteries are dangerous to store: choose one of "
+                         "the earliest days, e.g. %(d)s.", d=earlier[0].isoformat()),
+                      field="date")
+
+
+def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
+    """The next open days after a date that still fit a stop of this mass."""
+    horizon = current_app.config["BOOKING_HORIZON_DAYS"]
+    today = today_in_china()
+    days = capacity.calendar(after + timedelta(days=1), today + timedelta(days=horizon))
+    return [d.day.isoformat() for d in days if d.fits(mass_kg)][:count]
+
+
+def book_pickup(user: User, raw: dict, idempotency_key: str | None = None
+                ) -> tuple[Booking, bool]:
+    """Validate, quote and store a booking; returns (booking, created). Repeats return the first."""
+    if user.role not in BOOKING_ROLES:
+        raise Forbidden(_l("Only dealers and bus fleet managers book pickups."))
+    key = (idempotency_key or "").strip()[:80] or None
+    if key:
+        existing = _by_key(user, key)
+        if existing:
+            return existing, False
+    today = today_in_china()
+    draft = parse_draft(raw, today)
+    site = _own_site(user, draft.site_id)
+    _check_window(site, draft)
+    quote = quote_draft(user, draft)
+    _check_hazard_date(draft, today)
+    day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
+    if not capacity.status_of(day).fits(draft.total_mass_kg):
+        db.session.rollback()
+        raise Conflict(_l("%(d)s is full. Next free days: %(free)s.", d=draft.pickup_date,
+                          free=", ".join(next_free_days(draft.total_mass_kg,
+                                                        draft.pickup_date)) or "—"),
+                       field="date", code="day_full")
+    booking = Booking(
+        organisation_id=user.organisation_id, site=site, created_by=user,
+        pickup_date=draft.pickup_date, window_start=draft.window_start,
+        window_end=draft.window_end, total_mass_kg=draft.total_mass_kg,
+        hazardous=draft.hazardous, quote_total_fen=quote.total_fen,
+        quote_index_version=quote.index_version,
+        quote={"inputs": raw_inputs(draft), **quote.to_dict()},
+        idempotency_key=key, note=draft.note)
+    booking.lots = [BookingLot(position=i, chemistry=lot.chemistry, form=lot.form,
+                               pack_count=lot.count, mass_kg=lot.mass_kg,
+                               condition=lot.condition, damage=list(lot.damage),
+                               codes=list(lot.codes)) for i, lot in enumerate(draft.lots)]
+    day.booked_kg += draft.total_mass_kg
+    day.booked_stops += 1
+    db.session.add(booking)
+    _record(booking, None, S.REQUESTED, user, "")
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        existing = _by_key(user, key) if key else None
+        if existing:
+            return existing, False
+        raise
+    return booking, True
+
+
+def raw_inputs(draft: BookingDraft) -> dict:
+    """The draft as JSON, frozen with the quote."""
+    return {"site_id": draft.site_id, "date": draft.pickup_date.isoformat(),
+            "window": [draft.window_start.strftime("%H:%M"), draft.window_end.strftime("%H:%M")],
+            "lots": [{"chemistry": lot.chemistry, "form": lot.form, "count": lot.count,
+                      "mass_kg": str(lot.mass_kg), "condition": lot.condition,
+                      "damage": list(lot.damage), "codes": list(lot.codes)}
+                     for lot in draft.lots]}
+
+
+def _by_key(user: User, key: str) -> Booking | None:
+    return db.session.scalar(sa.select(Booking).where(
+        Booking.organisation_id == user.organisation_id, Booking.idempotency_key == key))
+
+
+def _record(booking: Booking, old: S | None, new: S, user: User | None, note: str) -> None:
+    booking.status = new
+    db.session.add(BookingEvent(booking=booking, from_status=old.value if old else None,
+                                to_status=new.value, by_user_id=user.id if user else None,
+                                note=note[:500]))
+    send_mail(booking.created_by.email, f"[lithloop] 预约 #{booking.id or ''} {new.value}",
+              f"预约 / booking {booking.pickup_date} {booking.site.name}: {new.value}. {note}")
+
+
+def visible_bookings(user: User) -> sa.Select:
+    """Bookings the user may see: the park sees all, owners their organisation's."""
+    query = sa.select(Booking).order_by(Booking.pickup_date.desc(), Booking.id.desc())
+    if user.works_for_park:
+        return query
+    return query.where(Booking.organisation_id == user.organisation_id)
+
+
+def get_booking(user: User, booking_id: int) -> Booking:
+    """A booking the user may see; NotFound otherwise."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not (user.works_for_park
+                               or booking.organisation_id == user.organisation_id):
+        raise NotFound(_l("No such booking."))
+    return booking
+
+
+def change_status(user: User, booking_id: int, new: S, note: str = "") -> Booking:
+    """Move a booking along its lifecycle, recording who and when; releases capacity on cancel."""
+    booking = get_booking(user, booking_id)
+    db.session.refresh(booking, with_for_update=True)
+    old = booking.status
+    if new not in TRANSITIONS[old]:
+        raise Conflict(_l("A %(old)s booking cannot become %(new)s.", old=old.value,
+                          new=new.value), code="bad_transition")
+    if new is S.CANCELLED:
+        _check_cancel(user, booking, note)
+        day = capacity.lock_day(booking.pickup_date)
+        day.booked_kg -= booking.total_mass_kg
+        day.booked_stops -= 1
+        booking.cancel_reason = note
+    elif not user.works_for_park:
+        raise Forbidden(_l("Only the park moves a booking along."))
+    _record(booking, old, new, user, note)
+    db.session.commit()
+    return booking
+
+
+def _check_cancel(user: User, booking: Booking, reason: str) -> None:
+    if user.works_for_park:
+        if user.role not in (Role.DISPATCHER, Role.ADMIN):
+            raise Forbidden(_l("Only dispatchers and admins cancel for the park."))
+        if not reason.strip():
+            raise Invalid(_l("Say why the park cancels."), field="reason")
+    elif booking.status is not S.REQUESTED:
+        raise Conflict(_l("The booking is already scheduled; call the park to cancel it."),
+                       code="already_scheduled")

@@ -1,0 +1,171 @@
+"""Bookings and the capacity calendar: /api/v1/bookings, /api/v1/calendar."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import marshmallow as ma
+from flask import request
+from flask_smorest import Blueprint
+
+from lithloop.extensions import db
+from lithloop.models import BookingStatus
+from lithloop.services import bookings as booking_service
+from lithloop.services import capacity
+from lithloop.services.errors import Invalid
+from lithloop.services.pricing import today_in_china
+from lithloop.services.sites import get_site
+from lithloop.web.api.security import api_user, token_required
+
+blp = Blueprint("api_bookings", __name__, url_prefix="/api/v1",
+                description="Pickup bookings and the capacity calendar")
+
+CHEMISTRIES = ["LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO"]
+
+
+class LotIn(ma.Schema):
+    chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
+    form = ma.fields.String(load_default="pack", validate=ma.validate.OneOf(
+        ["pack", "module", "cell", "black_mass"]))
+    count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=10000))
+    mass_kg = ma.fields.Decimal(required=True, as_string=True, validate=ma.validate.Range(
+        min=0, min_inclusive=False, max=40000))
+    condition = ma.fields.String(load_default="intact", validate=ma.validate.OneOf(
+        ["intact", "damaged", "swollen_leaking"]))
+    damage = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(
+        ["leaking_venting", "deformed", "bms_damaged", "cannot_diagnose"])), load_default=list)
+    codes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=40)),
+                           load_default=list, validate=ma.validate.Length(max=10000))
+
+
+class BookingIn(ma.Schema):
+    site_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    date = ma.fields.Date(required=True)
+    window = ma.fields.List(ma.fields.String(validate=ma.validate.Regexp(
+        r"^\d{2}:\d{2}$")), required=True, validate=ma.validate.Length(equal=2))
+    lots = ma.fields.List(ma.fields.Nested(LotIn), required=True,
+                          validate=ma.validate.Length(min=1, max=20))
+    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+
+
+class LotOut(ma.Schema):
+    chemistry = ma.fields.String()
+    form = ma.fields.String()
+    count = ma.fields.Integer(attribute="pack_count")
+    mass_kg = ma.fields.Decimal(as_string=True)
+    condition = ma.fields.String()
+    damage = ma.fields.List(ma.fields.String())
+    codes = ma.fields.List(ma.fields.String())
+
+
+class EventOut(ma.Schema):
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String()
+    at = ma.fields.DateTime()
+    note = ma.fields.String()
+
+
+class BookingOut(ma.Schema):
+    id = ma.fields.Integer()
+    status = ma.fields.Function(lambda b: b.status.value)
+    site_id = ma.fields.Integer()
+    date = ma.fields.Date(attribute="pickup_date")
+    window = ma.fields.Function(lambda b: [b.window_start.strftime("%H:%M"),
+                                           b.window_end.strftime("%H:%M")])
+    total_mass_kg = ma.fields.Decimal(as_string=True)
+    hazardous = ma.fields.Boolean()
+    quote = ma.fields.Dict()
+    lots = ma.fields.List(ma.fields.Nested(LotOut))
+    events = ma.fields.List(ma.fields.Nested(EventOut))
+    cancel_reason = ma.fields.String()
+
+
+class CancelIn(ma.Schema):
+    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+
+
+class CalendarArgs(ma.Schema):
+    start = ma.fields.Date(data_key="from")
+    end = ma.fields.Date(data_key="to")
+    site_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+
+
+class DayOut(ma.Schema):
+    date = ma.fields.String()
+    open = ma.fields.Boolean()
+    full = ma.fields.Boolean()
+    capacity_kg = ma.fields.String()
+    booked_kg = ma.fields.String()
+    remaining_kg = ma.fields.String()
+    capacity_stops = ma.fields.Integer()
+    booked_stops = ma.fields.Integer()
+
+
+def _body(data: dict) -> dict:
+    return {**data, "date": data["date"].isoformat(),
+            "lots": [{**lot, "mass_kg": str(lot["mass_kg"])} for lot in data["lots"]]}
+
+
+@blp.route("/bookings", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, BookingOut(many=True))
+@token_required
+def list_bookings():
+    """The caller's bookings, newest pickup date first (the park sees all)."""
+    query = booking_service.visible_bookings(api_user()).limit(500)
+    return list(db.session.scalars(query))
+
+
+@blp.route("/bookings", methods=["POST"])
+@blp.doc(security=[{"bearer": []}], parameters=[{
+    "in": "header", "name": "Idempotency-Key", "schema": {"type": "string"},
+    "description": "Repeat a request with the same key to get the same booking once."}])
+@blp.arguments(BookingIn)
+@blp.response(201, BookingOut)
+@blp.alt_response(200, schema=BookingOut, description="Repeated Idempotency-Key")
+@blp.alt_response(409, description="The day is full; the message names free days")
+@token_required
+def create_booking(data):
+    """Book a pickup: validated, quoted and checked against the day's capacity."""
+    booking, created = booking_service.book_pickup(
+        api_user(), _body(data), request.headers.get("Idempotency-Key"))
+    return booking, 201 if created else 200
+
+
+@blp.route("/bookings/<int:booking_id>", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, BookingOut)
+@token_required
+def get_booking(booking_id: int):
+    """One booking with its lots, frozen quote and history."""
+    return booking_service.get_booking(api_user(), booking_id)
+
+
+@blp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(CancelIn)
+@blp.response(200, BookingOut)
+@token_required
+def cancel_booking(data, booking_id: int):
+    """Cancel: owners before scheduling; the park with a reason."""
+    return booking_service.change_status(api_user(), booking_id, BookingStatus.CANCELLED,
+                                         data["reason"])
+
+
+@blp.route("/calendar", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(CalendarArgs, location="query")
+@blp.response(200, DayOut(many=True))
+@token_required
+def calendar(args):
+    """Each day's capacity and what is booked, from `from` to `to` (at most 62 days)."""
+    if "site_id" in args:
+        get_site(api_user(), args["site_id"])
+    start = args.get("start") or today_in_china() + timedelta(days=1)
+    end = args.get("end") or start + timedelta(days=13)
+    if end < start or (end - start).days > 62:
+        raise Invalid("`to` must be on or after `from`, at most 62 days later.", field="to")
+    return [d.to_dict() for d in capacity.calendar(start, end)]
+
+
+

@@ -1,0 +1,122 @@
+"""Booking pages: list, the booking form with its instant quote, detail with history."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from lithloop.extensions import db
+from lithloop.models import BookingStatus
+from lithloop.services import bookings as booking_service
+from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
+from lithloop.services.errors import ServiceError
+from lithloop.services.pricing import today_in_china
+from lithloop.services.sites import visible_sites
+from lithloop.web.access import roles_required
+from lithloop.web.booking_form import day_choices, lot_rows, raw_booking, slot_choices
+
+bp = Blueprint("bookings", __name__, url_prefix="/bookings")
+PAGE_SIZE = 30
+CODE_FIELD = re.compile(r"lots\[(\d+)\]\.codes")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The user's bookings (the park sees all), filterable by status."""
+    status = request.args.get("status")
+    query = booking_service.visible_bookings(current_user)
+    if status in {s.value for s in BookingStatus}:
+        query = query.where(booking_service.Booking.status == BookingStatus(status))
+    page = max(1, request.args.get("page", 1, type=int))
+    pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("bookings/index.html", pagination=pagination, status=status,
+                           statuses=[s.value for s in BookingStatus])
+
+
+def _form_context(form: MultiDict, errors: dict, quote=None, warnings=()) -> dict:
+    sites = list(db.session.scalars(visible_sites(current_user)))
+    chosen = next((s for s in sites if str(s.id) == form.get("site_id")),
+                  sites[0] if sites else None)
+    rows = lot_rows(form) + (1 if "add_lot" in form else 0)
+    code_errors: dict[int, list[str]] = {}
+    for key, message in errors.items():
+        match = CODE_FIELD.match(key)
+        if match:
+            code_errors.setdefault(int(match.group(1)), []).append(message)
+    return {"form": form, "errors": errors, "code_errors": code_errors, "sites": sites,
+            "site": chosen,
+            "rows": range(min(rows, 20)), "slots": slot_choices(chosen),
+            "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
+            "quote": quote, "warnings": warnings, "damage_items": SP376_ITEMS,
+            "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(booking_service.Role.DEALER_STAFF, booking_service.Role.FLEET_MANAGER)
+def create():
+    """The booking form; confirming books, 'add a lot' re-renders with another row."""
+    form = request.form if request.method == "POST" else MultiDict(request.args)
+    errors: dict[str, str] = {}
+    if request.method == "POST" and "add_lot" not in form:
+        try:
+            booking, created = booking_service.book_pickup(
+                current_user, raw_booking(form), form.get("idempotency_key"))
+        except ServiceError as exc:
+            errors[exc.field or "_form"] = str(exc.message)
+        else:
+            if created:
+                flash(_("Booking #%(id)s requested. The quote is frozen with it.",
+                        id=booking.id), "success")
+            return redirect(url_for("bookings.show", booking_id=booking.id))
+    status = 422 if errors else 200
+    return render_template("bookings/new.html", **_form_context(form, errors)), status
+
+
+@bp.post("/quote")
+@roles_required(booking_service.Role.DEALER_STAFF, booking_service.Role.FLEET_MANAGER)
+def quote():
+    """The quote panel for the form as typed so far (htmx swaps it in on each change)."""
+    errors: dict[str, str] = {}
+    result, warnings = None, []
+    raw = raw_booking(request.form)
+    try:
+        today = today_in_china()
+        lots, warnings = parse_lots(raw["lots"], today)
+        site_id = int(raw["site_id"]) if str(raw["site_id"]).isdigit() else 0
+        draft = BookingDraft(site_id, today, time(0), time(0), lots)
+        result = booking_service.quote_draft(current_user, draft)
+    except ServiceError as exc:
+        errors[exc.field or "_form"] = str(exc.message)
+    return render_template("bookings/_quote.html", quote=result, errors=errors,
+                           warnings=warnings)
+
+
+@bp.get("/<int:booking_id>")
+@login_required
+def show(booking_id: int):
+    """One booking: lots, frozen quote, history, and the cancel form when allowed."""
+    booking = booking_service.get_booking(current_user, booking_id)
+    return render_template("bookings/show.html", booking=booking)
+
+
+@bp.post("/<int:booking_id>/cancel")
+@login_required
+def cancel(booking_id: int):
+    """Cancel (owners before scheduling; the park with a reason)."""
+    try:
+        booking_service.change_status(current_user, booking_id, BookingStatus.CANCELLED,
+                                      request.form.get("reason", ""))
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Booking cancelled."), "success")
+    return redirect(url_for("bookings.show", booking_id=booking_id))
