@@ -205,9 +205,9 @@ def solve_pyvrp(
         j = free[route.vehicle_type()].pop(0)
         seq = []
         for act in route.schedule()[1:-1]:
-            if act.is_client:
+            if act.type == pyvrp.ActivityType.CLIENT:
                 seq.append((JOB, client_stop[act.idx]))
-            elif act.is_depot:
+            elif act.type == pyvrp.ActivityType.DEPOT:
                 seq.append((RELOAD, None))
         out[j] = seq
     return out, bool(res.is_feasible()), float(res.cost())

@@ -49,13 +49,34 @@ class Simulation:
 
 
 def simulate(problem: Problem, vehicle: Vehicle, seq: list, depart: int | None = None):
-    """Simulate `seq` (list of (JOB, stop_index) / (RELOAD, None)) for `vehicle`."""
+    """Simulate `seq` (list of (JOB, stop_index) / (RELOAD, None)) for `vehicle`.
+
+    Without `depart`, the truck leaves as late as possible without arriving back later,
+    so that waiting at the first stops does not count against the maximum working time.
+    """
+    first = _run(problem, vehicle, seq, vehicle.shift.start if depart is None else depart)
+    if depart is not None or vehicle.max_work_s is None or first.feasible or not seq:
+        return first
+    if any("window" in v for v in first.violations):
+        return first
+    lo, hi = vehicle.shift.start, vehicle.shift.end
+    while lo < hi:  # latest departure that keeps the same return time
+        mid = (lo + hi + 1) // 2
+        trial = _run(problem, vehicle, seq, mid)
+        if trial.end_time == first.end_time and not any("window" in v for v in trial.violations):
+            lo = mid
+        else:
+            hi = mid - 1
+    return _run(problem, vehicle, seq, lo)
+
+
+def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulation:
     dims = problem.dims
     dist = problem.matrices.distance
     dur = problem.matrices.duration
     cap = capacity_of(vehicle, dims)
     stops = problem.stops
-    t = vehicle.shift.start if depart is None else depart
+    t = depart
     violations: list[str] = []
     # Split into trips to know the deliveries loaded at each departure from the park.
     trips: list[list[int]] = [[]]
@@ -103,7 +124,7 @@ def simulate(problem: Problem, vehicle: Vehicle, seq: list, depart: int | None =
             arr = t + int(dur[loc, nxt])
             st = service_start(s, arr)
             if st is None:
-                violations.append(f"stop {s.id}: arrival {arr} after its last window")
+                violations.append(f"stop {s.id}: arrival {arr} after its last time window")
                 st = arr
             dep = st + s.service_s
             pk, dl = amounts(s.pickup, dims), amounts(s.delivery, dims)

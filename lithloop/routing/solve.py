@@ -41,9 +41,14 @@ def repair(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
         v = problem.vehicles[j]
         kept: list[tuple] = []
         for item in _clean(seq):
-            trial = _clean(kept + [item])
+            if item[0] == RELOAD:
+                if kept and kept[-1][0] != RELOAD:
+                    kept.append(item)
+                continue
+            trial = kept + [item]
             if simulate(problem, v, trial).feasible:
                 kept = trial
+        kept = _clean(kept)
         # Loads depend on later jobs of the same trip: re-check the whole route.
         while kept and not simulate(problem, v, kept).feasible:
             jobs = [k for k, it in enumerate(kept) if it[0] == JOB]
