@@ -151,35 +151,30 @@ def solve(
     if hint is not None:
         candidates.append(("hint", hint))
     greedy = construct(problem, allowed)
-    greedy_serves_all = all(
-        s.optional or not allowed[i] or any(it == (JOB, i) for seq in greedy for it in seq)
-        for i, s in enumerate(problem.stops)
-    )
-    if n > CONSTRUCT_ABOVE or bm.nodes.load_node or not greedy_serves_all:
+    required = [i for i, s in enumerate(problem.stops) if allowed[i] and not s.optional]
+    greedy_jobs = {i for seq in greedy for k, i in seq if k == JOB}
+    greedy_share = sum(i in greedy_jobs for i in required) / max(len(required), 1)
+    if n > CONSTRUCT_ABOVE or bm.nodes.load_node or greedy_share < 1:
         candidates.append(("construct", greedy))
     engine = "ortools"
     want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
     if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
-        left = time_limit_s - (time.monotonic() - t0)
-        try:
-            res = pyvrp_engine.solve_pyvrp(
-                problem,
-                allowed,
-                left * PYVRP_SHARE,
-                seed,
-                bm.big_penalty,
-                greedy_serves_all,
-                None if greedy_serves_all else greedy,
-                on_best=None if on_progress is None else _relay(on_progress, t0, notes),
-            )
-        except Exception as exc:  # noqa: BLE001 - the race is best effort
-            notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
-            res = None
-        if res is not None:
-            routes, feasible, cost = res
-            candidates.append(("pyvrp", repair(problem, routes)))
+        budget = (time_limit_s - (time.monotonic() - t0)) * PYVRP_SHARE
+        found = _race_pyvrp(
+            problem,
+            allowed,
+            bm.big_penalty,
+            greedy,
+            greedy_share,
+            budget,
+            seed,
+            on_progress,
+            t0,
+            notes,
+        )
+        if found:
+            candidates.extend(found)
             engine = "pyvrp+ortools"
-            notes.append(f"PyVRP {'feasible' if feasible else 'infeasible'} cost {cost:.0f}")
     initial = None
     if candidates:
         scored = [(_score(problem, r), label, r) for label, r in candidates]
@@ -199,6 +194,39 @@ def solve(
         return build_solution(problem, [], [], reasons, t0, engine, notes)
     routes, departs = ortools_solve.extract(bm, sol)
     return build_solution(problem, routes, departs, reasons, t0, engine, notes)
+
+
+def _race_pyvrp(
+    problem, allowed, big, greedy, greedy_share, budget, seed, on_progress, t0, notes
+) -> list[tuple[str, list]]:
+    """PyVRP: strict (every required stop) when the greedy plan nearly serves all,
+    then, if that stays infeasible, prize-collecting (an over-full day)."""
+    relay = None if on_progress is None else _relay(on_progress, t0, notes)
+    phases = [(True, 1.0)] if greedy_share >= 1 else [(False, 1.0)]
+    if 0.9 <= greedy_share < 1:
+        phases = [(True, 0.6), (False, 0.4)]
+    found: list[tuple[str, list]] = []
+    warm = None if greedy_share >= 1 else greedy
+    for strict, share in phases:
+        try:
+            res = pyvrp_engine.solve_pyvrp(
+                problem, allowed, budget * share, seed, big, strict, warm, on_best=relay
+            )
+        except Exception as exc:  # noqa: BLE001 - the race is best effort
+            notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
+            return found
+        if res is None:
+            return found
+        routes, feasible, cost = res
+        mode = "strict" if strict else "prize"
+        notes.append(f"PyVRP {mode} {'feasible' if feasible else 'infeasible'} cost {cost:.0f}")
+        fixed = repair(problem, routes)
+        found.append((f"pyvrp-{mode}", fixed))
+        if feasible:
+            break
+        if _score(problem, fixed) < _score(problem, greedy):
+            warm = fixed
+    return found
 
 
 def _relay(on_progress, t0: float, notes: list[str]):
