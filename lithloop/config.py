@@ -74,6 +74,11 @@ def load_settings() -> dict:
         "STOP_HOURS": float(os.environ.get("STOP_HOURS", "1.5")),
         "BOOKING_HORIZON_DAYS": int(os.environ.get("BOOKING_HORIZON_DAYS", "30")),
         "HAZARD_MAX_OPEN_DAYS": int(os.environ.get("HAZARD_MAX_OPEN_DAYS", "3")),
+        # Geocoding: the offline gazetteer, or geopy's Nominatim at a configured domain.
+        "GEOCODER": os.environ.get("GEOCODER", "gazetteer"),
+        "NOMINATIM_DOMAIN": os.environ.get("NOMINATIM_DOMAIN", ""),
+        "NOMINATIM_SCHEME": os.environ.get("NOMINATIM_SCHEME", "https"),
+        "NOMINATIM_USER_AGENT": os.environ.get("NOMINATIM_USER_AGENT", "lithloop"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -49,3 +49,22 @@ def home_context(user: User) -> dict:
         return {"pending": pending_organisations(), "counts": _counts_by_kind(),
                 "users": users, "outbox": outbox}
     return {"kind_label": OrgKind.BUYER.value}
+
+
+def picker_map(form) -> dict:
+    """The region's places and the form's pin on a canvas the page can click to move the pin."""
+    from lithloop.geo import load_places
+
+    places = load_places()
+    canvas = fit_canvas([(p.lat, p.lon) for p in places], width=480)
+    pin = None
+    try:
+        lat, lon = float(form.lat.data), float(form.lon.data)
+        pin = canvas.xy(lat, lon)
+    except (TypeError, ValueError):
+        pass
+    return {"width": canvas.width, "height": canvas.height, "pin": pin,
+            "bounds": [canvas.min_lat, canvas.max_lat, canvas.min_lon, canvas.max_lon,
+                       canvas.margin],
+            "places": [{"x": canvas.xy(p.lat, p.lon)[0], "y": canvas.xy(p.lat, p.lon)[1],
+                        "name": p.name_zh} for p in places]}

@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
     from lithloop.web import (
         admin,
+        api_docs,
         auth,
         booking_text,
         bookings,
@@ -42,7 +43,7 @@ def register_blueprints(app: Flask) -> None:
     nav.init_templates(app)
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
-    for module in (health, auth, home, sites, admin, prices, bookings, fleet):
+    for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs):
         app.register_blueprint(module.bp)
     init_api(app)
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lithloop.extensions import db
+from lithloop.services import geocoding
 from lithloop.services import sites as site_service
 from lithloop.services.errors import ServiceError
-from lithloop.services.overview import region_map
+from lithloop.services.overview import picker_map, region_map
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import SiteForm
 
@@ -50,6 +52,33 @@ def _input(form: SiteForm) -> site_service.SiteInput:
         closes_at=form.closes_at.data)
 
 
+def _submit(form: SiteForm, save, site=None):
+    """Handle the form: 'locate' geocodes the address and shows the pin; 'save' saves."""
+    located = None
+    if request.method == "POST" and "locate" in request.form:
+        try:
+            located = geocoding.locate(" ".join(filter(None, [form.city.data, form.district.data,
+                                                              form.address.data])))
+        except ServiceError as exc:
+            form.address.errors = [str(exc.message)]
+        else:
+            form.lat.data, form.lon.data = Decimal(str(located.lat)), Decimal(str(located.lon))
+            form.lat.raw_data = form.lon.raw_data = None
+        return render_template("sites/form.html", form=form, site=site, located=located,
+                               picker=picker_map(form)), 200 if located else 422
+    if form.validate_on_submit():
+        try:
+            saved = save(_input(form))
+        except ServiceError as exc:
+            attach_error(form, exc)
+        else:
+            flash(_("Site saved."), "success")
+            return redirect(url_for("sites.show", site_id=saved.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("sites/form.html", form=form, site=site, located=None,
+                           picker=picker_map(form)), status
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
@@ -57,16 +86,7 @@ def create():
     form = SiteForm()
     if request.method == "GET":
         form.opens_at.data, form.closes_at.data = time(8, 0), time(17, 0)
-    if form.validate_on_submit():
-        try:
-            site = site_service.create_site(current_user, _input(form))
-        except ServiceError as exc:
-            attach_error(form, exc)
-        else:
-            flash(_("Site saved."), "success")
-            return redirect(url_for("sites.show", site_id=site.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("sites/form.html", form=form, site=None), status
+    return _submit(form, lambda data: site_service.create_site(current_user, data))
 
 
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
@@ -78,13 +98,5 @@ def edit(site_id: int):
         return render_template("errors/error.html", status=404,
                                message=_("No such site.")), 404
     form = SiteForm(obj=site)
-    if form.validate_on_submit():
-        try:
-            site_service.update_site(current_user, site_id, _input(form))
-        except ServiceError as exc:
-            attach_error(form, exc)
-        else:
-            flash(_("Site saved."), "success")
-            return redirect(url_for("sites.show", site_id=site_id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("sites/form.html", form=form, site=site), status
+    return _submit(form, lambda data: site_service.update_site(current_user, site_id, data),
+                   site)

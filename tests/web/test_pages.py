@@ -69,3 +69,13 @@ def test_openapi_document_lists_the_api(client):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/auth/token" in spec["paths"] and "/api/v1/sites/{site_id}" in spec["paths"]
+
+
+def test_api_docs_page_lists_every_operation(client):
+    spec = client.get("/api/v1/openapi.json").json
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    for path, item in spec["paths"].items():
+        for method in item:
+            if method in ("get", "post"):
+                assert f"{method.upper()} {path}" in page
+    assert "<script" not in page.split("</header>")[1]  # server-rendered, no script

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from lithloop.extensions import db
+from lithloop.services import geocoding
 from lithloop.services import sites as site_service
 from lithloop.web.api.security import api_user, token_required
 
@@ -33,8 +34,9 @@ class SiteSchema(ma.Schema):
 
 class SiteIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    lat = ma.fields.Float(required=True, validate=ma.validate.Range(min=-90, max=90))
-    lon = ma.fields.Float(required=True, validate=ma.validate.Range(min=-180, max=180))
+    lat = ma.fields.Float(validate=ma.validate.Range(min=-90, max=90),
+                          metadata={"description": "Omit lat and lon to geocode the address"})
+    lon = ma.fields.Float(validate=ma.validate.Range(min=-180, max=180))
     address = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
     city = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     district = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
@@ -50,7 +52,11 @@ class SiteIn(ma.Schema):
 @blp.response(201, SiteSchema)
 @token_required
 def create_site(data):
-    """Add a site to the caller's organisation."""
+    """Add a site to the caller's organisation; without lat/lon the address is geocoded."""
+    if "lat" not in data or "lon" not in data:
+        where = geocoding.locate(" ".join(filter(None, [data["city"], data["district"],
+                                                         data["address"]])))
+        data = {**data, "lat": where.lat, "lon": where.lon}
     return site_service.create_site(api_user(), site_service.SiteInput(**data))
 
 

@@ -1,0 +1,48 @@
+"""Geocoding for sites: the offline gazetteer by default, Nominatim when configured."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop.geo.geocoders import Geocoder, GeocodeResult, GeocodingUnavailable, get_geocoder
+from lithloop.services.errors import Invalid, ServiceError
+
+_CACHE_KEY = "lithloop.geocoder"
+
+
+class GeocoderDown(ServiceError):
+    status = 503
+    code = "geocoder_unavailable"
+
+
+def geocoder() -> Geocoder:
+    """The configured geocoder, built once per app (it keeps its own cache)."""
+    app = current_app._get_current_object()
+    if _CACHE_KEY not in app.extensions:
+        cfg = app.config
+        if cfg["GEOCODER"] == "nominatim":
+            app.extensions[_CACHE_KEY] = get_geocoder(
+                "nominatim", domain=cfg["NOMINATIM_DOMAIN"], scheme=cfg["NOMINATIM_SCHEME"],
+                user_agent=cfg["NOMINATIM_USER_AGENT"])
+        else:
+            app.extensions[_CACHE_KEY] = get_geocoder("gazetteer")
+    return app.extensions[_CACHE_KEY]
+
+
+def locate(address: str) -> GeocodeResult:
+    """Coordinates for an address, or Invalid(field='address') suggesting close names."""
+    address = (address or "").strip()
+    if not address:
+        raise Invalid(_l("Enter an address or a place to locate."), field="address")
+    coder = geocoder()
+    try:
+        result = coder.geocode(address)
+    except GeocodingUnavailable as exc:
+        raise GeocoderDown(_l("The map service is not answering; type the coordinates "
+                              "instead or try again later."), field="address") from exc
+    if result is None:
+        suggestions = "、".join(coder.suggest(address)) or "—"
+        raise Invalid(_l("No place found for this address. Did you mean: %(s)s?",
+                         s=suggestions), field="address")
+    return result

@@ -1,0 +1,101 @@
+"""Sites located by the offline gazetteer and by a Nominatim-compatible server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Site
+from tests.conftest import make_app, submit
+from tests.factories import PASSWORD, make_org, make_user
+
+
+@pytest.fixture
+def dealer(app, auth):
+    user = make_user(make_org())
+    auth.login(user.email)
+    return user
+
+
+FORM = {"name": "海林网点", "address": "长安街5号", "city": "海林市", "district": "",
+        "lat": "", "lon": "", "contact_name": "", "contact_phone": "",
+        "opens_at": "08:00", "closes_at": "17:00"}
+
+
+def test_locate_fills_the_coordinates_and_shows_the_pin(client, dealer):
+    response = submit(client, "/sites/new", {**FORM, "locate": "1"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "海林市" in body
+    assert 'value="44.5742' in body  # Hailin's latitude, ready to save or move
+    assert 'id="site-pin" cx="-20"' not in body
+    assert db.session.scalar(sa.select(sa.func.count(Site.id))) == 0  # nothing saved yet
+
+
+def test_unknown_place_suggests_names(client, dealer):
+    response = submit(client, "/sites/new", {**FORM, "city": "", "address": "火星基地",
+                                             "locate": "1"})
+    assert response.status_code == 422
+    assert 'id="address-err"' in response.get_data(as_text=True)
+
+
+def test_api_geocodes_a_site_without_coordinates(client, dealer):
+    token = client.post("/api/v1/auth/token", json={"email": dealer.email,
+                                                    "password": PASSWORD}).json["token"]
+    response = client.post("/api/v1/sites/", json={"name": "宁安站", "city": "宁安市",
+                                                    "address": "东京城镇"},
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201
+    assert abs(response.json["lat"] - 44.34) < 0.3 and abs(response.json["lon"] - 129.48) < 0.3
+
+
+class _Nominatim(BaseHTTPRequestHandler):
+    queries: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        from urllib.parse import parse_qs, urlparse
+
+        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
+        type(self).queries.append(query)
+        body = json.dumps([{"lat": "45.2900", "lon": "130.9500", "display_name": "鸡西市 测试路",
+                            "class": "place", "type": "house", "importance": 0.5}])
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+def test_nominatim_when_configured(database_url, backend):
+    server = HTTPServer(("127.0.0.1", 0), _Nominatim)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        app = make_app(database_url, GEOCODER="nominatim", NOMINATIM_SCHEME="http",
+                       NOMINATIM_DOMAIN=f"127.0.0.1:{server.server_port}")
+        with app.test_request_context("/"):
+            from lithloop.services import geocoding
+
+            result = geocoding.locate("鸡西市 测试路 1号")
+            again = geocoding.locate("鸡西市 测试路 1号")
+        assert (result.lat, result.lon) == (45.29, 130.95) and again == result
+        assert _Nominatim.queries == ["鸡西市 测试路 1号"]  # the second answer came from cache
+    finally:
+        server.shutdown()
+
+
+def test_nominatim_down_is_a_clear_error(database_url):
+    app = make_app(database_url, GEOCODER="nominatim", NOMINATIM_SCHEME="http",
+                   NOMINATIM_DOMAIN="127.0.0.1:9")  # nothing listens on the discard port
+    with app.test_request_context("/"):
+        from lithloop.services import geocoding
+
+        with pytest.raises(geocoding.GeocoderDown) as caught:
+            geocoding.locate("鸡西市")
+    assert caught.value.status == 503 and caught.value.field == "address"
