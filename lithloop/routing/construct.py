@@ -36,7 +36,10 @@ def construct(problem: Problem, allowed: list[list[int]]) -> list[list[tuple]]:
     k_max = max([len(s.time_windows) for s in stops] + [1])
     w_start, w_end = _window_arrays(problem, k_max)
     optional = np.array([s.optional for s in stops])
-    unserved = np.array([bool(a) for a in allowed])
+    # Shipments (pickup and delivery pairs) are left to OR-Tools' pair operators.
+    unserved = np.array(
+        [bool(a) and s.shipment is None for a, s in zip(allowed, stops, strict=True)]
+    )
     routes: list[list[tuple]] = [[] for _ in problem.vehicles]
     order = sorted(
         range(len(problem.vehicles)), key=lambda j: (len(problem.vehicles[j].skills), -j)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 DAY_S = 86_400
+VISIT_TYPES = ("job", "pickup", "delivery")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Stop:
     priority: int = 0  # 0..100, higher is served first when the day is full
     optional: bool = False  # may be left for another day at `penalty`
     penalty: float = 0.0  # cost of leaving an optional stop unserved
+    kind: str = "job"  # job | pickup | delivery (the two ends of a shipment)
+    shipment: int | str | None = None  # shared key of a shipment's pickup and delivery
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,6 +100,14 @@ class Problem:
     initial_routes: tuple[InitialRoute, ...] = ()
     coordinates: tuple[tuple[float, float], ...] = ()  # (lon, lat) per location, optional
     notes: tuple[str, ...] = ()  # e.g. "OSRM unavailable, used haversine"
+
+    def shipment_pairs(self) -> dict:
+        """Shipment key -> (pickup stop index, delivery stop index)."""
+        ends: dict = {}
+        for i, s in enumerate(self.stops):
+            if s.shipment is not None:
+                ends.setdefault(s.shipment, [None, None])[s.kind == "delivery"] = i
+        return {k: (a, b) for k, (a, b) in ends.items()}
 
     @property
     def dims(self) -> int:
@@ -133,6 +144,7 @@ class Unassigned:
     location: int
     reason: str
     message: str
+    kind: str = "job"
 
 
 @dataclass(frozen=True)
@@ -171,7 +183,7 @@ class Route:
     @property
     def stop_ids(self) -> list:
         """Ids of the stops served, in order."""
-        return [s.stop_id for s in self.steps if s.type == "job"]
+        return [s.stop_id for s in self.steps if s.type in VISIT_TYPES]
 
 
 STATUS_SOLVED = "solved"  # every stop served

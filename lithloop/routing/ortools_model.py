@@ -75,7 +75,7 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
         if allowed[i]:
             nodes.stop_node[i] = nodes.add(s.location, stop=i, service=s.service_s)
     for i, s in enumerate(stops):
-        if allowed[i] and any(s.delivery):
+        if allowed[i] and any(s.delivery) and s.kind == "job":
             nodes.load_node[i] = nodes.add(park, loads_for=i)
     for j, v in enumerate(vehicles):
         k = min(max(v.max_trips, 1) - 1, MAX_RELOADS_PER_VEHICLE)
@@ -145,7 +145,12 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
 
     load_dims = _add_loads(problem, routing, manager, nodes, dims)
     trip_dim = None
-    if nodes.load_node and any(nodes.reload_nodes.values()):
+    pairs = [
+        (nodes.stop_node[p], nodes.stop_node[d])
+        for p, d in problem.shipment_pairs().values()
+        if p in nodes.stop_node and d in nodes.stop_node
+    ]
+    if (nodes.load_node or pairs) and any(nodes.reload_nodes.values()):
         trips = [1 if r is not None else 0 for r in nodes.reload_vehicle]
         cb = routing.RegisterUnaryTransitVector(trips)
         routing.AddDimension(cb, 0, MAX_RELOADS_PER_VEHICLE + 1, True, "trip")
@@ -171,6 +176,11 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
             routing.AddPickupAndDelivery(lidx, idx)
             if trip_dim is not None:  # loaded in the same trip as it is delivered
                 routing.solver().Add(trip_dim.CumulVar(lidx) == trip_dim.CumulVar(idx))
+    for p_node, d_node in pairs:  # shipments: same truck, same trip, pickup first
+        p_idx, d_idx = manager.NodeToIndex(p_node), manager.NodeToIndex(d_node)
+        routing.AddPickupAndDelivery(p_idx, d_idx)
+        if trip_dim is not None:
+            routing.solver().Add(trip_dim.CumulVar(p_idx) == trip_dim.CumulVar(d_idx))
     for j, rel in nodes.reload_nodes.items():
         for n in rel:
             idx = manager.NodeToIndex(n)

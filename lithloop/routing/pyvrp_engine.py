@@ -26,9 +26,11 @@ def fits(problem: Problem, allowed: list[list[int]]) -> bool:
 
     Skills and other vehicle restrictions become prohibitive edges in per-type routing
     profiles; several time windows are relaxed to their hull. Both are only a warm start:
-    every PyVRP route is re-checked and repaired before OR-Tools takes over.
+    every PyVRP route is re-checked and repaired before OR-Tools takes over. Problems
+    with shipments are left to OR-Tools.
     """
-    return pyvrp is not None and any(allowed)
+    no_pairs = all(s.shipment is None for s in problem.stops)
+    return pyvrp is not None and any(allowed) and no_pairs
 
 
 def _type_key(v) -> tuple:

@@ -9,7 +9,7 @@ from .schedule import amounts, capacity_of, service_start
 def unassigned(stop: Stop, reason: str, detail: str = "") -> Unassigned:
     """Build an Unassigned record with the reason's human sentence."""
     text = REASON_TEXT[reason].format(detail=detail).replace("  ", " ").replace(" .", ".")
-    return Unassigned(stop.id, stop.location, reason, text)
+    return Unassigned(stop.id, stop.location, reason, text, stop.kind)
 
 
 def _fits(stop: Stop, vehicle: Vehicle, dims: int) -> bool:
@@ -72,4 +72,33 @@ def compatible_vehicles(problem: Problem) -> tuple[list[list[int]], dict[int, Un
             allowed.append([])
             continue
         allowed.append(reach)
+    _pair_up(problem, allowed, reasons)
     return allowed, reasons
+
+
+def _pair_up(problem: Problem, allowed: list[list[int]], reasons: dict) -> None:
+    """Both ends of a shipment share one set of trucks and one fate."""
+    for key, (p, d) in problem.shipment_pairs().items():
+        ends = [i for i in (p, d) if i is not None]
+        if len(ends) < 2:
+            for i in ends:
+                allowed[i] = []
+                reasons[i] = unassigned(problem.stops[i], "out_of_range", f"shipment {key}")
+            continue
+        bad = next((reasons[i] for i in ends if i in reasons), None)
+        both = sorted(set(allowed[p]) & set(allowed[d]))
+        if bad is None and not both:
+            need = problem.stops[p].skills | problem.stops[d].skills
+            code = (
+                "skill_missing"
+                if not any(need <= v.skills for v in problem.vehicles)
+                else ("window_unreachable")
+            )
+            bad = unassigned(problem.stops[p], code, "(both ends of the shipment)")
+        for i in ends:
+            if bad is not None:
+                allowed[i] = []
+                s = problem.stops[i]
+                reasons[i] = Unassigned(s.id, s.location, bad.reason, bad.message, s.kind)
+            else:
+                allowed[i] = both

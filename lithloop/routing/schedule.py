@@ -91,6 +91,8 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
     def trip_load(members):
         tot = [0] * dims
         for i in members:
+            if stops[i].kind != "job":  # shipment goods are picked up on the way
+                continue
             for k, a in enumerate(amounts(stops[i].delivery, dims)):
                 tot[k] += a
         return tot
@@ -129,11 +131,12 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
             dep = st + s.service_s
             pk, dl = amounts(s.pickup, dims), amounts(s.delivery, dims)
             load = [load[k] + pk[k] - dl[k] for k in range(dims)]
-            steps.append(Step(JOB, nxt, arr, st, dep, tuple(load), total, s.id, trip))
+            steps.append(Step(s.kind, nxt, arr, st, dep, tuple(load), total, s.id, trip))
             check_load(f"stop {s.id}")
             if not s.skills <= vehicle.skills:
                 violations.append(f"stop {s.id}: skills {sorted(map(str, s.skills))} missing")
         loc, t = nxt, dep
+    violations.extend(_pair_violations(problem, seq))
     end = vehicle.end_location
     total += int(dist[loc, end])
     arr = t + int(dur[loc, end])
@@ -145,3 +148,26 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
     if vehicle.max_distance_m is not None and total > vehicle.max_distance_m:
         violations.append(f"distance {total} > {vehicle.max_distance_m}")
     return Simulation(steps, violations, total, arr, trip + 1)
+
+
+def _pair_violations(problem: Problem, seq: list) -> list[str]:
+    """A shipment's pickup and delivery: both on the route, in order, in the same trip."""
+    where: dict = {}
+    trip = 0
+    for pos, (kind, idx) in enumerate(seq):
+        if kind == RELOAD:
+            trip += 1
+            continue
+        s = problem.stops[idx]
+        if s.shipment is not None:
+            where[(s.shipment, s.kind)] = (pos, trip)
+    out = []
+    for key, kind in list(where):
+        other = (key, "delivery" if kind == "pickup" else "pickup")
+        if other not in where:
+            out.append(f"shipment {key}: {kind} without its {other[1]}")
+        elif kind == "pickup":
+            (p_pos, p_trip), (d_pos, d_trip) = where[(key, kind)], where[other]
+            if p_pos > d_pos or p_trip != d_trip:
+                out.append(f"shipment {key}: delivery must follow pickup in the same trip")
+    return out

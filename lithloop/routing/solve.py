@@ -40,6 +40,8 @@ def repair(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
     for j, seq in enumerate(routes):
         v = problem.vehicles[j]
         kept: list[tuple] = []
+        # Shipments are left out of warm starts; OR-Tools inserts them as pairs.
+        seq = [it for it in seq if it[0] == RELOAD or problem.stops[it[1]].shipment is None]
         for item in _clean(seq):
             if item[0] == RELOAD:
                 if kept and kept[-1][0] != RELOAD:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -196,12 +197,43 @@ def _matrices(doc: dict, vehicles_raw: list, locs: _Locations) -> tuple[Matrices
     return mats_, notes
 
 
+def _shipment(sh, path: str, locs: _Locations, dims: list, key: int) -> list[Stop]:
+    """A shipment's pickup and delivery as two linked stops."""
+    if not isinstance(sh, dict):
+        raise ProblemError(path, "must be an object", sh)
+    amount = (
+        as_amount(sh.get("amount", []), f"{path}.amount", dims)
+        if sh.get("amount") is not None
+        else ()
+    )
+    shared = {f: sh[f] for f in ("skills", "priority", "optional", "penalty") if f in sh}
+    out = []
+    for side in ("pickup", "delivery"):
+        step = sh.get(side)
+        if not isinstance(step, dict):
+            raise ProblemError(f"{path}.{side}", "must be an object", step)
+        fields = {
+            f: step[f]
+            for f in ("id", "location_index", "location", "service", "setup", "time_windows")
+            if f in step
+        }
+        stop = _job({**fields, **shared}, f"{path}.{side}", locs, dims)
+        out.append(
+            replace(
+                stop,
+                kind=side,
+                shipment=key,
+                pickup=amount if side == "pickup" else (),
+                delivery=amount if side == "delivery" else (),
+            )
+        )
+    return out
+
+
 def problem_from_vroom(doc: Any) -> Problem:
     """Validate a VROOM-style request and build a Problem (raises ProblemError)."""
     if not isinstance(doc, dict):
         raise ProblemError("$", "the problem must be a JSON object", None)
-    if doc.get("shipments"):
-        raise ProblemError("shipments", "shipments are not supported yet; use jobs", None)
     locs, dims = _Locations(), [None]
     vraw = as_list(doc.get("vehicles"), "vehicles")
     if not vraw:
@@ -211,12 +243,23 @@ def problem_from_vroom(doc: Any) -> Problem:
         _job(j, f"jobs[{k}]", locs, dims)
         for k, j in enumerate(as_list(doc.get("jobs", []), "jobs"))
     )
-    for kind, items in (("vehicles", vehicles), ("jobs", jobs)):
-        seen: set = set()
-        for k, it in enumerate(items):
-            if it.id in seen:
-                raise ProblemError(f"{kind}[{k}].id", "duplicate id", it.id)
-            seen.add(it.id)
+    pairs = []
+    for k, sh in enumerate(as_list(doc.get("shipments", []), "shipments")):
+        pairs.extend(_shipment(sh, f"shipments[{k}]", locs, dims, k))
+    seen: set = set()
+    for k, v in enumerate(vehicles):
+        if v.id in seen:
+            raise ProblemError(f"vehicles[{k}].id", "duplicate id", v.id)
+        seen.add(v.id)
+    seen = set()
+    paths = [f"jobs[{k}].id" for k in range(len(jobs))] + [
+        f"shipments[{k // 2}].{'delivery' if k % 2 else 'pickup'}.id" for k in range(len(pairs))
+    ]
+    for path, it in zip(paths, jobs + tuple(pairs), strict=True):
+        if it.id in seen:
+            raise ProblemError(path, "duplicate id (unique across jobs and shipments)", it.id)
+        seen.add(it.id)
+    jobs = jobs + tuple(pairs)
     matrices, notes = _matrices(doc, vraw, locs)
     vids, jids = {v.id for v in vehicles}, {j.id for j in jobs}
     initial = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import STATUS_NO_ROUTE, Solution
+from .model import STATUS_NO_ROUTE, VISIT_TYPES, Solution
 
 
 def _loc(solution: Solution, idx: int) -> dict:
@@ -18,7 +18,7 @@ def _amount_sums(route) -> tuple[list[int], list[int]]:
     dims = len(steps[0].load)
     pick, deliv = [0] * dims, [0] * dims
     for a, b in zip(steps, steps[1:], strict=False):
-        if b.type != "job":
+        if b.type not in VISIT_TYPES:
             continue
         for k in range(dims):
             diff = b.load[k] - a.load[k]
@@ -49,7 +49,7 @@ def solution_to_vroom(solution: Solution) -> dict:
             }
             if s.stop_id is not None:
                 step["id"] = s.stop_id
-            if s.type in ("reload", "job"):
+            if s.type == "reload" or s.type in VISIT_TYPES:
                 step["trip"] = s.trip
             steps.append(step)
             service += s.departure - s.service_start
@@ -75,7 +75,7 @@ def solution_to_vroom(solution: Solution) -> dict:
     unassigned = [
         {
             "id": u.stop_id,
-            "type": "job",
+            "type": u.kind,
             **_loc(solution, u.location),
             "reason": u.reason,
             "reason_text": u.message,

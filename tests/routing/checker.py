@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+VISITS = ("job", "pickup", "delivery")
 KNOWN_REASONS = {
     "skill_missing",
     "capacity_exceeded",
@@ -13,6 +14,16 @@ KNOWN_REASONS = {
 
 def _pad(v, n):
     return list(v) + [0] * (n - len(v))
+
+
+def _preload(stops, trip, dims):
+    """Deliveries of plain jobs are loaded at the park; shipment goods are picked up."""
+    return [
+        sum(
+            _pad(stops[s.stop_id].delivery, dims)[k] for s in trip if stops[s.stop_id].kind == "job"
+        )
+        for k in range(dims)
+    ]
 
 
 def check(problem, solution, *, require_all: bool = False) -> list[str]:
@@ -28,6 +39,7 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
         + [0]
     )
     served: list = []
+    ship_pos: dict = {}
     used_vehicles = set()
     for r in solution.routes:
         v = vehicles.get(r.vehicle_id)
@@ -55,7 +67,7 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
                 if st.location != reload_loc:
                     err.append(f"{v.id}: reload at {st.location}, expected {reload_loc}")
                 trips.append([])
-            elif st.type == "job":
+            elif st.type in VISITS:
                 trips[-1].append(st)
             else:
                 err.append(f"{v.id}: unexpected step type {st.type}")
@@ -65,21 +77,23 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
         loc = v.start
         total = 0
         trip_no = 0
-        load = [
-            sum(_pad(stops[s.stop_id].delivery, dims)[k] for s in trips[0]) for k in range(dims)
-        ]
+        load = _preload(stops, trips[0], dims)
         for st in steps[1:]:
             total += int(dist[loc, st.location])
             arrival = t + int(dur[loc, st.location])
             if st.arrival < arrival:
                 err.append(f"{v.id}: arrives at {st.location} at {st.arrival} < {arrival}")
             arrival = max(arrival, st.arrival)
-            if st.type == "job":
+            if st.type in VISITS:
                 s = stops.get(st.stop_id)
                 if s is None:
                     err.append(f"{v.id}: unknown stop {st.stop_id}")
                     continue
                 served.append(s.id)
+                if st.type != s.kind:
+                    err.append(f"{v.id}: stop {s.id} reported as {st.type}, is {s.kind}")
+                if s.shipment is not None:
+                    ship_pos[(s.shipment, s.kind)] = (v.id, trip_no, len(served))
                 if st.location != s.location:
                     err.append(f"{v.id}: stop {s.id} at wrong location")
                 begin = st.service_start
@@ -95,10 +109,7 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
             elif st.type == "reload":
                 trip_no += 1
                 t = arrival + v.reload_s
-                load = [
-                    sum(_pad(stops[x.stop_id].delivery, dims)[k] for x in trips[trip_no])
-                    for k in range(dims)
-                ]
+                load = _preload(stops, trips[trip_no], dims)
             else:
                 t = arrival
             for k in range(dims):
@@ -113,6 +124,15 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
             err.append(f"{v.id}: drives {total} m > {v.max_distance_m}")
         if total != r.distance:
             err.append(f"{v.id}: reported distance {r.distance} != recomputed {total}")
+    for (key, kind), (veh, trip, pos) in ship_pos.items():
+        if kind != "pickup":
+            continue
+        other = ship_pos.get((key, "delivery"))
+        if other is None or other[0] != veh or other[1] != trip or other[2] < pos:
+            err.append(f"shipment {key}: delivery not after pickup on the same truck and trip")
+    for key, kind in ship_pos:
+        if kind == "delivery" and (key, "pickup") not in ship_pos:
+            err.append(f"shipment {key}: delivered but never picked up")
     if len(served) != len(set(served)):
         err.append("a stop is served twice")
     missing = {u.stop_id for u in solution.unassigned}

@@ -62,6 +62,15 @@ def problems(draw):
                 penalty=draw(st.sampled_from([0.0, 50.0, 1000.0])),
             )
         )
+    for k in range(draw(st.integers(0, 1))):  # a shipment between two dealers
+        amount = (draw(st.integers(0, 1500)), draw(st.integers(0, 3)))
+        a, b = draw(st.integers(1, n_loc - 1)), draw(st.integers(1, n_loc - 1))
+        stops.append(Stop(id=f"p{k}", location=a, pickup=amount, kind="pickup", shipment=k))
+        stops.append(
+            Stop(
+                id=f"d{k}", location=b, delivery=amount, kind="delivery", shipment=k, service_s=300
+            )
+        )
     return Problem(vehicles=tuple(vehicles), stops=tuple(stops), matrices=mats)
 
 
@@ -79,7 +88,9 @@ def test_random_problems_feasible_and_reasons_true(p):
         if u.reason == "skill_missing":
             assert not skilled
         elif u.reason == "capacity_exceeded":
-            amount = [max(a, b) for a, b in zip(s.pickup, s.delivery or (0, 0), strict=True)]
+            amount = [
+                max(a, b) for a, b in zip(s.pickup or (0, 0), s.delivery or (0, 0), strict=True)
+            ]
             assert all(any(a > c for a, c in zip(amount, v.capacity, strict=True)) for v in skilled)
         elif u.reason == "day_full":
             assert skilled

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lithloop.routing import TimeWindow, solve
+from lithloop.routing import Stop, TimeWindow, solve
 
 from .checker import check
 from .factory import problem, stop, truck
@@ -186,3 +186,19 @@ def test_initial_routes_are_used_as_hint():
     p = replace(p, initial_routes=(InitialRoute("t2", (0, 1, 2, 3)),))
     sol = _ok(p, solve(p, time_limit_s=0.3, use_pyvrp=False), require_all=True)
     assert sol.status == "solved"
+
+
+def test_shipment_stays_in_one_trip():
+    t = truck("t1", capacity=(1000, 10), max_trips=2, reload_s=300)
+    stops = [
+        stop("a", 1, kg=800),
+        stop("b", 2, kg=800),
+        Stop(id="sp", location=3, pickup=(600, 1), kind="pickup", shipment="x"),
+        Stop(id="sd", location=1, delivery=(600, 1), kind="delivery", shipment="x"),
+    ]
+    p = problem([t], stops, [0, 5, 10, 15])
+    sol = _ok(p, solve(p, time_limit_s=1.0))
+    assert not sol.unassigned or {u.stop_id for u in sol.unassigned} == {"sp", "sd"}
+    ids = sol.routes[0].stop_ids
+    if "sp" in ids:
+        assert ids.index("sp") < ids.index("sd")

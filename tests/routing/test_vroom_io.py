@@ -133,3 +133,59 @@ def test_initial_routes_accepted():
     p = problem_from_vroom(doc)
     assert p.initial_routes[0].stop_ids == (2, 1)
     assert not check(p, solve(p, time_limit_s=0.3))
+
+
+def test_shipments_pickup_before_delivery_same_truck():
+    doc = copy.deepcopy(BASE)
+    doc["shipments"] = [
+        {
+            "amount": [700, 2],
+            "pickup": {"id": 20, "location_index": 3, "service": 120},
+            "delivery": {"id": 21, "location_index": 1, "time_windows": [[28800, 60000]]},
+        },
+        {
+            "amount": [200, 1],
+            "skills": [1],
+            "pickup": {"id": 22, "location_index": 2},
+            "delivery": {"id": 23, "location_index": 3},
+        },
+    ]
+    p = problem_from_vroom(doc)
+    assert [s.kind for s in p.stops[-4:]] == ["pickup", "delivery"] * 2
+    sol = solve(p, time_limit_s=1.0)
+    assert not check(p, sol)
+    out = solution_to_vroom(sol)
+    types = {st["id"]: st["type"] for r in out["routes"] for st in r["steps"] if "id" in st}
+    assert types.get(20) == "pickup" and types.get(21) == "delivery"
+    route = next(r for r in out["routes"] if any(st.get("id") == 22 for st in r["steps"]))
+    assert route["vehicle"] == "v1"  # skill 1
+
+
+def test_shipment_errors():
+    def add(d, sh):
+        d["shipments"] = [sh]
+
+    e = _bad(lambda d: add(d, {"amount": [1, 1], "pickup": {"id": 30, "location_index": 1}}))
+    assert e.path == "shipments[0].delivery"
+    e = _bad(
+        lambda d: add(
+            d,
+            {
+                "amount": [1],
+                "pickup": {"id": 30, "location_index": 1},
+                "delivery": {"id": 31, "location_index": 2},
+            },
+        )
+    )
+    assert e.path == "shipments[0].amount"
+    e = _bad(
+        lambda d: add(
+            d,
+            {
+                "amount": [1, 1],
+                "pickup": {"id": 1, "location_index": 1},
+                "delivery": {"id": 31, "location_index": 2},
+            },
+        )
+    )
+    assert e.path == "shipments[0].pickup.id"
