@@ -29,11 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("problem")
     s.add_argument("--seconds", type=_positive, default=10.0)
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--workers", type=int, default=1, help="PyVRP seeds raced in parallel")
     m = sub.add_parser("solomon", help="solve a Solomon VRPTW file (objective: distance)")
     m.add_argument("path")
     m.add_argument("--seconds", type=_positive, default=10.0)
     m.add_argument("--seed", type=int, default=0)
     m.add_argument("--vehicles", type=int, default=None)
+    m.add_argument("--workers", type=int, default=1, help="PyVRP seeds raced in parallel")
     return p
 
 
@@ -45,6 +47,8 @@ def _fail(message: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code (2 on bad input)."""
     args = _parser().parse_args(argv)
+    if not 1 <= args.workers <= 8:
+        return _fail("--workers: must be between 1 and 8")
     if args.cmd == "solve":
         try:
             if args.problem == "-":
@@ -58,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             problem = problem_from_json(text)
         except ProblemError as exc:
             return _fail(f"{exc.path}: {exc.message} (item: {json.dumps(exc.item)[:200]})")
-        sol = solve(problem, time_limit_s=args.seconds, seed=args.seed)
+        sol = solve(problem, time_limit_s=args.seconds, seed=args.seed, workers=args.workers)
         json.dump(solution_to_vroom(sol), sys.stdout)
         print()
         return 0
@@ -69,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.vehicles is not None and not 1 <= args.vehicles:
         return _fail("--vehicles: must be >= 1")
     n = inst.vehicles if args.vehicles is None else min(args.vehicles, inst.vehicles)
-    sol = solve(solomon.to_problem(inst, n), time_limit_s=args.seconds, seed=args.seed)
+    sol = solve(
+        solomon.to_problem(inst, n),
+        time_limit_s=args.seconds,
+        seed=args.seed,
+        workers=args.workers,
+    )
     out = solomon.summary(inst, sol)
     json.dump(out, sys.stdout)
     print()

@@ -74,3 +74,13 @@ def test_solomon_command():
     assert not out["errors"]
     assert 828.9 <= out["distance"] < 828.94 * 1.05
     assert out["wall_s"] < 5
+
+
+@pytest.mark.skipif(not SOLOMON.exists(), reason="shared Solomon data not present")
+def test_solomon_command_with_two_workers():
+    r = _run("solomon", str(SOLOMON / "r201.txt"), "--seconds", "1.5", "--workers", "2")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert sorted(c for route in out["routes"] for c in route) == list(range(1, 101))
+    assert not out["errors"]
+    assert _run("solomon", str(SOLOMON / "r201.txt"), "--workers", "0").returncode == 2

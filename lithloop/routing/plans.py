@@ -1,0 +1,67 @@
+"""Plans as per-vehicle sequences: clean-up, greedy repair, cost and ranking."""
+
+from __future__ import annotations
+
+from .model import Problem
+from .schedule import JOB, RELOAD, simulate
+
+
+def clean(seq: list[tuple]) -> list[tuple]:
+    """Drop reloads at the start, at the end and repeated ones."""
+    out: list[tuple] = []
+    for item in seq:
+        if item[0] == RELOAD and (not out or out[-1][0] == RELOAD):
+            continue
+        out.append(item)
+    while out and out[-1][0] == RELOAD:
+        out.pop()
+    return out
+
+
+def repair(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
+    """Make routes feasible by greedily removing jobs that break a constraint."""
+    fixed = []
+    for j, seq in enumerate(routes):
+        v = problem.vehicles[j]
+        kept: list[tuple] = []
+        # Shipments are left out of warm starts; OR-Tools inserts them as pairs.
+        seq = [it for it in seq if it[0] == RELOAD or problem.stops[it[1]].shipment is None]
+        for item in clean(seq):
+            if item[0] == RELOAD:
+                if kept and kept[-1][0] != RELOAD:
+                    kept.append(item)
+                continue
+            trial = kept + [item]
+            if simulate(problem, v, trial).feasible:
+                kept = trial
+        kept = clean(kept)
+        # Loads depend on later jobs of the same trip: re-check the whole route.
+        while kept and not simulate(problem, v, kept).feasible:
+            jobs = [k for k, it in enumerate(kept) if it[0] == JOB]
+            kept = clean(kept[: jobs[-1]] + kept[jobs[-1] + 1 :])
+        fixed.append(kept)
+    return fixed
+
+
+def route_cost(v, sim) -> float:
+    used = len(sim.steps) > 2
+    hours = (sim.end_time - sim.steps[0].departure) / 3600
+    return (
+        (v.fixed_cost if used else 0)
+        + v.cost_per_km * sim.distance / 1000
+        + (v.cost_per_hour * hours if used else 0)
+    )
+
+
+def score(problem: Problem, routes: list[list[tuple]]) -> tuple[float, float]:
+    """(weighted unserved required stops, cost) of feasible routes, lower is better."""
+    served = {i for seq in routes for k, i in seq if k == JOB}
+    missing = sum(
+        100 + s.priority for i, s in enumerate(problem.stops) if i not in served and not s.optional
+    )
+    cost = 0.0
+    for j, seq in enumerate(routes):
+        if seq:
+            cost += route_cost(problem.vehicles[j], simulate(problem, problem.vehicles[j], seq))
+    cost += sum(s.penalty for i, s in enumerate(problem.stops) if i not in served and s.optional)
+    return float(missing), cost

@@ -1,0 +1,92 @@
+"""Racing PyVRP (optionally several seeds in parallel processes) for warm starts."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from . import pyvrp_engine
+from .plans import repair, score
+
+
+def race_pyvrp(
+    problem, allowed, big, greedy, greedy_share, budget, seed, on_progress, t0, notes, workers=1
+) -> list[tuple[str, list]]:
+    """PyVRP: strict (every required stop) when the greedy plan nearly serves all,
+    then, if that stays infeasible, prize-collecting (an over-full day).
+
+    With `workers` > 1, other seeds run at the same time in forked processes.
+    """
+    relay = None if on_progress is None else relay_progress(on_progress, t0, notes)
+    phases = [(True, 1.0)] if greedy_share >= 1 else [(False, 1.0)]
+    if 0.9 <= greedy_share < 1:
+        phases = [(True, 0.6), (False, 0.4)]
+    found: list[tuple[str, list]] = []
+    warm = None if greedy_share >= 1 else greedy
+    for strict, share in phases:
+        args = (problem, allowed, budget * share, seed, big, strict, warm)
+        results = _run_seeds(args, workers, relay, notes)
+        if not results:
+            return found
+        mode = "strict" if strict else "prize"
+        feasible = False
+        for k, (routes, ok, cost) in enumerate(results):
+            notes.append(
+                f"PyVRP {mode} seed {seed + k} {'feasible' if ok else 'infeasible'} cost {cost:.0f}"
+            )
+            fixed = repair(problem, routes)
+            found.append((f"pyvrp-{mode}", fixed))
+            feasible = feasible or ok
+        if feasible:
+            break
+        if score(problem, fixed) < score(problem, greedy):
+            warm = fixed
+    return found
+
+
+def _run_seeds(args, workers: int, relay, notes: list[str]) -> list[tuple]:
+    """Run PyVRP with seeds seed, seed+1, ... (extra seeds in forked processes)."""
+    problem, allowed, seconds, seed, big, strict, warm = args
+    pool = None
+    futures = []
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"))
+        futures = [
+            pool.submit(
+                pyvrp_engine.solve_pyvrp, problem, allowed, seconds, seed + k, big, strict, warm
+            )
+            for k in range(1, workers)
+        ]
+    results = []
+    try:
+        res = pyvrp_engine.solve_pyvrp(
+            problem, allowed, seconds, seed, big, strict, warm, on_best=relay
+        )
+        if res is not None:
+            results.append(res)
+    except Exception as exc:  # noqa: BLE001 - the race is best effort
+        notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
+    for fut in futures:
+        try:
+            res = fut.result(timeout=seconds + 10)
+            if res is not None:
+                results.append(res)
+        except Exception as exc:  # noqa: BLE001 - a lost helper process only loses a seed
+            notes.append(f"PyVRP helper failed: {type(exc).__name__}: {exc}")
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return results
+
+
+def relay_progress(on_progress, t0: float, notes: list[str]):
+    """Wrap `on_progress` so that an exception in it is recorded, never raised."""
+
+    def relay(cost: float) -> None:
+        try:
+            on_progress(cost, time.monotonic() - t0)
+        except Exception as exc:  # noqa: BLE001 - a progress bar must not break solving
+            if not any(n.startswith("on_progress raised") for n in notes):
+                notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
+
+    return relay
