@@ -9,6 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from . import pyvrp_engine
 from .plans import repair, score
 
+STRICT_FIRST_ABOVE = 0.8  # greedy share of required stops above which strict goes first
+
 
 def race_pyvrp(
     problem, allowed, big, greedy, greedy_share, budget, seed, on_progress, t0, notes, workers=1
@@ -20,8 +22,8 @@ def race_pyvrp(
     """
     relay = None if on_progress is None else relay_progress(on_progress, t0, notes)
     phases = [(True, 1.0)] if greedy_share >= 1 else [(False, 1.0)]
-    if 0.9 <= greedy_share < 1:
-        phases = [(True, 0.6), (False, 0.4)]
+    if STRICT_FIRST_ABOVE <= greedy_share < 1:  # a tight day: try to serve everyone first
+        phases = [(True, 0.75), (False, 0.25)]
     found: list[tuple[str, list]] = []
     warm = None if greedy_share >= 1 else greedy
     for strict, share in phases:
