@@ -79,6 +79,8 @@ def load_settings() -> dict:
         "NOMINATIM_DOMAIN": os.environ.get("NOMINATIM_DOMAIN", ""),
         "NOMINATIM_SCHEME": os.environ.get("NOMINATIM_SCHEME", "https"),
         "NOMINATIM_USER_AGENT": os.environ.get("NOMINATIM_USER_AGENT", "lithloop"),
+        "ROUTING_API_MAX_STOPS": int(os.environ.get("ROUTING_API_MAX_STOPS", "200")),
+        "ROUTING_API_MAX_SECONDS": float(os.environ.get("ROUTING_API_MAX_SECONDS", "10")),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -41,15 +41,32 @@ def error_response(status: int, message: str, **extra):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def _flatten(errors, path: str = "") -> list[str]:
+    """webargs' nested {location: {field: [messages] | {...}}} as 'field: message' strings."""
+    if isinstance(errors, dict):
+        out = []
+        for key, value in errors.items():
+            name = key if not path else (f"{path}[{key}]" if isinstance(key, int)
+                                         else f"{path}.{key}")
+            if path == "" and key in ("json", "query", "form", "headers", "files"):
+                name = ""
+            out.extend(_flatten(value, name))
+        return out
+    if isinstance(errors, list | tuple):
+        texts = [str(e) for e in errors if not isinstance(e, dict | list)]
+        nested = [line for e in errors if isinstance(e, dict | list) for line in _flatten(e, path)]
+        return ([f"{path}: {'; '.join(texts)}" if path else "; ".join(texts)] if texts
+                else []) + nested
+    return [f"{path}: {errors}" if path else str(errors)]
+
+
 def handle_http_exception(exc: HTTPException):
     """Every HTTP error, including flask-smorest's 422 with field errors."""
     status = exc.code or 500
     errors = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
     message = _message(status)
     if errors:
-        fields = [f"{field}: {'; '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
-                  for location in errors.values() for field, msgs in location.items()]
-        message = f"{message} " + " | ".join(fields)
+        message = f"{message} " + " | ".join(_flatten(errors))
     elif status in (429, 413) or not exc.description or exc.description.startswith("The "):
         pass  # werkzeug's English default description: keep our translated one
     else:

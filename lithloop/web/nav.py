@@ -14,7 +14,9 @@ _BOOKINGS = ("bookings.index", _l("Bookings"))
 
 NAV = {
     Role.DEALER_STAFF: [_HOME, _BOOKINGS, _SITES, _PRICES],
-    Role.FLEET_MANAGER: [_HOME, _BOOKINGS, ("sites.index", _l("Depots")), _PRICES],
+    Role.FLEET_MANAGER: [_HOME, _BOOKINGS, ("fleet.packs", _l("Fleet packs")),
+                         ("fleet.forecast", _l("Retirement forecast")),
+                         ("sites.index", _l("Depots")), _PRICES],
     Role.DISPATCHER: [_HOME, _BOOKINGS, _REGION],
     Role.PLANT_OPERATOR: [_HOME, _REGION, _PRICES],
     Role.DRIVER: [_HOME],

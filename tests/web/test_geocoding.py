@@ -73,6 +73,7 @@ class _Nominatim(BaseHTTPRequestHandler):
 
 
 def test_nominatim_when_configured(database_url, backend):
+    _Nominatim.queries = []
     server = HTTPServer(("127.0.0.1", 0), _Nominatim)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

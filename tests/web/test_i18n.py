@@ -107,3 +107,26 @@ def test_compiled_catalog_matches_the_po_file():
     with open(CATALOG / "messages.mo", "rb") as handle:
         mo = _as_dict(read_mo(handle))
     assert po == mo, "messages.mo is stale: run `python tools/translations.py compile`"
+
+
+def test_translations_keep_the_placeholders_of_their_messages():
+    import re
+
+    named = re.compile(r"%\((\w+)\)[sd]")
+    with open(CATALOG / "messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    problems = []
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not ids[0] or not any(strings) or "python-format" not in message.flags:
+            continue
+        names = set(named.findall(ids[0]))
+        for text in strings:
+            try:
+                text % {name: 1 for name in names}
+            except (ValueError, KeyError, TypeError) as exc:
+                problems.append((ids[0], text, str(exc)))
+            if set(named.findall(text)) != names:
+                problems.append((ids[0], text, "placeholders differ"))
+    assert problems == [], problems

@@ -1,0 +1,69 @@
+"""POST /api/v1/routing/solve: VROOM-format problems solved by lithloop's engine."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import current_app
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from lithloop import routing
+from lithloop.models import Role
+from lithloop.services.errors import Forbidden, Invalid
+from lithloop.web.api.security import api_user, token_required
+
+blp = Blueprint("api_routing", __name__, url_prefix="/api/v1/routing",
+                description="Route optimisation in VROOM's JSON format")
+
+
+class VroomProblem(ma.Schema):
+    """VROOM's input: vehicles, jobs, optional shipments and matrices (checked by the engine)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    vehicles = ma.fields.List(ma.fields.Dict(), required=True)
+    jobs = ma.fields.List(ma.fields.Dict(), load_default=list)
+    shipments = ma.fields.List(ma.fields.Dict(), load_default=list)
+
+
+class SolveArgs(ma.Schema):
+    seconds = ma.fields.Float(load_default=2.0, validate=ma.validate.Range(min=0.1, max=30))
+    seed = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=2**31 - 1))
+
+
+class VroomSolution(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    code = ma.fields.Integer()
+    summary = ma.fields.Dict()
+    routes = ma.fields.List(ma.fields.Dict())
+    unassigned = ma.fields.List(ma.fields.Dict())
+
+
+@blp.route("/solve", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(SolveArgs, location="query")
+@blp.arguments(VroomProblem)
+@blp.response(200, VroomSolution)
+@blp.alt_response(422, description="The problem names the field and item that is wrong")
+@token_required
+def solve(args, problem):
+    """Solve a small problem now; larger ones belong in the dispatcher's background runs."""
+    if api_user().role not in (Role.DISPATCHER, Role.ADMIN):
+        raise Forbidden(_("Only dispatchers and admins use the route solver."))
+    cfg = current_app.config
+    stops = len(problem["jobs"]) + 2 * len(problem["shipments"])
+    if stops > cfg["ROUTING_API_MAX_STOPS"]:
+        raise Invalid(_("%(n)s stops is more than the %(max)s this endpoint solves at once; "
+                        "start a planning run instead.", n=stops,
+                        max=cfg["ROUTING_API_MAX_STOPS"]), field="jobs")
+    seconds = min(args["seconds"], cfg["ROUTING_API_MAX_SECONDS"])
+    try:
+        parsed = routing.problem_from_vroom(problem)
+    except routing.ProblemError as exc:
+        raise Invalid(f"{exc.path}: {exc.message}", field=exc.path,
+                      code="invalid_problem") from exc
+    solution = routing.solve(parsed, time_limit_s=seconds, seed=args["seed"])
+    return routing.solution_to_vroom(solution)

@@ -1,0 +1,26 @@
+// Draws the fleet retirement forecast (packs and kWh due per month) from data attributes.
+(function () {
+  "use strict";
+  var canvas = document.getElementById("fleet-forecast");
+  if (!canvas || typeof Chart === "undefined") { return; }
+  var chart = JSON.parse(canvas.dataset.chart);
+  var names = JSON.parse(canvas.dataset.labels);
+  new Chart(canvas, {
+    type: "bar",
+    data: {
+      labels: chart.labels,
+      datasets: [
+        { label: names.packs, data: chart.packs, backgroundColor: "#0b7a5a", yAxisID: "y" },
+        { label: names.kwh, data: chart.kwh, backgroundColor: "#f79009", yAxisID: "y2" }
+      ]
+    },
+    options: {
+      responsive: true, maintainAspectRatio: false,
+      interaction: { mode: "index", intersect: false },
+      scales: {
+        y: { position: "left", beginAtZero: true, ticks: { precision: 0 } },
+        y2: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } }
+      }
+    }
+  });
+})();

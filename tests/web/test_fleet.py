@@ -1,0 +1,299 @@
+"""The fleet manager's pages: CSV preview and all-or-nothing import, forecast, proposals."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.batteries.forecast import add_months
+from lithloop.extensions import db
+from lithloop.models import Booking, BusPack, OrgKind, Role, Site, SiteKind, User
+from lithloop.services import bus_fleet, capacity
+from lithloop.services.pricing import today_in_china
+from tests.conftest import csrf_token, submit
+from tests.factories import make_org, make_site, make_user
+
+SAMPLE = Path(__file__).resolve().parents[2] / "lithloop" / "data" / "sample_fleet.csv"
+HEADER = "vehicle_plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
+CODE_A = "0Q5PB3AMDJ09918650000634"
+CODE_B = "0K7PB3BMDJ796989P0001713"
+
+
+def upload(client, data: bytes, name: str = "fleet.csv"):
+    """Post a file to the upload form, as the browser does."""
+    return client.post("/fleet/packs", data={
+        "csrf_token": csrf_token(client, "/fleet/packs"), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data")
+
+
+def confirm(client, preview_body: str):
+    """Press 'import' on a preview page."""
+    token = re.search(r'name="token" value="([^"]+)"', preview_body).group(1)
+    return submit(client, "/fleet/packs/confirm", {"token": token}, page="/fleet/packs")
+
+
+def pack_count(org_id: int | None = None) -> int:
+    query = sa.select(sa.func.count(BusPack.id))
+    return db.session.scalar(query if org_id is None else query.where(
+        BusPack.organisation_id == org_id))
+
+
+@pytest.fixture
+def manager(app, auth):
+    org = make_org(OrgKind.BUS_COMPANY)
+    site = make_site(org, name="第一停保场")
+    site.kind = SiteKind.BUS_DEPOT
+    db.session.commit()
+    user = make_user(org, role=Role.FLEET_MANAGER)
+    auth.login(user.email)
+    return user
+
+
+@pytest.fixture
+def demo_fleet(demo, auth):
+    """fleet@demo.lithloop logged in (the demo has trucks, hence booking capacity)."""
+    auth.login_demo("fleet")
+    user = db.session.scalar(sa.select(User).where(User.email == "fleet@demo.lithloop"))
+    return user.organisation
+
+
+def test_pages_render_for_the_fleet_manager_only(client, auth, manager):
+    assert client.get("/fleet/packs").status_code == 200
+    assert client.get("/fleet/forecast").status_code == 200
+    auth.logout()
+    dealer = make_user(make_org())
+    auth.login(dealer.email)
+    assert client.get("/fleet/packs").status_code == 403
+
+
+def test_preview_lists_row_errors_and_saves_nothing(client, manager):
+    data = (HEADER + "黑C·D1001,,LFP,295,2225,2016-12-21,75.2\n"
+            "黑C·D1002,,LFP,295,abc,2016-12-21,75\n"
+            "黑C·D1003,,XYZ,295,2205,2016-13-40,\n").encode()
+    response = upload(client, data)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "“abc”不是数字" in body and "“XYZ”不是已知的化学体系" in body
+    assert "“2016-13-40”不是日期" in body
+    assert re.search(r"<td>3</td><td>[^<]*</td>\s*<td>.*不是数字", body)  # row and column
+    assert 'name="token"' not in body  # no import button
+    assert pack_count() == 0
+    client.get("/lang/en")
+    english = upload(client, data).get_data(as_text=True)
+    assert "&#39;abc&#39; is not a number." in english
+
+
+def test_wrong_columns_explained(client, manager):
+    response = upload(client, "plate,chemistry,weight\n黑C·D1001,LFP,2225\n".encode())
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "列名不符合要求" in body and "缺少：pack_code, rated_kwh, mass_kg" in body
+    assert "无法识别：weight" in body
+    assert pack_count() == 0
+
+
+def test_binary_file_refused_clearly(client, manager):
+    response = upload(client, b"PK\x03\x04\x00\x00binary", "fleet.xlsx")
+    assert response.status_code == 422
+    assert "不是 UTF-8 或 GBK/GB18030 编码的 CSV" in response.get_data(as_text=True)
+
+
+def test_gbk_file_with_chinese_headers_is_imported(client, manager):
+    text = ("车牌号,电池编码,化学体系,额定电量kWh,质量kg,投运日期,SOH%\n"
+            f"黑C·D2001,{CODE_A},磷酸铁锂,295,2225,2019-03-01,85.5\n"
+            "黑C·D2002,,LFP,374,2790,2016-07-05,\n")
+    response = upload(client, text.encode("gbk"))
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "GB18030" in body and "没有电池包编码" in body  # the uncoded pack's warning
+    assert confirm(client, body).status_code == 302
+    plates = set(db.session.scalars(sa.select(BusPack.vehicle_plate)))
+    assert plates == {"黑C·D2001", "黑C·D2002"}
+    assert db.session.scalar(sa.select(BusPack.soh_pct).where(
+        BusPack.pack_code == CODE_A)) == Decimal("85.5")
+
+
+def test_duplicate_codes_in_the_file_and_in_the_register(client, manager):
+    twice = (HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
+             f"黑C·D2,{CODE_A},LFP,295,2225,2019-03-01,\n").encode()
+    body = upload(client, twice).get_data(as_text=True)
+    assert f"电池包编码 {CODE_A} 已在第 2 行出现" in body
+    assert pack_count() == 0
+    once = (HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n").encode()
+    assert confirm(client, upload(client, once).get_data(as_text=True)).status_code == 302
+    again = (HEADER + f"黑C·D3,{CODE_B},LFP,295,2225,2019-03-01,\n"
+             f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n").encode()
+    response = upload(client, again)
+    assert response.status_code == 422
+    assert f"电池包编码 {CODE_A} 已在本单位的电池包台账中" in response.get_data(as_text=True)
+    assert pack_count() == 1
+
+
+def test_code_registered_between_preview_and_confirm_saves_nothing(client, manager):
+    data = (HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
+            f"黑C·D2,{CODE_B},LFP,295,2225,2019-03-01,\n").encode()
+    body = upload(client, data).get_data(as_text=True)
+    db.session.add(BusPack(organisation_id=manager.organisation_id, vehicle_plate="黑C·X",
+                           pack_code=CODE_B, chemistry="LFP", rated_kwh=1, mass_kg=1,
+                           in_service_since=date(2019, 1, 1)))
+    db.session.commit()
+    response = confirm(client, body)
+    assert response.status_code == 422
+    assert "已在本单位的电池包台账中" in response.get_data(as_text=True)
+    assert pack_count() == 1
+
+
+def test_sample_fleet_imports_all_or_nothing(client, demo_fleet):
+    sample = SAMPLE.read_bytes()
+    assert client.get("/fleet/sample.csv").data == sample
+    broken = sample + "黑C·D9999,,LFP,295,-5,2016-12-21,75\n".encode()
+    response = upload(client, broken)
+    assert response.status_code == 422 and "“-5”必须大于 0" in response.get_data(as_text=True)
+    assert pack_count() == 0
+    preview = upload(client, sample)
+    assert preview.status_code == 200
+    assert confirm(client, preview.get_data(as_text=True)).status_code == 302
+    assert pack_count(demo_fleet.id) == 40
+    assert "40" in client.get("/fleet/packs").get_data(as_text=True)
+    # the same file again: every coded pack is already registered, nothing added
+    assert upload(client, sample).status_code == 422
+    assert pack_count() == 40
+
+
+def add_pack(org_id: int, plate: str, *, soh=None, since: date, code=None, mass=2000,
+             kwh=300, chemistry="LFP") -> BusPack:
+    pack = BusPack(organisation_id=org_id, vehicle_plate=plate, pack_code=code,
+                   chemistry=chemistry, rated_kwh=Decimal(kwh), mass_kg=Decimal(mass),
+                   in_service_since=since, soh_pct=None if soh is None else Decimal(soh))
+    db.session.add(pack)
+    db.session.commit()
+    return pack
+
+
+def small_register(org_id: int, today: date) -> dict[str, BusPack]:
+    """Four packs whose retirement months are known by hand."""
+    return {
+        "worn": add_pack(org_id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A,
+                         mass=2200, kwh=295),
+        "old": add_pack(org_id, "B", since=add_months(today, -96 + 2), mass=2500, kwh=350),
+        "fading": add_pack(org_id, "C", soh="85", since=today - timedelta(days=300),
+                           mass=1800, kwh=250, chemistry="LMO"),
+        "fresh": add_pack(org_id, "D", soh="90", since=today - timedelta(days=1000),
+                          mass=2000, kwh=300),
+    }
+
+
+def test_forecast_numbers_for_a_small_register(client, manager):
+    today = today_in_china()
+    small_register(manager.organisation_id, today)
+    months = bus_fleet.forecast(manager, today)
+    by_month = {m.month: m for m in months}
+    now = by_month[today.replace(day=1)]
+    assert (now.packs, now.mass_kg, now.kwh, now.from_soh) == (1, Decimal(2200), 295, 1)
+    old = by_month[add_months(today, 2).replace(day=1)]
+    assert (old.packs, old.mass_kg, old.from_age) == (1, Decimal(2500), 1)
+    fading = by_month[(today + timedelta(days=100)).replace(day=1)]  # 5 points at 15 per 300 d
+    assert fading.from_soh == 1 and fading.kwh == 250
+    assert sum(m.packs for m in months) == 3  # "fresh" retires in ~1000 days
+    higher = bus_fleet.forecast(manager, today, threshold=Decimal(90))
+    assert (higher[0].packs, higher[0].from_soh) == (3, 3)  # "fading", "fresh" now due too
+    assert [len(p.pack_ids) for p in bus_fleet.proposals(manager, today)] == [1]
+    assert sum(p.count for p in bus_fleet.proposals(manager, today, months=4)) == 3
+    body = client.get("/fleet/forecast").get_data(as_text=True)
+    assert f"<td>{today:%Y-%m}</td><td class=\"num\">1</td>" in body
+    assert 'data-chart=' in body and "fleet_forecast.js" in body
+    body = client.get("/fleet/forecast?threshold=90").get_data(as_text=True)
+    assert f"<td>{today:%Y-%m}</td><td class=\"num\">3</td>" in body
+
+
+def test_another_organisations_packs_are_invisible(client, auth, manager):
+    other = make_org(OrgKind.BUS_COMPANY)
+    other_site = make_site(other)
+    theirs = add_pack(other.id, "黑C·OTHER", soh="70", since=date(2016, 1, 1))
+    assert "黑C·OTHER" not in client.get("/fleet/packs").get_data(as_text=True)
+    assert "黑C·OTHER" not in client.get("/fleet/forecast").get_data(as_text=True)
+    tomorrow = (today_in_china() + timedelta(days=2)).isoformat()
+    response = submit(client, "/fleet/forecast/accept", {
+        "proposal_id": "x", "pack_ids": str(theirs.id), "date": tomorrow,
+        "window_start": "09:00", "window_end": "11:00"}, page="/fleet/forecast")
+    assert response.status_code == 404
+    mine = add_pack(manager.organisation_id, "黑C·MINE", soh="70", since=date(2016, 1, 1))
+    response = submit(client, "/fleet/forecast/accept", {
+        "proposal_id": "x", "site_id": str(other_site.id), "pack_ids": str(mine.id),
+        "date": tomorrow, "window_start": "09:00", "window_end": "11:00"},
+        page="/fleet/forecast")
+    assert response.status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
+
+
+def accept_form(body: str, index: int = 0) -> dict:
+    """The fields of the index-th accept form on the forecast page, first day chosen."""
+    form = re.findall(r'<form method="post" action="/fleet/forecast/accept".*?</form>', body,
+                      re.S)[index]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    fields["date"] = re.search(r'name="date">\s*<option value="([^"]+)"', form).group(1)
+    fields["window_start"], fields["window_end"] = "09:00", "11:00"
+    fields.pop("csrf_token", None)
+    return fields
+
+
+def test_accepting_a_proposal_books_once_and_links_the_packs(client, demo_fleet):
+    today = today_in_china()
+    packs = small_register(demo_fleet.id, today)
+    extra = add_pack(demo_fleet.id, "E", soh="70", since=date(2016, 5, 1),
+                     code=CODE_B, mass=2300, kwh=310, chemistry="LFP")
+    lmo = add_pack(demo_fleet.id, "F", soh="72", since=date(2016, 5, 1), mass=2100,
+                   kwh=280, chemistry="LMO")
+    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    due = {packs["worn"].id, extra.id, lmo.id}
+    assert set(map(int, fields["pack_ids"].split(","))) == due
+    response = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    assert response.status_code == 302
+    again = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    assert again.status_code == 302
+    [booking] = db.session.scalars(sa.select(Booking)).all()  # exactly one
+    assert (booking.pickup_date.isoformat(), booking.site_id) == (fields["date"],
+                                                                  int(fields["site_id"]))
+    assert response.location.endswith(f"/bookings/{booking.id}")  # the lead's booking page
+    lots = {(lot.chemistry, lot.pack_count, lot.mass_kg, tuple(sorted(lot.codes)))
+            for lot in booking.lots}
+    assert lots == {("LFP", 2, Decimal(4500), tuple(sorted((CODE_A, CODE_B)))),
+                    ("LMO", 1, Decimal(2100), ())}
+    linked = set(db.session.scalars(sa.select(BusPack.id).where(
+        BusPack.booking_id == booking.id)))
+    assert linked == due
+    page = client.get("/fleet/forecast").get_data(as_text=True)
+    assert fields["proposal_id"] not in page  # booked packs leave the proposals
+
+
+def test_a_full_day_shows_the_409_message(client, demo_fleet):
+    add_pack(demo_fleet.id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A)
+    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    day = date.fromisoformat(fields["date"])
+    row = capacity.lock_day(day)
+    row.booked_kg = capacity.status_of(row).capacity_kg
+    db.session.commit()
+    response = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert f"{day.isoformat()} 已约满。最近的空闲日期：" in body
+    assert f'id="err-{fields["proposal_id"]}"' in body
+    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
+    assert db.session.scalar(sa.select(BusPack.booking_id)) is None
+
+
+def test_proposals_fit_a_truck_at_the_first_depot(client, demo_fleet):
+    confirm(client, upload(client, SAMPLE.read_bytes()).get_data(as_text=True))
+    user = db.session.scalar(sa.select(User).where(User.email == "fleet@demo.lithloop"))
+    proposals = bus_fleet.proposals(user, today_in_china())
+    assert proposals and all(p.mass_kg <= bus_fleet.proposal_max_kg() for p in proposals)
+    depot = min(s.id for s in db.session.scalars(sa.select(Site).where(
+        Site.organisation_id == demo_fleet.id, Site.kind == SiteKind.BUS_DEPOT)))
+    assert {p.site.id for p in proposals} == {depot}
+    assert sum(p.count for p in proposals) >= bus_fleet.forecast(user, today_in_china())[0].packs
