@@ -53,6 +53,7 @@ def make_park(payload_kg: int = 12000, trucks: int = 2):
     for i in range(trucks):
         db.session.add(Truck(organisation=park, depot=depot, plate=f"黑C·T{next(_seq):04d}{i}",
                              payload_kg=payload_kg, pallet_places=10,
-                             shift_start=time(7), shift_end=time(19)))
+                             shift_start=time(7), shift_end=time(19), fixed_cost_fen=30000,
+                             cost_per_km_fen=300, cost_per_hour_fen=6000))
     db.session.commit()
     return park

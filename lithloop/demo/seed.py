@@ -136,6 +136,9 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo") -> SeedSummary:
         db.session.add(User(email=email, name=display, password_hash=hashed, role=role,
                             organisation=home.get(role, park)))
         users.append((role.value, email))
+    db.session.flush()
+    first_truck = db.session.scalar(sa.select(Truck).order_by(Truck.id))
+    first_truck.driver = db.session.scalar(sa.select(User).where(User.role == Role.DRIVER))
     db.session.commit()
     ensure_default_index()
     orgs = 1 + len(dealers) + len(buses) + len(buyers)

@@ -21,6 +21,15 @@ from lithloop.models.bookings import (
 from lithloop.models.bus_fleet import BusPack
 from lithloop.models.fleet import Truck
 from lithloop.models.outbox import OutboxMessage
+from lithloop.models.plans import (
+    Plan,
+    PlanRoute,
+    PlanRun,
+    PlanStatus,
+    PlanStop,
+    PlanUnassigned,
+    RunStatus,
+)
 from lithloop.models.pricing_index import PriceIndexVersion
 from lithloop.models.sites import Site, SiteKind
 
@@ -38,8 +47,15 @@ __all__ = [
     "OrgKind",
     "OrgStatus",
     "OutboxMessage",
+    "Plan",
+    "PlanRoute",
+    "PlanRun",
+    "PlanStatus",
+    "PlanStop",
+    "PlanUnassigned",
     "PriceIndexVersion",
     "Role",
+    "RunStatus",
     "Site",
     "SiteKind",
     "Truck",

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lithloop.extensions import db
-from lithloop.models.accounts import Organisation
+from lithloop.models.accounts import Organisation, User
 from lithloop.models.base import TimestampMixin
 from lithloop.models.sites import Site
 
@@ -37,6 +37,8 @@ class Truck(TimestampMixin, db.Model):
     cost_per_km_fen: Mapped[int] = mapped_column(default=0)
     cost_per_hour_fen: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    driver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     organisation: Mapped[Organisation] = relationship()
     depot: Mapped[Site] = relationship()
+    driver: Mapped[User | None] = relationship()

@@ -72,9 +72,17 @@ def current_index(on: date | None = None) -> pricing.IndexSnapshot:
     return snapshot_of(row)
 
 
+_SNAPSHOTS: dict[tuple[str, str], pricing.IndexSnapshot] = {}
+
+
 def snapshot_of(row: PriceIndexVersion) -> pricing.IndexSnapshot:
-    """Rebuild the pure snapshot of a stored version."""
-    return pricing.IndexSnapshot.from_dict(row.snapshot)
+    """Rebuild the pure snapshot of a stored version (cached: versions never change)."""
+    key = (row.version, row.created_at.isoformat() if row.created_at else "")
+    if key not in _SNAPSHOTS:
+        if len(_SNAPSHOTS) > 64:
+            _SNAPSHOTS.clear()
+        _SNAPSHOTS[key] = pricing.IndexSnapshot.from_dict(row.snapshot)
+    return _SNAPSHOTS[key]
 
 
 def add_version(user: User, *, version: str, effective_date: date, note: str,

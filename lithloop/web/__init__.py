@@ -30,6 +30,9 @@ def register_blueprints(app: Flask) -> None:
         auth,
         booking_text,
         bookings,
+        dispatch,
+        documents,
+        driver,
         fleet,
         health,
         home,
@@ -43,7 +46,8 @@ def register_blueprints(app: Flask) -> None:
     nav.init_templates(app)
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
-    for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs):
+    for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
+                   dispatch, documents, driver):
         app.register_blueprint(module.bp)
     init_api(app)
 

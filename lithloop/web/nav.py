@@ -17,7 +17,7 @@ NAV = {
     Role.FLEET_MANAGER: [_HOME, _BOOKINGS, ("fleet.packs", _l("Fleet packs")),
                          ("fleet.forecast", _l("Retirement forecast")),
                          ("sites.index", _l("Depots")), _PRICES],
-    Role.DISPATCHER: [_HOME, _BOOKINGS, _REGION],
+    Role.DISPATCHER: [_HOME, ("dispatch.index", _l("Dispatch")), _BOOKINGS, _REGION],
     Role.PLANT_OPERATOR: [_HOME, _REGION, _PRICES],
     Role.DRIVER: [_HOME],
     Role.BUYER: [_HOME, _PRICES],

@@ -1,0 +1,1 @@
+"""Background work: task functions take ids and call services; runners decide where."""

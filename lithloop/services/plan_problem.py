@@ -1,0 +1,81 @@
+"""Turn a day's bookings and the park's trucks into a routing problem, and back."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from lithloop import routing
+from lithloop.models import Booking, Site, Truck
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+HAZMAT, TAIL_LIFT = 1, 2
+UNSERVED_PENALTY = 1_000_000.0  # solver cost units: far above any route's cost
+
+
+@dataclass(frozen=True)
+class DayProblem:
+    """The routing problem of a day and what its indexes stand for."""
+
+    problem: routing.Problem
+    day: date
+    bookings: dict[int, Booking]
+    trucks: dict[int, Truck]
+    sites: list[Site]  # location index -> site (0 is the park)
+
+
+def seconds(t: time) -> int:
+    """Seconds after local midnight."""
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def at(day: date, secs: int) -> datetime:
+    """The UTC instant `secs` after local midnight of `day`."""
+    midnight = datetime.combine(day, time(0), tzinfo=LOCAL)
+    return (midnight + timedelta(seconds=int(secs))).astimezone(UTC)
+
+
+def _vehicle(truck: Truck, trips: int) -> routing.Vehicle:
+    skills = {HAZMAT} if truck.hazmat_certified else set()
+    if truck.tail_lift:
+        skills.add(TAIL_LIFT)
+    return routing.Vehicle(
+        id=truck.id, start=0, capacity=(truck.payload_kg, truck.pallet_places),
+        skills=frozenset(skills),
+        shift=routing.TimeWindow(seconds(truck.shift_start), seconds(truck.shift_end)),
+        max_work_s=truck.max_work_s, fixed_cost=truck.fixed_cost_fen / 100,
+        cost_per_km=truck.cost_per_km_fen / 100, cost_per_hour=truck.cost_per_hour_fen / 100,
+        max_trips=trips, reload_s=1800)
+
+
+def _stop(booking: Booking, location: int) -> routing.Stop:
+    mass = math.ceil(booking.total_mass_kg)
+    packs = sum(lot.pack_count for lot in booking.lots)
+    return routing.Stop(
+        id=booking.id, location=location, pickup=(mass, max(1, math.ceil(mass / 1000))),
+        service_s=min(3600, 900 + 60 * packs),
+        time_windows=(routing.TimeWindow(seconds(booking.window_start),
+                                         seconds(booking.window_end)),),
+        skills=frozenset({HAZMAT}) if booking.hazardous else frozenset(),
+        priority=100 if booking.hazardous else 50, optional=True, penalty=UNSERVED_PENALTY)
+
+
+def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],
+                      park: Site) -> DayProblem:
+    """Locations: the park first, then each booking's site; integer matrices by haversine
+    × circuity with the winter factor (or OSRM when OSRM_URL is set)."""
+    sites = [park] + [b.site for b in bookings]
+    lonlat = [(s.lon, s.lat) for s in sites]
+    matrices, notes = routing.build_matrices(
+        lonlat, day=day, osrm_url=current_app.config.get("OSRM_URL") or None)
+    trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
+    problem = routing.Problem(
+        vehicles=tuple(_vehicle(t, trips) for t in trucks),
+        stops=tuple(_stop(b, i + 1) for i, b in enumerate(bookings)),
+        matrices=matrices, coordinates=tuple(lonlat), notes=tuple(notes))
+    return DayProblem(problem, day, {b.id: b for b in bookings}, {t.id: t for t in trucks},
+                      sites)

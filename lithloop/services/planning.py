@@ -1,0 +1,218 @@
+"""Optimisation runs: start, run in the background, store the plan; publish atomically."""
+
+from __future__ import annotations
+
+import logging
+import time as clock_time
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop import routing
+from lithloop.extensions import db
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    Plan,
+    PlanRoute,
+    PlanRun,
+    PlanStop,
+    PlanUnassigned,
+    Role,
+    RunStatus,
+    Site,
+    SiteKind,
+    Truck,
+    User,
+    utcnow,
+)
+from lithloop.services import capacity
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.plan_problem import at, build_day_problem
+
+log = logging.getLogger(__name__)
+PLANNERS = (Role.DISPATCHER, Role.ADMIN)
+ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
+STALE_AFTER = timedelta(minutes=2)
+
+
+def _require_planner(user: User) -> None:
+    if user.role not in PLANNERS:
+        raise Forbidden(_l("Only dispatchers plan routes."))
+
+
+def due_bookings(day: date) -> list[Booking]:
+    """The day's bookings still to be planned or re-planned, oldest first."""
+    return list(db.session.scalars(sa.select(Booking).where(
+        Booking.pickup_date == day,
+        Booking.status.in_([BookingStatus.REQUESTED, BookingStatus.SCHEDULED]))
+        .order_by(Booking.id)))
+
+
+def fail_stale_runs() -> int:
+    """Runs whose worker stopped sending heartbeats end failed; returns how many."""
+    limit = utcnow() - STALE_AFTER
+    stale = list(db.session.scalars(sa.select(PlanRun).where(
+        PlanRun.status.in_(ACTIVE_RUN),
+        sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.created_at) < limit)))
+    for run in stale:
+        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.error = "The worker stopped during the run (no heartbeat); start a new run."
+    db.session.commit()
+    return len(stale)
+
+
+def start_run(user: User, day: date, time_limit_s: int) -> PlanRun:
+    """Queue a run for a day; refused while another run for that day is under way."""
+    _require_planner(user)
+    if not 1 <= time_limit_s <= current_app.config["PLAN_MAX_SECONDS"]:
+        raise Invalid(_l("Choose a time limit between 1 and %(n)s seconds.",
+                         n=current_app.config["PLAN_MAX_SECONDS"]), field="time_limit_s")
+    fail_stale_runs()
+    capacity.lock_day(day)  # serialises run starts for the same day
+    running = db.session.scalar(sa.select(PlanRun).where(
+        PlanRun.plan_date == day, PlanRun.status.in_(ACTIVE_RUN)))
+    if running:
+        db.session.rollback()
+        raise Conflict(_l("Run #%(id)s for %(d)s is still going; wait for it or cancel it.",
+                          id=running.id, d=day.isoformat()), code="run_in_progress")
+    run = PlanRun(plan_date=day, time_limit_s=time_limit_s, created_by=user,
+                  runner=current_app.config["PLAN_RUNNER"], progress=[])
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def cancel_run(user: User, run_id: int) -> PlanRun:
+    """Ask a run to stop; it ends cancelled and stores no plan."""
+    _require_planner(user)
+    run = get_run(run_id)
+    if run.status not in ACTIVE_RUN:
+        raise Conflict(_l("The run has already ended."), code="run_ended")
+    run.cancel_requested = True
+    if run.status is RunStatus.QUEUED:
+        run.status, run.finished_at = RunStatus.CANCELLED, utcnow()
+    db.session.commit()
+    return run
+
+
+def get_run(run_id: int) -> PlanRun:
+    """A run by id."""
+    run = db.session.get(PlanRun, run_id)
+    if run is None:
+        raise NotFound(_l("No such run."))
+    return run
+
+
+def execute_run(run_id: int) -> None:
+    """Solve a queued run (called by a runner); every outcome is recorded on the run."""
+    run = get_run(run_id)
+    if run.status is not RunStatus.QUEUED:
+        return
+    run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, utcnow(), utcnow()
+    db.session.commit()
+    try:
+        _solve_and_store(run)
+    except Exception as exc:  # recorded, never half-stored
+        db.session.rollback()
+        log.exception("plan run %s failed", run_id)
+        run = get_run(run_id)
+        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.error = f"{type(exc).__name__}: {exc}"[:1000]
+        db.session.commit()
+
+
+def _progress_recorder(run: PlanRun):
+    last = [0.0]
+
+    def record(best_cost: float, elapsed: float) -> None:
+        try:
+            now = clock_time.monotonic()
+            if now - last[0] < 0.5:
+                return
+            last[0] = now
+            run.progress = [*run.progress, [round(elapsed, 2), round(best_cost, 2)]]
+            run.heartbeat_at = utcnow()
+            db.session.commit()
+        except Exception:  # never let a progress write disturb the solver
+            db.session.rollback()
+            log.exception("progress of run %s not recorded", run.id)
+
+    return record
+
+
+def _solve_and_store(run: PlanRun) -> None:
+    bookings = due_bookings(run.plan_date)
+    trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
+                                      .order_by(Truck.id)))
+    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
+    if park is None or not trucks:
+        raise RuntimeError("no park depot or no active trucks to plan with")
+    day = build_day_problem(run.plan_date, bookings, trucks, park)
+    run.log = "\n".join([f"{len(bookings)} bookings, {len(trucks)} trucks", *day.problem.notes])
+    db.session.commit()
+    solution = routing.solve(day.problem, time_limit_s=run.time_limit_s,
+                             seed=run.id, on_progress=_progress_recorder(run))
+    _check(solution, day.bookings)
+    db.session.refresh(run)
+    if run.cancel_requested:
+        run.status, run.finished_at = RunStatus.CANCELLED, utcnow()
+        db.session.commit()
+        return
+    with db.session.no_autoflush:
+        _plan_from(run, day, solution)
+    run.status, run.finished_at, run.heartbeat_at = RunStatus.SUCCEEDED, utcnow(), utcnow()
+    run.log += f"\nsolver: {solution.status}; {len(solution.unassigned)} unassigned"
+    db.session.commit()
+
+
+def _check(solution: routing.Solution, bookings: dict) -> None:
+    """Every booking is routed once or unassigned with a reason; anything else is a bug."""
+    routed = [s.stop_id for r in solution.routes for s in r.steps if s.type == "job"]
+    unassigned = [u.stop_id for u in solution.unassigned]
+    if sorted(routed + unassigned) != sorted(bookings):
+        raise RuntimeError("the solver's answer does not account for every booking once")
+    if any(not u.reason for u in solution.unassigned):
+        raise RuntimeError("an unassigned booking has no reason")
+
+
+def _fen(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def route_cost_fen(truck: Truck, distance_m: int, duration_s: int) -> int:
+    """A route's cost from the truck's integer rates: fixed + per km + per hour."""
+    km = Decimal(distance_m) / 1000
+    hours = Decimal(duration_s) / 3600
+    return truck.fixed_cost_fen + _fen(km * truck.cost_per_km_fen) + _fen(
+        hours * truck.cost_per_hour_fen)
+
+
+def _plan_from(run: PlanRun, day, solution: routing.Solution) -> Plan:
+    plan = Plan(run=run, plan_date=run.plan_date, solution=routing.solution_to_vroom(solution))
+    db.session.add(plan)
+    for r in solution.routes:
+        truck = day.trucks[r.vehicle_id]
+        route = PlanRoute(truck=truck, distance_m=r.distance, duration_s=r.duration,
+                          waiting_s=r.waiting, trips=r.trips,
+                          cost_fen=route_cost_fen(truck, r.distance, r.duration))
+        for seq, step in enumerate(r.steps):
+            kind = {"job": "pickup"}.get(step.type, step.type)
+            route.stops.append(PlanStop(
+                seq=seq, kind=kind, booking=day.bookings.get(step.stop_id) if kind == "pickup"
+                else None, arrival=at(day.day, step.arrival), departure=at(day.day, step.departure),
+                load_kg=step.load[0] if step.load else 0, trip=step.trip,
+                distance_m=step.distance))
+        route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
+        plan.routes.append(route)
+    for u in solution.unassigned:
+        plan.unassigned.append(PlanUnassigned(booking=day.bookings[u.stop_id], reason=u.reason,
+                                              message=u.message[:500]))
+    plan.distance_m = sum(r.distance_m for r in plan.routes)
+    plan.duration_s = sum(r.duration_s for r in plan.routes)
+    plan.cost_fen = sum(r.cost_fen for r in plan.routes)
+    plan.collected_kg = int(sum(r.collected_kg for r in plan.routes))
+    return plan

@@ -1,0 +1,87 @@
+"""Publishing a plan: every booking in it scheduled with an ETA window, or none."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingStatus, Plan, PlanStatus, User, utcnow
+from lithloop.services.bookings import _record
+from lithloop.services.errors import Conflict, NotFound
+from lithloop.services.planning import _require_planner
+
+ETA_HALF_WINDOW = timedelta(minutes=30)
+
+
+def get_plan(plan_id: int) -> Plan:
+    """A plan by id."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(_l("No such plan."))
+    return plan
+
+
+def publish_plan(user: User, plan_id: int) -> Plan:
+    """Schedule the plan's bookings and supersede the day's earlier plan, atomically."""
+    _require_planner(user)
+    plan = db.session.scalar(sa.select(Plan).where(Plan.id == plan_id).with_for_update())
+    if plan is None:
+        raise NotFound(_l("No such plan."))
+    if plan.status is not PlanStatus.DRAFT:
+        raise Conflict(_l("This plan is %(s)s; only a draft can be published.",
+                          s=plan.status.value), code="not_draft")
+    try:
+        routed = _schedule_routed(user, plan)
+        _unschedule_left_out(user, plan, routed)
+        for old in db.session.scalars(sa.select(Plan).where(
+                Plan.plan_date == plan.plan_date, Plan.status == PlanStatus.PUBLISHED)):
+            old.status = PlanStatus.SUPERSEDED
+        plan.status, plan.published_at, plan.published_by_id = (PlanStatus.PUBLISHED, utcnow(),
+                                                                 user.id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return plan
+
+
+def _lock(booking_id: int) -> Booking:
+    return db.session.scalar(sa.select(Booking).where(Booking.id == booking_id)
+                             .with_for_update().execution_options(populate_existing=True))
+
+
+def _schedule_routed(user: User, plan: Plan) -> set[int]:
+    routed = set()
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.booking_id is None:
+                continue
+            booking = _lock(stop.booking_id)
+            if booking.status not in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
+                raise Conflict(_l("Booking #%(id)s is %(s)s now; run the plan again.",
+                                  id=booking.id, s=booking.status.value),
+                               code="booking_changed")
+            booking.eta_start = stop.arrival - ETA_HALF_WINDOW
+            booking.eta_end = stop.arrival + ETA_HALF_WINDOW
+            eta = (stop.arrival + timedelta(hours=8)).strftime("%H:%M")
+            note = f"{route.truck.plate}, ETA {eta}"
+            if booking.status is BookingStatus.REQUESTED:
+                _record(booking, BookingStatus.REQUESTED, BookingStatus.SCHEDULED, user, note)
+            else:
+                _record(booking, BookingStatus.SCHEDULED, BookingStatus.SCHEDULED, user,
+                        f"re-planned: {note}")
+            routed.add(booking.id)
+    return routed
+
+
+def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
+    """Bookings scheduled by an earlier plan of the day but left out now go back to requested."""
+    for entry in plan.unassigned:
+        booking = _lock(entry.booking_id)
+        if booking.status is BookingStatus.SCHEDULED and booking.id not in routed:
+            booking.eta_start = booking.eta_end = None
+            _record(booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user,
+                    entry.message)

@@ -1,0 +1,82 @@
+"""Planning runs and plans: /api/v1/plans/runs, /api/v1/plans/<id>."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
+
+from lithloop.jobs import runner
+from lithloop.models import Role
+from lithloop.services import planning, publishing
+from lithloop.services.errors import Forbidden
+from lithloop.web.api.security import api_user, token_required
+
+blp = Blueprint("api_plans", __name__, url_prefix="/api/v1/plans",
+                description="Background route optimisation runs and their plans")
+STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
+
+
+class RunIn(ma.Schema):
+    date = ma.fields.Date(required=True)
+    time_limit_s = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1))
+
+
+class RunOut(ma.Schema):
+    id = ma.fields.Integer()
+    date = ma.fields.Date(attribute="plan_date")
+    status = ma.fields.Function(lambda r: r.status.value)
+    time_limit_s = ma.fields.Integer()
+    progress = ma.fields.List(ma.fields.List(ma.fields.Float()))
+    error = ma.fields.String()
+    plan_id = ma.fields.Function(lambda r: r.plan.id if r.plan else None)
+
+
+class PlanOut(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    id = ma.fields.Integer()
+    date = ma.fields.Date(attribute="plan_date")
+    status = ma.fields.Function(lambda p: p.status.value)
+    cost_fen = ma.fields.Integer()
+    solution = ma.fields.Dict()
+
+
+def _staff() -> None:
+    if api_user().role not in STAFF:
+        raise Forbidden(_l("Only park staff see plans."))
+
+
+@blp.route("/runs", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(RunIn)
+@blp.response(202, RunOut)
+@blp.alt_response(409, description="A run for that date is still going")
+@token_required
+def start_run(data):
+    """Queue an optimisation run for a date; poll it at /api/v1/plans/runs/<id>."""
+    run = planning.start_run(api_user(), data["date"], data["time_limit_s"])
+    runner.submit(run.id)
+    return run
+
+
+@blp.route("/runs/<int:run_id>", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, RunOut)
+@token_required
+def get_run(run_id: int):
+    """A run's status and progress (best cost over time)."""
+    _staff()
+    planning.fail_stale_runs()
+    return planning.get_run(run_id)
+
+
+@blp.route("/<int:plan_id>", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, PlanOut)
+@token_required
+def get_plan(plan_id: int):
+    """A plan in the routing engine's VROOM-style JSON."""
+    _staff()
+    return publishing.get_plan(plan_id)

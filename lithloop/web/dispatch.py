@@ -1,0 +1,114 @@
+"""The dispatcher's workspace: due bookings, optimisation runs with progress, plans."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.extensions import db
+from lithloop.jobs import runner
+from lithloop.models import PlanRun, Role
+from lithloop.services import planning, publishing
+from lithloop.services.errors import ServiceError
+from lithloop.services.plan_view import park_site, plan_map
+from lithloop.services.pricing import today_in_china
+from lithloop.web.access import roles_required
+
+bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
+STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
+
+
+def _day() -> date:
+    try:
+        return date.fromisoformat(request.values.get("date", ""))
+    except ValueError:
+        return today_in_china() + timedelta(days=1)
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def index():
+    """A day's due bookings, the run form and the day's runs."""
+    planning.fail_stale_runs()
+    day = _day()
+    runs = list(db.session.scalars(sa.select(PlanRun).where(PlanRun.plan_date == day)
+                                   .order_by(PlanRun.id.desc()).limit(20)))
+    return render_template("dispatch/index.html", day=day, bookings=planning.due_bookings(day),
+                           runs=runs, max_seconds=current_app.config["PLAN_MAX_SECONDS"])
+
+
+@bp.post("/runs")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def start():
+    """Start a run for the day and go to its progress page."""
+    day = _day()
+    try:
+        run = planning.start_run(current_user, day, request.form.get("time_limit_s", 30, type=int))
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("dispatch.index", date=day.isoformat()))
+    runner.submit(run.id)
+    return redirect(url_for("dispatch.run", run_id=run.id))
+
+
+@bp.get("/runs/<int:run_id>")
+@roles_required(*STAFF)
+def run(run_id: int):
+    """The run's live progress (the panel reloads itself while the run goes)."""
+    return render_template("dispatch/run.html", run=planning.get_run(run_id))
+
+
+@bp.get("/runs/<int:run_id>/progress")
+@roles_required(*STAFF)
+def progress(run_id: int):
+    """The progress panel alone, for htmx polling."""
+    planning.fail_stale_runs()
+    return render_template("dispatch/_progress.html", run=planning.get_run(run_id))
+
+
+@bp.post("/runs/<int:run_id>/cancel")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def cancel(run_id: int):
+    """Stop a run; no plan is stored."""
+    try:
+        planning.cancel_run(current_user, run_id)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("dispatch.run", run_id=run_id))
+
+
+@bp.get("/plans/<int:plan_id>")
+@roles_required(*STAFF)
+def plan(plan_id: int):
+    """The plan on the map, each truck's timeline, totals and what was left out."""
+    found = publishing.get_plan(plan_id)
+    park = park_site(db.session)
+    if park is None:
+        abort(404)
+    return render_template("dispatch/plan.html", plan=found, map=plan_map(found, park))
+
+
+@bp.post("/plans/<int:plan_id>/publish")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def publish(plan_id: int):
+    """Publish: every booking scheduled with its ETA, owners told; or nothing changes."""
+    try:
+        publishing.publish_plan(current_user, plan_id)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Plan published: bookings are scheduled and their owners notified."), "success")
+    return redirect(url_for("dispatch.plan", plan_id=plan_id))

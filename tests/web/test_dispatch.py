@@ -1,0 +1,189 @@
+"""Optimisation runs in a worker thread, stale runs, plans on the map, atomic publishing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.jobs import runner
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    OrgKind,
+    Plan,
+    PlanRun,
+    PlanStatus,
+    Role,
+    RunStatus,
+    Truck,
+    utcnow,
+)
+from lithloop.services import bookings as booking_service
+from lithloop.services import planning, publishing
+from lithloop.services import pricing as price_service
+from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
+from tests.web.test_bookings import open_day
+
+SITES = [(44.58, 129.61), (44.60, 129.64), (44.35, 129.47), (44.57, 129.39), (45.30, 130.96)]
+
+
+@pytest.fixture
+def day_world(app):
+    """A park with two trucks (one for dangerous goods) and five bookings on one day."""
+    price_service.ensure_default_index()
+    park = make_park(payload_kg=5000, trucks=2)
+    first = db.session.scalar(sa.select(Truck).where(Truck.organisation_id == park.id))
+    first.hazmat_certified = True
+    db.session.commit()
+    day = open_day(2)
+    ids = []
+    for i, (lat, lon) in enumerate(SITES):
+        org = make_org(name=f"调度测试网点{i}")
+        user = make_user(org)
+        site = make_site(org, lat=lat, lon=lon)
+        damaged = i == 0
+        booking, _ = booking_service.book_pickup(user, {
+            "site_id": site.id, "date": day.isoformat(), "window": ["08:00", "17:00"],
+            "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "900",
+                      "condition": "damaged" if damaged else "intact",
+                      "damage": ["deformed"] if damaged else [], "codes": []}]})
+        ids.append(booking.id)
+    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
+    return {"day": day, "bookings": ids, "dispatcher": dispatcher, "park": park}
+
+
+def bearer(client, user) -> dict:
+    token = client.post("/api/v1/auth/token", json={"email": user.email,
+                                                    "password": PASSWORD}).json["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def run_to_end(client, world, seconds=1) -> dict:
+    h = bearer(client, world["dispatcher"])
+    started = client.post("/api/v1/plans/runs", json={"date": world["day"].isoformat(),
+                                                      "time_limit_s": seconds}, headers=h)
+    assert started.status_code == 202, started.json
+    assert runner.wait(started.json["id"], timeout=120)
+    return client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
+
+
+def test_run_in_a_thread_stores_a_plan_accounting_for_every_booking(client, day_world):
+    run = run_to_end(client, day_world)
+    assert run["status"] == "succeeded", run
+    assert run["progress"] and run["plan_id"]
+    plan = client.get(f"/api/v1/plans/{run['plan_id']}",
+                      headers=bearer(client, day_world["dispatcher"])).json
+    routed = [s["id"] for r in plan["solution"]["routes"] for s in r["steps"]
+              if s["type"] == "job"]
+    left = [u["id"] for u in plan["solution"]["unassigned"]]
+    assert sorted(routed + left) == sorted(day_world["bookings"])
+    stored = db.session.get(Plan, run["plan_id"])
+    hazardous = day_world["bookings"][0]
+    for route in stored.routes:
+        if any(s.booking_id == hazardous for s in route.stops):
+            assert route.truck.hazmat_certified  # the damaged lot rides on the DG truck
+    assert stored.cost_fen == sum(r.cost_fen for r in stored.routes) > 0
+
+
+def test_second_run_for_the_same_day_is_refused(client, day_world):
+    planning.start_run(day_world["dispatcher"], day_world["day"], 5)  # queued, not started
+    response = client.post("/api/v1/plans/runs", json={"date": day_world["day"].isoformat()},
+                           headers=bearer(client, day_world["dispatcher"]))
+    assert response.status_code == 409 and "#" in response.json["message"]
+
+
+def test_a_killed_worker_leaves_a_failed_run_and_no_plan(client, day_world):
+    run = planning.start_run(day_world["dispatcher"], day_world["day"], 5)
+    run.status = RunStatus.RUNNING
+    run.heartbeat_at = utcnow() - timedelta(minutes=5)  # its worker died long ago
+    db.session.commit()
+    shown = client.get(f"/api/v1/plans/runs/{run.id}",
+                       headers=bearer(client, day_world["dispatcher"])).json
+    assert shown["status"] == "failed" and "heartbeat" in shown["error"]
+    assert shown["plan_id"] is None
+    assert run_to_end(client, day_world)["status"] == "succeeded"  # a new run works
+
+
+def test_a_failing_solve_is_recorded_without_a_plan(client, day_world):
+    db.session.execute(sa.update(Truck).values(active=False))
+    db.session.commit()
+    run = run_to_end(client, day_world)
+    assert run["status"] == "failed" and "trucks" in run["error"] and run["plan_id"] is None
+
+
+def test_only_park_planners_start_runs(client, day_world):
+    dealer = make_user(make_org())
+    response = client.post("/api/v1/plans/runs", json={"date": day_world["day"].isoformat()},
+                           headers=bearer(client, dealer))
+    assert response.status_code == 403
+
+
+def test_publish_schedules_every_booking_with_an_eta(client, day_world):
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], plan_id)
+    plan = db.session.get(Plan, plan_id)
+    routed = {s.booking_id for r in plan.routes for s in r.stops if s.booking_id}
+    for booking_id in routed:
+        booking = db.session.get(Booking, booking_id)
+        assert booking.status is BookingStatus.SCHEDULED
+        assert booking.eta_start < booking.eta_end
+        assert booking.events[-1].to_status == "scheduled"
+    assert plan.status is PlanStatus.PUBLISHED
+    # a newer plan for the day supersedes it
+    db.session.execute(sa.update(PlanRun).values(status=RunStatus.SUCCEEDED))
+    db.session.commit()
+    newer = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], newer)
+    db.session.refresh(plan)
+    assert plan.status is PlanStatus.SUPERSEDED
+
+
+def test_publish_is_all_or_nothing(client, day_world):
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    plan = db.session.get(Plan, plan_id)
+    routed = [s.booking_id for r in plan.routes for s in r.stops if s.booking_id]
+    assert len(routed) >= 2
+    last = db.session.get(Booking, routed[-1])  # its owner cancels before publishing
+    booking_service.change_status(last.created_by, last.id, BookingStatus.CANCELLED, "")
+    with pytest.raises(Exception, match=f"#{last.id}"):
+        publishing.publish_plan(day_world["dispatcher"], plan_id)
+    db.session.expire_all()
+    assert all(db.session.get(Booking, b).status is BookingStatus.REQUESTED
+               for b in routed[:-1])
+    assert db.session.get(Plan, plan_id).status is PlanStatus.DRAFT
+
+
+def test_no_dangerous_goods_truck_leaves_the_damaged_lot_out_with_a_reason(client, day_world):
+    db.session.execute(sa.update(Truck).values(hazmat_certified=False))
+    db.session.commit()
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    left = {u.booking_id: u.reason for u in plan.unassigned}
+    assert left.get(day_world["bookings"][0]) == "skill_missing"
+
+
+def test_pages_show_progress_map_and_publish(client, auth, day_world):
+    auth.login(day_world["dispatcher"].email)
+    index = client.get(f"/dispatch/?date={day_world['day'].isoformat()}")
+    assert index.status_code == 200
+    assert f'/bookings/{day_world["bookings"][0]}"' in index.get_data(as_text=True)
+    run = run_to_end(client, day_world)
+    panel = client.get(f"/dispatch/runs/{run['id']}/progress").get_data(as_text=True)
+    assert "<progress" in panel and 'value="100"' in panel and "hx-trigger" not in panel
+    page = client.get(f"/dispatch/plans/{run['plan_id']}").get_data(as_text=True)
+    plan = db.session.get(Plan, run["plan_id"])
+    assert page.count("<polyline") == len(plan.routes)
+    from tests.conftest import submit
+
+    published = submit(client, f"/dispatch/plans/{run['plan_id']}/publish", {},
+                       page=f"/dispatch/plans/{run['plan_id']}")
+    assert published.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Plan, run["plan_id"]).status is PlanStatus.PUBLISHED
+
+
+def test_dealers_cannot_open_the_workspace(client, auth):
+    auth.login(make_user(make_org()).email)
+    assert client.get("/dispatch/").status_code == 403
