@@ -29,4 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     cli.register_commands(app)
+    if app.config.get("CELERY_BROKER_URL"):
+        from lithloop.jobs.celery_app import celery_init_app
+
+        celery_init_app(app)
     return app

@@ -81,7 +81,7 @@ def load_settings() -> dict:
         "NOMINATIM_USER_AGENT": os.environ.get("NOMINATIM_USER_AGENT", "lithloop"),
         "ROUTING_API_MAX_STOPS": int(os.environ.get("ROUTING_API_MAX_STOPS", "200")),
         "ROUTING_API_MAX_SECONDS": float(os.environ.get("ROUTING_API_MAX_SECONDS", "10")),
-        "PLAN_RUNNER": os.environ.get("PLAN_RUNNER", "thread"),
+        "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "lithloop"),
         "PLAN_MAX_SECONDS": int(os.environ.get("PLAN_MAX_SECONDS", "300")),
         "OSRM_URL": os.environ.get("OSRM_URL", ""),
         "BABEL_DEFAULT_LOCALE": "zh_CN",

@@ -21,12 +21,33 @@ def _run_in_thread(app: Flask, run_id: int) -> None:
 
 
 def submit(run_id: int) -> None:
-    """Start the run in a worker thread of this process."""
+    """Send the run to the Celery workers when configured, else start a worker thread."""
     app = current_app._get_current_object()
+    if "celery" in app.extensions:
+        _send_to_celery(run_id)
+        return
     thread = threading.Thread(target=_run_in_thread, args=(app, run_id),
                               name=f"plan-run-{run_id}", daemon=True)
     _threads[run_id] = thread
     thread.start()
+
+
+def _send_to_celery(run_id: int) -> None:
+    from kombu.exceptions import OperationalError
+
+    from lithloop.extensions import db
+    from lithloop.jobs.tasks import run_plan
+    from lithloop.models import RunStatus, utcnow
+    from lithloop.services.planning import WorkersUnavailable, get_run
+
+    try:
+        run_plan.apply_async(args=[run_id], retry=False)
+    except OperationalError as exc:  # broker down: the run fails now, never hangs queued
+        run = get_run(run_id)
+        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.error = f"Background workers unreachable ({exc}); run not started."[:1000]
+        db.session.commit()
+        raise WorkersUnavailable() from exc
 
 
 def wait(run_id: int, timeout: float | None = None) -> bool:

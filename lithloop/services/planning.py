@@ -30,13 +30,24 @@ from lithloop.models import (
     utcnow,
 )
 from lithloop.services import capacity
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.plan_problem import at, build_day_problem
 
 log = logging.getLogger(__name__)
 PLANNERS = (Role.DISPATCHER, Role.ADMIN)
 ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
 STALE_AFTER = timedelta(minutes=2)
+
+
+class WorkersUnavailable(ServiceError):
+    """The Celery broker did not take the run."""
+
+    status = 503
+    code = "workers_unavailable"
+
+    def __init__(self):
+        super().__init__(_l("The background workers cannot be reached (is Redis running?). "
+                            "The run was not started; try again in a moment."))
 
 
 def _require_planner(user: User) -> None:
@@ -80,7 +91,8 @@ def start_run(user: User, day: date, time_limit_s: int) -> PlanRun:
         raise Conflict(_l("Run #%(id)s for %(d)s is still going; wait for it or cancel it.",
                           id=running.id, d=day.isoformat()), code="run_in_progress")
     run = PlanRun(plan_date=day, time_limit_s=time_limit_s, created_by=user,
-                  runner=current_app.config["PLAN_RUNNER"], progress=[])
+                  runner="celery" if "celery" in current_app.extensions else "thread",
+                  progress=[])
     db.session.add(run)
     db.session.commit()
     return run

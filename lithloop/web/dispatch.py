@@ -57,10 +57,10 @@ def start():
     day = _day()
     try:
         run = planning.start_run(current_user, day, request.form.get("time_limit_s", 30, type=int))
+        runner.submit(run.id)
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("dispatch.index", date=day.isoformat()))
-    runner.submit(run.id)
     return redirect(url_for("dispatch.run", run_id=run.id))
 
 

@@ -1,0 +1,31 @@
+"""Celery for optimisation runs when CELERY_BROKER_URL is set (the Flask docs' pattern)."""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """A Celery app whose tasks run inside this Flask app's context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=app.config["CELERY_BROKER_URL"],
+        task_ignore_result=True,
+        task_default_queue=app.config["CELERY_QUEUE"],
+        task_acks_late=True,  # a run whose worker dies is not lost silently
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    from lithloop.jobs import tasks  # noqa: F401  (registers the tasks)
+
+    return celery
