@@ -65,6 +65,7 @@ def main() -> int:
             "feasible": not s["errors"],
             "wall_s": round(wall, 2),
             "engine": sol.engine,
+            "notes": list(sol.notes),
         }
         rows.append(row)
         print(

@@ -25,8 +25,11 @@ def repair(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
         v = problem.vehicles[j]
         kept: list[tuple] = []
         # Shipments are left out of warm starts; OR-Tools inserts them as pairs.
-        seq = [it for it in seq if it[0] == RELOAD or problem.stops[it[1]].shipment is None]
-        for item in clean(seq):
+        seq = clean([it for it in seq if it[0] == RELOAD or problem.stops[it[1]].shipment is None])
+        if not seq or simulate(problem, v, seq).feasible:  # fast path: nothing to repair
+            fixed.append(seq)
+            continue
+        for item in seq:
             if item[0] == RELOAD:
                 if kept and kept[-1][0] != RELOAD:
                     kept.append(item)
