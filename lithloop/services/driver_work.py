@@ -1,0 +1,255 @@
+"""A driver's work on a published route: arrival, pickup, exception; one transaction each.
+
+Kept within the existing columns: arrivals and exceptions are BookingEvent notes that keep
+the booking's status (scheduled -> scheduled); the picked-up mass and the codes loaded go
+into the pickup event's note (continued in further notes when longer than one note holds);
+PlanStop.done_at marks a recorded pickup or unloading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop.batteries import validate_code
+from lithloop.extensions import db
+from lithloop.models import (
+    BookingEvent,
+    BookingStatus,
+    Plan,
+    PlanRoute,
+    PlanStatus,
+    PlanStop,
+    Role,
+    Truck,
+    User,
+    utcnow,
+)
+from lithloop.services import bookings as booking_service
+from lithloop.services.booking_draft import CODE_REASONS
+from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
+from lithloop.services.mail import send_mail
+from lithloop.services.pricing import today_in_china
+
+ARRIVED = "arrived"
+EXCEPTION = "exception"
+REASONS = {
+    "not_ready": _l("Not ready"),
+    "refused": _l("Refused"),
+    "not_as_described": _l("Not as described"),
+}
+NOTE_MAX = 500
+MAX_CODES = 2000
+ABSURD_FACTOR = 3
+
+
+def driver_routes(user: User, days: tuple[date, ...] | None = None) -> list[PlanRoute]:
+    """The driver's routes of published plans for the given days (today and tomorrow)."""
+    today = today_in_china()
+    days = days or (today, today + timedelta(days=1))
+    query = (sa.select(PlanRoute).join(Plan).join(Truck, PlanRoute.truck_id == Truck.id)
+             .where(Truck.driver_id == user.id, Plan.status == PlanStatus.PUBLISHED,
+                    Plan.plan_date.in_(days))
+             .order_by(Plan.plan_date, PlanRoute.id))
+    return list(db.session.scalars(query))
+
+
+def own_stop(user: User, stop_id: int, *, lock: bool = False) -> PlanStop:
+    """A stop of one of the driver's published routes; NotFound for anything else."""
+    query = (sa.select(PlanStop).join(PlanRoute).join(Plan)
+             .join(Truck, PlanRoute.truck_id == Truck.id)
+             .where(PlanStop.id == stop_id, Truck.driver_id == user.id,
+                    Plan.status == PlanStatus.PUBLISHED))
+    if lock:
+        query = query.with_for_update(of=PlanStop)
+    stop = db.session.scalar(query) if user.role is Role.DRIVER else None
+    if stop is None:
+        raise NotFound(_l("No such stop on your routes."))
+    return stop
+
+
+def _open_pickup(user: User, stop_id: int) -> PlanStop:
+    stop = own_stop(user, stop_id, lock=True)
+    if stop.kind != "pickup" or stop.booking is None:
+        raise NotFound(_l("No such stop on your routes."))
+    if stop.done_at is not None:
+        raise Conflict(_l("The pickup at this stop was already recorded."),
+                       code="already_recorded")
+    if stop.route.plan.plan_date > today_in_china():
+        raise Conflict(_l("This route is for %(d)s, not today.",
+                          d=stop.route.plan.plan_date.isoformat()), code="not_today")
+    if stop.booking.status is not BookingStatus.SCHEDULED:
+        raise Conflict(_l("The booking is no longer scheduled (%(s)s).",
+                          s=stop.booking.status.value), code="not_scheduled")
+    return stop
+
+
+def arrival_of(stop: PlanStop) -> BookingEvent | None:
+    """The arrival note of a pickup stop, if the driver recorded one."""
+    if stop.booking is None:
+        return None
+    return next((e for e in stop.booking.events if e.note.startswith(f"{ARRIVED}:")), None)
+
+
+def exceptions_of(stop: PlanStop) -> list[BookingEvent]:
+    """The exceptions the driver reported at a pickup stop."""
+    if stop.booking is None:
+        return []
+    return [e for e in stop.booking.events if e.note.startswith(f"{EXCEPTION}:")]
+
+
+def _note(booking, user: User, text: str) -> None:
+    status = booking.status.value
+    db.session.add(BookingEvent(booking=booking, from_status=status, to_status=status,
+                                by_user_id=user.id, note=text[:NOTE_MAX]))
+
+
+def _run(work):
+    try:
+        result = work()
+        db.session.commit()
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+    return result
+
+
+def record_arrival(user: User, stop_id: int) -> PlanStop:
+    """Note that the driver has arrived at a pickup stop (once)."""
+    def work():
+        stop = _open_pickup(user, stop_id)
+        if arrival_of(stop) is not None:
+            raise Conflict(_l("The arrival at this stop was already recorded."),
+                           code="already_recorded")
+        _note(stop.booking, user, f"{ARRIVED}: {stop.route.truck.plate}")
+        return stop
+    return _run(work)
+
+
+def record_unloaded(user: User, stop_id: int) -> PlanStop:
+    """Mark a reload or end stop as done (unloaded at the park)."""
+    def work():
+        stop = own_stop(user, stop_id, lock=True)
+        if stop.kind not in ("reload", "end"):
+            raise NotFound(_l("No such stop on your routes."))
+        if stop.done_at is not None:
+            raise Conflict(_l("This stop was already recorded."), code="already_recorded")
+        stop.done_at = utcnow()
+        return stop
+    return _run(work)
+
+
+@dataclass(frozen=True)
+class Pickup:
+    """A pickup as the driver typed it, checked."""
+
+    mass_kg: Decimal
+    codes: tuple[str, ...]
+    note: str
+
+
+def parse_pickup(raw_mass: str, raw_codes: str, note: str, booked_kg: Decimal,
+                 payload_kg: int) -> Pickup:
+    """Check the typed mass and codes; Invalid names the field (and the code's position)."""
+    note = (note or "").strip()[:300]
+    try:
+        mass = Decimal(str(raw_mass or "").strip().replace(",", ""))
+    except InvalidOperation as exc:
+        raise Invalid(_l("Enter the picked-up mass in kg."), field="mass_kg") from exc
+    if not mass.is_finite() or mass <= 0:
+        raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
+    shown, booked, payload = f"{mass:,.0f}", f"{booked_kg:,.0f}", f"{payload_kg:,}"
+    if mass > payload_kg:
+        raise Invalid(_l("%(m)s kg is more than the truck can carry (%(p)s kg).",
+                         m=shown, p=payload), field="mass_kg")
+    if mass > booked_kg * ABSURD_FACTOR and not note:
+        raise Invalid(_l("%(m)s kg is more than three times the booked %(b)s kg: add a note.",
+                         m=shown, b=booked), field="note")
+    return Pickup(mass.quantize(Decimal("0.01")), parse_codes(raw_codes), note)
+
+
+def parse_codes(raw: str) -> tuple[str, ...]:
+    """Codes typed one a line (or separated by commas); each checked against GB/T 34014."""
+    texts = [t for t in re.split(r"[\s,，;；]+", raw or "") if t]
+    if len(texts) > MAX_CODES:
+        raise Invalid(_l("At most %(n)s codes.", n=MAX_CODES), field="codes")
+    codes, today = [], today_in_china()
+    for number, text in enumerate(texts, start=1):
+        check = validate_code(text, today=today)
+        if not check.ok:
+            params = {"position": check.position or "", "char": "", "length": len(check.text),
+                      "produced": ""}
+            params.update(check.problem.params or {})
+            reason = CODE_REASONS.get(check.reason, _l("The code is not valid."))
+            raise Invalid(_l("Code %(n)s (%(code)s): %(why)s", n=number, code=check.text,
+                             why=str(reason) % params), field="codes")
+        if check.text in codes:
+            raise Invalid(_l("Code %(n)s (%(code)s) is listed twice.", n=number,
+                             code=check.text), field="codes")
+        codes.append(check.text)
+    return tuple(codes)
+
+
+def _pickup_notes(pickup: Pickup) -> list[str]:
+    line = f"picked up {pickup.mass_kg} kg, {len(pickup.codes)} codes"
+    if pickup.note:
+        line += f"; {pickup.note}"
+    line += ";" if pickup.codes else ""
+    notes = []
+    for code in pickup.codes:
+        if len(line) + 1 + len(code) > NOTE_MAX:
+            notes.append(line)
+            line = "codes (cont.):"
+        line += f" {code}"
+    return [*notes, line]
+
+
+def record_pickup(user: User, stop_id: int, raw_mass: str, raw_codes: str,
+                  note: str = "") -> PlanStop:
+    """Record what was loaded: booking -> picked_up, stop done; all or nothing."""
+    try:
+        stop = _open_pickup(user, stop_id)
+        booking = stop.booking
+        pickup = parse_pickup(raw_mass, raw_codes, note, Decimal(booking.total_mass_kg),
+                              stop.route.truck.payload_kg)
+        notes = _pickup_notes(pickup)
+        stop.done_at = utcnow()
+        for extra in notes[1:]:  # only when the codes do not fit one note
+            db.session.add(BookingEvent(booking=booking, from_status="picked_up",
+                                        to_status="picked_up", by_user_id=user.id, note=extra))
+        booking_service.change_status(user, booking.id, BookingStatus.PICKED_UP, notes[0])
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+    return stop
+
+
+def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanStop:
+    """Report a failed pickup to the dispatchers; the booking stays scheduled."""
+    def work():
+        stop = _open_pickup(user, stop_id)
+        if reason not in REASONS:
+            raise Invalid(_l("Choose what went wrong."), field="reason")
+        text = (note or "").strip()[:300]
+        if reason == "not_as_described" and not text:
+            raise Invalid(_l("Describe what differs from the booking."), field="note")
+        booking = stop.booking
+        _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
+        plate = stop.route.truck.plate
+        for email in dispatcher_emails():
+            send_mail(email, f"[lithloop] 取货异常 / pickup exception #{booking.id}: {reason}",
+                      f"预约 / booking #{booking.id} {booking.site.name} "
+                      f"({booking.pickup_date}), {plate}, {user.name}: {reason}. {text}")
+        return stop
+    return _run(work)
+
+
+def dispatcher_emails() -> list[str]:
+    """The e-mail addresses of the enabled dispatchers."""
+    return list(db.session.scalars(sa.select(User.email).where(
+        User.role == Role.DISPATCHER, User.enabled.is_(True)).order_by(User.id)))

@@ -1,0 +1,176 @@
+"""The driver's phone view: own published routes, arrival, pickup, exceptions, bad input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    OutboxMessage,
+    PlanRoute,
+    PlanStatus,
+    PlanStop,
+    Role,
+)
+from tests.conftest import submit
+from tests.factories import make_user
+from tests.web.test_documents import build_world, code, make_route
+
+
+@pytest.fixture
+def world(app):
+    """A published route for today of `driver`, with three pickups over two trips."""
+    return build_world()
+
+
+def stops(world) -> list[PlanStop]:
+    return [s for s in db.session.get(PlanRoute, world["route_id"]).stops if s.kind == "pickup"]
+
+
+def events(booking_id: int) -> list[BookingEvent]:
+    return list(db.session.scalars(sa.select(BookingEvent).where(
+        BookingEvent.booking_id == booking_id).order_by(BookingEvent.id)))
+
+
+def post(client, stop: PlanStop, action: str, data: dict):
+    return submit(client, f"/driver/stops/{stop.id}/{action}", data, page="/driver/")
+
+
+def fresh(obj):
+    db.session.expire_all()
+    return db.session.get(type(obj), obj.id)
+
+
+def test_driver_sees_only_own_published_routes(client, auth, world):
+    trucks, today, dispatcher = world["trucks"], world["today"], world["dispatcher"]
+    b1, b2, b3 = world["bookings"]
+    mine_tomorrow = make_route(trucks[0], [("start", None, "07:00"), ("pickup", b2, "08:40")],
+                               day=today + timedelta(days=1), by=dispatcher)
+    draft = make_route(trucks[0], [("pickup", b3, "08:50")], day=today + timedelta(days=1),
+                       status=PlanStatus.DRAFT, by=dispatcher)
+    later = make_route(trucks[0], [("pickup", b1, "08:55")], day=today + timedelta(days=3),
+                       by=dispatcher)
+    theirs = make_route(trucks[1], [("pickup", b3, "09:45")], day=today, by=dispatcher)
+    auth.login(world["driver"].email)
+    text = client.get("/driver/").get_data(as_text=True)
+    for stop in stops(world) + [s for s in mine_tomorrow.stops if s.kind == "pickup"]:
+        assert f'id="stop-{stop.id}"' in text
+    for route in (draft, later, theirs):
+        assert f'id="stop-{route.stops[0].id}"' not in text
+    site = db.session.get(Booking, b1).site
+    assert f"geo:{site.lat},{site.lon}" in text
+    assert f"https://uri.amap.com/marker?position={site.lon},{site.lat}" in text
+    assert "<script" not in text and "csrf_token" in text
+    auth.logout()
+    auth.login(dispatcher.email)
+    assert client.get("/driver/").status_code == 403
+
+
+def test_pickup_moves_booking_to_picked_up_once(client, auth, world):
+    auth.login(world["driver"].email)
+    client.get("/lang/en")
+    stop = stops(world)[0]
+    loaded = [code(), code()]
+    response = post(client, stop, "pickup", {"mass_kg": "2,650", "codes": "\n".join(loaded),
+                                             "note": "一包外壳有划痕"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    booking = fresh(stop.booking)
+    assert booking.status is BookingStatus.PICKED_UP and fresh(stop).done_at is not None
+    last = events(booking.id)[-1]
+    assert (last.from_status, last.to_status, last.by_user_id) == (
+        "scheduled", "picked_up", world["driver"].id)
+    assert "2650.00 kg" in last.note and all(c in last.note for c in loaded)
+    assert db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == world["dealer"].email,
+        OutboxMessage.subject.contains("picked_up")))
+    again = post(client, stop, "pickup", {"mass_kg": "2650", "codes": ""})
+    assert again.status_code == 409
+    assert "already recorded" in again.get_data(as_text=True)
+    assert [e.to_status for e in events(booking.id)].count("picked_up") == 1
+
+
+BAD_PICKUPS = [
+    ({"mass_kg": "0"}, "more than 0 kg"),
+    ({"mass_kg": "-5"}, "more than 0 kg"),
+    ({"mass_kg": "abc"}, "Enter the picked-up mass"),
+    ({"mass_kg": "9000"}, "add a note"),  # booked 2,700 kg: more than three times
+    ({"mass_kg": "90000", "note": "称重"}, "more than the truck can carry"),
+    ({"mass_kg": "2700", "codes": "{ok}\n{bad}"}, "Character 20 (&#39;X&#39;)"),  # the position
+    ({"mass_kg": "2700", "codes": "{ok}, {ok}"}, "listed twice"),
+]
+
+
+def test_bad_pickup_is_refused_and_nothing_written(client, auth, world):
+    auth.login(world["driver"].email)
+    client.get("/lang/en")  # messages asserted in English, whatever the catalogue holds
+    stop = stops(world)[0]
+    good = code()
+    bad = good[:19] + "X" + good[20:]
+    before = len(events(stop.booking_id))
+    for raw, field_text in BAD_PICKUPS:
+        data = {k: v.format(ok=good, bad=bad) for k, v in raw.items()}
+        response = post(client, stop, "pickup", data)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 422 and field_text in text, (raw, text[-2000:])
+        assert bad not in data.get("codes", "") or "Code 2" in text
+        assert 'value="{}"'.format(data["mass_kg"]) in text  # the typed input is kept
+    assert fresh(stop.booking).status is BookingStatus.SCHEDULED
+    assert fresh(stop).done_at is None and len(events(stop.booking_id)) == before
+
+
+def test_absurd_mass_with_a_note_is_accepted(client, auth, world):
+    auth.login(world["driver"].email)
+    stop = stops(world)[0]
+    response = post(client, stop, "pickup", {"mass_kg": "9000", "note": "另有整车旧电池"})
+    assert response.status_code == 302 and fresh(stop.booking).status is BookingStatus.PICKED_UP
+
+
+def test_exception_notifies_dispatchers_and_keeps_booking_scheduled(client, auth, world):
+    second = make_user(world["park"], role=Role.DISPATCHER)
+    auth.login(world["driver"].email)
+    stop = stops(world)[1]
+    vague = post(client, stop, "exception", {"reason": "not_as_described", "note": ""})
+    assert vague.status_code == 422
+    response = post(client, stop, "exception", {"reason": "refused", "note": "经销店不让装车"})
+    assert response.status_code == 302
+    assert fresh(stop.booking).status is BookingStatus.SCHEDULED and fresh(stop).done_at is None
+    last = events(stop.booking_id)[-1]
+    assert last.to_status == "scheduled" and last.note.startswith("exception: refused")
+    recipients = set(db.session.scalars(sa.select(OutboxMessage.recipient).where(
+        OutboxMessage.subject.contains("exception"))))
+    assert recipients == {world["dispatcher"].email, second.email}
+    assert "经销店不让装车" in client.get("/driver/").get_data(as_text=True)
+
+
+def test_arrival_and_unloading_are_recorded_once(client, auth, world):
+    auth.login(world["driver"].email)
+    stop = stops(world)[0]
+    assert post(client, stop, "arrive", {}).status_code == 302
+    assert post(client, stop, "arrive", {}).status_code == 409
+    assert [e.note for e in events(stop.booking_id)].count(
+        f"arrived: {world['trucks'][0].plate}") == 1
+    reload = next(s for s in db.session.get(PlanRoute, world["route_id"]).stops
+                  if s.kind == "reload")
+    assert post(client, reload, "unloaded", {}).status_code == 302
+    assert post(client, reload, "unloaded", {}).status_code == 409
+
+
+def test_another_drivers_stop_is_404(client, auth, world):
+    stop = stops(world)[0]
+    auth.login(world["other_driver"].email)
+    for action in ("pickup", "exception", "arrive"):
+        assert post(client, stop, action, {"mass_kg": "100", "reason": "refused"}
+                    ).status_code == 404
+    assert fresh(stop.booking).status is BookingStatus.SCHEDULED
+    auth.logout()
+    route = db.session.get(PlanRoute, world["route_id"])
+    route.plan.status = PlanStatus.SUPERSEDED
+    db.session.commit()
+    auth.login(world["driver"].email)
+    assert post(client, stop, "pickup", {"mass_kg": "100"}).status_code == 404
