@@ -7,6 +7,7 @@ here and dropped at the end, so that runs cannot collide.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -33,20 +34,29 @@ def _admin_url(url: str) -> sa.URL:
     return sa.make_url(url).set(drivername="postgresql+psycopg")
 
 
+@contextlib.contextmanager
+def fresh_pg_database(prefix: str):
+    """Create an empty PostgreSQL database on TEST_DATABASE_URL's server; drop it after."""
+    base = _admin_url(PG_URL)
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_database_url():
     """A fresh PostgreSQL database for this pytest process, dropped afterwards."""
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    base = _admin_url(PG_URL)
-    name = f"lithloop_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_pg_database("lithloop_t") as url:
+        yield url
 
 
 _pg_schema_ready: set[str] = set()
