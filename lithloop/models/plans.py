@@ -89,6 +89,7 @@ class PlanRoute(db.Model):
     trips: Mapped[int] = mapped_column(default=1)
     cost_fen: Mapped[int] = mapped_column(sa.BigInteger)
     collected_kg: Mapped[int] = mapped_column(default=0)
+    locked: Mapped[bool] = mapped_column(default=False)  # kept as is by the next run
 
     plan: Mapped[Plan] = relationship(back_populates="routes")
     truck: Mapped[Truck] = relationship()

@@ -19,6 +19,7 @@ from lithloop.models import (
     Plan,
     PlanRoute,
     PlanRun,
+    PlanStatus,
     PlanStop,
     PlanUnassigned,
     Role,
@@ -156,15 +157,30 @@ def _progress_recorder(run: PlanRun):
     return record
 
 
+def kept_routes(day: date) -> list[PlanRoute]:
+    """Routes the next run keeps as they are: locked, or already under way (a stop done)."""
+    latest = db.session.scalar(
+        sa.select(Plan).where(Plan.plan_date == day, Plan.status != PlanStatus.SUPERSEDED)
+        .order_by((Plan.status == PlanStatus.PUBLISHED).desc(), Plan.id.desc()).limit(1))
+    if latest is None:
+        return []
+    return [r for r in latest.routes
+            if r.locked or any(s.done_at is not None for s in r.stops)]
+
+
 def _solve_and_store(run: PlanRun) -> None:
-    bookings = due_bookings(run.plan_date)
-    trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
-                                      .order_by(Truck.id)))
+    kept = kept_routes(run.plan_date)
+    kept_trucks = {r.truck_id for r in kept}
+    kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
+    bookings = [b for b in due_bookings(run.plan_date) if b.id not in kept_bookings]
+    trucks = [t for t in db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
+                                            .order_by(Truck.id)) if t.id not in kept_trucks]
     park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
     if park is None or not trucks:
         raise RuntimeError("no park depot or no active trucks to plan with")
     day = build_day_problem(run.plan_date, bookings, trucks, park)
-    run.log = "\n".join([f"{len(bookings)} bookings, {len(trucks)} trucks", *day.problem.notes])
+    run.log = "\n".join([f"{len(bookings)} bookings, {len(trucks)} trucks, "
+                         f"{len(kept)} routes kept as they are", *day.problem.notes])
     db.session.commit()
     solution = routing.solve(day.problem, time_limit_s=run.time_limit_s,
                              seed=run.id, on_progress=_progress_recorder(run))
@@ -175,7 +191,7 @@ def _solve_and_store(run: PlanRun) -> None:
         db.session.commit()
         return
     with db.session.no_autoflush:
-        _plan_from(run, day, solution)
+        _plan_from(run, day, solution, kept)
     run.status, run.finished_at, run.heartbeat_at = RunStatus.SUCCEEDED, utcnow(), utcnow()
     run.log += f"\nsolver: {solution.status}; {len(solution.unassigned)} unassigned"
     db.session.commit()
@@ -203,9 +219,21 @@ def route_cost_fen(truck: Truck, distance_m: int, duration_s: int) -> int:
         hours * truck.cost_per_hour_fen)
 
 
-def _plan_from(run: PlanRun, day, solution: routing.Solution) -> Plan:
+def _copy_route(route: PlanRoute) -> PlanRoute:
+    copy = PlanRoute(truck=route.truck, distance_m=route.distance_m, duration_s=route.duration_s,
+                     waiting_s=route.waiting_s, trips=route.trips, cost_fen=route.cost_fen,
+                     collected_kg=route.collected_kg, locked=route.locked)
+    copy.stops = [PlanStop(seq=s.seq, kind=s.kind, booking=s.booking, arrival=s.arrival,
+                           departure=s.departure, load_kg=s.load_kg, trip=s.trip,
+                           distance_m=s.distance_m, done_at=s.done_at) for s in route.stops]
+    return copy
+
+
+def _plan_from(run: PlanRun, day, solution: routing.Solution, kept=()) -> Plan:
     plan = Plan(run=run, plan_date=run.plan_date, solution=routing.solution_to_vroom(solution))
     db.session.add(plan)
+    for route in kept:
+        plan.routes.append(_copy_route(route))
     for r in solution.routes:
         truck = day.trucks[r.vehicle_id]
         route = PlanRoute(truck=truck, distance_m=r.distance, duration_s=r.duration,

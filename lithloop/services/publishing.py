@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, Plan, PlanStatus, User, utcnow
+from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus, User, utcnow
 from lithloop.services.bookings import _record
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.planning import _require_planner
@@ -85,3 +85,33 @@ def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
             booking.eta_start = booking.eta_end = None
             _record(booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user,
                     entry.message)
+
+
+def toggle_lock(user: User, route_id: int) -> PlanRoute:
+    """Lock a route so that the next run keeps it as it is (or unlock it)."""
+    _require_planner(user)
+    route = db.session.get(PlanRoute, route_id)
+    if route is None or route.plan.status is PlanStatus.SUPERSEDED:
+        raise NotFound(_l("No such route."))
+    route.locked = not route.locked
+    db.session.commit()
+    return route
+
+
+def changes_from_published(plan: Plan) -> list[dict]:
+    """What this plan changes against the day's published plan: moved, added, dropped stops."""
+    published = db.session.scalar(sa.select(Plan).where(
+        Plan.plan_date == plan.plan_date, Plan.status == PlanStatus.PUBLISHED, Plan.id != plan.id))
+    if published is None:
+        return []
+    before, after = _trucks_by_booking(published), _trucks_by_booking(plan)
+    changes = []
+    for booking_id in sorted(set(before) | set(after)):
+        old, new = before.get(booking_id), after.get(booking_id)
+        if old != new:
+            changes.append({"booking_id": booking_id, "before": old, "after": new})
+    return changes
+
+
+def _trucks_by_booking(plan: Plan) -> dict[int, str]:
+    return {s.booking_id: r.truck.plate for r in plan.routes for s in r.stops if s.booking_id}

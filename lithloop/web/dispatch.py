@@ -98,7 +98,16 @@ def plan(plan_id: int):
     park = park_site(db.session)
     if park is None:
         abort(404)
-    return render_template("dispatch/plan.html", plan=found, map=plan_map(found, park))
+    return render_template("dispatch/plan.html", plan=found, map=plan_map(found, park),
+                           changes=publishing.changes_from_published(found))
+
+
+@bp.post("/routes/<int:route_id>/lock")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def lock(route_id: int):
+    """Lock or unlock a route: a locked route is kept as it is by the next run."""
+    route = publishing.toggle_lock(current_user, route_id)
+    return redirect(url_for("dispatch.plan", plan_id=route.plan_id) + f"#route-{route.id}")
 
 
 @bp.post("/plans/<int:plan_id>/publish")

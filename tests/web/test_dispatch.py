@@ -187,3 +187,31 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
 def test_dealers_cannot_open_the_workspace(client, auth):
     auth.login(make_user(make_org()).email)
     assert client.get("/dispatch/").status_code == 403
+
+
+def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
+    first = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    publishing.publish_plan(day_world["dispatcher"], first.id)
+    kept = first.routes[0]
+    kept_stops = [(s.booking_id, s.arrival) for s in kept.stops]
+    publishing.toggle_lock(day_world["dispatcher"], kept.id)
+    # an urgent booking arrives for the same day
+    org = make_org(name="加急网点")
+    urgent, _ = booking_service.book_pickup(make_user(org), {
+        "site_id": make_site(org, lat=44.60, lon=129.60).id,
+        "date": day_world["day"].isoformat(), "window": ["08:00", "17:00"],
+        "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "700",
+                  "condition": "intact", "codes": []}]})
+    second = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    same_truck = [r for r in second.routes if r.truck_id == kept.truck_id]
+    assert len(same_truck) == 1 and same_truck[0].locked
+    assert [(s.booking_id, s.arrival) for s in same_truck[0].stops] == kept_stops
+    others = {s.booking_id for r in second.routes if r is not same_truck[0] for s in r.stops}
+    assert not others & {b for b, _t in kept_stops if b}  # the kept bookings stay put
+    changes = publishing.changes_from_published(second)
+    assert {"booking_id": urgent.id, "before": None,
+            "after": next(r.truck.plate for r in second.routes for s in r.stops
+                          if s.booking_id == urgent.id)} in changes
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{second.id}").get_data(as_text=True)
+    assert f"#{urgent.id}" in page
