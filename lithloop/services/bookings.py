@@ -11,7 +11,16 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import pricing
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingEvent, BookingLot, BookingStatus, Role, Site, User
+from lithloop.models import (
+    Booking,
+    BookingEvent,
+    BookingLot,
+    BookingStatus,
+    BusPack,
+    Role,
+    Site,
+    User,
+)
 from lithloop.services import capacity
 from lithloop.services.booking_draft import BookingDraft, parse_draft
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -75,6 +84,21 @@ def quote_draft(user: User, draft: BookingDraft) -> DraftQuote:
         except pricing.PricingError as exc:
             raise Invalid(exc.message, field=f"lots[{i}].{exc.field}") from exc
     return DraftQuote(index.version, str(distance), tuple(quotes))
+
+
+def unknown_code_warnings(draft: BookingDraft) -> list[str]:
+    """Valid codes that no fleet register on lithloop knows: allowed, with a warning."""
+    codes = {c for lot in draft.lots for c in lot.codes}
+    if not codes:
+        return []
+    known = set(db.session.scalars(sa.select(BusPack.pack_code).where(
+        BusPack.pack_code.in_(codes))))
+    unknown = sorted(codes - known)
+    if not unknown:
+        return []
+    return [str(_l("%(n)s codes are not in any fleet register on lithloop (%(codes)s); "
+                   "they are accepted and checked at intake.", n=len(unknown),
+                   codes=", ".join(unknown[:5]) + ("…" if len(unknown) > 5 else "")))]
 
 
 def _check_window(site: Site, draft: BookingDraft) -> None:

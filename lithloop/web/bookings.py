@@ -92,6 +92,7 @@ def quote():
         site_id = int(raw["site_id"]) if str(raw["site_id"]).isdigit() else 0
         draft = BookingDraft(site_id, today, time(0), time(0), lots)
         result = booking_service.quote_draft(current_user, draft)
+        warnings = [*warnings, *booking_service.unknown_code_warnings(draft)]
     except ServiceError as exc:
         errors[exc.field or "_form"] = str(exc.message)
     return render_template("bookings/_quote.html", quote=result, errors=errors,

@@ -240,3 +240,17 @@ def test_calendar_shows_bookings_and_closed_days(client, world):
     assert any(not d["open"] and d["full"] for d in days)  # Sundays
     bad = client.get(f"/api/v1/calendar?from={start}&to={start - timedelta(days=1)}", headers=h)
     assert bad.status_code == 422
+
+
+def test_unknown_codes_are_accepted_with_a_warning(client, auth, world):
+    from datetime import date
+
+    from lithloop.batteries import make_park_code
+
+    code = make_park_code(7, chemistry_letter="B", product_type="P", produced=date(2019, 5, 4))
+    auth.login(world["dealer"].email)
+    form = {"site_id": world["site"].id, "lots-0-chemistry": "LFP", "lots-0-form": "pack",
+            "lots-0-count": "1", "lots-0-mass_kg": "450", "lots-0-condition": "intact",
+            "lots-0-codes": code}
+    panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
+    assert code in panel and 'class="warning"' in panel
