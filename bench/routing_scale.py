@@ -32,7 +32,7 @@ from lithloop.routing import (  # noqa: E402
     solve,
 )
 
-PLACES = Path("/work/shared/domain/region_places.csv")
+PLACES = ROOT / "lithloop" / "data" / "region_places.csv"
 PARK = (129.6329, 44.5514)
 H = 3600
 

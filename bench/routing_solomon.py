@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from lithloop.routing import solomon  # noqa: E402
 from lithloop.routing.solve import solve  # noqa: E402
 
-DATA = Path("/work/shared/benchmarks/solomon")
+DATA = Path(os.environ.get("SOLOMON_DIR", ROOT.parent / "shared" / "benchmarks" / "solomon"))
 
 
 def main() -> int:
