@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,6 +16,7 @@ from lithloop.geo.geocoders import (
     get_geocoder,
     register,
 )
+from tests.json_stub import json_stub
 
 # ------------------------------------------------------------------ registry
 
@@ -105,32 +103,16 @@ HIT = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        self.server.seen.append(self.path)
-        url = urlsplit(self.path)
-        query = parse_qs(url.query).get("q", [""])[0]
-        body = [] if url.path != "/search" or "nowhere" in query else [HIT]
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+def _answer(path: str) -> list:
+    url = urlsplit(path)
+    query = parse_qs(url.query).get("q", [""])[0]
+    return [] if url.path != "/search" or "nowhere" in query else [HIT]
 
 
 @pytest.fixture()
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.seen = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+    with json_stub(_answer) as stub:
+        yield stub
 
 
 def _nominatim(port, **extra):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import numpy as np
 import pytest
@@ -18,6 +15,7 @@ from lithloop.routing import (
     osrm_table,
     problem_from_vroom,
 )
+from tests.json_stub import json_stub
 
 PARK = (129.6329, 44.5514)  # Mudanjiang (lon, lat)
 MULING = (130.5249, 44.9199)
@@ -53,49 +51,32 @@ def test_winter_factor_by_date():
     assert custom.is_winter(dt.date(2026, 11, 20)) and custom.is_winter(dt.date(2026, 3, 10))
 
 
-class _Osrm(BaseHTTPRequestHandler):
-    calls: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        _Osrm.calls.append(self.path)
-        coords = self.path.split("/table/v1/driving/")[1].split("?")[0].split(";")
-        n = len(coords)
-        body = {
-            "code": "Ok",
-            "durations": [[0 if i == j else 100 * (i + j) for j in range(n)] for i in range(n)],
-            "distances": [[0 if i == j else 1000 * (i + j) for j in range(n)] for i in range(n)],
-        }
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+def _table(path: str) -> dict:
+    coords = path.split("/table/v1/driving/")[1].split("?")[0].split(";")
+    n = len(coords)
+    return {
+        "code": "Ok",
+        "durations": [[0 if i == j else 100 * (i + j) for j in range(n)] for i in range(n)],
+        "distances": [[0 if i == j else 1000 * (i + j) for j in range(n)] for i in range(n)],
+    }
 
 
 @pytest.fixture
 def osrm():
-    server = HTTPServer(("127.0.0.1", 0), _Osrm)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with json_stub(_table) as stub:
+        yield stub
 
 
 def test_osrm_table_is_used(osrm):
-    dist, dur = osrm_table(osrm, [PARK, MULING, (129.9, 44.6)])
+    dist, dur = osrm_table(osrm.url, [PARK, MULING, (129.9, 44.6)])
     assert dist.shape == (3, 3) and dist[0, 1] == 1000 and dur[2, 1] == 300
     m, notes = build_matrices(
-        [PARK, MULING, (129.9, 44.6)], osrm_url=osrm, day=dt.date(2026, 1, 10)
+        [PARK, MULING, (129.9, 44.6)], osrm_url=osrm.url, day=dt.date(2026, 1, 10)
     )
     assert m.distance[1, 2] == 3000
     assert m.duration[1, 2] == round(300 * 1.3)  # winter applies to OSRM times too
     assert "OSRM" in notes[0]
-    assert "129.632900,44.551400" in _Osrm.calls[-1]
+    assert "129.632900,44.551400" in osrm.seen[-1]
 
 
 def test_osrm_down_falls_back_with_a_clear_note():
@@ -117,7 +98,7 @@ def test_vroom_coordinates_with_osrm_option(osrm):
     doc = {
         "vehicles": [{"id": 1, "start": list(PARK), "end": list(PARK)}],
         "jobs": [{"id": 5, "location": list(MULING)}],
-        "options": {"osrm_url": osrm},
+        "options": {"osrm_url": osrm.url},
     }
     p = problem_from_vroom(doc)
     assert p.matrices.size == 2 and int(p.matrices.distance[0, 1]) == 1000

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 import sqlalchemy as sa
 
@@ -13,6 +9,7 @@ from lithloop.extensions import db
 from lithloop.models import Site
 from tests.conftest import make_app, submit
 from tests.factories import PASSWORD, make_org, make_user
+from tests.json_stub import json_stub
 
 
 @pytest.fixture
@@ -53,31 +50,15 @@ def test_api_geocodes_a_site_without_coordinates(client, dealer):
     assert abs(response.json["lat"] - 44.34) < 0.3 and abs(response.json["lon"] - 129.48) < 0.3
 
 
-class _Nominatim(BaseHTTPRequestHandler):
-    queries: list[str] = []
-
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        from urllib.parse import parse_qs, urlparse
-
-        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
-        type(self).queries.append(query)
-        body = json.dumps([{"lat": "45.2900", "lon": "130.9500", "display_name": "鸡西市 测试路",
-                            "class": "place", "type": "house", "importance": 0.5}])
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body.encode())
-
-    def log_message(self, *args):
-        pass
+def _jixi(path: str) -> list:
+    return [{"lat": "45.2900", "lon": "130.9500", "display_name": "鸡西市 测试路",
+             "class": "place", "type": "house", "importance": 0.5}]
 
 
 def test_nominatim_when_configured(database_url, backend):
-    _Nominatim.queries = []
-    server = HTTPServer(("127.0.0.1", 0), _Nominatim)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    from urllib.parse import parse_qs, urlparse
+
+    with json_stub(_jixi) as server:
         app = make_app(database_url, GEOCODER="nominatim", NOMINATIM_SCHEME="http",
                        NOMINATIM_DOMAIN=f"127.0.0.1:{server.server_port}")
         with app.test_request_context("/"):
@@ -85,10 +66,9 @@ def test_nominatim_when_configured(database_url, backend):
 
             result = geocoding.locate("鸡西市 测试路 1号")
             again = geocoding.locate("鸡西市 测试路 1号")
-        assert (result.lat, result.lon) == (45.29, 130.95) and again == result
-        assert _Nominatim.queries == ["鸡西市 测试路 1号"]  # the second answer came from cache
-    finally:
-        server.shutdown()
+    assert (result.lat, result.lon) == (45.29, 130.95) and again == result
+    queries = [parse_qs(urlparse(path).query)["q"][0] for path in server.seen]
+    assert queries == ["鸡西市 测试路 1号"]  # the second answer came from the cache
 
 
 def test_nominatim_down_is_a_clear_error(database_url):
