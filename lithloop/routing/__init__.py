@@ -6,6 +6,7 @@ JSON with `problem_from_vroom`), call `solve(problem, time_limit_s=...)`, read t
 Imports neither Flask nor SQLAlchemy nor any other lithloop package.
 """
 
+from .evaluate import evaluate
 from .geo import OsrmError, SpeedProfile, build_matrices, haversine_matrix, osrm_table
 from .model import (
     REASON_CAPACITY,
@@ -56,6 +57,7 @@ __all__ = [
     "Unassigned",
     "Vehicle",
     "build_matrices",
+    "evaluate",
     "haversine_matrix",
     "osrm_table",
     "problem_from_json",

@@ -230,14 +230,21 @@ def _copy_route(route: PlanRoute) -> PlanRoute:
 
 
 def _plan_from(run: PlanRun, day, solution: routing.Solution, kept=()) -> Plan:
-    plan = Plan(run=run, plan_date=run.plan_date, solution=routing.solution_to_vroom(solution))
+    plan = Plan(run=run, plan_date=run.plan_date, solution={})
     db.session.add(plan)
     for route in kept:
         plan.routes.append(_copy_route(route))
+    return fill_plan(plan, day, solution)
+
+
+def fill_plan(plan: Plan, day, solution: routing.Solution, locked=frozenset(),
+              reasons=None) -> Plan:
+    """Add the solution's routes and left-out bookings to a plan and total it up."""
+    plan.solution = routing.solution_to_vroom(solution)
     for r in solution.routes:
         truck = day.trucks[r.vehicle_id]
         route = PlanRoute(truck=truck, distance_m=r.distance, duration_s=r.duration,
-                          waiting_s=r.waiting, trips=r.trips,
+                          waiting_s=r.waiting, trips=r.trips, locked=truck.id in locked,
                           cost_fen=route_cost_fen(truck, r.distance, r.duration))
         for seq, step in enumerate(r.steps):
             kind = {"job": "pickup"}.get(step.type, step.type)
@@ -249,8 +256,9 @@ def _plan_from(run: PlanRun, day, solution: routing.Solution, kept=()) -> Plan:
         route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
         plan.routes.append(route)
     for u in solution.unassigned:
-        plan.unassigned.append(PlanUnassigned(booking=day.bookings[u.stop_id], reason=u.reason,
-                                              message=u.message[:500]))
+        reason, message = (reasons or {}).get(u.stop_id, (u.reason, u.message))
+        plan.unassigned.append(PlanUnassigned(booking=day.bookings[u.stop_id], reason=reason,
+                                              message=message[:500]))
     plan.distance_m = sum(r.distance_m for r in plan.routes)
     plan.duration_s = sum(r.duration_s for r in plan.routes)
     plan.cost_fen = sum(r.cost_fen for r in plan.routes)

@@ -20,8 +20,8 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.jobs import runner
-from lithloop.models import PlanRun, Role
-from lithloop.services import planning, publishing
+from lithloop.models import PlanRun, Role, Truck
+from lithloop.services import plan_edit, planning, publishing
 from lithloop.services.errors import ServiceError
 from lithloop.services.plan_view import park_site, plan_map
 from lithloop.services.pricing import today_in_china
@@ -98,8 +98,27 @@ def plan(plan_id: int):
     park = park_site(db.session)
     if park is None:
         abort(404)
+    trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
+                                     .order_by(Truck.plate)))
     return render_template("dispatch/plan.html", plan=found, map=plan_map(found, park),
-                           changes=publishing.changes_from_published(found))
+                           changes=publishing.changes_from_published(found), trucks=trucks)
+
+
+@bp.post("/plans/<int:plan_id>/move")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def move(plan_id: int):
+    """Move a booking to a truck and position; times and loads are recomputed."""
+    try:
+        plan_edit.move_booking(current_user, plan_id, request.form.get("booking_id", 0, type=int),
+                               request.form.get("truck_id", 0, type=int),
+                               request.form.get("position", 0, type=int))
+    except ServiceError as exc:
+        if exc.status == 404 and exc.field is None:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Moved. Times and loads were recomputed."), "success")
+    return redirect(url_for("dispatch.plan", plan_id=plan_id))
 
 
 @bp.post("/routes/<int:route_id>/lock")

@@ -215,3 +215,50 @@ def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
     auth.login(day_world["dispatcher"].email)
     page = client.get(f"/dispatch/plans/{second.id}").get_data(as_text=True)
     assert f"#{urgent.id}" in page
+
+
+def _truck_of(plan, booking_id):
+    return next(r.truck_id for r in plan.routes for s in r.stops if s.booking_id == booking_id)
+
+
+def test_move_a_booking_by_hand_recomputes_the_routes(client, auth, day_world):
+    from lithloop.services import plan_edit
+
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    intact = day_world["bookings"][1]
+    source = _truck_of(plan, intact)
+    target = next(t for t in db.session.scalars(sa.select(Truck)) if t.id != source)
+    plan_edit.move_booking(day_world["dispatcher"], plan.id, intact, target.id, 1)
+    db.session.expire_all()
+    plan = db.session.get(Plan, plan.id)
+    route = next(r for r in plan.routes if r.truck_id == target.id)
+    pickups = [s for s in route.stops if s.kind == "pickup"]
+    assert pickups[0].booking_id == intact
+    assert all(a.departure <= b.arrival for a, b in zip(route.stops, route.stops[1:],
+                                                        strict=False))
+    assert plan.cost_fen == sum(r.cost_fen for r in plan.routes)
+    routed = sorted(s.booking_id for r in plan.routes for s in r.stops if s.booking_id)
+    left = sorted(u.booking_id for u in plan.unassigned)
+    assert sorted(routed + left) == sorted(day_world["bookings"])
+
+
+def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, day_world):
+    from lithloop.services import plan_edit
+    from lithloop.services.errors import Invalid
+
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    damaged = day_world["bookings"][0]
+    plain = next(t for t in db.session.scalars(sa.select(Truck)) if not t.hazmat_certified)
+    before = {r.truck_id: [s.booking_id for s in r.stops] for r in plan.routes}
+    with pytest.raises(Invalid, match="skills"):
+        plan_edit.move_booking(day_world["dispatcher"], plan.id, damaged, plain.id, 1)
+    db.session.expire_all()
+    plan = db.session.get(Plan, plan.id)
+    assert {r.truck_id: [s.booking_id for s in r.stops] for r in plan.routes} == before
+    auth.login(day_world["dispatcher"].email)
+    from tests.conftest import submit
+
+    response = submit(client, f"/dispatch/plans/{plan.id}/move",
+                      {"booking_id": damaged, "truck_id": plain.id, "position": 1},
+                      page=f"/dispatch/plans/{plan.id}", follow_redirects=True)
+    assert "skills" in response.get_data(as_text=True)
