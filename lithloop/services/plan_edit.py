@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import routing
 from lithloop.extensions import db
-from lithloop.models import PlanStatus, Site, SiteKind, Truck, User
+from lithloop.models import Plan, PlanStatus, Site, SiteKind, Truck, User
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.plan_problem import build_day_problem
 from lithloop.services.planning import _require_planner, fill_plan
@@ -74,3 +74,70 @@ def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
         db.session.flush()
         fill_plan(plan, day, solution, locked=locked, reasons=reasons)
     db.session.commit()
+
+
+def insert_urgent(user: User, plan_id: int, booking_id: int):
+    """A new draft: the published plan with one more booking at its cheapest feasible place.
+
+    Stops already done stay where they are; no other booking moves.
+    """
+    from lithloop.models import Booking, BookingStatus, PlanRun, RunStatus, utcnow
+
+    _require_planner(user)
+    plan = get_plan(plan_id)
+    if plan.status is not PlanStatus.PUBLISHED:
+        raise Conflict(_l("Urgent bookings go into the published plan."), code="not_published")
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.pickup_date != plan.plan_date:
+        raise NotFound(_l("No such booking on this day."), field="booking_id")
+    if booking.status is not BookingStatus.REQUESTED:
+        raise Conflict(_l("Booking #%(id)s is already %(s)s.", id=booking.id,
+                          s=booking.status.value), code="not_requested")
+    trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
+                                     .order_by(Truck.id)))
+    bookings = {s.booking_id: s.booking for r in plan.routes for s in r.stops if s.booking_id}
+    bookings.update({u.booking_id: u.booking for u in plan.unassigned})
+    bookings[booking.id] = booking
+    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
+    day = build_day_problem(plan.plan_date, [bookings[b] for b in sorted(bookings)], trucks, park)
+    base = _sequences(plan)
+    done = {s.booking_id for r in plan.routes for s in r.stops if s.done_at is not None}
+    best = None
+    for truck in trucks:
+        seq = base.get(truck.id, [])
+        first_free = max([i + 1 for i, x in enumerate(seq) if x in done], default=0)
+        for at in range(first_free, len(seq) + 1):
+            trial = {**base, truck.id: [*seq[:at], booking.id, *seq[at:]]}
+            solution, violations = routing.evaluate(day.problem, trial)
+            if not violations and (best is None or solution.distance < best[0].distance):
+                best = (solution, truck.id)
+    if best is None:
+        raise Invalid(_l("No truck can take this booking today without breaking a window, "
+                         "a shift or a capacity; plan it for another day."), field="booking_id",
+                      code="no_room")
+    run = PlanRun(plan_date=plan.plan_date, time_limit_s=1, created_by=user, runner="manual",
+                  status=RunStatus.SUCCEEDED, started_at=utcnow(), finished_at=utcnow(),
+                  progress=[], log=f"urgent booking #{booking.id} inserted by hand")
+    draft = Plan(run=run, plan_date=plan.plan_date, solution={})
+    db.session.add_all([run, draft])
+    locked = {r.truck_id for r in plan.routes if r.locked}
+    reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}
+    with db.session.no_autoflush:
+        fill_plan(draft, day, best[0], locked=locked, reasons=reasons)
+        for new, old in ((r, _old(plan, r.truck_id)) for r in draft.routes):
+            if old is not None:
+                _carry_done(old, new)
+    db.session.commit()
+    return draft
+
+
+def _old(plan, truck_id):
+    return next((r for r in plan.routes if r.truck_id == truck_id), None)
+
+
+def _carry_done(old, new) -> None:
+    """Stops already done keep their record in the new draft."""
+    done = {s.booking_id: s.done_at for s in old.stops if s.done_at and s.booking_id}
+    for stop in new.stops:
+        if stop.booking_id in done:
+            stop.done_at = done[stop.booking_id]

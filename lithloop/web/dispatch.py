@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.jobs import runner
-from lithloop.models import PlanRun, Role, Truck
+from lithloop.models import Plan, PlanRun, PlanStatus, Role, Truck
 from lithloop.services import plan_edit, planning, publishing
 from lithloop.services.errors import ServiceError
 from lithloop.services.plan_view import park_site, plan_map
@@ -46,8 +46,25 @@ def index():
     day = _day()
     runs = list(db.session.scalars(sa.select(PlanRun).where(PlanRun.plan_date == day)
                                    .order_by(PlanRun.id.desc()).limit(20)))
+    published = db.session.scalar(sa.select(Plan).where(
+        Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED))
     return render_template("dispatch/index.html", day=day, bookings=planning.due_bookings(day),
-                           runs=runs, max_seconds=current_app.config["PLAN_MAX_SECONDS"])
+                           runs=runs, max_seconds=current_app.config["PLAN_MAX_SECONDS"],
+                           published=published)
+
+
+@bp.post("/plans/<int:plan_id>/urgent")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def urgent(plan_id: int):
+    """Insert a late booking into the published plan, moving nothing else: a new draft."""
+    try:
+        draft = plan_edit.insert_urgent(current_user, plan_id,
+                                        request.form.get("booking_id", 0, type=int))
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("dispatch.plan", plan_id=plan_id))
+    flash(_("Inserted into a new draft; check the change and publish it."), "success")
+    return redirect(url_for("dispatch.plan", plan_id=draft.id))
 
 
 @bp.post("/runs")

@@ -262,3 +262,33 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
                       {"booking_id": damaged, "truck_id": plain.id, "position": 1},
                       page=f"/dispatch/plans/{plan.id}", follow_redirects=True)
     assert "skills" in response.get_data(as_text=True)
+
+
+def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client, auth,
+                                                                         day_world):
+    from lithloop.services import plan_edit
+
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    publishing.publish_plan(day_world["dispatcher"], plan.id)
+    before = {s.booking_id: r.truck_id for r in plan.routes for s in r.stops if s.booking_id}
+    org = make_org(name="急件网点")
+    urgent, _ = booking_service.book_pickup(make_user(org), {
+        "site_id": make_site(org, lat=44.59, lon=129.62).id,
+        "date": day_world["day"].isoformat(), "window": ["08:00", "17:00"],
+        "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "300",
+                  "condition": "intact", "codes": []}]})
+    auth.login(day_world["dispatcher"].email)
+    from tests.conftest import submit
+
+    response = submit(client, f"/dispatch/plans/{plan.id}/urgent", {"booking_id": urgent.id},
+                      page=f"/dispatch/?date={day_world['day'].isoformat()}")
+    assert response.status_code == 302
+    draft = db.session.scalar(sa.select(Plan).where(Plan.status == PlanStatus.DRAFT))
+    after = {s.booking_id: r.truck_id for r in draft.routes for s in r.stops if s.booking_id}
+    assert urgent.id in after
+    assert {b: t for b, t in after.items() if b != urgent.id} == before  # nothing else moved
+    assert publishing.changes_from_published(draft) == [
+        {"booking_id": urgent.id, "before": None,
+         "after": next(r.truck.plate for r in draft.routes if r.truck_id == after[urgent.id])}]
+    with pytest.raises(Exception, match="published"):
+        plan_edit.insert_urgent(day_world["dispatcher"], draft.id, urgent.id)
