@@ -290,5 +290,8 @@ def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client,
     assert publishing.changes_from_published(draft) == [
         {"booking_id": urgent.id, "before": None,
          "after": next(r.truck.plate for r in draft.routes if r.truck_id == after[urgent.id])}]
-    with pytest.raises(Exception, match="published"):
+    from lithloop.services.errors import Conflict
+
+    with pytest.raises(Conflict) as refused:
         plan_edit.insert_urgent(day_world["dispatcher"], draft.id, urgent.id)
+    assert refused.value.code == "not_published"
