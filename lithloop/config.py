@@ -84,6 +84,9 @@ def load_settings() -> dict:
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "lithloop"),
         "PLAN_MAX_SECONDS": int(os.environ.get("PLAN_MAX_SECONDS", "300")),
         "OSRM_URL": os.environ.get("OSRM_URL", ""),
+        # Leaflet tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; unset = SVG maps offline
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

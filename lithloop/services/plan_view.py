@@ -39,6 +39,19 @@ def plan_map(plan: Plan, park: Site) -> dict:
             "park": {"x": px, "y": py}, "left_out": left_out}
 
 
+def plan_geo(plan: Plan, park: Site) -> dict:
+    """The same routes as coordinates, for Leaflet on a configured tile server."""
+    routes = []
+    for i, route in enumerate(plan.routes):
+        points = [[_site_of(s, park).lat, _site_of(s, park).lon] for s in route.stops]
+        stops = [{"lat": s.booking.site.lat, "lon": s.booking.site.lon, "name": s.booking.site.name}
+                 for s in route.stops if s.booking]
+        routes.append({"colour": COLOURS[i % len(COLOURS)], "plate": route.truck.plate,
+                       "points": points, "stops": stops})
+    return {"park": [park.lat, park.lon], "routes": routes,
+            "left_out": [[u.booking.site.lat, u.booking.site.lon] for u in plan.unassigned]}
+
+
 def park_site(session) -> Site:
     """The park's depot site."""
     import sqlalchemy as sa

@@ -23,7 +23,7 @@ from lithloop.jobs import runner
 from lithloop.models import Plan, PlanRun, PlanStatus, Role, Truck
 from lithloop.services import plan_edit, planning, publishing
 from lithloop.services.errors import ServiceError
-from lithloop.services.plan_view import park_site, plan_map
+from lithloop.services.plan_view import park_site, plan_geo, plan_map
 from lithloop.services.pricing import today_in_china
 from lithloop.web.access import roles_required
 
@@ -117,7 +117,9 @@ def plan(plan_id: int):
         abort(404)
     trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
                                      .order_by(Truck.plate)))
+    tiles = current_app.config["MAP_TILE_URL"]
     return render_template("dispatch/plan.html", plan=found, map=plan_map(found, park),
+                           tiles=tiles, geo=plan_geo(found, park) if tiles else None,
                            changes=publishing.changes_from_published(found), trucks=trucks)
 
 

@@ -295,3 +295,22 @@ def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client,
     with pytest.raises(Conflict) as refused:
         plan_edit.insert_urgent(day_world["dispatcher"], draft.id, urgent.id)
     assert refused.value.code == "not_published"
+
+
+def test_plan_map_uses_leaflet_when_a_tile_server_is_configured(app, client, auth, day_world):
+    import json
+    from html import unescape
+
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    auth.login(day_world["dispatcher"].email)
+    offline = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    assert "<svg" in offline and "leaflet.js" not in offline
+    app.config["MAP_TILE_URL"] = "https://tiles.example/{z}/{x}/{y}.png"
+    page = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    assert "vendor/leaflet/leaflet.js" in page and 'id="plan-map"' in page
+    raw = page.split('data-geo="')[1].split('"')[0]
+    geo = json.loads(unescape(raw))
+    plan = db.session.get(Plan, plan_id)
+    assert len(geo["routes"]) == len(plan.routes)
+    assert all(len(r["points"]) == len(p.stops) for r, p in zip(geo["routes"], plan.routes,
+                                                                strict=True))
