@@ -111,6 +111,7 @@ class PlanStop(db.Model):
     trip: Mapped[int] = mapped_column(default=0)
     distance_m: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # since the route start
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked: Mapped[bool] = mapped_column(default=False)  # the next run keeps it on this truck
 
     route: Mapped[PlanRoute] = relationship(back_populates="stops")
     booking: Mapped[Booking | None] = relationship()

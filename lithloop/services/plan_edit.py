@@ -68,11 +68,12 @@ def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
                       field="position", code="infeasible_move")
     locked = {r.truck_id for r in plan.routes if r.locked}
     reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}
+    pins = _locked_stops(plan)
     with db.session.no_autoflush:
         plan.routes.clear()
         plan.unassigned.clear()
         db.session.flush()
-        fill_plan(plan, day, solution, locked=locked, reasons=reasons)
+        fill_plan(plan, day, solution, locked=locked, reasons=reasons, locked_stops=pins)
     db.session.commit()
 
 
@@ -123,7 +124,8 @@ def insert_urgent(user: User, plan_id: int, booking_id: int):
     locked = {r.truck_id for r in plan.routes if r.locked}
     reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}
     with db.session.no_autoflush:
-        fill_plan(draft, day, best[0], locked=locked, reasons=reasons)
+        fill_plan(draft, day, best[0], locked=locked, reasons=reasons,
+                  locked_stops=_locked_stops(plan))
         for new, old in ((r, _old(plan, r.truck_id)) for r in draft.routes):
             if old is not None:
                 _carry_done(old, new)
@@ -141,3 +143,20 @@ def _carry_done(old, new) -> None:
     for stop in new.stops:
         if stop.booking_id in done:
             stop.done_at = done[stop.booking_id]
+
+
+def _locked_stops(plan) -> frozenset:
+    return frozenset(s.booking_id for r in plan.routes for s in r.stops if s.locked)
+
+
+def toggle_stop_lock(user: User, stop_id: int):
+    """Lock a stop to its truck for the next run (or unlock it)."""
+    from lithloop.models import PlanStop
+
+    _require_planner(user)
+    stop = db.session.get(PlanStop, stop_id)
+    if stop is None or stop.booking_id is None or stop.route.plan.status is PlanStatus.SUPERSEDED:
+        raise NotFound(_l("No such stop."))
+    stop.locked = not stop.locked
+    db.session.commit()
+    return stop

@@ -40,7 +40,8 @@ def at(day: date, secs: int) -> datetime:
 
 
 def _vehicle(truck: Truck, trips: int) -> routing.Vehicle:
-    skills = {HAZMAT} if truck.hazmat_certified else set()
+    skills = {HAZMAT, pinned_skill(truck.id)} if truck.hazmat_certified else {
+        pinned_skill(truck.id)}
     if truck.tail_lift:
         skills.add(TAIL_LIFT)
     return routing.Vehicle(
@@ -52,7 +53,12 @@ def _vehicle(truck: Truck, trips: int) -> routing.Vehicle:
         max_trips=trips, reload_s=1800)
 
 
-def _stop(booking: Booking, location: int) -> routing.Stop:
+def pinned_skill(truck_id: int) -> int:
+    """A skill only this truck has: a stop that requires it can only go on this truck."""
+    return 1000 + truck_id
+
+
+def _stop(booking: Booking, location: int, pinned_to: int | None = None) -> routing.Stop:
     mass = math.ceil(booking.total_mass_kg)
     packs = sum(lot.pack_count for lot in booking.lots)
     return routing.Stop(
@@ -60,12 +66,13 @@ def _stop(booking: Booking, location: int) -> routing.Stop:
         service_s=min(3600, 900 + 60 * packs),
         time_windows=(routing.TimeWindow(seconds(booking.window_start),
                                          seconds(booking.window_end)),),
-        skills=frozenset({HAZMAT}) if booking.hazardous else frozenset(),
+        skills=frozenset({HAZMAT} if booking.hazardous else set())
+        | frozenset({pinned_skill(pinned_to)} if pinned_to else set()),
         priority=100 if booking.hazardous else 50, optional=True, penalty=UNSERVED_PENALTY)
 
 
 def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],
-                      park: Site) -> DayProblem:
+                      park: Site, pinned: dict[int, int] | None = None) -> DayProblem:
     """Locations: the park first, then each booking's site; integer matrices by haversine
     × circuity with the winter factor (or OSRM when OSRM_URL is set)."""
     sites = [park] + [b.site for b in bookings]
@@ -75,7 +82,7 @@ def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],
     trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
     problem = routing.Problem(
         vehicles=tuple(_vehicle(t, trips) for t in trucks),
-        stops=tuple(_stop(b, i + 1) for i, b in enumerate(bookings)),
+        stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings)),
         matrices=matrices, coordinates=tuple(lonlat), notes=tuple(notes))
     return DayProblem(problem, day, {b.id: b for b in bookings}, {t.id: t for t in trucks},
                       sites)

@@ -159,13 +159,26 @@ def _progress_recorder(run: PlanRun):
 
 def kept_routes(day: date) -> list[PlanRoute]:
     """Routes the next run keeps as they are: locked, or already under way (a stop done)."""
-    latest = db.session.scalar(
-        sa.select(Plan).where(Plan.plan_date == day, Plan.status != PlanStatus.SUPERSEDED)
-        .order_by((Plan.status == PlanStatus.PUBLISHED).desc(), Plan.id.desc()).limit(1))
+    latest = _latest_plan(day)
     if latest is None:
         return []
     return [r for r in latest.routes
             if r.locked or any(s.done_at is not None for s in r.stops)]
+
+
+def pinned_stops(day: date, trucks: set[int]) -> dict[int, int]:
+    """Bookings whose stop a dispatcher locked: booking id -> the truck it must stay on."""
+    latest = _latest_plan(day)
+    if latest is None:
+        return {}
+    return {s.booking_id: r.truck_id for r in latest.routes for s in r.stops
+            if s.locked and s.booking_id and r.truck_id in trucks}
+
+
+def _latest_plan(day: date) -> Plan | None:
+    return db.session.scalar(
+        sa.select(Plan).where(Plan.plan_date == day, Plan.status != PlanStatus.SUPERSEDED)
+        .order_by((Plan.status == PlanStatus.PUBLISHED).desc(), Plan.id.desc()).limit(1))
 
 
 def _solve_and_store(run: PlanRun) -> None:
@@ -178,7 +191,8 @@ def _solve_and_store(run: PlanRun) -> None:
     park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
     if park is None or not trucks:
         raise RuntimeError("no park depot or no active trucks to plan with")
-    day = build_day_problem(run.plan_date, bookings, trucks, park)
+    pinned = pinned_stops(run.plan_date, {t.id for t in trucks})
+    day = build_day_problem(run.plan_date, bookings, trucks, park, pinned=pinned)
     run.log = "\n".join([f"{len(bookings)} bookings, {len(trucks)} trucks, "
                          f"{len(kept)} routes kept as they are", *day.problem.notes])
     db.session.commit()
@@ -191,7 +205,7 @@ def _solve_and_store(run: PlanRun) -> None:
         db.session.commit()
         return
     with db.session.no_autoflush:
-        _plan_from(run, day, solution, kept)
+        _plan_from(run, day, solution, kept, frozenset(pinned))
     run.status, run.finished_at, run.heartbeat_at = RunStatus.SUCCEEDED, utcnow(), utcnow()
     run.log += f"\nsolver: {solution.status}; {len(solution.unassigned)} unassigned"
     db.session.commit()
@@ -225,20 +239,22 @@ def _copy_route(route: PlanRoute) -> PlanRoute:
                      collected_kg=route.collected_kg, locked=route.locked)
     copy.stops = [PlanStop(seq=s.seq, kind=s.kind, booking=s.booking, arrival=s.arrival,
                            departure=s.departure, load_kg=s.load_kg, trip=s.trip,
-                           distance_m=s.distance_m, done_at=s.done_at) for s in route.stops]
+                           distance_m=s.distance_m, done_at=s.done_at, locked=s.locked)
+                  for s in route.stops]
     return copy
 
 
-def _plan_from(run: PlanRun, day, solution: routing.Solution, kept=()) -> Plan:
+def _plan_from(run: PlanRun, day, solution: routing.Solution, kept=(),
+               locked_stops=frozenset()) -> Plan:
     plan = Plan(run=run, plan_date=run.plan_date, solution={})
     db.session.add(plan)
     for route in kept:
         plan.routes.append(_copy_route(route))
-    return fill_plan(plan, day, solution)
+    return fill_plan(plan, day, solution, locked_stops=locked_stops)
 
 
 def fill_plan(plan: Plan, day, solution: routing.Solution, locked=frozenset(),
-              reasons=None) -> Plan:
+              reasons=None, locked_stops=frozenset()) -> Plan:
     """Add the solution's routes and left-out bookings to a plan and total it up."""
     plan.solution = routing.solution_to_vroom(solution)
     for r in solution.routes:
@@ -252,7 +268,8 @@ def fill_plan(plan: Plan, day, solution: routing.Solution, locked=frozenset(),
                 seq=seq, kind=kind, booking=day.bookings.get(step.stop_id) if kind == "pickup"
                 else None, arrival=at(day.day, step.arrival), departure=at(day.day, step.departure),
                 load_kg=step.load[0] if step.load else 0, trip=step.trip,
-                distance_m=step.distance))
+                distance_m=step.distance,
+                locked=(kind == "pickup" and step.stop_id in locked_stops)))
         route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
         plan.routes.append(route)
     for u in solution.unassigned:

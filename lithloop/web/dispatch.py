@@ -140,6 +140,15 @@ def move(plan_id: int):
     return redirect(url_for("dispatch.plan", plan_id=plan_id))
 
 
+@bp.post("/stops/<int:stop_id>/lock")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def lock_stop(stop_id: int):
+    """Lock or unlock a stop on its truck for the next run."""
+    stop = plan_edit.toggle_stop_lock(current_user, stop_id)
+    target = url_for("dispatch.plan", plan_id=stop.route.plan_id)
+    return redirect(f"{target}#route-{stop.route_id}")
+
+
 @bp.post("/routes/<int:route_id>/lock")
 @roles_required(Role.DISPATCHER, Role.ADMIN)
 def lock(route_id: int):

@@ -314,3 +314,23 @@ def test_plan_map_uses_leaflet_when_a_tile_server_is_configured(app, client, aut
     assert len(geo["routes"]) == len(plan.routes)
     assert all(len(r["points"]) == len(p.stops) for r, p in zip(geo["routes"], plan.routes,
                                                                 strict=True))
+
+
+def test_a_locked_stop_stays_on_its_truck_in_the_next_run(client, auth, day_world):
+    from lithloop.services import plan_edit
+
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    intact = day_world["bookings"][2]
+    stop = next(s for r in plan.routes for s in r.stops if s.booking_id == intact)
+    other = next(t for t in db.session.scalars(sa.select(Truck)) if t.id != stop.route.truck_id)
+    plan_edit.move_booking(day_world["dispatcher"], plan.id, intact, other.id, 1)  # by hand
+    db.session.expire_all()
+    plan = db.session.get(Plan, plan.id)
+    stop = next(s for r in plan.routes for s in r.stops if s.booking_id == intact)
+    assert stop.route.truck_id == other.id
+    plan_edit.toggle_stop_lock(day_world["dispatcher"], stop.id)
+    db.session.execute(sa.update(PlanRun).values(status=RunStatus.SUCCEEDED))
+    db.session.commit()
+    again = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    kept = next(s for r in again.routes for s in r.stops if s.booking_id == intact)
+    assert kept.route.truck_id == other.id and kept.locked
