@@ -55,6 +55,17 @@ def day_world(app):
     return {"day": day, "bookings": ids, "dispatcher": dispatcher, "park": park}
 
 
+def book_late(world, name: str, where: tuple[float, float], mass_kg: str):
+    """One more intact LFP booking on the world's day, at a new dealer's site."""
+    org = make_org(name=name)
+    booking, _ = booking_service.book_pickup(make_user(org), {
+        "site_id": make_site(org, lat=where[0], lon=where[1]).id,
+        "date": world["day"].isoformat(), "window": ["08:00", "17:00"],
+        "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": mass_kg,
+                  "condition": "intact", "codes": []}]})
+    return booking
+
+
 def bearer(client, user) -> dict:
     token = client.post("/api/v1/auth/token", json={"email": user.email,
                                                     "password": PASSWORD}).json["token"]
@@ -196,12 +207,7 @@ def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
     kept_stops = [(s.booking_id, s.arrival) for s in kept.stops]
     publishing.toggle_lock(day_world["dispatcher"], kept.id)
     # an urgent booking arrives for the same day
-    org = make_org(name="加急网点")
-    urgent, _ = booking_service.book_pickup(make_user(org), {
-        "site_id": make_site(org, lat=44.60, lon=129.60).id,
-        "date": day_world["day"].isoformat(), "window": ["08:00", "17:00"],
-        "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "700",
-                  "condition": "intact", "codes": []}]})
+    urgent = book_late(day_world, "加急网点", (44.60, 129.60), "700")
     second = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     same_truck = [r for r in second.routes if r.truck_id == kept.truck_id]
     assert len(same_truck) == 1 and same_truck[0].locked
@@ -271,12 +277,7 @@ def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client,
     plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     publishing.publish_plan(day_world["dispatcher"], plan.id)
     before = {s.booking_id: r.truck_id for r in plan.routes for s in r.stops if s.booking_id}
-    org = make_org(name="急件网点")
-    urgent, _ = booking_service.book_pickup(make_user(org), {
-        "site_id": make_site(org, lat=44.59, lon=129.62).id,
-        "date": day_world["day"].isoformat(), "window": ["08:00", "17:00"],
-        "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "300",
-                  "condition": "intact", "codes": []}]})
+    urgent = book_late(day_world, "急件网点", (44.59, 129.62), "300")
     auth.login(day_world["dispatcher"].email)
     from tests.conftest import submit
 
