@@ -83,6 +83,7 @@ def load_settings() -> dict:
         "ROUTING_API_MAX_SECONDS": float(os.environ.get("ROUTING_API_MAX_SECONDS", "10")),
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "lithloop"),
         "PLAN_MAX_SECONDS": int(os.environ.get("PLAN_MAX_SECONDS", "300")),
+        "PLAN_MAX_HORIZON_DAYS": int(os.environ.get("PLAN_MAX_HORIZON_DAYS", "7")),
         "OSRM_URL": os.environ.get("OSRM_URL", ""),
         # Leaflet tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; unset = SVG maps offline
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),

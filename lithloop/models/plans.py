@@ -42,6 +42,7 @@ class PlanRun(TimestampMixin, db.Model):
     plan_date: Mapped[date] = mapped_column(sa.Date)
     status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus), default=RunStatus.QUEUED)
     time_limit_s: Mapped[int]
+    horizon_days: Mapped[int] = mapped_column(default=1, server_default="1")
     runner: Mapped[str] = mapped_column(sa.String(20), default="thread")
     progress: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[elapsed_s, best_cost]]
     log: Mapped[str] = mapped_column(sa.Text, default="")
@@ -53,14 +54,19 @@ class PlanRun(TimestampMixin, db.Model):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
 
     created_by: Mapped[User] = relationship()
-    plan: Mapped[Plan | None] = relationship(back_populates="run", uselist=False)
+    plans: Mapped[list[Plan]] = relationship(back_populates="run", order_by="Plan.plan_date")
+
+    @property
+    def plan(self) -> Plan | None:
+        """The plan of the run's first day (a horizon run has one plan per day)."""
+        return self.plans[0] if self.plans else None
 
 
 class Plan(TimestampMixin, db.Model):
     """The routes a run found for a day, with totals; published plans schedule bookings."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_run.id"), unique=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_run.id"), index=True)
     plan_date: Mapped[date] = mapped_column(sa.Date, index=True)
     status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus), default=PlanStatus.DRAFT)
     distance_m: Mapped[int] = mapped_column(sa.BigInteger, default=0)
@@ -71,7 +77,7 @@ class Plan(TimestampMixin, db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
-    run: Mapped[PlanRun] = relationship(back_populates="plan")
+    run: Mapped[PlanRun] = relationship(back_populates="plans")
     routes: Mapped[list[PlanRoute]] = relationship(back_populates="plan", order_by="PlanRoute.id",
                                                    cascade="all, delete-orphan")
     unassigned: Mapped[list[PlanUnassigned]] = relationship(cascade="all, delete-orphan")

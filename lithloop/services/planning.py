@@ -77,9 +77,13 @@ def fail_stale_runs() -> int:
     return len(stale)
 
 
-def start_run(user: User, day: date, time_limit_s: int) -> PlanRun:
-    """Queue a run for a day; refused while another run for that day is under way."""
+def start_run(user: User, day: date, time_limit_s: int, horizon_days: int = 1) -> PlanRun:
+    """Queue a run for a day (or several, carrying what does not fit to the next day);
+    refused while another run for that day is under way."""
     _require_planner(user)
+    if not 1 <= horizon_days <= current_app.config["PLAN_MAX_HORIZON_DAYS"]:
+        raise Invalid(_l("Plan between 1 and %(n)s days at once.",
+                         n=current_app.config["PLAN_MAX_HORIZON_DAYS"]), field="horizon_days")
     if not 1 <= time_limit_s <= current_app.config["PLAN_MAX_SECONDS"]:
         raise Invalid(_l("Choose a time limit between 1 and %(n)s seconds.",
                          n=current_app.config["PLAN_MAX_SECONDS"]), field="time_limit_s")
@@ -92,6 +96,7 @@ def start_run(user: User, day: date, time_limit_s: int) -> PlanRun:
         raise Conflict(_l("Run #%(id)s for %(d)s is still going; wait for it or cancel it.",
                           id=running.id, d=day.isoformat()), code="run_in_progress")
     run = PlanRun(plan_date=day, time_limit_s=time_limit_s, created_by=user,
+                  horizon_days=horizon_days,
                   runner="celery" if "celery" in current_app.extensions else "thread",
                   progress=[])
     db.session.add(run)
@@ -181,34 +186,62 @@ def _latest_plan(day: date) -> Plan | None:
         .order_by((Plan.status == PlanStatus.PUBLISHED).desc(), Plan.id.desc()).limit(1))
 
 
+def horizon(run: PlanRun) -> list[date]:
+    """The open days a run plans, starting at its date."""
+    days, day = [], run.plan_date
+    while len(days) < run.horizon_days:
+        if capacity.is_open(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
 def _solve_and_store(run: PlanRun) -> None:
-    kept = kept_routes(run.plan_date)
+    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
+    active = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
+                                     .order_by(Truck.id)))
+    if park is None or not active:
+        raise RuntimeError("no park depot or no active trucks to plan with")
+    days = horizon(run)
+    seconds = max(1, run.time_limit_s // len(days))
+    carried: list[Booking] = []
+    for day in days:
+        stored = _plan_one_day(run, day, park, active, carried, seconds)
+        if stored is None:  # cancelled
+            return
+        carried = [u.booking for u in stored.unassigned if u.reason == "day_full"]
+    run.status, run.finished_at, run.heartbeat_at = RunStatus.SUCCEEDED, utcnow(), utcnow()
+    db.session.commit()
+
+
+def _plan_one_day(run: PlanRun, day: date, park: Site, active: list[Truck],
+                  carried: list[Booking], seconds: int) -> Plan | None:
+    kept = kept_routes(day)
     kept_trucks = {r.truck_id for r in kept}
     kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
-    bookings = [b for b in due_bookings(run.plan_date) if b.id not in kept_bookings]
-    trucks = [t for t in db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
-                                            .order_by(Truck.id)) if t.id not in kept_trucks]
-    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
-    if park is None or not trucks:
-        raise RuntimeError("no park depot or no active trucks to plan with")
-    pinned = pinned_stops(run.plan_date, {t.id for t in trucks})
-    day = build_day_problem(run.plan_date, bookings, trucks, park, pinned=pinned)
-    run.log = "\n".join([f"{len(bookings)} bookings, {len(trucks)} trucks, "
-                         f"{len(kept)} routes kept as they are", *day.problem.notes])
+    bookings = [b for b in due_bookings(day) if b.id not in kept_bookings]
+    bookings += [b for b in carried if b.id not in {x.id for x in bookings}]
+    trucks = [t for t in active if t.id not in kept_trucks]
+    pinned = pinned_stops(day, {t.id for t in trucks})
+    problem = build_day_problem(day, bookings, trucks, park, pinned=pinned)
+    run.log = "\n".join(filter(None, [run.log, f"{day}: {len(bookings)} bookings "
+                                      f"({len(carried)} carried over), {len(trucks)} trucks, "
+                                      f"{len(kept)} routes kept as they are",
+                                      *problem.problem.notes]))
     db.session.commit()
-    solution = routing.solve(day.problem, time_limit_s=run.time_limit_s,
-                             seed=run.id, on_progress=_progress_recorder(run))
-    _check(solution, day.bookings)
+    solution = routing.solve(problem.problem, time_limit_s=seconds, seed=run.id,
+                             on_progress=_progress_recorder(run))
+    _check(solution, problem.bookings)
     db.session.refresh(run)
     if run.cancel_requested:
         run.status, run.finished_at = RunStatus.CANCELLED, utcnow()
         db.session.commit()
-        return
+        return None
     with db.session.no_autoflush:
-        _plan_from(run, day, solution, kept, frozenset(pinned))
-    run.status, run.finished_at, run.heartbeat_at = RunStatus.SUCCEEDED, utcnow(), utcnow()
-    run.log += f"\nsolver: {solution.status}; {len(solution.unassigned)} unassigned"
+        plan = _plan_from(run, problem, solution, kept, frozenset(pinned))
+    run.log += f"\n{day}: solver {solution.status}; {len(solution.unassigned)} unassigned"
     db.session.commit()
+    return plan
 
 
 def _check(solution: routing.Solution, bookings: dict) -> None:
@@ -246,7 +279,7 @@ def _copy_route(route: PlanRoute) -> PlanRoute:
 
 def _plan_from(run: PlanRun, day, solution: routing.Solution, kept=(),
                locked_stops=frozenset()) -> Plan:
-    plan = Plan(run=run, plan_date=run.plan_date, solution={})
+    plan = Plan(run=run, plan_date=day.day, solution={})
     db.session.add(plan)
     for route in kept:
         plan.routes.append(_copy_route(route))

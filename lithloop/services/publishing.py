@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus, User, utcnow
+from lithloop.services import capacity
 from lithloop.services.bookings import _record
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.planning import _require_planner
@@ -64,6 +65,8 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                 raise Conflict(_l("Booking #%(id)s is %(s)s now; run the plan again.",
                                   id=booking.id, s=booking.status.value),
                                code="booking_changed")
+            if booking.pickup_date != plan.plan_date:
+                _move_day(booking, plan.plan_date, user)
             booking.eta_start = stop.arrival - ETA_HALF_WINDOW
             booking.eta_end = stop.arrival + ETA_HALF_WINDOW
             eta = (stop.arrival + timedelta(hours=8)).strftime("%H:%M")
@@ -77,11 +80,25 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
     return routed
 
 
+def _move_day(booking: Booking, day, user: User) -> None:
+    """A booking carried over from a full day moves to the plan's day; capacity follows."""
+    old = capacity.lock_day(booking.pickup_date)
+    old.booked_kg -= booking.total_mass_kg
+    old.booked_stops -= 1
+    new = capacity.lock_day(day)
+    new.booked_kg += booking.total_mass_kg
+    new.booked_stops += 1
+    note = f"{booking.pickup_date} full: moved to {day}"
+    booking.pickup_date = day
+    _record(booking, booking.status, booking.status, user, note)
+
+
 def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
     """Bookings scheduled by an earlier plan of the day but left out now go back to requested."""
     for entry in plan.unassigned:
         booking = _lock(entry.booking_id)
-        if booking.status is BookingStatus.SCHEDULED and booking.id not in routed:
+        if (booking.status is BookingStatus.SCHEDULED and booking.id not in routed
+                and booking.pickup_date == plan.plan_date):
             booking.eta_start = booking.eta_end = None
             _record(booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user,
                     entry.message)

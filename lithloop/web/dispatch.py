@@ -73,7 +73,8 @@ def start():
     """Start a run for the day and go to its progress page."""
     day = _day()
     try:
-        run = planning.start_run(current_user, day, request.form.get("time_limit_s", 30, type=int))
+        run = planning.start_run(current_user, day, request.form.get("time_limit_s", 30, type=int),
+                                 request.form.get("horizon_days", 1, type=int))
         runner.submit(run.id)
     except ServiceError as exc:
         flash(str(exc.message), "error")

@@ -335,3 +335,39 @@ def test_a_locked_stop_stays_on_its_truck_in_the_next_run(client, auth, day_worl
     again = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     kept = next(s for r in again.routes for s in r.stops if s.booking_id == intact)
     assert kept.route.truck_id == other.id and kept.locked
+
+
+def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, day_world):
+    from lithloop.models import BookingDay
+
+    # one small truck for one trip: the day's five bookings cannot all fit
+    trucks = list(db.session.scalars(sa.select(Truck).order_by(Truck.id)))
+    for truck in trucks[1:]:
+        truck.active = False
+    trucks[0].payload_kg = 2000
+    db.session.commit()
+    app.config["TRUCK_TRIPS_PER_DAY"] = 1
+    h = bearer(client, day_world["dispatcher"])
+    started = client.post("/api/v1/plans/runs", json={"date": day_world["day"].isoformat(),
+                                                      "time_limit_s": 2, "horizon_days": 2},
+                          headers=h)
+    assert started.status_code == 202
+    assert runner.wait(started.json["id"], timeout=120)
+    run = client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
+    assert run["status"] == "succeeded" and len(run["plan_ids"]) == 2
+    first, second = (db.session.get(Plan, p) for p in run["plan_ids"])
+    assert second.plan_date > first.plan_date
+    full = {u.booking_id for u in first.unassigned if u.reason == "day_full"}
+    moved = {s.booking_id for r in second.routes for s in r.stops if s.booking_id} & full
+    assert full and moved  # carried over and planned the next day
+    booking_id = next(iter(moved))
+    publishing.publish_plan(day_world["dispatcher"], second.id)
+    booking = db.session.get(Booking, booking_id)
+    assert booking.pickup_date == second.plan_date and booking.status is BookingStatus.SCHEDULED
+    assert "moved to" in " ".join(e.note for e in booking.events)
+    old_day = db.session.get(BookingDay, first.plan_date)
+    new_day = db.session.get(BookingDay, second.plan_date)
+    assert new_day.booked_stops == len(moved) and old_day.booked_stops == 5 - len(moved)
+    publishing.publish_plan(day_world["dispatcher"], first.id)  # later publish of day one
+    db.session.refresh(booking)
+    assert booking.status is BookingStatus.SCHEDULED  # not pulled back to requested

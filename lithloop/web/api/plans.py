@@ -20,6 +20,7 @@ STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
 class RunIn(ma.Schema):
     date = ma.fields.Date(required=True)
     time_limit_s = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1))
+    horizon_days = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=31))
 
 
 class RunOut(ma.Schema):
@@ -30,6 +31,8 @@ class RunOut(ma.Schema):
     progress = ma.fields.List(ma.fields.List(ma.fields.Float()))
     error = ma.fields.String()
     plan_id = ma.fields.Function(lambda r: r.plan.id if r.plan else None)
+    plan_ids = ma.fields.Function(lambda r: [p.id for p in r.plans])
+    horizon_days = ma.fields.Integer()
 
 
 class PlanOut(ma.Schema):
@@ -56,7 +59,8 @@ def _staff() -> None:
 @token_required
 def start_run(data):
     """Queue an optimisation run for a date; poll it at /api/v1/plans/runs/<id>."""
-    run = planning.start_run(api_user(), data["date"], data["time_limit_s"])
+    run = planning.start_run(api_user(), data["date"], data["time_limit_s"],
+                             data["horizon_days"])
     runner.submit(run.id)
     return run
 
