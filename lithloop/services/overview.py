@@ -14,8 +14,8 @@ from lithloop.services.sites import visible_sites
 def region_map(sites: list[Site]) -> dict:
     """Sites projected onto an SVG canvas, coloured by kind."""
     canvas = fit_canvas([(s.lat, s.lon) for s in sites])
-    dots = [{"x": canvas.xy(s.lat, s.lon)[0], "y": canvas.xy(s.lat, s.lon)[1],
-             "kind": s.kind.value, "name": s.name, "id": s.id} for s in sites]
+    dots = [dict(zip(("x", "y"), canvas.xy(s.lat, s.lon), strict=True), kind=s.kind.value,
+                 name=s.name, id=s.id) for s in sites]
     return {"width": canvas.width, "height": canvas.height, "dots": dots}
 
 
@@ -66,5 +66,5 @@ def picker_map(form) -> dict:
     return {"width": canvas.width, "height": canvas.height, "pin": pin,
             "bounds": [canvas.min_lat, canvas.max_lat, canvas.min_lon, canvas.max_lon,
                        canvas.margin],
-            "places": [{"x": canvas.xy(p.lat, p.lon)[0], "y": canvas.xy(p.lat, p.lon)[1],
-                        "name": p.name_zh} for p in places]}
+            "places": [dict(zip(("x", "y"), canvas.xy(p.lat, p.lon), strict=True),
+                            name=p.name_zh) for p in places]}

@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import routing
 from lithloop.extensions import db
-from lithloop.models import Plan, PlanStatus, Site, SiteKind, Truck, User
+from lithloop.models import Plan, PlanStatus, Truck, User
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.plan_problem import build_day_problem
+from lithloop.services.plan_problem import build_day_problem, park_site
 from lithloop.services.planning import _require_planner, fill_plan
 from lithloop.services.publishing import get_plan
 
@@ -28,6 +28,24 @@ def _sequences(plan) -> dict[int, list]:
     return seqs
 
 
+def _plan_bookings(plan) -> dict:
+    """Every booking a plan covers, routed or left out, by id."""
+    bookings = {s.booking_id: s.booking for r in plan.routes for s in r.stops if s.booking_id}
+    bookings.update({u.booking_id: u.booking for u in plan.unassigned})
+    return bookings
+
+
+def _active_trucks() -> list[Truck]:
+    return list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
+                                   .order_by(Truck.id)))
+
+
+def _day_problem(plan, bookings: dict, trucks: list[Truck]):
+    """The routing problem of the plan's day over these bookings and trucks."""
+    return build_day_problem(plan.plan_date, [bookings[b] for b in sorted(bookings)], trucks,
+                             park_site())
+
+
 def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
                  position: int) -> None:
     """Put a booking on a truck at a position (1 = first pickup); times are recomputed.
@@ -40,12 +58,10 @@ def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
     if plan.status is not PlanStatus.DRAFT:
         raise Conflict(_l("Only a draft plan can be edited; run the day again to change a "
                           "published plan."), code="not_draft")
-    bookings = {s.booking_id: s.booking for r in plan.routes for s in r.stops if s.booking_id}
-    bookings.update({u.booking_id: u.booking for u in plan.unassigned})
+    bookings = _plan_bookings(plan)
     if booking_id not in bookings:
         raise NotFound(_l("This booking is not in the plan."), field="booking_id")
-    trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
-                                     .order_by(Truck.id)))
+    trucks = _active_trucks()
     if truck_id not in {t.id for t in trucks}:
         raise NotFound(_l("No such truck."), field="truck_id")
     seqs = _sequences(plan)
@@ -59,9 +75,7 @@ def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
                       field="position")
     at = pickups[position - 1] if position <= len(pickups) else len(target)
     target.insert(at, booking_id)
-    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
-    ordered = [bookings[b] for b in sorted(bookings)]
-    day = build_day_problem(plan.plan_date, ordered, trucks, park)
+    day = _day_problem(plan, bookings, trucks)
     solution, violations = routing.evaluate(day.problem, seqs)
     if violations:
         raise Invalid(_l("This move breaks the plan: %(why)s", why="; ".join(violations[:3])),
@@ -94,13 +108,9 @@ def insert_urgent(user: User, plan_id: int, booking_id: int):
     if booking.status is not BookingStatus.REQUESTED:
         raise Conflict(_l("Booking #%(id)s is already %(s)s.", id=booking.id,
                           s=booking.status.value), code="not_requested")
-    trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
-                                     .order_by(Truck.id)))
-    bookings = {s.booking_id: s.booking for r in plan.routes for s in r.stops if s.booking_id}
-    bookings.update({u.booking_id: u.booking for u in plan.unassigned})
-    bookings[booking.id] = booking
-    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
-    day = build_day_problem(plan.plan_date, [bookings[b] for b in sorted(bookings)], trucks, park)
+    trucks = _active_trucks()
+    bookings = {**_plan_bookings(plan), booking.id: booking}
+    day = _day_problem(plan, bookings, trucks)
     base = _sequences(plan)
     done = {s.booking_id for r in plan.routes for s in r.stops if s.done_at is not None}
     best = None

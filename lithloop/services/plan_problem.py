@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import current_app
 
 from lithloop import routing
-from lithloop.models import Booking, Site, Truck
+from lithloop.extensions import db
+from lithloop.models import Booking, Site, SiteKind, Truck
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 HAZMAT, TAIL_LIFT = 1, 2
@@ -69,6 +71,11 @@ def _stop(booking: Booking, location: int, pinned_to: int | None = None) -> rout
         skills=frozenset({HAZMAT} if booking.hazardous else set())
         | frozenset({pinned_skill(pinned_to)} if pinned_to else set()),
         priority=100 if booking.hazardous else 50, optional=True, penalty=UNSERVED_PENALTY)
+
+
+def park_site() -> Site | None:
+    """The park's depot site, where every truck starts and unloads."""
+    return db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
 
 
 def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],

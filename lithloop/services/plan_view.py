@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lithloop.geo.projection import fit_canvas
-from lithloop.models import Plan, Site, SiteKind
+from lithloop.models import Plan, Site
 
 COLOURS = ["#0b7a5a", "#2e90fa", "#d92d20", "#f79009", "#7a5af8", "#e04f16", "#099250",
            "#c11574", "#155eef", "#b54708", "#344054", "#6938ef", "#0e9384", "#dd2590"]
@@ -50,10 +50,3 @@ def plan_geo(plan: Plan, park: Site) -> dict:
                        "points": points, "stops": stops})
     return {"park": [park.lat, park.lon], "routes": routes,
             "left_out": [[u.booking.site.lat, u.booking.site.lon] for u in plan.unassigned]}
-
-
-def park_site(session) -> Site:
-    """The park's depot site."""
-    import sqlalchemy as sa
-
-    return session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))

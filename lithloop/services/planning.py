@@ -25,14 +25,13 @@ from lithloop.models import (
     Role,
     RunStatus,
     Site,
-    SiteKind,
     Truck,
     User,
     utcnow,
 )
 from lithloop.services import capacity
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from lithloop.services.plan_problem import at, build_day_problem
+from lithloop.services.plan_problem import at, build_day_problem, park_site
 
 log = logging.getLogger(__name__)
 PLANNERS = (Role.DISPATCHER, Role.ADMIN)
@@ -197,7 +196,7 @@ def horizon(run: PlanRun) -> list[date]:
 
 
 def _solve_and_store(run: PlanRun) -> None:
-    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
+    park = park_site()
     active = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
                                      .order_by(Truck.id)))
     if park is None or not active:

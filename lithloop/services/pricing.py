@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import pricing
+from lithloop import pricing, routing
 from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.models import PriceIndexVersion, User
@@ -146,11 +145,8 @@ def history(keys: tuple[str, ...] = ("li2co3", "ni", "co", "cu")) -> dict:
 def distance_from_park_km(lat: float, lon: float) -> Decimal:
     """Estimated road distance from the park: great-circle distance × circuity, to 0.1 km."""
     park = park_place()
-    p1, p2 = math.radians(park.lat), math.radians(lat)
-    dp, dl = p2 - p1, math.radians(lon - park.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    km = 2 * 6371.0088 * math.asin(math.sqrt(h))
-    return (Decimal(repr(km)) * CIRCUITY).quantize(Decimal("0.1"))
+    metres = float(routing.haversine_matrix([(park.lon, park.lat), (lon, lat)])[0, 1])
+    return (Decimal(repr(metres)) / 1000 * CIRCUITY).quantize(Decimal("0.1"))
 
 
 def quote_scrap(user: User | None, body: dict) -> pricing.ScrapQuote:

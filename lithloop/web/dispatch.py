@@ -23,7 +23,8 @@ from lithloop.jobs import runner
 from lithloop.models import Plan, PlanRun, PlanStatus, Role, Truck
 from lithloop.services import plan_edit, planning, publishing
 from lithloop.services.errors import ServiceError
-from lithloop.services.plan_view import park_site, plan_geo, plan_map
+from lithloop.services.plan_problem import park_site
+from lithloop.services.plan_view import plan_geo, plan_map
 from lithloop.services.pricing import today_in_china
 from lithloop.web.access import roles_required
 
@@ -113,7 +114,7 @@ def cancel(run_id: int):
 def plan(plan_id: int):
     """The plan on the map, each truck's timeline, totals and what was left out."""
     found = publishing.get_plan(plan_id)
-    park = park_site(db.session)
+    park = park_site()
     if park is None:
         abort(404)
     trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
