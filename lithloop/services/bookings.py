@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from lithloop import pricing
 from lithloop.extensions import db
@@ -205,7 +206,8 @@ def _record(booking: Booking, old: S | None, new: S, user: User | None, note: st
 
 def visible_bookings(user: User) -> sa.Select:
     """Bookings the user may see: the park sees all, owners their organisation's."""
-    query = sa.select(Booking).order_by(Booking.pickup_date.desc(), Booking.id.desc())
+    query = (sa.select(Booking).options(selectinload(Booking.site))
+             .order_by(Booking.pickup_date.desc(), Booking.id.desc()))
     if user.works_for_park:
         return query
     return query.where(Booking.organisation_id == user.organisation_id)

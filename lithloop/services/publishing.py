@@ -6,9 +6,20 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus, User, utcnow
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    Plan,
+    PlanRoute,
+    PlanStatus,
+    PlanStop,
+    PlanUnassigned,
+    User,
+    utcnow,
+)
 from lithloop.services import capacity
 from lithloop.services.bookings import _record
 from lithloop.services.errors import Conflict, NotFound
@@ -18,8 +29,14 @@ ETA_HALF_WINDOW = timedelta(minutes=30)
 
 
 def get_plan(plan_id: int) -> Plan:
-    """A plan by id."""
-    plan = db.session.get(Plan, plan_id)
+    """A plan by id, with its routes, stops, bookings and sites loaded in a few queries."""
+    stops = selectinload(Plan.routes).selectinload(PlanRoute.stops)
+    plan = db.session.get(Plan, plan_id, options=[
+        selectinload(Plan.routes).selectinload(PlanRoute.truck),
+        stops.selectinload(PlanStop.booking).selectinload(Booking.site),
+        stops.selectinload(PlanStop.booking).selectinload(Booking.lots),
+        selectinload(Plan.unassigned).selectinload(PlanUnassigned.booking)
+        .selectinload(Booking.site)])
     if plan is None:
         raise NotFound(_l("No such plan."))
     return plan
