@@ -139,6 +139,16 @@ def submit(client, url: str, data: dict, *, page: str | None = None, **kwargs):
                        **kwargs)
 
 
+def api_headers(client, user, password: str | None = None) -> dict:
+    """`Authorization: Bearer …` for a user, with a token from the real token endpoint."""
+    from tests.factories import PASSWORD
+
+    response = client.post("/api/v1/auth/token", json={
+        "email": user.email, "password": PASSWORD if password is None else password})
+    assert response.status_code == 201, response.json
+    return {"Authorization": f"Bearer {response.json['token']}"}
+
+
 class Auth:
     """Log in and out through the real login form."""
 

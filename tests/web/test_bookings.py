@@ -12,8 +12,8 @@ from lithloop.models import Booking, BookingDay, BookingStatus, OrgKind, OutboxM
 from lithloop.services import bookings as booking_service
 from lithloop.services import pricing as price_service
 from lithloop.services.pricing import today_in_china
-from tests.conftest import submit
-from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
+from tests.conftest import api_headers, submit
+from tests.factories import make_org, make_park, make_site, make_user
 
 VALID_CODE = "ABCPB01000000093A1Q0000001"[:24]
 
@@ -49,9 +49,7 @@ def body(site, **change) -> dict:
 
 
 def headers(client, user, key=None) -> dict:
-    token = client.post("/api/v1/auth/token", json={"email": user.email,
-                                                    "password": PASSWORD}).json["token"]
-    result = {"Authorization": f"Bearer {token}"}
+    result = api_headers(client, user)
     if key:
         result["Idempotency-Key"] = key
     return result

@@ -24,7 +24,8 @@ from lithloop.models import (
 from lithloop.services import bookings as booking_service
 from lithloop.services import planning, publishing
 from lithloop.services import pricing as price_service
-from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
+from tests.conftest import api_headers
+from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
 
 SITES = [(44.58, 129.61), (44.60, 129.64), (44.35, 129.47), (44.57, 129.39), (45.30, 130.96)]
@@ -66,10 +67,7 @@ def book_late(world, name: str, where: tuple[float, float], mass_kg: str):
     return booking
 
 
-def bearer(client, user) -> dict:
-    token = client.post("/api/v1/auth/token", json={"email": user.email,
-                                                    "password": PASSWORD}).json["token"]
-    return {"Authorization": f"Bearer {token}"}
+bearer = api_headers
 
 
 def run_to_end(client, world, seconds=1) -> dict:

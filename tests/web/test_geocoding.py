@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Site
-from tests.conftest import make_app, submit
-from tests.factories import PASSWORD, make_org, make_user
+from tests.conftest import api_headers, make_app, submit
+from tests.factories import make_org, make_user
 from tests.json_stub import json_stub
 
 
@@ -41,11 +41,9 @@ def test_unknown_place_suggests_names(client, dealer):
 
 
 def test_api_geocodes_a_site_without_coordinates(client, dealer):
-    token = client.post("/api/v1/auth/token", json={"email": dealer.email,
-                                                    "password": PASSWORD}).json["token"]
     response = client.post("/api/v1/sites/", json={"name": "宁安站", "city": "宁安市",
                                                     "address": "东京城镇"},
-                           headers={"Authorization": f"Bearer {token}"})
+                           headers=api_headers(client, dealer))
     assert response.status_code == 201
     assert abs(response.json["lat"] - 44.34) < 0.3 and abs(response.json["lon"] - 129.48) < 0.3
 

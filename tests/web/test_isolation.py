@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lithloop.models import OrgKind, Role
-from tests.conftest import submit
+from tests.conftest import api_headers, submit
 from tests.factories import PASSWORD, make_org, make_site, make_user
 
 
@@ -16,12 +16,6 @@ def two_orgs(app):
         "me": make_user(mine), "my_site": make_site(mine, name="我的仓库"),
         "their_site": make_site(theirs, name="别人的停保场"),
     }
-
-
-def token_for(client, email: str) -> str:
-    response = client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 201, response.json
-    return response.json["token"]
 
 
 def test_pages_hide_other_organisations_sites(client, auth, two_orgs):
@@ -48,7 +42,7 @@ def test_cannot_change_another_organisations_site(client, auth, two_orgs):
 
 
 def test_api_hides_other_organisations_sites(client, two_orgs):
-    headers = {"Authorization": "Bearer " + token_for(client, two_orgs["me"].email)}
+    headers = api_headers(client, two_orgs["me"])
     mine = client.get(f"/api/v1/sites/{two_orgs['my_site'].id}", headers=headers)
     assert mine.status_code == 200 and mine.json["name"] == "我的仓库"
     theirs = client.get(f"/api/v1/sites/{two_orgs['their_site'].id}", headers=headers)

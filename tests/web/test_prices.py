@@ -12,8 +12,8 @@ from lithloop import pricing
 from lithloop.extensions import db
 from lithloop.models import OrgKind, PriceIndexVersion, Role
 from lithloop.services import pricing as price_service
-from tests.conftest import submit
-from tests.factories import PASSWORD, make_org, make_site, make_user
+from tests.conftest import api_headers, submit
+from tests.factories import make_org, make_site, make_user
 
 LOT = {"chemistry": "NCM811", "form": "pack", "mass_kg": "500", "condition": "intact",
        "distance_km": "120"}
@@ -24,10 +24,7 @@ def index(app):
     price_service.ensure_default_index()
 
 
-def bearer(client, user) -> dict:
-    response = client.post("/api/v1/auth/token", json={"email": user.email,
-                                                       "password": PASSWORD})
-    return {"Authorization": "Bearer " + response.json["token"]}
+bearer = api_headers
 
 
 @pytest.fixture

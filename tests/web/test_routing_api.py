@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from lithloop.models import OrgKind, Role
-from tests.factories import PASSWORD, make_org, make_user
+from tests.conftest import api_headers
+from tests.factories import make_org, make_user
 from tests.routing.test_vroom_io import BASE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,10 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def bearer(client, role: Role) -> dict:
     kind = OrgKind.PARK_OPERATOR if role in (Role.DISPATCHER, Role.ADMIN) else OrgKind.DEALER_BRANCH
-    user = make_user(make_org(kind), role=role)
-    token = client.post("/api/v1/auth/token", json={"email": user.email,
-                                                    "password": PASSWORD}).json["token"]
-    return {"Authorization": f"Bearer {token}"}
+    return api_headers(client, make_user(make_org(kind), role=role))
 
 
 def _routes(solution: dict) -> list:
