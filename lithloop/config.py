@@ -88,6 +88,20 @@ def load_settings() -> dict:
         # Leaflet tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; unset = SVG maps offline
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        # Plant: grading by state of health (capacity division, FACTS.md §3): A >= 80 %,
+        # B >= 60 %, C >= 40 % go to second life; below C, failed insulation or damage is S.
+        "GRADE_MIN_SOH": {k: int(v) for k, v in (part.split("=") for part in os.environ.get(
+            "GRADE_MIN_SOH", "A=80,B=60,C=40").split(","))},
+        "AGING_DAYS": int(os.environ.get("AGING_DAYS", "14")),
+        "INTAKE_MASS_TOLERANCE_PCT": int(os.environ.get("INTAKE_MASS_TOLERANCE_PCT", "10")),
+        "RECYCLING_LINES_T_PER_DAY": [float(x) for x in os.environ.get(
+            "RECYCLING_LINES_T_PER_DAY", "12,12,10").split(",")],
+        "SECOND_LIFE_PACKS_PER_YEAR": int(os.environ.get("SECOND_LIFE_PACKS_PER_YEAR", "10000")),
+        # Traceability: handovers are uploaded within N Chinese working days (2018 rules:
+        # 15 for dismantlers and cascade utilisers); holidays from the shipped JSON or a file.
+        "TRACE_DEADLINE_WORKING_DAYS": int(os.environ.get("TRACE_DEADLINE_WORKING_DAYS", "15")),
+        "TRACE_DUE_SOON_WORKING_DAYS": int(os.environ.get("TRACE_DUE_SOON_WORKING_DAYS", "3")),
+        "TRACE_HOLIDAYS_FILE": os.environ.get("TRACE_HOLIDAYS_FILE", ""),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -21,6 +21,19 @@ from lithloop.models.bookings import (
 from lithloop.models.bus_fleet import BusPack
 from lithloop.models.fleet import Truck
 from lithloop.models.outbox import OutboxMessage
+from lithloop.models.packs import (
+    WAREHOUSE_OF_STATE,
+    DismantlingBatch,
+    Grade,
+    Intake,
+    Pack,
+    PackEvent,
+    PackState,
+    PackTest,
+    Settlement,
+    Warehouse,
+    pack_parent,
+)
 from lithloop.models.plans import (
     Plan,
     PlanRoute,
@@ -34,6 +47,17 @@ from lithloop.models.pricing_index import PriceIndexVersion
 from lithloop.models.sites import Site, SiteKind
 
 __all__ = [
+    "WAREHOUSE_OF_STATE",
+    "DismantlingBatch",
+    "Grade",
+    "Intake",
+    "Pack",
+    "PackEvent",
+    "PackState",
+    "PackTest",
+    "Settlement",
+    "Warehouse",
+    "pack_parent",
     "PARK_ROLES",
     "ROLES_BY_KIND",
     "ApiToken",

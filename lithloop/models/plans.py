@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -118,6 +119,8 @@ class PlanStop(db.Model):
     distance_m: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # since the route start
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locked: Mapped[bool] = mapped_column(default=False)  # the next run keeps it on this truck
+    picked_kg: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))  # driver's weighing
+    picked_codes: Mapped[list | None] = mapped_column(sa.JSON)  # codes actually loaded
 
     route: Mapped[PlanRoute] = relationship(back_populates="stops")
     booking: Mapped[Booking | None] = relationship()
