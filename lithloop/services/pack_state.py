@@ -1,0 +1,40 @@
+"""Putting a pack in a state: its warehouse, since when, and the event, in one place."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop.models import WAREHOUSE_OF_STATE, Pack, PackEvent, PackState, User, utcnow
+from lithloop.services import pack_events
+from lithloop.services.errors import Conflict
+
+#: The states a pack may move to from each state (anything else is refused).
+ALLOWED = {
+    PackState.RECEIVED: {PackState.RAW, PackState.AGING},
+    PackState.AGING: {PackState.FINISHED, PackState.RAW, PackState.CONSUMED},
+    PackState.RAW: {PackState.DISMANTLED, PackState.AGING},
+    PackState.FINISHED: {PackState.RESERVED, PackState.RAW, PackState.CONSUMED,
+                         PackState.SOLD},
+    PackState.RESERVED: {PackState.FINISHED, PackState.SOLD},
+    PackState.SOLD: {PackState.FINISHED},  # returned
+    PackState.CONSUMED: set(),
+    PackState.DISMANTLED: set(),
+}
+
+
+def place(pack: Pack, state: PackState, user: User | None, kind: str = "moved", *,
+          data: dict | None = None, public: bool = True) -> PackEvent:
+    """Move a pack to `state` (checked), set its warehouse, and record the event."""
+    if state not in ALLOWED[pack.state]:
+        raise Conflict(_l("Pack %(code)s is %(state)s and cannot become %(to)s.",
+                          code=pack.code, state=pack.state.value, to=state.value),
+                       code="bad_transition")
+    before = pack.state
+    warehouse = WAREHOUSE_OF_STATE.get(state)
+    if warehouse is not pack.warehouse:
+        pack.warehouse_since = utcnow() if warehouse else None
+    pack.warehouse = warehouse
+    pack.state = state
+    facts = {"from": before.value, "to": state.value,
+             "warehouse": warehouse.value if warehouse else None, **(data or {})}
+    return pack_events.record(pack, kind, user, data=facts, public=public)
