@@ -1,8 +1,8 @@
 """A driver's work on a published route: arrival, pickup, exception; one transaction each.
 
-Kept within the existing columns: arrivals and exceptions are BookingEvent notes that keep
-the booking's status (scheduled -> scheduled); the picked-up mass and the codes loaded go
-into the pickup event's note (continued in further notes when longer than one note holds);
+Arrivals and exceptions are BookingEvent notes that keep the booking's status (scheduled ->
+scheduled); the picked-up mass and the codes loaded are stored on the stop (PlanStop.picked_kg,
+picked_codes), where the plant's intake reads them, and summarised in the pickup event's note;
 PlanStop.done_at marks a recorded pickup or unloading.
 """
 
@@ -195,18 +195,11 @@ def parse_codes(raw: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _pickup_notes(pickup: Pickup) -> list[str]:
+def _pickup_note(pickup: Pickup) -> str:
     line = f"picked up {pickup.mass_kg} kg, {len(pickup.codes)} codes"
     if pickup.note:
         line += f"; {pickup.note}"
-    line += ";" if pickup.codes else ""
-    notes = []
-    for code in pickup.codes:
-        if len(line) + 1 + len(code) > NOTE_MAX:
-            notes.append(line)
-            line = "codes (cont.):"
-        line += f" {code}"
-    return [*notes, line]
+    return line[:NOTE_MAX]
 
 
 def record_pickup(user: User, stop_id: int, raw_mass: str, raw_codes: str,
@@ -217,12 +210,11 @@ def record_pickup(user: User, stop_id: int, raw_mass: str, raw_codes: str,
         booking = stop.booking
         pickup = parse_pickup(raw_mass, raw_codes, note, Decimal(booking.total_mass_kg),
                               stop.route.truck.payload_kg)
-        notes = _pickup_notes(pickup)
         stop.done_at = utcnow()
-        for extra in notes[1:]:  # only when the codes do not fit one note
-            db.session.add(BookingEvent(booking=booking, from_status="picked_up",
-                                        to_status="picked_up", by_user_id=user.id, note=extra))
-        booking_service.change_status(user, booking.id, BookingStatus.PICKED_UP, notes[0])
+        stop.picked_kg = pickup.mass_kg
+        stop.picked_codes = list(pickup.codes)
+        booking_service.change_status(user, booking.id, BookingStatus.PICKED_UP,
+                                      _pickup_note(pickup))
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
+from lithloop.services import publishing
+from lithloop.services.plan_problem import at, park_site
 
 COLOURS = ["#0b7a5a", "#2e90fa", "#d92d20", "#f79009", "#7a5af8", "#e04f16", "#099250",
            "#c11574", "#155eef", "#b54708", "#344054", "#6938ef", "#0e9384", "#dd2590"]
@@ -50,3 +52,46 @@ def plan_geo(plan: Plan, park: Site) -> dict:
                        "points": points, "stops": stops})
     return {"park": [park.lat, park.lon], "routes": routes,
             "left_out": [[u.booking.site.lat, u.booking.site.lon] for u in plan.unassigned]}
+
+
+def _seconds(plan: Plan, instant) -> int:
+    return int((instant - at(plan.plan_date, 0)).total_seconds())
+
+
+def plan_vroom(plan: Plan, park: Site) -> dict:
+    """The plan as it stands (kept, edited and locked routes included) in VROOM-style JSON."""
+    routes = []
+    for route in plan.routes:
+        steps, service, waiting = [], 0, 0
+        for stop in route.stops:
+            site = _site_of(stop, park)
+            step = {"type": "job" if stop.kind == "pickup" else stop.kind,
+                    "location": [float(site.lon), float(site.lat)],
+                    "arrival": _seconds(plan, stop.arrival),
+                    "service": _seconds(plan, stop.departure) - _seconds(plan, stop.arrival),
+                    "load": [stop.load_kg], "distance": stop.distance_m, "trip": stop.trip,
+                    "locked": stop.locked, "done": stop.done_at is not None}
+            if stop.booking_id is not None:
+                step["id"] = stop.booking_id
+            service += step["service"]
+            steps.append(step)
+        waiting += route.waiting_s
+        routes.append({"vehicle": route.truck_id, "description": route.truck.plate,
+                       "cost": route.cost_fen, "distance": route.distance_m,
+                       "duration": route.duration_s, "waiting_time": route.waiting_s,
+                       "service": service, "trips": route.trips, "locked": route.locked,
+                       "pickup": [route.collected_kg], "steps": steps})
+    unassigned = [{"id": u.booking_id, "type": "job", "reason": u.reason,
+                   "description": u.message} for u in plan.unassigned]
+    summary = {"cost": plan.cost_fen, "routes": len(routes), "unassigned": len(unassigned),
+               "distance": plan.distance_m, "duration": plan.duration_s,
+               "waiting_time": sum(r["waiting_time"] for r in routes),
+               "service": sum(r["service"] for r in routes), "pickup": [plan.collected_kg]}
+    return {"code": 0, "summary": summary, "routes": routes, "unassigned": unassigned}
+
+
+def plan_document(plan_id: int) -> dict:
+    """A stored plan with its VROOM-style routes, as the API returns it."""
+    plan = publishing.get_plan(plan_id)
+    return {"id": plan.id, "plan_date": plan.plan_date, "status": plan.status,
+            "cost_fen": plan.cost_fen, "solution": plan_vroom(plan, park_site())}

@@ -216,6 +216,16 @@ def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
     assert {"booking_id": urgent.id, "before": None,
             "after": next(r.truck.plate for r in second.routes for s in r.stops
                           if s.booking_id == urgent.id)} in changes
+    # the API's VROOM JSON shows the plan as stored: the kept route is there, marked locked
+    shown = client.get(f"/api/v1/plans/{second.id}",
+                       headers=bearer(client, day_world["dispatcher"])).json["solution"]
+    kept_json = [r for r in shown["routes"] if r["vehicle"] == kept.truck_id]
+    assert len(kept_json) == 1 and kept_json[0]["locked"]
+    assert [s.get("id") for s in kept_json[0]["steps"]] == [b for b, _t in kept_stops]
+    jobs = [s["id"] for r in shown["routes"] for s in r["steps"] if s["type"] == "job"]
+    assert sorted(jobs) == sorted(s.booking_id for r in second.routes for s in r.stops
+                                  if s.booking_id)
+    assert urgent.id in jobs + [u["id"] for u in shown["unassigned"]]
     auth.login(day_world["dispatcher"].email)
     page = client.get(f"/dispatch/plans/{second.id}").get_data(as_text=True)
     assert f"#{urgent.id}" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -85,7 +86,9 @@ def test_pickup_moves_booking_to_picked_up_once(client, auth, world):
     last = events(booking.id)[-1]
     assert (last.from_status, last.to_status, last.by_user_id) == (
         "scheduled", "picked_up", world["driver"].id)
-    assert "2650.00 kg" in last.note and all(c in last.note for c in loaded)
+    assert "2650.00 kg" in last.note and "2 codes" in last.note
+    done = fresh(stop)
+    assert done.picked_kg == Decimal("2650.00") and done.picked_codes == loaded
     assert db.session.scalar(sa.select(OutboxMessage).where(
         OutboxMessage.recipient == world["dealer"].email,
         OutboxMessage.subject.contains("picked_up")))

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from lithloop.jobs import runner
 from lithloop.models import Role
-from lithloop.services import planning, publishing
+from lithloop.services import plan_view, planning
 from lithloop.services.errors import Forbidden
 from lithloop.web.api.security import api_user, token_required
 
@@ -41,7 +41,7 @@ class PlanOut(ma.Schema):
 
     id = ma.fields.Integer()
     date = ma.fields.Date(attribute="plan_date")
-    status = ma.fields.Function(lambda p: p.status.value)
+    status = ma.fields.Function(lambda p: p["status"].value)
     cost_fen = ma.fields.Integer()
     solution = ma.fields.Dict()
 
@@ -83,4 +83,4 @@ def get_run(run_id: int):
 def get_plan(plan_id: int):
     """A plan in the routing engine's VROOM-style JSON."""
     _staff()
-    return publishing.get_plan(plan_id)
+    return plan_view.plan_document(plan_id)
