@@ -81,3 +81,41 @@ def test_seed_demo_command_prints_the_logins(app, backend):
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0 and "empty" in again.output
     assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+
+
+def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, auth,
+                                                                  monkeypatch):
+    """A fresh demo lets the dispatcher plan tomorrow and the driver confirm two pickups."""
+    from datetime import UTC, date, datetime
+
+    from lithloop.models import Booking, BookingStatus, Plan, PlanStatus
+    from tests.conftest import DEMO_PASSWORD, submit
+
+    friday_morning = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)  # 09:30 in Mudanjiang
+    monkeypatch.setattr("lithloop.models.base.utcnow", lambda: friday_morning)
+    summary = seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
+    done = summary.activity
+    assert done.bookings_next_day >= 20 and done.bookings_today >= 2
+    next_day = db.session.scalars(sa.select(Booking).where(
+        Booking.pickup_date == date(2026, 11, 28))).all()
+    assert len(next_day) == done.bookings_next_day
+    assert all(b.status is BookingStatus.REQUESTED for b in next_day)  # for the dispatcher
+    plan = db.session.get(Plan, done.today_plan_id)
+    assert plan.status is PlanStatus.PUBLISHED and plan.plan_date == date(2026, 11, 27)
+    driver = db.session.scalar(sa.select(User).where(User.role == Role.DRIVER))
+    route = next(r for r in plan.routes if r.truck.driver_id == driver.id)
+    pickups = [s for s in route.stops if s.kind == "pickup"]
+    assert len(pickups) == done.driver_stops >= 2
+
+    auth.login(driver.email, DEMO_PASSWORD)
+    page = client.get("/driver/").get_data(as_text=True)
+    assert all(s.booking.site.name in page for s in pickups)
+    for stop in pickups[:2]:
+        codes = "\n".join(c for lot in stop.booking.lots for c in lot.codes)
+        mass = str(stop.booking.total_mass_kg)
+        response = submit(client, f"/driver/stops/{stop.id}/pickup",
+                          {"mass_kg": mass, "codes": codes}, page="/driver/")
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    assert [db.session.get(Booking, s.booking_id).status for s in pickups[:2]] == [
+        BookingStatus.PICKED_UP] * 2

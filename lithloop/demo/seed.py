@@ -9,6 +9,7 @@ from datetime import time
 import sqlalchemy as sa
 
 from lithloop.demo import names
+from lithloop.demo.activity import ActivitySummary, seed_activity
 from lithloop.extensions import db
 from lithloop.geo import load_places, park_place
 from lithloop.models import (
@@ -49,6 +50,7 @@ class SeedSummary:
     sites: int
     trucks: int
     users: list[tuple[str, str]]
+    activity: ActivitySummary | None = None
 
 
 def _org(name: str, kind: OrgKind, city: str, rng: random.Random) -> Organisation:
@@ -106,8 +108,11 @@ def _trucks(org: Organisation, depot: Site, rng: random.Random) -> int:
     return len(specs)
 
 
-def seed_demo(*, seed: int = 7, password: str = "lithloop-demo") -> SeedSummary:  # noqa: S107
-    """Create the demo region in an empty database; refuses to touch a database with data."""
+def seed_demo(*, seed: int = 7, password: str = "lithloop-demo",  # noqa: S107
+              activity: bool = False) -> SeedSummary:
+    """Create the demo region in an empty database; refuses to touch a database with data.
+
+    With `activity`, also book pickups and publish today's plan (see demo/activity.py)."""
     if db.session.scalar(sa.select(sa.func.count(Organisation.id))):
         raise RuntimeError("the database already has organisations; seed-demo needs it empty")
     rng = random.Random(seed)
@@ -143,4 +148,6 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo") -> SeedSummary:
     ensure_default_index()
     orgs = 1 + len(dealers) + len(buses) + len(buyers)
     sites = db.session.scalar(sa.select(sa.func.count(Site.id)))
-    return SeedSummary(organisations=orgs, sites=sites, trucks=trucks, users=users)
+    done = seed_activity(rng, hashed) if activity else None
+    return SeedSummary(organisations=orgs, sites=sites, trucks=trucks, users=users,
+                       activity=done)

@@ -130,9 +130,11 @@ def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
     return [d.day.isoformat() for d in days if d.fits(mass_kg)][:count]
 
 
-def book_pickup(user: User, raw: dict, idempotency_key: str | None = None
-                ) -> tuple[Booking, bool]:
-    """Validate, quote and store a booking; returns (booking, created). Repeats return the first."""
+def book_pickup(user: User, raw: dict, idempotency_key: str | None = None, *,
+                as_of: date | None = None) -> tuple[Booking, bool]:
+    """Validate, quote and store a booking; returns (booking, created). Repeats return the first.
+
+    `as_of` books as if on that day (the demo seed uses it to fill today's plan)."""
     if user.role not in BOOKING_ROLES:
         raise Forbidden(_l("Only dealers and bus fleet managers book pickups."))
     key = (idempotency_key or "").strip()[:80] or None
@@ -140,7 +142,7 @@ def book_pickup(user: User, raw: dict, idempotency_key: str | None = None
         existing = _by_key(user, key)
         if existing:
             return existing, False
-    today = today_in_china()
+    today = as_of or today_in_china()
     draft = parse_draft(raw, today)
     site = _own_site(user, draft.site_id)
     _check_window(site, draft)

@@ -1,0 +1,136 @@
+"""Demo activity on top of the region: bookings for the next open day, and today's published
+plan with the demo driver on a route, so that every role has something to do on a fresh start.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from lithloop.batteries import make_park_code
+from lithloop.extensions import db
+from lithloop.models import (
+    Organisation,
+    OrgKind,
+    Plan,
+    Role,
+    Site,
+    SiteKind,
+    Truck,
+    User,
+)
+from lithloop.services import bookings as booking_service
+from lithloop.services import capacity, planning, publishing
+from lithloop.services.errors import ServiceError
+from lithloop.services.pricing import today_in_china
+
+#: (chemistry, kg per pack range, packs range): bus packs are heavy, car packs lighter.
+LOT_KINDS = {
+    SiteKind.BUS_DEPOT: ("LFP", (650, 900), (2, 6)),
+    SiteKind.BRANCH: ("NCM523", (280, 450), (1, 4)),
+}
+MANUFACTURERS = ("CAT", "BYD", "EVE", "CAL")  # 3-character manufacturer codes (fictional use)
+SOLVE_SECONDS = 3
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """What seed_activity created."""
+
+    bookings_next_day: int
+    bookings_today: int
+    today_plan_id: int | None
+    driver_stops: int
+
+
+def next_open_day(after: date) -> date:
+    """The first day after `after` on which the park takes pickups."""
+    day = after + timedelta(days=1)
+    while not capacity.is_open(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _staff(org: Organisation, hashed: str, n: int) -> User:
+    existing = db.session.scalar(sa.select(User).where(User.organisation_id == org.id)
+                                 .order_by(User.id).limit(1))
+    if existing:
+        return existing
+    role = Role.FLEET_MANAGER if org.kind is OrgKind.BUS_COMPANY else Role.DEALER_STAFF
+    user = User(email=f"staff{n:03d}@demo.lithloop", name=f"{org.name[:20]}演示员工",
+                password_hash=hashed, role=role, organisation=org)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _lots(site: Site, rng: random.Random, serials, damaged: bool) -> list[dict]:
+    chemistry, kg, packs = LOT_KINDS.get(site.kind, LOT_KINDS[SiteKind.BRANCH])
+    count = rng.randint(*packs)
+    letter = "B" if chemistry == "LFP" else "E"
+    codes = [make_park_code(next(serials), chemistry_letter=letter, product_type="P",
+                            produced=date(2017 + rng.randint(0, 3), rng.randint(1, 12), 1),
+                            manufacturer=rng.choice(MANUFACTURERS))
+             for _ in range(count)] if rng.random() < 0.7 else []
+    lot = {"chemistry": chemistry, "form": "pack", "count": count,
+           "mass_kg": str(count * rng.randint(*kg)), "condition": "intact", "codes": codes}
+    if damaged:
+        lot.update(condition="damaged", damage=["deformed"])
+    return [lot]
+
+
+def _book(sites: list[Site], day: date, as_of: date, rng, hashed, serials, n0: int) -> int:
+    made = 0
+    for n, site in enumerate(sites):
+        user = _staff(site.organisation, hashed, n0 + n)
+        opens = datetime.combine(day, max(site.opens_at or time(8), time(8)))
+        closes = datetime.combine(day, min(site.closes_at or time(17), time(17)))
+        end = min(opens + timedelta(hours=rng.choice((3, 4, 6))), closes)
+        raw = {"site_id": site.id, "date": day.isoformat(),
+               "window": [opens.strftime("%H:%M"), end.strftime("%H:%M")],
+               "lots": _lots(site, rng, serials, damaged=(n % 7 == 3))}
+        try:
+            booking_service.book_pickup(user, raw, as_of=as_of)
+            made += 1
+        except ServiceError:
+            db.session.rollback()  # a full day or a closed site: the demo just books fewer
+    return made
+
+
+def _publish_today(dispatcher: User, driver: User, today: date) -> tuple[int | None, int]:
+    run = planning.start_run(dispatcher, today, SOLVE_SECONDS)
+    planning.execute_run(run.id)
+    plan = db.session.scalar(sa.select(Plan).where(Plan.run_id == run.id))
+    if plan is None or not plan.routes:
+        return None, 0
+    publishing.publish_plan(dispatcher, plan.id)
+    best = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    for truck in db.session.scalars(sa.select(Truck).where(Truck.driver_id == driver.id)):
+        truck.driver = None
+    best.truck.driver = driver
+    db.session.commit()
+    return plan.id, sum(s.kind == "pickup" for s in best.stops)
+
+
+def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
+    """Book pickups for the next open day and today; plan and publish today's routes."""
+    today = today_in_china()
+    users = {u.role: u for u in db.session.scalars(sa.select(User).where(
+        User.email.like("%@demo.lithloop")))}
+    sites = list(db.session.scalars(sa.select(Site).where(Site.kind != SiteKind.PARK)
+                                    .order_by(Site.id)))
+    serials = iter(range(rng.randint(1000, 9000), 9_999_999))
+    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
+    near = sorted(sites, key=lambda s: (s.lat - park.lat) ** 2 + (s.lon - park.lon) ** 2)
+    tomorrow = next_open_day(today)
+    booked_next = _book(rng.sample(sites, 24), tomorrow, today, rng, hashed, serials, 1)
+    booked_today, plan_id, stops = 0, None, 0
+    if capacity.is_open(today):
+        booked_today = _book(near[:6], today, today - timedelta(days=1), rng, hashed, serials,
+                             100)
+        if booked_today:
+            plan_id, stops = _publish_today(users[Role.DISPATCHER], users[Role.DRIVER], today)
+    return ActivitySummary(booked_next, booked_today, plan_id, stops)
