@@ -4,6 +4,7 @@ plan with the demo driver on a route, so that every role has something to do on 
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -34,6 +35,14 @@ LOT_KINDS = {
 }
 MANUFACTURERS = ("CAT", "BYD", "EVE", "CAL")  # 3-character manufacturer codes (fictional use)
 SOLVE_SECONDS = 3
+REACH_KM = 150  # straight line; beyond it a round trip overruns a driver's 10-hour day
+
+
+def _km(site: Site, park: Site) -> float:
+    """Great-circle distance from the park, for choosing demo sites (not for routing)."""
+    lat = math.radians((site.lat + park.lat) / 2)
+    dx = math.radians(site.lon - park.lon) * math.cos(lat)
+    return 6371 * math.hypot(dx, math.radians(site.lat - park.lat))
 
 
 @dataclass(frozen=True)
@@ -124,9 +133,11 @@ def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
                                     .order_by(Site.id)))
     serials = iter(range(rng.randint(1000, 9000), 9_999_999))
     park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
-    near = sorted(sites, key=lambda s: (s.lat - park.lat) ** 2 + (s.lon - park.lon) ** 2)
+    near = sorted(sites, key=lambda s: _km(s, park))
+    in_reach = [s for s in near if _km(s, park) <= REACH_KM]  # a day's round trip by truck
     tomorrow = next_open_day(today)
-    booked_next = _book(rng.sample(sites, 24), tomorrow, today, rng, hashed, serials, 1)
+    booked_next = _book(rng.sample(in_reach, min(24, len(in_reach))), tomorrow, today, rng,
+                        hashed, serials, 1)
     booked_today, plan_id, stops = 0, None, 0
     if capacity.is_open(today):
         booked_today = _book(near[:6], today, today - timedelta(days=1), rng, hashed, serials,
