@@ -1,0 +1,108 @@
+"""Browser fixtures: a live lithloop on the demo region, Debian's Chromium through Playwright.
+
+The server runs in a thread of this process on a SQLite file, seeded with the demo region and
+its activity (bookings, today's published plan). The clock is frozen on a Friday morning so
+that "today" is always a working day with a route for the demo driver.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import DEMO_PASSWORD, make_app
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+FROZEN_NOW = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)  # Friday 09:30 in Mudanjiang
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(scope="session")
+def frozen_clock():
+    """Freeze lithloop's clock for the whole browser session (server thread included)."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr("lithloop.models.base.utcnow", lambda: FROZEN_NOW)
+    yield FROZEN_NOW
+    patch.undo()
+
+
+@dataclass
+class Live:
+    """A running lithloop: its base URL and its app (for reading the database in a test)."""
+
+    url: str
+    app: object
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, frozen_clock):
+    """A live lithloop with the demo region and its activity."""
+    from werkzeug.serving import make_server
+
+    from lithloop.demo import seed_demo
+    from lithloop.extensions import db
+
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    app = make_app(f"sqlite:///{path}", SERVER_NAME=None, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        db.create_all()
+        seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Live(f"http://127.0.0.1:{server.server_port}", app)
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    """A clean folder for this run's screenshots."""
+    folder = ARTIFACTS / "screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def new_page(browser, base: str, *, phone: bool = False, lang: str = "zh_CN"):
+    """A page in a fresh context at phone or desktop width, in the given language."""
+    context = browser.new_context(viewport=PHONE if phone else DESKTOP, is_mobile=phone,
+                                  has_touch=phone, base_url=base, bypass_csp=True,
+                                  locale="zh-CN" if lang == "zh_CN" else "en-US")
+    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def log_in(page, email: str) -> None:
+    """Log in through the form as a demo user."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/login" not in page.url, f"login failed for {email}"
