@@ -1,0 +1,132 @@
+"""Owners in the browser: a dealer adds a site and books two lots; a fleet manager imports
+the fleet and accepts a proposed booking; the booking form works with the keyboard alone."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingStatus, BusPack
+from lithloop.web.fleet import SAMPLE
+from tests.browser.audit import check_page
+from tests.browser.conftest import log_in, new_page
+from tests.browser.test_dispatch_journey import sweep
+
+
+def _booking(live, booking_id: int) -> Booking:
+    """The stored booking with its lots, read through the live app's database."""
+    with live.app.app_context():
+        booking = db.session.get(Booking, booking_id)
+        booking.lots  # noqa: B018  (load them before the session closes)
+        db.session.expunge_all()
+        db.session.remove()
+    return booking
+
+
+def test_dealer_adds_a_site_and_books_two_lots_one_damaged(browser, live_server, screenshots):
+    page = new_page(browser, live_server.url, phone=True)
+    log_in(page, "dealer@demo.lithloop")
+    page.goto("/sites/new")
+    page.fill("#name", "东安区第二回收点")
+    page.fill("#address", "牡丹江市东安区光华街18号")
+    page.fill("#lat", "44.5800")
+    page.fill("#lon", "129.6300")
+    page.fill("#contact_name", "王伟")
+    page.fill("#contact_phone", "13904530000")
+    page.fill("#opens_at", "08:00")
+    page.fill("#closes_at", "18:00")
+    page.locator("form button[type=submit]:not([name=locate])").last.click()
+    page.wait_for_load_state()
+    site_url = page.url
+    site_id = re.search(r"/sites/(\d+)", site_url).group(1)
+
+    page.goto(f"/bookings/new?site_id={site_id}")
+    page.select_option("#site_id", site_id)
+    page.select_option("#lots-0-chemistry", "LFP")
+    page.fill("#lots-0-count", "2")
+    page.fill("#lots-0-mass_kg", "1200")
+    page.locator("#quote .total").wait_for()  # htmx asked for the quote as the lot was typed
+    first_total = page.locator("#quote .total strong").inner_text()
+    page.click("button[name=add_lot]")
+    page.wait_for_load_state()
+    assert page.locator("#lots-0-mass_kg").input_value() == "1200"  # kept what was typed
+    page.select_option("#lots-1-chemistry", "NCM523")
+    page.fill("#lots-1-count", "1")
+    page.fill("#lots-1-mass_kg", "300")
+    page.select_option("#lots-1-condition", "damaged")
+    page.locator("input[name='lots-1-damage'][value=deformed]").check()
+    page.wait_for_function(
+        "t => document.querySelector('#quote .total strong') &&"
+        " document.querySelector('#quote .total strong').innerText !== t", arg=first_total)
+    assert page.locator("#quote details").count() == 2  # the quote shows both lots
+    page.select_option("#date", index=1)  # the first open day
+    page.locator("form.card button[type=submit]:not([name]):not(.default-submit)").click()
+    page.wait_for_load_state()
+    booking_id = int(re.search(r"/bookings/(\d+)$", page.url).group(1))
+    booking = _booking(live_server, booking_id)
+    assert booking.status is BookingStatus.REQUESTED and booking.hazardous
+    assert [lot.condition for lot in booking.lots] == ["intact", "damaged"]
+    check_page(page, "booking-show", screenshots, phone=True)
+    page.context.close()
+    sweep(browser, live_server, "dealer@demo.lithloop",
+          {"sites-new": "/sites/new", "site-show": site_url,
+           "booking-new": f"/bookings/new?site_id={site_id}",
+           "booking-show": f"/bookings/{booking_id}", "bookings": "/bookings/"}, screenshots)
+
+
+def test_fleet_manager_imports_the_fleet_and_accepts_a_proposal(browser, live_server,
+                                                                screenshots):
+    page = new_page(browser, live_server.url)
+    log_in(page, "fleet@demo.lithloop")
+    page.goto("/fleet/packs")
+    page.set_input_files("#file", str(SAMPLE))
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.locator("form[action$='/packs/confirm'] button").click()
+    page.wait_for_load_state()
+    assert page.locator(".flash").first.is_visible()
+    page.goto("/fleet/forecast")
+    proposals = page.locator("form.accept")
+    assert proposals.count() >= 1
+    proposals.first.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    booking_id = int(re.search(r"/bookings/(\d+)", page.url).group(1))
+    booking = _booking(live_server, booking_id)
+    assert booking.status is BookingStatus.REQUESTED
+    with live_server.app.app_context():
+        linked = db.session.scalar(sa.select(sa.func.count(BusPack.id)).where(
+            BusPack.booking_id == booking_id))
+        db.session.remove()
+    assert linked == sum(lot.pack_count for lot in booking.lots) >= 1
+    page.context.close()
+    sweep(browser, live_server, "fleet@demo.lithloop",
+          {"fleet-packs": "/fleet/packs", "fleet-forecast": "/fleet/forecast"}, screenshots)
+
+
+def test_booking_form_can_be_completed_with_the_keyboard_alone(browser, live_server):
+    page = new_page(browser, live_server.url, lang="en")
+    log_in(page, "dealer@demo.lithloop")
+    page.goto("/bookings/new")
+    page.focus("#site_id")
+    keys = page.keyboard
+    keys.press("Tab")  # chemistry: keep LFP
+    keys.press("Tab")  # form: keep pack
+    keys.press("Tab")
+    keys.type("3")  # number of packs
+    keys.press("Tab")
+    keys.type("900")  # mass
+    for _ in range(30):  # on to the day, past condition, damage boxes, codes, add-lot button
+        keys.press("Tab")
+        if page.evaluate("document.activeElement.id") == "date":
+            break
+    assert page.evaluate("document.activeElement.id") == "date"
+    keys.press("ArrowDown")
+    while page.evaluate("document.activeElement.id") != "note":
+        keys.press("Tab")
+    keys.type("keyboard only")
+    keys.press("Enter")  # submits the form
+    page.wait_for_url(re.compile(r"/bookings/\d+$"))
+    booking = _booking(live_server, int(page.url.rsplit("/", 1)[1]))
+    assert (booking.total_mass_kg, booking.note) == (900, "keyboard only")
