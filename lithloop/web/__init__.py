@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         booking_text,
         bookings,
+        dashboard,
         dispatch,
         documents,
         driver,
@@ -51,7 +52,7 @@ def register_blueprints(app: Flask) -> None:
     booking_text.init_templates(app)
     passport_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver, passports, trace):
+                   dispatch, documents, driver, passports, trace, dashboard):
         app.register_blueprint(module.bp)
     init_api(app)
 
