@@ -102,6 +102,10 @@ def load_settings() -> dict:
         "TRACE_DEADLINE_WORKING_DAYS": int(os.environ.get("TRACE_DEADLINE_WORKING_DAYS", "15")),
         "TRACE_DUE_SOON_WORKING_DAYS": int(os.environ.get("TRACE_DUE_SOON_WORKING_DAYS", "3")),
         "TRACE_HOLIDAYS_FILE": os.environ.get("TRACE_HOLIDAYS_FILE", ""),
+        # Dashboard CO2 avoided: rough factors, estimates without a source (see
+        # lithloop/batteries/co2.py); override when the park has measured or sourced ones.
+        "CO2_KG_PER_KG_RECYCLED": os.environ.get("CO2_KG_PER_KG_RECYCLED", "1.0"),
+        "CO2_KG_PER_KWH_SECOND_LIFE": os.environ.get("CO2_KG_PER_KWH_SECOND_LIFE", "60"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -20,6 +20,7 @@ class OrgKind(enum.Enum):
     BUS_COMPANY = "bus_company"
     BUYER = "buyer"
     PARK_OPERATOR = "park_operator"
+    GOVERNMENT = "government"  # a government partner: sees the dashboard
 
 
 class OrgStatus(enum.Enum):
@@ -40,6 +41,7 @@ class Role(enum.Enum):
     DRIVER = "driver"
     BUYER = "buyer"
     ADMIN = "admin"
+    GOVERNMENT = "government"
 
 
 #: Roles that work for the park and therefore see the whole region's sites.
@@ -51,6 +53,7 @@ ROLES_BY_KIND = {
     OrgKind.BUS_COMPANY: {Role.FLEET_MANAGER},
     OrgKind.BUYER: {Role.BUYER},
     OrgKind.PARK_OPERATOR: set(PARK_ROLES),
+    OrgKind.GOVERNMENT: {Role.GOVERNMENT},
 }
 
 

@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         booking_text,
         bookings,
+        dashboard,
         dispatch,
         documents,
         driver,
@@ -37,17 +38,21 @@ def register_blueprints(app: Flask) -> None:
         health,
         home,
         nav,
+        passport_text,
+        passports,
         prices,
         pricing_text,
         sites,
+        trace,
     )
     from lithloop.web.api import init_api
 
     nav.init_templates(app)
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
+    passport_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver):
+                   dispatch, documents, driver, passports, trace, dashboard):
         app.register_blueprint(module.bp)
     init_api(app)
 

@@ -27,6 +27,8 @@ TEMPLATES = {
 @login_required
 def index():
     """The logged-in user's home, chosen by role."""
+    if current_user.role is Role.GOVERNMENT:  # a government partner's page is the dashboard
+        return redirect(url_for("dashboard.index"))
     context = overview.home_context(current_user)
     return render_template(TEMPLATES[current_user.role], **context)
 

@@ -11,6 +11,7 @@ _SITES = ("sites.index", _l("Sites"))
 _REGION = ("sites.index", _l("Region"))
 _PRICES = ("prices.public", _l("Prices"))
 _BOOKINGS = ("bookings.index", _l("Bookings"))
+_DASHBOARD = ("dashboard.index", _l("Dashboard"))
 
 NAV = {
     Role.DEALER_STAFF: [_HOME, _BOOKINGS, _SITES, _PRICES],
@@ -22,7 +23,9 @@ NAV = {
     Role.DRIVER: [_HOME, ("driver.today", _l("My route"))],
     Role.BUYER: [_HOME, _PRICES],
     Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION,
-                 ("prices.versions", _l("Price index")), ("admin.outbox", _l("Outbox"))],
+                 ("prices.versions", _l("Price index")), ("admin.outbox", _l("Outbox")),
+                 _DASHBOARD, ("trace.index", _l("Traceability"))],
+    Role.GOVERNMENT: [_DASHBOARD],
 }
 
 
@@ -38,6 +41,7 @@ ROLE_LABELS = {
     Role.DRIVER: _l("Driver"),
     Role.BUYER: _l("Buyer"),
     Role.ADMIN: _l("Administrator"),
+    Role.GOVERNMENT: _l("Government partner"),
 }
 
 KIND_LABELS = {
@@ -45,6 +49,7 @@ KIND_LABELS = {
     "bus_company": _l("Bus companies"),
     "buyer": _l("Buyers"),
     "park_operator": _l("Park operator"),
+    "government": _l("Government partners"),
 }
 
 

@@ -1,0 +1,69 @@
+"""Park reports for admins: /api/v1/traceability/due and /api/v1/dashboard/summary."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
+
+from lithloop.models import Role
+from lithloop.services import dashboard, traceability
+from lithloop.services.errors import Forbidden
+from lithloop.web.api.security import api_user, token_required
+
+blp = Blueprint("api_reports", __name__, url_prefix="/api/v1",
+                description="Traceability deadlines and the dashboard's figures (admin)")
+
+
+class HandoverOut(ma.Schema):
+    id = ma.fields.Integer()
+    pack_code = ma.fields.Function(lambda e: e.pack.code)
+    kind = ma.fields.String()
+    at = ma.fields.DateTime(metadata={"description": "When it happened (UTC)"})
+    report_due = ma.fields.Date(metadata={"description": "Upload deadline (Beijing date)"})
+    organisation = ma.fields.Function(lambda e: e.organisation.name if e.organisation else None)
+
+
+class DueOut(ma.Schema):
+    today = ma.fields.Date()
+    due_soon_until = ma.fields.Date(attribute="soon_until")
+    overdue = ma.fields.List(ma.fields.Nested(HandoverOut))
+    due_soon = ma.fields.List(ma.fields.Nested(HandoverOut))
+    later = ma.fields.List(ma.fields.Nested(HandoverOut))
+
+
+class SummaryOut(ma.Schema):
+    year = ma.fields.Integer(metadata={"description": "Calendar year, Beijing time"})
+    received_t = ma.fields.Decimal(as_string=True, metadata={"description": "Measured intake"})
+    processed_t = ma.fields.Decimal(as_string=True, metadata={
+        "description": "Packs dismantled or used in second-life packs"})
+    capacity_t = ma.fields.Integer(metadata={"description": "Park intake capacity per year"})
+    second_life_packs = ma.fields.Integer(metadata={"description": "Refurbished packs built"})
+    capacity_packs = ma.fields.Integer(metadata={"description": "Second-life packs per year"})
+
+
+def _require(*roles: Role) -> None:
+    if api_user().role not in roles:
+        raise Forbidden(_l("Your role may not read this report."))
+
+
+@blp.route("/traceability/due", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, DueOut)
+@blp.alt_response(403, description="Not an admin")
+@token_required
+def traceability_due():
+    """Handovers not yet uploaded to the national platform: overdue, due soon, later."""
+    _require(Role.ADMIN)
+    return traceability.due_groups()
+
+
+@blp.route("/dashboard/summary", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, SummaryOut)
+@blp.alt_response(403, description="Neither an admin nor a government partner")
+@token_required
+def dashboard_summary():
+    """This year's tonnes received and processed and second-life packs, with capacities."""
+    _require(Role.ADMIN, Role.GOVERNMENT)
+    return dashboard.summary()

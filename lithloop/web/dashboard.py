@@ -1,0 +1,59 @@
+"""The dashboard for admins and government partners: volumes, capacity, materials, CO2."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+
+from lithloop.models import Role
+from lithloop.services import dashboard as figures
+from lithloop.services.pricing import today_in_china
+from lithloop.web.access import roles_required
+from lithloop.web.pricing_text import chemistry_name
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+VIEWERS = (Role.ADMIN, Role.GOVERNMENT)
+
+
+def _year() -> int:
+    this_year = today_in_china().year
+    raw = request.args.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year else this_year
+
+
+def _chart(kind: str, labels: list, series: list[tuple[str, list]], **options) -> dict:
+    """A Chart.js spec the page passes to static/js/dashboard.js in a data-* attribute."""
+    return {"type": kind, "labels": [str(label) for label in labels],
+            "datasets": [{"label": str(name), "data": [str(v) for v in values]}
+                         for name, values in series], **options}
+
+
+def charts(data: dict) -> dict:
+    """The chart specs for the page's figures."""
+    months = [str(m) for m in range(1, 13)]
+    chem = data["chemistry"]
+    return {
+        "months": _chart("bar", months, [(_("Received (t)"), data["months"]["received_t"]),
+                                         (_("Processed (t)"), data["months"]["processed_t"])]),
+        "built": _chart("bar", months, [(_("Second-life packs built"),
+                                         data["months"]["built"])]),
+        "chemistry": _chart("bar", [chemistry_name(r["chemistry"]) for r in chem],
+                            [(_("Received (kg)"), [r["received_kg"] for r in chem]),
+                             (_("Processed (kg)"), [r["processed_kg"] for r in chem])]),
+        "cities": _chart("bar", [c for c, _kg in data["cities"]],
+                         [(_("Received (kg)"), [kg for _c, kg in data["cities"]])],
+                         horizontal=True),
+        "aging": _chart("bar", [label for label, _n in data["aging"]],
+                        [(_("Packs"), [n for _label, n in data["aging"]])]),
+        "materials": _chart("bar", [m for m, _kg in data["materials"]],
+                            [(_("Recovered (kg)"), [kg for _m, kg in data["materials"]])]),
+    }
+
+
+@bp.get("/")
+@roles_required(*VIEWERS)
+def index():
+    """Tonnes received and processed against capacity, by month, chemistry and city."""
+    data = figures.dashboard(_year())
+    return render_template("dashboard/index.html", data=data, charts=charts(data),
+                           summary=data["summary"])

@@ -1,0 +1,51 @@
+"""Pack passports: the private page with its QR code, the public view, the EU JSON export."""
+
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, jsonify, render_template, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from lithloop.services import passports
+
+bp = Blueprint("passports", __name__)
+
+
+def public_url(code: str) -> str:
+    """The absolute URL of a pack's public verification view (what the QR code holds)."""
+    return url_for("passports.public", code=code, _external=True)
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code for a URL (pure Python, no script)."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, svgclass="qr", omitsize=False)
+    return Markup(svg)  # noqa: S704 - segno's own markup: paths drawn from the QR matrix
+
+
+@bp.get("/packs/<code>")
+@login_required
+def show(code: str):
+    """The full passport: every event with who recorded it, for the park and the owner."""
+    pack = passports.pack_for(current_user, code)
+    url = public_url(pack.code)
+    return render_template("passports/private.html", pack=pack, url=url, qr=qr_svg(url),
+                           chain=passports.chain(pack), view=passports.public_view(pack))
+
+
+@bp.get("/packs/<code>/passport.json")
+@login_required
+def export(code: str):
+    """The EU battery passport fields we hold, as a JSON download."""
+    pack = passports.pack_for(current_user, code)
+    response = jsonify(passports.eu_passport(pack))
+    response.headers["Content-Disposition"] = f'attachment; filename="passport-{pack.code}.json"'
+    return response
+
+
+@bp.get("/p/<code>")
+def public(code: str):
+    """The public verification view the QR code opens: no login, no confidential data."""
+    pack = passports.get_pack(code)
+    return render_template("passports/public.html", pack=pack,
+                           view=passports.public_view(pack))

@@ -1,0 +1,152 @@
+"""The dashboard: figures computed from created data, Beijing-time years, access by role."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from lithloop.extensions import db
+from lithloop.models import DismantlingBatch, OrgKind, PackState, Role
+from lithloop.models import base as clock
+from lithloop.services import dashboard
+from tests.conftest import api_headers, submit
+from tests.factories import make_org, make_park, make_site, make_user
+from tests.pack_builders import (
+    build_refurbished,
+    make_booking,
+    make_intake,
+    make_pack,
+    place,
+    utc,
+)
+
+NOW = utc(2026, 6, 15, 4)
+CHINA = timedelta(hours=8)
+
+
+def in_2026(at) -> bool:
+    return (at + CHINA).year == 2026
+
+
+@pytest.fixture
+def world(app, monkeypatch):
+    """Intakes in two cities, packs dismantled and consumed, a refurbished pack, batches."""
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+    park = make_park()
+    plant = make_user(park, role=Role.PLANT_OPERATOR)
+    admin = make_user(park, role=Role.ADMIN)
+    dealer_org = make_org(OrgKind.DEALER_BRANCH)
+    dealer = make_user(dealer_org)
+    mdj = make_site(dealer_org, name="牡丹江网点")
+    jixi = make_site(dealer_org, name="鸡西网点")
+    jixi.city = "鸡西"
+    db.session.commit()
+    intakes = [  # (site, kg, at)
+        (mdj, "1200.4", utc(2026, 1, 10, 2)),
+        (jixi, "800", utc(2026, 3, 5, 2)),
+        (mdj, "100", utc(2025, 12, 31, 17)),  # 1 Jan 2026, 01:00 in Beijing: counts
+        (mdj, "50", utc(2025, 12, 31, 15)),  # 31 Dec 2025, 23:00 in Beijing: does not
+    ]
+    for site, kg, at in intakes:
+        make_intake(make_booking(dealer, site), plant, kg, at)
+    scrap = make_pack(plant, chemistry="LFP", mass="300", received_at=utc(2026, 1, 10, 3))
+    place(scrap, PackState.RAW, plant, at=utc(2026, 1, 11))
+    place(scrap, PackState.DISMANTLED, plant, "dismantled", at=utc(2026, 2, 3))
+    old = make_pack(plant, chemistry="LFP", mass="999", received_at=utc(2025, 5, 1))
+    place(old, PackState.RAW, plant, at=utc(2025, 5, 2))
+    place(old, PackState.DISMANTLED, plant, "dismantled", at=utc(2025, 6, 3))
+    donor = make_pack(plant, chemistry="NCM622", mass="200", received_at=utc(2026, 3, 5, 3))
+    place(donor, PackState.AGING, plant, at=utc(2026, 3, 6))
+    child = build_refurbished(plant, [donor], at=utc(2026, 4, 2), rated_wh=40000, soh="90")
+    resting = make_pack(plant, chemistry="NCM622", mass="150", received_at=utc(2026, 6, 1))
+    place(resting, PackState.AGING, plant, at=utc(2026, 6, 2))
+    resting.warehouse_since = NOW - timedelta(days=10)
+    for closed_at, outputs in ((utc(2026, 2, 4), {"black_mass": "150.5", "copper": "20"}),
+                               (utc(2026, 5, 4), {"black_mass": "49.5"}),
+                               (utc(2025, 7, 1), {"black_mass": "999"}), (None, {"copper": "7"})):
+        db.session.add(DismantlingBatch(line=1, outputs=outputs, closed_at=closed_at,
+                                        status="closed" if closed_at else "open",
+                                        by_user_id=plant.id))
+    db.session.commit()
+    gov = make_user(make_org(OrgKind.GOVERNMENT, name="牡丹江市工信局"))
+    return {"admin": admin, "dealer": dealer, "gov": gov, "plant": plant, "intakes": intakes,
+            "packs": {"scrap": scrap, "donor": donor, "child": child, "old": old}}
+
+
+def test_summary_counts_this_beijing_year_only(app, world):
+    received = sum(Decimal(kg) for _s, kg, at in world["intakes"] if in_2026(at))
+    processed = world["packs"]["scrap"].mass_kg + world["packs"]["donor"].mass_kg
+    summary = dashboard.summary()
+    assert summary.year == 2026
+    assert summary.received_t == (received / 1000).quantize(Decimal("0.001"))
+    assert summary.processed_t == (processed / 1000).quantize(Decimal("0.001"))
+    assert (summary.second_life_packs, summary.capacity_t, summary.capacity_packs) == (
+        1, 10000, 10000)
+    data = dashboard.dashboard()
+    assert data["months"]["received_t"][0] == Decimal("1.300")  # 1,200.4 + 100 kg
+    assert data["months"]["processed_t"][1] == Decimal("0.300")
+    assert data["months"]["processed_t"][3] == Decimal("0.200")
+    assert data["months"]["built"][3] == 1 and sum(data["months"]["built"]) == 1
+    assert data["cities"] == [("牡丹江", Decimal("1300.4")), ("鸡西", Decimal("800"))]
+    chem = {r["chemistry"]: r for r in data["chemistry"]}
+    assert chem["LFP"]["processed_kg"] == Decimal("300") and chem["NCM622"]["built"] == 1
+    assert dict(data["aging"])["8-14"] == 1 and sum(n for _l, n in data["aging"]) == 1
+    assert data["materials"] == [("black_mass", Decimal("200.0")), ("copper", Decimal("20"))]
+    assert data["second_life_kwh"] == Decimal("36.00")  # 40 kWh × 90 %
+    co2 = data["co2"]
+    factors = data["co2_factors"]
+    assert co2.recycling_kg == (Decimal("300") * factors.per_kg_recycled).quantize(
+        Decimal("0.1"))
+    assert co2.second_life_kg == (Decimal("36") * factors.per_kwh_second_life).quantize(
+        Decimal("0.1"))
+
+
+def test_api_summary_for_admin_and_government(client, world):
+    expected = dashboard.summary()
+    response = client.get("/api/v1/dashboard/summary",
+                          headers=api_headers(client, world["admin"]))
+    assert response.status_code == 200
+    assert response.json == {"year": 2026, "received_t": str(expected.received_t),
+                             "processed_t": str(expected.processed_t), "capacity_t": 10000,
+                             "second_life_packs": 1, "capacity_packs": 10000}
+    assert client.get("/api/v1/dashboard/summary",
+                      headers=api_headers(client, world["gov"])).status_code == 200
+    assert client.get("/api/v1/dashboard/summary",
+                      headers=api_headers(client, world["dealer"])).status_code == 403
+
+
+def test_dashboard_page_has_charts_tables_and_the_co2_method(client, auth, world):
+    auth.login(world["gov"].email)
+    client.get("/lang/en")
+    response = client.get("/dashboard/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count("<canvas") == 6 and page.count("data-chart=") == 6
+    for table in ("months", "chemistry", "cities", "aging", "materials", "co2"):
+        assert f'id="table-{table}"' in page
+    assert "1,300.4" in page and "鸡西" in page and "black_mass" in page
+    assert "estimate, no source" in page and "vendor/chartjs/chart.umd.min.js" in page
+    assert "<script>" not in page and "style=" not in page
+    client.get("/lang/zh_CN")
+    assert "1,300.4" in client.get("/dashboard/").get_data(as_text=True)
+
+
+def test_government_sees_the_dashboard_but_no_admin_pages(client, auth, world):
+    auth.login(world["gov"].email)
+    assert client.get("/").location.endswith("/dashboard/")
+    assert client.get("/dashboard/").status_code == 200
+    for url in ("/admin/approvals", "/trace/", "/admin/outbox"):
+        assert client.get(url).status_code == 403, url
+    submit(client, "/logout", {}, page="/dashboard/")
+    auth.login(world["admin"].email)
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_dealer_and_plant_may_not_open_the_dashboard(client, auth, world):
+    auth.login(world["dealer"].email)
+    assert client.get("/dashboard/").status_code == 403
+    auth.logout()
+    auth.login(world["plant"].email)
+    assert client.get("/dashboard/").status_code == 403

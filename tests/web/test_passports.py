@@ -1,0 +1,164 @@
+"""Pack passports: private page with QR, public view, parents' chains, EU JSON, public API."""
+
+from __future__ import annotations
+
+import pytest
+import segno
+
+from lithloop.models import OrgKind, PackState, Role
+from lithloop.services import passports
+from tests.factories import make_org, make_park, make_user
+from tests.pack_builders import build_refurbished, event, make_pack, place, utc
+
+
+@pytest.fixture
+def world(app):
+    """The park with a plant operator, a dealer owning a pack, and that pack's history."""
+    park = make_park()
+    plant = make_user(park, role=Role.PLANT_OPERATOR)
+    plant.name = "王质检员"
+    dealer_org = make_org(OrgKind.DEALER_BRANCH, name="东宁经销商甲")
+    dealer = make_user(dealer_org)
+    other = make_user(make_org(OrgKind.DEALER_BRANCH, name="别家经销商"))
+    pack = make_pack(plant, owner=dealer_org, grade="A", price_fen=1234567,
+                     vehicle_plate="黑C·12345", received_at=utc(2026, 3, 2, 2),
+                     data={"mass_kg": "300", "note": "机密备注XYZ"})
+    event(pack, "tested", plant, at=utc(2026, 3, 2, 3), public=False,
+          data={"resistance_mohm": "77.7"})
+    event(pack, "graded", plant, at=utc(2026, 3, 3, 3), data={"grade": "A"})
+    return {"park": park, "plant": plant, "dealer": dealer, "dealer_org": dealer_org,
+            "other": other, "pack": pack}
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_public_view_hides_people_prices_owners_and_private_events(client, world):
+    pack = world["pack"]
+    client.get("/lang/en")
+    response = client.get(f"/p/{pack.code}")  # no login
+    page = text(response)
+    assert response.status_code == 200
+    assert pack.code in page and "In the raw-material warehouse" not in page
+    assert "Received at the park" in page and "Graded" in page and "2026-03-03" in page
+    assert world["park"].name in page  # the park, as issuer, is the only organisation named
+    for secret in ("王质检员", "东宁经销商甲", "黑C·12345", "12,345.67", "机密备注XYZ", "77.7",
+                   "Tested"):
+        assert secret not in page, secret
+    api = client.get(f"/api/v1/passports/{pack.code.lower()}")
+    assert api.status_code == 200
+    assert set(api.json) == {"code", "chemistry", "rated_kwh", "mass_kg", "state", "grade",
+                             "soh_pct", "refurbished", "parents", "events"}
+    assert (api.json["code"], api.json["grade"], api.json["rated_kwh"], api.json["soh_pct"],
+            api.json["state"]) == (pack.code, "A", "50", "85.00", "received")
+    assert [e["kind"] for e in api.json["events"]] == ["received", "graded"]
+    assert api.json["events"][0] == {"at": "2026-03-02", "kind": "received", "pack": pack.code}
+    assert "王质检员" not in text(api) and "price" not in text(api)
+
+
+def test_private_page_shows_everything_to_park_and_owner_only(client, auth, world):
+    pack = world["pack"]
+    auth.login(world["dealer"].email)
+    client.get("/lang/en")
+    page = text(client.get(f"/packs/{pack.code}"))
+    for shown in ("王质检员", "东宁经销商甲", "黑C·12345", "¥12,345.67", "机密备注XYZ",
+                  "Tested", "private", world["park"].name):
+        assert shown in page, shown
+    assert "<script" not in page
+    auth.logout()
+    auth.login(world["other"].email)
+    assert client.get(f"/packs/{pack.code}").status_code == 404
+    assert client.get(f"/packs/{pack.code}/passport.json").status_code == 404
+    auth.logout()
+    auth.login(world["plant"].email)
+    assert client.get(f"/packs/{pack.code}").status_code == 200
+    auth.logout()
+    assert "/login" in client.get(f"/packs/{pack.code}").location
+
+
+def test_qr_code_encodes_the_absolute_public_url(client, auth, world):
+    pack = world["pack"]
+    auth.login(world["plant"].email)
+    page = text(client.get(f"/packs/{pack.code}"))
+    url = f"http://lithloop.test/p/{pack.code}"
+    expected = segno.make(url, error="m").svg_inline(scale=4, svgclass="qr", omitsize=False)
+    assert expected in page  # the same QR matrix: it holds exactly this URL
+    other = segno.make(url + "X", error="m").svg_inline(scale=4, svgclass="qr", omitsize=False)
+    assert other not in page
+    assert f'href="{url}"' in page
+    auth.logout()
+    assert client.get(f"/p/{pack.code}").status_code == 200
+
+
+def test_chain_includes_parents_and_grandparents(client, auth, world):
+    plant, pack = world["plant"], world["pack"]
+    grand = make_pack(plant, grade="B", received_at=utc(2026, 1, 5, 2))
+    place(grand, PackState.AGING, plant, at=utc(2026, 1, 10, 2))
+    middle = build_refurbished(plant, [grand], at=utc(2026, 2, 1, 2))
+    place(pack, PackState.AGING, plant, at=utc(2026, 3, 10, 2))
+    place(middle, PackState.AGING, plant, at=utc(2026, 2, 5, 2))  # RECEIVED until placed
+    child = build_refurbished(plant, [middle, pack], at=utc(2026, 4, 1, 2))
+    entries = passports.chain(child)
+    codes = {e.pack_code for e in entries}
+    assert codes == {grand.code, middle.code, pack.code, child.code}
+    assert all(e.from_parent == e.pack_code for e in entries if e.pack_code != child.code)
+    assert all(e.from_parent is None for e in entries if e.pack_code == child.code)
+    assert [e.event.at for e in entries] == sorted(e.event.at for e in entries)
+    assert entries[0].pack_code == grand.code and entries[-1].event.kind == "built"
+    public = passports.chain(child, public_only=True)
+    assert "tested" in [e.event.kind for e in entries]
+    assert "tested" not in [e.event.kind for e in public]
+    auth.login(plant.email)
+    client.get("/lang/en")
+    page = text(client.get(f"/packs/{child.code}"))
+    assert f"from parent {grand.code}" in page and f"from parent {pack.code}" in page
+    api = client.get(f"/api/v1/passports/{child.code}").json
+    assert api["refurbished"] is True and api["parents"] == sorted([middle.code, pack.code])
+    assert {e["pack"] for e in api["events"]} == codes
+
+
+def test_eu_json_export_carries_the_fields_we_hold(client, auth, world):
+    plant, pack = world["plant"], world["pack"]
+    assigned = make_pack(plant, code_assigned=True, soh=None)
+    auth.login(world["dealer"].email)
+    response = client.get(f"/packs/{pack.code}/passport.json")
+    data = response.json
+    assert response.status_code == 200 and "attachment" in response.headers[
+        "Content-Disposition"]
+    assert (data["unique_identifier"], data["chemistry"], data["rated_energy_kwh"],
+            data["mass_kg"], data["state_of_health_pct"], data["status"]) == (
+        pack.code, "LFP", "50", "300.00", "85.00", "original")
+    assert data["manufacturing_date"] == "2019-03-01" and data["manufacturer_code"] == "LLP"
+    assert data["original_identifier"] is None and data["carbon_footprint_kg_co2e"] is None
+    assert {"original_identifier", "carbon_footprint_kg_co2e", "recycled_content",
+            "manufacturer_of_record"} <= set(data["fields_not_held"])
+    assert "mass_kg" not in data["fields_not_held"]
+    assert [h["kind"] for h in data["history"]] == ["received", "graded"]
+    auth.logout()
+    auth.login(plant.email)
+    other = client.get(f"/packs/{assigned.code}/passport.json").json
+    assert other["manufacturer_of_record"] == world["park"].name
+    assert "state_of_health_pct" in other["fields_not_held"]
+    place(assigned, PackState.RAW, plant)
+    place(assigned, PackState.DISMANTLED, plant, "dismantled")
+    assert client.get(f"/packs/{assigned.code}/passport.json").json["status"] == "waste"
+
+
+def test_api_passport_unknown_code_is_404_json(client):
+    response = client.get("/api/v1/passports/NOSUCHCODE")
+    assert response.status_code == 404 and response.is_json
+    assert response.json["error"] == "not_found" and "NOSUCHCODE" in response.json["message"]
+    assert client.get("/p/NOSUCHCODE").status_code == 404
+
+
+def test_openapi_documents_the_new_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").json
+    get = spec["paths"]["/api/v1/passports/{code}"]["get"]
+    assert "security" not in get and "404" in get["responses"]
+    schema = spec["components"]["schemas"]["PassportOut"]
+    assert {"code", "rated_kwh", "events", "parents"} <= set(schema["properties"])
+    for path in ("/api/v1/traceability/due", "/api/v1/dashboard/summary"):
+        assert spec["paths"][path]["get"]["security"] == [{"bearer": []}]
+    assert set(spec["components"]["schemas"]["SummaryOut"]["properties"]) == {
+        "year", "received_t", "processed_t", "capacity_t", "second_life_packs", "capacity_packs"}

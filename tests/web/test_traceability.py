@@ -1,0 +1,138 @@
+"""Traceability: working-day deadlines across holidays, due groups, marking, CSV, API."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from lithloop.extensions import db
+from lithloop.models import OrgKind, PackEvent, Role
+from lithloop.models import base as clock
+from lithloop.services import traceability
+from lithloop.services.errors import Conflict
+from tests.conftest import api_headers, submit
+from tests.factories import make_org, make_park, make_user
+from tests.pack_builders import event, make_pack, utc
+
+NOW = utc(2026, 3, 10, 2)  # Tuesday 10 March 2026, 10:00 in Beijing
+
+
+@pytest.mark.parametrize("at, due", [
+    # Thu 12 Feb 2026, 23:30 Beijing: Sat 14 Feb is a working day (调休), 15-23 Feb are the
+    # Spring Festival, Sat 28 Feb works too. Mon-Fri counting alone would give 5 March.
+    (utc(2026, 2, 12, 15, 30), date(2026, 3, 11)),
+    # 00:30 on Fri 13 Feb in Beijing (still the 12th in UTC): one working day later.
+    (utc(2026, 2, 12, 16, 30), date(2026, 3, 12)),
+    # Fri 26 Sep 2025: Sun 28 Sep works, 1-8 Oct National Day, Sat 11 Oct works.
+    (utc(2025, 9, 26, 4), date(2025, 10, 23)),
+])
+def test_handover_deadline_counts_chinese_working_days(app, at, due):
+    park = make_park()
+    plant = make_user(park, role=Role.PLANT_OPERATOR)
+    pack = make_pack(plant, received_at=at)
+    stored = db.session.get(PackEvent, pack.events[0].id)
+    assert stored.kind == "received" and stored.report_due == due
+
+
+@pytest.fixture
+def world(app, monkeypatch):
+    """Handovers overdue, due soon and later on 10 March 2026, plus some not to list."""
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+    park = make_park()
+    plant = make_user(park, role=Role.PLANT_OPERATOR)
+    admin = make_user(park, role=Role.ADMIN)
+    owner = make_org(OrgKind.DEALER_BRANCH, name="穆棱经销商")
+    overdue = make_pack(plant, owner=owner, received_at=utc(2026, 2, 5, 2))  # due 4 Mar
+    soon = make_pack(plant, owner=owner, received_at=utc(2026, 2, 12, 15, 30))  # due 11 Mar
+    soon2 = make_pack(plant, owner=owner, received_at=utc(2026, 2, 12, 16, 30),
+                      chemistry="NCM622", original_code=None)  # due 12 Mar
+    later = make_pack(plant, owner=owner, received_at=utc(2026, 3, 9, 2))
+    done = make_pack(plant, received_at=utc(2026, 2, 2, 2))
+    first = done.events[0]
+    first.reported_at, first.reported_by_id = utc(2026, 2, 3), admin.id
+    event(later, "graded", plant, at=utc(2026, 3, 9, 3))  # not a handover
+    db.session.commit()
+    ids = {name: p.events[0].id for name, p in
+           dict(overdue=overdue, soon=soon, soon2=soon2, later=later, done=done).items()}
+    return {"park": park, "plant": plant, "admin": admin, "owner": owner, "ids": ids,
+            "packs": {"overdue": overdue, "soon": soon, "soon2": soon2}}
+
+
+def test_due_groups_split_by_deadline(world):
+    groups = traceability.due_groups()
+    ids = world["ids"]
+    assert groups.today == date(2026, 3, 10) and groups.soon_until == date(2026, 3, 13)
+    assert [e.id for e in groups.overdue] == [ids["overdue"]]
+    assert [e.id for e in groups.due_soon] == [ids["soon"], ids["soon2"]]
+    assert [e.id for e in groups.later] == [ids["later"]]
+    assert groups.total == 4
+
+
+def test_trace_page_marks_reported_once(client, auth, world):
+    ids = world["ids"]
+    auth.login(world["admin"].email)
+    client.get("/lang/en")
+    page = client.get("/trace/").get_data(as_text=True)
+    assert page.count('type="checkbox" name="event"') == 4
+    assert f'value="{ids["done"]}"' not in page and "Overdue (1)" in page
+    response = submit(client, "/trace/reported", {"event": [ids["overdue"], ids["soon"]]},
+                      page="/trace/")
+    assert response.status_code == 302
+    db.session.expire_all()
+    marked = db.session.get(PackEvent, ids["overdue"])
+    assert marked.reported_at == NOW and marked.reported_by_id == world["admin"].id
+    again = submit(client, "/trace/reported", {"event": [ids["soon2"], ids["overdue"]]},
+                   page="/trace/")
+    assert again.status_code == 409 and "already marked" in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(PackEvent, ids["soon2"]).reported_at is None  # all or none
+    assert submit(client, "/trace/reported", {}, page="/trace/").status_code == 422
+    assert [e.id for e in traceability.due_groups().due_soon] == [ids["soon2"]]
+
+
+def test_mark_reported_twice_is_a_conflict_in_the_service(world):
+    ids = world["ids"]
+    traceability.mark_reported(world["admin"], [ids["later"]])
+    with pytest.raises(Conflict) as err:
+        traceability.mark_reported(world["admin"], [ids["later"]])
+    assert err.value.status == 409 and err.value.code == "already_reported"
+
+
+def test_csv_has_the_platform_columns(client, auth, world):
+    auth.login(world["admin"].email)
+    response = client.get("/trace/handovers.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert tuple(rows[0]) == traceability.CSV_COLUMNS
+    assert [r["pack_code"] for r in rows] == [
+        world["packs"][k].code for k in ("overdue", "soon", "soon2")] + [rows[3]["pack_code"]]
+    soon2 = rows[2]
+    assert soon2 == {
+        "pack_code": world["packs"]["soon2"].code, "original_code": "", "chemistry": "NCM622",
+        "event_kind": "received", "event_time_local": "2026-02-13 00:30:00",
+        "organisation": world["park"].name, "counterparty": "穆棱经销商", "mass_kg": "300.00",
+        "report_due": "2026-03-12"}
+
+
+def test_trace_is_for_admins_only(client, auth, world):
+    auth.login(world["plant"].email)
+    assert client.get("/trace/").status_code == 403
+    assert client.get("/trace/handovers.csv").status_code == 403
+
+
+def test_api_traceability_due(client, world):
+    ids = world["ids"]
+    response = client.get("/api/v1/traceability/due", headers=api_headers(client, world["admin"]))
+    assert response.status_code == 200
+    body = response.json
+    assert [e["id"] for e in body["overdue"]] == [ids["overdue"]]
+    assert [e["id"] for e in body["due_soon"]] == [ids["soon"], ids["soon2"]]
+    assert [e["id"] for e in body["later"]] == [ids["later"]]
+    assert body["due_soon"][1]["report_due"] == "2026-03-12"
+    assert body["overdue"][0]["pack_code"] == world["packs"]["overdue"].code
+    plant = client.get("/api/v1/traceability/due", headers=api_headers(client, world["plant"]))
+    assert plant.status_code == 403
+    assert client.get("/api/v1/traceability/due").status_code == 401
