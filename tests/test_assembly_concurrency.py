@@ -36,8 +36,9 @@ def pg_app(pg_database_url):
                    for _ in range(WORKERS)]
             rounds.append((shared, own))
     yield app, plant_id, rounds
-    with app.app_context():
+    with app.app_context():  # leave an empty schema for the next tests on this database
         db.drop_all()
+        db.create_all()
         db.engine.dispose()
 
 

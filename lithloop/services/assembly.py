@@ -127,7 +127,7 @@ def _check(order: BuildOrder) -> Grade:
     if order.mass_kg <= 0:
         raise Invalid(_l("Give the mass in kg."), field="mass_kg")
     if not 0 <= order.test.soh_pct <= 100:
-        raise Invalid(_l("SoH must be between 0 and 100 %%."), field="soh_pct")
+        raise Invalid(_l("SoH must be between 0 and 100."), field="soh_pct")
     if order.test.capacity_ah <= 0:
         raise Invalid(_l("Give the measured capacity in Ah."), field="capacity_ah")
     if order.use_case not in USE_CASES:

@@ -36,9 +36,11 @@ def register_blueprints(app: Flask) -> None:
         fleet,
         health,
         home,
+        lines,
         nav,
         prices,
         pricing_text,
+        settlements,
         sites,
     )
     from lithloop.web.api import init_api
@@ -47,7 +49,7 @@ def register_blueprints(app: Flask) -> None:
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver):
+                   dispatch, documents, driver, lines, settlements):
         app.register_blueprint(module.bp)
     init_api(app)
 
