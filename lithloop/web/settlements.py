@@ -3,6 +3,8 @@ anyone with the link verifies the certificate of recycling."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -42,6 +44,14 @@ def settle(booking_id: int):
     return redirect(url_for("settlements.statement", booking_id=booking_id))
 
 
+def quantity(text: str | None) -> str:
+    """A line's quantity for reading: at most three decimals, no trailing zeros."""
+    if text is None:
+        return "—"
+    value = Decimal(text).quantize(Decimal("0.001"), ROUND_HALF_UP).normalize()
+    return f"{value:f}"
+
+
 @bp.get("/settlements/<int:booking_id>")
 @roles_required(*READERS)
 def statement(booking_id: int):
@@ -50,7 +60,8 @@ def statement(booking_id: int):
     return render_template("settlements/statement.html", settlement=found,
                            booking=found.booking,
                            lots=[e for e in found.lines if e["kind"] == "lot"],
-                           second_life=[e for e in found.lines if e["kind"] == "second_life"])
+                           second_life=[e for e in found.lines if e["kind"] == "second_life"],
+                           quantity=quantity)
 
 
 @bp.get("/certificates/<token>")
