@@ -37,11 +37,13 @@ def register_blueprints(app: Flask) -> None:
         fleet,
         health,
         home,
+        lines,
         nav,
         passport_text,
         passports,
         prices,
         pricing_text,
+        settlements,
         sites,
         trace,
     )
@@ -52,7 +54,8 @@ def register_blueprints(app: Flask) -> None:
     booking_text.init_templates(app)
     passport_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver, passports, trace, dashboard):
+                   dispatch, documents, driver, passports, trace, dashboard, lines,
+                   settlements):
         app.register_blueprint(module.bp)
     init_api(app)
 

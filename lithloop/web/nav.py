@@ -12,17 +12,20 @@ _REGION = ("sites.index", _l("Region"))
 _PRICES = ("prices.public", _l("Prices"))
 _BOOKINGS = ("bookings.index", _l("Bookings"))
 _DASHBOARD = ("dashboard.index", _l("Dashboard"))
+_SETTLEMENTS = ("settlements.index", _l("Settlements"))
+_LINES = ("lines.index", _l("Lines"))
+_ASSEMBLY = ("lines.assembly_page", _l("Assembly"))
 
 NAV = {
-    Role.DEALER_STAFF: [_HOME, _BOOKINGS, _SITES, _PRICES],
-    Role.FLEET_MANAGER: [_HOME, _BOOKINGS, ("fleet.packs", _l("Fleet packs")),
+    Role.DEALER_STAFF: [_HOME, _BOOKINGS, _SETTLEMENTS, _SITES, _PRICES],
+    Role.FLEET_MANAGER: [_HOME, _BOOKINGS, _SETTLEMENTS, ("fleet.packs", _l("Fleet packs")),
                          ("fleet.forecast", _l("Retirement forecast")),
                          ("sites.index", _l("Depots")), _PRICES],
     Role.DISPATCHER: [_HOME, ("dispatch.index", _l("Dispatch")), _BOOKINGS, _REGION],
-    Role.PLANT_OPERATOR: [_HOME, _REGION, _PRICES],
+    Role.PLANT_OPERATOR: [_HOME, _LINES, _ASSEMBLY, _SETTLEMENTS, _REGION, _PRICES],
     Role.DRIVER: [_HOME, ("driver.today", _l("My route"))],
     Role.BUYER: [_HOME, _PRICES],
-    Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION,
+    Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION, _LINES, _SETTLEMENTS,
                  ("prices.versions", _l("Price index")), ("admin.outbox", _l("Outbox")),
                  _DASHBOARD, ("trace.index", _l("Traceability"))],
     Role.GOVERNMENT: [_DASHBOARD],

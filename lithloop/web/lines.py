@@ -1,0 +1,144 @@
+"""Plant pages for the recycling lines (dismantling batches) and second-life assembly."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lithloop.models import Role
+from lithloop.services import assembly, dismantling
+from lithloop.services.errors import Invalid, ServiceError
+from lithloop.web.access import roles_required
+
+bp = Blueprint("lines", __name__, url_prefix="/plant")
+PLANT = (Role.PLANT_OPERATOR, Role.ADMIN)
+USE_CASE_LABELS = {
+    "storage": _l("Energy storage"),
+    "base_station": _l("Base-station backup"),
+    "low_speed_vehicle": _l("Low-speed vehicle"),
+}
+
+
+def _error(exc: ServiceError) -> dict:
+    if exc.status == 404 and exc.field is None:
+        raise exc
+    return {"field": exc.field or "_form", "message": str(exc.message)}
+
+
+@bp.get("/lines")
+@roles_required(*PLANT)
+def index(error: dict | None = None, status: int = 200):
+    """The three recycling lines, their open batches and the latest batches."""
+    return render_template("lines/index.html", lines=dismantling.lines(),
+                           batches=dismantling.recent_batches(), days_of=dismantling.days_of_work,
+                           error=error or {}), status
+
+
+@bp.post("/lines/<int:line>/open")
+@roles_required(*PLANT)
+def open_batch(line: int):
+    """Open a batch on a line."""
+    try:
+        batch = dismantling.open_batch(current_user, line)
+    except ServiceError as exc:
+        return index(_error(exc), exc.status)
+    flash(_("Batch %(id)s opened on line %(n)s.", id=batch.id, n=line), "success")
+    return redirect(url_for("lines.batch", batch_id=batch.id))
+
+
+@bp.get("/batches/<int:batch_id>")
+@roles_required(*PLANT)
+def batch(batch_id: int, error: dict | None = None, status: int = 200):
+    """One batch: its packs, its days of work, the add and close forms."""
+    found = dismantling.get_batch(batch_id)
+    return render_template(
+        "lines/batch.html", batch=found, days=dismantling.days_of_work(found),
+        t_per_day=dismantling.throughputs()[found.line - 1],
+        materials=dismantling.MATERIALS, labels=dismantling.MATERIAL_LABELS,
+        outputs={m: Decimal((found.outputs or {}).get(m, "0")) for m in dismantling.MATERIALS},
+        total=dismantling.output_total(found), loss=dismantling.loss_kg(found),
+        error=error or {}, form=request.form if error else {}), status
+
+
+@bp.post("/batches/<int:batch_id>/add")
+@roles_required(*PLANT)
+def add(batch_id: int):
+    """Put scanned packs from the raw-material warehouse on the batch's line."""
+    codes = request.form.get("codes", "").replace(",", "\n").splitlines()
+    try:
+        dismantling.add_packs(current_user, batch_id, codes)
+    except ServiceError as exc:
+        return batch(batch_id, _error(exc), exc.status)
+    flash(_("Packs added and recorded as dismantled."), "success")
+    return redirect(url_for("lines.batch", batch_id=batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/close")
+@roles_required(*PLANT)
+def close(batch_id: int):
+    """Close the batch with the weighed outputs."""
+    try:
+        dismantling.close_batch(current_user, batch_id, request.form)
+    except ServiceError as exc:
+        return batch(batch_id, _error(exc), exc.status)
+    flash(_("Batch %(id)s closed.", id=batch_id), "success")
+    return redirect(url_for("lines.batch", batch_id=batch_id))
+
+
+@bp.get("/assembly")
+@roles_required(*PLANT)
+def assembly_page(error: dict | None = None, status: int = 200):
+    """Second-life assembly: parent candidates, the build form, recent builds."""
+    return render_template(
+        "lines/assembly.html", candidates=assembly.candidates(),
+        builds=assembly.recent_builds(), use_cases=USE_CASE_LABELS, error=error or {},
+        form=request.form if error else {}), status
+
+
+def _decimal(name: str, *, optional: bool = False) -> Decimal | None:
+    text = request.form.get(name, "").strip().replace(",", "")
+    if not text and optional:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise Invalid(_l("Give a number."), field=name) from None
+    if not value.is_finite():
+        raise Invalid(_l("Give a number."), field=name)
+    return value
+
+
+def _int(name: str) -> int:
+    value = _decimal(name)
+    if value != value.to_integral_value():
+        raise Invalid(_l("Give a whole number."), field=name)
+    return int(value)
+
+
+def _order() -> assembly.BuildOrder:
+    form = request.form
+    codes = form.getlist("parents") + form.get("parent_codes", "").replace(",", "\n").split()
+    test = assembly.FinalTest(
+        capacity_ah=_decimal("capacity_ah"), soh_pct=_decimal("soh_pct"),
+        resistance_mohm=_decimal("resistance_mohm", optional=True),
+        ocv_v=_decimal("ocv_v", optional=True), insulation_ok=form.get("insulation") == "ok")
+    return assembly.BuildOrder(
+        parent_codes=tuple(codes), rated_wh=_int("rated_wh"), mass_kg=_decimal("mass_kg"),
+        test=test, warranty_months=_int("warranty_months"), use_case=form.get("use_case", ""))
+
+
+@bp.post("/assembly")
+@roles_required(*PLANT)
+def build():
+    """Build a refurbished pack from the chosen parents and list it."""
+    try:
+        pack = assembly.build(current_user, _order())
+    except ServiceError as exc:
+        return assembly_page(_error(exc), exc.status)
+    flash(_("Pack %(code)s built, graded %(g)s and listed.", code=pack.code, g=pack.grade.value),
+          "success")
+    return redirect(url_for("lines.assembly_page"))

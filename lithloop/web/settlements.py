@@ -1,0 +1,72 @@
+"""Settlements: the plant settles received bookings, the owner reads the statement, and
+anyone with the link verifies the certificate of recycling."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.models import Role
+from lithloop.services import certificates
+from lithloop.services import settlement as settlement_service
+from lithloop.services.errors import ServiceError
+from lithloop.web.access import roles_required
+
+bp = Blueprint("settlements", __name__)
+PLANT = (Role.PLANT_OPERATOR, Role.ADMIN)
+READERS = (Role.DEALER_STAFF, Role.FLEET_MANAGER, *PLANT)
+
+
+@bp.get("/settlements/")
+@roles_required(*READERS)
+def index(error: str | None = None, status: int = 200):
+    """Owners: their settlements. Plant: bookings awaiting settlement and the latest settled."""
+    waiting = certificates.awaiting_settlement() if current_user.role in PLANT else []
+    return render_template("settlements/index.html", waiting=waiting,
+                           settled=certificates.own_settlements(current_user),
+                           error=error), status
+
+
+@bp.post("/settlements/<int:booking_id>/settle")
+@roles_required(*PLANT)
+def settle(booking_id: int):
+    """Settle a received booking at its frozen index."""
+    try:
+        settlement_service.settle(current_user, booking_id)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        return index(str(exc.message), exc.status)
+    flash(_("Booking #%(id)s settled; the owner has been told.", id=booking_id), "success")
+    return redirect(url_for("settlements.statement", booking_id=booking_id))
+
+
+def quantity(text: str | None) -> str:
+    """A line's quantity for reading: at most three decimals, no trailing zeros."""
+    if text is None:
+        return "—"
+    value = Decimal(text).quantize(Decimal("0.001"), ROUND_HALF_UP).normalize()
+    return f"{value:f}"
+
+
+@bp.get("/settlements/<int:booking_id>")
+@roles_required(*READERS)
+def statement(booking_id: int):
+    """The settlement statement: each lot's lines next to the quote, with the difference."""
+    found = certificates.statement(current_user, booking_id)
+    return render_template("settlements/statement.html", settlement=found,
+                           booking=found.booking,
+                           lots=[e for e in found.lines if e["kind"] == "lot"],
+                           second_life=[e for e in found.lines if e["kind"] == "second_life"],
+                           quantity=quantity)
+
+
+@bp.get("/certificates/<token>")
+def certificate(token: str):
+    """The public certificate of recycling: codes, masses, destinations; no prices."""
+    return render_template("settlements/certificate.html",
+                           cert=certificates.certificate(token),
+                           labels=certificates.DESTINATION_LABELS)

@@ -1,0 +1,176 @@
+"""Dismantling batches and second-life assembly: arithmetic, chain events, integrity errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop import pricing
+from lithloop.batteries import validate_code
+from lithloop.extensions import db
+from lithloop.models import DismantlingBatch, Grade, Pack, PackEvent, PackState, PackTest
+from lithloop.services import assembly, dismantling
+from lithloop.services import pricing as price_service
+from lithloop.services.errors import Conflict, Forbidden, Invalid
+from tests.plant_world import make_pack, plant_world
+
+OUTPUTS = {"black_mass": "250.5", "copper": "40", "aluminium": "35.25", "steel": "120",
+           "plastics": "30"}
+
+
+@pytest.fixture
+def world(app):
+    return plant_world()
+
+
+def events(pack: Pack, kind: str) -> list[PackEvent]:
+    return list(db.session.scalars(sa.select(PackEvent).where(
+        PackEvent.pack_id == pack.id, PackEvent.kind == kind)))
+
+
+def test_batch_add_and_close_arithmetic(world):
+    plant = world["plant"]
+    packs = [make_pack(plant, mass=m) for m in ("300.50", "280", "120.25")]
+    batch = dismantling.open_batch(plant, 2)
+    dismantling.add_packs(plant, batch.id, [packs[0].code, packs[1].code.lower()])
+    dismantling.add_packs(plant, batch.id, [packs[2].code])
+    batch = db.session.get(DismantlingBatch, batch.id)
+    assert batch.input_kg == Decimal("700.75")
+    # line 2 runs 12 t/day by default: 700.75 kg is 0.06 days of work
+    assert dismantling.days_of_work(batch) == Decimal("0.06")
+    for pack in packs:
+        db.session.refresh(pack)
+        assert pack.state is PackState.DISMANTLED and pack.warehouse is None
+        assert pack.batch_id == batch.id
+        [event] = events(pack, "dismantled")
+        assert event.data["batch"] == batch.id and event.data["line"] == 2
+        assert event.report_due is not None  # a handover for the national platform
+    dismantling.close_batch(plant, batch.id, OUTPUTS)
+    batch = db.session.get(DismantlingBatch, batch.id)
+    assert batch.status == "closed" and batch.closed_at is not None
+    assert batch.outputs["black_mass"] == "250.50" and batch.outputs["plastics"] == "30.00"
+    assert dismantling.output_total(batch) == Decimal("475.75")
+    assert dismantling.loss_kg(batch) == Decimal("225.00")
+    with pytest.raises(Conflict):
+        dismantling.close_batch(plant, batch.id, OUTPUTS)
+
+
+def test_pack_not_in_raw_is_refused_by_name_and_nothing_is_written(world):
+    plant = world["plant"]
+    good = make_pack(plant)
+    aging = make_pack(plant, PackState.AGING, grade=Grade.B, soh="70")
+    batch = dismantling.open_batch(plant, 1)
+    with pytest.raises(Conflict) as caught:
+        dismantling.add_packs(plant, batch.id, [good.code, aging.code])
+    assert aging.code in str(caught.value.message) and "aging" in str(caught.value.message)
+    db.session.refresh(good)
+    assert good.state is PackState.RAW and good.batch_id is None and not events(good,
+                                                                               "dismantled")
+    assert db.session.get(DismantlingBatch, batch.id).input_kg == 0
+    dismantling.add_packs(plant, batch.id, [good.code])
+    other = dismantling.open_batch(plant, 3)
+    with pytest.raises(Conflict) as caught:  # already on line 1
+        dismantling.add_packs(plant, other.id, [good.code])
+    assert good.code in str(caught.value.message)
+
+
+def test_batch_errors(world):
+    plant = world["plant"]
+    pack = make_pack(plant, mass="100")
+    with pytest.raises(Invalid):
+        dismantling.open_batch(plant, 4)
+    batch = dismantling.open_batch(plant, 1)
+    with pytest.raises(Conflict):
+        dismantling.open_batch(plant, 1)
+    with pytest.raises(Conflict):  # empty batch
+        dismantling.close_batch(plant, batch.id, {})
+    dismantling.add_packs(plant, batch.id, [pack.code])
+    with pytest.raises(Invalid) as caught:
+        dismantling.close_batch(plant, batch.id, {"black_mass": "-1"})
+    assert caught.value.field == "black_mass"
+    with pytest.raises(Invalid) as caught:
+        dismantling.close_batch(plant, batch.id, {"black_mass": "60", "steel": "40.01"})
+    assert caught.value.field == "outputs"
+    assert db.session.get(DismantlingBatch, batch.id).status == "open"
+    dismantling.close_batch(plant, batch.id, {"black_mass": "60", "steel": "40"})  # = input
+    with pytest.raises(Forbidden):
+        dismantling.open_batch(world["dealer"], 2)
+
+
+def order(codes, **change) -> assembly.BuildOrder:
+    data = {"parent_codes": tuple(codes), "rated_wh": 40000, "mass_kg": Decimal("260"),
+            "test": assembly.FinalTest(Decimal("180"), Decimal("86.5"), Decimal("1.2"),
+                                       Decimal("332.8"), True),
+            "warranty_months": 24, "use_case": "storage"}
+    data.update(change)
+    return assembly.BuildOrder(**data)
+
+
+def test_assembly_links_consumes_tests_grades_prices_and_lists(world):
+    plant = world["plant"]
+    first = make_pack(plant, PackState.AGING, grade=Grade.B, soh="72", rated_wh=50000)
+    second = make_pack(plant, PackState.FINISHED, grade=Grade.A, soh="83", rated_wh=50000)
+    built = assembly.build(plant, order([first.code, second.code]))
+    built = db.session.get(Pack, built.id)
+    assert validate_code(built.code).problem is None and built.code[3] == "P"
+    assert built.code.startswith("LLP") and built.code[7:14] == "SL00000"
+    assert sorted(p.code for p in built.parents) == sorted([first.code, second.code])
+    assert built.refurbished and built.chemistry == "LFP" and built.grade is Grade.A
+    assert built.state is PackState.FINISHED and built.warehouse.value == "finished"
+    assert built.use_case == "storage" and built.warranty_months == 24
+    [test] = db.session.scalars(sa.select(PackTest).where(PackTest.pack_id == built.id))
+    assert test.kind == "final" and test.soh_pct == Decimal("86.5") and test.insulation_ok
+    index = price_service.current_index()
+    expected = pricing.price_second_life(pricing.SecondLifePack(
+        chemistry="LFP", rated_kwh=Decimal(40), soh_pct=Decimal("86.5"), cycles=800,
+        grade="A", warranty_months=24, mass_kg=Decimal(260)), index)
+    assert built.price_fen == expected.price_fen and built.price_index_version == index.version
+    assert [e.kind for e in built.events] == ["built", "listed"]
+    assert sorted(built.events[0].data["parents"]) == sorted([first.code, second.code])
+    for parent in (first, second):
+        db.session.refresh(parent)
+        assert parent.state is PackState.CONSUMED and parent.warehouse is None
+        assert events(parent, "consumed")[0].data["into"] == built.code
+
+
+@pytest.mark.parametrize("state", [PackState.CONSUMED, PackState.SOLD, PackState.DISMANTLED,
+                                   PackState.RESERVED, PackState.RAW])
+def test_unusable_parent_refused_by_name_nothing_written(world, state):
+    plant = world["plant"]
+    good = make_pack(plant, PackState.FINISHED, grade=Grade.A, soh="85")
+    bad = make_pack(plant, state, grade=Grade.B, soh="70")
+    before = db.session.scalar(sa.select(sa.func.count(Pack.id)))
+    with pytest.raises(Conflict) as caught:
+        assembly.build(plant, order([good.code, bad.code]))
+    assert bad.code in str(caught.value.message) and state.value in str(caught.value.message)
+    assert db.session.scalar(sa.select(sa.func.count(Pack.id))) == before
+    db.session.refresh(good)
+    assert good.state is PackState.FINISHED and not events(good, "consumed")
+
+
+def test_assembly_refusals(world):
+    plant = world["plant"]
+    lfp = make_pack(plant, PackState.FINISHED, grade=Grade.A, soh="85")
+    ncm = make_pack(plant, PackState.FINISHED, chemistry="NCM523", grade=Grade.A, soh="85")
+    no_retest = make_pack(plant, PackState.AGING, grade=Grade.A, soh="85", retest=False)
+    scrap = make_pack(plant, PackState.AGING, grade=Grade.S, soh="30")
+    with pytest.raises(Invalid) as caught:
+        assembly.build(plant, order([lfp.code, ncm.code]))
+    assert caught.value.field == "parents"
+    with pytest.raises(Conflict):
+        assembly.build(plant, order([no_retest.code]))
+    with pytest.raises(Conflict):
+        assembly.build(plant, order([scrap.code]))
+    low = assembly.FinalTest(Decimal("100"), Decimal("35"), None, None, True)
+    with pytest.raises(Invalid):  # final test below grade C
+        assembly.build(plant, order([lfp.code], test=low))
+    with pytest.raises(Invalid):
+        assembly.build(plant, order([lfp.code], use_case="boat"))
+    with pytest.raises(Forbidden):
+        assembly.build(world["dispatcher"], order([lfp.code]))
+    db.session.refresh(lfp)
+    assert lfp.state is PackState.FINISHED
+    assert assembly.grade_for(Decimal("60")) is Grade.B
+    assert assembly.grade_for(Decimal("95"), insulation_ok=False) is Grade.S

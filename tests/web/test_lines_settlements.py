@@ -1,0 +1,115 @@
+"""Plant pages (lines, batches, assembly), the settle action, the owner's statement and the
+public certificate, through the test client."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import DismantlingBatch, Grade, Pack, PackState, Settlement
+from tests.conftest import submit
+from tests.plant_world import booked, make_pack, plant_world, receive
+
+
+@pytest.fixture
+def world(app):
+    return plant_world()
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_batch_pages_open_add_close(client, auth, world):
+    pack = make_pack(world["plant"], mass="500")
+    aging = make_pack(world["plant"], PackState.AGING, grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    page = client.get("/plant/lines")
+    assert page.status_code == 200 and "12" in text(page)  # line throughput t/day
+    response = submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
+    assert response.status_code == 302
+    batch_id = db.session.scalar(sa.select(DismantlingBatch.id))
+    url = f"/plant/batches/{batch_id}"
+    refused = submit(client, f"{url}/add", {"codes": aging.code}, page=url)
+    assert refused.status_code == 409 and aging.code in text(refused)
+    assert submit(client, f"{url}/add", {"codes": pack.code}, page=url).status_code == 302
+    too_much = submit(client, f"{url}/close", {"black_mass": "400", "steel": "101"}, page=url)
+    assert too_much.status_code == 422 and 'class="error"' in text(too_much)
+    done = submit(client, f"{url}/close", {"black_mass": "180", "copper": "20", "steel": "90"},
+                  page=url)
+    assert done.status_code == 302
+    page = text(client.get(url))
+    assert "180.00" in page and "210.00" in page  # black mass, loss
+
+
+def test_assembly_page_builds_a_pack(client, auth, world):
+    parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    assert parent.code in text(client.get("/plant/assembly"))
+    form = {"parents": parent.code, "rated_wh": "30000", "mass_kg": "210",
+            "use_case": "base_station", "warranty_months": "12", "capacity_ah": "140",
+            "soh_pct": "78", "insulation": "ok"}
+    bad = submit(client, "/plant/assembly", {**form, "soh_pct": "lots"})
+    assert bad.status_code == 422 and 'id="err-soh_pct"' in text(bad)
+    assert submit(client, "/plant/assembly", form).status_code == 302
+    child = db.session.scalar(sa.select(Pack).where(Pack.refurbished.is_(True)))
+    assert child.grade is Grade.B and child.use_case == "base_station"
+    assert child.code in text(client.get("/plant/assembly"))
+    again = submit(client, "/plant/assembly", form)
+    assert again.status_code == 409 and parent.code in text(again)
+
+
+def test_owner_roles_cannot_run_the_lines(client, auth, world):
+    auth.login(world["dealer"].email)
+    assert client.get("/plant/lines").status_code == 403
+    assert client.get("/plant/assembly").status_code == 403
+
+
+def test_settle_statement_certificate_and_isolation(client, auth, world):
+    booking = booked(world)
+    receive(world, booking, "610")
+    lot = booking.lots[0]
+    gone = make_pack(world["plant"], PackState.DISMANTLED, grade=Grade.S, soh="20",
+                     mass="300", booking=booking, lot=lot)
+    kept = make_pack(world["plant"], PackState.AGING, grade=Grade.A, soh="88",
+                     rated_wh=60000, mass="310", booking=booking, lot=lot)
+    auth.login(world["plant"].email)
+    assert f"/settlements/{booking.id}/settle" in text(client.get("/settlements/"))
+    response = submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/")
+    assert response.status_code == 302
+    twice = submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/")
+    assert twice.status_code == 409
+    settlement = db.session.scalar(sa.select(Settlement))
+    auth.logout()
+
+    auth.login(world["dealer"].email)
+    statement = client.get(f"/settlements/{booking.id}")
+    assert statement.status_code == 200
+    body = text(statement)
+    quoted = booking.quote["lots"][0]["total_fen"]
+    settled_lot = settlement.lines[0]["settled_fen"]
+    assert "610.00" in body and settlement.index_version in body
+    assert "27.95090760000" not in body and "0.6 → 0.61 t" in body  # readable quantities
+    assert re.search(r"¥\s?[\d,]+\.\d\d", body) and kept.code in body
+    assert settled_lot != quoted
+    assert f"/certificates/{settlement.certificate_token}" in body
+    auth.logout()
+
+    auth.login(world["other"].email)
+    assert client.get(f"/settlements/{booking.id}").status_code == 404
+    assert settlement.certificate_token not in text(client.get("/settlements/"))
+    auth.logout()
+
+    public = client.get(f"/certificates/{settlement.certificate_token}")
+    assert public.status_code == 200
+    page = text(public)
+    assert gone.code in page and kept.code in page and world["dealer"].organisation.name in page
+    assert world["park"].name in page and f"#{booking.id}" in page
+    assert "¥" not in page and "fen" not in page.lower()
+    for amount in (settlement.total_fen, settlement.quote_total_fen):
+        assert f"{abs(amount) / 100:,.2f}" not in page
+    assert world["dealer"].email not in page
+    assert client.get("/certificates/not-a-real-token").status_code == 404
