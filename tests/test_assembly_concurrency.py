@@ -13,7 +13,7 @@ from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackEvent, PackState, User
 from lithloop.services import assembly
 from lithloop.services.errors import Conflict
-from tests.conftest import make_app
+from tests.conftest import fresh_pg_database, make_app
 from tests.plant_world import make_pack, plant_world
 
 ROUNDS = 4
@@ -22,9 +22,14 @@ WORKERS = 4
 
 @pytest.fixture
 def pg_app(pg_database_url):
-    app = make_app(pg_database_url)
+    """An app on a database of its own (its threads commit for real, nothing to roll back)."""
+    with fresh_pg_database("lithloop_c") as url:
+        yield from _pg_app(url)
+
+
+def _pg_app(url: str):
+    app = make_app(url)
     with app.app_context():
-        db.drop_all()
         db.create_all()
         world = plant_world()
         plant_id = world["plant"].id
@@ -36,9 +41,8 @@ def pg_app(pg_database_url):
                    for _ in range(WORKERS)]
             rounds.append((shared, own))
     yield app, plant_id, rounds
-    with app.app_context():  # leave an empty schema for the next tests on this database
-        db.drop_all()
-        db.create_all()
+    with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 

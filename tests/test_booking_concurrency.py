@@ -13,7 +13,7 @@ from lithloop.models import Booking, BookingDay, User
 from lithloop.services import bookings as booking_service
 from lithloop.services import pricing as price_service
 from lithloop.services.errors import Conflict
-from tests.conftest import make_app
+from tests.conftest import fresh_pg_database, make_app
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
 
@@ -23,9 +23,14 @@ DEALERS = 6
 
 @pytest.fixture
 def pg_app(pg_database_url):
-    app = make_app(pg_database_url, TRUCK_TRIPS_PER_DAY=1)
+    """An app on a database of its own (its threads commit for real, nothing to roll back)."""
+    with fresh_pg_database("lithloop_c") as url:
+        yield from _pg_app(url)
+
+
+def _pg_app(url: str):
+    app = make_app(url, TRUCK_TRIPS_PER_DAY=1)
     with app.app_context():
-        db.drop_all()
         db.create_all()
         price_service.ensure_default_index()
         make_park(payload_kg=1000, trucks=1)  # 1 t a day: room for one 600 kg stop
@@ -40,7 +45,7 @@ def pg_app(pg_database_url):
             dealers.append((make_user(org).id, make_site(org).id))
     yield app, dealers
     with app.app_context():
-        db.drop_all()
+        db.session.remove()
         db.engine.dispose()
 
 
