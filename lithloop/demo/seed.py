@@ -39,7 +39,9 @@ DEMO_USERS = {
     Role.DRIVER: ("driver@demo.lithloop", "司机演示用户"),
     Role.BUYER: ("buyer@demo.lithloop", "买家演示用户"),
     Role.ADMIN: ("admin@demo.lithloop", "管理员演示用户"),
+    Role.GOVERNMENT: ("gov@demo.lithloop", "主管部门演示用户"),
 }
+GOVERNMENT_NAME = "牡丹江市工业和信息化局（演示）"
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo",  # noqa: S107
         Role.DEALER_STAFF: next(d for d in dealers if d.city == places["Dong'an District"].name_zh),
         Role.FLEET_MANAGER: buses[0],
         Role.BUYER: buyers[0],
+        Role.GOVERNMENT: _org(GOVERNMENT_NAME, OrgKind.GOVERNMENT, "牡丹江", rng),
     }
     hashed = hash_password(password)  # one scrypt hash for all demo users: same password
     users = []
@@ -146,7 +149,7 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo",  # noqa: S107
     first_truck.driver = db.session.scalar(sa.select(User).where(User.role == Role.DRIVER))
     db.session.commit()
     ensure_default_index()
-    orgs = 1 + len(dealers) + len(buses) + len(buyers)
+    orgs = 2 + len(dealers) + len(buses) + len(buyers)
     sites = db.session.scalar(sa.select(sa.func.count(Site.id)))
     done = seed_activity(rng, hashed) if activity else None
     return SeedSummary(organisations=orgs, sites=sites, trucks=trucks, users=users,
