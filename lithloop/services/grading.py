@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import pricing
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User
+from lithloop.models import base as clock
 from lithloop.services import pack_events, pack_state
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.pricing import current_index, today_in_china
@@ -136,7 +137,8 @@ def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
         test = PackTest(pack=pack, kind=kind, capacity_ah=values.capacity_ah,
                         soh_pct=values.soh_pct, resistance_mohm=values.resistance_mohm,
                         ocv_v=values.ocv_v, insulation_ok=values.insulation_ok,
-                        visual_damage=values.visual_damage, by_user_id=user.id)
+                        visual_damage=values.visual_damage, by_user_id=user.id,
+                        at=clock.utcnow())
         db.session.add(test)
         grade = grade_for(values.soh_pct, insulation_ok=values.insulation_ok,
                           damaged=pack.damaged)
