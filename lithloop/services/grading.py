@@ -189,3 +189,17 @@ def send(user: User, pack_id: int, to: str | None = None) -> Pack:
             raise Invalid(_l("Choose the aging or the raw-material warehouse."), field="to")
         return pack
     return _run(work)
+
+
+def get_pack(pack_id: int) -> Pack:
+    """A pack by id for the park's pages; NotFound otherwise."""
+    pack = db.session.get(Pack, pack_id)
+    if pack is None:
+        raise NotFound(_l("No such pack."))
+    return pack
+
+
+def awaiting_grading() -> list[Pack]:
+    """Received packs not yet sent to a warehouse, oldest first."""
+    return list(db.session.scalars(sa.select(Pack).where(Pack.state == PackState.RECEIVED)
+                                   .order_by(Pack.id)))

@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         home,
         nav,
+        plant,
         prices,
         pricing_text,
         sites,
@@ -47,7 +48,7 @@ def register_blueprints(app: Flask) -> None:
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver):
+                   dispatch, documents, driver, plant):
         app.register_blueprint(module.bp)
     init_api(app)
 
