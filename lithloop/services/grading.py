@@ -58,7 +58,7 @@ def _number(raw: dict, name: str, required: bool, message) -> Decimal | None:
 def parse_test(raw: dict) -> TestValues:
     """Check typed test values; SoH must lie within 0-100 %."""
     capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
-    soh = _number(raw, "soh_pct", True, _l("Enter the state of health in %."))
+    soh = _number(raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."))
     if soh > 100:
         raise Invalid(_l("State of health is a percentage from 0 to 100."), field="soh_pct")
     return TestValues(

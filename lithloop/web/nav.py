@@ -19,7 +19,7 @@ NAV = {
                          ("sites.index", _l("Depots")), _PRICES],
     Role.DISPATCHER: [_HOME, ("dispatch.index", _l("Dispatch")), _BOOKINGS, _REGION],
     Role.PLANT_OPERATOR: [_HOME, ("plant.index", _l("Plant")),
-                          ("plant.warehouse", _l("Warehouses")), _REGION, _PRICES],
+                          ("plant.warehouses_home", _l("Warehouses")), _REGION, _PRICES],
     Role.DRIVER: [_HOME, ("driver.today", _l("My route"))],
     Role.BUYER: [_HOME, _PRICES],
     Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), ("plant.index", _l("Plant")), _REGION,

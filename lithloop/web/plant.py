@@ -133,7 +133,13 @@ def move(pack_id: int):
                                                  form.get("to", "")), _("Pack moved."))
 
 
-@bp.get("/warehouses/", defaults={"name": "aging"})
+@bp.get("/warehouses/")
+@roles_required(*PLANT_ROLES)
+def warehouses_home():
+    """The warehouses start at the aging warehouse (where the alerts are)."""
+    return redirect(url_for("plant.warehouse", name=Warehouse.AGING.value))
+
+
 @bp.get("/warehouses/<name>")
 @roles_required(*PLANT_ROLES)
 def warehouse(name: str):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 
 from lithloop.batteries import validate_code
 from lithloop.extensions import db
@@ -34,7 +35,8 @@ GOOD_TEST = {"capacity_ah": "180", "soh_pct": "85", "resistance_mohm": "1.2", "o
 
 @pytest.fixture
 def world(app):
-    return build_arrival()
+    with force_locale("en"):  # messages asserted in English
+        yield build_arrival()
 
 
 def packs_of(booking_id: int) -> list[Pack]:
