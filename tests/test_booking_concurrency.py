@@ -41,6 +41,7 @@ def pg_app(pg_database_url):
     yield app, dealers
     with app.app_context():
         db.drop_all()
+        db.create_all()  # the `app` fixture expects this worker's database to keep its schema
         db.engine.dispose()
 
 
