@@ -41,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         nav,
         passport_text,
         passports,
+        plant,
         prices,
         pricing_text,
         settlements,
@@ -55,7 +56,7 @@ def register_blueprints(app: Flask) -> None:
     passport_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
                    dispatch, documents, driver, passports, trace, dashboard, lines,
-                   settlements):
+                   settlements, plant):
         app.register_blueprint(module.bp)
     init_api(app)
 

@@ -22,12 +22,14 @@ NAV = {
                          ("fleet.forecast", _l("Retirement forecast")),
                          ("sites.index", _l("Depots")), _PRICES],
     Role.DISPATCHER: [_HOME, ("dispatch.index", _l("Dispatch")), _BOOKINGS, _REGION],
-    Role.PLANT_OPERATOR: [_HOME, _LINES, _ASSEMBLY, _SETTLEMENTS, _REGION, _PRICES],
+    Role.PLANT_OPERATOR: [_HOME, ("plant.index", _l("Plant")),
+                          ("plant.warehouses_home", _l("Warehouses")), _LINES, _ASSEMBLY,
+                          _SETTLEMENTS, _PRICES],
     Role.DRIVER: [_HOME, ("driver.today", _l("My route"))],
     Role.BUYER: [_HOME, _PRICES],
-    Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION, _LINES, _SETTLEMENTS,
-                 ("prices.versions", _l("Price index")), ("admin.outbox", _l("Outbox")),
-                 _DASHBOARD, ("trace.index", _l("Traceability"))],
+    Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION, ("plant.index", _l("Plant")),
+                 _LINES, _SETTLEMENTS, ("prices.versions", _l("Price index")),
+                 ("admin.outbox", _l("Outbox")), _DASHBOARD, ("trace.index", _l("Traceability"))],
     Role.GOVERNMENT: [_DASHBOARD],
 }
 

@@ -1,0 +1,153 @@
+"""The plant operator's pages: arrivals, receiving a booking, grading, warehouse stock and moves."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lithloop.models import BookingStatus, PackState, Role, Warehouse
+from lithloop.services import grading, intake, pack_events, warehouses
+from lithloop.services.errors import ServiceError
+from lithloop.services.pricing import today_in_china
+from lithloop.web.access import roles_required
+
+bp = Blueprint("plant", __name__, url_prefix="/plant")
+PLANT_ROLES = (Role.PLANT_OPERATOR, Role.ADMIN)
+STATE_LABELS = {
+    "received": _l("Received, not graded"), "raw": _l("Raw-material warehouse"),
+    "aging": _l("Aging warehouse"), "finished": _l("Finished-product warehouse"),
+    "reserved": _l("Reserved"), "sold": _l("Sold"), "consumed": _l("Used in a refurbished pack"),
+    "dismantled": _l("Dismantled"),
+}
+DECISIONS = {"refurbish": _l("Refurbish for second life"), "recycle": _l("Recycle")}
+
+
+def _error(exc: ServiceError) -> dict:
+    if exc.status == 404:
+        raise exc
+    return {exc.field or "_form": str(exc.message)}
+
+
+@bp.get("/")
+@roles_required(*PLANT_ROLES)
+def index():
+    """Trucks back with picked-up bookings, packs to grade, and the aging alert."""
+    return render_template("plant/index.html", arrivals=intake.arrivals(),
+                           to_grade=grading.awaiting_grading(),
+                           overdue=warehouses.overdue_count(), labels=warehouses.LABELS,
+                           warehouses=list(Warehouse))
+
+
+def _receive_form(booking_id: int, errors: dict | None = None, status: int = 200):
+    booking, stop = intake.booking_to_receive(booking_id)
+    return render_template(
+        "plant/receive.html", booking=booking, stop=stop, errors=errors or {},
+        form=request.form if errors else None, receivable=booking.status is BookingStatus.PICKED_UP,
+        expected=intake.expected_codes(booking, stop)), status
+
+
+@bp.get("/bookings/<int:booking_id>/receive")
+@roles_required(*PLANT_ROLES)
+def receive_form(booking_id: int):
+    """The weigh-in form of one picked-up booking: mass and codes per lot."""
+    return _receive_form(booking_id)
+
+
+@bp.post("/bookings/<int:booking_id>/receive")
+@roles_required(*PLANT_ROLES)
+def receive(booking_id: int):
+    """Receive the booking: packs, their chains, the intake; all or nothing."""
+    form = request.form
+    count = len(intake.booking_to_receive(booking_id)[0].lots)
+    raw = {"lots": [{"mass_kg": form.get(f"lot-{i}-mass_kg", ""),
+                     "count": form.get(f"lot-{i}-count", ""),
+                     "codes": form.get(f"lot-{i}-codes", "")} for i in range(count)],
+           "generate": form.get("generate") == "1", "note": form.get("note", "")}
+    try:
+        record = intake.receive(current_user, booking_id, raw)
+    except ServiceError as exc:
+        return _receive_form(booking_id, _error(exc), exc.status)
+    flash(_("Booking #%(id)s received: %(kg)s kg.", id=booking_id,
+            kg=f"{record.measured_kg:,.2f}"), "success")
+    return redirect(url_for("plant.index"))
+
+
+def _pack_page(pack_id: int, errors: dict | None = None, status: int = 200):
+    pack = grading.get_pack(pack_id)
+    decision = grading.decide(pack, pack.grade, pack.soh_pct) if pack.grade else None
+    today = today_in_china()
+    return render_template(
+        "plant/pack.html", pack=pack, decision=decision, errors=errors or {},
+        form=request.form if errors else {}, state_labels=STATE_LABELS, decisions=DECISIONS,
+        retest=warehouses.valid_retest(pack), overdue=warehouses.is_overdue(pack, today),
+        moves=warehouses.MOVES.get(pack.warehouse, {}) if pack.warehouse else {},
+        labels=warehouses.LABELS, testable=pack.state in (PackState.RECEIVED, PackState.AGING),
+        second_life=grading.second_life_ok(pack),
+        event_label=lambda kind: str(pack_events.KINDS.get(kind, kind))), status
+
+
+@bp.get("/packs/<int:pack_id>")
+@roles_required(*PLANT_ROLES)
+def pack(pack_id: int):
+    """One pack: tests, grade and decision, and where it can go next."""
+    return _pack_page(pack_id)
+
+
+def _act(pack_id: int, work, done: str):
+    try:
+        work()
+    except ServiceError as exc:
+        return _pack_page(pack_id, _error(exc), exc.status)
+    flash(done, "success")
+    back = request.form.get("next", "")
+    if back.startswith("/plant/") and "//" not in back:
+        return redirect(back)
+    return redirect(url_for("plant.pack", pack_id=pack_id))
+
+
+@bp.post("/packs/<int:pack_id>/test")
+@roles_required(*PLANT_ROLES)
+def test(pack_id: int):
+    """Record a test; the pack is graded and its decision shown."""
+    return _act(pack_id, lambda: grading.record_test(current_user, pack_id, request.form),
+                _("Test recorded and pack graded."))
+
+
+@bp.post("/packs/<int:pack_id>/send")
+@roles_required(*PLANT_ROLES)
+def send(pack_id: int):
+    """Send a graded pack to the aging or the raw-material warehouse."""
+    return _act(pack_id, lambda: grading.send(current_user, pack_id,
+                                              request.form.get("to") or None),
+                _("Pack sent to the warehouse."))
+
+
+@bp.post("/packs/<int:pack_id>/move")
+@roles_required(*PLANT_ROLES)
+def move(pack_id: int):
+    """Move a pack from the warehouse it is in to another."""
+    form = request.form
+    return _act(pack_id, lambda: warehouses.move(current_user, pack_id, form.get("from", ""),
+                                                 form.get("to", "")), _("Pack moved."))
+
+
+@bp.get("/warehouses/")
+@roles_required(*PLANT_ROLES)
+def warehouses_home():
+    """The warehouses start at the aging warehouse (where the alerts are)."""
+    return redirect(url_for("plant.warehouse", name=Warehouse.AGING.value))
+
+
+@bp.get("/warehouses/<name>")
+@roles_required(*PLANT_ROLES)
+def warehouse(name: str):
+    """Stock of one warehouse with age, mass, energy and grade; overdue aging alerted."""
+    try:
+        which = Warehouse(name)
+    except ValueError:
+        abort(404)
+    return render_template("plant/warehouse.html", stock=warehouses.stock(which),
+                           labels=warehouses.LABELS, warehouses=list(Warehouse),
+                           moves=warehouses.MOVES[which])

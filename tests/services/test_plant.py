@@ -1,0 +1,277 @@
+"""Plant services: receiving a truck's booking, grading, warehouse moves and aging, on both DBs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from lithloop.batteries import validate_code
+from lithloop.extensions import db
+from lithloop.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Grade,
+    Intake,
+    Pack,
+    PackState,
+    PlanStop,
+    Warehouse,
+)
+from lithloop.models import base as clock
+from lithloop.services import driver_work, grading, intake, warehouses
+from lithloop.services.errors import Conflict, Invalid
+from lithloop.services.pricing import today_in_china
+from tests.intake_world import build_arrival, receipt, row_counts
+
+GOOD_TEST = {"capacity_ah": "180", "soh_pct": "85", "resistance_mohm": "1.2", "ocv_v": "540",
+             "insulation_ok": "on"}
+
+
+@pytest.fixture
+def world(app):
+    with force_locale("en"):  # messages asserted in English
+        yield build_arrival()
+
+
+def packs_of(booking_id: int) -> list[Pack]:
+    return list(db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking_id)
+                                   .order_by(Pack.id)))
+
+
+def received(world) -> list[Pack]:
+    intake.receive(world["operator"], world["booking_id"], receipt(world))
+    return packs_of(world["booking_id"])
+
+
+def test_receive_creates_packs_with_their_chain(world):
+    record = intake.receive(world["operator"], world["booking_id"], receipt(world))
+    assert record.measured_kg == Decimal("2700.00")
+    booking = db.session.get(Booking, world["booking_id"])
+    stop = db.session.get(PlanStop, world["stop_id"])
+    assert booking.status is BookingStatus.RECEIVED
+    assert booking.events[-1].to_status == "received"
+    packs = packs_of(booking.id)
+    assert len(packs) == 6
+    first, second, *modules = packs
+    assert [first.code, second.code] == world["codes"]
+    assert (first.mass_kg, second.mass_kg) == (Decimal("1200.00"), Decimal("1200.00"))
+    assert first.vehicle_plate == "黑C·12345" and second.vehicle_plate is None
+    assert first.original_code == first.code and not first.code_assigned and not first.damaged
+    assert all(p.owner_id == booking.organisation_id and p.state is PackState.RECEIVED
+               for p in packs)
+    for module in modules:
+        check = validate_code(module.code)
+        assert check.ok and module.code.startswith("LLPME") and module.code_assigned
+        assert module.original_code is None and module.damaged and module.form == "module"
+        assert module.mass_kg == Decimal("75.00") and module.chemistry == "NCM811"
+    assert len({m.code for m in modules}) == 4
+    for pack in packs:
+        kinds = [(e.kind, e.at, e.report_due is not None) for e in pack.events]
+        assert [k for k, _, _ in kinds] == ["booked", "picked_up", "received"]
+        assert kinds[0][1] == booking.created_at and kinds[1][1] == stop.done_at
+        assert [due for _, _, due in kinds] == [False, False, True]
+        picked = pack.events[1].data
+        assert picked == {"truck": stop.route.truck.plate, "plan_route_id": stop.route_id,
+                          "plan_id": stop.route.plan_id}
+        assert pack.events[2].data["measured_kg"] in ("2400.00", "300.00")
+
+
+def test_receiving_twice_is_a_conflict(world):
+    received(world)
+    before = row_counts()
+    with pytest.raises(Conflict, match="already received"):
+        intake.receive(world["operator"], world["booking_id"], receipt(world))
+    assert row_counts() == before
+
+
+def nothing_written(world, before):
+    db.session.expire_all()
+    assert row_counts() == before
+    booking = db.session.get(Booking, world["booking_id"])
+    assert booking.status is BookingStatus.PICKED_UP
+    assert db.session.scalar(sa.select(BookingEvent).where(
+        BookingEvent.booking_id == booking.id, BookingEvent.to_status == "received")) is None
+
+
+def test_code_scanned_twice_is_invalid_and_nothing_written(world):
+    before = row_counts()
+    one = world["codes"][0]
+    with pytest.raises(Invalid, match=one) as raised:
+        intake.receive(world["operator"], world["booking_id"], receipt(world, codes=[one, one]))
+    assert raised.value.field == "lots[0].codes"
+    twice = receipt(world)
+    twice["lots"][1]["codes"] = one
+    with pytest.raises(Invalid, match="scanned twice"):
+        intake.receive(world["operator"], world["booking_id"], twice)
+    nothing_written(world, before)
+
+
+def test_code_already_a_pack_is_a_conflict(world):
+    taken = world["codes"][1]
+    db.session.add(Pack(code=taken, chemistry="LFP", mass_kg=Decimal(100)))
+    db.session.commit()
+    before = row_counts()
+    with pytest.raises(Conflict, match=taken):
+        intake.receive(world["operator"], world["booking_id"], receipt(world))
+    nothing_written(world, before)
+
+
+def test_mass_beyond_tolerance_needs_a_note(world):
+    before = row_counts()
+    with pytest.raises(Invalid) as raised:
+        intake.receive(world["operator"], world["booking_id"], receipt(world, lot0_mass="3000"))
+    assert raised.value.field == "note" and "22.2" in str(raised.value)
+    nothing_written(world, before)
+    within = receipt(world, lot0_mass="2600")  # 2,900 kg: 7.4 % off, within 10 %
+    record = intake.receive(world["operator"], world["booking_id"], within)
+    assert record.measured_kg == Decimal("2900.00") and record.note == ""
+
+
+def test_heavy_lot_with_a_note_is_received(world):
+    record = intake.receive(world["operator"], world["booking_id"],
+                            receipt(world, lot0_mass="3000", note="含托盘"))
+    assert record.note == "含托盘"
+
+
+def test_uncoded_packs_need_codes_or_generation(world):
+    before = row_counts()
+    with pytest.raises(Invalid) as raised:
+        intake.receive(world["operator"], world["booking_id"], receipt(world, generate=False))
+    assert raised.value.field == "lots[1].codes"
+    with pytest.raises(Invalid) as raised:
+        intake.receive(world["operator"], world["booking_id"],
+                       receipt(world, codes=world["codes"] + ["LLPPB0000000000I51000000X"]))
+    assert raised.value.field == "lots[0].codes"
+    nothing_written(world, before)
+
+
+def test_packs_weighed_on_their_own_keep_their_mass(world):
+    one, two = world["codes"]
+    intake.receive(world["operator"], world["booking_id"],
+                   receipt(world, codes=[f"{one}, 1,250.5", two]))
+    first, second = packs_of(world["booking_id"])[:2]
+    assert (first.mass_kg, second.mass_kg) == (Decimal("1250.50"), Decimal("1149.50"))
+
+
+def test_generated_serials_continue_and_picked_codes_are_expected(world):
+    received(world)
+    last = max(int(p.code[17:]) for p in packs_of(world["booking_id"]) if p.code_assigned)
+    third = [s for s in db.session.get(PlanStop, world["stop_id"]).route.stops
+             if s.kind == "pickup"][2]
+    driver_work.record_pickup(world["driver"], third.id, "120", "")
+    third.picked_codes = []
+    db.session.commit()
+    booking = db.session.get(Booking, third.booking_id)
+    assert intake.expected_codes(booking, third) == [[]]
+    assert [a.route.id for a in intake.arrivals()] == [third.route_id]
+    intake.receive(world["operator"], booking.id,
+                   {"lots": [{"mass_kg": "118", "codes": ""}], "generate": "1"})
+    cells = packs_of(booking.id)
+    assert len(cells) == 40 and cells[0].code.startswith("LLPCB")
+    assert sorted(int(p.code[17:]) for p in cells) == list(range(last + 1, last + 41))
+    assert intake.arrivals() == []
+
+
+def test_soh_out_of_range_is_invalid(world):
+    pack = received(world)[0]
+    before = row_counts()
+    for soh in ("101", "-1", "abc"):
+        with pytest.raises(Invalid) as raised:
+            grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "soh_pct": soh})
+        assert raised.value.field == "soh_pct"
+    assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
+
+
+@pytest.mark.parametrize(("soh", "insulation", "damaged", "grade"), [
+    ("100", True, False, Grade.A), ("80", True, False, Grade.A), ("79.99", True, False, Grade.B),
+    ("60", True, False, Grade.B), ("40", True, False, Grade.C), ("39.99", True, False, Grade.S),
+    ("95", False, False, Grade.S), ("95", True, True, Grade.S)])
+def test_grade_thresholds(app, soh, insulation, damaged, grade):
+    assert grading.grade_for(Decimal(soh), insulation_ok=insulation, damaged=damaged) is grade
+
+
+def test_configured_thresholds_and_decision_are_stored(world):
+    pack = received(world)[0]
+    current_app.config["GRADE_MIN_SOH"] = {"A": 90, "B": 70, "C": 50}
+    grading.record_test(world["operator"], pack.id, GOOD_TEST)
+    db.session.expire_all()
+    pack = db.session.get(Pack, pack.id)
+    assert pack.grade is Grade.B and pack.soh_pct == Decimal("85.00")
+    assert pack.capacity_ah == Decimal("180.00")
+    expected = grading.decide(pack, Grade.B, Decimal(85))
+    assert expected is not None and pack.decision == expected.choice.value
+    assert [e.kind for e in pack.events][-2:] == ["tested", "graded"]
+    assert pack.events[-1].data["grade"] == "B"
+    assert pack.events[-1].data["index_version"] == expected.index_version
+
+
+def test_failed_insulation_is_scrap_and_goes_to_raw(world):
+    pack = received(world)[0]
+    grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "insulation_ok": ""})
+    assert db.session.get(Pack, pack.id).grade is Grade.S
+    with pytest.raises(Conflict, match="raw-material"):
+        grading.send(world["operator"], pack.id, "aging")
+    moved = grading.send(world["operator"], pack.id)
+    assert moved.state is PackState.RAW and moved.warehouse is Warehouse.RAW
+    assert moved.events[-1].kind == "moved" and moved.events[-1].data["to"] == "raw"
+
+
+def aging_pack(world) -> Pack:
+    pack = received(world)[0]
+    grading.record_test(world["operator"], pack.id, GOOD_TEST)
+    assert db.session.get(Pack, pack.id).decision == "refurbish"
+    return grading.send(world["operator"], pack.id)
+
+
+def test_moving_out_of_the_wrong_warehouse_is_a_conflict(world):
+    pack = aging_pack(world)
+    assert pack.warehouse is Warehouse.AGING
+    assert pack.aging_until == today_in_china() + timedelta(days=14)
+    before = row_counts()
+    with pytest.raises(Conflict, match=f"{pack.code}.*Aging warehouse") as raised:
+        warehouses.move(world["operator"], pack.id, "raw", "aging")
+    assert raised.value.code == "wrong_warehouse" and row_counts() == before
+
+
+def test_release_from_aging_needs_a_retest_after_aging(world, monkeypatch):
+    pack = aging_pack(world)
+    operator = world["operator"]
+    with pytest.raises(Conflict, match="re-tested"):
+        warehouses.move(operator, pack.id, "aging", "finished")
+    grading.record_test(operator, pack.id, GOOD_TEST)  # too early: before aging_until
+    with pytest.raises(Conflict, match="re-tested"):
+        warehouses.move(operator, pack.id, "aging", "finished")
+    later = clock.utcnow() + timedelta(days=15)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    aging = warehouses.stock(Warehouse.AGING)
+    assert [r.pack.id for r in aging.overdue] == [pack.id] and aging.rows[0].days == 15
+    with pytest.raises(Conflict, match="re-tested"):  # the early retest does not count
+        warehouses.move(operator, pack.id, "aging", "finished")
+    grading.record_test(operator, pack.id, GOOD_TEST)
+    assert warehouses.stock(Warehouse.AGING).overdue == []
+    done = warehouses.move(operator, pack.id, "aging", "finished")
+    assert done.state is PackState.FINISHED and done.events[-1].kind == "aged"
+    kinds = [e.kind for e in done.events]
+    assert kinds == ["booked", "picked_up", "received", "tested", "graded", "moved",
+                     "tested", "graded", "tested", "graded", "aged"]
+    stock = warehouses.stock(Warehouse.FINISHED)
+    assert [r.pack.id for r in stock.rows] == [pack.id]
+    assert stock.mass_kg == Decimal("1200.00") and stock.rated_kwh == Decimal("0")
+
+
+def test_failing_retest_sends_the_pack_to_raw(world):
+    pack = aging_pack(world)
+    pack.aging_until = today_in_china()
+    db.session.commit()
+    grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "soh_pct": "30"})
+    pack = db.session.get(Pack, pack.id)
+    assert pack.state is PackState.RAW and pack.grade is Grade.S
+    with pytest.raises(Conflict, match="Raw-material warehouse"):
+        warehouses.move(world["operator"], pack.id, "aging", "finished")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Intake)) == 1

@@ -1,0 +1,163 @@
+"""The plant operator's pages: arrivals, receiving, grading, warehouses; errors beside fields."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingStatus, Grade, Pack, PackState, Role, Warehouse
+from tests.conftest import submit
+from tests.factories import make_user
+from tests.intake_world import build_arrival, row_counts
+
+
+@pytest.fixture
+def world(app):
+    return build_arrival()
+
+
+def form_of(world, *, lot0_mass="2400", codes=None, note="", generate="1") -> dict:
+    codes = world["codes"] if codes is None else codes
+    return {"lot-0-mass_kg": lot0_mass, "lot-0-codes": "\n".join(codes),
+            "lot-1-mass_kg": "300", "lot-1-codes": "", "generate": generate, "note": note}
+
+
+def receive(client, world, data):
+    url = f"/plant/bookings/{world['booking_id']}/receive"
+    return submit(client, url, data)
+
+
+def packs(world) -> list[Pack]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(Pack).where(
+        Pack.booking_id == world["booking_id"]).order_by(Pack.id)))
+
+
+def login(client, auth, world):
+    auth.login(world["operator"].email)
+    client.get("/lang/en")
+
+
+def test_arrivals_list_the_truck_and_only_the_park_sees_them(client, auth, world):
+    login(client, auth, world)
+    text = client.get("/plant/").get_data(as_text=True)
+    assert world["trucks"][0].plate in text
+    assert f"/plant/bookings/{world['booking_id']}/receive" in text
+    assert not re.search(r"<script(?![^>]*\bsrc=)", text) and 'style="' not in text
+    assert 'href="/plant/"' in text and 'href="/plant/warehouses/"' in text  # nav entries
+    form = client.get(f"/plant/bookings/{world['booking_id']}/receive").get_data(as_text=True)
+    assert all(code in form for code in world["codes"]) and "data-confirm" in form
+    auth.logout()
+    auth.login(world["dealer"].email)
+    assert client.get("/plant/").status_code == 403
+    assert client.get("/plant/warehouses/raw").status_code == 403
+
+
+def test_receiving_through_the_form(client, auth, world):
+    login(client, auth, world)
+    response = receive(client, world, form_of(world))
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    booking = db.session.get(Booking, world["booking_id"])
+    assert booking.status is BookingStatus.RECEIVED
+    received = packs(world)
+    assert len(received) == 6 and sum(p.mass_kg for p in received) == 2700
+    for pack in received:
+        assert [e.kind for e in pack.events] == ["booked", "picked_up", "received"]
+        assert pack.events[-1].report_due is not None
+        assert pack.events[-1].by_user_id == world["operator"].id
+    again = receive(client, world, form_of(world))
+    assert again.status_code == 409 or "cannot be received" in again.get_data(as_text=True)
+    assert len(packs(world)) == 6
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"codes": "twice"}, "lots-0-codes", "scanned twice"),
+    ({"lot0_mass": "3000"}, "note", "add a note"),
+    ({"generate": ""}, "lots-1-codes", "have no code"),
+    ({"lot0_mass": "zero"}, "lots-0-mass_kg", "weighed mass"),
+])
+def test_bad_intake_shows_the_error_beside_the_field(client, auth, world, change, field,
+                                                     message):
+    login(client, auth, world)
+    before = row_counts()
+    if change.get("codes") == "twice":
+        change = {"codes": [world["codes"][0]] * 2}
+    response = receive(client, world, form_of(world, **change))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(rf'id="err-{field}"[^>]*>[^<]*{message}', text), text[-3000:]
+    assert row_counts() == before
+    assert db.session.get(Booking, world["booking_id"]).status is BookingStatus.PICKED_UP
+
+
+def test_existing_code_is_a_conflict_on_the_page(client, auth, world):
+    login(client, auth, world)
+    db.session.add(Pack(code=world["codes"][0], chemistry="LFP", mass_kg=100))
+    db.session.commit()
+    before = row_counts()
+    response = receive(client, world, form_of(world))
+    assert response.status_code == 409 and world["codes"][0] in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_grading_sending_and_moving(client, auth, world):
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack = packs(world)[0]
+    url = f"/plant/packs/{pack.id}"
+    bad = submit(client, f"{url}/test", {"capacity_ah": "180", "soh_pct": "101"}, page=url)
+    assert bad.status_code == 422 and 'id="err-soh_pct"' in bad.get_data(as_text=True)
+    good = submit(client, f"{url}/test", {"capacity_ah": "180", "soh_pct": "85",
+                                          "insulation_ok": "1"}, page=url)
+    assert good.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "<strong>A</strong>" in page and "index" in page  # grade and the decision's index
+    sent = submit(client, f"{url}/send", {"to": "raw"}, page=url)
+    assert sent.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).warehouse is Warehouse.RAW
+    stock = client.get("/plant/warehouses/raw").get_data(as_text=True)
+    assert pack.code in stock and 'data-confirm="' in stock
+    wrong = submit(client, f"{url}/move", {"from": "aging", "to": "finished"}, page=url)
+    text = wrong.get_data(as_text=True)
+    assert wrong.status_code == 409 and pack.code in text and "Raw-material warehouse" in text
+    back = submit(client, f"{url}/move", {"from": "raw", "to": "aging",
+                                          "next": "/plant/warehouses/raw"}, page=url)
+    assert back.status_code == 302 and back.headers["Location"].endswith("/plant/warehouses/raw")
+    release = submit(client, f"{url}/move", {"from": "aging", "to": "finished"}, page=url)
+    assert release.status_code == 409 and "re-tested" in release.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).state is PackState.AGING
+
+
+def test_failed_insulation_grades_s_on_the_page(client, auth, world):
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack = packs(world)[1]
+    url = f"/plant/packs/{pack.id}"
+    submit(client, f"{url}/test", {"capacity_ah": "180", "soh_pct": "95"}, page=url)
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).grade is Grade.S
+    refused = submit(client, f"{url}/send", {"to": "aging"}, page=url)
+    assert refused.status_code == 409
+
+
+def test_admin_may_use_the_plant_pages_in_chinese(client, auth, world):
+    admin = make_user(world["park"], role=Role.ADMIN)
+    auth.login(admin.email)
+    client.get("/lang/zh_CN")
+    text = client.get("/plant/").get_data(as_text=True)
+    assert "到达的货车" in text
+    assert client.get("/plant/warehouses/aging").status_code == 200
+    assert client.get("/plant/warehouses/nowhere").status_code == 404
+
+
+def test_demo_plant_operator_sees_the_plant(client, auth, demo):
+    auth.login_demo("plant")
+    response = client.get("/plant/")
+    assert response.status_code == 200
+    for name in ("raw", "aging", "finished"):
+        assert client.get(f"/plant/warehouses/{name}").status_code == 200
