@@ -11,7 +11,7 @@ from lithloop import pricing
 from lithloop.batteries import validate_code
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Grade, Pack, PackEvent, PackState, PackTest
-from lithloop.services import assembly, dismantling
+from lithloop.services import assembly, dismantling, grading
 from lithloop.services import pricing as price_service
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 from tests.plant_world import make_pack, plant_world
@@ -172,5 +172,5 @@ def test_assembly_refusals(world):
         assembly.build(world["dispatcher"], order([lfp.code]))
     db.session.refresh(lfp)
     assert lfp.state is PackState.FINISHED
-    assert assembly.grade_for(Decimal("60")) is Grade.B
-    assert assembly.grade_for(Decimal("95"), insulation_ok=False) is Grade.S
+    assert grading.grade_for(Decimal("60")) is Grade.B
+    assert grading.grade_for(Decimal("95"), insulation_ok=False) is Grade.S

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import pricing
@@ -27,6 +26,7 @@ from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest
 from lithloop.services import pack_events, pack_state
 from lithloop.services.dismantling import check_role
 from lithloop.services.errors import Conflict, Invalid, NotFound
+from lithloop.services.grading import grade_for
 from lithloop.services.pricing import current_index, today_in_china
 
 USE_CASES = ("storage", "base_station", "low_speed_vehicle")
@@ -58,24 +58,13 @@ class BuildOrder:
     use_case: str
 
 
-def grade_for(soh_pct: Decimal, insulation_ok: bool = True) -> Grade:
-    """Capacity division by GRADE_MIN_SOH (A/B/C); failed insulation or below C is S."""
-    if not insulation_ok:
-        return Grade.S
-    limits = current_app.config["GRADE_MIN_SOH"]
-    for grade in SECOND_LIFE_GRADES:
-        if soh_pct >= Decimal(limits[grade.value]):
-            return grade
-    return Grade.S
-
-
 def passed_retest(pack: Pack) -> bool:
     """True when the pack's latest retest after aging passes (insulation and grade C)."""
     retests = [t for t in pack.tests if t.kind == "retest"]
     if not retests:
         return False
     last = retests[-1]
-    return grade_for(Decimal(last.soh_pct), last.insulation_ok) is not Grade.S
+    return grade_for(Decimal(last.soh_pct), insulation_ok=last.insulation_ok) is not Grade.S
 
 
 def _refusal(pack: Pack) -> str | None:
@@ -134,7 +123,7 @@ def _check(order: BuildOrder) -> Grade:
         raise Invalid(_l("Choose a use case."), field="use_case")
     if not 0 <= order.warranty_months <= MAX_WARRANTY_MONTHS:
         raise Invalid(_l("Warranty: 0 to 120 months."), field="warranty_months")
-    grade = grade_for(order.test.soh_pct, order.test.insulation_ok)
+    grade = grade_for(order.test.soh_pct, insulation_ok=order.test.insulation_ok)
     if grade is Grade.S:
         raise Invalid(_l("The final test does not reach grade C: this pack cannot be sold "
                          "for second life."), field="soh_pct")
