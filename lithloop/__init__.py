@@ -18,13 +18,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     from lithloop import cli, i18n
     from lithloop.config import ROOT, load_settings
-    from lithloop.web import register_blueprints, register_error_handlers, register_extensions
+    from lithloop.web import (
+        register_blueprints,
+        register_error_handlers,
+        register_extensions,
+        register_security,
+    )
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     app.config.update(load_settings())
     app.config.update(config or {})
     register_extensions(app)
+    register_security(app)
     i18n.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)

@@ -109,6 +109,12 @@ def load_settings() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # Behind N reverse proxies, trust their X-Forwarded-* headers (0 = served directly).
+        "PROXY_FIX_COUNT": int(os.environ.get("PROXY_FIX_COUNT", "0")),
+        "HSTS_MAX_AGE_S": int(os.environ.get("HSTS_MAX_AGE_S", "31536000")),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         # OpenAPI (flask-smorest)

@@ -22,6 +22,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+def register_security(app: Flask) -> None:
+    """Proxy headers, security headers on every response."""
+    from lithloop.web.security_headers import init_proxy_fix, init_security_headers
+
+    init_proxy_fix(app)
+    init_security_headers(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
     from lithloop.web import (
