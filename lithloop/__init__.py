@@ -16,7 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error handlers, commands."""
     from flask import Flask
 
-    from lithloop import cli, i18n
+    from lithloop import cli, i18n, logs
     from lithloop.config import ROOT, load_settings
     from lithloop.web import (
         register_blueprints,
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(ROOT / "static"))
     app.config.update(load_settings())
     app.config.update(config or {})
+    logs.init_app(app)  # first, so the request id exists before any other hook runs
     register_extensions(app)
     register_security(app)
     i18n.init_app(app)

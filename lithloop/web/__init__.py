@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
     from lithloop.web import (
         admin,
+        admin_users,
         api_docs,
         auth,
         booking_text,
@@ -55,7 +56,7 @@ def register_blueprints(app: Flask) -> None:
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver):
+                   dispatch, documents, driver, admin_users):
         app.register_blueprint(module.bp)
     init_api(app)
 

@@ -22,7 +22,8 @@ NAV = {
     Role.DRIVER: [_HOME, ("driver.today", _l("My route"))],
     Role.BUYER: [_HOME, _PRICES],
     Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION,
-                 ("prices.versions", _l("Price index")), ("admin.outbox", _l("Outbox"))],
+                 ("prices.versions", _l("Price index")), ("admin.outbox", _l("Outbox")),
+                 ("admin_users.users", _l("Users")), ("admin_users.audit_log", _l("Audit log"))],
 }
 
 
