@@ -16,7 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error handlers, commands."""
     from flask import Flask
 
-    from lithloop import cli, i18n, logs
+    from lithloop import cli, i18n, logs, metrics
     from lithloop.config import ROOT, load_settings
     from lithloop.web import (
         register_blueprints,
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_settings())
     app.config.update(config or {})
     logs.init_app(app)  # first, so the request id exists before any other hook runs
+    metrics.init_metrics(app)
     register_extensions(app)
     register_security(app)
     i18n.init_app(app)

@@ -124,6 +124,9 @@ def load_settings() -> dict:
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_REQUESTS": _bool("LOG_REQUESTS", True),
+        # /metrics (Prometheus): from loopback, or with `Authorization: Bearer METRICS_TOKEN`.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        "METRICS_ALLOW_LOOPBACK": _bool("METRICS_ALLOW_LOOPBACK", True),
         "HSTS_MAX_AGE_S": int(os.environ.get("HSTS_MAX_AGE_S", "31536000")),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
