@@ -157,7 +157,10 @@ def user_for_token(plain: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(plain)))
+    # One round trip: the token, its user and the user's organisation (for is_active).
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(plain))
+        .options(sa.orm.joinedload(ApiToken.user).joinedload(User.organisation)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     return token.user

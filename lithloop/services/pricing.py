@@ -65,6 +65,7 @@ def current_index(on: date | None = None) -> pricing.IndexSnapshot:
     on = on or today_in_china()
     row = db.session.scalar(
         sa.select(PriceIndexVersion).where(PriceIndexVersion.effective_date <= on)
+        .options(sa.orm.defer(PriceIndexVersion.snapshot))  # loaded only when not cached
         .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc()).limit(1))
     if row is None:
         ensure_default_index()
