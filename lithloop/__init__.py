@@ -16,15 +16,23 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error handlers, commands."""
     from flask import Flask
 
-    from lithloop import cli, i18n
+    from lithloop import cli, i18n, logs, metrics
     from lithloop.config import ROOT, load_settings
-    from lithloop.web import register_blueprints, register_error_handlers, register_extensions
+    from lithloop.web import (
+        register_blueprints,
+        register_error_handlers,
+        register_extensions,
+        register_security,
+    )
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     app.config.update(load_settings())
     app.config.update(config or {})
+    logs.init_app(app)  # first, so the request id exists before any other hook runs
+    metrics.init_metrics(app)
     register_extensions(app)
+    register_security(app)
     i18n.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)

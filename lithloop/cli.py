@@ -1,6 +1,8 @@
-"""flask commands: seed-demo (more arrive with routing, pricing and the plant)."""
+"""flask commands: seed-demo, export-org and import-org."""
 
 from __future__ import annotations
+
+import json
 
 import click
 import sqlalchemy as sa
@@ -41,3 +43,41 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Demo users (password: {password}):")
         for role, email in summary.users:
             click.echo(f"  {role:<15} {email}")
+
+    @app.cli.command("export-org")
+    @click.argument("org_id", type=int)
+    @click.argument("out", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+    def export_org_command(org_id: int, out: str) -> None:
+        """Write one organisation's data (no password hashes) as JSON to OUT ('-' = stdout)."""
+        from lithloop.services import org_transfer
+        from lithloop.services.errors import ServiceError
+
+        try:
+            doc = org_transfer.export_organisation(org_id)
+        except ServiceError as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        with click.open_file(out, "w", encoding="utf-8") as handle:
+            json.dump(doc, handle, ensure_ascii=False, indent=1)
+        if out != "-":
+            click.echo(f"Exported {doc['organisation']['name']}: {len(doc['users'])} users, "
+                       f"{len(doc['sites'])} sites, {len(doc['bookings'])} bookings, "
+                       f"{len(doc['bus_packs'])} bus packs.")
+
+    @app.cli.command("import-org")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+    def import_org_command(source: str) -> None:
+        """Create an exported organisation here; refuses names or e-mails already present."""
+        from lithloop.services import org_transfer
+        from lithloop.services.errors import ServiceError
+
+        with click.open_file(source, encoding="utf-8") as handle:
+            try:
+                doc = json.load(handle)
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"{source} is not JSON: {exc}") from exc
+        try:
+            org = org_transfer.import_organisation(doc)
+        except ServiceError as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        click.echo(f"Imported {org.name} as organisation {org.id}. Its users have no password "
+                   "yet: each sets one through 'forgot password' (/reset).")

@@ -55,6 +55,11 @@ def load_settings() -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Account lockout: LOCKOUT_THRESHOLD failed logins within LOCKOUT_WINDOW_S lock the
+        # account for LOCKOUT_DURATION_S (an admin can unlock it at /admin/users).
+        "LOCKOUT_THRESHOLD": int(os.environ.get("LOCKOUT_THRESHOLD", "5")),
+        "LOCKOUT_WINDOW_S": int(os.environ.get("LOCKOUT_WINDOW_S", "900")),
+        "LOCKOUT_DURATION_S": int(os.environ.get("LOCKOUT_DURATION_S", "900")),
         # Mail: the outbox table stands in for e-mail unless MAIL_SERVER is set.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
@@ -113,6 +118,20 @@ def load_settings() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # Behind N reverse proxies, trust their X-Forwarded-* headers (0 = served directly).
+        "PROXY_FIX_COUNT": int(os.environ.get("PROXY_FIX_COUNT", "0")),
+        # Logs: "json" (one object a line, with the request id), "text", or "none" (leave
+        # logging alone); LOG_REQUESTS adds one access line per request.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "LOG_REQUESTS": _bool("LOG_REQUESTS", True),
+        # /metrics (Prometheus): from loopback, or with `Authorization: Bearer METRICS_TOKEN`.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        "METRICS_ALLOW_LOOPBACK": _bool("METRICS_ALLOW_LOOPBACK", True),
+        "HSTS_MAX_AGE_S": int(os.environ.get("HSTS_MAX_AGE_S", "31536000")),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         # OpenAPI (flask-smorest)

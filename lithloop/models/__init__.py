@@ -10,6 +10,7 @@ from lithloop.models.accounts import (
     Role,
     User,
 )
+from lithloop.models.audit import AuditEntry
 from lithloop.models.base import utcnow
 from lithloop.models.bookings import (
     Booking,
@@ -61,6 +62,7 @@ __all__ = [
     "PARK_ROLES",
     "ROLES_BY_KIND",
     "ApiToken",
+    "AuditEntry",
     "Booking",
     "BookingDay",
     "BookingEvent",

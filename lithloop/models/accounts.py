@@ -90,6 +90,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     enabled: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Account lockout (services/lockout.py): failures in the current window, and until when
+    # the account refuses logins. Stored on the row so every web worker sees the same state.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    first_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 

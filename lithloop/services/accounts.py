@@ -22,6 +22,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.models import base as clock
+from lithloop.services import audit, lockout
 from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
 from lithloop.services.mail import send_mail
 from lithloop.services.passwords import check_policy, hash_password, verify_password
@@ -97,8 +98,9 @@ def pending_organisations() -> list[Organisation]:
     return list(db.session.scalars(query.order_by(Organisation.created_at)))
 
 
-def decide_organisation(org_id: int, *, approve: bool) -> Organisation:
-    """Approve or reject a pending organisation and tell its users."""
+def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
+                        ) -> Organisation:
+    """Approve or reject a pending organisation, tell its users, and audit the decision."""
     org = db.session.get(Organisation, org_id)
     if org is None:
         raise NotFound(_l("No such organisation."))
@@ -107,6 +109,8 @@ def decide_organisation(org_id: int, *, approve: bool) -> Organisation:
     org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
     if approve:
         org.approved_at = clock.utcnow()
+    audit.record("organisation.approve" if approve else "organisation.reject", actor=actor,
+                 obj=org, details={"name": org.name, "kind": org.kind.value})
     verdict = "已通过 / approved" if approve else "未通过 / not approved"
     for user in org.users:
         send_mail(user.email, f"[lithloop] {org.name}: {verdict}",
@@ -118,8 +122,14 @@ def decide_organisation(org_id: int, *, approve: bool) -> Organisation:
 def authenticate(email: str, password: str) -> User:
     """Return the user for these credentials or raise AuthError saying why not."""
     user = find_user_by_email(email or "")
+    if user is not None:
+        lockout.refuse_if_locked(user)
     if user is None or not verify_password(user.password_hash, password or ""):
+        if user is not None:
+            lockout.record_failure(user.id)
+            lockout.refuse_if_locked(user)  # this failure was the last one allowed
         raise AuthError(_l("E-mail or password is wrong."))
+    lockout.clear_failures(user)
     if user.organisation.status is OrgStatus.PENDING:
         raise AuthError(_l("Your organisation is waiting for approval by the park."),
                         code="pending_approval")
@@ -147,7 +157,10 @@ def user_for_token(plain: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(plain)))
+    # One round trip: the token, its user and the user's organisation (for is_active).
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(plain))
+        .options(sa.orm.joinedload(ApiToken.user).joinedload(User.organisation)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     return token.user

@@ -215,6 +215,13 @@ def visible_bookings(user: User) -> sa.Select:
     return query.where(Booking.organisation_id == user.organisation_id)
 
 
+def bookings_with_details(user: User, limit: int = 500) -> list[Booking]:
+    """The user's visible bookings with lots and history, in three queries (not 2n + 1)."""
+    query = visible_bookings(user).limit(limit).options(selectinload(Booking.lots),
+                                                        selectinload(Booking.events))
+    return list(db.session.scalars(query))
+
+
 def get_booking(user: User, booking_id: int) -> Booking:
     """A booking the user may see; NotFound otherwise."""
     booking = db.session.get(Booking, booking_id)

@@ -11,6 +11,11 @@ COLOURS = ["#0b7a5a", "#2e90fa", "#d92d20", "#f79009", "#7a5af8", "#e04f16", "#0
            "#c11574", "#155eef", "#b54708", "#344054", "#6938ef", "#0e9384", "#dd2590"]
 
 
+def swatch_class(i: int) -> str:
+    """The CSS class that paints a route's key in its colour (app.css: .key.route-cN)."""
+    return f"route-c{i % len(COLOURS)}"
+
+
 def _site_of(stop, park: Site) -> Site:
     return stop.booking.site if stop.booking else park
 
@@ -32,7 +37,8 @@ def plan_map(plan: Plan, park: Site) -> dict:
                 n += 1
                 labels.append({"x": x, "y": y, "n": n, "name": site.name,
                                "booking": stop.booking_id})
-        routes.append({"colour": COLOURS[i % len(COLOURS)], "points": " ".join(path),
+        routes.append({"colour": COLOURS[i % len(COLOURS)], "swatch": swatch_class(i),
+                       "points": " ".join(path),
                        "labels": labels, "plate": route.truck.plate, "id": route.id})
     px, py = canvas.xy(park.lat, park.lon)
     left_out = [dict(zip(("x", "y"), canvas.xy(u.booking.site.lat, u.booking.site.lon),

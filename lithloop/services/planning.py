@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import routing
+from lithloop import metrics, routing
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -131,6 +131,7 @@ def execute_run(run_id: int) -> None:
         return
     run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, utcnow(), utcnow()
     db.session.commit()
+    started = clock_time.monotonic()
     try:
         _solve_and_store(run)
     except Exception as exc:  # recorded, never half-stored
@@ -140,6 +141,7 @@ def execute_run(run_id: int) -> None:
         run.status, run.finished_at = RunStatus.FAILED, utcnow()
         run.error = f"{type(exc).__name__}: {exc}"[:1000]
         db.session.commit()
+    metrics.observe_run(run.status.value, clock_time.monotonic() - started)
 
 
 def _progress_recorder(run: PlanRun):

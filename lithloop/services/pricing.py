@@ -13,6 +13,7 @@ from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.models import PriceIndexVersion, User
 from lithloop.models import base as clock
+from lithloop.services import audit
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.sites import get_site
 
@@ -64,6 +65,7 @@ def current_index(on: date | None = None) -> pricing.IndexSnapshot:
     on = on or today_in_china()
     row = db.session.scalar(
         sa.select(PriceIndexVersion).where(PriceIndexVersion.effective_date <= on)
+        .options(sa.orm.defer(PriceIndexVersion.snapshot))  # loaded only when not cached
         .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc()).limit(1))
     if row is None:
         ensure_default_index()
@@ -113,6 +115,12 @@ def add_version(user: User, *, version: str, effective_date: date, note: str,
         raise Invalid(exc.message, field=exc.field) from exc
     row = _row(snapshot, user)
     db.session.add(row)
+    audit.record("price_index.add_version", actor=user, object_type="price_index_version",
+                 object_id=version, details={
+                     "effective_date": effective_date.isoformat(), "note": note,
+                     "changes": {key: str(point.value) for key, point in changes.items()},
+                     "previous": {key: str(base.prices[key].value) for key in changes
+                                  if key in base.prices}})
     db.session.commit()
     return row
 

@@ -22,10 +22,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+def register_security(app: Flask) -> None:
+    """Proxy headers, security headers on every response."""
+    from lithloop.web.security_headers import init_proxy_fix, init_security_headers
+
+    init_proxy_fix(app)
+    init_security_headers(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
     from lithloop.web import (
         admin,
+        admin_users,
         api_docs,
         auth,
         booking_text,
@@ -56,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
     passport_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
                    dispatch, documents, driver, passports, trace, dashboard, lines,
-                   settlements, plant):
+                   settlements, plant, admin_users):
         app.register_blueprint(module.bp)
     init_api(app)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import OutboxMessage, Role
@@ -26,7 +27,7 @@ def approvals():
 def decide(org_id: int):
     """Approve or reject one organisation."""
     approve = request.form.get("decision") == "approve"
-    org = accounts.decide_organisation(org_id, approve=approve)
+    org = accounts.decide_organisation(org_id, approve=approve, actor=current_user)
     flash(_("%(name)s approved.", name=org.name) if approve
           else _("%(name)s rejected.", name=org.name), "success")
     return redirect(url_for("admin.approvals"))

@@ -29,7 +29,8 @@ NAV = {
     Role.BUYER: [_HOME, _PRICES],
     Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION, ("plant.index", _l("Plant")),
                  _LINES, _SETTLEMENTS, ("prices.versions", _l("Price index")),
-                 ("admin.outbox", _l("Outbox")), _DASHBOARD, ("trace.index", _l("Traceability"))],
+                 ("admin.outbox", _l("Outbox")), _DASHBOARD, ("trace.index", _l("Traceability")),
+                 ("admin_users.users", _l("Users")), ("admin_users.audit_log", _l("Audit log"))],
     Role.GOVERNMENT: [_DASHBOARD],
 }
 

@@ -8,7 +8,6 @@ import marshmallow as ma
 from flask import request
 from flask_smorest import Blueprint
 
-from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services import bookings as booking_service
 from lithloop.services import capacity
@@ -112,8 +111,7 @@ def _body(data: dict) -> dict:
 @token_required
 def list_bookings():
     """The caller's bookings, newest pickup date first (the park sees all)."""
-    query = booking_service.visible_bookings(api_user()).limit(500)
-    return list(db.session.scalars(query))
+    return booking_service.bookings_with_details(api_user(), limit=500)
 
 
 @blp.route("/bookings", methods=["POST"])

@@ -1,0 +1,227 @@
+"""Load benchmark: lithloop under gunicorn on PostgreSQL versus a bare Flask app, same run.
+
+    .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--workers 2]
+
+Uses DATABASE_URL if set (migrated and seeded already), else creates a fresh database on
+127.0.0.1:5432, migrates it, seeds the demo region and books 40 pickups for the demo dealer
+(dropped afterwards unless --keep-db). Loads each endpoint with wrk (Debian package `wrk`)
+and prints requests/s, p50, p99 and errors, with the bare app's figures and the ratio;
+writes bench/results/load.json. Never part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+WRK_LUA = """
+wrk.method = os.getenv("WRK_METHOD") or "GET"
+wrk.body = os.getenv("WRK_BODY")
+wrk.headers["Content-Type"] = "application/json"
+local auth = os.getenv("WRK_AUTH")
+if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(url: str, body: dict | None = None, headers: dict | None = None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, headers={  # noqa: S310 (loopback)
+        "Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 (loopback)
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        body = exc.read()
+        return exc.code, body[:300].decode("utf-8", "replace")
+
+
+@contextmanager
+def fresh_database():
+    """A new PostgreSQL database on 127.0.0.1, migrated and seeded; dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"lithloop_load_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    try:
+        env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "lithloop:create_app",
+               "LOG_FORMAT": "none"}
+        subprocess.run([BIN / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        subprocess.run([BIN / "flask", "seed-demo"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        yield url, True
+    finally:
+        if not ARGS.keep_db:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict, log_path: Path):
+    """gunicorn with ARGS.workers sync workers on a free loopback port, until the block ends."""
+    port = free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [BIN / "gunicorn", "--workers", str(ARGS.workers), "--bind", f"127.0.0.1:{port}",
+             "--backlog", "2048", "--timeout", "60", app_spec],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 (loopback)
+                    break
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def wrk(url: str, method: str = "GET", body: dict | None = None, auth: str = "") -> dict:
+    """Run wrk against one URL; the figures from its Lua summary."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_LUA)
+    env = {**os.environ, "WRK_METHOD": method, "WRK_BODY": json.dumps(body) if body else "",
+           "WRK_AUTH": auth}
+    out = subprocess.run(
+        ["wrk", "-t", str(ARGS.threads), "-c", str(ARGS.connections), "-d", f"{ARGS.duration}s",
+         "--timeout", "10s", "-s", script.name, url],
+        env=env, capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    raw = json.loads(out.split("WRKJSON ", 1)[1].splitlines()[0])
+    errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return {"rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+            "p50_ms": round(raw["p50_us"] / 1000, 1), "p99_ms": round(raw["p99_us"] / 1000, 1),
+            "requests": raw["requests"], "errors": errors, "error_detail": raw}
+
+
+def book_for_dealer(base: str, auth: dict, count: int = 40) -> None:
+    """Give the demo dealer a realistic booking list (spread over open days)."""
+    _, sites = request(base + "/api/v1/sites/", headers=auth)
+    day, made = date.today() + timedelta(days=1), 0
+    while made < count:
+        day += timedelta(days=made % 2)  # two a day
+        if day.weekday() == 6:
+            day += timedelta(days=1)
+        status, answer = request(base + "/api/v1/bookings", {
+            "site_id": sites[0]["id"], "date": day.isoformat(), "window": ["08:00", "17:00"],
+            "lots": [{"chemistry": "LFP", "count": 2, "mass_kg": "300", "codes": []},
+                     {"chemistry": "NCM523", "count": 1, "mass_kg": "120", "codes": []}]},
+            headers=auth)
+        made += status in (200, 201)
+        if status not in (200, 201, 409):
+            raise SystemExit(f"booking failed with HTTP {status}: {answer}")
+
+
+def main() -> None:
+    env = {**os.environ, "LOG_FORMAT": "json", "SECRET_KEY": "load-bench-secret"}
+    results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                                f"Python {platform.python_version()}",
+                     "workers": ARGS.workers, "connections": ARGS.connections,
+                     "duration_s": ARGS.duration, "endpoints": {}, "notes": [],
+                     "load_average_before": [round(x, 1) for x in os.getloadavg()]}
+    db_context = (contextmanager(lambda: (yield (os.environ["DATABASE_URL"], False)))()
+                  if os.environ.get("DATABASE_URL") else fresh_database())
+    with db_context as (url, fresh), tempfile.TemporaryDirectory() as prom:
+        env.update(DATABASE_URL=url, PROMETHEUS_MULTIPROC_DIR=prom)
+        with gunicorn("lithloop:create_app()", env, HERE / "results" / "load-app.log") as base:
+            status, token = request(base + "/api/v1/auth/token", {
+                "email": "dealer@demo.lithloop", "password": "lithloop-demo"})
+            assert status == 201, f"token: HTTP {status}"
+            bearer = f"Bearer {token['token']}"
+            if fresh:
+                book_for_dealer(base, {"Authorization": bearer})
+            _, sites = request(base + "/api/v1/sites/", headers={"Authorization": bearer})
+            targets = {
+                "scrap_quote": ("POST", "/api/v1/quotes/scrap", {
+                    "chemistry": "NCM523", "form": "pack", "mass_kg": "420",
+                    "condition": "intact", "site_id": sites[0]["id"]}),
+                "booking_list": ("GET", "/api/v1/bookings", None),
+                "calendar": ("GET", "/api/v1/calendar", None),
+            }
+            for path in ("/market", "/api/v1/packs"):
+                if request(base + path, headers={"Authorization": bearer})[0] != 404:
+                    targets["catalog"] = ("GET", path, None)
+                    break
+            else:
+                results["notes"].append("catalog: /market and /api/v1/packs answer 404 "
+                                        "(marketplace not merged yet); skipped")
+            for name, (method, path, body) in targets.items():
+                check, _ = request(base + path, body, {"Authorization": bearer})
+                assert check == 200, f"{name}: HTTP {check}"
+                results["endpoints"][name] = {"path": path, **wrk(base + path, method, body,
+                                                                   bearer)}
+                print(name, results["endpoints"][name], flush=True)
+        bare_env = {**env, "PYTHONPATH": str(HERE)}
+        with gunicorn("bare_app:app", bare_env, HERE / "results" / "load-bare.log") as base:
+            results["bare"] = wrk(base + "/")
+            print("bare", results["bare"], flush=True)
+    report(results)
+
+
+def report(results: dict) -> None:
+    results["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
+    bare = results["bare"]["rps"]
+    print(f"\n{results['machine']}; gunicorn {results['workers']} sync workers; wrk "
+          f"{results['connections']} connections, {results['duration_s']} s each; load average "
+          f"{results['load_average_before'][0]} before, {results['load_average_after'][0]} after")
+    print(f"{'endpoint':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'of bare':>9}")
+    for name, r in {**results["endpoints"], "bare app": results["bare"]}.items():
+        r["ratio_to_bare"] = round(r["rps"] / bare, 3) if bare else None
+        print(f"{name:<14}{r['rps']:>9.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
+              f"{r['errors']:>8}{r['ratio_to_bare']:>9.1%}")
+    for note in results["notes"]:
+        print("note:", note)
+    out = HERE / "results" / "load.json"
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=60, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--keep-db", action="store_true", help="keep the fresh database")
+    ARGS = parser.parse_args()
+    main()

@@ -1,0 +1,25 @@
+"""gunicorn settings read from the working directory: Prometheus multiprocess housekeeping.
+
+With PROMETHEUS_MULTIPROC_DIR set, every worker writes its metric samples to files in that
+directory and /metrics adds them up. The directory is emptied when gunicorn starts, and a
+dead worker's live gauges are dropped when it exits.
+"""
+
+import os
+import shutil
+
+
+def on_starting(server):
+    """Start from an empty metrics directory (stale files would be counted again)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """Forget a dead worker's live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,79 @@
+"""Prometheus metrics: request latency by endpoint (prometheus-flask-exporter), plan runs.
+
+Under gunicorn with several workers set PROMETHEUS_MULTIPROC_DIR to an empty directory
+(wiped at every start) so that each worker writes its samples there and /metrics adds them
+up; gunicorn_conf.py marks dead workers' files. /metrics answers only from loopback (when no
+proxy forwarded the request) or with `Authorization: Bearer <METRICS_TOKEN>`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+
+from flask import Flask, Response, abort, current_app, request
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_flask_exporter import PrometheusMetrics
+
+RUN_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200)
+EXTENSION = "lithloop_metrics"
+
+
+class AppMetrics:
+    """The metrics of one app: its own registry, so several apps can live in one process."""
+
+    def __init__(self, app: Flask):
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.exporter = PrometheusMetrics(
+            app, path=None, registry=self.registry, group_by="endpoint",
+            defaults_prefix="lithloop", excluded_paths=["^/static/", "^/metrics$"])
+        self.run_duration = Histogram(
+            "lithloop_plan_run_duration_seconds", "Optimisation run wall time, start to end",
+            ["status"], buckets=RUN_BUCKETS, registry=self.registry)
+        self.runs = Counter("lithloop_plan_runs_total", "Optimisation runs by final status",
+                            ["status"], registry=self.registry)
+
+
+def observe_run(status: str, seconds: float) -> None:
+    """Record a finished optimisation run (no-op outside an app with metrics)."""
+    try:
+        metrics = current_app.extensions.get(EXTENSION)
+    except RuntimeError:  # no app context
+        return
+    if metrics is not None:
+        metrics.run_duration.labels(status=status).observe(max(0.0, seconds))
+        metrics.runs.labels(status=status).inc()
+
+
+def _loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
+def metrics_allowed() -> bool:
+    """True for a bearer METRICS_TOKEN, or a direct (unproxied) request from loopback."""
+    token = current_app.config.get("METRICS_TOKEN", "")
+    scheme, _sep, given = request.headers.get("Authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
+        return True
+    if not current_app.config.get("METRICS_ALLOW_LOOPBACK", True):
+        return False
+    # A local proxy without ProxyFix makes every client look like 127.0.0.1: a request
+    # that still carries X-Forwarded-For came through a proxy and is not trusted as local.
+    return _loopback(request.remote_addr) and "X-Forwarded-For" not in request.headers
+
+
+def init_metrics(app: Flask) -> None:
+    """Collect request metrics for the app and serve them at /metrics."""
+    metrics = AppMetrics(app)
+    app.extensions[EXTENSION] = metrics
+
+    def serve_metrics():
+        if not metrics_allowed():
+            abort(403)
+        body, content_type = metrics.exporter.generate_metrics(request.headers.get("Accept"))
+        return Response(body, content_type=content_type)
+
+    app.add_url_rule("/metrics", "metrics", serve_metrics, methods=["GET"])

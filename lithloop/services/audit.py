@@ -1,0 +1,71 @@
+"""The audit log of admin and security actions: record one, list them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import g, has_request_context, request
+
+from lithloop.extensions import db
+from lithloop.models import AuditEntry, User
+
+PAGE_SIZE = 50
+SECRET_WORDS = ("password", "token", "secret", "authorization", "api_key")
+
+
+def _clean(details: dict) -> dict:
+    """Details as JSON-safe values, with anything secret-looking left out."""
+    clean = {}
+    for key, value in (details or {}).items():
+        if any(word in str(key).lower() for word in SECRET_WORDS):
+            continue
+        if isinstance(value, dict):
+            value = _clean(value)
+        elif not isinstance(value, (str, int, float, bool, list, type(None))):
+            value = str(value)
+        clean[str(key)] = value
+    return clean
+
+
+def record(action: str, *, actor: User | None, obj=None, object_type: str = "",
+           object_id: str | int = "", details: dict | None = None) -> AuditEntry:
+    """Add an entry to the session: it commits (or rolls back) with the caller's change."""
+    if obj is not None:
+        object_type = object_type or type(obj).__name__.lower()
+        object_id = object_id or obj.id
+    entry = AuditEntry(action=action[:64], actor_id=actor.id if actor else None,
+                       actor_email=actor.email if actor else "",
+                       object_type=object_type[:40], object_id=str(object_id)[:64],
+                       details=_clean(details or {}))
+    if has_request_context():
+        entry.request_id = (getattr(g, "request_id", "") or "")[:64]
+        entry.ip = (request.remote_addr or "")[:45]
+    db.session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of entries, newest first."""
+
+    entries: list[AuditEntry]
+    page: int
+    has_next: bool
+
+
+def entries(*, action: str = "", page: int = 1) -> AuditPage:
+    """Entries newest first, optionally only one action, PAGE_SIZE per page."""
+    page = max(1, page)
+    query = sa.select(AuditEntry).options(sa.orm.selectinload(AuditEntry.actor))
+    if action:
+        query = query.where(AuditEntry.action == action)
+    rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc())
+                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return AuditPage(entries=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+
+
+def actions() -> list[str]:
+    """Every action recorded so far, for the filter."""
+    return list(db.session.scalars(
+        sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

@@ -1,0 +1,63 @@
+"""Admin pages: user accounts (enable, disable, unlock) and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.models import Role
+from lithloop.services import audit, lockout, user_admin
+from lithloop.services.errors import ServiceError
+from lithloop.web.access import roles_required
+
+bp = Blueprint("admin_users", __name__, url_prefix="/admin")
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+@bp.get("/users")
+@roles_required(Role.ADMIN)
+def users():
+    """Every account, searchable, with its lock and enabled state."""
+    search = request.args.get("q", "")[:100]
+    pagination = user_admin.users(current_user, search=search, page=_page())
+    return render_template("admin/users.html", pagination=pagination, search=search,
+                           is_locked=lockout.is_locked)
+
+
+@bp.post("/users/<int:user_id>/enabled")
+@roles_required(Role.ADMIN)
+def set_enabled(user_id: int):
+    """Enable or disable one account."""
+    enable = request.form.get("enabled") == "1"
+    try:
+        user = user_admin.set_enabled(current_user, user_id, enable)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(email)s enabled.", email=user.email) if enable
+              else _("%(email)s disabled.", email=user.email), "success")
+    return redirect(url_for("admin_users.users", q=request.args.get("q", "")))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@roles_required(Role.ADMIN)
+def unlock(user_id: int):
+    """Lift a lockout after failed logins."""
+    user = lockout.unlock(current_user, user_id)
+    flash(_("%(email)s unlocked.", email=user.email), "success")
+    return redirect(url_for("admin_users.users", q=request.args.get("q", "")))
+
+
+@bp.get("/audit")
+@roles_required(Role.ADMIN)
+def audit_log():
+    """Recorded admin and security actions, newest first, filtered by action."""
+    action = request.args.get("action", "")[:64]
+    return render_template("admin/audit.html", result=audit.entries(action=action, page=_page()),
+                           actions=audit.actions(), action=action)

@@ -1,0 +1,118 @@
+"""The audit log: admin actions recorded with who, when, what, request id and address."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import AuditEntry, OrgKind, OrgStatus, Role, User
+from lithloop.services import audit
+from lithloop.services import pricing as price_service
+from tests.conftest import submit
+from tests.factories import PASSWORD, make_org, make_user
+
+
+def entries(action: str) -> list[AuditEntry]:
+    db.session.expire_all()
+    return list(db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+
+
+def admin_logged_in(auth) -> User:
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    auth.login(admin.email)
+    return admin
+
+
+def test_approval_and_rejection_are_recorded_with_the_request(client, auth):
+    admin = admin_logged_in(auth)
+    first = make_org(name="待批网点一", status=OrgStatus.PENDING)
+    second = make_org(name="待批网点二", status=OrgStatus.PENDING)
+    approved = submit(client, f"/admin/approvals/{first.id}", {"decision": "approve"},
+                      page="/admin/approvals", headers={"X-Request-ID": "req-approve-0001"})
+    assert approved.status_code == 302
+    submit(client, f"/admin/approvals/{second.id}", {"decision": "reject"},
+           page="/admin/approvals")
+    (entry,) = entries("organisation.approve")
+    assert (entry.actor_id, entry.actor_email) == (admin.id, admin.email)
+    assert (entry.object_type, entry.object_id) == ("organisation", str(first.id))
+    assert entry.details == {"name": "待批网点一", "kind": "dealer_branch"}
+    assert entry.request_id == "req-approve-0001" and entry.ip == "127.0.0.1"
+    assert entry.created_at.utcoffset().total_seconds() == 0
+    (rejected,) = entries("organisation.reject")
+    assert rejected.object_id == str(second.id)
+
+
+def test_price_index_version_is_recorded_with_old_and_new_prices(client, auth):
+    price_service.ensure_default_index()
+    admin_logged_in(auth)
+    old = price_service.current_index().prices["li2co3"].value
+    response = submit(client, "/admin/prices/new", {
+        "version": "audit-1", "effective_date": "2026-11-01", "note": "SMM",
+        "price_li2co3": "250,000"})
+    assert response.status_code == 302
+    (entry,) = entries("price_index.add_version")
+    assert entry.object_id == "audit-1"
+    assert entry.details["changes"] == {"li2co3": "250000"}
+    assert entry.details["previous"] == {"li2co3": str(old)}
+
+
+def test_a_refused_price_version_leaves_no_entry(client, auth):
+    price_service.ensure_default_index()
+    admin_logged_in(auth)
+    form = {"version": "dup", "effective_date": "2026-11-01", "price_ni": "1"}
+    assert submit(client, "/admin/prices/new", form).status_code == 302
+    assert submit(client, "/admin/prices/new", form).status_code == 422  # version exists
+    assert len(entries("price_index.add_version")) == 1
+
+
+def test_disable_and_enable_a_user(client, auth, app):
+    admin = admin_logged_in(auth)
+    user = make_user(make_org(), email="to.disable@example.cn")
+    other = app.test_client()
+    assert submit(other, "/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+    response = submit(client, f"/admin/users/{user.id}/enabled", {"enabled": "0"},
+                      page="/admin/users")
+    assert response.status_code == 302
+    assert other.get("/").status_code == 302  # the open session ends at once
+    (entry,) = entries("user.disable")
+    assert entry.actor_id == admin.id and entry.details == {"email": "to.disable@example.cn"}
+    submit(client, f"/admin/users/{user.id}/enabled", {"enabled": "1"}, page="/admin/users")
+    assert len(entries("user.enable")) == 1
+    assert db.session.get(User, user.id).enabled
+
+
+def test_admin_cannot_disable_themself(client, auth):
+    admin = admin_logged_in(auth)
+    response = submit(client, f"/admin/users/{admin.id}/enabled", {"enabled": "0"},
+                      page="/admin/users", follow_redirects=True)
+    assert "不能停用自己的账户" in response.get_data(as_text=True)
+    assert db.session.get(User, admin.id).enabled and entries("user.disable") == []
+
+
+def test_audit_page_filters_and_pages(client, auth):
+    admin = admin_logged_in(auth)
+    for i in range(audit.PAGE_SIZE + 5):
+        audit.record("test.bulk", actor=admin, object_type="thing", object_id=i)
+    audit.record("test.other", actor=None, object_type="thing", object_id="solo",
+                 details={"password": "never-shown", "note": "kept"})
+    db.session.commit()
+    first = client.get("/admin/audit?action=test.bulk").get_data(as_text=True)
+    assert first.count("<code>test.bulk</code>") == audit.PAGE_SIZE
+    assert "test.other</code>" not in first and "page=2" in first
+    second = client.get("/admin/audit?action=test.bulk&page=2").get_data(as_text=True)
+    assert second.count("<code>test.bulk</code>") == 5
+    everything = client.get("/admin/audit").get_data(as_text=True)
+    assert "test.other</code>" in everything and "never-shown" not in everything
+    (other,) = entries("test.other")
+    assert other.details == {"note": "kept"}
+
+
+def test_only_admins_read_the_audit_log_and_users(client, auth):
+    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
+    auth.login(dispatcher.email)
+    assert client.get("/admin/audit").status_code == 403
+    assert client.get("/admin/users").status_code == 403
+    target = make_user(make_org())
+    response = submit(client, f"/admin/users/{target.id}/enabled", {"enabled": "0"}, page="/")
+    assert response.status_code == 403

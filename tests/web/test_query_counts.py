@@ -1,0 +1,65 @@
+"""Hot API endpoints use a fixed number of queries, however many bookings there are."""
+
+from __future__ import annotations
+
+import contextlib
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.services import bookings as booking_service
+from lithloop.services import pricing as price_service
+from tests.conftest import api_headers
+from tests.factories import make_org, make_park, make_site, make_user
+from tests.web.test_bookings import open_day
+
+
+@contextlib.contextmanager
+def counted(app):
+    """Count the SQL statements the served app runs inside the block."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith("SELECT 1"):  # pool_pre_ping
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def book(user, site, n: int) -> None:
+    for i in range(n):
+        booking_service.book_pickup(user, {
+            "site_id": site.id, "date": open_day(1 + i % 5).isoformat(),
+            "window": ["08:00", "17:00"],
+            "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "100",
+                      "condition": "intact", "damage": [], "codes": []}]})
+
+
+def test_api_booking_list_queries_do_not_grow_with_bookings(app, client):
+    price_service.ensure_default_index()
+    make_park()
+    user = make_user(make_org())
+    site = make_site(user.organisation)
+    headers = api_headers(client, user)
+    book(user, site, 2)
+    with counted(app) as few:
+        assert len(client.get("/api/v1/bookings", headers=headers).json) == 2
+    book(user, site, 6)
+    with counted(app) as many:
+        assert len(client.get("/api/v1/bookings", headers=headers).json) == 8
+    assert len(many) == len(few) <= 6
+
+
+def test_bearer_token_lookup_is_one_query(app, client):
+    user = make_user(make_org())
+    headers = api_headers(client, user)
+    with counted(app) as seen:
+        assert client.get("/api/v1/calendar", headers=headers).status_code == 200
+    assert sum("api_token" in q for q in seen) == 1
+    assert not any(q.lstrip().startswith("SELECT organisation.") for q in seen)
