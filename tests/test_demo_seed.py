@@ -119,3 +119,24 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
     db.session.expire_all()
     assert [db.session.get(Booking, s.booking_id).status for s in pickups[:2]] == [
         BookingStatus.PICKED_UP] * 2
+
+    # yesterday's bookings went through the whole chain
+    from lithloop.models import DismantlingBatch, Pack, PackState, Settlement
+
+    history = done.history
+    assert history.bookings >= 2 and history.settled == history.bookings
+    settled = db.session.scalars(sa.select(Booking).where(
+        Booking.status == BookingStatus.SETTLED)).all()
+    assert len(settled) == history.bookings
+    assert db.session.scalar(sa.select(sa.func.count(Settlement.id))) == history.bookings
+    built = db.session.scalars(sa.select(Pack).where(Pack.refurbished.is_(True))).all()
+    assert len(built) == history.refurbished >= 1
+    assert all(p.state is PackState.FINISHED and p.price_fen > 0 and len(p.parents) == 2
+               for p in built)
+    assert {e.kind for p in built for parent in p.parents for e in parent.events} >= {
+        "booked", "picked_up", "received", "tested", "graded", "aged", "consumed"}
+    if history.dismantled:
+        batch = db.session.scalar(sa.select(DismantlingBatch))
+        assert batch.status == "closed" and len(batch.packs) == history.dismantled
+    page = client.get(f"/p/{built[0].code}").get_data(as_text=True)
+    assert built[0].parents[0].code in page  # the public passport shows the lineage

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from lithloop.batteries import make_park_code
+from lithloop.demo.history import HistorySummary, seed_history
 from lithloop.extensions import db
 from lithloop.models import (
     Organisation,
@@ -53,6 +54,7 @@ class ActivitySummary:
     bookings_today: int
     today_plan_id: int | None
     driver_stops: int
+    history: HistorySummary
 
 
 def next_open_day(after: date) -> date:
@@ -76,14 +78,15 @@ def _staff(org: Organisation, hashed: str, n: int) -> User:
     return user
 
 
-def _lots(site: Site, rng: random.Random, serials, damaged: bool) -> list[dict]:
+def _lots(site: Site, rng: random.Random, serials, damaged: bool,
+          coded: bool = False) -> list[dict]:
     chemistry, kg, packs = LOT_KINDS.get(site.kind, LOT_KINDS[SiteKind.BRANCH])
     count = rng.randint(*packs)
     letter = "B" if chemistry == "LFP" else "E"
     codes = [make_park_code(next(serials), chemistry_letter=letter, product_type="P",
                             produced=date(2017 + rng.randint(0, 3), rng.randint(1, 12), 1),
                             manufacturer=rng.choice(MANUFACTURERS))
-             for _ in range(count)] if rng.random() < 0.7 else []
+             for _ in range(count)] if coded or rng.random() < 0.7 else []
     lot = {"chemistry": chemistry, "form": "pack", "count": count,
            "mass_kg": str(count * rng.randint(*kg)), "condition": "intact", "codes": codes}
     if damaged:
@@ -91,7 +94,8 @@ def _lots(site: Site, rng: random.Random, serials, damaged: bool) -> list[dict]:
     return [lot]
 
 
-def _book(sites: list[Site], day: date, as_of: date, rng, hashed, serials, n0: int) -> int:
+def _book(sites: list[Site], day: date, as_of: date, rng, hashed, serials, n0: int,
+          coded: bool = False) -> int:
     made = 0
     for n, site in enumerate(sites):
         user = _staff(site.organisation, hashed, n0 + n)
@@ -100,7 +104,8 @@ def _book(sites: list[Site], day: date, as_of: date, rng, hashed, serials, n0: i
         end = min(opens + timedelta(hours=rng.choice((3, 4, 6))), closes)
         raw = {"site_id": site.id, "date": day.isoformat(),
                "window": [opens.strftime("%H:%M"), end.strftime("%H:%M")],
-               "lots": _lots(site, rng, serials, damaged=(n % 7 == 3))}
+               "lots": _lots(site, rng, serials, damaged=(n % 7 == 3) and not coded,
+                             coded=coded)}
         try:
             booking_service.book_pickup(user, raw, as_of=as_of)
             made += 1
@@ -135,6 +140,9 @@ def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
     park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
     near = sorted(sites, key=lambda s: _km(s, park))
     in_reach = [s for s in near if _km(s, park) <= REACH_KM]  # a day's round trip by truck
+    depots = [s for s in in_reach if s.kind is SiteKind.BUS_DEPOT][:3]
+    history = seed_history(rng, depots, lambda chosen, day, as_of: _book(
+        chosen, day, as_of, rng, hashed, serials, 200, coded=True))
     tomorrow = next_open_day(today)
     booked_next = _book(rng.sample(in_reach, min(24, len(in_reach))), tomorrow, today, rng,
                         hashed, serials, 1)
@@ -144,4 +152,4 @@ def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
                              100)
         if booked_today:
             plan_id, stops = _publish_today(users[Role.DISPATCHER], users[Role.DRIVER], today)
-    return ActivitySummary(booked_next, booked_today, plan_id, stops)
+    return ActivitySummary(booked_next, booked_today, plan_id, stops, history)

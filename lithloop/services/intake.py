@@ -183,6 +183,10 @@ def _packs_of(booking: Booking, receipt: LotReceipt, serials, plates) -> list[Pa
 
 def _chain(pack: Pack, booking: Booking, stop: PlanStop | None, user: User,
            measured: Decimal) -> None:
+    if pack.vehicle_plate:  # known from the owner's fleet register
+        pack_events.record(pack, "retired", booking.created_by, at=booking.created_at,
+                           organisation_id=booking.organisation_id,
+                           data={"vehicle_plate": pack.vehicle_plate})
     pack_events.record(pack, "booked", booking.created_by, at=booking.created_at,
                        organisation_id=booking.organisation_id,
                        data={"booking_id": booking.id, "lot": pack.lot.position})

@@ -71,15 +71,18 @@ def test_receive_creates_packs_with_their_chain(world):
         assert module.original_code is None and module.damaged and module.form == "module"
         assert module.mass_kg == Decimal("75.00") and module.chemistry == "NCM811"
     assert len({m.code for m in modules}) == 4
+    retired = first.events[0]  # the fleet register knew the first pack's bus
+    assert (retired.kind, retired.data) == ("retired", {"vehicle_plate": "黑C·12345"})
     for pack in packs:
-        kinds = [(e.kind, e.at, e.report_due is not None) for e in pack.events]
+        kinds = [(e.kind, e.at, e.report_due is not None) for e in pack.events
+                 if e.kind != "retired"]
         assert [k for k, _, _ in kinds] == ["booked", "picked_up", "received"]
         assert kinds[0][1] == booking.created_at and kinds[1][1] == stop.done_at
         assert [due for _, _, due in kinds] == [False, False, True]
-        picked = pack.events[1].data
+        picked = next(e.data for e in pack.events if e.kind == "picked_up")
         assert picked == {"truck": stop.route.truck.plate, "plan_route_id": stop.route_id,
                           "plan_id": stop.route.plan_id}
-        assert pack.events[2].data["measured_kg"] in ("2400.00", "300.00")
+        assert pack.events[-1].data["measured_kg"] in ("2400.00", "300.00")
 
 
 def test_receiving_twice_is_a_conflict(world):
@@ -258,7 +261,7 @@ def test_release_from_aging_needs_a_retest_after_aging(world, monkeypatch):
     done = warehouses.move(operator, pack.id, "aging", "finished")
     assert done.state is PackState.FINISHED and done.events[-1].kind == "aged"
     kinds = [e.kind for e in done.events]
-    assert kinds == ["booked", "picked_up", "received", "tested", "graded", "moved",
+    assert kinds == ["retired", "booked", "picked_up", "received", "tested", "graded", "moved",
                      "tested", "graded", "tested", "graded", "aged"]
     stock = warehouses.stock(Warehouse.FINISHED)
     assert [r.pack.id for r in stock.rows] == [pack.id]
