@@ -95,7 +95,7 @@ def _receive_and_grade(plant: User, booking_ids: list[int], rng: random.Random) 
         packs += db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking_id)
                                     .order_by(Pack.id)).all()
     for pack in packs:
-        soh = Decimal(rng.randint(45, 92))
+        soh = Decimal(rng.randint(52, 92))
         grading.record_test(plant, pack.id, {
             "capacity_ah": str(soh * Decimal("2.8")), "soh_pct": str(soh),
             "resistance_mohm": str(rng.randint(18, 40)), "ocv_v": str(rng.randint(560, 620)),
@@ -121,7 +121,7 @@ def _age_and_release(plant: User, packs: list[Pack], rng: random.Random) -> list
 
 def _refurbish(plant: User, finished: list[Pack]) -> int:
     built = 0
-    for first, second in list(zip(finished[0::2], finished[1::2], strict=False))[:2]:
+    for first, second in list(zip(finished[0::2], finished[1::2], strict=False))[:1]:
         if first.chemistry != second.chemistry:
             continue
         soh = min(Decimal(first.soh_pct), Decimal(second.soh_pct))

@@ -1,0 +1,96 @@
+"""The plant operator receives a truck, grades a pack, sends it to aging and assembles a
+refurbished pack; anyone opens a pack's passport from its QR link."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingStatus, Pack, PackState, Role, User
+from lithloop.services import driver_work
+from tests.browser.audit import check_page
+from tests.browser.conftest import log_in, new_page
+from tests.browser.test_dispatch_journey import sweep
+
+
+def _pick_up_one(live) -> int:
+    """The demo driver records the last pickup of today's route (as on the phone)."""
+    with live.app.app_context():
+        driver = db.session.scalar(sa.select(User).where(User.role == Role.DRIVER))
+        routes = driver_work.driver_routes(driver)
+        stop = next(s for r in routes for s in reversed(r.stops)
+                    if s.kind == "pickup" and s.done_at is None)
+        booking = stop.booking
+        codes = "\n".join(c for lot in booking.lots for c in lot.codes)
+        driver_work.record_pickup(driver, stop.id, str(booking.total_mass_kg), codes)
+        booking_id = booking.id
+        db.session.remove()
+    return booking_id
+
+
+def test_plant_receives_grades_ages_and_assembles(browser, live_server, screenshots):
+    booking_id = _pick_up_one(live_server)
+    page = new_page(browser, live_server.url)
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before receiving
+    log_in(page, "plant@demo.lithloop")
+    page.goto("/plant/")
+    page.click(f"a[href='/plant/bookings/{booking_id}/receive']")
+    for mass in page.locator("input[name$='-mass_kg']").all():
+        mass.fill(mass.get_attribute("placeholder").replace(",", ""))
+    page.locator("form[action$='/receive'] button[type=submit]").click()
+    page.wait_for_load_state()
+    with live_server.app.app_context():
+        assert db.session.get(Booking, booking_id).status is BookingStatus.RECEIVED
+        pack = db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking_id)
+                                  .order_by(Pack.id)).first()
+        pack_id = pack.id
+        db.session.remove()
+
+    page.goto(f"/plant/packs/{pack_id}")
+    page.fill("#capacity_ah", "240")
+    page.fill("#soh_pct", "88")
+    page.fill("#resistance_mohm", "21")
+    page.fill("#ocv_v", "598")
+    page.locator("form.test button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#grade strong").inner_text() == "A"
+    page.locator("form input[name=to][value=aging]").locator("xpath=..").locator(
+        "button").click()
+    page.wait_for_load_state()
+    with live_server.app.app_context():
+        assert db.session.get(Pack, pack_id).state is PackState.AGING
+        db.session.remove()
+
+    page.goto("/plant/assembly")
+    parents = page.locator("input[name=parents]")
+    assert parents.count() >= 2, page.content()[-3000:]
+    parents.nth(0).check()
+    parents.nth(1).check()
+    page.fill("#rated_wh", "90000")
+    page.fill("#mass_kg", "1100")
+    page.fill("#warranty_months", "24")
+    page.fill("#capacity_ah", "230")
+    page.fill("#soh_pct", "84")
+    page.locator("form[action$='/assembly'] button[type=submit]").click()
+    page.wait_for_load_state()
+    with live_server.app.app_context():
+        built = db.session.scalars(sa.select(Pack).where(Pack.refurbished.is_(True))
+                                   .order_by(Pack.id.desc())).first()
+        new_code, parents_of = built.code, [p.code for p in built.parents]
+        assert built.state is PackState.FINISHED and len(parents_of) == 2
+        db.session.remove()
+    page.goto("/plant/warehouses/finished")
+    assert new_code in page.content()
+    page.context.close()
+    sweep(browser, live_server, "plant@demo.lithloop",
+          {"plant-home": "/plant/", "plant-pack": f"/plant/packs/{pack_id}",
+           "assembly": "/plant/assembly", "warehouse-finished": "/plant/warehouses/finished",
+           "warehouse-aging": "/plant/warehouses/aging", "lines": "/plant/lines",
+           "passport-private": f"/packs/{new_code}"}, screenshots)
+
+    # anyone, from the QR link on the private passport page
+    anyone = new_page(browser, live_server.url, phone=True)
+    anyone.goto(f"/p/{new_code}")
+    assert anyone.locator("h1").first.inner_text()
+    assert all(parent in anyone.content() for parent in parents_of)
+    check_page(anyone, "passport-public", screenshots, phone=True)
