@@ -40,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         prices,
         pricing_text,
         sites,
+        webhooks,
     )
     from lithloop.web.api import init_api
 
@@ -47,7 +48,7 @@ def register_blueprints(app: Flask) -> None:
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver):
+                   dispatch, documents, driver, webhooks):
         app.register_blueprint(module.bp)
     init_api(app)
 
