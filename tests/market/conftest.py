@@ -14,6 +14,11 @@ STRIPE_ENV = {"STRIPE_SECRET_KEY": "sk_test_lithloop_market",
               "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET}
 
 
+def localstripe_url() -> str:
+    """The address of this test process's localstripe."""
+    return os.environ["STRIPE_API_BASE"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def localstripe():
     """localstripe started once per test process; every app built meanwhile points at it."""
