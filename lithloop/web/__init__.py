@@ -36,6 +36,8 @@ def register_blueprints(app: Flask) -> None:
         fleet,
         health,
         home,
+        market,
+        market_admin,
         nav,
         prices,
         pricing_text,
@@ -48,7 +50,7 @@ def register_blueprints(app: Flask) -> None:
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver, webhooks):
+                   dispatch, documents, driver, webhooks, market, market_admin):
         app.register_blueprint(module.bp)
     init_api(app)
 

@@ -20,9 +20,11 @@ NAV = {
     Role.DISPATCHER: [_HOME, ("dispatch.index", _l("Dispatch")), _BOOKINGS, _REGION],
     Role.PLANT_OPERATOR: [_HOME, _REGION, _PRICES],
     Role.DRIVER: [_HOME, ("driver.today", _l("My route"))],
-    Role.BUYER: [_HOME, _PRICES],
+    Role.BUYER: [_HOME, ("market.catalog_page", _l("Packs for sale")),
+                 ("market.cart", _l("Cart")), ("market.orders", _l("Orders")), _PRICES],
     Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION,
-                 ("prices.versions", _l("Price index")), ("admin.outbox", _l("Outbox"))],
+                 ("prices.versions", _l("Price index")), ("market.orders", _l("Orders")),
+                 ("admin.outbox", _l("Outbox"))],
 }
 
 
