@@ -20,10 +20,10 @@ api = LithloopApi()
 
 def init_api(app: Flask) -> None:
     """Bind the API and register its blueprints (bearer tokens, so no CSRF)."""
-    from lithloop.web.api import auth, bookings, plans, quotes, routing, sites
+    from lithloop.web.api import auth, bookings, market, plans, quotes, routing, sites
 
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}})
-    for module in (auth, sites, quotes, bookings, routing, plans):
+    for module in (auth, sites, quotes, bookings, routing, plans, market):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
