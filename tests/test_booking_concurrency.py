@@ -13,7 +13,7 @@ from lithloop.models import Booking, BookingDay, User
 from lithloop.services import bookings as booking_service
 from lithloop.services import pricing as price_service
 from lithloop.services.errors import Conflict
-from tests.conftest import make_app
+from tests.conftest import _pg_schema_ready, make_app
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
 
@@ -42,6 +42,7 @@ def pg_app(pg_database_url):
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
+    _pg_schema_ready.discard(pg_database_url)  # later `app` tests must create the tables again
 
 
 def _book(app, day, barrier, outcomes: list, user_id: int, site_id: int) -> None:

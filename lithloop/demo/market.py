@@ -8,18 +8,19 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from lithloop.batteries.codes import make_park_code
+from lithloop.batteries.codes import letter_for_chemistry, make_park_code
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, utcnow
 from lithloop.services import pricing as price_service
 from lithloop.services.pack_state import place
 
-#: (chemistry, code letter, rated Wh, grade, nominal SoH, cycles, warranty, use, how many)
+#: LFP only: the index has a new-pack price for LFP alone.
+#: (chemistry, rated Wh, grade, nominal SoH, cycles, warranty, use, how many)
 SPECS = [
-    ("LFP", "P", 51_200, "A", Decimal("88"), 1100, 24, "storage", 8),
-    ("LFP", "P", 14_336, "B", Decimal("72"), 1800, 12, "base_station", 6),
-    ("NCM523", "N", 5_120, "B", Decimal("70"), 900, 12, "low_speed_vehicle", 5),
-    ("LFP", "P", 51_200, "C", Decimal("55"), 2600, 6, "storage", 3),
+    ("LFP", 51_200, "A", Decimal("88"), 1100, 24, "storage", 8),
+    ("LFP", 14_336, "B", Decimal("72"), 1800, 12, "base_station", 6),
+    ("LFP", 5_120, "B", Decimal("70"), 900, 12, "low_speed_vehicle", 5),
+    ("LFP", 51_200, "C", Decimal("55"), 2600, 6, "storage", 3),
 ]
 _SERIAL_BASE = 9_000_000
 
@@ -31,15 +32,16 @@ def seed_market_packs(seed: int = 7) -> int:
     rng = random.Random(seed)
     index = price_service.current_index()
     made, serial = 0, _SERIAL_BASE
-    for chemistry, letter, rated_wh, grade, soh, cycles, warranty, use, count in SPECS:
+    for chemistry, rated_wh, grade, soh, cycles, warranty, use, count in SPECS:
         price = price_service.price_second_life({
             "chemistry": chemistry, "rated_kwh": str(Decimal(rated_wh) / 1000),
             "soh_pct": str(soh), "cycles": cycles, "grade": grade,
             "warranty_months": warranty})
         for _ in range(count):
             serial += 1
-            code = make_park_code(serial, chemistry_letter=letter, product_type="P",
-                                  produced=date(2025, 10, 1), traceability="RF00000")
+            code = make_park_code(serial, chemistry_letter=letter_for_chemistry(chemistry) or "Z",
+                                  product_type="P", produced=date(2025, 10, 1),
+                                  traceability="RF00000")
             actual = soh + Decimal(rng.randint(0, 40)) / 10
             pack = Pack(code=code, code_assigned=True, chemistry=chemistry, rated_wh=rated_wh,
                         mass_kg=price.mass_kg, state=PackState.AGING, grade=Grade(grade),

@@ -63,7 +63,8 @@ def test_declined_card_gives_a_clear_message_and_the_stock_back(app):
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
     with pytest.raises(market_payments.PaymentFailed) as caught:
         market_payments.pay(buyer, order.id, "pm_card_chargeCustomerFail")
-    assert caught.value.status == 402 and "declined" in str(caught.value.message)
+    assert caught.value.status == 402 and caught.value.code == "card_declined"
+    assert "declined" in str(caught.value.message)  # the bank's own words, quoted
     order = db.session.get(Order, order.id)
     assert order.status is OrderStatus.CANCELLED and "declined" in order.cancel_reason
     assert _state(pack) is PackState.FINISHED and pack.events[-1].kind == "released"
