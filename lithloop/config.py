@@ -51,6 +51,8 @@ def load_settings() -> dict:
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        # Market: a checkout holds its packs this long before they go back on sale.
+        "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         # Rate limits: memory by default, Redis when REDIS_URL is set.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

@@ -149,6 +149,9 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo",  # noqa: S107
     first_truck.driver = db.session.scalar(sa.select(User).where(User.role == Role.DRIVER))
     db.session.commit()
     ensure_default_index()
+    from lithloop.demo.market import seed_market_packs
+
+    seed_market_packs(seed)
     orgs = 2 + len(dealers) + len(buses) + len(buyers)
     sites = db.session.scalar(sa.select(sa.func.count(Site.id)))
     done = seed_activity(rng, hashed) if activity else None

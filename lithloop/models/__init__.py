@@ -21,6 +21,15 @@ from lithloop.models.bookings import (
 )
 from lithloop.models.bus_fleet import BusPack
 from lithloop.models.fleet import Truck
+from lithloop.models.market import (
+    PAID_STATUSES,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    Refund,
+    StripeEvent,
+)
 from lithloop.models.outbox import OutboxMessage
 from lithloop.models.packs import (
     WAREHOUSE_OF_STATE,
@@ -73,6 +82,13 @@ __all__ = [
     "OrgKind",
     "OrgStatus",
     "OutboxMessage",
+    "PAID_STATUSES",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "Payment",
+    "Refund",
+    "StripeEvent",
     "Plan",
     "PlanRoute",
     "PlanRun",

@@ -47,6 +47,8 @@ def register_blueprints(app: Flask) -> None:
         health,
         home,
         lines,
+        market,
+        market_admin,
         nav,
         passport_text,
         passports,
@@ -56,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
         settlements,
         sites,
         trace,
+        webhooks,
     )
     from lithloop.web.api import init_api
 
@@ -65,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
     passport_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
                    dispatch, documents, driver, passports, trace, dashboard, lines,
-                   settlements, plant, admin_users):
+                   settlements, plant, admin_users, webhooks, market, market_admin):
         app.register_blueprint(module.bp)
     init_api(app)
 

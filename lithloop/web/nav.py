@@ -26,11 +26,13 @@ NAV = {
                           ("plant.warehouses_home", _l("Warehouses")), _LINES, _ASSEMBLY,
                           _SETTLEMENTS, _PRICES],
     Role.DRIVER: [_HOME, ("driver.today", _l("My route"))],
-    Role.BUYER: [_HOME, _PRICES],
+    Role.BUYER: [_HOME, ("market.catalog_page", _l("Packs for sale")),
+                 ("market.cart", _l("Cart")), ("market.orders", _l("Orders")), _PRICES],
     Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION, ("plant.index", _l("Plant")),
                  _LINES, _SETTLEMENTS, ("prices.versions", _l("Price index")),
-                 ("admin.outbox", _l("Outbox")), _DASHBOARD, ("trace.index", _l("Traceability")),
-                 ("admin_users.users", _l("Users")), ("admin_users.audit_log", _l("Audit log"))],
+                 ("market.orders", _l("Orders")), ("admin.outbox", _l("Outbox")), _DASHBOARD,
+                 ("trace.index", _l("Traceability")), ("admin_users.users", _l("Users")),
+                 ("admin_users.audit_log", _l("Audit log"))],
     Role.GOVERNMENT: [_DASHBOARD],
 }
 

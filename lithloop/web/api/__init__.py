@@ -23,6 +23,7 @@ def init_api(app: Flask) -> None:
     from lithloop.web.api import (
         auth,
         bookings,
+        market,
         passports,
         plans,
         quotes,
@@ -33,6 +34,6 @@ def init_api(app: Flask) -> None:
 
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}})
-    for module in (auth, sites, quotes, bookings, routing, plans, passports, reports):
+    for module in (auth, sites, quotes, bookings, routing, plans, passports, reports, market):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

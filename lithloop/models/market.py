@@ -1,0 +1,141 @@
+"""The second-life market: orders of packs, their payment, Stripe events and refunds."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lithloop.extensions import db
+from lithloop.models.accounts import Organisation, User
+from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column, utcnow
+from lithloop.models.packs import Pack
+
+
+class OrderStatus(enum.Enum):
+    """pending_payment -> paid -> packed -> shipped -> delivered; or cancelled / refunds."""
+
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+#: Statuses in which money has been taken (and may be refunded).
+PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED,
+                           OrderStatus.DELIVERED, OrderStatus.PARTIALLY_REFUNDED})
+
+
+class Order(TimestampMixin, db.Model):
+    """A buyer's order of packs, priced when placed; its packs are reserved until paid."""
+
+    __tablename__ = "market_order"
+    __table_args__ = (
+        sa.CheckConstraint("refunded_fen >= 0 AND refunded_fen <= total_fen",
+                           name="refund_within_total"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    status: Mapped[OrderStatus] = mapped_column(
+        enum_column(OrderStatus), default=OrderStatus.PENDING_PAYMENT, index=True)
+    total_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    refunded_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    delivery_kind: Mapped[str] = mapped_column(sa.String(10), default="pickup")  # | address
+    delivery_address: Mapped[str] = mapped_column(sa.String(300), default="")
+    delivery_contact: Mapped[str] = mapped_column(sa.String(100), default="")
+    delivery_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    buyer_org: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order",
+                                                  order_by="OrderLine.id")
+    payment: Mapped[Payment | None] = relationship(back_populates="order", uselist=False)
+    refunds: Mapped[list[Refund]] = relationship(back_populates="order", order_by="Refund.id")
+
+    @property
+    def refundable_fen(self) -> int:
+        """What was paid and not yet refunded."""
+        return self.total_fen - self.refunded_fen if self.status in PAID_STATUSES else 0
+
+
+class OrderLine(db.Model):
+    """One pack of an order at the price frozen when ordered."""
+
+    __tablename__ = "market_order_line"
+    __table_args__ = (
+        sa.CheckConstraint("refunded_fen >= 0 AND refunded_fen <= price_fen",
+                           name="refund_within_price"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("market_order.id"), index=True)
+    pack_id: Mapped[int] = mapped_column(sa.ForeignKey("pack.id"), index=True)
+    price_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    refunded_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    pack: Mapped[Pack] = relationship()
+
+
+class Payment(db.Model):
+    """The Stripe PaymentIntent of an order and what we last learnt of it."""
+
+    __tablename__ = "market_payment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("market_order.id"), unique=True)
+    intent_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    client_secret: Mapped[str] = mapped_column(sa.String(255))
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(40))
+    next_action: Mapped[dict | None] = mapped_column(sa.JSON)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="payment")
+
+
+class StripeEvent(db.Model):
+    """A webhook event already handled: its id is recorded so that a replay does nothing."""
+
+    __tablename__ = "stripe_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    type: Mapped[str] = mapped_column(sa.String(100))
+    intent_id: Mapped[str | None] = mapped_column(sa.String(255))
+    outcome: Mapped[str] = mapped_column(sa.String(40))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Refund(db.Model):
+    """Money given back on an order: a line's or the whole order's, by an admin or Stripe."""
+
+    __tablename__ = "market_refund"
+    __table_args__ = (sa.CheckConstraint("amount_fen > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("market_order.id"), index=True)
+    line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("market_order_line.id"))
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))  # None: Stripe
+    stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="refunds")
+    line: Mapped[OrderLine | None] = relationship()
+    by_user: Mapped[User | None] = relationship()

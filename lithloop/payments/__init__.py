@@ -1,0 +1,90 @@
+"""Payments: the Stripe adapter, configured from the app, and the localstripe launcher.
+
+STRIPE_SECRET_KEY set: the SDK talks to Stripe (or to STRIPE_API_BASE when that is set).
+Unset and not testing (the embedded default, `make run`): localstripe is started on
+loopback the first time a payment is needed, and every page says "test payment".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, has_request_context, url_for
+
+from lithloop.payments import localstripe_server
+from lithloop.payments.stripe_adapter import (
+    Intent,
+    PaymentError,
+    SignatureError,
+    StripeGateway,
+    verify_event,
+)
+
+__all__ = ["Intent", "PaymentError", "SignatureError", "StripeGateway", "gateway",
+           "settings", "verify_event", "webhook_secret"]
+
+_EXTENSION = "lithloop_payments"
+
+
+@dataclass
+class _Settings:
+    secret_key: str
+    publishable_key: str
+    webhook_secret: str
+    api_base: str
+    embedded: bool
+    gateway: StripeGateway | None = None
+    webhook_registered: bool = False
+
+
+def settings() -> _Settings:
+    """This app's Stripe settings, resolved once (starting embedded localstripe if needed)."""
+    app = current_app._get_current_object()
+    resolved = app.extensions.get(_EXTENSION)
+    if resolved is None:
+        key = app.config.get("STRIPE_SECRET_KEY", "")
+        if key:
+            resolved = _Settings(key, app.config.get("STRIPE_PUBLISHABLE_KEY", ""),
+                                 app.config.get("STRIPE_WEBHOOK_SECRET", ""),
+                                 app.config.get("STRIPE_API_BASE", ""), embedded=False)
+        elif app.config.get("TESTING"):
+            raise PaymentError("Payments are not configured: set STRIPE_SECRET_KEY.",
+                               code="not_configured")
+        else:
+            server = localstripe_server.embedded()
+            resolved = _Settings(localstripe_server.LOCAL_SECRET_KEY,
+                                 localstripe_server.LOCAL_PUBLISHABLE_KEY,
+                                 localstripe_server.LOCAL_WEBHOOK_SECRET,
+                                 server.base_url, embedded=True)
+        app.extensions[_EXTENSION] = resolved
+    if resolved.embedded and not resolved.webhook_registered and has_request_context():
+        _register_embedded_webhook(resolved)
+    return resolved
+
+
+def _register_embedded_webhook(resolved: _Settings) -> None:
+    """Let the embedded localstripe deliver its events to this server."""
+    try:
+        localstripe_server.embedded().register_webhook(
+            "lithloop", url_for("webhooks.stripe_webhook", _external=True),
+            resolved.webhook_secret)
+        resolved.webhook_registered = True
+    except OSError:
+        current_app.logger.warning("could not register the localstripe webhook")
+
+
+def gateway() -> StripeGateway:
+    """The Stripe gateway of the current app."""
+    resolved = settings()
+    if resolved.gateway is None:
+        resolved.gateway = StripeGateway(resolved.secret_key, resolved.api_base,
+                                         local=resolved.embedded)
+    return resolved.gateway
+
+
+def webhook_secret() -> str:
+    """The secret webhooks are signed with ('' when none is configured)."""
+    try:
+        return settings().webhook_secret
+    except PaymentError:
+        return ""

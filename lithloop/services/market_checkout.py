@@ -1,0 +1,233 @@
+"""Checkout: reserve packs under row locks, open the PaymentIntent, release on expiry.
+
+No pack is sold twice: the packs asked for by id are locked in id order (FOR UPDATE, so
+concurrent checkouts wait and then see the pack reserved); packs asked for by group are
+taken among the unlocked ones (FOR UPDATE SKIP LOCKED, so buyers of a group never wait on
+each other). The Stripe call happens after the reservation is committed, never while rows
+are locked; if it fails, the reservation is released again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop import payments
+from lithloop.extensions import db
+from lithloop.models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    Pack,
+    PackState,
+    Payment,
+    Role,
+    User,
+    utcnow,
+)
+from lithloop.services import market_catalog as catalog
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from lithloop.services.pack_state import place
+
+MAX_PACKS = 200
+
+
+class PaymentUnavailable(ServiceError):
+    """The payment service could not be reached; nothing was charged."""
+
+    status = 502
+    code = "payment_unavailable"
+
+
+def require_buyer(user: User) -> None:
+    """Only buyers order."""
+    if user.role is not Role.BUYER:
+        raise Forbidden(_l("Only buyers can order packs."))
+
+
+def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:
+    """[{"pack_id"} | {"group_id", "quantity"}] as pack ids and (group, quantity) pairs."""
+    if not isinstance(lines, list) or not lines:
+        raise Invalid(_l("Add at least one pack."), field="lines")
+    ids: list[int] = []
+    groups: dict[str, int] = {}
+    for line in lines:
+        if isinstance(line, dict) and line.get("pack_id") is not None:
+            try:
+                ids.append(int(line["pack_id"]))
+            except (TypeError, ValueError):
+                raise Invalid(_l("A pack id is a number."), field="lines") from None
+        elif isinstance(line, dict) and line.get("group_id"):
+            try:
+                quantity = int(line.get("quantity", 1))
+            except (TypeError, ValueError):
+                quantity = 0
+            if quantity < 1:
+                raise Invalid(_l("A quantity is 1 or more."), field="lines")
+            key = str(line["group_id"])
+            groups[key] = groups.get(key, 0) + quantity
+        else:
+            raise Invalid(_l("Each line names a pack_id, or a group_id and a quantity."),
+                          field="lines")
+    if len(set(ids)) != len(ids):
+        raise Invalid(_l("A pack is listed twice."), field="lines")
+    if len(ids) + sum(groups.values()) > MAX_PACKS:
+        raise Invalid(_l("At most %(n)s packs in one order.", n=MAX_PACKS), field="lines")
+    return sorted(ids), list(groups.items())
+
+
+def parse_delivery(raw) -> dict:
+    """{"kind": "pickup"} at the park, or {"kind": "address", address, contact, phone}."""
+    raw = raw if isinstance(raw, dict) else {}
+    kind = str(raw.get("kind") or "pickup")
+    if kind not in ("pickup", "address"):
+        raise Invalid(_l("Choose pickup at the park or delivery to an address."),
+                      field="delivery")
+    out = {"delivery_kind": kind,
+           "delivery_address": str(raw.get("address") or "").strip()[:300],
+           "delivery_contact": str(raw.get("contact") or "").strip()[:100],
+           "delivery_phone": str(raw.get("phone") or "").strip()[:40]}
+    if kind == "address" and not (out["delivery_address"] and out["delivery_phone"]):
+        raise Invalid(_l("For delivery, give the address and a phone number."),
+                      field="delivery")
+    return out
+
+
+def _lock_by_id(ids: list[int]) -> list[Pack]:
+    if not ids:
+        return []
+    query = (sa.select(Pack).where(Pack.id.in_(ids)).order_by(Pack.id).with_for_update()
+             .execution_options(populate_existing=True))
+    packs = list(db.session.scalars(query))
+    missing = set(ids) - {p.id for p in packs}
+    if missing:
+        raise NotFound(_l("No such pack: %(id)s.", id=min(missing)))
+    for pack in packs:
+        if pack.state is not PackState.FINISHED or pack.price_fen is None:
+            raise Conflict(_l("Pack %(code)s is no longer for sale (%(state)s).",
+                              code=pack.code, state=pack.state.value), code="pack_unavailable")
+    return packs
+
+
+def _lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
+    query = (catalog.for_sale().where(*catalog.group_conditions(key))
+             .order_by(Pack.id).limit(quantity + len(taken))
+             .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+    packs = [p for p in db.session.scalars(query) if p.id not in taken][:quantity]
+    if len(packs) < quantity:
+        raise Conflict(_l("Only %(n)s of group %(g)s are free now; you asked for %(q)s.",
+                          n=len(packs), g=key, q=quantity), code="not_enough_stock")
+    return packs
+
+
+def checkout(user: User, lines, delivery=None) -> Order:
+    """Reserve the packs and open a PaymentIntent; all or nothing."""
+    require_buyer(user)
+    ids, groups = parse_lines(lines)
+    where = parse_delivery(delivery)
+    try:
+        packs = _lock_by_id(ids)
+        for key, quantity in groups:
+            packs += _lock_group(key, quantity, {p.id for p in packs})
+        minutes = current_app.config.get("RESERVATION_MINUTES", 30)
+        order = Order(buyer_org_id=user.organisation_id, user_id=user.id, **where,
+                      total_fen=sum(p.price_fen for p in packs), status_at=utcnow(),
+                      reserved_until=utcnow() + timedelta(minutes=minutes))
+        db.session.add(order)
+        db.session.flush()
+        for pack in packs:
+            db.session.add(OrderLine(order=order, pack=pack, price_fen=pack.price_fen))
+            place(pack, PackState.RESERVED, user, "reserved", data={"order_id": order.id},
+                  public=False)
+        db.session.commit()
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+    return _open_intent(order)
+
+
+def _open_intent(order: Order) -> Order:
+    try:
+        intent = payments.gateway().create_intent(
+            order.total_fen, idempotency_key=f"lithloop-order-{order.id}",
+            metadata={"order_id": order.id, "buyer_org_id": order.buyer_org_id})
+    except payments.PaymentError as exc:
+        release(order.id, f"payment service: {exc.message}"[:300])
+        raise PaymentUnavailable(_l("The payment service did not answer (%(m)s). Nothing "
+                                    "was charged and the packs are back on sale.",
+                                    m=exc.message)) from exc
+    db.session.add(Payment(order=order, intent_id=intent.id, client_secret=intent.client_secret,
+                           amount_fen=intent.amount_fen, status=intent.status))
+    db.session.commit()
+    return order
+
+
+def release_locked(order: Order, reason: str, user: User | None = None) -> None:
+    """Cancel a pending order and put its packs back on sale (the caller commits)."""
+    for line in order.lines:
+        if line.pack.state is PackState.RESERVED:
+            place(line.pack, PackState.FINISHED, user, "released",
+                  data={"order_id": order.id, "reason": reason[:100]}, public=False)
+    order.status = OrderStatus.CANCELLED
+    order.status_at = utcnow()
+    order.cancel_reason = reason[:300]
+    order.reserved_until = None
+
+
+def lock_order(order_id: int) -> Order:
+    """The order, locked for this transaction (NotFound if absent)."""
+    order = db.session.scalar(sa.select(Order).where(Order.id == order_id).with_for_update()
+                              .execution_options(populate_existing=True))
+    if order is None:
+        raise NotFound(_l("No such order."))
+    return order
+
+
+def release(order_id: int, reason: str, user: User | None = None) -> Order:
+    """Cancel a pending order and release its packs, in its own transaction."""
+    try:
+        order = lock_order(order_id)
+        if order.status is OrderStatus.PENDING_PAYMENT:
+            release_locked(order, reason, user)
+        db.session.commit()
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+    return order
+
+
+#: Payment states in which Stripe may still take the money: the sweep leaves them alone.
+IN_FLIGHT = frozenset({"confirming", "processing", "succeeded"})
+
+
+def sweep_expired(now=None) -> int:
+    """Release every pending order whose reservation has expired; returns how many."""
+    now = now or utcnow()
+    query = (sa.select(Order).outerjoin(Payment)
+             .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until < now,
+                    sa.or_(Payment.id.is_(None), Payment.status.not_in(IN_FLIGHT)))
+             .order_by(Order.id).with_for_update(of=Order, skip_locked=True))
+    try:
+        orders = list(db.session.scalars(query))
+        for order in orders:
+            release_locked(order, "reservation expired")
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        raise
+    for order in orders:
+        _cancel_intent(order)
+    return len(orders)
+
+
+def _cancel_intent(order: Order) -> None:
+    """Cancel the order's PaymentIntent at Stripe (best effort: it may have gone already)."""
+    if order.payment is None:
+        return
+    try:
+        payments.gateway().cancel(order.payment.intent_id)
+    except payments.PaymentError as exc:
+        current_app.logger.info("intent %s not cancelled: %s", order.payment.intent_id, exc)

@@ -1,0 +1,178 @@
+"""Paying an order: confirm with a card, 3-D Secure, declines, and settling what Stripe says.
+
+One function, `apply_intent`, moves an order from what Stripe reports about its
+PaymentIntent, whoever brings the news (the buyer's confirm, the 3-D Secure return, a
+webhook). It only ever moves forward, so news arriving twice or late changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import payments
+from lithloop.extensions import db
+from lithloop.models import Order, OrderStatus, PackState, Refund, User, utcnow
+from lithloop.services import market_orders
+from lithloop.services.errors import Conflict, Invalid, ServiceError
+from lithloop.services.market_checkout import (
+    PaymentUnavailable,
+    lock_order,
+    release_locked,
+)
+from lithloop.services.pack_state import place
+
+#: Test cards a buyer may pick in test mode, by payment method or card number.
+TEST_CARDS = {
+    "pm_card_visa": _l("Visa 4242 4242 4242 4242 (succeeds)"),
+    "4000002760003184": _l("4000 0027 6000 3184 (asks for 3-D Secure)"),
+    "pm_card_chargeCustomerFail": _l("4000 0000 0000 0341 (declined)"),
+}
+
+
+class PaymentFailed(ServiceError):
+    """The card was refused; the order is cancelled and its packs are back on sale."""
+
+    status = 402
+    code = "card_declined"
+
+
+def _run(work):
+    try:
+        result = work()
+        db.session.commit()
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+    return result
+
+
+def _open_for_payment(user: User, order_id: int) -> Order:
+    """Lock the buyer's pending order; an expired reservation is released and refused."""
+    market_orders.get_order(user, order_id)  # 404 for another buyer's order
+    order = lock_order(order_id)
+    if order.status is not OrderStatus.PENDING_PAYMENT or order.payment is None:
+        raise Conflict(_l("Order %(id)s is %(s)s and cannot be paid.", id=order.id,
+                          s=order.status.value), code="not_payable")
+    if order.reserved_until is not None and order.reserved_until < utcnow():
+        release_locked(order, "reservation expired", user)
+        db.session.commit()
+        raise Conflict(_l("Your reservation expired; the packs are back on sale. "
+                          "Add them to the cart again to order."), code="reservation_expired")
+    return order
+
+
+def pay(user: User, order_id: int, method: str) -> Order:
+    """Confirm the order's PaymentIntent with a payment method (or a test card number)."""
+    method = (method or "").strip()
+    if not method:
+        raise Invalid(_l("Choose a card."), field="method")
+
+    def start():
+        order = _open_for_payment(user, order_id)
+        if order.payment.status in ("confirming", "requires_action"):
+            raise Conflict(_l("A payment of this order is already under way."),
+                           code="payment_under_way")
+        order.payment.status = "confirming"  # the expiry sweep leaves it alone meanwhile
+        return order.payment.intent_id
+
+    intent_id = _run(start)
+    gateway = payments.gateway()
+    try:
+        if method.isdigit():
+            method = gateway.card_method(method)
+        intent = gateway.confirm(intent_id, method,
+                                 idempotency_key=f"lithloop-pay-{order_id}-{method}")
+    except payments.PaymentError as exc:
+        message = exc.message
+        if not exc.declined:
+            _run(lambda: _set_status(order_id, "requires_payment_method", message))
+            raise PaymentUnavailable(_l("The payment did not go through (%(m)s). Nothing was "
+                                        "charged; try again.", m=exc.message)) from exc
+        _run(lambda: apply_intent(order_id, "requires_payment_method", error=message))
+        raise PaymentFailed(_l("Your card was declined (%(m)s). Nothing was charged and "
+                               "the packs are back on sale.", m=exc.message)) from exc
+    return _run(lambda: apply_intent(order_id, intent.status, next_action=intent.next_action,
+                                     error=intent.error))
+
+
+def authenticate(user: User, order_id: int, success: bool) -> Order:
+    """The 3-D Secure step on the test server: the buyer approves or refuses the charge."""
+    order = market_orders.get_order(user, order_id)
+    if order.payment is None or order.payment.status != "requires_action":
+        raise Conflict(_l("This order is not waiting for 3-D Secure."), code="no_action")
+    gateway = payments.gateway()
+    intent = payments.Intent(order.payment.intent_id, order.payment.client_secret,
+                             "requires_action", order.payment.amount_fen, None, None)
+    try:
+        intent = gateway.test_authenticate(intent, success)
+    except payments.PaymentError as exc:
+        raise PaymentUnavailable(_l("The payment did not go through (%(m)s).",
+                                    m=exc.message)) from exc
+    return refresh(user, order_id, intent)
+
+
+def refresh(user: User, order_id: int, intent: payments.Intent | None = None) -> Order:
+    """Ask Stripe how the payment stands (the 3-D Secure return) and follow it."""
+    order = market_orders.get_order(user, order_id)
+    if order.payment is None:
+        return order
+    if intent is None:
+        try:
+            intent = payments.gateway().retrieve(order.payment.intent_id)
+        except payments.PaymentError as exc:
+            raise PaymentUnavailable(_l("The payment service did not answer (%(m)s).",
+                                        m=exc.message)) from exc
+    failed = intent.status == "requires_payment_method" and order.payment.status in (
+        "requires_action", "confirming")
+    order = _run(lambda: apply_intent(order_id, intent.status, next_action=intent.next_action,
+                                      error=intent.error or ("authentication failed"
+                                                             if failed else None)))
+    if order.status is OrderStatus.CANCELLED and failed:
+        raise PaymentFailed(_l("The payment was not authorised (%(m)s). Nothing was charged "
+                               "and the packs are back on sale.",
+                               m=order.payment.last_error or "3-D Secure"))
+    return order
+
+
+def _set_status(order_id: int, status: str, error: str | None = None) -> Order:
+    order = lock_order(order_id)
+    if order.payment is not None:
+        order.payment.status = status
+        order.payment.last_error = (error or "")[:500]
+        order.payment.updated_at = utcnow()
+    return order
+
+
+def apply_intent(order_id: int, status: str, *, next_action: dict | None = None,
+                 error: str | None = None) -> Order:
+    """Follow the PaymentIntent's status, forward only (the caller commits)."""
+    order = _set_status(order_id, status, error)
+    order.payment.next_action = next_action if status == "requires_action" else None
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    if status == "succeeded":
+        settle_paid(order)
+    elif pending and status == "canceled":
+        release_locked(order, "payment cancelled")
+    elif pending and status == "requires_payment_method" and error:
+        release_locked(order, f"card declined: {error}")
+    return order
+
+
+def settle_paid(order: Order) -> None:
+    """The money was taken: sell the packs; for a cancelled order, give it all back."""
+    if order.status is OrderStatus.PENDING_PAYMENT:
+        for line in order.lines:
+            place(line.pack, PackState.SOLD, order.user, "sold",
+                  data={"order_id": order.id, "price_fen": line.price_fen})
+            line.pack.buyer_id = order.buyer_org_id
+        order.status, order.paid_at = OrderStatus.PAID, utcnow()
+        order.status_at, order.reserved_until = order.paid_at, None
+    elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
+        refund_id = payments.gateway().refund(
+            order.payment.intent_id, order.total_fen,
+            idempotency_key=f"lithloop-order-{order.id}-late-payment")
+        db.session.add(Refund(order=order, amount_fen=order.total_fen, stripe_refund_id=refund_id,
+                              reason="paid after the order was cancelled: refunded in full"))
+        order.refunded_fen = order.total_fen
+        order.status, order.status_at = OrderStatus.REFUNDED, utcnow()

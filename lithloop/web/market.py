@@ -1,0 +1,220 @@
+"""The buyer's market: catalog, listing, cart, checkout, payment, orders."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop import payments
+from lithloop.extensions import db
+from lithloop.models import Pack, PackState, Role
+from lithloop.services import market_catalog as catalog
+from lithloop.services import market_checkout, market_orders, market_payments
+from lithloop.services.errors import ServiceError
+from lithloop.web.access import roles_required
+
+bp = Blueprint("market", __name__, url_prefix="/market")
+BUYER = (Role.BUYER,)
+ALL_ORDERS = (Role.BUYER, Role.ADMIN)
+
+
+def order_status_label(value: str) -> str:
+    """An order status in the current language."""
+    labels = {"pending_payment": _("Awaiting payment"), "paid": _("Paid"),
+              "packed": _("Packed"), "shipped": _("Shipped"), "delivered": _("Delivered"),
+              "cancelled": _("Cancelled"), "refunded": _("Refunded"),
+              "partially_refunded": _("Partially refunded")}
+    return labels.get(value, value)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"order_status_label": order_status_label, "use_cases": catalog.USE_CASES,
+            "group_id": catalog.group_id}
+
+
+def _cart() -> dict:
+    cart = session.get("cart") or {}
+    return {"packs": [int(i) for i in cart.get("packs", [])],
+            "groups": {str(k): int(v) for k, v in (cart.get("groups") or {}).items()}}
+
+
+def _save(cart: dict) -> None:
+    session["cart"] = cart
+
+
+def cart_lines(cart: dict) -> list[dict]:
+    """The cart as checkout lines."""
+    return ([{"pack_id": i} for i in cart["packs"]] +
+            [{"group_id": g, "quantity": q} for g, q in cart["groups"].items()])
+
+
+@bp.get("/")
+@roles_required(*BUYER, Role.ADMIN)
+def catalog_page():
+    """Packs for sale, filtered and sorted, identical ones grouped with their stock."""
+    market_checkout.sweep_expired()
+    errors = {}
+    try:
+        filters = catalog.parse_filters(request.args)
+    except ServiceError as exc:
+        errors[exc.field] = str(exc.message)
+        filters = catalog.Filters()
+    groups = catalog.grouped(catalog.search(filters))
+    chemistries = sorted({g.first.chemistry for g in catalog.grouped(catalog.search(
+        catalog.Filters()))})
+    return render_template("market/catalog.html", groups=groups, args=request.args,
+                           errors=errors, chemistries=chemistries, sorts=catalog.SORTS)
+
+
+@bp.get("/packs/<int:pack_id>")
+@roles_required(*BUYER, Role.ADMIN)
+def pack_page(pack_id: int):
+    """A listing: the pack's test report, passport link, price and stock of its group."""
+    pack = catalog.listing(pack_id)
+    return render_template("market/pack.html", pack=pack, test=catalog.latest_test(pack),
+                           stock=catalog.stock_of(catalog.group_id(pack)))
+
+
+@bp.post("/cart/add")
+@roles_required(*BUYER)
+def cart_add():
+    """Add a pack, or a quantity of a group, to the cart held in the session."""
+    cart = _cart()
+    if request.form.get("pack_id", "").isdigit():
+        pack_id = int(request.form["pack_id"])
+        if pack_id not in cart["packs"]:
+            cart["packs"].append(pack_id)
+    elif request.form.get("group_id"):
+        quantity = request.form.get("quantity", "1")
+        quantity = int(quantity) if quantity.isdigit() and int(quantity) > 0 else 1
+        cart["groups"][request.form["group_id"][:80]] = quantity
+    _save(cart)
+    flash(_("Added to the cart."), "success")
+    return redirect(url_for("market.cart"))
+
+
+@bp.post("/cart/remove")
+@roles_required(*BUYER)
+def cart_remove():
+    """Take a pack or a group out of the cart."""
+    cart = _cart()
+    cart["packs"] = [i for i in cart["packs"] if str(i) != request.form.get("pack_id")]
+    cart["groups"].pop(request.form.get("group_id", ""), None)
+    _save(cart)
+    return redirect(url_for("market.cart"))
+
+
+def _cart_page(errors: dict | None = None, status: int = 200):
+    cart = _cart()
+    packs = [p for p in (db.session.get(Pack, i) for i in cart["packs"]) if p is not None]
+    groups = []
+    for key, quantity in cart["groups"].items():
+        try:
+            stock = catalog.stock_of(key)
+        except ServiceError:
+            continue
+        sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
+        groups.append({"id": key, "quantity": quantity, "stock": stock, "sample": sample})
+    return render_template("market/cart.html", packs=packs, groups=groups,
+                           errors=errors or {}, form=request.form, on_sale=PackState.FINISHED
+                           ), status
+
+
+@bp.get("/cart")
+@roles_required(*BUYER)
+def cart():
+    """The cart, with the delivery choice and the order button."""
+    return _cart_page()
+
+
+@bp.post("/checkout")
+@roles_required(*BUYER)
+def checkout():
+    """Reserve the cart's packs and go to the payment page."""
+    form = request.form
+    delivery = {"kind": form.get("delivery_kind", "pickup"), "address": form.get("address"),
+                "contact": form.get("contact"), "phone": form.get("phone")}
+    try:
+        order = market_checkout.checkout(current_user, cart_lines(_cart()), delivery)
+    except ServiceError as exc:
+        return _cart_page({exc.field or "_form": str(exc.message)}, exc.status)
+    _save({"packs": [], "groups": {}})
+    return redirect(url_for("market.pay", order_id=order.id))
+
+
+@bp.route("/orders/<int:order_id>/pay", methods=["GET", "POST"])
+@roles_required(*BUYER)
+def pay(order_id: int):
+    """The payment page: a card (test cards in test mode); 3-D Secure goes to its step."""
+    order = market_orders.get_order(current_user, order_id)
+    error = None
+    if request.method == "POST":
+        try:
+            order = market_payments.pay(current_user, order_id, request.form.get("method", ""))
+        except ServiceError as exc:
+            if exc.status == 404:
+                raise
+            error, order = str(exc.message), market_orders.get_order(current_user, order_id)
+        else:
+            if order.payment.status == "requires_action":
+                return redirect(url_for("market.authenticate", order_id=order.id))
+            flash(_("Payment received. Thank you!"), "success")
+            return redirect(url_for("market.order", order_id=order.id))
+    return render_template("market/pay.html", order=order, error=error,
+                           test_mode=payments.gateway().test_mode,
+                           cards=market_payments.TEST_CARDS), 402 if error else 200
+
+
+@bp.route("/orders/<int:order_id>/authenticate", methods=["GET", "POST"])
+@roles_required(*BUYER)
+def authenticate(order_id: int):
+    """The 3-D Secure step: the bank's challenge (simulated by the test server)."""
+    order = market_orders.get_order(current_user, order_id)
+    if request.method == "POST":
+        try:
+            market_payments.authenticate(current_user, order_id,
+                                         request.form.get("outcome") == "approve")
+            flash(_("Payment received. Thank you!"), "success")
+        except ServiceError as exc:
+            if exc.status == 404:
+                raise
+            flash(str(exc.message), "error")
+        return redirect(url_for("market.order", order_id=order_id))
+    if order.payment is None or order.payment.status != "requires_action":
+        return redirect(url_for("market.order", order_id=order_id))
+    return render_template("market/authenticate.html", order=order,
+                           local=payments.gateway().local)
+
+
+@bp.get("/orders/<int:order_id>/return")
+@roles_required(*BUYER)
+def payment_return(order_id: int):
+    """Where Stripe sends the buyer back after 3-D Secure: ask Stripe how it went."""
+    try:
+        market_payments.refresh(current_user, order_id)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+    return redirect(url_for("market.order", order_id=order_id))
+
+
+@bp.get("/orders")
+@roles_required(*ALL_ORDERS)
+def orders():
+    """The organisation's orders, newest first (admins: every order)."""
+    rows = db.session.scalars(market_orders.visible_orders(current_user).limit(300))
+    return render_template("market/orders.html", orders=list(rows))
+
+
+@bp.get("/orders/<int:order_id>")
+@roles_required(*ALL_ORDERS)
+def order(order_id: int):
+    """One order: lines, payment, refunds; admins act on it here."""
+    found = market_orders.get_order(current_user, order_id)
+    if found is None:
+        abort(404)
+    return render_template("market/order.html", order=found,
+                           admin=current_user.role is Role.ADMIN)

@@ -1,0 +1,83 @@
+"""Admins on market orders: refund a line or the order, fulfilment steps, returned packs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.models import Role
+from lithloop.services import market_orders
+from lithloop.services.errors import ServiceError
+from lithloop.web.access import roles_required
+
+bp = Blueprint("market_admin", __name__, url_prefix="/market/admin")
+
+
+def _amount_fen(text: str) -> int | None:
+    """Yuan typed by the admin (e.g. 1200.50) as fen; None when left empty."""
+    from decimal import Decimal, InvalidOperation
+
+    text = (text or "").strip().replace(",", "").lstrip("¥")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return -1
+    return int((value * 100).to_integral_value()) if value.is_finite() else -1
+
+
+def _back(order_id: int, errors: dict | None = None, status: int = 200):
+    if errors:
+        order = market_orders.get_order(current_user, order_id)
+        return render_template("market/order.html", order=order, admin=True, errors=errors,
+                               form=request.form), status
+    return redirect(url_for("market.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/refund")
+@roles_required(Role.ADMIN)
+def refund(order_id: int):
+    """Refund the whole order or one line (amount in yuan; empty = all that is left)."""
+    form = request.form
+    line_id = int(form["line_id"]) if form.get("line_id", "").isdigit() else None
+    try:
+        done = market_orders.refund(current_user, order_id, line_id=line_id,
+                                    amount_fen=_amount_fen(form.get("amount", "")),
+                                    reason=form.get("reason", ""))
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        return _back(order_id, {"refund": str(exc.message), "line_id": line_id}, exc.status)
+    flash(_("Refunded %(a)s.", a=market_orders.yuan(done.amount_fen)), "success")
+    return _back(order_id)
+
+
+@bp.post("/orders/<int:order_id>/advance")
+@roles_required(Role.ADMIN)
+def advance(order_id: int):
+    """Move a paid order to its next fulfilment step."""
+    try:
+        market_orders.advance(current_user, order_id)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+    return _back(order_id)
+
+
+@bp.post("/lines/<int:line_id>/returned")
+@roles_required(Role.ADMIN)
+def returned(line_id: int):
+    """The pack of a line came back: it goes on sale again."""
+    try:
+        line = market_orders.mark_returned(current_user, line_id)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+        return redirect(request.referrer or url_for("market.orders"))
+    flash(_("Pack %(code)s is back in the finished-product warehouse.", code=line.pack.code),
+          "success")
+    return _back(line.order_id)

@@ -1,0 +1,44 @@
+"""Builders for market tests: buyers, admins, packs listed for sale."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from lithloop.extensions import db
+from lithloop.models import Grade, OrgKind, Pack, PackState, PackTest, Role, utcnow
+from lithloop.services.pack_state import place
+from tests.factories import make_org, make_user
+
+_serial = itertools.count(1)
+
+
+def make_buyer(name: str | None = None):
+    """A buyer user of a new buyer organisation."""
+    return make_user(make_org(OrgKind.BUYER, name=name), role=Role.BUYER)
+
+
+def make_admin():
+    """An admin of the park operator."""
+    return make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+
+
+def list_packs(count: int, *, chemistry: str = "LFP", grade: str = "A", rated_wh: int = 51_200,
+               price_fen: int = 1_200_000, soh: str = "88", cycles: int = 1100,
+               warranty: int = 24, use_case: str = "storage") -> list[Pack]:
+    """`count` identical refurbished packs put on sale through pack_state.place."""
+    packs = []
+    for _ in range(count):
+        n = next(_serial)
+        pack = Pack(code=f"TSTMKT{n:010d}", chemistry=chemistry, rated_wh=rated_wh,
+                    mass_kg=Decimal("400"), state=PackState.AGING, grade=Grade(grade),
+                    soh_pct=Decimal(soh), cycle_count=cycles, refurbished=True,
+                    price_fen=price_fen, price_index_version="test-1",
+                    warranty_months=warranty, use_case=use_case)
+        db.session.add(pack)
+        db.session.add(PackTest(pack=pack, kind="final", soh_pct=Decimal(soh),
+                                capacity_ah=Decimal("140"), at=utcnow()))
+        place(pack, PackState.FINISHED, None, "listed")
+        packs.append(pack)
+    db.session.commit()
+    return packs

@@ -1,0 +1,124 @@
+"""The buyer's pages and the admin's refund page, through the test client."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Order, OrderStatus, PackState
+from lithloop.services import market_catalog as catalog
+from tests.conftest import Auth, submit
+from tests.market.support import list_packs, make_admin, make_buyer
+
+
+def _login(client, user, lang="en"):
+    client.get(f"/lang/{lang}")
+    Auth(client).login(user.email)
+
+
+def _order() -> Order:
+    return db.session.scalar(sa.select(Order).order_by(Order.id.desc()))
+
+
+def _checkout(client, group: str, quantity: int = 1):
+    submit(client, "/market/cart/add", {"group_id": group, "quantity": quantity},
+           page="/market/")
+    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"},
+                      page="/market/cart")
+    assert response.status_code == 302 and "/pay" in response.location, response.data[:500]
+    return _order()
+
+
+def test_catalog_filters_groups_and_links_the_listing(client):
+    _login(client, make_buyer())
+    lfp = list_packs(3, chemistry="LFP", price_fen=1_200_000)
+    list_packs(2, chemistry="NCM523", grade="B", rated_wh=5120, price_fen=300_000,
+               use_case="low_speed_vehicle")
+    body = client.get("/market/").get_data(as_text=True)
+    assert "3 in stock" in body and "2 in stock" in body and "Packs for sale" in body
+    only = client.get("/market/?chemistry=NCM523&sort=-price").get_data(as_text=True)
+    assert "2 in stock" in only and "3 in stock" not in only
+    assert "No packs match" in client.get("/market/?min_soh=95").get_data(as_text=True)
+    bad = client.get("/market/?min_kwh=lots").get_data(as_text=True)
+    assert "Enter a number" in bad
+    page = client.get(f"/market/packs/{lfp[0].id}").get_data(as_text=True)
+    assert f'href="/p/{lfp[0].code}"' in page and "Test report" in page
+    assert "¥12,000.00" in page and "test-1" in page and "140" in page
+
+
+def test_buyer_orders_pays_with_visa_and_sees_the_order(client):
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(3)
+    order = _checkout(client, catalog.group_id(packs[0]), 2)
+    pay_page = client.get(f"/market/orders/{order.id}/pay").get_data(as_text=True)
+    assert "Test payment" in pay_page and "4242" in pay_page
+    response = submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    assert response.status_code == 302 and response.location.endswith(f"/orders/{order.id}")
+    db.session.expire_all()
+    assert _order().status is OrderStatus.PAID
+    assert "Paid" in client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert f">{order.id}<" in client.get("/market/orders").get_data(as_text=True)
+
+
+def test_3d_secure_step_then_declined_card_message(client):
+    _login(client, make_buyer())
+    packs = list_packs(2)
+    order = _checkout(client, catalog.group_id(packs[0]))
+    response = submit(client, f"/market/orders/{order.id}/pay", {"method": "4000002760003184"})
+    assert response.location.endswith(f"/orders/{order.id}/authenticate")
+    challenge = client.get(response.location).get_data(as_text=True)
+    assert "use_stripe_sdk" in challenge and "Approve the payment" in challenge
+    submit(client, f"/market/orders/{order.id}/authenticate", {"outcome": "approve"})
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status is OrderStatus.PAID
+    declined = _checkout(client, catalog.group_id(packs[0]))
+    response = submit(client, f"/market/orders/{declined.id}/pay",
+                      {"method": "pm_card_chargeCustomerFail"})
+    assert response.status_code == 402
+    assert "declined" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Order, declined.id).lines[0].pack.state is PackState.FINISHED
+
+
+def test_sold_pack_conflict_shown_in_the_cart_and_other_buyers_order_404(app, client):
+    buyer = make_buyer()
+    _login(client, buyer)
+    (pack,) = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+    submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    order = _order()
+    submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+    again = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    assert again.status_code == 409 and pack.code in again.get_data(as_text=True)
+    other = app.test_client()
+    _login(other, make_buyer())
+    assert other.get(f"/market/orders/{order.id}").status_code == 404
+    assert other.get(f"/market/orders/{order.id}/pay").status_code == 404
+
+
+def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(2, price_fen=100_000)
+    order = _checkout(client, catalog.group_id(packs[0]), 2)
+    submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    admin_client = app.test_client()
+    _login(admin_client, make_admin())
+    page = f"/market/orders/{order.id}"
+    line = order.lines[0]
+    too_much = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
+                      {"line_id": line.id, "amount": "1000.01"}, page=page)
+    assert too_much.status_code == 422
+    assert "more than the ¥1,000.00" in too_much.get_data(as_text=True)
+    done = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
+                  {"line_id": line.id, "amount": "250", "reason": "scratch"}, page=page)
+    assert done.status_code == 302
+    db.session.expire_all()
+    order = db.session.get(Order, order.id)
+    assert order.status is OrderStatus.PARTIALLY_REFUNDED and order.refunded_fen == 25_000
+    body = admin_client.get(page).get_data(as_text=True)
+    assert re.search(r"scratch", body) and "Mark returned" in body
+    assert client.get("/market/orders").status_code == 200
