@@ -47,15 +47,29 @@ class Live:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, frozen_clock):
-    """A live lithloop with the demo region and its activity."""
+def live_stripe():
+    """A localstripe of the browser session; the live app pays through it."""
+    from lithloop.payments.localstripe_server import LocalStripe
+
+    server = LocalStripe().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, frozen_clock, live_stripe):
+    """A live lithloop with the demo region and its activity, paying through localstripe."""
     from werkzeug.serving import make_server
 
     from lithloop.demo import seed_demo
     from lithloop.extensions import db
 
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = make_app(f"sqlite:///{path}", SERVER_NAME=None, RATELIMIT_ENABLED=False)
+    app = make_app(f"sqlite:///{path}", SERVER_NAME=None, RATELIMIT_ENABLED=False,
+                   STRIPE_SECRET_KEY="sk_test_lithloop_browser",  # noqa: S106
+                   STRIPE_PUBLISHABLE_KEY="pk_test_lithloop_browser",
+                   STRIPE_WEBHOOK_SECRET="whsec_lithloop_browser",  # noqa: S106
+                   STRIPE_API_BASE=live_stripe.base_url)
     with app.app_context():
         db.create_all()
         seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
