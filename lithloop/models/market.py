@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -52,6 +53,10 @@ class Order(TimestampMixin, db.Model):
     delivery_address: Mapped[str] = mapped_column(sa.String(300), default="")
     delivery_contact: Mapped[str] = mapped_column(sa.String(100), default="")
     delivery_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    delivery_lat: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 6))
+    delivery_lon: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 6))
+    delivery_date: Mapped[date | None] = mapped_column(sa.Date, index=True)  # set by a plan
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

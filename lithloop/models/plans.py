@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,9 @@ from lithloop.models.accounts import User
 from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column
 from lithloop.models.bookings import Booking
 from lithloop.models.fleet import Truck
+
+if TYPE_CHECKING:  # models.market imports packs, which would import this module back
+    from lithloop.models.market import Order
 
 
 class RunStatus(enum.Enum):
@@ -110,7 +114,7 @@ class PlanStop(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     route_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_route.id"), index=True)
     seq: Mapped[int]
-    kind: Mapped[str] = mapped_column(sa.String(12))  # start | pickup | reload | end
+    kind: Mapped[str] = mapped_column(sa.String(12))  # start|pickup|delivery|reload|end
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booking.id"), index=True)
     arrival: Mapped[datetime] = mapped_column(UTCDateTime())
     departure: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -121,9 +125,11 @@ class PlanStop(db.Model):
     locked: Mapped[bool] = mapped_column(default=False)  # the next run keeps it on this truck
     picked_kg: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))  # driver's weighing
     picked_codes: Mapped[list | None] = mapped_column(sa.JSON)  # codes actually loaded
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("market_order.id"), index=True)
 
     route: Mapped[PlanRoute] = relationship(back_populates="stops")
     booking: Mapped[Booking | None] = relationship()
+    order: Mapped[Order | None] = relationship()
 
 
 class PlanUnassigned(db.Model):

@@ -30,12 +30,14 @@ from lithloop.models import (
     User,
     utcnow,
 )
+from lithloop.models.market import OrderStatus
 from lithloop.services import bookings as booking_service
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
 from lithloop.services.pricing import today_in_china
 
+DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
 ARRIVED = "arrived"
 EXCEPTION = "exception"
 REASONS = {
@@ -140,6 +142,29 @@ def record_unloaded(user: User, stop_id: int) -> PlanStop:
         if stop.done_at is not None:
             raise Conflict(_l("This stop was already recorded."), code="already_recorded")
         stop.done_at = utcnow()
+        return stop
+    return _run(work)
+
+
+def record_delivered(user: User, stop_id: int) -> PlanStop:
+    """Hand a buyer's packs over at a delivery stop: the order is delivered (once)."""
+    def work():
+        stop = own_stop(user, stop_id, lock=True)
+        if stop.kind != "delivery" or stop.order is None:
+            raise NotFound(_l("No such stop on your routes."))
+        if stop.done_at is not None:
+            raise Conflict(_l("This stop was already recorded."), code="already_recorded")
+        if stop.route.plan.plan_date > today_in_china():
+            raise Conflict(_l("This route is for %(d)s, not today.",
+                              d=stop.route.plan.plan_date.isoformat()), code="not_today")
+        order = stop.order
+        if order.status not in DELIVERABLE:
+            raise Conflict(_l("Order #%(id)s is %(s)s and cannot be delivered.", id=order.id,
+                              s=order.status.value), code="not_deliverable")
+        stop.done_at = order.delivered_at = order.status_at = utcnow()
+        order.status = OrderStatus.DELIVERED
+        send_mail(order.user.email, f"[lithloop] 订单已送达 / order #{order.id} delivered",
+                  f"{stop.route.truck.plate}, {user.name}: {order.delivery_address}")
         return stop
     return _run(work)
 

@@ -10,6 +10,7 @@ are locked; if it fails, the reservation is released again.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -28,6 +29,7 @@ from lithloop.models import (
     User,
     utcnow,
 )
+from lithloop.services import geocoding
 from lithloop.services import market_catalog as catalog
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.pack_state import place
@@ -93,6 +95,14 @@ def parse_delivery(raw) -> dict:
     if kind == "address" and not (out["delivery_address"] and out["delivery_phone"]):
         raise Invalid(_l("For delivery, give the address and a phone number."),
                       field="delivery")
+    if kind == "address":  # the dispatcher's runs route the delivery to these coordinates
+        try:
+            found = geocoding.locate(out["delivery_address"])
+        except ServiceError as exc:
+            exc.field = "delivery"
+            raise
+        out["delivery_lat"] = Decimal(str(round(found.lat, 6)))
+        out["delivery_lon"] = Decimal(str(round(found.lon, 6)))
     return out
 
 

@@ -9,7 +9,7 @@ from lithloop import routing
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus, Truck, User
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.plan_problem import build_day_problem, park_site
+from lithloop.services.plan_problem import build_day_problem, order_stop_id, park_site
 from lithloop.services.planning import _require_planner, fill_plan
 from lithloop.services.publishing import get_plan
 
@@ -22,6 +22,8 @@ def _sequences(plan) -> dict[int, list]:
         for stop in route.stops:
             if stop.kind == "pickup":
                 seq.append(stop.booking_id)
+            elif stop.kind == "delivery":
+                seq.append(order_stop_id(stop.order_id))
             elif stop.kind == "reload":
                 seq.append("reload")
         seqs[route.truck_id] = seq
@@ -42,8 +44,9 @@ def _active_trucks() -> list[Truck]:
 
 def _day_problem(plan, bookings: dict, trucks: list[Truck]):
     """The routing problem of the plan's day over these bookings and trucks."""
+    orders = {s.order_id: s.order for r in plan.routes for s in r.stops if s.order_id}
     return build_day_problem(plan.plan_date, [bookings[b] for b in sorted(bookings)], trucks,
-                             park_site())
+                             park_site(), orders=[orders[o] for o in sorted(orders)])
 
 
 def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,

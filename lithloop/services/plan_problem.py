@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,10 +13,12 @@ from flask import current_app
 from lithloop import routing
 from lithloop.extensions import db
 from lithloop.models import Booking, Site, SiteKind, Truck
+from lithloop.models.market import Order
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 HAZMAT, TAIL_LIFT = 1, 2
 UNSERVED_PENALTY = 1_000_000.0  # solver cost units: far above any route's cost
+DELIVERY_HOURS = (8, 18)  # local hours in which buyers receive deliveries
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,13 @@ class DayProblem:
     day: date
     bookings: dict[int, Booking]
     trucks: dict[int, Truck]
-    sites: list[Site]  # location index -> site (0 is the park)
+    sites: list[Site]  # location index -> site (0 is the park); deliveries come after
+    orders: dict[str, Order] = field(default_factory=dict)  # delivery stop id -> order
+
+
+def order_stop_id(order_id: int) -> str:
+    """The routing stop id of a marketplace delivery (bookings use their integer id)."""
+    return f"order-{order_id}"
 
 
 def seconds(t: time) -> int:
@@ -79,17 +87,32 @@ def park_site() -> Site | None:
 
 
 def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],
-                      park: Site, pinned: dict[int, int] | None = None) -> DayProblem:
-    """Locations: the park first, then each booking's site; integer matrices by haversine
-    × circuity with the winter factor (or OSRM when OSRM_URL is set)."""
+                      park: Site, pinned: dict[int, int] | None = None,
+                      orders: list[Order] = ()) -> DayProblem:
+    """Locations: the park first, then each booking's site, then each delivery address;
+    integer matrices by haversine × circuity with the winter factor (or OSRM when set).
+    Deliveries are loaded at the park at the start of the trip that serves them."""
     sites = [park] + [b.site for b in bookings]
     lonlat = [(s.lon, s.lat) for s in sites]
+    lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
     matrices, notes = routing.build_matrices(
         lonlat, day=day, osrm_url=current_app.config.get("OSRM_URL") or None)
     trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
     problem = routing.Problem(
         vehicles=tuple(_vehicle(t, trips) for t in trucks),
-        stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings)),
+        stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings))
+        + tuple(_delivery(o, len(sites) + i) for i, o in enumerate(orders)),
         matrices=matrices, coordinates=tuple(lonlat), notes=tuple(notes))
     return DayProblem(problem, day, {b.id: b for b in bookings}, {t.id: t for t in trucks},
-                      sites)
+                      sites, {order_stop_id(o.id): o for o in orders})
+
+
+def _delivery(order: Order, location: int) -> routing.Stop:
+    """A buyer's packs taken from the park to the delivery address (day hours, optional)."""
+    mass = math.ceil(sum(line.pack.mass_kg for line in order.lines))
+    return routing.Stop(
+        id=order_stop_id(order.id), location=location,
+        delivery=(mass, max(1, len(order.lines))),
+        service_s=min(3600, 900 + 300 * len(order.lines)),
+        time_windows=(routing.TimeWindow(DELIVERY_HOURS[0] * 3600, DELIVERY_HOURS[1] * 3600),),
+        priority=40, optional=True, penalty=UNSERVED_PENALTY)

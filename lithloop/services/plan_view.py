@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
 from lithloop.services import publishing
-from lithloop.services.plan_problem import at, park_site
+from lithloop.services.plan_problem import at, order_stop_id, park_site
 
 COLOURS = ["#0b7a5a", "#2e90fa", "#d92d20", "#f79009", "#7a5af8", "#e04f16", "#099250",
            "#c11574", "#155eef", "#b54708", "#344054", "#6938ef", "#0e9384", "#dd2590"]
@@ -16,14 +18,22 @@ def swatch_class(i: int) -> str:
     return f"route-c{i % len(COLOURS)}"
 
 
-def _site_of(stop, park: Site) -> Site:
-    return stop.booking.site if stop.booking else park
+def _site_of(stop, park: Site):
+    """Where a stop is: the booking's site, a delivery address, or the park."""
+    if stop.booking:
+        return stop.booking.site
+    if stop.order is not None and stop.order.delivery_lat is not None:
+        order = stop.order
+        return SimpleNamespace(lat=float(order.delivery_lat), lon=float(order.delivery_lon),
+                               name=f"#{order.id} {order.delivery_address}")
+    return park
 
 
 def plan_map(plan: Plan, park: Site) -> dict:
     """Each route as a coloured polyline through its numbered stops, on an SVG canvas."""
-    points = [(park.lat, park.lon)] + [(s.booking.site.lat, s.booking.site.lon)
-                                        for r in plan.routes for s in r.stops if s.booking]
+    points = [(park.lat, park.lon)] + [(_site_of(s, park).lat, _site_of(s, park).lon)
+                                        for r in plan.routes for s in r.stops
+                                        if s.booking or s.order_id]
     points += [(u.booking.site.lat, u.booking.site.lon) for u in plan.unassigned]
     canvas = fit_canvas(points, width=720)
     routes = []
@@ -33,10 +43,10 @@ def plan_map(plan: Plan, park: Site) -> dict:
             site = _site_of(stop, park)
             x, y = canvas.xy(site.lat, site.lon)
             path.append(f"{x},{y}")
-            if stop.booking:
+            if stop.booking or stop.order_id:
                 n += 1
                 labels.append({"x": x, "y": y, "n": n, "name": site.name,
-                               "booking": stop.booking_id})
+                               "booking": stop.booking_id, "order": stop.order_id})
         routes.append({"colour": COLOURS[i % len(COLOURS)], "swatch": swatch_class(i),
                        "points": " ".join(path),
                        "labels": labels, "plate": route.truck.plate, "id": route.id})
@@ -52,8 +62,8 @@ def plan_geo(plan: Plan, park: Site) -> dict:
     routes = []
     for i, route in enumerate(plan.routes):
         points = [[_site_of(s, park).lat, _site_of(s, park).lon] for s in route.stops]
-        stops = [{"lat": s.booking.site.lat, "lon": s.booking.site.lon, "name": s.booking.site.name}
-                 for s in route.stops if s.booking]
+        stops = [{"lat": _site_of(s, park).lat, "lon": _site_of(s, park).lon,
+                  "name": _site_of(s, park).name} for s in route.stops if s.booking or s.order_id]
         routes.append({"colour": COLOURS[i % len(COLOURS)], "plate": route.truck.plate,
                        "points": points, "stops": stops})
     return {"park": [park.lat, park.lon], "routes": routes,
@@ -79,6 +89,8 @@ def plan_vroom(plan: Plan, park: Site) -> dict:
                     "locked": stop.locked, "done": stop.done_at is not None}
             if stop.booking_id is not None:
                 step["id"] = stop.booking_id
+            elif stop.order_id is not None:
+                step["id"] = order_stop_id(stop.order_id)
             service += step["service"]
             steps.append(step)
         waiting += route.waiting_s

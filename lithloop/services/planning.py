@@ -29,6 +29,7 @@ from lithloop.models import (
     User,
     utcnow,
 )
+from lithloop.models.market import Order, OrderStatus
 from lithloop.services import capacity
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.plan_problem import at, build_day_problem, park_site
@@ -61,6 +62,17 @@ def due_bookings(day: date) -> list[Booking]:
         Booking.pickup_date == day,
         Booking.status.in_([BookingStatus.REQUESTED, BookingStatus.SCHEDULED]))
         .order_by(Booking.id)))
+
+
+def due_deliveries(day: date) -> list[Order]:
+    """Paid marketplace orders to deliver, not yet delivered, not planned for another day."""
+    end_of_day = at(day + timedelta(days=1), 0)
+    return list(db.session.scalars(sa.select(Order).where(
+        Order.delivery_kind == "address", Order.delivered_at.is_(None),
+        Order.status.in_([OrderStatus.PAID, OrderStatus.PACKED]),
+        Order.delivery_lat.is_not(None), Order.paid_at < end_of_day,
+        sa.or_(Order.delivery_date.is_(None), Order.delivery_date == day))
+        .order_by(Order.id)))
 
 
 def fail_stale_runs() -> int:
@@ -220,19 +232,22 @@ def _plan_one_day(run: PlanRun, day: date, park: Site, active: list[Truck],
     kept = kept_routes(day)
     kept_trucks = {r.truck_id for r in kept}
     kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
+    kept_orders = {s.order_id for r in kept for s in r.stops if s.order_id}
     bookings = [b for b in due_bookings(day) if b.id not in kept_bookings]
+    orders = [o for o in due_deliveries(day) if o.id not in kept_orders]
     bookings += [b for b in carried if b.id not in {x.id for x in bookings}]
     trucks = [t for t in active if t.id not in kept_trucks]
     pinned = pinned_stops(day, {t.id for t in trucks})
-    problem = build_day_problem(day, bookings, trucks, park, pinned=pinned)
+    problem = build_day_problem(day, bookings, trucks, park, pinned=pinned, orders=orders)
     run.log = "\n".join(filter(None, [run.log, f"{day}: {len(bookings)} bookings "
-                                      f"({len(carried)} carried over), {len(trucks)} trucks, "
+                                      f"({len(carried)} carried over), {len(orders)} "
+                                      f"deliveries, {len(trucks)} trucks, "
                                       f"{len(kept)} routes kept as they are",
                                       *problem.problem.notes]))
     db.session.commit()
     solution = routing.solve(problem.problem, time_limit_s=seconds, seed=run.id,
                              on_progress=_progress_recorder(run))
-    _check(solution, problem.bookings)
+    _check(solution, [*problem.bookings, *problem.orders])
     db.session.refresh(run)
     if run.cancel_requested:
         run.status, run.finished_at = RunStatus.CANCELLED, utcnow()
@@ -245,11 +260,11 @@ def _plan_one_day(run: PlanRun, day: date, park: Site, active: list[Truck],
     return plan
 
 
-def _check(solution: routing.Solution, bookings: dict) -> None:
-    """Every booking is routed once or unassigned with a reason; anything else is a bug."""
+def _check(solution: routing.Solution, stop_ids: list) -> None:
+    """Every stop is routed once or unassigned with a reason; anything else is a bug."""
     routed = [s.stop_id for r in solution.routes for s in r.steps if s.type == "job"]
     unassigned = [u.stop_id for u in solution.unassigned]
-    if sorted(routed + unassigned) != sorted(bookings):
+    if sorted(map(str, routed + unassigned)) != sorted(map(str, stop_ids)):
         raise RuntimeError("the solver's answer does not account for every booking once")
     if any(not u.reason for u in solution.unassigned):
         raise RuntimeError("an unassigned booking has no reason")
@@ -273,7 +288,8 @@ def _copy_route(route: PlanRoute) -> PlanRoute:
                      collected_kg=route.collected_kg, locked=route.locked)
     copy.stops = [PlanStop(seq=s.seq, kind=s.kind, booking=s.booking, arrival=s.arrival,
                            departure=s.departure, load_kg=s.load_kg, trip=s.trip,
-                           distance_m=s.distance_m, done_at=s.done_at, locked=s.locked)
+                           distance_m=s.distance_m, done_at=s.done_at, locked=s.locked,
+                           order=s.order)
                   for s in route.stops]
     return copy
 
@@ -297,16 +313,20 @@ def fill_plan(plan: Plan, day, solution: routing.Solution, locked=frozenset(),
                           waiting_s=r.waiting, trips=r.trips, locked=truck.id in locked,
                           cost_fen=route_cost_fen(truck, r.distance, r.duration))
         for seq, step in enumerate(r.steps):
-            kind = {"job": "pickup"}.get(step.type, step.type)
+            order = day.orders.get(step.stop_id) if step.type == "job" else None
+            kind = "delivery" if order else {"job": "pickup"}.get(step.type, step.type)
             route.stops.append(PlanStop(
                 seq=seq, kind=kind, booking=day.bookings.get(step.stop_id) if kind == "pickup"
-                else None, arrival=at(day.day, step.arrival), departure=at(day.day, step.departure),
+                else None, order=order,
+                arrival=at(day.day, step.arrival), departure=at(day.day, step.departure),
                 load_kg=step.load[0] if step.load else 0, trip=step.trip,
                 distance_m=step.distance,
                 locked=(kind == "pickup" and step.stop_id in locked_stops)))
         route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
         plan.routes.append(route)
     for u in solution.unassigned:
+        if u.stop_id in day.orders:  # a delivery left out stays due for the next run
+            continue
         reason, message = (reasons or {}).get(u.stop_id, (u.reason, u.message))
         plan.unassigned.append(PlanUnassigned(booking=day.bookings[u.stop_id], reason=reason,
                                               message=message[:500]))

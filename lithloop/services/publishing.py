@@ -23,6 +23,7 @@ from lithloop.models import (
 from lithloop.services import capacity
 from lithloop.services.bookings import _record
 from lithloop.services.errors import Conflict, NotFound
+from lithloop.services.mail import send_mail
 from lithloop.services.planning import _require_planner
 
 ETA_HALF_WINDOW = timedelta(minutes=30)
@@ -54,6 +55,7 @@ def publish_plan(user: User, plan_id: int) -> Plan:
     try:
         routed = _schedule_routed(user, plan)
         _unschedule_left_out(user, plan, routed)
+        _schedule_deliveries(plan)
         for old in db.session.scalars(sa.select(Plan).where(
                 Plan.plan_date == plan.plan_date, Plan.status == PlanStatus.PUBLISHED)):
             old.status = PlanStatus.SUPERSEDED
@@ -95,6 +97,21 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                         f"re-planned: {note}")
             routed.add(booking.id)
     return routed
+
+
+def _schedule_deliveries(plan: Plan) -> None:
+    """Orders on the plan's routes are delivered that day; each buyer is told the ETA."""
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.order is None:
+                continue
+            order = stop.order
+            order.delivery_date = plan.plan_date
+            eta = (stop.arrival + timedelta(hours=8)).strftime("%H:%M")
+            send_mail(order.user.email,
+                      f"[lithloop] 订单 / order #{order.id}: 送货 / delivery {plan.plan_date}",
+                      f"{plan.plan_date} {eta}±1h, {route.truck.plate}: "
+                      f"{order.delivery_address}")
 
 
 def _move_day(booking: Booking, day, user: User) -> None:

@@ -73,6 +73,11 @@ class Trip:
     unload: PlanStop | None = None
 
     @property
+    def deliveries(self) -> list[PlanStop]:
+        """Marketplace deliveries of the trip: loaded at the park, handed over on the way."""
+        return [s for s in self.stops if s.kind == "delivery" and s.order is not None]
+
+    @property
     def pickups(self) -> list[PlanStop]:
         """The pickup stops of the trip, in order (bookings cancelled since are left out)."""
         return [s for s in self.stops if s.kind == "pickup" and s.booking is not None
@@ -113,7 +118,7 @@ def split_trips(route: PlanRoute) -> list[Trip]:
             trips[-1].unload = stop
             if stop.kind == "reload":
                 trips.append(Trip(len(trips) + 1))
-        elif stop.kind == "pickup":
+        elif stop.kind in ("pickup", "delivery"):
             trips[-1].stops.append(stop)
     return [t for t in trips if t.stops] or trips[:1]
 

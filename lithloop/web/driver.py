@@ -73,6 +73,14 @@ def exception(stop_id: int):
         _("Exception reported to the dispatchers."))
 
 
+@bp.post("/stops/<int:stop_id>/delivered")
+@roles_required(Role.DRIVER)
+def delivered(stop_id: int):
+    """Hand a buyer's packs over at a delivery stop."""
+    return _act(stop_id, lambda: driver_work.record_delivered(current_user, stop_id),
+                _("Delivery recorded."))
+
+
 @bp.post("/stops/<int:stop_id>/unloaded")
 @roles_required(Role.DRIVER)
 def unloaded(stop_id: int):

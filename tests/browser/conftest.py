@@ -8,7 +8,6 @@ that "today" is always a working day with a route for the demo driver.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,10 +93,9 @@ def browser():
 
 @pytest.fixture(scope="session")
 def screenshots():
-    """A clean folder for this run's screenshots."""
+    """The folder for screenshots (shared by the pytest workers; files are overwritten)."""
     folder = ARTIFACTS / "screenshots"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 

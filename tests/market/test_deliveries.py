@@ -1,0 +1,93 @@
+"""Delivery orders ride on the dispatcher's runs with the pickups; the driver hands them over."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import OutboxMessage, Plan, PlanStop, Role, utcnow
+from lithloop.models.market import Order, OrderLine, OrderStatus
+from lithloop.services import driver_work, publishing
+from lithloop.services.errors import Conflict, Invalid
+from lithloop.services.market_checkout import parse_delivery
+from lithloop.services.plan_problem import order_stop_id
+from lithloop.services.pricing import today_in_china
+from tests.factories import make_user
+from tests.market.support import list_packs, make_buyer
+from tests.web.test_dispatch import bearer, day_world, run_to_end  # noqa: F401 (fixture)
+
+
+def paid_delivery(mass_kg: str = "400", status=OrderStatus.PAID) -> Order:
+    """A paid order of one pack to an address in Mudanjiang's Dong'an district."""
+    pack = list_packs(1)[0]
+    pack.mass_kg = Decimal(mass_kg)
+    buyer = make_buyer()
+    order = Order(buyer_org_id=buyer.organisation_id, user_id=buyer.id, status=status,
+                  total_fen=pack.price_fen, delivery_kind="address",
+                  delivery_address="牡丹江市东安区江滨大道1号", delivery_phone="13904531234",
+                  delivery_lat=Decimal("44.5700"), delivery_lon=Decimal("129.6300"),
+                  paid_at=utcnow())
+    order.lines.append(OrderLine(pack=pack, price_fen=pack.price_fen))
+    db.session.add(order)
+    db.session.commit()
+    return order
+
+
+def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world):  # noqa: F811
+    order = paid_delivery()
+    pickup_only = paid_delivery(status=OrderStatus.PENDING_PAYMENT)  # unpaid: not routed
+    run = run_to_end(client, day_world)
+    assert run["status"] == "succeeded", run
+    plan = db.session.get(Plan, run["plan_id"])
+    deliveries = [s for r in plan.routes for s in r.stops if s.kind == "delivery"]
+    assert [s.order_id for s in deliveries] == [order.id]
+    route = deliveries[0].route
+    trip = deliveries[0].trip
+    loaded = [s for s in route.stops if s.trip == trip and s.kind in ("start", "reload")]
+    assert loaded and loaded[-1].load_kg >= 400  # loaded at the park for the trip
+    shown = client.get(f"/api/v1/plans/{plan.id}",
+                       headers=bearer(client, day_world["dispatcher"])).json["solution"]
+    assert order_stop_id(order.id) in [s.get("id") for r in shown["routes"] for s in r["steps"]]
+    assert pickup_only.id not in [s.order_id for r in plan.routes for s in r.stops]
+
+    publishing.publish_plan(day_world["dispatcher"], plan.id)
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).delivery_date == day_world["day"]
+    assert db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == order.user.email, OutboxMessage.subject.contains("delivery")))
+
+    driver = make_user(route.truck.organisation, role=Role.DRIVER)
+    route.truck.driver = driver
+    db.session.commit()
+    stop_id = deliveries[0].id
+    with pytest.raises(Conflict) as early:  # the plan is for a later day
+        driver_work.record_delivered(driver, stop_id)
+    assert early.value.code == "not_today"
+    plan.plan_date = today_in_china()  # as if the day has come
+    db.session.commit()
+    auth.login(driver.email)
+    page = client.get("/driver/").get_data(as_text=True)
+    assert order.delivery_address in page and f"/driver/stops/{stop_id}/delivered" in page
+    manifest = client.get(f"/routes/{route.id}/manifest")
+    assert order.lines[0].pack.code in manifest.get_data(as_text=True)
+    driver_work.record_delivered(driver, stop_id)
+    db.session.expire_all()
+    done = db.session.get(Order, order.id)
+    assert done.status is OrderStatus.DELIVERED and done.delivered_at is not None
+    assert db.session.get(PlanStop, stop_id).done_at is not None
+    with pytest.raises(Conflict) as twice:
+        driver_work.record_delivered(driver, stop_id)
+    assert twice.value.code == "already_recorded"
+
+
+def test_delivery_addresses_are_located_or_refused_beside_the_field(app):
+    found = parse_delivery({"kind": "address", "address": "黑龙江省牡丹江市东安区",
+                            "phone": "13904531234"})
+    assert 44 < found["delivery_lat"] < 45 and 129 < found["delivery_lon"] < 130
+    with pytest.raises(Invalid) as caught:
+        parse_delivery({"kind": "address", "address": "Nowhere Street 9", "phone": "1"})
+    assert caught.value.field == "delivery"
+    assert parse_delivery({"kind": "pickup"})["delivery_kind"] == "pickup"
