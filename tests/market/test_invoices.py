@@ -9,9 +9,8 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import OrgKind, OutboxMessage, User
-from lithloop.services import buyer_company, invoices, taxpayer_id
+from lithloop.services import buyer_company, invoices, market_payments, taxpayer_id
 from lithloop.services import market_checkout as checkout
-from lithloop.services import market_payments
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 from tests.conftest import Auth, submit
 from tests.factories import make_org, make_user

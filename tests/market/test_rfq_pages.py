@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, QuoteRequest
-from lithloop.services import rfq_admin
 from lithloop.services import rfq as rfqs
+from lithloop.services import rfq_admin
 from lithloop.services.pricing import today_in_china
 from tests.conftest import Auth, api_headers, submit
 from tests.market.support import list_packs, make_admin, make_buyer
