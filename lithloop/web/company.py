@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from flask import (
@@ -83,8 +84,9 @@ def invoice(order_id: int):
     """The printable invoice of a paid order (?download=1 saves it as a standalone file)."""
     found = invoices.invoice_for(current_user, order_id)
     if request.args.get("download"):
-        css = (Path(current_app.static_folder) / "css" / "invoice.css").read_text("utf-8")
-        body = render_template("market/invoice_file.html", invoice=found, inline_css=css)
+        css = (Path(current_app.static_folder) / "css" / "invoice.css").read_bytes()
+        body = render_template("market/invoice_file.html", invoice=found,
+                               css_base64=base64.b64encode(css).decode("ascii"))
         response = make_response(body)
         response.headers["Content-Type"] = "text/html; charset=utf-8"
         response.headers["Content-Disposition"] = (

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from lithloop.extensions import db
 from lithloop.models import (
@@ -88,7 +89,8 @@ def test_expired_quote_cannot_be_accepted_and_reserves_nothing(app, monkeypatch)
     assert rfqs.state(rfq) == "expired"
     with pytest.raises(Conflict) as caught:
         rfqs.accept(buyer, rfq.id)
-    assert caught.value.code == "quote_expired" and "expired" in str(caught.value.message)
+    with force_locale("en"):
+        assert caught.value.code == "quote_expired" and "expired" in str(caught.value.message)
     assert _states(packs) == [PackState.FINISHED] * 3
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
 
@@ -115,7 +117,8 @@ def test_not_enough_matching_stock_is_a_conflict_with_nothing_reserved(app):
     rfq = _quoted(buyer, admin)
     with pytest.raises(Conflict) as caught:
         rfqs.accept(buyer, rfq.id)
-    assert caught.value.code == "not_enough_stock" and "Only 2" in str(caught.value.message)
+    with force_locale("en"):
+        assert caught.value.code == "not_enough_stock" and "Only 2" in str(caught.value.message)
     assert _states(packs) == [PackState.FINISHED] * 2
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
     db.session.expire_all()
