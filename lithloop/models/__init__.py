@@ -20,6 +20,7 @@ from lithloop.models.bookings import (
     BookingStatus,
 )
 from lithloop.models.bus_fleet import BusPack
+from lithloop.models.buyers import InvoiceDetails, QuoteRequest, RfqStatus
 from lithloop.models.fleet import Truck
 from lithloop.models.market import (
     PAID_STATUSES,
@@ -78,6 +79,9 @@ __all__ = [
     "BookingLot",
     "BookingStatus",
     "BusPack",
+    "InvoiceDetails",
+    "QuoteRequest",
+    "RfqStatus",
     "Organisation",
     "OrgKind",
     "OrgStatus",

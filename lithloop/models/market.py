@@ -61,6 +61,8 @@ class Order(TimestampMixin, db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Seller's and buyer's invoice details as they were when the order was paid.
+    invoice: Mapped[dict | None] = mapped_column(sa.JSON)
 
     buyer_org: Mapped[Organisation] = relationship()
     user: Mapped[User] = relationship()

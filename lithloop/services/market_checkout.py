@@ -122,15 +122,41 @@ def _lock_by_id(ids: list[int]) -> list[Pack]:
     return packs
 
 
-def _lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
-    query = (catalog.for_sale().where(*catalog.group_conditions(key))
+def lock_free(conditions: list, quantity: int, taken: frozenset[int] = frozenset()
+              ) -> list[Pack]:
+    """Up to `quantity` packs on sale matching the conditions, locked (SKIP LOCKED)."""
+    query = (catalog.for_sale().where(*conditions)
              .order_by(Pack.id).limit(quantity + len(taken))
              .with_for_update(skip_locked=True).execution_options(populate_existing=True))
-    packs = [p for p in db.session.scalars(query) if p.id not in taken][:quantity]
+    return [p for p in db.session.scalars(query) if p.id not in taken][:quantity]
+
+
+def _lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
+    packs = lock_free(catalog.group_conditions(key), quantity, frozenset(taken))
     if len(packs) < quantity:
         raise Conflict(_l("Only %(n)s of group %(g)s are free now; you asked for %(q)s.",
                           n=len(packs), g=key, q=quantity), code="not_enough_stock")
     return packs
+
+
+def place_order(user: User, packs: list[Pack], where: dict, *,
+                unit_price_fen: int | None = None) -> Order:
+    """An order of the locked packs, reserved for the buyer (the caller commits).
+
+    Each line is at the pack's list price, or at `unit_price_fen` (an accepted quote).
+    """
+    minutes = current_app.config.get("RESERVATION_MINUTES", 30)
+    prices = [unit_price_fen if unit_price_fen is not None else p.price_fen for p in packs]
+    order = Order(buyer_org_id=user.organisation_id, user_id=user.id, **where,
+                  total_fen=sum(prices), status_at=utcnow(),
+                  reserved_until=utcnow() + timedelta(minutes=minutes))
+    db.session.add(order)
+    db.session.flush()
+    for pack, price in zip(packs, prices, strict=True):
+        db.session.add(OrderLine(order=order, pack=pack, price_fen=price))
+        place(pack, PackState.RESERVED, user, "reserved", data={"order_id": order.id},
+              public=False)
+    return order
 
 
 def checkout(user: User, lines, delivery=None) -> Order:
@@ -142,24 +168,16 @@ def checkout(user: User, lines, delivery=None) -> Order:
         packs = _lock_by_id(ids)
         for key, quantity in groups:
             packs += _lock_group(key, quantity, {p.id for p in packs})
-        minutes = current_app.config.get("RESERVATION_MINUTES", 30)
-        order = Order(buyer_org_id=user.organisation_id, user_id=user.id, **where,
-                      total_fen=sum(p.price_fen for p in packs), status_at=utcnow(),
-                      reserved_until=utcnow() + timedelta(minutes=minutes))
-        db.session.add(order)
-        db.session.flush()
-        for pack in packs:
-            db.session.add(OrderLine(order=order, pack=pack, price_fen=pack.price_fen))
-            place(pack, PackState.RESERVED, user, "reserved", data={"order_id": order.id},
-                  public=False)
+        order = place_order(user, packs, where)
         db.session.commit()
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise
-    return _open_intent(order)
+    return open_intent(order)
 
 
-def _open_intent(order: Order) -> Order:
+def open_intent(order: Order) -> Order:
+    """Open the order's PaymentIntent; if Stripe fails, release the order (502)."""
     try:
         intent = payments.gateway().create_intent(
             order.total_fen, idempotency_key=f"lithloop-order-{order.id}",

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, Refund, User, utcnow
-from lithloop.services import market_orders
+from lithloop.services import invoices, market_orders
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.market_checkout import (
     PaymentUnavailable,
@@ -168,6 +168,7 @@ def settle_paid(order: Order) -> None:
             line.pack.buyer_id = order.buyer_org_id
         order.status, order.paid_at = OrderStatus.PAID, utcnow()
         order.status_at, order.reserved_until = order.paid_at, None
+        order.invoice = invoices.freeze(order)
     elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
         refund_id = payments.gateway().refund(
             order.payment.intent_id, order.total_fen,

@@ -39,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         booking_text,
         bookings,
+        company,
         dashboard,
         dispatch,
         documents,
@@ -55,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
         plant,
         prices,
         pricing_text,
+        rfq,
         settlements,
         sites,
         trace,
@@ -68,7 +70,8 @@ def register_blueprints(app: Flask) -> None:
     passport_text.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
                    dispatch, documents, driver, passports, trace, dashboard, lines,
-                   settlements, plant, admin_users, webhooks, market, market_admin):
+                   settlements, plant, admin_users, webhooks, market, market_admin, company,
+                   rfq):
         app.register_blueprint(module.bp)
     init_api(app)
 

@@ -1,7 +1,7 @@
 """deliveries on planned routes
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-27 04:15:26.406975
 
 """
@@ -13,7 +13,7 @@ import lithloop.models.base
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

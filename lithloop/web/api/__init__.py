@@ -28,12 +28,14 @@ def init_api(app: Flask) -> None:
         plans,
         quotes,
         reports,
+        rfqs,
         routing,
         sites,
     )
 
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}})
-    for module in (auth, sites, quotes, bookings, routing, plans, passports, reports, market):
+    for module in (auth, sites, quotes, bookings, routing, plans, passports, reports, market,
+                   rfqs):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

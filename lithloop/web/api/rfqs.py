@@ -1,0 +1,81 @@
+"""Requests for quote in the API: ask, look at the answer, accept it (an order to pay)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from lithloop.services import rfq as rfqs
+from lithloop.web.api.market import DeliveryIn, order_body
+from lithloop.web.api.security import api_user, token_required
+
+blp = Blueprint("api_rfqs", __name__, url_prefix="/api/v1",
+                description="Requests for quote: N packs meeting a spec at a quoted price")
+
+
+class RfqIn(ma.Schema):
+    quantity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=200))
+    chemistry = ma.fields.String(load_default="", validate=ma.validate.Length(max=20))
+    min_usable_kwh = ma.fields.Decimal(validate=ma.validate.Range(min=0, max=10_000))
+    min_soh_pct = ma.fields.Decimal(validate=ma.validate.Range(min=0, max=100))
+    min_grade = ma.fields.String(load_default="C", validate=ma.validate.OneOf(["A", "B", "C"]))
+    use_case = ma.fields.String(load_default="")
+    wanted_by = ma.fields.Date(required=True)
+    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=1000))
+
+
+class AcceptIn(ma.Schema):
+    delivery = ma.fields.Nested(DeliveryIn, load_default=dict)
+
+
+def rfq_body(rfq) -> dict:
+    """The JSON view of a request for quote and its answer."""
+    return {"id": rfq.id, "status": rfqs.state(rfq), "quantity": rfq.quantity,
+            "chemistry": rfq.chemistry or None,
+            "min_usable_kwh": str(rfq.min_usable_wh / 1000) if rfq.min_usable_wh else None,
+            "min_soh_pct": str(rfq.min_soh_pct) if rfq.min_soh_pct is not None else None,
+            "min_grade": rfq.min_grade, "use_case": rfq.use_case or None,
+            "wanted_by": rfq.wanted_by.isoformat(), "note": rfq.note,
+            "unit_price_fen": rfq.unit_price_fen, "total_fen": rfq.total_fen,
+            "valid_until": rfq.valid_until.isoformat() if rfq.valid_until else None,
+            "answer_note": rfq.answer_note, "order_id": rfq.order_id,
+            "created_at": rfq.created_at.isoformat()}
+
+
+def _as_form(data: dict) -> dict:
+    form = {k: v for k, v in data.items() if k != "wanted_by"}
+    form["wanted_by"] = data["wanted_by"].isoformat()
+    return form
+
+
+@blp.route("/rfqs", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(RfqIn)
+@blp.response(201, description="The request, open until the park answers")
+@token_required
+def create_rfq(data):
+    """Ask the park for a quote on N packs meeting a spec."""
+    return rfq_body(rfqs.create(api_user(), _as_form(data))), 201
+
+
+@blp.route("/rfqs/<int:rfq_id>", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, description="The request and its quote (another buyer's is 404)")
+@token_required
+def get_rfq(rfq_id: int):
+    """One of your organisation's requests, with its status and quote."""
+    return rfq_body(rfqs.get(api_user(), rfq_id))
+
+
+@blp.route("/rfqs/<int:rfq_id>/accept", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(AcceptIn)
+@blp.response(201, description="The order at the quoted price, its packs reserved, and the "
+              "PaymentIntent's client secret")
+@blp.alt_response(409, description="Declined, expired, already accepted, or not enough "
+                  "matching packs (nothing reserved)")
+@token_required
+def accept_rfq(data, rfq_id: int):
+    """Accept the quote before it expires: N matching packs are reserved for you to pay."""
+    order = rfqs.accept(api_user(), rfq_id, data["delivery"])
+    return order_body(order, with_secret=True), 201

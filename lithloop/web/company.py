@@ -1,0 +1,95 @@
+"""A buyer's company page (invoice details, colleagues) and the invoice of a paid order."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.models import Role
+from lithloop.services import buyer_company, invoices
+from lithloop.services.errors import ServiceError
+from lithloop.web.access import roles_required
+
+bp = Blueprint("company", __name__, url_prefix="/market")
+
+
+def _page(errors: dict | None = None, form=None, invite_form=None, status: int = 200):
+    details = buyer_company.details_of(current_user.organisation)
+    values = form if form is not None else (details.as_dict() if details else {
+        "company_name": current_user.organisation.name,
+        "taxpayer_id": current_user.organisation.taxpayer_id or ""})
+    return render_template("market/company.html", details=details, form=values,
+                           invite=invite_form or {}, errors=errors or {},
+                           colleagues=buyer_company.colleagues(current_user)), status
+
+
+@bp.get("/company")
+@roles_required(Role.BUYER)
+def company():
+    """The company's invoice details and its users."""
+    return _page()
+
+
+@bp.post("/company")
+@roles_required(Role.BUYER)
+def save_details():
+    """Save the invoice details; later invoices use them, earlier ones keep theirs."""
+    try:
+        buyer_company.update_details(current_user, request.form)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _page({exc.field or "_form": str(exc.message)}, form=request.form,
+                     status=exc.status)
+    flash(_("Invoice details saved. Orders paid from now on carry them."), "success")
+    return redirect(url_for("company.company"))
+
+
+@bp.post("/company/colleagues")
+@roles_required(Role.BUYER)
+def invite():
+    """Add a colleague by e-mail; they set their password through the mailed link."""
+    try:
+        colleague = buyer_company.invite_colleague(
+            current_user, name=request.form.get("name", ""),
+            email=request.form.get("email", ""),
+            link_for=lambda token: url_for("auth.reset_password", token=token,
+                                           _external=True))
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _page({f"invite_{exc.field or 'form'}": str(exc.message)},
+                     invite_form=request.form, status=exc.status)
+    flash(_("%(email)s was added and invited by e-mail to choose a password.",
+            email=colleague.email), "success")
+    return redirect(url_for("company.company"))
+
+
+@bp.get("/orders/<int:order_id>/invoice")
+@roles_required(Role.BUYER, Role.ADMIN)
+def invoice(order_id: int):
+    """The printable invoice of a paid order (?download=1 saves it as a standalone file)."""
+    found = invoices.invoice_for(current_user, order_id)
+    if request.args.get("download"):
+        css = (Path(current_app.static_folder) / "css" / "invoice.css").read_bytes()
+        body = render_template("market/invoice_file.html", invoice=found,
+                               css_base64=base64.b64encode(css).decode("ascii"))
+        response = make_response(body)
+        response.headers["Content-Type"] = "text/html; charset=utf-8"
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="invoice-{found.number}.html"')
+        return response
+    return render_template("market/invoice.html", invoice=found)

@@ -1,0 +1,128 @@
+"""Requests for quote: buyers ask and accept, admins quote or decline."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.extensions import db
+from lithloop.models import Role
+from lithloop.services import rfq as rfqs
+from lithloop.services import rfq_admin
+from lithloop.services.errors import ServiceError
+from lithloop.services.pricing import today_in_china
+from lithloop.web.access import roles_required
+from lithloop.web.market_admin import _amount_fen as amount_fen
+
+bp = Blueprint("rfq", __name__, url_prefix="/market")
+
+
+def rfq_state_label(value: str) -> str:
+    """A request's state in the current language."""
+    labels = {"open": _("Waiting for a quote"), "quoted": _("Quoted"),
+              "expired": _("Quote expired"), "declined": _("Declined"),
+              "accepted": _("Accepted")}
+    return labels.get(value, value)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"rfq_state": rfqs.state, "rfq_state_label": rfq_state_label}
+
+
+@bp.get("/rfqs")
+@roles_required(Role.BUYER)
+def index():
+    """The company's requests for quote, newest first."""
+    rows = list(db.session.scalars(rfqs.visible(current_user).limit(300)))
+    return render_template("market/rfqs.html", rfqs=rows)
+
+
+def _new_page(errors: dict | None = None, status: int = 200):
+    return render_template("market/rfq_new.html", form=request.form, errors=errors or {},
+                           today=today_in_china()), status
+
+
+@bp.route("/rfqs/new", methods=["GET", "POST"])
+@roles_required(Role.BUYER)
+def new():
+    """Ask the park for a quote on N packs meeting a spec."""
+    if request.method == "GET":
+        return _new_page()
+    try:
+        created = rfqs.create(current_user, request.form)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _new_page({exc.field or "_form": str(exc.message)}, exc.status)
+    flash(_("Request sent. The park answers by e-mail and on this page."), "success")
+    return redirect(url_for("rfq.show", rfq_id=created.id))
+
+
+def _show(rfq_id: int, errors: dict | None = None, status: int = 200):
+    found = rfqs.get(current_user, rfq_id)
+    return render_template("market/rfq.html", rfq=found, stock=rfqs.matching_stock(found),
+                           admin=current_user.role is Role.ADMIN, errors=errors or {},
+                           form=request.form, today=today_in_china()), status
+
+
+@bp.get("/rfqs/<int:rfq_id>")
+@roles_required(Role.BUYER, Role.ADMIN)
+def show(rfq_id: int):
+    """One request: its spec, the quote, and accept (buyer) or answer (admin)."""
+    return _show(rfq_id)
+
+
+@bp.post("/rfqs/<int:rfq_id>/accept")
+@roles_required(Role.BUYER)
+def accept(rfq_id: int):
+    """Accept the quote: the packs are reserved and the payment page opens."""
+    form = request.form
+    delivery = {"kind": form.get("delivery_kind", "pickup"), "address": form.get("address"),
+                "contact": form.get("contact"), "phone": form.get("phone")}
+    try:
+        order = rfqs.accept(current_user, rfq_id, delivery)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _show(rfq_id, {exc.field or "accept": str(exc.message)}, exc.status)
+    return redirect(url_for("market.pay", order_id=order.id))
+
+
+@bp.get("/admin/rfqs")
+@roles_required(Role.ADMIN)
+def admin_index():
+    """Requests waiting for an answer, and quotes not yet accepted."""
+    return render_template("market/rfqs_admin.html", rfqs=rfq_admin.open_requests(current_user))
+
+
+@bp.post("/admin/rfqs/<int:rfq_id>/quote")
+@roles_required(Role.ADMIN)
+def quote(rfq_id: int):
+    """Quote a unit price (yuan, VAT included) valid through a date."""
+    price = amount_fen(request.form.get("unit_price", ""))
+    try:
+        rfq_admin.quote(current_user, rfq_id, unit_price_fen=price,
+                        valid_until=request.form.get("valid_until", ""),
+                        note=request.form.get("note", ""))
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _show(rfq_id, {exc.field or "quote": str(exc.message)}, exc.status)
+    flash(_("Quote sent to the buyer."), "success")
+    return redirect(url_for("rfq.admin_index"))
+
+
+@bp.post("/admin/rfqs/<int:rfq_id>/decline")
+@roles_required(Role.ADMIN)
+def decline(rfq_id: int):
+    """Decline the request with a reason."""
+    try:
+        rfq_admin.decline(current_user, rfq_id, request.form.get("reason", ""))
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _show(rfq_id, {exc.field or "decline": str(exc.message)}, exc.status)
+    flash(_("The buyer was told that the request is declined."), "success")
+    return redirect(url_for("rfq.admin_index"))

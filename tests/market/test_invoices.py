@@ -1,0 +1,162 @@
+"""Business buyers: taxpayer ID check, invoice details, colleagues, frozen order invoices."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from lithloop.extensions import db
+from lithloop.models import OrgKind, OutboxMessage, User
+from lithloop.services import buyer_company, invoices, market_payments, taxpayer_id
+from lithloop.services import market_checkout as checkout
+from lithloop.services.errors import Conflict, Forbidden, Invalid
+from tests.conftest import Auth, submit
+from tests.factories import make_org, make_user
+from tests.market.support import list_packs, make_admin, make_buyer
+
+VALID_IDS = ["91350100M000100Y43", "911100001000079554", "91440300708461136T"]
+DETAILS = {"company_name": "牡丹江储能科技有限公司", "taxpayer_id": "91350100M000100Y43",
+           "address": "牡丹江市西安区光华街 1 号", "phone": "0453-6000000",
+           "bank_name": "中国工商银行牡丹江分行", "bank_account": "0901 0200 1920 0012 345"}
+
+
+@pytest.mark.parametrize("code", VALID_IDS)
+def test_valid_taxpayer_ids_pass_and_are_normalised(code):
+    assert taxpayer_id.validate(code) == code
+    spaced = f" {code[:6].lower()} {code[6:]} "
+    assert taxpayer_id.validate(spaced) == code
+
+
+@pytest.mark.parametrize(("code", "why"), [
+    ("91350100M000100Y44", "check character"),   # last character off by one
+    ("91350100M000100Y4", "18 characters"),
+    ("91350100M0001O0Y43", "not allowed"),        # letter O is not in the alphabet
+    ("9135A100M000100Y43", "administrative division"),
+])
+def test_invalid_taxpayer_ids_are_refused_with_the_reason(app, code, why):
+    with pytest.raises(Invalid) as caught:
+        taxpayer_id.validate(code)
+    with force_locale("en"):
+        assert why in str(caught.value.message) and caught.value.field == "taxpayer_id"
+
+
+def test_every_wrong_check_character_is_caught():
+    body = VALID_IDS[0][:17]
+    right = taxpayer_id.check_character(body)
+    wrong = [c for c in taxpayer_id.ALPHABET if c != right]
+    assert len(wrong) == 30
+    for c in wrong:
+        with pytest.raises(Invalid):
+            taxpayer_id.validate(body + c)
+
+
+def test_details_are_checked_saved_and_only_buyers_edit_them(app):
+    buyer = make_buyer()
+    with pytest.raises(Invalid) as caught:
+        buyer_company.update_details(buyer, {**DETAILS, "bank_account": "abc"})
+    assert caught.value.field == "bank_account"
+    assert buyer_company.details_of(buyer.organisation) is None  # nothing half-written
+    saved = buyer_company.update_details(buyer, DETAILS)
+    assert saved.bank_account == "0901020019200012345" and saved.updated_by_id == buyer.id
+    assert buyer.organisation.taxpayer_id == "91350100M000100Y43"
+    with pytest.raises(Forbidden):
+        buyer_company.update_details(make_admin(), DETAILS)
+
+
+def _paid(buyer, packs):
+    order = checkout.checkout(buyer, [{"pack_id": p.id} for p in packs])
+    return market_payments.pay(buyer, order.id, "pm_card_visa")
+
+
+def test_invoice_keeps_the_details_frozen_at_payment_and_splits_vat(app):
+    make_org(OrgKind.PARK_OPERATOR, name="牡丹江锂循环产业园")
+    buyer = make_buyer()
+    buyer_company.update_details(buyer, DETAILS)
+    order = _paid(buyer, list_packs(2, price_fen=1_200_000))
+    buyer_company.update_details(buyer, {**DETAILS, "company_name": "改名后的公司",
+                                         "taxpayer_id": "911100001000079554"})
+    invoice = invoices.invoice_for(buyer, order.id)
+    assert invoice.buyer["company_name"] == DETAILS["company_name"]
+    assert invoice.buyer["taxpayer_id"] == "91350100M000100Y43"
+    assert invoice.seller["company_name"] == "牡丹江锂循环产业园"
+    assert invoice.number.startswith("LL") and invoice.number.endswith(f"-{order.id:06d}")
+    # 12,000.00 incl. 13 % VAT = 10,619.47 + 1,380.53
+    assert [(li.net_fen, li.vat_fen) for li in invoice.lines] == [(1_061_947, 138_053)] * 2
+    assert invoice.total_fen == 2_400_000 == invoice.net_fen + invoice.vat_fen
+
+
+def test_invoice_of_an_unpaid_order_is_refused(app):
+    buyer = make_buyer()
+    order = checkout.checkout(buyer, [{"pack_id": list_packs(1)[0].id}])
+    with pytest.raises(Conflict) as caught:
+        invoices.invoice_for(buyer, order.id)
+    assert caught.value.code == "not_paid"
+
+
+def _login(client, user):
+    client.get("/lang/en")
+    Auth(client).login(user.email)
+
+
+def test_invoice_page_shows_frozen_details_and_is_refused_to_others(client):
+    buyer = make_buyer()
+    buyer_company.update_details(buyer, DETAILS)
+    order = _paid(buyer, list_packs(1, price_fen=113_00))
+    pending = checkout.checkout(buyer, [{"pack_id": list_packs(1)[0].id}])
+    _login(client, buyer)
+    page = submit(client, "/market/company", {**DETAILS, "company_name": "新名称有限公司"})
+    assert page.status_code == 302
+    body = client.get(f"/market/orders/{order.id}/invoice").get_data(as_text=True)
+    assert DETAILS["company_name"] in body and "新名称有限公司" not in body
+    assert "not an official fapiao" in body and "¥13.00" in body and "¥100.00" in body
+    download = client.get(f"/market/orders/{order.id}/invoice?download=1")
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert 'href="data:text/css;base64,' in download.get_data(as_text=True)
+    assert client.get(f"/market/orders/{pending.id}/invoice").status_code == 409
+    other = make_buyer()
+    Auth(client).logout()
+    _login(client, other)
+    assert client.get(f"/market/orders/{order.id}/invoice").status_code == 404
+
+
+def test_company_page_shows_field_errors_beside_the_field(client):
+    buyer = make_buyer()
+    _login(client, buyer)
+    response = submit(client, "/market/company", {**DETAILS, "taxpayer_id": "91350100M000100Y44"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="inv-taxpayer_id-err">[^<]*check character', body)
+    assert buyer_company.details_of(buyer.organisation) is None
+
+
+def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(client):
+    buyer = make_buyer()
+    order = _paid(buyer, list_packs(1))
+    _login(client, buyer)
+    response = submit(client, "/market/company/colleagues",
+                      {"name": "李工", "email": "Li.Gong@Example.com"}, page="/market/company")
+    assert response.status_code == 302
+    colleague = db.session.scalar(sa.select(User).where(User.email == "li.gong@example.com"))
+    assert colleague.organisation_id == buyer.organisation_id
+    mail = db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == "li.gong@example.com"))
+    link = re.search(r"http://lithloop\.test(/reset/\S+)", mail.body).group(1)
+    again = submit(client, "/market/company/colleagues",
+                   {"name": "李工", "email": "li.gong@example.com"}, page="/market/company")
+    assert again.status_code == 409 and "already exists" in again.get_data(as_text=True)
+    Auth(client).logout()
+    assert submit(client, link, {"password": "new-secret-pass-9",
+                                 "confirm": "new-secret-pass-9"}).status_code == 302
+    Auth(client).login(colleague.email, "new-secret-pass-9")
+    assert f">{order.id}<" in client.get("/market/orders").get_data(as_text=True)
+    assert client.get(f"/market/orders/{order.id}/invoice").status_code == 200
+
+
+def test_only_buyers_invite_into_their_own_company(app):
+    dealer = make_user(make_org(OrgKind.DEALER_BRANCH))
+    with pytest.raises(Forbidden):
+        buyer_company.invite_colleague(dealer, name="x", email="x@example.com",
+                                       link_for=str)

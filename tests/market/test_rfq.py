@@ -1,0 +1,178 @@
+"""Requests for quote through the services: ask, quote or decline, accept, pay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from lithloop.extensions import db
+from lithloop.models import (
+    Order,
+    OrderStatus,
+    OutboxMessage,
+    PackState,
+    QuoteRequest,
+    RfqStatus,
+)
+from lithloop.models import base as clock
+from lithloop.services import market_checkout, market_payments, rfq_admin
+from lithloop.services import rfq as rfqs
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.pricing import today_in_china
+from tests.market.support import list_packs, make_admin, make_buyer
+
+
+def spec(**changes) -> dict:
+    """A request for LFP storage packs of grade B or better, 40 kWh usable, SoH 80 %."""
+    return {"quantity": 3, "chemistry": "lfp", "min_usable_kwh": "40", "min_soh_pct": "80",
+            "min_grade": "B", "use_case": "storage",
+            "wanted_by": (today_in_china() + timedelta(days=20)).isoformat(),
+            "note": "三个储能柜", **changes}
+
+
+def _states(packs) -> list[PackState]:
+    for pack in packs:
+        db.session.refresh(pack)
+    return [p.state for p in packs]
+
+
+def _mails_to(email: str) -> list[OutboxMessage]:
+    return list(db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == email)))
+
+
+def _quoted(buyer, admin, *, price=1_000_000, days=3, **changes) -> QuoteRequest:
+    rfq = rfqs.create(buyer, spec(**changes))
+    return rfq_admin.quote(admin, rfq.id, unit_price_fen=price,
+                           valid_until=today_in_china() + timedelta(days=days))
+
+
+def test_happy_path_to_a_paid_order_at_the_quoted_price(app):
+    buyer, admin = make_buyer(), make_admin()
+    good = list_packs(3, soh="88", price_fen=1_200_000)            # 45.06 kWh usable
+    list_packs(2, soh="70", price_fen=900_000)                    # SoH too low
+    list_packs(2, chemistry="NCM523", price_fen=900_000)          # other chemistry
+    list_packs(2, grade="C", price_fen=900_000)                   # grade too low
+    list_packs(2, rated_wh=40_000, price_fen=900_000)             # 35.2 kWh: too small
+    rfq = rfqs.create(buyer, spec())
+    assert rfq.chemistry == "LFP" and rfq.min_usable_wh == 40_000 and rfqs.state(rfq) == "open"
+    assert rfqs.matching_stock(rfq) == 3
+    assert "request for quote" in _mails_to(admin.email)[0].subject
+    rfq = rfq_admin.quote(admin, rfq.id, unit_price_fen=1_000_000,
+                          valid_until=today_in_china() + timedelta(days=3))
+    assert rfqs.state(rfq) == "quoted" and rfq.total_fen == 3_000_000
+    assert "¥10,000.00" in _mails_to(buyer.email)[-1].body
+    order = rfqs.accept(buyer, rfq.id)
+    assert order.status is OrderStatus.PENDING_PAYMENT and order.payment.client_secret
+    assert sorted(li.pack_id for li in order.lines) == sorted(p.id for p in good)
+    assert {li.price_fen for li in order.lines} == {1_000_000} and order.total_fen == 3_000_000
+    assert order.payment.amount_fen == 3_000_000
+    assert _states(good) == [PackState.RESERVED] * 3
+    paid = market_payments.pay(buyer, order.id, "pm_card_visa")
+    assert paid.status is OrderStatus.PAID and _states(good) == [PackState.SOLD] * 3
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).status is RfqStatus.ACCEPTED
+    with pytest.raises(Conflict) as twice:
+        rfqs.accept(buyer, rfq.id)
+    assert twice.value.code == "rfq_accepted"
+
+
+def test_expired_quote_cannot_be_accepted_and_reserves_nothing(app, monkeypatch):
+    buyer, admin = make_buyer(), make_admin()
+    packs = list_packs(3)
+    rfq = _quoted(buyer, admin, days=0)   # valid through today only
+    later = clock.utcnow() + timedelta(days=1, hours=1)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    assert rfqs.state(rfq) == "expired"
+    with pytest.raises(Conflict) as caught:
+        rfqs.accept(buyer, rfq.id)
+    with force_locale("en"):
+        assert caught.value.code == "quote_expired" and "expired" in str(caught.value.message)
+    assert _states(packs) == [PackState.FINISHED] * 3
+    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
+
+
+def test_declined_request_cannot_be_accepted_and_the_buyer_is_told(app):
+    buyer, admin = make_buyer(), make_admin()
+    list_packs(3)
+    rfq = rfqs.create(buyer, spec())
+    with pytest.raises(Invalid):
+        rfq_admin.decline(admin, rfq.id, "  ")
+    rfq_admin.decline(admin, rfq.id, "没有足够的 B 级电池包")
+    assert "没有足够" in _mails_to(buyer.email)[-1].body
+    with pytest.raises(Conflict) as caught:
+        rfqs.accept(buyer, rfq.id)
+    assert caught.value.code == "rfq_declined" and "没有足够" in str(caught.value.message)
+    with pytest.raises(Conflict):
+        rfq_admin.quote(admin, rfq.id, unit_price_fen=1, valid_until=today_in_china())
+
+
+def test_not_enough_matching_stock_is_a_conflict_with_nothing_reserved(app):
+    buyer, admin = make_buyer(), make_admin()
+    packs = list_packs(2)
+    list_packs(3, soh="60")
+    rfq = _quoted(buyer, admin)
+    with pytest.raises(Conflict) as caught:
+        rfqs.accept(buyer, rfq.id)
+    with force_locale("en"):
+        assert caught.value.code == "not_enough_stock" and "Only 2" in str(caught.value.message)
+    assert _states(packs) == [PackState.FINISHED] * 2
+    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).status is RfqStatus.QUOTED
+
+
+def test_a_cancelled_order_frees_the_quote_again(app):
+    buyer, admin = make_buyer(), make_admin()
+    packs = list_packs(3)
+    rfq = _quoted(buyer, admin)
+    order = rfqs.accept(buyer, rfq.id)
+    market_checkout.release(order.id, "changed my mind")
+    assert _states(packs) == [PackState.FINISHED] * 3
+    again = rfqs.accept(buyer, rfq.id)
+    assert again.id != order.id and again.total_fen == 3_000_000
+
+
+def test_only_admins_answer_and_only_the_buyer_sees_or_accepts(app):
+    buyer, other, admin = make_buyer(), make_buyer(), make_admin()
+    list_packs(3)
+    rfq = rfqs.create(buyer, spec())
+    with pytest.raises(Forbidden):
+        rfq_admin.quote(buyer, rfq.id, unit_price_fen=100, valid_until=today_in_china())
+    with pytest.raises(Forbidden):
+        rfq_admin.decline(buyer, rfq.id, "no")
+    with pytest.raises(Forbidden):
+        rfqs.create(admin, spec())
+    with pytest.raises(NotFound):
+        rfqs.get(other, rfq.id)
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=100, valid_until=today_in_china())
+    with pytest.raises(NotFound):
+        rfqs.accept(other, rfq.id)
+    assert [r.id for r in rfq_admin.open_requests(admin)] == [rfq.id]
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"quantity": "0"}, "quantity"), ({"quantity": ""}, "quantity"),
+    ({"min_soh_pct": "101"}, "min_soh_pct"), ({"min_usable_kwh": "lots"}, "min_usable_kwh"),
+    ({"min_grade": "S"}, "min_grade"), ({"use_case": "rocket"}, "use_case"),
+    ({"wanted_by": "2020-01-01"}, "wanted_by"), ({"wanted_by": "soon"}, "wanted_by"),
+])
+def test_bad_requests_name_the_field(app, changes, field):
+    with pytest.raises(Invalid) as caught:
+        rfqs.create(make_buyer(), spec(**changes))
+    assert caught.value.field == field
+    assert db.session.scalar(sa.select(sa.func.count(QuoteRequest.id))) == 0
+
+
+def test_admin_quote_needs_a_price_and_a_date_not_in_the_past(app):
+    buyer, admin = make_buyer(), make_admin()
+    rfq = rfqs.create(buyer, spec())
+    with pytest.raises(Invalid) as price:
+        rfq_admin.quote(admin, rfq.id, unit_price_fen=0, valid_until=today_in_china())
+    with pytest.raises(Invalid) as until:
+        rfq_admin.quote(admin, rfq.id, unit_price_fen=100,
+                        valid_until=today_in_china() - timedelta(days=1))
+    assert (price.value.field, until.value.field) == ("unit_price", "valid_until")

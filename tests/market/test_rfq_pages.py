@@ -1,0 +1,147 @@
+"""Requests for quote through the pages (buyer and admin) and the bearer-token API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Order, OrderStatus, PackState, QuoteRequest
+from lithloop.services import rfq as rfqs
+from lithloop.services import rfq_admin
+from lithloop.services.pricing import today_in_china
+from tests.conftest import Auth, api_headers, submit
+from tests.market.support import list_packs, make_admin, make_buyer
+from tests.market.test_rfq import spec
+
+
+def _login(client, user, lang="en"):
+    client.get(f"/lang/{lang}")
+    Auth(client).login(user.email)
+
+
+def test_buyer_asks_admin_quotes_buyer_accepts_and_pays_on_the_pages(client):
+    buyer, admin = make_buyer(), make_admin()
+    packs = list_packs(2, price_fen=1_200_000)
+    _login(client, buyer)
+    assert "Requests for quote" in client.get("/market/").get_data(as_text=True)  # nav
+    bad = submit(client, "/market/rfqs/new", {**spec(quantity="2"), "wanted_by": "2020-01-01"})
+    assert bad.status_code == 422 and "The date has passed" in bad.get_data(as_text=True)
+    created = submit(client, "/market/rfqs/new", spec(quantity="2"))
+    assert created.status_code == 302
+    rfq = db.session.scalar(sa.select(QuoteRequest))
+    page = client.get(created.location).get_data(as_text=True)
+    assert "Waiting for a quote" in page and "Matching packs in stock now" in page
+    assert client.post(f"/market/admin/rfqs/{rfq.id}/quote").status_code in (400, 403)
+    assert submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
+                  {"unit_price": "9000", "valid_until": today_in_china().isoformat()},
+                  page=f"/market/rfqs/{rfq.id}").status_code == 403
+    Auth(client).logout()
+
+    _login(client, admin)
+    listed = client.get("/market/admin/rfqs").get_data(as_text=True)
+    assert buyer.organisation.name in listed and f"/market/rfqs/{rfq.id}" in listed
+    wrong = submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
+                   {"unit_price": "abc", "valid_until": today_in_china().isoformat()},
+                   page=f"/market/rfqs/{rfq.id}")
+    assert wrong.status_code == 422 and "unit price above 0" in wrong.get_data(as_text=True)
+    until = (today_in_china() + timedelta(days=5)).isoformat()
+    answered = submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
+                      {"unit_price": "9,000.50", "valid_until": until},
+                      page=f"/market/rfqs/{rfq.id}")
+    assert answered.status_code == 302
+    Auth(client).logout()
+
+    _login(client, buyer)
+    page = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
+    assert "¥9,000.50" in page and "¥18,001.00" in page and "Accept and pay" in page
+    accepted = submit(client, f"/market/rfqs/{rfq.id}/accept", {"delivery_kind": "pickup"},
+                      page=f"/market/rfqs/{rfq.id}")
+    assert accepted.status_code == 302 and accepted.location.endswith("/pay")
+    order = db.session.scalar(sa.select(Order))
+    assert order.total_fen == 1_800_100
+    paid = submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    assert paid.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status is OrderStatus.PAID
+    assert all(db.session.get(type(p), p.id).state is PackState.SOLD for p in packs)
+    invoice = client.get(f"/market/orders/{order.id}/invoice").get_data(as_text=True)
+    assert "¥9,000.50" in invoice
+
+
+def test_expired_quote_page_says_so_and_accept_is_refused(client, monkeypatch):
+    from lithloop.models import base as clock
+
+    buyer, admin = make_buyer(), make_admin()
+    list_packs(3)
+    rfq = rfqs.create(buyer, spec())
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=100_000, valid_until=today_in_china())
+    _login(client, buyer)
+    form_page = f"/market/rfqs/{rfq.id}"
+    token_page = client.get(form_page)
+    later = clock.utcnow() + timedelta(days=2)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    assert "has expired" in client.get(form_page).get_data(as_text=True)
+    assert token_page.status_code == 200
+    refused = submit(client, f"/market/rfqs/{rfq.id}/accept", {}, page="/market/rfqs")
+    assert refused.status_code == 409 and "expired on" in refused.get_data(as_text=True)
+
+
+def test_pages_in_chinese_and_other_buyers_get_404(client):
+    buyer, other = make_buyer(), make_buyer()
+    rfq = rfqs.create(buyer, spec())
+    _login(client, buyer, "zh_CN")
+    body = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
+    assert "询价" in body and "等待报价" in body
+    assert "公司" in client.get("/market/company").get_data(as_text=True)
+    Auth(client).logout()
+    _login(client, other)
+    assert client.get(f"/market/rfqs/{rfq.id}").status_code == 404
+    assert submit(client, f"/market/rfqs/{rfq.id}/accept", {},
+                  page="/market/rfqs").status_code == 404
+
+
+def test_api_ask_show_accept_and_isolation(client):
+    buyer, other, admin = make_buyer(), make_buyer(), make_admin()
+    packs = list_packs(2, price_fen=1_200_000)
+    headers = api_headers(client, buyer)
+    body = {"quantity": 2, "chemistry": "LFP", "min_soh_pct": 85, "min_grade": "A",
+            "wanted_by": (today_in_china() + timedelta(days=9)).isoformat()}
+    created = client.post("/api/v1/rfqs", json=body, headers=headers)
+    assert created.status_code == 201, created.json
+    rfq_id = created.json["id"]
+    assert created.json["status"] == "open" and created.json["unit_price_fen"] is None
+    early = client.post(f"/api/v1/rfqs/{rfq_id}/accept", json={}, headers=headers)
+    assert early.status_code == 409 and early.json["error"] == "rfq_not_quoted"
+    rfq_admin.quote(admin, rfq_id, unit_price_fen=1_100_000,
+                    valid_until=today_in_china() + timedelta(days=2))
+    shown = client.get(f"/api/v1/rfqs/{rfq_id}", headers=headers).json
+    assert shown["status"] == "quoted" and shown["total_fen"] == 2_200_000
+    foreign = api_headers(client, other)
+    assert client.get(f"/api/v1/rfqs/{rfq_id}", headers=foreign).status_code == 404
+    assert client.post(f"/api/v1/rfqs/{rfq_id}/accept", json={},
+                       headers=foreign).status_code == 404
+    accepted = client.post(f"/api/v1/rfqs/{rfq_id}/accept",
+                           json={"delivery": {"kind": "pickup"}}, headers=headers)
+    assert accepted.status_code == 201, accepted.json
+    order = accepted.json
+    assert order["total_fen"] == 2_200_000 and order["status"] == "pending_payment"
+    assert order["payment"]["client_secret"].startswith(order["payment"]["intent_id"])
+    assert sorted(li["pack_id"] for li in order["lines"]) == sorted(p.id for p in packs)
+    assert client.get(f"/api/v1/rfqs/{rfq_id}", headers=headers).json["order_id"] == order["id"]
+    bad = client.post("/api/v1/rfqs", json={**body, "quantity": 0}, headers=headers)
+    assert bad.status_code == 422
+
+
+def test_api_accept_without_enough_stock_is_409_and_reserves_nothing(client):
+    buyer, admin = make_buyer(), make_admin()
+    packs = list_packs(2)
+    headers = api_headers(client, buyer)
+    rfq = rfqs.create(buyer, spec(quantity="3"))
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=1_000_000, valid_until=today_in_china())
+    response = client.post(f"/api/v1/rfqs/{rfq.id}/accept", json={}, headers=headers)
+    assert response.status_code == 409 and response.json["error"] == "not_enough_stock"
+    db.session.expire_all()
+    assert [db.session.get(type(p), p.id).state for p in packs] == [PackState.FINISHED] * 2
+    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
