@@ -158,11 +158,13 @@ def build_world() -> World:
 
 
 def fingerprint() -> dict:
-    """Row counts of every table, and the in-place columns of the main ones."""
-    db.session.expire_all()
-    prints = {}
-    for table in db.metadata.sorted_tables:
-        prints[table.name] = db.session.scalar(sa.select(sa.func.count()).select_from(table))
+    """Row counts of every table, and the in-place columns of the main ones (few queries)."""
+    tables = db.metadata.sorted_tables
+    counts = db.session.execute(sa.select(*(
+        sa.select(sa.func.count()).select_from(t).scalar_subquery().label(t.name)
+        for t in tables))).one()
+    prints = dict(zip((t.name for t in tables), counts, strict=True))
+    for table in tables:
         columns = MUTABLE_COLUMNS.get(table.name)
         if columns:
             rows = db.session.execute(sa.select(*(table.c[c] for c in columns))
