@@ -234,6 +234,7 @@ def get_booking(user: User, booking_id: int) -> Booking:
 def change_status(user: User, booking_id: int, new: S, note: str = "") -> Booking:
     """Move a booking along its lifecycle, recording who and when; releases capacity on cancel."""
     booking = get_booking(user, booking_id)
+    _check_role(user, new)
     db.session.refresh(booking, with_for_update=True)
     old = booking.status
     if new not in TRANSITIONS[old]:
@@ -245,17 +246,22 @@ def change_status(user: User, booking_id: int, new: S, note: str = "") -> Bookin
         day.booked_kg -= booking.total_mass_kg
         day.booked_stops -= 1
         booking.cancel_reason = note
-    elif not user.works_for_park:
-        raise Forbidden(_l("Only the park moves a booking along."))
     _record(booking, old, new, user, note)
     db.session.commit()
     return booking
 
 
+def _check_role(user: User, new: S) -> None:
+    """Forbidden before anything else: whatever the booking's state, the role may not."""
+    if new is not S.CANCELLED and not user.works_for_park:
+        raise Forbidden(_l("Only the park moves a booking along."))
+    if new is S.CANCELLED and user.works_for_park and user.role not in (Role.DISPATCHER,
+                                                                         Role.ADMIN):
+        raise Forbidden(_l("Only dispatchers and admins cancel for the park."))
+
+
 def _check_cancel(user: User, booking: Booking, reason: str) -> None:
     if user.works_for_park:
-        if user.role not in (Role.DISPATCHER, Role.ADMIN):
-            raise Forbidden(_l("Only dispatchers and admins cancel for the park."))
         if not reason.strip():
             raise Invalid(_l("Say why the park cancels."), field="reason")
     elif booking.status is not S.REQUESTED:

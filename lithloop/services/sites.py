@@ -10,7 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Role, Site, SiteKind, User
-from lithloop.services.errors import Invalid, NotFound
+from lithloop.services.errors import Forbidden, Invalid, NotFound
+
+#: Roles that add and change their own organisation's sites: dealers and bus companies
+#: (branches, depots) and the park's dispatchers and admins (the park itself).
+SITE_EDITORS = (Role.DEALER_STAFF, Role.FLEET_MANAGER, Role.DISPATCHER, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,15 @@ def _validate(data: SiteInput) -> None:
         raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
 
 
+def require_site_editor(user: User) -> None:
+    """Forbidden unless the user's role adds and changes sites."""
+    if user.role not in SITE_EDITORS:
+        raise Forbidden(_l("Your role does not add or change sites."))
+
+
 def create_site(user: User, data: SiteInput) -> Site:
     """Add a site to the user's own organisation."""
+    require_site_editor(user)
     _validate(data)
     kind = SiteKind.BUS_DEPOT if user.role is Role.FLEET_MANAGER else SiteKind.BRANCH
     site = Site(organisation_id=user.organisation_id, kind=kind, **_fields(data))
@@ -68,6 +79,7 @@ def create_site(user: User, data: SiteInput) -> Site:
 
 def update_site(user: User, site_id: int, data: SiteInput) -> Site:
     """Change a site of the user's own organisation (admins may change any)."""
+    require_site_editor(user)
     site = get_site(user, site_id)
     if site.organisation_id != user.organisation_id and user.role is not Role.ADMIN:
         raise NotFound(_l("No such site."))

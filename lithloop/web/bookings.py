@@ -115,7 +115,7 @@ def cancel(booking_id: int):
         booking_service.change_status(current_user, booking_id, BookingStatus.CANCELLED,
                                       request.form.get("reason", ""))
     except ServiceError as exc:
-        if exc.status == 404:
+        if exc.status in (403, 404):  # not this role's to cancel, or not theirs to see
             raise
         flash(str(exc.message), "error")
     else:

@@ -14,6 +14,7 @@ from lithloop.services import geocoding
 from lithloop.services import sites as site_service
 from lithloop.services.errors import ServiceError
 from lithloop.services.overview import picker_map, region_map
+from lithloop.web.access import roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import SiteForm
 
@@ -38,7 +39,8 @@ def index():
 def show(site_id: int):
     """One site; another organisation's answers 404."""
     site = site_service.get_site(current_user, site_id)
-    can_edit = site.organisation_id == current_user.organisation_id
+    can_edit = (site.organisation_id == current_user.organisation_id
+                and current_user.role in site_service.SITE_EDITORS)
     return render_template("sites/show.html", site=site, can_edit=can_edit,
                            map=region_map([site]))
 
@@ -80,7 +82,7 @@ def _submit(form: SiteForm, save, site=None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@roles_required(*site_service.SITE_EDITORS)
 def create():
     """Add a site to one's own organisation."""
     form = SiteForm()
@@ -90,7 +92,7 @@ def create():
 
 
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
-@login_required
+@roles_required(*site_service.SITE_EDITORS)
 def edit(site_id: int):
     """Change a site of one's own organisation."""
     site = site_service.get_site(current_user, site_id)

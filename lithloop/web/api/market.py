@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
+from lithloop.models import Role
 from lithloop.services import market_catalog as catalog
 from lithloop.services import market_checkout, market_orders
+from lithloop.services.errors import Forbidden
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_market", __name__, url_prefix="/api/v1",
@@ -71,6 +74,12 @@ class OrderIn(ma.Schema):
     delivery = ma.fields.Nested(DeliveryIn, load_default=dict)
 
 
+def _catalog_reader() -> None:
+    """The catalog is for buyers (and admins), as on the market pages."""
+    if api_user().role not in (Role.BUYER, Role.ADMIN):
+        raise Forbidden(_l("The catalog is for buyers."))
+
+
 def order_body(order, *, with_secret: bool = False) -> dict:
     """The JSON view of an order (the client secret only to its creator, at creation)."""
     payment = order.payment
@@ -94,9 +103,11 @@ def order_body(order, *, with_secret: bool = False) -> dict:
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(PackArgs, location="query")
 @blp.response(200, PackOut(many=True))
+@blp.alt_response(403, description="Not a buyer or an admin")
 @token_required
 def list_packs(args):
     """Packs for sale now, filtered (e.g. chemistry, min_soh, max_price_fen) and sorted."""
+    _catalog_reader()
     filters = catalog.parse_filters({k: str(v) for k, v in args.items()})
     return [catalog.pack_summary(p) for p in catalog.search(filters)]
 
@@ -104,9 +115,11 @@ def list_packs(args):
 @blp.route("/packs/<int:pack_id>", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, PackDetailOut)
+@blp.alt_response(403, description="Not a buyer or an admin")
 @token_required
 def get_pack(pack_id: int):
     """One listed pack (on sale, reserved or sold), with its latest test."""
+    _catalog_reader()
     pack = catalog.listing(pack_id)
     body = catalog.pack_summary(pack)
     test = catalog.latest_test(pack)

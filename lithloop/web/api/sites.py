@@ -50,9 +50,11 @@ class SiteIn(ma.Schema):
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(SiteIn)
 @blp.response(201, SiteSchema)
+@blp.alt_response(403, description="The caller's role does not add sites")
 @token_required
 def create_site(data):
     """Add a site to the caller's organisation; without lat/lon the address is geocoded."""
+    site_service.require_site_editor(api_user())
     if "lat" not in data or "lon" not in data:
         where = geocoding.locate(" ".join(filter(None, [data["city"], data["district"],
                                                          data["address"]])))

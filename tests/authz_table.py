@@ -1,0 +1,251 @@
+"""Who may use each endpoint: the authorisation matrix's expectations, written by hand.
+
+Written from what the product should allow (DESIGN.md, issues #3-#8), not read off the
+decorators, so that a wrong guard shows up as a difference. Each key is "METHOD endpoint";
+every rule of `app.url_map` with every method it answers must be here.
+
+- `who`: PUBLIC (anyone, no login), ANYONE (any logged-in role), or a set of roles.
+- `owned`: the kind of organisation-owned object the URL (or body) names: booking, site,
+  settlement, pack, order, route (a driver's route), stop and park_stop (a driver's pickup
+  and unloading stops). Then each role
+  is tried on its own object (when it has one) and on another organisation's, which must
+  answer 404 unless the role is in `sees_all` (the park sees the whole region).
+- `hide`: a role outside `who` gets 404 instead of 403 (the product hides that it exists).
+- `params` / `query` / `body`: values for the URL, query string and POST body; a string
+  "{name}" is replaced by a world value (`{owned}` by the own or other object).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lithloop.models import Role
+
+PUBLIC = "public"
+ANYONE = "anyone"
+
+DEALER, FLEET = Role.DEALER_STAFF, Role.FLEET_MANAGER
+DISPATCHER, PLANT, DRIVER = Role.DISPATCHER, Role.PLANT_OPERATOR, Role.DRIVER
+BUYER, ADMIN, GOVERNMENT = Role.BUYER, Role.ADMIN, Role.GOVERNMENT
+
+OWNERS = frozenset({DEALER, FLEET})  # dealer branches and bus companies: sites, bookings
+PARK = frozenset({DISPATCHER, PLANT, DRIVER, ADMIN})  # see the whole region
+STAFF = frozenset({DISPATCHER, PLANT, ADMIN})  # dispatch pages, plans, route documents
+PLANNERS = frozenset({DISPATCHER, ADMIN})  # change plans and runs
+PLANT_SIDE = frozenset({PLANT, ADMIN})  # intake, grading, warehouses, lines, settling
+SITE_EDITORS = OWNERS | {DISPATCHER, ADMIN}  # sites of one's own organisation (the depot)
+CANCELLERS = OWNERS | PLANNERS  # owners before scheduling, the park with a reason
+SETTLEMENT_READERS = OWNERS | PLANT_SIDE
+MARKET = frozenset({BUYER, ADMIN})
+ADMINS = frozenset({ADMIN})
+VIEWERS = frozenset({ADMIN, GOVERNMENT})  # the dashboard
+NOBODY = frozenset()
+
+SITE_FORM = {"name": "AUTHZ新网点", "lat": "44.58", "lon": "129.61", "opens_at": "08:00",
+             "closes_at": "17:00", "city": "牡丹江"}
+BOOKING = {"site_id": "{owned}", "date": "{open_day}", "window": ["09:00", "12:00"],
+           "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "300",
+                     "condition": "intact", "codes": []}]}
+BOOKING_FORM = {"site_id": "{owned}", "date": "{open_day}", "slot": "10:00-12:00",
+                "lots-0-chemistry": "LFP", "lots-0-form": "pack", "lots-0-count": "1",
+                "lots-0-mass_kg": "300", "lots-0-condition": "intact"}
+SCRAP = {"chemistry": "LFP", "form": "pack", "mass_kg": "500", "condition": "intact",
+         "site_id": "{owned}"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The expectation for one endpoint and method."""
+
+    who: frozenset | str
+    owned: str | None = None
+    sees_all: frozenset = PARK
+    hide: bool = False
+    params: dict = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
+    body: dict | None = None
+    note: str = ""
+
+
+def _r(who, **kwargs) -> Rule:
+    return Rule(frozenset(who) if not isinstance(who, str) else who, **kwargs)
+
+
+TABLE: dict[str, Rule] = {
+    # Infrastructure: static files, health, metrics, the OpenAPI document and its page.
+    "GET static": _r(PUBLIC, params={"filename": "css/app.css"}),
+    "GET health.healthz": _r(PUBLIC),
+    "GET metrics": _r(PUBLIC, note="loopback or METRICS_TOKEN only; the test client is "
+                                   "loopback (tests/web/test_metrics.py covers the rest)"),
+    "GET api-docs.openapi_json": _r(PUBLIC),
+    "GET api_docs.docs": _r(PUBLIC),
+    "POST webhooks.stripe_webhook": _r(PUBLIC, body={}, note="signed by Stripe; 400 unsigned"),
+    # Accounts.
+    "GET auth.login": _r(PUBLIC),
+    "POST auth.login": _r(PUBLIC, body={}),
+    "POST auth.logout": _r(PUBLIC, body={}),
+    "GET auth.register": _r(PUBLIC),
+    "POST auth.register": _r(PUBLIC, body={}),
+    "GET auth.reset_request": _r(PUBLIC),
+    "POST auth.reset_request": _r(PUBLIC, body={}),
+    "GET auth.reset_password": _r(PUBLIC, params={"token": "not-a-token"}),
+    "POST auth.reset_password": _r(PUBLIC, params={"token": "not-a-token"}, body={}),
+    "POST api_auth.issue_token": _r(PUBLIC, body={"email": "{token_email}",
+                                                  "password": "{token_password}"}),
+    "GET home.index": _r(ANYONE),
+    "GET home.set_language": _r(PUBLIC, params={"code": "en"}),
+    # Public pages: prices, certificates and passports by their link.
+    "GET prices.public": _r(PUBLIC),
+    "GET settlements.certificate": _r(PUBLIC, params={"token": "{certificate}"}),
+    "GET passports.public": _r(PUBLIC, params={"code": "{public_code}"}),
+    "GET api_passports.get_passport": _r(PUBLIC, params={"code": "{public_code}"}),
+    # Sites: everyone sees their own organisation's (the park all); owners and the park's
+    # planners add and edit their own organisation's.
+    "GET sites.index": _r(ANYONE),
+    "GET sites.show": _r(ANYONE, owned="site", params={"site_id": "{owned}"}),
+    "GET sites.create": _r(SITE_EDITORS),
+    "POST sites.create": _r(SITE_EDITORS, body=SITE_FORM),
+    "GET sites.edit": _r(SITE_EDITORS, owned="site", sees_all=NOBODY,
+                         params={"site_id": "{owned}"}),
+    "POST sites.edit": _r(SITE_EDITORS, owned="site", sees_all=NOBODY,
+                          params={"site_id": "{owned}"}, body=SITE_FORM),
+    "GET api_sites.list_sites": _r(ANYONE),
+    "GET api_sites.get_site": _r(ANYONE, owned="site", params={"site_id": "{owned}"}),
+    "POST api_sites.create_site": _r(SITE_EDITORS, body={
+        "name": "AUTHZ新网点", "lat": 44.58, "lon": 129.61, "city": "牡丹江"}),
+    # Bookings: owners book at their own sites; everyone sees their own (the park all).
+    "GET bookings.index": _r(ANYONE),
+    "GET bookings.show": _r(ANYONE, owned="booking", params={"booking_id": "{owned}"}),
+    "POST bookings.cancel": _r(CANCELLERS, owned="booking", sees_all=PLANNERS,
+                               params={"booking_id": "{owned}"}, body={"reason": "authz"}),
+    "GET bookings.create": _r(OWNERS),
+    "POST bookings.create": _r(OWNERS, owned="site", sees_all=NOBODY, body=BOOKING_FORM),
+    "POST bookings.quote": _r(OWNERS, body={**BOOKING_FORM, "site_id": "{own_site}"}),
+    "GET api_bookings.list_bookings": _r(ANYONE),
+    "POST api_bookings.create_booking": _r(OWNERS, owned="site", sees_all=NOBODY, body=BOOKING),
+    "GET api_bookings.get_booking": _r(ANYONE, owned="booking",
+                                       params={"booking_id": "{owned}"}),
+    "POST api_bookings.cancel_booking": _r(CANCELLERS, owned="booking", sees_all=PLANNERS,
+                                           params={"booking_id": "{owned}"},
+                                           body={"reason": "authz"}),
+    "GET api_bookings.calendar": _r(ANYONE, owned="site", query={"site_id": "{owned}"}),
+    "POST api_quotes.scrap_quote": _r(ANYONE, owned="site", body=SCRAP),
+    "POST api_quotes.second_life_price": _r(ANYONE, body={
+        "chemistry": "LFP", "rated_kwh": "50", "soh_pct": "85", "cycles": 900, "grade": "A"}),
+    # A bus company's fleet register and retirement forecast.
+    "GET fleet.packs": _r({FLEET}),
+    "POST fleet.packs": _r({FLEET}, body={}),
+    "POST fleet.confirm": _r({FLEET}, body={"token": "x" * 32}),
+    "GET fleet.sample": _r({FLEET}),
+    "GET fleet.forecast": _r({FLEET}),
+    "POST fleet.accept": _r({FLEET}, body={"site_id": "{own_site}", "pack_ids": "",
+                                           "date": "{open_day}"}),
+    # Settlements: owners read their own statements; the plant settles.
+    "GET settlements.index": _r(SETTLEMENT_READERS),
+    "GET settlements.statement": _r(SETTLEMENT_READERS, owned="settlement",
+                                    sees_all=PLANT_SIDE, params={"booking_id": "{owned}"}),
+    "POST settlements.settle": _r(PLANT_SIDE, params={"booking_id": "{any_settled}"}, body={}),
+    # Dispatch: park staff read plans and runs; dispatchers and admins change them.
+    "GET dispatch.index": _r(STAFF),
+    "GET dispatch.run": _r(STAFF, params={"run_id": "{run_id}"}),
+    "GET dispatch.progress": _r(STAFF, params={"run_id": "{run_id}"}),
+    "GET dispatch.plan": _r(STAFF, params={"plan_id": "{plan_id}"}),
+    "POST dispatch.start": _r(PLANNERS, body={"date": "{open_day}", "time_limit_s": "0"}),
+    "POST dispatch.cancel": _r(PLANNERS, params={"run_id": "{run_id}"}, body={}),
+    "POST dispatch.move": _r(PLANNERS, params={"plan_id": "{plan_id}"},
+                             body={"booking_id": "{any_booking}", "truck_id": "1",
+                                   "position": "1"}),
+    "POST dispatch.urgent": _r(PLANNERS, params={"plan_id": "{plan_id}"},
+                               body={"booking_id": "0"}),
+    "POST dispatch.publish": _r(PLANNERS, params={"plan_id": "{plan_id}"}, body={}),
+    "POST dispatch.lock": _r(PLANNERS, params={"route_id": "{own_route}"}, body={}),
+    "POST dispatch.lock_stop": _r(PLANNERS, params={"stop_id": "{any_stop}"}, body={}),
+    "POST api_plans.start_run": _r(PLANNERS, body={"date": "{open_day}",
+                                                   "time_limit_s": 100000}),
+    "GET api_plans.get_run": _r(STAFF, params={"run_id": "{run_id}"}),
+    "GET api_plans.get_plan": _r(STAFF, params={"plan_id": "{plan_id}"}),
+    "POST api_routing.solve": _r(PLANNERS, query={"seconds": "0.1"},
+                                 body={"vehicles": [], "jobs": []}),
+    # Route documents: park staff, and the driver of that route once published.
+    "GET documents.manifest": _r(STAFF | {DRIVER}, owned="route", sees_all=STAFF, hide=True,
+                                 params={"route_id": "{owned}"}),
+    "GET documents.dangerous_goods": _r(STAFF | {DRIVER}, owned="route", sees_all=STAFF,
+                                        hide=True, params={"route_id": "{owned}"}),
+    # The driver's phone: only their own stops.
+    "GET driver.today": _r({DRIVER}),
+    "POST driver.arrive": _r({DRIVER}, owned="stop", sees_all=NOBODY,
+                             params={"stop_id": "{owned}"}, body={}),
+    "POST driver.pickup": _r({DRIVER}, owned="stop", sees_all=NOBODY,
+                             params={"stop_id": "{owned}"}, body={"mass_kg": "", "codes": ""}),
+    "POST driver.exception": _r({DRIVER}, owned="stop", sees_all=NOBODY,
+                                params={"stop_id": "{owned}"}, body={"reason": ""}),
+    "POST driver.unloaded": _r({DRIVER}, owned="park_stop", sees_all=NOBODY,
+                               params={"stop_id": "{owned}"}, body={}),
+    # The plant: intake, grading, warehouses, recycling lines, assembly.
+    "GET plant.index": _r(PLANT_SIDE),
+    "GET plant.receive_form": _r(PLANT_SIDE, params={"booking_id": "{any_booking}"}),
+    "POST plant.receive": _r(PLANT_SIDE, params={"booking_id": "{any_booking}"}, body={}),
+    "GET plant.pack": _r(PLANT_SIDE, params={"pack_id": "{plant_pack}"}),
+    "POST plant.test": _r(PLANT_SIDE, params={"pack_id": "{plant_pack}"}, body={}),
+    "POST plant.send": _r(PLANT_SIDE, params={"pack_id": "{plant_pack}"}, body={}),
+    "POST plant.move": _r(PLANT_SIDE, params={"pack_id": "{plant_pack}"}, body={}),
+    "GET plant.warehouses_home": _r(PLANT_SIDE),
+    "GET plant.warehouse": _r(PLANT_SIDE, params={"name": "aging"}),
+    "GET lines.index": _r(PLANT_SIDE),
+    "POST lines.open_batch": _r(PLANT_SIDE, params={"line": "2"}, body={}),
+    "GET lines.batch": _r(PLANT_SIDE, params={"batch_id": "{batch_id}"}),
+    "POST lines.add": _r(PLANT_SIDE, params={"batch_id": "{batch_id}"}, body={"codes": ""}),
+    "POST lines.close": _r(PLANT_SIDE, params={"batch_id": "{batch_id}"}, body={}),
+    "GET lines.assembly_page": _r(PLANT_SIDE),
+    "POST lines.build": _r(PLANT_SIDE, body={}),
+    # Pack passports: the full page for the park and the pack's owner; the public view above.
+    "GET passports.show": _r(ANYONE, owned="pack", params={"code": "{owned}"}),
+    "GET passports.export": _r(ANYONE, owned="pack", params={"code": "{owned}"}),
+    # The market: buyers shop and pay; admins see the catalog and every order.
+    "GET market.catalog_page": _r(MARKET),
+    "GET market.pack_page": _r(MARKET, params={"pack_id": "{sale_pack}"}),
+    "GET market.cart": _r({BUYER}),
+    "POST market.cart_add": _r({BUYER}, body={"pack_id": "{cart_pack}"}),
+    "POST market.cart_remove": _r({BUYER}, body={"pack_id": "{cart_pack}"}),
+    "POST market.checkout": _r({BUYER}, body={"delivery_kind": "pickup"}),
+    "GET market.orders": _r(MARKET),
+    "GET market.order": _r(MARKET, owned="order", sees_all=ADMINS,
+                           params={"order_id": "{owned}"}),
+    "GET market.pay": _r({BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}),
+    "POST market.pay": _r({BUYER}, owned="order", sees_all=NOBODY,
+                          params={"order_id": "{owned}"}, body={"method": ""}),
+    "GET market.authenticate": _r({BUYER}, owned="order", sees_all=NOBODY,
+                                  params={"order_id": "{owned}"}),
+    "POST market.authenticate": _r({BUYER}, owned="order", sees_all=NOBODY,
+                                   params={"order_id": "{owned}"}, body={"outcome": "refuse"}),
+    "GET market.payment_return": _r({BUYER}, owned="order", sees_all=NOBODY,
+                                    params={"order_id": "{owned}"}),
+    "GET api_market.list_packs": _r(MARKET),
+    "GET api_market.get_pack": _r(MARKET, params={"pack_id": "{sale_pack}"}),
+    "POST api_market.create_order": _r({BUYER}, body={"lines": [{"pack_id": "{plant_pack}"}]}),
+    "GET api_market.get_order": _r(MARKET, owned="order", sees_all=ADMINS, hide=True,
+                                   params={"order_id": "{owned}"}),
+    "POST market_admin.refund": _r(ADMINS, params={"order_id": "{other_order}"},
+                                   body={"amount": "1", "reason": "authz"}),
+    "POST market_admin.advance": _r(ADMINS, params={"order_id": "{other_order}"}, body={}),
+    "POST market_admin.returned": _r(ADMINS, params={"line_id": "{line_id}"}, body={}),
+    # Administration, the price index, traceability, the dashboard.
+    "GET admin.approvals": _r(ADMINS),
+    "POST admin.decide": _r(ADMINS, params={"org_id": "{org_id}"}, body={"decision": "approve"}),
+    "GET admin.outbox": _r(ADMINS),
+    "GET admin_users.users": _r(ADMINS),
+    "POST admin_users.set_enabled": _r(ADMINS, params={"user_id": "{user_id}"},
+                                       body={"enabled": "0"}),
+    "POST admin_users.unlock": _r(ADMINS, params={"user_id": "{user_id}"}, body={}),
+    "GET admin_users.audit_log": _r(ADMINS),
+    "GET prices.versions": _r(ADMINS),
+    "GET prices.compare": _r(ADMINS, query={"a": "{version}", "b": "{version}"}),
+    "GET prices.new_version": _r(ADMINS),
+    "POST prices.new_version": _r(ADMINS, body={}),
+    "GET trace.index": _r(ADMINS),
+    "POST trace.mark": _r(ADMINS, body={}),
+    "GET trace.export": _r(ADMINS),
+    "GET api_reports.traceability_due": _r(ADMINS),
+    "GET dashboard.index": _r(VIEWERS),
+    "GET api_reports.dashboard_summary": _r(VIEWERS),
+}
