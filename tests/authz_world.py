@@ -9,6 +9,8 @@ OTHER_MARKER so that a response leaking them can be recognised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -23,12 +25,15 @@ from lithloop.models import (
     Plan,
     PlanRoute,
     PlanStatus,
+    PlanStop,
     PriceIndexVersion,
     Role,
     Settlement,
     Site,
     User,
+    utcnow,
 )
+from lithloop.models.market import Order, OrderLine, OrderStatus
 
 DEMO_PASSWORD = "lithloop-demo"  # noqa: S105 - the demo region's published password
 OTHER_MARKER = "AUTHZ外部"
@@ -46,6 +51,7 @@ MUTABLE_COLUMNS = {
     "plan": ("id", "status"), "plan_route": ("id", "locked"),
     "plan_stop": ("id", "locked", "done_at", "picked_kg"), "plan_run": ("id", "status"),
     "market_order": ("id", "status", "refunded_fen"), "pack": ("id", "state"),
+    "quote_request": ("id", "status"),
     "market_order_line": ("id", "refunded_fen"), "dismantling_batch": ("id", "status"),
 }
 
@@ -72,11 +78,29 @@ def _checkout(buyer: User, pack: Pack):
     return market_checkout.checkout(buyer, [{"pack_id": pack.id}], {"kind": "pickup"})
 
 
+def _delivery_stop(route: PlanRoute, buyer: User, pack: Pack) -> int:
+    """A paid order delivered on the route (a stop appended before the route's end)."""
+    order = Order(buyer_org_id=buyer.organisation_id, user_id=buyer.id,
+                  status=OrderStatus.PAID, total_fen=pack.price_fen, delivery_kind="address",
+                  delivery_address="牡丹江市东安区江滨大道1号", delivery_phone="13904531234",
+                  delivery_lat=Decimal("44.57"), delivery_lon=Decimal("129.63"),
+                  paid_at=utcnow())
+    order.lines.append(OrderLine(pack=pack, price_fen=pack.price_fen))
+    end = route.stops[-1]
+    stop = PlanStop(route=route, seq=end.seq, kind="delivery", order=order,
+                    arrival=end.arrival, departure=end.arrival, trip=end.trip)
+    end.seq += 1
+    db.session.add_all([order, stop])
+    db.session.commit()
+    return stop.id
+
+
 def build_world() -> World:
     """Seed the demo region with activity, then add other organisations' objects."""
     from lithloop.demo import seed_demo
     from lithloop.demo.activity import next_open_day
     from lithloop.services import bookings as booking_service
+    from lithloop.services import rfq as rfq_service
     from lithloop.services.pricing import today_in_china
     from tests.factories import PASSWORD, make_org, make_site, make_user
     from tests.pack_builders import make_pack
@@ -96,9 +120,10 @@ def build_world() -> World:
         "lots": [{"chemistry": "LFP", "form": "pack", "count": 2, "mass_kg": "600",
                   "condition": "intact", "codes": []}]})
     other_buyer = make_user(make_org(OrgKind.BUYER, name=f"{OTHER_MARKER}买家"), role=Role.BUYER)
-    for_sale = list(db.session.scalars(sa.select(Pack).where(Pack.state == PackState.FINISHED)
-                                       .order_by(Pack.id).limit(4)))
-    assert len(for_sale) == 4, "the demo region lists refurbished packs for sale"
+    for_sale = list(db.session.scalars(sa.select(Pack).where(Pack.state == PackState.FINISHED,
+                                                             Pack.price_fen.is_not(None))
+                                       .order_by(Pack.id).limit(6)))
+    assert len(for_sale) == 6, "the demo region lists refurbished packs for sale"
     other_order = _checkout(other_buyer, for_sale[0])
     own_order = _checkout(users[Role.BUYER], for_sale[1])
     plant = users[Role.PLANT_OPERATOR]
@@ -145,6 +170,13 @@ def build_world() -> World:
         settlement=other_settled.booking_id, pack=other_pack.code, route=not_driven.id,
         stop=next(s.id for s in not_driven.stops if s.kind == "pickup"),
         park_stop=next(s.id for s in not_driven.stops if s.kind in ("reload", "end")))
+    # A delivery stop on the driver's route and one on another route; requests for quote.
+    world.own["delivery_stop"] = {Role.DRIVER: _delivery_stop(driven[0], users[Role.BUYER],
+                                                              for_sale[4])}
+    world.other["delivery_stop"] = _delivery_stop(not_driven, other_buyer, for_sale[5])
+    spec = {"quantity": "2", "min_grade": "B", "wanted_by": (day + timedelta(days=20)).isoformat()}
+    world.own["rfq"] = {Role.BUYER: rfq_service.create(users[Role.BUYER], spec).id}
+    world.other["rfq"] = rfq_service.create(other_buyer, spec).id
     version = _one(sa.select(PriceIndexVersion.version).order_by(PriceIndexVersion.id))
     world.values.update(
         plan_id=today_plan.id, run_id=today_plan.run_id,
@@ -153,7 +185,8 @@ def build_world() -> World:
         batch_id=_one(sa.select(DismantlingBatch.id)), line_id=other_order.lines[0].id,
         org_id=pending.id, user_id=spare.id, token_email=token_user.email, token_password=PASSWORD,
         certificate=settled.certificate_token, public_code=own_pack.code,
-        version=version, open_day=day.isoformat(), other_order=other_order.id)
+        version=version, open_day=day.isoformat(), other_order=other_order.id,
+        other_rfq=world.other["rfq"])
     return world
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
+from lithloop.models import Role
 from lithloop.services import rfq as rfqs
+from lithloop.services.errors import Forbidden
 from lithloop.web.api.market import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
 
@@ -48,11 +53,23 @@ def _as_form(data: dict) -> dict:
     return form
 
 
+def _buyers_only(view):
+    """Refuse other roles (403) before the body is parsed, so they learn nothing from 422s."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if api_user().role is not Role.BUYER:
+            raise Forbidden(_l("Only buyers ask for quotes."))
+        return view(*args, **kwargs)
+    return guarded
+
+
 @blp.route("/rfqs", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
+@token_required
+@_buyers_only
 @blp.arguments(RfqIn)
 @blp.response(201, description="The request, open until the park answers")
-@token_required
+@blp.alt_response(403, description="Only buyers ask for quotes")
 def create_rfq(data):
     """Ask the park for a quote on N packs meeting a spec."""
     return rfq_body(rfqs.create(api_user(), _as_form(data))), 201
