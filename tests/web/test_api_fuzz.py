@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import timedelta
 
 import hypothesis
 import pytest
 import schemathesis
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -26,7 +28,8 @@ from schemathesis.core.failures import FailureGroup
 from tests.conftest import DEMO_PASSWORD
 
 MIN_TOTAL_CASES = 1000
-EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 40, GenerationMode.NEGATIVE: 25}
+EXAMPLES_ON_KNOWN_OBJECTS = 20
+EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 20}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 # Whose token calls an operation, by its tag: a role that may use it (None: no token).
@@ -92,6 +95,38 @@ def tokens(fuzzed_app):
     return out
 
 
+@pytest.fixture
+def known_ids(fuzzed_app, tokens):
+    """Path parameter values that name real objects each role may see, besides random ones."""
+    import sqlalchemy as sa
+
+    from lithloop.extensions import db
+    from lithloop.models import Pack, Plan, PlanRun, User
+    from lithloop.services import bookings, market_catalog, sites
+    from lithloop.services.pricing import today_in_china
+
+    client = fuzzed_app.test_client()
+    with fuzzed_app.app_context():
+        dealer = db.session.scalar(sa.select(User).where(User.email == "dealer@demo.lithloop"))
+        found = {
+            "site_id": [s.id for s in db.session.scalars(sites.visible_sites(dealer))],
+            "booking_id": [b.id for b in bookings.bookings_with_details(dealer, limit=20)],
+            "run_id": list(db.session.scalars(sa.select(PlanRun.id).limit(20))),
+            "plan_id": list(db.session.scalars(sa.select(Plan.id).limit(20))),
+            "code": list(db.session.scalars(sa.select(Pack.code).order_by(Pack.id).limit(40))),
+            "pack_id": [p.id for p in db.session.scalars(market_catalog.for_sale().limit(20))],
+            "next_days": [(today_in_china() + timedelta(days=n)).isoformat()
+                          for n in range(1, 15)],
+        }
+        db.session.remove()
+    order = client.post("/api/v1/orders", json={"lines": [{"pack_id": found["pack_id"][-1]}]},
+                        headers={"Authorization": f"Bearer {tokens['buyer']}"})
+    assert order.status_code == 201, order.json
+    found["order_id"] = [order.json["id"]]
+    assert all(found.values()), found
+    return found
+
+
 def _api_routes(app) -> set[str]:
     """'METHOD /path' of every route the app serves under /api/v1/ for API clients."""
     routes = set()
@@ -109,11 +144,50 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _fuzz(operation, mode, examples: int, headers: dict | None) -> tuple[Counter, str | None]:
+def _valid_fields(known: dict) -> dict[str, dict]:
+    """Body fields that make a generated body name known objects and plausible values."""
+    days = st.sampled_from(known["next_days"])
+    return {
+        "POST /api/v1/bookings": {"site_id": st.sampled_from(known["site_id"]), "date": days,
+                                  "window": st.just(["10:00", "12:00"])},
+        "POST /api/v1/quotes/scrap": {"site_id": st.sampled_from(known["site_id"]),
+                                      "distance_km": st.just(DROP)},
+        "POST /api/v1/plans/runs": {"date": days, "time_limit_s": st.just(1),
+                                    "horizon_days": st.integers(1, 3)},
+        "POST /api/v1/orders": {"lines": st.lists(st.fixed_dictionaries(
+            {"pack_id": st.sampled_from(known["pack_id"])}), min_size=1, max_size=3,
+            unique_by=lambda line: line["pack_id"])},
+    }
+
+
+DROP = object()  # a body field to leave out
+
+
+def _with_fields(case, values: dict):
+    if isinstance(case.body, dict):
+        case.body = {k: v for k, v in {**case.body, **values}.items() if v is not DROP}
+    return case
+
+
+def _on_known_objects(operation, known: dict):
+    """Valid cases of an operation that name known objects, in its path or its body."""
+    names = [p.name for p in operation.path_parameters]
+    if names:
+        return st.sampled_from(known[names[0]]).flatmap(
+            lambda value: operation.as_strategy(path_parameters={names[0]: value}))
+    fields = _valid_fields(known).get(operation.label)
+    if fields is None:
+        return None
+    return st.tuples(operation.as_strategy(), st.fixed_dictionaries(fields)).map(
+        lambda pair: _with_fields(*pair))
+
+
+def _fuzz(operation, strategy, label: str, examples: int,
+          headers: dict | None) -> tuple[Counter, str | None]:
     """Run up to `examples` generated cases of one operation: (statuses seen, failure)."""
     statuses: Counter[int] = Counter()
 
-    @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+    @hypothesis.given(case=strategy)
     @hypothesis.settings(max_examples=examples, derandomize=True, database=None,
                          deadline=None, suppress_health_check=list(hypothesis.HealthCheck),
                          phases=[hypothesis.Phase.generate, hypothesis.Phase.shrink],
@@ -121,8 +195,6 @@ def _fuzz(operation, mode, examples: int, headers: dict | None) -> tuple[Counter
     def run(case):
         response = case.call(headers=headers)
         statuses[response.status_code] += 1
-        if response.status_code == 422 and mode is GenerationMode.POSITIVE:
-            print("DEBUG422", operation.label, response.json().get("message")[:150])
         case.validate_response(response, checks=CHECKS, headers=headers)
 
     try:
@@ -130,12 +202,12 @@ def _fuzz(operation, mode, examples: int, headers: dict | None) -> tuple[Counter
     except hypothesis.errors.Unsatisfiable:  # e.g. no invalid value exists for the inputs
         return statuses, None
     except (Exception, FailureGroup) as exc:  # noqa: BLE001 (each failure is reported)
-        return statuses, f"{operation.label} [{mode.value}]: {_describe(exc)}"
+        return statuses, f"{label}: {_describe(exc)}"
     return statuses, None
 
 
 @pytest.mark.slow
-def test_every_api_operation_survives_fuzzing(fuzzed_app, tokens):
+def test_every_api_operation_survives_fuzzing(fuzzed_app, tokens, known_ids):
     """Generated requests to every operation: no 5xx, documented statuses, bodies, types."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzzed_app,
                                             config=schemathesis.Config.from_dict({"seed": 7}))
@@ -146,8 +218,15 @@ def test_every_api_operation_survives_fuzzing(fuzzed_app, tokens):
         role = ROLE_BY_TAG[operation.tags[0]]
         headers = {"Authorization": f"Bearer {tokens[role]}"} if role else None
         seen = statuses.setdefault(operation.label, Counter())
-        for mode, examples in EXAMPLES_PER_OPERATION.items():
-            got, failure = _fuzz(operation, mode, examples, headers)
+        batches = [(f"{operation.label} [{mode.value}]",
+                    operation.as_strategy(generation_mode=mode), mode, n)
+                   for mode, n in EXAMPLES_PER_OPERATION.items()]
+        known = _on_known_objects(operation, known_ids)
+        if known is not None:
+            batches.append((f"{operation.label} [known objects]", known,
+                            GenerationMode.POSITIVE, EXAMPLES_ON_KNOWN_OBJECTS))
+        for label, strategy, mode, examples in batches:
+            got, failure = _fuzz(operation, strategy, label, examples, headers)
             seen.update(got)
             if failure:
                 failures.append(failure)
