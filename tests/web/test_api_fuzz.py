@@ -9,6 +9,7 @@ Hypothesis, no example database), so CI sees the same cases every time.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -149,7 +150,11 @@ def _valid_fields(known: dict) -> dict[str, dict]:
     days = st.sampled_from(known["next_days"])
     return {
         "POST /api/v1/bookings": {"site_id": st.sampled_from(known["site_id"]), "date": days,
-                                  "window": st.just(["10:00", "12:00"])},
+                                  "window": st.just(["10:00", "12:00"]), "lots": st.lists(
+            st.fixed_dictionaries({
+                "chemistry": st.sampled_from(["LFP", "NCM523", "NCM811"]),
+                "form": st.sampled_from(["pack", "module"]), "count": st.integers(1, 50),
+                "mass_kg": st.decimals(1, 3000, places=2).map(str)}), min_size=1, max_size=3)},
         "POST /api/v1/quotes/scrap": {"site_id": st.sampled_from(known["site_id"]),
                                       "distance_km": st.just(DROP)},
         "POST /api/v1/plans/runs": {"date": days, "time_limit_s": st.just(1),
@@ -212,12 +217,14 @@ def test_every_api_operation_survives_fuzzing(fuzzed_app, tokens, known_ids):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzzed_app,
                                             config=schemathesis.Config.from_dict({"seed": 7}))
     statuses: dict[str, Counter[int]] = {}
+    seconds: dict[str, float] = {}
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
         role = ROLE_BY_TAG[operation.tags[0]]
         headers = {"Authorization": f"Bearer {tokens[role]}"} if role else None
         seen = statuses.setdefault(operation.label, Counter())
+        started = time.monotonic()
         batches = [(f"{operation.label} [{mode.value}]",
                     operation.as_strategy(generation_mode=mode), mode, n)
                    for mode, n in EXAMPLES_PER_OPERATION.items()]
@@ -232,10 +239,11 @@ def test_every_api_operation_survives_fuzzing(fuzzed_app, tokens, known_ids):
                 failures.append(failure)
             if role and mode is GenerationMode.POSITIVE:  # (negative cases may drop the token)
                 assert 401 not in got, f"{operation.label} answered 401 to {role}'s token"
+        seconds[operation.label] = time.monotonic() - started
     total = sum(sum(c.values()) for c in statuses.values())
     print(f"\nAPI fuzzing: {len(statuses)} operations, {total} cases")  # noqa: T201
     for label, seen in statuses.items():
-        print(f"  {label}: {dict(sorted(seen.items()))}")  # noqa: T201
+        print(f"  {label}: {dict(sorted(seen.items()))} {seconds[label]:.1f} s")  # noqa: T201
     assert not failures, "\n\n".join(failures)
     assert set(statuses) == _api_routes(fuzzed_app)
     assert total >= MIN_TOTAL_CASES, statuses
