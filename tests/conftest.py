@@ -181,3 +181,26 @@ def demo(app):
     from lithloop.demo import seed_demo
 
     return seed_demo(seed=7, password=DEMO_PASSWORD)
+
+
+STRIPE_WEBHOOK_SECRET = "whsec_test_lithloop_market"
+STRIPE_ENV = {"STRIPE_SECRET_KEY": "sk_test_lithloop_market",
+              "STRIPE_PUBLISHABLE_KEY": "pk_test_lithloop_market",
+              "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET}
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """localstripe started once per test process; every app built meanwhile points at it."""
+    from lithloop.payments.localstripe_server import LocalStripe
+
+    server = LocalStripe().start()
+    saved = {k: os.environ.get(k) for k in [*STRIPE_ENV, "STRIPE_API_BASE"]}
+    os.environ.update(STRIPE_ENV, STRIPE_API_BASE=server.base_url)
+    yield server
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.stop()

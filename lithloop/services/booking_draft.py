@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from lithloop.services.errors import Invalid
 
 MAX_LOTS = 20
 MAX_LOT_KG = Decimal(40000)
+KG_STEP = Decimal("0.01")  # booking_lot.mass_kg is NUMERIC(12, 2)
 MIN_WINDOW_MINUTES = 60
 SP376_ITEMS = ("leaking_venting", "deformed", "bms_damaged", "cannot_diagnose")
 
@@ -102,6 +103,8 @@ def parse_lot(raw: dict, index: int, today: date) -> tuple[LotDraft, list[str]]:
         raise Invalid(_l("The number of packs must be between 1 and 10,000."),
                       field=f"{prefix}.count")
     mass = _decimal(raw.get("mass_kg", ""), f"{prefix}.mass_kg")
+    if 0 < mass <= MAX_LOT_KG:  # kept to 0.01 kg, as stored: 0.004 kg is no mass at all
+        mass = mass.quantize(KG_STEP, rounding=ROUND_HALF_UP)
     if not 0 < mass <= MAX_LOT_KG:
         raise Invalid(_l("The mass must be more than 0 and at most 40,000 kg per lot."),
                       field=f"{prefix}.mass_kg")

@@ -63,7 +63,9 @@ def register_blueprints(app: Flask) -> None:
         webhooks,
     )
     from lithloop.web.api import init_api
+    from lithloop.web.converters import init_converters
 
+    init_converters(app)
     nav.init_templates(app)
     pricing_text.init_templates(app)
     booking_text.init_templates(app)

@@ -6,12 +6,10 @@ import os
 
 import pytest
 
-from lithloop.payments.localstripe_server import LocalStripe
+from tests.conftest import STRIPE_ENV
+from tests.conftest import STRIPE_WEBHOOK_SECRET as WEBHOOK_SECRET
 
-WEBHOOK_SECRET = "whsec_test_lithloop_market"  # noqa: S105
-STRIPE_ENV = {"STRIPE_SECRET_KEY": "sk_test_lithloop_market",
-              "STRIPE_PUBLISHABLE_KEY": "pk_test_lithloop_market",
-              "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET}
+__all__ = ["STRIPE_ENV", "WEBHOOK_SECRET", "localstripe_url"]
 
 
 def localstripe_url() -> str:
@@ -20,15 +18,6 @@ def localstripe_url() -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def localstripe():
-    """localstripe started once per test process; every app built meanwhile points at it."""
-    server = LocalStripe().start()
-    saved = {k: os.environ.get(k) for k in [*STRIPE_ENV, "STRIPE_API_BASE"]}
-    os.environ.update(STRIPE_ENV, STRIPE_API_BASE=server.base_url)
-    yield server
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    server.stop()
+def _market_localstripe(localstripe):
+    """Every market test runs with the session's localstripe (tests/conftest.py)."""
+    return localstripe

@@ -125,6 +125,7 @@ def lot(**change) -> dict:
 
 @pytest.mark.parametrize(("change", "status", "field"), [
     ({"lots": [lot(mass_kg="0")]}, 422, "lots"),
+    ({"lots": [lot(mass_kg="0.004")]}, 422, "lots[0].mass_kg"),  # 0.00 kg as stored
     ({"lots": [lot(count=0)]}, 422, "lots"),
     ({"lots": [lot(condition="damaged")]}, 422, "lots[0].damage"),
     ({"lots": [lot(codes=["ABC"])]}, 422, "lots[0].codes[0]"),

@@ -6,10 +6,17 @@ from flask import Flask
 from flask_smorest import Api
 
 from lithloop.extensions import csrf
+from lithloop.web.api.common import ApiError, DecimalInput, DecimalString, exclusive_bounds
 
 
 class LithloopApi(Api):
-    """flask-smorest's Api, leaving error handling to lithloop's handlers (HTML or JSON)."""
+    """flask-smorest's Api, leaving error handling to lithloop's handlers (HTML or JSON).
+
+    Errors are documented with lithloop's error body, and only the statuses an operation
+    declares (no catch-all `default` response), so that an undocumented status shows."""
+
+    ERROR_SCHEMA = ApiError
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         pass
@@ -35,6 +42,9 @@ def init_api(app: Flask) -> None:
 
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}})
+    api.register_field(DecimalString, "string", "decimal")
+    api.register_field(DecimalInput, "number", None)
+    api.ma_plugin.converter.add_attribute_function(exclusive_bounds)
     for module in (auth, sites, quotes, bookings, routing, plans, passports, reports, market,
                    rfqs):
         csrf.exempt(module.blp)

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from lithloop.extensions import limiter
 from lithloop.services import accounts
+from lithloop.web.api.common import errors
 from lithloop.web.auth import _login_limit
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth",
@@ -29,7 +30,7 @@ class TokenResponse(ma.Schema):
 @limiter.limit(_login_limit)
 @blp.arguments(TokenRequest)
 @blp.response(201, TokenResponse)
-@blp.alt_response(401, description="Wrong credentials or account not approved yet")
+@errors(blp, 400, 401, 413, 429, s401="Wrong credentials or account not approved yet")
 def issue_token(body):
     """Issue a bearer token; it is shown once."""
     user = accounts.authenticate(body["email"], body["password"])

@@ -14,6 +14,7 @@ from lithloop.services import capacity
 from lithloop.services.errors import Invalid
 from lithloop.services.pricing import today_in_china
 from lithloop.services.sites import get_site
+from lithloop.web.api.common import CLOCK_TIME, ID_RANGE, DecimalInput, DecimalString, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_bookings", __name__, url_prefix="/api/v1",
@@ -27,7 +28,7 @@ class LotIn(ma.Schema):
     form = ma.fields.String(load_default="pack", validate=ma.validate.OneOf(
         ["pack", "module", "cell", "black_mass"]))
     count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=10000))
-    mass_kg = ma.fields.Decimal(required=True, as_string=True, validate=ma.validate.Range(
+    mass_kg = DecimalInput(required=True, validate=ma.validate.Range(
         min=0, min_inclusive=False, max=40000))
     condition = ma.fields.String(load_default="intact", validate=ma.validate.OneOf(
         ["intact", "damaged", "swollen_leaking"]))
@@ -38,10 +39,10 @@ class LotIn(ma.Schema):
 
 
 class BookingIn(ma.Schema):
-    site_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    site_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     date = ma.fields.Date(required=True)
-    window = ma.fields.List(ma.fields.String(validate=ma.validate.Regexp(
-        r"^\d{2}:\d{2}$")), required=True, validate=ma.validate.Length(equal=2))
+    window = ma.fields.List(ma.fields.String(validate=ma.validate.Regexp(CLOCK_TIME)),
+                            required=True, validate=ma.validate.Length(equal=2))
     lots = ma.fields.List(ma.fields.Nested(LotIn), required=True,
                           validate=ma.validate.Length(min=1, max=20))
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
@@ -51,7 +52,7 @@ class LotOut(ma.Schema):
     chemistry = ma.fields.String()
     form = ma.fields.String()
     count = ma.fields.Integer(attribute="pack_count")
-    mass_kg = ma.fields.Decimal(as_string=True)
+    mass_kg = DecimalString()
     condition = ma.fields.String()
     damage = ma.fields.List(ma.fields.String())
     codes = ma.fields.List(ma.fields.String())
@@ -71,7 +72,7 @@ class BookingOut(ma.Schema):
     date = ma.fields.Date(attribute="pickup_date")
     window = ma.fields.Function(lambda b: [b.window_start.strftime("%H:%M"),
                                            b.window_end.strftime("%H:%M")])
-    total_mass_kg = ma.fields.Decimal(as_string=True)
+    total_mass_kg = DecimalString()
     hazardous = ma.fields.Boolean()
     quote = ma.fields.Dict()
     lots = ma.fields.List(ma.fields.Nested(LotOut))
@@ -86,7 +87,7 @@ class CancelIn(ma.Schema):
 class CalendarArgs(ma.Schema):
     start = ma.fields.Date(data_key="from")
     end = ma.fields.Date(data_key="to")
-    site_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    site_id = ma.fields.Integer(validate=ID_RANGE)
 
 
 class DayOut(ma.Schema):
@@ -108,6 +109,7 @@ def _body(data: dict) -> dict:
 @blp.route("/bookings", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, BookingOut(many=True))
+@errors(blp, 401)
 @token_required
 def list_bookings():
     """The caller's bookings, newest pickup date first (the park sees all)."""
@@ -121,7 +123,9 @@ def list_bookings():
 @blp.arguments(BookingIn)
 @blp.response(201, BookingOut)
 @blp.alt_response(200, schema=BookingOut, description="Repeated Idempotency-Key")
-@blp.alt_response(409, description="The day is full; the message names free days")
+@errors(blp, 400, 401, 403, 404, 409, 413, s403="Only dealers and fleet managers book",
+        s404="No such site, or another organisation's",
+        s409="The day is full; the message names free days")
 @token_required
 def create_booking(data):
     """Book a pickup: validated, quoted and checked against the day's capacity."""
@@ -133,6 +137,7 @@ def create_booking(data):
 @blp.route("/bookings/<int:booking_id>", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, BookingOut)
+@errors(blp, 401, 404)
 @token_required
 def get_booking(booking_id: int):
     """One booking with its lots, frozen quote and history."""
@@ -143,6 +148,7 @@ def get_booking(booking_id: int):
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(CancelIn)
 @blp.response(200, BookingOut)
+@errors(blp, 400, 401, 403, 404, 409, 413, s409="The booking is already scheduled or ended")
 @token_required
 def cancel_booking(data, booking_id: int):
     """Cancel: owners before scheduling; the park with a reason."""
@@ -154,6 +160,7 @@ def cancel_booking(data, booking_id: int):
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(CalendarArgs, location="query")
 @blp.response(200, DayOut(many=True))
+@errors(blp, 401, 404, s404="No such site, or another organisation's")
 @token_required
 def calendar(args):
     """Each day's capacity and what is booked, from `from` to `to` (at most 62 days)."""

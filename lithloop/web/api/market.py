@@ -10,6 +10,7 @@ from lithloop.models import Role
 from lithloop.services import market_catalog as catalog
 from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Forbidden
+from lithloop.web.api.common import ID_RANGE, DecimalInput, bounded_int, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_market", __name__, url_prefix="/api/v1",
@@ -20,14 +21,14 @@ class PackArgs(ma.Schema):
     chemistry = ma.fields.String()
     grade = ma.fields.String(validate=ma.validate.OneOf(["A", "B", "C"]))
     use_case = ma.fields.String()
-    min_soh = ma.fields.Decimal(validate=ma.validate.Range(min=0, max=100))
-    max_soh = ma.fields.Decimal(validate=ma.validate.Range(min=0, max=100))
-    min_kwh = ma.fields.Decimal(validate=ma.validate.Range(min=0))
-    max_kwh = ma.fields.Decimal(validate=ma.validate.Range(min=0))
-    max_cycles = ma.fields.Integer(validate=ma.validate.Range(min=0))
-    min_warranty = ma.fields.Integer(validate=ma.validate.Range(min=0))
-    min_price_fen = ma.fields.Integer(validate=ma.validate.Range(min=0))
-    max_price_fen = ma.fields.Integer(validate=ma.validate.Range(min=0))
+    min_soh = DecimalInput(validate=ma.validate.Range(min=0, max=100))
+    max_soh = DecimalInput(validate=ma.validate.Range(min=0, max=100))
+    min_kwh = DecimalInput(validate=ma.validate.Range(min=0, max=100000))
+    max_kwh = DecimalInput(validate=ma.validate.Range(min=0, max=100000))
+    max_cycles = bounded_int()
+    min_warranty = bounded_int()
+    min_price_fen = bounded_int()
+    max_price_fen = bounded_int()
     sort = ma.fields.String(validate=ma.validate.OneOf(list(catalog.SORTS)))
 
 
@@ -55,7 +56,7 @@ class PackDetailOut(PackOut):
 
 
 class LineIn(ma.Schema):
-    pack_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    pack_id = ma.fields.Integer(validate=ID_RANGE)
     group_id = ma.fields.String(validate=ma.validate.Length(max=80))
     quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=200))
 
@@ -80,13 +81,47 @@ def _catalog_reader() -> None:
         raise Forbidden(_l("The catalog is for buyers."))
 
 
+class OrderLineOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    pack_id = ma.fields.Integer(required=True)
+    code = ma.fields.String(required=True)
+    price_fen = ma.fields.Integer(required=True)
+    refunded_fen = ma.fields.Integer(required=True)
+
+
+class DeliveryOut(ma.Schema):
+    kind = ma.fields.String(required=True, metadata={"description": "pickup or address"})
+    address = ma.fields.String(required=True)
+    contact = ma.fields.String(required=True)
+    phone = ma.fields.String(required=True)
+
+
+class PaymentOut(ma.Schema):
+    intent_id = ma.fields.String(required=True, metadata={"description": "Stripe PaymentIntent"})
+    status = ma.fields.String(required=True)
+    client_secret = ma.fields.String(metadata={
+        "description": "For Stripe.js; only in the answer that creates the order"})
+
+
+class OrderOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True)
+    total_fen = ma.fields.Integer(required=True)
+    refunded_fen = ma.fields.Integer(required=True)
+    currency = ma.fields.String(required=True)
+    reserved_until = ma.fields.DateTime(required=True, allow_none=True, metadata={
+        "description": "Packs are held for you until then (UTC); null once paid or ended"})
+    delivery = ma.fields.Nested(DeliveryOut, required=True)
+    lines = ma.fields.List(ma.fields.Nested(OrderLineOut), required=True)
+    payment = ma.fields.Nested(PaymentOut, required=True, allow_none=True)
+
+
 def order_body(order, *, with_secret: bool = False) -> dict:
-    """The JSON view of an order (the client secret only to its creator, at creation)."""
+    """The order as OrderOut dumps it (the client secret only to its creator, at creation)."""
     payment = order.payment
     body = {"id": order.id, "status": order.status.value, "total_fen": order.total_fen,
             "refunded_fen": order.refunded_fen, "currency": "cny",
-            "reserved_until": order.reserved_until.isoformat() if order.reserved_until
-            else None,
+            "reserved_until": order.reserved_until,
             "delivery": {"kind": order.delivery_kind, "address": order.delivery_address,
                          "contact": order.delivery_contact, "phone": order.delivery_phone},
             "lines": [{"id": li.id, "pack_id": li.pack_id, "code": li.pack.code,
@@ -103,7 +138,7 @@ def order_body(order, *, with_secret: bool = False) -> dict:
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(PackArgs, location="query")
 @blp.response(200, PackOut(many=True))
-@blp.alt_response(403, description="Not a buyer or an admin")
+@errors(blp, 401, 403, s403="Not a buyer or an admin")
 @token_required
 def list_packs(args):
     """Packs for sale now, filtered (e.g. chemistry, min_soh, max_price_fen) and sorted."""
@@ -115,7 +150,7 @@ def list_packs(args):
 @blp.route("/packs/<int:pack_id>", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, PackDetailOut)
-@blp.alt_response(403, description="Not a buyer or an admin")
+@errors(blp, 401, 403, 404, s403="Not a buyer or an admin", s404="No such pack for sale")
 @token_required
 def get_pack(pack_id: int):
     """One listed pack (on sale, reserved or sold), with its latest test."""
@@ -134,9 +169,10 @@ def get_pack(pack_id: int):
 @blp.route("/orders", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(OrderIn)
-@blp.response(201, description="The order, its packs reserved, and the PaymentIntent's "
-              "client secret")
-@blp.alt_response(409, description="A pack is sold or reserved, or not enough stock")
+@blp.response(201, OrderOut, description="The order, its packs reserved, and the "
+              "PaymentIntent's client secret")
+@errors(blp, 400, 401, 403, 404, 409, 413, 502, s403="Only buyers order packs",
+        s404="No such pack", s409="A pack is sold or reserved, or not enough stock")
 @token_required
 def create_order(data):
     """Order packs by id or by group and quantity; they are reserved while you pay."""
@@ -148,7 +184,8 @@ def create_order(data):
 
 @blp.route("/orders/<int:order_id>", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
-@blp.response(200, description="The order")
+@blp.response(200, OrderOut, description="The order")
+@errors(blp, 401, 404, s404="No such order, or another organisation's")
 @token_required
 def get_order(order_id: int):
     """One of your organisation's orders (another buyer's is 404)."""

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from lithloop.services import passports
+from lithloop.web.api.common import DecimalString, errors
 
 blp = Blueprint("api_passports", __name__, url_prefix="/api/v1/passports",
                 description="Public battery passports (no personal or commercial data)")
@@ -21,12 +22,12 @@ class PassportEventOut(ma.Schema):
 class PassportOut(ma.Schema):
     code = ma.fields.String(metadata={"description": "GB/T 34014 code"})
     chemistry = ma.fields.String()
-    rated_kwh = ma.fields.Decimal(as_string=True, allow_none=True)
-    mass_kg = ma.fields.Decimal(as_string=True)
+    rated_kwh = DecimalString(allow_none=True)
+    mass_kg = DecimalString()
     state = ma.fields.String(metadata={"description": "received, raw, aging, finished, "
                                                       "reserved, sold, consumed or dismantled"})
     grade = ma.fields.String(allow_none=True, metadata={"description": "A, B, C or S"})
-    soh_pct = ma.fields.Decimal(as_string=True, allow_none=True)
+    soh_pct = DecimalString(allow_none=True)
     refurbished = ma.fields.Boolean()
     parents = ma.fields.List(ma.fields.String(), metadata={
         "description": "Codes of the packs a refurbished pack was built from"})
@@ -35,7 +36,7 @@ class PassportOut(ma.Schema):
 
 @blp.route("/<code>", methods=["GET"])
 @blp.response(200, PassportOut)
-@blp.alt_response(404, description="No pack has this code")
+@errors(blp, 404, s404="No pack has this code")
 def get_passport(code: str):
     """A pack's public passport: identity, capacity, state and its public events."""
     return passports.public_view(passports.get_pack(code))

@@ -10,6 +10,7 @@ from lithloop.jobs import runner
 from lithloop.models import Role
 from lithloop.services import plan_view, planning
 from lithloop.services.errors import Forbidden
+from lithloop.web.api.common import errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_plans", __name__, url_prefix="/api/v1/plans",
@@ -55,7 +56,8 @@ def _staff() -> None:
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(RunIn)
 @blp.response(202, RunOut)
-@blp.alt_response(409, description="A run for that date is still going")
+@errors(blp, 400, 401, 403, 409, 413, 503, s409="A run for that date is still going",
+        s503="The background workers are unreachable; the run failed at once")
 @token_required
 def start_run(data):
     """Queue an optimisation run for a date; poll it at /api/v1/plans/runs/<id>."""
@@ -68,6 +70,7 @@ def start_run(data):
 @blp.route("/runs/<int:run_id>", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, RunOut)
+@errors(blp, 401, 403, 404)
 @token_required
 def get_run(run_id: int):
     """A run's status and progress (best cost over time)."""
@@ -79,6 +82,7 @@ def get_run(run_id: int):
 @blp.route("/<int:plan_id>", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, PlanOut)
+@errors(blp, 401, 403, 404)
 @token_required
 def get_plan(plan_id: int):
     """A plan in the routing engine's VROOM-style JSON."""

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from lithloop.services import pricing as price_service
+from lithloop.web.api.common import ID_RANGE, DecimalInput, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_quotes", __name__, url_prefix="/api/v1/quotes",
@@ -18,13 +19,13 @@ class ScrapQuoteRequest(ma.Schema):
     chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
     form = ma.fields.String(required=True, validate=ma.validate.OneOf(
         ["pack", "module", "cell", "black_mass"]))
-    mass_kg = ma.fields.Decimal(required=True, as_string=True, places=None,
+    mass_kg = DecimalInput(required=True, places=None,
                                 validate=ma.validate.Range(min=0, min_inclusive=False,
                                                            max=40000))
     condition = ma.fields.String(load_default="intact", validate=ma.validate.OneOf(
         ["intact", "damaged", "swollen_leaking"]))
-    distance_km = ma.fields.Decimal(as_string=True, validate=ma.validate.Range(min=0, max=3000))
-    site_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    distance_km = DecimalInput(validate=ma.validate.Range(min=0, max=3000))
+    site_id = ma.fields.Integer(validate=ID_RANGE)
 
     @ma.validates_schema
     def one_of_distance_or_site(self, data, **kwargs):
@@ -51,10 +52,10 @@ class ScrapQuoteResponse(ma.Schema):
 
 class SecondLifeRequest(ma.Schema):
     chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
-    rated_kwh = ma.fields.Decimal(required=True, as_string=True,
+    rated_kwh = DecimalInput(required=True,
                                   validate=ma.validate.Range(min=0, min_inclusive=False,
                                                              max=10000))
-    soh_pct = ma.fields.Decimal(required=True, as_string=True,
+    soh_pct = DecimalInput(required=True,
                                 validate=ma.validate.Range(min=0, max=100))
     cycles = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=100000))
     grade = ma.fields.String(required=True, validate=ma.validate.OneOf(["A", "B", "C"]))
@@ -77,6 +78,7 @@ def _strings(body: dict) -> dict:
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(ScrapQuoteRequest)
 @blp.response(200, ScrapQuoteResponse)
+@errors(blp, 400, 401, 404, 413, s404="No such site, or another organisation's")
 @token_required
 def scrap_quote(body):
     """What the park pays for a lot (negative: the fee the owner pays), line by line."""
@@ -87,6 +89,7 @@ def scrap_quote(body):
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(SecondLifeRequest)
 @blp.response(200, SecondLifeResponse)
+@errors(blp, 400, 401, 413)
 @token_required
 def second_life_price(body):
     """A graded second-life pack's price, never below its scrap value nor at a new pack's."""

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from lithloop.models import Role
 from lithloop.services import dashboard, traceability
 from lithloop.services.errors import Forbidden
+from lithloop.web.api.common import DecimalString, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1",
@@ -34,8 +35,8 @@ class DueOut(ma.Schema):
 
 class SummaryOut(ma.Schema):
     year = ma.fields.Integer(metadata={"description": "Calendar year, Beijing time"})
-    received_t = ma.fields.Decimal(as_string=True, metadata={"description": "Measured intake"})
-    processed_t = ma.fields.Decimal(as_string=True, metadata={
+    received_t = DecimalString(metadata={"description": "Measured intake"})
+    processed_t = DecimalString(metadata={
         "description": "Packs dismantled or used in second-life packs"})
     capacity_t = ma.fields.Integer(metadata={"description": "Park intake capacity per year"})
     second_life_packs = ma.fields.Integer(metadata={"description": "Refurbished packs built"})
@@ -50,7 +51,7 @@ def _require(*roles: Role) -> None:
 @blp.route("/traceability/due", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, DueOut)
-@blp.alt_response(403, description="Not an admin")
+@errors(blp, 401, 403, s403="Not an admin")
 @token_required
 def traceability_due():
     """Handovers not yet uploaded to the national platform: overdue, due soon, later."""
@@ -61,7 +62,7 @@ def traceability_due():
 @blp.route("/dashboard/summary", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, SummaryOut)
-@blp.alt_response(403, description="Neither an admin nor a government partner")
+@errors(blp, 401, 403, s403="Neither an admin nor a government partner")
 @token_required
 def dashboard_summary():
     """This year's tonnes received and processed and second-life packs, with capacities."""

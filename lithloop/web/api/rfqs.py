@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from lithloop.models import Role
 from lithloop.services import rfq as rfqs
 from lithloop.services.errors import Forbidden
+from lithloop.web.api.common import DecimalInput, errors
 from lithloop.web.api.market import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
 
@@ -21,8 +22,8 @@ blp = Blueprint("api_rfqs", __name__, url_prefix="/api/v1",
 class RfqIn(ma.Schema):
     quantity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=200))
     chemistry = ma.fields.String(load_default="", validate=ma.validate.Length(max=20))
-    min_usable_kwh = ma.fields.Decimal(validate=ma.validate.Range(min=0, max=10_000))
-    min_soh_pct = ma.fields.Decimal(validate=ma.validate.Range(min=0, max=100))
+    min_usable_kwh = DecimalInput(validate=ma.validate.Range(min=0, max=10_000))
+    min_soh_pct = DecimalInput(validate=ma.validate.Range(min=0, max=100))
     min_grade = ma.fields.String(load_default="C", validate=ma.validate.OneOf(["A", "B", "C"]))
     use_case = ma.fields.String(load_default="")
     wanted_by = ma.fields.Date(required=True)
@@ -69,7 +70,7 @@ def _buyers_only(view):
 @_buyers_only
 @blp.arguments(RfqIn)
 @blp.response(201, description="The request, open until the park answers")
-@blp.alt_response(403, description="Only buyers ask for quotes")
+@errors(blp, 400, 401, 403, 413, s403="Only buyers ask for quotes")
 def create_rfq(data):
     """Ask the park for a quote on N packs meeting a spec."""
     return rfq_body(rfqs.create(api_user(), _as_form(data))), 201
@@ -78,6 +79,7 @@ def create_rfq(data):
 @blp.route("/rfqs/<int:rfq_id>", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, description="The request and its quote (another buyer's is 404)")
+@errors(blp, 401, 404, s404="No such request for quote")
 @token_required
 def get_rfq(rfq_id: int):
     """One of your organisation's requests, with its status and quote."""
@@ -89,6 +91,7 @@ def get_rfq(rfq_id: int):
 @blp.arguments(AcceptIn)
 @blp.response(201, description="The order at the quoted price, its packs reserved, and the "
               "PaymentIntent's client secret")
+@errors(blp, 400, 401, 403, 404, 413, 502, s403="Only buyers accept quotes")
 @blp.alt_response(409, description="Declined, expired, already accepted, or not enough "
                   "matching packs (nothing reserved)")
 @token_required

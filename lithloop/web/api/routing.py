@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from lithloop import routing
 from lithloop.models import Role
 from lithloop.services.errors import Forbidden, Invalid
+from lithloop.web.api.common import errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_routing", __name__, url_prefix="/api/v1/routing",
@@ -47,7 +48,8 @@ class VroomSolution(ma.Schema):
 @blp.arguments(SolveArgs, location="query")
 @blp.arguments(VroomProblem)
 @blp.response(200, VroomSolution)
-@blp.alt_response(422, description="The problem names the field and item that is wrong")
+@errors(blp, 400, 401, 403, 413, 422, s403="Only dispatchers and admins use the solver",
+        s422="The problem names the field and item that is wrong")
 @token_required
 def solve(args, problem):
     """Solve a small problem now; larger ones belong in the dispatcher's background runs."""

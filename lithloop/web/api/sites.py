@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from lithloop.extensions import db
 from lithloop.services import geocoding
 from lithloop.services import sites as site_service
+from lithloop.web.api.common import CLOCK_TIME, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_sites", __name__, url_prefix="/api/v1/sites",
@@ -42,15 +43,18 @@ class SiteIn(ma.Schema):
     district = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     contact_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     contact_phone = ma.fields.String(load_default="", validate=ma.validate.Length(max=40))
-    opens_at = ma.fields.Time(load_default=time(8, 0), format="%H:%M")
-    closes_at = ma.fields.Time(load_default=time(17, 0), format="%H:%M")
+    opens_at = ma.fields.Time(load_default=time(8, 0), format="%H:%M",
+                              metadata={"pattern": CLOCK_TIME})
+    closes_at = ma.fields.Time(load_default=time(17, 0), format="%H:%M",
+                                metadata={"pattern": CLOCK_TIME})
 
 
 @blp.route("/", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(SiteIn)
 @blp.response(201, SiteSchema)
-@blp.alt_response(403, description="The caller's role does not add sites")
+@errors(blp, 400, 401, 403, 413, 503, s403="The caller's role does not add sites",
+        s503="The map service is not answering; send lat and lon")
 @token_required
 def create_site(data):
     """Add a site to the caller's organisation; without lat/lon the address is geocoded."""
@@ -65,6 +69,7 @@ def create_site(data):
 @blp.route("/", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, SiteSchema(many=True))
+@errors(blp, 401)
 @token_required
 def list_sites():
     """The sites the caller may see."""
@@ -74,7 +79,7 @@ def list_sites():
 @blp.route("/<int:site_id>")
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, SiteSchema)
-@blp.alt_response(404, description="No such site, or another organisation's")
+@errors(blp, 401, 404, s404="No such site, or another organisation's")
 @token_required
 def get_site(site_id: int):
     """One site; another organisation's answers 404."""

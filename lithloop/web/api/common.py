@@ -1,0 +1,85 @@
+"""Shared pieces of the API: the error body, declared error statuses, bounded fields."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from lithloop.web.converters import MAX_ID
+
+# An id in a body or a query: a database integer (larger ones would overflow the query).
+ID_RANGE = ma.validate.Range(min=1, max=MAX_ID)
+CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # "HH:MM", 00:00 to 23:59
+
+ERROR_DESCRIPTIONS = {
+    400: "The request could not be read (e.g. a malformed JSON body)",
+    401: "No API token, or one that is unknown, revoked or of an inactive account",
+    403: "The caller's role may not do this",
+    404: "No such object, or another organisation's",
+    409: "The state changed under you (a full day, a sold pack, a run under way)",
+    413: "The request body is larger than the server accepts",
+    422: "A field is not valid; `errors` or `field` names it",
+    429: "Too many attempts; wait a minute",
+    502: "The payment service did not answer; nothing was charged",
+    503: "A service this needs is not answering",
+}
+
+
+class ApiError(ma.Schema):
+    """Every error the API answers with (lithloop.web.errors.error_response)."""
+
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    status = ma.fields.String(required=True, metadata={"description": "HTTP status phrase"})
+    message = ma.fields.String(required=True, metadata={"description": "What went wrong, "
+                                                        "in the caller's language"})
+    error = ma.fields.String(metadata={"description": "Stable error code, e.g. not_found, "
+                                                      "invalid, day_full"})
+    field = ma.fields.String(metadata={"description": "The input field at fault"})
+    errors = ma.fields.Dict(metadata={"description": "Field errors by location and field"})
+
+
+def errors(blp, *statuses: int, **descriptions: str):
+    """Document error responses of an operation: `@errors(blp, 401, 404)`.
+
+    A description given as s404="..." replaces the generic one for that status."""
+
+    def decorate(view):
+        for status in statuses:
+            text = descriptions.get(f"s{status}", ERROR_DESCRIPTIONS[status])
+            view = blp.alt_response(status, schema=ApiError, description=text)(view)
+        return view
+
+    return decorate
+
+
+class DecimalString(ma.fields.Decimal):
+    """A decimal sent as a string ("326.00"), documented as `type: string, format: decimal`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, as_string=True, **kwargs)
+
+
+class DecimalInput(ma.fields.Decimal):
+    """A decimal read from a JSON number or a numeric string, loaded as Decimal.
+
+    Only the OpenAPI document serialises through it (a Range's bounds): as JSON numbers,
+    where marshmallow's Decimal would give strings and make the document invalid."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else float(value)
+
+
+def exclusive_bounds(self, field, ret, **kwargs) -> dict:
+    """apispec attribute function: a Range with an open end as exclusiveMinimum/-Maximum."""
+    out = {}
+    for validator in field.validators:
+        if isinstance(validator, ma.validate.Range):
+            if validator.min is not None and not validator.min_inclusive:
+                out["exclusiveMinimum"] = True
+            if validator.max is not None and not validator.max_inclusive:
+                out["exclusiveMaximum"] = True
+    return out
+
+
+def bounded_int(*, min: int = 0, max: int = MAX_ID, **kwargs) -> ma.fields.Integer:  # noqa: A002
+    """An integer field that refuses values the database cannot store (422, not a 500)."""
+    return ma.fields.Integer(validate=ma.validate.Range(min=min, max=max), **kwargs)
