@@ -56,6 +56,8 @@ def _staff() -> None:
 @blp.arguments(RunIn)
 @blp.response(202, RunOut)
 @blp.alt_response(409, description="A run for that date is still going")
+@blp.alt_response(503, description="The background workers (Celery broker) cannot be reached; "
+                  "the run is recorded as failed")
 @token_required
 def start_run(data):
     """Queue an optimisation run for a date; poll it at /api/v1/plans/runs/<id>."""
