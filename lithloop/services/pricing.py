@@ -121,7 +121,12 @@ def add_version(user: User, *, version: str, effective_date: date, note: str,
                      "changes": {key: str(point.value) for key, point in changes.items()},
                      "previous": {key: str(base.prices[key].value) for key in changes
                                   if key in base.prices}})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as exc:  # another admin saved this label a moment ago
+        db.session.rollback()
+        raise Conflict(_l("Version %(v)s exists already; versions never change.", v=version),
+                       field="version") from exc
     return row
 
 
