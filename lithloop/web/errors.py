@@ -27,7 +27,8 @@ def _message(status: int) -> str:
         404: _("Nothing here. It may have been moved, or belong to another organisation."),
         405: _("This action is not allowed here."),
         409: _("This changed in the meantime. Reload and try again."),
-        413: _("The upload is too large."),
+        413: _("The upload is too large: at most %(mb)s MB. Send a smaller file, or split "
+               "it.", mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20),
         422: _("Some of the data is not valid."),
         429: _("Too many attempts. Wait a minute and try again."),
         500: _("Something went wrong on our side. We have logged it; please try again."),

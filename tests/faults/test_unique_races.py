@@ -74,7 +74,8 @@ def test_two_registrations_with_one_email_give_one_account_and_a_409(app):
             organisation=organisation, email="race@example.com"))
 
     with CommitGate(User):
-        responses = _together(register(clients[0], "竞态公司甲"), register(clients[1], "竞态公司乙"))
+        responses = _together(register(clients[0], "竞态公司甲"),
+                              register(clients[1], "竞态公司乙"))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [302, 409], statuses
     refused = next(r for r in responses if r.status_code == 409).get_data(as_text=True)
