@@ -18,6 +18,12 @@ from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
+def backend():
+    """SQLite only: the fault is the broker's; runs on PostgreSQL are tested in tests/web."""
+    return "sqlite"
+
+
+@pytest.fixture
 def broker_down(monkeypatch):
     """Every app built in the test sends its runs to a broker that is not there."""
     monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{free_port()}/0")

@@ -75,12 +75,14 @@ def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis
             run_id = started.json["id"]
             shown = _wait_for(client, headers, run_id, lambda r: r["status"] != "queued")
             assert shown["status"] == "running", shown
+            # the replacement a supervisor would start, already importing; the run is taken,
+            # so it gets nothing until the next run
+            workers.append(_start_worker(env, queue, logs[1]))
             time.sleep(STALE_S + 1)  # longer than the stale limit: the worker's beat counts
             assert _wait_for(client, headers, run_id, lambda r: True)["status"] == "running"
 
             workers[0].send_signal(signal.SIGKILL)
             workers[0].wait(timeout=10)
-            workers.append(_start_worker(env, queue, logs[1]))  # the supervisor restarts it
             shown = _wait_for(client, headers, run_id, lambda r: r["status"] != "running",
                               timeout_s=STALE_S * 5)
             assert shown["status"] == "failed" and "heartbeat" in shown["error"]
