@@ -90,6 +90,11 @@ def load_settings() -> dict:
         "ROUTING_API_MAX_STOPS": int(os.environ.get("ROUTING_API_MAX_STOPS", "200")),
         "ROUTING_API_MAX_SECONDS": float(os.environ.get("ROUTING_API_MAX_SECONDS", "10")),
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "lithloop"),
+        # Broker (Redis) down when a run starts: fail it with a 503 (default), or run it in
+        # a worker thread of the web process instead.
+        "RUN_FALLBACK_TO_THREAD": _bool("RUN_FALLBACK_TO_THREAD", False),
+        # A run whose worker sent no heartbeat for this long is failed (its worker died).
+        "RUN_STALE_AFTER_S": int(os.environ.get("RUN_STALE_AFTER_S", "120")),
         "PLAN_MAX_SECONDS": int(os.environ.get("PLAN_MAX_SECONDS", "300")),
         "PLAN_MAX_HORIZON_DAYS": int(os.environ.get("PLAN_MAX_HORIZON_DAYS", "7")),
         "OSRM_URL": os.environ.get("OSRM_URL", ""),

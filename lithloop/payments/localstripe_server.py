@@ -2,7 +2,8 @@
 
 localstripe's own command listens on every interface and keeps its state in
 /tmp/localstripe.pickle; this launcher binds 127.0.0.1 at a free port and keeps the state in
-memory only (one server's data never leaks into another's).
+memory only (one server's data never leaks into another's), or in a private `state_file`
+so that a server stopped and started again on the same port remembers its objects.
 """
 
 from __future__ import annotations
@@ -17,12 +18,26 @@ import time
 import urllib.error
 import urllib.request
 
-_SERVE = (
-    "import sys, aiohttp.web, localstripe.resources as r; "
-    "r.Store.dump_to_disk = lambda self: None; "
-    "from localstripe.server import app; "
-    "aiohttp.web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
-)
+_SERVE = """
+import os, pickle, sys
+import aiohttp.web
+import localstripe.resources as r
+
+state = sys.argv[2] if len(sys.argv) > 2 else ""
+
+def dump(store):
+    if state:
+        with open(state + ".tmp", "wb") as f:
+            pickle.dump(dict(store), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(state + ".tmp", state)
+
+r.Store.dump_to_disk = dump
+if state and os.path.exists(state):
+    with open(state, "rb") as f:
+        dict.update(r.store, pickle.load(f))
+from localstripe.server import app
+aiohttp.web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+"""
 LOCAL_SECRET_KEY = "sk_test_lithloop_localstripe"  # noqa: S105 (a fake server's key)
 LOCAL_PUBLISHABLE_KEY = "pk_test_lithloop_localstripe"
 LOCAL_WEBHOOK_SECRET = "whsec_lithloop_localstripe"  # noqa: S105
@@ -38,8 +53,9 @@ def free_port() -> int:
 class LocalStripe:
     """One localstripe process: start(), base_url, stop()."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, state_file: str | None = None):
         self.port = port or free_port()
+        self.state_file = state_file
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self._log = None
@@ -48,7 +64,8 @@ class LocalStripe:
         """Start the server and wait until it answers; RuntimeError if it does not."""
         self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed code)
-            [sys.executable, "-c", _SERVE, str(self.port)],
+            [sys.executable, "-c", _SERVE, str(self.port), *([self.state_file] if self.state_file
+                                                            else [])],
             stdout=subprocess.DEVNULL, stderr=self._log)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

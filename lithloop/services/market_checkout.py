@@ -4,7 +4,9 @@ No pack is sold twice: the packs asked for by id are locked in id order (FOR UPD
 concurrent checkouts wait and then see the pack reserved); packs asked for by group are
 taken among the unlocked ones (FOR UPDATE SKIP LOCKED, so buyers of a group never wait on
 each other). The Stripe call happens after the reservation is committed, never while rows
-are locked; if it fails, the reservation is released again.
+are locked. If Stripe cannot be reached, the order stays pending with its packs reserved
+(until `reserved_until`, then the expiry sweep releases them) and the PaymentIntent is
+opened when the buyer pays (`ensure_intent`), once Stripe answers again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from lithloop import payments
@@ -42,6 +45,10 @@ class PaymentUnavailable(ServiceError):
 
     status = 502
     code = "payment_unavailable"
+
+    def __init__(self, message, *, order_id: int | None = None):
+        super().__init__(message)
+        self.order_id = order_id
 
 
 def require_buyer(user: User) -> None:
@@ -177,19 +184,33 @@ def checkout(user: User, lines, delivery=None) -> Order:
 
 
 def open_intent(order: Order) -> Order:
-    """Open the order's PaymentIntent; if Stripe fails, release the order (502)."""
+    """Open the order's PaymentIntent; Stripe unreachable leaves it pending, reserved."""
     try:
         intent = payments.gateway().create_intent(
             order.total_fen, idempotency_key=f"lithloop-order-{order.id}",
             metadata={"order_id": order.id, "buyer_org_id": order.buyer_org_id})
     except payments.PaymentError as exc:
-        release(order.id, f"payment service: {exc.message}"[:300])
-        raise PaymentUnavailable(_l("The payment service did not answer (%(m)s). Nothing "
-                                    "was charged and the packs are back on sale.",
-                                    m=exc.message)) from exc
+        current_app.logger.warning("order %s: no PaymentIntent yet: %s", order.id, exc.message)
+        raise PaymentUnavailable(_l(
+            "The payment service is not reachable right now (%(m)s). Nothing was charged; "
+            "order %(id)s keeps your packs reserved until %(t)s. Try paying again in a "
+            "few minutes.", m=exc.message, id=order.id,
+            t=format_datetime(order.reserved_until, "HH:mm")), order_id=order.id) from exc
     db.session.add(Payment(order=order, intent_id=intent.id, client_secret=intent.client_secret,
                            amount_fen=intent.amount_fen, status=intent.status))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # a concurrent request opened it (same idempotency key)
+        db.session.rollback()
+        db.session.refresh(order)
+    return order
+
+
+def ensure_intent(order: Order) -> Order:
+    """A pending order whose PaymentIntent could not be opened at checkout: open it now."""
+    if (order.payment is None and order.status is OrderStatus.PENDING_PAYMENT
+            and order.reserved_until is not None and order.reserved_until > utcnow()):
+        return open_intent(order)
     return order
 
 

@@ -17,6 +17,7 @@ from lithloop.services import invoices, market_orders
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.market_checkout import (
     PaymentUnavailable,
+    ensure_intent,
     lock_order,
     release_locked,
 )
@@ -51,14 +52,15 @@ def _open_for_payment(user: User, order_id: int) -> Order:
     """Lock the buyer's pending order; an expired reservation is released and refused."""
     market_orders.get_order(user, order_id)  # 404 for another buyer's order
     order = lock_order(order_id)
-    if order.status is not OrderStatus.PENDING_PAYMENT or order.payment is None:
-        raise Conflict(_l("Order %(id)s is %(s)s and cannot be paid.", id=order.id,
-                          s=order.status.value), code="not_payable")
-    if order.reserved_until is not None and order.reserved_until < utcnow():
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    if pending and order.reserved_until is not None and order.reserved_until < utcnow():
         release_locked(order, "reservation expired", user)
         db.session.commit()
         raise Conflict(_l("Your reservation expired; the packs are back on sale. "
                           "Add them to the cart again to order."), code="reservation_expired")
+    if not pending or order.payment is None:
+        raise Conflict(_l("Order %(id)s is %(s)s and cannot be paid.", id=order.id,
+                          s=order.status.value), code="not_payable")
     return order
 
 
@@ -67,6 +69,9 @@ def pay(user: User, order_id: int, method: str) -> Order:
     method = (method or "").strip()
     if not method:
         raise Invalid(_l("Choose a card."), field="method")
+    # Stripe was unreachable at checkout: open the PaymentIntent now (PaymentUnavailable
+    # again while it is still down; the order stays pending and reserved meanwhile).
+    ensure_intent(market_orders.get_order(user, order_id))
 
     def start():
         order = _open_for_payment(user, order_id)

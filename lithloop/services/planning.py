@@ -33,11 +33,11 @@ from lithloop.models.market import Order, OrderStatus
 from lithloop.services import capacity
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.plan_problem import at, build_day_problem, park_site
+from lithloop.services.run_heartbeat import Heartbeat, stale_after
 
 log = logging.getLogger(__name__)
 PLANNERS = (Role.DISPATCHER, Role.ADMIN)
 ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
-STALE_AFTER = timedelta(minutes=2)
 
 
 class WorkersUnavailable(ServiceError):
@@ -77,7 +77,7 @@ def due_deliveries(day: date) -> list[Order]:
 
 def fail_stale_runs() -> int:
     """Runs whose worker stopped sending heartbeats end failed; returns how many."""
-    limit = utcnow() - STALE_AFTER
+    limit = utcnow() - stale_after()
     stale = list(db.session.scalars(sa.select(PlanRun).where(
         PlanRun.status.in_(ACTIVE_RUN),
         sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.created_at) < limit)))
@@ -145,7 +145,8 @@ def execute_run(run_id: int) -> None:
     db.session.commit()
     started = clock_time.monotonic()
     try:
-        _solve_and_store(run)
+        with Heartbeat(run_id):  # stops when this process does: a killed worker goes stale
+            _solve_and_store(run)
     except Exception as exc:  # recorded, never half-stored
         db.session.rollback()
         log.exception("plan run %s failed", run_id)

@@ -121,7 +121,12 @@ def add_version(user: User, *, version: str, effective_date: date, note: str,
                      "changes": {key: str(point.value) for key, point in changes.items()},
                      "previous": {key: str(base.prices[key].value) for key in changes
                                   if key in base.prices}})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as exc:  # another admin saved this label a moment ago
+        db.session.rollback()
+        raise Conflict(_l("Version %(v)s exists already; versions never change.", v=version),
+                       field="version") from exc
     return row
 
 
@@ -187,11 +192,21 @@ def indicative_table() -> pricing.IndicativeTable:
     return pricing.indicative_scrap_table(current_index())
 
 
+PRICE_CSV_MAX_BYTES = 256 * 1024
+
+
 def parse_price_csv(data: bytes) -> dict[str, Decimal]:
     """Prices from a CSV with header `key,value` (UTF-8 or GBK); Invalid names the bad row."""
     import csv
     import io
 
+    if len(data) > PRICE_CSV_MAX_BYTES:
+        raise Invalid(_l("The price file is larger than %(kb)s KB; a price list is much "
+                         "smaller. Check that you chose the right file.",
+                         kb=PRICE_CSV_MAX_BYTES // 1024), field="csv")
+    if b"\x00" in data:  # binary, e.g. an .xlsx workbook: not CSV text
+        raise Invalid(_l("This is not a CSV text file (is it an Excel workbook?). Save it "
+                         "as CSV and upload it again."), field="csv")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)

@@ -78,6 +78,7 @@ def register():
                 city=form.city.data or "", phone=form.phone.data or "")
         except ServiceError as exc:
             attach_error(form, exc)
+            return render_template("auth/register.html", form=form), exc.status
         else:
             if user.is_active:
                 login_user(user)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from flask import Flask, jsonify, render_template, request
+import sqlalchemy as sa
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from lithloop.extensions import db
 from lithloop.services.errors import ServiceError
 
 
@@ -25,7 +27,8 @@ def _message(status: int) -> str:
         404: _("Nothing here. It may have been moved, or belong to another organisation."),
         405: _("This action is not allowed here."),
         409: _("This changed in the meantime. Reload and try again."),
-        413: _("The upload is too large."),
+        413: _("The upload is too large: at most %(mb)s MB. Send a smaller file, or split "
+               "it.", mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20),
         422: _("Some of the data is not valid."),
         429: _("Too many attempts. Wait a minute and try again."),
         500: _("Something went wrong on our side. We have logged it; please try again."),
@@ -85,8 +88,25 @@ def handle_csrf(exc: CSRFError):
                                  "Reload the page and submit it again."))
 
 
+def is_unique_violation(exc: sa.exc.IntegrityError) -> bool:
+    """True when a unique constraint refused the row (PostgreSQL 23505, SQLite's UNIQUE)."""
+    if getattr(exc.orig, "sqlstate", None) == "23505":
+        return True
+    return "UNIQUE constraint failed" in str(exc.orig)
+
+
+def handle_integrity_error(exc: sa.exc.IntegrityError):
+    """Last line behind the services: a unique-key race nobody caught is a 409, not a 500."""
+    db.session.rollback()
+    if not is_unique_violation(exc):
+        raise exc
+    current_app.logger.warning("unique violation reached the view: %s", exc.orig)
+    return error_response(409, _message(409), error="conflict")
+
+
 def init_errors(app: Flask) -> None:
     """Register the handlers."""
+    app.register_error_handler(sa.exc.IntegrityError, handle_integrity_error)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServiceError, handle_service_error)

@@ -31,6 +31,7 @@ from lithloop.services import bus_fleet
 from lithloop.services.errors import ServiceError
 from lithloop.services.pricing import today_in_china
 from lithloop.services.sites import visible_sites
+from lithloop.web import uploads
 from lithloop.web.access import roles_required
 
 bp = Blueprint("fleet", __name__, url_prefix="/fleet")
@@ -119,9 +120,8 @@ def _column_global(column: str | None) -> str:
 
 
 def _uploads() -> Path:
-    folder = Path(current_app.config["INSTANCE_PATH"]) / UPLOAD_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """instance/fleet_uploads (created when a file is stored): never under static/."""
+    return Path(current_app.config["INSTANCE_PATH"]) / UPLOAD_DIR
 
 
 def _upload_path(token: str) -> Path | None:
@@ -131,13 +131,15 @@ def _upload_path(token: str) -> Path | None:
 
 
 def _keep(data: bytes) -> str:
-    """Store the uploaded file under instance/ with a random name; drop stale ones."""
+    """Store the uploaded file under instance/ with a random name; drop stale ones.
+
+    UploadNotStored (507) when it cannot be written whole; nothing is left behind then."""
     folder = _uploads()
-    for old in folder.glob("*.csv"):
+    for old in [*folder.glob("*.csv"), *folder.glob(".*.part")]:
         if clock.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_S:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
-    (folder / f"{current_user.id}-{token}.csv").write_bytes(data)
+    uploads.store(folder, f"{current_user.id}-{token}.csv", data)
     return token
 
 
@@ -169,7 +171,10 @@ def packs():
         return _register(form, 422, _("Choose a CSV file to upload."))
     data = upload.stream.read(MAX_BYTES + 1)
     result = bus_fleet.preview_import(current_user, data)
-    token = _keep(data) if result.ok else None
+    try:
+        token = _keep(data) if result.ok else None
+    except uploads.UploadNotStored as exc:
+        return _register(form, exc.status, str(exc.message))
     return _preview(form, result, token)
 
 

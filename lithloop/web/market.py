@@ -138,6 +138,12 @@ def checkout():
                 "contact": form.get("contact"), "phone": form.get("phone")}
     try:
         order = market_checkout.checkout(current_user, cart_lines(_cart()), delivery)
+    except market_checkout.PaymentUnavailable as exc:
+        if exc.order_id is None:
+            raise
+        _save({"packs": [], "groups": {}})  # the order exists, pending, its packs reserved
+        flash(str(exc.message), "error")
+        return redirect(url_for("market.pay", order_id=exc.order_id))
     except ServiceError as exc:
         return _cart_page({exc.field or "_form": str(exc.message)}, exc.status)
     _save({"packs": [], "groups": {}})
@@ -149,7 +155,7 @@ def checkout():
 def pay(order_id: int):
     """The payment page: a card (test cards in test mode); 3-D Secure goes to its step."""
     order = market_orders.get_order(current_user, order_id)
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         try:
             order = market_payments.pay(current_user, order_id, request.form.get("method", ""))
@@ -157,6 +163,7 @@ def pay(order_id: int):
             if exc.status == 404:
                 raise
             error, order = str(exc.message), market_orders.get_order(current_user, order_id)
+            status = exc.status
         else:
             if order.payment.status == "requires_action":
                 return redirect(url_for("market.authenticate", order_id=order.id))
@@ -164,7 +171,7 @@ def pay(order_id: int):
             return redirect(url_for("market.order", order_id=order.id))
     return render_template("market/pay.html", order=order, error=error,
                            test_mode=payments.gateway().test_mode,
-                           cards=market_payments.TEST_CARDS), 402 if error else 200
+                           cards=market_payments.TEST_CARDS), status
 
 
 @bp.route("/orders/<int:order_id>/authenticate", methods=["GET", "POST"])

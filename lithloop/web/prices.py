@@ -60,6 +60,7 @@ def new_version():
     form = PriceVersionForm()
     form.price_errors = {}
     current = price_service.current_index()
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         prices = _prices_from(form)
         if not form.price_errors:
@@ -72,6 +73,7 @@ def new_version():
                     effective_date=form.effective_date.data, note=form.note.data or "",
                     prices=prices)
             except ServiceError as exc:
+                status = exc.status
                 if exc.field in EDITABLE:
                     form.price_errors[exc.field] = str(exc.message)
                 else:
@@ -79,7 +81,6 @@ def new_version():
             else:
                 flash(_("Version %(v)s saved.", v=row.version), "success")
                 return redirect(url_for("prices.versions"))
-    status = 422 if request.method == "POST" else 200
     return render_template("prices/new.html", form=form, current=current,
                            editable=EDITABLE), status
 

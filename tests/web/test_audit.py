@@ -62,7 +62,7 @@ def test_a_refused_price_version_leaves_no_entry(client, auth):
     admin_logged_in(auth)
     form = {"version": "dup", "effective_date": "2026-11-01", "price_ni": "1"}
     assert submit(client, "/admin/prices/new", form).status_code == 302
-    assert submit(client, "/admin/prices/new", form).status_code == 422  # version exists
+    assert submit(client, "/admin/prices/new", form).status_code == 409  # version exists
     assert len(entries("price_index.add_version")) == 1
 
 

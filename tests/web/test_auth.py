@@ -124,7 +124,7 @@ def test_taken_email_is_refused_beside_the_field(client):
     make_user(make_org(), email="li.ming@example.com")
     before = count(Organisation)
     response = submit(client, "/register", registration(organisation="另一家公司"))
-    assert response.status_code == 422
+    assert response.status_code == 409
     body = response.get_data(as_text=True)
     assert 'id="email-err">该邮箱已注册账户。' in body
     assert count(Organisation) == before

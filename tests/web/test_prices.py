@@ -150,16 +150,18 @@ def test_admin_adds_a_version_and_quotes_follow_it(client, admin, dealer):
     assert compared.status_code == 200 and "%" in compared.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("form", "where"), [
-    ({"version": "v-bad", "effective_date": "2026-11-01", "price_ni": "lots"}, "price_ni-err"),
-    ({"version": "v-neg", "effective_date": "2026-11-01", "price_cu": "-5"}, "price_cu-err"),
-    ({"version": "2026-01-26", "effective_date": "2026-11-01"}, "version-err"),
-    ({"version": "v-nodate", "effective_date": ""}, "effective_date-err"),
+@pytest.mark.parametrize(("form", "where", "status"), [
+    ({"version": "v-bad", "effective_date": "2026-11-01", "price_ni": "lots"}, "price_ni-err",
+     422),
+    ({"version": "v-neg", "effective_date": "2026-11-01", "price_cu": "-5"}, "price_cu-err",
+     422),
+    ({"version": "2026-01-26", "effective_date": "2026-11-01"}, "version-err", 409),
+    ({"version": "v-nodate", "effective_date": ""}, "effective_date-err", 422),
 ])
-def test_bad_version_is_explained_and_nothing_is_stored(client, admin, form, where):
+def test_bad_version_is_explained_and_nothing_is_stored(client, admin, form, where, status):
     count = db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id)))
     response = submit(client, "/admin/prices/new", form)
-    assert response.status_code == 422
+    assert response.status_code == status
     assert f'id="{where}"' in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id))) == count
 

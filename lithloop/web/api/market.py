@@ -12,6 +12,7 @@ from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Forbidden
 from lithloop.web.api.common import ID_RANGE, DecimalInput, bounded_int, errors
 from lithloop.web.api.security import api_user, token_required
+from lithloop.web.errors import error_response
 
 blp = Blueprint("api_market", __name__, url_prefix="/api/v1",
                 description="Second-life packs for sale, and orders paid through Stripe")
@@ -172,13 +173,19 @@ def get_pack(pack_id: int):
 @blp.response(201, OrderOut, description="The order, its packs reserved, and the "
               "PaymentIntent's client secret")
 @errors(blp, 400, 401, 403, 404, 409, 413, 502, s403="Only buyers order packs",
+        s502="Stripe did not answer: the order (`order_id`) stays pending with its packs "
+             "reserved; GET it later to open the payment",
         s404="No such pack", s409="A pack is sold or reserved, or not enough stock")
 @token_required
 def create_order(data):
     """Order packs by id or by group and quantity; they are reserved while you pay."""
     lines = [{k: v for k, v in line.items() if k != "quantity" or "group_id" in line}
              for line in data["lines"]]
-    order = market_checkout.checkout(api_user(), lines, data["delivery"])
+    try:
+        order = market_checkout.checkout(api_user(), lines, data["delivery"])
+    except market_checkout.PaymentUnavailable as exc:
+        return error_response(exc.status, str(exc.message), error=exc.code,
+                              order_id=exc.order_id)
     return order_body(order, with_secret=True), 201
 
 
@@ -188,5 +195,14 @@ def create_order(data):
 @errors(blp, 401, 404, s404="No such order, or another organisation's")
 @token_required
 def get_order(order_id: int):
-    """One of your organisation's orders (another buyer's is 404)."""
-    return order_body(market_orders.get_order(api_user(), order_id))
+    """One of your organisation's orders (another buyer's is 404); a pending order whose
+    payment could not be opened at checkout gets it now, with its client secret."""
+    user = api_user()
+    order = market_orders.get_order(user, order_id)
+    if order.payment is None and user.id == order.user_id:
+        try:
+            market_checkout.ensure_intent(order)
+        except market_checkout.PaymentUnavailable:
+            pass  # Stripe still down: the order stays pending; ask again later
+        return order_body(order, with_secret=order.payment is not None)
+    return order_body(order)

@@ -1,0 +1,1 @@
+"""Fault injection: each test fails when the protection it names is removed."""

@@ -1,0 +1,136 @@
+"""Unique-key races on PostgreSQL: two requests past the "is it free?" check at once.
+
+Both requests are held at their commit (a `before_commit` listener with a barrier) until
+both have checked, so the database's unique constraint decides: one succeeds, the other
+is a 409 with a message, never a 500.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask import Blueprint
+
+from lithloop.extensions import db
+from lithloop.models import Organisation, OrgKind, PriceIndexVersion, Role, User
+from lithloop.services import pricing as price_service
+from tests.conftest import Auth, make_app, submit
+from tests.factories import make_org, make_user
+from tests.web.test_auth import registration
+
+
+@pytest.fixture
+def backend():
+    """PostgreSQL only: SQLite serialises writers, so the race cannot happen there."""
+    return "postgresql"
+
+
+class CommitGate:
+    """Hold each session that is about to commit a new `model` until `parties` are there."""
+
+    def __init__(self, model: type, parties: int = 2):
+        self.model = model
+        self.barrier = threading.Barrier(parties, timeout=20)
+
+    def __call__(self, session) -> None:
+        if any(isinstance(obj, self.model) for obj in session.new):
+            self.barrier.wait()
+
+    def __enter__(self) -> CommitGate:
+        sa.event.listen(sa.orm.Session, "before_commit", self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sa.event.remove(sa.orm.Session, "before_commit", self)
+
+
+def _together(*calls) -> list:
+    """Run the calls in threads at once; their results in order."""
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_registrations_with_one_email_give_one_account_and_a_409(app):
+    # Depends on the `except sa.exc.IntegrityError` around the commit in
+    # services/accounts.register (its message; without it the generic 409 of
+    # web/errors.handle_integrity_error would answer, and the message check fails).
+    clients = [app.test_client(), app.test_client()]
+    for client in clients:
+        client.get("/lang/en")
+
+    def register(client, organisation):
+        return lambda: submit(client, "/register", registration(
+            organisation=organisation, email="race@example.com"))
+
+    with CommitGate(User):
+        responses = _together(register(clients[0], "竞态公司甲"),
+                              register(clients[1], "竞态公司乙"))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [302, 409], statuses
+    refused = next(r for r in responses if r.status_code == 409).get_data(as_text=True)
+    assert "registered a moment ago" in refused
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(
+        User.email == "race@example.com")) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 1
+
+
+def test_two_admins_saving_one_version_label_give_one_version_and_a_409(app):
+    # Depends on the `except sa.exc.IntegrityError` around the commit in
+    # services/pricing.add_version.
+    price_service.ensure_default_index()
+    park = make_org(OrgKind.PARK_OPERATOR)
+    admins = [make_user(park, role=Role.ADMIN), make_user(park, role=Role.ADMIN)]
+    clients = [app.test_client(), app.test_client()]
+    for client, admin in zip(clients, admins, strict=True):
+        client.get("/lang/en")
+        Auth(client).login(admin.email)
+    form = {"version": "race-1", "effective_date": "2026-11-01", "note": "race"}
+    before = db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id)))
+
+    with CommitGate(PriceIndexVersion):
+        responses = _together(*(lambda c=c: submit(c, "/admin/prices/new", form)
+                                for c in clients))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [302, 409], statuses
+    refused = next(r for r in responses if r.status_code == 409).get_data(as_text=True)
+    assert "exists already" in refused
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id))) == before + 1
+
+
+def test_a_unique_violation_no_service_caught_is_a_409_page_and_json(app, database_url):
+    # Depends on web/errors.handle_integrity_error (registered for IntegrityError).
+    app = make_app(database_url)  # a fresh app: routes may only be added before requests
+    probe = Blueprint("unique_probe", __name__)
+
+    @probe.post("/probe/duplicate")
+    @probe.post("/api/v1/probe/duplicate")
+    def duplicate():
+        for _ in range(2):
+            db.session.add(Organisation(name="重复的名字", kind=OrgKind.BUYER))
+        db.session.commit()
+        return "stored"
+
+    app.register_blueprint(probe)
+    app.extensions["csrf"].exempt(probe)
+    client = app.test_client()
+    client.get("/lang/en")
+    page = client.post("/probe/duplicate")
+    assert page.status_code == 409 and "changed in the meantime" in page.get_data(as_text=True)
+    api = client.post("/api/v1/probe/duplicate")
+    assert api.status_code == 409 and api.json["error"] == "conflict"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Organisation.id)).where(
+            Organisation.name == "重复的名字")) == 0

@@ -1,0 +1,104 @@
+"""A Celery worker killed (SIGKILL) mid-run: the run ends failed, and a new run works.
+
+A real worker process on the machine's Redis (its own queue) solves a run; the test kills
+it while the run is RUNNING. Its heartbeat stops, and the next look at the run fails it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+from lithloop.extensions import db
+from lithloop.models import RunStatus
+from lithloop.services import planning
+from tests.conftest import api_headers, make_app
+from tests.test_celery_runner import REDIS_URL, ROOT, _seed, redis_up  # noqa: F401
+
+STALE_S = 2
+
+
+def _start_worker(env: dict, queue: str, log_path) -> subprocess.Popen:
+    """A solo-pool worker on the queue, logging to log_path."""
+    log = open(log_path, "wb")  # noqa: SIM115 - the worker's stderr, closed with it
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "celery", "-A", "lithloop.jobs.worker", "worker", "-P", "solo",
+         "-Q", queue, "--loglevel=INFO", "--without-heartbeat", "--without-gossip",
+         "--without-mingle"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    log.close()
+    return worker
+
+
+def _ready(worker: subprocess.Popen, log_path) -> subprocess.Popen:
+    """Wait until the worker says it is ready (importing the app takes seconds)."""
+    deadline = time.monotonic() + 60
+    while b"ready." not in log_path.read_bytes():
+        assert worker.poll() is None and time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.1)
+    return worker
+
+
+def _wait_for(client, headers, run_id: int, done, timeout_s: float = 60) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        shown = client.get(f"/api/v1/plans/runs/{run_id}", headers=headers).json
+        if done(shown) or time.monotonic() > deadline:
+            return shown
+        time.sleep(0.2)
+
+
+def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis_up):  # noqa: F811
+    # Depends on services/run_heartbeat.Heartbeat (beats while the worker lives, stops when
+    # it is killed) and planning.fail_stale_runs (called when a run is looked at).
+    url = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
+    queue = f"lithloop-faults-{uuid.uuid4().hex[:8]}"
+    app = make_app(url, CELERY_BROKER_URL=REDIS_URL, CELERY_QUEUE=queue,
+                   RUN_STALE_AFTER_S=STALE_S)
+    env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": REDIS_URL,
+           "CELERY_QUEUE": queue, "SECRET_KEY": "worker-test", "LITHLOOP_INSTANCE": str(tmp_path),
+           "RUN_STALE_AFTER_S": str(STALE_S), "LOG_FORMAT": "none"}
+    workers = []
+    with app.app_context():
+        dispatcher, day = _seed(app)
+        client = app.test_client()
+        headers = api_headers(client, dispatcher)
+        try:
+            logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+            workers.append(_ready(_start_worker(env, queue, logs[0]), logs[0]))
+            started = client.post("/api/v1/plans/runs", headers=headers, json={
+                "date": day.isoformat(), "time_limit_s": 60})
+            assert started.status_code == 202, started.json
+            run_id = started.json["id"]
+            shown = _wait_for(client, headers, run_id, lambda r: r["status"] != "queued")
+            assert shown["status"] == "running", shown
+            # the replacement a supervisor would start, already importing; the run is taken,
+            # so it gets nothing until the next run
+            workers.append(_start_worker(env, queue, logs[1]))
+            time.sleep(STALE_S + 1)  # longer than the stale limit: the worker's beat counts
+            assert _wait_for(client, headers, run_id, lambda r: True)["status"] == "running"
+
+            workers[0].send_signal(signal.SIGKILL)
+            workers[0].wait(timeout=10)
+            shown = _wait_for(client, headers, run_id, lambda r: r["status"] != "running",
+                              timeout_s=STALE_S * 5)
+            assert shown["status"] == "failed" and "heartbeat" in shown["error"]
+            assert shown["plan_id"] is None
+
+            _ready(workers[1], logs[1])
+            again = client.post("/api/v1/plans/runs", headers=headers, json={
+                "date": day.isoformat(), "time_limit_s": 1})
+            assert again.status_code == 202, again.json
+            shown = _wait_for(client, headers, again.json["id"],
+                              lambda r: r["status"] not in ("queued", "running"), 90)
+            assert shown["status"] == "succeeded" and shown["plan_id"], shown
+            db.session.expire_all()
+            assert planning.get_run(run_id).status is RunStatus.FAILED
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.terminate()
+                    worker.wait(timeout=30)
