@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from lithloop.services import market_catalog as catalog
@@ -98,7 +99,18 @@ def order_body(order, *, with_secret: bool = False) -> dict:
 def list_packs(args):
     """Packs for sale now, filtered (e.g. chemistry, min_soh, max_price_fen) and sorted."""
     filters = catalog.parse_filters({k: str(v) for k, v in args.items()})
-    return [catalog.pack_summary(p) for p in catalog.search(filters)]
+    return catalog.summaries(filters)
+
+
+@blp.after_request
+def conditional_catalog(response):
+    """The catalog with an ETag (If-None-Match gets 304) and a short private max-age."""
+    if request.endpoint == "api_market.list_packs" and response.status_code == 200:
+        max_age = int(current_app.config.get("READ_CACHE_S", 0))
+        response.headers["Cache-Control"] = f"private, max-age={max_age}"
+        response.add_etag()
+        response = response.make_conditional(request)
+    return response
 
 
 @blp.route("/packs/<int:pack_id>", methods=["GET"])
