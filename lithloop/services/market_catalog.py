@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -97,12 +97,19 @@ def search(filters: Filters) -> list[Pack]:
     return list(db.session.scalars(query.order_by(*SORTS[filters.sort]).limit(MAX_LISTED)))
 
 
-def summaries(filters: Filters) -> list[dict]:
-    """The JSON views of the packs search(filters) finds (briefly cached, see read_cache)."""
-    key = (filters.chemistry, filters.grade, filters.use_case,
-           tuple(sorted(filters.numbers.items())), filters.sort)
-    return read_cache.cached("catalog", key, ("pack",),
-                             lambda: [pack_summary(p) for p in search(filters)])
+def filters_key(filters: Filters) -> tuple:
+    """A hashable key of the filters (for caches)."""
+    return (filters.chemistry, filters.grade, filters.use_case,
+            tuple(sorted(filters.numbers.items())), filters.sort)
+
+
+def cached_listing(filters: Filters, render: Callable[[list[dict]], object]):
+    """render(the JSON views of the packs search(filters) finds), briefly cached.
+
+    The catalog changes when a pack's row does (table `pack`): see read_cache.
+    """
+    return read_cache.cached("catalog", filters_key(filters), ("pack",),
+                             lambda: render([pack_summary(p) for p in search(filters)]))
 
 
 def chemistries() -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import marshmallow as ma
 from flask import current_app, request
 from flask_smorest import Blueprint
@@ -44,6 +46,9 @@ class PackOut(ma.Schema):
     warranty_months = ma.fields.Integer(allow_none=True)
     use_case = ma.fields.String(allow_none=True)
     price_index_version = ma.fields.String(allow_none=True)
+
+
+PACKS_OUT = PackOut(many=True)
 
 
 class PackDetailOut(PackOut):
@@ -99,18 +104,18 @@ def order_body(order, *, with_secret: bool = False) -> dict:
 def list_packs(args):
     """Packs for sale now, filtered (e.g. chemistry, min_soh, max_price_fen) and sorted."""
     filters = catalog.parse_filters({k: str(v) for k, v in args.items()})
-    return catalog.summaries(filters)
+    body, etag = catalog.cached_listing(filters, _render_packs)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(etag)  # If-None-Match with it gets 304
+    response.headers["Cache-Control"] = (
+        f"private, max-age={int(current_app.config.get('READ_CACHE_S', 0))}")
+    return response.make_conditional(request)
 
 
-@blp.after_request
-def conditional_catalog(response):
-    """The catalog with an ETag (If-None-Match gets 304) and a short private max-age."""
-    if request.endpoint == "api_market.list_packs" and response.status_code == 200:
-        max_age = int(current_app.config.get("READ_CACHE_S", 0))
-        response.headers["Cache-Control"] = f"private, max-age={max_age}"
-        response.add_etag()
-        response = response.make_conditional(request)
-    return response
+def _render_packs(summaries: list[dict]) -> tuple[bytes, str]:
+    """The catalog's JSON body as PackOut dumps it, and its ETag: done once per cache entry."""
+    body = (current_app.json.dumps(PACKS_OUT.dump(summaries)) + "\n").encode()
+    return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
 @blp.route("/packs/<int:pack_id>", methods=["GET"])
