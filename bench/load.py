@@ -1,12 +1,15 @@
 """Load benchmark: lithloop under gunicorn on PostgreSQL versus a bare Flask app, same run.
 
     .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--workers 2]
+        [--gunicorn-threads 4] [--only catalog,booking_list] [--keep-db]
 
 Uses DATABASE_URL if set (migrated and seeded already), else creates a fresh database on
 127.0.0.1:5432, migrates it, seeds the demo region and books 40 pickups for the demo dealer
-(dropped afterwards unless --keep-db). Loads each endpoint with wrk (Debian package `wrk`)
-and prints requests/s, p50, p99 and errors, with the bare app's figures and the ratio;
-writes bench/results/load.json. Never part of the test run.
+(dropped afterwards unless --keep-db). Loads each endpoint with wrk (Debian package `wrk`):
+the scrap quote, the dealer's booking list, the calendar, the catalog (API with a buyer's
+token, page with a buyer's session). Prints requests/s, p50, p99 and errors, with the bare
+app's figures under the same gunicorn settings (sync, or gthread with --gunicorn-threads)
+and the ratio; writes bench/results/load.json. Never part of the test run.
 """
 
 from __future__ import annotations
