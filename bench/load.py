@@ -1,12 +1,15 @@
 """Load benchmark: lithloop under gunicorn on PostgreSQL versus a bare Flask app, same run.
 
     .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--workers 2]
+        [--gunicorn-threads 4] [--only catalog,booking_list] [--keep-db]
 
 Uses DATABASE_URL if set (migrated and seeded already), else creates a fresh database on
 127.0.0.1:5432, migrates it, seeds the demo region and books 40 pickups for the demo dealer
-(dropped afterwards unless --keep-db). Loads each endpoint with wrk (Debian package `wrk`)
-and prints requests/s, p50, p99 and errors, with the bare app's figures and the ratio;
-writes bench/results/load.json. Never part of the test run.
+(dropped afterwards unless --keep-db). Loads each endpoint with wrk (Debian package `wrk`):
+the scrap quote, the dealer's booking list, the calendar, the catalog (API with a buyer's
+token, page with a buyer's session). Prints requests/s, p50, p99 and errors, with the bare
+app's figures under the same gunicorn settings (sync, or gthread with --gunicorn-threads)
+and the ratio; writes bench/results/load.json. Never part of the test run.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from contextlib import contextmanager
@@ -37,6 +41,8 @@ wrk.body = os.getenv("WRK_BODY")
 wrk.headers["Content-Type"] = "application/json"
 local auth = os.getenv("WRK_AUTH")
 if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
+local cookie = os.getenv("WRK_COOKIE")
+if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -60,7 +66,10 @@ def request(url: str, body: dict | None = None, headers: dict | None = None):
         "Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 (loopback)
-            return response.status, json.loads(response.read() or b"null")
+            raw = response.read()
+            if "json" not in response.headers.get("Content-Type", ""):
+                return response.status, raw[:300].decode("utf-8", "replace")
+            return response.status, json.loads(raw or b"null")
     except urllib.error.HTTPError as exc:
         body = exc.read()
         return exc.code, body[:300].decode("utf-8", "replace")
@@ -97,8 +106,8 @@ def gunicorn(app_spec: str, env: dict, log_path: Path):
     port = free_port()
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [BIN / "gunicorn", "--workers", str(ARGS.workers), "--bind", f"127.0.0.1:{port}",
-             "--backlog", "2048", "--timeout", "60", app_spec],
+            [BIN / "gunicorn", "--workers", str(ARGS.workers), *worker_args(),
+             "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--timeout", "60", app_spec],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -116,12 +125,35 @@ def gunicorn(app_spec: str, env: dict, log_path: Path):
             proc.wait(timeout=30)
 
 
-def wrk(url: str, method: str = "GET", body: dict | None = None, auth: str = "") -> dict:
+def worker_args() -> list[str]:
+    """gunicorn's worker class: sync, or gthread with ARGS.gunicorn_threads per worker."""
+    if ARGS.gunicorn_threads > 1:
+        return ["--worker-class", "gthread", "--threads", str(ARGS.gunicorn_threads)]
+    return []
+
+
+def login_cookie(base: str, email: str) -> str:
+    """A session cookie for a demo user, through the login form (with its CSRF token)."""
+    import http.cookiejar
+    import re
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()  # noqa: S310 (loopback)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"csrf_token": csrf, "email": email,
+                                   "password": "lithloop-demo"}).encode()
+    opener.open(base + "/login", form)  # noqa: S310 (loopback)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def wrk(url: str, method: str = "GET", body: dict | None = None, auth: str = "",
+        cookie: str = "") -> dict:
     """Run wrk against one URL; the figures from its Lua summary."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_LUA)
     env = {**os.environ, "WRK_METHOD": method, "WRK_BODY": json.dumps(body) if body else "",
-           "WRK_AUTH": auth}
+           "WRK_AUTH": auth, "WRK_COOKIE": cookie}
     out = subprocess.run(
         ["wrk", "-t", str(ARGS.threads), "-c", str(ARGS.connections), "-d", f"{ARGS.duration}s",
          "--timeout", "10s", "-s", script.name, url],
@@ -132,6 +164,15 @@ def wrk(url: str, method: str = "GET", body: dict | None = None, auth: str = "")
     return {"rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
             "p50_ms": round(raw["p50_us"] / 1000, 1), "p99_ms": round(raw["p99_us"] / 1000, 1),
             "requests": raw["requests"], "errors": errors, "error_detail": raw}
+
+
+def response_size(url: str, body: dict | None, headers: dict) -> int:
+    """The size of one response body in bytes (before any compression)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, headers={  # noqa: S310 (loopback)
+        "Content-Type": "application/json", **headers})
+    with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 (loopback)
+        return len(response.read())
 
 
 def book_for_dealer(base: str, auth: dict, count: int = 40) -> None:
@@ -156,7 +197,8 @@ def main() -> None:
     env = {**os.environ, "LOG_FORMAT": "json", "SECRET_KEY": "load-bench-secret"}
     results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                                 f"Python {platform.python_version()}",
-                     "workers": ARGS.workers, "connections": ARGS.connections,
+                     "workers": ARGS.workers, "worker_class": worker_args() or "sync",
+                     "connections": ARGS.connections,
                      "duration_s": ARGS.duration, "endpoints": {}, "notes": [],
                      "load_average_before": [round(x, 1) for x in os.getloadavg()]}
     db_context = (contextmanager(lambda: (yield (os.environ["DATABASE_URL"], False)))()
@@ -171,25 +213,30 @@ def main() -> None:
             if fresh:
                 book_for_dealer(base, {"Authorization": bearer})
             _, sites = request(base + "/api/v1/sites/", headers={"Authorization": bearer})
+            status, token = request(base + "/api/v1/auth/token", {
+                "email": "buyer@demo.lithloop", "password": "lithloop-demo"})
+            assert status == 201, f"buyer token: HTTP {status}"
+            buyer = f"Bearer {token['token']}"
+            buyer_cookie = login_cookie(base, "buyer@demo.lithloop")
+            # name: (method, path, JSON body, bearer, session cookie)
             targets = {
                 "scrap_quote": ("POST", "/api/v1/quotes/scrap", {
                     "chemistry": "NCM523", "form": "pack", "mass_kg": "420",
-                    "condition": "intact", "site_id": sites[0]["id"]}),
-                "booking_list": ("GET", "/api/v1/bookings", None),
-                "calendar": ("GET", "/api/v1/calendar", None),
+                    "condition": "intact", "site_id": sites[0]["id"]}, bearer, ""),
+                "booking_list": ("GET", "/api/v1/bookings", None, bearer, ""),
+                "calendar": ("GET", "/api/v1/calendar", None, bearer, ""),
+                "catalog": ("GET", "/api/v1/packs", None, buyer, ""),
+                "catalog_page": ("GET", "/market/", None, "", buyer_cookie),
             }
-            for path in ("/market", "/api/v1/packs"):
-                if request(base + path, headers={"Authorization": bearer})[0] != 404:
-                    targets["catalog"] = ("GET", path, None)
-                    break
-            else:
-                results["notes"].append("catalog: /market and /api/v1/packs answer 404 "
-                                        "(marketplace not merged yet); skipped")
-            for name, (method, path, body) in targets.items():
-                check, _ = request(base + path, body, {"Authorization": bearer})
-                assert check == 200, f"{name}: HTTP {check}"
-                results["endpoints"][name] = {"path": path, **wrk(base + path, method, body,
-                                                                   bearer)}
+            if ARGS.only:
+                targets = {k: v for k, v in targets.items() if k in ARGS.only.split(",")}
+            for name, (method, path, body, auth, cookie) in targets.items():
+                headers = {"Authorization": auth} if auth else {"Cookie": cookie}
+                check, answer = request(base + path, body, headers)
+                assert check == 200, f"{name}: HTTP {check} {answer}"
+                results["endpoints"][name] = {
+                    "path": path, "response_bytes": response_size(base + path, body, headers),
+                    **wrk(base + path, method, body, auth, cookie)}
                 print(name, results["endpoints"][name], flush=True)
         bare_env = {**env, "PYTHONPATH": str(HERE)}
         with gunicorn("bare_app:app", bare_env, HERE / "results" / "load-bare.log") as base:
@@ -201,7 +248,8 @@ def main() -> None:
 def report(results: dict) -> None:
     results["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
     bare = results["bare"]["rps"]
-    print(f"\n{results['machine']}; gunicorn {results['workers']} sync workers; wrk "
+    kind = " ".join(results["worker_class"]) if results["worker_class"] != "sync" else "sync"
+    print(f"\n{results['machine']}; gunicorn {results['workers']} workers ({kind}); wrk "
           f"{results['connections']} connections, {results['duration_s']} s each; load average "
           f"{results['load_average_before'][0]} before, {results['load_average_after'][0]} after")
     print(f"{'endpoint':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'of bare':>9}")
@@ -222,6 +270,9 @@ if __name__ == "__main__":
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--gunicorn-threads", type=int, default=1,
+                        help="threads per gunicorn worker (>1 = gthread), both apps")
+    parser.add_argument("--only", default="", help="comma-separated endpoint names")
     parser.add_argument("--keep-db", action="store_true", help="keep the fresh database")
     ARGS = parser.parse_args()
     main()

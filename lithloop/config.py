@@ -54,6 +54,8 @@ def load_settings() -> dict:
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices
+        # The catalog page releases expired reservations at most this often per worker.
+        "SWEEP_INTERVAL_S": float(os.environ.get("SWEEP_INTERVAL_S", "30")),
         # Rate limits: memory by default, Redis when REDIS_URL is set.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
@@ -134,6 +136,9 @@ def load_settings() -> dict:
         # Logs: "json" (one object a line, with the request id), "text", or "none" (leave
         # logging alone); LOG_REQUESTS adds one access line per request.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
+        # Seconds a worker may serve the calendar and the catalog from memory; its own
+        # writes clear them at once, other workers' within this time (0 = off).
+        "READ_CACHE_S": float(os.environ.get("READ_CACHE_S", "5")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_REQUESTS": _bool("LOG_REQUESTS", True),
         # /metrics (Prometheus): from loopback, or with `Authorization: Bearer METRICS_TOKEN`.

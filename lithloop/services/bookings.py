@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from lithloop import pricing
 from lithloop.extensions import db
@@ -206,20 +206,36 @@ def _record(booking: Booking, old: S | None, new: S, user: User | None, note: st
               f"预约 / booking {booking.pickup_date} {booking.site.name}: {new.value}. {note}")
 
 
-def visible_bookings(user: User) -> sa.Select:
+def visible_bookings(user: User, *, with_site: bool = True) -> sa.Select:
     """Bookings the user may see: the park sees all, owners their organisation's."""
-    query = (sa.select(Booking).options(selectinload(Booking.site))
-             .order_by(Booking.pickup_date.desc(), Booking.id.desc()))
+    query = sa.select(Booking).order_by(Booking.pickup_date.desc(), Booking.id.desc())
+    if with_site:
+        query = query.options(selectinload(Booking.site))
     if user.works_for_park:
         return query
     return query.where(Booking.organisation_id == user.organisation_id)
 
 
-def bookings_with_details(user: User, limit: int = 500) -> list[Booking]:
-    """The user's visible bookings with lots and history, in three queries (not 2n + 1)."""
-    query = visible_bookings(user).limit(limit).options(selectinload(Booking.lots),
-                                                        selectinload(Booking.events))
-    return list(db.session.scalars(query))
+# What a list of bookings shows (the web list's columns): no frozen quote, lots or history.
+LIST_COLUMNS = (Booking.id, Booking.organisation_id, Booking.site_id, Booking.status,
+                Booking.pickup_date, Booking.window_start, Booking.window_end,
+                Booking.total_mass_kg, Booking.hazardous, Booking.quote_total_fen,
+                Booking.quote_index_version)
+
+
+def booking_page(user: User, page: int, per_page: int) -> tuple[list[Booking], int]:
+    """One page of the user's visible bookings (list columns only) and how many there are.
+
+    One query, plus a count only when the page is full (a short page tells the total).
+    """
+    offset = (page - 1) * per_page
+    query = visible_bookings(user, with_site=False).options(load_only(*LIST_COLUMNS))
+    items = list(db.session.scalars(query.offset(offset).limit(per_page)))
+    if len(items) < per_page and (items or page == 1):
+        return items, offset + len(items)
+    counted = visible_bookings(user, with_site=False).order_by(None)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
+    return items, total
 
 
 def get_booking(user: User, booking_id: int) -> Booking:

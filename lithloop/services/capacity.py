@@ -11,6 +11,7 @@ from flask import current_app
 
 from lithloop.extensions import db
 from lithloop.models import BookingDay, Truck
+from lithloop.services import read_cache
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,12 @@ def is_open(day: date) -> bool:
 
 
 def calendar(start: date, end: date) -> list[DayCapacity]:
-    """Capacity and bookings for each day from start to end inclusive."""
+    """Capacity and bookings for each day from start to end inclusive (briefly cached)."""
+    return list(read_cache.cached("calendar", (start, end), ("booking_day", "truck"),
+                                  lambda: _calendar(start, end)))
+
+
+def _calendar(start: date, end: date) -> list[DayCapacity]:
     limits = fleet_limits()
     capacity_kg = min(limits.truck_kg, limits.intake_kg)
     rows = {row.day: row for row in db.session.scalars(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
+from lithloop.services import read_cache
 from lithloop.services.errors import Invalid, NotFound
 
 USE_CASES = {
@@ -94,6 +95,27 @@ def search(filters: Filters) -> list[Pack]:
     if filters.use_case:
         query = query.where(Pack.use_case == filters.use_case)
     return list(db.session.scalars(query.order_by(*SORTS[filters.sort]).limit(MAX_LISTED)))
+
+
+def filters_key(filters: Filters) -> tuple:
+    """A hashable key of the filters (for caches)."""
+    return (filters.chemistry, filters.grade, filters.use_case,
+            tuple(sorted(filters.numbers.items())), filters.sort)
+
+
+def cached_listing(filters: Filters, render: Callable[[list[dict]], object]):
+    """render(the JSON views of the packs search(filters) finds), briefly cached.
+
+    The catalog changes when a pack's row does (table `pack`): see read_cache.
+    """
+    return read_cache.cached("catalog", filters_key(filters), ("pack",),
+                             lambda: render([pack_summary(p) for p in search(filters)]))
+
+
+def chemistries() -> list[str]:
+    """The chemistries of the packs on sale now, sorted (for the catalog's filter)."""
+    query = for_sale().with_only_columns(Pack.chemistry).distinct()
+    return sorted(db.session.scalars(query))
 
 
 def group_id(pack: Pack) -> str:

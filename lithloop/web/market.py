@@ -54,7 +54,7 @@ def cart_lines(cart: dict) -> list[dict]:
 @roles_required(*BUYER, Role.ADMIN)
 def catalog_page():
     """Packs for sale, filtered and sorted, identical ones grouped with their stock."""
-    market_checkout.sweep_expired()
+    market_checkout.sweep_expired_now_and_then()
     errors = {}
     try:
         filters = catalog.parse_filters(request.args)
@@ -62,8 +62,8 @@ def catalog_page():
         errors[exc.field] = str(exc.message)
         filters = catalog.Filters()
     groups = catalog.grouped(catalog.search(filters))
-    chemistries = sorted({g.first.chemistry for g in catalog.grouped(catalog.search(
-        catalog.Filters()))})
+    chemistries = (sorted({g.first.chemistry for g in groups}) if filters == catalog.Filters()
+                   else catalog.chemistries())
     return render_template("market/catalog.html", groups=groups, args=request.args,
                            errors=errors, chemistries=chemistries, sorts=catalog.SORTS)
 

@@ -112,7 +112,7 @@ def known_ids(fuzzed_app, tokens):
         dealer = db.session.scalar(sa.select(User).where(User.email == "dealer@demo.lithloop"))
         found = {
             "site_id": [s.id for s in db.session.scalars(sites.visible_sites(dealer))],
-            "booking_id": [b.id for b in bookings.bookings_with_details(dealer, limit=20)],
+            "booking_id": [b.id for b in bookings.booking_page(dealer, 1, 20)[0]],
             "run_id": list(db.session.scalars(sa.select(PlanRun.id).limit(20))),
             "plan_id": list(db.session.scalars(sa.select(Plan.id).limit(20))),
             "code": list(db.session.scalars(sa.select(Pack.code).order_by(Pack.id).limit(40))),

@@ -63,3 +63,19 @@ def test_bearer_token_lookup_is_one_query(app, client):
         assert client.get("/api/v1/calendar", headers=headers).status_code == 200
     assert sum("api_token" in q for q in seen) == 1
     assert not any(q.lstrip().startswith("SELECT organisation.") for q in seen)
+
+
+def test_calendar_is_served_from_memory_until_this_process_books(app, client):
+    price_service.ensure_default_index()
+    make_park()
+    user = make_user(make_org())
+    site = make_site(user.organisation)
+    headers = api_headers(client, user)
+    url = f"/api/v1/calendar?from={open_day(1)}&to={open_day(1)}"
+    before = client.get(url, headers=headers).json[0]
+    with counted(app) as seen:
+        assert client.get(url, headers=headers).json[0] == before
+    assert len(seen) == 1  # the token only: the day counters came from memory
+    book(user, site, 1)
+    after = client.get(url, headers=headers).json[0]
+    assert after["booked_stops"] == before["booked_stops"] + 1

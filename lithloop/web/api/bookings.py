@@ -20,6 +20,8 @@ from lithloop.web.api.security import api_user, token_required
 blp = Blueprint("api_bookings", __name__, url_prefix="/api/v1",
                 description="Pickup bookings and the capacity calendar")
 
+LIST_PAGE_SIZE = 50
+LIST_MAX_PAGE_SIZE = 200
 CHEMISTRIES = ["LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO"]
 
 
@@ -80,6 +82,21 @@ class BookingOut(ma.Schema):
     cancel_reason = ma.fields.String()
 
 
+class BookingSummaryOut(ma.Schema):
+    """A booking as a list shows it; GET /bookings/{id} has its lots, quote and history."""
+
+    id = ma.fields.Integer()
+    status = ma.fields.Function(lambda b: b.status.value)
+    site_id = ma.fields.Integer()
+    date = ma.fields.Date(attribute="pickup_date")
+    window = ma.fields.Function(lambda b: [b.window_start.strftime("%H:%M"),
+                                           b.window_end.strftime("%H:%M")])
+    total_mass_kg = DecimalString()
+    hazardous = ma.fields.Boolean()
+    quote_total_fen = ma.fields.Integer()
+    quote_index_version = ma.fields.String()
+
+
 class CancelIn(ma.Schema):
     reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
 
@@ -108,12 +125,21 @@ def _body(data: dict) -> dict:
 
 @blp.route("/bookings", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
-@blp.response(200, BookingOut(many=True))
+@blp.response(200, BookingSummaryOut(many=True))
+@blp.paginate(page_size=LIST_PAGE_SIZE, max_page_size=LIST_MAX_PAGE_SIZE)
 @errors(blp, 401)
 @token_required
-def list_bookings():
-    """The caller's bookings, newest pickup date first (the park sees all)."""
-    return booking_service.bookings_with_details(api_user(), limit=500)
+def list_bookings(pagination_parameters):
+    """The caller's bookings, newest pickup date first (the park sees all), a page at a time.
+
+    `page_size` defaults to 50 (at most 200); the `X-Pagination` header gives the total and
+    the page count. Each item is a summary: the lots, the frozen quote and the history are
+    in `GET /bookings/{booking_id}`.
+    """
+    items, total = booking_service.booking_page(
+        api_user(), pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = total
+    return items
 
 
 @blp.route("/bookings", methods=["POST"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import marshmallow as ma
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
@@ -48,6 +51,9 @@ class PackOut(ma.Schema):
     warranty_months = ma.fields.Integer(allow_none=True)
     use_case = ma.fields.String(allow_none=True)
     price_index_version = ma.fields.String(allow_none=True)
+
+
+PACKS_OUT = PackOut(many=True)
 
 
 class PackDetailOut(PackOut):
@@ -145,7 +151,18 @@ def list_packs(args):
     """Packs for sale now, filtered (e.g. chemistry, min_soh, max_price_fen) and sorted."""
     _catalog_reader()
     filters = catalog.parse_filters({k: str(v) for k, v in args.items()})
-    return [catalog.pack_summary(p) for p in catalog.search(filters)]
+    body, etag = catalog.cached_listing(filters, _render_packs)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(etag)  # If-None-Match with it gets 304
+    response.headers["Cache-Control"] = (
+        f"private, max-age={int(current_app.config.get('READ_CACHE_S', 0))}")
+    return response.make_conditional(request)
+
+
+def _render_packs(summaries: list[dict]) -> tuple[bytes, str]:
+    """The catalog's JSON body as PackOut dumps it, and its ETag: done once per cache entry."""
+    body = (current_app.json.dumps(PACKS_OUT.dump(summaries)) + "\n").encode()
+    return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
 @blp.route("/packs/<int:pack_id>", methods=["GET"])

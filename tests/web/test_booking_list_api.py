@@ -1,0 +1,74 @@
+"""GET /api/v1/bookings: summaries a page at a time, documented, in constant queries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lithloop.services import pricing as price_service
+from tests.conftest import api_headers
+from tests.factories import make_org, make_park, make_site, make_user
+from tests.web.test_query_counts import book, counted
+
+
+@pytest.fixture
+def dealer(app):
+    price_service.ensure_default_index()
+    make_park()
+    user = make_user(make_org())
+    book(user, make_site(user.organisation), 7)
+    return user
+
+
+def test_list_items_are_summaries_without_quote_lots_or_history(client, dealer):
+    headers = api_headers(client, dealer)
+    item = client.get("/api/v1/bookings", headers=headers).json[0]
+    assert {"quote", "lots", "events"}.isdisjoint(item)
+    full = client.get(f"/api/v1/bookings/{item['id']}", headers=headers).json
+    assert item["quote_total_fen"] == full["quote"]["total_fen"]
+    assert item["quote_index_version"] == full["quote"]["index_version"]
+    assert {k: full[k] for k in ("id", "status", "site_id", "date", "window", "total_mass_kg",
+                                 "hazardous")} == {k: item[k] for k in (
+        "id", "status", "site_id", "date", "window", "total_mass_kg", "hazardous")}
+
+
+def test_pages_cover_every_booking_once_newest_first(client, dealer):
+    headers = api_headers(client, dealer)
+    pages = [client.get(f"/api/v1/bookings?page={n}&page_size=3", headers=headers)
+             for n in (1, 2, 3)]
+    ids = [b["id"] for page in pages for b in page.json]
+    assert [len(p.json) for p in pages] == [3, 3, 1]
+    assert len(set(ids)) == 7
+    dates = [b["date"] for page in pages for b in page.json]
+    assert dates == sorted(dates, reverse=True)
+    meta = json.loads(pages[1].headers["X-Pagination"])
+    assert meta["total"] == 7 and meta["total_pages"] == 3 and meta["page"] == 2
+    assert json.loads(pages[2].headers["X-Pagination"])["total"] == 7
+
+
+def test_default_page_size_is_50_and_too_large_a_page_is_refused(client, dealer):
+    headers = api_headers(client, dealer)
+    assert json.loads(client.get("/api/v1/bookings", headers=headers)
+                      .headers["X-Pagination"])["total"] == 7
+    assert client.get("/api/v1/bookings?page_size=201", headers=headers).status_code == 422
+    assert client.get("/api/v1/bookings?page=9", headers=headers).json == []
+
+
+def test_pagination_is_in_the_openapi_document(client):
+    operation = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/bookings"]["get"]
+    params = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert params["page_size"]["default"] == 50 and params["page_size"]["maximum"] == 200
+    assert params["page"]["default"] == 1
+    assert "X-Pagination" in operation["responses"]["200"]["headers"]
+
+
+def test_list_queries_stay_constant_and_skip_the_count_on_a_short_page(app, client, dealer):
+    headers = api_headers(client, dealer)
+    with counted(app) as short:
+        client.get("/api/v1/bookings", headers=headers)
+    with counted(app) as full:
+        client.get("/api/v1/bookings?page_size=3", headers=headers)
+    assert len(short) == 2  # token, page
+    assert len(full) == 3  # token, page, count
+    assert not any("booking_lot" in q or "booking_event" in q for q in short)
