@@ -36,6 +36,7 @@ from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
 from lithloop.services.pricing import today_in_china
+from lithloop.services.unit_of_work import atomic as _run
 
 DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
 ARRIVED = "arrived"
@@ -110,15 +111,6 @@ def _note(booking, user: User, text: str) -> None:
     db.session.add(BookingEvent(booking=booking, from_status=status, to_status=status,
                                 by_user_id=user.id, note=text[:NOTE_MAX]))
 
-
-def _run(work):
-    try:
-        result = work()
-        db.session.commit()
-    except (ServiceError, sa.exc.SQLAlchemyError):
-        db.session.rollback()
-        raise
-    return result
 
 
 def record_arrival(user: User, stop_id: int) -> PlanStop:

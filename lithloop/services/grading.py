@@ -20,8 +20,9 @@ from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User
 from lithloop.models import base as clock
 from lithloop.services import pack_events, pack_state
-from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
+from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.pricing import current_index, today_in_china
+from lithloop.services.unit_of_work import atomic as _run
 
 REFURBISH, RECYCLE = pricing.Choice.REFURBISH.value, pricing.Choice.RECYCLE.value
 _TESTABLE = {PackState.RECEIVED: "intake", PackState.AGING: "retest"}
@@ -111,15 +112,6 @@ def lock_pack(pack_id: int) -> Pack:
         raise NotFound(_l("No such pack."))
     return pack
 
-
-def _run(work):
-    try:
-        result = work()
-        db.session.commit()
-    except (ServiceError, sa.exc.SQLAlchemyError):
-        db.session.rollback()
-        raise
-    return result
 
 
 def record_test(user: User, pack_id: int, raw: dict) -> PackTest:

@@ -20,8 +20,9 @@ from lithloop.models import (
     User,
     utcnow,
 )
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.pack_state import place
+from lithloop.services.unit_of_work import atomic as _run
 
 #: Fulfilment: the status an order may move to from each status.
 NEXT = {OrderStatus.PAID: OrderStatus.PACKED, OrderStatus.PACKED: OrderStatus.SHIPPED,
@@ -59,15 +60,6 @@ def _locked(order_id: int) -> Order:
         raise NotFound(_l("No such order."))
     return order
 
-
-def _run(work):
-    try:
-        result = work()
-        db.session.commit()
-    except (ServiceError, sa.exc.SQLAlchemyError):
-        db.session.rollback()
-        raise
-    return result
 
 
 def advance(user: User, order_id: int) -> Order:

@@ -7,7 +7,6 @@ webhook). It only ever moves forward, so news arriving twice or late changes not
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop import payments
@@ -22,6 +21,7 @@ from lithloop.services.market_checkout import (
     release_locked,
 )
 from lithloop.services.pack_state import place
+from lithloop.services.unit_of_work import atomic as _run
 
 #: Test cards a buyer may pick in test mode, by payment method or card number.
 TEST_CARDS = {
@@ -37,15 +37,6 @@ class PaymentFailed(ServiceError):
     status = 402
     code = "card_declined"
 
-
-def _run(work):
-    try:
-        result = work()
-        db.session.commit()
-    except (ServiceError, sa.exc.SQLAlchemyError):
-        db.session.rollback()
-        raise
-    return result
 
 
 def _open_for_payment(user: User, order_id: int) -> Order:

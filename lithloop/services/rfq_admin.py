@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 from lithloop.extensions import db
 from lithloop.models import QuoteRequest, RfqStatus, Role, User, utcnow
 from lithloop.services import audit
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.mail import send_mail
 from lithloop.services.market_orders import yuan
 from lithloop.services.pricing import today_in_china
+from lithloop.services.unit_of_work import atomic as _run
 
 ANSWERABLE = frozenset({RfqStatus.OPEN, RfqStatus.QUOTED})
 
@@ -41,15 +42,6 @@ def _locked(rfq_id: int) -> QuoteRequest:
                           id=rfq.id, s=rfq.status.value), code="rfq_closed")
     return rfq
 
-
-def _run(work):
-    try:
-        result = work()
-        db.session.commit()
-    except (ServiceError, sa.exc.SQLAlchemyError):
-        db.session.rollback()
-        raise
-    return result
 
 
 def _valid_until(raw) -> date:
