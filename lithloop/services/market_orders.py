@@ -30,14 +30,19 @@ NEXT = {OrderStatus.PAID: OrderStatus.PACKED, OrderStatus.PACKED: OrderStatus.SH
         OrderStatus.PARTIALLY_REFUNDED: OrderStatus.PACKED}
 
 
-def visible_orders(user: User):
-    """The query of the orders a user may see: their organisation's, or all for admins."""
-    query = sa.select(Order).order_by(Order.id.desc())
+def buyer_visible(model, user: User):
+    """Rows of a buyer-owned model (newest first): the user's organisation's, all for admins."""
+    query = sa.select(model).order_by(model.id.desc())
     if user.role is Role.ADMIN:
         return query
     if user.role is not Role.BUYER:
         return query.where(sa.false())
-    return query.where(Order.buyer_org_id == user.organisation_id)
+    return query.where(model.buyer_org_id == user.organisation_id)
+
+
+def visible_orders(user: User):
+    """The query of the orders a user may see: their organisation's, or all for admins."""
+    return buyer_visible(Order, user)
 
 
 def get_order(user: User, order_id: int) -> Order:

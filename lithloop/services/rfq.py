@@ -25,7 +25,7 @@ from lithloop.models import (
     utcnow,
 )
 from lithloop.services import market_catalog as catalog
-from lithloop.services import market_checkout
+from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
 from lithloop.services.pricing import today_in_china
@@ -127,12 +127,7 @@ def create(user: User, form) -> QuoteRequest:
 
 def visible(user: User):
     """The query of the requests a user may see: their organisation's, or all for admins."""
-    query = sa.select(QuoteRequest).order_by(QuoteRequest.id.desc())
-    if user.role is Role.ADMIN:
-        return query
-    if user.role is not Role.BUYER:
-        return query.where(sa.false())
-    return query.where(QuoteRequest.buyer_org_id == user.organisation_id)
+    return market_orders.buyer_visible(QuoteRequest, user)
 
 
 def get(user: User, rfq_id: int) -> QuoteRequest:
