@@ -31,7 +31,7 @@ seed: migrate
 	$(BIN)/flask seed-demo --if-empty
 
 run: seed
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	LOG_FORMAT=$${LOG_FORMAT:-text} $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
 test: install-dev
