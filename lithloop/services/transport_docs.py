@@ -28,6 +28,7 @@ TUNNEL_CODE = "E"  # ASSUMED from ADR Table A column 15 for UN3480
 TRANSPORT_CATEGORY = 2  # ASSUMED from ADR Table A column 15 for UN3480
 LIMITED_QUANTITY_KG = 8000  # JT/T 617: LQ loads up to this may travel as ordinary goods
 RECYCLING_MARK = "LITHIUM BATTERIES FOR DISPOSAL/RECYCLING"
+REUSE_PACKING = "P903"  # tested, intact batteries carried for reuse (deliveries to buyers)
 SP376_STATEMENT = "Transport in accordance with special provision 376"  # wording not re-verified
 SP376_STATEMENT_ZH = "按特殊规定 376 运输"
 
@@ -188,18 +189,47 @@ class Consignor:
 
 
 @dataclass
+class DeliveryEntry:
+    """Second-life packs loaded at the park for buyers: UN3480 for reuse (no SP376/377).
+
+    Packing instruction P903 (tested, intact batteries); the park is the consignor and
+    each buyer the consignee of its packs."""
+
+    stops: list[PlanStop]
+    packing: str = REUSE_PACKING
+
+    @property
+    def packages(self) -> int:
+        """One package per pack."""
+        return sum(len(s.order.lines) for s in self.stops)
+
+    @property
+    def mass_kg(self) -> Decimal:
+        """The packs' mass."""
+        return sum((Decimal(line.pack.mass_kg) for s in self.stops for line in s.order.lines),
+                   Decimal(0))
+
+    @property
+    def description(self) -> str:
+        """The dangerous-goods line, as for the pickups' entries."""
+        return f"{UN_NUMBER} {SHIPPING_NAME_EN}, {HAZARD_CLASS}, ({TUNNEL_CODE})"
+
+
+@dataclass
 class TripDocument:
-    """The DG data of one trip: consignors, entries, other goods, totals."""
+    """The DG data of one trip: consignors, entries, deliveries, other goods, totals."""
 
     trip: Trip
     entries: list[Entry]
     consignors: list[Consignor]
     other_lots: list[BookingLot]
+    delivery: DeliveryEntry | None = None
 
     @property
     def dangerous_kg(self) -> Decimal:
-        """Mass carried as UN3480 on the trip."""
-        return sum((e.mass_kg for e in self.entries), Decimal(0))
+        """Mass carried as UN3480 on the trip (pickups and deliveries)."""
+        delivered = self.delivery.mass_kg if self.delivery else Decimal(0)
+        return sum((e.mass_kg for e in self.entries), delivered)
 
     @property
     def over_limited_quantity(self) -> bool:
@@ -246,7 +276,8 @@ def dangerous_goods(route: PlanRoute) -> DangerousGoodsDocument:
     for trip in split_trips(route):
         lots = trip.lots
         docs.append(TripDocument(trip, entries(lots), [Consignor(s) for s in trip.pickups],
-                                 [lot for lot in lots if not provision_for(lot).dangerous]))
+                                 [lot for lot in lots if not provision_for(lot).dangerous],
+                                 DeliveryEntry(trip.deliveries) if trip.deliveries else None))
     return DangerousGoodsDocument(route, docs)
 
 

@@ -73,6 +73,9 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     assert order.delivery_address in page and f"/driver/stops/{stop_id}/delivered" in page
     manifest = client.get(f"/routes/{route.id}/manifest")
     assert order.lines[0].pack.code in manifest.get_data(as_text=True)
+    dangerous = client.get(f"/routes/{route.id}/dangerous-goods").get_data(as_text=True)
+    assert "P903" in dangerous and order.buyer_org.name in dangerous  # consignee: the buyer
+    assert '<dd class="mass">400.00</dd>' in dangerous  # the delivered pack under UN3480
     driver_work.record_delivered(driver, stop_id)
     db.session.expire_all()
     done = db.session.get(Order, order.id)
