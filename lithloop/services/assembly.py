@@ -25,7 +25,7 @@ from lithloop.extensions import db
 from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User, utcnow
 from lithloop.services import pack_events, pack_state
 from lithloop.services.dismantling import check_role
-from lithloop.services.errors import Conflict, Invalid, NotFound
+from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.grading import grade_for
 from lithloop.services.pricing import current_index, today_in_china
 
@@ -82,12 +82,7 @@ def lock_parents(codes: tuple[str, ...]) -> list[Pack]:
     """The parents, row-locked in id order and re-read; Conflict names the first unusable."""
     if not codes:
         raise Invalid(_l("Name at least one parent pack."), field="parents")
-    found = {p.code: p for p in db.session.scalars(
-        sa.select(Pack).where(Pack.code.in_(codes)).order_by(Pack.id)
-        .with_for_update().execution_options(populate_existing=True))}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise NotFound(_l("No pack with code %(code)s.", code=missing[0]), field="parents")
+    found = pack_state.lock_by_codes(codes, field="parents")
     parents = [found[c] for c in codes]
     for pack in parents:
         reason = _refusal(pack)

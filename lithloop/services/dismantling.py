@@ -118,12 +118,7 @@ def add_packs(user: User, batch_id: int, codes: list[str]) -> DismantlingBatch:
         batch = get_batch(batch_id, lock=True)
         if batch.status != OPEN:
             raise Conflict(_l("Batch %(id)s is closed.", id=batch.id), code="batch_closed")
-        packs = {p.code: p for p in db.session.scalars(
-            sa.select(Pack).where(Pack.code.in_(codes)).order_by(Pack.id)
-            .with_for_update().execution_options(populate_existing=True))}
-        missing = [c for c in codes if c not in packs]
-        if missing:
-            raise NotFound(_l("No pack with code %(code)s.", code=missing[0]), field="codes")
+        packs = pack_state.lock_by_codes(codes, field="codes")
         for code in codes:
             pack = packs[code]
             if pack.state is not PackState.RAW:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop.extensions import db
 from lithloop.models import WAREHOUSE_OF_STATE, Pack, PackEvent, PackState, User, utcnow
 from lithloop.services import pack_events
-from lithloop.services.errors import Conflict
+from lithloop.services.errors import Conflict, NotFound
 
 #: The states a pack may move to from each state (anything else is refused).
 ALLOWED = {
@@ -38,3 +40,15 @@ def place(pack: Pack, state: PackState, user: User | None, kind: str = "moved", 
     facts = {"from": before.value, "to": state.value,
              "warehouse": warehouse.value if warehouse else None, **(data or {})}
     return pack_events.record(pack, kind, user, data=facts, public=public)
+
+
+def lock_by_codes(codes, *, field: str) -> dict[str, Pack]:
+    """The packs of these codes, row-locked in id order and re-read; NotFound names a
+    missing code (on `field`)."""
+    found = {p.code: p for p in db.session.scalars(
+        sa.select(Pack).where(Pack.code.in_(codes)).order_by(Pack.id)
+        .with_for_update().execution_options(populate_existing=True))}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise NotFound(_l("No pack with code %(code)s.", code=missing[0]), field=field)
+    return found
