@@ -1,11 +1,14 @@
 """Load benchmark: lithloop under gunicorn on PostgreSQL versus a bare Flask app, same run.
 
     .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--workers 2]
-        [--gunicorn-threads 4] [--only catalog,booking_list] [--keep-db]
+        [--gunicorn-threads 4] [--only catalog,booking_list] [--keep-db] [--redis-url URL]
+        [--cache-counters file|redis|none]
 
+The app runs as README's "at scale" section runs it: REDIS_URL set (rate limits), the read
+cache's shared write counters in a file (one host; --cache-counters redis for Redis).
 Uses DATABASE_URL if set (migrated and seeded already), else creates a fresh database on
-127.0.0.1:5432, migrates it, seeds the demo region and books 40 pickups for the demo dealer
-(dropped afterwards unless --keep-db). Loads each endpoint with wrk (Debian package `wrk`):
+127.0.0.1:5432, migrates it, seeds the demo region and books 40 pickups for the demo
+dealer (dropped afterwards unless --keep-db). Loads each endpoint with wrk (Debian package `wrk`):
 the scrap quote, the dealer's booking list, the calendar, the catalog (API with a buyer's
 token, page with a buyer's session). Prints requests/s, p50, p99 and errors, with the bare
 app's figures under the same gunicorn settings (sync, or gthread with --gunicorn-threads)
@@ -194,17 +197,22 @@ def book_for_dealer(base: str, auth: dict, count: int = 40) -> None:
 
 
 def main() -> None:
-    env = {**os.environ, "LOG_FORMAT": "json", "SECRET_KEY": "load-bench-secret"}
+    env = {**os.environ, "LOG_FORMAT": "json", "SECRET_KEY": "load-bench-secret",
+           "REDIS_URL": ARGS.redis_url}
     results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                                 f"Python {platform.python_version()}",
-                     "workers": ARGS.workers, "worker_class": worker_args() or "sync",
+                     "workers": ARGS.workers, "redis": ARGS.redis_url,
+                     "cache_counters": ARGS.cache_counters, "worker_class": worker_args() or "sync",
                      "connections": ARGS.connections,
                      "duration_s": ARGS.duration, "endpoints": {}, "notes": [],
                      "load_average_before": [round(x, 1) for x in os.getloadavg()]}
     db_context = (contextmanager(lambda: (yield (os.environ["DATABASE_URL"], False)))()
                   if os.environ.get("DATABASE_URL") else fresh_database())
     with db_context as (url, fresh), tempfile.TemporaryDirectory() as prom:
-        env.update(DATABASE_URL=url, PROMETHEUS_MULTIPROC_DIR=prom)
+        counters = {"file": tempfile.mkdtemp(prefix="lithloop-counters-") + "/counters",
+                    "redis": ARGS.redis_url,
+                    "none": "none"}[ARGS.cache_counters]
+        env.update(DATABASE_URL=url, PROMETHEUS_MULTIPROC_DIR=prom, CACHE_COUNTERS=counters)
         with gunicorn("lithloop:create_app()", env, HERE / "results" / "load-app.log") as base:
             status, token = request(base + "/api/v1/auth/token", {
                 "email": "dealer@demo.lithloop", "password": "lithloop-demo"})
@@ -272,6 +280,10 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--gunicorn-threads", type=int, default=1,
                         help="threads per gunicorn worker (>1 = gthread), both apps")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8",
+                        help="REDIS_URL for the app, as at scale ('' = none)")
+    parser.add_argument("--cache-counters", choices=["file", "redis", "none"], default="file",
+                        help="where the read cache's shared counters live (CACHE_COUNTERS)")
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
     parser.add_argument("--keep-db", action="store_true", help="keep the fresh database")
     ARGS = parser.parse_args()

@@ -82,7 +82,7 @@ def main() -> None:
         cpu_ms = (time.process_time() - cpu) * 1000 / args.repeat  # this process only, not PG
         print(f"{name:<14}{statistics.mean(times):>9.2f}{statistics.median(times):>9.2f}"
               f"{cpu_ms:>9.2f}{len(statements):>9}{len(response.get_data()):>9}")
-        if name == args.profile:
+        if name in args.profile.split(","):
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
             for _ in range(args.repeat):

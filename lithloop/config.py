@@ -137,8 +137,18 @@ def load_settings() -> dict:
         # logging alone); LOG_REQUESTS adds one access line per request.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
         # Seconds a worker may serve the calendar and the catalog from memory; its own
-        # writes clear them at once, other workers' within this time (0 = off).
+        # writes clear them at once, other workers' at once through CACHE_COUNTERS
+        # (or within this time with CACHE_COUNTERS=none; 0 = off).
         "READ_CACHE_S": float(os.environ.get("READ_CACHE_S", "5")),
+        # Where the cache's write counters shared by all workers live, so that one worker's
+        # commit clears every worker's entries at once: a file path (one host; default
+        # instance/cache-counters), redis://… (several hosts; default with REDIS_URL), or
+        # "none" (services/shared_generations.py).
+        "CACHE_COUNTERS": os.environ.get("CACHE_COUNTERS", ""),
+        # Seconds a worker may trust an API token's user without asking the database; its
+        # own writes to tokens, users and organisations clear it at once, other workers'
+        # (a revoked token, a disabled account) within this time (0 = look up every call).
+        "API_TOKEN_CACHE_S": float(os.environ.get("API_TOKEN_CACHE_S", "5")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_REQUESTS": _bool("LOG_REQUESTS", True),
         # /metrics (Prometheus): from loopback, or with `Authorization: Bearer METRICS_TOKEN`.

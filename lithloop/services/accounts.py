@@ -1,9 +1,8 @@
-"""Registration, approval, login, API tokens and password reset."""
+"""Registration, approval, login and password reset (API tokens: api_tokens.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -14,7 +13,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from lithloop.extensions import db
 from lithloop.models import (
     ROLES_BY_KIND,
-    ApiToken,
     Organisation,
     OrgKind,
     OrgStatus,
@@ -26,8 +24,6 @@ from lithloop.services import audit, lockout
 from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
 from lithloop.services.mail import send_mail
 from lithloop.services.passwords import check_policy, hash_password, verify_password
-
-TOKEN_PREFIX = "llk_"  # noqa: S105 (a prefix, not a secret)
 
 
 def normalise_email(email: str) -> str:
@@ -138,32 +134,6 @@ def authenticate(email: str, password: str) -> User:
     user.last_login_at = clock.utcnow()
     db.session.commit()
     return user
-
-
-def _token_hash(plain: str) -> str:
-    return hashlib.sha256(plain.encode()).hexdigest()
-
-
-def issue_api_token(user: User, name: str = "") -> str:
-    """Create an API token for the user and return it; it is shown once, then only hashed."""
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, name=name[:100], prefix=plain[:12],
-                            token_hash=_token_hash(plain)))
-    db.session.commit()
-    return plain
-
-
-def user_for_token(plain: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
-    if not plain.startswith(TOKEN_PREFIX):
-        return None
-    # One round trip: the token, its user and the user's organisation (for is_active).
-    token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(plain))
-        .options(sa.orm.joinedload(ApiToken.user).joinedload(User.organisation)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
-        return None
-    return token.user
 
 
 def _reset_serializer() -> URLSafeSerializer:

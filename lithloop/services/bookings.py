@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from lithloop import pricing
 from lithloop.extensions import db
@@ -223,17 +223,19 @@ LIST_COLUMNS = (Booking.id, Booking.organisation_id, Booking.site_id, Booking.st
                 Booking.quote_index_version)
 
 
-def booking_page(user: User, page: int, per_page: int) -> tuple[list[Booking], int]:
-    """One page of the user's visible bookings (list columns only) and how many there are.
+def booking_page(user: User, page: int, per_page: int) -> tuple[list[sa.Row], int]:
+    """One page of the user's visible bookings as rows of LIST_COLUMNS, and how many there are.
 
-    One query, plus a count only when the page is full (a short page tells the total).
+    One query (plain rows, no ORM objects), plus a count only when the page is full (a
+    short page tells the total).
     """
     offset = (page - 1) * per_page
-    query = visible_bookings(user, with_site=False).options(load_only(*LIST_COLUMNS))
-    items = list(db.session.scalars(query.offset(offset).limit(per_page)))
+    visible = visible_bookings(user, with_site=False)
+    query = visible.with_only_columns(*LIST_COLUMNS, maintain_column_froms=True)
+    items = list(db.session.execute(query.offset(offset).limit(per_page)))
     if len(items) < per_page and (items or page == 1):
         return items, offset + len(items)
-    counted = visible_bookings(user, with_site=False).order_by(None)
+    counted = visible.order_by(None)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
     return items, total
 

@@ -10,9 +10,11 @@ from lithloop.extensions import babel, csrf, db, limiter, login_manager, migrate
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     from lithloop import models  # noqa: F401  (register the tables with the metadata)
+    from lithloop.services import shared_generations
     from lithloop.web.access import load_user
 
     db.init_app(app)
+    shared_generations.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from lithloop.extensions import limiter
-from lithloop.services import accounts
+from lithloop.services import accounts, api_tokens
 from lithloop.web.api.common import errors
 from lithloop.web.auth import _login_limit
 
@@ -28,13 +28,13 @@ class TokenResponse(ma.Schema):
 
 @blp.route("/token", methods=["POST"])
 @limiter.limit(_login_limit)
-@blp.arguments(TokenRequest)
+@blp.arguments(TokenRequest())
 @blp.response(201, TokenResponse)
 @errors(blp, 400, 401, 413, 429, s401="Wrong credentials or account not approved yet")
 def issue_token(body):
     """Issue a bearer token; it is shown once."""
     user = accounts.authenticate(body["email"], body["password"])
-    token = accounts.issue_api_token(user, body["name"])
+    token = api_tokens.issue_api_token(user, body["name"])
     return {"token": token, "token_type": "Bearer",
             "user": {"id": user.id, "email": user.email, "role": user.role.value,
                      "organisation_id": user.organisation_id}}

@@ -143,7 +143,7 @@ def order_body(order, *, with_secret: bool = False) -> dict:
 
 @blp.route("/packs", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
-@blp.arguments(PackArgs, location="query")
+@blp.arguments(PackArgs(), location="query")
 @blp.response(200, PackOut(many=True))
 @errors(blp, 401, 403, s403="Not a buyer or an admin")
 @token_required
@@ -186,7 +186,7 @@ def get_pack(pack_id: int):
 
 @blp.route("/orders", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
-@blp.arguments(OrderIn)
+@blp.arguments(OrderIn())
 @blp.response(201, OrderOut, description="The order, its packs reserved, and the "
               "PaymentIntent's client secret")
 @errors(blp, 400, 401, 403, 404, 409, 413, 502, s403="Only buyers order packs",

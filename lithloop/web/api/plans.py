@@ -54,7 +54,7 @@ def _staff() -> None:
 
 @blp.route("/runs", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
-@blp.arguments(RunIn)
+@blp.arguments(RunIn())
 @blp.response(202, RunOut)
 @errors(blp, 400, 401, 403, 409, 413, 503, s409="A run for that date is still going",
         s503="The background workers are unreachable; the run failed at once")

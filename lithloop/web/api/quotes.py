@@ -76,7 +76,7 @@ def _strings(body: dict) -> dict:
 
 @blp.route("/scrap", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
-@blp.arguments(ScrapQuoteRequest)
+@blp.arguments(ScrapQuoteRequest())
 @blp.response(200, ScrapQuoteResponse)
 @errors(blp, 400, 401, 404, 413, s404="No such site, or another organisation's")
 @token_required
@@ -87,7 +87,7 @@ def scrap_quote(body):
 
 @blp.route("/second-life", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
-@blp.arguments(SecondLifeRequest)
+@blp.arguments(SecondLifeRequest())
 @blp.response(200, SecondLifeResponse)
 @errors(blp, 400, 401, 413)
 @token_required

@@ -68,7 +68,7 @@ def _buyers_only(view):
 @blp.doc(security=[{"bearer": []}])
 @token_required
 @_buyers_only
-@blp.arguments(RfqIn)
+@blp.arguments(RfqIn())
 @blp.response(201, description="The request, open until the park answers")
 @errors(blp, 400, 401, 403, 413, s403="Only buyers ask for quotes")
 def create_rfq(data):
@@ -88,7 +88,7 @@ def get_rfq(rfq_id: int):
 
 @blp.route("/rfqs/<int:rfq_id>/accept", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
-@blp.arguments(AcceptIn)
+@blp.arguments(AcceptIn())
 @blp.response(201, description="The order at the quoted price, its packs reserved, and the "
               "PaymentIntent's client secret")
 @errors(blp, 400, 401, 403, 404, 413, 502, s403="Only buyers accept quotes")

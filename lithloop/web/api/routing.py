@@ -45,8 +45,8 @@ class VroomSolution(ma.Schema):
 
 @blp.route("/solve", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
-@blp.arguments(SolveArgs, location="query")
-@blp.arguments(VroomProblem)
+@blp.arguments(SolveArgs(), location="query")
+@blp.arguments(VroomProblem())
 @blp.response(200, VroomSolution)
 @errors(blp, 400, 401, 403, 413, 422, s403="Only dispatchers and admins use the solver",
         s422="The problem names the field and item that is wrong")

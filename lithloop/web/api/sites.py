@@ -51,7 +51,7 @@ class SiteIn(ma.Schema):
 
 @blp.route("/", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
-@blp.arguments(SiteIn)
+@blp.arguments(SiteIn())
 @blp.response(201, SiteSchema)
 @errors(blp, 400, 401, 403, 413, 503, s403="The caller's role does not add sites",
         s503="The map service is not answering; send lat and lon")

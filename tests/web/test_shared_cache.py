@@ -1,0 +1,124 @@
+"""With shared commit counters, no worker serves a cached read another worker made stale.
+
+"Another worker" is a real second process (forked), as under gunicorn: its commits never
+touch this process's own table generations, only the shared counters (file or Redis).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import ApiToken, Site, User
+from lithloop.models import base as clock
+from lithloop.payments.localstripe_server import free_port
+from lithloop.services import pricing as price_service
+from lithloop.services import shared_generations
+from tests.conftest import api_headers, make_app
+from tests.factories import make_org, make_park, make_site, make_user
+from tests.web.test_query_counts import book, counted
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def in_other_process(app, work, *args) -> None:
+    """Run work(*args) in a forked process inside its own app context, as another worker."""
+    def target():
+        with app.app_context():
+            db.engine.dispose(close=False)  # the parent's connections stay the parent's
+            work(*args)
+            db.session.remove()
+
+    child = multiprocessing.get_context("fork").Process(target=target)
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+
+
+def book_as(user_id: int, site_id: int) -> None:
+    book(db.session.get(User, user_id), db.session.get(Site, site_id), 1)
+
+
+def revoke_tokens_of(user_id: int) -> None:
+    for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user_id)):
+        token.revoked_at = clock.utcnow()
+    db.session.commit()
+
+
+@pytest.fixture(params=["file", "redis"])
+def served(database_url, app, request, tmp_path):
+    """The app under test, its counters in a file, in Redis, nowhere ("none") or in a Redis
+    that is down ("down")."""
+    kind = request.param
+    if kind == "redis":
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        except redis.ConnectionError:
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it")
+    where = {"file": str(tmp_path / "counters"), "redis": REDIS_URL, "none": "none",
+             "down": f"redis://127.0.0.1:{free_port()}/0"}[kind]  # nothing listens there
+    return make_app(database_url, CACHE_COUNTERS=where)
+
+
+@pytest.fixture
+def dealer(app):
+    price_service.ensure_default_index()
+    make_park()
+    user = make_user(make_org())
+    site = make_site(user.organisation)
+    book(user, site, 2)
+    return user, site
+
+
+def test_a_booking_made_by_another_worker_is_in_the_next_list(served, dealer):
+    user, site = dealer
+    client = served.test_client()
+    headers = api_headers(client, user)
+    assert len(client.get("/api/v1/bookings", headers=headers).json) == 2
+    with counted(served) as seen:
+        assert len(client.get("/api/v1/bookings", headers=headers).json) == 2
+    assert seen == []  # token and list from memory: Redis says nothing changed
+    in_other_process(served, book_as, user.id, site.id)
+    assert len(client.get("/api/v1/bookings", headers=headers).json) == 3
+
+
+def test_a_token_revoked_by_another_worker_is_refused_at_once(served, dealer):
+    user, _site = dealer
+    client = served.test_client()
+    headers = api_headers(client, user)
+    assert client.get("/api/v1/calendar", headers=headers).status_code == 200
+    in_other_process(served, revoke_tokens_of, user.id)
+    assert client.get("/api/v1/calendar", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize("served", ["none"], indirect=True)
+def test_without_shared_counters_the_list_is_never_cached(served, dealer):
+    user, site = dealer
+    assert shared_generations.for_app(served) is None
+    client = served.test_client()
+    headers = api_headers(client, user)
+    client.get("/api/v1/bookings", headers=headers)
+    with counted(served) as seen:
+        assert len(client.get("/api/v1/bookings", headers=headers).json) == 2
+    assert any("FROM booking" in q for q in seen)
+    in_other_process(served, book_as, user.id, site.id)
+    assert len(client.get("/api/v1/bookings", headers=headers).json) == 3
+
+
+@pytest.mark.parametrize("served", ["down"], indirect=True)
+def test_with_redis_down_reads_come_from_the_database(served, dealer):
+    user, site = dealer
+    client = served.test_client()
+    headers = api_headers(client, user)
+    assert len(client.get("/api/v1/bookings", headers=headers).json) == 2
+    assert shared_generations.for_app(served).down_until > 0  # it was tried, and noted
+    with counted(served) as seen:
+        assert len(client.get("/api/v1/bookings", headers=headers).json) == 2
+    assert any("FROM booking" in q for q in seen)  # not from a cache it cannot check
+    in_other_process(served, book_as, user.id, site.id)
+    assert len(client.get("/api/v1/bookings", headers=headers).json) == 3
