@@ -13,20 +13,24 @@ from datetime import UTC, datetime
 REDACTED = "[redacted]"
 SECRET_KEY_RE = re.compile(r"pass(word|wd)?|token|secret|authori[sz]ation|api[_-]?key|cookie|"
                            r"csrf", re.I)
-# Secrets that can appear inside a message: bearer tokens, our API tokens, key=value pairs.
+# Secrets that can appear inside a message: bearer tokens, our API tokens, password-reset
+# links' tokens, key=value pairs.
 SECRET_TEXT_RE = re.compile(
-    r"(?P<bearer>Bearer\s+)\S+|llk_[A-Za-z0-9_\-]+|"
+    r"(?P<bearer>Bearer\s+)\S+|llk_[A-Za-z0-9_\-]+|(?P<link>/reset/)[^/?#\s\"']+|"
     r"(?P<key>(?:password|passwd|token|secret|api_key)[\"']?\s*[=:]\s*[\"']?)[^\s\"'&,}]+", re.I)
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
 # Attributes every LogRecord has; anything else on a record came in through `extra=`.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# A record that says it holds no secrets (the access line, redacted where it is built).
+PRE_REDACTED = "lithloop_pre_redacted"
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message", "asctime", PRE_REDACTED}
 _HANDLER_MARK = "_lithloop_handler"
 
 
 def redact_text(text: str) -> str:
     """The text with bearer tokens, API tokens and password=… values replaced."""
     def repl(match: re.Match) -> str:
-        prefix = match.group("bearer") or match.group("key") or ""
+        prefix = match.group("bearer") or match.group("link") or match.group("key") or ""
         return prefix + REDACTED
     return SECRET_TEXT_RE.sub(repl, text)
 
@@ -49,6 +53,8 @@ class RedactSecrets(logging.Filter):
     """Replace secrets in a record's args, extras and message before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.__dict__.get(PRE_REDACTED):
+            return True
         if record.args:
             record.args = redact(record.args)
         try:  # format once, then redact the text: a placeholder may sit after "password="
@@ -136,8 +142,11 @@ def init_app(app) -> None:
             response.headers["X-Request-ID"] = request_id
         if app.config.get("LOG_REQUESTS", True) and not request.path.startswith("/static/"):
             elapsed = time.perf_counter() - getattr(g, "request_started", time.perf_counter())
-            access.info("%s %s %s", request.method, request.path, response.status_code,
-                        extra={"status": response.status_code, "method": request.method,
-                               "path": request.path, "duration_ms": round(elapsed * 1000, 1),
-                               "ip": request.remote_addr})
+            # Built redacted (a reset link's token is in its path), so that the filter can
+            # let this line through untouched: it is written once per request.
+            path, method, status = redact_text(request.path), request.method, response.status_code
+            access.info("%s %s %s", method, path, status, extra={
+                "status": status, "method": method, "path": path,
+                "duration_ms": round(elapsed * 1000, 1), "ip": request.remote_addr,
+                PRE_REDACTED: True})
         return response

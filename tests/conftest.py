@@ -22,7 +22,6 @@ import sqlalchemy as sa  # noqa: E402
 
 from lithloop import create_app  # noqa: E402
 from lithloop.extensions import db as _db  # noqa: E402
-from lithloop.extensions import limiter  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -70,6 +69,10 @@ def make_app(database_url: str, **extra):
         "PASSWORD_HASH_METHOD": CHEAP_HASH,
         "SERVER_NAME": "lithloop.test",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # This process's own writes only: tests of several processes' counters
+        # (test_shared_cache.py) choose them, and other pytest workers' writes never
+        # clear this one's cache (a query count must not depend on them).
+        "CACHE_COUNTERS": "none",
     }
     config.update(extra)
     return create_app(config)
@@ -103,7 +106,6 @@ def app(database_url, backend):
         if backend == "sqlite" or database_url not in _pg_schema_ready:
             _db.create_all()
             _pg_schema_ready.add(database_url)
-        limiter.reset()
         yield served
         _db.session.remove()
         if backend == "postgresql":

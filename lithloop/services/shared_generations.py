@@ -6,9 +6,10 @@ worker is refused by all of them once any worker has committed a change to its t
 a dealer who books on one worker sees the booking in the list served by the next.
 
 CACHE_COUNTERS chooses where the counters live:
-- a file (a path, or `file:` + path): a memory-mapped file that every process on this host
-  maps; reading is a memory access, counting a commit an fcntl lock. The default without
-  REDIS_URL (`instance/cache-counters`), and the fast choice for one host.
+- a file (a path, or `file:` + path; one file per database): a file that every process on
+  this host maps into memory; reading is a memory access, counting a commit an fcntl
+  lock. The default without REDIS_URL (`instance/cache-counters-<database id>`), and the
+  fast choice for one host.
 - `redis://…`: Redis, for workers on several hosts (one round trip per request that reads
   the cache). The default when REDIS_URL is set.
 - `none`: this process only (other processes see changes within READ_CACHE_S).
@@ -44,14 +45,18 @@ _files: dict[str, FileCounters] = {}  # one mapping per file and process, whatev
 log = logging.getLogger(__name__)
 
 
+def database_id(database_uri: str) -> str:
+    """A short name of the database, so that counters of different databases never mix."""
+    return hashlib.sha256(database_uri.encode()).hexdigest()[:12]
+
+
 class RedisCounters:
     """Table counters in Redis under a prefix of the database's identity."""
 
     def __init__(self, url: str, database_uri: str):
         self.client = redis.Redis.from_url(url, socket_timeout=TIMEOUT_S,
                                            socket_connect_timeout=TIMEOUT_S)
-        database = hashlib.sha256(database_uri.encode()).hexdigest()[:12]
-        self.prefix = f"lithloop:gen:{database}:"
+        self.prefix = f"lithloop:gen:{database_id(database_uri)}:"
         self.down_until = 0.0
 
     def read(self, tables: Iterable[str]) -> tuple[int, ...] | None:
@@ -119,13 +124,13 @@ class FileCounters:
 
 def init_app(app) -> None:
     """Put the app's counters where CACHE_COUNTERS says (see the module's docstring)."""
-    where = app.config.get("CACHE_COUNTERS", "") or (
-        app.config.get("REDIS_URL", "")
-        or str(Path(app.config["INSTANCE_PATH"]) / "cache-counters"))
+    database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+    where = app.config.get("CACHE_COUNTERS", "") or app.config.get("REDIS_URL", "") or str(
+        Path(app.config["INSTANCE_PATH"]) / f"cache-counters-{database_id(database)}")
     if where == "none":
         return
     if where.startswith(("redis://", "rediss://", "unix://")):
-        counters = RedisCounters(where, str(app.config.get("SQLALCHEMY_DATABASE_URI", "")))
+        counters = RedisCounters(where, database)
     else:
         path = os.path.abspath(where.removeprefix("file:"))
         counters = _files.get(path) or _files.setdefault(path, FileCounters(path))

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lithloop.extensions import babel, csrf, db, limiter, login_manager, migrate  # noqa: F401
+from lithloop.extensions import babel, csrf, db, login_manager, migrate  # noqa: F401
 
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     from lithloop import models  # noqa: F401  (register the tables with the metadata)
     from lithloop.services import shared_generations
+    from lithloop.web import rate_limits
     from lithloop.web.access import load_user
+    from lithloop.web.page_sessions import PageSessions
 
     db.init_app(app)
     shared_generations.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)
+    app.session_interface = PageSessions()
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

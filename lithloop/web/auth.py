@@ -8,11 +8,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from lithloop.extensions import limiter
 from lithloop.models import OrgKind
 from lithloop.services import accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from lithloop.web.rate_limits import rate_limited
 
 bp = Blueprint("auth", __name__)
 
@@ -37,7 +37,7 @@ def attach_error(form, exc: ServiceError) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@rate_limited(_login_limit)
 def login():
     """The login form."""
     if current_user.is_authenticated:
@@ -66,7 +66,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@rate_limited(_login_limit)
 def register():
     """Register an organisation: buyers start at once, dealers and bus companies wait."""
     form = RegisterForm()
@@ -92,7 +92,7 @@ def register():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@rate_limited(_login_limit)
 def reset_request():
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = ResetRequestForm()

@@ -60,7 +60,7 @@ FUZZ_CONFIG = {
 def fuzzed_app(database_url, backend, localstripe):
     """The app on a demo region with bookings and plans, configured for quick runs."""
     from lithloop.demo import seed_demo
-    from lithloop.extensions import db, limiter
+    from lithloop.extensions import db
     from tests.conftest import _pg_schema_ready, make_app
 
     served = make_app(database_url)
@@ -68,7 +68,6 @@ def fuzzed_app(database_url, backend, localstripe):
         if backend == "sqlite" or database_url not in _pg_schema_ready:
             db.create_all()
             _pg_schema_ready.add(database_url)
-        limiter.reset()
         seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
         db.session.remove()
     served.config.update(FUZZ_CONFIG)

@@ -72,6 +72,14 @@ def test_logging_in_never_logs_the_password_or_token(client, log_lines):
     assert text.count(REDACTED) >= 5
 
 
+def test_a_reset_links_token_is_not_in_the_access_line(client, log_lines):
+    token = "eyJ1IjozLCJoIjoiYWJjIn0.Zm9vYmFy"
+    client.get(f"/reset/{token}?x=1")
+    access = [line for line in log_lines() if line["logger"] == "lithloop.access"]
+    assert access and access[-1]["path"] == f"/reset/{REDACTED}"
+    assert token not in raw(log_lines())
+
+
 def test_redact_text_keeps_ordinary_words():
     assert redact_text("password reset requested for li@example.cn") == \
         "password reset requested for li@example.cn"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from lithloop.extensions import limiter
 from lithloop.services import accounts, api_tokens
 from lithloop.web.api.common import errors
 from lithloop.web.auth import _login_limit
+from lithloop.web.rate_limits import rate_limited
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth",
                 description="API tokens for organisations' own systems")
@@ -27,7 +27,7 @@ class TokenResponse(ma.Schema):
 
 
 @blp.route("/token", methods=["POST"])
-@limiter.limit(_login_limit)
+@rate_limited(_login_limit)
 @blp.arguments(TokenRequest())
 @blp.response(201, TokenResponse)
 @errors(blp, 400, 401, 413, 429, s401="Wrong credentials or account not approved yet")

@@ -1,0 +1,58 @@
+"""Rate limits on the few routes that need them: logins, registration, reset, API tokens.
+
+A decorator on those routes rather than a hook that runs on every request (the API's hot
+reads pay nothing for limits they do not have). Each limit (e.g. LOGIN_RATE_LIMIT, "10 per
+minute") is counted per client address and route, in a fixed window, in
+RATELIMIT_STORAGE_URI: memory (one process) or Redis (shared by every worker). With the
+storage unreachable the request goes through and the failure is logged: an account still
+locks after repeated wrong passwords (services/lockout.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, current_app, request
+from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+EXTENSION = "lithloop_rate_limits"
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Count the app's limits in RATELIMIT_STORAGE_URI (RATELIMIT_ENABLED=False: none)."""
+    storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    app.extensions[EXTENSION] = FixedWindowRateLimiter(storage)
+
+
+def rate_limited(limit: Callable[[], str], methods: tuple[str, ...] = ("POST",)):
+    """Refuse with 429 a client that exceeds limit() (read per request) on these methods."""
+
+    def decorate(view):
+        @wraps(view)
+        def limited(*args, **kwargs):
+            if request.method in methods:
+                _count(limit())
+            return view(*args, **kwargs)
+
+        return limited
+
+    return decorate
+
+
+def _count(text: str) -> None:
+    strategy = current_app.extensions.get(EXTENSION)
+    if strategy is None or not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    key = (request.endpoint or "", request.remote_addr or "unknown")
+    try:
+        allowed = all([strategy.hit(item, *key) for item in parse_many(text)])
+    except Exception as exc:  # noqa: BLE001 (any storage failure: let the request through)
+        log.warning("rate-limit storage unavailable, not counting: %s", exc)
+        return
+    if not allowed:
+        abort(429)
