@@ -13,9 +13,9 @@ from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.models import PriceIndexVersion, User
 from lithloop.models import base as clock
-from lithloop.services import audit
+from lithloop.services import audit, read_cache
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.sites import get_site
+from lithloop.services.sites import site_location
 
 CIRCUITY = Decimal("1.3")  # road km per great-circle km (FACTS.md §6)
 CHINA_UTC_OFFSET = timedelta(hours=8)
@@ -61,15 +61,23 @@ def get_version(version: str) -> PriceIndexVersion:
 
 
 def current_index(on: date | None = None) -> pricing.IndexSnapshot:
-    """The version in force on a date (default today in China): latest effective on or before."""
+    """The version in force on a date (default today in China): latest effective on or before.
+
+    Cached per worker while no worker has added a version (shared counters only: a quote
+    must never use an index another worker has already replaced)."""
     on = on or today_in_china()
+    return read_cache.cached("price_index", on, ("price_index_version",),
+                             lambda: _index_in_force(on), shared_only=True)
+
+
+def _index_in_force(on: date) -> pricing.IndexSnapshot:
     row = db.session.scalar(
         sa.select(PriceIndexVersion).where(PriceIndexVersion.effective_date <= on)
         .options(sa.orm.defer(PriceIndexVersion.snapshot))  # loaded only when not cached
         .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc()).limit(1))
     if row is None:
         ensure_default_index()
-        return current_index(on) if versions() else pricing.latest_snapshot()
+        return _index_in_force(on) if versions() else pricing.latest_snapshot()
     return snapshot_of(row)
 
 
@@ -169,8 +177,8 @@ def quote_scrap(user: User | None, body: dict) -> pricing.ScrapQuote:
     if site_id is not None:
         if user is None:
             raise Invalid(_l("Log in to quote for a site."), field="site_id")
-        site = get_site(user, int(site_id))
-        body["distance_km"] = str(distance_from_park_km(site.lat, site.lon))
+        lat, lon = site_location(user, int(site_id))
+        body["distance_km"] = str(distance_from_park_km(lat, lon))
     try:
         lot = pricing.ScrapLot.from_dict(body)
         return pricing.quote_scrap(lot, current_index(), quoted_on=today_in_china())

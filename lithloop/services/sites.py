@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Role, Site, SiteKind, User
+from lithloop.services import read_cache
 from lithloop.services.errors import Forbidden, Invalid, NotFound
 
 #: Roles that add and change their own organisation's sites: dealers and bus companies
@@ -47,6 +48,20 @@ def get_site(user: User, site_id: int) -> Site:
     if site is None or not (user.works_for_park or site.organisation_id == user.organisation_id):
         raise NotFound(_l("No such site."))
     return site
+
+
+def site_location(user: User, site_id: int) -> tuple[float, float]:
+    """(lat, lon) of a site the user may see, as get_site decides; cached while no worker
+    has changed a site (shared counters only)."""
+    def load() -> tuple[int, float, float] | None:
+        site = db.session.get(Site, site_id)
+        return None if site is None else (site.organisation_id, site.lat, site.lon)
+
+    found = read_cache.cached("site_location", site_id, ("site",), load, shared_only=True,
+                              keep=lambda value: value is not None)
+    if found is None or not (user.works_for_park or found[0] == user.organisation_id):
+        raise NotFound(_l("No such site."))
+    return found[1], found[2]
 
 
 def _validate(data: SiteInput) -> None:

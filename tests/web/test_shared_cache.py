@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from decimal import Decimal
 
 import pytest
 import redis
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import ApiToken, Site, User
+from lithloop.models import ApiToken, OrgKind, Role, Site, User
 from lithloop.models import base as clock
 from lithloop.payments.localstripe_server import free_port
 from lithloop.services import pricing as price_service
 from lithloop.services import shared_generations
 from tests.conftest import api_headers, make_app
 from tests.factories import make_org, make_park, make_site, make_user
+from tests.web.test_prices import LOT
 from tests.web.test_query_counts import book, counted
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -122,3 +124,38 @@ def test_with_redis_down_reads_come_from_the_database(served, dealer):
     assert any("FROM booking" in q for q in seen)  # not from a cache it cannot check
     in_other_process(served, book_as, user.id, site.id)
     assert len(client.get("/api/v1/bookings", headers=headers).json) == 3
+
+
+def add_index_version(admin_id: int, label: str) -> None:
+    price_service.add_version(db.session.get(User, admin_id), version=label,
+                              effective_date=price_service.today_in_china(), note="another worker",
+                              prices={"li2co3": Decimal("250000")})
+
+
+def move_site(site_id: int) -> None:
+    db.session.get(Site, site_id).lat = 45.3  # about 80 km further north
+    db.session.commit()
+
+
+def test_quotes_follow_an_index_or_a_site_another_worker_changed(served, dealer):
+    user, site = dealer
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    client = served.test_client()
+    headers = api_headers(client, user)
+    body = {**LOT, "chemistry": "LFP", "site_id": site.id}
+    del body["distance_km"]  # the site gives it
+    before = client.post("/api/v1/quotes/scrap", json=body, headers=headers).json
+    assert "index_version" in before, before
+    with counted(served) as seen:
+        again = client.post("/api/v1/quotes/scrap", json=body, headers=headers).json
+    assert again == before and seen == []  # index and site from memory
+    in_other_process(served, add_index_version, admin.id, "other-worker-1")
+    after = client.post("/api/v1/quotes/scrap", json=body, headers=headers).json
+    assert after["index_version"] == "other-worker-1" != before["index_version"]
+    in_other_process(served, move_site, site.id)
+    moved = client.post("/api/v1/quotes/scrap", json=body, headers=headers).json
+    assert moved["total_fen"] < after["total_fen"]  # a longer haul costs more
+    other = make_site(make_org())
+    refused = client.post("/api/v1/quotes/scrap", json={**body, "site_id": other.id},
+                          headers=headers)
+    assert refused.status_code == 404  # another organisation's site, cached or not
