@@ -14,7 +14,14 @@ from lithloop.services import capacity, read_cache
 from lithloop.services.errors import Invalid
 from lithloop.services.pricing import today_in_china
 from lithloop.services.sites import get_site
-from lithloop.web.api.common import CLOCK_TIME, ID_RANGE, DecimalInput, DecimalString, errors
+from lithloop.web.api.common import (
+    CLOCK_TIME,
+    ID_RANGE,
+    DecimalInput,
+    DecimalString,
+    compact_json,
+    errors,
+)
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_bookings", __name__, url_prefix="/api/v1",
@@ -161,7 +168,7 @@ def list_bookings(pagination_parameters):
 def _page_json(user, page: int, size: int) -> tuple[bytes, int]:
     items, total = booking_service.booking_page(user, page, size)
     summaries = [booking_summary(row) for row in items]  # documented by BookingSummaryOut
-    return (current_app.json.dumps(summaries) + "\n").encode(), total
+    return compact_json(summaries), total
 
 
 @blp.route("/bookings", methods=["POST"])

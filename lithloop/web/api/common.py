@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import current_app
 
 from lithloop.web.converters import MAX_ID
 
@@ -35,6 +36,11 @@ class ApiError(ma.Schema):
                                                       "invalid, day_full"})
     field = ma.fields.String(metadata={"description": "The input field at fault"})
     errors = ma.fields.Dict(metadata={"description": "Field errors by location and field"})
+
+
+def compact_json(data) -> bytes:
+    """A response body as jsonify would send it in production: compact, with a newline."""
+    return (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
 
 
 def errors(blp, *statuses: int, **descriptions: str):

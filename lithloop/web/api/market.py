@@ -13,7 +13,7 @@ from lithloop.models import Role
 from lithloop.services import market_catalog as catalog
 from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Forbidden
-from lithloop.web.api.common import ID_RANGE, DecimalInput, bounded_int, errors
+from lithloop.web.api.common import ID_RANGE, DecimalInput, bounded_int, compact_json, errors
 from lithloop.web.api.security import api_user, token_required
 from lithloop.web.errors import error_response
 
@@ -161,7 +161,7 @@ def list_packs(args):
 
 def _render_packs(summaries: list[dict]) -> tuple[bytes, str]:
     """The catalog's JSON body as PackOut dumps it, and its ETag: done once per cache entry."""
-    body = (current_app.json.dumps(PACKS_OUT.dump(summaries)) + "\n").encode()
+    body = compact_json(PACKS_OUT.dump(summaries))
     return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
