@@ -1,6 +1,6 @@
 """Load benchmark: lithloop under gunicorn on PostgreSQL versus a bare Flask app, same run.
 
-    .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--workers 2]
+    .venv/bin/python bench/load.py [--duration 60] [--rounds 6] [--connections 64] [--workers 2]
         [--gunicorn-threads 4] [--only catalog,booking_list] [--keep-db] [--redis-url URL]
         [--cache-counters file|redis|none]
 
@@ -12,7 +12,9 @@ dealer (dropped afterwards unless --keep-db). Loads each endpoint with wrk (Debi
 the scrap quote, the dealer's booking list, the calendar, the catalog (API with a buyer's
 token, page with a buyer's session). Prints requests/s, p50, p99 and errors, with the bare
 app's figures under the same gunicorn settings (sync, or gthread with --gunicorn-threads)
-and the ratio; writes bench/results/load.json. Never part of the test run.
+and the ratio. The machine is noisy, so each endpoint's time is cut into --rounds slices,
+each followed by a slice as long on the bare app (both servers stay up): the ratio is the
+median of the slices' ratios. Writes bench/results/load.json. Never part of the test run.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -150,15 +153,15 @@ def login_cookie(base: str, email: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def wrk(url: str, method: str = "GET", body: dict | None = None, auth: str = "",
+def wrk(url: str, seconds: int, method: str = "GET", body: dict | None = None, auth: str = "",
         cookie: str = "") -> dict:
-    """Run wrk against one URL; the figures from its Lua summary."""
+    """Run wrk against one URL for `seconds`; the figures from its Lua summary."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_LUA)
     env = {**os.environ, "WRK_METHOD": method, "WRK_BODY": json.dumps(body) if body else "",
            "WRK_AUTH": auth, "WRK_COOKIE": cookie}
     out = subprocess.run(
-        ["wrk", "-t", str(ARGS.threads), "-c", str(ARGS.connections), "-d", f"{ARGS.duration}s",
+        ["wrk", "-t", str(ARGS.threads), "-c", str(ARGS.connections), "-d", f"{seconds}s",
          "--timeout", "10s", "-s", script.name, url],
         env=env, capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)
@@ -167,6 +170,18 @@ def wrk(url: str, method: str = "GET", body: dict | None = None, auth: str = "",
     return {"rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
             "p50_ms": round(raw["p50_us"] / 1000, 1), "p99_ms": round(raw["p99_us"] / 1000, 1),
             "requests": raw["requests"], "errors": errors, "error_detail": raw}
+
+
+def combined(runs: list[dict]) -> dict:
+    """Several wrk runs as one: total requests over total time, the median p50, the worst
+    p99, all errors; each run's figures kept under `slices`."""
+    seconds = sum(r["requests"] / r["rps"] for r in runs if r["rps"])
+    requests = sum(r["requests"] for r in runs)
+    return {"rps": round(requests / seconds, 1) if seconds else 0.0,
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": max(r["p99_ms"] for r in runs), "requests": requests,
+            "errors": sum(r["errors"] for r in runs),
+            "slices": [{k: r[k] for k in ("rps", "p50_ms", "p99_ms", "errors")} for r in runs]}
 
 
 def response_size(url: str, body: dict | None, headers: dict) -> int:
@@ -213,7 +228,9 @@ def main() -> None:
                     "redis": ARGS.redis_url,
                     "none": "none"}[ARGS.cache_counters]
         env.update(DATABASE_URL=url, PROMETHEUS_MULTIPROC_DIR=prom, CACHE_COUNTERS=counters)
-        with gunicorn("lithloop:create_app()", env, HERE / "results" / "load-app.log") as base:
+        bare_env = {**env, "PYTHONPATH": str(HERE)}
+        with (gunicorn("lithloop:create_app()", env, HERE / "results" / "load-app.log") as base,
+              gunicorn("bare_app:app", bare_env, HERE / "results" / "load-bare.log") as bare):
             status, token = request(base + "/api/v1/auth/token", {
                 "email": "dealer@demo.lithloop", "password": "lithloop-demo"})
             assert status == 201, f"token: HTTP {status}"
@@ -242,29 +259,37 @@ def main() -> None:
                 headers = {"Authorization": auth} if auth else {"Cookie": cookie}
                 check, answer = request(base + path, body, headers)
                 assert check == 200, f"{name}: HTTP {check} {answer}"
+                # Alternate with the bare app in short slices, so that both see the same
+                # machine: the ratio is the median of the slices' ratios.
+                seconds = max(1, ARGS.duration // ARGS.rounds)
+                slices = [(wrk(base + path, seconds, method, body, auth, cookie),
+                           wrk(bare + "/", seconds)) for _ in range(ARGS.rounds)]
                 results["endpoints"][name] = {
                     "path": path, "response_bytes": response_size(base + path, body, headers),
-                    **wrk(base + path, method, body, auth, cookie)}
+                    **combined([app for app, _ in slices]),
+                    "ratio_to_bare": round(statistics.median(
+                        app["rps"] / b["rps"] for app, b in slices), 3),
+                    "bare": combined([b for _, b in slices])}
                 print(name, results["endpoints"][name], flush=True)
-        bare_env = {**env, "PYTHONPATH": str(HERE)}
-        with gunicorn("bare_app:app", bare_env, HERE / "results" / "load-bare.log") as base:
-            results["bare"] = wrk(base + "/")
-            print("bare", results["bare"], flush=True)
+        results["bare"] = combined([e["bare"] for e in results["endpoints"].values()])
     report(results)
 
 
 def report(results: dict) -> None:
     results["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
-    bare = results["bare"]["rps"]
     kind = " ".join(results["worker_class"]) if results["worker_class"] != "sync" else "sync"
     print(f"\n{results['machine']}; gunicorn {results['workers']} workers ({kind}); wrk "
-          f"{results['connections']} connections, {results['duration_s']} s each; load average "
+          f"{results['connections']} connections, {results['duration_s']} s an endpoint in "
+          f"{ARGS.rounds} slices alternating with the bare app; load average "
           f"{results['load_average_before'][0]} before, {results['load_average_after'][0]} after")
-    print(f"{'endpoint':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'of bare':>9}")
-    for name, r in {**results["endpoints"], "bare app": results["bare"]}.items():
-        r["ratio_to_bare"] = round(r["rps"] / bare, 3) if bare else None
+    print(f"{'endpoint':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'bare req/s':>12}{'of bare':>9}")
+    for name, r in results["endpoints"].items():
         print(f"{name:<14}{r['rps']:>9.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
-              f"{r['errors']:>8}{r['ratio_to_bare']:>9.1%}")
+              f"{r['errors']:>8}{r['bare']['rps']:>12.1f}{r['ratio_to_bare']:>9.1%}")
+    b = results["bare"]
+    print(f"{'bare app':<14}{b['rps']:>9.1f}{b['p50_ms']:>9.1f}{b['p99_ms']:>9.1f}{b['errors']:>8}")
+    print("(of bare: the median of the slices' ratios; p50 the median, p99 the worst slice's)")
     for note in results["notes"]:
         print("note:", note)
     out = HERE / "results" / "load.json"
@@ -275,6 +300,8 @@ def report(results: dict) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds per endpoint")
+    parser.add_argument("--rounds", type=int, default=6,
+                        help="slices per endpoint, each followed by as long on the bare app")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
