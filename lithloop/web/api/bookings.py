@@ -74,7 +74,9 @@ class EventOut(ma.Schema):
     note = ma.fields.String()
 
 
-class BookingOut(ma.Schema):
+class BookingFields(ma.Schema):
+    """What every view of a booking shows."""
+
     id = ma.fields.Integer()
     status = ma.fields.Function(lambda b: b.status.value)
     site_id = ma.fields.Integer()
@@ -83,23 +85,18 @@ class BookingOut(ma.Schema):
                                            b.window_end.strftime("%H:%M")])
     total_mass_kg = DecimalString()
     hazardous = ma.fields.Boolean()
+
+
+class BookingOut(BookingFields):
     quote = ma.fields.Dict()
     lots = ma.fields.List(ma.fields.Nested(LotOut))
     events = ma.fields.List(ma.fields.Nested(EventOut))
     cancel_reason = ma.fields.String()
 
 
-class BookingSummaryOut(ma.Schema):
+class BookingSummaryOut(BookingFields):
     """A booking as a list shows it; GET /bookings/{id} has its lots, quote and history."""
 
-    id = ma.fields.Integer()
-    status = ma.fields.Function(lambda b: b.status.value)
-    site_id = ma.fields.Integer()
-    date = ma.fields.Date(attribute="pickup_date")
-    window = ma.fields.Function(lambda b: [b.window_start.strftime("%H:%M"),
-                                           b.window_end.strftime("%H:%M")])
-    total_mass_kg = DecimalString()
-    hazardous = ma.fields.Boolean()
     quote_total_fen = ma.fields.Integer()
     quote_index_version = ma.fields.String()
 
