@@ -145,10 +145,10 @@ def load_settings() -> dict:
         # instance/cache-counters), redis://… (several hosts; default with REDIS_URL), or
         # "none" (services/shared_generations.py).
         "CACHE_COUNTERS": os.environ.get("CACHE_COUNTERS", ""),
-        # Seconds a worker may trust an API token's user without asking the database; its
-        # own writes to tokens, users and organisations clear it at once, other workers'
-        # (a revoked token, a disabled account) within this time (0 = look up every call).
-        "API_TOKEN_CACHE_S": float(os.environ.get("API_TOKEN_CACHE_S", "5")),
+        # Seconds a worker may trust an API token's or a session's user and organisation
+        # without a query; any worker's commit to tokens, users or organisations clears it
+        # at once through CACHE_COUNTERS (with "none": within this time; 0 = look up always).
+        "USER_CACHE_S": float(os.environ.get("USER_CACHE_S", "5")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_REQUESTS": _bool("LOG_REQUESTS", True),
         # /metrics (Prometheus): from loopback, or with `Authorization: Bearer METRICS_TOKEN`.

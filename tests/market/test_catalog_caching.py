@@ -70,7 +70,7 @@ def test_catalog_api_and_page_use_constant_queries(app, client, auth):
     buyer = make_buyer()
     headers = api_headers(client, buyer)
     app.config["READ_CACHE_S"] = 0
-    app.config["API_TOKEN_CACHE_S"] = 0
+    app.config["USER_CACHE_S"] = 0
     list_packs(2)
     list_packs(1, chemistry="NCM523", grade="B", price_fen=300_000)
     with counted(app) as few:

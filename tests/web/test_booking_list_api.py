@@ -76,7 +76,7 @@ def test_pagination_is_in_the_openapi_document(client):
 
 def test_list_queries_stay_constant_and_skip_the_count_on_a_short_page(app, client, dealer):
     headers = api_headers(client, dealer)
-    app.config["API_TOKEN_CACHE_S"] = 0  # count the token lookup in both calls alike
+    app.config["USER_CACHE_S"] = 0  # count the token lookup in both calls alike
     with counted(app) as short:
         client.get("/api/v1/bookings", headers=headers)
     with counted(app) as full:

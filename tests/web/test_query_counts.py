@@ -47,7 +47,7 @@ def test_api_booking_list_queries_do_not_grow_with_bookings(app, client):
     user = make_user(make_org())
     site = make_site(user.organisation)
     headers = api_headers(client, user)
-    app.config["API_TOKEN_CACHE_S"] = 0  # count the token lookup in both calls alike
+    app.config["USER_CACHE_S"] = 0  # count the token lookup in both calls alike
     book(user, site, 2)
     with counted(app) as few:
         assert len(client.get("/api/v1/bookings", headers=headers).json) == 2
@@ -60,7 +60,7 @@ def test_api_booking_list_queries_do_not_grow_with_bookings(app, client):
 def test_bearer_token_lookup_is_one_query(app, client):
     user = make_user(make_org())
     headers = api_headers(client, user)
-    app.config["API_TOKEN_CACHE_S"] = 0
+    app.config["USER_CACHE_S"] = 0
     with counted(app) as seen:
         assert client.get("/api/v1/calendar", headers=headers).status_code == 200
     assert sum("api_token" in q for q in seen) == 1

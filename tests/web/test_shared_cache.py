@@ -20,8 +20,8 @@ from lithloop.models import base as clock
 from lithloop.payments.localstripe_server import free_port
 from lithloop.services import pricing as price_service
 from lithloop.services import shared_generations
-from tests.conftest import api_headers, make_app
-from tests.factories import make_org, make_park, make_site, make_user
+from tests.conftest import api_headers, make_app, submit
+from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
 from tests.web.test_prices import LOT
 from tests.web.test_query_counts import book, counted
 
@@ -159,3 +159,18 @@ def test_quotes_follow_an_index_or_a_site_another_worker_changed(served, dealer)
     refused = client.post("/api/v1/quotes/scrap", json={**body, "site_id": other.id},
                           headers=headers)
     assert refused.status_code == 404  # another organisation's site, cached or not
+
+
+def disable(user_id: int) -> None:
+    db.session.get(User, user_id).enabled = False
+    db.session.commit()
+
+
+def test_an_account_disabled_by_another_worker_is_logged_out_at_once(served, dealer):
+    user, _site = dealer
+    client = served.test_client()
+    submit(client, "/login", {"email": user.email, "password": PASSWORD})
+    assert client.get("/bookings/").status_code == 200
+    assert client.get("/bookings/").status_code == 200  # now from this worker's snapshot
+    in_other_process(served, disable, user.id)
+    assert client.get("/bookings/").status_code == 302
