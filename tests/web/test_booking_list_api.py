@@ -9,6 +9,7 @@ import pytest
 from lithloop.services import bookings
 from lithloop.services import pricing as price_service
 from lithloop.web.api.bookings import BookingSummaryOut, booking_summary
+from lithloop.web.api.common import pagination_header
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_query_counts import book, counted
@@ -84,3 +85,12 @@ def test_list_queries_stay_constant_and_skip_the_count_on_a_short_page(app, clie
     assert len(short) == 2  # token, page
     assert len(full) == 3  # token, page, count
     assert not any("booking_lot" in q or "booking_event" in q for q in short)
+
+
+@pytest.mark.parametrize("total", [0, 1, 49, 50, 51, 200, 201])
+@pytest.mark.parametrize(("page", "size"), [(1, 50), (2, 50), (5, 50), (1, 1), (3, 200)])
+def test_the_pagination_header_says_what_flask_smorest_s_paginate_said(page, size, total):
+    from flask_smorest import Blueprint
+
+    expected = Blueprint._make_pagination_metadata(page, size, total)
+    assert json.loads(pagination_header(page, size, total)["X-Pagination"]) == expected

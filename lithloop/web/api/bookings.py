@@ -17,10 +17,13 @@ from lithloop.services.sites import get_site
 from lithloop.web.api.common import (
     CLOCK_TIME,
     ID_RANGE,
+    PAGINATION_HEADER,
     DecimalInput,
     DecimalString,
     compact_json,
     errors,
+    page_args,
+    pagination_header,
 )
 from lithloop.web.api.security import api_user, token_required
 
@@ -141,25 +144,25 @@ def _body(data: dict) -> dict:
 
 @blp.route("/bookings", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
-@blp.response(200, BookingSummaryOut(many=True))
-@blp.paginate(page_size=LIST_PAGE_SIZE, max_page_size=LIST_MAX_PAGE_SIZE)
+@blp.arguments(page_args(LIST_PAGE_SIZE, LIST_MAX_PAGE_SIZE), location="query")
+@blp.response(200, BookingSummaryOut(many=True), headers=PAGINATION_HEADER)
 @errors(blp, 401)
 @token_required
-def list_bookings(pagination_parameters):
+def list_bookings(args):
     """The caller's bookings, newest pickup date first (the park sees all), a page at a time.
 
     `page_size` defaults to 50 (at most 200); the `X-Pagination` header gives the total and
     the page count. Each item is a summary: the lots, the frozen quote and the history are
     in `GET /bookings/{booking_id}`.
     """
-    user, page, size = api_user(), pagination_parameters.page, pagination_parameters.page_size
+    user, page, size = api_user(), args["page"], args["page_size"]
     scope = "park" if user.works_for_park else user.organisation_id
     # Cached only where every worker's commits to `booking` are counted (Redis): a dealer
     # must see a booking in the next list it asks for, whichever worker made it.
     body, total = read_cache.cached("booking_list", (scope, page, size), ("booking",),
                                     lambda: _page_json(user, page, size), shared_only=True)
-    pagination_parameters.item_count = total
-    return current_app.response_class(body, mimetype="application/json")
+    return current_app.response_class(body, mimetype="application/json",
+                                      headers=pagination_header(page, size, total))
 
 
 def _page_json(user, page: int, size: int) -> tuple[bytes, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import marshmallow as ma
 from flask import current_app
 
@@ -36,6 +38,39 @@ class ApiError(ma.Schema):
                                                       "invalid, day_full"})
     field = ma.fields.String(metadata={"description": "The input field at fault"})
     errors = ma.fields.Dict(metadata={"description": "Field errors by location and field"})
+
+
+PAGINATION_HEADER = {"X-Pagination": {
+    "description": "JSON: total, total_pages, first_page, last_page, page, previous_page, "
+                   "next_page (the last five only where they exist)",
+    "schema": {"type": "string"}}}
+
+
+def page_args(default_size: int, max_size: int) -> ma.Schema:
+    """Query arguments `page` (from 1) and `page_size` of a paged list, as one schema
+    instance (parsed without flask-smorest's per-request schema copies)."""
+
+    class PageArgs(ma.Schema):
+        page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+        page_size = ma.fields.Integer(load_default=default_size,
+                                      validate=ma.validate.Range(min=1, max=max_size))
+
+    return PageArgs()
+
+
+def pagination_header(page: int, page_size: int, total: int) -> dict[str, str]:
+    """The X-Pagination header of a page (the metadata flask-smorest's paginate gives)."""
+    meta: dict[str, int] = {"total": total, "total_pages": -(-total // page_size)}
+    if total:
+        last = meta["total_pages"]
+        meta.update(first_page=1, last_page=last)
+        if page <= last:
+            meta["page"] = page
+            if page > 1:
+                meta["previous_page"] = page - 1
+            if page < last:
+                meta["next_page"] = page + 1
+    return {"X-Pagination": json.dumps(meta)}
 
 
 def compact_json(data) -> bytes:
