@@ -142,8 +142,8 @@ def load_settings() -> dict:
         "READ_CACHE_S": float(os.environ.get("READ_CACHE_S", "5")),
         # Where the cache's write counters shared by all workers live, so that one worker's
         # commit clears every worker's entries at once: a file path (one host; default
-        # instance/cache-counters), redis://… (several hosts; default with REDIS_URL), or
-        # "none" (services/shared_generations.py).
+        # instance/cache-counters-<database id>), redis://… (several hosts; default with
+        # REDIS_URL), or "none" (services/shared_generations.py).
         "CACHE_COUNTERS": os.environ.get("CACHE_COUNTERS", ""),
         # Seconds a worker may trust an API token's or a session's user and organisation
         # without a query; any worker's commit to tokens, users or organisations clears it

@@ -1,4 +1,4 @@
-"""A short-lived, per-process cache of read results (calendar, catalog, API tokens, lists).
+"""A short-lived, per-process cache of read results (calendar, catalog, users, lists).
 
 An entry lives READ_CACHE_S seconds (0 turns the cache off) and is dropped at once when
 this process writes to a table it was read from: every flush, ORM bulk update or delete
@@ -9,7 +9,7 @@ once too; with CACHE_COUNTERS=none they see a change within READ_CACHE_S at most
 reads that must never be stale across workers (`shared_only`) are not cached at all. The writes
 themselves never read from here (bookings lock the day's row, checkout locks the packs).
 Entries hold plain data, or detached ORM snapshots that are only ever merged into a
-session with load=False (api_tokens.py), never attached or changed themselves.
+session with load=False (user_snapshots.py), never attached or changed themselves.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def cached(name: str, key: Hashable, tables: tuple[str, ...], compute: Callable,
            shared_only: bool = False):
     """compute() once per `ttl` (READ_CACHE_S) seconds for (name, key), unless `tables`
     changed; a value that `keep` refuses is returned but not stored. `shared_only`: cache
-    only where every worker's commits are counted (Redis), else always compute()."""
+    only where every worker's commits are counted (shared counters), else compute()."""
     if ttl is None:
         ttl = float(current_app.config.get("READ_CACHE_S", 0))
     shared = shared_generations.for_app(current_app)
@@ -71,8 +71,8 @@ def cached(name: str, key: Hashable, tables: tuple[str, ...], compute: Callable,
 
 
 def _shared_counters(shared, tables: tuple[str, ...]) -> tuple[int, ...] | None:
-    """The shared counters of `tables`: one Redis round trip per request, for every table
-    this process caches reads of (read at the first cached read, so never too late)."""
+    """The shared counters of `tables`: read once per request (one Redis round trip at most)
+    for every table this process caches reads of, at its first cached read (never late)."""
     _cached_tables.update(tables)
     if not has_request_context():
         return shared.read(tables)

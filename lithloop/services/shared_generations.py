@@ -6,10 +6,9 @@ worker is refused by all of them once any worker has committed a change to its t
 a dealer who books on one worker sees the booking in the list served by the next.
 
 CACHE_COUNTERS chooses where the counters live:
-- a file (a path, or `file:` + path; one file per database): a file that every process on
-  this host maps into memory; reading is a memory access, counting a commit an fcntl
-  lock. The default without REDIS_URL (`instance/cache-counters-<database id>`), and the
-  fast choice for one host.
+- a file (a path, or `file:` + path): a file that every process on this host maps into
+  memory; reading is a memory access, counting a commit an fcntl lock. The default without
+  REDIS_URL (`instance/cache-counters-<database id>`), and the fast choice for one host.
 - `redis://…`: Redis, for workers on several hosts (one round trip per request that reads
   the cache). The default when REDIS_URL is set.
 - `none`: this process only (other processes see changes within READ_CACHE_S).
@@ -133,7 +132,9 @@ def init_app(app) -> None:
         counters = RedisCounters(where, database)
     else:
         path = os.path.abspath(where.removeprefix("file:"))
-        counters = _files.get(path) or _files.setdefault(path, FileCounters(path))
+        if path not in _files:
+            _files[path] = FileCounters(path)
+        counters = _files[path]
     app.extensions[EXTENSION] = counters
 
 

@@ -45,9 +45,14 @@ def visible_sites(user: User) -> sa.Select:
 def get_site(user: User, site_id: int) -> Site:
     """The site if the user may see it; NotFound otherwise (never reveals other orgs')."""
     site = db.session.get(Site, site_id)
-    if site is None or not (user.works_for_park or site.organisation_id == user.organisation_id):
+    if site is None or not _may_see(user, site.organisation_id):
         raise NotFound(_l("No such site."))
     return site
+
+
+def _may_see(user: User, organisation_id: int) -> bool:
+    # The park sees every site; anyone else only their own organisation's.
+    return user.works_for_park or organisation_id == user.organisation_id
 
 
 def site_location(user: User, site_id: int) -> tuple[float, float]:
@@ -59,7 +64,7 @@ def site_location(user: User, site_id: int) -> tuple[float, float]:
 
     found = read_cache.cached("site_location", site_id, ("site",), load, shared_only=True,
                               keep=lambda value: value is not None)
-    if found is None or not (user.works_for_park or found[0] == user.organisation_id):
+    if found is None or not _may_see(user, found[0]):
         raise NotFound(_l("No such site."))
     return found[1], found[2]
 

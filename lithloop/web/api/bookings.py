@@ -157,8 +157,8 @@ def list_bookings(args):
     """
     user, page, size = api_user(), args["page"], args["page_size"]
     scope = "park" if user.works_for_park else user.organisation_id
-    # Cached only where every worker's commits to `booking` are counted (Redis): a dealer
-    # must see a booking in the next list it asks for, whichever worker made it.
+    # Cached only where every worker's commits to `booking` are counted (shared counters):
+    # a dealer must see a booking in the next list it asks for, whichever worker made it.
     body, total = read_cache.cached("booking_list", (scope, page, size), ("booking",),
                                     lambda: _page_json(user, page, size), shared_only=True)
     return current_app.response_class(body, mimetype="application/json",
