@@ -16,7 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error handlers, commands."""
     from flask import Flask
 
-    from lithloop import cli, i18n, logs, metrics
+    from lithloop import cli, clock, i18n, logs, metrics
     from lithloop.config import ROOT, load_settings
     from lithloop.web import (
         register_blueprints,
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(ROOT / "static"))
     app.config.update(load_settings())
     app.config.update(config or {})
+    clock.configure(app.config.get("PARK_TIMEZONE"))
     logs.init_app(app)  # first, so the request id exists before any other hook runs
     metrics.init_metrics(app)
     register_extensions(app)

@@ -76,6 +76,7 @@ def load_settings() -> dict:
         "PASSWORD_RESET_MAX_AGE_S": int(os.environ.get("PASSWORD_RESET_MAX_AGE_S", "3600")),
         # Capacity: the park takes 10,000 t a year over its working days; trucks do
         # TRUCK_TRIPS_PER_DAY trips and spend STOP_HOURS per pickup on average.
+        "PARK_TIMEZONE": os.environ.get("PARK_TIMEZONE", "Asia/Shanghai"),  # the business day
         "PARK_INTAKE_T_PER_YEAR": int(os.environ.get("PARK_INTAKE_T_PER_YEAR", "10000")),
         "PARK_WORKING_DAYS_PER_YEAR": int(os.environ.get("PARK_WORKING_DAYS_PER_YEAR", "300")),
         "PARK_CLOSED_WEEKDAYS": [int(d) for d in os.environ.get(
@@ -122,7 +123,8 @@ def load_settings() -> dict:
         "CO2_KG_PER_KG_RECYCLED": os.environ.get("CO2_KG_PER_KG_RECYCLED", "1.0"),
         "CO2_KG_PER_KWH_SECOND_LIFE": os.environ.get("CO2_KG_PER_KWH_SECOND_LIFE", "60"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
-        "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get(
+            "DISPLAY_TIMEZONE", os.environ.get("PARK_TIMEZONE", "Asia/Shanghai")),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": ["zh_CN", "en"],
         "SESSION_COOKIE_HTTPONLY": True,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -31,7 +32,6 @@ from lithloop.models import (
     Settlement,
     Site,
     User,
-    utcnow,
 )
 from lithloop.models.market import Order, OrderLine, OrderStatus
 
@@ -84,7 +84,7 @@ def _delivery_stop(route: PlanRoute, buyer: User, pack: Pack) -> int:
                   status=OrderStatus.PAID, total_fen=pack.price_fen, delivery_kind="address",
                   delivery_address="牡丹江市东安区江滨大道1号", delivery_phone="13904531234",
                   delivery_lat=Decimal("44.57"), delivery_lon=Decimal("129.63"),
-                  paid_at=utcnow())
+                  paid_at=clock.now())
     order.lines.append(OrderLine(pack=pack, price_fen=pack.price_fen))
     end = route.stops[-1]
     stop = PlanStop(route=route, seq=end.seq, kind="delivery", order=order,
@@ -101,7 +101,6 @@ def build_world() -> World:
     from lithloop.demo.activity import next_open_day
     from lithloop.services import bookings as booking_service
     from lithloop.services import rfq as rfq_service
-    from lithloop.services.pricing import today_in_china
     from tests.factories import PASSWORD, make_org, make_site, make_user
     from tests.pack_builders import make_pack
 
@@ -114,7 +113,7 @@ def build_world() -> World:
     other_dealer = make_org(OrgKind.DEALER_BRANCH, name=f"{OTHER_MARKER}经销商")
     other_staff = make_user(other_dealer, role=Role.DEALER_STAFF)
     other_site = make_site(other_dealer, name=f"{OTHER_MARKER}网点")
-    day = next_open_day(today_in_china())
+    day = next_open_day(clock.today())
     other_booking, _created = booking_service.book_pickup(other_staff, {
         "site_id": other_site.id, "date": day.isoformat(), "window": ["09:00", "12:00"],
         "lots": [{"chemistry": "LFP", "form": "pack", "count": 2, "mass_kg": "600",

@@ -20,7 +20,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 import sqlalchemy as sa  # noqa: E402
 
-from lithloop import create_app  # noqa: E402
+from lithloop import clock, create_app  # noqa: E402
 from lithloop.extensions import db as _db  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -115,6 +115,18 @@ def app(database_url, backend):
         _db.engine.dispose()
     with served.app_context():
         _db.engine.dispose()
+
+
+def freeze_clock(patch: pytest.MonkeyPatch, moment):
+    """Stop lithloop's one clock at an aware UTC moment (undone with the patch)."""
+    patch.setattr(clock, "now", lambda: moment)
+    return moment
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Freeze the clock: `frozen_clock(moment)` sets it (call again to move it on)."""
+    return lambda moment: freeze_clock(monkeypatch, moment)
 
 
 @pytest.fixture

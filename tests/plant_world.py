@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from lithloop import clock
 from lithloop.batteries import make_park_code
 from lithloop.extensions import db
 from lithloop.models import (
@@ -24,7 +25,6 @@ from lithloop.models import (
 from lithloop.services import bookings as booking_service
 from lithloop.services import pack_events, pack_state
 from lithloop.services import pricing as price_service
-from lithloop.services.pricing import today_in_china
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
 
@@ -57,7 +57,7 @@ def plant_world() -> dict:
 def new_code(chemistry_letter: str = "B") -> str:
     """A fresh valid GB/T 34014 test code."""
     return make_park_code(next(_serial), chemistry_letter=chemistry_letter, product_type="P",
-                          produced=today_in_china(), traceability="TEST000")
+                          produced=clock.today(), traceability="TEST000")
 
 
 def make_pack(user, state: PackState = S.RAW, *, chemistry: str = "LFP", mass: str = "300",

@@ -89,10 +89,10 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
     from datetime import UTC, date, datetime
 
     from lithloop.models import Booking, BookingStatus, Plan, PlanStatus
-    from tests.conftest import DEMO_PASSWORD, submit
+    from tests.conftest import DEMO_PASSWORD, freeze_clock, submit
 
     friday_morning = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)  # 09:30 in Mudanjiang
-    monkeypatch.setattr("lithloop.models.base.utcnow", lambda: friday_morning)
+    freeze_clock(monkeypatch, friday_morning)
     summary = seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
     done = summary.activity
     assert done.bookings_next_day >= 20 and done.bookings_today >= 2

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from lithloop import pricing
+from lithloop import clock, pricing
 from lithloop.extensions import db
 from lithloop.models import (
     BookingStatus,
@@ -22,7 +22,6 @@ from lithloop.services import certificates
 from lithloop.services import pricing as price_service
 from lithloop.services import settlement as settlement_service
 from lithloop.services.errors import Conflict, Forbidden, NotFound
-from lithloop.services.pricing import today_in_china
 from tests.plant_world import booked, make_pack, plant_world, receive
 
 
@@ -43,7 +42,7 @@ def frozen_expected(booking, lot_index: int, mass: str) -> pricing.ScrapQuote:
 def raise_prices_today(admin):
     """A new index version in force today: lithium and nickel much dearer."""
     old = price_service.current_index()
-    price_service.add_version(admin, version="test-dear", effective_date=today_in_china(),
+    price_service.add_version(admin, version="test-dear", effective_date=clock.today(),
                               note="test", prices={
                                   "li2co3": old.prices["li2co3"].value * 3,
                                   "ni": old.prices["ni"].value * 2})

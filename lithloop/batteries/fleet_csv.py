@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from lithloop import clock
 from lithloop.batteries.codes import CHEMISTRY_LETTERS, ParsedCode, validate_code
 from lithloop.batteries.codes import chemistries_for_letter as _letter_names
 from lithloop.batteries.problems import ImportCode, import_message
@@ -254,8 +255,8 @@ class _RowParser:
 
 
 def parse_fleet_csv(data: bytes, *, today: date | None = None) -> FleetImport:
-    """Parse and check a fleet CSV (≤ 5 MB, ≤ 20,000 rows); `today` defaults to date.today()."""
-    today = today or date.today()
+    """Parse and check a fleet CSV (≤ 5 MB, ≤ 20,000 rows); `today` defaults to the park's."""
+    today = today or clock.today()
     if len(data) > MAX_BYTES:
         return _fail(ImportCode.FILE_TOO_LARGE, size=len(data), limit=MAX_BYTES)
     decoded = decode(data)

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.batteries import make_park_code
 from lithloop.demo.history import HistorySummary, seed_history
 from lithloop.extensions import db
@@ -27,7 +28,6 @@ from lithloop.models import (
 from lithloop.services import bookings as booking_service
 from lithloop.services import capacity, planning, publishing
 from lithloop.services.errors import ServiceError
-from lithloop.services.pricing import today_in_china
 
 #: (chemistry, kg per pack range, packs range): bus packs are heavy, car packs lighter.
 LOT_KINDS = {
@@ -131,7 +131,7 @@ def _publish_today(dispatcher: User, driver: User, today: date) -> tuple[int | N
 
 def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
     """Book pickups for the next open day and today; plan and publish today's routes."""
-    today = today_in_china()
+    today = clock.today()
     users = {u.role: u for u in db.session.scalars(sa.select(User).where(
         User.email.like("%@demo.lithloop")))}
     sites = list(db.session.scalars(sa.select(Site).where(Site.kind != SiteKind.PARK)

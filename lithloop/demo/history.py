@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, Pack, PackState, Plan, PlanStop, Role, Site, Truck, User
 from lithloop.services import (
@@ -29,7 +30,6 @@ from lithloop.services import (
     settlement,
     warehouses,
 )
-from lithloop.services.pricing import today_in_china
 
 #: Share of a dismantled pack's mass weighed out per material (roughly, for an LFP bus pack).
 OUTPUT_SHARES = {"black_mass": Decimal("0.36"), "copper": Decimal("0.08"),
@@ -107,7 +107,7 @@ def _receive_and_grade(plant: User, booking_ids: list[int], rng: random.Random) 
 def _age_and_release(plant: User, packs: list[Pack], rng: random.Random) -> list[Pack]:
     aging = [p for p in packs if p.state is PackState.AGING]
     for pack in aging:
-        pack.aging_until = today_in_china()  # the demo shortcut (see the module docstring)
+        pack.aging_until = clock.today()  # the demo shortcut (see the module docstring)
     db.session.commit()
     released = []
     for pack in aging:
@@ -153,7 +153,7 @@ def seed_history(rng: random.Random, sites: list[Site], book) -> HistorySummary:
     bookings through the chain."""
     users = {u.role: u for u in db.session.scalars(sa.select(User).where(
         User.email.like("%@demo.lithloop")))}
-    today = today_in_china()
+    today = clock.today()
     day = _previous_open_day(today)
     booked = book(sites, day, day - timedelta(days=1))
     if not booked:

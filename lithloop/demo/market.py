@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.batteries.codes import letter_for_chemistry, make_park_code
 from lithloop.extensions import db
-from lithloop.models import Grade, Pack, PackState, PackTest, utcnow
+from lithloop.models import Grade, Pack, PackState, PackTest
 from lithloop.services import pricing as price_service
 from lithloop.services.pack_state import place
 
@@ -54,7 +55,7 @@ def seed_market_packs(seed: int = 7) -> int:
             db.session.add(PackTest(pack=pack, kind="final", soh_pct=actual,
                                     capacity_ah=pack.capacity_ah.quantize(Decimal("0.01")),
                                     resistance_mohm=Decimal("18.5"), ocv_v=Decimal("51.20"),
-                                    insulation_ok=True, at=utcnow()))
+                                    insulation_ok=True, at=clock.now()))
             place(pack, PackState.FINISHED, None, "listed",
                   data={"price_fen": price.price_fen, "index_version": index.version})
             made += 1

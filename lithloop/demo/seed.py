@@ -8,21 +8,12 @@ from datetime import time
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.demo import names
 from lithloop.demo.activity import ActivitySummary, seed_activity
 from lithloop.extensions import db
 from lithloop.geo import load_places, park_place
-from lithloop.models import (
-    Organisation,
-    OrgKind,
-    OrgStatus,
-    Role,
-    Site,
-    SiteKind,
-    Truck,
-    User,
-    utcnow,
-)
+from lithloop.models import Organisation, OrgKind, OrgStatus, Role, Site, SiteKind, Truck, User
 from lithloop.services.passwords import hash_password
 from lithloop.services.pricing import ensure_default_index
 
@@ -57,7 +48,7 @@ class SeedSummary:
 
 def _org(name: str, kind: OrgKind, city: str, rng: random.Random) -> Organisation:
     org = Organisation(name=name, kind=kind, status=OrgStatus.ACTIVE, city=city,
-                       phone=names.phone(rng), approved_at=utcnow())
+                       phone=names.phone(rng), approved_at=clock.now())
     db.session.add(org)
     return org
 

@@ -6,6 +6,8 @@ import threading
 
 from flask import Flask, current_app
 
+from lithloop import clock
+
 _threads: dict[int, threading.Thread] = {}
 
 
@@ -45,7 +47,7 @@ def _send_to_celery(run_id: int, *, fallback: bool) -> None:
 
     from lithloop.extensions import db
     from lithloop.jobs.tasks import run_plan
-    from lithloop.models import RunStatus, utcnow
+    from lithloop.models import RunStatus
     from lithloop.services.planning import WorkersUnavailable, get_run
 
     try:
@@ -58,7 +60,7 @@ def _send_to_celery(run_id: int, *, fallback: bool) -> None:
             db.session.commit()
             _start_thread(current_app._get_current_object(), run_id)
             return
-        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.status, run.finished_at = RunStatus.FAILED, clock.now()
         run.error = f"Background workers unreachable ({exc}); run not started."[:1000]
         db.session.commit()
         raise WorkersUnavailable() from exc

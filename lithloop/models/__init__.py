@@ -11,7 +11,6 @@ from lithloop.models.accounts import (
     User,
 )
 from lithloop.models.audit import AuditEntry
-from lithloop.models.base import utcnow
 from lithloop.models.bookings import (
     Booking,
     BookingDay,
@@ -106,5 +105,4 @@ __all__ = [
     "SiteKind",
     "Truck",
     "User",
-    "utcnow",
 ]

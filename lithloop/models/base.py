@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lithloop import clock
+
 
 def utcnow() -> datetime:
-    """Return the current time, timezone-aware in UTC (tests may monkeypatch this)."""
-    return datetime.now(UTC)
+    """Column default: the current time from the one clock (aware UTC)."""
+    return clock.now()
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -10,9 +10,10 @@ the total is the sum of the lines and is negative when the owner pays a fee.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+from lithloop import clock
 from lithloop.pricing.errors import PricingError, PricingErrorCode
 from lithloop.pricing.index import LFP_POINT, PRICE_KEYS, IndexSnapshot
 from lithloop.pricing.labels import EXPLANATIONS, label
@@ -31,14 +32,8 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _THOUSAND = Decimal(1000)
 _HUNDRED = Decimal(100)
-CHINA_OFFSET = timedelta(hours=8)
 
 MaterialRow = tuple[str, Decimal, Decimal]  # line key, recovered kg per kg of lot, CNY per kg
-
-
-def china_today() -> date:
-    """Today's date in Asia/Shanghai (UTC+8, no DST)."""
-    return (datetime.now(UTC) + CHINA_OFFSET).date()
 
 
 def material_rows(
@@ -183,7 +178,7 @@ def quote_scrap(
     lines.extend(cost_lines)
     all_lines = tuple(lines)
     total = lines_total(all_lines)
-    day = quoted_on or china_today()
+    day = quoted_on or clock.today()
     return ScrapQuote(
         lot=lot,
         index_version=index.version,

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import (
     ROLES_BY_KIND,
@@ -19,7 +20,6 @@ from lithloop.models import (
     Role,
     User,
 )
-from lithloop.models import base as clock
 from lithloop.services import audit, lockout
 from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
 from lithloop.services.mail import send_mail
@@ -70,7 +70,7 @@ def register(*, kind: OrgKind, organisation: str, name: str, email: str, passwor
     org = Organisation(name=organisation, kind=kind, status=status, city=city.strip(),
                        phone=phone.strip())
     if status is OrgStatus.ACTIVE:
-        org.approved_at = clock.utcnow()
+        org.approved_at = clock.now()
     (role,) = ROLES_BY_KIND[kind]
     user = User(email=email, name=name, password_hash=hash_password(password), role=role,
                 organisation=org)
@@ -104,7 +104,7 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
         raise Conflict(_l("This organisation has already been decided."))
     org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
     if approve:
-        org.approved_at = clock.utcnow()
+        org.approved_at = clock.now()
     audit.record("organisation.approve" if approve else "organisation.reject", actor=actor,
                  obj=org, details={"name": org.name, "kind": org.kind.value})
     verdict = "已通过 / approved" if approve else "未通过 / not approved"
@@ -131,7 +131,7 @@ def authenticate(email: str, password: str) -> User:
                         code="pending_approval")
     if not user.is_active:
         raise AuthError(_l("This account is disabled."), code="disabled")
-    user.last_login_at = clock.utcnow()
+    user.last_login_at = clock.now()
     db.session.commit()
     return user
 
@@ -147,7 +147,7 @@ def _hash_fragment(user: User) -> str:
 
 def make_reset_token(user: User) -> str:
     """A signed token naming the user, the current password and when it was issued."""
-    issued = int(clock.utcnow().timestamp())
+    issued = int(clock.now().timestamp())
     return _reset_serializer().dumps({"u": user.id, "h": _hash_fragment(user), "iat": issued})
 
 
@@ -171,7 +171,7 @@ def user_for_reset_token(token: str) -> User:
     except BadSignature as exc:
         raise Invalid(_l("This reset link is not valid. Ask for a new one."),
                       field="token") from exc
-    age = clock.utcnow().timestamp() - data.get("iat", 0)
+    age = clock.now().timestamp() - data.get("iat", 0)
     if age > current_app.config["PASSWORD_RESET_MAX_AGE_S"] or age < -60:
         raise Invalid(_l("This reset link has expired. Ask for a new one."), field="token")
     user = db.session.get(User, data.get("u"))

@@ -18,16 +18,16 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import pricing
+from lithloop import clock, pricing
 from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
-from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User, utcnow
+from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User
 from lithloop.services import pack_events, pack_state
 from lithloop.services.dismantling import check_role
 from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.grading import grade_for
-from lithloop.services.pricing import current_index, today_in_china
+from lithloop.services.pricing import current_index
 
 USE_CASES = ("storage", "base_station", "low_speed_vehicle")
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)
@@ -146,7 +146,7 @@ def build(user: User, order: BuildOrder) -> Pack:
         db.session.add(pack)
         db.session.flush()  # the row id is the code's serial
         pack.code = make_park_code(pack.id, chemistry_letter=letter_for_chemistry(chemistry)
-                                   or "Z", product_type="P", produced=today_in_china(),
+                                   or "Z", product_type="P", produced=clock.today(),
                                    traceability=TRACEABILITY)
         t = order.test
         db.session.add(PackTest(pack=pack, kind="final", capacity_ah=t.capacity_ah,
@@ -174,7 +174,7 @@ def _list(pack: Pack, user: User) -> None:
     same event facts as place() would record.
     """
     warehouse = WAREHOUSE_OF_STATE[PackState.FINISHED]
-    pack.state, pack.warehouse, pack.warehouse_since = PackState.FINISHED, warehouse, utcnow()
+    pack.state, pack.warehouse, pack.warehouse_since = PackState.FINISHED, warehouse, clock.now()
     pack_events.record(pack, "listed", user, data={
         "from": None, "to": PackState.FINISHED.value, "warehouse": warehouse.value,
         "price_fen": pack.price_fen, "index_version": pack.price_index_version})

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import pricing
+from lithloop import clock, pricing
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -26,7 +26,7 @@ from lithloop.services import capacity
 from lithloop.services.booking_draft import BookingDraft, parse_draft
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.mail import send_mail
-from lithloop.services.pricing import current_index, distance_from_park_km, today_in_china
+from lithloop.services.pricing import current_index, distance_from_park_km
 from lithloop.services.sites import get_site
 
 BOOKING_ROLES = {Role.DEALER_STAFF, Role.FLEET_MANAGER}
@@ -81,7 +81,7 @@ def quote_draft(user: User, draft: BookingDraft) -> DraftQuote:
             quotes.append(pricing.quote_scrap(pricing.ScrapLot(
                 pricing.Chemistry(lot.chemistry), pricing.Form(lot.form), lot.mass_kg,
                 pricing.Condition(lot.condition), distance_km=distance), index,
-                quoted_on=today_in_china()))
+                quoted_on=clock.today()))
         except pricing.PricingError as exc:
             raise Invalid(exc.message, field=f"lots[{i}].{exc.field}") from exc
     return DraftQuote(index.version, str(distance), tuple(quotes))
@@ -125,7 +125,7 @@ def _check_hazard_date(draft: BookingDraft, today: date) -> None:
 def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
     """The next open days after a date that still fit a stop of this mass."""
     horizon = current_app.config["BOOKING_HORIZON_DAYS"]
-    today = today_in_china()
+    today = clock.today()
     days = capacity.calendar(after + timedelta(days=1), today + timedelta(days=horizon))
     return [d.day.isoformat() for d in days if d.fits(mass_kg)][:count]
 
@@ -142,7 +142,7 @@ def book_pickup(user: User, raw: dict, idempotency_key: str | None = None, *,
         existing = _by_key(user, key)
         if existing:
             return existing, False
-    today = as_of or today_in_china()
+    today = as_of or clock.today()
     draft = parse_draft(raw, today)
     site = _own_site(user, draft.site_id)
     _check_window(site, draft)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.batteries import (
     FleetImport,
     FleetIssue,
@@ -27,7 +28,6 @@ from lithloop.services import capacity
 from lithloop.services.booking_draft import MAX_LOT_KG
 from lithloop.services.bookings import book_pickup
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lithloop.services.pricing import today_in_china
 from lithloop.services.sites import get_site
 
 #: issue code added here (not by the parser): the code is already in the register
@@ -69,7 +69,7 @@ def _registered(org_id: int, codes: list[str]) -> set[str]:
 def preview_import(user: User, data: bytes) -> FleetImport:
     """Parse and check a fleet CSV; codes already in the register are errors. Saves nothing."""
     _fleet_manager(user)
-    result = parse_fleet_csv(data, today=today_in_china())
+    result = parse_fleet_csv(data, today=clock.today())
     coded = [r for r in result.rows if r.pack_code]
     taken = _registered(user.organisation_id, [r.pack_code for r in coded])
     extra = tuple(FleetIssue(r.row, "pack_code", ALREADY_REGISTERED, {"value": r.pack_code},
@@ -221,7 +221,7 @@ def proposals(user: User, today: date, *, months: int = DEFAULT_PROPOSAL_MONTHS,
 
 def open_days(mass_kg: Decimal, today: date | None = None) -> list[date]:
     """Days from tomorrow within the booking horizon that are open and fit this mass."""
-    today = today or today_in_china()
+    today = today or clock.today()
     horizon = current_app.config["BOOKING_HORIZON_DAYS"]
     days = capacity.calendar(today + timedelta(days=1), today + timedelta(days=horizon))
     return [d.day for d in days if d.fits(mass_kg)]

@@ -7,8 +7,9 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import InvoiceDetails, Organisation, OrgKind, Role, User, utcnow
+from lithloop.models import InvoiceDetails, Organisation, OrgKind, Role, User
 from lithloop.services import accounts, audit, taxpayer_id
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
 from lithloop.services.mail import send_mail
@@ -62,7 +63,7 @@ def update_details(user: User, form) -> InvoiceDetails:
         else:
             for name, value in values.items():
                 setattr(details, name, value)
-        details.updated_at, details.updated_by_id = utcnow(), user.id
+        details.updated_at, details.updated_by_id = clock.now(), user.id
         org.taxpayer_id = values["taxpayer_id"]
         audit.record("company.invoice_details", actor=user, obj=org,
                      details={"taxpayer_id": values["taxpayer_id"]})

@@ -9,12 +9,13 @@ that the same query works on SQLite and PostgreSQL and respects Beijing time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
 
+from lithloop import clock
 from lithloop.batteries.co2 import Co2Factors, co2_avoided
 from lithloop.extensions import db
 from lithloop.models import (
@@ -27,8 +28,6 @@ from lithloop.models import (
     Site,
     Warehouse,
 )
-from lithloop.models import base as clock
-from lithloop.services.pricing import CHINA_UTC_OFFSET, today_in_china
 
 ZERO = Decimal(0)
 AGING_BUCKETS = ((7, "0-7"), (14, "8-14"), (21, "15-21"), (30, "22-30"))  # days, label
@@ -37,8 +36,7 @@ BUCKET = sa.literal_column("bucket")  # GROUP BY the label: PG refuses repeated 
 
 def month_starts(year: int) -> list[datetime]:
     """The UTC instants at which each Beijing-time month of the year starts, and the next year."""
-    local = [datetime(year, m, 1, tzinfo=UTC) for m in range(1, 13)]
-    return [d - CHINA_UTC_OFFSET for d in local + [datetime(year + 1, 1, 1, tzinfo=UTC)]]
+    return [clock.at(date(year, m, 1)) for m in range(1, 13)] + [clock.at(date(year + 1, 1, 1))]
 
 
 def _in_year(column, starts):
@@ -108,7 +106,7 @@ class Summary:
 
 def summary(year: int | None = None) -> Summary:
     """Tonnes received and processed, second-life packs built, and the capacities."""
-    year = year or today_in_china().year
+    year = year or clock.today().year
     starts = month_starts(year)
     config = current_app.config
     return Summary(year, _tonnes(sum(received_by_month(starts))),
@@ -149,7 +147,7 @@ def by_city(starts) -> list[tuple[str, Decimal]]:
 
 def aging_days() -> list[tuple[str, int]]:
     """Packs now in the aging warehouse, by days spent there (0-7, 8-14, ... , over 30)."""
-    now = clock.utcnow()
+    now = clock.now()
     since = Pack.warehouse_since
     bucket = sa.case(*[(since > now - timedelta(days=d), label) for d, label in AGING_BUCKETS],
                      else_=">30").label("bucket")

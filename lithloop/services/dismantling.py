@@ -16,9 +16,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from lithloop import clock
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
-from lithloop.models import DismantlingBatch, Pack, PackState, Role, User, utcnow
+from lithloop.models import DismantlingBatch, Pack, PackState, Role, User
 from lithloop.services import pack_state
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -166,7 +167,7 @@ def close_batch(user: User, batch_id: int, raw_outputs: dict) -> DismantlingBatc
                              "(%(inp)s kg).", out=total, inp=batch.input_kg), field="outputs")
         batch.outputs = {k: str(v) for k, v in outputs.items()}
         batch.status = CLOSED
-        batch.closed_at = utcnow()
+        batch.closed_at = clock.now()
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.batteries import validate_code
 from lithloop.extensions import db
 from lithloop.models import (
@@ -28,14 +29,12 @@ from lithloop.models import (
     Role,
     Truck,
     User,
-    utcnow,
 )
 from lithloop.models.market import OrderStatus
 from lithloop.services import bookings as booking_service
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
-from lithloop.services.pricing import today_in_china
 from lithloop.services.unit_of_work import atomic as _run
 
 DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
@@ -53,7 +52,7 @@ ABSURD_FACTOR = 3
 
 def driver_routes(user: User, days: tuple[date, ...] | None = None) -> list[PlanRoute]:
     """The driver's routes of published plans for the given days (today and tomorrow)."""
-    today = today_in_china()
+    today = clock.today()
     days = days or (today, today + timedelta(days=1))
     query = (sa.select(PlanRoute).join(Plan).join(Truck, PlanRoute.truck_id == Truck.id)
              .where(Truck.driver_id == user.id, Plan.status == PlanStatus.PUBLISHED,
@@ -83,7 +82,7 @@ def _open_pickup(user: User, stop_id: int) -> PlanStop:
     if stop.done_at is not None:
         raise Conflict(_l("The pickup at this stop was already recorded."),
                        code="already_recorded")
-    if stop.route.plan.plan_date > today_in_china():
+    if stop.route.plan.plan_date > clock.today():
         raise Conflict(_l("This route is for %(d)s, not today.",
                           d=stop.route.plan.plan_date.isoformat()), code="not_today")
     if stop.booking.status is not BookingStatus.SCHEDULED:
@@ -133,7 +132,7 @@ def record_unloaded(user: User, stop_id: int) -> PlanStop:
             raise NotFound(_l("No such stop on your routes."))
         if stop.done_at is not None:
             raise Conflict(_l("This stop was already recorded."), code="already_recorded")
-        stop.done_at = utcnow()
+        stop.done_at = clock.now()
         return stop
     return _run(work)
 
@@ -146,14 +145,14 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
             raise NotFound(_l("No such stop on your routes."))
         if stop.done_at is not None:
             raise Conflict(_l("This stop was already recorded."), code="already_recorded")
-        if stop.route.plan.plan_date > today_in_china():
+        if stop.route.plan.plan_date > clock.today():
             raise Conflict(_l("This route is for %(d)s, not today.",
                               d=stop.route.plan.plan_date.isoformat()), code="not_today")
         order = stop.order
         if order.status not in DELIVERABLE:
             raise Conflict(_l("Order #%(id)s is %(s)s and cannot be delivered.", id=order.id,
                               s=order.status.value), code="not_deliverable")
-        stop.done_at = order.delivered_at = order.status_at = utcnow()
+        stop.done_at = order.delivered_at = order.status_at = clock.now()
         order.status = OrderStatus.DELIVERED
         send_mail(order.user.email, f"[lithloop] 订单已送达 / order #{order.id} delivered",
                   f"{stop.route.truck.plate}, {user.name}: {order.delivery_address}")
@@ -195,7 +194,7 @@ def parse_codes(raw: str) -> tuple[str, ...]:
     texts = [t for t in re.split(r"[\s,，;；]+", raw or "") if t]
     if len(texts) > MAX_CODES:
         raise Invalid(_l("At most %(n)s codes.", n=MAX_CODES), field="codes")
-    codes, today = [], today_in_china()
+    codes, today = [], clock.today()
     for number, text in enumerate(texts, start=1):
         check = validate_code(text, today=today)
         if not check.ok:
@@ -227,7 +226,7 @@ def record_pickup(user: User, stop_id: int, raw_mass: str, raw_codes: str,
         booking = stop.booking
         pickup = parse_pickup(raw_mass, raw_codes, note, Decimal(booking.total_mass_kg),
                               stop.route.truck.payload_kg)
-        stop.done_at = utcnow()
+        stop.done_at = clock.now()
         stop.picked_kg = pickup.mass_kg
         stop.picked_codes = list(pickup.codes)
         booking_service.change_status(user, booking.id, BookingStatus.PICKED_UP,

@@ -15,13 +15,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import pricing
+from lithloop import clock, pricing
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User
-from lithloop.models import base as clock
 from lithloop.services import pack_events, pack_state
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.pricing import current_index, today_in_china
+from lithloop.services.pricing import current_index
 from lithloop.services.unit_of_work import atomic as _run
 
 REFURBISH, RECYCLE = pricing.Choice.REFURBISH.value, pricing.Choice.RECYCLE.value
@@ -130,7 +129,7 @@ def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
                         soh_pct=values.soh_pct, resistance_mohm=values.resistance_mohm,
                         ocv_v=values.ocv_v, insulation_ok=values.insulation_ok,
                         visual_damage=values.visual_damage, by_user_id=user.id,
-                        at=clock.utcnow())
+                        at=clock.now())
         db.session.add(test)
         grade = grade_for(values.soh_pct, insulation_ok=values.insulation_ok,
                           damaged=pack.damaged)
@@ -172,7 +171,7 @@ def send(user: User, pack_id: int, to: str | None = None) -> Pack:
                                   "to the raw-material warehouse.", code=pack.code,
                                   g=pack.grade.value, d=pack.decision), code="not_second_life")
             days = int(current_app.config["AGING_DAYS"])
-            pack.aging_until = today_in_china() + timedelta(days=days)
+            pack.aging_until = clock.today() + timedelta(days=days)
             pack_state.place(pack, PackState.AGING, user,
                              data={"aging_until": pack.aging_until.isoformat()})
         elif target == "raw":

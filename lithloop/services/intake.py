@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from lithloop import clock
 from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.extensions import db
 from lithloop.models import (
@@ -34,7 +35,6 @@ from lithloop.services import bookings as booking_service
 from lithloop.services import pack_events
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.intake_form import LotReceipt, parse_receipt
-from lithloop.services.pricing import today_in_china
 
 ARRIVAL_DAYS = 7  # how far back the arrivals list looks
 PARK_MANUFACTURER = "LLP"
@@ -58,7 +58,7 @@ class Arrival:
 
 def arrivals(days: int = ARRIVAL_DAYS) -> list[Arrival]:
     """Routes of today and recent days with done pickups whose bookings are picked up."""
-    today = today_in_china()
+    today = clock.today()
     query = (sa.select(PlanStop).join(PlanRoute).join(Plan)
              .join(Booking, PlanStop.booking_id == Booking.id)
              .where(Plan.status.in_(_PLANS_WITH_PICKUPS),
@@ -172,7 +172,7 @@ def _packs_of(booking: Booking, receipt: LotReceipt, serials, plates) -> list[Pa
             code, assigned = make_park_code(
                 next(serials), chemistry_letter=letter, manufacturer=PARK_MANUFACTURER,
                 product_type=PRODUCT_TYPE_OF_FORM.get(lot.form, "P"),
-                produced=today_in_china()), True
+                produced=clock.today()), True
         packs.append(Pack(code=code, original_code=None if assigned else code,
                           code_assigned=assigned, chemistry=lot.chemistry, form=lot.form,
                           mass_kg=mass, owner_id=booking.organisation_id, booking=booking,

@@ -12,12 +12,12 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import normalise
 from lithloop.models import Booking, BookingLot
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Invalid
-from lithloop.services.pricing import today_in_china
 
 CENT = Decimal("0.01")
 MAX_PACKS_PER_LOT = 2000
@@ -78,7 +78,7 @@ def _count(text: str, default: int, field: str) -> int:
 
 
 def _code(text: str, line: int, field: str) -> str:
-    check = validate_code(text, today=today_in_china())
+    check = validate_code(text, today=clock.today())
     if check.ok:
         return check.text
     params = {"position": check.position or "", "char": "", "length": len(check.text),

@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import InvoiceDetails, Order, Organisation, OrgKind, User
 from lithloop.services import market_orders
 from lithloop.services.errors import Conflict
-from lithloop.services.pricing import CHINA_UTC_OFFSET
 
 
 def _details(org: Organisation | None) -> dict:
@@ -35,7 +35,7 @@ def freeze(order: Order) -> dict:
     """Seller (the park), buyer and VAT rate as they are now: stored on the order when paid."""
     park = db.session.scalar(sa.select(Organisation).where(
         Organisation.kind == OrgKind.PARK_OPERATOR).order_by(Organisation.id).limit(1))
-    paid_day = (order.paid_at + CHINA_UTC_OFFSET).date()
+    paid_day = clock.local_day(order.paid_at)
     return {"number": f"LL{paid_day:%Y%m%d}-{order.id:06d}", "date": paid_day.isoformat(),
             "seller": _details(park), "buyer": _details(order.buyer_org),
             "vat_rate_pct": int(current_app.config.get("VAT_RATE_PCT", 13))}

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Role, User
-from lithloop.models import base as clock
 from lithloop.services import audit
 from lithloop.services.errors import AuthError, Forbidden, NotFound
 
@@ -29,14 +29,14 @@ def _setting(name: str) -> int:
 
 def is_locked(user: User) -> bool:
     """True while the account refuses logins."""
-    return user.locked_until is not None and user.locked_until > clock.utcnow()
+    return user.locked_until is not None and user.locked_until > clock.now()
 
 
 def refuse_if_locked(user: User) -> None:
     """Raise AuthError(code='locked') saying how long to wait, if the account is locked."""
     if not is_locked(user):
         return
-    minutes = max(1, math.ceil((user.locked_until - clock.utcnow()).total_seconds() / 60))
+    minutes = max(1, math.ceil((user.locked_until - clock.now()).total_seconds() / 60))
     raise AuthError(_l("Too many failed logins: this account is locked for %(n)s more "
                        "minutes. Try again later, or ask an administrator to unlock it.",
                        n=minutes), code="locked")
@@ -44,7 +44,7 @@ def refuse_if_locked(user: User) -> None:
 
 def record_failure(user_id: int) -> None:
     """Count a failed login; lock the account at LOCKOUT_THRESHOLD failures in the window."""
-    now = clock.utcnow()
+    now = clock.now()
     window = timedelta(seconds=_setting("LOCKOUT_WINDOW_S"))
     user = db.session.scalar(
         sa.select(User).where(User.id == user_id).with_for_update().execution_options(

@@ -8,8 +8,9 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import OutboxMessage, utcnow
+from lithloop.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
     if server:
         try:
             _deliver(message, server)
-            message.sent_at = utcnow()
+            message.sent_at = clock.now()
         except (OSError, smtplib.SMTPException) as exc:
             message.error = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("mail to %s not delivered: %s", recipient, message.error)

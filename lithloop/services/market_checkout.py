@@ -20,19 +20,9 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from lithloop import payments
+from lithloop import clock, payments
 from lithloop.extensions import db
-from lithloop.models import (
-    Order,
-    OrderLine,
-    OrderStatus,
-    Pack,
-    PackState,
-    Payment,
-    Role,
-    User,
-    utcnow,
-)
+from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, Payment, Role, User
 from lithloop.services import geocoding
 from lithloop.services import market_catalog as catalog
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
@@ -156,8 +146,8 @@ def place_order(user: User, packs: list[Pack], where: dict, *,
     minutes = current_app.config.get("RESERVATION_MINUTES", 30)
     prices = [unit_price_fen if unit_price_fen is not None else p.price_fen for p in packs]
     order = Order(buyer_org_id=user.organisation_id, user_id=user.id, **where,
-                  total_fen=sum(prices), status_at=utcnow(),
-                  reserved_until=utcnow() + timedelta(minutes=minutes))
+                  total_fen=sum(prices), status_at=clock.now(),
+                  reserved_until=clock.now() + timedelta(minutes=minutes))
     db.session.add(order)
     db.session.flush()
     for pack, price in zip(packs, prices, strict=True):
@@ -210,7 +200,7 @@ def open_intent(order: Order) -> Order:
 def ensure_intent(order: Order) -> Order:
     """A pending order whose PaymentIntent could not be opened at checkout: open it now."""
     if (order.payment is None and order.status is OrderStatus.PENDING_PAYMENT
-            and order.reserved_until is not None and order.reserved_until > utcnow()):
+            and order.reserved_until is not None and order.reserved_until > clock.now()):
         return open_intent(order)
     return order
 
@@ -222,7 +212,7 @@ def release_locked(order: Order, reason: str, user: User | None = None) -> None:
             place(line.pack, PackState.FINISHED, user, "released",
                   data={"order_id": order.id, "reason": reason[:100]}, public=False)
     order.status = OrderStatus.CANCELLED
-    order.status_at = utcnow()
+    order.status_at = clock.now()
     order.cancel_reason = reason[:300]
     order.reserved_until = None
 
@@ -255,7 +245,7 @@ IN_FLIGHT = frozenset({"confirming", "processing", "succeeded"})
 
 def sweep_expired(now=None) -> int:
     """Release every pending order whose reservation has expired; returns how many."""
-    now = now or utcnow()
+    now = now or clock.now()
     query = (sa.select(Order).outerjoin(Payment)
              .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until < now,
                     sa.or_(Payment.id.is_(None), Payment.status.not_in(IN_FLIGHT)))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import payments
+from lithloop import clock, payments
 from lithloop.extensions import db
 from lithloop.models import (
     PAID_STATUSES,
@@ -18,7 +18,6 @@ from lithloop.models import (
     Refund,
     Role,
     User,
-    utcnow,
 )
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.pack_state import place
@@ -77,7 +76,7 @@ def advance(user: User, order_id: int) -> Order:
         if target is None:
             raise Conflict(_l("Order %(id)s is %(s)s: nothing to do next.", id=order.id,
                               s=order.status.value), code="bad_transition")
-        order.status, order.status_at = target, utcnow()
+        order.status, order.status_at = target, clock.now()
         return order
     return _run(work)
 
@@ -103,7 +102,7 @@ def record_refund(order: Order, amount: int, line: OrderLine | None, *, by: User
     order.refunded_fen += amount
     order.status = (OrderStatus.REFUNDED if order.refunded_fen >= order.total_fen
                     else OrderStatus.PARTIALLY_REFUNDED)
-    order.status_at = utcnow()
+    order.status_at = clock.now()
     refund = Refund(order=order, line=line, amount_fen=amount, reason=reason[:300],
                     by_user_id=by.id if by else None, stripe_refund_id=stripe_refund_id)
     db.session.add(refund)
@@ -160,6 +159,6 @@ def mark_returned(user: User, line_id: int) -> OrderLine:
                            code="not_returnable")
         place(line.pack, PackState.FINISHED, user, "returned", data={"order_id": line.order_id})
         line.pack.buyer_id = None
-        line.returned_at = utcnow()
+        line.returned_at = clock.now()
         return line
     return _run(work)

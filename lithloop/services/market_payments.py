@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lithloop import payments
+from lithloop import clock, payments
 from lithloop.extensions import db
-from lithloop.models import Order, OrderStatus, PackState, Refund, User, utcnow
+from lithloop.models import Order, OrderStatus, PackState, Refund, User
 from lithloop.services import invoices, market_orders
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.market_checkout import (
@@ -44,7 +44,7 @@ def _open_for_payment(user: User, order_id: int) -> Order:
     market_orders.get_order(user, order_id)  # 404 for another buyer's order
     order = lock_order(order_id)
     pending = order.status is OrderStatus.PENDING_PAYMENT
-    if pending and order.reserved_until is not None and order.reserved_until < utcnow():
+    if pending and order.reserved_until is not None and order.reserved_until < clock.now():
         release_locked(order, "reservation expired", user)
         db.session.commit()
         raise Conflict(_l("Your reservation expired; the packs are back on sale. "
@@ -136,7 +136,7 @@ def _set_status(order_id: int, status: str, error: str | None = None) -> Order:
     if order.payment is not None:
         order.payment.status = status
         order.payment.last_error = (error or "")[:500]
-        order.payment.updated_at = utcnow()
+        order.payment.updated_at = clock.now()
     return order
 
 
@@ -162,7 +162,7 @@ def settle_paid(order: Order) -> None:
             place(line.pack, PackState.SOLD, order.user, "sold",
                   data={"order_id": order.id, "price_fen": line.price_fen})
             line.pack.buyer_id = order.buyer_org_id
-        order.status, order.paid_at = OrderStatus.PAID, utcnow()
+        order.status, order.paid_at = OrderStatus.PAID, clock.now()
         order.status_at, order.reserved_until = order.paid_at, None
         order.invoice = invoices.freeze(order)
     elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
@@ -172,4 +172,4 @@ def settle_paid(order: Order) -> None:
         db.session.add(Refund(order=order, amount_fen=order.total_fen, stripe_refund_id=refund_id,
                               reason="paid after the order was cancelled: refunded in full"))
         order.refunded_fen = order.total_fen
-        order.status, order.status_at = OrderStatus.REFUNDED, utcnow()
+        order.status, order.status_at = OrderStatus.REFUNDED, clock.now()

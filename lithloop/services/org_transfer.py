@@ -16,6 +16,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -26,7 +27,6 @@ from lithloop.models import (
     Organisation,
     Site,
     User,
-    utcnow,
 )
 from lithloop.services import capacity
 from lithloop.services.errors import Conflict, Invalid, NotFound
@@ -91,7 +91,7 @@ def export_organisation(org_id: int) -> dict:
     packs = db.session.scalars(sa.select(BusPack).where(BusPack.organisation_id == org.id)
                                .order_by(BusPack.id))
     return {
-        "format": FORMAT, "version": VERSION, "exported_at": utcnow().isoformat(),
+        "format": FORMAT, "version": VERSION, "exported_at": clock.now().isoformat(),
         "organisation": _dump(org),
         "users": [{"ref": u.id, **_dump(u)} for u in sorted(org.users, key=lambda u: u.id)],
         "sites": [{"ref": s.id, **_dump(s)} for s in sorted(org.sites, key=lambda s: s.id)],

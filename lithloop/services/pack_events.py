@@ -13,11 +13,11 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.batteries.working_days import WorkCalendar, load_calendar
 from lithloop.extensions import db
-from lithloop.models import Pack, PackEvent, User, utcnow
+from lithloop.models import Pack, PackEvent, User
 from lithloop.services.errors import Invalid, NotFound
-from lithloop.services.pricing import CHINA_UTC_OFFSET
 
 #: Kinds of event, with the label shown on the passport.
 KINDS = {
@@ -58,7 +58,7 @@ def calendar() -> WorkCalendar:
 def report_due(at: datetime):
     """The upload deadline of a handover recorded at `at` (local date + N working days)."""
     days = int(current_app.config.get("TRACE_DEADLINE_WORKING_DAYS", 15))
-    return calendar().add_working_days((at + CHINA_UTC_OFFSET).date(), days)
+    return calendar().add_working_days(clock.local_day(at), days)
 
 
 def record(pack: Pack, kind: str, user: User | None, *, data: dict | None = None,
@@ -67,7 +67,7 @@ def record(pack: Pack, kind: str, user: User | None, *, data: dict | None = None
     """Append an event to the pack's chain (the caller commits)."""
     if kind not in KINDS:
         raise ValueError(f"unknown pack event kind {kind!r}")
-    at = at or utcnow()
+    at = at or clock.now()
     org = organisation_id if organisation_id is not None else (
         user.organisation_id if user is not None else None)
     event = PackEvent(pack=pack, kind=kind, at=at, by_user_id=user.id if user else None,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import WAREHOUSE_OF_STATE, Pack, PackEvent, PackState, User, utcnow
+from lithloop.models import WAREHOUSE_OF_STATE, Pack, PackEvent, PackState, User
 from lithloop.services import pack_events
 from lithloop.services.errors import Conflict, NotFound
 
@@ -34,7 +35,7 @@ def place(pack: Pack, state: PackState, user: User | None, kind: str = "moved", 
     before = pack.state
     warehouse = WAREHOUSE_OF_STATE.get(state)
     if warehouse is not pack.warehouse:
-        pack.warehouse_since = utcnow() if warehouse else None
+        pack.warehouse_since = clock.now() if warehouse else None
     pack.warehouse = warehouse
     pack.state = state
     facts = {"from": before.value, "to": state.value,

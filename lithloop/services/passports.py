@@ -14,13 +14,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from lithloop import clock
 from lithloop.batteries.codes import validate_code
 from lithloop.extensions import db
 from lithloop.models import PARK_ROLES, Organisation, OrgKind, Pack, PackEvent, PackState, User
-from lithloop.models import base as clock
 from lithloop.services.errors import NotFound
 from lithloop.services.pack_events import KINDS
-from lithloop.services.pricing import CHINA_UTC_OFFSET
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class ChainEntry:
     @property
     def local_date(self) -> date:
         """The event's date in Beijing time."""
-        return (self.event.at + CHINA_UTC_OFFSET).date()
+        return clock.local_day(self.event.at)
 
 
 def get_pack(code: str) -> Pack:
@@ -157,7 +156,7 @@ def eu_passport(pack: Pack) -> dict:
                for e in chain(pack, public_only=True)]
     return {
         "regulation": "EU 2023/1542 Annex XIII (partial export by lithloop)",
-        "generated_at": clock.utcnow().isoformat(),
+        "generated_at": clock.now().isoformat(),
         **fields,
         "history": history,
         "fields_not_held": sorted(k for k, v in fields.items() if v is None),

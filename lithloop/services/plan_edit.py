@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import routing
+from lithloop import clock, routing
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus, Truck, User
 from lithloop.services.errors import Conflict, Invalid, NotFound
@@ -99,7 +99,7 @@ def insert_urgent(user: User, plan_id: int, booking_id: int):
 
     Stops already done stay where they are; no other booking moves.
     """
-    from lithloop.models import Booking, BookingStatus, PlanRun, RunStatus, utcnow
+    from lithloop.models import Booking, BookingStatus, PlanRun, RunStatus
 
     _require_planner(user)
     plan = get_plan(plan_id)
@@ -130,7 +130,7 @@ def insert_urgent(user: User, plan_id: int, booking_id: int):
                          "a shift or a capacity; plan it for another day."), field="booking_id",
                       code="no_room")
     run = PlanRun(plan_date=plan.plan_date, time_limit_s=1, created_by=user, runner="manual",
-                  status=RunStatus.SUCCEEDED, started_at=utcnow(), finished_at=utcnow(),
+                  status=RunStatus.SUCCEEDED, started_at=clock.now(), finished_at=clock.now(),
                   progress=[], log=f"urgent booking #{booking.id} inserted by hand")
     draft = Plan(run=run, plan_date=plan.plan_date, solution={})
     db.session.add_all([run, draft])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,7 +14,6 @@ from lithloop.extensions import db
 from lithloop.models import Booking, Site, SiteKind, Truck
 from lithloop.models.market import Order
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 HAZMAT, TAIL_LIFT = 1, 2
 UNSERVED_PENALTY = 1_000_000.0  # solver cost units: far above any route's cost
 DELIVERY_HOURS = (8, 18)  # local hours in which buyers receive deliveries
@@ -41,12 +39,6 @@ def order_stop_id(order_id: int) -> str:
 def seconds(t: time) -> int:
     """Seconds after local midnight."""
     return t.hour * 3600 + t.minute * 60 + t.second
-
-
-def at(day: date, secs: int) -> datetime:
-    """The UTC instant `secs` after local midnight of `day`."""
-    midnight = datetime.combine(day, time(0), tzinfo=LOCAL)
-    return (midnight + timedelta(seconds=int(secs))).astimezone(UTC)
 
 
 def _vehicle(truck: Truck, trips: int) -> routing.Vehicle:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from lithloop import clock
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
 from lithloop.services import publishing
-from lithloop.services.plan_problem import at, order_stop_id, park_site
+from lithloop.services.plan_problem import order_stop_id, park_site
 
 COLOURS = ["#0b7a5a", "#2e90fa", "#d92d20", "#f79009", "#7a5af8", "#e04f16", "#099250",
            "#c11574", "#155eef", "#b54708", "#344054", "#6938ef", "#0e9384", "#dd2590"]
@@ -71,7 +72,7 @@ def plan_geo(plan: Plan, park: Site) -> dict:
 
 
 def _seconds(plan: Plan, instant) -> int:
-    return int((instant - at(plan.plan_date, 0)).total_seconds())
+    return int((instant - clock.at(plan.plan_date, 0)).total_seconds())
 
 
 def plan_vroom(plan: Plan, park: Site) -> dict:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import metrics, routing
+from lithloop import clock, metrics, routing
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -27,12 +27,11 @@ from lithloop.models import (
     Site,
     Truck,
     User,
-    utcnow,
 )
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services import capacity
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from lithloop.services.plan_problem import at, build_day_problem, park_site
+from lithloop.services.plan_problem import build_day_problem, park_site
 from lithloop.services.run_heartbeat import Heartbeat, stale_after
 
 log = logging.getLogger(__name__)
@@ -66,7 +65,7 @@ def due_bookings(day: date) -> list[Booking]:
 
 def due_deliveries(day: date) -> list[Order]:
     """Paid marketplace orders to deliver, not yet delivered, not planned for another day."""
-    end_of_day = at(day + timedelta(days=1), 0)
+    end_of_day = clock.at(day + timedelta(days=1), 0)
     return list(db.session.scalars(sa.select(Order).where(
         Order.delivery_kind == "address", Order.delivered_at.is_(None),
         Order.status.in_([OrderStatus.PAID, OrderStatus.PACKED]),
@@ -77,12 +76,12 @@ def due_deliveries(day: date) -> list[Order]:
 
 def fail_stale_runs() -> int:
     """Runs whose worker stopped sending heartbeats end failed; returns how many."""
-    limit = utcnow() - stale_after()
+    limit = clock.now() - stale_after()
     stale = list(db.session.scalars(sa.select(PlanRun).where(
         PlanRun.status.in_(ACTIVE_RUN),
         sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.created_at) < limit)))
     for run in stale:
-        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.status, run.finished_at = RunStatus.FAILED, clock.now()
         run.error = "The worker stopped during the run (no heartbeat); start a new run."
     db.session.commit()
     return len(stale)
@@ -123,7 +122,7 @@ def cancel_run(user: User, run_id: int) -> PlanRun:
         raise Conflict(_l("The run has already ended."), code="run_ended")
     run.cancel_requested = True
     if run.status is RunStatus.QUEUED:
-        run.status, run.finished_at = RunStatus.CANCELLED, utcnow()
+        run.status, run.finished_at = RunStatus.CANCELLED, clock.now()
     db.session.commit()
     return run
 
@@ -141,7 +140,7 @@ def execute_run(run_id: int) -> None:
     run = get_run(run_id)
     if run.status is not RunStatus.QUEUED:
         return
-    run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, utcnow(), utcnow()
+    run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, clock.now(), clock.now()
     db.session.commit()
     started = clock_time.monotonic()
     try:
@@ -151,7 +150,7 @@ def execute_run(run_id: int) -> None:
         db.session.rollback()
         log.exception("plan run %s failed", run_id)
         run = get_run(run_id)
-        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.status, run.finished_at = RunStatus.FAILED, clock.now()
         run.error = f"{type(exc).__name__}: {exc}"[:1000]
         db.session.commit()
     metrics.observe_run(run.status.value, clock_time.monotonic() - started)
@@ -167,7 +166,7 @@ def _progress_recorder(run: PlanRun):
                 return
             last[0] = now
             run.progress = [*run.progress, [round(elapsed, 2), round(best_cost, 2)]]
-            run.heartbeat_at = utcnow()
+            run.heartbeat_at = clock.now()
             db.session.commit()
         except Exception:  # never let a progress write disturb the solver
             db.session.rollback()
@@ -224,7 +223,7 @@ def _solve_and_store(run: PlanRun) -> None:
         if stored is None:  # cancelled
             return
         carried = [u.booking for u in stored.unassigned if u.reason == "day_full"]
-    run.status, run.finished_at, run.heartbeat_at = RunStatus.SUCCEEDED, utcnow(), utcnow()
+    run.status, run.finished_at, run.heartbeat_at = RunStatus.SUCCEEDED, clock.now(), clock.now()
     db.session.commit()
 
 
@@ -251,7 +250,7 @@ def _plan_one_day(run: PlanRun, day: date, park: Site, active: list[Truck],
     _check(solution, [*problem.bookings, *problem.orders])
     db.session.refresh(run)
     if run.cancel_requested:
-        run.status, run.finished_at = RunStatus.CANCELLED, utcnow()
+        run.status, run.finished_at = RunStatus.CANCELLED, clock.now()
         db.session.commit()
         return None
     with db.session.no_autoflush:
@@ -319,7 +318,8 @@ def fill_plan(plan: Plan, day, solution: routing.Solution, locked=frozenset(),
             route.stops.append(PlanStop(
                 seq=seq, kind=kind, booking=day.bookings.get(step.stop_id) if kind == "pickup"
                 else None, order=order,
-                arrival=at(day.day, step.arrival), departure=at(day.day, step.departure),
+                arrival=clock.at(day.day, step.arrival),
+                departure=clock.at(day.day, step.departure),
                 load_kg=step.load[0] if step.load else 0, trip=step.trip,
                 distance_m=step.distance,
                 locked=(kind == "pickup" and step.stop_id in locked_stops)))

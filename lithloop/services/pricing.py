@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import pricing, routing
+from lithloop import clock, pricing, routing
 from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.models import PriceIndexVersion, User
-from lithloop.models import base as clock
 from lithloop.services import audit, read_cache
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.sites import site_location
 
 CIRCUITY = Decimal("1.3")  # road km per great-circle km (FACTS.md §6)
-CHINA_UTC_OFFSET = timedelta(hours=8)
-
-
-def today_in_china() -> date:
-    """The calendar date in Asia/Shanghai now."""
-    return (clock.utcnow() + CHINA_UTC_OFFSET).date()
-
-
 def ensure_default_index() -> int:
     """Store the seeded index versions that are not stored yet; returns how many were added."""
     known = set(db.session.scalars(sa.select(PriceIndexVersion.version)))
@@ -65,7 +56,7 @@ def current_index(on: date | None = None) -> pricing.IndexSnapshot:
 
     Cached per worker while no worker has added a version (shared counters only: a quote
     must never use an index another worker has already replaced)."""
-    on = on or today_in_china()
+    on = on or clock.today()
     return read_cache.cached("price_index", on, ("price_index_version",),
                              lambda: _index_in_force(on), shared_only=True)
 
@@ -181,7 +172,7 @@ def quote_scrap(user: User | None, body: dict) -> pricing.ScrapQuote:
         body["distance_km"] = str(distance_from_park_km(lat, lon))
     try:
         lot = pricing.ScrapLot.from_dict(body)
-        return pricing.quote_scrap(lot, current_index(), quoted_on=today_in_china())
+        return pricing.quote_scrap(lot, current_index(), quoted_on=clock.today())
     except pricing.PricingError as exc:
         raise Invalid(exc.message, field=exc.field, code=str(exc.code)) from exc
 

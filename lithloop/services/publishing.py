@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -18,7 +19,6 @@ from lithloop.models import (
     PlanStop,
     PlanUnassigned,
     User,
-    utcnow,
 )
 from lithloop.services import capacity
 from lithloop.services.bookings import _record
@@ -59,7 +59,7 @@ def publish_plan(user: User, plan_id: int) -> Plan:
         for old in db.session.scalars(sa.select(Plan).where(
                 Plan.plan_date == plan.plan_date, Plan.status == PlanStatus.PUBLISHED)):
             old.status = PlanStatus.SUPERSEDED
-        plan.status, plan.published_at, plan.published_by_id = (PlanStatus.PUBLISHED, utcnow(),
+        plan.status, plan.published_at, plan.published_by_id = (PlanStatus.PUBLISHED, clock.now(),
                                                                  user.id)
         db.session.commit()
     except Exception:
@@ -88,7 +88,7 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                 _move_day(booking, plan.plan_date, user)
             booking.eta_start = stop.arrival - ETA_HALF_WINDOW
             booking.eta_end = stop.arrival + ETA_HALF_WINDOW
-            eta = (stop.arrival + timedelta(hours=8)).strftime("%H:%M")
+            eta = clock.local(stop.arrival).strftime("%H:%M")
             note = f"{route.truck.plate}, ETA {eta}"
             if booking.status is BookingStatus.REQUESTED:
                 _record(booking, BookingStatus.REQUESTED, BookingStatus.SCHEDULED, user, note)
@@ -107,7 +107,7 @@ def _schedule_deliveries(plan: Plan) -> None:
                 continue
             order = stop.order
             order.delivery_date = plan.plan_date
-            eta = (stop.arrival + timedelta(hours=8)).strftime("%H:%M")
+            eta = clock.local(stop.arrival).strftime("%H:%M")
             send_mail(order.user.email,
                       f"[lithloop] 订单 / order #{order.id}: 送货 / delivery {plan.plan_date}",
                       f"{plan.plan_date} {eta}±1h, {route.truck.plate}: "

@@ -12,23 +12,13 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import (
-    Grade,
-    Order,
-    OrderStatus,
-    Pack,
-    QuoteRequest,
-    RfqStatus,
-    Role,
-    User,
-    utcnow,
-)
+from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
 from lithloop.services import market_catalog as catalog
 from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
-from lithloop.services.pricing import today_in_china
 
 GRADES = "ABC"  # best first: "grade at least B" accepts A and B
 
@@ -66,7 +56,7 @@ def parse_spec(form) -> dict:
         wanted_by = date.fromisoformat(str(form.get("wanted_by") or "").strip())
     except ValueError:
         raise Invalid(_l("Enter the date as YYYY-MM-DD."), field="wanted_by") from None
-    if wanted_by < today_in_china():
+    if wanted_by < clock.today():
         raise Invalid(_l("The date has passed."), field="wanted_by")
     note = str(form.get("note") or "").strip()
     if len(note) > 1000:
@@ -148,7 +138,7 @@ def _quote_open(rfq: QuoteRequest) -> bool:
 def state(rfq: QuoteRequest) -> str:
     """open, quoted, expired, declined or accepted, as the buyer sees it today."""
     if _quote_open(rfq):
-        return "expired" if rfq.valid_until < today_in_china() else "quoted"
+        return "expired" if rfq.valid_until < clock.today() else "quoted"
     return rfq.status.value
 
 
@@ -161,7 +151,7 @@ def _refuse_unless_acceptable(rfq: QuoteRequest) -> None:
     if not _quote_open(rfq):
         raise Conflict(_l("This quote was already accepted (order %(id)s).", id=rfq.order_id),
                        code="rfq_accepted")
-    if rfq.valid_until < today_in_china():
+    if rfq.valid_until < clock.today():
         raise Conflict(_l("This quote expired on %(d)s. Ask for a new quote.",
                           d=rfq.valid_until.isoformat()), code="quote_expired")
 
@@ -182,7 +172,7 @@ def accept(user: User, rfq_id: int, delivery=None) -> Order:
                               n=len(packs), q=rfq.quantity), code="not_enough_stock")
         order = market_checkout.place_order(user, packs, where,
                                             unit_price_fen=rfq.unit_price_fen)
-        rfq.status, rfq.accepted_at, rfq.order_id = RfqStatus.ACCEPTED, utcnow(), order.id
+        rfq.status, rfq.accepted_at, rfq.order_id = RfqStatus.ACCEPTED, clock.now(), order.id
         for admin in admins():
             send_mail(admin.email, f"[lithloop] 报价已接受 / quote #{rfq.id} accepted",
                       f"{user.organisation.name}: order {order.id}, {rfq.quantity} packs.\n")

@@ -7,13 +7,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import QuoteRequest, RfqStatus, Role, User, utcnow
+from lithloop.models import QuoteRequest, RfqStatus, Role, User
 from lithloop.services import audit
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.mail import send_mail
 from lithloop.services.market_orders import yuan
-from lithloop.services.pricing import today_in_china
 from lithloop.services.unit_of_work import atomic as _run
 
 ANSWERABLE = frozenset({RfqStatus.OPEN, RfqStatus.QUOTED})
@@ -52,7 +52,7 @@ def _valid_until(raw) -> date:
             value = date.fromisoformat(str(raw or "").strip())
         except ValueError:
             raise Invalid(_l("Enter the date as YYYY-MM-DD."), field="valid_until") from None
-    if value < today_in_china():
+    if value < clock.today():
         raise Invalid(_l("The quote must be valid until today or later."),
                       field="valid_until")
     return value
@@ -70,7 +70,7 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
         rfq = _locked(rfq_id)
         rfq.status, rfq.unit_price_fen, rfq.valid_until = RfqStatus.QUOTED, unit_price_fen, until
         rfq.answer_note = (note or "").strip()[:1000]
-        rfq.answered_by_id, rfq.answered_at = user.id, utcnow()
+        rfq.answered_by_id, rfq.answered_at = user.id, clock.now()
         audit.record("rfq.quote", actor=user, obj=rfq,
                      details={"unit_price_fen": unit_price_fen, "valid_until": until.isoformat()})
         send_mail(rfq.user.email, f"[lithloop] 报价 / quote for your request #{rfq.id}",
@@ -92,7 +92,7 @@ def decline(user: User, rfq_id: int, reason: str) -> QuoteRequest:
     def work():
         rfq = _locked(rfq_id)
         rfq.status, rfq.answer_note = RfqStatus.DECLINED, reason[:1000]
-        rfq.answered_by_id, rfq.answered_at = user.id, utcnow()
+        rfq.answered_by_id, rfq.answered_at = user.id, clock.now()
         audit.record("rfq.decline", actor=user, obj=rfq, details={"reason": reason[:200]})
         send_mail(rfq.user.email, f"[lithloop] 询价未报价 / request #{rfq.id} declined",
                   f"{reason}\n")

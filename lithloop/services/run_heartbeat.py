@@ -15,8 +15,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import PlanRun, RunStatus, utcnow
+from lithloop.models import PlanRun, RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,6 @@ class Heartbeat:
                     with db.engine.begin() as conn:
                         conn.execute(sa.update(PlanRun).where(
                             PlanRun.id == self.run_id, PlanRun.status == RunStatus.RUNNING)
-                            .values(heartbeat_at=utcnow()))
+                            .values(heartbeat_at=clock.now()))
                 except sa.exc.SQLAlchemyError:
                     log.warning("heartbeat of run %s not recorded", self.run_id, exc_info=True)

@@ -17,12 +17,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import PackEvent, User
-from lithloop.models import base as clock
 from lithloop.services import pack_events
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.pricing import CHINA_UTC_OFFSET, today_in_china
 
 
 @dataclass
@@ -52,7 +51,7 @@ def pending() -> list[PackEvent]:
 
 def due_groups(today: date | None = None) -> DueGroups:
     """Overdue (deadline passed), due soon (within N working days), and later."""
-    today = today or today_in_china()
+    today = today or clock.today()
     soon_days = int(current_app.config.get("TRACE_DUE_SOON_WORKING_DAYS", 3))
     groups = DueGroups(today, pack_events.calendar().add_working_days(today, soon_days))
     for event in pending():
@@ -87,7 +86,7 @@ def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
     except Exception:
         db.session.rollback()
         raise
-    now = clock.utcnow()
+    now = clock.now()
     for event in events:
         event.reported_at = now
         event.reported_by_id = user.id
@@ -122,7 +121,7 @@ def csv_export(events: list[PackEvent]) -> str:
         pack = event.pack
         writer.writerow([
             pack.code, pack.original_code or "", pack.chemistry, event.kind,
-            (event.at + CHINA_UTC_OFFSET).strftime("%Y-%m-%d %H:%M:%S"),
+            clock.local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
             event.organisation.name if event.organisation else "",
             counterparty(event), str(pack.mass_kg), event.report_due.isoformat()])
     return out.getvalue()

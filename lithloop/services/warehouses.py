@@ -16,12 +16,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User, Warehouse
 from lithloop.services import pack_state
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.grading import lock_pack
-from lithloop.services.pricing import CHINA_UTC_OFFSET, today_in_china
 
 LABELS = {
     Warehouse.RAW: _l("Raw-material warehouse"),
@@ -39,7 +39,7 @@ MOVES = {
 
 def local_date(moment) -> date | None:
     """The Beijing calendar date of a UTC time."""
-    return None if moment is None else (moment + CHINA_UTC_OFFSET).date()
+    return None if moment is None else clock.local_day(moment)
 
 
 def valid_retest(pack: Pack) -> PackTest | None:
@@ -95,7 +95,7 @@ def is_overdue(pack: Pack, today: date) -> bool:
 
 def stock(warehouse: Warehouse) -> Stock:
     """The packs in one warehouse, oldest first."""
-    today = today_in_china()
+    today = clock.today()
     packs = db.session.scalars(
         sa.select(Pack).where(Pack.warehouse == warehouse)
         .options(selectinload(Pack.tests)).order_by(Pack.warehouse_since, Pack.id))
@@ -149,7 +149,7 @@ def move(user: User, pack_id: int, source: str, target: str) -> Pack:
             if pack.grade not in SECOND_LIFE:
                 raise Conflict(_l("Pack %(code)s is not graded A, B or C.", code=pack.code),
                                code="not_second_life")
-            pack.aging_until = today_in_china() + timedelta(
+            pack.aging_until = clock.today() + timedelta(
                 days=int(current_app.config["AGING_DAYS"]))
             pack_state.place(pack, state, user,
                              data={"aging_until": pack.aging_until.isoformat()})

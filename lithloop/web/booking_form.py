@@ -6,8 +6,8 @@ from datetime import time, timedelta
 
 from werkzeug.datastructures import MultiDict
 
+from lithloop import clock
 from lithloop.services import capacity
-from lithloop.services.pricing import today_in_china
 
 SLOTS = [("08:00", "10:00"), ("10:00", "12:00"), ("13:00", "15:00"), ("15:00", "17:00"),
          ("17:00", "19:00")]
@@ -50,5 +50,5 @@ def slot_choices(site=None) -> list[tuple[str, str, bool]]:
 
 def day_choices(horizon_days: int) -> list:
     """The bookable days with their remaining capacity, full days included (shown disabled)."""
-    today = today_in_china()
+    today = clock.today()
     return capacity.calendar(today + timedelta(days=1), today + timedelta(days=horizon_days))

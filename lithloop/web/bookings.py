@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services import bookings as booking_service
 from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.errors import ServiceError
-from lithloop.services.pricing import today_in_china
 from lithloop.services.sites import visible_sites
 from lithloop.web.access import roles_required
 from lithloop.web.booking_form import day_choices, lot_rows, raw_booking, slot_choices
@@ -87,7 +87,7 @@ def quote():
     result, warnings = None, []
     raw = raw_booking(request.form)
     try:
-        today = today_in_china()
+        today = clock.today()
         lots, warnings = parse_lots(raw["lots"], today)
         site_id = int(raw["site_id"]) if str(raw["site_id"]).isdigit() else 0
         draft = BookingDraft(site_id, today, time(0), time(0), lots)

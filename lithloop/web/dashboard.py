@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
+from lithloop import clock
 from lithloop.models import Role
 from lithloop.services import dashboard as figures
-from lithloop.services.pricing import today_in_china
 from lithloop.web.access import roles_required
 from lithloop.web.pricing_text import chemistry_name
 
@@ -16,7 +16,7 @@ VIEWERS = (Role.ADMIN, Role.GOVERNMENT)
 
 
 def _year() -> int:
-    this_year = today_in_china().year
+    this_year = clock.today().year
     raw = request.args.get("year", "")
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year else this_year
 

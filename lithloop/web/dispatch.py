@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import Plan, PlanRun, PlanStatus, Role, Truck
@@ -25,7 +26,6 @@ from lithloop.services import plan_edit, planning, publishing
 from lithloop.services.errors import ServiceError
 from lithloop.services.plan_problem import park_site
 from lithloop.services.plan_view import plan_geo, plan_map
-from lithloop.services.pricing import today_in_china
 from lithloop.web.access import roles_required
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
@@ -36,7 +36,7 @@ def _day() -> date:
     try:
         return date.fromisoformat(request.values.get("date", ""))
     except ValueError:
-        return today_in_china() + timedelta(days=1)
+        return clock.today() + timedelta(days=1)
 
 
 @bp.get("/")

@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop import clock
 from lithloop.models import Role
 from lithloop.services import driver_work
 from lithloop.services.errors import ServiceError
-from lithloop.services.pricing import today_in_china
 from lithloop.services.transport_docs import lot_hazard
 from lithloop.web.access import roles_required
 from lithloop.web.documents import FORMS, HAZARD
@@ -20,7 +20,7 @@ bp = Blueprint("driver", __name__, url_prefix="/driver")
 def _page(errors: dict | None = None, status: int = 200):
     routes = driver_work.driver_routes(current_user)
     return render_template(
-        "driver/today.html", routes=routes, today=today_in_china(), errors=errors or {},
+        "driver/today.html", routes=routes, today=clock.today(), errors=errors or {},
         form=request.form if errors else {}, reasons=driver_work.REASONS,
         arrival_of=driver_work.arrival_of, exceptions_of=driver_work.exceptions_of,
         hazard_text=lambda lot: str(HAZARD[lot_hazard(lot)]), hazard_key=lot_hazard,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-import time as clock
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -23,13 +23,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from lithloop import clock
 from lithloop.batteries.fleet_csv import MAX_BYTES
 from lithloop.extensions import db
 from lithloop.i18n import current_language
 from lithloop.models import Role
 from lithloop.services import bus_fleet
 from lithloop.services.errors import ServiceError
-from lithloop.services.pricing import today_in_china
 from lithloop.services.sites import visible_sites
 from lithloop.web import uploads
 from lithloop.web.access import roles_required
@@ -136,7 +136,7 @@ def _keep(data: bytes) -> str:
     UploadNotStored (507) when it cannot be written whole; nothing is left behind then."""
     folder = _uploads()
     for old in [*folder.glob("*.csv"), *folder.glob(".*.part")]:
-        if clock.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_S:
+        if time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_S:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
     uploads.store(folder, f"{current_user.id}-{token}.csv", data)
@@ -227,7 +227,7 @@ def _windows(site) -> list[str]:
 
 
 def _forecast_page(errors: dict | None = None, status: int = 200):
-    today = today_in_china()
+    today = clock.today()
     threshold = _threshold()
     months_ahead = min(12, max(1, request.values.get("months", bus_fleet.DEFAULT_PROPOSAL_MONTHS,
                                                      type=int) or 1))

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lithloop import clock
 from lithloop.models import BookingStatus, PackState, Role, Warehouse
 from lithloop.services import grading, intake, pack_events, warehouses
 from lithloop.services.errors import ServiceError
-from lithloop.services.pricing import today_in_china
 from lithloop.web.access import roles_required
 
 bp = Blueprint("plant", __name__, url_prefix="/plant")
@@ -77,7 +77,7 @@ def receive(booking_id: int):
 def _pack_page(pack_id: int, errors: dict | None = None, status: int = 200):
     pack = grading.get_pack(pack_id)
     decision = grading.decide(pack, pack.grade, pack.soh_pct) if pack.grade else None
-    today = today_in_china()
+    today = clock.today()
     return render_template(
         "plant/pack.html", pack=pack, decision=decision, errors=errors or {},
         form=request.form if errors else {}, state_labels=STATE_LABELS, decisions=DECISIONS,

@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Role
 from lithloop.services import rfq as rfqs
 from lithloop.services import rfq_admin
 from lithloop.services.errors import ServiceError
-from lithloop.services.pricing import today_in_china
 from lithloop.web.access import roles_required
 from lithloop.web.market_admin import _amount_fen as amount_fen
 
@@ -41,7 +41,7 @@ def index():
 
 def _new_page(errors: dict | None = None, status: int = 200):
     return render_template("market/rfq_new.html", form=request.form, errors=errors or {},
-                           today=today_in_china()), status
+                           today=clock.today()), status
 
 
 @bp.route("/rfqs/new", methods=["GET", "POST"])
@@ -64,7 +64,7 @@ def _show(rfq_id: int, errors: dict | None = None, status: int = 200):
     found = rfqs.get(current_user, rfq_id)
     return render_template("market/rfq.html", rfq=found, stock=rfqs.matching_stock(found),
                            admin=current_user.role is Role.ADMIN, errors=errors or {},
-                           form=request.form, today=today_in_china()), status
+                           form=request.form, today=clock.today()), status
 
 
 @bp.get("/rfqs/<int:rfq_id>")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import DEMO_PASSWORD, make_app
+from tests.conftest import DEMO_PASSWORD, freeze_clock, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,7 +32,7 @@ DESKTOP = {"width": 1366, "height": 768}
 def frozen_clock():
     """Freeze lithloop's clock for the whole browser session (server thread included)."""
     patch = pytest.MonkeyPatch()
-    patch.setattr("lithloop.models.base.utcnow", lambda: FROZEN_NOW)
+    freeze_clock(patch, FROZEN_NOW)
     yield FROZEN_NOW
     patch.undo()
 

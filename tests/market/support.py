@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Grade, OrgKind, Pack, PackState, PackTest, Role, utcnow
+from lithloop.models import Grade, OrgKind, Pack, PackState, PackTest, Role
 from lithloop.services.pack_state import place
 from tests.factories import make_org, make_user
 
@@ -37,7 +38,7 @@ def list_packs(count: int, *, chemistry: str = "LFP", grade: str = "A", rated_wh
                     warranty_months=warranty, use_case=use_case)
         db.session.add(pack)
         db.session.add(PackTest(pack=pack, kind="final", soh_pct=Decimal(soh),
-                                capacity_ah=Decimal("140"), at=utcnow()))
+                                capacity_ah=Decimal("140"), at=clock.now()))
         place(pack, PackState.FINISHED, None, "listed")
         packs.append(pack)
     db.session.commit()

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Order, OrderStatus, PackEvent, PackState, utcnow
+from lithloop.models import Order, OrderStatus, PackEvent, PackState
 from lithloop.services import market_catalog as catalog
 from lithloop.services import market_checkout as checkout
 from lithloop.services import market_payments
@@ -28,7 +29,7 @@ def test_checkout_reserves_the_packs_and_opens_a_payment_intent_in_fen(app):
     assert order.status is OrderStatus.PENDING_PAYMENT and order.total_fen == 2_469_000
     assert order.payment.intent_id.startswith("pi_") and order.payment.client_secret
     assert order.payment.amount_fen == 2_469_000
-    assert order.reserved_until > utcnow() + timedelta(minutes=29)
+    assert order.reserved_until > clock.now() + timedelta(minutes=29)
     for pack in (a, b):
         db.session.refresh(pack)
         assert pack.state is PackState.RESERVED
@@ -84,7 +85,7 @@ def test_expired_reservations_are_swept_back_on_sale(app):
     (pack,) = list_packs(1)
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
     assert checkout.sweep_expired() == 0
-    assert checkout.sweep_expired(now=utcnow() + timedelta(minutes=31)) == 1
+    assert checkout.sweep_expired(now=clock.now() + timedelta(minutes=31)) == 1
     db.session.refresh(order)
     db.session.refresh(pack)
     assert order.status is OrderStatus.CANCELLED and "expired" in order.cancel_reason
@@ -95,7 +96,7 @@ def test_paying_after_the_reservation_expired_is_refused_clearly(app):
     buyer = make_buyer()
     (pack,) = list_packs(1)
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
-    order.reserved_until = utcnow() - timedelta(seconds=1)
+    order.reserved_until = clock.now() - timedelta(seconds=1)
     db.session.commit()
     with pytest.raises(Conflict) as caught:
         market_payments.pay(buyer, order.id, "pm_card_visa")

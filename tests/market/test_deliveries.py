@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import OutboxMessage, Plan, PlanStop, Role, utcnow
+from lithloop.models import OutboxMessage, Plan, PlanStop, Role
 from lithloop.models.market import Order, OrderLine, OrderStatus
 from lithloop.services import driver_work, publishing
 from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.market_checkout import parse_delivery
 from lithloop.services.plan_problem import order_stop_id
-from lithloop.services.pricing import today_in_china
 from tests.factories import make_user
 from tests.market.support import list_packs, make_buyer
 from tests.web.test_dispatch import bearer, day_world, run_to_end  # noqa: F401 (fixture)
@@ -29,7 +29,7 @@ def paid_delivery(mass_kg: str = "400", status=OrderStatus.PAID) -> Order:
                   total_fen=pack.price_fen, delivery_kind="address",
                   delivery_address="牡丹江市东安区江滨大道1号", delivery_phone="13904531234",
                   delivery_lat=Decimal("44.5700"), delivery_lon=Decimal("129.6300"),
-                  paid_at=utcnow())
+                  paid_at=clock.now())
     order.lines.append(OrderLine(pack=pack, price_fen=pack.price_fen))
     db.session.add(order)
     db.session.commit()
@@ -66,7 +66,7 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     with pytest.raises(Conflict) as early:  # the plan is for a later day
         driver_work.record_delivered(driver, stop_id)
     assert early.value.code == "not_today"
-    plan.plan_date = today_in_china()  # as if the day has come
+    plan.plan_date = clock.today()  # as if the day has come
     db.session.commit()
     auth.login(driver.email)
     page = client.get("/driver/").get_data(as_text=True)

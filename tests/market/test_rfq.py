@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import (
     Order,
@@ -17,11 +18,10 @@ from lithloop.models import (
     QuoteRequest,
     RfqStatus,
 )
-from lithloop.models import base as clock
 from lithloop.services import market_checkout, market_payments, rfq_admin
 from lithloop.services import rfq as rfqs
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lithloop.services.pricing import today_in_china
+from tests.conftest import freeze_clock
 from tests.market.support import list_packs, make_admin, make_buyer
 
 
@@ -29,7 +29,7 @@ def spec(**changes) -> dict:
     """A request for LFP storage packs of grade B or better, 40 kWh usable, SoH 80 %."""
     return {"quantity": 3, "chemistry": "lfp", "min_usable_kwh": "40", "min_soh_pct": "80",
             "min_grade": "B", "use_case": "storage",
-            "wanted_by": (today_in_china() + timedelta(days=20)).isoformat(),
+            "wanted_by": (clock.today() + timedelta(days=20)).isoformat(),
             "note": "三个储能柜", **changes}
 
 
@@ -47,7 +47,7 @@ def _mails_to(email: str) -> list[OutboxMessage]:
 def _quoted(buyer, admin, *, price=1_000_000, days=3, **changes) -> QuoteRequest:
     rfq = rfqs.create(buyer, spec(**changes))
     return rfq_admin.quote(admin, rfq.id, unit_price_fen=price,
-                           valid_until=today_in_china() + timedelta(days=days))
+                           valid_until=clock.today() + timedelta(days=days))
 
 
 def test_happy_path_to_a_paid_order_at_the_quoted_price(app):
@@ -62,7 +62,7 @@ def test_happy_path_to_a_paid_order_at_the_quoted_price(app):
     assert rfqs.matching_stock(rfq) == 3
     assert "request for quote" in _mails_to(admin.email)[0].subject
     rfq = rfq_admin.quote(admin, rfq.id, unit_price_fen=1_000_000,
-                          valid_until=today_in_china() + timedelta(days=3))
+                          valid_until=clock.today() + timedelta(days=3))
     assert rfqs.state(rfq) == "quoted" and rfq.total_fen == 3_000_000
     assert "¥10,000.00" in _mails_to(buyer.email)[-1].body
     order = rfqs.accept(buyer, rfq.id)
@@ -84,8 +84,8 @@ def test_expired_quote_cannot_be_accepted_and_reserves_nothing(app, monkeypatch)
     buyer, admin = make_buyer(), make_admin()
     packs = list_packs(3)
     rfq = _quoted(buyer, admin, days=0)   # valid through today only
-    later = clock.utcnow() + timedelta(days=1, hours=1)
-    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    later = clock.now() + timedelta(days=1, hours=1)
+    freeze_clock(monkeypatch, later)
     assert rfqs.state(rfq) == "expired"
     with pytest.raises(Conflict) as caught:
         rfqs.accept(buyer, rfq.id)
@@ -107,7 +107,7 @@ def test_declined_request_cannot_be_accepted_and_the_buyer_is_told(app):
         rfqs.accept(buyer, rfq.id)
     assert caught.value.code == "rfq_declined" and "没有足够" in str(caught.value.message)
     with pytest.raises(Conflict):
-        rfq_admin.quote(admin, rfq.id, unit_price_fen=1, valid_until=today_in_china())
+        rfq_admin.quote(admin, rfq.id, unit_price_fen=1, valid_until=clock.today())
 
 
 def test_not_enough_matching_stock_is_a_conflict_with_nothing_reserved(app):
@@ -141,14 +141,14 @@ def test_only_admins_answer_and_only_the_buyer_sees_or_accepts(app):
     list_packs(3)
     rfq = rfqs.create(buyer, spec())
     with pytest.raises(Forbidden):
-        rfq_admin.quote(buyer, rfq.id, unit_price_fen=100, valid_until=today_in_china())
+        rfq_admin.quote(buyer, rfq.id, unit_price_fen=100, valid_until=clock.today())
     with pytest.raises(Forbidden):
         rfq_admin.decline(buyer, rfq.id, "no")
     with pytest.raises(Forbidden):
         rfqs.create(admin, spec())
     with pytest.raises(NotFound):
         rfqs.get(other, rfq.id)
-    rfq_admin.quote(admin, rfq.id, unit_price_fen=100, valid_until=today_in_china())
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=100, valid_until=clock.today())
     with pytest.raises(NotFound):
         rfqs.accept(other, rfq.id)
     assert [r.id for r in rfq_admin.open_requests(admin)] == [rfq.id]
@@ -171,8 +171,8 @@ def test_admin_quote_needs_a_price_and_a_date_not_in_the_past(app):
     buyer, admin = make_buyer(), make_admin()
     rfq = rfqs.create(buyer, spec())
     with pytest.raises(Invalid) as price:
-        rfq_admin.quote(admin, rfq.id, unit_price_fen=0, valid_until=today_in_china())
+        rfq_admin.quote(admin, rfq.id, unit_price_fen=0, valid_until=clock.today())
     with pytest.raises(Invalid) as until:
         rfq_admin.quote(admin, rfq.id, unit_price_fen=100,
-                        valid_until=today_in_china() - timedelta(days=1))
+                        valid_until=clock.today() - timedelta(days=1))
     assert (price.value.field, until.value.field) == ("unit_price", "valid_until")

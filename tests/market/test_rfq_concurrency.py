@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, User
 from lithloop.services import rfq as rfqs
 from lithloop.services import rfq_admin
 from lithloop.services.errors import Conflict
-from lithloop.services.pricing import today_in_china
 from tests.market.support import list_packs, make_admin
 from tests.market.test_market_concurrency import pg_app  # noqa: F401  (the fixture)
 from tests.market.test_rfq import spec
@@ -52,7 +52,7 @@ def test_concurrent_accepts_never_share_a_pack_and_a_quote_makes_one_order(pg_ap
     with app.app_context():
         admin = make_admin()
         list_packs(STOCK)
-        until = today_in_china() + timedelta(days=1)
+        until = clock.today() + timedelta(days=1)
         quotes = []
         for user_id in buyers[:ACCEPTERS]:
             rfq = rfqs.create(db.session.get(User, user_id), spec(quantity=str(EACH)))

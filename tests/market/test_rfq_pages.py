@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, QuoteRequest
 from lithloop.services import rfq as rfqs
 from lithloop.services import rfq_admin
-from lithloop.services.pricing import today_in_china
-from tests.conftest import Auth, api_headers, submit
+from tests.conftest import Auth, api_headers, freeze_clock, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.market.test_rfq import spec
 
@@ -35,7 +35,7 @@ def test_buyer_asks_admin_quotes_buyer_accepts_and_pays_on_the_pages(client):
     assert "Waiting for a quote" in page and "Matching packs in stock now" in page
     assert client.post(f"/market/admin/rfqs/{rfq.id}/quote").status_code in (400, 403)
     assert submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
-                  {"unit_price": "9000", "valid_until": today_in_china().isoformat()},
+                  {"unit_price": "9000", "valid_until": clock.today().isoformat()},
                   page=f"/market/rfqs/{rfq.id}").status_code == 403
     Auth(client).logout()
 
@@ -43,10 +43,10 @@ def test_buyer_asks_admin_quotes_buyer_accepts_and_pays_on_the_pages(client):
     listed = client.get("/market/admin/rfqs").get_data(as_text=True)
     assert buyer.organisation.name in listed and f"/market/rfqs/{rfq.id}" in listed
     wrong = submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
-                   {"unit_price": "abc", "valid_until": today_in_china().isoformat()},
+                   {"unit_price": "abc", "valid_until": clock.today().isoformat()},
                    page=f"/market/rfqs/{rfq.id}")
     assert wrong.status_code == 422 and "unit price above 0" in wrong.get_data(as_text=True)
-    until = (today_in_china() + timedelta(days=5)).isoformat()
+    until = (clock.today() + timedelta(days=5)).isoformat()
     answered = submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
                       {"unit_price": "9,000.50", "valid_until": until},
                       page=f"/market/rfqs/{rfq.id}")
@@ -71,17 +71,16 @@ def test_buyer_asks_admin_quotes_buyer_accepts_and_pays_on_the_pages(client):
 
 
 def test_expired_quote_page_says_so_and_accept_is_refused(client, monkeypatch):
-    from lithloop.models import base as clock
 
     buyer, admin = make_buyer(), make_admin()
     list_packs(3)
     rfq = rfqs.create(buyer, spec())
-    rfq_admin.quote(admin, rfq.id, unit_price_fen=100_000, valid_until=today_in_china())
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=100_000, valid_until=clock.today())
     _login(client, buyer)
     form_page = f"/market/rfqs/{rfq.id}"
     token_page = client.get(form_page)
-    later = clock.utcnow() + timedelta(days=2)
-    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    later = clock.now() + timedelta(days=2)
+    freeze_clock(monkeypatch, later)
     assert "has expired" in client.get(form_page).get_data(as_text=True)
     assert token_page.status_code == 200
     refused = submit(client, f"/market/rfqs/{rfq.id}/accept", {}, page="/market/rfqs")
@@ -107,7 +106,7 @@ def test_api_ask_show_accept_and_isolation(client):
     packs = list_packs(2, price_fen=1_200_000)
     headers = api_headers(client, buyer)
     body = {"quantity": 2, "chemistry": "LFP", "min_soh_pct": 85, "min_grade": "A",
-            "wanted_by": (today_in_china() + timedelta(days=9)).isoformat()}
+            "wanted_by": (clock.today() + timedelta(days=9)).isoformat()}
     created = client.post("/api/v1/rfqs", json=body, headers=headers)
     assert created.status_code == 201, created.json
     rfq_id = created.json["id"]
@@ -115,7 +114,7 @@ def test_api_ask_show_accept_and_isolation(client):
     early = client.post(f"/api/v1/rfqs/{rfq_id}/accept", json={}, headers=headers)
     assert early.status_code == 409 and early.json["error"] == "rfq_not_quoted"
     rfq_admin.quote(admin, rfq_id, unit_price_fen=1_100_000,
-                    valid_until=today_in_china() + timedelta(days=2))
+                    valid_until=clock.today() + timedelta(days=2))
     shown = client.get(f"/api/v1/rfqs/{rfq_id}", headers=headers).json
     assert shown["status"] == "quoted" and shown["total_fen"] == 2_200_000
     foreign = api_headers(client, other)
@@ -139,7 +138,7 @@ def test_api_accept_without_enough_stock_is_409_and_reserves_nothing(client):
     packs = list_packs(2)
     headers = api_headers(client, buyer)
     rfq = rfqs.create(buyer, spec(quantity="3"))
-    rfq_admin.quote(admin, rfq.id, unit_price_fen=1_000_000, valid_until=today_in_china())
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=1_000_000, valid_until=clock.today())
     response = client.post(f"/api/v1/rfqs/{rfq.id}/accept", json={}, headers=headers)
     assert response.status_code == 409 and response.json["error"] == "not_enough_stock"
     db.session.expire_all()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
+from lithloop import clock
 from lithloop.batteries import validate_code
 from lithloop.extensions import db
 from lithloop.models import (
@@ -23,10 +24,9 @@ from lithloop.models import (
     PlanStop,
     Warehouse,
 )
-from lithloop.models import base as clock
 from lithloop.services import driver_work, grading, intake, warehouses
 from lithloop.services.errors import Conflict, Invalid
-from lithloop.services.pricing import today_in_china
+from tests.conftest import freeze_clock
 from tests.intake_world import build_arrival, receipt, row_counts
 
 GOOD_TEST = {"capacity_ah": "180", "soh_pct": "85", "resistance_mohm": "1.2", "ocv_v": "540",
@@ -235,7 +235,7 @@ def aging_pack(world) -> Pack:
 def test_moving_out_of_the_wrong_warehouse_is_a_conflict(world):
     pack = aging_pack(world)
     assert pack.warehouse is Warehouse.AGING
-    assert pack.aging_until == today_in_china() + timedelta(days=14)
+    assert pack.aging_until == clock.today() + timedelta(days=14)
     before = row_counts()
     with pytest.raises(Conflict, match=f"{pack.code}.*Aging warehouse") as raised:
         warehouses.move(world["operator"], pack.id, "raw", "aging")
@@ -250,8 +250,8 @@ def test_release_from_aging_needs_a_retest_after_aging(world, monkeypatch):
     grading.record_test(operator, pack.id, GOOD_TEST)  # too early: before aging_until
     with pytest.raises(Conflict, match="re-tested"):
         warehouses.move(operator, pack.id, "aging", "finished")
-    later = clock.utcnow() + timedelta(days=15)
-    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    later = clock.now() + timedelta(days=15)
+    freeze_clock(monkeypatch, later)
     aging = warehouses.stock(Warehouse.AGING)
     assert [r.pack.id for r in aging.overdue] == [pack.id] and aging.rows[0].days == 15
     with pytest.raises(Conflict, match="re-tested"):  # the early retest does not count
@@ -270,7 +270,7 @@ def test_release_from_aging_needs_a_retest_after_aging(world, monkeypatch):
 
 def test_failing_retest_sends_the_pack_to_raw(world):
     pack = aging_pack(world)
-    pack.aging_until = today_in_china()
+    pack.aging_until = clock.today()
     db.session.commit()
     grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "soh_pct": "30"})
     pack = db.session.get(Pack, pack.id)

@@ -26,6 +26,7 @@ from schemathesis.checks import (
 )
 from schemathesis.core.failures import FailureGroup
 
+from lithloop import clock
 from tests.conftest import DEMO_PASSWORD
 
 MIN_TOTAL_CASES = 1000
@@ -104,7 +105,6 @@ def known_ids(fuzzed_app, tokens):
     from lithloop.extensions import db
     from lithloop.models import Pack, Plan, PlanRun, User
     from lithloop.services import bookings, market_catalog, sites
-    from lithloop.services.pricing import today_in_china
 
     client = fuzzed_app.test_client()
     with fuzzed_app.app_context():
@@ -116,7 +116,7 @@ def known_ids(fuzzed_app, tokens):
             "plan_id": list(db.session.scalars(sa.select(Plan.id).limit(20))),
             "code": list(db.session.scalars(sa.select(Pack.code).order_by(Pack.id).limit(40))),
             "pack_id": [p.id for p in db.session.scalars(market_catalog.for_sale().limit(20))],
-            "next_days": [(today_in_china() + timedelta(days=n)).isoformat()
+            "next_days": [(clock.today() + timedelta(days=n)).isoformat()
                           for n in range(1, 15)],
         }
         db.session.remove()
@@ -124,7 +124,7 @@ def known_ids(fuzzed_app, tokens):
                         headers={"Authorization": f"Bearer {tokens['buyer']}"})
     assert order.status_code == 201, order.json
     found["order_id"] = [order.json["id"]]
-    wanted_by = (today_in_china() + timedelta(days=30)).isoformat()
+    wanted_by = (clock.today() + timedelta(days=30)).isoformat()
     rfq = client.post("/api/v1/rfqs", json={"quantity": 2, "wanted_by": wanted_by},
                       headers={"Authorization": f"Bearer {tokens['buyer']}"})
     assert rfq.status_code == 201, rfq.json

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, OrgStatus, OutboxMessage, Role, User
-from lithloop.models import base as clock
-from tests.conftest import submit
+from tests.conftest import freeze_clock, submit
 from tests.factories import PASSWORD, make_org, make_user
 
 
@@ -159,8 +159,8 @@ def test_expired_reset_link_is_refused(client, monkeypatch):
     user = make_user(make_org())
     submit(client, "/reset", {"email": user.email})
     link = reset_link(user.email)
-    later = clock.utcnow() + timedelta(seconds=3601)
-    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    later = clock.now() + timedelta(seconds=3601)
+    freeze_clock(monkeypatch, later)
     response = client.get(link)
     assert response.status_code == 400 and "已过期" in response.get_data(as_text=True)
 

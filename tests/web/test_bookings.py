@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingDay, BookingStatus, OrgKind, OutboxMessage, Role
 from lithloop.services import bookings as booking_service
 from lithloop.services import pricing as price_service
-from lithloop.services.pricing import today_in_china
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_park, make_site, make_user
 
@@ -20,7 +20,7 @@ VALID_CODE = "ABCPB01000000093A1Q0000001"[:24]
 
 def open_day(offset: int = 1):
     """The offset-th open (non-Sunday) day after today, in China."""
-    day, found = today_in_china(), 0
+    day, found = clock.today(), 0
     while found < offset:
         day += timedelta(days=1)
         if day.weekday() != 6:
@@ -131,7 +131,7 @@ def lot(**change) -> dict:
     ({"lots": [lot(codes=["ABC"])]}, 422, "lots[0].codes[0]"),
     ({"lots": [lot(codes=[VALID_CODE]), lot(codes=[VALID_CODE])]}, 422, "lots"),
     ({"date": "2020-01-01"}, 422, "date"),
-    ({"date": (today_in_china() + timedelta(days=400)).isoformat()}, 422, "date"),
+    ({"date": (clock.today() + timedelta(days=400)).isoformat()}, 422, "date"),
     ({"window": ["11:00", "09:00"]}, 422, "window"),
     ({"window": ["06:00", "08:00"]}, 422, "window"),  # the site opens at 08:00
     ({"lots": []}, 422, "lots"),
@@ -231,7 +231,7 @@ def test_other_organisations_cannot_see_a_booking(client, auth, world):
 def test_calendar_shows_bookings_and_closed_days(client, world):
     h = headers(client, world["dealer"])
     client.post("/api/v1/bookings", json=body(world["site"]), headers=h)
-    start = today_in_china() + timedelta(days=1)
+    start = clock.today() + timedelta(days=1)
     days = client.get(f"/api/v1/calendar?from={start}&to={start + timedelta(days=13)}",
                       headers=h).json
     by_day = {d["date"]: d for d in days}

@@ -9,9 +9,8 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, OrgKind, PackState, Role
-from lithloop.models import base as clock
 from lithloop.services import dashboard
-from tests.conftest import api_headers, submit
+from tests.conftest import api_headers, freeze_clock, submit
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.pack_builders import (
     build_refurbished,
@@ -33,7 +32,7 @@ def in_2026(at) -> bool:
 @pytest.fixture
 def world(app, monkeypatch):
     """Intakes in two cities, packs dismantled and consumed, a refurbished pack, batches."""
-    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+    freeze_clock(monkeypatch, NOW)
     park = make_park()
     plant = make_user(park, role=Role.PLANT_OPERATOR)
     admin = make_user(park, role=Role.ADMIN)

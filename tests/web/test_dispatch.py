@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import (
@@ -19,7 +20,6 @@ from lithloop.models import (
     Role,
     RunStatus,
     Truck,
-    utcnow,
 )
 from lithloop.services import bookings as booking_service
 from lithloop.services import planning, publishing
@@ -107,7 +107,7 @@ def test_second_run_for_the_same_day_is_refused(client, day_world):
 def test_a_killed_worker_leaves_a_failed_run_and_no_plan(client, day_world):
     run = planning.start_run(day_world["dispatcher"], day_world["day"], 5)
     run.status = RunStatus.RUNNING
-    run.heartbeat_at = utcnow() - timedelta(minutes=5)  # its worker died long ago
+    run.heartbeat_at = clock.now() - timedelta(minutes=5)  # its worker died long ago
     db.session.commit()
     shown = client.get(f"/api/v1/plans/runs/{run.id}",
                        headers=bearer(client, day_world["dispatcher"])).json

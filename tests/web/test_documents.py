@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.batteries import make_park_code
 from lithloop.extensions import db
 from lithloop.models import (
@@ -24,7 +25,6 @@ from lithloop.models import (
 from lithloop.services import bookings as booking_service
 from lithloop.services import pricing as price_service
 from lithloop.services import transport_docs as docs
-from lithloop.services.pricing import today_in_china
 from tests.factories import make_org, make_park, make_site, make_user
 
 _serial = iter(range(1, 10_000))
@@ -44,7 +44,7 @@ def lot(chemistry="LFP", form="pack", count=1, mass="500", condition="intact", d
 
 def book(dealer, site, lots: list[dict], dispatcher) -> int:
     """A booking through the service, scheduled by the dispatcher, for the first open day."""
-    day = today_in_china() + timedelta(days=1)
+    day = clock.today() + timedelta(days=1)
     while day.weekday() == 6:
         day += timedelta(days=1)
     raw = {"site_id": site.id, "date": day.isoformat(), "window": ["09:00", "11:00"],
@@ -103,7 +103,7 @@ def build_world() -> dict:
     b2 = book(dealer, other, [lot("NCM622", count=1, mass="450", condition="swollen_leaking"),
                               lot(count=1, mass="500")], dispatcher)
     b3 = book(dealer, site, [lot("LFP", "cell", 40, "120")], dispatcher)
-    today = today_in_china()
+    today = clock.today()
     route = make_route(trucks[0], [("start", None, "07:30"), ("pickup", b1, "09:10"),
                                    ("pickup", b2, "10:05"), ("reload", None, "11:30"),
                                    ("pickup", b3, "13:00"), ("end", None, "14:40")],

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
 from lithloop.models import Booking, BusPack, OrgKind, Role, Site, SiteKind, User
 from lithloop.services import bus_fleet, capacity
-from lithloop.services.pricing import today_in_china
 from tests.conftest import csrf_token, submit
 from tests.factories import make_org, make_site, make_user
 
@@ -190,7 +190,7 @@ def small_register(org_id: int, today: date) -> dict[str, BusPack]:
 
 
 def test_forecast_numbers_for_a_small_register(client, manager):
-    today = today_in_china()
+    today = clock.today()
     small_register(manager.organisation_id, today)
     months = bus_fleet.forecast(manager, today)
     by_month = {m.month: m for m in months}
@@ -218,7 +218,7 @@ def test_another_organisations_packs_are_invisible(client, auth, manager):
     theirs = add_pack(other.id, "黑C·OTHER", soh="70", since=date(2016, 1, 1))
     assert "黑C·OTHER" not in client.get("/fleet/packs").get_data(as_text=True)
     assert "黑C·OTHER" not in client.get("/fleet/forecast").get_data(as_text=True)
-    tomorrow = (today_in_china() + timedelta(days=2)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=2)).isoformat()
     response = submit(client, "/fleet/forecast/accept", {
         "proposal_id": "x", "pack_ids": str(theirs.id), "date": tomorrow,
         "window_start": "09:00", "window_end": "11:00"}, page="/fleet/forecast")
@@ -244,7 +244,7 @@ def accept_form(body: str, index: int = 0) -> dict:
 
 
 def test_accepting_a_proposal_books_once_and_links_the_packs(client, demo_fleet):
-    today = today_in_china()
+    today = clock.today()
     packs = small_register(demo_fleet.id, today)
     extra = add_pack(demo_fleet.id, "E", soh="70", since=date(2016, 5, 1),
                      code=CODE_B, mass=2300, kwh=310, chemistry="LFP")
@@ -291,9 +291,9 @@ def test_a_full_day_shows_the_409_message(client, demo_fleet):
 def test_proposals_fit_a_truck_at_the_first_depot(client, demo_fleet):
     confirm(client, upload(client, SAMPLE.read_bytes()).get_data(as_text=True))
     user = db.session.scalar(sa.select(User).where(User.email == "fleet@demo.lithloop"))
-    proposals = bus_fleet.proposals(user, today_in_china())
+    proposals = bus_fleet.proposals(user, clock.today())
     assert proposals and all(p.mass_kg <= bus_fleet.proposal_max_kg() for p in proposals)
     depot = min(s.id for s in db.session.scalars(sa.select(Site).where(
         Site.organisation_id == demo_fleet.id, Site.kind == SiteKind.BUS_DEPOT)))
     assert {p.site.id for p in proposals} == {depot}
-    assert sum(p.count for p in proposals) >= bus_fleet.forecast(user, today_in_china())[0].packs
+    assert sum(p.count for p in proposals) >= bus_fleet.forecast(user, clock.today())[0].packs

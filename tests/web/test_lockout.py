@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, OrgKind, Role, User
-from lithloop.models import base as clock
-from tests.conftest import make_app, submit
+from tests.conftest import freeze_clock, make_app, submit
 from tests.factories import PASSWORD, make_org, make_user
 
 LOCKED_ZH = "登录失败次数过多"
@@ -29,8 +29,8 @@ def refreshed(user) -> User:
 
 
 def later(monkeypatch, minutes: int):
-    moment = clock.utcnow() + timedelta(minutes=minutes)
-    monkeypatch.setattr(clock, "utcnow", lambda: moment)
+    moment = clock.now() + timedelta(minutes=minutes)
+    freeze_clock(monkeypatch, moment)
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(client, auth):

@@ -14,9 +14,9 @@ import pytest
 import redis
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import ApiToken, OrgKind, Role, Site, User
-from lithloop.models import base as clock
 from lithloop.payments.localstripe_server import free_port
 from lithloop.services import pricing as price_service
 from lithloop.services import shared_generations
@@ -48,7 +48,7 @@ def book_as(user_id: int, site_id: int) -> None:
 
 def revoke_tokens_of(user_id: int) -> None:
     for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user_id)):
-        token.revoked_at = clock.utcnow()
+        token.revoked_at = clock.now()
     db.session.commit()
 
 
@@ -128,7 +128,7 @@ def test_with_redis_down_reads_come_from_the_database(served, dealer):
 
 def add_index_version(admin_id: int, label: str) -> None:
     price_service.add_version(db.session.get(User, admin_id), version=label,
-                              effective_date=price_service.today_in_china(), note="another worker",
+                              effective_date=clock.today(), note="another worker",
                               prices={"li2co3": Decimal("250000")})
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import ApiToken, OrgStatus
-from lithloop.models import base as clock
 from lithloop.services import pricing as price_service
 from lithloop.services import read_cache
 from tests.conftest import api_headers
@@ -64,7 +64,7 @@ def test_rejecting_the_organisation_or_revoking_the_token_here_takes_effect_at_o
     headers = api_headers(client, user)
     assert client.get("/api/v1/calendar", headers=headers).status_code == 200
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == user.id))
-    token.revoked_at = clock.utcnow()
+    token.revoked_at = clock.now()
     db.session.commit()
     assert client.get("/api/v1/calendar", headers=headers).status_code == 401
     fresh = api_headers(client, user)

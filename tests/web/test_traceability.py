@@ -10,10 +10,9 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import OrgKind, PackEvent, Role
-from lithloop.models import base as clock
 from lithloop.services import traceability
 from lithloop.services.errors import Conflict
-from tests.conftest import api_headers, submit
+from tests.conftest import api_headers, freeze_clock, submit
 from tests.factories import make_org, make_park, make_user
 from tests.pack_builders import event, make_pack, utc
 
@@ -40,7 +39,7 @@ def test_handover_deadline_counts_chinese_working_days(app, at, due):
 @pytest.fixture
 def world(app, monkeypatch):
     """Handovers overdue, due soon and later on 10 March 2026, plus some not to list."""
-    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+    freeze_clock(monkeypatch, NOW)
     park = make_park()
     plant = make_user(park, role=Role.PLANT_OPERATOR)
     admin = make_user(park, role=Role.ADMIN)

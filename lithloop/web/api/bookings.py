@@ -8,11 +8,11 @@ import marshmallow as ma
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from lithloop import clock
 from lithloop.models import BookingStatus
 from lithloop.services import bookings as booking_service
 from lithloop.services import capacity, read_cache
 from lithloop.services.errors import Invalid
-from lithloop.services.pricing import today_in_china
 from lithloop.services.sites import get_site
 from lithloop.web.api.common import (
     CLOCK_TIME,
@@ -221,7 +221,7 @@ def calendar(args):
     """Each day's capacity and what is booked, from `from` to `to` (at most 62 days)."""
     if "site_id" in args:
         get_site(api_user(), args["site_id"])
-    start = args.get("start") or today_in_china() + timedelta(days=1)
+    start = args.get("start") or clock.today() + timedelta(days=1)
     end = args.get("end") or start + timedelta(days=13)
     if end < start or (end - start).days > 62:
         raise Invalid("`to` must be on or after `from`, at most 62 days later.", field="to")
