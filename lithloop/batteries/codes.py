@@ -12,8 +12,16 @@ Sources (FACTS.md section 5 names the first two pages):
   standard's table, in the same order as the GB/T 27930 BMS battery-type list; not verified.
 - date characters: one table for year, month and day ("same table", wenxiaobai page above):
   0-9 then A=10, B=11, ... V=31 (as in a public GB/T 34014 decoder); year = 2010 + value.
-  Two public decoders agree on years 2010-2027 (0-9, A-H) and disagree after, so only those
-  years are accepted. Letters for days 10-31 (A-V, I and O included) are an assumption.
+  Two public decoders agree on years 2010-2027 (0-9, A-H) and disagree after (one goes on
+  I=2028, J=2029, ...; the other skips I, O and Q: J=2028, K=2029, ...). The standard's own
+  year table could not be read (its public translations stop before it).
+- THE PARK'S RULE for years after 2027 (decided, not sourced): the year character goes on
+  through the same table, I=2028 ... V=2041, because the sourced page says year, month and
+  day share one table and that table must hold 31 day values (A-V, I and O included).
+  After V the table starts again: a 32-year cycle (2042 = "0"), like a VIN's 30-year cycle.
+  Decoding with `today` takes the latest year of the cycle that is not after today; without
+  it, the first (2010-2041), so every code read before 2042 decodes exactly as before.
+  Minting a code never fails on a date from 2010 on: intake and assembly code packs today.
 - manufacturer codes are assigned through the national coding filing system (编码备案系统,
   http://www.yc-chem.cn/news/133469.html); the park's default "LLP" is a placeholder.
 """
@@ -31,7 +39,9 @@ LENGTH = 24
 ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 DIGITS = frozenset("0123456789")
 DATE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUV"  # value = index
-FIRST_YEAR, LAST_YEAR = 2010, 2027
+FIRST_YEAR = 2010
+YEAR_CYCLE = len(DATE_CHARS)  # 32 years: 2010-2041, then "0" again for 2042 (the park's rule)
+AGREED_LAST_YEAR = 2027  # the last year both public decoders read the same way
 MAX_SERIAL = 9_999_999
 
 SPANS: tuple[tuple[CodeField, int, int], ...] = (
@@ -177,18 +187,28 @@ def _date_value(ch: str) -> int:
 
 def _check_date(text: str, today: date | None) -> CodeProblem | date:
     y, m, d = (_date_value(c) for c in text[14:17])
-    if not 0 <= y <= LAST_YEAR - FIRST_YEAR:
+    if y < 0:
         return _problem(CodeReason.IMPOSSIBLE_DATE, 15, part="year", char=text[14])
     if not 1 <= m <= 12:
         return _problem(CodeReason.IMPOSSIBLE_DATE, 16, part="month", char=text[15])
     try:
-        produced = date(FIRST_YEAR + y, m, d)
+        produced = date(decode_year(text[14], today), m, d)
     except ValueError:
         return _problem(CodeReason.IMPOSSIBLE_DATE, 17, part="day", char=text[16])
     if today is not None and produced > today:
         return _problem(CodeReason.FUTURE_DATE, 15, produced=produced.isoformat(),
                         today=today.isoformat())
     return produced
+
+
+def decode_year(char: str, today: date | None = None) -> int:
+    """The production year of a year character: the latest of its 32-year cycle not after
+    `today` (without `today`, or when all are after it, the first: 2010-2041)."""
+    year = FIRST_YEAR + DATE_CHARS.index(char)
+    if today is not None:
+        while year + YEAR_CYCLE <= today.year:
+            year += YEAR_CYCLE
+    return year
 
 
 def _check_chars(text: str) -> CodeProblem | None:
@@ -228,12 +248,12 @@ def validate_code(text: str, *, today: date | None = None) -> CodeCheck:
 
 
 def encode_date(produced: date) -> str:
-    """The three date characters for a production date (years 2010-2027 only)."""
-    if not FIRST_YEAR <= produced.year <= LAST_YEAR:
+    """The three date characters for a production date (any year from 2010, 32-year cycle)."""
+    if produced.year < FIRST_YEAR:
         raise CodeError(_problem(CodeReason.YEAR_UNSUPPORTED, 15, year=produced.year,
-                                 first=FIRST_YEAR, last=LAST_YEAR))
-    return DATE_CHARS[produced.year - FIRST_YEAR] + DATE_CHARS[produced.month] + \
-        DATE_CHARS[produced.day]
+                                 first=FIRST_YEAR))
+    return DATE_CHARS[(produced.year - FIRST_YEAR) % YEAR_CYCLE] + \
+        DATE_CHARS[produced.month] + DATE_CHARS[produced.day]
 
 
 def make_park_code(
@@ -265,7 +285,7 @@ def make_park_code(
         start += size
     text = "".join(normalise(str(v)) for _, v, _ in parts) + encode_date(produced) + \
         f"{serial:07d}"
-    check = validate_code(text)
+    check = validate_code(text, today=produced)
     if check.problem is not None:
         raise CodeError(check.problem)
     return check.text

@@ -60,7 +60,7 @@ CODE_MESSAGES: dict[CodeReason, str] = {
     CodeReason.FIELD_LENGTH: "The {field} field needs {expected} characters, not {length}.",
     CodeReason.SERIAL_OUT_OF_RANGE: "The serial {serial} is outside 1-{maximum}.",
     CodeReason.YEAR_UNSUPPORTED: (
-        "Production year {year} cannot be coded: supported years are {first}-{last}."
+        "Production year {year} cannot be coded: the first year coded is {first}."
     ),
 }
 

@@ -57,7 +57,7 @@ def test_normalises_case_whitespace_and_full_width():
         (_with(5, "H"), 5, CodeField.CHEMISTRY, CodeReason.UNKNOWN_CHEMISTRY),
         (_with(7, "_"), 7, CodeField.SPECIFICATION, CodeReason.BAD_CHARACTER),
         (_with(12, "."), 12, CodeField.TRACEABILITY, CodeReason.BAD_CHARACTER),
-        (_with(15, "J"), 15, CodeField.PRODUCTION_DATE, CodeReason.IMPOSSIBLE_DATE),  # 2028+
+        (_with(15, "W"), 15, CodeField.PRODUCTION_DATE, CodeReason.IMPOSSIBLE_DATE),  # no year
         (_with(16, "0"), 16, CodeField.PRODUCTION_DATE, CodeReason.IMPOSSIBLE_DATE),  # month 0
         (_with(16, "D"), 16, CodeField.PRODUCTION_DATE, CodeReason.IMPOSSIBLE_DATE),  # month 13
         (_with(15, "92U"), 17, CodeField.PRODUCTION_DATE, CodeReason.IMPOSSIBLE_DATE),  # day 30
@@ -114,6 +114,28 @@ def test_date_encoding_table():
     assert encode_date(date(2027, 10, 10)) == "HAA"
 
 
+@pytest.mark.parametrize(("produced", "chars"), [
+    (date(2028, 3, 1), "I31"), (date(2040, 1, 1), "U11"), (date(2041, 12, 31), "VCV"),
+    (date(2042, 1, 1), "011"), (date(2070, 6, 15), "S6F"),
+])
+def test_years_after_2027_are_coded_by_the_parks_rule(produced, chars):
+    code = make_park_code(9, chemistry_letter="B", product_type="P", produced=produced)
+    assert code[14:17] == chars
+    assert validate_code(code, today=produced).parsed.produced == produced
+
+
+def test_codes_of_the_agreed_years_decode_as_before_until_the_cycle_turns():
+    # 2020-10-31; read in 2026, 2041 and without a day: 2020. Read in 2052: 2052 (the cycle).
+    for today in (date(2026, 1, 1), date(2041, 12, 31), None):
+        assert validate_code(VALID, today=today).parsed.produced == date(2020, 10, 31)
+    assert validate_code(VALID, today=date(2052, 11, 1)).parsed.produced == date(2052, 10, 31)
+
+
+def test_a_year_character_not_yet_reached_is_a_future_date():
+    check = validate_code(_with(15, "I"), today=date(2027, 12, 31))  # I = 2028
+    assert check.reason is CodeReason.FUTURE_DATE
+
+
 def test_make_park_code_defaults():
     code = make_park_code(7, chemistry_letter="B", product_type=ProductType.PACK,
                           produced=date(2026, 11, 26))
@@ -127,7 +149,6 @@ def test_make_park_code_defaults():
         ({"serial": 0}, CodeReason.SERIAL_OUT_OF_RANGE),
         ({"serial": 10_000_000}, CodeReason.SERIAL_OUT_OF_RANGE),
         ({"produced": date(2009, 12, 31)}, CodeReason.YEAR_UNSUPPORTED),
-        ({"produced": date(2028, 1, 1)}, CodeReason.YEAR_UNSUPPORTED),
         ({"manufacturer": "LL"}, CodeReason.FIELD_LENGTH),
         ({"traceability": "ABC"}, CodeReason.FIELD_LENGTH),
         ({"chemistry_letter": "Q"}, CodeReason.UNKNOWN_CHEMISTRY),
@@ -151,7 +172,7 @@ ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     serial=st.integers(1, 9_999_999),
     letter=st.sampled_from("ABCDEFGZ"),
     ptype=st.sampled_from(list(ProductType)),
-    produced=st.dates(date(2010, 1, 1), date(2027, 12, 31)),
+    produced=st.dates(date(2010, 1, 1), date(2041, 12, 31)),
     manufacturer=st.text(ALNUM, min_size=3, max_size=3),
     spec=st.text(ALNUM, min_size=2, max_size=2),
     trace=st.text(ALNUM, min_size=7, max_size=7),
