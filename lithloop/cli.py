@@ -14,6 +14,22 @@ from lithloop.extensions import db
 def register_commands(app: Flask) -> None:
     """Attach lithloop's commands to `flask`."""
 
+    @app.cli.command("park-serials")
+    @click.argument("action", type=click.Choice(["status", "restart"]))
+    def park_serials_command(action: str) -> None:
+        """Show how many park code serials are used, or restart them for a new code line."""
+        from lithloop.batteries.codes import MAX_SERIAL
+        from lithloop.services import park_serials
+        from lithloop.services.errors import ServiceError
+
+        if action == "restart":
+            try:
+                park_serials.restart()
+            except ServiceError as exc:
+                raise click.ClickException(str(exc.message)) from exc
+        click.echo(f"line {park_serials.line()}: {park_serials.used()} of {MAX_SERIAL} "
+                   "serials used")
+
     @app.cli.command("seed-demo")
     @click.option("--seed", default=7, show_default=True,
                   help="Random seed; same seed, same region.")

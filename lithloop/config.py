@@ -117,6 +117,9 @@ def load_settings() -> dict:
         # 15 for dismantlers and cascade utilisers); holidays from the shipped JSON or a file.
         "TRACE_DEADLINE_WORKING_DAYS": int(os.environ.get("TRACE_DEADLINE_WORKING_DAYS", "15")),
         "TRACE_DUE_SOON_WORKING_DAYS": int(os.environ.get("TRACE_DUE_SOON_WORKING_DAYS", "3")),
+        # The last traceability character of every code the park mints; change it (and run
+        # `flask park-serials restart`) when the 9,999,999 serials of a line run out.
+        "PARK_CODE_LINE": os.environ.get("PARK_CODE_LINE", "0"),
         "TRACE_HOLIDAYS_FILE": os.environ.get("TRACE_HOLIDAYS_FILE", ""),
         # Dashboard CO2 avoided: rough factors, estimates without a source (see
         # lithloop/batteries/co2.py); override when the park has measured or sourced ones.

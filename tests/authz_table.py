@@ -255,6 +255,8 @@ TABLE: dict[str, Rule] = {
     "GET admin.approvals": _r(ADMINS),
     "POST admin.decide": _r(ADMINS, params={"org_id": "{org_id}"}, body={"decision": "approve"}),
     "GET admin.outbox": _r(ADMINS),
+    "GET admin_calendar.index": _r(ADMINS),
+    "POST admin_calendar.upload": _r(ADMINS, body={}),
     "GET admin_users.users": _r(ADMINS),
     "POST admin_users.set_enabled": _r(ADMINS, params={"user_id": "{user_id}"},
                                        body={"enabled": "0"}),

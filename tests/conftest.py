@@ -112,6 +112,8 @@ def app(database_url, backend):
             names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
             with _db.engine.begin() as conn:
                 conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                for seq in _db.metadata._sequences.values():  # standalone: park serials
+                    conn.execute(sa.text(f"ALTER SEQUENCE {seq.name} RESTART WITH {seq.start}"))
         _db.engine.dispose()
     with served.app_context():
         _db.engine.dispose()

@@ -11,6 +11,7 @@ from lithloop.demo import DEMO_USERS, seed_demo
 from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.models import Organisation, OrgKind, Role, Site, SiteKind, Truck, User
+from tests.conftest import make_app
 
 
 def test_region_has_the_parts_the_issue_asks_for(demo):
@@ -51,21 +52,22 @@ def _fingerprint():
     return [(s.name, s.lat, s.lon) for s in db.session.scalars(sa.select(Site).order_by(Site.id))]
 
 
-def _wipe():
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
-    db.session.commit()
+def _region(tmp_path, name: str, seed: int):
+    """The sites of a region seeded into a database of its own (history is never wiped)."""
+    app = make_app(f"sqlite:///{tmp_path / name}.sqlite3")
+    with app.app_context():
+        db.create_all()
+        seed_demo(seed=seed, password="lithloop-demo")
+        found = _fingerprint()
+        db.session.remove()
+        db.engine.dispose()
+    return found
 
 
-def test_same_seed_same_region_other_seed_other_region(app):
-    seed_demo(seed=3, password="lithloop-demo")
-    first = _fingerprint()
-    _wipe()
-    seed_demo(seed=3, password="lithloop-demo")
-    assert _fingerprint() == first
-    _wipe()
-    seed_demo(seed=4, password="lithloop-demo")
-    assert _fingerprint() != first
+def test_same_seed_same_region_other_seed_other_region(tmp_path):
+    first = _region(tmp_path, "a", 3)
+    assert _region(tmp_path, "b", 3) == first
+    assert _region(tmp_path, "c", 4) != first
 
 
 def test_refuses_a_database_with_data(demo):

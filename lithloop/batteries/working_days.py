@@ -32,6 +32,10 @@ class WorkCalendar:
         """True when the calendar knows the holidays of the day's year."""
         return day.year in self.years
 
+    def covers_span(self, start: date, end: date) -> bool:
+        """True when every year from `start` to `end` is known (else a count is provisional)."""
+        return all(y in self.years for y in range(min(start, end).year, max(start, end).year + 1))
+
     def add_working_days(self, start: date, days: int) -> date:
         """The date `days` working days after `start` (start itself not counted)."""
         if days < 0:
@@ -51,7 +55,8 @@ class WorkCalendar:
                    if self.is_working_day(start + timedelta(days=n)))
 
 
-def _expand(items: list[str]) -> set[date]:
+def expand_days(items: list[str]) -> set[date]:
+    """The days of items like "2026-10-01" or "2026-10-01/2026-10-07" (ranges inclusive)."""
     days: set[date] = set()
     for item in items:
         first, _, last = item.partition("/")
@@ -63,6 +68,11 @@ def _expand(items: list[str]) -> set[date]:
     return days
 
 
+def calendar_of_years(years: dict[int, tuple[list[str], list[str]]]) -> WorkCalendar:
+    """A calendar from {year: (off items, work items)} (items as in the JSON file)."""
+    return parse_calendar({str(y): {"off": off, "work": work} for y, (off, work) in years.items()})
+
+
 def parse_calendar(data: dict) -> WorkCalendar:
     """A calendar from {"2026": {"off": ["2026-01-01/2026-01-03", ...], "work": [...]}}."""
     off: set[date] = set()
@@ -72,8 +82,8 @@ def parse_calendar(data: dict) -> WorkCalendar:
         if key.startswith("_"):
             continue
         years.add(int(key))
-        off |= _expand(year.get("off", []))
-        work |= _expand(year.get("work", []))
+        off |= expand_days(year.get("off", []))
+        work |= expand_days(year.get("work", []))
     if off & work:
         raise ValueError(f"days both off and working: {sorted(off & work)[:3]}")
     return WorkCalendar(frozenset(off), frozenset(work), frozenset(years))

@@ -20,6 +20,7 @@ from lithloop.models.bookings import (
 )
 from lithloop.models.bus_fleet import BusPack
 from lithloop.models.buyers import InvoiceDetails, QuoteRequest, RfqStatus
+from lithloop.models.calendar import HolidayYear
 from lithloop.models.fleet import Truck
 from lithloop.models.market import (
     PAID_STATUSES,
@@ -54,6 +55,7 @@ from lithloop.models.plans import (
     RunStatus,
 )
 from lithloop.models.pricing_index import PriceIndexVersion
+from lithloop.models.serials import PARK_SERIAL_SEQUENCE, ParkSerialCounter
 from lithloop.models.sites import Site, SiteKind
 
 __all__ = [
@@ -78,6 +80,9 @@ __all__ = [
     "BookingLot",
     "BookingStatus",
     "BusPack",
+    "PARK_SERIAL_SEQUENCE",
+    "ParkSerialCounter",
+    "HolidayYear",
     "InvoiceDetails",
     "QuoteRequest",
     "RfqStatus",
@@ -106,3 +111,8 @@ __all__ = [
     "Truck",
     "User",
 ]
+
+from lithloop.extensions import db as _db  # noqa: E402
+from lithloop.models import append_only as _append_only  # noqa: E402
+
+_append_only.attach(_db.metadata)  # the history tables' triggers, created with the tables

@@ -232,7 +232,8 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a recorded pack event."""
 
 
-_MUTABLE_EVENT_COLUMNS = frozenset({"reported_at", "reported_by_id"})
+# the traceability upload mark and its deadline (counted again when a calendar year arrives)
+_MUTABLE_EVENT_COLUMNS = frozenset({"reported_at", "reported_by_id", "report_due"})
 
 
 @sa.event.listens_for(PackEvent, "before_update")

@@ -5,8 +5,9 @@ pack gets a park code, its final test, grade and price, the parents become CONSU
 new pack is listed in the finished-product warehouse. Any refusal rolls everything back.
 
 Codes: GB/T 34014 with the park as manufacturer, product type P, traceability "SL00000"
-(second life, apart from the codes intake mints) and serial = the new pack's row id, which the
-database hands out once: two assemblies at the same time cannot mint the same code.
++ the line character (second life, apart from the codes intake mints) and a serial from the
+park's sequence (park_serials), which the database hands out once: two assemblies at the
+same time cannot mint the same code.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User
-from lithloop.services import pack_events, pack_state
+from lithloop.services import pack_events, pack_state, park_serials
 from lithloop.services.dismantling import check_role
 from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.grading import grade_for
@@ -31,7 +32,7 @@ from lithloop.services.pricing import current_index
 
 USE_CASES = ("storage", "base_station", "low_speed_vehicle")
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)
-TRACEABILITY = "SL00000"
+TRACEABILITY = "SL0000"  # + the line character (PARK_CODE_LINE)
 MAX_WARRANTY_MONTHS = 120
 
 
@@ -144,10 +145,11 @@ def build(user: User, order: BuildOrder) -> Pack:
                     warranty_months=order.warranty_months, use_case=order.use_case)
         pack.parents = parents
         db.session.add(pack)
-        db.session.flush()  # the row id is the code's serial
-        pack.code = make_park_code(pack.id, chemistry_letter=letter_for_chemistry(chemistry)
-                                   or "Z", product_type="P", produced=clock.today(),
-                                   traceability=TRACEABILITY)
+        db.session.flush()
+        pack.code = make_park_code(park_serials.next_serial(),
+                                   chemistry_letter=letter_for_chemistry(chemistry) or "Z",
+                                   product_type="P", produced=clock.today(),
+                                   traceability=TRACEABILITY + park_serials.line())
         t = order.test
         db.session.add(PackTest(pack=pack, kind="final", capacity_ah=t.capacity_ah,
                                 soh_pct=t.soh_pct, resistance_mohm=t.resistance_mohm,

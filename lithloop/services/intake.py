@@ -32,12 +32,12 @@ from lithloop.models import (
     User,
 )
 from lithloop.services import bookings as booking_service
-from lithloop.services import pack_events
+from lithloop.services import pack_events, park_serials
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.intake_form import LotReceipt, parse_receipt
 
 ARRIVAL_DAYS = 7  # how far back the arrivals list looks
-PARK_MANUFACTURER = "LLP"
+PARK_MANUFACTURER = park_serials.PARK_MANUFACTURER
 PRODUCT_TYPE_OF_FORM = {"pack": "P", "module": "M", "cell": "C"}
 _PLANS_WITH_PICKUPS = (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)
 
@@ -143,14 +143,6 @@ def _refuse_existing(codes: list[str]) -> None:
                           codes=", ".join(existing[:10])), code="code_exists")
 
 
-def next_park_serial() -> int:
-    """One more than the largest serial the park has minted (codes are unique per serial)."""
-    last = db.session.scalar(sa.select(sa.func.max(sa.func.substr(Pack.code, 18, 7)))
-                             .where(Pack.code_assigned.is_(True),
-                                    Pack.code.like(f"{PARK_MANUFACTURER}%")))
-    return int(last) + 1 if last and last.isdigit() else 1
-
-
 def _plates(booking: Booking, codes: list[str]) -> dict[str, str]:
     rows = db.session.execute(sa.select(BusPack.pack_code, BusPack.vehicle_plate,
                                         BusPack.organisation_id)
@@ -172,6 +164,7 @@ def _packs_of(booking: Booking, receipt: LotReceipt, serials, plates) -> list[Pa
             code, assigned = make_park_code(
                 next(serials), chemistry_letter=letter, manufacturer=PARK_MANUFACTURER,
                 product_type=PRODUCT_TYPE_OF_FORM.get(lot.form, "P"),
+                traceability="000000" + park_serials.line(),
                 produced=clock.today()), True
         packs.append(Pack(code=code, original_code=None if assigned else code,
                           code_assigned=assigned, chemistry=lot.chemistry, form=lot.form,
@@ -212,7 +205,7 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
         codes = [code for r in receipts for code, _ in r.codes]
         _refuse_existing(codes)
         stop = pickup_stop(booking.id)
-        serials = iter(range(next_park_serial(), 10_000_000))
+        serials = iter(park_serials.next_serial, None)  # from the database, no scan
         plates = _plates(booking, codes)
         for receipt in receipts:
             for pack in _packs_of(booking, receipt, serials, plates):

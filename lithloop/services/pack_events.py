@@ -8,15 +8,15 @@ traceability upload mark (`reported_at`), which is not part of the chain itself.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
-from lithloop.batteries.working_days import WorkCalendar, load_calendar
+from lithloop.batteries.working_days import WorkCalendar
 from lithloop.extensions import db
 from lithloop.models import Pack, PackEvent, User
+from lithloop.services import holiday_calendar
 from lithloop.services.errors import Invalid, NotFound
 
 #: Kinds of event, with the label shown on the passport.
@@ -45,14 +45,9 @@ KINDS = {
 HANDOVERS = frozenset({"received", "built", "dismantled", "sold"})
 
 
-@lru_cache(maxsize=4)
-def _calendar(path: str | None) -> WorkCalendar:
-    return load_calendar(path)
-
-
 def calendar() -> WorkCalendar:
-    """The working-day calendar configured by TRACE_HOLIDAYS_FILE (or the shipped one)."""
-    return _calendar(current_app.config.get("TRACE_HOLIDAYS_FILE") or None)
+    """The working-day calendar in force (stored years over the shipped file)."""
+    return holiday_calendar.calendar()
 
 
 def report_due(at: datetime):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import PackEvent, User
-from lithloop.services import pack_events
+from lithloop.services import holiday_calendar, pack_events
 from lithloop.services.errors import Conflict, Invalid, NotFound
 
 
@@ -96,7 +96,9 @@ def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
 
 #: The columns of the CSV the national platform's upload needs.
 CSV_COLUMNS = ("pack_code", "original_code", "chemistry", "event_kind", "event_time_local",
-               "organisation", "counterparty", "mass_kg", "report_due")
+               "organisation", "counterparty", "mass_kg", "report_due", "report_due_status")
+#: The last column when a deadline was counted without that year's official calendar.
+PROVISIONAL = "暂定 provisional"
 
 
 def counterparty(event: PackEvent) -> str:
@@ -123,5 +125,6 @@ def csv_export(events: list[PackEvent]) -> str:
             pack.code, pack.original_code or "", pack.chemistry, event.kind,
             clock.local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
             event.organisation.name if event.organisation else "",
-            counterparty(event), str(pack.mass_kg), event.report_due.isoformat()])
+            counterparty(event), str(pack.mass_kg), event.report_due.isoformat(),
+            PROVISIONAL if holiday_calendar.event_provisional(event) else ""])
     return out.getvalue()

@@ -39,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
     from lithloop.web import (
         admin,
+        admin_calendar,
         admin_users,
         api_docs,
         auth,
@@ -75,10 +76,11 @@ def register_blueprints(app: Flask) -> None:
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
     passport_text.init_templates(app)
+    admin_calendar.init_templates(app)
     for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
                    dispatch, documents, driver, passports, trace, dashboard, lines,
                    settlements, plant, admin_users, webhooks, market, market_admin, company,
-                   rfq):
+                   rfq, admin_calendar):
         app.register_blueprint(module.bp)
     init_api(app)
 

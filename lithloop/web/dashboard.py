@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
 from lithloop.services import dashboard as figures
+from lithloop.services import holiday_calendar, park_serials
 from lithloop.web.access import roles_required
 from lithloop.web.pricing_text import chemistry_name
 
@@ -55,5 +57,8 @@ def charts(data: dict) -> dict:
 def index():
     """Tonnes received and processed against capacity, by month, chemistry and city."""
     data = figures.dashboard(_year())
+    admin = current_user.role is Role.ADMIN
     return render_template("dashboard/index.html", data=data, charts=charts(data),
-                           summary=data["summary"])
+                           summary=data["summary"],
+                           calendar_missing=holiday_calendar.missing_year() if admin else None,
+                           serials_warning=park_serials.warning() if admin else None)

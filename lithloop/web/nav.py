@@ -35,7 +35,8 @@ NAV = {
                  ("market.orders", _l("Orders")), ("rfq.admin_index", _l("Quote requests")),
                  ("admin.outbox", _l("Outbox")), _DASHBOARD,
                  ("trace.index", _l("Traceability")), ("admin_users.users", _l("Users")),
-                 ("admin_users.audit_log", _l("Audit log"))],
+                 ("admin_users.audit_log", _l("Audit log")),
+                 ("admin_calendar.index", _l("Holiday calendar"))],
     Role.GOVERNMENT: [_DASHBOARD],
 }
 

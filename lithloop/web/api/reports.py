@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.models import Role
-from lithloop.services import dashboard, traceability
+from lithloop.services import dashboard, holiday_calendar, traceability
 from lithloop.services.errors import Forbidden
 from lithloop.web.api.common import DecimalString, errors
 from lithloop.web.api.security import api_user, token_required
@@ -22,6 +22,10 @@ class HandoverOut(ma.Schema):
     kind = ma.fields.String()
     at = ma.fields.DateTime(metadata={"description": "When it happened (UTC)"})
     report_due = ma.fields.Date(metadata={"description": "Upload deadline (Beijing date)"})
+    report_due_provisional = ma.fields.Function(
+        holiday_calendar.event_provisional, metadata={
+            "type": "boolean", "description": "True when the deadline was counted without "
+            "the official holiday calendar of a year it crosses (Monday to Friday only)"})
     organisation = ma.fields.Function(lambda e: e.organisation.name if e.organisation else None)
 
 
