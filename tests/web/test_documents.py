@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -57,7 +57,7 @@ def book(dealer, site, lots: list[dict], dispatcher) -> int:
 def at(day: date, hhmm: str) -> datetime:
     """Beijing wall-clock time on a day as an aware UTC datetime."""
     hour, minute = map(int, hhmm.split(":"))
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=8)
+    return clock.at(day, hour * 3600 + minute * 60)
 
 
 def make_route(truck: Truck, stops: list[tuple[str, int | None, str]], *, day: date,
