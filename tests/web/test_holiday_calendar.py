@@ -44,7 +44,8 @@ def _upload(client, auth, world, data=None, **form):
     auth.login(world["admin"].email)
     client.get("/lang/en")
     fields = {"year": "2027", "source": "", "file": _json(TEST_2027 if data is None else data)}
-    fields.update(form)
+    fields.update({k: (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v
+                   for k, v in form.items()})  # a fresh stream per request
     return submit(client, "/admin/calendar/", fields, content_type="multipart/form-data")
 
 
@@ -95,7 +96,7 @@ def test_uploading_next_year_stores_it_with_its_source_and_recounts_deadlines(
     ({"2026": TEST_2027["2027"]}, {}, "file", "must hold exactly the chosen year"),
     ({"2027": {"off": ["2027-02-05/2027-02-11"]}}, {}, "source", "Name the source"),
     (None, {"year": "2031"}, "year", "The year must be between"),
-    (None, {"file": (io.BytesIO(b"day,what\n2027-02-05,off\n"), "x.csv")}, "file",
+    (None, {"file": (b"day,what\n2027-02-05,off\n", "x.csv")}, "file",
      "header line: date,kind"),
 ])
 def test_a_bad_schedule_is_refused_beside_its_field_and_nothing_is_stored(
@@ -113,7 +114,7 @@ def test_a_bad_schedule_is_refused_beside_its_field_and_nothing_is_stored(
 def test_a_csv_schedule_is_accepted(client, auth, world):
     text = "date,kind\n2027-01-01,off\n2027-02-05/2027-02-11,放假\n2027-02-13,work\n"
     response = _upload(client, auth, world, source="test notice",
-                       file=(io.BytesIO(text.encode()), "2027.csv"))
+                       file=(text.encode(), "2027.csv"))
     assert response.status_code == 302
     row = db.session.get(HolidayYear, 2027)
     assert row.off == ["2027-01-01", "2027-02-05/2027-02-11"] and row.work == ["2027-02-13"]
