@@ -1,8 +1,10 @@
 """The pack's chain of events: append-only records, corrections, and handover deadlines.
 
 Every service that changes a pack calls `record` in the same transaction, so that a pack's
-state and its chain never disagree. Events are never updated or deleted, except for the
-traceability upload mark (`reported_at`), which is not part of the chain itself.
+state and its chain never disagree. Events are never updated or deleted (the database refuses
+it too: models/append_only.py), except for the traceability upload mark (`reported_at`) and
+its deadline (`report_due`, counted again when a year's holiday calendar arrives), which are
+not part of the chain itself.
 """
 
 from __future__ import annotations
