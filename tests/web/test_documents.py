@@ -62,10 +62,15 @@ def at(day: date, hhmm: str) -> datetime:
 
 def make_route(truck: Truck, stops: list[tuple[str, int | None, str]], *, day: date,
                status=PlanStatus.PUBLISHED, by=None) -> PlanRoute:
-    """A plan with one route; stops are (kind, booking_id, 'HH:MM' Beijing time)."""
-    run = PlanRun(plan_date=day, time_limit_s=10, status=RunStatus.SUCCEEDED,
-                  created_by_id=by.id)
-    plan = Plan(run=run, plan_date=day, status=status, solution={})
+    """A plan with one route (a published route joins the day's published plan: one a
+    day); stops are (kind, booking_id, 'HH:MM' Beijing time)."""
+    plan = db.session.scalar(sa.select(Plan).where(
+        Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)) if (
+        status is PlanStatus.PUBLISHED) else None
+    if plan is None:
+        run = PlanRun(plan_date=day, time_limit_s=10, status=RunStatus.SUCCEEDED,
+                      created_by_id=by.id)
+        plan = Plan(run=run, plan_date=day, status=status, solution={})
     route = PlanRoute(plan=plan, truck=truck, distance_m=50_000, duration_s=6 * 3600,
                       cost_fen=0, trips=1 + sum(k == "reload" for k, _, _ in stops))
     trip = 1
@@ -74,7 +79,7 @@ def make_route(truck: Truck, stops: list[tuple[str, int | None, str]], *, day: d
                                     arrival=at(day, hhmm), departure=at(day, hhmm) +
                                     timedelta(minutes=20), trip=trip))
         trip += kind == "reload"
-    db.session.add_all([run, plan, route])
+    db.session.add_all([plan, route])
     db.session.commit()
     return route
 
