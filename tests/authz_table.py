@@ -9,7 +9,8 @@ every rule of `app.url_map` with every method it answers must be here.
   settlement, pack, order, route (a driver's route), stop and park_stop (a driver's pickup
   and unloading stops). Then each role
   is tried on its own object (when it has one) and on another organisation's, which must
-  answer 404 unless the role is in `sees_all` (the park sees the whole region).
+  answer 404 unless the role is in `sees_all` (the park's office staff see the whole
+  region; its drivers only their own routes, issue 17).
 - `hide`: a role outside `who` gets 404 instead of 403 (the product hides that it exists).
 - `params` / `query` / `body`: values for the URL, query string and POST body; a string
   "{name}" is replaced by a world value (`{owned}` by the own or other object).
@@ -29,7 +30,11 @@ DISPATCHER, PLANT, DRIVER = Role.DISPATCHER, Role.PLANT_OPERATOR, Role.DRIVER
 BUYER, ADMIN, GOVERNMENT = Role.BUYER, Role.ADMIN, Role.GOVERNMENT
 
 OWNERS = frozenset({DEALER, FLEET})  # dealer branches and bus companies: sites, bookings
-PARK = frozenset({DISPATCHER, PLANT, DRIVER, ADMIN})  # see the whole region
+REGION = frozenset({DISPATCHER, PLANT, ADMIN})  # see the whole region
+# Drivers work for the park but see only their own routes' stops and what those need (the
+# driver page, the route's manifest and dangerous-goods document): no organisation's
+# bookings, sites, quotes, prices or private passports, not even the park's own.
+RECORD_READERS = frozenset(Role) - {DRIVER}
 STAFF = frozenset({DISPATCHER, PLANT, ADMIN})  # dispatch pages, plans, route documents
 PLANNERS = frozenset({DISPATCHER, ADMIN})  # change plans and runs
 PLANT_SIDE = frozenset({PLANT, ADMIN})  # intake, grading, warehouses, lines, settling
@@ -59,7 +64,7 @@ class Rule:
 
     who: frozenset | str
     owned: str | None = None
-    sees_all: frozenset = PARK
+    sees_all: frozenset = REGION
     hide: bool = False
     params: dict = field(default_factory=dict)
     query: dict = field(default_factory=dict)
@@ -101,36 +106,36 @@ TABLE: dict[str, Rule] = {
     "GET api_passports.get_passport": _r(PUBLIC, params={"code": "{public_code}"}),
     # Sites: everyone sees their own organisation's (the park all); owners and the park's
     # planners add and edit their own organisation's.
-    "GET sites.index": _r(ANYONE),
-    "GET sites.show": _r(ANYONE, owned="site", params={"site_id": "{owned}"}),
+    "GET sites.index": _r(RECORD_READERS),
+    "GET sites.show": _r(RECORD_READERS, owned="site", params={"site_id": "{owned}"}),
     "GET sites.create": _r(SITE_EDITORS),
     "POST sites.create": _r(SITE_EDITORS, body=SITE_FORM),
     "GET sites.edit": _r(SITE_EDITORS, owned="site", sees_all=NOBODY,
                          params={"site_id": "{owned}"}),
     "POST sites.edit": _r(SITE_EDITORS, owned="site", sees_all=NOBODY,
                           params={"site_id": "{owned}"}, body=SITE_FORM),
-    "GET api_sites.list_sites": _r(ANYONE),
-    "GET api_sites.get_site": _r(ANYONE, owned="site", params={"site_id": "{owned}"}),
+    "GET api_sites.list_sites": _r(RECORD_READERS),
+    "GET api_sites.get_site": _r(RECORD_READERS, owned="site", params={"site_id": "{owned}"}),
     "POST api_sites.create_site": _r(SITE_EDITORS, body={
         "name": "AUTHZ新网点", "lat": 44.58, "lon": 129.61, "city": "牡丹江"}),
     # Bookings: owners book at their own sites; everyone sees their own (the park all).
-    "GET bookings.index": _r(ANYONE),
-    "GET bookings.show": _r(ANYONE, owned="booking", params={"booking_id": "{owned}"}),
+    "GET bookings.index": _r(RECORD_READERS),
+    "GET bookings.show": _r(RECORD_READERS, owned="booking", params={"booking_id": "{owned}"}),
     "POST bookings.cancel": _r(CANCELLERS, owned="booking", sees_all=PLANNERS,
                                params={"booking_id": "{owned}"}, body={"reason": "authz"}),
     "GET bookings.create": _r(OWNERS),
     "POST bookings.create": _r(OWNERS, owned="site", sees_all=NOBODY, body=BOOKING_FORM),
     "POST bookings.quote": _r(OWNERS, body={**BOOKING_FORM, "site_id": "{own_site}"}),
-    "GET api_bookings.list_bookings": _r(ANYONE),
+    "GET api_bookings.list_bookings": _r(RECORD_READERS),
     "POST api_bookings.create_booking": _r(OWNERS, owned="site", sees_all=NOBODY, body=BOOKING),
-    "GET api_bookings.get_booking": _r(ANYONE, owned="booking",
+    "GET api_bookings.get_booking": _r(RECORD_READERS, owned="booking",
                                        params={"booking_id": "{owned}"}),
     "POST api_bookings.cancel_booking": _r(CANCELLERS, owned="booking", sees_all=PLANNERS,
                                            params={"booking_id": "{owned}"},
                                            body={"reason": "authz"}),
-    "GET api_bookings.calendar": _r(ANYONE, owned="site", query={"site_id": "{owned}"}),
-    "POST api_quotes.scrap_quote": _r(ANYONE, owned="site", body=SCRAP),
-    "POST api_quotes.second_life_price": _r(ANYONE, body={
+    "GET api_bookings.calendar": _r(RECORD_READERS, owned="site", query={"site_id": "{owned}"}),
+    "POST api_quotes.scrap_quote": _r(RECORD_READERS, owned="site", body=SCRAP),
+    "POST api_quotes.second_life_price": _r(RECORD_READERS, body={
         "chemistry": "LFP", "rated_kwh": "50", "soh_pct": "85", "cycles": 900, "grade": "A"}),
     # A bus company's fleet register and retirement forecast.
     "GET fleet.packs": _r({FLEET}),
@@ -200,9 +205,10 @@ TABLE: dict[str, Rule] = {
     "POST lines.close": _r(PLANT_SIDE, params={"batch_id": "{batch_id}"}, body={}),
     "GET lines.assembly_page": _r(PLANT_SIDE),
     "POST lines.build": _r(PLANT_SIDE, body={}),
-    # Pack passports: the full page for the park and the pack's owner; the public view above.
-    "GET passports.show": _r(ANYONE, owned="pack", params={"code": "{owned}"}),
-    "GET passports.export": _r(ANYONE, owned="pack", params={"code": "{owned}"}),
+    # Pack passports: the full page for the park's office staff and the pack's owner; the
+    # public view above.
+    "GET passports.show": _r(RECORD_READERS, owned="pack", params={"code": "{owned}"}),
+    "GET passports.export": _r(RECORD_READERS, owned="pack", params={"code": "{owned}"}),
     # The market: buyers shop and pay; admins see the catalog and every order.
     "GET market.catalog_page": _r(MARKET),
     "GET market.pack_page": _r(MARKET, params={"pack_id": "{sale_pack}"}),

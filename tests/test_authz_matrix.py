@@ -18,9 +18,9 @@ import os
 import pytest
 
 from lithloop.extensions import db
-from lithloop.models import PARK_ROLES, Role
+from lithloop.models import Role
 from lithloop.payments.localstripe_server import LocalStripe
-from tests.authz_table import ANYONE, PUBLIC, TABLE, Rule
+from tests.authz_table import ANYONE, PUBLIC, REGION, TABLE, Rule
 from tests.authz_world import DEMO_PASSWORD, OTHER_MARKER, build_world, fingerprint
 from tests.conftest import PG_URL, fresh_pg_database, make_app
 
@@ -190,7 +190,7 @@ def judge(rule: Rule, role, scope: str, api: bool, response) -> str | None:
             return f"allowed but answered {status}"
         if status == 302 and "/login" in location and rule.who != PUBLIC:
             return f"allowed but sent to the login page ({location})"
-        if role not in PARK_ROLES and OTHER_MARKER in text_of(response):
+        if role not in REGION and OTHER_MARKER in text_of(response):
             return "another organisation's data in the answer"  # e.g. in a list
         return None
     if status not in statuses:

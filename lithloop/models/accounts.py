@@ -44,7 +44,8 @@ class Role(enum.Enum):
     GOVERNMENT = "government"
 
 
-#: Roles that work for the park and therefore see the whole region's sites.
+#: Roles that work for the park (the roles a park operator's users hold). Not who sees
+#: what: drivers are among them but see only their routes (services/policies.py).
 PARK_ROLES = frozenset({Role.DISPATCHER, Role.PLANT_OPERATOR, Role.DRIVER, Role.ADMIN})
 
 #: The roles each kind of organisation may hold.
@@ -104,7 +105,8 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def works_for_park(self) -> bool:
-        """True for dispatcher, plant operator, driver and admin."""
+        """True for dispatcher, plant operator, driver and admin (what each may see is
+        services/policies.py's to say: drivers see only their routes)."""
         return self.role in PARK_ROLES
 
 

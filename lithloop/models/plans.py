@@ -67,8 +67,19 @@ class PlanRun(TimestampMixin, db.Model):
         return self.plans[0] if self.plans else None
 
 
+#: A plan that is published: at most one a day (the partial unique index below).
+PUBLISHED_WHERE = sa.text("status = 'published'")
+
+
 class Plan(TimestampMixin, db.Model):
-    """The routes a run found for a day, with totals; published plans schedule bookings."""
+    """The routes a run found for a day, with totals; published plans schedule bookings.
+
+    At most one plan a day is published (a newer one supersedes it): the database keeps
+    that with a partial unique index, on PostgreSQL and SQLite alike.
+    """
+
+    __table_args__ = (sa.Index("uq_plan_published_day", "plan_date", unique=True,
+                               postgresql_where=PUBLISHED_WHERE, sqlite_where=PUBLISHED_WHERE),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_run.id"), index=True)

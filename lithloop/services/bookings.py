@@ -22,7 +22,7 @@ from lithloop.models import (
     Site,
     User,
 )
-from lithloop.services import capacity
+from lithloop.services import capacity, policies
 from lithloop.services.booking_draft import BookingDraft, parse_draft
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.mail import send_mail
@@ -207,13 +207,14 @@ def _record(booking: Booking, old: S | None, new: S, user: User | None, note: st
 
 
 def visible_bookings(user: User, *, with_site: bool = True) -> sa.Select:
-    """Bookings the user may see: the park sees all, owners their organisation's."""
+    """Bookings the user may see: region staff all, owners their organisation's, drivers
+    none (policies.py)."""
     query = sa.select(Booking).order_by(Booking.pickup_date.desc(), Booking.id.desc())
     if with_site:
         query = query.options(selectinload(Booking.site))
-    if user.works_for_park:
+    if policies.sees_whole_region(user):
         return query
-    return query.where(Booking.organisation_id == user.organisation_id)
+    return query.where(policies.organisation_clause(user, Booking.organisation_id))
 
 
 # What a list of bookings shows (the web list's columns): no frozen quote, lots or history.
@@ -241,10 +242,10 @@ def booking_page(user: User, page: int, per_page: int) -> tuple[list[sa.Row], in
 
 
 def get_booking(user: User, booking_id: int) -> Booking:
-    """A booking the user may see; NotFound otherwise."""
+    """A booking the user may see (a driver: a stop of their route); NotFound otherwise."""
     booking = db.session.get(Booking, booking_id)
-    if booking is None or not (user.works_for_park
-                               or booking.organisation_id == user.organisation_id):
+    if booking is None or not (policies.sees_organisation(user, booking.organisation_id)
+                               or policies.drives_booking(user, booking.id)):
         raise NotFound(_l("No such booking."))
     return booking
 

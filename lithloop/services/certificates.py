@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Intake, Pack, PackState, Settlement, User
+from lithloop.services import policies
 from lithloop.services.errors import NotFound
 
 DISMANTLED, SECOND_LIFE, AWAITING = "dismantled", "second_life", "awaiting"
@@ -90,8 +91,7 @@ def certificate(token: str) -> Certificate:
 def statement(user: User, booking_id: int) -> Settlement:
     """A booking's settlement for its owner organisation or the park; NotFound otherwise."""
     booking = db.session.get(Booking, booking_id)
-    if booking is None or not (user.works_for_park
-                               or booking.organisation_id == user.organisation_id):
+    if booking is None or not policies.sees_organisation(user, booking.organisation_id):
         raise NotFound(_l("No such settlement."))
     settlement = db.session.scalar(sa.select(Settlement).where(
         Settlement.booking_id == booking.id))
@@ -104,8 +104,8 @@ def own_settlements(user: User, limit: int = 100) -> list[Settlement]:
     """Settlements the user may see, newest first (the park sees all)."""
     query = (sa.select(Settlement).join(Booking).options(selectinload(Settlement.booking))
              .order_by(Settlement.id.desc()).limit(limit))
-    if not user.works_for_park:
-        query = query.where(Booking.organisation_id == user.organisation_id)
+    if not policies.sees_whole_region(user):
+        query = query.where(policies.organisation_clause(user, Booking.organisation_id))
     return list(db.session.scalars(query))
 
 

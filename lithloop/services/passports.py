@@ -17,7 +17,8 @@ from sqlalchemy.orm import selectinload
 from lithloop import clock
 from lithloop.batteries.codes import validate_code
 from lithloop.extensions import db
-from lithloop.models import PARK_ROLES, Organisation, OrgKind, Pack, PackEvent, PackState, User
+from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
+from lithloop.services import policies
 from lithloop.services.errors import NotFound
 from lithloop.services.pack_events import KINDS
 
@@ -49,10 +50,9 @@ def get_pack(code: str) -> Pack:
 
 
 def pack_for(user: User, code: str) -> Pack:
-    """The pack if the user may see its full passport (park staff, the owner); else 404."""
+    """The pack if the user may see its full passport (region staff, the owner); else 404."""
     pack = get_pack(code)
-    if user.role in PARK_ROLES or (pack.owner_id is not None
-                                   and pack.owner_id == user.organisation_id):
+    if policies.sees_organisation(user, pack.owner_id):
         return pack
     raise NotFound(_l("No pack has the code %(code)s.", code=pack.code))
 

@@ -1,4 +1,8 @@
-"""Editing a draft plan by hand: move a booking to another truck or position."""
+"""Editing a draft plan by hand: move a booking to another truck or position.
+
+Each edit locks the plan it reads first (publishing.py gives the lock order), so an edit
+and a publish of the same plan run one after the other, never interleaved.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, routing
 from lithloop.extensions import db
-from lithloop.models import Plan, PlanStatus, Truck, User
+from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.plan_problem import build_day_problem, order_stop_id, park_site
 from lithloop.services.planning import _require_planner, fill_plan
 from lithloop.services.publishing import get_plan
+from lithloop.services.unit_of_work import atomic
 
 
 def _sequences(plan) -> dict[int, list]:
@@ -57,7 +62,11 @@ def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
     capacity; the plan is unchanged then.
     """
     _require_planner(user)
-    plan = get_plan(plan_id)
+    atomic(lambda: _move(plan_id, booking_id, truck_id, position))
+
+
+def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
+    plan = get_plan(plan_id, lock=True)
     if plan.status is not PlanStatus.DRAFT:
         raise Conflict(_l("Only a draft plan can be edited; run the day again to change a "
                           "published plan."), code="not_draft")
@@ -91,7 +100,6 @@ def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
         plan.unassigned.clear()
         db.session.flush()
         fill_plan(plan, day, solution, locked=locked, reasons=reasons, locked_stops=pins)
-    db.session.commit()
 
 
 def insert_urgent(user: User, plan_id: int, booking_id: int):
@@ -99,10 +107,14 @@ def insert_urgent(user: User, plan_id: int, booking_id: int):
 
     Stops already done stay where they are; no other booking moves.
     """
+    _require_planner(user)
+    return atomic(lambda: _insert_urgent(user, plan_id, booking_id))
+
+
+def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
     from lithloop.models import Booking, BookingStatus, PlanRun, RunStatus
 
-    _require_planner(user)
-    plan = get_plan(plan_id)
+    plan = get_plan(plan_id, lock=True)
     if plan.status is not PlanStatus.PUBLISHED:
         raise Conflict(_l("Urgent bookings go into the published plan."), code="not_published")
     booking = db.session.get(Booking, booking_id)
@@ -142,7 +154,6 @@ def insert_urgent(user: User, plan_id: int, booking_id: int):
         for new, old in ((r, _old(plan, r.truck_id)) for r in draft.routes):
             if old is not None:
                 _carry_done(old, new)
-    db.session.commit()
     return draft
 
 
@@ -164,11 +175,14 @@ def _locked_stops(plan) -> frozenset:
 
 def toggle_stop_lock(user: User, stop_id: int):
     """Lock a stop to its truck for the next run (or unlock it)."""
-    from lithloop.models import PlanStop
-
     _require_planner(user)
-    stop = db.session.get(PlanStop, stop_id)
-    if stop is None or stop.booking_id is None or stop.route.plan.status is PlanStatus.SUPERSEDED:
+    plan_id = db.session.scalar(sa.select(PlanRoute.plan_id).join(PlanStop)
+                                .where(PlanStop.id == stop_id))
+    plan = get_plan(plan_id, lock=True) if plan_id is not None else None
+    stop = next((s for r in plan.routes for s in r.stops if s.id == stop_id),
+                None) if plan else None
+    if stop is None or stop.booking_id is None or plan.status is PlanStatus.SUPERSEDED:
+        db.session.rollback()
         raise NotFound(_l("No such stop."))
     stop.locked = not stop.locked
     db.session.commit()

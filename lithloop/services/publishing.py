@@ -1,4 +1,14 @@
-"""Publishing a plan: every booking in it scheduled with an ETA window, or none."""
+"""Publishing a plan: every booking in it scheduled with an ETA window, or none.
+
+Lock order of every change to a plan (publishing, moving a stop, locking a route or a stop,
+inserting an urgent booking; here and in plan_edit.py): first plan rows, FOR UPDATE until
+the commit (publishing takes every plan of the day in id order, the others the one plan
+they read or change), then bookings, then booking-day counters (capacity.lock_day). Each
+reads the plan only once its lock is held, so what publishing tells the owners (the ETAs)
+are the stops its own transaction commits, and two publishes of one day run one after the
+other. The database keeps one published plan a day whatever a caller does
+(uq_plan_published_day); a violation of it is a 409, never a 500.
+"""
 
 from __future__ import annotations
 
@@ -29,43 +39,74 @@ from lithloop.services.planning import _require_planner
 ETA_HALF_WINDOW = timedelta(minutes=30)
 
 
-def get_plan(plan_id: int) -> Plan:
-    """A plan by id, with its routes, stops, bookings and sites loaded in a few queries."""
+def get_plan(plan_id: int, *, lock: bool = False) -> Plan:
+    """A plan by id, with its routes, stops, bookings and sites loaded in a few queries.
+
+    With `lock`, its row is locked FOR UPDATE until the commit and everything is read
+    afresh (never from an earlier read of the session): the lock order above.
+    """
     stops = selectinload(Plan.routes).selectinload(PlanRoute.stops)
     plan = db.session.get(Plan, plan_id, options=[
         selectinload(Plan.routes).selectinload(PlanRoute.truck),
         stops.selectinload(PlanStop.booking).selectinload(Booking.site),
         stops.selectinload(PlanStop.booking).selectinload(Booking.lots),
         selectinload(Plan.unassigned).selectinload(PlanUnassigned.booking)
-        .selectinload(Booking.site)])
+        .selectinload(Booking.site)], with_for_update=lock, populate_existing=lock)
     if plan is None:
         raise NotFound(_l("No such plan."))
     return plan
+
+
+def lock_day_plans(plan_id: int) -> Plan:
+    """Lock every plan of this plan's day (id order), then read this one afresh."""
+    day = db.session.scalar(sa.select(Plan.plan_date).where(Plan.id == plan_id))
+    if day is None:
+        raise NotFound(_l("No such plan."))
+    db.session.scalars(sa.select(Plan.id).where(Plan.plan_date == day).order_by(Plan.id)
+                       .with_for_update()).all()
+    return get_plan(plan_id, lock=True)
 
 
 def publish_plan(user: User, plan_id: int) -> Plan:
     """Schedule the plan's bookings and supersede the day's earlier plan, atomically."""
     _require_planner(user)
-    plan = db.session.scalar(sa.select(Plan).where(Plan.id == plan_id).with_for_update())
-    if plan is None:
-        raise NotFound(_l("No such plan."))
+    plan = lock_day_plans(plan_id)
     if plan.status is not PlanStatus.DRAFT:
+        db.session.rollback()
         raise Conflict(_l("This plan is %(s)s; only a draft can be published.",
                           s=plan.status.value), code="not_draft")
+    day = plan.plan_date
     try:
+        _lock_bookings(plan)
         routed = _schedule_routed(user, plan)
         _unschedule_left_out(user, plan, routed)
         _schedule_deliveries(plan)
         for old in db.session.scalars(sa.select(Plan).where(
-                Plan.plan_date == plan.plan_date, Plan.status == PlanStatus.PUBLISHED)):
+                Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)):
             old.status = PlanStatus.SUPERSEDED
+        db.session.flush()  # the old plan stops being published before this one starts
         plan.status, plan.published_at, plan.published_by_id = (PlanStatus.PUBLISHED, clock.now(),
                                                                  user.id)
         db.session.commit()
+    except sa.exc.IntegrityError as exc:  # uq_plan_published_day: a publish the lock missed
+        db.session.rollback()
+        raise Conflict(_l("Another plan for %(d)s was published at the same moment, so this "
+                          "one was not; nothing changed. Reload the day to see which plan is "
+                          "published.", d=day.isoformat()),
+                       code="published_meanwhile") from exc
     except Exception:
         db.session.rollback()
         raise
     return plan
+
+
+def _lock_bookings(plan: Plan) -> None:
+    """Lock every booking the plan routes or leaves out, in id order (no two publishes of
+    different days deadlock over a booking carried from one day to the other)."""
+    ids = {s.booking_id for r in plan.routes for s in r.stops if s.booking_id}
+    ids |= {u.booking_id for u in plan.unassigned}
+    db.session.scalars(sa.select(Booking.id).where(Booking.id.in_(sorted(ids)))
+                       .order_by(Booking.id).with_for_update()).all()
 
 
 def _lock(booking_id: int) -> Booking:
@@ -141,8 +182,11 @@ def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
 def toggle_lock(user: User, route_id: int) -> PlanRoute:
     """Lock a route so that the next run keeps it as it is (or unlock it)."""
     _require_planner(user)
-    route = db.session.get(PlanRoute, route_id)
-    if route is None or route.plan.status is PlanStatus.SUPERSEDED:
+    plan_id = db.session.scalar(sa.select(PlanRoute.plan_id).where(PlanRoute.id == route_id))
+    plan = get_plan(plan_id, lock=True) if plan_id is not None else None
+    route = next((r for r in plan.routes if r.id == route_id), None) if plan else None
+    if route is None or plan.status is PlanStatus.SUPERSEDED:
+        db.session.rollback()
         raise NotFound(_l("No such route."))
     route.locked = not route.locked
     db.session.commit()

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Role, Site, SiteKind, User
-from lithloop.services import read_cache
+from lithloop.services import policies, read_cache
 from lithloop.services.errors import Forbidden, Invalid, NotFound
 
 #: Roles that add and change their own organisation's sites: dealers and bus companies
@@ -35,11 +35,12 @@ class SiteInput:
 
 
 def visible_sites(user: User) -> sa.Select:
-    """A query for the sites the user may see: the park sees all, others their own."""
+    """A query for the sites the user may see: region staff all, drivers none (their
+    stops' sites are on their route pages), others their own."""
     query = sa.select(Site).order_by(Site.city, Site.name)
-    if user.works_for_park:
+    if policies.sees_whole_region(user):
         return query
-    return query.where(Site.organisation_id == user.organisation_id)
+    return query.where(policies.organisation_clause(user, Site.organisation_id))
 
 
 def get_site(user: User, site_id: int) -> Site:
@@ -51,8 +52,8 @@ def get_site(user: User, site_id: int) -> Site:
 
 
 def _may_see(user: User, organisation_id: int) -> bool:
-    # The park sees every site; anyone else only their own organisation's.
-    return user.works_for_park or organisation_id == user.organisation_id
+    # Region staff see every site; drivers none; anyone else their own organisation's.
+    return policies.sees_organisation(user, organisation_id)
 
 
 def site_location(user: User, site_id: int) -> tuple[float, float]:

@@ -15,6 +15,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services import bookings as booking_service
+from lithloop.services import policies
 from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.errors import ServiceError
 from lithloop.services.sites import visible_sites
@@ -27,7 +28,7 @@ CODE_FIELD = re.compile(r"lots\[(\d+)\]\.codes")
 
 
 @bp.get("/")
-@login_required
+@roles_required(*policies.RECORD_READERS)
 def index():
     """The user's bookings (the park sees all), filterable by status."""
     status = request.args.get("status")
@@ -100,7 +101,7 @@ def quote():
 
 
 @bp.get("/<int:booking_id>")
-@login_required
+@roles_required(*policies.RECORD_READERS)
 def show(booking_id: int):
     """One booking: lots, frozen quote, history, and the cancel form when allowed."""
     booking = booking_service.get_booking(current_user, booking_id)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, jsonify, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
-from lithloop.services import passports
+from lithloop.services import passports, policies
+from lithloop.web.access import roles_required
 
 bp = Blueprint("passports", __name__)
 
@@ -24,7 +25,7 @@ def qr_svg(url: str) -> Markup:
 
 
 @bp.get("/packs/<code>")
-@login_required
+@roles_required(*policies.RECORD_READERS)
 def show(code: str):
     """The full passport: every event with who recorded it, for the park and the owner."""
     pack = passports.pack_for(current_user, code)
@@ -34,7 +35,7 @@ def show(code: str):
 
 
 @bp.get("/packs/<code>/passport.json")
-@login_required
+@roles_required(*policies.RECORD_READERS)
 def export(code: str):
     """The EU battery passport fields we hold, as a JSON download."""
     pack = passports.pack_for(current_user, code)

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from lithloop.extensions import db
-from lithloop.services import geocoding
+from lithloop.services import geocoding, policies
 from lithloop.services import sites as site_service
 from lithloop.services.errors import ServiceError
 from lithloop.services.overview import picker_map, region_map
@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 
 @bp.get("/")
-@login_required
+@roles_required(*policies.RECORD_READERS)
 def index():
     """The sites the user may see, with a map."""
     page = max(1, request.args.get("page", 1, type=int))
@@ -35,7 +35,7 @@ def index():
 
 
 @bp.get("/<int:site_id>")
-@login_required
+@roles_required(*policies.RECORD_READERS)
 def show(site_id: int):
     """One site; another organisation's answers 404."""
     site = site_service.get_site(current_user, site_id)

@@ -177,3 +177,53 @@ def test_another_drivers_stop_is_404(client, auth, world):
     db.session.commit()
     auth.login(world["driver"].email)
     assert post(client, stop, "pickup", {"mass_kg": "100"}).status_code == 404
+
+
+def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, world):
+    # Depends on services/policies.py and the guards that use it: before issue 17 a driver
+    # counted as park staff and opened every organisation's bookings with their quotes,
+    # every site and private passports.
+    from lithloop.services import bookings as booking_service
+    from lithloop.services import sites as site_service
+    from lithloop.services.errors import NotFound
+    from tests.conftest import api_headers
+    from tests.web.test_documents import book, lot
+
+    driver, b1 = world["driver"], world["bookings"][0]
+    dealer_site = db.session.get(Booking, b1).site
+    other_site = db.session.get(Booking, world["bookings"][1]).site
+    elsewhere = book(world["dealer"], other_site, [lot(codes=[code()])], world["dispatcher"])
+    theirs = make_route(world["trucks"][1], [("start", None, "07:30"),
+                                             ("pickup", elsewhere, "09:30")],
+                        day=world["today"], by=world["dispatcher"])  # another driver's route
+    # What the driver needs for a stop: on the driver page and the route's documents.
+    auth.login(driver.email)
+    page = client.get("/driver/").get_data(as_text=True)
+    first = db.session.get(Booking, b1)
+    assert dealer_site.address in page and dealer_site.contact_phone in page
+    assert all(c in page for lot_ in first.lots for c in lot_.codes)  # expected codes
+    assert f'id="stop-{theirs.stops[1].id}"' not in page and "/bookings/" not in page
+    assert client.get(f"/routes/{world['route_id']}/manifest").status_code == 200
+    assert client.get(f"/routes/{world['route_id']}/dangerous-goods").status_code == 200
+    assert client.get(f"/routes/{theirs.id}/manifest").status_code == 404
+    # No organisation's records: neither pages nor the API nor the services give them.
+    for url in ("/bookings/", f"/bookings/{b1}", "/sites/", f"/sites/{dealer_site.id}",
+                "/dispatch/", "/plant/"):
+        assert client.get(url).status_code == 403, url
+    headers = api_headers(client, driver)
+    for url in ("/api/v1/bookings", f"/api/v1/bookings/{b1}", "/api/v1/sites/",
+                f"/api/v1/sites/{dealer_site.id}", "/api/v1/calendar"):
+        assert client.get(url, headers=headers).status_code == 403, url
+    second_life = {"chemistry": "LFP", "rated_kwh": "50", "soh_pct": "85", "cycles": 900,
+                   "grade": "A"}
+    assert client.post("/api/v1/quotes/second-life", json=second_life,
+                       headers=headers).status_code == 403
+    assert db.session.scalars(booking_service.visible_bookings(driver)).all() == []
+    assert db.session.scalars(site_service.visible_sites(driver)).all() == []
+    # A booking of their own route stays theirs to record (the pickup goes through
+    # get_booking); another route's is not found.
+    assert booking_service.get_booking(driver, b1).id == b1
+    with pytest.raises(NotFound):
+        booking_service.get_booking(driver, elsewhere)
+    with pytest.raises(NotFound):
+        site_service.get_site(driver, dealer_site.id)

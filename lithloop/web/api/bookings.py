@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from lithloop import clock
 from lithloop.models import BookingStatus
 from lithloop.services import bookings as booking_service
-from lithloop.services import capacity, read_cache
+from lithloop.services import capacity, policies, read_cache
 from lithloop.services.errors import Invalid
 from lithloop.services.sites import get_site
 from lithloop.web.api.common import (
@@ -146,7 +146,7 @@ def _body(data: dict) -> dict:
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(page_args(LIST_PAGE_SIZE, LIST_MAX_PAGE_SIZE), location="query")
 @blp.response(200, BookingSummaryOut(many=True), headers=PAGINATION_HEADER)
-@errors(blp, 401)
+@errors(blp, 401, 403, s403="Drivers see their routes' stops on the driver page")
 @token_required
 def list_bookings(args):
     """The caller's bookings, newest pickup date first (the park sees all), a page at a time.
@@ -156,7 +156,8 @@ def list_bookings(args):
     in `GET /bookings/{booking_id}`.
     """
     user, page, size = api_user(), args["page"], args["page_size"]
-    scope = "park" if user.works_for_park else user.organisation_id
+    policies.require_record_reader(user)
+    scope = "park" if policies.sees_whole_region(user) else user.organisation_id
     # Cached only where every worker's commits to `booking` are counted (shared counters):
     # a dealer must see a booking in the next list it asks for, whichever worker made it.
     body, total = read_cache.cached("booking_list", (scope, page, size), ("booking",),
@@ -192,10 +193,11 @@ def create_booking(data):
 @blp.route("/bookings/<int:booking_id>", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, BookingOut)
-@errors(blp, 401, 404)
+@errors(blp, 401, 403, 404, s403="Drivers see their routes' stops on the driver page")
 @token_required
 def get_booking(booking_id: int):
     """One booking with its lots, frozen quote and history."""
+    policies.require_record_reader(api_user())
     return booking_service.get_booking(api_user(), booking_id)
 
 
@@ -215,10 +217,12 @@ def cancel_booking(data, booking_id: int):
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(CalendarArgs(), location="query")
 @blp.response(200, DayOut(many=True))
-@errors(blp, 401, 404, s404="No such site, or another organisation's")
+@errors(blp, 401, 403, 404, s404="No such site, or another organisation's",
+        s403="Drivers do not book")
 @token_required
 def calendar(args):
     """Each day's capacity and what is booked, from `from` to `to` (at most 62 days)."""
+    policies.require_record_reader(api_user())
     if "site_id" in args:
         get_site(api_user(), args["site_id"])
     start = args.get("start") or clock.today() + timedelta(days=1)

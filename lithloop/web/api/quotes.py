@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
+from lithloop.services import policies
 from lithloop.services import pricing as price_service
 from lithloop.web.api.common import ID_RANGE, DecimalInput, errors
 from lithloop.web.api.security import api_user, token_required
@@ -78,10 +79,12 @@ def _strings(body: dict) -> dict:
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(ScrapQuoteRequest())
 @blp.response(200, ScrapQuoteResponse)
-@errors(blp, 400, 401, 404, 413, s404="No such site, or another organisation's")
+@errors(blp, 400, 401, 403, 404, 413, s404="No such site, or another organisation's",
+        s403="Drivers see no quotes")
 @token_required
 def scrap_quote(body):
     """What the park pays for a lot (negative: the fee the owner pays), line by line."""
+    policies.require_record_reader(api_user())
     return price_service.quote_scrap(api_user(), _strings(body)).to_dict()
 
 
@@ -89,8 +92,9 @@ def scrap_quote(body):
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(SecondLifeRequest())
 @blp.response(200, SecondLifeResponse)
-@errors(blp, 400, 401, 413)
+@errors(blp, 400, 401, 403, 413, s403="Drivers see no prices")
 @token_required
 def second_life_price(body):
     """A graded second-life pack's price, never below its scrap value nor at a new pack's."""
+    policies.require_record_reader(api_user())
     return price_service.price_second_life(_strings(body)).to_dict()

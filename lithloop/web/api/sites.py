@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from lithloop.extensions import db
-from lithloop.services import geocoding
+from lithloop.services import geocoding, policies
 from lithloop.services import sites as site_service
 from lithloop.web.api.common import CLOCK_TIME, errors
 from lithloop.web.api.security import api_user, token_required
@@ -69,18 +69,21 @@ def create_site(data):
 @blp.route("/", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, SiteSchema(many=True))
-@errors(blp, 401)
+@errors(blp, 401, 403, s403="Drivers see their stops' sites on the driver page")
 @token_required
 def list_sites():
     """The sites the caller may see."""
+    policies.require_record_reader(api_user())
     return list(db.session.scalars(site_service.visible_sites(api_user())))
 
 
 @blp.route("/<int:site_id>")
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, SiteSchema)
-@errors(blp, 401, 404, s404="No such site, or another organisation's")
+@errors(blp, 401, 403, 404, s404="No such site, or another organisation's",
+        s403="Drivers see their stops' sites on the driver page")
 @token_required
 def get_site(site_id: int):
     """One site; another organisation's answers 404."""
+    policies.require_record_reader(api_user())
     return site_service.get_site(api_user(), site_id)

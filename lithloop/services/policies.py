@@ -1,0 +1,65 @@
+"""Who sees which organisation's records: the named rules the services and pages share.
+
+Region staff (dispatchers, plant operators, admins) see the whole region. Drivers belong
+to the park as well, but see only their own routes and what those need: the driver page
+(stops, the site's address and contact, the booking's lots), the route's manifest (the
+expected codes) and its dangerous-goods document. So a driver opens no organisation's
+bookings, sites, quotes, settlements or private passports, not even the park's own.
+Everyone else sees their own organisation's records.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop.extensions import db
+from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Role, Truck, User
+from lithloop.services.errors import Forbidden
+
+#: Roles that see every organisation's records (the park's office staff).
+REGION_STAFF = frozenset({Role.DISPATCHER, Role.PLANT_OPERATOR, Role.ADMIN})
+#: Roles that open organisations' records (sites, bookings, quotes, passports) at all:
+#: every role but the driver, who works from their routes.
+RECORD_READERS = frozenset(Role) - {Role.DRIVER}
+
+
+def sees_whole_region(user: User) -> bool:
+    """True for region staff: every organisation's bookings, sites, settlements, packs."""
+    return user.role in REGION_STAFF
+
+
+def sees_organisation(user: User, organisation_id: int | None) -> bool:
+    """Whether the user may see a record owned by this organisation."""
+    if sees_whole_region(user):
+        return True
+    if user.role not in RECORD_READERS or organisation_id is None:
+        return False
+    return organisation_id == user.organisation_id
+
+
+def organisation_clause(user: User, column) -> sa.ColumnElement[bool]:
+    """A WHERE clause keeping the records (owner in `column`) the user may see."""
+    if sees_whole_region(user):
+        return sa.true()
+    if user.role not in RECORD_READERS:
+        return sa.false()
+    return column == user.organisation_id
+
+
+def require_record_reader(user: User) -> None:
+    """Forbidden for drivers: their route pages hold what they need."""
+    if user.role not in RECORD_READERS:
+        raise Forbidden(_l("Drivers see their routes on the driver page and in the route "
+                           "documents."))
+
+
+def drives_booking(user: User, booking_id: int) -> bool:
+    """True when the booking is a stop of one of the driver's published routes."""
+    if user.role is not Role.DRIVER:
+        return False
+    return db.session.scalar(
+        sa.select(sa.literal(True)).select_from(PlanStop).join(PlanRoute).join(Plan)
+        .join(Truck, PlanRoute.truck_id == Truck.id)
+        .where(PlanStop.booking_id == booking_id, Truck.driver_id == user.id,
+               Plan.status == PlanStatus.PUBLISHED).limit(1)) is not None

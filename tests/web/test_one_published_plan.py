@@ -1,0 +1,41 @@
+"""One published plan a day, kept by the database (uq_plan_published_day, migration 0019),
+on SQLite and PostgreSQL; the race tests are in tests/test_plan_concurrency.py."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Plan, PlanStatus
+from lithloop.services import publishing
+from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
+
+
+def test_the_database_refuses_a_second_published_plan_for_a_day(client, day_world):  # noqa: F811
+    first = run_to_end(client, day_world)["plan_id"]
+    second = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], first)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(sa.update(Plan).where(Plan.id == second)
+                           .values(status=PlanStatus.PUBLISHED))
+        db.session.flush()
+    db.session.rollback()
+    # superseded and draft plans of the day are not limited
+    db.session.execute(sa.update(Plan).where(Plan.id == first)
+                       .values(status=PlanStatus.SUPERSEDED))
+    db.session.execute(sa.update(Plan).where(Plan.id == second)
+                       .values(status=PlanStatus.SUPERSEDED))
+    db.session.commit()
+
+
+def test_an_older_draft_published_over_a_newer_plan_supersedes_it(client, day_world):  # noqa: F811
+    # The newer plan is superseded (and flushed) before the older one becomes published:
+    # updated in id order in one flush, the older one would break the unique index first.
+    older = run_to_end(client, day_world)["plan_id"]
+    newer = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], newer)
+    publishing.publish_plan(day_world["dispatcher"], older)
+    db.session.expire_all()
+    assert db.session.get(Plan, older).status is PlanStatus.PUBLISHED
+    assert db.session.get(Plan, newer).status is PlanStatus.SUPERSEDED
