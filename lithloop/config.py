@@ -131,6 +131,13 @@ def load_settings() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # The public origin of every absolute link that leaves the site (reset and invitation
+        # mails, certificates, QR codes), e.g. https://lithloop.example.cn; when set, requests
+        # for any host but it and TRUSTED_HOSTS (comma-separated) answer 400. Unset: the dev
+        # server's http://127.0.0.1:5000 (`make run` sets it from HOST and PORT).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        "TRUSTED_HOSTS_EXTRA": [h.strip() for h in os.environ.get(
+            "TRUSTED_HOSTS", "").split(",") if h.strip()],
         # Behind N reverse proxies, trust their X-Forwarded-* headers (0 = served directly).
         "PROXY_FIX_COUNT": int(os.environ.get("PROXY_FIX_COUNT", "0")),
         # Logs: "json" (one object a line, with the request id), "text", or "none" (leave

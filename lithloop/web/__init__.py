@@ -28,9 +28,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Proxy headers, security headers on every response."""
+    """Trusted hosts and public links, proxy headers, security headers on every response."""
+    from lithloop.public_urls import external_url, init_public_urls
     from lithloop.web.security_headers import init_proxy_fix, init_security_headers
 
+    init_public_urls(app)
+    app.jinja_env.globals["external_url"] = external_url
     init_proxy_fix(app)
     init_security_headers(app)
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from lithloop.models import OrgKind
+from lithloop.public_urls import external_url
 from lithloop.services import accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -99,7 +100,7 @@ def reset_request():
     if form.validate_on_submit():
         accounts.request_password_reset(
             form.email.data,
-            lambda token: url_for("auth.reset_password", token=token, _external=True))
+            lambda token: external_url("auth.reset_password", token=token))
         flash(_("If an account uses this address, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
