@@ -51,6 +51,9 @@ def load_settings() -> dict:
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        # "demo": without STRIPE_SECRET_KEY, start the embedded fake Stripe (localstripe) for
+        # test cards (`make run` sets it); anything else: no key means payments are off.
+        "PAYMENTS_MODE": os.environ.get("PAYMENTS_MODE", ""),
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices

@@ -72,4 +72,12 @@ def role_label(role: Role) -> str:
 def init_templates(app) -> None:
     """Make the navigation helpers available to every template."""
     app.jinja_env.globals.update(nav_for=nav_for, role_label=role_label,
-                                 kind_label=lambda k: str(KIND_LABELS.get(k, k)))
+                                 kind_label=lambda k: str(KIND_LABELS.get(k, k)),
+                                 payments_off=payments_off)
+
+
+def payments_off() -> bool:
+    """True when an administrator should be warned that payments are not configured."""
+    from lithloop import payments
+
+    return not payments.enabled()
