@@ -63,11 +63,17 @@ def load_settings() -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
-        # Account lockout: LOCKOUT_THRESHOLD failed logins within LOCKOUT_WINDOW_S lock the
-        # account for LOCKOUT_DURATION_S (an admin can unlock it at /admin/users).
+        # Login lockout per e-mail and client address: LOCKOUT_THRESHOLD failures within
+        # LOCKOUT_WINDOW_S lock the pair for LOCKOUT_DURATION_S, each further lock twice as
+        # long up to LOCKOUT_MAX_S (an admin can unlock an account at /admin/users).
         "LOCKOUT_THRESHOLD": int(os.environ.get("LOCKOUT_THRESHOLD", "5")),
         "LOCKOUT_WINDOW_S": int(os.environ.get("LOCKOUT_WINDOW_S", "900")),
         "LOCKOUT_DURATION_S": int(os.environ.get("LOCKOUT_DURATION_S", "900")),
+        "LOCKOUT_MAX_S": int(os.environ.get("LOCKOUT_MAX_S", "86400")),
+        # API tokens live API_TOKEN_DAYS unless asked for less; their last use is stamped at
+        # most every API_TOKEN_TOUCH_S seconds (services/api_tokens.py).
+        "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
+        "API_TOKEN_TOUCH_S": float(os.environ.get("API_TOKEN_TOUCH_S", "60")),
         # Mail: the outbox table stands in for e-mail unless MAIL_SERVER is set.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

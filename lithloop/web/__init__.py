@@ -41,6 +41,7 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
     from lithloop.web import (
+        account,
         admin,
         admin_users,
         api_docs,
@@ -78,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     pricing_text.init_templates(app)
     booking_text.init_templates(app)
     passport_text.init_templates(app)
-    for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
+    for module in (health, auth, account, home, sites, admin, prices, bookings, fleet, api_docs,
                    dispatch, documents, driver, passports, trace, dashboard, lines,
                    settlements, plant, admin_users, webhooks, market, market_admin, company,
                    rfq):

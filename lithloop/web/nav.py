@@ -35,6 +35,7 @@ NAV = {
                  ("market.orders", _l("Orders")), ("rfq.admin_index", _l("Quote requests")),
                  ("admin.outbox", _l("Outbox")), _DASHBOARD,
                  ("trace.index", _l("Traceability")), ("admin_users.users", _l("Users")),
+                 ("account.all_tokens", _l("API tokens")),
                  ("admin_users.audit_log", _l("Audit log"))],
     Role.GOVERNMENT: [_DASHBOARD],
 }
