@@ -59,8 +59,11 @@ def load_settings() -> dict:
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices
         # The catalog page releases expired reservations at most this often per worker.
         "SWEEP_INTERVAL_S": float(os.environ.get("SWEEP_INTERVAL_S", "30")),
-        # Rate limits: memory by default, Redis when REDIS_URL is set.
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Rate limits, shared by every worker: Redis when REDIS_URL is set, else an SQLite
+        # file in instance/ shared by the processes of this host (web/shared_limits.py);
+        # "memory://" counts per process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or (
+            f"sqlitefile://{instance / 'rate-limits.sqlite3'}"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Login lockout per e-mail and client address: LOCKOUT_THRESHOLD failures within
