@@ -42,6 +42,7 @@ class SQLiteFileStorage(Storage):
         if owner != os.getpid():  # a forked worker never shares its parent's connection
             conn = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # a count lost at power loss is fine
             self._local.conn, self._local.owner = conn, os.getpid()
         return self._local.conn
 
