@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ from lithloop.services.errors import AuthError, Forbidden, NotFound
 
 log = logging.getLogger(__name__)
 LOCK_COUNT_RESET = timedelta(days=1)
+PURGE_EVERY_S = 600
 
 
 def _setting(name: str, default: int = 0) -> int:
@@ -35,7 +37,28 @@ def _setting(name: str, default: int = 0) -> int:
 
 
 def _key(email: str, address: str) -> tuple[str, str]:
-    return (email or "").strip().lower()[:254], (address or "unknown")[:64]
+    # Stored as typed (normalised); NUL and lone surrogates, which PostgreSQL refuses, go.
+    def clean(text: str) -> str:
+        return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+    return clean((email or "").strip().lower())[:254], clean(address or "unknown")[:64]
+
+
+_purged = {"next": 0.0}  # per process: when stale rows are deleted next
+
+
+def _purge_stale(now) -> None:
+    """Delete pairs with no failure in the window and no lock in the last day (at most
+    every PURGE_EVERY_S per process): unknown e-mails tried once do not pile up."""
+    if time.monotonic() < _purged["next"]:
+        return
+    _purged["next"] = time.monotonic() + PURGE_EVERY_S
+    window = timedelta(seconds=_setting("LOCKOUT_WINDOW_S", 900))
+    db.session.execute(sa.delete(LoginThrottle).where(
+        sa.or_(LoginThrottle.locked_until.is_(None),
+               LoginThrottle.locked_until < now - LOCK_COUNT_RESET),
+        sa.or_(LoginThrottle.first_failed_at.is_(None),
+               LoginThrottle.first_failed_at < now - window)))
 
 
 def _row(email: str, address: str, *, lock: bool = False) -> LoginThrottle | None:
@@ -62,6 +85,7 @@ def record_failure(email: str, address: str, user: User | None) -> None:
     """Count a failed login for (e-mail, address); lock the pair at the threshold."""
     email, address = _key(email, address)
     now = clock.utcnow()
+    _purge_stale(now)
     row = _row(email, address, lock=True)
     if row is None:
         row = LoginThrottle(email=email, address=address, failures=0, lockouts=0)

@@ -172,3 +172,14 @@ def test_only_admins_unlock(client, auth):
     response = submit(client, f"/admin/users/{victim.id}/unlock", {}, page="/")
     assert response.status_code == 403
     assert locked_until(victim.email) is not None
+
+
+def test_stale_pairs_are_deleted_and_odd_e_mails_are_stored_safely(app, client, monkeypatch):
+    app.config["RATELIMIT_ENABLED"] = False
+    fail(client, "once@example.cn")
+    lockout._purged["next"] = 0.0
+    later(monkeypatch, 20)  # past the window, never locked
+    with app.test_request_context():
+        lockout.record_failure("odd\x00\ud800@example.cn", "10.0.0.1", None)
+    emails = set(db.session.scalars(sa.select(LoginThrottle.email)))
+    assert emails == {"odd?@example.cn"}
