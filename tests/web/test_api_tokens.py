@@ -81,7 +81,7 @@ def test_a_user_lists_and_revokes_their_own_tokens_only(app, client):
     Auth(client).login(user.email)
     page = client.get("/account").get_data(as_text=True)
     assert row(mine).prefix in page and row(theirs).prefix not in page
-    assert 'name="viewport"' in page and 'class="scroll"' in page  # phone width
+    assert 'name="viewport"' in page and 'class="tokens"' in page  # phone width
     refused = submit(client, f"/account/tokens/{row(theirs).id}/revoke", {}, page="/account")
     assert refused.status_code == 404 and row(theirs).revoked_at is None
     no_csrf = client.post(f"/account/tokens/{row(mine).id}/revoke", data={})
