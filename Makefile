@@ -27,10 +27,13 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/flask db upgrade
 
+# The demo: test cards through the embedded fake Stripe (PAYMENTS_MODE=demo, unless real
+# Stripe keys are set), links in mails and QR codes to this dev server.
 seed: migrate
-	$(BIN)/flask seed-demo --if-empty
+	PAYMENTS_MODE=$${PAYMENTS_MODE:-demo} $(BIN)/flask seed-demo --if-empty
 
 run: seed
+	PAYMENTS_MODE=$${PAYMENTS_MODE:-demo} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
 	LOG_FORMAT=$${LOG_FORMAT:-text} $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.

@@ -51,20 +51,32 @@ def load_settings() -> dict:
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        # "demo": without STRIPE_SECRET_KEY, start the embedded fake Stripe (localstripe) for
+        # test cards (`make run` sets it); anything else: no key means payments are off.
+        "PAYMENTS_MODE": os.environ.get("PAYMENTS_MODE", ""),
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices
         # The catalog page releases expired reservations at most this often per worker.
         "SWEEP_INTERVAL_S": float(os.environ.get("SWEEP_INTERVAL_S", "30")),
-        # Rate limits: memory by default, Redis when REDIS_URL is set.
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Rate limits, shared by every worker: Redis when REDIS_URL is set, else an SQLite
+        # file in instance/ shared by the processes of this host (web/shared_limits.py);
+        # "memory://" counts per process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or (
+            f"sqlitefile://{instance / 'rate-limits.sqlite3'}"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
-        # Account lockout: LOCKOUT_THRESHOLD failed logins within LOCKOUT_WINDOW_S lock the
-        # account for LOCKOUT_DURATION_S (an admin can unlock it at /admin/users).
+        # Login lockout per e-mail and client address: LOCKOUT_THRESHOLD failures within
+        # LOCKOUT_WINDOW_S lock the pair for LOCKOUT_DURATION_S, each further lock twice as
+        # long up to LOCKOUT_MAX_S (an admin can unlock an account at /admin/users).
         "LOCKOUT_THRESHOLD": int(os.environ.get("LOCKOUT_THRESHOLD", "5")),
         "LOCKOUT_WINDOW_S": int(os.environ.get("LOCKOUT_WINDOW_S", "900")),
         "LOCKOUT_DURATION_S": int(os.environ.get("LOCKOUT_DURATION_S", "900")),
+        "LOCKOUT_MAX_S": int(os.environ.get("LOCKOUT_MAX_S", "86400")),
+        # API tokens live API_TOKEN_DAYS unless asked for less; their last use is stamped at
+        # most every API_TOKEN_TOUCH_S seconds (services/api_tokens.py).
+        "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
+        "API_TOKEN_TOUCH_S": float(os.environ.get("API_TOKEN_TOUCH_S", "60")),
         # Mail: the outbox table stands in for e-mail unless MAIL_SERVER is set.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
@@ -136,6 +148,13 @@ def load_settings() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # The public origin of every absolute link that leaves the site (reset and invitation
+        # mails, certificates, QR codes), e.g. https://lithloop.example.cn; when set, requests
+        # for any host but it and TRUSTED_HOSTS (comma-separated) answer 400. Unset: the dev
+        # server's http://127.0.0.1:5000 (`make run` sets it from HOST and PORT).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        "TRUSTED_HOSTS_EXTRA": [h.strip() for h in os.environ.get(
+            "TRUSTED_HOSTS", "").split(",") if h.strip()],
         # Behind N reverse proxies, trust their X-Forwarded-* headers (0 = served directly).
         "PROXY_FIX_COUNT": int(os.environ.get("PROXY_FIX_COUNT", "0")),
         # Logs: "json" (one object a line, with the request id), "text", or "none" (leave

@@ -12,6 +12,8 @@ every rule of `app.url_map` with every method it answers must be here.
   answer 404 unless the role is in `sees_all` (the park's office staff see the whole
   region; its drivers only their own routes, issue 17).
 - `hide`: a role outside `who` gets 404 instead of 403 (the product hides that it exists).
+- `ends_session`: using it ends the caller's page session (logout, log out everywhere); the
+  matrix logs the role in again afterwards.
 - `params` / `query` / `body`: values for the URL, query string and POST body; a string
   "{name}" is replaced by a world value (`{owned}` by the own or other object).
 """
@@ -69,6 +71,7 @@ class Rule:
     params: dict = field(default_factory=dict)
     query: dict = field(default_factory=dict)
     body: dict | None = None
+    ends_session: bool = False
     note: str = ""
 
 
@@ -88,7 +91,7 @@ TABLE: dict[str, Rule] = {
     # Accounts.
     "GET auth.login": _r(PUBLIC),
     "POST auth.login": _r(PUBLIC, body={}),
-    "POST auth.logout": _r(PUBLIC, body={}),
+    "POST auth.logout": _r(PUBLIC, body={}, ends_session=True),
     "GET auth.register": _r(PUBLIC),
     "POST auth.register": _r(PUBLIC, body={}),
     "GET auth.reset_request": _r(PUBLIC),
@@ -98,6 +101,13 @@ TABLE: dict[str, Rule] = {
     "POST api_auth.issue_token": _r(PUBLIC, body={"email": "{token_email}",
                                                   "password": "{token_password}"}),
     "GET home.index": _r(ANYONE),
+    # One's own account: password, sessions, API tokens (an administrator revokes anyone's).
+    "GET account.index": _r(ANYONE),
+    "POST account.change_password": _r(ANYONE, body={}),
+    "POST account.logout_everywhere": _r(ANYONE, body={}, ends_session=True),
+    "POST account.revoke_token": _r(ANYONE, owned="api_token", sees_all=ADMINS,
+                                    params={"token_id": "{owned}"}, body={}),
+    "GET account.all_tokens": _r(ADMINS),
     "GET home.set_language": _r(PUBLIC, params={"code": "en"}),
     # Public pages: prices, certificates and passports by their link.
     "GET prices.public": _r(PUBLIC),

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import (
+    ApiToken,
     Booking,
     DismantlingBatch,
     OrgKind,
@@ -47,7 +48,8 @@ DEMO_EMAILS = {
 #: Columns changed in place by writes that add no row; part of the fingerprint.
 MUTABLE_COLUMNS = {
     "booking": ("id", "status", "cancel_reason"), "site": ("id", "name"),
-    "organisation": ("id", "status"), "user": ("id", "enabled", "failed_logins"),
+    "organisation": ("id", "status"), "user": ("id", "enabled", "session_version"),
+    "api_token": ("id", "revoked_at"),
     "plan": ("id", "status"), "plan_route": ("id", "locked"),
     "plan_stop": ("id", "locked", "done_at", "picked_kg"), "plan_run": ("id", "status"),
     "market_order": ("id", "status", "refunded_fen"), "pack": ("id", "state"),
@@ -176,6 +178,16 @@ def build_world() -> World:
     spec = {"quantity": "2", "min_grade": "B", "wanted_by": (day + timedelta(days=20)).isoformat()}
     world.own["rfq"] = {Role.BUYER: rfq_service.create(users[Role.BUYER], spec).id}
     world.other["rfq"] = rfq_service.create(other_buyer, spec).id
+    # A spare API token of every role's user, and another organisation's (revoked in the
+    # matrix: never the tokens the matrix itself calls the API with).
+    from lithloop.services.api_tokens import issue_api_token, token_hash
+
+    def spare_token(user: User) -> int:
+        plain = issue_api_token(user, "authz spare")
+        return _one(sa.select(ApiToken.id).where(ApiToken.token_hash == token_hash(plain)))
+
+    world.own["api_token"] = {role: spare_token(user) for role, user in users.items()}
+    world.other["api_token"] = spare_token(other_buyer)
     version = _one(sa.select(PriceIndexVersion.version).order_by(PriceIndexVersion.id))
     world.values.update(
         plan_id=today_plan.id, run_id=today_plan.run_id,

@@ -57,16 +57,21 @@ class Matrix:
         self.cookies: dict[Role, list] = {}
         self.tokens: dict[Role, str] = {}
         for role, user in world.users.items():
+            self.log_in(role)
             client = app.test_client()
-            response = client.post("/login", data={"email": user.email,
-                                                   "password": DEMO_PASSWORD})
-            assert response.status_code == 302, (role, response.status_code)
-            self.cookies[role] = [(c.key, c.value, c.domain, c.path)
-                                  for c in client._cookies.values()]
             response = client.post("/api/v1/auth/token", json={
                 "email": user.email, "password": DEMO_PASSWORD})
             assert response.status_code == 201, (role, response.json)
             self.tokens[role] = response.json["token"]
+
+    def log_in(self, role: Role) -> None:
+        """A fresh page session for the role (again after an endpoint that ends it)."""
+        client = self.app.test_client()
+        response = client.post("/login", data={"email": self.world.users[role].email,
+                                               "password": DEMO_PASSWORD})
+        assert response.status_code == 302, (role, response.status_code)
+        self.cookies[role] = [(c.key, c.value, c.domain, c.path)
+                              for c in client._cookies.values()]
 
     def client(self, role: Role | None):
         """A client with the role's session (a fresh copy, so no request changes another)."""
@@ -188,7 +193,8 @@ def judge(rule: Rule, role, scope: str, api: bool, response) -> str | None:
     if verdict == "allow":
         if status in (401, 403, 404):
             return f"allowed but answered {status}"
-        if status == 302 and "/login" in location and rule.who != PUBLIC:
+        if status == 302 and "/login" in location and rule.who != PUBLIC and (
+                not rule.ends_session or "next=" in location):  # log out everywhere: /login
             return f"allowed but sent to the login page ({location})"
         if role not in REGION and OTHER_MARKER in text_of(response):
             return "another organisation's data in the answer"  # e.g. in a list
@@ -222,6 +228,8 @@ def test_authorisation_matrix(matrix):
                     if watch and known is None:
                         known = fingerprint()
                     response = send(matrix, method, url, spec, role, values)
+                    if spec.ends_session and role is not None:
+                        matrix.log_in(role)
                     checked += 1
                     who = role.value if role else "anonymous"
                     problem = judge(spec, role, scope, api, response)

@@ -91,11 +91,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     enabled: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Account lockout (services/lockout.py): failures in the current window, and until when
-    # the account refuses logins. Stored on the row so every web worker sees the same state.
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    first_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every page session carries the version it was opened under; a password change or
+    # reset and "log out everywhere" increment it, which ends every earlier session
+    # (services/login_sessions.py).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 
@@ -118,7 +117,39 @@ class ApiToken(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(100), default="")
     prefix: Mapped[str] = mapped_column(sa.String(12))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Stamped at most once a minute (services/api_tokens.py), like last_login_at: an audit
+    # field, written in its own small transaction, never in the request's unit of work.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class EndedSession(db.Model):
+    """A page session ended by logging out: its cookie is refused from then on.
+
+    Rows older than the session lifetime are deleted: a cookie that old is refused anyway.
+    """
+
+    sid_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class LoginThrottle(db.Model):
+    """Failed logins for one e-mail address from one client address (services/lockout.py).
+
+    Kept for any e-mail, known or not, so that the answer never tells them apart; a
+    stranger's failures from their address never lock the owner out at theirs.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("email", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    address: Mapped[str] = mapped_column(sa.String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    lockouts: Mapped[int] = mapped_column(default=0)  # each lock lasts twice the one before

@@ -1,15 +1,18 @@
 """Payments: the Stripe adapter, configured from the app, and the localstripe launcher.
 
 STRIPE_SECRET_KEY set: the SDK talks to Stripe (or to STRIPE_API_BASE when that is set).
-Unset and not testing (the embedded default, `make run`): localstripe is started on
-loopback the first time a payment is needed, and every page says "test payment".
+Unset with PAYMENTS_MODE=demo (what `make run` and `make seed` set): localstripe is started
+on loopback the first time a payment is needed, and every page says "test payment".
+Unset otherwise: payments are off (`enabled()` is False): checkout refuses with a message
+and administrators see a warning; the fake server, whose keys are in the source, never
+runs outside an explicit demo.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 
 from lithloop.payments import localstripe_server
 from lithloop.payments.stripe_adapter import (
@@ -19,9 +22,10 @@ from lithloop.payments.stripe_adapter import (
     StripeGateway,
     verify_event,
 )
+from lithloop.public_urls import external_url
 
-__all__ = ["Intent", "PaymentError", "SignatureError", "StripeGateway", "gateway",
-           "settings", "verify_event", "webhook_secret"]
+__all__ = ["Intent", "PaymentError", "SignatureError", "StripeGateway", "enabled", "gateway",
+           "settings", "test_mode", "verify_event", "webhook_secret"]
 
 _EXTENSION = "lithloop_payments"
 
@@ -47,7 +51,7 @@ def settings() -> _Settings:
             resolved = _Settings(key, app.config.get("STRIPE_PUBLISHABLE_KEY", ""),
                                  app.config.get("STRIPE_WEBHOOK_SECRET", ""),
                                  app.config.get("STRIPE_API_BASE", ""), embedded=False)
-        elif app.config.get("TESTING"):
+        elif not demo_mode(app):
             raise PaymentError("Payments are not configured: set STRIPE_SECRET_KEY.",
                                code="not_configured")
         else:
@@ -62,11 +66,26 @@ def settings() -> _Settings:
     return resolved
 
 
+def demo_mode(app) -> bool:
+    """True when the embedded fake Stripe may stand in for a missing STRIPE_SECRET_KEY."""
+    return str(app.config.get("PAYMENTS_MODE", "")).strip().lower() == "demo"
+
+
+def enabled() -> bool:
+    """True when payments can be taken: a Stripe key is set, or this is an explicit demo."""
+    return bool(current_app.config.get("STRIPE_SECRET_KEY")) or demo_mode(current_app)
+
+
+def test_mode() -> bool:
+    """True when payments go to a test server or use a Stripe test key (pages say so)."""
+    return enabled() and gateway().test_mode
+
+
 def _register_embedded_webhook(resolved: _Settings) -> None:
     """Let the embedded localstripe deliver its events to this server."""
     try:
         localstripe_server.embedded().register_webhook(
-            "lithloop", url_for("webhooks.stripe_webhook", _external=True),
+            "lithloop", external_url("webhooks.stripe_webhook"),
             resolved.webhook_secret)
         resolved.webhook_registered = True
     except OSError:

@@ -20,10 +20,15 @@ from lithloop.models import (
     Role,
     User,
 )
-from lithloop.services import audit, lockout
+from lithloop.services import api_tokens, audit, lockout, login_sessions
 from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
 from lithloop.services.mail import send_mail
-from lithloop.services.passwords import check_policy, hash_password, verify_password
+from lithloop.services.passwords import (
+    check_policy,
+    dummy_hash,
+    hash_password,
+    verify_password,
+)
 
 
 def normalise_email(email: str) -> str:
@@ -115,25 +120,44 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
     return org
 
 
-def authenticate(email: str, password: str) -> User:
-    """Return the user for these credentials or raise AuthError saying why not."""
+def authenticate(email: str, password: str, address: str = "") -> User:
+    """Return the user for these credentials or raise AuthError saying why not.
+
+    Unknown e-mail, wrong password and a locked (e-mail, address) pair give the same
+    answer in the same time: the password is always hashed, against a dummy hash when no
+    account has this e-mail, and lockout counts unknown e-mails like real ones.
+    """
     user = find_user_by_email(email or "")
-    if user is not None:
-        lockout.refuse_if_locked(user)
-    if user is None or not verify_password(user.password_hash, password or ""):
-        if user is not None:
-            lockout.record_failure(user.id)
-            lockout.refuse_if_locked(user)  # this failure was the last one allowed
+    right = verify_password(user.password_hash if user else dummy_hash(), password or "")
+    lockout.refuse_if_locked(email, address)
+    if user is None or not right:
+        lockout.record_failure(email, address, user)
+        lockout.refuse_if_locked(email, address)  # this failure was the last one allowed
         raise AuthError(_l("E-mail or password is wrong."))
-    lockout.clear_failures(user)
+    lockout.clear_failures(email, address)
     if user.organisation.status is OrgStatus.PENDING:
+        db.session.commit()
         raise AuthError(_l("Your organisation is waiting for approval by the park."),
                         code="pending_approval")
     if not user.is_active:
+        db.session.commit()
         raise AuthError(_l("This account is disabled."), code="disabled")
     user.last_login_at = clock.now()
     db.session.commit()
     return user
+
+
+def change_password(user: User, current: str, new: str) -> int:
+    """A logged-in user changes their password; every other session ends. The new
+    session version (for the session that made the change) is returned."""
+    user = db.session.get(User, user.id)
+    if not verify_password(user.password_hash, current or ""):
+        raise Invalid(_l("The current password is wrong."), field="current")
+    check_policy(new or "", user.email)
+    user.password_hash = hash_password(new)
+    login_sessions.end_all_sessions(user, actor=user, reason="password change")
+    db.session.commit()
+    return user.session_version
 
 
 def _reset_serializer() -> URLSafeSerializer:
@@ -182,9 +206,12 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
-    """Set a new password through a reset token; the token cannot be used again."""
+    """Set a new password through a reset token; the token cannot be used again, and every
+    session and API token of the account ends (whoever knew the old password is out)."""
     user = user_for_reset_token(token)
     check_policy(password, user.email)
     user.password_hash = hash_password(password)
+    login_sessions.end_all_sessions(user, actor=None, reason="password reset")
+    api_tokens.revoke_all(user)
     db.session.commit()
     return user

@@ -42,6 +42,21 @@ class PaymentUnavailable(ServiceError):
         self.order_id = order_id
 
 
+class PaymentsOff(ServiceError):
+    """Payments are not configured on this platform: no order can be paid."""
+
+    status = 503
+    code = "payments_off"
+
+
+def require_payments() -> None:
+    """Refuse a checkout before anything is reserved when payments are off."""
+    if not payments.enabled():
+        raise PaymentsOff(_l("Online payment is not available on this platform at the "
+                             "moment, so orders cannot be placed. Nothing was reserved or "
+                             "charged; please contact the park to buy these packs."))
+
+
 def require_buyer(user: User) -> None:
     """Only buyers order."""
     if user.role is not Role.BUYER:
@@ -160,6 +175,7 @@ def place_order(user: User, packs: list[Pack], where: dict, *,
 def checkout(user: User, lines, delivery=None) -> Order:
     """Reserve the packs and open a PaymentIntent; all or nothing."""
     require_buyer(user)
+    require_payments()
     ids, groups = parse_lines(lines)
     where = parse_delivery(delivery)
     try:

@@ -34,7 +34,7 @@ from lithloop.services.passwords import hash_password
 
 FORMAT, VERSION = "lithloop-organisation", 1
 # Never exported: keys, secrets, per-database counters.
-SKIP = {"id", "password_hash", "failed_logins", "first_failed_login_at", "locked_until",
+SKIP = {"id", "password_hash", "session_version",
         "last_login_at"}
 FOREIGN = {"organisation_id", "site_id", "created_by_id", "booking_id", "by_user_id"}
 

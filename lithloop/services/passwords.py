@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -35,6 +37,18 @@ def check_policy(password: str, email: str = "") -> None:
 def hash_password(password: str) -> str:
     """Hash with scrypt (PASSWORD_HASH_METHOD may lower its cost for tests)."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+_dummies: dict[str, str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash of a random password with the configured method, made once per process: an
+    unknown e-mail's login costs the same as a known one's."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummies:
+        _dummies[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _dummies[method]
 
 
 def verify_password(password_hash: str, password: str) -> bool:

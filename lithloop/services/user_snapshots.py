@@ -3,9 +3,10 @@
 Every API call (its bearer token) and every page (its session) needs its user and the
 user's organisation. For USER_CACHE_S seconds a worker keeps a detached copy of both and
 merges it into the request's session without a query (`Session.merge(load=False)`). The
-copy is dropped as soon as any worker commits to api_token, user or organisation (the
-read cache's shared counters), so a disabled account, a rejected organisation or a revoked
-token is refused on the next request; with CACHE_COUNTERS=none other workers' changes
+copy is dropped as soon as any worker commits to api_token, user, organisation or
+ended_session (the read cache's shared counters), so a disabled account, a rejected
+organisation, a revoked token, a bumped session version or a logged-out session is refused
+on the next request; with CACHE_COUNTERS=none other workers' changes
 apply within USER_CACHE_S. USER_CACHE_S=0 looks the user up on every request.
 """
 
@@ -21,7 +22,7 @@ from lithloop.extensions import db
 from lithloop.models import User
 from lithloop.services import read_cache
 
-TABLES = ("api_token", "user", "organisation")
+TABLES = ("api_token", "user", "organisation", "ended_session")
 
 
 def cached_user(name: str, key: Hashable, load: Callable[[], User | None]) -> User | None:
@@ -29,12 +30,17 @@ def cached_user(name: str, key: Hashable, load: Callable[[], User | None]) -> Us
     ttl = float(current_app.config.get("USER_CACHE_S", 0))
     if ttl <= 0:
         return load()
-    snapshot = read_cache.cached(name, key, TABLES, lambda: _snapshot(load()), ttl=ttl,
-                                 keep=lambda value: value is not None)
-    return None if snapshot is None else db.session.merge(snapshot, load=False)
+    copy = read_cache.cached(name, key, TABLES, lambda: snapshot(load()), ttl=ttl,
+                             keep=lambda value: value is not None)
+    return None if copy is None else attach(copy)
 
 
-def _snapshot(user: User | None) -> User | None:
+def attach(copy: User) -> User:
+    """The request's own instance of a cached snapshot (no query)."""
+    return db.session.merge(copy, load=False)
+
+
+def snapshot(user: User | None) -> User | None:
     """A detached copy of the user with the organisation, or None."""
     if user is None:
         return None

@@ -28,9 +28,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Proxy headers, security headers on every response."""
+    """Trusted hosts and public links, proxy headers, security headers on every response."""
+    from lithloop.public_urls import external_url, init_public_urls
     from lithloop.web.security_headers import init_proxy_fix, init_security_headers
 
+    init_public_urls(app)
+    app.jinja_env.globals["external_url"] = external_url
     init_proxy_fix(app)
     init_security_headers(app)
 
@@ -38,6 +41,7 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Register the page blueprints and the API."""
     from lithloop.web import (
+        account,
         admin,
         admin_calendar,
         admin_users,
@@ -77,7 +81,7 @@ def register_blueprints(app: Flask) -> None:
     booking_text.init_templates(app)
     passport_text.init_templates(app)
     admin_calendar.init_templates(app)
-    for module in (health, auth, home, sites, admin, prices, bookings, fleet, api_docs,
+    for module in (health, auth, account, home, sites, admin, prices, bookings, fleet, api_docs,
                    dispatch, documents, driver, passports, trace, dashboard, lines,
                    settlements, plant, admin_users, webhooks, market, market_admin, company,
                    rfq, admin_calendar):

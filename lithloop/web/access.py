@@ -4,26 +4,38 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
-from flask_login import current_user, login_required
+from flask import abort, session
+from flask_login import current_user, login_required, login_user, logout_user
 
-from lithloop.extensions import db
 from lithloop.models import Role, User
-from lithloop.services import user_snapshots
+from lithloop.services import login_sessions
+
+SID, VERSION = "_sid", "_sv"  # this login's session id, the user's session_version then
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the user of the session, if still active (user_snapshots.py
-    keeps it per worker, so a page makes no query for it)."""
-    if not user_id.isdigit():
+    """Flask-Login's loader: the user of the session, if still active and the session has
+    not ended (user_snapshots.py keeps it per worker, so a page makes no query for it)."""
+    sid, version = session.get(SID), session.get(VERSION)
+    if not user_id.isdigit() or not isinstance(sid, str) or type(version) is not int:
         return None
-    return user_snapshots.cached_user("session_user", int(user_id),
-                                      lambda: _active_user(int(user_id)))
+    return login_sessions.session_user(int(user_id), version, sid)
 
 
-def _active_user(user_id: int) -> User | None:
-    user = db.session.get(User, user_id)
-    return user if user is not None and user.is_active else None
+def log_in(user: User) -> None:
+    """Open a new page session for the user (a fresh id: nothing carries over)."""
+    session.clear()
+    login_user(user)
+    session[SID] = login_sessions.new_session_id()
+    session[VERSION] = user.session_version
+
+
+def log_out() -> None:
+    """End this page session on the server too, then forget it in the browser."""
+    if current_user.is_authenticated and isinstance(session.get(SID), str):
+        login_sessions.end_session(current_user.id, session[SID])
+    logout_user()
+    session.clear()
 
 
 def roles_required(*roles: Role):

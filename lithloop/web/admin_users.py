@@ -21,11 +21,12 @@ def _page() -> int:
 @bp.get("/users")
 @roles_required(Role.ADMIN)
 def users():
-    """Every account, searchable, with its lock and enabled state."""
+    """Every account, searchable, with its lock (from some address) and enabled state."""
     search = request.args.get("q", "")[:100]
     pagination = user_admin.users(current_user, search=search, page=_page())
+    locks = lockout.locks_for([u.email for u in pagination.items])
     return render_template("admin/users.html", pagination=pagination, search=search,
-                           is_locked=lockout.is_locked)
+                           locks=locks)
 
 
 @bp.post("/users/<int:user_id>/enabled")

@@ -6,11 +6,13 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from lithloop.models import OrgKind
+from lithloop.public_urls import external_url
 from lithloop.services import accounts
 from lithloop.services.errors import ServiceError
+from lithloop.web.access import log_in, log_out
 from lithloop.web.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from lithloop.web.rate_limits import rate_limited
 
@@ -46,12 +48,13 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
+            user = accounts.authenticate(form.email.data, form.password.data,
+                                         address=request.remote_addr or "")
         except ServiceError as exc:
             form.form_errors.append(str(exc.message))
             status = exc.status
         else:
-            login_user(user)
+            log_in(user)
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 422
@@ -60,8 +63,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
-    logout_user()
+    """End the session, on the server too (a saved copy of the cookie stops working)."""
+    log_out()
     return redirect(url_for("auth.login"))
 
 
@@ -81,7 +84,7 @@ def register():
             return render_template("auth/register.html", form=form), exc.status
         else:
             if user.is_active:
-                login_user(user)
+                log_in(user)
                 flash(_("Welcome to lithloop."), "success")
                 return redirect(url_for("home.index"))
             flash(_("Thank you. The park will review your registration; "
@@ -99,7 +102,7 @@ def reset_request():
     if form.validate_on_submit():
         accounts.request_password_reset(
             form.email.data,
-            lambda token: url_for("auth.reset_password", token=token, _external=True))
+            lambda token: external_url("auth.reset_password", token=token))
         flash(_("If an account uses this address, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)

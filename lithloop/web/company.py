@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.models import Role
+from lithloop.public_urls import external_url
 from lithloop.services import buyer_company, invoices
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
@@ -66,8 +67,7 @@ def invite():
         colleague = buyer_company.invite_colleague(
             current_user, name=request.form.get("name", ""),
             email=request.form.get("email", ""),
-            link_for=lambda token: url_for("auth.reset_password", token=token,
-                                           _external=True))
+            link_for=lambda token: external_url("auth.reset_password", token=token))
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise

@@ -58,6 +58,10 @@ class ResetPasswordForm(FlaskForm):
         DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
 
 
+class ChangePasswordForm(ResetPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
 class SiteForm(FlaskForm):
     name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])

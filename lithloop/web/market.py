@@ -170,7 +170,7 @@ def pay(order_id: int):
             flash(_("Payment received. Thank you!"), "success")
             return redirect(url_for("market.order", order_id=order.id))
     return render_template("market/pay.html", order=order, error=error,
-                           test_mode=payments.gateway().test_mode,
+                           test_mode=payments.test_mode(),
                            cards=market_payments.TEST_CARDS), status
 
 
@@ -192,7 +192,7 @@ def authenticate(order_id: int):
     if order.payment is None or order.payment.status != "requires_action":
         return redirect(url_for("market.order", order_id=order_id))
     return render_template("market/authenticate.html", order=order,
-                           local=payments.gateway().local)
+                           local=payments.enabled() and payments.gateway().local)
 
 
 @bp.get("/orders/<int:order_id>/return")

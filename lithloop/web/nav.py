@@ -35,6 +35,7 @@ NAV = {
                  ("market.orders", _l("Orders")), ("rfq.admin_index", _l("Quote requests")),
                  ("admin.outbox", _l("Outbox")), _DASHBOARD,
                  ("trace.index", _l("Traceability")), ("admin_users.users", _l("Users")),
+                 ("account.all_tokens", _l("API tokens")),
                  ("admin_users.audit_log", _l("Audit log")),
                  ("admin_calendar.index", _l("Holiday calendar"))],
     Role.GOVERNMENT: [_DASHBOARD],
@@ -73,4 +74,12 @@ def role_label(role: Role) -> str:
 def init_templates(app) -> None:
     """Make the navigation helpers available to every template."""
     app.jinja_env.globals.update(nav_for=nav_for, role_label=role_label,
-                                 kind_label=lambda k: str(KIND_LABELS.get(k, k)))
+                                 kind_label=lambda k: str(KIND_LABELS.get(k, k)),
+                                 payments_off=payments_off)
+
+
+def payments_off() -> bool:
+    """True when an administrator should be warned that payments are not configured."""
+    from lithloop import payments
+
+    return not payments.enabled()

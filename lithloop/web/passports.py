@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, jsonify, render_template, url_for
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 from markupsafe import Markup
 
+from lithloop.public_urls import external_url
 from lithloop.services import passports, policies
 from lithloop.web.access import roles_required
 
@@ -15,7 +16,7 @@ bp = Blueprint("passports", __name__)
 
 def public_url(code: str) -> str:
     """The absolute URL of a pack's public verification view (what the QR code holds)."""
-    return url_for("passports.public", code=code, _external=True)
+    return external_url("passports.public", code=code)
 
 
 def qr_svg(url: str) -> Markup:

@@ -3,7 +3,9 @@
 A decorator on those routes rather than a hook that runs on every request (the API's hot
 reads pay nothing for limits they do not have). Each limit (e.g. LOGIN_RATE_LIMIT, "10 per
 minute") is counted per client address and route, in a fixed window, in
-RATELIMIT_STORAGE_URI: memory (one process) or Redis (shared by every worker). With the
+RATELIMIT_STORAGE_URI, shared by every worker by default: Redis (with REDIS_URL, every
+host) or an SQLite file (shared_limits.py, every process of one host); memory:// counts per
+process. With the
 storage unreachable the request goes through and the failure is logged: an account still
 locks after repeated wrong passwords (services/lockout.py).
 """
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     """Count the app's limits in RATELIMIT_STORAGE_URI (RATELIMIT_ENABLED=False: none)."""
+    from lithloop.web import shared_limits  # noqa: F401 (registers sqlitefile://)
+
     storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
     app.extensions[EXTENSION] = FixedWindowRateLimiter(storage)
 

@@ -74,9 +74,11 @@ def live_server(tmp_path_factory, frozen_clock, live_stripe):
         seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = base  # links in mails, certificates and QR codes
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Live(f"http://127.0.0.1:{server.server_port}", app)
+    yield Live(base, app)
     server.shutdown()
 
 

@@ -47,3 +47,44 @@ def test_with_the_storage_down_requests_go_through(database_url, app, caplog):
     assert token(client, user.email, PASSWORD).status_code == 201
     assert token(client, user.email, PASSWORD).status_code == 201  # not counted, not a 500
     assert "rate-limit storage unavailable" in caplog.text
+
+
+def test_by_default_every_worker_counts_in_one_shared_storage(monkeypatch):
+    from lithloop.config import load_settings
+
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.setenv("REDIS_URL", "")
+    assert load_settings()["RATELIMIT_STORAGE_URI"].startswith("sqlitefile://")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert load_settings()["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def test_the_login_limit_is_shared_by_two_apps_and_two_processes(database_url, app, tmp_path):
+    """Two workers: two app instances, then a forked process, counting in one file."""
+    import multiprocessing
+
+    shared = f"sqlitefile://{tmp_path / 'limits.sqlite3'}"
+    one, two = (make_app(database_url, RATELIMIT_STORAGE_URI=shared,
+                         LOGIN_RATE_LIMIT="6 per minute") for _ in range(2))
+    user = make_user(make_org())
+    clients = [one.test_client(), two.test_client()]
+    statuses = [token(clients[i % 2], user.email, "wrong-password").status_code
+                for i in range(6)]
+    assert statuses == [401] * 6
+    assert token(clients[0], user.email, PASSWORD).status_code == 429
+    assert token(clients[1], user.email, PASSWORD).status_code == 429
+
+    def other_worker():  # a new address, limited in the child...
+        from lithloop.extensions import db
+
+        with two.app_context():
+            db.engine.dispose(close=False)  # the parent's connections stay the parent's
+        for _ in range(6):
+            token(two.test_client(), user.email, "wrong-password", address="10.0.0.9")
+
+    child = multiprocessing.get_context("fork").Process(target=other_worker)
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    # ...is limited here too
+    assert token(clients[0], user.email, PASSWORD, address="10.0.0.9").status_code == 429

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask_smorest import Blueprint
 
 from lithloop.services import accounts, api_tokens
@@ -18,11 +19,15 @@ class TokenRequest(ma.Schema):
     email = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=254))
     password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+    expires_in_days = ma.fields.Integer(
+        load_default=None, validate=ma.validate.Range(min=1, max=api_tokens.MAX_DAYS),
+        metadata={"description": "Lifetime in days (default API_TOKEN_DAYS, 90)"})
 
 
 class TokenResponse(ma.Schema):
     token = ma.fields.String(required=True)
     token_type = ma.fields.String(required=True)
+    expires_at = ma.fields.DateTime(required=True)
     user = ma.fields.Dict(required=True)
 
 
@@ -32,9 +37,12 @@ class TokenResponse(ma.Schema):
 @blp.response(201, TokenResponse)
 @errors(blp, 400, 401, 413, 429, s401="Wrong credentials or account not approved yet")
 def issue_token(body):
-    """Issue a bearer token; it is shown once."""
-    user = accounts.authenticate(body["email"], body["password"])
-    token = api_tokens.issue_api_token(user, body["name"])
-    return {"token": token, "token_type": "Bearer",
+    """Issue a bearer token; it is shown once. It expires (expires_at), and its user can
+    list and revoke it on the account page (/account)."""
+    user = accounts.authenticate(body["email"], body["password"],
+                                 address=request.remote_addr or "")
+    token = api_tokens.issue_api_token(user, body["name"], body["expires_in_days"])
+    expires_at = api_tokens.expiry_of(token)
+    return {"token": token, "token_type": "Bearer", "expires_at": expires_at,
             "user": {"id": user.id, "email": user.email, "role": user.role.value,
                      "organisation_id": user.organisation_id}}

@@ -1,0 +1,57 @@
+"""No fake Stripe in production: without a key and outside an explicit demo, payments are off."""
+
+from __future__ import annotations
+
+import pytest
+
+from lithloop import payments
+from lithloop.extensions import db
+from lithloop.models import Order, PackState
+from tests.conftest import Auth, api_headers, make_app
+from tests.market.support import list_packs, make_admin, make_buyer
+
+OFF = {"STRIPE_SECRET_KEY": "", "STRIPE_PUBLISHABLE_KEY": "", "STRIPE_WEBHOOK_SECRET": "",
+       "PAYMENTS_MODE": ""}
+WARNING = "STRIPE_SECRET_KEY"
+
+
+@pytest.fixture
+def unpaid_app(app, database_url):
+    """The app of the test's database with no Stripe key and no demo mode."""
+    return make_app(database_url, **OFF)
+
+
+def test_without_a_key_checkout_refuses_before_reserving_anything(unpaid_app):
+    buyer = make_buyer()
+    (pack,) = list_packs(1)
+    client = unpaid_app.test_client()
+    response = client.post("/api/v1/orders", headers=api_headers(client, buyer), json={
+        "lines": [{"pack_id": pack.id}], "delivery": {"kind": "pickup"}})
+    assert response.status_code == 503, response.json
+    assert response.json["error"] == "payments_off"
+    assert "请联系园区" in response.json["message"]  # contact the park
+    db.session.expire_all()
+    assert db.session.get(type(pack), pack.id).state is PackState.FINISHED
+    assert db.session.query(Order).count() == 0
+    with unpaid_app.app_context():
+        assert not payments.enabled()
+        with pytest.raises(payments.PaymentError):  # the fake server is never started
+            payments.gateway()
+
+
+def test_admins_are_warned_when_payments_are_off(unpaid_app, app):
+    admin = make_admin()
+    off = unpaid_app.test_client()
+    Auth(off).login(admin.email)
+    assert WARNING in off.get("/").get_data(as_text=True)
+    on = app.test_client()  # the test session's Stripe key (localstripe)
+    Auth(on).login(admin.email)
+    assert WARNING not in on.get("/").get_data(as_text=True)
+
+
+def test_demo_mode_is_explicit_and_a_key_needs_no_demo(database_url, app):
+    for mode, key, expected in (("demo", "", True), ("", "", False), ("production", "", False),
+                                ("", "sk_test_x", True)):
+        with make_app(database_url, **{**OFF, "PAYMENTS_MODE": mode,
+                                       "STRIPE_SECRET_KEY": key}).app_context():
+            assert payments.enabled() is expected, (mode, key)

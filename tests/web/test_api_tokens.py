@@ -1,0 +1,117 @@
+"""API tokens expire, record their last use without a GET writing in its own transaction,
+and are listed and revoked on the account page (an administrator: anyone's)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from lithloop import clock
+from lithloop.extensions import db
+from lithloop.models import ApiToken, AuditEntry, OrgKind, Role
+from lithloop.services import api_tokens, read_cache
+from tests.conftest import Auth, freeze_clock, submit
+from tests.factories import PASSWORD, make_org, make_user
+
+
+def token_for(client, user, **extra) -> tuple[str, dict]:
+    response = client.post("/api/v1/auth/token", json={
+        "email": user.email, "password": PASSWORD, "name": "erp", **extra})
+    assert response.status_code == 201, response.json
+    return response.json["token"], response.json
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def row(token: str) -> ApiToken:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(ApiToken).where(
+        ApiToken.token_hash == api_tokens.token_hash(token)))
+
+
+def test_a_token_expires(app, client, monkeypatch):
+    user = make_user(make_org())
+    token, body = token_for(client, user, expires_in_days=1)
+    assert body["expires_at"]
+    assert client.get("/api/v1/calendar", headers=bearer(token)).status_code == 200
+    moment = clock.now() + timedelta(days=1, minutes=1)
+    freeze_clock(monkeypatch, moment)
+    response = client.get("/api/v1/calendar", headers=bearer(token))
+    assert response.status_code == 401
+
+
+def test_the_default_lifetime_is_configurable_and_bounded(app, client):
+    app.config["API_TOKEN_DAYS"] = 30
+    user = make_user(make_org())
+    token, _body = token_for(client, user)
+    lifetime = row(token).expires_at - clock.now()
+    assert timedelta(days=29, hours=23) < lifetime <= timedelta(days=30)
+    too_long = client.post("/api/v1/auth/token", json={
+        "email": user.email, "password": PASSWORD, "expires_in_days": 5000})
+    assert too_long.status_code == 422 and "expires_in_days" in str(too_long.json)
+
+
+def test_last_use_is_stamped_at_most_once_a_minute_outside_the_request(app, client,
+                                                                         monkeypatch):
+    user = make_user(make_org())
+    token, _body = token_for(client, user)
+    assert row(token).last_used_at is None
+    generation = read_cache._generations["api_token"]
+    assert client.get("/api/v1/calendar", headers=bearer(token)).status_code == 200
+    first = row(token).last_used_at
+    assert first is not None and clock.now() - first < timedelta(seconds=10)
+    assert read_cache._generations["api_token"] == generation  # no cached user cleared
+    assert client.get("/api/v1/calendar", headers=bearer(token)).status_code == 200
+    assert row(token).last_used_at == first  # within the minute: not written again
+    monotonic = api_tokens.time.monotonic() + 61
+    monkeypatch.setattr(api_tokens.time, "monotonic", lambda: monotonic)
+    moment = clock.now() + timedelta(seconds=61)
+    freeze_clock(monkeypatch, moment)
+    assert client.get("/api/v1/calendar", headers=bearer(token)).status_code == 200
+    assert row(token).last_used_at > first
+
+
+def test_a_user_lists_and_revokes_their_own_tokens_only(app, client):
+    user, other = make_user(make_org()), make_user(make_org())
+    mine, _ = token_for(client, user)
+    theirs, _ = token_for(client, other)
+    Auth(client).login(user.email)
+    page = client.get("/account").get_data(as_text=True)
+    assert row(mine).prefix in page and row(theirs).prefix not in page
+    assert 'name="viewport"' in page and 'class="tokens"' in page  # phone width
+    refused = submit(client, f"/account/tokens/{row(theirs).id}/revoke", {}, page="/account")
+    assert refused.status_code == 404 and row(theirs).revoked_at is None
+    no_csrf = client.post(f"/account/tokens/{row(mine).id}/revoke", data={})
+    assert no_csrf.status_code == 400 and row(mine).revoked_at is None
+    done = submit(client, f"/account/tokens/{row(mine).id}/revoke", {}, page="/account")
+    assert done.status_code == 302
+    assert client.get("/api/v1/calendar", headers=bearer(mine)).status_code == 401
+    assert client.get("/api/v1/calendar", headers=bearer(theirs)).status_code == 200
+    assert "已吊销" in client.get("/account").get_data(as_text=True)
+
+
+def test_an_admin_sees_and_revokes_anyones_token(app, client):
+    holder = make_user(make_org(), email="holder@example.cn")
+    token, _ = token_for(client, holder)
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    Auth(client).login(admin.email)
+    page = client.get("/admin/tokens").get_data(as_text=True)
+    assert "holder@example.cn" in page and row(token).prefix in page
+    response = submit(client, f"/account/tokens/{row(token).id}/revoke", {"back": "admin"},
+                      page="/admin/tokens")
+    assert response.status_code == 302 and response.location.endswith("/admin/tokens")
+    assert client.get("/api/v1/calendar", headers=bearer(token)).status_code == 401
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "api_token.revoke"))
+    assert entry.actor_id == admin.id
+    assert "holder@example.cn" not in client.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_the_account_page_speaks_english_too(app, client):
+    user = make_user(make_org())
+    Auth(client).login(user.email)
+    client.get("/lang/en")
+    page = client.get("/account").get_data(as_text=True)
+    assert "Log out everywhere" in page and "API tokens" in page
