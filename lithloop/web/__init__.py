@@ -28,11 +28,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Proxy headers, security headers on every response."""
+    """Proxy headers, security headers on every response, the hostile-input guard."""
+    from lithloop.web.request_guard import init_request_guard
     from lithloop.web.security_headers import init_proxy_fix, init_security_headers
 
     init_proxy_fix(app)
     init_security_headers(app)
+    init_request_guard(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -14,7 +14,8 @@ ID_RANGE = ma.validate.Range(min=1, max=MAX_ID)
 CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # "HH:MM", 00:00 to 23:59
 
 ERROR_DESCRIPTIONS = {
-    400: "The request could not be read (e.g. a malformed JSON body)",
+    400: "The request could not be read (e.g. a malformed JSON body, JSON nested deeper than "
+         "32 levels, or a NUL or lone surrogate in any input)",
     401: "No API token, or one that is unknown, revoked or of an inactive account",
     403: "The caller's role may not do this",
     404: "No such object, or another organisation's",
