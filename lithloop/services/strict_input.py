@@ -122,15 +122,16 @@ def optional_amount(raw, field: str, **kwargs) -> Decimal | None:
 
 
 def parse_money(raw, field: str, *, allow_zero: bool = False,
-                maximum_fen: int = MAX_MONEY_FEN) -> Decimal:
+                maximum_fen: int = MAX_MONEY_FEN, message=None) -> Decimal:
     """Yuan as a Decimal with at most two decimals: `1234.5`, `1,234.50`, `¥1,234` (the
-    comma rule of parse_amount); above 0 unless allow_zero, at most maximum_fen."""
+    comma rule of parse_amount); above 0 unless allow_zero, at most maximum_fen. `message`
+    replaces the generic one for text that is not an amount."""
     text = _clean(raw).lstrip("¥￥").strip()
     if not text:
-        raise Invalid(_l("Enter an amount."), field=field)
+        raise Invalid(message or _l("Enter an amount."), field=field)
     if text.startswith(("-", "+")):
         raise Invalid(_l("Enter an amount of 0 or more."), field=field)
-    value = parse_amount(text, field, places=2)
+    value = parse_amount(text, field, places=2, message=message)
     if value * 100 > maximum_fen or (value == 0 and not allow_zero):
         most = f"{maximum_fen // 100:,}"
         raise Invalid(_l("Enter an amount between 0.01 and %(max)s yuan.", max=most),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop.extensions import db
@@ -102,7 +103,8 @@ def admin_index():
 def quote(rfq_id: int):
     """Quote a unit price (yuan, VAT included) valid through a date."""
     try:
-        price = money_to_fen(request.form.get("unit_price"), "unit_price")
+        price = money_to_fen(request.form.get("unit_price"), "unit_price",
+                             message=_l("Enter a unit price above 0."))
         rfq_admin.quote(current_user, rfq_id, unit_price_fen=price,
                         valid_until=request.form.get("valid_until", ""),
                         note=request.form.get("note", ""))
