@@ -252,9 +252,11 @@ def requests_for(target: Target):
 
 
 def _cause(exc: BaseException) -> str:
-    while exc.__cause__ is not None or exc.__context__ is not None:
-        exc = exc.__cause__ or exc.__context__
-    return f"{type(exc).__name__}: {str(exc)[:160]}"
+    """The exception that escaped (not what it was raised while handling), and its cause."""
+    text = f"{type(exc).__name__}: {str(exc)[:160]}"
+    if exc.__cause__ is not None:
+        text += f" (from {type(exc.__cause__).__name__}: {str(exc.__cause__)[:120]})"
+    return text
 
 
 def test_no_server_error_on_hostile_input(world):
