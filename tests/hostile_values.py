@@ -72,10 +72,16 @@ OTHERS = [
 OTHERS_PER_FIELD = 4
 
 
+#: Fields named like a page number always get these too (OFFSET overflows on 2**63).
+PAGE_VALUES = [v for v in OTHERS if v.name in ("2**63", "20 digits", "negative")]
+
+
 def values_for_field(key: str) -> list[Hostile]:
     """The nastiest values and a stable sample of the others for one field."""
     start = zlib.crc32(key.encode()) % len(OTHERS)
     sample = [OTHERS[(start + i * 7) % len(OTHERS)] for i in range(OTHERS_PER_FIELD)]
+    if key.rsplit(" ", 1)[-1].lstrip("?").startswith("page"):
+        sample += [v for v in PAGE_VALUES if v not in sample]
     return NASTIEST + sample
 
 

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask import current_app
 
 from lithloop.web.converters import MAX_ID
+from lithloop.web.query_args import MAX_PAGE
 
 # An id in a body or a query: a database integer (larger ones would overflow the query).
 ID_RANGE = ma.validate.Range(min=1, max=MAX_ID)
@@ -52,7 +53,7 @@ def page_args(default_size: int, max_size: int) -> ma.Schema:
     instance (parsed without flask-smorest's per-request schema copies)."""
 
     class PageArgs(ma.Schema):
-        page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+        page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
         page_size = ma.fields.Integer(load_default=default_size,
                                       validate=ma.validate.Range(min=1, max=max_size))
 
