@@ -72,16 +72,25 @@ OTHERS = [
 OTHERS_PER_FIELD = 4
 
 
-#: Fields named like a page number always get these too (OFFSET overflows on 2**63).
-PAGE_VALUES = [v for v in OTHERS if v.name in ("2**63", "20 digits", "negative")]
+#: Fields named like a page number, a date or a time always get these too (OFFSET overflows
+#: on 2**63; a day after 9999-12-31 does not exist; an aware time does not compare).
+BY_NAME = [
+    (("page",), ("2**63", "20 digits", "negative")),
+    (("date", "day", "until", "since", "wanted_by", "from", "to", "valid"),
+     ("year 9999", "year 9999 datetime", "year 1")),
+    (("time", "window", "slot", "opens", "closes", "start", "end"),
+     ("aware time", "aware window", "out of range time")),
+]
 
 
 def values_for_field(key: str) -> list[Hostile]:
     """The nastiest values and a stable sample of the others for one field."""
     start = zlib.crc32(key.encode()) % len(OTHERS)
     sample = [OTHERS[(start + i * 7) % len(OTHERS)] for i in range(OTHERS_PER_FIELD)]
-    if key.rsplit(" ", 1)[-1].lstrip("?").startswith("page"):
-        sample += [v for v in PAGE_VALUES if v not in sample]
+    name = key.rsplit(" ", 1)[-1].lstrip("?/").lower()
+    for words, names in BY_NAME:
+        if any(w in name for w in words):
+            sample += [v for v in OTHERS if v.name in names and v not in sample]
     return NASTIEST + sample
 
 

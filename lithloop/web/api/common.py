@@ -7,6 +7,7 @@ import json
 import marshmallow as ma
 from flask import current_app
 
+from lithloop.services.strict_input import FIRST_DATE, LAST_DATE
 from lithloop.web.converters import MAX_ID
 from lithloop.web.query_args import MAX_PAGE
 
@@ -92,6 +93,17 @@ def errors(blp, *statuses: int, **descriptions: str):
         return view
 
     return decorate
+
+
+class InputDate(ma.fields.Date):
+    """An ISO date in the range people may type (services.strict_input: 1970 to 2199), so
+    that a day after it or the days around it can always be computed (no year 9999)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise ma.ValidationError(f"Give a date between {FIRST_DATE} and {LAST_DATE}.")
+        return day
 
 
 class DecimalString(ma.fields.Decimal):
