@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lithloop import clock
 from lithloop.batteries.codes import CHEMISTRY_LETTERS, ParsedCode, validate_code
@@ -27,6 +27,15 @@ MAX_ROWS = 20_000
 COLUMNS = ("vehicle_plate", "pack_code", "chemistry", "rated_kwh", "mass_kg",
            "in_service_since", "soh_pct")
 OPTIONAL_COLUMNS = frozenset({"soh_pct"})
+#: What the register can store, checked by the preview (the import uses the same check):
+#: bus_fleet.vehicle_plate is String(20); rated_kwh Numeric(10, 2); mass_kg Numeric(12, 2).
+#: The number limits are far above any bus pack (about 300 kWh, 2.5 t) and inside the columns.
+MAX_PLATE_CHARS = 20
+MAX_RATED_KWH = Decimal(10_000)
+MAX_MASS_KG = Decimal(100_000)
+NUMBER_PLACES = 2  # the columns' decimals; more are rounded half up, as the preview shows
+_LIMITS = {"rated_kwh": MAX_RATED_KWH, "mass_kg": MAX_MASS_KG, "soh_pct": Decimal(100)}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CHEMISTRIES = ("LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO")
 
 _HEADER_ALIASES = {
@@ -44,6 +53,7 @@ _CHEM_ALIASES = {
     "NMC523": "NCM523", "NMC622": "NCM622", "NMC811": "NCM811", "镍钴铝": "NCA",
 } | {c: c for c in CHEMISTRIES}
 _HEADER_STRIP = re.compile(r"[\s_\-()\[\]%（）【】]")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _DATE = re.compile(
     r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
@@ -151,6 +161,8 @@ def parse_decimal(text: str) -> Decimal | None:
     s = unicodedata.normalize("NFKC", text).strip()
     if _THOUSANDS.match(s):
         s = s.replace(",", "")
+    if not _PLAIN_NUMBER.fullmatch(s):  # no exponent (1e999999), NaN, inf or 5,000 digits
+        return None
     try:
         value = Decimal(s)
     except InvalidOperation:
@@ -193,7 +205,13 @@ class _RowParser:
             err(_issue(n, col, ImportCode.REQUIRED))
             return None
 
+        for col, text in cell.items():
+            if _CONTROL.search(text):
+                err(_issue(n, col, ImportCode.CONTROL_CHARACTER))
         plate = required("vehicle_plate")
+        if plate is not None and len(plate) > MAX_PLATE_CHARS:
+            err(_issue(n, "vehicle_plate", ImportCode.TOO_LONG, value=plate[:40],
+                       limit=MAX_PLATE_CHARS))
         chem = None
         if (raw := required("chemistry")) is not None and (chem := parse_chemistry(raw)) is None:
             err(_issue(n, "chemistry", ImportCode.UNKNOWN_CHEMISTRY, value=raw,
@@ -208,6 +226,9 @@ class _RowParser:
                 continue
             elif col != "soh_pct" and value <= 0:
                 err(_issue(n, col, ImportCode.NOT_POSITIVE, value=cell[col]))
+            elif col != "soh_pct" and value > _LIMITS[col]:
+                err(_issue(n, col, ImportCode.TOO_LARGE, value=cell[col][:40],
+                           limit=f"{_LIMITS[col]:,}"))
             elif col == "soh_pct" and not 0 <= value <= 100:
                 err(_issue(n, col, ImportCode.SOH_OUT_OF_RANGE, value=cell[col]))
             elif col == "soh_pct" and 0 < value <= 1:
@@ -224,8 +245,10 @@ class _RowParser:
         code, parsed = self._pack_code(n, cell["pack_code"], chem)
         if len(self.errors) > before:
             return None
-        return FleetRow(n, plate, code, chem, numbers["rated_kwh"], numbers["mass_kg"], since,
-                        numbers["soh_pct"], parsed)
+        kwh, kg, soh = (None if numbers[c] is None else
+                        numbers[c].quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
+                        for c in ("rated_kwh", "mass_kg", "soh_pct"))
+        return FleetRow(n, plate, code, chem, kwh, kg, since, soh, parsed)
 
     def _pack_code(
         self, n: int, raw: str, chem: str | None

@@ -88,6 +88,9 @@ class ImportCode(StrEnum):
     DUPLICATE_PACK_CODE = "duplicate_pack_code"
     CHEMISTRY_MISMATCH = "chemistry_mismatch"
     EXTRA_CELLS = "extra_cells"
+    TOO_LONG = "too_long"
+    TOO_LARGE = "too_large"
+    CONTROL_CHARACTER = "control_character"
     # warnings
     UNCODED_PACK = "uncoded_pack"
     SOH_LOOKS_LIKE_FRACTION = "soh_looks_like_fraction"
@@ -121,6 +124,10 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
         "'{letter}' ({expected})."
     ),
     ImportCode.EXTRA_CELLS: "This row has {count} cells but the header has {expected}.",
+    ImportCode.TOO_LONG: "'{value}' is longer than {limit} characters.",
+    ImportCode.TOO_LARGE: "'{value}' is more than {limit}.",
+    ImportCode.CONTROL_CHARACTER: "This cell contains a control character (e.g. NUL); "
+                                  "remove it.",
     ImportCode.UNCODED_PACK: (
         "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
     ),

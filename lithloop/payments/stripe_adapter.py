@@ -136,6 +136,8 @@ def verify_event(payload: bytes, signature_header: str, secret: str) -> dict:
         raise SignatureError("no webhook secret configured")
     try:
         event = stripe.Webhook.construct_event(payload, signature_header or "", secret)
+        return event.to_dict()
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise SignatureError(str(exc)) from exc
-    return event.to_dict()
+    except (AttributeError, TypeError, RecursionError) as exc:  # signed, but not an event
+        raise SignatureError(f"malformed event: {type(exc).__name__}") from exc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import pricing
 from lithloop.batteries import CodeReason, validate_code
 from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import INT_RE, parse_amount, strict_date, strict_time
 
 MAX_LOTS = 20
 MAX_LOT_KG = Decimal(40000)
@@ -69,20 +70,18 @@ class BookingDraft:
 
 
 def _decimal(value, name: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError) as exc:
-        raise Invalid(_l("Enter a number."), field=name) from exc
-    if not number.is_finite():
+    if isinstance(value, bool | list | dict) or value is None:
         raise Invalid(_l("Enter a number."), field=name)
-    return number
+    return parse_amount(value, name, message=_l("Enter a number."))
 
 
 def _int(value, name: str) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError as exc:
-        raise Invalid(_l("Enter a whole number."), field=name) from exc
+    if isinstance(value, bool | float):
+        raise Invalid(_l("Enter a whole number."), field=name)
+    text = str(value).strip()
+    if not INT_RE.fullmatch(text):
+        raise Invalid(_l("Enter a whole number."), field=name)
+    return int(text)
 
 
 def parse_lot(raw: dict, index: int, today: date) -> tuple[LotDraft, list[str]]:
@@ -146,21 +145,18 @@ def parse_draft(raw: dict, today: date) -> BookingDraft:
     """Check a whole booking body; the first problem raises Invalid naming its field."""
     cfg = current_app.config
     site_id = _int(raw.get("site_id", ""), "site_id")
-    try:
-        pickup = date.fromisoformat(str(raw.get("date", "")))
-    except ValueError as exc:
-        raise Invalid(_l("Give the date as YYYY-MM-DD."), field="date") from exc
+    pickup = strict_date(raw.get("date", ""), "date",
+                         message=_l("Give the date as YYYY-MM-DD."))
     if pickup <= today:
         raise Invalid(_l("Choose a day after today."), field="date")
     if pickup > today + timedelta(days=cfg["BOOKING_HORIZON_DAYS"]):
         raise Invalid(_l("Book at most %(n)s days ahead.", n=cfg["BOOKING_HORIZON_DAYS"]),
                       field="date")
     window = raw.get("window") or ["", ""]
-    try:
-        start, end = time.fromisoformat(str(window[0])), time.fromisoformat(str(window[1]))
-    except (ValueError, IndexError, TypeError) as exc:
-        raise Invalid(_l("Give the time window as two times, e.g. 09:00 and 11:00."),
-                      field="window") from exc
+    message = _l("Give the time window as two times, e.g. 09:00 and 11:00.")
+    if not isinstance(window, list | tuple) or len(window) != 2:
+        raise Invalid(message, field="window")
+    start, end = (strict_time(w, "window", message) for w in window)
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
     if minutes < MIN_WINDOW_MINUTES:
         raise Invalid(_l("The window must end at least an hour after it starts."),

@@ -44,7 +44,7 @@ def parse_details(form) -> dict:
         out[name] = value
     out["taxpayer_id"] = taxpayer_id.validate(out["taxpayer_id"])
     account = out["bank_account"].replace(" ", "")
-    if not account.isdigit() or not 6 <= len(account) <= 32:
+    if not (account.isascii() and account.isdigit()) or not 6 <= len(account) <= 32:
         raise Invalid(_l("A bank account number has 6 to 32 digits."), field="bank_account")
     out["bank_account"] = account
     return out

@@ -9,7 +9,7 @@ two batches (or a warehouse move) could claim it. Closing the batch records the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -22,6 +22,7 @@ from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Pack, PackState, Role, User
 from lithloop.services import pack_state
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.strict_input import parse_amount
 
 LINE_ROLES = {Role.PLANT_OPERATOR, Role.ADMIN}
 #: Materials weighed out of a batch, in the order shown.
@@ -139,12 +140,9 @@ def parse_outputs(raw: dict) -> dict[str, Decimal]:
     """Output masses per material from form or JSON values: kg, Decimal, >= 0 (blank = 0)."""
     outputs = {}
     for material in MATERIALS:
-        text = str(raw.get(material) or "0").strip().replace(",", "")
-        try:
-            kg = Decimal(text)
-        except InvalidOperation:
-            raise Invalid(_l("Give a mass in kg."), field=material) from None
-        if not kg.is_finite() or kg < 0:
+        kg = parse_amount(str(raw.get(material) or "0"), material,
+                          message=_l("Give a mass in kg."))
+        if kg < 0:
             raise Invalid(_l("A mass must be 0 kg or more."), field=material)
         outputs[material] = kg.quantize(KG)
     return outputs

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -35,6 +35,7 @@ from lithloop.services import bookings as booking_service
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
+from lithloop.services.strict_input import parse_amount
 from lithloop.services.unit_of_work import atomic as _run
 
 DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
@@ -173,11 +174,8 @@ def parse_pickup(raw_mass: str, raw_codes: str, note: str, booked_kg: Decimal,
                  payload_kg: int) -> Pickup:
     """Check the typed mass and codes; Invalid names the field (and the code's position)."""
     note = (note or "").strip()[:300]
-    try:
-        mass = Decimal(str(raw_mass or "").strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise Invalid(_l("Enter the picked-up mass in kg."), field="mass_kg") from exc
-    if not mass.is_finite() or mass <= 0:
+    mass = parse_amount(raw_mass or "", "mass_kg", message=_l("Enter the picked-up mass in kg."))
+    if mass <= 0:
         raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
     shown, booked, payload = f"{mass:,.0f}", f"{booked_kg:,.0f}", f"{payload_kg:,}"
     if mass > payload_kg:

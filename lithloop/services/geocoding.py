@@ -30,11 +30,18 @@ def geocoder() -> Geocoder:
     return app.extensions[_CACHE_KEY]
 
 
+#: City, district and address fields together (SiteForm: 100 + 100 + 300, and spaces).
+MAX_ADDRESS_CHARS = 510
+
+
 def locate(address: str) -> GeocodeResult:
     """Coordinates for an address, or Invalid(field='address') suggesting close names."""
     address = (address or "").strip()
     if not address:
         raise Invalid(_l("Enter an address or a place to locate."), field="address")
+    if len(address) > MAX_ADDRESS_CHARS:  # fuzzy suggestions grow with the length: ~1 min for 20k
+        raise Invalid(_l("An address to locate has at most %(n)s characters.",
+                         n=MAX_ADDRESS_CHARS), field="address")
     coder = geocoder()
     try:
         result = coder.geocode(address)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,6 +21,7 @@ from lithloop.models import Grade, Pack, PackState, PackTest, User
 from lithloop.services import pack_events, pack_state
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.pricing import current_index
+from lithloop.services.strict_input import parse_amount
 from lithloop.services.unit_of_work import atomic as _run
 
 REFURBISH, RECYCLE = pricing.Choice.REFURBISH.value, pricing.Choice.RECYCLE.value
@@ -41,16 +42,13 @@ class TestValues:
 
 
 def _number(raw: dict, name: str, required: bool, message) -> Decimal | None:
-    text = str(raw.get(name) or "").strip().replace(",", "")
+    text = str(raw.get(name) or "").strip()
     if not text:
         if required:
             raise Invalid(message, field=name)
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise Invalid(message, field=name) from exc
-    if not value.is_finite() or value < 0 or value >= Decimal("1e7"):
+    value = parse_amount(text, name, message=message)
+    if value < 0 or value >= Decimal("1e7"):
         raise Invalid(message, field=name)
     return value
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
@@ -18,6 +18,7 @@ from lithloop.batteries.codes import normalise
 from lithloop.models import Booking, BookingLot
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import int_or_default, parse_amount
 
 CENT = Decimal("0.01")
 MAX_PACKS_PER_LOT = 2000
@@ -58,11 +59,8 @@ class LotReceipt:
 
 def parse_mass(text: str, field: str, message) -> Decimal:
     """A positive mass in kg from typed text (thousands commas allowed)."""
-    try:
-        value = Decimal(normalise(str(text or "")).replace(",", ""))
-    except InvalidOperation as exc:
-        raise Invalid(message, field=field) from exc
-    if not value.is_finite() or value <= 0 or value >= Decimal("1e9"):
+    value = parse_amount(normalise(str(text or "")), field, message=message)
+    if value <= 0 or value >= Decimal("1e9"):
         raise Invalid(message, field=field)
     return value.quantize(CENT)
 
@@ -71,7 +69,7 @@ def _count(text: str, default: int, field: str) -> int:
     text = normalise(str(text or ""))
     if not text:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PACKS_PER_LOT:
+    if int_or_default(text, 0, minimum=1, maximum=MAX_PACKS_PER_LOT) == 0:
         raise Invalid(_l("Enter how many packs arrived (1-%(n)s).", n=MAX_PACKS_PER_LOT),
                       field=field)
     return int(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -13,6 +13,7 @@ from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
 from lithloop.services import read_cache
 from lithloop.services.errors import Invalid, NotFound
+from lithloop.services.strict_input import MAX_MONEY_FEN, optional_decimal, optional_int
 
 USE_CASES = {
     "storage": _l("Energy storage"),
@@ -29,8 +30,9 @@ SORTS = {
     "-warranty": (Pack.warranty_months.desc(), Pack.id),
 }
 MAX_LISTED = 2000
-_NUMBERS = {"min_kwh": Decimal, "max_kwh": Decimal, "min_soh": Decimal, "max_soh": Decimal,
-            "max_cycles": int, "min_warranty": int, "min_price_fen": int, "max_price_fen": int}
+_DECIMALS = {"min_kwh": 10**6, "max_kwh": 10**6, "min_soh": 100, "max_soh": 100}
+_INTEGERS = {"max_cycles": 10**6, "min_warranty": 1200, "min_price_fen": MAX_MONEY_FEN,
+             "max_price_fen": MAX_MONEY_FEN}
 
 
 @dataclass(frozen=True)
@@ -47,17 +49,11 @@ class Filters:
 def parse_filters(args: Mapping) -> Filters:
     """Filters from query arguments; Invalid names a field that is not a number."""
     numbers = {}
-    for name, kind in _NUMBERS.items():
-        text = str(args.get(name) or "").strip()
-        if not text:
-            continue
-        try:
-            value = kind(text)
-        except (ValueError, InvalidOperation):
-            raise Invalid(_l("Enter a number."), field=name) from None
-        if value < 0:
-            raise Invalid(_l("Enter a number of 0 or more."), field=name)
-        numbers[name] = value
+    for name, most in _DECIMALS.items():
+        numbers[name] = optional_decimal(args.get(name), name, minimum=0, maximum=most)
+    for name, most in _INTEGERS.items():
+        numbers[name] = optional_int(args.get(name), name, minimum=0, maximum=most)
+    numbers = {k: v for k, v in numbers.items() if v is not None}
     grade = str(args.get("grade") or "").strip().upper()
     if grade and grade not in {g.value for g in Grade}:
         raise Invalid(_l("Choose grade A, B or C."), field="grade")

@@ -75,7 +75,7 @@ def pay(user: User, order_id: int, method: str) -> Order:
     intent_id = _run(start)
     gateway = payments.gateway()
     try:
-        if method.isdigit():
+        if method.isascii() and method.isdigit():
             method = gateway.card_method(method)
         intent = gateway.confirm(intent_id, method,
                                  idempotency_key=f"lithloop-pay-{order_id}-{method}")

@@ -33,18 +33,41 @@ def _intent_id(event_type: str, obj: dict) -> str | None:
     return obj.get("payment_intent")
 
 
+def _parts(event) -> tuple[str, str, dict]:
+    """(id, type, data.object) of a verified event, refusing shapes Stripe never sends (a
+    400 stops Stripe's retries; a 500 would make it retry for days)."""
+    if not isinstance(event, dict):
+        raise BadWebhook("webhook event is not an object")
+    event_id, event_type = event.get("id"), event.get("type")
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 255:
+        raise BadWebhook("webhook event without a valid id", field="id")
+    if not isinstance(event_type, str) or not 1 <= len(event_type) <= 100:
+        raise BadWebhook("webhook event without a valid type", field="type")
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise BadWebhook("webhook event without data.object", field="data")
+    for key in ("id", "payment_intent"):
+        if obj.get(key) is not None and (not isinstance(obj[key], str) or len(obj[key]) > 255):
+            raise BadWebhook(f"webhook data.object.{key} is not an id", field=key)
+    refunded = obj.get("amount_refunded")
+    if refunded is not None and (type(refunded) is not int or not 0 <= refunded < 2**62):
+        raise BadWebhook("webhook amount_refunded is not an amount", field="amount_refunded")
+    for key in ("last_payment_error", "next_action"):
+        if obj.get(key) is not None and not isinstance(obj[key], dict):
+            raise BadWebhook(f"webhook data.object.{key} is not an object", field=key)
+    return event_id, event_type, obj
+
+
 def receive(payload: bytes, signature_header: str) -> str:
     """Verify and apply one webhook request; returns what was done (for the response)."""
     try:
         event = payments.verify_event(payload, signature_header, payments.webhook_secret())
     except payments.SignatureError as exc:
         raise BadWebhook(f"webhook signature: {exc}", field="Stripe-Signature") from exc
-    event_id, event_type = str(event.get("id") or ""), str(event.get("type") or "")
-    if not event_id:
-        raise BadWebhook("webhook event without an id", field="id")
+    event_id, event_type, obj = _parts(event)
     if db.session.scalar(sa.select(StripeEvent.id).where(StripeEvent.event_id == event_id)):
         return "duplicate"
-    obj = (event.get("data") or {}).get("object") or {}
     intent_id = _intent_id(event_type, obj) if event_type in HANDLED else None
     try:
         outcome = _apply(event_type, obj, intent_id)

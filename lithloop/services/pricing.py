@@ -15,6 +15,7 @@ from lithloop.models import PriceIndexVersion, User
 from lithloop.services import audit, read_cache
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.sites import site_location
+from lithloop.services.strict_input import parse_amount
 
 CIRCUITY = Decimal("1.3")  # road km per great-circle km (FACTS.md §6)
 def ensure_default_index() -> int:
@@ -220,10 +221,10 @@ def parse_price_csv(data: bytes) -> dict[str, Decimal]:
     prices: dict[str, Decimal] = {}
     for number, row in enumerate(reader, start=2):
         key = (row.get("key") or "").strip()
-        raw = (row.get("value") or "").strip().replace(",", "")
+        raw = (row.get("value") or "").strip()
         try:
-            prices[key] = Decimal(raw)
-        except ArithmeticError as exc:
-            raise Invalid(_l("Row %(n)s: %(v)s is not a number.", n=number, v=raw),
-                          field="csv") from exc
+            prices[key] = parse_amount(raw, "csv")
+        except Invalid as exc:
+            raise Invalid(_l("Row %(n)s: %(v)s is not a number (%(why)s).", n=number,
+                             v=raw[:40], why=exc.message), field="csv") from exc
     return prices

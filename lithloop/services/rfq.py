@@ -6,7 +6,6 @@ row locks (SKIP LOCKED, as for a group): all N or none, then the normal payment 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from lithloop.services import market_catalog as catalog
 from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
+from lithloop.services.strict_input import strict_date
 
 GRADES = "ABC"  # best first: "grade at least B" accepts A and B
 
@@ -52,10 +52,8 @@ def parse_spec(form) -> dict:
     use_case = str(form.get("use_case") or "").strip()
     if use_case and use_case not in catalog.USE_CASES:
         raise Invalid(_l("Choose a use case from the list."), field="use_case")
-    try:
-        wanted_by = date.fromisoformat(str(form.get("wanted_by") or "").strip())
-    except ValueError:
-        raise Invalid(_l("Enter the date as YYYY-MM-DD."), field="wanted_by") from None
+    wanted_by = strict_date(form.get("wanted_by"), "wanted_by",
+                            message=_l("Enter the date as YYYY-MM-DD."))
     if wanted_by < clock.today():
         raise Invalid(_l("The date has passed."), field="wanted_by")
     note = str(form.get("note") or "").strip()

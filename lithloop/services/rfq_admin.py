@@ -14,6 +14,7 @@ from lithloop.services import audit
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.mail import send_mail
 from lithloop.services.market_orders import yuan
+from lithloop.services.strict_input import strict_date
 from lithloop.services.unit_of_work import atomic as _run
 
 ANSWERABLE = frozenset({RfqStatus.OPEN, RfqStatus.QUOTED})
@@ -48,10 +49,7 @@ def _valid_until(raw) -> date:
     if isinstance(raw, date):
         value = raw
     else:
-        try:
-            value = date.fromisoformat(str(raw or "").strip())
-        except ValueError:
-            raise Invalid(_l("Enter the date as YYYY-MM-DD."), field="valid_until") from None
+        value = strict_date(raw, "valid_until", message=_l("Enter the date as YYYY-MM-DD."))
     if value < clock.today():
         raise Invalid(_l("The quote must be valid until today or later."),
                       field="valid_until")

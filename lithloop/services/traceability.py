@@ -7,8 +7,6 @@ lists the ones not yet reported, marks them reported, and exports what the platf
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +19,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import PackEvent, User
 from lithloop.services import holiday_calendar, pack_events
+from lithloop.services.csv_export import csv_text
 from lithloop.services.errors import Conflict, Invalid, NotFound
 
 
@@ -114,17 +113,12 @@ def counterparty(event: PackEvent) -> str:
 
 
 def csv_export(events: list[PackEvent]) -> str:
-    """The handovers as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in events:
-        pack = event.pack
-        writer.writerow([
-            pack.code, pack.original_code or "", pack.chemistry, event.kind,
-            clock.local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
-            event.organisation.name if event.organisation else "",
-            counterparty(event), str(pack.mass_kg), event.report_due.isoformat(),
-            PROVISIONAL if holiday_calendar.event_provisional(event) else ""])
-    return out.getvalue()
+    """The handovers as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese);
+    cells that would be formulas are escaped (services.csv_export)."""
+    return csv_text(CSV_COLUMNS, ([
+        event.pack.code, event.pack.original_code or "", event.pack.chemistry, event.kind,
+        clock.local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+        event.organisation.name if event.organisation else "",
+        counterparty(event), event.pack.mass_kg, event.report_due.isoformat(),
+        PROVISIONAL if holiday_calendar.event_provisional(event) else ""]
+        for event in events))

@@ -28,14 +28,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Trusted hosts and public links, proxy headers, security headers on every response."""
+    """Trusted hosts and public links, proxy headers, security headers on every response,
+    the hostile-input guard."""
     from lithloop.public_urls import external_url, init_public_urls
+    from lithloop.web.request_guard import init_request_guard
     from lithloop.web.security_headers import init_proxy_fix, init_security_headers
 
     init_public_urls(app)
     app.jinja_env.globals["external_url"] = external_url
     init_proxy_fix(app)
     init_security_headers(app)
+    init_request_guard(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,12 +10,13 @@ from lithloop.models import Role
 from lithloop.services import audit, lockout, user_admin
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 @bp.get("/users")

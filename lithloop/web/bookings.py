@@ -19,8 +19,10 @@ from lithloop.services import policies
 from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.errors import ServiceError
 from lithloop.services.sites import visible_sites
+from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.booking_form import day_choices, lot_rows, raw_booking, slot_choices
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 PAGE_SIZE = 30
@@ -35,7 +37,7 @@ def index():
     query = booking_service.visible_bookings(current_user)
     if status in {s.value for s in BookingStatus}:
         query = query.where(booking_service.Booking.status == BookingStatus(status))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template("bookings/index.html", pagination=pagination, status=status,
                            statuses=[s.value for s in BookingStatus])
@@ -90,7 +92,7 @@ def quote():
     try:
         today = clock.today()
         lots, warnings = parse_lots(raw["lots"], today)
-        site_id = int(raw["site_id"]) if str(raw["site_id"]).isdigit() else 0
+        site_id = int_or_default(raw["site_id"], 0, minimum=1)
         draft = BookingDraft(site_id, today, time(0), time(0), lots)
         result = booking_service.quote_draft(current_user, draft)
         warnings = [*warnings, *booking_service.unknown_code_warnings(draft)]

@@ -10,6 +10,7 @@ from lithloop import clock
 from lithloop.models import Role
 from lithloop.services import dashboard as figures
 from lithloop.services import holiday_calendar, park_serials
+from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.pricing_text import chemistry_name
 
@@ -19,8 +20,7 @@ VIEWERS = (Role.ADMIN, Role.GOVERNMENT)
 
 def _year() -> int:
     this_year = clock.today().year
-    raw = request.args.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year else this_year
+    return int_or_default(request.args.get("year"), this_year, minimum=2000, maximum=this_year)
 
 
 def _chart(kind: str, labels: list, series: list[tuple[str, list]], **options) -> dict:

@@ -26,17 +26,16 @@ from lithloop.services import plan_edit, planning, publishing
 from lithloop.services.errors import ServiceError
 from lithloop.services.plan_problem import park_site
 from lithloop.services.plan_view import plan_geo, plan_map
+from lithloop.services.strict_input import date_or_none
 from lithloop.web.access import roles_required
+from lithloop.web.query_args import int_value
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
 
 
 def _day() -> date:
-    try:
-        return date.fromisoformat(request.values.get("date", ""))
-    except ValueError:
-        return clock.today() + timedelta(days=1)
+    return date_or_none(request.values.get("date")) or clock.today() + timedelta(days=1)
 
 
 @bp.get("/")
@@ -60,7 +59,7 @@ def urgent(plan_id: int):
     """Insert a late booking into the published plan, moving nothing else: a new draft."""
     try:
         draft = plan_edit.insert_urgent(current_user, plan_id,
-                                        request.form.get("booking_id", 0, type=int))
+                                        int_value("booking_id", 0))
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("dispatch.plan", plan_id=plan_id))
@@ -74,8 +73,8 @@ def start():
     """Start a run for the day and go to its progress page."""
     day = _day()
     try:
-        run = planning.start_run(current_user, day, request.form.get("time_limit_s", 30, type=int),
-                                 request.form.get("horizon_days", 1, type=int))
+        run = planning.start_run(current_user, day, int_value("time_limit_s", 30),
+                                 int_value("horizon_days", 1))
         runner.submit(run.id)
     except ServiceError as exc:
         flash(str(exc.message), "error")
@@ -130,9 +129,9 @@ def plan(plan_id: int):
 def move(plan_id: int):
     """Move a booking to a truck and position; times and loads are recomputed."""
     try:
-        plan_edit.move_booking(current_user, plan_id, request.form.get("booking_id", 0, type=int),
-                               request.form.get("truck_id", 0, type=int),
-                               request.form.get("position", 0, type=int))
+        plan_edit.move_booking(current_user, plan_id, int_value("booking_id", 0),
+                               int_value("truck_id", 0),
+                               int_value("position", 0))
     except ServiceError as exc:
         if exc.status == 404 and exc.field is None:
             raise

@@ -31,8 +31,11 @@ from lithloop.models import Role
 from lithloop.services import bus_fleet
 from lithloop.services.errors import ServiceError
 from lithloop.services.sites import visible_sites
+from lithloop.services.strict_input import int_or_default
 from lithloop.web import uploads
 from lithloop.web.access import roles_required
+from lithloop.web.converters import MAX_ID
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("fleet", __name__, url_prefix="/fleet")
 PAGE_SIZE = 50
@@ -71,6 +74,9 @@ ZH_ISSUES = {
     "chemistry_mismatch": ("化学体系 {chemistry} 与电池包编码的电池类型“{letter}”"
                            "（{expected}）不符。"),
     "extra_cells": "此行有 {count} 个单元格，但表头只有 {expected} 列。",
+    "too_long": "“{value}”超过 {limit} 个字符。",
+    "too_large": "“{value}”大于 {limit}。",
+    "control_character": "此单元格含有控制字符（如 NUL），请删除。",
     "uncoded_pack": "没有电池包编码：按未编码（2018 年以前）的电池包接收，园区将在入场时编码。",
     "soh_looks_like_fraction": "SOH“{value}”按 {value}% 读取；如果您指的是小数，请写成 {percent}。",
     bus_fleet.ALREADY_REGISTERED: "电池包编码 {value} 已在本单位的电池包台账中。",
@@ -144,7 +150,7 @@ def _keep(data: bytes) -> str:
 
 
 def _register(form: CsrfForm, status: int = 200, error: str | None = None):
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     pagination = db.paginate(bus_fleet.packs(current_user), page=page, per_page=PAGE_SIZE,
                              error_out=False)
     return render_template("fleet/packs.html", pagination=pagination, form=form,
@@ -229,9 +235,9 @@ def _windows(site) -> list[str]:
 def _forecast_page(errors: dict | None = None, status: int = 200):
     today = clock.today()
     threshold = _threshold()
-    months_ahead = min(12, max(1, request.values.get("months", bus_fleet.DEFAULT_PROPOSAL_MONTHS,
-                                                     type=int) or 1))
-    site_id = request.values.get("site_id", type=int)
+    months_ahead = int_or_default(request.values.get("months"),
+                                  bus_fleet.DEFAULT_PROPOSAL_MONTHS, minimum=1, maximum=12)
+    site_id = int_or_default(request.values.get("site_id"), None, minimum=1, maximum=MAX_ID)
     months = bus_fleet.forecast(current_user, today, threshold=threshold)
     proposals = bus_fleet.proposals(current_user, today, months=months_ahead, site_id=site_id,
                                     threshold=threshold)
@@ -265,7 +271,8 @@ def accept():
     pack_ids = [p for p in request.form.get("pack_ids", "").split(",") if p.strip()]
     try:
         booking, created = bus_fleet.accept_proposal(
-            current_user, request.form.get("site_id", type=int), pack_ids,
+            current_user, int_or_default(request.form.get("site_id"), None, minimum=1,
+                                         maximum=MAX_ID), pack_ids,
             request.form.get("date", ""),
             (request.form.get("window_start", ""), request.form.get("window_end", "")))
     except ServiceError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from flask_login import current_user
 from lithloop.models import Role
 from lithloop.services import assembly, dismantling
 from lithloop.services.errors import Invalid, ServiceError
+from lithloop.services.strict_input import parse_amount
 from lithloop.web.access import roles_required
 
 bp = Blueprint("lines", __name__, url_prefix="/plant")
@@ -100,16 +101,10 @@ def assembly_page(error: dict | None = None, status: int = 200):
 
 
 def _decimal(name: str, *, optional: bool = False) -> Decimal | None:
-    text = request.form.get(name, "").strip().replace(",", "")
+    text = request.form.get(name, "").strip()
     if not text and optional:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise Invalid(_l("Give a number."), field=name) from None
-    if not value.is_finite():
-        raise Invalid(_l("Give a number."), field=name)
-    return value
+    return parse_amount(text, name, message=_l("Give a number."))
 
 
 def _int(name: str) -> int:

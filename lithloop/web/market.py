@@ -12,7 +12,9 @@ from lithloop.models import Pack, PackState, Role
 from lithloop.services import market_catalog as catalog
 from lithloop.services import market_checkout, market_orders, market_payments
 from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
+from lithloop.web.converters import MAX_ID
 
 bp = Blueprint("market", __name__, url_prefix="/market")
 BUYER = (Role.BUYER,)
@@ -82,13 +84,12 @@ def pack_page(pack_id: int):
 def cart_add():
     """Add a pack, or a quantity of a group, to the cart held in the session."""
     cart = _cart()
-    if request.form.get("pack_id", "").isdigit():
-        pack_id = int(request.form["pack_id"])
+    pack_id = int_or_default(request.form.get("pack_id"), 0, minimum=1, maximum=MAX_ID)
+    if pack_id:
         if pack_id not in cart["packs"]:
             cart["packs"].append(pack_id)
     elif request.form.get("group_id"):
-        quantity = request.form.get("quantity", "1")
-        quantity = int(quantity) if quantity.isdigit() and int(quantity) > 0 else 1
+        quantity = int_or_default(request.form.get("quantity"), 1, minimum=1, maximum=1000)
         cart["groups"][request.form["group_id"][:80]] = quantity
     _save(cart)
     flash(_("Added to the cart."), "success")

@@ -9,23 +9,11 @@ from flask_login import current_user
 from lithloop.models import Role
 from lithloop.services import market_orders
 from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import int_or_default, optional_money_fen
 from lithloop.web.access import roles_required
+from lithloop.web.converters import MAX_ID
 
 bp = Blueprint("market_admin", __name__, url_prefix="/market/admin")
-
-
-def _amount_fen(text: str) -> int | None:
-    """Yuan typed by the admin (e.g. 1200.50) as fen; None when left empty."""
-    from decimal import Decimal, InvalidOperation
-
-    text = (text or "").strip().replace(",", "").lstrip("¥")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return -1
-    return int((value * 100).to_integral_value()) if value.is_finite() else -1
 
 
 def _back(order_id: int, errors: dict | None = None, status: int = 200):
@@ -41,10 +29,10 @@ def _back(order_id: int, errors: dict | None = None, status: int = 200):
 def refund(order_id: int):
     """Refund the whole order or one line (amount in yuan; empty = all that is left)."""
     form = request.form
-    line_id = int(form["line_id"]) if form.get("line_id", "").isdigit() else None
+    line_id = int_or_default(form.get("line_id"), None, minimum=1, maximum=MAX_ID)
     try:
         done = market_orders.refund(current_user, order_id, line_id=line_id,
-                                    amount_fen=_amount_fen(form.get("amount", "")),
+                                    amount_fen=optional_money_fen(form.get("amount"), "amount"),
                                     reason=form.get("reason", ""))
     except ServiceError as exc:
         if exc.status == 404:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +11,8 @@ from flask_login import current_user
 from lithloop import pricing
 from lithloop.models import Role
 from lithloop.services import pricing as price_service
-from lithloop.services.errors import ServiceError
+from lithloop.services.errors import Invalid, ServiceError
+from lithloop.services.strict_input import parse_amount
 from lithloop.web.access import roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import PriceVersionForm
@@ -42,14 +43,15 @@ def versions():
 def _prices_from(form: PriceVersionForm) -> dict[str, Decimal | None]:
     prices = {}
     for key in EDITABLE:
-        raw = (request.form.get(f"price_{key}") or "").strip().replace(",", "")
+        raw = (request.form.get(f"price_{key}") or "").strip()
         if not raw:
             prices[key] = None
             continue
         try:
-            prices[key] = Decimal(raw)
-        except InvalidOperation:
-            form.price_errors[key] = _("Enter a number, e.g. 78000.")
+            prices[key] = parse_amount(raw, f"price_{key}",
+                                       message=_("Enter a number, e.g. 78000."))
+        except Invalid as exc:
+            form.price_errors[key] = str(exc.message)
     return prices
 
 

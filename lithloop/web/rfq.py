@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import clock
@@ -12,8 +13,8 @@ from lithloop.models import Role
 from lithloop.services import rfq as rfqs
 from lithloop.services import rfq_admin
 from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import money_to_fen
 from lithloop.web.access import roles_required
-from lithloop.web.market_admin import _amount_fen as amount_fen
 
 bp = Blueprint("rfq", __name__, url_prefix="/market")
 
@@ -101,8 +102,9 @@ def admin_index():
 @roles_required(Role.ADMIN)
 def quote(rfq_id: int):
     """Quote a unit price (yuan, VAT included) valid through a date."""
-    price = amount_fen(request.form.get("unit_price", ""))
     try:
+        price = money_to_fen(request.form.get("unit_price"), "unit_price",
+                             message=_l("Enter a unit price above 0."))
         rfq_admin.quote(current_user, rfq_id, unit_price_fen=price,
                         valid_until=request.form.get("valid_until", ""),
                         note=request.form.get("note", ""))

@@ -17,6 +17,7 @@ from lithloop.services.overview import picker_map, region_map
 from lithloop.web.access import roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import SiteForm
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 PAGE_SIZE = 50
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 @roles_required(*policies.RECORD_READERS)
 def index():
     """The sites the user may see, with a map."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     query = site_service.visible_sites(current_user)
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     everything = list(db.session.scalars(query))

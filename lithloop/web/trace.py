@@ -9,7 +9,9 @@ from flask_login import current_user
 from lithloop.models import Role
 from lithloop.services import traceability
 from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
+from lithloop.web.converters import MAX_ID
 
 bp = Blueprint("trace", __name__, url_prefix="/trace")
 
@@ -31,10 +33,11 @@ def index():
 def mark():
     """Mark the ticked handovers as uploaded to the national platform."""
     raw = request.form.getlist("event")
-    if not all(v.isdigit() for v in raw):
+    ids = [int_or_default(v, 0, minimum=1, maximum=MAX_ID) for v in raw]
+    if not all(ids):
         return _page(_("Choose handovers from the list."), 422)
     try:
-        events = traceability.mark_reported(current_user, [int(v) for v in raw])
+        events = traceability.mark_reported(current_user, ids)
     except ServiceError as exc:
         if exc.status == 404:
             raise

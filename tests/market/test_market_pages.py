@@ -113,8 +113,17 @@ def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
                       {"line_id": line.id, "amount": "1000.01"}, page=page)
     assert too_much.status_code == 422
     assert "more than the ¥1,000.00" in too_much.get_data(as_text=True)
+    for typed in ("0,5", "1,2345", "²", "1e3", "-5"):  # a decimal comma is not a thousands one
+        refused = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
+                         {"line_id": line.id, "amount": typed}, page=page)
+        assert refused.status_code == 422, typed
+    comma = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
+                   {"line_id": line.id, "amount": "0,5"}, page=page)
+    assert "a comma only separates thousands (1,234.50)" in comma.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).refunded_fen == 0
     done = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
-                  {"line_id": line.id, "amount": "250", "reason": "scratch"}, page=page)
+                  {"line_id": line.id, "amount": "¥250.00", "reason": "scratch"}, page=page)
     assert done.status_code == 302
     db.session.expire_all()
     order = db.session.get(Order, order.id)

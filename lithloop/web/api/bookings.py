@@ -20,6 +20,7 @@ from lithloop.web.api.common import (
     PAGINATION_HEADER,
     DecimalInput,
     DecimalString,
+    InputDate,
     compact_json,
     errors,
     page_args,
@@ -52,7 +53,7 @@ class LotIn(ma.Schema):
 
 class BookingIn(ma.Schema):
     site_id = ma.fields.Integer(required=True, validate=ID_RANGE)
-    date = ma.fields.Date(required=True)
+    date = InputDate(required=True)
     window = ma.fields.List(ma.fields.String(validate=ma.validate.Regexp(CLOCK_TIME)),
                             required=True, validate=ma.validate.Length(equal=2))
     lots = ma.fields.List(ma.fields.Nested(LotIn), required=True,
@@ -121,8 +122,8 @@ class CancelIn(ma.Schema):
 
 
 class CalendarArgs(ma.Schema):
-    start = ma.fields.Date(data_key="from")
-    end = ma.fields.Date(data_key="to")
+    start = InputDate(data_key="from")
+    end = InputDate(data_key="to")
     site_id = ma.fields.Integer(validate=ID_RANGE)
 
 

@@ -7,14 +7,17 @@ import json
 import marshmallow as ma
 from flask import current_app
 
+from lithloop.services.strict_input import FIRST_DATE, LAST_DATE
 from lithloop.web.converters import MAX_ID
+from lithloop.web.query_args import MAX_PAGE
 
 # An id in a body or a query: a database integer (larger ones would overflow the query).
 ID_RANGE = ma.validate.Range(min=1, max=MAX_ID)
 CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # "HH:MM", 00:00 to 23:59
 
 ERROR_DESCRIPTIONS = {
-    400: "The request could not be read (e.g. a malformed JSON body)",
+    400: "The request could not be read (e.g. a malformed JSON body, JSON nested deeper than "
+         "32 levels, or a NUL or lone surrogate in any input)",
     401: "No API token, or one that is unknown, revoked or of an inactive account",
     403: "The caller's role may not do this",
     404: "No such object, or another organisation's",
@@ -51,7 +54,7 @@ def page_args(default_size: int, max_size: int) -> ma.Schema:
     instance (parsed without flask-smorest's per-request schema copies)."""
 
     class PageArgs(ma.Schema):
-        page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+        page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
         page_size = ma.fields.Integer(load_default=default_size,
                                       validate=ma.validate.Range(min=1, max=max_size))
 
@@ -90,6 +93,17 @@ def errors(blp, *statuses: int, **descriptions: str):
         return view
 
     return decorate
+
+
+class InputDate(ma.fields.Date):
+    """An ISO date in the range people may type (services.strict_input: 1970 to 2199), so
+    that a day after it or the days around it can always be computed (no year 9999)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise ma.ValidationError(f"Give a date between {FIRST_DATE} and {LAST_DATE}.")
+        return day
 
 
 class DecimalString(ma.fields.Decimal):

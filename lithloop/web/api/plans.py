@@ -10,7 +10,7 @@ from lithloop.jobs import runner
 from lithloop.models import Role
 from lithloop.services import plan_view, planning
 from lithloop.services.errors import Forbidden
-from lithloop.web.api.common import errors
+from lithloop.web.api.common import InputDate, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint("api_plans", __name__, url_prefix="/api/v1/plans",
@@ -19,7 +19,7 @@ STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
 
 
 class RunIn(ma.Schema):
-    date = ma.fields.Date(required=True)
+    date = InputDate(required=True)
     time_limit_s = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1))
     horizon_days = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=31))
 

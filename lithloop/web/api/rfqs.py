@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from lithloop.models import Role
 from lithloop.services import rfq as rfqs
 from lithloop.services.errors import Forbidden
-from lithloop.web.api.common import DecimalInput, errors
+from lithloop.web.api.common import DecimalInput, InputDate, errors
 from lithloop.web.api.market import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
 
@@ -26,7 +26,7 @@ class RfqIn(ma.Schema):
     min_soh_pct = DecimalInput(validate=ma.validate.Range(min=0, max=100))
     min_grade = ma.fields.String(load_default="C", validate=ma.validate.OneOf(["A", "B", "C"]))
     use_case = ma.fields.String(load_default="")
-    wanted_by = ma.fields.Date(required=True)
+    wanted_by = InputDate(required=True)
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=1000))
 
 

@@ -1,0 +1,184 @@
+"""Strict parsers for what people type: whole numbers, decimals, money, dates, times.
+
+One place for the rules every form and query uses, so that odd input is a 422 naming the
+field instead of a 500 further down:
+- digits are ASCII only (`²`, `٣` and full-width digits pass `str.isdigit()`, not here);
+- numbers are finite and bounded (no NaN, inf, 1e999999, nor a 5,000-digit integer);
+- a comma in an amount is a thousands separator only in groups of three (`1,234.50`);
+  `0,5` is refused, never read as 5;
+- dates are ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`);
+- times are naive `HH:MM` (a time zone such as `09:00+08:00` is refused, not compared).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop.services.errors import Invalid
+
+INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
+DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
+AMOUNT_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+TIME_RE = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
+#: Dates people may type: far enough for planning and history, never near the year 9999.
+FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2199, 12, 31)
+#: The largest amount a money field accepts: 100 billion yuan, in fen well inside BIGINT.
+MAX_MONEY_FEN = 10**13
+
+
+def _clean(raw) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
+    """A whole number in [minimum, maximum] from ASCII digits (an optional sign)."""
+    text = _clean(raw)
+    if not INT_RE.fullmatch(text):
+        raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
+    value = int(text)
+    if not minimum <= value <= maximum:
+        raise Invalid(_l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum),
+                      field=field)
+    return value
+
+
+def optional_int(raw, field: str, **bounds) -> int | None:
+    """strict_int, or None when left empty."""
+    return None if _clean(raw) == "" else strict_int(raw, field, **bounds)
+
+
+def int_or_default(raw, default: int, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
+    """A whole number in range, or `default` for anything else (page numbers, filters)."""
+    text = _clean(raw)
+    if not INT_RE.fullmatch(text):
+        return default
+    value = int(text)
+    return value if minimum <= value <= maximum else default
+
+
+def strict_decimal(raw, field: str, *, minimum: Decimal | int | None = None,
+                   maximum: Decimal | int | None = None) -> Decimal:
+    """A finite decimal from ASCII digits (at most 15 before and 6 after the point)."""
+    text = _clean(raw)
+    if not DECIMAL_RE.fullmatch(text):
+        raise Invalid(_l("Enter a number such as 12.5 (digits 0-9, a point for decimals)."),
+                      field=field)
+    value = Decimal(text)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise Invalid(_l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum),
+                      field=field)
+    return value
+
+
+def optional_decimal(raw, field: str, **bounds) -> Decimal | None:
+    """strict_decimal, or None when left empty."""
+    return None if _clean(raw) == "" else strict_decimal(raw, field, **bounds)
+
+
+def decimal_or_none(raw, *, minimum=None, maximum=None) -> Decimal | None:
+    """A decimal in range, or None for anything else (a filter left empty or garbled)."""
+    try:
+        return strict_decimal(raw, "", minimum=minimum, maximum=maximum)
+    except Invalid:
+        return None
+
+
+def parse_amount(raw, field: str, *, places: int = 6, minimum: Decimal | int | None = None,
+                 maximum: Decimal | int | None = None, message=None) -> Decimal:
+    """A quantity or price people type: `1234.5`, `1,234.5`, `-3`, with at most `places`
+    decimals and 15 digits before the point. `message` replaces the generic one for text
+    that is not a number.
+
+    A comma is a thousands separator only between groups of three digits; `0,5` or `1,2345`
+    are refused with a message (a European decimal comma must not become a larger number)."""
+    text = _clean(raw)
+    if not AMOUNT_RE.fullmatch(text):
+        if "," in text and text.replace(",", "").replace(".", "").isascii():
+            raise Invalid(_l("Use a point for decimals; a comma only separates thousands "
+                             "(1,234.50)."), field=field)
+        raise Invalid(message or _l("Enter a number such as 1234.50 (digits 0-9, a point for "
+                                    "decimals)."), field=field)
+    whole, _, fraction = text.replace(",", "").lstrip("+-").partition(".")
+    if len(whole) > 15 or len(fraction) > places:
+        raise Invalid(_l("Enter at most 15 digits before the point and %(n)s after it.",
+                         n=places), field=field)
+    value = Decimal(text.replace(",", ""))
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise Invalid(_l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum),
+                      field=field)
+    return value
+
+
+def optional_amount(raw, field: str, **kwargs) -> Decimal | None:
+    """parse_amount, or None when left empty."""
+    return None if _clean(raw) == "" else parse_amount(raw, field, **kwargs)
+
+
+def parse_money(raw, field: str, *, allow_zero: bool = False,
+                maximum_fen: int = MAX_MONEY_FEN, message=None) -> Decimal:
+    """Yuan as a Decimal with at most two decimals: `1234.5`, `1,234.50`, `¥1,234` (the
+    comma rule of parse_amount); above 0 unless allow_zero, at most maximum_fen. `message`
+    replaces the generic one for text that is not an amount."""
+    text = _clean(raw).lstrip("¥￥").strip()
+    if not text:
+        raise Invalid(message or _l("Enter an amount."), field=field)
+    if text.startswith(("-", "+")):
+        raise Invalid(_l("Enter an amount of 0 or more."), field=field)
+    value = parse_amount(text, field, places=2, message=message)
+    if value * 100 > maximum_fen or (value == 0 and not allow_zero):
+        most = f"{maximum_fen // 100:,}"
+        raise Invalid(_l("Enter an amount between 0.01 and %(max)s yuan.", max=most),
+                      field=field)
+    return value
+
+
+def money_to_fen(raw, field: str, **kwargs) -> int:
+    """parse_money as integer fen."""
+    return int(parse_money(raw, field, **kwargs) * 100)
+
+
+def optional_money_fen(raw, field: str, **kwargs) -> int | None:
+    """money_to_fen, or None when left empty."""
+    return None if _clean(raw).lstrip("¥￥").strip() == "" else money_to_fen(raw, field, **kwargs)
+
+
+def strict_date(raw, field: str, *, first: date = FIRST_DATE, last: date = LAST_DATE,
+                message=None) -> date:
+    """An ISO date YYYY-MM-DD between `first` and `last` (`message` for a malformed one)."""
+    text = _clean(raw)
+    try:
+        if not DATE_RE.fullmatch(text):
+            raise ValueError(text)
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(message or _l("Enter a date as YYYY-MM-DD."), field=field) from None
+    if not first <= value <= last:
+        raise Invalid(_l("Enter a date between %(a)s and %(b)s.", a=first.isoformat(),
+                         b=last.isoformat()), field=field)
+    return value
+
+
+def date_or_none(raw) -> date | None:
+    """strict_date, or None for anything else (a filter)."""
+    try:
+        return strict_date(raw, "")
+    except Invalid:
+        return None
+
+
+def strict_time(raw, field: str, message=None) -> time:
+    """A naive clock time HH:MM (or HH:MM:SS); a time zone or an offset is refused."""
+    text = _clean(raw)
+    try:
+        if not TIME_RE.fullmatch(text):
+            raise ValueError(text)
+        return time.fromisoformat(text)
+    except ValueError:
+        raise Invalid(message or _l("Enter a time as HH:MM, e.g. 09:30."), field=field) from None

@@ -1,0 +1,27 @@
+"""Whole numbers from the query string or a form, read strictly (lithloop.services.strict_input)."""
+
+from __future__ import annotations
+
+from flask import request
+
+from lithloop.services.strict_input import INT32_MAX, int_or_default, strict_int
+
+#: Far beyond any list's last page, far below the database's integer (OFFSET overflow).
+MAX_PAGE = 100_000
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number asked for: 1 to MAX_PAGE; 1 for anything else."""
+    return int_or_default(request.args.get(name), 1, minimum=1, maximum=MAX_PAGE)
+
+
+def int_value(name: str, default: int, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
+    """A whole number from the query or form: `default` when absent or empty, Invalid (422
+    naming the field) when garbled or out of range."""
+    raw = (request.values.get(name) or "").strip()
+    return default if not raw else strict_int(raw, name, minimum=minimum, maximum=maximum)
+
+
+def required_int(name: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
+    """A whole number from the form or query; Invalid (422) naming the field otherwise."""
+    return strict_int(request.values.get(name), name, minimum=minimum, maximum=maximum)

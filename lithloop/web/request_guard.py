@@ -1,0 +1,93 @@
+"""Refuse, before any view runs, input that no field of lithloop can hold: 400.
+
+- NUL characters anywhere in the query string, a form, the URL's parameters or a JSON body
+  (PostgreSQL refuses them in text: a 500 at commit time otherwise);
+- lone UTF-16 surrogates (`"\\ud800"` in JSON) that no database nor UTF-8 encoder accepts;
+- JSON that cannot be read at all: nested deeper than MAX_JSON_DEPTH, integers beyond
+  Python's digit limit, or syntax errors (webargs would raise instead of answering 400).
+
+The API gets the project's JSON error body, pages a plain message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Flask, request
+from flask_babel import gettext as _
+
+MAX_JSON_DEPTH = 32
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+class BadInput(ValueError):
+    """Input refused by the guard; the message says why."""
+
+
+def _check_text(text: str, where: str) -> None:
+    if _BAD_TEXT.search(text):
+        raise BadInput(_("%(where)s contains a character that cannot be stored (a NUL or a "
+                         "lone surrogate). Remove it and try again.", where=where))
+
+
+def _walk_json(value) -> None:
+    """Check every string of a parsed JSON value, iteratively, with a depth limit."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise BadInput(_("The JSON body is nested deeper than %(n)s levels.",
+                             n=MAX_JSON_DEPTH))
+        if isinstance(node, str):
+            _check_text(node, "JSON")
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                _check_text(key, "JSON")
+                stack.append((item, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node)
+
+
+def _json_body(data: bytes):
+    """The parsed body; Python's parser raises RecursionError on deep nesting, caught here."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise BadInput(_("The JSON body is nested deeper than %(n)s levels.",
+                         n=MAX_JSON_DEPTH)) from None
+    except ValueError as exc:
+        raise BadInput(_("The body is not valid JSON: %(error)s", error=str(exc)[:120])) from None
+
+
+def check_request() -> None:
+    """Raise BadInput for a request carrying input no field can hold."""
+    for key, value in request.args.items(multi=True):
+        _check_text(key + value, _("The address"))
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str):
+            _check_text(value, _("The address"))
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.is_json:
+            data = request.get_data(cache=True)
+            if data.strip():
+                _walk_json(_json_body(data))
+        elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for key, value in request.form.items(multi=True):
+                _check_text(key + value, _("The form"))
+
+
+def guard():
+    """before_request: the 400 answer, or None to go on."""
+    from lithloop.web.errors import error_response
+
+    try:
+        check_request()
+    except BadInput as exc:
+        return error_response(400, str(exc), error="bad_input")
+    return None
+
+
+def init_request_guard(app: Flask) -> None:
+    """Run the guard before every request (and before the views' own parsing)."""
+    app.before_request(guard)

@@ -1,0 +1,78 @@
+"""The strict parsers every form and query uses: ASCII digits, bounded, the comma rule."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+
+import pytest
+
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import (
+    int_or_default,
+    money_to_fen,
+    parse_amount,
+    strict_date,
+    strict_int,
+    strict_time,
+)
+
+pytestmark = pytest.mark.usefixtures("app")  # lazy messages need an app for their text
+
+
+@pytest.mark.parametrize("typed, fen", [
+    ("1,234.50", 123_450), ("1234.5", 123_450), ("¥1,234", 123_400), ("0.5", 50),
+    ("12,345,678.09", 1_234_567_809), (" 7 ", 700), (".5", 50)])
+def test_money_reads_thousands_groups_of_three(typed, fen):
+    assert money_to_fen(typed, "amount") == fen
+
+
+@pytest.mark.parametrize("typed", ["0,5", "1,2345", "12,34.5", ",500", "1,,000", "1.005",
+                                   "-1", "0", "NaN", "inf", "1e3", "²", "١٢", "9" * 20,
+                                   "1" * 5000, "", "¥"])
+def test_money_refuses_what_is_not_an_amount(typed):
+    with pytest.raises(Invalid) as refused:
+        money_to_fen(typed, "amount")
+    assert refused.value.field == "amount"
+
+
+def test_a_decimal_comma_is_explained():
+    with pytest.raises(Invalid, match="逗号只用作千位分隔符"):
+        money_to_fen("0,5", "amount")
+
+
+def test_amounts_keep_decimals_and_signs_within_limits():
+    assert parse_amount("-1,234.125", "x") == Decimal("-1234.125")
+    with pytest.raises(Invalid):
+        parse_amount("1.1234567", "x")  # 7 decimals
+    with pytest.raises(Invalid):
+        parse_amount("5", "x", maximum=4)
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "１２", "1.0", "9" * 19, " ", "0x10", "1_000"])
+def test_whole_numbers_are_ascii_and_bounded(typed):
+    with pytest.raises(Invalid):
+        strict_int(typed, "n")
+    assert int_or_default(typed, 7) == 7
+
+
+def test_whole_number_range_and_default():
+    assert strict_int(" 42 ", "n") == 42
+    assert int_or_default(str(2**63), 1, minimum=1, maximum=100) == 1
+    with pytest.raises(Invalid):
+        strict_int("-1", "n")
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01", "2026-02-30", "2026-1-5",
+                                   "2026-01-05T00:00", "٢٠٢٦-01-05"])
+def test_dates_are_iso_and_bounded(typed):
+    with pytest.raises(Invalid):
+        strict_date(typed, "d")
+    assert strict_date("2026-01-05", "d") == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize("typed", ["09:00+08:00", "09:00Z", "24:00", "9:00", "09:60", "٠٩:٠٠"])
+def test_times_are_naive_clock_times(typed):
+    with pytest.raises(Invalid):
+        strict_time(typed, "t")
+    assert strict_time("09:30", "t") == time(9, 30)
