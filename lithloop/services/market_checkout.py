@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from lithloop import payments
+from lithloop import outside_calls, payments
 from lithloop.extensions import db
 from lithloop.models import (
     Order,
@@ -253,12 +253,25 @@ def release(order_id: int, reason: str, user: User | None = None) -> Order:
 IN_FLIGHT = frozenset({"confirming", "processing", "succeeded"})
 
 
+def confirm_stale_after_s() -> float:
+    """After this long a payment still "confirming" has no request waiting on Stripe any
+    more (its answer timed out, or its worker died): its outcome is for Stripe to tell."""
+    embedded = not current_app.config.get("STRIPE_SECRET_KEY")
+    return 3 * outside_calls.stripe_call_budget_s(current_app.config, embedded=embedded) + 5
+
+
 def sweep_expired(now=None) -> int:
-    """Release every pending order whose reservation has expired; returns how many."""
+    """Release every pending order whose reservation has expired; returns how many.
+
+    A payment "confirming" for longer than confirm_stale_after_s() is released too (then
+    its PaymentIntent is cancelled; one that succeeded after all is refunded in full)."""
     now = now or utcnow()
+    stale = now - timedelta(seconds=confirm_stale_after_s())
     query = (sa.select(Order).outerjoin(Payment)
              .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until < now,
-                    sa.or_(Payment.id.is_(None), Payment.status.not_in(IN_FLIGHT)))
+                    sa.or_(Payment.id.is_(None), Payment.status.not_in(IN_FLIGHT),
+                           sa.and_(Payment.status == "confirming",
+                                   Payment.updated_at < stale)))
              .order_by(Order.id).with_for_update(of=Order, skip_locked=True))
     try:
         orders = list(db.session.scalars(query))
@@ -269,7 +282,8 @@ def sweep_expired(now=None) -> int:
         db.session.rollback()
         raise
     for order in orders:
-        _cancel_intent(order)
+        if not _cancel_intent(order):
+            break  # Stripe not answering: the rest are cancelled on the next sweep or expire
     return len(orders)
 
 
@@ -283,11 +297,32 @@ def sweep_expired_now_and_then() -> int:
     return sweep_expired()
 
 
-def _cancel_intent(order: Order) -> None:
-    """Cancel the order's PaymentIntent at Stripe (best effort: it may have gone already)."""
+def _cancel_intent(order: Order) -> bool:
+    """Cancel the order's PaymentIntent at Stripe (best effort: it may have gone already);
+    False when Stripe did not answer. An intent that succeeded after all is refunded."""
     if order.payment is None:
-        return
+        return True
+    gateway = payments.gateway()
     try:
-        payments.gateway().cancel(order.payment.intent_id)
+        gateway.cancel(order.payment.intent_id)
     except payments.PaymentError as exc:
         current_app.logger.info("intent %s not cancelled: %s", order.payment.intent_id, exc)
+        if exc.unreachable:
+            return False
+        _refund_if_paid_after_all(order.id, order.payment.intent_id)
+    return True
+
+
+def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
+    """A released order whose PaymentIntent succeeded all the same: give the money back."""
+    from lithloop.services.market_payments import apply_intent  # (it imports this module)
+
+    try:
+        if not payments.gateway().retrieve(intent_id).succeeded:
+            return
+        apply_intent(order_id, "succeeded")  # a cancelled order: refunded in full
+        db.session.commit()
+    except payments.PaymentError as exc:
+        db.session.rollback()
+        current_app.logger.warning("order %s: late payment not refunded yet: %s",
+                                   order_id, exc.message)
