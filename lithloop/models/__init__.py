@@ -22,6 +22,7 @@ from lithloop.models.bookings import (
 from lithloop.models.bus_fleet import BusPack
 from lithloop.models.buyers import InvoiceDetails, QuoteRequest, RfqStatus
 from lithloop.models.fleet import Truck
+from lithloop.models.idempotency import IdempotencyKey
 from lithloop.models.market import (
     PAID_STATUSES,
     Order,
@@ -72,6 +73,7 @@ __all__ = [
     "PARK_ROLES",
     "ROLES_BY_KIND",
     "ApiToken",
+    "IdempotencyKey",
     "AuditEntry",
     "Booking",
     "BookingDay",

@@ -33,7 +33,7 @@ from lithloop.models import (
     User,
     utcnow,
 )
-from lithloop.services import geocoding
+from lithloop.services import geocoding, idempotency, market_holds
 from lithloop.services import market_catalog as catalog
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.pack_state import place
@@ -153,6 +153,7 @@ def place_order(user: User, packs: list[Pack], where: dict, *,
 
     Each line is at the pack's list price, or at `unit_price_fen` (an accepted quote).
     """
+    market_holds.check_and_lock(user.organisation_id, len(packs))
     minutes = current_app.config.get("RESERVATION_MINUTES", 30)
     prices = [unit_price_fen if unit_price_fen is not None else p.price_fen for p in packs]
     order = Order(buyer_org_id=user.organisation_id, user_id=user.id, **where,
@@ -169,19 +170,34 @@ def place_order(user: User, packs: list[Pack], where: dict, *,
 
 def checkout(user: User, lines, delivery=None) -> Order:
     """Reserve the packs and open a PaymentIntent; all or nothing."""
+    return checkout_once(user, lines, delivery)[0]
+
+
+def checkout_once(user: User, lines, delivery=None, *, key: str | None = None,
+                  scope: str = "order", body=None) -> tuple[Order, bool]:
+    """checkout() once per idempotency key: (the order, whether it was made before).
+
+    A repeat of the key returns the order the first request made (its PaymentIntent
+    opened now if Stripe could not be reached then); `body` None for a form's one-time
+    token, else the request, which a repeat must match (KeyReused, 422)."""
     require_buyer(user)
-    ids, groups = parse_lines(lines)
-    where = parse_delivery(delivery)
     try:
+        held = idempotency.claim(scope, user.organisation_id, key, body)
+        if held.replay_of is not None:
+            db.session.rollback()
+            return ensure_intent(db.session.get(Order, held.replay_of)), True
+        ids, groups = parse_lines(lines)
+        where = parse_delivery(delivery)
         packs = _lock_by_id(ids)
-        for key, quantity in groups:
-            packs += _lock_group(key, quantity, {p.id for p in packs})
+        for group, quantity in groups:
+            packs += _lock_group(group, quantity, {p.id for p in packs})
         order = place_order(user, packs, where)
+        idempotency.bind(held, order.id)
         db.session.commit()
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise
-    return open_intent(order)
+    return open_intent(order), False
 
 
 def open_intent(order: Order) -> Order:
@@ -277,6 +293,7 @@ def sweep_expired(now=None) -> int:
         orders = list(db.session.scalars(query))
         for order in orders:
             release_locked(order, "reservation expired")
+        idempotency.purge_expired(now)
         db.session.commit()
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
