@@ -212,3 +212,23 @@ def test_paying_again_after_a_hung_confirm_asks_stripe_first_and_completes(app, 
     order = _latest_order()
     assert order.status is OrderStatus.PAID and order.payment.status == "succeeded"
     assert _states([pack]) == {PackState.SOLD}
+
+
+def test_an_expired_order_charged_after_all_is_refunded_in_full_by_the_sweep(app, client):
+    # Depends on _refund_if_paid_after_all in market_checkout (before: the released order
+    # stayed cancelled with the money taken until a webhook came, if one came).
+    from lithloop import payments
+
+    order, pack = _paying_buyer(client)
+    with app.app_context():  # Stripe took the money; the answer never reached lithloop
+        assert payments.gateway().confirm(order.payment.intent_id, "pm_card_visa",
+                                          idempotency_key="lost-answer").succeeded
+    order.payment.status = "requires_payment_method"
+    order.reserved_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    with app.app_context():
+        assert market_checkout.sweep_expired() == 1
+    order = _latest_order()
+    assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
+    assert order.refunds[0].stripe_refund_id.startswith("re_")
+    assert _states([pack]) == {PackState.FINISHED}
