@@ -141,10 +141,11 @@ def checkout():
     delivery = {"kind": form.get("delivery_kind", "pickup"), "address": form.get("address"),
                 "contact": form.get("contact"), "phone": form.get("phone")}
     cart = _cart()
-    try:
-        # The form's one-time token (the cart's when the form has none): a second submit of
-        # the same cart, even at the same moment, finds the first one's order.
+    try:  # the page's one-time token; the cart's own when the form has none (or a bad one)
         token = idempotency.clean_key(form.get("checkout_token"), "checkout_token")
+    except ServiceError:
+        token = None
+    try:  # a second submit of the same cart, even at the same moment, finds the first order
         order, replayed = market_checkout.checkout_once(
             current_user, cart_lines(cart), delivery, key=token or cart["token"] or None,
             scope="checkout")

@@ -146,6 +146,16 @@ def test_a_cart_submitted_twice_is_one_order(client):
     assert "ordered already" in client.get(second.location).get_data(as_text=True)
 
 
+def test_a_tampered_checkout_token_falls_back_to_the_carts_own(client):
+    buyer = make_buyer()
+    packs = list_packs(1)
+    _token, csrf = _cart_with(client, buyer, packs)
+    form = {"delivery_kind": "pickup", "checkout_token": "\x00" * 300, "csrf_token": csrf}
+    first = client.post("/market/checkout", data=form)
+    assert first.status_code == 302 and first.location.endswith("/pay")
+    assert _count(Order) == 1
+
+
 def _paid_order(client):
     buyer = make_buyer()
     packs = list_packs(2, price_fen=500_000)
