@@ -8,6 +8,11 @@ dead worker's live gauges are dropped when it exits.
 import os
 import shutil
 
+# Seconds a request may take before gunicorn kills its worker (gunicorn's default, stated).
+# Every call to an outside service has a time limit well below it (lithloop/outside_calls.py;
+# tests/faults/test_outside_call_timeouts.py checks that they fit).
+timeout = 30
+
 
 def on_starting(server):
     """Start from an empty metrics directory (stale files would be counted again)."""

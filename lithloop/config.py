@@ -54,6 +54,25 @@ def load_settings() -> dict:
         # "demo": without STRIPE_SECRET_KEY, start the embedded fake Stripe (localstripe) for
         # test cards (`make run` sets it); anything else: no key means payments are off.
         "PAYMENTS_MODE": os.environ.get("PAYMENTS_MODE", ""),
+        # Outside services: every call has a time limit well below the web worker's timeout
+        # (gunicorn.conf.py, 30 s), so that a hung service is a clear error within seconds,
+        # never a worker killed mid-request (lithloop/outside_calls.py adds them up).
+        "STRIPE_TIMEOUT_S": float(os.environ.get("STRIPE_TIMEOUT_S", "5")),
+        # Stripe calls retried after a network error (same idempotency key; 0 for the
+        # embedded localstripe).
+        "STRIPE_MAX_NETWORK_RETRIES": int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "1")),
+        "NOMINATIM_TIMEOUT_S": float(os.environ.get("NOMINATIM_TIMEOUT_S", "5")),
+        "OSRM_TIMEOUT_S": float(os.environ.get("OSRM_TIMEOUT_S", "5")),
+        "MAIL_TIMEOUT_S": float(os.environ.get("MAIL_TIMEOUT_S", "5")),
+        "REDIS_TIMEOUT_S": float(os.environ.get("REDIS_TIMEOUT_S", "1")),
+        # Unpaid holds: packs and orders a buyer organisation may hold reserved and unpaid at
+        # once, and the lower limits of an organisation that has never paid an order.
+        "UNPAID_MAX_PACKS": int(os.environ.get("UNPAID_MAX_PACKS", "50")),
+        "UNPAID_MAX_ORDERS": int(os.environ.get("UNPAID_MAX_ORDERS", "5")),
+        "UNPAID_MAX_PACKS_NEW_BUYER": int(os.environ.get("UNPAID_MAX_PACKS_NEW_BUYER", "5")),
+        "UNPAID_MAX_ORDERS_NEW_BUYER": int(os.environ.get("UNPAID_MAX_ORDERS_NEW_BUYER", "2")),
+        # Idempotency-Key (API) and one-time form tokens: kept this long, then forgotten.
+        "IDEMPOTENCY_KEY_HOURS": float(os.environ.get("IDEMPOTENCY_KEY_HOURS", "24")),
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices

@@ -261,6 +261,7 @@ TABLE: dict[str, Rule] = {
     "GET api_market.list_packs": _r(MARKET),
     "GET api_market.get_pack": _r(MARKET, params={"pack_id": "{sale_pack}"}),
     "POST api_market.create_order": _r({BUYER}, body={"lines": [{"pack_id": "{plant_pack}"}]}),
+    "GET api_market.list_orders": _r(MARKET),
     "GET api_market.get_order": _r(MARKET, owned="order", sees_all=ADMINS, hide=True,
                                    params={"order_id": "{owned}"}),
     "POST market_admin.refund": _r(ADMINS, params={"order_id": "{other_order}"},

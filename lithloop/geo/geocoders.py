@@ -191,11 +191,15 @@ class NominatimGeocoder:
                  timeout: float = 10, min_delay_seconds: float = 1.0, cache_size: int = 1024,
                  country_codes: str | None = "cn", language: str | None = "zh-CN",
                  proxies: dict | None = None) -> None:
+        from geopy.adapters import RequestsAdapter
         from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import Nominatim
 
+        def one_try(*, proxies, ssl_context):  # geopy's default retries twice: 3 × timeout
+            return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+
         self._nominatim = Nominatim(domain=domain, scheme=scheme, user_agent=user_agent,
-                                    timeout=timeout, proxies=proxies)
+                                    timeout=timeout, proxies=proxies, adapter_factory=one_try)
         self._limited = RateLimiter(self._nominatim.geocode, min_delay_seconds=min_delay_seconds,
                                     max_retries=0, swallow_exceptions=False)
         self._options = {"country_codes": country_codes, "language": language,

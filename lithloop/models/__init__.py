@@ -24,6 +24,7 @@ from lithloop.models.bus_fleet import BusPack
 from lithloop.models.buyers import InvoiceDetails, QuoteRequest, RfqStatus
 from lithloop.models.calendar import HolidayYear
 from lithloop.models.fleet import Truck
+from lithloop.models.idempotency import IdempotencyKey
 from lithloop.models.market import (
     PAID_STATUSES,
     Order,
@@ -77,6 +78,7 @@ __all__ = [
     "ApiToken",
     "EndedSession",
     "LoginThrottle",
+    "IdempotencyKey",
     "AuditEntry",
     "Booking",
     "BookingDay",

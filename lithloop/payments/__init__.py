@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_request_context
 
+from lithloop import outside_calls
 from lithloop.payments import localstripe_server
 from lithloop.payments.stripe_adapter import (
     Intent,
@@ -96,8 +97,11 @@ def gateway() -> StripeGateway:
     """The Stripe gateway of the current app."""
     resolved = settings()
     if resolved.gateway is None:
-        resolved.gateway = StripeGateway(resolved.secret_key, resolved.api_base,
-                                         local=resolved.embedded)
+        config = current_app.config
+        resolved.gateway = StripeGateway(
+            resolved.secret_key, resolved.api_base, local=resolved.embedded,
+            timeout_s=float(config.get("STRIPE_TIMEOUT_S", 5)),
+            max_retries=outside_calls.stripe_retries(config, embedded=resolved.embedded))
     return resolved.gateway
 
 

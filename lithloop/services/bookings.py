@@ -22,9 +22,9 @@ from lithloop.models import (
     Site,
     User,
 )
-from lithloop.services import capacity, policies
+from lithloop.services import capacity, idempotency, policies
 from lithloop.services.booking_draft import BookingDraft, parse_draft
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
 from lithloop.services.pricing import current_index, distance_from_park_km
 from lithloop.services.sites import get_site
@@ -137,11 +137,22 @@ def book_pickup(user: User, raw: dict, idempotency_key: str | None = None, *,
     `as_of` books as if on that day (the demo seed uses it to fill today's plan)."""
     if user.role not in BOOKING_ROLES:
         raise Forbidden(_l("Only dealers and bus fleet managers book pickups."))
-    key = (idempotency_key or "").strip()[:80] or None
-    if key:
-        existing = _by_key(user, key)
-        if existing:
-            return existing, False
+    key = idempotency.clean_key(idempotency_key)
+    try:
+        held = idempotency.claim("booking", user.organisation_id, key, raw)
+        if held.replay_of is None and key and (legacy := _by_key(user, key)):
+            held.replay_of = legacy.id  # booked before keys were kept with their request
+        if held.replay_of is not None:
+            db.session.rollback()
+            return db.session.get(Booking, held.replay_of), False
+        return _book(user, raw, held, as_of)
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+
+
+def _book(user: User, raw: dict, held: idempotency.Claim,
+          as_of: date | None) -> tuple[Booking, bool]:
     today = as_of or clock.today()
     draft = parse_draft(raw, today)
     site = _own_site(user, draft.site_id)
@@ -162,7 +173,7 @@ def book_pickup(user: User, raw: dict, idempotency_key: str | None = None, *,
         hazardous=draft.hazardous, quote_total_fen=quote.total_fen,
         quote_index_version=quote.index_version,
         quote={"inputs": raw_inputs(draft), **quote.to_dict()},
-        idempotency_key=key, note=draft.note)
+        note=draft.note)
     booking.lots = [BookingLot(position=i, chemistry=lot.chemistry, form=lot.form,
                                pack_count=lot.count, mass_kg=lot.mass_kg,
                                condition=lot.condition, damage=list(lot.damage),
@@ -171,14 +182,9 @@ def book_pickup(user: User, raw: dict, idempotency_key: str | None = None, *,
     day.booked_stops += 1
     db.session.add(booking)
     _record(booking, None, S.REQUESTED, user, "")
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        existing = _by_key(user, key) if key else None
-        if existing:
-            return existing, False
-        raise
+    db.session.flush()
+    idempotency.bind(held, booking.id)
+    db.session.commit()
     return booking, True
 
 

@@ -24,7 +24,7 @@ def geocoder() -> Geocoder:
         if cfg["GEOCODER"] == "nominatim":
             app.extensions[_CACHE_KEY] = get_geocoder(
                 "nominatim", domain=cfg["NOMINATIM_DOMAIN"], scheme=cfg["NOMINATIM_SCHEME"],
-                user_agent=cfg["NOMINATIM_USER_AGENT"])
+                user_agent=cfg["NOMINATIM_USER_AGENT"], timeout=cfg["NOMINATIM_TIMEOUT_S"])
         else:
             app.extensions[_CACHE_KEY] = get_geocoder("gazetteer")
     return app.extensions[_CACHE_KEY]

@@ -37,7 +37,7 @@ def _deliver(message: OutboxMessage, server: str) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email.set_content(message.body)
-    with smtplib.SMTP(server, cfg["MAIL_PORT"], timeout=10) as smtp:
+    with smtplib.SMTP(server, cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT_S"]) as smtp:
         if cfg["MAIL_USE_TLS"]:
             smtp.starttls()
         if cfg["MAIL_USERNAME"]:

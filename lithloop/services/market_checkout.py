@@ -20,10 +20,10 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, payments
+from lithloop import clock, outside_calls, payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, Payment, Role, User
-from lithloop.services import geocoding
+from lithloop.services import geocoding, idempotency, market_holds
 from lithloop.services import market_catalog as catalog
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.pack_state import place
@@ -158,6 +158,7 @@ def place_order(user: User, packs: list[Pack], where: dict, *,
 
     Each line is at the pack's list price, or at `unit_price_fen` (an accepted quote).
     """
+    market_holds.check_and_lock(user.organisation_id, len(packs))
     minutes = current_app.config.get("RESERVATION_MINUTES", 30)
     prices = [unit_price_fen if unit_price_fen is not None else p.price_fen for p in packs]
     order = Order(buyer_org_id=user.organisation_id, user_id=user.id, **where,
@@ -174,20 +175,35 @@ def place_order(user: User, packs: list[Pack], where: dict, *,
 
 def checkout(user: User, lines, delivery=None) -> Order:
     """Reserve the packs and open a PaymentIntent; all or nothing."""
+    return checkout_once(user, lines, delivery)[0]
+
+
+def checkout_once(user: User, lines, delivery=None, *, key: str | None = None,
+                  scope: str = "order", body=None) -> tuple[Order, bool]:
+    """checkout() once per idempotency key: (the order, whether it was made before).
+
+    A repeat of the key returns the order the first request made (its PaymentIntent
+    opened now if Stripe could not be reached then); `body` None for a form's one-time
+    token, else the request, which a repeat must match (KeyReused, 422)."""
     require_buyer(user)
     require_payments()
-    ids, groups = parse_lines(lines)
-    where = parse_delivery(delivery)
     try:
+        held = idempotency.claim(scope, user.organisation_id, key, body)
+        if held.replay_of is not None:
+            db.session.rollback()
+            return ensure_intent(db.session.get(Order, held.replay_of)), True
+        ids, groups = parse_lines(lines)
+        where = parse_delivery(delivery)
         packs = _lock_by_id(ids)
-        for key, quantity in groups:
-            packs += _lock_group(key, quantity, {p.id for p in packs})
+        for group, quantity in groups:
+            packs += _lock_group(group, quantity, {p.id for p in packs})
         order = place_order(user, packs, where)
+        idempotency.bind(held, order.id)
         db.session.commit()
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise
-    return open_intent(order)
+    return open_intent(order), False
 
 
 def open_intent(order: Order) -> Order:
@@ -259,23 +275,38 @@ def release(order_id: int, reason: str, user: User | None = None) -> Order:
 IN_FLIGHT = frozenset({"confirming", "processing", "succeeded"})
 
 
+def confirm_stale_after_s() -> float:
+    """After this long a payment still "confirming" has no request waiting on Stripe any
+    more (its answer timed out, or its worker died): its outcome is for Stripe to tell."""
+    embedded = not current_app.config.get("STRIPE_SECRET_KEY")
+    return 3 * outside_calls.stripe_call_budget_s(current_app.config, embedded=embedded) + 5
+
+
 def sweep_expired(now=None) -> int:
-    """Release every pending order whose reservation has expired; returns how many."""
+    """Release every pending order whose reservation has expired; returns how many.
+
+    A payment "confirming" for longer than confirm_stale_after_s() is released too (then
+    its PaymentIntent is cancelled; one that succeeded after all is refunded in full)."""
     now = now or clock.now()
+    stale = now - timedelta(seconds=confirm_stale_after_s())
     query = (sa.select(Order).outerjoin(Payment)
              .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until < now,
-                    sa.or_(Payment.id.is_(None), Payment.status.not_in(IN_FLIGHT)))
+                    sa.or_(Payment.id.is_(None), Payment.status.not_in(IN_FLIGHT),
+                           sa.and_(Payment.status == "confirming",
+                                   Payment.updated_at < stale)))
              .order_by(Order.id).with_for_update(of=Order, skip_locked=True))
     try:
         orders = list(db.session.scalars(query))
         for order in orders:
             release_locked(order, "reservation expired")
+        idempotency.purge_expired(now)
         db.session.commit()
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         raise
     for order in orders:
-        _cancel_intent(order)
+        if not _cancel_intent(order):
+            break  # Stripe not answering: the rest are cancelled on the next sweep or expire
     return len(orders)
 
 
@@ -289,11 +320,32 @@ def sweep_expired_now_and_then() -> int:
     return sweep_expired()
 
 
-def _cancel_intent(order: Order) -> None:
-    """Cancel the order's PaymentIntent at Stripe (best effort: it may have gone already)."""
+def _cancel_intent(order: Order) -> bool:
+    """Cancel the order's PaymentIntent at Stripe (best effort: it may have gone already);
+    False when Stripe did not answer. An intent that succeeded after all is refunded."""
     if order.payment is None:
-        return
+        return True
+    gateway = payments.gateway()
     try:
-        payments.gateway().cancel(order.payment.intent_id)
+        gateway.cancel(order.payment.intent_id)
     except payments.PaymentError as exc:
         current_app.logger.info("intent %s not cancelled: %s", order.payment.intent_id, exc)
+        if exc.unreachable:
+            return False
+        _refund_if_paid_after_all(order.id, order.payment.intent_id)
+    return True
+
+
+def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
+    """A released order whose PaymentIntent succeeded all the same: give the money back."""
+    from lithloop.services.market_payments import apply_intent  # (it imports this module)
+
+    try:
+        if not payments.gateway().retrieve(intent_id).succeeded:
+            return
+        apply_intent(order_id, "succeeded")  # a cancelled order: refunded in full
+        db.session.commit()
+    except payments.PaymentError as exc:
+        db.session.rollback()
+        current_app.logger.warning("order %s: late payment not refunded yet: %s",
+                                   order_id, exc.message)

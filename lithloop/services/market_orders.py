@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from lithloop import clock, payments
 from lithloop.extensions import db
@@ -19,6 +20,7 @@ from lithloop.models import (
     Role,
     User,
 )
+from lithloop.services import idempotency
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.pack_state import place
 from lithloop.services.unit_of_work import atomic as _run
@@ -42,6 +44,26 @@ def buyer_visible(model, user: User):
 def visible_orders(user: User):
     """The query of the orders a user may see: their organisation's, or all for admins."""
     return buyer_visible(Order, user)
+
+
+def order_page(user: User, page: int, per_page: int) -> tuple[list[Order], int]:
+    """One page of the orders the user may see (newest first), lines and payment loaded,
+    and how many there are. Forbidden for anyone but buyers and admins."""
+    if user.role not in (Role.BUYER, Role.ADMIN):
+        raise Forbidden(_l("Orders are for buyers."))
+    if (page - 1) * per_page > 10**9:  # far past any order: an empty page, no overflow
+        return [], _count(visible_orders(user))
+    query = visible_orders(user).options(
+        selectinload(Order.lines).selectinload(OrderLine.pack), selectinload(Order.payment))
+    orders = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    if page == 1 and len(orders) < per_page:
+        return orders, len(orders)
+    return orders, _count(visible_orders(user))
+
+
+def _count(query) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(
+        query.order_by(None).subquery()))
 
 
 def get_order(user: User, order_id: int) -> Order:
@@ -110,12 +132,19 @@ def record_refund(order: Order, amount: int, line: OrderLine | None, *, by: User
 
 
 def refund(user: User, order_id: int, *, line_id: int | None = None,
-           amount_fen: int | None = None, reason: str = "") -> Refund:
-    """Refund a whole order or one line, never more than was paid and not yet refunded."""
+           amount_fen: int | None = None, reason: str = "", token: str | None = None
+           ) -> Refund:
+    """Refund a whole order or one line, never more than was paid and not yet refunded.
+
+    `token` is the form's one-time token: a second submit of the form (a double click, at
+    the same moment or later) gets the first one's refund, and Stripe is asked once."""
     _admin(user)
 
     def work():
-        order = _locked(order_id)
+        order = _locked(order_id)  # a twin submit waits here, then finds the token used
+        held = idempotency.claim("refund", user.organisation_id, token)
+        if held.replay_of is not None:
+            return db.session.get(Refund, held.replay_of)
         if order.status not in PAID_STATUSES or order.payment is None:
             raise Conflict(_l("Only paid orders can be refunded (order %(id)s is %(s)s).",
                               id=order.id, s=order.status.value), code="not_refundable")
@@ -132,16 +161,20 @@ def refund(user: User, order_id: int, *, line_id: int | None = None,
         if amount > left:
             raise Invalid(_l("%(a)s is more than the %(left)s that can still be refunded.",
                              a=yuan(amount), left=yuan(left)), field="amount")
+        stripe_key = (f"lithloop-refund-{order.id}-{token}" if token else
+                      f"lithloop-refund-{order.id}-{len(order.refunds)}-{amount}")
         try:
             refund_id = payments.gateway().refund(
-                order.payment.intent_id, amount,
-                idempotency_key=f"lithloop-refund-{order.id}-{len(order.refunds)}-{amount}",
+                order.payment.intent_id, amount, idempotency_key=stripe_key,
                 metadata={"order_id": order.id, "line_id": line_id or ""})
         except payments.PaymentError as exc:
             raise Conflict(_l("Stripe refused the refund: %(m)s", m=exc.message),
                            code="refund_failed") from exc
-        return record_refund(order, amount, line, by=user, reason=reason.strip(),
+        done = record_refund(order, amount, line, by=user, reason=reason.strip(),
                              stripe_refund_id=refund_id)
+        db.session.flush()
+        idempotency.bind(held, done.id)
+        return done
     return _run(work)
 
 

@@ -7,6 +7,8 @@ webhook). It only ever moves forward, so news arriving twice or late changes not
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, payments
@@ -16,6 +18,7 @@ from lithloop.services import invoices, market_orders
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.market_checkout import (
     PaymentUnavailable,
+    confirm_stale_after_s,
     ensure_intent,
     lock_order,
     release_locked,
@@ -66,21 +69,36 @@ def pay(user: User, order_id: int, method: str) -> Order:
 
     def start():
         order = _open_for_payment(user, order_id)
-        if order.payment.status in ("confirming", "requires_action"):
+        payment = order.payment
+        unknown = payment.status == "confirming" and payment.updated_at < clock.now() - \
+            timedelta(seconds=confirm_stale_after_s())
+        if payment.status in ("confirming", "requires_action") and not unknown:
             raise Conflict(_l("A payment of this order is already under way."),
                            code="payment_under_way")
-        order.payment.status = "confirming"  # the expiry sweep leaves it alone meanwhile
-        return order.payment.intent_id
+        payment.status = "confirming"  # the expiry sweep leaves it alone meanwhile
+        payment.updated_at = clock.now()
+        return payment.intent_id, unknown
 
-    intent_id = _run(start)
+    intent_id, unknown = _run(start)
     gateway = payments.gateway()
     try:
+        if unknown:  # an earlier confirm got no answer: Stripe may have taken the money
+            known = gateway.retrieve(intent_id)
+            if known.status not in ("requires_payment_method", "requires_confirmation"):
+                return _run(lambda: apply_intent(order_id, known.status,
+                                                 next_action=known.next_action))
         if method.isascii() and method.isdigit():
             method = gateway.card_method(method)
         intent = gateway.confirm(intent_id, method,
                                  idempotency_key=f"lithloop-pay-{order_id}-{method}")
     except payments.PaymentError as exc:
         message = exc.message
+        if exc.timed_out or (unknown and not exc.declined):  # the outcome is Stripe's to tell
+            _run(lambda: _set_status(order_id, "confirming", message))
+            raise PaymentUnavailable(_l(
+                "The payment service did not answer in time (%(m)s). If your card was "
+                "charged, the order will show as paid; if not, pay again in a minute.",
+                m=message)) from exc
         if not exc.declined:
             _run(lambda: _set_status(order_id, "requires_payment_method", message))
             raise PaymentUnavailable(_l("The payment did not go through (%(m)s). Nothing was "

@@ -88,7 +88,8 @@ def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],
     lonlat = [(s.lon, s.lat) for s in sites]
     lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
     matrices, notes = routing.build_matrices(
-        lonlat, day=day, osrm_url=current_app.config.get("OSRM_URL") or None)
+        lonlat, day=day, osrm_url=current_app.config.get("OSRM_URL") or None,
+        timeout_s=current_app.config["OSRM_TIMEOUT_S"])
     trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
     problem = routing.Problem(
         vehicles=tuple(_vehicle(t, trips) for t in trucks),

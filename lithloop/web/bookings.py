@@ -73,6 +73,11 @@ def create():
                 current_user, raw_booking(form), form.get("idempotency_key"))
         except ServiceError as exc:
             errors[exc.field or "_form"] = str(exc.message)
+            if exc.code == "idempotency_key_reused":  # sent before with other values
+                errors = {"_form": _("This form was sent before with other values. Check "
+                                     "them and confirm again to make a new booking.")}
+                form = MultiDict([(k, v) for k, v in form.items(multi=True)
+                                  if k != "idempotency_key"])  # a fresh key for the next try
         else:
             if created:
                 flash(_("Booking #%(id)s requested. The quote is frozen with it.",

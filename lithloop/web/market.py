@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import payments
 from lithloop.extensions import db
-from lithloop.models import Pack, PackState, Role
+from lithloop.models import OrderStatus, Pack, PackState, Role
+from lithloop.services import idempotency, market_checkout, market_orders, market_payments
 from lithloop.services import market_catalog as catalog
-from lithloop.services import market_checkout, market_orders, market_payments
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
@@ -33,17 +35,19 @@ def order_status_label(value: str) -> str:
 @bp.app_context_processor
 def _helpers():
     return {"order_status_label": order_status_label, "use_cases": catalog.USE_CASES,
-            "group_id": catalog.group_id}
+            "group_id": catalog.group_id, "one_time_token": lambda: uuid.uuid4().hex}
 
 
 def _cart() -> dict:
     cart = session.get("cart") or {}
     return {"packs": [int(i) for i in cart.get("packs", [])],
-            "groups": {str(k): int(v) for k, v in (cart.get("groups") or {}).items()}}
+            "groups": {str(k): int(v) for k, v in (cart.get("groups") or {}).items()},
+            "token": str(cart.get("token") or "")}
 
 
 def _save(cart: dict) -> None:
-    session["cart"] = cart
+    """Keep the cart; each change gives it a new checkout token (one order per token)."""
+    session["cart"] = {**cart, "token": uuid.uuid4().hex}
 
 
 def cart_lines(cart: dict) -> list[dict]:
@@ -119,8 +123,8 @@ def _cart_page(errors: dict | None = None, status: int = 200):
         sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
         groups.append({"id": key, "quantity": quantity, "stock": stock, "sample": sample})
     return render_template("market/cart.html", packs=packs, groups=groups,
-                           errors=errors or {}, form=request.form, on_sale=PackState.FINISHED
-                           ), status
+                           errors=errors or {}, form=request.form, on_sale=PackState.FINISHED,
+                           checkout_token=cart["token"]), status
 
 
 @bp.get("/cart")
@@ -137,8 +141,15 @@ def checkout():
     form = request.form
     delivery = {"kind": form.get("delivery_kind", "pickup"), "address": form.get("address"),
                 "contact": form.get("contact"), "phone": form.get("phone")}
-    try:
-        order = market_checkout.checkout(current_user, cart_lines(_cart()), delivery)
+    cart = _cart()
+    try:  # the page's one-time token; the cart's own when the form has none (or a bad one)
+        token = idempotency.clean_key(form.get("checkout_token"), "checkout_token")
+    except ServiceError:
+        token = None
+    try:  # a second submit of the same cart, even at the same moment, finds the first order
+        order, replayed = market_checkout.checkout_once(
+            current_user, cart_lines(cart), delivery, key=token or cart["token"] or None,
+            scope="checkout")
     except market_checkout.PaymentUnavailable as exc:
         if exc.order_id is None:
             raise
@@ -148,6 +159,10 @@ def checkout():
     except ServiceError as exc:
         return _cart_page({exc.field or "_form": str(exc.message)}, exc.status)
     _save({"packs": [], "groups": {}})
+    if replayed:
+        flash(_("This cart was ordered already (order %(id)s).", id=order.id), "info")
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        return redirect(url_for("market.order", order_id=order.id))
     return redirect(url_for("market.pay", order_id=order.id))
 
 

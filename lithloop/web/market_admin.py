@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.models import Role
-from lithloop.services import market_orders
+from lithloop.services import idempotency, market_orders
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default, optional_money_fen
 from lithloop.web.access import roles_required
@@ -33,7 +33,9 @@ def refund(order_id: int):
     try:
         done = market_orders.refund(current_user, order_id, line_id=line_id,
                                     amount_fen=optional_money_fen(form.get("amount"), "amount"),
-                                    reason=form.get("reason", ""))
+                                    reason=form.get("reason", ""),
+                                    token=idempotency.clean_key(form.get("refund_token"),
+                                                                "refund_token"))
     except ServiceError as exc:
         if exc.status == 404:
             raise

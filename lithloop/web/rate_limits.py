@@ -21,6 +21,8 @@ from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from lithloop import outside_calls
+
 EXTENSION = "lithloop_rate_limits"
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,10 @@ def init_app(app: Flask) -> None:
     """Count the app's limits in RATELIMIT_STORAGE_URI (RATELIMIT_ENABLED=False: none)."""
     from lithloop.web import shared_limits  # noqa: F401 (registers sqlitefile://)
 
-    storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    uri = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    # A hung Redis costs a login REDIS_TIMEOUT_S, then the request goes through (below).
+    options = outside_calls.redis_options(app.config) if uri.startswith("redis") else {}
+    storage = storage_from_string(uri, **options)
     app.extensions[EXTENSION] = FixedWindowRateLimiter(storage)
 
 

@@ -30,7 +30,9 @@ def _truncate() -> None:
 @pytest.fixture
 def pg_app(pg_database_url):
     app = make_app(pg_database_url, SQLALCHEMY_ENGINE_OPTIONS={
-        "pool_size": BUYERS + 2, "max_overflow": 0})
+        "pool_size": BUYERS + 2, "max_overflow": 0},
+        # each buyer holds an unpaid order from every round (test_unpaid_limits.py)
+        UNPAID_MAX_ORDERS_NEW_BUYER=ROUNDS, UNPAID_MAX_PACKS_NEW_BUYER=ROUNDS)
     with app.app_context():
         db.create_all()
         _truncate()

@@ -10,10 +10,19 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.models import Role
+from lithloop.services import idempotency, market_checkout, market_orders
 from lithloop.services import market_catalog as catalog
-from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Forbidden
-from lithloop.web.api.common import ID_RANGE, DecimalInput, bounded_int, compact_json, errors
+from lithloop.web.api.common import (
+    ID_RANGE,
+    PAGINATION_HEADER,
+    DecimalInput,
+    bounded_int,
+    compact_json,
+    errors,
+    page_args,
+    pagination_header,
+)
 from lithloop.web.api.security import api_user, token_required
 from lithloop.web.errors import error_response
 
@@ -184,26 +193,61 @@ def get_pack(pack_id: int):
     return body
 
 
+ORDERS_PAGE = page_args(50, 200)
+IDEMPOTENCY_HEADER = {
+    "in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255},
+    "description": "Send the same request again with the same key (yours, up to 255 "
+                   "printable ASCII characters) to get the same order, never a second one; "
+                   "the same key with a different body is a 422. Keys are your "
+                   "organisation's and are kept for IDEMPOTENCY_KEY_HOURS (24 h)."}
+
+
 @blp.route("/orders", methods=["POST"])
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(security=[{"bearer": []}], parameters=[IDEMPOTENCY_HEADER])
 @blp.arguments(OrderIn())
 @blp.response(201, OrderOut, description="The order, its packs reserved, and the "
-              "PaymentIntent's client secret")
-@errors(blp, 400, 401, 403, 404, 409, 413, 502, s403="Only buyers order packs",
+              "PaymentIntent's client secret; a repeated Idempotency-Key answers with the "
+              "same order again (header `Idempotent-Replayed: true`)")
+@errors(blp, 400, 401, 403, 404, 409, 413, 422, 502, s403="Only buyers order packs",
         s502="Stripe did not answer: the order (`order_id`) stays pending with its packs "
-             "reserved; GET it later to open the payment",
-        s404="No such pack", s409="A pack is sold or reserved, or not enough stock")
+             "reserved until `reserved_until`; GET it (or repeat the request with the same "
+             "Idempotency-Key) later to open the payment",
+        s404="No such pack", s409="A pack is sold or reserved, not enough stock, or your "
+        "organisation holds as many unpaid orders or packs as it may (`unpaid_limit`)",
+        s422="A field is not valid, or the Idempotency-Key came before with another body "
+             "(`idempotency_key_reused`)")
 @token_required
 def create_order(data):
     """Order packs by id or by group and quantity; they are reserved while you pay."""
     lines = [{k: v for k, v in line.items() if k != "quantity" or "group_id" in line}
              for line in data["lines"]]
+    user = api_user()
+    key = idempotency.clean_key(request.headers.get(idempotency.HEADER))
     try:
-        order = market_checkout.checkout(api_user(), lines, data["delivery"])
+        order, replayed = market_checkout.checkout_once(
+            user, lines, data["delivery"], key=key, scope="order",
+            body={"lines": lines, "delivery": data["delivery"]})
     except market_checkout.PaymentUnavailable as exc:
         return error_response(exc.status, str(exc.message), error=exc.code,
                               order_id=exc.order_id)
-    return order_body(order, with_secret=True), 201
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return order_body(order, with_secret=user.id == order.user_id), 201, headers
+
+
+@blp.route("/orders", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(ORDERS_PAGE, location="query")
+@blp.response(200, OrderOut(many=True), headers=PAGINATION_HEADER,
+              description="Your organisation's orders, newest first (admins: every order)")
+@errors(blp, 401, 422)
+@token_required
+def list_orders(args):
+    """Your organisation's orders, newest first, a page at a time (`page`, `page_size` up
+    to 200; the `X-Pagination` header gives the total): how a client that lost an answer
+    finds its order."""
+    page, size = args["page"], args["page_size"]
+    orders, total = market_orders.order_page(api_user(), page, size)
+    return [order_body(order) for order in orders], 200, pagination_header(page, size, total)
 
 
 @blp.route("/orders/<int:order_id>", methods=["GET"])

@@ -1,0 +1,215 @@
+"""Idempotency: the API's Idempotency-Key on orders and bookings, the one-time tokens of
+the checkout and refund forms, and the API's order list (a client that lost an answer finds
+its order). Sequential repeats here; concurrent ones on PostgreSQL in
+test_idempotency_concurrency.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Booking, IdempotencyKey, Order, PackState, Refund, utcnow
+from lithloop.services import market_checkout, market_payments
+from tests.conftest import Auth, api_headers, csrf_token, submit
+from tests.market.support import list_packs, make_admin, make_buyer
+from tests.web.test_bookings import body as booking_body
+from tests.web.test_bookings import world  # noqa: F401 (the fixture)
+
+TOKEN_RE = re.compile(r'name="(checkout_token|refund_token)" value="([^"]*)"')
+
+
+def _count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.count(model.id)))
+
+
+def _post_order(client, headers, lines, key=None):
+    extra = {"Idempotency-Key": key} if key else {}
+    return client.post("/api/v1/orders", json={"lines": lines}, headers={**headers, **extra})
+
+
+def test_an_order_repeated_with_its_key_is_the_same_order_answered_again(client):
+    # Depends on checkout_once's claim/replay (before: a second order, or 409 for the packs).
+    buyer = make_buyer()
+    packs = list_packs(2)
+    headers = api_headers(client, buyer)
+    lines = [{"pack_id": p.id} for p in packs]
+    first = _post_order(client, headers, lines, key="client-order-1")
+    again = _post_order(client, headers, list(reversed(lines))[::-1], key="client-order-1")
+    assert first.status_code == again.status_code == 201, again.json
+    assert again.json["id"] == first.json["id"] and again.json["lines"] == first.json["lines"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.json["payment"]["client_secret"] == first.json["payment"]["client_secret"]
+    assert _count(Order) == 1
+
+
+def test_a_key_reused_with_another_body_is_a_422_and_makes_nothing(client):
+    buyer = make_buyer()
+    packs = list_packs(2)
+    headers = {**api_headers(client, buyer)}
+    client.get("/lang/en")
+    assert _post_order(client, headers, [{"pack_id": packs[0].id}], key="k-1").status_code == 201
+    reused = _post_order(client, headers, [{"pack_id": packs[1].id}], key="k-1")
+    assert reused.status_code == 422, reused.json
+    assert reused.json["error"] == "idempotency_key_reused"
+    assert reused.json["field"] == "Idempotency-Key"
+    assert "used before with a different request" in reused.json["message"]
+    assert _count(Order) == 1
+    db.session.expire_all()
+    assert db.session.get(type(packs[1]), packs[1].id).state is PackState.FINISHED
+
+
+def test_keys_belong_to_one_organisation(client):
+    packs = list_packs(2)
+    from lithloop.services import market_catalog
+
+    group_lines = [{"group_id": market_catalog.group_id(packs[0]), "quantity": 1}]
+    one, other = make_buyer(), make_buyer()
+    mine = _post_order(client, api_headers(client, one), group_lines, key="shared-key")
+    theirs = _post_order(client, api_headers(client, other), group_lines, key="shared-key")
+    assert mine.status_code == theirs.status_code == 201
+    assert mine.json["id"] != theirs.json["id"] and _count(Order) == 2
+
+
+def test_a_key_is_forgotten_after_its_time(client):
+    buyer = make_buyer()
+    packs = list_packs(2)
+    headers = api_headers(client, buyer)
+    assert _post_order(client, headers, [{"pack_id": packs[0].id}], key="old").status_code == 201
+    record = db.session.scalar(sa.select(IdempotencyKey))
+    assert record.request_hash and record.expires_at - record.created_at == timedelta(hours=24)
+    record.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    fresh = _post_order(client, headers, [{"pack_id": packs[1].id}], key="old")
+    assert fresh.status_code == 201 and _count(Order) == 2
+
+
+def test_a_bad_key_is_a_422_naming_the_header(client):
+    buyer = make_buyer()
+    (pack,) = list_packs(1)
+    headers = api_headers(client, buyer)
+    for bad in ("x" * 256, "naïve"):
+        response = client.post("/api/v1/orders", json={"lines": [{"pack_id": pack.id}]},
+                               headers={**headers, "Idempotency-Key": bad.encode().decode(
+                                   "latin-1")})
+        assert response.status_code == 422 and response.json["field"] == "Idempotency-Key"
+    assert _count(Order) == 0
+
+
+def test_the_api_lists_the_buyers_orders_a_page_at_a_time(client):
+    # Depends on GET /api/v1/orders (before: 405).
+    buyer, stranger = make_buyer(), make_buyer()
+    packs = list_packs(3)
+    headers = api_headers(client, buyer)
+    ids = [_post_order(client, headers, [{"pack_id": p.id}]).json["id"] for p in packs[:2]]
+    _post_order(client, api_headers(client, stranger), [{"pack_id": packs[2].id}])
+    first = client.get("/api/v1/orders?page_size=1", headers=headers)
+    assert first.status_code == 200
+    assert [o["id"] for o in first.json] == [ids[1]]  # newest first
+    assert json.loads(first.headers["X-Pagination"])["total"] == 2
+    second = client.get("/api/v1/orders?page=2&page_size=1", headers=headers)
+    assert [o["id"] for o in second.json] == [ids[0]]
+    assert "client_secret" not in second.json[0]["payment"]
+    assert client.get("/api/v1/orders?page=99999999999", headers=headers).json == []
+    assert client.get("/api/v1/orders?page_size=201", headers=headers).status_code == 422
+    spec = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/orders"]
+    assert "X-Pagination" in spec["get"]["responses"]["200"]["headers"]
+    assert any(p["name"] == "Idempotency-Key" for p in spec["post"]["parameters"])
+
+
+def _cart_with(client, buyer, packs):
+    client.get("/lang/en")
+    Auth(client).login(buyer.email)
+    for pack in packs:
+        submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+    page = client.get("/market/cart").get_data(as_text=True)
+    return dict(TOKEN_RE.findall(page))["checkout_token"], csrf_token(client, "/market/cart")
+
+
+def test_a_cart_submitted_twice_is_one_order(client):
+    # Depends on the checkout form's one-time token (before: the second submit of the
+    # same page, e.g. a double click, made a second order or a 409 for its packs).
+    buyer = make_buyer()
+    packs = list_packs(2)
+    token, csrf = _cart_with(client, buyer, packs)
+    form = {"delivery_kind": "pickup", "checkout_token": token, "csrf_token": csrf}
+    first = client.post("/market/checkout", data=form)
+    second = client.post("/market/checkout", data=form)  # the cart is empty by now
+    assert first.status_code == second.status_code == 302
+    assert first.location == second.location and first.location.endswith("/pay")
+    assert _count(Order) == 1
+    assert "ordered already" in client.get(second.location).get_data(as_text=True)
+
+
+def test_a_tampered_checkout_token_falls_back_to_the_carts_own(client):
+    buyer = make_buyer()
+    packs = list_packs(1)
+    _token, csrf = _cart_with(client, buyer, packs)
+    form = {"delivery_kind": "pickup", "checkout_token": "\x00" * 300, "csrf_token": csrf}
+    first = client.post("/market/checkout", data=form)
+    assert first.status_code == 302 and first.location.endswith("/pay")
+    assert _count(Order) == 1
+
+
+def _paid_order(client):
+    buyer = make_buyer()
+    packs = list_packs(2, price_fen=500_000)
+    order = market_checkout.checkout(buyer, [{"pack_id": p.id} for p in packs])
+    return market_payments.pay(buyer, order.id, "pm_card_visa")
+
+
+def test_a_refund_form_submitted_twice_refunds_once(client):
+    # Depends on the refund form's one-time token (before: ¥100 refunded twice).
+    order = _paid_order(client)
+    admin = make_admin()
+    client.get("/lang/en")
+    Auth(client).login(admin.email)
+    page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    token = dict(TOKEN_RE.findall(page))["refund_token"]
+    form = {"amount": "100", "reason": "double click", "refund_token": token,
+            "csrf_token": csrf_token(client, f"/market/orders/{order.id}")}
+    url = f"/market/admin/orders/{order.id}/refund"
+    assert client.post(url, data=form).status_code == 302
+    assert client.post(url, data=form).status_code == 302
+    db.session.expire_all()
+    assert _count(Refund) == 1 and db.session.get(Order, order.id).refunded_fen == 10_000
+    form["refund_token"] = "another-click-on-a-fresh-page"
+    assert client.post(url, data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).refunded_fen == 20_000
+
+
+def test_a_booking_key_reused_with_another_body_is_a_422(client, world):  # noqa: F811
+    # Depends on book_pickup's claim (before: the first booking, silently).
+    headers = {**api_headers(client, world["dealer"]), "Idempotency-Key": "booking-1"}
+    client.get("/lang/en")
+    first = client.post("/api/v1/bookings", json=booking_body(world["site"]), headers=headers)
+    same = client.post("/api/v1/bookings", json=booking_body(world["site"]), headers=headers)
+    assert (first.status_code, same.status_code) == (201, 200)
+    assert same.json["id"] == first.json["id"]
+    other = client.post("/api/v1/bookings", json=booking_body(
+        world["site"], window=["13:00", "15:00"]), headers=headers)
+    assert other.status_code == 422 and other.json["error"] == "idempotency_key_reused"
+    assert other.json["field"] == "Idempotency-Key"
+    assert _count(Booking) == 1
+
+
+def test_a_booking_form_sent_again_with_other_values_says_so(client, auth, world):  # noqa: F811
+    from tests.web.test_bookings import open_day
+
+    client.get("/lang/en")
+    auth.login(world["dealer"].email)
+    form = {"site_id": world["site"].id, "lots-0-chemistry": "LFP", "lots-0-form": "pack",
+            "lots-0-count": "1", "lots-0-mass_kg": "800", "lots-0-condition": "intact",
+            "date": open_day(2).isoformat(), "slot": "10:00-12:00", "idempotency_key": "f-1"}
+    assert submit(client, "/bookings/new", form).status_code == 302
+    changed = submit(client, "/bookings/new", {**form, "lots-0-mass_kg": "900"})
+    text = changed.get_data(as_text=True)
+    assert changed.status_code == 422 and "sent before with other values" in text
+    assert 'value="f-1"' not in text  # a fresh key: confirming again books
+    assert _count(Booking) == 1
