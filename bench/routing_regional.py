@@ -1,0 +1,228 @@
+"""Regional pickup days: lithloop against pyvroom and PyVRP at the same budget, same run.
+
+Usage (from the repository root; the peers are dev extras: pip install -e .[dev]):
+
+    python bench/routing_regional.py                  # 24 days, 60-400 stops, 10 s each
+    python bench/routing_regional.py --seconds 2 --instances 6
+    python bench/routing_regional.py --quick          # 8 days up to 200 stops
+    python bench/routing_regional.py --fast           # lithloop at 1 s vs VROOM level 0
+    python bench/routing_regional.py --scale          # 1,000 stops / 40 trucks, 50 s budget
+
+The days come from bench/regional_days.py (seeded; see `instances`). Every engine's routes
+are re-checked by the independent checker of the tests (tests/routing/checker.py); an
+infeasible solution counts as serving nothing. Per day it prints served stops and km per
+engine and lithloop's ratio to the best peer (the peer serving most, then driving least);
+writes bench/results/routing_regional.json (or _fast / _scale). A full run takes about
+24 x 3 x seconds plus a few minutes of setup. Solomon stays in bench/routing_solomon.py
+(all 56 instances at 10 s: python bench/routing_solomon.py --seconds 10).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.regional_days import DayParams, generate, instances  # noqa: E402
+from bench.regional_peers import solve_pyvrp, solve_vroom, to_solution  # noqa: E402
+from lithloop.routing import solve  # noqa: E402
+from tests.routing.checker import check  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def _score(problem, sol) -> dict:
+    """Served stops, km and checker errors of one solution."""
+    errors = check(problem, sol)
+    served = len(problem.stops) - len(sol.unassigned)
+    return {
+        "served": 0 if errors else served,
+        "km": round(sol.distance / 1000, 1),
+        "feasible": not errors,
+        "errors": errors[:3],
+        "wall_s": round(sol.wall_s, 2),
+    }
+
+
+def _lithloop(problem, seconds: float) -> dict:
+    t0 = time.monotonic()
+    sol = solve(problem, time_limit_s=seconds, seed=0, workers=1)
+    out = _score(problem, sol)
+    out["wall_s"] = round(time.monotonic() - t0, 2)
+    out["engine"] = sol.engine
+    return out
+
+
+def _peer(problem, seqs_wall, engine: str) -> dict:
+    seqs, wall = seqs_wall
+    return _score(problem, to_solution(problem, seqs, engine, wall))
+
+
+def _ratio(mine: dict, best: dict) -> float | None:
+    """lithloop's km over the best peer's, when both serve the same number of stops."""
+    if mine["served"] != best["served"] or not best["km"]:
+        return None
+    return round(mine["km"] / best["km"], 4)
+
+
+def _best_peer(row: dict) -> dict:
+    peers = [row["vroom"], row["pyvrp"]]
+    return max(peers, key=lambda r: (r["served"], -r["km"]))
+
+
+def run_full(days: list[DayParams], seconds: float) -> dict:
+    """Every day with the three engines; returns rows and a summary."""
+    rows = []
+    head = f"{'day':28s} {'lithloop':>16s} {'vroom':>16s} {'pyvrp':>16s}  ratio"
+    print(head, flush=True)
+    for p in days:
+        doc, problem = generate(p)
+        row = {"day": p.name, "stops": p.stops, "trucks": p.fleet, "seconds": seconds}
+        row["lithloop"] = _lithloop(problem, seconds)
+        row["vroom"] = _peer(problem, solve_vroom(doc, problem, seconds), "vroom")
+        row["pyvrp"] = _peer(problem, solve_pyvrp(problem, seconds), "pyvrp")
+        best = _best_peer(row)
+        row["served_vs_best"] = row["lithloop"]["served"] - best["served"]
+        row["ratio_km"] = _ratio(row["lithloop"], best)
+        rows.append(row)
+        cells = [
+            f"{row[e]['served']:4d} {row[e]['km']:9.1f}" + ("" if row[e]["feasible"] else "!")
+            for e in ("lithloop", "vroom", "pyvrp")
+        ]
+        ratio = (f"{row['ratio_km']:.4f}" if row["ratio_km"]
+                 else f"served {row['served_vs_best']:+d}")
+        print(f"{p.name:28s} " + " ".join(f"{c:>16s}" for c in cells) + f"  {ratio}", flush=True)
+    ratios = [r["ratio_km"] for r in rows if r["ratio_km"]]
+    summary = {
+        "instances": len(rows),
+        "seconds": seconds,
+        "served_below_best_peer": [r["day"] for r in rows if r["served_vs_best"] < 0],
+        "served_total": {e: sum(r[e]["served"] for r in rows) for e in ("lithloop", "vroom",
+                                                                        "pyvrp")},
+        "equal_served": len(ratios),
+        "mean_ratio_km": round(statistics.mean(ratios), 4) if ratios else None,
+        "max_ratio_km": max(ratios) if ratios else None,
+        "infeasible": [(r["day"], e) for r in rows for e in ("lithloop", "vroom", "pyvrp")
+                       if not r[e]["feasible"]],
+    }
+    return {"summary": summary, "rows": rows}
+
+
+def run_fast(days: list[DayParams]) -> dict:
+    """lithloop at a 1 s budget against VROOM at exploration level 0 (its fastest)."""
+    rows = []
+    for p in days:
+        doc, problem = generate(p)
+        mine = _lithloop(problem, 1.0)
+        peer = _peer(problem, solve_vroom(doc, problem, None, level=0), "vroom-x0")
+        row = {"day": p.name, "lithloop_1s": mine, "vroom_x0": peer,
+               "served_vs_vroom": mine["served"] - peer["served"], "ratio_km": _ratio(mine, peer)}
+        rows.append(row)
+        print(f"{p.name:28s} lithloop {mine['served']:4d} {mine['km']:9.1f} "
+              f"{mine['wall_s']:5.2f}s  vroom-x0 {peer['served']:4d} {peer['km']:9.1f} "
+              f"{peer['wall_s']:5.2f}s  {row['ratio_km'] or row['served_vs_vroom']}", flush=True)
+    ratios = [r["ratio_km"] for r in rows if r["ratio_km"]]
+    summary = {
+        "instances": len(rows),
+        "served_below_vroom_x0": [r["day"] for r in rows if r["served_vs_vroom"] < 0],
+        "mean_ratio_km": round(statistics.mean(ratios), 4) if ratios else None,
+        "max_ratio_km": max(ratios) if ratios else None,
+    }
+    return {"summary": summary, "rows": rows}
+
+
+def _scale_child(path: str, seconds: float) -> int:
+    """In a fresh process: solve the pickled problem, check it, print figures as JSON."""
+    problem = pickle.loads(Path(path).read_bytes())  # noqa: S301 - our own temp file
+    t0 = time.monotonic()
+    sol = solve(problem, time_limit_s=seconds, seed=0, workers=1)
+    wall = time.monotonic() - t0
+    errors = check(problem, sol)
+    print(json.dumps({
+        "solve_wall_s": round(wall, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "served": len(problem.stops) - len(sol.unassigned),
+        "km": round(sol.distance / 1000, 1),
+        "routes": len(sol.routes),
+        "feasible": not errors,
+        "errors": errors[:3],
+        "engine": sol.engine,
+    }))
+    return 0
+
+
+def run_scale(stops: int, trucks: int, seconds: float) -> dict:
+    """A big day solved in a child process (its own peak RSS): wall time and memory."""
+    p = DayParams(stops=stops, trucks=trucks, damaged=0.15, windows=2, trips=2, seed=999)
+    t0 = time.monotonic()
+    _, problem = generate(p)
+    gen = time.monotonic() - t0
+    with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as fh:
+        fh.write(pickle.dumps(problem))
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--scale-child", fh.name, "--seconds", str(seconds)],
+            capture_output=True, text=True, check=True, env={**os.environ,
+                                                             "PYTHONPATH": str(ROOT)})
+    finally:
+        os.unlink(fh.name)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res = {"day": p.name, "budget_s": seconds, "generate_s": round(gen, 2), **res}
+    print("\n".join(f"{k}: {v}" for k, v in res.items()))
+    return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=float, default=10.0, help="budget per engine and day")
+    ap.add_argument("--instances", type=int, default=None, help="only the first N days")
+    ap.add_argument("--quick", action="store_true", help="8 days up to 200 stops")
+    ap.add_argument("--fast", action="store_true", help="lithloop 1 s vs VROOM level 0")
+    ap.add_argument("--scale", action="store_true", help="1,000 stops / 40 trucks")
+    ap.add_argument("--stops", type=int, default=1000, help="with --scale")
+    ap.add_argument("--trucks", type=int, default=40, help="with --scale")
+    ap.add_argument("--scale-seconds", type=float, default=50.0, help="with --scale")
+    ap.add_argument("--scale-child", help=argparse.SUPPRESS)
+    ap.add_argument("--out", default=None, help="results file (default bench/results/...)")
+    args = ap.parse_args()
+    if args.scale_child:
+        return _scale_child(args.scale_child, args.seconds)
+    t0 = time.monotonic()
+    if args.scale:
+        result = run_scale(args.stops, args.trucks, args.scale_seconds)
+        name = "routing_regional_scale"
+    else:
+        days = instances(quick=args.quick)[: args.instances]
+        if args.fast:
+            result, name = run_fast(days), "routing_regional_fast"
+        else:
+            result, name = run_full(days, args.seconds), "routing_regional"
+        print("\n".join(f"{k}: {v}" for k, v in result["summary"].items()))
+    meta = {
+        "machine": f"{platform.machine()} {platform.python_version()} cpus={os.cpu_count()}",
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "run_wall_s": round(time.monotonic() - t0, 1),
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+    }
+    print(f"run took {meta['run_wall_s']} s, load {meta['load_avg']}")
+    out = Path(args.out) if args.out else RESULTS / f"{name}.json"
+    out.write_text(json.dumps({"meta": meta, **(result if isinstance(result, dict)
+                                                 and "rows" in result
+                                                 else {"result": result})}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
