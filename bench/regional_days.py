@@ -21,7 +21,8 @@ import random
 from dataclasses import dataclass
 
 from lithloop.geo import load_places, park_place
-from lithloop.routing import Problem, build_matrices, haversine_matrix, problem_from_vroom
+from lithloop.geo.matrices import build_matrices, haversine_matrix
+from lithloop.routing import Problem, problem_from_vroom
 
 REACH_KM = 150  # straight line, as lithloop.demo.activity: a day's round trip by truck
 RADIUS_KM = {"district": 2.0, "city": 4.0, "county": 5.0}  # as lithloop.demo.seed

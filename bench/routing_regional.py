@@ -171,6 +171,7 @@ def run_scale(stops: int, trucks: int, seconds: float) -> dict:
     gen = time.monotonic() - t0
     with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as fh:
         fh.write(pickle.dumps(problem))
+    t1 = time.monotonic()
     try:
         out = subprocess.run(
             [sys.executable, __file__, "--scale-child", fh.name, "--seconds", str(seconds)],
@@ -179,7 +180,8 @@ def run_scale(stops: int, trucks: int, seconds: float) -> dict:
     finally:
         os.unlink(fh.name)
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    res = {"day": p.name, "budget_s": seconds, "generate_s": round(gen, 2), **res}
+    res = {"day": p.name, "budget_s": seconds, "generate_s": round(gen, 2),
+           "process_wall_s": round(time.monotonic() - t1, 2), **res}
     print("\n".join(f"{k}: {v}" for k, v in res.items()))
     return res
 

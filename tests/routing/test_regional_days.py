@@ -7,7 +7,8 @@ import json
 from bench.regional_days import HAZMAT, REACH_KM, DayParams, generate, instances
 from bench.regional_peers import to_solution
 from lithloop.geo import park_place
-from lithloop.routing import haversine_matrix, problem_from_vroom
+from lithloop.geo.matrices import haversine_matrix
+from lithloop.routing import problem_from_vroom
 
 from .checker import check
 

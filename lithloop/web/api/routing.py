@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from lithloop import routing
 from lithloop.models import Role
+from lithloop.services.distances import road_matrices
 from lithloop.services.errors import Forbidden, Invalid
 from lithloop.web.api.common import errors
 from lithloop.web.api.security import api_user, token_required
@@ -63,7 +64,7 @@ def solve(args, problem):
                         max=cfg["ROUTING_API_MAX_STOPS"]), field="jobs")
     seconds = min(args["seconds"], cfg["ROUTING_API_MAX_SECONDS"])
     try:
-        parsed = routing.problem_from_vroom(problem)
+        parsed = routing.problem_from_vroom(problem, road_matrices().for_request)
     except routing.ProblemError as exc:
         raise Invalid(f"{exc.path}: {exc.message}", field=exc.path,
                       code="invalid_problem") from exc
