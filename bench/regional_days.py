@@ -11,6 +11,9 @@ from the park to buyers mixed in. Travel matrices come from the same provider as
 
     from bench.regional_days import DayParams, generate
     doc, problem = generate(DayParams(stops=120, seed=3))
+
+    python bench/regional_days.py --stops 120 --windows 2 --seed 3 > day.json
+    python -m lithloop.routing solve day.json --seconds 10
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from lithloop.geo import load_places, park_place
-from lithloop.geo.matrices import build_matrices, haversine_matrix
-from lithloop.routing import Problem, problem_from_vroom
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
+
+from lithloop.geo import load_places, park_place  # noqa: E402
+from lithloop.geo.matrices import build_matrices, haversine_matrix  # noqa: E402
+from lithloop.routing import Problem, problem_from_vroom  # noqa: E402
 
 REACH_KM = 150  # straight line, as lithloop.demo.activity: a day's round trip by truck
 RADIUS_KM = {"district": 2.0, "city": 4.0, "county": 5.0}  # as lithloop.demo.seed
@@ -197,3 +204,27 @@ def instances(quick: bool = False) -> list[DayParams]:
     if quick:
         return [p for p in out if p.stops <= 200][::2][:8]
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print one day as VROOM JSON (feed it to `python -m lithloop.routing solve -`)."""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description="a generated regional day as VROOM JSON")
+    ap.add_argument("--stops", type=int, default=100)
+    ap.add_argument("--trucks", type=int, default=None)
+    ap.add_argument("--damaged", type=float, default=0.15)
+    ap.add_argument("--windows", type=int, choices=(1, 2), default=1)
+    ap.add_argument("--trips", type=int, default=1)
+    ap.add_argument("--deliveries", type=float, default=0.0)
+    ap.add_argument("--seed", type=int, default=0)
+    a = ap.parse_args(argv)
+    params = DayParams(a.stops, a.trucks, a.damaged, a.windows, a.trips, a.deliveries, a.seed)
+    json.dump(generate_vroom(params), sys.stdout)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
