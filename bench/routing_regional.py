@@ -8,6 +8,9 @@ Usage (from the repository root; the peers are dev extras: pip install -e .[dev]
     python bench/routing_regional.py --fast           # lithloop at 1 s vs VROOM level 0
     python bench/routing_regional.py --scale          # 1,000 stops / 40 trucks, 50 s budget
 
+To measure another tree's engine: PYTHONPATH=/path/to/tree python bench/routing_regional.py
+(its lithloop is imported; the days, peers and checker come from this tree).
+
 The days come from bench/regional_days.py (seeded; see `instances`). Every engine's routes
 are re-checked by the independent checker of the tests (tests/routing/checker.py); an
 infeasible solution counts as serving nothing. Per day it prints served stops and km per
@@ -20,6 +23,7 @@ writes bench/results/routing_regional.json (or _fast / _scale). A full run takes
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import pickle
@@ -33,12 +37,24 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# This tree, after any PYTHONPATH (so the bench can measure another tree's lithloop).
+sys.path[:0] = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p] + [str(ROOT)]
 
 from bench.regional_days import DayParams, generate, instances  # noqa: E402
 from bench.regional_peers import solve_pyvrp, solve_vroom, to_solution  # noqa: E402
 from lithloop.routing import solve  # noqa: E402
-from tests.routing.checker import check  # noqa: E402
+
+
+def _load_checker():
+    """The tests' independent checker, from this tree whatever PYTHONPATH says."""
+    path = ROOT / "tests" / "routing" / "checker.py"
+    spec = importlib.util.spec_from_file_location("regional_bench_checker", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.check
+
+
+check = _load_checker()
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -175,8 +191,7 @@ def run_scale(stops: int, trucks: int, seconds: float) -> dict:
     try:
         out = subprocess.run(
             [sys.executable, __file__, "--scale-child", fh.name, "--seconds", str(seconds)],
-            capture_output=True, text=True, check=True, env={**os.environ,
-                                                             "PYTHONPATH": str(ROOT)})
+            capture_output=True, text=True, check=True)
     finally:
         os.unlink(fh.name)
     res = json.loads(out.stdout.strip().splitlines()[-1])
