@@ -154,9 +154,12 @@ def _route(problem: Problem, v, seq: list) -> Route:
     """Steps of one truck's sequence, timed from the start of its shift."""
     dist, dur = problem.matrices.distance, problem.matrices.duration
     dims = problem.dims
-    trips = [[]]
+    trips: list[list] = [[]]
     for item in seq:
-        trips.append([]) if item[0] == RELOAD else trips[-1].append(problem.stops[item[1]])
+        if item[0] == RELOAD:
+            trips.append([])
+        else:
+            trips[-1].append(problem.stops[item[1]])
 
     def preload(trip):
         return [sum((list(s.delivery) + [0] * dims)[k] for s in trip) for k in range(dims)]
@@ -196,7 +199,7 @@ def to_solution(problem: Problem, seqs: dict, engine: str, wall: float) -> Solut
     """A lithloop `Solution` from per-vehicle sequences (unserved stops marked day_full)."""
     vehicles = {v.id: v for v in problem.vehicles}
     routes = [_route(problem, vehicles[vid], seq) for vid, seq in seqs.items() if seq]
-    served = {i for seq in seqs.values() for item in seq if item[0] == JOB for i in [item[1]]}
+    served = {item[1] for seq in seqs.values() for item in seq if item[0] == JOB}
     missing = tuple(
         Unassigned(s.id, s.location, "day_full", "not served", s.kind)
         for i, s in enumerate(problem.stops) if i not in served
