@@ -209,6 +209,21 @@ def run_scale(stops: int, trucks: int, seconds: float) -> dict:
     return res
 
 
+def _tree_of_lithloop() -> str:
+    """Where the measured lithloop comes from: its tree and commit (+ if it has changes)."""
+    import lithloop
+
+    tree = Path(lithloop.__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "lithloop"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return str(tree)
+    return f"{tree} {head}{'+' if dirty else ''}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=float, default=10.0, help="budget per engine and day")
@@ -236,6 +251,7 @@ def main() -> int:
             result, name = run_full(days, args.seconds), "routing_regional"
         print("\n".join(f"{k}: {v}" for k, v in result["summary"].items()))
     meta = {
+        "lithloop": _tree_of_lithloop(),
         "machine": f"{platform.machine()} {platform.python_version()} cpus={os.cpu_count()}",
         "load_avg": [round(x, 2) for x in os.getloadavg()],
         "run_wall_s": round(time.monotonic() - t0, 1),
