@@ -16,8 +16,11 @@ are re-checked by the independent checker of the tests (tests/routing/checker.py
 infeasible solution counts as serving nothing. Per day it prints served stops and km per
 engine and lithloop's ratio to the best peer (the peer serving most, then driving least);
 writes bench/results/routing_regional.json (or _fast / _scale). A full run takes about
-24 x 3 x seconds plus a few minutes of setup. Solomon stays in bench/routing_solomon.py
-(all 56 instances at 10 s: python bench/routing_solomon.py --seconds 10).
+3 x 24 x seconds plus setup: 12.4 min at 10 s (2 shared cores, load 9); --fast 1.5 min;
+--scale 1 min. Peers: pyvroom at its default exploration level 5 on one thread (the CLI's
+lithloop uses one worker too), PyVRP's default ILS; see bench/regional_peers.py.
+Solomon stays in bench/routing_solomon.py (all 56 instances at 10 s:
+python bench/routing_solomon.py --seconds 10, about 10 minutes).
 """
 
 from __future__ import annotations
