@@ -40,6 +40,10 @@ run: seed
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# lithloop vs pyvroom vs PyVRP on 24 generated regional days (BENCH_ARGS="--quick", ...)
+bench: install-dev
+	$(BIN)/python bench/routing_regional.py $(BENCH_ARGS)
+
 lint: install-dev
 	$(BIN)/ruff check lithloop tests bench tools
 

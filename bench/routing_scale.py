@@ -22,15 +22,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lithloop.routing import (  # noqa: E402
-    Problem,
-    Stop,
-    TimeWindow,
-    Vehicle,
-    build_matrices,
-    haversine_matrix,
-    solve,
-)
+from lithloop.geo.matrices import build_matrices, haversine_matrix  # noqa: E402
+from lithloop.routing import Problem, Stop, TimeWindow, Vehicle, solve  # noqa: E402
 
 PLACES = ROOT / "lithloop" / "data" / "region_places.csv"
 PARK = (129.6329, 44.5514)

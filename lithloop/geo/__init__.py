@@ -1,4 +1,6 @@
-"""Geocoding and places: the offline gazetteer of the region (geopy-backed geocoders later)."""
+"""Geocoding, places and road distances: the offline gazetteer, geocoders, and the one
+matrix provider of quotes and plans (`lithloop.geo.matrices`, imported on its own so that
+the geocoders stay free of the routing types)."""
 
 from lithloop.geo.gazetteer import Place, load_places, park_place
 

@@ -3,11 +3,11 @@
 Model → solve → result: build a `Problem` from frozen dataclasses (or from VROOM-style
 JSON with `problem_from_vroom`), call `solve(problem, time_limit_s=...)`, read the
 `Solution` (routes, unassigned stops with reason codes) or `solution_to_vroom(solution)`.
-Imports neither Flask nor SQLAlchemy nor any other lithloop package.
+Imports neither Flask nor SQLAlchemy nor any other lithloop package, and does no I/O:
+travel matrices come in with the problem (`lithloop.geo.matrices` provides them).
 """
 
 from .evaluate import evaluate
-from .geo import OsrmError, SpeedProfile, build_matrices, haversine_matrix, osrm_table
 from .model import (
     REASON_CAPACITY,
     REASON_DAY_FULL,
@@ -30,7 +30,13 @@ from .model import (
     Vehicle,
 )
 from .solve import solve
-from .vroom_io import ProblemError, problem_from_json, problem_from_vroom
+from .vroom_io import (
+    MatrixProvider,
+    MatrixRequest,
+    ProblemError,
+    problem_from_json,
+    problem_from_vroom,
+)
 from .vroom_out import solution_to_vroom
 
 __all__ = [
@@ -44,22 +50,19 @@ __all__ = [
     "STATUS_PARTIAL",
     "STATUS_SOLVED",
     "InitialRoute",
+    "MatrixProvider",
+    "MatrixRequest",
     "Matrices",
-    "OsrmError",
     "Problem",
     "ProblemError",
     "Route",
     "Solution",
-    "SpeedProfile",
     "Step",
     "Stop",
     "TimeWindow",
     "Unassigned",
     "Vehicle",
-    "build_matrices",
     "evaluate",
-    "haversine_matrix",
-    "osrm_table",
     "problem_from_json",
     "problem_from_vroom",
     "solution_to_vroom",

@@ -1,10 +1,16 @@
-"""CLI: `python -m lithloop.routing solve PROBLEM.json --seconds S` and `solomon PATH`."""
+"""CLI: `python -m lithloop.routing solve PROBLEM.json --seconds S` and `solomon PATH`.
+
+The entry point wires in the app's distance provider (`lithloop.geo.matrices`) for problems
+given by coordinates; the library itself (`import lithloop.routing`) never loads it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+
+from lithloop.geo.matrices import RoadMatrices
 
 from . import solomon
 from .solve import solve
@@ -59,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as exc:
             return _fail(f"cannot read {args.problem}: {exc.strerror}")
         try:
-            problem = problem_from_json(text)
+            problem = problem_from_json(text, RoadMatrices().for_request)
         except ProblemError as exc:
             return _fail(f"{exc.path}: {exc.message} (item: {json.dumps(exc.item)[:200]})")
         sol = solve(problem, time_limit_s=args.seconds, seed=args.seed, workers=args.workers)

@@ -4,19 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from . import geo
 from .model import InitialRoute, Matrices, Problem, Stop, TimeWindow, Vehicle
 from .validate import ProblemError, as_amount, as_int, as_list, as_num, as_skills, as_window
 from .vroom_out import solution_to_vroom
 
-__all__ = ["ProblemError", "problem_from_json", "problem_from_vroom", "solution_to_vroom"]
+__all__ = [
+    "MatrixProvider",
+    "MatrixRequest",
+    "ProblemError",
+    "problem_from_json",
+    "problem_from_vroom",
+    "solution_to_vroom",
+]
 
 DEFAULT_SPEED_MS = 50 / 3.6  # distance estimate when only durations are given
+
+
+@dataclass(frozen=True)
+class MatrixRequest:
+    """What a VROOM request given by coordinates asks of a distance provider.
+
+    `circuity`, `winter_factor` and `osrm_url` are the request's options (None: the
+    provider's own); `day` selects the season's speeds.
+    """
+
+    coordinates: tuple[tuple[float, float], ...]
+    day: dt.date | None = None
+    circuity: float | None = None
+    winter_factor: float | None = None
+    osrm_url: str | None = None
+
+
+MatrixProvider = Callable[[MatrixRequest], tuple[Matrices, list[str]]]
 
 
 class _Locations:
@@ -144,7 +169,9 @@ def _matrix(m, path: str, n: int | None) -> np.ndarray:
     return out
 
 
-def _matrices(doc: dict, vehicles_raw: list, locs: _Locations) -> tuple[Matrices, list[str]]:
+def _matrices(
+    doc: dict, vehicles_raw: list, locs: _Locations, provider: MatrixProvider | None
+) -> tuple[Matrices, list[str]]:
     opts = doc.get("options") or {}
     if not isinstance(opts, dict):
         raise ProblemError("options", "must be an object", opts)
@@ -184,17 +211,23 @@ def _matrices(doc: dict, vehicles_raw: list, locs: _Locations) -> tuple[Matrices
             day = dt.date.fromisoformat(str(opts["date"]))
         except ValueError:
             raise ProblemError("options.date", "must be YYYY-MM-DD", opts["date"]) from None
-    profile = geo.SpeedProfile(
-        winter_factor=as_num(opts.get("winter_factor", 1.3), "options.winter_factor", 1.0)
-    )
-    mats_, notes = geo.build_matrices(
-        locs.coords,
-        circuity=as_num(opts.get("circuity", geo.DEFAULT_CIRCUITY), "options.circuity", 1.0),
-        profile=profile,
+    if provider is None:
+        raise ProblemError(
+            "matrices", "required: locations are coordinates and no distance provider is set", None
+        )
+    request = MatrixRequest(
+        coordinates=tuple(locs.coords),
         day=day,
-        osrm_url=opts.get("osrm_url"),
+        circuity=None
+        if opts.get("circuity") is None
+        else as_num(opts["circuity"], "options.circuity", 1.0),
+        winter_factor=None
+        if opts.get("winter_factor") is None
+        else as_num(opts["winter_factor"], "options.winter_factor", 1.0),
+        osrm_url=opts.get("osrm_url") or None,
     )
-    return mats_, notes
+    mats_, notes = provider(request)
+    return mats_, list(notes)
 
 
 def _shipment(sh, path: str, locs: _Locations, dims: list, key: int) -> list[Stop]:
@@ -230,8 +263,13 @@ def _shipment(sh, path: str, locs: _Locations, dims: list, key: int) -> list[Sto
     return out
 
 
-def problem_from_vroom(doc: Any) -> Problem:
-    """Validate a VROOM-style request and build a Problem (raises ProblemError)."""
+def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Problem:
+    """Validate a VROOM-style request and build a Problem (raises ProblemError).
+
+    Locations given as coordinates need `matrices`, a distance provider (the app's is
+    `lithloop.geo.matrices.RoadMatrices().for_request`); with `matrices` in the request
+    every location is an index and no provider is used.
+    """
     if not isinstance(doc, dict):
         raise ProblemError("$", "the problem must be a JSON object", None)
     locs, dims = _Locations(), [None]
@@ -260,7 +298,7 @@ def problem_from_vroom(doc: Any) -> Problem:
             raise ProblemError(path, "duplicate id (unique across jobs and shipments)", it.id)
         seen.add(it.id)
     jobs = jobs + tuple(pairs)
-    matrices, notes = _matrices(doc, vraw, locs)
+    matrices, notes = _matrices(doc, vraw, locs, matrices)
     vids, jids = {v.id for v in vehicles}, {j.id for j in jobs}
     initial = []
     for k, r in enumerate(as_list(doc.get("initial_routes", []), "initial_routes")):
@@ -282,10 +320,10 @@ def problem_from_vroom(doc: Any) -> Problem:
     )
 
 
-def problem_from_json(text: str | bytes) -> Problem:
+def problem_from_json(text: str | bytes, matrices: MatrixProvider | None = None) -> Problem:
     """Parse JSON text and build a Problem (malformed JSON raises ProblemError at `$`)."""
     try:
         doc = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProblemError("$", f"malformed JSON: {exc}", None) from None
-    return problem_from_vroom(doc)
+    return problem_from_vroom(doc, matrices)

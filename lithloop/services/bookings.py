@@ -24,9 +24,10 @@ from lithloop.models import (
 )
 from lithloop.services import capacity, idempotency, policies
 from lithloop.services.booking_draft import BookingDraft, parse_draft
+from lithloop.services.distances import distance_from_park_km
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
-from lithloop.services.pricing import current_index, distance_from_park_km
+from lithloop.services.pricing import current_index
 from lithloop.services.sites import get_site
 
 BOOKING_ROLES = {Role.DEALER_STAFF, Role.FLEET_MANAGER}

@@ -6,13 +6,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, time
 
-import sqlalchemy as sa
 from flask import current_app
 
 from lithloop import routing
-from lithloop.extensions import db
-from lithloop.models import Booking, Site, SiteKind, Truck
+from lithloop.models import Booking, Site, Truck
 from lithloop.models.market import Order
+from lithloop.services.distances import day_matrices, park_site
+
+__all__ = ["DayProblem", "at", "build_day_problem", "order_stop_id", "park_site", "seconds"]
 
 HAZMAT, TAIL_LIFT = 1, 2
 UNSERVED_PENALTY = 1_000_000.0  # solver cost units: far above any route's cost
@@ -73,23 +74,16 @@ def _stop(booking: Booking, location: int, pinned_to: int | None = None) -> rout
         priority=100 if booking.hazardous else 50, optional=True, penalty=UNSERVED_PENALTY)
 
 
-def park_site() -> Site | None:
-    """The park's depot site, where every truck starts and unloads."""
-    return db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
-
-
 def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],
                       park: Site, pinned: dict[int, int] | None = None,
                       orders: list[Order] = ()) -> DayProblem:
     """Locations: the park first, then each booking's site, then each delivery address;
-    integer matrices by haversine × circuity with the winter factor (or OSRM when set).
+    integer matrices from the app's one distance provider (services.distances), as quotes.
     Deliveries are loaded at the park at the start of the trip that serves them."""
     sites = [park] + [b.site for b in bookings]
     lonlat = [(s.lon, s.lat) for s in sites]
     lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
-    matrices, notes = routing.build_matrices(
-        lonlat, day=day, osrm_url=current_app.config.get("OSRM_URL") or None,
-        timeout_s=current_app.config["OSRM_TIMEOUT_S"])
+    matrices, notes = day_matrices(lonlat, day)
     trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
     problem = routing.Problem(
         vehicles=tuple(_vehicle(t, trips) for t in trucks),

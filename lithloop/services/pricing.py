@@ -8,16 +8,15 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, pricing, routing
+from lithloop import clock, pricing
 from lithloop.extensions import db
-from lithloop.geo import park_place
 from lithloop.models import PriceIndexVersion, User
 from lithloop.services import audit, read_cache
+from lithloop.services.distances import distance_from_park_km  # quotes measure as plans
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.sites import site_location
 from lithloop.services.strict_input import parse_amount
 
-CIRCUITY = Decimal("1.3")  # road km per great-circle km (FACTS.md §6)
 def ensure_default_index() -> int:
     """Store the seeded index versions that are not stored yet; returns how many were added."""
     known = set(db.session.scalars(sa.select(PriceIndexVersion.version)))
@@ -153,13 +152,6 @@ def history(keys: tuple[str, ...] = ("li2co3", "ni", "co", "cu")) -> dict:
         "series": {key: [r.snapshot["prices"].get(key, {}).get("value") for r in rows]
                    for key in keys},
     }
-
-
-def distance_from_park_km(lat: float, lon: float) -> Decimal:
-    """Estimated road distance from the park: great-circle distance × circuity, to 0.1 km."""
-    park = park_place()
-    metres = float(routing.haversine_matrix([(park.lon, park.lat), (lon, lat)])[0, 1])
-    return (Decimal(repr(metres)) / 1000 * CIRCUITY).quantize(Decimal("0.1"))
 
 
 def quote_scrap(user: User | None, body: dict) -> pricing.ScrapQuote:

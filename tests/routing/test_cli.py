@@ -35,6 +35,17 @@ def test_solve_prints_json(tmp_path):
     assert out["code"] == 0 and out["summary"]["routes"] >= 1
 
 
+def test_solve_measures_coordinates_with_the_geo_provider():
+    park, muling = [129.6329, 44.5514], [130.5249, 44.9199]
+    doc = {"vehicles": [{"id": 1, "start": park, "end": park}],
+           "jobs": [{"id": 7, "location": muling}], "options": {"circuity": 1.5}}
+    r = _run("solve", "-", "--seconds", "0.5", stdin=json.dumps(doc))
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["summary"]["unassigned"] == 0
+    assert out["summary"]["distance"] == 2 * round(81_506 * 1.5)  # 81.5 km apart
+
+
 @pytest.mark.parametrize(
     ("text", "field"),
     [

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from lithloop import routing
 from lithloop.models import Role
+from lithloop.services.distances import road_matrices
 from lithloop.services.errors import Forbidden, Invalid
 from lithloop.web.api.common import errors
 from lithloop.web.api.security import api_user, token_required
@@ -62,8 +63,13 @@ def solve(args, problem):
                         "start a planning run instead.", n=stops,
                         max=cfg["ROUTING_API_MAX_STOPS"]), field="jobs")
     seconds = min(args["seconds"], cfg["ROUTING_API_MAX_SECONDS"])
+    options = problem.get("options")
+    if isinstance(options, dict) and options.get("osrm_url"):
+        # The server never fetches an address a caller names (SSRF): OSRM_URL is configured.
+        raise Invalid(_("The server measures distances with its own configured road service; "
+                        "leave out options.osrm_url."), field="options.osrm_url")
     try:
-        parsed = routing.problem_from_vroom(problem)
+        parsed = routing.problem_from_vroom(problem, road_matrices().for_request)
     except routing.ProblemError as exc:
         raise Invalid(f"{exc.path}: {exc.message}", field=exc.path,
                       code="invalid_problem") from exc

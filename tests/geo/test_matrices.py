@@ -1,4 +1,4 @@
-"""Matrices from coordinates: haversine, circuity, speed profile, winter, OSRM stand-in."""
+"""The distance provider: haversine, circuity, speed profile, winter, OSRM stand-in."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from lithloop.routing import (
-    OsrmError,
-    SpeedProfile,
-    build_matrices,
-    haversine_matrix,
-    osrm_table,
-    problem_from_vroom,
-)
+from lithloop.geo.matrices import RoadMatrices, SpeedProfile, build_matrices, haversine_matrix
+from lithloop.geo.osrm import OsrmError, osrm_table
+from lithloop.routing import ProblemError, problem_from_vroom
 from tests.json_stub import json_stub
 
 PARK = (129.6329, 44.5514)  # Mudanjiang (lon, lat)
@@ -100,6 +95,31 @@ def test_vroom_coordinates_with_osrm_option(osrm):
         "jobs": [{"id": 5, "location": list(MULING)}],
         "options": {"osrm_url": osrm.url},
     }
-    p = problem_from_vroom(doc)
+    p = problem_from_vroom(doc, RoadMatrices().for_request)
     assert p.matrices.size == 2 and int(p.matrices.distance[0, 1]) == 1000
     assert np.array_equal(p.matrices.distance, p.matrices.distance.T)
+
+
+def test_vroom_coordinates_use_the_provider_and_the_request_options():
+    doc = {
+        "vehicles": [{"id": 1, "start": list(PARK), "end": list(PARK)}],
+        "jobs": [{"id": 5, "location": list(MULING)}],
+        "options": {"date": "2026-01-15", "circuity": 1.5, "winter_factor": 1.2},
+    }
+    p = problem_from_vroom(doc, RoadMatrices().for_request)
+    straight = haversine_matrix([PARK, MULING])[0, 1]
+    assert p.matrices.distance[0, 1] == round(straight * 1.5)
+    summer = SpeedProfile().seconds(np.array([round(straight * 1.5)]))[0]
+    assert p.matrices.duration[0, 1] == pytest.approx(summer * 1.2, abs=2)
+    plain = problem_from_vroom({**doc, "options": {}}, RoadMatrices().for_request)
+    assert plain.matrices.distance[0, 1] == round(straight * 1.3)
+
+
+def test_routing_alone_refuses_coordinates_it_cannot_measure():
+    doc = {
+        "vehicles": [{"id": 1, "start": list(PARK)}],
+        "jobs": [{"id": 5, "location": list(MULING)}],
+    }
+    with pytest.raises(ProblemError) as err:
+        problem_from_vroom(doc)
+    assert err.value.path == "matrices" and "provider" in err.value.message
