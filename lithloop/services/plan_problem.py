@@ -13,7 +13,7 @@ from lithloop.models import Booking, Site, Truck
 from lithloop.models.market import Order
 from lithloop.services.distances import day_matrices, park_site
 
-__all__ = ["DayProblem", "at", "build_day_problem", "order_stop_id", "park_site", "seconds"]
+__all__ = ["DayProblem", "build_day_problem", "order_stop_id", "park_site", "seconds"]
 
 HAZMAT, TAIL_LIFT = 1, 2
 UNSERVED_PENALTY = 1_000_000.0  # solver cost units: far above any route's cost

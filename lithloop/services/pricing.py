@@ -17,6 +17,7 @@ from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.sites import site_location
 from lithloop.services.strict_input import parse_amount
 
+
 def ensure_default_index() -> int:
     """Store the seeded index versions that are not stored yet; returns how many were added."""
     known = set(db.session.scalars(sa.select(PriceIndexVersion.version)))
