@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from .ortools_model import COST_SCALE, BuiltModel
@@ -62,24 +59,24 @@ def run(
     time_limit_s: float,
     n_stops: int,
     initial: list[list[tuple]] | None = None,
-    on_progress: Callable[[float, float], None] | None = None,
-    t0: float | None = None,
+    incumbent=None,
     first: str | None = None,
 ):
-    """Solve; returns (assignment or None, notes). Never raises on callback errors."""
+    """Solve; returns (assignment or None, notes). Never raises on callback errors.
+
+    With an `incumbent`, each OR-Tools solution lowers its best-so-far value and a search
+    limit asks its stop criterion several times a second (so a cancel is honoured even
+    when nothing improves); the limit also reports progress at least once a second.
+    """
     routing = bm.routing
     notes: list[str] = []
-    t0 = time.monotonic() if t0 is None else t0
-    if on_progress is not None:
+    if incumbent is not None:
 
-        def _cb():
-            try:
-                on_progress(routing.CostVar().Value() / COST_SCALE, time.monotonic() - t0)
-            except Exception as exc:  # noqa: BLE001 - a progress bar must not break solving
-                if not any(n.startswith("on_progress raised") for n in notes):
-                    notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
+        def _on_solution():
+            incumbent.offer_value(routing.CostVar().Value() / COST_SCALE)
 
-        routing.AddAtSolutionCallback(_cb)
+        routing.AddAtSolutionCallback(_on_solution)
+        routing.AddSearchMonitor(routing.solver().CustomLimit(incumbent.should_stop))
     params = search_parameters(time_limit_s, n_stops, first)
     start = None
     if initial is not None:
