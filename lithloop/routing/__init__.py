@@ -6,6 +6,7 @@ JSON with `problem_from_vroom`), call `solve(problem, time_limit_s=...)`, read t
 Imports neither Flask nor SQLAlchemy nor any other lithloop package.
 """
 
+from .config import RaceConfig
 from .evaluate import evaluate
 from .geo import OsrmError, SpeedProfile, build_matrices, haversine_matrix, osrm_table
 from .model import (
@@ -30,10 +31,17 @@ from .model import (
     Vehicle,
 )
 from .solve import solve
+from .stop import AnyOf, Cancelled, MaxRuntime, NoImprovement, StopCriterion
 from .vroom_io import ProblemError, problem_from_json, problem_from_vroom
 from .vroom_out import solution_to_vroom
 
 __all__ = [
+    "AnyOf",
+    "Cancelled",
+    "MaxRuntime",
+    "NoImprovement",
+    "RaceConfig",
+    "StopCriterion",
     "REASON_CAPACITY",
     "REASON_DAY_FULL",
     "REASON_RANGE",

@@ -75,7 +75,8 @@ def start():
     day = _day()
     try:
         run = planning.start_run(current_user, day, request.form.get("time_limit_s", 30, type=int),
-                                 request.form.get("horizon_days", 1, type=int))
+                                 request.form.get("horizon_days", 1, type=int),
+                                 request.form.get("mode", "thorough"))
         runner.submit(run.id)
     except ServiceError as exc:
         flash(str(exc.message), "error")
