@@ -16,6 +16,8 @@ class RaceConfig:
     vroom_exploration: int = 5  # pyvroom's exploration level (0 fastest .. 5)
     vroom_exploration_quick: int = 0  # ... used when its share is under `vroom_quick_below_s`
     vroom_quick_below_s: float = 0.5
+    pyvrp_hull: bool = False  # several windows: PyVRP gets their hull (else the longest)
+    pyvrp_from_vroom: bool = True  # PyVRP starts from VROOM's plan when that is the best
     vroom_poll_s: float = 0.05  # how often the stop criterion is asked while pyvroom runs
 
     def __post_init__(self):

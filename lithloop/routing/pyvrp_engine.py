@@ -27,7 +27,9 @@ def fits(problem: Problem, allowed: list[list[int]]) -> bool:
     """True when PyVRP can race on the problem.
 
     Skills and other vehicle restrictions become prohibitive edges in per-type routing
-    profiles; several time windows are relaxed to their hull. Both are only a warm start:
+    profiles; of several time windows PyVRP gets the longest (a restriction, so its plans
+    stay feasible for us; `hull=True` relaxes them to their hull instead). Both are only a
+    warm start:
     every PyVRP route is re-checked and repaired before OR-Tools takes over. Problems
     with shipments are left to OR-Tools.
     """
@@ -74,6 +76,7 @@ def solve_pyvrp(
     strict: bool = True,
     initial: list[list[tuple]] | None = None,
     incumbent=None,
+    hull: bool = False,
 ):
     """Race PyVRP for `seconds`; return per-vehicle sequences or None.
 
@@ -145,8 +148,8 @@ def solve_pyvrp(
                 delivery=list(amounts(s.delivery, dims)),
                 pickup=list(amounts(s.pickup, dims)),
                 service_duration=s.service_s,
-                tw_early=min(w.start for w in wins) if wins else 0,
-                tw_late=max(w.end for w in wins) if wins else INF,
+                tw_early=_window(wins, hull)[0],
+                tw_late=_window(wins, hull)[1],
                 required=strict and not s.optional,
                 prize=0 if strict and not s.optional else prize * scale,
             )
@@ -225,6 +228,16 @@ def to_routes(best, members, client_stop, n_vehicles) -> list[list[tuple]]:
                 seq.append((RELOAD, None))
         out[j] = seq
     return out
+
+
+def _window(wins, hull: bool) -> tuple[int, int]:
+    """The one window PyVRP gets: the longest of the stop's windows (or their hull)."""
+    if not wins:
+        return 0, INF
+    if hull:
+        return min(w.start for w in wins), max(w.end for w in wins)
+    w = max(wins, key=lambda w: (w.end - w.start, -w.start))
+    return w.start, w.end
 
 
 class _Stop:

@@ -10,24 +10,25 @@ from .plans import repair, score
 
 
 def race_pyvrp(
-    problem, allowed, big, greedy, greedy_share, budget, seed, incumbent, notes, config, workers=1
+    problem, allowed, big, greedy, greedy_share, budget, seed, incumbent, notes, config, workers=1,
+    start=None,
 ) -> list[tuple[str, list]]:
     """PyVRP: strict (every required stop) when the greedy plan nearly serves all,
     then, if that stays infeasible, prize-collecting (an over-full day).
 
     With `workers` > 1, other seeds run at the same time in forked processes. Each
     repaired result is offered to the `incumbent`; the run ends early when its stop
-    criterion fires.
+    criterion fires. `start` (another engine's plan) is PyVRP's starting solution.
     """
     phases = [(True, 1.0)] if greedy_share >= 1 else [(False, 1.0)]
     if config.strict_first_above <= greedy_share < 1:  # a tight day: try to serve everyone
         phases = [(True, 0.75), (False, 0.25)]
     found: list[tuple[str, list]] = []
-    warm = None if greedy_share >= 1 else greedy
+    warm = start if start is not None else (None if greedy_share >= 1 else greedy)
     for strict, share in phases:
         if incumbent.should_stop():
             return found
-        args = (problem, allowed, budget * share, seed, big, strict, warm)
+        args = (problem, allowed, budget * share, seed, big, strict, warm, config.pyvrp_hull)
         results = _run_seeds(args, workers, incumbent, notes)
         if not results:
             return found
@@ -50,21 +51,22 @@ def race_pyvrp(
 
 def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
     """Run PyVRP with seeds seed, seed+1, ... (extra seeds in forked processes)."""
-    problem, allowed, seconds, seed, big, strict, warm = args
+    problem, allowed, seconds, seed, big, strict, warm, hull = args
     pool = None
     futures = []
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"))
         futures = [
             pool.submit(
-                pyvrp_engine.solve_pyvrp, problem, allowed, seconds, seed + k, big, strict, warm
+                pyvrp_engine.solve_pyvrp,
+                problem, allowed, seconds, seed + k, big, strict, warm, None, hull,
             )
             for k in range(1, workers)
         ]
     results = []
     try:
         res = pyvrp_engine.solve_pyvrp(
-            problem, allowed, seconds, seed, big, strict, warm, incumbent=incumbent
+            problem, allowed, seconds, seed, big, strict, warm, incumbent=incumbent, hull=hull
         )
         if res is not None:
             results.append(res)

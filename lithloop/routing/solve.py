@@ -152,10 +152,11 @@ def solve(
     if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
         # Leave OR-Tools its share, plus time to check and repair PyVRP's routes.
         budget = (time_limit_s - (time.monotonic() - t0)) * config.pyvrp_share - 0.001 * n
+        start = inc.routes if config.pyvrp_from_vroom and inc.label == "vroom" else None
         if budget > 0 and not inc.should_stop():
             found = race_pyvrp(
                 problem, allowed, bm.big_penalty, greedy, greedy_share, budget, seed, inc,
-                notes, config, workers,
+                notes, config, workers, start,
             )
             if found:
                 candidates.extend(found)
