@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from .ortools_model import COST_SCALE, BuiltModel
+from .ortools_model import BuiltModel
+from .plans import feasible_or_repaired
 from .schedule import JOB, RELOAD
 
+OFFER_EVERY_S = 0.5
 FSS = routing_enums_pb2.FirstSolutionStrategy
 LSM = routing_enums_pb2.LocalSearchMetaheuristic
 
@@ -64,16 +68,22 @@ def run(
 ):
     """Solve; returns (assignment or None, notes). Never raises on callback errors.
 
-    With an `incumbent`, each OR-Tools solution lowers its best-so-far value and a search
-    limit asks its stop criterion several times a second (so a cancel is honoured even
-    when nothing improves); the limit also reports progress at least once a second.
+    With an `incumbent`, OR-Tools' newest solution is offered to it (read, checked by our
+    simulation and costed, at most every `OFFER_EVERY_S`), and a search limit asks its
+    stop criterion several times a second (so a cancel is honoured even when nothing
+    improves); the limit also reports progress at least once a second.
     """
     routing = bm.routing
     notes: list[str] = []
     if incumbent is not None:
+        last = [time.monotonic()]
 
         def _on_solution():
-            incumbent.offer_value(routing.CostVar().Value() / COST_SCALE)
+            if time.monotonic() - last[0] < OFFER_EVERY_S:
+                return
+            last[0] = time.monotonic()
+            routes = current_routes(bm)
+            incumbent.offer("ortools", feasible_or_repaired(incumbent.problem, routes))
 
         routing.AddAtSolutionCallback(_on_solution)
         routing.AddSearchMonitor(routing.solver().CustomLimit(incumbent.should_stop))
@@ -94,6 +104,24 @@ def run(
     if sol is None:
         notes.append(f"OR-Tools found no solution (status {status})")
     return sol, notes
+
+
+def current_routes(bm: BuiltModel) -> list[list[tuple]]:
+    """Per-vehicle sequences of the solution OR-Tools holds now (inside a callback)."""
+    routing, manager, nodes = bm.routing, bm.manager, bm.nodes
+    routes = []
+    for j in range(routing.vehicles()):
+        seq = []
+        idx = routing.NextVar(routing.Start(j)).Value()
+        while not routing.IsEnd(idx):
+            n = manager.IndexToNode(idx)
+            if nodes.stop[n] is not None:
+                seq.append((JOB, nodes.stop[n]))
+            elif nodes.reload_vehicle[n] is not None:
+                seq.append((RELOAD, None))
+            idx = routing.NextVar(idx).Value()
+        routes.append(seq)
+    return routes
 
 
 def extract(bm: BuiltModel, sol) -> tuple[list[list[tuple]], list[int]]:

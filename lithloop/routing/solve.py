@@ -18,7 +18,7 @@ from .model import (
     Route,
     Solution,
 )
-from .plans import clean, repair, route_cost, score
+from .plans import clean, feasible_or_repaired, repair, route_cost, score
 from .race import race_pyvrp
 from .reasons import compatible_vehicles, unassigned
 from .schedule import JOB, simulate
@@ -34,15 +34,6 @@ def _initial_from_hints(problem: Problem) -> list[list[tuple]] | None:
     for r in problem.initial_routes:
         routes[vidx[r.vehicle_id]] = [(JOB, index[s]) for s in r.stop_ids if s in index]
     return repair(problem, routes)
-
-
-def _feasible(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
-    """The routes as they are when every one simulates cleanly, else repaired."""
-    ok = all(
-        not seq or simulate(problem, problem.vehicles[j], clean(seq)).feasible
-        for j, seq in enumerate(routes)
-    )
-    return routes if ok else repair(problem, routes)
 
 
 def build_solution(problem, routes, departs, reasons, t0, engine, notes) -> Solution:
@@ -177,7 +168,7 @@ def solve(
         notes.extend(more)
         if sol is not None:
             routes, ort_departs = ortools_solve.extract(bm, sol)
-            if inc.offer("ortools", _feasible(problem, routes)):
+            if inc.offer("ortools", feasible_or_repaired(problem, routes)):
                 departs = ort_departs if inc.routes == routes else None
     if inc.label != "ortools":
         notes.append(f"kept the {inc.label} plan: no engine found a better one")

@@ -2,10 +2,12 @@
 
 VROOM knows skills, capacities, pickups and deliveries, time windows, shifts (vehicle
 time windows), service times, fixed / per-hour / per-km costs and maximum distance. It
-does not know several trips or a maximum working time: a truck with several trips gets
-its capacity times its trips, and its route is cut into trips afterwards (a reload before
-the stop that would overfill it). Every route is then simulated against all our
-constraints and repaired, so VROOM's answer is only ever a candidate.
+does not know several trips or a maximum working time: by default it plans single trips
+(a restriction: its plans stay feasible for us, and the other engines use the reloads);
+with `RaceConfig.vroom_multi_trip` a truck with several trips gets its capacity times its
+trips and its route is cut into trips afterwards (a reload before the stop that would
+overfill it; the reload's time may then break later windows). Every route is simulated
+against all our constraints and repaired, so VROOM's answer is only ever a candidate.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def _skill_ids(problem: Problem) -> dict:
     return {name: n + 1 for n, name in enumerate(names)}
 
 
-def _input(problem: Problem, allowed: list[list[int]]):
+def _input(problem: Problem, allowed: list[list[int]], multi_trip: bool = False):
     """The vroom.Input of a problem: job id = stop index + 1, vehicle id = its index."""
     dims = problem.dims
     skill = _skill_ids(problem)
@@ -60,7 +62,7 @@ def _input(problem: Problem, allowed: list[list[int]]):
     ]
     cost_free = all(v.cost_per_km == 0 and v.cost_per_hour == 0 for v in problem.vehicles)
     for j, v in enumerate(problem.vehicles):
-        trips = max(v.max_trips, 1)
+        trips = max(v.max_trips, 1) if multi_trip else 1
         cap = [
             min(int(v.capacity[k]) * trips, total[k]) if len(v.capacity) > k else total[k]
             for k in range(dims)
@@ -105,9 +107,11 @@ def _input(problem: Problem, allowed: list[list[int]]):
     return inp
 
 
-def solve_vroom(problem: Problem, allowed, seconds: float, exploration: int) -> list[list[int]]:
-    """Per vehicle, the stop indices VROOM visits, in order (single trips)."""
-    inp = _input(problem, allowed)
+def solve_vroom(
+    problem: Problem, allowed, seconds: float, exploration: int, multi_trip: bool = False
+) -> list[list[int]]:
+    """Per vehicle, the stop indices VROOM visits, in order."""
+    inp = _input(problem, allowed, multi_trip)
     sol = inp.solve(
         exploration_level=exploration,
         nb_threads=1,
@@ -142,9 +146,9 @@ def to_routes(problem: Problem, visits: list[list[int]]) -> list[list[tuple]]:
     return repair(problem, [split_trips(problem, j, s) for j, s in enumerate(visits)])
 
 
-def _child(conn, problem, allowed, seconds, exploration) -> None:
+def _child(conn, problem, allowed, seconds, exploration, multi_trip) -> None:
     try:
-        conn.send(("ok", solve_vroom(problem, allowed, seconds, exploration)))
+        conn.send(("ok", solve_vroom(problem, allowed, seconds, exploration, multi_trip)))
     except Exception as exc:  # noqa: BLE001 - reported to the parent as a note
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -161,8 +165,8 @@ def race(problem: Problem, allowed, time_limit_s: float, incumbent, notes: list[
     if vroom is None:
         notes.append("pyvroom not installed: VROOM skipped")
         return None
-    seconds = time_limit_s * config.vroom_share
-    quick = seconds < config.vroom_quick_below_s
+    quick = time_limit_s < config.vroom_quick_below_s
+    seconds = time_limit_s * (config.vroom_quick_share if quick else config.vroom_share)
     level = config.vroom_exploration_quick if quick else config.vroom_exploration
     t0 = time.monotonic()
     try:
@@ -182,10 +186,11 @@ def race(problem: Problem, allowed, time_limit_s: float, incumbent, notes: list[
 
 def _run(problem, allowed, seconds, level, incumbent, config):
     if "fork" not in multiprocessing.get_all_start_methods():
-        return solve_vroom(problem, allowed, seconds, level)
+        return solve_vroom(problem, allowed, seconds, level, config.vroom_multi_trip)
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, problem, allowed, seconds, level), daemon=True)
+    args = (child, problem, allowed, seconds, level, config.vroom_multi_trip)
+    proc = ctx.Process(target=_child, args=args, daemon=True)
     proc.start()
     child.close()
     deadline = time.monotonic() + seconds + 2.0 + 0.002 * len(problem.stops)

@@ -14,7 +14,7 @@ from .test_large import _day
 def test_vroom_routes_become_feasible_multi_trip_routes():
     p = _day(n=60, trucks=6)
     allowed, _ = compatible_vehicles(p)
-    visits = vroom_engine.solve_vroom(p, allowed, 1.0, 0)
+    visits = vroom_engine.solve_vroom(p, allowed, 1.0, 0, multi_trip=True)
     assert sum(map(len, visits)) > 30
     for j, seq in enumerate(vroom_engine.to_routes(p, visits)):
         v = p.vehicles[j]
