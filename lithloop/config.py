@@ -131,6 +131,8 @@ def load_settings() -> dict:
         "RUN_STALE_AFTER_S": int(os.environ.get("RUN_STALE_AFTER_S", "120")),
         "PLAN_MAX_SECONDS": int(os.environ.get("PLAN_MAX_SECONDS", "300")),
         "PLAN_MAX_HORIZON_DAYS": int(os.environ.get("PLAN_MAX_HORIZON_DAYS", "7")),
+        "PLAN_QUICK_NO_IMPROVEMENT_S": float(os.environ.get("PLAN_QUICK_NO_IMPROVEMENT_S", "3")),
+        "PLAN_CANCEL_POLL_S": float(os.environ.get("PLAN_CANCEL_POLL_S", "0.5")),
         "OSRM_URL": os.environ.get("OSRM_URL", ""),
         # Leaflet tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; unset = SVG maps offline
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),

@@ -7,6 +7,7 @@ Imports neither Flask nor SQLAlchemy nor any other lithloop package, and does no
 travel matrices come in with the problem (`lithloop.geo.matrices` provides them).
 """
 
+from .config import RaceConfig
 from .evaluate import evaluate
 from .model import (
     REASON_CAPACITY,
@@ -30,6 +31,7 @@ from .model import (
     Vehicle,
 )
 from .solve import solve
+from .stop import AnyOf, Cancelled, MaxRuntime, NoImprovement, StopCriterion
 from .vroom_io import (
     MatrixProvider,
     MatrixRequest,
@@ -40,6 +42,12 @@ from .vroom_io import (
 from .vroom_out import solution_to_vroom
 
 __all__ = [
+    "AnyOf",
+    "Cancelled",
+    "MaxRuntime",
+    "NoImprovement",
+    "RaceConfig",
+    "StopCriterion",
     "REASON_CAPACITY",
     "REASON_DAY_FULL",
     "REASON_RANGE",

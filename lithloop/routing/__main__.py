@@ -14,6 +14,7 @@ from lithloop.geo.matrices import RoadMatrices
 
 from . import solomon
 from .solve import solve
+from .stop import NoImprovement
 from .vroom_io import ProblemError, problem_from_json
 from .vroom_out import solution_to_vroom
 
@@ -36,6 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--seconds", type=_positive, default=10.0)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--workers", type=int, default=1, help="PyVRP seeds raced in parallel")
+    s.add_argument(
+        "--no-improvement",
+        type=_positive,
+        default=None,
+        metavar="SECONDS",
+        help="stop early when the best plan has not improved for SECONDS",
+    )
     m = sub.add_parser("solomon", help="solve a Solomon VRPTW file (objective: distance)")
     m.add_argument("path")
     m.add_argument("--seconds", type=_positive, default=10.0)
@@ -68,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
             problem = problem_from_json(text, RoadMatrices().for_request)
         except ProblemError as exc:
             return _fail(f"{exc.path}: {exc.message} (item: {json.dumps(exc.item)[:200]})")
-        sol = solve(problem, time_limit_s=args.seconds, seed=args.seed, workers=args.workers)
+        stop = None if args.no_improvement is None else NoImprovement(args.no_improvement)
+        sol = solve(
+            problem, time_limit_s=args.seconds, seed=args.seed, workers=args.workers, stop=stop
+        )
         json.dump(solution_to_vroom(sol), sys.stdout)
         print()
         return 0

@@ -205,3 +205,16 @@ class Solution:
     engine: str = "ortools"
     notes: tuple[str, ...] = field(default_factory=tuple)
     coordinates: tuple[tuple[float, float], ...] = ()  # copied from the problem
+
+    def check(self, problem: Problem) -> list[str]:
+        """Violations against `problem` (empty when sound): stops at most once and all
+        accounted for, loads, windows, skills, shifts, working time, distance, trips."""
+        from .verify import check_solution
+
+        return check_solution(problem, self)
+
+    def summary(self) -> dict:
+        """Served and left-out counts (by reason), routes, km, hours, cost, engine."""
+        from .verify import summarise
+
+        return summarise(self)

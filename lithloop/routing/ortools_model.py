@@ -61,9 +61,38 @@ def arc_cost_matrix(d_nodes: np.ndarray, per_km: float) -> list[list[int]]:
 
 
 def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
-    """Create the routing model; stops with no allowed vehicle are left out entirely."""
-    vehicles, stops, dims = problem.vehicles, problem.stops, problem.dims
-    nv = len(vehicles)
+    """Create the routing model; stops with no allowed vehicle are left out entirely.
+
+    One function per part of the model: nodes, arc costs, time (shifts, spans, windows),
+    distance, loads, trips, stops with their drop penalties, pairs, reload slots.
+    """
+    nodes, starts, ends = _nodes(problem, allowed)
+    manager = pywrapcp.RoutingIndexManager(len(nodes.location), len(problem.vehicles), starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    loc = np.asarray(nodes.location, dtype=np.int64)
+    d_nodes = problem.matrices.distance[np.ix_(loc, loc)].astype(np.int64)
+    t_nodes = problem.matrices.duration[np.ix_(loc, loc)].astype(np.int64)
+    max_arc = _add_arc_costs(problem, routing, d_nodes)
+    time_dim, max_coef, horizon = _add_time(problem, routing, nodes, t_nodes)
+    _add_windows(problem, manager, nodes, time_dim)
+    _add_distance(problem, routing, d_nodes)
+    load_dims = _add_loads(problem, routing, manager, nodes, problem.dims)
+    pairs = [
+        (nodes.stop_node[p], nodes.stop_node[d])
+        for p, d in problem.shipment_pairs().values()
+        if p in nodes.stop_node and d in nodes.stop_node
+    ]
+    trip_dim = _add_trips(routing, nodes, pairs)
+    big = drop_penalty_unit(problem, max_arc, max_coef, horizon)
+    _add_stops(problem, allowed, routing, manager, nodes, big, trip_dim)
+    _add_pairs(routing, manager, pairs, trip_dim)
+    _add_reload_slots(routing, manager, nodes)
+    return BuiltModel(manager, routing, nodes, time_dim, load_dims, big)
+
+
+def _nodes(problem: Problem, allowed) -> tuple[NodeMap, list[int], list[int]]:
+    """Route ends, one node per servable stop, loading nodes of deliveries, reload slots."""
+    vehicles, stops = problem.vehicles, problem.stops
     nodes = NodeMap()
     term: dict[int, int] = {}
     for v in vehicles:
@@ -84,17 +113,14 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
         ]
     starts = [term[v.start] for v in vehicles]
     ends = [term[v.end_location] for v in vehicles]
-    manager = pywrapcp.RoutingIndexManager(len(nodes.location), nv, starts, ends)
-    routing = pywrapcp.RoutingModel(manager)
+    return nodes, starts, ends
 
-    loc = np.asarray(nodes.location, dtype=np.int64)
-    d_nodes = problem.matrices.distance[np.ix_(loc, loc)].astype(np.int64)
-    t_nodes = problem.matrices.duration[np.ix_(loc, loc)].astype(np.int64)
 
-    # Arc costs: one registered matrix per distinct per-km price.
+def _add_arc_costs(problem: Problem, routing, d_nodes: np.ndarray) -> int:
+    """Arc costs (one registered matrix per per-km price) and fixed costs; the dearest arc."""
     max_arc = 1
     by_price: dict[float, int] = {}
-    for j, v in enumerate(vehicles):
+    for j, v in enumerate(problem.vehicles):
         if v.cost_per_km not in by_price:
             mat = arc_cost_matrix(d_nodes, v.cost_per_km)
             max_arc = max(max_arc, max((max(r) for r in mat), default=0))
@@ -102,16 +128,21 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
         routing.SetArcCostEvaluatorOfVehicle(by_price[v.cost_per_km], j)
         if v.fixed_cost:
             routing.SetFixedCostOfVehicle(int(round(v.fixed_cost * COST_SCALE)), j)
+    return max_arc
 
-    # Time: service at the origin node + travel time.
+
+def _add_time(problem: Problem, routing, nodes: NodeMap, t_nodes: np.ndarray):
+    """Time: service at the origin node + travel; shifts, per-hour span costs, work limits.
+
+    Returns (dimension, largest span cost coefficient, horizon)."""
+    vehicles = problem.vehicles
     horizon = max(v.shift.end for v in vehicles)
     t_arr = t_nodes + np.asarray(nodes.service, dtype=np.int64)[:, None]
     if nodes.load_node:  # deliveries are loaded at the start of a trip, never mid-trip
         stop_rows = np.asarray(list(nodes.stop_node.values()), dtype=np.int64)
         load_cols = np.asarray(list(nodes.load_node.values()), dtype=np.int64)
         t_arr[np.ix_(stop_rows, load_cols)] = horizon + 1
-    t_transit = t_arr.tolist()
-    t_cb = routing.RegisterTransitMatrix(t_transit)
+    t_cb = routing.RegisterTransitMatrix(t_arr.tolist())
     routing.AddDimension(t_cb, horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
     max_coef = 0
@@ -124,8 +155,16 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
             max_coef = max(max_coef, coef)
         if v.max_work_s is not None:
             time_dim.SetSpanUpperBoundForVehicle(int(v.max_work_s), j)
+    for j in range(len(vehicles)):
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(j)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(j)))
+    return time_dim, max_coef, horizon
+
+
+def _add_windows(problem: Problem, manager, nodes: NodeMap, time_dim) -> None:
+    """Each stop's time windows on its service start (gaps between windows removed)."""
     for i, n in nodes.stop_node.items():
-        wins = sorted(stops[i].time_windows, key=lambda w: w.start)
+        wins = sorted(problem.stops[i].time_windows, key=lambda w: w.start)
         if not wins:
             continue
         var = time_dim.CumulVar(manager.NodeToIndex(n))
@@ -133,33 +172,41 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
         for a, b in zip(wins, wins[1:], strict=False):
             if b.start - a.end > 1:
                 var.RemoveInterval(a.end + 1, b.start - 1)
-    for j in range(nv):
-        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(j)))
-        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(j)))
 
-    if any(v.max_distance_m is not None for v in vehicles):
-        d_cb = routing.RegisterTransitMatrix(d_nodes.tolist())
-        limit = int(d_nodes.max()) * (len(loc) + 1)
-        caps = [int(v.max_distance_m) if v.max_distance_m is not None else limit for v in vehicles]
-        routing.AddDimensionWithVehicleCapacity(d_cb, 0, caps, True, "distance")
 
-    load_dims = _add_loads(problem, routing, manager, nodes, dims)
-    trip_dim = None
-    pairs = [
-        (nodes.stop_node[p], nodes.stop_node[d])
-        for p, d in problem.shipment_pairs().values()
-        if p in nodes.stop_node and d in nodes.stop_node
-    ]
-    if (nodes.load_node or pairs) and any(nodes.reload_nodes.values()):
-        trips = [1 if r is not None else 0 for r in nodes.reload_vehicle]
-        cb = routing.RegisterUnaryTransitVector(trips)
-        routing.AddDimension(cb, 0, MAX_RELOADS_PER_VEHICLE + 1, True, "trip")
-        trip_dim = routing.GetDimensionOrDie("trip")
+def _add_distance(problem: Problem, routing, d_nodes: np.ndarray) -> None:
+    """A distance dimension when some truck has a maximum distance."""
+    vehicles = problem.vehicles
+    if all(v.max_distance_m is None for v in vehicles):
+        return
+    d_cb = routing.RegisterTransitMatrix(d_nodes.tolist())
+    limit = int(d_nodes.max()) * (len(d_nodes) + 1)
+    caps = [int(v.max_distance_m) if v.max_distance_m is not None else limit for v in vehicles]
+    routing.AddDimensionWithVehicleCapacity(d_cb, 0, caps, True, "distance")
 
-    max_fixed = int(max(v.fixed_cost for v in vehicles) * COST_SCALE)
-    big = 10 * (2 * max_arc + max_coef * horizon + max_fixed) + 10_000
+
+def _add_trips(routing, nodes: NodeMap, pairs: list) -> object | None:
+    """A trip counter (each reload slot adds one) when deliveries or pairs must stay in a trip."""
+    if not (nodes.load_node or pairs) or not any(nodes.reload_nodes.values()):
+        return None
+    trips = [1 if r is not None else 0 for r in nodes.reload_vehicle]
+    cb = routing.RegisterUnaryTransitVector(trips)
+    routing.AddDimension(cb, 0, MAX_RELOADS_PER_VEHICLE + 1, True, "trip")
+    return routing.GetDimensionOrDie("trip")
+
+
+def drop_penalty_unit(problem: Problem, max_arc: int, max_coef: int, horizon: int) -> int:
+    """Dropping a required stop costs more than any way of serving it: ten times the
+    dearest solo trip (two dearest arcs, a whole horizon of hours, the dearest truck)."""
+    max_fixed = int(max(v.fixed_cost for v in problem.vehicles) * COST_SCALE)
+    return 10 * (2 * max_arc + max_coef * horizon + max_fixed) + 10_000
+
+
+def _add_stops(problem, allowed, routing, manager, nodes: NodeMap, big: int, trip_dim) -> None:
+    """Allowed trucks and drop penalties of stops; a delivery's loading node and its stop."""
+    nv = len(problem.vehicles)
     for i, n in nodes.stop_node.items():
-        s = stops[i]
+        s = problem.stops[i]
         idx = manager.NodeToIndex(n)
         if len(allowed[i]) < nv:
             routing.VehicleVar(idx).SetValues([-1, *allowed[i]])
@@ -176,17 +223,24 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
             routing.AddPickupAndDelivery(lidx, idx)
             if trip_dim is not None:  # loaded in the same trip as it is delivered
                 routing.solver().Add(trip_dim.CumulVar(lidx) == trip_dim.CumulVar(idx))
-    for p_node, d_node in pairs:  # shipments: same truck, same trip, pickup first
+
+
+def _add_pairs(routing, manager, pairs: list, trip_dim) -> None:
+    """Shipments: same truck, same trip, pickup first."""
+    for p_node, d_node in pairs:
         p_idx, d_idx = manager.NodeToIndex(p_node), manager.NodeToIndex(d_node)
         routing.AddPickupAndDelivery(p_idx, d_idx)
         if trip_dim is not None:
             routing.solver().Add(trip_dim.CumulVar(p_idx) == trip_dim.CumulVar(d_idx))
+
+
+def _add_reload_slots(routing, manager, nodes: NodeMap) -> None:
+    """Each reload slot belongs to its truck and may stay unused at no cost."""
     for j, rel in nodes.reload_nodes.items():
         for n in rel:
             idx = manager.NodeToIndex(n)
             routing.VehicleVar(idx).SetValues([-1, j])
             routing.AddDisjunction([idx], 0)
-    return BuiltModel(manager, routing, nodes, time_dim, load_dims, big)
 
 
 def _add_loads(problem, routing, manager, nodes: NodeMap, dims: int) -> list:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from .ortools_model import COST_SCALE, BuiltModel
+from .ortools_model import BuiltModel
+from .plans import feasible_or_repaired
 from .schedule import JOB, RELOAD
 
+OFFER_EVERY_S = 0.5
 FSS = routing_enums_pb2.FirstSolutionStrategy
 LSM = routing_enums_pb2.LocalSearchMetaheuristic
 
@@ -62,24 +63,30 @@ def run(
     time_limit_s: float,
     n_stops: int,
     initial: list[list[tuple]] | None = None,
-    on_progress: Callable[[float, float], None] | None = None,
-    t0: float | None = None,
+    incumbent=None,
     first: str | None = None,
 ):
-    """Solve; returns (assignment or None, notes). Never raises on callback errors."""
+    """Solve; returns (assignment or None, notes). Never raises on callback errors.
+
+    With an `incumbent`, OR-Tools' newest solution is offered to it (read, checked by our
+    simulation and costed, at most every `OFFER_EVERY_S`), and a search limit asks its
+    stop criterion several times a second (so a cancel is honoured even when nothing
+    improves); the limit also reports progress at least once a second.
+    """
     routing = bm.routing
     notes: list[str] = []
-    t0 = time.monotonic() if t0 is None else t0
-    if on_progress is not None:
+    if incumbent is not None:
+        last = [time.monotonic()]
 
-        def _cb():
-            try:
-                on_progress(routing.CostVar().Value() / COST_SCALE, time.monotonic() - t0)
-            except Exception as exc:  # noqa: BLE001 - a progress bar must not break solving
-                if not any(n.startswith("on_progress raised") for n in notes):
-                    notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
+        def _on_solution():
+            if time.monotonic() - last[0] < OFFER_EVERY_S:
+                return
+            last[0] = time.monotonic()
+            routes = current_routes(bm)
+            incumbent.offer("ortools", feasible_or_repaired(incumbent.problem, routes))
 
-        routing.AddAtSolutionCallback(_cb)
+        routing.AddAtSolutionCallback(_on_solution)
+        routing.AddSearchMonitor(routing.solver().CustomLimit(incumbent.should_stop))
     params = search_parameters(time_limit_s, n_stops, first)
     start = None
     if initial is not None:
@@ -97,6 +104,24 @@ def run(
     if sol is None:
         notes.append(f"OR-Tools found no solution (status {status})")
     return sol, notes
+
+
+def current_routes(bm: BuiltModel) -> list[list[tuple]]:
+    """Per-vehicle sequences of the solution OR-Tools holds now (inside a callback)."""
+    routing, manager, nodes = bm.routing, bm.manager, bm.nodes
+    routes = []
+    for j in range(routing.vehicles()):
+        seq = []
+        idx = routing.NextVar(routing.Start(j)).Value()
+        while not routing.IsEnd(idx):
+            n = manager.IndexToNode(idx)
+            if nodes.stop[n] is not None:
+                seq.append((JOB, nodes.stop[n]))
+            elif nodes.reload_vehicle[n] is not None:
+                seq.append((RELOAD, None))
+            idx = routing.NextVar(idx).Value()
+        routes.append(seq)
+    return routes
 
 
 def extract(bm: BuiltModel, sol) -> tuple[list[list[tuple]], list[int]]:

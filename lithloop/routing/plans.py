@@ -46,6 +46,15 @@ def repair(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
     return fixed
 
 
+def feasible_or_repaired(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
+    """The routes as they are when every one simulates cleanly, else repaired."""
+    ok = all(
+        not seq or simulate(problem, problem.vehicles[j], clean(seq)).feasible
+        for j, seq in enumerate(routes)
+    )
+    return routes if ok else repair(problem, routes)
+
+
 def route_cost(v, sim) -> float:
     used = len(sim.steps) > 2
     hours = (sim.end_time - sim.steps[0].departure) / 3600

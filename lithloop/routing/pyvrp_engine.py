@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 
 from .model import Problem
+from .plans import repair
 from .schedule import JOB, RELOAD, amounts
 
 try:  # PyVRP is optional: without it the OR-Tools engine works alone.
@@ -25,7 +27,9 @@ def fits(problem: Problem, allowed: list[list[int]]) -> bool:
     """True when PyVRP can race on the problem.
 
     Skills and other vehicle restrictions become prohibitive edges in per-type routing
-    profiles; several time windows are relaxed to their hull. Both are only a warm start:
+    profiles; of several time windows PyVRP gets the longest (a restriction, so its plans
+    stay feasible for us; `hull=True` relaxes them to their hull instead). Both are only a
+    warm start:
     every PyVRP route is re-checked and repaired before OR-Tools takes over. Problems
     with shipments are left to OR-Tools.
     """
@@ -71,7 +75,8 @@ def solve_pyvrp(
     big: int,
     strict: bool = True,
     initial: list[list[tuple]] | None = None,
-    on_best=None,
+    incumbent=None,
+    hull: bool = False,
 ):
     """Race PyVRP for `seconds`; return per-vehicle sequences or None.
 
@@ -143,8 +148,8 @@ def solve_pyvrp(
                 delivery=list(amounts(s.delivery, dims)),
                 pickup=list(amounts(s.pickup, dims)),
                 service_duration=s.service_s,
-                tw_early=min(w.start for w in wins) if wins else 0,
-                tw_late=max(w.end for w in wins) if wins else INF,
+                tw_early=_window(wins, hull)[0],
+                tw_late=_window(wins, hull)[1],
                 required=strict and not s.optional,
                 prize=0 if strict and not s.optional else prize * scale,
             )
@@ -188,21 +193,31 @@ def solve_pyvrp(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # Our costs are in 1/1000 currency units: let penalties grow far enough.
-        ils = pyvrp.IteratedLocalSearchParams(callbacks=_Progress(on_best, scale))
+        progress = _Progress(problem, incumbent, (members, client_stop, len(vehicles)))
+        ils = pyvrp.IteratedLocalSearchParams(callbacks=progress)
         penalty = pyvrp.PenaltyParams() if strict else pyvrp.PenaltyParams(max_penalty=1e10)
         params = pyvrp.SolveParams(ils=ils, penalty=penalty)
         start = _warm(data, initial, members, client_stop, depot_of, vehicles)
+        limit = MaxRuntime(max(seconds, 0.05))
         res = pyvrp.solve(
             data,
-            MaxRuntime(max(seconds, 0.05)),
+            limit if incumbent is None else _Stop(limit, incumbent, progress),
             seed=seed,
             collect_stats=False,
             params=params,
             initial_solution=start,
         )
-    best = res.best
+    if incumbent is not None:
+        progress.flush(force=True)
+    return to_routes(res.best, members, client_stop, len(vehicles)), bool(
+        res.is_feasible()
+    ), float(res.cost())
+
+
+def to_routes(best, members, client_stop, n_vehicles) -> list[list[tuple]]:
+    """A PyVRP solution as our per-vehicle sequences."""
     free = [list(m) for m in members]
-    out: list[list[tuple]] = [[] for _ in vehicles]
+    out: list[list[tuple]] = [[] for _ in range(n_vehicles)]
     for route in best.routes():
         j = free[route.vehicle_type()].pop(0)
         seq = []
@@ -212,23 +227,55 @@ def solve_pyvrp(
             elif act.type == pyvrp.ActivityType.DEPOT:
                 seq.append((RELOAD, None))
         out[j] = seq
-    return out, bool(res.is_feasible()), float(res.cost())
+    return out
+
+
+def _window(wins, hull: bool) -> tuple[int, int]:
+    """The one window PyVRP gets: the longest of the stop's windows (or their hull)."""
+    if not wins:
+        return 0, INF
+    if hull:
+        return min(w.start for w in wins), max(w.end for w in wins)
+    w = max(wins, key=lambda w: (w.end - w.start, -w.start))
+    return w.start, w.end
+
+
+class _Stop:
+    """PyVRP's stopping hook: its own runtime limit or the solve's shared criterion; it
+    also hands PyVRP's latest best to the incumbent now and then."""
+
+    def __init__(self, limit, incumbent, progress):
+        self.limit, self.incumbent, self.progress = limit, incumbent, progress
+
+    def __call__(self, best_cost) -> bool:
+        self.progress.flush()
+        return bool(self.limit(best_cost)) or self.incumbent.should_stop()
 
 
 class _Progress(pyvrp.IteratedLocalSearchCallbacks if pyvrp else object):
-    """Forwards each new feasible best cost (currency units) to `on_best`; never raises."""
+    """Keeps PyVRP's newest feasible best; `flush` offers it, repaired, to the incumbent
+    (at most every `every` seconds: PyVRP relaxes a few of our constraints, so only our
+    own simulation may say what a plan is worth). Never raises."""
 
-    def __init__(self, callback, scale: int):
+    def __init__(self, problem, incumbent, shape, every: float = 0.5):
         super().__init__()
-        self._cb, self.scale = callback, scale
+        self.problem, self.incumbent, self.shape, self.every = problem, incumbent, shape, every
+        self.pending = None
+        self.last = time.monotonic()
 
     def on_best(self, best):
         """Called by PyVRP with each new best solution."""
-        if self._cb is None or not best.is_feasible():
+        if self.incumbent is not None and best.is_feasible():
+            self.pending = best
+
+    def flush(self, force: bool = False) -> None:
+        """Offer the pending best to the incumbent when due."""
+        if self.pending is None or (not force and time.monotonic() - self.last < self.every):
             return
+        best, self.pending, self.last = self.pending, None, time.monotonic()
         try:
-            cost = best.distance_cost() + best.duration_cost() + best.fixed_vehicle_cost()
-            self._cb(cost / (1000 * self.scale))
+            routes = repair(self.problem, to_routes(best, *self.shape))
+            self.incumbent.offer("pyvrp", routes)
         except Exception:  # noqa: BLE001, S110 - progress reporting must not stop the search
             pass
 

@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 import multiprocessing
-import time
 from concurrent.futures import ProcessPoolExecutor
 
 from . import pyvrp_engine
 from .plans import repair, score
 
-STRICT_FIRST_ABOVE = 0.8  # greedy share of required stops above which strict goes first
-
 
 def race_pyvrp(
-    problem, allowed, big, greedy, greedy_share, budget, seed, on_progress, t0, notes, workers=1
+    problem, allowed, big, greedy, greedy_share, budget, seed, incumbent, notes, config, workers=1,
+    start=None,
 ) -> list[tuple[str, list]]:
     """PyVRP: strict (every required stop) when the greedy plan nearly serves all,
     then, if that stays infeasible, prize-collecting (an over-full day).
 
-    With `workers` > 1, other seeds run at the same time in forked processes.
+    With `workers` > 1, other seeds run at the same time in forked processes. Each
+    repaired result is offered to the `incumbent`; the run ends early when its stop
+    criterion fires. `start` (another engine's plan) is PyVRP's starting solution.
     """
-    relay = None if on_progress is None else relay_progress(on_progress, t0, notes)
     phases = [(True, 1.0)] if greedy_share >= 1 else [(False, 1.0)]
-    if STRICT_FIRST_ABOVE <= greedy_share < 1:  # a tight day: try to serve everyone first
+    if config.strict_first_above <= greedy_share < 1:  # a tight day: try to serve everyone
         phases = [(True, 0.75), (False, 0.25)]
     found: list[tuple[str, list]] = []
-    warm = None if greedy_share >= 1 else greedy
+    warm = start if start is not None else (None if greedy_share >= 1 else greedy)
     for strict, share in phases:
-        args = (problem, allowed, budget * share, seed, big, strict, warm)
-        results = _run_seeds(args, workers, relay, notes)
+        if incumbent.should_stop():
+            return found
+        args = (problem, allowed, budget * share, seed, big, strict, warm, config.pyvrp_hull)
+        results = _run_seeds(args, workers, incumbent, notes)
         if not results:
             return found
         mode = "strict" if strict else "prize"
@@ -39,6 +40,7 @@ def race_pyvrp(
             )
             fixed = repair(problem, routes)
             found.append((f"pyvrp-{mode}", fixed))
+            incumbent.offer(f"pyvrp-{mode}", fixed)
             feasible = feasible or ok
         if feasible:
             break
@@ -47,23 +49,24 @@ def race_pyvrp(
     return found
 
 
-def _run_seeds(args, workers: int, relay, notes: list[str]) -> list[tuple]:
+def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
     """Run PyVRP with seeds seed, seed+1, ... (extra seeds in forked processes)."""
-    problem, allowed, seconds, seed, big, strict, warm = args
+    problem, allowed, seconds, seed, big, strict, warm, hull = args
     pool = None
     futures = []
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"))
         futures = [
             pool.submit(
-                pyvrp_engine.solve_pyvrp, problem, allowed, seconds, seed + k, big, strict, warm
+                pyvrp_engine.solve_pyvrp,
+                problem, allowed, seconds, seed + k, big, strict, warm, None, hull,
             )
             for k in range(1, workers)
         ]
     results = []
     try:
         res = pyvrp_engine.solve_pyvrp(
-            problem, allowed, seconds, seed, big, strict, warm, on_best=relay
+            problem, allowed, seconds, seed, big, strict, warm, incumbent=incumbent, hull=hull
         )
         if res is not None:
             results.append(res)
@@ -71,7 +74,7 @@ def _run_seeds(args, workers: int, relay, notes: list[str]) -> list[tuple]:
         notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
     for fut in futures:
         try:
-            res = fut.result(timeout=seconds + 10)
+            res = fut.result(timeout=1 if incumbent.stopped else seconds + 10)
             if res is not None:
                 results.append(res)
         except Exception as exc:  # noqa: BLE001 - a lost helper process only loses a seed
@@ -79,16 +82,3 @@ def _run_seeds(args, workers: int, relay, notes: list[str]) -> list[tuple]:
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
     return results
-
-
-def relay_progress(on_progress, t0: float, notes: list[str]):
-    """Wrap `on_progress` so that an exception in it is recorded, never raised."""
-
-    def relay(cost: float) -> None:
-        try:
-            on_progress(cost, time.monotonic() - t0)
-        except Exception as exc:  # noqa: BLE001 - a progress bar must not break solving
-            if not any(n.startswith("on_progress raised") for n in notes):
-                notes.append(f"on_progress raised {type(exc).__name__}: {exc}")
-
-    return relay

@@ -52,11 +52,14 @@ def simulate(problem: Problem, vehicle: Vehicle, seq: list, depart: int | None =
     """Simulate `seq` (list of (JOB, stop_index) / (RELOAD, None)) for `vehicle`.
 
     Without `depart`, the truck leaves as late as possible without arriving back later,
-    so that waiting at the first stops does not count against the maximum working time.
+    so that waiting at the first stops counts neither against the maximum working time
+    nor in the route's hours (the cost the OR-Tools model minimises too).
     """
     first = _run(problem, vehicle, seq, vehicle.shift.start if depart is None else depart)
-    if depart is not None or vehicle.max_work_s is None or first.feasible or not seq:
+    if depart is not None or not seq or not first.steps[1:-1]:
         return first
+    if first.feasible and first.steps[1].waiting_s == 0:
+        return first  # no waiting at the first stop: leaving later only arrives later
     if any("window" in v for v in first.violations):
         return first
     lo, hi = vehicle.shift.start, vehicle.shift.end
@@ -67,7 +70,7 @@ def simulate(problem: Problem, vehicle: Vehicle, seq: list, depart: int | None =
             lo = mid
         else:
             hi = mid - 1
-    return _run(problem, vehicle, seq, lo)
+    return first if lo == vehicle.shift.start else _run(problem, vehicle, seq, lo)
 
 
 def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulation:

@@ -1,12 +1,15 @@
-"""`solve`: pre-checks, optional PyVRP race, OR-Tools search and a verified Solution."""
+"""`solve`: pre-checks, a race of engines (construction, pyvroom, PyVRP) that warm-starts
+OR-Tools, and the best plan seen by any of them, checked, as the Solution."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from . import ortools_model, ortools_solve, pyvrp_engine
+from . import ortools_model, ortools_solve, pyvrp_engine, vroom_engine
+from .config import DEFAULT, RaceConfig
 from .construct import construct
+from .incumbent import Incumbent
 from .model import (
     STATUS_NO_ROUTE,
     STATUS_PARTIAL,
@@ -15,13 +18,11 @@ from .model import (
     Route,
     Solution,
 )
-from .plans import clean, repair, route_cost, score
-from .race import race_pyvrp, relay_progress
+from .plans import clean, feasible_or_repaired, repair, route_cost, score
+from .race import race_pyvrp
 from .reasons import compatible_vehicles, unassigned
 from .schedule import JOB, simulate
-
-PYVRP_SHARE = 0.9
-CONSTRUCT_ABOVE = 150  # stops: above this, also try our own constructive
+from .stop import AnyOf, MaxRuntime, StopCriterion, was_cancelled
 
 
 def _initial_from_hints(problem: Problem) -> list[list[tuple]] | None:
@@ -95,49 +96,62 @@ def solve(
     on_progress: Callable[[float, float], None] | None = None,
     use_pyvrp: bool | None = None,
     workers: int = 1,
+    stop: StopCriterion | None = None,
+    use_vroom: bool | None = None,
+    config: RaceConfig = DEFAULT,
 ) -> Solution:
-    """Plan routes within `time_limit_s`; infeasibility is reported as data, never raised.
+    """Plan routes within `time_limit_s` (or earlier when `stop` says so); infeasibility is
+    reported as data, never raised. The plan returned is the best any engine found, by
+    served stops (weighted by priority) first, then cost.
 
-    `workers` > 1 races extra PyVRP seeds in forked processes (one per spare core).
+    `on_progress(best_so_far, elapsed_s)` is called at each improvement and at least once
+    a second; `best_so_far` never rises and is in the units of `Solution.cost` (plus the
+    drop penalty of required stops left out). `workers` > 1 races extra PyVRP seeds in
+    forked processes (one per spare core).
     """
     t0 = time.monotonic()
     notes: list[str] = []
     allowed, reasons = compatible_vehicles(problem)
     if not problem.vehicles or not any(allowed):
         return build_solution(problem, [], [], reasons, t0, "precheck", notes)
+    criterion = AnyOf(MaxRuntime(time_limit_s), stop)
+    criterion(None)  # starts the clocks
     bm = ortools_model.build(problem, allowed)
+    missing_penalty = bm.big_penalty / ortools_model.COST_SCALE
+    inc = Incumbent(problem, allowed, missing_penalty, criterion, on_progress, t0, notes)
     n = sum(1 for a in allowed if a)
-    candidates = []
+    candidates = []  # warm starts for OR-Tools
     hint = _initial_from_hints(problem)
     if hint is not None:
         candidates.append(("hint", hint))
+        inc.offer("hint", hint)
     greedy = construct(problem, allowed)
+    inc.offer("construct", greedy)
     required = [i for i, s in enumerate(problem.stops) if allowed[i] and not s.optional]
     greedy_jobs = {i for seq in greedy for k, i in seq if k == JOB}
     greedy_share = sum(i in greedy_jobs for i in required) / max(len(required), 1)
-    if n > CONSTRUCT_ABOVE or bm.nodes.load_node or greedy_share < 1:
+    if n > config.construct_above or bm.nodes.load_node or greedy_share < 1:
         candidates.append(("construct", greedy))
-    engine = "ortools"
+    engines = []
+    want_vroom = vroom_engine.fits(problem, allowed) if use_vroom is None else use_vroom
+    if want_vroom and not inc.should_stop():
+        found = vroom_engine.race(problem, allowed, time_limit_s, inc, notes, config)
+        if found is not None:
+            candidates.append(("vroom", found))
+            engines.append("vroom")
     want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
     if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
         # Leave OR-Tools its share, plus time to check and repair PyVRP's routes.
-        budget = (time_limit_s - (time.monotonic() - t0)) * PYVRP_SHARE - 0.001 * n
-        found = race_pyvrp(
-            problem,
-            allowed,
-            bm.big_penalty,
-            greedy,
-            greedy_share,
-            budget,
-            seed,
-            on_progress,
-            t0,
-            notes,
-            workers,
-        )
-        if found:
-            candidates.extend(found)
-            engine = "pyvrp+ortools"
+        budget = (time_limit_s - (time.monotonic() - t0)) * config.pyvrp_share - 0.001 * n
+        start = inc.routes if config.pyvrp_from_vroom and inc.label == "vroom" else None
+        if budget > 0 and not inc.should_stop():
+            found = race_pyvrp(
+                problem, allowed, bm.big_penalty, greedy, greedy_share, budget, seed, inc,
+                notes, config, workers, start,
+            )
+            if found:
+                candidates.extend(found)
+                engines.append("pyvrp")
     initial = None
     if candidates:
         scored = [(score(problem, r), label, r) for label, r in candidates]
@@ -146,14 +160,21 @@ def solve(
             f"{lab} serves {sum(k == JOB for seq in r for k, _ in seq)}" for _, lab, r in scored
         )
         notes.append(f"warm start: {label} ({served})")
-        if on_progress is not None:
-            relay_progress(on_progress, t0, notes)(score(problem, initial)[1])
-    left = max(time_limit_s - (time.monotonic() - t0), 0.1)
-    sol, more = ortools_solve.run(bm, left, n, initial, on_progress, t0)
-    notes.extend(more)
-    if sol is None:
-        if initial is not None:
-            return build_solution(problem, initial, None, reasons, t0, engine, notes)
-        return build_solution(problem, [], [], reasons, t0, engine, notes)
-    routes, departs = ortools_solve.extract(bm, sol)
-    return build_solution(problem, routes, departs, reasons, t0, engine, notes)
+    departs = None
+    left = time_limit_s - (time.monotonic() - t0)
+    if left > 0.01 and not inc.should_stop():
+        engines.append("ortools")
+        sol, more = ortools_solve.run(bm, left, n, initial, inc)
+        notes.extend(more)
+        if sol is not None:
+            routes, ort_departs = ortools_solve.extract(bm, sol)
+            if inc.offer("ortools", feasible_or_repaired(problem, routes)):
+                departs = ort_departs if inc.routes == routes else None
+    if inc.label != "ortools":
+        notes.append(f"kept the {inc.label} plan: no engine found a better one")
+    if was_cancelled(criterion):
+        notes.append(f"cancelled after {time.monotonic() - t0:.1f} s")
+    engine = "+".join(engines) or inc.label or "construct"
+    solution = build_solution(problem, inc.routes or [], departs, reasons, t0, engine, notes)
+    inc.finish(solution)
+    return solution

@@ -37,6 +37,8 @@ from lithloop.services.run_heartbeat import Heartbeat, stale_after
 log = logging.getLogger(__name__)
 PLANNERS = (Role.DISPATCHER, Role.ADMIN)
 ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
+RUN_MODES = ("thorough", "quick")  # quick: ends when nothing improved for a few seconds
+MODE_MARK = "mode: "  # first line of a run's log (the run table has no mode column)
 
 
 class WorkersUnavailable(ServiceError):
@@ -87,10 +89,14 @@ def fail_stale_runs() -> int:
     return len(stale)
 
 
-def start_run(user: User, day: date, time_limit_s: int, horizon_days: int = 1) -> PlanRun:
+def start_run(user: User, day: date, time_limit_s: int, horizon_days: int = 1,
+              mode: str = "thorough") -> PlanRun:
     """Queue a run for a day (or several, carrying what does not fit to the next day);
-    refused while another run for that day is under way."""
+    refused while another run for that day is under way. A quick run ends as soon as
+    nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S; a thorough one uses its time limit."""
     _require_planner(user)
+    if mode not in RUN_MODES:
+        raise Invalid(_l("Choose a quick or a thorough run."), field="mode")
     if not 1 <= horizon_days <= current_app.config["PLAN_MAX_HORIZON_DAYS"]:
         raise Invalid(_l("Plan between 1 and %(n)s days at once.",
                          n=current_app.config["PLAN_MAX_HORIZON_DAYS"]), field="horizon_days")
@@ -108,7 +114,7 @@ def start_run(user: User, day: date, time_limit_s: int, horizon_days: int = 1) -
     run = PlanRun(plan_date=day, time_limit_s=time_limit_s, created_by=user,
                   horizon_days=horizon_days,
                   runner="celery" if "celery" in current_app.extensions else "thread",
-                  progress=[])
+                  progress=[], log=f"{MODE_MARK}{mode}")
     db.session.add(run)
     db.session.commit()
     return run
@@ -154,6 +160,36 @@ def execute_run(run_id: int) -> None:
         run.error = f"{type(exc).__name__}: {exc}"[:1000]
         db.session.commit()
     metrics.observe_run(run.status.value, clock_time.monotonic() - started)
+
+
+def run_mode(run: PlanRun) -> str:
+    """'quick' or 'thorough', as chosen when the run was started."""
+    first = (run.log or "").split("\n", 1)[0]
+    mode = first.removeprefix(MODE_MARK)
+    return mode if first.startswith(MODE_MARK) and mode in RUN_MODES else "thorough"
+
+
+def _cancel_flag(run_id: int):
+    """Reads the run's cancel flag on its own short connection (the solve's session keeps
+    its transaction; a fresh connection sees the dispatcher's committed cancel)."""
+
+    def check() -> bool:
+        with db.engine.connect() as conn:
+            return bool(conn.scalar(sa.select(PlanRun.cancel_requested)
+                                    .where(PlanRun.id == run_id)))
+
+    return check
+
+
+def _stop_for(run: PlanRun):
+    """The solve's stop criterion: a cancel within about a second; quick runs also end
+    when nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S."""
+    cancelled = routing.Cancelled(_cancel_flag(run.id),
+                                  every=current_app.config["PLAN_CANCEL_POLL_S"])
+    if run_mode(run) == "quick":
+        return routing.AnyOf(cancelled, routing.NoImprovement(
+            current_app.config["PLAN_QUICK_NO_IMPROVEMENT_S"]))
+    return cancelled
 
 
 def _progress_recorder(run: PlanRun):
@@ -246,7 +282,7 @@ def _plan_one_day(run: PlanRun, day: date, park: Site, active: list[Truck],
                                       *problem.problem.notes]))
     db.session.commit()
     solution = routing.solve(problem.problem, time_limit_s=seconds, seed=run.id,
-                             on_progress=_progress_recorder(run))
+                             on_progress=_progress_recorder(run), stop=_stop_for(run))
     _check(solution, [*problem.bookings, *problem.orders])
     db.session.refresh(run)
     if run.cancel_requested:

@@ -74,7 +74,8 @@ def start():
     day = _day()
     try:
         run = planning.start_run(current_user, day, int_value("time_limit_s", 30),
-                                 int_value("horizon_days", 1))
+                                 int_value("horizon_days", 1),
+                                 request.form.get("mode", "thorough"))
         runner.submit(run.id)
     except ServiceError as exc:
         flash(str(exc.message), "error")

@@ -92,3 +92,13 @@ def test_solomon_command_with_two_workers():
     assert sorted(c for route in out["routes"] for c in route) == list(range(1, 101))
     assert not out["errors"]
     assert _run("solomon", str(SOLOMON / "r201.txt"), "--workers", "0").returncode == 2
+
+
+def test_no_improvement_ends_early_and_a_bad_value_names_the_option(tmp_path):
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(BASE))
+    r = _run("solve", str(f), "--seconds", "40", "--no-improvement", "0.5")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["summary"]["computing_times"]["solving"] < 20
+    bad = _run("solve", str(f), "--no-improvement", "-2")
+    assert bad.returncode == 2 and "--no-improvement" in bad.stderr

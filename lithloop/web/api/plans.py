@@ -22,6 +22,9 @@ class RunIn(ma.Schema):
     date = InputDate(required=True)
     time_limit_s = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1))
     horizon_days = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=31))
+    mode = ma.fields.String(load_default="thorough", validate=ma.validate.OneOf(
+        planning.RUN_MODES), metadata={"description": "thorough: use the whole time limit; "
+                                       "quick: end when nothing improved for a few seconds"})
 
 
 class RunOut(ma.Schema):
@@ -34,6 +37,7 @@ class RunOut(ma.Schema):
     plan_id = ma.fields.Function(lambda r: r.plan.id if r.plan else None)
     plan_ids = ma.fields.Function(lambda r: [p.id for p in r.plans])
     horizon_days = ma.fields.Integer()
+    mode = ma.fields.Function(planning.run_mode)
 
 
 class PlanOut(ma.Schema):
@@ -62,7 +66,7 @@ def _staff() -> None:
 def start_run(data):
     """Queue an optimisation run for a date; poll it at /api/v1/plans/runs/<id>."""
     run = planning.start_run(api_user(), data["date"], data["time_limit_s"],
-                             data["horizon_days"])
+                             data["horizon_days"], data["mode"])
     runner.submit(run.id)
     return run
 

@@ -1,0 +1,33 @@
+"""The racing parameters of `solve`, in one frozen object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RaceConfig:
+    """How `solve` shares its time between the engines and picks warm starts."""
+
+    pyvrp_share: float = 0.9  # of the time left after the fast engines, before OR-Tools
+    construct_above: int = 150  # stops: above this, our constructive is a warm start too
+    strict_first_above: float = 0.8  # greedy share above which PyVRP tries strict first
+    vroom_share: float = 0.25  # at most this share of the budget goes to pyvroom
+    vroom_exploration: int = 5  # pyvroom's exploration level (0 fastest .. 5)
+    vroom_quick_below_s: float = 2.0  # budgets under this: pyvroom at its fastest level ...
+    vroom_exploration_quick: int = 0
+    vroom_quick_share: float = 0.6  # ... with this share (nothing else does better so fast)
+    pyvrp_hull: bool = False  # several windows: PyVRP gets their hull (else the longest)
+    pyvrp_from_vroom: bool = True  # PyVRP starts from VROOM's plan when that is the best
+    vroom_multi_trip: bool = False  # True: VROOM sees capacity x trips, cut into trips after
+    vroom_poll_s: float = 0.05  # how often the stop criterion is asked while pyvroom runs
+
+    def __post_init__(self):
+        for name in ("pyvrp_share", "vroom_share", "vroom_quick_share", "strict_first_above"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name}: must be between 0 and 1")
+        if not 0 <= self.vroom_exploration <= 5 or not 0 <= self.vroom_exploration_quick <= 5:
+            raise ValueError("vroom exploration levels: must be between 0 and 5")
+
+
+DEFAULT = RaceConfig()

@@ -1,0 +1,33 @@
+"""pyvroom as a racer: its routes are re-simulated against all our constraints; without
+pyvroom the race goes on with a note."""
+
+from __future__ import annotations
+
+from lithloop.routing import solve, vroom_engine
+from lithloop.routing.reasons import compatible_vehicles
+from lithloop.routing.schedule import JOB, simulate
+
+from .checker import check
+from .test_large import _day
+
+
+def test_vroom_routes_become_feasible_multi_trip_routes():
+    p = _day(n=60, trucks=6)
+    allowed, _ = compatible_vehicles(p)
+    visits = vroom_engine.solve_vroom(p, allowed, 1.0, 0, multi_trip=True)
+    assert sum(map(len, visits)) > 30
+    for j, seq in enumerate(vroom_engine.to_routes(p, visits)):
+        v = p.vehicles[j]
+        assert simulate(p, v, seq).feasible
+        assert all(p.stops[i].skills <= v.skills for k, i in seq if k == JOB)
+
+
+def test_vroom_races_and_its_absence_is_a_note(monkeypatch):
+    p = _day(n=40, trucks=4)
+    sol = solve(p, time_limit_s=2, use_pyvrp=False)
+    assert not check(p, sol)
+    assert "vroom" in sol.engine and any(n.startswith("VROOM (exploration") for n in sol.notes)
+    monkeypatch.setattr(vroom_engine, "vroom", None)
+    sol = solve(p, time_limit_s=1, use_pyvrp=False)
+    assert not check(p, sol)
+    assert "pyvroom not installed: VROOM skipped" in sol.notes

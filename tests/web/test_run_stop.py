@@ -1,0 +1,74 @@
+"""A run's cancel takes effect within about a second; quick runs end when nothing improves."""
+
+from __future__ import annotations
+
+import time
+
+from lithloop.extensions import db
+from lithloop.jobs import runner
+from lithloop.models import PlanRun, RunStatus
+from lithloop.services import planning
+from tests.conftest import api_headers, submit
+from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
+
+
+def _start(client, world, **extra):
+    h = api_headers(client, world["dispatcher"])
+    response = client.post("/api/v1/plans/runs", json={
+        "date": world["day"].isoformat(), **extra}, headers=h)
+    return response, h
+
+
+def _wait_running(run_id: int, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        db.session.expire_all()
+        if db.session.get(PlanRun, run_id).status is RunStatus.RUNNING:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the run never started")
+
+
+def test_cancelling_a_running_run_stops_the_solver_within_a_second(client, day_world):  # noqa: F811
+    started, h = _start(client, day_world, time_limit_s=120)
+    assert started.status_code == 202, started.json
+    run_id = started.json["id"]
+    _wait_running(run_id)
+    time.sleep(1.0)  # well inside the solve
+    asked = time.monotonic()
+    planning.cancel_run(day_world["dispatcher"], run_id)
+    assert runner.wait(run_id, timeout=30)
+    assert time.monotonic() - asked < 2.0  # poll every 0.5 s, engines check several times a second
+    shown = client.get(f"/api/v1/plans/runs/{run_id}", headers=h).json
+    assert shown["status"] == "cancelled" and shown["plan_id"] is None
+
+
+def test_a_quick_run_ends_when_nothing_improves(client, day_world):  # noqa: F811
+    t0 = time.monotonic()
+    started, h = _start(client, day_world, time_limit_s=120, mode="quick")
+    assert started.status_code == 202, started.json
+    assert runner.wait(started.json["id"], timeout=120)
+    assert time.monotonic() - t0 < 30
+    shown = client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
+    assert shown["status"] == "succeeded" and shown["plan_id"] and shown["mode"] == "quick"
+
+
+def test_an_unknown_mode_is_refused_naming_the_field(client, day_world):  # noqa: F811
+    response, _ = _start(client, day_world, mode="fastest")
+    assert response.status_code == 422
+    assert "mode" in str(response.json)
+    assert db.session.query(PlanRun).count() == 0
+
+
+def test_the_form_offers_both_modes_and_refuses_a_bad_one(client, auth, day_world):  # noqa: F811
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/?date={day_world['day'].isoformat()}")
+    assert b'name="mode"' in page.data and b'value="quick"' in page.data
+    url = f"/dispatch/?date={day_world['day'].isoformat()}"
+    response = submit(client, "/dispatch/runs", {
+        "date": day_world["day"].isoformat(), "time_limit_s": 5, "mode": "fastest"},
+        page=url, follow_redirects=True)
+    assert db.session.query(PlanRun).count() == 0
+    assert response.status_code == 200
+    assert "Choose a quick or a thorough run" in response.get_data(as_text=True) or (
+        "快速" in response.get_data(as_text=True))
