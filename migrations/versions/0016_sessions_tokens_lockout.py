@@ -1,7 +1,7 @@
 """sessions that end, API tokens that expire, lockout per account and client address
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-03 20:00:00
 
 """
@@ -14,7 +14,7 @@ import lithloop.models.base
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """idempotency keys of API requests and one-time form tokens
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-03 20:10:00.000000
 
 """
@@ -13,7 +13,7 @@ import lithloop.models.base
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0014'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

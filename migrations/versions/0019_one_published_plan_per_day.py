@@ -1,7 +1,7 @@
 """one published plan per day
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-03 19:50:00
 
 Before the index: a day that already has several published plans (two drafts published
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0014'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
