@@ -73,3 +73,24 @@ def test_large_problems_are_sent_to_planning_runs(app, client):
     response = client.post("/api/v1/routing/solve", json=big,
                            headers=bearer(client, Role.DISPATCHER))
     assert response.status_code == 422 and "299" in response.json["message"]
+
+
+def test_the_server_never_fetches_an_osrm_address_the_caller_names(client):
+    # SSRF: a dispatcher's request must not make the server connect where it says.
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.3)
+    problem = copy.deepcopy(BASE)
+    problem["options"] = {"osrm_url": f"http://127.0.0.1:{listener.getsockname()[1]}"}
+    try:
+        response = client.post("/api/v1/routing/solve?seconds=1", json=problem,
+                               headers=bearer(client, Role.DISPATCHER))
+        assert response.status_code == 422
+        assert response.json["field"] == "options.osrm_url"
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
