@@ -18,6 +18,7 @@ from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.geo.matrices import RoadMatrices
 from lithloop.models import Site, SiteKind
+from lithloop.services import read_cache
 
 
 def park_site() -> Site | None:
@@ -26,7 +27,14 @@ def park_site() -> Site | None:
 
 
 def park_position() -> tuple[float, float]:
-    """(lon, lat) of the park's depot site; the gazetteer's park before one is stored."""
+    """(lon, lat) of the park's depot site; the gazetteer's park before one is stored.
+
+    Read through the read cache (it changes when a `site` row does), so a repeat quote
+    costs no query."""
+    return read_cache.cached("park_position", 0, ("site",), _park_position, shared_only=True)
+
+
+def _park_position() -> tuple[float, float]:
     site = park_site()
     if site is not None:
         return (float(site.lon), float(site.lat))

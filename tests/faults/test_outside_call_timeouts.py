@@ -17,8 +17,8 @@ import pytest
 
 from lithloop import outside_calls
 from lithloop.config import load_settings
+from lithloop.geo.matrices import build_matrices
 from lithloop.models import OutboxMessage
-from lithloop.routing.geo import build_matrices
 from lithloop.services import geocoding, mail
 from lithloop.services.errors import ServiceError
 from tests.conftest import make_app, submit

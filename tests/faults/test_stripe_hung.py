@@ -15,9 +15,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from lithloop import outside_calls
+from lithloop import clock, outside_calls
 from lithloop.extensions import db
-from lithloop.models import Order, OrderStatus, Pack, PackState, Payment, utcnow
+from lithloop.models import Order, OrderStatus, Pack, PackState, Payment
 from lithloop.payments.localstripe_server import LocalStripe
 from lithloop.services import market_checkout
 from tests.conftest import Auth, api_headers, submit
@@ -179,7 +179,7 @@ def test_paying_with_stripe_hung_leaves_the_outcome_to_stripe_and_the_sweep_ends
     assert _states([pack]) == {PackState.RESERVED}
     hang.cont()
 
-    order.reserved_until = utcnow() - timedelta(seconds=1)  # as if it had just expired
+    order.reserved_until = clock.now() - timedelta(seconds=1)  # as if it had just expired
     db.session.commit()
     with app.app_context():
         stale = market_checkout.confirm_stale_after_s()
@@ -224,7 +224,7 @@ def test_an_expired_order_charged_after_all_is_refunded_in_full_by_the_sweep(app
         assert payments.gateway().confirm(order.payment.intent_id, "pm_card_visa",
                                           idempotency_key="lost-answer").succeeded
     order.payment.status = "requires_payment_method"
-    order.reserved_until = utcnow() - timedelta(seconds=1)
+    order.reserved_until = clock.now() - timedelta(seconds=1)
     db.session.commit()
     with app.app_context():
         assert market_checkout.sweep_expired() == 1

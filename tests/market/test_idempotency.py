@@ -11,8 +11,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Booking, IdempotencyKey, Order, PackState, Refund, utcnow
+from lithloop.models import Booking, IdempotencyKey, Order, PackState, Refund
 from lithloop.services import market_checkout, market_payments
 from tests.conftest import Auth, api_headers, csrf_token, submit
 from tests.market.support import list_packs, make_admin, make_buyer
@@ -83,7 +84,7 @@ def test_a_key_is_forgotten_after_its_time(client):
     assert _post_order(client, headers, [{"pack_id": packs[0].id}], key="old").status_code == 201
     record = db.session.scalar(sa.select(IdempotencyKey))
     assert record.request_hash and record.expires_at - record.created_at == timedelta(hours=24)
-    record.expires_at = utcnow() - timedelta(seconds=1)
+    record.expires_at = clock.now() - timedelta(seconds=1)
     db.session.commit()
     fresh = _post_order(client, headers, [{"pack_id": packs[1].id}], key="old")
     assert fresh.status_code == 201 and _count(Order) == 2
@@ -150,7 +151,7 @@ def test_a_tampered_checkout_token_falls_back_to_the_carts_own(client):
     buyer = make_buyer()
     packs = list_packs(1)
     _token, csrf = _cart_with(client, buyer, packs)
-    form = {"delivery_kind": "pickup", "checkout_token": "\x00" * 300, "csrf_token": csrf}
+    form = {"delivery_kind": "pickup", "checkout_token": "<>" * 300, "csrf_token": csrf}
     first = client.post("/market/checkout", data=form)
     assert first.status_code == 302 and first.location.endswith("/pay")
     assert _count(Order) == 1

@@ -70,7 +70,7 @@ def test_webhook_signature_verified_and_tampering_refused():
                      WEBHOOK_SECRET)
 
 
-def test_embedded_default_starts_localstripe_only_outside_tests(tmp_path):
+def test_embedded_localstripe_starts_only_in_demo_mode_outside_tests(tmp_path):
     from lithloop import payments
     from lithloop.payments import localstripe_server
     from tests.conftest import make_app
@@ -79,7 +79,8 @@ def test_embedded_default_starts_localstripe_only_outside_tests(tmp_path):
     testing = make_app(url, STRIPE_SECRET_KEY="", STRIPE_API_BASE="")
     with testing.app_context(), pytest.raises(PaymentError):
         payments.gateway()
-    demo = make_app(url, TESTING=False, STRIPE_SECRET_KEY="", STRIPE_API_BASE="")
+    demo = make_app(url, TESTING=False, PAYMENTS_MODE="demo", STRIPE_SECRET_KEY="",
+                    STRIPE_API_BASE="")
     try:
         with demo.app_context():
             gateway = payments.gateway()

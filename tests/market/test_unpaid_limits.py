@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order
 from lithloop.services import market_checkout, market_payments
@@ -69,10 +70,9 @@ def test_expired_reservations_do_not_count(app, client):
     assert _order(client, headers, packs[1:]).status_code == 409
     from datetime import timedelta
 
-    from lithloop.models import utcnow
 
     order = db.session.get(Order, first["id"])
-    order.reserved_until = utcnow() - timedelta(seconds=1)
+    order.reserved_until = clock.now() - timedelta(seconds=1)
     db.session.commit()
     assert _order(client, headers, packs[1:]).status_code == 201
 
