@@ -9,7 +9,6 @@ booking of the published plan has the ETA of its stop, and the mail says that ET
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from lithloop.extensions import db
 from lithloop.models import Booking, OutboxMessage, Plan, PlanStatus, Truck, User
 from lithloop.services import plan_edit, publishing
 from lithloop.services.errors import ServiceError
+from tests.commit_gate import CommitGate, together
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
 
 HOLD_S = 3.0  # how long a request waits at its commit for the other one
@@ -30,51 +30,22 @@ def backend():
     return "postgresql"
 
 
-class CommitGate:
-    """Hold each session about to commit a change to a plan until the other is there too,
-    or HOLD_S seconds pass (then the other is waiting for this one's lock: let it go)."""
-
-    def __init__(self):
-        self.barrier = threading.Barrier(2, timeout=HOLD_S)
-
-    def __call__(self, session) -> None:
-        if any(isinstance(obj, Plan) for obj in (*session.new, *session.dirty)):
-            try:
-                self.barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
-
-    def __enter__(self) -> CommitGate:
-        sa.event.listen(sa.orm.Session, "before_commit", self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        sa.event.remove(sa.orm.Session, "before_commit", self)
-
-
 def _together(app, user_id: int, *calls) -> list:
     """Run each call(user) in its own thread, app context and connection, all at once;
     their results (or the ServiceError each raised) in order."""
-    results: list = [None] * len(calls)
-    start = threading.Barrier(len(calls))
 
-    def run(i, call):
-        with app.app_context():
-            try:
-                user = db.session.get(User, user_id)
-                start.wait()
-                results[i] = call(user)
-            except (ServiceError, sa.exc.SQLAlchemyError) as exc:
-                results[i] = exc
-            finally:
-                db.session.remove()
+    def in_context(call):
+        def run():
+            with app.app_context():
+                try:
+                    return call(db.session.get(User, user_id))
+                except (ServiceError, sa.exc.SQLAlchemyError) as exc:
+                    return exc
+                finally:
+                    db.session.remove()
+        return run
 
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return together(*(in_context(c) for c in calls))
 
 
 def _published(day) -> list[Plan]:
@@ -111,7 +82,7 @@ def test_a_stop_moved_while_the_plan_is_published_never_splits_plan_and_etas(
     target = next(t.id for t in db.session.scalars(sa.select(Truck)) if t.id != source)
     plan_id, dispatcher = plan.id, day_world["dispatcher"].id
 
-    with CommitGate():
+    with CommitGate(Plan, patience=HOLD_S, dirty=True):
         published, move = _together(
             app, dispatcher,
             lambda user: publishing.publish_plan(user, plan_id),
@@ -136,7 +107,7 @@ def test_two_drafts_of_one_day_published_at_once_leave_one_published(
     second = run_to_end(client, day_world)["plan_id"]
     dispatcher = day_world["dispatcher"].id
 
-    with CommitGate():
+    with CommitGate(Plan, patience=HOLD_S, dirty=True):
         results = _together(app, dispatcher,
                             lambda user: publishing.publish_plan(user, first).id,
                             lambda user: publishing.publish_plan(user, second).id)
@@ -159,7 +130,7 @@ def test_two_drafts_sharing_no_booking_published_at_once_leave_one_published(
     db.session.commit()
     drafts, dispatcher = [full.id, empty.id], day_world["dispatcher"].id
 
-    with CommitGate():
+    with CommitGate(Plan, patience=HOLD_S, dirty=True):
         results = _together(app, dispatcher,
                             *(lambda user, p=p: publishing.publish_plan(user, p).id
                               for p in drafts))

@@ -7,8 +7,6 @@ is a 409 with a message, never a 500.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 from flask import Blueprint
@@ -16,6 +14,7 @@ from flask import Blueprint
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, PriceIndexVersion, Role, User
 from lithloop.services import pricing as price_service
+from tests.commit_gate import CommitGate, together
 from tests.conftest import Auth, make_app, submit
 from tests.factories import make_org, make_user
 from tests.web.test_auth import registration
@@ -25,40 +24,6 @@ from tests.web.test_auth import registration
 def backend():
     """PostgreSQL only: SQLite serialises writers, so the race cannot happen there."""
     return "postgresql"
-
-
-class CommitGate:
-    """Hold each session that is about to commit a new `model` until `parties` are there."""
-
-    def __init__(self, model: type, parties: int = 2):
-        self.model = model
-        self.barrier = threading.Barrier(parties, timeout=20)
-
-    def __call__(self, session) -> None:
-        if any(isinstance(obj, self.model) for obj in session.new):
-            self.barrier.wait()
-
-    def __enter__(self) -> CommitGate:
-        sa.event.listen(sa.orm.Session, "before_commit", self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        sa.event.remove(sa.orm.Session, "before_commit", self)
-
-
-def _together(*calls) -> list:
-    """Run the calls in threads at once; their results in order."""
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        results[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_registrations_with_one_email_give_one_account_and_a_409(app):
@@ -74,7 +39,7 @@ def test_two_registrations_with_one_email_give_one_account_and_a_409(app):
             organisation=organisation, email="race@example.com"))
 
     with CommitGate(User):
-        responses = _together(register(clients[0], "竞态公司甲"),
+        responses = together(register(clients[0], "竞态公司甲"),
                               register(clients[1], "竞态公司乙"))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [302, 409], statuses
@@ -100,7 +65,7 @@ def test_two_admins_saving_one_version_label_give_one_version_and_a_409(app):
     before = db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id)))
 
     with CommitGate(PriceIndexVersion):
-        responses = _together(*(lambda c=c: submit(c, "/admin/prices/new", form)
+        responses = together(*(lambda c=c: submit(c, "/admin/prices/new", form)
                                 for c in clients))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [302, 409], statuses

@@ -8,14 +8,13 @@ control both would commit.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Refund, User
 from lithloop.services import market_catalog, market_checkout, market_payments
+from tests.commit_gate import CommitGate, together
 from tests.conftest import Auth, api_headers, csrf_token, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.market.test_idempotency import TOKEN_RE
@@ -25,48 +24,6 @@ from tests.market.test_idempotency import TOKEN_RE
 def backend():
     """PostgreSQL only: SQLite serialises writers, so the race cannot happen there."""
     return "postgresql"
-
-
-class HoldAtCommit:
-    """Hold each session about to commit a new `model` until both are there, or until
-    `patience` seconds have passed (the other request is waiting on this one)."""
-
-    def __init__(self, model: type, patience: float = 3.0):
-        self.model = model
-        self.barrier = threading.Barrier(2, timeout=patience)
-        self.held = 0
-
-    def __call__(self, session) -> None:
-        if any(isinstance(obj, self.model) for obj in session.new):
-            self.held += 1
-            try:
-                self.barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
-
-    def __enter__(self) -> HoldAtCommit:
-        sa.event.listen(sa.orm.Session, "before_commit", self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        sa.event.remove(sa.orm.Session, "before_commit", self)
-
-
-def together(*calls) -> list:
-    """Run the calls in threads at once; their results in order."""
-    results: list = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(i, call):
-        start.wait()
-        results[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _count(model) -> int:
@@ -96,7 +53,7 @@ def test_one_cart_checked_out_twice_at_once_is_one_order(app, client):
     form = {"delivery_kind": "pickup", "checkout_token": token,
             "csrf_token": csrf_token(client, "/market/cart")}
     twin = _twin(app, client)
-    with HoldAtCommit(Order):
+    with CommitGate(Order, patience=3.0):
         first, second = together(lambda: client.post("/market/checkout", data=form),
                                  lambda: twin.post("/market/checkout", data=form))
     assert first.status_code == second.status_code == 302
@@ -120,7 +77,7 @@ def test_one_refund_form_sent_twice_at_once_refunds_once(app, client):
             "csrf_token": csrf_token(client, f"/market/orders/{order.id}")}
     url = f"/market/admin/orders/{order.id}/refund"
     twin = _twin(app, client)
-    with HoldAtCommit(Refund):
+    with CommitGate(Refund, patience=3.0):
         first, second = together(lambda: client.post(url, data=form),
                                  lambda: twin.post(url, data=form))
     assert first.status_code == second.status_code == 302
@@ -136,7 +93,7 @@ def test_one_idempotency_key_sent_twice_at_once_is_one_order(app, client):
     headers = {**api_headers(client, buyer), "Idempotency-Key": "at-once"}
     body = {"lines": [{"group_id": market_catalog.group_id(packs[0]), "quantity": 1}]}
     twin = app.test_client()
-    with HoldAtCommit(Order):
+    with CommitGate(Order, patience=3.0):
         first, second = together(
             lambda: client.post("/api/v1/orders", json=body, headers=headers),
             lambda: twin.post("/api/v1/orders", json=body, headers=headers))
@@ -158,7 +115,7 @@ def test_two_orders_at_once_cannot_both_pass_an_unpaid_limit_of_one(app, client)
     ids = [p.id for p in list_packs(2)]
     heads = [api_headers(client, buyer), api_headers(client, colleague)]
     twin = app.test_client()
-    with HoldAtCommit(Order):
+    with CommitGate(Order, patience=3.0):
         answers = together(
             lambda: client.post("/api/v1/orders", json={"lines": [{"pack_id": ids[0]}]},
                                 headers=heads[0]),

@@ -1,0 +1,54 @@
+"""Race tests' tools: hold sessions at their commit until the other request is there too,
+and run calls in threads at once."""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+
+class CommitGate:
+    """Hold each session about to commit a new (or, with `dirty`, changed) `model` until
+    `parties` are there. With `patience`, a party that waited that long goes on (the other
+    request is waiting for this one's lock); without it, a broken wait fails the test."""
+
+    def __init__(self, model: type, parties: int = 2, *, patience: float | None = None,
+                 dirty: bool = False):
+        self.model, self.dirty, self.patient = model, dirty, patience is not None
+        self.barrier = threading.Barrier(parties, timeout=patience or 20)
+        self.held = 0
+
+    def __call__(self, session) -> None:
+        pending = (*session.new, *session.dirty) if self.dirty else session.new
+        if any(isinstance(obj, self.model) for obj in pending):
+            self.held += 1
+            try:
+                self.barrier.wait()
+            except threading.BrokenBarrierError:
+                if not self.patient:
+                    raise
+
+    def __enter__(self) -> CommitGate:
+        sa.event.listen(sa.orm.Session, "before_commit", self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sa.event.remove(sa.orm.Session, "before_commit", self)
+
+
+def together(*calls) -> list:
+    """Run the calls in threads, started at once; their results in order."""
+    results: list = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(i, call):
+        start.wait()
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
