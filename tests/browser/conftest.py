@@ -30,11 +30,15 @@ DESKTOP = {"width": 1366, "height": 768}
 
 @pytest.fixture(scope="session")
 def frozen_clock():
-    """Freeze lithloop's clock for the whole browser session (server thread included)."""
-    patch = pytest.MonkeyPatch()
-    freeze_clock(patch, FROZEN_NOW)
-    yield FROZEN_NOW
-    patch.undo()
+    """The browser session's moment. The clock stands there while the demo is seeded and
+    during each browser test (server thread included), never for the tests that the same
+    pytest worker runs after them."""
+    return FROZEN_NOW
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_frozen_now(monkeypatch, frozen_clock):
+    freeze_clock(monkeypatch, frozen_clock)
 
 
 @dataclass
@@ -69,10 +73,15 @@ def live_server(tmp_path_factory, frozen_clock, live_stripe):
                    STRIPE_PUBLISHABLE_KEY="pk_test_lithloop_browser",
                    STRIPE_WEBHOOK_SECRET="whsec_lithloop_browser",  # noqa: S106
                    STRIPE_API_BASE=live_stripe.base_url)
-    with app.app_context():
-        db.create_all()
-        seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
-        db.session.remove()
+    patch = pytest.MonkeyPatch()
+    freeze_clock(patch, frozen_clock)
+    try:
+        with app.app_context():
+            db.create_all()
+            seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
+            db.session.remove()
+    finally:
+        patch.undo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = base  # links in mails, certificates and QR codes
