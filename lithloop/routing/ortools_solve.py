@@ -108,37 +108,29 @@ def run(
 
 def current_routes(bm: BuiltModel) -> list[list[tuple]]:
     """Per-vehicle sequences of the solution OR-Tools holds now (inside a callback)."""
-    routing, manager, nodes = bm.routing, bm.manager, bm.nodes
-    routes = []
-    for j in range(routing.vehicles()):
-        seq = []
-        idx = routing.NextVar(routing.Start(j)).Value()
-        while not routing.IsEnd(idx):
-            n = manager.IndexToNode(idx)
-            if nodes.stop[n] is not None:
-                seq.append((JOB, nodes.stop[n]))
-            elif nodes.reload_vehicle[n] is not None:
-                seq.append((RELOAD, None))
-            idx = routing.NextVar(idx).Value()
-        routes.append(seq)
-    return routes
+    routing = bm.routing
+    return [_sequence(bm, routing.Start(j), lambda var: var.Value())
+            for j in range(routing.vehicles())]
 
 
 def extract(bm: BuiltModel, sol) -> tuple[list[list[tuple]], list[int]]:
     """Per-vehicle sequences and each vehicle's departure time from an assignment."""
+    routing = bm.routing
+    starts = [routing.Start(j) for j in range(routing.vehicles())]
+    departs = [int(sol.Value(bm.time_dim.CumulVar(idx))) for idx in starts]
+    return [_sequence(bm, idx, sol.Value) for idx in starts], departs
+
+
+def _sequence(bm: BuiltModel, start: int, value) -> list[tuple]:
+    """The stops and reloads after `start`, reading each next node with `value(NextVar)`."""
     routing, manager, nodes = bm.routing, bm.manager, bm.nodes
-    routes, departs = [], []
-    for j in range(routing.vehicles()):
-        idx = routing.Start(j)
-        departs.append(int(sol.Value(bm.time_dim.CumulVar(idx))))
-        seq = []
-        idx = sol.Value(routing.NextVar(idx))
-        while not routing.IsEnd(idx):
-            n = manager.IndexToNode(idx)
-            if nodes.stop[n] is not None:
-                seq.append((JOB, nodes.stop[n]))
-            elif nodes.reload_vehicle[n] is not None:
-                seq.append((RELOAD, None))
-            idx = sol.Value(routing.NextVar(idx))
-        routes.append(seq)
-    return routes, departs
+    seq = []
+    idx = value(routing.NextVar(start))
+    while not routing.IsEnd(idx):
+        n = manager.IndexToNode(idx)
+        if nodes.stop[n] is not None:
+            seq.append((JOB, nodes.stop[n]))
+        elif nodes.reload_vehicle[n] is not None:
+            seq.append((RELOAD, None))
+        idx = value(routing.NextVar(idx))
+    return seq
