@@ -81,28 +81,37 @@ class Matrix:
         return client
 
 
-@pytest.fixture(scope="module", params=MATRIX_BACKENDS)
-def matrix(request, tmp_path_factory):
-    """The demo region and the other organisations, seeded once per backend."""
+@contextlib.contextmanager
+def seeded_matrix(backend: str, tmp_path_factory, name: str, **extra):
+    """The demo region and the other organisations on a fresh database of `backend`, with
+    CSRF and rate limits off and payments through a localstripe of its own."""
     stripe = LocalStripe().start()
     with contextlib.ExitStack() as stack:
         stack.callback(stripe.stop)
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp('authz') / 'matrix.sqlite3'}"
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite3'}"
         else:
-            url = stack.enter_context(fresh_pg_database("lithloop_authz"))
+            url = stack.enter_context(fresh_pg_database(f"lithloop_{name}"))
         config = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                  "STRIPE_SECRET_KEY": "sk_test_authz", "STRIPE_PUBLISHABLE_KEY": "pk_test_authz",
-                  "STRIPE_WEBHOOK_SECRET": "whsec_test_authz", "STRIPE_API_BASE": stripe.base_url}
+                  "STRIPE_SECRET_KEY": f"sk_test_{name}",
+                  "STRIPE_PUBLISHABLE_KEY": f"pk_test_{name}",
+                  "STRIPE_WEBHOOK_SECRET": f"whsec_test_{name}",
+                  "STRIPE_API_BASE": stripe.base_url, **extra}
         served, twin = make_app(url, **config), make_app(url, **config)
         with twin.app_context():
             db.create_all()
-            world = build_world()
-            yield Matrix(served, world)
+            yield Matrix(served, build_world())
             db.session.remove()
             db.engine.dispose()
         with served.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="module", params=MATRIX_BACKENDS)
+def matrix(request, tmp_path_factory):
+    """The demo region and the other organisations, seeded once per backend."""
+    with seeded_matrix(request.param, tmp_path_factory, "authz") as seeded:
+        yield seeded
 
 
 def _fill(template, values: dict):

@@ -27,12 +27,9 @@ import pytest
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from lithloop.extensions import db
 from lithloop.models import Role
-from lithloop.payments.localstripe_server import LocalStripe
 from tests.authz_table import PUBLIC, TABLE
-from tests.authz_world import build_world
-from tests.conftest import BACKENDS, fresh_pg_database, make_app
+from tests.conftest import BACKENDS
 from tests.hostile_targets import api_inputs, module_reads, parse_page
 from tests.hostile_values import ALL, DEEP, NASTIEST, Hostile, values_for_field
 from tests.test_authz_matrix import (
@@ -40,6 +37,7 @@ from tests.test_authz_matrix import (
     Matrix,
     _fill,
     scopes,
+    seeded_matrix,
     url_for_rule,
     values_for,
 )
@@ -71,26 +69,10 @@ class Target:
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
     """The authorisation matrix's world, one per backend, CSRF and rate limits off."""
-    stripe = LocalStripe().start()
-    with contextlib.ExitStack() as stack:
-        stack.callback(stripe.stop)
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'hostile.sqlite3'}"
-        else:
-            url = stack.enter_context(fresh_pg_database("lithloop_hostile"))
-        config = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                  "STRIPE_SECRET_KEY": "sk_test_hostile", "STRIPE_PUBLISHABLE_KEY": "pk_test_h",
-                  "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": stripe.base_url}
-        served, twin = make_app(url, **config), make_app(url, **config)
-        with twin.app_context():
-            db.create_all()
-            matrix = Matrix(served, build_world())
-            served.config.update(QUICK_RUNS)
-            yield matrix
-            db.session.remove()
-            db.engine.dispose()
-        with served.app_context():
-            db.engine.dispose()
+    with seeded_matrix(request.param, tmp_path_factory, "hostile",
+                       STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET) as matrix:
+        matrix.app.config.update(QUICK_RUNS)
+        yield matrix
 
 
 def pick_role(rule, world) -> Role | None:
