@@ -46,6 +46,7 @@ bench: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check lithloop tests bench tools
+	$(BIN)/ruff format --check lithloop tests bench tools
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -27,8 +27,7 @@ from lithloop.extensions import db
 
 def login(client, email: str) -> str:
     """A bearer token for a demo user."""
-    answer = client.post("/api/v1/auth/token", json={"email": email,
-                                                      "password": "lithloop-demo"})
+    answer = client.post("/api/v1/auth/token", json={"email": email, "password": "lithloop-demo"})
     return f"Bearer {answer.json['token']}"
 
 
@@ -36,8 +35,7 @@ def session_login(client, email: str) -> None:
     """Log the test client in through the form."""
     page = client.get("/login").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/login", data={"csrf_token": csrf, "email": email,
-                                "password": "lithloop-demo"})
+    client.post("/login", data={"csrf_token": csrf, "email": email, "password": "lithloop-demo"})
 
 
 def main() -> None:
@@ -54,11 +52,17 @@ def main() -> None:
     dealer, buyer = login(api, "dealer@demo.lithloop"), login(api, "buyer@demo.lithloop")
     session_login(page, "buyer@demo.lithloop")
     site = api.get("/api/v1/sites/", headers={"Authorization": dealer}).json[0]["id"]
-    quote = {"chemistry": "NCM523", "form": "pack", "mass_kg": "420", "condition": "intact",
-             "site_id": site}
+    quote = {
+        "chemistry": "NCM523",
+        "form": "pack",
+        "mass_kg": "420",
+        "condition": "intact",
+        "site_id": site,
+    }
     targets = {
-        "scrap_quote": lambda: api.post("/api/v1/quotes/scrap", json=quote,
-                                        headers={"Authorization": dealer}),
+        "scrap_quote": lambda: api.post(
+            "/api/v1/quotes/scrap", json=quote, headers={"Authorization": dealer}
+        ),
         "booking_list": lambda: api.get("/api/v1/bookings", headers={"Authorization": dealer}),
         "calendar": lambda: api.get("/api/v1/calendar", headers={"Authorization": dealer}),
         "catalog": lambda: api.get("/api/v1/packs", headers={"Authorization": buyer}),
@@ -67,8 +71,11 @@ def main() -> None:
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
-    sa.event.listen(engine, "before_cursor_execute",
-                    lambda conn, cursor, statement, *a: statements.append(statement))
+    sa.event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *a: statements.append(statement),
+    )
     print(f"{'endpoint':<14}{'mean ms':>9}{'median':>9}{'cpu ms':>9}{'queries':>9}{'bytes':>9}")
     for name, call in targets.items():
         for _ in range(3):
@@ -80,8 +87,10 @@ def main() -> None:
             response = call()
             times.append((time.perf_counter() - started) * 1000)
         cpu_ms = (time.process_time() - cpu) * 1000 / args.repeat  # this process only, not PG
-        print(f"{name:<14}{statistics.mean(times):>9.2f}{statistics.median(times):>9.2f}"
-              f"{cpu_ms:>9.2f}{len(statements):>9}{len(response.get_data()):>9}")
+        print(
+            f"{name:<14}{statistics.mean(times):>9.2f}{statistics.median(times):>9.2f}"
+            f"{cpu_ms:>9.2f}{len(statements):>9}{len(response.get_data()):>9}"
+        )
         if name in args.profile.split(","):
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()

@@ -29,8 +29,10 @@ def _prize(problem: Problem, stop) -> int:
     worst = max(
         v.fixed_cost * 1000
         + v.cost_per_km * (int(d[0, stop.location]) + int(d[stop.location, 0]))
-        + v.cost_per_hour * 1000 / 3600 * (int(t[0, stop.location]) + int(t[stop.location, 0])
-                                           + stop.service_s)
+        + v.cost_per_hour
+        * 1000
+        / 3600
+        * (int(t[0, stop.location]) + int(t[stop.location, 0]) + stop.service_s)
         for v in problem.vehicles
     )
     return int(4 * worst) + 1000
@@ -41,7 +43,7 @@ def solve_vroom(doc: dict, problem: Problem, seconds: float | None, level: int =
     import vroom
 
     inp = vroom.Input()
-    inp._from_json(json.dumps(doc), False)  # noqa: SLF001 - pyvroom's only string reader
+    inp._from_json(json.dumps(doc), False)
     t0 = time.monotonic()
     timeout = None if seconds is None else dt.timedelta(seconds=seconds)
     sol = inp.solve(exploration_level=level, nb_threads=1, timeout=timeout)
@@ -58,8 +60,16 @@ def _vehicle_types(problem: Problem) -> tuple[list, list]:
     """Trucks grouped into PyVRP vehicle types: (keys, member vehicle ids)."""
     keys, members = [], []
     for v in problem.vehicles:
-        key = (v.capacity, v.skills, v.shift, v.fixed_cost, v.cost_per_km, v.cost_per_hour,
-               v.max_trips, v.reload_s)
+        key = (
+            v.capacity,
+            v.skills,
+            v.shift,
+            v.fixed_cost,
+            v.cost_per_km,
+            v.cost_per_hour,
+            v.max_trips,
+            v.reload_s,
+        )
         if key not in keys:
             keys.append(key)
             members.append([])
@@ -84,12 +94,22 @@ def solve_pyvrp(problem: Problem, seconds: float, seed: int = 0) -> tuple:
             profiles.append(skills)
         if trips > 1:
             depots[1] = pyvrp.Depot(location=0, service_duration=reload_s)
-        vtypes.append(pyvrp.VehicleType(
-            num_available=len(ids), capacity=list(cap), start_depot=0, end_depot=0,
-            fixed_cost=int(fixed * 1000), tw_early=shift.start, tw_late=shift.end,
-            unit_distance_cost=int(per_km), unit_duration_cost=round(per_hour * 1000 / 3600),
-            profile=profiles.index(skills), reload_depots=[1] if trips > 1 else [],
-            max_reloads=max(trips - 1, 0)))
+        vtypes.append(
+            pyvrp.VehicleType(
+                num_available=len(ids),
+                capacity=list(cap),
+                start_depot=0,
+                end_depot=0,
+                fixed_cost=int(fixed * 1000),
+                tw_early=shift.start,
+                tw_late=shift.end,
+                unit_distance_cost=int(per_km),
+                unit_duration_cost=round(per_hour * 1000 / 3600),
+                profile=profiles.index(skills),
+                reload_depots=[1] if trips > 1 else [],
+                max_reloads=max(trips - 1, 0),
+            )
+        )
     clients, groups, client_stop = [], [], []
     for i, s in enumerate(problem.stops):
         prize = _prize(problem, s) * (100 + s.priority) // 100
@@ -97,14 +117,25 @@ def solve_pyvrp(problem: Problem, seconds: float, seed: int = 0) -> tuple:
         group = None
         if len(wins) > 1:
             group = len(groups)
-            groups.append(pyvrp.ClientGroup(
-                list(range(len(clients), len(clients) + len(wins))), required=False))
+            groups.append(
+                pyvrp.ClientGroup(
+                    list(range(len(clients), len(clients) + len(wins))), required=False
+                )
+            )
         for w in wins or (None,):
-            clients.append(pyvrp.Client(
-                location=s.location, delivery=list(s.delivery) or [0] * dims,
-                pickup=list(s.pickup) or [0] * dims, service_duration=s.service_s,
-                tw_early=w.start if w else 0, tw_late=w.end if w else 2**62,
-                prize=prize, required=False, group=group))
+            clients.append(
+                pyvrp.Client(
+                    location=s.location,
+                    delivery=list(s.delivery) or [0] * dims,
+                    pickup=list(s.pickup) or [0] * dims,
+                    service_duration=s.service_s,
+                    tw_early=w.start if w else 0,
+                    tw_late=w.end if w else 2**62,
+                    prize=prize,
+                    required=False,
+                    group=group,
+                )
+            )
             client_stop.append(i)
     dist = np.ascontiguousarray(problem.matrices.distance, dtype=np.int64)
     dur = np.ascontiguousarray(problem.matrices.duration, dtype=np.int64)
@@ -125,8 +156,7 @@ def solve_pyvrp(problem: Problem, seconds: float, seed: int = 0) -> tuple:
         warnings.simplefilter("ignore")
         # Prizes dwarf route costs: let penalties grow beyond them (PyVRP caps them at 1e5).
         params = pyvrp.SolveParams(penalty=pyvrp.PenaltyParams(max_penalty=1e12))
-        res = pyvrp.solve(data, MaxRuntime(seconds), seed=seed, collect_stats=False,
-                          params=params)
+        res = pyvrp.solve(data, MaxRuntime(seconds), seed=seed, collect_stats=False, params=params)
     wall = time.monotonic() - t0
     free = [list(ids) for ids in members]
     seqs: dict = {}
@@ -169,8 +199,11 @@ def _route(problem: Problem, v, seq: list) -> Route:
     steps = [Step("start", loc, t, t, t, tuple(load), 0)]
     service = 0
     for item in list(seq) + [("end",)]:
-        nxt = v.end_location if item[0] == "end" else (
-            v.reload_at if item[0] == RELOAD else problem.stops[item[1]].location)
+        nxt = (
+            v.end_location
+            if item[0] == "end"
+            else (v.reload_at if item[0] == RELOAD else problem.stops[item[1]].location)
+        )
         km += int(dist[loc, nxt])
         arrival = t + int(dur[loc, nxt])
         if item[0] == JOB:
@@ -191,8 +224,7 @@ def _route(problem: Problem, v, seq: list) -> Route:
             steps.append(Step("end", nxt, arrival, arrival, arrival, tuple(load), km))
         loc = nxt
     waiting = sum(s.waiting_s for s in steps)
-    return Route(v.id, tuple(steps), km, t - steps[0].departure, service, waiting, 0.0,
-                 trip_no + 1)
+    return Route(v.id, tuple(steps), km, t - steps[0].departure, service, waiting, 0.0, trip_no + 1)
 
 
 def to_solution(problem: Problem, seqs: dict, engine: str, wall: float) -> Solution:
@@ -202,9 +234,16 @@ def to_solution(problem: Problem, seqs: dict, engine: str, wall: float) -> Solut
     served = {item[1] for seq in seqs.values() for item in seq if item[0] == JOB}
     missing = tuple(
         Unassigned(s.id, s.location, "day_full", "not served", s.kind)
-        for i, s in enumerate(problem.stops) if i not in served
+        for i, s in enumerate(problem.stops)
+        if i not in served
     )
     return Solution(
-        status="partial" if missing else "solved", routes=tuple(routes), unassigned=missing,
-        cost=0.0, distance=sum(r.distance for r in routes),
-        duration=sum(r.duration for r in routes), wall_s=round(wall, 3), engine=engine)
+        status="partial" if missing else "solved",
+        routes=tuple(routes),
+        unassigned=missing,
+        cost=0.0,
+        distance=sum(r.distance for r in routes),
+        duration=sum(r.duration for r in routes),
+        wall_s=round(wall, 3),
+        engine=engine,
+    )

@@ -128,21 +128,27 @@ def run_full(days: list[DayParams], seconds: float) -> dict:
             f"{row[e]['served']:4d} {row[e]['km']:9.1f}" + ("" if row[e]["feasible"] else "!")
             for e in ("lithloop", "vroom", "pyvrp")
         ]
-        ratio = (f"{row['ratio_km']:.4f}" if row["ratio_km"]
-                 else f"served {row['served_vs_best']:+d}")
+        ratio = (
+            f"{row['ratio_km']:.4f}" if row["ratio_km"] else f"served {row['served_vs_best']:+d}"
+        )
         print(f"{p.name:28s} " + " ".join(f"{c:>16s}" for c in cells) + f"  {ratio}", flush=True)
     ratios = [r["ratio_km"] for r in rows if r["ratio_km"]]
     summary = {
         "instances": len(rows),
         "seconds": seconds,
         "served_below_best_peer": [r["day"] for r in rows if r["served_vs_best"] < 0],
-        "served_total": {e: sum(r[e]["served"] for r in rows) for e in ("lithloop", "vroom",
-                                                                        "pyvrp")},
+        "served_total": {
+            e: sum(r[e]["served"] for r in rows) for e in ("lithloop", "vroom", "pyvrp")
+        },
         "equal_served": len(ratios),
         "mean_ratio_km": round(statistics.mean(ratios), 4) if ratios else None,
         "max_ratio_km": max(ratios) if ratios else None,
-        "infeasible": [(r["day"], e) for r in rows for e in ("lithloop", "vroom", "pyvrp")
-                       if not r[e]["feasible"]],
+        "infeasible": [
+            (r["day"], e)
+            for r in rows
+            for e in ("lithloop", "vroom", "pyvrp")
+            if not r[e]["feasible"]
+        ],
     }
     return {"summary": summary, "rows": rows}
 
@@ -154,12 +160,20 @@ def run_fast(days: list[DayParams]) -> dict:
         doc, problem = generate(p)
         mine = _lithloop(problem, 1.0)
         peer = _peer(problem, solve_vroom, "vroom-x0", doc, problem, None, 0)
-        row = {"day": p.name, "lithloop_1s": mine, "vroom_x0": peer,
-               "served_vs_vroom": mine["served"] - peer["served"], "ratio_km": _ratio(mine, peer)}
+        row = {
+            "day": p.name,
+            "lithloop_1s": mine,
+            "vroom_x0": peer,
+            "served_vs_vroom": mine["served"] - peer["served"],
+            "ratio_km": _ratio(mine, peer),
+        }
         rows.append(row)
-        print(f"{p.name:28s} lithloop {mine['served']:4d} {mine['km']:9.1f} "
-              f"{mine['wall_s']:5.2f}s  vroom-x0 {peer['served']:4d} {peer['km']:9.1f} "
-              f"{peer['wall_s']:5.2f}s  {row['ratio_km'] or row['served_vs_vroom']}", flush=True)
+        print(
+            f"{p.name:28s} lithloop {mine['served']:4d} {mine['km']:9.1f} "
+            f"{mine['wall_s']:5.2f}s  vroom-x0 {peer['served']:4d} {peer['km']:9.1f} "
+            f"{peer['wall_s']:5.2f}s  {row['ratio_km'] or row['served_vs_vroom']}",
+            flush=True,
+        )
     ratios = [r["ratio_km"] for r in rows if r["ratio_km"]]
     summary = {
         "instances": len(rows),
@@ -177,16 +191,20 @@ def _scale_child(path: str, seconds: float) -> int:
     sol = solve(problem, time_limit_s=seconds, seed=0, workers=1)
     wall = time.monotonic() - t0
     errors = check(problem, sol)
-    print(json.dumps({
-        "solve_wall_s": round(wall, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "served": len(problem.stops) - len(sol.unassigned),
-        "km": round(sol.distance / 1000, 1),
-        "routes": len(sol.routes),
-        "feasible": not errors,
-        "errors": errors[:3],
-        "engine": sol.engine,
-    }))
+    print(
+        json.dumps(
+            {
+                "solve_wall_s": round(wall, 2),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "served": len(problem.stops) - len(sol.unassigned),
+                "km": round(sol.distance / 1000, 1),
+                "routes": len(sol.routes),
+                "feasible": not errors,
+                "errors": errors[:3],
+                "engine": sol.engine,
+            }
+        )
+    )
     return 0
 
 
@@ -202,12 +220,20 @@ def run_scale(stops: int, trucks: int, seconds: float) -> dict:
     try:
         out = subprocess.run(
             [sys.executable, __file__, "--scale-child", fh.name, "--seconds", str(seconds)],
-            capture_output=True, text=True, check=True)
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     finally:
         os.unlink(fh.name)
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    res = {"day": p.name, "budget_s": seconds, "generate_s": round(gen, 2),
-           "process_wall_s": round(time.monotonic() - t1, 2), **res}
+    res = {
+        "day": p.name,
+        "budget_s": seconds,
+        "generate_s": round(gen, 2),
+        "process_wall_s": round(time.monotonic() - t1, 2),
+        **res,
+    }
     print("\n".join(f"{k}: {v}" for k, v in res.items()))
     return res
 
@@ -218,10 +244,18 @@ def _tree_of_lithloop() -> str:
 
     tree = Path(lithloop.__file__).resolve().parents[1]
     try:
-        head = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "lithloop"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(tree), "status", "--porcelain", "lithloop"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return str(tree)
     return f"{tree} {head}{'+' if dirty else ''}"
@@ -262,9 +296,16 @@ def main() -> int:
     }
     print(f"run took {meta['run_wall_s']} s, load {meta['load_avg']}")
     out = Path(args.out) if args.out else RESULTS / f"{name}.json"
-    out.write_text(json.dumps({"meta": meta, **(result if isinstance(result, dict)
-                                                 and "rows" in result
-                                                 else {"result": result})}, indent=1) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "meta": meta,
+                **(result if isinstance(result, dict) and "rows" in result else {"result": result}),
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     return 0
 
 

@@ -25,8 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
         register_security,
     )
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
+    )
     app.config.update(load_settings())
     app.config.update(config or {})
     clock.configure(app.config.get("PARK_TIMEZONE"))

@@ -27,17 +27,27 @@ def register_commands(app: Flask) -> None:
                 park_serials.restart()
             except ServiceError as exc:
                 raise click.ClickException(str(exc.message)) from exc
-        click.echo(f"line {park_serials.line()}: {park_serials.used()} of {MAX_SERIAL} "
-                   "serials used")
+        click.echo(
+            f"line {park_serials.line()}: {park_serials.used()} of {MAX_SERIAL} serials used"
+        )
 
     @app.cli.command("seed-demo")
-    @click.option("--seed", default=7, show_default=True,
-                  help="Random seed; same seed, same region.")
-    @click.option("--password", default="lithloop-demo", show_default=True,
-                  help="Password for every demo user.")
+    @click.option(
+        "--seed", default=7, show_default=True, help="Random seed; same seed, same region."
+    )
+    @click.option(
+        "--password",
+        default="lithloop-demo",
+        show_default=True,
+        help="Password for every demo user.",
+    )
     @click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) if data exists.")
-    @click.option("--activity/--no-activity", default=True, show_default=True,
-                  help="Also book pickups and publish today's plan for the demo driver.")
+    @click.option(
+        "--activity/--no-activity",
+        default=True,
+        show_default=True,
+        help="Also book pickups and publish today's plan for the demo driver.",
+    )
     def seed_demo_command(seed: int, password: str, if_empty: bool, activity: bool) -> None:
         """Create the demo region (park, ~200 dealers, 5 bus companies, trucks, users)."""
         from lithloop.demo import seed_demo
@@ -49,13 +59,17 @@ def register_commands(app: Flask) -> None:
                 return
             raise click.ClickException("The database already has data; seed-demo needs it empty.")
         summary = seed_demo(seed=seed, password=password, activity=activity)
-        click.echo(f"Seeded {summary.organisations} organisations, {summary.sites} sites, "
-                   f"{summary.trucks} trucks.")
+        click.echo(
+            f"Seeded {summary.organisations} organisations, {summary.sites} sites, "
+            f"{summary.trucks} trucks."
+        )
         if summary.activity:
             done = summary.activity
-            click.echo(f"Booked {done.bookings_next_day} pickups for the next open day and "
-                       f"{done.bookings_today} for today; today's plan #{done.today_plan_id} "
-                       f"gives the demo driver {done.driver_stops} stops.")
+            click.echo(
+                f"Booked {done.bookings_next_day} pickups for the next open day and "
+                f"{done.bookings_today} for today; today's plan #{done.today_plan_id} "
+                f"gives the demo driver {done.driver_stops} stops."
+            )
         click.echo(f"Demo users (password: {password}):")
         for role, email in summary.users:
             click.echo(f"  {role:<15} {email}")
@@ -75,9 +89,11 @@ def register_commands(app: Flask) -> None:
         with click.open_file(out, "w", encoding="utf-8") as handle:
             json.dump(doc, handle, ensure_ascii=False, indent=1)
         if out != "-":
-            click.echo(f"Exported {doc['organisation']['name']}: {len(doc['users'])} users, "
-                       f"{len(doc['sites'])} sites, {len(doc['bookings'])} bookings, "
-                       f"{len(doc['bus_packs'])} bus packs.")
+            click.echo(
+                f"Exported {doc['organisation']['name']}: {len(doc['users'])} users, "
+                f"{len(doc['sites'])} sites, {len(doc['bookings'])} bookings, "
+                f"{len(doc['bus_packs'])} bus packs."
+            )
 
     @app.cli.command("import-org")
     @click.argument("source", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
@@ -95,5 +111,7 @@ def register_commands(app: Flask) -> None:
             org = org_transfer.import_organisation(doc)
         except ServiceError as exc:
             raise click.ClickException(str(exc.message)) from exc
-        click.echo(f"Imported {org.name} as organisation {org.id}. Its users have no password "
-                   "yet: each sets one through 'forgot password' (/reset).")
+        click.echo(
+            f"Imported {org.name} as organisation {org.id}. Its users have no password "
+            "yet: each sets one through 'forgot password' (/reset)."
+        )

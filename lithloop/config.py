@@ -25,9 +25,9 @@ def _secret_key(instance: Path) -> str:
 def _database_url(instance: Path) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres://"):  # Heroku-style URLs
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url or f"sqlite:///{instance / 'lithloop.sqlite3'}"
 
 
@@ -81,8 +81,9 @@ def load_settings() -> dict:
         # Rate limits, shared by every worker: Redis when REDIS_URL is set, else an SQLite
         # file in instance/ shared by the processes of this host (web/shared_limits.py);
         # "memory://" counts per process.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or (
-            f"sqlitefile://{instance / 'rate-limits.sqlite3'}"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or redis_url
+        or (f"sqlitefile://{instance / 'rate-limits.sqlite3'}"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Login lockout per e-mail and client address: LOCKOUT_THRESHOLD failures within
@@ -110,8 +111,9 @@ def load_settings() -> dict:
         "PARK_TIMEZONE": os.environ.get("PARK_TIMEZONE", "Asia/Shanghai"),  # the business day
         "PARK_INTAKE_T_PER_YEAR": int(os.environ.get("PARK_INTAKE_T_PER_YEAR", "10000")),
         "PARK_WORKING_DAYS_PER_YEAR": int(os.environ.get("PARK_WORKING_DAYS_PER_YEAR", "300")),
-        "PARK_CLOSED_WEEKDAYS": [int(d) for d in os.environ.get(
-            "PARK_CLOSED_WEEKDAYS", "6").split(",") if d.strip()],  # 6 = Sunday
+        "PARK_CLOSED_WEEKDAYS": [
+            int(d) for d in os.environ.get("PARK_CLOSED_WEEKDAYS", "6").split(",") if d.strip()
+        ],  # 6 = Sunday
         "TRUCK_TRIPS_PER_DAY": int(os.environ.get("TRUCK_TRIPS_PER_DAY", "2")),
         "STOP_HOURS": float(os.environ.get("STOP_HOURS", "1.5")),
         "BOOKING_HORIZON_DAYS": int(os.environ.get("BOOKING_HORIZON_DAYS", "30")),
@@ -139,12 +141,18 @@ def load_settings() -> dict:
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         # Plant: grading by state of health (capacity division, FACTS.md §3): A >= 80 %,
         # B >= 60 %, C >= 40 % go to second life; below C, failed insulation or damage is S.
-        "GRADE_MIN_SOH": {k: int(v) for k, v in (part.split("=") for part in os.environ.get(
-            "GRADE_MIN_SOH", "A=80,B=60,C=40").split(","))},
+        "GRADE_MIN_SOH": {
+            k: int(v)
+            for k, v in (
+                part.split("=")
+                for part in os.environ.get("GRADE_MIN_SOH", "A=80,B=60,C=40").split(",")
+            )
+        },
         "AGING_DAYS": int(os.environ.get("AGING_DAYS", "14")),
         "INTAKE_MASS_TOLERANCE_PCT": int(os.environ.get("INTAKE_MASS_TOLERANCE_PCT", "10")),
-        "RECYCLING_LINES_T_PER_DAY": [float(x) for x in os.environ.get(
-            "RECYCLING_LINES_T_PER_DAY", "12,12,10").split(",")],
+        "RECYCLING_LINES_T_PER_DAY": [
+            float(x) for x in os.environ.get("RECYCLING_LINES_T_PER_DAY", "12,12,10").split(",")
+        ],
         "SECOND_LIFE_PACKS_PER_YEAR": int(os.environ.get("SECOND_LIFE_PACKS_PER_YEAR", "10000")),
         # Traceability: handovers are uploaded within N Chinese working days (2018 rules:
         # 15 for dismantlers and cascade utilisers); holidays from the shipped JSON or a file.
@@ -160,7 +168,8 @@ def load_settings() -> dict:
         "CO2_KG_PER_KWH_SECOND_LIFE": os.environ.get("CO2_KG_PER_KWH_SECOND_LIFE", "60"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get(
-            "DISPLAY_TIMEZONE", os.environ.get("PARK_TIMEZONE", "Asia/Shanghai")),
+            "DISPLAY_TIMEZONE", os.environ.get("PARK_TIMEZONE", "Asia/Shanghai")
+        ),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": ["zh_CN", "en"],
         "SESSION_COOKIE_HTTPONLY": True,
@@ -174,8 +183,9 @@ def load_settings() -> dict:
         # for any host but it and TRUSTED_HOSTS (comma-separated) answer 400. Unset: the dev
         # server's http://127.0.0.1:5000 (`make run` sets it from HOST and PORT).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
-        "TRUSTED_HOSTS_EXTRA": [h.strip() for h in os.environ.get(
-            "TRUSTED_HOSTS", "").split(",") if h.strip()],
+        "TRUSTED_HOSTS_EXTRA": [
+            h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()
+        ],
         # Behind N reverse proxies, trust their X-Forwarded-* headers (0 = served directly).
         "PROXY_FIX_COUNT": int(os.environ.get("PROXY_FIX_COUNT", "0")),
         # Logs: "json" (one object a line, with the request id), "text", or "none" (leave

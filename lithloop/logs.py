@@ -11,27 +11,37 @@ import uuid
 from datetime import UTC, datetime
 
 REDACTED = "[redacted]"
-SECRET_KEY_RE = re.compile(r"pass(word|wd)?|token|secret|authori[sz]ation|api[_-]?key|cookie|"
-                           r"csrf", re.I)
+SECRET_KEY_RE = re.compile(
+    r"pass(word|wd)?|token|secret|authori[sz]ation|api[_-]?key|cookie|"
+    r"csrf",
+    re.I,
+)
 # Secrets that can appear inside a message: bearer tokens, our API tokens, password-reset
 # links' tokens, key=value pairs.
 SECRET_TEXT_RE = re.compile(
     r"(?P<bearer>Bearer\s+)\S+|llk_[A-Za-z0-9_\-]+|(?P<link>/reset/)[^/?#\s\"']+|"
-    r"(?P<key>(?:password|passwd|token|secret|api_key)[\"']?\s*[=:]\s*[\"']?)[^\s\"'&,}]+", re.I)
+    r"(?P<key>(?:password|passwd|token|secret|api_key)[\"']?\s*[=:]\s*[\"']?)[^\s\"'&,}]+",
+    re.I,
+)
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
 # Attributes every LogRecord has; anything else on a record came in through `extra=`.
 # A record that says it holds no secrets (the access line, redacted where it is built).
 PRE_REDACTED = "lithloop_pre_redacted"
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
-    "message", "asctime", PRE_REDACTED}
+    "message",
+    "asctime",
+    PRE_REDACTED,
+}
 _HANDLER_MARK = "_lithloop_handler"
 
 
 def redact_text(text: str) -> str:
     """The text with bearer tokens, API tokens and password=… values replaced."""
+
     def repl(match: re.Match) -> str:
         prefix = match.group("bearer") or match.group("link") or match.group("key") or ""
         return prefix + REDACTED
+
     return SECRET_TEXT_RE.sub(repl, text)
 
 
@@ -40,8 +50,10 @@ def redact(value, depth: int = 0):
     if depth > 5:
         return value
     if isinstance(value, dict):
-        return {k: REDACTED if isinstance(k, str) and SECRET_KEY_RE.search(k)
-                else redact(v, depth + 1) for k, v in value.items()}
+        return {
+            k: REDACTED if isinstance(k, str) and SECRET_KEY_RE.search(k) else redact(v, depth + 1)
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return type(value)(redact(v, depth + 1) for v in value)
     if isinstance(value, str):
@@ -89,7 +101,9 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname, "logger": record.name, "msg": record.getMessage(),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
             "request_id": getattr(record, "request_id", "") or "",
         }
         for key in sorted(set(vars(record)) - _STANDARD - set(entry)):
@@ -101,8 +115,7 @@ class JsonFormatter(logging.Formatter):
 
 def lithloop_handler() -> logging.Handler | None:
     """The handler configure_logging installed on the root logger, if any."""
-    return next((h for h in logging.getLogger().handlers if getattr(h, _HANDLER_MARK, False)),
-                None)
+    return next((h for h in logging.getLogger().handlers if getattr(h, _HANDLER_MARK, False)), None)
 
 
 def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
@@ -116,8 +129,11 @@ def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
     setattr(handler, _HANDLER_MARK, True)
     handler.addFilter(AddRequestId())
     handler.addFilter(RedactSecrets())
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if fmt == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
     root.addHandler(handler)
     root.setLevel(level.upper())
 
@@ -145,8 +161,18 @@ def init_app(app) -> None:
             # Built redacted (a reset link's token is in its path), so that the filter can
             # let this line through untouched: it is written once per request.
             path, method, status = redact_text(request.path), request.method, response.status_code
-            access.info("%s %s %s", method, path, status, extra={
-                "status": status, "method": method, "path": path,
-                "duration_ms": round(elapsed * 1000, 1), "ip": request.remote_addr,
-                PRE_REDACTED: True})
+            access.info(
+                "%s %s %s",
+                method,
+                path,
+                status,
+                extra={
+                    "status": status,
+                    "method": method,
+                    "path": path,
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "ip": request.remote_addr,
+                    PRE_REDACTED: True,
+                },
+            )
         return response

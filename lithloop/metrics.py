@@ -25,13 +25,26 @@ class AppMetrics:
     def __init__(self, app: Flask):
         self.registry = CollectorRegistry(auto_describe=True)
         self.exporter = PrometheusMetrics(
-            app, path=None, registry=self.registry, group_by="endpoint",
-            defaults_prefix="lithloop", excluded_paths=["^/static/", "^/metrics$"])
+            app,
+            path=None,
+            registry=self.registry,
+            group_by="endpoint",
+            defaults_prefix="lithloop",
+            excluded_paths=["^/static/", "^/metrics$"],
+        )
         self.run_duration = Histogram(
-            "lithloop_plan_run_duration_seconds", "Optimisation run wall time, start to end",
-            ["status"], buckets=RUN_BUCKETS, registry=self.registry)
-        self.runs = Counter("lithloop_plan_runs_total", "Optimisation runs by final status",
-                            ["status"], registry=self.registry)
+            "lithloop_plan_run_duration_seconds",
+            "Optimisation run wall time, start to end",
+            ["status"],
+            buckets=RUN_BUCKETS,
+            registry=self.registry,
+        )
+        self.runs = Counter(
+            "lithloop_plan_runs_total",
+            "Optimisation runs by final status",
+            ["status"],
+            registry=self.registry,
+        )
 
 
 def observe_run(status: str, seconds: float) -> None:

@@ -22,7 +22,7 @@ def stripe_call_budget_s(config: Mapping, *, embedded: bool = False) -> float:
     """The longest one Stripe call may take when Stripe does not answer: each try's
     timeout plus the SDK's back-off between tries."""
     retries = stripe_retries(config, embedded=embedded)
-    waits = sum(min(_STRIPE_FIRST_DELAY_S * 2 ** n, _STRIPE_MAX_DELAY_S) for n in range(retries))
+    waits = sum(min(_STRIPE_FIRST_DELAY_S * 2**n, _STRIPE_MAX_DELAY_S) for n in range(retries))
     return float(config.get("STRIPE_TIMEOUT_S", 5)) * (retries + 1) + waits
 
 
@@ -34,8 +34,10 @@ def redis_options(config: Mapping) -> dict[str, float]:
 
 def longest_call_s(config: Mapping) -> dict[str, float]:
     """The longest wait of one call to each outside service, by service."""
-    return {"stripe": stripe_call_budget_s(config),
-            "nominatim": float(config.get("NOMINATIM_TIMEOUT_S", 5)),
-            "osrm": float(config.get("OSRM_TIMEOUT_S", 5)),
-            "smtp": float(config.get("MAIL_TIMEOUT_S", 5)),
-            "redis": float(config.get("REDIS_TIMEOUT_S", 1))}
+    return {
+        "stripe": stripe_call_budget_s(config),
+        "nominatim": float(config.get("NOMINATIM_TIMEOUT_S", 5)),
+        "osrm": float(config.get("OSRM_TIMEOUT_S", 5)),
+        "smtp": float(config.get("MAIL_TIMEOUT_S", 5)),
+        "redis": float(config.get("REDIS_TIMEOUT_S", 1)),
+    }

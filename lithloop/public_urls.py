@@ -50,12 +50,16 @@ def init_public_urls(app: Flask) -> None:
     if configured:
         parts = urlsplit(configured)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"PUBLIC_BASE_URL must be http(s)://host[:port][/path], "
-                             f"not {configured!r}")
+            raise ValueError(
+                f"PUBLIC_BASE_URL must be http(s)://host[:port][/path], not {configured!r}"
+            )
         app.wsgi_app = TrustedHosts(app.wsgi_app, trusted_hosts(app))
     elif not app.testing and not app.debug:
-        log.warning("PUBLIC_BASE_URL is not set: absolute links (password reset, "
-                    "invitations, certificates, QR codes) point at %s", base_url(app))
+        log.warning(
+            "PUBLIC_BASE_URL is not set: absolute links (password reset, "
+            "invitations, certificates, QR codes) point at %s",
+            base_url(app),
+        )
 
 
 class TrustedHosts:
@@ -68,10 +72,12 @@ class TrustedHosts:
     def __call__(self, environ, start_response):
         try:
             get_host(environ, trusted_hosts=self.hosts)
-        except Exception:  # noqa: BLE001 (werkzeug's SecurityError: an untrusted host)
+        except Exception:
             body = b"400 Bad Request: unknown host\n"
-            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
-                                               ("Content-Length", str(len(body)))])
+            start_response(
+                "400 Bad Request",
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
             return [body]
         return self.wsgi_app(environ, start_response)
 
@@ -80,6 +86,5 @@ def external_url(endpoint: str, **values) -> str:
     """The absolute URL of an endpoint on the configured public origin."""
     app = current_app._get_current_object()
     parts = urlsplit(base_url(app))
-    adapter = app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                               url_scheme=parts.scheme)
+    adapter = app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
     return adapter.build(endpoint, values, force_external=True)

@@ -48,16 +48,46 @@ ADMINS = frozenset({ADMIN})
 VIEWERS = frozenset({ADMIN, GOVERNMENT})  # the dashboard
 NOBODY = frozenset()
 
-SITE_FORM = {"name": "AUTHZ新网点", "lat": "44.58", "lon": "129.61", "opens_at": "08:00",
-             "closes_at": "17:00", "city": "牡丹江"}
-BOOKING = {"site_id": "{owned}", "date": "{open_day}", "window": ["09:00", "12:00"],
-           "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "300",
-                     "condition": "intact", "codes": []}]}
-BOOKING_FORM = {"site_id": "{owned}", "date": "{open_day}", "slot": "10:00-12:00",
-                "lots-0-chemistry": "LFP", "lots-0-form": "pack", "lots-0-count": "1",
-                "lots-0-mass_kg": "300", "lots-0-condition": "intact"}
-SCRAP = {"chemistry": "LFP", "form": "pack", "mass_kg": "500", "condition": "intact",
-         "site_id": "{owned}"}
+SITE_FORM = {
+    "name": "AUTHZ新网点",
+    "lat": "44.58",
+    "lon": "129.61",
+    "opens_at": "08:00",
+    "closes_at": "17:00",
+    "city": "牡丹江",
+}
+BOOKING = {
+    "site_id": "{owned}",
+    "date": "{open_day}",
+    "window": ["09:00", "12:00"],
+    "lots": [
+        {
+            "chemistry": "LFP",
+            "form": "pack",
+            "count": 1,
+            "mass_kg": "300",
+            "condition": "intact",
+            "codes": [],
+        }
+    ],
+}
+BOOKING_FORM = {
+    "site_id": "{owned}",
+    "date": "{open_day}",
+    "slot": "10:00-12:00",
+    "lots-0-chemistry": "LFP",
+    "lots-0-form": "pack",
+    "lots-0-count": "1",
+    "lots-0-mass_kg": "300",
+    "lots-0-condition": "intact",
+}
+SCRAP = {
+    "chemistry": "LFP",
+    "form": "pack",
+    "mass_kg": "500",
+    "condition": "intact",
+    "site_id": "{owned}",
+}
 
 
 @dataclass(frozen=True)
@@ -83,8 +113,11 @@ TABLE: dict[str, Rule] = {
     # Infrastructure: static files, health, metrics, the OpenAPI document and its page.
     "GET static": _r(PUBLIC, params={"filename": "css/app.css"}),
     "GET health.healthz": _r(PUBLIC),
-    "GET metrics": _r(PUBLIC, note="loopback or METRICS_TOKEN only; the test client is "
-                                   "loopback (tests/web/test_metrics.py covers the rest)"),
+    "GET metrics": _r(
+        PUBLIC,
+        note="loopback or METRICS_TOKEN only; the test client is "
+        "loopback (tests/web/test_metrics.py covers the rest)",
+    ),
     "GET api-docs.openapi_json": _r(PUBLIC),
     "GET api_docs.docs": _r(PUBLIC),
     "POST webhooks.stripe_webhook": _r(PUBLIC, body={}, note="signed by Stripe; 400 unsigned"),
@@ -98,15 +131,17 @@ TABLE: dict[str, Rule] = {
     "POST auth.reset_request": _r(PUBLIC, body={}),
     "GET auth.reset_password": _r(PUBLIC, params={"token": "not-a-token"}),
     "POST auth.reset_password": _r(PUBLIC, params={"token": "not-a-token"}, body={}),
-    "POST api_auth.issue_token": _r(PUBLIC, body={"email": "{token_email}",
-                                                  "password": "{token_password}"}),
+    "POST api_auth.issue_token": _r(
+        PUBLIC, body={"email": "{token_email}", "password": "{token_password}"}
+    ),
     "GET home.index": _r(ANYONE),
     # One's own account: password, sessions, API tokens (an administrator revokes anyone's).
     "GET account.index": _r(ANYONE),
     "POST account.change_password": _r(ANYONE, body={}),
     "POST account.logout_everywhere": _r(ANYONE, body={}, ends_session=True),
-    "POST account.revoke_token": _r(ANYONE, owned="api_token", sees_all=ADMINS,
-                                    params={"token_id": "{owned}"}, body={}),
+    "POST account.revoke_token": _r(
+        ANYONE, owned="api_token", sees_all=ADMINS, params={"token_id": "{owned}"}, body={}
+    ),
     "GET account.all_tokens": _r(ADMINS),
     "GET home.set_language": _r(PUBLIC, params={"code": "en"}),
     # Public pages: prices, certificates and passports by their link.
@@ -120,45 +155,65 @@ TABLE: dict[str, Rule] = {
     "GET sites.show": _r(RECORD_READERS, owned="site", params={"site_id": "{owned}"}),
     "GET sites.create": _r(SITE_EDITORS),
     "POST sites.create": _r(SITE_EDITORS, body=SITE_FORM),
-    "GET sites.edit": _r(SITE_EDITORS, owned="site", sees_all=NOBODY,
-                         params={"site_id": "{owned}"}),
-    "POST sites.edit": _r(SITE_EDITORS, owned="site", sees_all=NOBODY,
-                          params={"site_id": "{owned}"}, body=SITE_FORM),
+    "GET sites.edit": _r(
+        SITE_EDITORS, owned="site", sees_all=NOBODY, params={"site_id": "{owned}"}
+    ),
+    "POST sites.edit": _r(
+        SITE_EDITORS, owned="site", sees_all=NOBODY, params={"site_id": "{owned}"}, body=SITE_FORM
+    ),
     "GET api_sites.list_sites": _r(RECORD_READERS),
     "GET api_sites.get_site": _r(RECORD_READERS, owned="site", params={"site_id": "{owned}"}),
-    "POST api_sites.create_site": _r(SITE_EDITORS, body={
-        "name": "AUTHZ新网点", "lat": 44.58, "lon": 129.61, "city": "牡丹江"}),
+    "POST api_sites.create_site": _r(
+        SITE_EDITORS, body={"name": "AUTHZ新网点", "lat": 44.58, "lon": 129.61, "city": "牡丹江"}
+    ),
     # Bookings: owners book at their own sites; everyone sees their own (the park all).
     "GET bookings.index": _r(RECORD_READERS),
     "GET bookings.show": _r(RECORD_READERS, owned="booking", params={"booking_id": "{owned}"}),
-    "POST bookings.cancel": _r(CANCELLERS, owned="booking", sees_all=PLANNERS,
-                               params={"booking_id": "{owned}"}, body={"reason": "authz"}),
+    "POST bookings.cancel": _r(
+        CANCELLERS,
+        owned="booking",
+        sees_all=PLANNERS,
+        params={"booking_id": "{owned}"},
+        body={"reason": "authz"},
+    ),
     "GET bookings.create": _r(OWNERS),
     "POST bookings.create": _r(OWNERS, owned="site", sees_all=NOBODY, body=BOOKING_FORM),
     "POST bookings.quote": _r(OWNERS, body={**BOOKING_FORM, "site_id": "{own_site}"}),
     "GET api_bookings.list_bookings": _r(RECORD_READERS),
     "POST api_bookings.create_booking": _r(OWNERS, owned="site", sees_all=NOBODY, body=BOOKING),
-    "GET api_bookings.get_booking": _r(RECORD_READERS, owned="booking",
-                                       params={"booking_id": "{owned}"}),
-    "POST api_bookings.cancel_booking": _r(CANCELLERS, owned="booking", sees_all=PLANNERS,
-                                           params={"booking_id": "{owned}"},
-                                           body={"reason": "authz"}),
+    "GET api_bookings.get_booking": _r(
+        RECORD_READERS, owned="booking", params={"booking_id": "{owned}"}
+    ),
+    "POST api_bookings.cancel_booking": _r(
+        CANCELLERS,
+        owned="booking",
+        sees_all=PLANNERS,
+        params={"booking_id": "{owned}"},
+        body={"reason": "authz"},
+    ),
     "GET api_bookings.calendar": _r(RECORD_READERS, owned="site", query={"site_id": "{owned}"}),
     "POST api_quotes.scrap_quote": _r(RECORD_READERS, owned="site", body=SCRAP),
-    "POST api_quotes.second_life_price": _r(RECORD_READERS, body={
-        "chemistry": "LFP", "rated_kwh": "50", "soh_pct": "85", "cycles": 900, "grade": "A"}),
+    "POST api_quotes.second_life_price": _r(
+        RECORD_READERS,
+        body={"chemistry": "LFP", "rated_kwh": "50", "soh_pct": "85", "cycles": 900, "grade": "A"},
+    ),
     # A bus company's fleet register and retirement forecast.
     "GET fleet.packs": _r({FLEET}),
     "POST fleet.packs": _r({FLEET}, body={}),
     "POST fleet.confirm": _r({FLEET}, body={"token": "x" * 32}),
     "GET fleet.sample": _r({FLEET}),
     "GET fleet.forecast": _r({FLEET}),
-    "POST fleet.accept": _r({FLEET}, body={"site_id": "{own_site}", "pack_ids": "",
-                                           "date": "{open_day}"}),
+    "POST fleet.accept": _r(
+        {FLEET}, body={"site_id": "{own_site}", "pack_ids": "", "date": "{open_day}"}
+    ),
     # Settlements: owners read their own statements; the plant settles.
     "GET settlements.index": _r(SETTLEMENT_READERS),
-    "GET settlements.statement": _r(SETTLEMENT_READERS, owned="settlement",
-                                    sees_all=PLANT_SIDE, params={"booking_id": "{owned}"}),
+    "GET settlements.statement": _r(
+        SETTLEMENT_READERS,
+        owned="settlement",
+        sees_all=PLANT_SIDE,
+        params={"booking_id": "{owned}"},
+    ),
     "POST settlements.settle": _r(PLANT_SIDE, params={"booking_id": "{any_settled}"}, body={}),
     # Dispatch: park staff read plans and runs; dispatchers and admins change them.
     "GET dispatch.index": _r(STAFF),
@@ -167,37 +222,49 @@ TABLE: dict[str, Rule] = {
     "GET dispatch.plan": _r(STAFF, params={"plan_id": "{plan_id}"}),
     "POST dispatch.start": _r(PLANNERS, body={"date": "{open_day}", "time_limit_s": "0"}),
     "POST dispatch.cancel": _r(PLANNERS, params={"run_id": "{run_id}"}, body={}),
-    "POST dispatch.move": _r(PLANNERS, params={"plan_id": "{plan_id}"},
-                             body={"booking_id": "{any_booking}", "truck_id": "1",
-                                   "position": "1"}),
-    "POST dispatch.urgent": _r(PLANNERS, params={"plan_id": "{plan_id}"},
-                               body={"booking_id": "0"}),
+    "POST dispatch.move": _r(
+        PLANNERS,
+        params={"plan_id": "{plan_id}"},
+        body={"booking_id": "{any_booking}", "truck_id": "1", "position": "1"},
+    ),
+    "POST dispatch.urgent": _r(PLANNERS, params={"plan_id": "{plan_id}"}, body={"booking_id": "0"}),
     "POST dispatch.publish": _r(PLANNERS, params={"plan_id": "{plan_id}"}, body={}),
     "POST dispatch.lock": _r(PLANNERS, params={"route_id": "{own_route}"}, body={}),
     "POST dispatch.lock_stop": _r(PLANNERS, params={"stop_id": "{any_stop}"}, body={}),
-    "POST api_plans.start_run": _r(PLANNERS, body={"date": "{open_day}",
-                                                   "time_limit_s": 100000}),
+    "POST api_plans.start_run": _r(PLANNERS, body={"date": "{open_day}", "time_limit_s": 100000}),
     "GET api_plans.get_run": _r(STAFF, params={"run_id": "{run_id}"}),
     "GET api_plans.get_plan": _r(STAFF, params={"plan_id": "{plan_id}"}),
-    "POST api_routing.solve": _r(PLANNERS, query={"seconds": "0.1"},
-                                 body={"vehicles": [], "jobs": []}),
+    "POST api_routing.solve": _r(
+        PLANNERS, query={"seconds": "0.1"}, body={"vehicles": [], "jobs": []}
+    ),
     # Route documents: park staff, and the driver of that route once published.
-    "GET documents.manifest": _r(STAFF | {DRIVER}, owned="route", sees_all=STAFF, hide=True,
-                                 params={"route_id": "{owned}"}),
-    "GET documents.dangerous_goods": _r(STAFF | {DRIVER}, owned="route", sees_all=STAFF,
-                                        hide=True, params={"route_id": "{owned}"}),
+    "GET documents.manifest": _r(
+        STAFF | {DRIVER}, owned="route", sees_all=STAFF, hide=True, params={"route_id": "{owned}"}
+    ),
+    "GET documents.dangerous_goods": _r(
+        STAFF | {DRIVER}, owned="route", sees_all=STAFF, hide=True, params={"route_id": "{owned}"}
+    ),
     # The driver's phone: only their own stops.
     "GET driver.today": _r({DRIVER}),
-    "POST driver.arrive": _r({DRIVER}, owned="stop", sees_all=NOBODY,
-                             params={"stop_id": "{owned}"}, body={}),
-    "POST driver.pickup": _r({DRIVER}, owned="stop", sees_all=NOBODY,
-                             params={"stop_id": "{owned}"}, body={"mass_kg": "", "codes": ""}),
-    "POST driver.exception": _r({DRIVER}, owned="stop", sees_all=NOBODY,
-                                params={"stop_id": "{owned}"}, body={"reason": ""}),
-    "POST driver.unloaded": _r({DRIVER}, owned="park_stop", sees_all=NOBODY,
-                               params={"stop_id": "{owned}"}, body={}),
-    "POST driver.delivered": _r({DRIVER}, owned="delivery_stop", sees_all=NOBODY,
-                                params={"stop_id": "{owned}"}, body={}),
+    "POST driver.arrive": _r(
+        {DRIVER}, owned="stop", sees_all=NOBODY, params={"stop_id": "{owned}"}, body={}
+    ),
+    "POST driver.pickup": _r(
+        {DRIVER},
+        owned="stop",
+        sees_all=NOBODY,
+        params={"stop_id": "{owned}"},
+        body={"mass_kg": "", "codes": ""},
+    ),
+    "POST driver.exception": _r(
+        {DRIVER}, owned="stop", sees_all=NOBODY, params={"stop_id": "{owned}"}, body={"reason": ""}
+    ),
+    "POST driver.unloaded": _r(
+        {DRIVER}, owned="park_stop", sees_all=NOBODY, params={"stop_id": "{owned}"}, body={}
+    ),
+    "POST driver.delivered": _r(
+        {DRIVER}, owned="delivery_stop", sees_all=NOBODY, params={"stop_id": "{owned}"}, body={}
+    ),
     # The plant: intake, grading, warehouses, recycling lines, assembly.
     "GET plant.index": _r(PLANT_SIDE),
     "GET plant.receive_form": _r(PLANT_SIDE, params={"booking_id": "{any_booking}"}),
@@ -227,45 +294,58 @@ TABLE: dict[str, Rule] = {
     "POST market.cart_remove": _r({BUYER}, body={"pack_id": "{cart_pack}"}),
     "POST market.checkout": _r({BUYER}, body={"delivery_kind": "pickup"}),
     "GET market.orders": _r(MARKET),
-    "GET market.order": _r(MARKET, owned="order", sees_all=ADMINS,
-                           params={"order_id": "{owned}"}),
+    "GET market.order": _r(MARKET, owned="order", sees_all=ADMINS, params={"order_id": "{owned}"}),
     "GET market.pay": _r({BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}),
-    "POST market.pay": _r({BUYER}, owned="order", sees_all=NOBODY,
-                          params={"order_id": "{owned}"}, body={"method": ""}),
-    "GET market.authenticate": _r({BUYER}, owned="order", sees_all=NOBODY,
-                                  params={"order_id": "{owned}"}),
-    "POST market.authenticate": _r({BUYER}, owned="order", sees_all=NOBODY,
-                                   params={"order_id": "{owned}"}, body={"outcome": "refuse"}),
-    "GET market.payment_return": _r({BUYER}, owned="order", sees_all=NOBODY,
-                                    params={"order_id": "{owned}"}),
+    "POST market.pay": _r(
+        {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}, body={"method": ""}
+    ),
+    "GET market.authenticate": _r(
+        {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
+    ),
+    "POST market.authenticate": _r(
+        {BUYER},
+        owned="order",
+        sees_all=NOBODY,
+        params={"order_id": "{owned}"},
+        body={"outcome": "refuse"},
+    ),
+    "GET market.payment_return": _r(
+        {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
+    ),
     # Business buyers: company invoice details, colleagues, invoices; requests for quote.
     "GET company.company": _r({BUYER}),
     "POST company.save_details": _r({BUYER}, body={}),
     "POST company.invite": _r({BUYER}, body={}),
-    "GET company.invoice": _r(MARKET, owned="order", sees_all=ADMINS,
-                              params={"order_id": "{owned}"}),
+    "GET company.invoice": _r(
+        MARKET, owned="order", sees_all=ADMINS, params={"order_id": "{owned}"}
+    ),
     "GET rfq.index": _r({BUYER}),
     "GET rfq.new": _r({BUYER}),
     "POST rfq.new": _r({BUYER}, body={}),
     "GET rfq.show": _r(MARKET, owned="rfq", sees_all=ADMINS, params={"rfq_id": "{owned}"}),
-    "POST rfq.accept": _r({BUYER}, owned="rfq", sees_all=NOBODY, params={"rfq_id": "{owned}"},
-                          body={}),
+    "POST rfq.accept": _r(
+        {BUYER}, owned="rfq", sees_all=NOBODY, params={"rfq_id": "{owned}"}, body={}
+    ),
     "GET rfq.admin_index": _r(ADMINS),
     "POST rfq.quote": _r(ADMINS, params={"rfq_id": "{other_rfq}"}, body={}),
     "POST rfq.decline": _r(ADMINS, params={"rfq_id": "{other_rfq}"}, body={}),
     "POST api_rfqs.create_rfq": _r({BUYER}, body={}),
-    "GET api_rfqs.get_rfq": _r(MARKET, owned="rfq", sees_all=ADMINS, hide=True,
-                               params={"rfq_id": "{owned}"}),
-    "POST api_rfqs.accept_rfq": _r({BUYER}, owned="rfq", sees_all=NOBODY,
-                                   params={"rfq_id": "{owned}"}, body={}),
+    "GET api_rfqs.get_rfq": _r(
+        MARKET, owned="rfq", sees_all=ADMINS, hide=True, params={"rfq_id": "{owned}"}
+    ),
+    "POST api_rfqs.accept_rfq": _r(
+        {BUYER}, owned="rfq", sees_all=NOBODY, params={"rfq_id": "{owned}"}, body={}
+    ),
     "GET api_market.list_packs": _r(MARKET),
     "GET api_market.get_pack": _r(MARKET, params={"pack_id": "{sale_pack}"}),
     "POST api_market.create_order": _r({BUYER}, body={"lines": [{"pack_id": "{plant_pack}"}]}),
     "GET api_market.list_orders": _r(MARKET),
-    "GET api_market.get_order": _r(MARKET, owned="order", sees_all=ADMINS, hide=True,
-                                   params={"order_id": "{owned}"}),
-    "POST market_admin.refund": _r(ADMINS, params={"order_id": "{other_order}"},
-                                   body={"amount": "1", "reason": "authz"}),
+    "GET api_market.get_order": _r(
+        MARKET, owned="order", sees_all=ADMINS, hide=True, params={"order_id": "{owned}"}
+    ),
+    "POST market_admin.refund": _r(
+        ADMINS, params={"order_id": "{other_order}"}, body={"amount": "1", "reason": "authz"}
+    ),
     "POST market_admin.advance": _r(ADMINS, params={"order_id": "{other_order}"}, body={}),
     "POST market_admin.returned": _r(ADMINS, params={"line_id": "{line_id}"}, body={}),
     # Administration, the price index, traceability, the dashboard.
@@ -275,8 +355,9 @@ TABLE: dict[str, Rule] = {
     "GET admin_calendar.index": _r(ADMINS),
     "POST admin_calendar.upload": _r(ADMINS, body={}),
     "GET admin_users.users": _r(ADMINS),
-    "POST admin_users.set_enabled": _r(ADMINS, params={"user_id": "{user_id}"},
-                                       body={"enabled": "0"}),
+    "POST admin_users.set_enabled": _r(
+        ADMINS, params={"user_id": "{user_id}"}, body={"enabled": "0"}
+    ),
     "POST admin_users.unlock": _r(ADMINS, params={"user_id": "{user_id}"}, body={}),
     "GET admin_users.audit_log": _r(ADMINS),
     "GET prices.versions": _r(ADMINS),

@@ -36,25 +36,35 @@ from lithloop.models import (
 )
 from lithloop.models.market import Order, OrderLine, OrderStatus
 
-DEMO_PASSWORD = "lithloop-demo"  # noqa: S105 - the demo region's published password
+DEMO_PASSWORD = "lithloop-demo"
 OTHER_MARKER = "AUTHZ外部"
 DEMO_EMAILS = {
-    Role.DEALER_STAFF: "dealer@demo.lithloop", Role.FLEET_MANAGER: "fleet@demo.lithloop",
-    Role.DISPATCHER: "dispatcher@demo.lithloop", Role.PLANT_OPERATOR: "plant@demo.lithloop",
-    Role.DRIVER: "driver@demo.lithloop", Role.BUYER: "buyer@demo.lithloop",
-    Role.ADMIN: "admin@demo.lithloop", Role.GOVERNMENT: "gov@demo.lithloop",
+    Role.DEALER_STAFF: "dealer@demo.lithloop",
+    Role.FLEET_MANAGER: "fleet@demo.lithloop",
+    Role.DISPATCHER: "dispatcher@demo.lithloop",
+    Role.PLANT_OPERATOR: "plant@demo.lithloop",
+    Role.DRIVER: "driver@demo.lithloop",
+    Role.BUYER: "buyer@demo.lithloop",
+    Role.ADMIN: "admin@demo.lithloop",
+    Role.GOVERNMENT: "gov@demo.lithloop",
 }
 
 #: Columns changed in place by writes that add no row; part of the fingerprint.
 MUTABLE_COLUMNS = {
-    "booking": ("id", "status", "cancel_reason"), "site": ("id", "name"),
-    "organisation": ("id", "status"), "user": ("id", "enabled", "session_version"),
+    "booking": ("id", "status", "cancel_reason"),
+    "site": ("id", "name"),
+    "organisation": ("id", "status"),
+    "user": ("id", "enabled", "session_version"),
     "api_token": ("id", "revoked_at"),
-    "plan": ("id", "status"), "plan_route": ("id", "locked"),
-    "plan_stop": ("id", "locked", "done_at", "picked_kg"), "plan_run": ("id", "status"),
-    "market_order": ("id", "status", "refunded_fen"), "pack": ("id", "state"),
+    "plan": ("id", "status"),
+    "plan_route": ("id", "locked"),
+    "plan_stop": ("id", "locked", "done_at", "picked_kg"),
+    "plan_run": ("id", "status"),
+    "market_order": ("id", "status", "refunded_fen"),
+    "pack": ("id", "state"),
     "quote_request": ("id", "status"),
-    "market_order_line": ("id", "refunded_fen"), "dismantling_batch": ("id", "status"),
+    "market_order_line": ("id", "refunded_fen"),
+    "dismantling_batch": ("id", "status"),
 }
 
 
@@ -82,15 +92,29 @@ def _checkout(buyer: User, pack: Pack):
 
 def _delivery_stop(route: PlanRoute, buyer: User, pack: Pack) -> int:
     """A paid order delivered on the route (a stop appended before the route's end)."""
-    order = Order(buyer_org_id=buyer.organisation_id, user_id=buyer.id,
-                  status=OrderStatus.PAID, total_fen=pack.price_fen, delivery_kind="address",
-                  delivery_address="牡丹江市东安区江滨大道1号", delivery_phone="13904531234",
-                  delivery_lat=Decimal("44.57"), delivery_lon=Decimal("129.63"),
-                  paid_at=clock.now())
+    order = Order(
+        buyer_org_id=buyer.organisation_id,
+        user_id=buyer.id,
+        status=OrderStatus.PAID,
+        total_fen=pack.price_fen,
+        delivery_kind="address",
+        delivery_address="牡丹江市东安区江滨大道1号",
+        delivery_phone="13904531234",
+        delivery_lat=Decimal("44.57"),
+        delivery_lon=Decimal("129.63"),
+        paid_at=clock.now(),
+    )
     order.lines.append(OrderLine(pack=pack, price_fen=pack.price_fen))
     end = route.stops[-1]
-    stop = PlanStop(route=route, seq=end.seq, kind="delivery", order=order,
-                    arrival=end.arrival, departure=end.arrival, trip=end.trip)
+    stop = PlanStop(
+        route=route,
+        seq=end.seq,
+        kind="delivery",
+        order=order,
+        arrival=end.arrival,
+        departure=end.arrival,
+        trip=end.trip,
+    )
     end.seq += 1
     db.session.add_all([order, stop])
     db.session.commit()
@@ -107,8 +131,10 @@ def build_world() -> World:
     from tests.pack_builders import make_pack
 
     seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
-    users = {role: _one(sa.select(User).where(User.email == email))
-             for role, email in DEMO_EMAILS.items()}
+    users = {
+        role: _one(sa.select(User).where(User.email == email))
+        for role, email in DEMO_EMAILS.items()
+    }
     world = World(users=users)
 
     # Another dealer with a site and a booking; another buyer with an order.
@@ -116,64 +142,104 @@ def build_world() -> World:
     other_staff = make_user(other_dealer, role=Role.DEALER_STAFF)
     other_site = make_site(other_dealer, name=f"{OTHER_MARKER}网点")
     day = next_open_day(clock.today())
-    other_booking, _created = booking_service.book_pickup(other_staff, {
-        "site_id": other_site.id, "date": day.isoformat(), "window": ["09:00", "12:00"],
-        "lots": [{"chemistry": "LFP", "form": "pack", "count": 2, "mass_kg": "600",
-                  "condition": "intact", "codes": []}]})
+    other_booking, _created = booking_service.book_pickup(
+        other_staff,
+        {
+            "site_id": other_site.id,
+            "date": day.isoformat(),
+            "window": ["09:00", "12:00"],
+            "lots": [
+                {
+                    "chemistry": "LFP",
+                    "form": "pack",
+                    "count": 2,
+                    "mass_kg": "600",
+                    "condition": "intact",
+                    "codes": [],
+                }
+            ],
+        },
+    )
     other_buyer = make_user(make_org(OrgKind.BUYER, name=f"{OTHER_MARKER}买家"), role=Role.BUYER)
-    for_sale = list(db.session.scalars(sa.select(Pack).where(Pack.state == PackState.FINISHED,
-                                                             Pack.price_fen.is_not(None))
-                                       .order_by(Pack.id).limit(6)))
+    for_sale = list(
+        db.session.scalars(
+            sa.select(Pack)
+            .where(Pack.state == PackState.FINISHED, Pack.price_fen.is_not(None))
+            .order_by(Pack.id)
+            .limit(6)
+        )
+    )
     assert len(for_sale) == 6, "the demo region lists refurbished packs for sale"
     other_order = _checkout(other_buyer, for_sale[0])
     own_order = _checkout(users[Role.BUYER], for_sale[1])
     plant = users[Role.PLANT_OPERATOR]
     other_pack = make_pack(plant, owner=other_dealer)
-    pending = make_org(OrgKind.DEALER_BRANCH, status=OrgStatus.PENDING,
-                       name=f"{OTHER_MARKER}待审")
+    pending = make_org(OrgKind.DEALER_BRANCH, status=OrgStatus.PENDING, name=f"{OTHER_MARKER}待审")
     spare_org = make_org(OrgKind.DEALER_BRANCH, name=f"{OTHER_MARKER}备用")
     spare = make_user(spare_org)  # disabled and unlocked by the admin in the matrix
     token_user = make_user(spare_org)  # asks for API tokens
 
     # Own objects of the owner roles (the demo's fleet company went through the whole chain).
     dealer, fleet = users[Role.DEALER_STAFF], users[Role.FLEET_MANAGER]
-    own_booking = {r: _one(sa.select(Booking).where(Booking.organisation_id == u.organisation_id)
-                           .order_by(Booking.id)) for r, u in ((Role.DEALER_STAFF, dealer),
-                                                                (Role.FLEET_MANAGER, fleet))}
-    settled = _one(sa.select(Settlement).join(Booking)
-                   .where(Booking.organisation_id == fleet.organisation_id))
-    other_settled = _one(sa.select(Settlement).join(Booking)
-                         .where(Booking.organisation_id != fleet.organisation_id))
+    own_booking = {
+        r: _one(
+            sa.select(Booking)
+            .where(Booking.organisation_id == u.organisation_id)
+            .order_by(Booking.id)
+        )
+        for r, u in ((Role.DEALER_STAFF, dealer), (Role.FLEET_MANAGER, fleet))
+    }
+    settled = _one(
+        sa.select(Settlement).join(Booking).where(Booking.organisation_id == fleet.organisation_id)
+    )
+    other_settled = _one(
+        sa.select(Settlement).join(Booking).where(Booking.organisation_id != fleet.organisation_id)
+    )
     own_pack = _one(sa.select(Pack).where(Pack.owner_id == fleet.organisation_id))
     world.own["booking"] = {r: b.id for r, b in own_booking.items()}
     world.own["settlement"] = {Role.FLEET_MANAGER: settled.booking_id}
     world.own["pack"] = {Role.FLEET_MANAGER: own_pack.code}
     world.own["order"] = {Role.BUYER: own_order.id}
-    world.own["site"] = {role: _one(sa.select(Site.id).where(
-        Site.organisation_id == user.organisation_id).order_by(Site.id))
-        for role, user in users.items() if role not in (Role.BUYER, Role.GOVERNMENT)}
+    world.own["site"] = {
+        role: _one(
+            sa.select(Site.id).where(Site.organisation_id == user.organisation_id).order_by(Site.id)
+        )
+        for role, user in users.items()
+        if role not in (Role.BUYER, Role.GOVERNMENT)
+    }
 
     # The driver's route of today's published plan, and a route the driver does not drive.
     driver = users[Role.DRIVER]
-    today_plan = _one(sa.select(Plan).where(Plan.status == PlanStatus.PUBLISHED)
-                      .order_by(Plan.plan_date.desc(), Plan.id.desc()))
+    today_plan = _one(
+        sa.select(Plan)
+        .where(Plan.status == PlanStatus.PUBLISHED)
+        .order_by(Plan.plan_date.desc(), Plan.id.desc())
+    )
     driven = [r for r in today_plan.routes if r.truck.driver_id == driver.id]
     assert driven, "the demo driver drives a route of today's published plan"
-    not_driven = _one(sa.select(PlanRoute).where(PlanRoute.id != driven[0].id)
-                      .order_by(PlanRoute.id))
+    not_driven = _one(
+        sa.select(PlanRoute).where(PlanRoute.id != driven[0].id).order_by(PlanRoute.id)
+    )
     assert not_driven.truck.driver_id != driver.id
     world.own["route"] = {Role.DRIVER: driven[0].id}
     world.own["stop"] = {Role.DRIVER: next(s.id for s in driven[0].stops if s.kind == "pickup")}
-    world.own["park_stop"] = {Role.DRIVER: next(s.id for s in driven[0].stops
-                                                if s.kind in ("reload", "end"))}
+    world.own["park_stop"] = {
+        Role.DRIVER: next(s.id for s in driven[0].stops if s.kind in ("reload", "end"))
+    }
     world.other.update(
-        booking=other_booking.id, site=other_site.id, order=other_order.id,
-        settlement=other_settled.booking_id, pack=other_pack.code, route=not_driven.id,
+        booking=other_booking.id,
+        site=other_site.id,
+        order=other_order.id,
+        settlement=other_settled.booking_id,
+        pack=other_pack.code,
+        route=not_driven.id,
         stop=next(s.id for s in not_driven.stops if s.kind == "pickup"),
-        park_stop=next(s.id for s in not_driven.stops if s.kind in ("reload", "end")))
+        park_stop=next(s.id for s in not_driven.stops if s.kind in ("reload", "end")),
+    )
     # A delivery stop on the driver's route and one on another route; requests for quote.
-    world.own["delivery_stop"] = {Role.DRIVER: _delivery_stop(driven[0], users[Role.BUYER],
-                                                              for_sale[4])}
+    world.own["delivery_stop"] = {
+        Role.DRIVER: _delivery_stop(driven[0], users[Role.BUYER], for_sale[4])
+    }
     world.other["delivery_stop"] = _delivery_stop(not_driven, other_buyer, for_sale[5])
     spec = {"quantity": "2", "min_grade": "B", "wanted_by": (day + timedelta(days=20)).isoformat()}
     world.own["rfq"] = {Role.BUYER: rfq_service.create(users[Role.BUYER], spec).id}
@@ -190,29 +256,47 @@ def build_world() -> World:
     world.other["api_token"] = spare_token(other_buyer)
     version = _one(sa.select(PriceIndexVersion.version).order_by(PriceIndexVersion.id))
     world.values.update(
-        plan_id=today_plan.id, run_id=today_plan.run_id,
-        any_booking=other_booking.id, any_stop=world.own["stop"][Role.DRIVER],
-        plant_pack=own_pack.id, sale_pack=for_sale[2].id, cart_pack=for_sale[3].id,
-        batch_id=_one(sa.select(DismantlingBatch.id)), line_id=other_order.lines[0].id,
-        org_id=pending.id, user_id=spare.id, token_email=token_user.email, token_password=PASSWORD,
-        certificate=settled.certificate_token, public_code=own_pack.code,
-        version=version, open_day=day.isoformat(), other_order=other_order.id,
-        other_rfq=world.other["rfq"])
+        plan_id=today_plan.id,
+        run_id=today_plan.run_id,
+        any_booking=other_booking.id,
+        any_stop=world.own["stop"][Role.DRIVER],
+        plant_pack=own_pack.id,
+        sale_pack=for_sale[2].id,
+        cart_pack=for_sale[3].id,
+        batch_id=_one(sa.select(DismantlingBatch.id)),
+        line_id=other_order.lines[0].id,
+        org_id=pending.id,
+        user_id=spare.id,
+        token_email=token_user.email,
+        token_password=PASSWORD,
+        certificate=settled.certificate_token,
+        public_code=own_pack.code,
+        version=version,
+        open_day=day.isoformat(),
+        other_order=other_order.id,
+        other_rfq=world.other["rfq"],
+    )
     return world
 
 
 def fingerprint() -> dict:
     """Row counts of every table, and the in-place columns of the main ones (few queries)."""
     tables = db.metadata.sorted_tables
-    counts = db.session.execute(sa.select(*(
-        sa.select(sa.func.count()).select_from(t).scalar_subquery().label(t.name)
-        for t in tables))).one()
+    counts = db.session.execute(
+        sa.select(
+            *(
+                sa.select(sa.func.count()).select_from(t).scalar_subquery().label(t.name)
+                for t in tables
+            )
+        )
+    ).one()
     prints = dict(zip((t.name for t in tables), counts, strict=True))
     for table in tables:
         columns = MUTABLE_COLUMNS.get(table.name)
         if columns:
-            rows = db.session.execute(sa.select(*(table.c[c] for c in columns))
-                                      .order_by(table.c.id)).all()
+            rows = db.session.execute(
+                sa.select(*(table.c[c] for c in columns)).order_by(table.c.id)
+            ).all()
             prints[f"{table.name}*"] = hash(tuple(tuple(map(str, r)) for r in rows))
     db.session.rollback()
     return prints

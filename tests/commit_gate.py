@@ -13,8 +13,9 @@ class CommitGate:
     `parties` are there. With `patience`, a party that waited that long goes on (the other
     request is waiting for this one's lock); without it, a broken wait fails the test."""
 
-    def __init__(self, model: type, parties: int = 2, *, patience: float | None = None,
-                 dirty: bool = False):
+    def __init__(
+        self, model: type, parties: int = 2, *, patience: float | None = None, dirty: bool = False
+    ):
         self.model, self.dirty, self.patient = model, dirty, patience is not None
         self.barrier = threading.Barrier(parties, timeout=patience or 20)
         self.held = 0

@@ -18,10 +18,10 @@ import pytest
 os.environ.setdefault("LITHLOOP_INSTANCE", tempfile.mkdtemp(prefix="lithloop-test-instance-"))
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from lithloop import clock, create_app  # noqa: E402
-from lithloop.extensions import db as _db  # noqa: E402
+from lithloop import clock, create_app
+from lithloop.extensions import db as _db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -137,8 +137,10 @@ def client(app):
     return app.test_client()
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                     r'name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client, url: str) -> str:
@@ -151,16 +153,17 @@ def csrf_token(client, url: str) -> str:
 
 def submit(client, url: str, data: dict, *, page: str | None = None, **kwargs):
     """Post a form the way a browser does: with the CSRF token from the page."""
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)},
-                       **kwargs)
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)
 
 
 def api_headers(client, user, password: str | None = None) -> dict:
     """`Authorization: Bearer …` for a user, with a token from the real token endpoint."""
     from tests.factories import PASSWORD
 
-    response = client.post("/api/v1/auth/token", json={
-        "email": user.email, "password": PASSWORD if password is None else password})
+    response = client.post(
+        "/api/v1/auth/token",
+        json={"email": user.email, "password": PASSWORD if password is None else password},
+    )
     assert response.status_code == 201, response.json
     return {"Authorization": f"Bearer {response.json['token']}"}
 
@@ -200,9 +203,11 @@ def demo(app):
 
 
 STRIPE_WEBHOOK_SECRET = "whsec_test_lithloop_market"
-STRIPE_ENV = {"STRIPE_SECRET_KEY": "sk_test_lithloop_market",
-              "STRIPE_PUBLISHABLE_KEY": "pk_test_lithloop_market",
-              "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET}
+STRIPE_ENV = {
+    "STRIPE_SECRET_KEY": "sk_test_lithloop_market",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_lithloop_market",
+    "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+}
 
 
 @pytest.fixture(scope="session")

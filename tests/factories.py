@@ -13,22 +13,34 @@ PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)
 
 
-def make_org(kind: OrgKind = OrgKind.DEALER_BRANCH, *, status=OrgStatus.ACTIVE,
-             name: str | None = None) -> Organisation:
+def make_org(
+    kind: OrgKind = OrgKind.DEALER_BRANCH, *, status=OrgStatus.ACTIVE, name: str | None = None
+) -> Organisation:
     """An organisation, active unless told otherwise."""
-    org = Organisation(name=name or f"测试机构{next(_seq)}", kind=kind, status=status,
-                       city="牡丹江")
+    org = Organisation(
+        name=name or f"测试机构{next(_seq)}", kind=kind, status=status, city="牡丹江"
+    )
     db.session.add(org)
     db.session.commit()
     return org
 
 
-def make_user(org: Organisation, *, role: Role | None = None, email: str | None = None,
-              password: str = PASSWORD) -> User:
+def make_user(
+    org: Organisation,
+    *,
+    role: Role | None = None,
+    email: str | None = None,
+    password: str = PASSWORD,
+) -> User:
     """A user of the organisation, with the first role its kind allows unless given."""
     role = role or sorted(ROLES_BY_KIND[org.kind], key=lambda r: r.value)[0]
-    user = User(email=email or f"user{next(_seq)}@example.com", name="测试用户",
-                password_hash=hash_password(password), role=role, organisation=org)
+    user = User(
+        email=email or f"user{next(_seq)}@example.com",
+        name="测试用户",
+        password_hash=hash_password(password),
+        role=role,
+        organisation=org,
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -36,8 +48,15 @@ def make_user(org: Organisation, *, role: Role | None = None, email: str | None 
 
 def make_site(org: Organisation, *, name: str | None = None, lat=44.58, lon=129.62) -> Site:
     """A site of the organisation near Mudanjiang."""
-    site = Site(organisation=org, name=name or f"网点{next(_seq)}", lat=lat, lon=lon,
-                city="牡丹江", opens_at=time(8), closes_at=time(17))
+    site = Site(
+        organisation=org,
+        name=name or f"网点{next(_seq)}",
+        lat=lat,
+        lon=lon,
+        city="牡丹江",
+        opens_at=time(8),
+        closes_at=time(17),
+    )
     db.session.add(site)
     db.session.commit()
     return site
@@ -51,9 +70,19 @@ def make_park(payload_kg: int = 12000, trucks: int = 2):
     depot = make_site(park, name="产业园", lat=44.5514, lon=129.6329)
     depot.kind = SiteKind.PARK
     for i in range(trucks):
-        db.session.add(Truck(organisation=park, depot=depot, plate=f"黑C·T{next(_seq):04d}{i}",
-                             payload_kg=payload_kg, pallet_places=10,
-                             shift_start=time(7), shift_end=time(19), fixed_cost_fen=30000,
-                             cost_per_km_fen=300, cost_per_hour_fen=6000))
+        db.session.add(
+            Truck(
+                organisation=park,
+                depot=depot,
+                plate=f"黑C·T{next(_seq):04d}{i}",
+                payload_kg=payload_kg,
+                pallet_places=10,
+                shift_start=time(7),
+                shift_end=time(19),
+                fixed_cost_fen=30000,
+                cost_per_km_fen=300,
+                cost_per_hour_fen=6000,
+            )
+        )
     db.session.commit()
     return park

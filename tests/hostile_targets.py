@@ -55,7 +55,8 @@ class FormParser(HTMLParser):
         elif tag == "a" and "?" in a.get("href", ""):
             url = urlsplit(urljoin(self.page_url, a["href"]))
             self.link_params.setdefault(url.path, set()).update(
-                k for k, _ in parse_qsl(url.query, keep_blank_values=True))
+                k for k, _ in parse_qsl(url.query, keep_blank_values=True)
+            )
         elif not self.forms or not a.get("name") or a["name"] in SKIPPED_FIELDS:
             return
         elif tag in ("input", "button"):
@@ -131,8 +132,12 @@ def _declared_fields(form_class) -> list[tuple[str, object]]:
     """(name, unbound field) of a WTForms class without instantiating it."""
     from wtforms.fields.core import UnboundField
 
-    return [(n, v) for klass in form_class.__mro__ for n, v in vars(klass).items()
-            if isinstance(v, UnboundField) and n not in SKIPPED_FIELDS]
+    return [
+        (n, v)
+        for klass in form_class.__mro__
+        for n, v in vars(klass).items()
+        if isinstance(v, UnboundField) and n not in SKIPPED_FIELDS
+    ]
 
 
 def resolve_ref(spec: dict, schema: dict) -> dict:

@@ -76,10 +76,14 @@ OTHERS_PER_FIELD = 4
 #: on 2**63; a day after 9999-12-31 does not exist; an aware time does not compare).
 BY_NAME = [
     (("page",), ("2**63", "20 digits", "negative")),
-    (("date", "day", "until", "since", "wanted_by", "from", "to", "valid"),
-     ("year 9999", "year 9999 datetime", "year 1")),
-    (("time", "window", "slot", "opens", "closes", "start", "end"),
-     ("aware time", "aware window", "out of range time")),
+    (
+        ("date", "day", "until", "since", "wanted_by", "from", "to", "valid"),
+        ("year 9999", "year 9999 datetime", "year 1"),
+    ),
+    (
+        ("time", "window", "slot", "opens", "closes", "start", "end"),
+        ("aware time", "aware window", "out of range time"),
+    ),
 ]
 
 

@@ -17,7 +17,7 @@ class JsonStub:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
+            def do_GET(self):
                 stub.seen.append(self.path)
                 data = json.dumps(respond(self.path)).encode()
                 self.send_response(200)

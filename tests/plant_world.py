@@ -32,9 +32,14 @@ _serial = itertools.count(1)
 S = PackState
 #: States walked through (from RECEIVED) to reach each state.
 PATHS = {
-    S.RECEIVED: [], S.RAW: [S.RAW], S.AGING: [S.AGING], S.FINISHED: [S.AGING, S.FINISHED],
-    S.CONSUMED: [S.AGING, S.CONSUMED], S.RESERVED: [S.AGING, S.FINISHED, S.RESERVED],
-    S.SOLD: [S.AGING, S.FINISHED, S.SOLD], S.DISMANTLED: [S.RAW, S.DISMANTLED],
+    S.RECEIVED: [],
+    S.RAW: [S.RAW],
+    S.AGING: [S.AGING],
+    S.FINISHED: [S.AGING, S.FINISHED],
+    S.CONSUMED: [S.AGING, S.CONSUMED],
+    S.RESERVED: [S.AGING, S.FINISHED, S.RESERVED],
+    S.SOLD: [S.AGING, S.FINISHED, S.SOLD],
+    S.DISMANTLED: [S.RAW, S.DISMANTLED],
 }
 
 
@@ -49,32 +54,65 @@ def plant_world() -> dict:
         "plant": make_user(park, role=Role.PLANT_OPERATOR),
         "admin": make_user(park, role=Role.ADMIN),
         "dispatcher": make_user(park, role=Role.DISPATCHER),
-        "dealer": make_user(dealer_org), "site": make_site(dealer_org),
-        "other": make_user(other_org), "other_site": make_site(other_org),
+        "dealer": make_user(dealer_org),
+        "site": make_site(dealer_org),
+        "other": make_user(other_org),
+        "other_site": make_site(other_org),
     }
 
 
 def new_code(chemistry_letter: str = "B") -> str:
     """A fresh valid GB/T 34014 test code."""
-    return make_park_code(next(_serial), chemistry_letter=chemistry_letter, product_type="P",
-                          produced=clock.today(), traceability="TEST000")
+    return make_park_code(
+        next(_serial),
+        chemistry_letter=chemistry_letter,
+        product_type="P",
+        produced=clock.today(),
+        traceability="TEST000",
+    )
 
 
-def make_pack(user, state: PackState = S.RAW, *, chemistry: str = "LFP", mass: str = "300",
-              grade: Grade | None = None, soh: str | None = None, rated_wh: int | None = None,
-              retest: bool = True, booking=None, lot=None, commit: bool = True) -> Pack:
+def make_pack(
+    user,
+    state: PackState = S.RAW,
+    *,
+    chemistry: str = "LFP",
+    mass: str = "300",
+    grade: Grade | None = None,
+    soh: str | None = None,
+    rated_wh: int | None = None,
+    retest: bool = True,
+    booking=None,
+    lot=None,
+    commit: bool = True,
+) -> Pack:
     """A pack received at the park and walked to `state`; a passing retest when aging."""
-    pack = Pack(code=new_code("B" if chemistry == "LFP" else "E"), chemistry=chemistry,
-                mass_kg=Decimal(mass), state=S.RECEIVED, grade=grade,
-                soh_pct=Decimal(soh) if soh else None, rated_wh=rated_wh, cycle_count=800,
-                booking_id=booking.id if booking else None, lot_id=lot.id if lot else None,
-                owner_id=booking.organisation_id if booking else None)
+    pack = Pack(
+        code=new_code("B" if chemistry == "LFP" else "E"),
+        chemistry=chemistry,
+        mass_kg=Decimal(mass),
+        state=S.RECEIVED,
+        grade=grade,
+        soh_pct=Decimal(soh) if soh else None,
+        rated_wh=rated_wh,
+        cycle_count=800,
+        booking_id=booking.id if booking else None,
+        lot_id=lot.id if lot else None,
+        owner_id=booking.organisation_id if booking else None,
+    )
     db.session.add(pack)
     pack_events.record(pack, "received", user)
     for step in PATHS[state]:
         if step is S.AGING and retest and soh:
-            db.session.add(PackTest(pack=pack, kind="retest", capacity_ah=Decimal("150"),
-                                    soh_pct=Decimal(soh), insulation_ok=True))
+            db.session.add(
+                PackTest(
+                    pack=pack,
+                    kind="retest",
+                    capacity_ah=Decimal("150"),
+                    soh_pct=Decimal(soh),
+                    insulation_ok=True,
+                )
+            )
         pack_state.place(pack, step, user)
     if commit:
         db.session.commit()
@@ -83,10 +121,22 @@ def make_pack(user, state: PackState = S.RAW, *, chemistry: str = "LFP", mass: s
 
 def booked(world: dict, lots: list[dict] | None = None, *, user="dealer", site="site"):
     """A booking made through the booking service (quote frozen on today's index)."""
-    lots = lots or [{"chemistry": "LFP", "form": "pack", "count": 2, "mass_kg": "600",
-                     "condition": "intact", "codes": []}]
-    raw = {"site_id": world[site].id, "date": open_day(2).isoformat(),
-           "window": ["09:00", "11:00"], "lots": lots}
+    lots = lots or [
+        {
+            "chemistry": "LFP",
+            "form": "pack",
+            "count": 2,
+            "mass_kg": "600",
+            "condition": "intact",
+            "codes": [],
+        }
+    ]
+    raw = {
+        "site_id": world[site].id,
+        "date": open_day(2).isoformat(),
+        "window": ["09:00", "11:00"],
+        "lots": lots,
+    }
     booking, _ = booking_service.book_pickup(world[user], raw)
     return booking
 
@@ -95,8 +145,9 @@ def receive(world: dict, booking, measured_kg: str) -> Intake:
     """Walk the booking to RECEIVED and store its intake with the measured mass."""
     for status in (BookingStatus.SCHEDULED, BookingStatus.PICKED_UP, BookingStatus.RECEIVED):
         booking_service.change_status(world["admin"], booking.id, status)
-    intake = Intake(booking_id=booking.id, measured_kg=Decimal(measured_kg),
-                    by_user_id=world["plant"].id)
+    intake = Intake(
+        booking_id=booking.id, measured_kg=Decimal(measured_kg), by_user_id=world["plant"].id
+    )
     db.session.add(intake)
     db.session.commit()
     return intake

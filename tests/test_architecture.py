@@ -14,11 +14,13 @@ PURE_SHARED = ("lithloop.clock",)  # the one clock: pure, importable by every pu
 
 @pytest.mark.parametrize("package", PURE)
 def test_pure_packages_import_neither_flask_nor_sqlalchemy(package):
-    code = (f"import sys, json, {package}; "
-            "print(json.dumps(sorted(m for m in sys.modules "
-            "if m.split('.')[0] in {'flask', 'sqlalchemy', 'flask_sqlalchemy', 'werkzeug'} "
-            "or m.startswith('lithloop.') and not m.startswith(%r) and m not in %r)))"
-            % (package, PURE_SHARED))
+    code = (
+        f"import sys, json, {package}; "
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in {'flask', 'sqlalchemy', 'flask_sqlalchemy', 'werkzeug'} "
+        "or m.startswith('lithloop.') and not m.startswith(%r) and m not in %r)))"
+        % (package, PURE_SHARED)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     leaked = json.loads(out.stdout)
     assert leaked == [], f"{package} pulled in {leaked}"

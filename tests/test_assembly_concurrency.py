@@ -37,8 +37,10 @@ def _pg_app(url: str):
         rounds = []
         for _ in range(ROUNDS):
             shared = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85").code
-            own = [make_pack(world["plant"], PackState.FINISHED, grade=Grade.B, soh="70").code
-                   for _ in range(WORKERS)]
+            own = [
+                make_pack(world["plant"], PackState.FINISHED, grade=Grade.B, soh="70").code
+                for _ in range(WORKERS)
+            ]
             rounds.append((shared, own))
     yield app, plant_id, rounds
     with app.app_context():
@@ -51,9 +53,13 @@ def _build(app, barrier, outcomes: list, user_id: int, codes: list[str]) -> None
     with app.app_context():
         user = db.session.get(User, user_id)
         order = assembly.BuildOrder(
-            parent_codes=tuple(codes), rated_wh=30000, mass_kg=Decimal("200"),
+            parent_codes=tuple(codes),
+            rated_wh=30000,
+            mass_kg=Decimal("200"),
             test=assembly.FinalTest(Decimal("150"), Decimal("80"), None, None, True),
-            warranty_months=12, use_case="base_station")
+            warranty_months=12,
+            use_case="base_station",
+        )
         barrier.wait()
         try:
             outcomes.append(assembly.build(user, order).code)
@@ -68,9 +74,10 @@ def test_only_one_assembly_consumes_a_shared_parent(pg_app):
     for shared, own in rounds:
         barrier = threading.Barrier(WORKERS)
         outcomes: list[str] = []
-        threads = [threading.Thread(target=_build,
-                                    args=(app, barrier, outcomes, plant_id, [code, shared]))
-                   for code in own]
+        threads = [
+            threading.Thread(target=_build, args=(app, barrier, outcomes, plant_id, [code, shared]))
+            for code in own
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -80,10 +87,14 @@ def test_only_one_assembly_consumes_a_shared_parent(pg_app):
         with app.app_context():
             parent = db.session.scalar(sa.select(Pack).where(Pack.code == shared))
             assert parent.state is PackState.CONSUMED
-            consumed = db.session.scalars(sa.select(PackEvent).where(
-                PackEvent.pack_id == parent.id, PackEvent.kind == "consumed")).all()
+            consumed = db.session.scalars(
+                sa.select(PackEvent).where(
+                    PackEvent.pack_id == parent.id, PackEvent.kind == "consumed"
+                )
+            ).all()
             assert [e.data["into"] for e in consumed] == built
             # the losers' own parents were left as they were
             untouched = db.session.scalars(sa.select(Pack).where(Pack.code.in_(own))).all()
             assert sorted(p.state.value for p in untouched) == sorted(
-                ["consumed"] + ["finished"] * (WORKERS - 1))
+                ["consumed"] + ["finished"] * (WORKERS - 1)
+            )

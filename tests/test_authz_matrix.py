@@ -27,15 +27,19 @@ from tests.conftest import PG_URL, fresh_pg_database, make_app
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 #: PostgreSQL only on request: there the matrix takes about 90 s on 2 cores (SQLite ~30 s);
 #: the guards under test are the same code on both backends.
-MATRIX_BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL and os.environ.get("AUTHZ_MATRIX_PG")
-                                else [])
+MATRIX_BACKENDS = ["sqlite"] + (
+    ["postgresql"] if PG_URL and os.environ.get("AUTHZ_MATRIX_PG") else []
+)
 PRINCIPALS = [None, *Role]  # None: anonymous
 
 
 def endpoint_keys(app) -> set[str]:
     """'METHOD endpoint' for every rule and method of the app's URL map."""
-    return {f"{method} {rule.endpoint}" for rule in app.url_map.iter_rules()
-            for method in rule.methods - IGNORED_METHODS}
+    return {
+        f"{method} {rule.endpoint}"
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - IGNORED_METHODS
+    }
 
 
 def test_every_endpoint_is_classified():
@@ -44,8 +48,10 @@ def test_every_endpoint_is_classified():
     keys = endpoint_keys(app)
     missing = sorted(keys - TABLE.keys())
     stale = sorted(TABLE.keys() - keys)
-    assert not missing, ("Endpoints not in the authorisation matrix: classify each in "
-                         f"tests/authz_table.py (who may use it, what it owns): {missing}")
+    assert not missing, (
+        "Endpoints not in the authorisation matrix: classify each in "
+        f"tests/authz_table.py (who may use it, what it owns): {missing}"
+    )
     assert not stale, f"tests/authz_table.py names endpoints that no longer exist: {stale}"
 
 
@@ -59,19 +65,20 @@ class Matrix:
         for role, user in world.users.items():
             self.log_in(role)
             client = app.test_client()
-            response = client.post("/api/v1/auth/token", json={
-                "email": user.email, "password": DEMO_PASSWORD})
+            response = client.post(
+                "/api/v1/auth/token", json={"email": user.email, "password": DEMO_PASSWORD}
+            )
             assert response.status_code == 201, (role, response.json)
             self.tokens[role] = response.json["token"]
 
     def log_in(self, role: Role) -> None:
         """A fresh page session for the role (again after an endpoint that ends it)."""
         client = self.app.test_client()
-        response = client.post("/login", data={"email": self.world.users[role].email,
-                                               "password": DEMO_PASSWORD})
+        response = client.post(
+            "/login", data={"email": self.world.users[role].email, "password": DEMO_PASSWORD}
+        )
         assert response.status_code == 302, (role, response.status_code)
-        self.cookies[role] = [(c.key, c.value, c.domain, c.path)
-                              for c in client._cookies.values()]
+        self.cookies[role] = [(c.key, c.value, c.domain, c.path) for c in client._cookies.values()]
 
     def client(self, role: Role | None):
         """A client with the role's session (a fresh copy, so no request changes another)."""
@@ -92,11 +99,15 @@ def seeded_matrix(backend: str, tmp_path_factory, name: str, **extra):
             url = f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite3'}"
         else:
             url = stack.enter_context(fresh_pg_database(f"lithloop_{name}"))
-        config = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                  "STRIPE_SECRET_KEY": f"sk_test_{name}",
-                  "STRIPE_PUBLISHABLE_KEY": f"pk_test_{name}",
-                  "STRIPE_WEBHOOK_SECRET": f"whsec_test_{name}",
-                  "STRIPE_API_BASE": stripe.base_url, **extra}
+        config = {
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "STRIPE_SECRET_KEY": f"sk_test_{name}",
+            "STRIPE_PUBLISHABLE_KEY": f"pk_test_{name}",
+            "STRIPE_WEBHOOK_SECRET": f"whsec_test_{name}",
+            "STRIPE_API_BASE": stripe.base_url,
+            **extra,
+        }
         served, twin = make_app(url, **config), make_app(url, **config)
         with twin.app_context():
             db.create_all()
@@ -135,9 +146,13 @@ def scopes(rule: Rule, role: Role | None, world) -> list[tuple[str, object]]:
 def values_for(world, role: Role | None, owned) -> dict:
     """The placeholders' values for one role and scope."""
     own_site = world.own["site"].get(role) or world.other["site"]
-    return {**world.values, "owned": owned, "own_site": own_site,
-            "own_route": world.own["route"][Role.DRIVER],
-            "any_settled": world.own["settlement"][Role.FLEET_MANAGER]}
+    return {
+        **world.values,
+        "owned": owned,
+        "own_site": own_site,
+        "own_route": world.own["route"][Role.DRIVER],
+        "any_settled": world.own["settlement"][Role.FLEET_MANAGER],
+    }
 
 
 def url_for_rule(app, endpoint: str, rule: Rule, values: dict) -> str:
@@ -145,8 +160,11 @@ def url_for_rule(app, endpoint: str, rule: Rule, values: dict) -> str:
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **{k: _fill(v, values) for k, v in rule.params.items()},
-                       **{k: _fill(v, values) for k, v in rule.query.items()})
+        return url_for(
+            endpoint,
+            **{k: _fill(v, values) for k, v in rule.params.items()},
+            **{k: _fill(v, values) for k, v in rule.query.items()},
+        )
 
 
 def send(matrix: Matrix, method: str, url: str, rule: Rule, role, values: dict):
@@ -202,8 +220,12 @@ def judge(rule: Rule, role, scope: str, api: bool, response) -> str | None:
     if verdict == "allow":
         if status in (401, 403, 404):
             return f"allowed but answered {status}"
-        if status == 302 and "/login" in location and rule.who != PUBLIC and (
-                not rule.ends_session or "next=" in location):  # log out everywhere: /login
+        if (
+            status == 302
+            and "/login" in location
+            and rule.who != PUBLIC
+            and (not rule.ends_session or "next=" in location)
+        ):  # log out everywhere: /login
             return f"allowed but sent to the login page ({location})"
         if role not in REGION and OTHER_MARKER in text_of(response):
             return "another organisation's data in the answer"  # e.g. in a list
@@ -249,13 +271,15 @@ def test_authorisation_matrix(matrix):
                         after = fingerprint()
                         changed = sorted(k for k in after if after[k] != known.get(k))
                         if changed:
-                            problems.append(f"{key} as {who} ({scope}) {url}: refused but "
-                                            f"changed {changed}")
+                            problems.append(
+                                f"{key} as {who} ({scope}) {url}: refused but changed {changed}"
+                            )
                         known = after
                     else:
                         known = None
-    print(f"authorisation matrix: {checked} combinations, {refused_writes} refused writes "
-          f"checked for changes")
+    print(
+        f"authorisation matrix: {checked} combinations, {refused_writes} refused writes "
+        f"checked for changes"
+    )
     assert checked > 900
-    assert not problems, f"{len(problems)} of {checked} combinations wrong:\n" + "\n".join(
-        problems)
+    assert not problems, f"{len(problems)} of {checked} combinations wrong:\n" + "\n".join(problems)

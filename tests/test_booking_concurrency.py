@@ -53,9 +53,21 @@ def _book(app, day, barrier, outcomes: list, user_id: int, site_id: int) -> None
     """One dealer's attempt, in its own app context and database connection."""
     with app.app_context():
         user = db.session.get(User, user_id)
-        raw = {"site_id": site_id, "date": day.isoformat(), "window": ["09:00", "11:00"],
-               "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "600",
-                         "condition": "intact", "codes": []}]}
+        raw = {
+            "site_id": site_id,
+            "date": day.isoformat(),
+            "window": ["09:00", "11:00"],
+            "lots": [
+                {
+                    "chemistry": "LFP",
+                    "form": "pack",
+                    "count": 1,
+                    "mass_kg": "600",
+                    "condition": "intact",
+                    "codes": [],
+                }
+            ],
+        }
         barrier.wait()
         try:
             booking_service.book_pickup(user, raw)
@@ -73,15 +85,18 @@ def test_only_one_dealer_gets_the_last_capacity(pg_app):
         barrier = threading.Barrier(len(dealers))
         outcomes: list[str] = []
 
-        threads = [threading.Thread(target=_book, args=(app, day, barrier, outcomes, *pair))
-                   for pair in dealers]
+        threads = [
+            threading.Thread(target=_book, args=(app, day, barrier, outcomes, *pair))
+            for pair in dealers
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
         assert sorted(outcomes) == ["booked"] + ["full"] * (len(dealers) - 1), outcomes
         with app.app_context():
-            count = db.session.scalar(sa.select(sa.func.count(Booking.id)).where(
-                Booking.pickup_date == day))
+            count = db.session.scalar(
+                sa.select(sa.func.count(Booking.id)).where(Booking.pickup_date == day)
+            )
             counter = db.session.get(BookingDay, day)
             assert count == 1 and counter.booked_stops == 1 and counter.booked_kg == 600

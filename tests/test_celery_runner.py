@@ -54,25 +54,61 @@ def _seed(app):
     day = open_day(2)
     for i, (lat, lon) in enumerate([(44.58, 129.61), (44.35, 129.47), (44.57, 129.39)]):
         org = make_org(name=f"队列网点{i}")
-        booking_service.book_pickup(make_user(org), {
-            "site_id": make_site(org, lat=lat, lon=lon).id, "date": day.isoformat(),
-            "window": ["08:00", "17:00"], "lots": [{"chemistry": "LFP", "form": "pack",
-                                                   "count": 1, "mass_kg": "800",
-                                                   "condition": "intact", "codes": []}]})
+        booking_service.book_pickup(
+            make_user(org),
+            {
+                "site_id": make_site(org, lat=lat, lon=lon).id,
+                "date": day.isoformat(),
+                "window": ["08:00", "17:00"],
+                "lots": [
+                    {
+                        "chemistry": "LFP",
+                        "form": "pack",
+                        "count": 1,
+                        "mass_kg": "800",
+                        "condition": "intact",
+                        "codes": [],
+                    }
+                ],
+            },
+        )
     return make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER), day
 
 
 def test_a_celery_worker_runs_the_plan(tmp_path, redis_up):
     app, url, queue = _world(tmp_path)
-    env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": REDIS_URL,
-           "CELERY_QUEUE": queue, "SECRET_KEY": "worker-test", "LITHLOOP_INSTANCE": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "SECRET_KEY": "worker-test",
+        "LITHLOOP_INSTANCE": str(tmp_path),
+    }
     with app.app_context():
         dispatcher, day = _seed(app)
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "celery", "-A", "lithloop.jobs.worker", "worker", "-P", "solo",
-             "-Q", queue, "--loglevel=WARNING", "--without-heartbeat", "--without-gossip",
-             "--without-mingle"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE)
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lithloop.jobs.worker",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                queue,
+                "--loglevel=WARNING",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             run = planning.start_run(dispatcher, day, 2)
             assert run.runner == "celery"

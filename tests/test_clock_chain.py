@@ -45,8 +45,11 @@ def _chain(monkeypatch, start: datetime) -> dict:
     world = build_arrival()
     operator = world["operator"]
     intake.receive(operator, world["booking_id"], receipt(world))
-    packs = list(db.session.scalars(sa.select(Pack).where(Pack.booking_id == world["booking_id"])
-                                    .order_by(Pack.id)))
+    packs = list(
+        db.session.scalars(
+            sa.select(Pack).where(Pack.booking_id == world["booking_id"]).order_by(Pack.id)
+        )
+    )
     for pack in packs:  # the generated codes carry today's date
         assert validate_code(pack.code, today=clock.today()).ok
         if pack.code_assigned:
@@ -58,10 +61,17 @@ def _chain(monkeypatch, start: datetime) -> dict:
     freeze_clock(monkeypatch, start + timedelta(days=16))  # aged: retest and build
     for pack in parents:
         grading.record_test(operator, pack.id, GOOD)
-    built = assembly.build(operator, assembly.BuildOrder(
-        parent_codes=tuple(p.code for p in parents), rated_wh=30_000, mass_kg=Decimal("200"),
-        test=assembly.FinalTest(Decimal("150"), Decimal("86"), None, None, True),
-        warranty_months=12, use_case="base_station"))
+    built = assembly.build(
+        operator,
+        assembly.BuildOrder(
+            parent_codes=tuple(p.code for p in parents),
+            rated_wh=30_000,
+            mass_kg=Decimal("200"),
+            test=assembly.FinalTest(Decimal("150"), Decimal("86"), None, None, True),
+            warranty_months=12,
+            use_case="base_station",
+        ),
+    )
     assert validate_code(built.code).parsed.produced == clock.today()
     buyer = make_buyer()
     order = market_checkout.checkout(buyer, [{"pack_id": built.id}])
@@ -70,11 +80,18 @@ def _chain(monkeypatch, start: datetime) -> dict:
     return {"world": world, "built": built, "buyer": buyer}
 
 
-@pytest.mark.parametrize("start", [
-    utc(2027, 2, 1, 1, 30), utc(2028, 3, 1, 1, 30), utc(2040, 1, 1, 1, 30),
-], ids=["2027-02-01", "2028-03-01", "2040-01-01"])
-def test_the_chain_runs_and_uncovered_deadlines_are_provisional(localstripe, app, client, auth,
-                                                                 monkeypatch, start):
+@pytest.mark.parametrize(
+    "start",
+    [
+        utc(2027, 2, 1, 1, 30),
+        utc(2028, 3, 1, 1, 30),
+        utc(2040, 1, 1, 1, 30),
+    ],
+    ids=["2027-02-01", "2028-03-01", "2040-01-01"],
+)
+def test_the_chain_runs_and_uncovered_deadlines_are_provisional(
+    localstripe, app, client, auth, monkeypatch, start
+):
     _chain(monkeypatch, start)
     handovers = traceability.pending()
     assert {e.kind for e in handovers} == {"received", "built", "sold"}
@@ -92,27 +109,30 @@ def test_the_chain_runs_and_uncovered_deadlines_are_provisional(localstripe, app
     assert page.status_code == 200
     assert page.get_data(as_text=True).count("badge provisional") == len(handovers)
     body = client.get("/api/v1/traceability/due", headers=api_headers(client, admin)).get_json()
-    flags = [h["report_due_provisional"] for g in ("overdue", "due_soon", "later")
-             for h in body[g]]
+    flags = [h["report_due_provisional"] for g in ("overdue", "due_soon", "later") for h in body[g]]
     assert flags and all(flags)
 
 
 def _park():
     from lithloop.models import Organisation, OrgKind
 
-    return db.session.scalar(sa.select(Organisation).where(
-        Organisation.kind == OrgKind.PARK_OPERATOR))
+    return db.session.scalar(
+        sa.select(Organisation).where(Organisation.kind == OrgKind.PARK_OPERATOR)
+    )
 
 
-def test_the_chain_in_a_covered_year_counts_the_official_holidays(localstripe, app,
-                                                                  monkeypatch):
+def test_the_chain_in_a_covered_year_counts_the_official_holidays(localstripe, app, monkeypatch):
     # Tue 10 Feb 2026, 10:00 Beijing: 15 working days with Sat 14 Feb worked, 15-23 Feb off
     # and Sat 28 Feb worked end on Mon 9 March (Monday to Friday alone: 3 March).
     _chain(monkeypatch, utc(2026, 2, 10, 2))
     received = [e for e in traceability.pending() if e.kind == "received"]
     assert received and {e.report_due.isoformat() for e in received} == {"2026-03-09"}
     assert not any(holiday_calendar.event_provisional(e) for e in received)
-    later = [e for e in db.session.scalars(sa.select(PackEvent).where(
-        PackEvent.kind.in_(("built", "sold"))))]
+    later = [
+        e
+        for e in db.session.scalars(
+            sa.select(PackEvent).where(PackEvent.kind.in_(("built", "sold")))
+        )
+    ]
     # built and sold on 26 Feb 2026: Sat 28 Feb works, so 15 working days end on 18 March
     assert {e.report_due.isoformat() for e in later} == {"2026-03-18"}

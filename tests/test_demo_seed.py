@@ -28,8 +28,7 @@ def test_region_has_the_parts_the_issue_asks_for(demo):
 
 
 def test_dealers_follow_population(demo):
-    counts = Counter(db.session.scalars(
-        sa.select(Site.city).where(Site.kind == SiteKind.BRANCH)))
+    counts = Counter(db.session.scalars(sa.select(Site.city).where(Site.kind == SiteKind.BRANCH)))
     assert counts["哈尔滨市"] > counts["鸡西市"] > counts["图们市"] >= 1
     assert len(counts) == 58  # every place but the park has at least one branch
 
@@ -85,8 +84,7 @@ def test_seed_demo_command_prints_the_logins(app, backend):
     assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
 
 
-def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, auth,
-                                                                  monkeypatch):
+def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, auth, monkeypatch):
     """A fresh demo lets the dispatcher plan tomorrow and the driver confirm two pickups."""
     from datetime import UTC, date, datetime
 
@@ -98,8 +96,9 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
     summary = seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
     done = summary.activity
     assert done.bookings_next_day >= 20 and done.bookings_today >= 2
-    next_day = db.session.scalars(sa.select(Booking).where(
-        Booking.pickup_date == date(2026, 11, 28))).all()
+    next_day = db.session.scalars(
+        sa.select(Booking).where(Booking.pickup_date == date(2026, 11, 28))
+    ).all()
     assert len(next_day) == done.bookings_next_day
     assert all(b.status is BookingStatus.REQUESTED for b in next_day)  # for the dispatcher
     plan = db.session.get(Plan, done.today_plan_id)
@@ -115,29 +114,43 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
     for stop in pickups[:2]:
         codes = "\n".join(c for lot in stop.booking.lots for c in lot.codes)
         mass = str(stop.booking.total_mass_kg)
-        response = submit(client, f"/driver/stops/{stop.id}/pickup",
-                          {"mass_kg": mass, "codes": codes}, page="/driver/")
+        response = submit(
+            client,
+            f"/driver/stops/{stop.id}/pickup",
+            {"mass_kg": mass, "codes": codes},
+            page="/driver/",
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
     db.session.expire_all()
     assert [db.session.get(Booking, s.booking_id).status for s in pickups[:2]] == [
-        BookingStatus.PICKED_UP] * 2
+        BookingStatus.PICKED_UP
+    ] * 2
 
     # yesterday's bookings went through the whole chain
     from lithloop.models import DismantlingBatch, Pack, PackState, Settlement
 
     history = done.history
     assert history.bookings >= 2 and history.settled == history.bookings
-    settled = db.session.scalars(sa.select(Booking).where(
-        Booking.status == BookingStatus.SETTLED)).all()
+    settled = db.session.scalars(
+        sa.select(Booking).where(Booking.status == BookingStatus.SETTLED)
+    ).all()
     assert len(settled) == history.bookings
     assert db.session.scalar(sa.select(sa.func.count(Settlement.id))) == history.bookings
     refurbished = db.session.scalars(sa.select(Pack).where(Pack.refurbished.is_(True))).all()
     built = [p for p in refurbished if p.parents]  # the market's demo stock has no parents
     assert len(built) == history.refurbished >= 1
-    assert all(p.state is PackState.FINISHED and p.price_fen > 0 and len(p.parents) == 2
-               for p in built)
+    assert all(
+        p.state is PackState.FINISHED and p.price_fen > 0 and len(p.parents) == 2 for p in built
+    )
     assert {e.kind for p in built for parent in p.parents for e in parent.events} >= {
-        "booked", "picked_up", "received", "tested", "graded", "aged", "consumed"}
+        "booked",
+        "picked_up",
+        "received",
+        "tested",
+        "graded",
+        "aged",
+        "consumed",
+    }
     if history.dismantled:
         batch = db.session.scalar(sa.select(DismantlingBatch))
         assert batch.status == "closed" and len(batch.packs) == history.dismantled

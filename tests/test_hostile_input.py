@@ -42,10 +42,15 @@ from tests.test_authz_matrix import (
     values_for,
 )
 
-WEBHOOK_SECRET = "whsec_test_hostile"  # noqa: S105 - a test secret
+WEBHOOK_SECRET = "whsec_test_hostile"
 #: Endpoints whose input is not a form, a query or JSON (files are tested elsewhere).
-NOT_FUZZED = {"GET static", "GET metrics", "GET api-docs.openapi_json", "GET api_docs.docs",
-              "POST webhooks.stripe_webhook"}  # webhooks: test_signed_malformed_webhooks
+NOT_FUZZED = {
+    "GET static",
+    "GET metrics",
+    "GET api-docs.openapi_json",
+    "GET api_docs.docs",
+    "POST webhooks.stripe_webhook",
+}  # webhooks: test_signed_malformed_webhooks
 #: Short planning runs and solver calls (after seeding, which plans with longer ones).
 QUICK_RUNS = {"PLAN_MAX_SECONDS": 1, "ROUTING_API_MAX_SECONDS": 0.2}
 FORM = "application/x-www-form-urlencoded"
@@ -69,8 +74,9 @@ class Target:
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
     """The authorisation matrix's world, one per backend, CSRF and rate limits off."""
-    with seeded_matrix(request.param, tmp_path_factory, "hostile",
-                       STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET) as matrix:
+    with seeded_matrix(
+        request.param, tmp_path_factory, "hostile", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET
+    ) as matrix:
         matrix.app.config.update(QUICK_RUNS)
         yield matrix
 
@@ -79,29 +85,47 @@ def pick_role(rule, world) -> Role | None:
     """A role that may use the endpoint, one owning such an object if any; admins first."""
     if rule.who == PUBLIC:
         return None
-    roles = sorted(Role, key=lambda r: r.value) if rule.who == "anyone" else sorted(
-        rule.who, key=lambda r: r.value)
+    roles = (
+        sorted(Role, key=lambda r: r.value)
+        if rule.who == "anyone"
+        else sorted(rule.who, key=lambda r: r.value)
+    )
     if rule.owned:
         owners = [r for r in roles if world.own[rule.owned].get(r) is not None]
         roles = owners or roles
     return Role.ADMIN if Role.ADMIN in roles else roles[0]
 
 
-def request_as(matrix: Matrix, role, method: str, path: str, *, query: str = "",
-               body: bytes | None = None, content_type: str | None = None):
+def request_as(
+    matrix: Matrix,
+    role,
+    method: str,
+    path: str,
+    *,
+    query: str = "",
+    body: bytes | None = None,
+    content_type: str | None = None,
+):
     """One request as the role (Bearer token under /api/, the session cookie elsewhere)."""
     api = path.startswith("/api/")
     client = matrix.client(None if api else role)
     headers = {"Authorization": f"Bearer {matrix.tokens[role]}"} if api and role else {}
-    return client.open(path, method=method, query_string=query, data=body,
-                       content_type=content_type, headers=headers)
+    return client.open(
+        path,
+        method=method,
+        query_string=query,
+        data=body,
+        content_type=content_type,
+        headers=headers,
+    )
 
 
 def _string_path_params(app, endpoint: str, path: str) -> dict:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     names = {n for n, conv in rule._converters.items() if not isinstance(conv, IntegerConverter)}
-    _, args = app.url_map.bind("lithloop.test").match(path, method="GET"
-                                                       if "GET" in rule.methods else "POST")
+    _, args = app.url_map.bind("lithloop.test").match(
+        path, method="GET" if "GET" in rule.methods else "POST"
+    )
     return {n: str(args[n]) for n in names}
 
 
@@ -121,7 +145,8 @@ def discover(matrix: Matrix) -> tuple[list[Target], list[str]]:
                 continue
             role = pick_role(spec_rule, world)
             owned = dict(scopes(spec_rule, role, world)).get(
-                "own", dict(scopes(spec_rule, role, world)).get("other"))
+                "own", dict(scopes(spec_rule, role, world)).get("other")
+            )
             values = values_for(world, role, owned)
             url = url_for_rule(app, rule.endpoint, spec_rule, values)
             path, query = urlsplit(url).path, urlsplit(url).query
@@ -134,12 +159,24 @@ def discover(matrix: Matrix) -> tuple[list[Target], list[str]]:
                 fields, query_names = set(props) | set(base), set(q)
             else:
                 query_names = reads.get("args", set()) | reads.get("values", set())
-                fields = (reads.get("form", set()) | reads.get("values", set()) | set(base)
-                          if method == "POST" else set())
+                fields = (
+                    reads.get("form", set()) | reads.get("values", set()) | set(base)
+                    if method == "POST"
+                    else set()
+                )
             if query:
                 query_names |= {p.split("=")[0] for p in query.split("&")}
-            targets[key] = Target(key, method, path, role, api, base, fields, query_names,
-                                  _string_path_params(app, rule.endpoint, path))
+            targets[key] = Target(
+                key,
+                method,
+                path,
+                role,
+                api,
+                base,
+                fields,
+                query_names,
+                _string_path_params(app, rule.endpoint, path),
+            )
             if method == "GET" and not api:
                 response = request_as(matrix, role, "GET", path, query=query)
                 if response.status_code == 200 and response.mimetype == "text/html":
@@ -207,8 +244,15 @@ def requests_for(target: Target):
     """(input, value, method, path, query, body, content type) for every hostile request."""
     for name in sorted(target.query):
         for value in values_for_field(f"{target.key} ?{name}"):
-            yield (f"?{name}", value, target.method, target.path, f"{quote(name)}={value.form}",
-                   None, None)
+            yield (
+                f"?{name}",
+                value,
+                target.method,
+                target.path,
+                f"{quote(name)}={value.form}",
+                None,
+                None,
+            )
     for name, current in sorted(target.path_params.items()):
         for value in values_for_field(f"{target.key} /{name}"):
             path = target.path.replace(f"/{quote(current, safe='')}", f"/{value.form}", 1)
@@ -219,16 +263,30 @@ def requests_for(target: Target):
     if not target.api:
         for name in sorted(target.fields):
             for value in values_for_field(f"{target.key} {name}"):
-                yield (name, value, "POST", target.path, "", _form_body(target.base, name, value),
-                       FORM)
+                yield (
+                    name,
+                    value,
+                    "POST",
+                    target.path,
+                    "",
+                    _form_body(target.base, name, value),
+                    FORM,
+                )
         return
     base = dict(target.base)
     paths = {p for p in _leaf_paths(base) if p} | {(name,) for name in target.fields}
     for path in sorted(paths, key=str):
         for value in values_for_field(f"{target.key} {path}"):
             holder = {**base} if path[0] in base else {**base, path[0]: None}
-            yield (".".join(map(str, path)), value, "POST", target.path, "",
-                   _json_body(holder, path, value), "application/json")
+            yield (
+                ".".join(map(str, path)),
+                value,
+                "POST",
+                target.path,
+                "",
+                _json_body(holder, path, value),
+                "application/json",
+            )
     for value in ALL:  # the whole body hostile, e.g. nested 100,000 deep
         yield ("<body>", value, "POST", target.path, "", value.json.encode(), "application/json")
 
@@ -246,8 +304,11 @@ def test_no_server_error_on_hostile_input(world):
     started = time.monotonic()
     targets, unmatched = discover(world)
     assert not unmatched, f"page forms posting to no endpoint: {unmatched}"
-    keys = {f"{m} {r.endpoint}" for r in world.app.url_map.iter_rules()
-            for m in r.methods - IGNORED_METHODS}
+    keys = {
+        f"{m} {r.endpoint}"
+        for r in world.app.url_map.iter_rules()
+        for m in r.methods - IGNORED_METHODS
+    }
     assert {t.key for t in targets} == keys - NOT_FUZZED
     problems, sent, fields, slowest = [], 0, 0, {}
     for target in targets:
@@ -258,18 +319,27 @@ def test_no_server_error_on_hostile_input(world):
             who = target.role.value if target.role else "anonymous"
             where = f"{target.key} as {who} [{name}={value.name}]"
             try:
-                response = request_as(world, target.role, method, path, query=query, body=body,
-                                      content_type=content_type)
-            except Exception as exc:  # noqa: BLE001 (every failure is reported)
+                response = request_as(
+                    world,
+                    target.role,
+                    method,
+                    path,
+                    query=query,
+                    body=body,
+                    content_type=content_type,
+                )
+            except Exception as exc:
                 problems.append(f"{where}: {_cause(exc)}")
                 continue
             if response.status_code >= 500:
                 problems.append(f"{where}: {response.status_code}")
         slowest[target.key] = time.monotonic() - target_started
     seconds = time.monotonic() - started
-    print(f"\nhostile input: {len(targets)} endpoints, {fields} inputs, {sent} requests, "
-          f"{seconds:.1f} s; slowest: " + ", ".join(  # noqa: T201
-              f"{k} {v:.1f} s" for k, v in sorted(slowest.items(), key=lambda kv: -kv[1])[:6]))
+    print(
+        f"\nhostile input: {len(targets)} endpoints, {fields} inputs, {sent} requests, "
+        f"{seconds:.1f} s; slowest: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(slowest.items(), key=lambda kv: -kv[1])[:6])
+    )
     assert fields > 300 and sent > 3000
     assert not problems, f"{len(problems)} of {sent} requests failed:\n" + "\n".join(problems)
 
@@ -281,7 +351,11 @@ def _signed(payload: bytes, secret: str = WEBHOOK_SECRET) -> str:
 
 
 MALFORMED_EVENTS = [
-    b"not json", b"[]", b'"\\ud800"', b"1e999999", b"[" * DEEP + b"]" * DEEP,
+    b"not json",
+    b"[]",
+    b'"\\ud800"',
+    b"1e999999",
+    b"[" * DEEP + b"]" * DEEP,
     b'{"id": 12, "type": "payment_intent.succeeded"}',
     b'{"id": "evt_h1", "type": ["x"], "data": {"object": {}}}',
     b'{"id": "evt_h2", "type": "payment_intent.succeeded", "data": []}',
@@ -300,8 +374,11 @@ def test_signed_malformed_webhooks_are_refused(world, payload):
     """A correctly signed event Stripe could never send: 400 (Stripe stops retrying), or 200
     if it is harmless; never a 5xx, which Stripe would retry for days."""
     response = world.app.test_client().post(
-        "/api/v1/webhooks/stripe", data=payload, content_type="application/json",
-        headers={"Stripe-Signature": _signed(payload)})
+        "/api/v1/webhooks/stripe",
+        data=payload,
+        content_type="application/json",
+        headers={"Stripe-Signature": _signed(payload)},
+    )
     assert response.status_code in (200, 400), (response.status_code, response.get_data()[:300])
     assert response.is_json
 
@@ -309,7 +386,23 @@ def test_signed_malformed_webhooks_are_refused(world, payload):
 def test_hostile_values_cover_the_named_classes():
     """The issue's hostile values are all there, and every field gets the nastiest."""
     names = {v.name for v in ALL}
-    assert {"nul", "lone surrogate", "superscript two", "arabic-indic three", "NaN", "inf",
-            "1e999999", "20 digits", "5000 digits", "2**63", "year 9999", "year 9999 datetime",
-            "aware time", "long", "json nested deep", "negative", "empty"} <= names
+    assert {
+        "nul",
+        "lone surrogate",
+        "superscript two",
+        "arabic-indic three",
+        "NaN",
+        "inf",
+        "1e999999",
+        "20 digits",
+        "5000 digits",
+        "2**63",
+        "year 9999",
+        "year 9999 datetime",
+        "aware time",
+        "long",
+        "json nested deep",
+        "negative",
+        "empty",
+    } <= names
     assert all(set(NASTIEST) <= set(values_for_field(f"field {i}")) for i in range(20))

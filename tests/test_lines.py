@@ -16,8 +16,13 @@ from lithloop.services import pricing as price_service
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 from tests.plant_world import make_pack, plant_world
 
-OUTPUTS = {"black_mass": "250.5", "copper": "40", "aluminium": "35.25", "steel": "120",
-           "plastics": "30"}
+OUTPUTS = {
+    "black_mass": "250.5",
+    "copper": "40",
+    "aluminium": "35.25",
+    "steel": "120",
+    "plastics": "30",
+}
 
 
 @pytest.fixture
@@ -26,8 +31,11 @@ def world(app):
 
 
 def events(pack: Pack, kind: str) -> list[PackEvent]:
-    return list(db.session.scalars(sa.select(PackEvent).where(
-        PackEvent.pack_id == pack.id, PackEvent.kind == kind)))
+    return list(
+        db.session.scalars(
+            sa.select(PackEvent).where(PackEvent.pack_id == pack.id, PackEvent.kind == kind)
+        )
+    )
 
 
 def test_batch_add_and_close_arithmetic(world):
@@ -66,8 +74,7 @@ def test_pack_not_in_raw_is_refused_by_name_and_nothing_is_written(world):
         dismantling.add_packs(plant, batch.id, [good.code, aging.code])
     assert aging.code in str(caught.value.message) and "aging" in str(caught.value.message)
     db.session.refresh(good)
-    assert good.state is PackState.RAW and good.batch_id is None and not events(good,
-                                                                               "dismantled")
+    assert good.state is PackState.RAW and good.batch_id is None and not events(good, "dismantled")
     assert db.session.get(DismantlingBatch, batch.id).input_kg == 0
     dismantling.add_packs(plant, batch.id, [good.code])
     other = dismantling.open_batch(plant, 3)
@@ -100,10 +107,16 @@ def test_batch_errors(world):
 
 
 def order(codes, **change) -> assembly.BuildOrder:
-    data = {"parent_codes": tuple(codes), "rated_wh": 40000, "mass_kg": Decimal("260"),
-            "test": assembly.FinalTest(Decimal("180"), Decimal("86.5"), Decimal("1.2"),
-                                       Decimal("332.8"), True),
-            "warranty_months": 24, "use_case": "storage"}
+    data = {
+        "parent_codes": tuple(codes),
+        "rated_wh": 40000,
+        "mass_kg": Decimal("260"),
+        "test": assembly.FinalTest(
+            Decimal("180"), Decimal("86.5"), Decimal("1.2"), Decimal("332.8"), True
+        ),
+        "warranty_months": 24,
+        "use_case": "storage",
+    }
     data.update(change)
     return assembly.BuildOrder(**data)
 
@@ -123,9 +136,18 @@ def test_assembly_links_consumes_tests_grades_prices_and_lists(world):
     [test] = db.session.scalars(sa.select(PackTest).where(PackTest.pack_id == built.id))
     assert test.kind == "final" and test.soh_pct == Decimal("86.5") and test.insulation_ok
     index = price_service.current_index()
-    expected = pricing.price_second_life(pricing.SecondLifePack(
-        chemistry="LFP", rated_kwh=Decimal(40), soh_pct=Decimal("86.5"), cycles=800,
-        grade="A", warranty_months=24, mass_kg=Decimal(260)), index)
+    expected = pricing.price_second_life(
+        pricing.SecondLifePack(
+            chemistry="LFP",
+            rated_kwh=Decimal(40),
+            soh_pct=Decimal("86.5"),
+            cycles=800,
+            grade="A",
+            warranty_months=24,
+            mass_kg=Decimal(260),
+        ),
+        index,
+    )
     assert built.price_fen == expected.price_fen and built.price_index_version == index.version
     assert [e.kind for e in built.events] == ["built", "listed"]
     assert sorted(built.events[0].data["parents"]) == sorted([first.code, second.code])
@@ -135,8 +157,10 @@ def test_assembly_links_consumes_tests_grades_prices_and_lists(world):
         assert events(parent, "consumed")[0].data["into"] == built.code
 
 
-@pytest.mark.parametrize("state", [PackState.CONSUMED, PackState.SOLD, PackState.DISMANTLED,
-                                   PackState.RESERVED, PackState.RAW])
+@pytest.mark.parametrize(
+    "state",
+    [PackState.CONSUMED, PackState.SOLD, PackState.DISMANTLED, PackState.RESERVED, PackState.RAW],
+)
 def test_unusable_parent_refused_by_name_nothing_written(world, state):
     plant = world["plant"]
     good = make_pack(plant, PackState.FINISHED, grade=Grade.A, soh="85")

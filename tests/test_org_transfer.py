@@ -25,8 +25,15 @@ from tests.conftest import make_app
 from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
 
-LOT = {"chemistry": "LFP", "form": "pack", "count": 2, "mass_kg": "640.5",
-       "condition": "intact", "damage": [], "codes": []}
+LOT = {
+    "chemistry": "LFP",
+    "form": "pack",
+    "count": 2,
+    "mass_kg": "640.5",
+    "condition": "intact",
+    "damage": [],
+    "codes": [],
+}
 
 
 def build_organisation():
@@ -38,20 +45,49 @@ def build_organisation():
     make_user(org, email="second@mdj-bus.example").enabled = False
     depot = make_site(org, name="东安车场", lat=44.58, lon=129.61)
     make_site(org, name="西安车场", lat=44.57, lon=129.58)
-    kept, _ = booking_service.book_pickup(manager, {
-        "site_id": depot.id, "date": open_day(2).isoformat(), "window": ["08:00", "12:00"],
-        "lots": [LOT, {**LOT, "chemistry": "NCM523", "count": 1, "mass_kg": "410"}]})
-    gone, _ = booking_service.book_pickup(manager, {
-        "site_id": depot.id, "date": open_day(3).isoformat(), "window": ["09:00", "15:00"],
-        "lots": [LOT]})
+    kept, _ = booking_service.book_pickup(
+        manager,
+        {
+            "site_id": depot.id,
+            "date": open_day(2).isoformat(),
+            "window": ["08:00", "12:00"],
+            "lots": [LOT, {**LOT, "chemistry": "NCM523", "count": 1, "mass_kg": "410"}],
+        },
+    )
+    gone, _ = booking_service.book_pickup(
+        manager,
+        {
+            "site_id": depot.id,
+            "date": open_day(3).isoformat(),
+            "window": ["09:00", "15:00"],
+            "lots": [LOT],
+        },
+    )
     booking_service.change_status(manager, gone.id, BookingStatus.CANCELLED, "bus stays")
-    db.session.add_all([
-        BusPack(organisation_id=org.id, vehicle_plate="黑C·1001", pack_code=None,
-                chemistry="LFP", rated_kwh=Decimal("281.9"), mass_kg=Decimal("2100.5"),
-                in_service_since=date(2016, 5, 1), soh_pct=Decimal("71.5"), booking_id=kept.id),
-        BusPack(organisation_id=org.id, vehicle_plate="黑C·1002", pack_code=None,
-                chemistry="LFP", rated_kwh=Decimal("281.9"), mass_kg=Decimal("2100.5"),
-                in_service_since=date(2017, 3, 1))])
+    db.session.add_all(
+        [
+            BusPack(
+                organisation_id=org.id,
+                vehicle_plate="黑C·1001",
+                pack_code=None,
+                chemistry="LFP",
+                rated_kwh=Decimal("281.9"),
+                mass_kg=Decimal("2100.5"),
+                in_service_since=date(2016, 5, 1),
+                soh_pct=Decimal("71.5"),
+                booking_id=kept.id,
+            ),
+            BusPack(
+                organisation_id=org.id,
+                vehicle_plate="黑C·1002",
+                pack_code=None,
+                chemistry="LFP",
+                rated_kwh=Decimal("281.9"),
+                mass_kg=Decimal("2100.5"),
+                in_service_since=date(2017, 3, 1),
+            ),
+        ]
+    )
     db.session.commit()
     return org, kept
 
@@ -87,8 +123,9 @@ def test_round_trip_into_another_database(app, tmp_path):
         db.create_all()
         result = other.test_cli_runner().invoke(args=["import-org", str(out)])
         assert result.exit_code == 0, result.output
-        new_org = db.session.scalar(sa.select(Organisation).where(
-            Organisation.name == "牡丹江公交"))
+        new_org = db.session.scalar(
+            sa.select(Organisation).where(Organisation.name == "牡丹江公交")
+        )
         again = other.test_cli_runner().invoke(args=["export-org", str(new_org.id), "-"])
         assert comparable(json.loads(again.output)) == comparable(exported)
         # the pack still points at its booking; the live booking holds its day's capacity
@@ -129,8 +166,9 @@ def test_import_refuses_taken_e_mails(app, tmp_path):
     assert result.exit_code != 0
     assert "这些邮箱已有账户" in result.output
     assert "fleet@mdj-bus.example" in result.output and "second@mdj-bus.example" in result.output
-    assert db.session.scalar(sa.select(Organisation.id).where(
-        Organisation.name == "改名公交")) is None
+    assert (
+        db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "改名公交")) is None
+    )
 
 
 def test_export_of_an_unknown_organisation_and_a_foreign_file(app, tmp_path):
@@ -144,19 +182,22 @@ def test_export_of_an_unknown_organisation_and_a_foreign_file(app, tmp_path):
 
 def test_park_staff_on_a_booking_history_are_matched_by_e_mail(app, tmp_path):
     org, kept = build_organisation()
-    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER,
-                           email="dispatch@park.example")
+    dispatcher = make_user(
+        make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER, email="dispatch@park.example"
+    )
     booking_service.change_status(dispatcher, kept.id, BookingStatus.SCHEDULED, "")
     out = tmp_path / "org.json"
     app.test_cli_runner().invoke(args=["export-org", str(org.id), str(out)])
     other = make_app(f"sqlite:///{tmp_path / 'other.sqlite3'}")
     with other.app_context():
         db.create_all()
-        park_user = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER,
-                              email="dispatch@park.example")
+        park_user = make_user(
+            make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER, email="dispatch@park.example"
+        )
         assert other.test_cli_runner().invoke(args=["import-org", str(out)]).exit_code == 0
-        booking = db.session.scalar(sa.select(Booking).where(
-            Booking.status == BookingStatus.SCHEDULED))
+        booking = db.session.scalar(
+            sa.select(Booking).where(Booking.status == BookingStatus.SCHEDULED)
+        )
         assert booking.events[-1].by_user_id == park_user.id
         db.session.remove()
         db.engine.dispose()

@@ -19,7 +19,10 @@ from lithloop.models import Booking, OutboxMessage, Plan, PlanStatus, Truck, Use
 from lithloop.services import plan_edit, publishing
 from lithloop.services.errors import ServiceError
 from tests.commit_gate import CommitGate, together
-from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
+from tests.web import test_dispatch
+from tests.web.test_dispatch import run_to_end
+
+day_world = test_dispatch.day_world  # the fixture, shared
 
 HOLD_S = 3.0  # how long a request waits at its commit for the other one
 
@@ -43,6 +46,7 @@ def _together(app, user_id: int, *calls) -> list:
                     return exc
                 finally:
                     db.session.remove()
+
         return run
 
     return together(*(in_context(c) for c in calls))
@@ -50,8 +54,11 @@ def _together(app, user_id: int, *calls) -> list:
 
 def _published(day) -> list[Plan]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Plan).where(
-        Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)))
+    return list(
+        db.session.scalars(
+            sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
+        )
+    )
 
 
 def assert_owners_told_the_published_etas(plan: Plan) -> None:
@@ -62,17 +69,24 @@ def assert_owners_told_the_published_etas(plan: Plan) -> None:
     for route, stop in stops:
         booking = db.session.get(Booking, stop.booking_id)
         assert (booking.eta_start, booking.eta_end) == (
-            stop.arrival - publishing.ETA_HALF_WINDOW, stop.arrival + publishing.ETA_HALF_WINDOW
+            stop.arrival - publishing.ETA_HALF_WINDOW,
+            stop.arrival + publishing.ETA_HALF_WINDOW,
         ), f"booking #{booking.id}: ETA differs from its stop in the published plan"
-        last = db.session.scalar(sa.select(OutboxMessage).where(
-            OutboxMessage.recipient == booking.created_by.email)
-            .order_by(OutboxMessage.id.desc()).limit(1))
+        last = db.session.scalar(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.recipient == booking.created_by.email)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
         eta = (stop.arrival + timedelta(hours=8)).strftime("%H:%M")
         assert f"{route.truck.plate}, ETA {eta}" in last.body, (booking.id, last.body)
 
 
 def test_a_stop_moved_while_the_plan_is_published_never_splits_plan_and_etas(
-        app, client, day_world):  # noqa: F811
+    app,
+    client,
+    day_world,
+):
     # Depends on plan_edit.move_booking locking the plan (get_plan(lock=True)) before it
     # reads it: without that both hold at the commit and the move lands in a published
     # plan whose owners were sent the ETAs of the stops before the move.
@@ -84,9 +98,11 @@ def test_a_stop_moved_while_the_plan_is_published_never_splits_plan_and_etas(
 
     with CommitGate(Plan, patience=HOLD_S, dirty=True):
         published, move = _together(
-            app, dispatcher,
+            app,
+            dispatcher,
             lambda user: publishing.publish_plan(user, plan_id),
-            lambda user: plan_edit.move_booking(user, plan_id, moved, target, 1))
+            lambda user: plan_edit.move_booking(user, plan_id, moved, target, 1),
+        )
     assert isinstance(published, Plan), published
     # Either the move went first (and was published) or it came after and was refused.
     assert move is None or getattr(move, "code", None) == "not_draft", move
@@ -94,12 +110,13 @@ def test_a_stop_moved_while_the_plan_is_published_never_splits_plan_and_etas(
     assert shown.id == plan_id
     assert_owners_told_the_published_etas(shown)
     if move is None:
-        assert next(r.truck_id for r in shown.routes for s in r.stops
-                    if s.booking_id == moved) == target
+        assert (
+            next(r.truck_id for r in shown.routes for s in r.stops if s.booking_id == moved)
+            == target
+        )
 
 
-def test_two_drafts_of_one_day_published_at_once_leave_one_published(
-        app, client, day_world):  # noqa: F811
+def test_two_drafts_of_one_day_published_at_once_leave_one_published(app, client, day_world):
     # Depends on publishing.lock_day_plans: publishing takes every plan of the day, so the
     # second publish waits and then supersedes the first. Without it both drafts were
     # published (or, with only the unique index, one failed).
@@ -108,9 +125,12 @@ def test_two_drafts_of_one_day_published_at_once_leave_one_published(
     dispatcher = day_world["dispatcher"].id
 
     with CommitGate(Plan, patience=HOLD_S, dirty=True):
-        results = _together(app, dispatcher,
-                            lambda user: publishing.publish_plan(user, first).id,
-                            lambda user: publishing.publish_plan(user, second).id)
+        results = _together(
+            app,
+            dispatcher,
+            lambda user: publishing.publish_plan(user, first).id,
+            lambda user: publishing.publish_plan(user, second).id,
+        )
     assert all(isinstance(r, int) for r in results), results  # no deadlock, no refusal
     assert sorted(results) == sorted([first, second]), results  # both went through, in turn
     [shown] = _published(day_world["day"])
@@ -120,7 +140,10 @@ def test_two_drafts_of_one_day_published_at_once_leave_one_published(
 
 
 def test_two_drafts_sharing_no_booking_published_at_once_leave_one_published(
-        app, client, day_world):  # noqa: F811
+    app,
+    client,
+    day_world,
+):
     # Depends on publishing.lock_day_plans alone: the drafts share no booking, so no
     # booking lock orders the two publishes; without the day's plan locks both reach the
     # commit, and either both are published or (with the unique index) one is refused.
@@ -131,13 +154,17 @@ def test_two_drafts_sharing_no_booking_published_at_once_leave_one_published(
     drafts, dispatcher = [full.id, empty.id], day_world["dispatcher"].id
 
     with CommitGate(Plan, patience=HOLD_S, dirty=True):
-        results = _together(app, dispatcher,
-                            *(lambda user, p=p: publishing.publish_plan(user, p).id
-                              for p in drafts))
+        results = _together(
+            app,
+            dispatcher,
+            *(lambda user, p=p: publishing.publish_plan(user, p).id for p in drafts),
+        )
     assert sorted(r for r in results if isinstance(r, int)) == sorted(drafts), results
     [shown] = _published(day_world["day"])
     assert {p.status for p in map(db.session.get, [Plan] * 2, drafts)} == {
-        PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED}
+        PlanStatus.PUBLISHED,
+        PlanStatus.SUPERSEDED,
+    }
 
 
 class PublishBehindTheLock:
@@ -148,13 +175,15 @@ class PublishBehindTheLock:
         self.engine, self.other, self.done = engine, other, False
 
     def __call__(self, session) -> None:
-        if self.done or not any(isinstance(o, Plan) and o.status is PlanStatus.PUBLISHED
-                                for o in session.dirty):
+        if self.done or not any(
+            isinstance(o, Plan) and o.status is PlanStatus.PUBLISHED for o in session.dirty
+        ):
             return
         self.done = True
         with self.engine.begin() as conn:
-            conn.execute(sa.update(Plan).where(Plan.id == self.other)
-                         .values(status=PlanStatus.PUBLISHED))
+            conn.execute(
+                sa.update(Plan).where(Plan.id == self.other).values(status=PlanStatus.PUBLISHED)
+            )
 
     def __enter__(self) -> PublishBehindTheLock:
         sa.event.listen(sa.orm.Session, "before_commit", self)
@@ -165,27 +194,34 @@ class PublishBehindTheLock:
 
 
 def test_a_plan_published_behind_the_lock_makes_publish_a_409_that_changes_nothing(
-        app, client, day_world, monkeypatch):  # noqa: F811
+    app,
+    client,
+    day_world,
+    monkeypatch,
+):
     # Depends on the partial unique index uq_plan_published_day (migration 0019) and on
     # publish_plan turning its violation into a Conflict: without the index both plans end
     # published; without the Conflict the IntegrityError is a 500. The day's lock is
     # bypassed here (each publish locks only its own plan, as before the fix), so that the
     # other plan can be published while this publish runs.
-    monkeypatch.setattr(publishing, "lock_day_plans",
-                        lambda plan_id: publishing.get_plan(plan_id, lock=True))
+    monkeypatch.setattr(
+        publishing, "lock_day_plans", lambda plan_id: publishing.get_plan(plan_id, lock=True)
+    )
     first = run_to_end(client, day_world)["plan_id"]
     second = run_to_end(client, day_world)["plan_id"]
     dispatcher = day_world["dispatcher"].id
 
     with PublishBehindTheLock(db.engine, other=first):
-        [refused] = _together(app, dispatcher,
-                              lambda user: publishing.publish_plan(user, second))
+        [refused] = _together(app, dispatcher, lambda user: publishing.publish_plan(user, second))
     assert isinstance(refused, ServiceError) and refused.status == 409, refused
     assert refused.code == "published_meanwhile"
     assert "同时发布" in str(refused.message)  # "published at the same moment", in zh-CN
     assert [p.id for p in _published(day_world["day"])] == [first]
     assert db.session.get(Plan, second).status is PlanStatus.DRAFT
-    assert all(db.session.get(Booking, b).eta_start is None  # nothing of it was kept
-               for b in day_world["bookings"])
-    assert not db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
-        OutboxMessage.body.contains(" ETA ")))
+    assert all(
+        db.session.get(Booking, b).eta_start is None  # nothing of it was kept
+        for b in day_world["bookings"]
+    )
+    assert not db.session.scalar(
+        sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.body.contains(" ETA "))
+    )

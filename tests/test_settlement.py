@@ -42,26 +42,54 @@ def frozen_expected(booking, lot_index: int, mass: str) -> pricing.ScrapQuote:
 def raise_prices_today(admin):
     """A new index version in force today: lithium and nickel much dearer."""
     old = price_service.current_index()
-    price_service.add_version(admin, version="test-dear", effective_date=clock.today(),
-                              note="test", prices={
-                                  "li2co3": old.prices["li2co3"].value * 3,
-                                  "ni": old.prices["ni"].value * 2})
+    price_service.add_version(
+        admin,
+        version="test-dear",
+        effective_date=clock.today(),
+        note="test",
+        prices={"li2co3": old.prices["li2co3"].value * 3, "ni": old.prices["ni"].value * 2},
+    )
 
 
 def test_settles_at_the_frozen_index_line_by_line(world):
-    booking = booked(world, [
-        {"chemistry": "LFP", "form": "pack", "count": 2, "mass_kg": "600",
-         "condition": "intact", "codes": []},
-        {"chemistry": "NCM523", "form": "pack", "count": 1, "mass_kg": "400",
-         "condition": "damaged", "damage": ["deformed"], "codes": []}])
+    booking = booked(
+        world,
+        [
+            {
+                "chemistry": "LFP",
+                "form": "pack",
+                "count": 2,
+                "mass_kg": "600",
+                "condition": "intact",
+                "codes": [],
+            },
+            {
+                "chemistry": "NCM523",
+                "form": "pack",
+                "count": 1,
+                "mass_kg": "400",
+                "condition": "damaged",
+                "damage": ["deformed"],
+                "codes": [],
+            },
+        ],
+    )
     frozen_version = booking.quote_index_version
     raise_prices_today(world["admin"])
     assert price_service.current_index().version == "test-dear" != frozen_version
     receive(world, booking, "1100")  # 10 % over the booked 1000 kg
     lots = sorted(booking.lots, key=lambda lot: lot.position)
     for lot, mass in ((lots[0], "320"), (lots[0], "340"), (lots[1], "440")):
-        make_pack(world["plant"], PackState.RAW, grade=Grade.S, soh="30", mass=mass,
-                  chemistry=lot.chemistry, booking=booking, lot=lot)
+        make_pack(
+            world["plant"],
+            PackState.RAW,
+            grade=Grade.S,
+            soh="30",
+            mass=mass,
+            chemistry=lot.chemistry,
+            booking=booking,
+            lot=lot,
+        )
 
     settled = settlement_service.settle(world["plant"], booking.id)
 
@@ -82,15 +110,19 @@ def test_settles_at_the_frozen_index_line_by_line(world):
             assert row["quoted_fen"] == line["amount_fen"]
             assert row["difference_fen"] == row["settled_fen"] - line["amount_fen"]
     # the dearer current index would have given another figure
-    dear = pricing.quote_scrap(expected[0].lot, price_service.current_index(),
-                               quoted_on=expected[0].quoted_on)
+    dear = pricing.quote_scrap(
+        expected[0].lot, price_service.current_index(), quoted_on=expected[0].quoted_on
+    )
     assert dear.total_fen != expected[0].total_fen
     db.session.refresh(booking)
     assert booking.status is BookingStatus.SETTLED
     settled_events = db.session.scalars(sa.select(PackEvent).where(PackEvent.kind == "settled"))
     assert [e.public for e in settled_events] == [False, False, False]
-    [mail] = [m for m in db.session.scalars(sa.select(OutboxMessage))
-              if settled.certificate_token in m.body]
+    [mail] = [
+        m
+        for m in db.session.scalars(sa.select(OutboxMessage))
+        if settled.certificate_token in m.body
+    ]
     assert mail.recipient == world["dealer"].email and "结算" in mail.subject
 
 
@@ -98,15 +130,32 @@ def test_second_life_pack_adds_its_margin_over_scrap(world):
     booking = booked(world)
     receive(world, booking, "600")
     lot = booking.lots[0]
-    keeper = make_pack(world["plant"], PackState.AGING, grade=Grade.A, soh="88",
-                       rated_wh=60000, mass="300", booking=booking, lot=lot)
-    make_pack(world["plant"], PackState.RAW, grade=Grade.S, soh="35", mass="300",
-              booking=booking, lot=lot)
+    keeper = make_pack(
+        world["plant"],
+        PackState.AGING,
+        grade=Grade.A,
+        soh="88",
+        rated_wh=60000,
+        mass="300",
+        booking=booking,
+        lot=lot,
+    )
+    make_pack(
+        world["plant"], PackState.RAW, grade=Grade.S, soh="35", mass="300", booking=booking, lot=lot
+    )
     settled = settlement_service.settle(world["admin"], booking.id)
     index = price_service.snapshot_of(price_service.get_version(booking.quote_index_version))
-    decision = pricing.refurbish_or_recycle(pricing.SecondLifePack(
-        chemistry="LFP", rated_kwh=Decimal(60), soh_pct=Decimal(88), cycles=800, grade="A",
-        mass_kg=Decimal(300)), index)
+    decision = pricing.refurbish_or_recycle(
+        pricing.SecondLifePack(
+            chemistry="LFP",
+            rated_kwh=Decimal(60),
+            soh_pct=Decimal(88),
+            cycles=800,
+            grade="A",
+            mass_kg=Decimal(300),
+        ),
+        index,
+    )
     assert decision.choice is pricing.Choice.REFURBISH  # the engine would refurbish it
     [extra] = [e for e in settled.lines if e["kind"] == "second_life"]
     assert extra["code"] == keeper.code and extra["settled_fen"] == decision.total_fen
@@ -120,8 +169,7 @@ def test_settle_twice_and_before_receipt_are_conflicts(world):
         settlement_service.settle(world["plant"], booking.id)
     assert caught.value.code == "not_received"
     receive(world, booking, "590")
-    ungraded = make_pack(world["plant"], PackState.RECEIVED, booking=booking,
-                         lot=booking.lots[0])
+    ungraded = make_pack(world["plant"], PackState.RECEIVED, booking=booking, lot=booking.lots[0])
     with pytest.raises(Conflict) as caught:
         settlement_service.settle(world["plant"], booking.id)
     assert caught.value.code == "ungraded" and ungraded.code in str(caught.value.message)
@@ -143,17 +191,19 @@ def test_certificate_and_statement_isolation(world):
     booking = booked(world)
     receive(world, booking, "600")
     lot = booking.lots[0]
-    gone = make_pack(world["plant"], PackState.DISMANTLED, grade=Grade.S, soh="20",
-                     booking=booking, lot=lot)
-    kept = make_pack(world["plant"], PackState.CONSUMED, grade=Grade.B, soh="70",
-                     booking=booking, lot=lot)
-    waiting = make_pack(world["plant"], PackState.RAW, grade=Grade.S, soh="30",
-                        booking=booking, lot=lot)
+    gone = make_pack(
+        world["plant"], PackState.DISMANTLED, grade=Grade.S, soh="20", booking=booking, lot=lot
+    )
+    kept = make_pack(
+        world["plant"], PackState.CONSUMED, grade=Grade.B, soh="70", booking=booking, lot=lot
+    )
+    waiting = make_pack(
+        world["plant"], PackState.RAW, grade=Grade.S, soh="30", booking=booking, lot=lot
+    )
     settled = settlement_service.settle(world["plant"], booking.id)
     cert = certificates.certificate(settled.certificate_token)
     where = {p.code: p.destination for p in cert.packs}
-    assert where == {gone.code: "dismantled", kept.code: "second_life",
-                     waiting.code: "awaiting"}
+    assert where == {gone.code: "dismantled", kept.code: "second_life", waiting.code: "awaiting"}
     assert cert.owner == world["dealer"].organisation.name
     assert cert.issuer == world["park"].name and cert.booking_id == booking.id
     assert certificates.statement(world["dealer"], booking.id).id == settled.id

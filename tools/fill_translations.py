@@ -1,6 +1,6 @@
 """Fill empty zh translations in the .po from a JSON mapping {msgid: msgstr}.
 
-    python tools/fill_translations.py new_strings.json && python tools/translations.py compile
+python tools/fill_translations.py new_strings.json && python tools/translations.py compile
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ def main(path: str) -> None:
             message.string = (value,) if isinstance(message.id, tuple) else value
     with PO.open("wb") as handle:
         write_po(handle, catalog, width=100)
-    empty = [m.id for m in catalog if m.id and not (
-        m.string if isinstance(m.string, str) else m.string[0])]
+    empty = [
+        m.id
+        for m in catalog
+        if m.id and not (m.string if isinstance(m.string, str) else m.string[0])
+    ]
     print(f"{len(empty)} untranslated", *empty, sep="\n  ")
 
 

@@ -1,7 +1,7 @@
 """Copy three screenshots of the browser journeys into docs/screenshots for the README.
 
-    make test   # (or: pytest tests/browser) writes test-artifacts/screenshots/
-    python tools/readme_screenshots.py
+make test   # (or: pytest tests/browser) writes test-artifacts/screenshots/
+python tools/readme_screenshots.py
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "test-artifacts" / "screenshots"
 TARGET = ROOT / "docs" / "screenshots"
 #: (journey screenshot, README file, height kept in px)
-SHOTS = [("booking-new-390-zh-CN.png", "dealer-booking.png", 1400),
-         ("dispatch-plan-1366-zh-CN.png", "dispatcher-plan.png", 900),
-         ("market-catalog-390-zh-CN.png", "buyer-catalog.png", 1200)]
+SHOTS = [
+    ("booking-new-390-zh-CN.png", "dealer-booking.png", 1400),
+    ("dispatch-plan-1366-zh-CN.png", "dispatcher-plan.png", 900),
+    ("market-catalog-390-zh-CN.png", "buyer-catalog.png", 1200),
+]
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Keep the Chinese (zh) catalogue in step with the code: extract, merge, compile.
 
-    python tools/translations.py          # extract + update the .po, list untranslated
-    python tools/translations.py compile  # compile .po -> .mo (run after editing the .po)
+python tools/translations.py          # extract + update the .po, list untranslated
+python tools/translations.py compile  # compile .po -> .mo (run after editing the .po)
 """
 
 from __future__ import annotations
@@ -24,12 +24,25 @@ def main() -> None:
         pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
         return
     POT.parent.mkdir(exist_ok=True)
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-            "--sort-output", "-o", str(POT), ".")
+    pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        str(POT),
+        ".",
+    )
     po = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
     if po.exists():
-        pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh",
-                "--no-fuzzy-matching")
+        pybabel(
+            "update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh", "--no-fuzzy-matching"
+        )
     else:
         pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh")
 

@@ -45,5 +45,7 @@ def co2_avoided(recycled_kg: Decimal, second_life_kwh: Decimal, factors: Co2Fact
         raise ValueError("masses and energies must not be negative")
     return Co2Avoided(
         recycling_kg=(Decimal(recycled_kg) * factors.per_kg_recycled).quantize(Decimal("0.1")),
-        second_life_kg=(Decimal(second_life_kwh) * factors.per_kwh_second_life
-                        ).quantize(Decimal("0.1")))
+        second_life_kg=(Decimal(second_life_kwh) * factors.per_kwh_second_life).quantize(
+            Decimal("0.1")
+        ),
+    )

@@ -196,8 +196,9 @@ def _check_date(text: str, today: date | None) -> CodeProblem | date:
     except ValueError:
         return _problem(CodeReason.IMPOSSIBLE_DATE, 17, part="day", char=text[16])
     if today is not None and produced > today:
-        return _problem(CodeReason.FUTURE_DATE, 15, produced=produced.isoformat(),
-                        today=today.isoformat())
+        return _problem(
+            CodeReason.FUTURE_DATE, 15, produced=produced.isoformat(), today=today.isoformat()
+        )
     return produced
 
 
@@ -220,8 +221,9 @@ def _check_chars(text: str) -> CodeProblem | None:
         if i == 4 and ch not in _PRODUCT_TYPES:
             return _problem(CodeReason.UNKNOWN_PRODUCT_TYPE, 4, char=ch)
         if i == 5 and ch not in CHEMISTRY_LETTERS:
-            return _problem(CodeReason.UNKNOWN_CHEMISTRY, 5, char=ch,
-                            allowed="".join(CHEMISTRY_LETTERS))
+            return _problem(
+                CodeReason.UNKNOWN_CHEMISTRY, 5, char=ch, allowed="".join(CHEMISTRY_LETTERS)
+            )
     return None
 
 
@@ -242,18 +244,23 @@ def validate_code(text: str, *, today: date | None = None) -> CodeCheck:
     serial = int(norm[17:])
     if serial == 0:
         return CodeCheck(norm, problem=_problem(CodeReason.ZERO_SERIAL, 18))
-    parsed = ParsedCode(norm, norm[0:3], ProductType(norm[3]), norm[4], norm[5:7], norm[7:14],
-                        produced, serial)
+    parsed = ParsedCode(
+        norm, norm[0:3], ProductType(norm[3]), norm[4], norm[5:7], norm[7:14], produced, serial
+    )
     return CodeCheck(norm, parsed=parsed)
 
 
 def encode_date(produced: date) -> str:
     """The three date characters for a production date (any year from 2010, 32-year cycle)."""
     if produced.year < FIRST_YEAR:
-        raise CodeError(_problem(CodeReason.YEAR_UNSUPPORTED, 15, year=produced.year,
-                                 first=FIRST_YEAR))
-    return DATE_CHARS[(produced.year - FIRST_YEAR) % YEAR_CYCLE] + \
-        DATE_CHARS[produced.month] + DATE_CHARS[produced.day]
+        raise CodeError(
+            _problem(CodeReason.YEAR_UNSUPPORTED, 15, year=produced.year, first=FIRST_YEAR)
+        )
+    return (
+        DATE_CHARS[(produced.year - FIRST_YEAR) % YEAR_CYCLE]
+        + DATE_CHARS[produced.month]
+        + DATE_CHARS[produced.day]
+    )
 
 
 def make_park_code(
@@ -268,8 +275,9 @@ def make_park_code(
 ) -> str:
     """A valid code for an uncoded pack, with the park as manufacturer-of-record."""
     if not 1 <= serial <= MAX_SERIAL:
-        raise CodeError(_problem(CodeReason.SERIAL_OUT_OF_RANGE, 18, serial=serial,
-                                 maximum=MAX_SERIAL))
+        raise CodeError(
+            _problem(CodeReason.SERIAL_OUT_OF_RANGE, 18, serial=serial, maximum=MAX_SERIAL)
+        )
     parts = (
         (CodeField.MANUFACTURER, manufacturer, 3),
         (CodeField.PRODUCT_TYPE, product_type, 1),
@@ -280,11 +288,17 @@ def make_park_code(
     start = 1
     for fld, value, size in parts:
         if len(normalise(str(value))) != size:
-            raise CodeError(_problem(CodeReason.FIELD_LENGTH, start, field=fld.value,
-                                     expected=size, length=len(normalise(str(value)))))
+            raise CodeError(
+                _problem(
+                    CodeReason.FIELD_LENGTH,
+                    start,
+                    field=fld.value,
+                    expected=size,
+                    length=len(normalise(str(value))),
+                )
+            )
         start += size
-    text = "".join(normalise(str(v)) for _, v, _ in parts) + encode_date(produced) + \
-        f"{serial:07d}"
+    text = "".join(normalise(str(v)) for _, v, _ in parts) + encode_date(produced) + f"{serial:07d}"
     check = validate_code(text, today=produced)
     if check.problem is not None:
         raise CodeError(check.problem)

@@ -24,8 +24,15 @@ from lithloop.batteries.problems import ImportCode, import_message
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-COLUMNS = ("vehicle_plate", "pack_code", "chemistry", "rated_kwh", "mass_kg",
-           "in_service_since", "soh_pct")
+COLUMNS = (
+    "vehicle_plate",
+    "pack_code",
+    "chemistry",
+    "rated_kwh",
+    "mass_kg",
+    "in_service_since",
+    "soh_pct",
+)
 OPTIONAL_COLUMNS = frozenset({"soh_pct"})
 #: What the register can store, checked by the preview (the import uses the same check):
 #: bus_fleet.vehicle_plate is String(20); rated_kwh Numeric(10, 2); mass_kg Numeric(12, 2).
@@ -39,18 +46,39 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CHEMISTRIES = ("LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO")
 
 _HEADER_ALIASES = {
-    "vehicleplate": "vehicle_plate", "plate": "vehicle_plate", "车牌号": "vehicle_plate",
-    "车牌": "vehicle_plate", "车牌号码": "vehicle_plate",
-    "packcode": "pack_code", "电池编码": "pack_code", "电池包编码": "pack_code",
-    "chemistry": "chemistry", "化学体系": "chemistry", "电池类型": "chemistry",
-    "ratedkwh": "rated_kwh", "额定电量kwh": "rated_kwh", "额定电量": "rated_kwh",
-    "masskg": "mass_kg", "质量kg": "mass_kg", "质量": "mass_kg", "重量kg": "mass_kg",
-    "inservicesince": "in_service_since", "投运日期": "in_service_since",
-    "sohpct": "soh_pct", "soh": "soh_pct",
+    "vehicleplate": "vehicle_plate",
+    "plate": "vehicle_plate",
+    "车牌号": "vehicle_plate",
+    "车牌": "vehicle_plate",
+    "车牌号码": "vehicle_plate",
+    "packcode": "pack_code",
+    "电池编码": "pack_code",
+    "电池包编码": "pack_code",
+    "chemistry": "chemistry",
+    "化学体系": "chemistry",
+    "电池类型": "chemistry",
+    "ratedkwh": "rated_kwh",
+    "额定电量kwh": "rated_kwh",
+    "额定电量": "rated_kwh",
+    "masskg": "mass_kg",
+    "质量kg": "mass_kg",
+    "质量": "mass_kg",
+    "重量kg": "mass_kg",
+    "inservicesince": "in_service_since",
+    "投运日期": "in_service_since",
+    "sohpct": "soh_pct",
+    "soh": "soh_pct",
 }
 _CHEM_ALIASES = {
-    "LIFEPO4": "LFP", "磷酸铁锂": "LFP", "LMO": "LMO", "锰酸锂": "LMO", "钴酸锂": "LCO",
-    "NMC523": "NCM523", "NMC622": "NCM622", "NMC811": "NCM811", "镍钴铝": "NCA",
+    "LIFEPO4": "LFP",
+    "磷酸铁锂": "LFP",
+    "LMO": "LMO",
+    "锰酸锂": "LMO",
+    "钴酸锂": "LCO",
+    "NMC523": "NCM523",
+    "NMC622": "NCM622",
+    "NMC811": "NCM811",
+    "镍钴铝": "NCA",
 } | {c: c for c in CHEMISTRIES}
 _HEADER_STRIP = re.compile(r"[\s_\-()\[\]%（）【】]")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
@@ -106,8 +134,9 @@ def _issue(row: int | None, column: str | None, code: ImportCode, **params) -> F
     return FleetIssue(row, column, code, params, import_message(code, params))
 
 
-def _fail(code: ImportCode, encoding: str | None = None, row: int | None = None,
-          **params) -> FleetImport:
+def _fail(
+    code: ImportCode, encoding: str | None = None, row: int | None = None, **params
+) -> FleetImport:
     return FleetImport((), (_issue(row, None, code, **params),), (), encoding)
 
 
@@ -151,9 +180,15 @@ def _header(cells: list[str]) -> tuple[dict[str, int], FleetIssue | None]:
     missing = [c for c in COLUMNS if c not in index and c not in OPTIONAL_COLUMNS]
     if not (missing or unknown or duplicated):
         return index, None
-    return index, _issue(1, None, ImportCode.BAD_COLUMNS, missing=", ".join(missing) or "-",
-                         unknown=", ".join(unknown) or "-",
-                         duplicated=", ".join(duplicated) or "-", expected=", ".join(COLUMNS))
+    return index, _issue(
+        1,
+        None,
+        ImportCode.BAD_COLUMNS,
+        missing=", ".join(missing) or "-",
+        unknown=", ".join(unknown) or "-",
+        duplicated=", ".join(duplicated) or "-",
+        expected=", ".join(COLUMNS),
+    )
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -210,12 +245,22 @@ class _RowParser:
                 err(_issue(n, col, ImportCode.CONTROL_CHARACTER))
         plate = required("vehicle_plate")
         if plate is not None and len(plate) > MAX_PLATE_CHARS:
-            err(_issue(n, "vehicle_plate", ImportCode.TOO_LONG, value=plate[:40],
-                       limit=MAX_PLATE_CHARS))
+            err(
+                _issue(
+                    n, "vehicle_plate", ImportCode.TOO_LONG, value=plate[:40], limit=MAX_PLATE_CHARS
+                )
+            )
         chem = None
         if (raw := required("chemistry")) is not None and (chem := parse_chemistry(raw)) is None:
-            err(_issue(n, "chemistry", ImportCode.UNKNOWN_CHEMISTRY, value=raw,
-                       allowed=", ".join(CHEMISTRIES)))
+            err(
+                _issue(
+                    n,
+                    "chemistry",
+                    ImportCode.UNKNOWN_CHEMISTRY,
+                    value=raw,
+                    allowed=", ".join(CHEMISTRIES),
+                )
+            )
         numbers: dict[str, Decimal | None] = {}
         for col in ("rated_kwh", "mass_kg", "soh_pct"):
             raw = cell[col].removesuffix("%").strip() if col == "soh_pct" else required(col)
@@ -227,27 +272,51 @@ class _RowParser:
             elif col != "soh_pct" and value <= 0:
                 err(_issue(n, col, ImportCode.NOT_POSITIVE, value=cell[col]))
             elif col != "soh_pct" and value > _LIMITS[col]:
-                err(_issue(n, col, ImportCode.TOO_LARGE, value=cell[col][:40],
-                           limit=f"{_LIMITS[col]:,}"))
+                err(
+                    _issue(
+                        n,
+                        col,
+                        ImportCode.TOO_LARGE,
+                        value=cell[col][:40],
+                        limit=f"{_LIMITS[col]:,}",
+                    )
+                )
             elif col == "soh_pct" and not 0 <= value <= 100:
                 err(_issue(n, col, ImportCode.SOH_OUT_OF_RANGE, value=cell[col]))
             elif col == "soh_pct" and 0 < value <= 1:
-                self.warnings.append(_issue(n, col, ImportCode.SOH_LOOKS_LIKE_FRACTION,
-                                            value=str(value), percent=str(value * 100)))
+                self.warnings.append(
+                    _issue(
+                        n,
+                        col,
+                        ImportCode.SOH_LOOKS_LIKE_FRACTION,
+                        value=str(value),
+                        percent=str(value * 100),
+                    )
+                )
         since = None
         if (raw := required("in_service_since")) is not None:
             since = parse_date(raw)
             if since is None:
                 err(_issue(n, "in_service_since", ImportCode.BAD_DATE, value=raw))
             elif since > self.today:
-                err(_issue(n, "in_service_since", ImportCode.FUTURE_DATE,
-                           value=since.isoformat(), today=self.today.isoformat()))
+                err(
+                    _issue(
+                        n,
+                        "in_service_since",
+                        ImportCode.FUTURE_DATE,
+                        value=since.isoformat(),
+                        today=self.today.isoformat(),
+                    )
+                )
         code, parsed = self._pack_code(n, cell["pack_code"], chem)
         if len(self.errors) > before:
             return None
-        kwh, kg, soh = (None if numbers[c] is None else
-                        numbers[c].quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
-                        for c in ("rated_kwh", "mass_kg", "soh_pct"))
+        kwh, kg, soh = (
+            None
+            if numbers[c] is None
+            else numbers[c].quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
+            for c in ("rated_kwh", "mass_kg", "soh_pct")
+        )
         return FleetRow(n, plate, code, chem, kwh, kg, since, soh, parsed)
 
     def _pack_code(
@@ -259,21 +328,45 @@ class _RowParser:
         check = validate_code(raw, today=self.today)
         if check.parsed is None:
             p = check.problem
-            self.errors.append(_issue(n, "pack_code", ImportCode.INVALID_PACK_CODE, value=raw,
-                                      reason=p.reason.value, position=p.position or 0,
-                                      field=p.field.value if p.field else "-", detail=p.message))
+            self.errors.append(
+                _issue(
+                    n,
+                    "pack_code",
+                    ImportCode.INVALID_PACK_CODE,
+                    value=raw,
+                    reason=p.reason.value,
+                    position=p.position or 0,
+                    field=p.field.value if p.field else "-",
+                    detail=p.message,
+                )
+            )
             return None, None
         code = check.text
         if code in self.seen_codes:
-            self.errors.append(_issue(n, "pack_code", ImportCode.DUPLICATE_PACK_CODE, value=code,
-                                      first_row=self.seen_codes[code]))
+            self.errors.append(
+                _issue(
+                    n,
+                    "pack_code",
+                    ImportCode.DUPLICATE_PACK_CODE,
+                    value=code,
+                    first_row=self.seen_codes[code],
+                )
+            )
         else:
             self.seen_codes[code] = n
         letter = check.parsed.chemistry_letter
         if chem is not None and chem not in _letter_names(letter):
             expected = ", ".join(_letter_names(letter)) or CHEMISTRY_LETTERS[letter]
-            self.errors.append(_issue(n, "chemistry", ImportCode.CHEMISTRY_MISMATCH,
-                                      chemistry=chem, letter=letter, expected=expected))
+            self.errors.append(
+                _issue(
+                    n,
+                    "chemistry",
+                    ImportCode.CHEMISTRY_MISMATCH,
+                    chemistry=chem,
+                    letter=letter,
+                    expected=expected,
+                )
+            )
         return code, check.parsed
 
 
@@ -291,8 +384,9 @@ def parse_fleet_csv(data: bytes, *, today: date | None = None) -> FleetImport:
     first = text.lstrip("\ufeff").splitlines()[0]
     delimiter = max(",\t;", key=first.count)
     try:
-        records = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
-                                  delimiter=delimiter))
+        records = list(
+            csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+        )
     except csv.Error as exc:
         return _fail(ImportCode.BAD_CSV, encoding, detail=str(exc))
     index, header_error = _header(records[0])
@@ -307,8 +401,9 @@ def parse_fleet_csv(data: bytes, *, today: date | None = None) -> FleetImport:
     for n, record in body:
         extra = [c for i, c in enumerate(record) if i >= len(records[0]) and c.strip()]
         if extra:
-            parser.errors.append(_issue(n, None, ImportCode.EXTRA_CELLS, count=len(record),
-                                        expected=len(records[0])))
+            parser.errors.append(
+                _issue(n, None, ImportCode.EXTRA_CELLS, count=len(record), expected=len(records[0]))
+            )
             continue
         cells = {c: (record[i].strip() if i < len(record) else "") for c, i in index.items()}
         cells.setdefault("soh_pct", "")

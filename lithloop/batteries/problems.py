@@ -43,8 +43,7 @@ CODE_MESSAGES: dict[CodeReason, str] = {
     CodeReason.EMPTY: "The battery code is empty.",
     CodeReason.WRONG_LENGTH: "The battery code has {length} characters; it must have 24.",
     CodeReason.BAD_CHARACTER: (
-        "Character {position} ('{char}') is not allowed in the {field} field "
-        "(allowed: {allowed})."
+        "Character {position} ('{char}') is not allowed in the {field} field (allowed: {allowed})."
     ),
     CodeReason.UNKNOWN_PRODUCT_TYPE: (
         "Character 4 ('{char}') is not a product type: use P (pack), M (module) or C (cell)."
@@ -126,8 +125,7 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.EXTRA_CELLS: "This row has {count} cells but the header has {expected}.",
     ImportCode.TOO_LONG: "'{value}' is longer than {limit} characters.",
     ImportCode.TOO_LARGE: "'{value}' is more than {limit}.",
-    ImportCode.CONTROL_CHARACTER: "This cell contains a control character (e.g. NUL); "
-                                  "remove it.",
+    ImportCode.CONTROL_CHARACTER: "This cell contains a control character (e.g. NUL); remove it.",
     ImportCode.UNCODED_PACK: (
         "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
     ),

@@ -66,46 +66,72 @@ def next_open_day(after: date) -> date:
 
 
 def _staff(org: Organisation, hashed: str, n: int) -> User:
-    existing = db.session.scalar(sa.select(User).where(User.organisation_id == org.id)
-                                 .order_by(User.id).limit(1))
+    existing = db.session.scalar(
+        sa.select(User).where(User.organisation_id == org.id).order_by(User.id).limit(1)
+    )
     if existing:
         return existing
     role = Role.FLEET_MANAGER if org.kind is OrgKind.BUS_COMPANY else Role.DEALER_STAFF
-    user = User(email=f"staff{n:03d}@demo.lithloop", name=f"{org.name[:20]}演示员工",
-                password_hash=hashed, role=role, organisation=org)
+    user = User(
+        email=f"staff{n:03d}@demo.lithloop",
+        name=f"{org.name[:20]}演示员工",
+        password_hash=hashed,
+        role=role,
+        organisation=org,
+    )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def _lots(site: Site, rng: random.Random, serials, damaged: bool,
-          coded: bool = False) -> list[dict]:
+def _lots(
+    site: Site, rng: random.Random, serials, damaged: bool, coded: bool = False
+) -> list[dict]:
     chemistry, kg, packs = LOT_KINDS.get(site.kind, LOT_KINDS[SiteKind.BRANCH])
     count = rng.randint(*packs)
     letter = "B" if chemistry == "LFP" else "E"
-    codes = [make_park_code(next(serials), chemistry_letter=letter, product_type="P",
-                            produced=date(2017 + rng.randint(0, 3), rng.randint(1, 12), 1),
-                            manufacturer=rng.choice(MANUFACTURERS))
-             for _ in range(count)] if coded or rng.random() < 0.7 else []
-    lot = {"chemistry": chemistry, "form": "pack", "count": count,
-           "mass_kg": str(count * rng.randint(*kg)), "condition": "intact", "codes": codes}
+    codes = (
+        [
+            make_park_code(
+                next(serials),
+                chemistry_letter=letter,
+                product_type="P",
+                produced=date(2017 + rng.randint(0, 3), rng.randint(1, 12), 1),
+                manufacturer=rng.choice(MANUFACTURERS),
+            )
+            for _ in range(count)
+        ]
+        if coded or rng.random() < 0.7
+        else []
+    )
+    lot = {
+        "chemistry": chemistry,
+        "form": "pack",
+        "count": count,
+        "mass_kg": str(count * rng.randint(*kg)),
+        "condition": "intact",
+        "codes": codes,
+    }
     if damaged:
         lot.update(condition="damaged", damage=["deformed"])
     return [lot]
 
 
-def _book(sites: list[Site], day: date, as_of: date, rng, hashed, serials, n0: int,
-          coded: bool = False) -> int:
+def _book(
+    sites: list[Site], day: date, as_of: date, rng, hashed, serials, n0: int, coded: bool = False
+) -> int:
     made = 0
     for n, site in enumerate(sites):
         user = _staff(site.organisation, hashed, n0 + n)
         opens = datetime.combine(day, max(site.opens_at or time(8), time(8)))
         closes = datetime.combine(day, min(site.closes_at or time(17), time(17)))
         end = min(opens + timedelta(hours=rng.choice((3, 4, 6))), closes)
-        raw = {"site_id": site.id, "date": day.isoformat(),
-               "window": [opens.strftime("%H:%M"), end.strftime("%H:%M")],
-               "lots": _lots(site, rng, serials, damaged=(n % 7 == 3) and not coded,
-                             coded=coded)}
+        raw = {
+            "site_id": site.id,
+            "date": day.isoformat(),
+            "window": [opens.strftime("%H:%M"), end.strftime("%H:%M")],
+            "lots": _lots(site, rng, serials, damaged=(n % 7 == 3) and not coded, coded=coded),
+        }
         try:
             booking_service.book_pickup(user, raw, as_of=as_of)
             made += 1
@@ -132,24 +158,30 @@ def _publish_today(dispatcher: User, driver: User, today: date) -> tuple[int | N
 def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
     """Book pickups for the next open day and today; plan and publish today's routes."""
     today = clock.today()
-    users = {u.role: u for u in db.session.scalars(sa.select(User).where(
-        User.email.like("%@demo.lithloop")))}
-    sites = list(db.session.scalars(sa.select(Site).where(Site.kind != SiteKind.PARK)
-                                    .order_by(Site.id)))
+    users = {
+        u.role: u
+        for u in db.session.scalars(sa.select(User).where(User.email.like("%@demo.lithloop")))
+    }
+    sites = list(
+        db.session.scalars(sa.select(Site).where(Site.kind != SiteKind.PARK).order_by(Site.id))
+    )
     serials = iter(range(rng.randint(1000, 9000), 9_999_999))
     park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
     near = sorted(sites, key=lambda s: _km(s, park))
     in_reach = [s for s in near if _km(s, park) <= REACH_KM]  # a day's round trip by truck
     depots = [s for s in in_reach if s.kind is SiteKind.BUS_DEPOT][:3]
-    history = seed_history(rng, depots, lambda chosen, day, as_of: _book(
-        chosen, day, as_of, rng, hashed, serials, 200, coded=True))
+    history = seed_history(
+        rng,
+        depots,
+        lambda chosen, day, as_of: _book(chosen, day, as_of, rng, hashed, serials, 200, coded=True),
+    )
     tomorrow = next_open_day(today)
-    booked_next = _book(rng.sample(in_reach, min(24, len(in_reach))), tomorrow, today, rng,
-                        hashed, serials, 1)
+    booked_next = _book(
+        rng.sample(in_reach, min(24, len(in_reach))), tomorrow, today, rng, hashed, serials, 1
+    )
     booked_today, plan_id, stops = 0, None, 0
     if capacity.is_open(today):
-        booked_today = _book(near[:6], today, today - timedelta(days=1), rng, hashed, serials,
-                             100)
+        booked_today = _book(near[:6], today, today - timedelta(days=1), rng, hashed, serials, 100)
         if booked_today:
             plan_id, stops = _publish_today(users[Role.DISPATCHER], users[Role.DRIVER], today)
     return ActivitySummary(booked_next, booked_today, plan_id, stops, history)

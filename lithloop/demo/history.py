@@ -32,9 +32,13 @@ from lithloop.services import (
 )
 
 #: Share of a dismantled pack's mass weighed out per material (roughly, for an LFP bus pack).
-OUTPUT_SHARES = {"black_mass": Decimal("0.36"), "copper": Decimal("0.08"),
-                 "aluminium": Decimal("0.11"), "steel": Decimal("0.22"),
-                 "plastics": Decimal("0.08")}
+OUTPUT_SHARES = {
+    "black_mass": Decimal("0.36"),
+    "copper": Decimal("0.08"),
+    "aluminium": Decimal("0.11"),
+    "steel": Decimal("0.22"),
+    "plastics": Decimal("0.08"),
+}
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,12 @@ def _pick_up(day, dispatcher: User, driver: User) -> list[int]:
         return []
     publishing.publish_plan(dispatcher, plan.id)
     picked = []
-    stops = db.session.scalars(sa.select(PlanStop).join(PlanStop.route)
-                               .where(PlanStop.kind == "pickup",
-                                      PlanStop.route.has(plan_id=plan.id))
-                               .order_by(PlanStop.id)).all()
+    stops = db.session.scalars(
+        sa.select(PlanStop)
+        .join(PlanStop.route)
+        .where(PlanStop.kind == "pickup", PlanStop.route.has(plan_id=plan.id))
+        .order_by(PlanStop.id)
+    ).all()
     for stop in stops:
         stop.route.truck.driver = driver
         db.session.commit()
@@ -87,19 +93,33 @@ def _receive_and_grade(plant: User, booking_ids: list[int], rng: random.Random) 
     packs = []
     for booking_id in booking_ids:
         booking = db.session.get(Booking, booking_id)
-        lots = [{"mass_kg": str(lot.mass_kg * Decimal(rng.randint(97, 103)) / 100),
-                 "count": str(lot.pack_count), "codes": "\n".join(lot.codes)}
-                for lot in booking.lots]
-        intake.receive(plant, booking_id, {"lots": lots, "generate": "1",
-                                           "note": "演示数据 / demo data"})
-        packs += db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking_id)
-                                    .order_by(Pack.id)).all()
+        lots = [
+            {
+                "mass_kg": str(lot.mass_kg * Decimal(rng.randint(97, 103)) / 100),
+                "count": str(lot.pack_count),
+                "codes": "\n".join(lot.codes),
+            }
+            for lot in booking.lots
+        ]
+        intake.receive(
+            plant, booking_id, {"lots": lots, "generate": "1", "note": "演示数据 / demo data"}
+        )
+        packs += db.session.scalars(
+            sa.select(Pack).where(Pack.booking_id == booking_id).order_by(Pack.id)
+        ).all()
     for pack in packs:
         soh = Decimal(rng.randint(52, 92))
-        grading.record_test(plant, pack.id, {
-            "capacity_ah": str(soh * Decimal("2.8")), "soh_pct": str(soh),
-            "resistance_mohm": str(rng.randint(18, 40)), "ocv_v": str(rng.randint(560, 620)),
-            "insulation_ok": "on"})
+        grading.record_test(
+            plant,
+            pack.id,
+            {
+                "capacity_ah": str(soh * Decimal("2.8")),
+                "soh_pct": str(soh),
+                "resistance_mohm": str(rng.randint(18, 40)),
+                "ocv_v": str(rng.randint(560, 620)),
+                "insulation_ok": "on",
+            },
+        )
         grading.send(plant, pack.id)
     return packs
 
@@ -112,8 +132,11 @@ def _age_and_release(plant: User, packs: list[Pack], rng: random.Random) -> list
     released = []
     for pack in aging:
         soh = Decimal(pack.soh_pct) - Decimal(rng.randint(0, 2))
-        grading.record_test(plant, pack.id, {"capacity_ah": str(soh * Decimal("2.8")),
-                                             "soh_pct": str(soh), "insulation_ok": "on"})
+        grading.record_test(
+            plant,
+            pack.id,
+            {"capacity_ah": str(soh * Decimal("2.8")), "soh_pct": str(soh), "insulation_ok": "on"},
+        )
         if pack.state is PackState.AGING:
             released.append(warehouses.move(plant, pack.id, "aging", "finished"))
     return released
@@ -125,13 +148,23 @@ def _refurbish(plant: User, finished: list[Pack]) -> int:
         if first.chemistry != second.chemistry:
             continue
         soh = min(Decimal(first.soh_pct), Decimal(second.soh_pct))
-        assembly.build(plant, assembly.BuildOrder(
-            parent_codes=(first.code, second.code), rated_wh=100_000,
-            mass_kg=(Decimal(first.mass_kg) + Decimal(second.mass_kg)) * Decimal("0.9"),
-            test=assembly.FinalTest(capacity_ah=soh * Decimal("2.8"), soh_pct=soh,
-                                    resistance_mohm=Decimal(22), ocv_v=Decimal(590),
-                                    insulation_ok=True),
-            warranty_months=24, use_case="storage"))
+        assembly.build(
+            plant,
+            assembly.BuildOrder(
+                parent_codes=(first.code, second.code),
+                rated_wh=100_000,
+                mass_kg=(Decimal(first.mass_kg) + Decimal(second.mass_kg)) * Decimal("0.9"),
+                test=assembly.FinalTest(
+                    capacity_ah=soh * Decimal("2.8"),
+                    soh_pct=soh,
+                    resistance_mohm=Decimal(22),
+                    ocv_v=Decimal(590),
+                    insulation_ok=True,
+                ),
+                warranty_months=24,
+                use_case="storage",
+            ),
+        )
         built += 1
     return built
 
@@ -143,16 +176,21 @@ def _dismantle(plant: User, packs: list[Pack]) -> int:
     batch = dismantling.open_batch(plant, 1)
     dismantling.add_packs(plant, batch.id, [p.code for p in raw])
     mass = sum((Decimal(p.mass_kg) for p in raw), Decimal(0))
-    dismantling.close_batch(plant, batch.id, {k: str((mass * share).quantize(Decimal("0.1")))
-                                              for k, share in OUTPUT_SHARES.items()})
+    dismantling.close_batch(
+        plant,
+        batch.id,
+        {k: str((mass * share).quantize(Decimal("0.1"))) for k, share in OUTPUT_SHARES.items()},
+    )
     return len(raw)
 
 
 def seed_history(rng: random.Random, sites: list[Site], book) -> HistorySummary:
     """Book `sites` for the last open day with `book(sites, day, as_of)`, then take the
     bookings through the chain."""
-    users = {u.role: u for u in db.session.scalars(sa.select(User).where(
-        User.email.like("%@demo.lithloop")))}
+    users = {
+        u.role: u
+        for u in db.session.scalars(sa.select(User).where(User.email.like("%@demo.lithloop")))
+    }
     today = clock.today()
     day = _previous_open_day(today)
     booked = book(sites, day, day - timedelta(days=1))

@@ -34,30 +34,64 @@ def seed_market_packs(seed: int = 7) -> int:
     index = price_service.current_index()
     made, serial = 0, _SERIAL_BASE
     for chemistry, rated_wh, grade, soh, cycles, warranty, use, count in SPECS:
-        price = price_service.price_second_life({
-            "chemistry": chemistry, "rated_kwh": str(Decimal(rated_wh) / 1000),
-            "soh_pct": str(soh), "cycles": cycles, "grade": grade,
-            "warranty_months": warranty})
+        price = price_service.price_second_life(
+            {
+                "chemistry": chemistry,
+                "rated_kwh": str(Decimal(rated_wh) / 1000),
+                "soh_pct": str(soh),
+                "cycles": cycles,
+                "grade": grade,
+                "warranty_months": warranty,
+            }
+        )
         for _ in range(count):
             serial += 1
-            code = make_park_code(serial, chemistry_letter=letter_for_chemistry(chemistry) or "Z",
-                                  product_type="P", produced=date(2025, 10, 1),
-                                  traceability="RF00000")
+            code = make_park_code(
+                serial,
+                chemistry_letter=letter_for_chemistry(chemistry) or "Z",
+                product_type="P",
+                produced=date(2025, 10, 1),
+                traceability="RF00000",
+            )
             actual = soh + Decimal(rng.randint(0, 40)) / 10
-            pack = Pack(code=code, code_assigned=True, chemistry=chemistry, rated_wh=rated_wh,
-                        mass_kg=price.mass_kg, state=PackState.AGING, grade=Grade(grade),
-                        decision="refurbish", soh_pct=actual, cycle_count=cycles,
-                        capacity_ah=Decimal(rated_wh) / Decimal("3.2") / 100 * actual / 100,
-                        refurbished=True, price_fen=price.price_fen,
-                        price_index_version=index.version, warranty_months=warranty,
-                        use_case=use)
+            pack = Pack(
+                code=code,
+                code_assigned=True,
+                chemistry=chemistry,
+                rated_wh=rated_wh,
+                mass_kg=price.mass_kg,
+                state=PackState.AGING,
+                grade=Grade(grade),
+                decision="refurbish",
+                soh_pct=actual,
+                cycle_count=cycles,
+                capacity_ah=Decimal(rated_wh) / Decimal("3.2") / 100 * actual / 100,
+                refurbished=True,
+                price_fen=price.price_fen,
+                price_index_version=index.version,
+                warranty_months=warranty,
+                use_case=use,
+            )
             db.session.add(pack)
-            db.session.add(PackTest(pack=pack, kind="final", soh_pct=actual,
-                                    capacity_ah=pack.capacity_ah.quantize(Decimal("0.01")),
-                                    resistance_mohm=Decimal("18.5"), ocv_v=Decimal("51.20"),
-                                    insulation_ok=True, at=clock.now()))
-            place(pack, PackState.FINISHED, None, "listed",
-                  data={"price_fen": price.price_fen, "index_version": index.version})
+            db.session.add(
+                PackTest(
+                    pack=pack,
+                    kind="final",
+                    soh_pct=actual,
+                    capacity_ah=pack.capacity_ah.quantize(Decimal("0.01")),
+                    resistance_mohm=Decimal("18.5"),
+                    ocv_v=Decimal("51.20"),
+                    insulation_ok=True,
+                    at=clock.now(),
+                )
+            )
+            place(
+                pack,
+                PackState.FINISHED,
+                None,
+                "listed",
+                data={"price_fen": price.price_fen, "index_version": index.version},
+            )
             made += 1
     db.session.commit()
     return made

@@ -47,19 +47,35 @@ class SeedSummary:
 
 
 def _org(name: str, kind: OrgKind, city: str, rng: random.Random) -> Organisation:
-    org = Organisation(name=name, kind=kind, status=OrgStatus.ACTIVE, city=city,
-                       phone=names.phone(rng), approved_at=clock.now())
+    org = Organisation(
+        name=name,
+        kind=kind,
+        status=OrgStatus.ACTIVE,
+        city=city,
+        phone=names.phone(rng),
+        approved_at=clock.now(),
+    )
     db.session.add(org)
     return org
 
 
 def _site(org, kind, name, place, rng, radius_km, **extra) -> Site:
-    lat, lon = names.jitter(rng, place.lat, place.lon, radius_km) if radius_km else (
-        place.lat, place.lon)
-    site = Site(organisation=org, kind=kind, name=name, city=place.name_zh,
-                district=place.name_zh, lat=lat, lon=lon,
-                address=names.address(rng, place.name_zh), contact_name=names.person(rng),
-                contact_phone=names.phone(rng), **extra)
+    lat, lon = (
+        names.jitter(rng, place.lat, place.lon, radius_km) if radius_km else (place.lat, place.lon)
+    )
+    site = Site(
+        organisation=org,
+        kind=kind,
+        name=name,
+        city=place.name_zh,
+        district=place.name_zh,
+        lat=lat,
+        lon=lon,
+        address=names.address(rng, place.name_zh),
+        contact_name=names.person(rng),
+        contact_phone=names.phone(rng),
+        **extra,
+    )
     db.session.add(site)
     return site
 
@@ -78,31 +94,54 @@ def _dealers(rng: random.Random) -> list[Organisation]:
             taken.add(name)
             org = _org(name, OrgKind.DEALER_BRANCH, place.name_zh, rng)
             opens = time(rng.choice((7, 8, 8, 9)), rng.choice((0, 30)))
-            _site(org, SiteKind.BRANCH, name, place, rng, RADIUS_KM.get(place.kind, 3.0),
-                  opens_at=opens, closes_at=time(rng.choice((17, 17, 18, 20)), 0))
+            _site(
+                org,
+                SiteKind.BRANCH,
+                name,
+                place,
+                rng,
+                RADIUS_KM.get(place.kind, 3.0),
+                opens_at=opens,
+                closes_at=time(rng.choice((17, 17, 18, 20)), 0),
+            )
             dealers.append(org)
     return dealers
 
 
 def _trucks(org: Organisation, depot: Site, rng: random.Random) -> int:
     plates: set[str] = set()
-    specs = ([("6.8米厢式货车 5吨", 5000, 10, 300)] * 8
-             + [("9.6米厢式货车 12吨", 12000, 24, 450)] * 6)
+    specs = [("6.8米厢式货车 5吨", 5000, 10, 300)] * 8 + [
+        ("9.6米厢式货车 12吨", 12000, 24, 450)
+    ] * 6
     for i, (model, payload, pallets, per_km) in enumerate(specs):
         early = i % 3 == 0
-        db.session.add(Truck(
-            organisation=org, depot=depot, plate=names.plate(rng, plates), model=model,
-            payload_kg=payload, pallet_places=pallets,
-            hazmat_certified=payload > 5000 or i % 4 == 1, tail_lift=payload == 5000,
-            shift_start=time(6 if early else 7, 0), shift_end=time(18 if early else 19, 0),
-            max_work_s=10 * 3600, fixed_cost_fen=30000, cost_per_km_fen=per_km,
-            cost_per_hour_fen=6000,
-        ))
+        db.session.add(
+            Truck(
+                organisation=org,
+                depot=depot,
+                plate=names.plate(rng, plates),
+                model=model,
+                payload_kg=payload,
+                pallet_places=pallets,
+                hazmat_certified=payload > 5000 or i % 4 == 1,
+                tail_lift=payload == 5000,
+                shift_start=time(6 if early else 7, 0),
+                shift_end=time(18 if early else 19, 0),
+                max_work_s=10 * 3600,
+                fixed_cost_fen=30000,
+                cost_per_km_fen=per_km,
+                cost_per_hour_fen=6000,
+            )
+        )
     return len(specs)
 
 
-def seed_demo(*, seed: int = 7, password: str = "lithloop-demo",  # noqa: S107
-              activity: bool = False) -> SeedSummary:
+def seed_demo(
+    *,
+    seed: int = 7,
+    password: str = "lithloop-demo",  # noqa: S107
+    activity: bool = False,
+) -> SeedSummary:
     """Create the demo region in an empty database; refuses to touch a database with data.
 
     With `activity`, also book pickups and publish today's plan (see demo/activity.py)."""
@@ -111,16 +150,32 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo",  # noqa: S107
     rng = random.Random(seed)
     places = {p.name_en: p for p in load_places()}
     park = _org(PARK_NAME, OrgKind.PARK_OPERATOR, "牡丹江", rng)
-    depot = _site(park, SiteKind.PARK, PARK_NAME, park_place(), rng, 0,
-                  opens_at=time(6, 0), closes_at=time(22, 0))
+    depot = _site(
+        park,
+        SiteKind.PARK,
+        PARK_NAME,
+        park_place(),
+        rng,
+        0,
+        opens_at=time(6, 0),
+        closes_at=time(22, 0),
+    )
     trucks = _trucks(park, depot, rng)
     dealers = _dealers(rng)
     buses = []
     for name, place_en, depots in names.BUS_COMPANIES:
         org = _org(name, OrgKind.BUS_COMPANY, places[place_en].name_zh, rng)
         for n in range(1, depots + 1):
-            _site(org, SiteKind.BUS_DEPOT, f"{name}第{n}停保场", places[place_en], rng, 6.0,
-                  opens_at=time(6, 0), closes_at=time(20, 0))
+            _site(
+                org,
+                SiteKind.BUS_DEPOT,
+                f"{name}第{n}停保场",
+                places[place_en],
+                rng,
+                6.0,
+                opens_at=time(6, 0),
+                closes_at=time(20, 0),
+            )
         buses.append(org)
     buyers = [_org(name, OrgKind.BUYER, places[p].name_zh, rng) for name, p in names.BUYERS]
     home = {
@@ -132,8 +187,15 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo",  # noqa: S107
     hashed = hash_password(password)  # one scrypt hash for all demo users: same password
     users = []
     for role, (email, display) in DEMO_USERS.items():
-        db.session.add(User(email=email, name=display, password_hash=hashed, role=role,
-                            organisation=home.get(role, park)))
+        db.session.add(
+            User(
+                email=email,
+                name=display,
+                password_hash=hashed,
+                role=role,
+                organisation=home.get(role, park),
+            )
+        )
         users.append((role.value, email))
     db.session.flush()
     first_truck = db.session.scalar(sa.select(Truck).order_by(Truck.id))
@@ -146,5 +208,4 @@ def seed_demo(*, seed: int = 7, password: str = "lithloop-demo",  # noqa: S107
     orgs = 2 + len(dealers) + len(buses) + len(buyers)
     sites = db.session.scalar(sa.select(sa.func.count(Site.id)))
     done = seed_activity(rng, hashed) if activity else None
-    return SeedSummary(organisations=orgs, sites=sites, trucks=trucks, users=users,
-                       activity=done)
+    return SeedSummary(organisations=orgs, sites=sites, trucks=trucks, users=users, activity=done)

@@ -28,8 +28,12 @@ def load_places() -> tuple[Place, ...]:
     rows = csv.DictReader(text.splitlines())
     return tuple(
         Place(
-            name_en=row["name_en"], name_zh=row["name_zh"], province=row["province"],
-            lat=float(row["lat"]), lon=float(row["lon"]), kind=row["kind"],
+            name_en=row["name_en"],
+            name_zh=row["name_zh"],
+            province=row["province"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            kind=row["kind"],
             population=int(row["population_approx"]),
         )
         for row in rows

@@ -114,8 +114,10 @@ def _window_ratio(name: str, text: str) -> float:
     size = len(name)
     if len(text) <= size:
         return difflib.SequenceMatcher(None, name, text).ratio()
-    return max(difflib.SequenceMatcher(None, name, text[i:i + size]).ratio()
-               for i in range(len(text) - size + 1))
+    return max(
+        difflib.SequenceMatcher(None, name, text[i : i + size]).ratio()
+        for i in range(len(text) - size + 1)
+    )
 
 
 @register("gazetteer")
@@ -168,11 +170,23 @@ class GazetteerGeocoder:
 # ---------------------------------------------------------------- Nominatim (geopy)
 
 _PRECISION = {
-    "house": "address", "building": "address", "house_number": "address",
-    "road": "street", "street": "street", "residential": "street",
-    "city": "place", "town": "place", "village": "place", "suburb": "place",
-    "city_district": "place", "district": "place", "county": "place", "quarter": "place",
-    "neighbourhood": "place", "hamlet": "place", "municipality": "place",
+    "house": "address",
+    "building": "address",
+    "house_number": "address",
+    "road": "street",
+    "street": "street",
+    "residential": "street",
+    "city": "place",
+    "town": "place",
+    "village": "place",
+    "suburb": "place",
+    "city_district": "place",
+    "district": "place",
+    "county": "place",
+    "quarter": "place",
+    "neighbourhood": "place",
+    "hamlet": "place",
+    "municipality": "place",
 }
 
 
@@ -187,10 +201,19 @@ class NominatimGeocoder:
 
     name = "nominatim"
 
-    def __init__(self, *, domain: str, user_agent: str, scheme: str = "https",
-                 timeout: float = 10, min_delay_seconds: float = 1.0, cache_size: int = 1024,
-                 country_codes: str | None = "cn", language: str | None = "zh-CN",
-                 proxies: dict | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        domain: str,
+        user_agent: str,
+        scheme: str = "https",
+        timeout: float = 10,
+        min_delay_seconds: float = 1.0,
+        cache_size: int = 1024,
+        country_codes: str | None = "cn",
+        language: str | None = "zh-CN",
+        proxies: dict | None = None,
+    ) -> None:
         from geopy.adapters import RequestsAdapter
         from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import Nominatim
@@ -198,12 +221,25 @@ class NominatimGeocoder:
         def one_try(*, proxies, ssl_context):  # geopy's default retries twice: 3 × timeout
             return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
 
-        self._nominatim = Nominatim(domain=domain, scheme=scheme, user_agent=user_agent,
-                                    timeout=timeout, proxies=proxies, adapter_factory=one_try)
-        self._limited = RateLimiter(self._nominatim.geocode, min_delay_seconds=min_delay_seconds,
-                                    max_retries=0, swallow_exceptions=False)
-        self._options = {"country_codes": country_codes, "language": language,
-                         "addressdetails": True}
+        self._nominatim = Nominatim(
+            domain=domain,
+            scheme=scheme,
+            user_agent=user_agent,
+            timeout=timeout,
+            proxies=proxies,
+            adapter_factory=one_try,
+        )
+        self._limited = RateLimiter(
+            self._nominatim.geocode,
+            min_delay_seconds=min_delay_seconds,
+            max_retries=0,
+            swallow_exceptions=False,
+        )
+        self._options = {
+            "country_codes": country_codes,
+            "language": language,
+            "addressdetails": True,
+        }
         self._cache: OrderedDict[str, GeocodeResult | None] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -225,11 +261,17 @@ class NominatimGeocoder:
             location = self._limited(address.strip(), exactly_one=True, **self._options)
         except GeopyError as exc:
             raise GeocodingUnavailable(
-                f"Nominatim at {self._nominatim.api} is unavailable: {exc}") from exc
+                f"Nominatim at {self._nominatim.api} is unavailable: {exc}"
+            ) from exc
         result = None
         if location is not None:
-            result = GeocodeResult(float(location.latitude), float(location.longitude),
-                                   location.address, _precision(location.raw), self.name)
+            result = GeocodeResult(
+                float(location.latitude),
+                float(location.longitude),
+                location.address,
+                _precision(location.raw),
+                self.name,
+            )
         with self._lock:
             self._cache[key] = result
             while len(self._cache) > self._cache_size:

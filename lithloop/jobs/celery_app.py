@@ -24,8 +24,12 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,  # a run whose worker dies is not lost silently
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                                  **outside_calls.redis_options(app.config)},
+        broker_transport_options={
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            **outside_calls.redis_options(app.config),
+        },
     )
     celery.set_default()
     app.extensions["celery"] = celery

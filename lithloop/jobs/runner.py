@@ -36,8 +36,9 @@ def submit(run_id: int) -> None:
 
 
 def _start_thread(app: Flask, run_id: int) -> None:
-    thread = threading.Thread(target=_run_in_thread, args=(app, run_id),
-                              name=f"plan-run-{run_id}", daemon=True)
+    thread = threading.Thread(
+        target=_run_in_thread, args=(app, run_id), name=f"plan-run-{run_id}", daemon=True
+    )
     _threads[run_id] = thread
     thread.start()
 

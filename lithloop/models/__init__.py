@@ -118,7 +118,7 @@ __all__ = [
     "User",
 ]
 
-from lithloop.extensions import db as _db  # noqa: E402
-from lithloop.models import append_only as _append_only  # noqa: E402
+from lithloop.extensions import db as _db
+from lithloop.models import append_only as _append_only
 
 _append_only.attach(_db.metadata)  # the history tables' triggers, created with the tables

@@ -14,8 +14,17 @@ import sqlalchemy as sa
 
 #: table -> the columns an UPDATE may not touch (None: no UPDATE at all).
 FROZEN: dict[str, tuple[str, ...] | None] = {
-    "pack_event": ("id", "pack_id", "kind", "at", "by_user_id", "organisation_id", "data",
-                   "public", "corrects_id"),
+    "pack_event": (
+        "id",
+        "pack_id",
+        "kind",
+        "at",
+        "by_user_id",
+        "organisation_id",
+        "data",
+        "public",
+        "corrects_id",
+    ),
     "booking_event": None,
     "audit_entry": None,
 }
@@ -35,17 +44,20 @@ def create_statements(dialect: str) -> list[str]:
         statements.append(
             f"CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN RAISE EXCEPTION '% on %: {MESSAGE}', TG_OP, TG_TABLE_NAME "
-            "USING ERRCODE = 'restrict_violation'; END $$")
+            "USING ERRCODE = 'restrict_violation'; END $$"
+        )
         for table in FROZEN:
             statements.append(
                 f"CREATE TRIGGER {table}_append_only BEFORE {_update_clause(table)} OR DELETE "
-                f"ON {table} FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}()")
+                f"ON {table} FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}()"
+            )
     elif dialect == "sqlite":
         for table in FROZEN:
             for what, clause in (("update", _update_clause(table)), ("delete", "DELETE")):
                 statements.append(
                     f"CREATE TRIGGER {table}_no_{what} BEFORE {clause} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{what} on {table}: {MESSAGE}'); END")
+                    f"BEGIN SELECT RAISE(ABORT, '{what} on {table}: {MESSAGE}'); END"
+                )
     return statements
 
 
@@ -53,7 +65,8 @@ def drop_statements(dialect: str) -> list[str]:
     """The SQL that removes them again (migration downgrade)."""
     if dialect == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}" for t in FROZEN] + [
-            f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()"]
+            f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()"
+        ]
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {t}_no_{w}" for t in FROZEN for w in ("update", "delete")]
     return []

@@ -41,8 +41,9 @@ class Booking(TimestampMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus),
-                                                  default=BookingStatus.REQUESTED)
+    status: Mapped[BookingStatus] = mapped_column(
+        enum_column(BookingStatus), default=BookingStatus.REQUESTED
+    )
     pickup_date: Mapped[date] = mapped_column(sa.Date)
     window_start: Mapped[time] = mapped_column(sa.Time)  # local time at the site
     window_end: Mapped[time] = mapped_column(sa.Time)
@@ -60,11 +61,12 @@ class Booking(TimestampMixin, db.Model):
     organisation: Mapped[Organisation] = relationship()
     site: Mapped[Site] = relationship()
     created_by: Mapped[User] = relationship()
-    lots: Mapped[list[BookingLot]] = relationship(back_populates="booking",
-                                                  cascade="all, delete-orphan",
-                                                  order_by="BookingLot.position")
-    events: Mapped[list[BookingEvent]] = relationship(back_populates="booking",
-                                                      order_by="BookingEvent.id")
+    lots: Mapped[list[BookingLot]] = relationship(
+        back_populates="booking", cascade="all, delete-orphan", order_by="BookingLot.position"
+    )
+    events: Mapped[list[BookingEvent]] = relationship(
+        back_populates="booking", order_by="BookingEvent.id"
+    )
 
 
 class BookingLot(db.Model):

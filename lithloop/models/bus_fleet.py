@@ -15,9 +15,7 @@ from lithloop.models.base import TimestampMixin
 class BusPack(TimestampMixin, db.Model):
     """One pack on one bus, as the fleet manager's import describes it."""
 
-    __table_args__ = (
-        sa.UniqueConstraint("organisation_id", "pack_code", name="uq_bus_pack_code"),
-    )
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "pack_code", name="uq_bus_pack_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)

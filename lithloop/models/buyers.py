@@ -36,9 +36,14 @@ class InvoiceDetails(db.Model):
 
     def as_dict(self) -> dict:
         """The fields an invoice shows, as plain strings."""
-        return {"company_name": self.company_name, "taxpayer_id": self.taxpayer_id,
-                "address": self.address, "phone": self.phone, "bank_name": self.bank_name,
-                "bank_account": self.bank_account}
+        return {
+            "company_name": self.company_name,
+            "taxpayer_id": self.taxpayer_id,
+            "address": self.address,
+            "phone": self.phone,
+            "bank_name": self.bank_name,
+            "bank_account": self.bank_account,
+        }
 
 
 class RfqStatus(enum.Enum):
@@ -56,15 +61,15 @@ class QuoteRequest(TimestampMixin, db.Model):
     __tablename__ = "quote_request"
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="positive_quantity"),
-        sa.CheckConstraint("unit_price_fen IS NULL OR unit_price_fen > 0",
-                           name="positive_price"),
+        sa.CheckConstraint("unit_price_fen IS NULL OR unit_price_fen > 0", name="positive_price"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     buyer_org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    status: Mapped[RfqStatus] = mapped_column(enum_column(RfqStatus), default=RfqStatus.OPEN,
-                                              index=True)
+    status: Mapped[RfqStatus] = mapped_column(
+        enum_column(RfqStatus), default=RfqStatus.OPEN, index=True
+    )
     chemistry: Mapped[str] = mapped_column(sa.String(20), default="")  # "" = any
     min_usable_wh: Mapped[int] = mapped_column(default=0)
     min_soh_pct: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))

@@ -29,8 +29,15 @@ class OrderStatus(enum.Enum):
 
 
 #: Statuses in which money has been taken (and may be refunded).
-PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED,
-                           OrderStatus.DELIVERED, OrderStatus.PARTIALLY_REFUNDED})
+PAID_STATUSES = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.PACKED,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.PARTIALLY_REFUNDED,
+    }
+)
 
 
 class Order(TimestampMixin, db.Model):
@@ -38,15 +45,17 @@ class Order(TimestampMixin, db.Model):
 
     __tablename__ = "market_order"
     __table_args__ = (
-        sa.CheckConstraint("refunded_fen >= 0 AND refunded_fen <= total_fen",
-                           name="refund_within_total"),
+        sa.CheckConstraint(
+            "refunded_fen >= 0 AND refunded_fen <= total_fen", name="refund_within_total"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     buyer_org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     status: Mapped[OrderStatus] = mapped_column(
-        enum_column(OrderStatus), default=OrderStatus.PENDING_PAYMENT, index=True)
+        enum_column(OrderStatus), default=OrderStatus.PENDING_PAYMENT, index=True
+    )
     total_fen: Mapped[int] = mapped_column(sa.BigInteger)
     refunded_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     delivery_kind: Mapped[str] = mapped_column(sa.String(10), default="pickup")  # | address
@@ -66,8 +75,7 @@ class Order(TimestampMixin, db.Model):
 
     buyer_org: Mapped[Organisation] = relationship()
     user: Mapped[User] = relationship()
-    lines: Mapped[list[OrderLine]] = relationship(back_populates="order",
-                                                  order_by="OrderLine.id")
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id")
     payment: Mapped[Payment | None] = relationship(back_populates="order", uselist=False)
     refunds: Mapped[list[Refund]] = relationship(back_populates="order", order_by="Refund.id")
 
@@ -82,8 +90,9 @@ class OrderLine(db.Model):
 
     __tablename__ = "market_order_line"
     __table_args__ = (
-        sa.CheckConstraint("refunded_fen >= 0 AND refunded_fen <= price_fen",
-                           name="refund_within_price"),
+        sa.CheckConstraint(
+            "refunded_fen >= 0 AND refunded_fen <= price_fen", name="refund_within_price"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

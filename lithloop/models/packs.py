@@ -68,8 +68,9 @@ class Pack(TimestampMixin, db.Model):
     """One battery pack with one identity from its first owner to its end."""
 
     __table_args__ = (
-        sa.CheckConstraint("soh_pct IS NULL OR (soh_pct >= 0 AND soh_pct <= 100)",
-                           name="soh_range"),
+        sa.CheckConstraint(
+            "soh_pct IS NULL OR (soh_pct >= 0 AND soh_pct <= 100)", name="soh_range"
+        ),
         sa.Index("ix_pack_state_grade", "state", "grade"),
     )
 
@@ -103,8 +104,7 @@ class Pack(TimestampMixin, db.Model):
     warranty_months: Mapped[int | None] = mapped_column()
     use_case: Mapped[str | None] = mapped_column(sa.String(20))
     # end of life here
-    batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dismantling_batch.id"),
-                                                 index=True)
+    batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dismantling_batch.id"), index=True)
     buyer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
 
     owner: Mapped[Organisation | None] = relationship(foreign_keys=[owner_id])
@@ -112,14 +112,19 @@ class Pack(TimestampMixin, db.Model):
     booking: Mapped[Booking | None] = relationship()
     lot: Mapped[BookingLot | None] = relationship()
     tests: Mapped[list[PackTest]] = relationship(back_populates="pack", order_by="PackTest.id")
-    events: Mapped[list[PackEvent]] = relationship(back_populates="pack",
-                                                   order_by="PackEvent.id")
+    events: Mapped[list[PackEvent]] = relationship(back_populates="pack", order_by="PackEvent.id")
     parents: Mapped[list[Pack]] = relationship(
-        secondary=pack_parent, primaryjoin=lambda: Pack.id == pack_parent.c.child_id,
-        secondaryjoin=lambda: Pack.id == pack_parent.c.parent_id, back_populates="children")
+        secondary=pack_parent,
+        primaryjoin=lambda: Pack.id == pack_parent.c.child_id,
+        secondaryjoin=lambda: Pack.id == pack_parent.c.parent_id,
+        back_populates="children",
+    )
     children: Mapped[list[Pack]] = relationship(
-        secondary=pack_parent, primaryjoin=lambda: Pack.id == pack_parent.c.parent_id,
-        secondaryjoin=lambda: Pack.id == pack_parent.c.child_id, back_populates="parents")
+        secondary=pack_parent,
+        primaryjoin=lambda: Pack.id == pack_parent.c.parent_id,
+        secondaryjoin=lambda: Pack.id == pack_parent.c.child_id,
+        back_populates="parents",
+    )
 
     @property
     def rated_kwh(self) -> Decimal | None:
@@ -137,9 +142,7 @@ class Pack(TimestampMixin, db.Model):
 class PackTest(db.Model):
     """One test of a pack: capacity, state of health, resistance, voltage, insulation, damage."""
 
-    __table_args__ = (
-        sa.CheckConstraint("soh_pct >= 0 AND soh_pct <= 100", name="soh_range"),
-    )
+    __table_args__ = (sa.CheckConstraint("soh_pct >= 0 AND soh_pct <= 100", name="soh_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pack_id: Mapped[int] = mapped_column(sa.ForeignKey("pack.id"), index=True)

@@ -78,8 +78,15 @@ class Plan(TimestampMixin, db.Model):
     that with a partial unique index, on PostgreSQL and SQLite alike.
     """
 
-    __table_args__ = (sa.Index("uq_plan_published_day", "plan_date", unique=True,
-                               postgresql_where=PUBLISHED_WHERE, sqlite_where=PUBLISHED_WHERE),)
+    __table_args__ = (
+        sa.Index(
+            "uq_plan_published_day",
+            "plan_date",
+            unique=True,
+            postgresql_where=PUBLISHED_WHERE,
+            sqlite_where=PUBLISHED_WHERE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_run.id"), index=True)
@@ -94,8 +101,9 @@ class Plan(TimestampMixin, db.Model):
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     run: Mapped[PlanRun] = relationship(back_populates="plans")
-    routes: Mapped[list[PlanRoute]] = relationship(back_populates="plan", order_by="PlanRoute.id",
-                                                   cascade="all, delete-orphan")
+    routes: Mapped[list[PlanRoute]] = relationship(
+        back_populates="plan", order_by="PlanRoute.id", cascade="all, delete-orphan"
+    )
     unassigned: Mapped[list[PlanUnassigned]] = relationship(cascade="all, delete-orphan")
 
 
@@ -115,8 +123,9 @@ class PlanRoute(db.Model):
 
     plan: Mapped[Plan] = relationship(back_populates="routes")
     truck: Mapped[Truck] = relationship()
-    stops: Mapped[list[PlanStop]] = relationship(back_populates="route", order_by="PlanStop.seq",
-                                                 cascade="all, delete-orphan")
+    stops: Mapped[list[PlanStop]] = relationship(
+        back_populates="route", order_by="PlanStop.seq", cascade="all, delete-orphan"
+    )
 
 
 class PlanStop(db.Model):

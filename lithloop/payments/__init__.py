@@ -25,8 +25,18 @@ from lithloop.payments.stripe_adapter import (
 )
 from lithloop.public_urls import external_url
 
-__all__ = ["Intent", "PaymentError", "SignatureError", "StripeGateway", "enabled", "gateway",
-           "settings", "test_mode", "verify_event", "webhook_secret"]
+__all__ = [
+    "Intent",
+    "PaymentError",
+    "SignatureError",
+    "StripeGateway",
+    "enabled",
+    "gateway",
+    "settings",
+    "test_mode",
+    "verify_event",
+    "webhook_secret",
+]
 
 _EXTENSION = "lithloop_payments"
 
@@ -49,18 +59,26 @@ def settings() -> _Settings:
     if resolved is None:
         key = app.config.get("STRIPE_SECRET_KEY", "")
         if key:
-            resolved = _Settings(key, app.config.get("STRIPE_PUBLISHABLE_KEY", ""),
-                                 app.config.get("STRIPE_WEBHOOK_SECRET", ""),
-                                 app.config.get("STRIPE_API_BASE", ""), embedded=False)
+            resolved = _Settings(
+                key,
+                app.config.get("STRIPE_PUBLISHABLE_KEY", ""),
+                app.config.get("STRIPE_WEBHOOK_SECRET", ""),
+                app.config.get("STRIPE_API_BASE", ""),
+                embedded=False,
+            )
         elif not demo_mode(app):
-            raise PaymentError("Payments are not configured: set STRIPE_SECRET_KEY.",
-                               code="not_configured")
+            raise PaymentError(
+                "Payments are not configured: set STRIPE_SECRET_KEY.", code="not_configured"
+            )
         else:
             server = localstripe_server.embedded()
-            resolved = _Settings(localstripe_server.LOCAL_SECRET_KEY,
-                                 localstripe_server.LOCAL_PUBLISHABLE_KEY,
-                                 localstripe_server.LOCAL_WEBHOOK_SECRET,
-                                 server.base_url, embedded=True)
+            resolved = _Settings(
+                localstripe_server.LOCAL_SECRET_KEY,
+                localstripe_server.LOCAL_PUBLISHABLE_KEY,
+                localstripe_server.LOCAL_WEBHOOK_SECRET,
+                server.base_url,
+                embedded=True,
+            )
         app.extensions[_EXTENSION] = resolved
     if resolved.embedded and not resolved.webhook_registered and has_request_context():
         _register_embedded_webhook(resolved)
@@ -86,8 +104,8 @@ def _register_embedded_webhook(resolved: _Settings) -> None:
     """Let the embedded localstripe deliver its events to this server."""
     try:
         localstripe_server.embedded().register_webhook(
-            "lithloop", external_url("webhooks.stripe_webhook"),
-            resolved.webhook_secret)
+            "lithloop", external_url("webhooks.stripe_webhook"), resolved.webhook_secret
+        )
         resolved.webhook_registered = True
     except OSError:
         current_app.logger.warning("could not register the localstripe webhook")
@@ -99,9 +117,12 @@ def gateway() -> StripeGateway:
     if resolved.gateway is None:
         config = current_app.config
         resolved.gateway = StripeGateway(
-            resolved.secret_key, resolved.api_base, local=resolved.embedded,
+            resolved.secret_key,
+            resolved.api_base,
+            local=resolved.embedded,
             timeout_s=float(config.get("STRIPE_TIMEOUT_S", 5)),
-            max_retries=outside_calls.stripe_retries(config, embedded=resolved.embedded))
+            max_retries=outside_calls.stripe_retries(config, embedded=resolved.embedded),
+        )
     return resolved.gateway
 
 

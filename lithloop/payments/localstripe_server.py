@@ -64,9 +64,16 @@ class LocalStripe:
         """Start the server and wait until it answers; RuntimeError if it does not."""
         self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed code)
-            [sys.executable, "-c", _SERVE, str(self.port), *([self.state_file] if self.state_file
-                                                            else [])],
-            stdout=subprocess.DEVNULL, stderr=self._log)
+            [
+                sys.executable,
+                "-c",
+                _SERVE,
+                str(self.port),
+                *([self.state_file] if self.state_file else []),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+        )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -93,7 +100,8 @@ class LocalStripe:
         """POST form data to a /_config/ endpoint (e.g. webhooks/<id>)."""
         body = "&".join(f"{k}={urllib.request.quote(str(v), safe='')}" for k, v in data.items())
         request = urllib.request.Request(  # noqa: S310 (our own loopback server)
-            f"{self.base_url}/_config/{path}", data=body.encode(), method="POST")
+            f"{self.base_url}/_config/{path}", data=body.encode(), method="POST"
+        )
         urllib.request.urlopen(request, timeout=5).close()  # noqa: S310
 
     def register_webhook(self, hook_id: str, url: str, secret: str) -> None:

@@ -20,8 +20,15 @@ class PaymentError(Exception):
     `unreachable`: no answer from Stripe (refused connection or timeout); `timed_out`: the
     request was sent but no answer came in time, so Stripe may have acted on it."""
 
-    def __init__(self, message: str, *, code: str = "", declined: bool = False,
-                 unreachable: bool = False, timed_out: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        declined: bool = False,
+        unreachable: bool = False,
+        timed_out: bool = False,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -54,10 +61,14 @@ class Intent:
 def _intent(obj) -> Intent:
     data = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
     error = data.get("last_payment_error") or None
-    return Intent(id=data["id"], client_secret=data.get("client_secret") or "",
-                  status=data.get("status") or "", amount_fen=int(data.get("amount") or 0),
-                  next_action=data.get("next_action") or None,
-                  error=(error or {}).get("message") if error else None)
+    return Intent(
+        id=data["id"],
+        client_secret=data.get("client_secret") or "",
+        status=data.get("status") or "",
+        amount_fen=int(data.get("amount") or 0),
+        next_action=data.get("next_action") or None,
+        error=(error or {}).get("message") if error else None,
+    )
 
 
 def _call(work, timeout_s: float = 0):
@@ -65,16 +76,22 @@ def _call(work, timeout_s: float = 0):
         return work()
     except stripe.APIConnectionError as exc:
         if isinstance(exc.__cause__, requests.exceptions.ReadTimeout):
-            raise PaymentError(f"Stripe did not answer within {timeout_s:g} s",
-                               code="timeout", timed_out=True) from exc
+            raise PaymentError(
+                f"Stripe did not answer within {timeout_s:g} s", code="timeout", timed_out=True
+            ) from exc
         if isinstance(exc.__cause__, requests.exceptions.Timeout):
-            raise PaymentError(f"Stripe could not be reached within {timeout_s:g} s",
-                               code="unreachable", unreachable=True) from exc
-        raise PaymentError(exc.user_message or str(exc), code="unreachable",
-                           unreachable=True) from exc
+            raise PaymentError(
+                f"Stripe could not be reached within {timeout_s:g} s",
+                code="unreachable",
+                unreachable=True,
+            ) from exc
+        raise PaymentError(
+            exc.user_message or str(exc), code="unreachable", unreachable=True
+        ) from exc
     except stripe.CardError as exc:
-        raise PaymentError(exc.user_message or str(exc), code=exc.code or "card_declined",
-                           declined=True) from exc
+        raise PaymentError(
+            exc.user_message or str(exc), code=exc.code or "card_declined", declined=True
+        ) from exc
     except stripe.StripeError as exc:
         raise PaymentError(exc.user_message or str(exc), code=exc.code or "stripe_error") from exc
 
@@ -85,10 +102,19 @@ class StripeGateway:
     Each try of a call waits at most `timeout_s` for Stripe (to connect, and between bytes
     of the answer); a call is tried `max_retries` more times after a network error."""
 
-    def __init__(self, secret_key: str, api_base: str = "", *, local: bool = False,
-                 timeout_s: float = 5.0, max_retries: int = 1):
-        options = {"max_network_retries": max_retries,
-                   "http_client": stripe.RequestsClient(timeout=timeout_s)}
+    def __init__(
+        self,
+        secret_key: str,
+        api_base: str = "",
+        *,
+        local: bool = False,
+        timeout_s: float = 5.0,
+        max_retries: int = 1,
+    ):
+        options = {
+            "max_network_retries": max_retries,
+            "http_client": stripe.RequestsClient(timeout=timeout_s),
+        }
         if api_base:
             options["base_addresses"] = {"api": api_base}
         self.client = stripe.StripeClient(secret_key, **options)
@@ -99,25 +125,50 @@ class StripeGateway:
     def _call(self, work):
         return _call(work, self.timeout_s)
 
-    def create_intent(self, amount_fen: int, *, idempotency_key: str,
-                      metadata: dict | None = None) -> Intent:
+    def create_intent(
+        self, amount_fen: int, *, idempotency_key: str, metadata: dict | None = None
+    ) -> Intent:
         """A PaymentIntent for `amount_fen` fen in CNY, awaiting a payment method."""
-        params = {"amount": int(amount_fen), "currency": CURRENCY,
-                  "metadata": {k: str(v) for k, v in (metadata or {}).items()}}
+        params = {
+            "amount": int(amount_fen),
+            "currency": CURRENCY,
+            "metadata": {k: str(v) for k, v in (metadata or {}).items()},
+        }
         if not self.local:
             params["payment_method_types"] = ["card"]
-        return self._call(lambda: _intent(self.client.v1.payment_intents.create(
-            params=params, options={"idempotency_key": idempotency_key})))
+        return self._call(
+            lambda: _intent(
+                self.client.v1.payment_intents.create(
+                    params=params, options={"idempotency_key": idempotency_key}
+                )
+            )
+        )
 
-    def confirm(self, intent_id: str, payment_method: str, *, idempotency_key: str,
-                return_url: str | None = None) -> Intent:
+    def confirm(
+        self,
+        intent_id: str,
+        payment_method: str,
+        *,
+        idempotency_key: str,
+        return_url: str | None = None,
+    ) -> Intent:
         """Set the payment method, then confirm (a declined card raises PaymentError)."""
         intents = self.client.v1.payment_intents
-        self._call(lambda: intents.update(intent_id, params={"payment_method": payment_method},
-                                     options={"idempotency_key": f"{idempotency_key}-pm"}))
+        self._call(
+            lambda: intents.update(
+                intent_id,
+                params={"payment_method": payment_method},
+                options={"idempotency_key": f"{idempotency_key}-pm"},
+            )
+        )
         params = {} if self.local or not return_url else {"return_url": return_url}
-        return self._call(lambda: _intent(intents.confirm(
-            intent_id, params=params, options={"idempotency_key": idempotency_key})))
+        return self._call(
+            lambda: _intent(
+                intents.confirm(
+                    intent_id, params=params, options={"idempotency_key": idempotency_key}
+                )
+            )
+        )
 
     def retrieve(self, intent_id: str) -> Intent:
         """The PaymentIntent as Stripe has it now."""
@@ -127,13 +178,20 @@ class StripeGateway:
         """Cancel a PaymentIntent that has not succeeded."""
         return self._call(lambda: _intent(self.client.v1.payment_intents.cancel(intent_id)))
 
-    def refund(self, intent_id: str, amount_fen: int, *, idempotency_key: str,
-               metadata: dict | None = None) -> str:
+    def refund(
+        self, intent_id: str, amount_fen: int, *, idempotency_key: str, metadata: dict | None = None
+    ) -> str:
         """Refund `amount_fen` of a succeeded PaymentIntent; returns the refund id."""
-        params = {"payment_intent": intent_id, "amount": int(amount_fen),
-                  "metadata": {k: str(v) for k, v in (metadata or {}).items()}}
-        refund = self._call(lambda: self.client.v1.refunds.create(
-            params=params, options={"idempotency_key": idempotency_key}))
+        params = {
+            "payment_intent": intent_id,
+            "amount": int(amount_fen),
+            "metadata": {k: str(v) for k, v in (metadata or {}).items()},
+        }
+        refund = self._call(
+            lambda: self.client.v1.refunds.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        )
         return refund.id
 
     def card_method(self, number: str) -> str:
@@ -141,17 +199,24 @@ class StripeGateway:
         if not self.test_mode:
             raise PaymentError("Card numbers are only accepted in test mode.", code="live_mode")
         card = {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}
-        return self._call(lambda: self.client.v1.payment_methods.create(
-            params={"type": "card", "card": card})).id
+        return self._call(
+            lambda: self.client.v1.payment_methods.create(params={"type": "card", "card": card})
+        ).id
 
     def test_authenticate(self, intent: Intent, success: bool) -> Intent:
         """Complete (or fail) a 3-D Secure challenge on the local fake server."""
         if not self.local:
-            raise PaymentError("Simulated 3-D Secure needs the local test server.",
-                               code="live_mode")
-        raw = self._call(lambda: self.client.raw_request(
-            "post", f"/v1/payment_intents/{intent.id}/_authenticate",
-            client_secret=intent.client_secret, success="true" if success else "false"))
+            raise PaymentError(
+                "Simulated 3-D Secure needs the local test server.", code="live_mode"
+            )
+        raw = self._call(
+            lambda: self.client.raw_request(
+                "post",
+                f"/v1/payment_intents/{intent.id}/_authenticate",
+                client_secret=intent.client_secret,
+                success="true" if success else "false",
+            )
+        )
         return _intent(self.client.deserialize(raw, api_mode="V1"))
 
 

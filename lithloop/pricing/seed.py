@@ -165,7 +165,7 @@ LATE_2025 = {
     ),
     "new_pack.LFP": NEW_LFP_2025_09,
 }
-LI2CO3_2026_01 = "https://news.metal.com/en/newscontent/103748979-SMM-Analysis-January-Lithium-Carbonate-Market-A-Roller-Coaster-Ride-Fueled-by-Sentiment-Pre-holiday-Buying-"  # noqa: E501
+LI2CO3_2026_01 = "https://news.metal.com/en/newscontent/103748979-SMM-Analysis-January-Lithium-Carbonate-Market-A-Roller-Coaster-Ride-Fueled-by-Sentiment-Pre-holiday-Buying-"
 
 PRICES: dict[str, dict[str, dict[str, str]]] = {
     "2024-11-29": {

@@ -18,8 +18,9 @@ def evaluate(problem: Problem, routes: dict) -> tuple[Solution, list[str]]:
     vidx = {v.id: j for j, v in enumerate(problem.vehicles)}
     seqs: list[list[tuple]] = [[] for _ in problem.vehicles]
     for vehicle_id, ids in routes.items():
-        seqs[vidx[vehicle_id]] = [(RELOAD, None) if x == RELOAD_MARK else (JOB, index[x])
-                                  for x in ids]
+        seqs[vidx[vehicle_id]] = [
+            (RELOAD, None) if x == RELOAD_MARK else (JOB, index[x]) for x in ids
+        ]
     violations = []
     for j, seq in enumerate(seqs):
         seq = clean(seq)

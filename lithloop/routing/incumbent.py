@@ -104,6 +104,6 @@ class Incumbent:
             return
         try:
             self.on_progress(self.value, self.clock() - self.t0)
-        except Exception as exc:  # noqa: BLE001 - a progress bar must not break solving
+        except Exception as exc:
             if not any(n.startswith("on_progress raised") for n in self.notes):
                 self.notes.append(f"on_progress raised {type(exc).__name__}: {exc}")

@@ -109,8 +109,9 @@ def run(
 def current_routes(bm: BuiltModel) -> list[list[tuple]]:
     """Per-vehicle sequences of the solution OR-Tools holds now (inside a callback)."""
     routing = bm.routing
-    return [_sequence(bm, routing.Start(j), lambda var: var.Value())
-            for j in range(routing.vehicles())]
+    return [
+        _sequence(bm, routing.Start(j), lambda var: var.Value()) for j in range(routing.vehicles())
+    ]
 
 
 def extract(bm: BuiltModel, sol) -> tuple[list[list[tuple]], list[int]]:

@@ -209,9 +209,11 @@ def solve_pyvrp(
         )
     if incumbent is not None:
         progress.flush(force=True)
-    return to_routes(res.best, members, client_stop, len(vehicles)), bool(
-        res.is_feasible()
-    ), float(res.cost())
+    return (
+        to_routes(res.best, members, client_stop, len(vehicles)),
+        bool(res.is_feasible()),
+        float(res.cost()),
+    )
 
 
 def to_routes(best, members, client_stop, n_vehicles) -> list[list[tuple]]:
@@ -276,7 +278,7 @@ class _Progress(pyvrp.IteratedLocalSearchCallbacks if pyvrp else object):
         try:
             routes = repair(self.problem, to_routes(best, *self.shape))
             self.incumbent.offer("pyvrp", routes)
-        except Exception:  # noqa: BLE001, S110 - progress reporting must not stop the search
+        except Exception:  # noqa: S110 - progress reporting must not stop the search
             pass
 
 

@@ -10,7 +10,17 @@ from .plans import repair, score
 
 
 def race_pyvrp(
-    problem, allowed, big, greedy, greedy_share, budget, seed, incumbent, notes, config, workers=1,
+    problem,
+    allowed,
+    big,
+    greedy,
+    greedy_share,
+    budget,
+    seed,
+    incumbent,
+    notes,
+    config,
+    workers=1,
     start=None,
 ) -> list[tuple[str, list]]:
     """PyVRP: strict (every required stop) when the greedy plan nearly serves all,
@@ -59,7 +69,15 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
         futures = [
             pool.submit(
                 pyvrp_engine.solve_pyvrp,
-                problem, allowed, seconds, seed + k, big, strict, warm, None, hull,
+                problem,
+                allowed,
+                seconds,
+                seed + k,
+                big,
+                strict,
+                warm,
+                None,
+                hull,
             )
             for k in range(1, workers)
         ]
@@ -70,14 +88,14 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
         )
         if res is not None:
             results.append(res)
-    except Exception as exc:  # noqa: BLE001 - the race is best effort
+    except Exception as exc:
         notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
     for fut in futures:
         try:
             res = fut.result(timeout=1 if incumbent.stopped else seconds + 10)
             if res is not None:
                 results.append(res)
-        except Exception as exc:  # noqa: BLE001 - a lost helper process only loses a seed
+        except Exception as exc:
             notes.append(f"PyVRP helper failed: {type(exc).__name__}: {exc}")
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)

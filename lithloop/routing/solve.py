@@ -146,8 +146,18 @@ def solve(
         start = inc.routes if config.pyvrp_from_vroom and inc.label == "vroom" else None
         if budget > 0 and not inc.should_stop():
             found = race_pyvrp(
-                problem, allowed, bm.big_penalty, greedy, greedy_share, budget, seed, inc,
-                notes, config, workers, start,
+                problem,
+                allowed,
+                bm.big_penalty,
+                greedy,
+                greedy_share,
+                budget,
+                seed,
+                inc,
+                notes,
+                config,
+                workers,
+                start,
             )
             if found:
                 candidates.extend(found)

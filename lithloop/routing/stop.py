@@ -54,9 +54,7 @@ class NoImprovement:
 
     def __call__(self, best: float | None = None) -> bool:
         now = self._clock()
-        if self._since is None or (
-            best is not None and (self._best is None or best < self._best)
-        ):
+        if self._since is None or (best is not None and (self._best is None or best < self._best)):
             self._best, self._since = best, now
         return now - self._since >= self.seconds
 
@@ -87,7 +85,7 @@ class Cancelled:
             self._last = now
             try:
                 self.cancelled = bool(self._check())
-            except Exception as exc:  # noqa: BLE001 - a failed flag read is not a cancel
+            except Exception as exc:
                 self.error = f"{type(exc).__name__}: {exc}"
         return self.cancelled
 

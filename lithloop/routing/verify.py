@@ -65,8 +65,7 @@ def _route_errors(problem, v, route, stops, served) -> list[str]:
             errors.append(f"unknown stop {st.stop_id}")
             continue
         served.append(s.id)
-        if s.time_windows and not any(w.start <= st.service_start <= w.end
-                                      for w in s.time_windows):
+        if s.time_windows and not any(w.start <= st.service_start <= w.end for w in s.time_windows):
             errors.append(f"stop {s.id} served at {st.service_start}, outside its windows")
         if not s.skills <= v.skills:
             errors.append(f"stop {s.id} needs skills the truck lacks")

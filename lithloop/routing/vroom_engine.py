@@ -42,8 +42,10 @@ def fits(problem: Problem, allowed: list[list[int]]) -> bool:
 
 
 def _skill_ids(problem: Problem) -> dict:
-    names = sorted({str(k) for s in problem.stops for k in s.skills}
-                   | {str(k) for v in problem.vehicles for k in v.skills})
+    names = sorted(
+        {str(k) for s in problem.stops for k in s.skills}
+        | {str(k) for v in problem.vehicles for k in v.skills}
+    )
     return {name: n + 1 for n, name in enumerate(names)}
 
 
@@ -100,8 +102,10 @@ def _input(problem: Problem, allowed: list[list[int]], multi_trip: bool = False)
                 pickup=list(amounts(s.pickup, dims)),
                 skills={skill[str(k)] for k in s.skills},
                 priority=int(min(max(s.priority, 0), 100)),
-                time_windows=[vroom.TimeWindow(int(w.start), int(w.end))
-                              for w in sorted(s.time_windows, key=lambda w: w.start)],
+                time_windows=[
+                    vroom.TimeWindow(int(w.start), int(w.end))
+                    for w in sorted(s.time_windows, key=lambda w: w.start)
+                ],
             )
         )
     return inp
@@ -149,7 +153,7 @@ def to_routes(problem: Problem, visits: list[list[int]]) -> list[list[tuple]]:
 def _child(conn, problem, allowed, seconds, exploration, multi_trip) -> None:
     try:
         conn.send(("ok", solve_vroom(problem, allowed, seconds, exploration, multi_trip)))
-    except Exception as exc:  # noqa: BLE001 - reported to the parent as a note
+    except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
@@ -171,7 +175,7 @@ def race(problem: Problem, allowed, time_limit_s: float, incumbent, notes: list[
     t0 = time.monotonic()
     try:
         visits = _run(problem, allowed, seconds, level, incumbent, config)
-    except Exception as exc:  # noqa: BLE001 - the race is best effort
+    except Exception as exc:
         notes.append(f"VROOM failed: {type(exc).__name__}: {exc}")
         return None
     if visits is None:

@@ -36,8 +36,9 @@ def normalise_email(email: str) -> str:
     try:
         info = validate_email((email or "").strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise Invalid(_l("Enter a valid e-mail address (%(why)s).", why=str(exc)),
-                      field="email") from exc
+        raise Invalid(
+            _l("Enter a valid e-mail address (%(why)s).", why=str(exc)), field="email"
+        ) from exc
     return info.normalized.lower()
 
 
@@ -50,12 +51,21 @@ def _ensure_free(org_name: str, email: str) -> None:
     if find_user_by_email(email):
         raise Conflict(_l("An account with this e-mail already exists."), field="email")
     if db.session.scalar(sa.select(Organisation.id).where(Organisation.name == org_name)):
-        raise Conflict(_l("An organisation with this name is already registered."),
-                       field="organisation")
+        raise Conflict(
+            _l("An organisation with this name is already registered."), field="organisation"
+        )
 
 
-def register(*, kind: OrgKind, organisation: str, name: str, email: str, password: str,
-             city: str = "", phone: str = "") -> User:
+def register(
+    *,
+    kind: OrgKind,
+    organisation: str,
+    name: str,
+    email: str,
+    password: str,
+    city: str = "",
+    phone: str = "",
+) -> User:
     """Register an organisation with its first user.
 
     Buyers are active at once; dealer branches and bus companies wait for an admin.
@@ -72,24 +82,30 @@ def register(*, kind: OrgKind, organisation: str, name: str, email: str, passwor
     check_policy(password, email)
     _ensure_free(organisation, email)
     status = OrgStatus.ACTIVE if kind is OrgKind.BUYER else OrgStatus.PENDING
-    org = Organisation(name=organisation, kind=kind, status=status, city=city.strip(),
-                       phone=phone.strip())
+    org = Organisation(
+        name=organisation, kind=kind, status=status, city=city.strip(), phone=phone.strip()
+    )
     if status is OrgStatus.ACTIVE:
         org.approved_at = clock.now()
     (role,) = ROLES_BY_KIND[kind]
-    user = User(email=email, name=name, password_hash=hash_password(password), role=role,
-                organisation=org)
+    user = User(
+        email=email, name=name, password_hash=hash_password(password), role=role, organisation=org
+    )
     db.session.add_all([org, user])
     if status is OrgStatus.PENDING:
         for admin in db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)):
-            send_mail(admin.email, f"[lithloop] 待审核 / approval needed: {organisation}",
-                      f"{organisation} ({kind.value}) registered by {name} <{email}>.")
+            send_mail(
+                admin.email,
+                f"[lithloop] 待审核 / approval needed: {organisation}",
+                f"{organisation} ({kind.value}) registered by {name} <{email}>.",
+            )
     try:
         db.session.commit()
     except sa.exc.IntegrityError as exc:  # a concurrent registration took the name or e-mail
         db.session.rollback()
-        raise Conflict(_l("This e-mail or organisation was registered a moment ago."),
-                       field="email") from exc
+        raise Conflict(
+            _l("This e-mail or organisation was registered a moment ago."), field="email"
+        ) from exc
     return user
 
 
@@ -99,8 +115,7 @@ def pending_organisations() -> list[Organisation]:
     return list(db.session.scalars(query.order_by(Organisation.created_at)))
 
 
-def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
-                        ) -> Organisation:
+def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None) -> Organisation:
     """Approve or reject a pending organisation, tell its users, and audit the decision."""
     org = db.session.get(Organisation, org_id)
     if org is None:
@@ -110,12 +125,19 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
     org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
     if approve:
         org.approved_at = clock.now()
-    audit.record("organisation.approve" if approve else "organisation.reject", actor=actor,
-                 obj=org, details={"name": org.name, "kind": org.kind.value})
+    audit.record(
+        "organisation.approve" if approve else "organisation.reject",
+        actor=actor,
+        obj=org,
+        details={"name": org.name, "kind": org.kind.value},
+    )
     verdict = "已通过 / approved" if approve else "未通过 / not approved"
     for user in org.users:
-        send_mail(user.email, f"[lithloop] {org.name}: {verdict}",
-                  f"Your organisation {org.name} was {verdict} on lithloop.")
+        send_mail(
+            user.email,
+            f"[lithloop] {org.name}: {verdict}",
+            f"Your organisation {org.name} was {verdict} on lithloop.",
+        )
     db.session.commit()
     return org
 
@@ -137,8 +159,9 @@ def authenticate(email: str, password: str, address: str = "") -> User:
     lockout.clear_failures(email, address)
     if user.organisation.status is OrgStatus.PENDING:
         db.session.commit()
-        raise AuthError(_l("Your organisation is waiting for approval by the park."),
-                        code="pending_approval")
+        raise AuthError(
+            _l("Your organisation is waiting for approval by the park."), code="pending_approval"
+        )
     if not user.is_active:
         db.session.commit()
         raise AuthError(_l("This account is disabled."), code="disabled")
@@ -182,9 +205,12 @@ def request_password_reset(email: str, link_for) -> None:
         return
     link = link_for(make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60
-    send_mail(user.email, "[lithloop] 重置密码 / Reset your password",
-              f"打开此链接重置密码（{minutes} 分钟内有效）/ Open this link to reset your "
-              f"password (valid {minutes} minutes):\n{link}\n")
+    send_mail(
+        user.email,
+        "[lithloop] 重置密码 / Reset your password",
+        f"打开此链接重置密码（{minutes} 分钟内有效）/ Open this link to reset your "
+        f"password (valid {minutes} minutes):\n{link}\n",
+    )
     db.session.commit()
 
 
@@ -193,15 +219,17 @@ def user_for_reset_token(token: str) -> User:
     try:
         data = _reset_serializer().loads(token)
     except BadSignature as exc:
-        raise Invalid(_l("This reset link is not valid. Ask for a new one."),
-                      field="token") from exc
+        raise Invalid(
+            _l("This reset link is not valid. Ask for a new one."), field="token"
+        ) from exc
     age = clock.now().timestamp() - data.get("iat", 0)
     if age > current_app.config["PASSWORD_RESET_MAX_AGE_S"] or age < -60:
         raise Invalid(_l("This reset link has expired. Ask for a new one."), field="token")
     user = db.session.get(User, data.get("u"))
     if user is None or data.get("h") != _hash_fragment(user):
-        raise Invalid(_l("This reset link has already been used. Ask for a new one."),
-                      field="token")
+        raise Invalid(
+            _l("This reset link has already been used. Ask for a new one."), field="token"
+        )
     return user
 
 

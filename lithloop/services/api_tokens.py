@@ -53,17 +53,24 @@ def issue_api_token(user: User, name: str = "", days: int | None = None) -> str:
     if not 1 <= days <= MAX_DAYS:
         raise Invalid(_l("A token lives 1 to %(n)s days.", n=MAX_DAYS), field="expires_in_days")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, name=name[:100], prefix=plain[:12],
-                            token_hash=token_hash(plain),
-                            expires_at=clock.now() + timedelta(days=days)))
+    db.session.add(
+        ApiToken(
+            user=user,
+            name=name[:100],
+            prefix=plain[:12],
+            token_hash=token_hash(plain),
+            expires_at=clock.now() + timedelta(days=days),
+        )
+    )
     db.session.commit()
     return plain
 
 
 def expiry_of(plain: str) -> datetime | None:
     """When a token expires."""
-    return db.session.scalar(sa.select(ApiToken.expires_at).where(
-        ApiToken.token_hash == token_hash(plain)))
+    return db.session.scalar(
+        sa.select(ApiToken.expires_at).where(ApiToken.token_hash == token_hash(plain))
+    )
 
 
 @dataclass(frozen=True)
@@ -80,9 +87,14 @@ def user_for_token(plain: str) -> User | None:
     digest = token_hash(plain)
     ttl = float(current_app.config.get("USER_CACHE_S", 0))
     if ttl > 0:
-        found = read_cache.cached("api_token", digest, user_snapshots.TABLES,
-                                  lambda: _lookup(digest, snapshot=True), ttl=ttl,
-                                  keep=lambda value: value is not None)
+        found = read_cache.cached(
+            "api_token",
+            digest,
+            user_snapshots.TABLES,
+            lambda: _lookup(digest, snapshot=True),
+            ttl=ttl,
+            keep=lambda value: value is not None,
+        )
     else:
         found = _lookup(digest, snapshot=False)
     if found is None or (found.expires_at is not None and found.expires_at <= clock.now()):
@@ -94,8 +106,10 @@ def user_for_token(plain: str) -> User | None:
 def _lookup(digest: str, *, snapshot: bool) -> _Found | None:
     # One round trip: the token, its user and the user's organisation (for is_active).
     token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == digest)
-        .options(sa.orm.joinedload(ApiToken.user).joinedload(User.organisation)))
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == digest)
+        .options(sa.orm.joinedload(ApiToken.user).joinedload(User.organisation))
+    )
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     user = user_snapshots.snapshot(token.user) if snapshot else token.user
@@ -114,25 +128,33 @@ def _stamp_use(token_id: int, digest: str) -> None:
     now = clock.now()
     try:
         with db.engine.begin() as conn:
-            conn.execute(sa.update(ApiToken.__table__).where(
-                ApiToken.id == token_id,
-                sa.or_(ApiToken.last_used_at.is_(None),
-                       ApiToken.last_used_at < now - timedelta(seconds=every)),
-            ).values(last_used_at=now))
+            conn.execute(
+                sa.update(ApiToken.__table__)
+                .where(
+                    ApiToken.id == token_id,
+                    sa.or_(
+                        ApiToken.last_used_at.is_(None),
+                        ApiToken.last_used_at < now - timedelta(seconds=every),
+                    ),
+                )
+                .values(last_used_at=now)
+            )
     except sa.exc.SQLAlchemyError as exc:
         log.warning("could not stamp API token %s as used: %s", token_id, exc)
 
 
 def tokens_of(actor: User, *, everyone: bool = False) -> list[ApiToken]:
     """The actor's own tokens, newest first; an administrator may ask for everyone's."""
-    query = sa.select(ApiToken).options(sa.orm.joinedload(ApiToken.user)
-                                        .joinedload(User.organisation))
+    query = sa.select(ApiToken).options(
+        sa.orm.joinedload(ApiToken.user).joinedload(User.organisation)
+    )
     if not (everyone and actor.role is Role.ADMIN):
         query = query.where(ApiToken.user_id == actor.id)
     else:  # the ones still working, for an administrator to review
-        query = query.where(ApiToken.revoked_at.is_(None),
-                            sa.or_(ApiToken.expires_at.is_(None),
-                                   ApiToken.expires_at > clock.now()))
+        query = query.where(
+            ApiToken.revoked_at.is_(None),
+            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > clock.now()),
+        )
     return list(db.session.scalars(query.order_by(ApiToken.id.desc()).limit(500)))
 
 
@@ -143,8 +165,12 @@ def revoke(actor: User, token_id: int) -> ApiToken:
         raise NotFound(_l("No such API token."))
     if token.revoked_at is None:
         token.revoked_at = clock.now()
-        audit.record("api_token.revoke", actor=actor, obj=token,
-                     details={"prefix": token.prefix, "user_id": token.user_id})
+        audit.record(
+            "api_token.revoke",
+            actor=actor,
+            obj=token,
+            details={"prefix": token.prefix, "user_id": token.user_id},
+        )
     db.session.commit()
     return token
 
@@ -152,8 +178,11 @@ def revoke(actor: User, token_id: int) -> ApiToken:
 def revoke_all(user: User) -> int:
     """Revoke every live token of the user (the caller commits); how many were live."""
     now = clock.now()
-    tokens = list(db.session.scalars(sa.select(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))))
+    tokens = list(
+        db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        )
+    )
     for token in tokens:
         token.revoked_at = now
     return len(tokens)

@@ -70,8 +70,13 @@ def passed_retest(pack: Pack) -> bool:
 
 def _refusal(pack: Pack) -> str | None:
     if pack.state not in (PackState.AGING, PackState.FINISHED):
-        return str(_l("Pack %(code)s is %(state)s and cannot be a parent.",
-                      code=pack.code, state=pack.state.value))
+        return str(
+            _l(
+                "Pack %(code)s is %(state)s and cannot be a parent.",
+                code=pack.code,
+                state=pack.state.value,
+            )
+        )
     if pack.grade not in SECOND_LIFE_GRADES:
         return str(_l("Pack %(code)s is not graded A, B or C.", code=pack.code))
     if pack.state is PackState.AGING and not passed_retest(pack):
@@ -90,17 +95,27 @@ def lock_parents(codes: tuple[str, ...]) -> list[Pack]:
         if reason:
             raise Conflict(reason, field="parents", code="parent_unusable")
     if len({p.chemistry for p in parents}) > 1:
-        raise Invalid(_l("The parents must share one chemistry (found %(c)s).",
-                         c=", ".join(sorted({p.chemistry for p in parents}))), field="parents")
+        raise Invalid(
+            _l(
+                "The parents must share one chemistry (found %(c)s).",
+                c=", ".join(sorted({p.chemistry for p in parents})),
+            ),
+            field="parents",
+        )
     return parents
 
 
 def _price(order: BuildOrder, chemistry: str, grade: Grade, cycles: int):
     try:
         item = pricing.SecondLifePack(
-            chemistry=chemistry, rated_kwh=Decimal(order.rated_wh) / 1000,
-            soh_pct=order.test.soh_pct, cycles=cycles, grade=grade.value,
-            warranty_months=order.warranty_months, mass_kg=order.mass_kg)
+            chemistry=chemistry,
+            rated_kwh=Decimal(order.rated_wh) / 1000,
+            soh_pct=order.test.soh_pct,
+            cycles=cycles,
+            grade=grade.value,
+            warranty_months=order.warranty_months,
+            mass_kg=order.mass_kg,
+        )
         return pricing.price_second_life(item, current_index())
     except pricing.PricingError as exc:
         raise Invalid(exc.message, field=exc.field, code=str(exc.code)) from exc
@@ -121,8 +136,10 @@ def _check(order: BuildOrder) -> Grade:
         raise Invalid(_l("Warranty: 0 to 120 months."), field="warranty_months")
     grade = grade_for(order.test.soh_pct, insulation_ok=order.test.insulation_ok)
     if grade is Grade.S:
-        raise Invalid(_l("The final test does not reach grade C: this pack cannot be sold "
-                         "for second life."), field="soh_pct")
+        raise Invalid(
+            _l("The final test does not reach grade C: this pack cannot be sold for second life."),
+            field="soh_pct",
+        )
     return grade
 
 
@@ -136,30 +153,52 @@ def build(user: User, order: BuildOrder) -> Pack:
         chemistry = parents[0].chemistry
         cycles = max((p.cycle_count or 0 for p in parents), default=0)
         price = _price(order, chemistry, grade, cycles)
-        pack = Pack(code=f"NEW-{secrets.token_hex(8)}", chemistry=chemistry,
-                    form="pack", rated_wh=order.rated_wh, mass_kg=order.mass_kg,
-                    state=PackState.RECEIVED, grade=grade, decision="refurbish",
-                    soh_pct=order.test.soh_pct, capacity_ah=order.test.capacity_ah,
-                    cycle_count=cycles, refurbished=True, price_fen=price.price_fen,
-                    price_index_version=price.index_version,
-                    warranty_months=order.warranty_months, use_case=order.use_case)
+        pack = Pack(
+            code=f"NEW-{secrets.token_hex(8)}",
+            chemistry=chemistry,
+            form="pack",
+            rated_wh=order.rated_wh,
+            mass_kg=order.mass_kg,
+            state=PackState.RECEIVED,
+            grade=grade,
+            decision="refurbish",
+            soh_pct=order.test.soh_pct,
+            capacity_ah=order.test.capacity_ah,
+            cycle_count=cycles,
+            refurbished=True,
+            price_fen=price.price_fen,
+            price_index_version=price.index_version,
+            warranty_months=order.warranty_months,
+            use_case=order.use_case,
+        )
         pack.parents = parents
         db.session.add(pack)
         db.session.flush()
-        pack.code = make_park_code(park_serials.next_serial(),
-                                   chemistry_letter=letter_for_chemistry(chemistry) or "Z",
-                                   product_type="P", produced=clock.today(),
-                                   traceability=TRACEABILITY + park_serials.line())
+        pack.code = make_park_code(
+            park_serials.next_serial(),
+            chemistry_letter=letter_for_chemistry(chemistry) or "Z",
+            product_type="P",
+            produced=clock.today(),
+            traceability=TRACEABILITY + park_serials.line(),
+        )
         t = order.test
-        db.session.add(PackTest(pack=pack, kind="final", capacity_ah=t.capacity_ah,
-                                soh_pct=t.soh_pct, resistance_mohm=t.resistance_mohm,
-                                ocv_v=t.ocv_v, insulation_ok=t.insulation_ok,
-                                by_user_id=user.id))
+        db.session.add(
+            PackTest(
+                pack=pack,
+                kind="final",
+                capacity_ah=t.capacity_ah,
+                soh_pct=t.soh_pct,
+                resistance_mohm=t.resistance_mohm,
+                ocv_v=t.ocv_v,
+                insulation_ok=t.insulation_ok,
+                by_user_id=user.id,
+            )
+        )
         for parent in parents:
-            pack_state.place(parent, PackState.CONSUMED, user, "consumed",
-                             data={"into": pack.code})
-        pack_events.record(pack, "built", user, data={"parents": [p.code for p in parents],
-                                                      "grade": grade.value})
+            pack_state.place(parent, PackState.CONSUMED, user, "consumed", data={"into": pack.code})
+        pack_events.record(
+            pack, "built", user, data={"parents": [p.code for p in parents], "grade": grade.value}
+        )
         _list(pack, user)
         db.session.commit()
     except Exception:
@@ -177,21 +216,38 @@ def _list(pack: Pack, user: User) -> None:
     """
     warehouse = WAREHOUSE_OF_STATE[PackState.FINISHED]
     pack.state, pack.warehouse, pack.warehouse_since = PackState.FINISHED, warehouse, clock.now()
-    pack_events.record(pack, "listed", user, data={
-        "from": None, "to": PackState.FINISHED.value, "warehouse": warehouse.value,
-        "price_fen": pack.price_fen, "index_version": pack.price_index_version})
+    pack_events.record(
+        pack,
+        "listed",
+        user,
+        data={
+            "from": None,
+            "to": PackState.FINISHED.value,
+            "warehouse": warehouse.value,
+            "price_fen": pack.price_fen,
+            "index_version": pack.price_index_version,
+        },
+    )
 
 
 def candidates() -> list[Pack]:
     """Packs that may become parents now: finished, or aging with a passing retest."""
     packs = db.session.scalars(
-        sa.select(Pack).where(Pack.state.in_([PackState.AGING, PackState.FINISHED]),
-                              Pack.grade.in_(SECOND_LIFE_GRADES))
-        .order_by(Pack.chemistry, Pack.grade, Pack.id).limit(500))
+        sa.select(Pack)
+        .where(
+            Pack.state.in_([PackState.AGING, PackState.FINISHED]),
+            Pack.grade.in_(SECOND_LIFE_GRADES),
+        )
+        .order_by(Pack.chemistry, Pack.grade, Pack.id)
+        .limit(500)
+    )
     return [p for p in packs if _refusal(p) is None]
 
 
 def recent_builds(limit: int = 20) -> list[Pack]:
     """The latest refurbished packs, newest first."""
-    return list(db.session.scalars(sa.select(Pack).where(Pack.refurbished.is_(True))
-                                   .order_by(Pack.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(Pack).where(Pack.refurbished.is_(True)).order_by(Pack.id.desc()).limit(limit)
+        )
+    )

@@ -28,16 +28,27 @@ def _clean(details: dict) -> dict:
     return clean
 
 
-def record(action: str, *, actor: User | None, obj=None, object_type: str = "",
-           object_id: str | int = "", details: dict | None = None) -> AuditEntry:
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    details: dict | None = None,
+) -> AuditEntry:
     """Add an entry to the session: it commits (or rolls back) with the caller's change."""
     if obj is not None:
         object_type = object_type or type(obj).__name__.lower()
         object_id = object_id or obj.id
-    entry = AuditEntry(action=action[:64], actor_id=actor.id if actor else None,
-                       actor_email=actor.email if actor else "",
-                       object_type=object_type[:40], object_id=str(object_id)[:64],
-                       details=_clean(details or {}))
+    entry = AuditEntry(
+        action=action[:64],
+        actor_id=actor.id if actor else None,
+        actor_email=actor.email if actor else "",
+        object_type=object_type[:40],
+        object_id=str(object_id)[:64],
+        details=_clean(details or {}),
+    )
     if has_request_context():
         entry.request_id = (getattr(g, "request_id", "") or "")[:64]
         entry.ip = (request.remote_addr or "")[:45]
@@ -60,12 +71,16 @@ def entries(*, action: str = "", page: int = 1) -> AuditPage:
     query = sa.select(AuditEntry).options(sa.orm.selectinload(AuditEntry.actor))
     if action:
         query = query.where(AuditEntry.action == action)
-    rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc())
-                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    rows = list(
+        db.session.scalars(
+            query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+        )
+    )
     return AuditPage(entries=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
 
 
 def actions() -> list[str]:
     """Every action recorded so far, for the filter."""
-    return list(db.session.scalars(
-        sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+    return list(
+        db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    )

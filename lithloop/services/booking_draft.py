@@ -25,7 +25,8 @@ CODE_REASONS = {
     CodeReason.WRONG_LENGTH: _l("The code has %(length)s characters; GB/T 34014 codes have 24."),
     CodeReason.BAD_CHARACTER: _l("Character %(position)s ('%(char)s') is not allowed there."),
     CodeReason.UNKNOWN_PRODUCT_TYPE: _l(
-        "Character 4 ('%(char)s') must be P (pack), M (module) or C (cell)."),
+        "Character 4 ('%(char)s') must be P (pack), M (module) or C (cell)."
+    ),
     CodeReason.UNKNOWN_CHEMISTRY: _l("Character 5 ('%(char)s') is not a battery-type letter."),
     CodeReason.IMPOSSIBLE_DATE: _l("Character %(position)s ('%(char)s') is not a possible date."),
     CodeReason.FUTURE_DATE: _l("The production date %(produced)s is in the future."),
@@ -99,20 +100,25 @@ def parse_lot(raw: dict, index: int, today: date) -> tuple[LotDraft, list[str]]:
         raise Invalid(_l("Choose the condition."), field=f"{prefix}.condition")
     count = _int(raw.get("count", ""), f"{prefix}.count")
     if not 0 < count <= 10000:
-        raise Invalid(_l("The number of packs must be between 1 and 10,000."),
-                      field=f"{prefix}.count")
+        raise Invalid(
+            _l("The number of packs must be between 1 and 10,000."), field=f"{prefix}.count"
+        )
     mass = _decimal(raw.get("mass_kg", ""), f"{prefix}.mass_kg")
     if 0 < mass <= MAX_LOT_KG:  # kept to 0.01 kg, as stored: 0.004 kg is no mass at all
         mass = mass.quantize(KG_STEP, rounding=ROUND_HALF_UP)
     if not 0 < mass <= MAX_LOT_KG:
-        raise Invalid(_l("The mass must be more than 0 and at most 40,000 kg per lot."),
-                      field=f"{prefix}.mass_kg")
+        raise Invalid(
+            _l("The mass must be more than 0 and at most 40,000 kg per lot."),
+            field=f"{prefix}.mass_kg",
+        )
     damage = tuple(str(d) for d in raw.get("damage") or ())
     if any(d not in SP376_ITEMS for d in damage):
         raise Invalid(_l("Unknown damage item."), field=f"{prefix}.damage")
     if condition == "damaged" and not damage:
-        raise Invalid(_l("Tick what is wrong with the damaged packs (SP376 checklist)."),
-                      field=f"{prefix}.damage")
+        raise Invalid(
+            _l("Tick what is wrong with the damaged packs (SP376 checklist)."),
+            field=f"{prefix}.damage",
+        )
     codes, warnings = _codes(raw.get("codes") or (), count, prefix, today)
     return LotDraft(chemistry, form, count, mass, condition, damage, codes), warnings
 
@@ -125,19 +131,31 @@ def _codes(raw_codes, count: int, prefix: str, today: date) -> tuple[tuple[str, 
         check = validate_code(str(text), today=today)
         if not check.ok:
             reason = CODE_REASONS.get(check.reason, _l("The code is not valid."))
-            params = {"position": check.position or "", "char": "", "length": len(check.text),
-                      "produced": ""}
+            params = {
+                "position": check.position or "",
+                "char": "",
+                "length": len(check.text),
+                "produced": "",
+            }
             params.update({k: v for k, v in (check.problem.params or {}).items()})
-            raise Invalid(_l("Code %(code)s: %(why)s", code=check.text,
-                             why=str(reason) % params), field=f"{prefix}.codes[{position}]")
+            raise Invalid(
+                _l("Code %(code)s: %(why)s", code=check.text, why=str(reason) % params),
+                field=f"{prefix}.codes[{position}]",
+            )
         codes.append(check.text)
     if len(set(codes)) != len(codes):
         raise Invalid(_l("A code is listed twice."), field=f"{prefix}.codes")
     if len(codes) > count:
         raise Invalid(_l("More codes than packs."), field=f"{prefix}.codes")
     if len(codes) < count:
-        warnings.append(str(_l("%(n)s packs without a code: the park will code them on arrival.",
-                               n=count - len(codes))))
+        warnings.append(
+            str(
+                _l(
+                    "%(n)s packs without a code: the park will code them on arrival.",
+                    n=count - len(codes),
+                )
+            )
+        )
     return tuple(codes), warnings
 
 
@@ -145,13 +163,13 @@ def parse_draft(raw: dict, today: date) -> BookingDraft:
     """Check a whole booking body; the first problem raises Invalid naming its field."""
     cfg = current_app.config
     site_id = _int(raw.get("site_id", ""), "site_id")
-    pickup = strict_date(raw.get("date", ""), "date",
-                         message=_l("Give the date as YYYY-MM-DD."))
+    pickup = strict_date(raw.get("date", ""), "date", message=_l("Give the date as YYYY-MM-DD."))
     if pickup <= today:
         raise Invalid(_l("Choose a day after today."), field="date")
     if pickup > today + timedelta(days=cfg["BOOKING_HORIZON_DAYS"]):
-        raise Invalid(_l("Book at most %(n)s days ahead.", n=cfg["BOOKING_HORIZON_DAYS"]),
-                      field="date")
+        raise Invalid(
+            _l("Book at most %(n)s days ahead.", n=cfg["BOOKING_HORIZON_DAYS"]), field="date"
+        )
     window = raw.get("window") or ["", ""]
     message = _l("Give the time window as two times, e.g. 09:00 and 11:00.")
     if not isinstance(window, list | tuple) or len(window) != 2:
@@ -159,11 +177,9 @@ def parse_draft(raw: dict, today: date) -> BookingDraft:
     start, end = (strict_time(w, "window", message) for w in window)
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
     if minutes < MIN_WINDOW_MINUTES:
-        raise Invalid(_l("The window must end at least an hour after it starts."),
-                      field="window")
+        raise Invalid(_l("The window must end at least an hour after it starts."), field="window")
     lots, warnings = parse_lots(raw.get("lots") or [], today)
-    return BookingDraft(site_id, pickup, start, end, lots, str(raw.get("note", ""))[:500],
-                        warnings)
+    return BookingDraft(site_id, pickup, start, end, lots, str(raw.get("note", ""))[:500], warnings)
 
 
 def parse_lots(lots_raw: list, today: date) -> tuple[tuple[LotDraft, ...], list[str]]:

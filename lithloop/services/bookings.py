@@ -59,9 +59,13 @@ class DraftQuote:
 
     def to_dict(self) -> dict:
         """The frozen form stored with the booking and returned by the API."""
-        return {"index_version": self.index_version, "total_fen": self.total_fen,
-                "currency": "CNY", "distance_km": self.distance_km,
-                "lots": [q.to_dict() for q in self.lots]}
+        return {
+            "index_version": self.index_version,
+            "total_fen": self.total_fen,
+            "currency": "CNY",
+            "distance_km": self.distance_km,
+            "lots": [q.to_dict() for q in self.lots],
+        }
 
 
 def _own_site(user: User, site_id: int) -> Site:
@@ -79,10 +83,19 @@ def quote_draft(user: User, draft: BookingDraft) -> DraftQuote:
     quotes = []
     for i, lot in enumerate(draft.lots):
         try:
-            quotes.append(pricing.quote_scrap(pricing.ScrapLot(
-                pricing.Chemistry(lot.chemistry), pricing.Form(lot.form), lot.mass_kg,
-                pricing.Condition(lot.condition), distance_km=distance), index,
-                quoted_on=clock.today()))
+            quotes.append(
+                pricing.quote_scrap(
+                    pricing.ScrapLot(
+                        pricing.Chemistry(lot.chemistry),
+                        pricing.Form(lot.form),
+                        lot.mass_kg,
+                        pricing.Condition(lot.condition),
+                        distance_km=distance,
+                    ),
+                    index,
+                    quoted_on=clock.today(),
+                )
+            )
         except pricing.PricingError as exc:
             raise Invalid(exc.message, field=f"lots[{i}].{exc.field}") from exc
     return DraftQuote(index.version, str(distance), tuple(quotes))
@@ -93,21 +106,34 @@ def unknown_code_warnings(draft: BookingDraft) -> list[str]:
     codes = {c for lot in draft.lots for c in lot.codes}
     if not codes:
         return []
-    known = set(db.session.scalars(sa.select(BusPack.pack_code).where(
-        BusPack.pack_code.in_(codes))))
+    known = set(
+        db.session.scalars(sa.select(BusPack.pack_code).where(BusPack.pack_code.in_(codes)))
+    )
     unknown = sorted(codes - known)
     if not unknown:
         return []
-    return [str(_l("%(n)s codes are not in any fleet register on lithloop (%(codes)s); "
-                   "they are accepted and checked at intake.", n=len(unknown),
-                   codes=", ".join(unknown[:5]) + ("…" if len(unknown) > 5 else "")))]
+    return [
+        str(
+            _l(
+                "%(n)s codes are not in any fleet register on lithloop (%(codes)s); "
+                "they are accepted and checked at intake.",
+                n=len(unknown),
+                codes=", ".join(unknown[:5]) + ("…" if len(unknown) > 5 else ""),
+            )
+        )
+    ]
 
 
 def _check_window(site: Site, draft: BookingDraft) -> None:
     if draft.window_start < site.opens_at or draft.window_end > site.closes_at:
-        raise Invalid(_l("The window must lie within the site's opening hours, %(o)s-%(c)s.",
-                         o=site.opens_at.strftime("%H:%M"), c=site.closes_at.strftime("%H:%M")),
-                      field="window")
+        raise Invalid(
+            _l(
+                "The window must lie within the site's opening hours, %(o)s-%(c)s.",
+                o=site.opens_at.strftime("%H:%M"),
+                c=site.closes_at.strftime("%H:%M"),
+            ),
+            field="window",
+        )
 
 
 def _check_hazard_date(draft: BookingDraft, today: date) -> None:
@@ -118,9 +144,14 @@ def _check_hazard_date(draft: BookingDraft, today: date) -> None:
     days = capacity.calendar(today + timedelta(days=1), draft.pickup_date)
     earlier = [d.day for d in days if d.fits(draft.total_mass_kg) and d.day < draft.pickup_date]
     if len(earlier) >= limit:
-        raise Invalid(_l("Damaged or swollen batteries are dangerous to store: choose one of "
-                         "the earliest days, e.g. %(d)s.", d=earlier[0].isoformat()),
-                      field="date")
+        raise Invalid(
+            _l(
+                "Damaged or swollen batteries are dangerous to store: choose one of "
+                "the earliest days, e.g. %(d)s.",
+                d=earlier[0].isoformat(),
+            ),
+            field="date",
+        )
 
 
 def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
@@ -131,8 +162,9 @@ def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
     return [d.day.isoformat() for d in days if d.fits(mass_kg)][:count]
 
 
-def book_pickup(user: User, raw: dict, idempotency_key: str | None = None, *,
-                as_of: date | None = None) -> tuple[Booking, bool]:
+def book_pickup(
+    user: User, raw: dict, idempotency_key: str | None = None, *, as_of: date | None = None
+) -> tuple[Booking, bool]:
     """Validate, quote and store a booking; returns (booking, created). Repeats return the first.
 
     `as_of` books as if on that day (the demo seed uses it to fill today's plan)."""
@@ -152,8 +184,9 @@ def book_pickup(user: User, raw: dict, idempotency_key: str | None = None, *,
         raise
 
 
-def _book(user: User, raw: dict, held: idempotency.Claim,
-          as_of: date | None) -> tuple[Booking, bool]:
+def _book(
+    user: User, raw: dict, held: idempotency.Claim, as_of: date | None
+) -> tuple[Booking, bool]:
     today = as_of or clock.today()
     draft = parse_draft(raw, today)
     site = _own_site(user, draft.site_id)
@@ -163,22 +196,42 @@ def _book(user: User, raw: dict, held: idempotency.Claim,
     day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
     if not capacity.status_of(day).fits(draft.total_mass_kg):
         db.session.rollback()
-        raise Conflict(_l("%(d)s is full. Next free days: %(free)s.", d=draft.pickup_date,
-                          free=", ".join(next_free_days(draft.total_mass_kg,
-                                                        draft.pickup_date)) or "—"),
-                       field="date", code="day_full")
+        raise Conflict(
+            _l(
+                "%(d)s is full. Next free days: %(free)s.",
+                d=draft.pickup_date,
+                free=", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—",
+            ),
+            field="date",
+            code="day_full",
+        )
     booking = Booking(
-        organisation_id=user.organisation_id, site=site, created_by=user,
-        pickup_date=draft.pickup_date, window_start=draft.window_start,
-        window_end=draft.window_end, total_mass_kg=draft.total_mass_kg,
-        hazardous=draft.hazardous, quote_total_fen=quote.total_fen,
+        organisation_id=user.organisation_id,
+        site=site,
+        created_by=user,
+        pickup_date=draft.pickup_date,
+        window_start=draft.window_start,
+        window_end=draft.window_end,
+        total_mass_kg=draft.total_mass_kg,
+        hazardous=draft.hazardous,
+        quote_total_fen=quote.total_fen,
         quote_index_version=quote.index_version,
         quote={"inputs": raw_inputs(draft), **quote.to_dict()},
-        note=draft.note)
-    booking.lots = [BookingLot(position=i, chemistry=lot.chemistry, form=lot.form,
-                               pack_count=lot.count, mass_kg=lot.mass_kg,
-                               condition=lot.condition, damage=list(lot.damage),
-                               codes=list(lot.codes)) for i, lot in enumerate(draft.lots)]
+        note=draft.note,
+    )
+    booking.lots = [
+        BookingLot(
+            position=i,
+            chemistry=lot.chemistry,
+            form=lot.form,
+            pack_count=lot.count,
+            mass_kg=lot.mass_kg,
+            condition=lot.condition,
+            damage=list(lot.damage),
+            codes=list(lot.codes),
+        )
+        for i, lot in enumerate(draft.lots)
+    ]
     day.booked_kg += draft.total_mass_kg
     day.booked_stops += 1
     db.session.add(booking)
@@ -191,26 +244,49 @@ def _book(user: User, raw: dict, held: idempotency.Claim,
 
 def raw_inputs(draft: BookingDraft) -> dict:
     """The draft as JSON, frozen with the quote."""
-    return {"site_id": draft.site_id, "date": draft.pickup_date.isoformat(),
-            "window": [draft.window_start.strftime("%H:%M"), draft.window_end.strftime("%H:%M")],
-            "lots": [{"chemistry": lot.chemistry, "form": lot.form, "count": lot.count,
-                      "mass_kg": str(lot.mass_kg), "condition": lot.condition,
-                      "damage": list(lot.damage), "codes": list(lot.codes)}
-                     for lot in draft.lots]}
+    return {
+        "site_id": draft.site_id,
+        "date": draft.pickup_date.isoformat(),
+        "window": [draft.window_start.strftime("%H:%M"), draft.window_end.strftime("%H:%M")],
+        "lots": [
+            {
+                "chemistry": lot.chemistry,
+                "form": lot.form,
+                "count": lot.count,
+                "mass_kg": str(lot.mass_kg),
+                "condition": lot.condition,
+                "damage": list(lot.damage),
+                "codes": list(lot.codes),
+            }
+            for lot in draft.lots
+        ],
+    }
 
 
 def _by_key(user: User, key: str) -> Booking | None:
-    return db.session.scalar(sa.select(Booking).where(
-        Booking.organisation_id == user.organisation_id, Booking.idempotency_key == key))
+    return db.session.scalar(
+        sa.select(Booking).where(
+            Booking.organisation_id == user.organisation_id, Booking.idempotency_key == key
+        )
+    )
 
 
 def _record(booking: Booking, old: S | None, new: S, user: User | None, note: str) -> None:
     booking.status = new
-    db.session.add(BookingEvent(booking=booking, from_status=old.value if old else None,
-                                to_status=new.value, by_user_id=user.id if user else None,
-                                note=note[:500]))
-    send_mail(booking.created_by.email, f"[lithloop] 预约 #{booking.id or ''} {new.value}",
-              f"预约 / booking {booking.pickup_date} {booking.site.name}: {new.value}. {note}")
+    db.session.add(
+        BookingEvent(
+            booking=booking,
+            from_status=old.value if old else None,
+            to_status=new.value,
+            by_user_id=user.id if user else None,
+            note=note[:500],
+        )
+    )
+    send_mail(
+        booking.created_by.email,
+        f"[lithloop] 预约 #{booking.id or ''} {new.value}",
+        f"预约 / booking {booking.pickup_date} {booking.site.name}: {new.value}. {note}",
+    )
 
 
 def visible_bookings(user: User, *, with_site: bool = True) -> sa.Select:
@@ -225,10 +301,19 @@ def visible_bookings(user: User, *, with_site: bool = True) -> sa.Select:
 
 
 # What a list of bookings shows (the web list's columns): no frozen quote, lots or history.
-LIST_COLUMNS = (Booking.id, Booking.organisation_id, Booking.site_id, Booking.status,
-                Booking.pickup_date, Booking.window_start, Booking.window_end,
-                Booking.total_mass_kg, Booking.hazardous, Booking.quote_total_fen,
-                Booking.quote_index_version)
+LIST_COLUMNS = (
+    Booking.id,
+    Booking.organisation_id,
+    Booking.site_id,
+    Booking.status,
+    Booking.pickup_date,
+    Booking.window_start,
+    Booking.window_end,
+    Booking.total_mass_kg,
+    Booking.hazardous,
+    Booking.quote_total_fen,
+    Booking.quote_index_version,
+)
 
 
 def booking_page(user: User, page: int, per_page: int) -> tuple[list[sa.Row], int]:
@@ -251,8 +336,10 @@ def booking_page(user: User, page: int, per_page: int) -> tuple[list[sa.Row], in
 def get_booking(user: User, booking_id: int) -> Booking:
     """A booking the user may see (a driver: a stop of their route); NotFound otherwise."""
     booking = db.session.get(Booking, booking_id)
-    if booking is None or not (policies.sees_organisation(user, booking.organisation_id)
-                               or policies.drives_booking(user, booking.id)):
+    if booking is None or not (
+        policies.sees_organisation(user, booking.organisation_id)
+        or policies.drives_booking(user, booking.id)
+    ):
         raise NotFound(_l("No such booking."))
     return booking
 
@@ -264,8 +351,10 @@ def change_status(user: User, booking_id: int, new: S, note: str = "") -> Bookin
     db.session.refresh(booking, with_for_update=True)
     old = booking.status
     if new not in TRANSITIONS[old]:
-        raise Conflict(_l("A %(old)s booking cannot become %(new)s.", old=old.value,
-                          new=new.value), code="bad_transition")
+        raise Conflict(
+            _l("A %(old)s booking cannot become %(new)s.", old=old.value, new=new.value),
+            code="bad_transition",
+        )
     if new is S.CANCELLED:
         _check_cancel(user, booking, note)
         day = capacity.lock_day(booking.pickup_date)
@@ -281,8 +370,11 @@ def _check_role(user: User, new: S) -> None:
     """Forbidden before anything else: whatever the booking's state, the role may not."""
     if new is not S.CANCELLED and not user.works_for_park:
         raise Forbidden(_l("Only the park moves a booking along."))
-    if new is S.CANCELLED and user.works_for_park and user.role not in (Role.DISPATCHER,
-                                                                         Role.ADMIN):
+    if (
+        new is S.CANCELLED
+        and user.works_for_park
+        and user.role not in (Role.DISPATCHER, Role.ADMIN)
+    ):
         raise Forbidden(_l("Only dispatchers and admins cancel for the park."))
 
 
@@ -291,5 +383,7 @@ def _check_cancel(user: User, booking: Booking, reason: str) -> None:
         if not reason.strip():
             raise Invalid(_l("Say why the park cancels."), field="reason")
     elif booking.status is not S.REQUESTED:
-        raise Conflict(_l("The booking is already scheduled; call the park to cancel it."),
-                       code="already_scheduled")
+        raise Conflict(
+            _l("The booking is already scheduled; call the park to cancel it."),
+            code="already_scheduled",
+        )

@@ -43,8 +43,11 @@ class ImportRefused(Invalid):
     """The file has errors: nothing was saved; `result` lists them."""
 
     def __init__(self, result: FleetImport):
-        super().__init__(_l("Nothing was imported: the file has %(n)s problems to fix.",
-                            n=len(result.errors)), field="file", code="import_refused")
+        super().__init__(
+            _l("Nothing was imported: the file has %(n)s problems to fix.", n=len(result.errors)),
+            field="file",
+            code="import_refused",
+        )
         self.result = result
 
 
@@ -61,8 +64,13 @@ def soh_threshold() -> Decimal:
 def _registered(org_id: int, codes: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(codes), _CHUNK):
-        found.update(db.session.scalars(sa.select(BusPack.pack_code).where(
-            BusPack.organisation_id == org_id, BusPack.pack_code.in_(codes[i:i + _CHUNK]))))
+        found.update(
+            db.session.scalars(
+                sa.select(BusPack.pack_code).where(
+                    BusPack.organisation_id == org_id, BusPack.pack_code.in_(codes[i : i + _CHUNK])
+                )
+            )
+        )
     return found
 
 
@@ -72,9 +80,17 @@ def preview_import(user: User, data: bytes) -> FleetImport:
     result = parse_fleet_csv(data, today=clock.today())
     coded = [r for r in result.rows if r.pack_code]
     taken = _registered(user.organisation_id, [r.pack_code for r in coded])
-    extra = tuple(FleetIssue(r.row, "pack_code", ALREADY_REGISTERED, {"value": r.pack_code},
-                             ALREADY_REGISTERED_EN.format(value=r.pack_code))
-                  for r in coded if r.pack_code in taken)
+    extra = tuple(
+        FleetIssue(
+            r.row,
+            "pack_code",
+            ALREADY_REGISTERED,
+            {"value": r.pack_code},
+            ALREADY_REGISTERED_EN.format(value=r.pack_code),
+        )
+        for r in coded
+        if r.pack_code in taken
+    )
     if not extra:
         return result
     errors = sorted(result.errors + extra, key=lambda i: (i.row or 0, i.column or ""))
@@ -86,40 +102,64 @@ def import_packs(user: User, data: bytes) -> int:
     result = preview_import(user, data)
     if not result.ok:
         raise ImportRefused(result)
-    db.session.add_all(BusPack(
-        organisation_id=user.organisation_id, vehicle_plate=r.vehicle_plate,
-        pack_code=r.pack_code, chemistry=r.chemistry, rated_kwh=r.rated_kwh, mass_kg=r.mass_kg,
-        in_service_since=r.in_service_since, soh_pct=r.soh_pct) for r in result.rows)
+    db.session.add_all(
+        BusPack(
+            organisation_id=user.organisation_id,
+            vehicle_plate=r.vehicle_plate,
+            pack_code=r.pack_code,
+            chemistry=r.chemistry,
+            rated_kwh=r.rated_kwh,
+            mass_kg=r.mass_kg,
+            in_service_since=r.in_service_since,
+            soh_pct=r.soh_pct,
+        )
+        for r in result.rows
+    )
     try:
         db.session.commit()
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
-        raise Conflict(_l("Some pack codes were registered meanwhile; nothing was imported. "
-                          "Check the file again."), field="file", code=ALREADY_REGISTERED
-                       ) from exc
+        raise Conflict(
+            _l(
+                "Some pack codes were registered meanwhile; nothing was imported. "
+                "Check the file again."
+            ),
+            field="file",
+            code=ALREADY_REGISTERED,
+        ) from exc
     return len(result.rows)
 
 
 def packs(user: User) -> sa.Select:
     """A query for the packs of the user's own organisation, by plate."""
     _fleet_manager(user)
-    return (sa.select(BusPack).where(BusPack.organisation_id == user.organisation_id)
-            .order_by(BusPack.vehicle_plate, BusPack.id))
+    return (
+        sa.select(BusPack)
+        .where(BusPack.organisation_id == user.organisation_id)
+        .order_by(BusPack.vehicle_plate, BusPack.id)
+    )
 
 
 def _open_packs(user: User) -> list[BusPack]:
     """Packs not yet on a live booking (unbooked, or their booking was cancelled)."""
-    query = (packs(user).outerjoin(Booking, Booking.id == BusPack.booking_id)
-             .where(sa.or_(BusPack.booking_id.is_(None),
-                           Booking.status == BookingStatus.CANCELLED)))
+    query = (
+        packs(user)
+        .outerjoin(Booking, Booking.id == BusPack.booking_id)
+        .where(sa.or_(BusPack.booking_id.is_(None), Booking.status == BookingStatus.CANCELLED))
+    )
     return list(db.session.scalars(query))
 
 
-def forecast(user: User, today: date, *, threshold: Decimal | None = None,
-             horizon_months: int = 12) -> list[MonthDue]:
+def forecast(
+    user: User, today: date, *, threshold: Decimal | None = None, horizon_months: int = 12
+) -> list[MonthDue]:
     """Packs not yet booked that come due per month, from this month on."""
-    return forecast_retirements(_open_packs(user), today, horizon_months=horizon_months,
-                                soh_threshold=threshold or soh_threshold())
+    return forecast_retirements(
+        _open_packs(user),
+        today,
+        horizon_months=horizon_months,
+        soh_threshold=threshold or soh_threshold(),
+    )
 
 
 @dataclass(frozen=True)
@@ -163,14 +203,16 @@ def depot(user: User, site_id: int | None = None) -> Site | None:
             raise NotFound(_l("No such site."), field="site_id")
         return site
     own = sa.select(Site).where(Site.organisation_id == user.organisation_id)
-    return (db.session.scalar(own.where(Site.kind == SiteKind.BUS_DEPOT).order_by(Site.id))
-            or db.session.scalar(own.order_by(Site.id)))
+    return db.session.scalar(
+        own.where(Site.kind == SiteKind.BUS_DEPOT).order_by(Site.id)
+    ) or db.session.scalar(own.order_by(Site.id))
 
 
 def proposal_max_kg() -> Decimal:
     """The most one proposal carries: the largest active truck's payload (at most a lot)."""
-    payload = db.session.scalar(sa.select(sa.func.max(Truck.payload_kg))
-                                .where(Truck.active.is_(True)))
+    payload = db.session.scalar(
+        sa.select(sa.func.max(Truck.payload_kg)).where(Truck.active.is_(True))
+    )
     return min(Decimal(payload) if payload else FALLBACK_PROPOSAL_KG, MAX_LOT_KG)
 
 
@@ -184,28 +226,50 @@ def _lots(chunk: list[BusPack]) -> tuple[ProposalLot, ...]:
     by_chem: dict[str, list[BusPack]] = defaultdict(list)
     for pack in chunk:
         by_chem[pack.chemistry].append(pack)
-    return tuple(ProposalLot(chem, len(ps), sum((p.mass_kg for p in ps), Decimal(0)),
-                             tuple(p.pack_code for p in ps if p.pack_code))
-                 for chem, ps in sorted(by_chem.items()))
+    return tuple(
+        ProposalLot(
+            chem,
+            len(ps),
+            sum((p.mass_kg for p in ps), Decimal(0)),
+            tuple(p.pack_code for p in ps if p.pack_code),
+        )
+        for chem, ps in sorted(by_chem.items())
+    )
 
 
 def _proposal(site: Site, chunk: list[tuple[date, BusPack]]) -> Proposal:
     ids = tuple(sorted(p.id for _, p in chunk))
-    return Proposal(proposal_id(site.id, ids), site, ids,
-                    sum((p.mass_kg for _, p in chunk), Decimal(0)),
-                    sum((p.rated_kwh for _, p in chunk), Decimal(0)),
-                    max(d for d, _ in chunk), _lots([p for _, p in chunk]))
+    return Proposal(
+        proposal_id(site.id, ids),
+        site,
+        ids,
+        sum((p.mass_kg for _, p in chunk), Decimal(0)),
+        sum((p.rated_kwh for _, p in chunk), Decimal(0)),
+        max(d for d, _ in chunk),
+        _lots([p for _, p in chunk]),
+    )
 
 
-def proposals(user: User, today: date, *, months: int = DEFAULT_PROPOSAL_MONTHS,
-              site_id: int | None = None, threshold: Decimal | None = None) -> list[Proposal]:
+def proposals(
+    user: User,
+    today: date,
+    *,
+    months: int = DEFAULT_PROPOSAL_MONTHS,
+    site_id: int | None = None,
+    threshold: Decimal | None = None,
+) -> list[Proposal]:
     """Packs due now or within `months`, grouped into truck-sized pickups at one depot."""
     site = depot(user, site_id)
     if site is None:
         return []
     limit, until = threshold or soh_threshold(), add_months(today, months)
-    due = sorted(((predict_retirement(p, today, soh_threshold=limit).retires_on, p)
-                  for p in _open_packs(user)), key=lambda dp: (dp[0], dp[1].id))
+    due = sorted(
+        (
+            (predict_retirement(p, today, soh_threshold=limit).retires_on, p)
+            for p in _open_packs(user)
+        ),
+        key=lambda dp: (dp[0], dp[1].id),
+    )
     due = [(d, p) for d, p in due if d <= until]
     cap, chunks, chunk, mass = proposal_max_kg(), [], [], Decimal(0)
     for day, pack in due:
@@ -228,13 +292,13 @@ def open_days(mass_kg: Decimal, today: date | None = None) -> list[date]:
 
 
 def _idempotency_key(pack_ids, earlier_bookings) -> str:
-    text = ",".join(map(str, sorted(pack_ids))) + "|" + ",".join(
-        map(str, sorted(earlier_bookings)))
+    text = ",".join(map(str, sorted(pack_ids))) + "|" + ",".join(map(str, sorted(earlier_bookings)))
     return "fleet-" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def accept_proposal(user: User, site_id: int, pack_ids, pickup_date: str,
-                    window: tuple[str, str]) -> tuple[Booking, bool]:
+def accept_proposal(
+    user: User, site_id: int, pack_ids, pickup_date: str, window: tuple[str, str]
+) -> tuple[Booking, bool]:
     """Book a pickup of these packs (lots by chemistry) and link them; repeats return the first."""
     _fleet_manager(user)
     try:
@@ -244,30 +308,66 @@ def accept_proposal(user: User, site_id: int, pack_ids, pickup_date: str,
     if not ids:
         raise Invalid(_l("The proposal has no packs."), field="pack_ids")
     site = depot(user, site_id)
-    chosen = list(db.session.scalars(sa.select(BusPack).where(
-        BusPack.organisation_id == user.organisation_id, BusPack.id.in_(ids))))
+    chosen = list(
+        db.session.scalars(
+            sa.select(BusPack).where(
+                BusPack.organisation_id == user.organisation_id, BusPack.id.in_(ids)
+            )
+        )
+    )
     if len(chosen) != len(ids):
         raise NotFound(_l("No such pack."), field="pack_ids")
     linked = {p.booking_id for p in chosen if p.booking_id}
-    live = {b.id: b for b in db.session.scalars(sa.select(Booking).where(
-        Booking.id.in_(linked), Booking.status != BookingStatus.CANCELLED))} if linked else {}
+    live = (
+        {
+            b.id: b
+            for b in db.session.scalars(
+                sa.select(Booking).where(
+                    Booking.id.in_(linked), Booking.status != BookingStatus.CANCELLED
+                )
+            )
+        }
+        if linked
+        else {}
+    )
     if live:
         if len(live) == 1 and all(p.booking_id in live for p in chosen):
             return next(iter(live.values())), False  # accepted before
-        raise Conflict(_l("Some of these packs are already booked (booking %(ids)s).",
-                          ids=", ".join(f"#{i}" for i in sorted(live))), code="already_booked")
+        raise Conflict(
+            _l(
+                "Some of these packs are already booked (booking %(ids)s).",
+                ids=", ".join(f"#{i}" for i in sorted(live)),
+            ),
+            code="already_booked",
+        )
     key = _idempotency_key(ids, linked)
     lots = _lots(chosen)
-    raw = {"site_id": site.id, "date": pickup_date, "window": list(window),
-           "lots": [{"chemistry": lot.chemistry, "form": "pack", "count": lot.count,
-                     "mass_kg": str(lot.mass_kg), "condition": "intact",
-                     "codes": list(lot.codes)} for lot in lots],
-           "note": str(_l("Retired bus packs from the fleet register (%(n)s packs).",
-                          n=len(ids)))}
+    raw = {
+        "site_id": site.id,
+        "date": pickup_date,
+        "window": list(window),
+        "lots": [
+            {
+                "chemistry": lot.chemistry,
+                "form": "pack",
+                "count": lot.count,
+                "mass_kg": str(lot.mass_kg),
+                "condition": "intact",
+                "codes": list(lot.codes),
+            }
+            for lot in lots
+        ],
+        "note": str(_l("Retired bus packs from the fleet register (%(n)s packs).", n=len(ids))),
+    }
     booking, created = book_pickup(user, raw, key)
-    db.session.execute(sa.update(BusPack).where(
-        BusPack.organisation_id == user.organisation_id, BusPack.id.in_(ids),
-        sa.or_(BusPack.booking_id.is_(None), BusPack.booking_id.in_(linked)))
-        .values(booking_id=booking.id))
+    db.session.execute(
+        sa.update(BusPack)
+        .where(
+            BusPack.organisation_id == user.organisation_id,
+            BusPack.id.in_(ids),
+            sa.or_(BusPack.booking_id.is_(None), BusPack.booking_id.in_(linked)),
+        )
+        .values(booking_id=booking.id)
+    )
     db.session.commit()
     return booking, created

@@ -16,8 +16,14 @@ from lithloop.services.mail import send_mail
 from lithloop.services.passwords import hash_password
 
 #: Field name -> (maximum length, required).
-FIELDS = {"company_name": (200, True), "taxpayer_id": (18, True), "address": (300, True),
-          "phone": (40, True), "bank_name": (200, True), "bank_account": (40, True)}
+FIELDS = {
+    "company_name": (200, True),
+    "taxpayer_id": (18, True),
+    "address": (300, True),
+    "phone": (40, True),
+    "bank_name": (200, True),
+    "bank_account": (40, True),
+}
 
 
 def _buyer_org(user: User) -> Organisation:
@@ -28,8 +34,9 @@ def _buyer_org(user: User) -> Organisation:
 
 def details_of(org: Organisation) -> InvoiceDetails | None:
     """The organisation's invoice details, or None if never given."""
-    return db.session.scalar(sa.select(InvoiceDetails).where(
-        InvoiceDetails.organisation_id == org.id))
+    return db.session.scalar(
+        sa.select(InvoiceDetails).where(InvoiceDetails.organisation_id == org.id)
+    )
 
 
 def parse_details(form) -> dict:
@@ -55,8 +62,11 @@ def update_details(user: User, form) -> InvoiceDetails:
     org = _buyer_org(user)
     values = parse_details(form)
     try:
-        details = db.session.scalar(sa.select(InvoiceDetails).where(
-            InvoiceDetails.organisation_id == org.id).with_for_update())
+        details = db.session.scalar(
+            sa.select(InvoiceDetails)
+            .where(InvoiceDetails.organisation_id == org.id)
+            .with_for_update()
+        )
         if details is None:
             details = InvoiceDetails(organisation_id=org.id, **values)
             db.session.add(details)
@@ -65,8 +75,12 @@ def update_details(user: User, form) -> InvoiceDetails:
                 setattr(details, name, value)
         details.updated_at, details.updated_by_id = clock.now(), user.id
         org.taxpayer_id = values["taxpayer_id"]
-        audit.record("company.invoice_details", actor=user, obj=org,
-                     details={"taxpayer_id": values["taxpayer_id"]})
+        audit.record(
+            "company.invoice_details",
+            actor=user,
+            obj=org,
+            details={"taxpayer_id": values["taxpayer_id"]},
+        )
         db.session.commit()
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
@@ -77,8 +91,11 @@ def update_details(user: User, form) -> InvoiceDetails:
 def colleagues(user: User) -> list[User]:
     """The users of the buyer's organisation, by name."""
     org = _buyer_org(user)
-    return list(db.session.scalars(sa.select(User).where(User.organisation_id == org.id)
-                                   .order_by(User.name, User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.organisation_id == org.id).order_by(User.name, User.id)
+        )
+    )
 
 
 def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
@@ -95,26 +112,36 @@ def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
         raise Invalid(_l("At most %(n)s characters.", n=120), field="name")
     email = accounts.normalise_email(email)
     if accounts.find_user_by_email(email):
-        raise Conflict(_l("An account with this e-mail already exists."), field="email",
-                       code="email_taken")
-    colleague = User(email=email, name=name, role=Role.BUYER, organisation=org,
-                     password_hash=hash_password(secrets.token_urlsafe(32)))
+        raise Conflict(
+            _l("An account with this e-mail already exists."), field="email", code="email_taken"
+        )
+    colleague = User(
+        email=email,
+        name=name,
+        role=Role.BUYER,
+        organisation=org,
+        password_hash=hash_password(secrets.token_urlsafe(32)),
+    )
     db.session.add(colleague)
     try:
         db.session.flush()
         link = link_for(accounts.make_reset_token(colleague))
-        send_mail(email, f"[lithloop] {org.name}: 邀请 / invitation",
-                  f"{user.name} 邀请您加入 {org.name} 的 lithloop 采购账户。打开此链接设置密码：\n"
-                  f"{user.name} invited you to the lithloop buyer account of {org.name}. "
-                  f"Open this link to choose your password:\n{link}\n\n"
-                  "链接过期后，请在登录页使用“忘记密码”。/ If the link has expired, use "
-                  "'Forgot password' on the login page.\n")
+        send_mail(
+            email,
+            f"[lithloop] {org.name}: 邀请 / invitation",
+            f"{user.name} 邀请您加入 {org.name} 的 lithloop 采购账户。打开此链接设置密码：\n"
+            f"{user.name} invited you to the lithloop buyer account of {org.name}. "
+            f"Open this link to choose your password:\n{link}\n\n"
+            "链接过期后，请在登录页使用“忘记密码”。/ If the link has expired, use "
+            "'Forgot password' on the login page.\n",
+        )
         audit.record("company.invite", actor=user, obj=colleague, details={"email": email})
         db.session.commit()
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
-        raise Conflict(_l("An account with this e-mail already exists."), field="email",
-                       code="email_taken") from exc
+        raise Conflict(
+            _l("An account with this e-mail already exists."), field="email", code="email_taken"
+        ) from exc
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise

@@ -33,20 +33,28 @@ class DayCapacity:
     @property
     def full(self) -> bool:
         """True when closed, or when mass or stops are used up."""
-        return (not self.open or self.remaining_kg <= 0
-                or self.booked_stops >= self.capacity_stops)
+        return not self.open or self.remaining_kg <= 0 or self.booked_stops >= self.capacity_stops
 
     def fits(self, mass_kg: Decimal) -> bool:
         """True if one more stop with this mass fits."""
-        return (self.open and self.booked_stops < self.capacity_stops
-                and self.booked_kg + mass_kg <= self.capacity_kg)
+        return (
+            self.open
+            and self.booked_stops < self.capacity_stops
+            and self.booked_kg + mass_kg <= self.capacity_kg
+        )
 
     def to_dict(self) -> dict:
         """JSON for the calendar API."""
-        return {"date": self.day.isoformat(), "open": self.open, "full": self.full,
-                "capacity_kg": str(self.capacity_kg), "booked_kg": str(self.booked_kg),
-                "remaining_kg": str(self.remaining_kg), "capacity_stops": self.capacity_stops,
-                "booked_stops": self.booked_stops}
+        return {
+            "date": self.day.isoformat(),
+            "open": self.open,
+            "full": self.full,
+            "capacity_kg": str(self.capacity_kg),
+            "booked_kg": str(self.booked_kg),
+            "remaining_kg": str(self.remaining_kg),
+            "capacity_stops": self.capacity_stops,
+            "booked_stops": self.booked_stops,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,13 +70,14 @@ def fleet_limits() -> FleetLimits:
     """Daily truck payload (× trips), stop slots from shift hours, and park intake."""
     cfg = current_app.config
     trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))))
-    truck_kg = sum((Decimal(t.payload_kg) for t in trucks), Decimal(0)) * cfg[
-        "TRUCK_TRIPS_PER_DAY"]
+    truck_kg = sum((Decimal(t.payload_kg) for t in trucks), Decimal(0)) * cfg["TRUCK_TRIPS_PER_DAY"]
     hours = sum(_shift_hours(t) for t in trucks)
-    intake_kg = (Decimal(cfg["PARK_INTAKE_T_PER_YEAR"]) * 1000
-                 / cfg["PARK_WORKING_DAYS_PER_YEAR"]).quantize(Decimal(1))
-    return FleetLimits(truck_kg=truck_kg, stops=int(hours // cfg["STOP_HOURS"]),
-                       intake_kg=intake_kg)
+    intake_kg = (
+        Decimal(cfg["PARK_INTAKE_T_PER_YEAR"]) * 1000 / cfg["PARK_WORKING_DAYS_PER_YEAR"]
+    ).quantize(Decimal(1))
+    return FleetLimits(
+        truck_kg=truck_kg, stops=int(hours // cfg["STOP_HOURS"]), intake_kg=intake_kg
+    )
 
 
 def _shift_hours(truck: Truck) -> float:
@@ -84,31 +93,48 @@ def is_open(day: date) -> bool:
 
 def calendar(start: date, end: date) -> list[DayCapacity]:
     """Capacity and bookings for each day from start to end inclusive (briefly cached)."""
-    return list(read_cache.cached("calendar", (start, end), ("booking_day", "truck"),
-                                  lambda: _calendar(start, end)))
+    return list(
+        read_cache.cached(
+            "calendar", (start, end), ("booking_day", "truck"), lambda: _calendar(start, end)
+        )
+    )
 
 
 def _calendar(start: date, end: date) -> list[DayCapacity]:
     limits = fleet_limits()
     capacity_kg = min(limits.truck_kg, limits.intake_kg)
-    rows = {row.day: row for row in db.session.scalars(
-        sa.select(BookingDay).where(BookingDay.day.between(start, end)))}
+    rows = {
+        row.day: row
+        for row in db.session.scalars(
+            sa.select(BookingDay).where(BookingDay.day.between(start, end))
+        )
+    }
     days = []
     day = start
     while day <= end:
         row = rows.get(day)
-        days.append(DayCapacity(
-            day=day, open=is_open(day), capacity_kg=capacity_kg,
-            booked_kg=row.booked_kg if row else Decimal(0), capacity_stops=limits.stops,
-            booked_stops=row.booked_stops if row else 0))
+        days.append(
+            DayCapacity(
+                day=day,
+                open=is_open(day),
+                capacity_kg=capacity_kg,
+                booked_kg=row.booked_kg if row else Decimal(0),
+                capacity_stops=limits.stops,
+                booked_stops=row.booked_stops if row else 0,
+            )
+        )
         day += timedelta(days=1)
     return days
 
 
 def lock_day(day: date) -> BookingDay:
     """The day's counter row, created if missing, locked FOR UPDATE until the commit."""
-    query = (sa.select(BookingDay).where(BookingDay.day == day).with_for_update()
-             .execution_options(populate_existing=True))  # never trust an earlier read
+    query = (
+        sa.select(BookingDay)
+        .where(BookingDay.day == day)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )  # never trust an earlier read
     row = db.session.scalar(query)
     if row is not None:
         return row
@@ -123,7 +149,11 @@ def lock_day(day: date) -> BookingDay:
 def status_of(row: BookingDay) -> DayCapacity:
     """The capacity of a (locked) day row."""
     limits = fleet_limits()
-    return DayCapacity(day=row.day, open=is_open(row.day),
-                       capacity_kg=min(limits.truck_kg, limits.intake_kg),
-                       booked_kg=row.booked_kg, capacity_stops=limits.stops,
-                       booked_stops=row.booked_stops)
+    return DayCapacity(
+        day=row.day,
+        open=is_open(row.day),
+        capacity_kg=min(limits.truck_kg, limits.intake_kg),
+        booked_kg=row.booked_kg,
+        capacity_stops=limits.stops,
+        booked_stops=row.booked_stops,
+    )

@@ -72,20 +72,36 @@ def destination(pack: Pack) -> str:
 def certificate(token: str) -> Certificate:
     """The certificate of a settlement by its token; NotFound for an unknown token."""
     token = (token or "").strip()
-    settlement = db.session.scalar(sa.select(Settlement).where(
-        Settlement.certificate_token == token)) if token else None
+    settlement = (
+        db.session.scalar(sa.select(Settlement).where(Settlement.certificate_token == token))
+        if token
+        else None
+    )
     if settlement is None:
         raise NotFound(_l("No such certificate."))
     booking = settlement.booking
-    packs = db.session.scalars(sa.select(Pack).options(selectinload(Pack.children))
-                               .where(Pack.booking_id == booking.id).order_by(Pack.code))
+    packs = db.session.scalars(
+        sa.select(Pack)
+        .options(selectinload(Pack.children))
+        .where(Pack.booking_id == booking.id)
+        .order_by(Pack.code)
+    )
     intake = db.session.scalar(sa.select(Intake).where(Intake.booking_id == booking.id))
     issuer = settlement.by_user.organisation.name if settlement.by_user else ""
     return Certificate(
-        token=token, booking_id=booking.id, owner=booking.organisation.name, issuer=issuer,
-        settled_at=settlement.at, measured_kg=intake.measured_kg if intake else None,
-        packs=tuple(CertificatePack(p.code, Decimal(p.mass_kg), destination(p),
-                                    tuple(c.code for c in p.children)) for p in packs))
+        token=token,
+        booking_id=booking.id,
+        owner=booking.organisation.name,
+        issuer=issuer,
+        settled_at=settlement.at,
+        measured_kg=intake.measured_kg if intake else None,
+        packs=tuple(
+            CertificatePack(
+                p.code, Decimal(p.mass_kg), destination(p), tuple(c.code for c in p.children)
+            )
+            for p in packs
+        ),
+    )
 
 
 def statement(user: User, booking_id: int) -> Settlement:
@@ -93,8 +109,7 @@ def statement(user: User, booking_id: int) -> Settlement:
     booking = db.session.get(Booking, booking_id)
     if booking is None or not policies.sees_organisation(user, booking.organisation_id):
         raise NotFound(_l("No such settlement."))
-    settlement = db.session.scalar(sa.select(Settlement).where(
-        Settlement.booking_id == booking.id))
+    settlement = db.session.scalar(sa.select(Settlement).where(Settlement.booking_id == booking.id))
     if settlement is None:
         raise NotFound(_l("No such settlement."))
     return settlement
@@ -102,8 +117,13 @@ def statement(user: User, booking_id: int) -> Settlement:
 
 def own_settlements(user: User, limit: int = 100) -> list[Settlement]:
     """Settlements the user may see, newest first (the park sees all)."""
-    query = (sa.select(Settlement).join(Booking).options(selectinload(Settlement.booking))
-             .order_by(Settlement.id.desc()).limit(limit))
+    query = (
+        sa.select(Settlement)
+        .join(Booking)
+        .options(selectinload(Settlement.booking))
+        .order_by(Settlement.id.desc())
+        .limit(limit)
+    )
     if not policies.sees_whole_region(user):
         query = query.where(policies.organisation_clause(user, Booking.organisation_id))
     return list(db.session.scalars(query))
@@ -112,7 +132,12 @@ def own_settlements(user: User, limit: int = 100) -> list[Settlement]:
 def awaiting_settlement(limit: int = 100) -> list[Booking]:
     """Received bookings not yet settled, oldest first."""
     settled = sa.select(Settlement.booking_id)
-    return list(db.session.scalars(
-        sa.select(Booking).options(selectinload(Booking.site))
-        .where(Booking.status == BookingStatus.RECEIVED, Booking.id.not_in(settled))
-        .order_by(Booking.pickup_date, Booking.id).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .options(selectinload(Booking.site))
+            .where(Booking.status == BookingStatus.RECEIVED, Booking.id.not_in(settled))
+            .order_by(Booking.pickup_date, Booking.id)
+            .limit(limit)
+        )
+    )

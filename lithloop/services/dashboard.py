@@ -54,8 +54,12 @@ def _tonnes(kg) -> Decimal:
 
 def _first_event(kinds: tuple[str, ...]):
     """Per pack: the time of its first event of these kinds (a pack counts once)."""
-    return (sa.select(PackEvent.pack_id, sa.func.min(PackEvent.at).label("at"))
-            .where(PackEvent.kind.in_(kinds)).group_by(PackEvent.pack_id).subquery())
+    return (
+        sa.select(PackEvent.pack_id, sa.func.min(PackEvent.at).label("at"))
+        .where(PackEvent.kind.in_(kinds))
+        .group_by(PackEvent.pack_id)
+        .subquery()
+    )
 
 
 def _by_month(query, starts) -> list:
@@ -67,28 +71,42 @@ def _by_month(query, starts) -> list:
 
 def received_by_month(starts) -> list[Decimal]:
     """Measured intake kg per month."""
-    return _by_month(sa.select(_month(Intake.at, starts), sa.func.sum(Intake.measured_kg))
-                     .where(_in_year(Intake.at, starts)), starts)
+    return _by_month(
+        sa.select(_month(Intake.at, starts), sa.func.sum(Intake.measured_kg)).where(
+            _in_year(Intake.at, starts)
+        ),
+        starts,
+    )
 
 
 def _pack_events_query(kinds, value, starts, *extra):
     first = _first_event(kinds)
-    return (sa.select(_month(first.c.at, starts), value)
-            .join(Pack, Pack.id == first.c.pack_id)
-            .where(_in_year(first.c.at, starts), *extra))
+    return (
+        sa.select(_month(first.c.at, starts), value)
+        .join(Pack, Pack.id == first.c.pack_id)
+        .where(_in_year(first.c.at, starts), *extra)
+    )
 
 
 def processed_by_month(starts, kinds=("dismantled", "consumed")) -> list[Decimal]:
     """kg of packs dismantled or consumed per month."""
-    return _by_month(_pack_events_query(kinds, sa.func.sum(Pack.mass_kg), starts,
-                                        Pack.state.in_([PackState.DISMANTLED,
-                                                        PackState.CONSUMED])), starts)
+    return _by_month(
+        _pack_events_query(
+            kinds,
+            sa.func.sum(Pack.mass_kg),
+            starts,
+            Pack.state.in_([PackState.DISMANTLED, PackState.CONSUMED]),
+        ),
+        starts,
+    )
 
 
 def built_by_month(starts) -> list[int]:
     """Refurbished packs built per month."""
-    counts = _by_month(_pack_events_query(("built",), sa.func.count(Pack.id), starts,
-                                          Pack.refurbished.is_(True)), starts)
+    counts = _by_month(
+        _pack_events_query(("built",), sa.func.count(Pack.id), starts, Pack.refurbished.is_(True)),
+        starts,
+    )
     return [int(n) for n in counts]
 
 
@@ -109,10 +127,14 @@ def summary(year: int | None = None) -> Summary:
     year = year or clock.today().year
     starts = month_starts(year)
     config = current_app.config
-    return Summary(year, _tonnes(sum(received_by_month(starts))),
-                   _tonnes(sum(processed_by_month(starts))),
-                   int(config["PARK_INTAKE_T_PER_YEAR"]), sum(built_by_month(starts)),
-                   int(config["SECOND_LIFE_PACKS_PER_YEAR"]))
+    return Summary(
+        year,
+        _tonnes(sum(received_by_month(starts))),
+        _tonnes(sum(processed_by_month(starts))),
+        int(config["PARK_INTAKE_T_PER_YEAR"]),
+        sum(built_by_month(starts)),
+        int(config["SECOND_LIFE_PACKS_PER_YEAR"]),
+    )
 
 
 def by_chemistry(starts) -> list[dict]:
@@ -121,27 +143,42 @@ def by_chemistry(starts) -> list[dict]:
 
     def add(query, key):
         for chemistry, value in db.session.execute(query.group_by(Pack.chemistry)):
-            rows.setdefault(chemistry, {"chemistry": chemistry, "received_kg": ZERO,
-                                        "processed_kg": ZERO, "built": 0})[key] = value or 0
+            rows.setdefault(
+                chemistry,
+                {"chemistry": chemistry, "received_kg": ZERO, "processed_kg": ZERO, "built": 0},
+            )[key] = value or 0
 
     def query(kinds, value, *extra):
         first = _first_event(kinds)
-        return (sa.select(Pack.chemistry, value).join(first, Pack.id == first.c.pack_id)
-                .where(_in_year(first.c.at, starts), *extra))
+        return (
+            sa.select(Pack.chemistry, value)
+            .join(first, Pack.id == first.c.pack_id)
+            .where(_in_year(first.c.at, starts), *extra)
+        )
 
     add(query(("received",), sa.func.sum(Pack.mass_kg)), "received_kg")
-    add(query(("dismantled", "consumed"), sa.func.sum(Pack.mass_kg),
-              Pack.state.in_([PackState.DISMANTLED, PackState.CONSUMED])), "processed_kg")
+    add(
+        query(
+            ("dismantled", "consumed"),
+            sa.func.sum(Pack.mass_kg),
+            Pack.state.in_([PackState.DISMANTLED, PackState.CONSUMED]),
+        ),
+        "processed_kg",
+    )
     add(query(("built",), sa.func.count(Pack.id), Pack.refurbished.is_(True)), "built")
     return sorted(rows.values(), key=lambda r: (-r["received_kg"], r["chemistry"]))
 
 
 def by_city(starts) -> list[tuple[str, Decimal]]:
     """Measured intake kg per city of the booking's site, largest first."""
-    query = (sa.select(Site.city, sa.func.sum(Intake.measured_kg).label("kg"))
-             .join(Booking, Booking.id == Intake.booking_id).join(Site, Site.id == Booking.site_id)
-             .where(_in_year(Intake.at, starts)).group_by(Site.city)
-             .order_by(sa.desc("kg"), Site.city))
+    query = (
+        sa.select(Site.city, sa.func.sum(Intake.measured_kg).label("kg"))
+        .join(Booking, Booking.id == Intake.booking_id)
+        .join(Site, Site.id == Booking.site_id)
+        .where(_in_year(Intake.at, starts))
+        .group_by(Site.city)
+        .order_by(sa.desc("kg"), Site.city)
+    )
     return [(city or "—", kg) for city, kg in db.session.execute(query)]
 
 
@@ -149,20 +186,30 @@ def aging_days() -> list[tuple[str, int]]:
     """Packs now in the aging warehouse, by days spent there (0-7, 8-14, ... , over 30)."""
     now = clock.now()
     since = Pack.warehouse_since
-    bucket = sa.case(*[(since > now - timedelta(days=d), label) for d, label in AGING_BUCKETS],
-                     else_=">30").label("bucket")
-    counts = dict(db.session.execute(
-        sa.select(bucket, sa.func.count(Pack.id)).where(
-            Pack.warehouse == Warehouse.AGING, since.is_not(None)).group_by(BUCKET)).all())
-    return [(label, int(counts.get(label, 0))) for label in
-            [label for _, label in AGING_BUCKETS] + [">30"]]
+    bucket = sa.case(
+        *[(since > now - timedelta(days=d), label) for d, label in AGING_BUCKETS], else_=">30"
+    ).label("bucket")
+    counts = dict(
+        db.session.execute(
+            sa.select(bucket, sa.func.count(Pack.id))
+            .where(Pack.warehouse == Warehouse.AGING, since.is_not(None))
+            .group_by(BUCKET)
+        ).all()
+    )
+    return [
+        (label, int(counts.get(label, 0)))
+        for label in [label for _, label in AGING_BUCKETS] + [">30"]
+    ]
 
 
 def recovered_materials(starts) -> list[tuple[str, Decimal]]:
     """kg weighed out of the batches closed in the year, per material (outputs are JSON)."""
     totals: dict[str, Decimal] = {}
-    for outputs in db.session.scalars(sa.select(DismantlingBatch.outputs).where(
-            DismantlingBatch.closed_at.is_not(None), _in_year(DismantlingBatch.closed_at, starts))):
+    for outputs in db.session.scalars(
+        sa.select(DismantlingBatch.outputs).where(
+            DismantlingBatch.closed_at.is_not(None), _in_year(DismantlingBatch.closed_at, starts)
+        )
+    ):
         for material, kg in (outputs or {}).items():
             totals[material] = totals.get(material, ZERO) + Decimal(str(kg))
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
@@ -172,16 +219,20 @@ def second_life_kwh(starts) -> Decimal:
     """Usable kWh (rated × SoH) of the refurbished packs built in the year."""
     first = _first_event(("built",))
     total = db.session.scalar(
-        sa.select(sa.func.sum(Pack.rated_wh * Pack.soh_pct)).join(first, Pack.id == first.c.pack_id)
-        .where(_in_year(first.c.at, starts), Pack.refurbished.is_(True)))
+        sa.select(sa.func.sum(Pack.rated_wh * Pack.soh_pct))
+        .join(first, Pack.id == first.c.pack_id)
+        .where(_in_year(first.c.at, starts), Pack.refurbished.is_(True))
+    )
     return (Decimal(total or 0) / 100000).quantize(Decimal("0.01"))
 
 
 def co2_factors() -> Co2Factors:
     """The configured CO2 factors (estimates, no source)."""
     config = current_app.config
-    return Co2Factors(Decimal(str(config["CO2_KG_PER_KG_RECYCLED"])),
-                      Decimal(str(config["CO2_KG_PER_KWH_SECOND_LIFE"])))
+    return Co2Factors(
+        Decimal(str(config["CO2_KG_PER_KG_RECYCLED"])),
+        Decimal(str(config["CO2_KG_PER_KWH_SECOND_LIFE"])),
+    )
 
 
 def dashboard(year: int | None = None) -> dict:
@@ -193,11 +244,17 @@ def dashboard(year: int | None = None) -> dict:
     factors = co2_factors()
     return {
         "summary": head,
-        "months": {"received_t": [_tonnes(v) for v in received_by_month(starts)],
-                   "processed_t": [_tonnes(v) for v in processed_by_month(starts)],
-                   "built": built_by_month(starts)},
-        "chemistry": by_chemistry(starts), "cities": by_city(starts), "aging": aging_days(),
+        "months": {
+            "received_t": [_tonnes(v) for v in received_by_month(starts)],
+            "processed_t": [_tonnes(v) for v in processed_by_month(starts)],
+            "built": built_by_month(starts),
+        },
+        "chemistry": by_chemistry(starts),
+        "cities": by_city(starts),
+        "aging": aging_days(),
         "materials": recovered_materials(starts),
-        "co2": co2_avoided(Decimal(dismantled_kg), kwh, factors), "co2_factors": factors,
-        "dismantled_kg": Decimal(dismantled_kg), "second_life_kwh": kwh,
+        "co2": co2_avoided(Decimal(dismantled_kg), kwh, factors),
+        "co2_factors": factors,
+        "dismantled_kg": Decimal(dismantled_kg),
+        "second_life_kwh": kwh,
     }

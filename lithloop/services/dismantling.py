@@ -66,16 +66,25 @@ def days_of_work(batch: DismantlingBatch) -> Decimal:
 
 def lines() -> list[Line]:
     """The recycling lines with their open batch."""
-    open_batches = {b.line: b for b in db.session.scalars(
-        sa.select(DismantlingBatch).where(DismantlingBatch.status == OPEN))}
+    open_batches = {
+        b.line: b
+        for b in db.session.scalars(
+            sa.select(DismantlingBatch).where(DismantlingBatch.status == OPEN)
+        )
+    }
     return [Line(i, t, open_batches.get(i)) for i, t in enumerate(throughputs(), start=1)]
 
 
 def recent_batches(limit: int = 30) -> list[DismantlingBatch]:
     """The latest batches, newest first, with their packs."""
-    return list(db.session.scalars(
-        sa.select(DismantlingBatch).options(selectinload(DismantlingBatch.packs))
-        .order_by(DismantlingBatch.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(DismantlingBatch)
+            .options(selectinload(DismantlingBatch.packs))
+            .order_by(DismantlingBatch.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def get_batch(batch_id: int, *, lock: bool = False) -> DismantlingBatch:
@@ -94,11 +103,15 @@ def open_batch(user: User, line: int) -> DismantlingBatch:
     check_role(user)
     if not 1 <= line <= len(throughputs()):
         raise Invalid(_l("There is no line %(n)s.", n=line), field="line")
-    if db.session.scalar(sa.select(DismantlingBatch.id).where(
-            DismantlingBatch.line == line, DismantlingBatch.status == OPEN)):
+    if db.session.scalar(
+        sa.select(DismantlingBatch.id).where(
+            DismantlingBatch.line == line, DismantlingBatch.status == OPEN
+        )
+    ):
         raise Conflict(_l("Line %(n)s already has an open batch.", n=line), code="line_busy")
-    batch = DismantlingBatch(line=line, status=OPEN, input_kg=Decimal(0), outputs={},
-                             by_user_id=user.id)
+    batch = DismantlingBatch(
+        line=line, status=OPEN, input_kg=Decimal(0), outputs={}, by_user_id=user.id
+    )
     db.session.add(batch)
     db.session.commit()
     return batch
@@ -106,8 +119,14 @@ def open_batch(user: User, line: int) -> DismantlingBatch:
 
 def _where(pack: Pack) -> str:
     place = pack.warehouse.value if pack.warehouse else "—"
-    return str(_l("Pack %(code)s is %(state)s (warehouse: %(where)s), not in the raw-material "
-                  "warehouse.", code=pack.code, state=pack.state.value, where=place))
+    return str(
+        _l(
+            "Pack %(code)s is %(state)s (warehouse: %(where)s), not in the raw-material warehouse.",
+            code=pack.code,
+            state=pack.state.value,
+            where=place,
+        )
+    )
 
 
 def add_packs(user: User, batch_id: int, codes: list[str]) -> DismantlingBatch:
@@ -127,8 +146,13 @@ def add_packs(user: User, batch_id: int, codes: list[str]) -> DismantlingBatch:
                 raise Conflict(_where(pack), field="codes", code="not_in_raw")
             pack.batch_id = batch.id
             batch.input_kg = Decimal(batch.input_kg) + Decimal(pack.mass_kg)
-            pack_state.place(pack, PackState.DISMANTLED, user, "dismantled",
-                             data={"batch": batch.id, "line": batch.line})
+            pack_state.place(
+                pack,
+                PackState.DISMANTLED,
+                user,
+                "dismantled",
+                data={"batch": batch.id, "line": batch.line},
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -140,8 +164,7 @@ def parse_outputs(raw: dict) -> dict[str, Decimal]:
     """Output masses per material from form or JSON values: kg, Decimal, >= 0 (blank = 0)."""
     outputs = {}
     for material in MATERIALS:
-        kg = parse_amount(str(raw.get(material) or "0"), material,
-                          message=_l("Give a mass in kg."))
+        kg = parse_amount(str(raw.get(material) or "0"), material, message=_l("Give a mass in kg."))
         if kg < 0:
             raise Invalid(_l("A mass must be 0 kg or more."), field=material)
         outputs[material] = kg.quantize(KG)
@@ -155,14 +178,19 @@ def close_batch(user: User, batch_id: int, raw_outputs: dict) -> DismantlingBatc
     try:
         batch = get_batch(batch_id, lock=True)
         if batch.status != OPEN:
-            raise Conflict(_l("Batch %(id)s is closed already.", id=batch.id),
-                           code="batch_closed")
+            raise Conflict(_l("Batch %(id)s is closed already.", id=batch.id), code="batch_closed")
         if not batch.packs:
             raise Conflict(_l("Add packs before closing the batch."), code="batch_empty")
         total = sum(outputs.values(), Decimal(0))
         if total > Decimal(batch.input_kg):
-            raise Invalid(_l("The outputs (%(out)s kg) weigh more than the packs put in "
-                             "(%(inp)s kg).", out=total, inp=batch.input_kg), field="outputs")
+            raise Invalid(
+                _l(
+                    "The outputs (%(out)s kg) weigh more than the packs put in (%(inp)s kg).",
+                    out=total,
+                    inp=batch.input_kg,
+                ),
+                field="outputs",
+            )
         batch.outputs = {k: str(v) for k, v in outputs.items()}
         batch.status = CLOSED
         batch.closed_at = clock.now()

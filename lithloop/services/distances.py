@@ -44,8 +44,10 @@ def _park_position() -> tuple[float, float]:
 
 def road_matrices() -> RoadMatrices:
     """The app's distance provider (OSRM when `OSRM_URL` is set, else haversine × 1.3)."""
-    return RoadMatrices(osrm_url=current_app.config.get("OSRM_URL") or None,
-                        timeout_s=float(current_app.config["OSRM_TIMEOUT_S"]))
+    return RoadMatrices(
+        osrm_url=current_app.config.get("OSRM_URL") or None,
+        timeout_s=float(current_app.config["OSRM_TIMEOUT_S"]),
+    )
 
 
 def day_matrices(lonlat, day: date | None) -> tuple[routing.Matrices, list[str]]:

@@ -55,19 +55,31 @@ def driver_routes(user: User, days: tuple[date, ...] | None = None) -> list[Plan
     """The driver's routes of published plans for the given days (today and tomorrow)."""
     today = clock.today()
     days = days or (today, today + timedelta(days=1))
-    query = (sa.select(PlanRoute).join(Plan).join(Truck, PlanRoute.truck_id == Truck.id)
-             .where(Truck.driver_id == user.id, Plan.status == PlanStatus.PUBLISHED,
-                    Plan.plan_date.in_(days))
-             .order_by(Plan.plan_date, PlanRoute.id))
+    query = (
+        sa.select(PlanRoute)
+        .join(Plan)
+        .join(Truck, PlanRoute.truck_id == Truck.id)
+        .where(
+            Truck.driver_id == user.id,
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.plan_date.in_(days),
+        )
+        .order_by(Plan.plan_date, PlanRoute.id)
+    )
     return list(db.session.scalars(query))
 
 
 def own_stop(user: User, stop_id: int, *, lock: bool = False) -> PlanStop:
     """A stop of one of the driver's published routes; NotFound for anything else."""
-    query = (sa.select(PlanStop).join(PlanRoute).join(Plan)
-             .join(Truck, PlanRoute.truck_id == Truck.id)
-             .where(PlanStop.id == stop_id, Truck.driver_id == user.id,
-                    Plan.status == PlanStatus.PUBLISHED))
+    query = (
+        sa.select(PlanStop)
+        .join(PlanRoute)
+        .join(Plan)
+        .join(Truck, PlanRoute.truck_id == Truck.id)
+        .where(
+            PlanStop.id == stop_id, Truck.driver_id == user.id, Plan.status == PlanStatus.PUBLISHED
+        )
+    )
     if lock:
         query = query.with_for_update(of=PlanStop)
     stop = db.session.scalar(query) if user.role is Role.DRIVER else None
@@ -81,14 +93,17 @@ def _open_pickup(user: User, stop_id: int) -> PlanStop:
     if stop.kind != "pickup" or stop.booking is None:
         raise NotFound(_l("No such stop on your routes."))
     if stop.done_at is not None:
-        raise Conflict(_l("The pickup at this stop was already recorded."),
-                       code="already_recorded")
+        raise Conflict(_l("The pickup at this stop was already recorded."), code="already_recorded")
     if stop.route.plan.plan_date > clock.today():
-        raise Conflict(_l("This route is for %(d)s, not today.",
-                          d=stop.route.plan.plan_date.isoformat()), code="not_today")
+        raise Conflict(
+            _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
+            code="not_today",
+        )
     if stop.booking.status is not BookingStatus.SCHEDULED:
-        raise Conflict(_l("The booking is no longer scheduled (%(s)s).",
-                          s=stop.booking.status.value), code="not_scheduled")
+        raise Conflict(
+            _l("The booking is no longer scheduled (%(s)s).", s=stop.booking.status.value),
+            code="not_scheduled",
+        )
     return stop
 
 
@@ -108,25 +123,35 @@ def exceptions_of(stop: PlanStop) -> list[BookingEvent]:
 
 def _note(booking, user: User, text: str) -> None:
     status = booking.status.value
-    db.session.add(BookingEvent(booking=booking, from_status=status, to_status=status,
-                                by_user_id=user.id, note=text[:NOTE_MAX]))
-
+    db.session.add(
+        BookingEvent(
+            booking=booking,
+            from_status=status,
+            to_status=status,
+            by_user_id=user.id,
+            note=text[:NOTE_MAX],
+        )
+    )
 
 
 def record_arrival(user: User, stop_id: int) -> PlanStop:
     """Note that the driver has arrived at a pickup stop (once)."""
+
     def work():
         stop = _open_pickup(user, stop_id)
         if arrival_of(stop) is not None:
-            raise Conflict(_l("The arrival at this stop was already recorded."),
-                           code="already_recorded")
+            raise Conflict(
+                _l("The arrival at this stop was already recorded."), code="already_recorded"
+            )
         _note(stop.booking, user, f"{ARRIVED}: {stop.route.truck.plate}")
         return stop
+
     return _run(work)
 
 
 def record_unloaded(user: User, stop_id: int) -> PlanStop:
     """Mark a reload or end stop as done (unloaded at the park)."""
+
     def work():
         stop = own_stop(user, stop_id, lock=True)
         if stop.kind not in ("reload", "end"):
@@ -135,11 +160,13 @@ def record_unloaded(user: User, stop_id: int) -> PlanStop:
             raise Conflict(_l("This stop was already recorded."), code="already_recorded")
         stop.done_at = clock.now()
         return stop
+
     return _run(work)
 
 
 def record_delivered(user: User, stop_id: int) -> PlanStop:
     """Hand a buyer's packs over at a delivery stop: the order is delivered (once)."""
+
     def work():
         stop = own_stop(user, stop_id, lock=True)
         if stop.kind != "delivery" or stop.order is None:
@@ -147,17 +174,29 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
         if stop.done_at is not None:
             raise Conflict(_l("This stop was already recorded."), code="already_recorded")
         if stop.route.plan.plan_date > clock.today():
-            raise Conflict(_l("This route is for %(d)s, not today.",
-                              d=stop.route.plan.plan_date.isoformat()), code="not_today")
+            raise Conflict(
+                _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
+                code="not_today",
+            )
         order = stop.order
         if order.status not in DELIVERABLE:
-            raise Conflict(_l("Order #%(id)s is %(s)s and cannot be delivered.", id=order.id,
-                              s=order.status.value), code="not_deliverable")
+            raise Conflict(
+                _l(
+                    "Order #%(id)s is %(s)s and cannot be delivered.",
+                    id=order.id,
+                    s=order.status.value,
+                ),
+                code="not_deliverable",
+            )
         stop.done_at = order.delivered_at = order.status_at = clock.now()
         order.status = OrderStatus.DELIVERED
-        send_mail(order.user.email, f"[lithloop] 订单已送达 / order #{order.id} delivered",
-                  f"{stop.route.truck.plate}, {user.name}: {order.delivery_address}")
+        send_mail(
+            order.user.email,
+            f"[lithloop] 订单已送达 / order #{order.id} delivered",
+            f"{stop.route.truck.plate}, {user.name}: {order.delivery_address}",
+        )
         return stop
+
     return _run(work)
 
 
@@ -170,8 +209,9 @@ class Pickup:
     note: str
 
 
-def parse_pickup(raw_mass: str, raw_codes: str, note: str, booked_kg: Decimal,
-                 payload_kg: int) -> Pickup:
+def parse_pickup(
+    raw_mass: str, raw_codes: str, note: str, booked_kg: Decimal, payload_kg: int
+) -> Pickup:
     """Check the typed mass and codes; Invalid names the field (and the code's position)."""
     note = (note or "").strip()[:300]
     mass = parse_amount(raw_mass or "", "mass_kg", message=_l("Enter the picked-up mass in kg."))
@@ -179,11 +219,19 @@ def parse_pickup(raw_mass: str, raw_codes: str, note: str, booked_kg: Decimal,
         raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
     shown, booked, payload = f"{mass:,.0f}", f"{booked_kg:,.0f}", f"{payload_kg:,}"
     if mass > payload_kg:
-        raise Invalid(_l("%(m)s kg is more than the truck can carry (%(p)s kg).",
-                         m=shown, p=payload), field="mass_kg")
+        raise Invalid(
+            _l("%(m)s kg is more than the truck can carry (%(p)s kg).", m=shown, p=payload),
+            field="mass_kg",
+        )
     if mass > booked_kg * ABSURD_FACTOR and not note:
-        raise Invalid(_l("%(m)s kg is more than three times the booked %(b)s kg: add a note.",
-                         m=shown, b=booked), field="note")
+        raise Invalid(
+            _l(
+                "%(m)s kg is more than three times the booked %(b)s kg: add a note.",
+                m=shown,
+                b=booked,
+            ),
+            field="note",
+        )
     return Pickup(mass.quantize(Decimal("0.01")), parse_codes(raw_codes), note)
 
 
@@ -196,15 +244,28 @@ def parse_codes(raw: str) -> tuple[str, ...]:
     for number, text in enumerate(texts, start=1):
         check = validate_code(text, today=today)
         if not check.ok:
-            params = {"position": check.position or "", "char": "", "length": len(check.text),
-                      "produced": ""}
+            params = {
+                "position": check.position or "",
+                "char": "",
+                "length": len(check.text),
+                "produced": "",
+            }
             params.update(check.problem.params or {})
             reason = CODE_REASONS.get(check.reason, _l("The code is not valid."))
-            raise Invalid(_l("Code %(n)s (%(code)s): %(why)s", n=number, code=check.text,
-                             why=str(reason) % params), field="codes")
+            raise Invalid(
+                _l(
+                    "Code %(n)s (%(code)s): %(why)s",
+                    n=number,
+                    code=check.text,
+                    why=str(reason) % params,
+                ),
+                field="codes",
+            )
         if check.text in codes:
-            raise Invalid(_l("Code %(n)s (%(code)s) is listed twice.", n=number,
-                             code=check.text), field="codes")
+            raise Invalid(
+                _l("Code %(n)s (%(code)s) is listed twice.", n=number, code=check.text),
+                field="codes",
+            )
         codes.append(check.text)
     return tuple(codes)
 
@@ -216,19 +277,22 @@ def _pickup_note(pickup: Pickup) -> str:
     return line[:NOTE_MAX]
 
 
-def record_pickup(user: User, stop_id: int, raw_mass: str, raw_codes: str,
-                  note: str = "") -> PlanStop:
+def record_pickup(
+    user: User, stop_id: int, raw_mass: str, raw_codes: str, note: str = ""
+) -> PlanStop:
     """Record what was loaded: booking -> picked_up, stop done; all or nothing."""
     try:
         stop = _open_pickup(user, stop_id)
         booking = stop.booking
-        pickup = parse_pickup(raw_mass, raw_codes, note, Decimal(booking.total_mass_kg),
-                              stop.route.truck.payload_kg)
+        pickup = parse_pickup(
+            raw_mass, raw_codes, note, Decimal(booking.total_mass_kg), stop.route.truck.payload_kg
+        )
         stop.done_at = clock.now()
         stop.picked_kg = pickup.mass_kg
         stop.picked_codes = list(pickup.codes)
-        booking_service.change_status(user, booking.id, BookingStatus.PICKED_UP,
-                                      _pickup_note(pickup))
+        booking_service.change_status(
+            user, booking.id, BookingStatus.PICKED_UP, _pickup_note(pickup)
+        )
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise
@@ -237,6 +301,7 @@ def record_pickup(user: User, stop_id: int, raw_mass: str, raw_codes: str,
 
 def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanStop:
     """Report a failed pickup to the dispatchers; the booking stays scheduled."""
+
     def work():
         stop = _open_pickup(user, stop_id)
         if reason not in REASONS:
@@ -248,14 +313,23 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
         plate = stop.route.truck.plate
         for email in dispatcher_emails():
-            send_mail(email, f"[lithloop] 取货异常 / pickup exception #{booking.id}: {reason}",
-                      f"预约 / booking #{booking.id} {booking.site.name} "
-                      f"({booking.pickup_date}), {plate}, {user.name}: {reason}. {text}")
+            send_mail(
+                email,
+                f"[lithloop] 取货异常 / pickup exception #{booking.id}: {reason}",
+                f"预约 / booking #{booking.id} {booking.site.name} "
+                f"({booking.pickup_date}), {plate}, {user.name}: {reason}. {text}",
+            )
         return stop
+
     return _run(work)
 
 
 def dispatcher_emails() -> list[str]:
     """The e-mail addresses of the enabled dispatchers."""
-    return list(db.session.scalars(sa.select(User.email).where(
-        User.role == Role.DISPATCHER, User.enabled.is_(True)).order_by(User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .where(User.role == Role.DISPATCHER, User.enabled.is_(True))
+            .order_by(User.id)
+        )
+    )

@@ -23,8 +23,12 @@ def geocoder() -> Geocoder:
         cfg = app.config
         if cfg["GEOCODER"] == "nominatim":
             app.extensions[_CACHE_KEY] = get_geocoder(
-                "nominatim", domain=cfg["NOMINATIM_DOMAIN"], scheme=cfg["NOMINATIM_SCHEME"],
-                user_agent=cfg["NOMINATIM_USER_AGENT"], timeout=cfg["NOMINATIM_TIMEOUT_S"])
+                "nominatim",
+                domain=cfg["NOMINATIM_DOMAIN"],
+                scheme=cfg["NOMINATIM_SCHEME"],
+                user_agent=cfg["NOMINATIM_USER_AGENT"],
+                timeout=cfg["NOMINATIM_TIMEOUT_S"],
+            )
         else:
             app.extensions[_CACHE_KEY] = get_geocoder("gazetteer")
     return app.extensions[_CACHE_KEY]
@@ -40,16 +44,24 @@ def locate(address: str) -> GeocodeResult:
     if not address:
         raise Invalid(_l("Enter an address or a place to locate."), field="address")
     if len(address) > MAX_ADDRESS_CHARS:  # fuzzy suggestions grow with the length: ~1 min for 20k
-        raise Invalid(_l("An address to locate has at most %(n)s characters.",
-                         n=MAX_ADDRESS_CHARS), field="address")
+        raise Invalid(
+            _l("An address to locate has at most %(n)s characters.", n=MAX_ADDRESS_CHARS),
+            field="address",
+        )
     coder = geocoder()
     try:
         result = coder.geocode(address)
     except GeocodingUnavailable as exc:
-        raise GeocoderDown(_l("The map service is not answering; type the coordinates "
-                              "instead or try again later."), field="address") from exc
+        raise GeocoderDown(
+            _l(
+                "The map service is not answering; type the coordinates instead or try again later."
+            ),
+            field="address",
+        ) from exc
     if result is None:
         suggestions = "、".join(coder.suggest(address)) or "—"
-        raise Invalid(_l("No place found for this address. Did you mean: %(s)s?",
-                         s=suggestions), field="address")
+        raise Invalid(
+            _l("No place found for this address. Did you mean: %(s)s?", s=suggestions),
+            field="address",
+        )
     return result

@@ -60,17 +60,25 @@ def parse_test(raw: dict) -> TestValues:
     if soh > 100:
         raise Invalid(_l("State of health is a percentage from 0 to 100."), field="soh_pct")
     return TestValues(
-        capacity_ah=capacity.quantize(Decimal("0.01")), soh_pct=soh.quantize(Decimal("0.01")),
-        resistance_mohm=_number(raw, "resistance_mohm", False,
-                                _l("Enter the internal resistance in mΩ.")),
+        capacity_ah=capacity.quantize(Decimal("0.01")),
+        soh_pct=soh.quantize(Decimal("0.01")),
+        resistance_mohm=_number(
+            raw, "resistance_mohm", False, _l("Enter the internal resistance in mΩ.")
+        ),
         ocv_v=_number(raw, "ocv_v", False, _l("Enter the open-circuit voltage in V.")),
         insulation_ok=str(raw.get("insulation_ok", "")).lower() in ("1", "true", "on", "yes"),
         visual_damage=str(raw.get("visual_damage") or "").strip()[:200],
-        damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"))
+        damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
+    )
 
 
-def grade_for(soh_pct: Decimal, *, insulation_ok: bool = True, damaged: bool = False,
-              thresholds: dict[str, int] | None = None) -> Grade:
+def grade_for(
+    soh_pct: Decimal,
+    *,
+    insulation_ok: bool = True,
+    damaged: bool = False,
+    thresholds: dict[str, int] | None = None,
+) -> Grade:
     """Capacity division: the best grade whose minimum SoH the pack reaches, else S."""
     if not insulation_ok or damaged:
         return Grade.S
@@ -95,9 +103,17 @@ def decide(pack: Pack, grade: Grade, soh_pct: Decimal) -> pricing.Decision | Non
         return None
     index = current_index()
     try:
-        return pricing.refurbish_or_recycle(pricing.SecondLifePack(
-            chemistry=pack.chemistry, rated_kwh=rated_kwh_of(pack, index), soh_pct=soh_pct,
-            cycles=pack.cycle_count or 0, grade=grade.value, mass_kg=pack.mass_kg), index)
+        return pricing.refurbish_or_recycle(
+            pricing.SecondLifePack(
+                chemistry=pack.chemistry,
+                rated_kwh=rated_kwh_of(pack, index),
+                soh_pct=soh_pct,
+                cycles=pack.cycle_count or 0,
+                grade=grade.value,
+                mass_kg=pack.mass_kg,
+            ),
+            index,
+        )
     except (pricing.PricingError, ValueError):
         return None
 
@@ -110,40 +126,69 @@ def lock_pack(pack_id: int) -> Pack:
     return pack
 
 
-
 def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
     """Store a test, grade the pack and its decision; a retest graded S goes to RAW."""
+
     def work():
         pack = lock_pack(pack_id)
         kind = _TESTABLE.get(pack.state)
         if kind is None:
-            raise Conflict(_l("Pack %(code)s is %(state)s; only received packs and packs in "
-                              "aging are tested.", code=pack.code, state=pack.state.value),
-                           code="not_testable")
+            raise Conflict(
+                _l(
+                    "Pack %(code)s is %(state)s; only received packs and packs in "
+                    "aging are tested.",
+                    code=pack.code,
+                    state=pack.state.value,
+                ),
+                code="not_testable",
+            )
         values = parse_test(raw)
         if values.damaged:
             pack.damaged = True
-        test = PackTest(pack=pack, kind=kind, capacity_ah=values.capacity_ah,
-                        soh_pct=values.soh_pct, resistance_mohm=values.resistance_mohm,
-                        ocv_v=values.ocv_v, insulation_ok=values.insulation_ok,
-                        visual_damage=values.visual_damage, by_user_id=user.id,
-                        at=clock.now())
+        test = PackTest(
+            pack=pack,
+            kind=kind,
+            capacity_ah=values.capacity_ah,
+            soh_pct=values.soh_pct,
+            resistance_mohm=values.resistance_mohm,
+            ocv_v=values.ocv_v,
+            insulation_ok=values.insulation_ok,
+            visual_damage=values.visual_damage,
+            by_user_id=user.id,
+            at=clock.now(),
+        )
         db.session.add(test)
-        grade = grade_for(values.soh_pct, insulation_ok=values.insulation_ok,
-                          damaged=pack.damaged)
+        grade = grade_for(values.soh_pct, insulation_ok=values.insulation_ok, damaged=pack.damaged)
         decision = decide(pack, grade, values.soh_pct)
         pack.grade, pack.soh_pct, pack.capacity_ah = grade, values.soh_pct, values.capacity_ah
         pack.decision = decision.choice.value if decision else RECYCLE
-        pack_events.record(pack, "tested", user, data={
-            "kind": kind, "capacity_ah": str(values.capacity_ah), "soh_pct": str(values.soh_pct),
-            "insulation_ok": values.insulation_ok, "damaged": pack.damaged})
-        pack_events.record(pack, "graded", user, data={
-            "grade": grade.value, "decision": pack.decision,
-            "index_version": decision.index_version if decision else None,
-            "margin_fen": decision.total_fen if decision else None})
+        pack_events.record(
+            pack,
+            "tested",
+            user,
+            data={
+                "kind": kind,
+                "capacity_ah": str(values.capacity_ah),
+                "soh_pct": str(values.soh_pct),
+                "insulation_ok": values.insulation_ok,
+                "damaged": pack.damaged,
+            },
+        )
+        pack_events.record(
+            pack,
+            "graded",
+            user,
+            data={
+                "grade": grade.value,
+                "decision": pack.decision,
+                "index_version": decision.index_version if decision else None,
+                "margin_fen": decision.total_fen if decision else None,
+            },
+        )
         if kind == "retest" and grade is Grade.S:
             pack_state.place(pack, PackState.RAW, user, data={"reason": "failed retest"})
         return test
+
     return _run(work)
 
 
@@ -154,29 +199,46 @@ def second_life_ok(pack: Pack) -> bool:
 
 def send(user: User, pack_id: int, to: str | None = None) -> Pack:
     """Send a graded, received pack on: AGING for second life, RAW to be dismantled."""
+
     def work():
         pack = lock_pack(pack_id)
         if pack.state is not PackState.RECEIVED:
-            raise Conflict(_l("Pack %(code)s was already sent on (%(state)s).",
-                              code=pack.code, state=pack.state.value), code="already_sent")
+            raise Conflict(
+                _l(
+                    "Pack %(code)s was already sent on (%(state)s).",
+                    code=pack.code,
+                    state=pack.state.value,
+                ),
+                code="already_sent",
+            )
         if pack.grade is None:
-            raise Conflict(_l("Test and grade pack %(code)s first.", code=pack.code),
-                           code="not_graded")
+            raise Conflict(
+                _l("Test and grade pack %(code)s first.", code=pack.code), code="not_graded"
+            )
         target = to or ("aging" if second_life_ok(pack) else "raw")
         if target == "aging":
             if not second_life_ok(pack):
-                raise Conflict(_l("Pack %(code)s is grade %(g)s with decision %(d)s: it goes "
-                                  "to the raw-material warehouse.", code=pack.code,
-                                  g=pack.grade.value, d=pack.decision), code="not_second_life")
+                raise Conflict(
+                    _l(
+                        "Pack %(code)s is grade %(g)s with decision %(d)s: it goes "
+                        "to the raw-material warehouse.",
+                        code=pack.code,
+                        g=pack.grade.value,
+                        d=pack.decision,
+                    ),
+                    code="not_second_life",
+                )
             days = int(current_app.config["AGING_DAYS"])
             pack.aging_until = clock.today() + timedelta(days=days)
-            pack_state.place(pack, PackState.AGING, user,
-                             data={"aging_until": pack.aging_until.isoformat()})
+            pack_state.place(
+                pack, PackState.AGING, user, data={"aging_until": pack.aging_until.isoformat()}
+            )
         elif target == "raw":
             pack_state.place(pack, PackState.RAW, user)
         else:
             raise Invalid(_l("Choose the aging or the raw-material warehouse."), field="to")
         return pack
+
     return _run(work)
 
 
@@ -190,5 +252,8 @@ def get_pack(pack_id: int) -> Pack:
 
 def awaiting_grading() -> list[Pack]:
     """Received packs not yet sent to a warehouse, oldest first."""
-    return list(db.session.scalars(sa.select(Pack).where(Pack.state == PackState.RECEIVED)
-                                   .order_by(Pack.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Pack).where(Pack.state == PackState.RECEIVED).order_by(Pack.id)
+        )
+    )

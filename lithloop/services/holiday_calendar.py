@@ -39,8 +39,10 @@ PROBLEMS = {
     "bad_date": _l("%(value)s is not a date or a date range (YYYY-MM-DD[/YYYY-MM-DD])."),
     "outside_year": _l("%(value)s is not in the chosen year."),
     "off_and_work": _l("%(value)s is listed both as a day off and as a working day."),
-    "no_spring_festival": _l("No Spring Festival: the schedule needs at least three days off "
-                             "in a row between 21 January and 20 February."),
+    "no_spring_festival": _l(
+        "No Spring Festival: the schedule needs at least three days off "
+        "in a row between 21 January and 20 February."
+    ),
 }
 
 
@@ -60,9 +62,14 @@ def calendar() -> WorkCalendar:
         return g.get(G_KEY)
     stored = read_cache.cached("work_calendar", 0, ("holiday_year",), _compute)
     base = _file_years(current_app.config.get("TRACE_HOLIDAYS_FILE") or None)
-    years = {y: ([d.isoformat() for d in base.off if d.year == y],
-                 [d.isoformat() for d in base.work if d.year == y])
-             for y in base.years if y not in stored}
+    years = {
+        y: (
+            [d.isoformat() for d in base.off if d.year == y],
+            [d.isoformat() for d in base.work if d.year == y],
+        )
+        for y in base.years
+        if y not in stored
+    }
     years.update({y: (list(off), list(work)) for y, (off, work) in stored.items()})
     result = calendar_of_years(years)
     if has_request_context():
@@ -103,12 +110,15 @@ def missing_year(today: date | None = None) -> int | None:
 
 
 def _message(upload: YearUpload) -> str:
-    return "; ".join(str(PROBLEMS[code] % params) if params else str(PROBLEMS[code])
-                     for code, params in upload.problems)
+    return "; ".join(
+        str(PROBLEMS[code] % params) if params else str(PROBLEMS[code])
+        for code, params in upload.problems
+    )
 
 
-def upload(user: User, year: int | str, data: bytes, filename: str = "",
-           source: str = "") -> HolidayYear:
+def upload(
+    user: User, year: int | str, data: bytes, filename: str = "", source: str = ""
+) -> HolidayYear:
     """Store one year's schedule after checking it (nothing is stored on any error); the
     open handover deadlines are counted again with it."""
     if user.role is not Role.ADMIN:
@@ -119,8 +129,10 @@ def upload(user: User, year: int | str, data: bytes, filename: str = "",
     except ValueError:
         raise Invalid(_l("Choose a year."), field="year") from None
     if not this_year - 1 <= year <= this_year + 2:
-        raise Invalid(_l("The year must be between %(a)s and %(b)s.", a=this_year - 1,
-                         b=this_year + 2), field="year")
+        raise Invalid(
+            _l("The year must be between %(a)s and %(b)s.", a=this_year - 1, b=this_year + 2),
+            field="year",
+        )
     if not data:
         raise Invalid(_l("Choose the schedule file (JSON or CSV)."), field="file")
     checked = check_upload(year, data, filename)
@@ -128,8 +140,10 @@ def upload(user: User, year: int | str, data: bytes, filename: str = "",
         raise Invalid(_message(checked), field="file")
     source = (source or "").strip()[:500] or checked.source
     if not source:
-        raise Invalid(_l("Name the source: the State Council notice (title, number or "
-                         "address)."), field="source")
+        raise Invalid(
+            _l("Name the source: the State Council notice (title, number or address)."),
+            field="source",
+        )
     row = db.session.get(HolidayYear, year)
     replaced = row is not None
     if row is None:
@@ -137,9 +151,18 @@ def upload(user: User, year: int | str, data: bytes, filename: str = "",
         db.session.add(row)
     row.off, row.work, row.source = checked.off, checked.work, source
     row.uploaded_at, row.uploaded_by_id = clock.now(), user.id
-    audit.record("holiday_calendar.upload", actor=user, object_type="holiday_year",
-                 object_id=year, details={"source": source, "replaced": replaced,
-                                          "off": len(checked.off), "work": len(checked.work)})
+    audit.record(
+        "holiday_calendar.upload",
+        actor=user,
+        object_type="holiday_year",
+        object_id=year,
+        details={
+            "source": source,
+            "replaced": replaced,
+            "off": len(checked.off),
+            "work": len(checked.work),
+        },
+    )
     db.session.flush()
     _forget()
     recount_open_deadlines()
@@ -153,12 +176,12 @@ def recount_open_deadlines() -> int:
     from lithloop.services import pack_events
 
     changed = 0
-    query = sa.select(PackEvent).where(PackEvent.report_due.is_not(None),
-                                       PackEvent.reported_at.is_(None))
+    query = sa.select(PackEvent).where(
+        PackEvent.report_due.is_not(None), PackEvent.reported_at.is_(None)
+    )
     for event in db.session.scalars(query):
         due = pack_events.report_due(event.at)
         if due != event.report_due:
             event.report_due = due
             changed += 1
     return changed
-

@@ -45,8 +45,7 @@ class Claim:
 
 def request_hash(body) -> str:
     """sha256 of the request body as canonical JSON (key order and spacing do not count)."""
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -57,19 +56,26 @@ def clean_key(raw, field: str = HEADER) -> str | None:
     if not key:
         return None
     if len(key) > MAX_KEY_LENGTH or not all(" " <= ch <= "~" for ch in key):
-        raise Invalid(_l("An idempotency key is 1 to %(n)s printable ASCII characters.",
-                         n=MAX_KEY_LENGTH), field=field)
+        raise Invalid(
+            _l("An idempotency key is 1 to %(n)s printable ASCII characters.", n=MAX_KEY_LENGTH),
+            field=field,
+        )
     return key
 
 
 def _find(scope: str, org_id: int, key: str) -> IdempotencyKey | None:
-    return db.session.scalar(sa.select(IdempotencyKey).where(
-        IdempotencyKey.organisation_id == org_id, IdempotencyKey.scope == scope,
-        IdempotencyKey.key == key).execution_options(populate_existing=True))
+    return db.session.scalar(
+        sa.select(IdempotencyKey)
+        .where(
+            IdempotencyKey.organisation_id == org_id,
+            IdempotencyKey.scope == scope,
+            IdempotencyKey.key == key,
+        )
+        .execution_options(populate_existing=True)
+    )
 
 
-def claim(scope: str, org_id: int, key: str | None, body=None, *,
-          field: str = HEADER) -> Claim:
+def claim(scope: str, org_id: int, key: str | None, body=None, *, field: str = HEADER) -> Claim:
     """Hold `key` for this request, in the caller's transaction (call it before any other
     write: a concurrent request that stored the key first makes this one roll back).
 
@@ -87,9 +93,14 @@ def claim(scope: str, org_id: int, key: str | None, body=None, *,
         found = None
     if found is None:
         hours = float(current_app.config.get("IDEMPOTENCY_KEY_HOURS", 24))
-        record = IdempotencyKey(organisation_id=org_id, scope=scope, key=key,
-                                request_hash=digest, created_at=now,
-                                expires_at=now + timedelta(hours=hours))
+        record = IdempotencyKey(
+            organisation_id=org_id,
+            scope=scope,
+            key=key,
+            request_hash=digest,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
         db.session.add(record)
         try:
             db.session.flush()  # a twin request's uncommitted key: waits for its commit
@@ -100,11 +111,18 @@ def claim(scope: str, org_id: int, key: str | None, body=None, *,
             if found is None:
                 raise
     if digest is not None and found.request_hash not in (None, digest):
-        raise KeyReused(_l("This idempotency key was used before with a different request. "
-                           "Send the same request again, or use a new key."), field=field)
+        raise KeyReused(
+            _l(
+                "This idempotency key was used before with a different request. "
+                "Send the same request again, or use a new key."
+            ),
+            field=field,
+        )
     if found.resource_id is None:
-        raise Conflict(_l("A request with this key is still being handled; try again."),
-                       code="idempotency_key_in_use")
+        raise Conflict(
+            _l("A request with this key is still being handled; try again."),
+            code="idempotency_key_in_use",
+        )
     return Claim(replay_of=found.resource_id)
 
 
@@ -116,6 +134,7 @@ def bind(held: Claim, resource_id: int) -> None:
 
 def purge_expired(now=None) -> int:
     """Forget keys past their time (the caller commits); returns how many."""
-    result = db.session.execute(sa.delete(IdempotencyKey).where(
-        IdempotencyKey.expires_at < (now or clock.now())))
+    result = db.session.execute(
+        sa.delete(IdempotencyKey).where(IdempotencyKey.expires_at < (now or clock.now()))
+    )
     return result.rowcount or 0

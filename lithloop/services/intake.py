@@ -52,23 +52,37 @@ class Arrival:
     @property
     def picked_kg(self) -> Decimal:
         """What the driver recorded loading (the booked mass where not recorded)."""
-        return sum((s.picked_kg if s.picked_kg is not None else s.booking.total_mass_kg
-                    for s in self.stops), Decimal(0))
+        return sum(
+            (
+                s.picked_kg if s.picked_kg is not None else s.booking.total_mass_kg
+                for s in self.stops
+            ),
+            Decimal(0),
+        )
 
 
 def arrivals(days: int = ARRIVAL_DAYS) -> list[Arrival]:
     """Routes of today and recent days with done pickups whose bookings are picked up."""
     today = clock.today()
-    query = (sa.select(PlanStop).join(PlanRoute).join(Plan)
-             .join(Booking, PlanStop.booking_id == Booking.id)
-             .where(Plan.status.in_(_PLANS_WITH_PICKUPS),
-                    Plan.plan_date.between(today - timedelta(days=days), today),
-                    PlanStop.kind == "pickup", PlanStop.done_at.is_not(None),
-                    Booking.status == BookingStatus.PICKED_UP)
-             .options(selectinload(PlanStop.booking).selectinload(Booking.lots),
-                      selectinload(PlanStop.booking).selectinload(Booking.site),
-                      selectinload(PlanStop.route).selectinload(PlanRoute.truck))
-             .order_by(Plan.plan_date.desc(), PlanRoute.id, PlanStop.seq))
+    query = (
+        sa.select(PlanStop)
+        .join(PlanRoute)
+        .join(Plan)
+        .join(Booking, PlanStop.booking_id == Booking.id)
+        .where(
+            Plan.status.in_(_PLANS_WITH_PICKUPS),
+            Plan.plan_date.between(today - timedelta(days=days), today),
+            PlanStop.kind == "pickup",
+            PlanStop.done_at.is_not(None),
+            Booking.status == BookingStatus.PICKED_UP,
+        )
+        .options(
+            selectinload(PlanStop.booking).selectinload(Booking.lots),
+            selectinload(PlanStop.booking).selectinload(Booking.site),
+            selectinload(PlanStop.route).selectinload(PlanRoute.truck),
+        )
+        .order_by(Plan.plan_date.desc(), PlanRoute.id, PlanStop.seq)
+    )
     grouped: dict[int, list[PlanStop]] = {}
     seen: set[int] = set()
     for stop in db.session.scalars(query):
@@ -81,10 +95,18 @@ def arrivals(days: int = ARRIVAL_DAYS) -> list[Arrival]:
 def pickup_stop(booking_id: int) -> PlanStop | None:
     """The done pickup stop of a booking on a published (or since superseded) plan."""
     return db.session.scalar(
-        sa.select(PlanStop).join(PlanRoute).join(Plan)
-        .where(PlanStop.booking_id == booking_id, PlanStop.kind == "pickup",
-               PlanStop.done_at.is_not(None), Plan.status.in_(_PLANS_WITH_PICKUPS))
-        .order_by(PlanStop.done_at.desc()).limit(1))
+        sa.select(PlanStop)
+        .join(PlanRoute)
+        .join(Plan)
+        .where(
+            PlanStop.booking_id == booking_id,
+            PlanStop.kind == "pickup",
+            PlanStop.done_at.is_not(None),
+            Plan.status.in_(_PLANS_WITH_PICKUPS),
+        )
+        .order_by(PlanStop.done_at.desc())
+        .limit(1)
+    )
 
 
 def booking_to_receive(booking_id: int) -> tuple[Booking, PlanStop | None]:
@@ -104,25 +126,29 @@ def expected_codes(booking: Booking, stop: PlanStop | None) -> list[list[str]]:
     per_lot = [[c for c in (lot.codes or []) if c in picked] for lot in lots]
     placed = {c for codes in per_lot for c in codes}
     for code in (c for c in picked if c not in placed):
-        room = next((i for i, lot in enumerate(lots) if len(per_lot[i]) < lot.pack_count),
-                    len(lots) - 1)
+        room = next(
+            (i for i, lot in enumerate(lots) if len(per_lot[i]) < lot.pack_count), len(lots) - 1
+        )
         per_lot[room].append(code)
     return per_lot
 
 
 def _lock_booking(booking_id: int) -> Booking:
-    booking = db.session.scalar(sa.select(Booking).where(Booking.id == booking_id)
-                                .with_for_update())
+    booking = db.session.scalar(
+        sa.select(Booking).where(Booking.id == booking_id).with_for_update()
+    )
     if booking is None:
         raise NotFound(_l("No such booking."))
     received = db.session.scalar(sa.select(Intake.id).where(Intake.booking_id == booking_id))
-    if received is not None or booking.status in (BookingStatus.RECEIVED,
-                                                  BookingStatus.SETTLED):
-        raise Conflict(_l("Booking #%(id)s was already received.", id=booking_id),
-                       code="already_received")
+    if received is not None or booking.status in (BookingStatus.RECEIVED, BookingStatus.SETTLED):
+        raise Conflict(
+            _l("Booking #%(id)s was already received.", id=booking_id), code="already_received"
+        )
     if booking.status is not BookingStatus.PICKED_UP:
-        raise Conflict(_l("Booking #%(id)s is %(s)s, not picked up.", id=booking_id,
-                          s=booking.status.value), code="not_picked_up")
+        raise Conflict(
+            _l("Booking #%(id)s is %(s)s, not picked up.", id=booking_id, s=booking.status.value),
+            code="not_picked_up",
+        )
     return booking
 
 
@@ -131,22 +157,34 @@ def check_mass(booked: Decimal, measured: Decimal, note: str) -> None:
     tolerance = Decimal(current_app.config["INTAKE_MASS_TOLERANCE_PCT"])
     off = abs(measured - booked) * 100 / booked if booked else Decimal(100)
     if off > tolerance and not note:
-        raise Invalid(_l("Weighed %(m)s kg against %(b)s kg booked (%(p)s%% off, more than "
-                         "%(t)s%%): add a note saying why.", m=f"{measured:,.2f}",
-                         b=f"{booked:,.2f}", p=f"{off:.1f}", t=tolerance), field="note")
+        raise Invalid(
+            _l(
+                "Weighed %(m)s kg against %(b)s kg booked (%(p)s%% off, more than "
+                "%(t)s%%): add a note saying why.",
+                m=f"{measured:,.2f}",
+                b=f"{booked:,.2f}",
+                p=f"{off:.1f}",
+                t=tolerance,
+            ),
+            field="note",
+        )
 
 
 def _refuse_existing(codes: list[str]) -> None:
     existing = sorted(db.session.scalars(sa.select(Pack.code).where(Pack.code.in_(codes))))
     if existing:
-        raise Conflict(_l("Already registered as packs: %(codes)s.",
-                          codes=", ".join(existing[:10])), code="code_exists")
+        raise Conflict(
+            _l("Already registered as packs: %(codes)s.", codes=", ".join(existing[:10])),
+            code="code_exists",
+        )
 
 
 def _plates(booking: Booking, codes: list[str]) -> dict[str, str]:
-    rows = db.session.execute(sa.select(BusPack.pack_code, BusPack.vehicle_plate,
-                                        BusPack.organisation_id)
-                              .where(BusPack.pack_code.in_(codes)))
+    rows = db.session.execute(
+        sa.select(BusPack.pack_code, BusPack.vehicle_plate, BusPack.organisation_id).where(
+            BusPack.pack_code.in_(codes)
+        )
+    )
     plates: dict[str, str] = {}
     for code, plate, _org in sorted(rows, key=lambda r: r[2] != booking.organisation_id):
         plates.setdefault(code, plate)
@@ -161,37 +199,71 @@ def _packs_of(booking: Booking, receipt: LotReceipt, serials, plates) -> list[Pa
         if index < len(receipt.codes):
             code, assigned = receipt.codes[index][0], False
         else:
-            code, assigned = make_park_code(
-                next(serials), chemistry_letter=letter, manufacturer=PARK_MANUFACTURER,
-                product_type=PRODUCT_TYPE_OF_FORM.get(lot.form, "P"),
-                traceability="000000" + park_serials.line(),
-                produced=clock.today()), True
-        packs.append(Pack(code=code, original_code=None if assigned else code,
-                          code_assigned=assigned, chemistry=lot.chemistry, form=lot.form,
-                          mass_kg=mass, owner_id=booking.organisation_id, booking=booking,
-                          lot=lot, damaged=lot.condition != "intact",
-                          vehicle_plate=plates.get(code)))
+            code, assigned = (
+                make_park_code(
+                    next(serials),
+                    chemistry_letter=letter,
+                    manufacturer=PARK_MANUFACTURER,
+                    product_type=PRODUCT_TYPE_OF_FORM.get(lot.form, "P"),
+                    traceability="000000" + park_serials.line(),
+                    produced=clock.today(),
+                ),
+                True,
+            )
+        packs.append(
+            Pack(
+                code=code,
+                original_code=None if assigned else code,
+                code_assigned=assigned,
+                chemistry=lot.chemistry,
+                form=lot.form,
+                mass_kg=mass,
+                owner_id=booking.organisation_id,
+                booking=booking,
+                lot=lot,
+                damaged=lot.condition != "intact",
+                vehicle_plate=plates.get(code),
+            )
+        )
     return packs
 
 
-def _chain(pack: Pack, booking: Booking, stop: PlanStop | None, user: User,
-           measured: Decimal) -> None:
+def _chain(
+    pack: Pack, booking: Booking, stop: PlanStop | None, user: User, measured: Decimal
+) -> None:
     if pack.vehicle_plate:  # known from the owner's fleet register
-        pack_events.record(pack, "retired", booking.created_by, at=booking.created_at,
-                           organisation_id=booking.organisation_id,
-                           data={"vehicle_plate": pack.vehicle_plate})
-    pack_events.record(pack, "booked", booking.created_by, at=booking.created_at,
-                       organisation_id=booking.organisation_id,
-                       data={"booking_id": booking.id, "lot": pack.lot.position})
+        pack_events.record(
+            pack,
+            "retired",
+            booking.created_by,
+            at=booking.created_at,
+            organisation_id=booking.organisation_id,
+            data={"vehicle_plate": pack.vehicle_plate},
+        )
+    pack_events.record(
+        pack,
+        "booked",
+        booking.created_by,
+        at=booking.created_at,
+        organisation_id=booking.organisation_id,
+        data={"booking_id": booking.id, "lot": pack.lot.position},
+    )
     if stop is not None:
         route = stop.route
-        pack_events.record(pack, "picked_up", route.truck.driver, at=stop.done_at,
-                           organisation_id=route.truck.organisation_id,
-                           data={"truck": route.truck.plate, "plan_route_id": route.id,
-                                 "plan_id": route.plan_id})
-    pack_events.record(pack, "received", user,
-                       data={"booking_id": booking.id, "measured_kg": str(measured),
-                             "pack_kg": str(pack.mass_kg)})
+        pack_events.record(
+            pack,
+            "picked_up",
+            route.truck.driver,
+            at=stop.done_at,
+            organisation_id=route.truck.organisation_id,
+            data={"truck": route.truck.plate, "plan_route_id": route.id, "plan_id": route.plan_id},
+        )
+    pack_events.record(
+        pack,
+        "received",
+        user,
+        data={"booking_id": booking.id, "measured_kg": str(measured), "pack_kg": str(pack.mass_kg)},
+    )
 
 
 def receive(user: User, booking_id: int, raw: dict) -> Intake:
@@ -217,8 +289,14 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
         booking_service.change_status(user, booking.id, BookingStatus.RECEIVED, text)
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
-        raise Conflict(_l("Booking #%(id)s or one of its codes was received at the same "
-                          "time by someone else.", id=booking_id), code="conflict") from exc
+        raise Conflict(
+            _l(
+                "Booking #%(id)s or one of its codes was received at the same "
+                "time by someone else.",
+                id=booking_id,
+            ),
+            code="conflict",
+        ) from exc
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise

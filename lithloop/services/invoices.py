@@ -25,20 +25,32 @@ from lithloop.services.errors import Conflict
 def _details(org: Organisation | None) -> dict:
     if org is None:
         return {"company_name": ""}
-    found = db.session.scalar(sa.select(InvoiceDetails).where(
-        InvoiceDetails.organisation_id == org.id))
-    return found.as_dict() if found else {"company_name": org.name,
-                                          "taxpayer_id": org.taxpayer_id or ""}
+    found = db.session.scalar(
+        sa.select(InvoiceDetails).where(InvoiceDetails.organisation_id == org.id)
+    )
+    return (
+        found.as_dict()
+        if found
+        else {"company_name": org.name, "taxpayer_id": org.taxpayer_id or ""}
+    )
 
 
 def freeze(order: Order) -> dict:
     """Seller (the park), buyer and VAT rate as they are now: stored on the order when paid."""
-    park = db.session.scalar(sa.select(Organisation).where(
-        Organisation.kind == OrgKind.PARK_OPERATOR).order_by(Organisation.id).limit(1))
+    park = db.session.scalar(
+        sa.select(Organisation)
+        .where(Organisation.kind == OrgKind.PARK_OPERATOR)
+        .order_by(Organisation.id)
+        .limit(1)
+    )
     paid_day = clock.local_day(order.paid_at)
-    return {"number": f"LL{paid_day:%Y%m%d}-{order.id:06d}", "date": paid_day.isoformat(),
-            "seller": _details(park), "buyer": _details(order.buyer_org),
-            "vat_rate_pct": int(current_app.config.get("VAT_RATE_PCT", 13))}
+    return {
+        "number": f"LL{paid_day:%Y%m%d}-{order.id:06d}",
+        "date": paid_day.isoformat(),
+        "seller": _details(park),
+        "buyer": _details(order.buyer_org),
+        "vat_rate_pct": int(current_app.config.get("VAT_RATE_PCT", 13)),
+    }
 
 
 def split_vat(price_fen: int, rate_pct: int) -> tuple[int, int]:
@@ -89,9 +101,12 @@ class Invoice:
 
 def _describe(line) -> str:
     pack = line.pack
-    parts = [pack.chemistry, _l("grade %(g)s", g=pack.grade.value) if pack.grade else "",
-             f"{pack.usable_kwh} kWh" if pack.usable_kwh is not None else "",
-             _l("refurbished") if pack.refurbished else ""]
+    parts = [
+        pack.chemistry,
+        _l("grade %(g)s", g=pack.grade.value) if pack.grade else "",
+        f"{pack.usable_kwh} kWh" if pack.usable_kwh is not None else "",
+        _l("refurbished") if pack.refurbished else "",
+    ]
     return " · ".join(str(p) for p in parts if p)
 
 
@@ -99,14 +114,20 @@ def invoice_for(user: User, order_id: int) -> Invoice:
     """The invoice of a paid order the user may see (404 for another buyer's, 409 unpaid)."""
     order = market_orders.get_order(user, order_id)
     if order.paid_at is None:
-        raise Conflict(_l("Order %(id)s is not paid: an invoice is made once it is paid.",
-                          id=order.id), code="not_paid")
+        raise Conflict(
+            _l("Order %(id)s is not paid: an invoice is made once it is paid.", id=order.id),
+            code="not_paid",
+        )
     frozen = order.invoice or freeze(order)  # orders paid before invoices were frozen
     rate = int(frozen.get("vat_rate_pct", 13))
     lines = []
     for line in order.lines:
         net, vat = split_vat(line.price_fen, rate)
-        lines.append(InvoiceLine(line.pack.code, _describe(line), line.price_fen, net, vat,
-                                 line.refunded_fen))
-    return Invoice(order, frozen["number"], frozen["date"], frozen["seller"], frozen["buyer"],
-                   rate, lines)
+        lines.append(
+            InvoiceLine(
+                line.pack.code, _describe(line), line.price_fen, net, vat, line.refunded_fen
+            )
+        )
+    return Invoice(
+        order, frozen["number"], frozen["date"], frozen["seller"], frozen["buyer"], rate, lines
+    )

@@ -54,16 +54,24 @@ def _purge_stale(now) -> None:
         return
     _purged["next"] = time.monotonic() + PURGE_EVERY_S
     window = timedelta(seconds=_setting("LOCKOUT_WINDOW_S", 900))
-    db.session.execute(sa.delete(LoginThrottle).where(
-        sa.or_(LoginThrottle.locked_until.is_(None),
-               LoginThrottle.locked_until < now - LOCK_COUNT_RESET),
-        sa.or_(LoginThrottle.first_failed_at.is_(None),
-               LoginThrottle.first_failed_at < now - window)))
+    db.session.execute(
+        sa.delete(LoginThrottle).where(
+            sa.or_(
+                LoginThrottle.locked_until.is_(None),
+                LoginThrottle.locked_until < now - LOCK_COUNT_RESET,
+            ),
+            sa.or_(
+                LoginThrottle.first_failed_at.is_(None),
+                LoginThrottle.first_failed_at < now - window,
+            ),
+        )
+    )
 
 
 def _row(email: str, address: str, *, lock: bool = False) -> LoginThrottle | None:
-    query = sa.select(LoginThrottle).where(LoginThrottle.email == email,
-                                           LoginThrottle.address == address)
+    query = sa.select(LoginThrottle).where(
+        LoginThrottle.email == email, LoginThrottle.address == address
+    )
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
@@ -76,9 +84,15 @@ def refuse_if_locked(email: str, address: str) -> None:
     if row is None or row.locked_until is None or row.locked_until <= now:
         return
     minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
-    raise AuthError(_l("Too many failed logins: logging in with this e-mail from your "
-                       "address is blocked for %(n)s more minutes. Try again later or reset "
-                       "your password.", n=minutes), code="locked")
+    raise AuthError(
+        _l(
+            "Too many failed logins: logging in with this e-mail from your "
+            "address is blocked for %(n)s more minutes. Try again later or reset "
+            "your password.",
+            n=minutes,
+        ),
+        code="locked",
+    )
 
 
 def record_failure(email: str, address: str, user: User | None) -> None:
@@ -97,17 +111,19 @@ def record_failure(email: str, address: str, user: User | None) -> None:
         row.failures, row.first_failed_at = 0, now
     row.failures += 1
     if row.failures >= _setting("LOCKOUT_THRESHOLD", 5):
-        seconds = min(_setting("LOCKOUT_DURATION_S", 900) * 2 ** row.lockouts,
-                      _setting("LOCKOUT_MAX_S", 86400))
+        seconds = min(
+            _setting("LOCKOUT_DURATION_S", 900) * 2**row.lockouts, _setting("LOCKOUT_MAX_S", 86400)
+        )
         row.locked_until = now + timedelta(seconds=seconds)
         row.lockouts += 1
         row.failures, row.first_failed_at = 0, None
-        details = {"until": row.locked_until.isoformat(), "address": address,
-                   "lock": row.lockouts}
+        details = {"until": row.locked_until.isoformat(), "address": address, "lock": row.lockouts}
         if user is not None:
             audit.record("user.locked", actor=None, obj=user, details=details)
-        log.warning("login locked for an e-mail and address after repeated failures",
-                    extra={"user_id": user.id if user else None, "address": address})
+        log.warning(
+            "login locked for an e-mail and address after repeated failures",
+            extra={"user_id": user.id if user else None, "address": address},
+        )
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # a concurrent first failure made the row: count again
@@ -118,8 +134,11 @@ def record_failure(email: str, address: str, user: User | None) -> None:
 def clear_failures(email: str, address: str) -> None:
     """Forget this pair's failures after a successful login (the caller commits)."""
     email, address = _key(email, address)
-    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.email == email,
-                                                      LoginThrottle.address == address))
+    db.session.execute(
+        sa.delete(LoginThrottle).where(
+            LoginThrottle.email == email, LoginThrottle.address == address
+        )
+    )
 
 
 def locks_for(emails: list[str]) -> dict[str, object]:
@@ -127,9 +146,11 @@ def locks_for(emails: list[str]) -> dict[str, object]:
     now = clock.now()
     rows = db.session.execute(
         sa.select(LoginThrottle.email, sa.func.max(LoginThrottle.locked_until))
-        .where(LoginThrottle.email.in_([e.lower() for e in emails]),
-               LoginThrottle.locked_until > now)
-        .group_by(LoginThrottle.email))
+        .where(
+            LoginThrottle.email.in_([e.lower() for e in emails]), LoginThrottle.locked_until > now
+        )
+        .group_by(LoginThrottle.email)
+    )
     return {email: until for email, until in rows}
 
 

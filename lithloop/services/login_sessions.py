@@ -35,8 +35,9 @@ def _digest(sid: str) -> str:
 def session_user(user_id: int, version: int, sid: str) -> User | None:
     """The active user of a session, or None if it ended (logout, version bumped)."""
     key = (user_id, version, _digest(sid))
-    return user_snapshots.cached_user("session_user", key,
-                                      lambda: _live_session_user(user_id, version, key[2]))
+    return user_snapshots.cached_user(
+        "session_user", key, lambda: _live_session_user(user_id, version, key[2])
+    )
 
 
 def _live_session_user(user_id: int, version: int, digest: str) -> User | None:
@@ -52,8 +53,9 @@ def end_session(user_id: int, sid: str) -> None:
     """Log one session out: its cookie, even a saved copy, is refused from now on."""
     now = clock.now()
     lifetime = current_app.permanent_session_lifetime
-    db.session.execute(sa.delete(EndedSession).where(EndedSession.ended_at < now - lifetime
-                                                     - timedelta(days=1)))
+    db.session.execute(
+        sa.delete(EndedSession).where(EndedSession.ended_at < now - lifetime - timedelta(days=1))
+    )
     if db.session.get(EndedSession, _digest(sid)) is None:
         db.session.add(EndedSession(sid_hash=_digest(sid), user_id=user_id, ended_at=now))
     db.session.commit()

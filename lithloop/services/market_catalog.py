@@ -31,8 +31,12 @@ SORTS = {
 }
 MAX_LISTED = 2000
 _DECIMALS = {"min_kwh": 10**6, "max_kwh": 10**6, "min_soh": 100, "max_soh": 100}
-_INTEGERS = {"max_cycles": 10**6, "min_warranty": 1200, "min_price_fen": MAX_MONEY_FEN,
-             "max_price_fen": MAX_MONEY_FEN}
+_INTEGERS = {
+    "max_cycles": 10**6,
+    "min_warranty": 1200,
+    "min_price_fen": MAX_MONEY_FEN,
+    "max_price_fen": MAX_MONEY_FEN,
+}
 
 
 @dataclass(frozen=True)
@@ -58,16 +62,23 @@ def parse_filters(args: Mapping) -> Filters:
     if grade and grade not in {g.value for g in Grade}:
         raise Invalid(_l("Choose grade A, B or C."), field="grade")
     sort = str(args.get("sort") or "price")
-    return Filters(chemistry=str(args.get("chemistry") or "").strip().upper(), grade=grade,
-                   use_case=str(args.get("use_case") or "").strip(), numbers=numbers,
-                   sort=sort if sort in SORTS else "price")
+    return Filters(
+        chemistry=str(args.get("chemistry") or "").strip().upper(),
+        grade=grade,
+        use_case=str(args.get("use_case") or "").strip(),
+        numbers=numbers,
+        sort=sort if sort in SORTS else "price",
+    )
 
 
 def for_sale():
     """The query of every pack on sale now (finished, graded, priced)."""
-    return sa.select(Pack).where(Pack.state == PackState.FINISHED,
-                                 Pack.price_fen.is_not(None), Pack.grade.is_not(None),
-                                 Pack.grade != Grade.S)
+    return sa.select(Pack).where(
+        Pack.state == PackState.FINISHED,
+        Pack.price_fen.is_not(None),
+        Pack.grade.is_not(None),
+        Pack.grade != Grade.S,
+    )
 
 
 def search(filters: Filters) -> list[Pack]:
@@ -75,8 +86,10 @@ def search(filters: Filters) -> list[Pack]:
     query, n = for_sale(), filters.numbers
     usable_wh = Pack.rated_wh * Pack.soh_pct / 100
     conditions = {
-        "min_kwh": lambda v: usable_wh >= v * 1000, "max_kwh": lambda v: usable_wh <= v * 1000,
-        "min_soh": lambda v: Pack.soh_pct >= v, "max_soh": lambda v: Pack.soh_pct <= v,
+        "min_kwh": lambda v: usable_wh >= v * 1000,
+        "max_kwh": lambda v: usable_wh <= v * 1000,
+        "min_soh": lambda v: Pack.soh_pct >= v,
+        "max_soh": lambda v: Pack.soh_pct <= v,
         "max_cycles": lambda v: Pack.cycle_count <= v,
         "min_warranty": lambda v: Pack.warranty_months >= v,
         "min_price_fen": lambda v: Pack.price_fen >= v,
@@ -95,8 +108,13 @@ def search(filters: Filters) -> list[Pack]:
 
 def filters_key(filters: Filters) -> tuple:
     """A hashable key of the filters (for caches)."""
-    return (filters.chemistry, filters.grade, filters.use_case,
-            tuple(sorted(filters.numbers.items())), filters.sort)
+    return (
+        filters.chemistry,
+        filters.grade,
+        filters.use_case,
+        tuple(sorted(filters.numbers.items())),
+        filters.sort,
+    )
 
 
 def cached_listing(filters: Filters, render: Callable[[list[dict]], object]):
@@ -104,8 +122,12 @@ def cached_listing(filters: Filters, render: Callable[[list[dict]], object]):
 
     The catalog changes when a pack's row does (table `pack`): see read_cache.
     """
-    return read_cache.cached("catalog", filters_key(filters), ("pack",),
-                             lambda: render([pack_summary(p) for p in search(filters)]))
+    return read_cache.cached(
+        "catalog",
+        filters_key(filters),
+        ("pack",),
+        lambda: render([pack_summary(p) for p in search(filters)]),
+    )
 
 
 def chemistries() -> list[str]:
@@ -116,17 +138,23 @@ def chemistries() -> list[str]:
 
 def group_id(pack: Pack) -> str:
     """The key of identical packs: chemistry, grade, rated Wh, price, refurbished."""
-    return (f"{pack.chemistry}.{pack.grade.value if pack.grade else '-'}.{pack.rated_wh}."
-            f"{pack.price_fen}.{'R' if pack.refurbished else 'U'}")
+    return (
+        f"{pack.chemistry}.{pack.grade.value if pack.grade else '-'}.{pack.rated_wh}."
+        f"{pack.price_fen}.{'R' if pack.refurbished else 'U'}"
+    )
 
 
 def group_conditions(key: str) -> list:
     """SQL conditions selecting the packs of a group key; Invalid for a malformed key."""
     try:
         chemistry, grade, rated_wh, price_fen, refurbished = key.split(".")
-        return [Pack.chemistry == chemistry, Pack.grade == Grade(grade),
-                Pack.rated_wh == int(rated_wh), Pack.price_fen == int(price_fen),
-                Pack.refurbished.is_(refurbished == "R")]
+        return [
+            Pack.chemistry == chemistry,
+            Pack.grade == Grade(grade),
+            Pack.rated_wh == int(rated_wh),
+            Pack.price_fen == int(price_fen),
+            Pack.refurbished.is_(refurbished == "R"),
+        ]
     except ValueError:
         raise Invalid(_l("Unknown group %(g)s.", g=key[:80]), field="group_id") from None
 
@@ -185,12 +213,20 @@ def latest_test(pack: Pack) -> PackTest | None:
 
 def pack_summary(pack: Pack) -> dict:
     """The JSON view of a listed pack."""
-    return {"id": pack.id, "code": pack.code, "chemistry": pack.chemistry,
-            "usable_kwh": str(pack.usable_kwh) if pack.usable_kwh is not None else None,
-            "rated_wh": pack.rated_wh,
-            "soh_pct": str(pack.soh_pct) if pack.soh_pct is not None else None,
-            "grade": pack.grade.value if pack.grade else None, "price_fen": pack.price_fen,
-            "price_index_version": pack.price_index_version, "status": pack.state.value,
-            "cycle_count": pack.cycle_count, "warranty_months": pack.warranty_months,
-            "use_case": pack.use_case, "refurbished": pack.refurbished,
-            "group_id": group_id(pack)}
+    return {
+        "id": pack.id,
+        "code": pack.code,
+        "chemistry": pack.chemistry,
+        "usable_kwh": str(pack.usable_kwh) if pack.usable_kwh is not None else None,
+        "rated_wh": pack.rated_wh,
+        "soh_pct": str(pack.soh_pct) if pack.soh_pct is not None else None,
+        "grade": pack.grade.value if pack.grade else None,
+        "price_fen": pack.price_fen,
+        "price_index_version": pack.price_index_version,
+        "status": pack.state.value,
+        "cycle_count": pack.cycle_count,
+        "warranty_months": pack.warranty_months,
+        "use_case": pack.use_case,
+        "refurbished": pack.refurbished,
+        "group_id": group_id(pack),
+    }

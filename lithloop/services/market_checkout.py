@@ -52,9 +52,13 @@ class PaymentsOff(ServiceError):
 def require_payments() -> None:
     """Refuse a checkout before anything is reserved when payments are off."""
     if not payments.enabled():
-        raise PaymentsOff(_l("Online payment is not available on this platform at the "
-                             "moment, so orders cannot be placed. Nothing was reserved or "
-                             "charged; please contact the park to buy these packs."))
+        raise PaymentsOff(
+            _l(
+                "Online payment is not available on this platform at the "
+                "moment, so orders cannot be placed. Nothing was reserved or "
+                "charged; please contact the park to buy these packs."
+            )
+        )
 
 
 def require_buyer(user: User) -> None:
@@ -85,8 +89,9 @@ def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:
             key = str(line["group_id"])
             groups[key] = groups.get(key, 0) + quantity
         else:
-            raise Invalid(_l("Each line names a pack_id, or a group_id and a quantity."),
-                          field="lines")
+            raise Invalid(
+                _l("Each line names a pack_id, or a group_id and a quantity."), field="lines"
+            )
     if len(set(ids)) != len(ids):
         raise Invalid(_l("A pack is listed twice."), field="lines")
     if len(ids) + sum(groups.values()) > MAX_PACKS:
@@ -99,15 +104,15 @@ def parse_delivery(raw) -> dict:
     raw = raw if isinstance(raw, dict) else {}
     kind = str(raw.get("kind") or "pickup")
     if kind not in ("pickup", "address"):
-        raise Invalid(_l("Choose pickup at the park or delivery to an address."),
-                      field="delivery")
-    out = {"delivery_kind": kind,
-           "delivery_address": str(raw.get("address") or "").strip()[:300],
-           "delivery_contact": str(raw.get("contact") or "").strip()[:100],
-           "delivery_phone": str(raw.get("phone") or "").strip()[:40]}
+        raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
+    out = {
+        "delivery_kind": kind,
+        "delivery_address": str(raw.get("address") or "").strip()[:300],
+        "delivery_contact": str(raw.get("contact") or "").strip()[:100],
+        "delivery_phone": str(raw.get("phone") or "").strip()[:40],
+    }
     if kind == "address" and not (out["delivery_address"] and out["delivery_phone"]):
-        raise Invalid(_l("For delivery, give the address and a phone number."),
-                      field="delivery")
+        raise Invalid(_l("For delivery, give the address and a phone number."), field="delivery")
     if kind == "address":  # the dispatcher's runs route the delivery to these coordinates
         try:
             found = geocoding.locate(out["delivery_address"])
@@ -122,38 +127,61 @@ def parse_delivery(raw) -> dict:
 def _lock_by_id(ids: list[int]) -> list[Pack]:
     if not ids:
         return []
-    query = (sa.select(Pack).where(Pack.id.in_(ids)).order_by(Pack.id).with_for_update()
-             .execution_options(populate_existing=True))
+    query = (
+        sa.select(Pack)
+        .where(Pack.id.in_(ids))
+        .order_by(Pack.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     packs = list(db.session.scalars(query))
     missing = set(ids) - {p.id for p in packs}
     if missing:
         raise NotFound(_l("No such pack: %(id)s.", id=min(missing)))
     for pack in packs:
         if pack.state is not PackState.FINISHED or pack.price_fen is None:
-            raise Conflict(_l("Pack %(code)s is no longer for sale (%(state)s).",
-                              code=pack.code, state=pack.state.value), code="pack_unavailable")
+            raise Conflict(
+                _l(
+                    "Pack %(code)s is no longer for sale (%(state)s).",
+                    code=pack.code,
+                    state=pack.state.value,
+                ),
+                code="pack_unavailable",
+            )
     return packs
 
 
-def lock_free(conditions: list, quantity: int, taken: frozenset[int] = frozenset()
-              ) -> list[Pack]:
+def lock_free(conditions: list, quantity: int, taken: frozenset[int] = frozenset()) -> list[Pack]:
     """Up to `quantity` packs on sale matching the conditions, locked (SKIP LOCKED)."""
-    query = (catalog.for_sale().where(*conditions)
-             .order_by(Pack.id).limit(quantity + len(taken))
-             .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+    query = (
+        catalog.for_sale()
+        .where(*conditions)
+        .order_by(Pack.id)
+        .limit(quantity + len(taken))
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
     return [p for p in db.session.scalars(query) if p.id not in taken][:quantity]
 
 
 def _lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
     packs = lock_free(catalog.group_conditions(key), quantity, frozenset(taken))
     if len(packs) < quantity:
-        raise Conflict(_l("Only %(n)s of group %(g)s are free now; you asked for %(q)s.",
-                          n=len(packs), g=key, q=quantity), code="not_enough_stock")
+        raise Conflict(
+            _l(
+                "Only %(n)s of group %(g)s are free now; you asked for %(q)s.",
+                n=len(packs),
+                g=key,
+                q=quantity,
+            ),
+            code="not_enough_stock",
+        )
     return packs
 
 
-def place_order(user: User, packs: list[Pack], where: dict, *,
-                unit_price_fen: int | None = None) -> Order:
+def place_order(
+    user: User, packs: list[Pack], where: dict, *, unit_price_fen: int | None = None
+) -> Order:
     """An order of the locked packs, reserved for the buyer (the caller commits).
 
     Each line is at the pack's list price, or at `unit_price_fen` (an accepted quote).
@@ -161,15 +189,19 @@ def place_order(user: User, packs: list[Pack], where: dict, *,
     market_holds.check_and_lock(user.organisation_id, len(packs))
     minutes = current_app.config.get("RESERVATION_MINUTES", 30)
     prices = [unit_price_fen if unit_price_fen is not None else p.price_fen for p in packs]
-    order = Order(buyer_org_id=user.organisation_id, user_id=user.id, **where,
-                  total_fen=sum(prices), status_at=clock.now(),
-                  reserved_until=clock.now() + timedelta(minutes=minutes))
+    order = Order(
+        buyer_org_id=user.organisation_id,
+        user_id=user.id,
+        **where,
+        total_fen=sum(prices),
+        status_at=clock.now(),
+        reserved_until=clock.now() + timedelta(minutes=minutes),
+    )
     db.session.add(order)
     db.session.flush()
     for pack, price in zip(packs, prices, strict=True):
         db.session.add(OrderLine(order=order, pack=pack, price_fen=price))
-        place(pack, PackState.RESERVED, user, "reserved", data={"order_id": order.id},
-              public=False)
+        place(pack, PackState.RESERVED, user, "reserved", data={"order_id": order.id}, public=False)
     return order
 
 
@@ -178,8 +210,9 @@ def checkout(user: User, lines, delivery=None) -> Order:
     return checkout_once(user, lines, delivery)[0]
 
 
-def checkout_once(user: User, lines, delivery=None, *, key: str | None = None,
-                  scope: str = "order", body=None) -> tuple[Order, bool]:
+def checkout_once(
+    user: User, lines, delivery=None, *, key: str | None = None, scope: str = "order", body=None
+) -> tuple[Order, bool]:
     """checkout() once per idempotency key: (the order, whether it was made before).
 
     A repeat of the key returns the order the first request made (its PaymentIntent
@@ -210,17 +243,32 @@ def open_intent(order: Order) -> Order:
     """Open the order's PaymentIntent; Stripe unreachable leaves it pending, reserved."""
     try:
         intent = payments.gateway().create_intent(
-            order.total_fen, idempotency_key=f"lithloop-order-{order.id}",
-            metadata={"order_id": order.id, "buyer_org_id": order.buyer_org_id})
+            order.total_fen,
+            idempotency_key=f"lithloop-order-{order.id}",
+            metadata={"order_id": order.id, "buyer_org_id": order.buyer_org_id},
+        )
     except payments.PaymentError as exc:
         current_app.logger.warning("order %s: no PaymentIntent yet: %s", order.id, exc.message)
-        raise PaymentUnavailable(_l(
-            "The payment service is not reachable right now (%(m)s). Nothing was charged; "
-            "order %(id)s keeps your packs reserved until %(t)s. Try paying again in a "
-            "few minutes.", m=exc.message, id=order.id,
-            t=format_datetime(order.reserved_until, "HH:mm")), order_id=order.id) from exc
-    db.session.add(Payment(order=order, intent_id=intent.id, client_secret=intent.client_secret,
-                           amount_fen=intent.amount_fen, status=intent.status))
+        raise PaymentUnavailable(
+            _l(
+                "The payment service is not reachable right now (%(m)s). Nothing was charged; "
+                "order %(id)s keeps your packs reserved until %(t)s. Try paying again in a "
+                "few minutes.",
+                m=exc.message,
+                id=order.id,
+                t=format_datetime(order.reserved_until, "HH:mm"),
+            ),
+            order_id=order.id,
+        ) from exc
+    db.session.add(
+        Payment(
+            order=order,
+            intent_id=intent.id,
+            client_secret=intent.client_secret,
+            amount_fen=intent.amount_fen,
+            status=intent.status,
+        )
+    )
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # a concurrent request opened it (same idempotency key)
@@ -231,8 +279,12 @@ def open_intent(order: Order) -> Order:
 
 def ensure_intent(order: Order) -> Order:
     """A pending order whose PaymentIntent could not be opened at checkout: open it now."""
-    if (order.payment is None and order.status is OrderStatus.PENDING_PAYMENT
-            and order.reserved_until is not None and order.reserved_until > clock.now()):
+    if (
+        order.payment is None
+        and order.status is OrderStatus.PENDING_PAYMENT
+        and order.reserved_until is not None
+        and order.reserved_until > clock.now()
+    ):
         return open_intent(order)
     return order
 
@@ -241,8 +293,14 @@ def release_locked(order: Order, reason: str, user: User | None = None) -> None:
     """Cancel a pending order and put its packs back on sale (the caller commits)."""
     for line in order.lines:
         if line.pack.state is PackState.RESERVED:
-            place(line.pack, PackState.FINISHED, user, "released",
-                  data={"order_id": order.id, "reason": reason[:100]}, public=False)
+            place(
+                line.pack,
+                PackState.FINISHED,
+                user,
+                "released",
+                data={"order_id": order.id, "reason": reason[:100]},
+                public=False,
+            )
     order.status = OrderStatus.CANCELLED
     order.status_at = clock.now()
     order.cancel_reason = reason[:300]
@@ -251,8 +309,12 @@ def release_locked(order: Order, reason: str, user: User | None = None) -> None:
 
 def lock_order(order_id: int) -> Order:
     """The order, locked for this transaction (NotFound if absent)."""
-    order = db.session.scalar(sa.select(Order).where(Order.id == order_id).with_for_update()
-                              .execution_options(populate_existing=True))
+    order = db.session.scalar(
+        sa.select(Order)
+        .where(Order.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if order is None:
         raise NotFound(_l("No such order."))
     return order
@@ -289,12 +351,21 @@ def sweep_expired(now=None) -> int:
     its PaymentIntent is cancelled; one that succeeded after all is refunded in full)."""
     now = now or clock.now()
     stale = now - timedelta(seconds=confirm_stale_after_s())
-    query = (sa.select(Order).outerjoin(Payment)
-             .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until < now,
-                    sa.or_(Payment.id.is_(None), Payment.status.not_in(IN_FLIGHT),
-                           sa.and_(Payment.status == "confirming",
-                                   Payment.updated_at < stale)))
-             .order_by(Order.id).with_for_update(of=Order, skip_locked=True))
+    query = (
+        sa.select(Order)
+        .outerjoin(Payment)
+        .where(
+            Order.status == OrderStatus.PENDING_PAYMENT,
+            Order.reserved_until < now,
+            sa.or_(
+                Payment.id.is_(None),
+                Payment.status.not_in(IN_FLIGHT),
+                sa.and_(Payment.status == "confirming", Payment.updated_at < stale),
+            ),
+        )
+        .order_by(Order.id)
+        .with_for_update(of=Order, skip_locked=True)
+    )
     try:
         orders = list(db.session.scalars(query))
         for order in orders:
@@ -347,5 +418,6 @@ def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
         db.session.commit()
     except payments.PaymentError as exc:
         db.session.rollback()
-        current_app.logger.warning("order %s: late payment not refunded yet: %s",
-                                   order_id, exc.message)
+        current_app.logger.warning(
+            "order %s: late payment not refunded yet: %s", order_id, exc.message
+        )

@@ -40,36 +40,62 @@ class Holdings:
 
 def holdings(org_id: int) -> Holdings:
     """The organisation's unpaid orders and packs (reservations still running) and limits."""
-    held = (sa.select(Order.id).where(Order.buyer_org_id == org_id,
-                                      Order.status == OrderStatus.PENDING_PAYMENT,
-                                      Order.reserved_until > clock.now()))
+    held = sa.select(Order.id).where(
+        Order.buyer_org_id == org_id,
+        Order.status == OrderStatus.PENDING_PAYMENT,
+        Order.reserved_until > clock.now(),
+    )
     orders = db.session.scalar(sa.select(sa.func.count()).select_from(held.subquery()))
-    packs = db.session.scalar(sa.select(sa.func.count(OrderLine.id)).where(
-        OrderLine.order_id.in_(held)))
-    has_paid = db.session.scalar(sa.select(sa.exists().where(
-        Order.buyer_org_id == org_id, Order.paid_at.is_not(None))))
+    packs = db.session.scalar(
+        sa.select(sa.func.count(OrderLine.id)).where(OrderLine.order_id.in_(held))
+    )
+    has_paid = db.session.scalar(
+        sa.select(sa.exists().where(Order.buyer_org_id == org_id, Order.paid_at.is_not(None)))
+    )
     cfg = current_app.config
     suffix = "" if has_paid else "_NEW_BUYER"
-    return Holdings(orders or 0, packs or 0, int(cfg[f"UNPAID_MAX_ORDERS{suffix}"]),
-                    int(cfg[f"UNPAID_MAX_PACKS{suffix}"]), bool(has_paid))
+    return Holdings(
+        orders or 0,
+        packs or 0,
+        int(cfg[f"UNPAID_MAX_ORDERS{suffix}"]),
+        int(cfg[f"UNPAID_MAX_PACKS{suffix}"]),
+        bool(has_paid),
+    )
 
 
 def check_and_lock(org_id: int, packs: int) -> None:
     """Lock the organisation's row (until the caller's commit) and refuse an order of
     `packs` packs that would go over its limits."""
-    db.session.execute(sa.select(Organisation.id).where(Organisation.id == org_id)
-                       .with_for_update())
+    db.session.execute(
+        sa.select(Organisation.id).where(Organisation.id == org_id).with_for_update()
+    )
     now = holdings(org_id)
-    new_buyer = "" if now.has_paid else str(_l(
-        " Until your organisation has paid for an order once, the limits are lower."))
+    new_buyer = (
+        ""
+        if now.has_paid
+        else str(_l(" Until your organisation has paid for an order once, the limits are lower."))
+    )
     if now.orders + 1 > now.max_orders:
-        raise TooMuchUnpaid(_l("Your organisation already has %(n)s orders awaiting payment, "
-                               "the most it may hold unpaid (%(max)s). Pay for one, or wait "
-                               "for its reservation to end.%(new)s", n=now.orders,
-                               max=now.max_orders, new=new_buyer), field="lines")
+        raise TooMuchUnpaid(
+            _l(
+                "Your organisation already has %(n)s orders awaiting payment, "
+                "the most it may hold unpaid (%(max)s). Pay for one, or wait "
+                "for its reservation to end.%(new)s",
+                n=now.orders,
+                max=now.max_orders,
+                new=new_buyer,
+            ),
+            field="lines",
+        )
     if now.packs + packs > now.max_packs:
-        raise TooMuchUnpaid(_l("With this order your organisation would hold %(n)s packs "
-                               "unpaid; at most %(max)s may be held awaiting payment. Pay "
-                               "for your pending orders first, or order fewer.%(new)s",
-                               n=now.packs + packs, max=now.max_packs, new=new_buyer),
-                            field="lines")
+        raise TooMuchUnpaid(
+            _l(
+                "With this order your organisation would hold %(n)s packs "
+                "unpaid; at most %(max)s may be held awaiting payment. Pay "
+                "for your pending orders first, or order fewer.%(new)s",
+                n=now.packs + packs,
+                max=now.max_packs,
+                new=new_buyer,
+            ),
+            field="lines",
+        )

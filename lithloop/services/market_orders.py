@@ -26,9 +26,12 @@ from lithloop.services.pack_state import place
 from lithloop.services.unit_of_work import atomic as _run
 
 #: Fulfilment: the status an order may move to from each status.
-NEXT = {OrderStatus.PAID: OrderStatus.PACKED, OrderStatus.PACKED: OrderStatus.SHIPPED,
-        OrderStatus.SHIPPED: OrderStatus.DELIVERED,
-        OrderStatus.PARTIALLY_REFUNDED: OrderStatus.PACKED}
+NEXT = {
+    OrderStatus.PAID: OrderStatus.PACKED,
+    OrderStatus.PACKED: OrderStatus.SHIPPED,
+    OrderStatus.SHIPPED: OrderStatus.DELIVERED,
+    OrderStatus.PARTIALLY_REFUNDED: OrderStatus.PACKED,
+}
 
 
 def buyer_visible(model, user: User):
@@ -54,7 +57,8 @@ def order_page(user: User, page: int, per_page: int) -> tuple[list[Order], int]:
     if (page - 1) * per_page > 10**9:  # far past any order: an empty page, no overflow
         return [], _count(visible_orders(user))
     query = visible_orders(user).options(
-        selectinload(Order.lines).selectinload(OrderLine.pack), selectinload(Order.payment))
+        selectinload(Order.lines).selectinload(OrderLine.pack), selectinload(Order.payment)
+    )
     orders = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     if page == 1 and len(orders) < per_page:
         return orders, len(orders)
@@ -62,8 +66,9 @@ def order_page(user: User, page: int, per_page: int) -> tuple[list[Order], int]:
 
 
 def _count(query) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.order_by(None).subquery()))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
 
 
 def get_order(user: User, order_id: int) -> Order:
@@ -80,12 +85,15 @@ def _admin(user: User) -> None:
 
 
 def _locked(order_id: int) -> Order:
-    order = db.session.scalar(sa.select(Order).where(Order.id == order_id).with_for_update()
-                              .execution_options(populate_existing=True))
+    order = db.session.scalar(
+        sa.select(Order)
+        .where(Order.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if order is None:
         raise NotFound(_l("No such order."))
     return order
-
 
 
 def advance(user: User, order_id: int) -> Order:
@@ -96,10 +104,13 @@ def advance(user: User, order_id: int) -> Order:
         order = _locked(order_id)
         target = NEXT.get(order.status)
         if target is None:
-            raise Conflict(_l("Order %(id)s is %(s)s: nothing to do next.", id=order.id,
-                              s=order.status.value), code="bad_transition")
+            raise Conflict(
+                _l("Order %(id)s is %(s)s: nothing to do next.", id=order.id, s=order.status.value),
+                code="bad_transition",
+            )
         order.status, order.status_at = target, clock.now()
         return order
+
     return _run(work)
 
 
@@ -117,23 +128,45 @@ def _allocate(order: Order, amount: int, line: OrderLine | None) -> None:
     assert amount == 0, "refund larger than the lines"
 
 
-def record_refund(order: Order, amount: int, line: OrderLine | None, *, by: User | None,
-                  reason: str, stripe_refund_id: str | None) -> Refund:
+def record_refund(
+    order: Order,
+    amount: int,
+    line: OrderLine | None,
+    *,
+    by: User | None,
+    reason: str,
+    stripe_refund_id: str | None,
+) -> Refund:
     """Book a refund against the order and its lines (the caller commits)."""
     _allocate(order, amount, line)
     order.refunded_fen += amount
-    order.status = (OrderStatus.REFUNDED if order.refunded_fen >= order.total_fen
-                    else OrderStatus.PARTIALLY_REFUNDED)
+    order.status = (
+        OrderStatus.REFUNDED
+        if order.refunded_fen >= order.total_fen
+        else OrderStatus.PARTIALLY_REFUNDED
+    )
     order.status_at = clock.now()
-    refund = Refund(order=order, line=line, amount_fen=amount, reason=reason[:300],
-                    by_user_id=by.id if by else None, stripe_refund_id=stripe_refund_id)
+    refund = Refund(
+        order=order,
+        line=line,
+        amount_fen=amount,
+        reason=reason[:300],
+        by_user_id=by.id if by else None,
+        stripe_refund_id=stripe_refund_id,
+    )
     db.session.add(refund)
     return refund
 
 
-def refund(user: User, order_id: int, *, line_id: int | None = None,
-           amount_fen: int | None = None, reason: str = "", token: str | None = None
-           ) -> Refund:
+def refund(
+    user: User,
+    order_id: int,
+    *,
+    line_id: int | None = None,
+    amount_fen: int | None = None,
+    reason: str = "",
+    token: str | None = None,
+) -> Refund:
     """Refund a whole order or one line, never more than was paid and not yet refunded.
 
     `token` is the form's one-time token: a second submit of the form (a double click, at
@@ -146,8 +179,14 @@ def refund(user: User, order_id: int, *, line_id: int | None = None,
         if held.replay_of is not None:
             return db.session.get(Refund, held.replay_of)
         if order.status not in PAID_STATUSES or order.payment is None:
-            raise Conflict(_l("Only paid orders can be refunded (order %(id)s is %(s)s).",
-                              id=order.id, s=order.status.value), code="not_refundable")
+            raise Conflict(
+                _l(
+                    "Only paid orders can be refunded (order %(id)s is %(s)s).",
+                    id=order.id,
+                    s=order.status.value,
+                ),
+                code="not_refundable",
+            )
         line = None
         if line_id is not None:
             line = next((li for li in order.lines if li.id == line_id), None)
@@ -156,25 +195,42 @@ def refund(user: User, order_id: int, *, line_id: int | None = None,
         left = (line.price_fen - line.refunded_fen) if line else order.refundable_fen
         amount = left if amount_fen is None else int(amount_fen)
         if amount <= 0:
-            raise Invalid(_l("Nothing is left to refund.") if left == 0 else
-                          _l("Enter an amount above 0."), field="amount")
+            raise Invalid(
+                _l("Nothing is left to refund.") if left == 0 else _l("Enter an amount above 0."),
+                field="amount",
+            )
         if amount > left:
-            raise Invalid(_l("%(a)s is more than the %(left)s that can still be refunded.",
-                             a=yuan(amount), left=yuan(left)), field="amount")
-        stripe_key = (f"lithloop-refund-{order.id}-{token}" if token else
-                      f"lithloop-refund-{order.id}-{len(order.refunds)}-{amount}")
+            raise Invalid(
+                _l(
+                    "%(a)s is more than the %(left)s that can still be refunded.",
+                    a=yuan(amount),
+                    left=yuan(left),
+                ),
+                field="amount",
+            )
+        stripe_key = (
+            f"lithloop-refund-{order.id}-{token}"
+            if token
+            else f"lithloop-refund-{order.id}-{len(order.refunds)}-{amount}"
+        )
         try:
             refund_id = payments.gateway().refund(
-                order.payment.intent_id, amount, idempotency_key=stripe_key,
-                metadata={"order_id": order.id, "line_id": line_id or ""})
+                order.payment.intent_id,
+                amount,
+                idempotency_key=stripe_key,
+                metadata={"order_id": order.id, "line_id": line_id or ""},
+            )
         except payments.PaymentError as exc:
-            raise Conflict(_l("Stripe refused the refund: %(m)s", m=exc.message),
-                           code="refund_failed") from exc
-        done = record_refund(order, amount, line, by=user, reason=reason.strip(),
-                             stripe_refund_id=refund_id)
+            raise Conflict(
+                _l("Stripe refused the refund: %(m)s", m=exc.message), code="refund_failed"
+            ) from exc
+        done = record_refund(
+            order, amount, line, by=user, reason=reason.strip(), stripe_refund_id=refund_id
+        )
         db.session.flush()
         idempotency.bind(held, done.id)
         return done
+
     return _run(work)
 
 
@@ -188,10 +244,13 @@ def mark_returned(user: User, line_id: int) -> OrderLine:
             raise NotFound(_l("No such order line."))
         _locked(line.order_id)
         if line.returned_at is not None or line.pack.state is not PackState.SOLD:
-            raise Conflict(_l("Pack %(code)s is not out with a buyer.", code=line.pack.code),
-                           code="not_returnable")
+            raise Conflict(
+                _l("Pack %(code)s is not out with a buyer.", code=line.pack.code),
+                code="not_returnable",
+            )
         place(line.pack, PackState.FINISHED, user, "returned", data={"order_id": line.order_id})
         line.pack.buyer_id = None
         line.returned_at = clock.now()
         return line
+
     return _run(work)

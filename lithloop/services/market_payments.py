@@ -41,7 +41,6 @@ class PaymentFailed(ServiceError):
     code = "card_declined"
 
 
-
 def _open_for_payment(user: User, order_id: int) -> Order:
     """Lock the buyer's pending order; an expired reservation is released and refused."""
     market_orders.get_order(user, order_id)  # 404 for another buyer's order
@@ -50,11 +49,18 @@ def _open_for_payment(user: User, order_id: int) -> Order:
     if pending and order.reserved_until is not None and order.reserved_until < clock.now():
         release_locked(order, "reservation expired", user)
         db.session.commit()
-        raise Conflict(_l("Your reservation expired; the packs are back on sale. "
-                          "Add them to the cart again to order."), code="reservation_expired")
+        raise Conflict(
+            _l(
+                "Your reservation expired; the packs are back on sale. "
+                "Add them to the cart again to order."
+            ),
+            code="reservation_expired",
+        )
     if not pending or order.payment is None:
-        raise Conflict(_l("Order %(id)s is %(s)s and cannot be paid.", id=order.id,
-                          s=order.status.value), code="not_payable")
+        raise Conflict(
+            _l("Order %(id)s is %(s)s and cannot be paid.", id=order.id, s=order.status.value),
+            code="not_payable",
+        )
     return order
 
 
@@ -70,11 +76,13 @@ def pay(user: User, order_id: int, method: str) -> Order:
     def start():
         order = _open_for_payment(user, order_id)
         payment = order.payment
-        unknown = payment.status == "confirming" and payment.updated_at < clock.now() - \
-            timedelta(seconds=confirm_stale_after_s())
+        unknown = payment.status == "confirming" and payment.updated_at < clock.now() - timedelta(
+            seconds=confirm_stale_after_s()
+        )
         if payment.status in ("confirming", "requires_action") and not unknown:
-            raise Conflict(_l("A payment of this order is already under way."),
-                           code="payment_under_way")
+            raise Conflict(
+                _l("A payment of this order is already under way."), code="payment_under_way"
+            )
         payment.status = "confirming"  # the expiry sweep leaves it alone meanwhile
         payment.updated_at = clock.now()
         return payment.intent_id, unknown
@@ -85,29 +93,46 @@ def pay(user: User, order_id: int, method: str) -> Order:
         if unknown:  # an earlier confirm got no answer: Stripe may have taken the money
             known = gateway.retrieve(intent_id)
             if known.status not in ("requires_payment_method", "requires_confirmation"):
-                return _run(lambda: apply_intent(order_id, known.status,
-                                                 next_action=known.next_action))
+                return _run(
+                    lambda: apply_intent(order_id, known.status, next_action=known.next_action)
+                )
         if method.isascii() and method.isdigit():
             method = gateway.card_method(method)
-        intent = gateway.confirm(intent_id, method,
-                                 idempotency_key=f"lithloop-pay-{order_id}-{method}")
+        intent = gateway.confirm(
+            intent_id, method, idempotency_key=f"lithloop-pay-{order_id}-{method}"
+        )
     except payments.PaymentError as exc:
         message = exc.message
         if exc.timed_out or (unknown and not exc.declined):  # the outcome is Stripe's to tell
             _run(lambda: _set_status(order_id, "confirming", message))
-            raise PaymentUnavailable(_l(
-                "The payment service did not answer in time (%(m)s). If your card was "
-                "charged, the order will show as paid; if not, pay again in a minute.",
-                m=message)) from exc
+            raise PaymentUnavailable(
+                _l(
+                    "The payment service did not answer in time (%(m)s). If your card was "
+                    "charged, the order will show as paid; if not, pay again in a minute.",
+                    m=message,
+                )
+            ) from exc
         if not exc.declined:
             _run(lambda: _set_status(order_id, "requires_payment_method", message))
-            raise PaymentUnavailable(_l("The payment did not go through (%(m)s). Nothing was "
-                                        "charged; try again.", m=exc.message)) from exc
+            raise PaymentUnavailable(
+                _l(
+                    "The payment did not go through (%(m)s). Nothing was charged; try again.",
+                    m=exc.message,
+                )
+            ) from exc
         _run(lambda: apply_intent(order_id, "requires_payment_method", error=message))
-        raise PaymentFailed(_l("Your card was declined (%(m)s). Nothing was charged and "
-                               "the packs are back on sale.", m=exc.message)) from exc
-    return _run(lambda: apply_intent(order_id, intent.status, next_action=intent.next_action,
-                                     error=intent.error))
+        raise PaymentFailed(
+            _l(
+                "Your card was declined (%(m)s). Nothing was charged and "
+                "the packs are back on sale.",
+                m=exc.message,
+            )
+        ) from exc
+    return _run(
+        lambda: apply_intent(
+            order_id, intent.status, next_action=intent.next_action, error=intent.error
+        )
+    )
 
 
 def authenticate(user: User, order_id: int, success: bool) -> Order:
@@ -116,13 +141,20 @@ def authenticate(user: User, order_id: int, success: bool) -> Order:
     if order.payment is None or order.payment.status != "requires_action":
         raise Conflict(_l("This order is not waiting for 3-D Secure."), code="no_action")
     gateway = payments.gateway()
-    intent = payments.Intent(order.payment.intent_id, order.payment.client_secret,
-                             "requires_action", order.payment.amount_fen, None, None)
+    intent = payments.Intent(
+        order.payment.intent_id,
+        order.payment.client_secret,
+        "requires_action",
+        order.payment.amount_fen,
+        None,
+        None,
+    )
     try:
         intent = gateway.test_authenticate(intent, success)
     except payments.PaymentError as exc:
-        raise PaymentUnavailable(_l("The payment did not go through (%(m)s).",
-                                    m=exc.message)) from exc
+        raise PaymentUnavailable(
+            _l("The payment did not go through (%(m)s).", m=exc.message)
+        ) from exc
     return refresh(user, order_id, intent)
 
 
@@ -135,17 +167,29 @@ def refresh(user: User, order_id: int, intent: payments.Intent | None = None) ->
         try:
             intent = payments.gateway().retrieve(order.payment.intent_id)
         except payments.PaymentError as exc:
-            raise PaymentUnavailable(_l("The payment service did not answer (%(m)s).",
-                                        m=exc.message)) from exc
+            raise PaymentUnavailable(
+                _l("The payment service did not answer (%(m)s).", m=exc.message)
+            ) from exc
     failed = intent.status == "requires_payment_method" and order.payment.status in (
-        "requires_action", "confirming")
-    order = _run(lambda: apply_intent(order_id, intent.status, next_action=intent.next_action,
-                                      error=intent.error or ("authentication failed"
-                                                             if failed else None)))
+        "requires_action",
+        "confirming",
+    )
+    order = _run(
+        lambda: apply_intent(
+            order_id,
+            intent.status,
+            next_action=intent.next_action,
+            error=intent.error or ("authentication failed" if failed else None),
+        )
+    )
     if order.status is OrderStatus.CANCELLED and failed:
-        raise PaymentFailed(_l("The payment was not authorised (%(m)s). Nothing was charged "
-                               "and the packs are back on sale.",
-                               m=order.payment.last_error or "3-D Secure"))
+        raise PaymentFailed(
+            _l(
+                "The payment was not authorised (%(m)s). Nothing was charged "
+                "and the packs are back on sale.",
+                m=order.payment.last_error or "3-D Secure",
+            )
+        )
     return order
 
 
@@ -158,8 +202,9 @@ def _set_status(order_id: int, status: str, error: str | None = None) -> Order:
     return order
 
 
-def apply_intent(order_id: int, status: str, *, next_action: dict | None = None,
-                 error: str | None = None) -> Order:
+def apply_intent(
+    order_id: int, status: str, *, next_action: dict | None = None, error: str | None = None
+) -> Order:
     """Follow the PaymentIntent's status, forward only (the caller commits)."""
     order = _set_status(order_id, status, error)
     order.payment.next_action = next_action if status == "requires_action" else None
@@ -177,17 +222,30 @@ def settle_paid(order: Order) -> None:
     """The money was taken: sell the packs; for a cancelled order, give it all back."""
     if order.status is OrderStatus.PENDING_PAYMENT:
         for line in order.lines:
-            place(line.pack, PackState.SOLD, order.user, "sold",
-                  data={"order_id": order.id, "price_fen": line.price_fen})
+            place(
+                line.pack,
+                PackState.SOLD,
+                order.user,
+                "sold",
+                data={"order_id": order.id, "price_fen": line.price_fen},
+            )
             line.pack.buyer_id = order.buyer_org_id
         order.status, order.paid_at = OrderStatus.PAID, clock.now()
         order.status_at, order.reserved_until = order.paid_at, None
         order.invoice = invoices.freeze(order)
     elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
         refund_id = payments.gateway().refund(
-            order.payment.intent_id, order.total_fen,
-            idempotency_key=f"lithloop-order-{order.id}-late-payment")
-        db.session.add(Refund(order=order, amount_fen=order.total_fen, stripe_refund_id=refund_id,
-                              reason="paid after the order was cancelled: refunded in full"))
+            order.payment.intent_id,
+            order.total_fen,
+            idempotency_key=f"lithloop-order-{order.id}-late-payment",
+        )
+        db.session.add(
+            Refund(
+                order=order,
+                amount_fen=order.total_fen,
+                stripe_refund_id=refund_id,
+                reason="paid after the order was cancelled: refunded in full",
+            )
+        )
         order.refunded_fen = order.total_fen
         order.status, order.status_at = OrderStatus.REFUNDED, clock.now()

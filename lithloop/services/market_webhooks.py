@@ -16,8 +16,13 @@ from lithloop.services import market_orders, market_payments
 from lithloop.services.errors import ServiceError
 from lithloop.services.market_checkout import lock_order
 
-HANDLED = {"payment_intent.succeeded", "payment_intent.payment_failed",
-           "payment_intent.canceled", "payment_intent.requires_action", "charge.refunded"}
+HANDLED = {
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+    "payment_intent.requires_action",
+    "charge.refunded",
+}
 
 
 class BadWebhook(ServiceError):
@@ -71,8 +76,11 @@ def receive(payload: bytes, signature_header: str) -> str:
     intent_id = _intent_id(event_type, obj) if event_type in HANDLED else None
     try:
         outcome = _apply(event_type, obj, intent_id)
-        db.session.add(StripeEvent(event_id=event_id, type=event_type[:100], intent_id=intent_id,
-                                   outcome=outcome))
+        db.session.add(
+            StripeEvent(
+                event_id=event_id, type=event_type[:100], intent_id=intent_id, outcome=outcome
+            )
+        )
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()  # the same event, delivered twice at once: the other one won
@@ -91,18 +99,21 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
         return "unknown_intent"
     if event_type == "charge.refunded":
         return _refunded(payment.order_id, obj)
-    status = {"payment_intent.succeeded": "succeeded",
-              "payment_intent.canceled": "canceled",
-              "payment_intent.requires_action": "requires_action"}.get(
-        event_type, "requires_payment_method")
+    status = {
+        "payment_intent.succeeded": "succeeded",
+        "payment_intent.canceled": "canceled",
+        "payment_intent.requires_action": "requires_action",
+    }.get(event_type, "requires_payment_method")
     order = lock_order(payment.order_id)
     if _behind(order.payment.status, status):
         return "stale"
-    error = ((obj.get("last_payment_error") or {}).get("message") or "payment failed"
-             if status == "requires_payment_method" else None)
+    error = (
+        (obj.get("last_payment_error") or {}).get("message") or "payment failed"
+        if status == "requires_payment_method"
+        else None
+    )
     before = order.status
-    market_payments.apply_intent(order.id, status, next_action=obj.get("next_action"),
-                                 error=error)
+    market_payments.apply_intent(order.id, status, next_action=obj.get("next_action"), error=error)
     return "applied" if order.status is not before else "no_change"
 
 
@@ -119,6 +130,7 @@ def _refunded(order_id: int, charge: dict) -> str:
     extra = min(refunded, order.total_fen) - order.refunded_fen
     if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):
         return "no_change"
-    market_orders.record_refund(order, extra, None, by=None, reason="refunded at Stripe",
-                                stripe_refund_id=None)
+    market_orders.record_refund(
+        order, extra, None, by=None, reason="refunded at Stripe", stripe_refund_id=None
+    )
     return "refunded"

@@ -58,18 +58,35 @@ def report_due(at: datetime):
     return calendar().add_working_days(clock.local_day(at), days)
 
 
-def record(pack: Pack, kind: str, user: User | None, *, data: dict | None = None,
-           public: bool = True, at: datetime | None = None,
-           organisation_id: int | None = None) -> PackEvent:
+def record(
+    pack: Pack,
+    kind: str,
+    user: User | None,
+    *,
+    data: dict | None = None,
+    public: bool = True,
+    at: datetime | None = None,
+    organisation_id: int | None = None,
+) -> PackEvent:
     """Append an event to the pack's chain (the caller commits)."""
     if kind not in KINDS:
         raise ValueError(f"unknown pack event kind {kind!r}")
     at = at or clock.now()
-    org = organisation_id if organisation_id is not None else (
-        user.organisation_id if user is not None else None)
-    event = PackEvent(pack=pack, kind=kind, at=at, by_user_id=user.id if user else None,
-                      organisation_id=org, data=dict(data or {}), public=public,
-                      report_due=report_due(at) if kind in HANDOVERS else None)
+    org = (
+        organisation_id
+        if organisation_id is not None
+        else (user.organisation_id if user is not None else None)
+    )
+    event = PackEvent(
+        pack=pack,
+        kind=kind,
+        at=at,
+        by_user_id=user.id if user else None,
+        organisation_id=org,
+        data=dict(data or {}),
+        public=public,
+        report_due=report_due(at) if kind in HANDOVERS else None,
+    )
     db.session.add(event)
     return event
 
@@ -84,8 +101,13 @@ def correct(user: User, event_id: int, note: str, data: dict | None = None) -> P
         raise Invalid(_l("Say what was wrong and what is right."), field="note")
     if original.kind == "correction":
         raise Invalid(_l("Correct the original event, not a correction."), field="event")
-    event = record(original.pack, "correction", user,
-                   data={"note": note[:500], **(data or {})}, public=original.public)
+    event = record(
+        original.pack,
+        "correction",
+        user,
+        data={"note": note[:500], **(data or {})},
+        public=original.public,
+    )
     event.corrects_id = original.id
     db.session.commit()
     return event

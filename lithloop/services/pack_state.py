@@ -16,8 +16,7 @@ ALLOWED = {
     PackState.RECEIVED: {PackState.RAW, PackState.AGING},
     PackState.AGING: {PackState.FINISHED, PackState.RAW, PackState.CONSUMED},
     PackState.RAW: {PackState.DISMANTLED, PackState.AGING},
-    PackState.FINISHED: {PackState.RESERVED, PackState.RAW, PackState.CONSUMED,
-                         PackState.SOLD},
+    PackState.FINISHED: {PackState.RESERVED, PackState.RAW, PackState.CONSUMED, PackState.SOLD},
     PackState.RESERVED: {PackState.FINISHED, PackState.SOLD},
     PackState.SOLD: {PackState.FINISHED},  # returned
     PackState.CONSUMED: set(),
@@ -25,30 +24,54 @@ ALLOWED = {
 }
 
 
-def place(pack: Pack, state: PackState, user: User | None, kind: str = "moved", *,
-          data: dict | None = None, public: bool = True) -> PackEvent:
+def place(
+    pack: Pack,
+    state: PackState,
+    user: User | None,
+    kind: str = "moved",
+    *,
+    data: dict | None = None,
+    public: bool = True,
+) -> PackEvent:
     """Move a pack to `state` (checked), set its warehouse, and record the event."""
     if state not in ALLOWED[pack.state]:
-        raise Conflict(_l("Pack %(code)s is %(state)s and cannot become %(to)s.",
-                          code=pack.code, state=pack.state.value, to=state.value),
-                       code="bad_transition")
+        raise Conflict(
+            _l(
+                "Pack %(code)s is %(state)s and cannot become %(to)s.",
+                code=pack.code,
+                state=pack.state.value,
+                to=state.value,
+            ),
+            code="bad_transition",
+        )
     before = pack.state
     warehouse = WAREHOUSE_OF_STATE.get(state)
     if warehouse is not pack.warehouse:
         pack.warehouse_since = clock.now() if warehouse else None
     pack.warehouse = warehouse
     pack.state = state
-    facts = {"from": before.value, "to": state.value,
-             "warehouse": warehouse.value if warehouse else None, **(data or {})}
+    facts = {
+        "from": before.value,
+        "to": state.value,
+        "warehouse": warehouse.value if warehouse else None,
+        **(data or {}),
+    }
     return pack_events.record(pack, kind, user, data=facts, public=public)
 
 
 def lock_by_codes(codes, *, field: str) -> dict[str, Pack]:
     """The packs of these codes, row-locked in id order and re-read; NotFound names a
     missing code (on `field`)."""
-    found = {p.code: p for p in db.session.scalars(
-        sa.select(Pack).where(Pack.code.in_(codes)).order_by(Pack.id)
-        .with_for_update().execution_options(populate_existing=True))}
+    found = {
+        p.code: p
+        for p in db.session.scalars(
+            sa.select(Pack)
+            .where(Pack.code.in_(codes))
+            .order_by(Pack.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
     missing = [c for c in codes if c not in found]
     if missing:
         raise NotFound(_l("No pack with code %(code)s.", code=missing[0]), field=field)

@@ -40,17 +40,24 @@ def next_serial() -> int:
         value = db.session.scalar(sa.select(PARK_SERIAL_SEQUENCE.next_value()))
     else:
         value = db.session.scalar(
-            sa.update(ParkSerialCounter).where(ParkSerialCounter.id == 1)
+            sa.update(ParkSerialCounter)
+            .where(ParkSerialCounter.id == 1)
             .values(last_value=ParkSerialCounter.last_value + 1)
-            .returning(ParkSerialCounter.last_value))
+            .returning(ParkSerialCounter.last_value)
+        )
         if value is None:  # a database made by create_all: the first serial
             db.session.add(ParkSerialCounter(id=1, last_value=1))
             db.session.flush()
             value = 1
     if value > MAX_SERIAL:
-        raise Conflict(_l("The park's code serials are used up (%(max)s): an admin must "
-                          "switch to the next code line (README, park code serials).",
-                          max=MAX_SERIAL), code="serials_used_up")
+        raise Conflict(
+            _l(
+                "The park's code serials are used up (%(max)s): an admin must "
+                "switch to the next code line (README, park code serials).",
+                max=MAX_SERIAL,
+            ),
+            code="serials_used_up",
+        )
     return int(value)
 
 
@@ -58,7 +65,8 @@ def used() -> int:
     """How many serials have been handed out on the current line."""
     if _postgres():
         last, called = db.session.execute(
-            sa.text("SELECT last_value, is_called FROM park_serial_seq")).one()
+            sa.text("SELECT last_value, is_called FROM park_serial_seq")
+        ).one()
         return int(last) if called else int(last) - 1
     return int(db.session.scalar(sa.select(ParkSerialCounter.last_value)) or 0)
 
@@ -74,12 +82,24 @@ def warning() -> dict | None:
 def restart() -> None:
     """Start the serials again at 1 for the configured line (refused if it was used)."""
     current = line()
-    taken = db.session.scalar(sa.select(sa.func.count()).select_from(Pack).where(
-        Pack.code.like(f"{PARK_MANUFACTURER}%"), sa.func.substr(Pack.code, 14, 1) == current,
-        Pack.code_assigned.is_(True) | Pack.refurbished.is_(True)))
+    taken = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Pack)
+        .where(
+            Pack.code.like(f"{PARK_MANUFACTURER}%"),
+            sa.func.substr(Pack.code, 14, 1) == current,
+            Pack.code_assigned.is_(True) | Pack.refurbished.is_(True),
+        )
+    )
     if taken:
-        raise Conflict(_l("Park codes of line %(line)s exist already: set PARK_CODE_LINE to "
-                          "an unused character first.", line=current), code="line_used")
+        raise Conflict(
+            _l(
+                "Park codes of line %(line)s exist already: set PARK_CODE_LINE to "
+                "an unused character first.",
+                line=current,
+            ),
+            code="line_used",
+        )
     if _postgres():
         db.session.execute(sa.text("ALTER SEQUENCE park_serial_seq RESTART WITH 1"))
     else:

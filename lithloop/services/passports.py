@@ -73,27 +73,38 @@ def lineage(pack: Pack) -> list[Pack]:
 def chain(pack: Pack, *, public_only: bool = False) -> list[ChainEntry]:
     """The pack's events and its ancestors' events in time order, labelled."""
     packs = {p.id: p for p in lineage(pack)}
-    query = (sa.select(PackEvent).where(PackEvent.pack_id.in_(packs))
-             .options(selectinload(PackEvent.by_user), selectinload(PackEvent.organisation))
-             .order_by(PackEvent.at, PackEvent.id))
+    query = (
+        sa.select(PackEvent)
+        .where(PackEvent.pack_id.in_(packs))
+        .options(selectinload(PackEvent.by_user), selectinload(PackEvent.organisation))
+        .order_by(PackEvent.at, PackEvent.id)
+    )
     if public_only:
         query = query.where(PackEvent.public.is_(True))
     entries = []
     for event in db.session.scalars(query):
         owner = packs[event.pack_id]
-        entries.append(ChainEntry(
-            event=event, pack_code=owner.code,
-            from_parent=None if owner.id == pack.id else owner.code,
-            label=str(KINDS.get(event.kind, event.kind)),
-            who=event.by_user.name if event.by_user else None,
-            organisation=event.organisation.name if event.organisation else None))
+        entries.append(
+            ChainEntry(
+                event=event,
+                pack_code=owner.code,
+                from_parent=None if owner.id == pack.id else owner.code,
+                label=str(KINDS.get(event.kind, event.kind)),
+                who=event.by_user.name if event.by_user else None,
+                organisation=event.organisation.name if event.organisation else None,
+            )
+        )
     return entries
 
 
 def park_name() -> str | None:
     """The park operator's name: the only organisation the public view names."""
-    return db.session.scalar(sa.select(Organisation.name).where(
-        Organisation.kind == OrgKind.PARK_OPERATOR).order_by(Organisation.id).limit(1))
+    return db.session.scalar(
+        sa.select(Organisation.name)
+        .where(Organisation.kind == OrgKind.PARK_OPERATOR)
+        .order_by(Organisation.id)
+        .limit(1)
+    )
 
 
 def public_view(pack: Pack) -> dict:
@@ -109,9 +120,16 @@ def public_view(pack: Pack) -> dict:
         "refurbished": pack.refurbished,
         "parents": sorted(p.code for p in pack.parents),
         "issued_by": park_name(),
-        "events": [{"at": e.local_date, "kind": e.event.kind, "label": e.label,
-                    "pack": e.pack_code, "from_parent": e.from_parent}
-                   for e in chain(pack, public_only=True)],
+        "events": [
+            {
+                "at": e.local_date,
+                "kind": e.event.kind,
+                "label": e.label,
+                "pack": e.pack_code,
+                "from_parent": e.from_parent,
+            }
+            for e in chain(pack, public_only=True)
+        ],
     }
 
 
@@ -125,9 +143,17 @@ def eu_status(pack: Pack) -> str:
 
 
 #: EU 2023/1542 Annex XIII fields lithloop does not record at all.
-NOT_RECORDED = ("battery_category", "manufacturing_place", "rated_capacity_ah",
-                "expected_lifetime_cycles", "carbon_footprint_kg_co2e", "recycled_content",
-                "hazardous_substances", "due_diligence_report", "warranty_end")
+NOT_RECORDED = (
+    "battery_category",
+    "manufacturing_place",
+    "rated_capacity_ah",
+    "expected_lifetime_cycles",
+    "carbon_footprint_kg_co2e",
+    "recycled_content",
+    "hazardous_substances",
+    "due_diligence_report",
+    "warranty_end",
+)
 
 
 def eu_passport(pack: Pack) -> dict:
@@ -139,8 +165,7 @@ def eu_passport(pack: Pack) -> dict:
         "identifier_scheme": "GB/T 34014-2017",
         "parent_identifiers": sorted(p.code for p in pack.parents),
         "manufacturer_code": parsed.manufacturer if parsed else None,
-        "manufacturer_of_record": park_name() if pack.code_assigned or pack.refurbished
-        else None,
+        "manufacturer_of_record": park_name() if pack.code_assigned or pack.refurbished else None,
         "manufacturing_date": parsed.produced.isoformat() if parsed else None,
         "chemistry": pack.chemistry,
         "form": pack.form,
@@ -152,8 +177,10 @@ def eu_passport(pack: Pack) -> dict:
         "status": eu_status(pack),
         **dict.fromkeys(NOT_RECORDED),
     }
-    history = [{"at": e.event.at.isoformat(), "kind": e.event.kind, "pack": e.pack_code}
-               for e in chain(pack, public_only=True)]
+    history = [
+        {"at": e.event.at.isoformat(), "kind": e.event.kind, "pack": e.pack_code}
+        for e in chain(pack, public_only=True)
+    ]
     return {
         "regulation": "EU 2023/1542 Annex XIII (partial export by lithloop)",
         "generated_at": clock.now().isoformat(),

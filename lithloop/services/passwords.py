@@ -13,8 +13,16 @@ from lithloop.services.errors import Invalid
 MIN_LENGTH = 10
 COMMON = frozenset(
     {
-        "password123", "1234567890", "qwertyuiop", "iloveyou12", "password12",
-        "abcdefghij", "0123456789", "woaini1314", "a123456789", "1qaz2wsx3edc",
+        "password123",
+        "1234567890",
+        "qwertyuiop",
+        "iloveyou12",
+        "password12",
+        "abcdefghij",
+        "0123456789",
+        "woaini1314",
+        "a123456789",
+        "1qaz2wsx3edc",
     }
 )
 

@@ -43,19 +43,24 @@ def _plan_bookings(plan) -> dict:
 
 
 def _active_trucks() -> list[Truck]:
-    return list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
-                                   .order_by(Truck.id)))
+    return list(
+        db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.id))
+    )
 
 
 def _day_problem(plan, bookings: dict, trucks: list[Truck]):
     """The routing problem of the plan's day over these bookings and trucks."""
     orders = {s.order_id: s.order for r in plan.routes for s in r.stops if s.order_id}
-    return build_day_problem(plan.plan_date, [bookings[b] for b in sorted(bookings)], trucks,
-                             park_site(), orders=[orders[o] for o in sorted(orders)])
+    return build_day_problem(
+        plan.plan_date,
+        [bookings[b] for b in sorted(bookings)],
+        trucks,
+        park_site(),
+        orders=[orders[o] for o in sorted(orders)],
+    )
 
 
-def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
-                 position: int) -> None:
+def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
     """Put a booking on a truck at a position (1 = first pickup); times are recomputed.
 
     Refused, with what it would break, if the moved route misses a window, a shift or a
@@ -68,8 +73,10 @@ def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int,
 def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
     plan = get_plan(plan_id, lock=True)
     if plan.status is not PlanStatus.DRAFT:
-        raise Conflict(_l("Only a draft plan can be edited; run the day again to change a "
-                          "published plan."), code="not_draft")
+        raise Conflict(
+            _l("Only a draft plan can be edited; run the day again to change a published plan."),
+            code="not_draft",
+        )
     bookings = _plan_bookings(plan)
     if booking_id not in bookings:
         raise NotFound(_l("This booking is not in the plan."), field="booking_id")
@@ -83,15 +90,19 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
     target = seqs.setdefault(truck_id, [])
     pickups = [i for i, x in enumerate(target) if x != "reload"]
     if not 1 <= position <= len(pickups) + 1:
-        raise Invalid(_l("Choose a position from 1 to %(n)s.", n=len(pickups) + 1),
-                      field="position")
+        raise Invalid(
+            _l("Choose a position from 1 to %(n)s.", n=len(pickups) + 1), field="position"
+        )
     at = pickups[position - 1] if position <= len(pickups) else len(target)
     target.insert(at, booking_id)
     day = _day_problem(plan, bookings, trucks)
     solution, violations = routing.evaluate(day.problem, seqs)
     if violations:
-        raise Invalid(_l("This move breaks the plan: %(why)s", why="; ".join(violations[:3])),
-                      field="position", code="infeasible_move")
+        raise Invalid(
+            _l("This move breaks the plan: %(why)s", why="; ".join(violations[:3])),
+            field="position",
+            code="infeasible_move",
+        )
     locked = {r.truck_id for r in plan.routes if r.locked}
     reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}
     pins = _locked_stops(plan)
@@ -121,8 +132,10 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
     if booking is None or booking.pickup_date != plan.plan_date:
         raise NotFound(_l("No such booking on this day."), field="booking_id")
     if booking.status is not BookingStatus.REQUESTED:
-        raise Conflict(_l("Booking #%(id)s is already %(s)s.", id=booking.id,
-                          s=booking.status.value), code="not_requested")
+        raise Conflict(
+            _l("Booking #%(id)s is already %(s)s.", id=booking.id, s=booking.status.value),
+            code="not_requested",
+        )
     trucks = _active_trucks()
     bookings = {**_plan_bookings(plan), booking.id: booking}
     day = _day_problem(plan, bookings, trucks)
@@ -138,19 +151,33 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
             if not violations and (best is None or solution.distance < best[0].distance):
                 best = (solution, truck.id)
     if best is None:
-        raise Invalid(_l("No truck can take this booking today without breaking a window, "
-                         "a shift or a capacity; plan it for another day."), field="booking_id",
-                      code="no_room")
-    run = PlanRun(plan_date=plan.plan_date, time_limit_s=1, created_by=user, runner="manual",
-                  status=RunStatus.SUCCEEDED, started_at=clock.now(), finished_at=clock.now(),
-                  progress=[], log=f"urgent booking #{booking.id} inserted by hand")
+        raise Invalid(
+            _l(
+                "No truck can take this booking today without breaking a window, "
+                "a shift or a capacity; plan it for another day."
+            ),
+            field="booking_id",
+            code="no_room",
+        )
+    run = PlanRun(
+        plan_date=plan.plan_date,
+        time_limit_s=1,
+        created_by=user,
+        runner="manual",
+        status=RunStatus.SUCCEEDED,
+        started_at=clock.now(),
+        finished_at=clock.now(),
+        progress=[],
+        log=f"urgent booking #{booking.id} inserted by hand",
+    )
     draft = Plan(run=run, plan_date=plan.plan_date, solution={})
     db.session.add_all([run, draft])
     locked = {r.truck_id for r in plan.routes if r.locked}
     reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}
     with db.session.no_autoflush:
-        fill_plan(draft, day, best[0], locked=locked, reasons=reasons,
-                  locked_stops=_locked_stops(plan))
+        fill_plan(
+            draft, day, best[0], locked=locked, reasons=reasons, locked_stops=_locked_stops(plan)
+        )
         for new, old in ((r, _old(plan, r.truck_id)) for r in draft.routes):
             if old is not None:
                 _carry_done(old, new)
@@ -176,11 +203,13 @@ def _locked_stops(plan) -> frozenset:
 def toggle_stop_lock(user: User, stop_id: int):
     """Lock a stop to its truck for the next run (or unlock it)."""
     _require_planner(user)
-    plan_id = db.session.scalar(sa.select(PlanRoute.plan_id).join(PlanStop)
-                                .where(PlanStop.id == stop_id))
+    plan_id = db.session.scalar(
+        sa.select(PlanRoute.plan_id).join(PlanStop).where(PlanStop.id == stop_id)
+    )
     plan = get_plan(plan_id, lock=True) if plan_id is not None else None
-    stop = next((s for r in plan.routes for s in r.stops if s.id == stop_id),
-                None) if plan else None
+    stop = (
+        next((s for r in plan.routes for s in r.stops if s.id == stop_id), None) if plan else None
+    )
     if stop is None or stop.booking_id is None or plan.status is PlanStatus.SUPERSEDED:
         db.session.rollback()
         raise NotFound(_l("No such stop."))

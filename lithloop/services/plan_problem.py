@@ -43,17 +43,24 @@ def seconds(t: time) -> int:
 
 
 def _vehicle(truck: Truck, trips: int) -> routing.Vehicle:
-    skills = {HAZMAT, pinned_skill(truck.id)} if truck.hazmat_certified else {
-        pinned_skill(truck.id)}
+    skills = (
+        {HAZMAT, pinned_skill(truck.id)} if truck.hazmat_certified else {pinned_skill(truck.id)}
+    )
     if truck.tail_lift:
         skills.add(TAIL_LIFT)
     return routing.Vehicle(
-        id=truck.id, start=0, capacity=(truck.payload_kg, truck.pallet_places),
+        id=truck.id,
+        start=0,
+        capacity=(truck.payload_kg, truck.pallet_places),
         skills=frozenset(skills),
         shift=routing.TimeWindow(seconds(truck.shift_start), seconds(truck.shift_end)),
-        max_work_s=truck.max_work_s, fixed_cost=truck.fixed_cost_fen / 100,
-        cost_per_km=truck.cost_per_km_fen / 100, cost_per_hour=truck.cost_per_hour_fen / 100,
-        max_trips=trips, reload_s=1800)
+        max_work_s=truck.max_work_s,
+        fixed_cost=truck.fixed_cost_fen / 100,
+        cost_per_km=truck.cost_per_km_fen / 100,
+        cost_per_hour=truck.cost_per_hour_fen / 100,
+        max_trips=trips,
+        reload_s=1800,
+    )
 
 
 def pinned_skill(truck_id: int) -> int:
@@ -65,18 +72,29 @@ def _stop(booking: Booking, location: int, pinned_to: int | None = None) -> rout
     mass = math.ceil(booking.total_mass_kg)
     packs = sum(lot.pack_count for lot in booking.lots)
     return routing.Stop(
-        id=booking.id, location=location, pickup=(mass, max(1, math.ceil(mass / 1000))),
+        id=booking.id,
+        location=location,
+        pickup=(mass, max(1, math.ceil(mass / 1000))),
         service_s=min(3600, 900 + 60 * packs),
-        time_windows=(routing.TimeWindow(seconds(booking.window_start),
-                                         seconds(booking.window_end)),),
+        time_windows=(
+            routing.TimeWindow(seconds(booking.window_start), seconds(booking.window_end)),
+        ),
         skills=frozenset({HAZMAT} if booking.hazardous else set())
         | frozenset({pinned_skill(pinned_to)} if pinned_to else set()),
-        priority=100 if booking.hazardous else 50, optional=True, penalty=UNSERVED_PENALTY)
+        priority=100 if booking.hazardous else 50,
+        optional=True,
+        penalty=UNSERVED_PENALTY,
+    )
 
 
-def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],
-                      park: Site, pinned: dict[int, int] | None = None,
-                      orders: list[Order] = ()) -> DayProblem:
+def build_day_problem(
+    day: date,
+    bookings: list[Booking],
+    trucks: list[Truck],
+    park: Site,
+    pinned: dict[int, int] | None = None,
+    orders: list[Order] = (),
+) -> DayProblem:
     """Locations: the park first, then each booking's site, then each delivery address;
     integer matrices from the app's one distance provider (services.distances), as quotes.
     Deliveries are loaded at the park at the start of the trip that serves them."""
@@ -89,17 +107,30 @@ def build_day_problem(day: date, bookings: list[Booking], trucks: list[Truck],
         vehicles=tuple(_vehicle(t, trips) for t in trucks),
         stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings))
         + tuple(_delivery(o, len(sites) + i) for i, o in enumerate(orders)),
-        matrices=matrices, coordinates=tuple(lonlat), notes=tuple(notes))
-    return DayProblem(problem, day, {b.id: b for b in bookings}, {t.id: t for t in trucks},
-                      sites, {order_stop_id(o.id): o for o in orders})
+        matrices=matrices,
+        coordinates=tuple(lonlat),
+        notes=tuple(notes),
+    )
+    return DayProblem(
+        problem,
+        day,
+        {b.id: b for b in bookings},
+        {t.id: t for t in trucks},
+        sites,
+        {order_stop_id(o.id): o for o in orders},
+    )
 
 
 def _delivery(order: Order, location: int) -> routing.Stop:
     """A buyer's packs taken from the park to the delivery address (day hours, optional)."""
     mass = math.ceil(sum(line.pack.mass_kg for line in order.lines))
     return routing.Stop(
-        id=order_stop_id(order.id), location=location,
+        id=order_stop_id(order.id),
+        location=location,
         delivery=(mass, max(1, len(order.lines))),
         service_s=min(3600, 900 + 300 * len(order.lines)),
         time_windows=(routing.TimeWindow(DELIVERY_HOURS[0] * 3600, DELIVERY_HOURS[1] * 3600),),
-        priority=40, optional=True, penalty=UNSERVED_PENALTY)
+        priority=40,
+        optional=True,
+        penalty=UNSERVED_PENALTY,
+    )

@@ -48,8 +48,12 @@ class WorkersUnavailable(ServiceError):
     code = "workers_unavailable"
 
     def __init__(self):
-        super().__init__(_l("The background workers cannot be reached (is Redis running?). "
-                            "The run was not started; try again in a moment."))
+        super().__init__(
+            _l(
+                "The background workers cannot be reached (is Redis running?). "
+                "The run was not started; try again in a moment."
+            )
+        )
 
 
 def _require_planner(user: User) -> None:
@@ -59,29 +63,48 @@ def _require_planner(user: User) -> None:
 
 def due_bookings(day: date) -> list[Booking]:
     """The day's bookings still to be planned or re-planned, oldest first."""
-    return list(db.session.scalars(sa.select(Booking).where(
-        Booking.pickup_date == day,
-        Booking.status.in_([BookingStatus.REQUESTED, BookingStatus.SCHEDULED]))
-        .order_by(Booking.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(
+                Booking.pickup_date == day,
+                Booking.status.in_([BookingStatus.REQUESTED, BookingStatus.SCHEDULED]),
+            )
+            .order_by(Booking.id)
+        )
+    )
 
 
 def due_deliveries(day: date) -> list[Order]:
     """Paid marketplace orders to deliver, not yet delivered, not planned for another day."""
     end_of_day = clock.at(day + timedelta(days=1), 0)
-    return list(db.session.scalars(sa.select(Order).where(
-        Order.delivery_kind == "address", Order.delivered_at.is_(None),
-        Order.status.in_([OrderStatus.PAID, OrderStatus.PACKED]),
-        Order.delivery_lat.is_not(None), Order.paid_at < end_of_day,
-        sa.or_(Order.delivery_date.is_(None), Order.delivery_date == day))
-        .order_by(Order.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Order)
+            .where(
+                Order.delivery_kind == "address",
+                Order.delivered_at.is_(None),
+                Order.status.in_([OrderStatus.PAID, OrderStatus.PACKED]),
+                Order.delivery_lat.is_not(None),
+                Order.paid_at < end_of_day,
+                sa.or_(Order.delivery_date.is_(None), Order.delivery_date == day),
+            )
+            .order_by(Order.id)
+        )
+    )
 
 
 def fail_stale_runs() -> int:
     """Runs whose worker stopped sending heartbeats end failed; returns how many."""
     limit = clock.now() - stale_after()
-    stale = list(db.session.scalars(sa.select(PlanRun).where(
-        PlanRun.status.in_(ACTIVE_RUN),
-        sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.created_at) < limit)))
+    stale = list(
+        db.session.scalars(
+            sa.select(PlanRun).where(
+                PlanRun.status.in_(ACTIVE_RUN),
+                sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.created_at) < limit,
+            )
+        )
+    )
     for run in stale:
         run.status, run.finished_at = RunStatus.FAILED, clock.now()
         run.error = "The worker stopped during the run (no heartbeat); start a new run."
@@ -89,8 +112,9 @@ def fail_stale_runs() -> int:
     return len(stale)
 
 
-def start_run(user: User, day: date, time_limit_s: int, horizon_days: int = 1,
-              mode: str = "thorough") -> PlanRun:
+def start_run(
+    user: User, day: date, time_limit_s: int, horizon_days: int = 1, mode: str = "thorough"
+) -> PlanRun:
     """Queue a run for a day (or several, carrying what does not fit to the next day);
     refused while another run for that day is under way. A quick run ends as soon as
     nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S; a thorough one uses its time limit."""
@@ -98,23 +122,45 @@ def start_run(user: User, day: date, time_limit_s: int, horizon_days: int = 1,
     if mode not in RUN_MODES:
         raise Invalid(_l("Choose a quick or a thorough run."), field="mode")
     if not 1 <= horizon_days <= current_app.config["PLAN_MAX_HORIZON_DAYS"]:
-        raise Invalid(_l("Plan between 1 and %(n)s days at once.",
-                         n=current_app.config["PLAN_MAX_HORIZON_DAYS"]), field="horizon_days")
+        raise Invalid(
+            _l(
+                "Plan between 1 and %(n)s days at once.",
+                n=current_app.config["PLAN_MAX_HORIZON_DAYS"],
+            ),
+            field="horizon_days",
+        )
     if not 1 <= time_limit_s <= current_app.config["PLAN_MAX_SECONDS"]:
-        raise Invalid(_l("Choose a time limit between 1 and %(n)s seconds.",
-                         n=current_app.config["PLAN_MAX_SECONDS"]), field="time_limit_s")
+        raise Invalid(
+            _l(
+                "Choose a time limit between 1 and %(n)s seconds.",
+                n=current_app.config["PLAN_MAX_SECONDS"],
+            ),
+            field="time_limit_s",
+        )
     fail_stale_runs()
     capacity.lock_day(day)  # serialises run starts for the same day
-    running = db.session.scalar(sa.select(PlanRun).where(
-        PlanRun.plan_date == day, PlanRun.status.in_(ACTIVE_RUN)))
+    running = db.session.scalar(
+        sa.select(PlanRun).where(PlanRun.plan_date == day, PlanRun.status.in_(ACTIVE_RUN))
+    )
     if running:
         db.session.rollback()
-        raise Conflict(_l("Run #%(id)s for %(d)s is still going; wait for it or cancel it.",
-                          id=running.id, d=day.isoformat()), code="run_in_progress")
-    run = PlanRun(plan_date=day, time_limit_s=time_limit_s, created_by=user,
-                  horizon_days=horizon_days,
-                  runner="celery" if "celery" in current_app.extensions else "thread",
-                  progress=[], log=f"{MODE_MARK}{mode}")
+        raise Conflict(
+            _l(
+                "Run #%(id)s for %(d)s is still going; wait for it or cancel it.",
+                id=running.id,
+                d=day.isoformat(),
+            ),
+            code="run_in_progress",
+        )
+    run = PlanRun(
+        plan_date=day,
+        time_limit_s=time_limit_s,
+        created_by=user,
+        horizon_days=horizon_days,
+        runner="celery" if "celery" in current_app.extensions else "thread",
+        progress=[],
+        log=f"{MODE_MARK}{mode}",
+    )
     db.session.add(run)
     db.session.commit()
     return run
@@ -175,8 +221,9 @@ def _cancel_flag(run_id: int):
 
     def check() -> bool:
         with db.engine.connect() as conn:
-            return bool(conn.scalar(sa.select(PlanRun.cancel_requested)
-                                    .where(PlanRun.id == run_id)))
+            return bool(
+                conn.scalar(sa.select(PlanRun.cancel_requested).where(PlanRun.id == run_id))
+            )
 
     return check
 
@@ -184,11 +231,13 @@ def _cancel_flag(run_id: int):
 def _stop_for(run: PlanRun):
     """The solve's stop criterion: a cancel within about a second; quick runs also end
     when nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S."""
-    cancelled = routing.Cancelled(_cancel_flag(run.id),
-                                  every=current_app.config["PLAN_CANCEL_POLL_S"])
+    cancelled = routing.Cancelled(
+        _cancel_flag(run.id), every=current_app.config["PLAN_CANCEL_POLL_S"]
+    )
     if run_mode(run) == "quick":
-        return routing.AnyOf(cancelled, routing.NoImprovement(
-            current_app.config["PLAN_QUICK_NO_IMPROVEMENT_S"]))
+        return routing.AnyOf(
+            cancelled, routing.NoImprovement(current_app.config["PLAN_QUICK_NO_IMPROVEMENT_S"])
+        )
     return cancelled
 
 
@@ -216,8 +265,7 @@ def kept_routes(day: date) -> list[PlanRoute]:
     latest = _latest_plan(day)
     if latest is None:
         return []
-    return [r for r in latest.routes
-            if r.locked or any(s.done_at is not None for s in r.stops)]
+    return [r for r in latest.routes if r.locked or any(s.done_at is not None for s in r.stops)]
 
 
 def pinned_stops(day: date, trucks: set[int]) -> dict[int, int]:
@@ -225,14 +273,21 @@ def pinned_stops(day: date, trucks: set[int]) -> dict[int, int]:
     latest = _latest_plan(day)
     if latest is None:
         return {}
-    return {s.booking_id: r.truck_id for r in latest.routes for s in r.stops
-            if s.locked and s.booking_id and r.truck_id in trucks}
+    return {
+        s.booking_id: r.truck_id
+        for r in latest.routes
+        for s in r.stops
+        if s.locked and s.booking_id and r.truck_id in trucks
+    }
 
 
 def _latest_plan(day: date) -> Plan | None:
     return db.session.scalar(
-        sa.select(Plan).where(Plan.plan_date == day, Plan.status != PlanStatus.SUPERSEDED)
-        .order_by((Plan.status == PlanStatus.PUBLISHED).desc(), Plan.id.desc()).limit(1))
+        sa.select(Plan)
+        .where(Plan.plan_date == day, Plan.status != PlanStatus.SUPERSEDED)
+        .order_by((Plan.status == PlanStatus.PUBLISHED).desc(), Plan.id.desc())
+        .limit(1)
+    )
 
 
 def horizon(run: PlanRun) -> list[date]:
@@ -247,8 +302,9 @@ def horizon(run: PlanRun) -> list[date]:
 
 def _solve_and_store(run: PlanRun) -> None:
     park = park_site()
-    active = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
-                                     .order_by(Truck.id)))
+    active = list(
+        db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.id))
+    )
     if park is None or not active:
         raise RuntimeError("no park depot or no active trucks to plan with")
     days = horizon(run)
@@ -263,8 +319,9 @@ def _solve_and_store(run: PlanRun) -> None:
     db.session.commit()
 
 
-def _plan_one_day(run: PlanRun, day: date, park: Site, active: list[Truck],
-                  carried: list[Booking], seconds: int) -> Plan | None:
+def _plan_one_day(
+    run: PlanRun, day: date, park: Site, active: list[Truck], carried: list[Booking], seconds: int
+) -> Plan | None:
     kept = kept_routes(day)
     kept_trucks = {r.truck_id for r in kept}
     kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
@@ -275,14 +332,27 @@ def _plan_one_day(run: PlanRun, day: date, park: Site, active: list[Truck],
     trucks = [t for t in active if t.id not in kept_trucks]
     pinned = pinned_stops(day, {t.id for t in trucks})
     problem = build_day_problem(day, bookings, trucks, park, pinned=pinned, orders=orders)
-    run.log = "\n".join(filter(None, [run.log, f"{day}: {len(bookings)} bookings "
-                                      f"({len(carried)} carried over), {len(orders)} "
-                                      f"deliveries, {len(trucks)} trucks, "
-                                      f"{len(kept)} routes kept as they are",
-                                      *problem.problem.notes]))
+    run.log = "\n".join(
+        filter(
+            None,
+            [
+                run.log,
+                f"{day}: {len(bookings)} bookings "
+                f"({len(carried)} carried over), {len(orders)} "
+                f"deliveries, {len(trucks)} trucks, "
+                f"{len(kept)} routes kept as they are",
+                *problem.problem.notes,
+            ],
+        )
+    )
     db.session.commit()
-    solution = routing.solve(problem.problem, time_limit_s=seconds, seed=run.id,
-                             on_progress=_progress_recorder(run), stop=_stop_for(run))
+    solution = routing.solve(
+        problem.problem,
+        time_limit_s=seconds,
+        seed=run.id,
+        on_progress=_progress_recorder(run),
+        stop=_stop_for(run),
+    )
     _check(solution, [*problem.bookings, *problem.orders])
     db.session.refresh(run)
     if run.cancel_requested:
@@ -314,24 +384,46 @@ def route_cost_fen(truck: Truck, distance_m: int, duration_s: int) -> int:
     """A route's cost from the truck's integer rates: fixed + per km + per hour."""
     km = Decimal(distance_m) / 1000
     hours = Decimal(duration_s) / 3600
-    return truck.fixed_cost_fen + _fen(km * truck.cost_per_km_fen) + _fen(
-        hours * truck.cost_per_hour_fen)
+    return (
+        truck.fixed_cost_fen
+        + _fen(km * truck.cost_per_km_fen)
+        + _fen(hours * truck.cost_per_hour_fen)
+    )
 
 
 def _copy_route(route: PlanRoute) -> PlanRoute:
-    copy = PlanRoute(truck=route.truck, distance_m=route.distance_m, duration_s=route.duration_s,
-                     waiting_s=route.waiting_s, trips=route.trips, cost_fen=route.cost_fen,
-                     collected_kg=route.collected_kg, locked=route.locked)
-    copy.stops = [PlanStop(seq=s.seq, kind=s.kind, booking=s.booking, arrival=s.arrival,
-                           departure=s.departure, load_kg=s.load_kg, trip=s.trip,
-                           distance_m=s.distance_m, done_at=s.done_at, locked=s.locked,
-                           order=s.order)
-                  for s in route.stops]
+    copy = PlanRoute(
+        truck=route.truck,
+        distance_m=route.distance_m,
+        duration_s=route.duration_s,
+        waiting_s=route.waiting_s,
+        trips=route.trips,
+        cost_fen=route.cost_fen,
+        collected_kg=route.collected_kg,
+        locked=route.locked,
+    )
+    copy.stops = [
+        PlanStop(
+            seq=s.seq,
+            kind=s.kind,
+            booking=s.booking,
+            arrival=s.arrival,
+            departure=s.departure,
+            load_kg=s.load_kg,
+            trip=s.trip,
+            distance_m=s.distance_m,
+            done_at=s.done_at,
+            locked=s.locked,
+            order=s.order,
+        )
+        for s in route.stops
+    ]
     return copy
 
 
-def _plan_from(run: PlanRun, day, solution: routing.Solution, kept=(),
-               locked_stops=frozenset()) -> Plan:
+def _plan_from(
+    run: PlanRun, day, solution: routing.Solution, kept=(), locked_stops=frozenset()
+) -> Plan:
     plan = Plan(run=run, plan_date=day.day, solution={})
     db.session.add(plan)
     for route in kept:
@@ -339,34 +431,53 @@ def _plan_from(run: PlanRun, day, solution: routing.Solution, kept=(),
     return fill_plan(plan, day, solution, locked_stops=locked_stops)
 
 
-def fill_plan(plan: Plan, day, solution: routing.Solution, locked=frozenset(),
-              reasons=None, locked_stops=frozenset()) -> Plan:
+def fill_plan(
+    plan: Plan,
+    day,
+    solution: routing.Solution,
+    locked=frozenset(),
+    reasons=None,
+    locked_stops=frozenset(),
+) -> Plan:
     """Add the solution's routes and left-out bookings to a plan and total it up."""
     plan.solution = routing.solution_to_vroom(solution)
     for r in solution.routes:
         truck = day.trucks[r.vehicle_id]
-        route = PlanRoute(truck=truck, distance_m=r.distance, duration_s=r.duration,
-                          waiting_s=r.waiting, trips=r.trips, locked=truck.id in locked,
-                          cost_fen=route_cost_fen(truck, r.distance, r.duration))
+        route = PlanRoute(
+            truck=truck,
+            distance_m=r.distance,
+            duration_s=r.duration,
+            waiting_s=r.waiting,
+            trips=r.trips,
+            locked=truck.id in locked,
+            cost_fen=route_cost_fen(truck, r.distance, r.duration),
+        )
         for seq, step in enumerate(r.steps):
             order = day.orders.get(step.stop_id) if step.type == "job" else None
             kind = "delivery" if order else {"job": "pickup"}.get(step.type, step.type)
-            route.stops.append(PlanStop(
-                seq=seq, kind=kind, booking=day.bookings.get(step.stop_id) if kind == "pickup"
-                else None, order=order,
-                arrival=clock.at(day.day, step.arrival),
-                departure=clock.at(day.day, step.departure),
-                load_kg=step.load[0] if step.load else 0, trip=step.trip,
-                distance_m=step.distance,
-                locked=(kind == "pickup" and step.stop_id in locked_stops)))
+            route.stops.append(
+                PlanStop(
+                    seq=seq,
+                    kind=kind,
+                    booking=day.bookings.get(step.stop_id) if kind == "pickup" else None,
+                    order=order,
+                    arrival=clock.at(day.day, step.arrival),
+                    departure=clock.at(day.day, step.departure),
+                    load_kg=step.load[0] if step.load else 0,
+                    trip=step.trip,
+                    distance_m=step.distance,
+                    locked=(kind == "pickup" and step.stop_id in locked_stops),
+                )
+            )
         route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
         plan.routes.append(route)
     for u in solution.unassigned:
         if u.stop_id in day.orders:  # a delivery left out stays due for the next run
             continue
         reason, message = (reasons or {}).get(u.stop_id, (u.reason, u.message))
-        plan.unassigned.append(PlanUnassigned(booking=day.bookings[u.stop_id], reason=reason,
-                                              message=message[:500]))
+        plan.unassigned.append(
+            PlanUnassigned(booking=day.bookings[u.stop_id], reason=reason, message=message[:500])
+        )
     plan.distance_m = sum(r.distance_m for r in plan.routes)
     plan.duration_s = sum(r.duration_s for r in plan.routes)
     plan.cost_fen = sum(r.cost_fen for r in plan.routes)

@@ -50,16 +50,28 @@ def organisation_clause(user: User, column) -> sa.ColumnElement[bool]:
 def require_record_reader(user: User) -> None:
     """Forbidden for drivers: their route pages hold what they need."""
     if user.role not in RECORD_READERS:
-        raise Forbidden(_l("Drivers see their routes on the driver page and in the route "
-                           "documents."))
+        raise Forbidden(
+            _l("Drivers see their routes on the driver page and in the route documents.")
+        )
 
 
 def drives_booking(user: User, booking_id: int) -> bool:
     """True when the booking is a stop of one of the driver's published routes."""
     if user.role is not Role.DRIVER:
         return False
-    return db.session.scalar(
-        sa.select(sa.literal(True)).select_from(PlanStop).join(PlanRoute).join(Plan)
-        .join(Truck, PlanRoute.truck_id == Truck.id)
-        .where(PlanStop.booking_id == booking_id, Truck.driver_id == user.id,
-               Plan.status == PlanStatus.PUBLISHED).limit(1)) is not None
+    return (
+        db.session.scalar(
+            sa.select(sa.literal(True))
+            .select_from(PlanStop)
+            .join(PlanRoute)
+            .join(Plan)
+            .join(Truck, PlanRoute.truck_id == Truck.id)
+            .where(
+                PlanStop.booking_id == booking_id,
+                Truck.driver_id == user.id,
+                Plan.status == PlanStatus.PUBLISHED,
+            )
+            .limit(1)
+        )
+        is not None
+    )

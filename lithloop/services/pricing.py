@@ -31,22 +31,28 @@ def ensure_default_index() -> int:
 
 
 def _row(snapshot: pricing.IndexSnapshot, user: User | None) -> PriceIndexVersion:
-    return PriceIndexVersion(version=snapshot.version, effective_date=snapshot.effective_date,
-                             note=snapshot.note[:500], snapshot=snapshot.to_dict(),
-                             created_by_id=user.id if user else None)
+    return PriceIndexVersion(
+        version=snapshot.version,
+        effective_date=snapshot.effective_date,
+        note=snapshot.note[:500],
+        snapshot=snapshot.to_dict(),
+        created_by_id=user.id if user else None,
+    )
 
 
 def versions() -> list[PriceIndexVersion]:
     """All stored versions, oldest effective date first."""
-    query = sa.select(PriceIndexVersion).order_by(PriceIndexVersion.effective_date,
-                                                   PriceIndexVersion.id)
+    query = sa.select(PriceIndexVersion).order_by(
+        PriceIndexVersion.effective_date, PriceIndexVersion.id
+    )
     return list(db.session.scalars(query))
 
 
 def get_version(version: str) -> PriceIndexVersion:
     """A stored version by its label."""
-    row = db.session.scalar(sa.select(PriceIndexVersion).where(
-        PriceIndexVersion.version == version))
+    row = db.session.scalar(
+        sa.select(PriceIndexVersion).where(PriceIndexVersion.version == version)
+    )
     if row is None:
         raise NotFound(_l("No price index version %(v)s.", v=version))
     return row
@@ -58,15 +64,19 @@ def current_index(on: date | None = None) -> pricing.IndexSnapshot:
     Cached per worker while no worker has added a version (shared counters only: a quote
     must never use an index another worker has already replaced)."""
     on = on or clock.today()
-    return read_cache.cached("price_index", on, ("price_index_version",),
-                             lambda: _index_in_force(on), shared_only=True)
+    return read_cache.cached(
+        "price_index", on, ("price_index_version",), lambda: _index_in_force(on), shared_only=True
+    )
 
 
 def _index_in_force(on: date) -> pricing.IndexSnapshot:
     row = db.session.scalar(
-        sa.select(PriceIndexVersion).where(PriceIndexVersion.effective_date <= on)
+        sa.select(PriceIndexVersion)
+        .where(PriceIndexVersion.effective_date <= on)
         .options(sa.orm.defer(PriceIndexVersion.snapshot))  # loaded only when not cached
-        .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc()).limit(1))
+        .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc())
+        .limit(1)
+    )
     if row is None:
         ensure_default_index()
         return _index_in_force(on) if versions() else pricing.latest_snapshot()
@@ -86,16 +96,19 @@ def snapshot_of(row: PriceIndexVersion) -> pricing.IndexSnapshot:
     return _SNAPSHOTS[key]
 
 
-def add_version(user: User, *, version: str, effective_date: date, note: str,
-                prices: dict[str, Decimal | None]) -> PriceIndexVersion:
+def add_version(
+    user: User, *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
+) -> PriceIndexVersion:
     """Add a version: the current index with the given prices changed (None keeps the old)."""
     version = (version or "").strip()
     if not version or len(version) > 40:
         raise Invalid(_l("Give the version a label of 1 to 40 characters."), field="version")
-    if db.session.scalar(sa.select(PriceIndexVersion.id).where(
-            PriceIndexVersion.version == version)):
-        raise Conflict(_l("Version %(v)s exists already; versions never change.", v=version),
-                       field="version")
+    if db.session.scalar(
+        sa.select(PriceIndexVersion.id).where(PriceIndexVersion.version == version)
+    ):
+        raise Conflict(
+            _l("Version %(v)s exists already; versions never change.", v=version), field="version"
+        )
     base = current_index(effective_date)
     changes = {}
     for key, value in prices.items():
@@ -106,8 +119,12 @@ def add_version(user: User, *, version: str, effective_date: date, note: str,
         if not value.is_finite() or value <= 0:
             raise Invalid(_l("Prices must be positive numbers."), field=key)
         old = base.prices.get(key)
-        changes[key] = pricing.PricePoint(value=value, unit=old.unit if old else "kWh",
-                                          as_of=effective_date, source=note or "admin")
+        changes[key] = pricing.PricePoint(
+            value=value,
+            unit=old.unit if old else "kWh",
+            as_of=effective_date,
+            source=note or "admin",
+        )
     try:
         snapshot = base.with_prices(version, effective_date, changes, note=note)
         pricing.IndexSnapshot.from_dict(snapshot.to_dict())  # validates the whole index
@@ -115,18 +132,25 @@ def add_version(user: User, *, version: str, effective_date: date, note: str,
         raise Invalid(exc.message, field=exc.field) from exc
     row = _row(snapshot, user)
     db.session.add(row)
-    audit.record("price_index.add_version", actor=user, object_type="price_index_version",
-                 object_id=version, details={
-                     "effective_date": effective_date.isoformat(), "note": note,
-                     "changes": {key: str(point.value) for key, point in changes.items()},
-                     "previous": {key: str(base.prices[key].value) for key in changes
-                                  if key in base.prices}})
+    audit.record(
+        "price_index.add_version",
+        actor=user,
+        object_type="price_index_version",
+        object_id=version,
+        details={
+            "effective_date": effective_date.isoformat(),
+            "note": note,
+            "changes": {key: str(point.value) for key, point in changes.items()},
+            "previous": {key: str(base.prices[key].value) for key in changes if key in base.prices},
+        },
+    )
     try:
         db.session.commit()
     except sa.exc.IntegrityError as exc:  # another admin saved this label a moment ago
         db.session.rollback()
-        raise Conflict(_l("Version %(v)s exists already; versions never change.", v=version),
-                       field="version") from exc
+        raise Conflict(
+            _l("Version %(v)s exists already; versions never change.", v=version), field="version"
+        ) from exc
     return row
 
 
@@ -139,9 +163,15 @@ def compare(a: str, b: str) -> list[dict]:
         change = None
         if old and new and old.value:
             change = ((new.value - old.value) / old.value * 100).quantize(Decimal("0.1"))
-        rows.append({"key": key, "a": old.value if old else None,
-                     "b": new.value if new else None, "change_pct": change,
-                     "unit": (new or old).unit})
+        rows.append(
+            {
+                "key": key,
+                "a": old.value if old else None,
+                "b": new.value if new else None,
+                "change_pct": change,
+                "unit": (new or old).unit,
+            }
+        )
     return rows
 
 
@@ -150,8 +180,9 @@ def history(keys: tuple[str, ...] = ("li2co3", "ni", "co", "cu")) -> dict:
     rows = versions()
     return {
         "labels": [r.effective_date.isoformat() for r in rows],
-        "series": {key: [r.snapshot["prices"].get(key, {}).get("value") for r in rows]
-                   for key in keys},
+        "series": {
+            key: [r.snapshot["prices"].get(key, {}).get("value") for r in rows] for key in keys
+        },
     }
 
 
@@ -194,12 +225,22 @@ def parse_price_csv(data: bytes) -> dict[str, Decimal]:
     import io
 
     if len(data) > PRICE_CSV_MAX_BYTES:
-        raise Invalid(_l("The price file is larger than %(kb)s KB; a price list is much "
-                         "smaller. Check that you chose the right file.",
-                         kb=PRICE_CSV_MAX_BYTES // 1024), field="csv")
+        raise Invalid(
+            _l(
+                "The price file is larger than %(kb)s KB; a price list is much "
+                "smaller. Check that you chose the right file.",
+                kb=PRICE_CSV_MAX_BYTES // 1024,
+            ),
+            field="csv",
+        )
     if b"\x00" in data:  # binary, e.g. an .xlsx workbook: not CSV text
-        raise Invalid(_l("This is not a CSV text file (is it an Excel workbook?). Save it "
-                         "as CSV and upload it again."), field="csv")
+        raise Invalid(
+            _l(
+                "This is not a CSV text file (is it an Excel workbook?). Save it "
+                "as CSV and upload it again."
+            ),
+            field="csv",
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -218,6 +259,13 @@ def parse_price_csv(data: bytes) -> dict[str, Decimal]:
         try:
             prices[key] = parse_amount(raw, "csv")
         except Invalid as exc:
-            raise Invalid(_l("Row %(n)s: %(v)s is not a number (%(why)s).", n=number,
-                             v=raw[:40], why=exc.message), field="csv") from exc
+            raise Invalid(
+                _l(
+                    "Row %(n)s: %(v)s is not a number (%(why)s).",
+                    n=number,
+                    v=raw[:40],
+                    why=exc.message,
+                ),
+                field="csv",
+            ) from exc
     return prices

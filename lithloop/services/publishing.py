@@ -46,12 +46,20 @@ def get_plan(plan_id: int, *, lock: bool = False) -> Plan:
     afresh (never from an earlier read of the session): the lock order above.
     """
     stops = selectinload(Plan.routes).selectinload(PlanRoute.stops)
-    plan = db.session.get(Plan, plan_id, options=[
-        selectinload(Plan.routes).selectinload(PlanRoute.truck),
-        stops.selectinload(PlanStop.booking).selectinload(Booking.site),
-        stops.selectinload(PlanStop.booking).selectinload(Booking.lots),
-        selectinload(Plan.unassigned).selectinload(PlanUnassigned.booking)
-        .selectinload(Booking.site)], with_for_update=lock, populate_existing=lock)
+    plan = db.session.get(
+        Plan,
+        plan_id,
+        options=[
+            selectinload(Plan.routes).selectinload(PlanRoute.truck),
+            stops.selectinload(PlanStop.booking).selectinload(Booking.site),
+            stops.selectinload(PlanStop.booking).selectinload(Booking.lots),
+            selectinload(Plan.unassigned)
+            .selectinload(PlanUnassigned.booking)
+            .selectinload(Booking.site),
+        ],
+        with_for_update=lock,
+        populate_existing=lock,
+    )
     if plan is None:
         raise NotFound(_l("No such plan."))
     return plan
@@ -62,8 +70,9 @@ def lock_day_plans(plan_id: int) -> Plan:
     day = db.session.scalar(sa.select(Plan.plan_date).where(Plan.id == plan_id))
     if day is None:
         raise NotFound(_l("No such plan."))
-    db.session.scalars(sa.select(Plan.id).where(Plan.plan_date == day).order_by(Plan.id)
-                       .with_for_update()).all()
+    db.session.scalars(
+        sa.select(Plan.id).where(Plan.plan_date == day).order_by(Plan.id).with_for_update()
+    ).all()
     return get_plan(plan_id, lock=True)
 
 
@@ -73,27 +82,38 @@ def publish_plan(user: User, plan_id: int) -> Plan:
     plan = lock_day_plans(plan_id)
     if plan.status is not PlanStatus.DRAFT:
         db.session.rollback()
-        raise Conflict(_l("This plan is %(s)s; only a draft can be published.",
-                          s=plan.status.value), code="not_draft")
+        raise Conflict(
+            _l("This plan is %(s)s; only a draft can be published.", s=plan.status.value),
+            code="not_draft",
+        )
     day = plan.plan_date
     try:
         _lock_bookings(plan)
         routed = _schedule_routed(user, plan)
         _unschedule_left_out(user, plan, routed)
         _schedule_deliveries(plan)
-        for old in db.session.scalars(sa.select(Plan).where(
-                Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)):
+        for old in db.session.scalars(
+            sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
+        ):
             old.status = PlanStatus.SUPERSEDED
         db.session.flush()  # the old plan stops being published before this one starts
-        plan.status, plan.published_at, plan.published_by_id = (PlanStatus.PUBLISHED, clock.now(),
-                                                                 user.id)
+        plan.status, plan.published_at, plan.published_by_id = (
+            PlanStatus.PUBLISHED,
+            clock.now(),
+            user.id,
+        )
         db.session.commit()
     except sa.exc.IntegrityError as exc:  # uq_plan_published_day: a publish the lock missed
         db.session.rollback()
-        raise Conflict(_l("Another plan for %(d)s was published at the same moment, so this "
-                          "one was not; nothing changed. Reload the day to see which plan is "
-                          "published.", d=day.isoformat()),
-                       code="published_meanwhile") from exc
+        raise Conflict(
+            _l(
+                "Another plan for %(d)s was published at the same moment, so this "
+                "one was not; nothing changed. Reload the day to see which plan is "
+                "published.",
+                d=day.isoformat(),
+            ),
+            code="published_meanwhile",
+        ) from exc
     except Exception:
         db.session.rollback()
         raise
@@ -105,13 +125,21 @@ def _lock_bookings(plan: Plan) -> None:
     different days deadlock over a booking carried from one day to the other)."""
     ids = {s.booking_id for r in plan.routes for s in r.stops if s.booking_id}
     ids |= {u.booking_id for u in plan.unassigned}
-    db.session.scalars(sa.select(Booking.id).where(Booking.id.in_(sorted(ids)))
-                       .order_by(Booking.id).with_for_update()).all()
+    db.session.scalars(
+        sa.select(Booking.id)
+        .where(Booking.id.in_(sorted(ids)))
+        .order_by(Booking.id)
+        .with_for_update()
+    ).all()
 
 
 def _lock(booking_id: int) -> Booking:
-    return db.session.scalar(sa.select(Booking).where(Booking.id == booking_id)
-                             .with_for_update().execution_options(populate_existing=True))
+    return db.session.scalar(
+        sa.select(Booking)
+        .where(Booking.id == booking_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def _schedule_routed(user: User, plan: Plan) -> set[int]:
@@ -122,9 +150,14 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                 continue
             booking = _lock(stop.booking_id)
             if booking.status not in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
-                raise Conflict(_l("Booking #%(id)s is %(s)s now; run the plan again.",
-                                  id=booking.id, s=booking.status.value),
-                               code="booking_changed")
+                raise Conflict(
+                    _l(
+                        "Booking #%(id)s is %(s)s now; run the plan again.",
+                        id=booking.id,
+                        s=booking.status.value,
+                    ),
+                    code="booking_changed",
+                )
             if booking.pickup_date != plan.plan_date:
                 _move_day(booking, plan.plan_date, user)
             booking.eta_start = stop.arrival - ETA_HALF_WINDOW
@@ -134,8 +167,13 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
             if booking.status is BookingStatus.REQUESTED:
                 _record(booking, BookingStatus.REQUESTED, BookingStatus.SCHEDULED, user, note)
             else:
-                _record(booking, BookingStatus.SCHEDULED, BookingStatus.SCHEDULED, user,
-                        f"re-planned: {note}")
+                _record(
+                    booking,
+                    BookingStatus.SCHEDULED,
+                    BookingStatus.SCHEDULED,
+                    user,
+                    f"re-planned: {note}",
+                )
             routed.add(booking.id)
     return routed
 
@@ -149,10 +187,11 @@ def _schedule_deliveries(plan: Plan) -> None:
             order = stop.order
             order.delivery_date = plan.plan_date
             eta = clock.local(stop.arrival).strftime("%H:%M")
-            send_mail(order.user.email,
-                      f"[lithloop] 订单 / order #{order.id}: 送货 / delivery {plan.plan_date}",
-                      f"{plan.plan_date} {eta}±1h, {route.truck.plate}: "
-                      f"{order.delivery_address}")
+            send_mail(
+                order.user.email,
+                f"[lithloop] 订单 / order #{order.id}: 送货 / delivery {plan.plan_date}",
+                f"{plan.plan_date} {eta}±1h, {route.truck.plate}: {order.delivery_address}",
+            )
 
 
 def _move_day(booking: Booking, day, user: User) -> None:
@@ -172,11 +211,13 @@ def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
     """Bookings scheduled by an earlier plan of the day but left out now go back to requested."""
     for entry in plan.unassigned:
         booking = _lock(entry.booking_id)
-        if (booking.status is BookingStatus.SCHEDULED and booking.id not in routed
-                and booking.pickup_date == plan.plan_date):
+        if (
+            booking.status is BookingStatus.SCHEDULED
+            and booking.id not in routed
+            and booking.pickup_date == plan.plan_date
+        ):
             booking.eta_start = booking.eta_end = None
-            _record(booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user,
-                    entry.message)
+            _record(booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user, entry.message)
 
 
 def toggle_lock(user: User, route_id: int) -> PlanRoute:
@@ -195,8 +236,13 @@ def toggle_lock(user: User, route_id: int) -> PlanRoute:
 
 def changes_from_published(plan: Plan) -> list[dict]:
     """What this plan changes against the day's published plan: moved, added, dropped stops."""
-    published = db.session.scalar(sa.select(Plan).where(
-        Plan.plan_date == plan.plan_date, Plan.status == PlanStatus.PUBLISHED, Plan.id != plan.id))
+    published = db.session.scalar(
+        sa.select(Plan).where(
+            Plan.plan_date == plan.plan_date,
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.id != plan.id,
+        )
+    )
     if published is None:
         return []
     before, after = _trucks_by_booking(published), _trucks_by_booking(plan)

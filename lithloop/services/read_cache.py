@@ -40,9 +40,15 @@ def _store() -> dict:
     return current_app.extensions.setdefault(EXTENSION, {})
 
 
-def cached(name: str, key: Hashable, tables: tuple[str, ...], compute: Callable,
-           ttl: float | None = None, keep: Callable = lambda value: True,
-           shared_only: bool = False):
+def cached(
+    name: str,
+    key: Hashable,
+    tables: tuple[str, ...],
+    compute: Callable,
+    ttl: float | None = None,
+    keep: Callable = lambda value: True,
+    shared_only: bool = False,
+):
     """compute() once per `ttl` (READ_CACHE_S) seconds for (name, key), unless `tables`
     changed; a value that `keep` refuses is returned but not stored. `shared_only`: cache
     only where every worker's commits are counted (shared counters), else compute()."""
@@ -89,8 +95,10 @@ def _shared_counters(shared, tables: tuple[str, ...]) -> tuple[int, ...] | None:
 
 @sa.event.listens_for(Session, "after_flush")
 def _after_flush(session, flush_context) -> None:
-    tables = {getattr(obj, "__tablename__", "") for obj in
-              (*session.new, *session.dirty, *session.deleted)}
+    tables = {
+        getattr(obj, "__tablename__", "")
+        for obj in (*session.new, *session.dirty, *session.deleted)
+    }
     _bump(tables)
     session.info.setdefault(EXTENSION, set()).update(tables)
 

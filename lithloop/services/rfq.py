@@ -34,8 +34,9 @@ def _number(raw, field: str, kind=Decimal, low=0, high=None):
     if isinstance(value, Decimal) and not value.is_finite():
         raise Invalid(_l("Enter a number."), field=field)
     if value < low or (high is not None and value > high):
-        raise Invalid(_l("Enter a number from %(lo)s to %(hi)s.", lo=low, hi=high or "∞"),
-                      field=field)
+        raise Invalid(
+            _l("Enter a number from %(lo)s to %(hi)s.", lo=low, hi=high or "∞"), field=field
+        )
     return value
 
 
@@ -52,8 +53,9 @@ def parse_spec(form) -> dict:
     use_case = str(form.get("use_case") or "").strip()
     if use_case and use_case not in catalog.USE_CASES:
         raise Invalid(_l("Choose a use case from the list."), field="use_case")
-    wanted_by = strict_date(form.get("wanted_by"), "wanted_by",
-                            message=_l("Enter the date as YYYY-MM-DD."))
+    wanted_by = strict_date(
+        form.get("wanted_by"), "wanted_by", message=_l("Enter the date as YYYY-MM-DD.")
+    )
     if wanted_by < clock.today():
         raise Invalid(_l("The date has passed."), field="wanted_by")
     note = str(form.get("note") or "").strip()
@@ -62,15 +64,21 @@ def parse_spec(form) -> dict:
     chemistry = str(form.get("chemistry") or "").strip().upper()
     if len(chemistry) > 20:
         raise Invalid(_l("At most %(n)s characters.", n=20), field="chemistry")
-    return {"chemistry": chemistry, "quantity": quantity, "min_grade": grade,
-            "min_usable_wh": int(kwh * 1000) if kwh is not None else 0,
-            "min_soh_pct": soh.quantize(Decimal("0.01")) if soh is not None else None,
-            "use_case": use_case, "wanted_by": wanted_by, "note": note}
+    return {
+        "chemistry": chemistry,
+        "quantity": quantity,
+        "min_grade": grade,
+        "min_usable_wh": int(kwh * 1000) if kwh is not None else 0,
+        "min_soh_pct": soh.quantize(Decimal("0.01")) if soh is not None else None,
+        "use_case": use_case,
+        "wanted_by": wanted_by,
+        "note": note,
+    }
 
 
 def conditions(rfq: QuoteRequest) -> list:
     """SQL conditions on Pack for the packs that meet the request's spec."""
-    out = [Pack.grade.in_([Grade(g) for g in GRADES[:GRADES.index(rfq.min_grade) + 1]])]
+    out = [Pack.grade.in_([Grade(g) for g in GRADES[: GRADES.index(rfq.min_grade) + 1]])]
     if rfq.chemistry:
         out.append(Pack.chemistry == rfq.chemistry)
     if rfq.min_usable_wh:
@@ -90,8 +98,9 @@ def matching_stock(rfq: QuoteRequest) -> int:
 
 def admins() -> list[User]:
     """The administrators who answer requests."""
-    return list(db.session.scalars(sa.select(User).where(User.role == Role.ADMIN,
-                                                         User.enabled.is_(True))))
+    return list(
+        db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.enabled.is_(True)))
+    )
 
 
 def create(user: User, form) -> QuoteRequest:
@@ -102,10 +111,13 @@ def create(user: User, form) -> QuoteRequest:
         db.session.add(rfq)
         db.session.flush()
         for admin in admins():
-            send_mail(admin.email, f"[lithloop] 询价 / request for quote #{rfq.id}",
-                      f"{user.organisation.name} ({user.name}) 询价 / asks for {rfq.quantity} "
-                      f"packs {rfq.chemistry or '*'} ≥{rfq.min_grade}, "
-                      f"wanted by {rfq.wanted_by.isoformat()}.\n{rfq.note}\n")
+            send_mail(
+                admin.email,
+                f"[lithloop] 询价 / request for quote #{rfq.id}",
+                f"{user.organisation.name} ({user.name}) 询价 / asks for {rfq.quantity} "
+                f"packs {rfq.chemistry or '*'} ≥{rfq.min_grade}, "
+                f"wanted by {rfq.wanted_by.isoformat()}.\n{rfq.note}\n",
+            )
         db.session.commit()
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
@@ -129,8 +141,10 @@ def get(user: User, rfq_id: int) -> QuoteRequest:
 def _quote_open(rfq: QuoteRequest) -> bool:
     """Quoted and not yet turned into a live order (a cancelled order frees the quote)."""
     return rfq.status is RfqStatus.QUOTED or (
-        rfq.status is RfqStatus.ACCEPTED and rfq.order is not None
-        and rfq.order.status is OrderStatus.CANCELLED)
+        rfq.status is RfqStatus.ACCEPTED
+        and rfq.order is not None
+        and rfq.order.status is OrderStatus.CANCELLED
+    )
 
 
 def state(rfq: QuoteRequest) -> str:
@@ -142,16 +156,25 @@ def state(rfq: QuoteRequest) -> str:
 
 def _refuse_unless_acceptable(rfq: QuoteRequest) -> None:
     if rfq.status is RfqStatus.DECLINED:
-        raise Conflict(_l("The park declined this request (%(why)s); it cannot be accepted.",
-                          why=rfq.answer_note or "—"), code="rfq_declined")
+        raise Conflict(
+            _l(
+                "The park declined this request (%(why)s); it cannot be accepted.",
+                why=rfq.answer_note or "—",
+            ),
+            code="rfq_declined",
+        )
     if rfq.status is RfqStatus.OPEN:
         raise Conflict(_l("This request has no quote yet."), code="rfq_not_quoted")
     if not _quote_open(rfq):
-        raise Conflict(_l("This quote was already accepted (order %(id)s).", id=rfq.order_id),
-                       code="rfq_accepted")
+        raise Conflict(
+            _l("This quote was already accepted (order %(id)s).", id=rfq.order_id),
+            code="rfq_accepted",
+        )
     if rfq.valid_until < clock.today():
-        raise Conflict(_l("This quote expired on %(d)s. Ask for a new quote.",
-                          d=rfq.valid_until.isoformat()), code="quote_expired")
+        raise Conflict(
+            _l("This quote expired on %(d)s. Ask for a new quote.", d=rfq.valid_until.isoformat()),
+            code="quote_expired",
+        )
 
 
 def accept(user: User, rfq_id: int, delivery=None) -> Order:
@@ -160,20 +183,32 @@ def accept(user: User, rfq_id: int, delivery=None) -> Order:
     where = market_checkout.parse_delivery(delivery)
     try:
         get(user, rfq_id)  # 404 for another buyer's request
-        rfq = db.session.scalar(sa.select(QuoteRequest).where(QuoteRequest.id == rfq_id)
-                                .with_for_update().execution_options(populate_existing=True))
+        rfq = db.session.scalar(
+            sa.select(QuoteRequest)
+            .where(QuoteRequest.id == rfq_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         _refuse_unless_acceptable(rfq)
         packs = market_checkout.lock_free(conditions(rfq), rfq.quantity)
         if len(packs) < rfq.quantity:
-            raise Conflict(_l("Only %(n)s packs meeting this request are free now; the quote "
-                              "is for %(q)s. Nothing was reserved: ask the park to re-quote.",
-                              n=len(packs), q=rfq.quantity), code="not_enough_stock")
-        order = market_checkout.place_order(user, packs, where,
-                                            unit_price_fen=rfq.unit_price_fen)
+            raise Conflict(
+                _l(
+                    "Only %(n)s packs meeting this request are free now; the quote "
+                    "is for %(q)s. Nothing was reserved: ask the park to re-quote.",
+                    n=len(packs),
+                    q=rfq.quantity,
+                ),
+                code="not_enough_stock",
+            )
+        order = market_checkout.place_order(user, packs, where, unit_price_fen=rfq.unit_price_fen)
         rfq.status, rfq.accepted_at, rfq.order_id = RfqStatus.ACCEPTED, clock.now(), order.id
         for admin in admins():
-            send_mail(admin.email, f"[lithloop] 报价已接受 / quote #{rfq.id} accepted",
-                      f"{user.organisation.name}: order {order.id}, {rfq.quantity} packs.\n")
+            send_mail(
+                admin.email,
+                f"[lithloop] 报价已接受 / quote #{rfq.id} accepted",
+                f"{user.organisation.name}: order {order.id}, {rfq.quantity} packs.\n",
+            )
         db.session.commit()
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()

@@ -28,21 +28,33 @@ def _admin(user: User) -> None:
 def open_requests(user: User) -> list[QuoteRequest]:
     """Requests waiting for an answer, oldest first, then the quoted ones."""
     _admin(user)
-    query = (sa.select(QuoteRequest).where(QuoteRequest.status.in_(ANSWERABLE))
-             .order_by(QuoteRequest.status, QuoteRequest.id))
+    query = (
+        sa.select(QuoteRequest)
+        .where(QuoteRequest.status.in_(ANSWERABLE))
+        .order_by(QuoteRequest.status, QuoteRequest.id)
+    )
     return list(db.session.scalars(query))
 
 
 def _locked(rfq_id: int) -> QuoteRequest:
-    rfq = db.session.scalar(sa.select(QuoteRequest).where(QuoteRequest.id == rfq_id)
-                            .with_for_update().execution_options(populate_existing=True))
+    rfq = db.session.scalar(
+        sa.select(QuoteRequest)
+        .where(QuoteRequest.id == rfq_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if rfq is None:
         raise NotFound(_l("No such request for quote."))
     if rfq.status not in ANSWERABLE:
-        raise Conflict(_l("Request %(id)s is %(s)s and can no longer be answered.",
-                          id=rfq.id, s=rfq.status.value), code="rfq_closed")
+        raise Conflict(
+            _l(
+                "Request %(id)s is %(s)s and can no longer be answered.",
+                id=rfq.id,
+                s=rfq.status.value,
+            ),
+            code="rfq_closed",
+        )
     return rfq
-
 
 
 def _valid_until(raw) -> date:
@@ -51,13 +63,11 @@ def _valid_until(raw) -> date:
     else:
         value = strict_date(raw, "valid_until", message=_l("Enter the date as YYYY-MM-DD."))
     if value < clock.today():
-        raise Invalid(_l("The quote must be valid until today or later."),
-                      field="valid_until")
+        raise Invalid(_l("The quote must be valid until today or later."), field="valid_until")
     return value
 
 
-def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = ""
-          ) -> QuoteRequest:
+def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "") -> QuoteRequest:
     """Answer with a unit price (fen, VAT included) valid through a date; tell the buyer."""
     _admin(user)
     if not isinstance(unit_price_fen, int) or unit_price_fen <= 0:
@@ -69,14 +79,22 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
         rfq.status, rfq.unit_price_fen, rfq.valid_until = RfqStatus.QUOTED, unit_price_fen, until
         rfq.answer_note = (note or "").strip()[:1000]
         rfq.answered_by_id, rfq.answered_at = user.id, clock.now()
-        audit.record("rfq.quote", actor=user, obj=rfq,
-                     details={"unit_price_fen": unit_price_fen, "valid_until": until.isoformat()})
-        send_mail(rfq.user.email, f"[lithloop] 报价 / quote for your request #{rfq.id}",
-                  f"单价 / unit price {yuan(unit_price_fen)} (含增值税 / VAT included) × "
-                  f"{rfq.quantity} = {yuan(rfq.total_fen)}，有效期至 / valid until "
-                  f"{until.isoformat()}.\n{rfq.answer_note}\n"
-                  "请登录 lithloop 接受报价 / Log in to lithloop to accept it.\n")
+        audit.record(
+            "rfq.quote",
+            actor=user,
+            obj=rfq,
+            details={"unit_price_fen": unit_price_fen, "valid_until": until.isoformat()},
+        )
+        send_mail(
+            rfq.user.email,
+            f"[lithloop] 报价 / quote for your request #{rfq.id}",
+            f"单价 / unit price {yuan(unit_price_fen)} (含增值税 / VAT included) × "
+            f"{rfq.quantity} = {yuan(rfq.total_fen)}，有效期至 / valid until "
+            f"{until.isoformat()}.\n{rfq.answer_note}\n"
+            "请登录 lithloop 接受报价 / Log in to lithloop to accept it.\n",
+        )
         return rfq
+
     return _run(work)
 
 
@@ -92,7 +110,9 @@ def decline(user: User, rfq_id: int, reason: str) -> QuoteRequest:
         rfq.status, rfq.answer_note = RfqStatus.DECLINED, reason[:1000]
         rfq.answered_by_id, rfq.answered_at = user.id, clock.now()
         audit.record("rfq.decline", actor=user, obj=rfq, details={"reason": reason[:200]})
-        send_mail(rfq.user.email, f"[lithloop] 询价未报价 / request #{rfq.id} declined",
-                  f"{reason}\n")
+        send_mail(
+            rfq.user.email, f"[lithloop] 询价未报价 / request #{rfq.id} declined", f"{reason}\n"
+        )
         return rfq
+
     return _run(work)

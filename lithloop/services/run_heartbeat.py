@@ -35,8 +35,9 @@ class Heartbeat:
         self.app: Flask = current_app._get_current_object()
         self.interval_s = max(0.2, stale_after().total_seconds() / 4)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"run-{run_id}-heartbeat",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._beat, name=f"run-{run_id}-heartbeat", daemon=True
+        )
 
     def __enter__(self) -> Heartbeat:
         self._thread.start()
@@ -51,8 +52,10 @@ class Heartbeat:
             while not self._stop.wait(self.interval_s):
                 try:  # its own short transaction, apart from the solver's session
                     with db.engine.begin() as conn:
-                        conn.execute(sa.update(PlanRun).where(
-                            PlanRun.id == self.run_id, PlanRun.status == RunStatus.RUNNING)
-                            .values(heartbeat_at=clock.now()))
+                        conn.execute(
+                            sa.update(PlanRun)
+                            .where(PlanRun.id == self.run_id, PlanRun.status == RunStatus.RUNNING)
+                            .values(heartbeat_at=clock.now())
+                        )
                 except sa.exc.SQLAlchemyError:
                     log.warning("heartbeat of run %s not recorded", self.run_id, exc_info=True)

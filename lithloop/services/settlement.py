@@ -63,11 +63,18 @@ def _rows(quoted: list[dict], settled: pricing.ScrapQuote) -> list[dict]:
         q, s = old.get(key), new.get(key)
         quoted_fen = q["amount_fen"] if q else 0
         settled_fen = s.amount_fen if s else 0
-        rows.append({"key": key, "text": s.text if s else q["text"],
-                     "unit": s.unit if s else q["unit"],
-                     "quoted_quantity": q["quantity"] if q else None,
-                     "quantity": str(s.quantity) if s else None, "quoted_fen": quoted_fen,
-                     "settled_fen": settled_fen, "difference_fen": settled_fen - quoted_fen})
+        rows.append(
+            {
+                "key": key,
+                "text": s.text if s else q["text"],
+                "unit": s.unit if s else q["unit"],
+                "quoted_quantity": q["quantity"] if q else None,
+                "quantity": str(s.quantity) if s else None,
+                "quoted_fen": quoted_fen,
+                "settled_fen": settled_fen,
+                "difference_fen": settled_fen - quoted_fen,
+            }
+        )
     return rows
 
 
@@ -76,14 +83,26 @@ def lot_lines(booking: Booking, masses: list[Decimal], index: pricing.IndexSnaps
     entries = []
     for number, (frozen, mass) in enumerate(zip(booking.quote["lots"], masses, strict=True), 1):
         inputs = {**frozen["inputs"], "mass_kg": str(mass)}
-        quote = pricing.quote_scrap(pricing.ScrapLot.from_dict(inputs), index,
-                                    quoted_on=date.fromisoformat(frozen["quoted_on"]))
-        entries.append({"kind": "lot", "lot": number, "chemistry": inputs["chemistry"],
-                        "form": inputs["form"], "condition": inputs["condition"],
-                        "quoted_kg": frozen["inputs"]["mass_kg"], "measured_kg": str(mass),
-                        "rows": _rows(frozen["lines"], quote),
-                        "quoted_fen": frozen["total_fen"], "settled_fen": quote.total_fen,
-                        "difference_fen": quote.total_fen - frozen["total_fen"]})
+        quote = pricing.quote_scrap(
+            pricing.ScrapLot.from_dict(inputs),
+            index,
+            quoted_on=date.fromisoformat(frozen["quoted_on"]),
+        )
+        entries.append(
+            {
+                "kind": "lot",
+                "lot": number,
+                "chemistry": inputs["chemistry"],
+                "form": inputs["form"],
+                "condition": inputs["condition"],
+                "quoted_kg": frozen["inputs"]["mass_kg"],
+                "measured_kg": str(mass),
+                "rows": _rows(frozen["lines"], quote),
+                "quoted_fen": frozen["total_fen"],
+                "settled_fen": quote.total_fen,
+                "difference_fen": quote.total_fen - frozen["total_fen"],
+            }
+        )
     return entries
 
 
@@ -94,35 +113,61 @@ def second_life_lines(packs: list[Pack], index: pricing.IndexSnapshot) -> list[d
         if pack.grade not in SECOND_LIFE or not pack.rated_wh or pack.soh_pct is None:
             continue
         try:
-            decision = pricing.refurbish_or_recycle(pricing.SecondLifePack(
-                chemistry=pack.chemistry, rated_kwh=Decimal(pack.rated_wh) / 1000,
-                soh_pct=Decimal(pack.soh_pct), cycles=pack.cycle_count or 0,
-                grade=pack.grade.value, mass_kg=Decimal(pack.mass_kg)), index)
+            decision = pricing.refurbish_or_recycle(
+                pricing.SecondLifePack(
+                    chemistry=pack.chemistry,
+                    rated_kwh=Decimal(pack.rated_wh) / 1000,
+                    soh_pct=Decimal(pack.soh_pct),
+                    cycles=pack.cycle_count or 0,
+                    grade=pack.grade.value,
+                    mass_kg=Decimal(pack.mass_kg),
+                ),
+                index,
+            )
         except pricing.PricingError:
             continue
         if decision.choice is not pricing.Choice.REFURBISH:
             continue
-        entries.append({"kind": "second_life", "code": pack.code, "grade": pack.grade.value,
-                        "soh_pct": str(pack.soh_pct), "rated_wh": pack.rated_wh,
-                        "quoted_fen": 0, "settled_fen": decision.total_fen,
-                        "difference_fen": decision.total_fen,
-                        "second_life_net_fen": decision.second_life_net_fen,
-                        "scrap_value_fen": decision.scrap_value_fen})
+        entries.append(
+            {
+                "kind": "second_life",
+                "code": pack.code,
+                "grade": pack.grade.value,
+                "soh_pct": str(pack.soh_pct),
+                "rated_wh": pack.rated_wh,
+                "quoted_fen": 0,
+                "settled_fen": decision.total_fen,
+                "difference_fen": decision.total_fen,
+                "second_life_net_fen": decision.second_life_net_fen,
+                "scrap_value_fen": decision.scrap_value_fen,
+            }
+        )
     return entries
 
 
 def _lock_received(booking_id: int) -> tuple[Booking, Intake]:
-    booking = db.session.scalar(sa.select(Booking).where(Booking.id == booking_id)
-                                .with_for_update().execution_options(populate_existing=True))
+    booking = db.session.scalar(
+        sa.select(Booking)
+        .where(Booking.id == booking_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if booking is None:
         raise NotFound(_l("No such booking."))
     if db.session.scalar(sa.select(Settlement.id).where(Settlement.booking_id == booking.id)):
-        raise Conflict(_l("Booking #%(id)s is settled already.", id=booking.id),
-                       code="already_settled")
+        raise Conflict(
+            _l("Booking #%(id)s is settled already.", id=booking.id), code="already_settled"
+        )
     intake = db.session.scalar(sa.select(Intake).where(Intake.booking_id == booking.id))
     if booking.status is not BookingStatus.RECEIVED or intake is None:
-        raise Conflict(_l("Booking #%(id)s has not been received yet (it is %(s)s).",
-                          id=booking.id, s=booking.status.value), code="not_received")
+        raise Conflict(
+            _l(
+                "Booking #%(id)s has not been received yet (it is %(s)s).",
+                id=booking.id,
+                s=booking.status.value,
+            ),
+            code="not_received",
+        )
     return booking, intake
 
 
@@ -131,29 +176,40 @@ def settle(user: User, booking_id: int) -> Settlement:
     check_role(user)
     try:
         booking, intake = _lock_received(booking_id)
-        packs = list(db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking.id)
-                                        .order_by(Pack.id)))
+        packs = list(
+            db.session.scalars(
+                sa.select(Pack).where(Pack.booking_id == booking.id).order_by(Pack.id)
+            )
+        )
         ungraded = [p.code for p in packs if p.grade is None]
         if ungraded:
-            raise Conflict(_l("Grade every pack first: %(codes)s.", codes=", ".join(
-                ungraded[:5])), code="ungraded")
+            raise Conflict(
+                _l("Grade every pack first: %(codes)s.", codes=", ".join(ungraded[:5])),
+                code="ungraded",
+            )
         index = snapshot_of(get_version(booking.quote_index_version))
         masses = lot_masses(booking, packs, Decimal(intake.measured_kg))
         lines = lot_lines(booking, masses, index) + second_life_lines(packs, index)
         settlement = Settlement(
-            booking_id=booking.id, index_version=index.version,
+            booking_id=booking.id,
+            index_version=index.version,
             quote_total_fen=booking.quote_total_fen,
-            total_fen=sum(entry["settled_fen"] for entry in lines), lines=lines,
-            certificate_token=secrets.token_urlsafe(24), by_user_id=user.id)
+            total_fen=sum(entry["settled_fen"] for entry in lines),
+            lines=lines,
+            certificate_token=secrets.token_urlsafe(24),
+            by_user_id=user.id,
+        )
         db.session.add(settlement)
         for pack in packs:
-            pack_events.record(pack, "settled", user, public=False,
-                               data={"booking": booking.id})
-        send_mail(booking.created_by.email, f"[lithloop] 结算 / settlement #{booking.id}",
-                  f"预约 #{booking.id} 已结算 / booking #{booking.id} settled: "
-                  f"{pricing.format_cny(settlement.total_fen)} "
-                  f"(报价 / quoted {pricing.format_cny(booking.quote_total_fen)}). "
-                  f"回收证明 / certificate: /certificates/{settlement.certificate_token}")
+            pack_events.record(pack, "settled", user, public=False, data={"booking": booking.id})
+        send_mail(
+            booking.created_by.email,
+            f"[lithloop] 结算 / settlement #{booking.id}",
+            f"预约 #{booking.id} 已结算 / booking #{booking.id} settled: "
+            f"{pricing.format_cny(settlement.total_fen)} "
+            f"(报价 / quoted {pricing.format_cny(booking.quote_total_fen)}). "
+            f"回收证明 / certificate: /certificates/{settlement.certificate_token}",
+        )
         booking_service.change_status(user, booking.id, BookingStatus.SETTLED)  # commits
     except Exception:
         db.session.rollback()

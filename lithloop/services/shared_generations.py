@@ -53,8 +53,9 @@ class RedisCounters:
     """Table counters in Redis under a prefix of the database's identity."""
 
     def __init__(self, url: str, database_uri: str):
-        self.client = redis.Redis.from_url(url, socket_timeout=TIMEOUT_S,
-                                           socket_connect_timeout=TIMEOUT_S)
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S
+        )
         self.prefix = f"lithloop:gen:{database_id(database_uri)}:"
         self.down_until = 0.0
 
@@ -124,8 +125,11 @@ class FileCounters:
 def init_app(app) -> None:
     """Put the app's counters where CACHE_COUNTERS says (see the module's docstring)."""
     database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
-    where = app.config.get("CACHE_COUNTERS", "") or app.config.get("REDIS_URL", "") or str(
-        Path(app.config["INSTANCE_PATH"]) / f"cache-counters-{database_id(database)}")
+    where = (
+        app.config.get("CACHE_COUNTERS", "")
+        or app.config.get("REDIS_URL", "")
+        or str(Path(app.config["INSTANCE_PATH"]) / f"cache-counters-{database_id(database)}")
+    )
     if where == "none":
         return
     if where.startswith(("redis://", "rediss://", "unix://")):

@@ -59,12 +59,19 @@ def _may_see(user: User, organisation_id: int) -> bool:
 def site_location(user: User, site_id: int) -> tuple[float, float]:
     """(lat, lon) of a site the user may see, as get_site decides; cached while no worker
     has changed a site (shared counters only)."""
+
     def load() -> tuple[int, float, float] | None:
         site = db.session.get(Site, site_id)
         return None if site is None else (site.organisation_id, site.lat, site.lon)
 
-    found = read_cache.cached("site_location", site_id, ("site",), load, shared_only=True,
-                              keep=lambda value: value is not None)
+    found = read_cache.cached(
+        "site_location",
+        site_id,
+        ("site",),
+        load,
+        shared_only=True,
+        keep=lambda value: value is not None,
+    )
     if found is None or not _may_see(user, found[0]):
         raise NotFound(_l("No such site."))
     return found[1], found[2]
@@ -113,9 +120,14 @@ def update_site(user: User, site_id: int, data: SiteInput) -> Site:
 
 def _fields(data: SiteInput) -> dict:
     return {
-        "name": data.name.strip(), "lat": float(data.lat), "lon": float(data.lon),
-        "address": data.address.strip(), "city": data.city.strip(),
-        "district": data.district.strip(), "contact_name": data.contact_name.strip(),
-        "contact_phone": data.contact_phone.strip(), "opens_at": data.opens_at,
+        "name": data.name.strip(),
+        "lat": float(data.lat),
+        "lon": float(data.lon),
+        "address": data.address.strip(),
+        "city": data.city.strip(),
+        "district": data.district.strip(),
+        "contact_name": data.contact_name.strip(),
+        "contact_phone": data.contact_phone.strip(),
+        "opens_at": data.opens_at,
         "closes_at": data.closes_at,
     }

@@ -44,8 +44,9 @@ def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -
         raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
     value = int(text)
     if not minimum <= value <= maximum:
-        raise Invalid(_l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum),
-                      field=field)
+        raise Invalid(
+            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+        )
     return value
 
 
@@ -63,17 +64,20 @@ def int_or_default(raw, default: int, *, minimum: int = 0, maximum: int = INT32_
     return value if minimum <= value <= maximum else default
 
 
-def strict_decimal(raw, field: str, *, minimum: Decimal | int | None = None,
-                   maximum: Decimal | int | None = None) -> Decimal:
+def strict_decimal(
+    raw, field: str, *, minimum: Decimal | int | None = None, maximum: Decimal | int | None = None
+) -> Decimal:
     """A finite decimal from ASCII digits (at most 15 before and 6 after the point)."""
     text = _clean(raw)
     if not DECIMAL_RE.fullmatch(text):
-        raise Invalid(_l("Enter a number such as 12.5 (digits 0-9, a point for decimals)."),
-                      field=field)
+        raise Invalid(
+            _l("Enter a number such as 12.5 (digits 0-9, a point for decimals)."), field=field
+        )
     value = Decimal(text)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise Invalid(_l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum),
-                      field=field)
+        raise Invalid(
+            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+        )
     return value
 
 
@@ -90,8 +94,15 @@ def decimal_or_none(raw, *, minimum=None, maximum=None) -> Decimal | None:
         return None
 
 
-def parse_amount(raw, field: str, *, places: int = 6, minimum: Decimal | int | None = None,
-                 maximum: Decimal | int | None = None, message=None) -> Decimal:
+def parse_amount(
+    raw,
+    field: str,
+    *,
+    places: int = 6,
+    minimum: Decimal | int | None = None,
+    maximum: Decimal | int | None = None,
+    message=None,
+) -> Decimal:
     """A quantity or price people type: `1234.5`, `1,234.5`, `-3`, with at most `places`
     decimals and 15 digits before the point. `message` replaces the generic one for text
     that is not a number.
@@ -101,18 +112,25 @@ def parse_amount(raw, field: str, *, places: int = 6, minimum: Decimal | int | N
     text = _clean(raw)
     if not AMOUNT_RE.fullmatch(text):
         if "," in text and text.replace(",", "").replace(".", "").isascii():
-            raise Invalid(_l("Use a point for decimals; a comma only separates thousands "
-                             "(1,234.50)."), field=field)
-        raise Invalid(message or _l("Enter a number such as 1234.50 (digits 0-9, a point for "
-                                    "decimals)."), field=field)
+            raise Invalid(
+                _l("Use a point for decimals; a comma only separates thousands (1,234.50)."),
+                field=field,
+            )
+        raise Invalid(
+            message or _l("Enter a number such as 1234.50 (digits 0-9, a point for decimals)."),
+            field=field,
+        )
     whole, _, fraction = text.replace(",", "").lstrip("+-").partition(".")
     if len(whole) > 15 or len(fraction) > places:
-        raise Invalid(_l("Enter at most 15 digits before the point and %(n)s after it.",
-                         n=places), field=field)
+        raise Invalid(
+            _l("Enter at most 15 digits before the point and %(n)s after it.", n=places),
+            field=field,
+        )
     value = Decimal(text.replace(",", ""))
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise Invalid(_l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum),
-                      field=field)
+        raise Invalid(
+            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+        )
     return value
 
 
@@ -121,8 +139,9 @@ def optional_amount(raw, field: str, **kwargs) -> Decimal | None:
     return None if _clean(raw) == "" else parse_amount(raw, field, **kwargs)
 
 
-def parse_money(raw, field: str, *, allow_zero: bool = False,
-                maximum_fen: int = MAX_MONEY_FEN, message=None) -> Decimal:
+def parse_money(
+    raw, field: str, *, allow_zero: bool = False, maximum_fen: int = MAX_MONEY_FEN, message=None
+) -> Decimal:
     """Yuan as a Decimal with at most two decimals: `1234.5`, `1,234.50`, `¥1,234` (the
     comma rule of parse_amount); above 0 unless allow_zero, at most maximum_fen. `message`
     replaces the generic one for text that is not an amount."""
@@ -134,8 +153,7 @@ def parse_money(raw, field: str, *, allow_zero: bool = False,
     value = parse_amount(text, field, places=2, message=message)
     if value * 100 > maximum_fen or (value == 0 and not allow_zero):
         most = f"{maximum_fen // 100:,}"
-        raise Invalid(_l("Enter an amount between 0.01 and %(max)s yuan.", max=most),
-                      field=field)
+        raise Invalid(_l("Enter an amount between 0.01 and %(max)s yuan.", max=most), field=field)
     return value
 
 
@@ -149,8 +167,9 @@ def optional_money_fen(raw, field: str, **kwargs) -> int | None:
     return None if _clean(raw).lstrip("¥￥").strip() == "" else money_to_fen(raw, field, **kwargs)
 
 
-def strict_date(raw, field: str, *, first: date = FIRST_DATE, last: date = LAST_DATE,
-                message=None) -> date:
+def strict_date(
+    raw, field: str, *, first: date = FIRST_DATE, last: date = LAST_DATE, message=None
+) -> date:
     """An ISO date YYYY-MM-DD between `first` and `last` (`message` for a malformed one)."""
     text = _clean(raw)
     try:
@@ -160,8 +179,10 @@ def strict_date(raw, field: str, *, first: date = FIRST_DATE, last: date = LAST_
     except ValueError:
         raise Invalid(message or _l("Enter a date as YYYY-MM-DD."), field=field) from None
     if not first <= value <= last:
-        raise Invalid(_l("Enter a date between %(a)s and %(b)s.", a=first.isoformat(),
-                         b=last.isoformat()), field=field)
+        raise Invalid(
+            _l("Enter a date between %(a)s and %(b)s.", a=first.isoformat(), b=last.isoformat()),
+            field=field,
+        )
     return value
 
 

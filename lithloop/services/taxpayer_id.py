@@ -34,18 +34,36 @@ def validate(text: str, field: str = "taxpayer_id") -> str:
     """The code in canonical form, or Invalid saying what is wrong with it."""
     code = normalise(text)
     if len(code) != 18:
-        raise Invalid(_l("A taxpayer ID (unified social credit code) has 18 characters; "
-                         "this one has %(n)s.", n=len(code)), field=field)
+        raise Invalid(
+            _l(
+                "A taxpayer ID (unified social credit code) has 18 characters; this one has %(n)s.",
+                n=len(code),
+            ),
+            field=field,
+        )
     bad = sorted({c for c in code if c not in ALPHABET})
     if bad:
-        raise Invalid(_l("A taxpayer ID uses digits and capital letters except I, O, Z, S "
-                         "and V; %(c)s is not allowed.", c=", ".join(bad)), field=field)
+        raise Invalid(
+            _l(
+                "A taxpayer ID uses digits and capital letters except I, O, Z, S "
+                "and V; %(c)s is not allowed.",
+                c=", ".join(bad),
+            ),
+            field=field,
+        )
     if not _FORMAT.match(code):
-        raise Invalid(_l("Characters 3 to 8 of a taxpayer ID are the digits of the "
-                         "administrative division."), field=field)
+        raise Invalid(
+            _l("Characters 3 to 8 of a taxpayer ID are the digits of the administrative division."),
+            field=field,
+        )
     expected = check_character(code[:17])
     if code[17] != expected:
-        raise Invalid(_l("The check character of this taxpayer ID is wrong (the last "
-                         "character should be %(c)s): look for a typing error.",
-                         c=expected), field=field)
+        raise Invalid(
+            _l(
+                "The check character of this taxpayer ID is wrong (the last "
+                "character should be %(c)s): look for a typing error.",
+                c=expected,
+            ),
+            field=field,
+        )
     return code

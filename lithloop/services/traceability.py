@@ -41,10 +41,12 @@ class DueGroups:
 
 def pending() -> list[PackEvent]:
     """Handover events with a deadline and no upload mark, oldest deadline first."""
-    query = (sa.select(PackEvent)
-             .where(PackEvent.report_due.is_not(None), PackEvent.reported_at.is_(None))
-             .options(selectinload(PackEvent.pack), selectinload(PackEvent.organisation))
-             .order_by(PackEvent.report_due, PackEvent.at, PackEvent.id))
+    query = (
+        sa.select(PackEvent)
+        .where(PackEvent.report_due.is_not(None), PackEvent.reported_at.is_(None))
+        .options(selectinload(PackEvent.pack), selectinload(PackEvent.organisation))
+        .order_by(PackEvent.report_due, PackEvent.at, PackEvent.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -68,20 +70,29 @@ def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
     ids = sorted({int(i) for i in event_ids})
     if not ids:
         raise Invalid(_l("Choose at least one handover to mark as reported."), field="events")
-    events = list(db.session.scalars(sa.select(PackEvent).where(PackEvent.id.in_(ids))
-                                     .order_by(PackEvent.id).with_for_update()))
+    events = list(
+        db.session.scalars(
+            sa.select(PackEvent)
+            .where(PackEvent.id.in_(ids))
+            .order_by(PackEvent.id)
+            .with_for_update()
+        )
+    )
     try:
         missing = sorted(set(ids) - {e.id for e in events})
         if missing:
             raise NotFound(_l("No such event: %(ids)s.", ids=", ".join(map(str, missing))))
         not_handover = [e.id for e in events if e.report_due is None]
         if not_handover:
-            raise Invalid(_l("Event %(id)s is not a handover to report.", id=not_handover[0]),
-                          field="events")
+            raise Invalid(
+                _l("Event %(id)s is not a handover to report.", id=not_handover[0]), field="events"
+            )
         done = [e.id for e in events if e.reported_at is not None]
         if done:
-            raise Conflict(_l("Event %(id)s was already marked as reported.", id=done[0]),
-                           code="already_reported")
+            raise Conflict(
+                _l("Event %(id)s was already marked as reported.", id=done[0]),
+                code="already_reported",
+            )
     except Exception:
         db.session.rollback()
         raise
@@ -94,8 +105,18 @@ def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
 
 
 #: The columns of the CSV the national platform's upload needs.
-CSV_COLUMNS = ("pack_code", "original_code", "chemistry", "event_kind", "event_time_local",
-               "organisation", "counterparty", "mass_kg", "report_due", "report_due_status")
+CSV_COLUMNS = (
+    "pack_code",
+    "original_code",
+    "chemistry",
+    "event_kind",
+    "event_time_local",
+    "organisation",
+    "counterparty",
+    "mass_kg",
+    "report_due",
+    "report_due_status",
+)
 #: The last column when a deadline was counted without that year's official calendar.
 PROVISIONAL = "暂定 provisional"
 
@@ -115,10 +136,21 @@ def counterparty(event: PackEvent) -> str:
 def csv_export(events: list[PackEvent]) -> str:
     """The handovers as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese);
     cells that would be formulas are escaped (services.csv_export)."""
-    return csv_text(CSV_COLUMNS, ([
-        event.pack.code, event.pack.original_code or "", event.pack.chemistry, event.kind,
-        clock.local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
-        event.organisation.name if event.organisation else "",
-        counterparty(event), event.pack.mass_kg, event.report_due.isoformat(),
-        PROVISIONAL if holiday_calendar.event_provisional(event) else ""]
-        for event in events))
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            [
+                event.pack.code,
+                event.pack.original_code or "",
+                event.pack.chemistry,
+                event.kind,
+                clock.local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.organisation.name if event.organisation else "",
+                counterparty(event),
+                event.pack.mass_kg,
+                event.report_due.isoformat(),
+                PROVISIONAL if holiday_calendar.event_provisional(event) else "",
+            ]
+            for event in events
+        ),
+    )

@@ -81,14 +81,22 @@ class Trip:
     @property
     def pickups(self) -> list[PlanStop]:
         """The pickup stops of the trip, in order (bookings cancelled since are left out)."""
-        return [s for s in self.stops if s.kind == "pickup" and s.booking is not None
-                and s.booking.status is not BookingStatus.CANCELLED]
+        return [
+            s
+            for s in self.stops
+            if s.kind == "pickup"
+            and s.booking is not None
+            and s.booking.status is not BookingStatus.CANCELLED
+        ]
 
     @property
     def cancelled(self) -> list[PlanStop]:
         """Stops whose booking was cancelled after planning: nothing to load there."""
-        return [s for s in self.stops if s.booking is not None
-                and s.booking.status is BookingStatus.CANCELLED]
+        return [
+            s
+            for s in self.stops
+            if s.booking is not None and s.booking.status is BookingStatus.CANCELLED
+        ]
 
     @property
     def lots(self) -> list[BookingLot]:
@@ -206,8 +214,9 @@ class DeliveryEntry:
     @property
     def mass_kg(self) -> Decimal:
         """The packs' mass."""
-        return sum((Decimal(line.pack.mass_kg) for s in self.stops for line in s.order.lines),
-                   Decimal(0))
+        return sum(
+            (Decimal(line.pack.mass_kg) for s in self.stops for line in s.order.lines), Decimal(0)
+        )
 
     @property
     def description(self) -> str:
@@ -275,17 +284,25 @@ def dangerous_goods(route: PlanRoute) -> DangerousGoodsDocument:
     docs = []
     for trip in split_trips(route):
         lots = trip.lots
-        docs.append(TripDocument(trip, entries(lots), [Consignor(s) for s in trip.pickups],
-                                 [lot for lot in lots if not provision_for(lot).dangerous],
-                                 DeliveryEntry(trip.deliveries) if trip.deliveries else None))
+        docs.append(
+            TripDocument(
+                trip,
+                entries(lots),
+                [Consignor(s) for s in trip.pickups],
+                [lot for lot in lots if not provision_for(lot).dangerous],
+                DeliveryEntry(trip.deliveries) if trip.deliveries else None,
+            )
+        )
     return DangerousGoodsDocument(route, docs)
 
 
 def route_totals(route: PlanRoute) -> dict:
     """Route-wide totals for the manifest: stops, packages, booked mass, hazardous lots."""
     trips = split_trips(route)
-    return {"trips": len([t for t in trips if t.stops]),
-            "stops": sum(len(t.pickups) for t in trips),
-            "packs": sum(t.packs for t in trips),
-            "mass_kg": sum((t.mass_kg for t in trips), Decimal(0)),
-            "hazardous_lots": sum(t.hazardous_lots for t in trips)}
+    return {
+        "trips": len([t for t in trips if t.stops]),
+        "stops": sum(len(t.pickups) for t in trips),
+        "packs": sum(t.packs for t in trips),
+        "mass_kg": sum((t.mass_kg for t in trips), Decimal(0)),
+        "hazardous_lots": sum(t.hazardous_lots for t in trips),
+    }

@@ -38,7 +38,11 @@ def set_enabled(actor: User, user_id: int, enabled: bool) -> User:
         raise Conflict(_l("You cannot disable your own account."), code="self")
     if user.enabled != enabled:
         user.enabled = enabled
-        audit.record("user.enable" if enabled else "user.disable", actor=actor, obj=user,
-                     details={"email": user.email})
+        audit.record(
+            "user.enable" if enabled else "user.disable",
+            actor=actor,
+            obj=user,
+            details={"email": user.email},
+        )
     db.session.commit()
     return user

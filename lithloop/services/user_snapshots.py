@@ -30,8 +30,9 @@ def cached_user(name: str, key: Hashable, load: Callable[[], User | None]) -> Us
     ttl = float(current_app.config.get("USER_CACHE_S", 0))
     if ttl <= 0:
         return load()
-    copy = read_cache.cached(name, key, TABLES, lambda: snapshot(load()), ttl=ttl,
-                             keep=lambda value: value is not None)
+    copy = read_cache.cached(
+        name, key, TABLES, lambda: snapshot(load()), ttl=ttl, keep=lambda value: value is not None
+    )
     return None if copy is None else attach(copy)
 
 

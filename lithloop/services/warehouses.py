@@ -89,18 +89,27 @@ class Stock:
 
 def is_overdue(pack: Pack, today: date) -> bool:
     """An aging pack past its aging_until date without a valid retest."""
-    return (pack.state is PackState.AGING and pack.aging_until is not None
-            and pack.aging_until < today and valid_retest(pack) is None)
+    return (
+        pack.state is PackState.AGING
+        and pack.aging_until is not None
+        and pack.aging_until < today
+        and valid_retest(pack) is None
+    )
 
 
 def stock(warehouse: Warehouse) -> Stock:
     """The packs in one warehouse, oldest first."""
     today = clock.today()
     packs = db.session.scalars(
-        sa.select(Pack).where(Pack.warehouse == warehouse)
-        .options(selectinload(Pack.tests)).order_by(Pack.warehouse_since, Pack.id))
-    rows = tuple(StockRow(p, (today - (local_date(p.warehouse_since) or today)).days,
-                          is_overdue(p, today)) for p in packs)
+        sa.select(Pack)
+        .where(Pack.warehouse == warehouse)
+        .options(selectinload(Pack.tests))
+        .order_by(Pack.warehouse_since, Pack.id)
+    )
+    rows = tuple(
+        StockRow(p, (today - (local_date(p.warehouse_since) or today)).days, is_overdue(p, today))
+        for p in packs
+    )
     return Stock(warehouse, rows)
 
 
@@ -115,14 +124,25 @@ def _where(pack: Pack):
 
 def _check_release(pack: Pack) -> None:
     if valid_retest(pack) is None:
-        raise Conflict(_l("Pack %(code)s must be re-tested on or after %(d)s before it leaves "
-                          "the aging warehouse.", code=pack.code,
-                          d=pack.aging_until.isoformat() if pack.aging_until else "—"),
-                       code="retest_needed")
+        raise Conflict(
+            _l(
+                "Pack %(code)s must be re-tested on or after %(d)s before it leaves "
+                "the aging warehouse.",
+                code=pack.code,
+                d=pack.aging_until.isoformat() if pack.aging_until else "—",
+            ),
+            code="retest_needed",
+        )
     if pack.grade not in SECOND_LIFE:
-        raise Conflict(_l("Pack %(code)s is grade %(g)s after its retest; send it to the "
-                          "raw-material warehouse.", code=pack.code,
-                          g=pack.grade.value if pack.grade else "—"), code="failed_retest")
+        raise Conflict(
+            _l(
+                "Pack %(code)s is grade %(g)s after its retest; send it to the "
+                "raw-material warehouse.",
+                code=pack.code,
+                g=pack.grade.value if pack.grade else "—",
+            ),
+            code="failed_retest",
+        )
 
 
 def move(user: User, pack_id: int, source: str, target: str) -> Pack:
@@ -134,25 +154,36 @@ def move(user: User, pack_id: int, source: str, target: str) -> Pack:
         except ValueError as exc:
             raise Invalid(_l("Choose a warehouse."), field="to") from exc
         if pack.warehouse is not src:
-            raise Conflict(_l("Pack %(code)s is not in the %(src)s but in the %(where)s.",
-                              code=pack.code, src=LABELS[src], where=_where(pack)),
-                           code="wrong_warehouse")
+            raise Conflict(
+                _l(
+                    "Pack %(code)s is not in the %(src)s but in the %(where)s.",
+                    code=pack.code,
+                    src=LABELS[src],
+                    where=_where(pack),
+                ),
+                code="wrong_warehouse",
+            )
         state = MOVES[src].get(dst)
         if state is None:
-            raise Conflict(_l("Packs are not moved from the %(src)s to the %(dst)s.",
-                              src=LABELS[src], dst=LABELS[dst]), code="bad_move")
+            raise Conflict(
+                _l(
+                    "Packs are not moved from the %(src)s to the %(dst)s.",
+                    src=LABELS[src],
+                    dst=LABELS[dst],
+                ),
+                code="bad_move",
+            )
         if dst is Warehouse.FINISHED:
             _check_release(pack)
-            pack_state.place(pack, state, user, "aged",
-                             data={"retest_id": valid_retest(pack).id})
+            pack_state.place(pack, state, user, "aged", data={"retest_id": valid_retest(pack).id})
         elif dst is Warehouse.AGING:
             if pack.grade not in SECOND_LIFE:
-                raise Conflict(_l("Pack %(code)s is not graded A, B or C.", code=pack.code),
-                               code="not_second_life")
-            pack.aging_until = clock.today() + timedelta(
-                days=int(current_app.config["AGING_DAYS"]))
-            pack_state.place(pack, state, user,
-                             data={"aging_until": pack.aging_until.isoformat()})
+                raise Conflict(
+                    _l("Pack %(code)s is not graded A, B or C.", code=pack.code),
+                    code="not_second_life",
+                )
+            pack.aging_until = clock.today() + timedelta(days=int(current_app.config["AGING_DAYS"]))
+            pack_state.place(pack, state, user, data={"aging_until": pack.aging_until.isoformat()})
         else:
             pack_state.place(pack, state, user)
         db.session.commit()

@@ -84,10 +84,34 @@ def register_blueprints(app: Flask) -> None:
     booking_text.init_templates(app)
     passport_text.init_templates(app)
     admin_calendar.init_templates(app)
-    for module in (health, auth, account, home, sites, admin, prices, bookings, fleet, api_docs,
-                   dispatch, documents, driver, passports, trace, dashboard, lines,
-                   settlements, plant, admin_users, webhooks, market, market_admin, company,
-                   rfq, admin_calendar):
+    for module in (
+        health,
+        auth,
+        account,
+        home,
+        sites,
+        admin,
+        prices,
+        bookings,
+        fleet,
+        api_docs,
+        dispatch,
+        documents,
+        driver,
+        passports,
+        trace,
+        dashboard,
+        lines,
+        settlements,
+        plant,
+        admin_users,
+        webhooks,
+        market,
+        market_admin,
+        company,
+        rfq,
+        admin_calendar,
+    ):
         app.register_blueprint(module.bp)
     init_api(app)
 

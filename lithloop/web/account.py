@@ -18,9 +18,12 @@ bp = Blueprint("account", __name__)
 
 
 def _page(form: ChangePasswordForm | None = None, status: int = 200):
-    return render_template("account/index.html", form=form or ChangePasswordForm(),
-                           tokens=api_tokens.tokens_of(current_user),
-                           state_of=api_tokens.state_of), status
+    return render_template(
+        "account/index.html",
+        form=form or ChangePasswordForm(),
+        tokens=api_tokens.tokens_of(current_user),
+        state_of=api_tokens.state_of,
+    ), status
 
 
 @bp.get("/account")
@@ -73,5 +76,6 @@ def revoke_token(token_id: int):
 @roles_required(Role.ADMIN)
 def all_tokens():
     """Every API token still working, whoever holds it, for an administrator to review."""
-    return render_template("account/all_tokens.html",
-                           tokens=api_tokens.tokens_of(current_user, everyone=True))
+    return render_template(
+        "account/all_tokens.html", tokens=api_tokens.tokens_of(current_user, everyone=True)
+    )

@@ -28,8 +28,12 @@ def decide(org_id: int):
     """Approve or reject one organisation."""
     approve = request.form.get("decision") == "approve"
     org = accounts.decide_organisation(org_id, approve=approve, actor=current_user)
-    flash(_("%(name)s approved.", name=org.name) if approve
-          else _("%(name)s rejected.", name=org.name), "success")
+    flash(
+        _("%(name)s approved.", name=org.name)
+        if approve
+        else _("%(name)s rejected.", name=org.name),
+        "success",
+    )
     return redirect(url_for("admin.approvals"))
 
 
@@ -38,5 +42,6 @@ def decide(org_id: int):
 def outbox():
     """The latest outgoing messages (the embedded default's stand-in for e-mail)."""
     messages = db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100))
+        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)
+    )
     return render_template("admin/outbox.html", messages=list(messages))

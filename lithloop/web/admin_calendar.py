@@ -23,9 +23,14 @@ def init_templates(app) -> None:
 def _page(errors: dict | None = None, status: int = 200):
     missing = holiday_calendar.missing_year()
     default_year = missing or clock.today().year + 1
-    return render_template("admin/calendar.html", years=holiday_calendar.years(),
-                           missing=missing, default_year=default_year,
-                           errors=errors or {}, form=request.form), status
+    return render_template(
+        "admin/calendar.html",
+        years=holiday_calendar.years(),
+        missing=missing,
+        default_year=default_year,
+        errors=errors or {},
+        form=request.form,
+    ), status
 
 
 @bp.get("/")
@@ -42,11 +47,17 @@ def upload():
     upload_file = request.files.get("file")
     data = upload_file.read(holiday_calendar.MAX_UPLOAD + 1) if upload_file else b""
     try:
-        row = holiday_calendar.upload(current_user, request.form.get("year", ""), data,
-                                      upload_file.filename if upload_file else "",
-                                      request.form.get("source", ""))
+        row = holiday_calendar.upload(
+            current_user,
+            request.form.get("year", ""),
+            data,
+            upload_file.filename if upload_file else "",
+            request.form.get("source", ""),
+        )
     except ServiceError as exc:
         return _page({exc.field or "file": str(exc.message)}, exc.status)
-    flash(_("The %(year)s calendar is stored; open deadlines were counted again.",
-            year=row.year), "success")
+    flash(
+        _("The %(year)s calendar is stored; open deadlines were counted again.", year=row.year),
+        "success",
+    )
     return redirect(url_for("admin_calendar.index"))

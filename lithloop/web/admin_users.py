@@ -26,8 +26,7 @@ def users():
     search = request.args.get("q", "")[:100]
     pagination = user_admin.users(current_user, search=search, page=_page())
     locks = lockout.locks_for([u.email for u in pagination.items])
-    return render_template("admin/users.html", pagination=pagination, search=search,
-                           locks=locks)
+    return render_template("admin/users.html", pagination=pagination, search=search, locks=locks)
 
 
 @bp.post("/users/<int:user_id>/enabled")
@@ -42,8 +41,12 @@ def set_enabled(user_id: int):
             raise
         flash(str(exc.message), "error")
     else:
-        flash(_("%(email)s enabled.", email=user.email) if enable
-              else _("%(email)s disabled.", email=user.email), "success")
+        flash(
+            _("%(email)s enabled.", email=user.email)
+            if enable
+            else _("%(email)s disabled.", email=user.email),
+            "success",
+        )
     return redirect(url_for("admin_users.users", q=request.args.get("q", "")))
 
 
@@ -61,5 +64,9 @@ def unlock(user_id: int):
 def audit_log():
     """Recorded admin and security actions, newest first, filtered by action."""
     action = request.args.get("action", "")[:64]
-    return render_template("admin/audit.html", result=audit.entries(action=action, page=_page()),
-                           actions=audit.actions(), action=action)
+    return render_template(
+        "admin/audit.html",
+        result=audit.entries(action=action, page=_page()),
+        actions=audit.actions(),
+        action=action,
+    )

@@ -31,15 +31,30 @@ def docs():
                 continue
             op = item[method]
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            operations.append({
-                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                "tag": (op.get("tags") or [""])[0],
-                "secured": bool(op.get("security")),
-                "parameters": op.get("parameters", []) + item.get("parameters", []),
-                "body": _schema_name(body.get("schema")),
-                "responses": [(code, r.get("description", ""), _schema_name(
-                    r.get("content", {}).get("application/json", {}).get("schema")))
-                    for code, r in op.get("responses", {}).items()],
-            })
-    return render_template("api/docs.html", spec=spec, operations=operations,
-                           schemas=spec.get("components", {}).get("schemas", {}))
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "tag": (op.get("tags") or [""])[0],
+                    "secured": bool(op.get("security")),
+                    "parameters": op.get("parameters", []) + item.get("parameters", []),
+                    "body": _schema_name(body.get("schema")),
+                    "responses": [
+                        (
+                            code,
+                            r.get("description", ""),
+                            _schema_name(
+                                r.get("content", {}).get("application/json", {}).get("schema")
+                            ),
+                        )
+                        for code, r in op.get("responses", {}).items()
+                    ],
+                }
+            )
+    return render_template(
+        "api/docs.html",
+        spec=spec,
+        operations=operations,
+        schemas=spec.get("components", {}).get("schemas", {}),
+    )

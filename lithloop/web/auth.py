@@ -48,8 +48,9 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data,
-                                         address=request.remote_addr or "")
+            user = accounts.authenticate(
+                form.email.data, form.password.data, address=request.remote_addr or ""
+            )
         except ServiceError as exc:
             form.form_errors.append(str(exc.message))
             status = exc.status
@@ -76,9 +77,14 @@ def register():
     if form.validate_on_submit():
         try:
             user = accounts.register(
-                kind=OrgKind(form.kind.data), organisation=form.organisation.data,
-                name=form.name.data, email=form.email.data, password=form.password.data,
-                city=form.city.data or "", phone=form.phone.data or "")
+                kind=OrgKind(form.kind.data),
+                organisation=form.organisation.data,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                city=form.city.data or "",
+                phone=form.phone.data or "",
+            )
         except ServiceError as exc:
             attach_error(form, exc)
             return render_template("auth/register.html", form=form), exc.status
@@ -87,8 +93,13 @@ def register():
                 log_in(user)
                 flash(_("Welcome to lithloop."), "success")
                 return redirect(url_for("home.index"))
-            flash(_("Thank you. The park will review your registration; "
-                    "you can log in once it is approved."), "info")
+            flash(
+                _(
+                    "Thank you. The park will review your registration; "
+                    "you can log in once it is approved."
+                ),
+                "info",
+            )
             return redirect(url_for("auth.login"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
@@ -101,8 +112,8 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.request_password_reset(
-            form.email.data,
-            lambda token: external_url("auth.reset_password", token=token))
+            form.email.data, lambda token: external_url("auth.reset_password", token=token)
+        )
         flash(_("If an account uses this address, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)

@@ -9,16 +9,24 @@ from werkzeug.datastructures import MultiDict
 from lithloop import clock
 from lithloop.services import capacity
 
-SLOTS = [("08:00", "10:00"), ("10:00", "12:00"), ("13:00", "15:00"), ("15:00", "17:00"),
-         ("17:00", "19:00")]
+SLOTS = [
+    ("08:00", "10:00"),
+    ("10:00", "12:00"),
+    ("13:00", "15:00"),
+    ("15:00", "17:00"),
+    ("17:00", "19:00"),
+]
 LOT_FIELDS = ("chemistry", "form", "count", "mass_kg", "condition")
 MAX_ROWS = 20
 
 
 def lot_rows(form: MultiDict) -> int:
     """How many lot rows the submitted form has (at least one)."""
-    indexes = {int(key.split("-")[1]) for key in form if key.startswith("lots-")
-               and key.split("-")[1].isdigit()}
+    indexes = {
+        int(key.split("-")[1])
+        for key in form
+        if key.startswith("lots-") and key.split("-")[1].isdigit()
+    }
     return min(MAX_ROWS, max(indexes) + 1) if indexes else 1
 
 
@@ -33,17 +41,22 @@ def raw_booking(form: MultiDict) -> dict:
         lot["damage"] = form.getlist(f"lots-{i}-damage")
         lot["codes"] = (form.get(f"lots-{i}-codes") or "").replace(",", " ").split()
         lots.append(lot)
-    return {"site_id": form.get("site_id", ""), "date": form.get("date", ""),
-            "window": slot if len(slot) == 2 else ["", ""], "lots": lots,
-            "note": form.get("note", "")}
+    return {
+        "site_id": form.get("site_id", ""),
+        "date": form.get("date", ""),
+        "window": slot if len(slot) == 2 else ["", ""],
+        "lots": lots,
+        "note": form.get("note", ""),
+    }
 
 
 def slot_choices(site=None) -> list[tuple[str, str, bool]]:
     """(value, label, within the site's hours) for each standard window."""
     choices = []
     for start, end in SLOTS:
-        inside = site is None or (time.fromisoformat(start) >= site.opens_at
-                                  and time.fromisoformat(end) <= site.closes_at)
+        inside = site is None or (
+            time.fromisoformat(start) >= site.opens_at and time.fromisoformat(end) <= site.closes_at
+        )
         choices.append((f"{start}-{end}", f"{start}–{end}", inside))
     return choices
 

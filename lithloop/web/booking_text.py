@@ -27,8 +27,7 @@ RUN_STATUS = {
     "failed": _l("Failed"),
     "cancelled": _l("Cancelled"),
 }
-PLAN_STATUS = {"draft": _l("Draft"), "published": _l("Published"),
-               "superseded": _l("Superseded")}
+PLAN_STATUS = {"draft": _l("Draft"), "published": _l("Published"), "superseded": _l("Superseded")}
 REASONS = {
     "skill_missing": _l("No truck has the required skill (dangerous goods) free that day."),
     "capacity_exceeded": _l("The lot is heavier than any truck can carry."),
@@ -62,7 +61,11 @@ def reason_text(code: str, fallback: str) -> str:
 def init_templates(app) -> None:
     """Expose the labels to templates."""
     app.jinja_env.globals.update(
-        status_label=status_label, damage_label=damage_label, weekday=weekday,
+        status_label=status_label,
+        damage_label=damage_label,
+        weekday=weekday,
         run_status=lambda v: str(RUN_STATUS.get(v, v)),
-        plan_status=lambda v: str(PLAN_STATUS.get(v, v)), reason_text=reason_text,
-        has_endpoint=lambda name: name in app.view_functions)
+        plan_status=lambda v: str(PLAN_STATUS.get(v, v)),
+        reason_text=reason_text,
+        has_endpoint=lambda name: name in app.view_functions,
+    )

@@ -39,26 +39,39 @@ def index():
         query = query.where(booking_service.Booking.status == BookingStatus(status))
     page = page_arg()
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template("bookings/index.html", pagination=pagination, status=status,
-                           statuses=[s.value for s in BookingStatus])
+    return render_template(
+        "bookings/index.html",
+        pagination=pagination,
+        status=status,
+        statuses=[s.value for s in BookingStatus],
+    )
 
 
 def _form_context(form: MultiDict, errors: dict, quote=None, warnings=()) -> dict:
     sites = list(db.session.scalars(visible_sites(current_user)))
-    chosen = next((s for s in sites if str(s.id) == form.get("site_id")),
-                  sites[0] if sites else None)
+    chosen = next(
+        (s for s in sites if str(s.id) == form.get("site_id")), sites[0] if sites else None
+    )
     rows = lot_rows(form) + (1 if "add_lot" in form else 0)
     code_errors: dict[int, list[str]] = {}
     for key, message in errors.items():
         match = CODE_FIELD.match(key)
         if match:
             code_errors.setdefault(int(match.group(1)), []).append(message)
-    return {"form": form, "errors": errors, "code_errors": code_errors, "sites": sites,
-            "site": chosen,
-            "rows": range(min(rows, 20)), "slots": slot_choices(chosen),
-            "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
-            "quote": quote, "warnings": warnings, "damage_items": SP376_ITEMS,
-            "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex}
+    return {
+        "form": form,
+        "errors": errors,
+        "code_errors": code_errors,
+        "sites": sites,
+        "site": chosen,
+        "rows": range(min(rows, 20)),
+        "slots": slot_choices(chosen),
+        "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
+        "quote": quote,
+        "warnings": warnings,
+        "damage_items": SP376_ITEMS,
+        "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
+    }
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -70,18 +83,26 @@ def create():
     if request.method == "POST" and "add_lot" not in form:
         try:
             booking, created = booking_service.book_pickup(
-                current_user, raw_booking(form), form.get("idempotency_key"))
+                current_user, raw_booking(form), form.get("idempotency_key")
+            )
         except ServiceError as exc:
             errors[exc.field or "_form"] = str(exc.message)
             if exc.code == "idempotency_key_reused":  # sent before with other values
-                errors = {"_form": _("This form was sent before with other values. Check "
-                                     "them and confirm again to make a new booking.")}
-                form = MultiDict([(k, v) for k, v in form.items(multi=True)
-                                  if k != "idempotency_key"])  # a fresh key for the next try
+                errors = {
+                    "_form": _(
+                        "This form was sent before with other values. Check "
+                        "them and confirm again to make a new booking."
+                    )
+                }
+                form = MultiDict(
+                    [(k, v) for k, v in form.items(multi=True) if k != "idempotency_key"]
+                )  # a fresh key for the next try
         else:
             if created:
-                flash(_("Booking #%(id)s requested. The quote is frozen with it.",
-                        id=booking.id), "success")
+                flash(
+                    _("Booking #%(id)s requested. The quote is frozen with it.", id=booking.id),
+                    "success",
+                )
             return redirect(url_for("bookings.show", booking_id=booking.id))
     status = 422 if errors else 200
     return render_template("bookings/new.html", **_form_context(form, errors)), status
@@ -103,8 +124,7 @@ def quote():
         warnings = [*warnings, *booking_service.unknown_code_warnings(draft)]
     except ServiceError as exc:
         errors[exc.field or "_form"] = str(exc.message)
-    return render_template("bookings/_quote.html", quote=result, errors=errors,
-                           warnings=warnings)
+    return render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)
 
 
 @bp.get("/<int:booking_id>")
@@ -120,8 +140,9 @@ def show(booking_id: int):
 def cancel(booking_id: int):
     """Cancel (owners before scheduling; the park with a reason)."""
     try:
-        booking_service.change_status(current_user, booking_id, BookingStatus.CANCELLED,
-                                      request.form.get("reason", ""))
+        booking_service.change_status(
+            current_user, booking_id, BookingStatus.CANCELLED, request.form.get("reason", "")
+        )
     except ServiceError as exc:
         if exc.status in (403, 404):  # not this role's to cancel, or not theirs to see
             raise

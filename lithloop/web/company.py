@@ -29,12 +29,26 @@ bp = Blueprint("company", __name__, url_prefix="/market")
 
 def _page(errors: dict | None = None, form=None, invite_form=None, status: int = 200):
     details = buyer_company.details_of(current_user.organisation)
-    values = form if form is not None else (details.as_dict() if details else {
-        "company_name": current_user.organisation.name,
-        "taxpayer_id": current_user.organisation.taxpayer_id or ""})
-    return render_template("market/company.html", details=details, form=values,
-                           invite=invite_form or {}, errors=errors or {},
-                           colleagues=buyer_company.colleagues(current_user)), status
+    values = (
+        form
+        if form is not None
+        else (
+            details.as_dict()
+            if details
+            else {
+                "company_name": current_user.organisation.name,
+                "taxpayer_id": current_user.organisation.taxpayer_id or "",
+            }
+        )
+    )
+    return render_template(
+        "market/company.html",
+        details=details,
+        form=values,
+        invite=invite_form or {},
+        errors=errors or {},
+        colleagues=buyer_company.colleagues(current_user),
+    ), status
 
 
 @bp.get("/company")
@@ -53,8 +67,7 @@ def save_details():
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        return _page({exc.field or "_form": str(exc.message)}, form=request.form,
-                     status=exc.status)
+        return _page({exc.field or "_form": str(exc.message)}, form=request.form, status=exc.status)
     flash(_("Invoice details saved. Orders paid from now on carry them."), "success")
     return redirect(url_for("company.company"))
 
@@ -65,16 +78,23 @@ def invite():
     """Add a colleague by e-mail; they set their password through the mailed link."""
     try:
         colleague = buyer_company.invite_colleague(
-            current_user, name=request.form.get("name", ""),
+            current_user,
+            name=request.form.get("name", ""),
             email=request.form.get("email", ""),
-            link_for=lambda token: external_url("auth.reset_password", token=token))
+            link_for=lambda token: external_url("auth.reset_password", token=token),
+        )
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        return _page({f"invite_{exc.field or 'form'}": str(exc.message)},
-                     invite_form=request.form, status=exc.status)
-    flash(_("%(email)s was added and invited by e-mail to choose a password.",
-            email=colleague.email), "success")
+        return _page(
+            {f"invite_{exc.field or 'form'}": str(exc.message)},
+            invite_form=request.form,
+            status=exc.status,
+        )
+    flash(
+        _("%(email)s was added and invited by e-mail to choose a password.", email=colleague.email),
+        "success",
+    )
     return redirect(url_for("company.company"))
 
 
@@ -85,11 +105,15 @@ def invoice(order_id: int):
     found = invoices.invoice_for(current_user, order_id)
     if request.args.get("download"):
         css = (Path(current_app.static_folder) / "css" / "invoice.css").read_bytes()
-        body = render_template("market/invoice_file.html", invoice=found,
-                               css_base64=base64.b64encode(css).decode("ascii"))
+        body = render_template(
+            "market/invoice_file.html",
+            invoice=found,
+            css_base64=base64.b64encode(css).decode("ascii"),
+        )
         response = make_response(body)
         response.headers["Content-Type"] = "text/html; charset=utf-8"
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="invoice-{found.number}.html"')
+            f'attachment; filename="invoice-{found.number}.html"'
+        )
         return response
     return render_template("market/invoice.html", invoice=found)

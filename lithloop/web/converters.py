@@ -11,7 +11,7 @@ MAX_ID = 2**31 - 1  # PostgreSQL `integer`; a larger id can name no row
 class DatabaseIntConverter(IntegerConverter):
     """`<int:id>` that does not match numbers beyond MAX_ID (404, not an overflow)."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's parameter name)
+    def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 

@@ -25,9 +25,14 @@ def _year() -> int:
 
 def _chart(kind: str, labels: list, series: list[tuple[str, list]], **options) -> dict:
     """A Chart.js spec the page passes to static/js/dashboard.js in a data-* attribute."""
-    return {"type": kind, "labels": [str(label) for label in labels],
-            "datasets": [{"label": str(name), "data": [str(v) for v in values]}
-                         for name, values in series], **options}
+    return {
+        "type": kind,
+        "labels": [str(label) for label in labels],
+        "datasets": [
+            {"label": str(name), "data": [str(v) for v in values]} for name, values in series
+        ],
+        **options,
+    }
 
 
 def charts(data: dict) -> dict:
@@ -35,20 +40,39 @@ def charts(data: dict) -> dict:
     months = [str(m) for m in range(1, 13)]
     chem = data["chemistry"]
     return {
-        "months": _chart("bar", months, [(_("Received (t)"), data["months"]["received_t"]),
-                                         (_("Processed (t)"), data["months"]["processed_t"])]),
-        "built": _chart("bar", months, [(_("Second-life packs built"),
-                                         data["months"]["built"])]),
-        "chemistry": _chart("bar", [chemistry_name(r["chemistry"]) for r in chem],
-                            [(_("Received (kg)"), [r["received_kg"] for r in chem]),
-                             (_("Processed (kg)"), [r["processed_kg"] for r in chem])]),
-        "cities": _chart("bar", [c for c, _kg in data["cities"]],
-                         [(_("Received (kg)"), [kg for _c, kg in data["cities"]])],
-                         horizontal=True),
-        "aging": _chart("bar", [label for label, _n in data["aging"]],
-                        [(_("Packs"), [n for _label, n in data["aging"]])]),
-        "materials": _chart("bar", [m for m, _kg in data["materials"]],
-                            [(_("Recovered (kg)"), [kg for _m, kg in data["materials"]])]),
+        "months": _chart(
+            "bar",
+            months,
+            [
+                (_("Received (t)"), data["months"]["received_t"]),
+                (_("Processed (t)"), data["months"]["processed_t"]),
+            ],
+        ),
+        "built": _chart("bar", months, [(_("Second-life packs built"), data["months"]["built"])]),
+        "chemistry": _chart(
+            "bar",
+            [chemistry_name(r["chemistry"]) for r in chem],
+            [
+                (_("Received (kg)"), [r["received_kg"] for r in chem]),
+                (_("Processed (kg)"), [r["processed_kg"] for r in chem]),
+            ],
+        ),
+        "cities": _chart(
+            "bar",
+            [c for c, _kg in data["cities"]],
+            [(_("Received (kg)"), [kg for _c, kg in data["cities"]])],
+            horizontal=True,
+        ),
+        "aging": _chart(
+            "bar",
+            [label for label, _n in data["aging"]],
+            [(_("Packs"), [n for _label, n in data["aging"]])],
+        ),
+        "materials": _chart(
+            "bar",
+            [m for m, _kg in data["materials"]],
+            [(_("Recovered (kg)"), [kg for _m, kg in data["materials"]])],
+        ),
     }
 
 
@@ -58,7 +82,11 @@ def index():
     """Tonnes received and processed against capacity, by month, chemistry and city."""
     data = figures.dashboard(_year())
     admin = current_user.role is Role.ADMIN
-    return render_template("dashboard/index.html", data=data, charts=charts(data),
-                           summary=data["summary"],
-                           calendar_missing=holiday_calendar.missing_year() if admin else None,
-                           serials_warning=park_serials.warning() if admin else None)
+    return render_template(
+        "dashboard/index.html",
+        data=data,
+        charts=charts(data),
+        summary=data["summary"],
+        calendar_missing=holiday_calendar.missing_year() if admin else None,
+        serials_warning=park_serials.warning() if admin else None,
+    )

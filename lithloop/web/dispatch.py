@@ -44,13 +44,22 @@ def index():
     """A day's due bookings, the run form and the day's runs."""
     planning.fail_stale_runs()
     day = _day()
-    runs = list(db.session.scalars(sa.select(PlanRun).where(PlanRun.plan_date == day)
-                                   .order_by(PlanRun.id.desc()).limit(20)))
-    published = db.session.scalar(sa.select(Plan).where(
-        Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED))
-    return render_template("dispatch/index.html", day=day, bookings=planning.due_bookings(day),
-                           runs=runs, max_seconds=current_app.config["PLAN_MAX_SECONDS"],
-                           published=published)
+    runs = list(
+        db.session.scalars(
+            sa.select(PlanRun).where(PlanRun.plan_date == day).order_by(PlanRun.id.desc()).limit(20)
+        )
+    )
+    published = db.session.scalar(
+        sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
+    )
+    return render_template(
+        "dispatch/index.html",
+        day=day,
+        bookings=planning.due_bookings(day),
+        runs=runs,
+        max_seconds=current_app.config["PLAN_MAX_SECONDS"],
+        published=published,
+    )
 
 
 @bp.post("/plans/<int:plan_id>/urgent")
@@ -58,8 +67,7 @@ def index():
 def urgent(plan_id: int):
     """Insert a late booking into the published plan, moving nothing else: a new draft."""
     try:
-        draft = plan_edit.insert_urgent(current_user, plan_id,
-                                        int_value("booking_id", 0))
+        draft = plan_edit.insert_urgent(current_user, plan_id, int_value("booking_id", 0))
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("dispatch.plan", plan_id=plan_id))
@@ -73,9 +81,13 @@ def start():
     """Start a run for the day and go to its progress page."""
     day = _day()
     try:
-        run = planning.start_run(current_user, day, int_value("time_limit_s", 30),
-                                 int_value("horizon_days", 1),
-                                 request.form.get("mode", "thorough"))
+        run = planning.start_run(
+            current_user,
+            day,
+            int_value("time_limit_s", 30),
+            int_value("horizon_days", 1),
+            request.form.get("mode", "thorough"),
+        )
         runner.submit(run.id)
     except ServiceError as exc:
         flash(str(exc.message), "error")
@@ -117,12 +129,19 @@ def plan(plan_id: int):
     park = park_site()
     if park is None:
         abort(404)
-    trucks = list(db.session.scalars(sa.select(Truck).where(Truck.active.is_(True))
-                                     .order_by(Truck.plate)))
+    trucks = list(
+        db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.plate))
+    )
     tiles = current_app.config["MAP_TILE_URL"]
-    return render_template("dispatch/plan.html", plan=found, map=plan_map(found, park),
-                           tiles=tiles, geo=plan_geo(found, park) if tiles else None,
-                           changes=publishing.changes_from_published(found), trucks=trucks)
+    return render_template(
+        "dispatch/plan.html",
+        plan=found,
+        map=plan_map(found, park),
+        tiles=tiles,
+        geo=plan_geo(found, park) if tiles else None,
+        changes=publishing.changes_from_published(found),
+        trucks=trucks,
+    )
 
 
 @bp.post("/plans/<int:plan_id>/move")
@@ -130,9 +149,13 @@ def plan(plan_id: int):
 def move(plan_id: int):
     """Move a booking to a truck and position; times and loads are recomputed."""
     try:
-        plan_edit.move_booking(current_user, plan_id, int_value("booking_id", 0),
-                               int_value("truck_id", 0),
-                               int_value("position", 0))
+        plan_edit.move_booking(
+            current_user,
+            plan_id,
+            int_value("booking_id", 0),
+            int_value("truck_id", 0),
+            int_value("position", 0),
+        )
     except ServiceError as exc:
         if exc.status == 404 and exc.field is None:
             raise

@@ -16,19 +16,25 @@ bp = Blueprint("documents", __name__, url_prefix="/routes")
 STAFF = (Role.DISPATCHER, Role.PLANT_OPERATOR, Role.ADMIN)
 
 HAZARD = {
-    "sp377": _l("SP377: carried for recycling. Pack per P909; mark the packages "
-                "\"LITHIUM BATTERIES FOR DISPOSAL/RECYCLING\"."),
-    "sp376": _l("SP376: damaged or defective. Pack per P908 / LP904; keep apart from "
-                "intact lots."),
-    "sp376_reactive": _l("SP376, liable to react dangerously (swollen, leaking, after a "
-                         "thermal event). Pack per P911 / LP906 only; no stacking, load "
-                         "last, keep away from heat; call the park before moving if hot "
-                         "or smoking."),
-    "none": _l("Black mass is not a battery: not carried as UN3480; classify it "
-               "separately."),
+    "sp377": _l(
+        "SP377: carried for recycling. Pack per P909; mark the packages "
+        '"LITHIUM BATTERIES FOR DISPOSAL/RECYCLING".'
+    ),
+    "sp376": _l("SP376: damaged or defective. Pack per P908 / LP904; keep apart from intact lots."),
+    "sp376_reactive": _l(
+        "SP376, liable to react dangerously (swollen, leaking, after a "
+        "thermal event). Pack per P911 / LP906 only; no stacking, load "
+        "last, keep away from heat; call the park before moving if hot "
+        "or smoking."
+    ),
+    "none": _l("Black mass is not a battery: not carried as UN3480; classify it separately."),
 }
-FORMS = {"pack": _l("packs"), "module": _l("modules"), "cell": _l("cells"),
-         "black_mass": _l("black mass")}
+FORMS = {
+    "pack": _l("packs"),
+    "module": _l("modules"),
+    "cell": _l("cells"),
+    "black_mass": _l("black mass"),
+}
 LABELS = {
     "title": _l("Dangerous goods transport document"),
     "route": _l("Route"),
@@ -69,7 +75,8 @@ def bilingual(key: str) -> Markup:
     with force_locale("en"):
         en = str(label)
     return Markup('<span class="zh">{}</span> <span class="en">{}</span>').format(
-        escape(zh), escape(en))
+        escape(zh), escape(en)
+    )
 
 
 def _route(route_id: int) -> PlanRoute:
@@ -79,17 +86,24 @@ def _route(route_id: int) -> PlanRoute:
         abort(404)
     if current_user.role in STAFF:
         return route
-    if (current_user.role is Role.DRIVER and route.truck.driver_id == current_user.id
-            and route.plan.status is PlanStatus.PUBLISHED):
+    if (
+        current_user.role is Role.DRIVER
+        and route.truck.driver_id == current_user.id
+        and route.plan.status is PlanStatus.PUBLISHED
+    ):
         return route
     abort(404)
 
 
 def _context(route: PlanRoute) -> dict:
-    return {"route": route, "plan": route.plan, "truck": route.truck,
-            "hazard_text": lambda lot: str(HAZARD[docs.lot_hazard(lot)]),
-            "form_name": lambda form: str(FORMS.get(form, form)),
-            "docs": docs}
+    return {
+        "route": route,
+        "plan": route.plan,
+        "truck": route.truck,
+        "hazard_text": lambda lot: str(HAZARD[docs.lot_hazard(lot)]),
+        "form_name": lambda form: str(FORMS.get(form, form)),
+        "docs": docs,
+    }
 
 
 @bp.get("/<int:route_id>/manifest")
@@ -97,8 +111,12 @@ def _context(route: PlanRoute) -> dict:
 def manifest(route_id: int):
     """The manifest of a route: stops in order, lots, codes, hazards, totals per trip."""
     route = _route(route_id)
-    return render_template("documents/manifest.html", trips=docs.split_trips(route),
-                           totals=docs.route_totals(route), **_context(route))
+    return render_template(
+        "documents/manifest.html",
+        trips=docs.split_trips(route),
+        totals=docs.route_totals(route),
+        **_context(route),
+    )
 
 
 @bp.get("/<int:route_id>/dangerous-goods")
@@ -106,6 +124,9 @@ def manifest(route_id: int):
 def dangerous_goods(route_id: int):
     """The ADR / JT/T 617 dangerous-goods transport document of a route, bilingual."""
     route = _route(route_id)
-    return render_template("documents/dangerous_goods.html",
-                           document=docs.dangerous_goods(route), bi=bilingual,
-                           **_context(route))
+    return render_template(
+        "documents/dangerous_goods.html",
+        document=docs.dangerous_goods(route),
+        bi=bilingual,
+        **_context(route),
+    )

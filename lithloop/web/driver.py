@@ -20,11 +20,18 @@ bp = Blueprint("driver", __name__, url_prefix="/driver")
 def _page(errors: dict | None = None, status: int = 200):
     routes = driver_work.driver_routes(current_user)
     return render_template(
-        "driver/today.html", routes=routes, today=clock.today(), errors=errors or {},
-        form=request.form if errors else {}, reasons=driver_work.REASONS,
-        arrival_of=driver_work.arrival_of, exceptions_of=driver_work.exceptions_of,
-        hazard_text=lambda lot: str(HAZARD[lot_hazard(lot)]), hazard_key=lot_hazard,
-        form_name=lambda form: str(FORMS.get(form, form))), status
+        "driver/today.html",
+        routes=routes,
+        today=clock.today(),
+        errors=errors or {},
+        form=request.form if errors else {},
+        reasons=driver_work.REASONS,
+        arrival_of=driver_work.arrival_of,
+        exceptions_of=driver_work.exceptions_of,
+        hazard_text=lambda lot: str(HAZARD[lot_hazard(lot)]),
+        hazard_key=lot_hazard,
+        form_name=lambda form: str(FORMS.get(form, form)),
+    ), status
 
 
 @bp.get("/")
@@ -49,8 +56,9 @@ def _act(stop_id: int, work, done: str):
 @roles_required(Role.DRIVER)
 def arrive(stop_id: int):
     """Record that the driver has arrived at a pickup stop."""
-    return _act(stop_id, lambda: driver_work.record_arrival(current_user, stop_id),
-                _("Arrival recorded."))
+    return _act(
+        stop_id, lambda: driver_work.record_arrival(current_user, stop_id), _("Arrival recorded.")
+    )
 
 
 @bp.post("/stops/<int:stop_id>/pickup")
@@ -58,9 +66,17 @@ def arrive(stop_id: int):
 def pickup(stop_id: int):
     """Record the picked-up mass and the codes loaded; the booking becomes picked up."""
     form = request.form
-    return _act(stop_id, lambda: driver_work.record_pickup(
-        current_user, stop_id, form.get("mass_kg", ""), form.get("codes", ""),
-        form.get("note", "")), _("Pickup recorded."))
+    return _act(
+        stop_id,
+        lambda: driver_work.record_pickup(
+            current_user,
+            stop_id,
+            form.get("mass_kg", ""),
+            form.get("codes", ""),
+            form.get("note", ""),
+        ),
+        _("Pickup recorded."),
+    )
 
 
 @bp.post("/stops/<int:stop_id>/exception")
@@ -68,22 +84,32 @@ def pickup(stop_id: int):
 def exception(stop_id: int):
     """Report that the pickup cannot happen as booked; the dispatchers are told."""
     form = request.form
-    return _act(stop_id, lambda: driver_work.record_exception(
-        current_user, stop_id, form.get("reason", ""), form.get("note", "")),
-        _("Exception reported to the dispatchers."))
+    return _act(
+        stop_id,
+        lambda: driver_work.record_exception(
+            current_user, stop_id, form.get("reason", ""), form.get("note", "")
+        ),
+        _("Exception reported to the dispatchers."),
+    )
 
 
 @bp.post("/stops/<int:stop_id>/delivered")
 @roles_required(Role.DRIVER)
 def delivered(stop_id: int):
     """Hand a buyer's packs over at a delivery stop."""
-    return _act(stop_id, lambda: driver_work.record_delivered(current_user, stop_id),
-                _("Delivery recorded."))
+    return _act(
+        stop_id,
+        lambda: driver_work.record_delivered(current_user, stop_id),
+        _("Delivery recorded."),
+    )
 
 
 @bp.post("/stops/<int:stop_id>/unloaded")
 @roles_required(Role.DRIVER)
 def unloaded(stop_id: int):
     """Mark unloading at the park as done."""
-    return _act(stop_id, lambda: driver_work.record_unloaded(current_user, stop_id),
-                _("Unloading recorded."))
+    return _act(
+        stop_id,
+        lambda: driver_work.record_unloaded(current_user, stop_id),
+        _("Unloading recorded."),
+    )

@@ -27,8 +27,10 @@ def _message(status: int) -> str:
         404: _("Nothing here. It may have been moved, or belong to another organisation."),
         405: _("This action is not allowed here."),
         409: _("This changed in the meantime. Reload and try again."),
-        413: _("The upload is too large: at most %(mb)s MB. Send a smaller file, or split "
-               "it.", mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20),
+        413: _(
+            "The upload is too large: at most %(mb)s MB. Send a smaller file, or split it.",
+            mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20,
+        ),
         422: _("Some of the data is not valid."),
         429: _("Too many attempts. Wait a minute and try again."),
         500: _("Something went wrong on our side. We have logged it; please try again."),
@@ -49,8 +51,9 @@ def _flatten(errors, path: str = "") -> list[str]:
     if isinstance(errors, dict):
         out = []
         for key, value in errors.items():
-            name = key if not path else (f"{path}[{key}]" if isinstance(key, int)
-                                         else f"{path}.{key}")
+            name = (
+                key if not path else (f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}")
+            )
             if path == "" and key in ("json", "query", "form", "headers", "files"):
                 name = ""
             out.extend(_flatten(value, name))
@@ -58,8 +61,9 @@ def _flatten(errors, path: str = "") -> list[str]:
     if isinstance(errors, list | tuple):
         texts = [str(e) for e in errors if not isinstance(e, dict | list)]
         nested = [line for e in errors if isinstance(e, dict | list) for line in _flatten(e, path)]
-        return ([f"{path}: {'; '.join(texts)}" if path else "; ".join(texts)] if texts
-                else []) + nested
+        return (
+            [f"{path}: {'; '.join(texts)}" if path else "; ".join(texts)] if texts else []
+        ) + nested
     return [f"{path}: {errors}" if path else str(errors)]
 
 
@@ -84,8 +88,13 @@ def handle_service_error(exc: ServiceError):
 
 def handle_csrf(exc: CSRFError):
     """A form without a valid CSRF token."""
-    return error_response(400, _("The form has expired or did not come from lithloop. "
-                                 "Reload the page and submit it again."))
+    return error_response(
+        400,
+        _(
+            "The form has expired or did not come from lithloop. "
+            "Reload the page and submit it again."
+        ),
+    )
 
 
 def is_unique_violation(exc: sa.exc.IntegrityError) -> bool:

@@ -47,20 +47,28 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_fleet.csv"
 
 
 COLUMN_LABELS = {
-    "vehicle_plate": _l("Vehicle plate"), "pack_code": _l("Pack code"),
-    "chemistry": _l("Chemistry"), "rated_kwh": _l("Rated kWh"), "mass_kg": _l("Mass (kg)"),
-    "in_service_since": _l("In service since"), "soh_pct": _l("SoH"),
+    "vehicle_plate": _l("Vehicle plate"),
+    "pack_code": _l("Pack code"),
+    "chemistry": _l("Chemistry"),
+    "rated_kwh": _l("Rated kWh"),
+    "mass_kg": _l("Mass (kg)"),
+    "in_service_since": _l("In service since"),
+    "soh_pct": _l("SoH"),
 }
 #: Chinese text of each import problem, by code; `{name}` placeholders are the issue's params
 ZH_ISSUES = {
     "file_too_large": "文件大小为 {size} 字节，上限为 {limit} 字节（5 MB）。",
     "empty_file": "文件是空的。",
     "no_rows": "文件只有表头，没有电池包数据。",
-    "unknown_encoding": ("文件不是 UTF-8 或 GBK/GB18030 编码的 CSV 文本（是 Excel 工作簿吗？）；"
-                         "请另存为“CSV UTF-8”后重试。"),
+    "unknown_encoding": (
+        "文件不是 UTF-8 或 GBK/GB18030 编码的 CSV 文本（是 Excel 工作簿吗？）；"
+        "请另存为“CSV UTF-8”后重试。"
+    ),
     "bad_csv": "无法按 CSV 读取该文件：{detail}。",
-    "bad_columns": ("列名不符合要求。缺少：{missing}。无法识别：{unknown}。重复：{duplicated}。"
-                    "应有：{expected}。"),
+    "bad_columns": (
+        "列名不符合要求。缺少：{missing}。无法识别：{unknown}。重复：{duplicated}。"
+        "应有：{expected}。"
+    ),
     "too_many_rows": "文件超过 {limit} 行数据，请拆分后分别导入。",
     "required": "此项必填。",
     "bad_number": "“{value}”不是数字。",
@@ -71,8 +79,9 @@ ZH_ISSUES = {
     "unknown_chemistry": "“{value}”不是已知的化学体系（可选：{allowed}）。",
     "invalid_pack_code": "电池包编码“{value}”无效：{reason_zh}",
     "duplicate_pack_code": "电池包编码 {value} 已在第 {first_row} 行出现。",
-    "chemistry_mismatch": ("化学体系 {chemistry} 与电池包编码的电池类型“{letter}”"
-                           "（{expected}）不符。"),
+    "chemistry_mismatch": (
+        "化学体系 {chemistry} 与电池包编码的电池类型“{letter}”（{expected}）不符。"
+    ),
     "extra_cells": "此行有 {count} 个单元格，但表头只有 {expected} 列。",
     "too_long": "“{value}”超过 {limit} 个字符。",
     "too_large": "“{value}”大于 {limit}。",
@@ -151,16 +160,28 @@ def _keep(data: bytes) -> str:
 
 def _register(form: CsrfForm, status: int = 200, error: str | None = None):
     page = page_arg()
-    pagination = db.paginate(bus_fleet.packs(current_user), page=page, per_page=PAGE_SIZE,
-                             error_out=False)
-    return render_template("fleet/packs.html", pagination=pagination, form=form,
-                           error=error, max_mb=MAX_BYTES // (1024 * 1024)), status
+    pagination = db.paginate(
+        bus_fleet.packs(current_user), page=page, per_page=PAGE_SIZE, error_out=False
+    )
+    return render_template(
+        "fleet/packs.html",
+        pagination=pagination,
+        form=form,
+        error=error,
+        max_mb=MAX_BYTES // (1024 * 1024),
+    ), status
 
 
 def _preview(form: CsrfForm, result, token: str | None, error: str | None = None):
     status = 200 if result.ok and not error else 422
-    return render_template("fleet/preview.html", result=result, token=token, form=form,
-                           error=error, preview_rows=result.rows[:PREVIEW_ROWS]), status
+    return render_template(
+        "fleet/preview.html",
+        result=result,
+        token=token,
+        form=form,
+        error=error,
+        preview_rows=result.rows[:PREVIEW_ROWS],
+    ), status
 
 
 @bp.route("/packs", methods=["GET", "POST"])
@@ -200,8 +221,7 @@ def confirm():
         path.unlink(missing_ok=True)
         return _preview(form, exc.result, None, str(exc.message))
     except ServiceError as exc:
-        return _preview(form, bus_fleet.preview_import(current_user, data), None,
-                        str(exc.message))
+        return _preview(form, bus_fleet.preview_import(current_user, data), None, str(exc.message))
     path.unlink(missing_ok=True)
     flash(_("%(n)s packs imported.", n=count), "success")
     return redirect(url_for("fleet.packs"))
@@ -211,8 +231,9 @@ def confirm():
 @roles_required(Role.FLEET_MANAGER)
 def sample():
     """The sample fleet file shipped with lithloop (40 buses)."""
-    return send_file(SAMPLE, mimetype="text/csv", as_attachment=True,
-                     download_name="sample_fleet.csv")
+    return send_file(
+        SAMPLE, mimetype="text/csv", as_attachment=True, download_name="sample_fleet.csv"
+    )
 
 
 def _threshold() -> Decimal:
@@ -235,21 +256,37 @@ def _windows(site) -> list[str]:
 def _forecast_page(errors: dict | None = None, status: int = 200):
     today = clock.today()
     threshold = _threshold()
-    months_ahead = int_or_default(request.values.get("months"),
-                                  bus_fleet.DEFAULT_PROPOSAL_MONTHS, minimum=1, maximum=12)
+    months_ahead = int_or_default(
+        request.values.get("months"), bus_fleet.DEFAULT_PROPOSAL_MONTHS, minimum=1, maximum=12
+    )
     site_id = int_or_default(request.values.get("site_id"), None, minimum=1, maximum=MAX_ID)
     months = bus_fleet.forecast(current_user, today, threshold=threshold)
-    proposals = bus_fleet.proposals(current_user, today, months=months_ahead, site_id=site_id,
-                                    threshold=threshold)
+    proposals = bus_fleet.proposals(
+        current_user, today, months=months_ahead, site_id=site_id, threshold=threshold
+    )
     days = {p.id: bus_fleet.open_days(p.mass_kg, today) for p in proposals}
-    chart = {"labels": [m.month.strftime("%Y-%m") for m in months],
-             "packs": [m.packs for m in months], "kwh": [float(m.kwh) for m in months]}
+    chart = {
+        "labels": [m.month.strftime("%Y-%m") for m in months],
+        "packs": [m.packs for m in months],
+        "kwh": [float(m.kwh) for m in months],
+    }
     depots = list(db.session.scalars(visible_sites(current_user)))
     return render_template(
-        "fleet/forecast.html", months=months, chart=chart, proposals=proposals, days=days,
-        windows={p.id: _windows(p.site) for p in proposals}, threshold=threshold,
-        months_ahead=months_ahead, depots=depots, site=bus_fleet.depot(current_user, site_id),
-        form=CsrfForm(), errors=errors or {}, values=request.form, today=today), status
+        "fleet/forecast.html",
+        months=months,
+        chart=chart,
+        proposals=proposals,
+        days=days,
+        windows={p.id: _windows(p.site) for p in proposals},
+        threshold=threshold,
+        months_ahead=months_ahead,
+        depots=depots,
+        site=bus_fleet.depot(current_user, site_id),
+        form=CsrfForm(),
+        errors=errors or {},
+        values=request.form,
+        today=today,
+    ), status
 
 
 @bp.get("/forecast")
@@ -266,20 +303,25 @@ def accept():
     form = CsrfForm()
     proposal = request.form.get("proposal_id", "")
     if not form.validate_on_submit():
-        return _forecast_page({proposal: _("The form has expired. Reload the page and retry.")},
-                              400)
+        return _forecast_page(
+            {proposal: _("The form has expired. Reload the page and retry.")}, 400
+        )
     pack_ids = [p for p in request.form.get("pack_ids", "").split(",") if p.strip()]
     try:
         booking, created = bus_fleet.accept_proposal(
-            current_user, int_or_default(request.form.get("site_id"), None, minimum=1,
-                                         maximum=MAX_ID), pack_ids,
+            current_user,
+            int_or_default(request.form.get("site_id"), None, minimum=1, maximum=MAX_ID),
+            pack_ids,
             request.form.get("date", ""),
-            (request.form.get("window_start", ""), request.form.get("window_end", "")))
+            (request.form.get("window_start", ""), request.form.get("window_end", "")),
+        )
     except ServiceError as exc:
         return _forecast_page({proposal: str(exc.message)}, exc.status)
     if created:
-        flash(_("Booking #%(id)s requested for %(n)s packs.", id=booking.id, n=len(pack_ids)),
-              "success")
+        flash(
+            _("Booking #%(id)s requested for %(n)s packs.", id=booking.id, n=len(pack_ids)),
+            "success",
+        )
     else:
         flash(_("These packs are already booked: booking #%(id)s.", id=booking.id), "info")
     if "bookings.show" in current_app.view_functions:

@@ -32,20 +32,26 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    kind = SelectField(_l("Organisation type"), choices=[
-        SelectChoice("buyer", _l("Buyer (second-life packs)")),
-        SelectChoice("dealer_branch", _l("Dealer branch")),
-        SelectChoice("bus_company", _l("Bus company")),
-    ])
-    organisation = StringField(_l("Organisation name"), validators=[DataRequired(),
-                                                                     Length(max=200)])
+    kind = SelectField(
+        _l("Organisation type"),
+        choices=[
+            SelectChoice("buyer", _l("Buyer (second-life packs)")),
+            SelectChoice("dealer_branch", _l("Dealer branch")),
+            SelectChoice("bus_company", _l("Bus company")),
+        ],
+    )
+    organisation = StringField(
+        _l("Organisation name"), validators=[DataRequired(), Length(max=200)]
+    )
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
-    confirm = PasswordField(_l("Repeat password"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
 
 
 class ResetRequestForm(FlaskForm):
@@ -54,8 +60,10 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
-    confirm = PasswordField(_l("Repeat password"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
 
 
 class ChangePasswordForm(ResetPasswordForm):
@@ -67,11 +75,22 @@ class SiteForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
-    lat = DecimalField(_l("Latitude"), places=6, validators=[
-        InputRequired(), NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90."))])
-    lon = DecimalField(_l("Longitude"), places=6, validators=[
-        InputRequired(),
-        NumberRange(-180, 180, message=_l("Longitude must be between -180 and 180."))])
+    lat = DecimalField(
+        _l("Latitude"),
+        places=6,
+        validators=[
+            InputRequired(),
+            NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90.")),
+        ],
+    )
+    lon = DecimalField(
+        _l("Longitude"),
+        places=6,
+        validators=[
+            InputRequired(),
+            NumberRange(-180, 180, message=_l("Longitude must be between -180 and 180.")),
+        ],
+    )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
     opens_at = TimeField(_l("Opens at"), validators=[DataRequired()])

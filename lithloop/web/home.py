@@ -38,11 +38,13 @@ def set_language(code: str):
     """Switch language, remember it in a cookie and on the user, and go back."""
     if code not in current_app.config["LANGUAGES"]:
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
-    target = request.referrer if request.referrer and request.referrer.startswith(
-        request.host_url) else url_for("home.index")
+    target = (
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else url_for("home.index")
+    )
     response = make_response(redirect(target))
-    response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
-                        httponly=True)
+    response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     if current_user.is_authenticated and current_user.locale != code:
         current_user.locale = code
         db.session.commit()

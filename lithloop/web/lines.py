@@ -34,9 +34,13 @@ def _error(exc: ServiceError) -> dict:
 @roles_required(*PLANT)
 def index(error: dict | None = None, status: int = 200):
     """The three recycling lines, their open batches and the latest batches."""
-    return render_template("lines/index.html", lines=dismantling.lines(),
-                           batches=dismantling.recent_batches(), days_of=dismantling.days_of_work,
-                           error=error or {}), status
+    return render_template(
+        "lines/index.html",
+        lines=dismantling.lines(),
+        batches=dismantling.recent_batches(),
+        days_of=dismantling.days_of_work,
+        error=error or {},
+    ), status
 
 
 @bp.post("/lines/<int:line>/open")
@@ -57,12 +61,18 @@ def batch(batch_id: int, error: dict | None = None, status: int = 200):
     """One batch: its packs, its days of work, the add and close forms."""
     found = dismantling.get_batch(batch_id)
     return render_template(
-        "lines/batch.html", batch=found, days=dismantling.days_of_work(found),
+        "lines/batch.html",
+        batch=found,
+        days=dismantling.days_of_work(found),
         t_per_day=dismantling.throughputs()[found.line - 1],
-        materials=dismantling.MATERIALS, labels=dismantling.MATERIAL_LABELS,
+        materials=dismantling.MATERIALS,
+        labels=dismantling.MATERIAL_LABELS,
         outputs={m: Decimal((found.outputs or {}).get(m, "0")) for m in dismantling.MATERIALS},
-        total=dismantling.output_total(found), loss=dismantling.loss_kg(found),
-        error=error or {}, form=request.form if error else {}), status
+        total=dismantling.output_total(found),
+        loss=dismantling.loss_kg(found),
+        error=error or {},
+        form=request.form if error else {},
+    ), status
 
 
 @bp.post("/batches/<int:batch_id>/add")
@@ -95,9 +105,13 @@ def close(batch_id: int):
 def assembly_page(error: dict | None = None, status: int = 200):
     """Second-life assembly: parent candidates, the build form, recent builds."""
     return render_template(
-        "lines/assembly.html", candidates=assembly.candidates(),
-        builds=assembly.recent_builds(), use_cases=USE_CASE_LABELS, error=error or {},
-        form=request.form if error else {}), status
+        "lines/assembly.html",
+        candidates=assembly.candidates(),
+        builds=assembly.recent_builds(),
+        use_cases=USE_CASE_LABELS,
+        error=error or {},
+        form=request.form if error else {},
+    ), status
 
 
 def _decimal(name: str, *, optional: bool = False) -> Decimal | None:
@@ -118,12 +132,20 @@ def _order() -> assembly.BuildOrder:
     form = request.form
     codes = form.getlist("parents") + form.get("parent_codes", "").replace(",", "\n").split()
     test = assembly.FinalTest(
-        capacity_ah=_decimal("capacity_ah"), soh_pct=_decimal("soh_pct"),
+        capacity_ah=_decimal("capacity_ah"),
+        soh_pct=_decimal("soh_pct"),
         resistance_mohm=_decimal("resistance_mohm", optional=True),
-        ocv_v=_decimal("ocv_v", optional=True), insulation_ok=form.get("insulation") == "ok")
+        ocv_v=_decimal("ocv_v", optional=True),
+        insulation_ok=form.get("insulation") == "ok",
+    )
     return assembly.BuildOrder(
-        parent_codes=tuple(codes), rated_wh=_int("rated_wh"), mass_kg=_decimal("mass_kg"),
-        test=test, warranty_months=_int("warranty_months"), use_case=form.get("use_case", ""))
+        parent_codes=tuple(codes),
+        rated_wh=_int("rated_wh"),
+        mass_kg=_decimal("mass_kg"),
+        test=test,
+        warranty_months=_int("warranty_months"),
+        use_case=form.get("use_case", ""),
+    )
 
 
 @bp.post("/assembly")
@@ -134,6 +156,8 @@ def build():
         pack = assembly.build(current_user, _order())
     except ServiceError as exc:
         return assembly_page(_error(exc), exc.status)
-    flash(_("Pack %(code)s built, graded %(g)s and listed.", code=pack.code, g=pack.grade.value),
-          "success")
+    flash(
+        _("Pack %(code)s built, graded %(g)s and listed.", code=pack.code, g=pack.grade.value),
+        "success",
+    )
     return redirect(url_for("lines.assembly_page"))

@@ -25,24 +25,36 @@ ALL_ORDERS = (Role.BUYER, Role.ADMIN)
 
 def order_status_label(value: str) -> str:
     """An order status in the current language."""
-    labels = {"pending_payment": _("Awaiting payment"), "paid": _("Paid"),
-              "packed": _("Packed"), "shipped": _("Shipped"), "delivered": _("Delivered"),
-              "cancelled": _("Cancelled"), "refunded": _("Refunded"),
-              "partially_refunded": _("Partially refunded")}
+    labels = {
+        "pending_payment": _("Awaiting payment"),
+        "paid": _("Paid"),
+        "packed": _("Packed"),
+        "shipped": _("Shipped"),
+        "delivered": _("Delivered"),
+        "cancelled": _("Cancelled"),
+        "refunded": _("Refunded"),
+        "partially_refunded": _("Partially refunded"),
+    }
     return labels.get(value, value)
 
 
 @bp.app_context_processor
 def _helpers():
-    return {"order_status_label": order_status_label, "use_cases": catalog.USE_CASES,
-            "group_id": catalog.group_id, "one_time_token": lambda: uuid.uuid4().hex}
+    return {
+        "order_status_label": order_status_label,
+        "use_cases": catalog.USE_CASES,
+        "group_id": catalog.group_id,
+        "one_time_token": lambda: uuid.uuid4().hex,
+    }
 
 
 def _cart() -> dict:
     cart = session.get("cart") or {}
-    return {"packs": [int(i) for i in cart.get("packs", [])],
-            "groups": {str(k): int(v) for k, v in (cart.get("groups") or {}).items()},
-            "token": str(cart.get("token") or "")}
+    return {
+        "packs": [int(i) for i in cart.get("packs", [])],
+        "groups": {str(k): int(v) for k, v in (cart.get("groups") or {}).items()},
+        "token": str(cart.get("token") or ""),
+    }
 
 
 def _save(cart: dict) -> None:
@@ -52,8 +64,9 @@ def _save(cart: dict) -> None:
 
 def cart_lines(cart: dict) -> list[dict]:
     """The cart as checkout lines."""
-    return ([{"pack_id": i} for i in cart["packs"]] +
-            [{"group_id": g, "quantity": q} for g, q in cart["groups"].items()])
+    return [{"pack_id": i} for i in cart["packs"]] + [
+        {"group_id": g, "quantity": q} for g, q in cart["groups"].items()
+    ]
 
 
 @bp.get("/")
@@ -68,10 +81,19 @@ def catalog_page():
         errors[exc.field] = str(exc.message)
         filters = catalog.Filters()
     groups = catalog.grouped(catalog.search(filters))
-    chemistries = (sorted({g.first.chemistry for g in groups}) if filters == catalog.Filters()
-                   else catalog.chemistries())
-    return render_template("market/catalog.html", groups=groups, args=request.args,
-                           errors=errors, chemistries=chemistries, sorts=catalog.SORTS)
+    chemistries = (
+        sorted({g.first.chemistry for g in groups})
+        if filters == catalog.Filters()
+        else catalog.chemistries()
+    )
+    return render_template(
+        "market/catalog.html",
+        groups=groups,
+        args=request.args,
+        errors=errors,
+        chemistries=chemistries,
+        sorts=catalog.SORTS,
+    )
 
 
 @bp.get("/packs/<int:pack_id>")
@@ -79,8 +101,12 @@ def catalog_page():
 def pack_page(pack_id: int):
     """A listing: the pack's test report, passport link, price and stock of its group."""
     pack = catalog.listing(pack_id)
-    return render_template("market/pack.html", pack=pack, test=catalog.latest_test(pack),
-                           stock=catalog.stock_of(catalog.group_id(pack)))
+    return render_template(
+        "market/pack.html",
+        pack=pack,
+        test=catalog.latest_test(pack),
+        stock=catalog.stock_of(catalog.group_id(pack)),
+    )
 
 
 @bp.post("/cart/add")
@@ -122,9 +148,15 @@ def _cart_page(errors: dict | None = None, status: int = 200):
             continue
         sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
         groups.append({"id": key, "quantity": quantity, "stock": stock, "sample": sample})
-    return render_template("market/cart.html", packs=packs, groups=groups,
-                           errors=errors or {}, form=request.form, on_sale=PackState.FINISHED,
-                           checkout_token=cart["token"]), status
+    return render_template(
+        "market/cart.html",
+        packs=packs,
+        groups=groups,
+        errors=errors or {},
+        form=request.form,
+        on_sale=PackState.FINISHED,
+        checkout_token=cart["token"],
+    ), status
 
 
 @bp.get("/cart")
@@ -139,8 +171,12 @@ def cart():
 def checkout():
     """Reserve the cart's packs and go to the payment page."""
     form = request.form
-    delivery = {"kind": form.get("delivery_kind", "pickup"), "address": form.get("address"),
-                "contact": form.get("contact"), "phone": form.get("phone")}
+    delivery = {
+        "kind": form.get("delivery_kind", "pickup"),
+        "address": form.get("address"),
+        "contact": form.get("contact"),
+        "phone": form.get("phone"),
+    }
     cart = _cart()
     try:  # the page's one-time token; the cart's own when the form has none (or a bad one)
         token = idempotency.clean_key(form.get("checkout_token"), "checkout_token")
@@ -148,8 +184,12 @@ def checkout():
         token = None
     try:  # a second submit of the same cart, even at the same moment, finds the first order
         order, replayed = market_checkout.checkout_once(
-            current_user, cart_lines(cart), delivery, key=token or cart["token"] or None,
-            scope="checkout")
+            current_user,
+            cart_lines(cart),
+            delivery,
+            key=token or cart["token"] or None,
+            scope="checkout",
+        )
     except market_checkout.PaymentUnavailable as exc:
         if exc.order_id is None:
             raise
@@ -185,9 +225,13 @@ def pay(order_id: int):
                 return redirect(url_for("market.authenticate", order_id=order.id))
             flash(_("Payment received. Thank you!"), "success")
             return redirect(url_for("market.order", order_id=order.id))
-    return render_template("market/pay.html", order=order, error=error,
-                           test_mode=payments.test_mode(),
-                           cards=market_payments.TEST_CARDS), status
+    return render_template(
+        "market/pay.html",
+        order=order,
+        error=error,
+        test_mode=payments.test_mode(),
+        cards=market_payments.TEST_CARDS,
+    ), status
 
 
 @bp.route("/orders/<int:order_id>/authenticate", methods=["GET", "POST"])
@@ -197,8 +241,9 @@ def authenticate(order_id: int):
     order = market_orders.get_order(current_user, order_id)
     if request.method == "POST":
         try:
-            market_payments.authenticate(current_user, order_id,
-                                         request.form.get("outcome") == "approve")
+            market_payments.authenticate(
+                current_user, order_id, request.form.get("outcome") == "approve"
+            )
             flash(_("Payment received. Thank you!"), "success")
         except ServiceError as exc:
             if exc.status == 404:
@@ -207,8 +252,11 @@ def authenticate(order_id: int):
         return redirect(url_for("market.order", order_id=order_id))
     if order.payment is None or order.payment.status != "requires_action":
         return redirect(url_for("market.order", order_id=order_id))
-    return render_template("market/authenticate.html", order=order,
-                           local=payments.enabled() and payments.gateway().local)
+    return render_template(
+        "market/authenticate.html",
+        order=order,
+        local=payments.enabled() and payments.gateway().local,
+    )
 
 
 @bp.get("/orders/<int:order_id>/return")
@@ -239,5 +287,4 @@ def order(order_id: int):
     found = market_orders.get_order(current_user, order_id)
     if found is None:
         abort(404)
-    return render_template("market/order.html", order=found,
-                           admin=current_user.role is Role.ADMIN)
+    return render_template("market/order.html", order=found, admin=current_user.role is Role.ADMIN)

@@ -19,8 +19,9 @@ bp = Blueprint("market_admin", __name__, url_prefix="/market/admin")
 def _back(order_id: int, errors: dict | None = None, status: int = 200):
     if errors:
         order = market_orders.get_order(current_user, order_id)
-        return render_template("market/order.html", order=order, admin=True, errors=errors,
-                               form=request.form), status
+        return render_template(
+            "market/order.html", order=order, admin=True, errors=errors, form=request.form
+        ), status
     return redirect(url_for("market.order", order_id=order_id))
 
 
@@ -31,11 +32,14 @@ def refund(order_id: int):
     form = request.form
     line_id = int_or_default(form.get("line_id"), None, minimum=1, maximum=MAX_ID)
     try:
-        done = market_orders.refund(current_user, order_id, line_id=line_id,
-                                    amount_fen=optional_money_fen(form.get("amount"), "amount"),
-                                    reason=form.get("reason", ""),
-                                    token=idempotency.clean_key(form.get("refund_token"),
-                                                                "refund_token"))
+        done = market_orders.refund(
+            current_user,
+            order_id,
+            line_id=line_id,
+            amount_fen=optional_money_fen(form.get("amount"), "amount"),
+            reason=form.get("reason", ""),
+            token=idempotency.clean_key(form.get("refund_token"), "refund_token"),
+        )
     except ServiceError as exc:
         if exc.status == 404:
             raise
@@ -68,6 +72,8 @@ def returned(line_id: int):
             raise
         flash(str(exc.message), "error")
         return redirect(request.referrer or url_for("market.orders"))
-    flash(_("Pack %(code)s is back in the finished-product warehouse.", code=line.pack.code),
-          "success")
+    flash(
+        _("Pack %(code)s is back in the finished-product warehouse.", code=line.pack.code),
+        "success",
+    )
     return _back(line.order_id)

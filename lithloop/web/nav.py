@@ -18,26 +18,53 @@ _ASSEMBLY = ("lines.assembly_page", _l("Assembly"))
 
 NAV = {
     Role.DEALER_STAFF: [_HOME, _BOOKINGS, _SETTLEMENTS, _SITES, _PRICES],
-    Role.FLEET_MANAGER: [_HOME, _BOOKINGS, _SETTLEMENTS, ("fleet.packs", _l("Fleet packs")),
-                         ("fleet.forecast", _l("Retirement forecast")),
-                         ("sites.index", _l("Depots")), _PRICES],
+    Role.FLEET_MANAGER: [
+        _HOME,
+        _BOOKINGS,
+        _SETTLEMENTS,
+        ("fleet.packs", _l("Fleet packs")),
+        ("fleet.forecast", _l("Retirement forecast")),
+        ("sites.index", _l("Depots")),
+        _PRICES,
+    ],
     Role.DISPATCHER: [_HOME, ("dispatch.index", _l("Dispatch")), _BOOKINGS, _REGION],
-    Role.PLANT_OPERATOR: [_HOME, ("plant.index", _l("Plant")),
-                          ("plant.warehouses_home", _l("Warehouses")), _LINES, _ASSEMBLY,
-                          _SETTLEMENTS, _PRICES],
+    Role.PLANT_OPERATOR: [
+        _HOME,
+        ("plant.index", _l("Plant")),
+        ("plant.warehouses_home", _l("Warehouses")),
+        _LINES,
+        _ASSEMBLY,
+        _SETTLEMENTS,
+        _PRICES,
+    ],
     Role.DRIVER: [_HOME, ("driver.today", _l("My route"))],
-    Role.BUYER: [_HOME, ("market.catalog_page", _l("Packs for sale")),
-                 ("market.cart", _l("Cart")), ("market.orders", _l("Orders")),
-                 ("rfq.index", _l("Requests for quote")), ("company.company", _l("Company")),
-                 _PRICES],
-    Role.ADMIN: [_HOME, ("admin.approvals", _l("Approvals")), _REGION, ("plant.index", _l("Plant")),
-                 _LINES, _SETTLEMENTS, ("prices.versions", _l("Price index")),
-                 ("market.orders", _l("Orders")), ("rfq.admin_index", _l("Quote requests")),
-                 ("admin.outbox", _l("Outbox")), _DASHBOARD,
-                 ("trace.index", _l("Traceability")), ("admin_users.users", _l("Users")),
-                 ("account.all_tokens", _l("API tokens")),
-                 ("admin_users.audit_log", _l("Audit log")),
-                 ("admin_calendar.index", _l("Holiday calendar"))],
+    Role.BUYER: [
+        _HOME,
+        ("market.catalog_page", _l("Packs for sale")),
+        ("market.cart", _l("Cart")),
+        ("market.orders", _l("Orders")),
+        ("rfq.index", _l("Requests for quote")),
+        ("company.company", _l("Company")),
+        _PRICES,
+    ],
+    Role.ADMIN: [
+        _HOME,
+        ("admin.approvals", _l("Approvals")),
+        _REGION,
+        ("plant.index", _l("Plant")),
+        _LINES,
+        _SETTLEMENTS,
+        ("prices.versions", _l("Price index")),
+        ("market.orders", _l("Orders")),
+        ("rfq.admin_index", _l("Quote requests")),
+        ("admin.outbox", _l("Outbox")),
+        _DASHBOARD,
+        ("trace.index", _l("Traceability")),
+        ("admin_users.users", _l("Users")),
+        ("account.all_tokens", _l("API tokens")),
+        ("admin_users.audit_log", _l("Audit log")),
+        ("admin_calendar.index", _l("Holiday calendar")),
+    ],
     Role.GOVERNMENT: [_DASHBOARD],
 }
 
@@ -45,6 +72,7 @@ NAV = {
 def nav_for(role: Role | None) -> list[tuple[str, str]]:
     """The header links for a role (none when logged out)."""
     return NAV.get(role, []) if role else []
+
 
 ROLE_LABELS = {
     Role.DEALER_STAFF: _l("Dealer staff"),
@@ -73,9 +101,12 @@ def role_label(role: Role) -> str:
 
 def init_templates(app) -> None:
     """Make the navigation helpers available to every template."""
-    app.jinja_env.globals.update(nav_for=nav_for, role_label=role_label,
-                                 kind_label=lambda k: str(KIND_LABELS.get(k, k)),
-                                 payments_off=payments_off)
+    app.jinja_env.globals.update(
+        nav_for=nav_for,
+        role_label=role_label,
+        kind_label=lambda k: str(KIND_LABELS.get(k, k)),
+        payments_off=payments_off,
+    )
 
 
 def payments_off() -> bool:

@@ -31,8 +31,14 @@ def show(code: str):
     """The full passport: every event with who recorded it, for the park and the owner."""
     pack = passports.pack_for(current_user, code)
     url = public_url(pack.code)
-    return render_template("passports/private.html", pack=pack, url=url, qr=qr_svg(url),
-                           chain=passports.chain(pack), view=passports.public_view(pack))
+    return render_template(
+        "passports/private.html",
+        pack=pack,
+        url=url,
+        qr=qr_svg(url),
+        chain=passports.chain(pack),
+        view=passports.public_view(pack),
+    )
 
 
 @bp.get("/packs/<code>/passport.json")
@@ -49,5 +55,4 @@ def export(code: str):
 def public(code: str):
     """The public verification view the QR code opens: no login, no confidential data."""
     pack = passports.get_pack(code)
-    return render_template("passports/public.html", pack=pack,
-                           view=passports.public_view(pack))
+    return render_template("passports/public.html", pack=pack, view=passports.public_view(pack))

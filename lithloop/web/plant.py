@@ -16,9 +16,13 @@ from lithloop.web.access import roles_required
 bp = Blueprint("plant", __name__, url_prefix="/plant")
 PLANT_ROLES = (Role.PLANT_OPERATOR, Role.ADMIN)
 STATE_LABELS = {
-    "received": _l("Received, not graded"), "raw": _l("Raw-material warehouse"),
-    "aging": _l("Aging warehouse"), "finished": _l("Finished-product warehouse"),
-    "reserved": _l("Reserved"), "sold": _l("Sold"), "consumed": _l("Used in a refurbished pack"),
+    "received": _l("Received, not graded"),
+    "raw": _l("Raw-material warehouse"),
+    "aging": _l("Aging warehouse"),
+    "finished": _l("Finished-product warehouse"),
+    "reserved": _l("Reserved"),
+    "sold": _l("Sold"),
+    "consumed": _l("Used in a refurbished pack"),
     "dismantled": _l("Dismantled"),
 }
 DECISIONS = {"refurbish": _l("Refurbish for second life"), "recycle": _l("Recycle")}
@@ -34,18 +38,27 @@ def _error(exc: ServiceError) -> dict:
 @roles_required(*PLANT_ROLES)
 def index():
     """Trucks back with picked-up bookings, packs to grade, and the aging alert."""
-    return render_template("plant/index.html", arrivals=intake.arrivals(),
-                           to_grade=grading.awaiting_grading(),
-                           overdue=warehouses.overdue_count(), labels=warehouses.LABELS,
-                           warehouses=list(Warehouse))
+    return render_template(
+        "plant/index.html",
+        arrivals=intake.arrivals(),
+        to_grade=grading.awaiting_grading(),
+        overdue=warehouses.overdue_count(),
+        labels=warehouses.LABELS,
+        warehouses=list(Warehouse),
+    )
 
 
 def _receive_form(booking_id: int, errors: dict | None = None, status: int = 200):
     booking, stop = intake.booking_to_receive(booking_id)
     return render_template(
-        "plant/receive.html", booking=booking, stop=stop, errors=errors or {},
-        form=request.form if errors else None, receivable=booking.status is BookingStatus.PICKED_UP,
-        expected=intake.expected_codes(booking, stop)), status
+        "plant/receive.html",
+        booking=booking,
+        stop=stop,
+        errors=errors or {},
+        form=request.form if errors else None,
+        receivable=booking.status is BookingStatus.PICKED_UP,
+        expected=intake.expected_codes(booking, stop),
+    ), status
 
 
 @bp.get("/bookings/<int:booking_id>/receive")
@@ -61,16 +74,26 @@ def receive(booking_id: int):
     """Receive the booking: packs, their chains, the intake; all or nothing."""
     form = request.form
     count = len(intake.booking_to_receive(booking_id)[0].lots)
-    raw = {"lots": [{"mass_kg": form.get(f"lot-{i}-mass_kg", ""),
-                     "count": form.get(f"lot-{i}-count", ""),
-                     "codes": form.get(f"lot-{i}-codes", "")} for i in range(count)],
-           "generate": form.get("generate") == "1", "note": form.get("note", "")}
+    raw = {
+        "lots": [
+            {
+                "mass_kg": form.get(f"lot-{i}-mass_kg", ""),
+                "count": form.get(f"lot-{i}-count", ""),
+                "codes": form.get(f"lot-{i}-codes", ""),
+            }
+            for i in range(count)
+        ],
+        "generate": form.get("generate") == "1",
+        "note": form.get("note", ""),
+    }
     try:
         record = intake.receive(current_user, booking_id, raw)
     except ServiceError as exc:
         return _receive_form(booking_id, _error(exc), exc.status)
-    flash(_("Booking #%(id)s received: %(kg)s kg.", id=booking_id,
-            kg=f"{record.measured_kg:,.2f}"), "success")
+    flash(
+        _("Booking #%(id)s received: %(kg)s kg.", id=booking_id, kg=f"{record.measured_kg:,.2f}"),
+        "success",
+    )
     return redirect(url_for("plant.index"))
 
 
@@ -79,13 +102,21 @@ def _pack_page(pack_id: int, errors: dict | None = None, status: int = 200):
     decision = grading.decide(pack, pack.grade, pack.soh_pct) if pack.grade else None
     today = clock.today()
     return render_template(
-        "plant/pack.html", pack=pack, decision=decision, errors=errors or {},
-        form=request.form if errors else {}, state_labels=STATE_LABELS, decisions=DECISIONS,
-        retest=warehouses.valid_retest(pack), overdue=warehouses.is_overdue(pack, today),
+        "plant/pack.html",
+        pack=pack,
+        decision=decision,
+        errors=errors or {},
+        form=request.form if errors else {},
+        state_labels=STATE_LABELS,
+        decisions=DECISIONS,
+        retest=warehouses.valid_retest(pack),
+        overdue=warehouses.is_overdue(pack, today),
         moves=warehouses.MOVES.get(pack.warehouse, {}) if pack.warehouse else {},
-        labels=warehouses.LABELS, testable=pack.state in (PackState.RECEIVED, PackState.AGING),
+        labels=warehouses.LABELS,
+        testable=pack.state in (PackState.RECEIVED, PackState.AGING),
         second_life=grading.second_life_ok(pack),
-        event_label=lambda kind: str(pack_events.KINDS.get(kind, kind))), status
+        event_label=lambda kind: str(pack_events.KINDS.get(kind, kind)),
+    ), status
 
 
 @bp.get("/packs/<int:pack_id>")
@@ -111,17 +142,22 @@ def _act(pack_id: int, work, done: str):
 @roles_required(*PLANT_ROLES)
 def test(pack_id: int):
     """Record a test; the pack is graded and its decision shown."""
-    return _act(pack_id, lambda: grading.record_test(current_user, pack_id, request.form),
-                _("Test recorded and pack graded."))
+    return _act(
+        pack_id,
+        lambda: grading.record_test(current_user, pack_id, request.form),
+        _("Test recorded and pack graded."),
+    )
 
 
 @bp.post("/packs/<int:pack_id>/send")
 @roles_required(*PLANT_ROLES)
 def send(pack_id: int):
     """Send a graded pack to the aging or the raw-material warehouse."""
-    return _act(pack_id, lambda: grading.send(current_user, pack_id,
-                                              request.form.get("to") or None),
-                _("Pack sent to the warehouse."))
+    return _act(
+        pack_id,
+        lambda: grading.send(current_user, pack_id, request.form.get("to") or None),
+        _("Pack sent to the warehouse."),
+    )
 
 
 @bp.post("/packs/<int:pack_id>/move")
@@ -129,8 +165,11 @@ def send(pack_id: int):
 def move(pack_id: int):
     """Move a pack from the warehouse it is in to another."""
     form = request.form
-    return _act(pack_id, lambda: warehouses.move(current_user, pack_id, form.get("from", ""),
-                                                 form.get("to", "")), _("Pack moved."))
+    return _act(
+        pack_id,
+        lambda: warehouses.move(current_user, pack_id, form.get("from", ""), form.get("to", "")),
+        _("Pack moved."),
+    )
 
 
 @bp.get("/warehouses/")
@@ -148,6 +187,10 @@ def warehouse(name: str):
         which = Warehouse(name)
     except ValueError:
         abort(404)
-    return render_template("plant/warehouse.html", stock=warehouses.stock(which),
-                           labels=warehouses.LABELS, warehouses=list(Warehouse),
-                           moves=warehouses.MOVES[which])
+    return render_template(
+        "plant/warehouse.html",
+        stock=warehouses.stock(which),
+        labels=warehouses.LABELS,
+        warehouses=list(Warehouse),
+        moves=warehouses.MOVES[which],
+    )

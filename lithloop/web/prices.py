@@ -26,18 +26,23 @@ def public():
     """Today's indicative scrap values and the formula in plain words (no login needed)."""
     index = price_service.current_index()
     table = pricing.indicative_scrap_table(index)
-    return render_template("prices/public.html", table=table, index=index,
-                           chemistries=[c.value for c in pricing.Chemistry],
-                           conditions=[c.value for c in pricing.Condition],
-                           formula=pricing.formula_description())
+    return render_template(
+        "prices/public.html",
+        table=table,
+        index=index,
+        chemistries=[c.value for c in pricing.Chemistry],
+        conditions=[c.value for c in pricing.Condition],
+        formula=pricing.formula_description(),
+    )
 
 
 @bp.get("/admin/prices")
 @roles_required(Role.ADMIN)
 def versions():
     """The stored versions with a chart of prices over time."""
-    return render_template("prices/versions.html", versions=price_service.versions(),
-                           history=price_service.history())
+    return render_template(
+        "prices/versions.html", versions=price_service.versions(), history=price_service.history()
+    )
 
 
 def _prices_from(form: PriceVersionForm) -> dict[str, Decimal | None]:
@@ -48,8 +53,9 @@ def _prices_from(form: PriceVersionForm) -> dict[str, Decimal | None]:
             prices[key] = None
             continue
         try:
-            prices[key] = parse_amount(raw, f"price_{key}",
-                                       message=_("Enter a number, e.g. 78000."))
+            prices[key] = parse_amount(
+                raw, f"price_{key}", message=_("Enter a number, e.g. 78000.")
+            )
         except Invalid as exc:
             form.price_errors[key] = str(exc.message)
     return prices
@@ -71,9 +77,12 @@ def new_version():
                 if upload and upload.filename:
                     prices.update(price_service.parse_price_csv(upload.read()))
                 row = price_service.add_version(
-                    current_user, version=form.version.data,
-                    effective_date=form.effective_date.data, note=form.note.data or "",
-                    prices=prices)
+                    current_user,
+                    version=form.version.data,
+                    effective_date=form.effective_date.data,
+                    note=form.note.data or "",
+                    prices=prices,
+                )
             except ServiceError as exc:
                 status = exc.status
                 if exc.field in EDITABLE:
@@ -83,8 +92,7 @@ def new_version():
             else:
                 flash(_("Version %(v)s saved.", v=row.version), "success")
                 return redirect(url_for("prices.versions"))
-    return render_template("prices/new.html", form=form, current=current,
-                           editable=EDITABLE), status
+    return render_template("prices/new.html", form=form, current=current, editable=EDITABLE), status
 
 
 @bp.get("/admin/prices/compare")

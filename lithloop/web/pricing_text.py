@@ -40,36 +40,61 @@ ZH = {
     "quote.owner_paid": "产业园为这批电池向货主支付 {total}。",
     "quote.zero": "这批电池的价值正好抵消产业园的成本，无需支付。",
     "quote.owner_pays_fee": "货主需支付 {fee} 的处理费：回收材料按计价系数折算后价值 {materials}，"
-                            "低于产业园的成本 {costs}（最大一项：{main_cost}）。",
+    "低于产业园的成本 {costs}（最大一项：{main_cost}）。",
     "decision.refurbish": "翻新：梯次利用净收益比回收价值高 {margin}。",
     "decision.recycle": "回收：回收价值比梯次利用净收益高 {margin}。",
     "decision.tie": "回收：梯次利用并不比回收多赚。",
     "formula.scrap.materials": "对每种可回收材料（锂按碳酸锂计，以及镍、钴、锰、铜、铝），"
-                               "取这批电池的质量 × 该化学体系和形态下该材料的占比 × 回收率"
-                               "（不低于 2024 年国家最低要求：锂 90%，镍、钴、锰 98%）× 指数价格。",
+    "取这批电池的质量 × 该化学体系和形态下该材料的占比 × 回收率"
+    "（不低于 2024 年国家最低要求：锂 90%，镍、钴、锰 98%）× 指数价格。",
     "formula.scrap.payable": "合计乘以该化学体系的计价系数，即市场实际支付的金属价值比例。",
     "formula.scrap.costs": "再减去每吨处理费、每千克危险处理费（破损电池更高，鼓包、漏液或烧毁的最高）"
-                           "和运费（距离 × 重量，或路线计划的成本），每批有最低收费。",
+    "和运费（距离 × 重量，或路线计划的成本），每批有最低收费。",
     "formula.scrap.negative": "如果结果为负，货主支付该金额作为处理费，报价会说明是哪项成本超过了材料价值。",
     "formula.scrap.lithium_point": "磷酸铁锂还按市场的锂点惯例显示：每吨每 1% 锂的价格（元）。",
     "formula.second_life.price": "梯次利用电池包的价格 = 剩余电量（额定 kWh × 健康度）× 新电池包价格，"
-                                 "再按容量等级、循环次数、质保和订单量调整。",
+    "再按容量等级、循环次数、质保和订单量调整。",
     "formula.second_life.bounds": "价格绝不低于该电池包的回收价值，且总是低于新电池包。",
     "formula.rounding": "每一行只四舍五入到分一次（逢半进位）；总额等于各行之和。每份报价都注明所用的价格指数版本。",
 }
 
-CHEMISTRY_ZH = {"LFP": "磷酸铁锂 LFP", "NCM523": "三元 NCM523", "NCM622": "三元 NCM622",
-                "NCM811": "三元 NCM811", "NCA": "镍钴铝 NCA", "LMO": "锰酸锂 LMO",
-                "LCO": "钴酸锂 LCO"}
-CONDITION_ZH = {"intact": "完好", "damaged": "破损/缺陷（SP376）",
-                "swollen_leaking": "鼓包/漏液/热失控"}
-CONDITION_EN = {"intact": "Intact", "damaged": "Damaged / defective (SP376)",
-                "swollen_leaking": "Swollen, leaking or after a thermal event"}
-PRICE_ZH = {"li2co3": "电池级碳酸锂", "ni": "镍", "co": "钴", "mn": "电解锰", "cu": "铜",
-            "al": "铝", "lfp_point": "磷酸铁锂锂点价"}
-PRICE_EN = {"li2co3": "Lithium carbonate (battery grade)", "ni": "Nickel", "co": "Cobalt",
-            "mn": "Manganese (electrolytic)", "cu": "Copper", "al": "Aluminium",
-            "lfp_point": "LFP lithium point"}
+CHEMISTRY_ZH = {
+    "LFP": "磷酸铁锂 LFP",
+    "NCM523": "三元 NCM523",
+    "NCM622": "三元 NCM622",
+    "NCM811": "三元 NCM811",
+    "NCA": "镍钴铝 NCA",
+    "LMO": "锰酸锂 LMO",
+    "LCO": "钴酸锂 LCO",
+}
+CONDITION_ZH = {
+    "intact": "完好",
+    "damaged": "破损/缺陷（SP376）",
+    "swollen_leaking": "鼓包/漏液/热失控",
+}
+CONDITION_EN = {
+    "intact": "Intact",
+    "damaged": "Damaged / defective (SP376)",
+    "swollen_leaking": "Swollen, leaking or after a thermal event",
+}
+PRICE_ZH = {
+    "li2co3": "电池级碳酸锂",
+    "ni": "镍",
+    "co": "钴",
+    "mn": "电解锰",
+    "cu": "铜",
+    "al": "铝",
+    "lfp_point": "磷酸铁锂锂点价",
+}
+PRICE_EN = {
+    "li2co3": "Lithium carbonate (battery grade)",
+    "ni": "Nickel",
+    "co": "Cobalt",
+    "mn": "Manganese (electrolytic)",
+    "cu": "Copper",
+    "al": "Aluminium",
+    "lfp_point": "LFP lithium point",
+}
 
 
 def text_for(key: str, english: str) -> str:
@@ -92,8 +117,11 @@ def price_name(key: str) -> str:
     """An index price's display name (new-pack prices by chemistry included)."""
     if key.startswith("new_pack."):
         chem = key.split(".", 1)[1]
-        return (f"新电池包 {chem}（元/kWh）" if current_language() == "zh_CN"
-                else f"New pack {chem} (CNY/kWh)")
+        return (
+            f"新电池包 {chem}（元/kWh）"
+            if current_language() == "zh_CN"
+            else f"New pack {chem} (CNY/kWh)"
+        )
     table = PRICE_ZH if current_language() == "zh_CN" else PRICE_EN
     return table.get(key, key)
 
@@ -115,5 +143,9 @@ def explanation_text(explanation) -> str:
 def init_templates(app) -> None:
     """Expose the pricing names to templates."""
     app.jinja_env.globals.update(
-        price_text=text_for, chemistry_name=chemistry_name, condition_name=condition_name,
-        price_name=price_name, explanation_text=explanation_text)
+        price_text=text_for,
+        chemistry_name=chemistry_name,
+        condition_name=condition_name,
+        price_name=price_name,
+        explanation_text=explanation_text,
+    )

@@ -60,7 +60,7 @@ def _count(text: str) -> None:
     key = (request.endpoint or "", request.remote_addr or "unknown")
     try:
         allowed = all([strategy.hit(item, *key) for item in parse_many(text)])
-    except Exception as exc:  # noqa: BLE001 (any storage failure: let the request through)
+    except Exception as exc:
         log.warning("rate-limit storage unavailable, not counting: %s", exc)
         return
     if not allowed:

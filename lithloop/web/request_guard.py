@@ -27,8 +27,13 @@ class BadInput(ValueError):
 
 def _check_text(text: str, where: str) -> None:
     if _BAD_TEXT.search(text):
-        raise BadInput(_("%(where)s contains a character that cannot be stored (a NUL or a "
-                         "lone surrogate). Remove it and try again.", where=where))
+        raise BadInput(
+            _(
+                "%(where)s contains a character that cannot be stored (a NUL or a "
+                "lone surrogate). Remove it and try again.",
+                where=where,
+            )
+        )
 
 
 def _walk_json(value) -> None:
@@ -37,8 +42,7 @@ def _walk_json(value) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise BadInput(_("The JSON body is nested deeper than %(n)s levels.",
-                             n=MAX_JSON_DEPTH))
+            raise BadInput(_("The JSON body is nested deeper than %(n)s levels.", n=MAX_JSON_DEPTH))
         if isinstance(node, str):
             _check_text(node, "JSON")
         elif isinstance(node, dict):
@@ -54,8 +58,9 @@ def _json_body(data: bytes):
     try:
         return json.loads(data)
     except RecursionError:
-        raise BadInput(_("The JSON body is nested deeper than %(n)s levels.",
-                         n=MAX_JSON_DEPTH)) from None
+        raise BadInput(
+            _("The JSON body is nested deeper than %(n)s levels.", n=MAX_JSON_DEPTH)
+        ) from None
     except ValueError as exc:
         raise BadInput(_("The body is not valid JSON: %(error)s", error=str(exc)[:120])) from None
 

@@ -21,9 +21,13 @@ bp = Blueprint("rfq", __name__, url_prefix="/market")
 
 def rfq_state_label(value: str) -> str:
     """A request's state in the current language."""
-    labels = {"open": _("Waiting for a quote"), "quoted": _("Quoted"),
-              "expired": _("Quote expired"), "declined": _("Declined"),
-              "accepted": _("Accepted")}
+    labels = {
+        "open": _("Waiting for a quote"),
+        "quoted": _("Quoted"),
+        "expired": _("Quote expired"),
+        "declined": _("Declined"),
+        "accepted": _("Accepted"),
+    }
     return labels.get(value, value)
 
 
@@ -41,8 +45,9 @@ def index():
 
 
 def _new_page(errors: dict | None = None, status: int = 200):
-    return render_template("market/rfq_new.html", form=request.form, errors=errors or {},
-                           today=clock.today()), status
+    return render_template(
+        "market/rfq_new.html", form=request.form, errors=errors or {}, today=clock.today()
+    ), status
 
 
 @bp.route("/rfqs/new", methods=["GET", "POST"])
@@ -63,9 +68,15 @@ def new():
 
 def _show(rfq_id: int, errors: dict | None = None, status: int = 200):
     found = rfqs.get(current_user, rfq_id)
-    return render_template("market/rfq.html", rfq=found, stock=rfqs.matching_stock(found),
-                           admin=current_user.role is Role.ADMIN, errors=errors or {},
-                           form=request.form, today=clock.today()), status
+    return render_template(
+        "market/rfq.html",
+        rfq=found,
+        stock=rfqs.matching_stock(found),
+        admin=current_user.role is Role.ADMIN,
+        errors=errors or {},
+        form=request.form,
+        today=clock.today(),
+    ), status
 
 
 @bp.get("/rfqs/<int:rfq_id>")
@@ -80,8 +91,12 @@ def show(rfq_id: int):
 def accept(rfq_id: int):
     """Accept the quote: the packs are reserved and the payment page opens."""
     form = request.form
-    delivery = {"kind": form.get("delivery_kind", "pickup"), "address": form.get("address"),
-                "contact": form.get("contact"), "phone": form.get("phone")}
+    delivery = {
+        "kind": form.get("delivery_kind", "pickup"),
+        "address": form.get("address"),
+        "contact": form.get("contact"),
+        "phone": form.get("phone"),
+    }
     try:
         order = rfqs.accept(current_user, rfq_id, delivery)
     except ServiceError as exc:
@@ -103,11 +118,16 @@ def admin_index():
 def quote(rfq_id: int):
     """Quote a unit price (yuan, VAT included) valid through a date."""
     try:
-        price = money_to_fen(request.form.get("unit_price"), "unit_price",
-                             message=_l("Enter a unit price above 0."))
-        rfq_admin.quote(current_user, rfq_id, unit_price_fen=price,
-                        valid_until=request.form.get("valid_until", ""),
-                        note=request.form.get("note", ""))
+        price = money_to_fen(
+            request.form.get("unit_price"), "unit_price", message=_l("Enter a unit price above 0.")
+        )
+        rfq_admin.quote(
+            current_user,
+            rfq_id,
+            unit_price_fen=price,
+            valid_until=request.form.get("valid_until", ""),
+            note=request.form.get("note", ""),
+        )
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise

@@ -67,6 +67,7 @@ def init_security_headers(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if hsts_seconds and _served_over_https():
-            headers.setdefault("Strict-Transport-Security",
-                               f"max-age={hsts_seconds}; includeSubDomains")
+            headers.setdefault(
+                "Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"
+            )
         return response

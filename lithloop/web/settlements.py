@@ -25,9 +25,12 @@ READERS = (Role.DEALER_STAFF, Role.FLEET_MANAGER, *PLANT)
 def index(error: str | None = None, status: int = 200):
     """Owners: their settlements. Plant: bookings awaiting settlement and the latest settled."""
     waiting = certificates.awaiting_settlement() if current_user.role in PLANT else []
-    return render_template("settlements/index.html", waiting=waiting,
-                           settled=certificates.own_settlements(current_user),
-                           error=error), status
+    return render_template(
+        "settlements/index.html",
+        waiting=waiting,
+        settled=certificates.own_settlements(current_user),
+        error=error,
+    ), status
 
 
 @bp.post("/settlements/<int:booking_id>/settle")
@@ -57,16 +60,21 @@ def quantity(text: str | None) -> str:
 def statement(booking_id: int):
     """The settlement statement: each lot's lines next to the quote, with the difference."""
     found = certificates.statement(current_user, booking_id)
-    return render_template("settlements/statement.html", settlement=found,
-                           booking=found.booking,
-                           lots=[e for e in found.lines if e["kind"] == "lot"],
-                           second_life=[e for e in found.lines if e["kind"] == "second_life"],
-                           quantity=quantity)
+    return render_template(
+        "settlements/statement.html",
+        settlement=found,
+        booking=found.booking,
+        lots=[e for e in found.lines if e["kind"] == "lot"],
+        second_life=[e for e in found.lines if e["kind"] == "second_life"],
+        quantity=quantity,
+    )
 
 
 @bp.get("/certificates/<token>")
 def certificate(token: str):
     """The public certificate of recycling: codes, masses, destinations; no prices."""
-    return render_template("settlements/certificate.html",
-                           cert=certificates.certificate(token),
-                           labels=certificates.DESTINATION_LABELS)
+    return render_template(
+        "settlements/certificate.html",
+        cert=certificates.certificate(token),
+        labels=certificates.DESTINATION_LABELS,
+    )

@@ -17,14 +17,16 @@ from pathlib import Path
 
 from limits.storage import Storage
 
-SCHEMA = "CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, count INTEGER NOT NULL, " \
-         "expires REAL NOT NULL)"
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, count INTEGER NOT NULL, "
+    "expires REAL NOT NULL)"
+)
 
 
 class SQLiteFileStorage(Storage):
     """Fixed-window counters in an SQLite file (one connection per process and thread)."""
 
-    STORAGE_SCHEME = ["sqlitefile"]  # noqa: RUF012 (the limits registry reads a list)
+    STORAGE_SCHEME = ["sqlitefile"]
 
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions, **options)
@@ -54,8 +56,9 @@ class SQLiteFileStorage(Storage):
             row = conn.execute("SELECT count, expires FROM hits WHERE key = ?", (key,)).fetchone()
             if row is None or row[1] <= now:
                 count = amount
-                conn.execute("INSERT OR REPLACE INTO hits VALUES (?, ?, ?)",
-                             (key, count, now + expiry))
+                conn.execute(
+                    "INSERT OR REPLACE INTO hits VALUES (?, ?, ?)", (key, count, now + expiry)
+                )
                 conn.execute("DELETE FROM hits WHERE expires <= ?", (now,))
             else:
                 count = row[0] + amount
@@ -68,8 +71,9 @@ class SQLiteFileStorage(Storage):
 
     def get(self, key: str) -> int:
         """The key's count in its current window (0 once expired)."""
-        row = self._conn().execute("SELECT count, expires FROM hits WHERE key = ?",
-                                   (key,)).fetchone()
+        row = (
+            self._conn().execute("SELECT count, expires FROM hits WHERE key = ?", (key,)).fetchone()
+        )
         return row[0] if row and row[1] > time.time() else 0
 
     def get_expiry(self, key: str) -> float:

@@ -31,8 +31,11 @@ def index():
     query = site_service.visible_sites(current_user)
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     everything = list(db.session.scalars(query))
-    return render_template("sites/index.html", pagination=pagination,
-                           map=region_map(everything) if everything else None)
+    return render_template(
+        "sites/index.html",
+        pagination=pagination,
+        map=region_map(everything) if everything else None,
+    )
 
 
 @bp.get("/<int:site_id>")
@@ -40,19 +43,26 @@ def index():
 def show(site_id: int):
     """One site; another organisation's answers 404."""
     site = site_service.get_site(current_user, site_id)
-    can_edit = (site.organisation_id == current_user.organisation_id
-                and current_user.role in site_service.SITE_EDITORS)
-    return render_template("sites/show.html", site=site, can_edit=can_edit,
-                           map=region_map([site]))
+    can_edit = (
+        site.organisation_id == current_user.organisation_id
+        and current_user.role in site_service.SITE_EDITORS
+    )
+    return render_template("sites/show.html", site=site, can_edit=can_edit, map=region_map([site]))
 
 
 def _input(form: SiteForm) -> site_service.SiteInput:
     return site_service.SiteInput(
-        name=form.name.data, lat=float(form.lat.data), lon=float(form.lon.data),
-        address=form.address.data or "", city=form.city.data or "",
-        district=form.district.data or "", contact_name=form.contact_name.data or "",
-        contact_phone=form.contact_phone.data or "", opens_at=form.opens_at.data,
-        closes_at=form.closes_at.data)
+        name=form.name.data,
+        lat=float(form.lat.data),
+        lon=float(form.lon.data),
+        address=form.address.data or "",
+        city=form.city.data or "",
+        district=form.district.data or "",
+        contact_name=form.contact_name.data or "",
+        contact_phone=form.contact_phone.data or "",
+        opens_at=form.opens_at.data,
+        closes_at=form.closes_at.data,
+    )
 
 
 def _submit(form: SiteForm, save, site=None):
@@ -60,15 +70,17 @@ def _submit(form: SiteForm, save, site=None):
     located = None
     if request.method == "POST" and "locate" in request.form:
         try:
-            located = geocoding.locate(" ".join(filter(None, [form.city.data, form.district.data,
-                                                              form.address.data])))
+            located = geocoding.locate(
+                " ".join(filter(None, [form.city.data, form.district.data, form.address.data]))
+            )
         except ServiceError as exc:
             form.address.errors = [str(exc.message)]
         else:
             form.lat.data, form.lon.data = Decimal(str(located.lat)), Decimal(str(located.lon))
             form.lat.raw_data = form.lon.raw_data = None
-        return render_template("sites/form.html", form=form, site=site, located=located,
-                               picker=picker_map(form)), 200 if located else 422
+        return render_template(
+            "sites/form.html", form=form, site=site, located=located, picker=picker_map(form)
+        ), 200 if located else 422
     if form.validate_on_submit():
         try:
             saved = save(_input(form))
@@ -78,8 +90,9 @@ def _submit(form: SiteForm, save, site=None):
             flash(_("Site saved."), "success")
             return redirect(url_for("sites.show", site_id=saved.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("sites/form.html", form=form, site=site, located=None,
-                           picker=picker_map(form)), status
+    return render_template(
+        "sites/form.html", form=form, site=site, located=None, picker=picker_map(form)
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,8 +111,6 @@ def edit(site_id: int):
     """Change a site of one's own organisation."""
     site = site_service.get_site(current_user, site_id)
     if site.organisation_id != current_user.organisation_id:
-        return render_template("errors/error.html", status=404,
-                               message=_("No such site.")), 404
+        return render_template("errors/error.html", status=404, message=_("No such site.")), 404
     form = SiteForm(obj=site)
-    return _submit(form, lambda data: site_service.update_site(current_user, site_id, data),
-                   site)
+    return _submit(form, lambda data: site_service.update_site(current_user, site_id, data), site)

@@ -17,8 +17,9 @@ bp = Blueprint("trace", __name__, url_prefix="/trace")
 
 
 def _page(error: str | None = None, status: int = 200):
-    return render_template("trace/index.html", groups=traceability.due_groups(),
-                           error=error), status
+    return render_template(
+        "trace/index.html", groups=traceability.due_groups(), error=error
+    ), status
 
 
 @bp.get("/")
@@ -51,5 +52,8 @@ def mark():
 def export():
     """The unreported handovers as CSV for the national platform's upload."""
     body = traceability.csv_export(traceability.pending())
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="handovers.csv"'})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="handovers.csv"'},
+    )

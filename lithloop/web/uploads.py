@@ -37,11 +37,17 @@ def store(folder: Path, name: str, data: bytes) -> Path:
         part.unlink(missing_ok=True)
         log.error("upload %s not stored in %s: %s", name, folder, exc)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise UploadNotStored(_l(
-                "The server's disk is full, so your file could not be stored. Nothing was "
-                "saved or imported. Please try again later, or tell the park's "
-                "administrator.")) from exc
-        raise UploadNotStored(_l(
-            "The server could not store your file. Nothing was saved or imported. Please "
-            "try again later, or tell the park's administrator.")) from exc
+            raise UploadNotStored(
+                _l(
+                    "The server's disk is full, so your file could not be stored. Nothing was "
+                    "saved or imported. Please try again later, or tell the park's "
+                    "administrator."
+                )
+            ) from exc
+        raise UploadNotStored(
+            _l(
+                "The server could not store your file. Nothing was saved or imported. Please "
+                "try again later, or tell the park's administrator."
+            )
+        ) from exc
     return final

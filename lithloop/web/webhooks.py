@@ -14,6 +14,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks")
 @csrf.exempt
 def stripe_webhook():
     """Verify the Stripe-Signature, apply the event once; 400 if the signature fails."""
-    outcome = market_webhooks.receive(request.get_data(cache=False),
-                                      request.headers.get("Stripe-Signature", ""))
+    outcome = market_webhooks.receive(
+        request.get_data(cache=False), request.headers.get("Stripe-Signature", "")
+    )
     return jsonify({"received": True, "outcome": outcome}), 200

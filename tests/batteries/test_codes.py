@@ -24,7 +24,7 @@ VALID = "CATPB1AX7K20B1AAV0000042"
 
 
 def _with(pos: int, chars: str) -> str:
-    return VALID[: pos - 1] + chars + VALID[pos - 1 + len(chars):]
+    return VALID[: pos - 1] + chars + VALID[pos - 1 + len(chars) :]
 
 
 def test_valid_code_parses_every_field():
@@ -114,10 +114,16 @@ def test_date_encoding_table():
     assert encode_date(date(2027, 10, 10)) == "HAA"
 
 
-@pytest.mark.parametrize(("produced", "chars"), [
-    (date(2028, 3, 1), "I31"), (date(2040, 1, 1), "U11"), (date(2041, 12, 31), "VCV"),
-    (date(2042, 1, 1), "011"), (date(2070, 6, 15), "S6F"),
-])
+@pytest.mark.parametrize(
+    ("produced", "chars"),
+    [
+        (date(2028, 3, 1), "I31"),
+        (date(2040, 1, 1), "U11"),
+        (date(2041, 12, 31), "VCV"),
+        (date(2042, 1, 1), "011"),
+        (date(2070, 6, 15), "S6F"),
+    ],
+)
 def test_years_after_2027_are_coded_by_the_parks_rule(produced, chars):
     code = make_park_code(9, chemistry_letter="B", product_type="P", produced=produced)
     assert code[14:17] == chars
@@ -137,8 +143,9 @@ def test_a_year_character_not_yet_reached_is_a_future_date():
 
 
 def test_make_park_code_defaults():
-    code = make_park_code(7, chemistry_letter="B", product_type=ProductType.PACK,
-                          produced=date(2026, 11, 26))
+    code = make_park_code(
+        7, chemistry_letter="B", product_type=ProductType.PACK, produced=date(2026, 11, 26)
+    )
     assert code == "LLPPB000000000GBQ0000007"
     assert validate_code(code).parsed.manufacturer == "LLP"
 
@@ -157,8 +164,12 @@ def test_make_park_code_defaults():
     ],
 )
 def test_make_park_code_refuses_bad_inputs(kwargs, reason):
-    args = {"serial": 1, "chemistry_letter": "B", "product_type": "P",
-            "produced": date(2024, 5, 6)} | kwargs
+    args = {
+        "serial": 1,
+        "chemistry_letter": "B",
+        "product_type": "P",
+        "produced": date(2024, 5, 6),
+    } | kwargs
     serial = args.pop("serial")
     with pytest.raises(CodeError) as info:
         make_park_code(serial, **args)
@@ -180,9 +191,15 @@ ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def test_every_generated_code_validates_and_parses_back(
     serial, letter, ptype, produced, manufacturer, spec, trace
 ):
-    code = make_park_code(serial, chemistry_letter=letter, product_type=ptype,
-                          produced=produced, manufacturer=manufacturer,
-                          specification=spec, traceability=trace)
+    code = make_park_code(
+        serial,
+        chemistry_letter=letter,
+        product_type=ptype,
+        produced=produced,
+        manufacturer=manufacturer,
+        specification=spec,
+        traceability=trace,
+    )
     parsed = validate_code(code).parsed
     assert parsed is not None and len(code) == 24
     assert (parsed.serial, parsed.chemistry_letter, parsed.product_type) == (serial, letter, ptype)

@@ -17,10 +17,24 @@ from lithloop.batteries.problems import ImportCode
 TODAY = date(2026, 11, 26)
 HEADER = "vehicle_plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
 ZH_HEADER = "车牌号,电池编码,化学体系,额定电量kWh,质量kg,投运日期,SOH%\n"
-CODE_A = make_park_code(11, chemistry_letter="B", product_type="P", produced=date(2019, 3, 2),
-                        manufacturer="0Q5", specification="3A", traceability="MDJ0001")
-CODE_B = make_park_code(12, chemistry_letter="B", product_type="P", produced=date(2019, 3, 2),
-                        manufacturer="0Q5", specification="3A", traceability="MDJ0001")
+CODE_A = make_park_code(
+    11,
+    chemistry_letter="B",
+    product_type="P",
+    produced=date(2019, 3, 2),
+    manufacturer="0Q5",
+    specification="3A",
+    traceability="MDJ0001",
+)
+CODE_B = make_park_code(
+    12,
+    chemistry_letter="B",
+    product_type="P",
+    produced=date(2019, 3, 2),
+    manufacturer="0Q5",
+    specification="3A",
+    traceability="MDJ0001",
+)
 GOOD = f"黑C·D1234,{CODE_A},LFP,324,2350,2019-05-01,86.5\n黑C·D2345,,LFP,295,2200,2016/7/3,\n"
 
 
@@ -39,12 +53,18 @@ def test_good_file_parses_typed_rows():
     assert result.ok and result.errors == () and result.encoding == "utf-8"
     first, second = result.rows
     assert (first.row, first.vehicle_plate, first.pack_code) == (2, "黑C·D1234", CODE_A)
-    assert (first.rated_kwh, first.mass_kg, first.soh_pct) == (Decimal(324), Decimal(2350),
-                                                               Decimal("86.5"))
+    assert (first.rated_kwh, first.mass_kg, first.soh_pct) == (
+        Decimal(324),
+        Decimal(2350),
+        Decimal("86.5"),
+    )
     assert first.in_service_since == date(2019, 5, 1)
     assert first.parsed_code.serial == 11
-    assert (second.pack_code, second.soh_pct, second.in_service_since) == (None, None,
-                                                                          date(2016, 7, 3))
+    assert (second.pack_code, second.soh_pct, second.in_service_since) == (
+        None,
+        None,
+        date(2016, 7, 3),
+    )
 
 
 def test_uncoded_pack_is_a_warning_not_an_error():
@@ -79,10 +99,14 @@ def test_utf16_tab_separated_excel_unicode_text():
 
 
 def test_binary_or_undecodable_file_is_refused():
-    assert only_error(parse_fleet_csv(b"PK\x03\x04\x00\x00xl/workbook", today=TODAY)).code is \
-        ImportCode.UNKNOWN_ENCODING
-    assert only_error(parse_fleet_csv(b"plate\n\xff\xff\xff", today=TODAY)).code is \
-        ImportCode.UNKNOWN_ENCODING
+    assert (
+        only_error(parse_fleet_csv(b"PK\x03\x04\x00\x00xl/workbook", today=TODAY)).code
+        is ImportCode.UNKNOWN_ENCODING
+    )
+    assert (
+        only_error(parse_fleet_csv(b"plate\n\xff\xff\xff", today=TODAY)).code
+        is ImportCode.UNKNOWN_ENCODING
+    )
 
 
 def test_empty_file_and_header_only_file():
@@ -107,8 +131,10 @@ def test_duplicated_column_is_a_column_error():
 
 
 def test_soh_column_is_optional_and_columns_may_be_reordered():
-    text = "mass_kg,vehicle_plate,in_service_since,chemistry,rated_kwh,pack_code\n" \
-           "2300,黑C·D1,2018-01-01,磷酸铁锂,300,\n"
+    text = (
+        "mass_kg,vehicle_plate,in_service_since,chemistry,rated_kwh,pack_code\n"
+        "2300,黑C·D1,2018-01-01,磷酸铁锂,300,\n"
+    )
     result = parse(text)
     assert result.ok and result.rows[0].chemistry == "LFP" and result.rows[0].soh_pct is None
 
@@ -130,10 +156,16 @@ def test_soh_column_is_optional_and_columns_may_be_reordered():
         ("黑C·D1,,三元,324,2350,2019-05-01,80", "chemistry", ImportCode.UNKNOWN_CHEMISTRY),
         (",,LFP,324,2350,2019-05-01,80", "vehicle_plate", ImportCode.REQUIRED),
         ("黑C·D1,,LFP,,2350,2019-05-01,80", "rated_kwh", ImportCode.REQUIRED),
-        ("黑C·D1,LLPPB00000000,LFP,324,2350,2019-05-01,80", "pack_code",
-         ImportCode.INVALID_PACK_CODE),
-        (f"黑C·D1,{CODE_B},NCM811,324,2350,2019-05-01,80", "chemistry",
-         ImportCode.CHEMISTRY_MISMATCH),
+        (
+            "黑C·D1,LLPPB00000000,LFP,324,2350,2019-05-01,80",
+            "pack_code",
+            ImportCode.INVALID_PACK_CODE,
+        ),
+        (
+            f"黑C·D1,{CODE_B},NCM811,324,2350,2019-05-01,80",
+            "chemistry",
+            ImportCode.CHEMISTRY_MISMATCH,
+        ),
         ("黑C·D1,,LFP,324,2350,2019-05-01,80,surplus", None, ImportCode.EXTRA_CELLS),
     ],
 )
@@ -159,16 +191,25 @@ def test_pack_code_produced_after_today_is_invalid():
 
 
 def test_duplicate_codes_within_the_file_even_in_other_case():
-    text = HEADER + GOOD + f"黑C·D9,{CODE_A.lower()},LFP,1,1,2019-05-01,\n" + \
-        f"黑C·D8,{CODE_B},LFP,1,1,2019-05-01,\n"
+    text = (
+        HEADER
+        + GOOD
+        + f"黑C·D9,{CODE_A.lower()},LFP,1,1,2019-05-01,\n"
+        + f"黑C·D8,{CODE_B},LFP,1,1,2019-05-01,\n"
+    )
     error = only_error(parse(text))
-    assert (error.row, error.code, error.params["first_row"]) == (4, ImportCode.DUPLICATE_PACK_CODE,
-                                                                  2)
+    assert (error.row, error.code, error.params["first_row"]) == (
+        4,
+        ImportCode.DUPLICATE_PACK_CODE,
+        2,
+    )
 
 
 def test_soh_written_as_fraction_gets_a_warning_and_percent_sign_is_accepted():
-    result = parse(HEADER + "黑C·D1,,LFP,\"1,024.5\",2350,2019年5月1日,0.85\n"
-                            "黑C·D2,,LFP,324,２３５０,20190501,85%\n")
+    result = parse(
+        HEADER + '黑C·D1,,LFP,"1,024.5",2350,2019年5月1日,0.85\n'
+        "黑C·D2,,LFP,324,２３５０,20190501,85%\n"
+    )
     assert result.ok
     assert result.rows[0].rated_kwh == Decimal("1024.5")
     assert result.rows[1].soh_pct == Decimal(85) and result.rows[1].mass_kg == Decimal(2350)
@@ -178,8 +219,13 @@ def test_soh_written_as_fraction_gets_a_warning_and_percent_sign_is_accepted():
 
 def test_all_errors_are_reported_not_just_the_first():
     result = parse(HEADER + "黑C·D1,,XYZ,-1,abc,tomorrow,120\n")
-    assert {e.column for e in result.errors} == {"chemistry", "rated_kwh", "mass_kg",
-                                                  "in_service_since", "soh_pct"}
+    assert {e.column for e in result.errors} == {
+        "chemistry",
+        "rated_kwh",
+        "mass_kg",
+        "in_service_since",
+        "soh_pct",
+    }
     assert result.rows == ()
 
 

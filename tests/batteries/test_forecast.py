@@ -36,8 +36,9 @@ def test_soh_linear_fade_to_threshold():
 
 def test_threshold_is_configurable():
     # threshold 70: 15 points left at 15/730 a day = 730 days
-    p = predict_retirement(Pack("LFP", date(2022, 1, 1), Decimal(85)), date(2024, 1, 1),
-                           soh_threshold=Decimal(70))
+    p = predict_retirement(
+        Pack("LFP", date(2022, 1, 1), Decimal(85)), date(2024, 1, 1), soh_threshold=Decimal(70)
+    )
     assert p.retires_on == date(2025, 12, 31)
 
 
@@ -55,8 +56,9 @@ def test_age_when_soh_unknown():
 
 
 def test_age_when_soh_cannot_be_extrapolated():
-    assert predict_retirement(Pack("LFP", date(2020, 5, 1), Decimal(100)), TODAY).method is \
-        Method.AGE
+    assert (
+        predict_retirement(Pack("LFP", date(2020, 5, 1), Decimal(100)), TODAY).method is Method.AGE
+    )
     assert predict_retirement(Pack("LFP", TODAY, Decimal(95)), TODAY).method is Method.AGE
 
 
@@ -64,8 +66,9 @@ def test_life_years_configurable_and_unknown_chemistry_falls_back_to_8():
     life = {"LFP": Decimal("7.5")}
     p = predict_retirement(Pack("LFP", date(2017, 1, 31), None), TODAY, life_years=life)
     assert p.retires_on == date(2024, 7, 31)  # 90 months
-    assert predict_retirement(Pack("LTO", date(2016, 2, 1), None), TODAY).retires_on == \
-        date(2024, 2, 1)
+    assert predict_retirement(Pack("LTO", date(2016, 2, 1), None), TODAY).retires_on == date(
+        2024, 2, 1
+    )
 
 
 def test_add_months_clamps_the_day():
@@ -99,12 +102,17 @@ def test_forecast_by_month():
 def test_forecast_accepts_fleet_rows_and_rejects_bad_arguments():
     from lithloop.batteries.fleet_csv import parse_fleet_csv
 
-    data = ("vehicle_plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
-            "黑C·D1,,LFP,324,2350,2016-01-05,\n").encode()
+    data = (
+        "vehicle_plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
+        "黑C·D1,,LFP,324,2350,2016-01-05,\n"
+    ).encode()
     rows = parse_fleet_csv(data, today=TODAY).rows
     [first] = [m for m in forecast_retirements(rows, TODAY) if m.packs]
-    assert (first.month, first.mass_kg, first.kwh) == (date(2024, 1, 1), Decimal(2350),
-                                                       Decimal(324))
+    assert (first.month, first.mass_kg, first.kwh) == (
+        date(2024, 1, 1),
+        Decimal(2350),
+        Decimal(324),
+    )
     with pytest.raises(ValueError):
         forecast_retirements(rows, TODAY, horizon_months=0)
     with pytest.raises(ValueError):

@@ -39,10 +39,14 @@ def axe_violations(page) -> list[str]:
     """Serious and critical axe-core violations on the page, one line each."""
     page.evaluate(AXE)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} — " +
-            "; ".join(f"{n['target'][0]} [{n.get('failureSummary', '')[:160]}]"
-                      for n in v["nodes"][:3])
-            for v in result["violations"] if v["impact"] in BLOCKING]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(
+            f"{n['target'][0]} [{n.get('failureSummary', '')[:160]}]" for n in v["nodes"][:3]
+        )
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
 
 
 def check_page(page, name: str, folder: Path, *, phone: bool) -> None:

@@ -19,9 +19,16 @@ from playwright.sync_api import sync_playwright
 from tests.conftest import DEMO_PASSWORD, freeze_clock, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 FROZEN_NOW = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)  # Friday 09:30 in Mudanjiang
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
 PHONE = {"width": 390, "height": 844}
@@ -68,11 +75,15 @@ def live_server(tmp_path_factory, frozen_clock, live_stripe):
     from lithloop.extensions import db
 
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = make_app(f"sqlite:///{path}", SERVER_NAME=None, RATELIMIT_ENABLED=False,
-                   STRIPE_SECRET_KEY="sk_test_lithloop_browser",  # noqa: S106
-                   STRIPE_PUBLISHABLE_KEY="pk_test_lithloop_browser",
-                   STRIPE_WEBHOOK_SECRET="whsec_lithloop_browser",  # noqa: S106
-                   STRIPE_API_BASE=live_stripe.base_url)
+    app = make_app(
+        f"sqlite:///{path}",
+        SERVER_NAME=None,
+        RATELIMIT_ENABLED=False,
+        STRIPE_SECRET_KEY="sk_test_lithloop_browser",
+        STRIPE_PUBLISHABLE_KEY="pk_test_lithloop_browser",
+        STRIPE_WEBHOOK_SECRET="whsec_lithloop_browser",
+        STRIPE_API_BASE=live_stripe.base_url,
+    )
     patch = pytest.MonkeyPatch()
     freeze_clock(patch, frozen_clock)
     try:
@@ -112,9 +123,14 @@ def screenshots():
 
 def new_page(browser, base: str, *, phone: bool = False, lang: str = "zh_CN"):
     """A page in a fresh context at phone or desktop width, in the given language."""
-    context = browser.new_context(viewport=PHONE if phone else DESKTOP, is_mobile=phone,
-                                  has_touch=phone, base_url=base, bypass_csp=True,
-                                  locale="zh-CN" if lang == "zh_CN" else "en-US")
+    context = browser.new_context(
+        viewport=PHONE if phone else DESKTOP,
+        is_mobile=phone,
+        has_touch=phone,
+        base_url=base,
+        bypass_csp=True,
+        locale="zh-CN" if lang == "zh_CN" else "en-US",
+    )
     context.add_cookies([{"name": "lang", "value": lang, "url": base}])
     page = context.new_page()
     page.set_default_timeout(15_000)

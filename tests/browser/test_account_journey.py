@@ -21,8 +21,12 @@ def _buyer_with_token(live) -> str:
     """A buyer of their own (logging out everywhere touches nobody else) with one token."""
     n = next(_n)
     with live.app.app_context():
-        user = make_user(make_org(OrgKind.BUYER, name=f"账户测试买家{n}"), role=Role.BUYER,
-                         email=f"account-journey-{n}@example.cn", password=DEMO_PASSWORD)
+        user = make_user(
+            make_org(OrgKind.BUYER, name=f"账户测试买家{n}"),
+            role=Role.BUYER,
+            email=f"account-journey-{n}@example.cn",
+            password=DEMO_PASSWORD,
+        )
         issue_api_token(user, "ERP 对接")
         email = user.email
         db.session.remove()
@@ -30,8 +34,7 @@ def _buyer_with_token(live) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
-def test_a_buyer_revokes_a_token_and_logs_out_everywhere(browser, live_server, screenshots,
-                                                        lang):
+def test_a_buyer_revokes_a_token_and_logs_out_everywhere(browser, live_server, screenshots, lang):
     email = _buyer_with_token(live_server)
     page = new_page(browser, live_server.url, phone=True, lang=lang)
     other = new_page(browser, live_server.url, phone=True, lang=lang)

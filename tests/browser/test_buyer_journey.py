@@ -36,14 +36,16 @@ def _buy(page, card: str) -> int:
     return order_id
 
 
-def test_buyer_filters_and_pays_with_a_card_and_with_3d_secure(browser, live_server,
-                                                              screenshots):
+def test_buyer_filters_and_pays_with_a_card_and_with_3d_secure(browser, live_server, screenshots):
     page = new_page(browser, live_server.url)
     log_in(page, "buyer@demo.lithloop")
     page.goto("/market/?chemistry=LFP&min_soh=60&sort=price")
-    prices = [int(re.sub(r"\D", "", t)) for t in
-              page.locator("[data-price-fen]").evaluate_all(
-                  "els => els.map(e => e.dataset.priceFen)")]
+    prices = [
+        int(re.sub(r"\D", "", t))
+        for t in page.locator("[data-price-fen]").evaluate_all(
+            "els => els.map(e => e.dataset.priceFen)"
+        )
+    ]
     assert prices and prices == sorted(prices)  # sorted by price, lowest first
 
     paid = _buy(page, "pm_card_visa")
@@ -66,10 +68,20 @@ def test_buyer_filters_and_pays_with_a_card_and_with_3d_secure(browser, live_ser
         assert page.locator(f"a[href='/market/orders/{order_id}']").count() >= 1
     page.context.close()
     with live_server.app.app_context():
-        listed = db.session.scalar(sa.select(Pack.id).where(Pack.state == PackState.FINISHED,
-                                                            Pack.refurbished.is_(True)))
+        listed = db.session.scalar(
+            sa.select(Pack.id).where(Pack.state == PackState.FINISHED, Pack.refurbished.is_(True))
+        )
         db.session.remove()
-    sweep(browser, live_server, "buyer@demo.lithloop",
-          {"market-catalog": "/market/", "market-pack": f"/market/packs/{listed}",
-           "market-cart": "/market/cart", "market-orders": "/market/orders",
-           "market-order": f"/market/orders/{paid}"}, screenshots)
+    sweep(
+        browser,
+        live_server,
+        "buyer@demo.lithloop",
+        {
+            "market-catalog": "/market/",
+            "market-pack": f"/market/packs/{listed}",
+            "market-cart": "/market/cart",
+            "market-orders": "/market/orders",
+            "market-order": f"/market/orders/{paid}",
+        },
+        screenshots,
+    )

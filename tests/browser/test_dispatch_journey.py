@@ -27,8 +27,7 @@ def sweep(browser, live, email: str, pages: dict[str, str], folder) -> None:
             page.context.close()
 
 
-def test_dispatcher_runs_moves_publishes_and_opens_documents(browser, live_server,
-                                                             screenshots):
+def test_dispatcher_runs_moves_publishes_and_opens_documents(browser, live_server, screenshots):
     page = new_page(browser, live_server.url)
     log_in(page, "dispatcher@demo.lithloop")
     page.goto(f"/dispatch/?date={TOMORROW}")
@@ -61,19 +60,30 @@ def test_dispatcher_runs_moves_publishes_and_opens_documents(browser, live_serve
     assert "UN3480" in page.content()
     page.context.close()
     with live_server.app.app_context():
-        scheduled = db.session.scalar(sa.select(sa.func.count(Booking.id)).where(
-            Booking.pickup_date == date.fromisoformat(TOMORROW),
-            Booking.status == BookingStatus.SCHEDULED))
+        scheduled = db.session.scalar(
+            sa.select(sa.func.count(Booking.id)).where(
+                Booking.pickup_date == date.fromisoformat(TOMORROW),
+                Booking.status == BookingStatus.SCHEDULED,
+            )
+        )
         db.session.remove()
     assert scheduled >= 20
-    sweep(browser, live_server, "dispatcher@demo.lithloop",
-          {"dispatch-index": f"/dispatch/?date={TOMORROW}", "dispatch-run": run_url,
-           "dispatch-plan": plan_url, "manifest": manifest, "dangerous-goods": dangerous},
-          screenshots)
+    sweep(
+        browser,
+        live_server,
+        "dispatcher@demo.lithloop",
+        {
+            "dispatch-index": f"/dispatch/?date={TOMORROW}",
+            "dispatch-run": run_url,
+            "dispatch-plan": plan_url,
+            "manifest": manifest,
+            "dangerous-goods": dangerous,
+        },
+        screenshots,
+    )
 
 
-def test_driver_confirms_a_pickup_with_mass_and_codes_on_a_phone(browser, live_server,
-                                                                screenshots):
+def test_driver_confirms_a_pickup_with_mass_and_codes_on_a_phone(browser, live_server, screenshots):
     page = new_page(browser, live_server.url, phone=True)
     log_in(page, "driver@demo.lithloop")
     page.goto("/driver/")
@@ -99,5 +109,4 @@ def test_driver_confirms_a_pickup_with_mass_and_codes_on_a_phone(browser, live_s
         assert db.session.get(PlanStop, stop_id).picked_codes == codes
         db.session.remove()
     page.context.close()
-    sweep(browser, live_server, "driver@demo.lithloop", {"driver-today": "/driver/"},
-          screenshots)
+    sweep(browser, live_server, "driver@demo.lithloop", {"driver-today": "/driver/"}, screenshots)

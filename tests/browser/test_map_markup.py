@@ -22,8 +22,11 @@ PLATE = '<b onmouseover="window.__xss=2">黑C</b>'
 def test_plan_map_tooltips_show_names_as_text(browser, live_server):
     app = live_server.app
     with app.app_context():
-        plan = db.session.scalar(sa.select(Plan).where(Plan.status == PlanStatus.PUBLISHED)
-                                 .order_by(Plan.plan_date.desc(), Plan.id.desc()))
+        plan = db.session.scalar(
+            sa.select(Plan)
+            .where(Plan.status == PlanStatus.PUBLISHED)
+            .order_by(Plan.plan_date.desc(), Plan.id.desc())
+        )
         route = next(r for r in plan.routes if any(s.booking for s in r.stops))
         site = db.session.get(Site, next(s.booking.site_id for s in route.stops if s.booking))
         old_name, old_plate, truck = site.name, route.truck.plate, route.truck

@@ -59,7 +59,9 @@ def test_dealer_adds_a_site_and_books_two_lots_one_damaged(browser, live_server,
     page.locator("input[name='lots-1-damage'][value=deformed]").check()
     page.wait_for_function(
         "t => document.querySelector('#quote .total strong') &&"
-        " document.querySelector('#quote .total strong').innerText !== t", arg=first_total)
+        " document.querySelector('#quote .total strong').innerText !== t",
+        arg=first_total,
+    )
     assert page.locator("#quote details").count() == 2  # the quote shows both lots
     page.select_option("#date", index=1)  # the first open day
     page.locator("form.card button[type=submit]:not([name]):not(.default-submit)").click()
@@ -70,14 +72,22 @@ def test_dealer_adds_a_site_and_books_two_lots_one_damaged(browser, live_server,
     assert [lot.condition for lot in booking.lots] == ["intact", "damaged"]
     check_page(page, "booking-show", screenshots, phone=True)
     page.context.close()
-    sweep(browser, live_server, "dealer@demo.lithloop",
-          {"sites-new": "/sites/new", "site-show": site_url,
-           "booking-new": f"/bookings/new?site_id={site_id}",
-           "booking-show": f"/bookings/{booking_id}", "bookings": "/bookings/"}, screenshots)
+    sweep(
+        browser,
+        live_server,
+        "dealer@demo.lithloop",
+        {
+            "sites-new": "/sites/new",
+            "site-show": site_url,
+            "booking-new": f"/bookings/new?site_id={site_id}",
+            "booking-show": f"/bookings/{booking_id}",
+            "bookings": "/bookings/",
+        },
+        screenshots,
+    )
 
 
-def test_fleet_manager_imports_the_fleet_and_accepts_a_proposal(browser, live_server,
-                                                                screenshots):
+def test_fleet_manager_imports_the_fleet_and_accepts_a_proposal(browser, live_server, screenshots):
     page = new_page(browser, live_server.url)
     log_in(page, "fleet@demo.lithloop")
     page.goto("/fleet/packs")
@@ -96,13 +106,19 @@ def test_fleet_manager_imports_the_fleet_and_accepts_a_proposal(browser, live_se
     booking = _booking(live_server, booking_id)
     assert booking.status is BookingStatus.REQUESTED
     with live_server.app.app_context():
-        linked = db.session.scalar(sa.select(sa.func.count(BusPack.id)).where(
-            BusPack.booking_id == booking_id))
+        linked = db.session.scalar(
+            sa.select(sa.func.count(BusPack.id)).where(BusPack.booking_id == booking_id)
+        )
         db.session.remove()
     assert linked == sum(lot.pack_count for lot in booking.lots) >= 1
     page.context.close()
-    sweep(browser, live_server, "fleet@demo.lithloop",
-          {"fleet-packs": "/fleet/packs", "fleet-forecast": "/fleet/forecast"}, screenshots)
+    sweep(
+        browser,
+        live_server,
+        "fleet@demo.lithloop",
+        {"fleet-packs": "/fleet/packs", "fleet-forecast": "/fleet/forecast"},
+        screenshots,
+    )
 
 
 def test_booking_form_can_be_completed_with_the_keyboard_alone(browser, live_server):

@@ -18,8 +18,9 @@ def _pick_up_one(live) -> int:
     with live.app.app_context():
         driver = db.session.scalar(sa.select(User).where(User.role == Role.DRIVER))
         routes = driver_work.driver_routes(driver)
-        stop = next(s for r in routes for s in reversed(r.stops)
-                    if s.kind == "pickup" and s.done_at is None)
+        stop = next(
+            s for r in routes for s in reversed(r.stops) if s.kind == "pickup" and s.done_at is None
+        )
         booking = stop.booking
         codes = "\n".join(c for lot in booking.lots for c in lot.codes)
         driver_work.record_pickup(driver, stop.id, str(booking.total_mass_kg), codes)
@@ -41,8 +42,9 @@ def test_plant_receives_grades_ages_and_assembles(browser, live_server, screensh
     page.wait_for_load_state()
     with live_server.app.app_context():
         assert db.session.get(Booking, booking_id).status is BookingStatus.RECEIVED
-        pack = db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking_id)
-                                  .order_by(Pack.id)).first()
+        pack = db.session.scalars(
+            sa.select(Pack).where(Pack.booking_id == booking_id).order_by(Pack.id)
+        ).first()
         pack_id = pack.id
         db.session.remove()
 
@@ -54,8 +56,7 @@ def test_plant_receives_grades_ages_and_assembles(browser, live_server, screensh
     page.locator("form.test button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("#grade strong").inner_text() == "A"
-    page.locator("form input[name=to][value=aging]").locator("xpath=..").locator(
-        "button").click()
+    page.locator("form input[name=to][value=aging]").locator("xpath=..").locator("button").click()
     page.wait_for_load_state()
     with live_server.app.app_context():
         assert db.session.get(Pack, pack_id).state is PackState.AGING
@@ -74,19 +75,30 @@ def test_plant_receives_grades_ages_and_assembles(browser, live_server, screensh
     page.locator("form[action$='/assembly'] button[type=submit]").click()
     page.wait_for_load_state()
     with live_server.app.app_context():
-        built = db.session.scalars(sa.select(Pack).where(Pack.refurbished.is_(True))
-                                   .order_by(Pack.id.desc())).first()
+        built = db.session.scalars(
+            sa.select(Pack).where(Pack.refurbished.is_(True)).order_by(Pack.id.desc())
+        ).first()
         new_code, parents_of = built.code, [p.code for p in built.parents]
         assert built.state is PackState.FINISHED and len(parents_of) == 2
         db.session.remove()
     page.goto("/plant/warehouses/finished")
     assert new_code in page.content()
     page.context.close()
-    sweep(browser, live_server, "plant@demo.lithloop",
-          {"plant-home": "/plant/", "plant-pack": f"/plant/packs/{pack_id}",
-           "assembly": "/plant/assembly", "warehouse-finished": "/plant/warehouses/finished",
-           "warehouse-aging": "/plant/warehouses/aging", "lines": "/plant/lines",
-           "passport-private": f"/packs/{new_code}"}, screenshots)
+    sweep(
+        browser,
+        live_server,
+        "plant@demo.lithloop",
+        {
+            "plant-home": "/plant/",
+            "plant-pack": f"/plant/packs/{pack_id}",
+            "assembly": "/plant/assembly",
+            "warehouse-finished": "/plant/warehouses/finished",
+            "warehouse-aging": "/plant/warehouses/aging",
+            "lines": "/plant/lines",
+            "passport-private": f"/packs/{new_code}",
+        },
+        screenshots,
+    )
 
     # anyone, from the QR link on the private passport page
     anyone = new_page(browser, live_server.url, phone=True)

@@ -42,8 +42,7 @@ def _runs() -> list[PlanRun]:
     return list(db.session.scalars(sa.select(PlanRun).order_by(PlanRun.id)))
 
 
-def test_api_start_with_the_broker_down_is_a_503_with_a_message_and_no_stuck_run(
-        client, day_world):  # noqa: F811
+def test_api_start_with_the_broker_down_is_a_503_with_a_message_and_no_stuck_run(client, day_world):  # noqa: F811
     # Depends on jobs/runner._send_to_celery's `except OperationalError` branch, which
     # fails the run and raises WorkersUnavailable (503) instead of leaving it queued.
     client.get("/lang/en")
@@ -64,21 +63,27 @@ def test_the_dispatch_page_says_why_the_run_did_not_start(client, day_world):  #
     client.get("/lang/en")
     Auth(client).login(day_world["dispatcher"].email)
     day = day_world["day"].isoformat()
-    response = submit(client, "/dispatch/runs", {"date": day, "time_limit_s": 1},
-                      page=f"/dispatch/?date={day}", follow_redirects=True)
+    response = submit(
+        client,
+        "/dispatch/runs",
+        {"date": day, "time_limit_s": 1},
+        page=f"/dispatch/?date={day}",
+        follow_redirects=True,
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "background workers cannot be reached" in text
     assert "is Redis running?" in text
     assert [r.status for r in _runs()] == [RunStatus.FAILED]
 
 
-def test_with_the_thread_fallback_configured_the_run_goes_on_in_a_thread(app, client,
-                                                                        day_world):  # noqa: F811
+def test_with_the_thread_fallback_configured_the_run_goes_on_in_a_thread(app, client, day_world):  # noqa: F811
     # Depends on RUN_FALLBACK_TO_THREAD in runner._send_to_celery.
     app.config["RUN_FALLBACK_TO_THREAD"] = True
-    response = client.post("/api/v1/plans/runs", json={
-        "date": day_world["day"].isoformat(), "time_limit_s": 1},
-        headers=api_headers(client, day_world["dispatcher"]))
+    response = client.post(
+        "/api/v1/plans/runs",
+        json={"date": day_world["day"].isoformat(), "time_limit_s": 1},
+        headers=api_headers(client, day_world["dispatcher"]),
+    )
     assert response.status_code == 202, response.json
     assert runner.wait(response.json["id"], timeout=60)
     (run,) = _runs()

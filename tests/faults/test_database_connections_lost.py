@@ -26,17 +26,19 @@ def _terminate_connections(url: str) -> int:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            killed = conn.execute(sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+            killed = conn.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
             conn.commit()
             return killed
     finally:
         engine.dispose()
 
 
-def test_requests_recover_after_the_database_drops_every_connection(app, client,
-                                                                    database_url):
+def test_requests_recover_after_the_database_drops_every_connection(app, client, database_url):
     # Depends on SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True} in lithloop/config.py:
     # without it the first request after the kill gets a dead pooled connection -> 500.
     org = make_org(name="断线测试网点")

@@ -46,7 +46,7 @@ def _timed(call):
     started = time.monotonic()
     try:
         result = call()
-    except Exception as exc:  # noqa: BLE001 (the test looks at what was raised)
+    except Exception as exc:
         result = exc
     return result, time.monotonic() - started
 
@@ -66,8 +66,12 @@ def test_the_stripe_budget_counts_every_retry_and_its_back_off():
 
 
 def test_a_silent_nominatim_is_a_clear_503_within_its_timeout(app, silent_port):
-    app.config.update(GEOCODER="nominatim", NOMINATIM_DOMAIN=f"127.0.0.1:{silent_port}",
-                      NOMINATIM_SCHEME="http", NOMINATIM_TIMEOUT_S=1)
+    app.config.update(
+        GEOCODER="nominatim",
+        NOMINATIM_DOMAIN=f"127.0.0.1:{silent_port}",
+        NOMINATIM_SCHEME="http",
+        NOMINATIM_TIMEOUT_S=1,
+    )
     with app.test_request_context():
         raised, seconds = _timed(lambda: geocoding.locate("牡丹江市东安区"))
     assert isinstance(raised, ServiceError) and raised.status == 503, raised
@@ -75,15 +79,16 @@ def test_a_silent_nominatim_is_a_clear_503_within_its_timeout(app, silent_port):
 
 
 def test_a_silent_osrm_falls_back_to_haversine_within_its_timeout(silent_port):
-    (matrices, notes), seconds = _timed(lambda: build_matrices(
-        [(129.6, 44.58), (129.7, 44.6)], osrm_url=f"http://127.0.0.1:{silent_port}",
-        timeout_s=1))
+    (matrices, notes), seconds = _timed(
+        lambda: build_matrices(
+            [(129.6, 44.58), (129.7, 44.6)], osrm_url=f"http://127.0.0.1:{silent_port}", timeout_s=1
+        )
+    )
     assert seconds < 1 + SLACK_S, seconds
     assert "fell back to haversine" in notes[0] and matrices.distance[0][1] > 0
 
 
-def test_a_silent_smtp_server_leaves_the_mail_in_the_outbox_within_its_timeout(app,
-                                                                              silent_port):
+def test_a_silent_smtp_server_leaves_the_mail_in_the_outbox_within_its_timeout(app, silent_port):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=silent_port, MAIL_TIMEOUT_S=1)
     with app.app_context():
         message, seconds = _timed(lambda: mail.send_mail("a@example.com", "s", "b"))
@@ -93,14 +98,18 @@ def test_a_silent_smtp_server_leaves_the_mail_in_the_outbox_within_its_timeout(a
 
 
 def test_a_silent_redis_lets_a_login_through_within_its_timeout(database_url, silent_port):
-    app = make_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent_port}/0",
-                   REDIS_TIMEOUT_S=0.5)
+    app = make_app(
+        database_url,
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent_port}/0",
+        REDIS_TIMEOUT_S=0.5,
+    )
     with app.app_context():
         from lithloop.extensions import db
 
         db.create_all()
     client = app.test_client()
-    response, seconds = _timed(lambda: submit(client, "/login", {
-        "email": "nobody@example.com", "password": "wrong"}))
+    response, seconds = _timed(
+        lambda: submit(client, "/login", {"email": "nobody@example.com", "password": "wrong"})
+    )
     assert response.status_code in (200, 401, 422), response.status_code
     assert seconds < 4 * 0.5 + SLACK_S, seconds  # redis-py retries a timeout 3 times

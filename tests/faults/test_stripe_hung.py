@@ -65,9 +65,13 @@ def hang(stripe_server):
 @pytest.fixture
 def app(stripe_server, app):
     """The usual app on this module's localstripe, with a short Stripe timeout and a retry."""
-    app.config.update(STRIPE_SECRET_KEY="sk_test_hung", STRIPE_API_BASE=stripe_server.base_url,
-                      STRIPE_WEBHOOK_SECRET="whsec_hung",  # noqa: S106 (a fake server)
-                      STRIPE_TIMEOUT_S=TIMEOUT_S, STRIPE_MAX_NETWORK_RETRIES=1)
+    app.config.update(
+        STRIPE_SECRET_KEY="sk_test_hung",
+        STRIPE_API_BASE=stripe_server.base_url,
+        STRIPE_WEBHOOK_SECRET="whsec_hung",
+        STRIPE_TIMEOUT_S=TIMEOUT_S,
+        STRIPE_MAX_NETWORK_RETRIES=1,
+    )
     return app
 
 
@@ -86,7 +90,8 @@ def _states(packs) -> set[PackState]:
 
 
 def test_api_order_with_stripe_hung_is_a_clear_502_within_the_timeout_while_healthz_answers(
-        app, client, hang):
+    app, client, hang
+):
     # Depends on the gateway's http_client timeout (StripeGateway, STRIPE_TIMEOUT_S): with
     # the SDK's default of 80 s a try, the order request hangs for minutes.
     buyer = make_buyer()
@@ -100,8 +105,7 @@ def test_api_order_with_stripe_hung_is_a_clear_502_within_the_timeout_while_heal
 
     def order():
         started = time.monotonic()
-        answer["response"] = orderer.post(
-            "/api/v1/orders", json={"lines": lines}, headers=headers)
+        answer["response"] = orderer.post("/api/v1/orders", json={"lines": lines}, headers=headers)
         answer["seconds"] = time.monotonic() - started
 
     thread = threading.Thread(target=order)
@@ -142,8 +146,7 @@ def _paying_buyer(client):
     client.get("/lang/en")
     Auth(client).login(buyer.email)
     submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
-    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"},
-                      page="/market/cart")
+    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
     order = _latest_order()
     assert response.status_code == 302 and order.payment.intent_id.startswith("pi_")
     return order, pack
@@ -163,7 +166,8 @@ def _age_payment(seconds: float) -> None:
 
 
 def test_paying_with_stripe_hung_leaves_the_outcome_to_stripe_and_the_sweep_ends_it(
-        app, client, hang):
+    app, client, hang
+):
     # Depends on the timed_out branch of market_payments.pay (the payment stays
     # "confirming": it may have been charged) and on sweep_expired releasing a payment
     # confirming for longer than confirm_stale_after_s() (before: never released).
@@ -221,8 +225,11 @@ def test_an_expired_order_charged_after_all_is_refunded_in_full_by_the_sweep(app
 
     order, pack = _paying_buyer(client)
     with app.app_context():  # Stripe took the money; the answer never reached lithloop
-        assert payments.gateway().confirm(order.payment.intent_id, "pm_card_visa",
-                                          idempotency_key="lost-answer").succeeded
+        assert (
+            payments.gateway()
+            .confirm(order.payment.intent_id, "pm_card_visa", idempotency_key="lost-answer")
+            .succeeded
+        )
     order.payment.status = "requires_payment_method"
     order.reserved_until = clock.now() - timedelta(seconds=1)
     db.session.commit()

@@ -34,8 +34,11 @@ def stripe_server(tmp_path_factory):
 @pytest.fixture
 def app(stripe_server, app):
     """The usual app, pointed at this module's localstripe."""
-    app.config.update(STRIPE_SECRET_KEY="sk_test_faults", STRIPE_API_BASE=stripe_server.base_url,
-                      STRIPE_WEBHOOK_SECRET="whsec_faults")  # noqa: S106 (a fake server)
+    app.config.update(
+        STRIPE_SECRET_KEY="sk_test_faults",
+        STRIPE_API_BASE=stripe_server.base_url,
+        STRIPE_WEBHOOK_SECRET="whsec_faults",
+    )
     return app
 
 
@@ -72,8 +75,7 @@ def test_stripe_down_at_checkout_keeps_the_order_pending_until_it_is_back(client
     # and keeps the order (no release), and on market_payments.pay calling ensure_intent.
     packs = _buyer_with_cart(client)
     stripe.stop()
-    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"},
-                      page="/market/cart")
+    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
     order = _order()
     assert response.status_code == 302 and response.location.endswith(f"/orders/{order.id}/pay")
     page = client.get(response.location)
@@ -98,13 +100,11 @@ def test_stripe_down_at_checkout_keeps_the_order_pending_until_it_is_back(client
     assert _states(packs) == {PackState.SOLD}
 
 
-def test_stripe_down_while_paying_keeps_the_order_pending_and_the_retry_completes(client,
-                                                                               stripe):
+def test_stripe_down_while_paying_keeps_the_order_pending_and_the_retry_completes(client, stripe):
     # Depends on market_payments.pay's `if not exc.declined:` branch: an unreachable Stripe
     # sets the payment back to requires_payment_method and keeps the order pending.
     packs = _buyer_with_cart(client, 1)
-    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"},
-                      page="/market/cart")
+    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
     order = _order()
     assert response.status_code == 302 and order.payment.intent_id.startswith("pi_")
     stripe.stop()
@@ -124,16 +124,16 @@ def test_stripe_down_while_paying_keeps_the_order_pending_and_the_retry_complete
     assert order.status is OrderStatus.PAID and _states(packs) == {PackState.SOLD}
 
 
-def test_api_checkout_with_stripe_down_names_the_pending_order_and_opens_it_later(
-        client, stripe):
+def test_api_checkout_with_stripe_down_names_the_pending_order_and_opens_it_later(client, stripe):
     from tests.conftest import api_headers
 
     buyer = make_buyer()
     (pack,) = list_packs(1)
     headers = api_headers(client, buyer)
     stripe.stop()
-    response = client.post("/api/v1/orders", json={"lines": [{"pack_id": pack.id}]},
-                           headers=headers)
+    response = client.post(
+        "/api/v1/orders", json={"lines": [{"pack_id": pack.id}]}, headers=headers
+    )
     assert response.status_code == 502 and response.json["error"] == "payment_unavailable"
     order_id = response.json["order_id"]
     assert client.get(f"/api/v1/orders/{order_id}", headers=headers).json["payment"] is None

@@ -35,19 +35,21 @@ def test_two_registrations_with_one_email_give_one_account_and_a_409(app):
         client.get("/lang/en")
 
     def register(client, organisation):
-        return lambda: submit(client, "/register", registration(
-            organisation=organisation, email="race@example.com"))
+        return lambda: submit(
+            client, "/register", registration(organisation=organisation, email="race@example.com")
+        )
 
     with CommitGate(User):
-        responses = together(register(clients[0], "竞态公司甲"),
-                              register(clients[1], "竞态公司乙"))
+        responses = together(register(clients[0], "竞态公司甲"), register(clients[1], "竞态公司乙"))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [302, 409], statuses
     refused = next(r for r in responses if r.status_code == 409).get_data(as_text=True)
     assert "registered a moment ago" in refused
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(
-        User.email == "race@example.com")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "race@example.com"))
+        == 1
+    )
     assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 1
 
 
@@ -65,8 +67,7 @@ def test_two_admins_saving_one_version_label_give_one_version_and_a_409(app):
     before = db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id)))
 
     with CommitGate(PriceIndexVersion):
-        responses = together(*(lambda c=c: submit(c, "/admin/prices/new", form)
-                                for c in clients))
+        responses = together(*(lambda c=c: submit(c, "/admin/prices/new", form) for c in clients))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [302, 409], statuses
     refused = next(r for r in responses if r.status_code == 409).get_data(as_text=True)
@@ -97,5 +98,9 @@ def test_a_unique_violation_no_service_caught_is_a_409_page_and_json(app, databa
     api = client.post("/api/v1/probe/duplicate")
     assert api.status_code == 409 and api.json["error"] == "conflict"
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Organisation.id)).where(
-            Organisation.name == "重复的名字")) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Organisation.id)).where(Organisation.name == "重复的名字")
+            )
+            == 0
+        )

@@ -54,8 +54,13 @@ def disk_full(monkeypatch):
     monkeypatch.setattr(os, "fsync", no_space)
 
 
-def test_a_full_disk_gives_a_clear_page_and_leaves_nothing_behind(app, client, manager,  # noqa: F811
-                                                                  clean_uploads, disk_full):
+def test_a_full_disk_gives_a_clear_page_and_leaves_nothing_behind(
+    app,
+    client,
+    manager,  # noqa: F811
+    clean_uploads,
+    disk_full,
+):
     # Depends on web/uploads.store: on OSError it removes the temporary file and raises
     # UploadNotStored (507, the message); web/fleet.packs shows it on the register page.
     client.get("/lang/en")
@@ -68,8 +73,13 @@ def test_a_full_disk_gives_a_clear_page_and_leaves_nothing_behind(app, client, m
     assert pack_count() == 0
 
 
-def test_after_the_disk_has_room_again_the_same_upload_imports(app, client, manager,  # noqa: F811
-                                                               clean_uploads, monkeypatch):
+def test_after_the_disk_has_room_again_the_same_upload_imports(
+    app,
+    client,
+    manager,  # noqa: F811
+    clean_uploads,
+    monkeypatch,
+):
     with monkeypatch.context() as full:
         full.setattr(os, "fsync", no_space)
         assert upload(client, SAMPLE.read_bytes()).status_code == 507
@@ -83,8 +93,12 @@ def test_after_the_disk_has_room_again_the_same_upload_imports(app, client, mana
     assert pack_count() == 40 and _stored(app) == []
 
 
-def test_a_workbook_posing_as_csv_is_refused_and_not_stored(app, client, manager,  # noqa: F811
-                                                            clean_uploads):
+def test_a_workbook_posing_as_csv_is_refused_and_not_stored(
+    app,
+    client,
+    manager,  # noqa: F811
+    clean_uploads,
+):
     client.get("/lang/en")
     workbook = b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 8  # an .xlsx is a zip
     response = upload(client, workbook, name="fleet.csv")
@@ -100,7 +114,7 @@ def test_an_upload_over_the_request_limit_gets_a_friendly_413_page(app, client, 
     response = upload(client, b"x" * (limit + 1))
     text = response.get_data(as_text=True)
     assert response.status_code == 413
-    assert f"at most {limit // 2**20} MB" in text and '<nav' in text  # the site's own page
+    assert f"at most {limit // 2**20} MB" in text and "<nav" in text  # the site's own page
 
 
 def test_a_binary_price_file_is_refused_with_a_message(app, client, auth):
@@ -108,12 +122,23 @@ def test_a_binary_price_file_is_refused_with_a_message(app, client, auth):
     admin = make_user(make_org(), role=Role.ADMIN)
     client.get("/lang/en")
     auth.login(admin.email)
-    response = client.post("/admin/prices/new", data={
-        "csrf_token": csrf_token(client, "/admin/prices/new"), "version": "bin-1",
-        "effective_date": "2026-11-01",
-        "csv": (io.BytesIO(b"PK\x03\x04" + bytes(200)), "prices.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/admin/prices/new",
+        data={
+            "csrf_token": csrf_token(client, "/admin/prices/new"),
+            "version": "bin-1",
+            "effective_date": "2026-11-01",
+            "csv": (io.BytesIO(b"PK\x03\x04" + bytes(200)), "prices.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert "not a CSV text file" in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id)).where(
-        PriceIndexVersion.version == "bin-1")) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(PriceIndexVersion.id)).where(
+                PriceIndexVersion.version == "bin-1"
+            )
+        )
+        == 0
+    )

@@ -24,11 +24,29 @@ STALE_S = 2
 
 def _start_worker(env: dict, queue: str, log_path) -> subprocess.Popen:
     """A solo-pool worker on the queue, logging to log_path."""
-    log = open(log_path, "wb")  # noqa: SIM115 - the worker's stderr, closed with it
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "celery", "-A", "lithloop.jobs.worker", "worker", "-P", "solo",
-         "-Q", queue, "--loglevel=INFO", "--without-heartbeat", "--without-gossip",
-         "--without-mingle"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    log = open(log_path, "wb")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lithloop.jobs.worker",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
     log.close()
     return worker
 
@@ -56,11 +74,17 @@ def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis
     # it is killed) and planning.fail_stale_runs (called when a run is looked at).
     url = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
     queue = f"lithloop-faults-{uuid.uuid4().hex[:8]}"
-    app = make_app(url, CELERY_BROKER_URL=REDIS_URL, CELERY_QUEUE=queue,
-                   RUN_STALE_AFTER_S=STALE_S)
-    env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": REDIS_URL,
-           "CELERY_QUEUE": queue, "SECRET_KEY": "worker-test", "LITHLOOP_INSTANCE": str(tmp_path),
-           "RUN_STALE_AFTER_S": str(STALE_S), "LOG_FORMAT": "none"}
+    app = make_app(url, CELERY_BROKER_URL=REDIS_URL, CELERY_QUEUE=queue, RUN_STALE_AFTER_S=STALE_S)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "SECRET_KEY": "worker-test",
+        "LITHLOOP_INSTANCE": str(tmp_path),
+        "RUN_STALE_AFTER_S": str(STALE_S),
+        "LOG_FORMAT": "none",
+    }
     workers = []
     with app.app_context():
         dispatcher, day = _seed(app)
@@ -69,8 +93,11 @@ def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis
         try:
             logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
             workers.append(_ready(_start_worker(env, queue, logs[0]), logs[0]))
-            started = client.post("/api/v1/plans/runs", headers=headers, json={
-                "date": day.isoformat(), "time_limit_s": 60})
+            started = client.post(
+                "/api/v1/plans/runs",
+                headers=headers,
+                json={"date": day.isoformat(), "time_limit_s": 60},
+            )
             assert started.status_code == 202, started.json
             run_id = started.json["id"]
             shown = _wait_for(client, headers, run_id, lambda r: r["status"] != "queued")
@@ -83,17 +110,26 @@ def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis
 
             workers[0].send_signal(signal.SIGKILL)
             workers[0].wait(timeout=10)
-            shown = _wait_for(client, headers, run_id, lambda r: r["status"] != "running",
-                              timeout_s=STALE_S * 5)
+            shown = _wait_for(
+                client, headers, run_id, lambda r: r["status"] != "running", timeout_s=STALE_S * 5
+            )
             assert shown["status"] == "failed" and "heartbeat" in shown["error"]
             assert shown["plan_id"] is None
 
             _ready(workers[1], logs[1])
-            again = client.post("/api/v1/plans/runs", headers=headers, json={
-                "date": day.isoformat(), "time_limit_s": 1})
+            again = client.post(
+                "/api/v1/plans/runs",
+                headers=headers,
+                json={"date": day.isoformat(), "time_limit_s": 1},
+            )
             assert again.status_code == 202, again.json
-            shown = _wait_for(client, headers, again.json["id"],
-                              lambda r: r["status"] not in ("queued", "running"), 90)
+            shown = _wait_for(
+                client,
+                headers,
+                again.json["id"],
+                lambda r: r["status"] not in ("queued", "running"),
+                90,
+            )
             assert shown["status"] == "succeeded" and shown["plan_id"], shown
             db.session.expire_all()
             assert planning.get_run(run_id).status is RunStatus.FAILED

@@ -94,9 +94,17 @@ def test_gazetteer_suggests_close_names(gazetteer):
 # ------------------------------------------------------------------ Nominatim stand-in
 
 HIT = {
-    "place_id": 123, "licence": "test", "osm_type": "relation", "osm_id": 1,
-    "lat": "44.5963", "lon": "129.6346", "class": "boundary", "type": "administrative",
-    "addresstype": "city_district", "name": "阳明区", "importance": 0.5,
+    "place_id": 123,
+    "licence": "test",
+    "osm_type": "relation",
+    "osm_id": 1,
+    "lat": "44.5963",
+    "lon": "129.6346",
+    "class": "boundary",
+    "type": "administrative",
+    "addresstype": "city_district",
+    "name": "阳明区",
+    "importance": 0.5,
     "display_name": "阳明区, 牡丹江市, 黑龙江省, 中国",
     "address": {"city_district": "阳明区", "city": "牡丹江市", "country_code": "cn"},
     "boundingbox": ["44.5", "44.7", "129.5", "129.8"],
@@ -116,16 +124,23 @@ def server():
 
 
 def _nominatim(port, **extra):
-    config = {"domain": f"127.0.0.1:{port}", "scheme": "http", "user_agent": "lithloop-tests",
-              "timeout": 2, "proxies": {}, "min_delay_seconds": 0} | extra
+    config = {
+        "domain": f"127.0.0.1:{port}",
+        "scheme": "http",
+        "user_agent": "lithloop-tests",
+        "timeout": 2,
+        "proxies": {},
+        "min_delay_seconds": 0,
+    } | extra
     return get_geocoder("nominatim", **config)
 
 
 def test_nominatim_query_and_parse(server):
     geocoder = _nominatim(server.server_port)
     result = geocoder.geocode("牡丹江市阳明区")
-    assert result == GeocodeResult(44.5963, 129.6346, "阳明区, 牡丹江市, 黑龙江省, 中国", "place",
-                                   "nominatim")
+    assert result == GeocodeResult(
+        44.5963, 129.6346, "阳明区, 牡丹江市, 黑龙江省, 中国", "place", "nominatim"
+    )
     [path] = server.seen
     url = urlsplit(path)
     params = {k: v[0] for k, v in parse_qs(url.query).items()}

@@ -24,21 +24,47 @@ def make_admin():
     return make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
 
 
-def list_packs(count: int, *, chemistry: str = "LFP", grade: str = "A", rated_wh: int = 51_200,
-               price_fen: int = 1_200_000, soh: str = "88", cycles: int = 1100,
-               warranty: int = 24, use_case: str = "storage") -> list[Pack]:
+def list_packs(
+    count: int,
+    *,
+    chemistry: str = "LFP",
+    grade: str = "A",
+    rated_wh: int = 51_200,
+    price_fen: int = 1_200_000,
+    soh: str = "88",
+    cycles: int = 1100,
+    warranty: int = 24,
+    use_case: str = "storage",
+) -> list[Pack]:
     """`count` identical refurbished packs put on sale through pack_state.place."""
     packs = []
     for _ in range(count):
         n = next(_serial)
-        pack = Pack(code=f"TSTMKT{n:010d}", chemistry=chemistry, rated_wh=rated_wh,
-                    mass_kg=Decimal("400"), state=PackState.AGING, grade=Grade(grade),
-                    soh_pct=Decimal(soh), cycle_count=cycles, refurbished=True,
-                    price_fen=price_fen, price_index_version="test-1",
-                    warranty_months=warranty, use_case=use_case)
+        pack = Pack(
+            code=f"TSTMKT{n:010d}",
+            chemistry=chemistry,
+            rated_wh=rated_wh,
+            mass_kg=Decimal("400"),
+            state=PackState.AGING,
+            grade=Grade(grade),
+            soh_pct=Decimal(soh),
+            cycle_count=cycles,
+            refurbished=True,
+            price_fen=price_fen,
+            price_index_version="test-1",
+            warranty_months=warranty,
+            use_case=use_case,
+        )
         db.session.add(pack)
-        db.session.add(PackTest(pack=pack, kind="final", soh_pct=Decimal(soh),
-                                capacity_ah=Decimal("140"), at=clock.now()))
+        db.session.add(
+            PackTest(
+                pack=pack,
+                kind="final",
+                soh_pct=Decimal(soh),
+                capacity_ah=Decimal("140"),
+                at=clock.now(),
+            )
+        )
         place(pack, PackState.FINISHED, None, "listed")
         packs.append(pack)
     db.session.commit()

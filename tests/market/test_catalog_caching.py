@@ -26,8 +26,7 @@ def test_catalog_drops_its_cache_when_this_process_changes_a_pack(client):
     headers = api_headers(client, make_buyer())
     first, second = list_packs(2)
     assert ids(client.get("/api/v1/packs", headers=headers)) == {first.id, second.id}
-    order = client.post("/api/v1/orders", json={"lines": [{"pack_id": first.id}]},
-                        headers=headers)
+    order = client.post("/api/v1/orders", json={"lines": [{"pack_id": first.id}]}, headers=headers)
     assert order.status_code == 201, order.json
     assert ids(client.get("/api/v1/packs", headers=headers)) == {second.id}
 
@@ -101,5 +100,5 @@ def test_catalog_page_sweeps_expired_reservations_at_most_every_interval(app, cl
         client.get("/market/")
     with counted(app) as second:
         client.get("/market/")
-    assert any('FROM market_order' in q for q in first)
-    assert not any('FROM market_order' in q for q in second)
+    assert any("FROM market_order" in q for q in first)
+    assert not any("FROM market_order" in q for q in second)

@@ -24,8 +24,7 @@ def _orders() -> int:
 def test_checkout_reserves_the_packs_and_opens_a_payment_intent_in_fen(app):
     buyer = make_buyer()
     a, b = list_packs(2, price_fen=1_234_500)
-    order = checkout.checkout(buyer, [{"pack_id": b.id}, {"pack_id": a.id}],
-                              {"kind": "pickup"})
+    order = checkout.checkout(buyer, [{"pack_id": b.id}, {"pack_id": a.id}], {"kind": "pickup"})
     assert order.status is OrderStatus.PENDING_PAYMENT and order.total_fen == 2_469_000
     assert order.payment.intent_id.startswith("pi_") and order.payment.client_secret
     assert order.payment.amount_fen == 2_469_000
@@ -69,8 +68,12 @@ def test_group_line_takes_identical_packs_and_refuses_more_than_stock(app):
 def test_bad_lines_and_roles_are_refused(app):
     buyer = make_buyer()
     (pack,) = list_packs(1)
-    for lines in ([], [{"pack_id": pack.id}, {"pack_id": pack.id}],
-                  [{"group_id": catalog.group_id(pack), "quantity": 0}], [{"x": 1}]):
+    for lines in (
+        [],
+        [{"pack_id": pack.id}, {"pack_id": pack.id}],
+        [{"group_id": catalog.group_id(pack), "quantity": 0}],
+        [{"x": 1}],
+    ):
         with pytest.raises(Invalid):
             checkout.checkout(buyer, lines)
     with pytest.raises(Invalid) as caught:

@@ -25,11 +25,18 @@ def paid_delivery(mass_kg: str = "400", status=OrderStatus.PAID) -> Order:
     pack = list_packs(1)[0]
     pack.mass_kg = Decimal(mass_kg)
     buyer = make_buyer()
-    order = Order(buyer_org_id=buyer.organisation_id, user_id=buyer.id, status=status,
-                  total_fen=pack.price_fen, delivery_kind="address",
-                  delivery_address="牡丹江市东安区江滨大道1号", delivery_phone="13904531234",
-                  delivery_lat=Decimal("44.5700"), delivery_lon=Decimal("129.6300"),
-                  paid_at=clock.now())
+    order = Order(
+        buyer_org_id=buyer.organisation_id,
+        user_id=buyer.id,
+        status=status,
+        total_fen=pack.price_fen,
+        delivery_kind="address",
+        delivery_address="牡丹江市东安区江滨大道1号",
+        delivery_phone="13904531234",
+        delivery_lat=Decimal("44.5700"),
+        delivery_lon=Decimal("129.6300"),
+        paid_at=clock.now(),
+    )
     order.lines.append(OrderLine(pack=pack, price_fen=pack.price_fen))
     db.session.add(order)
     db.session.commit()
@@ -48,16 +55,20 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     trip = deliveries[0].trip
     loaded = [s for s in route.stops if s.trip == trip and s.kind in ("start", "reload")]
     assert loaded and loaded[-1].load_kg >= 400  # loaded at the park for the trip
-    shown = client.get(f"/api/v1/plans/{plan.id}",
-                       headers=bearer(client, day_world["dispatcher"])).json["solution"]
+    shown = client.get(
+        f"/api/v1/plans/{plan.id}", headers=bearer(client, day_world["dispatcher"])
+    ).json["solution"]
     assert order_stop_id(order.id) in [s.get("id") for r in shown["routes"] for s in r["steps"]]
     assert pickup_only.id not in [s.order_id for r in plan.routes for s in r.stops]
 
     publishing.publish_plan(day_world["dispatcher"], plan.id)
     db.session.expire_all()
     assert db.session.get(Order, order.id).delivery_date == day_world["day"]
-    assert db.session.scalar(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == order.user.email, OutboxMessage.subject.contains("delivery")))
+    assert db.session.scalar(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.recipient == order.user.email, OutboxMessage.subject.contains("delivery")
+        )
+    )
 
     driver = make_user(route.truck.organisation, role=Role.DRIVER)
     route.truck.driver = driver
@@ -87,8 +98,9 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
 
 
 def test_delivery_addresses_are_located_or_refused_beside_the_field(app):
-    found = parse_delivery({"kind": "address", "address": "黑龙江省牡丹江市东安区",
-                            "phone": "13904531234"})
+    found = parse_delivery(
+        {"kind": "address", "address": "黑龙江省牡丹江市东安区", "phone": "13904531234"}
+    )
     assert 44 < found["delivery_lat"] < 45 and 129 < found["delivery_lon"] < 130
     with pytest.raises(Invalid) as caught:
         parse_delivery({"kind": "address", "address": "Nowhere Street 9", "phone": "1"})

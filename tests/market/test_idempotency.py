@@ -95,9 +95,11 @@ def test_a_bad_key_is_a_422_naming_the_header(client):
     (pack,) = list_packs(1)
     headers = api_headers(client, buyer)
     for bad in ("x" * 256, "naïve"):
-        response = client.post("/api/v1/orders", json={"lines": [{"pack_id": pack.id}]},
-                               headers={**headers, "Idempotency-Key": bad.encode().decode(
-                                   "latin-1")})
+        response = client.post(
+            "/api/v1/orders",
+            json={"lines": [{"pack_id": pack.id}]},
+            headers={**headers, "Idempotency-Key": bad.encode().decode("latin-1")},
+        )
         assert response.status_code == 422 and response.json["field"] == "Idempotency-Key"
     assert _count(Order) == 0
 
@@ -173,8 +175,12 @@ def test_a_refund_form_submitted_twice_refunds_once(client):
     Auth(client).login(admin.email)
     page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
     token = dict(TOKEN_RE.findall(page))["refund_token"]
-    form = {"amount": "100", "reason": "double click", "refund_token": token,
-            "csrf_token": csrf_token(client, f"/market/orders/{order.id}")}
+    form = {
+        "amount": "100",
+        "reason": "double click",
+        "refund_token": token,
+        "csrf_token": csrf_token(client, f"/market/orders/{order.id}"),
+    }
     url = f"/market/admin/orders/{order.id}/refund"
     assert client.post(url, data=form).status_code == 302
     assert client.post(url, data=form).status_code == 302
@@ -194,8 +200,11 @@ def test_a_booking_key_reused_with_another_body_is_a_422(client, world):  # noqa
     same = client.post("/api/v1/bookings", json=booking_body(world["site"]), headers=headers)
     assert (first.status_code, same.status_code) == (201, 200)
     assert same.json["id"] == first.json["id"]
-    other = client.post("/api/v1/bookings", json=booking_body(
-        world["site"], window=["13:00", "15:00"]), headers=headers)
+    other = client.post(
+        "/api/v1/bookings",
+        json=booking_body(world["site"], window=["13:00", "15:00"]),
+        headers=headers,
+    )
     assert other.status_code == 422 and other.json["error"] == "idempotency_key_reused"
     assert other.json["field"] == "Idempotency-Key"
     assert _count(Booking) == 1
@@ -206,9 +215,17 @@ def test_a_booking_form_sent_again_with_other_values_says_so(client, auth, world
 
     client.get("/lang/en")
     auth.login(world["dealer"].email)
-    form = {"site_id": world["site"].id, "lots-0-chemistry": "LFP", "lots-0-form": "pack",
-            "lots-0-count": "1", "lots-0-mass_kg": "800", "lots-0-condition": "intact",
-            "date": open_day(2).isoformat(), "slot": "10:00-12:00", "idempotency_key": "f-1"}
+    form = {
+        "site_id": world["site"].id,
+        "lots-0-chemistry": "LFP",
+        "lots-0-form": "pack",
+        "lots-0-count": "1",
+        "lots-0-mass_kg": "800",
+        "lots-0-condition": "intact",
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+        "idempotency_key": "f-1",
+    }
     assert submit(client, "/bookings/new", form).status_code == 302
     changed = submit(client, "/bookings/new", {**form, "lots-0-mass_kg": "900"})
     text = changed.get_data(as_text=True)

@@ -46,16 +46,26 @@ def test_one_cart_checked_out_twice_at_once_is_one_order(app, client):
     packs = list_packs(3)
     client.get("/lang/en")
     Auth(client).login(buyer.email)
-    submit(client, "/market/cart/add", {"group_id": market_catalog.group_id(packs[0]),
-                                        "quantity": "1"}, page="/market/")
+    submit(
+        client,
+        "/market/cart/add",
+        {"group_id": market_catalog.group_id(packs[0]), "quantity": "1"},
+        page="/market/",
+    )
     token = dict(TOKEN_RE.findall(client.get("/market/cart").get_data(as_text=True)))[
-        "checkout_token"]
-    form = {"delivery_kind": "pickup", "checkout_token": token,
-            "csrf_token": csrf_token(client, "/market/cart")}
+        "checkout_token"
+    ]
+    form = {
+        "delivery_kind": "pickup",
+        "checkout_token": token,
+        "csrf_token": csrf_token(client, "/market/cart"),
+    }
     twin = _twin(app, client)
     with CommitGate(Order, patience=3.0):
-        first, second = together(lambda: client.post("/market/checkout", data=form),
-                                 lambda: twin.post("/market/checkout", data=form))
+        first, second = together(
+            lambda: client.post("/market/checkout", data=form),
+            lambda: twin.post("/market/checkout", data=form),
+        )
     assert first.status_code == second.status_code == 302
     assert first.location == second.location
     assert _count(Order) == 1
@@ -72,14 +82,18 @@ def test_one_refund_form_sent_twice_at_once_refunds_once(app, client):
     client.get("/lang/en")
     Auth(client).login(admin.email)
     page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
-    form = {"amount": "100", "reason": "double click",
-            "refund_token": dict(TOKEN_RE.findall(page))["refund_token"],
-            "csrf_token": csrf_token(client, f"/market/orders/{order.id}")}
+    form = {
+        "amount": "100",
+        "reason": "double click",
+        "refund_token": dict(TOKEN_RE.findall(page))["refund_token"],
+        "csrf_token": csrf_token(client, f"/market/orders/{order.id}"),
+    }
     url = f"/market/admin/orders/{order.id}/refund"
     twin = _twin(app, client)
     with CommitGate(Refund, patience=3.0):
-        first, second = together(lambda: client.post(url, data=form),
-                                 lambda: twin.post(url, data=form))
+        first, second = together(
+            lambda: client.post(url, data=form), lambda: twin.post(url, data=form)
+        )
     assert first.status_code == second.status_code == 302
     assert _count(Refund) == 1
     assert db.session.get(Order, order.id).refunded_fen == 10_000
@@ -96,11 +110,14 @@ def test_one_idempotency_key_sent_twice_at_once_is_one_order(app, client):
     with CommitGate(Order, patience=3.0):
         first, second = together(
             lambda: client.post("/api/v1/orders", json=body, headers=headers),
-            lambda: twin.post("/api/v1/orders", json=body, headers=headers))
+            lambda: twin.post("/api/v1/orders", json=body, headers=headers),
+        )
     assert first.status_code == second.status_code == 201, (first.json, second.json)
     assert first.json["id"] == second.json["id"] and _count(Order) == 1
-    assert {first.headers.get("Idempotent-Replayed"),
-            second.headers.get("Idempotent-Replayed")} == {None, "true"}
+    assert {
+        first.headers.get("Idempotent-Replayed"),
+        second.headers.get("Idempotent-Replayed"),
+    } == {None, "true"}
 
 
 def test_two_orders_at_once_cannot_both_pass_an_unpaid_limit_of_one(app, client):
@@ -108,8 +125,13 @@ def test_two_orders_at_once_cannot_both_pass_an_unpaid_limit_of_one(app, client)
     # both requests count no unpaid order and both commit.
     app.config.update(UNPAID_MAX_ORDERS_NEW_BUYER=1)
     buyer = make_buyer()
-    colleague = User(email="colleague@example.com", name="同事", role=buyer.role,
-                     organisation_id=buyer.organisation_id, password_hash=buyer.password_hash)
+    colleague = User(
+        email="colleague@example.com",
+        name="同事",
+        role=buyer.role,
+        organisation_id=buyer.organisation_id,
+        password_hash=buyer.password_hash,
+    )
     db.session.add(colleague)
     db.session.commit()
     ids = [p.id for p in list_packs(2)]
@@ -117,12 +139,19 @@ def test_two_orders_at_once_cannot_both_pass_an_unpaid_limit_of_one(app, client)
     twin = app.test_client()
     with CommitGate(Order, patience=3.0):
         answers = together(
-            lambda: client.post("/api/v1/orders", json={"lines": [{"pack_id": ids[0]}]},
-                                headers=heads[0]),
-            lambda: twin.post("/api/v1/orders", json={"lines": [{"pack_id": ids[1]}]},
-                              headers=heads[1]))
+            lambda: client.post(
+                "/api/v1/orders", json={"lines": [{"pack_id": ids[0]}]}, headers=heads[0]
+            ),
+            lambda: twin.post(
+                "/api/v1/orders", json={"lines": [{"pack_id": ids[1]}]}, headers=heads[1]
+            ),
+        )
     assert sorted(a.status_code for a in answers) == [201, 409], [a.json for a in answers]
     refused = next(a for a in answers if a.status_code == 409)
     assert refused.json["error"] == "unpaid_limit"
-    assert db.session.scalar(sa.select(sa.func.count(Order.id)).where(
-        Order.status == OrderStatus.PENDING_PAYMENT)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Order.id)).where(Order.status == OrderStatus.PENDING_PAYMENT)
+        )
+        == 1
+    )

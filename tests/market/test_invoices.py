@@ -18,9 +18,14 @@ from tests.factories import make_org, make_user
 from tests.market.support import list_packs, make_admin, make_buyer
 
 VALID_IDS = ["91350100M000100Y43", "911100001000079554", "91440300708461136T"]
-DETAILS = {"company_name": "牡丹江储能科技有限公司", "taxpayer_id": "91350100M000100Y43",
-           "address": "牡丹江市西安区光华街 1 号", "phone": "0453-6000000",
-           "bank_name": "中国工商银行牡丹江分行", "bank_account": "0901 0200 1920 0012 345"}
+DETAILS = {
+    "company_name": "牡丹江储能科技有限公司",
+    "taxpayer_id": "91350100M000100Y43",
+    "address": "牡丹江市西安区光华街 1 号",
+    "phone": "0453-6000000",
+    "bank_name": "中国工商银行牡丹江分行",
+    "bank_account": "0901 0200 1920 0012 345",
+}
 
 
 @pytest.mark.parametrize("code", VALID_IDS)
@@ -30,12 +35,15 @@ def test_valid_taxpayer_ids_pass_and_are_normalised(code):
     assert taxpayer_id.validate(spaced) == code
 
 
-@pytest.mark.parametrize(("code", "why"), [
-    ("91350100M000100Y44", "check character"),   # last character off by one
-    ("91350100M000100Y4", "18 characters"),
-    ("91350100M0001O0Y43", "not allowed"),        # letter O is not in the alphabet
-    ("9135A100M000100Y43", "administrative division"),
-])
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("91350100M000100Y44", "check character"),  # last character off by one
+        ("91350100M000100Y4", "18 characters"),
+        ("91350100M0001O0Y43", "not allowed"),  # letter O is not in the alphabet
+        ("9135A100M000100Y43", "administrative division"),
+    ],
+)
 def test_invalid_taxpayer_ids_are_refused_with_the_reason(app, code, why):
     with pytest.raises(Invalid) as caught:
         taxpayer_id.validate(code)
@@ -77,8 +85,9 @@ def test_invoice_keeps_the_details_frozen_at_payment_and_splits_vat(app):
     buyer = make_buyer()
     buyer_company.update_details(buyer, DETAILS)
     order = _paid(buyer, list_packs(2, price_fen=1_200_000))
-    buyer_company.update_details(buyer, {**DETAILS, "company_name": "改名后的公司",
-                                         "taxpayer_id": "911100001000079554"})
+    buyer_company.update_details(
+        buyer, {**DETAILS, "company_name": "改名后的公司", "taxpayer_id": "911100001000079554"}
+    )
     invoice = invoices.invoice_for(buyer, order.id)
     assert invoice.buyer["company_name"] == DETAILS["company_name"]
     assert invoice.buyer["taxpayer_id"] == "91350100M000100Y43"
@@ -137,20 +146,33 @@ def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(clien
     buyer = make_buyer()
     order = _paid(buyer, list_packs(1))
     _login(client, buyer)
-    response = submit(client, "/market/company/colleagues",
-                      {"name": "李工", "email": "Li.Gong@Example.com"}, page="/market/company")
+    response = submit(
+        client,
+        "/market/company/colleagues",
+        {"name": "李工", "email": "Li.Gong@Example.com"},
+        page="/market/company",
+    )
     assert response.status_code == 302
     colleague = db.session.scalar(sa.select(User).where(User.email == "li.gong@example.com"))
     assert colleague.organisation_id == buyer.organisation_id
-    mail = db.session.scalar(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == "li.gong@example.com"))
+    mail = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == "li.gong@example.com")
+    )
     link = re.search(r"http://lithloop\.test(/reset/\S+)", mail.body).group(1)
-    again = submit(client, "/market/company/colleagues",
-                   {"name": "李工", "email": "li.gong@example.com"}, page="/market/company")
+    again = submit(
+        client,
+        "/market/company/colleagues",
+        {"name": "李工", "email": "li.gong@example.com"},
+        page="/market/company",
+    )
     assert again.status_code == 409 and "already exists" in again.get_data(as_text=True)
     Auth(client).logout()
-    assert submit(client, link, {"password": "new-secret-pass-9",
-                                 "confirm": "new-secret-pass-9"}).status_code == 302
+    assert (
+        submit(
+            client, link, {"password": "new-secret-pass-9", "confirm": "new-secret-pass-9"}
+        ).status_code
+        == 302
+    )
     Auth(client).login(colleague.email, "new-secret-pass-9")
     assert f">{order.id}<" in client.get("/market/orders").get_data(as_text=True)
     assert client.get(f"/market/orders/{order.id}/invoice").status_code == 200
@@ -159,5 +181,4 @@ def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(clien
 def test_only_buyers_invite_into_their_own_company(app):
     dealer = make_user(make_org(OrgKind.DEALER_BRANCH))
     with pytest.raises(Forbidden):
-        buyer_company.invite_colleague(dealer, name="x", email="x@example.com",
-                                       link_for=str)
+        buyer_company.invite_colleague(dealer, name="x", email="x@example.com", link_for=str)

@@ -14,8 +14,16 @@ def test_packs_are_listed_with_filters_and_one_by_id(client):
     everything = client.get("/api/v1/packs", headers=headers).json
     assert {p["chemistry"] for p in everything} == {"LFP", "NCM523"}
     first = everything[0]
-    assert set(first) >= {"id", "code", "chemistry", "usable_kwh", "soh_pct", "grade",
-                          "price_fen", "status"}
+    assert set(first) >= {
+        "id",
+        "code",
+        "chemistry",
+        "usable_kwh",
+        "soh_pct",
+        "grade",
+        "price_fen",
+        "status",
+    }
     assert first["price_fen"] == 400_000 and first["status"] == "finished"
     cheap = client.get("/api/v1/packs?max_price_fen=500000", headers=headers).json
     assert [p["chemistry"] for p in cheap] == ["NCM523"]
@@ -32,21 +40,30 @@ def test_order_by_id_and_group_returns_the_client_secret_and_refuses_a_sold_pack
     buyer, other = make_buyer(), make_buyer()
     headers = api_headers(client, buyer)
     packs = list_packs(3)
-    body = {"lines": [{"pack_id": packs[2].id},
-                      {"group_id": catalog.group_id(packs[0]), "quantity": 2}],
-            "delivery": {"kind": "address", "address": "牡丹江市西安区 1 号",
-                         "phone": "13800000000"}}
+    body = {
+        "lines": [
+            {"pack_id": packs[2].id},
+            {"group_id": catalog.group_id(packs[0]), "quantity": 2},
+        ],
+        "delivery": {"kind": "address", "address": "牡丹江市西安区 1 号", "phone": "13800000000"},
+    }
     created = client.post("/api/v1/orders", json=body, headers=headers)
     assert created.status_code == 201, created.json
     order = created.json
     assert order["status"] == "pending_payment" and order["total_fen"] == 3_600_000
     assert order["payment"]["client_secret"].startswith(order["payment"]["intent_id"])
     assert sorted(li["pack_id"] for li in order["lines"]) == sorted(p.id for p in packs)
-    again = client.post("/api/v1/orders", json={"lines": [{"pack_id": packs[0].id}]},
-                        headers=api_headers(client, other))
+    again = client.post(
+        "/api/v1/orders",
+        json={"lines": [{"pack_id": packs[0].id}]},
+        headers=api_headers(client, other),
+    )
     assert again.status_code == 409 and packs[0].code in again.json["message"]
-    more = client.post("/api/v1/orders", json={"lines": [
-        {"group_id": catalog.group_id(packs[0]), "quantity": 1}]}, headers=headers)
+    more = client.post(
+        "/api/v1/orders",
+        json={"lines": [{"group_id": catalog.group_id(packs[0]), "quantity": 1}]},
+        headers=headers,
+    )
     assert more.status_code == 409 and more.json["error"] == "not_enough_stock"
     shown = client.get(f"/api/v1/orders/{order['id']}", headers=headers)
     assert shown.status_code == 200 and "client_secret" not in shown.json["payment"]

@@ -29,10 +29,13 @@ def _truncate() -> None:
 
 @pytest.fixture
 def pg_app(pg_database_url):
-    app = make_app(pg_database_url, SQLALCHEMY_ENGINE_OPTIONS={
-        "pool_size": BUYERS + 2, "max_overflow": 0},
+    app = make_app(
+        pg_database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": BUYERS + 2, "max_overflow": 0},
         # each buyer holds an unpaid order from every round (test_unpaid_limits.py)
-        UNPAID_MAX_ORDERS_NEW_BUYER=ROUNDS, UNPAID_MAX_PACKS_NEW_BUYER=ROUNDS)
+        UNPAID_MAX_ORDERS_NEW_BUYER=ROUNDS,
+        UNPAID_MAX_PACKS_NEW_BUYER=ROUNDS,
+    )
     with app.app_context():
         db.create_all()
         _truncate()
@@ -65,11 +68,15 @@ def test_no_pack_is_reserved_twice_under_concurrent_checkouts(pg_app):
             packs = list_packs(PACKS, price_fen=1_000_000 + round_)
             ids, group = [p.id for p in packs], catalog.group_id(packs[0])
         # half the buyers ask for "one of the group", half for one pack by id
-        lines = [[{"group_id": group, "quantity": 1}] if i % 2 else
-                 [{"pack_id": ids[(i // 2) % PACKS]}] for i in range(BUYERS)]
+        lines = [
+            [{"group_id": group, "quantity": 1}] if i % 2 else [{"pack_id": ids[(i // 2) % PACKS]}]
+            for i in range(BUYERS)
+        ]
         barrier, outcomes = threading.Barrier(BUYERS), []
-        threads = [threading.Thread(target=_buy, args=(app, barrier, outcomes, user, line))
-                   for user, line in zip(buyers, lines, strict=True)]
+        threads = [
+            threading.Thread(target=_buy, args=(app, barrier, outcomes, user, line))
+            for user, line in zip(buyers, lines, strict=True)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -78,16 +85,23 @@ def test_no_pack_is_reserved_twice_under_concurrent_checkouts(pg_app):
         assert set(outcomes) <= {"reserved", "pack_unavailable", "not_enough_stock"}
         assert len(outcomes) == BUYERS
         with app.app_context():
-            lines_of_round = list(db.session.scalars(
-                sa.select(OrderLine).join(Order).where(OrderLine.pack_id.in_(ids),
-                                                       Order.status ==
-                                                       OrderStatus.PENDING_PAYMENT)))
+            lines_of_round = list(
+                db.session.scalars(
+                    sa.select(OrderLine)
+                    .join(Order)
+                    .where(OrderLine.pack_id.in_(ids), Order.status == OrderStatus.PENDING_PAYMENT)
+                )
+            )
             assert sorted(line.pack_id for line in lines_of_round) == sorted(ids)
             states = db.session.scalars(sa.select(Pack.state).where(Pack.id.in_(ids)))
             assert set(states) == {PackState.RESERVED}
     with app.app_context():  # no reservation leaked: every reserved pack has a pending line
-        reserved = db.session.scalar(sa.select(sa.func.count(Pack.id)).where(
-            Pack.state == PackState.RESERVED))
-        pending = db.session.scalar(sa.select(sa.func.count(OrderLine.id)).join(Order).where(
-            Order.status == OrderStatus.PENDING_PAYMENT))
+        reserved = db.session.scalar(
+            sa.select(sa.func.count(Pack.id)).where(Pack.state == PackState.RESERVED)
+        )
+        pending = db.session.scalar(
+            sa.select(sa.func.count(OrderLine.id))
+            .join(Order)
+            .where(Order.status == OrderStatus.PENDING_PAYMENT)
+        )
         assert reserved == pending == PACKS * ROUNDS

@@ -23,10 +23,8 @@ def _order() -> Order:
 
 
 def _checkout(client, group: str, quantity: int = 1):
-    submit(client, "/market/cart/add", {"group_id": group, "quantity": quantity},
-           page="/market/")
-    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"},
-                      page="/market/cart")
+    submit(client, "/market/cart/add", {"group_id": group, "quantity": quantity}, page="/market/")
+    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
     assert response.status_code == 302 and "/pay" in response.location, response.data[:500]
     return _order()
 
@@ -34,8 +32,14 @@ def _checkout(client, group: str, quantity: int = 1):
 def test_catalog_filters_groups_and_links_the_listing(client):
     _login(client, make_buyer())
     lfp = list_packs(3, chemistry="LFP", price_fen=1_200_000)
-    list_packs(2, chemistry="NCM523", grade="B", rated_wh=5120, price_fen=300_000,
-               use_case="low_speed_vehicle")
+    list_packs(
+        2,
+        chemistry="NCM523",
+        grade="B",
+        rated_wh=5120,
+        price_fen=300_000,
+        use_case="low_speed_vehicle",
+    )
     body = client.get("/market/").get_data(as_text=True)
     assert "3 in stock" in body and "2 in stock" in body and "Packs for sale" in body
     only = client.get("/market/?chemistry=NCM523&sort=-price").get_data(as_text=True)
@@ -75,8 +79,9 @@ def test_3d_secure_step_then_declined_card_message(client):
     db.session.expire_all()
     assert db.session.get(Order, order.id).status is OrderStatus.PAID
     declined = _checkout(client, catalog.group_id(packs[0]))
-    response = submit(client, f"/market/orders/{declined.id}/pay",
-                      {"method": "pm_card_chargeCustomerFail"})
+    response = submit(
+        client, f"/market/orders/{declined.id}/pay", {"method": "pm_card_chargeCustomerFail"}
+    )
     assert response.status_code == 402
     assert "declined" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -109,21 +114,37 @@ def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
     _login(admin_client, make_admin())
     page = f"/market/orders/{order.id}"
     line = order.lines[0]
-    too_much = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
-                      {"line_id": line.id, "amount": "1000.01"}, page=page)
+    too_much = submit(
+        admin_client,
+        f"/market/admin/orders/{order.id}/refund",
+        {"line_id": line.id, "amount": "1000.01"},
+        page=page,
+    )
     assert too_much.status_code == 422
     assert "more than the ¥1,000.00" in too_much.get_data(as_text=True)
     for typed in ("0,5", "1,2345", "²", "1e3", "-5"):  # a decimal comma is not a thousands one
-        refused = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
-                         {"line_id": line.id, "amount": typed}, page=page)
+        refused = submit(
+            admin_client,
+            f"/market/admin/orders/{order.id}/refund",
+            {"line_id": line.id, "amount": typed},
+            page=page,
+        )
         assert refused.status_code == 422, typed
-    comma = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
-                   {"line_id": line.id, "amount": "0,5"}, page=page)
+    comma = submit(
+        admin_client,
+        f"/market/admin/orders/{order.id}/refund",
+        {"line_id": line.id, "amount": "0,5"},
+        page=page,
+    )
     assert "a comma only separates thousands (1,234.50)" in comma.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Order, order.id).refunded_fen == 0
-    done = submit(admin_client, f"/market/admin/orders/{order.id}/refund",
-                  {"line_id": line.id, "amount": "¥250.00", "reason": "scratch"}, page=page)
+    done = submit(
+        admin_client,
+        f"/market/admin/orders/{order.id}/refund",
+        {"line_id": line.id, "amount": "¥250.00", "reason": "scratch"},
+        page=page,
+    )
     assert done.status_code == 302
     db.session.expire_all()
     order = db.session.get(Order, order.id)

@@ -10,8 +10,12 @@ from lithloop.models import Order, PackState
 from tests.conftest import Auth, api_headers, make_app
 from tests.market.support import list_packs, make_admin, make_buyer
 
-OFF = {"STRIPE_SECRET_KEY": "", "STRIPE_PUBLISHABLE_KEY": "", "STRIPE_WEBHOOK_SECRET": "",
-       "PAYMENTS_MODE": ""}
+OFF = {
+    "STRIPE_SECRET_KEY": "",
+    "STRIPE_PUBLISHABLE_KEY": "",
+    "STRIPE_WEBHOOK_SECRET": "",
+    "PAYMENTS_MODE": "",
+}
 WARNING = "STRIPE_SECRET_KEY"
 
 
@@ -25,8 +29,11 @@ def test_without_a_key_checkout_refuses_before_reserving_anything(unpaid_app):
     buyer = make_buyer()
     (pack,) = list_packs(1)
     client = unpaid_app.test_client()
-    response = client.post("/api/v1/orders", headers=api_headers(client, buyer), json={
-        "lines": [{"pack_id": pack.id}], "delivery": {"kind": "pickup"}})
+    response = client.post(
+        "/api/v1/orders",
+        headers=api_headers(client, buyer),
+        json={"lines": [{"pack_id": pack.id}], "delivery": {"kind": "pickup"}},
+    )
     assert response.status_code == 503, response.json
     assert response.json["error"] == "payments_off"
     assert "请联系园区" in response.json["message"]  # contact the park
@@ -50,8 +57,13 @@ def test_admins_are_warned_when_payments_are_off(unpaid_app, app):
 
 
 def test_demo_mode_is_explicit_and_a_key_needs_no_demo(database_url, app):
-    for mode, key, expected in (("demo", "", True), ("", "", False), ("production", "", False),
-                                ("", "sk_test_x", True)):
-        with make_app(database_url, **{**OFF, "PAYMENTS_MODE": mode,
-                                       "STRIPE_SECRET_KEY": key}).app_context():
+    for mode, key, expected in (
+        ("demo", "", True),
+        ("", "", False),
+        ("production", "", False),
+        ("", "sk_test_x", True),
+    ):
+        with make_app(
+            database_url, **{**OFF, "PAYMENTS_MODE": mode, "STRIPE_SECRET_KEY": key}
+        ).app_context():
             assert payments.enabled() is expected, (mode, key)

@@ -27,10 +27,17 @@ from tests.market.support import list_packs, make_admin, make_buyer
 
 def spec(**changes) -> dict:
     """A request for LFP storage packs of grade B or better, 40 kWh usable, SoH 80 %."""
-    return {"quantity": 3, "chemistry": "lfp", "min_usable_kwh": "40", "min_soh_pct": "80",
-            "min_grade": "B", "use_case": "storage",
-            "wanted_by": (clock.today() + timedelta(days=20)).isoformat(),
-            "note": "三个储能柜", **changes}
+    return {
+        "quantity": 3,
+        "chemistry": "lfp",
+        "min_usable_kwh": "40",
+        "min_soh_pct": "80",
+        "min_grade": "B",
+        "use_case": "storage",
+        "wanted_by": (clock.today() + timedelta(days=20)).isoformat(),
+        "note": "三个储能柜",
+        **changes,
+    }
 
 
 def _states(packs) -> list[PackState]:
@@ -40,29 +47,32 @@ def _states(packs) -> list[PackState]:
 
 
 def _mails_to(email: str) -> list[OutboxMessage]:
-    return list(db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == email)))
+    return list(
+        db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == email))
+    )
 
 
 def _quoted(buyer, admin, *, price=1_000_000, days=3, **changes) -> QuoteRequest:
     rfq = rfqs.create(buyer, spec(**changes))
-    return rfq_admin.quote(admin, rfq.id, unit_price_fen=price,
-                           valid_until=clock.today() + timedelta(days=days))
+    return rfq_admin.quote(
+        admin, rfq.id, unit_price_fen=price, valid_until=clock.today() + timedelta(days=days)
+    )
 
 
 def test_happy_path_to_a_paid_order_at_the_quoted_price(app):
     buyer, admin = make_buyer(), make_admin()
-    good = list_packs(3, soh="88", price_fen=1_200_000)            # 45.06 kWh usable
-    list_packs(2, soh="70", price_fen=900_000)                    # SoH too low
-    list_packs(2, chemistry="NCM523", price_fen=900_000)          # other chemistry
-    list_packs(2, grade="C", price_fen=900_000)                   # grade too low
-    list_packs(2, rated_wh=40_000, price_fen=900_000)             # 35.2 kWh: too small
+    good = list_packs(3, soh="88", price_fen=1_200_000)  # 45.06 kWh usable
+    list_packs(2, soh="70", price_fen=900_000)  # SoH too low
+    list_packs(2, chemistry="NCM523", price_fen=900_000)  # other chemistry
+    list_packs(2, grade="C", price_fen=900_000)  # grade too low
+    list_packs(2, rated_wh=40_000, price_fen=900_000)  # 35.2 kWh: too small
     rfq = rfqs.create(buyer, spec())
     assert rfq.chemistry == "LFP" and rfq.min_usable_wh == 40_000 and rfqs.state(rfq) == "open"
     assert rfqs.matching_stock(rfq) == 3
     assert "request for quote" in _mails_to(admin.email)[0].subject
-    rfq = rfq_admin.quote(admin, rfq.id, unit_price_fen=1_000_000,
-                          valid_until=clock.today() + timedelta(days=3))
+    rfq = rfq_admin.quote(
+        admin, rfq.id, unit_price_fen=1_000_000, valid_until=clock.today() + timedelta(days=3)
+    )
     assert rfqs.state(rfq) == "quoted" and rfq.total_fen == 3_000_000
     assert "¥10,000.00" in _mails_to(buyer.email)[-1].body
     order = rfqs.accept(buyer, rfq.id)
@@ -83,7 +93,7 @@ def test_happy_path_to_a_paid_order_at_the_quoted_price(app):
 def test_expired_quote_cannot_be_accepted_and_reserves_nothing(app, monkeypatch):
     buyer, admin = make_buyer(), make_admin()
     packs = list_packs(3)
-    rfq = _quoted(buyer, admin, days=0)   # valid through today only
+    rfq = _quoted(buyer, admin, days=0)  # valid through today only
     later = clock.now() + timedelta(days=1, hours=1)
     freeze_clock(monkeypatch, later)
     assert rfqs.state(rfq) == "expired"
@@ -154,12 +164,19 @@ def test_only_admins_answer_and_only_the_buyer_sees_or_accepts(app):
     assert [r.id for r in rfq_admin.open_requests(admin)] == [rfq.id]
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"quantity": "0"}, "quantity"), ({"quantity": ""}, "quantity"),
-    ({"min_soh_pct": "101"}, "min_soh_pct"), ({"min_usable_kwh": "lots"}, "min_usable_kwh"),
-    ({"min_grade": "S"}, "min_grade"), ({"use_case": "rocket"}, "use_case"),
-    ({"wanted_by": "2020-01-01"}, "wanted_by"), ({"wanted_by": "soon"}, "wanted_by"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"quantity": "0"}, "quantity"),
+        ({"quantity": ""}, "quantity"),
+        ({"min_soh_pct": "101"}, "min_soh_pct"),
+        ({"min_usable_kwh": "lots"}, "min_usable_kwh"),
+        ({"min_grade": "S"}, "min_grade"),
+        ({"use_case": "rocket"}, "use_case"),
+        ({"wanted_by": "2020-01-01"}, "wanted_by"),
+        ({"wanted_by": "soon"}, "wanted_by"),
+    ],
+)
 def test_bad_requests_name_the_field(app, changes, field):
     with pytest.raises(Invalid) as caught:
         rfqs.create(make_buyer(), spec(**changes))
@@ -173,6 +190,7 @@ def test_admin_quote_needs_a_price_and_a_date_not_in_the_past(app):
     with pytest.raises(Invalid) as price:
         rfq_admin.quote(admin, rfq.id, unit_price_fen=0, valid_until=clock.today())
     with pytest.raises(Invalid) as until:
-        rfq_admin.quote(admin, rfq.id, unit_price_fen=100,
-                        valid_until=clock.today() - timedelta(days=1))
+        rfq_admin.quote(
+            admin, rfq.id, unit_price_fen=100, valid_until=clock.today() - timedelta(days=1)
+        )
     assert (price.value.field, until.value.field) == ("unit_price", "valid_until")

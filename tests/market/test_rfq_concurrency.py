@@ -37,8 +37,10 @@ def _accept(app, barrier, outcomes: list, user_id: int, rfq_id: int) -> None:
 
 def _run(app, jobs: list[tuple[int, int]]) -> list[str]:
     barrier, outcomes = threading.Barrier(len(jobs)), []
-    threads = [threading.Thread(target=_accept, args=(app, barrier, outcomes, user, rfq))
-               for user, rfq in jobs]
+    threads = [
+        threading.Thread(target=_accept, args=(app, barrier, outcomes, user, rfq))
+        for user, rfq in jobs
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -64,8 +66,9 @@ def test_concurrent_accepts_never_share_a_pack_and_a_quote_makes_one_order(pg_ap
     with app.app_context():
         lines = list(db.session.scalars(sa.select(OrderLine)))
         assert len(lines) == len({li.pack_id for li in lines}) == EACH * (STOCK // EACH)
-        reserved = db.session.scalar(sa.select(sa.func.count(Pack.id)).where(
-            Pack.state == PackState.RESERVED))
+        reserved = db.session.scalar(
+            sa.select(sa.func.count(Pack.id)).where(Pack.state == PackState.RESERVED)
+        )
         assert reserved == len(lines)
         assert {li.price_fen for li in lines} == {900_000}
         # one buyer's quote accepted from four sessions at once: a single order

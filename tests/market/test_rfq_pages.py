@@ -34,30 +34,46 @@ def test_buyer_asks_admin_quotes_buyer_accepts_and_pays_on_the_pages(client):
     page = client.get(created.location).get_data(as_text=True)
     assert "Waiting for a quote" in page and "Matching packs in stock now" in page
     assert client.post(f"/market/admin/rfqs/{rfq.id}/quote").status_code in (400, 403)
-    assert submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
-                  {"unit_price": "9000", "valid_until": clock.today().isoformat()},
-                  page=f"/market/rfqs/{rfq.id}").status_code == 403
+    assert (
+        submit(
+            client,
+            f"/market/admin/rfqs/{rfq.id}/quote",
+            {"unit_price": "9000", "valid_until": clock.today().isoformat()},
+            page=f"/market/rfqs/{rfq.id}",
+        ).status_code
+        == 403
+    )
     Auth(client).logout()
 
     _login(client, admin)
     listed = client.get("/market/admin/rfqs").get_data(as_text=True)
     assert buyer.organisation.name in listed and f"/market/rfqs/{rfq.id}" in listed
-    wrong = submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
-                   {"unit_price": "abc", "valid_until": clock.today().isoformat()},
-                   page=f"/market/rfqs/{rfq.id}")
+    wrong = submit(
+        client,
+        f"/market/admin/rfqs/{rfq.id}/quote",
+        {"unit_price": "abc", "valid_until": clock.today().isoformat()},
+        page=f"/market/rfqs/{rfq.id}",
+    )
     assert wrong.status_code == 422 and "unit price above 0" in wrong.get_data(as_text=True)
     until = (clock.today() + timedelta(days=5)).isoformat()
-    answered = submit(client, f"/market/admin/rfqs/{rfq.id}/quote",
-                      {"unit_price": "9,000.50", "valid_until": until},
-                      page=f"/market/rfqs/{rfq.id}")
+    answered = submit(
+        client,
+        f"/market/admin/rfqs/{rfq.id}/quote",
+        {"unit_price": "9,000.50", "valid_until": until},
+        page=f"/market/rfqs/{rfq.id}",
+    )
     assert answered.status_code == 302
     Auth(client).logout()
 
     _login(client, buyer)
     page = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
     assert "¥9,000.50" in page and "¥18,001.00" in page and "Accept and pay" in page
-    accepted = submit(client, f"/market/rfqs/{rfq.id}/accept", {"delivery_kind": "pickup"},
-                      page=f"/market/rfqs/{rfq.id}")
+    accepted = submit(
+        client,
+        f"/market/rfqs/{rfq.id}/accept",
+        {"delivery_kind": "pickup"},
+        page=f"/market/rfqs/{rfq.id}",
+    )
     assert accepted.status_code == 302 and accepted.location.endswith("/pay")
     order = db.session.scalar(sa.select(Order))
     assert order.total_fen == 1_800_100
@@ -97,32 +113,39 @@ def test_pages_in_chinese_and_other_buyers_get_404(client):
     Auth(client).logout()
     _login(client, other)
     assert client.get(f"/market/rfqs/{rfq.id}").status_code == 404
-    assert submit(client, f"/market/rfqs/{rfq.id}/accept", {},
-                  page="/market/rfqs").status_code == 404
+    assert (
+        submit(client, f"/market/rfqs/{rfq.id}/accept", {}, page="/market/rfqs").status_code == 404
+    )
 
 
 def test_api_ask_show_accept_and_isolation(client):
     buyer, other, admin = make_buyer(), make_buyer(), make_admin()
     packs = list_packs(2, price_fen=1_200_000)
     headers = api_headers(client, buyer)
-    body = {"quantity": 2, "chemistry": "LFP", "min_soh_pct": 85, "min_grade": "A",
-            "wanted_by": (clock.today() + timedelta(days=9)).isoformat()}
+    body = {
+        "quantity": 2,
+        "chemistry": "LFP",
+        "min_soh_pct": 85,
+        "min_grade": "A",
+        "wanted_by": (clock.today() + timedelta(days=9)).isoformat(),
+    }
     created = client.post("/api/v1/rfqs", json=body, headers=headers)
     assert created.status_code == 201, created.json
     rfq_id = created.json["id"]
     assert created.json["status"] == "open" and created.json["unit_price_fen"] is None
     early = client.post(f"/api/v1/rfqs/{rfq_id}/accept", json={}, headers=headers)
     assert early.status_code == 409 and early.json["error"] == "rfq_not_quoted"
-    rfq_admin.quote(admin, rfq_id, unit_price_fen=1_100_000,
-                    valid_until=clock.today() + timedelta(days=2))
+    rfq_admin.quote(
+        admin, rfq_id, unit_price_fen=1_100_000, valid_until=clock.today() + timedelta(days=2)
+    )
     shown = client.get(f"/api/v1/rfqs/{rfq_id}", headers=headers).json
     assert shown["status"] == "quoted" and shown["total_fen"] == 2_200_000
     foreign = api_headers(client, other)
     assert client.get(f"/api/v1/rfqs/{rfq_id}", headers=foreign).status_code == 404
-    assert client.post(f"/api/v1/rfqs/{rfq_id}/accept", json={},
-                       headers=foreign).status_code == 404
-    accepted = client.post(f"/api/v1/rfqs/{rfq_id}/accept",
-                           json={"delivery": {"kind": "pickup"}}, headers=headers)
+    assert client.post(f"/api/v1/rfqs/{rfq_id}/accept", json={}, headers=foreign).status_code == 404
+    accepted = client.post(
+        f"/api/v1/rfqs/{rfq_id}/accept", json={"delivery": {"kind": "pickup"}}, headers=headers
+    )
     assert accepted.status_code == 201, accepted.json
     order = accepted.json
     assert order["total_fen"] == 2_200_000 and order["status"] == "pending_payment"

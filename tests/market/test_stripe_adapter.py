@@ -66,8 +66,7 @@ def test_webhook_signature_verified_and_tampering_refused():
     with pytest.raises(SignatureError):
         verify_event(payload.encode(), sign(payload, secret="whsec_other"), WEBHOOK_SECRET)
     with pytest.raises(SignatureError):  # older than Stripe's 5-minute tolerance
-        verify_event(payload.encode(), sign(payload, at=int(time.time()) - 3600),
-                     WEBHOOK_SECRET)
+        verify_event(payload.encode(), sign(payload, at=int(time.time()) - 3600), WEBHOOK_SECRET)
 
 
 def test_embedded_localstripe_starts_only_in_demo_mode_outside_tests(tmp_path):
@@ -79,14 +78,16 @@ def test_embedded_localstripe_starts_only_in_demo_mode_outside_tests(tmp_path):
     testing = make_app(url, STRIPE_SECRET_KEY="", STRIPE_API_BASE="")
     with testing.app_context(), pytest.raises(PaymentError):
         payments.gateway()
-    demo = make_app(url, TESTING=False, PAYMENTS_MODE="demo", STRIPE_SECRET_KEY="",
-                    STRIPE_API_BASE="")
+    demo = make_app(
+        url, TESTING=False, PAYMENTS_MODE="demo", STRIPE_SECRET_KEY="", STRIPE_API_BASE=""
+    )
     try:
         with demo.app_context():
             gateway = payments.gateway()
             assert gateway.test_mode and payments.settings().embedded
             intent = gateway.create_intent(100, idempotency_key="embedded")
-            assert gateway.confirm(intent.id, "pm_card_visa",
-                                   idempotency_key="embedded-c").succeeded
+            assert gateway.confirm(
+                intent.id, "pm_card_visa", idempotency_key="embedded-c"
+            ).succeeded
     finally:
         localstripe_server.embedded().stop()

@@ -21,8 +21,9 @@ def configure(app, **settings) -> None:
 
 
 def _order(client, headers, packs):
-    return client.post("/api/v1/orders", json={"lines": [{"pack_id": p.id} for p in packs]},
-                       headers=headers)
+    return client.post(
+        "/api/v1/orders", json={"lines": [{"pack_id": p.id} for p in packs]}, headers=headers
+    )
 
 
 def test_a_buyer_who_never_paid_holds_few_orders_and_packs_unpaid(app, client):
@@ -36,21 +37,27 @@ def test_a_buyer_who_never_paid_holds_few_orders_and_packs_unpaid(app, client):
     assert too_many_packs.status_code == 409, too_many_packs.json
     assert too_many_packs.json["error"] == "unpaid_limit"
     assert "hold 4 packs unpaid; at most 3" in too_many_packs.json["message"]
-    assert "Until your organisation has paid for an order once" in \
-        too_many_packs.json["message"]
+    assert "Until your organisation has paid for an order once" in too_many_packs.json["message"]
     assert _order(client, headers, packs[:1]).status_code == 201
     assert _order(client, headers, packs[1:3]).status_code == 201
     third = _order(client, headers, packs[3:4])
-    assert third.status_code == 409 and "already has 2 orders awaiting payment" in \
-        third.json["message"]
+    assert (
+        third.status_code == 409
+        and "already has 2 orders awaiting payment" in third.json["message"]
+    )
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 2
     other = make_buyer()  # another organisation is not held back by this one
     assert _order(client, api_headers(client, other), packs[3:4]).status_code == 201
 
 
 def test_a_buyer_who_has_paid_gets_the_higher_limits(app, client):
-    configure(app, UNPAID_MAX_ORDERS_NEW_BUYER=1, UNPAID_MAX_PACKS_NEW_BUYER=1,
-              UNPAID_MAX_ORDERS=3, UNPAID_MAX_PACKS=4)
+    configure(
+        app,
+        UNPAID_MAX_ORDERS_NEW_BUYER=1,
+        UNPAID_MAX_PACKS_NEW_BUYER=1,
+        UNPAID_MAX_ORDERS=3,
+        UNPAID_MAX_PACKS=4,
+    )
     buyer = make_buyer()
     packs = list_packs(6)
     first = market_checkout.checkout(buyer, [{"pack_id": packs[0].id}])
@@ -69,7 +76,6 @@ def test_expired_reservations_do_not_count(app, client):
     first = _order(client, headers, packs[:1]).json
     assert _order(client, headers, packs[1:]).status_code == 409
     from datetime import timedelta
-
 
     order = db.session.get(Order, first["id"])
     order.reserved_until = clock.now() - timedelta(seconds=1)

@@ -22,19 +22,27 @@ URL = "/api/v1/webhooks/stripe"
 
 
 def event(event_id: str, kind: str, obj: dict) -> str:
-    return json.dumps({"id": event_id, "object": "event", "type": kind,
-                       "data": {"object": obj}})
+    return json.dumps({"id": event_id, "object": "event", "type": kind, "data": {"object": obj}})
 
 
 def intent_event(event_id: str, kind: str, order: Order, **extra) -> str:
-    obj = {"id": order.payment.intent_id, "object": "payment_intent",
-           "amount": order.total_fen, "status": kind.split(".")[-1], **extra}
+    obj = {
+        "id": order.payment.intent_id,
+        "object": "payment_intent",
+        "amount": order.total_fen,
+        "status": kind.split(".")[-1],
+        **extra,
+    }
     return event(event_id, kind, obj)
 
 
 def post(client, payload: str, signature: str | None = None):
-    return client.post(URL, data=payload, content_type="application/json",
-                       headers={"Stripe-Signature": signature or sign(payload)})
+    return client.post(
+        URL,
+        data=payload,
+        content_type="application/json",
+        headers={"Stripe-Signature": signature or sign(payload)},
+    )
 
 
 def _order(count: int = 1):
@@ -48,8 +56,9 @@ def confirm_at_stripe(order: Order) -> None:
     from tests.market.conftest import localstripe_url
 
     browser = StripeGateway(STRIPE_ENV["STRIPE_SECRET_KEY"], localstripe_url())
-    assert browser.confirm(order.payment.intent_id, "pm_card_visa",
-                           idempotency_key=f"browser-{order.id}").succeeded
+    assert browser.confirm(
+        order.payment.intent_id, "pm_card_visa", idempotency_key=f"browser-{order.id}"
+    ).succeeded
 
 
 def _reload(order: Order) -> Order:
@@ -85,8 +94,15 @@ def test_out_of_order_success_after_a_refund_and_failure_after_success(client):
     late = post(client, intent_event("evt_late_ok", "payment_intent.succeeded", order))
     assert late.status_code == 200
     assert _reload(order).status is OrderStatus.PARTIALLY_REFUNDED
-    failed = post(client, intent_event("evt_late_fail", "payment_intent.payment_failed", order,
-                                       last_payment_error={"message": "declined"}))
+    failed = post(
+        client,
+        intent_event(
+            "evt_late_fail",
+            "payment_intent.payment_failed",
+            order,
+            last_payment_error={"message": "declined"},
+        ),
+    )
     assert failed.json["outcome"] == "stale"
     order = _reload(order)
     assert order.status is OrderStatus.PARTIALLY_REFUNDED and order.refunded_fen == 1000
@@ -95,14 +111,22 @@ def test_out_of_order_success_after_a_refund_and_failure_after_success(client):
 
 def test_refund_event_before_the_success_event_pays_then_refunds(client):
     buyer, packs, order = _order(2)
-    charge = {"id": "ch_x", "object": "charge", "payment_intent": order.payment.intent_id,
-              "amount": order.total_fen, "amount_refunded": 300_000}
-    assert post(client, event("evt_ref_1", "charge.refunded", charge)).json["outcome"] == \
-        "refunded"
+    charge = {
+        "id": "ch_x",
+        "object": "charge",
+        "payment_intent": order.payment.intent_id,
+        "amount": order.total_fen,
+        "amount_refunded": 300_000,
+    }
+    assert post(client, event("evt_ref_1", "charge.refunded", charge)).json["outcome"] == "refunded"
     order = _reload(order)
     assert order.status is OrderStatus.PARTIALLY_REFUNDED and order.refunded_fen == 300_000
-    assert post(client, intent_event("evt_ok_after", "payment_intent.succeeded",
-                                     order)).json["outcome"] == "no_change"
+    assert (
+        post(client, intent_event("evt_ok_after", "payment_intent.succeeded", order)).json[
+            "outcome"
+        ]
+        == "no_change"
+    )
     again = post(client, event("evt_ref_2", "charge.refunded", charge))  # same total again
     assert again.json["outcome"] == "no_change" and _reload(order).refunded_fen == 300_000
 
@@ -133,8 +157,9 @@ def test_localstripe_delivers_the_success_event_to_the_running_app(app, localstr
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        localstripe.register_webhook("market-test", f"http://127.0.0.1:{server.port}{URL}",
-                                     WEBHOOK_SECRET)
+        localstripe.register_webhook(
+            "market-test", f"http://127.0.0.1:{server.port}{URL}", WEBHOOK_SECRET
+        )
         confirm_at_stripe(order)  # only the webhook tells lithloop
         deadline = time.monotonic() + 15
         while _reload(order).status is not OrderStatus.PAID and time.monotonic() < deadline:

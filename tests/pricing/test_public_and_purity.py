@@ -51,8 +51,12 @@ def test_modules_import_only_stdlib_and_the_package():
                 names = [node.module or ""]
             for name in names:
                 top = name.split(".")[0]
-                assert (top in STDLIB or name.startswith("lithloop.pricing")
-                        or name == "lithloop" and "clock" in _imported(node)), (path.name, name)
+                assert (
+                    top in STDLIB
+                    or name.startswith("lithloop.pricing")
+                    or name == "lithloop"
+                    and "clock" in _imported(node)
+                ), (path.name, name)
 
 
 def test_fresh_interpreter_loads_no_flask_or_sqlalchemy():
@@ -70,9 +74,7 @@ def test_fresh_interpreter_loads_no_flask_or_sqlalchemy():
         " and not m.startswith('lithloop.pricing') and m != 'lithloop.clock']\n"
         "print(bad, other)\n"
     )
-    out = subprocess.run(  # noqa: S603 - fixed argv, our own code string
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[] []"
 
 

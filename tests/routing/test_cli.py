@@ -16,7 +16,7 @@ SOLOMON = Path(__file__).parent / "data"  # c101 and r201, copied from the Solom
 
 
 def _run(*args, stdin=None):
-    return subprocess.run(  # noqa: S603 - our own interpreter and module
+    return subprocess.run(
         [sys.executable, "-m", "lithloop.routing", *args],
         cwd=ROOT,
         capture_output=True,
@@ -37,8 +37,11 @@ def test_solve_prints_json(tmp_path):
 
 def test_solve_measures_coordinates_with_the_geo_provider():
     park, muling = [129.6329, 44.5514], [130.5249, 44.9199]
-    doc = {"vehicles": [{"id": 1, "start": park, "end": park}],
-           "jobs": [{"id": 7, "location": muling}], "options": {"circuity": 1.5}}
+    doc = {
+        "vehicles": [{"id": 1, "start": park, "end": park}],
+        "jobs": [{"id": 7, "location": muling}],
+        "options": {"circuity": 1.5},
+    }
     r = _run("solve", "-", "--seconds", "0.5", stdin=json.dumps(doc))
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)

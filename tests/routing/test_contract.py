@@ -39,7 +39,7 @@ def test_importing_routing_adds_no_web_or_db_modules():
         "import lithloop.routing; added = set(sys.modules) - before;"
         "print(json.dumps(sorted(added)))"
     )
-    r = subprocess.run(  # noqa: S603 - our own interpreter
+    r = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=PKG.parents[1], timeout=60
     )
     assert r.returncode == 0, r.stderr

@@ -16,11 +16,20 @@ H = 3600
 def _costly_day():
     """One far stop whose truck costs a fortune to send out for a whole long shift."""
     pricey = Vehicle(
-        id="pricey", capacity=(5000, 10), shift=TimeWindow(6 * H, 22 * H),
-        fixed_cost=40_000.0, cost_per_km=30.0, cost_per_hour=2_000.0,
+        id="pricey",
+        capacity=(5000, 10),
+        shift=TimeWindow(6 * H, 22 * H),
+        fixed_cost=40_000.0,
+        cost_per_km=30.0,
+        cost_per_hour=2_000.0,
     )
-    far = Stop(id="far", location=1, pickup=(100, 1), service_s=2 * H,
-               time_windows=(TimeWindow(16 * H, 16 * H + 600),))
+    far = Stop(
+        id="far",
+        location=1,
+        pickup=(100, 1),
+        service_s=2 * H,
+        time_windows=(TimeWindow(16 * H, 16 * H + 600),),
+    )
     return problem([pricey], [far], [0, 200])  # 200 km out, served late: a long day
 
 
@@ -39,9 +48,7 @@ def test_drop_penalty_exceeds_the_dearest_way_to_serve_any_stop():
     bm = ortools_model.build(p, allowed)
     v = p.vehicles[0]
     worst = (
-        v.fixed_cost
-        + v.cost_per_km * 2 * 200
-        + v.cost_per_hour * (v.shift.end - v.shift.start) / H
+        v.fixed_cost + v.cost_per_km * 2 * 200 + v.cost_per_hour * (v.shift.end - v.shift.start) / H
     ) * ortools_model.COST_SCALE
     assert bm.big_penalty > worst
 

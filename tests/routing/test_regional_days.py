@@ -23,8 +23,9 @@ def test_same_seed_same_day_and_another_seed_another_day():
 
 
 def test_day_has_the_asked_shape():
-    doc, problem = generate(DayParams(stops=80, damaged=0.25, windows=2, trips=3,
-                                      deliveries=0.1, seed=2))
+    doc, problem = generate(
+        DayParams(stops=80, damaged=0.25, windows=2, trips=3, deliveries=0.1, seed=2)
+    )
     assert len(problem.stops) == 80 and len(problem.vehicles) == 16  # one truck per 5 stops
     assert {v.capacity for v in problem.vehicles} == {(5000, 10), (12000, 24)}
     assert all(v.max_trips == 3 and v.reload_s > 0 for v in problem.vehicles)

@@ -11,8 +11,18 @@ import pytest
 from lithloop.services.csv_export import csv_text, safe_cell
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+86 138", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
-                                  '=HYPERLINK("http://evil.example","x")'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+86 138",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        '=HYPERLINK("http://evil.example","x")',
+    ],
+)
 def test_text_starting_like_a_formula_gets_a_quote(text):
     assert safe_cell(text) == "'" + text
 

@@ -29,12 +29,15 @@ def _refused(statement: str) -> None:
     assert "append-only" in str(info.value)
 
 
-@pytest.mark.parametrize(("model", "update"), [
-    (PackEvent, "UPDATE pack_event SET kind = 'dismantled'"),
-    (PackEvent, "UPDATE pack_event SET data = '{}', at = at"),
-    (BookingEvent, "UPDATE booking_event SET note = 'rewritten'"),
-    (AuditEntry, "UPDATE audit_entry SET actor_email = 'someone@else'"),
-])
+@pytest.mark.parametrize(
+    ("model", "update"),
+    [
+        (PackEvent, "UPDATE pack_event SET kind = 'dismantled'"),
+        (PackEvent, "UPDATE pack_event SET data = '{}', at = at"),
+        (BookingEvent, "UPDATE booking_event SET note = 'rewritten'"),
+        (AuditEntry, "UPDATE audit_entry SET actor_email = 'someone@else'"),
+    ],
+)
 def test_raw_updates_and_deletes_of_history_are_refused(world, model, update):
     table = model.__table__.name
     before = db.session.scalar(sa.select(sa.func.count()).select_from(model))
@@ -47,8 +50,12 @@ def test_raw_updates_and_deletes_of_history_are_refused(world, model, update):
 
 def test_the_upload_mark_and_deadline_may_still_change(world):
     with db.engine.begin() as conn:
-        conn.execute(sa.text("UPDATE pack_event SET report_due = report_due, "
-                             "reported_at = NULL WHERE report_due IS NOT NULL"))
+        conn.execute(
+            sa.text(
+                "UPDATE pack_event SET report_due = report_due, "
+                "reported_at = NULL WHERE report_due IS NOT NULL"
+            )
+        )
 
 
 def _set_used(count: int) -> None:
@@ -64,8 +71,10 @@ def test_serials_come_from_the_database_counter_not_a_scan(app):
     world = build_arrival()
     _set_used(5_000_000)
     intake.receive(world["operator"], world["booking_id"], receipt(world))
-    serials = sorted(int(p.code[17:]) for p in db.session.scalars(
-        sa.select(Pack).where(Pack.code_assigned.is_(True))))
+    serials = sorted(
+        int(p.code[17:])
+        for p in db.session.scalars(sa.select(Pack).where(Pack.code_assigned.is_(True)))
+    )
     assert serials == list(range(5_000_001, 5_000_001 + len(serials))) and serials
     assert park_serials.used() == serials[-1]
 

@@ -29,8 +29,13 @@ from lithloop.services.errors import Conflict, Invalid
 from tests.conftest import freeze_clock
 from tests.intake_world import build_arrival, receipt, row_counts
 
-GOOD_TEST = {"capacity_ah": "180", "soh_pct": "85", "resistance_mohm": "1.2", "ocv_v": "540",
-             "insulation_ok": "on"}
+GOOD_TEST = {
+    "capacity_ah": "180",
+    "soh_pct": "85",
+    "resistance_mohm": "1.2",
+    "ocv_v": "540",
+    "insulation_ok": "on",
+}
 
 
 @pytest.fixture
@@ -40,8 +45,9 @@ def world(app):
 
 
 def packs_of(booking_id: int) -> list[Pack]:
-    return list(db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking_id)
-                                   .order_by(Pack.id)))
+    return list(
+        db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking_id).order_by(Pack.id))
+    )
 
 
 def received(world) -> list[Pack]:
@@ -63,8 +69,9 @@ def test_receive_creates_packs_with_their_chain(world):
     assert (first.mass_kg, second.mass_kg) == (Decimal("1200.00"), Decimal("1200.00"))
     assert first.vehicle_plate == "黑C·12345" and second.vehicle_plate is None
     assert first.original_code == first.code and not first.code_assigned and not first.damaged
-    assert all(p.owner_id == booking.organisation_id and p.state is PackState.RECEIVED
-               for p in packs)
+    assert all(
+        p.owner_id == booking.organisation_id and p.state is PackState.RECEIVED for p in packs
+    )
     for module in modules:
         check = validate_code(module.code)
         assert check.ok and module.code.startswith("LLPME") and module.code_assigned
@@ -74,14 +81,18 @@ def test_receive_creates_packs_with_their_chain(world):
     retired = first.events[0]  # the fleet register knew the first pack's bus
     assert (retired.kind, retired.data) == ("retired", {"vehicle_plate": "黑C·12345"})
     for pack in packs:
-        kinds = [(e.kind, e.at, e.report_due is not None) for e in pack.events
-                 if e.kind != "retired"]
+        kinds = [
+            (e.kind, e.at, e.report_due is not None) for e in pack.events if e.kind != "retired"
+        ]
         assert [k for k, _, _ in kinds] == ["booked", "picked_up", "received"]
         assert kinds[0][1] == booking.created_at and kinds[1][1] == stop.done_at
         assert [due for _, _, due in kinds] == [False, False, True]
         picked = next(e.data for e in pack.events if e.kind == "picked_up")
-        assert picked == {"truck": stop.route.truck.plate, "plan_route_id": stop.route_id,
-                          "plan_id": stop.route.plan_id}
+        assert picked == {
+            "truck": stop.route.truck.plate,
+            "plan_route_id": stop.route_id,
+            "plan_id": stop.route.plan_id,
+        }
         assert pack.events[-1].data["measured_kg"] in ("2400.00", "300.00")
 
 
@@ -98,8 +109,14 @@ def nothing_written(world, before):
     assert row_counts() == before
     booking = db.session.get(Booking, world["booking_id"])
     assert booking.status is BookingStatus.PICKED_UP
-    assert db.session.scalar(sa.select(BookingEvent).where(
-        BookingEvent.booking_id == booking.id, BookingEvent.to_status == "received")) is None
+    assert (
+        db.session.scalar(
+            sa.select(BookingEvent).where(
+                BookingEvent.booking_id == booking.id, BookingEvent.to_status == "received"
+            )
+        )
+        is None
+    )
 
 
 def test_code_scanned_twice_is_invalid_and_nothing_written(world):
@@ -137,8 +154,9 @@ def test_mass_beyond_tolerance_needs_a_note(world):
 
 
 def test_heavy_lot_with_a_note_is_received(world):
-    record = intake.receive(world["operator"], world["booking_id"],
-                            receipt(world, lot0_mass="3000", note="含托盘"))
+    record = intake.receive(
+        world["operator"], world["booking_id"], receipt(world, lot0_mass="3000", note="含托盘")
+    )
     assert record.note == "含托盘"
 
 
@@ -148,16 +166,20 @@ def test_uncoded_packs_need_codes_or_generation(world):
         intake.receive(world["operator"], world["booking_id"], receipt(world, generate=False))
     assert raised.value.field == "lots[1].codes"
     with pytest.raises(Invalid) as raised:
-        intake.receive(world["operator"], world["booking_id"],
-                       receipt(world, codes=world["codes"] + ["LLPPB0000000000I51000000X"]))
+        intake.receive(
+            world["operator"],
+            world["booking_id"],
+            receipt(world, codes=world["codes"] + ["LLPPB0000000000I51000000X"]),
+        )
     assert raised.value.field == "lots[0].codes"
     nothing_written(world, before)
 
 
 def test_packs_weighed_on_their_own_keep_their_mass(world):
     one, two = world["codes"]
-    intake.receive(world["operator"], world["booking_id"],
-                   receipt(world, codes=[f"{one}, 1,250.5", two]))
+    intake.receive(
+        world["operator"], world["booking_id"], receipt(world, codes=[f"{one}, 1,250.5", two])
+    )
     first, second = packs_of(world["booking_id"])[:2]
     assert (first.mass_kg, second.mass_kg) == (Decimal("1250.50"), Decimal("1149.50"))
 
@@ -165,16 +187,18 @@ def test_packs_weighed_on_their_own_keep_their_mass(world):
 def test_generated_serials_continue_and_picked_codes_are_expected(world):
     received(world)
     last = max(int(p.code[17:]) for p in packs_of(world["booking_id"]) if p.code_assigned)
-    third = [s for s in db.session.get(PlanStop, world["stop_id"]).route.stops
-             if s.kind == "pickup"][2]
+    third = [
+        s for s in db.session.get(PlanStop, world["stop_id"]).route.stops if s.kind == "pickup"
+    ][2]
     driver_work.record_pickup(world["driver"], third.id, "120", "")
     third.picked_codes = []
     db.session.commit()
     booking = db.session.get(Booking, third.booking_id)
     assert intake.expected_codes(booking, third) == [[]]
     assert [a.route.id for a in intake.arrivals()] == [third.route_id]
-    intake.receive(world["operator"], booking.id,
-                   {"lots": [{"mass_kg": "118", "codes": ""}], "generate": "1"})
+    intake.receive(
+        world["operator"], booking.id, {"lots": [{"mass_kg": "118", "codes": ""}], "generate": "1"}
+    )
     cells = packs_of(booking.id)
     assert len(cells) == 40 and cells[0].code.startswith("LLPCB")
     assert sorted(int(p.code[17:]) for p in cells) == list(range(last + 1, last + 41))
@@ -191,10 +215,19 @@ def test_soh_out_of_range_is_invalid(world):
     assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
 
 
-@pytest.mark.parametrize(("soh", "insulation", "damaged", "grade"), [
-    ("100", True, False, Grade.A), ("80", True, False, Grade.A), ("79.99", True, False, Grade.B),
-    ("60", True, False, Grade.B), ("40", True, False, Grade.C), ("39.99", True, False, Grade.S),
-    ("95", False, False, Grade.S), ("95", True, True, Grade.S)])
+@pytest.mark.parametrize(
+    ("soh", "insulation", "damaged", "grade"),
+    [
+        ("100", True, False, Grade.A),
+        ("80", True, False, Grade.A),
+        ("79.99", True, False, Grade.B),
+        ("60", True, False, Grade.B),
+        ("40", True, False, Grade.C),
+        ("39.99", True, False, Grade.S),
+        ("95", False, False, Grade.S),
+        ("95", True, True, Grade.S),
+    ],
+)
 def test_grade_thresholds(app, soh, insulation, damaged, grade):
     assert grading.grade_for(Decimal(soh), insulation_ok=insulation, damaged=damaged) is grade
 
@@ -261,8 +294,20 @@ def test_release_from_aging_needs_a_retest_after_aging(world, monkeypatch):
     done = warehouses.move(operator, pack.id, "aging", "finished")
     assert done.state is PackState.FINISHED and done.events[-1].kind == "aged"
     kinds = [e.kind for e in done.events]
-    assert kinds == ["retired", "booked", "picked_up", "received", "tested", "graded", "moved",
-                     "tested", "graded", "tested", "graded", "aged"]
+    assert kinds == [
+        "retired",
+        "booked",
+        "picked_up",
+        "received",
+        "tested",
+        "graded",
+        "moved",
+        "tested",
+        "graded",
+        "tested",
+        "graded",
+        "aged",
+    ]
     stock = warehouses.stock(Warehouse.FINISHED)
     assert [r.pack.id for r in stock.rows] == [pack.id]
     assert stock.mass_kg == Decimal("1200.00") and stock.rated_kwh == Decimal("0")

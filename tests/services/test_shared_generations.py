@@ -29,10 +29,8 @@ def test_concurrent_counts_from_processes_and_threads_are_never_lost(tmp_path):
     path, times = str(tmp_path / "counters"), 20_000
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(4)
-    workers = [context.Process(target=_bump_many, args=(path, times, start))
-               for _ in range(2)]
-    workers += [threading.Thread(target=_bump_many, args=(path, times, start))
-                for _ in range(2)]
+    workers = [context.Process(target=_bump_many, args=(path, times, start)) for _ in range(2)]
+    workers += [threading.Thread(target=_bump_many, args=(path, times, start)) for _ in range(2)]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -20,16 +20,44 @@ from lithloop.services.strict_input import (
 pytestmark = pytest.mark.usefixtures("app")  # lazy messages need an app for their text
 
 
-@pytest.mark.parametrize("typed, fen", [
-    ("1,234.50", 123_450), ("1234.5", 123_450), ("¥1,234", 123_400), ("0.5", 50),
-    ("12,345,678.09", 1_234_567_809), (" 7 ", 700), (".5", 50)])
+@pytest.mark.parametrize(
+    "typed, fen",
+    [
+        ("1,234.50", 123_450),
+        ("1234.5", 123_450),
+        ("¥1,234", 123_400),
+        ("0.5", 50),
+        ("12,345,678.09", 1_234_567_809),
+        (" 7 ", 700),
+        (".5", 50),
+    ],
+)
 def test_money_reads_thousands_groups_of_three(typed, fen):
     assert money_to_fen(typed, "amount") == fen
 
 
-@pytest.mark.parametrize("typed", ["0,5", "1,2345", "12,34.5", ",500", "1,,000", "1.005",
-                                   "-1", "0", "NaN", "inf", "1e3", "²", "١٢", "9" * 20,
-                                   "1" * 5000, "", "¥"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0,5",
+        "1,2345",
+        "12,34.5",
+        ",500",
+        "1,,000",
+        "1.005",
+        "-1",
+        "0",
+        "NaN",
+        "inf",
+        "1e3",
+        "²",
+        "١٢",
+        "9" * 20,
+        "1" * 5000,
+        "",
+        "¥",
+    ],
+)
 def test_money_refuses_what_is_not_an_amount(typed):
     with pytest.raises(Invalid) as refused:
         money_to_fen(typed, "amount")
@@ -63,8 +91,10 @@ def test_whole_number_range_and_default():
         strict_int("-1", "n")
 
 
-@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01", "2026-02-30", "2026-1-5",
-                                   "2026-01-05T00:00", "٢٠٢٦-01-05"])
+@pytest.mark.parametrize(
+    "typed",
+    ["9999-12-31", "0001-01-01", "2026-02-30", "2026-1-5", "2026-01-05T00:00", "٢٠٢٦-01-05"],
+)
 def test_dates_are_iso_and_bounded(typed):
     with pytest.raises(Invalid):
         strict_date(typed, "d")

@@ -21,10 +21,17 @@ def dealer(app):
     return user
 
 
-@pytest.mark.parametrize("url", [
-    f"/api/v1/sites/{TOO_BIG}", f"/api/v1/bookings/{TOO_BIG}", f"/api/v1/packs/{TOO_BIG}",
-    f"/api/v1/orders/{TOO_BIG}", f"/api/v1/plans/runs/{TOO_BIG}", f"/api/v1/plans/{TOO_BIG}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/sites/{TOO_BIG}",
+        f"/api/v1/bookings/{TOO_BIG}",
+        f"/api/v1/packs/{TOO_BIG}",
+        f"/api/v1/orders/{TOO_BIG}",
+        f"/api/v1/plans/runs/{TOO_BIG}",
+        f"/api/v1/plans/{TOO_BIG}",
+    ],
+)
 def test_an_id_beyond_the_database_range_is_404(client, dealer, url):
     response = client.get(url, headers=api_headers(client, dealer))
     assert response.status_code == 404
@@ -38,16 +45,29 @@ def test_a_page_with_a_huge_id_is_404_too(client, auth, dealer):
     assert client.get(f"/sites/{TOO_BIG}/edit").status_code == 404
 
 
-@pytest.mark.parametrize(("method", "url", "body"), [
-    ("post", "/api/v1/orders", {"lines": [{"pack_id": TOO_BIG}]}),
-    ("post", "/api/v1/bookings", {"site_id": TOO_BIG, "date": "2030-01-02",
-                                  "window": ["09:00", "10:00"], "lots": [
-                                      {"chemistry": "LFP", "count": 1, "mass_kg": "5"}]}),
-    ("post", "/api/v1/quotes/scrap", {"chemistry": "LFP", "form": "pack", "mass_kg": 5,
-                                      "site_id": TOO_BIG}),
-    ("get", f"/api/v1/packs?max_price_fen={TOO_BIG}", None),
-    ("get", f"/api/v1/calendar?site_id={TOO_BIG}", None),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("post", "/api/v1/orders", {"lines": [{"pack_id": TOO_BIG}]}),
+        (
+            "post",
+            "/api/v1/bookings",
+            {
+                "site_id": TOO_BIG,
+                "date": "2030-01-02",
+                "window": ["09:00", "10:00"],
+                "lots": [{"chemistry": "LFP", "count": 1, "mass_kg": "5"}],
+            },
+        ),
+        (
+            "post",
+            "/api/v1/quotes/scrap",
+            {"chemistry": "LFP", "form": "pack", "mass_kg": 5, "site_id": TOO_BIG},
+        ),
+        ("get", f"/api/v1/packs?max_price_fen={TOO_BIG}", None),
+        ("get", f"/api/v1/calendar?site_id={TOO_BIG}", None),
+    ],
+)
 def test_a_huge_number_in_a_body_or_query_is_422(client, dealer, method, url, body):
     response = getattr(client, method)(url, json=body, headers=api_headers(client, dealer))
     assert response.status_code == 422, response.json
@@ -55,9 +75,12 @@ def test_a_huge_number_in_a_body_or_query_is_422(client, dealer, method, url, bo
 
 
 def test_a_malformed_json_body_is_400_with_the_error_body(client, dealer):
-    response = client.post("/api/v1/quotes/scrap", data=b"\x00{",
-                           content_type="application/json",
-                           headers=api_headers(client, dealer))
+    response = client.post(
+        "/api/v1/quotes/scrap",
+        data=b"\x00{",
+        content_type="application/json",
+        headers=api_headers(client, dealer),
+    )
     assert response.status_code == 400
     assert set(response.json) <= {"code", "status", "message", "errors", "error", "field"}
 
@@ -83,5 +106,4 @@ def test_decimals_are_documented_as_they_are_sent(client):
     assert schemas["BookingOut"]["properties"]["total_mass_kg"]["type"] == "string"
     assert schemas["SummaryOut"]["properties"]["received_t"]["type"] == "string"
     mass_in = schemas["ScrapQuoteRequest"]["properties"]["mass_kg"]
-    assert mass_in == {"type": "number", "minimum": 0, "maximum": 40000,
-                       "exclusiveMinimum": True}
+    assert mass_in == {"type": "number", "minimum": 0, "maximum": 40000, "exclusiveMinimum": True}

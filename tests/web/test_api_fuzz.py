@@ -32,8 +32,12 @@ from tests.conftest import DEMO_PASSWORD
 MIN_TOTAL_CASES = 1000
 EXAMPLES_ON_KNOWN_OBJECTS = 20
 EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 20}
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 # Whose token calls an operation, by its tag: a role that may use it (None: no token).
 ROLE_BY_TAG = {
     "api_auth": None,
@@ -90,8 +94,10 @@ def tokens(fuzzed_app):
     client = fuzzed_app.test_client()
     out = {}
     for role in {r for r in ROLE_BY_TAG.values() if r}:
-        response = client.post("/api/v1/auth/token", json={
-            "email": f"{role}@demo.lithloop", "password": DEMO_PASSWORD, "name": "fuzz"})
+        response = client.post(
+            "/api/v1/auth/token",
+            json={"email": f"{role}@demo.lithloop", "password": DEMO_PASSWORD, "name": "fuzz"},
+        )
         assert response.status_code == 201, response.json
         out[role] = response.json["token"]
     return out
@@ -116,17 +122,22 @@ def known_ids(fuzzed_app, tokens):
             "plan_id": list(db.session.scalars(sa.select(Plan.id).limit(20))),
             "code": list(db.session.scalars(sa.select(Pack.code).order_by(Pack.id).limit(40))),
             "pack_id": [p.id for p in db.session.scalars(market_catalog.for_sale().limit(20))],
-            "next_days": [(clock.today() + timedelta(days=n)).isoformat()
-                          for n in range(1, 15)],
+            "next_days": [(clock.today() + timedelta(days=n)).isoformat() for n in range(1, 15)],
         }
         db.session.remove()
-    order = client.post("/api/v1/orders", json={"lines": [{"pack_id": found["pack_id"][-1]}]},
-                        headers={"Authorization": f"Bearer {tokens['buyer']}"})
+    order = client.post(
+        "/api/v1/orders",
+        json={"lines": [{"pack_id": found["pack_id"][-1]}]},
+        headers={"Authorization": f"Bearer {tokens['buyer']}"},
+    )
     assert order.status_code == 201, order.json
     found["order_id"] = [order.json["id"]]
     wanted_by = (clock.today() + timedelta(days=30)).isoformat()
-    rfq = client.post("/api/v1/rfqs", json={"quantity": 2, "wanted_by": wanted_by},
-                      headers={"Authorization": f"Bearer {tokens['buyer']}"})
+    rfq = client.post(
+        "/api/v1/rfqs",
+        json={"quantity": 2, "wanted_by": wanted_by},
+        headers={"Authorization": f"Bearer {tokens['buyer']}"},
+    )
     assert rfq.status_code == 201, rfq.json
     found["rfq_id"] = [rfq.json["id"]]
     assert all(found.values()), found
@@ -154,19 +165,40 @@ def _valid_fields(known: dict) -> dict[str, dict]:
     """Body fields that make a generated body name known objects and plausible values."""
     days = st.sampled_from(known["next_days"])
     return {
-        "POST /api/v1/bookings": {"site_id": st.sampled_from(known["site_id"]), "date": days,
-                                  "window": st.just(["10:00", "12:00"]), "lots": st.lists(
-            st.fixed_dictionaries({
-                "chemistry": st.sampled_from(["LFP", "NCM523", "NCM811"]),
-                "form": st.sampled_from(["pack", "module"]), "count": st.integers(1, 50),
-                "mass_kg": st.decimals(1, 3000, places=2).map(str)}), min_size=1, max_size=3)},
-        "POST /api/v1/quotes/scrap": {"site_id": st.sampled_from(known["site_id"]),
-                                      "distance_km": st.just(DROP)},
-        "POST /api/v1/plans/runs": {"date": days, "time_limit_s": st.just(1),
-                                    "horizon_days": st.integers(1, 3)},
-        "POST /api/v1/orders": {"lines": st.lists(st.fixed_dictionaries(
-            {"pack_id": st.sampled_from(known["pack_id"])}), min_size=1, max_size=3,
-            unique_by=lambda line: line["pack_id"])},
+        "POST /api/v1/bookings": {
+            "site_id": st.sampled_from(known["site_id"]),
+            "date": days,
+            "window": st.just(["10:00", "12:00"]),
+            "lots": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "chemistry": st.sampled_from(["LFP", "NCM523", "NCM811"]),
+                        "form": st.sampled_from(["pack", "module"]),
+                        "count": st.integers(1, 50),
+                        "mass_kg": st.decimals(1, 3000, places=2).map(str),
+                    }
+                ),
+                min_size=1,
+                max_size=3,
+            ),
+        },
+        "POST /api/v1/quotes/scrap": {
+            "site_id": st.sampled_from(known["site_id"]),
+            "distance_km": st.just(DROP),
+        },
+        "POST /api/v1/plans/runs": {
+            "date": days,
+            "time_limit_s": st.just(1),
+            "horizon_days": st.integers(1, 3),
+        },
+        "POST /api/v1/orders": {
+            "lines": st.lists(
+                st.fixed_dictionaries({"pack_id": st.sampled_from(known["pack_id"])}),
+                min_size=1,
+                max_size=3,
+                unique_by=lambda line: line["pack_id"],
+            )
+        },
     }
 
 
@@ -184,24 +216,32 @@ def _on_known_objects(operation, known: dict):
     names = [p.name for p in operation.path_parameters]
     if names:
         return st.sampled_from(known[names[0]]).flatmap(
-            lambda value: operation.as_strategy(path_parameters={names[0]: value}))
+            lambda value: operation.as_strategy(path_parameters={names[0]: value})
+        )
     fields = _valid_fields(known).get(operation.label)
     if fields is None:
         return None
     return st.tuples(operation.as_strategy(), st.fixed_dictionaries(fields)).map(
-        lambda pair: _with_fields(*pair))
+        lambda pair: _with_fields(*pair)
+    )
 
 
-def _fuzz(operation, strategy, label: str, examples: int,
-          headers: dict | None) -> tuple[Counter, str | None]:
+def _fuzz(
+    operation, strategy, label: str, examples: int, headers: dict | None
+) -> tuple[Counter, str | None]:
     """Run up to `examples` generated cases of one operation: (statuses seen, failure)."""
     statuses: Counter[int] = Counter()
 
     @hypothesis.given(case=strategy)
-    @hypothesis.settings(max_examples=examples, derandomize=True, database=None,
-                         deadline=None, suppress_health_check=list(hypothesis.HealthCheck),
-                         phases=[hypothesis.Phase.generate, hypothesis.Phase.shrink],
-                         print_blob=False)
+    @hypothesis.settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(hypothesis.HealthCheck),
+        phases=[hypothesis.Phase.generate, hypothesis.Phase.shrink],
+        print_blob=False,
+    )
     def run(case):
         response = case.call(headers=headers)
         statuses[response.status_code] += 1
@@ -211,7 +251,7 @@ def _fuzz(operation, strategy, label: str, examples: int,
         run()
     except hypothesis.errors.Unsatisfiable:  # e.g. no invalid value exists for the inputs
         return statuses, None
-    except (Exception, FailureGroup) as exc:  # noqa: BLE001 (each failure is reported)
+    except (Exception, FailureGroup) as exc:
         return statuses, f"{label}: {_describe(exc)}"
     return statuses, None
 
@@ -219,8 +259,9 @@ def _fuzz(operation, strategy, label: str, examples: int,
 @pytest.mark.slow
 def test_every_api_operation_survives_fuzzing(fuzzed_app, tokens, known_ids):
     """Generated requests to every operation: no 5xx, documented statuses, bodies, types."""
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzzed_app,
-                                            config=schemathesis.Config.from_dict({"seed": 7}))
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/openapi.json", fuzzed_app, config=schemathesis.Config.from_dict({"seed": 7})
+    )
     statuses: dict[str, Counter[int]] = {}
     seconds: dict[str, float] = {}
     failures = []
@@ -230,13 +271,25 @@ def test_every_api_operation_survives_fuzzing(fuzzed_app, tokens, known_ids):
         headers = {"Authorization": f"Bearer {tokens[role]}"} if role else None
         seen = statuses.setdefault(operation.label, Counter())
         started = time.monotonic()
-        batches = [(f"{operation.label} [{mode.value}]",
-                    operation.as_strategy(generation_mode=mode), mode, n)
-                   for mode, n in EXAMPLES_PER_OPERATION.items()]
+        batches = [
+            (
+                f"{operation.label} [{mode.value}]",
+                operation.as_strategy(generation_mode=mode),
+                mode,
+                n,
+            )
+            for mode, n in EXAMPLES_PER_OPERATION.items()
+        ]
         known = _on_known_objects(operation, known_ids)
         if known is not None:
-            batches.append((f"{operation.label} [known objects]", known,
-                            GenerationMode.POSITIVE, EXAMPLES_ON_KNOWN_OBJECTS))
+            batches.append(
+                (
+                    f"{operation.label} [known objects]",
+                    known,
+                    GenerationMode.POSITIVE,
+                    EXAMPLES_ON_KNOWN_OBJECTS,
+                )
+            )
         for label, strategy, mode, examples in batches:
             got, failure = _fuzz(operation, strategy, label, examples, headers)
             seen.update(got)
@@ -246,9 +299,9 @@ def test_every_api_operation_survives_fuzzing(fuzzed_app, tokens, known_ids):
                 assert 401 not in got, f"{operation.label} answered 401 to {role}'s token"
         seconds[operation.label] = time.monotonic() - started
     total = sum(sum(c.values()) for c in statuses.values())
-    print(f"\nAPI fuzzing: {len(statuses)} operations, {total} cases")  # noqa: T201
+    print(f"\nAPI fuzzing: {len(statuses)} operations, {total} cases")
     for label, seen in statuses.items():
-        print(f"  {label}: {dict(sorted(seen.items()))} {seconds[label]:.1f} s")  # noqa: T201
+        print(f"  {label}: {dict(sorted(seen.items()))} {seconds[label]:.1f} s")
     assert not failures, "\n\n".join(failures)
     assert set(statuses) == _api_routes(fuzzed_app)
     assert total >= MIN_TOTAL_CASES, statuses

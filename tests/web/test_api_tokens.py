@@ -16,8 +16,10 @@ from tests.factories import PASSWORD, make_org, make_user
 
 
 def token_for(client, user, **extra) -> tuple[str, dict]:
-    response = client.post("/api/v1/auth/token", json={
-        "email": user.email, "password": PASSWORD, "name": "erp", **extra})
+    response = client.post(
+        "/api/v1/auth/token",
+        json={"email": user.email, "password": PASSWORD, "name": "erp", **extra},
+    )
     assert response.status_code == 201, response.json
     return response.json["token"], response.json
 
@@ -28,8 +30,9 @@ def bearer(token: str) -> dict:
 
 def row(token: str) -> ApiToken:
     db.session.expire_all()
-    return db.session.scalar(sa.select(ApiToken).where(
-        ApiToken.token_hash == api_tokens.token_hash(token)))
+    return db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == api_tokens.token_hash(token))
+    )
 
 
 def test_a_token_expires(app, client, monkeypatch):
@@ -49,13 +52,14 @@ def test_the_default_lifetime_is_configurable_and_bounded(app, client):
     token, _body = token_for(client, user)
     lifetime = row(token).expires_at - clock.now()
     assert timedelta(days=29, hours=23) < lifetime <= timedelta(days=30)
-    too_long = client.post("/api/v1/auth/token", json={
-        "email": user.email, "password": PASSWORD, "expires_in_days": 5000})
+    too_long = client.post(
+        "/api/v1/auth/token",
+        json={"email": user.email, "password": PASSWORD, "expires_in_days": 5000},
+    )
     assert too_long.status_code == 422 and "expires_in_days" in str(too_long.json)
 
 
-def test_last_use_is_stamped_at_most_once_a_minute_outside_the_request(app, client,
-                                                                         monkeypatch):
+def test_last_use_is_stamped_at_most_once_a_minute_outside_the_request(app, client, monkeypatch):
     user = make_user(make_org())
     token, _body = token_for(client, user)
     assert row(token).last_used_at is None
@@ -100,8 +104,9 @@ def test_an_admin_sees_and_revokes_anyones_token(app, client):
     Auth(client).login(admin.email)
     page = client.get("/admin/tokens").get_data(as_text=True)
     assert "holder@example.cn" in page and row(token).prefix in page
-    response = submit(client, f"/account/tokens/{row(token).id}/revoke", {"back": "admin"},
-                      page="/admin/tokens")
+    response = submit(
+        client, f"/account/tokens/{row(token).id}/revoke", {"back": "admin"}, page="/admin/tokens"
+    )
     assert response.status_code == 302 and response.location.endswith("/admin/tokens")
     assert client.get("/api/v1/calendar", headers=bearer(token)).status_code == 401
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "api_token.revoke"))

@@ -14,8 +14,11 @@ from tests.factories import PASSWORD, make_org, make_user
 
 def entries(action: str) -> list[AuditEntry]:
     db.session.expire_all()
-    return list(db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
+    )
 
 
 def admin_logged_in(auth) -> User:
@@ -28,11 +31,15 @@ def test_approval_and_rejection_are_recorded_with_the_request(client, auth):
     admin = admin_logged_in(auth)
     first = make_org(name="待批网点一", status=OrgStatus.PENDING)
     second = make_org(name="待批网点二", status=OrgStatus.PENDING)
-    approved = submit(client, f"/admin/approvals/{first.id}", {"decision": "approve"},
-                      page="/admin/approvals", headers={"X-Request-ID": "req-approve-0001"})
+    approved = submit(
+        client,
+        f"/admin/approvals/{first.id}",
+        {"decision": "approve"},
+        page="/admin/approvals",
+        headers={"X-Request-ID": "req-approve-0001"},
+    )
     assert approved.status_code == 302
-    submit(client, f"/admin/approvals/{second.id}", {"decision": "reject"},
-           page="/admin/approvals")
+    submit(client, f"/admin/approvals/{second.id}", {"decision": "reject"}, page="/admin/approvals")
     (entry,) = entries("organisation.approve")
     assert (entry.actor_id, entry.actor_email) == (admin.id, admin.email)
     assert (entry.object_type, entry.object_id) == ("organisation", str(first.id))
@@ -47,9 +54,16 @@ def test_price_index_version_is_recorded_with_old_and_new_prices(client, auth):
     price_service.ensure_default_index()
     admin_logged_in(auth)
     old = price_service.current_index().prices["li2co3"].value
-    response = submit(client, "/admin/prices/new", {
-        "version": "audit-1", "effective_date": "2026-11-01", "note": "SMM",
-        "price_li2co3": "250,000"})
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {
+            "version": "audit-1",
+            "effective_date": "2026-11-01",
+            "note": "SMM",
+            "price_li2co3": "250,000",
+        },
+    )
     assert response.status_code == 302
     (entry,) = entries("price_index.add_version")
     assert entry.object_id == "audit-1"
@@ -71,8 +85,9 @@ def test_disable_and_enable_a_user(client, auth, app):
     user = make_user(make_org(), email="to.disable@example.cn")
     other = app.test_client()
     assert submit(other, "/login", {"email": user.email, "password": PASSWORD}).status_code == 302
-    response = submit(client, f"/admin/users/{user.id}/enabled", {"enabled": "0"},
-                      page="/admin/users")
+    response = submit(
+        client, f"/admin/users/{user.id}/enabled", {"enabled": "0"}, page="/admin/users"
+    )
     assert response.status_code == 302
     assert other.get("/").status_code == 302  # the open session ends at once
     (entry,) = entries("user.disable")
@@ -84,8 +99,13 @@ def test_disable_and_enable_a_user(client, auth, app):
 
 def test_admin_cannot_disable_themself(client, auth):
     admin = admin_logged_in(auth)
-    response = submit(client, f"/admin/users/{admin.id}/enabled", {"enabled": "0"},
-                      page="/admin/users", follow_redirects=True)
+    response = submit(
+        client,
+        f"/admin/users/{admin.id}/enabled",
+        {"enabled": "0"},
+        page="/admin/users",
+        follow_redirects=True,
+    )
     assert "不能停用自己的账户" in response.get_data(as_text=True)
     assert db.session.get(User, admin.id).enabled and entries("user.disable") == []
 
@@ -94,8 +114,13 @@ def test_audit_page_filters_and_pages(client, auth):
     admin = admin_logged_in(auth)
     for i in range(audit.PAGE_SIZE + 5):
         audit.record("test.bulk", actor=admin, object_type="thing", object_id=i)
-    audit.record("test.other", actor=None, object_type="thing", object_id="solo",
-                 details={"password": "never-shown", "note": "kept"})
+    audit.record(
+        "test.other",
+        actor=None,
+        object_type="thing",
+        object_id="solo",
+        details={"password": "never-shown", "note": "kept"},
+    )
     db.session.commit()
     first = client.get("/admin/audit?action=test.bulk").get_data(as_text=True)
     assert first.count("<code>test.bulk</code>") == audit.PAGE_SIZE

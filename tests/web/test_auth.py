@@ -54,9 +54,16 @@ def test_login_is_rate_limited(client, auth):
 
 
 def registration(**overrides) -> dict:
-    data = {"kind": "buyer", "organisation": "北方储能科技", "city": "哈尔滨", "phone": "",
-            "name": "李明", "email": "li.ming@example.com", "password": "storage-batteries-9",
-            "confirm": "storage-batteries-9"}
+    data = {
+        "kind": "buyer",
+        "organisation": "北方储能科技",
+        "city": "哈尔滨",
+        "phone": "",
+        "name": "李明",
+        "email": "li.ming@example.com",
+        "password": "storage-batteries-9",
+        "confirm": "storage-batteries-9",
+    }
     data.update(overrides)
     return data
 
@@ -72,19 +79,23 @@ def test_buyer_registration_is_active_at_once(client):
 
 def test_dealer_registration_waits_for_approval(client, auth):
     admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
-    response = submit(client, "/register", registration(kind="dealer_branch",
-                                                          organisation="宁安比亚迪服务站"))
+    response = submit(
+        client, "/register", registration(kind="dealer_branch", organisation="宁安比亚迪服务站")
+    )
     assert response.status_code == 302
     assert auth.login("li.ming@example.com", "storage-batteries-9").status_code == 401
     org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "宁安比亚迪服务站"))
     assert org.status is OrgStatus.PENDING and org.users[0].role is Role.DEALER_STAFF
     # the admin was told, and approves
-    assert db.session.scalar(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == admin.email)) is not None
+    assert (
+        db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == admin.email))
+        is not None
+    )
     assert auth.login(admin.email, PASSWORD).status_code == 302
     assert "宁安比亚迪服务站" in client.get("/admin/approvals").get_data(as_text=True)
-    decided = submit(client, f"/admin/approvals/{org.id}", {"decision": "approve"},
-                     page="/admin/approvals")
+    decided = submit(
+        client, f"/admin/approvals/{org.id}", {"decision": "approve"}, page="/admin/approvals"
+    )
     assert decided.status_code == 302
     auth.logout()
     assert auth.login("li.ming@example.com", "storage-batteries-9").status_code == 302
@@ -96,20 +107,22 @@ def test_only_admins_may_approve(client, auth):
     pending = make_org(status=OrgStatus.PENDING)
     auth.login(dealer.email, PASSWORD)
     assert client.get("/admin/approvals").status_code == 403
-    response = submit(client, f"/admin/approvals/{pending.id}", {"decision": "approve"},
-                      page="/")
+    response = submit(client, f"/admin/approvals/{pending.id}", {"decision": "approve"}, page="/")
     assert response.status_code == 403
     db.session.refresh(pending)
     assert pending.status is OrgStatus.PENDING
 
 
-@pytest.mark.parametrize(("overrides", "field_message"), [
-    ({"email": "not-an-email"}, "请输入有效的电子邮箱地址"),
-    ({"password": "short1", "confirm": "short1"}, "密码至少需要 10 个字符"),
-    ({"password": "1234567890123", "confirm": "1234567890123"}, "请同时使用字母和数字"),
-    ({"confirm": "something-else-1"}, "两次输入的密码不一致"),
-    ({"organisation": ""}, "必填"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"email": "not-an-email"}, "请输入有效的电子邮箱地址"),
+        ({"password": "short1", "confirm": "short1"}, "密码至少需要 10 个字符"),
+        ({"password": "1234567890123", "confirm": "1234567890123"}, "请同时使用字母和数字"),
+        ({"confirm": "something-else-1"}, "两次输入的密码不一致"),
+        ({"organisation": ""}, "必填"),
+    ],
+)
 def test_bad_registration_is_explained_and_writes_nothing(client, overrides, field_message):
     before = (count(Organisation), count(User))
     response = submit(client, "/register", registration(**overrides))
@@ -131,8 +144,11 @@ def test_taken_email_is_refused_beside_the_field(client):
 
 
 def reset_link(recipient: str) -> str:
-    message = db.session.scalar(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == recipient).order_by(OutboxMessage.id.desc()))
+    message = db.session.scalar(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.recipient == recipient)
+        .order_by(OutboxMessage.id.desc())
+    )
     return re.search(r"http://lithloop\.test(/reset/\S+)", message.body).group(1)
 
 
@@ -173,7 +189,8 @@ def test_tampered_reset_link_is_refused(client):
     response = client.get(tampered)
     assert response.status_code == 400 and "无效" in response.get_data(as_text=True)
     old_hash = user.password_hash
-    submit(client, tampered, {"password": "brand-new-pass-7", "confirm": "brand-new-pass-7"},
-           page=link)
+    submit(
+        client, tampered, {"password": "brand-new-pass-7", "confirm": "brand-new-pass-7"}, page=link
+    )
     db.session.refresh(user)
     assert user.password_hash == old_hash

@@ -31,9 +31,13 @@ def test_list_items_are_summaries_without_quote_lots_or_history(client, dealer):
     full = client.get(f"/api/v1/bookings/{item['id']}", headers=headers).json
     assert item["quote_total_fen"] == full["quote"]["total_fen"]
     assert item["quote_index_version"] == full["quote"]["index_version"]
-    assert {k: full[k] for k in ("id", "status", "site_id", "date", "window", "total_mass_kg",
-                                 "hazardous")} == {k: item[k] for k in (
-        "id", "status", "site_id", "date", "window", "total_mass_kg", "hazardous")}
+    assert {
+        k: full[k]
+        for k in ("id", "status", "site_id", "date", "window", "total_mass_kg", "hazardous")
+    } == {
+        k: item[k]
+        for k in ("id", "status", "site_id", "date", "window", "total_mass_kg", "hazardous")
+    }
 
 
 def test_the_hand_written_summary_is_what_the_documented_schema_gives(app, dealer):
@@ -47,8 +51,9 @@ def test_the_hand_written_summary_is_what_the_documented_schema_gives(app, deale
 
 def test_pages_cover_every_booking_once_newest_first(client, dealer):
     headers = api_headers(client, dealer)
-    pages = [client.get(f"/api/v1/bookings?page={n}&page_size=3", headers=headers)
-             for n in (1, 2, 3)]
+    pages = [
+        client.get(f"/api/v1/bookings?page={n}&page_size=3", headers=headers) for n in (1, 2, 3)
+    ]
     ids = [b["id"] for page in pages for b in page.json]
     assert [len(p.json) for p in pages] == [3, 3, 1]
     assert len(set(ids)) == 7
@@ -61,8 +66,10 @@ def test_pages_cover_every_booking_once_newest_first(client, dealer):
 
 def test_default_page_size_is_50_and_too_large_a_page_is_refused(client, dealer):
     headers = api_headers(client, dealer)
-    assert json.loads(client.get("/api/v1/bookings", headers=headers)
-                      .headers["X-Pagination"])["total"] == 7
+    assert (
+        json.loads(client.get("/api/v1/bookings", headers=headers).headers["X-Pagination"])["total"]
+        == 7
+    )
     assert client.get("/api/v1/bookings?page_size=201", headers=headers).status_code == 422
     assert client.get("/api/v1/bookings?page=9", headers=headers).json == []
 

@@ -39,11 +39,30 @@ def world(app):
 
 
 def body(site, **change) -> dict:
-    data = {"site_id": site.id, "date": open_day(2).isoformat(), "window": ["09:00", "11:00"],
-            "lots": [{"chemistry": "LFP", "form": "pack", "count": 2, "mass_kg": "2400",
-                      "condition": "intact", "codes": []},
-                     {"chemistry": "NCM811", "form": "module", "count": 4, "mass_kg": "300",
-                      "condition": "damaged", "damage": ["deformed"], "codes": []}]}
+    data = {
+        "site_id": site.id,
+        "date": open_day(2).isoformat(),
+        "window": ["09:00", "11:00"],
+        "lots": [
+            {
+                "chemistry": "LFP",
+                "form": "pack",
+                "count": 2,
+                "mass_kg": "2400",
+                "condition": "intact",
+                "codes": [],
+            },
+            {
+                "chemistry": "NCM811",
+                "form": "module",
+                "count": 4,
+                "mass_kg": "300",
+                "condition": "damaged",
+                "damage": ["deformed"],
+                "codes": [],
+            },
+        ],
+    }
     data.update(change)
     return data
 
@@ -60,22 +79,29 @@ def booking_count() -> int:
 
 
 def test_book_with_frozen_quote(client, world):
-    response = client.post("/api/v1/bookings", json=body(world["site"]),
-                           headers=headers(client, world["dealer"]))
+    response = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers=headers(client, world["dealer"])
+    )
     assert response.status_code == 201, response.json
     booking = response.json
     assert booking["status"] == "requested" and booking["hazardous"] is True
     assert booking["total_mass_kg"] == "2700.00"
     quote = booking["quote"]
     assert quote["total_fen"] == sum(lot["total_fen"] for lot in quote["lots"])
-    assert all(lot["total_fen"] == sum(line["amount_fen"] for line in lot["lines"])
-               for lot in quote["lots"])
+    assert all(
+        lot["total_fen"] == sum(line["amount_fen"] for line in lot["lines"])
+        for lot in quote["lots"]
+    )
     assert quote["inputs"]["lots"][1]["damage"] == ["deformed"]
     stored = db.session.get(Booking, booking["id"])
     assert stored.quote_total_fen == quote["total_fen"]
     assert stored.quote_index_version == quote["index_version"]
-    assert client.get(f"/api/v1/bookings/{booking['id']}",
-                      headers=headers(client, world["dealer"])).json["quote"] == quote
+    assert (
+        client.get(
+            f"/api/v1/bookings/{booking['id']}", headers=headers(client, world["dealer"])
+        ).json["quote"]
+        == quote
+    )
 
 
 def test_same_idempotency_key_books_once(client, world):
@@ -90,9 +116,17 @@ def test_same_idempotency_key_books_once(client, world):
 
 def test_double_submitted_form_books_once(client, auth, world):
     auth.login(world["dealer"].email)
-    form = {"site_id": world["site"].id, "lots-0-chemistry": "LFP", "lots-0-form": "pack",
-            "lots-0-count": "1", "lots-0-mass_kg": "800", "lots-0-condition": "intact",
-            "date": open_day(2).isoformat(), "slot": "10:00-12:00", "idempotency_key": "abc123"}
+    form = {
+        "site_id": world["site"].id,
+        "lots-0-chemistry": "LFP",
+        "lots-0-form": "pack",
+        "lots-0-count": "1",
+        "lots-0-mass_kg": "800",
+        "lots-0-condition": "intact",
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+        "idempotency_key": "abc123",
+    }
     first = submit(client, "/bookings/new", form)
     second = submit(client, "/bookings/new", form)
     assert first.status_code == second.status_code == 302
@@ -103,63 +137,92 @@ def test_double_submitted_form_books_once(client, auth, world):
 
 def test_quote_panel_updates_line_by_line(client, auth, world):
     auth.login(world["dealer"].email)
-    form = {"site_id": world["site"].id, "lots-0-chemistry": "NCM811", "lots-0-form": "pack",
-            "lots-0-count": "1", "lots-0-mass_kg": "450", "lots-0-condition": "intact"}
+    form = {
+        "site_id": world["site"].id,
+        "lots-0-chemistry": "NCM811",
+        "lots-0-form": "pack",
+        "lots-0-count": "1",
+        "lots-0-mass_kg": "450",
+        "lots-0-condition": "intact",
+    }
     panel = submit(client, "/bookings/quote", form, page="/bookings/new")
     text = panel.get_data(as_text=True)
     assert panel.status_code == 200 and "镍（回收）" in text and "运至产业园的运费" in text
-    bigger = submit(client, "/bookings/quote", {**form, "lots-0-mass_kg": "900"},
-                    page="/bookings/new").get_data(as_text=True)
+    bigger = submit(
+        client, "/bookings/quote", {**form, "lots-0-mass_kg": "900"}, page="/bookings/new"
+    ).get_data(as_text=True)
     assert bigger != text
-    bad = submit(client, "/bookings/quote", {**form, "lots-0-mass_kg": "-1"},
-                 page="/bookings/new").get_data(as_text=True)
+    bad = submit(
+        client, "/bookings/quote", {**form, "lots-0-mass_kg": "-1"}, page="/bookings/new"
+    ).get_data(as_text=True)
     assert "40,000" in bad  # the mass rule, shown instead of a quote
 
 
 def lot(**change) -> dict:
-    data = {"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "500",
-            "condition": "intact", "codes": []}
+    data = {
+        "chemistry": "LFP",
+        "form": "pack",
+        "count": 1,
+        "mass_kg": "500",
+        "condition": "intact",
+        "codes": [],
+    }
     data.update(change)
     return data
 
 
-@pytest.mark.parametrize(("change", "status", "field"), [
-    ({"lots": [lot(mass_kg="0")]}, 422, "lots"),
-    ({"lots": [lot(mass_kg="0.004")]}, 422, "lots[0].mass_kg"),  # 0.00 kg as stored
-    ({"lots": [lot(count=0)]}, 422, "lots"),
-    ({"lots": [lot(condition="damaged")]}, 422, "lots[0].damage"),
-    ({"lots": [lot(codes=["ABC"])]}, 422, "lots[0].codes[0]"),
-    ({"lots": [lot(codes=[VALID_CODE]), lot(codes=[VALID_CODE])]}, 422, "lots"),
-    ({"date": "2020-01-01"}, 422, "date"),
-    ({"date": (clock.today() + timedelta(days=400)).isoformat()}, 422, "date"),
-    ({"window": ["11:00", "09:00"]}, 422, "window"),
-    ({"window": ["06:00", "08:00"]}, 422, "window"),  # the site opens at 08:00
-    ({"lots": []}, 422, "lots"),
-])
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"lots": [lot(mass_kg="0")]}, 422, "lots"),
+        ({"lots": [lot(mass_kg="0.004")]}, 422, "lots[0].mass_kg"),  # 0.00 kg as stored
+        ({"lots": [lot(count=0)]}, 422, "lots"),
+        ({"lots": [lot(condition="damaged")]}, 422, "lots[0].damage"),
+        ({"lots": [lot(codes=["ABC"])]}, 422, "lots[0].codes[0]"),
+        ({"lots": [lot(codes=[VALID_CODE]), lot(codes=[VALID_CODE])]}, 422, "lots"),
+        ({"date": "2020-01-01"}, 422, "date"),
+        ({"date": (clock.today() + timedelta(days=400)).isoformat()}, 422, "date"),
+        ({"window": ["11:00", "09:00"]}, 422, "window"),
+        ({"window": ["06:00", "08:00"]}, 422, "window"),  # the site opens at 08:00
+        ({"lots": []}, 422, "lots"),
+    ],
+)
 def test_bad_booking_is_refused_and_nothing_stored(client, world, change, status, field):
-    response = client.post("/api/v1/bookings", json=body(world["site"], **change),
-                           headers=headers(client, world["dealer"]))
+    response = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], **change),
+        headers=headers(client, world["dealer"]),
+    )
     assert response.status_code == status, response.json
-    reported = response.json.get("field") or next(iter(response.json.get("errors", {}).get(
-        "json", {})), "")
+    reported = response.json.get("field") or next(
+        iter(response.json.get("errors", {}).get("json", {})), ""
+    )
     assert reported.startswith(field), response.json
     assert response.json["message"]
     assert booking_count() == 0
-    assert db.session.scalar(sa.select(sa.func.count(BookingDay.day)).where(
-        BookingDay.booked_stops > 0)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(BookingDay.day)).where(BookingDay.booked_stops > 0)
+        )
+        == 0
+    )
 
 
 def test_invalid_code_names_the_failing_position(client, world):
     bad = VALID_CODE[:3] + "X" + VALID_CODE[4:]  # position 4 must be P, M or C
-    response = client.post("/api/v1/bookings", json=body(world["site"], lots=[lot(codes=[bad])]),
-                           headers=headers(client, world["dealer"]))
+    response = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], lots=[lot(codes=[bad])]),
+        headers=headers(client, world["dealer"]),
+    )
     assert response.status_code == 422 and "4" in response.json["message"]
 
 
 def test_another_organisations_site_is_404(client, world):
     other = make_site(make_org(OrgKind.BUS_COMPANY))
-    response = client.post("/api/v1/bookings", json=body(other),
-                           headers=headers(client, world["dealer"]))
+    response = client.post(
+        "/api/v1/bookings", json=body(other), headers=headers(client, world["dealer"])
+    )
     assert response.status_code == 404 and booking_count() == 0
 
 
@@ -174,8 +237,10 @@ def test_full_day_is_409_naming_free_days_and_cancel_frees_it(app, client, world
     assert open_day(3).isoformat() in second.json["message"]
     cancel = client.post(f"/api/v1/bookings/{first.json['id']}/cancel", json={}, headers=h)
     assert cancel.status_code == 200
-    assert client.post("/api/v1/bookings", json=body(world["site"], lots=heavy),
-                       headers=h).status_code == 201
+    assert (
+        client.post("/api/v1/bookings", json=body(world["site"], lots=heavy), headers=h).status_code
+        == 201
+    )
 
 
 def test_damaged_lots_must_take_an_early_day(client, world):
@@ -196,33 +261,45 @@ def test_lifecycle_history_and_notifications(client, world):
     assert refused.status_code == 409 and refused.json["error"] == "already_scheduled"
     with pytest.raises(Exception, match="请说明产业园取消的原因"):
         booking_service.change_status(dispatcher, booking_id, BookingStatus.CANCELLED, "")
-    booking_service.change_status(dispatcher, booking_id, BookingStatus.CANCELLED,
-                                  "Road closed by snow")
+    booking_service.change_status(
+        dispatcher, booking_id, BookingStatus.CANCELLED, "Road closed by snow"
+    )
     events = client.get(f"/api/v1/bookings/{booking_id}", headers=h).json["events"]
     assert [e["to_status"] for e in events] == ["requested", "scheduled", "cancelled"]
     assert events[-1]["note"] == "Road closed by snow"
-    mails = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
-        OutboxMessage.recipient == world["dealer"].email))
+    mails = db.session.scalar(
+        sa.select(sa.func.count(OutboxMessage.id)).where(
+            OutboxMessage.recipient == world["dealer"].email
+        )
+    )
     assert mails == 3
     with pytest.raises(Exception, match="不能变为"):
         booking_service.change_status(dispatcher, booking_id, BookingStatus.SCHEDULED)
 
 
 def test_owner_may_not_schedule(client, world):
-    booking_id = client.post("/api/v1/bookings", json=body(world["site"]),
-                             headers=headers(client, world["dealer"])).json["id"]
+    booking_id = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers=headers(client, world["dealer"])
+    ).json["id"]
     with pytest.raises(Exception, match="只有产业园"):
         booking_service.change_status(world["dealer"], booking_id, BookingStatus.SCHEDULED)
 
 
 def test_other_organisations_cannot_see_a_booking(client, auth, world):
-    booking_id = client.post("/api/v1/bookings", json=body(world["site"]),
-                             headers=headers(client, world["dealer"])).json["id"]
+    booking_id = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers=headers(client, world["dealer"])
+    ).json["id"]
     stranger = make_user(make_org())
-    assert client.get(f"/api/v1/bookings/{booking_id}",
-                      headers=headers(client, stranger)).status_code == 404
-    assert client.post(f"/api/v1/bookings/{booking_id}/cancel", json={},
-                       headers=headers(client, stranger)).status_code == 404
+    assert (
+        client.get(f"/api/v1/bookings/{booking_id}", headers=headers(client, stranger)).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/bookings/{booking_id}/cancel", json={}, headers=headers(client, stranger)
+        ).status_code
+        == 404
+    )
     auth.login(stranger.email)
     assert client.get(f"/bookings/{booking_id}").status_code == 404
     assert client.get("/api/v1/bookings", headers=headers(client, stranger)).json == []
@@ -232,8 +309,9 @@ def test_calendar_shows_bookings_and_closed_days(client, world):
     h = headers(client, world["dealer"])
     client.post("/api/v1/bookings", json=body(world["site"]), headers=h)
     start = clock.today() + timedelta(days=1)
-    days = client.get(f"/api/v1/calendar?from={start}&to={start + timedelta(days=13)}",
-                      headers=h).json
+    days = client.get(
+        f"/api/v1/calendar?from={start}&to={start + timedelta(days=13)}", headers=h
+    ).json
     by_day = {d["date"]: d for d in days}
     assert by_day[open_day(2).isoformat()]["booked_kg"] == "2700.00"
     assert any(not d["open"] and d["full"] for d in days)  # Sundays
@@ -248,8 +326,14 @@ def test_unknown_codes_are_accepted_with_a_warning(client, auth, world):
 
     code = make_park_code(7, chemistry_letter="B", product_type="P", produced=date(2019, 5, 4))
     auth.login(world["dealer"].email)
-    form = {"site_id": world["site"].id, "lots-0-chemistry": "LFP", "lots-0-form": "pack",
-            "lots-0-count": "1", "lots-0-mass_kg": "450", "lots-0-condition": "intact",
-            "lots-0-codes": code}
+    form = {
+        "site_id": world["site"].id,
+        "lots-0-chemistry": "LFP",
+        "lots-0-form": "pack",
+        "lots-0-count": "1",
+        "lots-0-mass_kg": "450",
+        "lots-0-condition": "intact",
+        "lots-0-codes": code,
+    }
     panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
     assert code in panel and 'class="warning"' in panel

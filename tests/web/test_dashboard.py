@@ -62,16 +62,31 @@ def world(app, monkeypatch):
     resting = make_pack(plant, chemistry="NCM622", mass="150", received_at=utc(2026, 6, 1))
     place(resting, PackState.AGING, plant, at=utc(2026, 6, 2))
     resting.warehouse_since = NOW - timedelta(days=10)
-    for closed_at, outputs in ((utc(2026, 2, 4), {"black_mass": "150.5", "copper": "20"}),
-                               (utc(2026, 5, 4), {"black_mass": "49.5"}),
-                               (utc(2025, 7, 1), {"black_mass": "999"}), (None, {"copper": "7"})):
-        db.session.add(DismantlingBatch(line=1, outputs=outputs, closed_at=closed_at,
-                                        status="closed" if closed_at else "open",
-                                        by_user_id=plant.id))
+    for closed_at, outputs in (
+        (utc(2026, 2, 4), {"black_mass": "150.5", "copper": "20"}),
+        (utc(2026, 5, 4), {"black_mass": "49.5"}),
+        (utc(2025, 7, 1), {"black_mass": "999"}),
+        (None, {"copper": "7"}),
+    ):
+        db.session.add(
+            DismantlingBatch(
+                line=1,
+                outputs=outputs,
+                closed_at=closed_at,
+                status="closed" if closed_at else "open",
+                by_user_id=plant.id,
+            )
+        )
     db.session.commit()
     gov = make_user(make_org(OrgKind.GOVERNMENT, name="牡丹江市工信局"))
-    return {"admin": admin, "dealer": dealer, "gov": gov, "plant": plant, "intakes": intakes,
-            "packs": {"scrap": scrap, "donor": donor, "child": child, "old": old}}
+    return {
+        "admin": admin,
+        "dealer": dealer,
+        "gov": gov,
+        "plant": plant,
+        "intakes": intakes,
+        "packs": {"scrap": scrap, "donor": donor, "child": child, "old": old},
+    }
 
 
 def test_summary_counts_this_beijing_year_only(app, world):
@@ -82,7 +97,10 @@ def test_summary_counts_this_beijing_year_only(app, world):
     assert summary.received_t == (received / 1000).quantize(Decimal("0.001"))
     assert summary.processed_t == (processed / 1000).quantize(Decimal("0.001"))
     assert (summary.second_life_packs, summary.capacity_t, summary.capacity_packs) == (
-        1, 10000, 10000)
+        1,
+        10000,
+        10000,
+    )
     data = dashboard.dashboard()
     assert data["months"]["received_t"][0] == Decimal("1.300")  # 1,200.4 + 100 kg
     assert data["months"]["processed_t"][1] == Decimal("0.300")
@@ -96,24 +114,36 @@ def test_summary_counts_this_beijing_year_only(app, world):
     assert data["second_life_kwh"] == Decimal("36.00")  # 40 kWh × 90 %
     co2 = data["co2"]
     factors = data["co2_factors"]
-    assert co2.recycling_kg == (Decimal("300") * factors.per_kg_recycled).quantize(
-        Decimal("0.1"))
+    assert co2.recycling_kg == (Decimal("300") * factors.per_kg_recycled).quantize(Decimal("0.1"))
     assert co2.second_life_kg == (Decimal("36") * factors.per_kwh_second_life).quantize(
-        Decimal("0.1"))
+        Decimal("0.1")
+    )
 
 
 def test_api_summary_for_admin_and_government(client, world):
     expected = dashboard.summary()
-    response = client.get("/api/v1/dashboard/summary",
-                          headers=api_headers(client, world["admin"]))
+    response = client.get("/api/v1/dashboard/summary", headers=api_headers(client, world["admin"]))
     assert response.status_code == 200
-    assert response.json == {"year": 2026, "received_t": str(expected.received_t),
-                             "processed_t": str(expected.processed_t), "capacity_t": 10000,
-                             "second_life_packs": 1, "capacity_packs": 10000}
-    assert client.get("/api/v1/dashboard/summary",
-                      headers=api_headers(client, world["gov"])).status_code == 200
-    assert client.get("/api/v1/dashboard/summary",
-                      headers=api_headers(client, world["dealer"])).status_code == 403
+    assert response.json == {
+        "year": 2026,
+        "received_t": str(expected.received_t),
+        "processed_t": str(expected.processed_t),
+        "capacity_t": 10000,
+        "second_life_packs": 1,
+        "capacity_packs": 10000,
+    }
+    assert (
+        client.get(
+            "/api/v1/dashboard/summary", headers=api_headers(client, world["gov"])
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            "/api/v1/dashboard/summary", headers=api_headers(client, world["dealer"])
+        ).status_code
+        == 403
+    )
 
 
 def test_dashboard_page_has_charts_tables_and_the_co2_method(client, auth, world):

@@ -46,11 +46,25 @@ def day_world(app):
         user = make_user(org)
         site = make_site(org, lat=lat, lon=lon)
         damaged = i == 0
-        booking, _ = booking_service.book_pickup(user, {
-            "site_id": site.id, "date": day.isoformat(), "window": ["08:00", "17:00"],
-            "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "900",
-                      "condition": "damaged" if damaged else "intact",
-                      "damage": ["deformed"] if damaged else [], "codes": []}]})
+        booking, _ = booking_service.book_pickup(
+            user,
+            {
+                "site_id": site.id,
+                "date": day.isoformat(),
+                "window": ["08:00", "17:00"],
+                "lots": [
+                    {
+                        "chemistry": "LFP",
+                        "form": "pack",
+                        "count": 1,
+                        "mass_kg": "900",
+                        "condition": "damaged" if damaged else "intact",
+                        "damage": ["deformed"] if damaged else [],
+                        "codes": [],
+                    }
+                ],
+            },
+        )
         ids.append(booking.id)
     dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
     return {"day": day, "bookings": ids, "dispatcher": dispatcher, "park": park}
@@ -59,11 +73,24 @@ def day_world(app):
 def book_late(world, name: str, where: tuple[float, float], mass_kg: str):
     """One more intact LFP booking on the world's day, at a new dealer's site."""
     org = make_org(name=name)
-    booking, _ = booking_service.book_pickup(make_user(org), {
-        "site_id": make_site(org, lat=where[0], lon=where[1]).id,
-        "date": world["day"].isoformat(), "window": ["08:00", "17:00"],
-        "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": mass_kg,
-                  "condition": "intact", "codes": []}]})
+    booking, _ = booking_service.book_pickup(
+        make_user(org),
+        {
+            "site_id": make_site(org, lat=where[0], lon=where[1]).id,
+            "date": world["day"].isoformat(),
+            "window": ["08:00", "17:00"],
+            "lots": [
+                {
+                    "chemistry": "LFP",
+                    "form": "pack",
+                    "count": 1,
+                    "mass_kg": mass_kg,
+                    "condition": "intact",
+                    "codes": [],
+                }
+            ],
+        },
+    )
     return booking
 
 
@@ -72,8 +99,11 @@ bearer = api_headers
 
 def run_to_end(client, world, seconds=1) -> dict:
     h = bearer(client, world["dispatcher"])
-    started = client.post("/api/v1/plans/runs", json={"date": world["day"].isoformat(),
-                                                      "time_limit_s": seconds}, headers=h)
+    started = client.post(
+        "/api/v1/plans/runs",
+        json={"date": world["day"].isoformat(), "time_limit_s": seconds},
+        headers=h,
+    )
     assert started.status_code == 202, started.json
     assert runner.wait(started.json["id"], timeout=120)
     return client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
@@ -83,10 +113,10 @@ def test_run_in_a_thread_stores_a_plan_accounting_for_every_booking(client, day_
     run = run_to_end(client, day_world)
     assert run["status"] == "succeeded", run
     assert run["progress"] and run["plan_id"]
-    plan = client.get(f"/api/v1/plans/{run['plan_id']}",
-                      headers=bearer(client, day_world["dispatcher"])).json
-    routed = [s["id"] for r in plan["solution"]["routes"] for s in r["steps"]
-              if s["type"] == "job"]
+    plan = client.get(
+        f"/api/v1/plans/{run['plan_id']}", headers=bearer(client, day_world["dispatcher"])
+    ).json
+    routed = [s["id"] for r in plan["solution"]["routes"] for s in r["steps"] if s["type"] == "job"]
     left = [u["id"] for u in plan["solution"]["unassigned"]]
     assert sorted(routed + left) == sorted(day_world["bookings"])
     stored = db.session.get(Plan, run["plan_id"])
@@ -99,8 +129,11 @@ def test_run_in_a_thread_stores_a_plan_accounting_for_every_booking(client, day_
 
 def test_second_run_for_the_same_day_is_refused(client, day_world):
     planning.start_run(day_world["dispatcher"], day_world["day"], 5)  # queued, not started
-    response = client.post("/api/v1/plans/runs", json={"date": day_world["day"].isoformat()},
-                           headers=bearer(client, day_world["dispatcher"]))
+    response = client.post(
+        "/api/v1/plans/runs",
+        json={"date": day_world["day"].isoformat()},
+        headers=bearer(client, day_world["dispatcher"]),
+    )
     assert response.status_code == 409 and "#" in response.json["message"]
 
 
@@ -109,8 +142,9 @@ def test_a_killed_worker_leaves_a_failed_run_and_no_plan(client, day_world):
     run.status = RunStatus.RUNNING
     run.heartbeat_at = clock.now() - timedelta(minutes=5)  # its worker died long ago
     db.session.commit()
-    shown = client.get(f"/api/v1/plans/runs/{run.id}",
-                       headers=bearer(client, day_world["dispatcher"])).json
+    shown = client.get(
+        f"/api/v1/plans/runs/{run.id}", headers=bearer(client, day_world["dispatcher"])
+    ).json
     assert shown["status"] == "failed" and "heartbeat" in shown["error"]
     assert shown["plan_id"] is None
     assert run_to_end(client, day_world)["status"] == "succeeded"  # a new run works
@@ -125,8 +159,11 @@ def test_a_failing_solve_is_recorded_without_a_plan(client, day_world):
 
 def test_only_park_planners_start_runs(client, day_world):
     dealer = make_user(make_org())
-    response = client.post("/api/v1/plans/runs", json={"date": day_world["day"].isoformat()},
-                           headers=bearer(client, dealer))
+    response = client.post(
+        "/api/v1/plans/runs",
+        json={"date": day_world["day"].isoformat()},
+        headers=bearer(client, dealer),
+    )
     assert response.status_code == 403
 
 
@@ -160,8 +197,7 @@ def test_publish_is_all_or_nothing(client, day_world):
     with pytest.raises(Exception, match=f"#{last.id}"):
         publishing.publish_plan(day_world["dispatcher"], plan_id)
     db.session.expire_all()
-    assert all(db.session.get(Booking, b).status is BookingStatus.REQUESTED
-               for b in routed[:-1])
+    assert all(db.session.get(Booking, b).status is BookingStatus.REQUESTED for b in routed[:-1])
     assert db.session.get(Plan, plan_id).status is PlanStatus.DRAFT
 
 
@@ -186,8 +222,12 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
     assert page.count("<polyline") == len(plan.routes)
     from tests.conftest import submit
 
-    published = submit(client, f"/dispatch/plans/{run['plan_id']}/publish", {},
-                       page=f"/dispatch/plans/{run['plan_id']}")
+    published = submit(
+        client,
+        f"/dispatch/plans/{run['plan_id']}/publish",
+        {},
+        page=f"/dispatch/plans/{run['plan_id']}",
+    )
     assert published.status_code == 302
     db.session.expire_all()
     assert db.session.get(Plan, run["plan_id"]).status is PlanStatus.PUBLISHED
@@ -213,18 +253,24 @@ def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
     others = {s.booking_id for r in second.routes if r is not same_truck[0] for s in r.stops}
     assert not others & {b for b, _t in kept_stops if b}  # the kept bookings stay put
     changes = publishing.changes_from_published(second)
-    assert {"booking_id": urgent.id, "before": None,
-            "after": next(r.truck.plate for r in second.routes for s in r.stops
-                          if s.booking_id == urgent.id)} in changes
+    assert {
+        "booking_id": urgent.id,
+        "before": None,
+        "after": next(
+            r.truck.plate for r in second.routes for s in r.stops if s.booking_id == urgent.id
+        ),
+    } in changes
     # the API's VROOM JSON shows the plan as stored: the kept route is there, marked locked
-    shown = client.get(f"/api/v1/plans/{second.id}",
-                       headers=bearer(client, day_world["dispatcher"])).json["solution"]
+    shown = client.get(
+        f"/api/v1/plans/{second.id}", headers=bearer(client, day_world["dispatcher"])
+    ).json["solution"]
     kept_json = [r for r in shown["routes"] if r["vehicle"] == kept.truck_id]
     assert len(kept_json) == 1 and kept_json[0]["locked"]
     assert [s.get("id") for s in kept_json[0]["steps"]] == [b for b, _t in kept_stops]
     jobs = [s["id"] for r in shown["routes"] for s in r["steps"] if s["type"] == "job"]
-    assert sorted(jobs) == sorted(s.booking_id for r in second.routes for s in r.stops
-                                  if s.booking_id)
+    assert sorted(jobs) == sorted(
+        s.booking_id for r in second.routes for s in r.stops if s.booking_id
+    )
     assert urgent.id in jobs + [u["id"] for u in shown["unassigned"]]
     auth.login(day_world["dispatcher"].email)
     page = client.get(f"/dispatch/plans/{second.id}").get_data(as_text=True)
@@ -248,8 +294,7 @@ def test_move_a_booking_by_hand_recomputes_the_routes(client, auth, day_world):
     route = next(r for r in plan.routes if r.truck_id == target.id)
     pickups = [s for s in route.stops if s.kind == "pickup"]
     assert pickups[0].booking_id == intact
-    assert all(a.departure <= b.arrival for a, b in zip(route.stops, route.stops[1:],
-                                                        strict=False))
+    assert all(a.departure <= b.arrival for a, b in zip(route.stops, route.stops[1:], strict=False))
     assert plan.cost_fen == sum(r.cost_fen for r in plan.routes)
     routed = sorted(s.booking_id for r in plan.routes for s in r.stops if s.booking_id)
     left = sorted(u.booking_id for u in plan.unassigned)
@@ -272,14 +317,17 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
     auth.login(day_world["dispatcher"].email)
     from tests.conftest import submit
 
-    response = submit(client, f"/dispatch/plans/{plan.id}/move",
-                      {"booking_id": damaged, "truck_id": plain.id, "position": 1},
-                      page=f"/dispatch/plans/{plan.id}", follow_redirects=True)
+    response = submit(
+        client,
+        f"/dispatch/plans/{plan.id}/move",
+        {"booking_id": damaged, "truck_id": plain.id, "position": 1},
+        page=f"/dispatch/plans/{plan.id}",
+        follow_redirects=True,
+    )
     assert "skills" in response.get_data(as_text=True)
 
 
-def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client, auth,
-                                                                         day_world):
+def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client, auth, day_world):
     from lithloop.services import plan_edit
 
     plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
@@ -289,16 +337,24 @@ def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client,
     auth.login(day_world["dispatcher"].email)
     from tests.conftest import submit
 
-    response = submit(client, f"/dispatch/plans/{plan.id}/urgent", {"booking_id": urgent.id},
-                      page=f"/dispatch/?date={day_world['day'].isoformat()}")
+    response = submit(
+        client,
+        f"/dispatch/plans/{plan.id}/urgent",
+        {"booking_id": urgent.id},
+        page=f"/dispatch/?date={day_world['day'].isoformat()}",
+    )
     assert response.status_code == 302
     draft = db.session.scalar(sa.select(Plan).where(Plan.status == PlanStatus.DRAFT))
     after = {s.booking_id: r.truck_id for r in draft.routes for s in r.stops if s.booking_id}
     assert urgent.id in after
     assert {b: t for b, t in after.items() if b != urgent.id} == before  # nothing else moved
     assert publishing.changes_from_published(draft) == [
-        {"booking_id": urgent.id, "before": None,
-         "after": next(r.truck.plate for r in draft.routes if r.truck_id == after[urgent.id])}]
+        {
+            "booking_id": urgent.id,
+            "before": None,
+            "after": next(r.truck.plate for r in draft.routes if r.truck_id == after[urgent.id]),
+        }
+    ]
     from lithloop.services.errors import Conflict
 
     with pytest.raises(Conflict) as refused:
@@ -321,8 +377,9 @@ def test_plan_map_uses_leaflet_when_a_tile_server_is_configured(app, client, aut
     geo = json.loads(unescape(raw))
     plan = db.session.get(Plan, plan_id)
     assert len(geo["routes"]) == len(plan.routes)
-    assert all(len(r["points"]) == len(p.stops) for r, p in zip(geo["routes"], plan.routes,
-                                                                strict=True))
+    assert all(
+        len(r["points"]) == len(p.stops) for r, p in zip(geo["routes"], plan.routes, strict=True)
+    )
 
 
 def test_a_locked_stop_stays_on_its_truck_in_the_next_run(client, auth, day_world):
@@ -356,9 +413,11 @@ def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, da
     db.session.commit()
     app.config["TRUCK_TRIPS_PER_DAY"] = 1
     h = bearer(client, day_world["dispatcher"])
-    started = client.post("/api/v1/plans/runs", json={"date": day_world["day"].isoformat(),
-                                                      "time_limit_s": 2, "horizon_days": 2},
-                          headers=h)
+    started = client.post(
+        "/api/v1/plans/runs",
+        json={"date": day_world["day"].isoformat(), "time_limit_s": 2, "horizon_days": 2},
+        headers=h,
+    )
     assert started.status_code == 202
     assert runner.wait(started.json["id"], timeout=120)
     run = client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json

@@ -32,14 +32,23 @@ _serial = iter(range(1, 10_000))
 
 def code() -> str:
     """A fresh valid GB/T 34014 pack code."""
-    return make_park_code(next(_serial), chemistry_letter="B", product_type="P",
-                          produced=date(2018, 5, 1))
+    return make_park_code(
+        next(_serial), chemistry_letter="B", product_type="P", produced=date(2018, 5, 1)
+    )
 
 
-def lot(chemistry="LFP", form="pack", count=1, mass="500", condition="intact", damage=(),
-        codes=()) -> dict:
-    return {"chemistry": chemistry, "form": form, "count": count, "mass_kg": mass,
-            "condition": condition, "damage": list(damage), "codes": list(codes)}
+def lot(
+    chemistry="LFP", form="pack", count=1, mass="500", condition="intact", damage=(), codes=()
+) -> dict:
+    return {
+        "chemistry": chemistry,
+        "form": form,
+        "count": count,
+        "mass_kg": mass,
+        "condition": condition,
+        "damage": list(damage),
+        "codes": list(codes),
+    }
 
 
 def book(dealer, site, lots: list[dict], dispatcher) -> int:
@@ -47,8 +56,7 @@ def book(dealer, site, lots: list[dict], dispatcher) -> int:
     day = clock.today() + timedelta(days=1)
     while day.weekday() == 6:
         day += timedelta(days=1)
-    raw = {"site_id": site.id, "date": day.isoformat(), "window": ["09:00", "11:00"],
-           "lots": lots}
+    raw = {"site_id": site.id, "date": day.isoformat(), "window": ["09:00", "11:00"], "lots": lots}
     booking, _ = booking_service.book_pickup(dealer, raw)
     booking_service.change_status(dispatcher, booking.id, BookingStatus.SCHEDULED)
     return booking.id
@@ -60,24 +68,48 @@ def at(day: date, hhmm: str) -> datetime:
     return clock.at(day, hour * 3600 + minute * 60)
 
 
-def make_route(truck: Truck, stops: list[tuple[str, int | None, str]], *, day: date,
-               status=PlanStatus.PUBLISHED, by=None) -> PlanRoute:
+def make_route(
+    truck: Truck,
+    stops: list[tuple[str, int | None, str]],
+    *,
+    day: date,
+    status=PlanStatus.PUBLISHED,
+    by=None,
+) -> PlanRoute:
     """A plan with one route (a published route joins the day's published plan: one a
     day); stops are (kind, booking_id, 'HH:MM' Beijing time)."""
-    plan = db.session.scalar(sa.select(Plan).where(
-        Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)) if (
-        status is PlanStatus.PUBLISHED) else None
+    plan = (
+        db.session.scalar(
+            sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
+        )
+        if (status is PlanStatus.PUBLISHED)
+        else None
+    )
     if plan is None:
-        run = PlanRun(plan_date=day, time_limit_s=10, status=RunStatus.SUCCEEDED,
-                      created_by_id=by.id)
+        run = PlanRun(
+            plan_date=day, time_limit_s=10, status=RunStatus.SUCCEEDED, created_by_id=by.id
+        )
         plan = Plan(run=run, plan_date=day, status=status, solution={})
-    route = PlanRoute(plan=plan, truck=truck, distance_m=50_000, duration_s=6 * 3600,
-                      cost_fen=0, trips=1 + sum(k == "reload" for k, _, _ in stops))
+    route = PlanRoute(
+        plan=plan,
+        truck=truck,
+        distance_m=50_000,
+        duration_s=6 * 3600,
+        cost_fen=0,
+        trips=1 + sum(k == "reload" for k, _, _ in stops),
+    )
     trip = 1
     for seq, (kind, booking_id, hhmm) in enumerate(stops):
-        route.stops.append(PlanStop(seq=seq, kind=kind, booking_id=booking_id,
-                                    arrival=at(day, hhmm), departure=at(day, hhmm) +
-                                    timedelta(minutes=20), trip=trip))
+        route.stops.append(
+            PlanStop(
+                seq=seq,
+                kind=kind,
+                booking_id=booking_id,
+                arrival=at(day, hhmm),
+                departure=at(day, hhmm) + timedelta(minutes=20),
+                trip=trip,
+            )
+        )
         trip += kind == "reload"
     db.session.add_all([plan, route])
     db.session.commit()
@@ -102,20 +134,47 @@ def build_world() -> dict:
     site.contact_phone = "138 0453 0001"
     other = make_site(dealer_org, name="西安网点", lat=44.60, lon=129.58)
     db.session.commit()
-    b1 = book(dealer, site, [lot(count=2, mass="2400", codes=[code(), code()]),
-                             lot("NCM811", "module", 4, "300", "damaged",
-                                 ["deformed", "bms_damaged"])], dispatcher)
-    b2 = book(dealer, other, [lot("NCM622", count=1, mass="450", condition="swollen_leaking"),
-                              lot(count=1, mass="500")], dispatcher)
+    b1 = book(
+        dealer,
+        site,
+        [
+            lot(count=2, mass="2400", codes=[code(), code()]),
+            lot("NCM811", "module", 4, "300", "damaged", ["deformed", "bms_damaged"]),
+        ],
+        dispatcher,
+    )
+    b2 = book(
+        dealer,
+        other,
+        [lot("NCM622", count=1, mass="450", condition="swollen_leaking"), lot(count=1, mass="500")],
+        dispatcher,
+    )
     b3 = book(dealer, site, [lot("LFP", "cell", 40, "120")], dispatcher)
     today = clock.today()
-    route = make_route(trucks[0], [("start", None, "07:30"), ("pickup", b1, "09:10"),
-                                   ("pickup", b2, "10:05"), ("reload", None, "11:30"),
-                                   ("pickup", b3, "13:00"), ("end", None, "14:40")],
-                       day=today, by=dispatcher)
-    return {"park": park, "dispatcher": dispatcher, "driver": driver,
-            "other_driver": other_driver, "dealer": dealer, "trucks": trucks,
-            "bookings": (b1, b2, b3), "route_id": route.id, "today": today}
+    route = make_route(
+        trucks[0],
+        [
+            ("start", None, "07:30"),
+            ("pickup", b1, "09:10"),
+            ("pickup", b2, "10:05"),
+            ("reload", None, "11:30"),
+            ("pickup", b3, "13:00"),
+            ("end", None, "14:40"),
+        ],
+        day=today,
+        by=dispatcher,
+    )
+    return {
+        "park": park,
+        "dispatcher": dispatcher,
+        "driver": driver,
+        "other_driver": other_driver,
+        "dealer": dealer,
+        "trucks": trucks,
+        "bookings": (b1, b2, b3),
+        "route_id": route.id,
+        "today": today,
+    }
 
 
 @pytest.fixture
@@ -131,10 +190,14 @@ def test_entries_follow_condition_and_masses_add_up(world):
     first = {e.provision.key: e for e in document.trips[0].entries}
     assert set(first) == {"sp377", "sp376", "sp376_reactive"}
     assert (first["sp376"].provision.special_provision, first["sp376"].provision.packing) == (
-        376, "P908 / LP904")
+        376,
+        "P908 / LP904",
+    )
     assert first["sp376_reactive"].provision.packing == "P911 / LP906"
     assert (first["sp377"].provision.special_provision, first["sp377"].provision.packing) == (
-        377, "P909")
+        377,
+        "P909",
+    )
     assert first["sp377"].mass_kg == Decimal("2900") and first["sp377"].packages == 3
     assert first["sp376"].mass_kg == Decimal("300") and first["sp376"].by_form == {"module": 4}
     assert first["sp376_reactive"].mass_kg == Decimal("450")
@@ -146,8 +209,9 @@ def test_entries_follow_condition_and_masses_add_up(world):
     assert second.provision is docs.SP377 and second.by_form == {"cell": 40}
     assert document.has_sp376 and document.has_sp377 and docs.PACKING_GROUP is None
     assert second.description == "UN3480 LITHIUM ION BATTERIES, 9, (E)"
-    booking_service.change_status(world["dispatcher"], world["bookings"][2],
-                                  BookingStatus.CANCELLED, "客户取消")
+    booking_service.change_status(
+        world["dispatcher"], world["bookings"][2], BookingStatus.CANCELLED, "客户取消"
+    )
     db.session.expire_all()
     after = docs.dangerous_goods(db.session.get(PlanRoute, world["route_id"]))
     assert after.trips[1].entries == [] and after.dangerous_kg == Decimal("3650")
@@ -162,11 +226,29 @@ def test_dangerous_goods_document_page(client, auth, world):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     truck = world["trucks"][0]
-    for expected in ("UN3480", "LITHIUM ION BATTERIES", "锂离子电池组", "SP376", "SP377",
-                     "P908 / LP904", "P911 / LP906", "P909", truck.plate, "东安汽车经销店",
-                     "东安区太平路8号", "阳明区产业园路1号", world["park"].name, "(E)",
-                     "LITHIUM BATTERIES FOR DISPOSAL/RECYCLING", "special provision 376",
-                     "2,900.00", "8,000", "tel:0453-6100119", "Consignor", "Consignee"):
+    for expected in (
+        "UN3480",
+        "LITHIUM ION BATTERIES",
+        "锂离子电池组",
+        "SP376",
+        "SP377",
+        "P908 / LP904",
+        "P911 / LP906",
+        "P909",
+        truck.plate,
+        "东安汽车经销店",
+        "东安区太平路8号",
+        "阳明区产业园路1号",
+        world["park"].name,
+        "(E)",
+        "LITHIUM BATTERIES FOR DISPOSAL/RECYCLING",
+        "special provision 376",
+        "2,900.00",
+        "8,000",
+        "tel:0453-6100119",
+        "Consignor",
+        "Consignee",
+    ):
         assert expected in text, expected
     assert "documents.css" in text and "<script" not in text
     assert "Goods not carried as UN3480" in text and "3,650 kg" in text  # the LQ note
@@ -196,10 +278,14 @@ def test_manifest_shows_stops_in_order_with_local_times(client, auth, world):
 
 
 def test_who_may_open_the_documents(client, auth, world):
-    expected = [(world["dispatcher"], 200), (make_user(world["park"], role=Role.PLANT_OPERATOR),
-                                              200),
-                (make_user(world["park"], role=Role.ADMIN), 200), (world["driver"], 200),
-                (world["other_driver"], 404), (world["dealer"], 404)]
+    expected = [
+        (world["dispatcher"], 200),
+        (make_user(world["park"], role=Role.PLANT_OPERATOR), 200),
+        (make_user(world["park"], role=Role.ADMIN), 200),
+        (world["driver"], 200),
+        (world["other_driver"], 404),
+        (world["dealer"], 404),
+    ]
     for user, status in expected:
         auth.login(user.email)
         for kind in ("manifest", "dangerous-goods"):

@@ -35,8 +35,13 @@ def stops(world) -> list[PlanStop]:
 
 
 def events(booking_id: int) -> list[BookingEvent]:
-    return list(db.session.scalars(sa.select(BookingEvent).where(
-        BookingEvent.booking_id == booking_id).order_by(BookingEvent.id)))
+    return list(
+        db.session.scalars(
+            sa.select(BookingEvent)
+            .where(BookingEvent.booking_id == booking_id)
+            .order_by(BookingEvent.id)
+        )
+    )
 
 
 def post(client, stop: PlanStop, action: str, data: dict):
@@ -51,12 +56,22 @@ def fresh(obj):
 def test_driver_sees_only_own_published_routes(client, auth, world):
     trucks, today, dispatcher = world["trucks"], world["today"], world["dispatcher"]
     b1, b2, b3 = world["bookings"]
-    mine_tomorrow = make_route(trucks[0], [("start", None, "07:00"), ("pickup", b2, "08:40")],
-                               day=today + timedelta(days=1), by=dispatcher)
-    draft = make_route(trucks[0], [("pickup", b3, "08:50")], day=today + timedelta(days=1),
-                       status=PlanStatus.DRAFT, by=dispatcher)
-    later = make_route(trucks[0], [("pickup", b1, "08:55")], day=today + timedelta(days=3),
-                       by=dispatcher)
+    mine_tomorrow = make_route(
+        trucks[0],
+        [("start", None, "07:00"), ("pickup", b2, "08:40")],
+        day=today + timedelta(days=1),
+        by=dispatcher,
+    )
+    draft = make_route(
+        trucks[0],
+        [("pickup", b3, "08:50")],
+        day=today + timedelta(days=1),
+        status=PlanStatus.DRAFT,
+        by=dispatcher,
+    )
+    later = make_route(
+        trucks[0], [("pickup", b1, "08:55")], day=today + timedelta(days=3), by=dispatcher
+    )
     theirs = make_route(trucks[1], [("pickup", b3, "09:45")], day=today, by=dispatcher)
     auth.login(world["driver"].email)
     text = client.get("/driver/").get_data(as_text=True)
@@ -78,20 +93,30 @@ def test_pickup_moves_booking_to_picked_up_once(client, auth, world):
     client.get("/lang/en")
     stop = stops(world)[0]
     loaded = [code(), code()]
-    response = post(client, stop, "pickup", {"mass_kg": "2,650", "codes": "\n".join(loaded),
-                                             "note": "一包外壳有划痕"})
+    response = post(
+        client,
+        stop,
+        "pickup",
+        {"mass_kg": "2,650", "codes": "\n".join(loaded), "note": "一包外壳有划痕"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     booking = fresh(stop.booking)
     assert booking.status is BookingStatus.PICKED_UP and fresh(stop).done_at is not None
     last = events(booking.id)[-1]
     assert (last.from_status, last.to_status, last.by_user_id) == (
-        "scheduled", "picked_up", world["driver"].id)
+        "scheduled",
+        "picked_up",
+        world["driver"].id,
+    )
     assert "2650.00 kg" in last.note and "2 codes" in last.note
     done = fresh(stop)
     assert done.picked_kg == Decimal("2650.00") and done.picked_codes == loaded
-    assert db.session.scalar(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == world["dealer"].email,
-        OutboxMessage.subject.contains("picked_up")))
+    assert db.session.scalar(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.recipient == world["dealer"].email,
+            OutboxMessage.subject.contains("picked_up"),
+        )
+    )
     again = post(client, stop, "pickup", {"mass_kg": "2650", "codes": ""})
     assert again.status_code == 409
     assert "already recorded" in again.get_data(as_text=True)
@@ -145,8 +170,11 @@ def test_exception_notifies_dispatchers_and_keeps_booking_scheduled(client, auth
     assert fresh(stop.booking).status is BookingStatus.SCHEDULED and fresh(stop).done_at is None
     last = events(stop.booking_id)[-1]
     assert last.to_status == "scheduled" and last.note.startswith("exception: refused")
-    recipients = set(db.session.scalars(sa.select(OutboxMessage.recipient).where(
-        OutboxMessage.subject.contains("exception"))))
+    recipients = set(
+        db.session.scalars(
+            sa.select(OutboxMessage.recipient).where(OutboxMessage.subject.contains("exception"))
+        )
+    )
     assert recipients == {world["dispatcher"].email, second.email}
     assert "经销店不让装车" in client.get("/driver/").get_data(as_text=True)
 
@@ -157,9 +185,11 @@ def test_arrival_and_unloading_are_recorded_once(client, auth, world):
     assert post(client, stop, "arrive", {}).status_code == 302
     assert post(client, stop, "arrive", {}).status_code == 409
     assert [e.note for e in events(stop.booking_id)].count(
-        f"arrived: {world['trucks'][0].plate}") == 1
-    reload = next(s for s in db.session.get(PlanRoute, world["route_id"]).stops
-                  if s.kind == "reload")
+        f"arrived: {world['trucks'][0].plate}"
+    ) == 1
+    reload = next(
+        s for s in db.session.get(PlanRoute, world["route_id"]).stops if s.kind == "reload"
+    )
     assert post(client, reload, "unloaded", {}).status_code == 302
     assert post(client, reload, "unloaded", {}).status_code == 409
 
@@ -168,8 +198,9 @@ def test_another_drivers_stop_is_404(client, auth, world):
     stop = stops(world)[0]
     auth.login(world["other_driver"].email)
     for action in ("pickup", "exception", "arrive"):
-        assert post(client, stop, action, {"mass_kg": "100", "reason": "refused"}
-                    ).status_code == 404
+        assert (
+            post(client, stop, action, {"mass_kg": "100", "reason": "refused"}).status_code == 404
+        )
     assert fresh(stop.booking).status is BookingStatus.SCHEDULED
     auth.logout()
     route = db.session.get(PlanRoute, world["route_id"])
@@ -193,9 +224,12 @@ def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, wo
     dealer_site = db.session.get(Booking, b1).site
     other_site = db.session.get(Booking, world["bookings"][1]).site
     elsewhere = book(world["dealer"], other_site, [lot(codes=[code()])], world["dispatcher"])
-    theirs = make_route(world["trucks"][1], [("start", None, "07:30"),
-                                             ("pickup", elsewhere, "09:30")],
-                        day=world["today"], by=world["dispatcher"])  # another driver's route
+    theirs = make_route(
+        world["trucks"][1],
+        [("start", None, "07:30"), ("pickup", elsewhere, "09:30")],
+        day=world["today"],
+        by=world["dispatcher"],
+    )  # another driver's route
     # What the driver needs for a stop: on the driver page and the route's documents.
     auth.login(driver.email)
     page = client.get("/driver/").get_data(as_text=True)
@@ -207,17 +241,35 @@ def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, wo
     assert client.get(f"/routes/{world['route_id']}/dangerous-goods").status_code == 200
     assert client.get(f"/routes/{theirs.id}/manifest").status_code == 404
     # No organisation's records: neither pages nor the API nor the services give them.
-    for url in ("/bookings/", f"/bookings/{b1}", "/sites/", f"/sites/{dealer_site.id}",
-                "/dispatch/", "/plant/"):
+    for url in (
+        "/bookings/",
+        f"/bookings/{b1}",
+        "/sites/",
+        f"/sites/{dealer_site.id}",
+        "/dispatch/",
+        "/plant/",
+    ):
         assert client.get(url).status_code == 403, url
     headers = api_headers(client, driver)
-    for url in ("/api/v1/bookings", f"/api/v1/bookings/{b1}", "/api/v1/sites/",
-                f"/api/v1/sites/{dealer_site.id}", "/api/v1/calendar"):
+    for url in (
+        "/api/v1/bookings",
+        f"/api/v1/bookings/{b1}",
+        "/api/v1/sites/",
+        f"/api/v1/sites/{dealer_site.id}",
+        "/api/v1/calendar",
+    ):
         assert client.get(url, headers=headers).status_code == 403, url
-    second_life = {"chemistry": "LFP", "rated_kwh": "50", "soh_pct": "85", "cycles": 900,
-                   "grade": "A"}
-    assert client.post("/api/v1/quotes/second-life", json=second_life,
-                       headers=headers).status_code == 403
+    second_life = {
+        "chemistry": "LFP",
+        "rated_kwh": "50",
+        "soh_pct": "85",
+        "cycles": 900,
+        "grade": "A",
+    }
+    assert (
+        client.post("/api/v1/quotes/second-life", json=second_life, headers=headers).status_code
+        == 403
+    )
     assert db.session.scalars(booking_service.visible_bookings(driver)).all() == []
     assert db.session.scalars(site_service.visible_sites(driver)).all() == []
     # A booking of their own route stays theirs to record (the pickup goes through

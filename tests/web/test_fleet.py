@@ -27,9 +27,11 @@ CODE_B = "0K7PB3BMDJ796989P0001713"
 
 def upload(client, data: bytes, name: str = "fleet.csv"):
     """Post a file to the upload form, as the browser does."""
-    return client.post("/fleet/packs", data={
-        "csrf_token": csrf_token(client, "/fleet/packs"), "file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data")
+    return client.post(
+        "/fleet/packs",
+        data={"csrf_token": csrf_token(client, "/fleet/packs"), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def confirm(client, preview_body: str):
@@ -40,8 +42,9 @@ def confirm(client, preview_body: str):
 
 def pack_count(org_id: int | None = None) -> int:
     query = sa.select(sa.func.count(BusPack.id))
-    return db.session.scalar(query if org_id is None else query.where(
-        BusPack.organisation_id == org_id))
+    return db.session.scalar(
+        query if org_id is None else query.where(BusPack.organisation_id == org_id)
+    )
 
 
 @pytest.fixture
@@ -73,9 +76,11 @@ def test_pages_render_for_the_fleet_manager_only(client, auth, manager):
 
 
 def test_preview_lists_row_errors_and_saves_nothing(client, manager):
-    data = (HEADER + "黑C·D1001,,LFP,295,2225,2016-12-21,75.2\n"
-            "黑C·D1002,,LFP,295,abc,2016-12-21,75\n"
-            "黑C·D1003,,XYZ,295,2205,2016-13-40,\n").encode()
+    data = (
+        HEADER + "黑C·D1001,,LFP,295,2225,2016-12-21,75.2\n"
+        "黑C·D1002,,LFP,295,abc,2016-12-21,75\n"
+        "黑C·D1003,,XYZ,295,2205,2016-13-40,\n"
+    ).encode()
     response = upload(client, data)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
@@ -105,9 +110,11 @@ def test_binary_file_refused_clearly(client, manager):
 
 
 def test_gbk_file_with_chinese_headers_is_imported(client, manager):
-    text = ("车牌号,电池编码,化学体系,额定电量kWh,质量kg,投运日期,SOH%\n"
-            f"黑C·D2001,{CODE_A},磷酸铁锂,295,2225,2019-03-01,85.5\n"
-            "黑C·D2002,,LFP,374,2790,2016-07-05,\n")
+    text = (
+        "车牌号,电池编码,化学体系,额定电量kWh,质量kg,投运日期,SOH%\n"
+        f"黑C·D2001,{CODE_A},磷酸铁锂,295,2225,2019-03-01,85.5\n"
+        "黑C·D2002,,LFP,374,2790,2016-07-05,\n"
+    )
     response = upload(client, text.encode("gbk"))
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -115,20 +122,25 @@ def test_gbk_file_with_chinese_headers_is_imported(client, manager):
     assert confirm(client, body).status_code == 302
     plates = set(db.session.scalars(sa.select(BusPack.vehicle_plate)))
     assert plates == {"黑C·D2001", "黑C·D2002"}
-    assert db.session.scalar(sa.select(BusPack.soh_pct).where(
-        BusPack.pack_code == CODE_A)) == Decimal("85.5")
+    assert db.session.scalar(
+        sa.select(BusPack.soh_pct).where(BusPack.pack_code == CODE_A)
+    ) == Decimal("85.5")
 
 
 def test_duplicate_codes_in_the_file_and_in_the_register(client, manager):
-    twice = (HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
-             f"黑C·D2,{CODE_A},LFP,295,2225,2019-03-01,\n").encode()
+    twice = (
+        HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
+        f"黑C·D2,{CODE_A},LFP,295,2225,2019-03-01,\n"
+    ).encode()
     body = upload(client, twice).get_data(as_text=True)
     assert f"电池包编码 {CODE_A} 已在第 2 行出现" in body
     assert pack_count() == 0
     once = (HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n").encode()
     assert confirm(client, upload(client, once).get_data(as_text=True)).status_code == 302
-    again = (HEADER + f"黑C·D3,{CODE_B},LFP,295,2225,2019-03-01,\n"
-             f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n").encode()
+    again = (
+        HEADER + f"黑C·D3,{CODE_B},LFP,295,2225,2019-03-01,\n"
+        f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
+    ).encode()
     response = upload(client, again)
     assert response.status_code == 422
     assert f"电池包编码 {CODE_A} 已在本单位的电池包台账中" in response.get_data(as_text=True)
@@ -136,12 +148,22 @@ def test_duplicate_codes_in_the_file_and_in_the_register(client, manager):
 
 
 def test_code_registered_between_preview_and_confirm_saves_nothing(client, manager):
-    data = (HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
-            f"黑C·D2,{CODE_B},LFP,295,2225,2019-03-01,\n").encode()
+    data = (
+        HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
+        f"黑C·D2,{CODE_B},LFP,295,2225,2019-03-01,\n"
+    ).encode()
     body = upload(client, data).get_data(as_text=True)
-    db.session.add(BusPack(organisation_id=manager.organisation_id, vehicle_plate="黑C·X",
-                           pack_code=CODE_B, chemistry="LFP", rated_kwh=1, mass_kg=1,
-                           in_service_since=date(2019, 1, 1)))
+    db.session.add(
+        BusPack(
+            organisation_id=manager.organisation_id,
+            vehicle_plate="黑C·X",
+            pack_code=CODE_B,
+            chemistry="LFP",
+            rated_kwh=1,
+            mass_kg=1,
+            in_service_since=date(2019, 1, 1),
+        )
+    )
     db.session.commit()
     response = confirm(client, body)
     assert response.status_code == 422
@@ -166,11 +188,27 @@ def test_sample_fleet_imports_all_or_nothing(client, demo_fleet):
     assert pack_count() == 40
 
 
-def add_pack(org_id: int, plate: str, *, soh=None, since: date, code=None, mass=2000,
-             kwh=300, chemistry="LFP") -> BusPack:
-    pack = BusPack(organisation_id=org_id, vehicle_plate=plate, pack_code=code,
-                   chemistry=chemistry, rated_kwh=Decimal(kwh), mass_kg=Decimal(mass),
-                   in_service_since=since, soh_pct=None if soh is None else Decimal(soh))
+def add_pack(
+    org_id: int,
+    plate: str,
+    *,
+    soh=None,
+    since: date,
+    code=None,
+    mass=2000,
+    kwh=300,
+    chemistry="LFP",
+) -> BusPack:
+    pack = BusPack(
+        organisation_id=org_id,
+        vehicle_plate=plate,
+        pack_code=code,
+        chemistry=chemistry,
+        rated_kwh=Decimal(kwh),
+        mass_kg=Decimal(mass),
+        in_service_since=since,
+        soh_pct=None if soh is None else Decimal(soh),
+    )
     db.session.add(pack)
     db.session.commit()
     return pack
@@ -179,13 +217,22 @@ def add_pack(org_id: int, plate: str, *, soh=None, since: date, code=None, mass=
 def small_register(org_id: int, today: date) -> dict[str, BusPack]:
     """Four packs whose retirement months are known by hand."""
     return {
-        "worn": add_pack(org_id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A,
-                         mass=2200, kwh=295),
+        "worn": add_pack(
+            org_id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A, mass=2200, kwh=295
+        ),
         "old": add_pack(org_id, "B", since=add_months(today, -96 + 2), mass=2500, kwh=350),
-        "fading": add_pack(org_id, "C", soh="85", since=today - timedelta(days=300),
-                           mass=1800, kwh=250, chemistry="LMO"),
-        "fresh": add_pack(org_id, "D", soh="90", since=today - timedelta(days=1000),
-                          mass=2000, kwh=300),
+        "fading": add_pack(
+            org_id,
+            "C",
+            soh="85",
+            since=today - timedelta(days=300),
+            mass=1800,
+            kwh=250,
+            chemistry="LMO",
+        ),
+        "fresh": add_pack(
+            org_id, "D", soh="90", since=today - timedelta(days=1000), mass=2000, kwh=300
+        ),
     }
 
 
@@ -206,10 +253,10 @@ def test_forecast_numbers_for_a_small_register(client, manager):
     assert [len(p.pack_ids) for p in bus_fleet.proposals(manager, today)] == [1]
     assert sum(p.count for p in bus_fleet.proposals(manager, today, months=4)) == 3
     body = client.get("/fleet/forecast").get_data(as_text=True)
-    assert f"<td>{today:%Y-%m}</td><td class=\"num\">1</td>" in body
-    assert 'data-chart=' in body and "fleet_forecast.js" in body
+    assert f'<td>{today:%Y-%m}</td><td class="num">1</td>' in body
+    assert "data-chart=" in body and "fleet_forecast.js" in body
     body = client.get("/fleet/forecast?threshold=90").get_data(as_text=True)
-    assert f"<td>{today:%Y-%m}</td><td class=\"num\">3</td>" in body
+    assert f'<td>{today:%Y-%m}</td><td class="num">3</td>' in body
 
 
 def test_another_organisations_packs_are_invisible(client, auth, manager):
@@ -219,23 +266,42 @@ def test_another_organisations_packs_are_invisible(client, auth, manager):
     assert "黑C·OTHER" not in client.get("/fleet/packs").get_data(as_text=True)
     assert "黑C·OTHER" not in client.get("/fleet/forecast").get_data(as_text=True)
     tomorrow = (clock.today() + timedelta(days=2)).isoformat()
-    response = submit(client, "/fleet/forecast/accept", {
-        "proposal_id": "x", "pack_ids": str(theirs.id), "date": tomorrow,
-        "window_start": "09:00", "window_end": "11:00"}, page="/fleet/forecast")
+    response = submit(
+        client,
+        "/fleet/forecast/accept",
+        {
+            "proposal_id": "x",
+            "pack_ids": str(theirs.id),
+            "date": tomorrow,
+            "window_start": "09:00",
+            "window_end": "11:00",
+        },
+        page="/fleet/forecast",
+    )
     assert response.status_code == 404
     mine = add_pack(manager.organisation_id, "黑C·MINE", soh="70", since=date(2016, 1, 1))
-    response = submit(client, "/fleet/forecast/accept", {
-        "proposal_id": "x", "site_id": str(other_site.id), "pack_ids": str(mine.id),
-        "date": tomorrow, "window_start": "09:00", "window_end": "11:00"},
-        page="/fleet/forecast")
+    response = submit(
+        client,
+        "/fleet/forecast/accept",
+        {
+            "proposal_id": "x",
+            "site_id": str(other_site.id),
+            "pack_ids": str(mine.id),
+            "date": tomorrow,
+            "window_start": "09:00",
+            "window_end": "11:00",
+        },
+        page="/fleet/forecast",
+    )
     assert response.status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
 
 
 def accept_form(body: str, index: int = 0) -> dict:
     """The fields of the index-th accept form on the forecast page, first day chosen."""
-    form = re.findall(r'<form method="post" action="/fleet/forecast/accept".*?</form>', body,
-                      re.S)[index]
+    form = re.findall(r'<form method="post" action="/fleet/forecast/accept".*?</form>', body, re.S)[
+        index
+    ]
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
     fields["date"] = re.search(r'name="date">\s*<option value="([^"]+)"', form).group(1)
     fields["window_start"], fields["window_end"] = "09:00", "11:00"
@@ -246,10 +312,19 @@ def accept_form(body: str, index: int = 0) -> dict:
 def test_accepting_a_proposal_books_once_and_links_the_packs(client, demo_fleet):
     today = clock.today()
     packs = small_register(demo_fleet.id, today)
-    extra = add_pack(demo_fleet.id, "E", soh="70", since=date(2016, 5, 1),
-                     code=CODE_B, mass=2300, kwh=310, chemistry="LFP")
-    lmo = add_pack(demo_fleet.id, "F", soh="72", since=date(2016, 5, 1), mass=2100,
-                   kwh=280, chemistry="LMO")
+    extra = add_pack(
+        demo_fleet.id,
+        "E",
+        soh="70",
+        since=date(2016, 5, 1),
+        code=CODE_B,
+        mass=2300,
+        kwh=310,
+        chemistry="LFP",
+    )
+    lmo = add_pack(
+        demo_fleet.id, "F", soh="72", since=date(2016, 5, 1), mass=2100, kwh=280, chemistry="LMO"
+    )
     fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
     due = {packs["worn"].id, extra.id, lmo.id}
     assert set(map(int, fields["pack_ids"].split(","))) == due
@@ -258,15 +333,20 @@ def test_accepting_a_proposal_books_once_and_links_the_packs(client, demo_fleet)
     again = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
     assert again.status_code == 302
     [booking] = db.session.scalars(sa.select(Booking)).all()  # exactly one
-    assert (booking.pickup_date.isoformat(), booking.site_id) == (fields["date"],
-                                                                  int(fields["site_id"]))
+    assert (booking.pickup_date.isoformat(), booking.site_id) == (
+        fields["date"],
+        int(fields["site_id"]),
+    )
     assert response.location.endswith(f"/bookings/{booking.id}")  # the lead's booking page
-    lots = {(lot.chemistry, lot.pack_count, lot.mass_kg, tuple(sorted(lot.codes)))
-            for lot in booking.lots}
-    assert lots == {("LFP", 2, Decimal(4500), tuple(sorted((CODE_A, CODE_B)))),
-                    ("LMO", 1, Decimal(2100), ())}
-    linked = set(db.session.scalars(sa.select(BusPack.id).where(
-        BusPack.booking_id == booking.id)))
+    lots = {
+        (lot.chemistry, lot.pack_count, lot.mass_kg, tuple(sorted(lot.codes)))
+        for lot in booking.lots
+    }
+    assert lots == {
+        ("LFP", 2, Decimal(4500), tuple(sorted((CODE_A, CODE_B)))),
+        ("LMO", 1, Decimal(2100), ()),
+    }
+    linked = set(db.session.scalars(sa.select(BusPack.id).where(BusPack.booking_id == booking.id)))
     assert linked == due
     page = client.get("/fleet/forecast").get_data(as_text=True)
     assert fields["proposal_id"] not in page  # booked packs leave the proposals
@@ -293,7 +373,13 @@ def test_proposals_fit_a_truck_at_the_first_depot(client, demo_fleet):
     user = db.session.scalar(sa.select(User).where(User.email == "fleet@demo.lithloop"))
     proposals = bus_fleet.proposals(user, clock.today())
     assert proposals and all(p.mass_kg <= bus_fleet.proposal_max_kg() for p in proposals)
-    depot = min(s.id for s in db.session.scalars(sa.select(Site).where(
-        Site.organisation_id == demo_fleet.id, Site.kind == SiteKind.BUS_DEPOT)))
+    depot = min(
+        s.id
+        for s in db.session.scalars(
+            sa.select(Site).where(
+                Site.organisation_id == demo_fleet.id, Site.kind == SiteKind.BUS_DEPOT
+            )
+        )
+    )
     assert {p.site.id for p in proposals} == {depot}
     assert sum(p.count for p in proposals) >= bus_fleet.forecast(user, clock.today())[0].packs

@@ -18,9 +18,15 @@ from lithloop.extensions import db
 from lithloop.models import BusPack
 from tests.web.test_fleet import CODE_A, HEADER, confirm, manager, pack_count, upload  # noqa: F401
 
-GOOD = {"vehicle_plate": "黑C·D1001", "pack_code": CODE_A, "chemistry": "LFP",
-        "rated_kwh": "295", "mass_kg": "2225", "in_service_since": "2019-03-01",
-        "soh_pct": "85"}
+GOOD = {
+    "vehicle_plate": "黑C·D1001",
+    "pack_code": CODE_A,
+    "chemistry": "LFP",
+    "rated_kwh": "295",
+    "mass_kg": "2225",
+    "in_service_since": "2019-03-01",
+    "soh_pct": "85",
+}
 #: Cells that the preview used to accept and the import could not store.
 USED_TO_PASS = [
     ("vehicle_plate", "黑C·D" + "1" * 30, "超过 20 个字符"),
@@ -30,8 +36,24 @@ USED_TO_PASS = [
     ("mass_kg", "1E+400", "不是数字"),
     ("vehicle_plate", "黑C\x00D1", "控制字符"),
 ]
-HOSTILE = ["", "²", "٣", "NaN", "inf", "1e999999", "9" * 20, "9" * 5000, "-1", "0,5",
-           "1,234.5", "295.125", "9999-12-31", "0001-01-01", "长" * 300, "=SUM(A1)"]
+HOSTILE = [
+    "",
+    "²",
+    "٣",
+    "NaN",
+    "inf",
+    "1e999999",
+    "9" * 20,
+    "9" * 5000,
+    "-1",
+    "0,5",
+    "1,234.5",
+    "295.125",
+    "9999-12-31",
+    "0001-01-01",
+    "长" * 300,
+    "=SUM(A1)",
+]
 
 
 def _row(**cells) -> bytes:
@@ -77,8 +99,10 @@ def test_decimals_are_stored_as_the_preview_reads_them(client):
 def test_limits_fit_the_register_columns():
     table = BusPack.__table__
     assert fleet_csv.MAX_PLATE_CHARS <= table.c.vehicle_plate.type.length
-    for column, limit in (("rated_kwh", fleet_csv.MAX_RATED_KWH),
-                          ("mass_kg", fleet_csv.MAX_MASS_KG)):
+    for column, limit in (
+        ("rated_kwh", fleet_csv.MAX_RATED_KWH),
+        ("mass_kg", fleet_csv.MAX_MASS_KG),
+    ):
         kind = table.c[column].type
         assert limit < Decimal(10) ** (kind.precision - kind.scale)
         assert kind.scale == fleet_csv.NUMBER_PLACES

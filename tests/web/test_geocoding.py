@@ -19,9 +19,18 @@ def dealer(app, auth):
     return user
 
 
-FORM = {"name": "海林网点", "address": "长安街5号", "city": "海林市", "district": "",
-        "lat": "", "lon": "", "contact_name": "", "contact_phone": "",
-        "opens_at": "08:00", "closes_at": "17:00"}
+FORM = {
+    "name": "海林网点",
+    "address": "长安街5号",
+    "city": "海林市",
+    "district": "",
+    "lat": "",
+    "lon": "",
+    "contact_name": "",
+    "contact_phone": "",
+    "opens_at": "08:00",
+    "closes_at": "17:00",
+}
 
 
 def test_locate_fills_the_coordinates_and_shows_the_pin(client, dealer):
@@ -34,31 +43,46 @@ def test_locate_fills_the_coordinates_and_shows_the_pin(client, dealer):
 
 
 def test_unknown_place_suggests_names(client, dealer):
-    response = submit(client, "/sites/new", {**FORM, "city": "", "address": "火星基地",
-                                             "locate": "1"})
+    response = submit(
+        client, "/sites/new", {**FORM, "city": "", "address": "火星基地", "locate": "1"}
+    )
     assert response.status_code == 422
     assert 'id="address-err"' in response.get_data(as_text=True)
 
 
 def test_api_geocodes_a_site_without_coordinates(client, dealer):
-    response = client.post("/api/v1/sites/", json={"name": "宁安站", "city": "宁安市",
-                                                    "address": "东京城镇"},
-                           headers=api_headers(client, dealer))
+    response = client.post(
+        "/api/v1/sites/",
+        json={"name": "宁安站", "city": "宁安市", "address": "东京城镇"},
+        headers=api_headers(client, dealer),
+    )
     assert response.status_code == 201
     assert abs(response.json["lat"] - 44.34) < 0.3 and abs(response.json["lon"] - 129.48) < 0.3
 
 
 def _jixi(path: str) -> list:
-    return [{"lat": "45.2900", "lon": "130.9500", "display_name": "鸡西市 测试路",
-             "class": "place", "type": "house", "importance": 0.5}]
+    return [
+        {
+            "lat": "45.2900",
+            "lon": "130.9500",
+            "display_name": "鸡西市 测试路",
+            "class": "place",
+            "type": "house",
+            "importance": 0.5,
+        }
+    ]
 
 
 def test_nominatim_when_configured(database_url, backend):
     from urllib.parse import parse_qs, urlparse
 
     with json_stub(_jixi) as server:
-        app = make_app(database_url, GEOCODER="nominatim", NOMINATIM_SCHEME="http",
-                       NOMINATIM_DOMAIN=f"127.0.0.1:{server.server_port}")
+        app = make_app(
+            database_url,
+            GEOCODER="nominatim",
+            NOMINATIM_SCHEME="http",
+            NOMINATIM_DOMAIN=f"127.0.0.1:{server.server_port}",
+        )
         with app.test_request_context("/"):
             from lithloop.services import geocoding
 
@@ -70,8 +94,9 @@ def test_nominatim_when_configured(database_url, backend):
 
 
 def test_nominatim_down_is_a_clear_error(database_url):
-    app = make_app(database_url, GEOCODER="nominatim", NOMINATIM_SCHEME="http",
-                   NOMINATIM_DOMAIN="127.0.0.1:9")  # nothing listens on the discard port
+    app = make_app(
+        database_url, GEOCODER="nominatim", NOMINATIM_SCHEME="http", NOMINATIM_DOMAIN="127.0.0.1:9"
+    )  # nothing listens on the discard port
     with app.test_request_context("/"):
         from lithloop.services import geocoding
 

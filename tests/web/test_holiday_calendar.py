@@ -18,9 +18,13 @@ from tests.factories import make_park, make_user
 from tests.pack_builders import make_pack, utc
 
 # A made-up 2027 schedule for the tests (NOT the State Council's: not published yet).
-TEST_2027 = {"_source": "test schedule", "2027": {
-    "off": ["2027-01-01", "2027-02-05/2027-02-11", "2027-10-01/2027-10-07"],
-    "work": ["2027-02-13"]}}
+TEST_2027 = {
+    "_source": "test schedule",
+    "2027": {
+        "off": ["2027-01-01", "2027-02-05/2027-02-11", "2027-10-01/2027-10-07"],
+        "work": ["2027-02-13"],
+    },
+}
 
 
 def _json(data: dict) -> tuple[io.BytesIO, str]:
@@ -36,16 +40,16 @@ def world(app, monkeypatch):
     # received Fri 18 Dec 2026: 15 working days end in January 2027, not covered yet
     pack = make_pack(plant, received_at=utc(2026, 12, 18, 2))
     early = make_pack(plant, received_at=utc(2026, 11, 2, 2))  # due in November: covered
-    return {"admin": admin, "plant": plant, "event": pack.events[0].id,
-            "early": early.events[0].id}
+    return {"admin": admin, "plant": plant, "event": pack.events[0].id, "early": early.events[0].id}
 
 
 def _upload(client, auth, world, data=None, **form):
     auth.login(world["admin"].email)
     client.get("/lang/en")
     fields = {"year": "2027", "source": "", "file": _json(TEST_2027 if data is None else data)}
-    fields.update({k: (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v
-                   for k, v in form.items()})  # a fresh stream per request
+    fields.update(
+        {k: (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v for k, v in form.items()}
+    )  # a fresh stream per request
     return submit(client, "/admin/calendar/", fields, content_type="multipart/form-data")
 
 
@@ -58,22 +62,28 @@ def test_a_deadline_across_an_uncovered_year_is_provisional_everywhere(client, a
     client.get("/lang/en")
     page = client.get("/trace/").get_data(as_text=True)
     assert page.count("badge provisional") == 1
-    rows = list(csv.reader(io.StringIO(client.get("/trace/handovers.csv").get_data(as_text=True)
-                                        .lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/trace/handovers.csv").get_data(as_text=True).lstrip("\ufeff"))
+        )
+    )
     status = {r[-2]: r[-1] for r in rows[1:]}
     assert rows[0][-1] == "report_due_status" and status["2027-01-08"] == "暂定 provisional"
     assert set(status.values()) == {"暂定 provisional", ""}
     passport = client.get(f"/plant/packs/{event.pack_id}").get_data(as_text=True)
     assert "badge provisional" in passport
-    body = client.get("/api/v1/traceability/due",
-                      headers=api_headers(client, world["admin"])).get_json()
-    flags = {h["report_due"]: h["report_due_provisional"]
-             for group in ("overdue", "due_soon", "later") for h in body[group]}
+    body = client.get(
+        "/api/v1/traceability/due", headers=api_headers(client, world["admin"])
+    ).get_json()
+    flags = {
+        h["report_due"]: h["report_due_provisional"]
+        for group in ("overdue", "due_soon", "later")
+        for h in body[group]
+    }
     assert flags == {"2027-01-08": True, "2026-11-23": False}
 
 
-def test_uploading_next_year_stores_it_with_its_source_and_recounts_deadlines(
-        client, auth, world):
+def test_uploading_next_year_stores_it_with_its_source_and_recounts_deadlines(client, auth, world):
     response = _upload(client, auth, world, source="国务院办公厅 test notice")
     assert response.status_code == 302
     row = db.session.get(HolidayYear, 2027)
@@ -86,21 +96,41 @@ def test_uploading_next_year_stores_it_with_its_source_and_recounts_deadlines(
     assert "badge provisional" not in page
 
 
-@pytest.mark.parametrize(("data", "form", "field", "message"), [
-    ({"2027": {"off": ["2027-02-05/2027-02-11", "2028-01-01"]}}, {}, "file",
-     "2028-01-01 is not in the chosen year"),
-    ({"2027": {"off": ["2027-02-05/2027-02-11"], "work": ["2027-02-06"]}}, {}, "file",
-     "2027-02-06 is listed both as a day off and as a working day"),
-    ({"2027": {"off": ["2027-01-01", "2027-10-01/2027-10-07"]}}, {}, "file",
-     "No Spring Festival"),
-    ({"2026": TEST_2027["2027"]}, {}, "file", "must hold exactly the chosen year"),
-    ({"2027": {"off": ["2027-02-05/2027-02-11"]}}, {}, "source", "Name the source"),
-    (None, {"year": "2031"}, "year", "The year must be between"),
-    (None, {"file": (b"day,what\n2027-02-05,off\n", "x.csv")}, "file",
-     "header line: date,kind"),
-])
+@pytest.mark.parametrize(
+    ("data", "form", "field", "message"),
+    [
+        (
+            {"2027": {"off": ["2027-02-05/2027-02-11", "2028-01-01"]}},
+            {},
+            "file",
+            "2028-01-01 is not in the chosen year",
+        ),
+        (
+            {"2027": {"off": ["2027-02-05/2027-02-11"], "work": ["2027-02-06"]}},
+            {},
+            "file",
+            "2027-02-06 is listed both as a day off and as a working day",
+        ),
+        (
+            {"2027": {"off": ["2027-01-01", "2027-10-01/2027-10-07"]}},
+            {},
+            "file",
+            "No Spring Festival",
+        ),
+        ({"2026": TEST_2027["2027"]}, {}, "file", "must hold exactly the chosen year"),
+        ({"2027": {"off": ["2027-02-05/2027-02-11"]}}, {}, "source", "Name the source"),
+        (None, {"year": "2031"}, "year", "The year must be between"),
+        (
+            None,
+            {"file": (b"day,what\n2027-02-05,off\n", "x.csv")},
+            "file",
+            "header line: date,kind",
+        ),
+    ],
+)
 def test_a_bad_schedule_is_refused_beside_its_field_and_nothing_is_stored(
-        client, auth, world, data, form, field, message):
+    client, auth, world, data, form, field, message
+):
     before = db.session.get(PackEvent, world["event"]).report_due
     response = _upload(client, auth, world, data, **form)
     page = response.get_data(as_text=True)
@@ -113,8 +143,7 @@ def test_a_bad_schedule_is_refused_beside_its_field_and_nothing_is_stored(
 
 def test_a_csv_schedule_is_accepted(client, auth, world):
     text = "date,kind\n2027-01-01,off\n2027-02-05/2027-02-11,放假\n2027-02-13,work\n"
-    response = _upload(client, auth, world, source="test notice",
-                       file=(text.encode(), "2027.csv"))
+    response = _upload(client, auth, world, source="test notice", file=(text.encode(), "2027.csv"))
     assert response.status_code == 302
     row = db.session.get(HolidayYear, 2027)
     assert row.off == ["2027-01-01", "2027-02-05/2027-02-11"] and row.work == ["2027-02-13"]
@@ -125,12 +154,16 @@ def test_only_an_admin_uploads(client, auth, world):
     assert client.get("/admin/calendar/").status_code == 403
 
 
-@pytest.mark.parametrize(("moment", "warned"), [
-    (utc(2026, 10, 31, 12), None),  # 31 October, 20:00 in Beijing
-    (utc(2026, 10, 31, 16), 2027),  # 1 November, 00:00 in Beijing
-])
-def test_dashboard_warns_from_the_first_of_november(client, auth, world, monkeypatch,
-                                                   moment, warned):
+@pytest.mark.parametrize(
+    ("moment", "warned"),
+    [
+        (utc(2026, 10, 31, 12), None),  # 31 October, 20:00 in Beijing
+        (utc(2026, 10, 31, 16), 2027),  # 1 November, 00:00 in Beijing
+    ],
+)
+def test_dashboard_warns_from_the_first_of_november(
+    client, auth, world, monkeypatch, moment, warned
+):
     freeze_clock(monkeypatch, moment)
     assert holiday_calendar.missing_year() == warned
     auth.login(world["admin"].email)

@@ -51,9 +51,16 @@ def test_unknown_language_falls_back_to_chinese(client):
     assert "登录" in client.get("/login").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("fen", "shown"), [
-    (0, "¥0.00"), (5, "¥0.05"), (123456, "¥1,234.56"), (-9900, "-¥99.00"), (None, "—"),
-])
+@pytest.mark.parametrize(
+    ("fen", "shown"),
+    [
+        (0, "¥0.00"),
+        (5, "¥0.05"),
+        (123456, "¥1,234.56"),
+        (-9900, "-¥99.00"),
+        (None, "—"),
+    ],
+)
 def test_money_is_yuan_with_two_decimals(fen, shown):
     assert money(fen) == shown
 
@@ -72,11 +79,11 @@ def test_times_are_shown_in_beijing_time(app):
 
 def _source_messages() -> set:
     method_map = [("lithloop/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
-                "ngettext": (1, 2)}
+    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-            str(ROOT), method_map, keywords=keywords):
+        str(ROOT), method_map, keywords=keywords
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
@@ -84,12 +91,15 @@ def _source_messages() -> set:
 def test_every_message_has_a_chinese_translation():
     with open(CATALOG / "messages.mo", "rb") as handle:
         compiled = read_mo(handle)
-    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in compiled
-                  if m.id and m.string and (m.string if isinstance(m.string, str)
-                                            else m.string[0])}
+    translated = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in compiled
+        if m.id and m.string and (m.string if isinstance(m.string, str) else m.string[0])
+    }
     missing = sorted(_source_messages() - translated)
-    assert not missing, ("untranslated (run tools/translations.py, fill the .po, compile): "
-                         f"{missing}")
+    assert not missing, (
+        f"untranslated (run tools/translations.py, fill the .po, compile): {missing}"
+    )
 
 
 def _as_dict(catalog) -> dict:
@@ -97,8 +107,11 @@ def _as_dict(catalog) -> dict:
         return tuple(value) if isinstance(value, list | tuple) else value
 
     # untranslated entries are not compiled; compare what has a translation
-    return {key(m.id): key(m.string) for m in catalog
-            if m.id and (m.string if isinstance(m.string, str) else any(m.string))}
+    return {
+        key(m.id): key(m.string)
+        for m in catalog
+        if m.id and (m.string if isinstance(m.string, str) else any(m.string))
+    }
 
 
 def test_compiled_catalog_matches_the_po_file():

@@ -13,7 +13,8 @@ from tests.factories import PASSWORD, make_org, make_site, make_user
 def two_orgs(app):
     mine, theirs = make_org(name="我的网点"), make_org(OrgKind.BUS_COMPANY, name="别人的公交公司")
     return {
-        "me": make_user(mine), "my_site": make_site(mine, name="我的仓库"),
+        "me": make_user(mine),
+        "my_site": make_site(mine, name="我的仓库"),
         "their_site": make_site(theirs, name="别人的停保场"),
     }
 
@@ -32,11 +33,21 @@ def test_pages_hide_other_organisations_sites(client, auth, two_orgs):
 def test_cannot_change_another_organisations_site(client, auth, two_orgs):
     auth.login(two_orgs["me"].email)
     site = two_orgs["their_site"]
-    response = submit(client, f"/sites/{site.id}/edit",
-                      {"name": "被篡改", "lat": "44.5", "lon": "129.6", "opens_at": "08:00",
-                       "closes_at": "17:00"}, page="/sites/new")
+    response = submit(
+        client,
+        f"/sites/{site.id}/edit",
+        {
+            "name": "被篡改",
+            "lat": "44.5",
+            "lon": "129.6",
+            "opens_at": "08:00",
+            "closes_at": "17:00",
+        },
+        page="/sites/new",
+    )
     assert response.status_code == 404
     from lithloop.extensions import db
+
     db.session.refresh(site)
     assert site.name == "别人的停保场"
 

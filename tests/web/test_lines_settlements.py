@@ -38,8 +38,9 @@ def test_batch_pages_open_add_close(client, auth, world):
     assert submit(client, f"{url}/add", {"codes": pack.code}, page=url).status_code == 302
     too_much = submit(client, f"{url}/close", {"black_mass": "400", "steel": "101"}, page=url)
     assert too_much.status_code == 422 and 'class="error"' in text(too_much)
-    done = submit(client, f"{url}/close", {"black_mass": "180", "copper": "20", "steel": "90"},
-                  page=url)
+    done = submit(
+        client, f"{url}/close", {"black_mass": "180", "copper": "20", "steel": "90"}, page=url
+    )
     assert done.status_code == 302
     page = text(client.get(url))
     assert "180.00" in page and "210.00" in page  # black mass, loss
@@ -49,9 +50,16 @@ def test_assembly_page_builds_a_pack(client, auth, world):
     parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
     auth.login(world["plant"].email)
     assert parent.code in text(client.get("/plant/assembly"))
-    form = {"parents": parent.code, "rated_wh": "30000", "mass_kg": "210",
-            "use_case": "base_station", "warranty_months": "12", "capacity_ah": "140",
-            "soh_pct": "78", "insulation": "ok"}
+    form = {
+        "parents": parent.code,
+        "rated_wh": "30000",
+        "mass_kg": "210",
+        "use_case": "base_station",
+        "warranty_months": "12",
+        "capacity_ah": "140",
+        "soh_pct": "78",
+        "insulation": "ok",
+    }
     bad = submit(client, "/plant/assembly", {**form, "soh_pct": "lots"})
     assert bad.status_code == 422 and 'id="err-soh_pct"' in text(bad)
     assert submit(client, "/plant/assembly", form).status_code == 302
@@ -72,10 +80,25 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
     booking = booked(world)
     receive(world, booking, "610")
     lot = booking.lots[0]
-    gone = make_pack(world["plant"], PackState.DISMANTLED, grade=Grade.S, soh="20",
-                     mass="300", booking=booking, lot=lot)
-    kept = make_pack(world["plant"], PackState.AGING, grade=Grade.A, soh="88",
-                     rated_wh=60000, mass="310", booking=booking, lot=lot)
+    gone = make_pack(
+        world["plant"],
+        PackState.DISMANTLED,
+        grade=Grade.S,
+        soh="20",
+        mass="300",
+        booking=booking,
+        lot=lot,
+    )
+    kept = make_pack(
+        world["plant"],
+        PackState.AGING,
+        grade=Grade.A,
+        soh="88",
+        rated_wh=60000,
+        mass="310",
+        booking=booking,
+        lot=lot,
+    )
     auth.login(world["plant"].email)
     assert f"/settlements/{booking.id}/settle" in text(client.get("/settlements/"))
     response = submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/")

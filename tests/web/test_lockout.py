@@ -24,20 +24,28 @@ OWNER, STRANGER = "203.0.113.7", "198.51.100.66"
 def fail(client, email, times=1, addr="127.0.0.1"):
     """Post wrong passwords; return the last response."""
     for _ in range(times):
-        response = submit(client, "/login", {"email": email, "password": "wrong-password-x"},
-                          environ_base={"REMOTE_ADDR": addr})
+        response = submit(
+            client,
+            "/login",
+            {"email": email, "password": "wrong-password-x"},
+            environ_base={"REMOTE_ADDR": addr},
+        )
     return response
 
 
 def login(client, email, addr="127.0.0.1", password=PASSWORD):
-    return submit(client, "/login", {"email": email, "password": password},
-                  environ_base={"REMOTE_ADDR": addr})
+    return submit(
+        client, "/login", {"email": email, "password": password}, environ_base={"REMOTE_ADDR": addr}
+    )
 
 
 def locked_until(email: str, addr: str = "127.0.0.1"):
     db.session.expire_all()
-    return db.session.scalar(sa.select(LoginThrottle.locked_until).where(
-        LoginThrottle.email == email, LoginThrottle.address == addr))
+    return db.session.scalar(
+        sa.select(LoginThrottle.locked_until).where(
+            LoginThrottle.email == email, LoginThrottle.address == addr
+        )
+    )
 
 
 def later(monkeypatch, minutes: int):
@@ -59,8 +67,10 @@ def test_five_failures_lock_the_pair_even_for_the_right_password(client):
 
 def test_a_stranger_cannot_lock_the_owner_out_admins_included(app, client):
     app.config["RATELIMIT_ENABLED"] = False  # the stranger's address is limited as well
-    for role, kind in ((Role.DEALER_STAFF, OrgKind.DEALER_BRANCH),
-                       (Role.ADMIN, OrgKind.PARK_OPERATOR)):
+    for role, kind in (
+        (Role.DEALER_STAFF, OrgKind.DEALER_BRANCH),
+        (Role.ADMIN, OrgKind.PARK_OPERATOR),
+    ):
         user = make_user(make_org(kind), role=role)
         fail(client, user.email, 12, addr=STRANGER)  # locked twice over, from the stranger's
         assert LOCKED_ZH in login(client, user.email, STRANGER).get_data(as_text=True)
@@ -75,14 +85,19 @@ def test_unknown_and_known_e_mails_get_the_same_answers(client):
         assert first.status_code == 401 and WRONG_ZH in first.get_data(as_text=True)
         fifth = fail(client, email, 4)
         assert fifth.status_code == 401 and LOCKED_ZH in fifth.get_data(as_text=True)
-    api = client.post("/api/v1/auth/token", json={"email": "nobody-here@example.cn",
-                                                  "password": "x"})
+    api = client.post(
+        "/api/v1/auth/token", json={"email": "nobody-here@example.cn", "password": "x"}
+    )
     assert api.status_code == 401 and api.json["error"] == "locked"
 
 
 def test_an_unknown_e_mail_costs_as_much_time_as_a_wrong_password(database_url, app):
-    slow = make_app(database_url, PASSWORD_HASH_METHOD="scrypt:32768:8:1",
-                    RATELIMIT_ENABLED=False, LOCKOUT_THRESHOLD=1000)
+    slow = make_app(
+        database_url,
+        PASSWORD_HASH_METHOD="scrypt:32768:8:1",
+        RATELIMIT_ENABLED=False,
+        LOCKOUT_THRESHOLD=1000,
+    )
     with slow.app_context():
         user = make_user(make_org())  # hashed with the cheap test method: re-hash it
         from lithloop.services.passwords import hash_password
@@ -136,8 +151,9 @@ def test_lock_holds_in_another_worker(client, database_url):
     user = make_user(make_org())
     fail(client, user.email, 5)
     other_worker = make_app(database_url).test_client()
-    response = other_worker.post("/api/v1/auth/token",
-                                 json={"email": user.email, "password": PASSWORD})
+    response = other_worker.post(
+        "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 401 and response.json["error"] == "locked"
 
 

@@ -33,8 +33,12 @@ def test_a_sane_request_id_is_kept_and_on_every_line_of_the_request(client, log_
     user = make_user(make_org())
     for _ in range(4):
         submit(client, "/login", {"email": user.email, "password": "wrong-password-x"})
-    response = submit(client, "/login", {"email": user.email, "password": "wrong-password-x"},
-                      headers={"X-Request-ID": "edge-7f3a9c-0001"})
+    response = submit(
+        client,
+        "/login",
+        {"email": user.email, "password": "wrong-password-x"},
+        headers={"X-Request-ID": "edge-7f3a9c-0001"},
+    )
     assert response.headers["X-Request-ID"] == "edge-7f3a9c-0001"
     mine = [line for line in log_lines() if line["request_id"] == "edge-7f3a9c-0001"]
     # the lockout warning and the access line, both from inside the request
@@ -63,8 +67,11 @@ def test_logging_in_never_logs_the_password_or_token(client, log_lines):
     token = headers["Authorization"].split()[1]
     client.get("/api/v1/sites/", headers=headers)
     logging.getLogger("lithloop.test").warning(
-        "careless %s and %s", {"password": secret, "email": user.email}, f"Bearer {token}",
-        extra={"api_token": token, "form": {"password": secret, "note": "ok"}})
+        "careless %s and %s",
+        {"password": secret, "email": user.email},
+        f"Bearer {token}",
+        extra={"api_token": token, "form": {"password": secret, "note": "ok"}},
+    )
     logging.getLogger("lithloop.test").info("posted password=%s token: %s", secret, token)
     text = raw(log_lines())
     assert user.email in text  # the careless line was written...
@@ -81,7 +88,9 @@ def test_a_reset_links_token_is_not_in_the_access_line(client, log_lines):
 
 
 def test_redact_text_keeps_ordinary_words():
-    assert redact_text("password reset requested for li@example.cn") == \
-        "password reset requested for li@example.cn"
+    assert (
+        redact_text("password reset requested for li@example.cn")
+        == "password reset requested for li@example.cn"
+    )
     assert redact_text('{"password": "hunter2-long"}') == f'{{"password": "{REDACTED}"}}'
     assert redact_text("Authorization: Bearer abc.def") == f"Authorization: Bearer {REDACTED}"

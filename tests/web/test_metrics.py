@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from lithloop import metrics
 from tests.factories import make_org, make_user
-from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401, F811  (fixture)
+from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401  (fixture)
 
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.7"}
 
@@ -21,8 +21,11 @@ def families(text: str) -> dict:
 
 
 def samples(family, name: str, **labels) -> list:
-    return [s for s in family.samples if s.name == name
-            and all(s.labels.get(k) == v for k, v in labels.items())]
+    return [
+        s
+        for s in family.samples
+        if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())
+    ]
 
 
 def test_request_latency_by_endpoint(client):
@@ -34,14 +37,19 @@ def test_request_latency_by_endpoint(client):
     assert response.content_type.startswith("text/plain")
     found = families(response.get_data(as_text=True))
     latency = found["lithloop_http_request_duration_seconds"]
-    (count,) = samples(latency, "lithloop_http_request_duration_seconds_count",
-                       endpoint="health.healthz", method="GET", status="200")
+    (count,) = samples(
+        latency,
+        "lithloop_http_request_duration_seconds_count",
+        endpoint="health.healthz",
+        method="GET",
+        status="200",
+    )
     assert count.value == 3
-    assert samples(latency, "lithloop_http_request_duration_seconds_bucket",
-                   endpoint="prices.public")
+    assert samples(
+        latency, "lithloop_http_request_duration_seconds_bucket", endpoint="prices.public"
+    )
     # static files and /metrics itself are not counted
-    assert not samples(latency, "lithloop_http_request_duration_seconds_count",
-                       endpoint="metrics")
+    assert not samples(latency, "lithloop_http_request_duration_seconds_count", endpoint="metrics")
 
 
 def test_run_durations_and_outcomes(app, client):
@@ -56,16 +64,16 @@ def test_run_durations_and_outcomes(app, client):
     duration = found["lithloop_plan_run_duration_seconds"]
     (total,) = samples(duration, "lithloop_plan_run_duration_seconds_sum", status="succeeded")
     assert total.value == pytest.approx(34.2)
-    (le5,) = samples(duration, "lithloop_plan_run_duration_seconds_bucket",
-                     status="succeeded", le="5.0")
+    (le5,) = samples(
+        duration, "lithloop_plan_run_duration_seconds_bucket", status="succeeded", le="5.0"
+    )
     assert le5.value == 1
 
 
 def test_a_real_run_is_observed(client, day_world):  # noqa: F811
     run_to_end(client, day_world)
     found = families(client.get("/metrics").get_data(as_text=True))
-    (done,) = samples(found["lithloop_plan_runs"], "lithloop_plan_runs_total",
-                      status="succeeded")
+    (done,) = samples(found["lithloop_plan_runs"], "lithloop_plan_runs_total", status="succeeded")
     assert done.value == 1
 
 
@@ -74,10 +82,20 @@ def test_metrics_are_refused_from_outside_without_the_token(app, client):
     # through a local proxy that does not say who the client was: not trusted as local
     assert client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 403
     app.config["METRICS_TOKEN"] = "scrape-token-1234567890"
-    assert client.get("/metrics", environ_base=OUTSIDE, headers={
-        "Authorization": "Bearer wrong-token"}).status_code == 403
-    assert client.get("/metrics", environ_base=OUTSIDE, headers={
-        "Authorization": "Bearer scrape-token-1234567890"}).status_code == 200
+    assert (
+        client.get(
+            "/metrics", environ_base=OUTSIDE, headers={"Authorization": "Bearer wrong-token"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get(
+            "/metrics",
+            environ_base=OUTSIDE,
+            headers={"Authorization": "Bearer scrape-token-1234567890"},
+        ).status_code
+        == 200
+    )
     app.config["METRICS_ALLOW_LOOPBACK"] = False
     assert client.get("/metrics").status_code == 403
 
@@ -92,17 +110,27 @@ def test_a_logged_in_admin_from_outside_is_still_refused(client, auth):
 
 def test_multiprocess_mode_adds_up_the_workers(tmp_path):
     """Two processes write to PROMETHEUS_MULTIPROC_DIR; a third reads the sum."""
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "LOG_FORMAT": "none",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"}
-    worker = ("from lithloop import create_app; app = create_app(); c = app.test_client(); "
-              "[c.get('/healthz') for _ in range(2)]")
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "LOG_FORMAT": "none",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}",
+    }
+    worker = (
+        "from lithloop import create_app; app = create_app(); c = app.test_client(); "
+        "[c.get('/healthz') for _ in range(2)]"
+    )
     for _ in range(2):
         subprocess.run([sys.executable, "-c", worker], env=env, check=True)
-    reader = ("from lithloop import create_app; app = create_app(); "
-              "print(app.test_client().get('/metrics').get_data(as_text=True))")
-    out = subprocess.run([sys.executable, "-c", reader], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    reader = (
+        "from lithloop import create_app; app = create_app(); "
+        "print(app.test_client().get('/metrics').get_data(as_text=True))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", reader], env=env, check=True, capture_output=True, text=True
+    ).stdout
     latency = families(out)["lithloop_http_request_duration_seconds"]
-    (count,) = samples(latency, "lithloop_http_request_duration_seconds_count",
-                       endpoint="health.healthz")
+    (count,) = samples(
+        latency, "lithloop_http_request_duration_seconds_count", endpoint="health.healthz"
+    )
     assert count.value == 4

@@ -17,15 +17,16 @@ def test_the_database_refuses_a_second_published_plan_for_a_day(client, day_worl
     second = run_to_end(client, day_world)["plan_id"]
     publishing.publish_plan(day_world["dispatcher"], first)
     with pytest.raises(sa.exc.IntegrityError):
-        db.session.execute(sa.update(Plan).where(Plan.id == second)
-                           .values(status=PlanStatus.PUBLISHED))
+        db.session.execute(
+            sa.update(Plan).where(Plan.id == second).values(status=PlanStatus.PUBLISHED)
+        )
         db.session.flush()
     db.session.rollback()
     # superseded and draft plans of the day are not limited
-    db.session.execute(sa.update(Plan).where(Plan.id == first)
-                       .values(status=PlanStatus.SUPERSEDED))
-    db.session.execute(sa.update(Plan).where(Plan.id == second)
-                       .values(status=PlanStatus.SUPERSEDED))
+    db.session.execute(sa.update(Plan).where(Plan.id == first).values(status=PlanStatus.SUPERSEDED))
+    db.session.execute(
+        sa.update(Plan).where(Plan.id == second).values(status=PlanStatus.SUPERSEDED)
+    )
     db.session.commit()
 
 

@@ -33,7 +33,7 @@ def test_dispatcher_home_draws_the_region_map(app, demo):
     client = app.test_client()
     Auth(client).login_demo("dispatcher")
     body = client.get("/").get_data(as_text=True)
-    assert body.count('<circle') == demo.sites
+    assert body.count("<circle") == demo.sites
     assert body.count('class="dot park"') == 1
 
 

@@ -20,14 +20,27 @@ def world(app):
     dealer_org = make_org(OrgKind.DEALER_BRANCH, name="东宁经销商甲")
     dealer = make_user(dealer_org)
     other = make_user(make_org(OrgKind.DEALER_BRANCH, name="别家经销商"))
-    pack = make_pack(plant, owner=dealer_org, grade="A", price_fen=1234567,
-                     vehicle_plate="黑C·12345", received_at=utc(2026, 3, 2, 2),
-                     data={"mass_kg": "300", "note": "机密备注XYZ"})
-    event(pack, "tested", plant, at=utc(2026, 3, 2, 3), public=False,
-          data={"resistance_mohm": "77.7"})
+    pack = make_pack(
+        plant,
+        owner=dealer_org,
+        grade="A",
+        price_fen=1234567,
+        vehicle_plate="黑C·12345",
+        received_at=utc(2026, 3, 2, 2),
+        data={"mass_kg": "300", "note": "机密备注XYZ"},
+    )
+    event(
+        pack, "tested", plant, at=utc(2026, 3, 2, 3), public=False, data={"resistance_mohm": "77.7"}
+    )
     event(pack, "graded", plant, at=utc(2026, 3, 3, 3), data={"grade": "A"})
-    return {"park": park, "plant": plant, "dealer": dealer, "dealer_org": dealer_org,
-            "other": other, "pack": pack}
+    return {
+        "park": park,
+        "plant": plant,
+        "dealer": dealer,
+        "dealer_org": dealer_org,
+        "other": other,
+        "pack": pack,
+    }
 
 
 def text(response) -> str:
@@ -43,15 +56,37 @@ def test_public_view_hides_people_prices_owners_and_private_events(client, world
     assert pack.code in page and "In the raw-material warehouse" not in page
     assert "Received at the park" in page and "Graded" in page and "2026-03-03" in page
     assert world["park"].name in page  # the park, as issuer, is the only organisation named
-    for secret in ("王质检员", "东宁经销商甲", "黑C·12345", "12,345.67", "机密备注XYZ", "77.7",
-                   "Tested"):
+    for secret in (
+        "王质检员",
+        "东宁经销商甲",
+        "黑C·12345",
+        "12,345.67",
+        "机密备注XYZ",
+        "77.7",
+        "Tested",
+    ):
         assert secret not in page, secret
     api = client.get(f"/api/v1/passports/{pack.code.lower()}")
     assert api.status_code == 200
-    assert set(api.json) == {"code", "chemistry", "rated_kwh", "mass_kg", "state", "grade",
-                             "soh_pct", "refurbished", "parents", "events"}
-    assert (api.json["code"], api.json["grade"], api.json["rated_kwh"], api.json["soh_pct"],
-            api.json["state"]) == (pack.code, "A", "50", "85.00", "received")
+    assert set(api.json) == {
+        "code",
+        "chemistry",
+        "rated_kwh",
+        "mass_kg",
+        "state",
+        "grade",
+        "soh_pct",
+        "refurbished",
+        "parents",
+        "events",
+    }
+    assert (
+        api.json["code"],
+        api.json["grade"],
+        api.json["rated_kwh"],
+        api.json["soh_pct"],
+        api.json["state"],
+    ) == (pack.code, "A", "50", "85.00", "received")
     assert [e["kind"] for e in api.json["events"]] == ["received", "graded"]
     assert api.json["events"][0] == {"at": "2026-03-02", "kind": "received", "pack": pack.code}
     assert "王质检员" not in text(api) and "price" not in text(api)
@@ -62,8 +97,16 @@ def test_private_page_shows_everything_to_park_and_owner_only(client, auth, worl
     auth.login(world["dealer"].email)
     client.get("/lang/en")
     page = text(client.get(f"/packs/{pack.code}"))
-    for shown in ("王质检员", "东宁经销商甲", "黑C·12345", "¥12,345.67", "机密备注XYZ",
-                  "Tested", "private", world["park"].name):
+    for shown in (
+        "王质检员",
+        "东宁经销商甲",
+        "黑C·12345",
+        "¥12,345.67",
+        "机密备注XYZ",
+        "Tested",
+        "private",
+        world["park"].name,
+    ):
         assert shown in page, shown
     assert "<script" not in page
     auth.logout()
@@ -124,15 +167,23 @@ def test_eu_json_export_carries_the_fields_we_hold(client, auth, world):
     auth.login(world["dealer"].email)
     response = client.get(f"/packs/{pack.code}/passport.json")
     data = response.json
-    assert response.status_code == 200 and "attachment" in response.headers[
-        "Content-Disposition"]
-    assert (data["unique_identifier"], data["chemistry"], data["rated_energy_kwh"],
-            data["mass_kg"], data["state_of_health_pct"], data["status"]) == (
-        pack.code, "LFP", "50", "300.00", "85.00", "original")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert (
+        data["unique_identifier"],
+        data["chemistry"],
+        data["rated_energy_kwh"],
+        data["mass_kg"],
+        data["state_of_health_pct"],
+        data["status"],
+    ) == (pack.code, "LFP", "50", "300.00", "85.00", "original")
     assert data["manufacturing_date"] == "2019-03-01" and data["manufacturer_code"] == "LLP"
     assert data["original_identifier"] is None and data["carbon_footprint_kg_co2e"] is None
-    assert {"original_identifier", "carbon_footprint_kg_co2e", "recycled_content",
-            "manufacturer_of_record"} <= set(data["fields_not_held"])
+    assert {
+        "original_identifier",
+        "carbon_footprint_kg_co2e",
+        "recycled_content",
+        "manufacturer_of_record",
+    } <= set(data["fields_not_held"])
     assert "mass_kg" not in data["fields_not_held"]
     assert [h["kind"] for h in data["history"]] == ["received", "graded"]
     auth.logout()
@@ -161,4 +212,10 @@ def test_openapi_documents_the_new_endpoints(client):
     for path in ("/api/v1/traceability/due", "/api/v1/dashboard/summary"):
         assert spec["paths"][path]["get"]["security"] == [{"bearer": []}]
     assert set(spec["components"]["schemas"]["SummaryOut"]["properties"]) == {
-        "year", "received_t", "processed_t", "capacity_t", "second_life_packs", "capacity_packs"}
+        "year",
+        "received_t",
+        "processed_t",
+        "capacity_t",
+        "second_life_packs",
+        "capacity_packs",
+    }

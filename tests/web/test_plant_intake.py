@@ -21,8 +21,14 @@ def world(app):
 
 def form_of(world, *, lot0_mass="2400", codes=None, note="", generate="1") -> dict:
     codes = world["codes"] if codes is None else codes
-    return {"lot-0-mass_kg": lot0_mass, "lot-0-codes": "\n".join(codes),
-            "lot-1-mass_kg": "300", "lot-1-codes": "", "generate": generate, "note": note}
+    return {
+        "lot-0-mass_kg": lot0_mass,
+        "lot-0-codes": "\n".join(codes),
+        "lot-1-mass_kg": "300",
+        "lot-1-codes": "",
+        "generate": generate,
+        "note": note,
+    }
 
 
 def receive(client, world, data):
@@ -32,8 +38,11 @@ def receive(client, world, data):
 
 def packs(world) -> list[Pack]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Pack).where(
-        Pack.booking_id == world["booking_id"]).order_by(Pack.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Pack).where(Pack.booking_id == world["booking_id"]).order_by(Pack.id)
+        )
+    )
 
 
 def login(client, auth, world):
@@ -75,14 +84,16 @@ def test_receiving_through_the_form(client, auth, world):
     assert len(packs(world)) == 6
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
-    ({"codes": "twice"}, "lots-0-codes", "scanned twice"),
-    ({"lot0_mass": "3000"}, "note", "add a note"),
-    ({"generate": ""}, "lots-1-codes", "have no code"),
-    ({"lot0_mass": "zero"}, "lots-0-mass_kg", "weighed mass"),
-])
-def test_bad_intake_shows_the_error_beside_the_field(client, auth, world, change, field,
-                                                     message):
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"codes": "twice"}, "lots-0-codes", "scanned twice"),
+        ({"lot0_mass": "3000"}, "note", "add a note"),
+        ({"generate": ""}, "lots-1-codes", "have no code"),
+        ({"lot0_mass": "zero"}, "lots-0-mass_kg", "weighed mass"),
+    ],
+)
+def test_bad_intake_shows_the_error_beside_the_field(client, auth, world, change, field, message):
     login(client, auth, world)
     before = row_counts()
     if change.get("codes") == "twice":
@@ -112,8 +123,12 @@ def test_grading_sending_and_moving(client, auth, world):
     url = f"/plant/packs/{pack.id}"
     bad = submit(client, f"{url}/test", {"capacity_ah": "180", "soh_pct": "101"}, page=url)
     assert bad.status_code == 422 and 'id="err-soh_pct"' in bad.get_data(as_text=True)
-    good = submit(client, f"{url}/test", {"capacity_ah": "180", "soh_pct": "85",
-                                          "insulation_ok": "1"}, page=url)
+    good = submit(
+        client,
+        f"{url}/test",
+        {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": "1"},
+        page=url,
+    )
     assert good.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "<strong>A</strong>" in page and "index" in page  # grade and the decision's index
@@ -126,8 +141,12 @@ def test_grading_sending_and_moving(client, auth, world):
     wrong = submit(client, f"{url}/move", {"from": "aging", "to": "finished"}, page=url)
     text = wrong.get_data(as_text=True)
     assert wrong.status_code == 409 and pack.code in text and "Raw-material warehouse" in text
-    back = submit(client, f"{url}/move", {"from": "raw", "to": "aging",
-                                          "next": "/plant/warehouses/raw"}, page=url)
+    back = submit(
+        client,
+        f"{url}/move",
+        {"from": "raw", "to": "aging", "next": "/plant/warehouses/raw"},
+        page=url,
+    )
     assert back.status_code == 302 and back.headers["Location"].endswith("/plant/warehouses/raw")
     release = submit(client, f"{url}/move", {"from": "aging", "to": "finished"}, page=url)
     assert release.status_code == 409 and "re-tested" in release.get_data(as_text=True)

@@ -15,8 +15,13 @@ from lithloop.services import pricing as price_service
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_site, make_user
 
-LOT = {"chemistry": "NCM811", "form": "pack", "mass_kg": "500", "condition": "intact",
-       "distance_km": "120"}
+LOT = {
+    "chemistry": "NCM811",
+    "form": "pack",
+    "mass_kg": "500",
+    "condition": "intact",
+    "distance_km": "120",
+}
 
 
 @pytest.fixture
@@ -41,8 +46,11 @@ def test_scrap_quote_api_totals_its_lines_and_names_the_index(client, dealer):
     assert body["index_version"] == pricing.latest_snapshot().version
     # the quote can be recomputed exactly from the stored version
     row = price_service.get_version(body["index_version"])
-    again = pricing.quote_scrap(pricing.ScrapLot.from_dict(LOT), price_service.snapshot_of(row),
-                                quoted_on=date.fromisoformat(body["valid_until"]))
+    again = pricing.quote_scrap(
+        pricing.ScrapLot.from_dict(LOT),
+        price_service.snapshot_of(row),
+        quoted_on=date.fromisoformat(body["valid_until"]),
+    )
     assert again.total_fen == body["total_fen"]
 
 
@@ -51,10 +59,12 @@ def test_quote_for_own_site_uses_its_distance(client, dealer):
     far = make_site(dealer.organisation, lat=45.75, lon=126.63)  # Harbin, ~300 km
     headers = bearer(client, dealer)
     base = {k: v for k, v in LOT.items() if k != "distance_km"}
-    near_q = client.post("/api/v1/quotes/scrap", json={**base, "site_id": near.id},
-                         headers=headers).json
-    far_q = client.post("/api/v1/quotes/scrap", json={**base, "site_id": far.id},
-                        headers=headers).json
+    near_q = client.post(
+        "/api/v1/quotes/scrap", json={**base, "site_id": near.id}, headers=headers
+    ).json
+    far_q = client.post(
+        "/api/v1/quotes/scrap", json={**base, "site_id": far.id}, headers=headers
+    ).json
     assert far_q["total_fen"] < near_q["total_fen"]  # transport costs more from Harbin
 
 
@@ -65,49 +75,66 @@ def test_quote_for_another_organisations_site_is_404(client, dealer):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"mass_kg": "0"}, "mass_kg"),
-    ({"mass_kg": "40001"}, "mass_kg"),
-    ({"mass_kg": "NaN"}, "mass_kg"),
-    ({"chemistry": "NiMH"}, "chemistry"),
-    ({"form": "crate"}, "form"),
-    ({"condition": "burnt"}, "condition"),
-    ({"site_id": 1}, "site_id"),  # together with distance_km
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"mass_kg": "0"}, "mass_kg"),
+        ({"mass_kg": "40001"}, "mass_kg"),
+        ({"mass_kg": "NaN"}, "mass_kg"),
+        ({"chemistry": "NiMH"}, "chemistry"),
+        ({"form": "crate"}, "form"),
+        ({"condition": "burnt"}, "condition"),
+        ({"site_id": 1}, "site_id"),  # together with distance_km
+    ],
+)
 def test_bad_scrap_quote_input_names_the_field(client, dealer, change, field):
-    response = client.post("/api/v1/quotes/scrap", json={**LOT, **change},
-                           headers=bearer(client, dealer))
+    response = client.post(
+        "/api/v1/quotes/scrap", json={**LOT, **change}, headers=bearer(client, dealer)
+    )
     assert response.status_code == 422
     assert field in response.json["errors"]["json"]
 
 
 def test_second_life_price_is_between_scrap_and_new(client, dealer):
-    body = {"chemistry": "LFP", "rated_kwh": "300", "soh_pct": "78", "cycles": 2500,
-            "grade": "B", "warranty_months": 24}
-    response = client.post("/api/v1/quotes/second-life", json=body,
-                           headers=bearer(client, dealer))
+    body = {
+        "chemistry": "LFP",
+        "rated_kwh": "300",
+        "soh_pct": "78",
+        "cycles": 2500,
+        "grade": "B",
+        "warranty_months": 24,
+    }
+    response = client.post("/api/v1/quotes/second-life", json=body, headers=bearer(client, dealer))
     assert response.status_code == 200
     price = response.json
     assert price["price_fen"] >= price["scrap_floor_fen"] > 0
     assert price["price_fen"] == sum(line["amount_fen"] for line in price["lines"])
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"soh_pct": "101"}, "soh_pct"), ({"cycles": -1}, "cycles"), ({"grade": "S"}, "grade"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"soh_pct": "101"}, "soh_pct"),
+        ({"cycles": -1}, "cycles"),
+        ({"grade": "S"}, "grade"),
+    ],
+)
 def test_bad_second_life_input_names_the_field(client, dealer, change, field):
-    body = {"chemistry": "LFP", "rated_kwh": "300", "soh_pct": "78", "cycles": 100,
-            "grade": "A", **change}
-    response = client.post("/api/v1/quotes/second-life", json=body,
-                           headers=bearer(client, dealer))
+    body = {
+        "chemistry": "LFP",
+        "rated_kwh": "300",
+        "soh_pct": "78",
+        "cycles": 100,
+        "grade": "A",
+        **change,
+    }
+    response = client.post("/api/v1/quotes/second-life", json=body, headers=bearer(client, dealer))
     assert response.status_code == 422 and field in response.json["errors"]["json"]
 
 
 def test_missing_index_price_is_a_422_never_a_guess(client, dealer):
-    body = {"chemistry": "NCM811", "rated_kwh": "60", "soh_pct": "80", "cycles": 900,
-            "grade": "A"}
-    response = client.post("/api/v1/quotes/second-life", json=body,
-                           headers=bearer(client, dealer))
+    body = {"chemistry": "NCM811", "rated_kwh": "60", "soh_pct": "80", "cycles": 900, "grade": "A"}
+    response = client.post("/api/v1/quotes/second-life", json=body, headers=bearer(client, dealer))
     assert response.status_code == 422
     assert response.json["error"] == "missing_price"
     assert "new_pack.NCM811" in response.json["message"]
@@ -131,17 +158,26 @@ def admin(app, index, auth):
 
 
 def test_admin_adds_a_version_and_quotes_follow_it(client, admin, dealer):
-    before = client.post("/api/v1/quotes/scrap", json={**LOT, "chemistry": "LFP"},
-                         headers=bearer(client, dealer)).json
-    response = submit(client, "/admin/prices/new", {
-        "version": "2026-11-26-test", "effective_date": "2026-11-01",
-        "note": "SMM spot, test", "price_li2co3": "250,000"})
+    before = client.post(
+        "/api/v1/quotes/scrap", json={**LOT, "chemistry": "LFP"}, headers=bearer(client, dealer)
+    ).json
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {
+            "version": "2026-11-26-test",
+            "effective_date": "2026-11-01",
+            "note": "SMM spot, test",
+            "price_li2co3": "250,000",
+        },
+    )
     assert response.status_code == 302
     row = price_service.get_version("2026-11-26-test")
     assert row.created_by_id == admin.id
     assert price_service.snapshot_of(row).prices["li2co3"].value == Decimal("250000")
-    after = client.post("/api/v1/quotes/scrap", json={**LOT, "chemistry": "LFP"},
-                        headers=bearer(client, dealer)).json
+    after = client.post(
+        "/api/v1/quotes/scrap", json={**LOT, "chemistry": "LFP"}, headers=bearer(client, dealer)
+    ).json
     assert after["index_version"] == "2026-11-26-test"
     assert after["total_fen"] > before["total_fen"]  # lithium went up
     page = client.get("/admin/prices").get_data(as_text=True)
@@ -150,14 +186,23 @@ def test_admin_adds_a_version_and_quotes_follow_it(client, admin, dealer):
     assert compared.status_code == 200 and "%" in compared.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("form", "where", "status"), [
-    ({"version": "v-bad", "effective_date": "2026-11-01", "price_ni": "lots"}, "price_ni-err",
-     422),
-    ({"version": "v-neg", "effective_date": "2026-11-01", "price_cu": "-5"}, "price_cu-err",
-     422),
-    ({"version": "2026-01-26", "effective_date": "2026-11-01"}, "version-err", 409),
-    ({"version": "v-nodate", "effective_date": ""}, "effective_date-err", 422),
-])
+@pytest.mark.parametrize(
+    ("form", "where", "status"),
+    [
+        (
+            {"version": "v-bad", "effective_date": "2026-11-01", "price_ni": "lots"},
+            "price_ni-err",
+            422,
+        ),
+        (
+            {"version": "v-neg", "effective_date": "2026-11-01", "price_cu": "-5"},
+            "price_cu-err",
+            422,
+        ),
+        ({"version": "2026-01-26", "effective_date": "2026-11-01"}, "version-err", 409),
+        ({"version": "v-nodate", "effective_date": ""}, "effective_date-err", 422),
+    ],
+)
 def test_bad_version_is_explained_and_nothing_is_stored(client, admin, form, where, status):
     count = db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id)))
     response = submit(client, "/admin/prices/new", form)
@@ -169,15 +214,24 @@ def test_bad_version_is_explained_and_nothing_is_stored(client, admin, form, whe
 def test_only_admins_manage_the_index(client, auth, dealer):
     auth.login(dealer.email)
     assert client.get("/admin/prices").status_code == 403
-    response = submit(client, "/admin/prices/new", {"version": "x", "effective_date":
-                                                    "2026-11-01"}, page="/prices")
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {"version": "x", "effective_date": "2026-11-01"},
+        page="/prices",
+    )
     assert response.status_code == 403
 
 
 def test_future_version_is_not_in_force_yet(app, index):
     user = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
-    price_service.add_version(user, version="future", effective_date=date(2099, 1, 1),
-                              note="", prices={"ni": Decimal("1")})
+    price_service.add_version(
+        user,
+        version="future",
+        effective_date=date(2099, 1, 1),
+        note="",
+        prices={"ni": Decimal("1")},
+    )
     assert price_service.current_index().version != "future"
     assert price_service.current_index(date(2099, 1, 2)).version == "future"
 
@@ -185,25 +239,40 @@ def test_future_version_is_not_in_force_yet(app, index):
 def test_versions_import_from_csv(client, admin):
     from io import BytesIO
 
-    data = "key,value\nli2co3,90000\nni,\"121,000\"\n".encode("gb18030")
-    response = submit(client, "/admin/prices/new", {
-        "version": "csv-1", "effective_date": "2026-11-02",
-        "csv": (BytesIO(data), "prices.csv")}, content_type="multipart/form-data")
+    data = 'key,value\nli2co3,90000\nni,"121,000"\n'.encode("gb18030")
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {"version": "csv-1", "effective_date": "2026-11-02", "csv": (BytesIO(data), "prices.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     prices = price_service.snapshot_of(price_service.get_version("csv-1")).prices
     assert (prices["li2co3"].value, prices["ni"].value) == (Decimal("90000"), Decimal("121000"))
 
 
-@pytest.mark.parametrize("data", [b"metal,price\nni,1\n", b"key,value\nni,lots\n",
-                                  b"key,value\nunobtainium,5\n"])
+@pytest.mark.parametrize(
+    "data", [b"metal,price\nni,1\n", b"key,value\nni,lots\n", b"key,value\nunobtainium,5\n"]
+)
 def test_bad_price_csv_is_refused(client, admin, data):
     from io import BytesIO
 
-    response = submit(client, "/admin/prices/new", {
-        "version": "csv-bad", "effective_date": "2026-11-02",
-        "csv": (BytesIO(data), "prices.csv")}, content_type="multipart/form-data")
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {
+            "version": "csv-bad",
+            "effective_date": "2026-11-02",
+            "csv": (BytesIO(data), "prices.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert 'class="error' in body and ("csv-err" in body or "form-error" in body)
-    assert db.session.scalar(sa.select(PriceIndexVersion).where(
-        PriceIndexVersion.version == "csv-bad")) is None
+    assert (
+        db.session.scalar(
+            sa.select(PriceIndexVersion).where(PriceIndexVersion.version == "csv-bad")
+        )
+        is None
+    )

@@ -36,8 +36,7 @@ def test_with_a_public_base_url_another_host_is_refused_and_nothing_is_mailed(pu
     user = make_user(make_org())
     client = public_app.test_client()
     token = csrf_token(client, f"{PUBLIC}/reset")
-    response = client.post("/reset", data={"email": user.email, "csrf_token": token},
-                           headers=EVIL)
+    response = client.post("/reset", data={"email": user.email, "csrf_token": token}, headers=EVIL)
     assert response.status_code == 400
     assert client.get("/login", headers=EVIL).status_code == 400
     assert mails() == []
@@ -46,8 +45,9 @@ def test_with_a_public_base_url_another_host_is_refused_and_nothing_is_mailed(pu
 def test_with_a_public_base_url_the_reset_link_uses_it(public_app):
     user = make_user(make_org())
     client = public_app.test_client()
-    response = submit(client, f"{PUBLIC}/reset", {"email": user.email},
-                      headers={"Referer": f"{PUBLIC}/reset"})  # CSRF's HTTPS referer check
+    response = submit(
+        client, f"{PUBLIC}/reset", {"email": user.email}, headers={"Referer": f"{PUBLIC}/reset"}
+    )  # CSRF's HTTPS referer check
     assert response.status_code == 302
     (body,) = mails()
     assert f"{PUBLIC}/reset/" in body and "evil" not in body
@@ -66,8 +66,12 @@ def test_colleague_invitations_ignore_the_host_header(bare_app):
     buyer = make_buyer()
     client = bare_app.test_client()
     submit(client, f"{EVIL_SITE}/login", {"email": buyer.email, "password": PASSWORD})
-    response = submit(client, f"{EVIL_SITE}/market/company/colleagues", {
-        "name": "同事", "email": "colleague@example.com"}, page=f"{EVIL_SITE}/market/company")
+    response = submit(
+        client,
+        f"{EVIL_SITE}/market/company/colleagues",
+        {"name": "同事", "email": "colleague@example.com"},
+        page=f"{EVIL_SITE}/market/company",
+    )
     assert response.status_code == 302
     (body,) = mails()
     assert "evil.example" not in body and "http://127.0.0.1:5000/reset/" in body
@@ -91,4 +95,3 @@ def test_a_loopback_base_url_answers_to_both_loopback_names(database_url, app):
     assert client.get("http://localhost:5000/login").status_code == 200
     assert client.get("http://127.0.0.1:5000/login").status_code == 200
     assert client.get("/login", headers=EVIL).status_code == 400
-

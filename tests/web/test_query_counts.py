@@ -37,11 +37,25 @@ def counted(app):
 
 def book(user, site, n: int) -> None:
     for i in range(n):
-        booking_service.book_pickup(user, {
-            "site_id": site.id, "date": open_day(1 + i % 5).isoformat(),
-            "window": ["08:00", "17:00"],
-            "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "100",
-                      "condition": "intact", "damage": [], "codes": []}]})
+        booking_service.book_pickup(
+            user,
+            {
+                "site_id": site.id,
+                "date": open_day(1 + i % 5).isoformat(),
+                "window": ["08:00", "17:00"],
+                "lots": [
+                    {
+                        "chemistry": "LFP",
+                        "form": "pack",
+                        "count": 1,
+                        "mass_kg": "100",
+                        "condition": "intact",
+                        "damage": [],
+                        "codes": [],
+                    }
+                ],
+            },
+        )
 
 
 def test_api_booking_list_queries_do_not_grow_with_bookings(app, client):

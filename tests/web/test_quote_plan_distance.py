@@ -24,8 +24,10 @@ MOVED_PARK = (44.62, 129.75)  # (lat, lon): the depot stored about 12 km from th
 
 def _road_table(path: str) -> dict:
     """An OSRM stand-in whose distances depend on the points (not on their order)."""
-    pts = [tuple(map(float, p.split(","))) for p in
-           path.split("/table/v1/driving/")[1].split("?")[0].split(";")]
+    pts = [
+        tuple(map(float, p.split(",")))
+        for p in path.split("/table/v1/driving/")[1].split("?")[0].split(";")
+    ]
     dist = [[round(170_000 * (abs(a[0] - b[0]) + abs(a[1] - b[1]))) for b in pts] for a in pts]
     return {"code": "Ok", "distances": dist, "durations": [[d / 15 for d in r] for r in dist]}
 
@@ -41,11 +43,24 @@ def _book_and_plan():
     ids = []
     for i, (lat, lon) in enumerate(SITES):
         org = make_org(name=f"距离测试网点{i}")
-        booking, _ = booking_service.book_pickup(make_user(org), {
-            "site_id": make_site(org, lat=lat, lon=lon).id, "date": day.isoformat(),
-            "window": ["08:00", "17:00"],
-            "lots": [{"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": "500",
-                      "condition": "intact", "codes": []}]})
+        booking, _ = booking_service.book_pickup(
+            make_user(org),
+            {
+                "site_id": make_site(org, lat=lat, lon=lon).id,
+                "date": day.isoformat(),
+                "window": ["08:00", "17:00"],
+                "lots": [
+                    {
+                        "chemistry": "LFP",
+                        "form": "pack",
+                        "count": 1,
+                        "mass_kg": "500",
+                        "condition": "intact",
+                        "codes": [],
+                    }
+                ],
+            },
+        )
         ids.append(booking.id)
     bookings = [db.session.get(Booking, i) for i in ids]
     trucks = list(db.session.scalars(sa.select(Truck)))

@@ -24,20 +24,41 @@ def bearer(client, role: Role) -> dict:
 
 
 def _routes(solution: dict) -> list:
-    return sorted([[s.get("id") for s in r["steps"] if s["type"] in ("job", "pickup", "delivery")]
-                   for r in solution["routes"]])
+    return sorted(
+        [
+            [s.get("id") for s in r["steps"] if s["type"] in ("job", "pickup", "delivery")]
+            for r in solution["routes"]
+        ]
+    )
 
 
 def test_api_and_cli_solve_the_same_json_the_same_way(app, client, tmp_path):
-    response = client.post("/api/v1/routing/solve?seconds=1&seed=3", json=BASE,
-                           headers=bearer(client, Role.DISPATCHER))
+    response = client.post(
+        "/api/v1/routing/solve?seconds=1&seed=3", json=BASE, headers=bearer(client, Role.DISPATCHER)
+    )
     assert response.status_code == 200, response.json
     api = response.json
     path = tmp_path / "problem.json"
     path.write_text(json.dumps(BASE))
-    cli = json.loads(subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "lithloop.routing", "solve", str(path), "--seconds", "1",
-         "--seed", "3"], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    cli = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lithloop.routing",
+                "solve",
+                str(path),
+                "--seconds",
+                "1",
+                "--seed",
+                "3",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     assert _routes(api) == _routes(cli)
     assert api["summary"]["cost"] == cli["summary"]["cost"]
     assert {u["id"] for u in api["unassigned"]} == {u["id"] for u in cli["unassigned"]}
@@ -47,31 +68,36 @@ def test_api_and_cli_solve_the_same_json_the_same_way(app, client, tmp_path):
 def test_bad_problem_names_the_field(client):
     bad = copy.deepcopy(BASE)
     bad["jobs"][0]["location_index"] = 99
-    response = client.post("/api/v1/routing/solve", json=bad,
-                           headers=bearer(client, Role.DISPATCHER))
+    response = client.post(
+        "/api/v1/routing/solve", json=bad, headers=bearer(client, Role.DISPATCHER)
+    )
     assert response.status_code == 422
     assert response.json["field"].startswith("jobs[0]")
 
 
 @pytest.mark.parametrize("payload", ["{not json", json.dumps({"jobs": []})])
 def test_malformed_or_incomplete_json(client, payload):
-    response = client.post("/api/v1/routing/solve", data=payload,
-                           headers={**bearer(client, Role.DISPATCHER),
-                                    "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/routing/solve",
+        data=payload,
+        headers={**bearer(client, Role.DISPATCHER), "Content-Type": "application/json"},
+    )
     assert response.status_code in (400, 422) and response.json["message"]
 
 
 def test_dealers_may_not_use_the_solver(client):
-    response = client.post("/api/v1/routing/solve", json=BASE,
-                           headers=bearer(client, Role.DEALER_STAFF))
+    response = client.post(
+        "/api/v1/routing/solve", json=BASE, headers=bearer(client, Role.DEALER_STAFF)
+    )
     assert response.status_code == 403
 
 
 def test_large_problems_are_sent_to_planning_runs(app, client):
     big = copy.deepcopy(BASE)
     big["jobs"] = [{**BASE["jobs"][0], "id": i} for i in range(1, 300)]
-    response = client.post("/api/v1/routing/solve", json=big,
-                           headers=bearer(client, Role.DISPATCHER))
+    response = client.post(
+        "/api/v1/routing/solve", json=big, headers=bearer(client, Role.DISPATCHER)
+    )
     assert response.status_code == 422 and "299" in response.json["message"]
 
 
@@ -86,8 +112,9 @@ def test_the_server_never_fetches_an_osrm_address_the_caller_names(client):
     problem = copy.deepcopy(BASE)
     problem["options"] = {"osrm_url": f"http://127.0.0.1:{listener.getsockname()[1]}"}
     try:
-        response = client.post("/api/v1/routing/solve?seconds=1", json=problem,
-                               headers=bearer(client, Role.DISPATCHER))
+        response = client.post(
+            "/api/v1/routing/solve?seconds=1", json=problem, headers=bearer(client, Role.DISPATCHER)
+        )
         assert response.status_code == 422
         assert response.json["field"] == "options.osrm_url"
         with pytest.raises(TimeoutError):

@@ -14,8 +14,9 @@ from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 
 def _start(client, world, **extra):
     h = api_headers(client, world["dispatcher"])
-    response = client.post("/api/v1/plans/runs", json={
-        "date": world["day"].isoformat(), **extra}, headers=h)
+    response = client.post(
+        "/api/v1/plans/runs", json={"date": world["day"].isoformat(), **extra}, headers=h
+    )
     return response, h
 
 
@@ -65,10 +66,15 @@ def test_the_form_offers_both_modes_and_refuses_a_bad_one(client, auth, day_worl
     page = client.get(f"/dispatch/?date={day_world['day'].isoformat()}")
     assert b'name="mode"' in page.data and b'value="quick"' in page.data
     url = f"/dispatch/?date={day_world['day'].isoformat()}"
-    response = submit(client, "/dispatch/runs", {
-        "date": day_world["day"].isoformat(), "time_limit_s": 5, "mode": "fastest"},
-        page=url, follow_redirects=True)
+    response = submit(
+        client,
+        "/dispatch/runs",
+        {"date": day_world["day"].isoformat(), "time_limit_s": 5, "mode": "fastest"},
+        page=url,
+        follow_redirects=True,
+    )
     assert db.session.query(PlanRun).count() == 0
     assert response.status_code == 200
     assert "Choose a quick or a thorough run" in response.get_data(as_text=True) or (
-        "快速" in response.get_data(as_text=True))
+        "快速" in response.get_data(as_text=True)
+    )

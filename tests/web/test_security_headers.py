@@ -35,8 +35,14 @@ def assert_hardened(response):
 
 
 def test_html_api_static_and_error_responses_carry_the_headers(client):
-    for url in ["/login", "/prices", "/api/v1/openapi.json", "/static/css/app.css",
-                "/no-such-page", "/api/v1/sites/"]:
+    for url in [
+        "/login",
+        "/prices",
+        "/api/v1/openapi.json",
+        "/static/css/app.css",
+        "/no-such-page",
+        "/api/v1/sites/",
+    ]:
         response = client.get(url)
         assert_hardened(response)
         assert "Strict-Transport-Security" not in response.headers, url  # plain http
@@ -54,15 +60,21 @@ def test_hsts_only_over_https(app):
 def test_hsts_behind_a_configured_proxy(database_url):
     proxied = make_app(database_url, PROXY_FIX_COUNT=1)
     client = proxied.test_client()
-    assert "Strict-Transport-Security" in client.get(
-        "/healthz", headers={"X-Forwarded-Proto": "https"}).headers
-    assert "Strict-Transport-Security" not in client.get(
-        "/healthz", headers={"X-Forwarded-Proto": "http"}).headers
+    assert (
+        "Strict-Transport-Security"
+        in client.get("/healthz", headers={"X-Forwarded-Proto": "https"}).headers
+    )
+    assert (
+        "Strict-Transport-Security"
+        not in client.get("/healthz", headers={"X-Forwarded-Proto": "http"}).headers
+    )
 
 
 def test_tile_server_is_allowed_for_images_only():
-    assert tile_origin("https://{s}.tiles.example:8443/{z}/{x}/{y}.png") == \
-        "https://*.tiles.example:8443"
+    assert (
+        tile_origin("https://{s}.tiles.example:8443/{z}/{x}/{y}.png")
+        == "https://*.tiles.example:8443"
+    )
     assert tile_origin("javascript:alert(1)") == ""
     policy = content_security_policy("https://tiles.example/{z}/{x}/{y}.png")
     img = next(d for d in policy.split("; ") if d.startswith("img-src"))
@@ -77,8 +89,7 @@ def test_session_cookie_flags(app, client):
         client.delete_cookie("session", domain="lithloop.test")
         response = submit(client, "/login", {"email": user.email, "password": PASSWORD})
         assert response.status_code == 302
-        cookie = next(c for c in response.headers.getlist("Set-Cookie")
-                      if c.startswith("session="))
+        cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
         assert ("Secure" in cookie) is secure
 
@@ -160,7 +171,8 @@ def test_no_rendered_demo_page_has_inline_code(app, demo, auth, client):
             for href in scan.links:
                 parts = urlsplit(urljoin(url, href))
                 if parts.netloc in ("", "lithloop.test") and not parts.path.startswith(
-                        ("/static/", "/logout")):
+                    ("/static/", "/logout")
+                ):
                     queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
         seen_total += len(seen)
         auth.logout()

@@ -64,8 +64,9 @@ def test_log_out_everywhere_ends_every_session(app):
     assert response.status_code == 302 and "/login" in response.location
     assert not is_in(laptop) and not is_in(phone) and not is_in(replayed(app, cookies))
     assert is_in(logged_in(app, user))  # a new login works
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "user.sessions_ended"))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "user.sessions_ended")
+    )
     assert entry.details == {"reason": "log out everywhere"}
 
 
@@ -77,8 +78,9 @@ def test_a_password_reset_ends_sessions_and_revokes_api_tokens(app):
     client = app.test_client()
     submit(client, "/reset", {"email": user.email})
     link = reset_link(user.email)
-    assert submit(client, link, {"password": NEW_PASSWORD,
-                                 "confirm": NEW_PASSWORD}).status_code == 302
+    assert (
+        submit(client, link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    )
     assert not is_in(victim_side)
     assert app.test_client().get("/api/v1/calendar", headers=headers).status_code == 401
 
@@ -86,13 +88,20 @@ def test_a_password_reset_ends_sessions_and_revokes_api_tokens(app):
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app):
     user = make_user(make_org())
     this, other = logged_in(app, user), logged_in(app, user)
-    wrong = submit(this, "/account/password", {"current": "not-my-password",
-                                               "password": NEW_PASSWORD,
-                                               "confirm": NEW_PASSWORD}, page="/account")
+    wrong = submit(
+        this,
+        "/account/password",
+        {"current": "not-my-password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        page="/account",
+    )
     assert wrong.status_code == 422 and "当前密码错误" in wrong.get_data(as_text=True)
     assert is_in(other)
-    response = submit(this, "/account/password", {"current": PASSWORD, "password": NEW_PASSWORD,
-                                                  "confirm": NEW_PASSWORD}, page="/account")
+    response = submit(
+        this,
+        "/account/password",
+        {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        page="/account",
+    )
     assert response.status_code == 302
     assert is_in(this) and not is_in(other)
     assert Auth(app.test_client()).login(user.email, NEW_PASSWORD).status_code == 302
@@ -101,8 +110,7 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app):
 def test_a_session_ended_by_another_worker_is_refused_at_once(database_url, app, tmp_path):
     """The user snapshot cache (USER_CACHE_S) must not keep an ended session alive: a
     logout or a version bump in another process clears it through the shared counters."""
-    served = make_app(database_url, CACHE_COUNTERS=str(tmp_path / "counters"),
-                      USER_CACHE_S=300)
+    served = make_app(database_url, CACHE_COUNTERS=str(tmp_path / "counters"), USER_CACHE_S=300)
     user = make_user(make_org())
     one, two = logged_in(served, user), logged_in(served, user)
     assert is_in(one) and is_in(two)  # both cached in this worker now
@@ -114,8 +122,9 @@ def test_a_session_ended_by_another_worker_is_refused_at_once(database_url, app,
 
 
 def session_id(app, client) -> str:
-    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"),
-                               domain="lithloop.test")
+    cookie = client.get_cookie(
+        app.config.get("SESSION_COOKIE_NAME", "session"), domain="lithloop.test"
+    )
     data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
     return data["_sid"]
 

@@ -30,6 +30,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 def in_other_process(app, work, *args) -> None:
     """Run work(*args) in a forked process inside its own app context, as another worker."""
+
     def target():
         with app.app_context():
             db.engine.dispose(close=False)  # the parent's connections stay the parent's
@@ -62,8 +63,12 @@ def served(database_url, app, request, tmp_path):
             redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
         except redis.ConnectionError:
             pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it")
-    where = {"file": str(tmp_path / "counters"), "redis": REDIS_URL, "none": "none",
-             "down": f"redis://127.0.0.1:{free_port()}/0"}[kind]  # nothing listens there
+    where = {
+        "file": str(tmp_path / "counters"),
+        "redis": REDIS_URL,
+        "none": "none",
+        "down": f"redis://127.0.0.1:{free_port()}/0",
+    }[kind]  # nothing listens there
     return make_app(database_url, CACHE_COUNTERS=where)
 
 
@@ -127,9 +132,13 @@ def test_with_redis_down_reads_come_from_the_database(served, dealer):
 
 
 def add_index_version(admin_id: int, label: str) -> None:
-    price_service.add_version(db.session.get(User, admin_id), version=label,
-                              effective_date=clock.today(), note="another worker",
-                              prices={"li2co3": Decimal("250000")})
+    price_service.add_version(
+        db.session.get(User, admin_id),
+        version=label,
+        effective_date=clock.today(),
+        note="another worker",
+        prices={"li2co3": Decimal("250000")},
+    )
 
 
 def move_site(site_id: int) -> None:
@@ -156,8 +165,9 @@ def test_quotes_follow_an_index_or_a_site_another_worker_changed(served, dealer)
     moved = client.post("/api/v1/quotes/scrap", json=body, headers=headers).json
     assert moved["total_fen"] < after["total_fen"]  # a longer haul costs more
     other = make_site(make_org())
-    refused = client.post("/api/v1/quotes/scrap", json={**body, "site_id": other.id},
-                          headers=headers)
+    refused = client.post(
+        "/api/v1/quotes/scrap", json={**body, "site_id": other.id}, headers=headers
+    )
     assert refused.status_code == 404  # another organisation's site, cached or not
 
 

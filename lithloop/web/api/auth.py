@@ -11,8 +11,12 @@ from lithloop.web.api.common import errors
 from lithloop.web.auth import _login_limit
 from lithloop.web.rate_limits import rate_limited
 
-blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth",
-                description="API tokens for organisations' own systems")
+blp = Blueprint(
+    "api_auth",
+    __name__,
+    url_prefix="/api/v1/auth",
+    description="API tokens for organisations' own systems",
+)
 
 
 class TokenRequest(ma.Schema):
@@ -20,8 +24,10 @@ class TokenRequest(ma.Schema):
     password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     expires_in_days = ma.fields.Integer(
-        load_default=None, validate=ma.validate.Range(min=1, max=api_tokens.MAX_DAYS),
-        metadata={"description": "Lifetime in days (default API_TOKEN_DAYS, 90)"})
+        load_default=None,
+        validate=ma.validate.Range(min=1, max=api_tokens.MAX_DAYS),
+        metadata={"description": "Lifetime in days (default API_TOKEN_DAYS, 90)"},
+    )
 
 
 class TokenResponse(ma.Schema):
@@ -39,10 +45,17 @@ class TokenResponse(ma.Schema):
 def issue_token(body):
     """Issue a bearer token; it is shown once. It expires (expires_at), and its user can
     list and revoke it on the account page (/account)."""
-    user = accounts.authenticate(body["email"], body["password"],
-                                 address=request.remote_addr or "")
+    user = accounts.authenticate(body["email"], body["password"], address=request.remote_addr or "")
     token = api_tokens.issue_api_token(user, body["name"], body["expires_in_days"])
     expires_at = api_tokens.expiry_of(token)
-    return {"token": token, "token_type": "Bearer", "expires_at": expires_at,
-            "user": {"id": user.id, "email": user.email, "role": user.role.value,
-                     "organisation_id": user.organisation_id}}
+    return {
+        "token": token,
+        "token_type": "Bearer",
+        "expires_at": expires_at,
+        "user": {
+            "id": user.id,
+            "email": user.email,
+            "role": user.role.value,
+            "organisation_id": user.organisation_id,
+        },
+    }

@@ -28,8 +28,12 @@ from lithloop.web.api.common import (
 )
 from lithloop.web.api.security import api_user, token_required
 
-blp = Blueprint("api_bookings", __name__, url_prefix="/api/v1",
-                description="Pickup bookings and the capacity calendar")
+blp = Blueprint(
+    "api_bookings",
+    __name__,
+    url_prefix="/api/v1",
+    description="Pickup bookings and the capacity calendar",
+)
 
 LIST_PAGE_SIZE = 50
 LIST_MAX_PAGE_SIZE = 200
@@ -38,26 +42,42 @@ CHEMISTRIES = ["LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO"]
 
 class LotIn(ma.Schema):
     chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
-    form = ma.fields.String(load_default="pack", validate=ma.validate.OneOf(
-        ["pack", "module", "cell", "black_mass"]))
+    form = ma.fields.String(
+        load_default="pack", validate=ma.validate.OneOf(["pack", "module", "cell", "black_mass"])
+    )
     count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=10000))
-    mass_kg = DecimalInput(required=True, validate=ma.validate.Range(
-        min=0, min_inclusive=False, max=40000))
-    condition = ma.fields.String(load_default="intact", validate=ma.validate.OneOf(
-        ["intact", "damaged", "swollen_leaking"]))
-    damage = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(
-        ["leaking_venting", "deformed", "bms_damaged", "cannot_diagnose"])), load_default=list)
-    codes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=40)),
-                           load_default=list, validate=ma.validate.Length(max=10000))
+    mass_kg = DecimalInput(
+        required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=40000)
+    )
+    condition = ma.fields.String(
+        load_default="intact", validate=ma.validate.OneOf(["intact", "damaged", "swollen_leaking"])
+    )
+    damage = ma.fields.List(
+        ma.fields.String(
+            validate=ma.validate.OneOf(
+                ["leaking_venting", "deformed", "bms_damaged", "cannot_diagnose"]
+            )
+        ),
+        load_default=list,
+    )
+    codes = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(max=40)),
+        load_default=list,
+        validate=ma.validate.Length(max=10000),
+    )
 
 
 class BookingIn(ma.Schema):
     site_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     date = InputDate(required=True)
-    window = ma.fields.List(ma.fields.String(validate=ma.validate.Regexp(CLOCK_TIME)),
-                            required=True, validate=ma.validate.Length(equal=2))
-    lots = ma.fields.List(ma.fields.Nested(LotIn), required=True,
-                          validate=ma.validate.Length(min=1, max=20))
+    window = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Regexp(CLOCK_TIME)),
+        required=True,
+        validate=ma.validate.Length(equal=2),
+    )
+    lots = ma.fields.List(
+        ma.fields.Nested(LotIn), required=True, validate=ma.validate.Length(min=1, max=20)
+    )
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
 
 
@@ -85,8 +105,9 @@ class BookingFields(ma.Schema):
     status = ma.fields.Function(lambda b: b.status.value)
     site_id = ma.fields.Integer()
     date = ma.fields.Date(attribute="pickup_date")
-    window = ma.fields.Function(lambda b: [b.window_start.strftime("%H:%M"),
-                                           b.window_end.strftime("%H:%M")])
+    window = ma.fields.Function(
+        lambda b: [b.window_start.strftime("%H:%M"), b.window_end.strftime("%H:%M")]
+    )
     total_mass_kg = DecimalString()
     hazardous = ma.fields.Boolean()
 
@@ -109,12 +130,17 @@ def booking_summary(row) -> dict:
     """BookingSummaryOut's JSON for one booking_page row, without marshmallow's per-field cost
     (a page has up to 200; tests/web/test_booking_list_api.py holds the two equal)."""
     mass = row.total_mass_kg
-    return {"id": row.id, "status": row.status.value, "site_id": row.site_id,
-            "date": row.pickup_date.isoformat(),
-            "window": [row.window_start.strftime("%H:%M"), row.window_end.strftime("%H:%M")],
-            "total_mass_kg": None if mass is None else format(mass, "f"),
-            "hazardous": row.hazardous, "quote_total_fen": row.quote_total_fen,
-            "quote_index_version": row.quote_index_version}
+    return {
+        "id": row.id,
+        "status": row.status.value,
+        "site_id": row.site_id,
+        "date": row.pickup_date.isoformat(),
+        "window": [row.window_start.strftime("%H:%M"), row.window_end.strftime("%H:%M")],
+        "total_mass_kg": None if mass is None else format(mass, "f"),
+        "hazardous": row.hazardous,
+        "quote_total_fen": row.quote_total_fen,
+        "quote_index_version": row.quote_index_version,
+    }
 
 
 class CancelIn(ma.Schema):
@@ -139,8 +165,11 @@ class DayOut(ma.Schema):
 
 
 def _body(data: dict) -> dict:
-    return {**data, "date": data["date"].isoformat(),
-            "lots": [{**lot, "mass_kg": str(lot["mass_kg"])} for lot in data["lots"]]}
+    return {
+        **data,
+        "date": data["date"].isoformat(),
+        "lots": [{**lot, "mass_kg": str(lot["mass_kg"])} for lot in data["lots"]],
+    }
 
 
 @blp.route("/bookings", methods=["GET"])
@@ -161,10 +190,16 @@ def list_bookings(args):
     scope = "park" if policies.sees_whole_region(user) else user.organisation_id
     # Cached only where every worker's commits to `booking` are counted (shared counters):
     # a dealer must see a booking in the next list it asks for, whichever worker made it.
-    body, total = read_cache.cached("booking_list", (scope, page, size), ("booking",),
-                                    lambda: _page_json(user, page, size), shared_only=True)
-    return current_app.response_class(body, mimetype="application/json",
-                                      headers=pagination_header(page, size, total))
+    body, total = read_cache.cached(
+        "booking_list",
+        (scope, page, size),
+        ("booking",),
+        lambda: _page_json(user, page, size),
+        shared_only=True,
+    )
+    return current_app.response_class(
+        body, mimetype="application/json", headers=pagination_header(page, size, total)
+    )
 
 
 def _page_json(user, page: int, size: int) -> tuple[bytes, int]:
@@ -174,20 +209,38 @@ def _page_json(user, page: int, size: int) -> tuple[bytes, int]:
 
 
 @blp.route("/bookings", methods=["POST"])
-@blp.doc(security=[{"bearer": []}], parameters=[{
-    "in": "header", "name": "Idempotency-Key", "schema": {"type": "string"},
-    "description": "Repeat a request with the same key to get the same booking once."}])
+@blp.doc(
+    security=[{"bearer": []}],
+    parameters=[
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "schema": {"type": "string"},
+            "description": "Repeat a request with the same key to get the same booking once.",
+        }
+    ],
+)
 @blp.arguments(BookingIn())
 @blp.response(201, BookingOut)
 @blp.alt_response(200, schema=BookingOut, description="Repeated Idempotency-Key")
-@errors(blp, 400, 401, 403, 404, 409, 413, s403="Only dealers and fleet managers book",
-        s404="No such site, or another organisation's",
-        s409="The day is full; the message names free days")
+@errors(
+    blp,
+    400,
+    401,
+    403,
+    404,
+    409,
+    413,
+    s403="Only dealers and fleet managers book",
+    s404="No such site, or another organisation's",
+    s409="The day is full; the message names free days",
+)
 @token_required
 def create_booking(data):
     """Book a pickup: validated, quoted and checked against the day's capacity."""
     booking, created = booking_service.book_pickup(
-        api_user(), _body(data), request.headers.get("Idempotency-Key"))
+        api_user(), _body(data), request.headers.get("Idempotency-Key")
+    )
     return booking, 201 if created else 200
 
 
@@ -210,16 +263,18 @@ def get_booking(booking_id: int):
 @token_required
 def cancel_booking(data, booking_id: int):
     """Cancel: owners before scheduling; the park with a reason."""
-    return booking_service.change_status(api_user(), booking_id, BookingStatus.CANCELLED,
-                                         data["reason"])
+    return booking_service.change_status(
+        api_user(), booking_id, BookingStatus.CANCELLED, data["reason"]
+    )
 
 
 @blp.route("/calendar", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(CalendarArgs(), location="query")
 @blp.response(200, DayOut(many=True))
-@errors(blp, 401, 403, 404, s404="No such site, or another organisation's",
-        s403="Drivers do not book")
+@errors(
+    blp, 401, 403, 404, s404="No such site, or another organisation's", s403="Drivers do not book"
+)
 @token_required
 def calendar(args):
     """Each day's capacity and what is booked, from `from` to `to` (at most 62 days)."""
@@ -231,6 +286,3 @@ def calendar(args):
     if end < start or (end - start).days > 62:
         raise Invalid("`to` must be on or after `from`, at most 62 days later.", field="to")
     return [d.to_dict() for d in capacity.calendar(start, end)]
-
-
-

@@ -17,7 +17,7 @@ CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # "HH:MM", 00:00 to 23:59
 
 ERROR_DESCRIPTIONS = {
     400: "The request could not be read (e.g. a malformed JSON body, JSON nested deeper than "
-         "32 levels, or a NUL or lone surrogate in any input)",
+    "32 levels, or a NUL or lone surrogate in any input)",
     401: "No API token, or one that is unknown, revoked or of an inactive account",
     403: "The caller's role may not do this",
     404: "No such object, or another organisation's",
@@ -35,18 +35,23 @@ class ApiError(ma.Schema):
 
     code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
     status = ma.fields.String(required=True, metadata={"description": "HTTP status phrase"})
-    message = ma.fields.String(required=True, metadata={"description": "What went wrong, "
-                                                        "in the caller's language"})
-    error = ma.fields.String(metadata={"description": "Stable error code, e.g. not_found, "
-                                                      "invalid, day_full"})
+    message = ma.fields.String(
+        required=True, metadata={"description": "What went wrong, in the caller's language"}
+    )
+    error = ma.fields.String(
+        metadata={"description": "Stable error code, e.g. not_found, invalid, day_full"}
+    )
     field = ma.fields.String(metadata={"description": "The input field at fault"})
     errors = ma.fields.Dict(metadata={"description": "Field errors by location and field"})
 
 
-PAGINATION_HEADER = {"X-Pagination": {
-    "description": "JSON: total, total_pages, first_page, last_page, page, previous_page, "
-                   "next_page (the last five only where they exist)",
-    "schema": {"type": "string"}}}
+PAGINATION_HEADER = {
+    "X-Pagination": {
+        "description": "JSON: total, total_pages, first_page, last_page, page, previous_page, "
+        "next_page (the last five only where they exist)",
+        "schema": {"type": "string"},
+    }
+}
 
 
 def page_args(default_size: int, max_size: int) -> ma.Schema:
@@ -55,8 +60,9 @@ def page_args(default_size: int, max_size: int) -> ma.Schema:
 
     class PageArgs(ma.Schema):
         page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
-        page_size = ma.fields.Integer(load_default=default_size,
-                                      validate=ma.validate.Range(min=1, max=max_size))
+        page_size = ma.fields.Integer(
+            load_default=default_size, validate=ma.validate.Range(min=1, max=max_size)
+        )
 
     return PageArgs()
 
@@ -135,6 +141,6 @@ def exclusive_bounds(self, field, ret, **kwargs) -> dict:
     return out
 
 
-def bounded_int(*, min: int = 0, max: int = MAX_ID, **kwargs) -> ma.fields.Integer:  # noqa: A002
+def bounded_int(*, min: int = 0, max: int = MAX_ID, **kwargs) -> ma.fields.Integer:
     """An integer field that refuses values the database cannot store (422, not a 500)."""
     return ma.fields.Integer(validate=ma.validate.Range(min=min, max=max), **kwargs)

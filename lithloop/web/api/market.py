@@ -26,8 +26,12 @@ from lithloop.web.api.common import (
 from lithloop.web.api.security import api_user, token_required
 from lithloop.web.errors import error_response
 
-blp = Blueprint("api_market", __name__, url_prefix="/api/v1",
-                description="Second-life packs for sale, and orders paid through Stripe")
+blp = Blueprint(
+    "api_market",
+    __name__,
+    url_prefix="/api/v1",
+    description="Second-life packs for sale, and orders paid through Stripe",
+)
 
 
 class PackArgs(ma.Schema):
@@ -78,16 +82,18 @@ class LineIn(ma.Schema):
 
 
 class DeliveryIn(ma.Schema):
-    kind = ma.fields.String(load_default="pickup",
-                            validate=ma.validate.OneOf(["pickup", "address"]))
+    kind = ma.fields.String(
+        load_default="pickup", validate=ma.validate.OneOf(["pickup", "address"])
+    )
     address = ma.fields.String(validate=ma.validate.Length(max=300))
     contact = ma.fields.String(validate=ma.validate.Length(max=100))
     phone = ma.fields.String(validate=ma.validate.Length(max=40))
 
 
 class OrderIn(ma.Schema):
-    lines = ma.fields.List(ma.fields.Nested(LineIn), required=True,
-                           validate=ma.validate.Length(min=1, max=200))
+    lines = ma.fields.List(
+        ma.fields.Nested(LineIn), required=True, validate=ma.validate.Length(min=1, max=200)
+    )
     delivery = ma.fields.Nested(DeliveryIn, load_default=dict)
 
 
@@ -115,8 +121,9 @@ class DeliveryOut(ma.Schema):
 class PaymentOut(ma.Schema):
     intent_id = ma.fields.String(required=True, metadata={"description": "Stripe PaymentIntent"})
     status = ma.fields.String(required=True)
-    client_secret = ma.fields.String(metadata={
-        "description": "For Stripe.js; only in the answer that creates the order"})
+    client_secret = ma.fields.String(
+        metadata={"description": "For Stripe.js; only in the answer that creates the order"}
+    )
 
 
 class OrderOut(ma.Schema):
@@ -125,8 +132,13 @@ class OrderOut(ma.Schema):
     total_fen = ma.fields.Integer(required=True)
     refunded_fen = ma.fields.Integer(required=True)
     currency = ma.fields.String(required=True)
-    reserved_until = ma.fields.DateTime(required=True, allow_none=True, metadata={
-        "description": "Packs are held for you until then (UTC); null once paid or ended"})
+    reserved_until = ma.fields.DateTime(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Packs are held for you until then (UTC); null once paid or ended"
+        },
+    )
     delivery = ma.fields.Nested(DeliveryOut, required=True)
     lines = ma.fields.List(ma.fields.Nested(OrderLineOut), required=True)
     payment = ma.fields.Nested(PaymentOut, required=True, allow_none=True)
@@ -135,16 +147,31 @@ class OrderOut(ma.Schema):
 def order_body(order, *, with_secret: bool = False) -> dict:
     """The order as OrderOut dumps it (the client secret only to its creator, at creation)."""
     payment = order.payment
-    body = {"id": order.id, "status": order.status.value, "total_fen": order.total_fen,
-            "refunded_fen": order.refunded_fen, "currency": "cny",
-            "reserved_until": order.reserved_until,
-            "delivery": {"kind": order.delivery_kind, "address": order.delivery_address,
-                         "contact": order.delivery_contact, "phone": order.delivery_phone},
-            "lines": [{"id": li.id, "pack_id": li.pack_id, "code": li.pack.code,
-                       "price_fen": li.price_fen, "refunded_fen": li.refunded_fen}
-                      for li in order.lines],
-            "payment": {"intent_id": payment.intent_id, "status": payment.status}
-            if payment else None}
+    body = {
+        "id": order.id,
+        "status": order.status.value,
+        "total_fen": order.total_fen,
+        "refunded_fen": order.refunded_fen,
+        "currency": "cny",
+        "reserved_until": order.reserved_until,
+        "delivery": {
+            "kind": order.delivery_kind,
+            "address": order.delivery_address,
+            "contact": order.delivery_contact,
+            "phone": order.delivery_phone,
+        },
+        "lines": [
+            {
+                "id": li.id,
+                "pack_id": li.pack_id,
+                "code": li.pack.code,
+                "price_fen": li.price_fen,
+                "refunded_fen": li.refunded_fen,
+            }
+            for li in order.lines
+        ],
+        "payment": {"intent_id": payment.intent_id, "status": payment.status} if payment else None,
+    }
     if with_secret and payment:
         body["payment"]["client_secret"] = payment.client_secret
     return body
@@ -164,7 +191,8 @@ def list_packs(args):
     response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(etag)  # If-None-Match with it gets 304
     response.headers["Cache-Control"] = (
-        f"private, max-age={int(current_app.config.get('READ_CACHE_S', 0))}")
+        f"private, max-age={int(current_app.config.get('READ_CACHE_S', 0))}"
+    )
     return response.make_conditional(request)
 
 
@@ -185,9 +213,17 @@ def get_pack(pack_id: int):
     pack = catalog.listing(pack_id)
     body = catalog.pack_summary(pack)
     test = catalog.latest_test(pack)
-    body["test"] = None if test is None else {
-        "at": test.at.isoformat(), "kind": test.kind, "soh_pct": str(test.soh_pct),
-        "capacity_ah": str(test.capacity_ah), "insulation_ok": test.insulation_ok}
+    body["test"] = (
+        None
+        if test is None
+        else {
+            "at": test.at.isoformat(),
+            "kind": test.kind,
+            "soh_pct": str(test.soh_pct),
+            "capacity_ah": str(test.capacity_ah),
+            "insulation_ok": test.insulation_ok,
+        }
+    )
     body["stock"] = catalog.stock_of(body["group_id"])
     body["passport_url"] = f"/p/{pack.code}"
     return body
@@ -195,41 +231,66 @@ def get_pack(pack_id: int):
 
 ORDERS_PAGE = page_args(50, 200)
 IDEMPOTENCY_HEADER = {
-    "in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255},
+    "in": "header",
+    "name": "Idempotency-Key",
+    "schema": {"type": "string", "maxLength": 255},
     "description": "Send the same request again with the same key (yours, up to 255 "
-                   "printable ASCII characters) to get the same order, never a second one; "
-                   "the same key with a different body is a 422. Keys are your "
-                   "organisation's and are kept for IDEMPOTENCY_KEY_HOURS (24 h)."}
+    "printable ASCII characters) to get the same order, never a second one; "
+    "the same key with a different body is a 422. Keys are your "
+    "organisation's and are kept for IDEMPOTENCY_KEY_HOURS (24 h).",
+}
 
 
 @blp.route("/orders", methods=["POST"])
 @blp.doc(security=[{"bearer": []}], parameters=[IDEMPOTENCY_HEADER])
 @blp.arguments(OrderIn())
-@blp.response(201, OrderOut, description="The order, its packs reserved, and the "
-              "PaymentIntent's client secret; a repeated Idempotency-Key answers with the "
-              "same order again (header `Idempotent-Replayed: true`)")
-@errors(blp, 400, 401, 403, 404, 409, 413, 422, 502, s403="Only buyers order packs",
-        s502="Stripe did not answer: the order (`order_id`) stays pending with its packs "
-             "reserved until `reserved_until`; GET it (or repeat the request with the same "
-             "Idempotency-Key) later to open the payment",
-        s404="No such pack", s409="A pack is sold or reserved, not enough stock, or your "
-        "organisation holds as many unpaid orders or packs as it may (`unpaid_limit`)",
-        s422="A field is not valid, or the Idempotency-Key came before with another body "
-             "(`idempotency_key_reused`)")
+@blp.response(
+    201,
+    OrderOut,
+    description="The order, its packs reserved, and the "
+    "PaymentIntent's client secret; a repeated Idempotency-Key answers with the "
+    "same order again (header `Idempotent-Replayed: true`)",
+)
+@errors(
+    blp,
+    400,
+    401,
+    403,
+    404,
+    409,
+    413,
+    422,
+    502,
+    s403="Only buyers order packs",
+    s502="Stripe did not answer: the order (`order_id`) stays pending with its packs "
+    "reserved until `reserved_until`; GET it (or repeat the request with the same "
+    "Idempotency-Key) later to open the payment",
+    s404="No such pack",
+    s409="A pack is sold or reserved, not enough stock, or your "
+    "organisation holds as many unpaid orders or packs as it may (`unpaid_limit`)",
+    s422="A field is not valid, or the Idempotency-Key came before with another body "
+    "(`idempotency_key_reused`)",
+)
 @token_required
 def create_order(data):
     """Order packs by id or by group and quantity; they are reserved while you pay."""
-    lines = [{k: v for k, v in line.items() if k != "quantity" or "group_id" in line}
-             for line in data["lines"]]
+    lines = [
+        {k: v for k, v in line.items() if k != "quantity" or "group_id" in line}
+        for line in data["lines"]
+    ]
     user = api_user()
     key = idempotency.clean_key(request.headers.get(idempotency.HEADER))
     try:
         order, replayed = market_checkout.checkout_once(
-            user, lines, data["delivery"], key=key, scope="order",
-            body={"lines": lines, "delivery": data["delivery"]})
+            user,
+            lines,
+            data["delivery"],
+            key=key,
+            scope="order",
+            body={"lines": lines, "delivery": data["delivery"]},
+        )
     except market_checkout.PaymentUnavailable as exc:
-        return error_response(exc.status, str(exc.message), error=exc.code,
-                              order_id=exc.order_id)
+        return error_response(exc.status, str(exc.message), error=exc.code, order_id=exc.order_id)
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return order_body(order, with_secret=user.id == order.user_id), 201, headers
 
@@ -237,8 +298,12 @@ def create_order(data):
 @blp.route("/orders", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(ORDERS_PAGE, location="query")
-@blp.response(200, OrderOut(many=True), headers=PAGINATION_HEADER,
-              description="Your organisation's orders, newest first (admins: every order)")
+@blp.response(
+    200,
+    OrderOut(many=True),
+    headers=PAGINATION_HEADER,
+    description="Your organisation's orders, newest first (admins: every order)",
+)
 @errors(blp, 401, 422)
 @token_required
 def list_orders(args):

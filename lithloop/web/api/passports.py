@@ -8,15 +8,23 @@ from flask_smorest import Blueprint
 from lithloop.services import passports
 from lithloop.web.api.common import DecimalString, errors
 
-blp = Blueprint("api_passports", __name__, url_prefix="/api/v1/passports",
-                description="Public battery passports (no personal or commercial data)")
+blp = Blueprint(
+    "api_passports",
+    __name__,
+    url_prefix="/api/v1/passports",
+    description="Public battery passports (no personal or commercial data)",
+)
 
 
 class PassportEventOut(ma.Schema):
     at = ma.fields.Date(metadata={"description": "Date of the event (Beijing time)"})
     kind = ma.fields.String(metadata={"description": "Event kind, e.g. received, graded, sold"})
-    pack = ma.fields.String(metadata={"description": "Code of the pack the event belongs to "
-                                                     "(a parent's code for a parent's event)"})
+    pack = ma.fields.String(
+        metadata={
+            "description": "Code of the pack the event belongs to "
+            "(a parent's code for a parent's event)"
+        }
+    )
 
 
 class PassportOut(ma.Schema):
@@ -24,13 +32,18 @@ class PassportOut(ma.Schema):
     chemistry = ma.fields.String()
     rated_kwh = DecimalString(allow_none=True)
     mass_kg = DecimalString()
-    state = ma.fields.String(metadata={"description": "received, raw, aging, finished, "
-                                                      "reserved, sold, consumed or dismantled"})
+    state = ma.fields.String(
+        metadata={
+            "description": "received, raw, aging, finished, reserved, sold, consumed or dismantled"
+        }
+    )
     grade = ma.fields.String(allow_none=True, metadata={"description": "A, B, C or S"})
     soh_pct = DecimalString(allow_none=True)
     refurbished = ma.fields.Boolean()
-    parents = ma.fields.List(ma.fields.String(), metadata={
-        "description": "Codes of the packs a refurbished pack was built from"})
+    parents = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "Codes of the packs a refurbished pack was built from"},
+    )
     events = ma.fields.List(ma.fields.Nested(PassportEventOut))
 
 

@@ -13,8 +13,12 @@ from lithloop.services.errors import Forbidden
 from lithloop.web.api.common import InputDate, errors
 from lithloop.web.api.security import api_user, token_required
 
-blp = Blueprint("api_plans", __name__, url_prefix="/api/v1/plans",
-                description="Background route optimisation runs and their plans")
+blp = Blueprint(
+    "api_plans",
+    __name__,
+    url_prefix="/api/v1/plans",
+    description="Background route optimisation runs and their plans",
+)
 STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
 
 
@@ -22,9 +26,14 @@ class RunIn(ma.Schema):
     date = InputDate(required=True)
     time_limit_s = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1))
     horizon_days = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=31))
-    mode = ma.fields.String(load_default="thorough", validate=ma.validate.OneOf(
-        planning.RUN_MODES), metadata={"description": "thorough: use the whole time limit; "
-                                       "quick: end when nothing improved for a few seconds"})
+    mode = ma.fields.String(
+        load_default="thorough",
+        validate=ma.validate.OneOf(planning.RUN_MODES),
+        metadata={
+            "description": "thorough: use the whole time limit; "
+            "quick: end when nothing improved for a few seconds"
+        },
+    )
 
 
 class RunOut(ma.Schema):
@@ -60,13 +69,23 @@ def _staff() -> None:
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(RunIn())
 @blp.response(202, RunOut)
-@errors(blp, 400, 401, 403, 409, 413, 503, s409="A run for that date is still going",
-        s503="The background workers are unreachable; the run failed at once")
+@errors(
+    blp,
+    400,
+    401,
+    403,
+    409,
+    413,
+    503,
+    s409="A run for that date is still going",
+    s503="The background workers are unreachable; the run failed at once",
+)
 @token_required
 def start_run(data):
     """Queue an optimisation run for a date; poll it at /api/v1/plans/runs/<id>."""
-    run = planning.start_run(api_user(), data["date"], data["time_limit_s"],
-                             data["horizon_days"], data["mode"])
+    run = planning.start_run(
+        api_user(), data["date"], data["time_limit_s"], data["horizon_days"], data["mode"]
+    )
     runner.submit(run.id)
     return run
 

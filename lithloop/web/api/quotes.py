@@ -10,21 +10,29 @@ from lithloop.services import pricing as price_service
 from lithloop.web.api.common import ID_RANGE, DecimalInput, errors
 from lithloop.web.api.security import api_user, token_required
 
-blp = Blueprint("api_quotes", __name__, url_prefix="/api/v1/quotes",
-                description="Scrap quotes and second-life prices from the current index")
+blp = Blueprint(
+    "api_quotes",
+    __name__,
+    url_prefix="/api/v1/quotes",
+    description="Scrap quotes and second-life prices from the current index",
+)
 
 CHEMISTRIES = ["LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO"]
 
 
 class ScrapQuoteRequest(ma.Schema):
     chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
-    form = ma.fields.String(required=True, validate=ma.validate.OneOf(
-        ["pack", "module", "cell", "black_mass"]))
-    mass_kg = DecimalInput(required=True, places=None,
-                                validate=ma.validate.Range(min=0, min_inclusive=False,
-                                                           max=40000))
-    condition = ma.fields.String(load_default="intact", validate=ma.validate.OneOf(
-        ["intact", "damaged", "swollen_leaking"]))
+    form = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(["pack", "module", "cell", "black_mass"])
+    )
+    mass_kg = DecimalInput(
+        required=True,
+        places=None,
+        validate=ma.validate.Range(min=0, min_inclusive=False, max=40000),
+    )
+    condition = ma.fields.String(
+        load_default="intact", validate=ma.validate.OneOf(["intact", "damaged", "swollen_leaking"])
+    )
     distance_km = DecimalInput(validate=ma.validate.Range(min=0, max=3000))
     site_id = ma.fields.Integer(validate=ID_RANGE)
 
@@ -53,15 +61,13 @@ class ScrapQuoteResponse(ma.Schema):
 
 class SecondLifeRequest(ma.Schema):
     chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
-    rated_kwh = DecimalInput(required=True,
-                                  validate=ma.validate.Range(min=0, min_inclusive=False,
-                                                             max=10000))
-    soh_pct = DecimalInput(required=True,
-                                validate=ma.validate.Range(min=0, max=100))
+    rated_kwh = DecimalInput(
+        required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=10000)
+    )
+    soh_pct = DecimalInput(required=True, validate=ma.validate.Range(min=0, max=100))
     cycles = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=100000))
     grade = ma.fields.String(required=True, validate=ma.validate.OneOf(["A", "B", "C"]))
-    warranty_months = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0,
-                                                                                   max=120))
+    warranty_months = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=120))
 
 
 class SecondLifeResponse(ma.Schema):
@@ -79,8 +85,16 @@ def _strings(body: dict) -> dict:
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(ScrapQuoteRequest())
 @blp.response(200, ScrapQuoteResponse)
-@errors(blp, 400, 401, 403, 404, 413, s404="No such site, or another organisation's",
-        s403="Drivers see no quotes")
+@errors(
+    blp,
+    400,
+    401,
+    403,
+    404,
+    413,
+    s404="No such site, or another organisation's",
+    s403="Drivers see no quotes",
+)
 @token_required
 def scrap_quote(body):
     """What the park pays for a lot (negative: the fee the owner pays), line by line."""

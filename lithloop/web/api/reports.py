@@ -12,8 +12,12 @@ from lithloop.services.errors import Forbidden
 from lithloop.web.api.common import DecimalString, errors
 from lithloop.web.api.security import api_user, token_required
 
-blp = Blueprint("api_reports", __name__, url_prefix="/api/v1",
-                description="Traceability deadlines and the dashboard's figures (admin)")
+blp = Blueprint(
+    "api_reports",
+    __name__,
+    url_prefix="/api/v1",
+    description="Traceability deadlines and the dashboard's figures (admin)",
+)
 
 
 class HandoverOut(ma.Schema):
@@ -23,9 +27,13 @@ class HandoverOut(ma.Schema):
     at = ma.fields.DateTime(metadata={"description": "When it happened (UTC)"})
     report_due = ma.fields.Date(metadata={"description": "Upload deadline (Beijing date)"})
     report_due_provisional = ma.fields.Function(
-        holiday_calendar.event_provisional, metadata={
-            "type": "boolean", "description": "True when the deadline was counted without "
-            "the official holiday calendar of a year it crosses (Monday to Friday only)"})
+        holiday_calendar.event_provisional,
+        metadata={
+            "type": "boolean",
+            "description": "True when the deadline was counted without "
+            "the official holiday calendar of a year it crosses (Monday to Friday only)",
+        },
+    )
     organisation = ma.fields.Function(lambda e: e.organisation.name if e.organisation else None)
 
 
@@ -40,8 +48,9 @@ class DueOut(ma.Schema):
 class SummaryOut(ma.Schema):
     year = ma.fields.Integer(metadata={"description": "Calendar year, Beijing time"})
     received_t = DecimalString(metadata={"description": "Measured intake"})
-    processed_t = DecimalString(metadata={
-        "description": "Packs dismantled or used in second-life packs"})
+    processed_t = DecimalString(
+        metadata={"description": "Packs dismantled or used in second-life packs"}
+    )
     capacity_t = ma.fields.Integer(metadata={"description": "Park intake capacity per year"})
     second_life_packs = ma.fields.Integer(metadata={"description": "Refurbished packs built"})
     capacity_packs = ma.fields.Integer(metadata={"description": "Second-life packs per year"})

@@ -15,8 +15,12 @@ from lithloop.web.api.common import DecimalInput, InputDate, errors
 from lithloop.web.api.market import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
 
-blp = Blueprint("api_rfqs", __name__, url_prefix="/api/v1",
-                description="Requests for quote: N packs meeting a spec at a quoted price")
+blp = Blueprint(
+    "api_rfqs",
+    __name__,
+    url_prefix="/api/v1",
+    description="Requests for quote: N packs meeting a spec at a quoted price",
+)
 
 
 class RfqIn(ma.Schema):
@@ -36,16 +40,24 @@ class AcceptIn(ma.Schema):
 
 def rfq_body(rfq) -> dict:
     """The JSON view of a request for quote and its answer."""
-    return {"id": rfq.id, "status": rfqs.state(rfq), "quantity": rfq.quantity,
-            "chemistry": rfq.chemistry or None,
-            "min_usable_kwh": str(rfq.min_usable_wh / 1000) if rfq.min_usable_wh else None,
-            "min_soh_pct": str(rfq.min_soh_pct) if rfq.min_soh_pct is not None else None,
-            "min_grade": rfq.min_grade, "use_case": rfq.use_case or None,
-            "wanted_by": rfq.wanted_by.isoformat(), "note": rfq.note,
-            "unit_price_fen": rfq.unit_price_fen, "total_fen": rfq.total_fen,
-            "valid_until": rfq.valid_until.isoformat() if rfq.valid_until else None,
-            "answer_note": rfq.answer_note, "order_id": rfq.order_id,
-            "created_at": rfq.created_at.isoformat()}
+    return {
+        "id": rfq.id,
+        "status": rfqs.state(rfq),
+        "quantity": rfq.quantity,
+        "chemistry": rfq.chemistry or None,
+        "min_usable_kwh": str(rfq.min_usable_wh / 1000) if rfq.min_usable_wh else None,
+        "min_soh_pct": str(rfq.min_soh_pct) if rfq.min_soh_pct is not None else None,
+        "min_grade": rfq.min_grade,
+        "use_case": rfq.use_case or None,
+        "wanted_by": rfq.wanted_by.isoformat(),
+        "note": rfq.note,
+        "unit_price_fen": rfq.unit_price_fen,
+        "total_fen": rfq.total_fen,
+        "valid_until": rfq.valid_until.isoformat() if rfq.valid_until else None,
+        "answer_note": rfq.answer_note,
+        "order_id": rfq.order_id,
+        "created_at": rfq.created_at.isoformat(),
+    }
 
 
 def _as_form(data: dict) -> dict:
@@ -56,11 +68,13 @@ def _as_form(data: dict) -> dict:
 
 def _buyers_only(view):
     """Refuse other roles (403) before the body is parsed, so they learn nothing from 422s."""
+
     @wraps(view)
     def guarded(*args, **kwargs):
         if api_user().role is not Role.BUYER:
             raise Forbidden(_l("Only buyers ask for quotes."))
         return view(*args, **kwargs)
+
     return guarded
 
 
@@ -89,11 +103,17 @@ def get_rfq(rfq_id: int):
 @blp.route("/rfqs/<int:rfq_id>/accept", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(AcceptIn())
-@blp.response(201, description="The order at the quoted price, its packs reserved, and the "
-              "PaymentIntent's client secret")
+@blp.response(
+    201,
+    description="The order at the quoted price, its packs reserved, and the "
+    "PaymentIntent's client secret",
+)
 @errors(blp, 400, 401, 403, 404, 413, 502, s403="Only buyers accept quotes")
-@blp.alt_response(409, description="Declined, expired, already accepted, or not enough "
-                  "matching packs (nothing reserved)")
+@blp.alt_response(
+    409,
+    description="Declined, expired, already accepted, or not enough "
+    "matching packs (nothing reserved)",
+)
 @token_required
 def accept_rfq(data, rfq_id: int):
     """Accept the quote before it expires: N matching packs are reserved for you to pay."""

@@ -14,8 +14,12 @@ from lithloop.services.errors import Forbidden, Invalid
 from lithloop.web.api.common import errors
 from lithloop.web.api.security import api_user, token_required
 
-blp = Blueprint("api_routing", __name__, url_prefix="/api/v1/routing",
-                description="Route optimisation in VROOM's JSON format")
+blp = Blueprint(
+    "api_routing",
+    __name__,
+    url_prefix="/api/v1/routing",
+    description="Route optimisation in VROOM's JSON format",
+)
 
 
 class VroomProblem(ma.Schema):
@@ -49,8 +53,16 @@ class VroomSolution(ma.Schema):
 @blp.arguments(SolveArgs(), location="query")
 @blp.arguments(VroomProblem())
 @blp.response(200, VroomSolution)
-@errors(blp, 400, 401, 403, 413, 422, s403="Only dispatchers and admins use the solver",
-        s422="The problem names the field and item that is wrong")
+@errors(
+    blp,
+    400,
+    401,
+    403,
+    413,
+    422,
+    s403="Only dispatchers and admins use the solver",
+    s422="The problem names the field and item that is wrong",
+)
 @token_required
 def solve(args, problem):
     """Solve a small problem now; larger ones belong in the dispatcher's background runs."""
@@ -59,19 +71,29 @@ def solve(args, problem):
     cfg = current_app.config
     stops = len(problem["jobs"]) + 2 * len(problem["shipments"])
     if stops > cfg["ROUTING_API_MAX_STOPS"]:
-        raise Invalid(_("%(n)s stops is more than the %(max)s this endpoint solves at once; "
-                        "start a planning run instead.", n=stops,
-                        max=cfg["ROUTING_API_MAX_STOPS"]), field="jobs")
+        raise Invalid(
+            _(
+                "%(n)s stops is more than the %(max)s this endpoint solves at once; "
+                "start a planning run instead.",
+                n=stops,
+                max=cfg["ROUTING_API_MAX_STOPS"],
+            ),
+            field="jobs",
+        )
     seconds = min(args["seconds"], cfg["ROUTING_API_MAX_SECONDS"])
     options = problem.get("options")
     if isinstance(options, dict) and options.get("osrm_url"):
         # The server never fetches an address a caller names (SSRF): OSRM_URL is configured.
-        raise Invalid(_("The server measures distances with its own configured road service; "
-                        "leave out options.osrm_url."), field="options.osrm_url")
+        raise Invalid(
+            _(
+                "The server measures distances with its own configured road service; "
+                "leave out options.osrm_url."
+            ),
+            field="options.osrm_url",
+        )
     try:
         parsed = routing.problem_from_vroom(problem, road_matrices().for_request)
     except routing.ProblemError as exc:
-        raise Invalid(f"{exc.path}: {exc.message}", field=exc.path,
-                      code="invalid_problem") from exc
+        raise Invalid(f"{exc.path}: {exc.message}", field=exc.path, code="invalid_problem") from exc
     solution = routing.solve(parsed, time_limit_s=seconds, seed=args["seed"])
     return routing.solution_to_vroom(solution)

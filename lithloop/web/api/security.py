@@ -25,8 +25,12 @@ def token_required(view):
         header = request.headers.get("Authorization", "")
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise AuthError(_("Send an API token: Authorization: Bearer <token>. "
-                              "Get one from POST /api/v1/auth/token."))
+            raise AuthError(
+                _(
+                    "Send an API token: Authorization: Bearer <token>. "
+                    "Get one from POST /api/v1/auth/token."
+                )
+            )
         user = user_for_token(token.strip())
         if user is None:
             raise AuthError(_("This API token is unknown, revoked, or its account inactive."))

@@ -13,8 +13,12 @@ from lithloop.services import sites as site_service
 from lithloop.web.api.common import CLOCK_TIME, errors
 from lithloop.web.api.security import api_user, token_required
 
-blp = Blueprint("api_sites", __name__, url_prefix="/api/v1/sites",
-                description="Sites of the caller's organisation")
+blp = Blueprint(
+    "api_sites",
+    __name__,
+    url_prefix="/api/v1/sites",
+    description="Sites of the caller's organisation",
+)
 
 
 class SiteSchema(ma.Schema):
@@ -35,33 +39,46 @@ class SiteSchema(ma.Schema):
 
 class SiteIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    lat = ma.fields.Float(validate=ma.validate.Range(min=-90, max=90),
-                          metadata={"description": "Omit lat and lon to geocode the address"})
+    lat = ma.fields.Float(
+        validate=ma.validate.Range(min=-90, max=90),
+        metadata={"description": "Omit lat and lon to geocode the address"},
+    )
     lon = ma.fields.Float(validate=ma.validate.Range(min=-180, max=180))
     address = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
     city = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     district = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     contact_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     contact_phone = ma.fields.String(load_default="", validate=ma.validate.Length(max=40))
-    opens_at = ma.fields.Time(load_default=time(8, 0), format="%H:%M",
-                              metadata={"pattern": CLOCK_TIME})
-    closes_at = ma.fields.Time(load_default=time(17, 0), format="%H:%M",
-                                metadata={"pattern": CLOCK_TIME})
+    opens_at = ma.fields.Time(
+        load_default=time(8, 0), format="%H:%M", metadata={"pattern": CLOCK_TIME}
+    )
+    closes_at = ma.fields.Time(
+        load_default=time(17, 0), format="%H:%M", metadata={"pattern": CLOCK_TIME}
+    )
 
 
 @blp.route("/", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(SiteIn())
 @blp.response(201, SiteSchema)
-@errors(blp, 400, 401, 403, 413, 503, s403="The caller's role does not add sites",
-        s503="The map service is not answering; send lat and lon")
+@errors(
+    blp,
+    400,
+    401,
+    403,
+    413,
+    503,
+    s403="The caller's role does not add sites",
+    s503="The map service is not answering; send lat and lon",
+)
 @token_required
 def create_site(data):
     """Add a site to the caller's organisation; without lat/lon the address is geocoded."""
     site_service.require_site_editor(api_user())
     if "lat" not in data or "lon" not in data:
-        where = geocoding.locate(" ".join(filter(None, [data["city"], data["district"],
-                                                         data["address"]])))
+        where = geocoding.locate(
+            " ".join(filter(None, [data["city"], data["district"], data["address"]]))
+        )
         data = {**data, "lat": where.lat, "lon": where.lon}
     return site_service.create_site(api_user(), site_service.SiteInput(**data))
 
@@ -80,8 +97,14 @@ def list_sites():
 @blp.route("/<int:site_id>")
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, SiteSchema)
-@errors(blp, 401, 403, 404, s404="No such site, or another organisation's",
-        s403="Drivers see their stops' sites on the driver page")
+@errors(
+    blp,
+    401,
+    403,
+    404,
+    s404="No such site, or another organisation's",
+    s403="Drivers see their stops' sites on the driver page",
+)
 @token_required
 def get_site(site_id: int):
     """One site; another organisation's answers 404."""
