@@ -7,7 +7,7 @@ PORT   ?= 5000
 PYTEST_ARGS ?= -n 2
 export FLASK_APP := lithloop:create_app
 
-.PHONY: run test install install-dev migrate seed lint bench clean
+.PHONY: run test install install-dev migrate seed lint bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,14 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python bench/routing_regional.py $(BENCH_ARGS)
 
+# Mutation testing of the pure cores (docs/testing.md); slow, not part of `make test` or CI.
+# State in mutants/: a re-run tries only what changed and the survivors (MUTATE_JOBS=2).
+mutate: install-dev
+	$(BIN)/python tools/mutate.py $(MUTATE_ARGS)
+
 lint: install-dev
 	$(BIN)/ruff check lithloop tests bench tools
 	$(BIN)/ruff format --check lithloop tests bench tools
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache mutants
