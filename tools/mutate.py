@@ -1,10 +1,10 @@
 """`make mutate`: run mutmut over the pure cores, then print the score per module and the survivors.
 
 mutmut keeps its state in mutants/ (per-function hashes and each mutant's result), so a
-re-run only tries the mutants of functions that changed and those not yet tried. The
-modules and the test selection are in pyproject.toml ([tool.mutmut]); mutmut narrows the
-selection further to the tests that call each mutated function. docs/testing.md explains
-the survivors that remain.
+re-run only tries the mutants of functions that changed, those not yet tried, and the
+survivors of the last run (tests added since may kill them). The modules and the test
+selection are in pyproject.toml ([tool.mutmut]); mutmut narrows the selection further to
+the tests that call each mutated function. docs/testing.md explains the survivors left.
 
     python tools/mutate.py                 # run (2 workers), then report
     python tools/mutate.py --report        # report only, from mutants/
@@ -25,6 +25,7 @@ KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # a failing test, a timeout, a type-
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 SKIPPED = {34}
+LEFT = ("survived", "no tests", "suspicious")
 
 
 def status(code: int | None) -> str:
@@ -56,7 +57,7 @@ def score(statuses: dict[str, str]) -> tuple[Counter, float]:
     """Counts per status and the share killed of the mutants tried (no tests = survived)."""
     counts = Counter(statuses.values())
     tried = sum(counts.values()) - counts["skipped"] - counts["not checked"]
-    return counts, (100.0 * counts["killed"] / tried if tried else 100.0)
+    return counts, (100.0 * counts["killed"] / tried if tried else float("nan"))
 
 
 def report(root: Path) -> list[tuple[str, float]]:
@@ -81,7 +82,7 @@ def report(root: Path) -> list[tuple[str, float]]:
     )
     print()
     for module, statuses in by_module.items():
-        left = [n for n, s in statuses.items() if s in ("survived", "no tests", "suspicious")]
+        left = [n for n, s in statuses.items() if s in LEFT]
         if left:
             print(f"{module}: {len(left)} left (see `mutmut show NAME`)")
             for name in left:
@@ -99,9 +100,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
     if not args.report:
-        mutmut = Path(sys.executable).with_name("mutmut")
-        cmd = [str(mutmut), "run", "--max-children", str(args.max_children), *args.mutants]
-        subprocess.run(cmd, cwd=root, check=False)  # its own summary; the report follows
+        run = [str(Path(sys.executable).with_name("mutmut")), "run"]
+        run += ["--max-children", str(args.max_children)]
+        before = results(root)
+        subprocess.run([*run, *args.mutants], cwd=root, check=False)  # new and changed ones
+        if not args.mutants:
+            # mutmut lets a survivor's result stand; tests added since may kill it now.
+            after = results(root)
+            retry = [
+                name
+                for module, statuses in before.items()
+                for name, was in statuses.items()
+                if was in LEFT and after.get(module, {}).get(name) in LEFT
+            ]
+            for at in range(0, len(retry), 200):
+                subprocess.run([*run, *retry[at : at + 200]], cwd=root, check=False)
         print()
     rows = report(root)
     low = [m for m, pct in rows if args.min is not None and pct < args.min]

@@ -163,9 +163,7 @@ def test_reload_somewhere_else_and_its_overload():
 def test_more_trips_than_allowed():
     stops = [Stop(id="a", location=1), Stop(id="b", location=2)]
     seq = [(JOB, 0), (RELOAD, None), (JOB, 1)]
-    assert simulate(problem(stops), van(max_trips=1), seq).violations == [
-        "2 trips > max_trips 1"
-    ]
+    assert simulate(problem(stops), van(max_trips=1), seq).violations == ["2 trips > max_trips 1"]
     assert simulate(problem(stops), van(max_trips=0), jobs(0, 1)).violations == []
     assert simulate(problem(stops), van(max_trips=2), seq).violations == []
 
