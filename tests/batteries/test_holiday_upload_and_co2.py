@@ -1,0 +1,103 @@
+"""The holiday-schedule upload check and the CO2 estimate, with exact problems and figures."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from lithloop.batteries.co2 import Co2Avoided, Co2Factors, co2_avoided
+from lithloop.batteries.holiday_upload import MAX_BYTES, YearUpload, check_upload
+
+SPRING = ["2027-02-06/2027-02-08"]  # three days inside 21 Jan - 20 Feb
+
+
+def as_json(year="2027", off=SPRING, work=(), **extra) -> bytes:
+    data = {"_source": "国务院办公厅", year: {"off": off, "work": list(work)}} | extra
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def test_a_good_json_year():
+    up = check_upload(2027, as_json(work=["2027-02-14 "]), "cal.json")
+    assert up == YearUpload(2027, SPRING, ["2027-02-14"], "国务院办公厅", [])
+    assert up.ok
+
+
+def test_a_good_csv_year_with_chinese_kinds_and_a_bom():
+    text = "Date,Kind\n2027-02-06/2027-02-08,放假\n,\n2027-02-14,班\n2027-10-01, OFF \n"
+    up = check_upload(2027, ("\ufeff" + text).encode(), "cal.csv")
+    assert (up.off, up.work, up.problems) == (
+        ["2027-02-06/2027-02-08", "2027-10-01"],
+        ["2027-02-14"],
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "problems"),
+    [
+        (b"x" * (MAX_BYTES + 1), "", [("too_large", {"limit": 65536})]),
+        (b"\xff\xfe", "", [("not_utf8", {})]),
+        (b"date,kind\n\x00", "", [("not_utf8", {})]),
+        (b"[1]", "a.JSON", [("bad_json", {"error": "not an object"})]),
+        (b'{"2027": []}', "", [("bad_json", {"error": "2027 is not an object"})]),
+        (b'{"2027": {"off": "x"}}', "", [("bad_json", {"error": "off is not a list of dates"})]),
+        (b'{"2027": {"work": [1]}}', "", [("bad_json", {"error": "work is not a list of dates"})]),
+        (b'{"_a": 1}', "", [("wrong_years", {"found": "-"})]),
+        (b'{"2027": {}, "2028": {}}', "", [("wrong_years", {"found": "2027, 2028"})]),
+        (b"when,what\n", "", [("bad_csv_header", {})]),
+        (b"", "", [("bad_csv_header", {})]),
+        (b"date,kind\n2027-02-06,holiday\n2027-02-07\n", "", [("bad_kind", {"line": 2}), ("bad_kind", {"line": 3})]),
+        (b"date,kind\n2027-13-01,off\n", "", [("bad_date", {"value": "2027-13-01"})]),
+        (b"date,kind\n2026-12-31,off\n2027-02-06/2027-02-08,off\n", "", [("outside_year", {"value": "2026-12-31"})]),
+        (b"date,kind\n2027-02-06/2027-02-08,off\n2027-02-07,work\n", "", [("off_and_work", {"value": "2027-02-07"})]),
+        (b"date,kind\n2027-02-06/2027-02-07,off\n2027-02-09,off\n", "", [("no_spring_festival", {})]),
+        (b"date,kind\n2027-01-18/2027-01-21,off\n", "", [("no_spring_festival", {})]),  # ends on the 21st
+        (b"date,kind\n2027-02-20/2027-02-24,off\n", "", [("no_spring_festival", {})]),  # starts on the 20th
+    ],
+)  # fmt: skip
+def test_problems_are_exact(data, filename, problems):
+    up = check_upload(2027, data, filename)
+    assert up.problems == problems
+    assert not up.ok
+
+
+def test_a_bad_json_names_the_parser_error():
+    up = check_upload(2027, b"{not json", "")
+    assert [code for code, _ in up.problems] == ["bad_json"]
+    assert up.problems[0][1]["error"].startswith("Expecting property name")
+
+
+def test_the_spring_festival_window_edges_count():
+    for days in ("2027-01-19/2027-01-23", "2027-02-18/2027-02-20", "2027-01-21/2027-01-23"):
+        assert check_upload(2027, f"date,kind\n{days},off\n".encode()).ok, days
+
+
+def test_a_year_of_exactly_the_limit_is_read():
+    body = as_json()
+    padded = body + b" " * (MAX_BYTES - len(body))
+    assert len(padded) == MAX_BYTES
+    assert check_upload(2027, padded).ok
+
+
+def test_json_by_content_without_a_name_and_the_source_is_cut_to_500():
+    data = as_json(_source="源" * 600)
+    up = check_upload(2027, ("  " + data.decode()).encode())
+    assert up.ok and up.source == "源" * 500
+
+
+def test_co2_avoided_exact_and_rounded_to_a_tenth():
+    factors = Co2Factors(Decimal("2.5"), Decimal("61.04"))
+    result = co2_avoided(Decimal("1000.03"), Decimal("2.5"), factors)
+    assert result == Co2Avoided(recycling_kg=Decimal("2500.1"), second_life_kg=Decimal("152.6"))
+    assert result.total_kg == Decimal("2652.7")
+    assert result.total_t == Decimal("2.7")
+    assert co2_avoided(Decimal(0), Decimal(0), factors) == Co2Avoided(Decimal(0), Decimal(0))
+    assert factors.source == "estimate, no source"
+
+
+@pytest.mark.parametrize(("kg", "kwh"), [(Decimal(-1), Decimal(0)), (Decimal(0), Decimal("-0.1"))])
+def test_co2_avoided_refuses_negative_inputs(kg, kwh):
+    with pytest.raises(ValueError, match="must not be negative"):
+        co2_avoided(kg, kwh, Co2Factors(Decimal(1), Decimal(1)))
