@@ -13,6 +13,15 @@ from lithloop.batteries.holiday_upload import MAX_BYTES, YearUpload, check_uploa
 SPRING = ["2027-02-06/2027-02-08"]  # three days inside 21 Jan - 20 Feb
 
 
+CSV = b"date,kind\n"
+FEST = b"2027-02-06/2027-02-08,off\n"
+NO_FEST = ("no_spring_festival", {})
+
+
+def bad_kind(line: int) -> tuple[str, dict]:
+    return ("bad_kind", {"line": line})
+
+
 def as_json(year="2027", off=SPRING, work=(), **extra) -> bytes:
     data = {"_source": "国务院办公厅", year: {"off": off, "work": list(work)}} | extra
     return json.dumps(data, ensure_ascii=False).encode()
@@ -48,15 +57,15 @@ def test_a_good_csv_year_with_chinese_kinds_and_a_bom():
         (b'{"2027": {}, "2028": {}}', "", [("wrong_years", {"found": "2027, 2028"})]),
         (b"when,what\n", "", [("bad_csv_header", {})]),
         (b"", "", [("bad_csv_header", {})]),
-        (b"date,kind\n2027-02-06,holiday\n2027-02-07\n", "", [("bad_kind", {"line": 2}), ("bad_kind", {"line": 3})]),
-        (b"date,kind\n2027-13-01,off\n", "", [("bad_date", {"value": "2027-13-01"})]),
-        (b"date,kind\n2026-12-31,off\n2027-02-06/2027-02-08,off\n", "", [("outside_year", {"value": "2026-12-31"})]),
-        (b"date,kind\n2027-02-06/2027-02-08,off\n2027-02-07,work\n", "", [("off_and_work", {"value": "2027-02-07"})]),
-        (b"date,kind\n2027-02-06/2027-02-07,off\n2027-02-09,off\n", "", [("no_spring_festival", {})]),
-        (b"date,kind\n2027-01-18/2027-01-21,off\n", "", [("no_spring_festival", {})]),  # ends on the 21st
-        (b"date,kind\n2027-02-20/2027-02-24,off\n", "", [("no_spring_festival", {})]),  # starts on the 20th
+        (CSV + b"2027-02-06,holiday\n2027-02-07\n", "", [bad_kind(2), bad_kind(3)]),
+        (CSV + b"2027-13-01,off\n", "", [("bad_date", {"value": "2027-13-01"})]),
+        (CSV + b"2026-12-31,off\n" + FEST, "", [("outside_year", {"value": "2026-12-31"})]),
+        (CSV + FEST + b"2027-02-07,work\n", "", [("off_and_work", {"value": "2027-02-07"})]),
+        (CSV + b"2027-02-06/2027-02-07,off\n2027-02-09,off\n", "", [NO_FEST]),
+        (CSV + b"2027-01-18/2027-01-21,off\n", "", [NO_FEST]),  # ends on the 21st
+        (CSV + b"2027-02-20/2027-02-24,off\n", "", [NO_FEST]),  # starts on the 20th
     ],
-)  # fmt: skip
+)
 def test_problems_are_exact(data, filename, problems):
     up = check_upload(2027, data, filename)
     assert up.problems == problems
