@@ -30,8 +30,9 @@ def repair(problem: Problem, routes: list[list[tuple]]) -> list[list[tuple]]:
             fixed.append(seq)
             continue
         for item in seq:
-            if item[0] == RELOAD:
-                if kept and kept[-1][0] != RELOAD:
+            if item[0] == RELOAD:  # only a trip the truck may still make (max_trips)
+                trips = 1 + sum(1 for it in kept if it[0] == RELOAD)
+                if kept and kept[-1][0] != RELOAD and trips < max(v.max_trips, 1):
                     kept.append(item)
                 continue
             trial = kept + [item]

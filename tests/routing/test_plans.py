@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from lithloop.routing import Problem, Stop, TimeWindow, Vehicle
+from lithloop.routing import Matrices, Problem, Stop, TimeWindow, Vehicle
 from lithloop.routing.plans import clean, feasible_or_repaired, repair, route_cost, score
 from lithloop.routing.schedule import JOB, RELOAD, simulate
 from tests.routing.test_schedule import MATRICES
@@ -47,6 +47,19 @@ def test_repair_keeps_a_feasible_route_as_it_is():
     assert repair(problem(stops), [[]]) == [[]]
 
 
+def test_repair_keeps_a_feasible_route_whose_prefix_is_not():
+    # one-way roads: from dealer 1 straight back to the park is 5 km, via dealer 2 only 500 m
+    dist = MATRICES.distance.copy()
+    dist[1, 0] = 5000
+    p = Problem(
+        vehicles=(van(max_distance_m=1000),),
+        stops=(Stop(id="a", location=1), Stop(id="b", location=2)),
+        matrices=Matrices(dist, MATRICES.duration),
+    )
+    assert not simulate(p, p.vehicles[0], [(JOB, 0)]).feasible
+    assert repair(p, [[(JOB, 0), (JOB, 1)]]) == [[(JOB, 0), (JOB, 1)]]
+
+
 def test_repair_drops_the_job_that_overloads_and_keeps_the_ones_after():
     stops = [
         Stop(id="a", location=1, pickup=(4,)),
@@ -68,6 +81,19 @@ def test_repair_keeps_reloads_between_kept_jobs_only():
     assert repair(problem(stops, v), routes) == [[(JOB, 0), R, (JOB, 2)]]
     routes = [[(JOB, 1), R, (JOB, 0)]]
     assert repair(problem(stops, v), routes) == [[(JOB, 0)]]
+
+
+def test_repair_keeps_no_reload_the_truck_may_not_make():
+    # a single-trip truck: the reload is dropped, not the jobs after it
+    stops = [
+        Stop(id="a", location=1, pickup=(4,)),
+        Stop(id="b", location=2, pickup=(9,)),
+        Stop(id="c", location=2, pickup=(5,)),
+    ]
+    routes = [[(JOB, 0), R, (JOB, 1), (JOB, 2)]]
+    assert repair(problem(stops, van(max_trips=1)), routes) == [[(JOB, 0), (JOB, 2)]]
+    assert repair(problem(stops, van(max_trips=0)), routes) == [[(JOB, 0), (JOB, 2)]]
+    assert repair(problem(stops, van(max_trips=2)), routes) == [[(JOB, 0), R, (JOB, 1)]]
 
 
 def test_repair_leaves_shipments_out():
@@ -110,7 +136,7 @@ def test_feasible_or_repaired_returns_the_same_routes_when_all_simulate_cleanly(
 def test_route_cost_of_a_used_and_an_unused_truck():
     v = van(fixed_cost=100.0, cost_per_km=2.0, cost_per_hour=36.0)
     p = problem([Stop(id="a", location=2, service_s=40)], v)
-    used = simulate(p, v, [(JOB, 0)], depart=0)  # 600 m, 100 s
+    used = simulate(p, v, [(JOB, 0)], depart=1000)  # 600 m, 100 s
     assert route_cost(v, used) == pytest.approx(100 + 2 * 0.6 + 36 * 100 / 3600, abs=1e-9)
     idle = simulate(p, van(start=1, end=0, fixed_cost=100.0, cost_per_hour=36.0), [], depart=0)
     assert route_cost(v, idle) == pytest.approx(2 * 0.1, abs=1e-9)  # 100 m home, nothing else
@@ -125,9 +151,11 @@ def test_score_counts_unserved_required_stops_by_priority_and_optional_penalties
         Stop(id="e", location=1, optional=True, penalty=1000.0, priority=9),
     ]
     v = van(fixed_cost=10.0, cost_per_km=1.0)
-    p = problem(stops, v, van("idle"))
-    missing, cost = score(p, [[(JOB, 0), (JOB, 4)], []])
+    p = problem(stops, v, van("idle"), van("other", fixed_cost=20.0))
+    missing, cost = score(p, [[(JOB, 0), (JOB, 4)], [], []])
     assert missing == 100 + 7 + 100 + 3
     assert isinstance(missing, float)
     assert cost == pytest.approx(10 + 0.2 + 55.5, abs=1e-9)
+    _, two = score(p, [[(JOB, 0), (JOB, 4)], [], [(JOB, 3)]])  # d served: 20 + 0.6 instead
+    assert two == pytest.approx(10 + 0.2 + 20 + 0.6, abs=1e-9)
     assert score(p, [[(JOB, 0), (JOB, 1), (JOB, 2), (JOB, 3), (JOB, 4)], []])[0] == 0.0
