@@ -11,6 +11,7 @@ import pytest
 from lithloop.batteries.forecast import (
     Method,
     MonthDue,
+    Prediction,
     add_months,
     forecast_retirements,
     predict_retirement,
@@ -117,3 +118,45 @@ def test_forecast_accepts_fleet_rows_and_rejects_bad_arguments():
         forecast_retirements(rows, TODAY, horizon_months=0)
     with pytest.raises(ValueError):
         forecast_retirements(rows, TODAY, soh_threshold=Decimal(100))
+
+
+def test_soh_in_service_since_today_falls_back_to_age_and_one_day_extrapolates():
+    fresh = Pack("LFP", TODAY, Decimal(90))  # 0 days: no fade to extrapolate from
+    assert predict_retirement(fresh, TODAY) == Prediction(date(2032, 1, 10), Method.AGE, False)
+    # one day in service lost 1 % -> 10 more points take 10 days
+    day_old = Pack("LFP", date(2024, 1, 9), Decimal(99))
+    assert predict_retirement(day_old, TODAY) == Prediction(date(2024, 1, 29), Method.SOH, False)
+
+
+def test_age_reached_today_is_due_today_and_tomorrow_is_not():
+    today = Pack("NCM811", date(2018, 1, 10), None)  # 6 years to the day
+    assert predict_retirement(today, TODAY) == Prediction(TODAY, Method.AGE, True)
+    tomorrow = Pack("NCM811", date(2018, 1, 11), None)
+    assert predict_retirement(tomorrow, TODAY) == Prediction(date(2024, 1, 11), Method.AGE, False)
+
+
+def test_forecast_bounds_of_its_arguments():
+    rows = [Pack("LFP", date(2016, 1, 5), None)]
+    assert len(forecast_retirements(rows, TODAY, horizon_months=1)) == 1
+    assert len(forecast_retirements(rows, TODAY, soh_threshold=Decimal("0.5"))) == 12
+    assert len(forecast_retirements(rows, TODAY, soh_threshold=Decimal("99.9"))) == 12
+    with pytest.raises(ValueError, match="^horizon_months must be at least 1$"):
+        forecast_retirements(rows, TODAY, horizon_months=0)
+    for bad in (Decimal(0), Decimal(100)):
+        with pytest.raises(ValueError, match="^soh_threshold must be between 0 and 100$"):
+            forecast_retirements(rows, TODAY, soh_threshold=bad)
+
+
+def test_forecast_passes_its_threshold_and_lives_on_and_counts_methods():
+    rows = [
+        Pack("LFP", date(2023, 1, 10), Decimal(95)),  # 5 points in 365 days
+        Pack("LFP", date(2023, 1, 10), Decimal(95)),
+        Pack("LFP", date(2020, 3, 1), None),
+        Pack("LFP", date(2020, 3, 1), None),
+    ]
+    # threshold 94: 1 point at 5/365 a day = 73 days -> 2024-03-23; life 4 years -> 2024-03-01
+    months = forecast_retirements(
+        rows, TODAY, soh_threshold=Decimal(94), life_years={"LFP": Decimal(4)}
+    )
+    march = months[2]
+    assert march == MonthDue(date(2024, 3, 1), 4, Decimal(8000), Decimal(1200), 2, 2)
