@@ -37,6 +37,9 @@ def problem(stops, vehicle=None) -> Problem:
     return Problem(vehicles=(vehicle or van(),), stops=tuple(stops), matrices=MATRICES)
 
 
+R = (RELOAD, None)
+
+
 def jobs(*indices):
     return [(JOB, i) for i in indices]
 
@@ -194,8 +197,8 @@ def test_route_ending_after_the_shift():
 
 def test_working_time_limit():
     stop = Stop(id="a", location=2, service_s=40)
-    assert simulate(problem([stop]), van(max_work_s=100), jobs(0), depart=0).feasible
-    sim = simulate(problem([stop]), van(max_work_s=99), jobs(0), depart=0)
+    assert simulate(problem([stop]), van(max_work_s=100), jobs(0), depart=1000).feasible
+    sim = simulate(problem([stop]), van(max_work_s=99), jobs(0), depart=1000)
     assert sim.violations == ["working time 100 > 99"]
 
 
@@ -307,3 +310,44 @@ def test_shipment_split_over_two_trips():
 def test_shipment_pickup_without_its_delivery():
     sim = simulate(problem(shipment("s")), van(), jobs(0))
     assert sim.violations == ["shipment s: pickup without its delivery"]
+
+
+def test_a_feasible_route_still_leaves_late_to_skip_even_one_second_of_waiting():
+    stop = Stop(id="a", location=1, time_windows=(TimeWindow(11, 600),))
+    sim = simulate(problem([stop]), van(), jobs(0))
+    assert [s.departure for s in sim.steps] == [1, 11, 21]
+    far = Stop(id="a", location=1, time_windows=(TimeWindow(500, 600),))
+    assert simulate(problem([far]), van(), jobs(0)).steps[0].departure == 490
+
+
+def test_three_trips_are_numbered_and_loaded_each_from_the_park():
+    stops = [
+        Stop(id="sp", location=1, pickup=(2,), kind="pickup", shipment="s"),
+        Stop(id="a", location=1, delivery=(3,)),  # a job after a shipment end, same trip
+        Stop(id="sd", location=2, delivery=(2,), kind="delivery", shipment="s"),
+        Stop(id="b", location=2, delivery=(4,)),
+        Stop(id="c", location=1, delivery=(5,)),
+    ]
+    v = van(max_trips=3)
+    seq = [(JOB, 0), (JOB, 1), (JOB, 2), R, (JOB, 3), R, (JOB, 4)]
+    sim = simulate(problem(stops, v), v, seq, depart=0)
+    assert [(s.type, s.trip, s.load) for s in sim.steps] == [
+        ("start", 0, (3,)),
+        ("pickup", 0, (5,)),
+        ("job", 0, (2,)),
+        ("delivery", 0, (0,)),
+        ("reload", 1, (4,)),
+        ("job", 1, (0,)),
+        ("reload", 2, (5,)),
+        ("job", 2, (0,)),
+        ("end", 2, (0,)),
+    ]
+    assert (sim.trips, sim.violations) == (3, [])
+
+
+def test_a_shipment_over_the_second_and_third_trips():
+    stops = shipment("s")
+    v = van(max_trips=3)
+    seq = [R, (JOB, 0), R, (JOB, 1)]  # a leading reload: trips 1 and 2 hold the two ends
+    sim = simulate(problem(stops, v), v, seq, depart=0)
+    assert "shipment s: delivery must follow pickup in the same trip" in sim.violations
