@@ -1,0 +1,327 @@
+"""Fleet CSV import, exactly: each error's row, column, code and parameters at its boundary."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from lithloop.batteries.fleet_csv import (
+    CHEMISTRIES,
+    MAX_BYTES,
+    FleetImport,
+    FleetRow,
+    parse_chemistry,
+    parse_date,
+    parse_decimal,
+    parse_fleet_csv,
+)
+from lithloop.batteries.problems import ImportCode
+
+from .test_fleet_csv import CODE_A, CODE_B, HEADER, TODAY
+
+ALLOWED = ", ".join(CHEMISTRIES)
+FIELDS = ("plate", "code", "chem", "kwh", "kg", "since", "soh")
+VALUES = ("黑C·D1234", CODE_A, "LFP", "324", "2350", "2019-05-01", "86.5")
+BASE = dict(zip(FIELDS, VALUES, strict=True))
+
+
+def line(**changes) -> str:
+    return ",".join((BASE | changes)[f] for f in FIELDS)
+
+
+def parse(*lines: str) -> FleetImport:
+    return parse_fleet_csv((HEADER + "\n".join(lines) + "\n").encode(), today=TODAY)
+
+
+def issues(found) -> list[tuple]:
+    return [(i.row, i.column, i.code, i.params) for i in found]
+
+
+def test_a_good_row_exactly():
+    result = parse(line())
+    assert result.ok and result.errors == () and result.warnings == ()
+    assert result.encoding == "utf-8"
+    [row] = result.rows
+    assert row == FleetRow(
+        2,
+        "黑C·D1234",
+        CODE_A,
+        "LFP",
+        Decimal("324.00"),
+        Decimal("2350.00"),
+        date(2019, 5, 1),
+        Decimal("86.50"),
+        row.parsed_code,
+    )
+    assert row.parsed_code.serial == 11
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "code", "params"),
+    [
+        ({"plate": ""}, "vehicle_plate", ImportCode.REQUIRED, {}),
+        (
+            {"plate": "P" * 21},
+            "vehicle_plate",
+            ImportCode.TOO_LONG,
+            {"value": "P" * 21, "limit": 20},
+        ),
+        ({"plate": "P\x07"}, "vehicle_plate", ImportCode.CONTROL_CHARACTER, {}),
+        ({"chem": ""}, "chemistry", ImportCode.REQUIRED, {}),
+        (
+            {"chem": "XYZ"},
+            "chemistry",
+            ImportCode.UNKNOWN_CHEMISTRY,
+            {"value": "XYZ", "allowed": ALLOWED},
+        ),
+        ({"kwh": ""}, "rated_kwh", ImportCode.REQUIRED, {}),
+        ({"kwh": "abc"}, "rated_kwh", ImportCode.BAD_NUMBER, {"value": "abc"}),
+        ({"kwh": "0"}, "rated_kwh", ImportCode.NOT_POSITIVE, {"value": "0"}),
+        ({"kwh": "-1"}, "rated_kwh", ImportCode.NOT_POSITIVE, {"value": "-1"}),
+        (
+            {"kwh": "10000.01"},
+            "rated_kwh",
+            ImportCode.TOO_LARGE,
+            {"value": "10000.01", "limit": "10,000"},
+        ),
+        (
+            {"kg": "100001"},
+            "mass_kg",
+            ImportCode.TOO_LARGE,
+            {"value": "100001", "limit": "100,000"},
+        ),
+        ({"kg": ""}, "mass_kg", ImportCode.REQUIRED, {}),
+        ({"soh": "100.01"}, "soh_pct", ImportCode.SOH_OUT_OF_RANGE, {"value": "100.01"}),
+        ({"soh": "-1"}, "soh_pct", ImportCode.SOH_OUT_OF_RANGE, {"value": "-1"}),
+        ({"soh": "x%"}, "soh_pct", ImportCode.BAD_NUMBER, {"value": "x%"}),
+        ({"since": ""}, "in_service_since", ImportCode.REQUIRED, {}),
+        ({"since": "2019-13-01"}, "in_service_since", ImportCode.BAD_DATE, {"value": "2019-13-01"}),
+        (
+            {"since": "2026-11-27"},
+            "in_service_since",
+            ImportCode.FUTURE_DATE,
+            {"value": "2026-11-27", "today": "2026-11-26"},
+        ),
+        (
+            {"chem": "NCM811"},
+            "chemistry",
+            ImportCode.CHEMISTRY_MISMATCH,
+            {"chemistry": "NCM811", "letter": "B", "expected": "LFP"},
+        ),
+    ],
+)
+def test_each_cell_error_exactly(changes, column, code, params):
+    result = parse(line(**changes))
+    assert issues(result.errors) == [(2, column, code, params)]
+    assert result.rows == ()
+    assert all(i.message for i in result.errors)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "value"),
+    [
+        ({"plate": "P" * 20}, "vehicle_plate", "P" * 20),
+        ({"kwh": "10000"}, "rated_kwh", Decimal("10000.00")),
+        ({"kwh": "0.125"}, "rated_kwh", Decimal("0.13")),  # half up (half-even: 0.12)
+        ({"kg": "100000"}, "mass_kg", Decimal("100000.00")),
+        ({"kg": '"1,234.565"'}, "mass_kg", Decimal("1234.57")),
+        ({"soh": "100"}, "soh_pct", Decimal("100.00")),
+        ({"soh": "0"}, "soh_pct", Decimal("0.00")),
+        ({"soh": "86.5%"}, "soh_pct", Decimal("86.50")),
+        ({"soh": ""}, "soh_pct", None),
+        ({"since": "2026-11-26"}, "in_service_since", TODAY),  # in service today
+        ({"chem": "磷酸铁锂"}, "chemistry", "LFP"),
+    ],
+)
+def test_values_at_their_limits_are_accepted(changes, field, value):
+    result = parse(line(**changes))
+    assert result.errors == (), issues(result.errors)
+    assert getattr(result.rows[0], field) == value
+
+
+@pytest.mark.parametrize(
+    ("soh", "warned", "percent"),
+    [("1", "1", "100"), ("0.865", "0.865", "86.500"), ("0.01", "0.01", "1.00")],
+)
+def test_soh_of_one_or_less_looks_like_a_fraction(soh, warned, percent):
+    result = parse(line(soh=soh))
+    assert result.ok
+    assert issues(result.warnings) == [
+        (2, "soh_pct", ImportCode.SOH_LOOKS_LIKE_FRACTION, {"value": warned, "percent": percent})
+    ]
+
+
+@pytest.mark.parametrize("soh", ["0", "1.01", "80"])
+def test_no_fraction_warning_for_zero_or_above_one(soh):
+    assert parse(line(soh=soh)).warnings == ()
+
+
+def test_an_uncoded_pack_warns_and_parses():
+    result = parse(line(code=""))
+    assert issues(result.warnings) == [(2, "pack_code", ImportCode.UNCODED_PACK, {})]
+    assert result.rows[0].pack_code is None and result.rows[0].parsed_code is None
+
+
+def test_an_invalid_code_carries_its_problem():
+    bad = CODE_A[:17] + "0000000"
+    [error] = parse(line(code=bad)).errors
+    assert (error.row, error.column, error.code) == (2, "pack_code", ImportCode.INVALID_PACK_CODE)
+    assert {k: error.params[k] for k in ("value", "reason", "position", "field")} == {
+        "value": bad,
+        "reason": "zero_serial",
+        "position": 18,
+        "field": "serial",
+    }
+    [short] = parse(line(code="ABC")).errors
+    assert (short.params["reason"], short.params["position"], short.params["field"]) == (
+        "wrong_length",
+        4,
+        "product_type",
+    )
+
+
+def test_a_duplicate_code_names_the_first_row_and_a_letter_without_chemistries():
+    other = CODE_A[:4] + "A" + CODE_A[5:]  # letter A: nickel-metal hydride, none of ours
+    result = parse(line(), line(code=CODE_B), line(code=CODE_A.lower()), line(code=other))
+    assert issues(result.errors) == [
+        (4, "pack_code", ImportCode.DUPLICATE_PACK_CODE, {"value": CODE_A, "first_row": 2}),
+        (
+            5,
+            "chemistry",
+            ImportCode.CHEMISTRY_MISMATCH,
+            {"chemistry": "LFP", "letter": "A", "expected": "nickel-metal hydride"},
+        ),
+    ]
+    assert [r.row for r in result.rows] == [2, 3]
+
+
+def test_several_errors_of_one_row_are_all_reported_in_column_order():
+    result = parse(line(plate="", kwh="0", since="x"))
+    assert [(i.column, i.code) for i in result.errors] == [
+        ("vehicle_plate", ImportCode.REQUIRED),
+        ("rated_kwh", ImportCode.NOT_POSITIVE),
+        ("in_service_since", ImportCode.BAD_DATE),
+    ]
+
+
+def test_extra_and_missing_cells():
+    result = parse(line() + ",x,", "黑C·D1,,LFP,324")
+    assert issues(result.errors) == [
+        (2, None, ImportCode.EXTRA_CELLS, {"count": 9, "expected": 7}),
+        (3, "mass_kg", ImportCode.REQUIRED, {}),
+        (3, "in_service_since", ImportCode.REQUIRED, {}),
+    ]
+    assert parse(line() + ",,").ok  # empty surplus cells are not extra
+
+
+def test_blank_rows_keep_excel_row_numbers_and_the_delimiter_is_the_commonest():
+    text = HEADER.replace(",", ";") + "\n ; ;\n" + line().replace(",", ";") + "\n"
+    result = parse_fleet_csv(text.encode(), today=TODAY)
+    assert [r.row for r in result.rows] == [4]
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "params", "row"),
+    [
+        (b"", ImportCode.EMPTY_FILE, {}, None),
+        (b" \n \n", ImportCode.EMPTY_FILE, {}, None),
+        (HEADER.encode(), ImportCode.NO_ROWS, {}, 2),
+        ((HEADER + ",,,\n").encode(), ImportCode.NO_ROWS, {}, 2),
+        (b"\x00\x01", ImportCode.UNKNOWN_ENCODING, {}, None),
+    ],
+)
+def test_file_errors(data, code, params, row):
+    result = parse_fleet_csv(data, today=TODAY)
+    assert issues(result.errors) == [(row, None, code, params)]
+    assert (result.rows, result.warnings) == ((), ())
+
+
+def test_file_errors_keep_the_encoding():
+    assert parse_fleet_csv(HEADER.encode(), today=TODAY).encoding == "utf-8"
+    assert parse_fleet_csv(b"\xef\xbb\xbf", today=TODAY).encoding == "utf-8-sig"
+
+
+def test_a_file_too_large_by_one_byte():
+    result = parse_fleet_csv(b" " * (MAX_BYTES + 1), today=TODAY)
+    assert issues(result.errors) == [
+        (None, None, ImportCode.FILE_TOO_LARGE, {"size": MAX_BYTES + 1, "limit": MAX_BYTES})
+    ]
+    assert result.encoding is None
+
+
+def test_a_field_beyond_the_csv_limit_is_a_bad_csv():
+    result = parse_fleet_csv((HEADER + '"' + "x" * 140_000 + '"\n').encode(), today=TODAY)
+    [error] = result.errors
+    assert (error.row, error.code) == (None, ImportCode.BAD_CSV)
+    assert "field larger than field limit" in error.params["detail"]
+
+
+def test_header_problems_in_one_error():
+    result = parse_fleet_csv(b"plate,Plate,colour,,mass_kg\n1,2,3,4,5\n", today=TODAY)
+    assert issues(result.errors) == [
+        (
+            1,
+            None,
+            ImportCode.BAD_COLUMNS,
+            {
+                "missing": "pack_code, chemistry, rated_kwh, in_service_since",
+                "unknown": "colour",
+                "duplicated": "Plate",
+                "expected": "vehicle_plate, pack_code, chemistry, rated_kwh, mass_kg, "
+                "in_service_since, soh_pct",
+            },
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,234.5", Decimal("1234.5")),
+        ("１２", Decimal(12)),
+        (" +3 ", Decimal(3)),
+        (".5", Decimal("0.5")),
+        ("5.", Decimal(5)),
+        ("1e3", None),
+        ("NaN", None),
+        ("1,23", None),
+        ("", None),
+        ("1" * 16, None),
+    ],
+)
+def test_parse_decimal(text, value):
+    assert parse_decimal(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2018-03-05", date(2018, 3, 5)),
+        ("2018/3/5", date(2018, 3, 5)),
+        ("2018.3.5", date(2018, 3, 5)),
+        ("2018年3月5日", date(2018, 3, 5)),
+        ("20180305", date(2018, 3, 5)),
+        ("2018-03-05 14:30", date(2018, 3, 5)),
+        ("2018-02-30", None),
+        ("18-03-05", None),
+        ("", None),
+    ],
+)
+def test_parse_date(text, value):
+    assert parse_date(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("lifepo4", "LFP"),
+        ("NMC-811", "NCM811"),
+        ("ncm 523", "NCM523"),
+        ("镍钴铝", "NCA"),
+        ("x", None),
+    ],
+)
+def test_parse_chemistry(text, value):
+    assert parse_chemistry(text) == value
