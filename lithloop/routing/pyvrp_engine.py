@@ -243,15 +243,17 @@ def _window(wins, hull: bool) -> tuple[int, int]:
 
 
 class _Stop:
-    """PyVRP's stopping hook: its own runtime limit or the solve's shared criterion; it
-    also hands PyVRP's latest best to the incumbent now and then."""
+    """PyVRP's stopping hook: its own runtime limit, the solve's shared criterion, or a
+    background engine's plan taking the lead (PyVRP then restarts from it); it also hands
+    PyVRP's latest best to the incumbent now and then."""
 
     def __init__(self, limit, incumbent, progress):
         self.limit, self.incumbent, self.progress = limit, incumbent, progress
 
     def __call__(self, best_cost) -> bool:
         self.progress.flush()
-        return bool(self.limit(best_cost)) or self.incumbent.should_stop()
+        stop = bool(self.limit(best_cost)) or self.incumbent.should_stop()
+        return stop or self.incumbent.fresh
 
 
 class _Progress(pyvrp.IteratedLocalSearchCallbacks if pyvrp else object):

@@ -36,7 +36,7 @@ def race_pyvrp(
     found: list[tuple[str, list]] = []
     warm = start if start is not None else (None if greedy_share >= 1 else greedy)
     for strict, share in phases:
-        if incumbent.should_stop():
+        if incumbent.should_stop() or incumbent.fresh:
             return found
         args = (problem, allowed, budget * share, seed, big, strict, warm, config.pyvrp_hull)
         results = _run_seeds(args, workers, incumbent, notes)
@@ -92,7 +92,8 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
         notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
     for fut in futures:
         try:
-            res = fut.result(timeout=1 if incumbent.stopped else seconds + 10)
+            ended = incumbent.stopped or incumbent.fresh
+            res = fut.result(timeout=1 if ended else seconds + 10)
             if res is not None:
                 results.append(res)
         except Exception as exc:
