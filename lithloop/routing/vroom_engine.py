@@ -112,13 +112,18 @@ def _input(problem: Problem, allowed: list[list[int]], multi_trip: bool = False)
 
 
 def solve_vroom(
-    problem: Problem, allowed, seconds: float, exploration: int, multi_trip: bool = False
+    problem: Problem,
+    allowed,
+    seconds: float,
+    exploration: int,
+    multi_trip: bool = False,
+    threads: int = 1,
 ) -> list[list[int]]:
     """Per vehicle, the stop indices VROOM visits, in order."""
     inp = _input(problem, allowed, multi_trip)
     sol = inp.solve(
         exploration_level=exploration,
-        nb_threads=1,
+        nb_threads=threads,
         timeout=timedelta(milliseconds=max(int(seconds * 1000), 10)),
     )
     out: list[list[int]] = [[] for _ in problem.vehicles]
