@@ -21,7 +21,9 @@ class RaceConfig:
     vroom_exploration_quick: int = 0
     vroom_quick_share: float = 0.8  # ... with this share (nothing else does better so fast)
     vroom_grace: float = 0.03  # share of the budget the solve waits past it for VROOM
-    pyvrp_hull: bool = False  # several windows: PyVRP gets their hull (else the longest)
+    # several windows: PyVRP gets one client per window, one of them served ("groups"),
+    # their hull ("hull") or the longest ("longest")
+    pyvrp_windows: str = "groups"
     pyvrp_from_vroom: bool = True  # PyVRP starts from VROOM's plan when that is the best
     pyvrp_from_construct: bool = True  # else from our constructive plan
     vroom_multi_trip: bool = False  # True: VROOM sees capacity x trips, cut into trips after
@@ -31,6 +33,8 @@ class RaceConfig:
         for name in (*shares, "strict_first_above"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name}: must be between 0 and 1")
+        if self.pyvrp_windows not in ("groups", "hull", "longest"):
+            raise ValueError("pyvrp_windows: groups, hull or longest")
         if not 0 <= self.vroom_exploration <= 5 or not 0 <= self.vroom_exploration_quick <= 5:
             raise ValueError("vroom exploration levels: must be between 0 and 5")
 

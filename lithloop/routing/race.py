@@ -38,7 +38,7 @@ def race_pyvrp(
     for strict, share in phases:
         if incumbent.should_stop() or incumbent.fresh:
             return found
-        args = (problem, allowed, budget * share, seed, big, strict, warm, config.pyvrp_hull)
+        args = (problem, allowed, budget * share, seed, big, strict, warm, config.pyvrp_windows)
         results = _run_seeds(args, workers, incumbent, notes)
         if not results:
             return found
@@ -61,7 +61,7 @@ def race_pyvrp(
 
 def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
     """Run PyVRP with seeds seed, seed+1, ... (extra seeds in forked processes)."""
-    problem, allowed, seconds, seed, big, strict, warm, hull = args
+    problem, allowed, seconds, seed, big, strict, warm, windows = args
     pool = None
     futures = []
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -77,14 +77,14 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
                 strict,
                 warm,
                 None,
-                hull,
+                windows,
             )
             for k in range(1, workers)
         ]
     results = []
     try:
         res = pyvrp_engine.solve_pyvrp(
-            problem, allowed, seconds, seed, big, strict, warm, incumbent=incumbent, hull=hull
+            problem, allowed, seconds, seed, big, strict, warm, incumbent=incumbent, windows=windows
         )
         if res is not None:
             results.append(res)
