@@ -12,7 +12,10 @@ class RaceConfig:
     pyvrp_share: float = 0.9  # PyVRP runs until this share of the budget; then OR-Tools
     construct_above: int = 150  # stops: above this, our constructive is a warm start too
     strict_first_above: float = 0.8  # greedy share above which PyVRP tries strict first
-    vroom_share: float = 0.85  # pyvroom searches this share of the budget, beside PyVRP
+    vroom_share: float = 0.85  # pyvroom searches this share of the budget
+    # PyVRP beside pyvroom: "always", "never" (PyVRP starts from VROOM's plan), or "auto":
+    # beside it when the load average leaves a core idle (else both would get half a core)
+    beside: str = "auto"
     vroom_exploration: int = 5  # pyvroom's deepest exploration level (0 fastest .. 5)
     # (seconds per stop, level): after level 0, the deepest level whose least time per
     # stop the budget affords (VROOM's deep levels overrun short timeouts on big days)
@@ -33,6 +36,8 @@ class RaceConfig:
         for name in (*shares, "strict_first_above"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name}: must be between 0 and 1")
+        if self.beside not in ("auto", "always", "never"):
+            raise ValueError("beside: auto, always or never")
         if self.pyvrp_windows not in ("groups", "hull", "longest"):
             raise ValueError("pyvrp_windows: groups, hull or longest")
         if not 0 <= self.vroom_exploration <= 5 or not 0 <= self.vroom_exploration_quick <= 5:

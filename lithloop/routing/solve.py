@@ -3,6 +3,7 @@ OR-Tools, and the best plan seen by any of them, checked, as the Solution."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -86,6 +87,18 @@ def build_solution(problem, routes, departs, reasons, t0, engine, notes) -> Solu
         notes=tuple(problem.notes) + tuple(notes),
         coordinates=problem.coordinates,
     )
+
+
+def _core_free(config: RaceConfig) -> bool:
+    """True when another engine may search beside VROOM on a core of its own."""
+    if config.beside != "auto":
+        return config.beside == "always"
+    cpus = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - platforms without a load average
+        return cpus > 1
+    return busy + 1 <= cpus - 1
 
 
 def _race_pyvrp(
@@ -203,6 +216,12 @@ def solve(
         else:
             notes.append("pyvroom not installed: VROOM skipped")
     try:
+        if inc.sources and not _core_free(config):
+            # No idle core: VROOM searches alone (sharing one would halve its time).
+            notes.append("no idle core: the other engines start from VROOM's plan")
+            while inc.sources and not inc.should_stop():
+                inc.collect(wait=0.05)
+            inc.take_fresh()
         want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
         if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
             found = _race_pyvrp(*race, t0 + time_limit_s * config.pyvrp_share - 0.001 * n)
