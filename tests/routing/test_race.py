@@ -132,3 +132,29 @@ def test_vroom_digs_as_deep_as_the_time_per_stop_affords(seconds, stops, levels)
 def test_race_shares_are_checked():
     with pytest.raises(ValueError, match="vroom_grace"):
         RaceConfig(vroom_grace=1.5)
+
+
+def test_without_an_idle_core_pyvrp_starts_from_the_vroom_plan(monkeypatch):
+    p = _hazmat_day()
+    good = _good_plan(p)
+    visits = [[i for _, i in seq] for seq in good]
+    monkeypatch.setattr(solve_module, "construct", lambda p, allowed: [[(JOB, 0)], []])
+    monkeypatch.setattr(vroom_engine, "solve_vroom", lambda *a, **kw: visits)
+    starts = []
+
+    def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, **kw):
+        starts.append(initial)
+        return [[], []], False, float("inf")
+
+    monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
+    sol = solve(p, time_limit_s=2.5, config=RaceConfig(beside="never"))
+    assert "no idle core: the other engines start from VROOM's plan" in sol.notes
+    assert starts and starts[0] == good
+    assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
+
+
+@pytest.mark.parametrize("beside, free", [("always", True), ("never", False)])
+def test_beside_can_be_forced(beside, free):
+    assert solve_module._core_free(RaceConfig(beside=beside)) is free
+    with pytest.raises(ValueError, match="beside"):
+        RaceConfig(beside="sometimes")
