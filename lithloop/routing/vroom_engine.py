@@ -155,13 +155,13 @@ def to_routes(problem: Problem, visits: list[list[int]]) -> list[list[tuple]]:
     return repair(problem, [split_trips(problem, j, s) for j, s in enumerate(visits)])
 
 
-def plan(time_limit_s: float, n_stops: int, config) -> tuple[float, list[int]]:
+def plan(time_limit_s: float, n_stops: int, config, early: bool = False) -> tuple[float, list[int]]:
     """(seconds, exploration levels) of VROOM's run beside the other engines.
 
     The deepest level the time per stop affords: VROOM's higher levels build many more
     starting plans before its timeout is looked at, so on a short budget they answer late
-    and worse. Below the deepest level, level 0 answers first (within a fraction of a
-    second, for the other engines to start from).
+    and worse. Below the deepest level, or when `early` (a "no improvement" criterion
+    watches the run), level 0 answers first, within a fraction of a second.
     """
     if time_limit_s < config.vroom_quick_below_s:
         return time_limit_s * config.vroom_quick_share, [config.vroom_exploration_quick]
@@ -169,7 +169,8 @@ def plan(time_limit_s: float, n_stops: int, config) -> tuple[float, list[int]]:
     per_stop = seconds / max(n_stops, 1)
     level = next((lv for least, lv in config.vroom_levels if per_stop >= least), 0)
     level = min(level, config.vroom_exploration)
-    return seconds, [level] if level == config.vroom_exploration or level == 0 else [0, level]
+    first = early or level < config.vroom_exploration
+    return seconds, [0, level] if level and first else [level]
 
 
 class Background:
