@@ -8,6 +8,10 @@ with `RaceConfig.vroom_multi_trip` a truck with several trips gets its capacity 
 trips and its route is cut into trips afterwards (a reload before the stop that would
 overfill it; the reload's time may then break later windows). Every route is simulated
 against all our constraints and repaired, so VROOM's answer is only ever a candidate.
+
+VROOM searches in a forked process (`Background`) for most of the budget; `solve` runs
+PyVRP beside it when a core is idle, else waits for it and starts PyVRP and OR-Tools from
+its plan.
 """
 
 from __future__ import annotations
