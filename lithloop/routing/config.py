@@ -9,17 +9,17 @@ from dataclasses import dataclass
 class RaceConfig:
     """How `solve` shares its time between the engines and picks warm starts."""
 
-    pyvrp_share: float = 0.9  # PyVRP runs until this share of the budget; then OR-Tools
+    pyvrp_share: float = 0.96  # PyVRP runs until this share of the budget; then OR-Tools
     construct_above: int = 150  # stops: above this, our constructive is a warm start too
     strict_first_above: float = 0.8  # greedy share above which PyVRP tries strict first
-    vroom_share: float = 0.85  # pyvroom searches this share of the budget
+    vroom_share: float = 0.92  # pyvroom searches this share of the budget
     # PyVRP beside pyvroom: "always", "never" (PyVRP starts from VROOM's plan), or "auto":
     # beside it when the load average leaves a core idle (else both would get half a core)
     beside: str = "auto"
     vroom_exploration: int = 5  # pyvroom's deepest exploration level (0 fastest .. 5)
     # (seconds per stop, level): after level 0, the deepest level whose least time per
     # stop the budget affords (VROOM's deep levels overrun short timeouts on big days)
-    vroom_levels: tuple = ((0.06, 5), (0.03, 3), (0.0, 1))
+    vroom_levels: tuple = ((0.06, 5), (0.035, 3), (0.0, 1))
     vroom_quick_below_s: float = 2.0  # budgets under this: pyvroom at its fastest level ...
     vroom_exploration_quick: int = 0
     vroom_quick_share: float = 0.8  # ... with this share (nothing else does better so fast)
