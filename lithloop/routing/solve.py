@@ -25,7 +25,7 @@ from .plans import clean, feasible_or_repaired, repair, route_cost
 from .race import race_pyvrp
 from .reasons import compatible_vehicles, unassigned
 from .schedule import JOB, simulate
-from .stop import AnyOf, MaxRuntime, NoImprovement, StopCriterion, find, was_cancelled
+from .stop import AnyOf, MaxRuntime, StopCriterion, was_cancelled
 
 
 def _initial_from_hints(problem: Problem) -> list[list[tuple]] | None:
@@ -212,8 +212,7 @@ def solve(
     if want_vroom and not inc.should_stop():
         if vroom_engine.available():
             left = time_limit_s - (time.monotonic() - t0)
-            early = bool(find(criterion, NoImprovement))
-            seconds, levels = vroom_engine.plan(left, n, config, early)
+            seconds, levels = vroom_engine.plan(left, n, config)
             inc.watch("vroom", vroom_engine.Background(problem, allowed, seconds, levels, config))
             engines.append("vroom")
         else:

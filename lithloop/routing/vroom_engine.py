@@ -159,13 +159,14 @@ def to_routes(problem: Problem, visits: list[list[int]]) -> list[list[tuple]]:
     return repair(problem, [split_trips(problem, j, s) for j, s in enumerate(visits)])
 
 
-def plan(time_limit_s: float, n_stops: int, config, early: bool = False) -> tuple[float, list[int]]:
+def plan(time_limit_s: float, n_stops: int, config) -> tuple[float, list[int]]:
     """(seconds, exploration levels) of VROOM's run beside the other engines.
 
-    The deepest level the time per stop affords: VROOM's higher levels build many more
-    starting plans before its timeout is looked at, so on a short budget they answer late
-    and worse. Below the deepest level, or when `early` (a "no improvement" criterion
-    watches the run), level 0 answers first, within a fraction of a second.
+    Level 0 answers first, within a fraction of a second (an insurance: on a loaded
+    machine a deeper level may not answer within the budget at all; and the other engines,
+    progress reports and a "no improvement" criterion get a plan early). Then the deepest
+    level the time per stop affords: VROOM's higher levels build many more starting plans
+    before its timeout is looked at, so on a short budget they answer late and worse.
     """
     if time_limit_s < config.vroom_quick_below_s:
         return time_limit_s * config.vroom_quick_share, [config.vroom_exploration_quick]
@@ -173,8 +174,7 @@ def plan(time_limit_s: float, n_stops: int, config, early: bool = False) -> tupl
     per_stop = seconds / max(n_stops, 1)
     level = next((lv for least, lv in config.vroom_levels if per_stop >= least), 0)
     level = min(level, config.vroom_exploration)
-    first = early or level < config.vroom_exploration
-    return seconds, [0, level] if level and first else [level]
+    return seconds, [0, level] if level else [0]
 
 
 class Background:
@@ -245,7 +245,7 @@ class Background:
         if self.proc is not None:
             if self.proc.is_alive():
                 self.proc.kill()
-            self.proc.join(1)
+            self.proc.join(0.2)  # a killed process is reaped later if need be
         if self.conn is not None:
             self.conn.close()
             self.conn = None
