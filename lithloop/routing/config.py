@@ -9,23 +9,37 @@ from dataclasses import dataclass
 class RaceConfig:
     """How `solve` shares its time between the engines and picks warm starts."""
 
-    pyvrp_share: float = 0.9  # of the time left after the fast engines, before OR-Tools
+    pyvrp_share: float = 0.96  # PyVRP runs until this share of the budget; then OR-Tools
     construct_above: int = 150  # stops: above this, our constructive is a warm start too
     strict_first_above: float = 0.8  # greedy share above which PyVRP tries strict first
-    vroom_share: float = 0.25  # at most this share of the budget goes to pyvroom
-    vroom_exploration: int = 5  # pyvroom's exploration level (0 fastest .. 5)
+    vroom_share: float = 0.92  # pyvroom searches this share of the budget
+    # PyVRP beside pyvroom: "always", "never" (PyVRP starts from VROOM's plan), or "auto":
+    # beside it when the load average leaves a core idle (else both would get half a core)
+    beside: str = "auto"
+    vroom_exploration: int = 5  # pyvroom's deepest exploration level (0 fastest .. 5)
+    # (seconds per stop, level): after level 0, the deepest level whose least time per
+    # stop the budget affords (VROOM's deep levels overrun short timeouts on big days)
+    vroom_levels: tuple = ((0.06, 5), (0.035, 3), (0.0, 1))
     vroom_quick_below_s: float = 2.0  # budgets under this: pyvroom at its fastest level ...
     vroom_exploration_quick: int = 0
-    vroom_quick_share: float = 0.6  # ... with this share (nothing else does better so fast)
-    pyvrp_hull: bool = False  # several windows: PyVRP gets their hull (else the longest)
+    vroom_quick_share: float = 0.8  # ... with this share (nothing else does better so fast)
+    vroom_grace: float = 0.03  # share of the budget the solve waits past it for VROOM
+    # several windows: PyVRP gets one client per window, one of them served ("groups"),
+    # their hull ("hull") or the longest ("longest")
+    pyvrp_windows: str = "groups"
     pyvrp_from_vroom: bool = True  # PyVRP starts from VROOM's plan when that is the best
+    pyvrp_from_construct: bool = True  # else from our constructive plan
     vroom_multi_trip: bool = False  # True: VROOM sees capacity x trips, cut into trips after
-    vroom_poll_s: float = 0.05  # how often the stop criterion is asked while pyvroom runs
 
     def __post_init__(self):
-        for name in ("pyvrp_share", "vroom_share", "vroom_quick_share", "strict_first_above"):
+        shares = ("pyvrp_share", "vroom_share", "vroom_quick_share", "vroom_grace")
+        for name in (*shares, "strict_first_above"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name}: must be between 0 and 1")
+        if self.beside not in ("auto", "always", "never"):
+            raise ValueError("beside: auto, always or never")
+        if self.pyvrp_windows not in ("groups", "hull", "longest"):
+            raise ValueError("pyvrp_windows: groups, hull or longest")
         if not 0 <= self.vroom_exploration <= 5 or not 0 <= self.vroom_exploration_quick <= 5:
             raise ValueError("vroom exploration levels: must be between 0 and 5")
 

@@ -49,6 +49,8 @@ class Incumbent:
         self.seen: list[tuple[str, tuple[float, float]]] = []
         self._reported_at: float | None = None
         self.stopped = False
+        self.sources: list[tuple[str, object]] = []  # engines searching in other processes
+        self.fresh = False  # a background engine's plan just took the lead
 
     def objective(self, key: tuple[float, float]) -> float:
         """The scalar best-so-far value of a lexicographic key."""
@@ -91,8 +93,31 @@ class Incumbent:
         if self._reported_at is None or self.clock() - self._reported_at >= PROGRESS_EVERY_S:
             self._report()
 
+    def watch(self, label: str, source) -> None:
+        """Collect `source` (with `take(wait)`, `done`, `lines`) as it answers."""
+        self.sources.append((label, source))
+
+    def collect(self, wait: float = 0.0) -> None:
+        """Offer the plans background engines sent (waiting at most `wait` seconds);
+        `fresh` turns True when one of them takes the lead."""
+        for label, source in list(self.sources):
+            for routes in source.take(wait):
+                if self.offer(label, routes):
+                    self.fresh = True
+            if source.done:
+                self.sources.remove((label, source))
+                self.notes.extend(source.lines)
+
+    def take_fresh(self) -> bool:
+        """True (once) when a background engine's plan took the lead since the last ask."""
+        fresh, self.fresh = self.fresh, False
+        return fresh
+
     def should_stop(self) -> bool:
-        """Report progress if due and ask the stop criterion (sticky once True)."""
+        """Collect background engines, report progress if due and ask the stop criterion
+        (sticky once True)."""
+        if self.sources:
+            self.collect()
         self.tick()
         if not self.stopped:
             self.stopped = bool(self.stop(self.value))

@@ -7,7 +7,7 @@ import warnings
 
 from .model import Problem
 from .plans import repair
-from .schedule import JOB, RELOAD, amounts
+from .schedule import JOB, RELOAD, amounts, simulate
 
 try:  # PyVRP is optional: without it the OR-Tools engine works alone.
     import pyvrp
@@ -27,9 +27,9 @@ def fits(problem: Problem, allowed: list[list[int]]) -> bool:
     """True when PyVRP can race on the problem.
 
     Skills and other vehicle restrictions become prohibitive edges in per-type routing
-    profiles; of several time windows PyVRP gets the longest (a restriction, so its plans
-    stay feasible for us; `hull=True` relaxes them to their hull instead). Both are only a
-    warm start:
+    profiles; a stop with several time windows becomes one client per window in a
+    mutually exclusive group (or, see `_windows`, gets their hull or the longest). Both are
+    only a warm start:
     every PyVRP route is re-checked and repaired before OR-Tools takes over. Problems
     with shipments are left to OR-Tools.
     """
@@ -76,7 +76,8 @@ def solve_pyvrp(
     strict: bool = True,
     initial: list[list[tuple]] | None = None,
     incumbent=None,
-    hull: bool = False,
+    windows: str = "groups",
+    max_penalty: float = 1e10,
 ):
     """Race PyVRP for `seconds`; return per-vehicle sequences or None.
 
@@ -133,28 +134,37 @@ def solve_pyvrp(
     vts = [
         pyvrp.VehicleType(num_available=len(m), **t) for t, m in zip(types, members, strict=True)
     ]
-    clients, client_stop = [], []
+    clients, client_stop, groups = [], [], []
     for i, s in enumerate(problem.stops):
         if not allowed[i]:
             continue
-        wins = s.time_windows
         if s.optional:
             prize = min(int(round(s.penalty * 1000 * (1 + s.priority / 100))), big)
         else:
             prize = _required_prize(problem, s) * (100 + max(s.priority, 0)) // 100
-        clients.append(
-            pyvrp.Client(
-                location=len(depots) + len(clients),
-                delivery=list(amounts(s.delivery, dims)),
-                pickup=list(amounts(s.pickup, dims)),
-                service_duration=s.service_s,
-                tw_early=_window(wins, hull)[0],
-                tw_late=_window(wins, hull)[1],
-                required=strict and not s.optional,
-                prize=0 if strict and not s.optional else prize * scale,
+        must = strict and not s.optional
+        wins = _windows(s.time_windows, windows)
+        group = None
+        if len(wins) > 1:  # one client per window; the group serves exactly one of them
+            group = len(groups)
+            groups.append(
+                pyvrp.ClientGroup(list(range(len(clients), len(clients) + len(wins))), must)
             )
-        )
-        client_stop.append(i)
+        for early, late in wins:
+            clients.append(
+                pyvrp.Client(
+                    location=len(depots) + len(clients),
+                    delivery=list(amounts(s.delivery, dims)),
+                    pickup=list(amounts(s.pickup, dims)),
+                    service_duration=s.service_s,
+                    tw_early=early,
+                    tw_late=late,
+                    required=must and group is None,
+                    prize=0 if must else prize * scale,
+                    group=group,
+                )
+            )
+            client_stop.append(i)
     if not clients:
         return None
     # One PyVRP location per depot and per client (clients may share a place).
@@ -189,15 +199,15 @@ def solve_pyvrp(
     vts = [
         pyvrp.VehicleType(num_available=len(m), **t) for t, m in zip(types, members, strict=True)
     ]
-    data = pyvrp.ProblemData(locations, clients, depots, vts, dmats, tmats)
+    data = pyvrp.ProblemData(locations, clients, depots, vts, dmats, tmats, groups)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # Our costs are in 1/1000 currency units: let penalties grow far enough.
         progress = _Progress(problem, incumbent, (members, client_stop, len(vehicles)))
         ils = pyvrp.IteratedLocalSearchParams(callbacks=progress)
-        penalty = pyvrp.PenaltyParams() if strict else pyvrp.PenaltyParams(max_penalty=1e10)
+        penalty = pyvrp.PenaltyParams(max_penalty=max_penalty)
         params = pyvrp.SolveParams(ils=ils, penalty=penalty)
-        start = _warm(data, initial, members, client_stop, depot_of, vehicles)
+        start = _warm(data, clients, problem, initial, (members, client_stop, depot_of))
         limit = MaxRuntime(max(seconds, 0.05))
         res = pyvrp.solve(
             data,
@@ -232,26 +242,31 @@ def to_routes(best, members, client_stop, n_vehicles) -> list[list[tuple]]:
     return out
 
 
-def _window(wins, hull: bool) -> tuple[int, int]:
-    """The one window PyVRP gets: the longest of the stop's windows (or their hull)."""
+def _windows(wins, mode: str) -> list[tuple[int, int]]:
+    """The windows PyVRP gets: all ("groups": one client each), their hull, or the longest
+    (a restriction, so its plans stay feasible for us)."""
     if not wins:
-        return 0, INF
-    if hull:
-        return min(w.start for w in wins), max(w.end for w in wins)
+        return [(0, INF)]
+    if mode == "groups":
+        return sorted((w.start, w.end) for w in wins)
+    if mode == "hull":
+        return [(min(w.start for w in wins), max(w.end for w in wins))]
     w = max(wins, key=lambda w: (w.end - w.start, -w.start))
-    return w.start, w.end
+    return [(w.start, w.end)]
 
 
 class _Stop:
-    """PyVRP's stopping hook: its own runtime limit or the solve's shared criterion; it
-    also hands PyVRP's latest best to the incumbent now and then."""
+    """PyVRP's stopping hook: its own runtime limit, the solve's shared criterion, or a
+    background engine's plan taking the lead (PyVRP then restarts from it); it also hands
+    PyVRP's latest best to the incumbent now and then."""
 
     def __init__(self, limit, incumbent, progress):
         self.limit, self.incumbent, self.progress = limit, incumbent, progress
 
     def __call__(self, best_cost) -> bool:
         self.progress.flush()
-        return bool(self.limit(best_cost)) or self.incumbent.should_stop()
+        stop = bool(self.limit(best_cost)) or self.incumbent.should_stop()
+        return stop or self.incumbent.fresh
 
 
 class _Progress(pyvrp.IteratedLocalSearchCallbacks if pyvrp else object):
@@ -282,21 +297,32 @@ class _Progress(pyvrp.IteratedLocalSearchCallbacks if pyvrp else object):
             pass
 
 
-def _warm(data, initial, members, client_stop, depot_of, vehicles):
-    """Our feasible routes as a PyVRP starting solution (None if unusable)."""
+def _warm(data, clients, problem, initial, shape):
+    """Our feasible routes as a PyVRP starting solution (None if unusable); a stop with
+    several windows becomes the client of the window its service starts in."""
     if not initial:
         return None
+    members, client_stop, depot_of = shape
     type_of = {j: t for t, m in enumerate(members) for j in m}
-    client_of = {i: c for c, i in enumerate(client_stop)}
+    clients_of: dict[int, list[int]] = {}
+    for c, i in enumerate(client_stop):
+        clients_of.setdefault(i, []).append(c)
     routes = []
     for j, seq in enumerate(initial):
         if not seq:
             continue
-        v = vehicles[j]
+        v = problem.vehicles[j]
+        starts = iter(
+            st.service_start for st in simulate(problem, v, seq).steps if st.stop_id is not None
+        )
         acts = []
         for kind, i in seq:
             if kind == JOB:
-                acts.append(pyvrp.Activity(pyvrp.ActivityType.CLIENT, client_of[i]))
+                acts.append(
+                    pyvrp.Activity(
+                        pyvrp.ActivityType.CLIENT, _client(clients, clients_of[i], next(starts, 0))
+                    )
+                )
             else:
                 acts.append(
                     pyvrp.Activity(pyvrp.ActivityType.DEPOT, depot_of[(v.reload_at, v.reload_s)])
@@ -304,5 +330,13 @@ def _warm(data, initial, members, client_stop, depot_of, vehicles):
         routes.append(pyvrp.Route(data, acts, type_of[j]))
     try:
         return pyvrp.Solution(data, routes)
-    except (ValueError, RuntimeError, IndexError):
+    except (ValueError, RuntimeError, IndexError, KeyError):
         return None
+
+
+def _client(clients, candidates: list[int], start: int) -> int:
+    """Of a stop's clients (one per window), the one whose window holds `start`."""
+    for c in candidates:
+        if clients[c].tw_early <= start <= clients[c].tw_late:
+            return c
+    return candidates[0]

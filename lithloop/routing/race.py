@@ -36,9 +36,9 @@ def race_pyvrp(
     found: list[tuple[str, list]] = []
     warm = start if start is not None else (None if greedy_share >= 1 else greedy)
     for strict, share in phases:
-        if incumbent.should_stop():
+        if incumbent.should_stop() or incumbent.fresh:
             return found
-        args = (problem, allowed, budget * share, seed, big, strict, warm, config.pyvrp_hull)
+        args = (problem, allowed, budget * share, seed, big, strict, warm, config.pyvrp_windows)
         results = _run_seeds(args, workers, incumbent, notes)
         if not results:
             return found
@@ -61,7 +61,7 @@ def race_pyvrp(
 
 def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
     """Run PyVRP with seeds seed, seed+1, ... (extra seeds in forked processes)."""
-    problem, allowed, seconds, seed, big, strict, warm, hull = args
+    problem, allowed, seconds, seed, big, strict, warm, windows = args
     pool = None
     futures = []
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -77,14 +77,14 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
                 strict,
                 warm,
                 None,
-                hull,
+                windows,
             )
             for k in range(1, workers)
         ]
     results = []
     try:
         res = pyvrp_engine.solve_pyvrp(
-            problem, allowed, seconds, seed, big, strict, warm, incumbent=incumbent, hull=hull
+            problem, allowed, seconds, seed, big, strict, warm, incumbent=incumbent, windows=windows
         )
         if res is not None:
             results.append(res)
@@ -92,7 +92,8 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
         notes.append(f"PyVRP failed: {type(exc).__name__}: {exc}")
     for fut in futures:
         try:
-            res = fut.result(timeout=1 if incumbent.stopped else seconds + 10)
+            ended = incumbent.stopped or incumbent.fresh
+            res = fut.result(timeout=1 if ended else seconds + 10)
             if res is not None:
                 results.append(res)
         except Exception as exc:

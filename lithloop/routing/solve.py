@@ -1,8 +1,11 @@
-"""`solve`: pre-checks, a race of engines (construction, pyvroom, PyVRP) that warm-starts
-OR-Tools, and the best plan seen by any of them, checked, as the Solution."""
+"""`solve`: pre-checks, a race of engines (construction; pyvroom in its own process; PyVRP
+beside it or from its plan, starting again from any plan that takes the lead; OR-Tools
+from the best for the last part of the budget), and the best plan seen by any of them,
+checked, as the Solution."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -18,7 +21,7 @@ from .model import (
     Route,
     Solution,
 )
-from .plans import clean, feasible_or_repaired, repair, route_cost, score
+from .plans import clean, feasible_or_repaired, repair, route_cost
 from .race import race_pyvrp
 from .reasons import compatible_vehicles, unassigned
 from .schedule import JOB, simulate
@@ -88,6 +91,77 @@ def build_solution(problem, routes, departs, reasons, t0, engine, notes) -> Solu
     )
 
 
+def _core_free(config: RaceConfig) -> bool:
+    """True when another engine may search beside VROOM on a core of its own."""
+    if config.beside != "auto":
+        return config.beside == "always"
+    cpus = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - platforms without a load average
+        return cpus > 1
+    return busy + 1 <= cpus - 1
+
+
+def _race_pyvrp(
+    problem, allowed, bm, greedy, greedy_share, seed, inc, notes, config, workers, until
+) -> list[tuple[str, list]]:
+    """PyVRP until `until` (monotonic); it starts again from a background engine's plan
+    whenever that takes the lead (so VROOM's answer is improved rather than only kept)."""
+    found: list[tuple[str, list]] = []
+    start = inc.routes if config.pyvrp_from_vroom and inc.label == "vroom" else None
+    if start is None and config.pyvrp_from_construct:
+        start = greedy  # PyVRP alone may not find a plan serving everyone in time
+    extra = workers - 1 if inc.sources else workers  # a core already searches for VROOM
+    while not inc.should_stop():
+        budget = until - time.monotonic()
+        if budget < 0.05:
+            break
+        found += race_pyvrp(
+            problem,
+            allowed,
+            bm.big_penalty,
+            greedy,
+            greedy_share,
+            budget,
+            seed,
+            inc,
+            notes,
+            config,
+            max(extra, 1),
+            start,
+        )
+        if not inc.take_fresh():
+            break
+        start = inc.routes if config.pyvrp_from_vroom else None
+        notes.append(f"PyVRP starts again from the {inc.label} plan")
+    return found
+
+
+def _ortools(problem, bm, n, candidates, inc, notes, engines, until) -> list[int] | None:
+    """OR-Tools from the best plan so far until `until`; its departure times when it leads."""
+    # On small easy days OR-Tools' own first solution beats our constructive one.
+    warm = candidates or inc.label not in (None, "construct")
+    initial = inc.routes if warm and inc.routes is not None else None
+    if initial is not None:
+        served = ", ".join(
+            f"{lab} serves {sum(k == JOB for seq in r for k, _ in seq)}" for lab, r in candidates
+        )
+        notes.append(f"warm start: {inc.label} ({served})")
+    left = until - time.monotonic()
+    if left <= 0.01 or inc.should_stop():
+        return None
+    engines.append("ortools")
+    sol, more = ortools_solve.run(bm, left, n, initial, inc)
+    notes.extend(more)
+    if sol is None:
+        return None
+    routes, departs = ortools_solve.extract(bm, sol)
+    if inc.offer("ortools", feasible_or_repaired(problem, routes)) and inc.routes == routes:
+        return departs
+    return None
+
+
 def solve(
     problem: Problem,
     *,
@@ -132,54 +206,41 @@ def solve(
     greedy_share = sum(i in greedy_jobs for i in required) / max(len(required), 1)
     if n > config.construct_above or bm.nodes.load_node or greedy_share < 1:
         candidates.append(("construct", greedy))
+    race = (problem, allowed, bm, greedy, greedy_share, seed, inc, notes, config, workers)
     engines = []
     want_vroom = vroom_engine.fits(problem, allowed) if use_vroom is None else use_vroom
     if want_vroom and not inc.should_stop():
-        found = vroom_engine.race(problem, allowed, time_limit_s, inc, notes, config)
-        if found is not None:
-            candidates.append(("vroom", found))
+        if vroom_engine.available():
+            left = time_limit_s - (time.monotonic() - t0)
+            seconds, levels = vroom_engine.plan(left, n, config)
+            inc.watch("vroom", vroom_engine.Background(problem, allowed, seconds, levels, config))
             engines.append("vroom")
-    want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
-    if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
-        # Leave OR-Tools its share, plus time to check and repair PyVRP's routes.
-        budget = (time_limit_s - (time.monotonic() - t0)) * config.pyvrp_share - 0.001 * n
-        start = inc.routes if config.pyvrp_from_vroom and inc.label == "vroom" else None
-        if budget > 0 and not inc.should_stop():
-            found = race_pyvrp(
-                problem,
-                allowed,
-                bm.big_penalty,
-                greedy,
-                greedy_share,
-                budget,
-                seed,
-                inc,
-                notes,
-                config,
-                workers,
-                start,
-            )
+        else:
+            notes.append("pyvroom not installed: VROOM skipped")
+    try:
+        if inc.sources and not _core_free(config):
+            # No idle core: VROOM searches alone (sharing one would halve its time).
+            notes.append("no idle core: the other engines start from VROOM's plan")
+            while inc.sources and not inc.should_stop():
+                inc.collect(wait=0.05)
+            inc.take_fresh()
+        want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
+        if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
+            found = _race_pyvrp(*race, t0 + time_limit_s * config.pyvrp_share - 0.001 * n)
+            candidates.extend(found)
             if found:
-                candidates.extend(found)
                 engines.append("pyvrp")
-    initial = None
-    if candidates:
-        scored = [(score(problem, r), label, r) for label, r in candidates]
-        _, label, initial = min(scored, key=lambda c: c[0])
-        served = ", ".join(
-            f"{lab} serves {sum(k == JOB for seq in r for k, _ in seq)}" for _, lab, r in scored
-        )
-        notes.append(f"warm start: {label} ({served})")
-    departs = None
-    left = time_limit_s - (time.monotonic() - t0)
-    if left > 0.01 and not inc.should_stop():
-        engines.append("ortools")
-        sol, more = ortools_solve.run(bm, left, n, initial, inc)
-        notes.extend(more)
-        if sol is not None:
-            routes, ort_departs = ortools_solve.extract(bm, sol)
-            if inc.offer("ortools", feasible_or_repaired(problem, routes)):
-                departs = ort_departs if inc.routes == routes else None
+        departs = _ortools(problem, bm, n, candidates, inc, notes, engines, t0 + time_limit_s)
+        # VROOM overruns its timeout a little on a loaded machine: a short grace.
+        grace = time.monotonic() + config.vroom_grace * time_limit_s
+        while inc.sources and time.monotonic() < grace and not was_cancelled(criterion):
+            inc.collect(wait=0.02)
+    finally:
+        inc.collect()  # an answer that came in at the very end still counts
+        for _, source in inc.sources:
+            source.close()
+            notes.extend(source.lines)
+    departs = departs if inc.label == "ortools" else None
     if inc.label != "ortools":
         notes.append(f"kept the {inc.label} plan: no engine found a better one")
     if was_cancelled(criterion):

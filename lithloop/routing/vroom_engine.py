@@ -8,6 +8,10 @@ with `RaceConfig.vroom_multi_trip` a truck with several trips gets its capacity 
 trips and its route is cut into trips afterwards (a reload before the stop that would
 overfill it; the reload's time may then break later windows). Every route is simulated
 against all our constraints and repaired, so VROOM's answer is only ever a candidate.
+
+VROOM searches in a forked process (`Background`) for most of the budget; `solve` runs
+PyVRP beside it when a core is idle, else waits for it and starts PyVRP and OR-Tools from
+its plan.
 """
 
 from __future__ import annotations
@@ -112,13 +116,18 @@ def _input(problem: Problem, allowed: list[list[int]], multi_trip: bool = False)
 
 
 def solve_vroom(
-    problem: Problem, allowed, seconds: float, exploration: int, multi_trip: bool = False
+    problem: Problem,
+    allowed,
+    seconds: float,
+    exploration: int,
+    multi_trip: bool = False,
+    threads: int = 1,
 ) -> list[list[int]]:
     """Per vehicle, the stop indices VROOM visits, in order."""
     inp = _input(problem, allowed, multi_trip)
     sol = inp.solve(
         exploration_level=exploration,
-        nb_threads=1,
+        nb_threads=threads,
         timeout=timedelta(milliseconds=max(int(seconds * 1000), 10)),
     )
     out: list[list[int]] = [[] for _ in problem.vehicles]
@@ -150,66 +159,115 @@ def to_routes(problem: Problem, visits: list[list[int]]) -> list[list[tuple]]:
     return repair(problem, [split_trips(problem, j, s) for j, s in enumerate(visits)])
 
 
-def _child(conn, problem, allowed, seconds, exploration, multi_trip) -> None:
+def plan(time_limit_s: float, n_stops: int, config) -> tuple[float, list[int]]:
+    """(seconds, exploration levels) of VROOM's run beside the other engines.
+
+    Level 0 answers first, within a fraction of a second (an insurance: on a loaded
+    machine a deeper level may not answer within the budget at all; and the other engines,
+    progress reports and a "no improvement" criterion get a plan early). Then the deepest
+    level the time per stop affords: VROOM's higher levels build many more starting plans
+    before its timeout is looked at, so on a short budget they answer late and worse.
+    """
+    if time_limit_s < config.vroom_quick_below_s:
+        return time_limit_s * config.vroom_quick_share, [config.vroom_exploration_quick]
+    seconds = time_limit_s * config.vroom_share
+    per_stop = seconds / max(n_stops, 1)
+    level = next((lv for least, lv in config.vroom_levels if per_stop >= least), 0)
+    level = min(level, config.vroom_exploration)
+    return seconds, [0, level] if level else [0]
+
+
+class Background:
+    """pyvroom searching in a forked process while this one runs the other engines.
+
+    VROOM holds the interpreter while it searches, hence the process (on a second core,
+    a real race). It answers once per exploration level, all within `seconds`. `take()`
+    is cheap and non-blocking: each answer comes back as our repaired routes (once).
+    `close()` ends the process.
+    """
+
+    def __init__(self, problem: Problem, allowed, seconds: float, levels: list[int], config):
+        self.problem, self.t0 = problem, time.monotonic()
+        self.done, self.answers, self.lines = False, 0, []
+        self.deadline = self.t0 + seconds + 2.0 + 0.002 * len(problem.stops)
+        args = (problem, allowed, seconds, levels, config.vroom_multi_trip)
+        self.proc = self.conn = None
+        if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+            self._early = list(_answers(*args))
+            return
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_child, args=(child, *args), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def take(self, wait: float = 0.0) -> list[list[list[tuple]]]:
+        """The plans VROOM sent since the last call (waiting at most `wait` for one)."""
+        if self.proc is None:
+            early, self._early, self.done = getattr(self, "_early", []), [], True
+            return [r for r in map(self._routes, early) if r is not None]
+        out = []
+        try:
+            while not self.done and self.conn.poll(wait if not out else 0):
+                routes = self._routes(self.conn.recv())
+                if routes is not None:
+                    out.append(routes)
+            if not self.done and (time.monotonic() > self.deadline or not self.proc.is_alive()):
+                if not self.conn.poll(0):
+                    self.lines.append("VROOM gave no (further) answer before its deadline")
+                    self.close()
+        except (EOFError, OSError) as exc:
+            self.lines.append(f"VROOM failed: {type(exc).__name__}: {exc}")
+            self.close()
+        return out
+
+    def _routes(self, message) -> list[list[tuple]] | None:
+        status, level, value = message
+        if status == "end":
+            self.close()
+            return None
+        if status != "ok":
+            self.lines.append(f"VROOM failed: {value}")
+            return None
+        try:
+            routes = to_routes(self.problem, value)
+        except Exception as exc:  # a bad answer is only a missing candidate
+            self.lines.append(f"VROOM's answer unusable: {type(exc).__name__}: {exc}")
+            return None
+        served = sum(k == JOB for seq in routes for k, _ in seq)
+        took = time.monotonic() - self.t0
+        self.lines.append(f"VROOM (exploration {level}) serves {served} in {took:.2f} s")
+        return routes
+
+    def close(self) -> None:
+        """End the process (if still searching) and free the pipe."""
+        self.done = True
+        if self.proc is not None:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join(0.2)  # a killed process is reaped later if need be
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def _answers(problem, allowed, seconds, levels, multi_trip):
+    """("ok" or "error", level, visits or what went wrong) per level, within `seconds`."""
+    end = time.monotonic() + seconds
+    for k, level in enumerate(levels):
+        left = end - time.monotonic()
+        if k and left < 0.05:
+            return
+        try:
+            yield ("ok", level, solve_vroom(problem, allowed, left, level, multi_trip))
+        except Exception as exc:
+            yield ("error", level, f"{type(exc).__name__}: {exc}")
+
+
+def _child(conn, problem, allowed, seconds, levels, multi_trip) -> None:
     try:
-        conn.send(("ok", solve_vroom(problem, allowed, seconds, exploration, multi_trip)))
-    except Exception as exc:
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        for message in _answers(problem, allowed, seconds, levels, multi_trip):
+            conn.send(message)
+        conn.send(("end", None, None))
     finally:
         conn.close()
-
-
-def race(problem: Problem, allowed, time_limit_s: float, incumbent, notes: list[str], config):
-    """Run VROOM within its share of the budget; offer its plan to the incumbent.
-
-    VROOM holds the interpreter while it searches, so it runs in a forked process while
-    this one keeps asking the stop criterion (a cancel ends it within `vroom_poll_s`).
-    Returns our repaired routes, or None.
-    """
-    if vroom is None:
-        notes.append("pyvroom not installed: VROOM skipped")
-        return None
-    quick = time_limit_s < config.vroom_quick_below_s
-    seconds = time_limit_s * (config.vroom_quick_share if quick else config.vroom_share)
-    level = config.vroom_exploration_quick if quick else config.vroom_exploration
-    t0 = time.monotonic()
-    try:
-        visits = _run(problem, allowed, seconds, level, incumbent, config)
-    except Exception as exc:
-        notes.append(f"VROOM failed: {type(exc).__name__}: {exc}")
-        return None
-    if visits is None:
-        notes.append("VROOM stopped before it answered")
-        return None
-    routes = to_routes(problem, visits)
-    served = sum(k == JOB for seq in routes for k, _ in seq)
-    notes.append(f"VROOM (exploration {level}) serves {served} in {time.monotonic() - t0:.2f} s")
-    incumbent.offer("vroom", routes)
-    return routes
-
-
-def _run(problem, allowed, seconds, level, incumbent, config):
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return solve_vroom(problem, allowed, seconds, level, config.vroom_multi_trip)
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    args = (child, problem, allowed, seconds, level, config.vroom_multi_trip)
-    proc = ctx.Process(target=_child, args=args, daemon=True)
-    proc.start()
-    child.close()
-    deadline = time.monotonic() + seconds + 2.0 + 0.002 * len(problem.stops)
-    try:
-        while not parent.poll(config.vroom_poll_s):
-            if incumbent.should_stop() or time.monotonic() > deadline or not proc.is_alive():
-                if not parent.poll(0):
-                    return None
-                break
-        status, value = parent.recv()
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(1)
-        parent.close()
-    if status != "ok":
-        raise RuntimeError(value)
-    return value

@@ -1,0 +1,160 @@
+"""The race of engines: pyvroom beside PyVRP, every raced plan re-simulated against our side
+constraints before it may lead, and PyVRP starting again from a plan that took the lead."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from lithloop.routing import RaceConfig, pyvrp_engine, solve, vroom_engine
+from lithloop.routing.incumbent import Incumbent
+from lithloop.routing.reasons import compatible_vehicles
+from lithloop.routing.schedule import JOB
+
+from .checker import check
+from .factory import problem, stop, truck
+
+solve_module = sys.modules["lithloop.routing.solve"]
+
+POS = [0, 10, 20, 30, 40, 50, 60]
+HAZ = frozenset({"hazmat"})
+
+
+def _hazmat_day():
+    """A plain and a hazmat truck; stop `damaged` may only ride on the hazmat truck."""
+    trucks = [truck("plain"), truck("haz", skills=HAZ)]
+    stops = [stop(i, 1 + i % 6) for i in range(5)] + [stop("damaged", 6, skills=HAZ)]
+    return problem(trucks, stops, POS)
+
+
+def _owner(sol, stop_id):
+    return [r.vehicle_id for r in sol.routes if stop_id in r.stop_ids]
+
+
+def test_a_raced_pyvrp_plan_breaking_a_skill_is_refused(monkeypatch):
+    p = _hazmat_day()
+    damaged = len(p.stops) - 1
+    calls = []
+
+    def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, **kw):
+        calls.append(seconds)
+        everything = [(JOB, i) for i in range(len(problem.stops))]
+        return [everything, []], True, 0.0  # all on the plain truck: damaged too
+
+    monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
+    sol = solve(p, time_limit_s=0.5, use_vroom=False, use_pyvrp=True)
+    assert calls, "the fake PyVRP was not raced"
+    assert not check(p, sol, require_all=True)
+    assert _owner(sol, p.stops[damaged].id) == ["haz"]
+
+
+def test_a_vroom_answer_breaking_a_skill_is_refused(monkeypatch):
+    p = _hazmat_day()
+    asked = []
+
+    def fake(problem, allowed, seconds, exploration, multi_trip=False):
+        asked.append(exploration)
+        return [list(range(len(problem.stops))), []]  # damaged on the plain truck
+
+    monkeypatch.setattr(vroom_engine, "solve_vroom", fake)
+    sol = solve(p, time_limit_s=2.5, use_pyvrp=False, use_vroom=True)
+    assert any(n.startswith("VROOM (exploration") for n in sol.notes), sol.notes
+    assert not check(p, sol, require_all=True)
+    assert _owner(sol, "damaged") == ["haz"]
+
+
+class _Source:
+    """A background engine that answers with the given plans, then is done."""
+
+    def __init__(self, *plans):
+        self.plans, self.done, self.lines = list(plans), False, []
+
+    def take(self, wait=0.0):
+        out, self.plans, self.done = self.plans, [], True
+        self.lines.append(f"{len(out)} answers")
+        return out
+
+
+def _incumbent(p):
+    allowed, _ = compatible_vehicles(p)
+    return Incumbent(p, allowed, 1000.0, lambda best: False, None, 0.0, [])
+
+
+def test_a_background_plan_that_leads_is_fresh_once_and_a_worse_one_is_not():
+    p = problem([truck("t1"), truck("t2")], [stop(1, 1), stop(2, 2)], POS)
+    inc = _incumbent(p)
+    inc.offer("construct", [[(JOB, 0)], [(JOB, 1)]])  # 20 + 40 km
+    inc.watch("vroom", _Source([[(JOB, 0)], []]))  # serves fewer: worse
+    assert not inc.should_stop()
+    assert inc.label == "construct" and not inc.take_fresh() and not inc.sources
+    inc.watch("vroom", _Source([[(JOB, 0), (JOB, 1)], []]))  # same stops, 40 km
+    inc.should_stop()
+    assert inc.label == "vroom" and inc.take_fresh() and not inc.take_fresh()
+    assert inc.notes == ["1 answers", "1 answers"]
+
+
+def test_pyvrp_starts_again_from_a_background_plan_that_takes_the_lead(monkeypatch):
+    p = _hazmat_day()
+    starts = []
+    # A poor constructive plan (one stop), so that the background plan leads.
+    monkeypatch.setattr(solve_module, "construct", lambda p, allowed: [[(JOB, 0)], []])
+
+    def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, **kw):
+        starts.append(initial)
+        inc = kw["incumbent"]
+        if len(starts) == 1:
+            inc.watch("vroom", _Source(_good_plan(problem)))
+            inc.should_stop()
+        return [[], []], False, float("inf")
+
+    monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
+    sol = solve(p, time_limit_s=0.5, use_vroom=False, use_pyvrp=True)
+    assert len(starts) == 2 and starts[1] == _good_plan(p)
+    assert "PyVRP starts again from the vroom plan" in sol.notes
+    assert not check(p, sol, require_all=True)
+
+
+def _good_plan(p):
+    damaged = len(p.stops) - 1
+    return [[(JOB, i) for i in range(damaged)], [(JOB, damaged)]]
+
+
+@pytest.mark.parametrize(
+    "seconds, stops, levels",
+    [(1.0, 400, [0]), (10.0, 100, [0, 5]), (10.0, 200, [0, 3]), (10.0, 400, [0, 1])],
+)
+def test_vroom_digs_as_deep_as_the_time_per_stop_affords(seconds, stops, levels):
+    budget, got = vroom_engine.plan(seconds, stops, RaceConfig())
+    assert got == levels and 0 < budget < seconds
+
+
+def test_race_shares_are_checked():
+    with pytest.raises(ValueError, match="vroom_grace"):
+        RaceConfig(vroom_grace=1.5)
+
+
+def test_without_an_idle_core_pyvrp_starts_from_the_vroom_plan(monkeypatch):
+    p = _hazmat_day()
+    good = _good_plan(p)
+    visits = [[i for _, i in seq] for seq in good]
+    monkeypatch.setattr(solve_module, "construct", lambda p, allowed: [[(JOB, 0)], []])
+    monkeypatch.setattr(vroom_engine, "solve_vroom", lambda *a, **kw: visits)
+    starts = []
+
+    def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, **kw):
+        starts.append(initial)
+        return [[], []], False, float("inf")
+
+    monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
+    sol = solve(p, time_limit_s=2.5, config=RaceConfig(beside="never"))
+    assert "no idle core: the other engines start from VROOM's plan" in sol.notes
+    assert starts and starts[0] == good
+    assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
+
+
+@pytest.mark.parametrize("beside, free", [("always", True), ("never", False)])
+def test_beside_can_be_forced(beside, free):
+    assert solve_module._core_free(RaceConfig(beside=beside)) is free
+    with pytest.raises(ValueError, match="beside"):
+        RaceConfig(beside="sometimes")
