@@ -1,0 +1,246 @@
+"""Every page and API endpoint at the demo, one year and N years of history, on PostgreSQL.
+
+    .venv/bin/python bench/data_growth.py [--years 10] [--repeat 7] [--quick]
+
+Seeds the authorisation matrix's world (the demo region, other organisations, a token and a
+session per role) into a scratch database on TEST_DATABASE_URL's server (default the local
+PostgreSQL), measures, then writes a year of plausible operation before today with
+bench/growth_world.py (COPY, every constraint kept), measures again, then N−1 more years
+before that and measures a third time. Each GET of the URL map is asked as the role that
+uses it (from tests/authz_table.py: the admin where allowed, and the first other role that
+may), one request at a time in process through Flask's test client: median and max ms of
+`--repeat` requests after one warm-up, SQL statements, bytes. Writes
+bench/results/data_growth.json and the table in docs/performance.md between its markers.
+`--quick`: 2 years, 3 requests each (a few minutes). The ten-year build takes several
+minutes on 2 cores and shows a progress bar. The scratch database is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench import growth_world  # noqa: E402
+from lithloop import clock  # noqa: E402
+from lithloop.extensions import db  # noqa: E402
+from lithloop.models import Role  # noqa: E402
+from tests.authz_table import ANYONE, PUBLIC, TABLE  # noqa: E402
+from tests.test_authz_matrix import (  # noqa: E402
+    IGNORED_METHODS,
+    seeded_matrix,
+    send,
+    url_for_rule,
+    values_for,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "data_growth.json"
+DOC = ROOT / "docs" / "performance.md"
+START, END = "<!-- data_growth:start -->", "<!-- data_growth:end -->"
+#: The role a page is measured as besides the admin: the first of these that may use it.
+USERS = (
+    Role.BUYER,
+    Role.PLANT_OPERATOR,
+    Role.DISPATCHER,
+    Role.FLEET_MANAGER,
+    Role.DEALER_STAFF,
+    Role.GOVERNMENT,
+    Role.DRIVER,
+)
+COUNTED = ("booking", "pack", "pack_event", "market_order", "settlement")
+
+
+def roles_for(spec, world) -> list[Role | None]:
+    """Anonymous for public pages; else the admin (where allowed) and the first other user
+    (one owning such an object, for pages about one)."""
+    if spec.who == PUBLIC:
+        return [None]
+    if spec.who == ANYONE:
+        return [Role.ADMIN]
+    chosen = [Role.ADMIN] if Role.ADMIN in spec.who else []
+    users = [r for r in USERS if r in spec.who]
+    if spec.owned is not None:
+        users = [r for r in users if world.own[spec.owned].get(r) is not None] or users
+    other = next(iter(users), None)
+    return chosen + ([other] if other else [])
+
+
+def targets(matrix) -> list[tuple[str, str, Role | None, str]]:
+    """(key, who, role, url) for every GET of the URL map."""
+    app, world, found = matrix.app, matrix.world, []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if "GET" not in rule.methods - IGNORED_METHODS or rule.endpoint == "static":
+            continue
+        spec = TABLE[f"GET {rule.endpoint}"]
+        for role in roles_for(spec, world):
+            owned = None
+            if spec.owned is not None:
+                owned = (world.own[spec.owned].get(role) if role else None) or (
+                    world.other[spec.owned]
+                )
+            url = url_for_rule(app, rule.endpoint, spec, values_for(world, role, owned))
+            found.append((rule.endpoint, role.value if role else "anonymous", role, url, spec))
+    return found
+
+
+def measure(matrix, engine, repeat: int) -> dict:
+    """Median and max ms, statements and bytes of every target."""
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    results = {}
+    try:
+        for endpoint, who, role, url, spec in targets(matrix):
+            times, body, status = [], b"", 0
+            for attempt in range(repeat + 1):
+                statements.clear()
+                started = time.perf_counter()
+                response = send(matrix, "GET", url, spec, role, {})
+                body = response.get_data()
+                if attempt:
+                    times.append((time.perf_counter() - started) * 1000)
+                status = response.status_code
+            results[f"{endpoint} ({who})"] = {
+                "url": url,
+                "status": status,
+                "median_ms": round(statistics.median(times), 1),
+                "max_ms": round(max(times), 1),
+                "statements": len(statements),
+                "bytes": len(body),
+            }
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return results
+
+
+def counts(engine) -> dict:
+    """Rows of the tables that grow, and the database's size."""
+    with engine.connect() as conn:
+        found = {t: conn.scalar(sa.text(f'SELECT count(*) FROM "{t}"')) for t in COUNTED}  # noqa: S608
+        found["mb"] = round(
+            conn.scalar(sa.text("SELECT pg_database_size(current_database())")) / 2**20
+        )
+    return found
+
+
+def build(engine, context, first, last, now, rng) -> float:
+    """Write the days first..last (inclusive) a year at a time, with a progress bar."""
+    started, days = time.perf_counter(), (last - first).days + 1
+    done = 0
+    for chunk in range(0, days, 365):
+        year = growth_world.Year(context, now, rng)
+        for offset in range(chunk, min(days, chunk + 365)):
+            year.day(first + timedelta(days=offset))
+            done += 1
+            if done % 15 == 0 or done == days:
+                bar = "#" * (40 * done // days)
+                sys.stderr.write(f"\r  [{bar:<40}] {done}/{days} days generated")
+        year.finish()
+        rows = growth_world.write(engine, year)
+        sys.stderr.write(f"  (+{rows:,} rows written)\n")
+    growth_world.move_sequences(engine)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
+    return round(time.perf_counter() - started, 1)
+
+
+def stage(name, matrix, engine, served, repeat, results, built_s=0.0) -> None:
+    """Measure every target and keep the figures under `name`."""
+    sys.stderr.write(f"measuring at {name} …\n")
+    results["stages"][name] = {
+        "rows": counts(engine),
+        "build_s": built_s,
+        "pages": measure(matrix, served, repeat),
+    }
+
+
+def table(results: dict) -> str:
+    """The Markdown table of every target across the stages."""
+    stages = list(results["stages"])
+    head = "| page (role) | " + " | ".join(stages) + " | statements | KB at the last |"
+    lines = [head, "| --- " * (len(stages) + 3) + "|"]
+    last = results["stages"][stages[-1]]["pages"]
+    for key in last:
+        cells = [
+            f"{results['stages'][s]['pages'][key]['median_ms']:,.0f} ms"
+            if key in results["stages"][s]["pages"]
+            else "—"
+            for s in stages
+        ]
+        queries = " / ".join(str(results["stages"][s]["pages"][key]["statements"]) for s in stages)
+        lines.append(
+            f"| `{key}` | "
+            + " | ".join(cells)
+            + f" | {queries} | {last[key]['bytes'] / 1024:,.0f} |"
+        )
+    rows = " / ".join(
+        f"{s}: {results['stages'][s]['rows']['pack_event']:,} events, "
+        f"{results['stages'][s]['rows']['mb']} MB"
+        for s in stages
+    )
+    return "\n".join([f"Pack events and database size: {rows}.", "", *lines])
+
+
+def write_doc(results: dict) -> None:
+    """Replace the table between the markers of docs/performance.md."""
+    text = DOC.read_text()
+    block = f"{START}\n{table(results)}\n{END}"
+    if START in text:
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
+    else:
+        text += f"\n{block}\n"
+    DOC.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="2 years, 3 requests each")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--no-doc", action="store_true", help="leave docs/performance.md")
+    args = parser.parse_args()
+    if args.quick:
+        args.years, args.repeat = min(args.years, 2), 3
+    results = {"years": args.years, "repeat": args.repeat, "stages": {}}
+    rng = random.Random(2026)
+    with seeded_matrix("postgresql", None, "growth") as matrix:
+        url = db.engine.url.render_as_string(hide_password=False)
+        engine = sa.create_engine(url)
+        with matrix.app.app_context():
+            served = db.engine
+        stage("demo", matrix, engine, served, args.repeat, results)
+        with engine.connect() as conn:
+            context = growth_world.read_context(conn)
+        today, now = clock.today(), clock.now()
+        sys.stderr.write("building 1 year of history …\n")
+        built = build(
+            engine, context, today - timedelta(days=365), today - timedelta(days=1), now, rng
+        )
+        stage("1 year", matrix, engine, served, args.repeat, results, built)
+        if args.years > 1:
+            sys.stderr.write(f"building {args.years - 1} more years (minutes on 2 cores) …\n")
+            first = today - timedelta(days=365 * args.years)
+            built = build(engine, context, first, today - timedelta(days=366), now, rng)
+            stage(f"{args.years} years", matrix, engine, served, args.repeat, results, built)
+        engine.dispose()
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    if not args.no_doc:
+        write_doc(results)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
