@@ -35,64 +35,15 @@ import sqlalchemy as sa  # noqa: E402
 from bench import growth_world  # noqa: E402
 from lithloop import clock  # noqa: E402
 from lithloop.extensions import db  # noqa: E402
-from lithloop.models import Role  # noqa: E402
-from tests.authz_table import ANYONE, PUBLIC, TABLE  # noqa: E402
-from tests.test_authz_matrix import (  # noqa: E402
-    IGNORED_METHODS,
-    seeded_matrix,
-    send,
-    url_for_rule,
-    values_for,
-)
+from lithloop.services import rollups  # noqa: E402
+from tests import growth_targets  # noqa: E402
+from tests.test_authz_matrix import seeded_matrix, send  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "data_growth.json"
 DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- data_growth:start -->", "<!-- data_growth:end -->"
-#: The role a page is measured as besides the admin: the first of these that may use it.
-USERS = (
-    Role.BUYER,
-    Role.PLANT_OPERATOR,
-    Role.DISPATCHER,
-    Role.FLEET_MANAGER,
-    Role.DEALER_STAFF,
-    Role.GOVERNMENT,
-    Role.DRIVER,
-)
 COUNTED = ("booking", "pack", "pack_event", "market_order", "settlement")
-
-
-def roles_for(spec, world) -> list[Role | None]:
-    """Anonymous for public pages; else the admin (where allowed) and the first other user
-    (one owning such an object, for pages about one)."""
-    if spec.who == PUBLIC:
-        return [None]
-    if spec.who == ANYONE:
-        return [Role.ADMIN]
-    chosen = [Role.ADMIN] if Role.ADMIN in spec.who else []
-    users = [r for r in USERS if r in spec.who]
-    if spec.owned is not None:
-        users = [r for r in users if world.own[spec.owned].get(r) is not None] or users
-    other = next(iter(users), None)
-    return chosen + ([other] if other else [])
-
-
-def targets(matrix) -> list[tuple[str, str, Role | None, str]]:
-    """(key, who, role, url) for every GET of the URL map."""
-    app, world, found = matrix.app, matrix.world, []
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
-        if "GET" not in rule.methods - IGNORED_METHODS or rule.endpoint == "static":
-            continue
-        spec = TABLE[f"GET {rule.endpoint}"]
-        for role in roles_for(spec, world):
-            owned = None
-            if spec.owned is not None:
-                owned = (world.own[spec.owned].get(role) if role else None) or (
-                    world.other[spec.owned]
-                )
-            url = url_for_rule(app, rule.endpoint, spec, values_for(world, role, owned))
-            found.append((rule.endpoint, role.value if role else "anonymous", role, url, spec))
-    return found
 
 
 def measure(matrix, engine, repeat: int) -> dict:
@@ -102,7 +53,7 @@ def measure(matrix, engine, repeat: int) -> dict:
     sa.event.listen(engine, "before_cursor_execute", listener)
     results = {}
     try:
-        for endpoint, who, role, url, spec in targets(matrix):
+        for endpoint, who, role, url, spec in growth_targets.targets(matrix):
             times, body, status = [], b"", 0
             for attempt in range(repeat + 1):
                 statements.clear()
@@ -135,7 +86,7 @@ def counts(engine) -> dict:
     return found
 
 
-def build(engine, context, first, last, now, rng) -> float:
+def build(app, engine, context, first, last, now, rng) -> float:
     """Write the days first..last (inclusive) a year at a time, with a progress bar."""
     started, days = time.perf_counter(), (last - first).days + 1
     done = 0
@@ -151,6 +102,8 @@ def build(engine, context, first, last, now, rng) -> float:
         rows = growth_world.write(engine, year)
         sys.stderr.write(f"  (+{rows:,} rows written)\n")
     growth_world.move_sequences(engine)
+    with app.app_context():  # COPY went past the rollups: rebuild them as after an import
+        sys.stderr.write(f"  {rollups.rebuild()} rollup rows rebuilt from the event log\n")
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
     return round(time.perf_counter() - started, 1)
@@ -227,13 +180,19 @@ def main() -> None:
         today, now = clock.today(), clock.now()
         sys.stderr.write("building 1 year of history …\n")
         built = build(
-            engine, context, today - timedelta(days=365), today - timedelta(days=1), now, rng
+            matrix.app,
+            engine,
+            context,
+            today - timedelta(days=365),
+            today - timedelta(days=1),
+            now,
+            rng,
         )
         stage("1 year", matrix, engine, served, args.repeat, results, built)
         if args.years > 1:
             sys.stderr.write(f"building {args.years - 1} more years (minutes on 2 cores) …\n")
             first = today - timedelta(days=365 * args.years)
-            built = build(engine, context, first, today - timedelta(days=366), now, rng)
+            built = build(matrix.app, engine, context, first, today - timedelta(days=366), now, rng)
             stage(f"{args.years} years", matrix, engine, served, args.repeat, results, built)
         engine.dispose()
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")

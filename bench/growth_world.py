@@ -82,8 +82,8 @@ def read_context(conn) -> Context:
         "o.id = u.organisation_id WHERE u.role = 'buyer' AND o.name NOT LIKE 'AUTHZ%' GROUP BY 1"
     )
     role = lambda r: q(f"SELECT min(id) FROM \"user\" WHERE role = '{r}'")[0][0]  # noqa: E731, S608
-    booking = q("SELECT quote::text, quote_index_version FROM booking ORDER BY id LIMIT 1")[0]
-    lines = q("SELECT lines::text FROM settlement ORDER BY id LIMIT 1")[0][0]
+    booking = q("SELECT CAST(quote AS TEXT), quote_index_version FROM booking ORDER BY id")[0]
+    lines = q("SELECT CAST(lines AS TEXT) FROM settlement ORDER BY id")[0][0]
     context = Context(
         owners, buyers, role("plant_operator"), role("admin"), booking[1], booking[0], lines
     )
@@ -105,8 +105,8 @@ def _naive(moment: datetime) -> datetime:
 class Year:
     """The rows of one stretch of days, table by table, ready for COPY."""
 
-    def __init__(self, context: Context, now: datetime, rng: random.Random):
-        self.c, self.now, self.rng = context, _naive(now), rng
+    def __init__(self, context: Context, now: datetime, rng: random.Random, per_day: float = 19):
+        self.c, self.now, self.rng, self.per_day = context, _naive(now), rng, per_day
         self.rows: dict[str, list[tuple]] = defaultdict(list)
         self.sold: dict[date, list[tuple[int, int]]] = defaultdict(list)  # day -> (pack, fen)
         self.dismantled: dict[tuple[date, int], list[tuple[int, Decimal]]] = defaultdict(list)
@@ -142,7 +142,7 @@ class Year:
         rng = self.rng
         if day.weekday() == 6:
             return
-        for _ in range(max(0, int(rng.gauss(19, 4)))):
+        for _ in range(max(0, round(rng.gauss(self.per_day, self.per_day / 5)))):
             self.booking(day, *rng.choice(self.c.owners))
 
     def booking(self, day: date, org: int, site: int, user: int) -> None:
@@ -416,9 +416,34 @@ ORDER = (
 ).split()
 
 
+def _sqlite_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat(" ", timespec="microseconds")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
+
+
 def write(engine, year: Year) -> int:
-    """COPY a stretch's rows into their tables in one transaction; the number of rows."""
+    """COPY a stretch's rows into their tables in one transaction (INSERTs on SQLite, for
+    the tests); the number of rows."""
     written = 0
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as conn:
+            for table in ORDER:
+                rows = year.rows.get(table, ())
+                names = COLUMNS[table].split()
+                columns = ", ".join(f'"{c}"' for c in names)
+                marks = ", ".join("?" * len(names))
+                if rows:
+                    conn.exec_driver_sql(
+                        f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',  # noqa: S608
+                        [tuple(_sqlite_value(v) for v in row) for row in rows],
+                    )
+                written += len(rows)
+        return written
     with engine.begin() as conn:
         cursor = conn.connection.driver_connection.cursor()
         for table in ORDER:
@@ -431,7 +456,9 @@ def write(engine, year: Year) -> int:
 
 
 def move_sequences(engine) -> None:
-    """Every id sequence past the rows written with explicit ids."""
+    """Every id sequence past the rows written with explicit ids (PostgreSQL)."""
+    if engine.dialect.name != "postgresql":
+        return
     with engine.begin() as conn:
         for table in TABLES:
             if table != "pack_parent":

@@ -163,7 +163,19 @@ class PackTest(db.Model):
 class PackEvent(db.Model):
     """An append-only link in a pack's chain; a correction is a new event naming the old one."""
 
-    __table_args__ = (sa.Index("ix_pack_event_due", "report_due", "reported_at"),)
+    __table_args__ = (
+        sa.Index("ix_pack_event_due", "report_due", "reported_at"),
+        # the unreported handovers only (traceability pages and export)
+        sa.Index(
+            "ix_pack_event_unreported",
+            "report_due",
+            "at",
+            "id",
+            postgresql_where=sa.text("report_due IS NOT NULL AND reported_at IS NULL"),
+            sqlite_where=sa.text("report_due IS NOT NULL AND reported_at IS NULL"),
+        ),
+        sa.Index("ix_pack_event_at", "at"),  # a year of handovers (the yearly export)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pack_id: Mapped[int] = mapped_column(sa.ForeignKey("pack.id"), index=True)
