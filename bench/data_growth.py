@@ -76,6 +76,42 @@ def measure(matrix, engine, repeat: int) -> dict:
     return results
 
 
+#: (index, query) pairs: each query's plan with the index and without it (dropped inside a
+#: transaction that is rolled back), for docs/performance.md.
+EXPLAINED = {
+    "ix_pack_event_unreported": "SELECT id, report_due FROM pack_event WHERE report_due IS NOT "
+    "NULL AND reported_at IS NULL ORDER BY report_due, at, id LIMIT 100",
+    "ix_pack_event_at": "SELECT count(*) FROM pack_event WHERE report_due IS NOT NULL AND "
+    "at >= now() - interval '1 year' AND at < now() - interval '6 months'",
+    "ix_market_order_buyer_id": "SELECT id FROM market_order WHERE buyer_org_id = "
+    "(SELECT min(buyer_org_id) FROM market_order) ORDER BY id DESC LIMIT 30",
+    "uq_monthly_rollup": "SELECT month, measure, key, value FROM monthly_rollup "
+    "WHERE month >= date_trunc('year', now()) AND month < date_trunc('year', now()) "
+    "+ interval '1 year'",
+}
+
+
+def explain(engine) -> dict:
+    """EXPLAIN ANALYZE of each query with and without its index."""
+    plans = {}
+    for index, sql in EXPLAINED.items():
+        plan = lambda conn, sql=sql: "\n".join(  # noqa: E731
+            r[0] for r in conn.execute(sa.text(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}"))
+        )
+        with engine.connect() as conn:
+            with_index = plan(conn)
+            conn.rollback()
+            trans = conn.begin()
+            if index.startswith("uq_"):
+                conn.execute(sa.text(f"ALTER TABLE monthly_rollup DROP CONSTRAINT {index}"))
+            else:
+                conn.execute(sa.text(f"DROP INDEX {index}"))
+            without = plan(conn)
+            trans.rollback()
+        plans[index] = {"sql": sql, "with": with_index, "without": without}
+    return plans
+
+
 def counts(engine) -> dict:
     """Rows of the tables that grow, and the database's size."""
     with engine.connect() as conn:
@@ -116,6 +152,7 @@ def stage(name, matrix, engine, served, repeat, results, built_s=0.0) -> None:
         "rows": counts(engine),
         "build_s": built_s,
         "pages": measure(matrix, served, repeat),
+        "explain": explain(engine),
     }
 
 
