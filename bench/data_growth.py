@@ -183,10 +183,40 @@ def table(results: dict) -> str:
     return "\n".join([f"Pack events and database size: {rows}.", "", *lines])
 
 
-def write_doc(results: dict) -> None:
+def comparison(before: dict, after: dict) -> str:
+    """Before and after the fixes: median ms at each stage, statements and KB at the last."""
+    stages = list(after["stages"])
+    last = stages[-1]
+    head = (
+        "| page (role) | "
+        + " | ".join(f"{s} before | {s} after" for s in stages)
+        + f" | statements at {last} before → after | KB at {last} before → after |"
+    )
+    lines = [head, "| --- " * (2 * len(stages) + 3) + "|"]
+
+    def cell(results, stage, key, field="median_ms"):
+        page = results["stages"].get(stage, {}).get("pages", {}).get(key)
+        return page[field] if page else None
+
+    def ms(value):
+        return "—" if value is None else f"{value:,.0f}"
+
+    for key in after["stages"][last]["pages"]:
+        row = [ms(cell(r, s, key)) for s in stages for r in (before, after)]
+        queries = (
+            f"{cell(before, last, key, 'statements')} → {cell(after, last, key, 'statements')}"
+        )
+        kb = [cell(r, last, key, "bytes") for r in (before, after)]
+        kbs = " → ".join("—" if b is None else f"{b / 1024:,.0f}" for b in kb)
+        lines.append(f"| `{key}` | " + " | ".join(row) + f" | {queries} | {kbs} |")
+    return "\n".join(lines)
+
+
+def write_doc(results: dict, before: dict | None = None) -> None:
     """Replace the table between the markers of docs/performance.md."""
     text = DOC.read_text()
-    block = f"{START}\n{table(results)}\n{END}"
+    body = table(results) if before is None else comparison(before, results)
+    block = f"{START}\n{body}\n{END}"
     if START in text:
         text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
     else:
@@ -201,6 +231,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2 years, 3 requests each")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--no-doc", action="store_true", help="leave docs/performance.md")
+    parser.add_argument("--before", type=Path, help="an earlier run's JSON to compare with")
     args = parser.parse_args()
     if args.quick:
         args.years, args.repeat = min(args.years, 2), 3
@@ -234,7 +265,7 @@ def main() -> None:
         engine.dispose()
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     if not args.no_doc:
-        write_doc(results)
+        write_doc(results, json.loads(args.before.read_text()) if args.before else None)
     print(table(results))
 
 
