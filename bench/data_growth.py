@@ -85,6 +85,9 @@ EXPLAINED = {
     "at >= now() - interval '1 year' AND at < now() - interval '6 months'",
     "ix_market_order_buyer_id": "SELECT id FROM market_order WHERE buyer_org_id = "
     "(SELECT min(buyer_org_id) FROM market_order) ORDER BY id DESC LIMIT 30",
+    "ix_pack_warehouse_since": "SELECT id FROM pack WHERE warehouse = 'aging' "
+    "ORDER BY warehouse_since, id LIMIT 50",
+    "ix_pack_vehicle_plate": "SELECT booking_id FROM pack WHERE vehicle_plate = '黑C·12345'",
     "uq_monthly_rollup": "SELECT month, measure, key, value FROM monthly_rollup "
     "WHERE month >= date_trunc('year', now()) AND month < date_trunc('year', now()) "
     "+ interval '1 year'",

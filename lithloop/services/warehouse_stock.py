@@ -28,12 +28,15 @@ class Filters:
     chemistry: str | None = None
     grade: str | None = None
     age: str | None = None
+    code: str | None = None  # part of a pack code
 
     def where(self, warehouse: Warehouse) -> list:
         """The SQL conditions of these filters in one warehouse."""
         conditions = [Pack.warehouse == warehouse]
         if self.chemistry:
             conditions.append(Pack.chemistry == self.chemistry)
+        if self.code:
+            conditions.append(Pack.code.contains(self.code.strip().upper(), autoescape=True))
         if self.grade in {g.value for g in Grade}:
             conditions.append(Pack.grade == Grade(self.grade))
         if self.age in AGES:

@@ -192,6 +192,7 @@ def warehouse(name: str):
         request.args.get("chemistry") or None,
         request.args.get("grade") or None,
         request.args.get("age") or None,
+        (request.args.get("code") or "")[:24] or None,
     )
     number = page_arg()
     totals = warehouse_stock.totals(which, filters)
