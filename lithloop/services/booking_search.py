@@ -4,6 +4,8 @@ or vehicle plate."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from lithloop.models import Booking, BookingStatus, Organisation, Pack, Role, User
@@ -12,6 +14,8 @@ from lithloop.models import Booking, BookingStatus, Organisation, Pack, Role, Us
 OPEN = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED, BookingStatus.PICKED_UP)
 #: Roles whose list starts at the open bookings (the dispatcher and the plant operator).
 CURRENT_WORK_ROLES = frozenset({Role.DISPATCHER, Role.PLANT_OPERATOR})
+
+NUMBER = re.compile(r"#?[0-9]{1,9}")  # an order or booking number, ASCII digits
 
 
 def default_status(user: User) -> str:
@@ -27,7 +31,7 @@ def narrow(query, status: str, search: str = ""):
     elif status in {s.value for s in BookingStatus}:
         query = query.where(Booking.status == BookingStatus(status))
     search = search.strip()
-    if search.lstrip("#").isdigit() and len(search) < 10:
+    if NUMBER.fullmatch(search):
         return query.where(Booking.id == int(search.lstrip("#")))
     if search:
         organisations = sa.select(Organisation.id).where(

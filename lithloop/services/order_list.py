@@ -3,6 +3,8 @@ fixed number of queries, filtered by status and searched by order number or buye
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -12,6 +14,8 @@ from lithloop.services.market_orders import visible_orders
 
 PAGE_SIZE = 30
 
+NUMBER = re.compile(r"#?[0-9]{1,9}")  # an order or booking number, ASCII digits
+
 
 def filtered(user: User, status: str | None = None, search: str = ""):
     """The user's visible orders, newest first, by status and by number or buyer's name."""
@@ -19,7 +23,7 @@ def filtered(user: User, status: str | None = None, search: str = ""):
     if status in {s.value for s in OrderStatus}:
         query = query.where(Order.status == OrderStatus(status))
     search = search.strip()
-    if search.lstrip("#").isdigit() and len(search) < 10:
+    if NUMBER.fullmatch(search):
         query = query.where(Order.id == int(search.lstrip("#")))
     elif search:
         names = sa.select(Organisation.id).where(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -69,6 +69,18 @@ def mark():
     return redirect(url_for("trace.index"))
 
 
+def _streamed(query):
+    """The CSV's chunks, read in an application context of their own: nothing of the
+    request (its user, its session) outlives it while the body is sent."""
+    app = current_app._get_current_object()
+
+    def chunks():
+        with app.app_context():
+            yield from traceability.csv_chunks(query)
+
+    return chunks()
+
+
 @bp.get("/handovers.csv")
 @roles_required(Role.ADMIN)
 def export():
@@ -82,7 +94,7 @@ def export():
     else:
         query, name = traceability.unreported_query(organisation), "handovers.csv"
     return Response(
-        stream_with_context(traceability.csv_chunks(query)),
+        _streamed(query),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
