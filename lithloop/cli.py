@@ -31,6 +31,13 @@ def register_commands(app: Flask) -> None:
             f"line {park_serials.line()}: {park_serials.used()} of {MAX_SERIAL} serials used"
         )
 
+    @app.cli.command("rebuild-rollups")
+    def rebuild_rollups_command() -> None:
+        """Recompute the dashboard's monthly rollups from intakes, pack events and batches."""
+        from lithloop.services import rollups
+
+        click.echo(f"{rollups.rebuild()} rollup rows rebuilt from the event log")
+
     @app.cli.command("seed-demo")
     @click.option(
         "--seed", default=7, show_default=True, help="Random seed; same seed, same region."

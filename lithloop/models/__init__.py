@@ -58,10 +58,12 @@ from lithloop.models.plans import (
     RunStatus,
 )
 from lithloop.models.pricing_index import PriceIndexVersion
+from lithloop.models.rollups import MonthlyRollup
 from lithloop.models.serials import PARK_SERIAL_SEQUENCE, ParkSerialCounter
 from lithloop.models.sites import Site, SiteKind
 
 __all__ = [
+    "MonthlyRollup",
     "WAREHOUSE_OF_STATE",
     "DismantlingBatch",
     "Grade",

@@ -72,6 +72,8 @@ class Pack(TimestampMixin, db.Model):
             "soh_pct IS NULL OR (soh_pct >= 0 AND soh_pct <= 100)", name="soh_range"
         ),
         sa.Index("ix_pack_state_grade", "state", "grade"),
+        # a warehouse's stock, oldest first (the warehouse pages)
+        sa.Index("ix_pack_warehouse_since", "warehouse", "warehouse_since", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +98,7 @@ class Pack(TimestampMixin, db.Model):
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booking.id"), index=True)
     lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booking_lot.id"))
-    vehicle_plate: Mapped[str | None] = mapped_column(sa.String(20))
+    vehicle_plate: Mapped[str | None] = mapped_column(sa.String(20), index=True)  # search
     # second life: set when built and listed
     refurbished: Mapped[bool] = mapped_column(default=False)
     price_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -163,7 +165,19 @@ class PackTest(db.Model):
 class PackEvent(db.Model):
     """An append-only link in a pack's chain; a correction is a new event naming the old one."""
 
-    __table_args__ = (sa.Index("ix_pack_event_due", "report_due", "reported_at"),)
+    __table_args__ = (
+        sa.Index("ix_pack_event_due", "report_due", "reported_at"),
+        # the unreported handovers only (traceability pages and export)
+        sa.Index(
+            "ix_pack_event_unreported",
+            "report_due",
+            "at",
+            "id",
+            postgresql_where=sa.text("report_due IS NOT NULL AND reported_at IS NULL"),
+            sqlite_where=sa.text("report_due IS NOT NULL AND reported_at IS NULL"),
+        ),
+        sa.Index("ix_pack_event_at", "at"),  # a year of handovers (the yearly export)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pack_id: Mapped[int] = mapped_column(sa.ForeignKey("pack.id"), index=True)

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from lithloop import clock, pricing
 from lithloop.batteries import letter_for_chemistry, make_park_code
@@ -238,6 +239,7 @@ def candidates() -> list[Pack]:
             Pack.state.in_([PackState.AGING, PackState.FINISHED]),
             Pack.grade.in_(SECOND_LIFE_GRADES),
         )
+        .options(selectinload(Pack.tests))  # the retest check reads them
         .order_by(Pack.chemistry, Pack.grade, Pack.id)
         .limit(500)
     )

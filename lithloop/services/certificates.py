@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Intake, Pack, PackState, Settlement, User
@@ -120,7 +120,7 @@ def own_settlements(user: User, limit: int = 100) -> list[Settlement]:
     query = (
         sa.select(Settlement)
         .join(Booking)
-        .options(selectinload(Settlement.booking))
+        .options(defer(Settlement.lines))  # the list shows totals: no line JSON to parse
         .order_by(Settlement.id.desc())
         .limit(limit)
     )
@@ -135,7 +135,7 @@ def awaiting_settlement(limit: int = 100) -> list[Booking]:
     return list(
         db.session.scalars(
             sa.select(Booking)
-            .options(selectinload(Booking.site))
+            .options(selectinload(Booking.site), defer(Booking.quote))
             .where(Booking.status == BookingStatus.RECEIVED, Booking.id.not_in(settled))
             .order_by(Booking.pickup_date, Booking.id)
             .limit(limit)

@@ -42,3 +42,19 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable]) -> str:
     writer.writerow([safe_cell(h) for h in header])
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def csv_stream(header: Iterable[str], rows: Iterable[Iterable], lines_per_chunk: int = 500):
+    """The same document as csv_text, yielded a few hundred lines at a time (for a streamed
+    response: memory stays flat however many rows)."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for n, row in enumerate(rows, 1):
+        writer.writerow([safe_cell(cell) for cell in row])
+        if n % lines_per_chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()

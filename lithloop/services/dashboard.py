@@ -1,4 +1,6 @@
-"""The dashboard's figures for a year (Beijing time): one GROUP BY query per figure.
+"""The dashboard's figures for a year (Beijing time), read from the monthly rollups
+(services/rollups.py); the GROUP BY queries over the raw rows below stay as the reference
+a test compares the rollups with.
 
 Received = measured intake mass; processed = mass of packs dismantled or consumed into a
 refurbished pack (each pack counted once, at its first such event); second life = refurbished
@@ -28,6 +30,7 @@ from lithloop.models import (
     Site,
     Warehouse,
 )
+from lithloop.services import rollups
 
 ZERO = Decimal(0)
 AGING_BUCKETS = ((7, "0-7"), (14, "8-14"), (21, "15-21"), (30, "22-30"))  # days, label
@@ -122,17 +125,26 @@ class Summary:
     capacity_packs: int
 
 
+def _total(rows: dict, measure: str) -> list:
+    """12 monthly values of a measure, summed over its keys."""
+    months = [ZERO] * 12
+    for values in rows.get(measure, {}).values():
+        months = [a + b for a, b in zip(months, values, strict=True)]
+    return months
+
+
 def summary(year: int | None = None) -> Summary:
-    """Tonnes received and processed, second-life packs built, and the capacities."""
+    """Tonnes received and processed, second-life packs built, and the capacities (from
+    the monthly rollups: one query)."""
     year = year or clock.today().year
-    starts = month_starts(year)
+    rows = rollups.year_rows(year)
     config = current_app.config
     return Summary(
         year,
-        _tonnes(sum(received_by_month(starts))),
-        _tonnes(sum(processed_by_month(starts))),
+        _tonnes(sum(_total(rows, "intake_kg"))),
+        _tonnes(sum(_total(rows, "processed_kg"))),
         int(config["PARK_INTAKE_T_PER_YEAR"]),
-        sum(built_by_month(starts)),
+        int(sum(_total(rows, "built"))),
         int(config["SECOND_LIFE_PACKS_PER_YEAR"]),
     )
 
@@ -235,24 +247,53 @@ def co2_factors() -> Co2Factors:
     )
 
 
+def _by_key(rows: dict, measure: str) -> dict[str, Decimal]:
+    return {key: sum(values) for key, values in rows.get(measure, {}).items()}
+
+
 def dashboard(year: int | None = None) -> dict:
-    """Everything the dashboard page draws, for one year."""
-    head = summary(year)
-    starts = month_starts(head.year)
-    dismantled_kg = sum(processed_by_month(starts, ("dismantled",)))
-    kwh = second_life_kwh(starts)
+    """Everything the dashboard page draws, for one year: the monthly rollups (one query)
+    and the aging warehouse now (one query), whatever the history's length."""
+    year = year or clock.today().year
+    rows = rollups.year_rows(year)
+    config = current_app.config
+    built = [int(n) for n in _total(rows, "built")]
+    head = Summary(
+        year,
+        _tonnes(sum(_total(rows, "intake_kg"))),
+        _tonnes(sum(_total(rows, "processed_kg"))),
+        int(config["PARK_INTAKE_T_PER_YEAR"]),
+        sum(built),
+        int(config["SECOND_LIFE_PACKS_PER_YEAR"]),
+    )
+    received, processed = _by_key(rows, "received_kg"), _by_key(rows, "processed_kg")
+    made = _by_key(rows, "built")
+    chemistry = [
+        {
+            "chemistry": c,
+            "received_kg": received.get(c, ZERO),
+            "processed_kg": processed.get(c, ZERO),
+            "built": int(made.get(c, 0)),
+        }
+        for c in set(received) | set(processed) | set(made)
+    ]
+    chemistry.sort(key=lambda r: (-r["received_kg"], r["chemistry"]))
+    cities = sorted(_by_key(rows, "intake_kg_city").items(), key=lambda i: (-i[1], i[0]))
+    materials = sorted(_by_key(rows, "material_kg").items(), key=lambda i: (-i[1], i[0]))
+    dismantled_kg = sum(_total(rows, "dismantled_kg"))
+    kwh = (sum(_total(rows, "built_wh_soh")) / 100000).quantize(Decimal("0.01"))
     factors = co2_factors()
     return {
         "summary": head,
         "months": {
-            "received_t": [_tonnes(v) for v in received_by_month(starts)],
-            "processed_t": [_tonnes(v) for v in processed_by_month(starts)],
-            "built": built_by_month(starts),
+            "received_t": [_tonnes(v) for v in _total(rows, "intake_kg")],
+            "processed_t": [_tonnes(v) for v in _total(rows, "processed_kg")],
+            "built": built,
         },
-        "chemistry": by_chemistry(starts),
-        "cities": by_city(starts),
+        "chemistry": chemistry,
+        "cities": [(city or "—", kg) for city, kg in cities],
         "aging": aging_days(),
-        "materials": recovered_materials(starts),
+        "materials": materials,
         "co2": co2_avoided(Decimal(dismantled_kg), kwh, factors),
         "co2_factors": factors,
         "dismantled_kg": Decimal(dismantled_kg),

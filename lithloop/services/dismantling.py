@@ -20,7 +20,7 @@ from lithloop import clock
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Pack, PackState, Role, User
-from lithloop.services import pack_state
+from lithloop.services import pack_state, rollups
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.strict_input import parse_amount
 
@@ -194,6 +194,7 @@ def close_batch(user: User, batch_id: int, raw_outputs: dict) -> DismantlingBatc
         batch.outputs = {k: str(v) for k, v in outputs.items()}
         batch.status = CLOSED
         batch.closed_at = clock.now()
+        rollups.on_batch_closed(batch)
         db.session.commit()
     except Exception:
         db.session.rollback()

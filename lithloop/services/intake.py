@@ -32,7 +32,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services import bookings as booking_service
-from lithloop.services import pack_events, park_serials
+from lithloop.services import pack_events, park_serials, rollups
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.intake_form import LotReceipt, parse_receipt
 
@@ -285,6 +285,7 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
                 _chain(pack, booking, stop, user, receipt.mass_kg)
         intake = Intake(booking=booking, measured_kg=measured, note=note, by_user_id=user.id)
         db.session.add(intake)
+        rollups.on_intake(intake, booking.site.city if booking.site else None)
         text = f"received {measured} kg" + (f"; {note}" if note else "")
         booking_service.change_status(user, booking.id, BookingStatus.RECEIVED, text)
     except sa.exc.IntegrityError as exc:

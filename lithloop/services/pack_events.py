@@ -18,7 +18,7 @@ from lithloop import clock
 from lithloop.batteries.working_days import WorkCalendar
 from lithloop.extensions import db
 from lithloop.models import Pack, PackEvent, User
-from lithloop.services import holiday_calendar
+from lithloop.services import holiday_calendar, rollups
 from lithloop.services.errors import Invalid, NotFound
 
 #: Kinds of event, with the label shown on the passport.
@@ -88,6 +88,7 @@ def record(
         report_due=report_due(at) if kind in HANDOVERS else None,
     )
     db.session.add(event)
+    rollups.on_event(event)
     return event
 
 

@@ -14,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
+from lithloop.services import booking_search, policies
 from lithloop.services import bookings as booking_service
-from lithloop.services import policies
 from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.errors import ServiceError
 from lithloop.services.sites import visible_sites
@@ -32,17 +32,18 @@ CODE_FIELD = re.compile(r"lots\[(\d+)\]\.codes")
 @bp.get("/")
 @roles_required(*policies.RECORD_READERS)
 def index():
-    """The user's bookings (the park sees all), filterable by status."""
-    status = request.args.get("status")
-    query = booking_service.visible_bookings(current_user)
-    if status in {s.value for s in BookingStatus}:
-        query = query.where(booking_service.Booking.status == BookingStatus(status))
+    """The user's bookings (the park sees all), by status (the dispatcher and the plant
+    operator start at the open ones; history is the "All" filter) and searched."""
+    status = request.args.get("status") or booking_search.default_status(current_user)
+    search = (request.args.get("q") or "")[:100]
+    query = booking_search.narrow(booking_service.visible_bookings(current_user), status, search)
     page = page_arg()
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "bookings/index.html",
         pagination=pagination,
         status=status,
+        search=search,
         statuses=[s.value for s in BookingStatus],
     )
 

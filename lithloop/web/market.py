@@ -11,16 +11,24 @@ from flask_login import current_user
 from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import OrderStatus, Pack, PackState, Role
-from lithloop.services import idempotency, market_checkout, market_orders, market_payments
+from lithloop.services import (
+    idempotency,
+    market_checkout,
+    market_orders,
+    market_payments,
+    order_list,
+)
 from lithloop.services import market_catalog as catalog
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("market", __name__, url_prefix="/market")
 BUYER = (Role.BUYER,)
 ALL_ORDERS = (Role.BUYER, Role.ADMIN)
+CATALOG_GROUPS = 24  # listings (groups of identical packs) per catalog page
 
 
 def order_status_label(value: str) -> str:
@@ -86,9 +94,14 @@ def catalog_page():
         if filters == catalog.Filters()
         else catalog.chemistries()
     )
+    number, per_page = page_arg(), CATALOG_GROUPS
+    pages = max(1, -(-len(groups) // per_page))
     return render_template(
         "market/catalog.html",
-        groups=groups,
+        groups=groups[(number - 1) * per_page : number * per_page],
+        page=number,
+        pages=pages,
+        page_args={k: v for k, v in request.args.items() if k != "page"},
         args=request.args,
         errors=errors,
         chemistries=chemistries,
@@ -275,9 +288,19 @@ def payment_return(order_id: int):
 @bp.get("/orders")
 @roles_required(*ALL_ORDERS)
 def orders():
-    """The organisation's orders, newest first (admins: every order)."""
-    rows = db.session.scalars(market_orders.visible_orders(current_user).limit(300))
-    return render_template("market/orders.html", orders=list(rows))
+    """The organisation's orders, newest first (admins: every order), a page at a time,
+    by status and searched by order number or buyer."""
+    status, search = request.args.get("status") or None, (request.args.get("q") or "")[:100]
+    pagination, lines = order_list.page(current_user, page_arg(), status, search)
+    return render_template(
+        "market/orders.html",
+        orders=pagination.items,
+        pagination=pagination,
+        lines=lines,
+        status=status,
+        search=search,
+        statuses=[s.value for s in OrderStatus],
+    )
 
 
 @bp.get("/orders/<int:order_id>")

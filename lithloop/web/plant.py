@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import clock
-from lithloop.models import BookingStatus, PackState, Role, Warehouse
-from lithloop.services import grading, intake, pack_events, warehouses
+from lithloop.models import BookingStatus, Grade, PackState, Role, Warehouse
+from lithloop.services import grading, intake, pack_events, warehouse_stock, warehouses
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("plant", __name__, url_prefix="/plant")
 PLANT_ROLES = (Role.PLANT_OPERATOR, Role.ADMIN)
@@ -42,7 +43,7 @@ def index():
         "plant/index.html",
         arrivals=intake.arrivals(),
         to_grade=grading.awaiting_grading(),
-        overdue=warehouses.overdue_count(),
+        overdue=warehouse_stock.overdue(0)[0],
         labels=warehouses.LABELS,
         warehouses=list(Warehouse),
     )
@@ -187,9 +188,28 @@ def warehouse(name: str):
         which = Warehouse(name)
     except ValueError:
         abort(404)
+    filters = warehouse_stock.Filters(
+        request.args.get("chemistry") or None,
+        request.args.get("grade") or None,
+        request.args.get("age") or None,
+        (request.args.get("code") or "")[:24] or None,
+    )
+    number = page_arg()
+    totals = warehouse_stock.totals(which, filters)
+    overdue_n, overdue_packs = warehouse_stock.overdue() if which is Warehouse.AGING else (0, [])
     return render_template(
         "plant/warehouse.html",
-        stock=warehouses.stock(which),
+        warehouse=which,
+        rows=warehouse_stock.page(which, filters, number),
+        totals=totals,
+        filters=filters,
+        page=number,
+        pages=max(1, -(-totals.packs // warehouse_stock.PAGE_SIZE)),
+        chemistries=warehouse_stock.chemistries(which),
+        ages=list(warehouse_stock.AGES),
+        grades=[g.value for g in Grade],
+        overdue_n=overdue_n,
+        overdue_packs=overdue_packs,
         labels=warehouses.LABELS,
         warehouses=list(Warehouse),
         moves=warehouses.MOVES[which],

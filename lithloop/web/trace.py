@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop import clock
 from lithloop.models import Role
 from lithloop.services import traceability
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("trace", __name__, url_prefix="/trace")
 
 
+def _organisation() -> int | None:
+    return int_or_default(request.args.get("org"), 0, minimum=1, maximum=MAX_ID) or None
+
+
 def _page(error: str | None = None, status: int = 200):
+    organisation = _organisation()
+    groups = traceability.due_groups(page=page_arg(), organisation_id=organisation)
     return render_template(
-        "trace/index.html", groups=traceability.due_groups(), error=error
+        "trace/index.html",
+        groups=groups,
+        organisations=traceability.organisations_owing(),
+        organisation=organisation,
+        years=range(clock.today().year, clock.today().year - 10, -1),
+        error=error,
     ), status
 
 
@@ -47,13 +69,32 @@ def mark():
     return redirect(url_for("trace.index"))
 
 
+def _streamed(query):
+    """The CSV's chunks, read in an application context of their own: nothing of the
+    request (its user, its session) outlives it while the body is sent."""
+    app = current_app._get_current_object()
+
+    def chunks():
+        with app.app_context():
+            yield from traceability.csv_chunks(query)
+
+    return chunks()
+
+
 @bp.get("/handovers.csv")
 @roles_required(Role.ADMIN)
 def export():
-    """The unreported handovers as CSV for the national platform's upload."""
-    body = traceability.csv_export(traceability.pending())
+    """The unreported handovers as CSV for the national platform's upload, streamed; with
+    `year`, every handover of that year (reported or not), for the government partner."""
+    this_year = clock.today().year
+    year = int_or_default(request.args.get("year"), 0, minimum=2000, maximum=this_year)
+    organisation = _organisation()
+    if year:
+        query, name = traceability.handovers_of_year(year, organisation), f"handovers-{year}.csv"
+    else:
+        query, name = traceability.unreported_query(organisation), "handovers.csv"
     return Response(
-        body,
+        _streamed(query),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="handovers.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

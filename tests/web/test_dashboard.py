@@ -9,7 +9,7 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, OrgKind, PackState, Role
-from lithloop.services import dashboard
+from lithloop.services import dashboard, rollups
 from tests.conftest import api_headers, freeze_clock, submit
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.pack_builders import (
@@ -78,6 +78,7 @@ def world(app, monkeypatch):
             )
         )
     db.session.commit()
+    rollups.rebuild()  # the history above was backdated and partly written directly
     gov = make_user(make_org(OrgKind.GOVERNMENT, name="牡丹江市工信局"))
     return {
         "admin": admin,

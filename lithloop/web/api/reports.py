@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.models import Role
 from lithloop.services import dashboard, holiday_calendar, traceability
 from lithloop.services.errors import Forbidden
+from lithloop.services.strict_input import int_or_default
 from lithloop.web.api.common import DecimalString, errors
 from lithloop.web.api.security import api_user, token_required
+from lithloop.web.query_args import MAX_PAGE
 
 blp = Blueprint(
     "api_reports",
@@ -43,6 +46,13 @@ class DueOut(ma.Schema):
     overdue = ma.fields.List(ma.fields.Nested(HandoverOut))
     due_soon = ma.fields.List(ma.fields.Nested(HandoverOut))
     later = ma.fields.List(ma.fields.Nested(HandoverOut))
+    counts = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(),
+        metadata={"description": "How many handovers each group holds in all"},
+    )
+    page = ma.fields.Integer(metadata={"description": "The page of each group shown"})
+    per_page = ma.fields.Integer()
 
 
 class SummaryOut(ma.Schema):
@@ -69,7 +79,9 @@ def _require(*roles: Role) -> None:
 def traceability_due():
     """Handovers not yet uploaded to the national platform: overdue, due soon, later."""
     _require(Role.ADMIN)
-    return traceability.due_groups()
+    page = int_or_default(request.args.get("page"), 1, minimum=1, maximum=MAX_PAGE)
+    per_page = int_or_default(request.args.get("per_page"), 100, minimum=1, maximum=500)
+    return traceability.due_groups(page=page, per_page=per_page)
 
 
 @blp.route("/dashboard/summary", methods=["GET"])

@@ -1,0 +1,44 @@
+"""The bookings list as history grows: current work by default for the park's staff
+(open bookings), history one filter away, and a search by booking number, organisation
+or vehicle plate."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from lithloop.models import Booking, BookingStatus, Organisation, Pack, Role, User
+
+#: Bookings still being worked on: not yet received, settled or cancelled.
+OPEN = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED, BookingStatus.PICKED_UP)
+#: Roles whose list starts at the open bookings (the dispatcher and the plant operator).
+CURRENT_WORK_ROLES = frozenset({Role.DISPATCHER, Role.PLANT_OPERATOR})
+
+NUMBER = re.compile(r"#?[0-9]{1,9}")  # an order or booking number, ASCII digits
+
+
+def default_status(user: User) -> str:
+    """'open' for the roles that work on current bookings, else 'all'."""
+    return "open" if user.role in CURRENT_WORK_ROLES else "all"
+
+
+def narrow(query, status: str, search: str = ""):
+    """The bookings query by status ('open', 'all' or a status) and by a search text: a
+    booking number, part of an organisation's name, or a vehicle plate of its packs."""
+    if status == "open":
+        query = query.where(Booking.status.in_(OPEN))
+    elif status in {s.value for s in BookingStatus}:
+        query = query.where(Booking.status == BookingStatus(status))
+    search = search.strip()
+    if NUMBER.fullmatch(search):
+        return query.where(Booking.id == int(search.lstrip("#")))
+    if search:
+        organisations = sa.select(Organisation.id).where(
+            Organisation.name.contains(search, autoescape=True)
+        )
+        plates = sa.select(Pack.booking_id).where(Pack.vehicle_plate == search.upper())
+        query = query.where(
+            sa.or_(Booking.organisation_id.in_(organisations), Booking.id.in_(plates))
+        )
+    return query
