@@ -58,6 +58,7 @@ from lithloop.models.plans import (
     RunStatus,
 )
 from lithloop.models.pricing_index import PriceIndexVersion
+from lithloop.models.roster import RosterEntry
 from lithloop.models.serials import PARK_SERIAL_SEQUENCE, ParkSerialCounter
 from lithloop.models.sites import Site, SiteKind
 
@@ -111,6 +112,7 @@ __all__ = [
     "PlanUnassigned",
     "PriceIndexVersion",
     "Role",
+    "RosterEntry",
     "RunStatus",
     "Site",
     "SiteKind",

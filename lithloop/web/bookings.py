@@ -15,11 +15,11 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services import bookings as booking_service
-from lithloop.services import policies
+from lithloop.services import left_out, policies
 from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.errors import ServiceError
 from lithloop.services.sites import visible_sites
-from lithloop.services.strict_input import int_or_default
+from lithloop.services.strict_input import int_or_default, strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.booking_form import day_choices, lot_rows, raw_booking, slot_choices
 from lithloop.web.query_args import page_arg
@@ -132,7 +132,24 @@ def quote():
 def show(booking_id: int):
     """One booking: lots, frozen quote, history, and the cancel form when allowed."""
     booking = booking_service.get_booking(current_user, booking_id)
-    return render_template("bookings/show.html", booking=booking)
+    return render_template("bookings/show.html", booking=booking, left_out=left_out.notice(booking))
+
+
+@bp.post("/<int:booking_id>/move-day")
+@login_required
+def move_day(booking_id: int):
+    """Move a booking left out (or, for the park, one scheduled) to another day that fits."""
+    booking_service.get_booking(current_user, booking_id)  # 404 unless the user may see it
+    try:
+        day = strict_date(request.form.get("date"), "date")
+        left_out.move_to_day(current_user, booking_id, day)
+    except ServiceError as exc:
+        if exc.status in (403, 404) and exc.field is None:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Moved to %(d)s; it will be planned that day.", d=day.isoformat()), "success")
+    return redirect(url_for("bookings.show", booking_id=booking_id))
 
 
 @bp.post("/<int:booking_id>/cancel")
