@@ -15,7 +15,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services import bookings as booking_service
-from lithloop.services import left_out, policies
+from lithloop.services import left_out, policies, reach
 from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.errors import ServiceError
 from lithloop.services.sites import visible_sites
@@ -68,10 +68,16 @@ def _form_context(form: MultiDict, errors: dict, quote=None, warnings=()) -> dic
         "slots": slot_choices(chosen),
         "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
         "quote": quote,
-        "warnings": warnings,
+        "warnings": [*warnings, *_far(chosen)],
         "damage_items": SP376_ITEMS,
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
     }
+
+
+def _far(site) -> list[str]:
+    """The reach warning of a site no truck can go to and back in a shift."""
+    far = reach.warning(site.lat, site.lon) if site is not None else None
+    return [far] if far else []
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -122,6 +128,7 @@ def quote():
         draft = BookingDraft(site_id, today, time(0), time(0), lots)
         result = booking_service.quote_draft(current_user, draft)
         warnings = [*warnings, *booking_service.unknown_code_warnings(draft)]
+        warnings += _far(booking_service._own_site(current_user, site_id))
     except ServiceError as exc:
         errors[exc.field or "_form"] = str(exc.message)
     return render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)

@@ -336,7 +336,8 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
         page=f"/dispatch/plans/{plan.id}",
         follow_redirects=True,
     )
-    assert plain.plate in response.get_data(as_text=True).split("<main")[1].split("<h1")[0]
+    flashed = response.get_data(as_text=True).split('class="flash error"')[1].split("</p>")[0]
+    assert plain.plate in flashed and "stop " not in flashed
 
 
 def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client, auth, day_world):
