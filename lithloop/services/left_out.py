@@ -24,8 +24,8 @@ from lithloop.models import (
     User,
 )
 from lithloop.services import capacity
-from lithloop.services.bookings import _record, next_free_days
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.bookings import _record, get_booking, next_free_days
+from lithloop.services.errors import Conflict, Forbidden, Invalid
 from lithloop.services.mail import send_mail
 from lithloop.services.unit_of_work import atomic
 
@@ -107,12 +107,11 @@ def move_to_day(user: User, booking_id: int, day: date) -> Booking:
 
 
 def _move(user: User, booking_id: int, day: date) -> Booking:
-    booking = db.session.scalar(
-        sa.select(Booking).where(Booking.id == booking_id).with_for_update()
-    )
+    booking = get_booking(user, booking_id)  # NotFound unless the user may see it
     planner = user.role in PLANNERS
-    if booking is None or not (planner or booking.organisation_id == user.organisation_id):
-        raise NotFound(_l("No such booking."))
+    if not planner and user.role not in (Role.DEALER_STAFF, Role.FLEET_MANAGER):
+        raise Forbidden(_l("Only the booking's owner or a dispatcher moves it to another day."))
+    db.session.refresh(booking, with_for_update=True)
     allowed = (
         (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
         if planner

@@ -146,7 +146,6 @@ def show(booking_id: int):
 @login_required
 def move_day(booking_id: int):
     """Move a booking left out (or, for the park, one scheduled) to another day that fits."""
-    booking_service.get_booking(current_user, booking_id)  # 404 unless the user may see it
     try:
         day = strict_date(request.form.get("date"), "date")
         left_out.move_to_day(current_user, booking_id, day)
