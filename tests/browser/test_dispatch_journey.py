@@ -51,7 +51,9 @@ def test_dispatcher_runs_moves_publishes_and_opens_documents(browser, live_serve
     page.wait_for_load_state()
     assert page.locator(".flash.success, .flash").first.inner_text().startswith("已调整")
 
-    page.click("form[action$='/publish'] button")
+    page.click("a[href$='/publish']")  # asks first: who will be told, which drivers
+    page.wait_for_load_state()
+    page.click("#publish-form button[type=submit]")
     page.wait_for_load_state()
     assert "计划已发布" in page.locator(".flash").first.inner_text()
     manifest = page.locator("a[href$='/manifest']").first.get_attribute("href")
