@@ -154,9 +154,11 @@ def _publish_today(dispatcher: User, driver: User, today: date) -> tuple[int | N
 def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
     """Book pickups for the next open day and today; plan and publish today's routes."""
     today = clock.today()
-    users = {
+    users = {  # the first user of each role: the demo's (driver2@... are colleagues)
         u.role: u
-        for u in db.session.scalars(sa.select(User).where(User.email.like("%@demo.lithloop")))
+        for u in db.session.scalars(
+            sa.select(User).where(User.email.like("%@demo.lithloop")).order_by(User.id.desc())
+        )
     }
     sites = list(
         db.session.scalars(sa.select(Site).where(Site.kind != SiteKind.PARK).order_by(Site.id))

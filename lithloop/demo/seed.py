@@ -139,7 +139,7 @@ def _trucks(org: Organisation, depot: Site, rng: random.Random) -> int:
 def _drivers(park: Organisation, hashed: str, rng: random.Random) -> None:
     """A regular driver for every truck: the demo driver on the first, colleagues on the
     others (driver2@demo.lithloop, ...), so every route of a demo day has a driver."""
-    demo = db.session.scalar(sa.select(User).where(User.role == Role.DRIVER))
+    demo = db.session.scalar(sa.select(User).where(User.email == DEMO_USERS[Role.DRIVER][0]))
     for n, truck in enumerate(db.session.scalars(sa.select(Truck).order_by(Truck.id)), start=1):
         if n == 1:
             truck.driver = demo
