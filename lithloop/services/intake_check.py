@@ -53,6 +53,9 @@ def check_against_driver(
     found = differences(stop, measured, codes)
     if found and not note:
         raise Invalid(
-            _l("Differs from the driver's record: %(d)s Add a note saying why.", d=" ".join(found)),
+            _l(
+                "Differs from the driver's record: %(d)s Please add a note saying why.",
+                d=" ".join(found),
+            ),
             field="note",
         )
