@@ -155,7 +155,7 @@ def test_the_owner_of_a_left_out_booking_sees_it_and_the_days_that_fit(
                 "window": ["09:00", "15:00"],
                 "lots": [
                     {
-                        "chemistry": "NCM",
+                        "chemistry": "LFP",
                         "form": "pack",
                         "count": 1,
                         "mass_kg": "300",
