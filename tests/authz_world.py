@@ -35,6 +35,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.models.market import Order, OrderLine, OrderStatus
+from lithloop.services import roster
 
 DEMO_PASSWORD = "lithloop-demo"
 OTHER_MARKER = "AUTHZ外部"
@@ -215,12 +216,12 @@ def build_world() -> World:
         .where(Plan.status == PlanStatus.PUBLISHED)
         .order_by(Plan.plan_date.desc(), Plan.id.desc())
     )
-    driven = [r for r in today_plan.routes if r.truck.driver_id == driver.id]
+    driven = [r for r in today_plan.routes if roster.driver_of(r) == driver]
     assert driven, "the demo driver drives a route of today's published plan"
     not_driven = _one(
         sa.select(PlanRoute).where(PlanRoute.id != driven[0].id).order_by(PlanRoute.id)
     )
-    assert not_driven.truck.driver_id != driver.id
+    assert roster.driver_of(not_driven) != driver
     world.own["route"] = {Role.DRIVER: driven[0].id}
     world.own["stop"] = {Role.DRIVER: next(s.id for s in driven[0].stops if s.kind == "pickup")}
     world.own["park_stop"] = {

@@ -100,7 +100,7 @@ def test_a_stop_moved_while_the_plan_is_published_never_splits_plan_and_etas(
         published, move = _together(
             app,
             dispatcher,
-            lambda user: publishing.publish_plan(user, plan_id),
+            lambda user: publishing.publish_plan(user, plan_id, allow_unmanned=True),
             lambda user: plan_edit.move_booking(user, plan_id, moved, target, 1),
         )
     assert isinstance(published, Plan), published
@@ -128,8 +128,8 @@ def test_two_drafts_of_one_day_published_at_once_leave_one_published(app, client
         results = _together(
             app,
             dispatcher,
-            lambda user: publishing.publish_plan(user, first).id,
-            lambda user: publishing.publish_plan(user, second).id,
+            lambda user: publishing.publish_plan(user, first, allow_unmanned=True).id,
+            lambda user: publishing.publish_plan(user, second, allow_unmanned=True).id,
         )
     assert all(isinstance(r, int) for r in results), results  # no deadlock, no refusal
     assert sorted(results) == sorted([first, second]), results  # both went through, in turn
@@ -157,7 +157,10 @@ def test_two_drafts_sharing_no_booking_published_at_once_leave_one_published(
         results = _together(
             app,
             dispatcher,
-            *(lambda user, p=p: publishing.publish_plan(user, p).id for p in drafts),
+            *(
+                lambda user, p=p: publishing.publish_plan(user, p, allow_unmanned=True).id
+                for p in drafts
+            ),
         )
     assert sorted(r for r in results if isinstance(r, int)) == sorted(drafts), results
     [shown] = _published(day_world["day"])
@@ -212,7 +215,9 @@ def test_a_plan_published_behind_the_lock_makes_publish_a_409_that_changes_nothi
     dispatcher = day_world["dispatcher"].id
 
     with PublishBehindTheLock(db.engine, other=first):
-        [refused] = _together(app, dispatcher, lambda user: publishing.publish_plan(user, second))
+        [refused] = _together(
+            app, dispatcher, lambda user: publishing.publish_plan(user, second, allow_unmanned=True)
+        )
     assert isinstance(refused, ServiceError) and refused.status == 409, refused
     assert refused.code == "published_meanwhile"
     assert "同时发布" in str(refused.message)  # "published at the same moment", in zh-CN

@@ -22,11 +22,10 @@ from lithloop.models import (
     Role,
     Site,
     SiteKind,
-    Truck,
     User,
 )
 from lithloop.services import bookings as booking_service
-from lithloop.services import capacity, planning, publishing
+from lithloop.services import capacity, planning, publishing, roster
 from lithloop.services.errors import ServiceError
 
 #: (chemistry, kg per pack range, packs range): bus packs are heavy, car packs lighter.
@@ -146,21 +145,20 @@ def _publish_today(dispatcher: User, driver: User, today: date) -> tuple[int | N
     plan = db.session.scalar(sa.select(Plan).where(Plan.run_id == run.id))
     if plan is None or not plan.routes:
         return None, 0
-    publishing.publish_plan(dispatcher, plan.id)
     best = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
-    for truck in db.session.scalars(sa.select(Truck).where(Truck.driver_id == driver.id)):
-        truck.driver = None
-    best.truck.driver = driver
-    db.session.commit()
+    roster.swap(dispatcher, today, best.truck_id, driver.id)  # the demo driver has work
+    publishing.publish_plan(dispatcher, plan.id)  # every route has a driver: no override
     return plan.id, sum(s.kind == "pickup" for s in best.stops)
 
 
 def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
     """Book pickups for the next open day and today; plan and publish today's routes."""
     today = clock.today()
-    users = {
+    users = {  # the first user of each role: the demo's (driver2@... are colleagues)
         u.role: u
-        for u in db.session.scalars(sa.select(User).where(User.email.like("%@demo.lithloop")))
+        for u in db.session.scalars(
+            sa.select(User).where(User.email.like("%@demo.lithloop")).order_by(User.id.desc())
+        )
     }
     sites = list(
         db.session.scalars(sa.select(Site).where(Site.kind != SiteKind.PARK).order_by(Site.id))

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Booking, Pack, PackState, Plan, PlanStop, Role, Site, Truck, User
+from lithloop.models import Booking, Pack, PackState, Plan, PlanStop, Role, Site, User
 from lithloop.services import (
     assembly,
     dismantling,
@@ -27,6 +27,7 @@ from lithloop.services import (
     intake,
     planning,
     publishing,
+    roster,
     settlement,
     warehouses,
 )
@@ -76,16 +77,12 @@ def _pick_up(day, dispatcher: User, driver: User) -> list[int]:
         .where(PlanStop.kind == "pickup", PlanStop.route.has(plan_id=plan.id))
         .order_by(PlanStop.id)
     ).all()
-    for stop in stops:
-        stop.route.truck.driver = driver
-        db.session.commit()
+    for stop in stops:  # each route's pickups by its driver on the day's roster
         booking = stop.booking
         codes = "\n".join(c for lot in booking.lots for c in lot.codes)
-        driver_work.record_pickup(driver, stop.id, str(booking.total_mass_kg), codes)
+        on_route = roster.driver_of(stop.route) or driver
+        driver_work.record_pickup(on_route, stop.id, str(booking.total_mass_kg), codes)
         picked.append(booking.id)
-    for truck in db.session.scalars(sa.select(Truck).where(Truck.driver_id == driver.id)):
-        truck.driver = None
-    db.session.commit()
     return picked
 
 

@@ -136,6 +136,23 @@ def _trucks(org: Organisation, depot: Site, rng: random.Random) -> int:
     return len(specs)
 
 
+def _drivers(park: Organisation, hashed: str, rng: random.Random) -> None:
+    """A regular driver for every truck: the demo driver on the first, colleagues on the
+    others (driver2@demo.lithloop, ...), so every route of a demo day has a driver."""
+    demo = db.session.scalar(sa.select(User).where(User.email == DEMO_USERS[Role.DRIVER][0]))
+    for n, truck in enumerate(db.session.scalars(sa.select(Truck).order_by(Truck.id)), start=1):
+        if n == 1:
+            truck.driver = demo
+            continue
+        truck.driver = User(
+            email=f"driver{n}@demo.lithloop",
+            name=names.person(rng),
+            password_hash=hashed,
+            role=Role.DRIVER,
+            organisation=park,
+        )
+
+
 def seed_demo(
     *,
     seed: int = 7,
@@ -198,8 +215,7 @@ def seed_demo(
         )
         users.append((role.value, email))
     db.session.flush()
-    first_truck = db.session.scalar(sa.select(Truck).order_by(Truck.id))
-    first_truck.driver = db.session.scalar(sa.select(User).where(User.role == Role.DRIVER))
+    _drivers(park, hashed, random.Random(seed + 1))
     db.session.commit()
     ensure_default_index()
     from lithloop.demo.market import seed_market_packs

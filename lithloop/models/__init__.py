@@ -59,6 +59,7 @@ from lithloop.models.plans import (
 )
 from lithloop.models.pricing_index import PriceIndexVersion
 from lithloop.models.rollups import MonthlyRollup
+from lithloop.models.roster import RosterEntry
 from lithloop.models.serials import PARK_SERIAL_SEQUENCE, ParkSerialCounter
 from lithloop.models.sites import Site, SiteKind
 
@@ -113,6 +114,7 @@ __all__ = [
     "PlanUnassigned",
     "PriceIndexVersion",
     "Role",
+    "RosterEntry",
     "RunStatus",
     "Site",
     "SiteKind",

@@ -21,11 +21,12 @@ def evaluate(problem: Problem, routes: dict) -> tuple[Solution, list[str]]:
         seqs[vidx[vehicle_id]] = [
             (RELOAD, None) if x == RELOAD_MARK else (JOB, index[x]) for x in ids
         ]
-    violations = []
+    violations, departs = [], [None] * len(seqs)
     for j, seq in enumerate(seqs):
         seq = clean(seq)
         if seq:
-            sim = simulate(problem, problem.vehicles[j], seq)
+            sim = simulate(problem, problem.vehicles[j], seq, any_wait=True)
             violations += [f"{problem.vehicles[j].id}: {v}" for v in sim.violations]
-    solution = build_solution(problem, seqs, None, {}, time.monotonic(), "manual", [])
+            departs[j] = sim.steps[0].departure
+    solution = build_solution(problem, seqs, departs, {}, time.monotonic(), "manual", [])
     return solution, violations

@@ -50,18 +50,23 @@ class Simulation:
     feasible = property(_feasible)
 
 
-def simulate(problem: Problem, vehicle: Vehicle, seq: list, depart: int | None = None):
+def simulate(
+    problem: Problem, vehicle: Vehicle, seq: list, depart: int | None = None, *, any_wait=False
+):
     """Simulate `seq` (list of (JOB, stop_index) / (RELOAD, None)) for `vehicle`.
 
     Without `depart`, the truck leaves as late as possible without arriving back later,
     so that waiting at the first stops counts neither against the maximum working time
-    nor in the route's hours (the cost the OR-Tools model minimises too).
+    nor in the route's hours (the cost the OR-Tools model minimises too). With
+    `any_wait`, waiting anywhere on the route (not only at the first stop) is taken out
+    that way: routes edited by hand then leave when a driver would.
     """
     first = _run(problem, vehicle, seq, vehicle.shift.start if depart is None else depart)
     if depart is not None or not seq or not first.steps[1:-1]:
         return first
-    if first.feasible and first.steps[1].waiting_s == 0:
-        return first  # no waiting at the first stop: leaving later only arrives later
+    waits = first.steps[1:-1] if any_wait else first.steps[1:2]
+    if first.feasible and not any(st.waiting_s for st in waits):
+        return first  # no waiting: leaving later only arrives later
     if any("window" in v for v in first.violations):
         return first
     lo, hi = vehicle.shift.start, vehicle.shift.end

@@ -27,11 +27,11 @@ from lithloop.models import (
     PlanStatus,
     PlanStop,
     Role,
-    Truck,
     User,
 )
 from lithloop.models.market import OrderStatus
 from lithloop.services import bookings as booking_service
+from lithloop.services import live_ops, roster
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
@@ -52,21 +52,24 @@ ABSURD_FACTOR = 3
 
 
 def driver_routes(user: User, days: tuple[date, ...] | None = None) -> list[PlanRoute]:
-    """The driver's routes of published plans for the given days (today and tomorrow)."""
+    """The driver's routes of published plans for the given days (today and tomorrow):
+    the routes of the trucks the day's roster gives the driver."""
     today = clock.today()
     days = days or (today, today + timedelta(days=1))
-    query = (
-        sa.select(PlanRoute)
-        .join(Plan)
-        .join(Truck, PlanRoute.truck_id == Truck.id)
-        .where(
-            Truck.driver_id == user.id,
-            Plan.status == PlanStatus.PUBLISHED,
-            Plan.plan_date.in_(days),
+    found = []
+    for day in days:
+        trucks = roster.trucks_of(user, day)
+        found += db.session.scalars(
+            sa.select(PlanRoute)
+            .join(Plan)
+            .where(
+                PlanRoute.truck_id.in_(sorted(trucks)),
+                Plan.status == PlanStatus.PUBLISHED,
+                Plan.plan_date == day,
+            )
+            .order_by(PlanRoute.id)
         )
-        .order_by(Plan.plan_date, PlanRoute.id)
-    )
-    return list(db.session.scalars(query))
+    return found
 
 
 def own_stop(user: User, stop_id: int, *, lock: bool = False) -> PlanStop:
@@ -75,15 +78,12 @@ def own_stop(user: User, stop_id: int, *, lock: bool = False) -> PlanStop:
         sa.select(PlanStop)
         .join(PlanRoute)
         .join(Plan)
-        .join(Truck, PlanRoute.truck_id == Truck.id)
-        .where(
-            PlanStop.id == stop_id, Truck.driver_id == user.id, Plan.status == PlanStatus.PUBLISHED
-        )
+        .where(PlanStop.id == stop_id, Plan.status == PlanStatus.PUBLISHED)
     )
     if lock:
         query = query.with_for_update(of=PlanStop)
     stop = db.session.scalar(query) if user.role is Role.DRIVER else None
-    if stop is None:
+    if stop is None or stop.route.truck_id not in roster.trucks_of(user, stop.route.plan.plan_date):
         raise NotFound(_l("No such stop on your routes."))
     return stop
 
@@ -144,6 +144,7 @@ def record_arrival(user: User, stop_id: int) -> PlanStop:
                 _l("The arrival at this stop was already recorded."), code="already_recorded"
             )
         _note(stop.booking, user, f"{ARRIVED}: {stop.route.truck.plate}")
+        live_ops.tell_owner(stop.booking, f"司机已到达 / the driver has arrived ({user.name})")
         return stop
 
     return _run(work)
@@ -312,6 +313,7 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         booking = stop.booking
         _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
         plate = stop.route.truck.plate
+        live_ops.tell_owner(booking, f"未能取货 / pickup not done: {reason}. {text}")
         for email in dispatcher_emails():
             send_mail(
                 email,

@@ -32,7 +32,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services import bookings as booking_service
-from lithloop.services import pack_events, park_serials, rollups
+from lithloop.services import intake_check, pack_events, park_serials, rollups
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.intake_form import LotReceipt, parse_receipt
 
@@ -273,10 +273,11 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
         receipts = parse_receipt(booking, raw)
         note = (raw.get("note") or "").strip()[:500]
         measured = sum((r.mass_kg for r in receipts), Decimal(0))
-        check_mass(Decimal(booking.total_mass_kg), measured, note)
         codes = [code for r in receipts for code, _ in r.codes]
-        _refuse_existing(codes)
         stop = pickup_stop(booking.id)
+        intake_check.check_against_driver(stop, measured, codes, note)
+        check_mass(Decimal(booking.total_mass_kg), measured, note)
+        _refuse_existing(codes)
         serials = iter(park_serials.next_serial, None)  # from the database, no scan
         plates = _plates(booking, codes)
         for receipt in receipts:

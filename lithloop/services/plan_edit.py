@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, routing
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
+from lithloop.services import roster
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.plan_problem import build_day_problem, order_stop_id, park_site
+from lithloop.services.plan_refusals import refusal
 from lithloop.services.planning import _require_planner, fill_plan
 from lithloop.services.publishing import get_plan
 from lithloop.services.unit_of_work import atomic
@@ -57,6 +59,7 @@ def _day_problem(plan, bookings: dict, trucks: list[Truck]):
         trucks,
         park_site(),
         orders=[orders[o] for o in sorted(orders)],
+        shifts=roster.shifts(plan.plan_date),
     )
 
 
@@ -99,7 +102,7 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
     solution, violations = routing.evaluate(day.problem, seqs)
     if violations:
         raise Invalid(
-            _l("This move breaks the plan: %(why)s", why="; ".join(violations[:3])),
+            _l("This move breaks the plan: %(why)s", why=refusal(day, violations)),
             field="position",
             code="infeasible_move",
         )

@@ -42,7 +42,7 @@ def seconds(t: time) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
-def _vehicle(truck: Truck, trips: int) -> routing.Vehicle:
+def _vehicle(truck: Truck, trips: int, shift: tuple[time, time] | None = None) -> routing.Vehicle:
     skills = (
         {HAZMAT, pinned_skill(truck.id)} if truck.hazmat_certified else {pinned_skill(truck.id)}
     )
@@ -53,7 +53,9 @@ def _vehicle(truck: Truck, trips: int) -> routing.Vehicle:
         start=0,
         capacity=(truck.payload_kg, truck.pallet_places),
         skills=frozenset(skills),
-        shift=routing.TimeWindow(seconds(truck.shift_start), seconds(truck.shift_end)),
+        shift=routing.TimeWindow(
+            *(seconds(t) for t in shift or (truck.shift_start, truck.shift_end))
+        ),
         max_work_s=truck.max_work_s,
         fixed_cost=truck.fixed_cost_fen / 100,
         cost_per_km=truck.cost_per_km_fen / 100,
@@ -94,17 +96,19 @@ def build_day_problem(
     park: Site,
     pinned: dict[int, int] | None = None,
     orders: list[Order] = (),
+    shifts: dict[int, tuple[time, time]] | None = None,
 ) -> DayProblem:
     """Locations: the park first, then each booking's site, then each delivery address;
     integer matrices from the app's one distance provider (services.distances), as quotes.
-    Deliveries are loaded at the park at the start of the trip that serves them."""
+    Deliveries are loaded at the park at the start of the trip that serves them; `shifts`
+    (truck id -> start, end) are the day's roster shifts where they differ."""
     sites = [park] + [b.site for b in bookings]
     lonlat = [(s.lon, s.lat) for s in sites]
     lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
     matrices, notes = day_matrices(lonlat, day)
     trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
     problem = routing.Problem(
-        vehicles=tuple(_vehicle(t, trips) for t in trucks),
+        vehicles=tuple(_vehicle(t, trips, (shifts or {}).get(t.id)) for t in trucks),
         stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings))
         + tuple(_delivery(o, len(sites) + i) for i, o in enumerate(orders)),
         matrices=matrices,

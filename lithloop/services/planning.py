@@ -29,7 +29,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.models.market import Order, OrderStatus
-from lithloop.services import capacity
+from lithloop.services import capacity, roster
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.plan_problem import build_day_problem, park_site
 from lithloop.services.run_heartbeat import Heartbeat, stale_after
@@ -331,7 +331,9 @@ def _plan_one_day(
     bookings += [b for b in carried if b.id not in {x.id for x in bookings}]
     trucks = [t for t in active if t.id not in kept_trucks]
     pinned = pinned_stops(day, {t.id for t in trucks})
-    problem = build_day_problem(day, bookings, trucks, park, pinned=pinned, orders=orders)
+    problem = build_day_problem(
+        day, bookings, trucks, park, pinned=pinned, orders=orders, shifts=roster.shifts(day)
+    )
     run.log = "\n".join(
         filter(
             None,

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
-from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Role, Truck, User
+from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Role, User
 from lithloop.services.errors import Forbidden
+from lithloop.services.roster import trucks_of
 
 #: Roles that see every organisation's records (the park's office staff).
 REGION_STAFF = frozenset({Role.DISPATCHER, Role.PLANT_OPERATOR, Role.ADMIN})
@@ -56,22 +57,15 @@ def require_record_reader(user: User) -> None:
 
 
 def drives_booking(user: User, booking_id: int) -> bool:
-    """True when the booking is a stop of one of the driver's published routes."""
+    """True when the booking is a stop of one of the driver's published routes (a route
+    of a truck the day's roster gives the driver)."""
     if user.role is not Role.DRIVER:
         return False
-    return (
-        db.session.scalar(
-            sa.select(sa.literal(True))
-            .select_from(PlanStop)
-            .join(PlanRoute)
-            .join(Plan)
-            .join(Truck, PlanRoute.truck_id == Truck.id)
-            .where(
-                PlanStop.booking_id == booking_id,
-                Truck.driver_id == user.id,
-                Plan.status == PlanStatus.PUBLISHED,
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    rows = db.session.execute(
+        sa.select(PlanRoute.truck_id, Plan.plan_date)
+        .select_from(PlanStop)
+        .join(PlanRoute)
+        .join(Plan)
+        .where(PlanStop.booking_id == booking_id, Plan.status == PlanStatus.PUBLISHED)
+    ).all()
+    return any(truck in trucks_of(user, day) for truck, day in rows)

@@ -30,7 +30,7 @@ from lithloop.models import (
     PlanUnassigned,
     User,
 )
-from lithloop.services import capacity
+from lithloop.services import capacity, left_out, roster
 from lithloop.services.bookings import _record
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.mail import send_mail
@@ -76,8 +76,10 @@ def lock_day_plans(plan_id: int) -> Plan:
     return get_plan(plan_id, lock=True)
 
 
-def publish_plan(user: User, plan_id: int) -> Plan:
-    """Schedule the plan's bookings and supersede the day's earlier plan, atomically."""
+def publish_plan(user: User, plan_id: int, *, allow_unmanned: bool = False) -> Plan:
+    """Schedule the plan's bookings and supersede the day's earlier plan, atomically; the
+    owners of bookings left out are told with the next days that fit. A route whose truck
+    has no driver on the day's roster is refused unless `allow_unmanned` says so."""
     _require_planner(user)
     plan = lock_day_plans(plan_id)
     if plan.status is not PlanStatus.DRAFT:
@@ -86,11 +88,23 @@ def publish_plan(user: User, plan_id: int) -> Plan:
             _l("This plan is %(s)s; only a draft can be published.", s=plan.status.value),
             code="not_draft",
         )
+    if not allow_unmanned and (missing := roster.unmanned(plan)):
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "No driver on %(p)s on %(d)s: put drivers on the roster, or confirm "
+                "publishing without them.",
+                p=", ".join(r.truck.plate for r in missing),
+                d=plan.plan_date.isoformat(),
+            ),
+            code="no_driver",
+        )
     day = plan.plan_date
     try:
         _lock_bookings(plan)
         routed = _schedule_routed(user, plan)
         _unschedule_left_out(user, plan, routed)
+        left_out.tell_owners(user, plan, routed)
         _schedule_deliveries(plan)
         for old in db.session.scalars(
             sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)

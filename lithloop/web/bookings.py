@@ -14,12 +14,12 @@ from werkzeug.datastructures import MultiDict
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
-from lithloop.services import booking_search, policies
+from lithloop.services import booking_search, left_out, policies, reach
 from lithloop.services import bookings as booking_service
 from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.errors import ServiceError
 from lithloop.services.sites import visible_sites
-from lithloop.services.strict_input import int_or_default
+from lithloop.services.strict_input import int_or_default, strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.booking_form import day_choices, lot_rows, raw_booking, slot_choices
 from lithloop.web.query_args import page_arg
@@ -69,10 +69,16 @@ def _form_context(form: MultiDict, errors: dict, quote=None, warnings=()) -> dic
         "slots": slot_choices(chosen),
         "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
         "quote": quote,
-        "warnings": warnings,
+        "warnings": [*warnings, *_far(chosen)],
         "damage_items": SP376_ITEMS,
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
     }
+
+
+def _far(site) -> list[str]:
+    """The reach warning of a site no truck can go to and back in a shift."""
+    far = reach.warning(site.lat, site.lon) if site is not None else None
+    return [far] if far else []
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -123,6 +129,7 @@ def quote():
         draft = BookingDraft(site_id, today, time(0), time(0), lots)
         result = booking_service.quote_draft(current_user, draft)
         warnings = [*warnings, *booking_service.unknown_code_warnings(draft)]
+        warnings += _far(booking_service._own_site(current_user, site_id))
     except ServiceError as exc:
         errors[exc.field or "_form"] = str(exc.message)
     return render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)
@@ -133,7 +140,23 @@ def quote():
 def show(booking_id: int):
     """One booking: lots, frozen quote, history, and the cancel form when allowed."""
     booking = booking_service.get_booking(current_user, booking_id)
-    return render_template("bookings/show.html", booking=booking)
+    return render_template("bookings/show.html", booking=booking, left_out=left_out.notice(booking))
+
+
+@bp.post("/<int:booking_id>/move-day")
+@login_required
+def move_day(booking_id: int):
+    """Move a booking left out (or, for the park, one scheduled) to another day that fits."""
+    try:
+        day = strict_date(request.form.get("date"), "date")
+        left_out.move_to_day(current_user, booking_id, day)
+    except ServiceError as exc:
+        if exc.status in (403, 404) and exc.field is None:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Moved to %(d)s; it will be planned that day.", d=day.isoformat()), "success")
+    return redirect(url_for("bookings.show", booking_id=booking_id))
 
 
 @bp.post("/<int:booking_id>/cancel")

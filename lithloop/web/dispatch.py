@@ -22,11 +22,20 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import Plan, PlanRun, PlanStatus, Role, Truck
-from lithloop.services import plan_edit, planning, publishing
+from lithloop.services import (
+    left_out,
+    live_ops,
+    plan_edit,
+    planning,
+    publish_preview,
+    publishing,
+    roster,
+    run_report,
+)
 from lithloop.services.errors import ServiceError
 from lithloop.services.plan_problem import park_site
 from lithloop.services.plan_view import plan_geo, plan_map
-from lithloop.services.strict_input import date_or_none
+from lithloop.services.strict_input import date_or_none, optional_int, strict_int
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import int_value
 
@@ -99,7 +108,7 @@ def start():
 @roles_required(*STAFF)
 def run(run_id: int):
     """The run's live progress (the panel reloads itself while the run goes)."""
-    return render_template("dispatch/run.html", run=planning.get_run(run_id))
+    return render_template("dispatch/run.html", **_run_context(run_id))
 
 
 @bp.get("/runs/<int:run_id>/progress")
@@ -107,7 +116,11 @@ def run(run_id: int):
 def progress(run_id: int):
     """The progress panel alone, for htmx polling."""
     planning.fail_stale_runs()
-    return render_template("dispatch/_progress.html", run=planning.get_run(run_id))
+    return render_template("dispatch/_progress.html", **_run_context(run_id))
+
+
+def _run_context(run_id: int) -> dict:
+    return {"run": planning.get_run(run_id), "report": run_report, "run_mode": planning.run_mode}
 
 
 @bp.post("/runs/<int:run_id>/cancel")
@@ -133,9 +146,13 @@ def plan(plan_id: int):
         db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.plate))
     )
     tiles = current_app.config["MAP_TILE_URL"]
+    states = live_ops.stop_states(found)
     return render_template(
         "dispatch/plan.html",
         plan=found,
+        live=_live_context(found, states),
+        on_road=any(st.state not in ("planned",) for st in states.values())
+        or found.status is PlanStatus.PUBLISHED,
         map=plan_map(found, park),
         tiles=tiles,
         geo=plan_geo(found, park) if tiles else None,
@@ -182,14 +199,108 @@ def lock(route_id: int):
     return redirect(url_for("dispatch.plan", plan_id=route.plan_id) + f"#route-{route.id}")
 
 
+@bp.get("/plans/<int:plan_id>/publish")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def confirm_publish(plan_id: int):
+    """Before publishing: who will be told what, and a driver for each route without one."""
+    found = publishing.get_plan(plan_id)
+    if found.status is not PlanStatus.DRAFT:
+        return redirect(url_for("dispatch.plan", plan_id=plan_id))
+    return render_template(
+        "dispatch/publish.html",
+        plan=found,
+        preview=publish_preview.preview(found),
+        drivers=roster.drivers(),
+    )
+
+
 @bp.post("/plans/<int:plan_id>/publish")
 @roles_required(Role.DISPATCHER, Role.ADMIN)
 def publish(plan_id: int):
-    """Publish: every booking scheduled with its ETA, owners told; or nothing changes."""
+    """Publish once confirmed: every booking scheduled with its ETA, owners told (those
+    left out with the days that fit); or nothing changes."""
+    if request.form.get("confirmed") != "1":
+        return redirect(url_for("dispatch.confirm_publish", plan_id=plan_id))
     try:
-        publishing.publish_plan(current_user, plan_id)
+        found = publishing.get_plan(plan_id)
+        for route in found.routes:
+            chosen = request.form.get(f"driver-{route.truck_id}", "")
+            if chosen:
+                driver = strict_int(chosen, f"driver-{route.truck_id}", minimum=1)
+                roster.assign(current_user, found.plan_date, route.truck_id, driver)
+        publishing.publish_plan(
+            current_user, plan_id, allow_unmanned=request.form.get("without_driver") == "1"
+        )
     except ServiceError as exc:
+        if exc.status == 404 and exc.field is None:
+            raise
         flash(str(exc.message), "error")
-    else:
-        flash(_("Plan published: bookings are scheduled and their owners notified."), "success")
+        return redirect(url_for("dispatch.confirm_publish", plan_id=plan_id))
+    flash(_("Plan published: bookings are scheduled and their owners notified."), "success")
     return redirect(url_for("dispatch.plan", plan_id=plan_id))
+
+
+@bp.get("/plans/<int:plan_id>/live")
+@roles_required(*STAFF)
+def live(plan_id: int):
+    """The plan's stops as they happen on the road (the panel polls itself)."""
+    found = publishing.get_plan(plan_id)
+    states = live_ops.stop_states(found)
+    return render_template("dispatch/_live.html", **_live_context(found, states))
+
+
+def _live_context(found, states) -> dict:
+    return {
+        "plan": found,
+        "states": states,
+        "exceptions": live_ops.open_exceptions(found, states),
+        "drivers": roster.route_drivers(found),
+        "next_days": lambda b: left_out.proposed_days(b, found.plan_date, "day_full"),
+    }
+
+
+@bp.get("/roster")
+@roles_required(*STAFF)
+def roster_page():
+    """The day's roster: a driver and a shift for each truck, and who is on leave."""
+    day = _day()
+    return render_template(
+        "dispatch/roster.html",
+        day=day,
+        lines=roster.day_lines(day),
+        drivers=roster.drivers(),
+        leave=roster.RosterDay(day).leave,
+        errors={},
+    )
+
+
+@bp.post("/roster")
+@roles_required(Role.DISPATCHER, Role.ADMIN)
+def save_roster():
+    """Save the day's roster as the form has it (all or nothing)."""
+    day = _day()
+    form = request.form
+    try:
+        lines = [
+            roster.Assignment(
+                t.id,
+                optional_int(form.get(f"driver-{t.id}"), f"driver-{t.id}", minimum=1),
+                form.get(f"start-{t.id}", ""),
+                form.get(f"end-{t.id}", ""),
+            )
+            for t in roster.active_trucks()
+        ]
+        leave = {strict_int(v, "leave", minimum=1) for v in form.getlist("leave")}
+        roster.save_day(current_user, day, lines, leave)
+    except ServiceError as exc:
+        errors = {exc.field or "_form": str(exc.message)}
+        return render_template(
+            "dispatch/roster.html",
+            day=day,
+            lines=roster.day_lines(day),
+            drivers=roster.drivers(),
+            leave=roster.RosterDay(day).leave,
+            errors=errors,
+        ), exc.status
+    flash(_("Roster saved for %(d)s.", d=day.isoformat()), "success")
+    return redirect(url_for("dispatch.roster_page", date=day.isoformat()))

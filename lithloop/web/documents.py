@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from lithloop.extensions import db
 from lithloop.models import PlanRoute, PlanStatus, Role
+from lithloop.services import roster
 from lithloop.services import transport_docs as docs
 
 bp = Blueprint("documents", __name__, url_prefix="/routes")
@@ -88,7 +89,7 @@ def _route(route_id: int) -> PlanRoute:
         return route
     if (
         current_user.role is Role.DRIVER
-        and route.truck.driver_id == current_user.id
+        and route.truck_id in roster.trucks_of(current_user, route.plan.plan_date)
         and route.plan.status is PlanStatus.PUBLISHED
     ):
         return route
@@ -100,6 +101,7 @@ def _context(route: PlanRoute) -> dict:
         "route": route,
         "plan": route.plan,
         "truck": route.truck,
+        "driver": roster.driver_of(route),
         "hazard_text": lambda lot: str(HAZARD[docs.lot_hazard(lot)]),
         "form_name": lambda form: str(FORMS.get(form, form)),
         "docs": docs,

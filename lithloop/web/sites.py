@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.extensions import db
-from lithloop.services import geocoding, policies
+from lithloop.services import geocoding, policies, reach
 from lithloop.services import sites as site_service
 from lithloop.services.errors import ServiceError
 from lithloop.services.overview import picker_map, region_map
@@ -47,7 +47,13 @@ def show(site_id: int):
         site.organisation_id == current_user.organisation_id
         and current_user.role in site_service.SITE_EDITORS
     )
-    return render_template("sites/show.html", site=site, can_edit=can_edit, map=region_map([site]))
+    return render_template(
+        "sites/show.html",
+        site=site,
+        can_edit=can_edit,
+        map=region_map([site]),
+        far=reach.warning(site.lat, site.lon),
+    )
 
 
 def _input(form: SiteForm) -> site_service.SiteInput:
@@ -88,6 +94,8 @@ def _submit(form: SiteForm, save, site=None):
             attach_error(form, exc)
         else:
             flash(_("Site saved."), "success")
+            if far := reach.warning(saved.lat, saved.lon):
+                flash(far, "error")
             return redirect(url_for("sites.show", site_id=saved.id))
     status = 422 if request.method == "POST" else 200
     return render_template(

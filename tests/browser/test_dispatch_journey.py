@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, PlanStop
+from lithloop.models import Booking, BookingStatus, Plan, PlanStop
 from tests.browser.audit import check_page
 from tests.browser.conftest import log_in, new_page
 
@@ -44,14 +44,21 @@ def test_dispatcher_runs_moves_publishes_and_opens_documents(browser, live_serve
     plan_url = page.url
     assert page.locator(".plan-map, svg, #plan-map").first.is_visible()
 
-    moved = page.locator("#booking_id option").first.get_attribute("value")
+    with live_server.app.app_context():  # a move the plan can take whatever the run found:
+        plan = db.session.get(Plan, int(re.search(r"/plans/(\d+)", plan_url).group(1)))
+        route = plan.routes[0]  # its truck's first pickup, kept first (times recomputed)
+        moved = str(next(s.booking_id for s in route.stops if s.kind == "pickup"))
+        truck = str(route.truck_id)
+        db.session.remove()
     page.select_option("#booking_id", moved)
-    page.select_option("#truck_id", index=page.locator("#truck_id option").count() - 1)
+    page.select_option("#truck_id", truck)
     page.click(".move-form button[type=submit]")
     page.wait_for_load_state()
     assert page.locator(".flash.success, .flash").first.inner_text().startswith("已调整")
 
-    page.click("form[action$='/publish'] button")
+    page.click("a[href$='/publish']")  # asks first: who will be told, which drivers
+    page.wait_for_load_state()
+    page.click("#publish-form button[type=submit]")
     page.wait_for_load_state()
     assert "计划已发布" in page.locator(".flash").first.inner_text()
     manifest = page.locator("a[href$='/manifest']").first.get_attribute("href")

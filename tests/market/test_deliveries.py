@@ -61,7 +61,7 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     assert order_stop_id(order.id) in [s.get("id") for r in shown["routes"] for s in r["steps"]]
     assert pickup_only.id not in [s.order_id for r in plan.routes for s in r.stops]
 
-    publishing.publish_plan(day_world["dispatcher"], plan.id)
+    publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
     db.session.expire_all()
     assert db.session.get(Order, order.id).delivery_date == day_world["day"]
     assert db.session.scalar(

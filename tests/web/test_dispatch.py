@@ -169,7 +169,7 @@ def test_only_park_planners_start_runs(client, day_world):
 
 def test_publish_schedules_every_booking_with_an_eta(client, day_world):
     plan_id = run_to_end(client, day_world)["plan_id"]
-    publishing.publish_plan(day_world["dispatcher"], plan_id)
+    publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
     plan = db.session.get(Plan, plan_id)
     routed = {s.booking_id for r in plan.routes for s in r.stops if s.booking_id}
     for booking_id in routed:
@@ -182,7 +182,7 @@ def test_publish_schedules_every_booking_with_an_eta(client, day_world):
     db.session.execute(sa.update(PlanRun).values(status=RunStatus.SUCCEEDED))
     db.session.commit()
     newer = run_to_end(client, day_world)["plan_id"]
-    publishing.publish_plan(day_world["dispatcher"], newer)
+    publishing.publish_plan(day_world["dispatcher"], newer, allow_unmanned=True)
     db.session.refresh(plan)
     assert plan.status is PlanStatus.SUPERSEDED
 
@@ -195,7 +195,7 @@ def test_publish_is_all_or_nothing(client, day_world):
     last = db.session.get(Booking, routed[-1])  # its owner cancels before publishing
     booking_service.change_status(last.created_by, last.id, BookingStatus.CANCELLED, "")
     with pytest.raises(Exception, match=f"#{last.id}"):
-        publishing.publish_plan(day_world["dispatcher"], plan_id)
+        publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
     db.session.expire_all()
     assert all(db.session.get(Booking, b).status is BookingStatus.REQUESTED for b in routed[:-1])
     assert db.session.get(Plan, plan_id).status is PlanStatus.DRAFT
@@ -222,11 +222,20 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
     assert page.count("<polyline") == len(plan.routes)
     from tests.conftest import submit
 
-    published = submit(
+    unconfirmed = submit(
         client,
         f"/dispatch/plans/{run['plan_id']}/publish",
         {},
-        page=f"/dispatch/plans/{run['plan_id']}",
+        page=f"/dispatch/plans/{run['plan_id']}/publish",
+    )
+    assert unconfirmed.headers["Location"].endswith(f"/dispatch/plans/{run['plan_id']}/publish")
+    db.session.expire_all()
+    assert db.session.get(Plan, run["plan_id"]).status is PlanStatus.DRAFT
+    published = submit(
+        client,
+        f"/dispatch/plans/{run['plan_id']}/publish",
+        {"confirmed": "1", "without_driver": "1"},
+        page=f"/dispatch/plans/{run['plan_id']}/publish",
     )
     assert published.status_code == 302
     db.session.expire_all()
@@ -240,7 +249,7 @@ def test_dealers_cannot_open_the_workspace(client, auth):
 
 def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
     first = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
-    publishing.publish_plan(day_world["dispatcher"], first.id)
+    publishing.publish_plan(day_world["dispatcher"], first.id, allow_unmanned=True)
     kept = first.routes[0]
     kept_stops = [(s.booking_id, s.arrival) for s in kept.stops]
     publishing.toggle_lock(day_world["dispatcher"], kept.id)
@@ -309,8 +318,11 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
     damaged = day_world["bookings"][0]
     plain = next(t for t in db.session.scalars(sa.select(Truck)) if not t.hazmat_certified)
     before = {r.truck_id: [s.booking_id for s in r.stops] for r in plan.routes}
-    with pytest.raises(Invalid, match="skills"):
+    with pytest.raises(Invalid, match="dangerous-goods certified") as refused:
         plan_edit.move_booking(day_world["dispatcher"], plan.id, damaged, plain.id, 1)
+    words = str(refused.value.message)
+    site = db.session.get(Booking, damaged).site.name
+    assert plain.plate in words and site in words and "skills" not in words  # plain words
     db.session.expire_all()
     plan = db.session.get(Plan, plan.id)
     assert {r.truck_id: [s.booking_id for s in r.stops] for r in plan.routes} == before
@@ -324,14 +336,15 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
         page=f"/dispatch/plans/{plan.id}",
         follow_redirects=True,
     )
-    assert "skills" in response.get_data(as_text=True)
+    flashed = response.get_data(as_text=True).split('class="flash error"')[1].split("</p>")[0]
+    assert plain.plate in flashed and "stop " not in flashed
 
 
 def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client, auth, day_world):
     from lithloop.services import plan_edit
 
     plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
-    publishing.publish_plan(day_world["dispatcher"], plan.id)
+    publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
     before = {s.booking_id: r.truck_id for r in plan.routes for s in r.stops if s.booking_id}
     urgent = book_late(day_world, "急件网点", (44.59, 129.62), "300")
     auth.login(day_world["dispatcher"].email)
@@ -428,13 +441,15 @@ def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, da
     moved = {s.booking_id for r in second.routes for s in r.stops if s.booking_id} & full
     assert full and moved  # carried over and planned the next day
     booking_id = next(iter(moved))
-    publishing.publish_plan(day_world["dispatcher"], second.id)
+    publishing.publish_plan(day_world["dispatcher"], second.id, allow_unmanned=True)
     booking = db.session.get(Booking, booking_id)
     assert booking.pickup_date == second.plan_date and booking.status is BookingStatus.SCHEDULED
     assert "moved to" in " ".join(e.note for e in booking.events)
     old_day = db.session.get(BookingDay, first.plan_date)
     new_day = db.session.get(BookingDay, second.plan_date)
     assert new_day.booked_stops == len(moved) and old_day.booked_stops == 5 - len(moved)
-    publishing.publish_plan(day_world["dispatcher"], first.id)  # later publish of day one
+    publishing.publish_plan(
+        day_world["dispatcher"], first.id, allow_unmanned=True
+    )  # later publish of day one
     db.session.refresh(booking)
     assert booking.status is BookingStatus.SCHEDULED  # not pulled back to requested

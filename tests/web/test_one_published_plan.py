@@ -15,7 +15,7 @@ from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture
 def test_the_database_refuses_a_second_published_plan_for_a_day(client, day_world):  # noqa: F811
     first = run_to_end(client, day_world)["plan_id"]
     second = run_to_end(client, day_world)["plan_id"]
-    publishing.publish_plan(day_world["dispatcher"], first)
+    publishing.publish_plan(day_world["dispatcher"], first, allow_unmanned=True)
     with pytest.raises(sa.exc.IntegrityError):
         db.session.execute(
             sa.update(Plan).where(Plan.id == second).values(status=PlanStatus.PUBLISHED)
@@ -35,8 +35,8 @@ def test_an_older_draft_published_over_a_newer_plan_supersedes_it(client, day_wo
     # updated in id order in one flush, the older one would break the unique index first.
     older = run_to_end(client, day_world)["plan_id"]
     newer = run_to_end(client, day_world)["plan_id"]
-    publishing.publish_plan(day_world["dispatcher"], newer)
-    publishing.publish_plan(day_world["dispatcher"], older)
+    publishing.publish_plan(day_world["dispatcher"], newer, allow_unmanned=True)
+    publishing.publish_plan(day_world["dispatcher"], older, allow_unmanned=True)
     db.session.expire_all()
     assert db.session.get(Plan, older).status is PlanStatus.PUBLISHED
     assert db.session.get(Plan, newer).status is PlanStatus.SUPERSEDED

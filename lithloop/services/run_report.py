@@ -1,0 +1,66 @@
+"""What the run page tells a dispatcher: elapsed time, the best cost so far (never rising),
+and, once a run ends, what its plans serve against the day's previous plan."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop import clock
+from lithloop.extensions import db
+from lithloop.models import Plan, PlanRun
+
+
+def elapsed_s(run: PlanRun) -> float:
+    """Seconds since the run started (to its end once it ended); 0 while queued."""
+    if run.started_at is None:
+        return 0.0
+    end = run.finished_at or clock.now()
+    return max(0.0, (end - run.started_at).total_seconds())
+
+
+def percent(run: PlanRun) -> int:
+    """How far the run is through its time limit, by the clock (100 once it ended)."""
+    if run.finished_at is not None:
+        return 100
+    return min(99, int(elapsed_s(run) / max(run.time_limit_s, 1) * 100))
+
+
+def best_curve(run: PlanRun) -> list[tuple[float, float]]:
+    """The recorded (elapsed, cost) points as a best-so-far that never rises."""
+    out, best = [], None
+    for t, cost in run.progress or []:
+        best = cost if best is None else min(best, cost)
+        out.append((t, best))
+    return out
+
+
+def _counts(plan: Plan) -> dict:
+    served = sum(1 for r in plan.routes for s in r.stops if s.booking_id or s.order_id)
+    return {
+        "served": served,
+        "left_out": len(plan.unassigned),
+        "km": plan.distance_m / 1000,
+        "cost_fen": plan.cost_fen,
+    }
+
+
+def summary(run: PlanRun) -> list[dict]:
+    """Each plan of the run: served, left out, km, cost, and the same for the day's plan
+    before it (None when the day had none)."""
+    rows = []
+    for plan in run.plans:
+        before = db.session.scalar(
+            sa.select(Plan)
+            .where(Plan.plan_date == plan.plan_date, Plan.id < plan.id)
+            .order_by(Plan.id.desc())
+            .limit(1)
+        )
+        rows.append(
+            {
+                "plan": plan,
+                "now": _counts(plan),
+                "before": _counts(before) if before is not None else None,
+                "before_plan": before,
+            }
+        )
+    return rows

@@ -1,0 +1,253 @@
+# ruff: noqa: F811  (tests take the imported day_world fixture as an argument)
+"""The dispatcher's side of the road (issue 18): the day's roster, publishing with
+confirmation, left-out bookings told, stop states live, run summaries, plant differences."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop import clock
+from lithloop.extensions import db
+from lithloop.models import (
+    Booking,
+    BookingDay,
+    BookingEvent,
+    OutboxMessage,
+    Plan,
+    PlanStatus,
+    Role,
+    Truck,
+)
+from lithloop.services import driver_work, live_ops, publishing, reach, roster, run_report
+from lithloop.services.errors import Conflict, Invalid
+from lithloop.services.plan_problem import build_day_problem, park_site
+from tests.conftest import submit
+from tests.factories import make_user
+from tests.web.test_dispatch import (
+    day_world,  # noqa: F401 (the fixture)
+    run_to_end,
+)
+
+
+def _trucks() -> list[Truck]:
+    return roster.active_trucks()
+
+
+def _drivers(world, n=2):
+    people = [make_user(world["park"], role=Role.DRIVER) for _ in range(n)]
+    for i, person in enumerate(people):
+        person.name = f"司机{i}号"
+    db.session.commit()
+    return people
+
+
+def _crew(world) -> dict[int, object]:
+    """A driver for every active truck on the world's day, through the roster."""
+    trucks = _trucks()
+    people = _drivers(world, len(trucks))
+    roster.save_day(
+        world["dispatcher"],
+        world["day"],
+        [roster.Assignment(t.id, d.id) for t, d in zip(trucks, people, strict=True)],
+        set(),
+    )
+    return {t.id: d for t, d in zip(trucks, people, strict=True)}
+
+
+def test_the_roster_puts_drivers_on_trucks_and_refuses_what_cannot_be(day_world):
+    first, second = _trucks()[:2]
+    a, b = _drivers(day_world)
+    day, boss = day_world["day"], day_world["dispatcher"]
+    roster.save_day(
+        boss,
+        day,
+        [roster.Assignment(first.id, a.id, "08:00", "16:00"), roster.Assignment(second.id, b.id)],
+        set(),
+    )
+    lines = {line.truck.id: line for line in roster.day_lines(day)}
+    assert lines[first.id].driver == a and lines[first.id].shift_start == time(8)
+    assert lines[second.id].shift_start == second.shift_start  # empty: the truck's own
+    assert roster.trucks_of(a, day) == {first.id}
+    with pytest.raises(Invalid, match=first.plate) as twice:
+        roster.save_day(
+            boss,
+            day,
+            [roster.Assignment(first.id, a.id), roster.Assignment(second.id, a.id)],
+            set(),
+        )
+    assert twice.value.field == f"driver-{second.id}"
+    with pytest.raises(Invalid, match="leave"):
+        roster.save_day(boss, day, [roster.Assignment(first.id, a.id)], {a.id})
+    assert roster.RosterDay(day).driver(first) == a  # refused: nothing half-written
+    first.driver = a  # a's regular truck: on leave, nobody drives it
+    db.session.commit()
+    roster.save_day(boss, day, [], {a.id})
+    assert roster.RosterDay(day).driver(first) is None
+    assert roster.RosterDay(day + timedelta(days=1)).driver(first) == a  # the day after
+    with pytest.raises(Conflict):
+        roster.save_day(boss, clock.today() - timedelta(days=1), [], set())
+
+
+def test_a_roster_shift_is_the_truck_shift_the_plan_is_built_with(day_world):
+    first = _trucks()[0]
+    a = _drivers(day_world, 1)[0]
+    roster.save_day(
+        day_world["dispatcher"],
+        day_world["day"],
+        [roster.Assignment(first.id, a.id, "09:30", "15:00")],
+        set(),
+    )
+    day = build_day_problem(
+        day_world["day"], [], _trucks(), park_site(), shifts=roster.shifts(day_world["day"])
+    )
+    vehicle = next(v for v in day.problem.vehicles if v.id == first.id)
+    assert (vehicle.shift.start, vehicle.shift.end) == (9 * 3600 + 1800, 15 * 3600)
+
+
+def test_publishing_asks_for_drivers_and_lists_who_will_be_told(client, auth, day_world):
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    plan = db.session.get(Plan, plan_id)
+    with pytest.raises(Conflict, match=plan.routes[0].truck.plate) as refused:
+        publishing.publish_plan(day_world["dispatcher"], plan_id)
+    assert refused.value.code == "no_driver"
+    people = _drivers(day_world, len(plan.routes))
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{plan_id}/publish").get_data(as_text=True)
+    for route in plan.routes:
+        assert f'name="driver-{route.truck_id}"' in page
+        for stop in route.stops:
+            if stop.booking:
+                assert stop.booking.organisation.name in page  # who will be told
+    form = {"confirmed": "1"}
+    form.update(
+        {f"driver-{r.truck_id}": str(d.id) for r, d in zip(plan.routes, people, strict=True)}
+    )
+    done = submit(client, f"/dispatch/plans/{plan_id}/publish", form)
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/plans/{plan_id}")
+    db.session.expire_all()
+    plan = db.session.get(Plan, plan_id)
+    assert plan.status is PlanStatus.PUBLISHED
+    route, driver = plan.routes[0], people[0]
+    assert roster.driver_of(route) == driver
+    manifest = client.get(f"/routes/{route.id}/manifest").get_data(as_text=True)
+    assert driver.name in manifest
+    assert driver_work.driver_routes(driver, (day_world["day"],)) == [route]
+    plan_page = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    assert "/lock" not in plan_page  # lock controls only on drafts
+
+
+def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_world):
+    hazmat = db.session.scalar(sa.select(Truck).where(Truck.hazmat_certified.is_(True)))
+    hazmat.hazmat_certified = False  # the damaged booking cannot go on any truck
+    db.session.commit()
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    damaged = db.session.get(Booking, day_world["bookings"][0])
+    plan = db.session.get(Plan, plan_id)
+    assert [u.booking_id for u in plan.unassigned] == [damaged.id]
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    assert page.index('id="left-out"') < page.index("<figure")  # at the top, before the map
+    publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
+    owner = damaged.created_by.email
+    told = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.recipient == owner, OutboxMessage.subject.contains("left out")
+        )
+    ).all()
+    assert len(told) == 1
+    note = db.session.scalars(
+        sa.select(BookingEvent.note).where(BookingEvent.booking_id == damaged.id)
+    ).all()[-1]
+    assert (
+        note.startswith(f"left out of the plan of {day_world['day']}") and "Days that fit" in note
+    )
+    auth.logout()
+    auth.login(owner)
+    shown = client.get(f"/bookings/{damaged.id}").get_data(as_text=True)
+    assert 'id="left-out"' in shown
+    later = note.split("Days that fit: ")[1].split(",")[0].rstrip(".")
+    assert f'value="{later}"' in shown
+    before = db.session.get(BookingDay, day_world["day"]).booked_stops
+    moved = submit(
+        client, f"/bookings/{damaged.id}/move-day", {"date": later}, page=f"/bookings/{damaged.id}"
+    )
+    assert moved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, damaged.id).pickup_date.isoformat() == later
+    assert db.session.get(BookingDay, day_world["day"]).booked_stops == before - 1
+    again = submit(
+        client,
+        f"/bookings/{damaged.id}/move-day",
+        {"date": "2199-01-01"},
+        page=f"/bookings/{damaged.id}",
+    )
+    assert again.status_code == 302  # refused with a message, nothing changed
+    assert db.session.get(Booking, damaged.id).pickup_date.isoformat() == later
+
+
+def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
+    client, auth, day_world, monkeypatch
+):
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    crew = _crew(day_world)
+    publishing.publish_plan(day_world["dispatcher"], plan_id)
+    plan = db.session.get(Plan, plan_id)
+    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    first, second = [s for s in route.stops if s.kind == "pickup"][:2]
+    monkeypatch.setattr(clock, "now", lambda: first.arrival + timedelta(minutes=12))
+    driver = crew[route.truck_id]
+    driver_work.record_arrival(driver, first.id)
+    driver_work.record_exception(driver, second.id, "refused", "大门锁着")
+    auth.login(day_world["dispatcher"].email)
+    live = client.get(f"/dispatch/plans/{plan_id}/live").get_data(as_text=True)
+    row = live.split(f'data-stop="{first.id}"')[1].split("</tr>")[0]
+    assert "state-arrived" in live and "+12&nbsp;min" in row
+    assert f'id="exception-{second.id}"' in live and "大门锁着" in live
+    assert f"/bookings/{second.booking_id}/move-day" in live  # move it to another day
+    assert 'hx-trigger="every 5s"' in live
+    states = live_ops.stop_states(db.session.get(Plan, plan_id))
+    assert states[first.id].drift_s == 12 * 60 and states[second.id].state == "exception"
+    owner = first.booking.created_by.email
+    assert db.session.scalar(
+        sa.select(sa.func.count(OutboxMessage.id)).where(
+            OutboxMessage.recipient == owner, OutboxMessage.subject.contains("arrived")
+        )
+    ) or db.session.scalar(
+        sa.select(sa.func.count(OutboxMessage.id)).where(
+            OutboxMessage.recipient == owner, OutboxMessage.body.contains("arrived")
+        )
+    )
+
+
+def test_a_run_ends_with_a_summary_against_the_previous_plan(client, auth, day_world):
+    first = run_to_end(client, day_world)
+    second = run_to_end(client, day_world)
+    run = run_report.summary(db.session.get(Plan, second["plan_id"]).run)[0]
+    assert run["before_plan"].id == first["plan_id"]
+    assert run["now"]["served"] + run["now"]["left_out"] == len(day_world["bookings"])
+    auth.login(day_world["dispatcher"].email)
+    panel = client.get(f"/dispatch/runs/{second['id']}/progress").get_data(as_text=True)
+    assert f'id="summary-{second["plan_id"]}"' in panel and f"#{first['plan_id']}" in panel
+    plan = db.session.get(Plan, second["plan_id"])
+    plan.run.progress = [[0.5, 90.0], [1.0, 120.0], [1.5, 80.0]]
+    assert [c for _t, c in run_report.best_curve(plan.run)] == [90.0, 90.0, 80.0]
+    db.session.rollback()
+
+
+def test_a_site_beyond_a_shift_gets_a_warning_and_one_nearby_none(day_world):
+    park = park_site()
+    assert reach.warning(park.lat + 0.1, park.lon) is None
+    far = reach.warning(41.8, 123.4)  # Shenyang, about 650 km away
+    assert far is not None and "h" in far
+
+
+def test_dispatch_does_not_call_scheduled_bookings_to_be_planned(client, auth, day_world):
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/?date={day_world['day']}").get_data(as_text=True)
+    plan = db.session.get(Plan, plan_id)
+    assert f"{len(plan.unassigned)} " in page.split("<h2>")[1].split("·")[0]
