@@ -5,10 +5,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from lithloop import clock
+from lithloop.geo.boundaries import cluster
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
 from lithloop.services import publishing
 from lithloop.services.plan_problem import order_stop_id, park_site
+from lithloop.services.region_map import base_layers, geo_places
 
 COLOURS = [
     "#0b7a5a",
@@ -100,7 +102,32 @@ def plan_map(plan: Plan, park: Site) -> dict:
         "routes": routes,
         "park": {"x": px, "y": py},
         "left_out": left_out,
+        "clusters": stop_clusters(routes),
+        **base_layers(canvas),
     }
+
+
+def stop_clusters(routes: list[dict]) -> list[dict]:
+    """The numbered stops of all routes, those drawn on top of each other grouped into one
+    mark with their count (its hover text lists each)."""
+    points = [
+        dict(label, colour=r["colour"], plate=r["plate"]) for r in routes for label in r["labels"]
+    ]
+    marks = []
+    for group in cluster(points):
+        head = group[0]
+        lines = [f"{p['plate']} {p['n']}. {p['name']}" for p in group]
+        marks.append(
+            {
+                "x": head["x"],
+                "y": head["y"],
+                "count": len(group),
+                "text": str(head["n"]) if len(group) == 1 else f"{len(group)}",
+                "colour": head["colour"] if len({p["colour"] for p in group}) == 1 else None,
+                "title": "\n".join(lines),
+            }
+        )
+    return marks
 
 
 def plan_geo(plan: Plan, park: Site) -> dict:
@@ -129,6 +156,7 @@ def plan_geo(plan: Plan, park: Site) -> dict:
         "park": [park.lat, park.lon],
         "routes": routes,
         "left_out": [[u.booking.site.lat, u.booking.site.lon] for u in plan.unassigned],
+        "places": geo_places(),
     }
 
 
