@@ -62,14 +62,6 @@
     }
   }
 
-  function openNext(stopId) {
-    var stops = Array.prototype.slice.call(document.querySelectorAll(".driver-route .driver-stop"));
-    var i = stops.findIndex(function (s) { return s.dataset.stop === String(stopId); });
-    if (i >= 0) { stops[i].open = false; }
-    var next = stops.slice(i + 1).find(function (s) { return !s.classList.contains("done"); });
-    if (next) { next.open = true; }
-  }
-
   function csrfToken() {
     var input = document.querySelector("input[name=csrf_token]");
     return input ? input.value : "";
@@ -146,9 +138,8 @@
     items.push({ key: form.elements.idempotency_key.value, url: form.action, stop: stop,
       action: form.dataset.action, fields: fields, at: new Date().toISOString() });
     writeQueue(items);
-    say(stop, text("kept"), "warning");
     markQueued();
-    openNext(stop);
+    say(stop, text("kept"), "warning");  // stays open where the driver tapped; the chip shows folded
   }
 
   function onSubmit(event) {
