@@ -130,7 +130,7 @@ def scale_bar(canvas: Canvas, target_px: float = 110) -> dict:
     }
 
 
-def cluster(points: list[dict], radius: float = 11.0) -> list[list[dict]]:
+def cluster(points: list[dict], radius: float = 14.0) -> list[list[dict]]:
     """Points (dicts with x, y) grouped greedily: each joins the first group whose first
     point lies within radius pixels, in the given order."""
     groups: list[list[dict]] = []

@@ -58,7 +58,7 @@ def plan_map(plan: Plan, park: Site) -> dict:
         if s.booking or s.order_id
     ]
     points += [(u.booking.site.lat, u.booking.site.lon) for u in plan.unassigned]
-    canvas = fit_canvas(points, width=720)
+    canvas = fit_canvas(points, width=480)  # phone-sized: marks and labels stay legible
     routes = []
     for i, route in enumerate(plan.routes):
         path, labels, n = [], [], 0
