@@ -49,18 +49,21 @@ def _site_of(stop, park: Site):
     return park
 
 
-def plan_map(plan: Plan, park: Site) -> dict:
-    """Each route as a coloured polyline through its numbered stops, on an SVG canvas."""
+def plan_map(plan: Plan, park: Site, only=None) -> dict:
+    """Each route as a coloured polyline through its numbered stops, on an SVG canvas
+    (`only`: one route of the plan, as its driver sees it, without what was left out)."""
+    drawn = [only] if only is not None else list(plan.routes)
+    unassigned = [] if only is not None else list(plan.unassigned)
     points = [(park.lat, park.lon)] + [
         (_site_of(s, park).lat, _site_of(s, park).lon)
-        for r in plan.routes
+        for r in drawn
         for s in r.stops
         if s.booking or s.order_id
     ]
-    points += [(u.booking.site.lat, u.booking.site.lon) for u in plan.unassigned]
+    points += [(u.booking.site.lat, u.booking.site.lon) for u in unassigned]
     canvas = fit_canvas(points, width=480)  # phone-sized: marks and labels stay legible
     routes = []
-    for i, route in enumerate(plan.routes):
+    for i, route in enumerate(drawn):
         path, labels, n = [], [], 0
         for stop in route.stops:
             site = _site_of(stop, park)
@@ -94,7 +97,7 @@ def plan_map(plan: Plan, park: Site) -> dict:
             zip(("x", "y"), canvas.xy(u.booking.site.lat, u.booking.site.lon), strict=True),
             name=u.booking.site.name,
         )
-        for u in plan.unassigned
+        for u in unassigned
     ]
     return {
         "width": canvas.width,

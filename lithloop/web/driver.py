@@ -25,6 +25,8 @@ from lithloop.services import driver_work, pickup_checks
 from lithloop.services.driver_sync import confirm_once
 from lithloop.services.errors import ServiceError
 from lithloop.services.idempotency import HEADER
+from lithloop.services.plan_problem import park_site
+from lithloop.services.plan_view import plan_map
 from lithloop.services.transport_docs import lot_hazard
 from lithloop.web.access import roles_required
 from lithloop.web.documents import FORMS, HAZARD
@@ -42,6 +44,12 @@ DONE = {
 NOT_BODY = ("csrf_token", "idempotency_key")
 
 
+def _map_of(park):
+    if park is None:
+        return lambda route: None
+    return lambda route: plan_map(route.plan, park, only=route)
+
+
 def _page(errors: dict | None = None, status: int = 200):
     routes = driver_work.driver_routes(current_user)
     today_routes, later = today_and_later(routes, clock.today())
@@ -52,6 +60,7 @@ def _page(errors: dict | None = None, status: int = 200):
         routes=today_routes,
         later=later,
         today=clock.today(),
+        map_of=_map_of(park_site()),
         current=current_stop_id(today_routes, errors),
         notice={"stop": done_stop, "text": said} if done_stop and said else None,
         errors=errors or {},

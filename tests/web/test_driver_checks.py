@@ -133,6 +133,7 @@ def test_the_page_opens_the_current_stop_and_says_where_a_message_belongs(client
     page = client.get("/driver/").get_data(as_text=True)
     assert f'id="stop-{first.id}" data-stop="{first.id}" open' in page
     assert f'id="stop-{second.id}" data-stop="{second.id}">' in page  # folded
+    assert 'class="route-map"' in page and 'class="boundary' in page  # the route, folded too
     send(client, first, "exception", {"reason": "closed"})
     after = client.get(f"/driver/?done={first.id}&said=exception").get_data(as_text=True)
     assert f'id="stop-{second.id}" data-stop="{second.id}" open' in after
