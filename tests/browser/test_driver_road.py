@@ -127,3 +127,28 @@ def test_driver_scans_is_warned_and_confirms_offline_then_syncs(browser, live_se
     assert len(keys) == 1 and picked == facts["codes"]
     assert page.evaluate("localStorage.getItem('lithloop.driver.queue')") == "[]"
     page.context.close()
+
+
+def test_the_scanner_and_the_service_worker_run_under_the_sites_csp(browser, live_server):
+    """The journey above bypasses the CSP (new_page); here it is enforced: no inline script,
+    no eval, workers and fetches from our own origin only."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, "driver@demo.lithloop")
+    page.goto("/driver/")
+    form = page.locator(".driver-stop[open] form.pickup")
+    stop_id = int(form.get_attribute("data-stop"))
+    _list_codes(live_server, stop_id)
+    page.reload()
+    wanted = _stop_facts(live_server, stop_id)["codes"][-1]
+    form = page.locator(f"form.pickup[data-stop='{stop_id}']")
+    form.locator(".scan-file").set_input_files(
+        {"name": "label.png", "mimeType": "image/png", "buffer": qr_png(wanted)}
+    )
+    form.locator(f"li[data-code='{wanted}'].ticked").wait_for()
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    context.close()
