@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import segno
 import sqlalchemy as sa
+from PIL import Image
+from pystrich.code128 import Code128Encoder
+from pystrich.datamatrix import DataMatrixEncoder
 
 from lithloop.extensions import db
 from lithloop.models import BookingStatus, IdempotencyKey, PlanStop
@@ -25,6 +29,25 @@ def qr_png(text: str) -> bytes:
     """A QR code of `text` as a PNG, as a phone would photograph a pack's label."""
     out = io.BytesIO()
     segno.make(text, error="m", micro=False).save(out, kind="png", scale=6, border=4)
+    return out.getvalue()
+
+
+def code128_png(text: str) -> bytes:
+    """A Code 128 barcode of `text` (pystrich) with a quiet zone."""
+    return _padded(Code128Encoder(text, options={"show_label": False}).get_imagedata(bar_width=3))
+
+
+def datamatrix_png(text: str) -> bytes:
+    """A DataMatrix of `text` (pystrich)."""
+    return _padded(DataMatrixEncoder(text).get_imagedata(cellsize=8))
+
+
+def _padded(png: bytes) -> bytes:
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    framed = Image.new("RGB", (image.width + 80, image.height + 80), "white")
+    framed.paste(image, (40, 40))
+    out = io.BytesIO()
+    framed.save(out, format="PNG")
     return out.getvalue()
 
 
@@ -152,3 +175,22 @@ def test_the_scanner_and_the_service_worker_run_under_the_sites_csp(browser, liv
     assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
     assert not [e for e in errors if "Content Security Policy" in e], errors
     context.close()
+
+
+@pytest.mark.parametrize("draw", [code128_png, datamatrix_png], ids=["code128", "datamatrix"])
+def test_the_decoder_reads_code_128_and_datamatrix_labels(browser, live_server, draw):
+    """The other two symbologies GB/T 34014 labels carry, read from a photo."""
+    page = new_page(browser, live_server.url, phone=True)
+    log_in(page, "driver@demo.lithloop")
+    page.goto("/driver/")
+    stop_id = int(page.locator(".driver-stop[open] form.pickup").get_attribute("data-stop"))
+    _list_codes(live_server, stop_id)
+    page.reload()
+    wanted = _stop_facts(live_server, stop_id)["codes"][0]
+    form = page.locator(f"form.pickup[data-stop='{stop_id}']")
+    form.locator(".scan-file").set_input_files(
+        {"name": "label.png", "mimeType": "image/png", "buffer": draw(wanted)}
+    )
+    form.locator(f"li[data-code='{wanted}'].ticked").wait_for()
+    assert form.locator("textarea[name=codes]").input_value().strip() == wanted
+    page.context.close()
