@@ -73,6 +73,8 @@ def load_settings() -> dict:
         "UNPAID_MAX_ORDERS_NEW_BUYER": int(os.environ.get("UNPAID_MAX_ORDERS_NEW_BUYER", "2")),
         # Idempotency-Key (API) and one-time form tokens: kept this long, then forgotten.
         "IDEMPOTENCY_KEY_HOURS": float(os.environ.get("IDEMPOTENCY_KEY_HOURS", "24")),
+        # how far (%) a driver's weighed mass may differ from the booked one without a note
+        "PICKUP_MASS_TOLERANCE_PCT": float(os.environ.get("PICKUP_MASS_TOLERANCE_PCT", "10")),
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices

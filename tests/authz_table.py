@@ -257,6 +257,8 @@ TABLE: dict[str, Rule] = {
     ),
     # The driver's phone: only their own stops.
     "GET driver.today": _r({DRIVER}),
+    # The service worker script: asset paths only, no data (it must load before a login).
+    "GET driver.service_worker": _r(PUBLIC),
     "POST driver.arrive": _r(
         {DRIVER}, owned="stop", sees_all=NOBODY, params={"stop_id": "{owned}"}, body={}
     ),

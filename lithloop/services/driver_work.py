@@ -31,7 +31,7 @@ from lithloop.models import (
 )
 from lithloop.models.market import OrderStatus
 from lithloop.services import bookings as booking_service
-from lithloop.services import live_ops, roster
+from lithloop.services import live_ops, pickup_checks, roster
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.mail import send_mail
@@ -43,12 +43,17 @@ ARRIVED = "arrived"
 EXCEPTION = "exception"
 REASONS = {
     "not_ready": _l("Not ready"),
+    "closed": _l("Site closed"),
+    "nobody_there": _l("Nobody there"),
     "refused": _l("Refused"),
     "not_as_described": _l("Not as described"),
+    "leaking_unsafe": _l("Leaking or unsafe"),
+    "access_blocked": _l("Access blocked"),
+    "breakdown": _l("Truck breakdown"),
 }
+NOTE_NEEDED = ("not_as_described", "leaking_unsafe")
 NOTE_MAX = 500
 MAX_CODES = 2000
-ABSURD_FACTOR = 3
 
 
 def driver_routes(user: User, days: tuple[date, ...] | None = None) -> list[PlanRoute]:
@@ -218,20 +223,11 @@ def parse_pickup(
     mass = parse_amount(raw_mass or "", "mass_kg", message=_l("Enter the picked-up mass in kg."))
     if mass <= 0:
         raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
-    shown, booked, payload = f"{mass:,.0f}", f"{booked_kg:,.0f}", f"{payload_kg:,}"
+    shown, payload = f"{mass:,.0f}", f"{payload_kg:,}"
     if mass > payload_kg:
         raise Invalid(
             _l("%(m)s kg is more than the truck can carry (%(p)s kg).", m=shown, p=payload),
             field="mass_kg",
-        )
-    if mass > booked_kg * ABSURD_FACTOR and not note:
-        raise Invalid(
-            _l(
-                "%(m)s kg is more than three times the booked %(b)s kg: add a note.",
-                m=shown,
-                b=booked,
-            ),
-            field="note",
         )
     return Pickup(mass.quantize(Decimal("0.01")), parse_codes(raw_codes), note)
 
@@ -271,8 +267,10 @@ def parse_codes(raw: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _pickup_note(pickup: Pickup) -> str:
+def _pickup_note(pickup: Pickup, differs: str = "") -> str:
     line = f"picked up {pickup.mass_kg} kg, {len(pickup.codes)} codes"
+    if differs:
+        line += f" ({differs})"
     if pickup.note:
         line += f"; {pickup.note}"
     return line[:NOTE_MAX]
@@ -288,11 +286,19 @@ def record_pickup(
         pickup = parse_pickup(
             raw_mass, raw_codes, note, Decimal(booking.total_mass_kg), stop.route.truck.payload_kg
         )
+        booked = Decimal(booking.total_mass_kg)
+        found = pickup_checks.differences(
+            pickup_checks.expected_codes(booking), pickup.codes, pickup.mass_kg, booked
+        )
+        pickup_checks.require_note(found, booked, pickup.mass_kg, pickup.note)
         stop.done_at = clock.now()
         stop.picked_kg = pickup.mass_kg
         stop.picked_codes = list(pickup.codes)
         booking_service.change_status(
-            user, booking.id, BookingStatus.PICKED_UP, _pickup_note(pickup)
+            user,
+            booking.id,
+            BookingStatus.PICKED_UP,
+            _pickup_note(pickup, pickup_checks.summary(found)),
         )
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
@@ -308,7 +314,7 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         if reason not in REASONS:
             raise Invalid(_l("Choose what went wrong."), field="reason")
         text = (note or "").strip()[:300]
-        if reason == "not_as_described" and not text:
+        if reason in NOTE_NEEDED and not text:
             raise Invalid(_l("Describe what differs from the booking."), field="note")
         booking = stop.booking
         _note(booking, user, f"{EXCEPTION}: {reason}; {text}")

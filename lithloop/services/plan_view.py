@@ -5,10 +5,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from lithloop import clock
+from lithloop.geo.boundaries import cluster
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
 from lithloop.services import publishing
 from lithloop.services.plan_problem import order_stop_id, park_site
+from lithloop.services.region_map import base_layers, geo_places
 
 COLOURS = [
     "#0b7a5a",
@@ -47,18 +49,21 @@ def _site_of(stop, park: Site):
     return park
 
 
-def plan_map(plan: Plan, park: Site) -> dict:
-    """Each route as a coloured polyline through its numbered stops, on an SVG canvas."""
+def plan_map(plan: Plan, park: Site, only=None) -> dict:
+    """Each route as a coloured polyline through its numbered stops, on an SVG canvas
+    (`only`: one route of the plan, as its driver sees it, without what was left out)."""
+    drawn = [only] if only is not None else list(plan.routes)
+    unassigned = [] if only is not None else list(plan.unassigned)
     points = [(park.lat, park.lon)] + [
         (_site_of(s, park).lat, _site_of(s, park).lon)
-        for r in plan.routes
+        for r in drawn
         for s in r.stops
         if s.booking or s.order_id
     ]
-    points += [(u.booking.site.lat, u.booking.site.lon) for u in plan.unassigned]
-    canvas = fit_canvas(points, width=720)
+    points += [(u.booking.site.lat, u.booking.site.lon) for u in unassigned]
+    canvas = fit_canvas(points, width=480)  # phone-sized: marks and labels stay legible
     routes = []
-    for i, route in enumerate(plan.routes):
+    for i, route in enumerate(drawn):
         path, labels, n = [], [], 0
         for stop in route.stops:
             site = _site_of(stop, park)
@@ -92,7 +97,7 @@ def plan_map(plan: Plan, park: Site) -> dict:
             zip(("x", "y"), canvas.xy(u.booking.site.lat, u.booking.site.lon), strict=True),
             name=u.booking.site.name,
         )
-        for u in plan.unassigned
+        for u in unassigned
     ]
     return {
         "width": canvas.width,
@@ -100,7 +105,32 @@ def plan_map(plan: Plan, park: Site) -> dict:
         "routes": routes,
         "park": {"x": px, "y": py},
         "left_out": left_out,
+        "clusters": stop_clusters(routes),
+        **base_layers(canvas),
     }
+
+
+def stop_clusters(routes: list[dict]) -> list[dict]:
+    """The numbered stops of all routes, those drawn on top of each other grouped into one
+    mark with their count (its hover text lists each)."""
+    points = [
+        dict(label, colour=r["colour"], plate=r["plate"]) for r in routes for label in r["labels"]
+    ]
+    marks = []
+    for group in cluster(points):
+        head = group[0]
+        lines = [f"{p['plate']} {p['n']}. {p['name']}" for p in group]
+        marks.append(
+            {
+                "x": head["x"],
+                "y": head["y"],
+                "count": len(group),
+                "text": str(head["n"]) if len(group) == 1 else f"{len(group)}",
+                "colour": head["colour"] if len({p["colour"] for p in group}) == 1 else None,
+                "title": "\n".join(lines),
+            }
+        )
+    return marks
 
 
 def plan_geo(plan: Plan, park: Site) -> dict:
@@ -129,6 +159,7 @@ def plan_geo(plan: Plan, park: Site) -> dict:
         "park": [park.lat, park.lon],
         "routes": routes,
         "left_out": [[u.booking.site.lat, u.booking.site.lon] for u in plan.unassigned],
+        "places": geo_places(),
     }
 
 

@@ -1,33 +1,75 @@
-"""The driver's phone view: today's route in order, arrivals, pickups and exceptions."""
+"""The driver's phone view: today's route in order, arrivals, pickups and exceptions.
+
+Each action answers HTML (a redirect back to the stop, with its message beside it) or, for
+the page's script (Accept: application/json), JSON; an Idempotency-Key header (or the form's
+own key) makes a confirmation sent twice, as a phone queues them in a dead zone, count once.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import (
+    Blueprint,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
-from lithloop.services import driver_work
+from lithloop.services import driver_work, pickup_checks
+from lithloop.services.driver_sync import confirm_once
 from lithloop.services.errors import ServiceError
+from lithloop.services.idempotency import HEADER
+from lithloop.services.plan_problem import park_site
+from lithloop.services.plan_view import plan_map
 from lithloop.services.transport_docs import lot_hazard
 from lithloop.web.access import roles_required
 from lithloop.web.documents import FORMS, HAZARD
+from lithloop.web.driver_page import current_stop_id, today_and_later
 
 bp = Blueprint("driver", __name__, url_prefix="/driver")
+
+DONE = {
+    "arrive": _l("Arrival recorded."),
+    "pickup": _l("Pickup recorded."),
+    "exception": _l("Exception reported to the dispatchers."),
+    "delivered": _l("Delivery recorded."),
+    "unloaded": _l("Unloading recorded."),
+}
+NOT_BODY = ("csrf_token", "idempotency_key")
+
+
+def _map_of(park):
+    if park is None:
+        return lambda route: None
+    return lambda route: plan_map(route.plan, park, only=route)
 
 
 def _page(errors: dict | None = None, status: int = 200):
     routes = driver_work.driver_routes(current_user)
+    today_routes, later = today_and_later(routes, clock.today())
+    done_stop = request.args.get("done", type=int)
+    said = DONE.get(request.args.get("said", ""))
     return render_template(
         "driver/today.html",
-        routes=routes,
+        routes=today_routes,
+        later=later,
         today=clock.today(),
+        map_of=_map_of(park_site()),
+        current=current_stop_id(today_routes, errors),
+        notice={"stop": done_stop, "text": said} if done_stop and said else None,
         errors=errors or {},
         form=request.form if errors else {},
         reasons=driver_work.REASONS,
         arrival_of=driver_work.arrival_of,
         exceptions_of=driver_work.exceptions_of,
+        expected_codes=pickup_checks.expected_codes,
+        tolerance=pickup_checks.tolerance_pct(),
         hazard_text=lambda lot: str(HAZARD[lot_hazard(lot)]),
         hazard_key=lot_hazard,
         form_name=lambda form: str(FORMS.get(form, form)),
@@ -37,28 +79,58 @@ def _page(errors: dict | None = None, status: int = 200):
 @bp.get("/")
 @roles_required(Role.DRIVER)
 def today():
-    """The driver's routes of published plans for today and tomorrow (China date)."""
+    """The driver's route of today (the current stop open), then tomorrow's."""
     return _page()
 
 
-def _act(stop_id: int, work, done: str):
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker that keeps the route page and its scripts for a dead zone."""
+    assets = [
+        url_for("static", filename=name)
+        for name in (
+            "css/app.css",
+            "css/documents.css",
+            "js/driver.js",
+            "js/driver_scan.js",
+            "vendor/zxing/zxing.min.js",
+        )
+    ]
+    body = render_template("driver/sw.js", assets=assets, page=url_for("driver.today"))
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _act(stop_id: int, action: str, work):
+    form = request.form
+    key = request.headers.get(HEADER) or form.get("idempotency_key")
+    body = {k: v for k, v in form.items() if k not in NOT_BODY}
     try:
-        work()
+        _, replayed = confirm_once(current_user, action, stop_id, key, body, work)
     except ServiceError as exc:
+        if _wants_json():
+            return jsonify(
+                ok=False, message=str(exc.message), field=exc.field, error=exc.code
+            ), exc.status
         if exc.status == 404:
             raise
         return _page({stop_id: {"field": exc.field, "message": str(exc.message)}}, exc.status)
-    flash(done, "success")
-    return redirect(url_for("driver.today", _anchor=f"stop-{stop_id}"))
+    if _wants_json():
+        return jsonify(ok=True, stop=stop_id, replayed=replayed, message=str(DONE[action]))
+    return redirect(url_for("driver.today", done=stop_id, said=action, _anchor=f"stop-{stop_id}"))
 
 
 @bp.post("/stops/<int:stop_id>/arrive")
 @roles_required(Role.DRIVER)
 def arrive(stop_id: int):
     """Record that the driver has arrived at a pickup stop."""
-    return _act(
-        stop_id, lambda: driver_work.record_arrival(current_user, stop_id), _("Arrival recorded.")
-    )
+    return _act(stop_id, "arrive", lambda: driver_work.record_arrival(current_user, stop_id))
 
 
 @bp.post("/stops/<int:stop_id>/pickup")
@@ -68,6 +140,7 @@ def pickup(stop_id: int):
     form = request.form
     return _act(
         stop_id,
+        "pickup",
         lambda: driver_work.record_pickup(
             current_user,
             stop_id,
@@ -75,7 +148,6 @@ def pickup(stop_id: int):
             form.get("codes", ""),
             form.get("note", ""),
         ),
-        _("Pickup recorded."),
     )
 
 
@@ -86,10 +158,10 @@ def exception(stop_id: int):
     form = request.form
     return _act(
         stop_id,
+        "exception",
         lambda: driver_work.record_exception(
             current_user, stop_id, form.get("reason", ""), form.get("note", "")
         ),
-        _("Exception reported to the dispatchers."),
     )
 
 
@@ -97,19 +169,11 @@ def exception(stop_id: int):
 @roles_required(Role.DRIVER)
 def delivered(stop_id: int):
     """Hand a buyer's packs over at a delivery stop."""
-    return _act(
-        stop_id,
-        lambda: driver_work.record_delivered(current_user, stop_id),
-        _("Delivery recorded."),
-    )
+    return _act(stop_id, "delivered", lambda: driver_work.record_delivered(current_user, stop_id))
 
 
 @bp.post("/stops/<int:stop_id>/unloaded")
 @roles_required(Role.DRIVER)
 def unloaded(stop_id: int):
     """Mark unloading at the park as done."""
-    return _act(
-        stop_id,
-        lambda: driver_work.record_unloaded(current_user, stop_id),
-        _("Unloading recorded."),
-    )
+    return _act(stop_id, "unloaded", lambda: driver_work.record_unloaded(current_user, stop_id))

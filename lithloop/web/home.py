@@ -17,7 +17,6 @@ TEMPLATES = {
     Role.FLEET_MANAGER: "home/owner.html",
     Role.DISPATCHER: "home/park.html",
     Role.PLANT_OPERATOR: "home/park.html",
-    Role.DRIVER: "home/driver.html",
     Role.BUYER: "home/buyer.html",
     Role.ADMIN: "home/admin.html",
 }
@@ -29,6 +28,8 @@ def index():
     """The logged-in user's home, chosen by role."""
     if current_user.role is Role.GOVERNMENT:  # a government partner's page is the dashboard
         return redirect(url_for("dashboard.index"))
+    if current_user.role is Role.DRIVER:  # a driver's home is today's route
+        return redirect(url_for("driver.today"))
     context = overview.home_context(current_user)
     return render_template(TEMPLATES[current_user.role], **context)
 

@@ -94,7 +94,7 @@ def test_driver_confirms_a_pickup_with_mass_and_codes_on_a_phone(browser, live_s
     page = new_page(browser, live_server.url, phone=True)
     log_in(page, "driver@demo.lithloop")
     page.goto("/driver/")
-    form = page.locator("form.pickup").first
+    form = page.locator(".driver-stop[open] form.pickup")  # the current stop is the open one
     stop_id = int(re.search(r"/stops/(\d+)/", form.get_attribute("action")).group(1))
     with live_server.app.app_context():
         stop = db.session.get(PlanStop, stop_id)
@@ -103,14 +103,14 @@ def test_driver_confirms_a_pickup_with_mass_and_codes_on_a_phone(browser, live_s
         db.session.remove()
     form.locator("input[name=mass_kg]").fill("abc")
     form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("[role=alert]").first.is_visible()  # the error beside the field
+    alert = page.locator(f"#msg-{stop_id} [role=alert]")
+    alert.wait_for()  # the server's message beside the stop, not at the top of the page
     form = page.locator(f"form[action$='/stops/{stop_id}/pickup']")
     form.locator("input[name=mass_kg]").fill(f"{mass:.0f}")
     form.locator("textarea[name=codes]").fill("\n".join(codes))
     form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator(".flash").first.inner_text() == "已登记取货。"
+    page.wait_for_url(re.compile(r"done=\d+"))
+    assert page.locator(f"#msg-{stop_id} .flash").inner_text() == "已登记取货。"
     with live_server.app.app_context():
         assert db.session.get(Booking, booking_id).status is BookingStatus.PICKED_UP
         assert db.session.get(PlanStop, stop_id).picked_codes == codes

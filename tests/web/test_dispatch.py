@@ -220,6 +220,11 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
     page = client.get(f"/dispatch/plans/{run['plan_id']}").get_data(as_text=True)
     plan = db.session.get(Plan, run["plan_id"])
     assert page.count("<polyline") == len(plan.routes)
+    assert 'class="boundary prefecture"' in page and "<title>牡丹江</title>" in page
+    assert 'class="place city"' in page and 'class="scale-bar"' in page and " km</text>" in page
+    stops = sum(1 for r in plan.routes for s in r.stops if s.booking_id or s.order_id)
+    marks = page.count('class="stop-mark')
+    assert 0 < marks <= stops
     from tests.conftest import submit
 
     unconfirmed = submit(

@@ -12,7 +12,7 @@ ROLES = {
     "fleet": ("您的停保场", "Your depots"),
     "dispatcher": ("产业园周边区域", "The region around the park"),
     "plant": ("产业园周边区域", "The region around the park"),
-    "driver": ("今天没有分配给您的路线", "No route is assigned to you today"),
+    "driver": ("今天没有您的路线", "No route for you today"),  # home: today's route
     "buyer": ("贵公司", "Your company"),
     "admin": ("没有待审核的机构", "Nobody is waiting for approval"),
 }
@@ -22,10 +22,10 @@ ROLES = {
 def test_each_demo_role_sees_its_home_in_both_languages(app, demo, role):
     client = app.test_client()
     assert Auth(client).login_demo(role).status_code == 302
-    zh = client.get("/").get_data(as_text=True)
+    zh = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert ROLES[role][0] in zh
     client.get("/lang/en")
-    en = client.get("/").get_data(as_text=True)
+    en = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert ROLES[role][1] in en and ROLES[role][0] not in en
 
 

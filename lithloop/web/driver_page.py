@@ -1,0 +1,39 @@
+"""How the driver's page is laid out: today's routes first, and which stop is open."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lithloop.models import BookingStatus, PlanRoute, PlanStop
+from lithloop.services.driver_work import exceptions_of
+
+
+def today_and_later(routes: list[PlanRoute], today: date) -> tuple[list, list]:
+    """The routes of today and those of later days, each in the given order."""
+    return (
+        [r for r in routes if r.plan.plan_date == today],
+        [r for r in routes if r.plan.plan_date != today],
+    )
+
+
+def is_settled(stop: PlanStop) -> bool:
+    """Done, or nothing left for the driver to do there (booking moved on or refused)."""
+    if stop.kind == "start" or stop.done_at is not None:
+        return True
+    if stop.kind == "pickup":
+        booking = stop.booking
+        if booking is None or booking.status is not BookingStatus.SCHEDULED:
+            return True
+        return bool(exceptions_of(stop))
+    return False
+
+
+def current_stop_id(routes: list[PlanRoute], errors: dict | None = None) -> int | None:
+    """The stop to show open: one with an error, else the first not yet settled today."""
+    if errors:
+        return next(iter(errors))
+    for route in routes:
+        for stop in route.stops:
+            if not is_settled(stop):
+                return stop.id
+    return None

@@ -1,0 +1,300 @@
+// The driver's route page on the road: checks a pickup against its booking as the driver types
+// or scans, sends each confirmation with an Idempotency-Key, and in a dead zone keeps it on the
+// phone (localStorage) marked "not sent yet" until the phone is back online. The page itself is
+// kept by the service worker (/driver/sw.js). Messages appear beside the stop, as text only.
+(function () {
+  "use strict";
+  var QUEUE = "lithloop.driver.queue";
+  var SENT = "lithloop.driver.sent";
+  var T = {};
+  var flushing = false;
+
+  function text(key, params) {
+    var s = T[key] || key;
+    Object.keys(params || {}).forEach(function (k) { s = s.split("%(" + k + ")s").join(String(params[k])); });
+    return s;
+  }
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    return "k" + Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+  function readQueue() {
+    try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
+  }
+  function writeQueue(items) { localStorage.setItem(QUEUE, JSON.stringify(items)); }
+
+  function say(stopId, message, kind) {
+    var box = document.getElementById("msg-" + stopId);
+    if (!box) { return; }
+    box.textContent = "";
+    var p = document.createElement("p");
+    p.className = "flash " + (kind || "success");
+    p.setAttribute("role", kind === "error" ? "alert" : "status");
+    p.textContent = message;
+    box.appendChild(p);
+    var stop = document.getElementById("stop-" + stopId);
+    if (stop) { stop.open = true; box.scrollIntoView({ block: "nearest" }); }
+  }
+
+  function markQueued() {
+    var items = readQueue();
+    document.querySelectorAll(".driver-stop .chip.queued").forEach(function (c) { c.hidden = true; });
+    items.forEach(function (item) {
+      var chip = document.querySelector("#stop-" + item.stop + " .chip.queued");
+      if (chip) { chip.hidden = false; }
+      var form = document.querySelector("#stop-" + item.stop + " form[data-action='" + item.action + "']");
+      if (form) { form.classList.add("is-queued"); }
+    });
+    var status = document.getElementById("sync-status");
+    if (!status) { return; }
+    var sent = sessionStorage.getItem(SENT);
+    if (items.length) {
+      status.textContent = text("queued", { n: items.length });
+      status.className = "sync-status flash warning";
+      status.hidden = false;
+    } else if (sent) {
+      status.textContent = text("sent", { n: sent });
+      status.className = "sync-status flash success";
+      status.hidden = false;
+      sessionStorage.removeItem(SENT);
+    } else {
+      status.hidden = true;
+    }
+  }
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrf_token]");
+    return input ? input.value : "";
+  }
+
+  function freshToken() {
+    return fetch(location.pathname, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var input = doc.querySelector("input[name=csrf_token]");
+        var token = input ? input.value : "";
+        document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = token; });
+        return token;
+      });
+  }
+
+  // POST one confirmation; resolves {ok, status, body}; rejects on a network failure
+  function send(item, token) {
+    var data = new URLSearchParams();
+    item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    data.set("csrf_token", token || csrfToken());
+    data.set("idempotency_key", item.key);
+    return fetch(item.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "Idempotency-Key": item.key, "X-CSRFToken": token || csrfToken() },
+      body: data
+    }).then(function (r) {
+      var json = (r.headers.get("Content-Type") || "").indexOf("json") >= 0;
+      return (json ? r.json() : Promise.resolve({})).then(function (body) {
+        return { ok: r.ok, status: r.status, json: json, body: body };
+      });
+    }).then(function (res) {
+      if (res.status === 400 && !res.json && !token) {  // the form expired: new token, once
+        return freshToken().then(function (t) { return send(item, t); });
+      }
+      return res;
+    });
+  }
+
+  function flush() {
+    if (flushing || !navigator.onLine) { return Promise.resolve(); }
+    var items = readQueue();
+    if (!items.length) { return Promise.resolve(); }
+    flushing = true;
+    var sent = 0;
+    function next() {
+      var queue = readQueue();
+      if (!queue.length) { return Promise.resolve(); }
+      var item = queue[0];
+      return send(item).then(function (res) {
+        writeQueue(readQueue().filter(function (q) { return q.key !== item.key; }));
+        if (res.ok) { sent += 1; } else {
+          say(item.stop, (res.body && res.body.message) || text("failed"), "error");
+        }
+        return next();
+      });
+    }
+    return next().catch(function () { /* still no network: keep the rest queued */ })
+      .then(function () {
+        flushing = false;
+        markQueued();
+        if (sent && !readQueue().length) {
+          sessionStorage.setItem(SENT, String(sent));
+          location.reload();
+        }
+      });
+  }
+
+  function enqueue(form, fields) {
+    var stop = form.dataset.stop;
+    var items = readQueue();
+    items.push({ key: form.elements.idempotency_key.value, url: form.action, stop: stop,
+      action: form.dataset.action, fields: fields, at: new Date().toISOString() });
+    writeQueue(items);
+    markQueued();
+    say(stop, text("kept"), "warning");  // stays open where the driver tapped; the chip shows folded
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("driver-action")) { return; }
+    event.preventDefault();
+    if (form.classList.contains("is-queued")) { say(form.dataset.stop, text("kept"), "warning"); return; }
+    if (!checkPickup(form, true)) { return; }
+    if (!form.elements.idempotency_key.value) { form.elements.idempotency_key.value = newKey(); }
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf_token" && typeof value === "string") { fields.push([name, value]); }
+    });
+    var item = { key: form.elements.idempotency_key.value, url: form.action, stop: form.dataset.stop,
+      action: form.dataset.action, fields: fields };
+    if (!navigator.onLine) { enqueue(form, fields); return; }
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.disabled = true; }
+    send(item).then(function (res) {
+      if (button) { button.disabled = false; }
+      if (res.ok) {
+        location.assign(location.pathname + "?done=" + item.stop + "&said=" + item.action + "#stop-" + item.stop);
+        return;
+      }
+      say(item.stop, (res.body && res.body.message) || text("failed"), "error");
+      var field = res.body && res.body.field && form.elements[res.body.field];
+      if (field && field.focus) { field.setAttribute("aria-invalid", "true"); field.focus(); }
+    }).catch(function () {
+      if (button) { button.disabled = false; }
+      enqueue(form, fields);
+    });
+  }
+
+  // The pickup against the booking: ticks the expected codes, warns about missing and
+  // unexpected ones and a weighed mass beyond the tolerance, and then asks for a note.
+  function codesOf(form) {
+    return form.elements.codes.value.split(/[\s,，;；]+/).map(function (c) { return c.trim().toUpperCase(); })
+      .filter(function (c) { return c; });
+  }
+  function checkPickup(form, submitting) {
+    if (form.dataset.action !== "pickup") { return true; }
+    var box = form.querySelector(".expected");
+    var expected = JSON.parse(box.dataset.expected || "[]");
+    var booked = parseFloat(box.dataset.bookedKg), tolerance = parseFloat(box.dataset.tolerance);
+    var loaded = codesOf(form);
+    var ticked = 0;
+    box.querySelectorAll("li[data-code]").forEach(function (li) {
+      var hit = loaded.indexOf(li.dataset.code) >= 0;
+      li.classList.toggle("ticked", hit);
+      if (hit) { ticked += 1; }
+    });
+    box.querySelector("[data-count]").textContent = ticked + "/" + expected.length;
+    var problems = [];
+    var missing = expected.filter(function (c) { return loaded.indexOf(c) < 0; });
+    var unexpected = expected.length ? loaded.filter(function (c) { return expected.indexOf(c) < 0; }) : [];
+    var mass = parseFloat(String(form.elements.mass_kg.value).replace(/[,\s]/g, ""));
+    if (mass > 0 && booked > 0) {
+      var off = (mass - booked) / booked * 100;
+      if (Math.abs(off) > tolerance) {
+        problems.push(text("mass", { p: (off > 0 ? "+" : "") + off.toFixed(1) + " %", t: tolerance + " %", b: Math.round(booked) }));
+      }
+    }
+    if (missing.length && (loaded.length || submitting)) {
+      problems.push(text("missing", { n: missing.length, c: missing.slice(0, 5).join(", ") }));
+    }
+    if (unexpected.length) { problems.push(text("unexpected", { n: unexpected.length, c: unexpected.slice(0, 5).join(", ") })); }
+    var warning = form.querySelector(".check-warning");
+    var note = form.elements.note;
+    warning.textContent = "";
+    problems.forEach(function (p) {
+      var line = document.createElement("p");
+      line.textContent = p;
+      warning.appendChild(line);
+    });
+    if (problems.length) {
+      var ask = document.createElement("p");
+      ask.className = "ask-note";
+      ask.textContent = text("note");
+      warning.appendChild(ask);
+    }
+    warning.hidden = !problems.length;
+    note.required = problems.length > 0;
+    if (submitting && problems.length && !note.value.trim()) {
+      note.setAttribute("aria-invalid", "true");
+      note.focus();
+      warning.scrollIntoView({ block: "nearest" });
+      return false;
+    }
+    return true;
+  }
+
+  function addCodes(form, codes) {
+    var have = codesOf(form);
+    var fresh = codes.filter(function (c) { return have.indexOf(c) < 0; });
+    if (fresh.length) {
+      var area = form.elements.codes;
+      area.value = (area.value.trim() ? area.value.trim() + "\n" : "") + fresh.join("\n");
+      if (navigator.vibrate) { navigator.vibrate(80); }
+    }
+    checkPickup(form, false);
+    return fresh;
+  }
+
+  function wireScanning(form) {
+    var status = form.querySelector(".scan-status");
+    var file = form.querySelector(".scan-file");
+    var camera = form.querySelector(".scan-camera");
+    var video = form.querySelector(".scan-video");
+    var session = null;
+    function report(codes) {
+      var fresh = addCodes(form, codes);
+      status.textContent = fresh.length ? text("read", { c: fresh.join(", ") }) : text("again", { c: codes.join(", ") });
+    }
+    if (file) {
+      file.addEventListener("change", function () {
+        if (!file.files.length || !window.LithloopScan) { return; }
+        status.textContent = text("reading");
+        window.LithloopScan.decodeFile(file.files[0]).then(function (codes) {
+          if (codes.length) { report(codes); } else { status.textContent = text("none"); }
+          file.value = "";
+        }).catch(function () { status.textContent = text("none"); });
+      });
+    }
+    if (camera) {
+      if (!window.LithloopScan || !window.LithloopScan.hasCamera()) { camera.hidden = true; return; }
+      camera.addEventListener("click", function () {
+        if (session) { session.stop(); session = null; camera.textContent = text("camera"); return; }
+        session = window.LithloopScan.startCamera(video, report);
+        camera.textContent = text("stop");
+        session.started.catch(function () {
+          status.textContent = text("nocamera");
+          session = null;
+          camera.textContent = text("camera");
+        });
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var data = document.getElementById("driver-text");
+    if (data) { T = JSON.parse(data.textContent); }
+    document.addEventListener("submit", onSubmit);
+    document.querySelectorAll("form.driver-action[data-action=pickup]").forEach(function (form) {
+      form.addEventListener("input", function () { checkPickup(form, false); });
+      wireScanning(form);
+      checkPickup(form, false);
+    });
+    markQueued();
+    window.addEventListener("online", flush);
+    window.addEventListener("offline", markQueued);
+    setInterval(flush, 20000);
+    flush();
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(new URL("sw.js", location.origin + location.pathname).pathname)
+        .catch(function () { /* the page still works online */ });
+    }
+  });
+})();

@@ -1,0 +1,40 @@
+// lithloop driver: keeps today's route page and its scripts on the phone for a dead zone.
+// The page is fetched from the network first and the copy kept; offline, the copy is served.
+// Confirmations are not handled here: static/js/driver.js queues them and sends them later.
+const CACHE = "lithloop-driver-v1";
+const PAGE = {{ page|tojson }};
+const ASSETS = {{ assets|tojson }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === PAGE) {
+    event.respondWith(
+      fetch(request).then((response) => {
+        if (response.ok && !response.redirected && response.type === "basic") {
+          const copy = response.clone();
+          caches.open(CACHE).then((c) => c.put(PAGE, copy));
+        }
+        return response;
+      }).catch(() => caches.match(PAGE).then((hit) => hit || Response.error()))
+    );
+    return;
+  }
+  if (ASSETS.includes(url.pathname)) {
+    event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
+  }
+});
