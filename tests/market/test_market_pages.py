@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import sqlalchemy as sa
@@ -57,8 +58,12 @@ def test_buyer_orders_pays_with_visa_and_sees_the_order(client):
     _login(client, buyer)
     packs = list_packs(3)
     order = _checkout(client, catalog.group_id(packs[0]), 2)
-    pay_page = client.get(f"/market/orders/{order.id}/pay").get_data(as_text=True)
-    assert "Test payment" in pay_page and "4242" in pay_page
+    pay_response = client.get(f"/market/orders/{order.id}/pay")
+    script_src = pay_response.headers["Content-Security-Policy"].split("script-src ")[1]
+    assert script_src.split(";")[0].split() == ["'self'", os.environ["STRIPE_API_BASE"]]
+    assert "script-src 'self';" in client.get("/market/").headers["Content-Security-Policy"]
+    pay_page = pay_response.get_data(as_text=True)
+    assert "Test payment" in pay_page and "4242" in pay_page and 'id="card-element"' in pay_page
     response = submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
     assert response.status_code == 302 and response.location.endswith(f"/orders/{order.id}")
     db.session.expire_all()
@@ -74,7 +79,7 @@ def test_3d_secure_step_then_declined_card_message(client):
     response = submit(client, f"/market/orders/{order.id}/pay", {"method": "4000002760003184"})
     assert response.location.endswith(f"/orders/{order.id}/authenticate")
     challenge = client.get(response.location).get_data(as_text=True)
-    assert "use_stripe_sdk" in challenge and "Approve the payment" in challenge
+    assert "confirm-3ds" in challenge and "Approve the payment" in challenge
     submit(client, f"/market/orders/{order.id}/authenticate", {"outcome": "approve"})
     db.session.expire_all()
     assert db.session.get(Order, order.id).status is OrderStatus.PAID
@@ -85,7 +90,8 @@ def test_3d_secure_step_then_declined_card_message(client):
     assert response.status_code == 402
     assert "declined" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Order, declined.id).lines[0].pack.state is PackState.FINISHED
+    assert db.session.get(Order, declined.id).status is OrderStatus.PENDING_PAYMENT
+    assert db.session.get(Order, declined.id).lines[0].pack.state is PackState.RESERVED
 
 
 def test_sold_pack_conflict_shown_in_the_cart_and_other_buyers_order_404(app, client):
