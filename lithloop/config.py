@@ -153,6 +153,8 @@ def load_settings() -> dict:
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         # Plant: grading by state of health (capacity division, FACTS.md §3): A >= 80 %,
         # B >= 60 %, C >= 40 % go to second life; below C, failed insulation or damage is S.
+        # A test report's Ah × V may differ this much (%) from rated Wh × SoH (a slip beyond).
+        "ENERGY_CHECK_TOLERANCE_PCT": float(os.environ.get("ENERGY_CHECK_TOLERANCE_PCT", "15")),
         "GRADE_MIN_SOH": {
             k: int(v)
             for k, v in (

@@ -48,6 +48,14 @@ def test_catalog_filters_groups_and_links_the_listing(client):
     assert "No packs match" in client.get("/market/?min_soh=95").get_data(as_text=True)
     bad = client.get("/market/?min_kwh=lots").get_data(as_text=True)
     assert "Enter a number" in bad
+    # Prices in yuan, as the page shows them: ¥10,000 keeps the ¥3,000 packs, not the ¥12,000
+    cheap = client.get("/market/?max_price=10000").get_data(as_text=True)
+    assert "2 in stock" in cheap and "3 in stock" not in cheap
+    dear = client.get("/market/?min_price=¥3,000.01").get_data(as_text=True)
+    assert "3 in stock" in dear and "2 in stock" not in dear
+    assert "Price up to (¥)" in cheap and "(fen)" not in cheap
+    refused = client.get("/market/?max_price=-5")
+    assert refused.status_code == 200 and "0 or more" in refused.get_data(as_text=True)
     page = client.get(f"/market/packs/{lfp[0].id}").get_data(as_text=True)
     assert f'href="/p/{lfp[0].code}"' in page and "Test report" in page
     assert "¥12,000.00" in page and "test-1" in page and "140" in page
