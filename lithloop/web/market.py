@@ -24,7 +24,13 @@ from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import OrderStatus, Pack, PackState, Role
 from lithloop.public_urls import external_url
-from lithloop.services import idempotency, market_checkout, market_orders, market_payments
+from lithloop.services import (
+    distances,
+    idempotency,
+    market_checkout,
+    market_orders,
+    market_payments,
+)
 from lithloop.services import market_catalog as catalog
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default
@@ -344,4 +350,9 @@ def order(order_id: int):
     found = market_orders.get_order(current_user, order_id)
     if found is None:
         abort(404)
-    return render_template("market/order.html", order=found, admin=current_user.role is Role.ADMIN)
+    pickup = None
+    if found.delivery_kind == "pickup" and found.paid_at is not None:
+        pickup = distances.park_site()
+    return render_template(
+        "market/order.html", order=found, admin=current_user.role is Role.ADMIN, pickup=pickup
+    )

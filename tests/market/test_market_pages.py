@@ -80,6 +80,22 @@ def test_buyer_orders_pays_with_visa_and_sees_the_order(client):
     assert f">{order.id}<" in client.get("/market/orders").get_data(as_text=True)
 
 
+def test_pickup_instructions_follow_payment_only(client):
+    from tests.factories import make_park
+
+    make_park()
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(2)
+    order = _checkout(client, catalog.group_id(packs[0]), 1)
+    unpaid = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert "How to collect your packs" not in unpaid  # nothing to collect before paying
+    submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    paid = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert "How to collect your packs" in paid and "产业园" in paid and "08:00" in paid
+    assert f"order number {order.id}" in paid and "UN3480" in paid
+
+
 def test_3d_secure_step_then_declined_card_message(client):
     _login(client, make_buyer())
     packs = list_packs(2)
