@@ -54,6 +54,18 @@ def load_settings() -> dict:
         # "demo": without STRIPE_SECRET_KEY, start the embedded fake Stripe (localstripe) for
         # test cards (`make run` sets it); anything else: no key means payments are off.
         "PAYMENTS_MODE": os.environ.get("PAYMENTS_MODE", ""),
+        # Wallets the Stripe account offers besides cards ("alipay,wechat_pay"); the
+        # embedded localstripe knows cards only, so they are never offered with it.
+        "STRIPE_WALLETS": os.environ.get("STRIPE_WALLETS", ""),
+        # Where the browser loads Stripe.js from: js.stripe.com, or the local fake server.
+        "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+        # The seller on invoices (the park's company): from configuration, never guessed.
+        "SELLER_NAME": os.environ.get("SELLER_NAME", ""),
+        "SELLER_TAXPAYER_ID": os.environ.get("SELLER_TAXPAYER_ID", ""),
+        "SELLER_ADDRESS": os.environ.get("SELLER_ADDRESS", ""),
+        "SELLER_PHONE": os.environ.get("SELLER_PHONE", ""),
+        "SELLER_BANK": os.environ.get("SELLER_BANK", ""),
+        "SELLER_ACCOUNT": os.environ.get("SELLER_ACCOUNT", ""),
         # Outside services: every call has a time limit well below the web worker's timeout
         # (gunicorn.conf.py, 30 s), so that a hung service is a clear error within seconds,
         # never a worker killed mid-request (lithloop/outside_calls.py adds them up).
@@ -143,6 +155,8 @@ def load_settings() -> dict:
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         # Plant: grading by state of health (capacity division, FACTS.md §3): A >= 80 %,
         # B >= 60 %, C >= 40 % go to second life; below C, failed insulation or damage is S.
+        # A test report's Ah × V may differ this much (%) from rated Wh × SoH (a slip beyond).
+        "ENERGY_CHECK_TOLERANCE_PCT": float(os.environ.get("ENERGY_CHECK_TOLERANCE_PCT", "15")),
         "GRADE_MIN_SOH": {
             k: int(v)
             for k, v in (

@@ -312,6 +312,9 @@ TABLE: dict[str, Rule] = {
     "POST market.pay": _r(
         {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}, body={"method": ""}
     ),
+    "POST market.card_setup": _r(
+        {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
+    ),
     "GET market.authenticate": _r(
         {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
     ),

@@ -112,7 +112,7 @@ def order(codes, **change) -> assembly.BuildOrder:
         "rated_wh": 40000,
         "mass_kg": Decimal("260"),
         "test": assembly.FinalTest(
-            Decimal("180"), Decimal("86.5"), Decimal("1.2"), Decimal("332.8"), True
+            Decimal("104"), Decimal("86.5"), Decimal("1.2"), Decimal("332.8"), True
         ),
         "warranty_months": 24,
         "use_case": "storage",
@@ -198,3 +198,14 @@ def test_assembly_refusals(world):
     assert lfp.state is PackState.FINISHED
     assert grading.grade_for(Decimal("60")) is Grade.B
     assert grading.grade_for(Decimal("95"), insulation_ok=False) is Grade.S
+
+
+def test_assembly_refuses_a_final_test_whose_energy_does_not_add_up(world):
+    plant = world["plant"]
+    lfp = make_pack(plant, PackState.FINISHED, grade=Grade.A, soh="85")
+    slip = assembly.FinalTest(Decimal("104"), Decimal("86.5"), None, Decimal("51.2"), True)
+    with pytest.raises(Invalid) as caught:  # 104 Ah × 51.2 V = 5.3 kWh, not 34.6 kWh
+        assembly.build(plant, order([lfp.code], test=slip))
+    assert caught.value.field == "capacity_ah" and caught.value.code == "energy_mismatch"
+    db.session.refresh(lfp)
+    assert lfp.state is PackState.FINISHED  # nothing consumed

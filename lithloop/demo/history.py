@@ -106,19 +106,27 @@ def _receive_and_grade(plant: User, booking_ids: list[int], rng: random.Random) 
         ).all()
     for pack in packs:
         soh = Decimal(rng.randint(52, 92))
+        volts = Decimal(rng.randint(560, 620))
         grading.record_test(
             plant,
             pack.id,
             {
-                "capacity_ah": str(soh * Decimal("2.8")),
+                "capacity_ah": str(_capacity_ah(pack.rated_wh, soh, volts)),
                 "soh_pct": str(soh),
                 "resistance_mohm": str(rng.randint(18, 40)),
-                "ocv_v": str(rng.randint(560, 620)),
+                "ocv_v": str(volts),
                 "insulation_ok": "on",
             },
         )
         grading.send(plant, pack.id)
     return packs
+
+
+def _capacity_ah(rated_wh: int | None, soh: Decimal, volts: Decimal) -> Decimal:
+    """The capacity a pack of this rating and health shows at this voltage (Ah × V = Wh)."""
+    if not rated_wh:
+        return soh * Decimal("2.8")  # no rating to check against: a typical bus pack
+    return (Decimal(rated_wh) * soh / 100 / volts).quantize(Decimal("0.01"))
 
 
 def _age_and_release(plant: User, packs: list[Pack], rng: random.Random) -> list[Pack]:
@@ -132,7 +140,11 @@ def _age_and_release(plant: User, packs: list[Pack], rng: random.Random) -> list
         grading.record_test(
             plant,
             pack.id,
-            {"capacity_ah": str(soh * Decimal("2.8")), "soh_pct": str(soh), "insulation_ok": "on"},
+            {
+                "capacity_ah": str(_capacity_ah(pack.rated_wh, soh, Decimal(590))),
+                "soh_pct": str(soh),
+                "insulation_ok": "on",
+            },
         )
         if pack.state is PackState.AGING:
             released.append(warehouses.move(plant, pack.id, "aging", "finished"))
@@ -152,7 +164,7 @@ def _refurbish(plant: User, finished: list[Pack]) -> int:
                 rated_wh=100_000,
                 mass_kg=(Decimal(first.mass_kg) + Decimal(second.mass_kg)) * Decimal("0.9"),
                 test=assembly.FinalTest(
-                    capacity_ah=soh * Decimal("2.8"),
+                    capacity_ah=_capacity_ah(100_000, soh, Decimal(590)),
                     soh_pct=soh,
                     resistance_mohm=Decimal(22),
                     ocv_v=Decimal(590),

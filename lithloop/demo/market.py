@@ -80,7 +80,7 @@ def seed_market_packs(seed: int = 7) -> int:
                     soh_pct=actual,
                     capacity_ah=pack.capacity_ah.quantize(Decimal("0.01")),
                     resistance_mohm=Decimal("18.5"),
-                    ocv_v=Decimal("51.20"),
+                    ocv_v=Decimal("332.80"),  # 100 LFP cells at rest (320 V nominal)
                     insulation_ok=True,
                     at=clock.now(),
                 )

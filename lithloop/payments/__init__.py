@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import current_app, has_request_context
 
 from lithloop import outside_calls
+from lithloop.payments import browser as _browser
 from lithloop.payments import localstripe_server
 from lithloop.payments.stripe_adapter import (
     Intent,
@@ -25,7 +26,11 @@ from lithloop.payments.stripe_adapter import (
 )
 from lithloop.public_urls import external_url
 
+BrowserPayments = _browser.BrowserPayments
+
 __all__ = [
+    "BrowserPayments",
+    "browser",
     "Intent",
     "PaymentError",
     "SignatureError",
@@ -132,3 +137,16 @@ def webhook_secret() -> str:
         return settings().webhook_secret
     except PaymentError:
         return ""
+
+
+def browser() -> BrowserPayments:
+    """Stripe.js's address, the publishable key and the wallets for the payment page."""
+    resolved = settings()
+    return _browser.for_browser(
+        resolved.publishable_key, resolved.api_base, local=bool(resolved.api_base)
+    )
+
+
+def wallets() -> tuple[str, ...]:
+    """Wallets (Alipay, WeChat Pay) offered with cards on new PaymentIntents."""
+    return _browser.wallets(current_app.config, local=gateway().local)

@@ -126,16 +126,26 @@ class StripeGateway:
         return _call(work, self.timeout_s)
 
     def create_intent(
-        self, amount_fen: int, *, idempotency_key: str, metadata: dict | None = None
+        self,
+        amount_fen: int,
+        *,
+        idempotency_key: str,
+        metadata: dict | None = None,
+        wallets: tuple[str, ...] = (),
     ) -> Intent:
-        """A PaymentIntent for `amount_fen` fen in CNY, awaiting a payment method."""
+        """A PaymentIntent for `amount_fen` fen in CNY, awaiting a payment method.
+
+        `wallets` ("alipay", "wechat_pay") are offered besides cards where the account has
+        them; the local fake server knows cards only, so it never gets them."""
         params = {
             "amount": int(amount_fen),
             "currency": CURRENCY,
             "metadata": {k: str(v) for k, v in (metadata or {}).items()},
         }
         if not self.local:
-            params["payment_method_types"] = ["card"]
+            params["payment_method_types"] = ["card", *wallets]
+            if "wechat_pay" in wallets:
+                params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
         return self._call(
             lambda: _intent(
                 self.client.v1.payment_intents.create(
@@ -169,6 +179,18 @@ class StripeGateway:
                 )
             )
         )
+
+    def create_setup(self, *, idempotency_key: str, metadata: dict | None = None) -> str:
+        """A SetupIntent for one card entered in Stripe.js; returns its client secret."""
+        params = {"metadata": {k: str(v) for k, v in (metadata or {}).items()}}
+        if not self.local:
+            params["payment_method_types"] = ["card"]
+        setup = self._call(
+            lambda: self.client.v1.setup_intents.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        )
+        return setup.client_secret
 
     def retrieve(self, intent_id: str) -> Intent:
         """The PaymentIntent as Stripe has it now."""

@@ -28,7 +28,7 @@ from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest
 from lithloop.services import pack_events, pack_state, park_serials
 from lithloop.services.dismantling import check_role
 from lithloop.services.errors import Conflict, Invalid
-from lithloop.services.grading import grade_for
+from lithloop.services.grading import check_energy, grade_for
 from lithloop.services.pricing import current_index
 
 USE_CASES = ("storage", "base_station", "low_speed_vehicle")
@@ -131,6 +131,7 @@ def _check(order: BuildOrder) -> Grade:
         raise Invalid(_l("SoH must be between 0 and 100."), field="soh_pct")
     if order.test.capacity_ah <= 0:
         raise Invalid(_l("Give the measured capacity in Ah."), field="capacity_ah")
+    check_energy(order.test.capacity_ah, order.test.ocv_v, order.rated_wh, order.test.soh_pct)
     if order.use_case not in USE_CASES:
         raise Invalid(_l("Choose a use case."), field="use_case")
     if not 0 <= order.warranty_months <= MAX_WARRANTY_MONTHS:

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, pricing
+from lithloop.batteries import energy_check
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User
 from lithloop.services import pack_events, pack_state
@@ -69,6 +70,31 @@ def parse_test(raw: dict) -> TestValues:
         insulation_ok=str(raw.get("insulation_ok", "")).lower() in ("1", "true", "on", "yes"),
         visual_damage=str(raw.get("visual_damage") or "").strip()[:200],
         damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
+    )
+
+
+def check_energy(capacity_ah, voltage_v, rated_wh, soh_pct) -> None:
+    """Refuse a test report whose Ah × V is far from rated Wh × SoH (a typing slip)."""
+    tolerance = Decimal(str(current_app.config.get("ENERGY_CHECK_TOLERANCE_PCT", 15)))
+    found = energy_check.mismatch(capacity_ah, voltage_v, rated_wh, soh_pct, tolerance)
+    if found is None:
+        return
+    raise Invalid(
+        _l(
+            "%(ah)s Ah × %(v)s V = %(m)s kWh, but a pack rated %(r)s kWh at %(soh)s %% state "
+            "of health holds about %(e)s kWh (%(off)s %% apart; at most %(tol)s %% is "
+            "accepted). Check the capacity, the voltage and the state of health.",
+            ah=capacity_ah,
+            v=voltage_v,
+            m=f"{found.measured_wh / 1000:.2f}",
+            r=f"{Decimal(rated_wh) / 1000:.2f}",
+            soh=soh_pct,
+            e=f"{found.expected_wh / 1000:.2f}",
+            off=f"{found.off_pct:.0f}",
+            tol=f"{tolerance:g}",
+        ),
+        field="capacity_ah",
+        code="energy_mismatch",
     )
 
 
@@ -143,6 +169,7 @@ def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
                 code="not_testable",
             )
         values = parse_test(raw)
+        check_energy(values.capacity_ah, values.ocv_v, pack.rated_wh, values.soh_pct)
         if values.damaged:
             pack.damaged = True
         test = PackTest(

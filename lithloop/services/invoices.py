@@ -35,6 +35,26 @@ def _details(org: Organisation | None) -> dict:
     )
 
 
+#: The seller's invoice details in configuration, by the key they take on the invoice.
+SELLER_SETTINGS = {
+    "company_name": "SELLER_NAME",
+    "taxpayer_id": "SELLER_TAXPAYER_ID",
+    "address": "SELLER_ADDRESS",
+    "phone": "SELLER_PHONE",
+    "bank_name": "SELLER_BANK",
+    "bank_account": "SELLER_ACCOUNT",
+}
+
+
+def seller_details(park: Organisation | None) -> dict:
+    """The park's invoice details: configuration (SELLER_*) first, then what the park saved."""
+    details = dict(_details(park))
+    for key, setting in SELLER_SETTINGS.items():
+        if value := str(current_app.config.get(setting) or "").strip():
+            details[key] = value
+    return details
+
+
 def freeze(order: Order) -> dict:
     """Seller (the park), buyer and VAT rate as they are now: stored on the order when paid."""
     park = db.session.scalar(
@@ -47,7 +67,7 @@ def freeze(order: Order) -> dict:
     return {
         "number": f"LL{paid_day:%Y%m%d}-{order.id:06d}",
         "date": paid_day.isoformat(),
-        "seller": _details(park),
+        "seller": seller_details(park),
         "buyer": _details(order.buyer_org),
         "vat_rate_pct": int(current_app.config.get("VAT_RATE_PCT", 13)),
     }

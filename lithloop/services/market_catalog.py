@@ -13,7 +13,12 @@ from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
 from lithloop.services import read_cache
 from lithloop.services.errors import Invalid, NotFound
-from lithloop.services.strict_input import MAX_MONEY_FEN, optional_decimal, optional_int
+from lithloop.services.strict_input import (
+    MAX_MONEY_FEN,
+    optional_decimal,
+    optional_int,
+    optional_money_fen,
+)
 
 USE_CASES = {
     "storage": _l("Energy storage"),
@@ -57,6 +62,10 @@ def parse_filters(args: Mapping) -> Filters:
         numbers[name] = optional_decimal(args.get(name), name, minimum=0, maximum=most)
     for name, most in _INTEGERS.items():
         numbers[name] = optional_int(args.get(name), name, minimum=0, maximum=most)
+    for name in ("min_price", "max_price"):  # the page's prices are in yuan, like its labels
+        fen = optional_money_fen(args.get(name), name, allow_zero=True)
+        if fen is not None:
+            numbers[f"{name}_fen"] = fen
     numbers = {k: v for k, v in numbers.items() if v is not None}
     grade = str(args.get("grade") or "").strip().upper()
     if grade and grade not in {g.value for g in Grade}:

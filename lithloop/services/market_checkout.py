@@ -246,6 +246,7 @@ def open_intent(order: Order) -> Order:
             order.total_fen,
             idempotency_key=f"lithloop-order-{order.id}",
             metadata={"order_id": order.id, "buyer_org_id": order.buyer_org_id},
+            wallets=payments.wallets(),
         )
     except payments.PaymentError as exc:
         current_app.logger.warning("order %s: no PaymentIntent yet: %s", order.id, exc.message)

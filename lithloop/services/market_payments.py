@@ -7,8 +7,10 @@ webhook). It only ever moves forward, so news arriving twice or late changes not
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, payments
@@ -26,16 +28,16 @@ from lithloop.services.market_checkout import (
 from lithloop.services.pack_state import place
 from lithloop.services.unit_of_work import atomic as _run
 
-#: Test cards a buyer may pick in test mode, by payment method or card number.
+#: Test cards a buyer may type into the card field in test mode (shown as a hint).
 TEST_CARDS = {
-    "pm_card_visa": _l("Visa 4242 4242 4242 4242 (succeeds)"),
-    "4000002760003184": _l("4000 0027 6000 3184 (asks for 3-D Secure)"),
-    "pm_card_chargeCustomerFail": _l("4000 0000 0000 0341 (declined)"),
+    "4242 4242 4242 4242": _l("succeeds"),
+    "4000 0027 6000 3184": _l("asks for 3-D Secure"),
+    "4000 0000 0000 0002": _l("declined"),
 }
 
 
 class PaymentFailed(ServiceError):
-    """The card was refused; the order is cancelled and its packs are back on sale."""
+    """The card was refused; the order stays pending, its packs reserved, to pay again."""
 
     status = 402
     code = "card_declined"
@@ -83,13 +85,18 @@ def pay(user: User, order_id: int, method: str) -> Order:
             raise Conflict(
                 _l("A payment of this order is already under way."), code="payment_under_way"
             )
+        retry = payment.status == "declined" or (
+            payment.status == "requires_payment_method" and bool(payment.last_error)
+        )
         payment.status = "confirming"  # the expiry sweep leaves it alone meanwhile
         payment.updated_at = clock.now()
-        return payment.intent_id, unknown
+        return payment.intent_id, unknown, retry
 
-    intent_id, unknown = _run(start)
+    intent_id, unknown, retry = _run(start)
     gateway = payments.gateway()
     try:
+        if retry:  # a declined PaymentIntent is not confirmed again: open a fresh one
+            intent_id = _replace_intent(order_id, intent_id)
         if unknown:  # an earlier confirm got no answer: Stripe may have taken the money
             known = gateway.retrieve(intent_id)
             if known.status not in ("requires_payment_method", "requires_confirmation"):
@@ -120,14 +127,8 @@ def pay(user: User, order_id: int, method: str) -> Order:
                     m=exc.message,
                 )
             ) from exc
-        _run(lambda: apply_intent(order_id, "requires_payment_method", error=message))
-        raise PaymentFailed(
-            _l(
-                "Your card was declined (%(m)s). Nothing was charged and "
-                "the packs are back on sale.",
-                m=exc.message,
-            )
-        ) from exc
+        order = _run(lambda: _set_status(order_id, "declined", message))
+        raise declined(order, exc.message) from exc
     return _run(
         lambda: apply_intent(
             order_id, intent.status, next_action=intent.next_action, error=intent.error
@@ -182,15 +183,65 @@ def refresh(user: User, order_id: int, intent: payments.Intent | None = None) ->
             error=intent.error or ("authentication failed" if failed else None),
         )
     )
-    if order.status is OrderStatus.CANCELLED and failed:
-        raise PaymentFailed(
-            _l(
-                "The payment was not authorised (%(m)s). Nothing was charged "
-                "and the packs are back on sale.",
-                m=order.payment.last_error or "3-D Secure",
-            )
-        )
+    if order.status is OrderStatus.PENDING_PAYMENT and failed:
+        raise declined(order, order.payment.last_error or "3-D Secure")
     return order
+
+
+def declined(order: Order, message: str) -> PaymentFailed:
+    """The error for a refused card: nothing charged, the order kept to pay again."""
+    until = order.reserved_until
+    return PaymentFailed(
+        _l(
+            "Your card was declined (%(m)s). Nothing was charged. Your order and its packs "
+            "stay reserved until %(t)s: try again with another card.",
+            m=message,
+            t=format_datetime(until, "HH:mm") if until else "—",
+        )
+    )
+
+
+def start_card_setup(user: User, order_id: int) -> str:
+    """A SetupIntent for the card the buyer types into Stripe.js; returns its client secret.
+
+    Each try gets its own (a declined one cannot be used again); nothing is stored."""
+    order = market_orders.get_order(user, order_id)
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        raise Conflict(_l("Order %(id)s cannot be paid any more.", id=order.id), code="not_payable")
+    try:
+        return payments.gateway().create_setup(
+            idempotency_key=f"lithloop-setup-{order_id}-{uuid.uuid4().hex}",
+            metadata={"order_id": order_id, "buyer_org_id": order.buyer_org_id},
+        )
+    except payments.PaymentError as exc:
+        raise PaymentUnavailable(
+            _l("The payment service did not answer (%(m)s). Try again.", m=exc.message)
+        ) from exc
+
+
+def _replace_intent(order_id: int, old_intent_id: str) -> str:
+    """After a decline, cancel the spent PaymentIntent and open a new one for the order."""
+    gateway = payments.gateway()
+    try:
+        gateway.cancel(old_intent_id)
+    except payments.PaymentError as exc:
+        if exc.unreachable:
+            raise
+    order = db.session.get(Order, order_id)
+    intent = gateway.create_intent(
+        order.total_fen,
+        idempotency_key=f"lithloop-order-{order_id}-after-{old_intent_id}",
+        metadata={"order_id": order_id, "buyer_org_id": order.buyer_org_id},
+        wallets=payments.wallets(),
+    )
+
+    def swap():
+        payment = lock_order(order_id).payment
+        payment.intent_id, payment.client_secret = intent.id, intent.client_secret
+        payment.amount_fen, payment.last_error = intent.amount_fen, ""
+        return intent.id
+
+    return _run(swap)
 
 
 def _set_status(order_id: int, status: str, error: str | None = None) -> Order:
@@ -213,8 +264,8 @@ def apply_intent(
         settle_paid(order)
     elif pending and status == "canceled":
         release_locked(order, "payment cancelled")
-    elif pending and status == "requires_payment_method" and error:
-        release_locked(order, f"card declined: {error}")
+    # A declined card (requires_payment_method with an error) keeps the order pending and
+    # its packs reserved: the buyer tries another card until the reservation expires.
     return order
 
 

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop import pdf
 from lithloop.models import Role
 from lithloop.public_urls import external_url
 from lithloop.services import buyer_company, invoices
@@ -116,4 +117,7 @@ def invoice(order_id: int):
             f'attachment; filename="invoice-{found.number}.html"'
         )
         return response
-    return render_template("market/invoice.html", invoice=found)
+    page = render_template("market/invoice.html", invoice=found)
+    if pdf.wants_pdf():
+        return pdf.pdf_response(page, _("Order invoice"), f"invoice-{found.number}.pdf")
+    return page

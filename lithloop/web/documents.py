@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
+from lithloop import pdf
 from lithloop.extensions import db
 from lithloop.models import PlanRoute, PlanStatus, Role
 from lithloop.services import roster
@@ -113,12 +114,15 @@ def _context(route: PlanRoute) -> dict:
 def manifest(route_id: int):
     """The manifest of a route: stops in order, lots, codes, hazards, totals per trip."""
     route = _route(route_id)
-    return render_template(
+    page = render_template(
         "documents/manifest.html",
         trips=docs.split_trips(route),
         totals=docs.route_totals(route),
         **_context(route),
     )
+    if pdf.wants_pdf():
+        return pdf.pdf_response(page, str(_l("Manifest")), f"manifest-R{route.id}.pdf")
+    return page
 
 
 @bp.get("/<int:route_id>/dangerous-goods")
@@ -126,9 +130,13 @@ def manifest(route_id: int):
 def dangerous_goods(route_id: int):
     """The ADR / JT/T 617 dangerous-goods transport document of a route, bilingual."""
     route = _route(route_id)
-    return render_template(
+    page = render_template(
         "documents/dangerous_goods.html",
         document=docs.dangerous_goods(route),
         bi=bilingual,
         **_context(route),
     )
+    if pdf.wants_pdf():
+        title = str(LABELS["title"])
+        return pdf.pdf_response(page, title, f"dangerous-goods-R{route.id}.pdf")
+    return page

@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop import pdf
 from lithloop.models import Role
 from lithloop.services import certificates
 from lithloop.services import settlement as settlement_service
@@ -60,7 +61,7 @@ def quantity(text: str | None) -> str:
 def statement(booking_id: int):
     """The settlement statement: each lot's lines next to the quote, with the difference."""
     found = certificates.statement(current_user, booking_id)
-    return render_template(
+    page = render_template(
         "settlements/statement.html",
         settlement=found,
         booking=found.booking,
@@ -68,13 +69,20 @@ def statement(booking_id: int):
         second_life=[e for e in found.lines if e["kind"] == "second_life"],
         quantity=quantity,
     )
+    if pdf.wants_pdf():
+        title = _("Settlement statement")
+        return pdf.pdf_response(page, title, f"settlement-{booking_id}.pdf")
+    return page
 
 
 @bp.get("/certificates/<token>")
 def certificate(token: str):
     """The public certificate of recycling: codes, masses, destinations; no prices."""
-    return render_template(
-        "settlements/certificate.html",
-        cert=certificates.certificate(token),
-        labels=certificates.DESTINATION_LABELS,
+    cert = certificates.certificate(token)
+    page = render_template(
+        "settlements/certificate.html", cert=cert, labels=certificates.DESTINATION_LABELS
     )
+    if pdf.wants_pdf():
+        title = _("Certificate of recycling")
+        return pdf.pdf_response(page, title, f"certificate-{cert.booking_id}.pdf")
+    return page

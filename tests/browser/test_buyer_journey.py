@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import Pack, PackState
 from lithloop.models.market import Order, OrderStatus
+from tests.browser.card_entry import approve_3d_secure, order_to_pay, type_card
 from tests.browser.conftest import log_in, new_page
 from tests.browser.test_dispatch_journey import sweep
 
@@ -22,16 +23,9 @@ def _order(live, order_id: int) -> tuple[OrderStatus, list[PackState]]:
 
 
 def _buy(page, card: str) -> int:
-    """Add the first group of the filtered catalog to the cart, check out, choose a card."""
-    page.goto("/market/?chemistry=LFP&min_soh=60&sort=price")
-    page.locator("form[action$='/cart/add'] button[type=submit]").first.click()
-    page.wait_for_load_state()
-    page.goto("/market/cart")
-    page.locator("form[action$='/checkout'] button[type=submit]").click()
-    page.wait_for_load_state()
-    order_id = int(re.search(r"/orders/(\d+)/pay", page.url).group(1))
-    page.check(f"input[name=method][value='{card}']")
-    page.locator("form.card button[type=submit]").click()
+    """Order the first group of the filtered catalog and type a card into Stripe.js."""
+    order_id = order_to_pay(page)
+    type_card(page, card)
     page.wait_for_load_state()
     return order_id
 
@@ -48,20 +42,24 @@ def test_buyer_filters_and_pays_with_a_card_and_with_3d_secure(browser, live_ser
     ]
     assert prices and prices == sorted(prices)  # sorted by price, lowest first
 
-    paid = _buy(page, "pm_card_visa")
+    paid = _buy(page, "4242424242424242")
+    page.wait_for_url(re.compile(rf"/market/orders/{paid}$"))
     assert _order(live_server, paid)[0] is OrderStatus.PAID
     assert set(_order(live_server, paid)[1]) == {PackState.SOLD}
 
     secure = _buy(page, "4000002760003184")
-    assert re.search(rf"/orders/{secure}/authenticate", page.url)  # the 3-D Secure step
-    page.click("button[name=outcome][value=approve]")
-    page.wait_for_load_state()
+    approve_3d_secure(page)  # the card's own check when it is set up
+    page.wait_for_url(re.compile(rf"/orders/{secure}/authenticate"))  # the payment's step
+    page.click("#confirm-3ds")
+    approve_3d_secure(page)
+    page.wait_for_url(re.compile(rf"/market/orders/{secure}$"))
     assert _order(live_server, secure)[0] is OrderStatus.PAID
 
-    declined = _buy(page, "pm_card_chargeCustomerFail")
-    assert page.locator("[role=alert], .error").first.is_visible()  # told clearly
+    declined = _buy(page, "4000000000000341")  # set up fine, refused when charged
+    page.wait_for_url(re.compile(rf"/orders/{declined}/pay"))
+    page.locator("[role=alert], .error").first.wait_for()  # told clearly
     status, states = _order(live_server, declined)
-    assert status is not OrderStatus.PAID and PackState.SOLD not in states
+    assert status is OrderStatus.PENDING_PAYMENT and set(states) == {PackState.RESERVED}
 
     page.goto("/market/orders")
     for order_id in (paid, secure):

@@ -16,6 +16,7 @@ from lithloop.services.errors import Conflict, Forbidden, Invalid
 from tests.conftest import Auth, submit
 from tests.factories import make_org, make_user
 from tests.market.support import list_packs, make_admin, make_buyer
+from tests.pdf_text import pdf_text
 
 VALID_IDS = ["91350100M000100Y43", "911100001000079554", "91440300708461136T"]
 DETAILS = {
@@ -98,6 +99,28 @@ def test_invoice_keeps_the_details_frozen_at_payment_and_splits_vat(app):
     assert invoice.total_fen == 2_400_000 == invoice.net_fen + invoice.vat_fen
 
 
+def test_the_sellers_tax_id_address_and_bank_come_from_configuration(app):
+    from flask import current_app
+
+    make_org(OrgKind.PARK_OPERATOR, name="牡丹江锂循环产业园")
+    current_app.config.update(
+        SELLER_NAME="牡丹江锂循环科技有限公司",
+        SELLER_TAXPAYER_ID="91231000MA1BXXXX0K",
+        SELLER_ADDRESS="黑龙江省牡丹江市经济技术开发区",
+        SELLER_PHONE="0453-6100119",
+        SELLER_BANK="中国工商银行牡丹江分行",
+        SELLER_ACCOUNT="0904 0201 0900 0123 456",
+    )
+    buyer = make_buyer()
+    order = _paid(buyer, list_packs(1, price_fen=113_00))
+    seller = invoices.invoice_for(buyer, order.id).seller
+    assert seller["company_name"] == "牡丹江锂循环科技有限公司"
+    assert seller["taxpayer_id"] == "91231000MA1BXXXX0K"
+    assert seller["address"].startswith("黑龙江省") and seller["phone"] == "0453-6100119"
+    assert seller["bank_name"] == "中国工商银行牡丹江分行"
+    assert seller["bank_account"].endswith("456")
+
+
 def test_invoice_of_an_unpaid_order_is_refused(app):
     buyer = make_buyer()
     order = checkout.checkout(buyer, [{"pack_id": list_packs(1)[0].id}])
@@ -125,6 +148,11 @@ def test_invoice_page_shows_frozen_details_and_is_refused_to_others(client):
     download = client.get(f"/market/orders/{order.id}/invoice?download=1")
     assert "attachment" in download.headers["Content-Disposition"]
     assert 'href="data:text/css;base64,' in download.get_data(as_text=True)
+    printed = client.get(f"/market/orders/{order.id}/invoice?format=pdf")
+    assert printed.headers["Content-Type"] == "application/pdf"
+    words = pdf_text(printed.data)
+    assert DETAILS["company_name"] in words and "91350100M000100Y43" in words
+    assert "¥113.00" in words and "¥13.00" in words  # the price and its VAT
     assert client.get(f"/market/orders/{pending.id}/invoice").status_code == 409
     other = make_buyer()
     Auth(client).logout()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import sqlalchemy as sa
@@ -47,6 +48,14 @@ def test_catalog_filters_groups_and_links_the_listing(client):
     assert "No packs match" in client.get("/market/?min_soh=95").get_data(as_text=True)
     bad = client.get("/market/?min_kwh=lots").get_data(as_text=True)
     assert "Enter a number" in bad
+    # Prices in yuan, as the page shows them: ¥10,000 keeps the ¥3,000 packs, not the ¥12,000
+    cheap = client.get("/market/?max_price=10000").get_data(as_text=True)
+    assert "2 in stock" in cheap and "3 in stock" not in cheap
+    dear = client.get("/market/?min_price=¥3,000.01").get_data(as_text=True)
+    assert "3 in stock" in dear and "2 in stock" not in dear
+    assert "Price up to (¥)" in cheap and "(fen)" not in cheap
+    refused = client.get("/market/?max_price=-5")
+    assert refused.status_code == 200 and "0 or more" in refused.get_data(as_text=True)
     page = client.get(f"/market/packs/{lfp[0].id}").get_data(as_text=True)
     assert f'href="/p/{lfp[0].code}"' in page and "Test report" in page
     assert "¥12,000.00" in page and "test-1" in page and "140" in page
@@ -57,14 +66,34 @@ def test_buyer_orders_pays_with_visa_and_sees_the_order(client):
     _login(client, buyer)
     packs = list_packs(3)
     order = _checkout(client, catalog.group_id(packs[0]), 2)
-    pay_page = client.get(f"/market/orders/{order.id}/pay").get_data(as_text=True)
-    assert "Test payment" in pay_page and "4242" in pay_page
+    pay_response = client.get(f"/market/orders/{order.id}/pay")
+    script_src = pay_response.headers["Content-Security-Policy"].split("script-src ")[1]
+    assert script_src.split(";")[0].split() == ["'self'", os.environ["STRIPE_API_BASE"]]
+    assert "script-src 'self';" in client.get("/market/").headers["Content-Security-Policy"]
+    pay_page = pay_response.get_data(as_text=True)
+    assert "Test payment" in pay_page and "4242" in pay_page and 'id="card-element"' in pay_page
     response = submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
     assert response.status_code == 302 and response.location.endswith(f"/orders/{order.id}")
     db.session.expire_all()
     assert _order().status is OrderStatus.PAID
     assert "Paid" in client.get(f"/market/orders/{order.id}").get_data(as_text=True)
     assert f">{order.id}<" in client.get("/market/orders").get_data(as_text=True)
+
+
+def test_pickup_instructions_follow_payment_only(client):
+    from tests.factories import make_park
+
+    make_park()
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(2)
+    order = _checkout(client, catalog.group_id(packs[0]), 1)
+    unpaid = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert "How to collect your packs" not in unpaid  # nothing to collect before paying
+    submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    paid = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert "How to collect your packs" in paid and "产业园" in paid and "08:00" in paid
+    assert f"order number {order.id}" in paid and "UN3480" in paid
 
 
 def test_3d_secure_step_then_declined_card_message(client):
@@ -74,7 +103,7 @@ def test_3d_secure_step_then_declined_card_message(client):
     response = submit(client, f"/market/orders/{order.id}/pay", {"method": "4000002760003184"})
     assert response.location.endswith(f"/orders/{order.id}/authenticate")
     challenge = client.get(response.location).get_data(as_text=True)
-    assert "use_stripe_sdk" in challenge and "Approve the payment" in challenge
+    assert "confirm-3ds" in challenge and "Approve the payment" in challenge
     submit(client, f"/market/orders/{order.id}/authenticate", {"outcome": "approve"})
     db.session.expire_all()
     assert db.session.get(Order, order.id).status is OrderStatus.PAID
@@ -85,7 +114,8 @@ def test_3d_secure_step_then_declined_card_message(client):
     assert response.status_code == 402
     assert "declined" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Order, declined.id).lines[0].pack.state is PackState.FINISHED
+    assert db.session.get(Order, declined.id).status is OrderStatus.PENDING_PAYMENT
+    assert db.session.get(Order, declined.id).lines[0].pack.state is PackState.RESERVED
 
 
 def test_sold_pack_conflict_shown_in_the_cart_and_other_buyers_order_404(app, client):

@@ -46,28 +46,47 @@ def test_3d_secure_requires_action_then_approval_pays(app):
     assert order.status is OrderStatus.PAID and _state(pack) is PackState.SOLD
 
 
-def test_3d_secure_refused_releases_the_stock(app):
+def test_3d_secure_refused_keeps_the_order_and_another_card_pays(app):
     buyer = make_buyer()
     (pack,) = list_packs(1)
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
     market_payments.pay(buyer, order.id, "4000002760003184")
     with pytest.raises(market_payments.PaymentFailed):
         market_payments.authenticate(buyer, order.id, success=False)
-    assert db.session.get(Order, order.id).status is OrderStatus.CANCELLED
-    assert _state(pack) is PackState.FINISHED
+    assert db.session.get(Order, order.id).status is OrderStatus.PENDING_PAYMENT
+    assert _state(pack) is PackState.RESERVED
+    order = market_payments.pay(buyer, order.id, "pm_card_visa")
+    assert order.status is OrderStatus.PAID and _state(pack) is PackState.SOLD
 
 
-def test_declined_card_gives_a_clear_message_and_the_stock_back(app):
+def test_declined_card_keeps_the_order_reserved_and_a_retry_pays(app):
     buyer = make_buyer()
     (pack,) = list_packs(1)
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
+    first_intent = order.payment.intent_id
     with pytest.raises(market_payments.PaymentFailed) as caught:
         market_payments.pay(buyer, order.id, "pm_card_chargeCustomerFail")
     assert caught.value.status == 402 and caught.value.code == "card_declined"
     assert "declined" in str(caught.value.message)  # the bank's own words, quoted
     order = db.session.get(Order, order.id)
-    assert order.status is OrderStatus.CANCELLED and "declined" in order.cancel_reason
-    assert _state(pack) is PackState.FINISHED and pack.events[-1].kind == "released"
+    assert order.status is OrderStatus.PENDING_PAYMENT and order.payment.status == "declined"
+    assert _state(pack) is PackState.RESERVED
+    order = market_payments.pay(buyer, order.id, "pm_card_visa")  # a fresh PaymentIntent
+    assert order.status is OrderStatus.PAID and _state(pack) is PackState.SOLD
+    assert order.payment.intent_id != first_intent and order.payment.status == "succeeded"
+
+
+def test_card_setup_gives_a_client_secret_for_a_pending_order_only(app):
+    buyer = make_buyer()
+    (pack,) = list_packs(1)
+    order = checkout.checkout(buyer, [{"pack_id": pack.id}])
+    secret = market_payments.start_card_setup(buyer, order.id)
+    assert secret.startswith("seti_") and "_secret_" in secret
+    market_payments.pay(buyer, order.id, "pm_card_visa")
+    with pytest.raises(Conflict):
+        market_payments.start_card_setup(buyer, order.id)
+    with pytest.raises(NotFound):
+        market_payments.start_card_setup(make_buyer(), order.id)
 
 
 def test_another_buyers_order_is_not_found(app):

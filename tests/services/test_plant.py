@@ -323,3 +323,18 @@ def test_failing_retest_sends_the_pack_to_raw(world):
     with pytest.raises(Conflict, match="Raw-material warehouse"):
         warehouses.move(world["operator"], pack.id, "aging", "finished")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Intake)) == 1
+
+
+def test_test_report_whose_energy_does_not_add_up_is_refused(world):
+    pack = received(world)[0]
+    pack.rated_wh = 51_200  # 51.2 kWh: 144.8 Ah × 51.2 V (7.4 kWh) cannot be 88 % of it
+    db.session.commit()
+    before = row_counts()
+    slip = {**GOOD_TEST, "capacity_ah": "144.8", "ocv_v": "51.2", "soh_pct": "88"}
+    with pytest.raises(Invalid) as raised:
+        grading.record_test(world["operator"], pack.id, slip)
+    assert raised.value.field == "capacity_ah" and raised.value.code == "energy_mismatch"
+    assert "7.41 kWh" in str(raised.value.message) and "45.06 kWh" in str(raised.value.message)
+    assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
+    grading.record_test(world["operator"], pack.id, {**slip, "ocv_v": "332.8"})  # 48.2 kWh
+    assert db.session.get(Pack, pack.id).grade is Grade.A

@@ -26,6 +26,7 @@ from lithloop.services import bookings as booking_service
 from lithloop.services import pricing as price_service
 from lithloop.services import transport_docs as docs
 from tests.factories import make_org, make_park, make_site, make_user
+from tests.pdf_text import pdf_text
 
 _serial = iter(range(1, 10_000))
 
@@ -252,6 +253,12 @@ def test_dangerous_goods_document_page(client, auth, world):
         assert expected in text, expected
     assert "documents.css" in text and "<script" not in text
     assert "Goods not carried as UN3480" in text and "3,650 kg" in text  # the LQ note
+    printed = client.get(f"/routes/{world['route_id']}/dangerous-goods?format=pdf")
+    assert printed.headers["Content-Type"] == "application/pdf"
+    words = pdf_text(printed.data)
+    for expected in ("UN3480", "锂离子电池组", "危险货物", "P911 / LP906", truck.plate, "2,900.00"):
+        assert expected in words, expected
+    assert "Download PDF" not in words and "下载 PDF" not in words  # .no-print stays out
     client.get("/lang/en")
     english = client.get(f"/routes/{world['route_id']}/dangerous-goods")
     assert english.status_code == 200 and "Trip" in english.get_data(as_text=True)
@@ -271,6 +278,9 @@ def test_manifest_shows_stops_in_order_with_local_times(client, auth, world):
     assert all(c in text for c in b1_codes)
     assert "P911 / LP906" in text and "3,650" in text  # trip 1: 2,700 + 950 kg
     assert f"/routes/{world['route_id']}/dangerous-goods" in text
+    words = pdf_text(client.get(f"/routes/{world['route_id']}/manifest?format=pdf").data)
+    assert words.index("09:10") < words.index("10:05") < words.index("13:00")
+    assert "王师傅" in words and "西安网点" in words and all(c in words for c in b1_codes)
     auth.logout()
     auth.login(world["dispatcher"].email)
     text = client.get(f"/routes/{world['route_id']}/manifest").get_data(as_text=True)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Grade, Pack, PackState, Settlement
 from tests.conftest import submit
+from tests.pdf_text import pdf_text
 from tests.plant_world import booked, make_pack, plant_world, receive
 
 
@@ -119,7 +120,13 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
     assert re.search(r"¥\s?[\d,]+\.\d\d", body) and kept.code in body
     assert settled_lot != quoted
     assert f"/certificates/{settlement.certificate_token}" in body
+    words = pdf_text(client.get(f"/settlements/{booking.id}?format=pdf").data)
+    assert "结算单" in words and "610.00" in words and kept.code in words
     auth.logout()
+    certificate = client.get(f"/certificates/{settlement.certificate_token}?format=pdf")
+    assert certificate.headers["Content-Type"] == "application/pdf"  # public, like the page
+    words = pdf_text(certificate.data)
+    assert "回收证明" in words and gone.code in words and kept.code in words
 
     auth.login(world["other"].email)
     assert client.get(f"/settlements/{booking.id}").status_code == 404

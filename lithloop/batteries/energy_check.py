@@ -1,0 +1,42 @@
+"""PURE: does a test report add up? Capacity (Ah) × voltage (V) against the energy it implies.
+
+A pack's measured energy is about its capacity times its voltage; a tested pack should hold
+about its rated energy times its state of health. The two differ by the voltage used (the
+open-circuit voltage at rest versus the nominal one), a few per cent; a typing slip (51.2 V
+for a 320 V pack, kWh typed as Wh) is a factor of several. `mismatch` finds the second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+#: How far Ah × V may stray from rated Wh × SoH before the report is refused.
+DEFAULT_TOLERANCE_PCT = Decimal(15)
+
+
+@dataclass(frozen=True)
+class EnergyMismatch:
+    """A report whose Ah × V does not match rated Wh × SoH within the tolerance."""
+
+    measured_wh: Decimal
+    expected_wh: Decimal
+    off_pct: Decimal
+
+
+def mismatch(
+    capacity_ah: Decimal,
+    voltage_v: Decimal | None,
+    rated_wh: int | Decimal | None,
+    soh_pct: Decimal,
+    tolerance_pct: Decimal = DEFAULT_TOLERANCE_PCT,
+) -> EnergyMismatch | None:
+    """The mismatch of a report, or None when it adds up (or lacks the voltage or rating)."""
+    if not voltage_v or not rated_wh or not soh_pct:
+        return None
+    measured = Decimal(capacity_ah) * Decimal(voltage_v)
+    expected = Decimal(rated_wh) * Decimal(soh_pct) / 100
+    off = (measured - expected).copy_abs() * 100 / expected
+    if off <= Decimal(tolerance_pct):
+        return None
+    return EnergyMismatch(measured.quantize(Decimal(1)), expected.quantize(Decimal(1)), off)

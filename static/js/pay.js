@@ -1,0 +1,100 @@
+// The payment page: the card typed into Stripe.js (a SetupIntent per try), Alipay and WeChat
+// Pay where offered, and the 3-D Secure step (confirmCardPayment). No inline script.
+(function () {
+  "use strict";
+  if (typeof Stripe === "undefined") {
+    return;
+  }
+
+  function cardForm(form) {
+    var stripe = Stripe(form.dataset.key);
+    var card = stripe.elements().create("card", { hidePostalCode: true });
+    card.mount("#card-element");
+    var errors = document.getElementById("card-errors");
+    var button = form.querySelector("button[type=submit]");
+
+    function fail(message) {
+      errors.textContent = message;
+      errors.hidden = false;
+      button.disabled = false;
+      form.elements.method.value = "";
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (form.elements.method.value) {
+        return; // the card is set up: the server confirms the payment
+      }
+      event.preventDefault();
+      button.disabled = true;
+      errors.hidden = true;
+      fetch(form.dataset.setupUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": form.elements.csrf_token.value, Accept: "application/json" },
+      })
+        .then(function (response) {
+          return response.json().then(function (body) {
+            if (!response.ok || !body.client_secret) {
+              throw new Error(body.error || form.dataset.failed);
+            }
+            return stripe.confirmCardSetup(body.client_secret, { payment_method: { card: card } });
+          });
+        })
+        .then(function (result) {
+          if (result.error) {
+            var declined = result.error.code === "card_declined" || result.error.decline_code;
+            fail(declined ? form.dataset.declined : form.dataset.failed);
+            return;
+          }
+          form.elements.method.value = result.setupIntent.payment_method;
+          form.submit();
+        })
+        .catch(function (err) {
+          fail((err && err.message) || form.dataset.failed);
+        });
+    });
+  }
+
+  function wallets(section) {
+    var stripe = Stripe(section.dataset.key);
+    section.addEventListener("click", function (event) {
+      var wallet = event.target.getAttribute("data-wallet");
+      var secret = section.dataset.secret;
+      var done = function () {
+        window.location.assign(section.dataset.return);
+      };
+      if (wallet === "alipay") {
+        stripe.confirmAlipayPayment(secret, { return_url: section.dataset.return });
+      } else if (wallet === "wechat_pay") {
+        stripe
+          .confirmWechatPayPayment(secret, {
+            payment_method_options: { wechat_pay: { client: "web" } },
+          })
+          .then(done);
+      }
+    });
+  }
+
+  function secure(button) {
+    var stripe = Stripe(button.dataset.key);
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      stripe.confirmCardPayment(button.dataset.secret).then(function () {
+        window.location.assign(button.dataset.return); // the server asks Stripe how it went
+      });
+    });
+  }
+
+  var form = document.getElementById("pay-form");
+  if (form) {
+    cardForm(form);
+  }
+  var section = document.getElementById("wallets");
+  if (section) {
+    wallets(section);
+  }
+  var button = document.getElementById("confirm-3ds");
+  if (button) {
+    secure(button);
+  }
+})();
