@@ -1,0 +1,28 @@
+() => {
+  const out = [];
+  const lines = (range) => {
+    const tops = new Set();
+    for (const r of range.getClientRects()) if (r.width > 0.5 && r.height > 0) tops.add(Math.round(r.bottom));
+    return tops.size;
+  };
+  const visible = (el) => el && el.checkVisibility && el.checkVisibility({visibilityProperty: true});
+  for (const el of document.body.querySelectorAll('.money, .code, code, .num, .status, time, .nowrap')) {
+    if (!visible(el) || !el.textContent.trim() || el.closest('pre')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    if (lines(range) > 1) out.push(el.tagName.toLowerCase() + '.' + el.className + ' "' + el.textContent.trim().slice(0, 40) + '"');
+  }
+  const pattern = /-?¥\s?\d[\d,]*(?:\.\d+)?|\b[0-9A-Z]{16,}\b|#\d+/g;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!visible(node.parentElement) || node.parentElement.closest('pre, script, style')) continue;
+    for (const m of node.data.matchAll(pattern)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      if (lines(range) > 1) out.push('"' + m[0] + '" in ' + node.parentElement.tagName.toLowerCase());
+    }
+    if (out.length > 8) break;
+  }
+  return out;
+}
