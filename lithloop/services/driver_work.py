@@ -32,9 +32,9 @@ from lithloop.models import (
 )
 from lithloop.models.market import OrderStatus
 from lithloop.services import bookings as booking_service
+from lithloop.services import letters
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.mail import send_mail
 from lithloop.services.strict_input import parse_amount
 from lithloop.services.unit_of_work import atomic as _run
 
@@ -190,10 +190,15 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
             )
         stop.done_at = order.delivered_at = order.status_at = clock.now()
         order.status = OrderStatus.DELIVERED
-        send_mail(
-            order.user.email,
-            f"[lithloop] 订单已送达 / order #{order.id} delivered",
-            f"{stop.route.truck.plate}, {user.name}: {order.delivery_address}",
+        letters.send_letter(
+            order.user,
+            _l("Order #%(id)s delivered"),
+            _l("Order #%(id)s was delivered to %(address)s by %(name)s (%(plate)s).\n%(link)s\n"),
+            id=order.id,
+            address=order.delivery_address,
+            name=user.name,
+            plate=stop.route.truck.plate,
+            link=letters.link("market.order", order_id=order.id),
         )
         return stop
 
@@ -312,23 +317,33 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         booking = stop.booking
         _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
         plate = stop.route.truck.plate
-        for email in dispatcher_emails():
-            send_mail(
-                email,
-                f"[lithloop] 取货异常 / pickup exception #{booking.id}: {reason}",
-                f"预约 / booking #{booking.id} {booking.site.name} "
-                f"({booking.pickup_date}), {plate}, {user.name}: {reason}. {text}",
+        for dispatcher in dispatchers():
+            letters.send_letter(
+                dispatcher,
+                _l("Pickup problem, booking #%(id)s: %(reason)s"),
+                _l(
+                    "Booking #%(id)s at %(site)s (%(day)s), truck %(plate)s, driver %(name)s: "
+                    "%(reason)s. %(text)s\n%(link)s\n"
+                ),
+                id=booking.id,
+                reason=REASONS[reason],
+                site=booking.site.name,
+                day=booking.pickup_date.isoformat(),
+                plate=plate,
+                name=user.name,
+                text=text,
+                link=letters.link("bookings.show", booking_id=booking.id),
             )
         return stop
 
     return _run(work)
 
 
-def dispatcher_emails() -> list[str]:
-    """The e-mail addresses of the enabled dispatchers."""
+def dispatchers() -> list[User]:
+    """The enabled dispatchers."""
     return list(
         db.session.scalars(
-            sa.select(User.email)
+            sa.select(User)
             .where(User.role == Role.DISPATCHER, User.enabled.is_(True))
             .order_by(User.id)
         )

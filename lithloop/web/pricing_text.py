@@ -6,6 +6,8 @@ Chinese text when the page is in Chinese and the engine's English otherwise.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from lithloop.i18n import current_language
 
 ZH = {
@@ -35,7 +37,7 @@ ZH = {
     "sl.new_cap": "降至新电池包价格以下",
     "decision.second_life_price": "梯次利用售价",
     "cost.refurbish": "翻新（维修、均衡、更换 BMS/外壳部件）",
-    "cost.aging_test": "老化仓库中的老化与检测",
+    "cost.aging_test": "老化仓中的老化与检测",
     "decision.scrap_value": "放弃的回收价值（回收可得的金额）",
     "quote.owner_paid": "产业园为这批电池向货主支付 {total}。",
     "quote.zero": "这批电池的价值正好抵消产业园的成本，无需支付。",
@@ -140,6 +142,14 @@ def explanation_text(explanation) -> str:
     return ZH[explanation.key].format(**params)
 
 
+UNITS = {"t": _l("tonne"), "kg": _l("kg"), "kWh": _l("kWh"), "point": _l("lithium point")}
+
+
+def unit_name(unit: str) -> str:
+    """An index price's unit in words ("t" -> tonne)."""
+    return str(UNITS.get(unit, unit))
+
+
 def init_templates(app) -> None:
     """Expose the pricing names to templates."""
     app.jinja_env.globals.update(
@@ -148,4 +158,5 @@ def init_templates(app) -> None:
         condition_name=condition_name,
         price_name=price_name,
         explanation_text=explanation_text,
+        unit_name=unit_name,
     )

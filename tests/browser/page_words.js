@@ -1,11 +1,18 @@
 () => {
-  const bits = [document.title, document.body.innerText];
-  for (const el of document.querySelectorAll('option, [placeholder], [title], [aria-label]')) {
-    if (el.closest('code, pre, kbd, samp')) continue;
-    bits.push(el.tagName === 'OPTION' ? el.textContent : '');
-    for (const a of ['placeholder', 'title', 'aria-label']) if (el.getAttribute(a)) bits.push(el.getAttribute(a));
+  // People's own words (names, notes: marked translate="no") and code samples are left out.
+  const skip = 'code, pre, kbd, samp, [translate=no]';
+  let text = document.body.innerText;
+  for (const el of document.body.querySelectorAll(skip)) {
+    const own = el.innerText;
+    if (own && own.trim()) text = text.split(own).join(' ');
   }
-  let code = '';
-  for (const el of document.querySelectorAll('code, pre, kbd, samp')) code += el.innerText + '\n';
-  return {text: bits.join('\n'), code};
+  const bits = [document.title, text];
+  for (const el of document.querySelectorAll('option, [placeholder], [title], [aria-label]')) {
+    if (el.closest(skip)) continue;
+    if (el.tagName === 'OPTION') bits.push(el.textContent);
+    for (const a of ['placeholder', 'title', 'aria-label']) {
+      if (el.getAttribute(a)) bits.push(el.getAttribute(a));
+    }
+  }
+  return {text: bits.join('\n')};
 }

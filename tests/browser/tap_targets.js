@@ -5,6 +5,7 @@
     if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
     if (el.closest('svg, .leaflet-container')) continue;
     let box = el.getBoundingClientRect();
+    if (box.right <= 0 || box.bottom <= 0) continue;  // parked off-screen (a default submit)
     if (el.matches('input[type=radio], input[type=checkbox]')) {
       const label = el.closest('label') || (el.id && document.querySelector('label[for="' + el.id + '"]'));
       if (label) box = label.getBoundingClientRect();

@@ -62,6 +62,7 @@ def test_price_index_version_is_recorded_with_old_and_new_prices(client, auth):
             "effective_date": "2026-11-01",
             "note": "SMM",
             "price_li2co3": "250,000",
+            "confirmed": "1",
         },
     )
     assert response.status_code == 302
@@ -74,7 +75,7 @@ def test_price_index_version_is_recorded_with_old_and_new_prices(client, auth):
 def test_a_refused_price_version_leaves_no_entry(client, auth):
     price_service.ensure_default_index()
     admin_logged_in(auth)
-    form = {"version": "dup", "effective_date": "2026-11-01", "price_ni": "1"}
+    form = {"version": "dup", "effective_date": "2026-11-01", "price_ni": "1", "confirmed": "1"}
     assert submit(client, "/admin/prices/new", form).status_code == 302
     assert submit(client, "/admin/prices/new", form).status_code == 409  # version exists
     assert len(entries("price_index.add_version")) == 1
