@@ -283,6 +283,8 @@ def _record(booking: Booking, old: S | None, new: S, user: User | None, note: st
     )
     from lithloop.web.booking_text import STATUS  # the status words, one table
 
+    if booking.id is None:  # a new booking: its number goes into the subject
+        db.session.flush()
     letters.send_letter(
         booking.created_by,
         _l("Booking #%(id)s: %(status)s"),
@@ -290,12 +292,12 @@ def _record(booking: Booking, old: S | None, new: S, user: User | None, note: st
             "Your pickup booking #%(id)s at %(site)s on %(day)s is now: %(status)s.\n"
             "%(note)s\n%(link)s\n"
         ),
-        id=booking.id or "",
+        id=booking.id,
         status=STATUS[new.value],
         site=booking.site.name,
         day=booking.pickup_date.isoformat(),
         note=note,
-        link=letters.link("bookings.show", booking_id=booking.id) if booking.id else "",
+        link=letters.link("bookings.show", booking_id=booking.id),
     )
 
 

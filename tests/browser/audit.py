@@ -4,11 +4,9 @@ axe-core."""
 
 from __future__ import annotations
 
-import enum
-import re
 from pathlib import Path
 
-import lithloop.models as models
+from tests.plain_language import untranslated
 
 HERE = Path(__file__).parent
 AXE = (HERE / "vendor" / "axe.min.js").read_text("utf-8")
@@ -50,29 +48,6 @@ TAP_JS = (HERE / "tap_targets.js").read_text("utf-8")
 #: The page's words as a reader meets them: visible text, option labels, placeholders and titles,
 #: leaving out code samples, e-mail addresses and URLs.
 WORDS_JS = (HERE / "page_words.js").read_text("utf-8")
-
-#: Every value of the models' enums (statuses, states, roles, kinds) of four letters or more.
-ENUM_VALUES = frozenset(
-    str(member.value)
-    for name in dir(models)
-    if isinstance(klass := getattr(models, name), type) and issubclass(klass, enum.Enum)
-    for member in klass
-    if isinstance(member.value, str) and len(member.value) >= 4
-)
-_URLS = re.compile(r"\S+@\S+|https?://\S+|/[\w./?=&%-]+")
-_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", re.ASCII)
-_WORD = re.compile(r"\b[a-z]{4,}\b", re.ASCII)
-#: Three or more English words in a row (an untranslated sentence or fragment).
-_ENGLISH = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,:'’]+[A-Za-z][a-z]+){2,}\b", re.ASCII)
-
-
-def untranslated(text: str) -> list[str]:
-    """Internal codes, raw enum values and English fragments in a Chinese page's or mail's text."""
-    text = _URLS.sub(" ", text)
-    found = _SNAKE.findall(text)
-    found += [w for w in _WORD.findall(text) if w in ENUM_VALUES]
-    found += [m.group() for m in _ENGLISH.finditer(text)]
-    return sorted(set(found))
 
 
 def wrapped(page) -> list[str]:
