@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Order, Refund
+from lithloop.models import AuditEntry, Order, Refund
 from lithloop.services import market_catalog as catalog
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
@@ -44,3 +44,8 @@ def test_a_refund_shows_its_amount_before_it_is_made(app, client):
     assert submit(admin, url, form, page=page).status_code == 302
     db.session.expire_all()
     assert db.session.get(Order, order.id).refunded_fen == 25_000
+    (entry,) = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "order.refund"))
+    assert entry.details["amount_fen"] == 25_000 and entry.details["reason"] == "scratch"
+    log = text(admin.get("/admin/audit"))
+    assert "Order refunded" in log and "¥250.00" in log and "order.refund</" not in log
+    assert "\\u" not in log  # details as a table, not escaped JSON

@@ -124,12 +124,12 @@ def test_audit_page_filters_and_pages(client, auth):
     )
     db.session.commit()
     first = client.get("/admin/audit?action=test.bulk").get_data(as_text=True)
-    assert first.count("<code>test.bulk</code>") == audit.PAGE_SIZE
-    assert "test.other</code>" not in first and "page=2" in first
+    assert first.count("<td>test.bulk</td>") == audit.PAGE_SIZE
+    assert "<td>test.other</td>" not in first and "page=2" in first
     second = client.get("/admin/audit?action=test.bulk&page=2").get_data(as_text=True)
-    assert second.count("<code>test.bulk</code>") == 5
+    assert second.count("<td>test.bulk</td>") == 5
     everything = client.get("/admin/audit").get_data(as_text=True)
-    assert "test.other</code>" in everything and "never-shown" not in everything
+    assert "<td>test.other</td>" in everything and "never-shown" not in everything
     (other,) = entries("test.other")
     assert other.details == {"note": "kept"}
 
