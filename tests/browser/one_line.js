@@ -1,9 +1,15 @@
 () => {
   const out = [];
+  // Line boxes a range occupies: its rectangles grouped by vertical overlap (an inline-block
+  // and the text inside it are one line, though their boxes differ in height).
   const lines = (range) => {
-    const tops = new Set();
-    for (const r of range.getClientRects()) if (r.width > 0.5 && r.height > 0) tops.add(Math.round(r.bottom));
-    return tops.size;
+    const rects = [...range.getClientRects()].filter(r => r.width > 0.5 && r.height > 0)
+      .sort((a, b) => a.top - b.top);
+    let count = 0, bottom = -Infinity;
+    for (const r of rects) {
+      if (r.top >= bottom - 1) { count++; bottom = r.bottom; } else bottom = Math.max(bottom, r.bottom);
+    }
+    return count;
   };
   const visible = (el) => el && el.checkVisibility && el.checkVisibility({visibilityProperty: true});
   for (const el of document.body.querySelectorAll('.money, .code, code, .status, time, .nowrap')) {

@@ -1,6 +1,7 @@
 () => {
-  // People's own words (names, notes: marked translate="no") and code samples are left out.
-  const skip = 'code, pre, kbd, samp, [translate=no]';
+  // People's own words (names, notes: marked translate="no"), code samples and text declared
+  // English on purpose (the bilingual labels of transport documents, lang="en") are left out.
+  const skip = 'code, pre, kbd, samp, [translate=no], [lang|=en]';
   let text = document.body.innerText;
   for (const el of document.body.querySelectorAll(skip)) {
     const own = el.innerText;
