@@ -22,7 +22,7 @@ LABELS: dict[str, str] = {
     "cost.logistics.plan": "Transport to the park, marginal cost from the route plan",
     "cost.minimum_charge": "Top-up to the minimum charge per lot",
     # scrap: lithium point view
-    "metal.li_point": "Lithium by the lithium-point convention (CNY per 1% Li per tonne)",
+    "metal.li_point": "Lithium by the lithium-point convention (CNY per percent of Li per tonne)",
     # second life
     "sl.energy": "Remaining energy (rated kWh x SoH) at the new-pack price",
     "sl.grade.a": "Capacity grade A adjustment",

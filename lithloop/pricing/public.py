@@ -105,7 +105,7 @@ FORMULA: tuple[FormulaStep, ...] = (
     ),
     FormulaStep(
         "formula.scrap.lithium_point",
-        "LFP is also shown by the market's lithium-point convention: yuan per 1% of "
+        "LFP is also shown by the market's lithium-point convention: yuan per percent of "
         "lithium per tonne.",
     ),
     FormulaStep(

@@ -20,15 +20,21 @@ from lithloop.models import (
     Role,
     User,
 )
-from lithloop.services import api_tokens, audit, lockout, login_sessions
+from lithloop.services import api_tokens, audit, letters, lockout, login_sessions
 from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
-from lithloop.services.mail import send_mail
 from lithloop.services.passwords import (
     check_policy,
     dummy_hash,
     hash_password,
     verify_password,
 )
+
+#: The kind of a registering organisation, in words (the admin's approval mail).
+ORG_KIND_WORDS = {
+    "buyer": _l("Buyer (second-life packs)"),
+    "dealer_branch": _l("Dealer branch"),
+    "bus_company": _l("Bus company"),
+}
 
 
 def normalise_email(email: str) -> str:
@@ -94,10 +100,15 @@ def register(
     db.session.add_all([org, user])
     if status is OrgStatus.PENDING:
         for admin in db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)):
-            send_mail(
-                admin.email,
-                f"[lithloop] 待审核 / approval needed: {organisation}",
-                f"{organisation} ({kind.value}) registered by {name} <{email}>.",
+            letters.send_letter(
+                admin,
+                _l("Approval needed: %(org)s"),
+                _l("%(org)s (%(kind)s) was registered by %(name)s <%(email)s>.\n%(link)s\n"),
+                org=organisation,
+                kind=ORG_KIND_WORDS.get(kind.value, kind.value),
+                name=name,
+                email=email,
+                link=letters.link("admin.approvals"),
             )
     try:
         db.session.commit()
@@ -131,13 +142,22 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
         obj=org,
         details={"name": org.name, "kind": org.kind.value},
     )
-    verdict = "已通过 / approved" if approve else "未通过 / not approved"
     for user in org.users:
-        send_mail(
-            user.email,
-            f"[lithloop] {org.name}: {verdict}",
-            f"Your organisation {org.name} was {verdict} on lithloop.",
-        )
+        if approve:
+            letters.send_letter(
+                user,
+                _l("%(org)s: approved"),
+                _l("Your organisation %(org)s was approved. Log in: %(link)s\n"),
+                org=org.name,
+                link=letters.link("auth.login"),
+            )
+        else:
+            letters.send_letter(
+                user,
+                _l("%(org)s: not approved"),
+                _l("Your organisation %(org)s was not approved on lithloop.\n"),
+                org=org.name,
+            )
     db.session.commit()
     return org
 
@@ -205,11 +225,12 @@ def request_password_reset(email: str, link_for) -> None:
         return
     link = link_for(make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60
-    send_mail(
-        user.email,
-        "[lithloop] 重置密码 / Reset your password",
-        f"打开此链接重置密码（{minutes} 分钟内有效）/ Open this link to reset your "
-        f"password (valid {minutes} minutes):\n{link}\n",
+    letters.send_letter(
+        user,
+        _l("Reset your password"),
+        _l("Open this link to choose a new password (valid %(minutes)s minutes):\n%(link)s\n"),
+        minutes=minutes,
+        link=link,
     )
     db.session.commit()
 

@@ -22,11 +22,10 @@ from lithloop.models import (
     Site,
     User,
 )
-from lithloop.services import capacity, idempotency, policies
+from lithloop.services import capacity, idempotency, letters, policies
 from lithloop.services.booking_draft import BookingDraft, parse_draft
 from lithloop.services.distances import distance_from_park_km
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from lithloop.services.mail import send_mail
 from lithloop.services.pricing import current_index
 from lithloop.services.sites import get_site
 
@@ -282,10 +281,23 @@ def _record(booking: Booking, old: S | None, new: S, user: User | None, note: st
             note=note[:500],
         )
     )
-    send_mail(
-        booking.created_by.email,
-        f"[lithloop] 预约 #{booking.id or ''} {new.value}",
-        f"预约 / booking {booking.pickup_date} {booking.site.name}: {new.value}. {note}",
+    from lithloop.web.booking_text import STATUS  # the status words, one table
+
+    if booking.id is None:  # a new booking: its number goes into the subject
+        db.session.flush()
+    letters.send_letter(
+        booking.created_by,
+        _l("Booking #%(id)s: %(status)s"),
+        _l(
+            "Your pickup booking #%(id)s at %(site)s on %(day)s is now: %(status)s.\n"
+            "%(note)s\n%(link)s\n"
+        ),
+        id=booking.id,
+        status=STATUS[new.value],
+        site=booking.site.name,
+        day=booking.pickup_date.isoformat(),
+        note=note,
+        link=letters.link("bookings.show", booking_id=booking.id),
     )
 
 

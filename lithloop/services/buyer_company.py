@@ -10,9 +10,8 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import InvoiceDetails, Organisation, OrgKind, Role, User
-from lithloop.services import accounts, audit, taxpayer_id
+from lithloop.services import accounts, audit, letters, taxpayer_id
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
-from lithloop.services.mail import send_mail
 from lithloop.services.passwords import hash_password
 
 #: Field name -> (maximum length, required).
@@ -126,14 +125,18 @@ def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
     try:
         db.session.flush()
         link = link_for(accounts.make_reset_token(colleague))
-        send_mail(
-            email,
-            f"[lithloop] {org.name}: 邀请 / invitation",
-            f"{user.name} 邀请您加入 {org.name} 的 lithloop 采购账户。打开此链接设置密码：\n"
-            f"{user.name} invited you to the lithloop buyer account of {org.name}. "
-            f"Open this link to choose your password:\n{link}\n\n"
-            "链接过期后，请在登录页使用“忘记密码”。/ If the link has expired, use "
-            "'Forgot password' on the login page.\n",
+        colleague.locale = user.locale  # the inviter's language until they choose their own
+        letters.send_letter(
+            colleague,
+            _l("%(org)s: invitation from %(name)s"),
+            _l(
+                "%(name)s invited you to the lithloop buyer account of %(org)s. "
+                "Open this link to choose your password:\n%(link)s\n\n"
+                "If the link has expired, use 'Forgot password' on the login page.\n"
+            ),
+            org=org.name,
+            name=user.name,
+            link=link,
         )
         audit.record("company.invite", actor=user, obj=colleague, details={"email": email})
         db.session.commit()

@@ -31,10 +31,9 @@ from lithloop.models import (
 )
 from lithloop.models.market import OrderStatus
 from lithloop.services import bookings as booking_service
-from lithloop.services import live_ops, pickup_checks, roster
+from lithloop.services import letters, live_ops, pickup_checks, roster
 from lithloop.services.booking_draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.mail import send_mail
 from lithloop.services.strict_input import parse_amount
 from lithloop.services.unit_of_work import atomic as _run
 
@@ -149,7 +148,7 @@ def record_arrival(user: User, stop_id: int) -> PlanStop:
                 _l("The arrival at this stop was already recorded."), code="already_recorded"
             )
         _note(stop.booking, user, f"{ARRIVED}: {stop.route.truck.plate}")
-        live_ops.tell_owner(stop.booking, f"司机已到达 / the driver has arrived ({user.name})")
+        live_ops.tell_owner(stop.booking, _l("the driver has arrived (%(name)s)"), name=user.name)
         return stop
 
     return _run(work)
@@ -196,10 +195,15 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
             )
         stop.done_at = order.delivered_at = order.status_at = clock.now()
         order.status = OrderStatus.DELIVERED
-        send_mail(
-            order.user.email,
-            f"[lithloop] 订单已送达 / order #{order.id} delivered",
-            f"{stop.route.truck.plate}, {user.name}: {order.delivery_address}",
+        letters.send_letter(
+            order.user,
+            _l("Order #%(id)s delivered"),
+            _l("Order #%(id)s was delivered to %(address)s by %(name)s (%(plate)s).\n%(link)s\n"),
+            id=order.id,
+            address=order.delivery_address,
+            name=user.name,
+            plate=stop.route.truck.plate,
+            link=letters.link("market.order", order_id=order.id),
         )
         return stop
 
@@ -319,24 +323,36 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         booking = stop.booking
         _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
         plate = stop.route.truck.plate
-        live_ops.tell_owner(booking, f"未能取货 / pickup not done: {reason}. {text}")
-        for email in dispatcher_emails():
-            send_mail(
-                email,
-                f"[lithloop] 取货异常 / pickup exception #{booking.id}: {reason}",
-                f"预约 / booking #{booking.id} {booking.site.name} "
-                f"({booking.pickup_date}), {plate}, {user.name}: {reason}. {text}",
+        live_ops.tell_owner(
+            booking, _l("pickup not done: %(reason)s. %(text)s"), reason=REASONS[reason], text=text
+        )
+        for dispatcher in dispatchers():
+            letters.send_letter(
+                dispatcher,
+                _l("Pickup problem, booking #%(id)s: %(reason)s"),
+                _l(
+                    "Booking #%(id)s at %(site)s (%(day)s), truck %(plate)s, driver %(name)s: "
+                    "%(reason)s. %(text)s\n%(link)s\n"
+                ),
+                id=booking.id,
+                reason=REASONS[reason],
+                site=booking.site.name,
+                day=booking.pickup_date.isoformat(),
+                plate=plate,
+                name=user.name,
+                text=text,
+                link=letters.link("bookings.show", booking_id=booking.id),
             )
         return stop
 
     return _run(work)
 
 
-def dispatcher_emails() -> list[str]:
-    """The e-mail addresses of the enabled dispatchers."""
+def dispatchers() -> list[User]:
+    """The enabled dispatchers."""
     return list(
         db.session.scalars(
-            sa.select(User.email)
+            sa.select(User)
             .where(User.role == Role.DISPATCHER, User.enabled.is_(True))
             .order_by(User.id)
         )

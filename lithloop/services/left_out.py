@@ -23,10 +23,9 @@ from lithloop.models import (
     Role,
     User,
 )
-from lithloop.services import capacity
+from lithloop.services import capacity, letters
 from lithloop.services.bookings import _record, get_booking, next_free_days
 from lithloop.services.errors import Conflict, Forbidden, Invalid
-from lithloop.services.mail import send_mail
 from lithloop.services.unit_of_work import atomic
 
 #: Reasons another day can cure; for the others (too far, too heavy) the park must call.
@@ -62,12 +61,19 @@ def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
                 note=note[:500],
             )
         )
-        send_mail(
-            booking.created_by.email,
-            f"[lithloop] 预约 #{booking.id} 未排入 {plan.plan_date} / left out",
-            f"预约 / booking #{booking.id} {booking.site.name}, {plan.plan_date}: "
-            f"未排入路线 / not on a route: {entry.message}. "
-            f"可选日期 / days that fit: {', '.join(days) or '—'}",
+        letters.send_letter(
+            booking.created_by,
+            _l("Booking #%(id)s was left out of the routes of %(day)s"),
+            _l(
+                "Booking #%(id)s at %(site)s is not on a route on %(day)s: %(why)s.\n"
+                "Days that fit: %(days)s\n%(link)s\n"
+            ),
+            id=booking.id,
+            site=booking.site.name,
+            day=plan.plan_date.isoformat(),
+            why=entry.message,
+            days=", ".join(days) if days else _l("none; please call the park"),
+            link=letters.link("bookings.show", booking_id=booking.id),
         )
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingEvent, BookingStatus, Plan, PlanStop
-from lithloop.services.mail import send_mail
+from lithloop.services import letters
 
 ARRIVED, EXCEPTION = "arrived:", "exception:"
 LATE_AFTER = timedelta(minutes=15)  # an arrival this much past plan without news is late
@@ -91,10 +93,19 @@ def open_exceptions(plan: Plan, states: dict[int, StopState]) -> list[tuple[Plan
     return sorted(found, key=lambda pair: pair[1].at)
 
 
-def tell_owner(booking: Booking, what: str) -> None:
-    """Tell a booking's owner what happened at the pickup (arrival, exception)."""
-    send_mail(
-        booking.created_by.email,
-        f"[lithloop] 预约 #{booking.id}: {what}",
-        f"预约 / booking #{booking.id} {booking.site.name} ({booking.pickup_date}): {what}",
+def tell_owner(booking: Booking, what, **params) -> None:
+    """Tell a booking's owner what happened at the pickup (arrival, exception), in their
+    language: `what` is a lazy msgid with its parameters."""
+    owner = booking.created_by
+    with force_locale(letters.language_of(owner)):
+        text = str(what) % {k: str(v) for k, v in params.items()}
+    letters.send_letter(
+        owner,
+        _l("Booking #%(id)s: %(what)s"),
+        _l("Booking #%(id)s at %(site)s (%(day)s): %(what)s\n%(link)s\n"),
+        id=booking.id,
+        what=text,
+        site=booking.site.name,
+        day=booking.pickup_date.isoformat(),
+        link=letters.link("bookings.show", booking_id=booking.id),
     )

@@ -20,7 +20,7 @@ from lithloop.models import (
     Role,
     User,
 )
-from lithloop.services import idempotency
+from lithloop.services import audit, idempotency
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.pack_state import place
 from lithloop.services.unit_of_work import atomic as _run
@@ -155,6 +155,17 @@ def record_refund(
         stripe_refund_id=stripe_refund_id,
     )
     db.session.add(refund)
+    audit.record(
+        "order.refund",
+        actor=by,
+        obj=order,
+        details={
+            "amount_fen": amount,
+            "line": line.pack.code if line else "",
+            "reason": reason[:200],
+            "stripe_refund_id": stripe_refund_id or "",
+        },
+    )
     return refund
 
 

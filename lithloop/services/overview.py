@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.geo.projection import fit_canvas
-from lithloop.models import Organisation, OrgKind, OutboxMessage, Role, Site, Truck, User
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    Order,
+    OrderStatus,
+    Organisation,
+    OutboxMessage,
+    Plan,
+    PlanStatus,
+    QuoteRequest,
+    RfqStatus,
+    Role,
+    Site,
+    Truck,
+    User,
+)
 from lithloop.services.accounts import pending_organisations
 from lithloop.services.sites import visible_sites
 
@@ -37,37 +53,102 @@ def _counts_by_kind() -> dict[str, int]:
     return {kind.value: n for kind, n in rows}
 
 
+#: Bookings still to happen, as an owner sees them on the home page.
+UPCOMING = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED, BookingStatus.PICKED_UP)
+#: Paid market orders the park still has to pack, ship or deliver.
+TO_FULFIL = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
+
+
+def upcoming_bookings(user: User, limit: int = 8) -> list[Booking]:
+    """The organisation's bookings still to be picked up or received, soonest first."""
+    query = (
+        sa.select(Booking)
+        .where(Booking.organisation_id == user.organisation_id, Booking.status.in_(UPCOMING))
+        .order_by(Booking.pickup_date, Booking.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def todays_operations() -> dict:
+    """The dispatcher's day: today's published plan with each truck's progress, bookings by
+    status for today, and requests still waiting for a plan."""
+    today = clock.today()
+    plan = db.session.scalar(
+        sa.select(Plan).where(Plan.plan_date == today, Plan.status == PlanStatus.PUBLISHED)
+    )
+    routes = []
+    for route in plan.routes if plan else []:
+        work = [s for s in route.stops if s.kind in ("pickup", "delivery")]
+        routes.append(
+            {
+                "plate": route.truck.plate,
+                "done": sum(1 for s in work if s.done_at),
+                "all": len(work),
+            }
+        )
+    by_status = {
+        status.value: n
+        for status, n in db.session.execute(
+            sa.select(Booking.status, sa.func.count(Booking.id))
+            .where(Booking.pickup_date == today)
+            .group_by(Booking.status)
+        )
+    }
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(Booking.id)).where(
+            Booking.status == BookingStatus.REQUESTED, Booking.pickup_date > today
+        )
+    )
+    return {
+        "today": today,
+        "plan": plan,
+        "routes": routes,
+        "by_status": by_status,
+        "waiting": waiting,
+    }
+
+
+def admin_waiting() -> dict:
+    """What waits for an administrator: approvals, quote requests, orders, undelivered mail."""
+    count = db.session.scalar
+    return {
+        "pending": pending_organisations(),
+        "open_rfqs": count(
+            sa.select(sa.func.count(QuoteRequest.id)).where(QuoteRequest.status == RfqStatus.OPEN)
+        ),
+        "to_fulfil": count(sa.select(sa.func.count(Order.id)).where(Order.status.in_(TO_FULFIL))),
+        "mail_errors": count(
+            sa.select(sa.func.count(OutboxMessage.id)).where(
+                sa.func.coalesce(OutboxMessage.error, "") != ""
+            )
+        ),
+    }
+
+
 def home_context(user: User) -> dict:
     """The data for the user's home page."""
     if user.role in (Role.DEALER_STAFF, Role.FLEET_MANAGER):
         sites = list(db.session.scalars(visible_sites(user)))
-        return {"sites": sites, "map": region_map(sites) if sites else None}
-    if user.role in (Role.DISPATCHER, Role.PLANT_OPERATOR):
-        sites = list(db.session.scalars(sa.select(Site)))
-        by_city = db.session.execute(
-            sa.select(Site.city, sa.func.count(Site.id))
-            .group_by(Site.city)
-            .order_by(sa.func.count(Site.id).desc())
-            .limit(12)
-        ).all()
         return {
-            "trucks": _park_trucks(),
-            "map": region_map(sites),
-            "by_city": by_city,
-            "counts": _counts_by_kind(),
+            "sites": sites,
+            "map": region_map(sites) if sites else None,
+            "upcoming": upcoming_bookings(user),
         }
+    if user.role is Role.DISPATCHER:
+        return {**todays_operations(), "trucks": _park_trucks()}
     if user.role is Role.DRIVER:
         return {"trucks": _park_trucks()}
     if user.role is Role.ADMIN:
         users = db.session.scalar(sa.select(sa.func.count(User.id)))
         outbox = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
         return {
-            "pending": pending_organisations(),
+            **admin_waiting(),
             "counts": _counts_by_kind(),
             "users": users,
             "outbox": outbox,
         }
-    return {"kind_label": OrgKind.BUYER.value}
+    return {}
 
 
 def picker_map(form) -> dict:

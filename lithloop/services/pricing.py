@@ -96,10 +96,10 @@ def snapshot_of(row: PriceIndexVersion) -> pricing.IndexSnapshot:
     return _SNAPSHOTS[key]
 
 
-def add_version(
-    user: User, *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
-) -> PriceIndexVersion:
-    """Add a version: the current index with the given prices changed (None keeps the old)."""
+def _build_version(
+    version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
+) -> tuple[pricing.IndexSnapshot, pricing.IndexSnapshot, dict[str, pricing.PricePoint]]:
+    """The index in force on the date, the new version built on it, and the changed prices."""
     version = (version or "").strip()
     if not version or len(version) > 40:
         raise Invalid(_l("Give the version a label of 1 to 40 characters."), field="version")
@@ -130,6 +130,23 @@ def add_version(
         pricing.IndexSnapshot.from_dict(snapshot.to_dict())  # validates the whole index
     except pricing.PricingError as exc:
         raise Invalid(exc.message, field=exc.field) from exc
+    return base, snapshot, changes
+
+
+def preview_version(
+    *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
+) -> tuple[pricing.IndicativeTable, pricing.IndicativeTable]:
+    """The public price table now and as it would be with the new version; nothing stored."""
+    base, snapshot, _changes = _build_version(version, effective_date, note, prices)
+    return pricing.indicative_scrap_table(base), pricing.indicative_scrap_table(snapshot)
+
+
+def add_version(
+    user: User, *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
+) -> PriceIndexVersion:
+    """Add a version: the current index with the given prices changed (None keeps the old)."""
+    version = (version or "").strip()
+    base, snapshot, changes = _build_version(version, effective_date, note, prices)
     row = _row(snapshot, user)
     db.session.add(row)
     audit.record(

@@ -30,10 +30,9 @@ from lithloop.models import (
     PlanUnassigned,
     User,
 )
-from lithloop.services import capacity, left_out, roster
+from lithloop.services import capacity, left_out, letters, roster
 from lithloop.services.bookings import _record
 from lithloop.services.errors import Conflict, NotFound
-from lithloop.services.mail import send_mail
 from lithloop.services.planning import _require_planner
 
 ETA_HALF_WINDOW = timedelta(minutes=30)
@@ -201,10 +200,19 @@ def _schedule_deliveries(plan: Plan) -> None:
             order = stop.order
             order.delivery_date = plan.plan_date
             eta = clock.local(stop.arrival).strftime("%H:%M")
-            send_mail(
-                order.user.email,
-                f"[lithloop] 订单 / order #{order.id}: 送货 / delivery {plan.plan_date}",
-                f"{plan.plan_date} {eta}±1h, {route.truck.plate}: {order.delivery_address}",
+            letters.send_letter(
+                order.user,
+                _l("Order #%(id)s: delivery on %(day)s"),
+                _l(
+                    "Order #%(id)s arrives on %(day)s at about %(eta)s (± 1 hour), truck "
+                    "%(plate)s, at %(address)s.\n%(link)s\n"
+                ),
+                id=order.id,
+                day=plan.plan_date.isoformat(),
+                eta=eta,
+                plate=route.truck.plate,
+                address=order.delivery_address,
+                link=letters.link("market.order", order_id=order.id),
             )
 
 

@@ -14,10 +14,9 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
+from lithloop.services import letters, market_checkout, market_orders
 from lithloop.services import market_catalog as catalog
-from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.mail import send_mail
 from lithloop.services.strict_input import strict_date
 
 GRADES = "ABC"  # best first: "grade at least B" accepts A and B
@@ -111,12 +110,22 @@ def create(user: User, form) -> QuoteRequest:
         db.session.add(rfq)
         db.session.flush()
         for admin in admins():
-            send_mail(
-                admin.email,
-                f"[lithloop] 询价 / request for quote #{rfq.id}",
-                f"{user.organisation.name} ({user.name}) 询价 / asks for {rfq.quantity} "
-                f"packs {rfq.chemistry or '*'} ≥{rfq.min_grade}, "
-                f"wanted by {rfq.wanted_by.isoformat()}.\n{rfq.note}\n",
+            letters.send_letter(
+                admin,
+                _l("Request for quote #%(id)s"),
+                _l(
+                    "%(org)s (%(name)s) asks for %(n)s packs, %(chemistry)s, grade %(grade)s "
+                    "or better, wanted by %(day)s.\n%(note)s\n%(link)s\n"
+                ),
+                id=rfq.id,
+                org=user.organisation.name,
+                name=user.name,
+                n=rfq.quantity,
+                chemistry=rfq.chemistry or _l("any chemistry"),
+                grade=rfq.min_grade,
+                day=rfq.wanted_by.isoformat(),
+                note=rfq.note or "",
+                link=letters.link("rfq.admin_index"),
             )
         db.session.commit()
     except sa.exc.SQLAlchemyError:
@@ -204,10 +213,15 @@ def accept(user: User, rfq_id: int, delivery=None) -> Order:
         order = market_checkout.place_order(user, packs, where, unit_price_fen=rfq.unit_price_fen)
         rfq.status, rfq.accepted_at, rfq.order_id = RfqStatus.ACCEPTED, clock.now(), order.id
         for admin in admins():
-            send_mail(
-                admin.email,
-                f"[lithloop] 报价已接受 / quote #{rfq.id} accepted",
-                f"{user.organisation.name}: order {order.id}, {rfq.quantity} packs.\n",
+            letters.send_letter(
+                admin,
+                _l("Quote #%(id)s accepted: order #%(order)s"),
+                _l("%(org)s accepted quote #%(id)s: order #%(order)s, %(n)s packs.\n%(link)s\n"),
+                id=rfq.id,
+                order=order.id,
+                org=user.organisation.name,
+                n=rfq.quantity,
+                link=letters.link("market.order", order_id=order.id),
             )
         db.session.commit()
     except (ServiceError, sa.exc.SQLAlchemyError):

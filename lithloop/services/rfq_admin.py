@@ -10,9 +10,8 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import QuoteRequest, RfqStatus, Role, User
-from lithloop.services import audit
+from lithloop.services import audit, letters
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lithloop.services.mail import send_mail
 from lithloop.services.market_orders import yuan
 from lithloop.services.strict_input import strict_date
 from lithloop.services.unit_of_work import atomic as _run
@@ -85,13 +84,20 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
             obj=rfq,
             details={"unit_price_fen": unit_price_fen, "valid_until": until.isoformat()},
         )
-        send_mail(
-            rfq.user.email,
-            f"[lithloop] 报价 / quote for your request #{rfq.id}",
-            f"单价 / unit price {yuan(unit_price_fen)} (含增值税 / VAT included) × "
-            f"{rfq.quantity} = {yuan(rfq.total_fen)}，有效期至 / valid until "
-            f"{until.isoformat()}.\n{rfq.answer_note}\n"
-            "请登录 lithloop 接受报价 / Log in to lithloop to accept it.\n",
+        letters.send_letter(
+            rfq.user,
+            _l("Quote for your request #%(id)s: %(total)s"),
+            _l(
+                "Unit price %(unit)s (VAT included) × %(n)s = %(total)s, valid until %(day)s.\n"
+                "%(note)s\nAccept it here: %(link)s\n"
+            ),
+            id=rfq.id,
+            unit=yuan(unit_price_fen),
+            n=rfq.quantity,
+            total=yuan(rfq.total_fen),
+            day=until.isoformat(),
+            note=rfq.answer_note or "",
+            link=letters.link("rfq.show", rfq_id=rfq.id),
         )
         return rfq
 
@@ -110,8 +116,13 @@ def decline(user: User, rfq_id: int, reason: str) -> QuoteRequest:
         rfq.status, rfq.answer_note = RfqStatus.DECLINED, reason[:1000]
         rfq.answered_by_id, rfq.answered_at = user.id, clock.now()
         audit.record("rfq.decline", actor=user, obj=rfq, details={"reason": reason[:200]})
-        send_mail(
-            rfq.user.email, f"[lithloop] 询价未报价 / request #{rfq.id} declined", f"{reason}\n"
+        letters.send_letter(
+            rfq.user,
+            _l("Request #%(id)s declined"),
+            _l("The park cannot quote request #%(id)s: %(reason)s\n%(link)s\n"),
+            id=rfq.id,
+            reason=reason,
+            link=letters.link("rfq.show", rfq_id=rfq.id),
         )
         return rfq
 

@@ -26,12 +26,12 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import pricing
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import Booking, BookingStatus, Grade, Intake, Pack, Settlement, User
 from lithloop.services import bookings as booking_service
-from lithloop.services import pack_events
+from lithloop.services import letters, pack_events
 from lithloop.services.dismantling import check_role
 from lithloop.services.errors import Conflict, NotFound
-from lithloop.services.mail import send_mail
 from lithloop.services.pricing import get_version, snapshot_of
 
 KG = Decimal("0.01")
@@ -171,25 +171,45 @@ def _lock_received(booking_id: int) -> tuple[Booking, Intake]:
     return booking, intake
 
 
+def _lines_of(booking: Booking, intake: Intake) -> tuple[pricing.IndexSnapshot, list, list]:
+    """The frozen index, the booking's packs and its settlement lines (every pack graded)."""
+    packs = list(
+        db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking.id).order_by(Pack.id))
+    )
+    ungraded = [p.code for p in packs if p.grade is None]
+    if ungraded:
+        raise Conflict(
+            _l("Grade every pack first: %(codes)s.", codes=", ".join(ungraded[:5])),
+            code="ungraded",
+        )
+    index = snapshot_of(get_version(booking.quote_index_version))
+    masses = lot_masses(booking, packs, Decimal(intake.measured_kg))
+    return index, packs, lot_lines(booking, masses, index) + second_life_lines(packs, index)
+
+
+def preview(user: User, booking_id: int) -> tuple[Booking, list[dict], int]:
+    """What settling would pay, line by line, and the total; nothing is stored or locked."""
+    check_role(user)
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        raise NotFound(_l("No such booking."))
+    intake = db.session.scalar(sa.select(Intake).where(Intake.booking_id == booking.id))
+    if db.session.scalar(sa.select(Settlement.id).where(Settlement.booking_id == booking.id)):
+        raise Conflict(
+            _l("Booking #%(id)s is settled already.", id=booking.id), code="already_settled"
+        )
+    if booking.status is not BookingStatus.RECEIVED or intake is None:
+        raise Conflict(_l("Booking #%(id)s has not been received yet.", id=booking.id))
+    _index, _packs, lines = _lines_of(booking, intake)
+    return booking, lines, sum(entry["settled_fen"] for entry in lines)
+
+
 def settle(user: User, booking_id: int) -> Settlement:
     """Settle a received booking once: lines vs the quote, events, status, mail (all or none)."""
     check_role(user)
     try:
         booking, intake = _lock_received(booking_id)
-        packs = list(
-            db.session.scalars(
-                sa.select(Pack).where(Pack.booking_id == booking.id).order_by(Pack.id)
-            )
-        )
-        ungraded = [p.code for p in packs if p.grade is None]
-        if ungraded:
-            raise Conflict(
-                _l("Grade every pack first: %(codes)s.", codes=", ".join(ungraded[:5])),
-                code="ungraded",
-            )
-        index = snapshot_of(get_version(booking.quote_index_version))
-        masses = lot_masses(booking, packs, Decimal(intake.measured_kg))
-        lines = lot_lines(booking, masses, index) + second_life_lines(packs, index)
+        index, packs, lines = _lines_of(booking, intake)
         settlement = Settlement(
             booking_id=booking.id,
             index_version=index.version,
@@ -202,13 +222,18 @@ def settle(user: User, booking_id: int) -> Settlement:
         db.session.add(settlement)
         for pack in packs:
             pack_events.record(pack, "settled", user, public=False, data={"booking": booking.id})
-        send_mail(
-            booking.created_by.email,
-            f"[lithloop] 结算 / settlement #{booking.id}",
-            f"预约 #{booking.id} 已结算 / booking #{booking.id} settled: "
-            f"{pricing.format_cny(settlement.total_fen)} "
-            f"(报价 / quoted {pricing.format_cny(booking.quote_total_fen)}). "
-            f"回收证明 / certificate: /certificates/{settlement.certificate_token}",
+        letters.send_letter(
+            booking.created_by,
+            _l("Booking #%(id)s settled: %(total)s"),
+            _l(
+                "Booking #%(id)s is settled at %(total)s (quoted %(quote)s).\n"
+                "Statement: %(statement)s\nCertificate of recycling: %(certificate)s\n"
+            ),
+            id=booking.id,
+            total=money(settlement.total_fen),
+            quote=money(booking.quote_total_fen),
+            statement=letters.link("settlements.statement", booking_id=booking.id),
+            certificate=letters.link("settlements.certificate", token=settlement.certificate_token),
         )
         booking_service.change_status(user, booking.id, BookingStatus.SETTLED)  # commits
     except Exception:

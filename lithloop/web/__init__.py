@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
         admin_calendar,
         admin_users,
         api_docs,
+        audit_text,
         auth,
         booking_text,
         bookings,
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         nav,
         passport_text,
         passports,
+        payment_text,
         plant,
         prices,
         pricing_text,
@@ -84,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     booking_text.init_templates(app)
     passport_text.init_templates(app)
     admin_calendar.init_templates(app)
+    audit_text.init_templates(app)
+    payment_text.init_templates(app)
     for module in (
         health,
         auth,

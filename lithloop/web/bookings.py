@@ -162,7 +162,17 @@ def move_day(booking_id: int):
 @bp.post("/<int:booking_id>/cancel")
 @login_required
 def cancel(booking_id: int):
-    """Cancel (owners before scheduling; the park with a reason)."""
+    """Cancel (owners before scheduling; the park with a reason), after a page that asks first."""
+    reason = request.form.get("reason", "").strip()
+    if request.form.get("confirmed") != "1" or not reason:  # ask first, as a page (no JS needed)
+        booking = booking_service.get_booking(current_user, booking_id)
+        missing = request.form.get("confirmed") == "1"
+        return render_template(
+            "bookings/confirm_cancel.html",
+            booking=booking,
+            reason=reason,
+            error=_("Say why the booking is cancelled.") if missing else None,
+        ), (422 if missing else 200)
     try:
         booking_service.change_status(
             current_user, booking_id, BookingStatus.CANCELLED, request.form.get("reason", "")

@@ -76,7 +76,7 @@ def bilingual(key: str) -> Markup:
         zh = str(label)
     with force_locale("en"):
         en = str(label)
-    return Markup('<span class="zh">{}</span> <span class="en">{}</span>').format(
+    return Markup('<span class="zh">{}</span> <span class="en" lang="en">{}</span>').format(
         escape(zh), escape(en)
     )
 

@@ -55,50 +55,60 @@ COLUMN_LABELS = {
     "in_service_since": _l("In service since"),
     "soh_pct": _l("SoH"),
 }
-#: Chinese text of each import problem, by code; `{name}` placeholders are the issue's params
-ZH_ISSUES = {
-    "file_too_large": "文件大小为 {size} 字节，上限为 {limit} 字节（5 MB）。",
-    "empty_file": "文件是空的。",
-    "no_rows": "文件只有表头，没有电池包数据。",
-    "unknown_encoding": (
-        "文件不是 UTF-8 或 GBK/GB18030 编码的 CSV 文本（是 Excel 工作簿吗？）；"
-        "请另存为“CSV UTF-8”后重试。"
+#: Each import problem as a catalogue message (the English of batteries/problems.py, kept in
+#: step by tests/web/test_fleet_text.py); `{name}` placeholders are the issue's params.
+ISSUES = {
+    "file_too_large": _l("The file is {size} bytes; the limit is {limit} bytes (5 MB)."),
+    "empty_file": _l("The file is empty."),
+    "no_rows": _l("The file has a header row but no packs."),
+    "unknown_encoding": _l(
+        "The file is not CSV text in UTF-8 or GBK/GB18030 (an Excel workbook?); save it as CSV UTF-8 and retry."  # noqa: E501 (one message)
     ),
-    "bad_csv": "无法按 CSV 读取该文件：{detail}。",
-    "bad_columns": (
-        "列名不符合要求。缺少：{missing}。无法识别：{unknown}。重复：{duplicated}。"
-        "应有：{expected}。"
+    "bad_csv": _l("The file is not readable as CSV: {detail}."),
+    "bad_columns": _l(
+        "The columns do not match. Missing: {missing}. Unknown: {unknown}. Duplicated: {duplicated}. Expected: {expected}."  # noqa: E501 (one message)
     ),
-    "too_many_rows": "文件超过 {limit} 行数据，请拆分后分别导入。",
-    "required": "此项必填。",
-    "bad_number": "“{value}”不是数字。",
-    "not_positive": "“{value}”必须大于 0。",
-    "soh_out_of_range": "SOH“{value}”必须在 0 到 100（%）之间。",
-    "bad_date": "“{value}”不是日期，请写成 YYYY-MM-DD。",
-    "future_date": "日期 {value} 晚于今天（{today}）。",
-    "unknown_chemistry": "“{value}”不是已知的化学体系（可选：{allowed}）。",
-    "invalid_pack_code": "电池包编码“{value}”无效：{reason_zh}",
-    "duplicate_pack_code": "电池包编码 {value} 已在第 {first_row} 行出现。",
-    "chemistry_mismatch": (
-        "化学体系 {chemistry} 与电池包编码的电池类型“{letter}”（{expected}）不符。"
+    "too_many_rows": _l("The file has more than {limit} data rows; split it."),
+    "required": _l("This cell is required."),
+    "bad_number": _l("'{value}' is not a number."),
+    "not_positive": _l("'{value}' must be greater than 0."),
+    "soh_out_of_range": _l("SoH '{value}' must be between 0 and 100 (%)."),
+    "bad_date": _l("'{value}' is not a date; write it as YYYY-MM-DD."),
+    "future_date": _l("The date {value} is after today ({today})."),
+    "unknown_chemistry": _l("'{value}' is not a known chemistry (allowed: {allowed})."),
+    "invalid_pack_code": _l("Pack code '{value}' is invalid: {detail}"),
+    "duplicate_pack_code": _l("Pack code {value} already appears in row {first_row}."),
+    "chemistry_mismatch": _l(
+        "The chemistry {chemistry} does not match the pack code's battery type '{letter}' ({expected})."  # noqa: E501 (one message)
     ),
-    "extra_cells": "此行有 {count} 个单元格，但表头只有 {expected} 列。",
-    "too_long": "“{value}”超过 {limit} 个字符。",
-    "too_large": "“{value}”大于 {limit}。",
-    "control_character": "此单元格含有控制字符（如 NUL），请删除。",
-    "uncoded_pack": "没有电池包编码：按未编码（2018 年以前）的电池包接收，园区将在入场时编码。",
-    "soh_looks_like_fraction": "SOH“{value}”按 {value}% 读取；如果您指的是小数，请写成 {percent}。",
-    bus_fleet.ALREADY_REGISTERED: "电池包编码 {value} 已在本单位的电池包台账中。",
+    "extra_cells": _l("This row has {count} cells but the header has {expected}."),
+    "too_long": _l("'{value}' is longer than {limit} characters."),
+    "too_large": _l("'{value}' is more than {limit}."),
+    "control_character": _l("This cell contains a control character (e.g. NUL); remove it."),
+    "uncoded_pack": _l(
+        "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
+    ),
+    "soh_looks_like_fraction": _l(
+        "SoH '{value}' was read as {value}%; if you meant a fraction, write {percent}."
+    ),
+    bus_fleet.ALREADY_REGISTERED: _l("Pack code {value} is already in your register."),
 }
-ZH_CODE_REASONS = {
-    "empty": "编码为空。",
-    "wrong_length": "编码长度不是 24 位。",
-    "bad_character": "第 {position} 位的字符不允许出现在该字段。",
-    "unknown_product_type": "第 4 位必须是 P（电池包）、M（模块）或 C（单体）。",
-    "unknown_chemistry": "第 5 位不是电池类型代码。",
-    "impossible_date": "第 {position} 位不是可能的生产日期。",
-    "future_date": "生产日期晚于今天。",
-    "zero_serial": "序列号（第 18-24 位）不能为 0000000。",
+#: Why a pack code is not a GB/T 34014 code, by reason (the English of batteries/problems.py).
+CODE_REASONS = {
+    "empty": _l("The battery code is empty."),
+    "wrong_length": _l("The battery code has {length} characters; it must have 24."),
+    "bad_character": _l(
+        "Character {position} ('{char}') is not allowed in the {field} field (allowed: {allowed})."
+    ),
+    "unknown_product_type": _l(
+        "Character 4 ('{char}') is not a product type: use P (pack), M (module) or C (cell)."
+    ),
+    "unknown_chemistry": _l(
+        "Character 5 ('{char}') is not a battery-type letter (allowed: {allowed})."
+    ),
+    "impossible_date": _l("Character {position} ('{char}') is not a possible production {part}."),
+    "future_date": _l("The production date {produced} is after today ({today})."),
+    "zero_serial": _l("The serial number (characters 18-24) must not be 0000000."),
 }
 
 
@@ -110,14 +120,16 @@ def _format(template: str, params: dict) -> str:
 
 
 def issue_text(issue) -> str:
-    """An import problem in the page's language: Chinese by code, else its English message."""
+    """An import problem in the page's language: the catalogue's text by code, else its English."""
     code = str(issue.code)
-    if current_language() != "zh_CN" or code not in ZH_ISSUES:
+    if current_language() != "zh_CN" or code not in ISSUES:
         return issue.message
     params = dict(issue.params)
-    reason = ZH_CODE_REASONS.get(str(params.get("reason", "")), "编码不符合 GB/T 34014。")
-    params["reason_zh"] = _format(reason, params)
-    return _format(ZH_ISSUES[code], params)
+    reason = CODE_REASONS.get(
+        str(params.get("reason", "")), _l("The code does not follow GB/T 34014.")
+    )
+    params["detail"] = _format(str(reason), params)
+    return _format(str(ISSUES[code]), params)
 
 
 class CsrfForm(FlaskForm):

@@ -12,12 +12,18 @@ from lithloop.services import overview
 
 bp = Blueprint("home", __name__)
 
+#: Roles whose home is the page they work from: the government partner's dashboard, the
+#: buyer's catalog, the plant's arrivals and packs to grade, the driver's route of the day.
+ELSEWHERE = {
+    Role.GOVERNMENT: "dashboard.index",
+    Role.BUYER: "market.catalog_page",
+    Role.PLANT_OPERATOR: "plant.index",
+    Role.DRIVER: "driver.today",
+}
 TEMPLATES = {
     Role.DEALER_STAFF: "home/owner.html",
     Role.FLEET_MANAGER: "home/owner.html",
-    Role.DISPATCHER: "home/park.html",
-    Role.PLANT_OPERATOR: "home/park.html",
-    Role.BUYER: "home/buyer.html",
+    Role.DISPATCHER: "home/dispatcher.html",
     Role.ADMIN: "home/admin.html",
 }
 
@@ -26,10 +32,8 @@ TEMPLATES = {
 @login_required
 def index():
     """The logged-in user's home, chosen by role."""
-    if current_user.role is Role.GOVERNMENT:  # a government partner's page is the dashboard
-        return redirect(url_for("dashboard.index"))
-    if current_user.role is Role.DRIVER:  # a driver's home is today's route
-        return redirect(url_for("driver.today"))
+    if current_user.role in ELSEWHERE:  # the page that role works from is its home
+        return redirect(url_for(ELSEWHERE[current_user.role]))
     context = overview.home_context(current_user)
     return render_template(TEMPLATES[current_user.role], **context)
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from lithloop.models import Role
 from lithloop.services import idempotency, market_orders
-from lithloop.services.errors import ServiceError
+from lithloop.services.errors import NotFound, ServiceError
 from lithloop.services.strict_input import int_or_default, optional_money_fen
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
@@ -32,6 +32,10 @@ def refund(order_id: int):
     form = request.form
     line_id = int_or_default(form.get("line_id"), None, minimum=1, maximum=MAX_ID)
     try:
+        if form.get("confirmed") != "1":  # first show the amount, as a page (works without JS)
+            return _confirm_refund(
+                order_id, line_id, optional_money_fen(form.get("amount"), "amount")
+            )
         done = market_orders.refund(
             current_user,
             order_id,
@@ -46,6 +50,36 @@ def refund(order_id: int):
         return _back(order_id, {"refund": str(exc.message), "line_id": line_id}, exc.status)
     flash(_("Refunded %(a)s.", a=market_orders.yuan(done.amount_fen)), "success")
     return _back(order_id)
+
+
+def _confirm_refund(order_id: int, line_id: int | None, amount_fen: int | None):
+    """The page that shows what will be refunded and asks to go ahead."""
+    order = market_orders.get_order(current_user, order_id)
+    line = next((li for li in order.lines if li.id == line_id), None) if line_id else None
+    if line_id and line is None:
+        raise NotFound(_("No such line in this order."))
+    left = (line.price_fen - line.refunded_fen) if line else order.refundable_fen
+    amount = left if amount_fen is None else amount_fen
+    if amount <= 0 or amount > left:
+        message = (
+            _("Enter an amount above 0.")
+            if amount <= 0
+            else _(
+                "%(a)s is more than the %(left)s that can still be refunded.",
+                a=market_orders.yuan(amount),
+                left=market_orders.yuan(left),
+            )
+        )
+        return _back(order_id, {"refund": message, "line_id": line_id}, 422)
+    return render_template(
+        "market/confirm_refund.html",
+        order=order,
+        line=line,
+        amount_fen=amount,
+        left_fen=left,
+        reason=request.form.get("reason", ""),
+        token=request.form.get("refund_token", ""),
+    )
 
 
 @bp.post("/orders/<int:order_id>/advance")

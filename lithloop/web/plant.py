@@ -26,6 +26,14 @@ STATE_LABELS = {
     "consumed": _l("Used in a refurbished pack"),
     "dismantled": _l("Dismantled"),
 }
+
+
+@bp.app_template_global("warehouse_name")
+def warehouse_name(value: str) -> str:
+    """A warehouse or pack state in words ("aging" -> the aging warehouse)."""
+    return str(STATE_LABELS.get(value, value))
+
+
 DECISIONS = {"refurbish": _l("Refurbish for second life"), "recycle": _l("Recycle")}
 
 

@@ -47,7 +47,8 @@ def versions():
 
 def _prices_from(form: PriceVersionForm) -> dict[str, Decimal | None]:
     prices = {}
-    for key in EDITABLE:
+    carried = [k[6:] for k in request.form if k.startswith("price_") and k[6:] not in EDITABLE]
+    for key in (*EDITABLE, *carried):  # carried: prices of an uploaded CSV, back from the preview
         raw = (request.form.get(f"price_{key}") or "").strip()
         if not raw:
             prices[key] = None
@@ -76,13 +77,23 @@ def new_version():
                 upload = request.files.get("csv")
                 if upload and upload.filename:
                     prices.update(price_service.parse_price_csv(upload.read()))
-                row = price_service.add_version(
-                    current_user,
+                version = dict(
                     version=form.version.data,
                     effective_date=form.effective_date.data,
                     note=form.note.data or "",
                     prices=prices,
                 )
+                if request.form.get("confirmed") != "1":  # first show what the public will see
+                    before, after = price_service.preview_version(**version)
+                    return render_template(
+                        "prices/confirm.html",
+                        form=form,
+                        prices={k: v for k, v in prices.items() if v is not None},
+                        rows=price_effect(before, after),
+                        before=before,
+                        after=after,
+                    )
+                row = price_service.add_version(current_user, **version)
             except ServiceError as exc:
                 status = exc.status
                 if exc.field in EDITABLE:
@@ -93,6 +104,27 @@ def new_version():
                 flash(_("Version %(v)s saved.", v=row.version), "success")
                 return redirect(url_for("prices.versions"))
     return render_template("prices/new.html", form=form, current=current, editable=EDITABLE), status
+
+
+def price_effect(before: pricing.IndicativeTable, after: pricing.IndicativeTable) -> list[dict]:
+    """Each public price cell before and after a new version, with the change in percent."""
+    rows = []
+    for old, new in zip(before.rows, after.rows, strict=True):
+        change = None
+        if old.fen_per_tonne and new.fen_per_tonne is not None:
+            change = round(
+                (new.fen_per_tonne - old.fen_per_tonne) * 100 / abs(old.fen_per_tonne), 1
+            )
+        rows.append(
+            {
+                "chemistry": old.chemistry.value,
+                "condition": old.condition.value,
+                "before": old.fen_per_tonne,
+                "after": new.fen_per_tonne,
+                "change": change,
+            }
+        )
+    return rows
 
 
 @bp.get("/admin/prices/compare")

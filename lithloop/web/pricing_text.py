@@ -1,143 +1,155 @@
-"""Chinese text for the pricing engine's line, explanation and formula keys.
+"""Page text for the pricing engine's line, explanation and formula keys.
 
-The pure engine speaks English and names every line by a stable key; pages show this
-Chinese text when the page is in Chinese and the engine's English otherwise.
+The pure engine speaks English and names every line by a stable key; a Chinese page shows
+the key's message from the Babel catalogue, an English page the engine's own English.
 """
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from lithloop.i18n import current_language
 
-ZH = {
-    "metal.li": "锂（按碳酸锂当量回收）",
-    "metal.ni": "镍（回收）",
-    "metal.co": "钴（回收）",
-    "metal.mn": "锰（回收）",
-    "metal.cu": "铜（回收）",
-    "metal.al": "铝（回收）",
-    "adj.payable": "该化学体系的计价系数（回收金属价值中实际支付的比例）",
-    "cost.processing": "处理费（放电、拆解、破碎、分选）",
-    "cost.hazard.intact": "完好电池的处理（检测、P909 包装）",
-    "cost.hazard.damaged": "危险处理：破损或有缺陷（ADR SP376，P908/LP904）",
-    "cost.hazard.swollen_leaking": "危险处理：鼓包、漏液或热失控后（P911/LP906）",
-    "cost.logistics.distance": "运至产业园的运费（按距离和重量）",
-    "cost.logistics.plan": "运至产业园的运费（路线计划的边际成本）",
-    "cost.minimum_charge": "补足每批最低收费",
-    "metal.li_point": "按锂点计价的锂（每吨每 1% 锂的价格）",
-    "sl.energy": "剩余电量（额定 kWh × SOH）按新电池包价格",
-    "sl.grade.a": "容量等级 A 调整",
-    "sl.grade.b": "容量等级 B 调整",
-    "sl.grade.c": "容量等级 C 调整",
-    "sl.cycles": "循环次数调整",
-    "sl.warranty": "质保调整",
-    "sl.volume": "大批量订单折扣",
-    "sl.scrap_floor": "提高至该电池包的回收价值（否则我们宁可回收）",
-    "sl.new_cap": "降至新电池包价格以下",
-    "decision.second_life_price": "梯次利用售价",
-    "cost.refurbish": "翻新（维修、均衡、更换 BMS/外壳部件）",
-    "cost.aging_test": "老化仓库中的老化与检测",
-    "decision.scrap_value": "放弃的回收价值（回收可得的金额）",
-    "quote.owner_paid": "产业园为这批电池向货主支付 {total}。",
-    "quote.zero": "这批电池的价值正好抵消产业园的成本，无需支付。",
-    "quote.owner_pays_fee": "货主需支付 {fee} 的处理费：回收材料按计价系数折算后价值 {materials}，"
-    "低于产业园的成本 {costs}（最大一项：{main_cost}）。",
-    "decision.refurbish": "翻新：梯次利用净收益比回收价值高 {margin}。",
-    "decision.recycle": "回收：回收价值比梯次利用净收益高 {margin}。",
-    "decision.tie": "回收：梯次利用并不比回收多赚。",
-    "formula.scrap.materials": "对每种可回收材料（锂按碳酸锂计，以及镍、钴、锰、铜、铝），"
-    "取这批电池的质量 × 该化学体系和形态下该材料的占比 × 回收率"
-    "（不低于 2024 年国家最低要求：锂 90%，镍、钴、锰 98%）× 指数价格。",
-    "formula.scrap.payable": "合计乘以该化学体系的计价系数，即市场实际支付的金属价值比例。",
-    "formula.scrap.costs": "再减去每吨处理费、每千克危险处理费（破损电池更高，鼓包、漏液或烧毁的最高）"
-    "和运费（距离 × 重量，或路线计划的成本），每批有最低收费。",
-    "formula.scrap.negative": "如果结果为负，货主支付该金额作为处理费，报价会说明是哪项成本超过了材料价值。",
-    "formula.scrap.lithium_point": "磷酸铁锂还按市场的锂点惯例显示：每吨每 1% 锂的价格（元）。",
-    "formula.second_life.price": "梯次利用电池包的价格 = 剩余电量（额定 kWh × 健康度）× 新电池包价格，"
-    "再按容量等级、循环次数、质保和订单量调整。",
-    "formula.second_life.bounds": "价格绝不低于该电池包的回收价值，且总是低于新电池包。",
-    "formula.rounding": "每一行只四舍五入到分一次（逢半进位）；总额等于各行之和。每份报价都注明所用的价格指数版本。",
+#: The engine's line, explanation and formula texts as catalogue messages (the English of
+#: pricing/labels.py and pricing/public.py, kept in step by tests/web/test_pricing_text.py).
+TEXT = {
+    "metal.li": _l("Lithium, recovered as lithium carbonate equivalent"),
+    "metal.ni": _l("Nickel, recovered"),
+    "metal.co": _l("Cobalt, recovered"),
+    "metal.mn": _l("Manganese, recovered"),
+    "metal.cu": _l("Copper, recovered"),
+    "metal.al": _l("Aluminium, recovered"),
+    "adj.payable": _l("Payable coefficient of the chemistry (share of recovered value paid)"),
+    "cost.processing": _l("Processing (discharge, dismantling, shredding, separation)"),
+    "cost.hazard.intact": _l("Handling of intact batteries (testing, P909 packaging)"),
+    "cost.hazard.damaged": _l("Hazard handling, damaged or defective (ADR SP376, P908/LP904)"),
+    "cost.hazard.swollen_leaking": _l(
+        "Hazard handling, swollen, leaking or after a thermal event (P911/LP906)"
+    ),
+    "cost.logistics.distance": _l("Transport to the park, by distance and weight"),
+    "cost.logistics.plan": _l("Transport to the park, marginal cost from the route plan"),
+    "cost.minimum_charge": _l("Top-up to the minimum charge per lot"),
+    "metal.li_point": _l(
+        "Lithium by the lithium-point convention (CNY per percent of Li per tonne)"
+    ),
+    "sl.energy": _l("Remaining energy (rated kWh x SoH) at the new-pack price"),
+    "sl.grade.a": _l("Capacity grade A adjustment"),
+    "sl.grade.b": _l("Capacity grade B adjustment"),
+    "sl.grade.c": _l("Capacity grade C adjustment"),
+    "sl.cycles": _l("Cycle count adjustment"),
+    "sl.warranty": _l("Warranty adjustment"),
+    "sl.volume": _l("Volume discount for a large order"),
+    "sl.scrap_floor": _l("Raised to the pack's scrap value (we would rather recycle it)"),
+    "sl.new_cap": _l("Lowered below the price of a new pack"),
+    "decision.second_life_price": _l("Second-life selling price"),
+    "cost.refurbish": _l("Refurbishing (repair, rebalancing, new BMS/enclosure parts)"),
+    "cost.aging_test": _l("Aging and test in the aging warehouse"),
+    "decision.scrap_value": _l("Scrap value given up (what recycling would yield)"),
+    "quote.owner_paid": _l("The park pays the owner {total} for this lot."),
+    "quote.zero": _l("The lot's value exactly covers the park's costs; nothing is paid."),
+    "quote.owner_pays_fee": _l(
+        "The owner pays a fee of {fee}: the recovered materials are worth {materials} after the payable coefficient, less than the park's costs of {costs} (largest: {main_cost})."
+    ),
+    "decision.refurbish": _l("Refurbish: the second-life net beats the scrap value by {margin}."),
+    "decision.recycle": _l("Recycle: the scrap value beats the second-life net by {margin}."),
+    "decision.tie": _l("Recycle: second life earns nothing more than the scrap value."),
+    "formula.scrap.materials": _l(
+        "For each recoverable material (lithium counted as lithium carbonate, nickel, cobalt, manganese, copper, aluminium) we take the lot's mass, times the share of that material for the chemistry and form, times the recovery rate (at least the 2024 national minimums: lithium 90%, nickel, cobalt and manganese 98%), times the index price."
+    ),
+    "formula.scrap.payable": _l(
+        "The sum is multiplied by the chemistry's payable coefficient, the share of the metal value that the market actually pays."
+    ),
+    "formula.scrap.costs": _l(
+        "We subtract processing per tonne, hazard handling per kilogram (more for damaged batteries, most for swollen, leaking or burnt ones) and transport (distance times weight, or the route plan's cost), with a minimum charge per lot."
+    ),
+    "formula.scrap.negative": _l(
+        "If the result is negative the owner pays that amount as a fee, and the quote says which cost outweighs the material value."
+    ),
+    "formula.scrap.lithium_point": _l(
+        "LFP is also shown by the market's lithium-point convention: yuan per percent of lithium per tonne."
+    ),
+    "formula.second_life.price": _l(
+        "A second-life pack costs its remaining energy (rated kWh times state of health) at the new-pack price, adjusted for capacity grade, cycle count, warranty and order volume."
+    ),
+    "formula.second_life.bounds": _l(
+        "It never costs less than the pack's scrap value and always less than a new pack."
+    ),
+    "formula.rounding": _l(
+        "Each line is rounded once to the fen (halves away from zero); the total is the sum of the lines. Every quote names the price index version it used."
+    ),
 }
 
-CHEMISTRY_ZH = {
-    "LFP": "磷酸铁锂 LFP",
-    "NCM523": "三元 NCM523",
-    "NCM622": "三元 NCM622",
-    "NCM811": "三元 NCM811",
-    "NCA": "镍钴铝 NCA",
-    "LMO": "锰酸锂 LMO",
-    "LCO": "钴酸锂 LCO",
+CHEMISTRY = {
+    "LFP": _l("LFP (lithium iron phosphate)"),
+    "NCM523": _l("NCM523 (nickel cobalt manganese 523)"),
+    "NCM622": _l("NCM622 (nickel cobalt manganese 622)"),
+    "NCM811": _l("NCM811 (nickel cobalt manganese 811)"),
+    "NCA": _l("NCA (nickel cobalt aluminium)"),
+    "LMO": _l("LMO (lithium manganese oxide)"),
+    "LCO": _l("LCO (lithium cobalt oxide)"),
 }
-CONDITION_ZH = {
-    "intact": "完好",
-    "damaged": "破损/缺陷（SP376）",
-    "swollen_leaking": "鼓包/漏液/热失控",
+CONDITION = {
+    "intact": _l("Intact"),
+    "damaged": _l("Damaged / defective (SP376)"),
+    "swollen_leaking": _l("Swollen, leaking or after a thermal event"),
 }
-CONDITION_EN = {
-    "intact": "Intact",
-    "damaged": "Damaged / defective (SP376)",
-    "swollen_leaking": "Swollen, leaking or after a thermal event",
-}
-PRICE_ZH = {
-    "li2co3": "电池级碳酸锂",
-    "ni": "镍",
-    "co": "钴",
-    "mn": "电解锰",
-    "cu": "铜",
-    "al": "铝",
-    "lfp_point": "磷酸铁锂锂点价",
-}
-PRICE_EN = {
-    "li2co3": "Lithium carbonate (battery grade)",
-    "ni": "Nickel",
-    "co": "Cobalt",
-    "mn": "Manganese (electrolytic)",
-    "cu": "Copper",
-    "al": "Aluminium",
-    "lfp_point": "LFP lithium point",
+PRICE = {
+    "li2co3": _l("Lithium carbonate (battery grade)"),
+    "ni": _l("Nickel"),
+    "co": _l("Cobalt"),
+    "mn": _l("Manganese (electrolytic)"),
+    "cu": _l("Copper"),
+    "al": _l("Aluminium"),
+    "lfp_point": _l("LFP lithium point"),
 }
 
 
 def text_for(key: str, english: str) -> str:
     """The key's text in the page's language (English from the engine otherwise)."""
-    return ZH.get(key, english) if current_language() == "zh_CN" else english
+    return str(TEXT[key]) if current_language() == "zh_CN" and key in TEXT else english
 
 
 def chemistry_name(value: str) -> str:
     """A chemistry's display name."""
-    return CHEMISTRY_ZH.get(value, value) if current_language() == "zh_CN" else value
+    if current_language() == "zh_CN" and value in CHEMISTRY:
+        return str(CHEMISTRY[value])
+    return value
 
 
 def condition_name(value: str) -> str:
     """A condition's display name."""
-    table = CONDITION_ZH if current_language() == "zh_CN" else CONDITION_EN
-    return table.get(value, value)
+    return str(CONDITION.get(value, value))
 
 
 def price_name(key: str) -> str:
     """An index price's display name (new-pack prices by chemistry included)."""
     if key.startswith("new_pack."):
         chem = key.split(".", 1)[1]
-        return (
-            f"新电池包 {chem}（元/kWh）"
-            if current_language() == "zh_CN"
-            else f"New pack {chem} (CNY/kWh)"
-        )
-    table = PRICE_ZH if current_language() == "zh_CN" else PRICE_EN
-    return table.get(key, key)
+        return _("New pack %(c)s (CNY/kWh)", c=chem)
+    return str(PRICE.get(key, key))
 
 
 def explanation_text(explanation) -> str:
     """A quote's explanation sentence in the page's language."""
-    if current_language() != "zh_CN" or explanation.key not in ZH:
+    if current_language() != "zh_CN" or explanation.key not in TEXT:
         return explanation.text
     params = dict(explanation.params)
     for name, value in params.items():
         if name == "main_cost":
-            params[name] = ZH.get(value, value)
+            params[name] = str(TEXT[value]) if value in TEXT else value
         elif value.endswith(" CNY"):
             amount = value[:-4]
             params[name] = f"-¥{amount[1:]}" if amount.startswith("-") else f"¥{amount}"
-    return ZH[explanation.key].format(**params)
+    return str(TEXT[explanation.key]).format(**params)
+
+
+UNITS = {"t": _l("tonne"), "kg": _l("kg"), "kWh": _l("kWh"), "point": _l("lithium point")}
+
+
+def unit_name(unit: str) -> str:
+    """An index price's unit in words ("t" -> tonne)."""
+    return str(UNITS.get(unit, unit))
 
 
 def init_templates(app) -> None:
@@ -148,4 +160,5 @@ def init_templates(app) -> None:
         condition_name=condition_name,
         price_name=price_name,
         explanation_text=explanation_text,
+        unit_name=unit_name,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,8 +37,18 @@ def index(error: str | None = None, status: int = 200):
 @bp.post("/settlements/<int:booking_id>/settle")
 @roles_required(*PLANT)
 def settle(booking_id: int):
-    """Settle a received booking at its frozen index."""
+    """Settle a received booking at its frozen index, after a preview of what it will pay."""
     try:
+        if request.form.get("confirmed") != "1":  # the preview, as a page (works without JS)
+            booking, lines, total = settlement_service.preview(current_user, booking_id)
+            return render_template(
+                "settlements/confirm.html",
+                booking=booking,
+                lots=[e for e in lines if e["kind"] == "lot"],
+                second_life=[e for e in lines if e["kind"] == "second_life"],
+                total=total,
+                quantity=quantity,
+            )
         settlement_service.settle(current_user, booking_id)
     except ServiceError as exc:
         if exc.status == 404:

@@ -1,10 +1,15 @@
-"""Checks run on every page a journey touches: screenshots, overflow at phone width, axe-core."""
+"""Checks run on every page a journey touches: screenshots, sideways scrolling, amounts and codes
+kept on one line, finger-sized tap targets at phone width, plain language on Chinese pages, and
+axe-core."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text("utf-8")
+from tests.plain_language import untranslated
+
+HERE = Path(__file__).parent
+AXE = (HERE / "vendor" / "axe.min.js").read_text("utf-8")
 BLOCKING = {"serious", "critical"}
 
 #: Elements sticking out to the right of the viewport, unless a scrolling ancestor holds them.
@@ -30,6 +35,38 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+#: Amounts (¥1,234.56), 24-character pack codes and numbered references (#35) as they appear in
+#: the page's text, plus the elements the templates mark as amounts, codes or statuses: each must
+#: sit in a single line box.
+LINES_JS = (HERE / "one_line.js").read_text("utf-8")
+
+#: Tap targets smaller than 44 × 44 CSS px. A radio or checkbox counts with its label; links inside
+#: running text (WCAG 2.5.5's inline exception) and the dots of an SVG map (where the position is
+#: the information) are exempt.
+TAP_JS = (HERE / "tap_targets.js").read_text("utf-8")
+
+#: The page's words as a reader meets them: visible text, option labels, placeholders and titles,
+#: leaving out code samples, e-mail addresses and URLs.
+WORDS_JS = (HERE / "page_words.js").read_text("utf-8")
+
+
+def wrapped(page) -> list[str]:
+    """Amounts and codes that occupy more than one line box (empty when none do)."""
+    return page.evaluate(LINES_JS)
+
+
+def small_targets(page) -> list[str]:
+    """Tap targets under 44 × 44 CSS px (empty when none are)."""
+    return page.evaluate(TAP_JS)
+
+
+def foreign_words(page) -> list[str]:
+    """On a Chinese page, the internal codes, enum values and English fragments a reader sees."""
+    if page.evaluate("document.documentElement.lang") != "zh-CN":
+        return []
+    return untranslated(page.evaluate(WORDS_JS)["text"])
+
+
 def overflow(page) -> list[str]:
     """What sticks out horizontally on the page (empty when nothing does)."""
     return page.evaluate(OVERFLOW_JS)
@@ -50,11 +87,19 @@ def axe_violations(page) -> list[str]:
 
 
 def check_page(page, name: str, folder: Path, *, phone: bool) -> None:
-    """Screenshot the page, then fail on overflow at phone width or blocking axe violations."""
+    """Screenshot the page, then fail on sideways scrolling, an amount or code broken across
+    lines, a small tap target (phone), a foreign word on a Chinese page or blocking axe
+    violations."""
     width = "390" if phone else "1366"
     lang = page.evaluate("document.documentElement.lang") or "x"
     page.screenshot(path=str(folder / f"{name}-{width}-{lang}.png"), full_page=True)
-    problems = overflow(page) if phone else []
-    assert not problems, f"{name} at {width}px overflows: {problems}"
+    problems = overflow(page)
+    assert not problems, f"{name} at {width}px {lang} overflows: {problems}"
+    broken = wrapped(page)
+    assert not broken, f"{name} at {width}px {lang}: amounts or codes across lines: {broken}"
+    small = small_targets(page) if phone else []
+    assert not small, f"{name} at {width}px {lang}: tap targets under 44 px: {small}"
+    foreign = foreign_words(page)
+    assert not foreign, f"{name} at {width}px: not in Chinese: {foreign}"
     violations = axe_violations(page)
     assert not violations, f"{name}: {violations}"

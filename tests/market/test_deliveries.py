@@ -66,7 +66,9 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     assert db.session.get(Order, order.id).delivery_date == day_world["day"]
     assert db.session.scalar(
         sa.select(OutboxMessage).where(
-            OutboxMessage.recipient == order.user.email, OutboxMessage.subject.contains("delivery")
+            OutboxMessage.recipient == order.user.email,
+            OutboxMessage.subject
+            == f"[lithloop] 订单 #{order.id}：{day_world['day'].isoformat()} 送货",
         )
     )
 

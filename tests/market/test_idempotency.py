@@ -178,6 +178,7 @@ def test_a_refund_form_submitted_twice_refunds_once(client):
     form = {
         "amount": "100",
         "reason": "double click",
+        "confirmed": "1",
         "refund_token": token,
         "csrf_token": csrf_token(client, f"/market/orders/{order.id}"),
     }

@@ -85,6 +85,7 @@ def test_one_refund_form_sent_twice_at_once_refunds_once(app, client):
     form = {
         "amount": "100",
         "reason": "double click",
+        "confirmed": "1",
         "refund_token": dict(TOKEN_RE.findall(page))["refund_token"],
         "csrf_token": csrf_token(client, f"/market/orders/{order.id}"),
     }

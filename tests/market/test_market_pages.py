@@ -172,7 +172,7 @@ def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
     done = submit(
         admin_client,
         f"/market/admin/orders/{order.id}/refund",
-        {"line_id": line.id, "amount": "¥250.00", "reason": "scratch"},
+        {"line_id": line.id, "amount": "¥250.00", "reason": "scratch", "confirmed": "1"},
         page=page,
     )
     assert done.status_code == 302

@@ -62,6 +62,7 @@ def test_price_index_version_is_recorded_with_old_and_new_prices(client, auth):
             "effective_date": "2026-11-01",
             "note": "SMM",
             "price_li2co3": "250,000",
+            "confirmed": "1",
         },
     )
     assert response.status_code == 302
@@ -74,7 +75,7 @@ def test_price_index_version_is_recorded_with_old_and_new_prices(client, auth):
 def test_a_refused_price_version_leaves_no_entry(client, auth):
     price_service.ensure_default_index()
     admin_logged_in(auth)
-    form = {"version": "dup", "effective_date": "2026-11-01", "price_ni": "1"}
+    form = {"version": "dup", "effective_date": "2026-11-01", "price_ni": "1", "confirmed": "1"}
     assert submit(client, "/admin/prices/new", form).status_code == 302
     assert submit(client, "/admin/prices/new", form).status_code == 409  # version exists
     assert len(entries("price_index.add_version")) == 1
@@ -123,12 +124,12 @@ def test_audit_page_filters_and_pages(client, auth):
     )
     db.session.commit()
     first = client.get("/admin/audit?action=test.bulk").get_data(as_text=True)
-    assert first.count("<code>test.bulk</code>") == audit.PAGE_SIZE
-    assert "test.other</code>" not in first and "page=2" in first
+    assert first.count("<td>test.bulk</td>") == audit.PAGE_SIZE
+    assert "<td>test.other</td>" not in first and "page=2" in first
     second = client.get("/admin/audit?action=test.bulk&page=2").get_data(as_text=True)
-    assert second.count("<code>test.bulk</code>") == 5
+    assert second.count("<td>test.bulk</td>") == 5
     everything = client.get("/admin/audit").get_data(as_text=True)
-    assert "test.other</code>" in everything and "never-shown" not in everything
+    assert "<td>test.other</td>" in everything and "never-shown" not in everything
     (other,) = entries("test.other")
     assert other.details == {"note": "kept"}
 

@@ -117,7 +117,7 @@ def test_pickup_moves_booking_to_picked_up_once(client, auth, world):
     assert db.session.scalar(
         sa.select(OutboxMessage).where(
             OutboxMessage.recipient == world["dealer"].email,
-            OutboxMessage.subject.contains("picked_up"),
+            OutboxMessage.subject == f"[lithloop] 预约 #{booking.id}：已取货",
         )
     )
     again = post(client, stop, "pickup", {"mass_kg": "2650", "codes": ""})
@@ -175,7 +175,9 @@ def test_exception_notifies_dispatchers_and_keeps_booking_scheduled(client, auth
     assert last.to_status == "scheduled" and last.note.startswith("exception: refused")
     recipients = set(
         db.session.scalars(
-            sa.select(OutboxMessage.recipient).where(OutboxMessage.subject.contains("exception"))
+            sa.select(OutboxMessage.recipient).where(
+                OutboxMessage.subject == f"[lithloop] 取货异常，预约 #{stop.booking_id}：拒绝交货"
+            )
         )
     )
     assert recipients == {world["dispatcher"].email, second.email}

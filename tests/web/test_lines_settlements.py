@@ -102,9 +102,10 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
     )
     auth.login(world["plant"].email)
     assert f"/settlements/{booking.id}/settle" in text(client.get("/settlements/"))
-    response = submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/")
+    confirmed = {"confirmed": "1"}
+    response = submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
     assert response.status_code == 302
-    twice = submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/")
+    twice = submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
     assert twice.status_code == 409
     settlement = db.session.scalar(sa.select(Settlement))
     auth.logout()

@@ -169,6 +169,7 @@ def test_admin_adds_a_version_and_quotes_follow_it(client, admin, dealer):
             "effective_date": "2026-11-01",
             "note": "SMM spot, test",
             "price_li2co3": "250,000",
+            "confirmed": "1",
         },
     )
     assert response.status_code == 302
@@ -243,7 +244,12 @@ def test_versions_import_from_csv(client, admin):
     response = submit(
         client,
         "/admin/prices/new",
-        {"version": "csv-1", "effective_date": "2026-11-02", "csv": (BytesIO(data), "prices.csv")},
+        {
+            "version": "csv-1",
+            "effective_date": "2026-11-02",
+            "csv": (BytesIO(data), "prices.csv"),
+            "confirmed": "1",
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 302

@@ -1,0 +1,101 @@
+"""The audit log in words: what each recorded action means and what its details are called.
+
+Actions and detail keys are stable codes in the database; a page shows these words (through
+the Babel catalogue), and a code without words is shown as the code so nothing is hidden.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop.i18n import money
+from lithloop.web.pricing_text import price_name
+
+ACTIONS = {
+    "api_token.revoke": _l("API token revoked"),
+    "company.invite": _l("Colleague invited"),
+    "company.invoice_details": _l("Invoice details changed"),
+    "holiday_calendar.upload": _l("Holiday calendar uploaded"),
+    "order.refund": _l("Order refunded"),
+    "organisation.approve": _l("Organisation approved"),
+    "organisation.reject": _l("Organisation rejected"),
+    "price_index.add_version": _l("Price index version added"),
+    "rfq.decline": _l("Request for quote declined"),
+    "rfq.quote": _l("Request for quote answered"),
+    "user.disable": _l("User disabled"),
+    "user.enable": _l("User enabled"),
+    "user.locked": _l("Sign-in locked after failed attempts"),
+    "user.sessions_ended": _l("All sessions ended"),
+    "user.unlock": _l("Sign-in unlocked"),
+}
+
+OBJECTS = {
+    "api_token": _l("API token"),
+    "holiday_calendar": _l("Holiday calendar"),
+    "order": _l("Order"),
+    "apitoken": _l("API token"),
+    "organisation": _l("Organisation"),
+    "price_index_version": _l("Price index version"),
+    "quoterequest": _l("Request for quote"),
+    "user": _l("User"),
+}
+
+KEYS = {
+    "address": _l("Address"),
+    "amount_fen": _l("Amount"),
+    "changes": _l("Changed prices"),
+    "effective_date": _l("Effective from"),
+    "email": _l("E-mail"),
+    "kind": _l("Kind"),
+    "line": _l("Order line"),
+    "name": _l("Name"),
+    "note": _l("Note"),
+    "off": _l("Days off"),
+    "prefix": _l("Token prefix"),
+    "previous": _l("Previous prices"),
+    "reason": _l("Reason"),
+    "replaced": _l("Replaced"),
+    "source": _l("Source"),
+    "stripe_refund_id": _l("Stripe refund"),
+    "taxpayer_id": _l("Taxpayer ID"),
+    "unit_price_fen": _l("Unit price"),
+    "user_id": _l("User"),
+    "valid_until": _l("Valid until"),
+    "was_locked": _l("Was locked"),
+    "work": _l("Working days"),
+}
+
+
+def action_words(code: str) -> str:
+    """A recorded action in words."""
+    return str(ACTIONS.get(code, code))
+
+
+def object_words(kind: str) -> str:
+    """A recorded object's kind in words."""
+    return str(OBJECTS.get(kind, kind))
+
+
+def detail_rows(details: dict | None) -> list[tuple[str, str]]:
+    """An entry's details as (name, value) rows: amounts in yuan, lists and maps spelled out."""
+    rows = []
+    for key, value in (details or {}).items():
+        if key.endswith("_fen") and isinstance(value, int):
+            shown = money(value)
+        elif isinstance(value, dict):  # prices by key (a version's changes)
+            shown = "; ".join(f"{price_name(k)} {v}" for k, v in value.items()) or "—"
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value) or "—"
+        elif isinstance(value, bool):
+            shown = str(_l("yes") if value else _l("no"))
+        else:
+            shown = "—" if value in (None, "") else str(value)
+        rows.append((str(KEYS.get(key, key)), shown))
+    return rows
+
+
+def init_templates(app) -> None:
+    """Expose the audit words to templates."""
+    app.jinja_env.globals.update(
+        audit_action=action_words, audit_object=object_words, audit_details=detail_rows
+    )

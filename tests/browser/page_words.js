@@ -1,0 +1,19 @@
+() => {
+  // People's own words (names, notes: marked translate="no"), code samples and text declared
+  // English on purpose (the bilingual labels of transport documents, lang="en") are left out.
+  const skip = 'code, pre, kbd, samp, [translate=no], [lang|=en]';
+  let text = document.body.innerText;
+  for (const el of document.body.querySelectorAll(skip)) {
+    const own = el.innerText;
+    if (own && own.trim()) text = text.split(own).join(' ');
+  }
+  const bits = [document.title, text];
+  for (const el of document.querySelectorAll('option, [placeholder], [title], [aria-label]')) {
+    if (el.closest(skip)) continue;
+    if (el.tagName === 'OPTION') bits.push(el.textContent);
+    for (const a of ['placeholder', 'title', 'aria-label']) {
+      if (el.getAttribute(a)) bits.push(el.getAttribute(a));
+    }
+  }
+  return {text: bits.join('\n')};
+}

@@ -1,0 +1,51 @@
+"""A refund shows its amount on a confirmation page (no JS needed) before it is made."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import AuditEntry, Order, Refund
+from lithloop.services import market_catalog as catalog
+from tests.conftest import Auth, submit
+from tests.market.support import list_packs, make_admin, make_buyer
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_a_refund_shows_its_amount_before_it_is_made(app, client):
+    buyer = make_buyer()
+    client.get("/lang/en")
+    Auth(client).login(buyer.email)
+    packs = list_packs(2, price_fen=100_000)
+    group = catalog.group_id(packs[0])
+    submit(client, "/market/cart/add", {"group_id": group, "quantity": 2}, page="/market/")
+    submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    order = db.session.scalar(sa.select(Order).order_by(Order.id.desc()))
+    submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    admin = app.test_client()
+    admin.get("/lang/en")
+    Auth(admin).login(make_admin().email)
+    url, page = f"/market/admin/orders/{order.id}/refund", f"/market/orders/{order.id}"
+    line = order.lines[0]
+    asked = submit(admin, url, {"line_id": line.id, "amount": "", "reason": "scratch"}, page=page)
+    assert asked.status_code == 200
+    assert "Refund ¥1,000.00?" in text(asked)  # empty amount = all that is left of the line
+    assert count(Refund) == 0
+    too_much = submit(admin, url, {"line_id": line.id, "amount": "1000.01"}, page=page)
+    assert too_much.status_code == 422 and count(Refund) == 0
+    form = {"line_id": line.id, "amount": "250", "reason": "scratch", "confirmed": "1"}
+    assert submit(admin, url, form, page=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).refunded_fen == 25_000
+    (entry,) = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "order.refund"))
+    assert entry.details["amount_fen"] == 25_000 and entry.details["reason"] == "scratch"
+    log = text(admin.get("/admin/audit"))
+    assert "Order refunded" in log and "¥250.00" in log and "order.refund</" not in log
+    assert "\\u" not in log  # details as a table, not escaped JSON

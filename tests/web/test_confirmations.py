@@ -1,0 +1,116 @@
+"""Irreversible actions ask first, on a page that works without JS: cancelling a booking
+(with a reason), settling (with a preview) and putting a price index version live (with its
+effect on the public prices); refunds in tests/market/test_refund_confirmation.py. The first
+POST shows the question and writes nothing; only the confirmed POST acts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    Grade,
+    OutboxMessage,
+    PackState,
+    PriceIndexVersion,
+    Role,
+    Settlement,
+)
+from lithloop.services import pricing as price_service
+from tests.conftest import Auth, submit
+from tests.factories import make_org, make_user
+from tests.plant_world import booked, make_pack, plant_world, receive
+from tests.web.test_bookings import body
+from tests.web.test_bookings import world as booking_world  # noqa: F401
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def prices_table(client) -> str:
+    """The public price table's markup."""
+    page = text(client.get("/prices"))
+    return page[page.index('<table class="prices">') : page.index("</table>")]
+
+
+def test_cancelling_a_booking_asks_for_a_reason_first(client, booking_world):  # noqa: F811
+    dealer = booking_world["dealer"]
+    client.get("/lang/en")
+    Auth(client).login(dealer.email)
+    from tests.conftest import api_headers
+
+    booking_id = client.post(
+        "/api/v1/bookings", json=body(booking_world["site"]), headers=api_headers(client, dealer)
+    ).json["id"]
+    url, page = f"/bookings/{booking_id}/cancel", f"/bookings/{booking_id}"
+    mails = count(OutboxMessage)
+    asked = submit(client, url, {"reason": ""}, page=page)
+    assert asked.status_code == 200
+    assert f"Cancel booking #{booking_id}?" in text(asked) and 'name="confirmed"' in text(asked)
+    no_reason = submit(client, url, {"confirmed": "1", "reason": "  "}, page=page)
+    assert no_reason.status_code == 422 and 'id="reason-err"' in text(no_reason)
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).status is BookingStatus.REQUESTED
+    assert count(OutboxMessage) == mails  # nothing happened yet
+    done = submit(client, url, {"confirmed": "1", "reason": "车坏了"}, page=page)
+    assert done.status_code == 302
+    db.session.expire_all()
+    booking = db.session.get(Booking, booking_id)
+    assert booking.status is BookingStatus.CANCELLED and booking.cancel_reason == "车坏了"
+
+
+def test_settling_shows_a_preview_that_matches_what_is_settled(client, app):
+    world = plant_world()
+    booking = booked(world)
+    receive(world, booking, "610")
+    make_pack(
+        world["plant"],
+        PackState.AGING,
+        grade=Grade.A,
+        soh="88",
+        rated_wh=60000,
+        mass="310",
+        booking=booking,
+        lot=booking.lots[0],
+    )
+    client.get("/lang/en")
+    Auth(client).login(world["plant"].email)
+    url = f"/settlements/{booking.id}/settle"
+    preview = submit(client, url, {}, page="/settlements/")
+    assert preview.status_code == 200 and f"Settle booking #{booking.id}?" in text(preview)
+    assert count(Settlement) == 0
+    import re
+
+    shown = re.search(r"Settle for (-?¥[\d,.]+)", text(preview)).group(1)
+    assert submit(client, url, {"confirmed": "1"}, page="/settlements/").status_code == 302
+    settlement = db.session.scalar(sa.select(Settlement))
+    from lithloop.i18n import money
+
+    assert money(settlement.total_fen) == shown  # the preview said what was settled
+
+
+def test_a_new_price_version_shows_its_effect_before_it_goes_live(client, app):
+    price_service.ensure_default_index()
+    admin = make_user(make_org(), role=Role.ADMIN)
+    client.get("/lang/en")
+    Auth(client).login(admin.email)
+    form = {"version": "halved", "effective_date": "2026-11-01", "price_li2co3": "10000"}
+    before = count(PriceIndexVersion)
+    public_before = prices_table(client)
+    preview = submit(client, "/admin/prices/new", form)
+    assert preview.status_code == 200 and "Put version halved live?" in text(preview)
+    assert count(PriceIndexVersion) == before  # nothing stored by the preview
+    assert prices_table(client) == public_before  # the public page did not move
+    page = text(preview)
+    assert 'class="warning"' in page  # lithium at a fraction: prices move > 20 %
+    assert 'name="price_li2co3" value="10000"' in page  # carried to the confirmation
+    done = submit(client, "/admin/prices/new", {**form, "confirmed": "1"})
+    assert done.status_code == 302 and count(PriceIndexVersion) == before + 1
+    assert prices_table(client) != public_before  # live now

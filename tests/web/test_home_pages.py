@@ -1,0 +1,63 @@
+"""Each role lands on a home page made for its work: the dealer books and sees what is
+coming, the dispatcher sees today, the plant its arrivals, the buyer the catalog, the
+admin what waits for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from lithloop.extensions import db
+from lithloop.models import OrgKind, Role
+from lithloop.services import pricing as price_service
+from tests.conftest import api_headers
+from tests.factories import make_org, make_park, make_user
+from tests.web.test_bookings import body
+from tests.web.test_bookings import world as booking_world  # noqa: F401
+
+
+def home(client, user):
+    """The user's home page, in English."""
+    client.get("/lang/en")
+    from tests.conftest import Auth
+
+    Auth(client).login(user.email)
+    return client.get("/")
+
+
+def test_a_dealer_home_offers_booking_and_lists_what_is_coming(client, booking_world):  # noqa: F811
+    dealer = booking_world["dealer"]
+    booked = client.post(
+        "/api/v1/bookings", json=body(booking_world["site"]), headers=api_headers(client, dealer)
+    ).json["id"]
+    page = home(client, dealer).get_data(as_text=True)
+    assert 'href="/bookings/new"' in page and "Book a pickup" in page
+    assert f'href="/bookings/{booked}"' in page and "Requested" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "target"),
+    [(Role.BUYER, OrgKind.BUYER, "/market/"), (Role.PLANT_OPERATOR, None, "/plant/")],
+)
+def test_buyer_and_plant_land_where_they_work(app, client, role, kind, target):
+    price_service.ensure_default_index()
+    org = make_org(kind) if kind else make_park()
+    response = home(client, make_user(org, role=role))
+    assert response.status_code == 302 and response.location.endswith(target)
+
+
+def test_the_dispatcher_home_is_today(client, booking_world):  # noqa: F811
+    dealer = booking_world["dealer"]
+    client.post(
+        "/api/v1/bookings", json=body(booking_world["site"]), headers=api_headers(client, dealer)
+    )
+    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
+    db.session.commit()
+    page = home(client, dispatcher).get_data(as_text=True)
+    assert "No plan is published for today." in page
+    assert "1 requested booking for the coming days." in page
+
+
+def test_the_admin_home_lists_what_waits(client, app):
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    page = home(client, admin).get_data(as_text=True)
+    assert "0 requests for quote to answer" in page and "0 e-mails not delivered" in page

@@ -1,0 +1,72 @@
+"""E-mails are written in the recipient's language, their subjects carry the record's number,
+and their links are absolute on the public origin."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import BookingStatus, OrgKind, OutboxMessage, Role
+from lithloop.public_urls import base_url
+from lithloop.services import bookings as booking_service
+from tests.conftest import api_headers
+from tests.factories import make_org, make_user
+from tests.plain_language import untranslated
+from tests.web.test_bookings import body
+from tests.web.test_bookings import world as booking_world  # noqa: F401
+
+
+def mails_to(email: str) -> list[OutboxMessage]:
+    """The outbox messages to an address, oldest first."""
+    query = sa.select(OutboxMessage).where(OutboxMessage.recipient == email)
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def test_the_checker_finds_what_the_issue_found():
+    for found in (
+        "预约 #31 settled",
+        "当前为 aging（仓库：aging）",
+        "付款: succeeded",
+        "异常：exception: not_ready",
+        "was 已通过 / approved on lithloop",
+    ):
+        assert untranslated(found), found
+    assert untranslated("预约 #31：已结算 https://x.cn/bookings/31 dealer@demo.lithloop") == []
+
+
+def test_a_chinese_owner_gets_chinese_mails_with_absolute_links(
+    app,
+    client,
+    booking_world,  # noqa: F811
+):
+    dealer = booking_world["dealer"]
+    made = client.post(
+        "/api/v1/bookings", json=body(booking_world["site"]), headers=api_headers(client, dealer)
+    )
+    booking_id = made.json["id"]
+    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
+    booking_service.change_status(dispatcher, booking_id, BookingStatus.SCHEDULED)
+    booking_service.change_status(dispatcher, booking_id, BookingStatus.CANCELLED, "道路封闭")
+    mails = mails_to(dealer.email)
+    assert [m.subject for m in mails] == [
+        f"[lithloop] 预约 #{booking_id}：已请求",
+        f"[lithloop] 预约 #{booking_id}：已排班",
+        f"[lithloop] 预约 #{booking_id}：已取消",
+    ]
+    for mail in mails:
+        assert f"{base_url(app)}/bookings/{booking_id}\n" in mail.body  # absolute
+        assert base_url(app).startswith("http")
+        assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
+    assert "道路封闭" in mails[-1].body
+
+
+def test_an_english_owner_gets_english_mails(client, booking_world):  # noqa: F811
+    dealer = booking_world["dealer"]
+    dealer.locale = "en"
+    db.session.commit()
+    made = client.post(
+        "/api/v1/bookings", json=body(booking_world["site"]), headers=api_headers(client, dealer)
+    )
+    (mail,) = mails_to(dealer.email)
+    assert mail.subject == f"[lithloop] Booking #{made.json['id']}: Requested"
+    assert mail.body.startswith(f"Your pickup booking #{made.json['id']} at ")
