@@ -74,7 +74,8 @@ def test_buyer_registration_is_active_at_once(client):
     user = db.session.scalar(sa.select(User).where(User.email == "li.ming@example.com"))
     assert user.role is Role.BUYER and user.organisation.status is OrgStatus.ACTIVE
     assert user.password_hash.startswith("scrypt:")
-    assert client.get("/").status_code == 200  # logged in
+    home = client.get("/")  # logged in: a buyer's home is the catalog
+    assert home.status_code == 302 and home.headers["Location"].endswith("/market/")
 
 
 def test_dealer_registration_waits_for_approval(client, auth):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from lithloop import clock
 from lithloop.extensions import db
@@ -323,9 +324,10 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
     damaged = day_world["bookings"][0]
     plain = next(t for t in db.session.scalars(sa.select(Truck)) if not t.hazmat_certified)
     before = {r.truck_id: [s.booking_id for s in r.stops] for r in plan.routes}
-    with pytest.raises(Invalid, match="dangerous-goods certified") as refused:
+    with force_locale("en"), pytest.raises(Invalid, match="dangerous-goods certified") as refused:
         plan_edit.move_booking(day_world["dispatcher"], plan.id, damaged, plain.id, 1)
-    words = str(refused.value.message)
+    with force_locale("en"):
+        words = str(refused.value.message)
     site = db.session.get(Booking, damaged).site.name
     assert plain.plate in words and site in words and "skills" not in words  # plain words
     db.session.expire_all()
