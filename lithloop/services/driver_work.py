@@ -219,9 +219,7 @@ class Pickup:
     note: str
 
 
-def parse_pickup(
-    raw_mass: str, raw_codes: str, note: str, booked_kg: Decimal, payload_kg: int
-) -> Pickup:
+def parse_pickup(raw_mass: str, raw_codes: str, note: str, payload_kg: int) -> Pickup:
     """Check the typed mass and codes; Invalid names the field (and the code's position)."""
     note = (note or "").strip()[:300]
     mass = parse_amount(raw_mass or "", "mass_kg", message=_l("Enter the picked-up mass in kg."))
@@ -287,9 +285,7 @@ def record_pickup(
     try:
         stop = _open_pickup(user, stop_id)
         booking = stop.booking
-        pickup = parse_pickup(
-            raw_mass, raw_codes, note, Decimal(booking.total_mass_kg), stop.route.truck.payload_kg
-        )
+        pickup = parse_pickup(raw_mass, raw_codes, note, stop.route.truck.payload_kg)
         booked = Decimal(booking.total_mass_kg)
         found = pickup_checks.differences(
             pickup_checks.expected_codes(booking), pickup.codes, pickup.mass_kg, booked

@@ -28,6 +28,9 @@ self.addEventListener("fetch", (event) => {
         if (response.ok && !response.redirected && response.type === "basic") {
           const copy = response.clone();
           caches.open(CACHE).then((c) => c.put(PAGE, copy));
+        } else if (response.redirected) {
+          // logged out (sent to the login page): the route is no longer kept on this phone
+          caches.open(CACHE).then((c) => c.delete(PAGE));
         }
         return response;
       }).catch(() => caches.match(PAGE).then((hit) => hit || Response.error()))

@@ -103,8 +103,8 @@ def test_driver_confirms_a_pickup_with_mass_and_codes_on_a_phone(browser, live_s
         db.session.remove()
     form.locator("input[name=mass_kg]").fill("abc")
     form.locator("button[type=submit]").click()
-    alert = page.locator(f"#msg-{stop_id} [role=alert]")
-    alert.wait_for()  # the server's message beside the stop, not at the top of the page
+    alert = page.locator(f"#stop-{stop_id} [role=alert] >> visible=true").first
+    alert.wait_for()  # beside the stop (the page's check or the server's), not at the top
     form = page.locator(f"form[action$='/stops/{stop_id}/pickup']")
     form.locator("input[name=mass_kg]").fill(f"{mass:.0f}")
     form.locator("textarea[name=codes]").fill("\n".join(codes))
