@@ -83,8 +83,6 @@ EXPLAINED = {
     "NULL AND reported_at IS NULL ORDER BY report_due, at, id LIMIT 100",
     "ix_pack_event_at": "SELECT count(*) FROM pack_event WHERE report_due IS NOT NULL AND "
     "at >= now() - interval '1 year' AND at < now() - interval '6 months'",
-    "ix_market_order_buyer_id": "SELECT id FROM market_order WHERE buyer_org_id = "
-    "(SELECT min(buyer_org_id) FROM market_order) ORDER BY id DESC LIMIT 30",
     "ix_pack_warehouse_since": "SELECT id FROM pack WHERE warehouse = 'aging' "
     "ORDER BY warehouse_since, id LIMIT 50",
     "ix_pack_vehicle_plate": "SELECT booking_id FROM pack WHERE vehicle_plate = '黑C·12345'",
