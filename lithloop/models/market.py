@@ -48,7 +48,6 @@ class Order(TimestampMixin, db.Model):
         sa.CheckConstraint(
             "refunded_fen >= 0 AND refunded_fen <= total_fen", name="refund_within_total"
         ),
-        sa.Index("ix_market_order_buyer_id", "buyer_org_id", "id"),  # a buyer's, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

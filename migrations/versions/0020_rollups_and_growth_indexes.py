@@ -8,7 +8,7 @@ The rollups start empty: run `flask rebuild-rollups` once after upgrading (the d
 reads them; the command recomputes them from intakes, pack events and closed batches).
 Indexes (each justified by an EXPLAIN in docs/performance.md): unreported handovers by
 deadline (a partial index: the traceability pages and export read only those), pack events
-by time (a year of handovers for the yearly export), orders by buyer and newest first, packs by vehicle plate (the
+by time (a year of handovers for the yearly export), packs by vehicle plate (the
 bookings search), packs by warehouse and time in it (the warehouse pages).
 """
 from alembic import op
@@ -40,7 +40,6 @@ def upgrade():
         postgresql_where=UNREPORTED, sqlite_where=UNREPORTED,
     )
     op.create_index('ix_pack_event_at', 'pack_event', ['at'])
-    op.create_index('ix_market_order_buyer_id', 'market_order', ['buyer_org_id', 'id'])
     op.create_index('ix_pack_vehicle_plate', 'pack', ['vehicle_plate'])
     op.create_index('ix_pack_warehouse_since', 'pack', ['warehouse', 'warehouse_since', 'id'])
 
@@ -48,7 +47,6 @@ def upgrade():
 def downgrade():
     op.drop_index('ix_pack_warehouse_since', table_name='pack')
     op.drop_index('ix_pack_vehicle_plate', table_name='pack')
-    op.drop_index('ix_market_order_buyer_id', table_name='market_order')
     op.drop_index('ix_pack_event_at', table_name='pack_event')
     op.drop_index('ix_pack_event_unreported', table_name='pack_event')
     op.drop_table('monthly_rollup')
