@@ -7,7 +7,7 @@ from datetime import time
 
 from lithloop.extensions import db
 from lithloop.models import ROLES_BY_KIND, Organisation, OrgKind, OrgStatus, Role, Site, User
-from lithloop.services.passwords import hash_password
+from lithloop.services.accounts.passwords import hash_password
 
 PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)

@@ -15,7 +15,7 @@ import redis
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import RunStatus
-from lithloop.services import planning
+from lithloop.services.dispatch import planning
 from lithloop.services.errors import ServiceError
 from tests.conftest import make_app
 
@@ -43,8 +43,8 @@ def _world(tmp_path):
 
 def _seed(app):
     from lithloop.models import OrgKind, Role
-    from lithloop.services import bookings as booking_service
-    from lithloop.services import pricing as price_service
+    from lithloop.services.booking import bookings as booking_service
+    from lithloop.services.booking import prices as price_service
     from tests.factories import make_org, make_park, make_site, make_user
     from tests.web.test_bookings import open_day
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy.orm import Session
 
-from lithloop.services import shared_generations
+from lithloop.cache import shared_generations
 
 EXTENSION = "lithloop_read_cache"
 MAX_ENTRIES = 256

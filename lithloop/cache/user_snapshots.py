@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import attributes, make_transient_to_detached
 
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import User
-from lithloop.services import read_cache
 
 TABLES = ("api_token", "user", "organisation", "ended_session")
 

@@ -25,8 +25,9 @@ from lithloop.models import (
     Truck,
     User,
 )
-from lithloop.services import bookings as booking_service
-from lithloop.services import capacity, planning, publishing
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import capacity
+from lithloop.services.dispatch import planning, publishing
 from lithloop.services.errors import ServiceError
 
 #: (chemistry, kg per pack range, packs range): bus packs are heavy, car packs lighter.

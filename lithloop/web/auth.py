@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lithloop.models import OrgKind
 from lithloop.public_urls import external_url
-from lithloop.services import accounts
+from lithloop.services.accounts import registration as accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import log_in, log_out
 from lithloop.web.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm

@@ -22,12 +22,12 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import Plan, PlanRun, PlanStatus, Role, Truck
-from lithloop.services import plan_edit, planning, publishing
+from lithloop.services.dispatch import plan_edit, planning, publishing
+from lithloop.services.dispatch.problem import park_site
 from lithloop.services.errors import ServiceError
-from lithloop.services.plan_problem import park_site
-from lithloop.services.plan_view import plan_geo, plan_map
 from lithloop.services.strict_input import date_or_none
 from lithloop.web.access import roles_required
+from lithloop.web.plan_view import plan_geo, plan_map
 from lithloop.web.query_args import int_value
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")

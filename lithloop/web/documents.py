@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from lithloop.extensions import db
 from lithloop.models import PlanRoute, PlanStatus, Role
-from lithloop.services import transport_docs as docs
+from lithloop.services.dispatch import transport_docs as docs
 
 bp = Blueprint("documents", __name__, url_prefix="/routes")
 STAFF = (Role.DISPATCHER, Role.PLANT_OPERATOR, Role.ADMIN)

@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
-from lithloop.services import driver_work
+from lithloop.services.dispatch import driver_work
+from lithloop.services.dispatch.transport_docs import lot_hazard
 from lithloop.services.errors import ServiceError
-from lithloop.services.transport_docs import lot_hazard
 from lithloop.web.access import roles_required
 from lithloop.web.documents import FORMS, HAZARD
 

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop.models import Role
-from lithloop.services import assembly, dismantling
 from lithloop.services.errors import Invalid, ServiceError
+from lithloop.services.plant import assembly, dismantling
 from lithloop.services.strict_input import parse_amount
 from lithloop.web.access import roles_required
 

@@ -11,9 +11,12 @@ from flask_login import current_user
 from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import OrderStatus, Pack, PackState, Role
-from lithloop.services import idempotency, market_checkout, market_orders, market_payments
-from lithloop.services import market_catalog as catalog
+from lithloop.services import idempotency
 from lithloop.services.errors import ServiceError
+from lithloop.services.market import catalog
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market import payments as market_payments
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Organisation, OrgKind, OutboxMessage, Role, Site, Truck, User
-from lithloop.services.accounts import pending_organisations
-from lithloop.services.sites import visible_sites
+from lithloop.services.accounts.registration import pending_organisations
+from lithloop.services.booking.sites import visible_sites
 
 
 def region_map(sites: list[Site]) -> dict:

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 from lithloop import clock
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
-from lithloop.services import publishing
-from lithloop.services.plan_problem import order_stop_id, park_site
+from lithloop.services.dispatch import publishing
+from lithloop.services.dispatch.problem import order_stop_id, park_site
 
 COLOURS = [
     "#0b7a5a",

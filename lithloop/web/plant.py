@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import BookingStatus, PackState, Role, Warehouse
-from lithloop.services import grading, intake, pack_events, warehouses
 from lithloop.services.errors import ServiceError
+from lithloop.services.packs import events as pack_events
+from lithloop.services.plant import grading, intake, warehouses
 from lithloop.web.access import roles_required
 
 bp = Blueprint("plant", __name__, url_prefix="/plant")

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.models import Role
-from lithloop.services import certificates
-from lithloop.services import settlement as settlement_service
 from lithloop.services.errors import ServiceError
+from lithloop.services.plant import certificates
+from lithloop.services.plant import settlement as settlement_service
 from lithloop.web.access import roles_required
 
 bp = Blueprint("settlements", __name__)

@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.extensions import db
-from lithloop.services import geocoding, policies
-from lithloop.services import sites as site_service
+from lithloop.services.accounts import policies
+from lithloop.services.booking import geocoding
+from lithloop.services.booking import sites as site_service
 from lithloop.services.errors import ServiceError
-from lithloop.services.overview import picker_map, region_map
 from lithloop.web.access import roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import SiteForm
+from lithloop.web.overview import picker_map, region_map
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")

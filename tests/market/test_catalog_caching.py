@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import Pack
-from lithloop.services import read_cache
 from tests.conftest import api_headers
 from tests.market.support import list_packs, make_buyer
 from tests.web.test_query_counts import counted

@@ -15,11 +15,11 @@ import redis
 import sqlalchemy as sa
 
 from lithloop import clock
+from lithloop.cache import shared_generations
 from lithloop.extensions import db
 from lithloop.models import ApiToken, OrgKind, Role, Site, User
 from lithloop.payments.localstripe_server import free_port
-from lithloop.services import pricing as price_service
-from lithloop.services import shared_generations
+from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers, make_app, submit
 from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
 from tests.web.test_prices import LOT

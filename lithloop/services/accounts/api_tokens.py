@@ -26,9 +26,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
+from lithloop.cache import read_cache, user_snapshots
 from lithloop.extensions import db
 from lithloop.models import ApiToken, Role, User
-from lithloop.services import audit, read_cache, user_snapshots
+from lithloop.services.accounts import audit
 from lithloop.services.errors import Invalid, NotFound
 
 TOKEN_PREFIX = "llk_"  # noqa: S105 (a prefix, not a secret)

@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
 from lithloop.extensions import db
+from lithloop.mail import send_mail
 from lithloop.models import InvoiceDetails, Organisation, OrgKind, Role, User
-from lithloop.services import accounts, audit, taxpayer_id
+from lithloop.services.accounts import audit, taxpayer_id
+from lithloop.services.accounts import registration as accounts
+from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
-from lithloop.services.mail import send_mail
-from lithloop.services.passwords import hash_password
 
 #: Field name -> (maximum length, required).
 FIELDS = {

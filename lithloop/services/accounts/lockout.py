@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import LoginThrottle, Role, User
-from lithloop.services import audit
+from lithloop.services.accounts import audit
 from lithloop.services.errors import AuthError, Forbidden, NotFound
 
 log = logging.getLogger(__name__)

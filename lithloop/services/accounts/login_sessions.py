@@ -18,9 +18,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lithloop import clock
+from lithloop.cache import user_snapshots
 from lithloop.extensions import db
 from lithloop.models import EndedSession, User
-from lithloop.services import audit, user_snapshots
+from lithloop.services.accounts import audit
 
 
 def new_session_id() -> str:

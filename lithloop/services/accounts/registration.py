@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from lithloop import clock
 from lithloop.extensions import db
+from lithloop.mail import send_mail
 from lithloop.models import (
     ROLES_BY_KIND,
     Organisation,
@@ -20,15 +21,14 @@ from lithloop.models import (
     Role,
     User,
 )
-from lithloop.services import api_tokens, audit, lockout, login_sessions
-from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
-from lithloop.services.mail import send_mail
-from lithloop.services.passwords import (
+from lithloop.services.accounts import api_tokens, audit, lockout, login_sessions
+from lithloop.services.accounts.passwords import (
     check_policy,
     dummy_hash,
     hash_password,
     verify_password,
 )
+from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
 
 
 def normalise_email(email: str) -> str:

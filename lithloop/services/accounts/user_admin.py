@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Role, User
-from lithloop.services import audit
+from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict, Forbidden, NotFound
 
 PAGE_SIZE = 50

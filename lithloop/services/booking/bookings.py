@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from lithloop import clock, pricing
 from lithloop.extensions import db
+from lithloop.mail import send_mail
 from lithloop.models import (
     Booking,
     BookingEvent,
@@ -22,13 +23,14 @@ from lithloop.models import (
     Site,
     User,
 )
-from lithloop.services import capacity, idempotency, policies
-from lithloop.services.booking_draft import BookingDraft, parse_draft
-from lithloop.services.distances import distance_from_park_km
+from lithloop.services import idempotency
+from lithloop.services.accounts import policies
+from lithloop.services.booking import capacity
+from lithloop.services.booking.distances import distance_from_park_km
+from lithloop.services.booking.draft import BookingDraft, parse_draft
+from lithloop.services.booking.prices import current_index
+from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from lithloop.services.mail import send_mail
-from lithloop.services.pricing import current_index
-from lithloop.services.sites import get_site
 
 BOOKING_ROLES = {Role.DEALER_STAFF, Role.FLEET_MANAGER}
 S = BookingStatus

@@ -24,11 +24,11 @@ from lithloop.batteries import (
 from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, BusPack, Role, Site, SiteKind, Truck, User
-from lithloop.services import capacity
-from lithloop.services.booking_draft import MAX_LOT_KG
-from lithloop.services.bookings import book_pickup
+from lithloop.services.booking import capacity
+from lithloop.services.booking.bookings import book_pickup
+from lithloop.services.booking.draft import MAX_LOT_KG
+from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lithloop.services.sites import get_site
 
 #: issue code added here (not by the parser): the code is already in the register
 ALREADY_REGISTERED = "already_registered"

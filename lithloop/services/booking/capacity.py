@@ -9,9 +9,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import BookingDay, Truck
-from lithloop.services import read_cache
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lithloop import routing
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.geo.matrices import RoadMatrices
 from lithloop.models import Site, SiteKind
-from lithloop.services import read_cache
 
 
 def park_site() -> Site | None:

@@ -28,9 +28,9 @@ from lithloop.models import (
     Site,
     User,
 )
-from lithloop.services import capacity
+from lithloop.services.accounts.passwords import hash_password
+from lithloop.services.booking import capacity
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.passwords import hash_password
 
 FORMAT, VERSION = "lithloop-organisation", 1
 # Never exported: keys, secrets, per-database counters.

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, pricing
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import PriceIndexVersion, User
-from lithloop.services import audit, read_cache
-from lithloop.services.distances import distance_from_park_km  # quotes measure as plans
+from lithloop.services.accounts import audit
+from lithloop.services.booking.distances import distance_from_park_km  # quotes measure as plans
+from lithloop.services.booking.sites import site_location
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.sites import site_location
 from lithloop.services.strict_input import parse_amount
 
 

@@ -8,9 +8,10 @@ from datetime import time
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import Role, Site, SiteKind, User
-from lithloop.services import policies, read_cache
+from lithloop.services.accounts import policies
 from lithloop.services.errors import Forbidden, Invalid, NotFound
 
 #: Roles that add and change their own organisation's sites: dealers and bus companies

@@ -18,7 +18,9 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
 from lithloop.batteries import validate_code
+from lithloop.db import atomic as _run
 from lithloop.extensions import db
+from lithloop.mail import send_mail
 from lithloop.models import (
     BookingEvent,
     BookingStatus,
@@ -31,12 +33,10 @@ from lithloop.models import (
     User,
 )
 from lithloop.models.market import OrderStatus
-from lithloop.services import bookings as booking_service
-from lithloop.services.booking_draft import CODE_REASONS
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking.draft import CODE_REASONS
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.mail import send_mail
 from lithloop.services.strict_input import parse_amount
-from lithloop.services.unit_of_work import atomic as _run
 
 DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
 ARRIVED = "arrived"

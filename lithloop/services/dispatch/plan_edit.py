@@ -10,13 +10,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, routing
+from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
+from lithloop.services.dispatch.planning import _require_planner, fill_plan
+from lithloop.services.dispatch.problem import build_day_problem, order_stop_id, park_site
+from lithloop.services.dispatch.publishing import get_plan
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.plan_problem import build_day_problem, order_stop_id, park_site
-from lithloop.services.planning import _require_planner, fill_plan
-from lithloop.services.publishing import get_plan
-from lithloop.services.unit_of_work import atomic
 
 
 def _sequences(plan) -> dict[int, list]:

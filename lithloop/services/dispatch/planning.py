@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, metrics, routing
 from lithloop.extensions import db
+from lithloop.jobs.heartbeat import Heartbeat, stale_after
 from lithloop.models import (
     Booking,
     BookingStatus,
@@ -29,10 +30,9 @@ from lithloop.models import (
     User,
 )
 from lithloop.models.market import Order, OrderStatus
-from lithloop.services import capacity
+from lithloop.services.booking import capacity
+from lithloop.services.dispatch.problem import build_day_problem, park_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from lithloop.services.plan_problem import build_day_problem, park_site
-from lithloop.services.run_heartbeat import Heartbeat, stale_after
 
 log = logging.getLogger(__name__)
 PLANNERS = (Role.DISPATCHER, Role.ADMIN)

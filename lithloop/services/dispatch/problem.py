@@ -11,7 +11,7 @@ from flask import current_app
 from lithloop import routing
 from lithloop.models import Booking, Site, Truck
 from lithloop.models.market import Order
-from lithloop.services.distances import day_matrices, park_site
+from lithloop.services.booking.distances import day_matrices, park_site
 
 __all__ = ["DayProblem", "build_day_problem", "order_stop_id", "park_site", "seconds"]
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from lithloop import clock
 from lithloop.extensions import db
+from lithloop.mail import send_mail
 from lithloop.models import (
     Booking,
     BookingStatus,
@@ -30,11 +31,10 @@ from lithloop.models import (
     PlanUnassigned,
     User,
 )
-from lithloop.services import capacity
-from lithloop.services.bookings import _record
+from lithloop.services.booking import capacity
+from lithloop.services.booking.bookings import _record
+from lithloop.services.dispatch.planning import _require_planner
 from lithloop.services.errors import Conflict, NotFound
-from lithloop.services.mail import send_mail
-from lithloop.services.planning import _require_planner
 
 ETA_HALF_WINDOW = timedelta(minutes=30)
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
-from lithloop.services import read_cache
 from lithloop.services.errors import Invalid, NotFound
 from lithloop.services.strict_input import MAX_MONEY_FEN, optional_decimal, optional_int
 

@@ -23,10 +23,12 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, outside_calls, payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, Payment, Role, User
-from lithloop.services import geocoding, idempotency, market_holds
-from lithloop.services import market_catalog as catalog
+from lithloop.services import idempotency
+from lithloop.services.booking import geocoding
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from lithloop.services.pack_state import place
+from lithloop.services.market import catalog
+from lithloop.services.market import holds as market_holds
+from lithloop.services.packs.state import place
 
 MAX_PACKS = 200
 
@@ -409,7 +411,7 @@ def _cancel_intent(order: Order) -> bool:
 
 def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
     """A released order whose PaymentIntent succeeded all the same: give the money back."""
-    from lithloop.services.market_payments import apply_intent  # (it imports this module)
+    from lithloop.services.market.payments import apply_intent  # (it imports this module)
 
     try:
         if not payments.gateway().retrieve(intent_id).succeeded:

@@ -18,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import InvoiceDetails, Order, Organisation, OrgKind, User
-from lithloop.services import market_orders
 from lithloop.services.errors import Conflict
+from lithloop.services.market import orders as market_orders
 
 
 def _details(org: Organisation | None) -> dict:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from lithloop import clock, payments
+from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import (
     PAID_STATUSES,
@@ -22,8 +23,7 @@ from lithloop.models import (
 )
 from lithloop.services import idempotency
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lithloop.services.pack_state import place
-from lithloop.services.unit_of_work import atomic as _run
+from lithloop.services.packs.state import place
 
 #: Fulfilment: the status an order may move to from each status.
 NEXT = {

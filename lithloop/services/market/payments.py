@@ -12,19 +12,20 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, payments
+from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, Refund, User
-from lithloop.services import invoices, market_orders
 from lithloop.services.errors import Conflict, Invalid, ServiceError
-from lithloop.services.market_checkout import (
+from lithloop.services.market import invoices
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market.checkout import (
     PaymentUnavailable,
     confirm_stale_after_s,
     ensure_intent,
     lock_order,
     release_locked,
 )
-from lithloop.services.pack_state import place
-from lithloop.services.unit_of_work import atomic as _run
+from lithloop.services.packs.state import place
 
 #: Test cards a buyer may pick in test mode, by payment method or card number.
 TEST_CARDS = {

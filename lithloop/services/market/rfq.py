@@ -13,11 +13,12 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
 from lithloop.extensions import db
+from lithloop.mail import send_mail
 from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
-from lithloop.services import market_catalog as catalog
-from lithloop.services import market_checkout, market_orders
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.mail import send_mail
+from lithloop.services.market import catalog
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import orders as market_orders
 from lithloop.services.strict_input import strict_date
 
 GRADES = "ABC"  # best first: "grade at least B" accepts A and B

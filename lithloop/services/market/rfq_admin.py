@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
+from lithloop.db import atomic as _run
 from lithloop.extensions import db
+from lithloop.mail import send_mail
 from lithloop.models import QuoteRequest, RfqStatus, Role, User
-from lithloop.services import audit
+from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lithloop.services.mail import send_mail
-from lithloop.services.market_orders import yuan
+from lithloop.services.market.orders import yuan
 from lithloop.services.strict_input import strict_date
-from lithloop.services.unit_of_work import atomic as _run
 
 ANSWERABLE = frozenset({RfqStatus.OPEN, RfqStatus.QUOTED})
 

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import PAID_STATUSES, OrderStatus, Payment, StripeEvent
-from lithloop.services import market_orders, market_payments
 from lithloop.services.errors import ServiceError
-from lithloop.services.market_checkout import lock_order
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market import payments as market_payments
+from lithloop.services.market.checkout import lock_order
 
 HANDLED = {
     "payment_intent.succeeded",

@@ -18,8 +18,8 @@ from lithloop import clock
 from lithloop.batteries.working_days import WorkCalendar
 from lithloop.extensions import db
 from lithloop.models import Pack, PackEvent, User
-from lithloop.services import holiday_calendar
 from lithloop.services.errors import Invalid, NotFound
+from lithloop.services.packs import holiday_calendar
 
 #: Kinds of event, with the label shown on the passport.
 KINDS = {

@@ -20,9 +20,10 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.batteries.holiday_upload import YearUpload, check_upload
 from lithloop.batteries.working_days import WorkCalendar, calendar_of_years, load_calendar
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import HolidayYear, PackEvent, Role, User
-from lithloop.services import audit, read_cache
+from lithloop.services.accounts import audit
 from lithloop.services.errors import Forbidden, Invalid
 
 G_KEY = "lithloop_work_calendar"
@@ -173,7 +174,7 @@ def upload(
 
 def recount_open_deadlines() -> int:
     """Count the deadlines of handovers not yet reported again (the caller commits)."""
-    from lithloop.services import pack_events
+    from lithloop.services.packs import events as pack_events
 
     changed = 0
     query = sa.select(PackEvent).where(

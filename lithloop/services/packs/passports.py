@@ -18,9 +18,9 @@ from lithloop import clock
 from lithloop.batteries.codes import validate_code
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
-from lithloop.services import policies
+from lithloop.services.accounts import policies
 from lithloop.services.errors import NotFound
-from lithloop.services.pack_events import KINDS
+from lithloop.services.packs.events import KINDS
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import WAREHOUSE_OF_STATE, Pack, PackEvent, PackState, User
-from lithloop.services import pack_events
 from lithloop.services.errors import Conflict, NotFound
+from lithloop.services.packs import events as pack_events
 
 #: The states a pack may move to from each state (anything else is refused).
 ALLOWED = {

@@ -18,9 +18,10 @@ from sqlalchemy.orm import selectinload
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import PackEvent, User
-from lithloop.services import holiday_calendar, pack_events
-from lithloop.services.csv_export import csv_text
 from lithloop.services.errors import Conflict, Invalid, NotFound
+from lithloop.services.packs import events as pack_events
+from lithloop.services.packs import holiday_calendar
+from lithloop.services.reporting.csv_export import csv_text
 
 
 @dataclass

@@ -24,11 +24,13 @@ from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User
-from lithloop.services import pack_events, pack_state, park_serials
-from lithloop.services.dismantling import check_role
+from lithloop.services.booking.prices import current_index
 from lithloop.services.errors import Conflict, Invalid
-from lithloop.services.grading import grade_for
-from lithloop.services.pricing import current_index
+from lithloop.services.packs import events as pack_events
+from lithloop.services.packs import state as pack_state
+from lithloop.services.plant import park_serials
+from lithloop.services.plant.dismantling import check_role
+from lithloop.services.plant.grading import grade_for
 
 USE_CASES = ("storage", "base_station", "low_speed_vehicle")
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)

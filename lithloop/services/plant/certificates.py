@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Intake, Pack, PackState, Settlement, User
-from lithloop.services import policies
+from lithloop.services.accounts import policies
 from lithloop.services.errors import NotFound
 
 DISMANTLED, SECOND_LIFE, AWAITING = "dismantled", "second_life", "awaiting"

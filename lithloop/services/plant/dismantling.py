@@ -20,8 +20,8 @@ from lithloop import clock
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Pack, PackState, Role, User
-from lithloop.services import pack_state
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.packs import state as pack_state
 from lithloop.services.strict_input import parse_amount
 
 LINE_ROLES = {Role.PLANT_OPERATOR, Role.ADMIN}

@@ -16,13 +16,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, pricing
+from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User
-from lithloop.services import pack_events, pack_state
+from lithloop.services.booking.prices import current_index
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.pricing import current_index
+from lithloop.services.packs import events as pack_events
+from lithloop.services.packs import state as pack_state
 from lithloop.services.strict_input import parse_amount
-from lithloop.services.unit_of_work import atomic as _run
 
 REFURBISH, RECYCLE = pricing.Choice.REFURBISH.value, pricing.Choice.RECYCLE.value
 _TESTABLE = {PackState.RECEIVED: "intake", PackState.AGING: "retest"}

@@ -31,10 +31,11 @@ from lithloop.models import (
     PlanStop,
     User,
 )
-from lithloop.services import bookings as booking_service
-from lithloop.services import pack_events, park_serials
+from lithloop.services.booking import bookings as booking_service
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.intake_form import LotReceipt, parse_receipt
+from lithloop.services.packs import events as pack_events
+from lithloop.services.plant import park_serials
+from lithloop.services.plant.intake_form import LotReceipt, parse_receipt
 
 ARRIVAL_DAYS = 7  # how far back the arrivals list looks
 PARK_MANUFACTURER = park_serials.PARK_MANUFACTURER

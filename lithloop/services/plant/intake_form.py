@@ -16,7 +16,7 @@ from lithloop import clock
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import normalise
 from lithloop.models import Booking, BookingLot
-from lithloop.services.booking_draft import CODE_REASONS
+from lithloop.services.booking.draft import CODE_REASONS
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import int_or_default, parse_amount
 

@@ -26,13 +26,13 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import pricing
 from lithloop.extensions import db
+from lithloop.mail import send_mail
 from lithloop.models import Booking, BookingStatus, Grade, Intake, Pack, Settlement, User
-from lithloop.services import bookings as booking_service
-from lithloop.services import pack_events
-from lithloop.services.dismantling import check_role
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking.prices import get_version, snapshot_of
 from lithloop.services.errors import Conflict, NotFound
-from lithloop.services.mail import send_mail
-from lithloop.services.pricing import get_version, snapshot_of
+from lithloop.services.packs import events as pack_events
+from lithloop.services.plant.dismantling import check_role
 
 KG = Decimal("0.01")
 SECOND_LIFE = (Grade.A, Grade.B, Grade.C)

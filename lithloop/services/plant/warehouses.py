@@ -19,9 +19,9 @@ from sqlalchemy.orm import selectinload
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User, Warehouse
-from lithloop.services import pack_state
 from lithloop.services.errors import Conflict, Invalid, ServiceError
-from lithloop.services.grading import lock_pack
+from lithloop.services.packs import state as pack_state
+from lithloop.services.plant.grading import lock_pack
 
 LABELS = {
     Warehouse.RAW: _l("Raw-material warehouse"),

@@ -6,7 +6,8 @@ import marshmallow as ma
 from flask import request
 from flask_smorest import Blueprint
 
-from lithloop.services import accounts, api_tokens
+from lithloop.services.accounts import api_tokens
+from lithloop.services.accounts import registration as accounts
 from lithloop.web.api.common import errors
 from lithloop.web.auth import _login_limit
 from lithloop.web.rate_limits import rate_limited

@@ -9,11 +9,13 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from lithloop import clock
+from lithloop.cache import read_cache
 from lithloop.models import BookingStatus
-from lithloop.services import bookings as booking_service
-from lithloop.services import capacity, policies, read_cache
+from lithloop.services.accounts import policies
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import capacity
+from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Invalid
-from lithloop.services.sites import get_site
 from lithloop.web.api.common import (
     CLOCK_TIME,
     ID_RANGE,

@@ -10,9 +10,11 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.models import Role
-from lithloop.services import idempotency, market_checkout, market_orders
-from lithloop.services import market_catalog as catalog
+from lithloop.services import idempotency
 from lithloop.services.errors import Forbidden
+from lithloop.services.market import catalog
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import orders as market_orders
 from lithloop.web.api.common import (
     ID_RANGE,
     PAGINATION_HEADER,

@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 
 from lithloop.jobs import runner
 from lithloop.models import Role
-from lithloop.services import plan_view, planning
+from lithloop.services.dispatch import planning
 from lithloop.services.errors import Forbidden
+from lithloop.web import plan_view
 from lithloop.web.api.common import InputDate, errors
 from lithloop.web.api.security import api_user, token_required
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from lithloop.services import policies
-from lithloop.services import pricing as price_service
+from lithloop.services.accounts import policies
+from lithloop.services.booking import prices as price_service
 from lithloop.web.api.common import ID_RANGE, DecimalInput, errors
 from lithloop.web.api.security import api_user, token_required
 

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.models import Role
-from lithloop.services import rfq as rfqs
 from lithloop.services.errors import Forbidden
+from lithloop.services.market import rfq as rfqs
 from lithloop.web.api.common import DecimalInput, InputDate, errors
 from lithloop.web.api.market import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
