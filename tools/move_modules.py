@@ -98,6 +98,13 @@ MOVES: dict[str, str] = {
     S + "overview": "lithloop.web.overview",
 }
 
+# (module, private name) → public name: names other modules import, made public
+RENAMES: dict[tuple[str, str], str] = {
+    (S + "booking.bookings", "_record"): "record_status",
+    (S + "dispatch.planning", "_require_planner"): "require_planner",
+    ("lithloop.web.auth", "_login_limit"): "login_limit",
+}
+
 
 def path_of(module: str) -> Path:
     """The source file of a dotted module name."""
@@ -201,6 +208,20 @@ def rewrite_text(text: str, children: dict[str, set[str]]) -> str:
     return text
 
 
+def rename_private(text: str, path: Path) -> str:
+    """Private names another module imports, under their public names."""
+    for (module, old), new in RENAMES.items():
+        word = re.compile(r"(?<![\w.])" + re.escape(old) + r"(?!\w)")
+        here = path.resolve() == path_of(module).resolve()
+        imports = re.search(
+            r"from " + re.escape(module) + r" import [^\n]*(?<![\w.])" + re.escape(old) + r"(?!\w)",
+            text,
+        )
+        if here or imports:
+            text = word.sub(new, text)
+    return text
+
+
 def rewrite_imports(dry: bool) -> list[str]:
     """Rewrite every Python file under SCAN; returns the files that changed."""
     children = package_children()
@@ -210,7 +231,7 @@ def rewrite_imports(dry: bool) -> list[str]:
             if path.resolve() == SELF:
                 continue
             text = path.read_text("utf-8")
-            new = rewrite_text(text, children)
+            new = rename_private(rewrite_text(text, children), path)
             if new != text:
                 changed.append(str(path.relative_to(ROOT)))
                 if not dry:

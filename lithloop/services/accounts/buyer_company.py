@@ -13,6 +13,7 @@ from lithloop.mail import send_mail
 from lithloop.models import InvoiceDetails, Organisation, OrgKind, Role, User
 from lithloop.services.accounts import audit, taxpayer_id
 from lithloop.services.accounts import registration as accounts
+from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
 
@@ -114,7 +115,7 @@ def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
     email = accounts.normalise_email(email)
     if accounts.find_user_by_email(email):
         raise Conflict(
-            _l("An account with this e-mail already exists."), field="email", code="email_taken"
+            _l("An account with this e-mail already exists."), field="email", code=Code.EMAIL_TAKEN
         )
     colleague = User(
         email=email,
@@ -141,7 +142,7 @@ def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
         raise Conflict(
-            _l("An account with this e-mail already exists."), field="email", code="email_taken"
+            _l("An account with this e-mail already exists."), field="email", code=Code.EMAIL_TAKEN
         ) from exc
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()

@@ -25,6 +25,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import LoginThrottle, Role, User
 from lithloop.services.accounts import audit
+from lithloop.services.accounts.errors import Code
 from lithloop.services.errors import AuthError, Forbidden, NotFound
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def refuse_if_locked(email: str, address: str) -> None:
             "your password.",
             n=minutes,
         ),
-        code="locked",
+        code=Code.LOCKED,
     )
 
 

@@ -22,6 +22,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.accounts import api_tokens, audit, lockout, login_sessions
+from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import (
     check_policy,
     dummy_hash,
@@ -160,11 +161,11 @@ def authenticate(email: str, password: str, address: str = "") -> User:
     if user.organisation.status is OrgStatus.PENDING:
         db.session.commit()
         raise AuthError(
-            _l("Your organisation is waiting for approval by the park."), code="pending_approval"
+            _l("Your organisation is waiting for approval by the park."), code=Code.PENDING_APPROVAL
         )
     if not user.is_active:
         db.session.commit()
-        raise AuthError(_l("This account is disabled."), code="disabled")
+        raise AuthError(_l("This account is disabled."), code=Code.DISABLED)
     user.last_login_at = clock.now()
     db.session.commit()
     return user

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop.extensions import db
 from lithloop.models import Role, User
 from lithloop.services.accounts import audit
+from lithloop.services.accounts.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, NotFound
 
 PAGE_SIZE = 50
@@ -35,7 +36,7 @@ def set_enabled(actor: User, user_id: int, enabled: bool) -> User:
     if user is None:
         raise NotFound(_l("No such user."))
     if user.id == actor.id and not enabled:
-        raise Conflict(_l("You cannot disable your own account."), code="self")
+        raise Conflict(_l("You cannot disable your own account."), code=Code.SELF)
     if user.enabled != enabled:
         user.enabled = enabled
         audit.record(

@@ -28,6 +28,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
 from lithloop.services.booking.distances import distance_from_park_km
 from lithloop.services.booking.draft import BookingDraft, parse_draft
+from lithloop.services.booking.errors import Code
 from lithloop.services.booking.prices import current_index
 from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
@@ -205,7 +206,7 @@ def _book(
                 free=", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—",
             ),
             field="date",
-            code="day_full",
+            code=Code.DAY_FULL,
         )
     booking = Booking(
         organisation_id=user.organisation_id,
@@ -237,7 +238,7 @@ def _book(
     day.booked_kg += draft.total_mass_kg
     day.booked_stops += 1
     db.session.add(booking)
-    _record(booking, None, S.REQUESTED, user, "")
+    record_status(booking, None, S.REQUESTED, user, "")
     db.session.flush()
     idempotency.bind(held, booking.id)
     db.session.commit()
@@ -273,7 +274,8 @@ def _by_key(user: User, key: str) -> Booking | None:
     )
 
 
-def _record(booking: Booking, old: S | None, new: S, user: User | None, note: str) -> None:
+def record_status(booking: Booking, old: S | None, new: S, user: User | None, note: str) -> None:
+    """Move a booking to a new status, log the event and tell its owner."""
     booking.status = new
     db.session.add(
         BookingEvent(
@@ -355,7 +357,7 @@ def change_status(user: User, booking_id: int, new: S, note: str = "") -> Bookin
     if new not in TRANSITIONS[old]:
         raise Conflict(
             _l("A %(old)s booking cannot become %(new)s.", old=old.value, new=new.value),
-            code="bad_transition",
+            code=Code.BAD_TRANSITION,
         )
     if new is S.CANCELLED:
         _check_cancel(user, booking, note)
@@ -363,7 +365,7 @@ def change_status(user: User, booking_id: int, new: S, note: str = "") -> Bookin
         day.booked_kg -= booking.total_mass_kg
         day.booked_stops -= 1
         booking.cancel_reason = note
-    _record(booking, old, new, user, note)
+    record_status(booking, old, new, user, note)
     db.session.commit()
     return booking
 
@@ -387,5 +389,5 @@ def _check_cancel(user: User, booking: Booking, reason: str) -> None:
     elif booking.status is not S.REQUESTED:
         raise Conflict(
             _l("The booking is already scheduled; call the park to cancel it."),
-            code="already_scheduled",
+            code=Code.ALREADY_SCHEDULED,
         )

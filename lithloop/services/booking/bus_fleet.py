@@ -27,11 +27,12 @@ from lithloop.models import Booking, BookingStatus, BusPack, Role, Site, SiteKin
 from lithloop.services.booking import capacity
 from lithloop.services.booking.bookings import book_pickup
 from lithloop.services.booking.draft import MAX_LOT_KG
+from lithloop.services.booking.errors import Code
 from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 #: issue code added here (not by the parser): the code is already in the register
-ALREADY_REGISTERED = "already_registered"
+ALREADY_REGISTERED = Code.ALREADY_REGISTERED
 ALREADY_REGISTERED_EN = "Pack code {value} is already in your register."
 DEFAULT_THRESHOLD = Decimal(80)
 DEFAULT_PROPOSAL_MONTHS = 1
@@ -46,7 +47,7 @@ class ImportRefused(Invalid):
         super().__init__(
             _l("Nothing was imported: the file has %(n)s problems to fix.", n=len(result.errors)),
             field="file",
-            code="import_refused",
+            code=Code.IMPORT_REFUSED,
         )
         self.result = result
 
@@ -338,7 +339,7 @@ def accept_proposal(
                 "Some of these packs are already booked (booking %(ids)s).",
                 ids=", ".join(f"#{i}" for i in sorted(live)),
             ),
-            code="already_booked",
+            code=Code.ALREADY_BOOKED,
         )
     key = _idempotency_key(ids, linked)
     lots = _lots(chosen)

@@ -30,6 +30,7 @@ from lithloop.models import (
 )
 from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.booking import capacity
+from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict, Invalid, NotFound
 
 FORMAT, VERSION = "lithloop-organisation", 1
@@ -130,7 +131,7 @@ def _check_importable(doc: dict) -> None:
     if db.session.scalar(sa.select(Organisation.id).where(Organisation.name == name)):
         raise Conflict(
             _l("An organisation named %(name)s exists already; nothing imported.", name=name),
-            code="duplicate_organisation",
+            code=Code.DUPLICATE_ORGANISATION,
         )
     emails = [u["email"] for u in doc["users"]]
     taken = sorted(db.session.scalars(sa.select(User.email).where(User.email.in_(emails))))
@@ -140,7 +141,7 @@ def _check_importable(doc: dict) -> None:
                 "These e-mail addresses have accounts already: %(emails)s; nothing imported.",
                 emails=", ".join(taken),
             ),
-            code="duplicate_user",
+            code=Code.DUPLICATE_USER,
         )
 
 
@@ -212,6 +213,7 @@ def import_organisation(doc: dict) -> Organisation:
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
         raise Conflict(
-            _l("The import clashes with data in this database; nothing imported."), code="duplicate"
+            _l("The import clashes with data in this database; nothing imported."),
+            code=Code.DUPLICATE,
         ) from exc
     return org

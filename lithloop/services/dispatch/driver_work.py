@@ -35,6 +35,7 @@ from lithloop.models import (
 from lithloop.models.market import OrderStatus
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking.draft import CODE_REASONS
+from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.strict_input import parse_amount
 
@@ -93,16 +94,18 @@ def _open_pickup(user: User, stop_id: int) -> PlanStop:
     if stop.kind != "pickup" or stop.booking is None:
         raise NotFound(_l("No such stop on your routes."))
     if stop.done_at is not None:
-        raise Conflict(_l("The pickup at this stop was already recorded."), code="already_recorded")
+        raise Conflict(
+            _l("The pickup at this stop was already recorded."), code=Code.ALREADY_RECORDED
+        )
     if stop.route.plan.plan_date > clock.today():
         raise Conflict(
             _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
-            code="not_today",
+            code=Code.NOT_TODAY,
         )
     if stop.booking.status is not BookingStatus.SCHEDULED:
         raise Conflict(
             _l("The booking is no longer scheduled (%(s)s).", s=stop.booking.status.value),
-            code="not_scheduled",
+            code=Code.NOT_SCHEDULED,
         )
     return stop
 
@@ -141,7 +144,7 @@ def record_arrival(user: User, stop_id: int) -> PlanStop:
         stop = _open_pickup(user, stop_id)
         if arrival_of(stop) is not None:
             raise Conflict(
-                _l("The arrival at this stop was already recorded."), code="already_recorded"
+                _l("The arrival at this stop was already recorded."), code=Code.ALREADY_RECORDED
             )
         _note(stop.booking, user, f"{ARRIVED}: {stop.route.truck.plate}")
         return stop
@@ -157,7 +160,7 @@ def record_unloaded(user: User, stop_id: int) -> PlanStop:
         if stop.kind not in ("reload", "end"):
             raise NotFound(_l("No such stop on your routes."))
         if stop.done_at is not None:
-            raise Conflict(_l("This stop was already recorded."), code="already_recorded")
+            raise Conflict(_l("This stop was already recorded."), code=Code.ALREADY_RECORDED)
         stop.done_at = clock.now()
         return stop
 
@@ -172,11 +175,11 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
         if stop.kind != "delivery" or stop.order is None:
             raise NotFound(_l("No such stop on your routes."))
         if stop.done_at is not None:
-            raise Conflict(_l("This stop was already recorded."), code="already_recorded")
+            raise Conflict(_l("This stop was already recorded."), code=Code.ALREADY_RECORDED)
         if stop.route.plan.plan_date > clock.today():
             raise Conflict(
                 _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
-                code="not_today",
+                code=Code.NOT_TODAY,
             )
         order = stop.order
         if order.status not in DELIVERABLE:
@@ -186,7 +189,7 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
                     id=order.id,
                     s=order.status.value,
                 ),
-                code="not_deliverable",
+                code=Code.NOT_DELIVERABLE,
             )
         stop.done_at = order.delivered_at = order.status_at = clock.now()
         order.status = OrderStatus.DELIVERED

@@ -13,7 +13,8 @@ from lithloop import clock, routing
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
-from lithloop.services.dispatch.planning import _require_planner, fill_plan
+from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.planning import fill_plan, require_planner
 from lithloop.services.dispatch.problem import build_day_problem, order_stop_id, park_site
 from lithloop.services.dispatch.publishing import get_plan
 from lithloop.services.errors import Conflict, Invalid, NotFound
@@ -66,7 +67,7 @@ def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int, posit
     Refused, with what it would break, if the moved route misses a window, a shift or a
     capacity; the plan is unchanged then.
     """
-    _require_planner(user)
+    require_planner(user)
     atomic(lambda: _move(plan_id, booking_id, truck_id, position))
 
 
@@ -75,7 +76,7 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
     if plan.status is not PlanStatus.DRAFT:
         raise Conflict(
             _l("Only a draft plan can be edited; run the day again to change a published plan."),
-            code="not_draft",
+            code=Code.NOT_DRAFT,
         )
     bookings = _plan_bookings(plan)
     if booking_id not in bookings:
@@ -101,7 +102,7 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
         raise Invalid(
             _l("This move breaks the plan: %(why)s", why="; ".join(violations[:3])),
             field="position",
-            code="infeasible_move",
+            code=Code.INFEASIBLE_MOVE,
         )
     locked = {r.truck_id for r in plan.routes if r.locked}
     reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}
@@ -118,7 +119,7 @@ def insert_urgent(user: User, plan_id: int, booking_id: int):
 
     Stops already done stay where they are; no other booking moves.
     """
-    _require_planner(user)
+    require_planner(user)
     return atomic(lambda: _insert_urgent(user, plan_id, booking_id))
 
 
@@ -127,14 +128,14 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
 
     plan = get_plan(plan_id, lock=True)
     if plan.status is not PlanStatus.PUBLISHED:
-        raise Conflict(_l("Urgent bookings go into the published plan."), code="not_published")
+        raise Conflict(_l("Urgent bookings go into the published plan."), code=Code.NOT_PUBLISHED)
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.pickup_date != plan.plan_date:
         raise NotFound(_l("No such booking on this day."), field="booking_id")
     if booking.status is not BookingStatus.REQUESTED:
         raise Conflict(
             _l("Booking #%(id)s is already %(s)s.", id=booking.id, s=booking.status.value),
-            code="not_requested",
+            code=Code.NOT_REQUESTED,
         )
     trucks = _active_trucks()
     bookings = {**_plan_bookings(plan), booking.id: booking}
@@ -157,7 +158,7 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
                 "a shift or a capacity; plan it for another day."
             ),
             field="booking_id",
-            code="no_room",
+            code=Code.NO_ROOM,
         )
     run = PlanRun(
         plan_date=plan.plan_date,
@@ -202,7 +203,7 @@ def _locked_stops(plan) -> frozenset:
 
 def toggle_stop_lock(user: User, stop_id: int):
     """Lock a stop to its truck for the next run (or unlock it)."""
-    _require_planner(user)
+    require_planner(user)
     plan_id = db.session.scalar(
         sa.select(PlanRoute.plan_id).join(PlanStop).where(PlanStop.id == stop_id)
     )

@@ -31,6 +31,7 @@ from lithloop.models import (
 )
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.booking import capacity
+from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.problem import build_day_problem, park_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 
@@ -56,7 +57,8 @@ class WorkersUnavailable(ServiceError):
         )
 
 
-def _require_planner(user: User) -> None:
+def require_planner(user: User) -> None:
+    """Refuse anyone who is not a dispatcher or an admin."""
     if user.role not in PLANNERS:
         raise Forbidden(_l("Only dispatchers plan routes."))
 
@@ -118,7 +120,7 @@ def start_run(
     """Queue a run for a day (or several, carrying what does not fit to the next day);
     refused while another run for that day is under way. A quick run ends as soon as
     nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S; a thorough one uses its time limit."""
-    _require_planner(user)
+    require_planner(user)
     if mode not in RUN_MODES:
         raise Invalid(_l("Choose a quick or a thorough run."), field="mode")
     if not 1 <= horizon_days <= current_app.config["PLAN_MAX_HORIZON_DAYS"]:
@@ -150,7 +152,7 @@ def start_run(
                 id=running.id,
                 d=day.isoformat(),
             ),
-            code="run_in_progress",
+            code=Code.RUN_IN_PROGRESS,
         )
     run = PlanRun(
         plan_date=day,
@@ -168,10 +170,10 @@ def start_run(
 
 def cancel_run(user: User, run_id: int) -> PlanRun:
     """Ask a run to stop; it ends cancelled and stores no plan."""
-    _require_planner(user)
+    require_planner(user)
     run = get_run(run_id)
     if run.status not in ACTIVE_RUN:
-        raise Conflict(_l("The run has already ended."), code="run_ended")
+        raise Conflict(_l("The run has already ended."), code=Code.RUN_ENDED)
     run.cancel_requested = True
     if run.status is RunStatus.QUEUED:
         run.status, run.finished_at = RunStatus.CANCELLED, clock.now()

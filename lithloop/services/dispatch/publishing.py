@@ -32,8 +32,9 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.booking import capacity
-from lithloop.services.booking.bookings import _record
-from lithloop.services.dispatch.planning import _require_planner
+from lithloop.services.booking.bookings import record_status
+from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.errors import Conflict, NotFound
 
 ETA_HALF_WINDOW = timedelta(minutes=30)
@@ -78,13 +79,13 @@ def lock_day_plans(plan_id: int) -> Plan:
 
 def publish_plan(user: User, plan_id: int) -> Plan:
     """Schedule the plan's bookings and supersede the day's earlier plan, atomically."""
-    _require_planner(user)
+    require_planner(user)
     plan = lock_day_plans(plan_id)
     if plan.status is not PlanStatus.DRAFT:
         db.session.rollback()
         raise Conflict(
             _l("This plan is %(s)s; only a draft can be published.", s=plan.status.value),
-            code="not_draft",
+            code=Code.NOT_DRAFT,
         )
     day = plan.plan_date
     try:
@@ -112,7 +113,7 @@ def publish_plan(user: User, plan_id: int) -> Plan:
                 "published.",
                 d=day.isoformat(),
             ),
-            code="published_meanwhile",
+            code=Code.PUBLISHED_MEANWHILE,
         ) from exc
     except Exception:
         db.session.rollback()
@@ -156,7 +157,7 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                         id=booking.id,
                         s=booking.status.value,
                     ),
-                    code="booking_changed",
+                    code=Code.BOOKING_CHANGED,
                 )
             if booking.pickup_date != plan.plan_date:
                 _move_day(booking, plan.plan_date, user)
@@ -165,9 +166,9 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
             eta = clock.local(stop.arrival).strftime("%H:%M")
             note = f"{route.truck.plate}, ETA {eta}"
             if booking.status is BookingStatus.REQUESTED:
-                _record(booking, BookingStatus.REQUESTED, BookingStatus.SCHEDULED, user, note)
+                record_status(booking, BookingStatus.REQUESTED, BookingStatus.SCHEDULED, user, note)
             else:
-                _record(
+                record_status(
                     booking,
                     BookingStatus.SCHEDULED,
                     BookingStatus.SCHEDULED,
@@ -204,7 +205,7 @@ def _move_day(booking: Booking, day, user: User) -> None:
     new.booked_stops += 1
     note = f"{booking.pickup_date} full: moved to {day}"
     booking.pickup_date = day
-    _record(booking, booking.status, booking.status, user, note)
+    record_status(booking, booking.status, booking.status, user, note)
 
 
 def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
@@ -217,12 +218,14 @@ def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
             and booking.pickup_date == plan.plan_date
         ):
             booking.eta_start = booking.eta_end = None
-            _record(booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user, entry.message)
+            record_status(
+                booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user, entry.message
+            )
 
 
 def toggle_lock(user: User, route_id: int) -> PlanRoute:
     """Lock a route so that the next run keeps it as it is (or unlock it)."""
-    _require_planner(user)
+    require_planner(user)
     plan_id = db.session.scalar(sa.select(PlanRoute.plan_id).where(PlanRoute.id == route_id))
     plan = get_plan(plan_id, lock=True) if plan_id is not None else None
     route = next((r for r in plan.routes if r.id == route_id), None) if plan else None

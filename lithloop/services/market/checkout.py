@@ -28,6 +28,7 @@ from lithloop.services.booking import geocoding
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from lithloop.services.market import catalog
 from lithloop.services.market import holds as market_holds
+from lithloop.services.market.errors import Code
 from lithloop.services.packs.state import place
 
 MAX_PACKS = 200
@@ -148,7 +149,7 @@ def _lock_by_id(ids: list[int]) -> list[Pack]:
                     code=pack.code,
                     state=pack.state.value,
                 ),
-                code="pack_unavailable",
+                code=Code.PACK_UNAVAILABLE,
             )
     return packs
 
@@ -176,7 +177,7 @@ def _lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
                 g=key,
                 q=quantity,
             ),
-            code="not_enough_stock",
+            code=Code.NOT_ENOUGH_STOCK,
         )
     return packs
 

@@ -20,6 +20,7 @@ from lithloop.extensions import db
 from lithloop.models import InvoiceDetails, Order, Organisation, OrgKind, User
 from lithloop.services.errors import Conflict
 from lithloop.services.market import orders as market_orders
+from lithloop.services.market.errors import Code
 
 
 def _details(org: Organisation | None) -> dict:
@@ -116,7 +117,7 @@ def invoice_for(user: User, order_id: int) -> Invoice:
     if order.paid_at is None:
         raise Conflict(
             _l("Order %(id)s is not paid: an invoice is made once it is paid.", id=order.id),
-            code="not_paid",
+            code=Code.NOT_PAID,
         )
     frozen = order.invoice or freeze(order)  # orders paid before invoices were frozen
     rate = int(frozen.get("vat_rate_pct", 13))

@@ -23,6 +23,7 @@ from lithloop.models import (
 )
 from lithloop.services import idempotency
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.market.errors import Code
 from lithloop.services.packs.state import place
 
 #: Fulfilment: the status an order may move to from each status.
@@ -106,7 +107,7 @@ def advance(user: User, order_id: int) -> Order:
         if target is None:
             raise Conflict(
                 _l("Order %(id)s is %(s)s: nothing to do next.", id=order.id, s=order.status.value),
-                code="bad_transition",
+                code=Code.BAD_TRANSITION,
             )
         order.status, order.status_at = target, clock.now()
         return order
@@ -185,7 +186,7 @@ def refund(
                     id=order.id,
                     s=order.status.value,
                 ),
-                code="not_refundable",
+                code=Code.NOT_REFUNDABLE,
             )
         line = None
         if line_id is not None:
@@ -222,7 +223,7 @@ def refund(
             )
         except payments.PaymentError as exc:
             raise Conflict(
-                _l("Stripe refused the refund: %(m)s", m=exc.message), code="refund_failed"
+                _l("Stripe refused the refund: %(m)s", m=exc.message), code=Code.REFUND_FAILED
             ) from exc
         done = record_refund(
             order, amount, line, by=user, reason=reason.strip(), stripe_refund_id=refund_id
@@ -246,7 +247,7 @@ def mark_returned(user: User, line_id: int) -> OrderLine:
         if line.returned_at is not None or line.pack.state is not PackState.SOLD:
             raise Conflict(
                 _l("Pack %(code)s is not out with a buyer.", code=line.pack.code),
-                code="not_returnable",
+                code=Code.NOT_RETURNABLE,
             )
         place(line.pack, PackState.FINISHED, user, "returned", data={"order_id": line.order_id})
         line.pack.buyer_id = None

@@ -25,6 +25,7 @@ from lithloop.services.market.checkout import (
     lock_order,
     release_locked,
 )
+from lithloop.services.market.errors import Code
 from lithloop.services.packs.state import place
 
 #: Test cards a buyer may pick in test mode, by payment method or card number.
@@ -55,12 +56,12 @@ def _open_for_payment(user: User, order_id: int) -> Order:
                 "Your reservation expired; the packs are back on sale. "
                 "Add them to the cart again to order."
             ),
-            code="reservation_expired",
+            code=Code.RESERVATION_EXPIRED,
         )
     if not pending or order.payment is None:
         raise Conflict(
             _l("Order %(id)s is %(s)s and cannot be paid.", id=order.id, s=order.status.value),
-            code="not_payable",
+            code=Code.NOT_PAYABLE,
         )
     return order
 
@@ -82,7 +83,7 @@ def pay(user: User, order_id: int, method: str) -> Order:
         )
         if payment.status in ("confirming", "requires_action") and not unknown:
             raise Conflict(
-                _l("A payment of this order is already under way."), code="payment_under_way"
+                _l("A payment of this order is already under way."), code=Code.PAYMENT_UNDER_WAY
             )
         payment.status = "confirming"  # the expiry sweep leaves it alone meanwhile
         payment.updated_at = clock.now()
@@ -140,7 +141,7 @@ def authenticate(user: User, order_id: int, success: bool) -> Order:
     """The 3-D Secure step on the test server: the buyer approves or refuses the charge."""
     order = market_orders.get_order(user, order_id)
     if order.payment is None or order.payment.status != "requires_action":
-        raise Conflict(_l("This order is not waiting for 3-D Secure."), code="no_action")
+        raise Conflict(_l("This order is not waiting for 3-D Secure."), code=Code.NO_ACTION)
     gateway = payments.gateway()
     intent = payments.Intent(
         order.payment.intent_id,

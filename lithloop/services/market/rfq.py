@@ -19,6 +19,7 @@ from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import catalog
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
+from lithloop.services.market.errors import Code
 from lithloop.services.strict_input import strict_date
 
 GRADES = "ABC"  # best first: "grade at least B" accepts A and B
@@ -162,19 +163,19 @@ def _refuse_unless_acceptable(rfq: QuoteRequest) -> None:
                 "The park declined this request (%(why)s); it cannot be accepted.",
                 why=rfq.answer_note or "—",
             ),
-            code="rfq_declined",
+            code=Code.RFQ_DECLINED,
         )
     if rfq.status is RfqStatus.OPEN:
-        raise Conflict(_l("This request has no quote yet."), code="rfq_not_quoted")
+        raise Conflict(_l("This request has no quote yet."), code=Code.RFQ_NOT_QUOTED)
     if not _quote_open(rfq):
         raise Conflict(
             _l("This quote was already accepted (order %(id)s).", id=rfq.order_id),
-            code="rfq_accepted",
+            code=Code.RFQ_ACCEPTED,
         )
     if rfq.valid_until < clock.today():
         raise Conflict(
             _l("This quote expired on %(d)s. Ask for a new quote.", d=rfq.valid_until.isoformat()),
-            code="quote_expired",
+            code=Code.QUOTE_EXPIRED,
         )
 
 
@@ -200,7 +201,7 @@ def accept(user: User, rfq_id: int, delivery=None) -> Order:
                     n=len(packs),
                     q=rfq.quantity,
                 ),
-                code="not_enough_stock",
+                code=Code.NOT_ENOUGH_STOCK,
             )
         order = market_checkout.place_order(user, packs, where, unit_price_fen=rfq.unit_price_fen)
         rfq.status, rfq.accepted_at, rfq.order_id = RfqStatus.ACCEPTED, clock.now(), order.id

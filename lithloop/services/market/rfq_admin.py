@@ -14,6 +14,7 @@ from lithloop.mail import send_mail
 from lithloop.models import QuoteRequest, RfqStatus, Role, User
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.market.errors import Code
 from lithloop.services.market.orders import yuan
 from lithloop.services.strict_input import strict_date
 
@@ -52,7 +53,7 @@ def _locked(rfq_id: int) -> QuoteRequest:
                 id=rfq.id,
                 s=rfq.status.value,
             ),
-            code="rfq_closed",
+            code=Code.RFQ_CLOSED,
         )
     return rfq
 

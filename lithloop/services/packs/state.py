@@ -10,6 +10,7 @@ from lithloop.extensions import db
 from lithloop.models import WAREHOUSE_OF_STATE, Pack, PackEvent, PackState, User
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.packs import events as pack_events
+from lithloop.services.packs.errors import Code
 
 #: The states a pack may move to from each state (anything else is refused).
 ALLOWED = {
@@ -42,7 +43,7 @@ def place(
                 state=pack.state.value,
                 to=state.value,
             ),
-            code="bad_transition",
+            code=Code.BAD_TRANSITION,
         )
     before = pack.state
     warehouse = WAREHOUSE_OF_STATE.get(state)

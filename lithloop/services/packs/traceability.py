@@ -21,6 +21,7 @@ from lithloop.models import PackEvent, User
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import holiday_calendar
+from lithloop.services.packs.errors import Code
 from lithloop.services.reporting.csv_export import csv_text
 
 
@@ -92,7 +93,7 @@ def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
         if done:
             raise Conflict(
                 _l("Event %(id)s was already marked as reported.", id=done[0]),
-                code="already_reported",
+                code=Code.ALREADY_REPORTED,
             )
     except Exception:
         db.session.rollback()

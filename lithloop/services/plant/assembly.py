@@ -30,6 +30,7 @@ from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import state as pack_state
 from lithloop.services.plant import park_serials
 from lithloop.services.plant.dismantling import check_role
+from lithloop.services.plant.errors import Code
 from lithloop.services.plant.grading import grade_for
 
 USE_CASES = ("storage", "base_station", "low_speed_vehicle")
@@ -95,7 +96,7 @@ def lock_parents(codes: tuple[str, ...]) -> list[Pack]:
     for pack in parents:
         reason = _refusal(pack)
         if reason:
-            raise Conflict(reason, field="parents", code="parent_unusable")
+            raise Conflict(reason, field="parents", code=Code.PARENT_UNUSABLE)
     if len({p.chemistry for p in parents}) > 1:
         raise Invalid(
             _l(

@@ -22,6 +22,7 @@ from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Pack, PackState, Role, User
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.packs import state as pack_state
+from lithloop.services.plant.errors import Code
 from lithloop.services.strict_input import parse_amount
 
 LINE_ROLES = {Role.PLANT_OPERATOR, Role.ADMIN}
@@ -108,7 +109,7 @@ def open_batch(user: User, line: int) -> DismantlingBatch:
             DismantlingBatch.line == line, DismantlingBatch.status == OPEN
         )
     ):
-        raise Conflict(_l("Line %(n)s already has an open batch.", n=line), code="line_busy")
+        raise Conflict(_l("Line %(n)s already has an open batch.", n=line), code=Code.LINE_BUSY)
     batch = DismantlingBatch(
         line=line, status=OPEN, input_kg=Decimal(0), outputs={}, by_user_id=user.id
     )
@@ -138,12 +139,12 @@ def add_packs(user: User, batch_id: int, codes: list[str]) -> DismantlingBatch:
     try:
         batch = get_batch(batch_id, lock=True)
         if batch.status != OPEN:
-            raise Conflict(_l("Batch %(id)s is closed.", id=batch.id), code="batch_closed")
+            raise Conflict(_l("Batch %(id)s is closed.", id=batch.id), code=Code.BATCH_CLOSED)
         packs = pack_state.lock_by_codes(codes, field="codes")
         for code in codes:
             pack = packs[code]
             if pack.state is not PackState.RAW:
-                raise Conflict(_where(pack), field="codes", code="not_in_raw")
+                raise Conflict(_where(pack), field="codes", code=Code.NOT_IN_RAW)
             pack.batch_id = batch.id
             batch.input_kg = Decimal(batch.input_kg) + Decimal(pack.mass_kg)
             pack_state.place(
@@ -178,9 +179,11 @@ def close_batch(user: User, batch_id: int, raw_outputs: dict) -> DismantlingBatc
     try:
         batch = get_batch(batch_id, lock=True)
         if batch.status != OPEN:
-            raise Conflict(_l("Batch %(id)s is closed already.", id=batch.id), code="batch_closed")
+            raise Conflict(
+                _l("Batch %(id)s is closed already.", id=batch.id), code=Code.BATCH_CLOSED
+            )
         if not batch.packs:
-            raise Conflict(_l("Add packs before closing the batch."), code="batch_empty")
+            raise Conflict(_l("Add packs before closing the batch."), code=Code.BATCH_EMPTY)
         total = sum(outputs.values(), Decimal(0))
         if total > Decimal(batch.input_kg):
             raise Invalid(

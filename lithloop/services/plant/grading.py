@@ -23,6 +23,7 @@ from lithloop.services.booking.prices import current_index
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import state as pack_state
+from lithloop.services.plant.errors import Code
 from lithloop.services.strict_input import parse_amount
 
 REFURBISH, RECYCLE = pricing.Choice.REFURBISH.value, pricing.Choice.RECYCLE.value
@@ -141,7 +142,7 @@ def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
                     code=pack.code,
                     state=pack.state.value,
                 ),
-                code="not_testable",
+                code=Code.NOT_TESTABLE,
             )
         values = parse_test(raw)
         if values.damaged:
@@ -210,11 +211,11 @@ def send(user: User, pack_id: int, to: str | None = None) -> Pack:
                     code=pack.code,
                     state=pack.state.value,
                 ),
-                code="already_sent",
+                code=Code.ALREADY_SENT,
             )
         if pack.grade is None:
             raise Conflict(
-                _l("Test and grade pack %(code)s first.", code=pack.code), code="not_graded"
+                _l("Test and grade pack %(code)s first.", code=pack.code), code=Code.NOT_GRADED
             )
         target = to or ("aging" if second_life_ok(pack) else "raw")
         if target == "aging":
@@ -227,7 +228,7 @@ def send(user: User, pack_id: int, to: str | None = None) -> Pack:
                         g=pack.grade.value,
                         d=pack.decision,
                     ),
-                    code="not_second_life",
+                    code=Code.NOT_SECOND_LIFE,
                 )
             days = int(current_app.config["AGING_DAYS"])
             pack.aging_until = clock.today() + timedelta(days=days)

@@ -35,6 +35,7 @@ from lithloop.services.booking import bookings as booking_service
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.packs import events as pack_events
 from lithloop.services.plant import park_serials
+from lithloop.services.plant.errors import Code
 from lithloop.services.plant.intake_form import LotReceipt, parse_receipt
 
 ARRIVAL_DAYS = 7  # how far back the arrivals list looks
@@ -143,12 +144,12 @@ def _lock_booking(booking_id: int) -> Booking:
     received = db.session.scalar(sa.select(Intake.id).where(Intake.booking_id == booking_id))
     if received is not None or booking.status in (BookingStatus.RECEIVED, BookingStatus.SETTLED):
         raise Conflict(
-            _l("Booking #%(id)s was already received.", id=booking_id), code="already_received"
+            _l("Booking #%(id)s was already received.", id=booking_id), code=Code.ALREADY_RECEIVED
         )
     if booking.status is not BookingStatus.PICKED_UP:
         raise Conflict(
             _l("Booking #%(id)s is %(s)s, not picked up.", id=booking_id, s=booking.status.value),
-            code="not_picked_up",
+            code=Code.NOT_PICKED_UP,
         )
     return booking
 
@@ -176,7 +177,7 @@ def _refuse_existing(codes: list[str]) -> None:
     if existing:
         raise Conflict(
             _l("Already registered as packs: %(codes)s.", codes=", ".join(existing[:10])),
-            code="code_exists",
+            code=Code.CODE_EXISTS,
         )
 
 
@@ -296,7 +297,7 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
                 "time by someone else.",
                 id=booking_id,
             ),
-            code="conflict",
+            code=Code.CONFLICT,
         ) from exc
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()

@@ -17,6 +17,7 @@ from lithloop.batteries.codes import ALNUM, MAX_SERIAL
 from lithloop.extensions import db
 from lithloop.models import PARK_SERIAL_SEQUENCE, Pack, ParkSerialCounter
 from lithloop.services.errors import Conflict
+from lithloop.services.plant.errors import Code
 
 WARN_AT = 0.9  # share of the serial space used from which the admin is warned
 PARK_MANUFACTURER = "LLP"
@@ -56,7 +57,7 @@ def next_serial() -> int:
                 "switch to the next code line (README, park code serials).",
                 max=MAX_SERIAL,
             ),
-            code="serials_used_up",
+            code=Code.SERIALS_USED_UP,
         )
     return int(value)
 
@@ -98,7 +99,7 @@ def restart() -> None:
                 "an unused character first.",
                 line=current,
             ),
-            code="line_used",
+            code=Code.LINE_USED,
         )
     if _postgres():
         db.session.execute(sa.text("ALTER SEQUENCE park_serial_seq RESTART WITH 1"))

@@ -33,6 +33,7 @@ from lithloop.services.booking.prices import get_version, snapshot_of
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.packs import events as pack_events
 from lithloop.services.plant.dismantling import check_role
+from lithloop.services.plant.errors import Code
 
 KG = Decimal("0.01")
 SECOND_LIFE = (Grade.A, Grade.B, Grade.C)
@@ -156,7 +157,7 @@ def _lock_received(booking_id: int) -> tuple[Booking, Intake]:
         raise NotFound(_l("No such booking."))
     if db.session.scalar(sa.select(Settlement.id).where(Settlement.booking_id == booking.id)):
         raise Conflict(
-            _l("Booking #%(id)s is settled already.", id=booking.id), code="already_settled"
+            _l("Booking #%(id)s is settled already.", id=booking.id), code=Code.ALREADY_SETTLED
         )
     intake = db.session.scalar(sa.select(Intake).where(Intake.booking_id == booking.id))
     if booking.status is not BookingStatus.RECEIVED or intake is None:
@@ -166,7 +167,7 @@ def _lock_received(booking_id: int) -> tuple[Booking, Intake]:
                 id=booking.id,
                 s=booking.status.value,
             ),
-            code="not_received",
+            code=Code.NOT_RECEIVED,
         )
     return booking, intake
 
@@ -185,7 +186,7 @@ def settle(user: User, booking_id: int) -> Settlement:
         if ungraded:
             raise Conflict(
                 _l("Grade every pack first: %(codes)s.", codes=", ".join(ungraded[:5])),
-                code="ungraded",
+                code=Code.UNGRADED,
             )
         index = snapshot_of(get_version(booking.quote_index_version))
         masses = lot_masses(booking, packs, Decimal(intake.measured_kg))

@@ -21,6 +21,7 @@ from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User, Warehouse
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.packs import state as pack_state
+from lithloop.services.plant.errors import Code
 from lithloop.services.plant.grading import lock_pack
 
 LABELS = {
@@ -131,7 +132,7 @@ def _check_release(pack: Pack) -> None:
                 code=pack.code,
                 d=pack.aging_until.isoformat() if pack.aging_until else "—",
             ),
-            code="retest_needed",
+            code=Code.RETEST_NEEDED,
         )
     if pack.grade not in SECOND_LIFE:
         raise Conflict(
@@ -141,7 +142,7 @@ def _check_release(pack: Pack) -> None:
                 code=pack.code,
                 g=pack.grade.value if pack.grade else "—",
             ),
-            code="failed_retest",
+            code=Code.FAILED_RETEST,
         )
 
 
@@ -161,7 +162,7 @@ def move(user: User, pack_id: int, source: str, target: str) -> Pack:
                     src=LABELS[src],
                     where=_where(pack),
                 ),
-                code="wrong_warehouse",
+                code=Code.WRONG_WAREHOUSE,
             )
         state = MOVES[src].get(dst)
         if state is None:
@@ -171,7 +172,7 @@ def move(user: User, pack_id: int, source: str, target: str) -> Pack:
                     src=LABELS[src],
                     dst=LABELS[dst],
                 ),
-                code="bad_move",
+                code=Code.BAD_MOVE,
             )
         if dst is Warehouse.FINISHED:
             _check_release(pack)
@@ -180,7 +181,7 @@ def move(user: User, pack_id: int, source: str, target: str) -> Pack:
             if pack.grade not in SECOND_LIFE:
                 raise Conflict(
                     _l("Pack %(code)s is not graded A, B or C.", code=pack.code),
-                    code="not_second_life",
+                    code=Code.NOT_SECOND_LIFE,
                 )
             pack.aging_until = clock.today() + timedelta(days=int(current_app.config["AGING_DAYS"]))
             pack_state.place(pack, state, user, data={"aging_until": pack.aging_until.isoformat()})
