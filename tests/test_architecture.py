@@ -35,15 +35,47 @@ PURE = {
     "lithloop.vocab": ("lithloop.vocab",),
     "lithloop.geo.geocoders": ("lithloop.geo",),
 }
+#: Pure cores that use the standard library only (routing also uses numpy and the solvers).
+STDLIB_ONLY = ("lithloop.pricing", "lithloop.batteries", "lithloop.clock", "lithloop.vocab")
+WEB_OR_DB = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "flask_babel", "celery")
+NETWORK = ("urllib", "socket", "http", "requests", "httpx", "urllib3", "stripe", "geopy")
+#: Entry points that wire the pure core to adapters; importing the package never runs them.
+ENTRY_POINTS = {"lithloop/routing/__main__.py"}
+
+
+def pure_files(package: str) -> list[Path]:
+    """The source files of a pure package (or module)."""
+    path = ROOT.joinpath(*package.split("."))
+    return sorted(path.rglob("*.py")) if path.is_dir() else [path.with_suffix(".py")]
+
+
+@pytest.mark.parametrize("package", sorted(set(PURE) - {"lithloop.geo.geocoders"}))  # geopy
+def test_pure_cores_import_no_web_database_network_or_other_lithloop(package):
+    stdlib = set(sys.stdlib_module_names) | {"__future__"}
+    problems = []
+    for path in pure_files(package):
+        if str(path.relative_to(ROOT)) in ENTRY_POINTS:
+            continue
+        for module, name, line in imports_of(path.read_text("utf-8")):
+            where, top = f"{path.relative_to(ROOT)}:{line} {module}", module.split(".")[0]
+            dotted = module if name is None or module != "lithloop" else f"lithloop.{name}"
+            if top in WEB_OR_DB or top in NETWORK:
+                problems.append(where)
+            elif top == "lithloop" and not dotted.startswith(PURE[package]):
+                problems.append(where)
+            elif package in STDLIB_ONLY and top not in stdlib and top != "lithloop":
+                problems.append(where + " (not the standard library)")
+    assert problems == []
 
 
 @pytest.mark.parametrize("package", sorted(PURE))
-def test_pure_packages_import_neither_flask_nor_the_database_nor_other_lithloop(package):
+def test_pure_cores_load_no_web_database_or_other_lithloop_at_run_time(package):
     allowed = PURE[package]
     code = (
-        f"import sys, json, {package}; "
-        "print(json.dumps(sorted(m for m in sys.modules "
-        "if m.split('.')[0] in {'flask', 'sqlalchemy', 'flask_sqlalchemy', 'werkzeug'} "
+        "import sys, json; import lithloop; before = set(sys.modules); "
+        f"import {package}; added = set(sys.modules) - before; "
+        "print(json.dumps(sorted(m for m in added "
+        f"if m.split('.')[0] in {WEB_OR_DB!r} or m in ('urllib.request', 'http.client') "
         f"or m.startswith('lithloop.') and not m.startswith({allowed!r}))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

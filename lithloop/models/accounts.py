@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,38 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lithloop.extensions import db
 from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column
-
-
-class OrgKind(enum.Enum):
-    """What an organisation is to the park."""
-
-    DEALER_BRANCH = "dealer_branch"
-    BUS_COMPANY = "bus_company"
-    BUYER = "buyer"
-    PARK_OPERATOR = "park_operator"
-    GOVERNMENT = "government"  # a government partner: sees the dashboard
-
-
-class OrgStatus(enum.Enum):
-    """Whether an organisation may use the platform."""
-
-    PENDING = "pending"
-    ACTIVE = "active"
-    REJECTED = "rejected"
-
-
-class Role(enum.Enum):
-    """What a user does; each role has its own home page and navigation."""
-
-    DEALER_STAFF = "dealer_staff"
-    FLEET_MANAGER = "fleet_manager"
-    DISPATCHER = "dispatcher"
-    PLANT_OPERATOR = "plant_operator"
-    DRIVER = "driver"
-    BUYER = "buyer"
-    ADMIN = "admin"
-    GOVERNMENT = "government"
-
+from lithloop.vocab import OrgKind, OrgStatus, Role
 
 #: Roles that work for the park (the roles a park operator's users hold). Not who sees
 #: what: drivers are among them but see only their routes (services/policies.py).

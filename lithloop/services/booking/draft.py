@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import pricing
+from lithloop import pricing, vocab
 from lithloop.batteries import CodeReason, validate_code
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import INT_RE, parse_amount, strict_date, strict_time
@@ -18,7 +18,7 @@ MAX_LOTS = 20
 MAX_LOT_KG = Decimal(40000)
 KG_STEP = Decimal("0.01")  # booking_lot.mass_kg is NUMERIC(12, 2)
 MIN_WINDOW_MINUTES = 60
-SP376_ITEMS = ("leaking_venting", "deformed", "bms_damaged", "cannot_diagnose")
+SP376_ITEMS = tuple(vocab.values(vocab.Sp376Item))
 
 CODE_REASONS = {
     CodeReason.EMPTY: _l("The code is empty."),
