@@ -44,9 +44,10 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python bench/routing_regional.py $(BENCH_ARGS)
 
-lint: install-dev
+lint: install-dev  # ruff check, ruff format --check, mypy on the pure cores
 	$(BIN)/ruff check lithloop tests bench tools
 	$(BIN)/ruff format --check lithloop tests bench tools
+	$(BIN)/mypy  # routing, pricing, batteries, clock, vocab ([tool.mypy] in pyproject.toml)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -313,11 +313,12 @@ class _RowParser:
             return None
         kwh, kg, soh = (
             None
-            if numbers[c] is None
-            else numbers[c].quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
+            if (number := numbers[c]) is None
+            else number.quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
             for c in ("rated_kwh", "mass_kg", "soh_pct")
         )
-        return FleetRow(n, plate, code, chem, kwh, kg, since, soh, parsed)
+        # no error on the row: every required cell parsed (mypy cannot follow self.errors)
+        return FleetRow(n, plate, code, chem, kwh, kg, since, soh, parsed)  # type: ignore[arg-type]
 
     def _pack_code(
         self, n: int, raw: str, chem: str | None
@@ -328,6 +329,7 @@ class _RowParser:
         check = validate_code(raw, today=self.today)
         if check.parsed is None:
             p = check.problem
+            assert p is not None  # a check without a parsed code has a problem
             self.errors.append(
                 _issue(
                     n,
