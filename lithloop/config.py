@@ -76,8 +76,9 @@ def load_settings() -> dict:
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices
-        # The catalog page releases expired reservations at most this often per worker.
-        "SWEEP_INTERVAL_S": float(os.environ.get("SWEEP_INTERVAL_S", "30")),
+        # Housekeeping (expired reservations, silent runs) runs this often: Celery beat with
+        # a broker, else a timer thread per web process; 0 turns the timer off.
+        "HOUSEKEEPING_INTERVAL_S": float(os.environ.get("HOUSEKEEPING_INTERVAL_S", "30")),
         # Rate limits, shared by every worker: Redis when REDIS_URL is set, else an SQLite
         # file in instance/ shared by the processes of this host (web/shared_limits.py);
         # "memory://" counts per process.

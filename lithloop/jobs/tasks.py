@@ -15,3 +15,11 @@ def run_plan(run_id: int) -> None:
         execute_run(run_id)
     finally:
         db.session.remove()
+
+
+@shared_task(name="lithloop.housekeeping")
+def housekeeping() -> dict[str, int]:
+    """Release expired reservations and end silent runs (sent by Celery beat)."""
+    from lithloop.jobs.housekeeping import run_all
+
+    return run_all()

@@ -20,8 +20,7 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.jobs import runner
-from lithloop.models import Plan, PlanRun, PlanStatus, Role, Truck
+from lithloop.models import Plan, PlanStatus, Role, Truck
 from lithloop.services.dispatch import plan_edit, planning, publishing
 from lithloop.services.dispatch.problem import park_site
 from lithloop.services.errors import ServiceError
@@ -42,13 +41,8 @@ def _day() -> date:
 @roles_required(*STAFF)
 def index():
     """A day's due bookings, the run form and the day's runs."""
-    planning.fail_stale_runs()
     day = _day()
-    runs = list(
-        db.session.scalars(
-            sa.select(PlanRun).where(PlanRun.plan_date == day).order_by(PlanRun.id.desc()).limit(20)
-        )
-    )
+    runs = planning.runs_of_day(day)
     published = db.session.scalar(
         sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
     )
@@ -81,14 +75,13 @@ def start():
     """Start a run for the day and go to its progress page."""
     day = _day()
     try:
-        run = planning.start_run(
+        run = planning.launch_run(
             current_user,
             day,
             int_value("time_limit_s", 30),
             int_value("horizon_days", 1),
             request.form.get("mode", "thorough"),
         )
-        runner.submit(run.id)
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("dispatch.index", date=day.isoformat()))
@@ -106,7 +99,6 @@ def run(run_id: int):
 @roles_required(*STAFF)
 def progress(run_id: int):
     """The progress panel alone, for htmx polling."""
-    planning.fail_stale_runs()
     return render_template("dispatch/_progress.html", run=planning.get_run(run_id))
 
 

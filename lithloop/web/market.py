@@ -76,7 +76,6 @@ def cart_lines(cart: dict) -> list[dict]:
 @roles_required(*BUYER, Role.ADMIN)
 def catalog_page():
     """Packs for sale, filtered and sorted, identical ones grouped with their stock."""
-    market_checkout.sweep_expired_now_and_then()
     errors = {}
     try:
         filters = catalog.parse_filters(request.args)

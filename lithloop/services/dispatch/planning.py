@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lithloop import clock, metrics, routing
 from lithloop.extensions import db
@@ -96,8 +97,18 @@ def due_deliveries(day: date) -> list[Order]:
     )
 
 
+STALE_ERROR = "The worker stopped during the run (no heartbeat); start a new run."
+
+
+def _is_stale(run: PlanRun) -> bool:
+    last = run.heartbeat_at or run.created_at
+    return run.status in ACTIVE_RUN and last is not None and last < clock.now() - stale_after()
+
+
 def fail_stale_runs() -> int:
-    """Runs whose worker stopped sending heartbeats end failed; returns how many."""
+    """Runs whose worker stopped sending heartbeats end failed; returns how many.
+
+    Periodic housekeeping (lithloop.jobs.housekeeping) and starting a run call it."""
     limit = clock.now() - stale_after()
     stale = list(
         db.session.scalars(
@@ -109,9 +120,22 @@ def fail_stale_runs() -> int:
     )
     for run in stale:
         run.status, run.finished_at = RunStatus.FAILED, clock.now()
-        run.error = "The worker stopped during the run (no heartbeat); start a new run."
+        run.error = STALE_ERROR
     db.session.commit()
     return len(stale)
+
+
+def shown_as_of_now(runs: list[PlanRun]) -> list[PlanRun]:
+    """Runs as a reader should see them: one whose worker went silent shows failed.
+
+    Read-only: the values are set as if loaded, so nothing is written; the periodic
+    housekeeping stores the failure."""
+    for run in runs:
+        if _is_stale(run):
+            set_committed_value(run, "status", RunStatus.FAILED)
+            set_committed_value(run, "finished_at", clock.now())
+            set_committed_value(run, "error", STALE_ERROR)
+    return runs
 
 
 def start_run(
@@ -182,10 +206,29 @@ def cancel_run(user: User, run_id: int) -> PlanRun:
 
 
 def get_run(run_id: int) -> PlanRun:
-    """A run by id."""
+    """A run by id (one whose worker went silent shows failed)."""
     run = db.session.get(PlanRun, run_id)
     if run is None:
         raise NotFound(_l("No such run."))
+    return shown_as_of_now([run])[0]
+
+
+def runs_of_day(day: date, limit: int = 20) -> list[PlanRun]:
+    """The day's newest runs, as a reader should see them."""
+    query = (
+        sa.select(PlanRun).where(PlanRun.plan_date == day).order_by(PlanRun.id.desc()).limit(limit)
+    )
+    return shown_as_of_now(list(db.session.scalars(query)))
+
+
+def launch_run(
+    user: User, day: date, time_limit_s: int, horizon_days: int = 1, mode: str = "thorough"
+) -> PlanRun:
+    """Queue a run (see start_run) and submit it to the background workers."""
+    from lithloop.jobs import runner
+
+    run = start_run(user, day, time_limit_s, horizon_days, mode)
+    runner.submit(run.id)
     return run
 
 

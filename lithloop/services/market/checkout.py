@@ -11,7 +11,6 @@ opened when the buyer pays (`ensure_intent`), once Stripe answers again.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -382,16 +381,6 @@ def sweep_expired(now=None) -> int:
         if not _cancel_intent(order):
             break  # Stripe not answering: the rest are cancelled on the next sweep or expire
     return len(orders)
-
-
-def sweep_expired_now_and_then() -> int:
-    """sweep_expired() at most once every SWEEP_INTERVAL_S seconds in this process."""
-    state = current_app.extensions.setdefault("lithloop_sweep", {"next": 0.0})
-    now = time.monotonic()
-    if now < state["next"]:
-        return 0
-    state["next"] = now + float(current_app.config.get("SWEEP_INTERVAL_S", 30))
-    return sweep_expired()
 
 
 def _cancel_intent(order: Order) -> bool:
