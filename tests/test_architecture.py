@@ -231,6 +231,6 @@ def test_the_layering_check_catches_an_unlisted_module_and_a_private_name():
 
 
 def test_the_private_name_check_catches_a_private_import():
-    source = "from lithloop.services.booking.bookings import _record as record\n"
+    source = "from lithloop.services.booking.bookings import _own_site as own_site\n"
     assert private_name_imports("lithloop.services.dispatch.publishing", source)
     assert not private_name_imports("lithloop.x", "from lithloop.db import atomic as _run\n")

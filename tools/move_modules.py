@@ -5,7 +5,8 @@ would change and exits 1 if anything is left to do). It
 
 1. ``git mv``s each module of MOVES still at its old path to its new path (creating the
    package's ``__init__.py`` when missing), and
-2. rewrites the references in lithloop/, tests/, bench/ and tools/: ``from lithloop.services
+2. rewrites the references in lithloop/, tests/, bench/, tools/ (and file paths in
+   README.md and docs/): ``from lithloop.services
    import market_orders`` (also parenthesised and inside functions, keeping the local name
    with ``as``), ``from lithloop.services.market_orders import x``, ``import ...``, and
    dotted strings such as mock targets and logger names.
@@ -205,6 +206,9 @@ def rewrite_text(text: str, children: dict[str, set[str]]) -> str:
         text = _dotted_pattern(old, children).sub(new, text)
         old_path, new_path = old.replace(".", "/") + ".py", new.replace(".", "/") + ".py"
         text = re.sub(r"(?<![\w/])" + re.escape(old_path), new_path, text)
+        short_old = old_path.removeprefix("lithloop/")
+        short_new = new_path.removeprefix("lithloop/")
+        text = re.sub(r"(?<![\w/])" + re.escape(short_old), short_new, text)
     return text
 
 
@@ -223,19 +227,20 @@ def rename_private(text: str, path: Path) -> str:
 
 
 def rewrite_imports(dry: bool) -> list[str]:
-    """Rewrite every Python file under SCAN; returns the files that changed."""
+    """Rewrite every Python file under SCAN, README.md and docs/; returns what changed."""
     children = package_children()
     changed = []
-    for top in SCAN:
-        for path in sorted((ROOT / top).rglob("*.py")):
-            if path.resolve() == SELF:
-                continue
-            text = path.read_text("utf-8")
-            new = rename_private(rewrite_text(text, children), path)
-            if new != text:
-                changed.append(str(path.relative_to(ROOT)))
-                if not dry:
-                    path.write_text(new, "utf-8")
+    paths = [p for top in SCAN for p in sorted((ROOT / top).rglob("*.py"))]
+    paths += [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    for path in paths:
+        if path.resolve() == SELF or not path.exists():
+            continue
+        text = path.read_text("utf-8")
+        new = rename_private(rewrite_text(text, children), path)
+        if new != text:
+            changed.append(str(path.relative_to(ROOT)))
+            if not dry:
+                path.write_text(new, "utf-8")
     return changed
 
 
@@ -254,11 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     changed = rewrite_imports(args.check)
     for name in changed:
         print("rewrite", name)
-    if changed and not args.check and not args.no_ruff:
+    python = [name for name in changed if name.endswith(".py")]
+    if python and not args.check and not args.no_ruff:
         ruff = Path(sys.executable).with_name("ruff")
         ruff_cmd = [str(ruff)] if ruff.exists() else [sys.executable, "-m", "ruff"]
-        subprocess.run([*ruff_cmd, "check", "--select", "I", "--fix", "-q", *changed], cwd=ROOT)
-        subprocess.run([*ruff_cmd, "format", "-q", *changed], cwd=ROOT)
+        subprocess.run([*ruff_cmd, "check", "--select", "I", "--fix", "-q", *python], cwd=ROOT)
+        subprocess.run([*ruff_cmd, "format", "-q", *python], cwd=ROOT)
     if args.check and (moved or changed):
         return 1
     return 0

@@ -211,7 +211,7 @@ def test_another_drivers_stop_is_404(client, auth, world):
 
 
 def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, world):
-    # Depends on services/policies.py and the guards that use it: before issue 17 a driver
+    # Depends on services/accounts/policies.py and the guards that use it: before issue 17 a driver
     # counted as park staff and opened every organisation's bookings with their quotes,
     # every site and private passports.
     from lithloop.services.booking import bookings as booking_service
