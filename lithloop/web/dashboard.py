@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
+from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar
 from lithloop.services.plant import park_serials
 from lithloop.services.reporting import dashboard as figures
@@ -16,7 +17,7 @@ from lithloop.web.access import roles_required
 from lithloop.web.pricing_text import chemistry_name
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-VIEWERS = (Role.ADMIN, Role.GOVERNMENT)
+VIEWERS = policies.FIGURE_VIEWERS
 
 
 def _year() -> int:

@@ -21,6 +21,7 @@ from flask_login import current_user
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus, Role, Truck
+from lithloop.services.accounts import policies
 from lithloop.services.dispatch import plan_edit, planning, publishing
 from lithloop.services.dispatch.problem import park_site
 from lithloop.services.errors import ServiceError
@@ -30,7 +31,7 @@ from lithloop.web.plan_view import plan_geo, plan_map
 from lithloop.web.query_args import int_value
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
-STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
+STAFF = policies.REGION_STAFF
 
 
 def _day() -> date:

@@ -12,6 +12,7 @@ from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import OrderStatus, Pack, PackState, Role
 from lithloop.services import idempotency
+from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import catalog
 from lithloop.services.market import checkout as market_checkout
@@ -22,8 +23,8 @@ from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
 
 bp = Blueprint("market", __name__, url_prefix="/market")
-BUYER = (Role.BUYER,)
-ALL_ORDERS = (Role.BUYER, Role.ADMIN)
+BUYER = policies.BUYERS
+ALL_ORDERS = policies.ORDER_VIEWERS
 
 
 def order_status_label(value: str) -> str:

@@ -8,14 +8,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import clock
-from lithloop.models import BookingStatus, PackState, Role, Warehouse
+from lithloop.models import BookingStatus, PackState, Warehouse
+from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
 from lithloop.services.packs import events as pack_events
 from lithloop.services.plant import grading, intake, warehouses
 from lithloop.web.access import roles_required
 
 bp = Blueprint("plant", __name__, url_prefix="/plant")
-PLANT_ROLES = (Role.PLANT_OPERATOR, Role.ADMIN)
+PLANT_ROLES = policies.PLANT_STAFF
 STATE_LABELS = {
     "received": _l("Received, not graded"),
     "raw": _l("Raw-material warehouse"),

@@ -44,10 +44,7 @@ def index():
 def show(site_id: int):
     """One site; another organisation's answers 404."""
     site = site_service.get_site(current_user, site_id)
-    can_edit = (
-        site.organisation_id == current_user.organisation_id
-        and current_user.role in site_service.SITE_EDITORS
-    )
+    can_edit = policies.may_edit_site(current_user, site)
     return render_template("sites/show.html", site=site, can_edit=can_edit, map=region_map([site]))
 
 
@@ -111,7 +108,7 @@ def create():
 def edit(site_id: int):
     """Change a site of one's own organisation."""
     site = site_service.get_site(current_user, site_id)
-    if site.organisation_id != current_user.organisation_id:
+    if not policies.may_edit_site(current_user, site):
         return render_template("errors/error.html", status=404, message=_("No such site.")), 404
     form = SiteForm(obj=site)
     return _submit(form, lambda data: site_service.update_site(current_user, site_id, data), site)

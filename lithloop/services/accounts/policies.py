@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
-from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Role, Truck, User
+from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Role, Site, Truck, User
 from lithloop.services.errors import Forbidden
 
 #: Roles that see every organisation's records (the park's office staff).
@@ -22,6 +22,23 @@ REGION_STAFF = frozenset({Role.DISPATCHER, Role.PLANT_OPERATOR, Role.ADMIN})
 #: Roles that open organisations' records (sites, bookings, quotes, passports) at all:
 #: every role but the driver, who works from their routes.
 RECORD_READERS = frozenset(Role) - {Role.DRIVER}
+#: Roles that book pickups for their own organisation's sites.
+BOOKERS = frozenset({Role.DEALER_STAFF, Role.FLEET_MANAGER})
+#: Roles that add and change their own organisation's sites: dealers and bus companies
+#: (branches, depots) and the park's dispatchers and admins (the park itself).
+SITE_EDITORS = frozenset({Role.DEALER_STAFF, Role.FLEET_MANAGER, Role.DISPATCHER, Role.ADMIN})
+#: Roles that start optimisation runs, edit and publish plans.
+PLANNERS = frozenset({Role.DISPATCHER, Role.ADMIN})
+#: Roles that work the plant: intake, grading, warehouses, lines, settlement.
+PLANT_STAFF = frozenset({Role.PLANT_OPERATOR, Role.ADMIN})
+#: Roles that read settlements: the owners and the plant.
+SETTLEMENT_READERS = BOOKERS | PLANT_STAFF
+#: Roles that see the region's figures (the dashboard).
+FIGURE_VIEWERS = frozenset({Role.ADMIN, Role.GOVERNMENT})
+#: Roles that buy on the market.
+BUYERS = frozenset({Role.BUYER})
+#: Roles that see market orders: buyers their own, admins all.
+ORDER_VIEWERS = BUYERS | {Role.ADMIN}
 
 
 def sees_whole_region(user: User) -> bool:
@@ -75,3 +92,26 @@ def drives_booking(user: User, booking_id: int) -> bool:
         )
         is not None
     )
+
+
+def may_edit_site(user: User, site: Site) -> bool:
+    """Whether the user may change the site: a site editor of the site's own organisation.
+
+    Nobody changes another organisation's site, not even an admin (the admin's are the
+    park's). The sites service enforces it; the site page shows its Edit button by it."""
+    return user.role in SITE_EDITORS and site.organisation_id == user.organisation_id
+
+
+def drives(user: User, route: PlanRoute) -> bool:
+    """True when the route is the user's own: a published route of the truck they drive."""
+    return (
+        user.role is Role.DRIVER
+        and route.truck is not None
+        and route.truck.driver_id == user.id
+        and route.plan.status is PlanStatus.PUBLISHED
+    )
+
+
+def visible(user: User, model) -> sa.ColumnElement[bool]:
+    """A WHERE clause keeping the `model` rows (with an organisation_id) the user may see."""
+    return organisation_clause(user, model.organisation_id)

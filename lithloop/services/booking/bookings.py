@@ -33,7 +33,7 @@ from lithloop.services.booking.prices import current_index
 from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 
-BOOKING_ROLES = {Role.DEALER_STAFF, Role.FLEET_MANAGER}
+BOOKING_ROLES = policies.BOOKERS
 S = BookingStatus
 #: status -> statuses it may move to
 TRANSITIONS = {

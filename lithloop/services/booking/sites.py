@@ -14,9 +14,7 @@ from lithloop.models import Role, Site, SiteKind, User
 from lithloop.services.accounts import policies
 from lithloop.services.errors import Forbidden, Invalid, NotFound
 
-#: Roles that add and change their own organisation's sites: dealers and bus companies
-#: (branches, depots) and the park's dispatchers and admins (the park itself).
-SITE_EDITORS = (Role.DEALER_STAFF, Role.FLEET_MANAGER, Role.DISPATCHER, Role.ADMIN)
+SITE_EDITORS = policies.SITE_EDITORS
 
 
 @dataclass(frozen=True)
@@ -107,10 +105,10 @@ def create_site(user: User, data: SiteInput) -> Site:
 
 
 def update_site(user: User, site_id: int, data: SiteInput) -> Site:
-    """Change a site of the user's own organisation (admins may change any)."""
+    """Change a site of the user's own organisation (policies.may_edit_site)."""
     require_site_editor(user)
     site = get_site(user, site_id)
-    if site.organisation_id != user.organisation_id and user.role is not Role.ADMIN:
+    if not policies.may_edit_site(user, site):
         raise NotFound(_l("No such site."))
     _validate(data)
     for key, value in _fields(data).items():

@@ -24,20 +24,20 @@ from lithloop.models import (
     PlanStatus,
     PlanStop,
     PlanUnassigned,
-    Role,
     RunStatus,
     Site,
     Truck,
     User,
 )
 from lithloop.models.market import Order, OrderStatus
+from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.problem import build_day_problem, park_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
-PLANNERS = (Role.DISPATCHER, Role.ADMIN)
+PLANNERS = policies.PLANNERS
 ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
 RUN_MODES = ("thorough", "quick")  # quick: ends when nothing improved for a few seconds
 MODE_MARK = "mode: "  # first line of a run's log (the run table has no mode column)

@@ -19,13 +19,14 @@ from sqlalchemy.orm import selectinload
 from lithloop import clock
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
-from lithloop.models import DismantlingBatch, Pack, PackState, Role, User
+from lithloop.models import DismantlingBatch, Pack, PackState, User
+from lithloop.services.accounts import policies
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.packs import state as pack_state
 from lithloop.services.plant.errors import Code
 from lithloop.services.strict_input import parse_amount
 
-LINE_ROLES = {Role.PLANT_OPERATOR, Role.ADMIN}
+LINE_ROLES = policies.PLANT_STAFF
 #: Materials weighed out of a batch, in the order shown.
 MATERIALS = ("black_mass", "copper", "aluminium", "steel", "plastics")
 MATERIAL_LABELS = {

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
-from lithloop.models import Role
+from lithloop.services.accounts import policies
 from lithloop.services.dispatch import planning
 from lithloop.services.errors import Forbidden
 from lithloop.web import plan_view
@@ -19,7 +19,7 @@ blp = Blueprint(
     url_prefix="/api/v1/plans",
     description="Background route optimisation runs and their plans",
 )
-STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
+STAFF = policies.REGION_STAFF
 
 
 class RunIn(ma.Schema):
