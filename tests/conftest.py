@@ -195,6 +195,32 @@ def auth(client):
 
 
 @pytest.fixture
+def login_as(client):
+    """login_as(role) -> a new user with that role, logged in through the real form."""
+    from tests.factories import make_user_as
+
+    def log_in(role, **kwargs):
+        user = make_user_as(role, **kwargs)
+        response = Auth(client).login(user.email)
+        assert response.status_code == 302, response.status_code
+        return user
+
+    return log_in
+
+
+@pytest.fixture
+def bearer_as(client):
+    """bearer_as(role) -> (a new user with that role, its Authorization header)."""
+    from tests.factories import make_user_as
+
+    def headers(role, **kwargs):
+        user = make_user_as(role, **kwargs)
+        return user, api_headers(client, user)
+
+    return headers
+
+
+@pytest.fixture
 def demo(app):
     """The demo region seeded into the test database (seed 7)."""
     from lithloop.demo import seed_demo

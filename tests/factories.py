@@ -46,6 +46,16 @@ def make_user(
     return user
 
 
+def org_kind_for(role: Role) -> OrgKind:
+    """The kind of organisation whose users hold this role."""
+    return next(kind for kind, roles in ROLES_BY_KIND.items() if role in roles)
+
+
+def make_user_as(role: Role, *, org: Organisation | None = None, **kwargs) -> User:
+    """A user with the role, in a new organisation of the matching kind unless given."""
+    return make_user(org or make_org(org_kind_for(role)), role=role, **kwargs)
+
+
 def make_site(org: Organisation, *, name: str | None = None, lat=44.58, lon=129.62) -> Site:
     """A site of the organisation near Mudanjiang."""
     site = Site(
