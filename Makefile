@@ -49,9 +49,10 @@ bench: install-dev
 mutate: install-dev
 	$(BIN)/python tools/mutate.py $(MUTATE_ARGS)
 
-lint: install-dev
+lint: install-dev  # ruff check, ruff format --check, mypy on the pure cores
 	$(BIN)/ruff check lithloop tests bench tools
 	$(BIN)/ruff format --check lithloop tests bench tools
+	$(BIN)/mypy  # routing, pricing, batteries, clock, vocab ([tool.mypy] in pyproject.toml)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache mutants

@@ -35,7 +35,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench import growth_world  # noqa: E402
 from lithloop import clock  # noqa: E402
 from lithloop.extensions import db  # noqa: E402
-from lithloop.services import rollups  # noqa: E402
+from lithloop.services.reporting import rollups  # noqa: E402
 from tests import growth_targets  # noqa: E402
 from tests.test_authz_matrix import seeded_matrix, send  # noqa: E402
 

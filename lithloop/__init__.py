@@ -43,4 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         from lithloop.jobs.celery_app import celery_init_app
 
         celery_init_app(app)
+    from lithloop.jobs import housekeeping
+
+    housekeeping.init_app(app)
     return app

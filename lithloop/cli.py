@@ -19,8 +19,8 @@ def register_commands(app: Flask) -> None:
     def park_serials_command(action: str) -> None:
         """Show how many park code serials are used, or restart them for a new code line."""
         from lithloop.batteries.codes import MAX_SERIAL
-        from lithloop.services import park_serials
         from lithloop.services.errors import ServiceError
+        from lithloop.services.plant import park_serials
 
         if action == "restart":
             try:
@@ -34,7 +34,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("rebuild-rollups")
     def rebuild_rollups_command() -> None:
         """Recompute the dashboard's monthly rollups from intakes, pack events and batches."""
-        from lithloop.services import rollups
+        from lithloop.services.reporting import rollups
 
         click.echo(f"{rollups.rebuild()} rollup rows rebuilt from the event log")
 
@@ -86,7 +86,7 @@ def register_commands(app: Flask) -> None:
     @click.argument("out", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
     def export_org_command(org_id: int, out: str) -> None:
         """Write one organisation's data (no password hashes) as JSON to OUT ('-' = stdout)."""
-        from lithloop.services import org_transfer
+        from lithloop.services.booking import org_transfer
         from lithloop.services.errors import ServiceError
 
         try:
@@ -106,7 +106,7 @@ def register_commands(app: Flask) -> None:
     @click.argument("source", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
     def import_org_command(source: str) -> None:
         """Create an exported organisation here; refuses names or e-mails already present."""
-        from lithloop.services import org_transfer
+        from lithloop.services.booking import org_transfer
         from lithloop.services.errors import ServiceError
 
         with click.open_file(source, encoding="utf-8") as handle:

@@ -90,8 +90,9 @@ def load_settings() -> dict:
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices
-        # The catalog page releases expired reservations at most this often per worker.
-        "SWEEP_INTERVAL_S": float(os.environ.get("SWEEP_INTERVAL_S", "30")),
+        # Housekeeping (expired reservations, silent runs) runs this often: Celery beat with
+        # a broker, else a timer thread per web process; 0 turns the timer off.
+        "HOUSEKEEPING_INTERVAL_S": float(os.environ.get("HOUSEKEEPING_INTERVAL_S", "30")),
         # Rate limits, shared by every worker: Redis when REDIS_URL is set, else an SQLite
         # file in instance/ shared by the processes of this host (web/shared_limits.py);
         # "memory://" counts per process.
@@ -108,7 +109,7 @@ def load_settings() -> dict:
         "LOCKOUT_DURATION_S": int(os.environ.get("LOCKOUT_DURATION_S", "900")),
         "LOCKOUT_MAX_S": int(os.environ.get("LOCKOUT_MAX_S", "86400")),
         # API tokens live API_TOKEN_DAYS unless asked for less; their last use is stamped at
-        # most every API_TOKEN_TOUCH_S seconds (services/api_tokens.py).
+        # most every API_TOKEN_TOUCH_S seconds (services/accounts/api_tokens.py).
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
         "API_TOKEN_TOUCH_S": float(os.environ.get("API_TOKEN_TOUCH_S", "60")),
         # Mail: the outbox table stands in for e-mail unless MAIL_SERVER is set.
@@ -214,7 +215,7 @@ def load_settings() -> dict:
         # Where the cache's write counters shared by all workers live, so that one worker's
         # commit clears every worker's entries at once: a file path (one host; default
         # instance/cache-counters-<database id>), redis://… (several hosts; default with
-        # REDIS_URL), or "none" (services/shared_generations.py).
+        # REDIS_URL), or "none" (cache/shared_generations.py).
         "CACHE_COUNTERS": os.environ.get("CACHE_COUNTERS", ""),
         # Seconds a worker may trust an API token's or a session's user and organisation
         # without a query; any worker's commit to tokens, users or organisations clears it

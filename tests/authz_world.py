@@ -35,7 +35,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.models.market import Order, OrderLine, OrderStatus
-from lithloop.services import roster
+from lithloop.services.dispatch import roster
 
 DEMO_PASSWORD = "lithloop-demo"
 OTHER_MARKER = "AUTHZ外部"
@@ -86,7 +86,7 @@ def _one(query):
 
 
 def _checkout(buyer: User, pack: Pack):
-    from lithloop.services import market_checkout
+    from lithloop.services.market import checkout as market_checkout
 
     return market_checkout.checkout(buyer, [{"pack_id": pack.id}], {"kind": "pickup"})
 
@@ -126,8 +126,8 @@ def build_world() -> World:
     """Seed the demo region with activity, then add other organisations' objects."""
     from lithloop.demo import seed_demo
     from lithloop.demo.activity import next_open_day
-    from lithloop.services import bookings as booking_service
-    from lithloop.services import rfq as rfq_service
+    from lithloop.services.booking import bookings as booking_service
+    from lithloop.services.market import rfq as rfq_service
     from tests.factories import PASSWORD, make_org, make_site, make_user
     from tests.pack_builders import make_pack
 
@@ -247,7 +247,7 @@ def build_world() -> World:
     world.other["rfq"] = rfq_service.create(other_buyer, spec).id
     # A spare API token of every role's user, and another organisation's (revoked in the
     # matrix: never the tokens the matrix itself calls the API with).
-    from lithloop.services.api_tokens import issue_api_token, token_hash
+    from lithloop.services.accounts.api_tokens import issue_api_token, token_hash
 
     def spare_token(user: User) -> int:
         plain = issue_api_token(user, "authz spare")

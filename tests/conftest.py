@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -92,18 +94,37 @@ def database_url(backend, tmp_path, request):
     return request.getfixturevalue("pg_database_url")
 
 
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory):
+    """An SQLite file with the empty schema, built once per session (per pytest worker)."""
+    path = tmp_path_factory.mktemp("schema") / "schema.sqlite3"
+    builder = make_app(f"sqlite:///{path}")
+    with builder.app_context():
+        _db.create_all()
+        _db.session.remove()
+        _db.engine.dispose()  # closes every connection: the file is complete on its own
+    return path
+
+
 @pytest.fixture
-def app(database_url, backend):
+def app(database_url, backend, request):
     """The app under test, on a clean database.
 
     The test body runs inside the app context of a twin app on the same database, so
     that each request the test client makes gets its own app context, session and `g`,
-    exactly as in production (a shared context would hide missing commits).
+    exactly as in production (a shared context would hide missing commits). On SQLite the
+    empty schema is a copy of the session's file, not built again for every test.
     """
+    copied = False
+    if backend == "sqlite" and database_url.startswith("sqlite:///"):
+        sqlite_file = Path(database_url.removeprefix("sqlite:///"))
+        if not sqlite_file.exists():
+            shutil.copyfile(request.getfixturevalue("sqlite_schema"), sqlite_file)
+            copied = True
     served = make_app(database_url)
     twin = make_app(database_url)
     with twin.app_context():
-        if backend == "sqlite" or database_url not in _pg_schema_ready:
+        if not copied and (backend == "sqlite" or database_url not in _pg_schema_ready):
             _db.create_all()
             _pg_schema_ready.add(database_url)
         yield served
@@ -192,6 +213,32 @@ class Auth:
 def auth(client):
     """Helper to log the test client in as someone."""
     return Auth(client)
+
+
+@pytest.fixture
+def login_as(client):
+    """login_as(role) -> a new user with that role, logged in through the real form."""
+    from tests.factories import make_user_as
+
+    def log_in(role, **kwargs):
+        user = make_user_as(role, **kwargs)
+        response = Auth(client).login(user.email)
+        assert response.status_code == 302, response.status_code
+        return user
+
+    return log_in
+
+
+@pytest.fixture
+def bearer_as(client):
+    """bearer_as(role) -> (a new user with that role, its Authorization header)."""
+    from tests.factories import make_user_as
+
+    def headers(role, **kwargs):
+        user = make_user_as(role, **kwargs)
+        return user, api_headers(client, user)
+
+    return headers
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import time
 
 from lithloop.extensions import db
 from lithloop.models import ROLES_BY_KIND, Organisation, OrgKind, OrgStatus, Role, Site, User
-from lithloop.services.passwords import hash_password
+from lithloop.services.accounts.passwords import hash_password
 
 PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)
@@ -44,6 +44,16 @@ def make_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def org_kind_for(role: Role) -> OrgKind:
+    """The kind of organisation whose users hold this role."""
+    return next(kind for kind, roles in ROLES_BY_KIND.items() if role in roles)
+
+
+def make_user_as(role: Role, *, org: Organisation | None = None, **kwargs) -> User:
+    """A user with the role, in a new organisation of the matching kind unless given."""
+    return make_user(org or make_org(org_kind_for(role)), role=role, **kwargs)
 
 
 def make_site(org: Organisation, *, name: str | None = None, lat=44.58, lon=129.62) -> Site:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import BusPack, Intake, Pack, PackEvent, PackTest, PlanRoute, Role
-from lithloop.services import driver_work
+from lithloop.services.dispatch import driver_work
 from tests.factories import make_user
 from tests.web.test_documents import build_world, code
 

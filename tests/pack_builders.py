@@ -10,7 +10,8 @@ from decimal import Decimal
 from lithloop.batteries.codes import make_park_code
 from lithloop.extensions import db
 from lithloop.models import Booking, Intake, Pack, PackState
-from lithloop.services import pack_events, pack_state
+from lithloop.services.packs import events as pack_events
+from lithloop.services.packs import state as pack_state
 
 _serial = itertools.count(700001)
 

@@ -22,9 +22,10 @@ from lithloop.models import (
     PackTest,
     Role,
 )
-from lithloop.services import bookings as booking_service
-from lithloop.services import pack_events, pack_state
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import prices as price_service
+from lithloop.services.packs import events as pack_events
+from lithloop.services.packs import state as pack_state
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
 

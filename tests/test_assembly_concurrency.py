@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackEvent, PackState, User
-from lithloop.services import assembly
 from lithloop.services.errors import Conflict
+from lithloop.services.plant import assembly
 from tests.conftest import fresh_pg_database, make_app
 from tests.plant_world import make_pack, plant_world
 

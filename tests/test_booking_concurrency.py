@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingDay, User
-from lithloop.services import bookings as booking_service
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict
 from tests.conftest import fresh_pg_database, make_app
 from tests.factories import make_org, make_park, make_site, make_user

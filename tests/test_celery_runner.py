@@ -15,9 +15,10 @@ import redis
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import RunStatus
-from lithloop.services import planning
+from lithloop.services.dispatch import planning
 from lithloop.services.errors import ServiceError
 from tests.conftest import make_app
+from tests.needs import missing
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -28,7 +29,7 @@ def redis_up():
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.ConnectionError:
-        pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it")
+        missing(f"Redis at {REDIS_URL}", "start redis-server (.ci/run does)")
 
 
 def _world(tmp_path):
@@ -43,8 +44,8 @@ def _world(tmp_path):
 
 def _seed(app):
     from lithloop.models import OrgKind, Role
-    from lithloop.services import bookings as booking_service
-    from lithloop.services import pricing as price_service
+    from lithloop.services.booking import bookings as booking_service
+    from lithloop.services.booking import prices as price_service
     from tests.factories import make_org, make_park, make_site, make_user
     from tests.web.test_bookings import open_day
 

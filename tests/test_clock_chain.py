@@ -21,16 +21,11 @@ from lithloop import clock
 from lithloop.batteries.codes import validate_code
 from lithloop.extensions import db
 from lithloop.models import Pack, PackEvent, PackState, Role
-from lithloop.services import (
-    assembly,
-    grading,
-    holiday_calendar,
-    intake,
-    market_checkout,
-    market_payments,
-    pack_events,
-    traceability,
-)
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import payments as market_payments
+from lithloop.services.packs import events as pack_events
+from lithloop.services.packs import holiday_calendar, traceability
+from lithloop.services.plant import assembly, grading, intake
 from tests.conftest import api_headers, freeze_clock
 from tests.factories import make_user
 from tests.intake_world import build_arrival, receipt

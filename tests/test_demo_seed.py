@@ -104,7 +104,7 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
     plan = db.session.get(Plan, done.today_plan_id)
     assert plan.status is PlanStatus.PUBLISHED and plan.plan_date == date(2026, 11, 27)
     driver = db.session.scalar(sa.select(User).where(User.email == "driver@demo.lithloop"))
-    from lithloop.services import roster
+    from lithloop.services.dispatch import roster
 
     assert all(roster.driver_of(r) is not None for r in plan.routes)  # the roster covers all
     route = next(r for r in plan.routes if roster.driver_of(r) == driver)

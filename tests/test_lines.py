@@ -11,9 +11,9 @@ from lithloop import pricing
 from lithloop.batteries import validate_code
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Grade, Pack, PackEvent, PackState, PackTest
-from lithloop.services import assembly, dismantling, grading
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict, Forbidden, Invalid
+from lithloop.services.plant import assembly, dismantling, grading
 from tests.plant_world import make_pack, plant_world
 
 OUTPUTS = {

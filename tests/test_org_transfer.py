@@ -19,8 +19,8 @@ from lithloop.models import (
     Role,
     User,
 )
-from lithloop.services import bookings as booking_service
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import prices as price_service
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
@@ -136,7 +136,7 @@ def test_round_trip_into_another_database(app, tmp_path):
         assert (day.booked_stops, day.booked_kg) == (1, booking.total_mass_kg)
         # imported users cannot log in with any old password: they set one by reset link
         user = db.session.scalar(sa.select(User).where(User.email == "fleet@mdj-bus.example"))
-        from lithloop.services.passwords import verify_password
+        from lithloop.services.accounts.passwords import verify_password
 
         assert not verify_password(user.password_hash, PASSWORD)
         assert [e.to_status for e in booking.events] == ["requested"]

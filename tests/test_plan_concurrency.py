@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, OutboxMessage, Plan, PlanStatus, Truck, User
-from lithloop.services import plan_edit, publishing
+from lithloop.services.dispatch import plan_edit, publishing
 from lithloop.services.errors import ServiceError
 from tests.commit_gate import CommitGate, together
 from tests.web import test_dispatch

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from bench import growth_world
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.services import rollups
+from lithloop.services.reporting import rollups
 from tests.growth_targets import targets
 from tests.test_authz_matrix import seeded_matrix, send
 

@@ -18,10 +18,10 @@ from lithloop.models import (
     PackState,
     Settlement,
 )
-from lithloop.services import certificates
-from lithloop.services import pricing as price_service
-from lithloop.services import settlement as settlement_service
+from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict, Forbidden, NotFound
+from lithloop.services.plant import certificates
+from lithloop.services.plant import settlement as settlement_service
 from tests.plant_world import booked, make_pack, plant_world, receive
 
 

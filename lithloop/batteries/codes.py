@@ -28,8 +28,9 @@ Sources (FACTS.md section 5 names the first two pages):
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -91,7 +92,7 @@ class CodeProblem:
     reason: CodeReason
     position: int | None
     field: CodeField | None
-    params: dict[str, str | int] = field(default_factory=dict, hash=False)
+    params: dict[str, str | int] = dataclasses.field(default_factory=dict, hash=False)
     message: str = ""
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from lithloop import clock
+from lithloop import clock, vocab
 from lithloop.batteries.codes import CHEMISTRY_LETTERS, ParsedCode, validate_code
 from lithloop.batteries.codes import chemistries_for_letter as _letter_names
 from lithloop.batteries.problems import ImportCode, import_message
@@ -43,7 +43,7 @@ MAX_MASS_KG = Decimal(100_000)
 NUMBER_PLACES = 2  # the columns' decimals; more are rounded half up, as the preview shows
 _LIMITS = {"rated_kwh": MAX_RATED_KWH, "mass_kg": MAX_MASS_KG, "soh_pct": Decimal(100)}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-CHEMISTRIES = ("LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO")
+CHEMISTRIES = vocab.CHEMISTRIES
 
 _HEADER_ALIASES = {
     "vehicleplate": "vehicle_plate",
@@ -313,11 +313,12 @@ class _RowParser:
             return None
         kwh, kg, soh = (
             None
-            if numbers[c] is None
-            else numbers[c].quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
+            if (number := numbers[c]) is None
+            else number.quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
             for c in ("rated_kwh", "mass_kg", "soh_pct")
         )
-        return FleetRow(n, plate, code, chem, kwh, kg, since, soh, parsed)
+        # no error on the row: every required cell parsed (mypy cannot follow self.errors)
+        return FleetRow(n, plate, code, chem, kwh, kg, since, soh, parsed)  # type: ignore[arg-type]
 
     def _pack_code(
         self, n: int, raw: str, chem: str | None
@@ -328,6 +329,7 @@ class _RowParser:
         check = validate_code(raw, today=self.today)
         if check.parsed is None:
             p = check.problem
+            assert p is not None  # a check without a parsed code has a problem
             self.errors.append(
                 _issue(
                     n,

@@ -24,8 +24,9 @@ from lithloop.models import (
     SiteKind,
     User,
 )
-from lithloop.services import bookings as booking_service
-from lithloop.services import capacity, planning, publishing, roster
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import capacity
+from lithloop.services.dispatch import planning, publishing, roster
 from lithloop.services.errors import ServiceError
 
 #: (chemistry, kg per pack range, packs range): bus packs are heavy, car packs lighter.

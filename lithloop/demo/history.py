@@ -19,18 +19,8 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, Pack, PackState, Plan, PlanStop, Role, Site, User
-from lithloop.services import (
-    assembly,
-    dismantling,
-    driver_work,
-    grading,
-    intake,
-    planning,
-    publishing,
-    roster,
-    settlement,
-    warehouses,
-)
+from lithloop.services.dispatch import driver_work, planning, publishing, roster
+from lithloop.services.plant import assembly, dismantling, grading, intake, settlement, warehouses
 
 #: Share of a dismantled pack's mass weighed out per material (roughly, for an LFP bus pack).
 OUTPUT_SHARES = {
@@ -54,7 +44,7 @@ class HistorySummary:
 
 
 def _previous_open_day(today):
-    from lithloop.services import capacity
+    from lithloop.services.booking import capacity
 
     day = today - timedelta(days=1)
     while not capacity.is_open(day):

@@ -12,8 +12,8 @@ from lithloop import clock
 from lithloop.batteries.codes import letter_for_chemistry, make_park_code
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
-from lithloop.services import pricing as price_service
-from lithloop.services.pack_state import place
+from lithloop.services.booking import prices as price_service
+from lithloop.services.packs.state import place
 
 #: LFP only: the index has a new-pack price for LFP alone.
 #: (chemistry, rated Wh, grade, nominal SoH, cycles, warranty, use, how many)

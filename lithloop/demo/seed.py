@@ -14,8 +14,8 @@ from lithloop.demo.activity import ActivitySummary, seed_activity
 from lithloop.extensions import db
 from lithloop.geo import load_places, park_place
 from lithloop.models import Organisation, OrgKind, OrgStatus, Role, Site, SiteKind, Truck, User
-from lithloop.services.passwords import hash_password
-from lithloop.services.pricing import ensure_default_index
+from lithloop.services.accounts.passwords import hash_password
+from lithloop.services.booking.prices import ensure_default_index
 
 PARK_NAME = "牡丹江锂循环产业园"
 DEALER_BRANCHES = 200

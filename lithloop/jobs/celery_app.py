@@ -24,6 +24,12 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,  # a run whose worker dies is not lost silently
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        beat_schedule={  # `celery beat` sends it; lithloop.jobs.housekeeping
+            "housekeeping": {
+                "task": "lithloop.housekeeping",
+                "schedule": float(app.config.get("HOUSEKEEPING_INTERVAL_S", 30) or 30),
+            }
+        },
         broker_transport_options={
             "max_retries": 1,
             "interval_start": 0,

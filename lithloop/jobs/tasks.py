@@ -9,9 +9,17 @@ from celery import shared_task
 def run_plan(run_id: int) -> None:
     """Solve an optimisation run and store its plan (or its failure)."""
     from lithloop.extensions import db
-    from lithloop.services.planning import execute_run
+    from lithloop.services.dispatch.planning import execute_run
 
     try:
         execute_run(run_id)
     finally:
         db.session.remove()
+
+
+@shared_task(name="lithloop.housekeeping")
+def housekeeping() -> dict[str, int]:
+    """Release expired reservations and end silent runs (sent by Celery beat)."""
+    from lithloop.jobs.housekeeping import run_all
+
+    return run_all()

@@ -126,3 +126,10 @@ from lithloop.extensions import db as _db
 from lithloop.models import append_only as _append_only
 
 _append_only.attach(_db.metadata)  # the history tables' triggers, created with the tables
+
+import sqlalchemy as _sa  # noqa: E402
+
+from lithloop.models.base import check_vocab_columns as _check_vocab  # noqa: E402
+
+for _event in ("before_insert", "before_update"):  # vocabulary columns hold only its values
+    _sa.event.listen(_db.Model, _event, _check_vocab, propagate=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,41 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lithloop.extensions import db
 from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column
-
-
-class OrgKind(enum.Enum):
-    """What an organisation is to the park."""
-
-    DEALER_BRANCH = "dealer_branch"
-    BUS_COMPANY = "bus_company"
-    BUYER = "buyer"
-    PARK_OPERATOR = "park_operator"
-    GOVERNMENT = "government"  # a government partner: sees the dashboard
-
-
-class OrgStatus(enum.Enum):
-    """Whether an organisation may use the platform."""
-
-    PENDING = "pending"
-    ACTIVE = "active"
-    REJECTED = "rejected"
-
-
-class Role(enum.Enum):
-    """What a user does; each role has its own home page and navigation."""
-
-    DEALER_STAFF = "dealer_staff"
-    FLEET_MANAGER = "fleet_manager"
-    DISPATCHER = "dispatcher"
-    PLANT_OPERATOR = "plant_operator"
-    DRIVER = "driver"
-    BUYER = "buyer"
-    ADMIN = "admin"
-    GOVERNMENT = "government"
-
+from lithloop.vocab import OrgKind, OrgStatus, Role
 
 #: Roles that work for the park (the roles a park operator's users hold). Not who sees
-#: what: drivers are among them but see only their routes (services/policies.py).
+#: what: drivers are among them but see only their routes (services/accounts/policies.py).
 PARK_ROLES = frozenset({Role.DISPATCHER, Role.PLANT_OPERATOR, Role.DRIVER, Role.ADMIN})
 
 #: The roles each kind of organisation may hold.
@@ -93,7 +61,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Every page session carries the version it was opened under; a password change or
     # reset and "log out everywhere" increment it, which ends every earlier session
-    # (services/login_sessions.py).
+    # (services/accounts/login_sessions.py).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
@@ -105,7 +73,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def works_for_park(self) -> bool:
         """True for dispatcher, plant operator, driver and admin (what each may see is
-        services/policies.py's to say: drivers see only their routes)."""
+        services/accounts/policies.py's to say: drivers see only their routes)."""
         return self.role in PARK_ROLES
 
 
@@ -117,7 +85,7 @@ class ApiToken(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(100), default="")
     prefix: Mapped[str] = mapped_column(sa.String(12))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # Stamped at most once a minute (services/api_tokens.py), like last_login_at: an audit
+    # Stamped at most once a minute (services/accounts/api_tokens.py), like last_login_at: an audit
     # field, written in its own small transaction, never in the request's unit of work.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -138,7 +106,7 @@ class EndedSession(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed logins for one e-mail address from one client address (services/lockout.py).
+    """Failed logins for one e-mail address from one client address (services/accounts/lockout.py).
 
     Kept for any e-mail, known or not, so that the answer never tells them apart; a
     stranger's failures from their address never lock the owner out at theirs.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -11,21 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lithloop.extensions import db
 from lithloop.models.accounts import Organisation, User
-from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column, utcnow
+from lithloop.models.base import TimestampMixin, UTCDateTime, VocabString, enum_column, utcnow
 from lithloop.models.sites import Site
+from lithloop.vocab import BookingStatus, Chemistry, Condition, Form
 
 MASS = sa.Numeric(12, 2)
-
-
-class BookingStatus(enum.Enum):
-    """Where a booking is in its life."""
-
-    REQUESTED = "requested"
-    SCHEDULED = "scheduled"
-    PICKED_UP = "picked_up"
-    RECEIVED = "received"
-    SETTLED = "settled"
-    CANCELLED = "cancelled"
 
 
 class Booking(TimestampMixin, db.Model):
@@ -80,11 +69,11 @@ class BookingLot(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(sa.ForeignKey("booking.id"), index=True)
     position: Mapped[int]
-    chemistry: Mapped[str] = mapped_column(sa.String(10))
-    form: Mapped[str] = mapped_column(sa.String(12))
+    chemistry: Mapped[str] = mapped_column(VocabString(Chemistry, 10))
+    form: Mapped[str] = mapped_column(VocabString(Form, 12))
     pack_count: Mapped[int]
     mass_kg: Mapped[Decimal] = mapped_column(MASS)
-    condition: Mapped[str] = mapped_column(sa.String(20))
+    condition: Mapped[str] = mapped_column(VocabString(Condition, 20))
     damage: Mapped[list] = mapped_column(sa.JSON, default=list)  # SP376 checklist items
     codes: Mapped[list] = mapped_column(sa.JSON, default=list)
 
@@ -96,8 +85,8 @@ class BookingEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(sa.ForeignKey("booking.id"), index=True)
-    from_status: Mapped[str | None] = mapped_column(sa.String(20))
-    to_status: Mapped[str] = mapped_column(sa.String(20))
+    from_status: Mapped[str | None] = mapped_column(VocabString(BookingStatus, 20))
+    to_status: Mapped[str] = mapped_column(VocabString(BookingStatus, 20))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     note: Mapped[str] = mapped_column(sa.String(500), default="")

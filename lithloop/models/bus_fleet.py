@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lithloop.extensions import db
-from lithloop.models.base import TimestampMixin
+from lithloop.models.base import TimestampMixin, VocabString
+from lithloop.vocab import Chemistry
 
 
 class BusPack(TimestampMixin, db.Model):
@@ -21,7 +22,7 @@ class BusPack(TimestampMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     vehicle_plate: Mapped[str] = mapped_column(sa.String(20), index=True)
     pack_code: Mapped[str | None] = mapped_column(sa.String(24))
-    chemistry: Mapped[str] = mapped_column(sa.String(10))
+    chemistry: Mapped[str] = mapped_column(VocabString(Chemistry, 10))
     rated_kwh: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2))
     mass_kg: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
     in_service_since: Mapped[date] = mapped_column(sa.Date)

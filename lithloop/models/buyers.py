@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lithloop.extensions import db
 from lithloop.models.accounts import Organisation, User
-from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column, utcnow
+from lithloop.models.base import TimestampMixin, UTCDateTime, VocabString, enum_column, utcnow
 from lithloop.models.market import Order
+from lithloop.vocab import PriceGrade, RfqStatus
 
 
 class InvoiceDetails(db.Model):
@@ -46,15 +46,6 @@ class InvoiceDetails(db.Model):
         }
 
 
-class RfqStatus(enum.Enum):
-    """open -> quoted -> accepted, or declined; a quote past its date has expired."""
-
-    OPEN = "open"
-    QUOTED = "quoted"
-    DECLINED = "declined"
-    ACCEPTED = "accepted"
-
-
 class QuoteRequest(TimestampMixin, db.Model):
     """A buyer's request for N packs meeting a spec, and the park's answer to it."""
 
@@ -73,7 +64,9 @@ class QuoteRequest(TimestampMixin, db.Model):
     chemistry: Mapped[str] = mapped_column(sa.String(20), default="")  # "" = any
     min_usable_wh: Mapped[int] = mapped_column(default=0)
     min_soh_pct: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
-    min_grade: Mapped[str] = mapped_column(sa.String(1), default="C")  # A best, C lowest
+    min_grade: Mapped[str] = mapped_column(
+        VocabString(PriceGrade, 1), default="C"
+    )  # A best, C lowest
     use_case: Mapped[str] = mapped_column(sa.String(30), default="")  # "" = any
     quantity: Mapped[int]
     wanted_by: Mapped[date] = mapped_column(sa.Date)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -13,20 +12,7 @@ from lithloop.extensions import db
 from lithloop.models.accounts import Organisation, User
 from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column, utcnow
 from lithloop.models.packs import Pack
-
-
-class OrderStatus(enum.Enum):
-    """pending_payment -> paid -> packed -> shipped -> delivered; or cancelled / refunds."""
-
-    PENDING_PAYMENT = "pending_payment"
-    PAID = "paid"
-    PACKED = "packed"
-    SHIPPED = "shipped"
-    DELIVERED = "delivered"
-    CANCELLED = "cancelled"
-    REFUNDED = "refunded"
-    PARTIALLY_REFUNDED = "partially_refunded"
-
+from lithloop.vocab import OrderStatus
 
 #: Statuses in which money has been taken (and may be refunded).
 PAID_STATUSES = frozenset(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,31 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lithloop.extensions import db
 from lithloop.models.accounts import Organisation, User
-from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column, utcnow
+from lithloop.models.base import TimestampMixin, UTCDateTime, VocabString, enum_column, utcnow
 from lithloop.models.bookings import MASS, Booking, BookingLot
+from lithloop.vocab import Chemistry, Form, Grade, PackState, Warehouse
 
 PCT = sa.Numeric(5, 2)
-
-
-class PackState(enum.Enum):
-    """Where a pack is in its life at the park and after."""
-
-    RECEIVED = "received"  # weighed in, not yet graded
-    RAW = "raw"  # raw-material warehouse: to be dismantled
-    AGING = "aging"  # aging warehouse: second-life candidate resting
-    FINISHED = "finished"  # finished-product warehouse: for sale
-    RESERVED = "reserved"  # held by a buyer's checkout
-    SOLD = "sold"
-    CONSUMED = "consumed"  # its modules went into a refurbished pack
-    DISMANTLED = "dismantled"
-
-
-class Warehouse(enum.Enum):
-    """The park's three warehouses."""
-
-    RAW = "raw"
-    AGING = "aging"
-    FINISHED = "finished"
 
 
 #: The warehouse a pack in each state is kept in (None: not in a warehouse).
@@ -45,15 +24,6 @@ WAREHOUSE_OF_STATE = {
     PackState.FINISHED: Warehouse.FINISHED,
     PackState.RESERVED: Warehouse.FINISHED,
 }
-
-
-class Grade(enum.Enum):
-    """Capacity division: A/B/C for second life, S for scrap."""
-
-    A = "A"
-    B = "B"
-    C = "C"
-    S = "S"
 
 
 pack_parent = sa.Table(
@@ -80,8 +50,8 @@ class Pack(TimestampMixin, db.Model):
     code: Mapped[str] = mapped_column(sa.String(24), unique=True)  # GB/T 34014
     original_code: Mapped[str | None] = mapped_column(sa.String(24))  # None: unknown
     code_assigned: Mapped[bool] = mapped_column(default=False)  # lithloop gave the code
-    chemistry: Mapped[str] = mapped_column(sa.String(10))
-    form: Mapped[str] = mapped_column(sa.String(12), default="pack")
+    chemistry: Mapped[str] = mapped_column(VocabString(Chemistry, 10))
+    form: Mapped[str] = mapped_column(VocabString(Form, 12), default="pack")
     rated_wh: Mapped[int | None] = mapped_column()
     mass_kg: Mapped[Decimal] = mapped_column(MASS)
     state: Mapped[PackState] = mapped_column(enum_column(PackState), default=PackState.RECEIVED)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -15,27 +14,10 @@ from lithloop.models.accounts import User
 from lithloop.models.base import TimestampMixin, UTCDateTime, enum_column
 from lithloop.models.bookings import Booking
 from lithloop.models.fleet import Truck
+from lithloop.vocab import PlanStatus, RunStatus
 
 if TYPE_CHECKING:  # models.market imports packs, which would import this module back
     from lithloop.models.market import Order
-
-
-class RunStatus(enum.Enum):
-    """Where a background optimisation run is."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-class PlanStatus(enum.Enum):
-    """A plan is a draft until published; a newer published plan supersedes it."""
-
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    SUPERSEDED = "superseded"
 
 
 class PlanRun(TimestampMixin, db.Model):

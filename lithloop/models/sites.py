@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import time
 
 import sqlalchemy as sa
@@ -11,15 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lithloop.extensions import db
 from lithloop.models.accounts import Organisation
 from lithloop.models.base import TimestampMixin, enum_column
-
-
-class SiteKind(enum.Enum):
-    """What happens at a site."""
-
-    PARK = "park"
-    BRANCH = "branch"
-    BUS_DEPOT = "bus_depot"
-    WAREHOUSE = "warehouse"
+from lithloop.vocab import SiteKind
 
 
 class Site(TimestampMixin, db.Model):

@@ -1,4 +1,4 @@
-"""Input vocabulary (enums) and the two input dataclasses: a scrap lot and a second-life pack."""
+"""The pricing inputs: the vocabulary (from lithloop.vocab) and two dataclasses, lot and pack."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ from typing import TypeVar
 
 from lithloop.pricing.errors import PricingError, PricingErrorCode
 from lithloop.pricing.money import as_decimal, as_int
+from lithloop.vocab import Chemistry as Chemistry
+from lithloop.vocab import Condition as Condition
+from lithloop.vocab import Form as Form
+from lithloop.vocab import Material as Material
+from lithloop.vocab import PriceGrade as Grade
 
 MAX_LOT_KG = Decimal(40_000)
 MAX_DISTANCE_KM = Decimal(3_000)
@@ -19,54 +24,6 @@ MAX_WARRANTY_MONTHS = 120
 MAX_QUANTITY = 10_000
 
 E = TypeVar("E", bound=StrEnum)
-
-
-class Chemistry(StrEnum):
-    """Cathode chemistry."""
-
-    LFP = "LFP"
-    NCM523 = "NCM523"
-    NCM622 = "NCM622"
-    NCM811 = "NCM811"
-    NCA = "NCA"
-    LMO = "LMO"
-    LCO = "LCO"
-
-
-class Form(StrEnum):
-    """What physically arrives: a whole pack, modules, loose cells or black mass."""
-
-    PACK = "pack"
-    MODULE = "module"
-    CELL = "cell"
-    BLACK_MASS = "black_mass"
-
-
-class Condition(StrEnum):
-    """Transport/handling condition: intact, damaged (ADR SP376), swollen/leaking/thermal."""
-
-    INTACT = "intact"
-    DAMAGED = "damaged"
-    SWOLLEN_LEAKING = "swollen_leaking"
-
-
-class Grade(StrEnum):
-    """Capacity grade of a tested second-life pack."""
-
-    A = "A"
-    B = "B"
-    C = "C"
-
-
-class Material(StrEnum):
-    """Recoverable materials; lithium is valued as lithium-carbonate equivalent."""
-
-    LI = "li"
-    NI = "ni"
-    CO = "co"
-    MN = "mn"
-    CU = "cu"
-    AL = "al"
 
 
 _ALIASES = {

@@ -124,6 +124,7 @@ def _cost_lines(lot: ScrapLot, index: IndexSnapshot) -> list[Line]:
 
 
 def _explain(total: int, materials: int, cost_lines: list[Line]) -> Explanation:
+    params: tuple[tuple[str, str], ...]
     if total > 0:
         params = (("total", format_cny(total)),)
         key = "quote.owner_paid"

@@ -88,7 +88,7 @@ def _fractions(chem: str) -> dict[str, dict[str, str]]:
 
 
 def _chemistries() -> dict[str, object]:
-    tables = {}
+    tables: dict[str, object] = {}
     for chem in CATHODE:
         family = "NCM" if chem.startswith("NC") else chem
         payable, why = PAYABLE[family]

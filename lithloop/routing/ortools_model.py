@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp
@@ -44,7 +45,7 @@ class BuiltModel:
     manager: pywrapcp.RoutingIndexManager
     routing: pywrapcp.RoutingModel
     nodes: NodeMap
-    time_dim: object
+    time_dim: Any
     load_dims: list
     big_penalty: int
 

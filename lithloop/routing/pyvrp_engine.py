@@ -90,7 +90,8 @@ def solve_pyvrp(
 
     dims = problem.dims
     vehicles = problem.vehicles
-    depots, depot_of = [], {}
+    depots: list = []
+    depot_of: dict[tuple[int, int], int] = {}
 
     def depot(loc: int, service: int = 0) -> int:
         """Index of the PyVRP depot at `loc` with that service time."""
@@ -100,7 +101,8 @@ def solve_pyvrp(
             depots.append(pyvrp.Depot(location=loc, service_duration=service))
         return depot_of[key]
 
-    types, members = [], []
+    types: list[dict] = []
+    members: list[list] = []
     groups: dict[tuple, int] = {}
     total = [
         sum(amounts(s.pickup, dims)[k] + amounts(s.delivery, dims)[k] for s in problem.stops) + 1
@@ -134,7 +136,9 @@ def solve_pyvrp(
     vts = [
         pyvrp.VehicleType(num_available=len(m), **t) for t, m in zip(types, members, strict=True)
     ]
-    clients, client_stop, groups = [], [], []
+    clients: list = []
+    client_stop: list = []
+    groups: list = []
     for i, s in enumerate(problem.stops):
         if not allowed[i]:
             continue
@@ -180,7 +184,8 @@ def solve_pyvrp(
     dur = np.ascontiguousarray(problem.matrices.duration[np.ix_(idx, idx)], dtype=np.int64)
     # Vehicle restrictions (skills, size, reach) as prohibitive edges in a profile per type.
     profiles: dict[tuple, int] = {}
-    dmats, tmats = [], []
+    dmats: list = []
+    tmats: list = []
     bad_d = int(dist.max()) * 10 + 1
     bad_t = max(v.shift.end for v in vehicles) + 1
     for t, m in zip(types, members, strict=True):
@@ -269,7 +274,7 @@ class _Stop:
         return stop or self.incumbent.fresh
 
 
-class _Progress(pyvrp.IteratedLocalSearchCallbacks if pyvrp else object):
+class _Progress(pyvrp.IteratedLocalSearchCallbacks if pyvrp else object):  # type: ignore[misc]
     """Keeps PyVRP's newest feasible best; `flush` offers it, repaired, to the incumbent
     (at most every `every` seconds: PyVRP relaxes a few of our constraints, so only our
     own simulation may say what a plan is worth). Never raises."""

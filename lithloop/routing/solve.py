@@ -41,7 +41,8 @@ def _initial_from_hints(problem: Problem) -> list[list[tuple]] | None:
 
 def build_solution(problem, routes, departs, reasons, t0, engine, notes) -> Solution:
     """Simulate each route, attach reasons to unserved stops and total everything."""
-    out, served = [], set()
+    out: list = []
+    served: set = set()
     for j, seq in enumerate(routes):
         seq = clean(seq)
         if not seq:

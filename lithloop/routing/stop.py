@@ -94,7 +94,7 @@ class AnyOf:
     """Stop when any of the criteria says so (each is asked every time, so each keeps
     its own view of improvements)."""
 
-    def __init__(self, *criteria: StopCriterion):
+    def __init__(self, *criteria: StopCriterion | None):
         self.criteria = tuple(c for c in criteria if c is not None)
 
     def __call__(self, best: float | None = None) -> bool:

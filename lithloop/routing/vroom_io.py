@@ -89,6 +89,7 @@ def _vehicle(v, path: str, locs: _Locations, dims: list) -> Vehicle:
     start = locs.get(v, "start_index", "start", path) if has_start else None
     end = locs.get(v, "end_index", "end", path) if has_end else None
     start = end if start is None else start
+    assert start is not None  # has_start or has_end
     reload = None
     if v.get("reload_index") is not None or v.get("reload") is not None:
         reload = locs.get(v, "reload_index", "reload", path)
@@ -298,7 +299,7 @@ def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Prob
             raise ProblemError(path, "duplicate id (unique across jobs and shipments)", it.id)
         seen.add(it.id)
     jobs = jobs + tuple(pairs)
-    matrices, notes = _matrices(doc, vraw, locs, matrices)
+    resolved, notes = _matrices(doc, vraw, locs, matrices)
     vids, jids = {v.id for v in vehicles}, {j.id for j in jobs}
     initial = []
     for k, r in enumerate(as_list(doc.get("initial_routes", []), "initial_routes")):
@@ -313,7 +314,7 @@ def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Prob
     return Problem(
         vehicles=vehicles,
         stops=jobs,
-        matrices=matrices,
+        matrices=resolved,
         initial_routes=tuple(initial),
         coordinates=tuple(locs.coords),
         notes=tuple(notes),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .model import STATUS_NO_ROUTE, VISIT_TYPES, Solution
 
 
@@ -31,7 +33,9 @@ def _amount_sums(route) -> tuple[list[int], list[int]]:
 
 def solution_to_vroom(solution: Solution) -> dict:
     """VROOM-format dict: code, summary, routes with steps, unassigned with reasons."""
-    routes, tot_p, tot_d = [], None, None
+    routes: list[dict[str, Any]] = []
+    tot_p: list[int] | None = None
+    tot_d: list[int] | None = None
     for r in solution.routes:
         steps, travel, service, waiting = [], 0, 0, 0
         prev_dep = r.steps[0].departure

@@ -10,6 +10,14 @@ ServiceError
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """Codes shared by every domain; each domain's errors.Code holds its own."""
+
+    IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use"
+
 
 class ServiceError(Exception):
     """A failure a person can act on, with a stable code and a message."""

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import IdempotencyKey
-from lithloop.services.errors import Conflict, Invalid
+from lithloop.services.errors import Code, Conflict, Invalid
 
 MAX_KEY_LENGTH = 255
 HEADER = "Idempotency-Key"
@@ -121,7 +121,7 @@ def claim(scope: str, org_id: int, key: str | None, body=None, *, field: str = H
     if found.resource_id is None:
         raise Conflict(
             _l("A request with this key is still being handled; try again."),
-            code="idempotency_key_in_use",
+            code=Code.IDEMPOTENCY_KEY_IN_USE,
         )
     return Claim(replay_of=found.resource_id)
 

@@ -10,7 +10,7 @@ from lithloop.extensions import babel, csrf, db, login_manager, migrate  # noqa:
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     from lithloop import models  # noqa: F401  (register the tables with the metadata)
-    from lithloop.services import shared_generations
+    from lithloop.cache import shared_generations
     from lithloop.web import rate_limits
     from lithloop.web.access import load_user
     from lithloop.web.page_sessions import PageSessions

@@ -8,7 +8,7 @@ from flask import abort, session
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lithloop.models import Role, User
-from lithloop.services import login_sessions
+from lithloop.services.accounts import login_sessions
 
 SID, VERSION = "_sid", "_sv"  # this login's session id, the user's session_version then
 

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from lithloop.models import Role
-from lithloop.services import accounts, api_tokens, login_sessions
+from lithloop.services.accounts import api_tokens, login_sessions
+from lithloop.services.accounts import registration as accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import VERSION, roles_required
 from lithloop.web.auth import attach_error

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import OutboxMessage, Role
-from lithloop.services import accounts
+from lithloop.services.accounts import registration as accounts
 from lithloop.web.access import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

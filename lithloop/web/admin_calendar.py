@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
-from lithloop.services import holiday_calendar
 from lithloop.services.errors import ServiceError
+from lithloop.services.packs import holiday_calendar
 from lithloop.web.access import roles_required
 
 bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/calendar")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.models import Role
-from lithloop.services import audit, lockout, user_admin
+from lithloop.services.accounts import audit, lockout, user_admin
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import page_arg

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lithloop.models import OrgKind
 from lithloop.public_urls import external_url
-from lithloop.services import accounts
+from lithloop.services.accounts import registration as accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import log_in, log_out
 from lithloop.web.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -19,7 +19,8 @@ from lithloop.web.rate_limits import rate_limited
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
+def login_limit() -> str:
+    """The configured rate limit of login attempts."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
@@ -39,7 +40,7 @@ def attach_error(form, exc: ServiceError) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limited(_login_limit)
+@rate_limited(login_limit)
 def login():
     """The login form."""
     if current_user.is_authenticated:
@@ -70,7 +71,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@rate_limited(_login_limit)
+@rate_limited(login_limit)
 def register():
     """Register an organisation: buyers start at once, dealers and bus companies wait."""
     form = RegisterForm()
@@ -106,7 +107,7 @@ def register():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@rate_limited(_login_limit)
+@rate_limited(login_limit)
 def reset_request():
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = ResetRequestForm()

@@ -7,7 +7,7 @@ from datetime import time, timedelta
 from werkzeug.datastructures import MultiDict
 
 from lithloop import clock
-from lithloop.services import capacity
+from lithloop.services.booking import capacity
 
 SLOTS = [
     ("08:00", "10:00"),

@@ -6,14 +6,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-STATUS = {
-    "requested": _l("Requested"),
-    "scheduled": _l("Scheduled"),
-    "picked_up": _l("Picked up"),
-    "received": _l("Received"),
-    "settled": _l("Settled"),
-    "cancelled": _l("Cancelled"),
-}
+from lithloop.services.booking.status_words import STATUS
+
 DAMAGE = {
     "leaking_venting": _l("Leaking or venting"),
     "deformed": _l("Deformed"),

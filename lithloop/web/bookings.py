@@ -14,11 +14,14 @@ from werkzeug.datastructures import MultiDict
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
-from lithloop.services import booking_search, left_out, policies, reach
-from lithloop.services import bookings as booking_service
-from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
+from lithloop.services.accounts import policies
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import reach
+from lithloop.services.booking import search as booking_search
+from lithloop.services.booking.draft import SP376_ITEMS, BookingDraft, parse_lots
+from lithloop.services.booking.sites import visible_sites
+from lithloop.services.dispatch import left_out
 from lithloop.services.errors import ServiceError
-from lithloop.services.sites import visible_sites
 from lithloop.services.strict_input import int_or_default, strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.booking_form import day_choices, lot_rows, raw_booking, slot_choices

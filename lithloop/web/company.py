@@ -21,8 +21,9 @@ from flask_login import current_user
 from lithloop import pdf
 from lithloop.models import Role
 from lithloop.public_urls import external_url
-from lithloop.services import buyer_company, invoices
+from lithloop.services.accounts import buyer_company
 from lithloop.services.errors import ServiceError
+from lithloop.services.market import invoices
 from lithloop.web.access import roles_required
 
 bp = Blueprint("company", __name__, url_prefix="/market")

@@ -8,14 +8,16 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
-from lithloop.services import dashboard as figures
-from lithloop.services import holiday_calendar, park_serials
+from lithloop.services.accounts import policies
+from lithloop.services.packs import holiday_calendar
+from lithloop.services.plant import park_serials
+from lithloop.services.reporting import dashboard as figures
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.pricing_text import chemistry_name
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-VIEWERS = (Role.ADMIN, Role.GOVERNMENT)
+VIEWERS = policies.FIGURE_VIEWERS
 
 
 def _year() -> int:

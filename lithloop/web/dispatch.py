@@ -20,9 +20,9 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.jobs import runner
-from lithloop.models import Plan, PlanRun, PlanStatus, Role, Truck
-from lithloop.services import (
+from lithloop.models import Plan, PlanStatus, Role, Truck
+from lithloop.services.accounts import policies
+from lithloop.services.dispatch import (
     left_out,
     live_ops,
     plan_edit,
@@ -32,15 +32,15 @@ from lithloop.services import (
     roster,
     run_report,
 )
+from lithloop.services.dispatch.problem import park_site
 from lithloop.services.errors import ServiceError
-from lithloop.services.plan_problem import park_site
-from lithloop.services.plan_view import plan_geo, plan_map
 from lithloop.services.strict_input import date_or_none, optional_int, strict_int
 from lithloop.web.access import roles_required
+from lithloop.web.plan_view import plan_geo, plan_map
 from lithloop.web.query_args import int_value
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
-STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
+STAFF = policies.REGION_STAFF
 
 
 def _day() -> date:
@@ -51,13 +51,8 @@ def _day() -> date:
 @roles_required(*STAFF)
 def index():
     """A day's due bookings, the run form and the day's runs."""
-    planning.fail_stale_runs()
     day = _day()
-    runs = list(
-        db.session.scalars(
-            sa.select(PlanRun).where(PlanRun.plan_date == day).order_by(PlanRun.id.desc()).limit(20)
-        )
-    )
+    runs = planning.runs_of_day(day)
     published = db.session.scalar(
         sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
     )
@@ -90,14 +85,13 @@ def start():
     """Start a run for the day and go to its progress page."""
     day = _day()
     try:
-        run = planning.start_run(
+        run = planning.launch_run(
             current_user,
             day,
             int_value("time_limit_s", 30),
             int_value("horizon_days", 1),
             request.form.get("mode", "thorough"),
         )
-        runner.submit(run.id)
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("dispatch.index", date=day.isoformat()))
@@ -115,7 +109,6 @@ def run(run_id: int):
 @roles_required(*STAFF)
 def progress(run_id: int):
     """The progress panel alone, for htmx polling."""
-    planning.fail_stale_runs()
     return render_template("dispatch/_progress.html", **_run_context(run_id))
 
 

@@ -11,11 +11,12 @@ from markupsafe import Markup, escape
 from lithloop import pdf
 from lithloop.extensions import db
 from lithloop.models import PlanRoute, PlanStatus, Role
-from lithloop.services import roster
-from lithloop.services import transport_docs as docs
+from lithloop.services.accounts import policies
+from lithloop.services.dispatch import roster
+from lithloop.services.dispatch import transport_docs as docs
 
 bp = Blueprint("documents", __name__, url_prefix="/routes")
-STAFF = (Role.DISPATCHER, Role.PLANT_OPERATOR, Role.ADMIN)
+STAFF = policies.REGION_STAFF
 
 HAZARD = {
     "sp377": _l(

@@ -21,16 +21,16 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
-from lithloop.services import driver_work, pickup_checks
-from lithloop.services.driver_sync import confirm_once
+from lithloop.services.dispatch import driver_work, pickup_checks
+from lithloop.services.dispatch.driver_sync import confirm_once
+from lithloop.services.dispatch.problem import park_site
+from lithloop.services.dispatch.transport_docs import lot_hazard
 from lithloop.services.errors import ServiceError
 from lithloop.services.idempotency import HEADER
-from lithloop.services.plan_problem import park_site
-from lithloop.services.plan_view import plan_map
-from lithloop.services.transport_docs import lot_hazard
 from lithloop.web.access import roles_required
 from lithloop.web.documents import FORMS, HAZARD
 from lithloop.web.driver_page import current_stop_id, today_and_later
+from lithloop.web.plan_view import plan_map
 
 bp = Blueprint("driver", __name__, url_prefix="/driver")
 

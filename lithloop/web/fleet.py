@@ -28,9 +28,9 @@ from lithloop.batteries.fleet_csv import MAX_BYTES
 from lithloop.extensions import db
 from lithloop.i18n import current_language
 from lithloop.models import Role
-from lithloop.services import bus_fleet
+from lithloop.services.booking import bus_fleet
+from lithloop.services.booking.sites import visible_sites
 from lithloop.services.errors import ServiceError
-from lithloop.services.sites import visible_sites
 from lithloop.services.strict_input import int_or_default
 from lithloop.web import uploads
 from lithloop.web.access import roles_required

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from lithloop.extensions import db
 from lithloop.i18n import LANG_COOKIE
 from lithloop.models import Role
-from lithloop.services import overview
+from lithloop.web import overview
 
 bp = Blueprint("home", __name__)
 

@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lithloop.models import Role
-from lithloop.services import assembly, dismantling
+from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, ServiceError
+from lithloop.services.plant import assembly, dismantling
 from lithloop.services.strict_input import parse_amount
 from lithloop.web.access import roles_required
 
 bp = Blueprint("lines", __name__, url_prefix="/plant")
-PLANT = (Role.PLANT_OPERATOR, Role.ADMIN)
+PLANT = policies.PLANT_STAFF
 USE_CASE_LABELS = {
     "storage": _l("Energy storage"),
     "base_station": _l("Base-station backup"),

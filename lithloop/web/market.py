@@ -24,24 +24,22 @@ from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import OrderStatus, Pack, PackState, Role
 from lithloop.public_urls import external_url
-from lithloop.services import (
-    distances,
-    idempotency,
-    market_checkout,
-    market_orders,
-    market_payments,
-    order_list,
-)
-from lithloop.services import market_catalog as catalog
+from lithloop.services import idempotency
+from lithloop.services.accounts import policies
+from lithloop.services.booking import distances
 from lithloop.services.errors import ServiceError
+from lithloop.services.market import catalog, order_list
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market import payments as market_payments
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("market", __name__, url_prefix="/market")
-BUYER = (Role.BUYER,)
-ALL_ORDERS = (Role.BUYER, Role.ADMIN)
+BUYER = policies.BUYERS
+ALL_ORDERS = policies.ORDER_VIEWERS
 CATALOG_GROUPS = 24  # listings (groups of identical packs) per catalog page
 
 
@@ -95,7 +93,6 @@ def cart_lines(cart: dict) -> list[dict]:
 @roles_required(*BUYER, Role.ADMIN)
 def catalog_page():
     """Packs for sale, filtered and sorted, identical ones grouped with their stock."""
-    market_checkout.sweep_expired_now_and_then()
     errors = {}
     try:
         filters = catalog.parse_filters(request.args)

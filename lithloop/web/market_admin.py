@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.models import Role
-from lithloop.services import idempotency, market_orders
+from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
+from lithloop.services.market import orders as market_orders
 from lithloop.services.strict_input import int_or_default, optional_money_fen
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from lithloop.services.pack_events import KINDS
+from lithloop.services.packs.events import KINDS
 
 STATE_LABELS = {
     "received": _l("Received"),

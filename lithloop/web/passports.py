@@ -8,7 +8,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lithloop.public_urls import external_url
-from lithloop.services import passports, policies
+from lithloop.services.accounts import policies
+from lithloop.services.packs import passports
 from lithloop.web.access import roles_required
 
 bp = Blueprint("passports", __name__)

@@ -8,14 +8,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import clock
-from lithloop.models import BookingStatus, Grade, PackState, Role, Warehouse
-from lithloop.services import grading, intake, pack_events, warehouse_stock, warehouses
+from lithloop.models import BookingStatus, Grade, PackState, Warehouse
+from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
+from lithloop.services.packs import events as pack_events
+from lithloop.services.plant import grading, intake, warehouse_stock, warehouses
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("plant", __name__, url_prefix="/plant")
-PLANT_ROLES = (Role.PLANT_OPERATOR, Role.ADMIN)
+PLANT_ROLES = policies.PLANT_STAFF
 STATE_LABELS = {
     "received": _l("Received, not graded"),
     "raw": _l("Raw-material warehouse"),

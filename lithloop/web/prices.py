@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lithloop import pricing
 from lithloop.models import Role
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.strict_input import parse_amount
 from lithloop.web.access import roles_required

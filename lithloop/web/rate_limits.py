@@ -7,7 +7,7 @@ RATELIMIT_STORAGE_URI, shared by every worker by default: Redis (with REDIS_URL,
 host) or an SQLite file (shared_limits.py, every process of one host); memory:// counts per
 process. With the
 storage unreachable the request goes through and the failure is logged: an account still
-locks after repeated wrong passwords (services/lockout.py).
+locks after repeated wrong passwords (services/accounts/lockout.py).
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ from flask_login import current_user
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Role
-from lithloop.services import rfq as rfqs
-from lithloop.services import rfq_admin
 from lithloop.services.errors import ServiceError
+from lithloop.services.market import rfq as rfqs
+from lithloop.services.market import rfq_admin
 from lithloop.services.strict_input import money_to_fen
 from lithloop.web.access import roles_required
 

@@ -10,15 +10,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import pdf
-from lithloop.models import Role
-from lithloop.services import certificates
-from lithloop.services import settlement as settlement_service
+from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
+from lithloop.services.plant import certificates
+from lithloop.services.plant import settlement as settlement_service
 from lithloop.web.access import roles_required
 
 bp = Blueprint("settlements", __name__)
-PLANT = (Role.PLANT_OPERATOR, Role.ADMIN)
-READERS = (Role.DEALER_STAFF, Role.FLEET_MANAGER, *PLANT)
+PLANT = policies.PLANT_STAFF
+READERS = policies.SETTLEMENT_READERS
 
 
 @bp.get("/settlements/")

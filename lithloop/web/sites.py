@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.extensions import db
-from lithloop.services import geocoding, policies, reach
-from lithloop.services import sites as site_service
+from lithloop.services.accounts import policies
+from lithloop.services.booking import geocoding, reach
+from lithloop.services.booking import sites as site_service
 from lithloop.services.errors import ServiceError
-from lithloop.services.overview import picker_map, region_map
 from lithloop.web.access import roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import SiteForm
+from lithloop.web.overview import picker_map, region_map
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
@@ -43,10 +44,7 @@ def index():
 def show(site_id: int):
     """One site; another organisation's answers 404."""
     site = site_service.get_site(current_user, site_id)
-    can_edit = (
-        site.organisation_id == current_user.organisation_id
-        and current_user.role in site_service.SITE_EDITORS
-    )
+    can_edit = policies.may_edit_site(current_user, site)
     return render_template(
         "sites/show.html",
         site=site,
@@ -118,7 +116,7 @@ def create():
 def edit(site_id: int):
     """Change a site of one's own organisation."""
     site = site_service.get_site(current_user, site_id)
-    if site.organisation_id != current_user.organisation_id:
+    if not policies.may_edit_site(current_user, site):
         return render_template("errors/error.html", status=404, message=_("No such site.")), 404
     form = SiteForm(obj=site)
     return _submit(form, lambda data: site_service.update_site(current_user, site_id, data), site)

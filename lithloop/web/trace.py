@@ -17,8 +17,8 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
-from lithloop.services import traceability
 from lithloop.services.errors import ServiceError
+from lithloop.services.packs import traceability
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID

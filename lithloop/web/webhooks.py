@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from lithloop.extensions import csrf
-from lithloop.services import market_webhooks
+from lithloop.services.market import webhooks as market_webhooks
 
 bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks")
 

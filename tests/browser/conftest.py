@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import DEMO_PASSWORD, freeze_clock, make_app
+from tests.needs import missing
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -106,7 +107,7 @@ def live_server(tmp_path_factory, frozen_clock, live_stripe):
 def browser():
     """Debian's Chromium, headless."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+        missing(f"Chromium at {CHROMIUM}", "apt-get install -y chromium, or set CHROMIUM_PATH")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -9,7 +9,7 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import OrgKind, Role
-from lithloop.services.api_tokens import issue_api_token
+from lithloop.services.accounts.api_tokens import issue_api_token
 from tests.browser.audit import check_page
 from tests.browser.conftest import DEMO_PASSWORD, log_in, new_page
 from tests.factories import make_org, make_user

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Pack, PackState, User
-from lithloop.services import driver_work
+from lithloop.services.dispatch import driver_work
 from tests.browser.audit import check_page
 from tests.browser.conftest import log_in, new_page
 from tests.browser.test_dispatch_journey import sweep

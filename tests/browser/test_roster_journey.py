@@ -20,8 +20,8 @@ from lithloop.models import (
     Truck,
     User,
 )
-from lithloop.services import bookings as booking_service
-from lithloop.services import planning, publishing, roster
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.dispatch import planning, publishing, roster
 from tests.browser.audit import check_page
 from tests.browser.conftest import log_in, new_page
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from lithloop import outside_calls
+from lithloop import mail, outside_calls
 from lithloop.config import load_settings
 from lithloop.geo.matrices import build_matrices
 from lithloop.models import OutboxMessage
-from lithloop.services import geocoding, mail
+from lithloop.services.booking import geocoding
 from lithloop.services.errors import ServiceError
 from tests.conftest import make_app, submit
 

@@ -19,7 +19,7 @@ from lithloop import clock, outside_calls
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Pack, PackState, Payment
 from lithloop.payments.localstripe_server import LocalStripe
-from lithloop.services import market_checkout
+from lithloop.services.market import checkout as market_checkout
 from tests.conftest import Auth, api_headers, submit
 from tests.market.support import list_packs, make_buyer
 

@@ -13,7 +13,7 @@ from flask import Blueprint
 
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, PriceIndexVersion, Role, User
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import prices as price_service
 from tests.commit_gate import CommitGate, together
 from tests.conftest import Auth, make_app, submit
 from tests.factories import make_org, make_user

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import PriceIndexVersion, Role
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import prices as price_service
 from tests.conftest import csrf_token
 from tests.factories import make_org, make_user
 from tests.web.test_fleet import SAMPLE, confirm, manager, pack_count, upload  # noqa: F401

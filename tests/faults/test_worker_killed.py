@@ -15,7 +15,7 @@ import uuid
 
 from lithloop.extensions import db
 from lithloop.models import RunStatus
-from lithloop.services import planning
+from lithloop.services.dispatch import planning
 from tests.conftest import api_headers, make_app
 from tests.test_celery_runner import REDIS_URL, ROOT, _seed, redis_up  # noqa: F401
 

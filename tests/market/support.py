@@ -8,7 +8,7 @@ from decimal import Decimal
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Grade, OrgKind, Pack, PackState, PackTest, Role
-from lithloop.services.pack_state import place
+from lithloop.services.packs.state import place
 from tests.factories import make_org, make_user
 
 _serial = itertools.count(1)

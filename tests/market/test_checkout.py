@@ -10,10 +10,9 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackEvent, PackState
-from lithloop.services import market_catalog as catalog
-from lithloop.services import market_checkout as checkout
-from lithloop.services import market_payments
 from lithloop.services.errors import Conflict, Forbidden, Invalid
+from lithloop.services.market import catalog, checkout
+from lithloop.services.market import payments as market_payments
 from tests.market.support import list_packs, make_admin, make_buyer
 
 
@@ -112,7 +111,7 @@ def test_paying_after_the_reservation_expired_is_refused_clearly(app):
 def test_demo_stock_is_listed_once_in_groups_with_valid_codes(app):
     from lithloop.batteries import validate_code
     from lithloop.demo.market import SPECS, seed_market_packs
-    from lithloop.services import pricing as price_service
+    from lithloop.services.booking import prices as price_service
 
     price_service.ensure_default_index()
     assert seed_market_packs() == sum(spec[-1] for spec in SPECS)

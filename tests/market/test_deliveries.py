@@ -11,10 +11,10 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import OutboxMessage, Plan, PlanStop, Role
 from lithloop.models.market import Order, OrderLine, OrderStatus
-from lithloop.services import driver_work, publishing
+from lithloop.services.dispatch import driver_work, publishing
+from lithloop.services.dispatch.problem import order_stop_id
 from lithloop.services.errors import Conflict, Invalid
-from lithloop.services.market_checkout import parse_delivery
-from lithloop.services.plan_problem import order_stop_id
+from lithloop.services.market.checkout import parse_delivery
 from tests.factories import make_user
 from tests.market.support import list_packs, make_buyer
 from tests.web.test_dispatch import bearer, day_world, run_to_end  # noqa: F401 (fixture)

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, IdempotencyKey, Order, PackState, Refund
-from lithloop.services import market_checkout, market_payments
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import payments as market_payments
 from tests.conftest import Auth, api_headers, csrf_token, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.web.test_bookings import body as booking_body
@@ -67,7 +68,7 @@ def test_a_key_reused_with_another_body_is_a_422_and_makes_nothing(client):
 
 def test_keys_belong_to_one_organisation(client):
     packs = list_packs(2)
-    from lithloop.services import market_catalog
+    from lithloop.services.market import catalog as market_catalog
 
     group_lines = [{"group_id": market_catalog.group_id(packs[0]), "quantity": 1}]
     one, other = make_buyer(), make_buyer()

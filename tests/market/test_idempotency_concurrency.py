@@ -13,7 +13,9 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Refund, User
-from lithloop.services import market_catalog, market_checkout, market_payments
+from lithloop.services.market import catalog as market_catalog
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import payments as market_payments
 from tests.commit_gate import CommitGate, together
 from tests.conftest import Auth, api_headers, csrf_token, submit
 from tests.market.support import list_packs, make_admin, make_buyer

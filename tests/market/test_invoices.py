@@ -10,9 +10,10 @@ from flask_babel import force_locale
 
 from lithloop.extensions import db
 from lithloop.models import OrgKind, OutboxMessage, User
-from lithloop.services import buyer_company, invoices, market_payments, taxpayer_id
-from lithloop.services import market_checkout as checkout
+from lithloop.services.accounts import buyer_company, taxpayer_id
 from lithloop.services.errors import Conflict, Forbidden, Invalid
+from lithloop.services.market import checkout, invoices
+from lithloop.services.market import payments as market_payments
 from tests.conftest import Auth, submit
 from tests.factories import make_org, make_user
 from tests.market.support import list_packs, make_admin, make_buyer

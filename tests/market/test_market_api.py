@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lithloop.services import market_catalog as catalog
+from lithloop.services.market import catalog
 from tests.conftest import api_headers
 from tests.market.support import list_packs, make_buyer
 

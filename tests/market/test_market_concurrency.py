@@ -10,9 +10,8 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, User
-from lithloop.services import market_catalog as catalog
-from lithloop.services import market_checkout as checkout
 from lithloop.services.errors import Conflict
+from lithloop.services.market import catalog, checkout
 from tests.conftest import make_app
 from tests.market.support import list_packs, make_buyer
 

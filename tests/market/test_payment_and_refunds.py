@@ -6,9 +6,10 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState
-from lithloop.services import market_checkout as checkout
-from lithloop.services import market_orders, market_payments
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.market import checkout
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market import payments as market_payments
 from tests.market.support import list_packs, make_admin, make_buyer
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, Order, Refund
-from lithloop.services import market_catalog as catalog
+from lithloop.services.market import catalog
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 

@@ -18,9 +18,11 @@ from lithloop.models import (
     QuoteRequest,
     RfqStatus,
 )
-from lithloop.services import market_checkout, market_payments, rfq_admin
-from lithloop.services import rfq as rfqs
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import payments as market_payments
+from lithloop.services.market import rfq as rfqs
+from lithloop.services.market import rfq_admin
 from tests.conftest import freeze_clock
 from tests.market.support import list_packs, make_admin, make_buyer
 

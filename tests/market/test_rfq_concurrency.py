@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, User
-from lithloop.services import rfq as rfqs
-from lithloop.services import rfq_admin
 from lithloop.services.errors import Conflict
+from lithloop.services.market import rfq as rfqs
+from lithloop.services.market import rfq_admin
 from tests.market.support import list_packs, make_admin
 from tests.market.test_market_concurrency import pg_app  # noqa: F401  (the fixture)
 from tests.market.test_rfq import spec

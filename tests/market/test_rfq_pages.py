@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, QuoteRequest
-from lithloop.services import rfq as rfqs
-from lithloop.services import rfq_admin
+from lithloop.services.market import rfq as rfqs
+from lithloop.services.market import rfq_admin
 from tests.conftest import Auth, api_headers, freeze_clock, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.market.test_rfq import spec

@@ -14,8 +14,10 @@ from lithloop import clock
 from lithloop.demo import seed_demo
 from lithloop.extensions import db
 from lithloop.models import MonthlyRollup, Order, OrderStatus, Pack, PackEvent, PackState
-from lithloop.services import dashboard, market_orders, pack_events, rollups
-from lithloop.services import market_catalog as catalog
+from lithloop.services.market import catalog
+from lithloop.services.market import orders as market_orders
+from lithloop.services.packs import events as pack_events
+from lithloop.services.reporting import dashboard, rollups
 from tests.conftest import DEMO_PASSWORD, Auth, submit
 from tests.market.support import make_admin, make_buyer
 

@@ -9,7 +9,8 @@ from flask import current_app
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order
-from lithloop.services import market_checkout, market_payments
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import payments as market_payments
 from tests.conftest import Auth, api_headers, submit
 from tests.market.support import list_packs, make_buyer
 

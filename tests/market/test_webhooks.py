@@ -12,8 +12,9 @@ from werkzeug.serving import make_server
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, StripeEvent
 from lithloop.payments import StripeGateway
-from lithloop.services import market_checkout as checkout
-from lithloop.services import market_orders, market_payments
+from lithloop.services.market import checkout
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market import payments as market_payments
 from tests.market.conftest import STRIPE_ENV, WEBHOOK_SECRET
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.market.test_stripe_adapter import sign

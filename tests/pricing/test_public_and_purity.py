@@ -1,9 +1,7 @@
-"""Public price page helpers, label coverage, and the no-Flask/no-DB import rule."""
+"""Public price page helpers and label coverage (purity: tests/test_architecture.py)."""
 
 from __future__ import annotations
 
-import ast
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -33,49 +31,6 @@ STDLIB = set(sys.stdlib_module_names)
 def test_public_names_exist():
     for name in pricing.__all__:
         assert hasattr(pricing, name), name
-
-
-def _imported(node) -> set[str]:
-    return {alias.name for alias in node.names} if isinstance(node, ast.ImportFrom) else set()
-
-
-def test_modules_import_only_stdlib_and_the_package():
-    # lithloop.clock (pure, stdlib only) is the one shared exception: the quote's day.
-    for path in PACKAGE.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module or ""]
-            for name in names:
-                top = name.split(".")[0]
-                assert (
-                    top in STDLIB
-                    or name.startswith("lithloop.pricing")
-                    or name == "lithloop"
-                    and "clock" in _imported(node)
-                ), (path.name, name)
-
-
-def test_fresh_interpreter_loads_no_flask_or_sqlalchemy():
-    # lithloop/__init__.py (the app factory) is not ours; load lithloop.pricing on its own
-    # by registering a bare namespace for `lithloop`, then look at sys.modules.
-    code = (
-        "import sys, types\n"
-        f"pkg = types.ModuleType('lithloop'); pkg.__path__ = [{str(PACKAGE.parent)!r}]\n"
-        "sys.modules['lithloop'] = pkg\n"
-        "import lithloop.pricing as p\n"
-        "p.quote_scrap(p.ScrapLot('LFP', 'pack', 100, distance_km=1), p.latest_snapshot())\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy',"
-        " 'flask_sqlalchemy', 'werkzeug')]\n"
-        "other = [m for m in sys.modules if m.startswith('lithloop.')"
-        " and not m.startswith('lithloop.pricing') and m != 'lithloop.clock']\n"
-        "print(bad, other)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[] []"
 
 
 def test_indicative_table_covers_every_chemistry_and_condition():

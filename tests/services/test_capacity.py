@@ -15,8 +15,8 @@ from flask import current_app
 
 from lithloop.extensions import db
 from lithloop.models import BookingDay, Truck
-from lithloop.services import capacity
-from lithloop.services.capacity import DayCapacity, FleetLimits
+from lithloop.services.booking import capacity
+from lithloop.services.booking.capacity import DayCapacity, FleetLimits
 from tests.factories import make_park
 
 MONDAY = date(2026, 3, 2)

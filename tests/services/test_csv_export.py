@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from lithloop.services.csv_export import csv_text, safe_cell
+from lithloop.services.reporting.csv_export import csv_text, safe_cell
 
 
 @pytest.mark.parametrize(

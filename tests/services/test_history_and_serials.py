@@ -8,8 +8,9 @@ from flask import current_app
 
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, BookingEvent, Pack, PackEvent, ParkSerialCounter
-from lithloop.services import audit, intake, park_serials
+from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict
+from lithloop.services.plant import intake, park_serials
 from tests.intake_world import build_arrival, receipt, row_counts
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from lithloop.services.dispatch.pickup_checks import differences, require_note, summary
 from lithloop.services.errors import Invalid
-from lithloop.services.pickup_checks import differences, require_note, summary
 
 BOOKED = Decimal("500")
 

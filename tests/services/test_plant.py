@@ -24,8 +24,9 @@ from lithloop.models import (
     PlanStop,
     Warehouse,
 )
-from lithloop.services import driver_work, grading, intake, warehouses
+from lithloop.services.dispatch import driver_work
 from lithloop.services.errors import Conflict, Invalid
+from lithloop.services.plant import grading, intake, warehouses
 from tests.conftest import freeze_clock
 from tests.intake_world import build_arrival, receipt, row_counts
 

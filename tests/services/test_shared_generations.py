@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
-from lithloop.services.shared_generations import SLOTS, FileCounters
+from lithloop.cache.shared_generations import SLOTS, FileCounters
 
 
 def test_two_mappings_of_one_file_see_each_others_counts(tmp_path):

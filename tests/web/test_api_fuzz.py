@@ -110,7 +110,8 @@ def known_ids(fuzzed_app, tokens):
 
     from lithloop.extensions import db
     from lithloop.models import Pack, Plan, PlanRun, User
-    from lithloop.services import bookings, market_catalog, sites
+    from lithloop.services.booking import bookings, sites
+    from lithloop.services.market import catalog as market_catalog
 
     client = fuzzed_app.test_client()
     with fuzzed_app.app_context():

@@ -8,9 +8,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from lithloop import clock
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import ApiToken, AuditEntry, OrgKind, Role
-from lithloop.services import api_tokens, read_cache
+from lithloop.services.accounts import api_tokens
 from tests.conftest import Auth, freeze_clock, submit
 from tests.factories import PASSWORD, make_org, make_user
 

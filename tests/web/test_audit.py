@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, OrgKind, OrgStatus, Role, User
-from lithloop.services import audit
-from lithloop.services import pricing as price_service
+from lithloop.services.accounts import audit
+from lithloop.services.booking import prices as price_service
 from tests.conftest import submit
 from tests.factories import PASSWORD, make_org, make_user
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from lithloop.services import bookings
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import bookings
+from lithloop.services.booking import prices as price_service
 from lithloop.web.api.bookings import BookingSummaryOut, booking_summary
 from lithloop.web.api.common import pagination_header
 from tests.conftest import api_headers

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingDay, BookingStatus, OrgKind, OutboxMessage, Role
-from lithloop.services import bookings as booking_service
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_park, make_site, make_user
 

@@ -18,7 +18,7 @@ from lithloop.models import (
     Role,
     Settlement,
 )
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import prices as price_service
 from tests.conftest import Auth, submit
 from tests.factories import make_org, make_user
 from tests.plant_world import booked, make_pack, plant_world, receive

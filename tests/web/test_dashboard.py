@@ -9,7 +9,7 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, OrgKind, PackState, Role
-from lithloop.services import dashboard, rollups
+from lithloop.services.reporting import dashboard, rollups
 from tests.conftest import api_headers, freeze_clock, submit
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.pack_builders import (

@@ -22,9 +22,9 @@ from lithloop.models import (
     RunStatus,
     Truck,
 )
-from lithloop.services import bookings as booking_service
-from lithloop.services import planning, publishing
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import prices as price_service
+from lithloop.services.dispatch import planning, publishing
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
@@ -297,7 +297,7 @@ def _truck_of(plan, booking_id):
 
 
 def test_move_a_booking_by_hand_recomputes_the_routes(client, auth, day_world):
-    from lithloop.services import plan_edit
+    from lithloop.services.dispatch import plan_edit
 
     plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     intact = day_world["bookings"][1]
@@ -317,7 +317,7 @@ def test_move_a_booking_by_hand_recomputes_the_routes(client, auth, day_world):
 
 
 def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, day_world):
-    from lithloop.services import plan_edit
+    from lithloop.services.dispatch import plan_edit
     from lithloop.services.errors import Invalid
 
     plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
@@ -348,7 +348,7 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
 
 
 def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client, auth, day_world):
-    from lithloop.services import plan_edit
+    from lithloop.services.dispatch import plan_edit
 
     plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
@@ -403,7 +403,7 @@ def test_plan_map_uses_leaflet_when_a_tile_server_is_configured(app, client, aut
 
 
 def test_a_locked_stop_stays_on_its_truck_in_the_next_run(client, auth, day_world):
-    from lithloop.services import plan_edit
+    from lithloop.services.dispatch import plan_edit
 
     plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     intact = day_world["bookings"][2]

@@ -22,9 +22,9 @@ from lithloop.models import (
     RunStatus,
     Truck,
 )
-from lithloop.services import bookings as booking_service
-from lithloop.services import pricing as price_service
-from lithloop.services import transport_docs as docs
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import prices as price_service
+from lithloop.services.dispatch import transport_docs as docs
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.pdf_text import pdf_text
 

@@ -216,11 +216,11 @@ def test_another_drivers_stop_is_404(client, auth, world):
 
 
 def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, world):
-    # Depends on services/policies.py and the guards that use it: before issue 17 a driver
+    # Depends on services/accounts/policies.py and the guards that use it: before issue 17 a driver
     # counted as park staff and opened every organisation's bookings with their quotes,
     # every site and private passports.
-    from lithloop.services import bookings as booking_service
-    from lithloop.services import sites as site_service
+    from lithloop.services.booking import bookings as booking_service
+    from lithloop.services.booking import sites as site_service
     from lithloop.services.errors import NotFound
     from tests.conftest import api_headers
     from tests.web.test_documents import book, lot

@@ -15,7 +15,7 @@ from lithloop import clock
 from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
 from lithloop.models import Booking, BusPack, OrgKind, Role, Site, SiteKind, User
-from lithloop.services import bus_fleet, capacity
+from lithloop.services.booking import bus_fleet, capacity
 from tests.conftest import csrf_token, submit
 from tests.factories import make_org, make_site, make_user
 

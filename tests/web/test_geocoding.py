@@ -84,7 +84,7 @@ def test_nominatim_when_configured(database_url, backend):
             NOMINATIM_DOMAIN=f"127.0.0.1:{server.server_port}",
         )
         with app.test_request_context("/"):
-            from lithloop.services import geocoding
+            from lithloop.services.booking import geocoding
 
             result = geocoding.locate("鸡西市 测试路 1号")
             again = geocoding.locate("鸡西市 测试路 1号")
@@ -98,7 +98,7 @@ def test_nominatim_down_is_a_clear_error(database_url):
         database_url, GEOCODER="nominatim", NOMINATIM_SCHEME="http", NOMINATIM_DOMAIN="127.0.0.1:9"
     )  # nothing listens on the discard port
     with app.test_request_context("/"):
-        from lithloop.services import geocoding
+        from lithloop.services.booking import geocoding
 
         with pytest.raises(geocoding.GeocoderDown) as caught:
             geocoding.locate("鸡西市")

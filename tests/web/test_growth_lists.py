@@ -24,8 +24,9 @@ from lithloop.models import (
     User,
     Warehouse,
 )
-from lithloop.services import market_catalog as catalog
-from lithloop.services import traceability, warehouse_stock
+from lithloop.services.market import catalog
+from lithloop.services.packs import traceability
+from lithloop.services.plant import warehouse_stock
 from tests.conftest import DEMO_PASSWORD
 
 

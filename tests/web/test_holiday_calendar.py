@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import HolidayYear, PackEvent, Role
-from lithloop.services import holiday_calendar, traceability
+from lithloop.services.packs import holiday_calendar, traceability
 from tests.conftest import api_headers, freeze_clock, submit
 from tests.factories import make_park, make_user
 from tests.pack_builders import make_pack, utc

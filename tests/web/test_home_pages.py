@@ -8,7 +8,7 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import OrgKind, Role
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_user
 from tests.web.test_bookings import body

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import BookingStatus, OrgKind, OutboxMessage, Role
 from lithloop.public_urls import base_url
-from lithloop.services import bookings as booking_service
+from lithloop.services.booking import bookings as booking_service
 from tests.conftest import api_headers
 from tests.factories import make_org, make_user
 from tests.plain_language import untranslated

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, LoginThrottle, OrgKind, Role
-from lithloop.services import lockout
+from lithloop.services.accounts import lockout
 from tests.conftest import freeze_clock, make_app, submit
 from tests.factories import PASSWORD, make_org, make_user
 
@@ -100,7 +100,7 @@ def test_an_unknown_e_mail_costs_as_much_time_as_a_wrong_password(database_url, 
     )
     with slow.app_context():
         user = make_user(make_org())  # hashed with the cheap test method: re-hash it
-        from lithloop.services.passwords import hash_password
+        from lithloop.services.accounts.passwords import hash_password
 
         user.password_hash = hash_password(PASSWORD)
         db.session.commit()

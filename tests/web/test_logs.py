@@ -42,7 +42,10 @@ def test_a_sane_request_id_is_kept_and_on_every_line_of_the_request(client, log_
     assert response.headers["X-Request-ID"] == "edge-7f3a9c-0001"
     mine = [line for line in log_lines() if line["request_id"] == "edge-7f3a9c-0001"]
     # the lockout warning and the access line, both from inside the request
-    assert {line["logger"] for line in mine} >= {"lithloop.services.lockout", "lithloop.access"}
+    assert {line["logger"] for line in mine} >= {
+        "lithloop.services.accounts.lockout",
+        "lithloop.access",
+    }
     access = next(line for line in mine if line["logger"] == "lithloop.access")
     assert access["status"] == 401 and access["path"] == "/login" and access["duration_ms"] >= 0
 

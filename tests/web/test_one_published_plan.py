@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
-from lithloop.services import publishing
+from lithloop.services.dispatch import publishing
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
 
 

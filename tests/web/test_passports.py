@@ -6,7 +6,7 @@ import pytest
 import segno
 
 from lithloop.models import OrgKind, PackState, Role
-from lithloop.services import passports
+from lithloop.services.packs import passports
 from tests.factories import make_org, make_park, make_user
 from tests.pack_builders import build_refurbished, event, make_pack, place, utc
 

@@ -7,7 +7,7 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus
-from lithloop.services.intake_check import differences
+from lithloop.services.plant.intake_check import differences
 from tests.intake_world import build_arrival, row_counts
 from tests.web.test_plant_intake import form_of, login, receive
 

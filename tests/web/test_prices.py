@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from lithloop import pricing
 from lithloop.extensions import db
 from lithloop.models import OrgKind, PriceIndexVersion, Role
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_site, make_user
 

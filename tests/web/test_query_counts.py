@@ -7,8 +7,8 @@ import contextlib
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.services import bookings as booking_service
-from lithloop.services import pricing as price_service
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day

@@ -10,9 +10,9 @@ from flask import current_app
 from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.models import Booking, Truck
-from lithloop.services import bookings as booking_service
-from lithloop.services import pricing as price_service
-from lithloop.services.plan_problem import build_day_problem, park_site
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import prices as price_service
+from lithloop.services.dispatch.problem import build_day_problem, park_site
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.json_stub import json_stub
 from tests.web.test_bookings import open_day

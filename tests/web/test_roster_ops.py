@@ -21,9 +21,10 @@ from lithloop.models import (
     Role,
     Truck,
 )
-from lithloop.services import driver_work, live_ops, publishing, reach, roster, run_report
+from lithloop.services.booking import reach
+from lithloop.services.dispatch import driver_work, live_ops, publishing, roster, run_report
+from lithloop.services.dispatch.problem import build_day_problem, park_site
 from lithloop.services.errors import Conflict, Invalid
-from lithloop.services.plan_problem import build_day_problem, park_site
 from tests.conftest import submit
 from tests.factories import make_user
 from tests.web.test_dispatch import (

@@ -7,7 +7,7 @@ import time
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import PlanRun, RunStatus
-from lithloop.services import planning
+from lithloop.services.dispatch import planning
 from tests.conftest import api_headers, submit
 from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 

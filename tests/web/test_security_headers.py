@@ -111,7 +111,7 @@ def test_no_template_has_inline_script_handler_or_style_attribute():
 
 
 def test_route_key_colours_match_the_stylesheet():
-    from lithloop.services.plan_view import COLOURS, swatch_class
+    from lithloop.web.plan_view import COLOURS, swatch_class
 
     css = Path(ROOT / "static/css/app.css").read_text()
     for i, colour in enumerate(COLOURS):

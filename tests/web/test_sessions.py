@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, User
-from lithloop.services import login_sessions
+from lithloop.services.accounts import login_sessions
 from tests.conftest import Auth, api_headers, make_app, submit
 from tests.factories import PASSWORD, make_org, make_user
 from tests.web.test_auth import reset_link

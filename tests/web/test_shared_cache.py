@@ -15,13 +15,14 @@ import redis
 import sqlalchemy as sa
 
 from lithloop import clock
+from lithloop.cache import shared_generations
 from lithloop.extensions import db
 from lithloop.models import ApiToken, OrgKind, Role, Site, User
 from lithloop.payments.localstripe_server import free_port
-from lithloop.services import pricing as price_service
-from lithloop.services import shared_generations
+from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers, make_app, submit
 from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
+from tests.needs import missing
 from tests.web.test_prices import LOT
 from tests.web.test_query_counts import book, counted
 
@@ -62,7 +63,7 @@ def served(database_url, app, request, tmp_path):
         try:
             redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
         except redis.ConnectionError:
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it")
+            missing(f"Redis at {REDIS_URL}", "start redis-server (.ci/run does)")
     where = {
         "file": str(tmp_path / "counters"),
         "redis": REDIS_URL,

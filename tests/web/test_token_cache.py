@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lithloop import clock
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import ApiToken, OrgStatus
-from lithloop.services import pricing as price_service
-from lithloop.services import read_cache
+from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day

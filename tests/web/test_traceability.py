@@ -10,8 +10,8 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import OrgKind, PackEvent, Role
-from lithloop.services import traceability
 from lithloop.services.errors import Conflict
+from lithloop.services.packs import traceability
 from tests.conftest import api_headers, freeze_clock, submit
 from tests.factories import make_org, make_park, make_user
 from tests.pack_builders import event, make_pack, utc

@@ -6,9 +6,10 @@ import marshmallow as ma
 from flask import request
 from flask_smorest import Blueprint
 
-from lithloop.services import accounts, api_tokens
+from lithloop.services.accounts import api_tokens
+from lithloop.services.accounts import registration as accounts
 from lithloop.web.api.common import errors
-from lithloop.web.auth import _login_limit
+from lithloop.web.auth import login_limit
 from lithloop.web.rate_limits import rate_limited
 
 blp = Blueprint(
@@ -38,7 +39,7 @@ class TokenResponse(ma.Schema):
 
 
 @blp.route("/token", methods=["POST"])
-@rate_limited(_login_limit)
+@rate_limited(login_limit)
 @blp.arguments(TokenRequest())
 @blp.response(201, TokenResponse)
 @errors(blp, 400, 401, 413, 429, s401="Wrong credentials or account not approved yet")

@@ -8,12 +8,14 @@ import marshmallow as ma
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from lithloop import clock
+from lithloop import clock, vocab
+from lithloop.cache import read_cache
 from lithloop.models import BookingStatus
-from lithloop.services import bookings as booking_service
-from lithloop.services import capacity, policies, read_cache
+from lithloop.services.accounts import policies
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import capacity
+from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Invalid
-from lithloop.services.sites import get_site
 from lithloop.web.api.common import (
     CLOCK_TIME,
     ID_RANGE,
@@ -37,27 +39,23 @@ blp = Blueprint(
 
 LIST_PAGE_SIZE = 50
 LIST_MAX_PAGE_SIZE = 200
-CHEMISTRIES = ["LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO"]
+CHEMISTRIES = vocab.values(vocab.Chemistry)
 
 
 class LotIn(ma.Schema):
     chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
     form = ma.fields.String(
-        load_default="pack", validate=ma.validate.OneOf(["pack", "module", "cell", "black_mass"])
+        load_default="pack", validate=ma.validate.OneOf(vocab.values(vocab.Form))
     )
     count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=10000))
     mass_kg = DecimalInput(
         required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=40000)
     )
     condition = ma.fields.String(
-        load_default="intact", validate=ma.validate.OneOf(["intact", "damaged", "swollen_leaking"])
+        load_default="intact", validate=ma.validate.OneOf(vocab.values(vocab.Condition))
     )
     damage = ma.fields.List(
-        ma.fields.String(
-            validate=ma.validate.OneOf(
-                ["leaking_venting", "deformed", "bms_damaged", "cannot_diagnose"]
-            )
-        ),
+        ma.fields.String(validate=ma.validate.OneOf(vocab.values(vocab.Sp376Item))),
         load_default=list,
     )
     codes = ma.fields.List(

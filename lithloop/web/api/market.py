@@ -9,10 +9,13 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
+from lithloop import vocab
 from lithloop.models import Role
-from lithloop.services import idempotency, market_checkout, market_orders
-from lithloop.services import market_catalog as catalog
+from lithloop.services import idempotency
 from lithloop.services.errors import Forbidden
+from lithloop.services.market import catalog
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import orders as market_orders
 from lithloop.web.api.common import (
     ID_RANGE,
     PAGINATION_HEADER,
@@ -36,7 +39,7 @@ blp = Blueprint(
 
 class PackArgs(ma.Schema):
     chemistry = ma.fields.String()
-    grade = ma.fields.String(validate=ma.validate.OneOf(["A", "B", "C"]))
+    grade = ma.fields.String(validate=ma.validate.OneOf(vocab.values(vocab.PriceGrade)))
     use_case = ma.fields.String()
     min_soh = DecimalInput(validate=ma.validate.Range(min=0, max=100))
     max_soh = DecimalInput(validate=ma.validate.Range(min=0, max=100))
@@ -83,7 +86,7 @@ class LineIn(ma.Schema):
 
 class DeliveryIn(ma.Schema):
     kind = ma.fields.String(
-        load_default="pickup", validate=ma.validate.OneOf(["pickup", "address"])
+        load_default="pickup", validate=ma.validate.OneOf(vocab.values(vocab.DeliveryKind))
     )
     address = ma.fields.String(validate=ma.validate.Length(max=300))
     contact = ma.fields.String(validate=ma.validate.Length(max=100))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from lithloop.services import passports
+from lithloop.services.packs import passports
 from lithloop.web.api.common import DecimalString, errors
 
 blp = Blueprint(

@@ -6,10 +6,10 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
-from lithloop.jobs import runner
-from lithloop.models import Role
-from lithloop.services import plan_view, planning
+from lithloop.services.accounts import policies
+from lithloop.services.dispatch import planning
 from lithloop.services.errors import Forbidden
+from lithloop.web import plan_view
 from lithloop.web.api.common import InputDate, errors
 from lithloop.web.api.security import api_user, token_required
 
@@ -19,7 +19,7 @@ blp = Blueprint(
     url_prefix="/api/v1/plans",
     description="Background route optimisation runs and their plans",
 )
-STAFF = (Role.DISPATCHER, Role.ADMIN, Role.PLANT_OPERATOR)
+STAFF = policies.REGION_STAFF
 
 
 class RunIn(ma.Schema):
@@ -83,11 +83,9 @@ def _staff() -> None:
 @token_required
 def start_run(data):
     """Queue an optimisation run for a date; poll it at /api/v1/plans/runs/<id>."""
-    run = planning.start_run(
+    return planning.launch_run(
         api_user(), data["date"], data["time_limit_s"], data["horizon_days"], data["mode"]
     )
-    runner.submit(run.id)
-    return run
 
 
 @blp.route("/runs/<int:run_id>", methods=["GET"])
@@ -98,7 +96,6 @@ def start_run(data):
 def get_run(run_id: int):
     """A run's status and progress (best cost over time)."""
     _staff()
-    planning.fail_stale_runs()
     return planning.get_run(run_id)
 
 

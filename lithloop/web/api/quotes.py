@@ -5,8 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from lithloop.services import policies
-from lithloop.services import pricing as price_service
+from lithloop import vocab
+from lithloop.services.accounts import policies
+from lithloop.services.booking import prices as price_service
 from lithloop.web.api.common import ID_RANGE, DecimalInput, errors
 from lithloop.web.api.security import api_user, token_required
 
@@ -17,21 +18,19 @@ blp = Blueprint(
     description="Scrap quotes and second-life prices from the current index",
 )
 
-CHEMISTRIES = ["LFP", "NCM523", "NCM622", "NCM811", "NCA", "LMO", "LCO"]
+CHEMISTRIES = vocab.values(vocab.Chemistry)
 
 
 class ScrapQuoteRequest(ma.Schema):
     chemistry = ma.fields.String(required=True, validate=ma.validate.OneOf(CHEMISTRIES))
-    form = ma.fields.String(
-        required=True, validate=ma.validate.OneOf(["pack", "module", "cell", "black_mass"])
-    )
+    form = ma.fields.String(required=True, validate=ma.validate.OneOf(vocab.values(vocab.Form)))
     mass_kg = DecimalInput(
         required=True,
         places=None,
         validate=ma.validate.Range(min=0, min_inclusive=False, max=40000),
     )
     condition = ma.fields.String(
-        load_default="intact", validate=ma.validate.OneOf(["intact", "damaged", "swollen_leaking"])
+        load_default="intact", validate=ma.validate.OneOf(vocab.values(vocab.Condition))
     )
     distance_km = DecimalInput(validate=ma.validate.Range(min=0, max=3000))
     site_id = ma.fields.Integer(validate=ID_RANGE)
@@ -66,7 +65,9 @@ class SecondLifeRequest(ma.Schema):
     )
     soh_pct = DecimalInput(required=True, validate=ma.validate.Range(min=0, max=100))
     cycles = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=100000))
-    grade = ma.fields.String(required=True, validate=ma.validate.OneOf(["A", "B", "C"]))
+    grade = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(vocab.values(vocab.PriceGrade))
+    )
     warranty_months = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=120))
 
 

@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.models import Role
-from lithloop.services import dashboard, holiday_calendar, traceability
 from lithloop.services.errors import Forbidden
+from lithloop.services.packs import holiday_calendar, traceability
+from lithloop.services.reporting import dashboard
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.api.common import DecimalString, errors
 from lithloop.web.api.security import api_user, token_required

@@ -8,9 +8,10 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
+from lithloop import vocab
 from lithloop.models import Role
-from lithloop.services import rfq as rfqs
 from lithloop.services.errors import Forbidden
+from lithloop.services.market import rfq as rfqs
 from lithloop.web.api.common import DecimalInput, InputDate, errors
 from lithloop.web.api.market import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
@@ -28,7 +29,9 @@ class RfqIn(ma.Schema):
     chemistry = ma.fields.String(load_default="", validate=ma.validate.Length(max=20))
     min_usable_kwh = DecimalInput(validate=ma.validate.Range(min=0, max=10_000))
     min_soh_pct = DecimalInput(validate=ma.validate.Range(min=0, max=100))
-    min_grade = ma.fields.String(load_default="C", validate=ma.validate.OneOf(["A", "B", "C"]))
+    min_grade = ma.fields.String(
+        load_default="C", validate=ma.validate.OneOf(vocab.values(vocab.PriceGrade))
+    )
     use_case = ma.fields.String(load_default="")
     wanted_by = InputDate(required=True)
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=1000))

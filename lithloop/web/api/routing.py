@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from lithloop import routing
 from lithloop.models import Role
-from lithloop.services.distances import road_matrices
+from lithloop.services.booking.distances import road_matrices
 from lithloop.services.errors import Forbidden, Invalid
 from lithloop.web.api.common import errors
 from lithloop.web.api.security import api_user, token_required

@@ -8,7 +8,7 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from lithloop.models import User
-from lithloop.services.api_tokens import user_for_token
+from lithloop.services.accounts.api_tokens import user_for_token
 from lithloop.services.errors import AuthError
 
 

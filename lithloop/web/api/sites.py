@@ -8,8 +8,9 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from lithloop.extensions import db
-from lithloop.services import geocoding, policies
-from lithloop.services import sites as site_service
+from lithloop.services.accounts import policies
+from lithloop.services.booking import geocoding
+from lithloop.services.booking import sites as site_service
 from lithloop.web.api.common import CLOCK_TIME, errors
 from lithloop.web.api.security import api_user, token_required
 

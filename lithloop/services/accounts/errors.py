@@ -1,0 +1,15 @@
+"""The error codes of accounts: the stable `code` of each ServiceError its use cases raise."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """Stable error codes of accounts; the API answers with the value."""
+
+    DISABLED = "disabled"
+    EMAIL_TAKEN = "email_taken"
+    LOCKED = "locked"
+    PENDING_APPROVAL = "pending_approval"
+    SELF = "self"

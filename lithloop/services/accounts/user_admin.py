@@ -1,0 +1,49 @@
+"""Administrators manage user accounts: list, enable or disable, unlock (each audited)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop.extensions import db
+from lithloop.models import Role, User
+from lithloop.services.accounts import audit
+from lithloop.services.accounts.errors import Code
+from lithloop.services.errors import Conflict, Forbidden, NotFound
+
+PAGE_SIZE = 50
+
+
+def _require_admin(actor: User) -> None:
+    if actor.role is not Role.ADMIN:
+        raise Forbidden(_l("Only administrators manage accounts."))
+
+
+def users(actor: User, *, search: str = "", page: int = 1):
+    """Users by e-mail, optionally those whose e-mail or name contains `search`."""
+    _require_admin(actor)
+    query = sa.select(User).options(sa.orm.joinedload(User.organisation)).order_by(User.email)
+    if search.strip():
+        like = f"%{search.strip().lower()}%"
+        query = query.where(sa.or_(User.email.like(like), sa.func.lower(User.name).like(like)))
+    return db.paginate(query, page=max(1, page), per_page=PAGE_SIZE, error_out=False)
+
+
+def set_enabled(actor: User, user_id: int, enabled: bool) -> User:
+    """Enable or disable an account; a disabled user's sessions and tokens stop working."""
+    _require_admin(actor)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
+    if user.id == actor.id and not enabled:
+        raise Conflict(_l("You cannot disable your own account."), code=Code.SELF)
+    if user.enabled != enabled:
+        user.enabled = enabled
+        audit.record(
+            "user.enable" if enabled else "user.disable",
+            actor=actor,
+            obj=user,
+            details={"email": user.email},
+        )
+    db.session.commit()
+    return user

@@ -1,0 +1,21 @@
+"""Booking: sites, the price index and quotes, day capacity, pickups and bus fleets.
+
+__all__ lists the modules the web layer and other domains may import; the others are
+this domain's own. Within a public module, names without a leading underscore are public.
+"""
+
+__all__ = [
+    "bookings",
+    "bus_fleet",
+    "capacity",
+    "distances",
+    "draft",
+    "geocoding",
+    "org_transfer",
+    "prices",
+    "reach",
+    "search",
+    "sites",
+    "status_words",
+    "errors",
+]

@@ -1,0 +1,404 @@
+"""Booking pickups: instant quote, capacity under lock, idempotency, the status lifecycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from lithloop import clock, letters, pricing
+from lithloop.extensions import db
+from lithloop.models import (
+    Booking,
+    BookingEvent,
+    BookingLot,
+    BookingStatus,
+    BusPack,
+    Role,
+    Site,
+    User,
+)
+from lithloop.services import idempotency
+from lithloop.services.accounts import policies
+from lithloop.services.booking import capacity
+from lithloop.services.booking.distances import distance_from_park_km
+from lithloop.services.booking.draft import BookingDraft, parse_draft
+from lithloop.services.booking.errors import Code
+from lithloop.services.booking.prices import current_index
+from lithloop.services.booking.sites import get_site
+from lithloop.services.booking.status_words import STATUS
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+
+BOOKING_ROLES = policies.BOOKERS
+S = BookingStatus
+#: status -> statuses it may move to
+TRANSITIONS = {
+    S.REQUESTED: {S.SCHEDULED, S.CANCELLED},
+    S.SCHEDULED: {S.REQUESTED, S.PICKED_UP, S.CANCELLED},
+    S.PICKED_UP: {S.RECEIVED},
+    S.RECEIVED: {S.SETTLED},
+    S.SETTLED: set(),
+    S.CANCELLED: set(),
+}
+ACTIVE = (S.REQUESTED, S.SCHEDULED)
+
+
+@dataclass(frozen=True)
+class DraftQuote:
+    """The quote of a draft: one pricing quote per lot, and the sum."""
+
+    index_version: str
+    distance_km: str
+    lots: tuple[pricing.ScrapQuote, ...]
+
+    @property
+    def total_fen(self) -> int:
+        """Sum of the lot totals (negative: the owner pays)."""
+        return sum(q.total_fen for q in self.lots)
+
+    def to_dict(self) -> dict:
+        """The frozen form stored with the booking and returned by the API."""
+        return {
+            "index_version": self.index_version,
+            "total_fen": self.total_fen,
+            "currency": "CNY",
+            "distance_km": self.distance_km,
+            "lots": [q.to_dict() for q in self.lots],
+        }
+
+
+def _own_site(user: User, site_id: int) -> Site:
+    site = get_site(user, site_id)
+    if site.organisation_id != user.organisation_id:
+        raise NotFound(_l("No such site."), field="site_id")
+    return site
+
+
+def quote_draft(user: User, draft: BookingDraft) -> DraftQuote:
+    """Price each lot with transport from the site, on today's index."""
+    site = _own_site(user, draft.site_id)
+    distance = distance_from_park_km(site.lat, site.lon)
+    index = current_index()
+    quotes = []
+    for i, lot in enumerate(draft.lots):
+        try:
+            quotes.append(
+                pricing.quote_scrap(
+                    pricing.ScrapLot(
+                        pricing.Chemistry(lot.chemistry),
+                        pricing.Form(lot.form),
+                        lot.mass_kg,
+                        pricing.Condition(lot.condition),
+                        distance_km=distance,
+                    ),
+                    index,
+                    quoted_on=clock.today(),
+                )
+            )
+        except pricing.PricingError as exc:
+            raise Invalid(exc.message, field=f"lots[{i}].{exc.field}") from exc
+    return DraftQuote(index.version, str(distance), tuple(quotes))
+
+
+def unknown_code_warnings(draft: BookingDraft) -> list[str]:
+    """Valid codes that no fleet register on lithloop knows: allowed, with a warning."""
+    codes = {c for lot in draft.lots for c in lot.codes}
+    if not codes:
+        return []
+    known = set(
+        db.session.scalars(sa.select(BusPack.pack_code).where(BusPack.pack_code.in_(codes)))
+    )
+    unknown = sorted(codes - known)
+    if not unknown:
+        return []
+    return [
+        str(
+            _l(
+                "%(n)s codes are not in any fleet register on lithloop (%(codes)s); "
+                "they are accepted and checked at intake.",
+                n=len(unknown),
+                codes=", ".join(unknown[:5]) + ("…" if len(unknown) > 5 else ""),
+            )
+        )
+    ]
+
+
+def _check_window(site: Site, draft: BookingDraft) -> None:
+    if draft.window_start < site.opens_at or draft.window_end > site.closes_at:
+        raise Invalid(
+            _l(
+                "The window must lie within the site's opening hours, %(o)s-%(c)s.",
+                o=site.opens_at.strftime("%H:%M"),
+                c=site.closes_at.strftime("%H:%M"),
+            ),
+            field="window",
+        )
+
+
+def _check_hazard_date(draft: BookingDraft, today: date) -> None:
+    """Damaged or swollen lots must go on one of the earliest open days with room."""
+    if not draft.hazardous:
+        return
+    limit = current_app.config["HAZARD_MAX_OPEN_DAYS"]
+    days = capacity.calendar(today + timedelta(days=1), draft.pickup_date)
+    earlier = [d.day for d in days if d.fits(draft.total_mass_kg) and d.day < draft.pickup_date]
+    if len(earlier) >= limit:
+        raise Invalid(
+            _l(
+                "Damaged or swollen batteries are dangerous to store: choose one of "
+                "the earliest days, e.g. %(d)s.",
+                d=earlier[0].isoformat(),
+            ),
+            field="date",
+        )
+
+
+def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
+    """The next open days after a date that still fit a stop of this mass."""
+    horizon = current_app.config["BOOKING_HORIZON_DAYS"]
+    today = clock.today()
+    days = capacity.calendar(after + timedelta(days=1), today + timedelta(days=horizon))
+    return [d.day.isoformat() for d in days if d.fits(mass_kg)][:count]
+
+
+def book_pickup(
+    user: User, raw: dict, idempotency_key: str | None = None, *, as_of: date | None = None
+) -> tuple[Booking, bool]:
+    """Validate, quote and store a booking; returns (booking, created). Repeats return the first.
+
+    `as_of` books as if on that day (the demo seed uses it to fill today's plan)."""
+    if user.role not in BOOKING_ROLES:
+        raise Forbidden(_l("Only dealers and bus fleet managers book pickups."))
+    key = idempotency.clean_key(idempotency_key)
+    try:
+        held = idempotency.claim("booking", user.organisation_id, key, raw)
+        if held.replay_of is None and key and (legacy := _by_key(user, key)):
+            held.replay_of = legacy.id  # booked before keys were kept with their request
+        if held.replay_of is not None:
+            db.session.rollback()
+            return db.session.get(Booking, held.replay_of), False
+        return _book(user, raw, held, as_of)
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+
+
+def _book(
+    user: User, raw: dict, held: idempotency.Claim, as_of: date | None
+) -> tuple[Booking, bool]:
+    today = as_of or clock.today()
+    draft = parse_draft(raw, today)
+    site = _own_site(user, draft.site_id)
+    _check_window(site, draft)
+    quote = quote_draft(user, draft)
+    _check_hazard_date(draft, today)
+    day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
+    if not capacity.status_of(day).fits(draft.total_mass_kg):
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "%(d)s is full. Next free days: %(free)s.",
+                d=draft.pickup_date,
+                free=", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—",
+            ),
+            field="date",
+            code=Code.DAY_FULL,
+        )
+    booking = Booking(
+        organisation_id=user.organisation_id,
+        site=site,
+        created_by=user,
+        pickup_date=draft.pickup_date,
+        window_start=draft.window_start,
+        window_end=draft.window_end,
+        total_mass_kg=draft.total_mass_kg,
+        hazardous=draft.hazardous,
+        quote_total_fen=quote.total_fen,
+        quote_index_version=quote.index_version,
+        quote={"inputs": raw_inputs(draft), **quote.to_dict()},
+        note=draft.note,
+    )
+    booking.lots = [
+        BookingLot(
+            position=i,
+            chemistry=lot.chemistry,
+            form=lot.form,
+            pack_count=lot.count,
+            mass_kg=lot.mass_kg,
+            condition=lot.condition,
+            damage=list(lot.damage),
+            codes=list(lot.codes),
+        )
+        for i, lot in enumerate(draft.lots)
+    ]
+    day.booked_kg += draft.total_mass_kg
+    day.booked_stops += 1
+    db.session.add(booking)
+    record_status(booking, None, S.REQUESTED, user, "")
+    db.session.flush()
+    idempotency.bind(held, booking.id)
+    db.session.commit()
+    return booking, True
+
+
+def raw_inputs(draft: BookingDraft) -> dict:
+    """The draft as JSON, frozen with the quote."""
+    return {
+        "site_id": draft.site_id,
+        "date": draft.pickup_date.isoformat(),
+        "window": [draft.window_start.strftime("%H:%M"), draft.window_end.strftime("%H:%M")],
+        "lots": [
+            {
+                "chemistry": lot.chemistry,
+                "form": lot.form,
+                "count": lot.count,
+                "mass_kg": str(lot.mass_kg),
+                "condition": lot.condition,
+                "damage": list(lot.damage),
+                "codes": list(lot.codes),
+            }
+            for lot in draft.lots
+        ],
+    }
+
+
+def _by_key(user: User, key: str) -> Booking | None:
+    return db.session.scalar(
+        sa.select(Booking).where(
+            Booking.organisation_id == user.organisation_id, Booking.idempotency_key == key
+        )
+    )
+
+
+def record_status(booking: Booking, old: S | None, new: S, user: User | None, note: str) -> None:
+    """Move a booking to a new status, log the event and tell its owner."""
+    booking.status = new
+    db.session.add(
+        BookingEvent(
+            booking=booking,
+            from_status=old.value if old else None,
+            to_status=new.value,
+            by_user_id=user.id if user else None,
+            note=note[:500],
+        )
+    )
+    if booking.id is None:  # a new booking: its number goes into the subject
+        db.session.flush()
+    letters.send_letter(
+        booking.created_by,
+        _l("Booking #%(id)s: %(status)s"),
+        _l(
+            "Your pickup booking #%(id)s at %(site)s on %(day)s is now: %(status)s.\n"
+            "%(note)s\n%(link)s\n"
+        ),
+        id=booking.id,
+        status=STATUS[new.value],
+        site=booking.site.name,
+        day=booking.pickup_date.isoformat(),
+        note=note,
+        link=letters.link("bookings.show", booking_id=booking.id),
+    )
+
+
+def visible_bookings(user: User, *, with_site: bool = True) -> sa.Select:
+    """Bookings the user may see: region staff all, owners their organisation's, drivers
+    none (policies.py)."""
+    query = sa.select(Booking).order_by(Booking.pickup_date.desc(), Booking.id.desc())
+    if with_site:
+        query = query.options(selectinload(Booking.site))
+    if policies.sees_whole_region(user):
+        return query
+    return query.where(policies.organisation_clause(user, Booking.organisation_id))
+
+
+# What a list of bookings shows (the web list's columns): no frozen quote, lots or history.
+LIST_COLUMNS = (
+    Booking.id,
+    Booking.organisation_id,
+    Booking.site_id,
+    Booking.status,
+    Booking.pickup_date,
+    Booking.window_start,
+    Booking.window_end,
+    Booking.total_mass_kg,
+    Booking.hazardous,
+    Booking.quote_total_fen,
+    Booking.quote_index_version,
+)
+
+
+def booking_page(user: User, page: int, per_page: int) -> tuple[list[sa.Row], int]:
+    """One page of the user's visible bookings as rows of LIST_COLUMNS, and how many there are.
+
+    One query (plain rows, no ORM objects), plus a count only when the page is full (a
+    short page tells the total).
+    """
+    offset = (page - 1) * per_page
+    visible = visible_bookings(user, with_site=False)
+    query = visible.with_only_columns(*LIST_COLUMNS, maintain_column_froms=True)
+    items = list(db.session.execute(query.offset(offset).limit(per_page)))
+    if len(items) < per_page and (items or page == 1):
+        return items, offset + len(items)
+    counted = visible.order_by(None)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
+    return items, total
+
+
+def get_booking(user: User, booking_id: int) -> Booking:
+    """A booking the user may see (a driver: a stop of their route); NotFound otherwise."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not (
+        policies.sees_organisation(user, booking.organisation_id)
+        or policies.drives_booking(user, booking.id)
+    ):
+        raise NotFound(_l("No such booking."))
+    return booking
+
+
+def change_status(user: User, booking_id: int, new: S, note: str = "") -> Booking:
+    """Move a booking along its lifecycle, recording who and when; releases capacity on cancel."""
+    booking = get_booking(user, booking_id)
+    _check_role(user, new)
+    db.session.refresh(booking, with_for_update=True)
+    old = booking.status
+    if new not in TRANSITIONS[old]:
+        raise Conflict(
+            _l("A %(old)s booking cannot become %(new)s.", old=old.value, new=new.value),
+            code=Code.BAD_TRANSITION,
+        )
+    if new is S.CANCELLED:
+        _check_cancel(user, booking, note)
+        day = capacity.lock_day(booking.pickup_date)
+        day.booked_kg -= booking.total_mass_kg
+        day.booked_stops -= 1
+        booking.cancel_reason = note
+    record_status(booking, old, new, user, note)
+    db.session.commit()
+    return booking
+
+
+def _check_role(user: User, new: S) -> None:
+    """Forbidden before anything else: whatever the booking's state, the role may not."""
+    if new is not S.CANCELLED and not user.works_for_park:
+        raise Forbidden(_l("Only the park moves a booking along."))
+    if (
+        new is S.CANCELLED
+        and user.works_for_park
+        and user.role not in (Role.DISPATCHER, Role.ADMIN)
+    ):
+        raise Forbidden(_l("Only dispatchers and admins cancel for the park."))
+
+
+def _check_cancel(user: User, booking: Booking, reason: str) -> None:
+    if user.works_for_park:
+        if not reason.strip():
+            raise Invalid(_l("Say why the park cancels."), field="reason")
+    elif booking.status is not S.REQUESTED:
+        raise Conflict(
+            _l("The booking is already scheduled; call the park to cancel it."),
+            code=Code.ALREADY_SCHEDULED,
+        )

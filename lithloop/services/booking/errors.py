@@ -1,0 +1,19 @@
+"""The error codes of booking: the stable `code` of each ServiceError its use cases raise."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """Stable error codes of booking; the API answers with the value."""
+
+    ALREADY_BOOKED = "already_booked"
+    ALREADY_REGISTERED = "already_registered"
+    ALREADY_SCHEDULED = "already_scheduled"
+    BAD_TRANSITION = "bad_transition"
+    DAY_FULL = "day_full"
+    DUPLICATE = "duplicate"
+    DUPLICATE_ORGANISATION = "duplicate_organisation"
+    DUPLICATE_USER = "duplicate_user"
+    IMPORT_REFUSED = "import_refused"

@@ -1,0 +1,289 @@
+"""Price index versions and quotes: the services around the pure pricing engine."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, pricing
+from lithloop.cache import read_cache
+from lithloop.extensions import db
+from lithloop.models import PriceIndexVersion, User
+from lithloop.services.accounts import audit
+from lithloop.services.booking.distances import distance_from_park_km  # quotes measure as plans
+from lithloop.services.booking.sites import site_location
+from lithloop.services.errors import Conflict, Invalid, NotFound
+from lithloop.services.strict_input import parse_amount
+
+
+def ensure_default_index() -> int:
+    """Store the seeded index versions that are not stored yet; returns how many were added."""
+    known = set(db.session.scalars(sa.select(PriceIndexVersion.version)))
+    added = 0
+    for snapshot in pricing.default_snapshots():
+        if snapshot.version not in known:
+            db.session.add(_row(snapshot, None))
+            added += 1
+    db.session.commit()
+    return added
+
+
+def _row(snapshot: pricing.IndexSnapshot, user: User | None) -> PriceIndexVersion:
+    return PriceIndexVersion(
+        version=snapshot.version,
+        effective_date=snapshot.effective_date,
+        note=snapshot.note[:500],
+        snapshot=snapshot.to_dict(),
+        created_by_id=user.id if user else None,
+    )
+
+
+def versions() -> list[PriceIndexVersion]:
+    """All stored versions, oldest effective date first."""
+    query = sa.select(PriceIndexVersion).order_by(
+        PriceIndexVersion.effective_date, PriceIndexVersion.id
+    )
+    return list(db.session.scalars(query))
+
+
+def get_version(version: str) -> PriceIndexVersion:
+    """A stored version by its label."""
+    row = db.session.scalar(
+        sa.select(PriceIndexVersion).where(PriceIndexVersion.version == version)
+    )
+    if row is None:
+        raise NotFound(_l("No price index version %(v)s.", v=version))
+    return row
+
+
+def current_index(on: date | None = None) -> pricing.IndexSnapshot:
+    """The version in force on a date (default today in China): latest effective on or before.
+
+    Cached per worker while no worker has added a version (shared counters only: a quote
+    must never use an index another worker has already replaced)."""
+    on = on or clock.today()
+    return read_cache.cached(
+        "price_index", on, ("price_index_version",), lambda: _index_in_force(on), shared_only=True
+    )
+
+
+def _index_in_force(on: date) -> pricing.IndexSnapshot:
+    row = db.session.scalar(
+        sa.select(PriceIndexVersion)
+        .where(PriceIndexVersion.effective_date <= on)
+        .options(sa.orm.defer(PriceIndexVersion.snapshot))  # loaded only when not cached
+        .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        ensure_default_index()
+        return _index_in_force(on) if versions() else pricing.latest_snapshot()
+    return snapshot_of(row)
+
+
+_SNAPSHOTS: dict[tuple[str, str], pricing.IndexSnapshot] = {}
+
+
+def snapshot_of(row: PriceIndexVersion) -> pricing.IndexSnapshot:
+    """Rebuild the pure snapshot of a stored version (cached: versions never change)."""
+    key = (row.version, row.created_at.isoformat() if row.created_at else "")
+    if key not in _SNAPSHOTS:
+        if len(_SNAPSHOTS) > 64:
+            _SNAPSHOTS.clear()
+        _SNAPSHOTS[key] = pricing.IndexSnapshot.from_dict(row.snapshot)
+    return _SNAPSHOTS[key]
+
+
+def _build_version(
+    version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
+) -> tuple[pricing.IndexSnapshot, pricing.IndexSnapshot, dict[str, pricing.PricePoint]]:
+    """The index in force on the date, the new version built on it, and the changed prices."""
+    version = (version or "").strip()
+    if not version or len(version) > 40:
+        raise Invalid(_l("Give the version a label of 1 to 40 characters."), field="version")
+    if db.session.scalar(
+        sa.select(PriceIndexVersion.id).where(PriceIndexVersion.version == version)
+    ):
+        raise Conflict(
+            _l("Version %(v)s exists already; versions never change.", v=version), field="version"
+        )
+    base = current_index(effective_date)
+    changes = {}
+    for key, value in prices.items():
+        if value is None:
+            continue
+        if key not in base.prices and not key.startswith("new_pack."):
+            raise Invalid(_l("Unknown price %(k)s.", k=key), field=key)
+        if not value.is_finite() or value <= 0:
+            raise Invalid(_l("Prices must be positive numbers."), field=key)
+        old = base.prices.get(key)
+        changes[key] = pricing.PricePoint(
+            value=value,
+            unit=old.unit if old else "kWh",
+            as_of=effective_date,
+            source=note or "admin",
+        )
+    try:
+        snapshot = base.with_prices(version, effective_date, changes, note=note)
+        pricing.IndexSnapshot.from_dict(snapshot.to_dict())  # validates the whole index
+    except pricing.PricingError as exc:
+        raise Invalid(exc.message, field=exc.field) from exc
+    return base, snapshot, changes
+
+
+def preview_version(
+    *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
+) -> tuple[pricing.IndicativeTable, pricing.IndicativeTable]:
+    """The public price table now and as it would be with the new version; nothing stored."""
+    base, snapshot, _changes = _build_version(version, effective_date, note, prices)
+    return pricing.indicative_scrap_table(base), pricing.indicative_scrap_table(snapshot)
+
+
+def add_version(
+    user: User, *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
+) -> PriceIndexVersion:
+    """Add a version: the current index with the given prices changed (None keeps the old)."""
+    version = (version or "").strip()
+    base, snapshot, changes = _build_version(version, effective_date, note, prices)
+    row = _row(snapshot, user)
+    db.session.add(row)
+    audit.record(
+        "price_index.add_version",
+        actor=user,
+        object_type="price_index_version",
+        object_id=version,
+        details={
+            "effective_date": effective_date.isoformat(),
+            "note": note,
+            "changes": {key: str(point.value) for key, point in changes.items()},
+            "previous": {key: str(base.prices[key].value) for key in changes if key in base.prices},
+        },
+    )
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as exc:  # another admin saved this label a moment ago
+        db.session.rollback()
+        raise Conflict(
+            _l("Version %(v)s exists already; versions never change.", v=version), field="version"
+        ) from exc
+    return row
+
+
+def compare(a: str, b: str) -> list[dict]:
+    """Price by price: the value in a, in b, and the change in percent."""
+    first, second = snapshot_of(get_version(a)), snapshot_of(get_version(b))
+    rows = []
+    for key in sorted(set(first.prices) | set(second.prices)):
+        old, new = first.prices.get(key), second.prices.get(key)
+        change = None
+        if old and new and old.value:
+            change = ((new.value - old.value) / old.value * 100).quantize(Decimal("0.1"))
+        rows.append(
+            {
+                "key": key,
+                "a": old.value if old else None,
+                "b": new.value if new else None,
+                "change_pct": change,
+                "unit": (new or old).unit,
+            }
+        )
+    return rows
+
+
+def history(keys: tuple[str, ...] = ("li2co3", "ni", "co", "cu")) -> dict:
+    """Each price over the stored versions, for a chart (values as strings, exact)."""
+    rows = versions()
+    return {
+        "labels": [r.effective_date.isoformat() for r in rows],
+        "series": {
+            key: [r.snapshot["prices"].get(key, {}).get("value") for r in rows] for key in keys
+        },
+    }
+
+
+def quote_scrap(user: User | None, body: dict) -> pricing.ScrapQuote:
+    """A scrap quote for an API or form body; `site_id` (the user's own) gives the distance."""
+    body = dict(body)
+    site_id = body.pop("site_id", None)
+    if site_id is not None:
+        if user is None:
+            raise Invalid(_l("Log in to quote for a site."), field="site_id")
+        lat, lon = site_location(user, int(site_id))
+        body["distance_km"] = str(distance_from_park_km(lat, lon))
+    try:
+        lot = pricing.ScrapLot.from_dict(body)
+        return pricing.quote_scrap(lot, current_index(), quoted_on=clock.today())
+    except pricing.PricingError as exc:
+        raise Invalid(exc.message, field=exc.field, code=str(exc.code)) from exc
+
+
+def price_second_life(body: dict) -> pricing.SecondLifePrice:
+    """A second-life price for an API or form body."""
+    try:
+        pack = pricing.SecondLifePack.from_dict(body)
+        return pricing.price_second_life(pack, current_index())
+    except pricing.PricingError as exc:
+        raise Invalid(exc.message, field=exc.field, code=str(exc.code)) from exc
+
+
+def indicative_table() -> pricing.IndicativeTable:
+    """Today's indicative scrap value per tonne by chemistry and condition."""
+    return pricing.indicative_scrap_table(current_index())
+
+
+PRICE_CSV_MAX_BYTES = 256 * 1024
+
+
+def parse_price_csv(data: bytes) -> dict[str, Decimal]:
+    """Prices from a CSV with header `key,value` (UTF-8 or GBK); Invalid names the bad row."""
+    import csv
+    import io
+
+    if len(data) > PRICE_CSV_MAX_BYTES:
+        raise Invalid(
+            _l(
+                "The price file is larger than %(kb)s KB; a price list is much "
+                "smaller. Check that you chose the right file.",
+                kb=PRICE_CSV_MAX_BYTES // 1024,
+            ),
+            field="csv",
+        )
+    if b"\x00" in data:  # binary, e.g. an .xlsx workbook: not CSV text
+        raise Invalid(
+            _l(
+                "This is not a CSV text file (is it an Excel workbook?). Save it "
+                "as CSV and upload it again."
+            ),
+            field="csv",
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise Invalid(_l("The file is neither UTF-8 nor GBK text."), field="csv")
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or {"key", "value"} - {f.strip() for f in reader.fieldnames}:
+        raise Invalid(_l("The CSV needs the columns key and value."), field="csv")
+    prices: dict[str, Decimal] = {}
+    for number, row in enumerate(reader, start=2):
+        key = (row.get("key") or "").strip()
+        raw = (row.get("value") or "").strip()
+        try:
+            prices[key] = parse_amount(raw, "csv")
+        except Invalid as exc:
+            raise Invalid(
+                _l(
+                    "Row %(n)s: %(v)s is not a number (%(why)s).",
+                    n=number,
+                    v=raw[:40],
+                    why=exc.message,
+                ),
+                field="csv",
+            ) from exc
+    return prices

@@ -1,0 +1,132 @@
+"""Sites: who may see which, and adding or changing them with validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop.cache import read_cache
+from lithloop.extensions import db
+from lithloop.models import Role, Site, SiteKind, User
+from lithloop.services.accounts import policies
+from lithloop.services.errors import Forbidden, Invalid, NotFound
+
+SITE_EDITORS = policies.SITE_EDITORS
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """What a person types to describe a site."""
+
+    name: str
+    lat: float
+    lon: float
+    address: str = ""
+    city: str = ""
+    district: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    opens_at: time = time(8, 0)
+    closes_at: time = time(17, 0)
+
+
+def visible_sites(user: User) -> sa.Select:
+    """A query for the sites the user may see: region staff all, drivers none (their
+    stops' sites are on their route pages), others their own."""
+    query = sa.select(Site).order_by(Site.city, Site.name)
+    if policies.sees_whole_region(user):
+        return query
+    return query.where(policies.organisation_clause(user, Site.organisation_id))
+
+
+def get_site(user: User, site_id: int) -> Site:
+    """The site if the user may see it; NotFound otherwise (never reveals other orgs')."""
+    site = db.session.get(Site, site_id)
+    if site is None or not _may_see(user, site.organisation_id):
+        raise NotFound(_l("No such site."))
+    return site
+
+
+def _may_see(user: User, organisation_id: int) -> bool:
+    # Region staff see every site; drivers none; anyone else their own organisation's.
+    return policies.sees_organisation(user, organisation_id)
+
+
+def site_location(user: User, site_id: int) -> tuple[float, float]:
+    """(lat, lon) of a site the user may see, as get_site decides; cached while no worker
+    has changed a site (shared counters only)."""
+
+    def load() -> tuple[int, float, float] | None:
+        site = db.session.get(Site, site_id)
+        return None if site is None else (site.organisation_id, site.lat, site.lon)
+
+    found = read_cache.cached(
+        "site_location",
+        site_id,
+        ("site",),
+        load,
+        shared_only=True,
+        keep=lambda value: value is not None,
+    )
+    if found is None or not _may_see(user, found[0]):
+        raise NotFound(_l("No such site."))
+    return found[1], found[2]
+
+
+def _validate(data: SiteInput) -> None:
+    if not data.name.strip():
+        raise Invalid(_l("Enter the site's name."), field="name")
+    if not -90 <= data.lat <= 90:
+        raise Invalid(_l("Latitude must be between -90 and 90."), field="lat")
+    if not -180 <= data.lon <= 180:
+        raise Invalid(_l("Longitude must be between -180 and 180."), field="lon")
+    if data.closes_at <= data.opens_at:
+        raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
+
+
+def require_site_editor(user: User) -> None:
+    """Forbidden unless the user's role adds and changes sites."""
+    if user.role not in SITE_EDITORS:
+        raise Forbidden(_l("Your role does not add or change sites."))
+
+
+def create_site(user: User, data: SiteInput) -> Site:
+    """Add a site to the user's own organisation."""
+    require_site_editor(user)
+    _validate(data)
+    kind = SiteKind.BUS_DEPOT if user.role is Role.FLEET_MANAGER else SiteKind.BRANCH
+    site = Site(organisation_id=user.organisation_id, kind=kind, **_fields(data))
+    db.session.add(site)
+    db.session.commit()
+    return site
+
+
+def update_site(user: User, site_id: int, data: SiteInput) -> Site:
+    """Change a site of the user's own organisation (policies.may_edit_site)."""
+    require_site_editor(user)
+    site = get_site(user, site_id)
+    if not policies.may_edit_site(user, site):
+        raise NotFound(_l("No such site."))
+    _validate(data)
+    for key, value in _fields(data).items():
+        setattr(site, key, value)
+    db.session.commit()
+    return site
+
+
+def _fields(data: SiteInput) -> dict:
+    return {
+        "name": data.name.strip(),
+        "lat": float(data.lat),
+        "lon": float(data.lon),
+        "address": data.address.strip(),
+        "city": data.city.strip(),
+        "district": data.district.strip(),
+        "contact_name": data.contact_name.strip(),
+        "contact_phone": data.contact_phone.strip(),
+        "opens_at": data.opens_at,
+        "closes_at": data.closes_at,
+    }

@@ -1,0 +1,22 @@
+"""Dispatch: optimisation runs, plans, publishing, plan edits, drivers' work, documents.
+
+__all__ lists the modules the web layer and other domains may import; the others are
+this domain's own. Within a public module, names without a leading underscore are public.
+"""
+
+__all__ = [
+    "driver_sync",
+    "driver_work",
+    "left_out",
+    "live_ops",
+    "pickup_checks",
+    "plan_edit",
+    "planning",
+    "problem",
+    "publish_preview",
+    "publishing",
+    "roster",
+    "run_report",
+    "transport_docs",
+    "errors",
+]

@@ -1,0 +1,358 @@
+"""A driver's work on a published route: arrival, pickup, exception; one transaction each.
+
+Arrivals and exceptions are BookingEvent notes that keep the booking's status (scheduled ->
+scheduled); the picked-up mass and the codes loaded are stored on the stop (PlanStop.picked_kg,
+picked_codes), where the plant's intake reads them, and summarised in the pickup event's note;
+PlanStop.done_at marks a recorded pickup or unloading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, letters
+from lithloop.batteries import validate_code
+from lithloop.db import atomic as _run
+from lithloop.extensions import db
+from lithloop.models import (
+    BookingEvent,
+    BookingStatus,
+    Plan,
+    PlanRoute,
+    PlanStatus,
+    PlanStop,
+    Role,
+    User,
+)
+from lithloop.models.market import OrderStatus
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking.draft import CODE_REASONS
+from lithloop.services.dispatch import live_ops, pickup_checks, roster
+from lithloop.services.dispatch.errors import Code
+from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
+from lithloop.services.strict_input import parse_amount
+
+DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
+ARRIVED = "arrived"
+EXCEPTION = "exception"
+REASONS = {
+    "not_ready": _l("Not ready"),
+    "closed": _l("Site closed"),
+    "nobody_there": _l("Nobody there"),
+    "refused": _l("Refused"),
+    "not_as_described": _l("Not as described"),
+    "leaking_unsafe": _l("Leaking or unsafe"),
+    "access_blocked": _l("Access blocked"),
+    "breakdown": _l("Truck breakdown"),
+}
+NOTE_NEEDED = ("not_as_described", "leaking_unsafe")
+NOTE_MAX = 500
+MAX_CODES = 2000
+
+
+def driver_routes(user: User, days: tuple[date, ...] | None = None) -> list[PlanRoute]:
+    """The driver's routes of published plans for the given days (today and tomorrow):
+    the routes of the trucks the day's roster gives the driver."""
+    today = clock.today()
+    days = days or (today, today + timedelta(days=1))
+    found = []
+    for day in days:
+        trucks = roster.trucks_of(user, day)
+        found += db.session.scalars(
+            sa.select(PlanRoute)
+            .join(Plan)
+            .where(
+                PlanRoute.truck_id.in_(sorted(trucks)),
+                Plan.status == PlanStatus.PUBLISHED,
+                Plan.plan_date == day,
+            )
+            .order_by(PlanRoute.id)
+        )
+    return found
+
+
+def own_stop(user: User, stop_id: int, *, lock: bool = False) -> PlanStop:
+    """A stop of one of the driver's published routes; NotFound for anything else."""
+    query = (
+        sa.select(PlanStop)
+        .join(PlanRoute)
+        .join(Plan)
+        .where(PlanStop.id == stop_id, Plan.status == PlanStatus.PUBLISHED)
+    )
+    if lock:
+        query = query.with_for_update(of=PlanStop)
+    stop = db.session.scalar(query) if user.role is Role.DRIVER else None
+    if stop is None or stop.route.truck_id not in roster.trucks_of(user, stop.route.plan.plan_date):
+        raise NotFound(_l("No such stop on your routes."))
+    return stop
+
+
+def _open_pickup(user: User, stop_id: int) -> PlanStop:
+    stop = own_stop(user, stop_id, lock=True)
+    if stop.kind != "pickup" or stop.booking is None:
+        raise NotFound(_l("No such stop on your routes."))
+    if stop.done_at is not None:
+        raise Conflict(
+            _l("The pickup at this stop was already recorded."), code=Code.ALREADY_RECORDED
+        )
+    if stop.route.plan.plan_date > clock.today():
+        raise Conflict(
+            _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
+            code=Code.NOT_TODAY,
+        )
+    if stop.booking.status is not BookingStatus.SCHEDULED:
+        raise Conflict(
+            _l("The booking is no longer scheduled (%(s)s).", s=stop.booking.status.value),
+            code=Code.NOT_SCHEDULED,
+        )
+    return stop
+
+
+def arrival_of(stop: PlanStop) -> BookingEvent | None:
+    """The arrival note of a pickup stop, if the driver recorded one."""
+    if stop.booking is None:
+        return None
+    return next((e for e in stop.booking.events if e.note.startswith(f"{ARRIVED}:")), None)
+
+
+def exceptions_of(stop: PlanStop) -> list[BookingEvent]:
+    """The exceptions the driver reported at a pickup stop."""
+    if stop.booking is None:
+        return []
+    return [e for e in stop.booking.events if e.note.startswith(f"{EXCEPTION}:")]
+
+
+def _note(booking, user: User, text: str) -> None:
+    status = booking.status.value
+    db.session.add(
+        BookingEvent(
+            booking=booking,
+            from_status=status,
+            to_status=status,
+            by_user_id=user.id,
+            note=text[:NOTE_MAX],
+        )
+    )
+
+
+def record_arrival(user: User, stop_id: int) -> PlanStop:
+    """Note that the driver has arrived at a pickup stop (once)."""
+
+    def work():
+        stop = _open_pickup(user, stop_id)
+        if arrival_of(stop) is not None:
+            raise Conflict(
+                _l("The arrival at this stop was already recorded."), code=Code.ALREADY_RECORDED
+            )
+        _note(stop.booking, user, f"{ARRIVED}: {stop.route.truck.plate}")
+        live_ops.tell_owner(stop.booking, _l("the driver has arrived (%(name)s)"), name=user.name)
+        return stop
+
+    return _run(work)
+
+
+def record_unloaded(user: User, stop_id: int) -> PlanStop:
+    """Mark a reload or end stop as done (unloaded at the park)."""
+
+    def work():
+        stop = own_stop(user, stop_id, lock=True)
+        if stop.kind not in ("reload", "end"):
+            raise NotFound(_l("No such stop on your routes."))
+        if stop.done_at is not None:
+            raise Conflict(_l("This stop was already recorded."), code=Code.ALREADY_RECORDED)
+        stop.done_at = clock.now()
+        return stop
+
+    return _run(work)
+
+
+def record_delivered(user: User, stop_id: int) -> PlanStop:
+    """Hand a buyer's packs over at a delivery stop: the order is delivered (once)."""
+
+    def work():
+        stop = own_stop(user, stop_id, lock=True)
+        if stop.kind != "delivery" or stop.order is None:
+            raise NotFound(_l("No such stop on your routes."))
+        if stop.done_at is not None:
+            raise Conflict(_l("This stop was already recorded."), code=Code.ALREADY_RECORDED)
+        if stop.route.plan.plan_date > clock.today():
+            raise Conflict(
+                _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
+                code=Code.NOT_TODAY,
+            )
+        order = stop.order
+        if order.status not in DELIVERABLE:
+            raise Conflict(
+                _l(
+                    "Order #%(id)s is %(s)s and cannot be delivered.",
+                    id=order.id,
+                    s=order.status.value,
+                ),
+                code=Code.NOT_DELIVERABLE,
+            )
+        stop.done_at = order.delivered_at = order.status_at = clock.now()
+        order.status = OrderStatus.DELIVERED
+        letters.send_letter(
+            order.user,
+            _l("Order #%(id)s delivered"),
+            _l("Order #%(id)s was delivered to %(address)s by %(name)s (%(plate)s).\n%(link)s\n"),
+            id=order.id,
+            address=order.delivery_address,
+            name=user.name,
+            plate=stop.route.truck.plate,
+            link=letters.link("market.order", order_id=order.id),
+        )
+        return stop
+
+    return _run(work)
+
+
+@dataclass(frozen=True)
+class Pickup:
+    """A pickup as the driver typed it, checked."""
+
+    mass_kg: Decimal
+    codes: tuple[str, ...]
+    note: str
+
+
+def parse_pickup(raw_mass: str, raw_codes: str, note: str, payload_kg: int) -> Pickup:
+    """Check the typed mass and codes; Invalid names the field (and the code's position)."""
+    note = (note or "").strip()[:300]
+    mass = parse_amount(raw_mass or "", "mass_kg", message=_l("Enter the picked-up mass in kg."))
+    if mass <= 0:
+        raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
+    shown, payload = f"{mass:,.0f}", f"{payload_kg:,}"
+    if mass > payload_kg:
+        raise Invalid(
+            _l("%(m)s kg is more than the truck can carry (%(p)s kg).", m=shown, p=payload),
+            field="mass_kg",
+        )
+    return Pickup(mass.quantize(Decimal("0.01")), parse_codes(raw_codes), note)
+
+
+def parse_codes(raw: str) -> tuple[str, ...]:
+    """Codes typed one a line (or separated by commas); each checked against GB/T 34014."""
+    texts = [t for t in re.split(r"[\s,，;；]+", raw or "") if t]
+    if len(texts) > MAX_CODES:
+        raise Invalid(_l("At most %(n)s codes.", n=MAX_CODES), field="codes")
+    codes, today = [], clock.today()
+    for number, text in enumerate(texts, start=1):
+        check = validate_code(text, today=today)
+        if not check.ok:
+            params = {
+                "position": check.position or "",
+                "char": "",
+                "length": len(check.text),
+                "produced": "",
+            }
+            params.update(check.problem.params or {})
+            reason = CODE_REASONS.get(check.reason, _l("The code is not valid."))
+            raise Invalid(
+                _l(
+                    "Code %(n)s (%(code)s): %(why)s",
+                    n=number,
+                    code=check.text,
+                    why=str(reason) % params,
+                ),
+                field="codes",
+            )
+        if check.text in codes:
+            raise Invalid(
+                _l("Code %(n)s (%(code)s) is listed twice.", n=number, code=check.text),
+                field="codes",
+            )
+        codes.append(check.text)
+    return tuple(codes)
+
+
+def _pickup_note(pickup: Pickup, differs: str = "") -> str:
+    line = f"picked up {pickup.mass_kg} kg, {len(pickup.codes)} codes"
+    if differs:
+        line += f" ({differs})"
+    if pickup.note:
+        line += f"; {pickup.note}"
+    return line[:NOTE_MAX]
+
+
+def record_pickup(
+    user: User, stop_id: int, raw_mass: str, raw_codes: str, note: str = ""
+) -> PlanStop:
+    """Record what was loaded: booking -> picked_up, stop done; all or nothing."""
+    try:
+        stop = _open_pickup(user, stop_id)
+        booking = stop.booking
+        pickup = parse_pickup(raw_mass, raw_codes, note, stop.route.truck.payload_kg)
+        booked = Decimal(booking.total_mass_kg)
+        found = pickup_checks.differences(
+            pickup_checks.expected_codes(booking), pickup.codes, pickup.mass_kg, booked
+        )
+        pickup_checks.require_note(found, booked, pickup.mass_kg, pickup.note)
+        stop.done_at = clock.now()
+        stop.picked_kg = pickup.mass_kg
+        stop.picked_codes = list(pickup.codes)
+        booking_service.change_status(
+            user,
+            booking.id,
+            BookingStatus.PICKED_UP,
+            _pickup_note(pickup, pickup_checks.summary(found)),
+        )
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+    return stop
+
+
+def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanStop:
+    """Report a failed pickup to the dispatchers; the booking stays scheduled."""
+
+    def work():
+        stop = _open_pickup(user, stop_id)
+        if reason not in REASONS:
+            raise Invalid(_l("Choose what went wrong."), field="reason")
+        text = (note or "").strip()[:300]
+        if reason in NOTE_NEEDED and not text:
+            raise Invalid(_l("Describe what differs from the booking."), field="note")
+        booking = stop.booking
+        _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
+        plate = stop.route.truck.plate
+        live_ops.tell_owner(
+            booking, _l("pickup not done: %(reason)s. %(text)s"), reason=REASONS[reason], text=text
+        )
+        for dispatcher in dispatchers():
+            letters.send_letter(
+                dispatcher,
+                _l("Pickup problem, booking #%(id)s: %(reason)s"),
+                _l(
+                    "Booking #%(id)s at %(site)s (%(day)s), truck %(plate)s, driver %(name)s: "
+                    "%(reason)s. %(text)s\n%(link)s\n"
+                ),
+                id=booking.id,
+                reason=REASONS[reason],
+                site=booking.site.name,
+                day=booking.pickup_date.isoformat(),
+                plate=plate,
+                name=user.name,
+                text=text,
+                link=letters.link("bookings.show", booking_id=booking.id),
+            )
+        return stop
+
+    return _run(work)
+
+
+def dispatchers() -> list[User]:
+    """The enabled dispatchers."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.DISPATCHER, User.enabled.is_(True))
+            .order_by(User.id)
+        )
+    )

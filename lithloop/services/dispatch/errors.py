@@ -1,0 +1,27 @@
+"""The error codes of dispatch: the stable `code` of each ServiceError its use cases raise."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """Stable error codes of dispatch; the API answers with the value."""
+
+    ALREADY_RECORDED = "already_recorded"
+    BOOKING_CHANGED = "booking_changed"
+    DAY_FULL = "day_full"
+    INFEASIBLE_MOVE = "infeasible_move"
+    NOT_DELIVERABLE = "not_deliverable"
+    NOT_DRAFT = "not_draft"
+    NOT_MOVABLE = "not_movable"
+    NOT_PUBLISHED = "not_published"
+    NOT_REQUESTED = "not_requested"
+    NOT_SCHEDULED = "not_scheduled"
+    NOT_TODAY = "not_today"
+    NO_DRIVER = "no_driver"
+    NO_ROOM = "no_room"
+    PAST_DAY = "past_day"
+    PUBLISHED_MEANWHILE = "published_meanwhile"
+    RUN_ENDED = "run_ended"
+    RUN_IN_PROGRESS = "run_in_progress"

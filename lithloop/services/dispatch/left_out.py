@@ -1,0 +1,161 @@
+"""Nothing left out silently: owners of bookings a published plan leaves out are told, with
+the next days that fit, and may move the booking to one of them (so may a dispatcher).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, letters
+from lithloop.db import atomic
+from lithloop.extensions import db
+from lithloop.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Plan,
+    PlanStatus,
+    PlanUnassigned,
+    Role,
+    User,
+)
+from lithloop.services.booking import capacity
+from lithloop.services.booking.bookings import get_booking, next_free_days, record_status
+from lithloop.services.dispatch.errors import Code
+from lithloop.services.errors import Conflict, Forbidden, Invalid
+
+#: Reasons another day can cure; for the others (too far, too heavy) the park must call.
+DAY_HELPS = ("day_full", "skill_missing")
+LEFT_OUT_MARK = "left out of the plan of "
+PLANNERS = (Role.DISPATCHER, Role.ADMIN)
+
+
+def proposed_days(booking: Booking, after: date, reason: str) -> list[str]:
+    """The next open days after `after` that still fit the booking (none when another
+    day cannot help)."""
+    if reason not in DAY_HELPS:
+        return []
+    return next_free_days(booking.total_mass_kg, max(after, clock.today()), 3)
+
+
+def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
+    """At publishing: each owner of a booking left out (and still requested) is told why,
+    with the next days that fit; the booking's history keeps the same note."""
+    for entry in plan.unassigned:
+        booking = entry.booking
+        if booking.id in routed or booking.status is not BookingStatus.REQUESTED:
+            continue
+        days = proposed_days(booking, plan.plan_date, entry.reason)
+        offer = f" Days that fit: {', '.join(days)}." if days else " Call the park."
+        note = f"{LEFT_OUT_MARK}{plan.plan_date}: {entry.message}.{offer}"
+        db.session.add(
+            BookingEvent(
+                booking=booking,
+                from_status=booking.status.value,
+                to_status=booking.status.value,
+                by_user_id=user.id,
+                note=note[:500],
+            )
+        )
+        letters.send_letter(
+            booking.created_by,
+            _l("Booking #%(id)s was left out of the routes of %(day)s"),
+            _l(
+                "Booking #%(id)s at %(site)s is not on a route on %(day)s: %(why)s.\n"
+                "Days that fit: %(days)s\n%(link)s\n"
+            ),
+            id=booking.id,
+            site=booking.site.name,
+            day=plan.plan_date.isoformat(),
+            why=entry.message,
+            days=", ".join(days) if days else _l("none; please call the park"),
+            link=letters.link("bookings.show", booking_id=booking.id),
+        )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the owner's booking page says about a booking left out of a published plan."""
+
+    day: date
+    reason: str
+    message: str
+    days: list[str]
+
+
+def notice(booking: Booking) -> Notice | None:
+    """The left-out notice of a requested booking, from its day's published plan."""
+    if booking.status is not BookingStatus.REQUESTED:
+        return None
+    entry = db.session.scalar(
+        sa.select(PlanUnassigned)
+        .join(Plan)
+        .where(
+            PlanUnassigned.booking_id == booking.id,
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.plan_date == booking.pickup_date,
+        )
+    )
+    if entry is None:
+        return None
+    days = proposed_days(booking, booking.pickup_date, entry.reason)
+    return Notice(booking.pickup_date, entry.reason, entry.message, days)
+
+
+def move_to_day(user: User, booking_id: int, day: date) -> Booking:
+    """Move a booking to another open day that fits it: its owner while it is requested,
+    a dispatcher while it is requested or scheduled (it goes back to requested)."""
+    return atomic(lambda: _move(user, booking_id, day))
+
+
+def _move(user: User, booking_id: int, day: date) -> Booking:
+    booking = get_booking(user, booking_id)  # NotFound unless the user may see it
+    planner = user.role in PLANNERS
+    if not planner and user.role not in (Role.DEALER_STAFF, Role.FLEET_MANAGER):
+        raise Forbidden(_l("Only the booking's owner or a dispatcher moves it to another day."))
+    db.session.refresh(booking, with_for_update=True)
+    allowed = (
+        (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
+        if planner
+        else (BookingStatus.REQUESTED,)
+    )
+    if booking.status not in allowed:
+        if not planner and booking.status is BookingStatus.SCHEDULED:
+            raise Forbidden(_l("The booking is scheduled; ask the park to move it."))
+        raise Conflict(
+            _l("Booking #%(id)s is %(s)s and cannot move.", id=booking.id, s=booking.status.value),
+            code=Code.NOT_MOVABLE,
+        )
+    horizon = clock.today() + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
+    if day == booking.pickup_date or not clock.today() < day <= horizon:
+        raise Invalid(_l("Choose an open day after today."), field="date")
+    if not capacity.is_open(day):
+        raise Invalid(_l("The park is closed on %(d)s.", d=day), field="date")
+    old_day = booking.pickup_date
+    first, second = sorted((old_day, day))
+    rows = {first: capacity.lock_day(first), second: capacity.lock_day(second)}
+    if not capacity.status_of(rows[day]).fits(booking.total_mass_kg):
+        raise Conflict(
+            _l(
+                "%(d)s is full. Next free days: %(free)s.",
+                d=day,
+                free=", ".join(next_free_days(booking.total_mass_kg, day)) or "—",
+            ),
+            field="date",
+            code=Code.DAY_FULL,
+        )
+    rows[old_day].booked_kg -= booking.total_mass_kg
+    rows[old_day].booked_stops -= 1
+    rows[day].booked_kg += booking.total_mass_kg
+    rows[day].booked_stops += 1
+    booking.pickup_date = day
+    booking.eta_start = booking.eta_end = None
+    record_status(
+        booking, booking.status, BookingStatus.REQUESTED, user, f"moved from {old_day} to {day}"
+    )
+    return booking

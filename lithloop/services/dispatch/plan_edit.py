@@ -1,0 +1,222 @@
+"""Editing a draft plan by hand: move a booking to another truck or position.
+
+Each edit locks the plan it reads first (publishing.py gives the lock order), so an edit
+and a publish of the same plan run one after the other, never interleaved.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, routing
+from lithloop.db import atomic
+from lithloop.extensions import db
+from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
+from lithloop.services.dispatch import roster
+from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.plan_refusals import refusal
+from lithloop.services.dispatch.planning import fill_plan, require_planner
+from lithloop.services.dispatch.problem import build_day_problem, order_stop_id, park_site
+from lithloop.services.dispatch.publishing import get_plan
+from lithloop.services.errors import Conflict, Invalid, NotFound
+
+
+def _sequences(plan) -> dict[int, list]:
+    """Each truck's stops as the evaluator takes them: booking ids and 'reload' marks."""
+    seqs = {}
+    for route in plan.routes:
+        seq = []
+        for stop in route.stops:
+            if stop.kind == "pickup":
+                seq.append(stop.booking_id)
+            elif stop.kind == "delivery":
+                seq.append(order_stop_id(stop.order_id))
+            elif stop.kind == "reload":
+                seq.append("reload")
+        seqs[route.truck_id] = seq
+    return seqs
+
+
+def _plan_bookings(plan) -> dict:
+    """Every booking a plan covers, routed or left out, by id."""
+    bookings = {s.booking_id: s.booking for r in plan.routes for s in r.stops if s.booking_id}
+    bookings.update({u.booking_id: u.booking for u in plan.unassigned})
+    return bookings
+
+
+def _active_trucks() -> list[Truck]:
+    return list(
+        db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.id))
+    )
+
+
+def _day_problem(plan, bookings: dict, trucks: list[Truck]):
+    """The routing problem of the plan's day over these bookings and trucks."""
+    orders = {s.order_id: s.order for r in plan.routes for s in r.stops if s.order_id}
+    return build_day_problem(
+        plan.plan_date,
+        [bookings[b] for b in sorted(bookings)],
+        trucks,
+        park_site(),
+        orders=[orders[o] for o in sorted(orders)],
+        shifts=roster.shifts(plan.plan_date),
+    )
+
+
+def move_booking(user: User, plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
+    """Put a booking on a truck at a position (1 = first pickup); times are recomputed.
+
+    Refused, with what it would break, if the moved route misses a window, a shift or a
+    capacity; the plan is unchanged then.
+    """
+    require_planner(user)
+    atomic(lambda: _move(plan_id, booking_id, truck_id, position))
+
+
+def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
+    plan = get_plan(plan_id, lock=True)
+    if plan.status is not PlanStatus.DRAFT:
+        raise Conflict(
+            _l("Only a draft plan can be edited; run the day again to change a published plan."),
+            code=Code.NOT_DRAFT,
+        )
+    bookings = _plan_bookings(plan)
+    if booking_id not in bookings:
+        raise NotFound(_l("This booking is not in the plan."), field="booking_id")
+    trucks = _active_trucks()
+    if truck_id not in {t.id for t in trucks}:
+        raise NotFound(_l("No such truck."), field="truck_id")
+    seqs = _sequences(plan)
+    for seq in seqs.values():
+        if booking_id in seq:
+            seq.remove(booking_id)
+    target = seqs.setdefault(truck_id, [])
+    pickups = [i for i, x in enumerate(target) if x != "reload"]
+    if not 1 <= position <= len(pickups) + 1:
+        raise Invalid(
+            _l("Choose a position from 1 to %(n)s.", n=len(pickups) + 1), field="position"
+        )
+    at = pickups[position - 1] if position <= len(pickups) else len(target)
+    target.insert(at, booking_id)
+    day = _day_problem(plan, bookings, trucks)
+    solution, violations = routing.evaluate(day.problem, seqs)
+    if violations:
+        raise Invalid(
+            _l("This move breaks the plan: %(why)s", why=refusal(day, violations)),
+            field="position",
+            code=Code.INFEASIBLE_MOVE,
+        )
+    locked = {r.truck_id for r in plan.routes if r.locked}
+    reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}
+    pins = _locked_stops(plan)
+    with db.session.no_autoflush:
+        plan.routes.clear()
+        plan.unassigned.clear()
+        db.session.flush()
+        fill_plan(plan, day, solution, locked=locked, reasons=reasons, locked_stops=pins)
+
+
+def insert_urgent(user: User, plan_id: int, booking_id: int):
+    """A new draft: the published plan with one more booking at its cheapest feasible place.
+
+    Stops already done stay where they are; no other booking moves.
+    """
+    require_planner(user)
+    return atomic(lambda: _insert_urgent(user, plan_id, booking_id))
+
+
+def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
+    from lithloop.models import Booking, BookingStatus, PlanRun, RunStatus
+
+    plan = get_plan(plan_id, lock=True)
+    if plan.status is not PlanStatus.PUBLISHED:
+        raise Conflict(_l("Urgent bookings go into the published plan."), code=Code.NOT_PUBLISHED)
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.pickup_date != plan.plan_date:
+        raise NotFound(_l("No such booking on this day."), field="booking_id")
+    if booking.status is not BookingStatus.REQUESTED:
+        raise Conflict(
+            _l("Booking #%(id)s is already %(s)s.", id=booking.id, s=booking.status.value),
+            code=Code.NOT_REQUESTED,
+        )
+    trucks = _active_trucks()
+    bookings = {**_plan_bookings(plan), booking.id: booking}
+    day = _day_problem(plan, bookings, trucks)
+    base = _sequences(plan)
+    done = {s.booking_id for r in plan.routes for s in r.stops if s.done_at is not None}
+    best = None
+    for truck in trucks:
+        seq = base.get(truck.id, [])
+        first_free = max([i + 1 for i, x in enumerate(seq) if x in done], default=0)
+        for at in range(first_free, len(seq) + 1):
+            trial = {**base, truck.id: [*seq[:at], booking.id, *seq[at:]]}
+            solution, violations = routing.evaluate(day.problem, trial)
+            if not violations and (best is None or solution.distance < best[0].distance):
+                best = (solution, truck.id)
+    if best is None:
+        raise Invalid(
+            _l(
+                "No truck can take this booking today without breaking a window, "
+                "a shift or a capacity; plan it for another day."
+            ),
+            field="booking_id",
+            code=Code.NO_ROOM,
+        )
+    run = PlanRun(
+        plan_date=plan.plan_date,
+        time_limit_s=1,
+        created_by=user,
+        runner="manual",
+        status=RunStatus.SUCCEEDED,
+        started_at=clock.now(),
+        finished_at=clock.now(),
+        progress=[],
+        log=f"urgent booking #{booking.id} inserted by hand",
+    )
+    draft = Plan(run=run, plan_date=plan.plan_date, solution={})
+    db.session.add_all([run, draft])
+    locked = {r.truck_id for r in plan.routes if r.locked}
+    reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}
+    with db.session.no_autoflush:
+        fill_plan(
+            draft, day, best[0], locked=locked, reasons=reasons, locked_stops=_locked_stops(plan)
+        )
+        for new, old in ((r, _old(plan, r.truck_id)) for r in draft.routes):
+            if old is not None:
+                _carry_done(old, new)
+    return draft
+
+
+def _old(plan, truck_id):
+    return next((r for r in plan.routes if r.truck_id == truck_id), None)
+
+
+def _carry_done(old, new) -> None:
+    """Stops already done keep their record in the new draft."""
+    done = {s.booking_id: s.done_at for s in old.stops if s.done_at and s.booking_id}
+    for stop in new.stops:
+        if stop.booking_id in done:
+            stop.done_at = done[stop.booking_id]
+
+
+def _locked_stops(plan) -> frozenset:
+    return frozenset(s.booking_id for r in plan.routes for s in r.stops if s.locked)
+
+
+def toggle_stop_lock(user: User, stop_id: int):
+    """Lock a stop to its truck for the next run (or unlock it)."""
+    require_planner(user)
+    plan_id = db.session.scalar(
+        sa.select(PlanRoute.plan_id).join(PlanStop).where(PlanStop.id == stop_id)
+    )
+    plan = get_plan(plan_id, lock=True) if plan_id is not None else None
+    stop = (
+        next((s for r in plan.routes for s in r.stops if s.id == stop_id), None) if plan else None
+    )
+    if stop is None or stop.booking_id is None or plan.status is PlanStatus.SUPERSEDED:
+        db.session.rollback()
+        raise NotFound(_l("No such stop."))
+    stop.locked = not stop.locked
+    db.session.commit()
+    return stop

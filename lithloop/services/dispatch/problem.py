@@ -1,0 +1,140 @@
+"""Turn a day's bookings and the park's trucks into a routing problem, and back."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from flask import current_app
+
+from lithloop import routing
+from lithloop.models import Booking, Site, Truck
+from lithloop.models.market import Order
+from lithloop.services.booking.distances import day_matrices, park_site
+
+__all__ = ["DayProblem", "build_day_problem", "order_stop_id", "park_site", "seconds"]
+
+HAZMAT, TAIL_LIFT = 1, 2
+UNSERVED_PENALTY = 1_000_000.0  # solver cost units: far above any route's cost
+DELIVERY_HOURS = (8, 18)  # local hours in which buyers receive deliveries
+
+
+@dataclass(frozen=True)
+class DayProblem:
+    """The routing problem of a day and what its indexes stand for."""
+
+    problem: routing.Problem
+    day: date
+    bookings: dict[int, Booking]
+    trucks: dict[int, Truck]
+    sites: list[Site]  # location index -> site (0 is the park); deliveries come after
+    orders: dict[str, Order] = field(default_factory=dict)  # delivery stop id -> order
+
+
+def order_stop_id(order_id: int) -> str:
+    """The routing stop id of a marketplace delivery (bookings use their integer id)."""
+    return f"order-{order_id}"
+
+
+def seconds(t: time) -> int:
+    """Seconds after local midnight."""
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def _vehicle(truck: Truck, trips: int, shift: tuple[time, time] | None = None) -> routing.Vehicle:
+    skills = (
+        {HAZMAT, pinned_skill(truck.id)} if truck.hazmat_certified else {pinned_skill(truck.id)}
+    )
+    if truck.tail_lift:
+        skills.add(TAIL_LIFT)
+    return routing.Vehicle(
+        id=truck.id,
+        start=0,
+        capacity=(truck.payload_kg, truck.pallet_places),
+        skills=frozenset(skills),
+        shift=routing.TimeWindow(
+            *(seconds(t) for t in shift or (truck.shift_start, truck.shift_end))
+        ),
+        max_work_s=truck.max_work_s,
+        fixed_cost=truck.fixed_cost_fen / 100,
+        cost_per_km=truck.cost_per_km_fen / 100,
+        cost_per_hour=truck.cost_per_hour_fen / 100,
+        max_trips=trips,
+        reload_s=1800,
+    )
+
+
+def pinned_skill(truck_id: int) -> int:
+    """A skill only this truck has: a stop that requires it can only go on this truck."""
+    return 1000 + truck_id
+
+
+def _stop(booking: Booking, location: int, pinned_to: int | None = None) -> routing.Stop:
+    mass = math.ceil(booking.total_mass_kg)
+    packs = sum(lot.pack_count for lot in booking.lots)
+    return routing.Stop(
+        id=booking.id,
+        location=location,
+        pickup=(mass, max(1, math.ceil(mass / 1000))),
+        service_s=min(3600, 900 + 60 * packs),
+        time_windows=(
+            routing.TimeWindow(seconds(booking.window_start), seconds(booking.window_end)),
+        ),
+        skills=frozenset({HAZMAT} if booking.hazardous else set())
+        | frozenset({pinned_skill(pinned_to)} if pinned_to else set()),
+        priority=100 if booking.hazardous else 50,
+        optional=True,
+        penalty=UNSERVED_PENALTY,
+    )
+
+
+def build_day_problem(
+    day: date,
+    bookings: list[Booking],
+    trucks: list[Truck],
+    park: Site,
+    pinned: dict[int, int] | None = None,
+    orders: list[Order] = (),
+    shifts: dict[int, tuple[time, time]] | None = None,
+) -> DayProblem:
+    """Locations: the park first, then each booking's site, then each delivery address;
+    integer matrices from the app's one distance provider (services.distances), as quotes.
+    Deliveries are loaded at the park at the start of the trip that serves them; `shifts`
+    (truck id -> start, end) are the day's roster shifts where they differ."""
+    sites = [park] + [b.site for b in bookings]
+    lonlat = [(s.lon, s.lat) for s in sites]
+    lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
+    matrices, notes = day_matrices(lonlat, day)
+    trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
+    problem = routing.Problem(
+        vehicles=tuple(_vehicle(t, trips, (shifts or {}).get(t.id)) for t in trucks),
+        stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings))
+        + tuple(_delivery(o, len(sites) + i) for i, o in enumerate(orders)),
+        matrices=matrices,
+        coordinates=tuple(lonlat),
+        notes=tuple(notes),
+    )
+    return DayProblem(
+        problem,
+        day,
+        {b.id: b for b in bookings},
+        {t.id: t for t in trucks},
+        sites,
+        {order_stop_id(o.id): o for o in orders},
+    )
+
+
+def _delivery(order: Order, location: int) -> routing.Stop:
+    """A buyer's packs taken from the park to the delivery address (day hours, optional)."""
+    mass = math.ceil(sum(line.pack.mass_kg for line in order.lines))
+    return routing.Stop(
+        id=order_stop_id(order.id),
+        location=location,
+        delivery=(mass, max(1, len(order.lines))),
+        service_s=min(3600, 900 + 300 * len(order.lines)),
+        time_windows=(routing.TimeWindow(DELIVERY_HOURS[0] * 3600, DELIVERY_HOURS[1] * 3600),),
+        priority=40,
+        optional=True,
+        penalty=UNSERVED_PENALTY,
+    )

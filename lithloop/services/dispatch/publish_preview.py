@@ -1,0 +1,66 @@
+"""What publishing a plan will do, shown before the dispatcher confirms: who is told what,
+and which routes have no driver on the day's roster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import BookingStatus, Plan, PlanRoute, PlanStatus, User
+from lithloop.services.dispatch import roster
+from lithloop.services.dispatch.left_out import proposed_days
+
+
+@dataclass
+class Preview:
+    """Who publishing tells, and the routes that lack a driver."""
+
+    scheduled: list[dict] = field(default_factory=list)  # booking, plate, arrival
+    left_out: list[dict] = field(default_factory=list)  # booking, reason, message, days
+    unscheduled: list[dict] = field(default_factory=list)  # scheduled before, left out now
+    deliveries: list[dict] = field(default_factory=list)  # order, plate, arrival
+    drivers: dict[int, User | None] = field(default_factory=dict)  # route id -> driver
+    unmanned: list[PlanRoute] = field(default_factory=list)
+
+    @property
+    def told(self) -> int:
+        """How many notices publishing sends."""
+        return (
+            len(self.scheduled) + len(self.left_out) + len(self.unscheduled) + len(self.deliveries)
+        )
+
+
+def preview(plan: Plan) -> Preview:
+    """The notices publishing this plan would send, and its routes' drivers."""
+    out = Preview(drivers=roster.route_drivers(plan))
+    out.unmanned = [r for r in plan.routes if out.drivers[r.id] is None]
+    routed = set()
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.booking is not None:
+                routed.add(stop.booking_id)
+                out.scheduled.append(
+                    {"booking": stop.booking, "plate": route.truck.plate, "arrival": stop.arrival}
+                )
+            elif stop.order is not None:
+                out.deliveries.append(
+                    {"order": stop.order, "plate": route.truck.plate, "arrival": stop.arrival}
+                )
+    published = db.session.scalar(
+        sa.select(Plan.id).where(
+            Plan.plan_date == plan.plan_date, Plan.status == PlanStatus.PUBLISHED
+        )
+    )
+    for entry in plan.unassigned:
+        booking = entry.booking
+        if booking.id in routed:
+            continue
+        row = {"booking": booking, "reason": entry.reason, "message": entry.message}
+        if booking.status is BookingStatus.SCHEDULED and published is not None:
+            out.unscheduled.append(row)
+        elif booking.status in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
+            row["days"] = proposed_days(booking, plan.plan_date, entry.reason)
+            out.left_out.append(row)
+    return out

@@ -1,0 +1,284 @@
+"""Publishing a plan: every booking in it scheduled with an ETA window, or none.
+
+Lock order of every change to a plan (publishing, moving a stop, locking a route or a stop,
+inserting an urgent booking; here and in plan_edit.py): first plan rows, FOR UPDATE until
+the commit (publishing takes every plan of the day in id order, the others the one plan
+they read or change), then bookings, then booking-day counters (capacity.lock_day). Each
+reads the plan only once its lock is held, so what publishing tells the owners (the ETAs)
+are the stops its own transaction commits, and two publishes of one day run one after the
+other. The database keeps one published plan a day whatever a caller does
+(uq_plan_published_day); a violation of it is a 409, never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from lithloop import clock, letters
+from lithloop.extensions import db
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    Plan,
+    PlanRoute,
+    PlanStatus,
+    PlanStop,
+    PlanUnassigned,
+    User,
+)
+from lithloop.services.booking import capacity
+from lithloop.services.booking.bookings import record_status
+from lithloop.services.dispatch import left_out, roster
+from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.planning import require_planner
+from lithloop.services.errors import Conflict, NotFound
+
+ETA_HALF_WINDOW = timedelta(minutes=30)
+
+
+def get_plan(plan_id: int, *, lock: bool = False) -> Plan:
+    """A plan by id, with its routes, stops, bookings and sites loaded in a few queries.
+
+    With `lock`, its row is locked FOR UPDATE until the commit and everything is read
+    afresh (never from an earlier read of the session): the lock order above.
+    """
+    stops = selectinload(Plan.routes).selectinload(PlanRoute.stops)
+    plan = db.session.get(
+        Plan,
+        plan_id,
+        options=[
+            selectinload(Plan.routes).selectinload(PlanRoute.truck),
+            stops.selectinload(PlanStop.booking).selectinload(Booking.site),
+            stops.selectinload(PlanStop.booking).selectinload(Booking.lots),
+            selectinload(Plan.unassigned)
+            .selectinload(PlanUnassigned.booking)
+            .selectinload(Booking.site),
+        ],
+        with_for_update=lock,
+        populate_existing=lock,
+    )
+    if plan is None:
+        raise NotFound(_l("No such plan."))
+    return plan
+
+
+def lock_day_plans(plan_id: int) -> Plan:
+    """Lock every plan of this plan's day (id order), then read this one afresh."""
+    day = db.session.scalar(sa.select(Plan.plan_date).where(Plan.id == plan_id))
+    if day is None:
+        raise NotFound(_l("No such plan."))
+    db.session.scalars(
+        sa.select(Plan.id).where(Plan.plan_date == day).order_by(Plan.id).with_for_update()
+    ).all()
+    return get_plan(plan_id, lock=True)
+
+
+def publish_plan(user: User, plan_id: int, *, allow_unmanned: bool = False) -> Plan:
+    """Schedule the plan's bookings and supersede the day's earlier plan, atomically; the
+    owners of bookings left out are told with the next days that fit. A route whose truck
+    has no driver on the day's roster is refused unless `allow_unmanned` says so."""
+    require_planner(user)
+    plan = lock_day_plans(plan_id)
+    if plan.status is not PlanStatus.DRAFT:
+        db.session.rollback()
+        raise Conflict(
+            _l("This plan is %(s)s; only a draft can be published.", s=plan.status.value),
+            code=Code.NOT_DRAFT,
+        )
+    if not allow_unmanned and (missing := roster.unmanned(plan)):
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "No driver on %(p)s on %(d)s: put drivers on the roster, or confirm "
+                "publishing without them.",
+                p=", ".join(r.truck.plate for r in missing),
+                d=plan.plan_date.isoformat(),
+            ),
+            code=Code.NO_DRIVER,
+        )
+    day = plan.plan_date
+    try:
+        _lock_bookings(plan)
+        routed = _schedule_routed(user, plan)
+        _unschedule_left_out(user, plan, routed)
+        left_out.tell_owners(user, plan, routed)
+        _schedule_deliveries(plan)
+        for old in db.session.scalars(
+            sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
+        ):
+            old.status = PlanStatus.SUPERSEDED
+        db.session.flush()  # the old plan stops being published before this one starts
+        plan.status, plan.published_at, plan.published_by_id = (
+            PlanStatus.PUBLISHED,
+            clock.now(),
+            user.id,
+        )
+        db.session.commit()
+    except sa.exc.IntegrityError as exc:  # uq_plan_published_day: a publish the lock missed
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "Another plan for %(d)s was published at the same moment, so this "
+                "one was not; nothing changed. Reload the day to see which plan is "
+                "published.",
+                d=day.isoformat(),
+            ),
+            code=Code.PUBLISHED_MEANWHILE,
+        ) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return plan
+
+
+def _lock_bookings(plan: Plan) -> None:
+    """Lock every booking the plan routes or leaves out, in id order (no two publishes of
+    different days deadlock over a booking carried from one day to the other)."""
+    ids = {s.booking_id for r in plan.routes for s in r.stops if s.booking_id}
+    ids |= {u.booking_id for u in plan.unassigned}
+    db.session.scalars(
+        sa.select(Booking.id)
+        .where(Booking.id.in_(sorted(ids)))
+        .order_by(Booking.id)
+        .with_for_update()
+    ).all()
+
+
+def _lock(booking_id: int) -> Booking:
+    return db.session.scalar(
+        sa.select(Booking)
+        .where(Booking.id == booking_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _schedule_routed(user: User, plan: Plan) -> set[int]:
+    routed = set()
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.booking_id is None:
+                continue
+            booking = _lock(stop.booking_id)
+            if booking.status not in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
+                raise Conflict(
+                    _l(
+                        "Booking #%(id)s is %(s)s now; run the plan again.",
+                        id=booking.id,
+                        s=booking.status.value,
+                    ),
+                    code=Code.BOOKING_CHANGED,
+                )
+            if booking.pickup_date != plan.plan_date:
+                _move_day(booking, plan.plan_date, user)
+            booking.eta_start = stop.arrival - ETA_HALF_WINDOW
+            booking.eta_end = stop.arrival + ETA_HALF_WINDOW
+            eta = clock.local(stop.arrival).strftime("%H:%M")
+            note = f"{route.truck.plate}, ETA {eta}"
+            if booking.status is BookingStatus.REQUESTED:
+                record_status(booking, BookingStatus.REQUESTED, BookingStatus.SCHEDULED, user, note)
+            else:
+                record_status(
+                    booking,
+                    BookingStatus.SCHEDULED,
+                    BookingStatus.SCHEDULED,
+                    user,
+                    f"re-planned: {note}",
+                )
+            routed.add(booking.id)
+    return routed
+
+
+def _schedule_deliveries(plan: Plan) -> None:
+    """Orders on the plan's routes are delivered that day; each buyer is told the ETA."""
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.order is None:
+                continue
+            order = stop.order
+            order.delivery_date = plan.plan_date
+            eta = clock.local(stop.arrival).strftime("%H:%M")
+            letters.send_letter(
+                order.user,
+                _l("Order #%(id)s: delivery on %(day)s"),
+                _l(
+                    "Order #%(id)s arrives on %(day)s at about %(eta)s (± 1 hour), truck "
+                    "%(plate)s, at %(address)s.\n%(link)s\n"
+                ),
+                id=order.id,
+                day=plan.plan_date.isoformat(),
+                eta=eta,
+                plate=route.truck.plate,
+                address=order.delivery_address,
+                link=letters.link("market.order", order_id=order.id),
+            )
+
+
+def _move_day(booking: Booking, day, user: User) -> None:
+    """A booking carried over from a full day moves to the plan's day; capacity follows."""
+    old = capacity.lock_day(booking.pickup_date)
+    old.booked_kg -= booking.total_mass_kg
+    old.booked_stops -= 1
+    new = capacity.lock_day(day)
+    new.booked_kg += booking.total_mass_kg
+    new.booked_stops += 1
+    note = f"{booking.pickup_date} full: moved to {day}"
+    booking.pickup_date = day
+    record_status(booking, booking.status, booking.status, user, note)
+
+
+def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
+    """Bookings scheduled by an earlier plan of the day but left out now go back to requested."""
+    for entry in plan.unassigned:
+        booking = _lock(entry.booking_id)
+        if (
+            booking.status is BookingStatus.SCHEDULED
+            and booking.id not in routed
+            and booking.pickup_date == plan.plan_date
+        ):
+            booking.eta_start = booking.eta_end = None
+            record_status(
+                booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user, entry.message
+            )
+
+
+def toggle_lock(user: User, route_id: int) -> PlanRoute:
+    """Lock a route so that the next run keeps it as it is (or unlock it)."""
+    require_planner(user)
+    plan_id = db.session.scalar(sa.select(PlanRoute.plan_id).where(PlanRoute.id == route_id))
+    plan = get_plan(plan_id, lock=True) if plan_id is not None else None
+    route = next((r for r in plan.routes if r.id == route_id), None) if plan else None
+    if route is None or plan.status is PlanStatus.SUPERSEDED:
+        db.session.rollback()
+        raise NotFound(_l("No such route."))
+    route.locked = not route.locked
+    db.session.commit()
+    return route
+
+
+def changes_from_published(plan: Plan) -> list[dict]:
+    """What this plan changes against the day's published plan: moved, added, dropped stops."""
+    published = db.session.scalar(
+        sa.select(Plan).where(
+            Plan.plan_date == plan.plan_date,
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.id != plan.id,
+        )
+    )
+    if published is None:
+        return []
+    before, after = _trucks_by_booking(published), _trucks_by_booking(plan)
+    changes = []
+    for booking_id in sorted(set(before) | set(after)):
+        old, new = before.get(booking_id), after.get(booking_id)
+        if old != new:
+            changes.append({"booking_id": booking_id, "before": old, "after": new})
+    return changes
+
+
+def _trucks_by_booking(plan: Plan) -> dict[int, str]:
+    return {s.booking_id: r.truck.plate for r in plan.routes for s in r.stops if s.booking_id}

@@ -1,0 +1,18 @@
+"""Market: catalogue, checkout and stock holds, orders, payments, invoices, requests for quotation.
+
+__all__ lists the modules the web layer and other domains may import; the others are
+this domain's own. Within a public module, names without a leading underscore are public.
+"""
+
+__all__ = [
+    "catalog",
+    "checkout",
+    "invoices",
+    "order_list",
+    "orders",
+    "payments",
+    "rfq",
+    "rfq_admin",
+    "webhooks",
+    "errors",
+]

@@ -1,0 +1,241 @@
+"""The catalog: packs for sale in the finished-product warehouse, filtered, sorted, grouped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop.cache import read_cache
+from lithloop.extensions import db
+from lithloop.models import Grade, Pack, PackState, PackTest
+from lithloop.services.errors import Invalid, NotFound
+from lithloop.services.strict_input import (
+    MAX_MONEY_FEN,
+    optional_decimal,
+    optional_int,
+    optional_money_fen,
+)
+
+USE_CASES = {
+    "storage": _l("Energy storage"),
+    "base_station": _l("Base-station backup"),
+    "low_speed_vehicle": _l("Low-speed vehicles"),
+}
+SORTS = {
+    "price": (Pack.price_fen, Pack.id),
+    "-price": (Pack.price_fen.desc(), Pack.id),
+    "soh": (Pack.soh_pct, Pack.id),
+    "-soh": (Pack.soh_pct.desc(), Pack.id),
+    "-kwh": ((Pack.rated_wh * Pack.soh_pct).desc(), Pack.id),
+    "cycles": (Pack.cycle_count, Pack.id),
+    "-warranty": (Pack.warranty_months.desc(), Pack.id),
+}
+MAX_LISTED = 2000
+_DECIMALS = {"min_kwh": 10**6, "max_kwh": 10**6, "min_soh": 100, "max_soh": 100}
+_INTEGERS = {
+    "max_cycles": 10**6,
+    "min_warranty": 1200,
+    "min_price_fen": MAX_MONEY_FEN,
+    "max_price_fen": MAX_MONEY_FEN,
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a buyer asks the catalog for (every field optional)."""
+
+    chemistry: str = ""
+    grade: str = ""
+    use_case: str = ""
+    numbers: dict = field(default_factory=dict)
+    sort: str = "price"
+
+
+def parse_filters(args: Mapping) -> Filters:
+    """Filters from query arguments; Invalid names a field that is not a number."""
+    numbers = {}
+    for name, most in _DECIMALS.items():
+        numbers[name] = optional_decimal(args.get(name), name, minimum=0, maximum=most)
+    for name, most in _INTEGERS.items():
+        numbers[name] = optional_int(args.get(name), name, minimum=0, maximum=most)
+    for name in ("min_price", "max_price"):  # the page's prices are in yuan, like its labels
+        fen = optional_money_fen(args.get(name), name, allow_zero=True)
+        if fen is not None:
+            numbers[f"{name}_fen"] = fen
+    numbers = {k: v for k, v in numbers.items() if v is not None}
+    grade = str(args.get("grade") or "").strip().upper()
+    if grade and grade not in {g.value for g in Grade}:
+        raise Invalid(_l("Choose grade A, B or C."), field="grade")
+    sort = str(args.get("sort") or "price")
+    return Filters(
+        chemistry=str(args.get("chemistry") or "").strip().upper(),
+        grade=grade,
+        use_case=str(args.get("use_case") or "").strip(),
+        numbers=numbers,
+        sort=sort if sort in SORTS else "price",
+    )
+
+
+def for_sale():
+    """The query of every pack on sale now (finished, graded, priced)."""
+    return sa.select(Pack).where(
+        Pack.state == PackState.FINISHED,
+        Pack.price_fen.is_not(None),
+        Pack.grade.is_not(None),
+        Pack.grade != Grade.S,
+    )
+
+
+def search(filters: Filters) -> list[Pack]:
+    """Packs on sale matching the filters, sorted (at most MAX_LISTED)."""
+    query, n = for_sale(), filters.numbers
+    usable_wh = Pack.rated_wh * Pack.soh_pct / 100
+    conditions = {
+        "min_kwh": lambda v: usable_wh >= v * 1000,
+        "max_kwh": lambda v: usable_wh <= v * 1000,
+        "min_soh": lambda v: Pack.soh_pct >= v,
+        "max_soh": lambda v: Pack.soh_pct <= v,
+        "max_cycles": lambda v: Pack.cycle_count <= v,
+        "min_warranty": lambda v: Pack.warranty_months >= v,
+        "min_price_fen": lambda v: Pack.price_fen >= v,
+        "max_price_fen": lambda v: Pack.price_fen <= v,
+    }
+    for name, value in n.items():
+        query = query.where(conditions[name](value))
+    if filters.chemistry:
+        query = query.where(Pack.chemistry == filters.chemistry)
+    if filters.grade:
+        query = query.where(Pack.grade == Grade(filters.grade))
+    if filters.use_case:
+        query = query.where(Pack.use_case == filters.use_case)
+    return list(db.session.scalars(query.order_by(*SORTS[filters.sort]).limit(MAX_LISTED)))
+
+
+def filters_key(filters: Filters) -> tuple:
+    """A hashable key of the filters (for caches)."""
+    return (
+        filters.chemistry,
+        filters.grade,
+        filters.use_case,
+        tuple(sorted(filters.numbers.items())),
+        filters.sort,
+    )
+
+
+def cached_listing(filters: Filters, render: Callable[[list[dict]], object]):
+    """render(the JSON views of the packs search(filters) finds), briefly cached.
+
+    The catalog changes when a pack's row does (table `pack`): see read_cache.
+    """
+    return read_cache.cached(
+        "catalog",
+        filters_key(filters),
+        ("pack",),
+        lambda: render([pack_summary(p) for p in search(filters)]),
+    )
+
+
+def chemistries() -> list[str]:
+    """The chemistries of the packs on sale now, sorted (for the catalog's filter)."""
+    query = for_sale().with_only_columns(Pack.chemistry).distinct()
+    return sorted(db.session.scalars(query))
+
+
+def group_id(pack: Pack) -> str:
+    """The key of identical packs: chemistry, grade, rated Wh, price, refurbished."""
+    return (
+        f"{pack.chemistry}.{pack.grade.value if pack.grade else '-'}.{pack.rated_wh}."
+        f"{pack.price_fen}.{'R' if pack.refurbished else 'U'}"
+    )
+
+
+def group_conditions(key: str) -> list:
+    """SQL conditions selecting the packs of a group key; Invalid for a malformed key."""
+    try:
+        chemistry, grade, rated_wh, price_fen, refurbished = key.split(".")
+        return [
+            Pack.chemistry == chemistry,
+            Pack.grade == Grade(grade),
+            Pack.rated_wh == int(rated_wh),
+            Pack.price_fen == int(price_fen),
+            Pack.refurbished.is_(refurbished == "R"),
+        ]
+    except ValueError:
+        raise Invalid(_l("Unknown group %(g)s.", g=key[:80]), field="group_id") from None
+
+
+@dataclass
+class Group:
+    """Identical packs on sale, shown as one listing with a quantity."""
+
+    id: str
+    packs: list[Pack]
+
+    @property
+    def first(self) -> Pack:
+        """The pack shown for the group."""
+        return self.packs[0]
+
+    @property
+    def quantity(self) -> int:
+        """How many are in stock."""
+        return len(self.packs)
+
+    @property
+    def soh_range(self) -> tuple[Decimal, Decimal]:
+        """Lowest and highest state of health in the group."""
+        values = [p.soh_pct for p in self.packs]
+        return min(values), max(values)
+
+
+def grouped(packs: list[Pack]) -> list[Group]:
+    """Packs gathered into groups of identical ones, in the order first seen."""
+    groups: dict[str, Group] = {}
+    for pack in packs:
+        groups.setdefault(group_id(pack), Group(group_id(pack), [])).packs.append(pack)
+    return list(groups.values())
+
+
+def stock_of(key: str) -> int:
+    """How many packs of a group are on sale now."""
+    query = for_sale().where(*group_conditions(key)).with_only_columns(sa.func.count(Pack.id))
+    return db.session.scalar(query)
+
+
+def listing(pack_id: int) -> Pack:
+    """A pack for its listing page: on sale, reserved or sold (NotFound otherwise)."""
+    pack = db.session.get(Pack, pack_id)
+    listed = {PackState.FINISHED, PackState.RESERVED, PackState.SOLD}
+    if pack is None or pack.state not in listed or pack.price_fen is None:
+        raise NotFound(_l("No such pack for sale."))
+    return pack
+
+
+def latest_test(pack: Pack) -> PackTest | None:
+    """The pack's most recent test (its test report)."""
+    return pack.tests[-1] if pack.tests else None
+
+
+def pack_summary(pack: Pack) -> dict:
+    """The JSON view of a listed pack."""
+    return {
+        "id": pack.id,
+        "code": pack.code,
+        "chemistry": pack.chemistry,
+        "usable_kwh": str(pack.usable_kwh) if pack.usable_kwh is not None else None,
+        "rated_wh": pack.rated_wh,
+        "soh_pct": str(pack.soh_pct) if pack.soh_pct is not None else None,
+        "grade": pack.grade.value if pack.grade else None,
+        "price_fen": pack.price_fen,
+        "price_index_version": pack.price_index_version,
+        "status": pack.state.value,
+        "cycle_count": pack.cycle_count,
+        "warranty_months": pack.warranty_months,
+        "use_case": pack.use_case,
+        "refurbished": pack.refurbished,
+        "group_id": group_id(pack),
+    }

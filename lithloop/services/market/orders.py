@@ -1,0 +1,269 @@
+"""Orders after checkout: who sees them, fulfilment, refunds by an admin, returned packs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from lithloop import clock, payments
+from lithloop.db import atomic as _run
+from lithloop.extensions import db
+from lithloop.models import (
+    PAID_STATUSES,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PackState,
+    Refund,
+    Role,
+    User,
+)
+from lithloop.services import idempotency
+from lithloop.services.accounts import audit
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.market.errors import Code
+from lithloop.services.packs.state import place
+
+#: Fulfilment: the status an order may move to from each status.
+NEXT = {
+    OrderStatus.PAID: OrderStatus.PACKED,
+    OrderStatus.PACKED: OrderStatus.SHIPPED,
+    OrderStatus.SHIPPED: OrderStatus.DELIVERED,
+    OrderStatus.PARTIALLY_REFUNDED: OrderStatus.PACKED,
+}
+
+
+def buyer_visible(model, user: User):
+    """Rows of a buyer-owned model (newest first): the user's organisation's, all for admins."""
+    query = sa.select(model).order_by(model.id.desc())
+    if user.role is Role.ADMIN:
+        return query
+    if user.role is not Role.BUYER:
+        return query.where(sa.false())
+    return query.where(model.buyer_org_id == user.organisation_id)
+
+
+def visible_orders(user: User):
+    """The query of the orders a user may see: their organisation's, or all for admins."""
+    return buyer_visible(Order, user)
+
+
+def order_page(user: User, page: int, per_page: int) -> tuple[list[Order], int]:
+    """One page of the orders the user may see (newest first), lines and payment loaded,
+    and how many there are. Forbidden for anyone but buyers and admins."""
+    if user.role not in (Role.BUYER, Role.ADMIN):
+        raise Forbidden(_l("Orders are for buyers."))
+    if (page - 1) * per_page > 10**9:  # far past any order: an empty page, no overflow
+        return [], _count(visible_orders(user))
+    query = visible_orders(user).options(
+        selectinload(Order.lines).selectinload(OrderLine.pack), selectinload(Order.payment)
+    )
+    orders = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    if page == 1 and len(orders) < per_page:
+        return orders, len(orders)
+    return orders, _count(visible_orders(user))
+
+
+def _count(query) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
+
+
+def get_order(user: User, order_id: int) -> Order:
+    """One order the user may see; NotFound for anyone else's."""
+    order = db.session.scalar(visible_orders(user).where(Order.id == order_id))
+    if order is None:
+        raise NotFound(_l("No such order."))
+    return order
+
+
+def _admin(user: User) -> None:
+    if user.role is not Role.ADMIN:
+        raise Forbidden(_l("Only administrators do this."))
+
+
+def _locked(order_id: int) -> Order:
+    order = db.session.scalar(
+        sa.select(Order)
+        .where(Order.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if order is None:
+        raise NotFound(_l("No such order."))
+    return order
+
+
+def advance(user: User, order_id: int) -> Order:
+    """Move a paid order one step: packed, shipped, delivered."""
+    _admin(user)
+
+    def work():
+        order = _locked(order_id)
+        target = NEXT.get(order.status)
+        if target is None:
+            raise Conflict(
+                _l("Order %(id)s is %(s)s: nothing to do next.", id=order.id, s=order.status.value),
+                code=Code.BAD_TRANSITION,
+            )
+        order.status, order.status_at = target, clock.now()
+        return order
+
+    return _run(work)
+
+
+def yuan(fen: int) -> str:
+    """¥ amount for messages."""
+    return f"¥{Decimal(fen) / 100:,.2f}"
+
+
+def _allocate(order: Order, amount: int, line: OrderLine | None) -> None:
+    """Spread a refund over the line given, or over the lines in order."""
+    for each in [line] if line else order.lines:
+        share = min(amount, each.price_fen - each.refunded_fen)
+        each.refunded_fen += share
+        amount -= share
+    assert amount == 0, "refund larger than the lines"
+
+
+def record_refund(
+    order: Order,
+    amount: int,
+    line: OrderLine | None,
+    *,
+    by: User | None,
+    reason: str,
+    stripe_refund_id: str | None,
+) -> Refund:
+    """Book a refund against the order and its lines (the caller commits)."""
+    _allocate(order, amount, line)
+    order.refunded_fen += amount
+    order.status = (
+        OrderStatus.REFUNDED
+        if order.refunded_fen >= order.total_fen
+        else OrderStatus.PARTIALLY_REFUNDED
+    )
+    order.status_at = clock.now()
+    refund = Refund(
+        order=order,
+        line=line,
+        amount_fen=amount,
+        reason=reason[:300],
+        by_user_id=by.id if by else None,
+        stripe_refund_id=stripe_refund_id,
+    )
+    db.session.add(refund)
+    audit.record(
+        "order.refund",
+        actor=by,
+        obj=order,
+        details={
+            "amount_fen": amount,
+            "line": line.pack.code if line else "",
+            "reason": reason[:200],
+            "stripe_refund_id": stripe_refund_id or "",
+        },
+    )
+    return refund
+
+
+def refund(
+    user: User,
+    order_id: int,
+    *,
+    line_id: int | None = None,
+    amount_fen: int | None = None,
+    reason: str = "",
+    token: str | None = None,
+) -> Refund:
+    """Refund a whole order or one line, never more than was paid and not yet refunded.
+
+    `token` is the form's one-time token: a second submit of the form (a double click, at
+    the same moment or later) gets the first one's refund, and Stripe is asked once."""
+    _admin(user)
+
+    def work():
+        order = _locked(order_id)  # a twin submit waits here, then finds the token used
+        held = idempotency.claim("refund", user.organisation_id, token)
+        if held.replay_of is not None:
+            return db.session.get(Refund, held.replay_of)
+        if order.status not in PAID_STATUSES or order.payment is None:
+            raise Conflict(
+                _l(
+                    "Only paid orders can be refunded (order %(id)s is %(s)s).",
+                    id=order.id,
+                    s=order.status.value,
+                ),
+                code=Code.NOT_REFUNDABLE,
+            )
+        line = None
+        if line_id is not None:
+            line = next((li for li in order.lines if li.id == line_id), None)
+            if line is None:
+                raise NotFound(_l("No such line in this order."))
+        left = (line.price_fen - line.refunded_fen) if line else order.refundable_fen
+        amount = left if amount_fen is None else int(amount_fen)
+        if amount <= 0:
+            raise Invalid(
+                _l("Nothing is left to refund.") if left == 0 else _l("Enter an amount above 0."),
+                field="amount",
+            )
+        if amount > left:
+            raise Invalid(
+                _l(
+                    "%(a)s is more than the %(left)s that can still be refunded.",
+                    a=yuan(amount),
+                    left=yuan(left),
+                ),
+                field="amount",
+            )
+        stripe_key = (
+            f"lithloop-refund-{order.id}-{token}"
+            if token
+            else f"lithloop-refund-{order.id}-{len(order.refunds)}-{amount}"
+        )
+        try:
+            refund_id = payments.gateway().refund(
+                order.payment.intent_id,
+                amount,
+                idempotency_key=stripe_key,
+                metadata={"order_id": order.id, "line_id": line_id or ""},
+            )
+        except payments.PaymentError as exc:
+            raise Conflict(
+                _l("Stripe refused the refund: %(m)s", m=exc.message), code=Code.REFUND_FAILED
+            ) from exc
+        done = record_refund(
+            order, amount, line, by=user, reason=reason.strip(), stripe_refund_id=refund_id
+        )
+        db.session.flush()
+        idempotency.bind(held, done.id)
+        return done
+
+    return _run(work)
+
+
+def mark_returned(user: User, line_id: int) -> OrderLine:
+    """The pack of a line came back to the park: it is on sale again."""
+    _admin(user)
+
+    def work():
+        line = db.session.get(OrderLine, line_id)
+        if line is None:
+            raise NotFound(_l("No such order line."))
+        _locked(line.order_id)
+        if line.returned_at is not None or line.pack.state is not PackState.SOLD:
+            raise Conflict(
+                _l("Pack %(code)s is not out with a buyer.", code=line.pack.code),
+                code=Code.NOT_RETURNABLE,
+            )
+        place(line.pack, PackState.FINISHED, user, "returned", data={"order_id": line.order_id})
+        line.pack.buyer_id = None
+        line.returned_at = clock.now()
+        return line
+
+    return _run(work)

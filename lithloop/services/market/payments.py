@@ -1,0 +1,306 @@
+"""Paying an order: confirm with a card, 3-D Secure, declines, and settling what Stripe says.
+
+One function, `apply_intent`, moves an order from what Stripe reports about its
+PaymentIntent, whoever brings the news (the buyer's confirm, the 3-D Secure return, a
+webhook). It only ever moves forward, so news arriving twice or late changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, payments
+from lithloop.db import atomic as _run
+from lithloop.extensions import db
+from lithloop.models import Order, OrderStatus, PackState, Refund, User
+from lithloop.services.errors import Conflict, Invalid, ServiceError
+from lithloop.services.market import invoices
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market.checkout import (
+    PaymentUnavailable,
+    confirm_stale_after_s,
+    ensure_intent,
+    lock_order,
+    release_locked,
+)
+from lithloop.services.market.errors import Code
+from lithloop.services.packs.state import place
+
+#: Test cards a buyer may type into the card field in test mode (shown as a hint).
+TEST_CARDS = {
+    "4242 4242 4242 4242": _l("succeeds"),
+    "4000 0027 6000 3184": _l("asks for 3-D Secure"),
+    "4000 0000 0000 0002": _l("declined"),
+}
+
+
+class PaymentFailed(ServiceError):
+    """The card was refused; the order stays pending, its packs reserved, to pay again."""
+
+    status = 402
+    code = "card_declined"
+
+
+def _open_for_payment(user: User, order_id: int) -> Order:
+    """Lock the buyer's pending order; an expired reservation is released and refused."""
+    market_orders.get_order(user, order_id)  # 404 for another buyer's order
+    order = lock_order(order_id)
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    if pending and order.reserved_until is not None and order.reserved_until < clock.now():
+        release_locked(order, "reservation expired", user)
+        db.session.commit()
+        raise Conflict(
+            _l(
+                "Your reservation expired; the packs are back on sale. "
+                "Add them to the cart again to order."
+            ),
+            code=Code.RESERVATION_EXPIRED,
+        )
+    if not pending or order.payment is None:
+        raise Conflict(
+            _l("Order %(id)s is %(s)s and cannot be paid.", id=order.id, s=order.status.value),
+            code=Code.NOT_PAYABLE,
+        )
+    return order
+
+
+def pay(user: User, order_id: int, method: str) -> Order:
+    """Confirm the order's PaymentIntent with a payment method (or a test card number)."""
+    method = (method or "").strip()
+    if not method:
+        raise Invalid(_l("Choose a card."), field="method")
+    # Stripe was unreachable at checkout: open the PaymentIntent now (PaymentUnavailable
+    # again while it is still down; the order stays pending and reserved meanwhile).
+    ensure_intent(market_orders.get_order(user, order_id))
+
+    def start():
+        order = _open_for_payment(user, order_id)
+        payment = order.payment
+        unknown = payment.status == "confirming" and payment.updated_at < clock.now() - timedelta(
+            seconds=confirm_stale_after_s()
+        )
+        if payment.status in ("confirming", "requires_action") and not unknown:
+            raise Conflict(
+                _l("A payment of this order is already under way."), code=Code.PAYMENT_UNDER_WAY
+            )
+        retry = payment.status == "declined" or (
+            payment.status == "requires_payment_method" and bool(payment.last_error)
+        )
+        payment.status = "confirming"  # the expiry sweep leaves it alone meanwhile
+        payment.updated_at = clock.now()
+        return payment.intent_id, unknown, retry
+
+    intent_id, unknown, retry = _run(start)
+    gateway = payments.gateway()
+    try:
+        if retry:  # a declined PaymentIntent is not confirmed again: open a fresh one
+            intent_id = _replace_intent(order_id, intent_id)
+        if unknown:  # an earlier confirm got no answer: Stripe may have taken the money
+            known = gateway.retrieve(intent_id)
+            if known.status not in ("requires_payment_method", "requires_confirmation"):
+                return _run(
+                    lambda: apply_intent(order_id, known.status, next_action=known.next_action)
+                )
+        if method.isascii() and method.isdigit():
+            method = gateway.card_method(method)
+        intent = gateway.confirm(
+            intent_id, method, idempotency_key=f"lithloop-pay-{order_id}-{method}"
+        )
+    except payments.PaymentError as exc:
+        message = exc.message
+        if exc.timed_out or (unknown and not exc.declined):  # the outcome is Stripe's to tell
+            _run(lambda: _set_status(order_id, "confirming", message))
+            raise PaymentUnavailable(
+                _l(
+                    "The payment service did not answer in time (%(m)s). If your card was "
+                    "charged, the order will show as paid; if not, pay again in a minute.",
+                    m=message,
+                )
+            ) from exc
+        if not exc.declined:
+            _run(lambda: _set_status(order_id, "requires_payment_method", message))
+            raise PaymentUnavailable(
+                _l(
+                    "The payment did not go through (%(m)s). Nothing was charged; try again.",
+                    m=exc.message,
+                )
+            ) from exc
+        order = _run(lambda: _set_status(order_id, "declined", message))
+        raise declined(order, exc.message) from exc
+    return _run(
+        lambda: apply_intent(
+            order_id, intent.status, next_action=intent.next_action, error=intent.error
+        )
+    )
+
+
+def authenticate(user: User, order_id: int, success: bool) -> Order:
+    """The 3-D Secure step on the test server: the buyer approves or refuses the charge."""
+    order = market_orders.get_order(user, order_id)
+    if order.payment is None or order.payment.status != "requires_action":
+        raise Conflict(_l("This order is not waiting for 3-D Secure."), code=Code.NO_ACTION)
+    gateway = payments.gateway()
+    intent = payments.Intent(
+        order.payment.intent_id,
+        order.payment.client_secret,
+        "requires_action",
+        order.payment.amount_fen,
+        None,
+        None,
+    )
+    try:
+        intent = gateway.test_authenticate(intent, success)
+    except payments.PaymentError as exc:
+        raise PaymentUnavailable(
+            _l("The payment did not go through (%(m)s).", m=exc.message)
+        ) from exc
+    return refresh(user, order_id, intent)
+
+
+def refresh(user: User, order_id: int, intent: payments.Intent | None = None) -> Order:
+    """Ask Stripe how the payment stands (the 3-D Secure return) and follow it."""
+    order = market_orders.get_order(user, order_id)
+    if order.payment is None:
+        return order
+    if intent is None:
+        try:
+            intent = payments.gateway().retrieve(order.payment.intent_id)
+        except payments.PaymentError as exc:
+            raise PaymentUnavailable(
+                _l("The payment service did not answer (%(m)s).", m=exc.message)
+            ) from exc
+    failed = intent.status == "requires_payment_method" and order.payment.status in (
+        "requires_action",
+        "confirming",
+    )
+    order = _run(
+        lambda: apply_intent(
+            order_id,
+            intent.status,
+            next_action=intent.next_action,
+            error=intent.error or ("authentication failed" if failed else None),
+        )
+    )
+    if order.status is OrderStatus.PENDING_PAYMENT and failed:
+        raise declined(order, order.payment.last_error or "3-D Secure")
+    return order
+
+
+def declined(order: Order, message: str) -> PaymentFailed:
+    """The error for a refused card: nothing charged, the order kept to pay again."""
+    until = order.reserved_until
+    return PaymentFailed(
+        _l(
+            "Your card was declined (%(m)s). Nothing was charged. Your order and its packs "
+            "stay reserved until %(t)s: try again with another card.",
+            m=message,
+            t=format_datetime(until, "HH:mm") if until else "—",
+        )
+    )
+
+
+def start_card_setup(user: User, order_id: int) -> str:
+    """A SetupIntent for the card the buyer types into Stripe.js; returns its client secret.
+
+    Each try gets its own (a declined one cannot be used again); nothing is stored."""
+    order = market_orders.get_order(user, order_id)
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        raise Conflict(
+            _l("Order %(id)s cannot be paid any more.", id=order.id), code=Code.NOT_PAYABLE
+        )
+    try:
+        return payments.gateway().create_setup(
+            idempotency_key=f"lithloop-setup-{order_id}-{uuid.uuid4().hex}",
+            metadata={"order_id": order_id, "buyer_org_id": order.buyer_org_id},
+        )
+    except payments.PaymentError as exc:
+        raise PaymentUnavailable(
+            _l("The payment service did not answer (%(m)s). Try again.", m=exc.message)
+        ) from exc
+
+
+def _replace_intent(order_id: int, old_intent_id: str) -> str:
+    """After a decline, cancel the spent PaymentIntent and open a new one for the order."""
+    gateway = payments.gateway()
+    try:
+        gateway.cancel(old_intent_id)
+    except payments.PaymentError as exc:
+        if exc.unreachable:
+            raise
+    order = db.session.get(Order, order_id)
+    intent = gateway.create_intent(
+        order.total_fen,
+        idempotency_key=f"lithloop-order-{order_id}-after-{old_intent_id}",
+        metadata={"order_id": order_id, "buyer_org_id": order.buyer_org_id},
+        wallets=payments.wallets(),
+    )
+
+    def swap():
+        payment = lock_order(order_id).payment
+        payment.intent_id, payment.client_secret = intent.id, intent.client_secret
+        payment.amount_fen, payment.last_error = intent.amount_fen, ""
+        return intent.id
+
+    return _run(swap)
+
+
+def _set_status(order_id: int, status: str, error: str | None = None) -> Order:
+    order = lock_order(order_id)
+    if order.payment is not None:
+        order.payment.status = status
+        order.payment.last_error = (error or "")[:500]
+        order.payment.updated_at = clock.now()
+    return order
+
+
+def apply_intent(
+    order_id: int, status: str, *, next_action: dict | None = None, error: str | None = None
+) -> Order:
+    """Follow the PaymentIntent's status, forward only (the caller commits)."""
+    order = _set_status(order_id, status, error)
+    order.payment.next_action = next_action if status == "requires_action" else None
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    if status == "succeeded":
+        settle_paid(order)
+    elif pending and status == "canceled":
+        release_locked(order, "payment cancelled")
+    # A declined card (requires_payment_method with an error) keeps the order pending and
+    # its packs reserved: the buyer tries another card until the reservation expires.
+    return order
+
+
+def settle_paid(order: Order) -> None:
+    """The money was taken: sell the packs; for a cancelled order, give it all back."""
+    if order.status is OrderStatus.PENDING_PAYMENT:
+        for line in order.lines:
+            place(
+                line.pack,
+                PackState.SOLD,
+                order.user,
+                "sold",
+                data={"order_id": order.id, "price_fen": line.price_fen},
+            )
+            line.pack.buyer_id = order.buyer_org_id
+        order.status, order.paid_at = OrderStatus.PAID, clock.now()
+        order.status_at, order.reserved_until = order.paid_at, None
+        order.invoice = invoices.freeze(order)
+    elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
+        refund_id = payments.gateway().refund(
+            order.payment.intent_id,
+            order.total_fen,
+            idempotency_key=f"lithloop-order-{order.id}-late-payment",
+        )
+        db.session.add(
+            Refund(
+                order=order,
+                amount_fen=order.total_fen,
+                stripe_refund_id=refund_id,
+                reason="paid after the order was cancelled: refunded in full",
+            )
+        )
+        order.refunded_fen = order.total_fen
+        order.status, order.status_at = OrderStatus.REFUNDED, clock.now()

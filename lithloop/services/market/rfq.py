@@ -1,0 +1,232 @@
+"""Requests for quote: a buyer asks for N packs meeting a spec; accepting a quote orders them.
+
+Accepting reserves N matching packs on sale at the quoted unit price with the checkout's
+row locks (SKIP LOCKED, as for a group): all N or none, then the normal payment follows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, letters
+from lithloop.extensions import db
+from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
+from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
+from lithloop.services.market import catalog
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market.errors import Code
+from lithloop.services.strict_input import strict_date
+
+GRADES = "ABC"  # best first: "grade at least B" accepts A and B
+
+
+def _number(raw, field: str, kind=Decimal, low=0, high=None):
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return None
+    try:
+        value = kind(text)
+    except (ValueError, InvalidOperation):
+        raise Invalid(_l("Enter a number."), field=field) from None
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise Invalid(_l("Enter a number."), field=field)
+    if value < low or (high is not None and value > high):
+        raise Invalid(
+            _l("Enter a number from %(lo)s to %(hi)s.", lo=low, hi=high or "∞"), field=field
+        )
+    return value
+
+
+def parse_spec(form) -> dict:
+    """The request's fields from a form or JSON body; Invalid names the first bad field."""
+    quantity = _number(form.get("quantity"), "quantity", int, 1, market_checkout.MAX_PACKS)
+    if quantity is None:
+        raise Invalid(_l("How many packs do you need?"), field="quantity")
+    kwh = _number(form.get("min_usable_kwh"), "min_usable_kwh", Decimal, 0, 10_000)
+    soh = _number(form.get("min_soh_pct"), "min_soh_pct", Decimal, 0, 100)
+    grade = str(form.get("min_grade") or "C").strip().upper()
+    if grade not in GRADES:
+        raise Invalid(_l("Choose grade A, B or C."), field="min_grade")
+    use_case = str(form.get("use_case") or "").strip()
+    if use_case and use_case not in catalog.USE_CASES:
+        raise Invalid(_l("Choose a use case from the list."), field="use_case")
+    wanted_by = strict_date(
+        form.get("wanted_by"), "wanted_by", message=_l("Enter the date as YYYY-MM-DD.")
+    )
+    if wanted_by < clock.today():
+        raise Invalid(_l("The date has passed."), field="wanted_by")
+    note = str(form.get("note") or "").strip()
+    if len(note) > 1000:
+        raise Invalid(_l("At most %(n)s characters.", n=1000), field="note")
+    chemistry = str(form.get("chemistry") or "").strip().upper()
+    if len(chemistry) > 20:
+        raise Invalid(_l("At most %(n)s characters.", n=20), field="chemistry")
+    return {
+        "chemistry": chemistry,
+        "quantity": quantity,
+        "min_grade": grade,
+        "min_usable_wh": int(kwh * 1000) if kwh is not None else 0,
+        "min_soh_pct": soh.quantize(Decimal("0.01")) if soh is not None else None,
+        "use_case": use_case,
+        "wanted_by": wanted_by,
+        "note": note,
+    }
+
+
+def conditions(rfq: QuoteRequest) -> list:
+    """SQL conditions on Pack for the packs that meet the request's spec."""
+    out = [Pack.grade.in_([Grade(g) for g in GRADES[: GRADES.index(rfq.min_grade) + 1]])]
+    if rfq.chemistry:
+        out.append(Pack.chemistry == rfq.chemistry)
+    if rfq.min_usable_wh:
+        out.append(Pack.rated_wh * Pack.soh_pct / 100 >= rfq.min_usable_wh)
+    if rfq.min_soh_pct is not None:
+        out.append(Pack.soh_pct >= rfq.min_soh_pct)
+    if rfq.use_case:
+        out.append(Pack.use_case == rfq.use_case)
+    return out
+
+
+def matching_stock(rfq: QuoteRequest) -> int:
+    """How many packs on sale meet the spec now."""
+    query = catalog.for_sale().where(*conditions(rfq))
+    return db.session.scalar(query.with_only_columns(sa.func.count(Pack.id)))
+
+
+def admins() -> list[User]:
+    """The administrators who answer requests."""
+    return list(
+        db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.enabled.is_(True)))
+    )
+
+
+def create(user: User, form) -> QuoteRequest:
+    """Record a buyer's request and tell the admins."""
+    market_checkout.require_buyer(user)
+    rfq = QuoteRequest(buyer_org_id=user.organisation_id, user_id=user.id, **parse_spec(form))
+    try:
+        db.session.add(rfq)
+        db.session.flush()
+        for admin in admins():
+            letters.send_letter(
+                admin,
+                _l("Request for quote #%(id)s"),
+                _l(
+                    "%(org)s (%(name)s) asks for %(n)s packs, %(chemistry)s, grade %(grade)s "
+                    "or better, wanted by %(day)s.\n%(note)s\n%(link)s\n"
+                ),
+                id=rfq.id,
+                org=user.organisation.name,
+                name=user.name,
+                n=rfq.quantity,
+                chemistry=rfq.chemistry or _l("any chemistry"),
+                grade=rfq.min_grade,
+                day=rfq.wanted_by.isoformat(),
+                note=rfq.note or "",
+                link=letters.link("rfq.admin_index"),
+            )
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        raise
+    return rfq
+
+
+def visible(user: User):
+    """The query of the requests a user may see: their organisation's, or all for admins."""
+    return market_orders.buyer_visible(QuoteRequest, user)
+
+
+def get(user: User, rfq_id: int) -> QuoteRequest:
+    """One request the user may see; NotFound for another buyer's."""
+    rfq = db.session.scalar(visible(user).where(QuoteRequest.id == rfq_id))
+    if rfq is None:
+        raise NotFound(_l("No such request for quote."))
+    return rfq
+
+
+def _quote_open(rfq: QuoteRequest) -> bool:
+    """Quoted and not yet turned into a live order (a cancelled order frees the quote)."""
+    return rfq.status is RfqStatus.QUOTED or (
+        rfq.status is RfqStatus.ACCEPTED
+        and rfq.order is not None
+        and rfq.order.status is OrderStatus.CANCELLED
+    )
+
+
+def state(rfq: QuoteRequest) -> str:
+    """open, quoted, expired, declined or accepted, as the buyer sees it today."""
+    if _quote_open(rfq):
+        return "expired" if rfq.valid_until < clock.today() else "quoted"
+    return rfq.status.value
+
+
+def _refuse_unless_acceptable(rfq: QuoteRequest) -> None:
+    if rfq.status is RfqStatus.DECLINED:
+        raise Conflict(
+            _l(
+                "The park declined this request (%(why)s); it cannot be accepted.",
+                why=rfq.answer_note or "—",
+            ),
+            code=Code.RFQ_DECLINED,
+        )
+    if rfq.status is RfqStatus.OPEN:
+        raise Conflict(_l("This request has no quote yet."), code=Code.RFQ_NOT_QUOTED)
+    if not _quote_open(rfq):
+        raise Conflict(
+            _l("This quote was already accepted (order %(id)s).", id=rfq.order_id),
+            code=Code.RFQ_ACCEPTED,
+        )
+    if rfq.valid_until < clock.today():
+        raise Conflict(
+            _l("This quote expired on %(d)s. Ask for a new quote.", d=rfq.valid_until.isoformat()),
+            code=Code.QUOTE_EXPIRED,
+        )
+
+
+def accept(user: User, rfq_id: int, delivery=None) -> Order:
+    """Accept a quote: reserve N matching packs at the quoted price and open the payment."""
+    market_checkout.require_buyer(user)
+    where = market_checkout.parse_delivery(delivery)
+    try:
+        get(user, rfq_id)  # 404 for another buyer's request
+        rfq = db.session.scalar(
+            sa.select(QuoteRequest)
+            .where(QuoteRequest.id == rfq_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        _refuse_unless_acceptable(rfq)
+        packs = market_checkout.lock_free(conditions(rfq), rfq.quantity)
+        if len(packs) < rfq.quantity:
+            raise Conflict(
+                _l(
+                    "Only %(n)s packs meeting this request are free now; the quote "
+                    "is for %(q)s. Nothing was reserved: ask the park to re-quote.",
+                    n=len(packs),
+                    q=rfq.quantity,
+                ),
+                code=Code.NOT_ENOUGH_STOCK,
+            )
+        order = market_checkout.place_order(user, packs, where, unit_price_fen=rfq.unit_price_fen)
+        rfq.status, rfq.accepted_at, rfq.order_id = RfqStatus.ACCEPTED, clock.now(), order.id
+        for admin in admins():
+            letters.send_letter(
+                admin,
+                _l("Quote #%(id)s accepted: order #%(order)s"),
+                _l("%(org)s accepted quote #%(id)s: order #%(order)s, %(n)s packs.\n%(link)s\n"),
+                id=rfq.id,
+                order=order.id,
+                org=user.organisation.name,
+                n=rfq.quantity,
+                link=letters.link("market.order", order_id=order.id),
+            )
+        db.session.commit()
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+    return market_checkout.open_intent(order)

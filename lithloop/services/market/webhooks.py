@@ -1,0 +1,137 @@
+"""Stripe webhooks: verified, recorded once by event id, applied forward only.
+
+A replayed event id does nothing. Events may come late or twice under new ids: the order
+only ever moves forward (a `payment_intent.succeeded` after a refund leaves it refunded), and
+`charge.refunded` books only what Stripe refunded beyond what lithloop already booked.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop import payments
+from lithloop.extensions import db
+from lithloop.models import PAID_STATUSES, OrderStatus, Payment, StripeEvent
+from lithloop.services.errors import ServiceError
+from lithloop.services.market import orders as market_orders
+from lithloop.services.market import payments as market_payments
+from lithloop.services.market.checkout import lock_order
+
+HANDLED = {
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+    "payment_intent.requires_action",
+    "charge.refunded",
+}
+
+
+class BadWebhook(ServiceError):
+    """A webhook request that is not a correctly signed Stripe event."""
+
+    status = 400
+    code = "bad_webhook"
+
+
+def _intent_id(event_type: str, obj: dict) -> str | None:
+    if event_type.startswith("payment_intent."):
+        return obj.get("id")
+    return obj.get("payment_intent")
+
+
+def _parts(event) -> tuple[str, str, dict]:
+    """(id, type, data.object) of a verified event, refusing shapes Stripe never sends (a
+    400 stops Stripe's retries; a 500 would make it retry for days)."""
+    if not isinstance(event, dict):
+        raise BadWebhook("webhook event is not an object")
+    event_id, event_type = event.get("id"), event.get("type")
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 255:
+        raise BadWebhook("webhook event without a valid id", field="id")
+    if not isinstance(event_type, str) or not 1 <= len(event_type) <= 100:
+        raise BadWebhook("webhook event without a valid type", field="type")
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise BadWebhook("webhook event without data.object", field="data")
+    for key in ("id", "payment_intent"):
+        if obj.get(key) is not None and (not isinstance(obj[key], str) or len(obj[key]) > 255):
+            raise BadWebhook(f"webhook data.object.{key} is not an id", field=key)
+    refunded = obj.get("amount_refunded")
+    if refunded is not None and (type(refunded) is not int or not 0 <= refunded < 2**62):
+        raise BadWebhook("webhook amount_refunded is not an amount", field="amount_refunded")
+    for key in ("last_payment_error", "next_action"):
+        if obj.get(key) is not None and not isinstance(obj[key], dict):
+            raise BadWebhook(f"webhook data.object.{key} is not an object", field=key)
+    return event_id, event_type, obj
+
+
+def receive(payload: bytes, signature_header: str) -> str:
+    """Verify and apply one webhook request; returns what was done (for the response)."""
+    try:
+        event = payments.verify_event(payload, signature_header, payments.webhook_secret())
+    except payments.SignatureError as exc:
+        raise BadWebhook(f"webhook signature: {exc}", field="Stripe-Signature") from exc
+    event_id, event_type, obj = _parts(event)
+    if db.session.scalar(sa.select(StripeEvent.id).where(StripeEvent.event_id == event_id)):
+        return "duplicate"
+    intent_id = _intent_id(event_type, obj) if event_type in HANDLED else None
+    try:
+        outcome = _apply(event_type, obj, intent_id)
+        db.session.add(
+            StripeEvent(
+                event_id=event_id, type=event_type[:100], intent_id=intent_id, outcome=outcome
+            )
+        )
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # the same event, delivered twice at once: the other one won
+        return "duplicate"
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+    return outcome
+
+
+def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
+    if event_type not in HANDLED:
+        return "ignored"
+    payment = db.session.scalar(sa.select(Payment).where(Payment.intent_id == intent_id))
+    if payment is None:
+        return "unknown_intent"
+    if event_type == "charge.refunded":
+        return _refunded(payment.order_id, obj)
+    status = {
+        "payment_intent.succeeded": "succeeded",
+        "payment_intent.canceled": "canceled",
+        "payment_intent.requires_action": "requires_action",
+    }.get(event_type, "requires_payment_method")
+    order = lock_order(payment.order_id)
+    if _behind(order.payment.status, status):
+        return "stale"
+    error = (
+        (obj.get("last_payment_error") or {}).get("message") or "payment failed"
+        if status == "requires_payment_method"
+        else None
+    )
+    before = order.status
+    market_payments.apply_intent(order.id, status, next_action=obj.get("next_action"), error=error)
+    return "applied" if order.status is not before else "no_change"
+
+
+def _behind(known: str, reported: str) -> bool:
+    """True when a report would move the payment backwards (succeeded is final)."""
+    return known == "succeeded" and reported != "succeeded"
+
+
+def _refunded(order_id: int, charge: dict) -> str:
+    order = lock_order(order_id)
+    if order.status is OrderStatus.PENDING_PAYMENT:
+        market_payments.apply_intent(order.id, "succeeded")  # a refund means it was paid
+    refunded = int(charge.get("amount_refunded") or 0)
+    extra = min(refunded, order.total_fen) - order.refunded_fen
+    if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):
+        return "no_change"
+    market_orders.record_refund(
+        order, extra, None, by=None, reason="refunded at Stripe", stripe_refund_id=None
+    )
+    return "refunded"

@@ -1,0 +1,190 @@
+"""A pack's passport: its chain of events (with its parents'), the public view, the EU export.
+
+The private passport shows everything to the park and the pack's owner. The public view,
+reached by the QR code, shows only what anyone may know: identity, chemistry, capacity,
+mass, state, grade, state of health, parents' codes, and the public events' dates and kinds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from lithloop import clock
+from lithloop.batteries.codes import validate_code
+from lithloop.extensions import db
+from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
+from lithloop.services.accounts import policies
+from lithloop.services.errors import NotFound
+from lithloop.services.packs.events import KINDS
+
+
+@dataclass(frozen=True)
+class ChainEntry:
+    """One event of a passport, with whose pack it is and who recorded it."""
+
+    event: PackEvent
+    pack_code: str
+    from_parent: str | None  # the ancestor's code when the event is not the pack's own
+    label: str
+    who: str | None
+    organisation: str | None
+
+    @property
+    def local_date(self) -> date:
+        """The event's date in Beijing time."""
+        return clock.local_day(self.event.at)
+
+
+def get_pack(code: str) -> Pack:
+    """The pack with this code (any case, spaces ignored), or NotFound."""
+    norm = "".join((code or "").split()).upper()
+    pack = db.session.scalar(sa.select(Pack).where(Pack.code == norm)) if norm else None
+    if pack is None:
+        raise NotFound(_l("No pack has the code %(code)s.", code=norm or "—"))
+    return pack
+
+
+def pack_for(user: User, code: str) -> Pack:
+    """The pack if the user may see its full passport (region staff, the owner); else 404."""
+    pack = get_pack(code)
+    if policies.sees_organisation(user, pack.owner_id):
+        return pack
+    raise NotFound(_l("No pack has the code %(code)s.", code=pack.code))
+
+
+def lineage(pack: Pack) -> list[Pack]:
+    """The pack and all its ancestors (parents, their parents, ...), each once."""
+    seen: dict[int, Pack] = {}
+    todo = [pack]
+    while todo:
+        current = todo.pop()
+        if current.id in seen:
+            continue
+        seen[current.id] = current
+        todo.extend(current.parents)
+    return list(seen.values())
+
+
+def chain(pack: Pack, *, public_only: bool = False) -> list[ChainEntry]:
+    """The pack's events and its ancestors' events in time order, labelled."""
+    packs = {p.id: p for p in lineage(pack)}
+    query = (
+        sa.select(PackEvent)
+        .where(PackEvent.pack_id.in_(packs))
+        .options(selectinload(PackEvent.by_user), selectinload(PackEvent.organisation))
+        .order_by(PackEvent.at, PackEvent.id)
+    )
+    if public_only:
+        query = query.where(PackEvent.public.is_(True))
+    entries = []
+    for event in db.session.scalars(query):
+        owner = packs[event.pack_id]
+        entries.append(
+            ChainEntry(
+                event=event,
+                pack_code=owner.code,
+                from_parent=None if owner.id == pack.id else owner.code,
+                label=str(KINDS.get(event.kind, event.kind)),
+                who=event.by_user.name if event.by_user else None,
+                organisation=event.organisation.name if event.organisation else None,
+            )
+        )
+    return entries
+
+
+def park_name() -> str | None:
+    """The park operator's name: the only organisation the public view names."""
+    return db.session.scalar(
+        sa.select(Organisation.name)
+        .where(Organisation.kind == OrgKind.PARK_OPERATOR)
+        .order_by(Organisation.id)
+        .limit(1)
+    )
+
+
+def public_view(pack: Pack) -> dict:
+    """What anyone with the QR link may see: no people, prices, owners or private events."""
+    return {
+        "code": pack.code,
+        "chemistry": pack.chemistry,
+        "rated_kwh": pack.rated_kwh,
+        "mass_kg": pack.mass_kg,
+        "state": pack.state.value,
+        "grade": pack.grade.value if pack.grade else None,
+        "soh_pct": pack.soh_pct,
+        "refurbished": pack.refurbished,
+        "parents": sorted(p.code for p in pack.parents),
+        "issued_by": park_name(),
+        "events": [
+            {
+                "at": e.local_date,
+                "kind": e.event.kind,
+                "label": e.label,
+                "pack": e.pack_code,
+                "from_parent": e.from_parent,
+            }
+            for e in chain(pack, public_only=True)
+        ],
+    }
+
+
+def eu_status(pack: Pack) -> str:
+    """The EU passport's status: original, repurposed or waste."""
+    if pack.refurbished or pack.state is PackState.CONSUMED:
+        return "repurposed"
+    if pack.state is PackState.DISMANTLED or pack.grade is not None and pack.grade.value == "S":
+        return "waste"
+    return "original"
+
+
+#: EU 2023/1542 Annex XIII fields lithloop does not record at all.
+NOT_RECORDED = (
+    "battery_category",
+    "manufacturing_place",
+    "rated_capacity_ah",
+    "expected_lifetime_cycles",
+    "carbon_footprint_kg_co2e",
+    "recycled_content",
+    "hazardous_substances",
+    "due_diligence_report",
+    "warranty_end",
+)
+
+
+def eu_passport(pack: Pack) -> dict:
+    """The fields of the EU battery passport we hold; nulls and a list for those we do not."""
+    parsed = validate_code(pack.code).parsed
+    fields = {
+        "unique_identifier": pack.code,
+        "original_identifier": pack.original_code,
+        "identifier_scheme": "GB/T 34014-2017",
+        "parent_identifiers": sorted(p.code for p in pack.parents),
+        "manufacturer_code": parsed.manufacturer if parsed else None,
+        "manufacturer_of_record": park_name() if pack.code_assigned or pack.refurbished else None,
+        "manufacturing_date": parsed.produced.isoformat() if parsed else None,
+        "chemistry": pack.chemistry,
+        "form": pack.form,
+        "rated_energy_kwh": str(pack.rated_kwh) if pack.rated_kwh is not None else None,
+        "measured_capacity_ah": str(pack.capacity_ah) if pack.capacity_ah is not None else None,
+        "mass_kg": str(pack.mass_kg),
+        "state_of_health_pct": str(pack.soh_pct) if pack.soh_pct is not None else None,
+        "cycle_count": pack.cycle_count,
+        "status": eu_status(pack),
+        **dict.fromkeys(NOT_RECORDED),
+    }
+    history = [
+        {"at": e.event.at.isoformat(), "kind": e.event.kind, "pack": e.pack_code}
+        for e in chain(pack, public_only=True)
+    ]
+    return {
+        "regulation": "EU 2023/1542 Annex XIII (partial export by lithloop)",
+        "generated_at": clock.now().isoformat(),
+        **fields,
+        "history": history,
+        "fields_not_held": sorted(k for k, v in fields.items() if v is None),
+    }

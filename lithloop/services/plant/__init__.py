@@ -1,0 +1,18 @@
+"""Plant: intake, grading, warehouses, dismantling, assembly lines, settlement and certificates.
+
+__all__ lists the modules the web layer and other domains may import; the others are
+this domain's own. Within a public module, names without a leading underscore are public.
+"""
+
+__all__ = [
+    "assembly",
+    "certificates",
+    "dismantling",
+    "grading",
+    "intake",
+    "park_serials",
+    "settlement",
+    "warehouse_stock",
+    "warehouses",
+    "errors",
+]

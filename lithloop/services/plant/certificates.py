@@ -1,0 +1,143 @@
+"""Reading settlements: the owner's statement, the plant's list, the public certificate.
+
+The certificate of recycling is public by its unguessable token and carries only
+non-confidential facts: booking id, owner organisation, the park as issuer, the settlement
+date, and each pack's code, mass and destination (never prices or people). Destinations are
+read from the packs' current states, so a certificate printed later shows how far each got.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import defer, selectinload
+
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingStatus, Intake, Pack, PackState, Settlement, User
+from lithloop.services.accounts import policies
+from lithloop.services.errors import NotFound
+
+DISMANTLED, SECOND_LIFE, AWAITING = "dismantled", "second_life", "awaiting"
+DESTINATION_OF_STATE = {
+    PackState.DISMANTLED: DISMANTLED,
+    PackState.CONSUMED: SECOND_LIFE,
+    PackState.FINISHED: SECOND_LIFE,
+    PackState.RESERVED: SECOND_LIFE,
+    PackState.SOLD: SECOND_LIFE,
+}
+DESTINATION_LABELS = {
+    DISMANTLED: _l("Dismantled"),
+    SECOND_LIFE: _l("Second life"),
+    AWAITING: _l("Awaiting"),
+}
+
+
+@dataclass(frozen=True)
+class CertificatePack:
+    """One line of the certificate."""
+
+    code: str
+    mass_kg: Decimal
+    destination: str
+    into: tuple[str, ...]  # refurbished packs it went into
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The public facts of a settled booking."""
+
+    token: str
+    booking_id: int
+    owner: str
+    issuer: str
+    settled_at: datetime
+    measured_kg: Decimal | None
+    packs: tuple[CertificatePack, ...]
+
+    @property
+    def pack_mass_kg(self) -> Decimal:
+        """The sum of the packs' masses."""
+        return sum((p.mass_kg for p in self.packs), Decimal(0))
+
+
+def destination(pack: Pack) -> str:
+    """Dismantled, second life (consumed into a refurbished pack, listed or sold), or awaiting."""
+    return DESTINATION_OF_STATE.get(pack.state, AWAITING)
+
+
+def certificate(token: str) -> Certificate:
+    """The certificate of a settlement by its token; NotFound for an unknown token."""
+    token = (token or "").strip()
+    settlement = (
+        db.session.scalar(sa.select(Settlement).where(Settlement.certificate_token == token))
+        if token
+        else None
+    )
+    if settlement is None:
+        raise NotFound(_l("No such certificate."))
+    booking = settlement.booking
+    packs = db.session.scalars(
+        sa.select(Pack)
+        .options(selectinload(Pack.children))
+        .where(Pack.booking_id == booking.id)
+        .order_by(Pack.code)
+    )
+    intake = db.session.scalar(sa.select(Intake).where(Intake.booking_id == booking.id))
+    issuer = settlement.by_user.organisation.name if settlement.by_user else ""
+    return Certificate(
+        token=token,
+        booking_id=booking.id,
+        owner=booking.organisation.name,
+        issuer=issuer,
+        settled_at=settlement.at,
+        measured_kg=intake.measured_kg if intake else None,
+        packs=tuple(
+            CertificatePack(
+                p.code, Decimal(p.mass_kg), destination(p), tuple(c.code for c in p.children)
+            )
+            for p in packs
+        ),
+    )
+
+
+def statement(user: User, booking_id: int) -> Settlement:
+    """A booking's settlement for its owner organisation or the park; NotFound otherwise."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not policies.sees_organisation(user, booking.organisation_id):
+        raise NotFound(_l("No such settlement."))
+    settlement = db.session.scalar(sa.select(Settlement).where(Settlement.booking_id == booking.id))
+    if settlement is None:
+        raise NotFound(_l("No such settlement."))
+    return settlement
+
+
+def own_settlements(user: User, limit: int = 100) -> list[Settlement]:
+    """Settlements the user may see, newest first (the park sees all)."""
+    query = (
+        sa.select(Settlement)
+        .join(Booking)
+        .options(defer(Settlement.lines))  # the list shows totals: no line JSON to parse
+        .order_by(Settlement.id.desc())
+        .limit(limit)
+    )
+    if not policies.sees_whole_region(user):
+        query = query.where(policies.organisation_clause(user, Booking.organisation_id))
+    return list(db.session.scalars(query))
+
+
+def awaiting_settlement(limit: int = 100) -> list[Booking]:
+    """Received bookings not yet settled, oldest first."""
+    settled = sa.select(Settlement.booking_id)
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .options(selectinload(Booking.site), defer(Booking.quote))
+            .where(Booking.status == BookingStatus.RECEIVED, Booking.id.not_in(settled))
+            .order_by(Booking.pickup_date, Booking.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,217 @@
+"""Dismantling batches on the park's recycling lines: packs in, weighed materials out.
+
+A pack is placed in DISMANTLED (event "dismantled", data {batch, line}) when it is ADDED to
+a batch, not when the batch closes: once a pack is on the line it has left the raw-material
+warehouse and cannot be moved, sold or added to another batch, so no window exists in which
+two batches (or a warehouse move) could claim it. Closing the batch records the outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from lithloop import clock
+from lithloop.batteries.codes import normalise
+from lithloop.extensions import db
+from lithloop.models import DismantlingBatch, Pack, PackState, User
+from lithloop.services.accounts import policies
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.packs import state as pack_state
+from lithloop.services.plant.errors import Code
+from lithloop.services.reporting import rollups
+from lithloop.services.strict_input import parse_amount
+
+LINE_ROLES = policies.PLANT_STAFF
+#: Materials weighed out of a batch, in the order shown.
+MATERIALS = ("black_mass", "copper", "aluminium", "steel", "plastics")
+MATERIAL_LABELS = {
+    "black_mass": _l("Black mass"),
+    "copper": _l("Copper"),
+    "aluminium": _l("Aluminium"),
+    "steel": _l("Casings / steel"),
+    "plastics": _l("Plastics"),
+}
+OPEN, CLOSED = "open", "closed"
+KG = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A recycling line: its number, its throughput and its open batch (if any)."""
+
+    number: int
+    t_per_day: Decimal
+    open_batch: DismantlingBatch | None
+
+
+def check_role(user: User) -> None:
+    """Only plant operators and admins run the lines."""
+    if user.role not in LINE_ROLES:
+        raise Forbidden(_l("Only plant operators run the lines."))
+
+
+def throughputs() -> list[Decimal]:
+    """Each line's throughput in t/day (RECYCLING_LINES_T_PER_DAY), line 1 first."""
+    return [Decimal(str(t)) for t in current_app.config["RECYCLING_LINES_T_PER_DAY"]]
+
+
+def days_of_work(batch: DismantlingBatch) -> Decimal:
+    """How many days of its line's throughput the batch's input mass represents."""
+    per_day = throughputs()[batch.line - 1] * 1000
+    return (Decimal(batch.input_kg) / per_day).quantize(KG) if per_day else Decimal(0)
+
+
+def lines() -> list[Line]:
+    """The recycling lines with their open batch."""
+    open_batches = {
+        b.line: b
+        for b in db.session.scalars(
+            sa.select(DismantlingBatch).where(DismantlingBatch.status == OPEN)
+        )
+    }
+    return [Line(i, t, open_batches.get(i)) for i, t in enumerate(throughputs(), start=1)]
+
+
+def recent_batches(limit: int = 30) -> list[DismantlingBatch]:
+    """The latest batches, newest first, with their packs."""
+    return list(
+        db.session.scalars(
+            sa.select(DismantlingBatch)
+            .options(selectinload(DismantlingBatch.packs))
+            .order_by(DismantlingBatch.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def get_batch(batch_id: int, *, lock: bool = False) -> DismantlingBatch:
+    """A batch by id (row-locked when asked); NotFound otherwise."""
+    query = sa.select(DismantlingBatch).where(DismantlingBatch.id == batch_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    batch = db.session.scalar(query)
+    if batch is None:
+        raise NotFound(_l("No such batch."))
+    return batch
+
+
+def open_batch(user: User, line: int) -> DismantlingBatch:
+    """Open a batch on a line that has none open."""
+    check_role(user)
+    if not 1 <= line <= len(throughputs()):
+        raise Invalid(_l("There is no line %(n)s.", n=line), field="line")
+    if db.session.scalar(
+        sa.select(DismantlingBatch.id).where(
+            DismantlingBatch.line == line, DismantlingBatch.status == OPEN
+        )
+    ):
+        raise Conflict(_l("Line %(n)s already has an open batch.", n=line), code=Code.LINE_BUSY)
+    batch = DismantlingBatch(
+        line=line, status=OPEN, input_kg=Decimal(0), outputs={}, by_user_id=user.id
+    )
+    db.session.add(batch)
+    db.session.commit()
+    return batch
+
+
+def _where(pack: Pack) -> str:
+    place = pack.warehouse.value if pack.warehouse else "—"
+    return str(
+        _l(
+            "Pack %(code)s is %(state)s (warehouse: %(where)s), not in the raw-material warehouse.",
+            code=pack.code,
+            state=pack.state.value,
+            where=place,
+        )
+    )
+
+
+def add_packs(user: User, batch_id: int, codes: list[str]) -> DismantlingBatch:
+    """Put packs from the raw-material warehouse on the batch's line (all or none)."""
+    check_role(user)
+    codes = list(dict.fromkeys(normalise(c) for c in codes if c.strip()))
+    if not codes:
+        raise Invalid(_l("Scan or type at least one pack code."), field="codes")
+    try:
+        batch = get_batch(batch_id, lock=True)
+        if batch.status != OPEN:
+            raise Conflict(_l("Batch %(id)s is closed.", id=batch.id), code=Code.BATCH_CLOSED)
+        packs = pack_state.lock_by_codes(codes, field="codes")
+        for code in codes:
+            pack = packs[code]
+            if pack.state is not PackState.RAW:
+                raise Conflict(_where(pack), field="codes", code=Code.NOT_IN_RAW)
+            pack.batch_id = batch.id
+            batch.input_kg = Decimal(batch.input_kg) + Decimal(pack.mass_kg)
+            pack_state.place(
+                pack,
+                PackState.DISMANTLED,
+                user,
+                "dismantled",
+                data={"batch": batch.id, "line": batch.line},
+            )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return batch
+
+
+def parse_outputs(raw: dict) -> dict[str, Decimal]:
+    """Output masses per material from form or JSON values: kg, Decimal, >= 0 (blank = 0)."""
+    outputs = {}
+    for material in MATERIALS:
+        kg = parse_amount(str(raw.get(material) or "0"), material, message=_l("Give a mass in kg."))
+        if kg < 0:
+            raise Invalid(_l("A mass must be 0 kg or more."), field=material)
+        outputs[material] = kg.quantize(KG)
+    return outputs
+
+
+def close_batch(user: User, batch_id: int, raw_outputs: dict) -> DismantlingBatch:
+    """Close a batch with its weighed outputs; their total may not exceed the input mass."""
+    check_role(user)
+    outputs = parse_outputs(raw_outputs)
+    try:
+        batch = get_batch(batch_id, lock=True)
+        if batch.status != OPEN:
+            raise Conflict(
+                _l("Batch %(id)s is closed already.", id=batch.id), code=Code.BATCH_CLOSED
+            )
+        if not batch.packs:
+            raise Conflict(_l("Add packs before closing the batch."), code=Code.BATCH_EMPTY)
+        total = sum(outputs.values(), Decimal(0))
+        if total > Decimal(batch.input_kg):
+            raise Invalid(
+                _l(
+                    "The outputs (%(out)s kg) weigh more than the packs put in (%(inp)s kg).",
+                    out=total,
+                    inp=batch.input_kg,
+                ),
+                field="outputs",
+            )
+        batch.outputs = {k: str(v) for k, v in outputs.items()}
+        batch.status = CLOSED
+        batch.closed_at = clock.now()
+        rollups.on_batch_closed(batch)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return batch
+
+
+def output_total(batch: DismantlingBatch) -> Decimal:
+    """The sum of a batch's weighed outputs in kg."""
+    return sum((Decimal(v) for v in (batch.outputs or {}).values()), Decimal(0))
+
+
+def loss_kg(batch: DismantlingBatch) -> Decimal | None:
+    """Input minus outputs (moisture, electrolyte, dust) once closed."""
+    return None if batch.status != CLOSED else Decimal(batch.input_kg) - output_total(batch)

@@ -1,0 +1,176 @@
+"""Reading what the plant operator typed at intake: per-lot mass, pack count and codes.
+
+A lot's codes are typed one a line; a pack weighed on its own has its mass after a comma,
+a tab, a semicolon or "=" (``LLPPB0000000000I510000001, 212.5``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock
+from lithloop.batteries import validate_code
+from lithloop.batteries.codes import normalise
+from lithloop.models import Booking, BookingLot
+from lithloop.services.booking.draft import CODE_REASONS
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import int_or_default, parse_amount
+
+CENT = Decimal("0.01")
+MAX_PACKS_PER_LOT = 2000
+_MASS_SEPARATOR = re.compile(r"[=,;\t，；＝]")
+
+
+@dataclass(frozen=True)
+class LotReceipt:
+    """One lot as received: measured mass, how many packs, codes with optional own mass."""
+
+    lot: BookingLot
+    mass_kg: Decimal
+    count: int
+    codes: tuple[tuple[str, Decimal | None], ...]
+
+    @property
+    def uncoded(self) -> int:
+        """Packs of the lot that arrived without a code."""
+        return self.count - len(self.codes)
+
+    def pack_masses(self) -> list[Decimal]:
+        """Mass of each pack: its own, or an equal share of what is left (remainder last)."""
+        weighed = [m for _, m in self.codes if m is not None]
+        shared = self.count - len(weighed)
+        left = self.mass_kg - sum(weighed, Decimal(0))
+        share = (left / shared).quantize(CENT) if shared else Decimal(0)
+        masses, given = [], Decimal(0)
+        for index in range(self.count):
+            own = self.codes[index][1] if index < len(self.codes) else None
+            masses.append(own if own is not None else share)
+            given += masses[-1]
+        if shared and given != self.mass_kg:
+            last = max(
+                i for i in range(self.count) if i >= len(self.codes) or self.codes[i][1] is None
+            )
+            masses[last] += self.mass_kg - given
+        return masses
+
+
+def parse_mass(text: str, field: str, message) -> Decimal:
+    """A positive mass in kg from typed text (thousands commas allowed)."""
+    value = parse_amount(normalise(str(text or "")), field, message=message)
+    if value <= 0 or value >= Decimal("1e9"):
+        raise Invalid(message, field=field)
+    return value.quantize(CENT)
+
+
+def _count(text: str, default: int, field: str) -> int:
+    text = normalise(str(text or ""))
+    if not text:
+        return default
+    if int_or_default(text, 0, minimum=1, maximum=MAX_PACKS_PER_LOT) == 0:
+        raise Invalid(
+            _l("Enter how many packs arrived (1-%(n)s).", n=MAX_PACKS_PER_LOT), field=field
+        )
+    return int(text)
+
+
+def _code(text: str, line: int, field: str) -> str:
+    check = validate_code(text, today=clock.today())
+    if check.ok:
+        return check.text
+    params = {
+        "position": check.position or "",
+        "char": "",
+        "length": len(check.text),
+        "produced": "",
+    }
+    params.update(check.problem.params or {})
+    why = str(CODE_REASONS.get(check.reason, _l("The code is not valid."))) % params
+    raise Invalid(
+        _l("Line %(n)s (%(code)s): %(why)s", n=line, code=check.text, why=why), field=field
+    )
+
+
+def parse_codes(text: str, field: str) -> tuple[tuple[str, Decimal | None], ...]:
+    """Codes one a line, each optionally followed by the pack's own mass."""
+    codes = []
+    for line, raw in enumerate((text or "").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = _MASS_SEPARATOR.split(raw, maxsplit=1)
+        code_text = parts[0]
+        mass_text = parts[1] if len(parts) > 1 and parts[1].strip() else None
+        code = _code(code_text, line, field)
+        mass = (
+            None
+            if mass_text is None
+            else parse_mass(
+                mass_text,
+                field,
+                _l("Line %(n)s: the mass after the code must be kg, e.g. 212.5.", n=line),
+            )
+        )
+        codes.append((code, mass))
+    return tuple(codes)
+
+
+def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
+    prefix = f"lots[{i}]"
+    mass = parse_mass(
+        raw.get("mass_kg"), f"{prefix}.mass_kg", _l("Enter the weighed mass of the lot in kg.")
+    )
+    codes = parse_codes(raw.get("codes", ""), f"{prefix}.codes")
+    count = _count(raw.get("count", ""), max(lot.pack_count, len(codes)), f"{prefix}.count")
+    if len(codes) > count:
+        raise Invalid(
+            _l(
+                "%(c)s codes for %(n)s packs: correct the count or the codes.",
+                c=len(codes),
+                n=count,
+            ),
+            field=f"{prefix}.codes",
+        )
+    if len(codes) < count and not generate:
+        raise Invalid(
+            _l(
+                "%(n)s packs have no code: type their codes or tick “generate codes "
+                "for uncoded packs”.",
+                n=count - len(codes),
+            ),
+            field=f"{prefix}.codes",
+        )
+    weighed = [m for _, m in codes if m is not None]
+    total = sum(weighed, Decimal(0))
+    if total > mass or (len(weighed) == count and total != mass):
+        raise Invalid(
+            _l(
+                "The packs weighed on their own add up to %(w)s kg, the lot to %(m)s kg.",
+                w=total,
+                m=mass,
+            ),
+            field=f"{prefix}.codes",
+        )
+    return LotReceipt(lot, mass, count, codes)
+
+
+def parse_receipt(booking: Booking, raw: dict) -> list[LotReceipt]:
+    """Every lot of the booking as received; duplicate codes across lots are refused."""
+    lots_raw = raw.get("lots") or []
+    generate = bool(raw.get("generate"))
+    receipts = [
+        _lot(lot, i, lots_raw[i] if i < len(lots_raw) else {}, generate)
+        for i, lot in enumerate(booking.lots)
+    ]
+    seen: dict[str, int] = {}
+    for i, receipt in enumerate(receipts):
+        for code, _ in receipt.codes:
+            if code in seen:
+                raise Invalid(
+                    _l("Code %(code)s is scanned twice in this intake.", code=code),
+                    field=f"lots[{i}].codes",
+                )
+            seen[code] = i
+    return receipts

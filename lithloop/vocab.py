@@ -1,0 +1,212 @@
+"""The domain's vocabulary, in one place: PURE (standard library only).
+
+The enums the models store, the API schemas validate against (OneOf built from them),
+the pricing engine and the battery codes use, and the label tables translate. Model
+statuses are plain Enums (stored by value); the trade vocabulary is StrEnum, so a member
+equals its text.
+"""
+
+from __future__ import annotations
+
+import enum
+from enum import StrEnum
+
+
+# --- the trade: what a lot or a pack is ---
+class Chemistry(StrEnum):
+    """Cathode chemistry."""
+
+    LFP = "LFP"
+    NCM523 = "NCM523"
+    NCM622 = "NCM622"
+    NCM811 = "NCM811"
+    NCA = "NCA"
+    LMO = "LMO"
+    LCO = "LCO"
+
+
+class Form(StrEnum):
+    """What physically arrives: a whole pack, modules, loose cells or black mass."""
+
+    PACK = "pack"
+    MODULE = "module"
+    CELL = "cell"
+    BLACK_MASS = "black_mass"
+
+
+class Condition(StrEnum):
+    """Transport/handling condition: intact, damaged (ADR SP376), swollen/leaking/thermal."""
+
+    INTACT = "intact"
+    DAMAGED = "damaged"
+    SWOLLEN_LEAKING = "swollen_leaking"
+
+
+class PriceGrade(StrEnum):
+    """Capacity grade of a tested second-life pack."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Material(StrEnum):
+    """Recoverable materials; lithium is valued as lithium-carbonate equivalent."""
+
+    LI = "li"
+    NI = "ni"
+    CO = "co"
+    MN = "mn"
+    CU = "cu"
+    AL = "al"
+
+
+class Sp376Item(StrEnum):
+    """Why a lot is "damaged or defective" under ADR special provision 376."""
+
+    LEAKING_VENTING = "leaking_venting"
+    DEFORMED = "deformed"
+    BMS_DAMAGED = "bms_damaged"
+    CANNOT_DIAGNOSE = "cannot_diagnose"
+
+
+class DeliveryKind(StrEnum):
+    """How a market order reaches its buyer: collected at the park or delivered."""
+
+    PICKUP = "pickup"
+    ADDRESS = "address"
+
+
+#: Chemistries in the order forms and lists show them.
+CHEMISTRIES: tuple[str, ...] = tuple(c.value for c in Chemistry)
+FORMS: tuple[str, ...] = tuple(f.value for f in Form)
+CONDITIONS: tuple[str, ...] = tuple(c.value for c in Condition)
+
+
+# --- who: organisations and roles; the records' statuses ---
+
+
+class OrgKind(enum.Enum):
+    """What an organisation is to the park."""
+
+    DEALER_BRANCH = "dealer_branch"
+    BUS_COMPANY = "bus_company"
+    BUYER = "buyer"
+    PARK_OPERATOR = "park_operator"
+    GOVERNMENT = "government"  # a government partner: sees the dashboard
+
+
+class OrgStatus(enum.Enum):
+    """Whether an organisation may use the platform."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+
+
+class Role(enum.Enum):
+    """What a user does; each role has its own home page and navigation."""
+
+    DEALER_STAFF = "dealer_staff"
+    FLEET_MANAGER = "fleet_manager"
+    DISPATCHER = "dispatcher"
+    PLANT_OPERATOR = "plant_operator"
+    DRIVER = "driver"
+    BUYER = "buyer"
+    ADMIN = "admin"
+    GOVERNMENT = "government"
+
+
+class SiteKind(enum.Enum):
+    """What happens at a site."""
+
+    PARK = "park"
+    BRANCH = "branch"
+    BUS_DEPOT = "bus_depot"
+    WAREHOUSE = "warehouse"
+
+
+class BookingStatus(enum.Enum):
+    """Where a booking is in its life."""
+
+    REQUESTED = "requested"
+    SCHEDULED = "scheduled"
+    PICKED_UP = "picked_up"
+    RECEIVED = "received"
+    SETTLED = "settled"
+    CANCELLED = "cancelled"
+
+
+class PackState(enum.Enum):
+    """Where a pack is in its life at the park and after."""
+
+    RECEIVED = "received"  # weighed in, not yet graded
+    RAW = "raw"  # raw-material warehouse: to be dismantled
+    AGING = "aging"  # aging warehouse: second-life candidate resting
+    FINISHED = "finished"  # finished-product warehouse: for sale
+    RESERVED = "reserved"  # held by a buyer's checkout
+    SOLD = "sold"
+    CONSUMED = "consumed"  # its modules went into a refurbished pack
+    DISMANTLED = "dismantled"
+
+
+class Warehouse(enum.Enum):
+    """The park's three warehouses."""
+
+    RAW = "raw"
+    AGING = "aging"
+    FINISHED = "finished"
+
+
+class Grade(enum.Enum):
+    """Capacity division: A/B/C for second life, S for scrap."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    S = "S"
+
+
+class OrderStatus(enum.Enum):
+    """pending_payment -> paid -> packed -> shipped -> delivered; or cancelled / refunds."""
+
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+class RfqStatus(enum.Enum):
+    """open -> quoted -> accepted, or declined; a quote past its date has expired."""
+
+    OPEN = "open"
+    QUOTED = "quoted"
+    DECLINED = "declined"
+    ACCEPTED = "accepted"
+
+
+class RunStatus(enum.Enum):
+    """Where a background optimisation run is."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class PlanStatus(enum.Enum):
+    """A plan is a draft until published; a newer published plan supersedes it."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+def values(enum_cls: type[enum.Enum]) -> list[str]:
+    """The stored values of an enum, in declaration order (for OneOf and select options)."""
+    return [member.value for member in enum_cls]

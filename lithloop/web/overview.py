@@ -1,0 +1,175 @@
+"""What each role's home page shows, gathered in one query set per role."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop import clock
+from lithloop.extensions import db
+from lithloop.geo.projection import fit_canvas
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    Order,
+    OrderStatus,
+    Organisation,
+    OutboxMessage,
+    Plan,
+    PlanStatus,
+    QuoteRequest,
+    RfqStatus,
+    Role,
+    Site,
+    Truck,
+    User,
+)
+from lithloop.services.accounts.registration import pending_organisations
+from lithloop.services.booking.sites import visible_sites
+
+
+def region_map(sites: list[Site]) -> dict:
+    """Sites projected onto an SVG canvas, coloured by kind."""
+    canvas = fit_canvas([(s.lat, s.lon) for s in sites])
+    dots = [
+        dict(
+            zip(("x", "y"), canvas.xy(s.lat, s.lon), strict=True),
+            kind=s.kind.value,
+            name=s.name,
+            id=s.id,
+        )
+        for s in sites
+    ]
+    return {"width": canvas.width, "height": canvas.height, "dots": dots}
+
+
+def _park_trucks() -> list[Truck]:
+    return list(db.session.scalars(sa.select(Truck).order_by(Truck.payload_kg, Truck.plate)))
+
+
+def _counts_by_kind() -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Organisation.kind, sa.func.count(Organisation.id)).group_by(Organisation.kind)
+    )
+    return {kind.value: n for kind, n in rows}
+
+
+#: Bookings still to happen, as an owner sees them on the home page.
+UPCOMING = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED, BookingStatus.PICKED_UP)
+#: Paid market orders the park still has to pack, ship or deliver.
+TO_FULFIL = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
+
+
+def upcoming_bookings(user: User, limit: int = 8) -> list[Booking]:
+    """The organisation's bookings still to be picked up or received, soonest first."""
+    query = (
+        sa.select(Booking)
+        .where(Booking.organisation_id == user.organisation_id, Booking.status.in_(UPCOMING))
+        .order_by(Booking.pickup_date, Booking.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def todays_operations() -> dict:
+    """The dispatcher's day: today's published plan with each truck's progress, bookings by
+    status for today, and requests still waiting for a plan."""
+    today = clock.today()
+    plan = db.session.scalar(
+        sa.select(Plan).where(Plan.plan_date == today, Plan.status == PlanStatus.PUBLISHED)
+    )
+    routes = []
+    for route in plan.routes if plan else []:
+        work = [s for s in route.stops if s.kind in ("pickup", "delivery")]
+        routes.append(
+            {
+                "plate": route.truck.plate,
+                "done": sum(1 for s in work if s.done_at),
+                "all": len(work),
+            }
+        )
+    by_status = {
+        status.value: n
+        for status, n in db.session.execute(
+            sa.select(Booking.status, sa.func.count(Booking.id))
+            .where(Booking.pickup_date == today)
+            .group_by(Booking.status)
+        )
+    }
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(Booking.id)).where(
+            Booking.status == BookingStatus.REQUESTED, Booking.pickup_date > today
+        )
+    )
+    return {
+        "today": today,
+        "plan": plan,
+        "routes": routes,
+        "by_status": by_status,
+        "waiting": waiting,
+    }
+
+
+def admin_waiting() -> dict:
+    """What waits for an administrator: approvals, quote requests, orders, undelivered mail."""
+    count = db.session.scalar
+    return {
+        "pending": pending_organisations(),
+        "open_rfqs": count(
+            sa.select(sa.func.count(QuoteRequest.id)).where(QuoteRequest.status == RfqStatus.OPEN)
+        ),
+        "to_fulfil": count(sa.select(sa.func.count(Order.id)).where(Order.status.in_(TO_FULFIL))),
+        "mail_errors": count(
+            sa.select(sa.func.count(OutboxMessage.id)).where(
+                sa.func.coalesce(OutboxMessage.error, "") != ""
+            )
+        ),
+    }
+
+
+def home_context(user: User) -> dict:
+    """The data for the user's home page."""
+    if user.role in (Role.DEALER_STAFF, Role.FLEET_MANAGER):
+        sites = list(db.session.scalars(visible_sites(user)))
+        return {
+            "sites": sites,
+            "map": region_map(sites) if sites else None,
+            "upcoming": upcoming_bookings(user),
+        }
+    if user.role is Role.DISPATCHER:
+        return {**todays_operations(), "trucks": _park_trucks()}
+    if user.role is Role.DRIVER:
+        return {"trucks": _park_trucks()}
+    if user.role is Role.ADMIN:
+        users = db.session.scalar(sa.select(sa.func.count(User.id)))
+        outbox = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
+        return {
+            **admin_waiting(),
+            "counts": _counts_by_kind(),
+            "users": users,
+            "outbox": outbox,
+        }
+    return {}
+
+
+def picker_map(form) -> dict:
+    """The region's places and the form's pin on a canvas the page can click to move the pin."""
+    from lithloop.geo import load_places
+
+    places = load_places()
+    canvas = fit_canvas([(p.lat, p.lon) for p in places], width=480)
+    pin = None
+    try:
+        lat, lon = float(form.lat.data), float(form.lon.data)
+        pin = canvas.xy(lat, lon)
+    except (TypeError, ValueError):
+        pass
+    return {
+        "width": canvas.width,
+        "height": canvas.height,
+        "pin": pin,
+        "bounds": [canvas.min_lat, canvas.max_lat, canvas.min_lon, canvas.max_lon, canvas.margin],
+        "places": [
+            dict(zip(("x", "y"), canvas.xy(p.lat, p.lon), strict=True), name=p.name_zh)
+            for p in places
+        ],
+    }

@@ -1,0 +1,236 @@
+"""What the plan page shows: routes drawn on the region map, timelines, totals."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from lithloop import clock
+from lithloop.geo.boundaries import cluster
+from lithloop.geo.projection import fit_canvas
+from lithloop.models import Plan, Site
+from lithloop.services.dispatch import publishing
+from lithloop.services.dispatch.problem import order_stop_id, park_site
+from lithloop.web.region_map import base_layers, geo_places
+
+COLOURS = [
+    "#0b7a5a",
+    "#2e90fa",
+    "#d92d20",
+    "#f79009",
+    "#7a5af8",
+    "#e04f16",
+    "#099250",
+    "#c11574",
+    "#155eef",
+    "#b54708",
+    "#344054",
+    "#6938ef",
+    "#0e9384",
+    "#dd2590",
+]
+
+
+def swatch_class(i: int) -> str:
+    """The CSS class that paints a route's key in its colour (app.css: .key.route-cN)."""
+    return f"route-c{i % len(COLOURS)}"
+
+
+def _site_of(stop, park: Site):
+    """Where a stop is: the booking's site, a delivery address, or the park."""
+    if stop.booking:
+        return stop.booking.site
+    if stop.order is not None and stop.order.delivery_lat is not None:
+        order = stop.order
+        return SimpleNamespace(
+            lat=float(order.delivery_lat),
+            lon=float(order.delivery_lon),
+            name=f"#{order.id} {order.delivery_address}",
+        )
+    return park
+
+
+def plan_map(plan: Plan, park: Site, only=None) -> dict:
+    """Each route as a coloured polyline through its numbered stops, on an SVG canvas
+    (`only`: one route of the plan, as its driver sees it, without what was left out)."""
+    drawn = [only] if only is not None else list(plan.routes)
+    unassigned = [] if only is not None else list(plan.unassigned)
+    points = [(park.lat, park.lon)] + [
+        (_site_of(s, park).lat, _site_of(s, park).lon)
+        for r in drawn
+        for s in r.stops
+        if s.booking or s.order_id
+    ]
+    points += [(u.booking.site.lat, u.booking.site.lon) for u in unassigned]
+    canvas = fit_canvas(points, width=480)  # phone-sized: marks and labels stay legible
+    routes = []
+    for i, route in enumerate(drawn):
+        path, labels, n = [], [], 0
+        for stop in route.stops:
+            site = _site_of(stop, park)
+            x, y = canvas.xy(site.lat, site.lon)
+            path.append(f"{x},{y}")
+            if stop.booking or stop.order_id:
+                n += 1
+                labels.append(
+                    {
+                        "x": x,
+                        "y": y,
+                        "n": n,
+                        "name": site.name,
+                        "booking": stop.booking_id,
+                        "order": stop.order_id,
+                    }
+                )
+        routes.append(
+            {
+                "colour": COLOURS[i % len(COLOURS)],
+                "swatch": swatch_class(i),
+                "points": " ".join(path),
+                "labels": labels,
+                "plate": route.truck.plate,
+                "id": route.id,
+            }
+        )
+    px, py = canvas.xy(park.lat, park.lon)
+    left_out = [
+        dict(
+            zip(("x", "y"), canvas.xy(u.booking.site.lat, u.booking.site.lon), strict=True),
+            name=u.booking.site.name,
+        )
+        for u in unassigned
+    ]
+    return {
+        "width": canvas.width,
+        "height": canvas.height,
+        "routes": routes,
+        "park": {"x": px, "y": py},
+        "left_out": left_out,
+        "clusters": stop_clusters(routes),
+        **base_layers(canvas),
+    }
+
+
+def stop_clusters(routes: list[dict]) -> list[dict]:
+    """The numbered stops of all routes, those drawn on top of each other grouped into one
+    mark with their count (its hover text lists each)."""
+    points = [
+        dict(label, colour=r["colour"], plate=r["plate"]) for r in routes for label in r["labels"]
+    ]
+    marks = []
+    for group in cluster(points):
+        head = group[0]
+        lines = [f"{p['plate']} {p['n']}. {p['name']}" for p in group]
+        marks.append(
+            {
+                "x": head["x"],
+                "y": head["y"],
+                "count": len(group),
+                "text": str(head["n"]) if len(group) == 1 else f"{len(group)}",
+                "colour": head["colour"] if len({p["colour"] for p in group}) == 1 else None,
+                "title": "\n".join(lines),
+            }
+        )
+    return marks
+
+
+def plan_geo(plan: Plan, park: Site) -> dict:
+    """The same routes as coordinates, for Leaflet on a configured tile server."""
+    routes = []
+    for i, route in enumerate(plan.routes):
+        points = [[_site_of(s, park).lat, _site_of(s, park).lon] for s in route.stops]
+        stops = [
+            {
+                "lat": _site_of(s, park).lat,
+                "lon": _site_of(s, park).lon,
+                "name": _site_of(s, park).name,
+            }
+            for s in route.stops
+            if s.booking or s.order_id
+        ]
+        routes.append(
+            {
+                "colour": COLOURS[i % len(COLOURS)],
+                "plate": route.truck.plate,
+                "points": points,
+                "stops": stops,
+            }
+        )
+    return {
+        "park": [park.lat, park.lon],
+        "routes": routes,
+        "left_out": [[u.booking.site.lat, u.booking.site.lon] for u in plan.unassigned],
+        "places": geo_places(),
+    }
+
+
+def _seconds(plan: Plan, instant) -> int:
+    return int((instant - clock.at(plan.plan_date, 0)).total_seconds())
+
+
+def plan_vroom(plan: Plan, park: Site) -> dict:
+    """The plan as it stands (kept, edited and locked routes included) in VROOM-style JSON."""
+    routes = []
+    for route in plan.routes:
+        steps, service, waiting = [], 0, 0
+        for stop in route.stops:
+            site = _site_of(stop, park)
+            step = {
+                "type": "job" if stop.kind == "pickup" else stop.kind,
+                "location": [float(site.lon), float(site.lat)],
+                "arrival": _seconds(plan, stop.arrival),
+                "service": _seconds(plan, stop.departure) - _seconds(plan, stop.arrival),
+                "load": [stop.load_kg],
+                "distance": stop.distance_m,
+                "trip": stop.trip,
+                "locked": stop.locked,
+                "done": stop.done_at is not None,
+            }
+            if stop.booking_id is not None:
+                step["id"] = stop.booking_id
+            elif stop.order_id is not None:
+                step["id"] = order_stop_id(stop.order_id)
+            service += step["service"]
+            steps.append(step)
+        waiting += route.waiting_s
+        routes.append(
+            {
+                "vehicle": route.truck_id,
+                "description": route.truck.plate,
+                "cost": route.cost_fen,
+                "distance": route.distance_m,
+                "duration": route.duration_s,
+                "waiting_time": route.waiting_s,
+                "service": service,
+                "trips": route.trips,
+                "locked": route.locked,
+                "pickup": [route.collected_kg],
+                "steps": steps,
+            }
+        )
+    unassigned = [
+        {"id": u.booking_id, "type": "job", "reason": u.reason, "description": u.message}
+        for u in plan.unassigned
+    ]
+    summary = {
+        "cost": plan.cost_fen,
+        "routes": len(routes),
+        "unassigned": len(unassigned),
+        "distance": plan.distance_m,
+        "duration": plan.duration_s,
+        "waiting_time": sum(r["waiting_time"] for r in routes),
+        "service": sum(r["service"] for r in routes),
+        "pickup": [plan.collected_kg],
+    }
+    return {"code": 0, "summary": summary, "routes": routes, "unassigned": unassigned}
+
+
+def plan_document(plan_id: int) -> dict:
+    """A stored plan with its VROOM-style routes, as the API returns it."""
+    plan = publishing.get_plan(plan_id)
+    return {
+        "id": plan.id,
+        "plan_date": plan.plan_date,
+        "status": plan.status,
+        "cost_fen": plan.cost_fen,
+        "solution": plan_vroom(plan, park_site()),
+    }

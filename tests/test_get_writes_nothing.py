@@ -1,0 +1,118 @@
+"""A GET never writes: every GET route of the URL map, as anonymous and as each role.
+
+The world holds what used to tempt a page into writing: a run whose worker went silent and
+a buyer's reservation that expired. Both are housekeeping's (lithloop/jobs/housekeeping.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop import clock
+from lithloop.extensions import db
+from lithloop.jobs import housekeeping
+from lithloop.models import Order, OrderStatus, PlanRun, Role, RunStatus
+from tests.authz_table import TABLE
+from tests.test_authz_matrix import PRINCIPALS, scopes, seeded_matrix, url_for_rule, values_for
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE")
+#: The writes a GET may make, each with its reason: (endpoint or None for any, statement start).
+EXEMPT = {
+    # access bookkeeping by the token guard, at most once a minute per token
+    (None, "UPDATE api_token SET last_used_at"),
+    # the language switch is a link; it remembers the choice for the user's e-mails
+    ("home.set_language", "UPDATE user SET locale"),
+    # Stripe sends the buyer back here after 3-D Secure: the payment's state is synced
+    ("market.payment_return", "UPDATE market_payment"),
+}
+
+
+def exempt(endpoint: str, statement: str) -> bool:
+    """Whether this write by this endpoint is one of the few GET writes with a reason."""
+    return any(where in (None, endpoint) and statement.startswith(start) for where, start in EXEMPT)
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory):
+    """The authorisation matrix's world, plus a silent run and an expired reservation."""
+    with seeded_matrix("sqlite", tmp_path_factory, "getwrites") as seeded:
+        world = seeded.world
+        run = PlanRun(
+            plan_date=clock.today(),
+            status=RunStatus.RUNNING,
+            time_limit_s=5,
+            created_by_id=world.users[Role.DISPATCHER].id,
+        )
+        run.heartbeat_at = clock.now() - timedelta(hours=1)
+        db.session.add(run)
+        order = db.session.get(Order, world.own["order"][Role.BUYER])
+        assert order.status is OrderStatus.PENDING_PAYMENT
+        order.reserved_until = clock.now() - timedelta(hours=1)
+        db.session.commit()
+        seeded.stale_run_id = run.id
+        yield seeded
+
+
+def get_routes(app) -> list[str]:
+    """The endpoints answering GET, from the URL map."""
+    return sorted(
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint != "static"
+    )
+
+
+@pytest.mark.parametrize("role", PRINCIPALS, ids=lambda r: getattr(r, "value", "anonymous"))
+def test_no_get_route_writes(matrix, role):
+    app, world = matrix.app, matrix.world
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(" ", 1)[0].upper() in WRITES:
+            statements.append(statement.split("\n")[0][:120])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    writes = []
+    try:
+        for endpoint in get_routes(app):
+            rule = TABLE[f"GET {endpoint}"]
+            for _scope, owned in scopes(rule, role, world):
+                url = url_for_rule(app, endpoint, rule, values_for(world, role, owned))
+                client = matrix.client(role if not url.startswith("/api/") else None)
+                headers = {}
+                if url.startswith("/api/") and role is not None:
+                    headers["Authorization"] = f"Bearer {matrix.tokens[role]}"
+                statements.clear()
+                client.get(url, headers=headers)
+                made = [s for s in statements if not exempt(endpoint, s)]
+                if made:
+                    writes.append(f"GET {url}: {made}")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert writes == []
+
+
+def test_the_silent_run_shows_failed_and_housekeeping_stores_it(matrix):
+    app = matrix.app
+    with app.app_context():
+        from lithloop.services.dispatch import planning
+
+        assert planning.get_run(matrix.stale_run_id).status is RunStatus.FAILED  # as shown
+        db.session.expire_all()
+        stored = db.session.get(PlanRun, matrix.stale_run_id)
+        assert stored.status is RunStatus.RUNNING  # showing it wrote nothing
+        db.session.remove()
+        assert housekeeping.run_all() == {"sweep_reservations": 1, "fail_stale_runs": 1}
+        assert db.session.get(PlanRun, matrix.stale_run_id).status is RunStatus.FAILED
+        pending = db.session.scalar(
+            sa.select(sa.func.count(Order.id)).where(
+                Order.status == OrderStatus.PENDING_PAYMENT,
+                Order.reserved_until < clock.now(),
+            )
+        )
+        assert pending == 0
