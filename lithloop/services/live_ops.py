@@ -98,3 +98,11 @@ def tell_owner(booking: Booking, what: str) -> None:
         f"[lithloop] 预约 #{booking.id}: {what}",
         f"预约 / booking #{booking.id} {booking.site.name} ({booking.pickup_date}): {what}",
     )
+
+
+def road_news(booking: Booking) -> BookingEvent | None:
+    """The driver's latest news about a scheduled booking (arrival or exception)."""
+    if booking.status is not BookingStatus.SCHEDULED:
+        return None
+    news = [e for e in booking.events if e.note.startswith((ARRIVED, EXCEPTION))]
+    return news[-1] if news else None

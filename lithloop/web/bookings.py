@@ -15,7 +15,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services import bookings as booking_service
-from lithloop.services import left_out, policies, reach
+from lithloop.services import left_out, live_ops, policies, reach
 from lithloop.services.booking_draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.errors import ServiceError
 from lithloop.services.sites import visible_sites
@@ -139,7 +139,13 @@ def quote():
 def show(booking_id: int):
     """One booking: lots, frozen quote, history, and the cancel form when allowed."""
     booking = booking_service.get_booking(current_user, booking_id)
-    return render_template("bookings/show.html", booking=booking, left_out=left_out.notice(booking))
+    return render_template(
+        "bookings/show.html",
+        booking=booking,
+        left_out=left_out.notice(booking),
+        far=reach.warning(booking.site.lat, booking.site.lon),
+        news=live_ops.road_news(booking),
+    )
 
 
 @bp.post("/<int:booking_id>/move-day")

@@ -27,6 +27,7 @@ from lithloop.services.plan_problem import build_day_problem, park_site
 from tests.conftest import submit
 from tests.factories import make_user
 from tests.web.test_dispatch import (
+    book_late,
     day_world,  # noqa: F401 (the fixture)
     run_to_end,
 )
@@ -211,6 +212,10 @@ def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
     assert 'hx-trigger="every 5s"' in live
     states = live_ops.stop_states(db.session.get(Plan, plan_id))
     assert states[first.id].drift_s == 12 * 60 and states[second.id].state == "exception"
+    auth.logout()
+    auth.login(second.booking.created_by.email)
+    page = client.get(f"/bookings/{second.booking_id}").get_data(as_text=True)
+    assert "大门锁着" in page.split('id="road-news"')[1].split("</dd>")[0]  # the owner follows
     owner = first.booking.created_by.email
     assert db.session.scalar(
         sa.select(sa.func.count(OutboxMessage.id)).where(
@@ -238,11 +243,19 @@ def test_a_run_ends_with_a_summary_against_the_previous_plan(client, auth, day_w
     db.session.rollback()
 
 
-def test_a_site_beyond_a_shift_gets_a_warning_and_one_nearby_none(day_world):
+def test_a_site_beyond_a_shift_gets_a_warning_and_one_nearby_none(client, auth, day_world):
     park = park_site()
     assert reach.warning(park.lat + 0.1, park.lon) is None
     far = reach.warning(41.8, 123.4)  # Shenyang, about 650 km away
     assert far is not None and "10.0" in far  # the demo-like trucks' 10-hour working day
+    booking = book_late(day_world, "沈阳远方网点", (41.8, 123.4), "500")
+    near = db.session.get(Booking, day_world["bookings"][1])
+    auth.login(booking.created_by.email)
+    assert 'id="reach-warning"' in client.get(f"/bookings/{booking.id}").get_data(as_text=True)
+    assert 'id="reach-warning"' in client.get(f"/sites/{booking.site_id}").get_data(as_text=True)
+    auth.logout()
+    auth.login(near.created_by.email)
+    assert 'id="reach-warning"' not in client.get(f"/bookings/{near.id}").get_data(as_text=True)
 
 
 def test_dispatch_does_not_call_scheduled_bookings_to_be_planned(client, auth, day_world):
