@@ -265,3 +265,16 @@ def test_dispatch_does_not_call_scheduled_bookings_to_be_planned(client, auth, d
     page = client.get(f"/dispatch/?date={day_world['day']}").get_data(as_text=True)
     plan = db.session.get(Plan, plan_id)
     assert f"{len(plan.unassigned)} " in page.split("<h2>")[1].split("·")[0]
+
+
+def test_a_route_locked_on_a_draft_is_kept_though_the_day_has_a_published_plan(client, day_world):
+    first = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], first, allow_unmanned=True)
+    draft = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    route = draft.routes[-1]
+    kept = (route.truck_id, [s.booking_id for s in route.stops if s.booking_id])
+    publishing.toggle_lock(day_world["dispatcher"], route.id)  # lock controls: drafts only
+    db.session.expire_all()
+    after = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    same = next(r for r in after.routes if r.truck_id == kept[0])
+    assert same.locked and [s.booking_id for s in same.stops if s.booking_id] == kept[1]
