@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from lithloop.services.booking.status_words import STATUS
+from lithloop.services.booking.status_words import LEFT_OUT_REASONS, STATUS
+from lithloop.services.dispatch import driver_work, left_out
 
 DAMAGE = {
     "leaking_venting": _l("Leaking or venting"),
@@ -22,14 +23,34 @@ RUN_STATUS = {
     "cancelled": _l("Cancelled"),
 }
 PLAN_STATUS = {"draft": _l("Draft"), "published": _l("Published"), "superseded": _l("Superseded")}
-REASONS = {
-    "skill_missing": _l("No truck has the required skill (dangerous goods) free that day."),
-    "capacity_exceeded": _l("The lot is heavier than any truck can carry."),
-    "window_unreachable": _l("The time window cannot be reached from the park within a shift."),
-    "out_of_range": _l("The site is beyond the trucks' range in a working day."),
-    "day_full": _l("The day is full (capacity or time): move it to another day."),
-}
+REASONS = LEFT_OUT_REASONS
 WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
+
+
+def event_note(note: str) -> str:
+    """A booking history note in the page's language: the notes the platform writes itself
+    (driver's arrival and exception, left out of a plan) are stored as codes and told in
+    words here; people's own notes are shown as written."""
+    if note.startswith(left_out.LEFT_OUT_MARK):
+        day, _sep, rest = note[len(left_out.LEFT_OUT_MARK) :].partition(": ")
+        reason, _sep, days = rest.partition("; ")
+        why = reason_text(reason, reason)
+        if days:
+            return _l(
+                "Left out of the plan of %(day)s: %(why)s Days that fit: %(days)s.",
+                day=day,
+                why=why,
+                days=days,
+            )
+        return _l("Left out of the plan of %(day)s: %(why)s The park will call.", day=day, why=why)
+    if note.startswith(driver_work.EXCEPTION + ":"):
+        reason, _sep, text = note[len(driver_work.EXCEPTION) + 1 :].strip().partition("; ")
+        words = driver_work.REASONS.get(reason, reason)
+        return _l("The driver could not pick up: %(why)s. %(text)s", why=words, text=text)
+    if note.startswith(driver_work.ARRIVED + ":"):
+        plate = note[len(driver_work.ARRIVED) + 1 :].strip()
+        return _l("The driver arrived (truck %(plate)s).", plate=plate)
+    return note
 
 
 def status_label(value: str) -> str:
@@ -61,5 +82,6 @@ def init_templates(app) -> None:
         run_status=lambda v: str(RUN_STATUS.get(v, v)),
         plan_status=lambda v: str(PLAN_STATUS.get(v, v)),
         reason_text=reason_text,
+        event_note=event_note,
         has_endpoint=lambda name: name in app.view_functions,
     )

@@ -20,7 +20,7 @@ from lithloop.services.booking import reach
 from lithloop.services.booking import search as booking_search
 from lithloop.services.booking.draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.booking.sites import visible_sites
-from lithloop.services.dispatch import left_out
+from lithloop.services.dispatch import left_out, live_ops
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default, strict_date
 from lithloop.web.access import roles_required
@@ -143,7 +143,13 @@ def quote():
 def show(booking_id: int):
     """One booking: lots, frozen quote, history, and the cancel form when allowed."""
     booking = booking_service.get_booking(current_user, booking_id)
-    return render_template("bookings/show.html", booking=booking, left_out=left_out.notice(booking))
+    return render_template(
+        "bookings/show.html",
+        booking=booking,
+        left_out=left_out.notice(booking),
+        far=reach.warning(booking.site.lat, booking.site.lon),
+        news=live_ops.road_news(booking),
+    )
 
 
 @bp.post("/<int:booking_id>/move-day")

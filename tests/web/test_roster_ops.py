@@ -28,6 +28,7 @@ from lithloop.services.errors import Conflict, Invalid
 from tests.conftest import submit
 from tests.factories import make_user
 from tests.web.test_dispatch import (
+    book_late,
     day_world,  # noqa: F401 (the fixture)
     run_to_end,
 )
@@ -80,8 +81,9 @@ def test_the_roster_puts_drivers_on_trucks_and_refuses_what_cannot_be(day_world)
             set(),
         )
     assert twice.value.field == f"driver-{second.id}"
-    with pytest.raises(Invalid, match="leave"):
+    with pytest.raises(Invalid, match=a.name) as on_leave:
         roster.save_day(boss, day, [roster.Assignment(first.id, a.id)], {a.id})
+    assert on_leave.value.field == f"driver-{first.id}"
     assert roster.RosterDay(day).driver(first) == a  # refused: nothing half-written
     first.driver = a  # a's regular truck: on leave, nobody drives it
     db.session.commit()
@@ -155,21 +157,19 @@ def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_
     owner = damaged.created_by.email
     told = db.session.scalars(
         sa.select(OutboxMessage).where(
-            OutboxMessage.recipient == owner, OutboxMessage.subject.contains("left out")
+            OutboxMessage.recipient == owner, OutboxMessage.subject.contains("未排入")
         )
     ).all()
     assert len(told) == 1
     note = db.session.scalars(
         sa.select(BookingEvent.note).where(BookingEvent.booking_id == damaged.id)
     ).all()[-1]
-    assert (
-        note.startswith(f"left out of the plan of {day_world['day']}") and "Days that fit" in note
-    )
+    assert note.startswith(f"left out of the plan of {day_world['day']}: ") and "; " in note
     auth.logout()
     auth.login(owner)
     shown = client.get(f"/bookings/{damaged.id}").get_data(as_text=True)
     assert 'id="left-out"' in shown
-    later = note.split("Days that fit: ")[1].split(",")[0].rstrip(".")
+    later = note.split("; ")[1].split(",")[0]
     assert f'value="{later}"' in shown
     before = db.session.get(BookingDay, day_world["day"]).booked_stops
     moved = submit(
@@ -211,6 +211,10 @@ def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
     assert 'hx-trigger="every 5s"' in live
     states = live_ops.stop_states(db.session.get(Plan, plan_id))
     assert states[first.id].drift_s == 12 * 60 and states[second.id].state == "exception"
+    auth.logout()
+    auth.login(second.booking.created_by.email)
+    page = client.get(f"/bookings/{second.booking_id}").get_data(as_text=True)
+    assert "大门锁着" in page.split('id="road-news"')[1].split("</dd>")[0]  # the owner follows
     owner = first.booking.created_by.email
     assert db.session.scalar(
         sa.select(sa.func.count(OutboxMessage.id)).where(
@@ -238,11 +242,19 @@ def test_a_run_ends_with_a_summary_against_the_previous_plan(client, auth, day_w
     db.session.rollback()
 
 
-def test_a_site_beyond_a_shift_gets_a_warning_and_one_nearby_none(day_world):
+def test_a_site_beyond_a_shift_gets_a_warning_and_one_nearby_none(client, auth, day_world):
     park = park_site()
     assert reach.warning(park.lat + 0.1, park.lon) is None
     far = reach.warning(41.8, 123.4)  # Shenyang, about 650 km away
-    assert far is not None and "h" in far
+    assert far is not None and "10.0" in far  # the demo-like trucks' 10-hour working day
+    booking = book_late(day_world, "沈阳远方网点", (41.8, 123.4), "500")
+    near = db.session.get(Booking, day_world["bookings"][1])
+    auth.login(booking.created_by.email)
+    assert 'id="reach-warning"' in client.get(f"/bookings/{booking.id}").get_data(as_text=True)
+    assert 'id="reach-warning"' in client.get(f"/sites/{booking.site_id}").get_data(as_text=True)
+    auth.logout()
+    auth.login(near.created_by.email)
+    assert 'id="reach-warning"' not in client.get(f"/bookings/{near.id}").get_data(as_text=True)
 
 
 def test_dispatch_does_not_call_scheduled_bookings_to_be_planned(client, auth, day_world):
@@ -252,3 +264,16 @@ def test_dispatch_does_not_call_scheduled_bookings_to_be_planned(client, auth, d
     page = client.get(f"/dispatch/?date={day_world['day']}").get_data(as_text=True)
     plan = db.session.get(Plan, plan_id)
     assert f"{len(plan.unassigned)} " in page.split("<h2>")[1].split("·")[0]
+
+
+def test_a_route_locked_on_a_draft_is_kept_though_the_day_has_a_published_plan(client, day_world):
+    first = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], first, allow_unmanned=True)
+    draft = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    route = draft.routes[-1]
+    kept = (route.truck_id, [s.booking_id for s in route.stops if s.booking_id])
+    publishing.toggle_lock(day_world["dispatcher"], route.id)  # lock controls: drafts only
+    db.session.expire_all()
+    after = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    same = next(r for r in after.routes if r.truck_id == kept[0])
+    assert same.locked and [s.booking_id for s in same.stops if s.booking_id] == kept[1]

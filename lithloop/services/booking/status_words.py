@@ -12,3 +12,12 @@ STATUS = {
     "settled": _l("Settled"),
     "cancelled": _l("Cancelled"),
 }
+
+#: Why a booking was left out of a plan (the solver's reason codes), in words.
+LEFT_OUT_REASONS = {
+    "skill_missing": _l("No truck has the required skill (dangerous goods) free that day."),
+    "capacity_exceeded": _l("The lot is heavier than any truck can carry."),
+    "window_unreachable": _l("The time window cannot be reached from the park within a shift."),
+    "out_of_range": _l("The site is beyond the trucks' range in a working day."),
+    "day_full": _l("The day is full (capacity or time): move it to another day."),
+}

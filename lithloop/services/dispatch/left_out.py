@@ -26,6 +26,7 @@ from lithloop.models import (
 )
 from lithloop.services.booking import capacity
 from lithloop.services.booking.bookings import get_booking, next_free_days, record_status
+from lithloop.services.booking.status_words import LEFT_OUT_REASONS
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 
@@ -51,8 +52,8 @@ def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
         if booking.id in routed or booking.status is not BookingStatus.REQUESTED:
             continue
         days = proposed_days(booking, plan.plan_date, entry.reason)
-        offer = f" Days that fit: {', '.join(days)}." if days else " Call the park."
-        note = f"{LEFT_OUT_MARK}{plan.plan_date}: {entry.message}.{offer}"
+        # stored as codes (reason; days), told in words by the page that shows the history
+        note = f"{LEFT_OUT_MARK}{plan.plan_date}: {entry.reason}; {', '.join(days)}"
         db.session.add(
             BookingEvent(
                 booking=booking,
@@ -66,13 +67,13 @@ def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
             booking.created_by,
             _l("Booking #%(id)s was left out of the routes of %(day)s"),
             _l(
-                "Booking #%(id)s at %(site)s is not on a route on %(day)s: %(why)s.\n"
+                "Booking #%(id)s at %(site)s is not on a route on %(day)s: %(why)s\n"
                 "Days that fit: %(days)s\n%(link)s\n"
             ),
             id=booking.id,
             site=booking.site.name,
             day=plan.plan_date.isoformat(),
-            why=entry.message,
+            why=LEFT_OUT_REASONS.get(entry.reason, entry.message),
             days=", ".join(days) if days else _l("none; please call the park"),
             link=letters.link("bookings.show", booking_id=booking.id),
         )

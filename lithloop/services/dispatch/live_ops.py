@@ -108,3 +108,11 @@ def tell_owner(booking: Booking, what, **params) -> None:
         day=booking.pickup_date.isoformat(),
         link=letters.link("bookings.show", booking_id=booking.id),
     )
+
+
+def road_news(booking: Booking) -> BookingEvent | None:
+    """The driver's latest news about a scheduled booking (arrival or exception)."""
+    if booking.status is not BookingStatus.SCHEDULED:
+        return None
+    news = [e for e in booking.events if e.note.startswith((ARRIVED, EXCEPTION))]
+    return news[-1] if news else None

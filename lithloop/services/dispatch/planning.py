@@ -307,16 +307,29 @@ def _progress_recorder(run: PlanRun):
 
 
 def kept_routes(day: date) -> list[PlanRoute]:
-    """Routes the next run keeps as they are: locked, or already under way (a stop done)."""
-    latest = _latest_plan(day)
-    if latest is None:
-        return []
-    return [r for r in latest.routes if r.locked or any(s.done_at is not None for s in r.stops)]
+    """Routes the next run keeps as they are: those under way on the day's plan (a stop
+    done; the published plan first), and the routes locked on the day's newest plan (locks
+    are set on drafts; a run copies them into its draft)."""
+    base, newest = _latest_plan(day), _newest_plan(day)
+    under_way = [
+        r for r in (base.routes if base else []) if any(s.done_at is not None for s in r.stops)
+    ]
+    taken = {r.truck_id for r in under_way}
+    taken_bookings = {s.booking_id for r in under_way for s in r.stops if s.booking_id}
+    locked = [
+        r
+        for r in (newest.routes if newest else [])
+        if r.locked
+        and r.truck_id not in taken
+        and not {s.booking_id for s in r.stops if s.booking_id} & taken_bookings
+    ]
+    return under_way + locked
 
 
 def pinned_stops(day: date, trucks: set[int]) -> dict[int, int]:
-    """Bookings whose stop a dispatcher locked: booking id -> the truck it must stay on."""
-    latest = _latest_plan(day)
+    """Bookings whose stop a dispatcher locked (on the day's newest plan): booking id -> the
+    truck it must stay on."""
+    latest = _newest_plan(day)
     if latest is None:
         return {}
     return {
@@ -332,6 +345,15 @@ def _latest_plan(day: date) -> Plan | None:
         sa.select(Plan)
         .where(Plan.plan_date == day, Plan.status != PlanStatus.SUPERSEDED)
         .order_by((Plan.status == PlanStatus.PUBLISHED).desc(), Plan.id.desc())
+        .limit(1)
+    )
+
+
+def _newest_plan(day: date) -> Plan | None:
+    return db.session.scalar(
+        sa.select(Plan)
+        .where(Plan.plan_date == day, Plan.status != PlanStatus.SUPERSEDED)
+        .order_by(Plan.id.desc())
         .limit(1)
     )
 
