@@ -158,3 +158,12 @@ def test_beside_can_be_forced(beside, free):
     assert solve_module._core_free(RaceConfig(beside=beside)) is free
     with pytest.raises(ValueError, match="beside"):
         RaceConfig(beside="sometimes")
+
+
+def test_vroom_searches_alone_longer_where_stops_are_barred_from_trucks():
+    config = RaceConfig(vroom_alone_share=0.3, vroom_alone_share_barred=0.9)
+    barred = _hazmat_day()
+    open_day = problem([truck("a"), truck("b")], [stop(i, 1 + i) for i in range(4)], POS)
+    for p, share in ((barred, 0.9), (open_day, 0.3)):
+        allowed, _ = compatible_vehicles(p)
+        assert solve_module._alone_share(p, allowed, config) == share
