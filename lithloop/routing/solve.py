@@ -233,6 +233,8 @@ def solve(
             alone_until = t0 + time_limit_s * _alone_share(problem, allowed, config)
             while inc.sources and time.monotonic() < alone_until and not inc.should_stop():
                 inc.collect(wait=0.05)
+                if inc.label != "vroom" and any(src.answers for _, src in inc.sources):
+                    break  # VROOM answered but does not lead (e.g. it cannot reload)
             inc.take_fresh()
         want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
         if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
