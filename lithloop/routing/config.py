@@ -16,6 +16,10 @@ class RaceConfig:
     # PyVRP beside pyvroom: "always", "never" (PyVRP starts from VROOM's plan), or "auto":
     # beside it when the load average leaves a core idle (else both would get half a core)
     beside: str = "auto"
+    # without an idle core, VROOM searches alone this share of the budget (then PyVRP
+    # joins in); on days where some stops are barred from some trucks, the second share
+    vroom_alone_share: float = 0.3
+    vroom_alone_share_barred: float = 1.0
     vroom_exploration: int = 5  # pyvroom's deepest exploration level (0 fastest .. 5)
     # (seconds per stop, level): after level 0, the deepest level whose least time per
     # stop the budget affords (VROOM's deep levels overrun short timeouts on big days)
@@ -33,6 +37,7 @@ class RaceConfig:
 
     def __post_init__(self):
         shares = ("pyvrp_share", "vroom_share", "vroom_quick_share", "vroom_grace")
+        shares += ("vroom_alone_share", "vroom_alone_share_barred")
         for name in (*shares, "strict_first_above"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name}: must be between 0 and 1")

@@ -104,6 +104,15 @@ def _core_free(config: RaceConfig) -> bool:
     return busy + 1 <= cpus - 1
 
 
+def _alone_share(problem: Problem, allowed, config: RaceConfig) -> float:
+    """How long VROOM searches alone when no core is idle: longer on days where some stops
+    are barred from some trucks (skills, size), which PyVRP only sees as prohibitive edges
+    (it loses there, VROOM handles them natively); on open days PyVRP soon joins in."""
+    fleet = len(problem.vehicles)
+    barred = any(0 < len(a) < fleet for a in allowed)
+    return config.vroom_alone_share_barred if barred else config.vroom_alone_share
+
+
 def _race_pyvrp(
     problem, allowed, bm, greedy, greedy_share, seed, inc, notes, config, workers, until
 ) -> list[tuple[str, list]]:
@@ -222,8 +231,11 @@ def solve(
         if inc.sources and not _core_free(config):
             # No idle core: VROOM searches alone (sharing one would halve its time).
             notes.append("no idle core: the other engines start from VROOM's plan")
-            while inc.sources and not inc.should_stop():
+            alone_until = t0 + time_limit_s * _alone_share(problem, allowed, config)
+            while inc.sources and time.monotonic() < alone_until and not inc.should_stop():
                 inc.collect(wait=0.05)
+                if inc.label != "vroom" and any(src.answers for _, src in inc.sources):
+                    break  # VROOM answered but does not lead (e.g. it cannot reload)
             inc.take_fresh()
         want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
         if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):

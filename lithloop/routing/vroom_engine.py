@@ -234,6 +234,7 @@ class Background:
         except Exception as exc:  # a bad answer is only a missing candidate
             self.lines.append(f"VROOM's answer unusable: {type(exc).__name__}: {exc}")
             return None
+        self.answers += 1
         served = sum(k == JOB for seq in routes for k, _ in seq)
         took = time.monotonic() - self.t0
         self.lines.append(f"VROOM (exploration {level}) serves {served} in {took:.2f} s")

@@ -4,6 +4,7 @@ constraints before it may lead, and PyVRP starting again from a plan that took t
 from __future__ import annotations
 
 import sys
+import time
 
 import pytest
 
@@ -68,7 +69,7 @@ class _Source:
     """A background engine that answers with the given plans, then is done."""
 
     def __init__(self, *plans):
-        self.plans, self.done, self.lines = list(plans), False, []
+        self.plans, self.done, self.lines, self.answers = list(plans), False, [], 0
 
     def take(self, wait=0.0):
         out, self.plans, self.done = self.plans, [], True
@@ -158,3 +159,33 @@ def test_beside_can_be_forced(beside, free):
     assert solve_module._core_free(RaceConfig(beside=beside)) is free
     with pytest.raises(ValueError, match="beside"):
         RaceConfig(beside="sometimes")
+
+
+def test_vroom_searches_alone_longer_where_stops_are_barred_from_trucks():
+    config = RaceConfig(vroom_alone_share=0.3, vroom_alone_share_barred=0.9)
+    barred = _hazmat_day()
+    open_day = problem([truck("a"), truck("b")], [stop(i, 1 + i) for i in range(4)], POS)
+    for p, share in ((barred, 0.9), (open_day, 0.3)):
+        allowed, _ = compatible_vehicles(p)
+        assert solve_module._alone_share(p, allowed, config) == share
+
+
+def test_pyvrp_does_not_wait_for_vroom_once_vroom_answered_behind(monkeypatch):
+    p = _hazmat_day()  # barred stops: VROOM would search alone for the whole budget
+
+    def fake_vroom(problem, allowed, seconds, exploration, multi_trip=False, threads=1):
+        if exploration:  # the deeper level "searches" past the budget
+            time.sleep(60)
+        return [[0], []]  # one stop served: behind our constructive plan
+
+    monkeypatch.setattr(vroom_engine, "solve_vroom", fake_vroom)
+    starts = []
+
+    def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, **kw):
+        starts.append(initial)
+        return [[], []], False, float("inf")
+
+    monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
+    sol = solve(p, time_limit_s=6, config=RaceConfig(beside="never"))
+    assert starts, sol.notes  # PyVRP ran although VROOM's deeper level never answered
+    assert not check(p, sol, require_all=True)
