@@ -36,6 +36,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
+from lithloop.web.passports import public_url, qr_svg
 
 bp = Blueprint("market", __name__, url_prefix="/market")
 BUYER = (Role.BUYER,)
@@ -120,9 +121,12 @@ def catalog_page():
 def pack_page(pack_id: int):
     """A listing: the pack's test report, passport link, price and stock of its group."""
     pack = catalog.listing(pack_id)
+    passport_url = public_url(pack.code)
     return render_template(
         "market/pack.html",
         pack=pack,
+        passport_url=passport_url,
+        qr=qr_svg(passport_url),
         test=catalog.latest_test(pack),
         stock=catalog.stock_of(catalog.group_id(pack)),
     )

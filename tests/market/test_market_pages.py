@@ -59,6 +59,7 @@ def test_catalog_filters_groups_and_links_the_listing(client):
     page = client.get(f"/market/packs/{lfp[0].id}").get_data(as_text=True)
     assert f'href="/p/{lfp[0].code}"' in page and "Test report" in page
     assert "¥12,000.00" in page and "test-1" in page and "140" in page
+    assert 'class="qr"' in page and f"http://lithloop.test/p/{lfp[0].code}" in page
 
 
 def test_buyer_orders_pays_with_visa_and_sees_the_order(client):
