@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -27,6 +26,7 @@ from lithloop.public_urls import external_url
 from lithloop.services import (
     distances,
     idempotency,
+    market_cart,
     market_checkout,
     market_orders,
     market_payments,
@@ -69,17 +69,12 @@ def _helpers():
 
 
 def _cart() -> dict:
-    cart = session.get("cart") or {}
-    return {
-        "packs": [int(i) for i in cart.get("packs", [])],
-        "groups": {str(k): int(v) for k, v in (cart.get("groups") or {}).items()},
-        "token": str(cart.get("token") or ""),
-    }
+    return market_cart.read(current_user)
 
 
 def _save(cart: dict) -> None:
-    """Keep the cart; each change gives it a new checkout token (one order per token)."""
-    session["cart"] = {**cart, "token": uuid.uuid4().hex}
+    """Keep the cart on the server; each change gives it a new checkout token."""
+    market_cart.save(current_user, cart["packs"], cart["groups"])
 
 
 def cart_lines(cart: dict) -> list[dict]:
@@ -135,7 +130,7 @@ def pack_page(pack_id: int):
 @bp.post("/cart/add")
 @roles_required(*BUYER)
 def cart_add():
-    """Add a pack, or a quantity of a group, to the cart held in the session."""
+    """Add a pack, or set the quantity of a group, in the buyer's cart."""
     cart = _cart()
     pack_id = int_or_default(request.form.get("pack_id"), 0, minimum=1, maximum=MAX_ID)
     if pack_id:
@@ -171,10 +166,14 @@ def _cart_page(errors: dict | None = None, status: int = 200):
             continue
         sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
         groups.append({"id": key, "quantity": quantity, "stock": stock, "sample": sample})
+    subtotal = sum(p.price_fen or 0 for p in packs if p.state is PackState.FINISHED) + sum(
+        g["quantity"] * g["sample"].price_fen for g in groups if g["sample"] is not None
+    )
     return render_template(
         "market/cart.html",
         packs=packs,
         groups=groups,
+        totals=market_cart.totals(subtotal),
         errors=errors or {},
         form=request.form,
         on_sale=PackState.FINISHED,
