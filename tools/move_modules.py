@@ -96,6 +96,7 @@ MOVES: dict[str, str] = {
     S + "market_webhooks": S + "market.webhooks",
     S + "rfq": S + "market.rfq",
     S + "rfq_admin": S + "market.rfq_admin",
+    S + "market_cart": S + "market.cart",
     S + "order_list": S + "market.order_list",
     # reporting: figures for the park and partners, CSV
     S + "csv_export": S + "reporting.csv_export",

@@ -23,6 +23,7 @@ from lithloop.models.bookings import (
 from lithloop.models.bus_fleet import BusPack
 from lithloop.models.buyers import InvoiceDetails, QuoteRequest, RfqStatus
 from lithloop.models.calendar import HolidayYear
+from lithloop.models.cart import Cart
 from lithloop.models.fleet import Truck
 from lithloop.models.idempotency import IdempotencyKey
 from lithloop.models.market import (
@@ -65,6 +66,7 @@ from lithloop.models.sites import Site, SiteKind
 
 __all__ = [
     "MonthlyRollup",
+    "Cart",
     "WAREHOUSE_OF_STATE",
     "DismantlingBatch",
     "Grade",

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,6 +27,7 @@ from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.booking import distances
 from lithloop.services.errors import ServiceError
+from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog, order_list
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
@@ -35,6 +35,7 @@ from lithloop.services.market import payments as market_payments
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
+from lithloop.web.passports import public_url, qr_svg
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("market", __name__, url_prefix="/market")
@@ -69,17 +70,12 @@ def _helpers():
 
 
 def _cart() -> dict:
-    cart = session.get("cart") or {}
-    return {
-        "packs": [int(i) for i in cart.get("packs", [])],
-        "groups": {str(k): int(v) for k, v in (cart.get("groups") or {}).items()},
-        "token": str(cart.get("token") or ""),
-    }
+    return market_cart.read(current_user)
 
 
 def _save(cart: dict) -> None:
-    """Keep the cart; each change gives it a new checkout token (one order per token)."""
-    session["cart"] = {**cart, "token": uuid.uuid4().hex}
+    """Keep the cart on the server; each change gives it a new checkout token."""
+    market_cart.save(current_user, cart["packs"], cart["groups"])
 
 
 def cart_lines(cart: dict) -> list[dict]:
@@ -125,9 +121,12 @@ def catalog_page():
 def pack_page(pack_id: int):
     """A listing: the pack's test report, passport link, price and stock of its group."""
     pack = catalog.listing(pack_id)
+    passport_url = public_url(pack.code)
     return render_template(
         "market/pack.html",
         pack=pack,
+        passport_url=passport_url,
+        qr=qr_svg(passport_url),
         test=catalog.latest_test(pack),
         stock=catalog.stock_of(catalog.group_id(pack)),
     )
@@ -136,7 +135,7 @@ def pack_page(pack_id: int):
 @bp.post("/cart/add")
 @roles_required(*BUYER)
 def cart_add():
-    """Add a pack, or a quantity of a group, to the cart held in the session."""
+    """Add a pack, or set the quantity of a group, in the buyer's cart."""
     cart = _cart()
     pack_id = int_or_default(request.form.get("pack_id"), 0, minimum=1, maximum=MAX_ID)
     if pack_id:
@@ -172,10 +171,14 @@ def _cart_page(errors: dict | None = None, status: int = 200):
             continue
         sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
         groups.append({"id": key, "quantity": quantity, "stock": stock, "sample": sample})
+    subtotal = sum(p.price_fen or 0 for p in packs if p.state is PackState.FINISHED) + sum(
+        g["quantity"] * g["sample"].price_fen for g in groups if g["sample"] is not None
+    )
     return render_template(
         "market/cart.html",
         packs=packs,
         groups=groups,
+        totals=market_cart.totals(subtotal),
         errors=errors or {},
         form=request.form,
         on_sale=PackState.FINISHED,

@@ -56,4 +56,11 @@ def export(code: str):
 def public(code: str):
     """The public verification view the QR code opens: no login, no confidential data."""
     pack = passports.get_pack(code)
-    return render_template("passports/public.html", pack=pack, view=passports.public_view(pack))
+    url = public_url(pack.code)
+    return render_template(
+        "passports/public.html",
+        pack=pack,
+        view=passports.public_view(pack),
+        url=url,
+        qr=qr_svg(url),
+    )

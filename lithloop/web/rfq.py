@@ -46,7 +46,11 @@ def index():
 
 def _new_page(errors: dict | None = None, status: int = 200):
     return render_template(
-        "market/rfq_new.html", form=request.form, errors=errors or {}, today=clock.today()
+        "market/rfq_new.html",
+        form=request.form,
+        errors=errors or {},
+        today=clock.today(),
+        chemistries=rfqs.CHEMISTRIES,
     ), status
 
 

@@ -59,6 +59,7 @@ def test_catalog_filters_groups_and_links_the_listing(client):
     page = client.get(f"/market/packs/{lfp[0].id}").get_data(as_text=True)
     assert f'href="/p/{lfp[0].code}"' in page and "Test report" in page
     assert "¥12,000.00" in page and "test-1" in page and "140" in page
+    assert 'class="qr"' in page and f"http://lithloop.test/p/{lfp[0].code}" in page
 
 
 def test_buyer_orders_pays_with_visa_and_sees_the_order(client):
@@ -182,3 +183,22 @@ def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
     body = admin_client.get(page).get_data(as_text=True)
     assert re.search(r"scratch", body) and "Mark returned" in body
     assert client.get("/market/orders").status_code == 200
+
+
+def test_cart_is_kept_on_the_server_with_quantities_subtotal_and_vat(client):
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(3, price_fen=113_00)
+    group = catalog.group_id(packs[0])
+    submit(client, "/market/cart/add", {"group_id": group, "quantity": 1}, page="/market/")
+    submit(client, "/market/cart/add", {"group_id": group, "quantity": 2}, page="/market/cart")
+    Auth(client).logout()
+    _login(client, buyer)  # a new session: the cart is the buyer's, not the session's
+    page = client.get("/market/cart").get_data(as_text=True)
+    assert 'name="quantity"' in page and 'value="2"' in page
+    assert "¥226.00" in page and "¥26.00" in page  # 2 × ¥113, of which 13 % VAT
+    assert 'class="delivery-address"' in page  # hidden by CSS unless delivery is chosen
+    other = make_buyer()
+    Auth(client).logout()
+    _login(client, other)
+    assert "The cart is empty" in client.get("/market/cart").get_data(as_text=True)

@@ -124,17 +124,39 @@ def test_declined_request_cannot_be_accepted_and_the_buyer_is_told(app):
 
 def test_not_enough_matching_stock_is_a_conflict_with_nothing_reserved(app):
     buyer, admin = make_buyer(), make_admin()
-    packs = list_packs(2)
+    packs = list_packs(3)
     list_packs(3, soh="60")
     rfq = _quoted(buyer, admin)
+    market_checkout.checkout(make_buyer(), [{"pack_id": packs.pop().id}])  # sold meanwhile
     with pytest.raises(Conflict) as caught:
         rfqs.accept(buyer, rfq.id)
     with force_locale("en"):
         assert caught.value.code == "not_enough_stock" and "Only 2" in str(caught.value.message)
     assert _states(packs) == [PackState.FINISHED] * 2
-    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
+    mine = sa.select(sa.func.count(Order.id)).where(Order.buyer_org_id == buyer.organisation_id)
+    assert db.session.scalar(mine) == 0
     db.session.expire_all()
     assert db.session.get(QuoteRequest, rfq.id).status is RfqStatus.QUOTED
+
+
+def test_a_quote_beyond_the_stock_is_refused_with_the_stock_named(app):
+    buyer, admin = make_buyer(), make_admin()
+    list_packs(2)
+    rfq = rfqs.create(buyer, spec(quantity="3"))
+    with pytest.raises(Conflict) as caught:
+        rfq_admin.quote(admin, rfq.id, unit_price_fen=1_000_000, valid_until=clock.today())
+    with force_locale("en"):
+        assert caught.value.code == "not_enough_stock" and "Only 2" in str(caught.value.message)
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).status is RfqStatus.OPEN  # nothing sent
+
+
+def test_chemistry_comes_from_the_list(app):
+    buyer = make_buyer()
+    with pytest.raises(Invalid) as caught:
+        rfqs.create(buyer, spec(chemistry="磷酸铁锂"))
+    assert caught.value.field == "chemistry"
+    assert rfqs.create(buyer, spec(chemistry="lfp")).chemistry == "LFP"
 
 
 def test_a_cancelled_order_frees_the_quote_again(app):

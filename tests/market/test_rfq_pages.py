@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, QuoteRequest
+from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import rfq as rfqs
 from lithloop.services.market import rfq_admin
 from tests.conftest import Auth, api_headers, freeze_clock, submit
@@ -158,12 +159,14 @@ def test_api_ask_show_accept_and_isolation(client):
 
 def test_api_accept_without_enough_stock_is_409_and_reserves_nothing(client):
     buyer, admin = make_buyer(), make_admin()
-    packs = list_packs(2)
+    packs = list_packs(3)
     headers = api_headers(client, buyer)
     rfq = rfqs.create(buyer, spec(quantity="3"))
     rfq_admin.quote(admin, rfq.id, unit_price_fen=1_000_000, valid_until=clock.today())
+    market_checkout.checkout(make_buyer(), [{"pack_id": packs.pop().id}])  # sold meanwhile
     response = client.post(f"/api/v1/rfqs/{rfq.id}/accept", json={}, headers=headers)
     assert response.status_code == 409 and response.json["error"] == "not_enough_stock"
     db.session.expire_all()
     assert [db.session.get(type(p), p.id).state for p in packs] == [PackState.FINISHED] * 2
-    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
+    mine = sa.select(sa.func.count(Order.id)).where(Order.buyer_org_id == buyer.organisation_id)
+    assert db.session.scalar(mine) == 0

@@ -131,7 +131,8 @@ def test_qr_code_encodes_the_absolute_public_url(client, auth, world):
     assert other not in page
     assert f'href="{url}"' in page
     auth.logout()
-    assert client.get(f"/p/{pack.code}").status_code == 200
+    public = text(client.get(f"/p/{pack.code}"))  # the public page carries it too
+    assert expected in public and f'href="{url}"' in public
 
 
 def test_chain_includes_parents_and_grandparents(client, auth, world):
@@ -159,6 +160,14 @@ def test_chain_includes_parents_and_grandparents(client, auth, world):
     api = client.get(f"/api/v1/passports/{child.code}").json
     assert api["refurbished"] is True and api["parents"] == sorted([middle.code, pack.code])
     assert {e["pack"] for e in api["events"]} == codes
+    auth.logout()
+    page = text(client.get(f"/p/{child.code}"))
+    own, _, ancestry = page.partition("Where it came from")
+    assert ancestry, "an assembled pack shows its ancestry apart from its own events"
+    assert "2026-04-01 10:00" in own  # built: date and time, Beijing time
+    assert "2026-01-05" not in own and "2026-01-05 10:00" in ancestry  # grand's intake
+    for parent in (middle.code, pack.code, grand.code):
+        assert f'href="/p/{parent}"' in ancestry
 
 
 def test_eu_json_export_carries_the_fields_we_hold(client, auth, world):

@@ -7,6 +7,7 @@ webhook). It only ever moves forward, so news arriving twice or late changes not
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -36,6 +37,10 @@ TEST_CARDS = {
     "4000 0027 6000 3184": _l("asks for 3-D Secure"),
     "4000 0000 0000 0002": _l("declined"),
 }
+
+
+#: What a payment method may look like: Stripe's id (pm_..., card_...) or a test card number.
+METHOD_RE = re.compile(r"(?:pm|card|src)_[A-Za-z0-9_]{1,200}|[0-9]{16}", re.ASCII)
 
 
 class PaymentFailed(ServiceError):
@@ -70,9 +75,9 @@ def _open_for_payment(user: User, order_id: int) -> Order:
 
 def pay(user: User, order_id: int, method: str) -> Order:
     """Confirm the order's PaymentIntent with a payment method (or a test card number)."""
-    method = (method or "").strip()
-    if not method:
-        raise Invalid(_l("Choose a card."), field="method")
+    method = (method or "").strip() if isinstance(method, str) else ""
+    if not METHOD_RE.fullmatch(method):  # a PaymentMethod id from Stripe.js, or a test card
+        raise Invalid(_l("Enter your card in the card field."), field="method")
     # Stripe was unreachable at checkout: open the PaymentIntent now (PaymentUnavailable
     # again while it is still down; the order stays pending and reserved meanwhile).
     ensure_intent(market_orders.get_order(user, order_id))

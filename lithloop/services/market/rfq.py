@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
+from lithloop.pricing import Chemistry
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import catalog
 from lithloop.services.market import checkout as market_checkout
@@ -63,8 +64,8 @@ def parse_spec(form) -> dict:
     if len(note) > 1000:
         raise Invalid(_l("At most %(n)s characters.", n=1000), field="note")
     chemistry = str(form.get("chemistry") or "").strip().upper()
-    if len(chemistry) > 20:
-        raise Invalid(_l("At most %(n)s characters.", n=20), field="chemistry")
+    if chemistry and chemistry not in CHEMISTRIES:
+        raise Invalid(_l("Choose a chemistry from the list."), field="chemistry")
     return {
         "chemistry": chemistry,
         "quantity": quantity,
@@ -89,6 +90,10 @@ def conditions(rfq: QuoteRequest) -> list:
     if rfq.use_case:
         out.append(Pack.use_case == rfq.use_case)
     return out
+
+
+#: The chemistries a request may ask for (empty: any).
+CHEMISTRIES = tuple(c.value for c in Chemistry)
 
 
 def matching_stock(rfq: QuoteRequest) -> int:

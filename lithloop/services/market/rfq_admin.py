@@ -13,6 +13,7 @@ from lithloop.extensions import db
 from lithloop.models import QuoteRequest, RfqStatus, Role, User
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.market import rfq as rfq_service
 from lithloop.services.market.errors import Code
 from lithloop.services.market.orders import yuan
 from lithloop.services.strict_input import strict_date
@@ -76,6 +77,17 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
 
     def work():
         rfq = _locked(rfq_id)
+        stock = rfq_service.matching_stock(rfq)
+        if stock < rfq.quantity:  # the buyer could not accept it: say so before it is sent
+            raise Conflict(
+                _l(
+                    "Only %(n)s matching packs are in stock now; the buyer asks for %(q)s. "
+                    "Quote when enough are on sale, or decline and say how many you have.",
+                    n=stock,
+                    q=rfq.quantity,
+                ),
+                code=Code.NOT_ENOUGH_STOCK,
+            )
         rfq.status, rfq.unit_price_fen, rfq.valid_until = RfqStatus.QUOTED, unit_price_fen, until
         rfq.answer_note = (note or "").strip()[:1000]
         rfq.answered_by_id, rfq.answered_at = user.id, clock.now()

@@ -108,7 +108,25 @@ def park_name() -> str | None:
 
 
 def public_view(pack: Pack) -> dict:
-    """What anyone with the QR link may see: no people, prices, owners or private events."""
+    """What anyone with the QR link may see: no people, prices, owners or private events.
+
+    `events` is the whole chain in time order; `own_events` the pack's own, and `ancestry`
+    the events of the packs it was built from, parent by parent (its lineage)."""
+    events = [
+        {
+            "at": e.local_date,
+            "at_time": e.event.at,
+            "kind": e.event.kind,
+            "label": e.label,
+            "pack": e.pack_code,
+            "from_parent": e.from_parent,
+        }
+        for e in chain(pack, public_only=True)
+    ]
+    ancestry: dict[str, list[dict]] = {}
+    for event in events:
+        if event["from_parent"]:
+            ancestry.setdefault(event["from_parent"], []).append(event)
     return {
         "code": pack.code,
         "chemistry": pack.chemistry,
@@ -120,16 +138,9 @@ def public_view(pack: Pack) -> dict:
         "refurbished": pack.refurbished,
         "parents": sorted(p.code for p in pack.parents),
         "issued_by": park_name(),
-        "events": [
-            {
-                "at": e.local_date,
-                "kind": e.event.kind,
-                "label": e.label,
-                "pack": e.pack_code,
-                "from_parent": e.from_parent,
-            }
-            for e in chain(pack, public_only=True)
-        ],
+        "events": events,
+        "own_events": [e for e in events if not e["from_parent"]],
+        "ancestry": [{"code": code, "events": found} for code, found in ancestry.items()],
     }
 
 
