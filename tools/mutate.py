@@ -8,6 +8,7 @@ the tests that call each mutated function. docs/testing.md explains the survivor
 
     python tools/mutate.py                 # run (2 workers), then report
     python tools/mutate.py --report        # report only, from mutants/
+    python tools/mutate.py --retry         # only retry the survivors (after adding tests)
     python tools/mutate.py --min 90        # exit 1 if a module scores below 90 %
 """
 
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="only report from mutants/")
     parser.add_argument("--min", type=float, default=None, help="lowest score per module, %%")
     parser.add_argument("--max-children", type=int, default=int(os.environ.get("MUTATE_JOBS", 2)))
+    parser.add_argument("--retry", action="store_true", help="only retry the last survivors")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)try")
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
@@ -103,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         run = [str(Path(sys.executable).with_name("mutmut")), "run"]
         run += ["--max-children", str(args.max_children)]
         before = results(root)
-        subprocess.run([*run, *args.mutants], cwd=root, check=False)  # new and changed ones
+        if not args.retry:  # new and changed ones (and those named)
+            subprocess.run([*run, *args.mutants], cwd=root, check=False)
         if not args.mutants:
             # mutmut lets a survivor's result stand; tests added since may kill it now.
             after = results(root)
