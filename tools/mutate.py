@@ -61,6 +61,10 @@ def score(statuses: dict[str, str]) -> tuple[Counter, float]:
     return counts, (100.0 * counts["killed"] / tried if tried else float("nan"))
 
 
+def _pct(value: float) -> str:
+    return "–" if value != value else f"{value:.1f} %"  # nan: none tried yet
+
+
 def report(root: Path) -> list[tuple[str, float]]:
     """Print the table (markdown) and the survivors; return (module, score) pairs."""
     rows = []
@@ -74,12 +78,12 @@ def report(root: Path) -> list[tuple[str, float]]:
         rows.append((module, pct))
         print(
             f"| `{module}` | {len(statuses)} | {counts['killed']} | {counts['survived']} "
-            f"| {counts['no tests']} | {counts['not checked']} | {pct:.1f} % |"
+            f"| {counts['no tests']} | {counts['not checked']} | {_pct(pct)} |"
         )
     total, pct = score(dict(enumerate(s for st in by_module.values() for s in st.values())))
     print(
         f"| **all** | {sum(total.values())} | {total['killed']} | {total['survived']} "
-        f"| {total['no tests']} | {total['not checked']} | {pct:.1f} % |"
+        f"| {total['no tests']} | {total['not checked']} | {_pct(pct)} |"
     )
     print()
     for module, statuses in by_module.items():
