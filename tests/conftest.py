@@ -21,6 +21,11 @@ os.environ.setdefault("LITHLOOP_INSTANCE", tempfile.mkdtemp(prefix="lithloop-tes
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 import sqlalchemy as sa
+from hypothesis import settings
+
+if "MUTANT_UNDER_TEST" in os.environ:  # make mutate (mutmut): fewer, repeatable examples
+    settings.register_profile("mutate", max_examples=10, derandomize=True, database=None)
+    settings.load_profile("mutate")
 
 from lithloop import clock, create_app
 from lithloop.extensions import db as _db

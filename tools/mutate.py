@@ -8,6 +8,7 @@ the tests that call each mutated function. docs/testing.md explains the survivor
 
     python tools/mutate.py                 # run (2 workers), then report
     python tools/mutate.py --report        # report only, from mutants/
+    python tools/mutate.py --retry         # only retry the survivors (after adding tests)
     python tools/mutate.py --min 90        # exit 1 if a module scores below 90 %
 """
 
@@ -60,6 +61,10 @@ def score(statuses: dict[str, str]) -> tuple[Counter, float]:
     return counts, (100.0 * counts["killed"] / tried if tried else float("nan"))
 
 
+def _pct(value: float) -> str:
+    return "–" if value != value else f"{value:.1f} %"  # nan: none tried yet
+
+
 def report(root: Path) -> list[tuple[str, float]]:
     """Print the table (markdown) and the survivors; return (module, score) pairs."""
     rows = []
@@ -73,12 +78,12 @@ def report(root: Path) -> list[tuple[str, float]]:
         rows.append((module, pct))
         print(
             f"| `{module}` | {len(statuses)} | {counts['killed']} | {counts['survived']} "
-            f"| {counts['no tests']} | {counts['not checked']} | {pct:.1f} % |"
+            f"| {counts['no tests']} | {counts['not checked']} | {_pct(pct)} |"
         )
     total, pct = score(dict(enumerate(s for st in by_module.values() for s in st.values())))
     print(
         f"| **all** | {sum(total.values())} | {total['killed']} | {total['survived']} "
-        f"| {total['no tests']} | {total['not checked']} | {pct:.1f} % |"
+        f"| {total['no tests']} | {total['not checked']} | {_pct(pct)} |"
     )
     print()
     for module, statuses in by_module.items():
@@ -96,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="only report from mutants/")
     parser.add_argument("--min", type=float, default=None, help="lowest score per module, %%")
     parser.add_argument("--max-children", type=int, default=int(os.environ.get("MUTATE_JOBS", 2)))
+    parser.add_argument("--retry", action="store_true", help="only retry the last survivors")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)try")
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
@@ -103,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         run = [str(Path(sys.executable).with_name("mutmut")), "run"]
         run += ["--max-children", str(args.max_children)]
         before = results(root)
-        subprocess.run([*run, *args.mutants], cwd=root, check=False)  # new and changed ones
+        if not args.retry:  # new and changed ones (and those named)
+            subprocess.run([*run, *args.mutants], cwd=root, check=False)
         if not args.mutants:
             # mutmut lets a survivor's result stand; tests added since may kill it now.
             after = results(root)

@@ -251,6 +251,11 @@ def test_a_file_too_large_by_one_byte():
     assert result.encoding is None
 
 
+def test_a_file_of_exactly_the_limit_is_read():
+    result = parse_fleet_csv(b" " * MAX_BYTES, today=TODAY)
+    assert [e.code for e in result.errors] == [ImportCode.EMPTY_FILE]
+
+
 def test_a_field_beyond_the_csv_limit_is_a_bad_csv():
     result = parse_fleet_csv((HEADER + '"' + "x" * 140_000 + '"\n').encode(), today=TODAY)
     [error] = result.errors

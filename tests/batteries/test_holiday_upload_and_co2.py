@@ -72,6 +72,11 @@ def test_problems_are_exact(data, filename, problems):
     assert not up.ok
 
 
+def test_a_bad_work_day_is_reported_too():
+    up = check_upload(2027, CSV + FEST + b"2027-02-30,work\n")
+    assert up.problems == [("bad_date", {"value": "2027-02-30"})]
+
+
 def test_a_bad_json_names_the_parser_error():
     up = check_upload(2027, b"{not json", "")
     assert [code for code, _ in up.problems] == ["bad_json"]
@@ -109,4 +114,6 @@ def test_co2_avoided_exact_and_rounded_to_a_tenth():
 @pytest.mark.parametrize(("kg", "kwh"), [(Decimal(-1), Decimal(0)), (Decimal(0), Decimal("-0.1"))])
 def test_co2_avoided_refuses_negative_inputs(kg, kwh):
     with pytest.raises(ValueError, match="must not be negative"):
+        co2_avoided(kg, kwh, Co2Factors(Decimal(1), Decimal(1)))
+    with pytest.raises(ValueError, match="^masses and energies must not be negative$"):
         co2_avoided(kg, kwh, Co2Factors(Decimal(1), Decimal(1)))

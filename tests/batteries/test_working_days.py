@@ -63,6 +63,7 @@ def test_shipped_calendar_covers_2025_and_2026_only(cal):
     assert cal.covers(date(2025, 1, 1)) and cal.covers(date(2026, 12, 31))
     assert not cal.covers(date(2024, 12, 31)) and not cal.covers(date(2027, 1, 1))
     assert date(2026, 10, 7) in cal.off and date(2026, 10, 10) in cal.work
+    assert date(2025, 1, 28) in cal.off and date(2025, 1, 26) in cal.work  # both years kept
     assert len(cal.off) == 3 + 9 + 3 + 5 + 3 + 3 + 7 + sum(1 for d in cal.off if d.year == 2025)
 
 
@@ -147,6 +148,17 @@ def test_overlapping_off_and_work_days_name_the_first_three():
     with pytest.raises(ValueError) as caught:
         parse_calendar(data)
     assert str(caught.value).count("datetime.date") == 3
+
+
+def test_the_overlap_message_names_the_days_both_off_and_working():
+    data = {"2030": {"off": ["2030-01-01/2030-01-05"], "work": ["2030-01-04/2030-01-09"]}}
+    with pytest.raises(ValueError) as caught:
+        parse_calendar(data)
+    assert str(caught.value) == (
+        "days both off and working: [datetime.date(2030, 1, 4), datetime.date(2030, 1, 5)]"
+    )
+    with pytest.raises(ValueError, match="^days must not be negative$"):
+        WorkCalendar().add_working_days(date(2030, 1, 1), -1)
 
 
 def test_load_calendar_from_a_file(tmp_path):

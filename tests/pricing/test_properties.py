@@ -31,7 +31,7 @@ from .support import find_floats, with_price
 
 DAY = date(2026, 2, 2)
 FAST = settings(
-    max_examples=60,
+    max_examples=min(60, settings.default.max_examples),  # 10 under make mutate (conftest)
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

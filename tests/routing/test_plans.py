@@ -96,6 +96,19 @@ def test_repair_keeps_no_reload_the_truck_may_not_make():
     assert repair(problem(stops, van(max_trips=2)), routes) == [[(JOB, 0), R, (JOB, 1)]]
 
 
+def test_repair_counts_the_trips_already_kept():
+    # a reload the truck may not make is dropped, and c rides along in the last trip
+    stops = [
+        Stop(id="a", location=1, pickup=(4,)),
+        Stop(id="b", location=2, pickup=(4,)),
+        Stop(id="c", location=1, pickup=(2,)),
+        Stop(id="d", location=2, pickup=(11,)),  # fits no trip: the route needs repair
+    ]
+    seq = [(JOB, 0), R, (JOB, 1), R, (JOB, 2), (JOB, 3)]
+    assert repair(problem(stops, van(max_trips=2)), [seq]) == [[(JOB, 0), R, (JOB, 1), (JOB, 2)]]
+    assert repair(problem(stops, van(max_trips=3)), [seq]) == [seq[:-1]]
+
+
 def test_repair_leaves_shipments_out():
     stops = [
         Stop(id="a", location=1, pickup=(11,)),
