@@ -171,7 +171,7 @@ CSRF_RE = re.compile(
 
 def csrf_token(client, url: str) -> str:
     """Open a page and return the CSRF token of its form."""
-    page = client.get(url, follow_redirects=True)
+    page = client.get(url, follow_redirects=True)  # as a browser would
     match = CSRF_RE.search(page.get_data(as_text=True))
     assert match, f"no CSRF token on {url} (status {page.status_code})"
     return match.group(1) or match.group(2)

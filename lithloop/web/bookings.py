@@ -174,6 +174,7 @@ def cancel(booking_id: int):
     """Cancel (owners before scheduling; the park with a reason), after a page that asks first."""
     reason = request.form.get("reason", "").strip()
     if request.form.get("confirmed") != "1" or not reason:  # ask first, as a page (no JS needed)
+        booking_service.check_may_cancel(current_user)
         booking = booking_service.get_booking(current_user, booking_id)
         missing = request.form.get("confirmed") == "1"
         return render_template(

@@ -12,7 +12,7 @@
     return count;
   };
   const visible = (el) => el && el.checkVisibility && el.checkVisibility({visibilityProperty: true});
-  for (const el of document.body.querySelectorAll('.money, .code, code, .status, time, .nowrap')) {
+  for (const el of document.body.querySelectorAll('.money, .code, code, time, .nowrap')) {
     if (!visible(el) || !el.textContent.trim() || el.closest('pre')) continue;
     const range = document.createRange();
     range.selectNodeContents(el);

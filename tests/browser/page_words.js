@@ -3,10 +3,9 @@
   // English on purpose (the bilingual labels of transport documents, lang="en") are left out.
   const skip = 'code, pre, kbd, samp, [translate=no], [lang|=en]';
   let text = document.body.innerText;
-  for (const el of document.body.querySelectorAll(skip)) {
-    const own = el.innerText;
-    if (own && own.trim()) text = text.split(own).join(' ');
-  }
+  const left = [...document.body.querySelectorAll(skip)].map(el => el.innerText)
+    .filter(own => own && own.trim()).sort((a, b) => b.length - a.length);  // longest first
+  for (const own of left) text = text.split(own).join(' ');
   const bits = [document.title, text];
   for (const el of document.querySelectorAll('option, [placeholder], [title], [aria-label]')) {
     if (el.closest(skip)) continue;

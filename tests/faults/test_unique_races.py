@@ -63,7 +63,7 @@ def test_two_admins_saving_one_version_label_give_one_version_and_a_409(app):
     for client, admin in zip(clients, admins, strict=True):
         client.get("/lang/en")
         Auth(client).login(admin.email)
-    form = {"version": "race-1", "effective_date": "2026-11-01", "note": "race"}
+    form = {"version": "race-1", "effective_date": "2026-11-01", "note": "race", "confirmed": "1"}
     before = db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id)))
 
     with CommitGate(PriceIndexVersion):

@@ -381,6 +381,11 @@ def change_status(user: User, booking_id: int, new: S, note: str = "") -> Bookin
     return booking
 
 
+def check_may_cancel(user: User) -> None:
+    """Forbidden unless the user's role may cancel bookings (asked before the confirm page)."""
+    _check_role(user, S.CANCELLED)
+
+
 def _check_role(user: User, new: S) -> None:
     """Forbidden before anything else: whatever the booking's state, the role may not."""
     if new is not S.CANCELLED and not user.works_for_park:

@@ -1,0 +1,39 @@
+"""Fleet-import problems reach Chinese pages through the catalogue, keyed to the English of
+batteries/problems.py."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import force_locale
+
+from lithloop.batteries.problems import CODE_MESSAGES, IMPORT_MESSAGES
+from lithloop.services.booking import bus_fleet
+from lithloop.web import fleet
+
+ENGLISH = {code.value: text for code, text in IMPORT_MESSAGES.items()}
+ENGLISH[bus_fleet.ALREADY_REGISTERED] = bus_fleet.ALREADY_REGISTERED_EN
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_import_problem_has_its_catalogue_message():
+    assert set(fleet.ISSUES) == set(ENGLISH)
+    for code, message in fleet.ISSUES.items():
+        assert message._args[0] == ENGLISH[code], code
+    for reason, message in fleet.CODE_REASONS.items():
+        assert message._args[0] == {r.value: t for r, t in CODE_MESSAGES.items()}[reason]
+
+
+def test_a_bad_code_reads_in_chinese_with_its_reason(app):
+    from lithloop.batteries.fleet_csv import FleetIssue
+
+    issue = FleetIssue(
+        row=3,
+        column="pack_code",
+        code="invalid_pack_code",
+        message="Pack code 'X' is invalid: The battery code has 1 characters; it must have 24.",
+        params={"value": "X", "reason": "wrong_length", "length": 1},
+    )
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        shown = fleet.issue_text(issue)
+    assert CJK.search(shown) and "24" in shown and "{" not in shown, shown
