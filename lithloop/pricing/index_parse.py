@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -58,7 +59,12 @@ def _enum(cls: type[E], value: str, path: str) -> E:
     try:
         return cls(value)
     except ValueError:
-        raise bad_index(path, f"unknown {cls.__name__.lower()} {value!r}") from None
+        raise bad_index(path, f"unknown {_noun(cls)} {value!r}") from None
+
+
+def _noun(cls: type) -> str:
+    """What an enum holds, in a word: its class name's last word (PriceGrade → grade)."""
+    return re.findall(r"[A-Z][a-z]*", cls.__name__)[-1].lower()
 
 
 def _enum_map(

@@ -280,7 +280,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var data = document.getElementById("driver-text");
-    if (data) { T = JSON.parse(data.textContent); }
+    if (data) { T = JSON.parse(data.dataset.text); }
     document.addEventListener("submit", onSubmit);
     document.querySelectorAll("form.driver-action[data-action=pickup]").forEach(function (form) {
       form.addEventListener("input", function () { checkPickup(form, false); });

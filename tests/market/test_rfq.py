@@ -71,7 +71,7 @@ def test_happy_path_to_a_paid_order_at_the_quoted_price(app):
     rfq = rfqs.create(buyer, spec())
     assert rfq.chemistry == "LFP" and rfq.min_usable_wh == 40_000 and rfqs.state(rfq) == "open"
     assert rfqs.matching_stock(rfq) == 3
-    assert "request for quote" in _mails_to(admin.email)[0].subject
+    assert "询价" in _mails_to(admin.email)[0].subject  # in the admin's language
     rfq = rfq_admin.quote(
         admin, rfq.id, unit_price_fen=1_000_000, valid_until=clock.today() + timedelta(days=3)
     )

@@ -216,15 +216,13 @@ def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
     page = client.get(f"/bookings/{second.booking_id}").get_data(as_text=True)
     assert "大门锁着" in page.split('id="road-news"')[1].split("</dd>")[0]  # the owner follows
     owner = first.booking.created_by.email
-    assert db.session.scalar(
-        sa.select(sa.func.count(OutboxMessage.id)).where(
-            OutboxMessage.recipient == owner, OutboxMessage.subject.contains("arrived")
+    told = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.recipient == owner,
+            OutboxMessage.subject.contains(f"#{first.booking_id}"),
         )
-    ) or db.session.scalar(
-        sa.select(sa.func.count(OutboxMessage.id)).where(
-            OutboxMessage.recipient == owner, OutboxMessage.body.contains("arrived")
-        )
-    )
+    ).all()
+    assert any("司机已到达" in m.subject for m in told)  # in the owner's language
 
 
 def test_a_run_ends_with_a_summary_against_the_previous_plan(client, auth, day_world):
