@@ -119,7 +119,7 @@ def test_dispatcher_sees_stop_states_and_an_exception_without_reloading(
     phone.goto("/driver/")
     stop = phone.locator(f"#stop-{stop_id}")
     if stop.get_attribute("open") is None:  # the driver's page folds all but the current stop
-        stop.locator("summary").click()
+        phone.locator(f"#stop-{stop_id} > summary").click()
     phone.locator(f"form[action$='/stops/{stop_id}/arrive'] button[type=submit]").click()
     phone.wait_for_load_state()
     # No reload on the office's side: the panel polls itself and the state arrives.
