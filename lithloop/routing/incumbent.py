@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from .model import Problem
 from .plans import score
@@ -49,7 +50,7 @@ class Incumbent:
         self.seen: list[tuple[str, tuple[float, float]]] = []
         self._reported_at: float | None = None
         self.stopped = False
-        self.sources: list[tuple[str, object]] = []  # engines searching in other processes
+        self.sources: list[tuple[str, Any]] = []  # engines searching in other processes
         self.fresh = False  # a background engine's plan just took the lead
 
     def objective(self, key: tuple[float, float]) -> float:

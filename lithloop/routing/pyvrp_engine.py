@@ -138,7 +138,7 @@ def solve_pyvrp(
     ]
     clients: list = []
     client_stop: list = []
-    groups: list = []
+    client_groups: list = []
     for i, s in enumerate(problem.stops):
         if not allowed[i]:
             continue
@@ -150,8 +150,8 @@ def solve_pyvrp(
         wins = _windows(s.time_windows, windows)
         group = None
         if len(wins) > 1:  # one client per window; the group serves exactly one of them
-            group = len(groups)
-            groups.append(
+            group = len(client_groups)
+            client_groups.append(
                 pyvrp.ClientGroup(list(range(len(clients), len(clients) + len(wins))), must)
             )
         for early, late in wins:
@@ -204,7 +204,7 @@ def solve_pyvrp(
     vts = [
         pyvrp.VehicleType(num_available=len(m), **t) for t, m in zip(types, members, strict=True)
     ]
-    data = pyvrp.ProblemData(locations, clients, depots, vts, dmats, tmats, groups)
+    data = pyvrp.ProblemData(locations, clients, depots, vts, dmats, tmats, client_groups)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # Our costs are in 1/1000 currency units: let penalties grow far enough.

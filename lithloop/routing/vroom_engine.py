@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
@@ -188,10 +189,12 @@ class Background:
 
     def __init__(self, problem: Problem, allowed, seconds: float, levels: list[int], config):
         self.problem, self.t0 = problem, time.monotonic()
-        self.done, self.answers, self.lines = False, 0, []
+        self.done, self.answers = False, 0
+        self.lines: list[str] = []
         self.deadline = self.t0 + seconds + 2.0 + 0.002 * len(problem.stops)
         args = (problem, allowed, seconds, levels, config.vroom_multi_trip)
-        self.proc = self.conn = None
+        self.proc: Any = None
+        self.conn: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
             self._early = list(_answers(*args))
             return
@@ -206,7 +209,7 @@ class Background:
         if self.proc is None:
             early, self._early, self.done = getattr(self, "_early", []), [], True
             return [r for r in map(self._routes, early) if r is not None]
-        out = []
+        out: list = []
         try:
             while not self.done and self.conn.poll(wait if not out else 0):
                 routes = self._routes(self.conn.recv())

@@ -24,6 +24,7 @@ from lithloop.models import (
 from lithloop.services import idempotency
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.market.checkout import lock_order
 from lithloop.services.market.errors import Code
 from lithloop.services.packs.state import place
 
@@ -86,24 +87,12 @@ def _admin(user: User) -> None:
         raise Forbidden(_l("Only administrators do this."))
 
 
-def _locked(order_id: int) -> Order:
-    order = db.session.scalar(
-        sa.select(Order)
-        .where(Order.id == order_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if order is None:
-        raise NotFound(_l("No such order."))
-    return order
-
-
 def advance(user: User, order_id: int) -> Order:
     """Move a paid order one step: packed, shipped, delivered."""
     _admin(user)
 
     def work():
-        order = _locked(order_id)
+        order = lock_order(order_id)
         target = NEXT.get(order.status)
         if target is None:
             raise Conflict(
@@ -187,7 +176,7 @@ def refund(
     _admin(user)
 
     def work():
-        order = _locked(order_id)  # a twin submit waits here, then finds the token used
+        order = lock_order(order_id)  # a twin submit waits here, then finds the token used
         held = idempotency.claim("refund", user.organisation_id, token)
         if held.replay_of is not None:
             return db.session.get(Refund, held.replay_of)
@@ -255,7 +244,7 @@ def mark_returned(user: User, line_id: int) -> OrderLine:
         line = db.session.get(OrderLine, line_id)
         if line is None:
             raise NotFound(_l("No such order line."))
-        _locked(line.order_id)
+        lock_order(line.order_id)
         if line.returned_at is not None or line.pack.state is not PackState.SOLD:
             raise Conflict(
                 _l("Pack %(code)s is not out with a buyer.", code=line.pack.code),
