@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 
 def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
     """Queue a message in the outbox (the caller commits) and deliver it if SMTP is set."""
+    limit = OutboxMessage.subject.type.length  # a subject never fails the insert
+    if len(subject) > limit:
+        subject = subject[: limit - 1] + "…"
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
     db.session.add(message)
     server = current_app.config.get("MAIL_SERVER")

@@ -40,8 +40,11 @@ def test_plan_map_tooltips_show_names_as_text(browser, live_server):
         log_in(page, "dispatcher@demo.lithloop")
         page.goto(f"/dispatch/plans/{plan_id}")
         page.locator("#plan-map path.leaflet-interactive").first.wait_for(state="attached")
-        page.evaluate("""() => document.querySelectorAll('#plan-map path.leaflet-interactive')
-            .forEach(p => p.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})))""")
+        page.evaluate(  # stops drawn alone are paths; stops close together one cluster mark
+            """() => document.querySelectorAll(
+                '#plan-map path.leaflet-interactive, #plan-map .map-cluster'
+            ).forEach(p => p.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})))"""
+        )
         tooltips = page.locator(".leaflet-tooltip")
         texts = [tooltips.nth(i).inner_text() for i in range(tooltips.count())]
         assert any(SITE in t for t in texts), texts

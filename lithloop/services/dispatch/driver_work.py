@@ -323,7 +323,7 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
         plate = stop.route.truck.plate
         live_ops.tell_owner(
-            booking, _l("pickup not done: %(reason)s. %(text)s"), reason=REASONS[reason], text=text
+            booking, _l("pickup not done: %(reason)s"), reason=REASONS[reason], detail=text
         )
         for dispatcher in dispatchers():
             letters.send_letter(

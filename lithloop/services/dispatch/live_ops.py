@@ -92,18 +92,20 @@ def open_exceptions(plan: Plan, states: dict[int, StopState]) -> list[tuple[Plan
     return sorted(found, key=lambda pair: pair[1].at)
 
 
-def tell_owner(booking: Booking, what, **params) -> None:
+def tell_owner(booking: Booking, what, *, detail: str = "", **params) -> None:
     """Tell a booking's owner what happened at the pickup (arrival, exception), in their
-    language: `what` is a lazy msgid with its parameters."""
+    language: `what` is a lazy msgid with its parameters (the subject too); `detail`, the
+    driver's own words, goes in the body only."""
     owner = booking.created_by
     with force_locale(letters.language_of(owner)):
         text = str(what) % {k: str(v) for k, v in params.items()}
     letters.send_letter(
         owner,
-        _l("Booking #%(id)s: %(what)s"),
+        _l("Booking #%(id)s: %(what)s") if not detail else _l("Booking #%(id)s: %(headline)s"),
         _l("Booking #%(id)s at %(site)s (%(day)s): %(what)s\n%(link)s\n"),
         id=booking.id,
-        what=text,
+        what=f"{text} {detail}".strip() if detail else text,
+        headline=text,
         site=booking.site.name,
         day=booking.pickup_date.isoformat(),
         link=letters.link("bookings.show", booking_id=booking.id),
