@@ -26,7 +26,8 @@ class RaceConfig:
     vroom_levels: tuple = ((0.06, 5), (0.035, 3), (0.0, 1))
     vroom_quick_below_s: float = 2.0  # budgets under this: pyvroom at its fastest level ...
     vroom_exploration_quick: int = 0
-    vroom_quick_share: float = 0.8  # ... with this share (nothing else does better so fast)
+    vroom_quick_share: float = 0.9  # ... with this share (nothing else does better so fast)
+    vroom_threads_quick: int = 2  # ... on this many threads (at most the machine's cores)
     vroom_grace: float = 0.03  # share of the budget the solve waits past it for VROOM
     # several windows: PyVRP gets one client per window, one of them served ("groups"),
     # their hull ("hull") or the longest ("longest")
@@ -45,6 +46,8 @@ class RaceConfig:
             raise ValueError("beside: auto, always or never")
         if self.pyvrp_windows not in ("groups", "hull", "longest"):
             raise ValueError("pyvrp_windows: groups, hull or longest")
+        if self.vroom_threads_quick < 1:
+            raise ValueError("vroom_threads_quick: at least 1")
         if not 0 <= self.vroom_exploration <= 5 or not 0 <= self.vroom_exploration_quick <= 5:
             raise ValueError("vroom exploration levels: must be between 0 and 5")
 

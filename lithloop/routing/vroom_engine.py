@@ -17,6 +17,7 @@ its plan.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from datetime import timedelta
 from typing import Any
@@ -178,6 +179,14 @@ def plan(time_limit_s: float, n_stops: int, config) -> tuple[float, list[int]]:
     return seconds, [0, level] if level else [0]
 
 
+def threads(seconds: float, config) -> int:
+    """VROOM's threads: several for a quick budget (its heuristics run side by side, and
+    nothing else does better so fast), else one (the other engines need the other core)."""
+    if seconds >= config.vroom_quick_below_s * config.vroom_quick_share:
+        return 1
+    return max(1, min(config.vroom_threads_quick, os.cpu_count() or 1))
+
+
 class Background:
     """pyvroom searching in a forked process while this one runs the other engines.
 
@@ -192,7 +201,8 @@ class Background:
         self.done, self.answers = False, 0
         self.lines: list[str] = []
         self.deadline = self.t0 + seconds + 2.0 + 0.002 * len(problem.stops)
-        args = (problem, allowed, seconds, levels, config.vroom_multi_trip)
+        multi_trip = config.vroom_multi_trip
+        args = (problem, allowed, seconds, levels, multi_trip, threads(seconds, config))
         self.proc: Any = None
         self.conn: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
@@ -255,7 +265,7 @@ class Background:
             self.conn = None
 
 
-def _answers(problem, allowed, seconds, levels, multi_trip):
+def _answers(problem, allowed, seconds, levels, multi_trip, threads=1):
     """("ok" or "error", level, visits or what went wrong) per level, within `seconds`."""
     end = time.monotonic() + seconds
     for k, level in enumerate(levels):
@@ -263,14 +273,14 @@ def _answers(problem, allowed, seconds, levels, multi_trip):
         if k and left < 0.05:
             return
         try:
-            yield ("ok", level, solve_vroom(problem, allowed, left, level, multi_trip))
+            yield ("ok", level, solve_vroom(problem, allowed, left, level, multi_trip, threads))
         except Exception as exc:
             yield ("error", level, f"{type(exc).__name__}: {exc}")
 
 
-def _child(conn, problem, allowed, seconds, levels, multi_trip) -> None:
+def _child(conn, problem, allowed, seconds, levels, multi_trip, threads) -> None:
     try:
-        for message in _answers(problem, allowed, seconds, levels, multi_trip):
+        for message in _answers(problem, allowed, seconds, levels, multi_trip, threads):
             conn.send(message)
         conn.send(("end", None, None))
     finally:

@@ -54,7 +54,7 @@ def test_a_vroom_answer_breaking_a_skill_is_refused(monkeypatch):
     p = _hazmat_day()
     asked = []
 
-    def fake(problem, allowed, seconds, exploration, multi_trip=False):
+    def fake(problem, allowed, seconds, exploration, multi_trip=False, threads=1):
         asked.append(exploration)
         return [list(range(len(problem.stops))), []]  # damaged on the plain truck
 

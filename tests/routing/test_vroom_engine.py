@@ -31,3 +31,26 @@ def test_vroom_races_and_its_absence_is_a_note(monkeypatch):
     sol = solve(p, time_limit_s=1, use_pyvrp=False)
     assert not check(p, sol)
     assert "pyvroom not installed: VROOM skipped" in sol.notes
+
+
+def test_a_quick_budget_gives_vroom_every_core_and_a_long_one_a_single_thread(monkeypatch):
+    from lithloop.routing.config import RaceConfig
+
+    config = RaceConfig()
+    monkeypatch.setattr(vroom_engine.os, "cpu_count", lambda: 4)
+    seconds, _ = vroom_engine.plan(1.0, 400, config)
+    assert vroom_engine.threads(seconds, config) == config.vroom_threads_quick == 2
+    assert vroom_engine.threads(vroom_engine.plan(10.0, 400, config)[0], config) == 1
+    monkeypatch.setattr(vroom_engine.os, "cpu_count", lambda: 1)
+    assert vroom_engine.threads(seconds, config) == 1
+
+
+def test_vroom_on_two_threads_answers_a_feasible_plan():
+    p = _day(n=60, trucks=6)
+    allowed, _ = compatible_vehicles(p)
+    visits = vroom_engine.solve_vroom(p, allowed, 0.5, 0, threads=2)
+    assert sum(map(len, visits)) > 30
+    assert all(
+        simulate(p, p.vehicles[j], seq).feasible
+        for j, seq in enumerate(vroom_engine.to_routes(p, visits))
+    )
