@@ -5,13 +5,13 @@ checked, as the Solution."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 
 from . import ortools_model, ortools_solve, pyvrp_engine, vroom_engine
 from .config import DEFAULT, RaceConfig
 from .construct import construct
+from .cores import idle_cores
 from .incumbent import Incumbent
 from .model import (
     STATUS_NO_ROUTE,
@@ -92,16 +92,12 @@ def build_solution(problem, routes, departs, reasons, t0, engine, notes) -> Solu
     )
 
 
-def _core_free(config: RaceConfig) -> bool:
-    """True when another engine may search beside VROOM on a core of its own."""
+def _core_free(config: RaceConfig, idle: Callable[[], float] = idle_cores) -> bool:
+    """True when another engine may search beside VROOM on a core of its own: VROOM's
+    process and this one each find a core idle (else both would get half a core)."""
     if config.beside != "auto":
         return config.beside == "always"
-    cpus = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - platforms without a load average
-        return cpus > 1
-    return busy + 1 <= cpus - 1
+    return idle() >= 1.5
 
 
 def _alone_share(problem: Problem, allowed, config: RaceConfig) -> float:
@@ -219,6 +215,8 @@ def solve(
     race = (problem, allowed, bm, greedy, greedy_share, seed, inc, notes, config, workers)
     engines = []
     want_vroom = vroom_engine.fits(problem, allowed) if use_vroom is None else use_vroom
+    quick = time_limit_s < config.vroom_quick_below_s  # VROOM takes every core then
+    beside = not quick and want_vroom and _core_free(config)
     if want_vroom and not inc.should_stop():
         if vroom_engine.available():
             left = time_limit_s - (time.monotonic() - t0)
@@ -228,7 +226,7 @@ def solve(
         else:
             notes.append("pyvroom not installed: VROOM skipped")
     try:
-        if inc.sources and not _core_free(config):
+        if inc.sources and not beside:
             # No idle core: VROOM searches alone (sharing one would halve its time).
             notes.append("no idle core: the other engines start from VROOM's plan")
             alone_until = t0 + time_limit_s * _alone_share(problem, allowed, config)

@@ -189,3 +189,32 @@ def test_pyvrp_does_not_wait_for_vroom_once_vroom_answered_behind(monkeypatch):
     sol = solve(p, time_limit_s=6, config=RaceConfig(beside="never"))
     assert starts, sol.notes  # PyVRP ran although VROOM's deeper level never answered
     assert not check(p, sol, require_all=True)
+
+
+def test_idle_cores_are_read_from_the_kernels_counters(monkeypatch):
+    from lithloop.routing import cores
+
+    monkeypatch.setattr(cores.os, "cpu_count", lambda: 2)
+    readings = iter([(1000, 4000), (1150, 4200)])  # 150 of 200 ticks idle or niced
+    got = cores.idle_cores(read=lambda: next(readings), sleep=lambda s: None)
+    assert got == pytest.approx(1.5)
+    busy = iter([(1000, 4000), (1010, 4200)])
+    assert cores.idle_cores(read=lambda: next(busy), sleep=lambda s: None) == pytest.approx(0.1)
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (0.5, 0, 0))
+    assert cores.idle_cores(read=lambda: None, sleep=lambda s: None) == pytest.approx(1.5)
+
+
+def test_cores_counted_from_proc_stat_count_niced_work_as_available(tmp_path, monkeypatch):
+    from lithloop.routing import cores
+
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  100 50 30 700 20 0 0 0 0 0\ncpu0 1 2 3 4\n")
+    monkeypatch.setattr(cores, "STAT", str(stat))
+    assert cores._read_stat() == (50 + 700 + 20, 900)
+    stat.write_text("intr 1 2 3\n")
+    assert cores._read_stat() is None
+
+
+@pytest.mark.parametrize("idle, free", [(1.9, True), (1.5, True), (1.2, False), (0.0, False)])
+def test_pyvrp_goes_beside_vroom_only_with_two_idle_cores(idle, free):
+    assert solve_module._core_free(RaceConfig(), idle=lambda: idle) is free
