@@ -259,3 +259,21 @@ def test_to_dict_round_trips_every_field():
     estimated = SecondLifePack.from_dict(PACK)
     assert estimated.to_dict()["mass_kg"] is None
     assert SecondLifePack.from_dict(estimated.to_dict()) == estimated
+
+
+@pytest.mark.parametrize(
+    ("factory", "base", "field", "message"),
+    [
+        (ScrapLot, LOT, "mass_kg", "not a number: 'x'"),
+        (ScrapLot, LOT, "distance_km", "not a number: 'x'"),
+        (ScrapLot, LOT, "logistics_cost_fen", "not a number: 'x'"),
+        (SecondLifePack, PACK, "rated_kwh", "not a number: 'x'"),
+        (SecondLifePack, PACK, "soh_pct", "not a number: 'x'"),
+        (SecondLifePack, PACK, "cycles", "not a number: 'x'"),
+        (SecondLifePack, PACK, "warranty_months", "not a number: 'x'"),
+        (SecondLifePack, PACK, "mass_kg", "not a number: 'x'"),
+        (SecondLifePack, PACK, "quantity", "not a number: 'x'"),
+    ],
+)
+def test_a_number_that_is_not_one_names_its_field(factory, base, field, message):
+    assert error_of(factory, **(base | {field: "x"})) == err(field, C.INVALID_NUMBER, message)

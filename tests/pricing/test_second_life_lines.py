@@ -100,3 +100,38 @@ def test_a_grade_without_a_factor_is_refused_naming_the_grade():
         "message": "index no-grade-b has no factor for grade B",
     }
     assert price_second_life(PACK, index).price_fen == 1_788_000  # grade A still priced
+
+
+def test_the_floor_and_cap_lines_with_their_units():
+    floored = price_second_life(SecondLifePack("LFP", 100, 40, 3000, "C", 0), INDEX)
+    assert rows(floored.lines)[-1] == (
+        "sl.scrap_floor",
+        Decimal(1),
+        "order",
+        Decimal("2966.16"),
+        296_616,
+    )
+    assert floored.price_fen == 695_221  # 40 kWh x 298 x 0.38 x 0.88 = 3,986.05, raised by 2,966.16
+    capped = price_second_life(PACK, costs_changed(max_share_of_new="0.5"))
+    assert rows(capped.lines)[-1] == ("sl.new_cap", Decimal(1), "order", Decimal("-2980"), -298_000)
+    assert capped.price_fen == 1_490_000  # half of 29,800.00
+
+
+@pytest.mark.parametrize(
+    ("share", "cap_fen"),
+    [("0.2332955", 695_221), ("0.2332953", 695_220)],  # x 29,800.00 CNY of new packs
+)
+def test_a_floor_equal_to_the_cap_still_sells(share, cap_fen):
+    index = costs_changed(max_share_of_new=share)
+    if cap_fen < 695_221:
+        with pytest.raises(PricingError) as caught:
+            price_second_life(PACK, index)
+        assert caught.value.code is PricingErrorCode.NOT_SELLABLE
+        assert caught.value.message == (
+            "scrap value 6,952.21 CNY is not below the new-pack cap 6,952.20 CNY: "
+            "recycle rather than sell"
+        )
+        return
+    price = price_second_life(PACK, index)
+    assert (price.scrap_floor_fen, price.price_fen) == (695_221, cap_fen)
+    assert price.cap_applied and not price.floor_applied
