@@ -151,3 +151,22 @@ def test_the_late_snapshots_differ_only_in_lithium():
     assert {k for k in jan5 if jan5[k] != jan26[k]} == {"li2co3"}
     assert (jan5["li2co3"]["value"], jan26["li2co3"]["value"]) == ("119500", "181500")
     assert jan26["new_pack.LFP"]["value"] == "298" and jan26["ni"]["as_of"] == "2025-12-08"
+
+
+@pytest.mark.parametrize("version", ["2026-01-27", "", "latest"])
+def test_both_lookups_refuse_an_unknown_version_alike(version):
+    errors = []
+    for call in (snapshot_dict, seeded_snapshot):
+        with pytest.raises(PricingError) as caught:
+            call(version)
+        errors.append(caught.value.to_dict())
+    assert (
+        errors[0]
+        == errors[1]
+        == {
+            "field": "index_version",
+            "code": "missing_table",
+            "message": f"no seeded index {version!r}; have 2024-11-29, 2025-10-27, 2026-01-05, "
+            "2026-01-26",
+        }
+    )
