@@ -237,3 +237,24 @@ def test_make_park_code_names_a_wrong_length_exactly(
     }
     assert problem.message == f"The {name} field needs {expected} characters, not {length}."
     assert str(info.value) == problem.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "text", "reason"),
+    [
+        (" \u3000\t", "", CodeReason.EMPTY),
+        ("catpb 1ax7", "CATPB1AX7", CodeReason.WRONG_LENGTH),
+        (" " + VALID.lower() + "9", VALID + "9", CodeReason.WRONG_LENGTH),
+        (
+            "ｃａｔ" + VALID[3:13] + "#" + VALID[14:],
+            "CAT" + VALID[3:13] + "#" + VALID[14:],
+            CodeReason.BAD_CHARACTER,
+        ),
+        (VALID[:15] + "d" + VALID[16:], VALID[:15] + "D" + VALID[16:], CodeReason.IMPOSSIBLE_DATE),
+        (VALID[:17] + " 0000 000", VALID[:17] + "0000000", CodeReason.ZERO_SERIAL),
+    ],
+)
+def test_a_refused_code_keeps_the_normalised_text(typed, text, reason):
+    check = validate_code(typed)
+    assert check.reason is reason and check.parsed is None
+    assert check.text == text

@@ -226,3 +226,50 @@ def test_a_missing_table_is_named_exactly(path, lot, field, message):
         "code": PricingErrorCode.MISSING_TABLE.value,
         "message": message,
     }
+
+
+def bare_index(al_per_t: str) -> IndexSnapshot:
+    """No costs, payable 1, only aluminium priced: the total is the aluminium line."""
+    index = INDEX
+    for key in ("li2co3", "cu"):
+        index = with_price(index, key, 0)
+    data = with_price(index, "al", al_per_t).to_dict()
+    data["costs"].update(minimum_charge="0", logistics_per_tkm="0")
+    data["costs"]["processing_per_t"]["pack"] = "0"
+    data["costs"]["hazard_per_kg"]["intact"] = "0"
+    data["chemistries"]["LFP"]["payable"] = "1"
+    data["version"] = f"bare-al-{al_per_t}"
+    return IndexSnapshot.from_dict(data)
+
+
+def test_one_fen_is_paid_to_the_owner():
+    # Al: 1000 kg x 0.1316 x 0.80 = 105.28 kg x 0.0001 CNY/kg = 0.010528 -> 1 fen
+    quote = quote_scrap(LFP_TONNE, bare_index("0.1"), quoted_on=DAY)
+    assert quote.total_fen == 1
+    assert quote.explanation.to_dict() == {
+        "key": "quote.owner_paid",
+        "text": "The park pays the owner 0.01 CNY for this lot.",
+        "params": {"total": "0.01 CNY"},
+    }
+
+
+def test_the_lithium_point_view_scales_with_the_tonnes():
+    # 500 kg: 0.957 points x 0.5 t x 3,175 = 1,519.2375 -> 151,924 fen
+    lot = ScrapLot("LFP", "pack", 500, "intact", distance_km=300)
+    view = quote_scrap(lot, INDEX, quoted_on=DAY).lithium_point
+    assert view.tonnes == Decimal("0.5")
+    assert rows(view.lines[:1]) == [
+        ("metal.li_point", Decimal("0.4785"), "point·t", Decimal(3175), 151_924)
+    ]
+
+
+def test_an_lfp_form_without_lithium_has_a_point_view_of_costs_only():
+    data = INDEX.to_dict()
+    del data["chemistries"]["LFP"]["fractions"]["pack"]["li"]
+    data["version"] = "no-li"
+    quote = quote_scrap(LFP_TONNE, IndexSnapshot.from_dict(data), quoted_on=DAY)
+    assert [line.key for line in quote.lines[:2]] == ["metal.cu", "metal.al"]
+    view = quote.lithium_point
+    assert view.li_pct == 0
+    assert view.lines[0].amount_fen == 0
+    assert view.total_fen == -416_000  # processing, handling and transport only
