@@ -160,3 +160,16 @@ def test_with_prices_sets_removes_and_keeps_the_rest():
         date(2026, 2, 2),
         base.prices,
     )
+
+
+def test_a_missing_chemistry_table_is_named_exactly():
+    data = seeded_snapshot("2026-01-26").to_dict()
+    del data["chemistries"]["LMO"]
+    data["version"] = "no-lmo"
+    with pytest.raises(PricingError) as caught:
+        IndexSnapshot.from_dict(data).table(Chemistry.LMO)
+    assert caught.value.to_dict() == {
+        "field": "chemistry",
+        "code": PricingErrorCode.MISSING_TABLE.value,
+        "message": "index no-lmo has no table for LMO",
+    }
