@@ -258,20 +258,24 @@ PRICES: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+def _unknown(version: str) -> PricingError:
+    return PricingError(
+        PricingErrorCode.MISSING_TABLE,
+        "index_version",
+        f"no seeded index {version!r}; have {', '.join(PRICES)}",
+    )
+
+
 def snapshot_dict(version: str) -> dict[str, object]:
     """The JSON-safe dict of one seeded snapshot (a fresh copy)."""
     if version not in PRICES:
-        raise PricingError(
-            PricingErrorCode.MISSING_TABLE,
-            "index_version",
-            f"no seeded index {version!r}; have {', '.join(PRICES)}",
-        )
+        raise _unknown(version)
     return {
         "format": 1,
         "version": version,
         "effective_date": version,
         "note": f"Seeded from FACTS.md; lithium carbonate as of {version}.",
-        "prices": {k: dict(v) for k, v in PRICES[version].items()},
+        "prices": {k: _p(**v) for k, v in PRICES[version].items()},  # fresh copies
         "chemistries": _chemistries(),
         "costs": {k: (v.copy() if isinstance(v, dict | list) else v) for k, v in COSTS.items()},
     }
@@ -293,5 +297,4 @@ def seeded_snapshot(version: str) -> IndexSnapshot:
     for snap in default_snapshots():
         if snap.version == version:
             return snap
-    snapshot_dict(version)  # raises the error naming the known versions
-    raise AssertionError("unreachable")
+    raise _unknown(version)

@@ -205,3 +205,56 @@ def test_every_generated_code_validates_and_parses_back(
     assert (parsed.serial, parsed.chemistry_letter, parsed.product_type) == (serial, letter, ptype)
     assert (parsed.produced, parsed.manufacturer) == (produced, manufacturer)
     assert (parsed.specification, parsed.traceability) == (spec, trace)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "position", "name", "expected", "length"),
+    [
+        ("manufacturer", "LL", 1, "manufacturer", 3, 2),
+        ("product_type", "PM", 4, "product_type", 1, 2),
+        ("chemistry_letter", "", 5, "chemistry", 1, 0),
+        ("specification", "123", 6, "specification", 2, 3),
+        ("traceability", "12345678", 8, "traceability", 7, 8),
+    ],
+)
+def test_make_park_code_names_a_wrong_length_exactly(
+    field, value, position, name, expected, length
+):
+    args = {"chemistry_letter": "B", "product_type": "P", "produced": date(2024, 5, 6)}
+    with pytest.raises(CodeError) as info:
+        make_park_code(5, **(args | {field: value}))
+    problem = info.value.problem
+    assert (problem.reason, problem.position, problem.field) == (
+        CodeReason.FIELD_LENGTH,
+        position,
+        CodeField(name),
+    )
+    assert problem.params == {
+        "field": name,
+        "expected": expected,
+        "length": length,
+        "position": position,
+    }
+    assert problem.message == f"The {name} field needs {expected} characters, not {length}."
+    assert str(info.value) == problem.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "text", "reason"),
+    [
+        (" \u3000\t", "", CodeReason.EMPTY),
+        ("catpb 1ax7", "CATPB1AX7", CodeReason.WRONG_LENGTH),
+        (" " + VALID.lower() + "9", VALID + "9", CodeReason.WRONG_LENGTH),
+        (
+            "ｃａｔ" + VALID[3:13] + "#" + VALID[14:],
+            "CAT" + VALID[3:13] + "#" + VALID[14:],
+            CodeReason.BAD_CHARACTER,
+        ),
+        (VALID[:15] + "d" + VALID[16:], VALID[:15] + "D" + VALID[16:], CodeReason.IMPOSSIBLE_DATE),
+        (VALID[:17] + " 0000 000", VALID[:17] + "0000000", CodeReason.ZERO_SERIAL),
+    ],
+)
+def test_a_refused_code_keeps_the_normalised_text(typed, text, reason):
+    check = validate_code(typed)
+    assert check.reason is reason and check.parsed is None
+    assert check.text == text

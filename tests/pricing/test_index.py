@@ -15,6 +15,7 @@ from lithloop.pricing import (
     Form,
     IndexSnapshot,
     Material,
+    PricePoint,
     PricingError,
     PricingErrorCode,
     ScrapLot,
@@ -141,3 +142,34 @@ def test_unknown_seed_version():
     with pytest.raises(PricingError) as info:
         seeded_snapshot("1999-01-01")
     assert info.value.field == "index_version"
+
+
+def test_with_prices_sets_removes_and_keeps_the_rest():
+    base = seeded_snapshot("2026-01-26")
+    point = PricePoint(Decimal(1), "t", date(2026, 2, 1), "test")
+    new = base.with_prices("v2", date(2026, 2, 1), {"cu": point, "co": None, "zz": None})
+    assert (new.version, new.effective_date, new.note) == ("v2", date(2026, 2, 1), base.note)
+    assert new.prices["cu"] is point and "co" not in new.prices and "zz" not in new.prices
+    assert {k: v for k, v in new.prices.items() if k != "cu"} == {
+        k: v for k, v in base.prices.items() if k not in ("cu", "co")
+    }
+    assert base.prices["co"].value == 365_170  # the original is untouched
+    noted = base.with_prices("v3", date(2026, 2, 2), {}, note="admin edit")
+    assert (noted.note, noted.effective_date, noted.prices) == (
+        "admin edit",
+        date(2026, 2, 2),
+        base.prices,
+    )
+
+
+def test_a_missing_chemistry_table_is_named_exactly():
+    data = seeded_snapshot("2026-01-26").to_dict()
+    del data["chemistries"]["LMO"]
+    data["version"] = "no-lmo"
+    with pytest.raises(PricingError) as caught:
+        IndexSnapshot.from_dict(data).table(Chemistry.LMO)
+    assert caught.value.to_dict() == {
+        "field": "chemistry",
+        "code": PricingErrorCode.MISSING_TABLE.value,
+        "message": "index no-lmo has no table for LMO",
+    }

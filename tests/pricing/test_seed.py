@@ -14,6 +14,7 @@ from lithloop.pricing import IndexSnapshot
 from lithloop.pricing.errors import PricingError, PricingErrorCode
 from lithloop.pricing.seed import (
     PRICES,
+    _q,
     default_snapshots,
     latest_snapshot,
     seeded_snapshot,
@@ -116,3 +117,56 @@ def test_seeded_prices_are_decimals_with_their_dates():
     snap = seeded_snapshot("2024-11-29")
     assert all(isinstance(p.value, Decimal) for p in snap.prices.values())
     assert snap.effective_date.isoformat() == "2024-11-29"
+
+
+def test_seeded_fractions_round_half_up_at_the_fifth_decimal():
+    # No seeded fraction lands on a half at the sixth decimal, so the rule is checked here.
+    assert _q(Decimal("0.000005")) == "0.00001"  # half-even would give 0.00000
+    assert _q(Decimal("0.000015")) == "0.00002"
+    assert _q(Decimal("0.0000249")) == "0.00002"
+    assert _q(Decimal("0.044")) == "0.04400"
+
+
+def test_a_price_entry_is_copied_with_its_four_fields():
+    prices = snapshot_dict("2025-10-27")["prices"]
+    assert prices["mn"] == {
+        "value": "13900",
+        "unit": "t",
+        "as_of": "2025-10-21",
+        "source": "electrolytic Mn 13,800-14,000, mid: https://news.metal.com/newscontent/103579533/",
+    }
+    assert prices["lfp_point"] == {
+        "value": "2825",
+        "unit": "point",
+        "as_of": "2025-09-12",
+        "source": "SMM LFP 2,700-2,950 CNY/point, mid: https://news.metal.com/newscontent/103528728/",
+    }
+    assert sorted(prices) == ["al", "co", "cu", "lfp_point", "li2co3", "mn", "new_pack.LFP", "ni"]
+    assert prices["mn"] is not PRICES["2025-10-27"]["mn"]
+
+
+def test_the_late_snapshots_differ_only_in_lithium():
+    jan5 = snapshot_dict("2026-01-05")["prices"]
+    jan26 = snapshot_dict("2026-01-26")["prices"]
+    assert {k for k in jan5 if jan5[k] != jan26[k]} == {"li2co3"}
+    assert (jan5["li2co3"]["value"], jan26["li2co3"]["value"]) == ("119500", "181500")
+    assert jan26["new_pack.LFP"]["value"] == "298" and jan26["ni"]["as_of"] == "2025-12-08"
+
+
+@pytest.mark.parametrize("version", ["2026-01-27", "", "latest"])
+def test_both_lookups_refuse_an_unknown_version_alike(version):
+    errors = []
+    for call in (snapshot_dict, seeded_snapshot):
+        with pytest.raises(PricingError) as caught:
+            call(version)
+        errors.append(caught.value.to_dict())
+    assert (
+        errors[0]
+        == errors[1]
+        == {
+            "field": "index_version",
+            "code": "missing_table",
+            "message": f"no seeded index {version!r}; have 2024-11-29, 2025-10-27, 2026-01-05, "
+            "2026-01-26",
+        }
+    )

@@ -351,3 +351,24 @@ def test_a_shipment_over_the_second_and_third_trips():
     seq = [R, (JOB, 0), R, (JOB, 1)]  # a leading reload: trips 1 and 2 hold the two ends
     sim = simulate(problem(stops, v), v, seq, depart=0)
     assert "shipment s: delivery must follow pickup in the same trip" in sim.violations
+
+
+def test_any_wait_also_leaves_late_for_a_wait_further_on():
+    # a has no window, b opens at 400: leaving at 0 waits 370 s at b, not at a
+    stops = [
+        Stop(id="a", location=1),
+        Stop(id="b", location=2, time_windows=(TimeWindow(400, 900),)),
+    ]
+    first_only = simulate(problem(stops), van(), jobs(0, 1))
+    assert [s.departure for s in first_only.steps] == [0, 10, 400, 430]
+    assert [s.waiting_s for s in first_only.steps] == [0, 0, 370, 0]
+    anywhere = simulate(problem(stops), van(), jobs(0, 1), any_wait=True)
+    assert [s.departure for s in anywhere.steps] == [370, 380, 400, 430]
+    assert [s.waiting_s for s in anywhere.steps] == [0, 0, 0, 0]
+    assert anywhere.violations == []
+
+
+def test_any_wait_still_counts_a_wait_at_the_first_stop():
+    stop = Stop(id="a", location=1, time_windows=(TimeWindow(500, 600),))
+    sim = simulate(problem([stop]), van(), jobs(0), any_wait=True)
+    assert [s.departure for s in sim.steps] == [490, 500, 510]
