@@ -4,8 +4,8 @@
 
 For each page whose "endpoint (role)" matches PATTERN: the median ms, each SQL statement's
 ms (the slowest first, with its first characters), and cProfile's most expensive functions
-over `--repeat` requests (cumulative time), so that rendering, Python work per row and slow
-statements can be told apart.
+over `--repeat` requests (cumulative, then own time), so that rendering, Python work per
+row and slow statements can be told apart.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def main() -> None:
                 call()
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
 
 
 if __name__ == "__main__":
