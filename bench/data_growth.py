@@ -1,6 +1,7 @@
 """Every page and API endpoint at the demo, one year and N years of history, on PostgreSQL.
 
     .venv/bin/python bench/data_growth.py [--years 10] [--repeat 7] [--quick]
+        [--keep-db NAME | --reuse NAME] [--only PATTERN]
 
 Seeds the authorisation matrix's world (the demo region, other organisations, a token and a
 session per role) into a scratch database on TEST_DATABASE_URL's server (default the local
@@ -12,7 +13,11 @@ may), one request at a time in process through Flask's test client: median and m
 `--repeat` requests after one warm-up, SQL statements, bytes. Writes
 bench/results/data_growth.json and the table in docs/performance.md between its markers.
 `--quick`: 2 years, 3 requests each (a few minutes). The ten-year build takes several
-minutes on 2 cores and shows a progress bar. The scratch database is dropped at the end.
+minutes on 2 cores and shows a progress bar. The scratch database is dropped at the end,
+unless `--keep-db NAME` builds into the database NAME and leaves it; `--reuse NAME` then
+measures that database again at once (one stage, no build). `--only PATTERN` times the
+pages whose "endpoint (role)" matches the regular expression; with it or `--reuse` the
+results go to bench/results/data_growth_partial.json and docs/performance.md is left.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -32,7 +38,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench import growth_world  # noqa: E402
+from bench import growth_db, growth_world  # noqa: E402
 from lithloop import clock  # noqa: E402
 from lithloop.extensions import db  # noqa: E402
 from lithloop.services.reporting import rollups  # noqa: E402
@@ -46,14 +52,16 @@ START, END = "<!-- data_growth:start -->", "<!-- data_growth:end -->"
 COUNTED = ("booking", "pack", "pack_event", "market_order", "settlement")
 
 
-def measure(matrix, engine, repeat: int) -> dict:
-    """Median and max ms, statements and bytes of every target."""
+def measure(matrix, engine, repeat: int, only: str | None = None) -> dict:
+    """Median and max ms, statements and bytes of every target (matching `only`)."""
     statements: list[str] = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     sa.event.listen(engine, "before_cursor_execute", listener)
     results = {}
     try:
         for endpoint, who, role, url, spec in growth_targets.targets(matrix):
+            if only and not re.search(only, f"{endpoint} ({who})"):
+                continue
             times, body, status = [], b"", 0
             for attempt in range(repeat + 1):
                 statements.clear()
@@ -150,15 +158,15 @@ def build(app, engine, context, first, last, now, rng) -> float:
     return round(time.perf_counter() - started, 1)
 
 
-def stage(name, matrix, engine, served, repeat, results, built_s=0.0) -> None:
-    """Measure every target and keep the figures under `name`."""
+def stage(name, matrix, engine, served, args, results, built_s=0.0) -> None:
+    """Measure every target (or those matching --only) and keep the figures under `name`."""
     sys.stderr.write(f"measuring at {name} …\n")
     db.session.remove()  # the seeding session's transaction would block DROP INDEX
     results["stages"][name] = {
         "rows": counts(engine),
         "build_s": built_s,
-        "pages": measure(matrix, served, repeat),
-        "explain": explain(engine),
+        "pages": measure(matrix, served, args.repeat, args.only),
+        "explain": {} if args.only else explain(engine),
     }
 
 
@@ -235,20 +243,54 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="2 years, 3 requests each")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path)
     parser.add_argument("--no-doc", action="store_true", help="leave docs/performance.md")
     parser.add_argument("--before", type=Path, help="an earlier run's JSON to compare with")
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep-db", metavar="NAME", help="build into database NAME, keep it")
+    kept.add_argument("--reuse", metavar="NAME", help="measure the kept database NAME again")
+    parser.add_argument("--only", metavar="PATTERN", help="time the pages matching PATTERN")
     args = parser.parse_args()
     if args.quick:
         args.years, args.repeat = min(args.years, 2), 3
+    partial = bool(args.only or args.reuse)
+    args.out = args.out or (RESULTS.with_name("data_growth_partial.json") if partial else RESULTS)
     results = {"years": args.years, "repeat": args.repeat, "stages": {}}
+    if args.reuse:
+        reuse(args, results)
+    else:
+        run(args, results)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    if not (args.no_doc or partial):
+        write_doc(results, json.loads(args.before.read_text()) if args.before else None)
+    print(table(results))
+
+
+def reuse(args, results: dict) -> None:
+    """Measure a database kept by --keep-db, as it is."""
+    name = args.reuse
+    matrix_of = growth_db.url_of(name)
+    load = lambda: growth_db.load_world(name)  # noqa: E731
+    with seeded_matrix("postgresql", None, "growth", url=matrix_of, load_world=load) as matrix:
+        engine = sa.create_engine(matrix_of)
+        with matrix.app.app_context():
+            served = db.engine
+        stage(name, matrix, engine, served, args, results)
+        engine.dispose()
+
+
+def run(args, results: dict) -> None:
+    """Seed, measure, build a year, measure, build the other years, measure."""
     rng = random.Random(2026)
-    with seeded_matrix("postgresql", None, "growth") as matrix:
+    url = growth_db.create(args.keep_db) if args.keep_db else None
+    with seeded_matrix("postgresql", None, "growth", url=url) as matrix:
+        if args.keep_db:
+            growth_db.save_world(args.keep_db, matrix.world)
         url = db.engine.url.render_as_string(hide_password=False)
         engine = sa.create_engine(url)
         with matrix.app.app_context():
             served = db.engine
-        stage("demo", matrix, engine, served, args.repeat, results)
+        stage("demo", matrix, engine, served, args, results)
         with engine.connect() as conn:
             context = growth_world.read_context(conn)
         today, now = clock.today(), clock.now()
@@ -262,17 +304,13 @@ def main() -> None:
             now,
             rng,
         )
-        stage("1 year", matrix, engine, served, args.repeat, results, built)
+        stage("1 year", matrix, engine, served, args, results, built)
         if args.years > 1:
             sys.stderr.write(f"building {args.years - 1} more years (minutes on 2 cores) …\n")
             first = today - timedelta(days=365 * args.years)
             built = build(matrix.app, engine, context, first, today - timedelta(days=366), now, rng)
-            stage(f"{args.years} years", matrix, engine, served, args.repeat, results, built)
+            stage(f"{args.years} years", matrix, engine, served, args, results, built)
         engine.dispose()
-    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-    if not args.no_doc:
-        write_doc(results, json.loads(args.before.read_text()) if args.before else None)
-    print(table(results))
 
 
 if __name__ == "__main__":

@@ -89,13 +89,16 @@ class Matrix:
 
 
 @contextlib.contextmanager
-def seeded_matrix(backend: str, tmp_path_factory, name: str, **extra):
+def seeded_matrix(backend: str, tmp_path_factory, name: str, *, url=None, load_world=None, **extra):
     """The demo region and the other organisations on a fresh database of `backend`, with
-    CSRF and rate limits off and payments through a localstripe of its own."""
+    CSRF and rate limits off and payments through a localstripe of its own. `url`: an
+    existing database instead (kept); `load_world`: reads its world instead of seeding."""
     stripe = LocalStripe().start()
     with contextlib.ExitStack() as stack:
         stack.callback(stripe.stop)
-        if backend == "sqlite":
+        if url is not None:
+            pass
+        elif backend == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite3'}"
         else:
             url = stack.enter_context(fresh_pg_database(f"lithloop_{name}"))
@@ -110,8 +113,9 @@ def seeded_matrix(backend: str, tmp_path_factory, name: str, **extra):
         }
         served, twin = make_app(url, **config), make_app(url, **config)
         with twin.app_context():
-            db.create_all()
-            yield Matrix(served, build_world())
+            if load_world is None:
+                db.create_all()
+            yield Matrix(served, build_world() if load_world is None else load_world())
             db.session.remove()
             db.engine.dispose()
         with served.app_context():

@@ -137,12 +137,14 @@ class PackEvent(db.Model):
 
     __table_args__ = (
         sa.Index("ix_pack_event_due", "report_due", "reported_at"),
-        # the unreported handovers only (traceability pages and export)
+        # the unreported handovers only (traceability pages and export); the organisation
+        # carried in the index (PostgreSQL) so that the counts per organisation read no rows
         sa.Index(
             "ix_pack_event_unreported",
             "report_due",
             "at",
             "id",
+            postgresql_include=["organisation_id"],
             postgresql_where=sa.text("report_due IS NOT NULL AND reported_at IS NULL"),
             sqlite_where=sa.text("report_due IS NOT NULL AND reported_at IS NULL"),
         ),

@@ -11,9 +11,11 @@ from flask_login import current_user
 
 from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, ServiceError
-from lithloop.services.plant import assembly, dismantling
+from lithloop.services.plant import assembly, dismantling, parent_candidates
 from lithloop.services.strict_input import parse_amount
+from lithloop.vocab import CHEMISTRIES
 from lithloop.web.access import roles_required
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("lines", __name__, url_prefix="/plant")
 PLANT = policies.PLANT_STAFF
@@ -103,10 +105,17 @@ def close(batch_id: int):
 @bp.get("/assembly")
 @roles_required(*PLANT)
 def assembly_page(error: dict | None = None, status: int = 200):
-    """Second-life assembly: parent candidates, the build form, recent builds."""
+    """Second-life assembly: parent candidates (50 a page, by chemistry or code), the build
+    form, recent builds."""
+    chemistry = request.args.get("chemistry")
+    candidates = parent_candidates.candidate_page(
+        page_arg(),
+        chemistry if chemistry in CHEMISTRIES else None,
+        (request.args.get("code") or "").strip()[:24] or None,
+    )
     return render_template(
         "lines/assembly.html",
-        candidates=assembly.candidates(),
+        candidates=candidates,
         builds=assembly.recent_builds(),
         use_cases=USE_CASE_LABELS,
         error=error or {},

@@ -4,6 +4,7 @@ anyone with the link verifies the certificate of recycling."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,8 +16,10 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.plant import certificates
 from lithloop.services.plant import settlement as settlement_service
 from lithloop.web.access import roles_required
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("settlements", __name__)
+PAGE_SIZE = 50  # rows of each list a page
 PLANT = policies.PLANT_STAFF
 READERS = policies.SETTLEMENT_READERS
 
@@ -24,12 +27,23 @@ READERS = policies.SETTLEMENT_READERS
 @bp.get("/settlements/")
 @roles_required(*READERS)
 def index(error: str | None = None, status: int = 200):
-    """Owners: their settlements. Plant: bookings awaiting settlement and the latest settled."""
-    waiting = certificates.awaiting_settlement() if current_user.role in PLANT else []
+    """Owners: their settlements. Plant: bookings awaiting settlement and the settled, both
+    PAGE_SIZE a page (the same page number for both lists)."""
+    number = page_arg()
+    offset = (number - 1) * PAGE_SIZE
+    plant = current_user.role in PLANT
+    waiting = certificates.awaiting_settlement(PAGE_SIZE, offset) if plant else []
+    waiting_n = certificates.awaiting_count() if plant else 0
+    settled = certificates.own_settlements(current_user, PAGE_SIZE + 1, offset)
+    pager = SimpleNamespace(
+        page=number, has_next=len(settled) > PAGE_SIZE or waiting_n > number * PAGE_SIZE
+    )
     return render_template(
         "settlements/index.html",
         waiting=waiting,
-        settled=certificates.own_settlements(current_user),
+        waiting_n=waiting_n,
+        settled=settled[:PAGE_SIZE],
+        pager=pager,
         error=error,
     ), status
 

@@ -144,3 +144,45 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
         assert f"{abs(amount) / 100:,.2f}" not in page
     assert world["dealer"].email not in page
     assert client.get("/certificates/not-a-real-token").status_code == 404
+
+
+def test_settlements_page_both_lists_and_counts_the_waiting(client, auth, world, monkeypatch):
+    from lithloop.models import Booking
+    from lithloop.web import settlements as settlements_web
+
+    monkeypatch.setattr(settlements_web, "PAGE_SIZE", 2)
+    waiting = [booked(world) for _ in range(3)]
+    for booking in waiting:
+        receive(world, booking, "600")
+    for n in range(3):  # settled directly: only the list is under test here
+        db.session.add(
+            Settlement(
+                booking_id=booked(world).id,
+                index_version="v",
+                quote_total_fen=100 + n,
+                total_fen=100 + n,
+                lines=[],
+                certificate_token=f"token-{n}",
+                by_user_id=world["plant"].id,
+            )
+        )
+    db.session.commit()
+    auth.login(world["plant"].email)
+    first = text(client.get("/settlements/"))
+    second = text(client.get("/settlements/?page=2"))
+
+    def settle_ids(page: str) -> list[int]:
+        return [int(i) for i in re.findall(r"/settlements/(\d+)/settle", page)]
+
+    def statement_ids(page: str) -> list[int]:
+        return [int(i) for i in re.findall(r'href="/settlements/(\d+)"', page)]
+
+    assert settle_ids(first) == [waiting[0].id, waiting[1].id] and settle_ids(second) == [
+        waiting[2].id
+    ]
+    assert "(3)" in first and 'rel="next"' in first and 'rel="next"' not in second
+    newest = db.session.scalars(
+        sa.select(Settlement.booking_id).order_by(Settlement.id.desc())
+    ).all()
+    assert statement_ids(first) == newest[:2] and statement_ids(second) == newest[2:]
+    assert db.session.get(Booking, waiting[0].id).status.value == "received"

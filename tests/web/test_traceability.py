@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -182,3 +183,37 @@ def test_api_traceability_due(client, world):
     plant = client.get("/api/v1/traceability/due", headers=api_headers(client, world["plant"]))
     assert plant.status_code == 403
     assert client.get("/api/v1/traceability/due").status_code == 401
+
+
+def _group_ids(page: str, key: str) -> list[int]:
+    """The handover ids ticked in one group's section of the trace page."""
+    section = page.split(f'id="{key}"', 1)[1].split("</section>", 1)[0]
+    return [int(i) for i in re.findall(r'name="event" value="(\d+)"', section)]
+
+
+def test_trace_page_lists_fifty_a_group_and_pages_the_rest(client, auth, world):
+    pack = world["packs"]["overdue"]
+    for n in range(55):  # 56 overdue in all: a page of 50, then 6
+        db.session.add(
+            PackEvent(
+                pack_id=pack.id,
+                kind="dismantled",
+                at=utc(2026, 2, 20, 2, n),
+                organisation_id=world["park"].id,
+                data={},
+                public=False,
+                report_due=date(2026, 3, 5),
+            )
+        )
+    db.session.commit()
+    auth.login(world["admin"].email)
+    first = client.get("/trace/").get_data(as_text=True)
+    second = client.get("/trace/?page=2").get_data(as_text=True)
+    assert "(56)" in first and traceability.GROUP_PAGE == 50
+    page_one, page_two = _group_ids(first, "overdue"), _group_ids(second, "overdue")
+    assert len(page_one) == 50 and len(page_two) == 6
+    assert page_one[0] == world["ids"]["overdue"]  # the oldest deadline first
+    assert not set(page_one) & set(page_two)
+    assert _group_ids(first, "due-soon") == [world["ids"]["soon"], world["ids"]["soon2"]]
+    assert _group_ids(second, "due-soon") == []  # the small groups end on the first page
+    assert re.search(rf'aria-label="[^"{{}}]+{pack.code}[^"{{}}]*"', first)  # named per row

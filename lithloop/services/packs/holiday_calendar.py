@@ -83,14 +83,15 @@ def _forget() -> None:
         g.pop(G_KEY, None)
 
 
-def is_provisional(start: date, due: date | None) -> bool:
-    """True when the count from `start` to `due` crosses a year the calendar lacks."""
-    return due is not None and not calendar().covers_span(start, due)
+def is_provisional(start: date, due: date | None, work: WorkCalendar | None = None) -> bool:
+    """True when the count from `start` to `due` crosses a year the calendar lacks (`work`:
+    the calendar already read, for a loop outside a request, where it is not kept)."""
+    return due is not None and not (work or calendar()).covers_span(start, due)
 
 
-def event_provisional(event: PackEvent) -> bool:
+def event_provisional(event: PackEvent, work: WorkCalendar | None = None) -> bool:
     """True when the handover's upload deadline was counted without a full calendar."""
-    return is_provisional(clock.local_day(event.at), event.report_due)
+    return is_provisional(clock.local_day(event.at), event.report_due, work)
 
 
 def years() -> list[HolidayYear]:

@@ -11,6 +11,7 @@ __all__ = [
     "grading",
     "intake",
     "park_serials",
+    "parent_candidates",
     "settlement",
     "warehouse_stock",
     "warehouses",

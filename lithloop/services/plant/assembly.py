@@ -235,25 +235,14 @@ def _list(pack: Pack, user: User) -> None:
     )
 
 
-def candidates() -> list[Pack]:
-    """Packs that may become parents now: finished, or aging with a passing retest."""
-    packs = db.session.scalars(
-        sa.select(Pack)
-        .where(
-            Pack.state.in_([PackState.AGING, PackState.FINISHED]),
-            Pack.grade.in_(SECOND_LIFE_GRADES),
-        )
-        .options(selectinload(Pack.tests))  # the retest check reads them
-        .order_by(Pack.chemistry, Pack.grade, Pack.id)
-        .limit(500)
-    )
-    return [p for p in packs if _refusal(p) is None]
-
-
 def recent_builds(limit: int = 20) -> list[Pack]:
-    """The latest refurbished packs, newest first."""
+    """The latest refurbished packs, newest first, with their parents (two queries)."""
     return list(
         db.session.scalars(
-            sa.select(Pack).where(Pack.refurbished.is_(True)).order_by(Pack.id.desc()).limit(limit)
+            sa.select(Pack)
+            .where(Pack.refurbished.is_(True))
+            .options(selectinload(Pack.parents))
+            .order_by(Pack.id.desc())
+            .limit(limit)
         )
     )

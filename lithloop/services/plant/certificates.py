@@ -115,7 +115,7 @@ def statement(user: User, booking_id: int) -> Settlement:
     return settlement
 
 
-def own_settlements(user: User, limit: int = 100) -> list[Settlement]:
+def own_settlements(user: User, limit: int = 100, offset: int = 0) -> list[Settlement]:
     """Settlements the user may see, newest first (the park sees all)."""
     query = (
         sa.select(Settlement)
@@ -123,21 +123,34 @@ def own_settlements(user: User, limit: int = 100) -> list[Settlement]:
         .options(defer(Settlement.lines))  # the list shows totals: no line JSON to parse
         .order_by(Settlement.id.desc())
         .limit(limit)
+        .offset(offset)
     )
     if not policies.sees_whole_region(user):
         query = query.where(policies.organisation_clause(user, Booking.organisation_id))
     return list(db.session.scalars(query))
 
 
-def awaiting_settlement(limit: int = 100) -> list[Booking]:
+def _awaiting():
+    # NOT EXISTS: a probe of the settlement's unique index per received booking, where
+    # NOT IN (SELECT booking_id FROM settlement) hashed every settlement ever made first.
+    settled = sa.exists().where(Settlement.booking_id == Booking.id)
+    return [Booking.status == BookingStatus.RECEIVED, ~settled]
+
+
+def awaiting_settlement(limit: int = 100, offset: int = 0) -> list[Booking]:
     """Received bookings not yet settled, oldest first."""
-    settled = sa.select(Settlement.booking_id)
     return list(
         db.session.scalars(
             sa.select(Booking)
             .options(selectinload(Booking.site), defer(Booking.quote))
-            .where(Booking.status == BookingStatus.RECEIVED, Booking.id.not_in(settled))
+            .where(*_awaiting())
             .order_by(Booking.pickup_date, Booking.id)
             .limit(limit)
+            .offset(offset)
         )
     )
+
+
+def awaiting_count() -> int:
+    """How many received bookings wait for their settlement (one aggregate)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Booking).where(*_awaiting()))
