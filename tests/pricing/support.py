@@ -46,3 +46,15 @@ def with_price(
 
 
 STRESS_DAY = date(2025, 10, 27)
+
+
+def costs_changed(index: IndexSnapshot, **costs: object) -> IndexSnapshot:
+    """`index` with some cost entries replaced (a dict value updates that entry's fields)."""
+    data = index.to_dict()
+    for key, value in costs.items():
+        if isinstance(value, dict):
+            data["costs"][key].update(value)
+        else:
+            data["costs"][key] = value
+    data["version"] = "test-" + "-".join(costs)
+    return IndexSnapshot.from_dict(data)

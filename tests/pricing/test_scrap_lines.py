@@ -16,6 +16,7 @@ from lithloop.pricing import IndexSnapshot, ScrapLot, quote_scrap, seeded_snapsh
 from lithloop.pricing.errors import PricingError, PricingErrorCode
 from lithloop.pricing.scrap import build_material_rows, material_rows
 
+from . import support
 from .support import with_price
 
 INDEX = seeded_snapshot("2026-01-26")
@@ -24,14 +25,8 @@ LFP_TONNE = ScrapLot("LFP", "pack", 1000, "intact", distance_km=300)
 
 
 def changed(**costs: object) -> IndexSnapshot:
-    data = INDEX.to_dict()
-    for key, value in costs.items():
-        if isinstance(value, dict):
-            data["costs"][key].update(value)
-        else:
-            data["costs"][key] = value
-    data["version"] = "test-" + "-".join(costs)
-    return IndexSnapshot.from_dict(data)
+    """The seeded index with some cost entries replaced."""
+    return support.costs_changed(INDEX, **costs)
 
 
 def rows(lines) -> list[tuple[str, Decimal, str, Decimal, int]]:

@@ -24,21 +24,16 @@ from lithloop.pricing import (
 from lithloop.pricing.errors import PricingError, PricingErrorCode
 from lithloop.pricing.second_life import pack_mass_kg
 
+from . import support
 from .support import with_price
 
 INDEX = seeded_snapshot("2026-01-26")
 KEYS = ["sl.energy", "sl.grade.a", "sl.cycles", "sl.warranty"]
 
 
-def index_with(**costs) -> IndexSnapshot:
-    data = INDEX.to_dict()
-    for key, value in costs.items():
-        if isinstance(value, dict):
-            data["costs"][key].update(value)
-        else:
-            data["costs"][key] = value
-    data["version"] = "test-" + "-".join(costs)
-    return IndexSnapshot.from_dict(data)
+def index_with(**costs: object) -> IndexSnapshot:
+    """The seeded index with some cost entries replaced."""
+    return support.costs_changed(INDEX, **costs)
 
 
 def amounts(price) -> dict[str, int]:

@@ -22,15 +22,15 @@ from lithloop.pricing import (
 )
 from lithloop.pricing.errors import PricingError, PricingErrorCode
 
+from . import support
+
 INDEX = seeded_snapshot("2026-01-26")
 PACK = SecondLifePack("LFP", 100, 100, 0, "A", 0)
 
 
 def costs_changed(**costs: object) -> IndexSnapshot:
-    data = INDEX.to_dict()
-    data["costs"].update(costs)
-    data["version"] = "test-" + "-".join(costs)
-    return IndexSnapshot.from_dict(data)
+    """The seeded index with some cost entries replaced."""
+    return support.costs_changed(INDEX, **costs)
 
 
 def rows(lines) -> list[tuple[str, Decimal, str, Decimal, int]]:
