@@ -62,6 +62,17 @@ def plant_world() -> dict:
     }
 
 
+def retest_record(pack, soh: str, insulation_ok: bool = True) -> PackTest:
+    """A retest of `pack` at 150 Ah with the given state of health (not yet added)."""
+    return PackTest(
+        pack=pack,
+        kind="retest",
+        capacity_ah=Decimal("150"),
+        soh_pct=Decimal(soh),
+        insulation_ok=insulation_ok,
+    )
+
+
 def new_code(chemistry_letter: str = "B") -> str:
     """A fresh valid GB/T 34014 test code."""
     return make_park_code(
@@ -105,15 +116,7 @@ def make_pack(
     pack_events.record(pack, "received", user)
     for step in PATHS[state]:
         if step is S.AGING and retest and soh:
-            db.session.add(
-                PackTest(
-                    pack=pack,
-                    kind="retest",
-                    capacity_ah=Decimal("150"),
-                    soh_pct=Decimal(soh),
-                    insulation_ok=True,
-                )
-            )
+            db.session.add(retest_record(pack, soh))
         pack_state.place(pack, step, user)
     if commit:
         db.session.commit()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 
 from lithloop.extensions import db
-from lithloop.models import Grade, Pack, PackState, PackTest
+from lithloop.models import Grade, Pack, PackState
 from lithloop.services.plant import assembly, parent_candidates
-from tests.plant_world import make_pack, plant_world
+from tests.plant_world import make_pack, plant_world, retest_record
 
 
 @pytest.fixture
@@ -19,15 +18,7 @@ def world(app):
 
 
 def _retest(pack: Pack, soh: str, insulation_ok: bool = True) -> None:
-    db.session.add(
-        PackTest(
-            pack=pack,
-            kind="retest",
-            capacity_ah=Decimal("150"),
-            soh_pct=Decimal(soh),
-            insulation_ok=insulation_ok,
-        )
-    )
+    db.session.add(retest_record(pack, soh, insulation_ok))
     db.session.commit()
 
 
