@@ -58,6 +58,8 @@ def test_replanning_keeps_done_stops_as_the_prefix_and_replans_the_rest(
     driver_work.record_arrival(driver, first.id)
     monkeypatch.setattr(clock, "now", lambda: late + timedelta(minutes=20))
     driver_work.record_pickup(driver, first.id, "880", "", "少了一点")
+    failed = late + timedelta(minutes=50)
+    monkeypatch.setattr(clock, "now", lambda: failed)
     driver_work.record_exception(driver, second.id, "nobody_there", "")
     done_at = db.session.get(type(first), first.id).done_at
     others = {
@@ -80,12 +82,13 @@ def test_replanning_keeps_done_stops_as_the_prefix_and_replans_the_rest(
     assert taken == [kept]  # no other route takes it
     rest = [s for s in stops if s.seq > position]
     assert rest and rest[-1].kind == "end"
-    assert all(s.arrival >= done_at for s in rest)  # goes on from when it left, not as planned
+    assert all(s.arrival >= failed for s in rest)  # goes on from its last visit, not as planned
     # the others (the exception's stop among them) are planned again: each once, somewhere
     routed = [s.booking_id for r in draft.routes for s in r.stops if s.booking_id]
     left = [u.booking_id for u in draft.unassigned]
     assert sorted(b for b in routed + left if b != done_booking) == sorted(others)
     assert second.booking_id in routed + left
+    assert second.booking_id not in [s.booking_id for s in stops[: position + 1]]
 
     publishing.publish_plan(day_world["dispatcher"], draft.id)  # a done pickup is history
     assert db.session.get(Plan, draft.id).status is PlanStatus.PUBLISHED
@@ -112,3 +115,32 @@ def test_an_arrival_alone_keeps_the_stop_and_the_truck_waits_out_its_service(
     assert stops[position].booking_id == booking and stops[position].done_at is None
     assert [s.booking_id for r in draft.routes for s in r.stops].count(booking) == 1
     assert all(s.arrival >= came + service for s in stops[position + 1 :])
+
+
+def test_a_visit_ended_by_an_exception_is_planned_again_from_where_the_truck_is(
+    client, auth, day_world, monkeypatch
+):
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    crew = _crew(day_world)
+    publishing.publish_plan(day_world["dispatcher"], plan_id)
+    plan = db.session.get(Plan, plan_id)
+    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    first = next(s for s in _stops(route) if s.kind == "pickup")
+    came = first.arrival + timedelta(hours=1)
+    monkeypatch.setattr(clock, "now", lambda: came)
+    driver_work.record_arrival(crew[route.truck_id], first.id)
+    monkeypatch.setattr(clock, "now", lambda: came + timedelta(minutes=10))
+    driver_work.record_exception(crew[route.truck_id], first.id, "not_ready", "还没拆下来")
+    booking, truck_id = first.booking_id, route.truck_id
+
+    draft = _replan(client, auth, day_world)
+    stops = _stops(next(r for r in draft.routes if r.truck_id == truck_id))
+    assert stops[0].kind == "start"
+    # not kept where it was planned: everything after the start, the failed stop too if it
+    # is tried again on this truck, comes after the exception
+    assert all(s.arrival >= came + timedelta(minutes=10) for s in stops[1:])
+    assert all(s.done_at is None for s in stops)
+    placed = [s.booking_id for r in draft.routes for s in r.stops] + [
+        u.booking_id for u in draft.unassigned
+    ]
+    assert placed.count(booking) == 1  # planned again: on a route once, or left out

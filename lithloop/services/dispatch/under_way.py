@@ -2,7 +2,9 @@
 prefix; the truck goes on from its last done stop, at the time it left it, with what it has
 on board, and only the stops not yet done are planned again.
 
-A stop is done once the driver arrived there, picked up, delivered or unloaded. The routing
+A stop is done once the driver arrived there (with no exception since), picked up, delivered
+or unloaded; a stop whose visit ended in an exception is planned again, the truck going on
+from there. The routing
 engines take no fixed prefix, but they take a truck's start place and shift (routing.Vehicle
 start, shift): the continuation is planned from there, and what is on board is one pickup at
 that place pinned to the truck, due the moment it leaves (routing.problem.TruckStart).
@@ -16,7 +18,7 @@ from datetime import date, datetime
 
 from lithloop import clock, routing
 from lithloop.models import Plan, PlanRoute, PlanStop
-from lithloop.services.dispatch.live_ops import ARRIVED
+from lithloop.services.dispatch.live_ops import ARRIVED, EXCEPTION
 from lithloop.services.dispatch.problem import TruckStart, on_board_id
 
 __all__ = ["UnderWay", "continue_route", "starts", "under_way", "without"]
@@ -29,6 +31,7 @@ class UnderWay:
     route: PlanRoute
     prefix: tuple[PlanStop, ...]  # the start and the stops done, in their order
     start: TruckStart
+    last: PlanStop  # the stop the truck goes on from (done, or ended by an exception)
 
     @property
     def truck_id(self) -> int:
@@ -46,21 +49,36 @@ class UnderWay:
         return {s.order_id for s in self.prefix if s.order_id}
 
 
-def _arrival_at(stop: PlanStop) -> datetime | None:
+def _news(stop: PlanStop, mark: str) -> datetime | None:
+    """When the driver last sent this news (arrival or exception) about the stop."""
     if stop.booking is None:
         return None
-    return next((e.at for e in stop.booking.events if e.note.startswith(ARRIVED)), None)
+    found = [e.at for e in stop.booking.events if e.note.startswith(mark)]
+    return found[-1] if found else None
 
 
 def _done(stop: PlanStop) -> bool:
-    return stop.done_at is not None or (stop.kind == "pickup" and _arrival_at(stop) is not None)
+    """Picked up, delivered, unloaded; or arrived, with no exception since."""
+    if stop.done_at is not None:
+        return True
+    arrived, problem = _news(stop, ARRIVED), _news(stop, EXCEPTION)
+    return stop.kind == "pickup" and arrived is not None and (problem is None or problem < arrived)
+
+
+def _failed_at(stop: PlanStop) -> datetime | None:
+    """When an exception ended the visit of a stop not done (it is planned again)."""
+    return None if stop.done_at is not None or _done(stop) else _news(stop, EXCEPTION)
 
 
 def _left_at(stop: PlanStop) -> datetime:
-    """When the truck leaves a done stop: its record, or its arrival plus the planned service."""
+    """When the truck left a stop it visited: its record, the exception, or the arrival plus
+    the planned service."""
     if stop.done_at is not None:
         return stop.done_at
-    return _arrival_at(stop) + (stop.departure - stop.arrival)
+    failed = _failed_at(stop)
+    if failed is not None:
+        return failed
+    return _news(stop, ARRIVED) + (stop.departure - stop.arrival)
 
 
 def _place(stop: PlanStop) -> tuple[float, float] | None:
@@ -73,19 +91,19 @@ def _place(stop: PlanStop) -> tuple[float, float] | None:
 
 
 def under_way(route: PlanRoute, day: date, trips: int) -> UnderWay | None:
-    """The route's fixed prefix and the truck's start for the rest; None when no stop is
-    done (planned again whole) or the route is over (its end done: kept whole)."""
+    """The route's fixed prefix (its start and the stops done, in place) and the truck's start
+    for the rest: the last stop it visited (done, or ended by an exception: that stop is
+    planned again), when it left it. None when the truck visited no stop yet (planned again
+    whole) or the route is over (its end done: kept whole)."""
     stops = sorted(route.stops, key=lambda s: s.seq)
     done = [s for s in stops if s.kind != "start" and _done(s)]
-    if not done or any(s.kind == "end" for s in done):
+    visited = done + [s for s in stops if _failed_at(s) is not None]
+    if not visited or any(s.kind == "end" for s in done):
         return None
-    last = done[-1]
+    last = max(visited, key=lambda s: (_left_at(s), s.seq))
     prefix = tuple(s for s in stops if s.kind == "start") + tuple(done)
-    since_unload = [
-        s for s in done if s.seq > max((r.seq for r in done if r.kind == "reload"), default=-1)
-    ]
-    kg = sum(_picked_kg(s) for s in since_unload if s.kind == "pickup")
-    units = sum(max(1, math.ceil(_picked_kg(s) / 1000)) for s in since_unload if s.kind == "pickup")
+    unloaded = max((r.seq for r in done if r.kind == "reload"), default=-1)
+    on_board = [_picked_kg(s) for s in done if s.kind == "pickup" and s.seq > unloaded]
     first = prefix[0].departure if prefix[0].kind == "start" else stops[0].arrival
     left = max(0, int((_left_at(last) - clock.at(day)).total_seconds()))
     return UnderWay(
@@ -94,10 +112,11 @@ def under_way(route: PlanRoute, day: date, trips: int) -> UnderWay | None:
         TruckStart(
             lonlat=_place(last),
             at_s=left,
-            on_board=(kg, units),
+            on_board=(sum(on_board), sum(max(1, math.ceil(kg / 1000)) for kg in on_board)),
             trips=max(1, trips - sum(s.kind == "reload" for s in done)),
             worked_s=max(0, left - int((first - clock.at(day)).total_seconds())),
         ),
+        last,
     )
 
 
@@ -140,7 +159,7 @@ def continue_route(
     old = going.route
     route = PlanRoute(truck=old.truck, trips=old.trips, locked=old.locked, waiting_s=0)
     route.stops = [copy_stop(s) for s in going.prefix]
-    last = going.prefix[-1]
+    last = going.last
     seq, base = max(s.seq for s in going.prefix), last.distance_m
     trip0 = last.trip + (last.kind == "reload")  # after unloading, a new trip
     steps = [
