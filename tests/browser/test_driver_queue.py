@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import PlanStop, User
+from tests.browser.audit import check_page
 from tests.browser.conftest import PHONE, log_in, new_page
 
 QUEUE = "lithloop.driver.queue"
@@ -59,7 +60,7 @@ def _phone(browser, base: str):
 
 
 def test_a_queued_confirmation_waits_for_its_driver_and_is_not_sent_by_another(
-    browser, live_server
+    browser, live_server, screenshots
 ):
     first_id, first_name = _user(live_server, "driver@demo.lithloop")
     page = _phone(browser, live_server.url)
@@ -90,6 +91,7 @@ def test_a_queued_confirmation_waits_for_its_driver_and_is_not_sent_by_another(
     waiting = page.locator("#others-queue")
     waiting.wait_for(state="visible")
     assert first_name in waiting.inner_text() and "1" in waiting.inner_text()
+    check_page(page, "driver-others-queue", screenshots, phone=True)
     page.wait_for_timeout(1500)  # give the page's sync every chance to (wrongly) send it
     assert _arrivals(live_server, stop_id) == []  # not sent under the second login
     assert len(json.loads(page.evaluate(f"localStorage.getItem('{QUEUE}')"))) == 1
