@@ -7,6 +7,7 @@ from flask import render_template
 from lithloop.models import Plan
 from lithloop.services.dispatch import left_out, live_ops, publishing, roster
 from lithloop.web.access import roles_required
+from lithloop.web.booking_text import event_note
 from lithloop.web.dispatch.blueprint import STAFF, bp
 
 
@@ -27,4 +28,10 @@ def live_context(found: Plan, states: dict) -> dict:
         "exceptions": live_ops.open_exceptions(found, states),
         "drivers": roster.route_drivers(found),
         "next_days": lambda b: left_out.proposed_days(b, found.plan_date, "day_full"),
+        "exception_words": exception_words,
     }
+
+
+def exception_words(state: live_ops.StopState) -> str:
+    """The driver's exception in the reader's words: the reason told, their own note after."""
+    return str(event_note(f"{live_ops.EXCEPTION} {state.note}"))
