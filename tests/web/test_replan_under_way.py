@@ -11,7 +11,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import BookingStatus, Plan, PlanStatus
-from lithloop.services.dispatch import driver_work, publishing
+from lithloop.services.dispatch import driver_work, live_ops, publishing
 from tests.conftest import submit
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (the fixture)
 from tests.web.test_roster_ops import _crew
@@ -90,9 +90,22 @@ def test_replanning_keeps_done_stops_as_the_prefix_and_replans_the_rest(
     assert second.booking_id in routed + left
     assert second.booking_id not in [s.booking_id for s in stops[: position + 1]]
 
+    monkeypatch.setattr(clock, "now", lambda: failed + timedelta(minutes=5))
     publishing.publish_plan(day_world["dispatcher"], draft.id)  # a done pickup is history
     assert db.session.get(Plan, draft.id).status is PlanStatus.PUBLISHED
     assert kept.booking.status is BookingStatus.PICKED_UP
+    # the driver's page follows the new route: the kept pickup done, the next stop open
+    auth.login(driver.email)
+    page = client.get("/driver/").get_data(as_text=True)
+    head = page.split(f'id="stop-{kept.id}"')[0].rsplit("<details", 1)[1]
+    assert "done" in head
+    upcoming = next(s for s in rest if s.kind in ("pickup", "delivery"))
+    opened = page.split(f'id="stop-{upcoming.id}"')[1].split(">")[0]
+    assert " open" in opened  # a failed stop planned again is to do again
+    states = live_ops.stop_states(db.session.get(Plan, draft.id))
+    assert states[kept.id].state == "picked_up"
+    again = [s for r in draft.routes for s in r.stops if s.booking_id == second.booking_id]
+    assert all(states[s.id].state != "exception" for s in again)  # not an open alert again
 
 
 def test_an_arrival_alone_keeps_the_stop_and_the_truck_waits_out_its_service(
