@@ -27,5 +27,7 @@ class IdempotencyKey(db.Model):
     # sha256 of the request; None for a form token (any repeat is the same request)
     request_hash: Mapped[str | None] = mapped_column(sa.String(64))
     resource_id: Mapped[int | None] = mapped_column(sa.Integer)
+    # who sent it, where one person's key must not be replayed under another's login
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

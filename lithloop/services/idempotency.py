@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import IdempotencyKey
-from lithloop.services.errors import Code, Conflict, Invalid
+from lithloop.services.errors import Code, Conflict, Forbidden, Invalid
 
 MAX_KEY_LENGTH = 255
 HEADER = "Idempotency-Key"
@@ -32,6 +32,12 @@ class KeyReused(Invalid):
     """The key came before with a different request."""
 
     code = "idempotency_key_reused"
+
+
+class KeyOfAnotherUser(Forbidden):
+    """The key came before from another person of the organisation."""
+
+    code = "idempotency_key_other_user"
 
 
 @dataclass
@@ -75,13 +81,22 @@ def _find(scope: str, org_id: int, key: str) -> IdempotencyKey | None:
     )
 
 
-def claim(scope: str, org_id: int, key: str | None, body=None, *, field: str = HEADER) -> Claim:
+def claim(
+    scope: str,
+    org_id: int,
+    key: str | None,
+    body=None,
+    *,
+    field: str = HEADER,
+    user_id: int | None = None,
+) -> Claim:
     """Hold `key` for this request, in the caller's transaction (call it before any other
     write: a concurrent request that stored the key first makes this one roll back).
 
     Returns Claim(record) for a new key (bind() it to what the request makes before the
     commit), Claim(replay_of=id) for a key used before with the same body (or by a form,
-    `body` None), Claim() without a key; KeyReused for a key used with another body."""
+    `body` None), Claim() without a key; KeyReused for a key used with another body. With
+    `user_id` the key is that person's: KeyOfAnotherUser when someone else sent it first."""
     if key is None:
         return Claim()
     now = clock.now()
@@ -98,6 +113,7 @@ def claim(scope: str, org_id: int, key: str | None, body=None, *, field: str = H
             scope=scope,
             key=key,
             request_hash=digest,
+            user_id=user_id,
             created_at=now,
             expires_at=now + timedelta(hours=hours),
         )
@@ -110,6 +126,14 @@ def claim(scope: str, org_id: int, key: str | None, body=None, *, field: str = H
             found = _find(scope, org_id, key)
             if found is None:
                 raise
+    if user_id is not None and found.user_id not in (None, user_id):
+        raise KeyOfAnotherUser(
+            _l(
+                "This confirmation was queued by another person on this phone; it is not "
+                "sent under your login. Ask them to log in and send it, or discard it."
+            ),
+            field=field,
+        )
     if digest is not None and found.request_hash not in (None, digest):
         raise KeyReused(
             _l(

@@ -44,7 +44,8 @@ def event_note(note: str) -> str:
             )
         return _l("Left out of the plan of %(day)s: %(why)s The park will call.", day=day, why=why)
     if note.startswith(driver_work.EXCEPTION + ":"):
-        reason, _sep, text = note[len(driver_work.EXCEPTION) + 1 :].strip().partition("; ")
+        reason, _sep, text = note[len(driver_work.EXCEPTION) + 1 :].partition(";")
+        reason, text = reason.strip(), text.strip()  # "reason; " when the driver wrote nothing
         words = driver_work.REASONS.get(reason, reason)
         return _l("The driver could not pick up: %(why)s. %(text)s", why=words, text=text)
     if note.startswith(driver_work.ARRIVED + ":"):

@@ -17,15 +17,22 @@ def today_and_later(routes: list[PlanRoute], today: date) -> tuple[list, list]:
 
 
 def is_settled(stop: PlanStop) -> bool:
-    """Done, or nothing left for the driver to do there (booking moved on or refused)."""
+    """Done, or nothing left for the driver to do there (booking moved on, or an exception
+    since this plan was published)."""
     if stop.kind == "start" or stop.done_at is not None:
         return True
     if stop.kind == "pickup":
         booking = stop.booking
         if booking is None or booking.status is not BookingStatus.SCHEDULED:
             return True
-        return bool(exceptions_of(stop))
+        return any(_since_published(stop, e.at) for e in exceptions_of(stop))
     return False
+
+
+def _since_published(stop: PlanStop, at) -> bool:
+    """News of this plan, not of an earlier one (a re-plan may bring a failed stop back)."""
+    published = stop.route.plan.published_at
+    return published is None or at >= published
 
 
 def current_stop_id(routes: list[PlanRoute], errors: dict | None = None) -> int | None:

@@ -2,11 +2,14 @@
 // or scans, sends each confirmation with an Idempotency-Key, and in a dead zone keeps it on the
 // phone (localStorage) marked "not sent yet" until the phone is back online. The page itself is
 // kept by the service worker (/driver/sw.js). Messages appear beside the stop, as text only.
+// Each queued confirmation belongs to the driver who made it: only theirs are sent under their
+// login; another driver's wait for them (or are discarded here, by choice).
 (function () {
   "use strict";
   var QUEUE = "lithloop.driver.queue";
   var SENT = "lithloop.driver.sent";
   var T = {};
+  var ME = { id: "", name: "" };
   var flushing = false;
 
   function text(key, params) {
@@ -22,6 +25,9 @@
     try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
   }
   function writeQueue(items) { localStorage.setItem(QUEUE, JSON.stringify(items)); }
+  function mine(item) { return ME.id !== "" && String(item.user) === ME.id; }
+  function myQueue() { return readQueue().filter(mine); }
+  function othersQueue() { return readQueue().filter(function (q) { return !mine(q); }); }
 
   function say(stopId, message, kind) {
     var box = document.getElementById("msg-" + stopId);
@@ -36,8 +42,32 @@
     if (stop) { stop.open = true; box.scrollIntoView({ block: "nearest" }); }
   }
 
+  function markOthers() {
+    var box = document.getElementById("others-queue");
+    if (!box) { return; }
+    var others = othersQueue();
+    if (!others.length) { box.hidden = true; return; }
+    var who = [];
+    others.forEach(function (q) { var n = q.userName || text("someone"); if (who.indexOf(n) < 0) { who.push(n); } });
+    box.querySelector("p").textContent = text("others", { n: others.length, who: who.join(", ") });
+    box.hidden = false;
+  }
+
+  function discardOthers() {
+    var n = othersQueue().length;
+    writeQueue(myQueue());
+    markQueued();
+    var status = document.getElementById("sync-status");
+    if (status && n) {
+      status.textContent = text("discarded", { n: n });
+      status.className = "sync-status flash success";
+      status.hidden = false;
+    }
+  }
+
   function markQueued() {
-    var items = readQueue();
+    markOthers();
+    var items = myQueue();
     document.querySelectorAll(".driver-stop .chip.queued").forEach(function (c) { c.hidden = true; });
     items.forEach(function (item) {
       var chip = document.querySelector("#stop-" + item.stop + " .chip.queued");
@@ -105,12 +135,12 @@
 
   function flush() {
     if (flushing || !navigator.onLine) { return Promise.resolve(); }
-    var items = readQueue();
+    var items = myQueue();
     if (!items.length) { return Promise.resolve(); }
     flushing = true;
     var sent = 0;
     function next() {
-      var queue = readQueue();
+      var queue = myQueue();  // another driver's confirmations are never sent under this login
       if (!queue.length) { return Promise.resolve(); }
       var item = queue[0];
       return send(item).then(function (res) {
@@ -125,7 +155,7 @@
       .then(function () {
         flushing = false;
         markQueued();
-        if (sent && !readQueue().length) {
+        if (sent && !myQueue().length) {
           sessionStorage.setItem(SENT, String(sent));
           location.reload();
         }
@@ -136,7 +166,8 @@
     var stop = form.dataset.stop;
     var items = readQueue();
     items.push({ key: form.elements.idempotency_key.value, url: form.action, stop: stop,
-      action: form.dataset.action, fields: fields, at: new Date().toISOString() });
+      action: form.dataset.action, fields: fields, at: new Date().toISOString(),
+      user: ME.id, userName: ME.name });
     writeQueue(items);
     markQueued();
     say(stop, text("kept"), "warning");  // stays open where the driver tapped; the chip shows folded
@@ -280,8 +311,13 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var data = document.getElementById("driver-text");
-    if (data) { T = JSON.parse(data.dataset.text); }
+    if (data) {
+      T = JSON.parse(data.dataset.text);
+      ME = { id: data.dataset.user || "", name: data.dataset.userName || "" };
+    }
     document.addEventListener("submit", onSubmit);
+    var discard = document.getElementById("discard-others");
+    if (discard) { discard.addEventListener("click", discardOthers); }
     document.querySelectorAll("form.driver-action[data-action=pickup]").forEach(function (form) {
       form.addEventListener("input", function () { checkPickup(form, false); });
       wireScanning(form);

@@ -8,7 +8,9 @@ that "today" is always a working day with a route for the demo driver.
 from __future__ import annotations
 
 import os
+import socket
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,12 +51,37 @@ def _clock_at_frozen_now(monkeypatch, frozen_clock):
     freeze_clock(monkeypatch, frozen_clock)
 
 
+class DeadZone:
+    """WSGI middleware: while on, every request's connection is cut before an answer, as in a
+    dead zone. (Requests of a page under a service worker were seen to reach the server while
+    Playwright's context was offline, so the dead zone is also made at the server's end.)"""
+
+    def __init__(self, app):
+        self.app, self.on = app, False
+
+    def __call__(self, environ, start_response):
+        if self.on:
+            environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+            raise ConnectionResetError("dead zone")
+        return self.app(environ, start_response)
+
+
 @dataclass
 class Live:
     """A running lithloop: its base URL and its app (for reading the database in a test)."""
 
     url: str
     app: object
+    zone: DeadZone | None = None
+
+    @contextmanager
+    def dead_zone(self):
+        """Nothing reaches the server inside the block: every connection is cut."""
+        self.zone.on = True
+        try:
+            yield
+        finally:
+            self.zone.on = False
 
 
 @pytest.fixture(scope="session")
@@ -94,12 +121,13 @@ def live_server(tmp_path_factory, frozen_clock, live_stripe):
             db.session.remove()
     finally:
         patch.undo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    zone = DeadZone(app)
+    server = make_server("127.0.0.1", 0, zone, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = base  # links in mails, certificates and QR codes
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Live(base, app)
+    yield Live(base, app, zone)
     server.shutdown()
 
 

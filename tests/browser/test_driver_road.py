@@ -3,8 +3,10 @@ not match the booking, confirms a pickup in a dead zone and sees it sent once ba
 
 The code is a GB/T 34014 code the demo booking expects, drawn as a QR code here (segno) and
 fed to the page's decoder through its photo input; headless Chromium on Linux has no
-BarcodeDetector, so the vendored ZXing reads it. "Offline" is Playwright's context offline:
-the page then comes from the service worker's copy and the confirmation waits on the phone.
+BarcodeDetector, so the vendored ZXing reads it. "Offline" is Playwright's context offline
+plus the live server cutting every connection (requests of a page under a service worker
+were seen getting through Playwright's offline mode): the page then comes from the service
+worker's copy and the confirmation waits on the phone.
 """
 
 from __future__ import annotations
@@ -119,20 +121,23 @@ def test_driver_scans_is_warned_and_confirms_offline_then_syncs(browser, live_se
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.reload()  # a controlled load: the worker keeps this copy
 
-    # a dead zone: the page still opens, and the confirmation waits on the phone
-    page.context.set_offline(True)
-    page.reload()
-    form = page.locator(f"form.pickup[data-stop='{stop_id}']")
-    form.locator("textarea[name=codes]").fill("\n".join(facts["codes"]))
-    form.locator("input[name=mass_kg]").fill(str(heavy))
-    form.locator("input[name=note]").fill("另有两个旧模组")
-    form.locator("button[type=submit]").click()
-    queued = page.locator(f"#stop-{stop_id} .chip.queued")
-    queued.wait_for(state="visible")
-    assert "尚未发送" in queued.inner_text()
-    assert "尚未发送" in page.locator("#sync-status").inner_text()
-    assert "无网络" in page.locator(f"#msg-{stop_id}").inner_text()  # beside the stop
-    assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
+    # a dead zone (the phone offline and nothing reaching the server): the page still opens
+    # from the worker's copy, and the confirmation waits on the phone
+    with live_server.dead_zone():
+        page.context.set_offline(True)
+        page.reload()
+        form = page.locator(f"form.pickup[data-stop='{stop_id}']")
+        form.locator("textarea[name=codes]").fill("\n".join(facts["codes"]))
+        form.locator("input[name=mass_kg]").fill(str(heavy))
+        form.locator("input[name=note]").fill("另有两个旧模组")
+        form.locator("button[type=submit]").click()
+        queued = page.locator(f"#stop-{stop_id} .chip.queued")
+        queued.wait_for(state="visible")
+        assert "尚未发送" in queued.inner_text()
+        assert "尚未发送" in page.locator("#sync-status").inner_text()
+        assert "无网络" in page.locator(f"#msg-{stop_id}").inner_text()  # beside the stop
+        page.wait_for_timeout(1000)  # anything sent now would be cut, and the test fail
+        assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
 
     # back online: sent once, the mark gone, the stop picked up
     page.context.set_offline(False)

@@ -149,3 +149,28 @@ def test_the_service_worker_keeps_the_page_and_the_scanner(client, auth, world):
     assert '"/driver/"' in body and "/static/vendor/zxing/zxing.min.js" in body
     for asset in ("/static/js/driver.js", "/static/vendor/zxing/zxing.min.js"):
         assert client.get(asset).status_code == 200
+
+
+def test_a_key_replayed_under_another_drivers_login_is_refused(client, auth, world):
+    """A phone passed on: the first driver's confirmation, sent again under the second
+    driver's login with its key, is refused (403) and records nothing more."""
+    stop = stops(world)[0]
+    auth.login(world["driver"].email)
+    client.get("/lang/en")
+    first = send(client, stop, "arrive", {}, key="phone-of-a-1")
+    assert first.status_code == 200 and first.json["ok"]
+    held = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.key == "phone-of-a-1"))
+    assert held.user_id == world["driver"].id
+    auth.logout()
+    auth.login(world["other_driver"].email)
+    client.get("/lang/en")
+    replayed = send(client, stop, "arrive", {}, key="phone-of-a-1")
+    assert replayed.status_code == 403, replayed.json
+    assert replayed.json["error"] == "idempotency_key_other_user"
+    assert "queued by another person" in replayed.json["message"]
+    arrivals = [e for e in events(stop.booking_id) if e.note.startswith("arrived:")]
+    assert len(arrivals) == 1 and arrivals[0].by_user_id == world["driver"].id
+    auth.logout()
+    auth.login(world["driver"].email)  # its owner still gets the first answer
+    again = send(client, stop, "arrive", {}, key="phone-of-a-1")
+    assert again.status_code == 200 and again.json["replayed"] is True

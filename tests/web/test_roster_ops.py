@@ -275,3 +275,24 @@ def test_a_route_locked_on_a_draft_is_kept_though_the_day_has_a_published_plan(c
     after = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     same = next(r for r in after.routes if r.truck_id == kept[0])
     assert same.locked and [s.booking_id for s in same.stops if s.booking_id] == kept[1]
+
+
+def test_the_live_panel_tells_an_exception_in_words_with_or_without_a_note(
+    client, auth, day_world, monkeypatch
+):
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    crew = _crew(day_world)
+    publishing.publish_plan(day_world["dispatcher"], plan_id)
+    plan = db.session.get(Plan, plan_id)
+    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    first, second = [s for s in route.stops if s.kind == "pickup"][:2]
+    monkeypatch.setattr(clock, "now", lambda: first.arrival)
+    driver_work.record_exception(crew[route.truck_id], first.id, "nobody_there", "")
+    driver_work.record_exception(crew[route.truck_id], second.id, "closed", "周五休息")
+    auth.login(day_world["dispatcher"].email)
+    client.get("/lang/en")
+    live = client.get(f"/dispatch/plans/{plan_id}/live").get_data(as_text=True)
+    one = live.split(f'id="exception-{first.id}"')[1].split("</p>")[0]
+    two = live.split(f'id="exception-{second.id}"')[1].split("</p>")[0]
+    assert "Nobody there" in one and "nobody_there" not in one
+    assert "Site closed" in two and "周五休息" in two and "closed;" not in two

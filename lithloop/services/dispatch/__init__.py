@@ -18,5 +18,6 @@ __all__ = [
     "roster",
     "run_report",
     "transport_docs",
+    "under_way",
     "errors",
 ]

@@ -26,13 +26,18 @@ def confirm_once(
     work: Callable[[], PlanStop],
 ) -> tuple[PlanStop, bool]:
     """Run `work` (which commits) under the key; returns (stop, replayed). A repeat with the
-    same key and body does nothing and returns the stop; another body is a 422."""
+    same key and body does nothing and returns the stop; another body is a 422, another
+    person's key a 403 (a phone passed on must not send the first driver's queue)."""
     key = idempotency.clean_key(key)
     if key is None:
         return work(), False
     try:
         held = idempotency.claim(
-            f"driver:{action}", user.organisation_id, key, dict(body, stop=stop_id)
+            f"driver:{action}",
+            user.organisation_id,
+            key,
+            dict(body, stop=stop_id),
+            user_id=user.id,
         )
         if held.replay_of is not None:
             db.session.rollback()

@@ -62,7 +62,12 @@ def stop_states(plan: Plan) -> dict[int, StopState]:
 
 def _state(stop: PlanStop, events: list[BookingEvent], now: datetime) -> StopState:
     arrived = next((e for e in events if e.note.startswith(ARRIVED)), None)
-    problems = [e for e in events if e.note.startswith(EXCEPTION)]
+    published = stop.route.plan.published_at  # a re-plan may bring a failed stop back
+    problems = [
+        e
+        for e in events
+        if e.note.startswith(EXCEPTION) and (published is None or e.at >= published)
+    ]
     actual = arrived.at if arrived else None
     drift = int((actual - stop.arrival).total_seconds()) if actual else None
     base = {"stop_id": stop.id, "planned": stop.arrival, "actual": actual, "drift_s": drift}

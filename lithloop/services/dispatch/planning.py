@@ -32,9 +32,9 @@ from lithloop.models import (
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
-from lithloop.services.dispatch import roster
+from lithloop.services.dispatch import roster, under_way
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.dispatch.problem import build_day_problem, park_site
+from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
@@ -306,16 +306,29 @@ def _progress_recorder(run: PlanRun):
     return record
 
 
-def kept_routes(day: date) -> list[PlanRoute]:
-    """Routes the next run keeps as they are: those under way on the day's plan (a stop
-    done; the published plan first), and the routes locked on the day's newest plan (locks
-    are set on drafts; a run copies them into its draft)."""
+def going_on(day: date) -> list:
+    """Routes under way on the day's plan (the published one first): their done stops stay
+    as a fixed prefix and the truck goes on from the last (services/dispatch/under_way.py)."""
+    base = _latest_plan(day)
+    trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
+    found = [under_way.under_way(r, day, trips) for r in (base.routes if base else [])]
+    return [g for g in found if g is not None]
+
+
+def kept_routes(day: date, going=()) -> list[PlanRoute]:
+    """Routes the next run keeps as they are: those over on the day's plan (their end done;
+    the published plan first), and the routes locked on the day's newest plan (locks are set
+    on drafts; a run copies them into its draft) unless their truck or a booking is on a
+    route under way (`going`)."""
     base, newest = _latest_plan(day), _newest_plan(day)
-    under_way = [
-        r for r in (base.routes if base else []) if any(s.done_at is not None for s in r.stops)
+    over = [
+        r
+        for r in (base.routes if base else [])
+        if any(s.kind == "end" and s.done_at is not None for s in r.stops)
     ]
-    taken = {r.truck_id for r in under_way}
-    taken_bookings = {s.booking_id for r in under_way for s in r.stops if s.booking_id}
+    taken = {r.truck_id for r in over} | {g.truck_id for g in going}
+    taken_bookings = {s.booking_id for r in over for s in r.stops if s.booking_id}
+    taken_bookings |= {b for g in going for b in g.booking_ids}
     locked = [
         r
         for r in (newest.routes if newest else [])
@@ -323,7 +336,7 @@ def kept_routes(day: date) -> list[PlanRoute]:
         and r.truck_id not in taken
         and not {s.booking_id for s in r.stops if s.booking_id} & taken_bookings
     ]
-    return under_way + locked
+    return over + locked
 
 
 def pinned_stops(day: date, trucks: set[int]) -> dict[int, int]:
@@ -390,17 +403,28 @@ def _solve_and_store(run: PlanRun) -> None:
 def _plan_one_day(
     run: PlanRun, day: date, park: Site, active: list[Truck], carried: list[Booking], seconds: int
 ) -> Plan | None:
-    kept = kept_routes(day)
+    going = going_on(day)
+    kept = kept_routes(day, going)
     kept_trucks = {r.truck_id for r in kept}
     kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
+    kept_bookings |= {b for g in going for b in g.booking_ids}
     kept_orders = {s.order_id for r in kept for s in r.stops if s.order_id}
+    kept_orders |= {o for g in going for o in g.order_ids}
     bookings = [b for b in due_bookings(day) if b.id not in kept_bookings]
     orders = [o for o in due_deliveries(day) if o.id not in kept_orders]
     bookings += [b for b in carried if b.id not in {x.id for x in bookings}]
     trucks = [t for t in active if t.id not in kept_trucks]
+    trucks += [g.route.truck for g in going if g.truck_id not in {t.id for t in trucks}]
     pinned = pinned_stops(day, {t.id for t in trucks})
     problem = build_day_problem(
-        day, bookings, trucks, park, pinned=pinned, orders=orders, shifts=roster.shifts(day)
+        day,
+        bookings,
+        trucks,
+        park,
+        pinned=pinned,
+        orders=orders,
+        shifts=roster.shifts(day),
+        starts=under_way.starts(going),
     )
     run.log = "\n".join(
         filter(
@@ -410,7 +434,8 @@ def _plan_one_day(
                 f"{day}: {len(bookings)} bookings "
                 f"({len(carried)} carried over), {len(orders)} "
                 f"deliveries, {len(trucks)} trucks, "
-                f"{len(kept)} routes kept as they are",
+                f"{len(kept)} routes kept as they are, {len(going)} under way "
+                "(their done stops kept)",
                 *problem.problem.notes,
             ],
         )
@@ -423,17 +448,22 @@ def _plan_one_day(
         on_progress=_progress_recorder(run),
         stop=_stop_for(run),
     )
-    _check(solution, [*problem.bookings, *problem.orders])
+    _check(solution, [*problem.bookings, *problem.orders, *map(on_board_id, starts_of(going))])
     db.session.refresh(run)
     if run.cancel_requested:
         run.status, run.finished_at = RunStatus.CANCELLED, clock.now()
         db.session.commit()
         return None
     with db.session.no_autoflush:
-        plan = _plan_from(run, problem, solution, kept, frozenset(pinned))
+        plan = _plan_from(run, problem, solution, kept, frozenset(pinned), going)
     run.log += f"\n{day}: solver {solution.status}; {len(solution.unassigned)} unassigned"
     db.session.commit()
     return plan
+
+
+def starts_of(going) -> list[int]:
+    """The trucks under way (their on-board pickups are in the problem)."""
+    return [g.truck_id for g in going]
 
 
 def _check(solution: routing.Solution, stop_ids: list) -> None:
@@ -485,6 +515,8 @@ def _copy_route(route: PlanRoute) -> PlanRoute:
             done_at=s.done_at,
             locked=s.locked,
             order=s.order,
+            picked_kg=s.picked_kg,
+            picked_codes=s.picked_codes,
         )
         for s in route.stops
     ]
@@ -492,13 +524,18 @@ def _copy_route(route: PlanRoute) -> PlanRoute:
 
 
 def _plan_from(
-    run: PlanRun, day, solution: routing.Solution, kept=(), locked_stops=frozenset()
+    run: PlanRun, day, solution: routing.Solution, kept=(), locked_stops=frozenset(), going=()
 ) -> Plan:
     plan = Plan(run=run, plan_date=day.day, solution={})
     db.session.add(plan)
     for route in kept:
         plan.routes.append(_copy_route(route))
-    return fill_plan(plan, day, solution, locked_stops=locked_stops)
+    routes = {r.vehicle_id: r for r in solution.routes}
+    for g in going:
+        under_way.continue_route(plan, g, day, routes.get(g.truck_id), route_cost_fen)
+    fill_plan(plan, day, under_way.without(solution, going), locked_stops=locked_stops)
+    plan.solution = routing.solution_to_vroom(solution)
+    return plan
 
 
 def fill_plan(

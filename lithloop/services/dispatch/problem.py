@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 from flask import current_app
@@ -13,7 +13,15 @@ from lithloop.models import Booking, Site, Truck
 from lithloop.models.market import Order
 from lithloop.services.booking.distances import day_matrices, park_site
 
-__all__ = ["DayProblem", "build_day_problem", "order_stop_id", "park_site", "seconds"]
+__all__ = [
+    "DayProblem",
+    "TruckStart",
+    "build_day_problem",
+    "on_board_id",
+    "order_stop_id",
+    "park_site",
+    "seconds",
+]
 
 HAZMAT, TAIL_LIFT = 1, 2
 UNSERVED_PENALTY = 1_000_000.0  # solver cost units: far above any route's cost
@@ -30,6 +38,23 @@ class DayProblem:
     trucks: dict[int, Truck]
     sites: list[Site]  # location index -> site (0 is the park); deliveries come after
     orders: dict[str, Order] = field(default_factory=dict)  # delivery stop id -> order
+
+
+@dataclass(frozen=True)
+class TruckStart:
+    """A truck under way: where (lon, lat; None = the park) and when (s after local midnight)
+    it goes on, what is on board (kg, pallet places), trips left and time already worked."""
+
+    lonlat: tuple[float, float] | None
+    at_s: int
+    on_board: tuple[int, int]
+    trips: int
+    worked_s: int
+
+
+def on_board_id(truck_id: int) -> str:
+    """The routing stop id of what an under-way truck has on board."""
+    return f"on-board-{truck_id}"
 
 
 def order_stop_id(order_id: int) -> str:
@@ -97,20 +122,35 @@ def build_day_problem(
     pinned: dict[int, int] | None = None,
     orders: list[Order] = (),
     shifts: dict[int, tuple[time, time]] | None = None,
+    starts: dict[int, TruckStart] | None = None,
 ) -> DayProblem:
     """Locations: the park first, then each booking's site, then each delivery address;
     integer matrices from the app's one distance provider (services.distances), as quotes.
     Deliveries are loaded at the park at the start of the trip that serves them; `shifts`
-    (truck id -> start, end) are the day's roster shifts where they differ."""
+    (truck id -> start, end) are the day's roster shifts where they differ; `starts` the
+    trucks under way (services/dispatch/under_way.py), whose places come last."""
     sites = [park] + [b.site for b in bookings]
     lonlat = [(s.lon, s.lat) for s in sites]
     lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
+    starts = starts or {}
+    places = {}
+    for truck_id, start in starts.items():
+        if start.lonlat is not None:
+            places[truck_id] = len(lonlat)
+            lonlat.append(start.lonlat)
     matrices, notes = day_matrices(lonlat, day)
     trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
+    vehicles = []
+    for t in trucks:
+        v = _vehicle(t, trips, (shifts or {}).get(t.id))
+        if t.id in starts:
+            v = _going_on(v, starts[t.id], places.get(t.id, 0))
+        vehicles.append(v)
     problem = routing.Problem(
-        vehicles=tuple(_vehicle(t, trips, (shifts or {}).get(t.id)) for t in trucks),
+        vehicles=tuple(vehicles),
         stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings))
-        + tuple(_delivery(o, len(sites) + i) for i, o in enumerate(orders)),
+        + tuple(_delivery(o, len(sites) + i) for i, o in enumerate(orders))
+        + tuple(_on_board(t, starts[t], places.get(t, 0)) for t in starts),
         matrices=matrices,
         coordinates=tuple(lonlat),
         notes=tuple(notes),
@@ -137,4 +177,30 @@ def _delivery(order: Order, location: int) -> routing.Stop:
         priority=40,
         optional=True,
         penalty=UNSERVED_PENALTY,
+    )
+
+
+def _going_on(v: routing.Vehicle, start: TruckStart, location: int) -> routing.Vehicle:
+    """An under-way truck: from its last done stop at the time it left, home to the park."""
+    end = max(v.shift.end, start.at_s)
+    work = None if v.max_work_s is None else max(0, v.max_work_s - start.worked_s)
+    return replace(
+        v,
+        start=location,
+        end=0,
+        shift=routing.TimeWindow(start.at_s, end),
+        max_work_s=work,
+        max_trips=start.trips,
+    )
+
+
+def _on_board(truck_id: int, start: TruckStart, location: int) -> routing.Stop:
+    """What an under-way truck carries: a pickup where it is, due as it leaves, on it alone."""
+    return routing.Stop(
+        id=on_board_id(truck_id),
+        location=location,
+        pickup=start.on_board,
+        time_windows=(routing.TimeWindow(start.at_s, start.at_s),),
+        skills=frozenset({pinned_skill(truck_id)}),
+        priority=100,
     )

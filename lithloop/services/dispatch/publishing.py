@@ -161,8 +161,8 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
     routed = set()
     for route in plan.routes:
         for stop in route.stops:
-            if stop.booking_id is None:
-                continue
+            if stop.booking_id is None or stop.done_at is not None:
+                continue  # a pickup done (kept from a route under way) is history
             booking = _lock(stop.booking_id)
             if booking.status not in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
                 raise Conflict(
@@ -197,7 +197,7 @@ def _schedule_deliveries(plan: Plan) -> None:
     """Orders on the plan's routes are delivered that day; each buyer is told the ETA."""
     for route in plan.routes:
         for stop in route.stops:
-            if stop.order is None:
+            if stop.order is None or stop.done_at is not None:
                 continue
             order = stop.order
             order.delivery_date = plan.plan_date

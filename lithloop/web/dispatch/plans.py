@@ -1,0 +1,97 @@
+"""A plan: the map, timelines and live panel; hand moves, locks and urgent insertions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.extensions import db
+from lithloop.models import PlanStatus, Truck
+from lithloop.services.dispatch import live_ops, plan_edit, publishing
+from lithloop.services.dispatch.problem import park_site
+from lithloop.services.errors import ServiceError
+from lithloop.web.access import roles_required
+from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp
+from lithloop.web.dispatch.live import live_context
+from lithloop.web.plan_view import plan_geo, plan_map
+from lithloop.web.query_args import int_value
+
+
+@bp.get("/plans/<int:plan_id>")
+@roles_required(*STAFF)
+def plan(plan_id: int):
+    """The plan on the map, each truck's timeline, totals and what was left out."""
+    found = publishing.get_plan(plan_id)
+    park = park_site()
+    if park is None:
+        abort(404)
+    trucks = list(
+        db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.plate))
+    )
+    tiles = current_app.config["MAP_TILE_URL"]
+    states = live_ops.stop_states(found)
+    return render_template(
+        "dispatch/plan.html",
+        plan=found,
+        live=live_context(found, states),
+        on_road=any(st.state not in ("planned",) for st in states.values())
+        or found.status is PlanStatus.PUBLISHED,
+        map=plan_map(found, park),
+        tiles=tiles,
+        geo=plan_geo(found, park) if tiles else None,
+        changes=publishing.changes_from_published(found),
+        trucks=trucks,
+    )
+
+
+@bp.post("/plans/<int:plan_id>/move")
+@roles_required(*PLANNERS)
+def move(plan_id: int):
+    """Move a booking to a truck and position; times and loads are recomputed."""
+    try:
+        plan_edit.move_booking(
+            current_user,
+            plan_id,
+            int_value("booking_id", 0),
+            int_value("truck_id", 0),
+            int_value("position", 0),
+        )
+    except ServiceError as exc:
+        if exc.status == 404 and exc.field is None:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Moved. Times and loads were recomputed."), "success")
+    return redirect(url_for("dispatch.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/urgent")
+@roles_required(*PLANNERS)
+def urgent(plan_id: int):
+    """Insert a late booking into the published plan, moving nothing else: a new draft."""
+    try:
+        draft = plan_edit.insert_urgent(current_user, plan_id, int_value("booking_id", 0))
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("dispatch.plan", plan_id=plan_id))
+    flash(_("Inserted into a new draft; check the change and publish it."), "success")
+    return redirect(url_for("dispatch.plan", plan_id=draft.id))
+
+
+@bp.post("/stops/<int:stop_id>/lock")
+@roles_required(*PLANNERS)
+def lock_stop(stop_id: int):
+    """Lock or unlock a stop on its truck for the next run."""
+    stop = plan_edit.toggle_stop_lock(current_user, stop_id)
+    target = url_for("dispatch.plan", plan_id=stop.route.plan_id)
+    return redirect(f"{target}#route-{stop.route_id}")
+
+
+@bp.post("/routes/<int:route_id>/lock")
+@roles_required(*PLANNERS)
+def lock(route_id: int):
+    """Lock or unlock a route: a locked route is kept as it is by the next run."""
+    route = publishing.toggle_lock(current_user, route_id)
+    return redirect(url_for("dispatch.plan", plan_id=route.plan_id) + f"#route-{route.id}")

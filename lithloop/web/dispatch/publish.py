@@ -1,0 +1,55 @@
+"""Publishing a plan: the confirmation (who is told, a driver per route), then publishing."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.models import PlanStatus
+from lithloop.services.dispatch import publish_preview, publishing, roster
+from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import strict_int
+from lithloop.web.access import roles_required
+from lithloop.web.dispatch.blueprint import PLANNERS, bp
+
+
+@bp.get("/plans/<int:plan_id>/publish")
+@roles_required(*PLANNERS)
+def confirm_publish(plan_id: int):
+    """Before publishing: who will be told what, and a driver for each route without one."""
+    found = publishing.get_plan(plan_id)
+    if found.status is not PlanStatus.DRAFT:
+        return redirect(url_for("dispatch.plan", plan_id=plan_id))
+    return render_template(
+        "dispatch/publish.html",
+        plan=found,
+        preview=publish_preview.preview(found),
+        drivers=roster.drivers(),
+    )
+
+
+@bp.post("/plans/<int:plan_id>/publish")
+@roles_required(*PLANNERS)
+def publish(plan_id: int):
+    """Publish once confirmed: every booking scheduled with its ETA, owners told (those
+    left out with the days that fit); or nothing changes."""
+    if request.form.get("confirmed") != "1":
+        return redirect(url_for("dispatch.confirm_publish", plan_id=plan_id))
+    try:
+        found = publishing.get_plan(plan_id)
+        for route in found.routes:
+            chosen = request.form.get(f"driver-{route.truck_id}", "")
+            if chosen:
+                driver = strict_int(chosen, f"driver-{route.truck_id}", minimum=1)
+                roster.assign(current_user, found.plan_date, route.truck_id, driver)
+        publishing.publish_plan(
+            current_user, plan_id, allow_unmanned=request.form.get("without_driver") == "1"
+        )
+    except ServiceError as exc:
+        if exc.status == 404 and exc.field is None:
+            raise
+        flash(str(exc.message), "error")
+        return redirect(url_for("dispatch.confirm_publish", plan_id=plan_id))
+    flash(_("Plan published: bookings are scheduled and their owners notified."), "success")
+    return redirect(url_for("dispatch.plan", plan_id=plan_id))

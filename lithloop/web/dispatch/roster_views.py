@@ -1,0 +1,55 @@
+"""The day's roster: a driver and a shift for each truck, and who is on leave."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.services.dispatch import roster
+from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import optional_int, strict_int
+from lithloop.web.access import roles_required
+from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
+
+
+def _page(day, errors: dict):
+    return render_template(
+        "dispatch/roster.html",
+        day=day,
+        lines=roster.day_lines(day),
+        drivers=roster.drivers(),
+        leave=roster.RosterDay(day).leave,
+        errors=errors,
+    )
+
+
+@bp.get("/roster")
+@roles_required(*STAFF)
+def roster_page():
+    """The day's roster: a driver and a shift for each truck, and who is on leave."""
+    return _page(day_asked(), {})
+
+
+@bp.post("/roster")
+@roles_required(*PLANNERS)
+def save_roster():
+    """Save the day's roster as the form has it (all or nothing)."""
+    day = day_asked()
+    form = request.form
+    try:
+        lines = [
+            roster.Assignment(
+                t.id,
+                optional_int(form.get(f"driver-{t.id}"), f"driver-{t.id}", minimum=1),
+                form.get(f"start-{t.id}", ""),
+                form.get(f"end-{t.id}", ""),
+            )
+            for t in roster.active_trucks()
+        ]
+        leave = {strict_int(v, "leave", minimum=1) for v in form.getlist("leave")}
+        roster.save_day(current_user, day, lines, leave)
+    except ServiceError as exc:
+        return _page(day, {exc.field or "_form": str(exc.message)}), exc.status
+    flash(_("Roster saved for %(d)s.", d=day.isoformat()), "success")
+    return redirect(url_for("dispatch.roster_page", date=day.isoformat()))

@@ -1,0 +1,83 @@
+"""Optimisation runs: the day's due bookings and runs, starting one, its progress, cancelling."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lithloop.extensions import db
+from lithloop.models import Plan, PlanStatus
+from lithloop.services.dispatch import planning, run_report
+from lithloop.services.errors import ServiceError
+from lithloop.web.access import roles_required
+from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
+from lithloop.web.query_args import int_value
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def index():
+    """A day's due bookings, the run form and the day's runs."""
+    day = day_asked()
+    runs = planning.runs_of_day(day)
+    published = db.session.scalar(
+        sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
+    )
+    return render_template(
+        "dispatch/index.html",
+        day=day,
+        bookings=planning.due_bookings(day),
+        runs=runs,
+        max_seconds=current_app.config["PLAN_MAX_SECONDS"],
+        published=published,
+    )
+
+
+@bp.post("/runs")
+@roles_required(*PLANNERS)
+def start():
+    """Start a run for the day and go to its progress page (also the plan's "re-plan the
+    rest of the day": a quick run, which keeps the done stops of routes under way)."""
+    day = day_asked()
+    try:
+        run = planning.launch_run(
+            current_user,
+            day,
+            int_value("time_limit_s", 30),
+            int_value("horizon_days", 1),
+            request.form.get("mode", "thorough"),
+        )
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("dispatch.index", date=day.isoformat()))
+    return redirect(url_for("dispatch.run", run_id=run.id))
+
+
+@bp.get("/runs/<int:run_id>")
+@roles_required(*STAFF)
+def run(run_id: int):
+    """The run's live progress (the panel reloads itself while the run goes)."""
+    return render_template("dispatch/run.html", **_run_context(run_id))
+
+
+@bp.get("/runs/<int:run_id>/progress")
+@roles_required(*STAFF)
+def progress(run_id: int):
+    """The progress panel alone, for htmx polling."""
+    return render_template("dispatch/_progress.html", **_run_context(run_id))
+
+
+def _run_context(run_id: int) -> dict:
+    return {"run": planning.get_run(run_id), "report": run_report, "run_mode": planning.run_mode}
+
+
+@bp.post("/runs/<int:run_id>/cancel")
+@roles_required(*PLANNERS)
+def cancel(run_id: int):
+    """Stop a run; no plan is stored."""
+    try:
+        planning.cancel_run(current_user, run_id)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("dispatch.run", run_id=run_id))

@@ -1,0 +1,34 @@
+"""idempotency keys remember who sent them: a driver's queued confirmation is refused under
+another login
+
+Revision ID: 0026
+Revises: 0024
+Create Date: 2026-12-04 03:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0026"
+down_revision = "0024"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("idempotency_key", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("user_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_idempotency_key_user_id_user"),
+            "user",
+            ["user_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("idempotency_key", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_idempotency_key_user_id_user"), type_="foreignkey")
+        batch_op.drop_column("user_id")
