@@ -21,6 +21,7 @@ from lithloop.services.market import catalog, delivery, invoices
 from lithloop.services.market import orders as market_orders
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
+from tests.pdf_text import pdf_text
 
 HAILIN = "海林市"  # 25.4 km by road from the park (great circle 19.57 km x 1.3)
 
@@ -204,6 +205,11 @@ def test_a_full_refund_gives_back_the_delivery_fee_too(client):
     invoice = invoices.invoice_for(buyer, order.id)
     assert invoice.total_fen == order.total_fen == 500_00 + order.delivery_fee_fen
     assert invoice.pack_count == 1 and invoice.lines[-1].delivery
+    pdf = client.get(f"/market/orders/{order.id}/invoice?format=pdf")
+    assert pdf.status_code == 200, pdf.status_code
+    text = " ".join(pdf_text(pdf.data).split())
+    assert "Delivery fee" in text and "Delivery to Hailin, 25.4 km" in text
+    assert _money(order.delivery_fee_fen) in text and _money(order.total_fen) in text
     market_orders.refund(make_admin(), order.id, reason="changed mind")
     db.session.refresh(order)
     assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
