@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Pack, PackState
+from lithloop.models import DismantlingBatch, Pack, PackState
 from tests.browser.audit import check_page
 from tests.browser.conftest import new_page
 from tests.browser.test_dispatch_journey import sweep
@@ -61,5 +61,26 @@ def test_buyer_and_dealer_pages(browser, live_server, screenshots):
         live_server,
         "dealer@demo.lithloop",
         {"settlements": "/settlements/", "sites": "/sites/", "home-dealer": "/"},
+        screenshots,
+    )
+
+
+def _batch_id(live) -> int | None:
+    with live.app.app_context():
+        found = db.session.scalar(sa.select(DismantlingBatch.id).order_by(DismantlingBatch.id))
+        db.session.remove()
+    return found
+
+
+def test_plant_and_admin_pages(browser, live_server, screenshots):
+    pages = {"warehouses": "/plant/warehouses/", "warehouse-raw": "/plant/warehouses/raw"}
+    if (batch := _batch_id(live_server)) is not None:
+        pages["batch"] = f"/plant/batches/{batch}"
+    sweep(browser, live_server, "plant@demo.lithloop", pages, screenshots)
+    sweep(
+        browser,
+        live_server,
+        "admin@demo.lithloop",
+        {"trace": "/trace/", "prices-compare": "/admin/prices/compare", "tokens": "/admin/tokens"},
         screenshots,
     )
