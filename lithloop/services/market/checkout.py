@@ -111,7 +111,7 @@ def parse_delivery(raw) -> dict:
     kind = str(raw.get("kind") or delivery.PICKUP)
     if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
-    out = {
+    out: dict[str, object] = {
         "delivery_kind": kind,
         "delivery_address": str(raw.get("address") or "").strip()[:300],
         "delivery_contact": str(raw.get("contact") or "").strip()[:100],
@@ -127,7 +127,7 @@ def parse_delivery(raw) -> dict:
     if not out["delivery_phone"]:
         raise Invalid(_l("For delivery, enter a phone number."), field="phone")
     if "city" not in raw:  # the dispatcher's runs route the delivery to these coordinates
-        found = geocoding.locate(out["delivery_address"])
+        found = geocoding.locate(str(out["delivery_address"]))
         lat, lon, city = found.lat, found.lon, found.label
     out["delivery_lat"] = Decimal(str(round(lat, 6)))
     out["delivery_lon"] = Decimal(str(round(lon, 6)))
@@ -202,7 +202,8 @@ def place_order(
     market_holds.check_and_lock(user.organisation_id, len(packs))
     minutes = current_app.config.get("RESERVATION_MINUTES", 30)
     prices = [unit_price_fen if unit_price_fen is not None else p.price_fen for p in packs]
-    terms = delivery.terms(where, len(packs), sum((p.mass_kg or Decimal(0)) for p in packs))
+    mass = sum((p.mass_kg or Decimal(0) for p in packs), Decimal(0))
+    terms = delivery.terms(where, len(packs), mass)
     order = Order(
         buyer_org_id=user.organisation_id,
         user_id=user.id,
