@@ -90,6 +90,16 @@ def load_settings() -> dict:
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
         "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices
+        # Market delivery (services/market/delivery.py): fee = road km from the park x the
+        # rate per km + packs x the rate per pack + kg x the rate per kg (fen, VAT included);
+        # the day in working days: pickup ready after PICKUP_READY_WORKING_DAYS, delivery
+        # after DELIVERY_LEAD_WORKING_DAYS plus one per started DELIVERY_KM_PER_DAY km.
+        "DELIVERY_FEE_PER_KM_FEN": int(os.environ.get("DELIVERY_FEE_PER_KM_FEN", "800")),
+        "DELIVERY_FEE_PER_PACK_FEN": int(os.environ.get("DELIVERY_FEE_PER_PACK_FEN", "5000")),
+        "DELIVERY_FEE_PER_KG_FEN": int(os.environ.get("DELIVERY_FEE_PER_KG_FEN", "0")),
+        "PICKUP_READY_WORKING_DAYS": int(os.environ.get("PICKUP_READY_WORKING_DAYS", "1")),
+        "DELIVERY_LEAD_WORKING_DAYS": int(os.environ.get("DELIVERY_LEAD_WORKING_DAYS", "2")),
+        "DELIVERY_KM_PER_DAY": int(os.environ.get("DELIVERY_KM_PER_DAY", "400")),
         # Housekeeping (expired reservations, silent runs) runs this often: Celery beat with
         # a broker, else a timer thread per web process; 0 turns the timer off.
         "HOUSEKEEPING_INTERVAL_S": float(os.environ.get("HOUSEKEEPING_INTERVAL_S", "30")),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from lithloop.extensions import babel
@@ -45,11 +45,17 @@ def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     return "—" if value is None else format_datetime(value, fmt)
 
 
+def long_day(value: date | None) -> str:
+    """A day with its weekday in the page's language: 2026-12-07 (周一) / 2026-12-07 (Mon)."""
+    return "—" if value is None else format_date(value, "yyyy-MM-dd (EEE)")
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and add the template filters and globals."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["long_day"] = long_day
     app.jinja_env.globals["current_locale"] = current_language
 
 

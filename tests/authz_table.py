@@ -305,6 +305,7 @@ TABLE: dict[str, Rule] = {
     "GET market.cart": _r({BUYER}),
     "POST market.cart_add": _r({BUYER}, body={"pack_id": "{cart_pack}"}),
     "POST market.cart_remove": _r({BUYER}, body={"pack_id": "{cart_pack}"}),
+    "POST market.cart_delivery": _r({BUYER}, body={"delivery_kind": "pickup"}),
     "POST market.checkout": _r({BUYER}, body={"delivery_kind": "pickup"}),
     "GET market.orders": _r(MARKET),
     "GET market.order": _r(MARKET, owned="order", sees_all=ADMINS, params={"order_id": "{owned}"}),

@@ -21,4 +21,6 @@ class Cart(db.Model):
     pack_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     groups: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     token: Mapped[str] = mapped_column(sa.String(64), default="")
+    # The delivery chosen so far: {"kind", "city", "address", "contact", "phone"}.
+    delivery: Mapped[dict | None] = mapped_column(sa.JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -135,7 +135,11 @@ def quote():
         warnings += _far(booking_service._own_site(current_user, site_id))
     except ServiceError as exc:
         errors[exc.field or "_form"] = str(exc.message)
-    return render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)
+    panel = render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)
+    bar = render_template(
+        "bookings/_quote_bar.html", quote=result, quote_errors=bool(errors), oob=True
+    )
+    return panel + bar
 
 
 @bp.get("/<int:booking_id>")

@@ -10,7 +10,7 @@ from lithloop import clock
 from lithloop.models import Role
 from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar
-from lithloop.services.plant import park_serials
+from lithloop.services.plant import dismantling, park_serials
 from lithloop.services.reporting import dashboard as figures
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
@@ -23,6 +23,11 @@ VIEWERS = policies.FIGURE_VIEWERS
 def _year() -> int:
     this_year = clock.today().year
     return int_or_default(request.args.get("year"), this_year, minimum=2000, maximum=this_year)
+
+
+def material_name(key: str) -> str:
+    """A recovered material (a dismantling output key) in the reader's language."""
+    return str(dismantling.MATERIAL_LABELS.get(key, key))
 
 
 def _chart(kind: str, labels: list, series: list[tuple[str, list]], **options) -> dict:
@@ -72,7 +77,7 @@ def charts(data: dict) -> dict:
         ),
         "materials": _chart(
             "bar",
-            [m for m, _kg in data["materials"]],
+            [material_name(m) for m, _kg in data["materials"]],
             [(_("Recovered (kg)"), [kg for _m, kg in data["materials"]])],
         ),
     }
@@ -91,4 +96,5 @@ def index():
         summary=data["summary"],
         calendar_missing=holiday_calendar.missing_year() if admin else None,
         serials_warning=park_serials.warning() if admin else None,
+        material_name=material_name,
     )

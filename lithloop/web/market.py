@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -21,6 +22,7 @@ from flask_login import current_user
 
 from lithloop import payments
 from lithloop.extensions import db
+from lithloop.i18n import current_language
 from lithloop.models import OrderStatus, Pack, PackState, Role
 from lithloop.public_urls import external_url
 from lithloop.services import idempotency
@@ -30,6 +32,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog, order_list
 from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import delivery as market_delivery
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
 from lithloop.services.strict_input import int_or_default
@@ -66,7 +69,16 @@ def _helpers():
         "use_cases": catalog.USE_CASES,
         "group_id": catalog.group_id,
         "one_time_token": lambda: uuid.uuid4().hex,
+        "city_name": city_name,
     }
+
+
+def city_name(name_zh: str) -> str:
+    """A delivery city (stored by its Chinese name) in the page's language."""
+    place = next((p for p in market_delivery.cities() if p.name_zh == name_zh), None)
+    if place is None:
+        return name_zh
+    return market_delivery.city_label(place, current_language())
 
 
 def _cart() -> dict:
@@ -160,7 +172,7 @@ def cart_remove():
     return redirect(url_for("market.cart"))
 
 
-def _cart_page(errors: dict | None = None, status: int = 200):
+def _cart_page(errors: dict | None = None, status: int = 200, form=None):
     cart = _cart()
     packs = [p for p in (db.session.get(Pack, i) for i in cart["packs"]) if p is not None]
     groups = []
@@ -171,16 +183,35 @@ def _cart_page(errors: dict | None = None, status: int = 200):
             continue
         sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
         groups.append({"id": key, "quantity": quantity, "stock": stock, "sample": sample})
-    subtotal = sum(p.price_fen or 0 for p in packs if p.state is PackState.FINISHED) + sum(
-        g["quantity"] * g["sample"].price_fen for g in groups if g["sample"] is not None
+    on_sale = [p for p in packs if p.state is PackState.FINISHED]
+    bought = [g for g in groups if g["sample"] is not None]
+    prices = [p.price_fen or 0 for p in on_sale] + [
+        g["sample"].price_fen for g in bought for _ in range(g["quantity"])
+    ]
+    count = len(on_sale) + sum(g["quantity"] for g in bought)
+    mass = sum((p.mass_kg for p in on_sale), Decimal(0)) + sum(
+        (g["sample"].mass_kg * g["quantity"] for g in bought), Decimal(0)
     )
+    errors = dict(errors or {})
+    chosen = market_cart.clean_delivery(form) if form is not None else cart["delivery"]
+    pickup = market_delivery.pickup_quote()
+    quote = None
+    if chosen["kind"] == "address" and chosen["city"]:
+        try:
+            quote = market_delivery.city_quote(chosen["city"], count, mass)
+        except ServiceError as exc:
+            errors.setdefault(exc.field or "city", str(exc.message))
     return render_template(
         "market/cart.html",
         packs=packs,
         groups=groups,
-        totals=market_cart.totals(subtotal),
-        errors=errors or {},
-        form=request.form,
+        pickup=pickup,
+        quote=quote,
+        pickup_totals=market_cart.totals(prices),
+        totals=market_cart.totals(prices, quote.fee_fen if quote else 0),
+        cities=market_delivery.cities(),
+        errors=errors,
+        form=chosen,
         on_sale=PackState.FINISHED,
         checkout_token=cart["token"],
     ), status
@@ -189,8 +220,21 @@ def _cart_page(errors: dict | None = None, status: int = 200):
 @bp.get("/cart")
 @roles_required(*BUYER)
 def cart():
-    """The cart, with the delivery choice and the order button."""
+    """The cart, with the delivery choice, its fee and day, and the order button."""
     return _cart_page()
+
+
+@bp.post("/cart/delivery")
+@roles_required(*BUYER)
+def cart_delivery():
+    """Keep the delivery chosen (pickup, or a city and address) and show its fee and day."""
+    chosen = market_cart.save_delivery(current_user, request.form)
+    if chosen["kind"] == "address":
+        try:
+            market_delivery.find_city(chosen["city"])
+        except ServiceError as exc:
+            return _cart_page({exc.field: str(exc.message)}, exc.status)
+    return redirect(url_for("market.cart") + "#delivery")
 
 
 @bp.post("/checkout")
@@ -204,7 +248,22 @@ def checkout():
         "contact": form.get("contact"),
         "phone": form.get("phone"),
     }
+    if "city" in form:
+        delivery["city"] = form.get("city")
     cart = _cart()
+    chosen = market_cart.clean_delivery({**delivery, "city": form.get("city")})
+    if not market_cart.same_delivery(cart["delivery"], chosen):
+        # the page showed another delivery's fee: show this one's before taking an order
+        market_cart.save_delivery(current_user, chosen)
+        if chosen["kind"] == "address":
+            try:
+                market_delivery.find_city(chosen["city"])
+            except ServiceError as exc:
+                return _cart_page({exc.field: str(exc.message)}, exc.status, form)
+            flash(_("Check the delivery fee and the total below, then order."), "info")
+            return redirect(url_for("market.cart") + "#delivery")
+    else:
+        market_cart.save_delivery(current_user, chosen)  # the address and phone as typed
     try:  # the page's one-time token; the cart's own when the form has none (or a bad one)
         token = idempotency.clean_key(form.get("checkout_token"), "checkout_token")
     except ServiceError:
@@ -224,7 +283,7 @@ def checkout():
         flash(str(exc.message), "error")
         return redirect(url_for("market.pay", order_id=exc.order_id))
     except ServiceError as exc:
-        return _cart_page({exc.field or "_form": str(exc.message)}, exc.status)
+        return _cart_page({exc.field or "_form": str(exc.message)}, exc.status, form)
     _save({"packs": [], "groups": {}})
     if replayed:
         flash(_("This cart was ordered already (order %(id)s).", id=order.id), "info")

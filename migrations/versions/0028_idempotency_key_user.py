@@ -1,8 +1,8 @@
 """idempotency keys remember who sent them: a driver's queued confirmation is refused under
 another login
 
-Revision ID: 0026
-Revises: 0024
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-04 03:00:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0026"
-down_revision = "0024"
+revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

@@ -6,10 +6,28 @@
     return;
   }
 
+  // The fake payment server's card element (demo and tests) is plain inputs whose placeholders
+  // are its field names (number, exp_month, ...): name them in the page's language. Stripe's
+  // own element is an iframe that follows the `locale` given to Stripe().
+  function labelFields(form) {
+    var labels = JSON.parse(form.dataset.fieldLabels || "{}");
+    document.querySelectorAll("#card-element input").forEach(function (input) {
+      var field = input.dataset.field || input.getAttribute("placeholder");
+      if (!labels[field]) {
+        return;
+      }
+      input.dataset.field = field;
+      input.placeholder = labels[field];
+      input.setAttribute("aria-label", labels[field]);
+      input.setAttribute("inputmode", "numeric");
+    });
+  }
+
   function cardForm(form) {
-    var stripe = Stripe(form.dataset.key);
+    var stripe = Stripe(form.dataset.key, { locale: form.dataset.locale || "auto" });
     var card = stripe.elements().create("card", { hidePostalCode: true });
     card.mount("#card-element");
+    labelFields(form);
     var errors = document.getElementById("card-errors");
     var button = form.querySelector("button[type=submit]");
 

@@ -40,6 +40,10 @@ OVERFLOW_JS = """() => {
 #: sit in a single line box.
 LINES_JS = (HERE / "one_line.js").read_text("utf-8")
 
+#: Links, buttons, amounts and codes whose text sticks out of their own box (drawn over what is
+#: beside them) though nothing scrolls them.
+SPILL_JS = (HERE / "spill.js").read_text("utf-8")
+
 #: Tap targets smaller than 44 × 44 CSS px. A radio or checkbox counts with its label; links inside
 #: running text (WCAG 2.5.5's inline exception) and the dots of an SVG map (where the position is
 #: the information) are exempt.
@@ -53,6 +57,11 @@ WORDS_JS = (HERE / "page_words.js").read_text("utf-8")
 def wrapped(page) -> list[str]:
     """Amounts and codes that occupy more than one line box (empty when none do)."""
     return page.evaluate(LINES_JS)
+
+
+def spilled(page) -> list[str]:
+    """Boxes whose content sticks out of them sideways (empty when none do)."""
+    return page.evaluate(SPILL_JS)
 
 
 def small_targets(page) -> list[str]:
@@ -97,6 +106,8 @@ def check_page(page, name: str, folder: Path, *, phone: bool) -> None:
     assert not problems, f"{name} at {width}px {lang} overflows: {problems}"
     broken = wrapped(page)
     assert not broken, f"{name} at {width}px {lang}: amounts or codes across lines: {broken}"
+    spill = spilled(page)
+    assert not spill, f"{name} at {width}px {lang}: text sticking out of its box: {spill}"
     small = small_targets(page) if phone else []
     assert not small, f"{name} at {width}px {lang}: tap targets under 44 px: {small}"
     foreign = foreign_words(page)

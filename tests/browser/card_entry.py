@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-CARD_FIELDS = "#card-element input[placeholder={}]"
+CARD_FIELDS = "#card-element input[data-field={}]"
 
 
 def type_card(page, number: str) -> None:
@@ -27,7 +27,7 @@ def order_to_pay(page) -> int:
     page.locator("form[action$='/cart/add'] button[type=submit]").first.click()
     page.wait_for_load_state()
     page.goto("/market/cart")
-    page.locator("form[action$='/checkout'] button[type=submit]").click()
+    page.locator("form[action$='/checkout'] button[type=submit]:not([formaction])").click()
     page.wait_for_load_state()
     return int(re.search(r"/orders/(\d+)/pay", page.url).group(1))
 

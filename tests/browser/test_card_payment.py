@@ -11,7 +11,7 @@ import re
 from lithloop.extensions import db
 from lithloop.models import Pack, PackState
 from lithloop.models.market import Order, OrderStatus
-from tests.browser.card_entry import order_to_pay, type_card
+from tests.browser.card_entry import CARD_FIELDS, order_to_pay, type_card
 from tests.browser.conftest import DESKTOP, log_in
 
 
@@ -52,7 +52,7 @@ def test_declined_card_keeps_the_order_and_a_second_card_pays_it(browser, live_s
     assert status is OrderStatus.PENDING_PAYMENT  # the order is kept ...
     assert set(states) == {PackState.RESERVED}  # ... with its packs reserved
 
-    page.fill("#card-element input[placeholder=number]", "")
+    page.fill(CARD_FIELDS.format("number"), "")
     type_card(page, "4242424242424242")
     page.wait_for_url(re.compile(rf"/market/orders/{order_id}$"))
     status, states, _ = _order(live_server, order_id)

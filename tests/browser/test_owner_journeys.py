@@ -146,3 +146,43 @@ def test_booking_form_can_be_completed_with_the_keyboard_alone(browser, live_ser
     page.wait_for_url(re.compile(r"/bookings/\d+$"))
     booking = _booking(live_server, int(page.url.rsplit("/", 1)[1]))
     assert (booking.total_mass_kg, booking.note) == (900, "keyboard only")
+
+
+BOX_JS = """el => { const b = el.getBoundingClientRect();
+  return {top: b.top, bottom: b.bottom, height: window.innerHeight}; }"""
+
+
+def test_the_running_quote_stays_above_the_confirm_button_on_a_phone(
+    browser, live_server, screenshots
+):
+    for lang in ("zh_CN", "en"):
+        page = new_page(browser, live_server.url, phone=True, lang=lang)
+        log_in(page, "dealer@demo.lithloop")
+        page.goto("/bookings/new")
+        page.fill("#lots-0-count", "2")
+        page.fill("#lots-0-mass_kg", "1200")
+        page.locator("#quote .total strong").wait_for()
+        bar = page.locator("#quote-bar")
+        bar.locator("strong.money").wait_for()  # swapped in with the quote (out of band)
+        total = page.locator("#quote .total strong").inner_text()
+        assert bar.locator("strong.money").inner_text() == total
+        page.focus("#lots-0-mass_kg")  # typing the first lot, far above the button:
+        box = bar.evaluate(BOX_JS)
+        assert 0 <= box["top"] and box["bottom"] <= box["height"], (lang, box)  # bar in sight
+        submit = page.locator("form.card > button[type=submit]:not([name]):not(.default-submit)")
+        submit.scroll_into_view_if_needed()
+        button, box = submit.evaluate(BOX_JS), bar.evaluate(BOX_JS)
+        assert 0 <= button["top"] and button["bottom"] <= button["height"], (lang, button)
+        assert 0 <= box["top"] and box["bottom"] <= button["top"] + 1, (lang, box, button)
+        page.screenshot(path=str(screenshots / f"booking-quote-bar-390-{lang}.png"))
+        page.fill("#lots-0-mass_kg", "2400")  # a new quote reaches the bar too
+        page.wait_for_function(
+            "t => document.querySelector('#quote-bar strong') &&"
+            " document.querySelector('#quote-bar strong').innerText !== t",
+            arg=total,
+        )
+        assert (
+            bar.locator("strong.money").inner_text()
+            == page.locator("#quote .total strong").inner_text()
+        )
+        page.context.close()

@@ -77,7 +77,7 @@ def test_bad_lines_and_roles_are_refused(app):
             checkout.checkout(buyer, lines)
     with pytest.raises(Invalid) as caught:
         checkout.checkout(buyer, [{"pack_id": pack.id}], {"kind": "address", "address": ""})
-    assert caught.value.field == "delivery"
+    assert caught.value.field == "address"
     with pytest.raises(Forbidden):
         checkout.checkout(make_admin(), [{"pack_id": pack.id}])
 

@@ -50,7 +50,10 @@ def test_order_by_id_and_group_returns_the_client_secret_and_refuses_a_sold_pack
     created = client.post("/api/v1/orders", json=body, headers=headers)
     assert created.status_code == 201, created.json
     order = created.json
-    assert order["status"] == "pending_payment" and order["total_fen"] == 3_600_000
+    fee = order["delivery"]["fee_fen"]  # 西安区: a few km from the park, three packs
+    assert 3 * 5000 < fee < 3 * 5000 + 20 * 800
+    assert order["status"] == "pending_payment" and order["total_fen"] == 3_600_000 + fee
+    assert order["delivery"]["city"] == "西安区" and order["delivery"]["eta"]
     assert order["payment"]["client_secret"].startswith(order["payment"]["intent_id"])
     assert sorted(li["pack_id"] for li in order["lines"]) == sorted(p.id for p in packs)
     again = client.post(

@@ -8,6 +8,7 @@ __all__ = [
     "cart",
     "catalog",
     "checkout",
+    "delivery",
     "invoices",
     "order_list",
     "orders",

@@ -14,10 +14,23 @@ from flask import current_app
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Cart, User
+from lithloop.services.market import invoices
+
+DELIVERY_KEYS = ("kind", "city", "address", "contact", "phone")
+DELIVERY_LIMITS = {"kind": 10, "city": 100, "address": 300, "contact": 100, "phone": 40}
 
 
 def _empty() -> dict:
-    return {"packs": [], "groups": {}, "token": ""}
+    return {"packs": [], "groups": {}, "token": "", "delivery": {"kind": "pickup"}}
+
+
+def clean_delivery(raw) -> dict:
+    """The delivery fields a form sent, as text cut to their columns (nothing checked yet)."""
+    raw = raw if hasattr(raw, "get") else {}
+    out = {k: str(raw.get(k) or "").strip()[: DELIVERY_LIMITS[k]] for k in DELIVERY_KEYS}
+    out["kind"] = out["kind"] or str(raw.get("delivery_kind") or "")  # the form's name
+    out["kind"] = "address" if out["kind"] == "address" else "pickup"
+    return out
 
 
 def read(user: User) -> dict:
@@ -29,6 +42,7 @@ def read(user: User) -> dict:
         "packs": [int(i) for i in cart.pack_ids or []],
         "groups": {str(k): int(v) for k, v in (cart.groups or {}).items()},
         "token": cart.token or "",
+        "delivery": clean_delivery(cart.delivery or {}),
     }
 
 
@@ -48,13 +62,46 @@ def save(user: User, packs: list[int], groups: dict[str, int]) -> dict:
     return _run(work)
 
 
+def save_delivery(user: User, fields) -> dict:
+    """Keep the delivery chosen so far (kind, city, address, contact, phone) with the cart."""
+    chosen = clean_delivery(fields)
+
+    def work():
+        cart = db.session.scalar(sa.select(Cart).where(Cart.user_id == user.id).with_for_update())
+        if cart is None:
+            cart = Cart(user_id=user.id, pack_ids=[], groups={}, token=uuid.uuid4().hex)
+            db.session.add(cart)
+        cart.delivery = chosen
+        return chosen
+
+    return _run(work)
+
+
+def same_delivery(a: dict, b: dict) -> bool:
+    """True when two delivery choices cost the same (same kind and, for delivery, city)."""
+    a, b = clean_delivery(a), clean_delivery(b)
+    if a["kind"] != b["kind"]:
+        return False
+    return a["kind"] == "pickup" or a["city"].casefold() == b["city"].casefold()
+
+
 def empty(user: User) -> None:
     """Empty the cart (after an order took its contents)."""
     save(user, [], {})
 
 
-def totals(subtotal_fen: int) -> dict:
-    """The cart's sums: the price includes VAT at VAT_RATE_PCT; pickup at the park is free."""
+def totals(prices_fen: list[int], fee_fen: int = 0) -> dict:
+    """The cart's sums: packs, delivery fee, their total and the VAT it includes.
+
+    Prices and the fee include VAT at VAT_RATE_PCT (delivery by the seller is part of the
+    sale, taxed at the goods' rate); the VAT is split line by line as the invoice does."""
     rate = int(current_app.config.get("VAT_RATE_PCT", 13))
-    net = round(subtotal_fen * 100 / (100 + rate))
-    return {"subtotal_fen": subtotal_fen, "vat_fen": subtotal_fen - net, "vat_rate_pct": rate}
+    subtotal = sum(prices_fen)
+    vat = sum(invoices.split_vat(p, rate)[1] for p in [*prices_fen, fee_fen] if p)
+    return {
+        "subtotal_fen": subtotal,
+        "fee_fen": fee_fen,
+        "total_fen": subtotal + fee_fen,
+        "vat_fen": vat,
+        "vat_rate_pct": rate,
+    }

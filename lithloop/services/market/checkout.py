@@ -23,9 +23,9 @@ from lithloop import clock, outside_calls, payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, Payment, Role, User
 from lithloop.services import idempotency
-from lithloop.services.booking import geocoding
+from lithloop.services.booking import distances, geocoding
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, delivery
 from lithloop.services.market import holds as market_holds
 from lithloop.services.market.errors import Code
 from lithloop.services.packs.state import place
@@ -102,27 +102,37 @@ def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:
 
 
 def parse_delivery(raw) -> dict:
-    """{"kind": "pickup"} at the park, or {"kind": "address", address, contact, phone}."""
+    """{"kind": "pickup"} at the park, or {"kind": "address", city?, address, contact, phone}.
+
+    A delivery goes to the city named (one of the region's places) or, without a "city"
+    key (API clients before cities), to the place the address names; its road distance
+    from the park is measured here, before any row is locked (the provider may be OSRM)."""
     raw = raw if isinstance(raw, dict) else {}
-    kind = str(raw.get("kind") or "pickup")
-    if kind not in ("pickup", "address"):
+    kind = str(raw.get("kind") or delivery.PICKUP)
+    if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
-    out = {
+    out: dict[str, object] = {
         "delivery_kind": kind,
         "delivery_address": str(raw.get("address") or "").strip()[:300],
         "delivery_contact": str(raw.get("contact") or "").strip()[:100],
         "delivery_phone": str(raw.get("phone") or "").strip()[:40],
     }
-    if kind == "address" and not (out["delivery_address"] and out["delivery_phone"]):
-        raise Invalid(_l("For delivery, give the address and a phone number."), field="delivery")
-    if kind == "address":  # the dispatcher's runs route the delivery to these coordinates
-        try:
-            found = geocoding.locate(out["delivery_address"])
-        except ServiceError as exc:
-            exc.field = "delivery"
-            raise
-        out["delivery_lat"] = Decimal(str(round(found.lat, 6)))
-        out["delivery_lon"] = Decimal(str(round(found.lon, 6)))
+    if kind == delivery.PICKUP:
+        return out
+    if "city" in raw:  # the cart's form and newer API clients name the city
+        place = delivery.find_city(raw.get("city"))
+        lat, lon, city = place.lat, place.lon, place.name_zh
+    if not out["delivery_address"]:
+        raise Invalid(_l("For delivery, enter the street address."), field="address")
+    if not out["delivery_phone"]:
+        raise Invalid(_l("For delivery, enter a phone number."), field="phone")
+    if "city" not in raw:  # the dispatcher's runs route the delivery to these coordinates
+        found = geocoding.locate(str(out["delivery_address"]))
+        lat, lon, city = found.lat, found.lon, found.label
+    out["delivery_lat"] = Decimal(str(round(lat, 6)))
+    out["delivery_lon"] = Decimal(str(round(lon, 6)))
+    out["delivery_city"] = city[:100]
+    out["delivery_km"] = distances.distance_from_park_km(lat, lon)
     return out
 
 
@@ -186,16 +196,20 @@ def place_order(
 ) -> Order:
     """An order of the locked packs, reserved for the buyer (the caller commits).
 
-    Each line is at the pack's list price, or at `unit_price_fen` (an accepted quote).
+    Each line is at the pack's list price, or at `unit_price_fen` (an accepted quote); the
+    total adds the delivery fee (services/market/delivery.py).
     """
     market_holds.check_and_lock(user.organisation_id, len(packs))
     minutes = current_app.config.get("RESERVATION_MINUTES", 30)
     prices = [unit_price_fen if unit_price_fen is not None else p.price_fen for p in packs]
+    mass = sum((p.mass_kg or Decimal(0) for p in packs), Decimal(0))
+    terms = delivery.terms(where, len(packs), mass)
     order = Order(
         buyer_org_id=user.organisation_id,
         user_id=user.id,
         **where,
-        total_fen=sum(prices),
+        **terms,
+        total_fen=sum(prices) + terms["delivery_fee_fen"],
         status_at=clock.now(),
         reserved_until=clock.now() + timedelta(minutes=minutes),
     )

@@ -82,7 +82,7 @@ def split_vat(price_fen: int, rate_pct: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class InvoiceLine:
-    """One pack on the invoice."""
+    """One pack on the invoice, or the delivery fee (`delivery`, no pack code)."""
 
     code: str
     description: str
@@ -90,6 +90,7 @@ class InvoiceLine:
     net_fen: int
     vat_fen: int
     refunded_fen: int
+    delivery: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,11 @@ class Invoice:
     buyer: dict
     vat_rate_pct: int
     lines: list[InvoiceLine]
+
+    @property
+    def pack_count(self) -> int:
+        """How many packs the invoice lists (the delivery line is not one)."""
+        return sum(1 for li in self.lines if not li.delivery)
 
     @property
     def total_fen(self) -> int:
@@ -149,6 +155,9 @@ def invoice_for(user: User, order_id: int) -> Invoice:
                 line.pack.code, _describe(line), line.price_fen, net, vat, line.refunded_fen
             )
         )
+    if order.delivery_fee_fen:
+        net, vat = split_vat(order.delivery_fee_fen, rate)
+        lines.append(InvoiceLine("", "", order.delivery_fee_fen, net, vat, 0, True))
     return Invoice(
         order, frozen["number"], frozen["date"], frozen["seller"], frozen["buyer"], rate, lines
     )

@@ -111,12 +111,16 @@ def yuan(fen: int) -> str:
 
 
 def _allocate(order: Order, amount: int, line: OrderLine | None) -> None:
-    """Spread a refund over the line given, or over the lines in order."""
+    """Spread a refund over the line given, or over the lines in order, then the delivery fee."""
+    fee_left = 0
+    if line is None:  # what of the order's refunds went beyond its lines: the fee's share
+        fee_refunded = order.refunded_fen - sum(li.refunded_fen for li in order.lines)
+        fee_left = (order.delivery_fee_fen or 0) - fee_refunded
     for each in [line] if line else order.lines:
         share = min(amount, each.price_fen - each.refunded_fen)
         each.refunded_fen += share
         amount -= share
-    assert amount == 0, "refund larger than the lines"
+    assert amount <= fee_left, "refund larger than the lines and the delivery fee"
 
 
 def record_refund(

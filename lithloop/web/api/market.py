@@ -88,6 +88,10 @@ class DeliveryIn(ma.Schema):
     kind = ma.fields.String(
         load_default="pickup", validate=ma.validate.OneOf(vocab.values(vocab.DeliveryKind))
     )
+    city = ma.fields.String(
+        validate=ma.validate.Length(max=100),
+        metadata={"description": "A city or county of the region; else the address's place"},
+    )
     address = ma.fields.String(validate=ma.validate.Length(max=300))
     contact = ma.fields.String(validate=ma.validate.Length(max=100))
     phone = ma.fields.String(validate=ma.validate.Length(max=40))
@@ -116,9 +120,17 @@ class OrderLineOut(ma.Schema):
 
 class DeliveryOut(ma.Schema):
     kind = ma.fields.String(required=True, metadata={"description": "pickup or address"})
+    city = ma.fields.String(required=True)
     address = ma.fields.String(required=True)
     contact = ma.fields.String(required=True)
     phone = ma.fields.String(required=True)
+    fee_fen = ma.fields.Integer(required=True, metadata={"description": "In total_fen"})
+    distance_km = ma.fields.Decimal(required=True, allow_none=True, as_string=True)
+    eta = ma.fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Ready for pickup from, or expected delivery day"},
+    )
 
 
 class PaymentOut(ma.Schema):
@@ -159,9 +171,13 @@ def order_body(order, *, with_secret: bool = False) -> dict:
         "reserved_until": order.reserved_until,
         "delivery": {
             "kind": order.delivery_kind,
+            "city": order.delivery_city,
             "address": order.delivery_address,
             "contact": order.delivery_contact,
             "phone": order.delivery_phone,
+            "fee_fen": order.delivery_fee_fen,
+            "distance_km": order.delivery_km,
+            "eta": order.delivery_eta,
         },
         "lines": [
             {

@@ -1,0 +1,169 @@
+"""Delivery of a market order: pickup at the park, or a fee by road distance; and the day.
+
+Pickup at the park costs nothing and is ready PICKUP_READY_WORKING_DAYS working days after
+ordering. Delivery goes to a city of the region (the gazetteer's places, the same list the
+geocoder reads): its fee is the road distance from the park (the quotes' distance provider,
+`booking.distances`) x DELIVERY_FEE_PER_KM_FEN, plus DELIVERY_FEE_PER_PACK_FEN a pack and
+DELIVERY_FEE_PER_KG_FEN a kilogram, in fen with VAT included (a mixed sale: the goods'
+rate); it arrives DELIVERY_LEAD_WORKING_DAYS working days after ordering plus one working
+day per started DELIVERY_KM_PER_DAY km. Working days are the Chinese calendar in force.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock
+from lithloop.geo.gazetteer import Place, load_places
+from lithloop.services.booking import distances
+from lithloop.services.errors import Invalid
+from lithloop.services.packs import holiday_calendar
+
+PICKUP = "pickup"
+ADDRESS = "address"
+MAX_CITY_CHARS = 100
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Fee rates in fen (VAT included) and the day's rules, from configuration."""
+
+    per_km_fen: int = 800
+    per_pack_fen: int = 5000
+    per_kg_fen: int = 0
+    pickup_days: int = 1
+    lead_days: int = 2
+    km_per_day: int = 400
+
+
+@dataclass(frozen=True)
+class DeliveryQuote:
+    """What delivery costs and when the packs can be had."""
+
+    kind: str
+    fee_fen: int
+    eta: date
+    city: str = ""
+    distance_km: Decimal | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+def rates() -> Rates:
+    """The configured rates (README, configuration table)."""
+    cfg = current_app.config
+    return Rates(
+        per_km_fen=max(0, int(cfg.get("DELIVERY_FEE_PER_KM_FEN", 800))),
+        per_pack_fen=max(0, int(cfg.get("DELIVERY_FEE_PER_PACK_FEN", 5000))),
+        per_kg_fen=max(0, int(cfg.get("DELIVERY_FEE_PER_KG_FEN", 0))),
+        pickup_days=max(0, int(cfg.get("PICKUP_READY_WORKING_DAYS", 1))),
+        lead_days=max(0, int(cfg.get("DELIVERY_LEAD_WORKING_DAYS", 2))),
+        km_per_day=max(1, int(cfg.get("DELIVERY_KM_PER_DAY", 400))),
+    )
+
+
+def fee_fen(distance_km: Decimal, packs: int, mass_kg: Decimal, rate: Rates) -> int:
+    """The delivery fee in fen: km x rate + packs x rate + kg x rate, rounded half up."""
+    fen = (
+        Decimal(distance_km) * rate.per_km_fen
+        + packs * rate.per_pack_fen
+        + Decimal(mass_kg) * rate.per_kg_fen
+    )
+    return int(fen.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def delivery_days(distance_km: Decimal, rate: Rates) -> int:
+    """Working days from ordering to delivery: the lead plus a day per started span of km."""
+    return rate.lead_days + max(1, math.ceil(Decimal(distance_km) / rate.km_per_day))
+
+
+def cities() -> list[Place]:
+    """The places one may have packs delivered to (every place of the region but the park)."""
+    return [p for p in load_places() if p.kind != "park"]
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _names(place: Place) -> set[str]:
+    zh = place.name_zh
+    en = _fold(re.sub(r"\s*\(.*?\)", "", place.name_en))
+    names = {_fold(zh), en}
+    if len(short := re.sub(r"(市|县|区)$", "", zh)) >= 2:
+        names.add(short)
+    if len(short_en := re.sub(r"\s+(county|district|city)$", "", en)) >= 3:
+        names.add(short_en)
+    return names
+
+
+def find_city(name: str) -> Place:
+    """The region's place of that name (Chinese or English), or Invalid(field="city")."""
+    text = _fold(str(name or ""))
+    if not text:
+        raise Invalid(_l("Choose the city or county to deliver to."), field="city")
+    if len(text) <= MAX_CITY_CHARS:
+        for place in cities():
+            if text in _names(place):
+                return place
+    raise Invalid(
+        _l(
+            "We do not deliver to “%(c)s”: choose a city or county of the region from the list.",
+            c=text[:40],
+        ),
+        field="city",
+    )
+
+
+def city_label(place: Place, locale: str) -> str:
+    """The place's name in the reader's language."""
+    return place.name_zh if locale.startswith("zh") else re.sub(r"\s*\(.*?\)", "", place.name_en)
+
+
+def pickup_quote(today: date | None = None) -> DeliveryQuote:
+    """Pickup at the park: no fee, ready after PICKUP_READY_WORKING_DAYS working days."""
+    start = today or clock.today()
+    ready = holiday_calendar.calendar().add_working_days(start, rates().pickup_days)
+    return DeliveryQuote(PICKUP, 0, ready)
+
+
+def address_quote(
+    lat: float, lon: float, packs: int, mass_kg: Decimal, city: str = "", today=None
+) -> DeliveryQuote:
+    """Delivery to a point: the fee by road distance from the park, and the day it arrives."""
+    rate = rates()
+    start = today or clock.today()
+    km = distances.distance_from_park_km(lat, lon)
+    eta = holiday_calendar.calendar().add_working_days(start, delivery_days(km, rate))
+    return DeliveryQuote(ADDRESS, fee_fen(km, packs, mass_kg, rate), eta, city, km, lat, lon)
+
+
+def city_quote(name: str, packs: int, mass_kg: Decimal, today=None) -> DeliveryQuote:
+    """Delivery to a city of the region by its name (Invalid beside the field if unknown)."""
+    place = find_city(name)
+    return address_quote(place.lat, place.lon, packs, mass_kg, place.name_zh, today)
+
+
+def terms(where: dict, packs: int, mass_kg: Decimal, today=None) -> dict:
+    """The order's delivery fee and day, from parse_delivery's fields and what is ordered."""
+    rate = rates()
+    start = today or clock.today()
+    work = holiday_calendar.calendar()
+    if where.get("delivery_kind") != ADDRESS or where.get("delivery_km") is None:
+        return {
+            "delivery_fee_fen": 0,
+            "delivery_eta": work.add_working_days(start, rate.pickup_days),
+        }
+    km = Decimal(where["delivery_km"])
+    return {
+        "delivery_fee_fen": fee_fen(km, packs, mass_kg, rate),
+        "delivery_eta": work.add_working_days(start, delivery_days(km, rate)),
+    }

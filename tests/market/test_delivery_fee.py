@@ -1,0 +1,215 @@
+"""The cart's delivery line: pickup free with its day, delivery's fee by road distance and
+its day in working days, the total charged through Stripe equal to the total shown."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask import current_app
+
+from lithloop import payments
+from lithloop.extensions import db
+from lithloop.geo.gazetteer import load_places, park_place
+from lithloop.models import Order, OrderStatus
+from lithloop.services.errors import Invalid
+from lithloop.services.market import catalog, delivery, invoices
+from lithloop.services.market import orders as market_orders
+from tests.conftest import Auth, submit
+from tests.market.support import list_packs, make_admin, make_buyer
+from tests.pdf_text import pdf_text
+
+HAILIN = "海林市"  # 25.4 km by road from the park (great circle 19.57 km x 1.3)
+
+
+def _login(client, user, lang="en"):
+    client.get(f"/lang/{lang}")
+    Auth(client).login(user.email)
+
+
+def _order() -> Order:
+    return db.session.scalar(sa.select(Order).order_by(Order.id.desc()))
+
+
+def _great_circle_km(a, b) -> float:
+    """Haversine on the mean Earth radius, written out here apart from the app's numpy one."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def _money(fen: int) -> str:
+    return f"¥{Decimal(fen) / 100:,.2f}"
+
+
+def test_the_fee_adds_km_packs_and_kg_at_their_rates():
+    rate = delivery.Rates(per_km_fen=800, per_pack_fen=5000, per_kg_fen=10)
+    assert delivery.fee_fen(Decimal("100.0"), 2, Decimal("300"), rate) == 80_000 + 10_000 + 3_000
+    assert delivery.fee_fen(Decimal("0.1"), 0, Decimal("0"), rate) == 80
+    assert delivery.fee_fen(Decimal("25.45"), 1, Decimal("0.05"), rate) == 20_360 + 5_000 + 1
+    assert delivery.delivery_days(Decimal("25.4"), rate) == 3  # lead 2 + 1 for the road
+    assert delivery.delivery_days(Decimal("400.1"), rate) == 4
+
+
+def test_the_exact_fee_for_a_known_distance(app, monkeypatch):
+    hailin = next(p for p in load_places() if p.name_zh == HAILIN)
+    km = Decimal(str(round(_great_circle_km(park_place(), hailin) * 1.3, 1)))
+    assert km == Decimal("25.4")
+    quote = delivery.city_quote("Hailin", 2, Decimal("600"), today=date(2026, 12, 2))
+    assert quote.distance_km == km and quote.city == HAILIN
+    assert quote.fee_fen == 25_4 * 80 + 2 * 5000 == 30_320  # ¥8.00/km, ¥50.00 a pack
+    monkeypatch.setitem(current_app.config, "DELIVERY_FEE_PER_KG_FEN", 5)
+    assert delivery.city_quote(HAILIN, 2, Decimal("600")).fee_fen == 30_320 + 3_000
+
+
+def test_the_day_counts_working_days_across_a_weekend_and_a_holiday(app):
+    # Mid-Autumn 2026: Fri 25 - Sun 27 September off; National Day 1-7 October off,
+    # Saturday 10 October a working day (调休).
+    pickup = delivery.terms({"delivery_kind": "pickup"}, 1, Decimal(0), today=date(2026, 9, 24))
+    assert pickup == {"delivery_fee_fen": 0, "delivery_eta": date(2026, 9, 28)}
+    where = {"delivery_kind": "address", "delivery_km": Decimal("25.4")}
+    shipped = delivery.terms(where, 1, Decimal(0), today=date(2026, 9, 30))
+    assert shipped["delivery_eta"] == date(2026, 10, 10)  # 8, 9 and the working Saturday
+    friday = delivery.terms(where, 1, Decimal(0), today=date(2026, 12, 4))
+    assert friday["delivery_eta"] == date(2026, 12, 9)  # Mon 7, Tue 8, Wed 9
+    far = {"delivery_kind": "address", "delivery_km": Decimal("450")}
+    assert delivery.terms(far, 1, Decimal(0), today=date(2026, 12, 4))["delivery_eta"] == date(
+        2026, 12, 10
+    )
+
+
+def test_the_cart_shows_the_fee_and_the_order_charges_the_total_shown(client, frozen_clock):
+    frozen_clock(datetime(2026, 12, 4, 2, 0, tzinfo=UTC))  # Friday 10:00 in Mudanjiang
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(2, price_fen=1_130_00)
+    group = catalog.group_id(packs[0])
+    submit(client, "/market/cart/add", {"group_id": group, "quantity": 2}, page="/market/")
+    page = client.get("/market/cart").get_data(as_text=True)
+    assert "ready for pickup from 2026-12-07 (Mon)" in page  # Friday: next working day
+    chosen = {"delivery_kind": "address", "city": "Hailin", "address": "Xinhua St 8"}
+    shown = submit(
+        client,
+        "/market/cart/delivery",
+        {**chosen, "phone": "13904531234"},
+        page="/market/cart",
+        follow_redirects=True,
+    )
+    page = shown.get_data(as_text=True)
+    fee, total = 30_320, 2 * 1_130_00 + 30_320
+    assert f"Delivery fee {_money(fee)} (25.4 km from the park); expected on 2026-12-09 (Wed)" in (
+        page
+    )
+    assert re.search(r'class="num money total-fen">' + re.escape(_money(total)), page)
+    vat = sum(invoices.split_vat(p, 13)[1] for p in (1_130_00, 1_130_00, fee))
+    assert _money(vat) in page
+    ordered = submit(
+        client, "/market/checkout", {**chosen, "phone": "13904531234"}, page="/market/cart"
+    )
+    assert ordered.status_code == 302 and "/pay" in ordered.location, ordered.data[:400]
+    order = _order()
+    assert (order.total_fen, order.delivery_fee_fen) == (total, fee)
+    assert order.delivery_eta == date(2026, 12, 9) and order.delivery_km == Decimal("25.4")
+    intent = payments.gateway().retrieve(order.payment.intent_id)
+    assert intent.amount_fen == total == order.payment.amount_fen  # what Stripe will charge
+    pay_page = client.get(ordered.location).get_data(as_text=True)
+    assert f'pay-total">{_money(total)}' in pay_page and _money(fee) in pay_page
+    order_page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert "Delivery fee" in order_page and "expected on 2026-12-09 (Wed)" in order_page
+
+
+def test_another_city_than_the_one_shown_is_shown_before_it_is_ordered(client):
+    _login(client, make_buyer())
+    packs = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": packs[0].id}, page="/market/")
+    first = {"delivery_kind": "address", "city": "海林市", "address": "A 1", "phone": "139"}
+    submit(client, "/market/cart/delivery", first, page="/market/cart")
+    moved = submit(client, "/market/checkout", {**first, "city": "穆棱市"}, page="/market/cart")
+    assert moved.status_code == 302 and moved.location.endswith("/market/cart#delivery")
+    assert _order() is None  # nothing ordered at a fee the buyer did not see
+    page = client.get("/market/cart").get_data(as_text=True)
+    assert "Delivery to Muling" in page and "Check the delivery fee" in page
+
+
+HOSTILE = [
+    ({"city": "Atlantis"}, "city", "We do not deliver to"),
+    ({"city": ""}, "city", "Choose the city or county"),
+    ({"city": "x" * 5000}, "city", "We do not deliver to"),
+    ({"city": "<script>alert(1)</script>"}, "city", "We do not deliver to"),
+    ({"city": "海林市", "address": "   "}, "address", "enter the street address"),
+    ({"city": "海林市", "phone": ""}, "phone", "enter a phone number"),
+]
+
+
+@pytest.mark.parametrize(("fields", "field", "message"), HOSTILE)
+def test_bad_delivery_input_is_refused_beside_its_field(client, fields, field, message):
+    _login(client, make_buyer())
+    packs = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": packs[0].id}, page="/market/")
+    form = {"delivery_kind": "address", "city": "海林市", "address": "A 1", "phone": "139"}
+    form.update(fields)
+    submit(client, "/market/cart/delivery", {**form, "city": "海林市"}, page="/market/cart")
+    answer = submit(client, "/market/checkout", form, page="/market/cart")
+    assert answer.status_code == 422, answer.status_code
+    page = answer.get_data(as_text=True)
+    beside = re.search(rf'<p class="error" id="c-{field}-err">([^<]*)</p>', page)
+    assert beside and message in beside.group(1), page[page.find("<form") :][:1500]
+    assert "<script>alert" not in page
+    assert _order() is None
+    assert packs[0].state.value == "finished"
+
+
+def test_an_unknown_kind_or_a_nul_is_refused(client):
+    _login(client, make_buyer())
+    packs = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": packs[0].id}, page="/market/")
+    with pytest.raises(Invalid):
+        delivery.find_city("\u200b")
+    bad_kind = submit(client, "/market/checkout", {"delivery_kind": "drone"}, page="/market/cart")
+    assert bad_kind.status_code in (302, 422)
+    order = _order()
+    assert order is None or order.delivery_fee_fen == 0  # anything but "address" is pickup
+    nul = submit(
+        client,
+        "/market/cart/delivery",
+        {"delivery_kind": "address", "city": "海\x00"},
+        page="/market/cart",
+    )
+    assert nul.status_code == 400
+
+
+def test_a_full_refund_gives_back_the_delivery_fee_too(client):
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(1, price_fen=500_00)
+    submit(client, "/market/cart/add", {"pack_id": packs[0].id}, page="/market/")
+    form = {"delivery_kind": "address", "city": "海林市", "address": "A 1", "phone": "139"}
+    submit(client, "/market/cart/delivery", form, page="/market/cart")
+    submit(client, "/market/checkout", form, page="/market/cart")
+    order = _order()
+    submit(
+        client,
+        f"/market/orders/{order.id}/pay",
+        {"method": "pm_card_visa"},
+        page=f"/market/orders/{order.id}/pay",
+    )
+    db.session.refresh(order)
+    assert order.status is OrderStatus.PAID
+    invoice = invoices.invoice_for(buyer, order.id)
+    assert invoice.total_fen == order.total_fen == 500_00 + order.delivery_fee_fen
+    assert invoice.pack_count == 1 and invoice.lines[-1].delivery
+    pdf = client.get(f"/market/orders/{order.id}/invoice?format=pdf")
+    assert pdf.status_code == 200, pdf.status_code
+    text = " ".join(pdf_text(pdf.data).split())
+    assert "Delivery fee" in text and "Delivery to Hailin, 25.4 km" in text
+    assert _money(order.delivery_fee_fen) in text and _money(order.total_fen) in text
+    market_orders.refund(make_admin(), order.id, reason="changed mind")
+    db.session.refresh(order)
+    assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
