@@ -134,13 +134,23 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
 
     history = done.history
     assert history.bookings >= 2 and history.settled == history.bookings
+    yesterday = date(2026, 11, 26)  # the last open day (the market's stock came weeks before)
     settled = db.session.scalars(
-        sa.select(Booking).where(Booking.status == BookingStatus.SETTLED)
+        sa.select(Booking).where(
+            Booking.status == BookingStatus.SETTLED, Booking.pickup_date == yesterday
+        )
     ).all()
     assert len(settled) == history.bookings
-    assert db.session.scalar(sa.select(sa.func.count(Settlement.id))) == history.bookings
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Settlement.id)).where(
+                Settlement.booking_id.in_([b.id for b in settled])
+            )
+        )
+        == history.bookings
+    )
     refurbished = db.session.scalars(sa.select(Pack).where(Pack.refurbished.is_(True))).all()
-    built = [p for p in refurbished if p.parents]  # the market's demo stock has no parents
+    built = [p for p in refurbished if p.parents[0].booking.pickup_date == yesterday]
     assert len(built) == history.refurbished >= 1
     assert all(
         p.state is PackState.FINISHED and p.price_fen > 0 and len(p.parents) == 2 for p in built

@@ -38,6 +38,7 @@ DETAIL_KEYS = {
     "booking": _l("Booking"),
     "booking_id": _l("Booking"),
     "buyer_org_id": _l("Buyer"),
+    "cycle_count": _l("Cycles"),
     "from": _l("From"),
     "grade": _l("Grade"),
     "index_version": _l("Price index"),
