@@ -6,78 +6,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import sqlalchemy as sa
-
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import BusPack, OrgKind, Pack, PackState
+from lithloop.models import Pack, PackState
 from lithloop.services.market import catalog
-
-#: What a retired pack's own chain holds before it is built into a second-life pack.
-RETIRED_CHAIN = ("retired", "booked", "picked_up", "received", "tested", "graded", "aged")
-
-
-def _events(pack: Pack) -> dict[str, list]:
-    found: dict[str, list] = {}
-    for event in sorted(pack.events, key=lambda e: (e.at, e.id)):
-        found.setdefault(event.kind, []).append(event)
-    return found
-
-
-def _pack(code: str) -> Pack | None:
-    return db.session.scalar(sa.select(Pack).where(Pack.code == code))
-
-
-def lineage_problems(pack: Pack, child: Pack | None = None) -> list[str]:
-    """What is missing from the pack's chain down to the retired packs it came from,
-    following the "built" events' parents and the parents' "consumed" events."""
-    events = _events(pack)
-    if child is not None:
-        consumed = events.get("consumed", [])
-        if not any(e.data.get("into") == child.code for e in consumed):
-            return [f"{pack.code}: no 'consumed' event into {child.code}"]
-    if "built" in events:
-        parents = events["built"][-1].data.get("parents") or []
-        if not parents:
-            return [f"{pack.code}: built from no parents"]
-        problems = []
-        for code in parents:
-            parent = _pack(code)
-            if parent is None:
-                problems.append(f"{pack.code}: parent {code} does not exist")
-                continue
-            if parent.events and max(e.at for e in parent.events) > events["built"][-1].at:
-                problems.append(f"{code}: events after {pack.code} was built from it")
-            problems += lineage_problems(parent, pack)
-        return problems
-    return _retired_problems(pack, events)
-
-
-def _retired_problems(pack: Pack, events: dict[str, list]) -> list[str]:
-    missing = [kind for kind in RETIRED_CHAIN if kind not in events]
-    if missing:
-        return [f"{pack.code}: not built, and its chain lacks {', '.join(missing)}"]
-    retired, booked = events["retired"][0], events["booked"][0]
-    problems = []
-    if booked.organisation is None or booked.organisation.kind not in (
-        OrgKind.BUS_COMPANY,
-        OrgKind.DEALER_BRANCH,
-    ):
-        problems.append(f"{pack.code}: not booked by the bus company or dealer that retired it")
-    register = db.session.scalar(
-        sa.select(BusPack).where(
-            BusPack.pack_code == pack.code, BusPack.organisation_id == booked.organisation_id
-        )
-    )
-    if register is None or retired.data.get("vehicle_plate") != register.vehicle_plate:
-        problems.append(f"{pack.code}: retired from no bus of its owner's fleet register")
-    order = [events[kind][0].at for kind in RETIRED_CHAIN[1:]]
-    if order != sorted(order):
-        problems.append(f"{pack.code}: booked, picked up, received, graded, aged out of order")
-    aging = timedelta(days=14)  # the park's AGING_DAYS
-    if events["aged"][0].at - events["received"][0].at < aging - timedelta(days=1):
-        problems.append(f"{pack.code}: released from aging before it had aged")
-    return problems
+from tests.lineage import RETIRED_CHAIN, events_by_kind, lineage_problems, pack_by_code
 
 
 def test_every_pack_on_sale_has_a_chain_down_to_a_retired_bus_pack(demo):
@@ -93,6 +26,9 @@ def test_every_pack_on_sale_has_a_chain_down_to_a_retired_bus_pack(demo):
         built = next(e for e in pack.events if e.kind == "built")
         assert built.at < now - timedelta(days=2)
         assert built.at.tzinfo is not None and built.at.utcoffset() == timedelta(0)
+        for parent in pack.parents:  # aged the park's AGING_DAYS (14) before release
+            found = events_by_kind(parent)
+            assert found["aged"][0].at - found["received"][0].at >= timedelta(days=13)
 
 
 def test_the_lineage_check_fails_for_a_pack_listed_without_a_chain(demo):
@@ -108,7 +44,7 @@ def test_the_lineage_check_fails_for_a_pack_listed_without_a_chain(demo):
     assert lineage_problems(bare) == [
         f"{bare.code}: not built, and its chain lacks " + ", ".join(RETIRED_CHAIN)
     ]
-    parent = _pack(next(e for e in built.events if e.kind == "built").data["parents"][0])
+    parent = pack_by_code(next(e for e in built.events if e.kind == "built").data["parents"][0])
     assert lineage_problems(parent, bare)  # not consumed into it
 
 

@@ -169,3 +169,10 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
         assert batch.status == "closed" and len(batch.packs) == history.dismantled
     page = client.get(f"/p/{built[0].code}").get_data(as_text=True)
     assert built[0].parents[0].code in page  # the public passport shows the lineage
+
+    from lithloop.services.market import catalog
+    from tests.lineage import lineage_problems
+
+    on_sale = catalog.search(catalog.Filters())  # the market's stock and yesterday's build
+    assert built[0] in on_sale
+    assert [problem for pack in on_sale for problem in lineage_problems(pack)] == []

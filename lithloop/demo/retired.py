@@ -42,6 +42,7 @@ MANUFACTURERS = ("CAT", "BYD", "EVE", "CAL")  # 3-character manufacturer codes (
 PACK_KWH = Decimal("64.5")  # one of a city bus's battery packs
 PACK_KG = 480
 PACKS_PER_BUS = 3
+KWH_PER_KG = Decimal("0.134")  # an LFP bus pack's energy per kg (295 kWh, 2,200 kg)
 SERIAL_BASE = 7_100_000  # apart from the serials the demo's other bookings use
 WINDOW = ("08:00", "16:00")
 PLAN_SECONDS = 1
@@ -86,7 +87,7 @@ def register(user: User, soh: list[Decimal], rng: random.Random) -> list[Retired
     packs = []
     for n, health in enumerate(soh):
         if n % PACKS_PER_BUS == 0:
-            plate = _plate(rng, plates)
+            plate = _plate(rng, plates, "G")  # Jixi's plates
         code = make_park_code(
             SERIAL_BASE + n + 1,
             chemistry_letter=letter_for_chemistry("LFP") or "Z",
@@ -95,27 +96,30 @@ def register(user: User, soh: list[Decimal], rng: random.Random) -> list[Retired
             manufacturer=rng.choice(MANUFACTURERS),
         )
         packs.append(RetiredPack(plate, code, health))
+    _import(user, packs, PACK_KWH, Decimal(PACK_KG), rng)
+    return packs
+
+
+def _import(user: User, packs: list[RetiredPack], kwh: Decimal, kg: Decimal, rng) -> None:
     out = io.StringIO()
     rows = csv.writer(out)
     rows.writerow(COLUMNS)
     for pack in packs:
         since = date(2018, rng.randint(1, 12), rng.randint(1, 28))
-        rows.writerow([pack.plate, pack.code, "LFP", PACK_KWH, PACK_KG, since, pack.soh_pct])
+        rows.writerow([pack.plate, pack.code, "LFP", kwh, kg, since, pack.soh_pct])
     bus_fleet.import_packs(user, out.getvalue().encode())
-    return packs
 
 
-def _plate(rng: random.Random, used: set[str]) -> str:
+def _plate(rng: random.Random, used: set[str], letter: str) -> str:
     while True:
-        plate = f"黑G·D{rng.randrange(10000):04d}"  # Jixi plates
+        plate = f"黑{letter}·D{rng.randrange(10000):04d}"
         if plate not in used:
             used.add(plate)
             return plate
 
 
-def book(user: User, codes: list[str], pickup: date) -> list[Booking]:
-    """Accept the register's packs as one pickup per depot (about half the packs each)."""
-    ids = dict(
+def _register_ids(user: User, codes: list[str]) -> dict[str, int]:
+    return dict(
         db.session.execute(
             sa.select(BusPack.pack_code, BusPack.id).where(
                 BusPack.organisation_id == user.organisation_id,
@@ -123,6 +127,28 @@ def book(user: User, codes: list[str], pickup: date) -> list[Booking]:
             )
         ).all()
     )
+
+
+def book_lot(user: User, site_id: int, lot: dict, day: date, window, rng) -> Booking:
+    """A bus depot's coded LFP lot booked as its fleet manager does: the packs added to the
+    fleet register (one bus each), then accepted from it as a pickup on `day`."""
+    codes = list(lot["codes"])
+    kg = (Decimal(lot["mass_kg"]) / len(codes)).quantize(Decimal("0.01"))
+    used: set[str] = set()
+    letter = "G" if user.organisation.city == BUS_CITY else "C"  # Jixi, else Mudanjiang
+    packs = [RetiredPack(_plate(rng, used, letter), c, Decimal(rng.randint(700, 790)) / 10)
+             for c in codes]  # fmt: skip
+    _import(user, packs, (kg * KWH_PER_KG).quantize(Decimal("0.1")), kg, rng)
+    ids = _register_ids(user, codes)
+    booking, _ = bus_fleet.accept_proposal(
+        user, site_id, [ids[c] for c in codes], day.isoformat(), tuple(window)
+    )
+    return booking
+
+
+def book(user: User, codes: list[str], pickup: date) -> list[Booking]:
+    """Accept the register's packs as one pickup per depot (about half the packs each)."""
+    ids = _register_ids(user, codes)
     depots = list(
         db.session.scalars(
             sa.select(Site.id).where(Site.organisation_id == user.organisation_id).order_by(Site.id)
