@@ -3,8 +3,9 @@ bus company, picked up on a published plan, received, tested and graded at the p
 re-tested, released and assembled into the second-life packs listed for sale.
 
 Every step calls the service the users' pages call, with the clock replayed weeks before
-"today" (demo/replay.py): the pickup about LEAD_DAYS ago, aging for the park's AGING_DAYS,
-assembly after that. So every pack on sale has a passport chain down to the bus it left.
+"today" (demo/replay.py): the pickup AGING_DAYS + SETTLE_DAYS ago, aging for the park's
+AGING_DAYS, assembly the day after. So every pack on sale has a passport chain down to the
+bus it left.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from lithloop import clock
 from lithloop.demo import retired
@@ -38,7 +40,7 @@ NOMINAL_V = {51_200: Decimal(320), 14_336: Decimal("51.2"), 5_120: Decimal("51.2
 #: Retired packs a built pack is made of, by its grade: one, or two for grade C (the
 #: weaker modules of two packs).
 PARENTS = {"C": 2}
-LEAD_DAYS = 24  # the pickup happened at least this long before today
+SETTLE_DAYS = 10  # after aging: release, assembly and a week on sale before today
 BUS_PACK_V = Decimal(576)  # a bus pack: 180 LFP cells in series
 CENT = Decimal("0.01")
 
@@ -190,7 +192,8 @@ def seed_market_packs(seed: int = 7) -> int:
     plant, dispatcher = users[Role.PLANT_OPERATOR], users[Role.DISPATCHER]
     fleet = retired.fleet_manager(users[Role.FLEET_MANAGER].password_hash)
     builds, planned = _plan_builds(rng)
-    pickup = _open_on_or_before(clock.today() - timedelta(days=LEAD_DAYS))
+    lead = int(current_app.config["AGING_DAYS"]) + SETTLE_DAYS
+    pickup = _open_on_or_before(clock.today() - timedelta(days=lead))
     with replaying(pickup - timedelta(days=12), 10) as replay:
         order = [c for b in builds for c in b.parents]
         registered = retired.register(fleet, [planned[c].soh_pct for c in order], rng)
@@ -203,12 +206,8 @@ def seed_market_packs(seed: int = 7) -> int:
         plan = retired.plan_and_publish(dispatcher, pickup)
         stops = retired.pick_up(plan, replay)
         replay.moment = max(s.route.stops[-1].arrival for s in stops)
-        masses = {
-            p.code: (Decimal(retired.PACK_KG) * Decimal(rng.randint(985, 1015)) / 1000).quantize(
-                Decimal("0.1")
-            )
-            for p in registered
-        }
+        kg = Decimal(retired.PACK_KG)
+        masses = {p.code: kg * rng.randint(985, 1015) / 1000 for p in registered}
         packs = []
         for booking in bookings:
             replay.tick(20)
