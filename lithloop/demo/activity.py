@@ -136,8 +136,9 @@ def _book(
         }
         try:
             if coded and user.role is Role.FLEET_MANAGER:  # from the fleet register, the
-                with replaying(as_of, 14):  # day before, as the fleet manager does
-                    retired.book_lot(user, site.id, raw["lots"][0], day, raw["window"], rng)
+                with replaying(as_of, 14):  # day before, as the fleet manager does; its own
+                    lot, own = raw["lots"][0], random.Random(site.id)  # draws: the rest as ever
+                    retired.book_lot(user, site.id, lot, day, raw["window"], own)
             else:
                 booking_service.book_pickup(user, raw, as_of=as_of)
             made += 1
