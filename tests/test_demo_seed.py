@@ -134,13 +134,23 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
 
     history = done.history
     assert history.bookings >= 2 and history.settled == history.bookings
+    yesterday = date(2026, 11, 26)  # the last open day (the market's stock came weeks before)
     settled = db.session.scalars(
-        sa.select(Booking).where(Booking.status == BookingStatus.SETTLED)
+        sa.select(Booking).where(
+            Booking.status == BookingStatus.SETTLED, Booking.pickup_date == yesterday
+        )
     ).all()
     assert len(settled) == history.bookings
-    assert db.session.scalar(sa.select(sa.func.count(Settlement.id))) == history.bookings
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Settlement.id)).where(
+                Settlement.booking_id.in_([b.id for b in settled])
+            )
+        )
+        == history.bookings
+    )
     refurbished = db.session.scalars(sa.select(Pack).where(Pack.refurbished.is_(True))).all()
-    built = [p for p in refurbished if p.parents]  # the market's demo stock has no parents
+    built = [p for p in refurbished if p.parents[0].booking.pickup_date == yesterday]
     assert len(built) == history.refurbished >= 1
     assert all(
         p.state is PackState.FINISHED and p.price_fen > 0 and len(p.parents) == 2 for p in built
@@ -159,3 +169,10 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
         assert batch.status == "closed" and len(batch.packs) == history.dismantled
     page = client.get(f"/p/{built[0].code}").get_data(as_text=True)
     assert built[0].parents[0].code in page  # the public passport shows the lineage
+
+    from lithloop.services.market import catalog
+    from tests.lineage import lineage_problems
+
+    on_sale = catalog.search(catalog.Filters())  # the market's stock and yesterday's build
+    assert built[0] in on_sale
+    assert [problem for pack in on_sale for problem in lineage_problems(pack)] == []

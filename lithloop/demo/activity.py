@@ -13,7 +13,9 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.batteries import make_park_code
+from lithloop.demo import retired
 from lithloop.demo.history import HistorySummary, seed_history
+from lithloop.demo.replay import replaying
 from lithloop.extensions import db
 from lithloop.models import (
     Organisation,
@@ -133,7 +135,12 @@ def _book(
             "lots": _lots(site, rng, serials, damaged=(n % 7 == 3) and not coded, coded=coded),
         }
         try:
-            booking_service.book_pickup(user, raw, as_of=as_of)
+            if coded and user.role is Role.FLEET_MANAGER:  # from the fleet register, the
+                with replaying(as_of, 14):  # day before, as the fleet manager does; its own
+                    lot, own = raw["lots"][0], random.Random(site.id)  # draws: the rest as ever
+                    retired.book_lot(user, site.id, lot, day, raw["window"], own)
+            else:
+                booking_service.book_pickup(user, raw, as_of=as_of)
             made += 1
         except ServiceError:
             db.session.rollback()  # a full day or a closed site: the demo just books fewer

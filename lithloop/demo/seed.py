@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.demo import names
 from lithloop.demo.activity import ActivitySummary, seed_activity
+from lithloop.demo.market import seed_market_packs
+from lithloop.demo.replay import unsynced_commits
 from lithloop.extensions import db
 from lithloop.geo import load_places, park_place
 from lithloop.models import Organisation, OrgKind, OrgStatus, Role, Site, SiteKind, Truck, User
@@ -164,6 +166,11 @@ def seed_demo(
     With `activity`, also book pickups and publish today's plan (see demo/activity.py)."""
     if db.session.scalar(sa.select(sa.func.count(Organisation.id))):
         raise RuntimeError("the database already has organisations; seed-demo needs it empty")
+    with unsynced_commits(db.engine):
+        return _seed(seed, password, activity)
+
+
+def _seed(seed: int, password: str, activity: bool) -> SeedSummary:
     rng = random.Random(seed)
     places = {p.name_en: p for p in load_places()}
     park = _org(PARK_NAME, OrgKind.PARK_OPERATOR, "牡丹江", rng)
@@ -218,8 +225,7 @@ def seed_demo(
     _drivers(park, hashed, random.Random(seed + 1))
     db.session.commit()
     ensure_default_index()
-    from lithloop.demo.market import seed_market_packs
-
+    db.session.expunge_all()  # each of the chain's commits would expire the whole region
     seed_market_packs(seed)
     orgs = 2 + len(dealers) + len(buses) + len(buyers)
     sites = db.session.scalar(sa.select(sa.func.count(Site.id)))

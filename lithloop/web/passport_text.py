@@ -38,39 +38,64 @@ DETAIL_KEYS = {
     "booking": _l("Booking"),
     "booking_id": _l("Booking"),
     "buyer_org_id": _l("Buyer"),
+    "capacity_ah": _l("Capacity (Ah)"),
+    "cycle_count": _l("Cycles"),
+    "damaged": _l("Damaged (scrap)"),
+    "decision": _l("Decision"),
     "from": _l("From"),
     "grade": _l("Grade"),
     "index_version": _l("Price index"),
+    "insulation_ok": _l("Insulation"),
     "into": _l("Into"),
+    "kind": _l("Kind"),
     "line_id": _l("Order line"),
+    "lot": _l("Lot"),
+    "margin_fen": _l("Margin over recycling"),
     "measured_kg": _l("Measured (kg)"),
     "note": _l("Note"),
     "order_id": _l("Order"),
     "pack_kg": _l("Pack mass (kg)"),
     "parents": _l("Parents"),
+    "plan_id": _l("Plan"),
+    "plan_route_id": _l("Route"),
     "price_fen": _l("Price"),
     "reason": _l("Reason"),
     "retest_id": _l("Retest"),
+    "soh_pct": _l("State of health"),
     "to": _l("To"),
+    "truck": _l("Truck"),
+    "vehicle_plate": _l("Vehicle"),
     "warehouse": _l("Warehouse"),
+}
+#: Words for the values of some details (the stored value is a code).
+DETAIL_VALUES = {
+    "insulation_ok": {True: _l("pass"), False: _l("fail")},
+    "kind": {"intake": _l("Intake test"), "retest": _l("Retest")},
+    "decision": {"refurbish": _l("Second life"), "recycle": _l("Recycle")},
 }
 
 
+def _shown(key: str, value) -> str:
+    words = DETAIL_VALUES.get(key, {})
+    if isinstance(value, bool | str) and value in words:
+        return str(words[value])
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    if key.endswith("_fen") and isinstance(value, int):
+        return money(value)
+    if key == "lot" and isinstance(value, int):
+        return str(value + 1)  # stored from 0, counted from 1 on the booking
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and value in STATE_LABELS:
+        return state_label(value)
+    return "—" if value in (None, "") else str(value)
+
+
 def event_details(data: dict | None) -> list[tuple[str, str]]:
-    """An event's data as (name, value) pairs in words: states and warehouses named, amounts
-    in yuan, lists joined."""
-    rows = []
-    for key, value in (data or {}).items():
-        if key.endswith("_fen") and isinstance(value, int):
-            shown = money(value)
-        elif isinstance(value, list):
-            shown = ", ".join(str(v) for v in value)
-        elif isinstance(value, str) and value in STATE_LABELS:
-            shown = state_label(value)
-        else:
-            shown = "—" if value in (None, "") else str(value)
-        rows.append((str(DETAIL_KEYS.get(key, key)), shown))
-    return rows
+    """An event's data as (name, value) pairs in words: states, warehouses, decisions and
+    test kinds named, yes/no for flags, amounts in yuan, lists joined."""
+    return [(str(DETAIL_KEYS.get(k, k)), _shown(k, v)) for k, v in (data or {}).items()]
 
 
 def number(value, digits: int = 1) -> str:

@@ -248,6 +248,26 @@ def test_configured_thresholds_and_decision_are_stored(world):
     assert pack.events[-1].data["index_version"] == expected.index_version
 
 
+def test_the_bms_cycle_count_is_kept_and_weighs_in_the_decision(world):
+    first, second = received(world)[:2]
+    grading.record_test(world["operator"], first.id, GOOD_TEST)
+    assert db.session.get(Pack, first.id).cycle_count is None  # not read: left unknown
+    assert "cycle_count" not in db.session.get(Pack, first.id).events[-2].data
+    grading.record_test(world["operator"], second.id, {**GOOD_TEST, "cycle_count": "2600"})
+    pack = db.session.get(Pack, second.id)
+    assert pack.cycle_count == 2600 and pack.events[-2].data["cycle_count"] == 2600
+    worn = grading.decide(pack, Grade.A, Decimal(85))
+    pack.cycle_count = 0
+    assert worn.total_fen < grading.decide(pack, Grade.A, Decimal(85)).total_fen
+    db.session.rollback()
+    before = row_counts()
+    for bad in ("-1", "1.5", "abc", "100001"):
+        with pytest.raises(Invalid) as raised:
+            grading.record_test(world["operator"], first.id, {**GOOD_TEST, "cycle_count": bad})
+        assert raised.value.field == "cycle_count"
+    assert row_counts() == before
+
+
 def test_failed_insulation_is_scrap_and_goes_to_raw(world):
     pack = received(world)[0]
     grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "insulation_ok": ""})

@@ -177,7 +177,7 @@ def test_sample_fleet_imports_all_or_nothing(client, demo_fleet):
     broken = sample + "黑C·D9999,,LFP,295,-5,2016-12-21,75\n".encode()
     response = upload(client, broken)
     assert response.status_code == 422 and "“-5”必须大于 0" in response.get_data(as_text=True)
-    assert pack_count() == 0
+    assert pack_count(demo_fleet.id) == 0  # (the demo's Jixi bus company has a register)
     preview = upload(client, sample)
     assert preview.status_code == 200
     assert confirm(client, preview.get_data(as_text=True)).status_code == 302
@@ -185,7 +185,7 @@ def test_sample_fleet_imports_all_or_nothing(client, demo_fleet):
     assert "40" in client.get("/fleet/packs").get_data(as_text=True)
     # the same file again: every coded pack is already registered, nothing added
     assert upload(client, sample).status_code == 422
-    assert pack_count() == 40
+    assert pack_count(demo_fleet.id) == 40
 
 
 def add_pack(
@@ -332,7 +332,9 @@ def test_accepting_a_proposal_books_once_and_links_the_packs(client, demo_fleet)
     assert response.status_code == 302
     again = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
     assert again.status_code == 302
-    [booking] = db.session.scalars(sa.select(Booking)).all()  # exactly one
+    [booking] = db.session.scalars(  # exactly one (the demo's other bus company has its own)
+        sa.select(Booking).where(Booking.organisation_id == demo_fleet.id)
+    ).all()
     assert (booking.pickup_date.isoformat(), booking.site_id) == (
         fields["date"],
         int(fields["site_id"]),
@@ -364,8 +366,14 @@ def test_a_full_day_shows_the_409_message(client, demo_fleet):
     body = response.get_data(as_text=True)
     assert f"{day.isoformat()} 已约满。最近的空闲日期：" in body
     assert f'id="err-{fields["proposal_id"]}"' in body
-    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
-    assert db.session.scalar(sa.select(BusPack.booking_id)) is None
+    own = Booking.organisation_id == demo_fleet.id
+    assert db.session.scalar(sa.select(sa.func.count(Booking.id)).where(own)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(BusPack.booking_id).where(BusPack.organisation_id == demo_fleet.id)
+        )
+        is None
+    )
 
 
 def test_proposals_fit_a_truck_at_the_first_depot(client, demo_fleet):

@@ -228,3 +228,35 @@ def test_openapi_documents_the_new_endpoints(client):
         "second_life_packs",
         "capacity_packs",
     }
+
+
+def test_event_details_name_every_key_the_chain_records_in_words(app):
+    from flask_babel import force_locale
+
+    from lithloop.web.passport_text import event_details
+
+    data = {
+        "kind": "retest",
+        "capacity_ah": "81.94",
+        "soh_pct": "74.70",
+        "insulation_ok": True,
+        "damaged": False,
+        "cycle_count": 1800,
+        "decision": "refurbish",
+        "margin_fen": 65578,
+        "vehicle_plate": "黑G·D4717",
+        "truck": "黑C·F1688",
+        "plan_route_id": 1,
+        "plan_id": 1,
+        "lot": 0,
+    }
+    with force_locale("en"):
+        shown = dict(event_details(data))
+    assert shown["Kind"] == "Retest" and shown["Insulation"] == "pass"
+    assert shown["Damaged (scrap)"] == "no" and shown["Decision"] == "Second life"
+    assert shown["Vehicle"] == "黑G·D4717" and shown["Lot"] == "1" and shown["Cycles"] == "1800"
+    assert "655.78" in shown["Margin over recycling"]
+    assert not [name for name in shown if "_" in name]  # no data key shown as it is stored
+    with force_locale("zh"):
+        chinese = dict(event_details({"insulation_ok": False, "decision": "recycle"}))
+    assert set(chinese.values()) == {"不通过", "回收拆解"}

@@ -25,9 +25,10 @@ from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import state as pack_state
 from lithloop.services.plant.errors import Code
-from lithloop.services.strict_input import parse_amount
+from lithloop.services.strict_input import optional_int, parse_amount
 
 REFURBISH, RECYCLE = pricing.Choice.REFURBISH.value, pricing.Choice.RECYCLE.value
+MAX_CYCLES = 100_000  # far beyond any LFP cell's life (about 6,000 full cycles)
 _TESTABLE = {PackState.RECEIVED: "intake", PackState.AGING: "retest"}
 
 
@@ -42,6 +43,7 @@ class TestValues:
     insulation_ok: bool
     visual_damage: str
     damaged: bool
+    cycle_count: int | None = None  # the BMS's counter, when it could be read
 
 
 def _number(raw: dict, name: str, required: bool, message) -> Decimal | None:
@@ -57,7 +59,7 @@ def _number(raw: dict, name: str, required: bool, message) -> Decimal | None:
 
 
 def parse_test(raw: dict) -> TestValues:
-    """Check typed test values; SoH must lie within 0-100 %."""
+    """Check typed test values; SoH must lie within 0-100 %, the BMS cycle count is optional."""
     capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
     soh = _number(raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."))
     if soh > 100:
@@ -72,6 +74,7 @@ def parse_test(raw: dict) -> TestValues:
         insulation_ok=str(raw.get("insulation_ok", "")).lower() in ("1", "true", "on", "yes"),
         visual_damage=str(raw.get("visual_damage") or "").strip()[:200],
         damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
+        cycle_count=optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES),
     )
 
 
@@ -174,6 +177,8 @@ def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
         check_energy(values.capacity_ah, values.ocv_v, pack.rated_wh, values.soh_pct)
         if values.damaged:
             pack.damaged = True
+        if values.cycle_count is not None:
+            pack.cycle_count = values.cycle_count
         test = PackTest(
             pack=pack,
             kind=kind,
@@ -201,6 +206,7 @@ def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
                 "soh_pct": str(values.soh_pct),
                 "insulation_ok": values.insulation_ok,
                 "damaged": pack.damaged,
+                **({"cycle_count": values.cycle_count} if values.cycle_count is not None else {}),
             },
         )
         pack_events.record(
