@@ -7,7 +7,7 @@ PORT   ?= 5000
 PYTEST_ARGS ?= -n 2
 export FLASK_APP := lithloop:create_app
 
-.PHONY: run test install install-dev migrate seed lint bench mutate clean
+.PHONY: run test test-fast install install-dev migrate seed lint bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ run: seed
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quick loop: SQLite only, without the slow groups (browser journeys, PostgreSQL,
+# worker processes and faults, long routing, hypothesis-heavy; markers in pyproject.toml).
+FAST_MARKERS := not slow and not browser and not processes and not postgres
+test-fast: install-dev
+	TEST_DATABASE_URL= $(BIN)/python -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 # lithloop vs pyvroom vs PyVRP on 24 generated regional days (BENCH_ARGS="--quick", ...)
 bench: install-dev

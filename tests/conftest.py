@@ -36,6 +36,57 @@ CHEAP_HASH = "scrypt:1024:8:1"  # full-strength scrypt costs ~100 ms per hash
 DEMO_PASSWORD = "lithloop-demo"
 
 
+#: The slow groups, by the start of their test ids (a folder, a file or one test), each
+#: under its marker (registered in pyproject.toml). `make test-fast` leaves them out; `make
+#: test` runs everything. Tests on PostgreSQL are marked `postgres` by themselves as well
+#: (pytest_collection_modifyitems below).
+SLOW_GROUPS = {
+    "browser": ("tests/browser/",),
+    "postgres": (  # override `backend` with PostgreSQL only
+        "tests/market/test_idempotency_concurrency.py",
+        "tests/test_plan_concurrency.py",
+    ),
+    "processes": (  # start worker processes or servers, or stop and hang them (faults)
+        "tests/faults/",
+        "tests/test_celery_runner.py",
+        "tests/services/test_shared_generations.py",
+        "tests/web/test_shared_cache.py",
+        "tests/routing/test_cli.py",
+        "tests/web/test_metrics.py::test_multiprocess_mode_adds_up_the_workers",
+    ),
+    "slow": (
+        "tests/routing/test_large.py",  # long routing: solves with budgets of seconds
+        "tests/routing/test_race.py",
+        "tests/routing/test_stop.py",
+        "tests/routing/test_regional_days.py",
+        "tests/routing/test_properties.py",  # hypothesis-heavy
+        "tests/pricing/test_properties.py",
+        "tests/test_authz_matrix.py",  # every URL x role on the seeded demo region
+        "tests/test_hostile_input.py",  # every endpoint x hostile value
+        "tests/test_migrations.py",  # every migration up and down
+        "tests/test_query_growth.py",  # queries counted at growing data sizes
+        "tests/market/test_rollups.py::test_rollups_equal_recomputation_after_the_chain",
+        "tests/market/test_rollups.py::test_an_event_written_past_the_rollups_is_noticed",
+        "tests/test_demo_seed.py::test_same_seed_same_region_other_seed_other_region",
+        "tests/test_demo_seed.py::test_seed_demo_command_prints_the_logins",
+        "tests/test_demo_seed.py::test_activity_books_pickups_and_gives_the_driver_todays",
+    ),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow groups (SLOW_GROUPS) and every test that runs on PostgreSQL."""
+    for item in items:
+        for marker, prefixes in SLOW_GROUPS.items():
+            if item.nodeid.startswith(prefixes):
+                item.add_marker(marker)
+        params = getattr(item, "callspec", None)
+        values = params.params.values() if params is not None else ()
+        on_pg = any(isinstance(v, str) and v == "postgresql" for v in values)
+        if on_pg or "pg_database_url" in item.fixturenames:
+            item.add_marker("postgres")
+
+
 def _admin_url(url: str) -> sa.URL:
     return sa.make_url(url).set(drivername="postgresql+psycopg")
 

@@ -10,7 +10,7 @@ from lithloop.extensions import db
 from lithloop.models import BusPack, Intake, Pack, PackEvent, PackTest, PlanRoute, Role
 from lithloop.services.dispatch import driver_work
 from tests.factories import make_user
-from tests.web.test_documents import build_world, code
+from tests.route_world import build_world, code
 
 
 def build_arrival() -> dict:

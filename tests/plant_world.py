@@ -27,7 +27,7 @@ from lithloop.services.booking import prices as price_service
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import state as pack_state
 from tests.factories import make_org, make_park, make_site, make_user
-from tests.web.test_bookings import open_day
+from tests.route_world import open_day
 
 _serial = itertools.count(1)
 S = PackState

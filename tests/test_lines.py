@@ -14,7 +14,8 @@ from lithloop.models import DismantlingBatch, Grade, Pack, PackEvent, PackState,
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 from lithloop.services.plant import assembly, dismantling, grading
-from tests.plant_world import make_pack, plant_world
+from tests import worlds
+from tests.plant_world import make_pack
 
 OUTPUTS = {
     "black_mass": "250.5",
@@ -25,9 +26,7 @@ OUTPUTS = {
 }
 
 
-@pytest.fixture
-def world(app):
-    return plant_world()
+world = worlds.plant_staff
 
 
 def events(pack: Pack, kind: str) -> list[PackEvent]:

@@ -22,12 +22,10 @@ from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict, Forbidden, NotFound
 from lithloop.services.plant import certificates
 from lithloop.services.plant import settlement as settlement_service
-from tests.plant_world import booked, make_pack, plant_world, receive
+from tests import worlds
+from tests.plant_world import booked, make_pack, receive
 
-
-@pytest.fixture
-def world(app):
-    return plant_world()
+world = worlds.plant_staff
 
 
 def frozen_expected(booking, lot_index: int, mass: str) -> pricing.ScrapQuote:

@@ -24,7 +24,7 @@ from lithloop.extensions import db
 from lithloop.models import BookingStatus, IdempotencyKey, PlanStop
 from tests.browser.audit import check_page
 from tests.browser.conftest import log_in, new_page
-from tests.web.test_documents import code
+from tests.route_world import code
 
 
 def qr_png(text: str) -> bytes:

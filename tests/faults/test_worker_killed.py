@@ -6,58 +6,19 @@ it while the run is RUNNING. Its heartbeat stops, and the next look at the run f
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 
 from lithloop.extensions import db
 from lithloop.models import RunStatus
 from lithloop.services.dispatch import planning
+from tests import celery_worker
+from tests.celery_worker import REDIS_URL, seed_day, start_worker, wait_ready
 from tests.conftest import api_headers, make_app
-from tests.test_celery_runner import REDIS_URL, ROOT, _seed, redis_up  # noqa: F401
 
 STALE_S = 2
-
-
-def _start_worker(env: dict, queue: str, log_path) -> subprocess.Popen:
-    """A solo-pool worker on the queue, logging to log_path."""
-    log = open(log_path, "wb")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lithloop.jobs.worker",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    log.close()
-    return worker
-
-
-def _ready(worker: subprocess.Popen, log_path) -> subprocess.Popen:
-    """Wait until the worker says it is ready (importing the app takes seconds)."""
-    deadline = time.monotonic() + 60
-    while b"ready." not in log_path.read_bytes():
-        assert worker.poll() is None and time.monotonic() < deadline, log_path.read_text()
-        time.sleep(0.1)
-    return worker
+redis_up = celery_worker.redis_up  # the fixture
 
 
 def _wait_for(client, headers, run_id: int, done, timeout_s: float = 60) -> dict:
@@ -69,30 +30,23 @@ def _wait_for(client, headers, run_id: int, done, timeout_s: float = 60) -> dict
         time.sleep(0.2)
 
 
-def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis_up):  # noqa: F811
+def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis_up):
     # Depends on services/run_heartbeat.Heartbeat (beats while the worker lives, stops when
     # it is killed) and planning.fail_stale_runs (called when a run is looked at).
     url = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
     queue = f"lithloop-faults-{uuid.uuid4().hex[:8]}"
     app = make_app(url, CELERY_BROKER_URL=REDIS_URL, CELERY_QUEUE=queue, RUN_STALE_AFTER_S=STALE_S)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_QUEUE": queue,
-        "SECRET_KEY": "worker-test",
-        "LITHLOOP_INSTANCE": str(tmp_path),
-        "RUN_STALE_AFTER_S": str(STALE_S),
-        "LOG_FORMAT": "none",
-    }
+    env = celery_worker.worker_env(
+        url, queue, tmp_path, RUN_STALE_AFTER_S=str(STALE_S), LOG_FORMAT="none"
+    )
     workers = []
     with app.app_context():
-        dispatcher, day = _seed(app)
+        dispatcher, day = seed_day(app)
         client = app.test_client()
         headers = api_headers(client, dispatcher)
         try:
             logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
-            workers.append(_ready(_start_worker(env, queue, logs[0]), logs[0]))
+            workers.append(wait_ready(start_worker(env, queue, logs[0]), logs[0]))
             started = client.post(
                 "/api/v1/plans/runs",
                 headers=headers,
@@ -104,7 +58,7 @@ def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis
             assert shown["status"] == "running", shown
             # the replacement a supervisor would start, already importing; the run is taken,
             # so it gets nothing until the next run
-            workers.append(_start_worker(env, queue, logs[1]))
+            workers.append(start_worker(env, queue, logs[1]))
             time.sleep(STALE_S + 1)  # longer than the stale limit: the worker's beat counts
             assert _wait_for(client, headers, run_id, lambda r: True)["status"] == "running"
 
@@ -116,7 +70,7 @@ def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis
             assert shown["status"] == "failed" and "heartbeat" in shown["error"]
             assert shown["plan_id"] is None
 
-            _ready(workers[1], logs[1])
+            wait_ready(workers[1], logs[1])
             again = client.post(
                 "/api/v1/plans/runs",
                 headers=headers,
@@ -134,7 +88,4 @@ def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis
             db.session.expire_all()
             assert planning.get_run(run_id).status is RunStatus.FAILED
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.terminate()
-                    worker.wait(timeout=30)
+            celery_worker.stop_workers(*workers)

@@ -16,10 +16,12 @@ from lithloop.extensions import db
 from lithloop.models import Booking, IdempotencyKey, Order, PackState, Refund
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import payments as market_payments
+from tests import worlds
 from tests.conftest import Auth, api_headers, csrf_token, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.web.test_bookings import body as booking_body
-from tests.web.test_bookings import world  # noqa: F401 (the fixture)
+
+world = worlds.dealer_at_site  # the fixture
 
 TOKEN_RE = re.compile(r'name="(checkout_token|refund_token)" value="([^"]*)"')
 
@@ -194,7 +196,7 @@ def test_a_refund_form_submitted_twice_refunds_once(client):
     assert db.session.get(Order, order.id).refunded_fen == 20_000
 
 
-def test_a_booking_key_reused_with_another_body_is_a_422(client, world):  # noqa: F811
+def test_a_booking_key_reused_with_another_body_is_a_422(client, world):
     # Depends on book_pickup's claim (before: the first booking, silently).
     headers = {**api_headers(client, world["dealer"]), "Idempotency-Key": "booking-1"}
     client.get("/lang/en")
@@ -212,7 +214,7 @@ def test_a_booking_key_reused_with_another_body_is_a_422(client, world):  # noqa
     assert _count(Booking) == 1
 
 
-def test_a_booking_form_sent_again_with_other_values_says_so(client, auth, world):  # noqa: F811
+def test_a_booking_form_sent_again_with_other_values_says_so(client, auth, world):
     from tests.web.test_bookings import open_day
 
     client.get("/lang/en")

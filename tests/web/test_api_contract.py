@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from lithloop.models import Role
+from tests import worlds
 from tests.conftest import api_headers
-from tests.factories import make_org, make_site, make_user
 
 TOO_BIG = 2**40  # beyond PostgreSQL's integer: used to overflow the query (500)
 
 
-@pytest.fixture
-def dealer(app):
-    from lithloop.extensions import db
-
-    user = make_user(make_org(), role=Role.DEALER_STAFF)
-    make_site(user.organisation)
-    db.session.commit()
-    return user
+dealer = worlds.dealer
 
 
 @pytest.mark.parametrize(

@@ -11,31 +11,15 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingDay, BookingStatus, OrgKind, OutboxMessage, Role
 from lithloop.services.booking import bookings as booking_service
-from lithloop.services.booking import prices as price_service
+from tests import worlds
 from tests.conftest import api_headers, submit
-from tests.factories import make_org, make_park, make_site, make_user
+from tests.factories import make_org, make_site, make_user
+from tests.route_world import open_day
 
 VALID_CODE = "ABCPB01000000093A1Q0000001"[:24]
 
 
-def open_day(offset: int = 1):
-    """The offset-th open (non-Sunday) day after today, in China."""
-    day, found = clock.today(), 0
-    while found < offset:
-        day += timedelta(days=1)
-        if day.weekday() != 6:
-            found += 1
-    return day
-
-
-@pytest.fixture
-def world(app):
-    price_service.ensure_default_index()
-    make_park()
-    dealer_org = make_org(name="牡丹江测试经销店")
-    dealer = make_user(dealer_org)
-    site = make_site(dealer_org, name="东安网点")
-    return {"dealer": dealer, "site": site}
+world = worlds.dealer_at_site
 
 
 def body(site, **change) -> dict:

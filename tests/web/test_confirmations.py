@@ -19,11 +19,13 @@ from lithloop.models import (
     Settlement,
 )
 from lithloop.services.booking import prices as price_service
+from tests import worlds
 from tests.conftest import Auth, submit
 from tests.factories import make_org, make_user
 from tests.plant_world import booked, make_pack, plant_world, receive
 from tests.web.test_bookings import body
-from tests.web.test_bookings import world as booking_world  # noqa: F401
+
+booking_world = worlds.dealer_at_site  # the fixture
 
 
 def text(response) -> str:
@@ -40,7 +42,7 @@ def prices_table(client) -> str:
     return page[page.index('<table class="prices">') : page.index("</table>")]
 
 
-def test_cancelling_a_booking_asks_for_a_reason_first(client, booking_world):  # noqa: F811
+def test_cancelling_a_booking_asks_for_a_reason_first(client, booking_world):
     dealer = booking_world["dealer"]
     client.get("/lang/en")
     Auth(client).login(dealer.email)

@@ -20,15 +20,12 @@ from lithloop.models import (
     PlanStop,
     Role,
 )
+from tests import worlds
 from tests.conftest import submit
 from tests.factories import make_user
-from tests.web.test_documents import build_world, code, make_route
+from tests.route_world import code, make_route
 
-
-@pytest.fixture
-def world(app):
-    """A published route for today of `driver`, with three pickups over two trips."""
-    return build_world()
+world = worlds.published_route  # of `driver`, three pickups over two trips
 
 
 def stops(world) -> list[PlanStop]:
@@ -223,7 +220,7 @@ def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, wo
     from lithloop.services.booking import sites as site_service
     from lithloop.services.errors import NotFound
     from tests.conftest import api_headers
-    from tests.web.test_documents import book, lot
+    from tests.route_world import book, lot
 
     driver, b1 = world["driver"], world["bookings"][0]
     dealer_site = db.session.get(Booking, b1).site

@@ -5,22 +5,19 @@ Booking 1 of the world books 2,700 kg and lists two pack codes (tests/web/test_d
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import BookingStatus, IdempotencyKey, PlanStop
+from tests import worlds
 from tests.conftest import csrf_token
-from tests.web.test_documents import build_world, code
+from tests.route_world import code
 from tests.web.test_driver import events, fresh, stops
 
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture
-def world(app):
-    """A published route for today of `driver`, with three pickups over two trips."""
-    return build_world()
+world = worlds.published_route  # of `driver`, three pickups over two trips
 
 
 def send(client, stop: PlanStop, action: str, data: dict, key: str | None = None):

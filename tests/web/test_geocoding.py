@@ -7,16 +7,11 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Site
+from tests import worlds
 from tests.conftest import api_headers, make_app, submit
-from tests.factories import make_org, make_user
 from tests.json_stub import json_stub
 
-
-@pytest.fixture
-def dealer(app, auth):
-    user = make_user(make_org())
-    auth.login(user.email)
-    return user
+dealer = worlds.logged_in_dealer
 
 
 FORM = {

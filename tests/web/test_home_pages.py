@@ -9,10 +9,12 @@ import pytest
 from lithloop.extensions import db
 from lithloop.models import OrgKind, Role
 from lithloop.services.booking import prices as price_service
+from tests import worlds
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_user
 from tests.web.test_bookings import body
-from tests.web.test_bookings import world as booking_world  # noqa: F401
+
+booking_world = worlds.dealer_at_site  # the fixture
 
 
 def home(client, user):
@@ -24,7 +26,7 @@ def home(client, user):
     return client.get("/")
 
 
-def test_a_dealer_home_offers_booking_and_lists_what_is_coming(client, booking_world):  # noqa: F811
+def test_a_dealer_home_offers_booking_and_lists_what_is_coming(client, booking_world):
     dealer = booking_world["dealer"]
     booked = client.post(
         "/api/v1/bookings", json=body(booking_world["site"]), headers=api_headers(client, dealer)
@@ -45,7 +47,7 @@ def test_buyer_and_plant_land_where_they_work(app, client, role, kind, target):
     assert response.status_code == 302 and response.location.endswith(target)
 
 
-def test_the_dispatcher_home_is_today(client, booking_world):  # noqa: F811
+def test_the_dispatcher_home_is_today(client, booking_world):
     dealer = booking_world["dealer"]
     client.post(
         "/api/v1/bookings", json=body(booking_world["site"]), headers=api_headers(client, dealer)

@@ -9,11 +9,13 @@ from lithloop.extensions import db
 from lithloop.models import BookingStatus, OrgKind, OutboxMessage, Role
 from lithloop.public_urls import base_url
 from lithloop.services.booking import bookings as booking_service
+from tests import worlds
 from tests.conftest import api_headers
 from tests.factories import make_org, make_user
 from tests.plain_language import untranslated
 from tests.web.test_bookings import body
-from tests.web.test_bookings import world as booking_world  # noqa: F401
+
+booking_world = worlds.dealer_at_site  # the fixture
 
 
 def mails_to(email: str) -> list[OutboxMessage]:
@@ -37,7 +39,7 @@ def test_the_checker_finds_what_the_issue_found():
 def test_a_chinese_owner_gets_chinese_mails_with_absolute_links(
     app,
     client,
-    booking_world,  # noqa: F811
+    booking_world,
 ):
     dealer = booking_world["dealer"]
     made = client.post(
@@ -60,7 +62,7 @@ def test_a_chinese_owner_gets_chinese_mails_with_absolute_links(
     assert "道路封闭" in mails[-1].body
 
 
-def test_an_english_owner_gets_english_mails(client, booking_world):  # noqa: F811
+def test_an_english_owner_gets_english_mails(client, booking_world):
     dealer = booking_world["dealer"]
     dealer.locale = "en"
     db.session.commit()

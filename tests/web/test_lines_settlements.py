@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Grade, Pack, PackState, Settlement
+from tests import worlds
 from tests.conftest import submit
 from tests.pdf_text import pdf_text
-from tests.plant_world import booked, make_pack, plant_world, receive
+from tests.plant_world import booked, make_pack, receive
 
-
-@pytest.fixture
-def world(app):
-    return plant_world()
+world = worlds.plant_staff
 
 
 def text(response) -> str:

@@ -9,14 +9,12 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Grade, Pack, PackState, Role, Warehouse
+from tests import worlds
 from tests.conftest import submit
 from tests.factories import make_user
-from tests.intake_world import build_arrival, row_counts
+from tests.intake_world import row_counts
 
-
-@pytest.fixture
-def world(app):
-    return build_arrival()
+world = worlds.arrival
 
 
 def form_of(world, *, lot0_mass="2400", codes=None, note="", generate="1") -> dict:

@@ -3,18 +3,14 @@ or the codes differ from what the driver loaded, the page says what and asks for
 
 from __future__ import annotations
 
-import pytest
-
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus
 from lithloop.services.plant.intake_check import differences
-from tests.intake_world import build_arrival, row_counts
+from tests import worlds
+from tests.intake_world import row_counts
 from tests.web.test_plant_intake import form_of, login, receive
 
-
-@pytest.fixture
-def world(app):
-    return build_arrival()
+world = worlds.arrival
 
 
 def test_a_code_the_driver_loaded_but_that_did_not_arrive_needs_a_note(client, auth, world):

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Site
+from tests import worlds
 from tests.conftest import submit
-from tests.factories import make_org, make_user
 
 GOOD = {
     "name": "海林服务站",
@@ -24,11 +24,7 @@ GOOD = {
 }
 
 
-@pytest.fixture
-def dealer(app, auth):
-    user = make_user(make_org())
-    auth.login(user.email)
-    return user
+dealer = worlds.logged_in_dealer
 
 
 def site_count() -> int:
