@@ -77,6 +77,79 @@ class DeliveryKind(StrEnum):
     ADDRESS = "address"
 
 
+class UseCase(StrEnum):
+    """What a second-life pack is for (a catalogue filter, an assembly order, an RFQ)."""
+
+    STORAGE = "storage"
+    BASE_STATION = "base_station"
+    LOW_SPEED_VEHICLE = "low_speed_vehicle"
+
+
+class PackEventKind(StrEnum):
+    """The kinds of event in a pack's chain, from the vehicle to its buyer or the line."""
+
+    RETIRED = "retired"
+    BOOKED = "booked"
+    PICKED_UP = "picked_up"
+    RECEIVED = "received"
+    TESTED = "tested"
+    GRADED = "graded"
+    MOVED = "moved"
+    AGED = "aged"
+    BUILT = "built"
+    CONSUMED = "consumed"
+    DISMANTLED = "dismantled"
+    LISTED = "listed"
+    RESERVED = "reserved"
+    RELEASED = "released"
+    SOLD = "sold"
+    RETURNED = "returned"
+    SETTLED = "settled"
+    CORRECTION = "correction"
+
+
+class PackDestination(StrEnum):
+    """Where a settled booking's pack went, as its recycling certificate says."""
+
+    DISMANTLED = "dismantled"
+    SECOND_LIFE = "second_life"
+    AWAITING = "awaiting"
+
+
+class Output(StrEnum):
+    """What a dismantling batch yields, weighed out in this order."""
+
+    BLACK_MASS = "black_mass"
+    COPPER = "copper"
+    ALUMINIUM = "aluminium"
+    STEEL = "steel"
+    PLASTICS = "plastics"
+
+
+# --- the trip: why a booking was left out, why a pickup failed ---
+class LeftOutReason(StrEnum):
+    """Why the solver left a booking out of a plan (routing.model's REASON_* codes)."""
+
+    SKILL_MISSING = "skill_missing"
+    CAPACITY_EXCEEDED = "capacity_exceeded"
+    WINDOW_UNREACHABLE = "window_unreachable"
+    OUT_OF_RANGE = "out_of_range"
+    DAY_FULL = "day_full"
+
+
+class PickupException(StrEnum):
+    """Why a driver could not pick a booking up."""
+
+    NOT_READY = "not_ready"
+    CLOSED = "closed"
+    NOBODY_THERE = "nobody_there"
+    REFUSED = "refused"
+    NOT_AS_DESCRIBED = "not_as_described"
+    LEAKING_UNSAFE = "leaking_unsafe"
+    ACCESS_BLOCKED = "access_blocked"
+    BREAKDOWN = "breakdown"
+
+
 #: Chemistries in the order forms and lists show them.
 CHEMISTRIES: tuple[str, ...] = tuple(c.value for c in Chemistry)
 FORMS: tuple[str, ...] = tuple(f.value for f in Form)

@@ -144,6 +144,7 @@ TABLE: dict[str, Rule] = {
     ),
     "GET account.all_tokens": _r(ADMINS),
     "GET home.set_language": _r(PUBLIC, params={"code": "en"}),
+    "POST home.choose_language": _r(PUBLIC, params={"code": "en"}, body={"next": "/"}),
     # Public pages: prices, certificates and passports by their link.
     "GET prices.public": _r(PUBLIC),
     "GET settlements.certificate": _r(PUBLIC, params={"token": "{certificate}"}),

@@ -234,3 +234,22 @@ def test_the_private_name_check_catches_a_private_import():
     source = "from lithloop.services.booking.bookings import _own_site as own_site\n"
     assert private_name_imports("lithloop.services.dispatch.publishing", source)
     assert not private_name_imports("lithloop.x", "from lithloop.db import atomic as _run\n")
+
+
+#: What the vocabulary's words may import: the vocabulary, the battery codes and Babel.
+LABELS_MAY_IMPORT = ("lithloop.vocab", "lithloop.batteries", "flask_babel")
+
+
+def labels_violations(source: str) -> list[str]:
+    """Imports of labels.py beyond the vocabulary, the battery codes, Babel and the stdlib."""
+    stdlib = set(sys.stdlib_module_names) | {"__future__"}
+    return [
+        f"lithloop/labels.py:{line} imports {module}"
+        for module, _name, line in imports_of(source)
+        if module.split(".")[0] not in stdlib and not module.startswith(LABELS_MAY_IMPORT)
+    ]
+
+
+def test_the_labels_import_only_the_vocabulary_and_babel():
+    assert labels_violations((PACKAGE / "labels.py").read_text("utf-8")) == []
+    assert labels_violations("from lithloop.models import Booking\nimport sqlalchemy\n")

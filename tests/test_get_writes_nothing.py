@@ -23,8 +23,6 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE")
 EXEMPT = {
     # access bookkeeping by the token guard, at most once a minute per token
     (None, "UPDATE api_token SET last_used_at"),
-    # the language switch is a link; it remembers the choice for the user's e-mails
-    ("home.set_language", "UPDATE user SET locale"),
     # Stripe sends the buyer back here after 3-D Secure: the payment's state is synced
     ("market.payment_return", "UPDATE market_payment"),
 }

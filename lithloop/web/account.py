@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from lithloop.models import Role
-from lithloop.services.accounts import api_tokens, login_sessions
+from lithloop.services.accounts import api_tokens, login_sessions, policies
 from lithloop.services.accounts import registration as accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import VERSION, roles_required
@@ -68,7 +68,7 @@ def revoke_token(token_id: int):
     """Revoke one of your API tokens (an administrator: anyone's)."""
     token = api_tokens.revoke(current_user, token_id)
     flash(_("API token %(prefix)s… revoked.", prefix=token.prefix), "success")
-    if request.form.get("back") == "admin" and current_user.role is Role.ADMIN:
+    if request.form.get("back") == "admin" and policies.may(current_user, "administer"):
         return redirect(url_for("account.all_tokens"))
     return redirect(url_for("account.index"))
 

@@ -1,4 +1,5 @@
-"""Display names for booking statuses, SP376 damage items and weekdays."""
+"""Booking words for pages: the history notes told in words, weekdays, and the label
+globals of templates (the tables are lithloop/labels.py)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from lithloop.services.booking.status_words import LEFT_OUT_REASONS, STATUS
+from lithloop import labels
 from lithloop.services.dispatch import driver_work, left_out
 
-DAMAGE = {
-    "leaking_venting": _l("Leaking or venting"),
-    "deformed": _l("Deformed"),
-    "bms_damaged": _l("Battery management system damaged"),
-    "cannot_diagnose": _l("Cannot be diagnosed"),
-}
-RUN_STATUS = {
-    "queued": _l("Queued"),
-    "running": _l("Running"),
-    "succeeded": _l("Finished"),
-    "failed": _l("Failed"),
-    "cancelled": _l("Cancelled"),
-}
-PLAN_STATUS = {"draft": _l("Draft"), "published": _l("Published"), "superseded": _l("Superseded")}
-REASONS = LEFT_OUT_REASONS
 WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
 
 
@@ -46,7 +32,7 @@ def event_note(note: str) -> str:
     if note.startswith(driver_work.EXCEPTION + ":"):
         reason, _sep, text = note[len(driver_work.EXCEPTION) + 1 :].partition(";")
         reason, text = reason.strip(), text.strip()  # "reason; " when the driver wrote nothing
-        words = driver_work.REASONS.get(reason, reason)
+        words = labels.label(labels.PICKUP_EXCEPTION, reason)
         return _l("The driver could not pick up: %(why)s. %(text)s", why=words, text=text)
     if note.startswith(driver_work.ARRIVED + ":"):
         plate = note[len(driver_work.ARRIVED) + 1 :].strip()
@@ -56,12 +42,12 @@ def event_note(note: str) -> str:
 
 def status_label(value: str) -> str:
     """A booking status in the page's language."""
-    return str(STATUS.get(value, value))
+    return labels.label(labels.BOOKING_STATUS, value)
 
 
 def damage_label(value: str) -> str:
     """An SP376 checklist item in the page's language."""
-    return str(DAMAGE.get(value, value))
+    return labels.label(labels.SP376_ITEM, value)
 
 
 def weekday(day: date) -> str:
@@ -71,7 +57,7 @@ def weekday(day: date) -> str:
 
 def reason_text(code: str, fallback: str) -> str:
     """Why a booking was left out of a plan, in the page's language."""
-    return str(REASONS[code]) if code in REASONS else fallback
+    return str(labels.LEFT_OUT_REASON[code]) if code in labels.LEFT_OUT_REASON else fallback
 
 
 def init_templates(app) -> None:
@@ -80,8 +66,8 @@ def init_templates(app) -> None:
         status_label=status_label,
         damage_label=damage_label,
         weekday=weekday,
-        run_status=lambda v: str(RUN_STATUS.get(v, v)),
-        plan_status=lambda v: str(PLAN_STATUS.get(v, v)),
+        run_status=lambda v: labels.label(labels.RUN_STATUS, v),
+        plan_status=lambda v: labels.label(labels.PLAN_STATUS, v),
         reason_text=reason_text,
         event_note=event_note,
         has_endpoint=lambda name: name in app.view_functions,

@@ -85,7 +85,7 @@ def _far(site) -> list[str]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(booking_service.Role.DEALER_STAFF, booking_service.Role.FLEET_MANAGER)
+@roles_required(*policies.BOOKERS)
 def create():
     """The booking form; confirming books, 'add a lot' re-renders with another row."""
     form = request.form if request.method == "POST" else MultiDict(request.args)
@@ -119,7 +119,7 @@ def create():
 
 
 @bp.post("/quote")
-@roles_required(booking_service.Role.DEALER_STAFF, booking_service.Role.FLEET_MANAGER)
+@roles_required(*policies.BOOKERS)
 def quote():
     """The quote panel for the form as typed so far (htmx swaps it in on each change)."""
     errors: dict[str, str] = {}

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import clock
-from lithloop.models import Role
 from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar
 from lithloop.services.plant import dismantling, park_serials
@@ -88,7 +87,7 @@ def charts(data: dict) -> dict:
 def index():
     """Tonnes received and processed against capacity, by month, chemistry and city."""
     data = figures.dashboard(_year())
-    admin = current_user.role is Role.ADMIN
+    admin = policies.may(current_user, "administer")
     return render_template(
         "dashboard/index.html",
         data=data,

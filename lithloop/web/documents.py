@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from lithloop import pdf
+from lithloop import labels, pdf
 from lithloop.extensions import db
 from lithloop.models import PlanRoute, PlanStatus, Role
 from lithloop.services.accounts import policies
@@ -31,12 +31,6 @@ HAZARD = {
         "or smoking."
     ),
     "none": _l("Black mass is not a battery: not carried as UN3480; classify it separately."),
-}
-FORMS = {
-    "pack": _l("packs"),
-    "module": _l("modules"),
-    "cell": _l("cells"),
-    "black_mass": _l("black mass"),
 }
 LABELS = {
     "title": _l("Dangerous goods transport document"),
@@ -105,7 +99,7 @@ def _context(route: PlanRoute) -> dict:
         "truck": route.truck,
         "driver": roster.driver_of(route),
         "hazard_text": lambda lot: str(HAZARD[docs.lot_hazard(lot)]),
-        "form_name": lambda form: str(FORMS.get(form, form)),
+        "form_name": lambda form: labels.label(labels.FORM, form),
         "docs": docs,
     }
 

@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.models import Role
 from lithloop.services.dispatch import driver_work, pickup_checks
 from lithloop.services.dispatch.driver_sync import confirm_once
@@ -28,7 +28,7 @@ from lithloop.services.dispatch.transport_docs import lot_hazard
 from lithloop.services.errors import ServiceError
 from lithloop.services.idempotency import HEADER
 from lithloop.web.access import roles_required
-from lithloop.web.documents import FORMS, HAZARD
+from lithloop.web.documents import HAZARD
 from lithloop.web.driver_page import current_stop_id, today_and_later
 from lithloop.web.plan_view import plan_map
 
@@ -65,14 +65,14 @@ def _page(errors: dict | None = None, status: int = 200):
         notice={"stop": done_stop, "text": said} if done_stop and said else None,
         errors=errors or {},
         form=request.form if errors else {},
-        reasons=driver_work.REASONS,
+        reasons=labels.PICKUP_EXCEPTION,
         arrival_of=driver_work.arrival_of,
         exceptions_of=driver_work.exceptions_of,
         expected_codes=pickup_checks.expected_codes,
         tolerance=pickup_checks.tolerance_pct(),
         hazard_text=lambda lot: str(HAZARD[lot_hazard(lot)]),
         hazard_key=lot_hazard,
-        form_name=lambda form: str(FORMS.get(form, form)),
+        form_name=lambda form: labels.label(labels.FORM, form),
     ), status
 
 

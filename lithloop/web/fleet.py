@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.batteries.fleet_csv import MAX_BYTES
 from lithloop.extensions import db
 from lithloop.i18n import current_language
@@ -93,23 +93,6 @@ ISSUES = {
     ),
     bus_fleet.ALREADY_REGISTERED: _l("Pack code {value} is already in your register."),
 }
-#: Why a pack code is not a GB/T 34014 code, by reason (the English of batteries/problems.py).
-CODE_REASONS = {
-    "empty": _l("The battery code is empty."),
-    "wrong_length": _l("The battery code has {length} characters; it must have 24."),
-    "bad_character": _l(
-        "Character {position} ('{char}') is not allowed in the {field} field (allowed: {allowed})."
-    ),
-    "unknown_product_type": _l(
-        "Character 4 ('{char}') is not a product type: use P (pack), M (module) or C (cell)."
-    ),
-    "unknown_chemistry": _l(
-        "Character 5 ('{char}') is not a battery-type letter (allowed: {allowed})."
-    ),
-    "impossible_date": _l("Character {position} ('{char}') is not a possible production {part}."),
-    "future_date": _l("The production date {produced} is after today ({today})."),
-    "zero_serial": _l("The serial number (characters 18-24) must not be 0000000."),
-}
 
 
 def _format(template: str, params: dict) -> str:
@@ -125,10 +108,8 @@ def issue_text(issue) -> str:
     if current_language() != "zh_CN" or code not in ISSUES:
         return issue.message
     params = dict(issue.params)
-    reason = CODE_REASONS.get(
-        str(params.get("reason", "")), _l("The code does not follow GB/T 34014.")
-    )
-    params["detail"] = _format(str(reason), params)
+    if "reason" in params:  # why the pack code was refused: the one table of code reasons
+        params["detail"] = labels.code_reason(str(params["reason"]), params)
     return _format(str(ISSUES[code]), params)
 
 

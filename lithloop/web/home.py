@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -38,19 +40,50 @@ def index():
     return render_template(TEMPLATES[current_user.role], **context)
 
 
-@bp.get("/lang/<code>")
-def set_language(code: str):
-    """Switch language, remember it in a cookie and on the user, and go back."""
-    if code not in current_app.config["LANGUAGES"]:
-        code = current_app.config["BABEL_DEFAULT_LOCALE"]
-    target = (
-        request.referrer
-        if request.referrer and request.referrer.startswith(request.host_url)
-        else url_for("home.index")
+def _language(code: str) -> str:
+    """The code if the platform speaks it, else the default language."""
+    return (
+        code
+        if code in current_app.config["LANGUAGES"]
+        else current_app.config["BABEL_DEFAULT_LOCALE"]
     )
-    response = make_response(redirect(target))
+
+
+def safe_next(target: str | None) -> str:
+    """A same-site path to go back to: a local path, never another host (`//x`, `/\\x`)."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and target.isprintable()
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("home.index")
+
+
+def _switched(code: str, target: str, status: int):
+    response = make_response(redirect(target, status))
     response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.post("/lang/<code>")
+def choose_language(code: str):
+    """Switch language (the switcher's buttons): remember it in a cookie and on the user
+    (their e-mails follow it), and go back to the page the switch was pressed on."""
+    code = _language(code)
     if current_user.is_authenticated and current_user.locale != code:
         current_user.locale = code
         db.session.commit()
-    return response
+    return _switched(code, safe_next(request.form.get("next")), 303)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """A link to a language (bookmarks, old links): this browser's cookie only, no write;
+    the user's saved choice changes through the switcher's POST."""
+    referrer = request.referrer or ""
+    back = referrer[len(request.host_url) - 1 :] if referrer.startswith(request.host_url) else None
+    return _switched(_language(code), safe_next(back), 302)

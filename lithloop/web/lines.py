@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lithloop import labels
 from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.plant import assembly, dismantling, parent_candidates
@@ -19,11 +20,6 @@ from lithloop.web.query_args import page_arg
 
 bp = Blueprint("lines", __name__, url_prefix="/plant")
 PLANT = policies.PLANT_STAFF
-USE_CASE_LABELS = {
-    "storage": _l("Energy storage"),
-    "base_station": _l("Base-station backup"),
-    "low_speed_vehicle": _l("Low-speed vehicle"),
-}
 
 
 def _error(exc: ServiceError) -> dict:
@@ -68,7 +64,7 @@ def batch(batch_id: int, error: dict | None = None, status: int = 200):
         days=dismantling.days_of_work(found),
         t_per_day=dismantling.throughputs()[found.line - 1],
         materials=dismantling.MATERIALS,
-        labels=dismantling.MATERIAL_LABELS,
+        labels=labels.OUTPUT,
         outputs={m: Decimal((found.outputs or {}).get(m, "0")) for m in dismantling.MATERIALS},
         total=dismantling.output_total(found),
         loss=dismantling.loss_kg(found),
@@ -117,7 +113,7 @@ def assembly_page(error: dict | None = None, status: int = 200):
         "lines/assembly.html",
         candidates=candidates,
         builds=assembly.recent_builds(),
-        use_cases=USE_CASE_LABELS,
+        use_cases=labels.USE_CASE,
         error=error or {},
         form=request.form if error else {},
     ), status

@@ -431,5 +431,8 @@ def order(order_id: int):
     if found.delivery_kind == "pickup" and found.paid_at is not None:
         pickup = distances.park_site()
     return render_template(
-        "market/order.html", order=found, admin=current_user.role is Role.ADMIN, pickup=pickup
+        "market/order.html",
+        order=found,
+        admin=policies.may(current_user, "administer"),
+        pickup=pickup,
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from lithloop import labels
 from lithloop.models import Role
+from lithloop.services.accounts import policies
 
 _HOME = ("home.index", _l("Home"))
 _SITES = ("sites.index", _l("Sites"))
@@ -74,29 +77,9 @@ def nav_for(role: Role | None) -> list[tuple[str, str]]:
     return NAV.get(role, []) if role else []
 
 
-ROLE_LABELS = {
-    Role.DEALER_STAFF: _l("Dealer staff"),
-    Role.FLEET_MANAGER: _l("Fleet manager"),
-    Role.DISPATCHER: _l("Dispatcher"),
-    Role.PLANT_OPERATOR: _l("Plant operator"),
-    Role.DRIVER: _l("Driver"),
-    Role.BUYER: _l("Buyer"),
-    Role.ADMIN: _l("Administrator"),
-    Role.GOVERNMENT: _l("Government partner"),
-}
-
-KIND_LABELS = {
-    "dealer_branch": _l("Dealer branches"),
-    "bus_company": _l("Bus companies"),
-    "buyer": _l("Buyers"),
-    "park_operator": _l("Park operator"),
-    "government": _l("Government partners"),
-}
-
-
 def role_label(role: Role) -> str:
     """The role's name in the current language."""
-    return str(ROLE_LABELS[role])
+    return str(labels.ROLE[role.value])
 
 
 def init_templates(app) -> None:
@@ -104,7 +87,8 @@ def init_templates(app) -> None:
     app.jinja_env.globals.update(
         nav_for=nav_for,
         role_label=role_label,
-        kind_label=lambda k: str(KIND_LABELS.get(k, k)),
+        may=lambda ability, record=None: policies.may(current_user, ability, record),
+        kind_label=lambda k: labels.label(labels.ORG_KINDS, k),
         payments_off=payments_off,
     )
 

@@ -23,6 +23,7 @@ from lithloop.models import (
     Truck,
     User,
 )
+from lithloop.services.accounts import policies
 from lithloop.services.accounts.registration import pending_organisations
 from lithloop.services.booking.sites import visible_sites
 
@@ -128,7 +129,7 @@ def admin_waiting() -> dict:
 
 def home_context(user: User) -> dict:
     """The data for the user's home page."""
-    if user.role in (Role.DEALER_STAFF, Role.FLEET_MANAGER):
+    if user.role in policies.BOOKERS:
         sites = list(db.session.scalars(visible_sites(user)))
         return {
             "sites": sites,

@@ -7,29 +7,20 @@ from decimal import Decimal
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from lithloop import labels
 from lithloop.i18n import money
-from lithloop.services.packs.events import KINDS
 
-STATE_LABELS = {
-    "received": _l("Received"),
-    "raw": _l("In the raw-material warehouse"),
-    "aging": _l("In the aging warehouse"),
-    "finished": _l("In the finished-product warehouse"),
-    "reserved": _l("Reserved"),
-    "sold": _l("Sold"),
-    "consumed": _l("Used in a refurbished pack"),
-    "dismantled": _l("Dismantled"),
-}
+STATE_LABELS = labels.PACK_STATE
 
 
 def state_label(state: str) -> str:
     """A pack state's name in the current language."""
-    return str(STATE_LABELS.get(state, state))
+    return labels.label(labels.PACK_STATE, state)
 
 
 def event_label(kind: str) -> str:
     """A pack event kind's name in the current language."""
-    return str(KINDS.get(kind, kind))
+    return labels.label(labels.PACK_EVENT, kind)
 
 
 #: The names of an event's details (its data keys).

@@ -7,33 +7,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.models import BookingStatus, Grade, PackState, Warehouse
 from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
-from lithloop.services.packs import events as pack_events
 from lithloop.services.plant import grading, intake, warehouse_stock, warehouses
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("plant", __name__, url_prefix="/plant")
 PLANT_ROLES = policies.PLANT_STAFF
-STATE_LABELS = {
-    "received": _l("Received, not graded"),
-    "raw": _l("Raw-material warehouse"),
-    "aging": _l("Aging warehouse"),
-    "finished": _l("Finished-product warehouse"),
-    "reserved": _l("Reserved"),
-    "sold": _l("Sold"),
-    "consumed": _l("Used in a refurbished pack"),
-    "dismantled": _l("Dismantled"),
-}
+STATE_LABELS = labels.PACK_PLACE
 
 
 @bp.app_template_global("warehouse_name")
 def warehouse_name(value: str) -> str:
     """A warehouse or pack state in words ("aging" -> the aging warehouse)."""
-    return str(STATE_LABELS.get(value, value))
+    return labels.label(labels.PACK_PLACE, value)
 
 
 DECISIONS = {"refurbish": _l("Refurbish for second life"), "recycle": _l("Recycle")}
@@ -54,7 +44,7 @@ def index():
         arrivals=intake.arrivals(),
         to_grade=grading.awaiting_grading(),
         overdue=warehouse_stock.overdue(0)[0],
-        labels=warehouses.LABELS,
+        labels=labels.WAREHOUSE,
         warehouses=list(Warehouse),
     )
 
@@ -123,10 +113,10 @@ def _pack_page(pack_id: int, errors: dict | None = None, status: int = 200):
         retest=warehouses.valid_retest(pack),
         overdue=warehouses.is_overdue(pack, today),
         moves=warehouses.MOVES.get(pack.warehouse, {}) if pack.warehouse else {},
-        labels=warehouses.LABELS,
+        labels=labels.WAREHOUSE,
         testable=pack.state in (PackState.RECEIVED, PackState.AGING),
         second_life=grading.second_life_ok(pack),
-        event_label=lambda kind: str(pack_events.KINDS.get(kind, kind)),
+        event_label=lambda kind: labels.label(labels.PACK_EVENT, kind),
     ), status
 
 
@@ -220,7 +210,7 @@ def warehouse(name: str):
         grades=[g.value for g in Grade],
         overdue_n=overdue_n,
         overdue_packs=overdue_packs,
-        labels=warehouses.LABELS,
+        labels=labels.WAREHOUSE,
         warehouses=list(Warehouse),
         moves=warehouses.MOVES[which],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lithloop import labels
 from lithloop.i18n import current_language
 
 #: The engine's line, explanation and formula texts as catalogue messages (the English of
@@ -80,20 +81,6 @@ TEXT = {
     ),
 }
 
-CHEMISTRY = {
-    "LFP": _l("LFP (lithium iron phosphate)"),
-    "NCM523": _l("NCM523 (nickel cobalt manganese 523)"),
-    "NCM622": _l("NCM622 (nickel cobalt manganese 622)"),
-    "NCM811": _l("NCM811 (nickel cobalt manganese 811)"),
-    "NCA": _l("NCA (nickel cobalt aluminium)"),
-    "LMO": _l("LMO (lithium manganese oxide)"),
-    "LCO": _l("LCO (lithium cobalt oxide)"),
-}
-CONDITION = {
-    "intact": _l("Intact"),
-    "damaged": _l("Damaged / defective (SP376)"),
-    "swollen_leaking": _l("Swollen, leaking or after a thermal event"),
-}
 PRICE = {
     "li2co3": _l("Lithium carbonate (battery grade)"),
     "ni": _l("Nickel"),
@@ -112,14 +99,14 @@ def text_for(key: str, english: str) -> str:
 
 def chemistry_name(value: str) -> str:
     """A chemistry's display name."""
-    if current_language() == "zh_CN" and value in CHEMISTRY:
-        return str(CHEMISTRY[value])
+    if current_language() == "zh_CN" and value in labels.CHEMISTRY:
+        return str(labels.CHEMISTRY[value])
     return value
 
 
 def condition_name(value: str) -> str:
     """A condition's display name."""
-    return str(CONDITION.get(value, value))
+    return labels.label(labels.CONDITION, value)
 
 
 def price_name(key: str) -> str:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Role
+from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import rfq as rfqs
 from lithloop.services.market import rfq_admin
@@ -76,7 +77,7 @@ def _show(rfq_id: int, errors: dict | None = None, status: int = 200):
         "market/rfq.html",
         rfq=found,
         stock=rfqs.matching_stock(found),
-        admin=current_user.role is Role.ADMIN,
+        admin=policies.may(current_user, "administer"),
         errors=errors or {},
         form=request.form,
         today=clock.today(),

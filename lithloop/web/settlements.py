@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lithloop import pdf
+from lithloop import labels, pdf
 from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
 from lithloop.services.plant import certificates
@@ -104,7 +104,7 @@ def certificate(token: str):
     """The public certificate of recycling: codes, masses, destinations; no prices."""
     cert = certificates.certificate(token)
     page = render_template(
-        "settlements/certificate.html", cert=cert, labels=certificates.DESTINATION_LABELS
+        "settlements/certificate.html", cert=cert, labels=labels.PACK_DESTINATION
     )
     if pdf.wants_pdf():
         title = _("Certificate of recycling")

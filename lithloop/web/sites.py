@@ -44,11 +44,9 @@ def index():
 def show(site_id: int):
     """One site; another organisation's answers 404."""
     site = site_service.get_site(current_user, site_id)
-    can_edit = policies.may_edit_site(current_user, site)
     return render_template(
         "sites/show.html",
         site=site,
-        can_edit=can_edit,
         map=region_map([site]),
         far=reach.warning(site.lat, site.lon),
     )

@@ -171,6 +171,6 @@ def log_in(page, email: str) -> None:
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert "/login" not in page.url, f"login failed for {email}"

@@ -11,6 +11,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from lithloop.i18n import money
+from tests.conftest import submit
 from tests.factories import make_org, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,19 +23,46 @@ def test_chinese_is_the_default(client):
     assert '<html lang="zh-CN">' in body and "登录" in body and "Log in" not in body
 
 
+def switch(client, code: str, next_url: str = "/login", page: str = "/login"):
+    """Press the switcher's button for `code` on `page`, as a browser does."""
+    return submit(client, f"/lang/{code}", {"next": next_url}, page=page)
+
+
+def test_the_switcher_is_a_form_with_a_button_and_a_token(client):
+    body = client.get("/login?x=1").get_data(as_text=True)
+    switcher = body[body.index('<nav class="lang"') : body.index("</nav>")]
+    assert 'method="post" action="/lang/en"' in switcher
+    assert 'name="csrf_token"' in switcher and 'name="next" value="/login?x=1"' in switcher
+    assert '<button type="submit" class="link" lang="en">EN</button>' in switcher
+
+
 def test_switching_to_english_is_remembered(client, auth):
-    response = client.get("/lang/en", headers={"Referer": "http://lithloop.test/login"})
-    assert response.status_code == 302 and response.location.endswith("/login")
+    response = switch(client, "en", "/login?x=1")
+    assert response.status_code == 303 and response.location.endswith("/login?x=1")
     body = client.get("/login").get_data(as_text=True)
     assert '<html lang="en">' in body and "Log in" in body and "登录" not in body
-    client.get("/lang/zh_CN")
+    switch(client, "zh_CN")
     assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+def test_the_switch_needs_its_csrf_token(client):
+    assert client.post("/lang/en", data={"next": "/login"}).status_code == 400
+    assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "", "x"],
+)
+def test_the_switch_goes_back_only_within_the_site(client, next_url):
+    response = switch(client, "en", next_url)
+    assert response.status_code == 303 and response.location == "/"
 
 
 def test_the_choice_is_saved_on_the_user(app, auth):
     user = make_user(make_org())
     auth.login(user.email)
-    auth.client.get("/lang/en")
+    switch(auth.client, "en", "/", page="/account")
     from lithloop.extensions import db
 
     db.session.refresh(user)
@@ -46,8 +74,20 @@ def test_the_choice_is_saved_on_the_user(app, auth):
     assert "Log out" in fresh.get("/").get_data(as_text=True)
 
 
+def test_a_language_link_sets_the_cookie_only(app, auth):
+    user = make_user(make_org())
+    auth.login(user.email)
+    response = auth.client.get("/lang/en", headers={"Referer": "http://lithloop.test/account"})
+    assert response.status_code == 302 and response.location.endswith("/account")
+    assert "Log out" in auth.client.get("/").get_data(as_text=True)
+    from lithloop.extensions import db
+
+    db.session.refresh(user)
+    assert user.locale != "en"  # a GET writes nothing; the switcher's POST saves the choice
+
+
 def test_unknown_language_falls_back_to_chinese(client):
-    client.get("/lang/xx")
+    switch(client, "xx")
     assert "登录" in client.get("/login").get_data(as_text=True)
 
 

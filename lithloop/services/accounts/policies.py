@@ -40,6 +40,17 @@ FIGURE_VIEWERS = frozenset({Role.ADMIN, Role.GOVERNMENT})
 BUYERS = frozenset({Role.BUYER})
 #: Roles that see market orders: buyers their own, admins all.
 ORDER_VIEWERS = BUYERS | {Role.ADMIN}
+#: Roles that run the park's administration: users, prices, orders, traceability uploads.
+ADMINS = frozenset({Role.ADMIN})
+#: Roles that correct a pack's chain of events (a correction names the event it corrects).
+HISTORY_EDITORS = PLANT_STAFF
+
+
+def require(user: User, roles: frozenset[Role], message) -> None:
+    """Forbidden (with the message) unless the user's role is in the group: each service's
+    own check, whatever view or job calls it."""
+    if user.role not in roles:
+        raise Forbidden(message)
 
 
 def sees_whole_region(user: User) -> bool:
@@ -54,6 +65,24 @@ def sees_organisation(user: User, organisation_id: int | None) -> bool:
     if user.role not in RECORD_READERS or organisation_id is None:
         return False
     return organisation_id == user.organisation_id
+
+
+def scoped(query: sa.Select, user: User, column) -> sa.Select:
+    """The query kept to the records (owner in `column`) the user may see: unchanged for
+    region staff (the park sees all), their own organisation's for others, none for drivers."""
+    if sees_whole_region(user):
+        return query
+    return query.where(organisation_clause(user, column))
+
+
+def buyer_scoped(query: sa.Select, user: User, column) -> sa.Select:
+    """The query kept to the market records (buyer in `column`) the user may see: all for
+    admins, their own organisation's for buyers, none for anyone else."""
+    if user.role in ADMINS:
+        return query
+    if user.role not in BUYERS:
+        return query.where(sa.false())
+    return query.where(column == user.organisation_id)
 
 
 def organisation_clause(user: User, column) -> sa.ColumnElement[bool]:
@@ -109,3 +138,27 @@ def drives(user: User, route: PlanRoute) -> bool:
 def visible(user: User, model) -> sa.ColumnElement[bool]:
     """A WHERE clause keeping the `model` rows (with an organisation_id) the user may see."""
     return organisation_clause(user, model.organisation_id)
+
+
+#: What the pages' buttons ask (`may('plan')` in a template): the role groups above.
+ABILITIES: dict[str, frozenset[Role]] = {
+    "book": BOOKERS,
+    # the site list's Add button: owners add their branches and depots (the park's own
+    # sites, which SITE_EDITORS also lets dispatchers and admins add, are not offered there)
+    "add_site": BOOKERS,
+    "plan": PLANNERS,
+    "work_plant": PLANT_STAFF,
+    "settle": PLANT_STAFF,
+    "buy": BUYERS,
+    "administer": ADMINS,
+}
+
+
+def may(user: User, ability: str, record=None) -> bool:
+    """Whether the user may do it (a template's button and the service agree): a role group
+    by name, or `edit_site` with the site."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if ability == "edit_site":
+        return record is not None and may_edit_site(user, record)
+    return user.role in ABILITIES[ability]

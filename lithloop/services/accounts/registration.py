@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from lithloop import clock, letters
+from lithloop import clock, labels, letters
 from lithloop.extensions import db
 from lithloop.models import (
     ROLES_BY_KIND,
@@ -29,13 +29,6 @@ from lithloop.services.accounts.passwords import (
     verify_password,
 )
 from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
-
-#: The kind of a registering organisation, in words (the admin's approval mail).
-ORG_KIND_WORDS = {
-    "buyer": _l("Buyer (second-life packs)"),
-    "dealer_branch": _l("Dealer branch"),
-    "bus_company": _l("Bus company"),
-}
 
 
 def normalise_email(email: str) -> str:
@@ -106,7 +99,7 @@ def register(
                 _l("Approval needed: %(org)s"),
                 _l("%(org)s (%(kind)s) was registered by %(name)s <%(email)s>.\n%(link)s\n"),
                 org=organisation,
-                kind=ORG_KIND_WORDS.get(kind.value, kind.value),
+                kind=labels.ORG_KIND.get(kind.value, kind.value),
                 name=name,
                 email=email,
                 link=letters.link("admin.approvals"),

@@ -16,6 +16,5 @@ __all__ = [
     "reach",
     "search",
     "sites",
-    "status_words",
     "errors",
 ]

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, letters, pricing
+from lithloop import clock, labels, letters, pricing
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -18,7 +18,6 @@ from lithloop.models import (
     BookingLot,
     BookingStatus,
     BusPack,
-    Role,
     Site,
     User,
 )
@@ -30,7 +29,6 @@ from lithloop.services.booking.draft import BookingDraft, parse_draft
 from lithloop.services.booking.errors import Code
 from lithloop.services.booking.prices import current_index
 from lithloop.services.booking.sites import get_site
-from lithloop.services.booking.status_words import STATUS
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 
 BOOKING_ROLES = policies.BOOKERS
@@ -296,7 +294,7 @@ def record_status(booking: Booking, old: S | None, new: S, user: User | None, no
             "%(note)s\n%(link)s\n"
         ),
         id=booking.id,
-        status=STATUS[new.value],
+        status=labels.BOOKING_STATUS[new.value],
         site=booking.site.name,
         day=booking.pickup_date.isoformat(),
         note=note,
@@ -310,9 +308,7 @@ def visible_bookings(user: User, *, with_site: bool = True) -> sa.Select:
     query = sa.select(Booking).order_by(Booking.pickup_date.desc(), Booking.id.desc())
     if with_site:
         query = query.options(selectinload(Booking.site))
-    if policies.sees_whole_region(user):
-        return query
-    return query.where(policies.organisation_clause(user, Booking.organisation_id))
+    return policies.scoped(query, user, Booking.organisation_id)
 
 
 # What a list of bookings shows (the web list's columns): no frozen quote, lots or history.
@@ -390,11 +386,7 @@ def _check_role(user: User, new: S) -> None:
     """Forbidden before anything else: whatever the booking's state, the role may not."""
     if new is not S.CANCELLED and not user.works_for_park:
         raise Forbidden(_l("Only the park moves a booking along."))
-    if (
-        new is S.CANCELLED
-        and user.works_for_park
-        and user.role not in (Role.DISPATCHER, Role.ADMIN)
-    ):
+    if new is S.CANCELLED and user.works_for_park and user.role not in policies.PLANNERS:
         raise Forbidden(_l("Only dispatchers and admins cancel for the park."))
 
 

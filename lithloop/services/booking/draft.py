@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import pricing, vocab
-from lithloop.batteries import CodeReason, validate_code
+from lithloop import labels, pricing, vocab
+from lithloop.batteries import validate_code
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import INT_RE, parse_amount, strict_date, strict_time
 
@@ -19,19 +19,6 @@ MAX_LOT_KG = Decimal(40000)
 KG_STEP = Decimal("0.01")  # booking_lot.mass_kg is NUMERIC(12, 2)
 MIN_WINDOW_MINUTES = 60
 SP376_ITEMS = tuple(vocab.values(vocab.Sp376Item))
-
-CODE_REASONS = {
-    CodeReason.EMPTY: _l("The code is empty."),
-    CodeReason.WRONG_LENGTH: _l("The code has %(length)s characters; GB/T 34014 codes have 24."),
-    CodeReason.BAD_CHARACTER: _l("Character %(position)s ('%(char)s') is not allowed there."),
-    CodeReason.UNKNOWN_PRODUCT_TYPE: _l(
-        "Character 4 ('%(char)s') must be P (pack), M (module) or C (cell)."
-    ),
-    CodeReason.UNKNOWN_CHEMISTRY: _l("Character 5 ('%(char)s') is not a battery-type letter."),
-    CodeReason.IMPOSSIBLE_DATE: _l("Character %(position)s ('%(char)s') is not a possible date."),
-    CodeReason.FUTURE_DATE: _l("The production date %(produced)s is in the future."),
-    CodeReason.ZERO_SERIAL: _l("The serial number (characters 18-24) must not be 0000000."),
-}
 
 
 @dataclass(frozen=True)
@@ -130,16 +117,12 @@ def _codes(raw_codes, count: int, prefix: str, today: date) -> tuple[tuple[str, 
     for position, text in enumerate(raw_codes):
         check = validate_code(str(text), today=today)
         if not check.ok:
-            reason = CODE_REASONS.get(check.reason, _l("The code is not valid."))
-            params = {
-                "position": check.position or "",
-                "char": "",
-                "length": len(check.text),
-                "produced": "",
-            }
-            params.update({k: v for k, v in (check.problem.params or {}).items()})
             raise Invalid(
-                _l("Code %(code)s: %(why)s", code=check.text, why=str(reason) % params),
+                _l(
+                    "Code %(code)s: %(why)s",
+                    code=check.text,
+                    why=labels.problem_text(check.problem),
+                ),
                 field=f"{prefix}.codes[{position}]",
             )
         codes.append(check.text)

@@ -12,7 +12,7 @@ from lithloop import clock, pricing
 from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import PriceIndexVersion, User
-from lithloop.services.accounts import audit
+from lithloop.services.accounts import audit, policies
 from lithloop.services.booking.distances import distance_from_park_km  # quotes measure as plans
 from lithloop.services.booking.sites import site_location
 from lithloop.services.errors import Conflict, Invalid, NotFound
@@ -146,6 +146,7 @@ def add_version(
     user: User, *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
 ) -> PriceIndexVersion:
     """Add a version: the current index with the given prices changed (None keeps the old)."""
+    policies.require(user, policies.ADMINS, _l("Only administrators do this."))
     version = (version or "").strip()
     base, snapshot, changes = _build_version(version, effective_date, note, prices)
     row = _row(snapshot, user)

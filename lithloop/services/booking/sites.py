@@ -37,9 +37,7 @@ def visible_sites(user: User) -> sa.Select:
     """A query for the sites the user may see: region staff all, drivers none (their
     stops' sites are on their route pages), others their own."""
     query = sa.select(Site).order_by(Site.city, Site.name)
-    if policies.sees_whole_region(user):
-        return query
-    return query.where(policies.organisation_clause(user, Site.organisation_id))
+    return policies.scoped(query, user, Site.organisation_id)
 
 
 def get_site(user: User, site_id: int) -> Site:

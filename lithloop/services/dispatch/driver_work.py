@@ -16,7 +16,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, letters
+from lithloop import clock, labels, letters, vocab
 from lithloop.batteries import validate_code
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
@@ -32,7 +32,6 @@ from lithloop.models import (
 )
 from lithloop.models.market import OrderStatus
 from lithloop.services.booking import bookings as booking_service
-from lithloop.services.booking.draft import CODE_REASONS
 from lithloop.services.dispatch import live_ops, pickup_checks, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
@@ -41,17 +40,7 @@ from lithloop.services.strict_input import parse_amount
 DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
 ARRIVED = "arrived"
 EXCEPTION = "exception"
-REASONS = {
-    "not_ready": _l("Not ready"),
-    "closed": _l("Site closed"),
-    "nobody_there": _l("Nobody there"),
-    "refused": _l("Refused"),
-    "not_as_described": _l("Not as described"),
-    "leaking_unsafe": _l("Leaking or unsafe"),
-    "access_blocked": _l("Access blocked"),
-    "breakdown": _l("Truck breakdown"),
-}
-NOTE_NEEDED = ("not_as_described", "leaking_unsafe")
+NOTE_NEEDED = (vocab.PickupException.NOT_AS_DESCRIBED, vocab.PickupException.LEAKING_UNSAFE)
 NOTE_MAX = 500
 MAX_CODES = 2000
 
@@ -246,20 +235,12 @@ def parse_codes(raw: str) -> tuple[str, ...]:
     for number, text in enumerate(texts, start=1):
         check = validate_code(text, today=today)
         if not check.ok:
-            params = {
-                "position": check.position or "",
-                "char": "",
-                "length": len(check.text),
-                "produced": "",
-            }
-            params.update(check.problem.params or {})
-            reason = CODE_REASONS.get(check.reason, _l("The code is not valid."))
             raise Invalid(
                 _l(
                     "Code %(n)s (%(code)s): %(why)s",
                     n=number,
                     code=check.text,
-                    why=str(reason) % params,
+                    why=labels.problem_text(check.problem),
                 ),
                 field="codes",
             )
@@ -314,7 +295,7 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
 
     def work():
         stop = _open_pickup(user, stop_id)
-        if reason not in REASONS:
+        if reason not in labels.PICKUP_EXCEPTION:
             raise Invalid(_l("Choose what went wrong."), field="reason")
         text = (note or "").strip()[:300]
         if reason in NOTE_NEEDED and not text:
@@ -323,7 +304,10 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
         plate = stop.route.truck.plate
         live_ops.tell_owner(
-            booking, _l("pickup not done: %(reason)s"), reason=REASONS[reason], detail=text
+            booking,
+            _l("pickup not done: %(reason)s"),
+            reason=labels.PICKUP_EXCEPTION[reason],
+            detail=text,
         )
         for dispatcher in dispatchers():
             letters.send_letter(
@@ -334,7 +318,7 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
                     "%(reason)s. %(text)s\n%(link)s\n"
                 ),
                 id=booking.id,
-                reason=REASONS[reason],
+                reason=labels.PICKUP_EXCEPTION[reason],
                 site=booking.site.name,
                 day=booking.pickup_date.isoformat(),
                 plate=plate,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, letters
+from lithloop import clock, labels, letters
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import (
@@ -21,19 +21,18 @@ from lithloop.models import (
     Plan,
     PlanStatus,
     PlanUnassigned,
-    Role,
     User,
 )
+from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
 from lithloop.services.booking.bookings import get_booking, next_free_days, record_status
-from lithloop.services.booking.status_words import LEFT_OUT_REASONS
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 
 #: Reasons another day can cure; for the others (too far, too heavy) the park must call.
 DAY_HELPS = ("day_full", "skill_missing")
 LEFT_OUT_MARK = "left out of the plan of "
-PLANNERS = (Role.DISPATCHER, Role.ADMIN)
+PLANNERS = policies.PLANNERS
 
 
 def proposed_days(booking: Booking, after: date, reason: str) -> list[str]:
@@ -73,7 +72,7 @@ def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
             id=booking.id,
             site=booking.site.name,
             day=plan.plan_date.isoformat(),
-            why=LEFT_OUT_REASONS.get(entry.reason, entry.message),
+            why=labels.LEFT_OUT_REASON.get(entry.reason, entry.message),
             days=", ".join(days) if days else _l("none; please call the park"),
             link=letters.link("bookings.show", booking_id=booking.id),
         )
@@ -117,7 +116,7 @@ def move_to_day(user: User, booking_id: int, day: date) -> Booking:
 def _move(user: User, booking_id: int, day: date) -> Booking:
     booking = get_booking(user, booking_id)  # NotFound unless the user may see it
     planner = user.role in PLANNERS
-    if not planner and user.role not in (Role.DEALER_STAFF, Role.FLEET_MANAGER):
+    if not planner and user.role not in policies.BOOKERS:
         raise Forbidden(_l("Only the booking's owner or a dispatcher moves it to another day."))
     db.session.refresh(booking, with_for_update=True)
     allowed = (

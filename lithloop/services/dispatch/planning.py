@@ -35,7 +35,7 @@ from lithloop.services.booking import capacity
 from lithloop.services.dispatch import roster, under_way
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 PLANNERS = policies.PLANNERS
@@ -61,8 +61,7 @@ class WorkersUnavailable(ServiceError):
 
 def require_planner(user: User) -> None:
     """Refuse anyone who is not a dispatcher or an admin."""
-    if user.role not in PLANNERS:
-        raise Forbidden(_l("Only dispatchers plan routes."))
+    policies.require(user, PLANNERS, _l("Only dispatchers plan routes."))
 
 
 def due_bookings(day: date) -> list[Booking]:

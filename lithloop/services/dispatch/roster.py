@@ -18,13 +18,14 @@ from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, Role, RosterEntry, Truck, User
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.errors import Conflict, Forbidden, Invalid
+from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.strict_input import strict_time
 
 
 def _require_planner(user: User) -> None:
-    if user.role not in (Role.DISPATCHER, Role.ADMIN):
-        raise Forbidden(_l("Only dispatchers plan routes."))
+    from lithloop.services.accounts import policies  # policies reads the roster (drives)
+
+    policies.require(user, policies.PLANNERS, _l("Only dispatchers plan routes."))
 
 
 @dataclass(frozen=True)

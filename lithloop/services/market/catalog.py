@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop import labels
 from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
@@ -20,11 +21,7 @@ from lithloop.services.strict_input import (
     optional_money_fen,
 )
 
-USE_CASES = {
-    "storage": _l("Energy storage"),
-    "base_station": _l("Base-station backup"),
-    "low_speed_vehicle": _l("Low-speed vehicles"),
-}
+USE_CASES = labels.USE_CASE
 SORTS = {
     "price": (Pack.price_fen, Pack.id),
     "-price": (Pack.price_fen.desc(), Pack.id),

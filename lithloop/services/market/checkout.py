@@ -21,10 +21,11 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, outside_calls, payments
 from lithloop.extensions import db
-from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, Payment, Role, User
+from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, Payment, User
 from lithloop.services import idempotency
+from lithloop.services.accounts import policies
 from lithloop.services.booking import distances, geocoding
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import catalog, delivery
 from lithloop.services.market import holds as market_holds
 from lithloop.services.market.errors import Code
@@ -65,8 +66,7 @@ def require_payments() -> None:
 
 def require_buyer(user: User) -> None:
     """Only buyers order."""
-    if user.role is not Role.BUYER:
-        raise Forbidden(_l("Only buyers can order packs."))
+    policies.require(user, policies.BUYERS, _l("Only buyers can order packs."))
 
 
 def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:

@@ -18,12 +18,11 @@ from lithloop.models import (
     OrderStatus,
     PackState,
     Refund,
-    Role,
     User,
 )
 from lithloop.services import idempotency
-from lithloop.services.accounts import audit
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.accounts import audit, policies
+from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.market.checkout import lock_order
 from lithloop.services.market.errors import Code
 from lithloop.services.packs.state import place
@@ -40,11 +39,7 @@ NEXT = {
 def buyer_visible(model, user: User):
     """Rows of a buyer-owned model (newest first): the user's organisation's, all for admins."""
     query = sa.select(model).order_by(model.id.desc())
-    if user.role is Role.ADMIN:
-        return query
-    if user.role is not Role.BUYER:
-        return query.where(sa.false())
-    return query.where(model.buyer_org_id == user.organisation_id)
+    return policies.buyer_scoped(query, user, model.buyer_org_id)
 
 
 def visible_orders(user: User):
@@ -55,8 +50,7 @@ def visible_orders(user: User):
 def order_page(user: User, page: int, per_page: int) -> tuple[list[Order], int]:
     """One page of the orders the user may see (newest first), lines and payment loaded,
     and how many there are. Forbidden for anyone but buyers and admins."""
-    if user.role not in (Role.BUYER, Role.ADMIN):
-        raise Forbidden(_l("Orders are for buyers."))
+    policies.require(user, policies.ORDER_VIEWERS, _l("Orders are for buyers."))
     if (page - 1) * per_page > 10**9:  # far past any order: an empty page, no overflow
         return [], _count(visible_orders(user))
     query = visible_orders(user).options(
@@ -83,8 +77,7 @@ def get_order(user: User, order_id: int) -> Order:
 
 
 def _admin(user: User) -> None:
-    if user.role is not Role.ADMIN:
-        raise Forbidden(_l("Only administrators do this."))
+    policies.require(user, policies.ADMINS, _l("Only administrators do this."))
 
 
 def advance(user: User, order_id: int) -> Order:

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, letters
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
-from lithloop.models import QuoteRequest, RfqStatus, Role, User
-from lithloop.services.accounts import audit
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.models import QuoteRequest, RfqStatus, User
+from lithloop.services.accounts import audit, policies
+from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.market import rfq as rfq_service
 from lithloop.services.market.errors import Code
 from lithloop.services.market.orders import yuan
@@ -22,8 +22,7 @@ ANSWERABLE = frozenset({RfqStatus.OPEN, RfqStatus.QUOTED})
 
 
 def _admin(user: User) -> None:
-    if user.role is not Role.ADMIN:
-        raise Forbidden(_l("Only administrators answer requests for quote."))
+    policies.require(user, policies.ADMINS, _l("Only administrators answer requests for quote."))
 
 
 def open_requests(user: User) -> list[QuoteRequest]:

@@ -14,35 +14,17 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock
+from lithloop import clock, vocab
 from lithloop.batteries.working_days import WorkCalendar
 from lithloop.extensions import db
 from lithloop.models import Pack, PackEvent, User
+from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, NotFound
 from lithloop.services.packs import holiday_calendar
 from lithloop.services.reporting import rollups
 
-#: Kinds of event, with the label shown on the passport.
-KINDS = {
-    "retired": _l("Retired from vehicle"),
-    "booked": _l("Booked for pickup"),
-    "picked_up": _l("Picked up"),
-    "received": _l("Received at the park"),
-    "tested": _l("Tested"),
-    "graded": _l("Graded"),
-    "moved": _l("Moved"),
-    "aged": _l("Released from aging"),
-    "built": _l("Built from parent packs"),
-    "consumed": _l("Used in a refurbished pack"),
-    "dismantled": _l("Dismantled"),
-    "listed": _l("Listed for sale"),
-    "reserved": _l("Reserved"),
-    "released": _l("Reservation released"),
-    "sold": _l("Sold"),
-    "returned": _l("Returned"),
-    "settled": _l("Settled"),
-    "correction": _l("Correction"),
-}
+#: Kinds of event (their words: labels.PACK_EVENT).
+KINDS = frozenset(vocab.values(vocab.PackEventKind))
 
 #: Handovers the national traceability platform must be told of, by kind.
 HANDOVERS = frozenset({"received", "built", "dismantled", "sold"})
@@ -95,6 +77,9 @@ def record(
 
 def correct(user: User, event_id: int, note: str, data: dict | None = None) -> PackEvent:
     """Append a correction naming the event it corrects; the original stays as it was."""
+    policies.require(
+        user, policies.HISTORY_EDITORS, _l("Only the plant corrects a pack's history.")
+    )
     original = db.session.get(PackEvent, event_id)
     if original is None:
         raise NotFound(_l("No such event."))

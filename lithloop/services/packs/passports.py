@@ -14,13 +14,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.batteries.codes import validate_code
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
 from lithloop.services.accounts import policies
 from lithloop.services.errors import NotFound
-from lithloop.services.packs.events import KINDS
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def chain(pack: Pack, *, public_only: bool = False) -> list[ChainEntry]:
                 event=event,
                 pack_code=owner.code,
                 from_parent=None if owner.id == pack.id else owner.code,
-                label=str(KINDS.get(event.kind, event.kind)),
+                label=labels.label(labels.PACK_EVENT, event.kind),
                 who=event.by_user.name if event.by_user else None,
                 organisation=event.organisation.name if event.organisation else None,
             )

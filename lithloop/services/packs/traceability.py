@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased, selectinload
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Organisation, Pack, PackEvent, User
+from lithloop.services.accounts import policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import holiday_calendar
@@ -194,6 +195,7 @@ def _export_rows(where):
 
 def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
     """Mark handovers as uploaded, all or none; any already marked is a Conflict."""
+    policies.require(user, policies.ADMINS, _l("Only administrators do this."))
     ids = sorted({int(i) for i in event_ids})
     if not ids:
         raise Invalid(_l("Choose at least one handover to mark as reported."), field="events")

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, pricing
+from lithloop import clock, pricing, vocab
 from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
@@ -34,7 +34,7 @@ from lithloop.services.plant.dismantling import check_role
 from lithloop.services.plant.errors import Code
 from lithloop.services.plant.grading import check_energy, grade_for
 
-USE_CASES = ("storage", "base_station", "low_speed_vehicle")
+USE_CASES = tuple(vocab.values(vocab.UseCase))
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)
 TRACEABILITY = "SL0000"  # + the line character (PARK_CODE_LINE)
 MAX_WARRANTY_MONTHS = 120

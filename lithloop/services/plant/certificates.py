@@ -16,23 +16,19 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defer, selectinload
 
+from lithloop import vocab
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Intake, Pack, PackState, Settlement, User
 from lithloop.services.accounts import policies
 from lithloop.services.errors import NotFound
 
-DISMANTLED, SECOND_LIFE, AWAITING = "dismantled", "second_life", "awaiting"
+DISMANTLED, SECOND_LIFE, AWAITING = vocab.PackDestination
 DESTINATION_OF_STATE = {
     PackState.DISMANTLED: DISMANTLED,
     PackState.CONSUMED: SECOND_LIFE,
     PackState.FINISHED: SECOND_LIFE,
     PackState.RESERVED: SECOND_LIFE,
     PackState.SOLD: SECOND_LIFE,
-}
-DESTINATION_LABELS = {
-    DISMANTLED: _l("Dismantled"),
-    SECOND_LIFE: _l("Second life"),
-    AWAITING: _l("Awaiting"),
 }
 
 
@@ -125,9 +121,7 @@ def own_settlements(user: User, limit: int = 100, offset: int = 0) -> list[Settl
         .limit(limit)
         .offset(offset)
     )
-    if not policies.sees_whole_region(user):
-        query = query.where(policies.organisation_clause(user, Booking.organisation_id))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(policies.scoped(query, user, Booking.organisation_id)))
 
 
 def _awaiting():

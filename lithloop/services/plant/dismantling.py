@@ -16,12 +16,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock
+from lithloop import clock, vocab
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Pack, PackState, User
 from lithloop.services.accounts import policies
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.packs import state as pack_state
 from lithloop.services.plant.errors import Code
 from lithloop.services.reporting import rollups
@@ -29,14 +29,7 @@ from lithloop.services.strict_input import parse_amount
 
 LINE_ROLES = policies.PLANT_STAFF
 #: Materials weighed out of a batch, in the order shown.
-MATERIALS = ("black_mass", "copper", "aluminium", "steel", "plastics")
-MATERIAL_LABELS = {
-    "black_mass": _l("Black mass"),
-    "copper": _l("Copper"),
-    "aluminium": _l("Aluminium"),
-    "steel": _l("Casings / steel"),
-    "plastics": _l("Plastics"),
-}
+MATERIALS = tuple(vocab.values(vocab.Output))
 OPEN, CLOSED = "open", "closed"
 KG = Decimal("0.01")
 
@@ -52,8 +45,7 @@ class Line:
 
 def check_role(user: User) -> None:
     """Only plant operators and admins run the lines."""
-    if user.role not in LINE_ROLES:
-        raise Forbidden(_l("Only plant operators run the lines."))
+    policies.require(user, LINE_ROLES, _l("Only plant operators run the lines."))
 
 
 def throughputs() -> list[Decimal]:

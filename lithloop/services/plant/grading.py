@@ -20,6 +20,7 @@ from lithloop.batteries import energy_check
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User
+from lithloop.services.accounts import policies
 from lithloop.services.booking.prices import current_index
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.packs import events as pack_events
@@ -159,6 +160,9 @@ def lock_pack(pack_id: int) -> Pack:
 
 def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
     """Store a test, grade the pack and its decision; a retest graded S goes to RAW."""
+    policies.require(
+        user, policies.PLANT_STAFF, _l("Only plant operators receive, grade and move packs.")
+    )
 
     def work():
         pack = lock_pack(pack_id)
@@ -234,6 +238,9 @@ def second_life_ok(pack: Pack) -> bool:
 
 def send(user: User, pack_id: int, to: str | None = None) -> Pack:
     """Send a graded, received pack on: AGING for second life, RAW to be dismantled."""
+    policies.require(
+        user, policies.PLANT_STAFF, _l("Only plant operators receive, grade and move packs.")
+    )
 
     def work():
         pack = lock_pack(pack_id)

@@ -31,6 +31,7 @@ from lithloop.models import (
     PlanStop,
     User,
 )
+from lithloop.services.accounts import policies
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.packs import events as pack_events
@@ -271,6 +272,9 @@ def _chain(
 
 def receive(user: User, booking_id: int, raw: dict) -> Intake:
     """Weigh in one picked-up booking: packs, their chains, the intake, booking received."""
+    policies.require(
+        user, policies.PLANT_STAFF, _l("Only plant operators receive, grade and move packs.")
+    )
     try:
         booking = _lock_booking(booking_id)
         receipts = parse_receipt(booking, raw)

@@ -12,11 +12,10 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import normalise
 from lithloop.models import Booking, BookingLot
-from lithloop.services.booking.draft import CODE_REASONS
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import int_or_default, parse_amount
 
@@ -81,14 +80,7 @@ def _code(text: str, line: int, field: str) -> str:
     check = validate_code(text, today=clock.today())
     if check.ok:
         return check.text
-    params = {
-        "position": check.position or "",
-        "char": "",
-        "length": len(check.text),
-        "produced": "",
-    }
-    params.update(check.problem.params or {})
-    why = str(CODE_REASONS.get(check.reason, _l("The code is not valid."))) % params
+    why = labels.problem_text(check.problem)
     raise Invalid(
         _l("Line %(n)s (%(code)s): %(why)s", n=line, code=check.text, why=why), field=field
     )

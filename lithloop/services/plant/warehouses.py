@@ -16,19 +16,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User, Warehouse
+from lithloop.services.accounts import policies
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.packs import state as pack_state
 from lithloop.services.plant.errors import Code
 from lithloop.services.plant.grading import lock_pack
 
-LABELS = {
-    Warehouse.RAW: _l("Raw-material warehouse"),
-    Warehouse.AGING: _l("Aging warehouse"),
-    Warehouse.FINISHED: _l("Finished-product warehouse"),
-}
 SECOND_LIFE = (Grade.A, Grade.B, Grade.C)
 #: where a pack may be moved from each warehouse, and the state it then has
 MOVES = {
@@ -120,7 +116,7 @@ def overdue_count() -> int:
 
 
 def _where(pack: Pack):
-    return LABELS[pack.warehouse] if pack.warehouse else pack.state.value
+    return labels.WAREHOUSE[pack.warehouse] if pack.warehouse else pack.state.value
 
 
 def _check_release(pack: Pack) -> None:
@@ -148,6 +144,9 @@ def _check_release(pack: Pack) -> None:
 
 def move(user: User, pack_id: int, source: str, target: str) -> Pack:
     """Move a pack from the warehouse it is in to another, with the checks of each move."""
+    policies.require(
+        user, policies.PLANT_STAFF, _l("Only plant operators receive, grade and move packs.")
+    )
     try:
         pack = lock_pack(pack_id)
         try:
@@ -159,7 +158,7 @@ def move(user: User, pack_id: int, source: str, target: str) -> Pack:
                 _l(
                     "Pack %(code)s is not in the %(src)s but in the %(where)s.",
                     code=pack.code,
-                    src=LABELS[src],
+                    src=labels.WAREHOUSE[src],
                     where=_where(pack),
                 ),
                 code=Code.WRONG_WAREHOUSE,
@@ -169,8 +168,8 @@ def move(user: User, pack_id: int, source: str, target: str) -> Pack:
             raise Conflict(
                 _l(
                     "Packs are not moved from the %(src)s to the %(dst)s.",
-                    src=LABELS[src],
-                    dst=LABELS[dst],
+                    src=labels.WAREHOUSE[src],
+                    dst=labels.WAREHOUSE[dst],
                 ),
                 code=Code.BAD_MOVE,
             )

@@ -10,9 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop import vocab
-from lithloop.models import Role
 from lithloop.services import idempotency
-from lithloop.services.errors import Forbidden
+from lithloop.services.accounts import policies
 from lithloop.services.market import catalog
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
@@ -106,8 +105,7 @@ class OrderIn(ma.Schema):
 
 def _catalog_reader() -> None:
     """The catalog is for buyers (and admins), as on the market pages."""
-    if api_user().role not in (Role.BUYER, Role.ADMIN):
-        raise Forbidden(_l("The catalog is for buyers."))
+    policies.require(api_user(), policies.ORDER_VIEWERS, _l("The catalog is for buyers."))
 
 
 class OrderLineOut(ma.Schema):

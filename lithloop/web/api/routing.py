@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from lithloop import routing
-from lithloop.models import Role
+from lithloop.services.accounts import policies
 from lithloop.services.booking.distances import road_matrices
-from lithloop.services.errors import Forbidden, Invalid
+from lithloop.services.errors import Invalid
 from lithloop.web.api.common import errors
 from lithloop.web.api.security import api_user, token_required
 
@@ -66,8 +66,9 @@ class VroomSolution(ma.Schema):
 @token_required
 def solve(args, problem):
     """Solve a small problem now; larger ones belong in the dispatcher's background runs."""
-    if api_user().role not in (Role.DISPATCHER, Role.ADMIN):
-        raise Forbidden(_("Only dispatchers and admins use the route solver."))
+    policies.require(
+        api_user(), policies.PLANNERS, _("Only dispatchers and admins use the route solver.")
+    )
     cfg = current_app.config
     stops = len(problem["jobs"]) + 2 * len(problem["shipments"])
     if stops > cfg["ROUTING_API_MAX_STOPS"]:
