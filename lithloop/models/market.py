@@ -52,8 +52,8 @@ class Order(TimestampMixin, db.Model):
     delivery_lon: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 6))
     delivery_date: Mapped[date | None] = mapped_column(sa.Date, index=True)  # set by a plan
     # The delivery line as quoted at checkout: fee (in total_fen), city, road km, the day.
-    delivery_fee_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    delivery_city: Mapped[str] = mapped_column(sa.String(100), default="")
+    delivery_fee_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    delivery_city: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     delivery_km: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 1))
     delivery_eta: Mapped[date | None] = mapped_column(sa.Date)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

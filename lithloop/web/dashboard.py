@@ -6,10 +6,10 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar
-from lithloop.services.plant import dismantling, park_serials
+from lithloop.services.plant import park_serials
 from lithloop.services.reporting import dashboard as figures
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
@@ -26,7 +26,7 @@ def _year() -> int:
 
 def material_name(key: str) -> str:
     """A recovered material (a dismantling output key) in the reader's language."""
-    return str(dismantling.MATERIAL_LABELS.get(key, key))
+    return labels.label(labels.OUTPUT, key)
 
 
 def _chart(kind: str, labels: list, series: list[tuple[str, list]], **options) -> dict:

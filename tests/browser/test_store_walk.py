@@ -34,7 +34,7 @@ def _register(page, lang: str) -> None:
     page.fill("#email", f"store-walk-{n}-{lang}@example.cn")
     page.fill("#password", DEMO_PASSWORD)
     page.fill("#confirm", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert "/register" not in page.url and "/login" not in page.url, page.url
 
