@@ -32,12 +32,14 @@ def show(code: str):
     """The full passport: every event with who recorded it, for the park and the owner."""
     pack = passports.pack_for(current_user, code)
     url = public_url(pack.code)
+    own, ancestry = passports.split_lineage(passports.chain(pack), lambda e: e.from_parent)
     return render_template(
         "passports/private.html",
         pack=pack,
         url=url,
         qr=qr_svg(url),
-        chain=passports.chain(pack),
+        chain=own,
+        ancestry=ancestry,
         view=passports.public_view(pack),
     )
 

@@ -156,7 +156,12 @@ def test_chain_includes_parents_and_grandparents(client, auth, world):
     auth.login(plant.email)
     client.get("/lang/en")
     page = text(client.get(f"/packs/{child.code}"))
-    assert f"from parent {grand.code}" in page and f"from parent {pack.code}" in page
+    own, _, ancestry = page.partition("Where it came from")
+    assert ancestry, "the private passport shows the ancestry apart from the pack's own events"
+    assert "2026-04-01 10:00" in own and "2026-01-05 10:00" not in own
+    assert "2026-01-05 10:00" in ancestry  # the grandparent's intake, with who recorded it
+    for parent in (middle.code, pack.code, grand.code):
+        assert f'href="/packs/{parent}"' in ancestry and f'id="from-{parent}"' in ancestry
     api = client.get(f"/api/v1/passports/{child.code}").json
     assert api["refurbished"] is True and api["parents"] == sorted([middle.code, pack.code])
     assert {e["pack"] for e in api["events"]} == codes

@@ -7,8 +7,10 @@ mass, state, grade, state of health, parents' codes, and the public events' date
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,6 +22,8 @@ from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
 from lithloop.services.accounts import policies
 from lithloop.services.errors import NotFound
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,20 @@ def chain(pack: Pack, *, public_only: bool = False) -> list[ChainEntry]:
     return entries
 
 
+def split_lineage(entries: list[T], parent_of: Callable[[T], str | None]):
+    """The pack's own entries, and its ancestors' entries grouped per ancestor code (in the
+    order of each ancestor's first entry): an assembled pack's history apart from theirs."""
+    own: list[T] = []
+    ancestry: dict[str, list[T]] = {}
+    for entry in entries:
+        parent = parent_of(entry)
+        if parent:
+            ancestry.setdefault(parent, []).append(entry)
+        else:
+            own.append(entry)
+    return own, list(ancestry.items())
+
+
 def park_name() -> str | None:
     """The park operator's name: the only organisation the public view names."""
     return db.session.scalar(
@@ -122,10 +140,7 @@ def public_view(pack: Pack) -> dict:
         }
         for e in chain(pack, public_only=True)
     ]
-    ancestry: dict[str, list[dict]] = {}
-    for event in events:
-        if event["from_parent"]:
-            ancestry.setdefault(event["from_parent"], []).append(event)
+    own, ancestry = split_lineage(events, lambda event: event["from_parent"])
     return {
         "code": pack.code,
         "chemistry": pack.chemistry,
@@ -138,8 +153,8 @@ def public_view(pack: Pack) -> dict:
         "parents": sorted(p.code for p in pack.parents),
         "issued_by": park_name(),
         "events": events,
-        "own_events": [e for e in events if not e["from_parent"]],
-        "ancestry": [{"code": code, "events": found} for code, found in ancestry.items()],
+        "own_events": own,
+        "ancestry": [{"code": code, "events": found} for code, found in ancestry],
     }
 
 
