@@ -24,7 +24,7 @@ from lithloop.models import Pack, PackEvent, PackState, Role
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import payments as market_payments
 from lithloop.services.packs import events as pack_events
-from lithloop.services.packs import holiday_calendar, traceability
+from lithloop.services.packs import handover_export, holiday_calendar, traceability
 from lithloop.services.plant import assembly, grading, intake
 from tests.conftest import api_headers, freeze_clock
 from tests.factories import make_user
@@ -96,8 +96,10 @@ def test_the_chain_runs_and_uncovered_deadlines_are_provisional(
         assert holiday_calendar.event_provisional(event)  # no official calendar for the year
     groups = traceability.due_groups()
     assert groups.total == len(handovers)
-    rows = list(csv.reader(io.StringIO(traceability.csv_export(handovers).lstrip("\ufeff"))))
-    assert {r[-1] for r in rows[1:]} == {traceability.PROVISIONAL}
+    body = "".join(handover_export.csv_chunks(handover_export.unreported_query()))
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert len(rows) == 1 + len(handovers)
+    assert {r[-1] for r in rows[1:]} == {handover_export.PROVISIONAL}
     admin = make_user(_park(), role=Role.ADMIN)
     auth.login(admin.email)
     page = client.get("/trace/")

@@ -18,7 +18,7 @@ from flask_login import current_user
 from lithloop import clock
 from lithloop.models import Role
 from lithloop.services.errors import ServiceError
-from lithloop.services.packs import traceability
+from lithloop.services.packs import handover_export, traceability
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
@@ -76,7 +76,7 @@ def _streamed(query):
 
     def chunks():
         with app.app_context():
-            yield from traceability.csv_chunks(query)
+            yield from handover_export.csv_chunks(query)
 
     return chunks()
 
@@ -90,9 +90,9 @@ def export():
     year = int_or_default(request.args.get("year"), 0, minimum=2000, maximum=this_year)
     organisation = _organisation()
     if year:
-        query, name = traceability.handovers_of_year(year, organisation), f"handovers-{year}.csv"
+        query, name = handover_export.handovers_of_year(year, organisation), f"handovers-{year}.csv"
     else:
-        query, name = traceability.unreported_query(organisation), "handovers.csv"
+        query, name = handover_export.unreported_query(organisation), "handovers.csv"
     return Response(
         _streamed(query),
         mimetype="text/csv",

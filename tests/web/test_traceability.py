@@ -12,7 +12,7 @@ import pytest
 from lithloop.extensions import db
 from lithloop.models import OrgKind, PackEvent, Role
 from lithloop.services.errors import Conflict
-from lithloop.services.packs import traceability
+from lithloop.services.packs import handover_export, traceability
 from tests.conftest import api_headers, freeze_clock, submit
 from tests.factories import make_org, make_park, make_user
 from tests.pack_builders import event, make_pack, utc
@@ -124,7 +124,7 @@ def test_csv_has_the_platform_columns(client, auth, world):
     response = client.get("/trace/handovers.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert tuple(rows[0]) == traceability.CSV_COLUMNS
+    assert tuple(rows[0]) == handover_export.CSV_COLUMNS
     assert [r["pack_code"] for r in rows] == [
         world["packs"][k].code for k in ("overdue", "soon", "soon2")
     ] + [rows[3]["pack_code"]]

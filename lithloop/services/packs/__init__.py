@@ -1,4 +1,4 @@
-"""Packs: a pack's state and chain of events, passports, traceability, the work calendar.
+"""Packs: a pack's state and events, passports, traceability and its upload file, the calendar.
 
 __all__ lists the modules the web layer and other domains may import; the others are
 this domain's own. Within a public module, names without a leading underscore are public.
@@ -6,6 +6,7 @@ this domain's own. Within a public module, names without a leading underscore ar
 
 __all__ = [
     "events",
+    "handover_export",
     "holiday_calendar",
     "passports",
     "state",

@@ -36,12 +36,7 @@ def safe_cell(value) -> str | int | Decimal | float:
 
 def csv_text(header: Iterable[str], rows: Iterable[Iterable]) -> str:
     """The CSV document (UTF-8 BOM, CRLF lines) with every cell made safe."""
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return out.getvalue()
+    return "".join(csv_stream(header, rows))
 
 
 def csv_stream(header: Iterable[str], rows: Iterable[Iterable], lines_per_chunk: int = 500):

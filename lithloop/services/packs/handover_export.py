@@ -1,0 +1,128 @@
+"""The national traceability platform's upload file: handovers as CSV, streamed.
+
+The rows come from one joined query (pack, organisation, owner, buyer) read from a
+server-side cursor, the holiday calendar read once per export (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from lithloop import clock
+from lithloop.extensions import db
+from lithloop.models import Organisation, Pack, PackEvent
+from lithloop.services.packs import holiday_calendar
+from lithloop.services.packs.traceability import unreported_where
+from lithloop.services.reporting.csv_export import csv_stream
+
+
+def unreported_query(organisation_id: int | None = None):
+    """The unreported handovers, oldest deadline first: the export's rows as a query."""
+    order = (PackEvent.report_due, PackEvent.at, PackEvent.id)
+    return _export_rows(unreported_where(organisation_id)).order_by(*order)
+
+
+def _export_rows(where):
+    """The export's columns of the handovers matching `where`, joined in one query: plain
+    rows, no ORM objects and no loading per batch (an export reads thousands)."""
+    owner, buyer, party = (aliased(Organisation) for _ in range(3))
+    return (
+        sa.select(
+            Pack.code,
+            Pack.original_code,
+            Pack.chemistry,
+            PackEvent.kind,
+            PackEvent.at,
+            party.name.label("organisation"),
+            PackEvent.data,
+            owner.name.label("owner"),
+            buyer.name.label("buyer"),
+            Pack.mass_kg,
+            PackEvent.report_due,
+        )
+        .join(Pack, Pack.id == PackEvent.pack_id)
+        .outerjoin(party, party.id == PackEvent.organisation_id)
+        .outerjoin(owner, owner.id == Pack.owner_id)
+        .outerjoin(buyer, buyer.id == Pack.buyer_id)
+        .where(*where)
+    )
+
+
+def handovers_of_year(year: int, organisation_id: int | None = None):
+    """Every handover of a Beijing-time year, reported or not, oldest first: the export's
+    rows as a query (`csv_chunks`)."""
+    start, end = clock.at(date(year, 1, 1)), clock.at(date(year + 1, 1, 1))
+    where = [PackEvent.report_due.is_not(None), PackEvent.at >= start, PackEvent.at < end]
+    if organisation_id is not None:
+        where.append(PackEvent.organisation_id == organisation_id)
+    return _export_rows(where).order_by(PackEvent.at, PackEvent.id)
+
+
+#: The columns of the CSV the national platform's upload needs.
+CSV_COLUMNS = (
+    "pack_code",
+    "original_code",
+    "chemistry",
+    "event_kind",
+    "event_time_local",
+    "organisation",
+    "counterparty",
+    "mass_kg",
+    "report_due",
+    "report_due_status",
+)
+#: The last column when a deadline was counted without that year's official calendar.
+PROVISIONAL = "暂定 provisional"
+
+
+def _counterparty(kind: str, data: dict, owner: str | None, buyer: str | None) -> str:
+    if data.get("counterparty"):
+        return str(data["counterparty"])
+    if kind == "received" and owner is not None:
+        return owner
+    if kind == "sold" and buyer is not None:
+        return buyer
+    return ""
+
+
+def _cells(code, original, chemistry, kind, at, organisation, party, mass, due, provisional):
+    return [
+        code,
+        original or "",
+        chemistry,
+        kind,
+        clock.local(at).strftime("%Y-%m-%d %H:%M:%S"),
+        organisation or "",
+        party,
+        mass,
+        due.isoformat(),
+        PROVISIONAL if provisional else "",
+    ]
+
+
+def csv_chunks(query, batch: int = 500):
+    """The CSV of an export query's rows (`unreported_query`, `handovers_of_year`), streamed:
+    read from a server-side cursor `batch` rows at a time, the calendar read once."""
+    work = holiday_calendar.calendar()
+    rows = db.session.execute(query.execution_options(yield_per=batch))
+
+    def cells(row) -> list:
+        provisional = holiday_calendar.is_provisional(clock.local_day(row.at), row.report_due, work)
+        party = _counterparty(row.kind, row.data, row.owner, row.buyer)
+        return _cells(
+            row.code,
+            row.original_code,
+            row.chemistry,
+            row.kind,
+            row.at,
+            row.organisation,
+            party,
+            row.mass_kg,
+            row.report_due,
+            provisional,
+        )
+
+    yield from csv_stream(CSV_COLUMNS, (cells(row) for row in rows))
