@@ -96,33 +96,15 @@ def seed_day(app):
     Returns (a dispatcher of another park operator organisation, the day).
     """
     from lithloop.models import OrgKind, Role
-    from lithloop.services.booking import bookings as booking_service
     from lithloop.services.booking import prices as price_service
-    from tests.factories import make_org, make_park, make_site, make_user
-    from tests.route_world import open_day
+    from tests.factories import make_org, make_park, make_user
+    from tests.route_world import book_places, open_day
 
     db.create_all()
     price_service.ensure_default_index()
     make_park(payload_kg=5000, trucks=2)
     day = open_day(2)
-    for i, (lat, lon) in enumerate([(44.58, 129.61), (44.35, 129.47), (44.57, 129.39)]):
-        org = make_org(name=f"队列网点{i}")
-        booking_service.book_pickup(
-            make_user(org),
-            {
-                "site_id": make_site(org, lat=lat, lon=lon).id,
-                "date": day.isoformat(),
-                "window": ["08:00", "17:00"],
-                "lots": [
-                    {
-                        "chemistry": "LFP",
-                        "form": "pack",
-                        "count": 1,
-                        "mass_kg": "800",
-                        "condition": "intact",
-                        "codes": [],
-                    }
-                ],
-            },
-        )
+    book_places(
+        day, [(44.58, 129.61), (44.35, 129.47), (44.57, 129.39)], mass="800", name="队列网点"
+    )
     return make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER), day

@@ -60,6 +60,23 @@ def book(dealer, site, lots: list[dict], dispatcher) -> int:
     return booking.id
 
 
+def book_places(day: date, places, *, mass: str = "500", name: str = "网点") -> list[int]:
+    """One dealer organisation per (lat, lon), each booking one intact LFP pack of `mass` kg
+    for `day`, 08:00-17:00, through the service; the bookings' ids."""
+    ids = []
+    for i, (lat, lon) in enumerate(places):
+        org = make_org(name=f"{name}{i}")
+        raw = {
+            "site_id": make_site(org, lat=lat, lon=lon).id,
+            "date": day.isoformat(),
+            "window": ["08:00", "17:00"],
+            "lots": [lot(mass=mass)],
+        }
+        booking, _ = booking_service.book_pickup(make_user(org), raw)
+        ids.append(booking.id)
+    return ids
+
+
 def open_day(offset: int = 1) -> date:
     """The offset-th open (non-Sunday) day after today, in China."""
     day, found = clock.today(), 0

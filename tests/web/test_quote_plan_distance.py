@@ -10,11 +10,11 @@ from flask import current_app
 from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.models import Booking, Truck
-from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
 from lithloop.services.dispatch.problem import build_day_problem, park_site
-from tests.factories import make_org, make_park, make_site, make_user
+from tests.factories import make_park
 from tests.json_stub import json_stub
+from tests.route_world import book_places
 from tests.web.test_bookings import open_day
 
 # Muling, Suifenhe road, Hailin, Ning'an: 20-120 km from the park
@@ -40,28 +40,7 @@ def _book_and_plan():
     depot.lat, depot.lon = MOVED_PARK
     db.session.commit()
     day = open_day(2)
-    ids = []
-    for i, (lat, lon) in enumerate(SITES):
-        org = make_org(name=f"距离测试网点{i}")
-        booking, _ = booking_service.book_pickup(
-            make_user(org),
-            {
-                "site_id": make_site(org, lat=lat, lon=lon).id,
-                "date": day.isoformat(),
-                "window": ["08:00", "17:00"],
-                "lots": [
-                    {
-                        "chemistry": "LFP",
-                        "form": "pack",
-                        "count": 1,
-                        "mass_kg": "500",
-                        "condition": "intact",
-                        "codes": [],
-                    }
-                ],
-            },
-        )
-        ids.append(booking.id)
+    ids = book_places(day, SITES, name="距离测试网点")
     bookings = [db.session.get(Booking, i) for i in ids]
     trucks = list(db.session.scalars(sa.select(Truck)))
     return bookings, build_day_problem(day, bookings, trucks, park_site()).problem

@@ -34,7 +34,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
 from lithloop.services.dispatch import roster, under_way
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site
+from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site, plan_stop
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
@@ -559,22 +559,9 @@ def fill_plan(
             cost_fen=route_cost_fen(truck, r.distance, r.duration),
         )
         for seq, step in enumerate(r.steps):
-            order = day.orders.get(step.stop_id) if step.type == "job" else None
-            kind = "delivery" if order else {"job": "pickup"}.get(step.type, step.type)
-            route.stops.append(
-                PlanStop(
-                    seq=seq,
-                    kind=kind,
-                    booking=day.bookings.get(step.stop_id) if kind == "pickup" else None,
-                    order=order,
-                    arrival=clock.at(day.day, step.arrival),
-                    departure=clock.at(day.day, step.departure),
-                    load_kg=step.load[0] if step.load else 0,
-                    trip=step.trip,
-                    distance_m=step.distance,
-                    locked=(kind == "pickup" and step.stop_id in locked_stops),
-                )
-            )
+            stop = plan_stop(day, step, seq)
+            stop.locked = stop.kind == "pickup" and step.stop_id in locked_stops
+            route.stops.append(stop)
         route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
         plan.routes.append(route)
     for u in solution.unassigned:

@@ -8,8 +8,8 @@ from datetime import date, time
 
 from flask import current_app
 
-from lithloop import routing
-from lithloop.models import Booking, Site, Truck
+from lithloop import clock, routing
+from lithloop.models import Booking, PlanStop, Site, Truck
 from lithloop.models.market import Order
 from lithloop.services.booking.distances import day_matrices, park_site
 
@@ -203,4 +203,22 @@ def _on_board(truck_id: int, start: TruckStart, location: int) -> routing.Stop:
         time_windows=(routing.TimeWindow(start.at_s, start.at_s),),
         skills=frozenset({pinned_skill(truck_id)}),
         priority=100,
+    )
+
+
+def plan_stop(day: DayProblem, step, seq: int, *, trip0: int = 0, distance0: int = 0) -> PlanStop:
+    """A solution's step as the plan's stop (a pickup with its booking, a delivery with its
+    order, or the park); `trip0` and `distance0` offset a route that continues a day."""
+    order = day.orders.get(step.stop_id) if step.type == "job" else None
+    kind = "delivery" if order else {"job": "pickup"}.get(step.type, step.type)
+    return PlanStop(
+        seq=seq,
+        kind=kind,
+        booking=day.bookings.get(step.stop_id) if kind == "pickup" else None,
+        order=order,
+        arrival=clock.at(day.day, step.arrival),
+        departure=clock.at(day.day, step.departure),
+        load_kg=step.load[0] if step.load else 0,
+        trip=trip0 + step.trip,
+        distance_m=distance0 + step.distance,
     )

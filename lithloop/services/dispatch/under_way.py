@@ -19,7 +19,7 @@ from datetime import date, datetime
 from lithloop import clock, routing
 from lithloop.models import Plan, PlanRoute, PlanStop
 from lithloop.services.dispatch.live_ops import ARRIVED, EXCEPTION
-from lithloop.services.dispatch.problem import TruckStart, on_board_id
+from lithloop.services.dispatch.problem import TruckStart, on_board_id, plan_stop
 
 __all__ = ["UnderWay", "continue_route", "starts", "under_way", "without"]
 
@@ -171,21 +171,7 @@ def continue_route(
         steps = [_home(going, day)]
     for step in steps:
         seq += 1
-        order = day.orders.get(step.stop_id) if step.type == "job" else None
-        kind = "delivery" if order else {"job": "pickup"}.get(step.type, step.type)
-        route.stops.append(
-            PlanStop(
-                seq=seq,
-                kind=kind,
-                booking=day.bookings.get(step.stop_id) if kind == "pickup" else None,
-                order=order,
-                arrival=clock.at(day.day, step.arrival),
-                departure=clock.at(day.day, step.departure),
-                load_kg=step.load[0] if step.load else 0,
-                trip=trip0 + step.trip,
-                distance_m=base + step.distance,
-            )
-        )
+        route.stops.append(plan_stop(day, step, seq, trip0=trip0, distance0=base))
     ends = route.stops[-1]
     route.distance_m = ends.distance_m
     route.duration_s = int((ends.arrival - route.stops[0].departure).total_seconds())
