@@ -35,6 +35,8 @@ from pathlib import Path
 
 os.environ.setdefault("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as `python bench/data_growth.py` from anywhere
 
 import sqlalchemy as sa  # noqa: E402
 
@@ -45,7 +47,6 @@ from lithloop.services.reporting import rollups  # noqa: E402
 from tests import growth_targets  # noqa: E402
 from tests.test_authz_matrix import seeded_matrix, send  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "data_growth.json"
 DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- data_growth:start -->", "<!-- data_growth:end -->"

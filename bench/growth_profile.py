@@ -16,10 +16,13 @@ import os
 import pstats
 import re
 import statistics
+import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/growth_profile.py`
 
 import sqlalchemy as sa  # noqa: E402
 
