@@ -3,7 +3,14 @@ each test fails without its fix."""
 
 from __future__ import annotations
 
-from lithloop.models import Role
+import re
+
+from lithloop.extensions import db
+from lithloop.models import Plan, Role
+from tests.web.test_dispatch import (
+    day_world,  # noqa: F401 (the fixture)
+    run_to_end,
+)
 
 
 def test_a_page_of_another_role_says_so_in_chinese_not_werkzeugs_english(client, login_as):
@@ -13,3 +20,23 @@ def test_a_page_of_another_role_says_so_in_chinese_not_werkzeugs_english(client,
     assert response.status_code == 403
     assert "You don't have the permission" not in page
     assert "您的角色无权打开此页面。" in page
+
+
+def test_plates_on_the_publish_confirmation_and_map_key_stay_on_one_line(
+    client,
+    auth,
+    day_world,  # noqa: F811 (the fixture)
+):
+    """A plate (黑C·F0614) broke after its province character at phone width: each is in a
+    span.plate (white-space: nowrap), in the list of who will be told and under the map."""
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    plan = db.session.get(Plan, plan_id)
+    auth.login(day_world["dispatcher"].email)
+    confirm = client.get(f"/dispatch/plans/{plan_id}/publish").get_data(as_text=True)
+    told = confirm.split('<ul class="rows">')[-1].split("</ul>")[0]
+    shown = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    key = shown.split("<figcaption>")[1].split("</figcaption>")[0]
+    for route in plan.routes:
+        plate = route.truck.plate
+        assert f'<span class="plate">{plate}</span>' in told
+        assert re.search(rf'<span class="plate"><span class="key [^"]*"></span>{plate}</span>', key)
