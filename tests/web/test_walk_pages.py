@@ -7,6 +7,7 @@ import re
 
 from lithloop.extensions import db
 from lithloop.models import Plan, Role
+from tests.market.support import list_packs
 from tests.web.test_dispatch import (
     day_world,  # noqa: F401 (the fixture)
     run_to_end,
@@ -40,3 +41,18 @@ def test_plates_on_the_publish_confirmation_and_map_key_stay_on_one_line(
         plate = route.truck.plate
         assert f'<span class="plate">{plate}</span>' in told
         assert re.search(rf'<span class="plate"><span class="key [^"]*"></span>{plate}</span>', key)
+
+
+def test_a_final_test_is_named_on_the_listing_and_the_plant_page(client, auth, login_as):
+    """An assembled pack's test (kind 'final') showed '(final)' to buyers and 'Intake test'
+    to the plant."""
+    pack = list_packs(1)[0]
+    client.get("/lang/zh_CN")
+    login_as(Role.BUYER)
+    listing = client.get(f"/market/packs/{pack.id}").get_data(as_text=True)
+    assert "(出厂检测)" in listing and "(final)" not in listing
+    auth.logout()
+    login_as(Role.PLANT_OPERATOR)
+    plant = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
+    tests = plant.split("<tbody>")[-1].split("</tbody>")[0]
+    assert "出厂检测" in tests and "入厂检测" not in tests
