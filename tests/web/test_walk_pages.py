@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (tests take the imported fixtures as arguments)
 """Defects found walking the demo as a new user (zh-CN at phone width, English on a desktop):
 each test fails without its fix."""
 
@@ -8,10 +9,12 @@ import re
 from lithloop.extensions import db
 from lithloop.models import Plan, Role
 from tests.market.support import list_packs
+from tests.pack_builders import make_pack
 from tests.web.test_dispatch import (
     day_world,  # noqa: F401 (the fixture)
     run_to_end,
 )
+from tests.worlds import arrival  # noqa: F401 (the fixture)
 
 
 def test_a_page_of_another_role_says_so_in_chinese_not_werkzeugs_english(client, login_as):
@@ -26,7 +29,7 @@ def test_a_page_of_another_role_says_so_in_chinese_not_werkzeugs_english(client,
 def test_plates_on_the_publish_confirmation_and_map_key_stay_on_one_line(
     client,
     auth,
-    day_world,  # noqa: F811 (the fixture)
+    day_world,
 ):
     """A plate (黑C·F0614) broke after its province character at phone width: each is in a
     span.plate (white-space: nowrap), in the list of who will be told and under the map."""
@@ -56,3 +59,16 @@ def test_a_final_test_is_named_on_the_listing_and_the_plant_page(client, auth, l
     plant = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
     tests = plant.split("<tbody>")[-1].split("</tbody>")[0]
     assert "出厂检测" in tests and "入厂检测" not in tests
+
+
+def test_the_plant_names_a_lots_form_in_words(client, auth, arrival):
+    """The receive form's lots read '2 × pack' and a pack's page '磷酸铁锂 LFP · pack'."""
+    auth.login(arrival["operator"].email)
+    form = client.get(f"/plant/bookings/{arrival['booking_id']}/receive").get_data(as_text=True)
+    legends = re.findall(r"<legend>(.*?)</legend>", form)
+    assert any("2 个电池包" in text for text in legends), legends
+    assert any("4 个模组" in text for text in legends), legends
+    assert not any("× pack" in text or "module" in text for text in legends)
+    pack = make_pack(arrival["operator"])
+    shown = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
+    assert "· pack" not in shown and " · 电池包" in shown
