@@ -72,3 +72,15 @@ def test_the_plant_names_a_lots_form_in_words(client, auth, arrival):
     pack = make_pack(arrival["operator"])
     shown = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
     assert "· pack" not in shown and " · 电池包" in shown
+
+
+def test_the_private_passport_lays_its_events_out_as_cards_without_a_script(client, auth, arrival):
+    """The passport runs no script, so cards.js never labelled its four-column tables: at
+    390 px they were squeezed to one character a column. The template labels them itself."""
+    pack = make_pack(arrival["operator"])
+    auth.login(arrival["operator"].email)
+    page = client.get(f"/packs/{pack.code}").get_data(as_text=True)
+    assert '<table class="chain cards">' in page
+    row = page.split(f'id="event-{pack.events[0].id}"')[1].split("</tr>")[0]
+    labels = re.findall(r'<td[^>]*data-label="([^"]+)"', row)
+    assert labels == ["时间", "事件", "记录人", "详情"]
