@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 
 from lithloop.extensions import db
+from lithloop.i18n import LANG_COOKIE
 from lithloop.models import Plan, Role
+from lithloop.web.booking_text import event_note
 from tests.market.support import list_packs
 from tests.pack_builders import make_pack
+from tests.walk_catalogue import walk_zh  # noqa: F401 (the fixture)
 from tests.web.test_dispatch import (
     day_world,  # noqa: F401 (the fixture)
     run_to_end,
@@ -84,3 +87,21 @@ def test_the_private_passport_lays_its_events_out_as_cards_without_a_script(clie
     row = page.split(f'id="event-{pack.events[0].id}"')[1].split("</tr>")[0]
     labels = re.findall(r'<td[^>]*data-label="([^"]+)"', row)
     assert labels == ["时间", "事件", "记录人", "详情"]
+
+
+def test_the_history_notes_of_publishing_pickup_and_intake_are_told_in_words(app, walk_zh):
+    """They are stored in English ('picked up 6240.00 kg, 13 codes', 'received 6208.80 kg',
+    '黑C·F1688, ETA 10:16') and were shown so on the Chinese booking page."""
+    notes = {
+        "黑C·F1688, ETA 10:16": "车辆 黑C·F1688，预计 10:16 到达",
+        "picked up 6240.00 kg, 13 codes": "已取货 6240.00 kg，13 个编码",
+        "picked up 574 kg, 0 codes (mass -85.8%, 5 codes missing); 无编码": (
+            "已取货 574 kg，0 个编码 (质量偏差 -85.8 %; 缺少 5 个编码); 无编码"
+        ),
+        "received 6208.80 kg": "入厂称重 6208.80 kg",
+        "received 2400 kg; 少了一箱": "入厂称重 2400 kg; 少了一箱",
+        "门口见": "门口见",  # a person's own note, as written
+    }
+    with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):
+        for note, words in notes.items():
+            assert str(event_note(note)) == words
