@@ -9,15 +9,17 @@ import re
 from lithloop.extensions import db
 from lithloop.i18n import LANG_COOKIE
 from lithloop.models import Plan, Role
+from lithloop.services.plant import settlement as settlement_service
 from lithloop.web.booking_text import event_note
 from tests.market.support import list_packs
 from tests.pack_builders import make_pack
+from tests.plant_world import booked, receive
 from tests.walk_catalogue import walk_zh  # noqa: F401 (the fixture)
 from tests.web.test_dispatch import (
     day_world,  # noqa: F401 (the fixture)
     run_to_end,
 )
-from tests.worlds import arrival  # noqa: F401 (the fixture)
+from tests.worlds import arrival, plant_staff  # noqa: F401 (the fixtures)
 
 
 def test_a_page_of_another_role_says_so_in_chinese_not_werkzeugs_english(client, login_as):
@@ -105,3 +107,13 @@ def test_the_history_notes_of_publishing_pickup_and_intake_are_told_in_words(app
     with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):
         for note, words in notes.items():
             assert str(event_note(note)) == words
+
+
+def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff, walk_zh):
+    """The payable coefficient's line read '-0.22 → -0.22 x value' on the Chinese statement."""
+    booking = booked(plant_staff)
+    receive(plant_staff, booking, "610")
+    settlement_service.settle(plant_staff["plant"], booking.id)
+    auth.login(plant_staff["plant"].email)
+    page = client.get(f"/settlements/{booking.id}").get_data(as_text=True)
+    assert "× 回收金属价值" in page and "x value" not in page
