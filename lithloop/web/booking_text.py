@@ -14,7 +14,7 @@ from lithloop.services.dispatch import driver_work, left_out
 #: The history notes the services write in English (publishing, the driver's pickup, the
 #: plant's intake): "黑C·F1688, ETA 10:16", "picked up 6240.00 kg, 13 codes (mass +12.0%, 2
 #: codes missing); note", "received 6208.80 kg; note".
-_SCHEDULED = re.compile(r"(?P<plate>[^,;]+), ETA (?P<t>\d{1,2}:\d{2})")
+_SCHEDULED = re.compile(r"(?P<again>re-planned: )?(?P<plate>[^,;]+), ETA (?P<t>\d{1,2}:\d{2})")
 _PICKED_UP = re.compile(
     r"picked up (?P<kg>[\d.]+) kg, (?P<n>\d+) codes(?: \((?P<diffs>[^)]*)\))?(?:; (?P<note>.*))?",
     re.S,
@@ -71,6 +71,8 @@ def _diff_words(diffs: str) -> str:
 def _service_note(note: str) -> str:
     """The English notes of publishing, pickup and intake in words; any other note as written."""
     if found := _SCHEDULED.fullmatch(note):
+        if found["again"]:
+            return _l("Re-planned: truck %(plate)s, expected at %(t)s", **found.groupdict())
         return _l("Truck %(plate)s, expected at %(t)s", plate=found["plate"], t=found["t"])
     if found := _PICKED_UP.fullmatch(note):
         text = str(_l("Picked up %(kg)s kg, %(n)s codes", kg=found["kg"], n=found["n"]))

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from lithloop.extensions import db
 from lithloop.i18n import LANG_COOKIE
-from lithloop.models import Plan, Role
+from lithloop.models import BookingStatus, Plan, Role
+from lithloop.services.dispatch import publishing
+from lithloop.services.errors import Conflict
 from lithloop.services.plant import settlement as settlement_service
 from lithloop.web.booking_text import event_note
 from tests.market.support import list_packs
@@ -96,6 +100,7 @@ def test_the_history_notes_of_publishing_pickup_and_intake_are_told_in_words(app
     '黑C·F1688, ETA 10:16') and were shown so on the Chinese booking page."""
     notes = {
         "黑C·F1688, ETA 10:16": "车辆 黑C·F1688，预计 10:16 到达",
+        "re-planned: 黑C·F0614, ETA 09:52": "已重新规划：车辆 黑C·F0614，预计 09:52 到达",
         "picked up 6240.00 kg, 13 codes": "已取货 6240.00 kg，13 个编码",
         "picked up 574 kg, 0 codes (mass -85.8%, 5 codes missing); 无编码": (
             "已取货 574 kg，0 个编码 (质量偏差 -85.8 %; 缺少 5 个编码); 无编码"
@@ -117,3 +122,17 @@ def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff, w
     auth.login(plant_staff["plant"].email)
     page = client.get(f"/settlements/{booking.id}").get_data(as_text=True)
     assert "× 回收金属价值" in page and "x value" not in page
+
+
+def test_a_refused_publish_names_the_bookings_state_in_words(app, client, day_world):
+    """'预约 #34 当前状态为 picked_up；请重新运行规划。': the state's code, not its word."""
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    plan = db.session.get(Plan, plan_id)
+    stop = next(s for r in plan.routes for s in r.stops if s.booking_id)
+    stop.booking.status = BookingStatus.PICKED_UP
+    db.session.commit()
+    with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):
+        with pytest.raises(Conflict) as refused:
+            publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
+        message = str(refused.value.message)
+    assert "已取货" in message and "picked_up" not in message
