@@ -12,7 +12,7 @@ from lithloop import labels
 from lithloop.services.dispatch import driver_work, left_out
 
 #: The history notes the services write in English (publishing, the driver's pickup, the
-#: plant's intake): "黑C·F1688, ETA 10:16", "picked up 6240.00 kg, 13 codes (mass +12.0%, 2
+#: plant's intake): "<plate>, ETA 10:16", "picked up 6240.00 kg, 13 codes (mass +12.0%, 2
 #: codes missing); note", "received 6208.80 kg; note".
 _SCHEDULED = re.compile(r"(?P<again>re-planned: )?(?P<plate>[^,;]+), ETA (?P<t>\d{1,2}:\d{2})")
 _PICKED_UP = re.compile(

@@ -110,7 +110,7 @@ def condition_name(value: str) -> str:
 
 
 def form_name(value: str) -> str:
-    """A lot's form in words, after its count ("2 packs", "2 个电池包")."""
+    """A lot's form in words, after its count ("2 packs")."""
     return labels.label(labels.FORM, value)
 
 
