@@ -74,8 +74,13 @@ def handle_http_exception(exc: HTTPException):
     message = _message(status)
     if errors:
         message = f"{message} " + " | ".join(_flatten(errors))
-    elif status in (429, 413) or not exc.description or exc.description.startswith("The "):
-        pass  # werkzeug's English default description: keep our translated one
+    elif (
+        status in (429, 413)
+        or not exc.description
+        or exc.description == type(exc).description
+        or exc.description.startswith("The ")
+    ):
+        pass  # werkzeug's English default description (403's starts "You don't..."): ours
     else:
         message = exc.description
     return error_response(status, message, errors=errors)

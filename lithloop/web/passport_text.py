@@ -61,7 +61,7 @@ DETAIL_KEYS = {
 #: Words for the values of some details (the stored value is a code).
 DETAIL_VALUES = {
     "insulation_ok": {True: _l("pass"), False: _l("fail")},
-    "kind": {"intake": _l("Intake test"), "retest": _l("Retest")},
+    "kind": {"intake": _l("Intake test"), "retest": _l("Retest"), "final": _l("Final test")},
     "decision": {"refurbish": _l("Second life"), "recycle": _l("Recycle")},
 }
 
@@ -89,6 +89,11 @@ def event_details(data: dict | None) -> list[tuple[str, str]]:
     return [(str(DETAIL_KEYS.get(k, k)), _shown(k, v)) for k, v in (data or {}).items()]
 
 
+def test_kind(kind: str) -> str:
+    """A pack test's kind in words (intake, retest, or the final test of an assembled pack)."""
+    return _shown("kind", kind)
+
+
 def number(value, digits: int = 1) -> str:
     """A number in the page's locale (zh-CN: 12,345.6), with at most `digits` decimals."""
     if value is None:
@@ -102,6 +107,9 @@ def number(value, digits: int = 1) -> str:
 def init_templates(app) -> None:
     """Expose the labels and the `decimal` filter to templates."""
     app.jinja_env.globals.update(
-        state_label=state_label, event_label=event_label, event_details=event_details
+        state_label=state_label,
+        event_label=event_label,
+        event_details=event_details,
+        test_kind=test_kind,
     )
     app.jinja_env.filters["decimal"] = number

@@ -109,6 +109,11 @@ def condition_name(value: str) -> str:
     return labels.label(labels.CONDITION, value)
 
 
+def form_name(value: str) -> str:
+    """A lot's form in words, after its count ("2 packs")."""
+    return labels.label(labels.FORM, value)
+
+
 def price_name(key: str) -> str:
     """An index price's display name (new-pack prices by chemistry included)."""
     if key.startswith("new_pack."):
@@ -145,6 +150,7 @@ def init_templates(app) -> None:
         price_text=text_for,
         chemistry_name=chemistry_name,
         condition_name=condition_name,
+        form_name=form_name,
         price_name=price_name,
         explanation_text=explanation_text,
         unit_name=unit_name,

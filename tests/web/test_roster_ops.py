@@ -27,6 +27,7 @@ from lithloop.services.dispatch.problem import build_day_problem, park_site
 from lithloop.services.errors import Conflict, Invalid
 from tests.conftest import submit
 from tests.factories import make_user
+from tests.walk_catalogue import walk_zh  # noqa: F401 (fixture)
 from tests.web.test_dispatch import (
     book_late,
     day_world,  # noqa: F401 (the fixture)
@@ -190,7 +191,7 @@ def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_
 
 
 def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
-    client, auth, day_world, monkeypatch
+    client, auth, day_world, monkeypatch, walk_zh
 ):
     plan_id = run_to_end(client, day_world)["plan_id"]
     crew = _crew(day_world)
@@ -205,7 +206,7 @@ def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
     auth.login(day_world["dispatcher"].email)
     live = client.get(f"/dispatch/plans/{plan_id}/live").get_data(as_text=True)
     row = live.split(f'data-stop="{first.id}"')[1].split("</tr>")[0]
-    assert "state-arrived" in live and "+12&nbsp;min" in row
+    assert "state-arrived" in live and "+12 分钟" in row and "min" not in row  # in words
     assert f'id="exception-{second.id}"' in live and "大门锁着" in live
     assert f"/bookings/{second.booking_id}/move-day" in live  # move it to another day
     assert 'hx-trigger="every 5s"' in live

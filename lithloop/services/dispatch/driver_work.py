@@ -97,7 +97,10 @@ def _open_pickup(user: User, stop_id: int) -> PlanStop:
         )
     if stop.booking.status is not BookingStatus.SCHEDULED:
         raise Conflict(
-            _l("The booking is no longer scheduled (%(s)s).", s=stop.booking.status.value),
+            _l(
+                "The booking is no longer scheduled (%(s)s).",
+                s=labels.label(labels.BOOKING_STATUS, stop.booking.status),
+            ),
             code=Code.NOT_SCHEDULED,
         )
     return stop

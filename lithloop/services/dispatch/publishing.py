@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, letters
+from lithloop import clock, labels, letters
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -86,7 +86,10 @@ def publish_plan(user: User, plan_id: int, *, allow_unmanned: bool = False) -> P
     if plan.status is not PlanStatus.DRAFT:
         db.session.rollback()
         raise Conflict(
-            _l("This plan is %(s)s; only a draft can be published.", s=plan.status.value),
+            _l(
+                "This plan is %(s)s; only a draft can be published.",
+                s=labels.label(labels.PLAN_STATUS, plan.status),
+            ),
             code=Code.NOT_DRAFT,
         )
     if not allow_unmanned and (missing := roster.unmanned(plan)):
@@ -169,7 +172,7 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                     _l(
                         "Booking #%(id)s is %(s)s now; run the plan again.",
                         id=booking.id,
-                        s=booking.status.value,
+                        s=labels.label(labels.BOOKING_STATUS, booking.status),
                     ),
                     code=Code.BOOKING_CHANGED,
                 )

@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import letters, pricing
+from lithloop import labels, letters, pricing
 from lithloop.extensions import db
 from lithloop.i18n import money
 from lithloop.models import Booking, BookingStatus, Grade, Intake, Pack, Settlement, User
@@ -165,7 +165,7 @@ def _lock_received(booking_id: int) -> tuple[Booking, Intake]:
             _l(
                 "Booking #%(id)s has not been received yet (it is %(s)s).",
                 id=booking.id,
-                s=booking.status.value,
+                s=labels.label(labels.BOOKING_STATUS, booking.status),
             ),
             code=Code.NOT_RECEIVED,
         )

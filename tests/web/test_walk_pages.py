@@ -1,0 +1,138 @@
+# ruff: noqa: F811  (tests take the imported fixtures as arguments)
+"""Defects found walking the demo as a new user (zh-CN at phone width, English on a desktop):
+each test fails without its fix."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lithloop.extensions import db
+from lithloop.i18n import LANG_COOKIE
+from lithloop.models import BookingStatus, Plan, Role
+from lithloop.services.dispatch import publishing
+from lithloop.services.errors import Conflict
+from lithloop.services.plant import settlement as settlement_service
+from lithloop.web.booking_text import event_note
+from tests.market.support import list_packs
+from tests.pack_builders import make_pack
+from tests.plant_world import booked, receive
+from tests.walk_catalogue import walk_zh  # noqa: F401 (the fixture)
+from tests.web.test_dispatch import (
+    day_world,  # noqa: F401 (the fixture)
+    run_to_end,
+)
+from tests.worlds import arrival, plant_staff  # noqa: F401 (the fixtures)
+
+
+def test_a_page_of_another_role_says_so_in_chinese_not_werkzeugs_english(client, login_as):
+    login_as(Role.DEALER_STAFF)
+    response = client.get("/dispatch/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "You don't have the permission" not in page
+    assert "您的角色无权打开此页面。" in page
+
+
+def test_plates_on_the_publish_confirmation_and_map_key_stay_on_one_line(
+    client,
+    auth,
+    day_world,
+):
+    """A plate (黑C·F0614) broke after its province character at phone width: each is in a
+    span.plate (white-space: nowrap), in the list of who will be told and under the map."""
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    plan = db.session.get(Plan, plan_id)
+    auth.login(day_world["dispatcher"].email)
+    confirm = client.get(f"/dispatch/plans/{plan_id}/publish").get_data(as_text=True)
+    told = confirm.split('<ul class="rows">')[-1].split("</ul>")[0]
+    shown = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    key = shown.split("<figcaption>")[1].split("</figcaption>")[0]
+    for route in plan.routes:
+        plate = route.truck.plate
+        assert f'<span class="plate">{plate}</span>' in told
+        assert re.search(rf'<span class="plate"><span class="key [^"]*"></span>{plate}</span>', key)
+
+
+def test_a_final_test_is_named_on_the_listing_and_the_plant_page(client, auth, login_as):
+    """An assembled pack's test (kind 'final') showed '(final)' to buyers and 'Intake test'
+    to the plant."""
+    pack = list_packs(1)[0]
+    client.get("/lang/zh_CN")
+    login_as(Role.BUYER)
+    listing = client.get(f"/market/packs/{pack.id}").get_data(as_text=True)
+    assert "(出厂检测)" in listing and "(final)" not in listing
+    auth.logout()
+    login_as(Role.PLANT_OPERATOR)
+    plant = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
+    tests = plant.split("<tbody>")[-1].split("</tbody>")[0]
+    assert "出厂检测" in tests and "入厂检测" not in tests
+
+
+def test_the_plant_names_a_lots_form_in_words(client, auth, arrival):
+    """The receive form's lots read '2 × pack' and a pack's page '磷酸铁锂 LFP · pack'."""
+    auth.login(arrival["operator"].email)
+    form = client.get(f"/plant/bookings/{arrival['booking_id']}/receive").get_data(as_text=True)
+    legends = re.findall(r"<legend>(.*?)</legend>", form)
+    assert any("2 个电池包" in text for text in legends), legends
+    assert any("4 个模组" in text for text in legends), legends
+    assert not any("× pack" in text or "module" in text for text in legends)
+    pack = make_pack(arrival["operator"])
+    shown = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
+    assert "· pack" not in shown and " · 电池包" in shown
+
+
+def test_the_private_passport_lays_its_events_out_as_cards_without_a_script(client, auth, arrival):
+    """The passport runs no script, so cards.js never labelled its four-column tables: at
+    390 px they were squeezed to one character a column. The template labels them itself."""
+    pack = make_pack(arrival["operator"])
+    auth.login(arrival["operator"].email)
+    page = client.get(f"/packs/{pack.code}").get_data(as_text=True)
+    assert '<table class="chain cards">' in page
+    row = page.split(f'id="event-{pack.events[0].id}"')[1].split("</tr>")[0]
+    labels = re.findall(r'<td[^>]*data-label="([^"]+)"', row)
+    assert labels == ["时间", "事件", "记录人", "详情"]
+
+
+def test_the_history_notes_of_publishing_pickup_and_intake_are_told_in_words(app, walk_zh):
+    """They are stored in English ('picked up 6240.00 kg, 13 codes', 'received 6208.80 kg',
+    '黑C·F1688, ETA 10:16') and were shown so on the Chinese booking page."""
+    notes = {
+        "黑C·F1688, ETA 10:16": "车辆 黑C·F1688，预计 10:16 到达",
+        "re-planned: 黑C·F0614, ETA 09:52": "已重新规划：车辆 黑C·F0614，预计 09:52 到达",
+        "picked up 6240.00 kg, 13 codes": "已取货 6240.00 kg，13 个编码",
+        "picked up 574 kg, 0 codes (mass -85.8%, 5 codes missing); 无编码": (
+            "已取货 574 kg，0 个编码 (质量偏差 -85.8 %; 缺少 5 个编码); 无编码"
+        ),
+        "received 6208.80 kg": "入厂称重 6208.80 kg",
+        "received 2400 kg; 少了一箱": "入厂称重 2400 kg; 少了一箱",
+        "门口见": "门口见",  # a person's own note, as written
+    }
+    with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):
+        for note, words in notes.items():
+            assert str(event_note(note)) == words
+
+
+def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff, walk_zh):
+    """The payable coefficient's line read '-0.22 → -0.22 x value' on the Chinese statement."""
+    booking = booked(plant_staff)
+    receive(plant_staff, booking, "610")
+    settlement_service.settle(plant_staff["plant"], booking.id)
+    auth.login(plant_staff["plant"].email)
+    page = client.get(f"/settlements/{booking.id}").get_data(as_text=True)
+    assert "× 回收金属价值" in page and "x value" not in page
+
+
+def test_a_refused_publish_names_the_bookings_state_in_words(app, client, day_world):
+    """'预约 #34 当前状态为 picked_up；请重新运行规划。': the state's code, not its word."""
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    plan = db.session.get(Plan, plan_id)
+    stop = next(s for r in plan.routes for s in r.stops if s.booking_id)
+    stop.booking.status = BookingStatus.PICKED_UP
+    db.session.commit()
+    with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):
+        with pytest.raises(Conflict) as refused:
+            publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
+        message = str(refused.value.message)
+    assert "已取货" in message and "picked_up" not in message
