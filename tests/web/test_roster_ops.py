@@ -27,7 +27,6 @@ from lithloop.services.dispatch.problem import build_day_problem, park_site
 from lithloop.services.errors import Conflict, Invalid
 from tests.conftest import submit
 from tests.factories import make_user
-from tests.walk_catalogue import walk_zh  # noqa: F401 (fixture)
 from tests.web.test_dispatch import (
     book_late,
     day_world,  # noqa: F401 (the fixture)
@@ -191,7 +190,7 @@ def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_
 
 
 def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
-    client, auth, day_world, monkeypatch, walk_zh
+    client, auth, day_world, monkeypatch
 ):
     plan_id = run_to_end(client, day_world)["plan_id"]
     crew = _crew(day_world)

@@ -18,7 +18,6 @@ from lithloop.web.booking_text import event_note
 from tests.market.support import list_packs
 from tests.pack_builders import make_pack
 from tests.plant_world import booked, receive
-from tests.walk_catalogue import walk_zh  # noqa: F401 (the fixture)
 from tests.web.test_dispatch import (
     day_world,  # noqa: F401 (the fixture)
     run_to_end,
@@ -95,7 +94,7 @@ def test_the_private_passport_lays_its_events_out_as_cards_without_a_script(clie
     assert labels == ["时间", "事件", "记录人", "详情"]
 
 
-def test_the_history_notes_of_publishing_pickup_and_intake_are_told_in_words(app, walk_zh):
+def test_the_history_notes_of_publishing_pickup_and_intake_are_told_in_words(app):
     """They are stored in English ('picked up 6240.00 kg, 13 codes', 'received 6208.80 kg',
     '黑C·F1688, ETA 10:16') and were shown so on the Chinese booking page."""
     notes = {
@@ -114,7 +113,7 @@ def test_the_history_notes_of_publishing_pickup_and_intake_are_told_in_words(app
             assert str(event_note(note)) == words
 
 
-def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff, walk_zh):
+def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff):
     """The payable coefficient's line read '-0.22 → -0.22 x value' on the Chinese statement."""
     booking = booked(plant_staff)
     receive(plant_staff, booking, "610")
