@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import BookingStatus, Plan, PlanStatus
-from lithloop.services.dispatch import driver_work, live_ops, publishing
+from lithloop.services.dispatch import driver_work, live_ops, plan_edit, publishing
+from lithloop.services.dispatch.errors import Code
+from lithloop.services.errors import Conflict
 from tests.conftest import submit
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (the fixture)
 from tests.web.test_roster_ops import _crew
@@ -157,3 +161,31 @@ def test_a_visit_ended_by_an_exception_is_planned_again_from_where_the_truck_is(
         u.booking_id for u in draft.unassigned
     ]
     assert placed.count(booking) == 1  # planned again: on a route once, or left out
+
+
+def test_a_hand_move_on_a_day_under_way_is_refused_and_the_done_stop_stays(
+    client, auth, day_world, monkeypatch
+):
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    crew = _crew(day_world)
+    publishing.publish_plan(day_world["dispatcher"], plan_id)
+    plan = db.session.get(Plan, plan_id)
+    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    first = next(s for s in _stops(route) if s.kind == "pickup")
+    monkeypatch.setattr(clock, "now", lambda: first.arrival + timedelta(minutes=10))
+    driver_work.record_arrival(crew[route.truck_id], first.id)
+    driver_work.record_pickup(crew[route.truck_id], first.id, "880", "", "少了一点")
+    draft = _replan(client, auth, day_world)
+    kept = next(s for r in draft.routes for s in r.stops if s.booking_id == first.booking_id)
+    before = (kept.id, kept.done_at, kept.picked_kg, kept.route.truck_id)
+    assert before[1] is not None
+    other = next(r.truck_id for r in draft.routes if r.truck_id != route.truck_id)
+    with pytest.raises(Conflict) as refused:
+        plan_edit.move_booking(day_world["dispatcher"], draft.id, first.booking_id, other, 1)
+    assert refused.value.code == Code.UNDER_WAY
+    db.session.expire_all()
+    again = db.session.get(type(kept), before[0])
+    assert (again.id, again.done_at, again.picked_kg, again.route.truck_id) == before
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{draft.id}").get_data(as_text=True)
+    assert "move-form" not in page  # no move offered on a day under way

@@ -25,3 +25,4 @@ class Code(StrEnum):
     PUBLISHED_MEANWHILE = "published_meanwhile"
     RUN_ENDED = "run_ended"
     RUN_IN_PROGRESS = "run_in_progress"
+    UNDER_WAY = "under_way"

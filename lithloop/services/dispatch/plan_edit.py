@@ -13,7 +13,7 @@ from lithloop import clock, routing
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
-from lithloop.services.dispatch import roster
+from lithloop.services.dispatch import roster, under_way
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.plan_refusals import refusal
 from lithloop.services.dispatch.planning import fill_plan, require_planner
@@ -80,6 +80,15 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
         raise Conflict(
             _l("Only a draft plan can be edited; run the day again to change a published plan."),
             code=Code.NOT_DRAFT,
+        )
+    if under_way.has_done_stops(plan):
+        # a move re-simulates every route from the park: the done stops would be planned again
+        raise Conflict(
+            _l(
+                "Trucks of this day are on the road and some stops are done: a move by hand "
+                "would plan them again. Re-plan the rest of the day instead."
+            ),
+            code=Code.UNDER_WAY,
         )
     bookings = _plan_bookings(plan)
     if booking_id not in bookings:

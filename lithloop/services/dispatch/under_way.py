@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from lithloop import clock, routing
 from lithloop.models import Plan, PlanRoute, PlanStop
+from lithloop.services.dispatch import live_ops
 from lithloop.services.dispatch.live_ops import ARRIVED, EXCEPTION
 from lithloop.services.dispatch.problem import TruckStart, on_board_id, plan_stop
 
@@ -63,6 +64,17 @@ def _done(stop: PlanStop) -> bool:
         return True
     arrived, problem = _news(stop, ARRIVED), _news(stop, EXCEPTION)
     return stop.kind == "pickup" and arrived is not None and (problem is None or problem < arrived)
+
+
+#: The road states of a stop that is done (kept as it is when the rest of the day is planned).
+DONE_STATES = frozenset({"arrived", "picked_up", "delivered", "unloaded"})
+
+
+def has_done_stops(plan: Plan, states: dict | None = None) -> bool:
+    """True when some stop of the plan is already done on the road (a day under way);
+    `states`: the plan's `live_ops.stop_states`, if already read."""
+    states = live_ops.stop_states(plan) if states is None else states
+    return any(st.state in DONE_STATES for st in states.values())
 
 
 def _failed_at(stop: PlanStop) -> datetime | None:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import PlanStatus, Truck
-from lithloop.services.dispatch import live_ops, plan_edit, publishing
+from lithloop.services.dispatch import live_ops, plan_edit, publishing, under_way
 from lithloop.services.dispatch.problem import park_site
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
@@ -43,6 +43,7 @@ def plan(plan_id: int):
         geo=plan_geo(found, park) if tiles else None,
         changes=publishing.changes_from_published(found),
         trucks=trucks,
+        movable=found.status is PlanStatus.DRAFT and not under_way.has_done_stops(found, states),
     )
 
 
