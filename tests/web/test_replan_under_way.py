@@ -163,7 +163,7 @@ def test_a_visit_ended_by_an_exception_is_planned_again_from_where_the_truck_is(
     assert placed.count(booking) == 1  # planned again: on a route once, or left out
 
 
-def test_a_hand_move_on_a_day_under_way_is_refused_and_the_done_stop_stays(
+def test_a_day_under_way_starts_other_trucks_now_and_refuses_hand_moves(
     client, auth, day_world, monkeypatch
 ):
     plan_id = run_to_end(client, day_world)["plan_id"]
@@ -172,12 +172,15 @@ def test_a_hand_move_on_a_day_under_way_is_refused_and_the_done_stop_stays(
     plan = db.session.get(Plan, plan_id)
     route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
     first = next(s for s in _stops(route) if s.kind == "pickup")
-    monkeypatch.setattr(clock, "now", lambda: first.arrival + timedelta(minutes=10))
+    now = first.arrival + timedelta(minutes=10)
+    monkeypatch.setattr(clock, "now", lambda: now)
     driver_work.record_arrival(crew[route.truck_id], first.id)
     driver_work.record_pickup(crew[route.truck_id], first.id, "880", "", "少了一点")
     draft = _replan(client, auth, day_world)
     kept = next(s for r in draft.routes for s in r.stops if s.booking_id == first.booking_id)
     before = (kept.id, kept.done_at, kept.picked_kg, kept.route.truck_id)
+    fresh = [s for r in draft.routes if r.truck_id != route.truck_id for s in r.stops]
+    assert fresh and min(s.departure for s in fresh) >= now  # no truck leaves in the past
     assert before[1] is not None
     other = next(r.truck_id for r in draft.routes if r.truck_id != route.truck_id)
     with pytest.raises(Conflict) as refused:
@@ -189,3 +192,6 @@ def test_a_hand_move_on_a_day_under_way_is_refused_and_the_done_stop_stays(
     auth.login(day_world["dispatcher"].email)
     page = client.get(f"/dispatch/plans/{draft.id}").get_data(as_text=True)
     assert "move-form" not in page  # no move offered on a day under way
+    assert 'id="live"' not in page  # the road's news is on the published plan, not the draft
+    published = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    assert 'id="live"' in published

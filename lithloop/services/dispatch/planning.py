@@ -34,7 +34,13 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
 from lithloop.services.dispatch import roster, under_way
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site, plan_stop
+from lithloop.services.dispatch.problem import (
+    build_day_problem,
+    on_board_id,
+    park_site,
+    plan_stop,
+)
+from lithloop.services.dispatch.problem import seconds as seconds_of_day
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
@@ -424,6 +430,7 @@ def _plan_one_day(
         orders=orders,
         shifts=roster.shifts(day),
         starts=under_way.starts(going),
+        not_before=seconds_now() if day == clock.today() else None,
     )
     run.log = "\n".join(
         filter(
@@ -458,6 +465,11 @@ def _plan_one_day(
     run.log += f"\n{day}: solver {solution.status}; {len(solution.unassigned)} unassigned"
     db.session.commit()
     return plan
+
+
+def seconds_now() -> int:
+    """The park's clock now, in seconds after midnight: no truck leaves before it today."""
+    return seconds_of_day(clock.local(clock.now()).time())
 
 
 def starts_of(going) -> list[int]:

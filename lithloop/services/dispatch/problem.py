@@ -123,12 +123,15 @@ def build_day_problem(
     orders: list[Order] = (),
     shifts: dict[int, tuple[time, time]] | None = None,
     starts: dict[int, TruckStart] | None = None,
+    not_before: int | None = None,
 ) -> DayProblem:
     """Locations: the park first, then each booking's site, then each delivery address;
     integer matrices from the app's one distance provider (services.distances), as quotes.
     Deliveries are loaded at the park at the start of the trip that serves them; `shifts`
     (truck id -> start, end) are the day's roster shifts where they differ; `starts` the
-    trucks under way (services/dispatch/under_way.py), whose places come last."""
+    trucks under way (services/dispatch/under_way.py), whose places come last; `not_before`
+    (seconds after midnight) the time the other trucks can leave at the earliest (now, when
+    the day is today)."""
     sites = [park] + [b.site for b in bookings]
     lonlat = [(s.lon, s.lat) for s in sites]
     lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
@@ -145,6 +148,9 @@ def build_day_problem(
         v = _vehicle(t, trips, (shifts or {}).get(t.id))
         if t.id in starts:
             v = _going_on(v, starts[t.id], places.get(t.id, 0))
+        elif not_before is not None and v.shift.start < not_before:
+            later = routing.TimeWindow(min(not_before, v.shift.end), v.shift.end)
+            v = replace(v, shift=later)
         vehicles.append(v)
     problem = routing.Problem(
         vehicles=tuple(vehicles),

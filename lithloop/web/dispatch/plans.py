@@ -36,8 +36,9 @@ def plan(plan_id: int):
         "dispatch/plan.html",
         plan=found,
         live=live_context(found, states),
-        on_road=any(st.state not in ("planned",) for st in states.values())
-        or found.status is PlanStatus.PUBLISHED,
+        # the road's news belongs to the published plan; a draft (a re-plan among them) is
+        # not on the road yet, and its stops are not late
+        on_road=found.status is PlanStatus.PUBLISHED,
         map=plan_map(found, park),
         tiles=tiles,
         geo=plan_geo(found, park) if tiles else None,
