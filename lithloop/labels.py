@@ -23,6 +23,7 @@ from lithloop.vocab import (
     Condition,
     Form,
     LeftOutReason,
+    OrderStatus,
     OrgKind,
     Output,
     PackDestination,
@@ -30,6 +31,7 @@ from lithloop.vocab import (
     PackState,
     PickupException,
     PlanStatus,
+    RfqStatus,
     Role,
     RunStatus,
     Sp376Item,
@@ -62,6 +64,26 @@ BOOKING_STATUS = _table(
         BookingStatus.RECEIVED: _l("Received"),
         BookingStatus.SETTLED: _l("Settled"),
         BookingStatus.CANCELLED: _l("Cancelled"),
+    }
+)
+ORDER_STATUS = _table(
+    {
+        OrderStatus.PENDING_PAYMENT: _l("Awaiting payment"),
+        OrderStatus.PAID: _l("Paid"),
+        OrderStatus.PACKED: _l("Packed"),
+        OrderStatus.SHIPPED: _l("Shipped"),
+        OrderStatus.DELIVERED: _l("Delivered"),
+        OrderStatus.CANCELLED: _l("Cancelled"),
+        OrderStatus.REFUNDED: _l("Refunded"),
+        OrderStatus.PARTIALLY_REFUNDED: _l("Partially refunded"),
+    }
+)
+RFQ_STATUS = _table(
+    {
+        RfqStatus.OPEN: _l("Waiting for a quote"),
+        RfqStatus.QUOTED: _l("Quoted"),
+        RfqStatus.DECLINED: _l("Declined"),
+        RfqStatus.ACCEPTED: _l("Accepted"),
     }
 )
 RUN_STATUS = _table(
@@ -313,6 +335,8 @@ def problem_text(problem: CodeProblem | None) -> str:
 #: Every vocabulary with its words: (enum, table). Each value has a label.
 VOCABULARIES: dict[str, tuple[type[enum.Enum], Table]] = {
     "booking status": (BookingStatus, BOOKING_STATUS),
+    "order status": (OrderStatus, ORDER_STATUS),
+    "request for quote status": (RfqStatus, RFQ_STATUS),
     "run status": (RunStatus, RUN_STATUS),
     "plan status": (PlanStatus, PLAN_STATUS),
     "left-out reason": (LeftOutReason, LEFT_OUT_REASON),

@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lithloop import payments
+from lithloop import labels, payments
 from lithloop.extensions import db
 from lithloop.i18n import current_language
 from lithloop.models import OrderStatus, Pack, PackState, Role
@@ -49,17 +49,7 @@ CATALOG_GROUPS = 24  # listings (groups of identical packs) per catalog page
 
 def order_status_label(value: str) -> str:
     """An order status in the current language."""
-    labels = {
-        "pending_payment": _("Awaiting payment"),
-        "paid": _("Paid"),
-        "packed": _("Packed"),
-        "shipped": _("Shipped"),
-        "delivered": _("Delivered"),
-        "cancelled": _("Cancelled"),
-        "refunded": _("Refunded"),
-        "partially_refunded": _("Partially refunded"),
-    }
-    return labels.get(value, value)
+    return labels.label(labels.ORDER_STATUS, value)
 
 
 @bp.app_context_processor

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.extensions import db
 from lithloop.models import Role
 from lithloop.services.accounts import policies
@@ -21,15 +21,10 @@ bp = Blueprint("rfq", __name__, url_prefix="/market")
 
 
 def rfq_state_label(value: str) -> str:
-    """A request's state in the current language."""
-    labels = {
-        "open": _("Waiting for a quote"),
-        "quoted": _("Quoted"),
-        "expired": _("Quote expired"),
-        "declined": _("Declined"),
-        "accepted": _("Accepted"),
-    }
-    return labels.get(value, value)
+    """A request's state in the current language ("expired": a quote past its date)."""
+    if value == "expired":
+        return _("Quote expired")
+    return labels.label(labels.RFQ_STATUS, value)
 
 
 @bp.app_context_processor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState
@@ -141,5 +142,8 @@ def test_refunds_and_fulfilment_are_for_admins_and_paid_orders(app):
     market_payments.pay(buyer, pending.id, "pm_card_visa")
     steps = [market_orders.advance(admin, pending.id).status for _ in range(3)]
     assert steps == [OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as done:
         market_orders.advance(admin, pending.id)
+    with force_locale("zh_CN"):
+        said = str(done.value.message)
+    assert "已送达" in said and "delivered" not in said  # the state in words, not its code

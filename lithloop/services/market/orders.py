@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, payments
+from lithloop import clock, labels, payments
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import (
@@ -89,7 +89,11 @@ def advance(user: User, order_id: int) -> Order:
         target = NEXT.get(order.status)
         if target is None:
             raise Conflict(
-                _l("Order %(id)s is %(s)s: nothing to do next.", id=order.id, s=order.status.value),
+                _l(
+                    "Order %(id)s is %(s)s: nothing to do next.",
+                    id=order.id,
+                    s=labels.label(labels.ORDER_STATUS, order.status),
+                ),
                 code=Code.BAD_TRANSITION,
             )
         order.status, order.status_at = target, clock.now()
@@ -182,7 +186,7 @@ def refund(
                 _l(
                     "Only paid orders can be refunded (order %(id)s is %(s)s).",
                     id=order.id,
-                    s=order.status.value,
+                    s=labels.label(labels.ORDER_STATUS, order.status),
                 ),
                 code=Code.NOT_REFUNDABLE,
             )

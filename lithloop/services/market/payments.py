@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, payments
+from lithloop import clock, labels, payments
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, Refund, User
@@ -67,7 +67,11 @@ def _open_for_payment(user: User, order_id: int) -> Order:
         )
     if not pending or order.payment is None:
         raise Conflict(
-            _l("Order %(id)s is %(s)s and cannot be paid.", id=order.id, s=order.status.value),
+            _l(
+                "Order %(id)s is %(s)s and cannot be paid.",
+                id=order.id,
+                s=labels.label(labels.ORDER_STATUS, order.status),
+            ),
             code=Code.NOT_PAYABLE,
         )
     return order

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, letters
+from lithloop import clock, labels, letters
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import QuoteRequest, RfqStatus, User
@@ -50,7 +50,7 @@ def _locked(rfq_id: int) -> QuoteRequest:
             _l(
                 "Request %(id)s is %(s)s and can no longer be answered.",
                 id=rfq.id,
-                s=rfq.status.value,
+                s=labels.label(labels.RFQ_STATUS, rfq.status),
             ),
             code=Code.RFQ_CLOSED,
         )
