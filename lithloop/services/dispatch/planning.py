@@ -430,7 +430,7 @@ def _plan_one_day(
         orders=orders,
         shifts=roster.shifts(day),
         starts=under_way.starts(going),
-        not_before=seconds_now() if day == clock.today() else None,
+        not_before=seconds_now() if going else None,  # a day under way: not in the past
     )
     run.log = "\n".join(
         filter(
@@ -468,7 +468,8 @@ def _plan_one_day(
 
 
 def seconds_now() -> int:
-    """The park's clock now, in seconds after midnight: no truck leaves before it today."""
+    """The park's clock now, in seconds after midnight: on a day under way, the trucks not yet
+    on the road leave no earlier."""
     return seconds_of_day(clock.local(clock.now()).time())
 
 
