@@ -18,7 +18,7 @@ from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict
 from tests.conftest import submit
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (the fixture)
-from tests.web.test_roster_ops import _crew
+from tests.web.test_roster_ops import published_busiest
 
 
 def _replan(client, auth, world) -> Plan:
@@ -46,11 +46,8 @@ def _stops(route):
 def test_replanning_keeps_done_stops_as_the_prefix_and_replans_the_rest(
     client, auth, day_world, monkeypatch
 ):
-    plan_id = run_to_end(client, day_world)["plan_id"]
-    crew = _crew(day_world)
-    publishing.publish_plan(day_world["dispatcher"], plan_id)
+    plan_id, route, crew = published_busiest(client, day_world)
     plan = db.session.get(Plan, plan_id)
-    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
     pickups = [s for s in _stops(route) if s.kind == "pickup"]
     assert len(pickups) >= 2, "the world needs a route with two pickups"
     first, second = pickups[:2]
@@ -115,11 +112,7 @@ def test_replanning_keeps_done_stops_as_the_prefix_and_replans_the_rest(
 def test_an_arrival_alone_keeps_the_stop_and_the_truck_waits_out_its_service(
     client, auth, day_world, monkeypatch
 ):
-    plan_id = run_to_end(client, day_world)["plan_id"]
-    crew = _crew(day_world)
-    publishing.publish_plan(day_world["dispatcher"], plan_id)
-    plan = db.session.get(Plan, plan_id)
-    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    plan_id, route, crew = published_busiest(client, day_world)
     first = next(s for s in _stops(route) if s.kind == "pickup")
     service = first.departure - first.arrival
     came = first.arrival + timedelta(hours=2)
@@ -137,11 +130,7 @@ def test_an_arrival_alone_keeps_the_stop_and_the_truck_waits_out_its_service(
 def test_a_visit_ended_by_an_exception_is_planned_again_from_where_the_truck_is(
     client, auth, day_world, monkeypatch
 ):
-    plan_id = run_to_end(client, day_world)["plan_id"]
-    crew = _crew(day_world)
-    publishing.publish_plan(day_world["dispatcher"], plan_id)
-    plan = db.session.get(Plan, plan_id)
-    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    plan_id, route, crew = published_busiest(client, day_world)
     first = next(s for s in _stops(route) if s.kind == "pickup")
     came = first.arrival + timedelta(hours=1)
     monkeypatch.setattr(clock, "now", lambda: came)
@@ -166,11 +155,7 @@ def test_a_visit_ended_by_an_exception_is_planned_again_from_where_the_truck_is(
 def test_a_day_under_way_starts_other_trucks_now_and_refuses_hand_moves(
     client, auth, day_world, monkeypatch
 ):
-    plan_id = run_to_end(client, day_world)["plan_id"]
-    crew = _crew(day_world)
-    publishing.publish_plan(day_world["dispatcher"], plan_id)
-    plan = db.session.get(Plan, plan_id)
-    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    plan_id, route, crew = published_busiest(client, day_world)
     first = next(s for s in _stops(route) if s.kind == "pickup")
     now = first.arrival + timedelta(minutes=10)
     monkeypatch.setattr(clock, "now", lambda: now)

@@ -46,6 +46,17 @@ def _drivers(world, n=2):
     return people
 
 
+def published_busiest(client, world):
+    """The world's day run and published with a driver on every truck: (plan id, the route
+    with the most pickups, the driver of each truck)."""
+    plan_id = run_to_end(client, world)["plan_id"]
+    crew = _crew(world)
+    publishing.publish_plan(world["dispatcher"], plan_id)
+    plan = db.session.get(Plan, plan_id)
+    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    return plan_id, route, crew
+
+
 def _crew(world) -> dict[int, object]:
     """A driver for every active truck on the world's day, through the roster."""
     trucks = _trucks()
@@ -192,11 +203,7 @@ def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_
 def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
     client, auth, day_world, monkeypatch
 ):
-    plan_id = run_to_end(client, day_world)["plan_id"]
-    crew = _crew(day_world)
-    publishing.publish_plan(day_world["dispatcher"], plan_id)
-    plan = db.session.get(Plan, plan_id)
-    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    plan_id, route, crew = published_busiest(client, day_world)
     first, second = [s for s in route.stops if s.kind == "pickup"][:2]
     monkeypatch.setattr(clock, "now", lambda: first.arrival + timedelta(minutes=12))
     driver = crew[route.truck_id]
@@ -280,11 +287,7 @@ def test_a_route_locked_on_a_draft_is_kept_though_the_day_has_a_published_plan(c
 def test_the_live_panel_tells_an_exception_in_words_with_or_without_a_note(
     client, auth, day_world, monkeypatch
 ):
-    plan_id = run_to_end(client, day_world)["plan_id"]
-    crew = _crew(day_world)
-    publishing.publish_plan(day_world["dispatcher"], plan_id)
-    plan = db.session.get(Plan, plan_id)
-    route = max(plan.routes, key=lambda r: sum(s.kind == "pickup" for s in r.stops))
+    plan_id, route, crew = published_busiest(client, day_world)
     first, second = [s for s in route.stops if s.kind == "pickup"][:2]
     monkeypatch.setattr(clock, "now", lambda: first.arrival)
     driver_work.record_exception(crew[route.truck_id], first.id, "nobody_there", "")
