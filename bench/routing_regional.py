@@ -14,7 +14,9 @@ To measure another tree's engine: PYTHONPATH=/path/to/tree python bench/routing_
 The days come from bench/regional_days.py (seeded; see `instances`). Every engine's routes
 are re-checked by the independent checker of the tests (tests/routing/checker.py); an
 infeasible solution counts as serving nothing. Per day it prints served stops and km per
-engine and lithloop's ratio to the best peer (the peer serving most, then driving least);
+engine and lithloop's ratio to the best peer (the peer serving most, then driving least),
+and its ratio by cost, the objective every engine is given (each engine's routes re-timed by
+lithloop's scheduler and costed alike, see `objective_cost`);
 writes bench/results/routing_regional.json (or _fast / _scale). A full run takes about
 3 x 24 x seconds plus setup: 12.4 min at 10 s (2 shared cores, load 9); --fast 1.5 min;
 --scale 1 min. Peers: pyvroom at its default exploration level 5 on one thread (the CLI's
@@ -46,6 +48,8 @@ sys.path[:0] = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if
 from bench.regional_days import DayParams, generate, instances  # noqa: E402
 from bench.regional_peers import solve_pyvrp, solve_vroom, to_solution  # noqa: E402
 from lithloop.routing import solve  # noqa: E402
+from lithloop.routing.plans import route_cost  # noqa: E402
+from lithloop.routing.schedule import JOB, RELOAD, simulate  # noqa: E402
 
 
 def _load_checker():
@@ -62,13 +66,40 @@ check = _load_checker()
 RESULTS = ROOT / "bench" / "results"
 
 
+def _sequences(problem, sol) -> list[list[tuple]]:
+    """Per vehicle of the problem, the solution's visits as (JOB, stop index) / (RELOAD, None)."""
+    index = {s.id: i for i, s in enumerate(problem.stops)}
+    steps = {r.vehicle_id: r.steps for r in sol.routes}
+    return [
+        [
+            (RELOAD, None) if st.type == RELOAD else (JOB, index[st.stop_id])
+            for st in steps.get(v.id, ())
+            if st.type == RELOAD or st.stop_id is not None
+        ]
+        for v in problem.vehicles
+    ]
+
+
+def objective_cost(problem, sol) -> float:
+    """The day's cost in yuan (trucks, km, hours) the way every engine here is asked to
+    minimise it, each route re-timed by one scheduler (lithloop's), so the engines' own
+    timing conventions (when a truck leaves, how waiting counts) do not tilt the figure."""
+    total = 0.0
+    for j, seq in enumerate(_sequences(problem, sol)):
+        if seq:
+            v = problem.vehicles[j]
+            total += route_cost(v, simulate(problem, v, seq))
+    return round(total / 100, 1)
+
+
 def _score(problem, sol) -> dict:
-    """Served stops, km and checker errors of one solution."""
+    """Served stops, km, the objective's cost and checker errors of one solution."""
     errors = check(problem, sol)
     served = len(problem.stops) - len(sol.unassigned)
     return {
         "served": 0 if errors else served,
         "km": round(sol.distance / 1000, 1),
+        "cost_yuan": objective_cost(problem, sol),
         "feasible": not errors,
         "errors": errors[:3],
         "wall_s": round(sol.wall_s, 2),
@@ -104,9 +135,17 @@ def _ratio(mine: dict, best: dict) -> float | None:
     return round(mine["km"] / best["km"], 4)
 
 
-def _best_peer(row: dict) -> dict:
+def _best_peer(row: dict, by: str = "km") -> dict:
+    """The peer serving most, then driving least (`by="km"`) or costing least ("cost_yuan")."""
     peers = [row["vroom"], row["pyvrp"]]
-    return max(peers, key=lambda r: (r["served"], -r["km"]))
+    return max(peers, key=lambda r: (r["served"], -r[by]))
+
+
+def _cost_ratio(mine: dict, best: dict) -> float | None:
+    """lithloop's cost over the cheapest peer's, when both serve the same number of stops."""
+    if mine["served"] != best["served"] or not best["cost_yuan"]:
+        return None
+    return round(mine["cost_yuan"] / best["cost_yuan"], 4)
 
 
 def run_full(days: list[DayParams], seconds: float) -> dict:
@@ -123,6 +162,7 @@ def run_full(days: list[DayParams], seconds: float) -> dict:
         best = _best_peer(row)
         row["served_vs_best"] = row["lithloop"]["served"] - best["served"]
         row["ratio_km"] = _ratio(row["lithloop"], best)
+        row["ratio_cost"] = _cost_ratio(row["lithloop"], _best_peer(row, "cost_yuan"))
         rows.append(row)
         cells = [
             f"{row[e]['served']:4d} {row[e]['km']:9.1f}" + ("" if row[e]["feasible"] else "!")
@@ -131,8 +171,12 @@ def run_full(days: list[DayParams], seconds: float) -> dict:
         ratio = (
             f"{row['ratio_km']:.4f}" if row["ratio_km"] else f"served {row['served_vs_best']:+d}"
         )
-        print(f"{p.name:28s} " + " ".join(f"{c:>16s}" for c in cells) + f"  {ratio}", flush=True)
+        cost = f"  cost {row['ratio_cost']:.4f}" if row["ratio_cost"] else ""
+        print(
+            f"{p.name:28s} " + " ".join(f"{c:>16s}" for c in cells) + f"  {ratio}{cost}", flush=True
+        )
     ratios = [r["ratio_km"] for r in rows if r["ratio_km"]]
+    costs = [r["ratio_cost"] for r in rows if r["ratio_cost"]]
     summary = {
         "instances": len(rows),
         "seconds": seconds,
@@ -143,6 +187,9 @@ def run_full(days: list[DayParams], seconds: float) -> dict:
         "equal_served": len(ratios),
         "mean_ratio_km": round(statistics.mean(ratios), 4) if ratios else None,
         "max_ratio_km": max(ratios) if ratios else None,
+        # the objective every engine minimises (trucks, km, hours), one scheduler for all
+        "mean_ratio_cost": round(statistics.mean(costs), 4) if costs else None,
+        "max_ratio_cost": max(costs) if costs else None,
         "infeasible": [
             (r["day"], e)
             for r in rows
