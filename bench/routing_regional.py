@@ -217,6 +217,7 @@ def run_fast(days: list[DayParams]) -> dict:
             "served_vs_vroom": mine["served"] - peer["served"],
             "ratio_km": _ratio(mine, peer),
             "ratio_km_same_budget": _ratio(mine, same),
+            "ratio_cost": _cost_ratio(mine, peer),
         }
         rows.append(row)
         print(
@@ -239,6 +240,9 @@ def run_fast(days: list[DayParams]) -> dict:
     ]
     summary["mean_ratio_km_same_budget"] = round(statistics.mean(same), 4) if same else None
     summary["max_ratio_km_same_budget"] = max(same) if same else None
+    costs = [r["ratio_cost"] for r in rows if r["ratio_cost"]]
+    summary["mean_ratio_cost"] = round(statistics.mean(costs), 4) if costs else None
+    summary["max_ratio_cost"] = max(costs) if costs else None
     return {"summary": summary, "rows": rows}
 
 

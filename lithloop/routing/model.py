@@ -6,6 +6,7 @@ Units: distances in metres, durations and times in seconds, masses in kg.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -109,9 +110,10 @@ class Problem:
                 ends.setdefault(s.shipment, [None, None])[s.kind == "delivery"] = i
         return {k: (a, b) for k, (a, b) in ends.items()}
 
-    @property
+    @cached_property
     def dims(self) -> int:
-        """Number of capacity dimensions used by vehicles and stops."""
+        """Number of capacity dimensions used by vehicles and stops (counted once: the
+        simulation asks for it on every route it checks)."""
         lens = [len(v.capacity) for v in self.vehicles]
         lens += [len(s.pickup) for s in self.stops] + [len(s.delivery) for s in self.stops]
         return max(lens, default=0)

@@ -26,7 +26,7 @@ import numpy as np
 
 from .model import Problem
 from .plans import clean, repair
-from .schedule import JOB, RELOAD, amounts, simulate
+from .schedule import JOB, RELOAD, amounts, capacity_of, simulate
 
 try:  # pyvroom is optional: without it the race skips VROOM with a note.
     import vroom
@@ -143,17 +143,32 @@ def solve_vroom(
 def split_trips(problem: Problem, j: int, stops: list[int]) -> list[tuple]:
     """Our sequence for vehicle `j`: a reload before each stop that would break the trip."""
     v = problem.vehicles[j]
+    dims = problem.dims
+    cap = capacity_of(v, dims)
     seq: list[tuple] = []
     trips = 1
+    moved = [0] * dims  # the trip's deliveries plus pickups so far: a bound on its load
     for i in stops:
         trial = seq + [(JOB, i)]
-        if trips < v.max_trips and seq and seq[-1][0] != RELOAD:
+        stop = problem.stops[i]
+        both = [
+            a + b
+            for a, b in zip(amounts(stop.pickup, dims), amounts(stop.delivery, dims), strict=True)
+        ]
+        moved = [m + x for m, x in zip(moved, both, strict=True)]
+        # Only when the bound passes the capacity can the load break: simulate then.
+        if trips < v.max_trips and seq and seq[-1][0] != RELOAD and _over(moved, cap):
             sim = simulate(problem, v, trial)
             if any(x.startswith("load") for x in sim.violations):
                 trial = seq + [(RELOAD, None), (JOB, i)]
                 trips += 1
+                moved = both
         seq = trial
     return clean(seq)
+
+
+def _over(moved: list[int], cap) -> bool:
+    return any(m > c for m, c in zip(moved, cap, strict=True))
 
 
 def to_routes(problem: Problem, visits: list[list[int]]) -> list[list[tuple]]:

@@ -54,3 +54,28 @@ def test_vroom_on_two_threads_answers_a_feasible_plan():
         simulate(p, p.vehicles[j], seq).feasible
         for j, seq in enumerate(vroom_engine.to_routes(p, visits))
     )
+
+
+def test_a_single_trip_too_heavy_is_cut_into_trips_before_the_stop_that_overfills():
+    p = _day(n=60, trucks=6)
+    j = next(k for k, v in enumerate(p.vehicles) if v.max_trips >= 2)
+    cap = p.vehicles[j].capacity
+    pickups = [i for i, s in enumerate(p.stops) if not s.delivery][:20]
+    seq = vroom_engine.split_trips(p, j, pickups)
+    # expected: a new trip exactly where the trip's pickups so far would pass a capacity
+    expected, load, trips = [], [0, 0], 1
+    for i in pickups:
+        load = [a + b for a, b in zip(load, p.stops[i].pickup, strict=True)]
+        if (
+            trips < p.vehicles[j].max_trips
+            and expected
+            and any(x > c for x, c in zip(load, cap, strict=True))
+        ):
+            expected.append(("reload", None))
+            load, trips = list(p.stops[i].pickup), trips + 1
+        expected.append((JOB, i))
+    assert any(k == "reload" for k, _ in expected)  # the day is heavy enough to need one
+    assert seq == expected
+    # a trip that fits is left whole
+    light = pickups[:2]
+    assert vroom_engine.split_trips(p, j, light) == [(JOB, i) for i in light]
