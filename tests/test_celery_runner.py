@@ -10,7 +10,7 @@ import pytest
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import RunStatus
-from lithloop.services.dispatch import planning
+from lithloop.services.dispatch import runs
 from lithloop.services.errors import ServiceError
 from tests import celery_worker
 from tests.celery_worker import REDIS_URL, seed_day
@@ -35,13 +35,13 @@ def test_a_celery_worker_runs_the_plan(tmp_path, redis_up):
         dispatcher, day = seed_day(app)
         worker = celery_worker.start_worker(env, queue, log_path, loglevel="WARNING")
         try:
-            run = planning.start_run(dispatcher, day, 2)
+            run = runs.start_run(dispatcher, day, 2)
             assert run.runner == "celery"
             runner.submit(run.id)
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
                 db.session.expire_all()
-                run = planning.get_run(run.id)
+                run = runs.get_run(run.id)
                 if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
                     break
                 time.sleep(0.5)
@@ -56,12 +56,12 @@ def test_redis_down_fails_the_run_with_a_clear_error(tmp_path):
     app = make_app(url, CELERY_BROKER_URL="redis://127.0.0.1:1/0", CELERY_QUEUE="nowhere")
     with app.app_context():
         dispatcher, day = seed_day(app)
-        run = planning.start_run(dispatcher, day, 2)
+        run = runs.start_run(dispatcher, day, 2)
         with pytest.raises(ServiceError) as caught:
             runner.submit(run.id)
         assert caught.value.status == 503
         db.session.expire_all()
-        run = planning.get_run(run.id)
+        run = runs.get_run(run.id)
         assert run.status is RunStatus.FAILED and "unreachable" in run.error
         # nothing is left stuck: a new run for the day may start
-        assert planning.start_run(dispatcher, day, 2).id != run.id
+        assert runs.start_run(dispatcher, day, 2).id != run.id

@@ -98,9 +98,9 @@ def test_no_get_route_writes(matrix, role):
 def test_the_silent_run_shows_failed_and_housekeeping_stores_it(matrix):
     app = matrix.app
     with app.app_context():
-        from lithloop.services.dispatch import planning
+        from lithloop.services.dispatch import runs
 
-        assert planning.get_run(matrix.stale_run_id).status is RunStatus.FAILED  # as shown
+        assert runs.get_run(matrix.stale_run_id).status is RunStatus.FAILED  # as shown
         db.session.expire_all()
         stored = db.session.get(PlanRun, matrix.stale_run_id)
         assert stored.status is RunStatus.RUNNING  # showing it wrote nothing

@@ -28,7 +28,7 @@ from lithloop.models import (
 )
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import capacity
-from lithloop.services.dispatch import planning, publishing, roster
+from lithloop.services.dispatch import publishing, roster, runs
 from lithloop.services.errors import ServiceError
 
 #: (chemistry, kg per pack range, packs range): bus packs are heavy, car packs lighter.
@@ -148,8 +148,8 @@ def _book(
 
 
 def _publish_today(dispatcher: User, driver: User, today: date) -> tuple[int | None, int]:
-    run = planning.start_run(dispatcher, today, SOLVE_SECONDS)
-    planning.execute_run(run.id)
+    run = runs.start_run(dispatcher, today, SOLVE_SECONDS)
+    runs.execute_run(run.id)
     plan = db.session.scalar(sa.select(Plan).where(Plan.run_id == run.id))
     if plan is None or not plan.routes:
         return None, 0

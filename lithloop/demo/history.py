@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, Pack, PackState, Plan, PlanStop, Role, Site, User
-from lithloop.services.dispatch import driver_work, planning, publishing, roster
+from lithloop.services.dispatch import driver_work, publishing, roster, runs
 from lithloop.services.plant import assembly, dismantling, grading, intake, settlement, warehouses
 
 #: Share of a dismantled pack's mass weighed out per material (roughly, for an LFP bus pack).
@@ -54,8 +54,8 @@ def _previous_open_day(today):
 
 def _pick_up(day, dispatcher: User, driver: User) -> list[int]:
     """Plan and publish the day, then record every pickup as the demo driver."""
-    run = planning.start_run(dispatcher, day, 3)
-    planning.execute_run(run.id)
+    run = runs.start_run(dispatcher, day, 3)
+    runs.execute_run(run.id)
     plan = db.session.scalar(sa.select(Plan).where(Plan.run_id == run.id))
     if plan is None:
         return []

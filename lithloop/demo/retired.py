@@ -32,7 +32,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.booking import bus_fleet
-from lithloop.services.dispatch import driver_work, planning, publishing, roster
+from lithloop.services.dispatch import driver_work, publishing, roster, runs
 
 #: The bus company whose retired packs become the demo's stock: within a day's round trip
 #: of the park (Jixi, about 130 km), and not the demo fleet manager's own register.
@@ -167,8 +167,8 @@ def book(user: User, codes: list[str], pickup: date) -> list[Booking]:
 
 def plan_and_publish(dispatcher: User, day: date) -> Plan:
     """The dispatcher's run for the day (one second), published."""
-    run = planning.start_run(dispatcher, day, PLAN_SECONDS, mode="quick")
-    planning.execute_run(run.id)
+    run = runs.start_run(dispatcher, day, PLAN_SECONDS, mode="quick")
+    runs.execute_run(run.id)
     plan = db.session.scalar(sa.select(Plan).where(Plan.run_id == run.id))
     if plan is None or plan.unassigned:
         raise RuntimeError(f"the demo's pickups on {day} were not all planned")

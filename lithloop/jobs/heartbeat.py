@@ -3,7 +3,7 @@
 The solver reports progress only when it finds a better solution, which may not happen
 for minutes; so while a run executes, a daemon thread stamps `heartbeat_at` at a quarter
 of the stale limit. A worker that dies (killed, out of memory, machine lost) stops
-beating, and `planning.fail_stale_runs` ends its run failed once the limit has passed.
+beating, and `runs.fail_stale_runs` ends its run failed once the limit has passed.
 """
 
 from __future__ import annotations

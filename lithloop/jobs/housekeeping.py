@@ -26,7 +26,7 @@ def sweep_reservations() -> int:
 
 def fail_stale_runs() -> int:
     """End failed the runs whose worker stopped beating; returns how many."""
-    from lithloop.services.dispatch.planning import fail_stale_runs as fail
+    from lithloop.services.dispatch.runs import fail_stale_runs as fail
 
     return fail()
 

@@ -13,7 +13,7 @@ _threads: dict[int, threading.Thread] = {}
 
 def _run_in_thread(app: Flask, run_id: int) -> None:
     from lithloop.extensions import db
-    from lithloop.services.dispatch.planning import execute_run
+    from lithloop.services.dispatch.runs import execute_run
 
     with app.app_context():
         try:
@@ -49,7 +49,7 @@ def _send_to_celery(run_id: int, *, fallback: bool) -> None:
     from lithloop.extensions import db
     from lithloop.jobs.tasks import run_plan
     from lithloop.models import RunStatus
-    from lithloop.services.dispatch.planning import WorkersUnavailable, get_run
+    from lithloop.services.dispatch.runs import WorkersUnavailable, get_run
 
     try:
         run_plan.apply_async(args=[run_id], retry=False)

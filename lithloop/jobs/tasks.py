@@ -9,7 +9,7 @@ from celery import shared_task
 def run_plan(run_id: int) -> None:
     """Solve an optimisation run and store its plan (or its failure)."""
     from lithloop.extensions import db
-    from lithloop.services.dispatch.planning import execute_run
+    from lithloop.services.dispatch.runs import execute_run
 
     try:
         execute_run(run_id)

@@ -21,7 +21,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.booking import bookings as booking_service
-from lithloop.services.dispatch import planning, publishing, roster
+from lithloop.services.dispatch import publishing, roster, runs
 from tests.browser.audit import check_page
 from tests.browser.conftest import log_in, new_page
 
@@ -176,8 +176,8 @@ def test_the_owner_of_a_left_out_booking_sees_it_and_the_days_that_fit(
         dispatcher = db.session.scalar(
             sa.select(User).where(User.email == "dispatcher@demo.lithloop")
         )
-        run = planning.start_run(dispatcher, date.fromisoformat(MONDAY), 2, mode="quick")
-        planning.execute_run(run.id)
+        run = runs.start_run(dispatcher, date.fromisoformat(MONDAY), 2, mode="quick")
+        runs.execute_run(run.id)
         for truck in hazmat:
             truck.hazmat_certified = True
         db.session.commit()

@@ -12,7 +12,7 @@ import uuid
 
 from lithloop.extensions import db
 from lithloop.models import RunStatus
-from lithloop.services.dispatch import planning
+from lithloop.services.dispatch import runs
 from tests import celery_worker
 from tests.celery_worker import REDIS_URL, seed_day, start_worker, wait_ready
 from tests.conftest import api_headers, make_app
@@ -32,7 +32,7 @@ def _wait_for(client, headers, run_id: int, done, timeout_s: float = 60) -> dict
 
 def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis_up):
     # Depends on services/run_heartbeat.Heartbeat (beats while the worker lives, stops when
-    # it is killed) and planning.fail_stale_runs (called when a run is looked at).
+    # it is killed) and runs.fail_stale_runs (called when a run is looked at).
     url = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
     queue = f"lithloop-faults-{uuid.uuid4().hex[:8]}"
     app = make_app(url, CELERY_BROKER_URL=REDIS_URL, CELERY_QUEUE=queue, RUN_STALE_AFTER_S=STALE_S)
@@ -86,6 +86,6 @@ def test_a_killed_worker_fails_its_run_and_the_next_run_succeeds(tmp_path, redis
             )
             assert shown["status"] == "succeeded" and shown["plan_id"], shown
             db.session.expire_all()
-            assert planning.get_run(run_id).status is RunStatus.FAILED
+            assert runs.get_run(run_id).status is RunStatus.FAILED
         finally:
             celery_worker.stop_workers(*workers)

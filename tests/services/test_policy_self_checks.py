@@ -27,7 +27,7 @@ from lithloop.models import (
 )
 from lithloop.services.accounts import policies
 from lithloop.services.booking import bookings, prices, sites
-from lithloop.services.dispatch import left_out, planning
+from lithloop.services.dispatch import left_out, runs
 from lithloop.services.errors import Forbidden, NotFound
 from lithloop.services.market import invoices, orders, payments, rfq_admin
 from lithloop.services.packs import events, passports, traceability
@@ -176,7 +176,7 @@ def test_only_the_plant_corrects_a_packs_history(world):
 def test_only_planners_plan(world):
     for user in (world["dealer"], world["plant"], world["buyer"]):
         with pytest.raises(Forbidden):
-            planning.start_run(user, clock.today(), 5)
+            runs.start_run(user, clock.today(), 5)
 
 
 # --- the predicates themselves ---

@@ -24,7 +24,7 @@ from lithloop.models import (
 )
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
-from lithloop.services.dispatch import planning, publishing
+from lithloop.services.dispatch import publishing, runs
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
@@ -129,7 +129,7 @@ def test_run_in_a_thread_stores_a_plan_accounting_for_every_booking(client, day_
 
 
 def test_second_run_for_the_same_day_is_refused(client, day_world):
-    planning.start_run(day_world["dispatcher"], day_world["day"], 5)  # queued, not started
+    runs.start_run(day_world["dispatcher"], day_world["day"], 5)  # queued, not started
     response = client.post(
         "/api/v1/plans/runs",
         json={"date": day_world["day"].isoformat()},
@@ -139,7 +139,7 @@ def test_second_run_for_the_same_day_is_refused(client, day_world):
 
 
 def test_a_killed_worker_leaves_a_failed_run_and_no_plan(client, day_world):
-    run = planning.start_run(day_world["dispatcher"], day_world["day"], 5)
+    run = runs.start_run(day_world["dispatcher"], day_world["day"], 5)
     run.status = RunStatus.RUNNING
     run.heartbeat_at = clock.now() - timedelta(minutes=5)  # its worker died long ago
     db.session.commit()

@@ -7,7 +7,7 @@ import time
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import PlanRun, RunStatus
-from lithloop.services.dispatch import planning
+from lithloop.services.dispatch import runs
 from tests.conftest import api_headers, submit
 from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 
@@ -37,7 +37,7 @@ def test_cancelling_a_running_run_stops_the_solver_within_a_second(client, day_w
     _wait_running(run_id)
     time.sleep(1.0)  # well inside the solve
     asked = time.monotonic()
-    planning.cancel_run(day_world["dispatcher"], run_id)
+    runs.cancel_run(day_world["dispatcher"], run_id)
     assert runner.wait(run_id, timeout=30)
     assert time.monotonic() - asked < 2.0  # poll every 0.5 s, engines check several times a second
     shown = client.get(f"/api/v1/plans/runs/{run_id}", headers=h).json

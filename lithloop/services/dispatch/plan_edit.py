@@ -16,7 +16,8 @@ from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
 from lithloop.services.dispatch import roster, under_way
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.plan_refusals import refusal
-from lithloop.services.dispatch.planning import fill_plan, require_planner
+from lithloop.services.dispatch.plan_store import fill_plan
+from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.dispatch.problem import build_day_problem, order_stop_id, park_site
 from lithloop.services.dispatch.publishing import get_plan
 from lithloop.services.errors import Conflict, Invalid, NotFound

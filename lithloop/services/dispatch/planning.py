@@ -1,20 +1,19 @@
-"""Optimisation runs: start, run in the background, store the plan; publish atomically."""
+"""What an optimisation run plans: the day's due bookings and deliveries, the routes it
+keeps (over, locked, under way), the routing problem, the solve with its stop criterion and
+progress, and the plan stored. Starting and following runs is runs.py."""
 
 from __future__ import annotations
 
 import logging
 import time as clock_time
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.attributes import set_committed_value
 
-from lithloop import clock, metrics, routing
+from lithloop import clock, routing
 from lithloop.extensions import db
-from lithloop.jobs.heartbeat import Heartbeat, stale_after
 from lithloop.models import (
     Booking,
     BookingStatus,
@@ -22,8 +21,6 @@ from lithloop.models import (
     PlanRoute,
     PlanRun,
     PlanStatus,
-    PlanStop,
-    PlanUnassigned,
     RunStatus,
     Site,
     Truck,
@@ -32,37 +29,20 @@ from lithloop.models import (
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
-from lithloop.services.dispatch import roster, under_way
-from lithloop.services.dispatch.errors import Code
-from lithloop.services.dispatch.problem import (
-    build_day_problem,
-    on_board_id,
-    park_site,
-    plan_stop,
-)
+from lithloop.services.dispatch import plan_store, roster, under_way
+from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site
 from lithloop.services.dispatch.problem import seconds as seconds_of_day
-from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
+
+
 PLANNERS = policies.PLANNERS
-ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
 RUN_MODES = ("thorough", "quick")  # quick: ends when nothing improved for a few seconds
+
+
 MODE_MARK = "mode: "  # first line of a run's log (the run table has no mode column)
-
-
-class WorkersUnavailable(ServiceError):
-    """The Celery broker did not take the run."""
-
-    status = 503
-    code = "workers_unavailable"
-
-    def __init__(self):
-        super().__init__(
-            _l(
-                "The background workers cannot be reached (is Redis running?). "
-                "The run was not started; try again in a moment."
-            )
-        )
 
 
 def require_planner(user: User) -> None:
@@ -101,162 +81,6 @@ def due_deliveries(day: date) -> list[Order]:
             .order_by(Order.id)
         )
     )
-
-
-STALE_ERROR = "The worker stopped during the run (no heartbeat); start a new run."
-
-
-def _is_stale(run: PlanRun) -> bool:
-    last = run.heartbeat_at or run.created_at
-    return run.status in ACTIVE_RUN and last is not None and last < clock.now() - stale_after()
-
-
-def fail_stale_runs() -> int:
-    """Runs whose worker stopped sending heartbeats end failed; returns how many.
-
-    Periodic housekeeping (lithloop.jobs.housekeeping) and starting a run call it."""
-    limit = clock.now() - stale_after()
-    stale = list(
-        db.session.scalars(
-            sa.select(PlanRun).where(
-                PlanRun.status.in_(ACTIVE_RUN),
-                sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.created_at) < limit,
-            )
-        )
-    )
-    for run in stale:
-        run.status, run.finished_at = RunStatus.FAILED, clock.now()
-        run.error = STALE_ERROR
-    db.session.commit()
-    return len(stale)
-
-
-def shown_as_of_now(runs: list[PlanRun]) -> list[PlanRun]:
-    """Runs as a reader should see them: one whose worker went silent shows failed.
-
-    Read-only: the values are set as if loaded, so nothing is written; the periodic
-    housekeeping stores the failure."""
-    for run in runs:
-        if _is_stale(run):
-            set_committed_value(run, "status", RunStatus.FAILED)
-            set_committed_value(run, "finished_at", clock.now())
-            set_committed_value(run, "error", STALE_ERROR)
-    return runs
-
-
-def start_run(
-    user: User, day: date, time_limit_s: int, horizon_days: int = 1, mode: str = "thorough"
-) -> PlanRun:
-    """Queue a run for a day (or several, carrying what does not fit to the next day);
-    refused while another run for that day is under way. A quick run ends as soon as
-    nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S; a thorough one uses its time limit."""
-    require_planner(user)
-    if mode not in RUN_MODES:
-        raise Invalid(_l("Choose a quick or a thorough run."), field="mode")
-    if not 1 <= horizon_days <= current_app.config["PLAN_MAX_HORIZON_DAYS"]:
-        raise Invalid(
-            _l(
-                "Plan between 1 and %(n)s days at once.",
-                n=current_app.config["PLAN_MAX_HORIZON_DAYS"],
-            ),
-            field="horizon_days",
-        )
-    if not 1 <= time_limit_s <= current_app.config["PLAN_MAX_SECONDS"]:
-        raise Invalid(
-            _l(
-                "Choose a time limit between 1 and %(n)s seconds.",
-                n=current_app.config["PLAN_MAX_SECONDS"],
-            ),
-            field="time_limit_s",
-        )
-    fail_stale_runs()
-    capacity.lock_day(day)  # serialises run starts for the same day
-    running = db.session.scalar(
-        sa.select(PlanRun).where(PlanRun.plan_date == day, PlanRun.status.in_(ACTIVE_RUN))
-    )
-    if running:
-        db.session.rollback()
-        raise Conflict(
-            _l(
-                "Run #%(id)s for %(d)s is still going; wait for it or cancel it.",
-                id=running.id,
-                d=day.isoformat(),
-            ),
-            code=Code.RUN_IN_PROGRESS,
-        )
-    run = PlanRun(
-        plan_date=day,
-        time_limit_s=time_limit_s,
-        created_by=user,
-        horizon_days=horizon_days,
-        runner="celery" if "celery" in current_app.extensions else "thread",
-        progress=[],
-        log=f"{MODE_MARK}{mode}",
-    )
-    db.session.add(run)
-    db.session.commit()
-    return run
-
-
-def cancel_run(user: User, run_id: int) -> PlanRun:
-    """Ask a run to stop; it ends cancelled and stores no plan."""
-    require_planner(user)
-    run = get_run(run_id)
-    if run.status not in ACTIVE_RUN:
-        raise Conflict(_l("The run has already ended."), code=Code.RUN_ENDED)
-    run.cancel_requested = True
-    if run.status is RunStatus.QUEUED:
-        run.status, run.finished_at = RunStatus.CANCELLED, clock.now()
-    db.session.commit()
-    return run
-
-
-def get_run(run_id: int) -> PlanRun:
-    """A run by id (one whose worker went silent shows failed)."""
-    run = db.session.get(PlanRun, run_id)
-    if run is None:
-        raise NotFound(_l("No such run."))
-    return shown_as_of_now([run])[0]
-
-
-def runs_of_day(day: date, limit: int = 20) -> list[PlanRun]:
-    """The day's newest runs, as a reader should see them."""
-    query = (
-        sa.select(PlanRun).where(PlanRun.plan_date == day).order_by(PlanRun.id.desc()).limit(limit)
-    )
-    return shown_as_of_now(list(db.session.scalars(query)))
-
-
-def launch_run(
-    user: User, day: date, time_limit_s: int, horizon_days: int = 1, mode: str = "thorough"
-) -> PlanRun:
-    """Queue a run (see start_run) and submit it to the background workers."""
-    from lithloop.jobs import runner
-
-    run = start_run(user, day, time_limit_s, horizon_days, mode)
-    runner.submit(run.id)
-    return run
-
-
-def execute_run(run_id: int) -> None:
-    """Solve a queued run (called by a runner); every outcome is recorded on the run."""
-    run = get_run(run_id)
-    if run.status is not RunStatus.QUEUED:
-        return
-    run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, clock.now(), clock.now()
-    db.session.commit()
-    started = clock_time.monotonic()
-    try:
-        with Heartbeat(run_id):  # stops when this process does: a killed worker goes stale
-            _solve_and_store(run)
-    except Exception as exc:  # recorded, never half-stored
-        db.session.rollback()
-        log.exception("plan run %s failed", run_id)
-        run = get_run(run_id)
-        run.status, run.finished_at = RunStatus.FAILED, clock.now()
-        run.error = f"{type(exc).__name__}: {exc}"[:1000]
-        db.session.commit()
-    metrics.observe_run(run.status.value, clock_time.monotonic() - started)
 
 
 def run_mode(run: PlanRun) -> str:
@@ -386,7 +210,9 @@ def horizon(run: PlanRun) -> list[date]:
     return days
 
 
-def _solve_and_store(run: PlanRun) -> None:
+def solve_and_store(run: PlanRun) -> None:
+    """Plan each open day of a running run (what does not fit moves to the next) and mark
+    it succeeded; a cancel ends it without a plan (runs.execute_run records failures)."""
     park = park_site()
     active = list(
         db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.id))
@@ -461,7 +287,7 @@ def _plan_one_day(
         db.session.commit()
         return None
     with db.session.no_autoflush:
-        plan = _plan_from(run, problem, solution, kept, frozenset(pinned), going)
+        plan = plan_store.plan_from(run, problem, solution, kept, frozenset(pinned), going)
     run.log += f"\n{day}: solver {solution.status}; {len(solution.unassigned)} unassigned"
     db.session.commit()
     return plan
@@ -486,106 +312,3 @@ def _check(solution: routing.Solution, stop_ids: list) -> None:
         raise RuntimeError("the solver's answer does not account for every booking once")
     if any(not u.reason for u in solution.unassigned):
         raise RuntimeError("an unassigned booking has no reason")
-
-
-def _fen(amount: Decimal) -> int:
-    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def route_cost_fen(truck: Truck, distance_m: int, duration_s: int) -> int:
-    """A route's cost from the truck's integer rates: fixed + per km + per hour."""
-    km = Decimal(distance_m) / 1000
-    hours = Decimal(duration_s) / 3600
-    return (
-        truck.fixed_cost_fen
-        + _fen(km * truck.cost_per_km_fen)
-        + _fen(hours * truck.cost_per_hour_fen)
-    )
-
-
-def _copy_route(route: PlanRoute) -> PlanRoute:
-    copy = PlanRoute(
-        truck=route.truck,
-        distance_m=route.distance_m,
-        duration_s=route.duration_s,
-        waiting_s=route.waiting_s,
-        trips=route.trips,
-        cost_fen=route.cost_fen,
-        collected_kg=route.collected_kg,
-        locked=route.locked,
-    )
-    copy.stops = [
-        PlanStop(
-            seq=s.seq,
-            kind=s.kind,
-            booking=s.booking,
-            arrival=s.arrival,
-            departure=s.departure,
-            load_kg=s.load_kg,
-            trip=s.trip,
-            distance_m=s.distance_m,
-            done_at=s.done_at,
-            locked=s.locked,
-            order=s.order,
-            picked_kg=s.picked_kg,
-            picked_codes=s.picked_codes,
-        )
-        for s in route.stops
-    ]
-    return copy
-
-
-def _plan_from(
-    run: PlanRun, day, solution: routing.Solution, kept=(), locked_stops=frozenset(), going=()
-) -> Plan:
-    plan = Plan(run=run, plan_date=day.day, solution={})
-    db.session.add(plan)
-    for route in kept:
-        plan.routes.append(_copy_route(route))
-    routes = {r.vehicle_id: r for r in solution.routes}
-    for g in going:
-        under_way.continue_route(plan, g, day, routes.get(g.truck_id), route_cost_fen)
-    fill_plan(plan, day, under_way.without(solution, going), locked_stops=locked_stops)
-    plan.solution = routing.solution_to_vroom(solution)
-    return plan
-
-
-def fill_plan(
-    plan: Plan,
-    day,
-    solution: routing.Solution,
-    locked=frozenset(),
-    reasons=None,
-    locked_stops=frozenset(),
-) -> Plan:
-    """Add the solution's routes and left-out bookings to a plan and total it up."""
-    plan.solution = routing.solution_to_vroom(solution)
-    for r in solution.routes:
-        truck = day.trucks[r.vehicle_id]
-        route = PlanRoute(
-            truck=truck,
-            distance_m=r.distance,
-            duration_s=r.duration,
-            waiting_s=r.waiting,
-            trips=r.trips,
-            locked=truck.id in locked,
-            cost_fen=route_cost_fen(truck, r.distance, r.duration),
-        )
-        for seq, step in enumerate(r.steps):
-            stop = plan_stop(day, step, seq)
-            stop.locked = stop.kind == "pickup" and step.stop_id in locked_stops
-            route.stops.append(stop)
-        route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
-        plan.routes.append(route)
-    for u in solution.unassigned:
-        if u.stop_id in day.orders:  # a delivery left out stays due for the next run
-            continue
-        reason, message = (reasons or {}).get(u.stop_id, (u.reason, u.message))
-        plan.unassigned.append(
-            PlanUnassigned(booking=day.bookings[u.stop_id], reason=reason, message=message[:500])
-        )
-    plan.distance_m = sum(r.distance_m for r in plan.routes)
-    plan.duration_s = sum(r.duration_s for r in plan.routes)
-    plan.cost_fen = sum(r.cost_fen for r in plan.routes)
-    plan.collected_kg = int(sum(r.collected_kg for r in plan.routes))
-    return plan

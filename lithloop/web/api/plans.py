@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.services.accounts import policies
-from lithloop.services.dispatch import planning
+from lithloop.services.dispatch import planning, runs
 from lithloop.services.errors import Forbidden
 from lithloop.web import plan_view
 from lithloop.web.api.common import InputDate, errors
@@ -83,7 +83,7 @@ def _staff() -> None:
 @token_required
 def start_run(data):
     """Queue an optimisation run for a date; poll it at /api/v1/plans/runs/<id>."""
-    return planning.launch_run(
+    return runs.launch_run(
         api_user(), data["date"], data["time_limit_s"], data["horizon_days"], data["mode"]
     )
 
@@ -96,7 +96,7 @@ def start_run(data):
 def get_run(run_id: int):
     """A run's status and progress (best cost over time)."""
     _staff()
-    return planning.get_run(run_id)
+    return runs.get_run(run_id)
 
 
 @blp.route("/<int:plan_id>", methods=["GET"])

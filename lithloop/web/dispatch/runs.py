@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
-from lithloop.services.dispatch import planning, run_report
+from lithloop.services.dispatch import planning, run_report, runs
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
@@ -20,7 +20,7 @@ from lithloop.web.query_args import int_value
 def index():
     """A day's due bookings, the run form and the day's runs."""
     day = day_asked()
-    runs = planning.runs_of_day(day)
+    day_runs = runs.runs_of_day(day)
     published = db.session.scalar(
         sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
     )
@@ -28,7 +28,7 @@ def index():
         "dispatch/index.html",
         day=day,
         bookings=planning.due_bookings(day),
-        runs=runs,
+        runs=day_runs,
         max_seconds=current_app.config["PLAN_MAX_SECONDS"],
         published=published,
     )
@@ -41,7 +41,7 @@ def start():
     rest of the day": a quick run, which keeps the done stops of routes under way)."""
     day = day_asked()
     try:
-        run = planning.launch_run(
+        run = runs.launch_run(
             current_user,
             day,
             int_value("time_limit_s", 30),
@@ -69,7 +69,7 @@ def progress(run_id: int):
 
 
 def _run_context(run_id: int) -> dict:
-    return {"run": planning.get_run(run_id), "report": run_report, "run_mode": planning.run_mode}
+    return {"run": runs.get_run(run_id), "report": run_report, "run_mode": planning.run_mode}
 
 
 @bp.post("/runs/<int:run_id>/cancel")
@@ -77,7 +77,7 @@ def _run_context(run_id: int) -> dict:
 def cancel(run_id: int):
     """Stop a run; no plan is stored."""
     try:
-        planning.cancel_run(current_user, run_id)
+        runs.cancel_run(current_user, run_id)
     except ServiceError as exc:
         flash(str(exc.message), "error")
     return redirect(url_for("dispatch.run", run_id=run_id))
