@@ -25,7 +25,7 @@ from .plans import clean, feasible_or_repaired, repair, route_cost
 from .race import race_pyvrp
 from .reasons import compatible_vehicles, unassigned
 from .schedule import JOB, simulate
-from .stop import AnyOf, MaxRuntime, StopCriterion, was_cancelled
+from .stop import AnyOf, MaxRuntime, StopCriterion, restart_patience, was_cancelled
 
 
 def _initial_from_hints(problem: Problem) -> list[list[tuple]] | None:
@@ -230,7 +230,11 @@ def solve(
             # No idle core: VROOM searches alone (sharing one would halve its time).
             notes.append("no idle core: the other engines start from VROOM's plan")
             alone_until = t0 + time_limit_s * _alone_share(problem, allowed, config)
-            while inc.sources and time.monotonic() < alone_until and not inc.should_stop():
+            while inc.sources and time.monotonic() < alone_until:
+                if not any(src.answers for _, src in inc.sources):
+                    restart_patience(criterion)  # no search has answered yet
+                if inc.should_stop():
+                    break
                 inc.collect(wait=0.05)
                 if inc.label != "vroom" and any(src.answers for _, src in inc.sources):
                     break  # VROOM answered but does not lead (e.g. it cannot reload)

@@ -58,6 +58,10 @@ class NoImprovement:
             self._best, self._since = best, now
         return now - self._since >= self.seconds
 
+    def restart(self) -> None:
+        """Count the `seconds` again from now (the best so far is kept)."""
+        self._since = self._clock()
+
 
 class Cancelled:
     """Stop once `check()` answers True; `check` is asked at most every `every` seconds.
@@ -108,6 +112,13 @@ def find(criterion, kind: type) -> list:
     if isinstance(criterion, AnyOf):
         return [x for c in criterion.criteria for x in find(c, kind)]
     return []
+
+
+def restart_patience(criterion) -> None:
+    """Every NoImprovement inside `criterion` counts again from now: while the only search
+    under way has not answered yet, nothing has failed to improve."""
+    for c in find(criterion, NoImprovement):
+        c.restart()
 
 
 def was_cancelled(criterion) -> bool:

@@ -48,6 +48,21 @@ def test_no_improvement_restarts_on_each_lower_best():
     assert stop(9.5)  # worse does not count as an improvement
 
 
+def test_restarting_patience_counts_again_from_now_and_keeps_the_best():
+    from lithloop.routing.stop import restart_patience
+
+    clock = FakeClock()
+    patience = NoImprovement(3, clock=clock)
+    stop = AnyOf(MaxRuntime(100, clock=clock), patience)
+    assert not stop(10.0)
+    clock.now += 2.5
+    restart_patience(stop)
+    clock.now += 2.5
+    assert not stop(10.0)  # 2.5 s since the restart
+    clock.now += 0.5
+    assert stop(10.0)  # three seconds without a lower best
+
+
 def test_cancelled_asks_its_check_at_most_every_interval_and_stays_cancelled():
     clock = FakeClock()
     asked = []
@@ -164,3 +179,46 @@ def test_progress_every_second_never_rising_in_plan_cost_units():
     assert not any(not s.optional for s in p.stops if s.id in dropped)
     left_out = sum(s.penalty for s in p.stops if s.id in dropped)
     assert costs[-1] == pytest.approx(sol.cost + left_out, rel=0.002)
+
+
+class SlowVroom:
+    """Stands in for VROOM's process: its one plan arrives `delay` seconds after start."""
+
+    def __init__(self, routes, delay: float):
+        self.routes, self.at = routes, time.monotonic() + delay
+        self.done, self.answers, self.lines = False, 0, []
+
+    def take(self, wait: float = 0.0):
+        if self.done:
+            return []
+        time.sleep(max(0.0, min(wait, self.at - time.monotonic())))
+        if time.monotonic() < self.at:
+            return []
+        self.done, self.answers = True, 1
+        return [self.routes]
+
+    def close(self):
+        self.done = True
+
+
+def test_waiting_for_the_first_plan_of_a_search_is_not_a_lack_of_improvement(monkeypatch):
+    from bench.regional_days import DayParams, generate
+    from lithloop.routing import vroom_engine
+    from lithloop.routing.config import RaceConfig
+    from lithloop.routing.plans import score
+
+    _, p = generate(DayParams(stops=100, seed=3))  # single trips: VROOM serves everyone
+    allowed, _ = compatible_vehicles(p)
+    better = vroom_engine.to_routes(p, vroom_engine.solve_vroom(p, allowed, 2.0, 0))
+    assert score(p, better) < score(p, construct(p, allowed))
+    monkeypatch.setattr(vroom_engine, "available", lambda: True)
+    monkeypatch.setattr(vroom_engine, "Background", lambda *a, **k: SlowVroom(better, 1.5))
+    # no idle core: VROOM searches alone first; its plan comes after the patience (0.3 s)
+    # and after the short grace past the end (0.03 x 20 s)
+    config = RaceConfig(beside="never")
+    sol = solve(p, time_limit_s=20, stop=NoImprovement(0.3), config=config, use_pyvrp=False)
+    assert not check(p, sol)
+    assert "kept the vroom plan: no engine found a better one" in sol.notes or (
+        sol.engine.endswith("ortools") and "warm start: vroom" in " ".join(sol.notes)
+    ), sol.notes
+    assert sol.wall_s < 10
