@@ -25,7 +25,7 @@ from .plans import clean, feasible_or_repaired, repair, route_cost
 from .race import race_pyvrp
 from .reasons import compatible_vehicles, unassigned
 from .schedule import JOB, simulate
-from .stop import AnyOf, MaxRuntime, StopCriterion, restart_patience, was_cancelled
+from .stop import AnyOf, MaxRuntime, StopCriterion, patience_spent, restart_patience, was_cancelled
 
 
 def _initial_from_hints(problem: Problem) -> list[list[tuple]] | None:
@@ -233,6 +233,12 @@ def solve(
             while inc.sources and time.monotonic() < alone_until:
                 if not any(src.answers for _, src in inc.sources):
                     restart_patience(criterion)  # no search has answered yet
+                elif patience_spent(criterion, inc.value):
+                    # VROOM's deeper level is slow to better its plan: search on from it
+                    # here rather than end the run on waiting (a quick run's patience)
+                    restart_patience(criterion)
+                    notes.append("VROOM did not improve within the patience: searching on")
+                    break
                 if inc.should_stop():
                     break
                 inc.collect(wait=0.05)

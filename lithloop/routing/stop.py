@@ -121,6 +121,12 @@ def restart_patience(criterion) -> None:
         c.restart()
 
 
+def patience_spent(criterion, best: float | None) -> bool:
+    """True when a NoImprovement inside `criterion` would stop now (asked apart from the
+    others, so that the solve may search on instead of ending)."""
+    return any([c(best) for c in find(criterion, NoImprovement)])
+
+
 def was_cancelled(criterion) -> bool:
     """True when a Cancelled inside `criterion` has fired."""
     return any(c.cancelled for c in find(criterion, Cancelled))

@@ -182,19 +182,21 @@ def test_progress_every_second_never_rising_in_plan_cost_units():
 
 
 class SlowVroom:
-    """Stands in for VROOM's process: its one plan arrives `delay` seconds after start."""
+    """Stands in for VROOM's process: its one plan arrives `delay` seconds after start; with
+    `deeper`, it then searches on (a deeper level) and never answers again."""
 
-    def __init__(self, routes, delay: float):
-        self.routes, self.at = routes, time.monotonic() + delay
+    def __init__(self, routes, delay: float, deeper: bool = False):
+        self.routes, self.at, self.deeper = routes, time.monotonic() + delay, deeper
         self.done, self.answers, self.lines = False, 0, []
 
     def take(self, wait: float = 0.0):
-        if self.done:
+        if self.done or self.answers:
+            time.sleep(wait)
             return []
         time.sleep(max(0.0, min(wait, self.at - time.monotonic())))
         if time.monotonic() < self.at:
             return []
-        self.done, self.answers = True, 1
+        self.done, self.answers = not self.deeper, 1
         return [self.routes]
 
     def close(self):
@@ -222,3 +224,25 @@ def test_waiting_for_the_first_plan_of_a_search_is_not_a_lack_of_improvement(mon
         sol.engine.endswith("ortools") and "warm start: vroom" in " ".join(sol.notes)
     ), sol.notes
     assert sol.wall_s < 10
+
+
+def test_a_quick_run_searches_on_from_vrooms_first_plan_rather_than_wait_for_its_next(
+    monkeypatch,
+):
+    from bench.regional_days import DayParams, generate
+    from lithloop.routing import vroom_engine
+    from lithloop.routing.config import RaceConfig
+
+    _, p = generate(DayParams(stops=100, seed=3))
+    allowed, _ = compatible_vehicles(p)
+    first = vroom_engine.to_routes(p, vroom_engine.solve_vroom(p, allowed, 1.0, 0))
+    monkeypatch.setattr(vroom_engine, "available", lambda: True)
+    monkeypatch.setattr(
+        vroom_engine, "Background", lambda *a, **k: SlowVroom(first, 0.1, deeper=True)
+    )
+    config = RaceConfig(beside="never")  # VROOM would search alone the whole budget
+    t0 = time.monotonic()
+    sol = solve(p, time_limit_s=30, stop=NoImprovement(0.5), config=config)
+    assert not check(p, sol)
+    assert "pyvrp" in sol.engine, sol.notes  # PyVRP searched on from VROOM's plan
+    assert time.monotonic() - t0 < 20  # and the run still ended when nothing improved
