@@ -218,6 +218,7 @@ def run_fast(days: list[DayParams]) -> dict:
             "ratio_km": _ratio(mine, peer),
             "ratio_km_same_budget": _ratio(mine, same),
             "ratio_cost": _cost_ratio(mine, peer),
+            "ratio_cost_same_budget": _cost_ratio(mine, same),
         }
         rows.append(row)
         print(
@@ -243,6 +244,9 @@ def run_fast(days: list[DayParams]) -> dict:
     costs = [r["ratio_cost"] for r in rows if r["ratio_cost"]]
     summary["mean_ratio_cost"] = round(statistics.mean(costs), 4) if costs else None
     summary["max_ratio_cost"] = max(costs) if costs else None
+    costs = [r["ratio_cost_same_budget"] for r in rows if r["ratio_cost_same_budget"]]
+    summary["mean_ratio_cost_same_budget"] = round(statistics.mean(costs), 4) if costs else None
+    summary["max_ratio_cost_same_budget"] = max(costs) if costs else None
     return {"summary": summary, "rows": rows}
 
 
