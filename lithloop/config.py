@@ -185,6 +185,9 @@ def load_settings() -> dict:
         # 15 for dismantlers and cascade utilisers); holidays from the shipped JSON or a file.
         "TRACE_DEADLINE_WORKING_DAYS": int(os.environ.get("TRACE_DEADLINE_WORKING_DAYS", "15")),
         "TRACE_DUE_SOON_WORKING_DAYS": int(os.environ.get("TRACE_DUE_SOON_WORKING_DAYS", "3")),
+        # Handovers per upload file for the national platform (oldest deadlines first; the
+        # next file after these are marked reported): our choice, ~160 KB, not a platform limit.
+        "TRACE_UPLOAD_BATCH": int(os.environ.get("TRACE_UPLOAD_BATCH", "1000")),
         # The last traceability character of every code the park mints; change it (and run
         # `flask park-serials restart`) when the 9,999,999 serials of a line run out.
         "PARK_CODE_LINE": os.environ.get("PARK_CODE_LINE", "0"),

@@ -1,4 +1,5 @@
-"""The admin's traceability page: handovers overdue, due soon and later; mark; CSV."""
+"""The admin's traceability page: handovers overdue, due soon and later; the upload file a
+batch at a time; mark; a year's CSV."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from flask_login import current_user
 from lithloop import clock
 from lithloop.models import Role
 from lithloop.services.errors import ServiceError
-from lithloop.services.packs import handover_export, traceability
+from lithloop.services.packs import handover_export, traceability, upload_batch
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
@@ -31,12 +32,17 @@ def _organisation() -> int | None:
     return int_or_default(request.args.get("org"), 0, minimum=1, maximum=MAX_ID) or None
 
 
+def _id_arg(values, name: str) -> int | None:
+    return int_or_default(values.get(name), 0, minimum=1, maximum=MAX_ID) or None
+
+
 def _page(error: str | None = None, status: int = 200):
     organisation = _organisation()
     groups = traceability.due_groups(page=page_arg(), organisation_id=organisation)
     return render_template(
         "trace/index.html",
         groups=groups,
+        batch=upload_batch.next_batch(groups),
         organisations=traceability.organisations_owing(),
         organisation=organisation,
         years=range(clock.today().year, clock.today().year - 10, -1),
@@ -54,7 +60,11 @@ def index():
 @bp.post("/reported")
 @roles_required(Role.ADMIN)
 def mark():
-    """Mark the ticked handovers as uploaded to the national platform."""
+    """Mark the ticked handovers as uploaded to the national platform; or, with `through`
+    and `digest`, the upload batch the page offered."""
+    through = _id_arg(request.form, "through")
+    if through is not None:
+        return _mark_batch(through)
     raw = request.form.getlist("event")
     ids = [int_or_default(v, 0, minimum=1, maximum=MAX_ID) for v in raw]
     if not all(ids):
@@ -67,6 +77,20 @@ def mark():
         return _page(str(exc.message), exc.status)
     flash(_("%(n)d handovers marked as reported.", n=len(events)), "success")
     return redirect(url_for("trace.index"))
+
+
+def _mark_batch(through: int):
+    digest = (request.form.get("digest") or "")[:64]
+    try:
+        events = upload_batch.mark_batch_reported(
+            current_user, through, digest, _id_arg(request.form, "org")
+        )
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        return _page(str(exc.message), exc.status)
+    flash(_("%(n)d handovers marked as reported.", n=len(events)), "success")
+    return redirect(url_for("trace.index", org=_id_arg(request.form, "org")))
 
 
 def _streamed(query):
@@ -84,15 +108,22 @@ def _streamed(query):
 @bp.get("/handovers.csv")
 @roles_required(Role.ADMIN)
 def export():
-    """The unreported handovers as CSV for the national platform's upload, streamed; with
-    `year`, every handover of that year (reported or not), for the government partner."""
+    """The next upload batch as CSV for the national platform (the oldest deadlines first, at
+    most TRACE_UPLOAD_BATCH; up to the handover `through` when the page names the batch);
+    with `year`, every handover of that year (reported or not), for the government partner's
+    archive, streamed whole."""
     this_year = clock.today().year
     year = int_or_default(request.args.get("year"), 0, minimum=2000, maximum=this_year)
     organisation = _organisation()
     if year:
         query, name = handover_export.handovers_of_year(year, organisation), f"handovers-{year}.csv"
     else:
-        query, name = handover_export.unreported_query(organisation), "handovers.csv"
+        through = _id_arg(request.args, "through")
+        if through is not None and not upload_batch.is_unreported(through):
+            flash(_("That batch was marked reported meanwhile: here is the next one."), "info")
+            return redirect(url_for("trace.index", org=organisation) + "#upload")
+        query = handover_export.batch_query(organisation, through)
+        name = f"handovers-upload-{clock.today().isoformat()}.csv"
     return Response(
         _streamed(query),
         mimetype="text/csv",

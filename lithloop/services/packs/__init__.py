@@ -11,5 +11,6 @@ __all__ = [
     "passports",
     "state",
     "traceability",
+    "upload_batch",
     "errors",
 ]

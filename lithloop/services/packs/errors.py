@@ -10,3 +10,4 @@ class Code(StrEnum):
 
     ALREADY_REPORTED = "already_reported"
     BAD_TRANSITION = "bad_transition"
+    BATCH_CHANGED = "batch_changed"

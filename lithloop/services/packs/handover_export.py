@@ -14,15 +14,22 @@ from sqlalchemy.orm import aliased
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Organisation, Pack, PackEvent
-from lithloop.services.packs import holiday_calendar
+from lithloop.services.packs import holiday_calendar, upload_batch
 from lithloop.services.packs.traceability import unreported_where
 from lithloop.services.reporting.csv_export import csv_stream
 
 
 def unreported_query(organisation_id: int | None = None):
-    """The unreported handovers, oldest deadline first: the export's rows as a query."""
+    """Every unreported handover, oldest deadline first: the export's rows as a query."""
     order = (PackEvent.report_due, PackEvent.at, PackEvent.id)
     return _export_rows(unreported_where(organisation_id)).order_by(*order)
+
+
+def batch_query(organisation_id: int | None = None, through: int | None = None):
+    """The next upload batch (upload_batch.py): at most TRACE_UPLOAD_BATCH unreported
+    handovers, oldest deadline first, up to the handover `through` if given."""
+    where = upload_batch.batch_where(organisation_id, through)
+    return _export_rows(where).order_by(*upload_batch.ORDER).limit(upload_batch.batch_size())
 
 
 def _export_rows(where):

@@ -6,7 +6,10 @@ Measures per Beijing-time month (key in brackets): intake_kg and intake_kg_city 
 (measured intake mass); received_kg [chemistry] (pack masses at their first `received`);
 processed_kg [chemistry] (first `dismantled` or `consumed` of a pack); dismantled_kg (first
 `dismantled`); built [chemistry] and built_wh_soh (refurbished packs at their first `built`:
-count, rated Wh × SoH %); material_kg [material] (weighed out of the batches closed).
+count, rated Wh × SoH %); material_kg [material] (weighed out of the batches closed);
+bookings (bookings made, by their creation: counted by a mapper event on every insert and
+delete, so that no path that writes a booking through the ORM can miss it; the API's booking
+list reads the park's total from it instead of counting every booking).
 """
 
 from __future__ import annotations
@@ -45,22 +48,44 @@ def month_of(at: datetime) -> date:
     return clock.local_day(at).replace(day=1)
 
 
+def _upsert(dialect: str, month: date, measure: str, key: str, value):
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = MonthlyRollup.__table__
+    statement = insert(table).values(
+        month=month, measure=measure, key=key or "", value=Decimal(value)
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["month", "measure", "key"],
+        set_={"value": table.c.value + statement.excluded.value},
+    )
+
+
 def add(month: date, measure: str, key: str, value) -> None:
     """Add to one rollup row (an atomic upsert: concurrent transactions both count)."""
     if not value:
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(MonthlyRollup).values(
-        month=month, measure=measure, key=key or "", value=Decimal(value)
-    )
+    statement = _upsert(db.session.get_bind().dialect.name, month, measure, key, value)
     with db.session.no_autoflush:  # only this table: the caller's pending rows stay pending
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["month", "measure", "key"],
-                set_={"value": MonthlyRollup.value + statement.excluded.value},
-            )
-        )
+        db.session.execute(statement)
+
+
+@sa.event.listens_for(Booking, "after_insert")
+def _booking_made(_mapper, connection, booking: Booking) -> None:
+    at = booking.created_at or clock.now()
+    connection.execute(_upsert(connection.dialect.name, month_of(at), "bookings", "", 1))
+
+
+@sa.event.listens_for(Booking, "after_delete")
+def _booking_deleted(_mapper, connection, booking: Booking) -> None:
+    at = booking.created_at or clock.now()
+    connection.execute(_upsert(connection.dialect.name, month_of(at), "bookings", "", -1))
+
+
+def booking_total() -> int:
+    """How many bookings there are, from the bookings rollup (a row a month, not a row a
+    booking): the park-wide total of the API's booking list."""
+    where = MonthlyRollup.measure == "bookings"
+    return int(db.session.scalar(sa.select(sa.func.sum(MonthlyRollup.value)).where(where)) or 0)
 
 
 def _is_first(pack: Pack, kinds: tuple[str, ...], event: PackEvent) -> bool:
@@ -170,6 +195,8 @@ def recompute() -> dict[tuple[date, str, str], Decimal]:
             elif kinds == ("built",) and pack.refurbished:
                 put(at, "built", pack.chemistry, 1)
                 put(at, "built_wh_soh", "", (pack.rated_wh or 0) * (pack.soh_pct or 0))
+    for (at,) in db.session.execute(sa.select(Booking.created_at)):
+        put(at if at.tzinfo else at.replace(tzinfo=UTC), "bookings", "", 1)
     closed = sa.select(DismantlingBatch.closed_at, DismantlingBatch.outputs).where(
         DismantlingBatch.closed_at.is_not(None)
     )
