@@ -23,7 +23,7 @@ from lithloop.models import (
 )
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
-from lithloop.services.booking import capacity
+from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.distances import distance_from_park_km
 from lithloop.services.booking.draft import BookingDraft, parse_draft
 from lithloop.services.booking.errors import Code
@@ -272,8 +272,17 @@ def _by_key(user: User, key: str) -> Booking | None:
     )
 
 
-def record_status(booking: Booking, old: S | None, new: S, user: User | None, note: str) -> None:
-    """Move a booking to a new status, log the event and tell its owner."""
+def record_status(
+    booking: Booking,
+    old: S | None,
+    new: S,
+    user: User | None,
+    note: str,
+    detail: dict | None = None,
+) -> None:
+    """Move a booking to a new status, log the event and tell its owner: `note` is a
+    person's own words, `detail` what the platform recorded (event_details.py), told in the
+    owner's language."""
     booking.status = new
     db.session.add(
         BookingEvent(
@@ -282,6 +291,7 @@ def record_status(booking: Booking, old: S | None, new: S, user: User | None, no
             to_status=new.value,
             by_user_id=user.id if user else None,
             note=note[:500],
+            detail=detail,
         )
     )
     if booking.id is None:  # a new booking: its number goes into the subject
@@ -297,7 +307,7 @@ def record_status(booking: Booking, old: S | None, new: S, user: User | None, no
         status=labels.BOOKING_STATUS[new.value],
         site=booking.site.name,
         day=booking.pickup_date.isoformat(),
-        note=note,
+        note=event_details.lazy_words(detail, note),
         link=letters.link("bookings.show", booking_id=booking.id),
     )
 
@@ -355,8 +365,11 @@ def get_booking(user: User, booking_id: int) -> Booking:
     return booking
 
 
-def change_status(user: User, booking_id: int, new: S, note: str = "") -> Booking:
-    """Move a booking along its lifecycle, recording who and when; releases capacity on cancel."""
+def change_status(
+    user: User, booking_id: int, new: S, note: str = "", detail: dict | None = None
+) -> Booking:
+    """Move a booking along its lifecycle, recording who and when (and the platform's
+    `detail`, event_details.py); releases capacity on cancel."""
     booking = get_booking(user, booking_id)
     _check_role(user, new)
     db.session.refresh(booking, with_for_update=True)
@@ -372,7 +385,7 @@ def change_status(user: User, booking_id: int, new: S, note: str = "") -> Bookin
         day.booked_kg -= booking.total_mass_kg
         day.booked_stops -= 1
         booking.cancel_reason = note
-    record_status(booking, old, new, user, note)
+    record_status(booking, old, new, user, note, detail)
     db.session.commit()
     return booking
 
