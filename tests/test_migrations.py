@@ -120,7 +120,9 @@ def _insert(conn, table: str, **given) -> None:
     conn.execute(sa.table(table, *(sa.column(n) for n in values)).insert().values(values))
 
 
-def test_0030_turns_the_english_history_notes_into_details(empty_database):
+def test_0030_turns_english_history_notes_into_details_and_partial_refunds_into_money(
+    empty_database,
+):
     # Before 0030 publishing, the driver's pickup and the intake wrote English notes
     # ("黑C·X0812, ETA 12:48") that the page parsed back and the owner's letter quoted as is.
     app = make_app(empty_database)
@@ -141,10 +143,23 @@ def test_0030_turns_the_english_history_notes_into_details(empty_database):
             _insert(conn, "booking", id=1, organisation_id=1, site_id=1, created_by_id=1)
             for event_id, note in notes.items():
                 _insert(conn, "booking_event", id=event_id, booking_id=1, note=note)
+            for order_id, status in ((1, "partially_refunded"), (2, "shipped")):
+                _insert(
+                    conn,
+                    "market_order",
+                    id=order_id,
+                    buyer_org_id=1,
+                    user_id=1,
+                    status=status,
+                    total_fen=10_000,
+                    refunded_fen=3_000,
+                )
         upgrade(revision="0030")
         with db.engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT id, note, detail FROM booking_event ORDER BY id"))
             found = {r.id: (r.note, r.detail) for r in rows}
+            orders = dict(conn.execute(sa.text("SELECT id, status FROM market_order")).all())
+        assert orders == {1: "paid", 2: "shipped"}  # a partial refund is not a state
         as_json = {
             k: (n, json.loads(d) if isinstance(d, str) else d) for k, (n, d) in found.items()
         }
@@ -173,7 +188,9 @@ def test_0030_turns_the_english_history_notes_into_details(empty_database):
             back = dict(
                 conn.execute(sa.text("SELECT id, note FROM booking_event ORDER BY id")).all()
             )
+            orders = dict(conn.execute(sa.text("SELECT id, status FROM market_order")).all())
         assert back == notes
+        assert orders == {1: "partially_refunded", 2: "partially_refunded"}
         with db.engine.begin() as conn, pytest.raises(sa.exc.DBAPIError):  # still append-only
             conn.execute(sa.text("UPDATE booking_event SET note = 'x' WHERE id = 6"))
         downgrade(revision="base")

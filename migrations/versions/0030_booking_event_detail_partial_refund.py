@@ -1,6 +1,13 @@
-"""booking history events keep what the platform recorded as data (`detail`: truck and ETA,
+"""booking history details as data, not English notes; a partial refund is not an order status
+
+Booking history events keep what the platform recorded as data (`detail`: truck and ETA,
 picked-up mass and codes, weighed mass, a day moved), told in the reader's language, not
-as English notes; existing notes are converted
+as English notes; existing notes are converted.
+
+A partial refund is no longer an order status (money beside the fulfilment state, in
+refunded_fen): orders left 'partially_refunded' go back to 'paid', the state the platform
+treated them as (its next step was 'packed'); a downgrade marks orders with part of their
+money refunded 'partially_refunded' again.
 
 booking_event is append-only (models/append_only.py, migration 0015): its trigger is lifted
 for this table inside the migration only, while the same facts are re-written as data, and
@@ -41,6 +48,12 @@ event = sa.table(
     sa.column("id", sa.Integer),
     sa.column("note", sa.String),
     sa.column("detail", sa.JSON),
+)
+order = sa.table(
+    "market_order",
+    sa.column("status", sa.String),
+    sa.column("refunded_fen", sa.BigInteger),
+    sa.column("total_fen", sa.BigInteger),
 )
 
 
@@ -96,6 +109,7 @@ def upgrade():
         batch_op.add_column(sa.Column("detail", sa.JSON(), nullable=True))
     bind = op.get_bind()
     _rewrite(bind, lambda: _convert(bind))
+    bind.execute(order.update().where(order.c.status == "partially_refunded").values(status="paid"))
 
 
 def _convert(bind) -> None:
@@ -134,6 +148,15 @@ def _english(detail: dict, note: str) -> str:
 
 def downgrade():
     bind = op.get_bind()
+    bind.execute(
+        order.update()
+        .where(
+            order.c.status.in_(("paid", "packed", "shipped", "delivered")),
+            order.c.refunded_fen > 0,
+            order.c.refunded_fen < order.c.total_fen,
+        )
+        .values(status="partially_refunded")
+    )
     _rewrite(bind, lambda: _back_to_notes(bind) or _drop_detail())
 
 
