@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
-from lithloop.services.booking import event_details
+from lithloop.services.booking import event_details, sites
 from lithloop.services.dispatch import driver_work, left_out
 
 WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
@@ -80,5 +80,6 @@ def init_templates(app) -> None:
         reason_text=reason_text,
         event_note=event_note,
         event_text=event_text,
+        site_address=lambda s: sites.address_line(s.city, s.district, s.address),
         has_endpoint=lambda name: name in app.view_functions,
     )
