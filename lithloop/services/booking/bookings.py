@@ -195,7 +195,19 @@ def _book(
     quote = quote_draft(user, draft)
     _check_hazard_date(draft, today)
     day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
-    if not capacity.status_of(day).fits(draft.total_mass_kg):
+    status = capacity.status_of(day)
+    if status.holiday:
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "%(d)s is a public holiday: the park is closed. Next free days: %(free)s.",
+                d=draft.pickup_date,
+                free=", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—",
+            ),
+            field="date",
+            code=Code.DAY_FULL,
+        )
+    if not status.fits(draft.total_mass_kg):
         db.session.rollback()
         raise Conflict(
             _l(
