@@ -229,3 +229,13 @@ def test_a_partial_refund_of_a_shipped_order_keeps_it_shipped_with_the_amount_sh
     assert market_orders.advance(admin, order.id).status is OrderStatus.DELIVERED
     market_orders.refund(admin, order.id)  # the rest: everything is refunded, the order ends
     assert db.session.get(Order, order.id).status is OrderStatus.REFUNDED
+
+
+def test_the_catalogue_keeps_a_quantity_with_its_unit_and_says_soh_one_way(client):
+    """At phone width '库存 3 个' broke between the number and its unit; the plant's pages
+    wrote 'SoH' untranslated beside the catalogue's 'SOH'."""
+    list_packs(3)
+    _login(client, make_buyer(), lang="zh_CN")
+    page = client.get("/market/").get_data(as_text=True)
+    assert '<span class="quantity nowrap">库存 3 个</span>' in page
+    assert "SoH" not in page and "SOH" in page

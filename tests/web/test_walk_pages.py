@@ -191,3 +191,14 @@ def test_a_refused_publish_names_the_bookings_state_in_words(app, client, day_wo
             publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
         message = str(refused.value.message)
     assert "已取货" in message and "picked_up" not in message
+
+
+def test_the_plant_pack_page_says_soh_as_the_catalogue_does(client, auth, arrival):
+    """The plant's pack page wrote 'SoH' untranslated beside the translated 'SOH'."""
+    pack = make_pack(arrival["operator"], soh="85", grade="A")
+    auth.login(arrival["operator"].email)
+    client.get("/lang/zh_CN")
+    page = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
+    assert re.search(r"· SOH 85(\.0+)? %", page) and "SoH" not in page, page[
+        page.find('id="grade"') :
+    ][:200]
