@@ -4,6 +4,7 @@ confirmation, left-out bookings told, stop states live, run summaries, plant dif
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -241,6 +242,14 @@ def test_a_run_ends_with_a_summary_against_the_previous_plan(client, auth, day_w
     auth.login(day_world["dispatcher"].email)
     panel = client.get(f"/dispatch/runs/{second['id']}/progress").get_data(as_text=True)
     assert f'id="summary-{second["plan_id"]}"' in panel and f"#{first['plan_id']}" in panel
+    # One cost, the plan's, in yuan: the solver's score (route costs plus 1,000,000 per
+    # left-out stop) was shown beside it as 'best cost so far 3,001,234', and a dearer plan's
+    # difference had no sign ('¥12.30' beside '+1' and '-3').
+    assert "best cost so far" not in panel and "目前最优成本" not in panel
+    change = run["now"]["cost_fen"] - run["before"]["cost_fen"]
+    cells = re.findall(r'<td class="num"><span class="money">([^<]*)</span></td></tr>', panel)
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    assert cells[-1] == f"{sign}¥{abs(change) / 100:,.2f}", cells
     plan = db.session.get(Plan, second["plan_id"])
     plan.run.progress = [[0.5, 90.0], [1.0, 120.0], [1.5, 80.0]]
     assert [c for _t, c in run_report.best_curve(plan.run)] == [90.0, 90.0, 80.0]
