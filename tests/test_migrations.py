@@ -133,6 +133,9 @@ def test_0030_turns_english_history_notes_into_details_and_partial_refunds_into_
         4: "received 2400.00 kg; 少了一箱",
         5: "2026-12-07 full: moved to 2026-12-08",
         6: "门口见",
+        7: "moved from 2026-12-07 to 2026-12-09",
+        8: "left out of the plan of 2026-12-07: day_full; 2026-12-08, 2026-12-09",
+        9: "left out of the plan of 2026-12-07: too_far; ",
     }
     with app.app_context():
         upgrade(revision="0029")
@@ -180,8 +183,19 @@ def test_0030_turns_english_history_notes_into_details_and_partial_refunds_into_
                 },
             ),
             4: ("少了一箱", {"kind": "received", "kg": "2400.00"}),
-            5: ("", {"kind": "moved", "from": "2026-12-07", "to": "2026-12-08"}),
+            5: ("", {"kind": "moved", "from": "2026-12-07", "to": "2026-12-08", "full": True}),
             6: ("门口见", None),
+            7: ("", {"kind": "moved", "from": "2026-12-07", "to": "2026-12-09", "full": False}),
+            8: (
+                "",
+                {
+                    "kind": "left_out",
+                    "day": "2026-12-07",
+                    "reason": "day_full",
+                    "days": ["2026-12-08", "2026-12-09"],
+                },
+            ),
+            9: ("", {"kind": "left_out", "day": "2026-12-07", "reason": "too_far", "days": []}),
         }
         downgrade(revision="0029")
         with db.engine.connect() as conn:

@@ -9,27 +9,15 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
 from lithloop.services.booking import event_details, sites
-from lithloop.services.dispatch import driver_work, left_out
+from lithloop.services.dispatch import driver_work
 
 WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
 
 
 def event_note(note: str) -> str:
-    """A booking history note in the page's language: the notes the platform writes itself
-    (driver's arrival and exception, left out of a plan) are stored as codes and told in
-    words here; people's own notes are shown as written."""
-    if note.startswith(left_out.LEFT_OUT_MARK):
-        day, _sep, rest = note[len(left_out.LEFT_OUT_MARK) :].partition(": ")
-        reason, _sep, days = rest.partition("; ")
-        why = reason_text(reason, reason)
-        if days:
-            return _l(
-                "Left out of the plan of %(day)s: %(why)s Days that fit: %(days)s.",
-                day=day,
-                why=why,
-                days=days,
-            )
-        return _l("Left out of the plan of %(day)s: %(why)s The park will call.", day=day, why=why)
+    """A booking history note in the page's language: the driver's arrival and exception
+    are stored as codes and told in words here; people's own notes are shown as written
+    (the platform's other facts are data: event_text)."""
     if note.startswith(driver_work.EXCEPTION + ":"):
         reason, _sep, text = note[len(driver_work.EXCEPTION) + 1 :].partition(";")
         reason, text = reason.strip(), text.strip()  # "reason; " when the driver wrote nothing

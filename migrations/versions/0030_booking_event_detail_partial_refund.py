@@ -39,6 +39,8 @@ PICKED_UP = re.compile(
 )
 RECEIVED = re.compile(r"received (?P<kg>[\d.]+) kg(?:; (?P<note>.*))?", re.S)
 MOVED = re.compile(r"(?P<from>\d{4}-\d\d-\d\d) full: moved to (?P<to>\d{4}-\d\d-\d\d)")
+RESCHEDULED = re.compile(r"moved from (?P<from>\d{4}-\d\d-\d\d) to (?P<to>\d{4}-\d\d-\d\d)")
+LEFT_OUT = re.compile(r"left out of the plan of (?P<day>[\d-]+): (?P<reason>[a-z_]*); (?P<days>.*)")
 MASS = re.compile(r"mass (?P<n>[+-]?[\d.]+)%")
 MISSING = re.compile(r"(?P<n>\d+) codes missing")
 UNEXPECTED = re.compile(r"(?P<n>\d+) codes unexpected")
@@ -86,7 +88,13 @@ def converted(note: str) -> tuple[dict, str] | None:
     if found := RECEIVED.fullmatch(note):
         return {"kind": "received", "kg": found["kg"]}, found["note"] or ""
     if found := MOVED.fullmatch(note):
-        return {"kind": "moved", "from": found["from"], "to": found["to"]}, ""
+        return {"kind": "moved", "from": found["from"], "to": found["to"], "full": True}, ""
+    if found := RESCHEDULED.fullmatch(note):
+        return {"kind": "moved", "from": found["from"], "to": found["to"], "full": False}, ""
+    if found := LEFT_OUT.fullmatch(note):
+        days = [d for d in found["days"].split(", ") if d]
+        detail = {"kind": "left_out", "day": found["day"], "reason": found["reason"], "days": days}
+        return detail, ""
     return None
 
 
@@ -139,8 +147,13 @@ def _english(detail: dict, note: str) -> str:
         text += f" ({', '.join(diffs)})" if diffs else ""
     elif kind == "received":
         text = f"received {detail['kg']} kg"
-    elif kind == "moved":
+    elif kind == "moved" and detail.get("full", True):
         text = f"{detail['from']} full: moved to {detail['to']}"
+    elif kind == "moved":
+        text = f"moved from {detail['from']} to {detail['to']}"
+    elif kind == "left_out":
+        days = ", ".join(detail.get("days") or [])
+        text = f"left out of the plan of {detail['day']}: {detail['reason']}; {days}"
     else:
         return note
     return (text + (f"; {note}" if note else ""))[:500]

@@ -453,7 +453,12 @@ def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, da
     assert booking.pickup_date == second.plan_date and booking.status is BookingStatus.SCHEDULED
     moves = [e.detail for e in booking.events if e.detail and e.detail["kind"] == "moved"]
     assert moves == [
-        {"kind": "moved", "from": first.plan_date.isoformat(), "to": second.plan_date.isoformat()}
+        {
+            "kind": "moved",
+            "from": first.plan_date.isoformat(),
+            "to": second.plan_date.isoformat(),
+            "full": True,
+        }
     ]
     old_day = db.session.get(BookingDay, first.plan_date)
     new_day = db.session.get(BookingDay, second.plan_date)

@@ -173,15 +173,16 @@ def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_
         )
     ).all()
     assert len(told) == 1
-    note = db.session.scalars(
-        sa.select(BookingEvent.note).where(BookingEvent.booking_id == damaged.id)
+    detail = db.session.scalars(
+        sa.select(BookingEvent.detail).where(BookingEvent.booking_id == damaged.id)
     ).all()[-1]
-    assert note.startswith(f"left out of the plan of {day_world['day']}: ") and "; " in note
+    assert (detail["kind"], detail["day"]) == ("left_out", day_world["day"].isoformat())
+    assert detail["days"]
     auth.logout()
     auth.login(owner)
     shown = client.get(f"/bookings/{damaged.id}").get_data(as_text=True)
     assert 'id="left-out"' in shown
-    later = note.split("; ")[1].split(",")[0]
+    later = detail["days"][0]
     assert f'value="{later}"' in shown
     before = db.session.get(BookingDay, day_world["day"]).booked_stops
     moved = submit(

@@ -122,6 +122,17 @@ def test_the_history_details_of_publishing_pickup_and_intake_are_told_in_words(a
             "",
             "2026-12-07 已约满，改到 2026-12-08",
         ),
+        (
+            event_details.moved(date(2026, 12, 7), date(2026, 12, 9), full=False),
+            "",
+            "由 2026-12-07 改到 2026-12-09",
+        ),
+        (
+            event_details.left_out(date(2026, 12, 7), "day_full", ["2026-12-08"]),
+            "",
+            "未排入 2026-12-07 的计划：当天已满（运力或时间）：请改到其他日期。"
+            " 可改约的日期：2026-12-08。",
+        ),
         (None, "门口见", "门口见"),  # a person's own note, as written
     ]
     with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):

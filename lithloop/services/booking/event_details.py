@@ -10,10 +10,13 @@ from decimal import Decimal
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from lithloop import labels
+
 SCHEDULED = "scheduled"
 PICKED_UP = "picked_up"
 RECEIVED = "received"
 MOVED = "moved"
+LEFT_OUT = "left_out"
 
 
 def scheduled(plate: str, eta: str, *, again: bool = False) -> dict:
@@ -45,9 +48,16 @@ def received(mass_kg: Decimal) -> dict:
     return {"kind": RECEIVED, "kg": str(mass_kg)}
 
 
-def moved(from_day: date, to_day: date) -> dict:
-    """A booking carried over from a full day to the plan's day."""
-    return {"kind": MOVED, "from": from_day.isoformat(), "to": to_day.isoformat()}
+def moved(from_day: date, to_day: date, *, full: bool = True) -> dict:
+    """A booking carried over from a full day to the plan's day (`full`), or moved to
+    another day by a dispatcher."""
+    return {"kind": MOVED, "from": from_day.isoformat(), "to": to_day.isoformat(), "full": full}
+
+
+def left_out(day: date, reason: str, days: list[str]) -> dict:
+    """Left out of the day's plan for `reason` (labels.LEFT_OUT_REASON), with the next days
+    that fit (none: the park calls)."""
+    return {"kind": LEFT_OUT, "day": day.isoformat(), "reason": reason, "days": list(days)}
 
 
 def _differences(detail: dict) -> list[str]:
@@ -75,10 +85,34 @@ def _fact(detail: dict) -> str:
     if kind == RECEIVED:
         return str(_l("Weighed at the park: %(kg)s kg", kg=detail["kg"]))
     if kind == MOVED:
-        return str(
-            _l("%(from)s was full: moved to %(to)s", **{"from": detail["from"], "to": detail["to"]})
-        )
+        days = {"from": detail["from"], "to": detail["to"]}
+        if detail.get("full", True):
+            return str(_l("%(from)s was full: moved to %(to)s", **days))
+        return str(_l("Moved from %(from)s to %(to)s", **days))
+    if kind == LEFT_OUT:
+        return _left_out(detail)
     return ""
+
+
+def _left_out(detail: dict) -> str:
+    reason = detail.get("reason", "")
+    why = labels.LEFT_OUT_REASON[reason] if reason in labels.LEFT_OUT_REASON else reason
+    if detail.get("days"):
+        return str(
+            _l(
+                "Left out of the plan of %(day)s: %(why)s Days that fit: %(days)s.",
+                day=detail["day"],
+                why=why,
+                days=", ".join(detail["days"]),
+            )
+        )
+    return str(
+        _l(
+            "Left out of the plan of %(day)s: %(why)s The park will call.",
+            day=detail["day"],
+            why=why,
+        )
+    )
 
 
 def _eta(detail: dict) -> dict:

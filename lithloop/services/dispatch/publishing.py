@@ -236,8 +236,9 @@ def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
             and booking.pickup_date == plan.plan_date
         ):
             booking.eta_start = booking.eta_end = None
+            detail = event_details.left_out(plan.plan_date, entry.reason, [])
             record_status(
-                booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user, entry.message
+                booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user, "", detail
             )
 
 
