@@ -339,7 +339,8 @@ class Year:
         age = self.now - paid
         status = "delivered" if age > timedelta(days=7) else "paid"
         refund = rng.random()
-        status = "refunded" if refund < 0.02 else "partially_refunded" if refund < 0.04 else status
+        status = "refunded" if refund < 0.02 else status
+        partial = 0.02 <= refund < 0.04  # money beside the fulfilment state, not a state
         if rng.random() < 0.05:  # an earlier try, cancelled when its reservation lapsed
             oid = c.take("market_order")
             self.rows["market_order"].append(
@@ -353,16 +354,15 @@ class Year:
                 )
         oid = c.take("market_order")
         first_fen = lines[0][1]
-        refunded = (
-            total if status == "refunded" else first_fen if status == "partially_refunded" else 0
-        )
+        refunded = total if status == "refunded" else first_fen if partial else 0
+        status = "refunded" if refunded >= total else status
         delivered = paid + timedelta(days=3) if status == "delivered" else None
         self.rows["market_order"].append(
             (oid, org, user, status, total, refunded, "pickup", "", "", "", None, None, None)
             + (delivered, None, paid, paid + timedelta(days=3 if delivered else 0), "", None, paid)
         )
         for n, (pid, fen) in enumerate(lines):
-            back = fen if status == "refunded" or (status == "partially_refunded" and n == 0) else 0
+            back = fen if status == "refunded" or (partial and n == 0) else 0
             lid = c.take("market_order_line")
             self.rows["market_order_line"].append(
                 (lid, oid, pid, fen, back, paid + timedelta(days=5) if back else None)

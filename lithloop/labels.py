@@ -75,7 +75,6 @@ ORDER_STATUS = _table(
         OrderStatus.DELIVERED: _l("Delivered"),
         OrderStatus.CANCELLED: _l("Cancelled"),
         OrderStatus.REFUNDED: _l("Refunded"),
-        OrderStatus.PARTIALLY_REFUNDED: _l("Partially refunded"),
     }
 )
 RFQ_STATUS = _table(

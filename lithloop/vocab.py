@@ -241,7 +241,9 @@ class Grade(enum.Enum):
 
 
 class OrderStatus(enum.Enum):
-    """pending_payment -> paid -> packed -> shipped -> delivered; or cancelled / refunds."""
+    """pending_payment -> paid -> packed -> shipped -> delivered; or cancelled, or refunded
+    in full (the end). A partial refund is money beside the fulfilment state (the order's
+    refunded_fen), not a state: the order stays packed, shipped or delivered."""
 
     PENDING_PAYMENT = "pending_payment"
     PAID = "paid"
@@ -250,7 +252,6 @@ class OrderStatus(enum.Enum):
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
-    PARTIALLY_REFUNDED = "partially_refunded"
 
 
 class RfqStatus(enum.Enum):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.batteries import make_park_code
+from lithloop.batteries.working_days import load_calendar
 from lithloop.extensions import db
 from lithloop.models import (
     BookingStatus,
@@ -78,11 +79,11 @@ def book_places(day: date, places, *, mass: str = "500", name: str = "网点") -
 
 
 def open_day(offset: int = 1) -> date:
-    """The offset-th open (non-Sunday) day after today, in China."""
-    day, found = clock.today(), 0
+    """The offset-th open day (not a Sunday, not a public holiday) after today, in China."""
+    day, found, holidays = clock.today(), 0, load_calendar().off
     while found < offset:
         day += timedelta(days=1)
-        if day.weekday() != 6:
+        if day.weekday() != 6 and day not in holidays:
             found += 1
     return day
 

@@ -11,6 +11,7 @@ from lithloop.demo import DEMO_USERS, seed_demo
 from lithloop.extensions import db
 from lithloop.geo import park_place
 from lithloop.models import Organisation, OrgKind, Role, Site, SiteKind, Truck, User
+from lithloop.services.booking import sites
 from tests.conftest import make_app
 
 
@@ -28,9 +29,32 @@ def test_region_has_the_parts_the_issue_asks_for(demo):
 
 
 def test_dealers_follow_population(demo):
-    counts = Counter(db.session.scalars(sa.select(Site.city).where(Site.kind == SiteKind.BRANCH)))
+    branches = db.session.execute(
+        sa.select(Site.city, Site.district).where(Site.kind == SiteKind.BRANCH)
+    )
+    counts = Counter(district or city for city, district in branches)
     assert counts["哈尔滨市"] > counts["鸡西市"] > counts["图们市"] >= 1
     assert len(counts) == 58  # every place but the park has at least one branch
+
+
+def test_sites_name_city_and_district_once_and_drivers_have_their_own_names(demo):
+    """The roster listed two drivers called 马勇; addresses read '牡丹江市牡丹江市…' (the
+    place as city, district and the street's start)."""
+    for site in db.session.scalars(sa.select(Site)):
+        assert site.district != site.city and site.city not in site.address, site.name
+        line = sites.address_line(site.city, site.district, site.address)
+        assert len(line.split()) == len(set(line.split())), line
+    depot = db.session.scalar(sa.select(Site).where(Site.district == "爱民区"))
+    assert depot.city == "牡丹江市"
+    drivers = list(db.session.scalars(sa.select(User.name).where(User.role == Role.DRIVER)))
+    assert len(drivers) > 10 and len(set(drivers)) == len(drivers), Counter(drivers)
+
+
+def test_an_address_line_says_city_and_district_once():
+    assert sites.address_line("牡丹江市", "牡丹江市", "牡丹江市太平路12号") == "牡丹江市太平路12号"
+    assert sites.address_line("牡丹江市", "爱民区", "太平路12号") == "牡丹江市 爱民区 太平路12号"
+    assert sites.address_line("宁安市", "", "宁安市人民路3号") == "宁安市人民路3号"
+    assert sites.address_line("宁安市", "宁安市", "") == "宁安市"
 
 
 def test_sites_lie_near_their_place(demo):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -89,5 +91,121 @@ def test_0019_keeps_the_plan_published_last_when_a_day_has_several(empty_databas
         with db.engine.connect() as conn:
             statuses = dict(conn.execute(sa.text("SELECT id, status FROM plan ORDER BY id")).all())
         assert statuses == {1: "published", 2: "superseded", 3: "draft"}
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def _insert(conn, table: str, **given) -> None:
+    """A row of `table` with the given values and a plain value in every other NOT NULL
+    column without a default (enough for the foreign keys the test names)."""
+    values = dict(given)
+    for column in sa.inspect(conn).get_columns(table):
+        name, kind = column["name"], column["type"]
+        if name in values or column["nullable"] or column.get("default") is not None:
+            continue
+        if isinstance(kind, sa.Boolean):
+            values[name] = False
+        elif isinstance(kind, (sa.Integer, sa.Numeric)):
+            values[name] = 1
+        elif isinstance(kind, sa.DateTime):
+            values[name] = "2026-12-01 00:00:00"
+        elif isinstance(kind, sa.Date):
+            values[name] = "2026-12-07"
+        elif isinstance(kind, sa.Time):
+            values[name] = "10:00:00" if name == "window_end" else "09:00:00"
+        elif isinstance(kind, sa.JSON):
+            values[name] = "{}"
+        else:
+            values[name] = "park_operator" if name == "kind" else "x"
+    conn.execute(sa.table(table, *(sa.column(n) for n in values)).insert().values(values))
+
+
+def test_0030_turns_english_history_notes_into_details_and_partial_refunds_into_money(
+    empty_database,
+):
+    # Before 0030 publishing, the driver's pickup and the intake wrote English notes
+    # ("黑C·X0812, ETA 12:48") that the page parsed back and the owner's letter quoted as is.
+    app = make_app(empty_database)
+    notes = {
+        1: "黑C·X0812, ETA 12:48",
+        2: "re-planned: 黑C·F0614, ETA 09:52",
+        3: "picked up 574.00 kg, 0 codes (mass -85.8%, 5 codes missing); 无编码",
+        4: "received 2400.00 kg; 少了一箱",
+        5: "2026-12-07 full: moved to 2026-12-08",
+        6: "门口见",
+        7: "moved from 2026-12-07 to 2026-12-09",
+        8: "left out of the plan of 2026-12-07: day_full; 2026-12-08, 2026-12-09",
+        9: "left out of the plan of 2026-12-07: too_far; ",
+    }
+    with app.app_context():
+        upgrade(revision="0029")
+        with db.engine.begin() as conn:
+            _insert(conn, "organisation", id=1, status="active")
+            _insert(conn, "user", id=1, email="d@x", role="dealer", organisation_id=1)
+            _insert(conn, "site", id=1, organisation_id=1, lat=44.55, lon=129.63)
+            _insert(conn, "booking", id=1, organisation_id=1, site_id=1, created_by_id=1)
+            for event_id, note in notes.items():
+                _insert(conn, "booking_event", id=event_id, booking_id=1, note=note)
+            for order_id, status in ((1, "partially_refunded"), (2, "shipped")):
+                _insert(
+                    conn,
+                    "market_order",
+                    id=order_id,
+                    buyer_org_id=1,
+                    user_id=1,
+                    status=status,
+                    total_fen=10_000,
+                    refunded_fen=3_000,
+                )
+        upgrade(revision="0030")
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, note, detail FROM booking_event ORDER BY id"))
+            found = {r.id: (r.note, r.detail) for r in rows}
+            orders = dict(conn.execute(sa.text("SELECT id, status FROM market_order")).all())
+        assert orders == {1: "paid", 2: "shipped"}  # a partial refund is not a state
+        as_json = {
+            k: (n, json.loads(d) if isinstance(d, str) else d) for k, (n, d) in found.items()
+        }
+        with db.engine.begin() as conn, pytest.raises(sa.exc.DBAPIError):  # still append-only
+            conn.execute(sa.text("DELETE FROM booking_event WHERE id = 6"))
+        assert as_json == {
+            1: ("", {"kind": "scheduled", "plate": "黑C·X0812", "eta": "12:48", "again": False}),
+            2: ("", {"kind": "scheduled", "plate": "黑C·F0614", "eta": "09:52", "again": True}),
+            3: (
+                "无编码",
+                {
+                    "kind": "picked_up",
+                    "kg": "574.00",
+                    "codes": 0,
+                    "mass_off_pct": "-85.8",
+                    "missing": 5,
+                    "unexpected": 0,
+                },
+            ),
+            4: ("少了一箱", {"kind": "received", "kg": "2400.00"}),
+            5: ("", {"kind": "moved", "from": "2026-12-07", "to": "2026-12-08", "full": True}),
+            6: ("门口见", None),
+            7: ("", {"kind": "moved", "from": "2026-12-07", "to": "2026-12-09", "full": False}),
+            8: (
+                "",
+                {
+                    "kind": "left_out",
+                    "day": "2026-12-07",
+                    "reason": "day_full",
+                    "days": ["2026-12-08", "2026-12-09"],
+                },
+            ),
+            9: ("", {"kind": "left_out", "day": "2026-12-07", "reason": "too_far", "days": []}),
+        }
+        downgrade(revision="0029")
+        with db.engine.connect() as conn:
+            back = dict(
+                conn.execute(sa.text("SELECT id, note FROM booking_event ORDER BY id")).all()
+            )
+            orders = dict(conn.execute(sa.text("SELECT id, status FROM market_order")).all())
+        assert back == notes
+        assert orders == {1: "partially_refunded", 2: "partially_refunded"}
+        with db.engine.begin() as conn, pytest.raises(sa.exc.DBAPIError):  # still append-only
+            conn.execute(sa.text("UPDATE booking_event SET note = 'x' WHERE id = 6"))
         downgrade(revision="base")
         db.engine.dispose()

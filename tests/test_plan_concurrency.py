@@ -79,7 +79,7 @@ def assert_owners_told_the_published_etas(plan: Plan) -> None:
             .limit(1)
         )
         eta = (stop.arrival + timedelta(hours=8)).strftime("%H:%M")
-        assert f"{route.truck.plate}, ETA {eta}" in last.body, (booking.id, last.body)
+        assert f"车辆 {route.truck.plate}，预计 {eta} 到达" in last.body, (booking.id, last.body)
 
 
 def test_a_stop_moved_while_the_plan_is_published_never_splits_plan_and_etas(
@@ -228,5 +228,5 @@ def test_a_plan_published_behind_the_lock_makes_publish_a_409_that_changes_nothi
         for b in day_world["bookings"]
     )
     assert not db.session.scalar(
-        sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.body.contains(" ETA "))
+        sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.body.contains("预计"))
     )

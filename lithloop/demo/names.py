@@ -67,9 +67,37 @@ BUYERS = [
 ]
 
 
-def person(rng: random.Random) -> str:
-    """A Chinese personal name."""
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+#: The city a district of region_places.csv belongs to (its other rows are cities and
+#: counties themselves); the park's development zone is in Mudanjiang.
+DISTRICT_CITY = {
+    "东安区": "牡丹江市",
+    "阳明区": "牡丹江市",
+    "爱民区": "牡丹江市",
+    "西安区": "牡丹江市",
+    "牡丹江经济技术开发区": "牡丹江市",
+    "呼兰区": "哈尔滨市",
+    "阿城区": "哈尔滨市",
+    "双城区": "哈尔滨市",
+}
+
+
+def person(rng: random.Random, used: set[str] | None = None) -> str:
+    """A Chinese personal name (one not in `used`, when given; it is added)."""
+    while True:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        if used is None:
+            return name
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def city_and_district(place_zh: str) -> tuple[str, str]:
+    """A place's city and district for a site: a district under its city, a city or county
+    as the city with no district (not '牡丹江市 牡丹江市')."""
+    if place_zh in DISTRICT_CITY:
+        return DISTRICT_CITY[place_zh], place_zh
+    return place_zh, ""
 
 
 def phone(rng: random.Random) -> str:
@@ -77,9 +105,9 @@ def phone(rng: random.Random) -> str:
     return f"1{rng.choice('358')}{rng.randrange(10)}{rng.randrange(10**8):08d}"
 
 
-def address(rng: random.Random, city_zh: str) -> str:
-    """A street address in the place."""
-    return f"{city_zh}{rng.choice(ROADS)}{rng.randrange(1, 400)}号"
+def address(rng: random.Random) -> str:
+    """A street address (the city and district are the site's own fields)."""
+    return f"{rng.choice(ROADS)}{rng.randrange(1, 400)}号"
 
 
 def jitter(rng: random.Random, lat: float, lon: float, radius_km: float) -> tuple[float, float]:

@@ -65,15 +65,16 @@ def _site(org, kind, name, place, rng, radius_km, **extra) -> Site:
     lat, lon = (
         names.jitter(rng, place.lat, place.lon, radius_km) if radius_km else (place.lat, place.lon)
     )
+    city, district = names.city_and_district(place.name_zh)
     site = Site(
         organisation=org,
         kind=kind,
         name=name,
-        city=place.name_zh,
-        district=place.name_zh,
+        city=city,
+        district=district,
         lat=lat,
         lon=lon,
-        address=names.address(rng, place.name_zh),
+        address=names.address(rng),
         contact_name=names.person(rng),
         contact_phone=names.phone(rng),
         **extra,
@@ -142,13 +143,14 @@ def _drivers(park: Organisation, hashed: str, rng: random.Random) -> None:
     """A regular driver for every truck: the demo driver on the first, colleagues on the
     others (driver2@demo.lithloop, ...), so every route of a demo day has a driver."""
     demo = db.session.scalar(sa.select(User).where(User.email == DEMO_USERS[Role.DRIVER][0]))
+    taken = {demo.name}  # two drivers of one name on the roster cannot be told apart
     for n, truck in enumerate(db.session.scalars(sa.select(Truck).order_by(Truck.id)), start=1):
         if n == 1:
             truck.driver = demo
             continue
         truck.driver = User(
             email=f"driver{n}@demo.lithloop",
-            name=names.person(rng),
+            name=names.person(rng, taken),
             password_hash=hashed,
             role=Role.DRIVER,
             organisation=park,

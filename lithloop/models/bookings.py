@@ -89,7 +89,10 @@ class BookingEvent(db.Model):
     to_status: Mapped[str] = mapped_column(VocabString(BookingStatus, 20))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    note: Mapped[str] = mapped_column(sa.String(500), default="")  # a person's own words
+    # What the platform itself recorded, as data told in the reader's language
+    # (services/booking/event_details.py): {"kind": "scheduled", "plate": ..., "eta": ...}.
+    detail: Mapped[dict | None] = mapped_column(sa.JSON)
 
     booking: Mapped[Booking] = relationship(back_populates="events")
     by_user: Mapped[User | None] = relationship()

@@ -21,7 +21,6 @@ PAID_STATUSES = frozenset(
         OrderStatus.PACKED,
         OrderStatus.SHIPPED,
         OrderStatus.DELIVERED,
-        OrderStatus.PARTIALLY_REFUNDED,
     }
 )
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState
 from lithloop.services.market import catalog
+from lithloop.services.market import orders as market_orders
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 
@@ -179,7 +180,7 @@ def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
     assert done.status_code == 302
     db.session.expire_all()
     order = db.session.get(Order, order.id)
-    assert order.status is OrderStatus.PARTIALLY_REFUNDED and order.refunded_fen == 25_000
+    assert order.status is OrderStatus.PAID and order.refunded_fen == 25_000  # money, not a state
     body = admin_client.get(page).get_data(as_text=True)
     assert re.search(r"scratch", body) and "Mark returned" in body
     assert client.get("/market/orders").status_code == 200
@@ -202,3 +203,39 @@ def test_cart_is_kept_on_the_server_with_quantities_subtotal_and_vat(client):
     Auth(client).logout()
     _login(client, other)
     assert "The cart is empty" in client.get("/market/cart").get_data(as_text=True)
+
+
+def test_a_partial_refund_of_a_shipped_order_keeps_it_shipped_with_the_amount_shown(app, client):
+    """A partial refund replaced the fulfilment state: a shipped order became 'partially
+    refunded' and the admin was offered 'Next step: packed' again."""
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(2, price_fen=100_000)
+    order = _checkout(client, catalog.group_id(packs[0]), 2)
+    submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    admin = make_admin()
+    for _ in range(2):
+        market_orders.advance(admin, order.id)
+    market_orders.refund(admin, order.id, amount_fen=30_000, reason="scratch")
+    order = db.session.get(Order, order.id)
+    assert order.status is OrderStatus.SHIPPED and order.refunded_fen == 30_000
+    admin_client = app.test_client()
+    _login(admin_client, admin, lang="zh_CN")
+    body = admin_client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert "下一步：已送达" in body and "下一步：已打包" not in body, body
+    assert re.search(r"已发货</span>\s*<span class=\"tag refunded-part\">已退款 <span", body)
+    listing = client.get("/market/orders").get_data(as_text=True)
+    assert 'refunded <span class="money">¥300.00</span>' in listing
+    assert market_orders.advance(admin, order.id).status is OrderStatus.DELIVERED
+    market_orders.refund(admin, order.id)  # the rest: everything is refunded, the order ends
+    assert db.session.get(Order, order.id).status is OrderStatus.REFUNDED
+
+
+def test_the_catalogue_keeps_a_quantity_with_its_unit_and_says_soh_one_way(client):
+    """At phone width '库存 3 个' broke between the number and its unit; the plant's pages
+    wrote 'SoH' untranslated beside the catalogue's 'SOH'."""
+    list_packs(3)
+    _login(client, make_buyer(), lang="zh_CN")
+    page = client.get("/market/").get_data(as_text=True)
+    assert '<span class="quantity nowrap">库存 3 个</span>' in page
+    assert "SoH" not in page and "SOH" in page

@@ -94,7 +94,7 @@ def test_out_of_order_success_after_a_refund_and_failure_after_success(client):
     market_orders.refund(make_admin(), order.id, amount_fen=1000)
     late = post(client, intent_event("evt_late_ok", "payment_intent.succeeded", order))
     assert late.status_code == 200
-    assert _reload(order).status is OrderStatus.PARTIALLY_REFUNDED
+    assert _reload(order).status is OrderStatus.PAID
     failed = post(
         client,
         intent_event(
@@ -106,7 +106,7 @@ def test_out_of_order_success_after_a_refund_and_failure_after_success(client):
     )
     assert failed.json["outcome"] == "stale"
     order = _reload(order)
-    assert order.status is OrderStatus.PARTIALLY_REFUNDED and order.refunded_fen == 1000
+    assert order.status is OrderStatus.PAID and order.refunded_fen == 1000
     assert order.lines[0].pack.state is PackState.SOLD
 
 
@@ -121,7 +121,7 @@ def test_refund_event_before_the_success_event_pays_then_refunds(client):
     }
     assert post(client, event("evt_ref_1", "charge.refunded", charge)).json["outcome"] == "refunded"
     order = _reload(order)
-    assert order.status is OrderStatus.PARTIALLY_REFUNDED and order.refunded_fen == 300_000
+    assert order.status is OrderStatus.PAID and order.refunded_fen == 300_000
     assert (
         post(client, intent_event("evt_ok_after", "payment_intent.succeeded", order)).json[
             "outcome"

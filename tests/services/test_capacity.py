@@ -83,6 +83,8 @@ def test_to_dict_names_every_field():
         "remaining_kg": "69.5",
         "capacity_stops": 4,
         "booked_stops": 1,
+        "holiday": False,
+        "provisional": False,
     }
     assert day(open=False).to_dict()["full"] is True
 
@@ -176,3 +178,22 @@ def test_lock_day_creates_the_row_once_and_status_of_reads_it(app):
         SUNDAY, False, Decimal(10000), Decimal(400), 6, 3
     )
     assert capacity.status_of(capacity.lock_day(MONDAY)).open is True
+
+
+def test_public_holidays_are_closed_and_years_without_a_calendar_are_provisional(app):
+    """The pickup calendar offered National Day as an open day, and 2027-01-01 (New Year's
+    Day, whose schedule was not in the calendar) as a plain working day."""
+    make_park(payload_kg=5000, trucks=1)
+    national_day = capacity.calendar(date(2026, 9, 30), date(2026, 10, 10))
+    assert [(d.day.day, d.open, d.holiday) for d in national_day][:3] == [
+        (30, True, False),
+        (1, False, True),
+        (2, False, True),
+    ]
+    assert national_day[-1].open and not national_day[-1].holiday  # 10-10: a working Saturday
+    assert not any(d.provisional for d in national_day)
+    new_year = {d.day: d for d in capacity.calendar(date(2026, 12, 31), date(2027, 1, 2))}
+    assert not new_year[date(2026, 12, 31)].provisional
+    first = new_year[date(2027, 1, 1)]
+    assert first.open and first.provisional and not first.holiday  # not known: not invented
+    assert first.to_dict()["provisional"] is True

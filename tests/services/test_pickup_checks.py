@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from lithloop.services.dispatch.pickup_checks import differences, require_note, summary
+from lithloop.services.dispatch.pickup_checks import differences, history_detail, require_note
 from lithloop.services.errors import Invalid
 
 BOOKED = Decimal("500")
@@ -29,7 +29,8 @@ def test_codes_missing_and_unexpected_only_against_listed_codes(app):
         unlisted = differences((), ("C",), BOOKED, BOOKED)
     assert (listed.missing, listed.unexpected) == (("A",), ("C",))
     assert (unlisted.missing, unlisted.unexpected) == ((), ())
-    assert summary(listed) == "1 codes missing, 1 codes unexpected"
+    detail = history_detail(BOOKED, 1, listed)
+    assert (detail["missing"], detail["unexpected"], detail["mass_off_pct"]) == (1, 1, None)
 
 
 def test_a_difference_without_a_note_is_refused_on_the_note_field(app):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingDay, BookingStatus, OrgKind, OutboxMessage, Role
 from lithloop.services.booking import bookings as booking_service
+from lithloop.services.errors import Conflict
 from tests import worlds
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_site, make_user
@@ -321,3 +323,31 @@ def test_unknown_codes_are_accepted_with_a_warning(client, auth, world):
     }
     panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
     assert code in panel and 'class="warning"' in panel
+
+
+def test_the_booking_form_marks_days_of_a_year_without_a_holiday_calendar(
+    client, auth, world, frozen_clock
+):
+    """On 2026-12-04 the form offered 2027-01-01 as a plain working day: the calendar ends
+    with 2026, so 2027's holidays are not known. They are not invented: the days are open,
+    marked provisional, and the form says why; National Day was offered too, now closed."""
+    from datetime import UTC, date, datetime
+
+    frozen_clock(datetime(2026, 12, 4, 3, 0, tzinfo=UTC))
+    auth.login(world["dealer"].email)
+    client.get("/lang/zh_CN")
+    page = client.get("/bookings/new").get_data(as_text=True)
+    assert re.search(r'value="2027-01-01"[^>]*>2027-01-01 [^<]* \*</option>', page)
+    assert not re.search(r'value="2026-12-31"[^>]*>[^<]*\*</option>', page)
+    assert 'id="provisional-days"' in page and "2027" in page.split('id="provisional-days"')[1]
+    frozen_clock(datetime(2026, 9, 28, 3, 0, tzinfo=UTC))
+    page = client.get("/bookings/new").get_data(as_text=True)
+    national_day = re.search(r'<option value="2026-10-01"[^>]*>[^<]*</option>', page)[0]
+    assert "disabled" in national_day and "法定节假日" in national_day
+    assert 'id="provisional-days"' not in page
+    holiday = body(world["site"], date="2026-10-01")
+    holiday["lots"] = holiday["lots"][:1]
+    with pytest.raises(Conflict) as refused:
+        booking_service.book_pickup(world["dealer"], holiday)
+    assert refused.value.field == "date" and "2026-10-08" in str(refused.value.message)
+    assert date(2026, 10, 1).weekday() == 3  # a Thursday: only the calendar closes it

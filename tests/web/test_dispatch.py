@@ -451,7 +451,15 @@ def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, da
     publishing.publish_plan(day_world["dispatcher"], second.id, allow_unmanned=True)
     booking = db.session.get(Booking, booking_id)
     assert booking.pickup_date == second.plan_date and booking.status is BookingStatus.SCHEDULED
-    assert "moved to" in " ".join(e.note for e in booking.events)
+    moves = [e.detail for e in booking.events if e.detail and e.detail["kind"] == "moved"]
+    assert moves == [
+        {
+            "kind": "moved",
+            "from": first.plan_date.isoformat(),
+            "to": second.plan_date.isoformat(),
+            "full": True,
+        }
+    ]
     old_day = db.session.get(BookingDay, first.plan_date)
     new_day = db.session.get(BookingDay, second.plan_date)
     assert new_day.booked_stops == len(moved) and old_day.booked_stops == 5 - len(moved)

@@ -108,7 +108,7 @@ def test_pickup_moves_booking_to_picked_up_once(client, auth, world):
         "picked_up",
         world["driver"].id,
     )
-    assert "2650.00 kg" in last.note and "2 codes" in last.note
+    assert (last.detail["kg"], last.detail["codes"], last.note) == ("2650.00", 2, "一包外壳有划痕")
     done = fresh(stop)
     assert done.picked_kg == Decimal("2650.00") and done.picked_codes == loaded
     assert db.session.scalar(

@@ -82,8 +82,8 @@ def test_a_mass_beyond_the_tolerance_needs_a_note(app, client, auth, world):
     app.config["PICKUP_MASS_TOLERANCE_PCT"] = 10
     accepted = send(client, stop, "pickup", dict(over, note="整车另加两个旧模组"))
     assert accepted.status_code == 200
-    note = [e for e in events(stop.booking_id) if e.to_status == "picked_up"][0].note
-    assert "mass +22.2%" in note and "整车另加两个旧模组" in note
+    picked = [e for e in events(stop.booking_id) if e.to_status == "picked_up"][0]
+    assert picked.detail["mass_off_pct"] == "+22.2" and picked.note == "整车另加两个旧模组"
 
 
 def test_missing_and_unexpected_codes_are_named_and_need_a_note(client, auth, world):

@@ -4,6 +4,7 @@ confirmation, left-out bookings told, stop states live, run summaries, plant dif
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -172,15 +173,16 @@ def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_
         )
     ).all()
     assert len(told) == 1
-    note = db.session.scalars(
-        sa.select(BookingEvent.note).where(BookingEvent.booking_id == damaged.id)
+    detail = db.session.scalars(
+        sa.select(BookingEvent.detail).where(BookingEvent.booking_id == damaged.id)
     ).all()[-1]
-    assert note.startswith(f"left out of the plan of {day_world['day']}: ") and "; " in note
+    assert (detail["kind"], detail["day"]) == ("left_out", day_world["day"].isoformat())
+    assert detail["days"]
     auth.logout()
     auth.login(owner)
     shown = client.get(f"/bookings/{damaged.id}").get_data(as_text=True)
     assert 'id="left-out"' in shown
-    later = note.split("; ")[1].split(",")[0]
+    later = detail["days"][0]
     assert f'value="{later}"' in shown
     before = db.session.get(BookingDay, day_world["day"]).booked_stops
     moved = submit(
@@ -241,6 +243,14 @@ def test_a_run_ends_with_a_summary_against_the_previous_plan(client, auth, day_w
     auth.login(day_world["dispatcher"].email)
     panel = client.get(f"/dispatch/runs/{second['id']}/progress").get_data(as_text=True)
     assert f'id="summary-{second["plan_id"]}"' in panel and f"#{first['plan_id']}" in panel
+    # One cost, the plan's, in yuan: the solver's score (route costs plus 1,000,000 per
+    # left-out stop) was shown beside it as 'best cost so far 3,001,234', and a dearer plan's
+    # difference had no sign ('¥12.30' beside '+1' and '-3').
+    assert "best cost so far" not in panel and "目前最优成本" not in panel
+    change = run["now"]["cost_fen"] - run["before"]["cost_fen"]
+    cells = re.findall(r'<td class="num"><span class="money">([^<]*)</span></td></tr>', panel)
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    assert cells[-1] == f"{sign}¥{abs(change) / 100:,.2f}", cells
     plan = db.session.get(Plan, second["plan_id"])
     plan.run.progress = [[0.5, 90.0], [1.0, 120.0], [1.5, 80.0]]
     assert [c for _t, c in run_report.best_curve(plan.run)] == [90.0, 90.0, 80.0]

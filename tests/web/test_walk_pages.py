@@ -5,16 +5,21 @@ each test fails without its fix."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.i18n import LANG_COOKIE
-from lithloop.models import BookingStatus, Plan, Role
+from lithloop.models import Booking, BookingEvent, BookingStatus, OutboxMessage, Plan, Role
+from lithloop.services.booking import event_details
 from lithloop.services.dispatch import publishing
 from lithloop.services.errors import Conflict
 from lithloop.services.plant import settlement as settlement_service
-from lithloop.web.booking_text import event_note
+from lithloop.web.booking_text import event_text
 from tests.market.support import list_packs
 from tests.pack_builders import make_pack
 from tests.plant_world import booked, receive
@@ -94,23 +99,85 @@ def test_the_private_passport_lays_its_events_out_as_cards_without_a_script(clie
     assert labels == ["时间", "事件", "记录人", "详情"]
 
 
-def test_the_history_notes_of_publishing_pickup_and_intake_are_told_in_words(app):
-    """They are stored in English ('picked up 6240.00 kg, 13 codes', 'received 6208.80 kg',
-    '黑C·F1688, ETA 10:16') and were shown so on the Chinese booking page."""
-    notes = {
-        "黑C·F1688, ETA 10:16": "车辆 黑C·F1688，预计 10:16 到达",
-        "re-planned: 黑C·F0614, ETA 09:52": "已重新规划：车辆 黑C·F0614，预计 09:52 到达",
-        "picked up 6240.00 kg, 13 codes": "已取货 6240.00 kg，13 个编码",
-        "picked up 574 kg, 0 codes (mass -85.8%, 5 codes missing); 无编码": (
-            "已取货 574 kg，0 个编码 (质量偏差 -85.8 %; 缺少 5 个编码); 无编码"
+def test_the_history_details_of_publishing_pickup_and_intake_are_told_in_words(app):
+    """They were stored as English notes ('picked up 6240.00 kg, 13 codes', '黑C·F1688, ETA
+    10:16') and parsed back by the page; now they are data, told in the reader's language."""
+    details = [
+        (event_details.scheduled("黑C·F1688", "10:16"), "", "车辆 黑C·F1688，预计 10:16 到达"),
+        (
+            event_details.scheduled("黑C·F0614", "09:52", again=True),
+            "",
+            "已重新规划：车辆 黑C·F0614，预计 09:52 到达",
         ),
-        "received 6208.80 kg": "入厂称重 6208.80 kg",
-        "received 2400 kg; 少了一箱": "入厂称重 2400 kg; 少了一箱",
-        "门口见": "门口见",  # a person's own note, as written
-    }
+        (event_details.picked_up(Decimal("6240.00"), 13), "", "已取货 6240.00 kg，13 个编码"),
+        (
+            event_details.picked_up(Decimal("574"), 0, mass_off_pct=Decimal("-85.8"), missing=5),
+            "无编码",
+            "已取货 574 kg，0 个编码（质量偏差 -85.8 %；缺少 5 个编码）；无编码",
+        ),
+        (event_details.received(Decimal("6208.80")), "", "入厂称重 6208.80 kg"),
+        (event_details.received(Decimal("2400")), "少了一箱", "入厂称重 2400 kg；少了一箱"),
+        (
+            event_details.moved(date(2026, 12, 7), date(2026, 12, 8)),
+            "",
+            "2026-12-07 已约满，改到 2026-12-08",
+        ),
+        (
+            event_details.moved(date(2026, 12, 7), date(2026, 12, 9), full=False),
+            "",
+            "由 2026-12-07 改到 2026-12-09",
+        ),
+        (
+            event_details.left_out(date(2026, 12, 7), "day_full", ["2026-12-08"]),
+            "",
+            "未排入 2026-12-07 的计划：当天已满（运力或时间）：请改到其他日期。"
+            " 可改约的日期：2026-12-08。",
+        ),
+        (None, "门口见", "门口见"),  # a person's own note, as written
+    ]
     with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):
-        for note, words in notes.items():
-            assert str(event_note(note)) == words
+        for detail, note, words in details:
+            assert event_text(BookingEvent(detail=detail, note=note)) == words
+    with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=en"}):
+        event = BookingEvent(detail=event_details.scheduled("黑C·F1688", "10:16"), note="")
+        assert event_text(event) == "Truck 黑C·F1688, expected at 10:16"
+
+
+def test_the_owners_letter_and_page_tell_truck_and_eta_in_their_language(client, auth, day_world):
+    """The owner's mail quoted the stored English note: '黑C·X0812, ETA 12:48'."""
+    english_owner = db.session.get(Booking, day_world["bookings"][1]).created_by
+    english_owner.locale = "en"
+    db.session.commit()
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
+    plan = db.session.get(Plan, plan_id)
+    stops = [(r, s) for r in plan.routes for s in r.stops if s.booking_id]
+    for route, stop in stops:
+        booking = db.session.get(Booking, stop.booking_id)
+        eta = clock.local(stop.arrival).strftime("%H:%M")
+        last = db.session.scalar(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.recipient == booking.created_by.email)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        if booking.created_by.locale == "en":
+            assert f"Truck {route.truck.plate}, expected at {eta}" in last.body
+        else:
+            assert f"车辆 {route.truck.plate}，预计 {eta} 到达" in last.body, last.body
+        assert "ETA" not in last.body
+        assert booking.events[-1].note == ""  # no English words stored
+    assert any(
+        b.created_by.locale == "en"
+        for b in (db.session.get(Booking, s.booking_id) for _r, s in stops)
+    )
+    route, stop = next((r, s) for r, s in stops if s.booking_id != day_world["bookings"][1])
+    booking = db.session.get(Booking, stop.booking_id)
+    eta = clock.local(stop.arrival).strftime("%H:%M")
+    auth.login(booking.created_by.email)
+    client.get("/lang/zh_CN")
+    page = client.get(f"/bookings/{booking.id}").get_data(as_text=True)
+    assert f"车辆 {route.truck.plate}，预计 {eta} 到达" in page and "ETA" not in page
 
 
 def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff):
@@ -135,3 +202,14 @@ def test_a_refused_publish_names_the_bookings_state_in_words(app, client, day_wo
             publishing.publish_plan(day_world["dispatcher"], plan_id, allow_unmanned=True)
         message = str(refused.value.message)
     assert "已取货" in message and "picked_up" not in message
+
+
+def test_the_plant_pack_page_says_soh_as_the_catalogue_does(client, auth, arrival):
+    """The plant's pack page wrote 'SoH' untranslated beside the translated 'SOH'."""
+    pack = make_pack(arrival["operator"], soh="85", grade="A")
+    auth.login(arrival["operator"].email)
+    client.get("/lang/zh_CN")
+    page = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
+    assert re.search(r"· SOH 85(\.0+)? %", page) and "SoH" not in page, page[
+        page.find('id="grade"') :
+    ][:200]

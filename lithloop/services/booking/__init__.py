@@ -10,6 +10,7 @@ __all__ = [
     "capacity",
     "distances",
     "draft",
+    "event_details",
     "geocoding",
     "org_transfer",
     "prices",

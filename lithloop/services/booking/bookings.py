@@ -23,7 +23,7 @@ from lithloop.models import (
 )
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
-from lithloop.services.booking import capacity
+from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.distances import distance_from_park_km
 from lithloop.services.booking.draft import BookingDraft, parse_draft
 from lithloop.services.booking.errors import Code
@@ -196,7 +196,19 @@ def _book(
     quote = quote_draft(user, draft)
     _check_hazard_date(draft, today)
     day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
-    if not capacity.status_of(day).fits(draft.total_mass_kg):
+    status = capacity.status_of(day)
+    if status.holiday:
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "%(d)s is a public holiday: the park is closed. Next free days: %(free)s.",
+                d=draft.pickup_date,
+                free=", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—",
+            ),
+            field="date",
+            code=Code.DAY_FULL,
+        )
+    if not status.fits(draft.total_mass_kg):
         db.session.rollback()
         raise Conflict(
             _l(
@@ -273,8 +285,17 @@ def _by_key(user: User, key: str) -> Booking | None:
     )
 
 
-def record_status(booking: Booking, old: S | None, new: S, user: User | None, note: str) -> None:
-    """Move a booking to a new status, log the event and tell its owner."""
+def record_status(
+    booking: Booking,
+    old: S | None,
+    new: S,
+    user: User | None,
+    note: str,
+    detail: dict | None = None,
+) -> None:
+    """Move a booking to a new status, log the event and tell its owner: `note` is a
+    person's own words, `detail` what the platform recorded (event_details.py), told in the
+    owner's language."""
     booking.status = new
     db.session.add(
         BookingEvent(
@@ -283,6 +304,7 @@ def record_status(booking: Booking, old: S | None, new: S, user: User | None, no
             to_status=new.value,
             by_user_id=user.id if user else None,
             note=note[:500],
+            detail=detail,
         )
     )
     if booking.id is None:  # a new booking: its number goes into the subject
@@ -298,7 +320,7 @@ def record_status(booking: Booking, old: S | None, new: S, user: User | None, no
         status=labels.BOOKING_STATUS[new.value],
         site=booking.site.name,
         day=booking.pickup_date.isoformat(),
-        note=note,
+        note=event_details.lazy_words(detail, note),
         link=letters.link("bookings.show", booking_id=booking.id),
     )
 
@@ -365,8 +387,11 @@ def get_booking(user: User, booking_id: int) -> Booking:
     return booking
 
 
-def change_status(user: User, booking_id: int, new: S, note: str = "") -> Booking:
-    """Move a booking along its lifecycle, recording who and when; releases capacity on cancel."""
+def change_status(
+    user: User, booking_id: int, new: S, note: str = "", detail: dict | None = None
+) -> Booking:
+    """Move a booking along its lifecycle, recording who and when (and the platform's
+    `detail`, event_details.py); releases capacity on cancel."""
     booking = get_booking(user, booking_id)
     _check_role(user, new)
     db.session.refresh(booking, with_for_update=True)
@@ -382,7 +407,7 @@ def change_status(user: User, booking_id: int, new: S, note: str = "") -> Bookin
         day.booked_kg -= booking.total_mass_kg
         day.booked_stops -= 1
         booking.cancel_reason = note
-    record_status(booking, old, new, user, note)
+    record_status(booking, old, new, user, note, detail)
     db.session.commit()
     return booking
 

@@ -1,4 +1,9 @@
-"""Day capacity: what the trucks and the park can take on a day, and what is booked."""
+"""Day capacity: what the trucks and the park can take on a day, and what is booked.
+
+A day is closed on the park's closed weekdays and on the official public holidays of the
+working-day calendar (services/packs/holiday_calendar.py). A day in a year whose schedule
+the calendar does not hold yet (the State Council publishes it each November) is open but
+provisional: its holidays are not known, and the booking page says so."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from flask import current_app
 from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import BookingDay, Truck
+from lithloop.services.packs import holiday_calendar
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,8 @@ class DayCapacity:
     booked_kg: Decimal
     capacity_stops: int
     booked_stops: int
+    holiday: bool = False  # an official public holiday (closed)
+    provisional: bool = False  # the calendar lacks the day's year: holidays not known yet
 
     # Properties made with property() rather than @property: mutmut (make mutate) skips
     # decorated functions and reaches these.
@@ -52,6 +60,8 @@ class DayCapacity:
             "date": self.day.isoformat(),
             "open": self.open,
             "full": self.full,
+            "holiday": self.holiday,
+            "provisional": self.provisional,
             "capacity_kg": str(self.capacity_kg),
             "booked_kg": str(self.booked_kg),
             "remaining_kg": str(self.remaining_kg),
@@ -89,16 +99,29 @@ def _shift_hours(truck: Truck) -> float:
     return min((end - start).total_seconds(), truck.max_work_s) / 3600
 
 
+def is_holiday(day: date) -> bool:
+    """True on an official public holiday (a day off in the calendar's year)."""
+    return day in holiday_calendar.calendar().off
+
+
+def is_provisional(day: date) -> bool:
+    """True when the calendar does not hold the day's year: its holidays are not known."""
+    return not holiday_calendar.calendar().covers(day)
+
+
 def is_open(day: date) -> bool:
-    """False on the park's closed weekdays."""
-    return day.weekday() not in current_app.config["PARK_CLOSED_WEEKDAYS"]
+    """False on the park's closed weekdays and on official public holidays."""
+    return day.weekday() not in current_app.config["PARK_CLOSED_WEEKDAYS"] and not is_holiday(day)
 
 
 def calendar(start: date, end: date) -> list[DayCapacity]:
     """Capacity and bookings for each day from start to end inclusive (briefly cached)."""
     return list(
         read_cache.cached(
-            "calendar", (start, end), ("booking_day", "truck"), lambda: _calendar(start, end)
+            "calendar",
+            (start, end),
+            ("booking_day", "truck", "holiday_year"),
+            lambda: _calendar(start, end),
         )
     )
 
@@ -124,6 +147,8 @@ def _calendar(start: date, end: date) -> list[DayCapacity]:
                 booked_kg=row.booked_kg if row else Decimal(0),
                 capacity_stops=limits.stops,
                 booked_stops=row.booked_stops if row else 0,
+                holiday=is_holiday(day),
+                provisional=is_provisional(day),
             )
         )
         day += timedelta(days=1)
@@ -155,6 +180,8 @@ def status_of(row: BookingDay) -> DayCapacity:
     return DayCapacity(
         day=row.day,
         open=is_open(row.day),
+        holiday=is_holiday(row.day),
+        provisional=is_provisional(row.day),
         capacity_kg=min(limits.truck_kg, limits.intake_kg),
         booked_kg=row.booked_kg,
         capacity_stops=limits.stops,

@@ -33,6 +33,19 @@ class SiteInput:
     closes_at: time = time(17, 0)
 
 
+def address_line(city: str, district: str, address: str) -> str:
+    """City, district and street as one line, each said once: a district equal to the city,
+    or one the street already names, is not repeated ('牡丹江市 牡丹江市 牡丹江市太平路' was
+    shown for the demo's sites)."""
+    street = (address or "").strip()
+    parts: list[str] = []
+    for part in (city, district):
+        part = (part or "").strip()
+        if part and part not in parts and part not in street:
+            parts.append(part)
+    return " ".join([*parts, street] if street else parts)
+
+
 def visible_sites(user: User) -> sa.Select:
     """A query for the sites the user may see: region staff all, drivers none (their
     stops' sites are on their route pages), others their own."""

@@ -256,15 +256,6 @@ def parse_codes(raw: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _pickup_note(pickup: Pickup, differs: str = "") -> str:
-    line = f"picked up {pickup.mass_kg} kg, {len(pickup.codes)} codes"
-    if differs:
-        line += f" ({differs})"
-    if pickup.note:
-        line += f"; {pickup.note}"
-    return line[:NOTE_MAX]
-
-
 def record_pickup(
     user: User, stop_id: int, raw_mass: str, raw_codes: str, note: str = ""
 ) -> PlanStop:
@@ -285,7 +276,8 @@ def record_pickup(
             user,
             booking.id,
             BookingStatus.PICKED_UP,
-            _pickup_note(pickup, pickup_checks.summary(found)),
+            pickup.note[:NOTE_MAX],
+            pickup_checks.history_detail(pickup.mass_kg, len(pickup.codes), found),
         )
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()

@@ -24,14 +24,13 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.accounts import policies
-from lithloop.services.booking import capacity
+from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import get_booking, next_free_days, record_status
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 
 #: Reasons another day can cure; for the others (too far, too heavy) the park must call.
 DAY_HELPS = ("day_full", "skill_missing")
-LEFT_OUT_MARK = "left out of the plan of "
 PLANNERS = policies.PLANNERS
 
 
@@ -51,15 +50,14 @@ def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
         if booking.id in routed or booking.status is not BookingStatus.REQUESTED:
             continue
         days = proposed_days(booking, plan.plan_date, entry.reason)
-        # stored as codes (reason; days), told in words by the page that shows the history
-        note = f"{LEFT_OUT_MARK}{plan.plan_date}: {entry.reason}; {', '.join(days)}"
-        db.session.add(
+        db.session.add(  # data, told in words by the page that shows the history
             BookingEvent(
                 booking=booking,
                 from_status=booking.status.value,
                 to_status=booking.status.value,
                 by_user_id=user.id,
-                note=note[:500],
+                note="",
+                detail=event_details.left_out(plan.plan_date, entry.reason, days),
             )
         )
         letters.send_letter(
@@ -155,7 +153,6 @@ def _move(user: User, booking_id: int, day: date) -> Booking:
     rows[day].booked_stops += 1
     booking.pickup_date = day
     booking.eta_start = booking.eta_end = None
-    record_status(
-        booking, booking.status, BookingStatus.REQUESTED, user, f"moved from {old_day} to {day}"
-    )
+    moved = event_details.moved(old_day, day, full=False)
+    record_status(booking, booking.status, BookingStatus.REQUESTED, user, "", moved)
     return booking

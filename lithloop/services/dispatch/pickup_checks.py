@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lithloop.services.booking import event_details
 from lithloop.services.errors import Invalid
 
 DEFAULT_TOLERANCE_PCT = 10
@@ -99,13 +100,12 @@ def require_note(found: Differences, booked_kg: Decimal, mass_kg: Decimal, note:
     )
 
 
-def summary(found: Differences) -> str:
-    """A short line for the booking's history (empty when nothing differs)."""
-    bits = []
-    if found.mass_off_pct is not None:
-        bits.append(f"mass {found.mass_off_pct:+}%")
-    if found.missing:
-        bits.append(f"{len(found.missing)} codes missing")
-    if found.unexpected:
-        bits.append(f"{len(found.unexpected)} codes unexpected")
-    return ", ".join(bits)
+def history_detail(mass_kg: Decimal, codes: int, found: Differences) -> dict:
+    """The pickup as the booking's history records it (event_details.picked_up)."""
+    return event_details.picked_up(
+        mass_kg,
+        codes,
+        mass_off_pct=found.mass_off_pct,
+        missing=len(found.missing),
+        unexpected=len(found.unexpected),
+    )

@@ -30,7 +30,7 @@ from lithloop.models import (
     PlanUnassigned,
     User,
 )
-from lithloop.services.booking import capacity
+from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
 from lithloop.services.dispatch import left_out, roster
 from lithloop.services.dispatch.errors import Code
@@ -181,17 +181,9 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
             booking.eta_start = stop.arrival - ETA_HALF_WINDOW
             booking.eta_end = stop.arrival + ETA_HALF_WINDOW
             eta = clock.local(stop.arrival).strftime("%H:%M")
-            note = f"{route.truck.plate}, ETA {eta}"
-            if booking.status is BookingStatus.REQUESTED:
-                record_status(booking, BookingStatus.REQUESTED, BookingStatus.SCHEDULED, user, note)
-            else:
-                record_status(
-                    booking,
-                    BookingStatus.SCHEDULED,
-                    BookingStatus.SCHEDULED,
-                    user,
-                    f"re-planned: {note}",
-                )
+            again = booking.status is not BookingStatus.REQUESTED
+            detail = event_details.scheduled(route.truck.plate, eta, again=again)
+            record_status(booking, booking.status, BookingStatus.SCHEDULED, user, "", detail)
             routed.add(booking.id)
     return routed
 
@@ -229,9 +221,9 @@ def _move_day(booking: Booking, day, user: User) -> None:
     new = capacity.lock_day(day)
     new.booked_kg += booking.total_mass_kg
     new.booked_stops += 1
-    note = f"{booking.pickup_date} full: moved to {day}"
+    detail = event_details.moved(booking.pickup_date, day)
     booking.pickup_date = day
-    record_status(booking, booking.status, booking.status, user, note)
+    record_status(booking, booking.status, booking.status, user, "", detail)
 
 
 def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
@@ -244,8 +236,9 @@ def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
             and booking.pickup_date == plan.plan_date
         ):
             booking.eta_start = booking.eta_end = None
+            detail = event_details.left_out(plan.plan_date, entry.reason, [])
             record_status(
-                booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user, entry.message
+                booking, BookingStatus.SCHEDULED, BookingStatus.REQUESTED, user, "", detail
             )
 
 

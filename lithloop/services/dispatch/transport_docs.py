@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lithloop.models import BookingLot, BookingStatus, PlanRoute, PlanStop
+from lithloop.services.booking import sites
 
 UN_NUMBER = "UN3480"
 SHIPPING_NAME_EN = "LITHIUM ION BATTERIES"
@@ -193,7 +194,8 @@ class Consignor:
     def address(self) -> str:
         """The site's name and address."""
         site = self.stop.booking.site
-        return " ".join(p for p in (site.city, site.district, site.address, site.name) if p)
+        where = sites.address_line(site.city, site.district, site.address)
+        return " ".join(p for p in (where, site.name) if p)
 
 
 @dataclass

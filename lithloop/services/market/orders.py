@@ -32,7 +32,6 @@ NEXT = {
     OrderStatus.PAID: OrderStatus.PACKED,
     OrderStatus.PACKED: OrderStatus.SHIPPED,
     OrderStatus.SHIPPED: OrderStatus.DELIVERED,
-    OrderStatus.PARTIALLY_REFUNDED: OrderStatus.PACKED,
 }
 
 
@@ -129,15 +128,13 @@ def record_refund(
     reason: str,
     stripe_refund_id: str | None,
 ) -> Refund:
-    """Book a refund against the order and its lines (the caller commits)."""
+    """Book a refund against the order and its lines (the caller commits). A partial refund
+    is money beside the fulfilment state (the order stays paid, packed, shipped or
+    delivered); a refund of everything ends the order (refunded)."""
     _allocate(order, amount, line)
     order.refunded_fen += amount
-    order.status = (
-        OrderStatus.REFUNDED
-        if order.refunded_fen >= order.total_fen
-        else OrderStatus.PARTIALLY_REFUNDED
-    )
-    order.status_at = clock.now()
+    if order.refunded_fen >= order.total_fen and order.status is not OrderStatus.REFUNDED:
+        order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
     refund = Refund(
         order=order,
         line=line,

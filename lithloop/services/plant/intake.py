@@ -33,6 +33,7 @@ from lithloop.models import (
 )
 from lithloop.services.accounts import policies
 from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import event_details
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.packs import events as pack_events
 from lithloop.services.plant import intake_check, park_serials
@@ -294,8 +295,9 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
         intake = Intake(booking=booking, measured_kg=measured, note=note, by_user_id=user.id)
         db.session.add(intake)
         rollups.on_intake(intake, booking.site.city if booking.site else None)
-        text = f"received {measured} kg" + (f"; {note}" if note else "")
-        booking_service.change_status(user, booking.id, BookingStatus.RECEIVED, text)
+        booking_service.change_status(
+            user, booking.id, BookingStatus.RECEIVED, note, event_details.received(measured)
+        )
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
         raise Conflict(

@@ -94,6 +94,7 @@ class EventOut(ma.Schema):
     to_status = ma.fields.String()
     at = ma.fields.DateTime()
     note = ma.fields.String()
+    detail = ma.fields.Dict(allow_none=True)  # what the platform recorded (event_details)
 
 
 class BookingFields(ma.Schema):

@@ -1,0 +1,137 @@
+"""What the platform records on a booking's history, as data (`BookingEvent.detail`), and
+those facts told in the reader's language: the owner's letter and the booking page use the
+same words ("车辆 黑C·X0812，预计 12:48 到达"), nothing is parsed back from English."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from lithloop import labels
+
+SCHEDULED = "scheduled"
+PICKED_UP = "picked_up"
+RECEIVED = "received"
+MOVED = "moved"
+LEFT_OUT = "left_out"
+
+
+def scheduled(plate: str, eta: str, *, again: bool = False) -> dict:
+    """A plan put the booking on a truck (`again`: a later plan of the day moved it)."""
+    return {"kind": SCHEDULED, "plate": plate, "eta": eta, "again": again}
+
+
+def picked_up(
+    mass_kg: Decimal,
+    codes: int,
+    *,
+    mass_off_pct: Decimal | None = None,
+    missing: int = 0,
+    unexpected: int = 0,
+) -> dict:
+    """The driver loaded `mass_kg` with `codes` pack codes; how it differs from the booking."""
+    return {
+        "kind": PICKED_UP,
+        "kg": str(mass_kg),
+        "codes": codes,
+        "mass_off_pct": None if mass_off_pct is None else f"{mass_off_pct:+}",
+        "missing": missing,
+        "unexpected": unexpected,
+    }
+
+
+def received(mass_kg: Decimal) -> dict:
+    """The park weighed the booking's packs in."""
+    return {"kind": RECEIVED, "kg": str(mass_kg)}
+
+
+def moved(from_day: date, to_day: date, *, full: bool = True) -> dict:
+    """A booking carried over from a full day to the plan's day (`full`), or moved to
+    another day by a dispatcher."""
+    return {"kind": MOVED, "from": from_day.isoformat(), "to": to_day.isoformat(), "full": full}
+
+
+def left_out(day: date, reason: str, days: list[str]) -> dict:
+    """Left out of the day's plan for `reason` (labels.LEFT_OUT_REASON), with the next days
+    that fit (none: the park calls)."""
+    return {"kind": LEFT_OUT, "day": day.isoformat(), "reason": reason, "days": list(days)}
+
+
+def _differences(detail: dict) -> list[str]:
+    words = []
+    if detail.get("mass_off_pct"):
+        words.append(str(_l("mass %(n)s %%", n=detail["mass_off_pct"])))
+    if detail.get("missing"):
+        words.append(str(_l("%(n)s codes missing", n=detail["missing"])))
+    if detail.get("unexpected"):
+        words.append(str(_l("%(n)s codes unexpected", n=detail["unexpected"])))
+    return words
+
+
+def _fact(detail: dict) -> str:
+    kind = detail.get("kind")
+    if kind == SCHEDULED:
+        if detail.get("again"):
+            return str(_l("Re-planned: truck %(plate)s, expected at %(t)s", **_eta(detail)))
+        return str(_l("Truck %(plate)s, expected at %(t)s", **_eta(detail)))
+    if kind == PICKED_UP:
+        text = str(_l("Picked up %(kg)s kg, %(n)s codes", kg=detail["kg"], n=detail["codes"]))
+        if diffs := _differences(detail):
+            text = str(_l("%(what)s (%(diffs)s)", what=text, diffs=_joined(diffs)))
+        return text
+    if kind == RECEIVED:
+        return str(_l("Weighed at the park: %(kg)s kg", kg=detail["kg"]))
+    if kind == MOVED:
+        days = {"from": detail["from"], "to": detail["to"]}
+        if detail.get("full", True):
+            return str(_l("%(from)s was full: moved to %(to)s", **days))
+        return str(_l("Moved from %(from)s to %(to)s", **days))
+    if kind == LEFT_OUT:
+        return _left_out(detail)
+    return ""
+
+
+def _left_out(detail: dict) -> str:
+    reason = detail.get("reason", "")
+    why = labels.LEFT_OUT_REASON[reason] if reason in labels.LEFT_OUT_REASON else reason
+    if detail.get("days"):
+        return str(
+            _l(
+                "Left out of the plan of %(day)s: %(why)s Days that fit: %(days)s.",
+                day=detail["day"],
+                why=why,
+                days=", ".join(detail["days"]),
+            )
+        )
+    return str(
+        _l(
+            "Left out of the plan of %(day)s: %(why)s The park will call.",
+            day=detail["day"],
+            why=why,
+        )
+    )
+
+
+def _eta(detail: dict) -> dict:
+    return {"plate": detail["plate"], "t": detail["eta"]}
+
+
+def _joined(parts: list[str]) -> str:
+    text = parts[0]
+    for part in parts[1:]:
+        text = str(_l("%(a)s; %(b)s", a=text, b=part))
+    return text
+
+
+def words(detail: dict | None, note: str = "") -> str:
+    """The recorded facts and the person's own note, in the current language."""
+    parts = [p for p in (_fact(detail) if detail else "", note.strip()) if p]
+    return _joined(parts) if parts else ""
+
+
+def lazy_words(detail: dict | None, note: str = "") -> LazyString:
+    """`words`, rendered when used: in a letter, in its recipient's language."""
+    return LazyString(words, detail, note)
