@@ -209,3 +209,39 @@ def test_0030_turns_english_history_notes_into_details_and_partial_refunds_into_
             conn.execute(sa.text("UPDATE booking_event SET note = 'x' WHERE id = 6"))
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0031_counts_the_bookings_already_there_by_their_beijing_month(empty_database):
+    app = make_app(empty_database)
+    created = {
+        1: "2026-10-31 15:59:00",  # 23:59 in Beijing: October
+        2: "2026-10-31 16:00:00",  # midnight in Beijing: November
+        3: "2026-11-15 08:00:00",
+        4: "2025-02-01 00:00:00",
+    }
+    with app.app_context():
+        upgrade(revision="0030")
+        with db.engine.begin() as conn:
+            _insert(conn, "organisation", id=1, status="active")
+            _insert(conn, "user", id=1, email="d@x", role="dealer", organisation_id=1)
+            _insert(conn, "site", id=1, organisation_id=1, lat=44.55, lon=129.63)
+            for booking_id, at in created.items():
+                _insert(
+                    conn,
+                    "booking",
+                    id=booking_id,
+                    organisation_id=1,
+                    site_id=1,
+                    created_by_id=1,
+                    created_at=at,
+                )
+            _insert(conn, "monthly_rollup", month="2026-11-01", measure="bookings", key="", value=7)
+        upgrade(revision="0031")
+        query = "SELECT month, value FROM monthly_rollup WHERE measure = 'bookings'"
+        with db.engine.connect() as conn:
+            months = {str(m)[:10]: int(v) for m, v in conn.execute(sa.text(query))}
+        assert months == {"2026-10-01": 1, "2026-11-01": 2, "2025-02-01": 1}  # not 7 + 2
+        downgrade(revision="0030")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text(query)).all() == []
+        db.engine.dispose()

@@ -15,7 +15,10 @@ class MonthlyRollup(db.Model):
     """One measure of one Beijing-time month (and key: a chemistry, city or material)."""
 
     __tablename__ = "monthly_rollup"
-    __table_args__ = (sa.UniqueConstraint("month", "measure", "key", name="uq_monthly_rollup"),)
+    __table_args__ = (
+        sa.UniqueConstraint("month", "measure", "key", name="uq_monthly_rollup"),
+        sa.Index("ix_monthly_rollup_measure", "measure", "month"),  # one measure's months
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(sa.Date)  # the month's first day, Beijing time
