@@ -297,12 +297,24 @@ def bearer_as(client):
     return headers
 
 
-@pytest.fixture
-def demo(app):
-    """The demo region seeded into the test database (seed 7)."""
-    from lithloop.demo import seed_demo
+@pytest.fixture(scope="session")
+def demo_copies(tmp_path_factory):
+    """The demos this pytest process seeded, copied into each test that asks (demo_copies.py)."""
+    from tests.demo_copies import DemoCopies
 
-    return seed_demo(seed=7, password=DEMO_PASSWORD)
+    return DemoCopies(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo(app, backend, demo_copies):
+    """The demo region seeded into the test database (seed 7): seed_demo's summary."""
+    return demo_copies.seed(app, backend, seed=7, password=DEMO_PASSWORD)
+
+
+@pytest.fixture
+def demo_activity(app, backend, demo_copies):
+    """The demo region with its activity (history, bookings, today's published plan)."""
+    return demo_copies.seed(app, backend, seed=7, password=DEMO_PASSWORD, activity=True)
 
 
 STRIPE_WEBHOOK_SECRET = "whsec_test_lithloop_market"
