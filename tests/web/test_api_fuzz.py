@@ -66,7 +66,7 @@ def fuzzed_app(database_url, backend, localstripe):
     """The app on a demo region with bookings and plans, configured for quick runs."""
     from lithloop.demo import seed_demo
     from lithloop.extensions import db
-    from tests.conftest import _pg_schema_ready, make_app
+    from tests.conftest import _pg_schema_ready, empty_pg_tables, make_app
 
     served = make_app(database_url)
     with served.app_context():
@@ -80,11 +80,7 @@ def fuzzed_app(database_url, backend, localstripe):
     with served.app_context():
         db.session.remove()
         if backend == "postgresql":
-            import sqlalchemy as sa
-
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            empty_pg_tables(db.engine)
         db.engine.dispose()
 
 
