@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import uuid
 from pathlib import Path
@@ -87,6 +88,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker("postgres")
 
 
+@sa.event.listens_for(sa.pool.Pool, "connect")
+def _sqlite_commits_skip_the_disk(dbapi_connection, _record) -> None:
+    """Tests' SQLite files commit without fsync (what other connections see is the same;
+    only a power cut could lose a commit): the suite commits thousands of times."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 def _admin_url(url: str) -> sa.URL:
     return sa.make_url(url).set(drivername="postgresql+psycopg")
 
@@ -99,6 +108,9 @@ def fresh_pg_database(prefix: str):
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        # A commit returns before its WAL reaches the disk (visible to every other
+        # connection at once, as always; only a crash of the server could lose it).
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit TO OFF'))
     try:
         yield base.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -162,13 +174,48 @@ def sqlite_schema(tmp_path_factory):
     return path
 
 
+#: Every sequence of the public schema back at its start (serial ids and the park serials).
+RESTART_SEQUENCES = """
+SELECT setval(s.seqrelid, s.seqstart, false)
+FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+"""
+
+
+def empty_pg_tables(engine: sa.Engine) -> None:
+    """Delete every row of every table and restart the sequences, as TRUNCATE ... RESTART
+    IDENTITY would. DELETE on the few rows a test leaves is much faster than TRUNCATE, which
+    makes new files for every table and index; the replica role skips the triggers (foreign
+    keys in any order, the append-only guards) for this cleanup only."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        for table in _db.metadata.sorted_tables:
+            conn.execute(table.delete())
+        conn.execute(sa.text(RESTART_SEQUENCES))
+
+
+@contextlib.contextmanager
+def _without_api_document():
+    """Apps made inside the block route the API as always but skip writing its OpenAPI
+    document (half the cost of create_app): for the twin app, which serves no request."""
+    from flask_smorest import Blueprint
+
+    saved = Blueprint.register_views_in_doc
+    Blueprint.register_views_in_doc = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        Blueprint.register_views_in_doc = saved
+
+
 @pytest.fixture
 def app(database_url, backend, request):
     """The app under test, on a clean database.
 
     The test body runs inside the app context of a twin app on the same database, so
     that each request the test client makes gets its own app context, session and `g`,
-    exactly as in production (a shared context would hide missing commits). On SQLite the
+    exactly as in production (a shared context would hide missing commits). The twin has
+    every route but no OpenAPI document; the served app, made last, documents the API. On SQLite the
     empty schema is a copy of the session's file, not built again for every test.
     """
     copied = False
@@ -177,8 +224,9 @@ def app(database_url, backend, request):
         if not sqlite_file.exists():
             shutil.copyfile(request.getfixturevalue("sqlite_schema"), sqlite_file)
             copied = True
+    with _without_api_document():
+        twin = make_app(database_url)  # first: `api` keeps the served app's full document
     served = make_app(database_url)
-    twin = make_app(database_url)
     with twin.app_context():
         if not copied and (backend == "sqlite" or database_url not in _pg_schema_ready):
             _db.create_all()
@@ -186,11 +234,7 @@ def app(database_url, backend, request):
         yield served
         _db.session.remove()
         if backend == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-            with _db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-                for seq in _db.metadata._sequences.values():  # standalone: park serials
-                    conn.execute(sa.text(f"ALTER SEQUENCE {seq.name} RESTART WITH {seq.start}"))
+            empty_pg_tables(_db.engine)
         _db.engine.dispose()
     with served.app_context():
         _db.engine.dispose()
@@ -297,12 +341,24 @@ def bearer_as(client):
     return headers
 
 
-@pytest.fixture
-def demo(app):
-    """The demo region seeded into the test database (seed 7)."""
-    from lithloop.demo import seed_demo
+@pytest.fixture(scope="session")
+def demo_copies(tmp_path_factory):
+    """The demos this pytest process seeded, copied into each test that asks (demo_copies.py)."""
+    from tests.demo_copies import DemoCopies
 
-    return seed_demo(seed=7, password=DEMO_PASSWORD)
+    return DemoCopies(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo(app, backend, demo_copies):
+    """The demo region seeded into the test database (seed 7): seed_demo's summary."""
+    return demo_copies.seed(app, backend, seed=7, password=DEMO_PASSWORD)
+
+
+@pytest.fixture
+def demo_activity(app, backend, demo_copies):
+    """The demo region with its activity (history, bookings, today's published plan)."""
+    return demo_copies.seed(app, backend, seed=7, password=DEMO_PASSWORD, activity=True)
 
 
 STRIPE_WEBHOOK_SECRET = "whsec_test_lithloop_market"

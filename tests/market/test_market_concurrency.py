@@ -12,18 +12,12 @@ from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, User
 from lithloop.services.errors import Conflict
 from lithloop.services.market import catalog, checkout
-from tests.conftest import make_app
+from tests.conftest import empty_pg_tables, make_app
 from tests.market.support import list_packs, make_buyer
 
 BUYERS = 32
 PACKS = 10
 ROUNDS = 20
-
-
-def _truncate() -> None:
-    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
@@ -37,12 +31,12 @@ def pg_app(pg_database_url):
     )
     with app.app_context():
         db.create_all()
-        _truncate()
+        empty_pg_tables(db.engine)
         buyers = [make_buyer(f"并发买家{i}").id for i in range(BUYERS)]
     yield app, buyers
     with app.app_context():
         db.session.remove()
-        _truncate()
+        empty_pg_tables(db.engine)
         db.engine.dispose()
 
 

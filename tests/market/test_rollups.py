@@ -11,14 +11,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from lithloop import clock
-from lithloop.demo import seed_demo
 from lithloop.extensions import db
 from lithloop.models import MonthlyRollup, Order, OrderStatus, Pack, PackEvent, PackState
 from lithloop.services.market import catalog
 from lithloop.services.market import orders as market_orders
 from lithloop.services.packs import events as pack_events
 from lithloop.services.reporting import dashboard, rollups
-from tests.conftest import DEMO_PASSWORD, Auth, submit
+from tests.conftest import Auth, submit
 from tests.market.support import make_admin, make_buyer
 
 
@@ -43,8 +42,7 @@ def _sell_and_refund(app) -> Order:
     return order
 
 
-def test_rollups_equal_recomputation_after_the_chain(app):
-    seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
+def test_rollups_equal_recomputation_after_the_chain(app, demo_activity):
     assert {"intake_kg", "received_kg", "processed_kg", "built", "material_kg"} <= _measures()
     assert rollups.stored() == rollups.recompute()
 
@@ -68,8 +66,7 @@ def test_rollups_equal_recomputation_after_the_chain(app):
     assert data["second_life_kwh"] == dashboard.second_life_kwh(starts)
 
 
-def test_an_event_written_past_the_rollups_is_noticed_and_rebuilt(app):
-    seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
+def test_an_event_written_past_the_rollups_is_noticed_and_rebuilt(app, demo_activity):
     raw = db.session.scalar(
         sa.select(Pack)
         .where(Pack.state.not_in([PackState.DISMANTLED, PackState.CONSUMED]))

@@ -62,29 +62,24 @@ FUZZ_CONFIG = {
 
 
 @pytest.fixture
-def fuzzed_app(database_url, backend, localstripe):
+def fuzzed_app(database_url, backend, localstripe, demo_copies):
     """The app on a demo region with bookings and plans, configured for quick runs."""
-    from lithloop.demo import seed_demo
     from lithloop.extensions import db
-    from tests.conftest import _pg_schema_ready, make_app
+    from tests.conftest import _pg_schema_ready, empty_pg_tables, make_app
 
     served = make_app(database_url)
     with served.app_context():
         if backend == "sqlite" or database_url not in _pg_schema_ready:
             db.create_all()
             _pg_schema_ready.add(database_url)
-        seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
+        demo_copies.seed(served, backend, seed=7, password=DEMO_PASSWORD, activity=True)
         db.session.remove()
     served.config.update(FUZZ_CONFIG)
     yield served
     with served.app_context():
         db.session.remove()
         if backend == "postgresql":
-            import sqlalchemy as sa
-
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            empty_pg_tables(db.engine)
         db.engine.dispose()
 
 

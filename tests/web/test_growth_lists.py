@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop import clock
-from lithloop.demo import seed_demo
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -27,13 +26,12 @@ from lithloop.models import (
 from lithloop.services.market import catalog
 from lithloop.services.packs import traceability
 from lithloop.services.plant import warehouse_stock
-from tests.conftest import DEMO_PASSWORD
 
 
 @pytest.fixture
-def region(app):
+def region(demo_activity):
     """The demo region with its history (bookings through the whole chain, orders)."""
-    seed_demo(seed=7, password=DEMO_PASSWORD, activity=True)
+    return demo_activity
 
 
 def _ids(body: str, prefix: str) -> set[int]:
