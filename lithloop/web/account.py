@@ -14,6 +14,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.web.access import VERSION, roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import ChangePasswordForm
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("account", __name__)
 
@@ -77,6 +78,7 @@ def revoke_token(token_id: int):
 @roles_required(Role.ADMIN)
 def all_tokens():
     """Every API token still working, whoever holds it, for an administrator to review."""
+    page = page_arg()
     return render_template(
-        "account/all_tokens.html", tokens=api_tokens.tokens_of(current_user, everyone=True)
+        "account/all_tokens.html", result=api_tokens.working_tokens(current_user, page)
     )

@@ -115,6 +115,36 @@ def test_an_admin_sees_and_revokes_anyones_token(app, client):
     assert "holder@example.cn" not in client.get("/admin/tokens").get_data(as_text=True)
 
 
+def test_the_admins_review_of_working_tokens_is_paged_and_misses_none(app, client, monkeypatch):
+    monkeypatch.setattr(api_tokens, "TOKENS_PAGE", 4)
+    holder = make_user(make_org(), email="many@example.cn")
+    issued = [api_tokens.issue_api_token(holder, name=f"key-{n}") for n in range(10)]
+    api_tokens.revoke(holder, row(issued[3]).id)  # revoked: not under review
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    Auth(client).login(admin.email)
+    seen, page = [], 1
+    while True:
+        html = client.get(f"/admin/tokens?page={page}").get_data(as_text=True)
+        shown = sorted(
+            (n for n in range(10) if f"key-{n} <code>" in html),
+            key=lambda n: html.index(f"key-{n} <code>"),  # in the page's order
+        )
+        assert len(shown) <= 4
+        seen += shown
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    assert page == 3  # 9 working tokens, 4 a page
+    assert seen == [9, 8, 7, 6, 5, 4, 2, 1, 0]  # newest first, each once, the revoked one out
+    assert client.get("/admin/tokens?page=x").status_code == 200  # a garbled page is page 1
+    try:
+        api_tokens.working_tokens(holder)
+    except Exception as exc:
+        assert getattr(exc, "status", None) == 403
+    else:
+        raise AssertionError("a non-administrator reviewed everyone's tokens")
+
+
 def test_the_account_page_speaks_english_too(app, client):
     user = make_user(make_org())
     Auth(client).login(user.email)

@@ -29,7 +29,7 @@ from lithloop import clock
 from lithloop.cache import read_cache, user_snapshots
 from lithloop.extensions import db
 from lithloop.models import ApiToken, Role, User
-from lithloop.services.accounts import audit
+from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Invalid, NotFound
 
 TOKEN_PREFIX = "llk_"  # noqa: S105 (a prefix, not a secret)
@@ -144,19 +144,43 @@ def _stamp_use(token_id: int, digest: str) -> None:
         log.warning("could not stamp API token %s as used: %s", token_id, exc)
 
 
-def tokens_of(actor: User, *, everyone: bool = False) -> list[ApiToken]:
-    """The actor's own tokens, newest first; an administrator may ask for everyone's."""
-    query = sa.select(ApiToken).options(
-        sa.orm.joinedload(ApiToken.user).joinedload(User.organisation)
-    )
-    if not (everyone and actor.role is Role.ADMIN):
-        query = query.where(ApiToken.user_id == actor.id)
-    else:  # the ones still working, for an administrator to review
-        query = query.where(
+def tokens_of(actor: User) -> list[ApiToken]:
+    """The actor's own tokens, newest first."""
+    query = sa.select(ApiToken).where(ApiToken.user_id == actor.id)
+    return list(db.session.scalars(query.order_by(ApiToken.id.desc()).limit(500)))
+
+
+#: Working tokens on one page of the administrator's review.
+TOKENS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TokenPage:
+    """One page of the working tokens, newest first."""
+
+    tokens: list[ApiToken]
+    page: int
+    has_next: bool
+
+
+def working_tokens(actor: User, page: int = 1) -> TokenPage:
+    """Every token still working (not revoked, not expired), whoever holds it, a page at a
+    time, for an administrator to review."""
+    policies.require(actor, policies.ADMINS, _l("Only administrators review everyone's tokens."))
+    page = max(1, page)
+    query = (
+        sa.select(ApiToken)
+        .options(sa.orm.joinedload(ApiToken.user).joinedload(User.organisation))
+        .where(
             ApiToken.revoked_at.is_(None),
             sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > clock.now()),
         )
-    return list(db.session.scalars(query.order_by(ApiToken.id.desc()).limit(500)))
+        .order_by(ApiToken.id.desc())
+        .offset((page - 1) * TOKENS_PAGE)
+        .limit(TOKENS_PAGE + 1)
+    )
+    rows = list(db.session.scalars(query))
+    return TokenPage(tokens=rows[:TOKENS_PAGE], page=page, has_next=len(rows) > TOKENS_PAGE)
 
 
 def revoke(actor: User, token_id: int) -> ApiToken:
