@@ -30,6 +30,7 @@ if "MUTANT_UNDER_TEST" in os.environ:  # make mutate (mutmut): fewer, repeatable
 
 from lithloop import clock, create_app
 from lithloop.extensions import db as _db
+from tests import url_builders
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -86,6 +87,9 @@ def pytest_collection_modifyitems(config, items):
         on_pg = any(isinstance(v, str) and v == "postgresql" for v in values)
         if on_pg or "pg_database_url" in item.fixturenames:
             item.add_marker("postgres")
+
+
+url_builders.install()  # one compiled URL builder per rule, not per rule and app
 
 
 @sa.event.listens_for(sa.pool.Pool, "connect")
