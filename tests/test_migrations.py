@@ -95,6 +95,13 @@ def test_0019_keeps_the_plan_published_last_when_a_day_has_several(empty_databas
         db.engine.dispose()
 
 
+def _dealer_with_a_site(conn) -> None:
+    """Organisation 1, its dealer user 1 and its site 1: what a booking row needs."""
+    _insert(conn, "organisation", id=1, status="active")
+    _insert(conn, "user", id=1, email="d@x", role="dealer", organisation_id=1)
+    _insert(conn, "site", id=1, organisation_id=1, lat=44.55, lon=129.63)
+
+
 def _insert(conn, table: str, **given) -> None:
     """A row of `table` with the given values and a plain value in every other NOT NULL
     column without a default (enough for the foreign keys the test names)."""
@@ -140,9 +147,7 @@ def test_0030_turns_english_history_notes_into_details_and_partial_refunds_into_
     with app.app_context():
         upgrade(revision="0029")
         with db.engine.begin() as conn:
-            _insert(conn, "organisation", id=1, status="active")
-            _insert(conn, "user", id=1, email="d@x", role="dealer", organisation_id=1)
-            _insert(conn, "site", id=1, organisation_id=1, lat=44.55, lon=129.63)
+            _dealer_with_a_site(conn)
             _insert(conn, "booking", id=1, organisation_id=1, site_id=1, created_by_id=1)
             for event_id, note in notes.items():
                 _insert(conn, "booking_event", id=event_id, booking_id=1, note=note)
@@ -222,9 +227,7 @@ def test_0031_counts_the_bookings_already_there_by_their_beijing_month(empty_dat
     with app.app_context():
         upgrade(revision="0030")
         with db.engine.begin() as conn:
-            _insert(conn, "organisation", id=1, status="active")
-            _insert(conn, "user", id=1, email="d@x", role="dealer", organisation_id=1)
-            _insert(conn, "site", id=1, organisation_id=1, lat=44.55, lon=129.63)
+            _dealer_with_a_site(conn)
             for booking_id, at in created.items():
                 _insert(
                     conn,

@@ -197,28 +197,18 @@ def _book(
     _check_hazard_date(draft, today)
     day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
     status = capacity.status_of(day)
-    if status.holiday:
+    if status.holiday or not status.fits(draft.total_mass_kg):
         db.session.rollback()
-        raise Conflict(
-            _l(
+        free = ", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—"
+        if status.holiday:
+            why = _l(
                 "%(d)s is a public holiday: the park is closed. Next free days: %(free)s.",
                 d=draft.pickup_date,
-                free=", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—",
-            ),
-            field="date",
-            code=Code.DAY_FULL,
-        )
-    if not status.fits(draft.total_mass_kg):
-        db.session.rollback()
-        raise Conflict(
-            _l(
-                "%(d)s is full. Next free days: %(free)s.",
-                d=draft.pickup_date,
-                free=", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—",
-            ),
-            field="date",
-            code=Code.DAY_FULL,
-        )
+                free=free,
+            )
+        else:
+            why = _l("%(d)s is full. Next free days: %(free)s.", d=draft.pickup_date, free=free)
+        raise Conflict(why, field="date", code=Code.DAY_FULL)
     booking = Booking(
         organisation_id=user.organisation_id,
         site=site,
