@@ -100,7 +100,9 @@ def test_a_queued_confirmation_waits_for_its_driver_and_is_not_sent_by_another(
     # the first driver is back: their confirmation is sent, once, as theirs
     _log_out(page)
     log_in(page, "driver@demo.lithloop")
-    page.goto("/driver/")
+    # a driver lands on the route; its page sends the queue and reloads itself at once, so
+    # going to it again here would race that reload
+    page.wait_for_url("**/driver/**")
     page.locator("#sync-status.success").wait_for(timeout=30_000)
     assert _arrivals(live_server, stop_id) == [first_id]
     assert json.loads(page.evaluate(f"localStorage.getItem('{QUEUE}')")) == []
