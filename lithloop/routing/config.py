@@ -24,6 +24,8 @@ class RaceConfig:
     # (seconds per stop, level): after level 0, the deepest level whose least time per
     # stop the budget affords (VROOM's deep levels overrun short timeouts on big days)
     vroom_levels: tuple = ((0.06, 5), (0.035, 3), (0.0, 1))
+    # a level that ends with this share of VROOM's time left hands it to the next deeper one
+    vroom_escalate_share: float = 0.2
     vroom_quick_below_s: float = 2.0  # budgets under this: pyvroom at its fastest level ...
     vroom_exploration_quick: int = 0
     vroom_quick_share: float = 0.9  # ... with this share (nothing else does better so fast)
@@ -38,7 +40,7 @@ class RaceConfig:
 
     def __post_init__(self):
         shares = ("pyvrp_share", "vroom_share", "vroom_quick_share", "vroom_grace")
-        shares += ("vroom_alone_share", "vroom_alone_share_barred")
+        shares += ("vroom_alone_share", "vroom_alone_share_barred", "vroom_escalate_share")
         for name in (*shares, "strict_first_above"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name}: must be between 0 and 1")

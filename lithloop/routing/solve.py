@@ -221,6 +221,8 @@ def solve(
         if vroom_engine.available():
             left = time_limit_s - (time.monotonic() - t0)
             seconds, levels = vroom_engine.plan(left, n, config)
+            if not beside:
+                levels = levels[:2]  # no idle core: deeper levels would slow the others
             inc.watch("vroom", vroom_engine.Background(problem, allowed, seconds, levels, config))
             engines.append("vroom")
         else:

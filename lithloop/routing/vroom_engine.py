@@ -191,7 +191,9 @@ def plan(time_limit_s: float, n_stops: int, config) -> tuple[float, list[int]]:
     per_stop = seconds / max(n_stops, 1)
     level = next((lv for least, lv in config.vroom_levels if per_stop >= least), 0)
     level = min(level, config.vroom_exploration)
-    return seconds, [0, level] if level else [0]
+    # When a level ends early, the deeper ones search on in what is left (see `_answers`).
+    deeper = sorted({lv for _, lv in config.vroom_levels if level < lv <= config.vroom_exploration})
+    return seconds, [0, level, *deeper] if level else [0]
 
 
 def threads(seconds: float, config) -> int:
@@ -217,7 +219,8 @@ class Background:
         self.lines: list[str] = []
         self.deadline = self.t0 + seconds + 2.0 + 0.002 * len(problem.stops)
         multi_trip = config.vroom_multi_trip
-        args = (problem, allowed, seconds, levels, multi_trip, threads(seconds, config))
+        cores = threads(seconds, config)
+        args = (problem, allowed, seconds, levels, multi_trip, cores, config.vroom_escalate_share)
         self.proc: Any = None
         self.conn: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
@@ -280,12 +283,15 @@ class Background:
             self.conn = None
 
 
-def _answers(problem, allowed, seconds, levels, multi_trip, threads=1):
-    """("ok" or "error", level, visits or what went wrong) per level, within `seconds`."""
+def _answers(problem, allowed, seconds, levels, multi_trip, threads=1, least_share=0.0):
+    """("ok" or "error", level, visits or what went wrong) per level, within `seconds`.
+
+    The levels after the second are escalations: each runs only when at least
+    `least_share` of `seconds` is left (a deep level cut too short answers worse)."""
     end = time.monotonic() + seconds
     for k, level in enumerate(levels):
         left = end - time.monotonic()
-        if k and left < 0.05:
+        if k and left < max(0.05, least_share * seconds if k >= 2 else 0):
             return
         try:
             yield ("ok", level, solve_vroom(problem, allowed, left, level, multi_trip, threads))
@@ -293,9 +299,9 @@ def _answers(problem, allowed, seconds, levels, multi_trip, threads=1):
             yield ("error", level, f"{type(exc).__name__}: {exc}")
 
 
-def _child(conn, problem, allowed, seconds, levels, multi_trip, threads) -> None:
+def _child(conn, *args) -> None:
     try:
-        for message in _answers(problem, allowed, seconds, levels, multi_trip, threads):
+        for message in _answers(*args):
             conn.send(message)
         conn.send(("end", None, None))
     finally:

@@ -123,7 +123,7 @@ def _good_plan(p):
 
 @pytest.mark.parametrize(
     "seconds, stops, levels",
-    [(1.0, 400, [0]), (10.0, 100, [0, 5]), (10.0, 200, [0, 3]), (10.0, 400, [0, 1])],
+    [(1.0, 400, [0]), (10.0, 100, [0, 5]), (10.0, 200, [0, 3, 5]), (10.0, 400, [0, 1, 3, 5])],
 )
 def test_vroom_digs_as_deep_as_the_time_per_stop_affords(seconds, stops, levels):
     budget, got = vroom_engine.plan(seconds, stops, RaceConfig())

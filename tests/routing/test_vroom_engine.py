@@ -3,6 +3,8 @@ pyvroom the race goes on with a note."""
 
 from __future__ import annotations
 
+import time
+
 from lithloop.routing import solve, vroom_engine
 from lithloop.routing.reasons import compatible_vehicles
 from lithloop.routing.schedule import JOB, simulate
@@ -79,3 +81,30 @@ def test_a_single_trip_too_heavy_is_cut_into_trips_before_the_stop_that_overfill
     # a trip that fits is left whole
     light = pickups[:2]
     assert vroom_engine.split_trips(p, j, light) == [(JOB, i) for i in light]
+
+
+def _timed_levels(monkeypatch, seconds_of_level: dict) -> None:
+    """A stand-in for VROOM whose levels take the given seconds (and visit nothing)."""
+
+    def fake(problem, allowed, seconds, exploration, multi_trip=False, threads=1):
+        time.sleep(min(seconds_of_level[exploration], seconds))
+        return [[] for _ in problem.vehicles]
+
+    monkeypatch.setattr(vroom_engine, "solve_vroom", fake)
+
+
+def test_a_level_that_ends_early_hands_the_time_left_to_a_deeper_one(monkeypatch):
+    p = _day(n=10, trucks=2)
+    allowed, _ = compatible_vehicles(p)
+    _timed_levels(monkeypatch, {0: 0.02, 1: 0.05, 3: 0.05, 5: 0.05})
+    answers = list(vroom_engine._answers(p, allowed, 1.0, [0, 1, 3, 5], False, 1, 0.2))
+    assert [level for _, level, _ in answers] == [0, 1, 3, 5]
+
+
+def test_no_deeper_level_starts_in_too_little_time(monkeypatch):
+    p = _day(n=10, trucks=2)
+    allowed, _ = compatible_vehicles(p)
+    _timed_levels(monkeypatch, {0: 0.02, 1: 0.85, 3: 0.05, 5: 0.05})
+    answers = list(vroom_engine._answers(p, allowed, 1.0, [0, 1, 3, 5], False, 1, 0.2))
+    # level 1 leaves about 0.13 s, under a fifth of the second: the deeper levels never start
+    assert [level for _, level, _ in answers] == [0, 1]
