@@ -35,7 +35,7 @@ class Truck(TimestampMixin, db.Model):
     max_work_s: Mapped[int] = mapped_column(default=10 * 3600)
     fixed_cost_fen: Mapped[int] = mapped_column(default=0)
     cost_per_km_fen: Mapped[int] = mapped_column(default=0)
-    cost_per_hour_fen: Mapped[int] = mapped_column(default=0)
+    cost_per_hour_fen: Mapped[int] = mapped_column(default=0)  # per hour on the road
     active: Mapped[bool] = mapped_column(default=True)
     driver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 

@@ -36,7 +36,10 @@ class Vehicle:
     max_distance_m: int | None = None
     fixed_cost: float = 0.0  # per used truck
     cost_per_km: float = 1.0
+    # per hour of travel, and per hour of service and reloading (VROOM's per_hour and
+    # per_task_hour); waiting for a window costs nothing
     cost_per_hour: float = 0.0
+    cost_per_task_hour: float = 0.0
     max_trips: int = 1  # > 1: may unload at reload_location and go out again
     reload_location: int | None = None  # None = end location
     reload_s: int = 0  # unload / reload time at the park between trips

@@ -56,9 +56,22 @@ def park_location(problem: Problem) -> int:
     return max(set(locs), key=locs.count)
 
 
-def arc_cost_matrix(d_nodes: np.ndarray, per_km: float) -> list[list[int]]:
-    """Integer arc cost matrix in internal cost units for a per-km price."""
-    return np.rint(d_nodes * float(per_km)).astype(np.int64).tolist()
+def arc_cost_matrix(
+    d_nodes: np.ndarray,
+    per_km: float,
+    t_nodes: np.ndarray | None = None,
+    per_hour: float = 0.0,
+    service: np.ndarray | None = None,
+    per_task_hour: float = 0.0,
+) -> list[list[int]]:
+    """Integer arc costs in internal cost units: the arc's km and hours of travel, and the
+    service at its origin (waiting, which the arcs do not see, costs nothing)."""
+    cost = d_nodes * float(per_km)
+    if per_hour and t_nodes is not None:
+        cost = cost + t_nodes * (per_hour * COST_SCALE / 3600)
+    if per_task_hour and service is not None:
+        cost = cost + service[:, None] * (per_task_hour * COST_SCALE / 3600)
+    return np.rint(cost).astype(np.int64).tolist()
 
 
 def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
@@ -73,7 +86,7 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
     loc = np.asarray(nodes.location, dtype=np.int64)
     d_nodes = problem.matrices.distance[np.ix_(loc, loc)].astype(np.int64)
     t_nodes = problem.matrices.duration[np.ix_(loc, loc)].astype(np.int64)
-    max_arc = _add_arc_costs(problem, routing, d_nodes)
+    max_arc = _add_arc_costs(problem, routing, nodes, d_nodes, t_nodes)
     time_dim, max_coef, horizon = _add_time(problem, routing, nodes, t_nodes)
     _add_windows(problem, manager, nodes, time_dim)
     _add_distance(problem, routing, d_nodes)
@@ -117,25 +130,29 @@ def _nodes(problem: Problem, allowed) -> tuple[NodeMap, list[int], list[int]]:
     return nodes, starts, ends
 
 
-def _add_arc_costs(problem: Problem, routing, d_nodes: np.ndarray) -> int:
-    """Arc costs (one registered matrix per per-km price) and fixed costs; the dearest arc."""
+def _add_arc_costs(problem: Problem, routing, nodes: NodeMap, d_nodes, t_nodes) -> int:
+    """Arc costs (one registered matrix per set of prices: km, travel hours, service hours)
+    and fixed costs; the dearest arc."""
     max_arc = 1
-    by_price: dict[float, int] = {}
+    by_price: dict[tuple, int] = {}
+    service = np.asarray(nodes.service, dtype=np.int64)
     for j, v in enumerate(problem.vehicles):
-        if v.cost_per_km not in by_price:
-            mat = arc_cost_matrix(d_nodes, v.cost_per_km)
+        price = (v.cost_per_km, v.cost_per_hour, v.cost_per_task_hour)
+        if price not in by_price:
+            mat = arc_cost_matrix(d_nodes, price[0], t_nodes, price[1], service, price[2])
             max_arc = max(max_arc, max((max(r) for r in mat), default=0))
-            by_price[v.cost_per_km] = routing.RegisterTransitMatrix(mat)
-        routing.SetArcCostEvaluatorOfVehicle(by_price[v.cost_per_km], j)
+            by_price[price] = routing.RegisterTransitMatrix(mat)
+        routing.SetArcCostEvaluatorOfVehicle(by_price[price], j)
         if v.fixed_cost:
             routing.SetFixedCostOfVehicle(int(round(v.fixed_cost * COST_SCALE)), j)
     return max_arc
 
 
 def _add_time(problem: Problem, routing, nodes: NodeMap, t_nodes: np.ndarray):
-    """Time: service at the origin node + travel; shifts, per-hour span costs, work limits.
+    """Time: service at the origin node + travel; shifts and work limits (hours are priced
+    on the arcs, see `_add_arc_costs`).
 
-    Returns (dimension, largest span cost coefficient, horizon)."""
+    Returns (dimension, largest per-second cost of travel, horizon)."""
     vehicles = problem.vehicles
     horizon = max(v.shift.end for v in vehicles)
     t_arr = t_nodes + np.asarray(nodes.service, dtype=np.int64)[:, None]
@@ -150,10 +167,8 @@ def _add_time(problem: Problem, routing, nodes: NodeMap, t_nodes: np.ndarray):
     for j, v in enumerate(vehicles):
         time_dim.CumulVar(routing.Start(j)).SetRange(v.shift.start, v.shift.end)
         time_dim.CumulVar(routing.End(j)).SetRange(v.shift.start, v.shift.end)
-        coef = int(round(v.cost_per_hour * COST_SCALE / 3600))
-        if coef:
-            time_dim.SetSpanCostCoefficientForVehicle(coef, j)
-            max_coef = max(max_coef, coef)
+        coef = int(round(max(v.cost_per_hour, v.cost_per_task_hour) * COST_SCALE / 3600))
+        max_coef = max(max_coef, coef)
         if v.max_work_s is not None:
             time_dim.SetSpanUpperBoundForVehicle(int(v.max_work_s), j)
     for j in range(len(vehicles)):

@@ -57,12 +57,15 @@ def feasible_or_repaired(problem: Problem, routes: list[list[tuple]]) -> list[li
 
 
 def route_cost(v, sim) -> float:
-    used = len(sim.steps) > 2
-    hours = (sim.end_time - sim.steps[0].departure) / 3600
+    """Fixed cost of a used truck, per km, per hour of travel and per hour of service
+    (VROOM's cost model: waiting for a window is free)."""
+    if len(sim.steps) <= 2:
+        return v.cost_per_km * sim.distance / 1000
     return (
-        (v.fixed_cost if used else 0)
+        v.fixed_cost
         + v.cost_per_km * sim.distance / 1000
-        + (v.cost_per_hour * hours if used else 0)
+        + v.cost_per_hour * sim.travel_s / 3600
+        + v.cost_per_task_hour * sim.task_s / 3600
     )
 
 

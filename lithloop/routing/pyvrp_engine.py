@@ -86,6 +86,9 @@ def solve_pyvrp(
     """
     integral = all(float(v.cost_per_km).is_integer() for v in problem.vehicles)
     scale = 1 if integral else 10
+    # PyVRP prices a route's whole duration, waiting included, where our cost prices only
+    # the hours on the road: pricing those on the edges instead searched worse (a 120-stop
+    # two-window day, 3 seeds: 2.33 M against 2.25 M), so its plans are only re-costed.
     import numpy as np
 
     dims = problem.dims

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .model import Problem, Step, Stop, Vehicle
 
@@ -42,6 +43,16 @@ class Simulation:
     end_time: int
     trips: int
 
+    @property
+    def travel_s(self) -> int:
+        """Seconds on the road: each arrival less the departure before it."""
+        return sum(b.arrival - a.departure for a, b in pairwise(self.steps))
+
+    @property
+    def task_s(self) -> int:
+        """Seconds of service and reloading."""
+        return sum(st.departure - st.service_start for st in self.steps)
+
     def _feasible(self) -> bool:
         """True when no constraint is violated."""
         return not self.violations
@@ -56,8 +67,8 @@ def simulate(
     """Simulate `seq` (list of (JOB, stop_index) / (RELOAD, None)) for `vehicle`.
 
     Without `depart`, the truck leaves as late as possible without arriving back later,
-    so that waiting at the first stops counts neither against the maximum working time
-    nor in the route's hours (the cost the OR-Tools model minimises too). With
+    so that waiting at the first stops does not count against the maximum working time
+    (the OR-Tools model leaves as late as it can too). With
     `any_wait`, waiting anywhere on the route (not only at the first stop) is taken out
     that way: routes edited by hand then leave when a driver would.
     """

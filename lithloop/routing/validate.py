@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .model import TimeWindow
@@ -40,10 +41,12 @@ def as_int(v, path: str, *, lo: int | None = 0, hi: int | None = None) -> int:
     return v
 
 
-def as_num(v, path: str, lo: float = 0.0) -> float:
-    """A number >= lo."""
+def as_num(v, path: str, lo: float = 0.0, hi: float = 1e9) -> float:
+    """A finite number between lo and hi (JSON's NaN and Infinity are refused)."""
     if isinstance(v, bool) or not isinstance(v, int | float) or v < lo:
         raise ProblemError(path, f"must be a number >= {lo}", v)
+    if not math.isfinite(v) or v > hi:
+        raise ProblemError(path, f"must be a finite number <= {hi:g}", v)
     return float(v)
 
 

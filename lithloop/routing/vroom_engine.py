@@ -1,7 +1,8 @@
 """pyvroom (VROOM) as a fast racer: our Problem in, routes re-checked by our simulation out.
 
 VROOM knows skills, capacities, pickups and deliveries, time windows, shifts (vehicle
-time windows), service times, fixed / per-hour / per-km costs and maximum distance. It
+time windows), service times, fixed / per-hour / per-km costs (not per_task_hour: pyvroom
+1.15 cannot be given it; service is the same whoever serves a stop) and maximum distance. It
 does not know several trips or a maximum working time: by default it plans single trips
 (a restriction: its plans stay feasible for us, and the other engines use the reloads);
 with `RaceConfig.vroom_multi_trip` a truck with several trips gets its capacity times its

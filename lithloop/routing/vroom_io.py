@@ -116,6 +116,7 @@ def _vehicle(v, path: str, locs: _Locations, dims: list) -> Vehicle:
         fixed_cost=as_num(costs.get("fixed", 0), f"{path}.costs.fixed"),
         cost_per_km=as_num(costs.get("per_km", 0), f"{path}.costs.per_km"),
         cost_per_hour=as_num(costs.get("per_hour", 3600), f"{path}.costs.per_hour"),
+        cost_per_task_hour=as_num(costs.get("per_task_hour", 0), f"{path}.costs.per_task_hour"),
         max_trips=as_int(v.get("max_trips", 1), f"{path}.max_trips", lo=1),
         reload_location=reload,
         reload_s=as_int(v.get("reload_service", 0), f"{path}.reload_service"),

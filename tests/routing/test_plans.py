@@ -6,6 +6,8 @@ Same hand-written matrices as test_schedule.py: park 0, dealers 1 and 2; 0-1 is 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from lithloop.routing import Matrices, Problem, Stop, TimeWindow, Vehicle
@@ -147,10 +149,16 @@ def test_feasible_or_repaired_returns_the_same_routes_when_all_simulate_cleanly(
 
 
 def test_route_cost_of_a_used_and_an_unused_truck():
-    v = van(fixed_cost=100.0, cost_per_km=2.0, cost_per_hour=36.0)
+    v = van(fixed_cost=100.0, cost_per_km=2.0, cost_per_hour=36.0, cost_per_task_hour=18.0)
     p = problem([Stop(id="a", location=2, service_s=40)], v)
-    used = simulate(p, v, [(JOB, 0)], depart=1000)  # 600 m, 100 s
-    assert route_cost(v, used) == pytest.approx(100 + 2 * 0.6 + 36 * 100 / 3600, abs=1e-9)
+    used = simulate(p, v, [(JOB, 0)], depart=1000)  # 600 m, 60 s on the road, 40 s service
+    expected = 100 + 2 * 0.6 + 36 * 60 / 3600 + 18 * 40 / 3600
+    assert route_cost(v, used) == pytest.approx(expected, abs=1e-9)
+    # Waiting for a window is not priced (VROOM's model): the same route, an hour's wait.
+    late = replace(p.stops[0], time_windows=(TimeWindow(5000, 9000),))
+    waits = simulate(replace(p, stops=(late,)), v, [(JOB, 0)], depart=1000)
+    assert waits.steps[1].waiting_s > 3000
+    assert route_cost(v, waits) == pytest.approx(expected, abs=1e-9)
     idle = simulate(p, van(start=1, end=0, fixed_cost=100.0, cost_per_hour=36.0), [], depart=0)
     assert route_cost(v, idle) == pytest.approx(2 * 0.1, abs=1e-9)  # 100 m home, nothing else
 

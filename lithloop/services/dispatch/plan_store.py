@@ -4,6 +4,7 @@ from the trucks' integer rates."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 from lithloop import routing
 from lithloop.extensions import db
@@ -16,10 +17,12 @@ def _fen(amount: Decimal) -> int:
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def route_cost_fen(truck: Truck, distance_m: int, duration_s: int) -> int:
-    """A route's cost from the truck's integer rates: fixed + per km + per hour."""
+def route_cost_fen(truck: Truck, stops: list[PlanStop], distance_m: int) -> int:
+    """A route's cost from the truck's integer rates: fixed + per km + per hour on the road
+    (the solver's cost: service and waiting are not priced)."""
+    travel_s = sum(int((b.arrival - a.departure).total_seconds()) for a, b in pairwise(stops))
     km = Decimal(distance_m) / 1000
-    hours = Decimal(duration_s) / 3600
+    hours = Decimal(travel_s) / 3600
     return (
         truck.fixed_cost_fen
         + _fen(km * truck.cost_per_km_fen)
@@ -95,12 +98,12 @@ def fill_plan(
             waiting_s=r.waiting,
             trips=r.trips,
             locked=truck.id in locked,
-            cost_fen=route_cost_fen(truck, r.distance, r.duration),
         )
         for seq, step in enumerate(r.steps):
             stop = plan_stop(day, step, seq)
             stop.locked = stop.kind == "pickup" and step.stop_id in locked_stops
             route.stops.append(stop)
+        route.cost_fen = route_cost_fen(truck, route.stops, r.distance)
         route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
         plan.routes.append(route)
     for u in solution.unassigned:

@@ -189,7 +189,7 @@ def continue_route(
     route.duration_s = int((ends.arrival - route.stops[0].departure).total_seconds())
     route.waiting_s = solved.waiting if solved else 0  # the prefix's waits are history
     route.trips = max(s.trip for s in route.stops) + 1
-    route.cost_fen = route_cost(old.truck, route.distance_m, route.duration_s)
+    route.cost_fen = route_cost(old.truck, route.stops, route.distance_m)
     route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
     plan.routes.append(route)
     return route
