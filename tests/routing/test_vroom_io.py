@@ -189,3 +189,24 @@ def test_shipment_errors():
         )
     )
     assert e.path == "shipments[0].pickup.id"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), 1e300, -1])
+@pytest.mark.parametrize("field", ["fixed", "per_km", "per_hour", "per_task_hour"])
+def test_a_cost_that_is_not_a_sensible_number_is_refused(field, bad):
+    e = _bad(lambda d: d["vehicles"][0]["costs"].update({field: bad}))
+    assert e.path == f"vehicles[0].costs.{field}"
+
+
+def test_nan_in_the_json_text_is_refused_naming_the_field():
+    text = json.dumps(BASE).replace('"per_km": 2', '"per_km": NaN')
+    with pytest.raises(ProblemError) as info:
+        problem_from_json(text)
+    assert info.value.path == "vehicles[0].costs.per_km"
+
+
+def test_service_hours_are_read_from_per_task_hour():
+    doc = copy.deepcopy(BASE)
+    doc["vehicles"][0]["costs"]["per_task_hour"] = 30
+    p = problem_from_vroom(doc)
+    assert p.vehicles[0].cost_per_task_hour == 30 and p.vehicles[1].cost_per_task_hour == 0
