@@ -7,6 +7,7 @@ Usage (from the repository root; the peers are dev extras: pip install -e .[dev]
     python bench/routing_regional.py --quick          # 8 days up to 200 stops
     python bench/routing_regional.py --fast           # lithloop at 1 s vs VROOM level 0
     python bench/routing_regional.py --scale          # 1,000 stops / 40 trucks, 50 s budget
+    python bench/routing_regional.py --no-costs       # the same days, trucks without costs
 
 To measure another tree's engine: PYTHONPATH=/path/to/tree python bench/routing_regional.py
 (its lithloop is imported; the days, peers and checker come from this tree).
@@ -47,7 +48,7 @@ sys.path[:0] = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if
 
 from bench.regional_days import DayParams, generate, instances  # noqa: E402
 from bench.regional_peers import solve_pyvrp, solve_vroom, to_solution  # noqa: E402
-from lithloop.routing import solve  # noqa: E402
+from lithloop.routing import problem_from_vroom, solve  # noqa: E402
 from lithloop.routing.plans import route_cost  # noqa: E402
 from lithloop.routing.schedule import JOB, RELOAD, simulate  # noqa: E402
 
@@ -81,9 +82,10 @@ def _sequences(problem, sol) -> list[list[tuple]]:
 
 
 def objective_cost(problem, sol) -> float:
-    """The day's cost in yuan (trucks, km, hours) the way every engine here is asked to
-    minimise it, each route re-timed by one scheduler (lithloop's), so the engines' own
-    timing conventions (when a truck leaves, how waiting counts) do not tilt the figure."""
+    """The day's cost in yuan as the day's VROOM JSON defines it (trucks, km, hours on the
+    road; waiting is free), each route re-timed by one scheduler (lithloop's), so the
+    engines' own timing conventions (when a truck leaves) do not tilt the figure. PyVRP, run
+    as a user would, is given the hours as its duration cost, which prices waiting too."""
     total = 0.0
     for j, seq in enumerate(_sequences(problem, sol)):
         if seq:
@@ -148,13 +150,25 @@ def _cost_ratio(mine: dict, best: dict) -> float | None:
     return round(mine["cost_yuan"] / best["cost_yuan"], 4)
 
 
-def run_full(days: list[DayParams], seconds: float) -> dict:
+def day_of(p: DayParams, costs: bool = True) -> tuple[dict, object]:
+    """The day's VROOM JSON and problem; without `costs`, its trucks carry no costs, so
+    every engine takes VROOM's default (an hour on the road costs 3,600, nothing else
+    does): distance then follows the objective, with no fixed cost to trade it against."""
+    doc, problem = generate(p)
+    if costs:
+        return doc, problem
+    for v in doc["vehicles"]:
+        v.pop("costs", None)
+    return doc, problem_from_vroom(doc)
+
+
+def run_full(days: list[DayParams], seconds: float, costs: bool = True) -> dict:
     """Every day with the three engines; returns rows and a summary."""
     rows = []
     head = f"{'day':28s} {'lithloop':>16s} {'vroom':>16s} {'pyvrp':>16s}  ratio"
     print(head, flush=True)
     for p in days:
-        doc, problem = generate(p)
+        doc, problem = day_of(p, costs)
         row = {"day": p.name, "stops": p.stops, "trucks": p.fleet, "seconds": seconds}
         row["lithloop"] = _cpu(_lithloop, problem, seconds)
         row["vroom"] = _cpu(_peer, problem, solve_vroom, "vroom", doc, problem, seconds)
@@ -338,6 +352,9 @@ def main() -> int:
     ap.add_argument("--trucks", type=int, default=40, help="with --scale")
     ap.add_argument("--scale-seconds", type=float, default=50.0, help="with --scale")
     ap.add_argument("--scale-child", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--no-costs", action="store_true", help="trucks without costs (VROOM's defaults)"
+    )
     ap.add_argument("--out", default=None, help="results file (default bench/results/...)")
     args = ap.parse_args()
     if args.scale_child:
@@ -351,7 +368,8 @@ def main() -> int:
         if args.fast:
             result, name = run_fast(days), "routing_regional_fast"
         else:
-            result, name = run_full(days, args.seconds), "routing_regional"
+            result, name = run_full(days, args.seconds, not args.no_costs), "routing_regional"
+            name += "_no_costs" if args.no_costs else ""
         print("\n".join(f"{k}: {v}" for k, v in result["summary"].items()))
     meta = {
         "lithloop": _tree_of_lithloop(),
