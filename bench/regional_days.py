@@ -23,7 +23,7 @@ import math
 import os
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 # This tree, after any PYTHONPATH (so the bench can measure another tree's lithloop).
@@ -187,8 +187,9 @@ def generate(params: DayParams) -> tuple[dict, Problem]:
     return doc, problem_from_vroom(doc)
 
 
-def instances(quick: bool = False) -> list[DayParams]:
-    """The bench's fixed set: 24 days from 60 to 400 stops (8 with `quick`, up to 200)."""
+def instances(quick: bool = False, fresh: int = 0) -> list[DayParams]:
+    """The bench's fixed set: 24 days from 60 to 400 stops (8 with `quick`, up to 200);
+    `fresh` > 0 draws the same 24 kinds of day afresh (other seeds: days never tuned on)."""
     sizes = (60, 80, 100, 120, 150, 200, 250, 300, 350, 400)
     out = []
     for n, size in enumerate(sizes):
@@ -209,6 +210,8 @@ def instances(quick: bool = False) -> list[DayParams]:
         DayParams(stops=300, trucks=50, damaged=0.1, windows=2, deliveries=0.15, seed=203),
         DayParams(stops=400, damaged=0.15, windows=2, trips=2, deliveries=0.1, seed=204),
     ]
+    if fresh:
+        out = [replace(p, seed=p.seed + 10_000 * fresh) for p in out]
     if quick:
         return [p for p in out if p.stops <= 200][::2][:8]
     return out

@@ -8,6 +8,7 @@ Usage (from the repository root; the peers are dev extras: pip install -e .[dev]
     python bench/routing_regional.py --fast           # lithloop at 1 s vs VROOM level 0
     python bench/routing_regional.py --scale          # 1,000 stops / 40 trucks, 50 s budget
     python bench/routing_regional.py --no-costs       # the same days, trucks without costs
+    python bench/routing_regional.py --fresh 1        # the same kinds of day, new seeds
 
 To measure another tree's engine: PYTHONPATH=/path/to/tree python bench/routing_regional.py
 (its lithloop is imported; the days, peers and checker come from this tree).
@@ -353,6 +354,9 @@ def main() -> int:
     ap.add_argument("--scale-seconds", type=float, default=50.0, help="with --scale")
     ap.add_argument("--scale-child", help=argparse.SUPPRESS)
     ap.add_argument(
+        "--fresh", type=int, default=0, help="N > 0: the same kinds of day with new seeds"
+    )
+    ap.add_argument(
         "--no-costs", action="store_true", help="trucks without costs (VROOM's defaults)"
     )
     ap.add_argument("--out", default=None, help="results file (default bench/results/...)")
@@ -364,12 +368,13 @@ def main() -> int:
         result = run_scale(args.stops, args.trucks, args.scale_seconds)
         name = "routing_regional_scale"
     else:
-        days = instances(quick=args.quick)[: args.instances]
+        days = instances(quick=args.quick, fresh=args.fresh)[: args.instances]
         if args.fast:
             result, name = run_fast(days), "routing_regional_fast"
         else:
             result, name = run_full(days, args.seconds, not args.no_costs), "routing_regional"
             name += "_no_costs" if args.no_costs else ""
+            name += f"_fresh{args.fresh}" if args.fresh else ""
         print("\n".join(f"{k}: {v}" for k, v in result["summary"].items()))
     meta = {
         "lithloop": _tree_of_lithloop(),

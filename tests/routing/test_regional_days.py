@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from bench.regional_days import HAZMAT, REACH_KM, DayParams, generate, instances
 from bench.regional_peers import to_solution
@@ -66,3 +67,10 @@ def test_bench_set_spans_60_to_400_stops_with_mixed_options():
     assert {d.windows for d in days} == {1, 2}
     assert any(d.trips > 1 for d in days) and any(d.deliveries for d in days)
     assert len({d.name for d in days}) == len(days)
+
+
+def test_fresh_days_are_the_same_kinds_of_day_with_other_seeds():
+    fixed, fresh = instances(), instances(fresh=1)
+    assert [replace(d, seed=0) for d in fixed] == [replace(d, seed=0) for d in fresh]
+    assert not {d.seed for d in fixed} & {d.seed for d in fresh}
+    assert {d.seed for d in fresh} != {d.seed for d in instances(fresh=2)}
