@@ -56,21 +56,13 @@ def park_location(problem: Problem) -> int:
     return max(set(locs), key=locs.count)
 
 
-def arc_cost_matrix(
-    d_nodes: np.ndarray,
-    per_km: float,
-    t_nodes: np.ndarray | None = None,
-    per_hour: float = 0.0,
-    service: np.ndarray | None = None,
-    per_task_hour: float = 0.0,
-) -> list[list[int]]:
+def arc_cost_matrix(d_nodes, t_nodes, service, per_km, per_hour, per_task_hour) -> list:
     """Integer arc costs in internal cost units: the arc's km and hours of travel, and the
     service at its origin (waiting, which the arcs do not see, costs nothing)."""
-    cost = d_nodes * float(per_km)
-    if per_hour and t_nodes is not None:
-        cost = cost + t_nodes * (per_hour * COST_SCALE / 3600)
-    if per_task_hour and service is not None:
-        cost = cost + service[:, None] * (per_task_hour * COST_SCALE / 3600)
+    per_s = COST_SCALE / 3600
+    cost = (
+        d_nodes * per_km + t_nodes * (per_hour * per_s) + service[:, None] * (per_task_hour * per_s)
+    )
     return np.rint(cost).astype(np.int64).tolist()
 
 
@@ -139,7 +131,7 @@ def _add_arc_costs(problem: Problem, routing, nodes: NodeMap, d_nodes, t_nodes) 
     for j, v in enumerate(problem.vehicles):
         price = (v.cost_per_km, v.cost_per_hour, v.cost_per_task_hour)
         if price not in by_price:
-            mat = arc_cost_matrix(d_nodes, price[0], t_nodes, price[1], service, price[2])
+            mat = arc_cost_matrix(d_nodes, t_nodes, service, *price)
             max_arc = max(max_arc, max((max(r) for r in mat), default=0))
             by_price[price] = routing.RegisterTransitMatrix(mat)
         routing.SetArcCostEvaluatorOfVehicle(by_price[price], j)
