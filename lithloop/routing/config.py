@@ -30,6 +30,10 @@ class RaceConfig:
     vroom_exploration_quick: int = 0
     vroom_quick_share: float = 0.9  # ... with this share (nothing else does better so fast)
     vroom_threads_quick: int = 2  # ... on this many threads (at most the machine's cores)
+    # beside: once VROOM's levels end with this share of its time left (and a second),
+    # PyVRP searches on its core, from scratch, every stop optional, another seed
+    spare_core_pyvrp: bool = True
+    spare_core_share: float = 0.2
     vroom_grace: float = 0.03  # share of the budget the solve waits past it for VROOM
     # several windows: PyVRP gets one client per window, one of them served ("groups"),
     # their hull ("hull") or the longest ("longest")
@@ -41,6 +45,7 @@ class RaceConfig:
     def __post_init__(self):
         shares = ("pyvrp_share", "vroom_share", "vroom_quick_share", "vroom_grace")
         shares += ("vroom_alone_share", "vroom_alone_share_barred", "vroom_escalate_share")
+        shares += ("spare_core_share",)
         for name in (*shares, "strict_first_above"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name}: must be between 0 and 1")

@@ -95,15 +95,16 @@ class Incumbent:
             self._report()
 
     def watch(self, label: str, source) -> None:
-        """Collect `source` (with `take(wait)`, `done`, `lines`) as it answers."""
+        """Collect `source` (with `take(wait)` giving (label, routes) pairs, `done`,
+        `lines`) as it answers; `label` names the source."""
         self.sources.append((label, source))
 
     def collect(self, wait: float = 0.0) -> None:
         """Offer the plans background engines sent (waiting at most `wait` seconds);
         `fresh` turns True when one of them takes the lead."""
         for label, source in list(self.sources):
-            for routes in source.take(wait):
-                if self.offer(label, routes):
+            for plan_label, routes in source.take(wait):
+                if self.offer(plan_label, routes):
                     self.fresh = True
             if source.done:
                 self.sources.remove((label, source))

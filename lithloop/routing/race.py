@@ -101,3 +101,17 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
     return results
+
+
+def spare_core_pyvrp(problem, allowed, big: int, seed: int, config):
+    """PyVRP for a core another engine has finished with: from scratch, every stop
+    optional (prize-collecting), another seed than the main search; a callable
+    `(seconds) -> (label, repaired routes or None)` for the forked process to run."""
+
+    def run(seconds: float):
+        res = pyvrp_engine.solve_pyvrp(
+            problem, allowed, seconds, seed + 1, big, False, None, None, config.pyvrp_windows
+        )
+        return "pyvrp-spare", None if res is None else repair(problem, res[0])
+
+    return run

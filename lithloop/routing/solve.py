@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from . import ortools_model, ortools_solve, pyvrp_engine, vroom_engine
+from . import ortools_model, ortools_solve, pyvrp_engine, vroom_engine, vroom_process
 from .config import DEFAULT, RaceConfig
 from .construct import construct
 from .cores import idle_cores
@@ -22,7 +22,7 @@ from .model import (
     Solution,
 )
 from .plans import clean, feasible_or_repaired, repair, route_cost
-from .race import race_pyvrp
+from .race import race_pyvrp, spare_core_pyvrp
 from .reasons import compatible_vehicles, unassigned
 from .schedule import JOB, simulate
 from .stop import AnyOf, MaxRuntime, StopCriterion, patience_spent, restart_patience, was_cancelled
@@ -217,13 +217,19 @@ def solve(
     want_vroom = vroom_engine.fits(problem, allowed) if use_vroom is None else use_vroom
     quick = time_limit_s < config.vroom_quick_below_s  # VROOM takes every core then
     beside = not quick and want_vroom and _core_free(config)
+    want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
+    can_pyvrp = want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed)
     if want_vroom and not inc.should_stop():
         if vroom_engine.available():
             left = time_limit_s - (time.monotonic() - t0)
             seconds, levels = vroom_engine.plan(left, n, config)
+            then = None
             if not beside:
                 levels = levels[:2]  # no idle core: deeper levels would slow the others
-            inc.watch("vroom", vroom_engine.Background(problem, allowed, seconds, levels, config))
+            elif config.spare_core_pyvrp and can_pyvrp:
+                then = spare_core_pyvrp(problem, allowed, bm.big_penalty, seed, config)
+            bg = vroom_process.Background(problem, allowed, seconds, levels, config, then)
+            inc.watch("vroom", bg)
             engines.append("vroom")
         else:
             notes.append("pyvroom not installed: VROOM skipped")
@@ -247,8 +253,7 @@ def solve(
                 if inc.label != "vroom" and any(src.answers for _, src in inc.sources):
                     break  # VROOM answered but does not lead (e.g. it cannot reload)
             inc.take_fresh()
-        want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
-        if want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed):
+        if can_pyvrp:
             found = _race_pyvrp(*race, t0 + time_limit_s * config.pyvrp_share - 0.001 * n)
             candidates.extend(found)
             if found:

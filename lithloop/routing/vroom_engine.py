@@ -10,18 +10,16 @@ trips and its route is cut into trips afterwards (a reload before the stop that 
 overfill it; the reload's time may then break later windows). Every route is simulated
 against all our constraints and repaired, so VROOM's answer is only ever a candidate.
 
-VROOM searches in a forked process (`Background`) for most of the budget; `solve` runs
-PyVRP beside it when a core is idle, else waits for it and starts PyVRP and OR-Tools from
-its plan.
+VROOM searches in a forked process (`vroom_process.Background`) for most of the budget;
+`solve` runs PyVRP beside it when a core is idle, else waits for it and starts PyVRP and
+OR-Tools from its plan.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from datetime import timedelta
-from typing import Any
 
 import numpy as np
 
@@ -192,7 +190,7 @@ def plan(time_limit_s: float, n_stops: int, config) -> tuple[float, list[int]]:
     per_stop = seconds / max(n_stops, 1)
     level = next((lv for least, lv in config.vroom_levels if per_stop >= least), 0)
     level = min(level, config.vroom_exploration)
-    # When a level ends early, the deeper ones search on in what is left (see `_answers`).
+    # When a level ends early, the deeper ones search on in what is left (see `answers`).
     deeper = sorted({lv for _, lv in config.vroom_levels if level < lv <= config.vroom_exploration})
     return seconds, [0, level, *deeper] if level else [0]
 
@@ -205,86 +203,7 @@ def threads(seconds: float, config) -> int:
     return max(1, min(config.vroom_threads_quick, os.cpu_count() or 1))
 
 
-class Background:
-    """pyvroom searching in a forked process while this one runs the other engines.
-
-    VROOM holds the interpreter while it searches, hence the process (on a second core,
-    a real race). It answers once per exploration level, all within `seconds`. `take()`
-    is cheap and non-blocking: each answer comes back as our repaired routes (once).
-    `close()` ends the process.
-    """
-
-    def __init__(self, problem: Problem, allowed, seconds: float, levels: list[int], config):
-        self.problem, self.t0 = problem, time.monotonic()
-        self.done, self.answers = False, 0
-        self.lines: list[str] = []
-        self.deadline = self.t0 + seconds + 2.0 + 0.002 * len(problem.stops)
-        multi_trip = config.vroom_multi_trip
-        cores = threads(seconds, config)
-        args = (problem, allowed, seconds, levels, multi_trip, cores, config.vroom_escalate_share)
-        self.proc: Any = None
-        self.conn: Any = None
-        if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
-            self._early = list(_answers(*args))
-            return
-        ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_child, args=(child, *args), daemon=True)
-        self.proc.start()
-        child.close()
-
-    def take(self, wait: float = 0.0) -> list[list[list[tuple]]]:
-        """The plans VROOM sent since the last call (waiting at most `wait` for one)."""
-        if self.proc is None:
-            early, self._early, self.done = getattr(self, "_early", []), [], True
-            return [r for r in map(self._routes, early) if r is not None]
-        out: list = []
-        try:
-            while not self.done and self.conn.poll(wait if not out else 0):
-                routes = self._routes(self.conn.recv())
-                if routes is not None:
-                    out.append(routes)
-            if not self.done and (time.monotonic() > self.deadline or not self.proc.is_alive()):
-                if not self.conn.poll(0):
-                    self.lines.append("VROOM gave no (further) answer before its deadline")
-                    self.close()
-        except (EOFError, OSError) as exc:
-            self.lines.append(f"VROOM failed: {type(exc).__name__}: {exc}")
-            self.close()
-        return out
-
-    def _routes(self, message) -> list[list[tuple]] | None:
-        status, level, value = message
-        if status == "end":
-            self.close()
-            return None
-        if status != "ok":
-            self.lines.append(f"VROOM failed: {value}")
-            return None
-        try:
-            routes = to_routes(self.problem, value)
-        except Exception as exc:  # a bad answer is only a missing candidate
-            self.lines.append(f"VROOM's answer unusable: {type(exc).__name__}: {exc}")
-            return None
-        self.answers += 1
-        served = sum(k == JOB for seq in routes for k, _ in seq)
-        took = time.monotonic() - self.t0
-        self.lines.append(f"VROOM (exploration {level}) serves {served} in {took:.2f} s")
-        return routes
-
-    def close(self) -> None:
-        """End the process (if still searching) and free the pipe."""
-        self.done = True
-        if self.proc is not None:
-            if self.proc.is_alive():
-                self.proc.kill()
-            self.proc.join(0.2)  # a killed process is reaped later if need be
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-
-def _answers(problem, allowed, seconds, levels, multi_trip, threads=1, least_share=0.0):
+def answers(problem, allowed, seconds, levels, multi_trip, threads=1, least_share=0.0):
     """("ok" or "error", level, visits or what went wrong) per level, within `seconds`.
 
     The levels after the second are escalations: each runs only when at least
@@ -298,12 +217,3 @@ def _answers(problem, allowed, seconds, levels, multi_trip, threads=1, least_sha
             yield ("ok", level, solve_vroom(problem, allowed, left, level, multi_trip, threads))
         except Exception as exc:
             yield ("error", level, f"{type(exc).__name__}: {exc}")
-
-
-def _child(conn, *args) -> None:
-    try:
-        for message in _answers(*args):
-            conn.send(message)
-        conn.send(("end", None, None))
-    finally:
-        conn.close()

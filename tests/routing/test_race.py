@@ -74,7 +74,7 @@ class _Source:
     def take(self, wait=0.0):
         out, self.plans, self.done = self.plans, [], True
         self.lines.append(f"{len(out)} answers")
-        return out
+        return [("vroom", plan) for plan in out]
 
 
 def _incumbent(p):
@@ -152,6 +152,30 @@ def test_without_an_idle_core_pyvrp_starts_from_the_vroom_plan(monkeypatch):
     assert "no idle core: the other engines start from VROOM's plan" in sol.notes
     assert starts and starts[0] == good
     assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
+
+
+def test_a_spare_core_searches_with_pyvrp_after_vroom_and_its_plan_can_win(monkeypatch):
+    p = _hazmat_day()
+    good = _good_plan(p)
+    monkeypatch.setattr(solve_module, "construct", lambda p, allowed: [[(JOB, 0)], []])
+    monkeypatch.setattr(vroom_engine, "solve_vroom", lambda *a, **kw: [[0], []])  # poor
+    calls = []
+
+    def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, *a, **kw):
+        calls.append((seed, strict, initial))
+        if kw.get("incumbent") is None:  # the spare core's run: it finds the good plan
+            return good, True, 1.0
+        time.sleep(min(seconds, 1.0))  # the main search finds nothing better
+        return [[], []], False, float("inf")
+
+    monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
+    sol = solve(p, time_limit_s=2.5, config=RaceConfig(beside="always"))
+    assert any(n.startswith("pyvrp-spare on VROOM's core after it") for n in sol.notes)
+    assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
+    # without a spare core (no idle core, or switched off) nothing searches after VROOM
+    for config in (RaceConfig(beside="never"), RaceConfig(beside="always", spare_core_pyvrp=False)):
+        sol = solve(p, time_limit_s=2.5, config=config)
+        assert not any("on VROOM's core" in n for n in sol.notes)
 
 
 @pytest.mark.parametrize("beside, free", [("always", True), ("never", False)])

@@ -197,7 +197,7 @@ class SlowVroom:
         if time.monotonic() < self.at:
             return []
         self.done, self.answers = not self.deeper, 1
-        return [self.routes]
+        return [("vroom", self.routes)]
 
     def close(self):
         self.done = True
@@ -205,7 +205,7 @@ class SlowVroom:
 
 def test_waiting_for_the_first_plan_of_a_search_is_not_a_lack_of_improvement(monkeypatch):
     from bench.regional_days import DayParams, generate
-    from lithloop.routing import vroom_engine
+    from lithloop.routing import vroom_engine, vroom_process
     from lithloop.routing.config import RaceConfig
     from lithloop.routing.plans import score
 
@@ -214,7 +214,7 @@ def test_waiting_for_the_first_plan_of_a_search_is_not_a_lack_of_improvement(mon
     better = vroom_engine.to_routes(p, vroom_engine.solve_vroom(p, allowed, 2.0, 0))
     assert score(p, better) < score(p, construct(p, allowed))
     monkeypatch.setattr(vroom_engine, "available", lambda: True)
-    monkeypatch.setattr(vroom_engine, "Background", lambda *a, **k: SlowVroom(better, 1.5))
+    monkeypatch.setattr(vroom_process, "Background", lambda *a, **k: SlowVroom(better, 1.5))
     # no idle core: VROOM searches alone first; its plan comes after the patience (0.3 s)
     # and after the short grace past the end (0.03 x 20 s)
     config = RaceConfig(beside="never")
@@ -230,7 +230,7 @@ def test_a_quick_run_searches_on_from_vrooms_first_plan_rather_than_wait_for_its
     monkeypatch,
 ):
     from bench.regional_days import DayParams, generate
-    from lithloop.routing import vroom_engine
+    from lithloop.routing import vroom_engine, vroom_process
     from lithloop.routing.config import RaceConfig
 
     _, p = generate(DayParams(stops=100, seed=3))
@@ -238,7 +238,7 @@ def test_a_quick_run_searches_on_from_vrooms_first_plan_rather_than_wait_for_its
     first = vroom_engine.to_routes(p, vroom_engine.solve_vroom(p, allowed, 1.0, 0))
     monkeypatch.setattr(vroom_engine, "available", lambda: True)
     monkeypatch.setattr(
-        vroom_engine, "Background", lambda *a, **k: SlowVroom(first, 0.1, deeper=True)
+        vroom_process, "Background", lambda *a, **k: SlowVroom(first, 0.1, deeper=True)
     )
     config = RaceConfig(beside="never")  # VROOM would search alone the whole budget
     t0 = time.monotonic()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from lithloop.routing import solve, vroom_engine
+from lithloop.routing import solve, vroom_engine, vroom_process
 from lithloop.routing.reasons import compatible_vehicles
 from lithloop.routing.schedule import JOB, simulate
 
@@ -97,7 +97,7 @@ def test_a_level_that_ends_early_hands_the_time_left_to_a_deeper_one(monkeypatch
     p = _day(n=10, trucks=2)
     allowed, _ = compatible_vehicles(p)
     _timed_levels(monkeypatch, {0: 0.02, 1: 0.05, 3: 0.05, 5: 0.05})
-    answers = list(vroom_engine._answers(p, allowed, 1.0, [0, 1, 3, 5], False, 1, 0.2))
+    answers = list(vroom_engine.answers(p, allowed, 1.0, [0, 1, 3, 5], False, 1, 0.2))
     assert [level for _, level, _ in answers] == [0, 1, 3, 5]
 
 
@@ -105,6 +105,51 @@ def test_no_deeper_level_starts_in_too_little_time(monkeypatch):
     p = _day(n=10, trucks=2)
     allowed, _ = compatible_vehicles(p)
     _timed_levels(monkeypatch, {0: 0.02, 1: 0.85, 3: 0.05, 5: 0.05})
-    answers = list(vroom_engine._answers(p, allowed, 1.0, [0, 1, 3, 5], False, 1, 0.2))
+    answers = list(vroom_engine.answers(p, allowed, 1.0, [0, 1, 3, 5], False, 1, 0.2))
     # level 1 leaves about 0.13 s, under a fifth of the second: the deeper levels never start
     assert [level for _, level, _ in answers] == [0, 1]
+
+
+def _labels_of(source, within: float = 5.0) -> list[str]:
+    """The labels of every plan a Background sends until it is done."""
+    labels, end = [], time.monotonic() + within
+    while not source.done and time.monotonic() < end:
+        labels += [label for label, _ in source.take(0.05)]
+    source.close()
+    return labels
+
+
+def test_vrooms_core_is_handed_on_with_the_time_left_after_its_levels(monkeypatch):
+    from lithloop.routing.config import RaceConfig
+
+    p = _day(n=10, trucks=2)
+    allowed, _ = compatible_vehicles(p)
+    config = RaceConfig()
+    _timed_levels(monkeypatch, {0: 0.02, 5: 0.1})
+
+    def then(seconds):
+        return f"spare {seconds:.1f}", [[(JOB, 0)], []]
+
+    labels = _labels_of(vroom_process.Background(p, allowed, 2.0, [0, 5], config, then))
+    assert labels[:2] == ["vroom", "vroom"] and len(labels) == 3
+    assert 1.5 <= float(labels[2].split()[1]) <= 1.9  # the 2 s less VROOM's 0.12 s
+
+
+def test_no_search_follows_vroom_in_too_little_time_and_a_failing_one_is_a_note(monkeypatch):
+    from lithloop.routing.config import RaceConfig
+
+    p = _day(n=10, trucks=2)
+    allowed, _ = compatible_vehicles(p)
+    _timed_levels(monkeypatch, {0: 0.02, 5: 1.5})  # 0.48 s of 2 s left: under a second
+
+    def then(seconds):
+        raise AssertionError("not to be called")
+
+    labels = _labels_of(vroom_process.Background(p, allowed, 2.0, [0, 5], RaceConfig(), then))
+    assert labels == ["vroom", "vroom"]
+    _timed_levels(monkeypatch, {0: 0.02, 5: 0.02})
+    source = vroom_process.Background(p, allowed, 2.0, [0, 5], RaceConfig(), then)
+    assert _labels_of(source) == ["vroom", "vroom"]
+    assert any(
+        line.startswith("the spare core's search failed: AssertionError") for line in source.lines
+    )
