@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def sweep_reservations() -> int:
     """Release every pending order whose reservation expired; returns how many."""
-    from lithloop.services.market.checkout import sweep_expired
+    from lithloop.services.market.expiry import sweep_expired
 
     return sweep_expired()
 

@@ -15,8 +15,8 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services.accounts import policies
+from lithloop.services.booking import booking_list, draft_quote, reach
 from lithloop.services.booking import bookings as booking_service
-from lithloop.services.booking import reach
 from lithloop.services.booking import search as booking_search
 from lithloop.services.booking.draft import SP376_ITEMS, BookingDraft, parse_lots
 from lithloop.services.booking.sites import visible_sites
@@ -39,7 +39,7 @@ def index():
     operator start at the open ones; history is the "All" filter) and searched."""
     status = request.args.get("status") or booking_search.default_status(current_user)
     search = (request.args.get("q") or "")[:100]
-    query = booking_search.narrow(booking_service.visible_bookings(current_user), status, search)
+    query = booking_search.narrow(booking_list.visible_bookings(current_user), status, search)
     page = page_arg()
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template(
@@ -130,9 +130,9 @@ def quote():
         lots, warnings = parse_lots(raw["lots"], today)
         site_id = int_or_default(raw["site_id"], 0, minimum=1)
         draft = BookingDraft(site_id, today, time(0), time(0), lots)
-        result = booking_service.quote_draft(current_user, draft)
-        warnings = [*warnings, *booking_service.unknown_code_warnings(draft)]
-        warnings += _far(booking_service._own_site(current_user, site_id))
+        result = draft_quote.quote_draft(current_user, draft)
+        warnings = [*warnings, *draft_quote.unknown_code_warnings(draft)]
+        warnings += _far(draft_quote.own_site(current_user, site_id))
     except ServiceError as exc:
         errors[exc.field or "_form"] = str(exc.message)
     panel = render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)
@@ -146,7 +146,7 @@ def quote():
 @roles_required(*policies.RECORD_READERS)
 def show(booking_id: int):
     """One booking: lots, frozen quote, history, and the cancel form when allowed."""
-    booking = booking_service.get_booking(current_user, booking_id)
+    booking = booking_list.get_booking(current_user, booking_id)
     return render_template(
         "bookings/show.html",
         booking=booking,
@@ -179,7 +179,7 @@ def cancel(booking_id: int):
     reason = request.form.get("reason", "").strip()
     if request.form.get("confirmed") != "1" or not reason:  # ask first, as a page (no JS needed)
         booking_service.check_may_cancel(current_user)
-        booking = booking_service.get_booking(current_user, booking_id)
+        booking = booking_list.get_booking(current_user, booking_id)
         missing = request.form.get("confirmed") == "1"
         return render_template(
             "bookings/confirm_cancel.html",

@@ -19,7 +19,7 @@ from lithloop import clock, outside_calls
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Pack, PackState, Payment
 from lithloop.payments.localstripe_server import LocalStripe
-from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import expiry as market_expiry
 from tests.conftest import Auth, api_headers, submit
 from tests.market.support import list_packs, make_buyer
 
@@ -135,7 +135,7 @@ def test_api_order_with_stripe_hung_is_a_clear_502_within_the_timeout_while_heal
     assert order.reserved_until <= order.created_at + timedelta(minutes=minutes, seconds=5)
     assert _states(packs) == {PackState.RESERVED}
     with app.app_context():
-        assert market_checkout.sweep_expired(order.reserved_until + timedelta(seconds=1)) == 1
+        assert market_expiry.sweep_expired(order.reserved_until + timedelta(seconds=1)) == 1
     order = _latest_order()
     assert order.status is OrderStatus.CANCELLED and _states(packs) == {PackState.FINISHED}
 
@@ -186,11 +186,11 @@ def test_paying_with_stripe_hung_leaves_the_outcome_to_stripe_and_the_sweep_ends
     order.reserved_until = clock.now() - timedelta(seconds=1)  # as if it had just expired
     db.session.commit()
     with app.app_context():
-        stale = market_checkout.confirm_stale_after_s()
-        assert market_checkout.sweep_expired() == 0  # the answer may still come
+        stale = market_expiry.confirm_stale_after_s()
+        assert market_expiry.sweep_expired() == 0  # the answer may still come
     _age_payment(stale + 1)
     with app.app_context():
-        assert market_checkout.sweep_expired() == 1
+        assert market_expiry.sweep_expired() == 1
     order = _latest_order()
     assert order.status is OrderStatus.CANCELLED and _states([pack]) == {PackState.FINISHED}
     with app.app_context():
@@ -210,7 +210,7 @@ def test_paying_again_after_a_hung_confirm_asks_stripe_first_and_completes(app, 
     refused, _ = _pay(client, order.id)  # the hung request might still be answered
     assert refused.status_code == 409 and "already under way" in refused.get_data(as_text=True)
     with app.app_context():
-        _age_payment(market_checkout.confirm_stale_after_s() + 1)
+        _age_payment(market_expiry.confirm_stale_after_s() + 1)
     paid, _ = _pay(client, order.id)
     assert paid.status_code == 302, paid.get_data(as_text=True)
     order = _latest_order()
@@ -219,7 +219,7 @@ def test_paying_again_after_a_hung_confirm_asks_stripe_first_and_completes(app, 
 
 
 def test_an_expired_order_charged_after_all_is_refunded_in_full_by_the_sweep(app, client):
-    # Depends on _refund_if_paid_after_all in market_checkout (before: the released order
+    # Depends on _refund_if_paid_after_all in market_expiry (before: the released order
     # stayed cancelled with the money taken until a webhook came, if one came).
     from lithloop import payments
 
@@ -234,7 +234,7 @@ def test_an_expired_order_charged_after_all_is_refunded_in_full_by_the_sweep(app
     order.reserved_until = clock.now() - timedelta(seconds=1)
     db.session.commit()
     with app.app_context():
-        assert market_checkout.sweep_expired() == 1
+        assert market_expiry.sweep_expired() == 1
     order = _latest_order()
     assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
     assert order.refunds[0].stripe_refund_id.startswith("re_")

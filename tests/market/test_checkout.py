@@ -11,7 +11,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackEvent, PackState
 from lithloop.services.errors import Conflict, Forbidden, Invalid
-from lithloop.services.market import catalog, checkout
+from lithloop.services.market import catalog, checkout, expiry
 from lithloop.services.market import payments as market_payments
 from tests.market.support import list_packs, make_admin, make_buyer
 
@@ -86,8 +86,8 @@ def test_expired_reservations_are_swept_back_on_sale(app):
     buyer = make_buyer()
     (pack,) = list_packs(1)
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
-    assert checkout.sweep_expired() == 0
-    assert checkout.sweep_expired(now=clock.now() + timedelta(minutes=31)) == 1
+    assert expiry.sweep_expired() == 0
+    assert expiry.sweep_expired(now=clock.now() + timedelta(minutes=31)) == 1
     db.session.refresh(order)
     db.session.refresh(pack)
     assert order.status is OrderStatus.CANCELLED and "expired" in order.cancel_reason

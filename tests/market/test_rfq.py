@@ -21,6 +21,7 @@ from lithloop.models import (
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market import release as market_release
 from lithloop.services.market import rfq as rfqs
 from lithloop.services.market import rfq_admin
 from tests.conftest import freeze_clock
@@ -164,7 +165,7 @@ def test_a_cancelled_order_frees_the_quote_again(app):
     packs = list_packs(3)
     rfq = _quoted(buyer, admin)
     order = rfqs.accept(buyer, rfq.id)
-    market_checkout.release(order.id, "changed my mind")
+    market_release.release(order.id, "changed my mind")
     assert _states(packs) == [PackState.FINISHED] * 3
     again = rfqs.accept(buyer, rfq.id)
     assert again.id != order.id and again.total_fen == 3_000_000

@@ -26,7 +26,7 @@ from lithloop.models import (
     Site,
 )
 from lithloop.services.accounts import policies
-from lithloop.services.booking import bookings, prices, sites
+from lithloop.services.booking import booking_list, bookings, prices, sites
 from lithloop.services.dispatch import left_out, runs
 from lithloop.services.errors import Forbidden, NotFound
 from lithloop.services.market import invoices, orders, payments, rfq_admin
@@ -73,7 +73,7 @@ def _order(buyer) -> Order:
 def test_another_organisations_booking_is_not_found(world):
     booking_id = world["booking"].id
     with pytest.raises(NotFound):
-        bookings.get_booking(world["other"], booking_id)
+        booking_list.get_booking(world["other"], booking_id)
     with pytest.raises(NotFound):
         bookings.change_status(world["other"], booking_id, BookingStatus.CANCELLED)
     with pytest.raises(NotFound):

@@ -105,7 +105,7 @@ def known_ids(fuzzed_app, tokens):
 
     from lithloop.extensions import db
     from lithloop.models import Pack, Plan, PlanRun, User
-    from lithloop.services.booking import bookings, sites
+    from lithloop.services.booking import booking_list, sites
     from lithloop.services.market import catalog as market_catalog
 
     client = fuzzed_app.test_client()
@@ -113,7 +113,7 @@ def known_ids(fuzzed_app, tokens):
         dealer = db.session.scalar(sa.select(User).where(User.email == "dealer@demo.lithloop"))
         found = {
             "site_id": [s.id for s in db.session.scalars(sites.visible_sites(dealer))],
-            "booking_id": [b.id for b in bookings.booking_page(dealer, 1, 20)[0]],
+            "booking_id": [b.id for b in booking_list.booking_page(dealer, 1, 20)[0]],
             "run_id": list(db.session.scalars(sa.select(PlanRun.id).limit(20))),
             "plan_id": list(db.session.scalars(sa.select(Plan.id).limit(20))),
             "code": list(db.session.scalars(sa.select(Pack.code).order_by(Pack.id).limit(40))),

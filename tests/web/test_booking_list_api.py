@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Booking, MonthlyRollup, Role
-from lithloop.services.booking import bookings
+from lithloop.services.booking import booking_list
 from lithloop.services.booking import prices as price_service
 from lithloop.services.reporting import rollups
 from lithloop.web.api.bookings import BookingSummaryOut, booking_summary
@@ -47,7 +47,7 @@ def test_list_items_are_summaries_without_quote_lots_or_history(client, dealer):
 
 
 def test_the_hand_written_summary_is_what_the_documented_schema_gives(app, dealer):
-    rows, total = bookings.booking_page(dealer, 1, 50)
+    rows, total = booking_list.booking_page(dealer, 1, 50)
     assert total == len(rows) == 7
     schema = BookingSummaryOut()
     for row in rows:

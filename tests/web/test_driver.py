@@ -216,7 +216,7 @@ def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, wo
     # Depends on services/accounts/policies.py and the guards that use it: before issue 17 a driver
     # counted as park staff and opened every organisation's bookings with their quotes,
     # every site and private passports.
-    from lithloop.services.booking import bookings as booking_service
+    from lithloop.services.booking import booking_list
     from lithloop.services.booking import sites as site_service
     from lithloop.services.errors import NotFound
     from tests.conftest import api_headers
@@ -272,12 +272,12 @@ def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, wo
         client.post("/api/v1/quotes/second-life", json=second_life, headers=headers).status_code
         == 403
     )
-    assert db.session.scalars(booking_service.visible_bookings(driver)).all() == []
+    assert db.session.scalars(booking_list.visible_bookings(driver)).all() == []
     assert db.session.scalars(site_service.visible_sites(driver)).all() == []
     # A booking of their own route stays theirs to record (the pickup goes through
     # get_booking); another route's is not found.
-    assert booking_service.get_booking(driver, b1).id == b1
+    assert booking_list.get_booking(driver, b1).id == b1
     with pytest.raises(NotFound):
-        booking_service.get_booking(driver, elsewhere)
+        booking_list.get_booking(driver, elsewhere)
     with pytest.raises(NotFound):
         site_service.get_site(driver, dealer_site.id)

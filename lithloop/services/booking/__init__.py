@@ -5,11 +5,13 @@ this domain's own. Within a public module, names without a leading underscore ar
 """
 
 __all__ = [
+    "booking_list",
     "bookings",
     "bus_fleet",
     "capacity",
     "distances",
     "draft",
+    "draft_quote",
     "event_details",
     "geocoding",
     "org_transfer",

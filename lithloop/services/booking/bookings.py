@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
-from lithloop import clock, labels, letters, pricing
+from lithloop import clock, labels, letters
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
     BookingEvent,
     BookingLot,
     BookingStatus,
-    BusPack,
     Site,
     User,
 )
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity, event_details
-from lithloop.services.booking.distances import distance_from_park_km
+from lithloop.services.booking.booking_list import get_booking
 from lithloop.services.booking.draft import BookingDraft, parse_draft
+from lithloop.services.booking.draft_quote import own_site, quote_draft
 from lithloop.services.booking.errors import Code
-from lithloop.services.booking.prices import current_index
-from lithloop.services.booking.sites import get_site
-from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from lithloop.services.reporting import rollups
+from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
 
 BOOKING_ROLES = policies.BOOKERS
 S = BookingStatus
@@ -44,86 +39,6 @@ TRANSITIONS = {
     S.CANCELLED: set(),
 }
 ACTIVE = (S.REQUESTED, S.SCHEDULED)
-
-
-@dataclass(frozen=True)
-class DraftQuote:
-    """The quote of a draft: one pricing quote per lot, and the sum."""
-
-    index_version: str
-    distance_km: str
-    lots: tuple[pricing.ScrapQuote, ...]
-
-    @property
-    def total_fen(self) -> int:
-        """Sum of the lot totals (negative: the owner pays)."""
-        return sum(q.total_fen for q in self.lots)
-
-    def to_dict(self) -> dict:
-        """The frozen form stored with the booking and returned by the API."""
-        return {
-            "index_version": self.index_version,
-            "total_fen": self.total_fen,
-            "currency": "CNY",
-            "distance_km": self.distance_km,
-            "lots": [q.to_dict() for q in self.lots],
-        }
-
-
-def _own_site(user: User, site_id: int) -> Site:
-    site = get_site(user, site_id)
-    if site.organisation_id != user.organisation_id:
-        raise NotFound(_l("No such site."), field="site_id")
-    return site
-
-
-def quote_draft(user: User, draft: BookingDraft) -> DraftQuote:
-    """Price each lot with transport from the site, on today's index."""
-    site = _own_site(user, draft.site_id)
-    distance = distance_from_park_km(site.lat, site.lon)
-    index = current_index()
-    quotes = []
-    for i, lot in enumerate(draft.lots):
-        try:
-            quotes.append(
-                pricing.quote_scrap(
-                    pricing.ScrapLot(
-                        pricing.Chemistry(lot.chemistry),
-                        pricing.Form(lot.form),
-                        lot.mass_kg,
-                        pricing.Condition(lot.condition),
-                        distance_km=distance,
-                    ),
-                    index,
-                    quoted_on=clock.today(),
-                )
-            )
-        except pricing.PricingError as exc:
-            raise Invalid(exc.message, field=f"lots[{i}].{exc.field}") from exc
-    return DraftQuote(index.version, str(distance), tuple(quotes))
-
-
-def unknown_code_warnings(draft: BookingDraft) -> list[str]:
-    """Valid codes that no fleet register on lithloop knows: allowed, with a warning."""
-    codes = {c for lot in draft.lots for c in lot.codes}
-    if not codes:
-        return []
-    known = set(
-        db.session.scalars(sa.select(BusPack.pack_code).where(BusPack.pack_code.in_(codes)))
-    )
-    unknown = sorted(codes - known)
-    if not unknown:
-        return []
-    return [
-        str(
-            _l(
-                "%(n)s codes are not in any fleet register on lithloop (%(codes)s); "
-                "they are accepted and checked at intake.",
-                n=len(unknown),
-                codes=", ".join(unknown[:5]) + ("…" if len(unknown) > 5 else ""),
-            )
-        )
-    ]
 
 
 def _check_window(site: Site, draft: BookingDraft) -> None:
@@ -191,7 +106,7 @@ def _book(
 ) -> tuple[Booking, bool]:
     today = as_of or clock.today()
     draft = parse_draft(raw, today)
-    site = _own_site(user, draft.site_id)
+    site = own_site(user, draft.site_id)
     _check_window(site, draft)
     quote = quote_draft(user, draft)
     _check_hazard_date(draft, today)
@@ -313,68 +228,6 @@ def record_status(
         note=event_details.lazy_words(detail, note),
         link=letters.link("bookings.show", booking_id=booking.id),
     )
-
-
-def visible_bookings(user: User, *, with_site: bool = True) -> sa.Select:
-    """Bookings the user may see: region staff all, owners their organisation's, drivers
-    none (policies.py)."""
-    query = sa.select(Booking).order_by(Booking.pickup_date.desc(), Booking.id.desc())
-    if with_site:
-        query = query.options(selectinload(Booking.site))
-    return policies.scoped(query, user, Booking.organisation_id)
-
-
-# What a list of bookings shows (the web list's columns): no frozen quote, lots or history.
-LIST_COLUMNS = (
-    Booking.id,
-    Booking.organisation_id,
-    Booking.site_id,
-    Booking.status,
-    Booking.pickup_date,
-    Booking.window_start,
-    Booking.window_end,
-    Booking.total_mass_kg,
-    Booking.hazardous,
-    Booking.quote_total_fen,
-    Booking.quote_index_version,
-)
-
-
-def booking_page(user: User, page: int, per_page: int) -> tuple[list[sa.Row], int]:
-    """One page of the user's visible bookings as rows of LIST_COLUMNS, and how many there are.
-
-    One query (plain rows, no ORM objects), plus a count only when the page is full (a
-    short page tells the total): the park's total from the bookings rollup (a row a month),
-    an organisation's by counting its bookings, and the park's too when the rollup holds
-    fewer than this page shows (not rebuilt since an import or an upgrade).
-    """
-    offset = (page - 1) * per_page
-    visible = visible_bookings(user, with_site=False)
-    query = visible.with_only_columns(*LIST_COLUMNS, maintain_column_froms=True)
-    items = list(db.session.execute(query.offset(offset).limit(per_page)))
-    if len(items) < per_page and (items or page == 1):
-        return items, offset + len(items)
-    rolled = rollups.booking_total() if policies.sees_whole_region(user) else None
-    if rolled is not None and rolled >= offset + len(items):
-        return items, rolled
-    counted = visible.order_by(None)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
-    if rolled is not None and rolled != total:  # fewer than this page shows: not rebuilt
-        current_app.logger.warning(
-            "bookings rollup says %s, there are %s: run `flask rebuild-rollups`", rolled, total
-        )
-    return items, total
-
-
-def get_booking(user: User, booking_id: int) -> Booking:
-    """A booking the user may see (a driver: a stop of their route); NotFound otherwise."""
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or not (
-        policies.sees_organisation(user, booking.organisation_id)
-        or policies.drives_booking(user, booking.id)
-    ):
-        raise NotFound(_l("No such booking."))
-    return booking
 
 
 def change_status(

@@ -9,6 +9,7 @@ __all__ = [
     "catalog",
     "checkout",
     "delivery",
+    "expiry",
     "invoices",
     "order_list",
     "orders",

@@ -1,4 +1,5 @@
-"""Checkout: reserve packs under row locks, open the PaymentIntent, release on expiry.
+"""Checkout: reserve packs under row locks and open the PaymentIntent (releasing is
+release.py, the expiry sweep expiry.py).
 
 No pack is sold twice: the packs asked for by id are locked in id order (FOR UPDATE, so
 concurrent checkouts wait and then see the pack reserved); packs asked for by group are
@@ -19,7 +20,7 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, outside_calls, payments
+from lithloop import clock, payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, Payment, User
 from lithloop.services import idempotency
@@ -304,127 +305,3 @@ def ensure_intent(order: Order) -> Order:
     ):
         return open_intent(order)
     return order
-
-
-def release_locked(order: Order, reason: str, user: User | None = None) -> None:
-    """Cancel a pending order and put its packs back on sale (the caller commits)."""
-    for line in order.lines:
-        if line.pack.state is PackState.RESERVED:
-            place(
-                line.pack,
-                PackState.FINISHED,
-                user,
-                "released",
-                data={"order_id": order.id, "reason": reason[:100]},
-                public=False,
-            )
-    order.status = OrderStatus.CANCELLED
-    order.status_at = clock.now()
-    order.cancel_reason = reason[:300]
-    order.reserved_until = None
-
-
-def lock_order(order_id: int) -> Order:
-    """The order, locked for this transaction (NotFound if absent)."""
-    order = db.session.scalar(
-        sa.select(Order)
-        .where(Order.id == order_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if order is None:
-        raise NotFound(_l("No such order."))
-    return order
-
-
-def release(order_id: int, reason: str, user: User | None = None) -> Order:
-    """Cancel a pending order and release its packs, in its own transaction."""
-    try:
-        order = lock_order(order_id)
-        if order.status is OrderStatus.PENDING_PAYMENT:
-            release_locked(order, reason, user)
-        db.session.commit()
-    except (ServiceError, sa.exc.SQLAlchemyError):
-        db.session.rollback()
-        raise
-    return order
-
-
-#: Payment states in which Stripe may still take the money: the sweep leaves them alone.
-IN_FLIGHT = frozenset({"confirming", "processing", "succeeded"})
-
-
-def confirm_stale_after_s() -> float:
-    """After this long a payment still "confirming" has no request waiting on Stripe any
-    more (its answer timed out, or its worker died): its outcome is for Stripe to tell."""
-    embedded = not current_app.config.get("STRIPE_SECRET_KEY")
-    return 3 * outside_calls.stripe_call_budget_s(current_app.config, embedded=embedded) + 5
-
-
-def sweep_expired(now=None) -> int:
-    """Release every pending order whose reservation has expired; returns how many.
-
-    A payment "confirming" for longer than confirm_stale_after_s() is released too (then
-    its PaymentIntent is cancelled; one that succeeded after all is refunded in full)."""
-    now = now or clock.now()
-    stale = now - timedelta(seconds=confirm_stale_after_s())
-    query = (
-        sa.select(Order)
-        .outerjoin(Payment)
-        .where(
-            Order.status == OrderStatus.PENDING_PAYMENT,
-            Order.reserved_until < now,
-            sa.or_(
-                Payment.id.is_(None),
-                Payment.status.not_in(IN_FLIGHT),
-                sa.and_(Payment.status == "confirming", Payment.updated_at < stale),
-            ),
-        )
-        .order_by(Order.id)
-        .with_for_update(of=Order, skip_locked=True)
-    )
-    try:
-        orders = list(db.session.scalars(query))
-        for order in orders:
-            release_locked(order, "reservation expired")
-        idempotency.purge_expired(now)
-        db.session.commit()
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        raise
-    for order in orders:
-        if not _cancel_intent(order):
-            break  # Stripe not answering: the rest are cancelled on the next sweep or expire
-    return len(orders)
-
-
-def _cancel_intent(order: Order) -> bool:
-    """Cancel the order's PaymentIntent at Stripe (best effort: it may have gone already);
-    False when Stripe did not answer. An intent that succeeded after all is refunded."""
-    if order.payment is None:
-        return True
-    gateway = payments.gateway()
-    try:
-        gateway.cancel(order.payment.intent_id)
-    except payments.PaymentError as exc:
-        current_app.logger.info("intent %s not cancelled: %s", order.payment.intent_id, exc)
-        if exc.unreachable:
-            return False
-        _refund_if_paid_after_all(order.id, order.payment.intent_id)
-    return True
-
-
-def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
-    """A released order whose PaymentIntent succeeded all the same: give the money back."""
-    from lithloop.services.market.payments import apply_intent  # (it imports this module)
-
-    try:
-        if not payments.gateway().retrieve(intent_id).succeeded:
-            return
-        apply_intent(order_id, "succeeded")  # a cancelled order: refunded in full
-        db.session.commit()
-    except payments.PaymentError as exc:
-        db.session.rollback()
-        current_app.logger.warning(
-            "order %s: late payment not refunded yet: %s", order_id, exc.message
-        )

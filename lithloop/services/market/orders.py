@@ -23,8 +23,8 @@ from lithloop.models import (
 from lithloop.services import idempotency
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.market.checkout import lock_order
 from lithloop.services.market.errors import Code
+from lithloop.services.market.release import lock_order
 from lithloop.services.packs.state import place
 
 #: Fulfilment: the status an order may move to from each status.

@@ -21,14 +21,10 @@ from lithloop.models import Order, OrderStatus, PackState, Refund, User
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.market import invoices
 from lithloop.services.market import orders as market_orders
-from lithloop.services.market.checkout import (
-    PaymentUnavailable,
-    confirm_stale_after_s,
-    ensure_intent,
-    lock_order,
-    release_locked,
-)
+from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent
 from lithloop.services.market.errors import Code
+from lithloop.services.market.expiry import confirm_stale_after_s
+from lithloop.services.market.release import lock_order, release_locked
 from lithloop.services.packs.state import place
 
 #: Test cards a buyer may type into the card field in test mode (shown as a hint).

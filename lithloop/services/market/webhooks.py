@@ -15,7 +15,7 @@ from lithloop.models import PAID_STATUSES, OrderStatus, Payment, StripeEvent
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
-from lithloop.services.market.checkout import lock_order
+from lithloop.services.market.release import lock_order
 
 HANDLED = {
     "payment_intent.succeeded",

@@ -12,8 +12,8 @@ from lithloop import clock, vocab
 from lithloop.cache import read_cache
 from lithloop.models import BookingStatus
 from lithloop.services.accounts import policies
+from lithloop.services.booking import booking_list, capacity
 from lithloop.services.booking import bookings as booking_service
-from lithloop.services.booking import capacity
 from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Invalid
 from lithloop.web.api.common import (
@@ -202,7 +202,7 @@ def list_bookings(args):
 
 
 def _page_json(user, page: int, size: int) -> tuple[bytes, int]:
-    items, total = booking_service.booking_page(user, page, size)
+    items, total = booking_list.booking_page(user, page, size)
     summaries = [booking_summary(row) for row in items]  # documented by BookingSummaryOut
     return compact_json(summaries), total
 
@@ -251,7 +251,7 @@ def create_booking(data):
 def get_booking(booking_id: int):
     """One booking with its lots, frozen quote and history."""
     policies.require_record_reader(api_user())
-    return booking_service.get_booking(api_user(), booking_id)
+    return booking_list.get_booking(api_user(), booking_id)
 
 
 @blp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])

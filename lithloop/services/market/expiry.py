@@ -1,0 +1,94 @@
+"""The expiry sweep: pending orders whose reservation ended are released, their
+PaymentIntents cancelled, and one that succeeded after all refunded in full."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from lithloop import clock, outside_calls, payments
+from lithloop.extensions import db
+from lithloop.models import Order, OrderStatus, Payment
+from lithloop.services import idempotency
+from lithloop.services.market.release import release_locked
+
+#: Payment states in which Stripe may still take the money: the sweep leaves them alone.
+IN_FLIGHT = frozenset({"confirming", "processing", "succeeded"})
+
+
+def confirm_stale_after_s() -> float:
+    """After this long a payment still "confirming" has no request waiting on Stripe any
+    more (its answer timed out, or its worker died): its outcome is for Stripe to tell."""
+    embedded = not current_app.config.get("STRIPE_SECRET_KEY")
+    return 3 * outside_calls.stripe_call_budget_s(current_app.config, embedded=embedded) + 5
+
+
+def sweep_expired(now=None) -> int:
+    """Release every pending order whose reservation has expired; returns how many.
+
+    A payment "confirming" for longer than confirm_stale_after_s() is released too (then
+    its PaymentIntent is cancelled; one that succeeded after all is refunded in full)."""
+    now = now or clock.now()
+    stale = now - timedelta(seconds=confirm_stale_after_s())
+    query = (
+        sa.select(Order)
+        .outerjoin(Payment)
+        .where(
+            Order.status == OrderStatus.PENDING_PAYMENT,
+            Order.reserved_until < now,
+            sa.or_(
+                Payment.id.is_(None),
+                Payment.status.not_in(IN_FLIGHT),
+                sa.and_(Payment.status == "confirming", Payment.updated_at < stale),
+            ),
+        )
+        .order_by(Order.id)
+        .with_for_update(of=Order, skip_locked=True)
+    )
+    try:
+        orders = list(db.session.scalars(query))
+        for order in orders:
+            release_locked(order, "reservation expired")
+        idempotency.purge_expired(now)
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        raise
+    for order in orders:
+        if not _cancel_intent(order):
+            break  # Stripe not answering: the rest are cancelled on the next sweep or expire
+    return len(orders)
+
+
+def _cancel_intent(order: Order) -> bool:
+    """Cancel the order's PaymentIntent at Stripe (best effort: it may have gone already);
+    False when Stripe did not answer. An intent that succeeded after all is refunded."""
+    if order.payment is None:
+        return True
+    gateway = payments.gateway()
+    try:
+        gateway.cancel(order.payment.intent_id)
+    except payments.PaymentError as exc:
+        current_app.logger.info("intent %s not cancelled: %s", order.payment.intent_id, exc)
+        if exc.unreachable:
+            return False
+        _refund_if_paid_after_all(order.id, order.payment.intent_id)
+    return True
+
+
+def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
+    """A released order whose PaymentIntent succeeded all the same: give the money back."""
+    from lithloop.services.market.payments import apply_intent  # (it imports this module)
+
+    try:
+        if not payments.gateway().retrieve(intent_id).succeeded:
+            return
+        apply_intent(order_id, "succeeded")  # a cancelled order: refunded in full
+        db.session.commit()
+    except payments.PaymentError as exc:
+        db.session.rollback()
+        current_app.logger.warning(
+            "order %s: late payment not refunded yet: %s", order_id, exc.message
+        )
