@@ -1,0 +1,62 @@
+"""The market blueprint (`market`, under /market), its roles, the cart kept on the server
+and the helpers its templates use."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint
+from flask_login import current_user
+
+from lithloop import labels
+from lithloop.i18n import current_language
+from lithloop.services.accounts import policies
+from lithloop.services.market import cart as market_cart
+from lithloop.services.market import catalog
+from lithloop.services.market import delivery as market_delivery
+
+bp = Blueprint("market", __name__, url_prefix="/market")
+BUYER = policies.BUYERS
+ALL_ORDERS = policies.ORDER_VIEWERS
+CATALOG_GROUPS = 24  # listings (groups of identical packs) per catalog page
+
+
+def order_status_label(value: str) -> str:
+    """An order status in the current language."""
+    return labels.label(labels.ORDER_STATUS, value)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {
+        "order_status_label": order_status_label,
+        "use_cases": catalog.USE_CASES,
+        "group_id": catalog.group_id,
+        "one_time_token": lambda: uuid.uuid4().hex,
+        "city_name": city_name,
+    }
+
+
+def city_name(name_zh: str) -> str:
+    """A delivery city (stored by its Chinese name) in the page's language."""
+    place = next((p for p in market_delivery.cities() if p.name_zh == name_zh), None)
+    if place is None:
+        return name_zh
+    return market_delivery.city_label(place, current_language())
+
+
+def read_cart() -> dict:
+    """The buyer's cart, kept on the server."""
+    return market_cart.read(current_user)
+
+
+def save_cart(cart: dict) -> None:
+    """Keep the cart on the server; each change gives it a new checkout token."""
+    market_cart.save(current_user, cart["packs"], cart["groups"])
+
+
+def cart_lines(cart: dict) -> list[dict]:
+    """The cart as checkout lines."""
+    return [{"pack_id": i} for i in cart["packs"]] + [
+        {"group_id": g, "quantity": q} for g, q in cart["groups"].items()
+    ]

@@ -1,0 +1,170 @@
+"""The cart (add, remove, delivery) and the checkout that places the order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lithloop.extensions import db
+from lithloop.models import OrderStatus, Pack, PackState
+from lithloop.services import idempotency
+from lithloop.services.errors import ServiceError
+from lithloop.services.market import cart as market_cart
+from lithloop.services.market import catalog
+from lithloop.services.market import checkout as market_checkout
+from lithloop.services.market import delivery as market_delivery
+from lithloop.services.strict_input import int_or_default
+from lithloop.web.access import roles_required
+from lithloop.web.converters import MAX_ID
+from lithloop.web.market.blueprint import BUYER, bp, cart_lines, read_cart, save_cart
+
+
+@bp.post("/cart/add")
+@roles_required(*BUYER)
+def cart_add():
+    """Add a pack, or set the quantity of a group, in the buyer's cart."""
+    cart = read_cart()
+    pack_id = int_or_default(request.form.get("pack_id"), 0, minimum=1, maximum=MAX_ID)
+    if pack_id:
+        if pack_id not in cart["packs"]:
+            cart["packs"].append(pack_id)
+    elif request.form.get("group_id"):
+        quantity = int_or_default(request.form.get("quantity"), 1, minimum=1, maximum=1000)
+        cart["groups"][request.form["group_id"][:80]] = quantity
+    save_cart(cart)
+    flash(_("Added to the cart."), "success")
+    return redirect(url_for("market.cart"))
+
+
+@bp.post("/cart/remove")
+@roles_required(*BUYER)
+def cart_remove():
+    """Take a pack or a group out of the cart."""
+    cart = read_cart()
+    cart["packs"] = [i for i in cart["packs"] if str(i) != request.form.get("pack_id")]
+    cart["groups"].pop(request.form.get("group_id", ""), None)
+    save_cart(cart)
+    return redirect(url_for("market.cart"))
+
+
+def _cart_page(errors: dict | None = None, status: int = 200, form=None):
+    cart = read_cart()
+    packs = [p for p in (db.session.get(Pack, i) for i in cart["packs"]) if p is not None]
+    groups = []
+    for key, quantity in cart["groups"].items():
+        try:
+            stock = catalog.stock_of(key)
+        except ServiceError:
+            continue
+        sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
+        groups.append({"id": key, "quantity": quantity, "stock": stock, "sample": sample})
+    on_sale = [p for p in packs if p.state is PackState.FINISHED]
+    bought = [g for g in groups if g["sample"] is not None]
+    prices = [p.price_fen or 0 for p in on_sale] + [
+        g["sample"].price_fen for g in bought for _ in range(g["quantity"])
+    ]
+    count = len(on_sale) + sum(g["quantity"] for g in bought)
+    mass = sum((p.mass_kg for p in on_sale), Decimal(0)) + sum(
+        (g["sample"].mass_kg * g["quantity"] for g in bought), Decimal(0)
+    )
+    errors = dict(errors or {})
+    chosen = market_cart.clean_delivery(form) if form is not None else cart["delivery"]
+    pickup = market_delivery.pickup_quote()
+    quote = None
+    if chosen["kind"] == "address" and chosen["city"]:
+        try:
+            quote = market_delivery.city_quote(chosen["city"], count, mass)
+        except ServiceError as exc:
+            errors.setdefault(exc.field or "city", str(exc.message))
+    return render_template(
+        "market/cart.html",
+        packs=packs,
+        groups=groups,
+        pickup=pickup,
+        quote=quote,
+        pickup_totals=market_cart.totals(prices),
+        totals=market_cart.totals(prices, quote.fee_fen if quote else 0),
+        cities=market_delivery.cities(),
+        errors=errors,
+        form=chosen,
+        on_sale=PackState.FINISHED,
+        checkout_token=cart["token"],
+    ), status
+
+
+@bp.get("/cart")
+@roles_required(*BUYER)
+def cart():
+    """The cart, with the delivery choice, its fee and day, and the order button."""
+    return _cart_page()
+
+
+@bp.post("/cart/delivery")
+@roles_required(*BUYER)
+def cart_delivery():
+    """Keep the delivery chosen (pickup, or a city and address) and show its fee and day."""
+    chosen = market_cart.save_delivery(current_user, request.form)
+    if chosen["kind"] == "address":
+        try:
+            market_delivery.find_city(chosen["city"])
+        except ServiceError as exc:
+            return _cart_page({exc.field: str(exc.message)}, exc.status)
+    return redirect(url_for("market.cart") + "#delivery")
+
+
+@bp.post("/checkout")
+@roles_required(*BUYER)
+def checkout():
+    """Reserve the cart's packs and go to the payment page."""
+    form = request.form
+    delivery = {
+        "kind": form.get("delivery_kind", "pickup"),
+        "address": form.get("address"),
+        "contact": form.get("contact"),
+        "phone": form.get("phone"),
+    }
+    if "city" in form:
+        delivery["city"] = form.get("city")
+    cart = read_cart()
+    chosen = market_cart.clean_delivery({**delivery, "city": form.get("city")})
+    if not market_cart.same_delivery(cart["delivery"], chosen):
+        # the page showed another delivery's fee: show this one's before taking an order
+        market_cart.save_delivery(current_user, chosen)
+        if chosen["kind"] == "address":
+            try:
+                market_delivery.find_city(chosen["city"])
+            except ServiceError as exc:
+                return _cart_page({exc.field: str(exc.message)}, exc.status, form)
+            flash(_("Check the delivery fee and the total below, then order."), "info")
+            return redirect(url_for("market.cart") + "#delivery")
+    else:
+        market_cart.save_delivery(current_user, chosen)  # the address and phone as typed
+    try:  # the page's one-time token; the cart's own when the form has none (or a bad one)
+        token = idempotency.clean_key(form.get("checkout_token"), "checkout_token")
+    except ServiceError:
+        token = None
+    try:  # a second submit of the same cart, even at the same moment, finds the first order
+        order, replayed = market_checkout.checkout_once(
+            current_user,
+            cart_lines(cart),
+            delivery,
+            key=token or cart["token"] or None,
+            scope="checkout",
+        )
+    except market_checkout.PaymentUnavailable as exc:
+        if exc.order_id is None:
+            raise
+        save_cart({"packs": [], "groups": {}})  # the order exists, pending, its packs reserved
+        flash(str(exc.message), "error")
+        return redirect(url_for("market.pay", order_id=exc.order_id))
+    except ServiceError as exc:
+        return _cart_page({exc.field or "_form": str(exc.message)}, exc.status, form)
+    save_cart({"packs": [], "groups": {}})
+    if replayed:
+        flash(_("This cart was ordered already (order %(id)s).", id=order.id), "info")
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        return redirect(url_for("market.order", order_id=order.id))
+    return redirect(url_for("market.pay", order_id=order.id))

@@ -1,0 +1,60 @@
+"""The market's catalog and a pack's page."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from lithloop.models import Role
+from lithloop.services.errors import ServiceError
+from lithloop.services.market import catalog
+from lithloop.web.access import roles_required
+from lithloop.web.market.blueprint import BUYER, CATALOG_GROUPS, bp
+from lithloop.web.passports import public_url, qr_svg
+from lithloop.web.query_args import page_arg
+
+
+@bp.get("/")
+@roles_required(*BUYER, Role.ADMIN)
+def catalog_page():
+    """Packs for sale, filtered and sorted, identical ones grouped with their stock."""
+    errors = {}
+    try:
+        filters = catalog.parse_filters(request.args)
+    except ServiceError as exc:
+        errors[exc.field] = str(exc.message)
+        filters = catalog.Filters()
+    groups = catalog.grouped(catalog.search(filters))
+    chemistries = (
+        sorted({g.first.chemistry for g in groups})
+        if filters == catalog.Filters()
+        else catalog.chemistries()
+    )
+    number, per_page = page_arg(), CATALOG_GROUPS
+    pages = max(1, -(-len(groups) // per_page))
+    return render_template(
+        "market/catalog.html",
+        groups=groups[(number - 1) * per_page : number * per_page],
+        page=number,
+        pages=pages,
+        page_args={k: v for k, v in request.args.items() if k != "page"},
+        args=request.args,
+        errors=errors,
+        chemistries=chemistries,
+        sorts=catalog.SORTS,
+    )
+
+
+@bp.get("/packs/<int:pack_id>")
+@roles_required(*BUYER, Role.ADMIN)
+def pack_page(pack_id: int):
+    """A listing: the pack's test report, passport link, price and stock of its group."""
+    pack = catalog.listing(pack_id)
+    passport_url = public_url(pack.code)
+    return render_template(
+        "market/pack.html",
+        pack=pack,
+        passport_url=passport_url,
+        qr=qr_svg(passport_url),
+        test=catalog.latest_test(pack),
+        stock=catalog.stock_of(catalog.group_id(pack)),
+    )

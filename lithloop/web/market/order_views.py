@@ -1,0 +1,51 @@
+"""The buyer's orders and one order's page."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from lithloop.models import OrderStatus
+from lithloop.services.accounts import policies
+from lithloop.services.booking import distances
+from lithloop.services.market import order_list
+from lithloop.services.market import orders as market_orders
+from lithloop.web.access import roles_required
+from lithloop.web.market.blueprint import ALL_ORDERS, bp
+from lithloop.web.query_args import page_arg
+
+
+@bp.get("/orders")
+@roles_required(*ALL_ORDERS)
+def orders():
+    """The organisation's orders, newest first (admins: every order), a page at a time,
+    by status and searched by order number or buyer."""
+    status, search = request.args.get("status") or None, (request.args.get("q") or "")[:100]
+    pagination, lines = order_list.page(current_user, page_arg(), status, search)
+    return render_template(
+        "market/orders.html",
+        orders=pagination.items,
+        pagination=pagination,
+        lines=lines,
+        status=status,
+        search=search,
+        statuses=[s.value for s in OrderStatus],
+    )
+
+
+@bp.get("/orders/<int:order_id>")
+@roles_required(*ALL_ORDERS)
+def order(order_id: int):
+    """One order: lines, payment, refunds; admins act on it here."""
+    found = market_orders.get_order(current_user, order_id)
+    if found is None:
+        abort(404)
+    pickup = None
+    if found.delivery_kind == "pickup" and found.paid_at is not None:
+        pickup = distances.park_site()
+    return render_template(
+        "market/order.html",
+        order=found,
+        admin=policies.may(current_user, "administer"),
+        pickup=pickup,
+    )
