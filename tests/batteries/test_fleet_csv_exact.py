@@ -7,14 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from lithloop.batteries.fleet_cells import parse_chemistry, parse_date, parse_decimal
 from lithloop.batteries.fleet_csv import (
     CHEMISTRIES,
     MAX_BYTES,
     FleetImport,
     FleetRow,
-    parse_chemistry,
-    parse_date,
-    parse_decimal,
     parse_fleet_csv,
 )
 from lithloop.batteries.problems import ImportCode
