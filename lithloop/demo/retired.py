@@ -31,7 +31,7 @@ from lithloop.models import (
     Site,
     User,
 )
-from lithloop.services.booking import bus_fleet
+from lithloop.services.booking import bus_fleet, fleet_proposals
 from lithloop.services.dispatch import driver_work, publishing, roster, runs
 
 #: The bus company whose retired packs become the demo's stock: within a day's round trip
@@ -140,7 +140,7 @@ def book_lot(user: User, site_id: int, lot: dict, day: date, window, rng) -> Boo
              for c in codes]  # fmt: skip
     _import(user, packs, (kg * KWH_PER_KG).quantize(Decimal("0.1")), kg, rng)
     ids = _register_ids(user, codes)
-    booking, _ = bus_fleet.accept_proposal(
+    booking, _ = fleet_proposals.accept_proposal(
         user, site_id, [ids[c] for c in codes], day.isoformat(), tuple(window)
     )
     return booking
@@ -158,7 +158,7 @@ def book(user: User, codes: list[str], pickup: date) -> list[Booking]:
     bookings = []
     for site_id, chunk in zip(depots, (codes[:half], codes[half:]), strict=False):
         if chunk:
-            booking, _ = bus_fleet.accept_proposal(
+            booking, _ = fleet_proposals.accept_proposal(
                 user, site_id, [ids[c] for c in chunk], pickup.isoformat(), WINDOW
             )
             bookings.append(booking)

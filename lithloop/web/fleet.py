@@ -28,7 +28,7 @@ from lithloop.batteries.fleet_csv import MAX_BYTES
 from lithloop.extensions import db
 from lithloop.i18n import current_language
 from lithloop.models import Role
-from lithloop.services.booking import bus_fleet
+from lithloop.services.booking import bus_fleet, fleet_proposals
 from lithloop.services.booking.sites import visible_sites
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default
@@ -250,14 +250,14 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
     today = clock.today()
     threshold = _threshold()
     months_ahead = int_or_default(
-        request.values.get("months"), bus_fleet.DEFAULT_PROPOSAL_MONTHS, minimum=1, maximum=12
+        request.values.get("months"), fleet_proposals.DEFAULT_PROPOSAL_MONTHS, minimum=1, maximum=12
     )
     site_id = int_or_default(request.values.get("site_id"), None, minimum=1, maximum=MAX_ID)
     months = bus_fleet.forecast(current_user, today, threshold=threshold)
-    proposals = bus_fleet.proposals(
+    proposals = fleet_proposals.proposals(
         current_user, today, months=months_ahead, site_id=site_id, threshold=threshold
     )
-    days = {p.id: bus_fleet.open_days(p.mass_kg, today) for p in proposals}
+    days = {p.id: fleet_proposals.open_days(p.mass_kg, today) for p in proposals}
     chart = {
         "labels": [m.month.strftime("%Y-%m") for m in months],
         "packs": [m.packs for m in months],
@@ -274,7 +274,7 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
         threshold=threshold,
         months_ahead=months_ahead,
         depots=depots,
-        site=bus_fleet.depot(current_user, site_id),
+        site=fleet_proposals.depot(current_user, site_id),
         form=CsrfForm(),
         errors=errors or {},
         values=request.form,
@@ -301,7 +301,7 @@ def accept():
         )
     pack_ids = [p for p in request.form.get("pack_ids", "").split(",") if p.strip()]
     try:
-        booking, created = bus_fleet.accept_proposal(
+        booking, created = fleet_proposals.accept_proposal(
             current_user,
             int_or_default(request.form.get("site_id"), None, minimum=1, maximum=MAX_ID),
             pack_ids,

@@ -15,7 +15,7 @@ from lithloop import clock
 from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
 from lithloop.models import Booking, BusPack, OrgKind, Role, Site, SiteKind, User
-from lithloop.services.booking import bus_fleet, capacity
+from lithloop.services.booking import bus_fleet, capacity, fleet_proposals
 from tests.conftest import csrf_token, submit
 from tests.factories import make_org, make_site, make_user
 
@@ -250,8 +250,8 @@ def test_forecast_numbers_for_a_small_register(client, manager):
     assert sum(m.packs for m in months) == 3  # "fresh" retires in ~1000 days
     higher = bus_fleet.forecast(manager, today, threshold=Decimal(90))
     assert (higher[0].packs, higher[0].from_soh) == (3, 3)  # "fading", "fresh" now due too
-    assert [len(p.pack_ids) for p in bus_fleet.proposals(manager, today)] == [1]
-    assert sum(p.count for p in bus_fleet.proposals(manager, today, months=4)) == 3
+    assert [len(p.pack_ids) for p in fleet_proposals.proposals(manager, today)] == [1]
+    assert sum(p.count for p in fleet_proposals.proposals(manager, today, months=4)) == 3
     body = client.get("/fleet/forecast").get_data(as_text=True)
     assert f'<td>{today:%Y-%m}</td><td class="num">1</td>' in body
     assert "data-chart=" in body and "fleet_forecast.js" in body
@@ -379,8 +379,8 @@ def test_a_full_day_shows_the_409_message(client, demo_fleet):
 def test_proposals_fit_a_truck_at_the_first_depot(client, demo_fleet):
     confirm(client, upload(client, SAMPLE.read_bytes()).get_data(as_text=True))
     user = db.session.scalar(sa.select(User).where(User.email == "fleet@demo.lithloop"))
-    proposals = bus_fleet.proposals(user, clock.today())
-    assert proposals and all(p.mass_kg <= bus_fleet.proposal_max_kg() for p in proposals)
+    proposals = fleet_proposals.proposals(user, clock.today())
+    assert proposals and all(p.mass_kg <= fleet_proposals.proposal_max_kg() for p in proposals)
     depot = min(
         s.id
         for s in db.session.scalars(

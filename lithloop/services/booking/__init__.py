@@ -13,6 +13,7 @@ __all__ = [
     "draft",
     "draft_quote",
     "event_details",
+    "fleet_proposals",
     "geocoding",
     "org_transfer",
     "prices",

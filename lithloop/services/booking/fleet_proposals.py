@@ -1,0 +1,242 @@
+"""Pickup proposals for a bus company: the packs coming due, grouped by depot into bookings of
+a truck's load, and accepting one as a booking."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock
+from lithloop.batteries import (
+    predict_retirement,
+)
+from lithloop.batteries.forecast import add_months
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingStatus, BusPack, Site, SiteKind, Truck, User
+from lithloop.services.booking import bus_fleet, capacity
+from lithloop.services.booking.bookings import book_pickup
+from lithloop.services.booking.draft import MAX_LOT_KG
+from lithloop.services.booking.errors import Code
+from lithloop.services.booking.sites import get_site
+from lithloop.services.errors import Conflict, Invalid, NotFound
+
+DEFAULT_PROPOSAL_MONTHS = 1
+FALLBACK_PROPOSAL_KG = Decimal(12000)
+
+
+@dataclass(frozen=True)
+class ProposalLot:
+    """One chemistry of a proposal."""
+
+    chemistry: str
+    count: int
+    mass_kg: Decimal
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Packs due soon, proposed as one pickup at one depot."""
+
+    id: str
+    site: Site
+    pack_ids: tuple[int, ...]
+    mass_kg: Decimal
+    kwh: Decimal
+    due_by: date
+    lots: tuple[ProposalLot, ...]
+
+    @property
+    def count(self) -> int:
+        """Number of packs."""
+        return len(self.pack_ids)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Codes of the coded packs."""
+        return tuple(c for lot in self.lots for c in lot.codes)
+
+
+def depot(user: User, site_id: int | None = None) -> Site | None:
+    """The chosen depot of the user's organisation, else its first bus depot (or site)."""
+    if site_id is not None:
+        site = get_site(user, site_id)
+        if site.organisation_id != user.organisation_id:
+            raise NotFound(_l("No such site."), field="site_id")
+        return site
+    own = sa.select(Site).where(Site.organisation_id == user.organisation_id)
+    return db.session.scalar(
+        own.where(Site.kind == SiteKind.BUS_DEPOT).order_by(Site.id)
+    ) or db.session.scalar(own.order_by(Site.id))
+
+
+def proposal_max_kg() -> Decimal:
+    """The most one proposal carries: the largest active truck's payload (at most a lot)."""
+    payload = db.session.scalar(
+        sa.select(sa.func.max(Truck.payload_kg)).where(Truck.active.is_(True))
+    )
+    return min(Decimal(payload) if payload else FALLBACK_PROPOSAL_KG, MAX_LOT_KG)
+
+
+def proposal_id(site_id: int, pack_ids) -> str:
+    """A stable id for a proposal: the depot and a digest of its packs."""
+    digest = hashlib.sha256(",".join(map(str, sorted(pack_ids))).encode()).hexdigest()
+    return f"{site_id}-{digest[:16]}"
+
+
+def _lots(chunk: list[BusPack]) -> tuple[ProposalLot, ...]:
+    by_chem: dict[str, list[BusPack]] = defaultdict(list)
+    for pack in chunk:
+        by_chem[pack.chemistry].append(pack)
+    return tuple(
+        ProposalLot(
+            chem,
+            len(ps),
+            sum((p.mass_kg for p in ps), Decimal(0)),
+            tuple(p.pack_code for p in ps if p.pack_code),
+        )
+        for chem, ps in sorted(by_chem.items())
+    )
+
+
+def _proposal(site: Site, chunk: list[tuple[date, BusPack]]) -> Proposal:
+    ids = tuple(sorted(p.id for _, p in chunk))
+    return Proposal(
+        proposal_id(site.id, ids),
+        site,
+        ids,
+        sum((p.mass_kg for _, p in chunk), Decimal(0)),
+        sum((p.rated_kwh for _, p in chunk), Decimal(0)),
+        max(d for d, _ in chunk),
+        _lots([p for _, p in chunk]),
+    )
+
+
+def proposals(
+    user: User,
+    today: date,
+    *,
+    months: int = DEFAULT_PROPOSAL_MONTHS,
+    site_id: int | None = None,
+    threshold: Decimal | None = None,
+) -> list[Proposal]:
+    """Packs due now or within `months`, grouped into truck-sized pickups at one depot."""
+    site = depot(user, site_id)
+    if site is None:
+        return []
+    limit, until = threshold or bus_fleet.soh_threshold(), add_months(today, months)
+    due = sorted(
+        (
+            (predict_retirement(p, today, soh_threshold=limit).retires_on, p)
+            for p in bus_fleet.open_packs(user)
+        ),
+        key=lambda dp: (dp[0], dp[1].id),
+    )
+    due = [(d, p) for d, p in due if d <= until]
+    cap, chunks, chunk, mass = proposal_max_kg(), [], [], Decimal(0)
+    for day, pack in due:
+        if chunk and mass + pack.mass_kg > cap:
+            chunks.append(chunk)
+            chunk, mass = [], Decimal(0)
+        chunk.append((day, pack))
+        mass += pack.mass_kg
+    if chunk:
+        chunks.append(chunk)
+    return [_proposal(site, c) for c in chunks]
+
+
+def open_days(mass_kg: Decimal, today: date | None = None) -> list[date]:
+    """Days from tomorrow within the booking horizon that are open and fit this mass."""
+    today = today or clock.today()
+    horizon = current_app.config["BOOKING_HORIZON_DAYS"]
+    days = capacity.calendar(today + timedelta(days=1), today + timedelta(days=horizon))
+    return [d.day for d in days if d.fits(mass_kg)]
+
+
+def _idempotency_key(pack_ids, earlier_bookings) -> str:
+    text = ",".join(map(str, sorted(pack_ids))) + "|" + ",".join(map(str, sorted(earlier_bookings)))
+    return "fleet-" + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def accept_proposal(
+    user: User, site_id: int, pack_ids, pickup_date: str, window: tuple[str, str]
+) -> tuple[Booking, bool]:
+    """Book a pickup of these packs (lots by chemistry) and link them; repeats return the first."""
+    bus_fleet.require_fleet_manager(user)
+    try:
+        ids = sorted({int(i) for i in pack_ids})
+    except (TypeError, ValueError) as exc:
+        raise NotFound(_l("No such pack.")) from exc
+    if not ids:
+        raise Invalid(_l("The proposal has no packs."), field="pack_ids")
+    site = depot(user, site_id)
+    chosen = list(
+        db.session.scalars(
+            sa.select(BusPack).where(
+                BusPack.organisation_id == user.organisation_id, BusPack.id.in_(ids)
+            )
+        )
+    )
+    if len(chosen) != len(ids):
+        raise NotFound(_l("No such pack."), field="pack_ids")
+    linked = {p.booking_id for p in chosen if p.booking_id}
+    live = (
+        {
+            b.id: b
+            for b in db.session.scalars(
+                sa.select(Booking).where(
+                    Booking.id.in_(linked), Booking.status != BookingStatus.CANCELLED
+                )
+            )
+        }
+        if linked
+        else {}
+    )
+    if live:
+        if len(live) == 1 and all(p.booking_id in live for p in chosen):
+            return next(iter(live.values())), False  # accepted before
+        raise Conflict(
+            _l(
+                "Some of these packs are already booked (booking %(ids)s).",
+                ids=", ".join(f"#{i}" for i in sorted(live)),
+            ),
+            code=Code.ALREADY_BOOKED,
+        )
+    key = _idempotency_key(ids, linked)
+    lots = _lots(chosen)
+    raw = {
+        "site_id": site.id,
+        "date": pickup_date,
+        "window": list(window),
+        "lots": [
+            {
+                "chemistry": lot.chemistry,
+                "form": "pack",
+                "count": lot.count,
+                "mass_kg": str(lot.mass_kg),
+                "condition": "intact",
+                "codes": list(lot.codes),
+            }
+            for lot in lots
+        ],
+        "note": str(_l("Retired bus packs from the fleet register (%(n)s packs).", n=len(ids))),
+    }
+    booking, created = book_pickup(user, raw, key)
+    db.session.execute(
+        sa.update(BusPack)
+        .where(
+            BusPack.organisation_id == user.organisation_id,
+            BusPack.id.in_(ids),
+            sa.or_(BusPack.booking_id.is_(None), BusPack.booking_id.in_(linked)),
+        )
+        .values(booking_id=booking.id)
+    )
+    db.session.commit()
+    return booking, created
