@@ -8,8 +8,6 @@ PlanStop.done_at marks a recorded pickup or unloading.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,7 +15,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels, letters, vocab
-from lithloop.batteries import validate_code
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import (
@@ -34,15 +31,14 @@ from lithloop.models.market import OrderStatus
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.dispatch import live_ops, pickup_checks, roster
 from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.pickup_input import parse_pickup
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.strict_input import parse_amount
 
 DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
 ARRIVED = "arrived"
 EXCEPTION = "exception"
 NOTE_NEEDED = (vocab.PickupException.NOT_AS_DESCRIBED, vocab.PickupException.LEAKING_UNSAFE)
 NOTE_MAX = 500
-MAX_CODES = 2000
 
 
 def driver_routes(user: User, days: tuple[date, ...] | None = None) -> list[PlanRoute]:
@@ -203,57 +199,6 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
         return stop
 
     return _run(work)
-
-
-@dataclass(frozen=True)
-class Pickup:
-    """A pickup as the driver typed it, checked."""
-
-    mass_kg: Decimal
-    codes: tuple[str, ...]
-    note: str
-
-
-def parse_pickup(raw_mass: str, raw_codes: str, note: str, payload_kg: int) -> Pickup:
-    """Check the typed mass and codes; Invalid names the field (and the code's position)."""
-    note = (note or "").strip()[:300]
-    mass = parse_amount(raw_mass or "", "mass_kg", message=_l("Enter the picked-up mass in kg."))
-    if mass <= 0:
-        raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
-    shown, payload = f"{mass:,.0f}", f"{payload_kg:,}"
-    if mass > payload_kg:
-        raise Invalid(
-            _l("%(m)s kg is more than the truck can carry (%(p)s kg).", m=shown, p=payload),
-            field="mass_kg",
-        )
-    return Pickup(mass.quantize(Decimal("0.01")), parse_codes(raw_codes), note)
-
-
-def parse_codes(raw: str) -> tuple[str, ...]:
-    """Codes typed one a line (or separated by commas); each checked against GB/T 34014."""
-    texts = [t for t in re.split(r"[\s,，;；]+", raw or "") if t]
-    if len(texts) > MAX_CODES:
-        raise Invalid(_l("At most %(n)s codes.", n=MAX_CODES), field="codes")
-    codes, today = [], clock.today()
-    for number, text in enumerate(texts, start=1):
-        check = validate_code(text, today=today)
-        if not check.ok:
-            raise Invalid(
-                _l(
-                    "Code %(n)s (%(code)s): %(why)s",
-                    n=number,
-                    code=check.text,
-                    why=labels.problem_text(check.problem),
-                ),
-                field="codes",
-            )
-        if check.text in codes:
-            raise Invalid(
-                _l("Code %(n)s (%(code)s) is listed twice.", n=number, code=check.text),
-                field="codes",
-            )
-        codes.append(check.text)
-    return tuple(codes)
 
 
 def record_pickup(

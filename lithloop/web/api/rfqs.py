@@ -13,7 +13,7 @@ from lithloop.models import Role
 from lithloop.services.errors import Forbidden
 from lithloop.services.market import rfq as rfqs
 from lithloop.web.api.common import DecimalInput, InputDate, errors
-from lithloop.web.api.market import DeliveryIn, order_body
+from lithloop.web.api.market_schemas import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint(

@@ -1,0 +1,68 @@
+"""A pickup as the driver types it on the phone: the mass (within the truck's payload) and
+the pack codes loaded, each checked against GB/T 34014."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, labels
+from lithloop.batteries import validate_code
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import parse_amount
+
+MAX_CODES = 2000
+
+
+@dataclass(frozen=True)
+class Pickup:
+    """A pickup as the driver typed it, checked."""
+
+    mass_kg: Decimal
+    codes: tuple[str, ...]
+    note: str
+
+
+def parse_pickup(raw_mass: str, raw_codes: str, note: str, payload_kg: int) -> Pickup:
+    """Check the typed mass and codes; Invalid names the field (and the code's position)."""
+    note = (note or "").strip()[:300]
+    mass = parse_amount(raw_mass or "", "mass_kg", message=_l("Enter the picked-up mass in kg."))
+    if mass <= 0:
+        raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
+    shown, payload = f"{mass:,.0f}", f"{payload_kg:,}"
+    if mass > payload_kg:
+        raise Invalid(
+            _l("%(m)s kg is more than the truck can carry (%(p)s kg).", m=shown, p=payload),
+            field="mass_kg",
+        )
+    return Pickup(mass.quantize(Decimal("0.01")), parse_codes(raw_codes), note)
+
+
+def parse_codes(raw: str) -> tuple[str, ...]:
+    """Codes typed one a line (or separated by commas); each checked against GB/T 34014."""
+    texts = [t for t in re.split(r"[\s,，;；]+", raw or "") if t]
+    if len(texts) > MAX_CODES:
+        raise Invalid(_l("At most %(n)s codes.", n=MAX_CODES), field="codes")
+    codes, today = [], clock.today()
+    for number, text in enumerate(texts, start=1):
+        check = validate_code(text, today=today)
+        if not check.ok:
+            raise Invalid(
+                _l(
+                    "Code %(n)s (%(code)s): %(why)s",
+                    n=number,
+                    code=check.text,
+                    why=labels.problem_text(check.problem),
+                ),
+                field="codes",
+            )
+        if check.text in codes:
+            raise Invalid(
+                _l("Code %(n)s (%(code)s) is listed twice.", n=number, code=check.text),
+                field="codes",
+            )
+        codes.append(check.text)
+    return tuple(codes)

@@ -1,0 +1,163 @@
+"""The market API's bodies: query arguments, packs, orders and their lines, delivery and
+payment, and an order as the API dumps it."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from lithloop import vocab
+from lithloop.services.market import catalog
+from lithloop.web.api.common import ID_RANGE, DecimalInput, bounded_int
+
+
+class PackArgs(ma.Schema):
+    chemistry = ma.fields.String()
+    grade = ma.fields.String(validate=ma.validate.OneOf(vocab.values(vocab.PriceGrade)))
+    use_case = ma.fields.String()
+    min_soh = DecimalInput(validate=ma.validate.Range(min=0, max=100))
+    max_soh = DecimalInput(validate=ma.validate.Range(min=0, max=100))
+    min_kwh = DecimalInput(validate=ma.validate.Range(min=0, max=100000))
+    max_kwh = DecimalInput(validate=ma.validate.Range(min=0, max=100000))
+    max_cycles = bounded_int()
+    min_warranty = bounded_int()
+    min_price_fen = bounded_int()
+    max_price_fen = bounded_int()
+    sort = ma.fields.String(validate=ma.validate.OneOf(list(catalog.SORTS)))
+
+
+class PackOut(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    chemistry = ma.fields.String()
+    usable_kwh = ma.fields.String(allow_none=True)
+    soh_pct = ma.fields.String(allow_none=True)
+    grade = ma.fields.String(allow_none=True)
+    price_fen = ma.fields.Integer()
+    status = ma.fields.String()
+    group_id = ma.fields.String()
+    rated_wh = ma.fields.Integer(allow_none=True)
+    cycle_count = ma.fields.Integer(allow_none=True)
+    warranty_months = ma.fields.Integer(allow_none=True)
+    use_case = ma.fields.String(allow_none=True)
+    price_index_version = ma.fields.String(allow_none=True)
+
+
+PACKS_OUT = PackOut(many=True)
+
+
+class PackDetailOut(PackOut):
+    stock = ma.fields.Integer()
+    test = ma.fields.Dict(allow_none=True)
+    passport_url = ma.fields.String()
+
+
+class LineIn(ma.Schema):
+    pack_id = ma.fields.Integer(validate=ID_RANGE)
+    group_id = ma.fields.String(validate=ma.validate.Length(max=80))
+    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=200))
+
+
+class DeliveryIn(ma.Schema):
+    kind = ma.fields.String(
+        load_default="pickup", validate=ma.validate.OneOf(vocab.values(vocab.DeliveryKind))
+    )
+    city = ma.fields.String(
+        validate=ma.validate.Length(max=100),
+        metadata={"description": "A city or county of the region; else the address's place"},
+    )
+    address = ma.fields.String(validate=ma.validate.Length(max=300))
+    contact = ma.fields.String(validate=ma.validate.Length(max=100))
+    phone = ma.fields.String(validate=ma.validate.Length(max=40))
+
+
+class OrderIn(ma.Schema):
+    lines = ma.fields.List(
+        ma.fields.Nested(LineIn), required=True, validate=ma.validate.Length(min=1, max=200)
+    )
+    delivery = ma.fields.Nested(DeliveryIn, load_default=dict)
+
+
+class OrderLineOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    pack_id = ma.fields.Integer(required=True)
+    code = ma.fields.String(required=True)
+    price_fen = ma.fields.Integer(required=True)
+    refunded_fen = ma.fields.Integer(required=True)
+
+
+class DeliveryOut(ma.Schema):
+    kind = ma.fields.String(required=True, metadata={"description": "pickup or address"})
+    city = ma.fields.String(required=True)
+    address = ma.fields.String(required=True)
+    contact = ma.fields.String(required=True)
+    phone = ma.fields.String(required=True)
+    fee_fen = ma.fields.Integer(required=True, metadata={"description": "In total_fen"})
+    distance_km = ma.fields.Decimal(required=True, allow_none=True, as_string=True)
+    eta = ma.fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Ready for pickup from, or expected delivery day"},
+    )
+
+
+class PaymentOut(ma.Schema):
+    intent_id = ma.fields.String(required=True, metadata={"description": "Stripe PaymentIntent"})
+    status = ma.fields.String(required=True)
+    client_secret = ma.fields.String(
+        metadata={"description": "For Stripe.js; only in the answer that creates the order"}
+    )
+
+
+class OrderOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True)
+    total_fen = ma.fields.Integer(required=True)
+    refunded_fen = ma.fields.Integer(required=True)
+    currency = ma.fields.String(required=True)
+    reserved_until = ma.fields.DateTime(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Packs are held for you until then (UTC); null once paid or ended"
+        },
+    )
+    delivery = ma.fields.Nested(DeliveryOut, required=True)
+    lines = ma.fields.List(ma.fields.Nested(OrderLineOut), required=True)
+    payment = ma.fields.Nested(PaymentOut, required=True, allow_none=True)
+
+
+def order_body(order, *, with_secret: bool = False) -> dict:
+    """The order as OrderOut dumps it (the client secret only to its creator, at creation)."""
+    payment = order.payment
+    body = {
+        "id": order.id,
+        "status": order.status.value,
+        "total_fen": order.total_fen,
+        "refunded_fen": order.refunded_fen,
+        "currency": "cny",
+        "reserved_until": order.reserved_until,
+        "delivery": {
+            "kind": order.delivery_kind,
+            "city": order.delivery_city,
+            "address": order.delivery_address,
+            "contact": order.delivery_contact,
+            "phone": order.delivery_phone,
+            "fee_fen": order.delivery_fee_fen,
+            "distance_km": order.delivery_km,
+            "eta": order.delivery_eta,
+        },
+        "lines": [
+            {
+                "id": li.id,
+                "pack_id": li.pack_id,
+                "code": li.pack.code,
+                "price_fen": li.price_fen,
+                "refunded_fen": li.refunded_fen,
+            }
+            for li in order.lines
+        ],
+        "payment": {"intent_id": payment.intent_id, "status": payment.status} if payment else None,
+    }
+    if with_secret and payment:
+        body["payment"]["client_secret"] = payment.client_secret
+    return body
