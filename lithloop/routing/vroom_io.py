@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-import numpy as np
-
-from .model import InitialRoute, Matrices, Problem, Stop, TimeWindow, Vehicle
+from .model import InitialRoute, Problem, Stop, TimeWindow, Vehicle
 from .validate import ProblemError, as_amount, as_int, as_list, as_num, as_skills, as_window
+from .vroom_locations import Locations, MatrixProvider, MatrixRequest, matrices_of
 from .vroom_out import solution_to_vroom
 
 __all__ = [
@@ -23,61 +20,8 @@ __all__ = [
     "solution_to_vroom",
 ]
 
-DEFAULT_SPEED_MS = 50 / 3.6  # distance estimate when only durations are given
 
-
-@dataclass(frozen=True)
-class MatrixRequest:
-    """What a VROOM request given by coordinates asks of a distance provider.
-
-    `circuity`, `winter_factor` and `osrm_url` are the request's options (None: the
-    provider's own); `day` selects the season's speeds.
-    """
-
-    coordinates: tuple[tuple[float, float], ...]
-    day: dt.date | None = None
-    circuity: float | None = None
-    winter_factor: float | None = None
-    osrm_url: str | None = None
-
-
-MatrixProvider = Callable[[MatrixRequest], tuple[Matrices, list[str]]]
-
-
-class _Locations:
-    """Collects location indices or coordinates into one location table."""
-
-    def __init__(self) -> None:
-        self.coords: list[tuple[float, float]] = []
-        self.index_of: dict[tuple[float, float], int] = {}
-        self.used_index = False
-        self.used_coords = False
-        self.refs: list[tuple[str, int, Any]] = []
-
-    def get(self, obj: dict, idx_key: str, coord_key: str, path: str) -> int:
-        """Location index of `obj`, from an index field or [lon, lat] coordinates."""
-        if obj.get(idx_key) is not None:
-            self.used_index = True
-            i = as_int(obj[idx_key], f"{path}.{idx_key}")
-            self.refs.append((f"{path}.{idx_key}", i, obj))
-            return i
-        if obj.get(coord_key) is not None:
-            self.used_coords = True
-            c = as_list(obj[coord_key], f"{path}.{coord_key}")
-            if len(c) != 2:
-                raise ProblemError(f"{path}.{coord_key}", "must be [lon, lat]", c)
-            lon, lat = (as_num(x, f"{path}.{coord_key}[{k}]", -180.0) for k, x in enumerate(c))
-            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise ProblemError(f"{path}.{coord_key}", "lon/lat out of range", c)
-            key = (lon, lat)
-            if key not in self.index_of:
-                self.index_of[key] = len(self.coords)
-                self.coords.append(key)
-            return self.index_of[key]
-        raise ProblemError(path, f"needs {idx_key} or {coord_key}", obj)
-
-
-def _vehicle(v, path: str, locs: _Locations, dims: list) -> Vehicle:
+def _vehicle(v, path: str, locs: Locations, dims: list) -> Vehicle:
     if not isinstance(v, dict):
         raise ProblemError(path, "must be an object", v)
     if "id" not in v or isinstance(v["id"], bool) or not isinstance(v["id"], int | str):
@@ -123,7 +67,7 @@ def _vehicle(v, path: str, locs: _Locations, dims: list) -> Vehicle:
     )
 
 
-def _job(j, path: str, locs: _Locations, dims: list) -> Stop:
+def _job(j, path: str, locs: Locations, dims: list) -> Stop:
     if not isinstance(j, dict):
         raise ProblemError(path, "must be an object", j)
     if "id" not in j or isinstance(j["id"], bool) or not isinstance(j["id"], int | str):
@@ -152,87 +96,7 @@ def _job(j, path: str, locs: _Locations, dims: list) -> Stop:
     )
 
 
-def _matrix(m, path: str, n: int | None) -> np.ndarray:
-    rows = as_list(m, path)
-    size = len(rows)
-    if n is not None and size != n:
-        raise ProblemError(path, f"is {size}x{size} but durations are {n}x{n}", None)
-    out = np.zeros((size, size), dtype=np.int64)
-    for r, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != size:
-            raise ProblemError(f"{path}[{r}]", f"row must have {size} entries", None)
-        try:
-            arr = np.asarray(row, dtype=float)
-        except (TypeError, ValueError):
-            raise ProblemError(f"{path}[{r}]", "entries must be numbers", None) from None
-        if np.isnan(arr).any() or (arr < 0).any():
-            raise ProblemError(f"{path}[{r}]", "entries must be numbers >= 0", None)
-        out[r] = np.rint(arr).astype(np.int64)
-    return out
-
-
-def _matrices(
-    doc: dict, vehicles_raw: list, locs: _Locations, provider: MatrixProvider | None
-) -> tuple[Matrices, list[str]]:
-    opts = doc.get("options") or {}
-    if not isinstance(opts, dict):
-        raise ProblemError("options", "must be an object", opts)
-    mats = doc.get("matrices")
-    if mats is None and "matrix" in doc:
-        mats = {"car": {"durations": doc["matrix"]}}
-    if mats is not None:
-        if locs.used_coords:
-            raise ProblemError("matrices", "with matrices every location must be an index")
-        if not isinstance(mats, dict) or not mats:
-            raise ProblemError("matrices", "must map a profile to durations/distances", None)
-        profiles = {v.get("profile", "car") for v in vehicles_raw if isinstance(v, dict)}
-        if len(profiles) != 1:
-            raise ProblemError("vehicles", f"one routing profile supported, got {profiles}")
-        prof = profiles.pop()
-        if prof not in mats:
-            raise ProblemError(f"matrices.{prof}", "missing for the vehicles' profile", None)
-        m = mats[prof]
-        if not isinstance(m, dict) or "durations" not in m:
-            raise ProblemError(f"matrices.{prof}.durations", "required", None)
-        dur = _matrix(m["durations"], f"matrices.{prof}.durations", None)
-        n = dur.shape[0]
-        if m.get("distances") is not None:
-            dist = _matrix(m["distances"], f"matrices.{prof}.distances", n)
-        else:
-            dist = np.rint(dur * DEFAULT_SPEED_MS).astype(np.int64)
-        for path, i, item in locs.refs:
-            if i >= n:
-                raise ProblemError(path, f"{i} outside the {n}x{n} matrix", item)
-        return Matrices(dist, dur), []
-    if locs.used_index:
-        path = locs.refs[0][0]
-        raise ProblemError(path, "location indices need `matrices`", locs.refs[0][2])
-    day = None
-    if opts.get("date"):
-        try:
-            day = dt.date.fromisoformat(str(opts["date"]))
-        except ValueError:
-            raise ProblemError("options.date", "must be YYYY-MM-DD", opts["date"]) from None
-    if provider is None:
-        raise ProblemError(
-            "matrices", "required: locations are coordinates and no distance provider is set", None
-        )
-    request = MatrixRequest(
-        coordinates=tuple(locs.coords),
-        day=day,
-        circuity=None
-        if opts.get("circuity") is None
-        else as_num(opts["circuity"], "options.circuity", 1.0),
-        winter_factor=None
-        if opts.get("winter_factor") is None
-        else as_num(opts["winter_factor"], "options.winter_factor", 1.0),
-        osrm_url=opts.get("osrm_url") or None,
-    )
-    mats_, notes = provider(request)
-    return mats_, list(notes)
-
-
-def _shipment(sh, path: str, locs: _Locations, dims: list, key: int) -> list[Stop]:
+def _shipment(sh, path: str, locs: Locations, dims: list, key: int) -> list[Stop]:
     """A shipment's pickup and delivery as two linked stops."""
     if not isinstance(sh, dict):
         raise ProblemError(path, "must be an object", sh)
@@ -274,7 +138,7 @@ def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Prob
     """
     if not isinstance(doc, dict):
         raise ProblemError("$", "the problem must be a JSON object", None)
-    locs, dims = _Locations(), [None]
+    locs, dims = Locations(), [None]
     vraw = as_list(doc.get("vehicles"), "vehicles")
     if not vraw:
         raise ProblemError("vehicles", "at least one vehicle is required", vraw)
@@ -300,7 +164,7 @@ def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Prob
             raise ProblemError(path, "duplicate id (unique across jobs and shipments)", it.id)
         seen.add(it.id)
     jobs = jobs + tuple(pairs)
-    resolved, notes = _matrices(doc, vraw, locs, matrices)
+    resolved, notes = matrices_of(doc, vraw, locs, matrices)
     vids, jids = {v.id for v in vehicles}, {j.id for j in jobs}
     initial = []
     for k, r in enumerate(as_list(doc.get("initial_routes", []), "initial_routes")):
