@@ -110,7 +110,7 @@ def spare_core_pyvrp(problem, allowed, big: int, seed: int, config):
 
     def run(seconds: float):
         res = pyvrp_engine.solve_pyvrp(
-            problem, allowed, seconds, seed + 1, big, False, None, None, config.pyvrp_windows
+            problem, allowed, seconds, seed + 1, big, strict=False, windows=config.pyvrp_windows
         )
         return "pyvrp-spare", None if res is None else repair(problem, res[0])
 

@@ -217,8 +217,9 @@ def solve(
     want_vroom = vroom_engine.fits(problem, allowed) if use_vroom is None else use_vroom
     quick = time_limit_s < config.vroom_quick_below_s  # VROOM takes every core then
     beside = not quick and want_vroom and _core_free(config)
-    want = pyvrp_engine.fits(problem, allowed) if use_pyvrp is None else use_pyvrp
-    can_pyvrp = want and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed)
+    can_pyvrp = (
+        use_pyvrp is not False and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed)
+    )
     if want_vroom and not inc.should_stop():
         if vroom_engine.available():
             left = time_limit_s - (time.monotonic() - t0)
