@@ -16,6 +16,7 @@ from lithloop.services.market import rfq as rfqs
 from lithloop.services.market import rfq_admin
 from lithloop.services.strict_input import money_to_fen
 from lithloop.web.access import roles_required
+from lithloop.web.market.blueprint import delivery_from_form
 
 bp = Blueprint("rfq", __name__, url_prefix="/market")
 
@@ -90,13 +91,8 @@ def show(rfq_id: int):
 @roles_required(Role.BUYER)
 def accept(rfq_id: int):
     """Accept the quote: the packs are reserved and the payment page opens."""
-    form = request.form
-    delivery = {
-        "kind": form.get("delivery_kind", "pickup"),
-        "address": form.get("address"),
-        "contact": form.get("contact"),
-        "phone": form.get("phone"),
-    }
+    delivery = delivery_from_form(request.form)
+    delivery.pop("city", None)  # a quote's delivery is pickup or an address, no city fee
     try:
         order = rfqs.accept(current_user, rfq_id, delivery)
     except ServiceError as exc:

@@ -60,3 +60,16 @@ def cart_lines(cart: dict) -> list[dict]:
     return [{"pack_id": i} for i in cart["packs"]] + [
         {"group_id": g, "quantity": q} for g, q in cart["groups"].items()
     ]
+
+
+def delivery_from_form(form) -> dict:
+    """The delivery fields a buyer typed (how, address, contact, phone; a city if sent)."""
+    delivery = {
+        "kind": form.get("delivery_kind", "pickup"),
+        "address": form.get("address"),
+        "contact": form.get("contact"),
+        "phone": form.get("phone"),
+    }
+    if "city" in form:
+        delivery["city"] = form.get("city")
+    return delivery

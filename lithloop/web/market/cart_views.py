@@ -19,7 +19,14 @@ from lithloop.services.market import delivery as market_delivery
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
-from lithloop.web.market.blueprint import BUYER, bp, cart_lines, read_cart, save_cart
+from lithloop.web.market.blueprint import (
+    BUYER,
+    bp,
+    cart_lines,
+    delivery_from_form,
+    read_cart,
+    save_cart,
+)
 
 
 @bp.post("/cart/add")
@@ -120,14 +127,7 @@ def cart_delivery():
 def checkout():
     """Reserve the cart's packs and go to the payment page."""
     form = request.form
-    delivery = {
-        "kind": form.get("delivery_kind", "pickup"),
-        "address": form.get("address"),
-        "contact": form.get("contact"),
-        "phone": form.get("phone"),
-    }
-    if "city" in form:
-        delivery["city"] = form.get("city")
+    delivery = delivery_from_form(form)
     cart = read_cart()
     chosen = market_cart.clean_delivery({**delivery, "city": form.get("city")})
     if not market_cart.same_delivery(cart["delivery"], chosen):
