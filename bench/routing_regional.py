@@ -9,6 +9,8 @@ Usage (from the repository root; the peers are dev extras: pip install -e .[dev]
     python bench/routing_regional.py --scale          # 1,000 stops / 40 trucks, 50 s budget
     python bench/routing_regional.py --no-costs       # the same days, trucks without costs
     python bench/routing_regional.py --fresh 1        # the same kinds of day, new seeds
+    python bench/routing_regional.py --fresh 2 --only s20002,s20103 --peer-seeds 4
+                                      # some days; PyVRP alone with 4 seeds (its spread)
 
 To measure another tree's engine: PYTHONPATH=/path/to/tree python bench/routing_regional.py
 (its lithloop is imported; the days, peers and checker come from this tree).
@@ -163,8 +165,26 @@ def day_of(p: DayParams, costs: bool = True) -> tuple[dict, object]:
     return doc, problem_from_vroom(doc)
 
 
-def run_full(days: list[DayParams], seconds: float, costs: bool = True) -> dict:
-    """Every day with the three engines; returns rows and a summary."""
+def _pyvrp_spread(row: dict, problem, seconds: float, seeds: int) -> None:
+    """PyVRP alone again with seeds 1 .. seeds-1 (seed 0 is the row's peer): its spread, and
+    lithloop's cost and km over the median seed's (one draw of a peer is not its level)."""
+    runs = [row["pyvrp"]] + [
+        _cpu(_peer, problem, solve_pyvrp, "pyvrp", problem, seconds, seed)
+        for seed in range(1, seeds)
+    ]
+    row["pyvrp_seeds"] = [{k: r[k] for k in ("served", "km", "cost_yuan")} for r in runs]
+    same = [r for r in runs if r["served"] == row["lithloop"]["served"]]
+    if same:
+        median = sorted(same, key=lambda r: r["cost_yuan"])[(len(same) - 1) // 2]
+        row["ratio_cost_pyvrp_median"] = _cost_ratio(row["lithloop"], median)
+        row["ratio_km_pyvrp_median"] = _ratio(row["lithloop"], median)
+    spread = " ".join(f"{r['cost_yuan']:.0f}" for r in runs)
+    print(f"    PyVRP alone, seeds 0-{seeds - 1}: cost {spread}", flush=True)
+
+
+def run_full(days: list[DayParams], seconds: float, costs: bool = True, seeds: int = 1) -> dict:
+    """Every day with the three engines (PyVRP with `seeds` seeds, see `_pyvrp_spread`);
+    returns rows and a summary."""
     rows = []
     head = f"{'day':28s} {'lithloop':>16s} {'vroom':>16s} {'pyvrp':>16s}  ratio"
     print(head, flush=True)
@@ -178,6 +198,8 @@ def run_full(days: list[DayParams], seconds: float, costs: bool = True) -> dict:
         row["served_vs_best"] = row["lithloop"]["served"] - best["served"]
         row["ratio_km"] = _ratio(row["lithloop"], best)
         row["ratio_cost"] = _cost_ratio(row["lithloop"], _best_peer(row, "cost_yuan"))
+        if seeds > 1:
+            _pyvrp_spread(row, problem, seconds, seeds)
         rows.append(row)
         cells = [
             f"{row[e]['served']:4d} {row[e]['km']:9.1f}" + ("" if row[e]["feasible"] else "!")
@@ -212,6 +234,11 @@ def run_full(days: list[DayParams], seconds: float, costs: bool = True) -> dict:
             if not r[e]["feasible"]
         ],
     }
+    if seeds > 1:
+        for key in ("ratio_cost_pyvrp_median", "ratio_km_pyvrp_median"):
+            vals = [r[key] for r in rows if r.get(key)]
+            summary[f"mean_{key}"] = round(statistics.mean(vals), 4) if vals else None
+            summary[f"max_{key}"] = max(vals) if vals else None
     return {"summary": summary, "rows": rows}
 
 
@@ -359,6 +386,10 @@ def main() -> int:
     ap.add_argument(
         "--no-costs", action="store_true", help="trucks without costs (VROOM's defaults)"
     )
+    ap.add_argument(
+        "--peer-seeds", type=int, default=1, help="N > 1: PyVRP alone with seeds 0..N-1 too"
+    )
+    ap.add_argument("--only", default=None, help="days whose name holds one of these (a,b)")
     ap.add_argument("--out", default=None, help="results file (default bench/results/...)")
     args = ap.parse_args()
     if args.scale_child:
@@ -369,12 +400,17 @@ def main() -> int:
         name = "routing_regional_scale"
     else:
         days = instances(quick=args.quick, fresh=args.fresh)[: args.instances]
+        if args.only:
+            days = [p for p in days if any(w in p.name for w in args.only.split(","))]
         if args.fast:
             result, name = run_fast(days), "routing_regional_fast"
         else:
-            result, name = run_full(days, args.seconds, not args.no_costs), "routing_regional"
-            name += "_no_costs" if args.no_costs else ""
+            costs = not args.no_costs
+            result = run_full(days, args.seconds, costs, args.peer_seeds)
+            name = "routing_regional" + ("_no_costs" if args.no_costs else "")
             name += f"_fresh{args.fresh}" if args.fresh else ""
+            name += f"_seeds{args.peer_seeds}" if args.peer_seeds > 1 else ""
+            name += "_some" if args.only else ""
         print("\n".join(f"{k}: {v}" for k, v in result["summary"].items()))
     meta = {
         "lithloop": _tree_of_lithloop(),
