@@ -92,7 +92,6 @@ def show(rfq_id: int):
 def accept(rfq_id: int):
     """Accept the quote: the packs are reserved and the payment page opens."""
     delivery = delivery_from_form(request.form)
-    delivery.pop("city", None)  # a quote's delivery is pickup or an address, no city fee
     try:
         order = rfqs.accept(current_user, rfq_id, delivery)
     except ServiceError as exc:

@@ -63,13 +63,10 @@ def cart_lines(cart: dict) -> list[dict]:
 
 
 def delivery_from_form(form) -> dict:
-    """The delivery fields a buyer typed (how, address, contact, phone; a city if sent)."""
-    delivery = {
+    """The delivery fields a buyer typed: how (pickup or delivered), address, contact, phone."""
+    return {
         "kind": form.get("delivery_kind", "pickup"),
         "address": form.get("address"),
         "contact": form.get("contact"),
         "phone": form.get("phone"),
     }
-    if "city" in form:
-        delivery["city"] = form.get("city")
-    return delivery

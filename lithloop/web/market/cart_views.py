@@ -128,6 +128,8 @@ def checkout():
     """Reserve the cart's packs and go to the payment page."""
     form = request.form
     delivery = delivery_from_form(form)
+    if "city" in form:  # the cart's delivery fee is by city
+        delivery["city"] = form.get("city")
     cart = read_cart()
     chosen = market_cart.clean_delivery({**delivery, "city": form.get("city")})
     if not market_cart.same_delivery(cart["delivery"], chosen):
