@@ -7,6 +7,10 @@ from typing import Any
 
 from .model import TimeWindow
 
+# The largest integer any field takes (seconds, amounts, metres): sums over a day's routes
+# stay far inside the solvers' 64-bit arithmetic.
+MAX_INT = 2**31 - 1
+
 
 class ProblemError(ValueError):
     """Invalid input: `path` names the field (e.g. jobs[3].time_windows[0]), `item` the value."""
@@ -25,7 +29,7 @@ class ProblemError(ValueError):
         }
 
 
-def as_int(v, path: str, *, lo: int | None = 0, hi: int | None = None) -> int:
+def as_int(v, path: str, *, lo: int | None = 0, hi: int = MAX_INT) -> int:
     """An integer (floats with no fraction accepted) within [lo, hi]."""
     if (
         isinstance(v, bool)
@@ -36,7 +40,7 @@ def as_int(v, path: str, *, lo: int | None = 0, hi: int | None = None) -> int:
     v = int(v)
     if lo is not None and v < lo:
         raise ProblemError(path, f"must be >= {lo}", v)
-    if hi is not None and v > hi:
+    if v > hi:
         raise ProblemError(path, f"must be <= {hi}", v)
     return v
 

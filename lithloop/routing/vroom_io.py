@@ -45,7 +45,8 @@ def _vehicle(v, path: str, locs: Locations, dims: list) -> Vehicle:
         if "time_window" in v
         else (TimeWindow(0, 2**31 - 1))
     )
-    max_work = v.get("max_working_time", v.get("max_travel_time"))
+    work_key = "max_working_time" if "max_working_time" in v else "max_travel_time"
+    max_work = v.get(work_key)
     return Vehicle(
         id=v["id"],
         start=start,
@@ -53,7 +54,7 @@ def _vehicle(v, path: str, locs: Locations, dims: list) -> Vehicle:
         capacity=as_amount(v["capacity"], f"{path}.capacity", dims) if "capacity" in v else (),
         skills=as_skills(v.get("skills", []), f"{path}.skills"),
         shift=shift,
-        max_work_s=None if max_work is None else as_int(max_work, f"{path}.max_working_time"),
+        max_work_s=None if max_work is None else as_int(max_work, f"{path}.{work_key}"),
         max_distance_m=None
         if v.get("max_distance") is None
         else as_int(v["max_distance"], f"{path}.max_distance"),
@@ -190,6 +191,8 @@ def problem_from_json(text: str | bytes, matrices: MatrixProvider | None = None)
     """Parse JSON text and build a Problem (malformed JSON raises ProblemError at `$`)."""
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise ProblemError("$", "JSON nested too deeply", None) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProblemError("$", f"malformed JSON: {exc}", None) from None
     return problem_from_vroom(doc, matrices)

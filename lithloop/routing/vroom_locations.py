@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .model import Matrices
-from .validate import ProblemError, as_int, as_list, as_num
+from .validate import MAX_INT, ProblemError, as_int, as_list, as_num
 
 DEFAULT_SPEED_MS = 50 / 3.6  # distance estimate when only durations are given
 
@@ -80,8 +80,8 @@ def _matrix(m, path: str, n: int | None) -> np.ndarray:
             arr = np.asarray(row, dtype=float)
         except (TypeError, ValueError):
             raise ProblemError(f"{path}[{r}]", "entries must be numbers", None) from None
-        if np.isnan(arr).any() or (arr < 0).any():
-            raise ProblemError(f"{path}[{r}]", "entries must be numbers >= 0", None)
+        if not np.isfinite(arr).all() or (arr < 0).any() or (arr > MAX_INT).any():
+            raise ProblemError(f"{path}[{r}]", f"entries must be numbers from 0 to {MAX_INT}", None)
         out[r] = np.rint(arr).astype(np.int64)
     return out
 

@@ -58,6 +58,11 @@ def test_solve_measures_coordinates_with_the_geo_provider():
             "jobs[0].pickup[0]",
         ),
         (json.dumps({**BASE, "jobs": [{"id": 1, "location_index": 9}]}), "jobs[0].location_index"),
+        (
+            json.dumps({**BASE, "jobs": [{"id": 1, "location_index": 1, "service": 2**63}]}),
+            "jobs[0].service",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "$"),
     ],
 )
 def test_bad_input_exit_2(tmp_path, text, field):

@@ -210,3 +210,53 @@ def test_service_hours_are_read_from_per_task_hour():
     doc["vehicles"][0]["costs"]["per_task_hour"] = 30
     p = problem_from_vroom(doc)
     assert p.vehicles[0].cost_per_task_hour == 30 and p.vehicles[1].cost_per_task_hour == 0
+
+
+def _with(doc: dict, path: list, value) -> dict:
+    """A deep copy of `doc` with the item at `path` replaced."""
+    out = copy.deepcopy(doc)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (["vehicles", 0, "capacity", 0], "vehicles[0].capacity[0]"),
+        (["vehicles", 0, "time_window", 1], "vehicles[0].time_window[1]"),
+        (["jobs", 0, "pickup", 0], "jobs[0].pickup[0]"),
+        (["jobs", 0, "service"], "jobs[0].service"),
+        (["jobs", 2, "time_windows", 0, 1], "jobs[2].time_windows[0][1]"),
+    ],
+)
+@pytest.mark.parametrize("huge", [2**63, 12345678901234567890, 2**31])
+def test_an_integer_beyond_what_the_solvers_hold_is_refused_naming_the_field(path, field, huge):
+    with pytest.raises(ProblemError) as info:
+        problem_from_vroom(_with(BASE, path, huge))
+    assert info.value.path == field
+    assert "2147483647" in info.value.message
+
+
+def test_a_huge_or_infinite_matrix_entry_is_refused():
+    for bad in (1e300, float("inf"), 2**40):
+        doc = _with(BASE, ["matrices", "car", "durations", 1, 2], bad)
+        with pytest.raises(ProblemError) as info:
+            problem_from_vroom(doc)
+        assert info.value.path == "matrices.car.durations[1]"
+
+
+def test_the_working_time_error_names_the_field_that_was_sent():
+    doc = copy.deepcopy(BASE)
+    doc["vehicles"][0]["max_travel_time"] = -1
+    with pytest.raises(ProblemError) as info:
+        problem_from_vroom(doc)
+    assert info.value.path == "vehicles[0].max_travel_time"
+
+
+def test_json_nested_too_deeply_is_refused_not_a_recursion_error():
+    with pytest.raises(ProblemError) as info:
+        problem_from_json("[" * 100_000 + "]" * 100_000)
+    assert info.value.path == "$"

@@ -75,6 +75,23 @@ def test_bad_problem_names_the_field(client):
     assert response.json["field"].startswith("jobs[0]")
 
 
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [("capacity", "vehicles[0].capacity[0]"), ("service", "jobs[0].service")],
+)
+def test_an_integer_too_large_for_the_solvers_is_a_422_not_a_500(client, where, field):
+    bad = copy.deepcopy(BASE)
+    if where == "capacity":
+        bad["vehicles"][0]["capacity"][0] = 2**63
+    else:
+        bad["jobs"][0]["service"] = 12345678901234567890
+    response = client.post(
+        "/api/v1/routing/solve", json=bad, headers=bearer(client, Role.DISPATCHER)
+    )
+    assert response.status_code == 422
+    assert response.json["field"] == field
+
+
 @pytest.mark.parametrize("payload", ["{not json", json.dumps({"jobs": []})])
 def test_malformed_or_incomplete_json(client, payload):
     response = client.post(
