@@ -22,35 +22,42 @@ _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 class BadInput(ValueError):
-    """Input refused by the guard; the message says why."""
+    """Input refused by the guard; the message says why, `field` names the JSON field at
+    fault (when there is one) and `status` is the answer's (400, or 415 for a body that
+    is not JSON where only JSON is read)."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 400):
+        super().__init__(message)
+        self.field, self.status = field, status
 
 
-def _check_text(text: str, where: str) -> None:
+def _check_text(text: str, where: str, field: str | None = None) -> None:
     if _BAD_TEXT.search(text):
         raise BadInput(
             _(
                 "%(where)s contains a character that cannot be stored (a NUL or a "
                 "lone surrogate). Remove it and try again.",
                 where=where,
-            )
+            ),
+            field=field,
         )
 
 
 def _walk_json(value) -> None:
     """Check every string of a parsed JSON value, iteratively, with a depth limit."""
-    stack = [(value, 1)]
+    stack: list[tuple[object, int, str]] = [(value, 1, "")]
     while stack:
-        node, depth = stack.pop()
+        node, depth, path = stack.pop()
         if depth > MAX_JSON_DEPTH:
             raise BadInput(_("The JSON body is nested deeper than %(n)s levels.", n=MAX_JSON_DEPTH))
         if isinstance(node, str):
-            _check_text(node, "JSON")
+            _check_text(node, _("The field %(name)s", name=path) if path else "JSON", path or None)
         elif isinstance(node, dict):
             for key, item in node.items():
                 _check_text(key, "JSON")
-                stack.append((item, depth + 1))
+                stack.append((item, depth + 1, f"{path}.{key}" if path else key))
         elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node)
+            stack.extend((item, depth + 1, f"{path}[{k}]") for k, item in enumerate(node))
 
 
 def _json_body(data: bytes):
@@ -62,6 +69,10 @@ def _json_body(data: bytes):
             _("The JSON body is nested deeper than %(n)s levels.", n=MAX_JSON_DEPTH)
         ) from None
     except ValueError as exc:
+        if "digits" in str(exc):  # Python's limit on the digits of an integer
+            raise BadInput(
+                _("A number in the JSON body has more digits than any field takes.")
+            ) from None
         raise BadInput(_("The body is not valid JSON: %(error)s", error=str(exc)[:120])) from None
 
 
@@ -73,6 +84,11 @@ def check_request() -> None:
         if isinstance(value, str):
             _check_text(value, _("The address"))
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.path.startswith("/api/") and not request.is_json and request.content_length:
+            raise BadInput(
+                _("Send the body as JSON, with the header Content-Type: application/json."),
+                status=415,
+            )
         if request.is_json:
             data = request.get_data(cache=True)
             if data.strip():
@@ -89,7 +105,7 @@ def guard():
     try:
         check_request()
     except BadInput as exc:
-        return error_response(400, str(exc), error="bad_input")
+        return error_response(exc.status, str(exc), error="bad_input", field=exc.field)
     return None
 
 

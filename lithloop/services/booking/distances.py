@@ -17,8 +17,9 @@ from lithloop import routing
 from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.geo import park_place
-from lithloop.geo.matrices import RoadMatrices
+from lithloop.geo.matrices import RoadMatrices, haversine_matrix
 from lithloop.models import Site, SiteKind
+from lithloop.pricing.model import MAX_DISTANCE_KM
 
 
 def park_site() -> Site | None:
@@ -53,6 +54,17 @@ def road_matrices() -> RoadMatrices:
 def day_matrices(lonlat, day: date | None) -> tuple[routing.Matrices, list[str]]:
     """Travel matrices of a day's plan between (lon, lat) points, the park first."""
     return road_matrices().matrices(lonlat, day)
+
+
+# How far from the park a site may be, in a straight line: its road distance (at most
+# 1.5 times that) stays within what a quote prices (MAX_DISTANCE_KM).
+SITE_REACH_KM = int(MAX_DISTANCE_KM / Decimal("1.5"))
+
+
+def straight_km_from_park(lat: float, lon: float) -> float:
+    """Great-circle kilometres from the park's depot to a point (no I/O beyond the park)."""
+    here = (float(lon), float(lat))
+    return float(haversine_matrix([park_position(), here])[0, 1]) / 1000
 
 
 def distance_from_park_km(lat: float, lon: float, day: date | None = None) -> Decimal:

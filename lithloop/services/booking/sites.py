@@ -12,6 +12,7 @@ from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import Role, Site, SiteKind, User
 from lithloop.services.accounts import policies
+from lithloop.services.booking.distances import SITE_REACH_KM, straight_km_from_park
 from lithloop.services.errors import Forbidden, Invalid, NotFound
 
 SITE_EDITORS = policies.SITE_EDITORS
@@ -94,6 +95,17 @@ def _validate(data: SiteInput) -> None:
         raise Invalid(_l("Latitude must be between -90 and 90."), field="lat")
     if not -180 <= data.lon <= 180:
         raise Invalid(_l("Longitude must be between -180 and 180."), field="lon")
+    km = straight_km_from_park(data.lat, data.lon)
+    if km > SITE_REACH_KM:
+        raise Invalid(
+            _l(
+                "This point is %(km)s km from the park in a straight line; a site must be "
+                "within %(max)s km. Check the latitude and longitude.",
+                km=f"{km:,.0f}",
+                max=f"{SITE_REACH_KM:,}",
+            ),
+            field="lat",
+        )
     if data.closes_at <= data.opens_at:
         raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from lithloop.services.accounts import api_tokens
 from lithloop.services.accounts import registration as accounts
-from lithloop.web.api.common import errors
+from lithloop.web.api.common import WholeNumber, errors
 from lithloop.web.auth import login_limit
 from lithloop.web.rate_limits import rate_limited
 
@@ -24,7 +24,7 @@ class TokenRequest(ma.Schema):
     email = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=254))
     password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
-    expires_in_days = ma.fields.Integer(
+    expires_in_days = WholeNumber(
         load_default=None,
         validate=ma.validate.Range(min=1, max=api_tokens.MAX_DAYS),
         metadata={"description": "Lifetime in days (default API_TOKEN_DAYS, 90)"},

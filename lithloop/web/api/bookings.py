@@ -23,6 +23,7 @@ from lithloop.web.api.common import (
     DecimalInput,
     DecimalString,
     InputDate,
+    WholeNumber,
     compact_json,
     errors,
     page_args,
@@ -47,7 +48,7 @@ class LotIn(ma.Schema):
     form = ma.fields.String(
         load_default="pack", validate=ma.validate.OneOf(vocab.values(vocab.Form))
     )
-    count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=10000))
+    count = WholeNumber(required=True, validate=ma.validate.Range(min=1, max=10000))
     mass_kg = DecimalInput(
         required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=40000)
     )
@@ -66,7 +67,7 @@ class LotIn(ma.Schema):
 
 
 class BookingIn(ma.Schema):
-    site_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    site_id = WholeNumber(required=True, validate=ID_RANGE)
     date = InputDate(required=True)
     window = ma.fields.List(
         ma.fields.String(validate=ma.validate.Regexp(CLOCK_TIME)),
@@ -82,7 +83,7 @@ class BookingIn(ma.Schema):
 class LotOut(ma.Schema):
     chemistry = ma.fields.String()
     form = ma.fields.String()
-    count = ma.fields.Integer(attribute="pack_count")
+    count = WholeNumber(attribute="pack_count")
     mass_kg = DecimalString()
     condition = ma.fields.String()
     damage = ma.fields.List(ma.fields.String())
@@ -100,9 +101,9 @@ class EventOut(ma.Schema):
 class BookingFields(ma.Schema):
     """What every view of a booking shows."""
 
-    id = ma.fields.Integer()
+    id = WholeNumber()
     status = ma.fields.Function(lambda b: b.status.value)
-    site_id = ma.fields.Integer()
+    site_id = WholeNumber()
     date = ma.fields.Date(attribute="pickup_date")
     window = ma.fields.Function(
         lambda b: [b.window_start.strftime("%H:%M"), b.window_end.strftime("%H:%M")]
@@ -121,7 +122,7 @@ class BookingOut(BookingFields):
 class BookingSummaryOut(BookingFields):
     """A booking as a list shows it; GET /bookings/{id} has its lots, quote and history."""
 
-    quote_total_fen = ma.fields.Integer()
+    quote_total_fen = WholeNumber()
     quote_index_version = ma.fields.String()
 
 
@@ -149,7 +150,7 @@ class CancelIn(ma.Schema):
 class CalendarArgs(ma.Schema):
     start = InputDate(data_key="from")
     end = InputDate(data_key="to")
-    site_id = ma.fields.Integer(validate=ID_RANGE)
+    site_id = WholeNumber(validate=ID_RANGE)
 
 
 class DayOut(ma.Schema):
@@ -159,15 +160,20 @@ class DayOut(ma.Schema):
     capacity_kg = ma.fields.String()
     booked_kg = ma.fields.String()
     remaining_kg = ma.fields.String()
-    capacity_stops = ma.fields.Integer()
-    booked_stops = ma.fields.Integer()
+    capacity_stops = WholeNumber()
+    booked_stops = WholeNumber()
+
+
+def _plain(mass) -> str:
+    """A mass as plain digits, one spelling per value (100 and 100.0 are the same request)."""
+    return format(mass.normalize(), "f")
 
 
 def _body(data: dict) -> dict:
     return {
         **data,
         "date": data["date"].isoformat(),
-        "lots": [{**lot, "mass_kg": str(lot["mass_kg"])} for lot in data["lots"]],
+        "lots": [{**lot, "mass_kg": _plain(lot["mass_kg"])} for lot in data["lots"]],
     }
 
 

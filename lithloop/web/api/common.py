@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import marshmallow as ma
 from flask import current_app
@@ -59,8 +60,8 @@ def page_args(default_size: int, max_size: int) -> ma.Schema:
     instance (parsed without flask-smorest's per-request schema copies)."""
 
     class PageArgs(ma.Schema):
-        page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
-        page_size = ma.fields.Integer(
+        page = WholeNumber(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
+        page_size = WholeNumber(
             load_default=default_size, validate=ma.validate.Range(min=1, max=max_size)
         )
 
@@ -101,6 +102,32 @@ def errors(blp, *statuses: int, **descriptions: str):
     return decorate
 
 
+_ASCII_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+_ASCII_NUMBER = re.compile(r"[+-]?([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})")
+
+
+class WholeNumber(ma.fields.Integer):
+    """An integer from a JSON integer or a string of ASCII digits (a query): 1.5, true,
+    "1e3" and other scripts' digits ("١٢") are refused, never rounded or read."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, str) and not _ASCII_INTEGER.fullmatch(value.strip()):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class PlainFloat(ma.fields.Float):
+    """A number from JSON or a string of ASCII digits with an optional decimal point:
+    "1e3", "nan" and other scripts' digits are refused."""
+
+    def _validated(self, value):
+        if isinstance(value, str) and not _ASCII_NUMBER.fullmatch(value.strip()):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 class InputDate(ma.fields.Date):
     """An ISO date in the range people may type (services.strict_input: 1970 to 2199), so
     that a day after it or the days around it can always be computed (no year 9999)."""
@@ -123,7 +150,13 @@ class DecimalInput(ma.fields.Decimal):
     """A decimal read from a JSON number or a numeric string, loaded as Decimal.
 
     Only the OpenAPI document serialises through it (a Range's bounds): as JSON numbers,
-    where marshmallow's Decimal would give strings and make the document invalid."""
+    where marshmallow's Decimal would give strings and make the document invalid. A string
+    must be ASCII digits with an optional decimal point ("1e3", "١٢" are refused)."""
+
+    def _validated(self, value):
+        if isinstance(value, str) and not _ASCII_NUMBER.fullmatch(value.strip()):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else float(value)
@@ -141,6 +174,6 @@ def exclusive_bounds(self, field, ret, **kwargs) -> dict:
     return out
 
 
-def bounded_int(*, min: int = 0, max: int = MAX_ID, **kwargs) -> ma.fields.Integer:
+def bounded_int(*, min: int = 0, max: int = MAX_ID, **kwargs) -> WholeNumber:
     """An integer field that refuses values the database cannot store (422, not a 500)."""
-    return ma.fields.Integer(validate=ma.validate.Range(min=min, max=max), **kwargs)
+    return WholeNumber(validate=ma.validate.Range(min=min, max=max), **kwargs)

@@ -7,7 +7,7 @@ import marshmallow as ma
 
 from lithloop import vocab
 from lithloop.services.market import catalog
-from lithloop.web.api.common import ID_RANGE, DecimalInput, bounded_int
+from lithloop.web.api.common import ID_RANGE, DecimalInput, WholeNumber, bounded_int
 
 
 class PackArgs(ma.Schema):
@@ -26,18 +26,18 @@ class PackArgs(ma.Schema):
 
 
 class PackOut(ma.Schema):
-    id = ma.fields.Integer()
+    id = WholeNumber()
     code = ma.fields.String()
     chemistry = ma.fields.String()
     usable_kwh = ma.fields.String(allow_none=True)
     soh_pct = ma.fields.String(allow_none=True)
     grade = ma.fields.String(allow_none=True)
-    price_fen = ma.fields.Integer()
+    price_fen = WholeNumber()
     status = ma.fields.String()
     group_id = ma.fields.String()
-    rated_wh = ma.fields.Integer(allow_none=True)
-    cycle_count = ma.fields.Integer(allow_none=True)
-    warranty_months = ma.fields.Integer(allow_none=True)
+    rated_wh = WholeNumber(allow_none=True)
+    cycle_count = WholeNumber(allow_none=True)
+    warranty_months = WholeNumber(allow_none=True)
     use_case = ma.fields.String(allow_none=True)
     price_index_version = ma.fields.String(allow_none=True)
 
@@ -46,15 +46,15 @@ PACKS_OUT = PackOut(many=True)
 
 
 class PackDetailOut(PackOut):
-    stock = ma.fields.Integer()
+    stock = WholeNumber()
     test = ma.fields.Dict(allow_none=True)
     passport_url = ma.fields.String()
 
 
 class LineIn(ma.Schema):
-    pack_id = ma.fields.Integer(validate=ID_RANGE)
+    pack_id = WholeNumber(validate=ID_RANGE)
     group_id = ma.fields.String(validate=ma.validate.Length(max=80))
-    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=200))
+    quantity = WholeNumber(load_default=1, validate=ma.validate.Range(min=1, max=200))
 
 
 class DeliveryIn(ma.Schema):
@@ -78,11 +78,11 @@ class OrderIn(ma.Schema):
 
 
 class OrderLineOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    pack_id = ma.fields.Integer(required=True)
+    id = WholeNumber(required=True)
+    pack_id = WholeNumber(required=True)
     code = ma.fields.String(required=True)
-    price_fen = ma.fields.Integer(required=True)
-    refunded_fen = ma.fields.Integer(required=True)
+    price_fen = WholeNumber(required=True)
+    refunded_fen = WholeNumber(required=True)
 
 
 class DeliveryOut(ma.Schema):
@@ -91,7 +91,7 @@ class DeliveryOut(ma.Schema):
     address = ma.fields.String(required=True)
     contact = ma.fields.String(required=True)
     phone = ma.fields.String(required=True)
-    fee_fen = ma.fields.Integer(required=True, metadata={"description": "In total_fen"})
+    fee_fen = WholeNumber(required=True, metadata={"description": "In total_fen"})
     distance_km = ma.fields.Decimal(required=True, allow_none=True, as_string=True)
     eta = ma.fields.Date(
         required=True,
@@ -109,10 +109,10 @@ class PaymentOut(ma.Schema):
 
 
 class OrderOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = WholeNumber(required=True)
     status = ma.fields.String(required=True)
-    total_fen = ma.fields.Integer(required=True)
-    refunded_fen = ma.fields.Integer(required=True)
+    total_fen = WholeNumber(required=True)
+    refunded_fen = WholeNumber(required=True)
     currency = ma.fields.String(required=True)
     reserved_until = ma.fields.DateTime(
         required=True,

@@ -10,7 +10,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.dispatch import planning, runs
 from lithloop.services.errors import Forbidden
 from lithloop.web import plan_view
-from lithloop.web.api.common import InputDate, errors
+from lithloop.web.api.common import InputDate, PlainFloat, WholeNumber, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint(
@@ -24,8 +24,19 @@ STAFF = policies.REGION_STAFF
 
 class RunIn(ma.Schema):
     date = InputDate(required=True)
-    time_limit_s = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1))
-    horizon_days = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=31))
+    time_limit_s = WholeNumber(
+        load_default=30,
+        validate=ma.validate.Range(min=1),
+        metadata={"description": "Seconds, 1 to the server's PLAN_MAX_SECONDS (300 by default)"},
+    )
+    horizon_days = WholeNumber(
+        load_default=1,
+        validate=ma.validate.Range(min=1),
+        metadata={
+            "description": "Days planned at once, 1 to the server's PLAN_MAX_HORIZON_DAYS "
+            "(7 by default)"
+        },
+    )
     mode = ma.fields.String(
         load_default="thorough",
         validate=ma.validate.OneOf(planning.RUN_MODES),
@@ -37,15 +48,15 @@ class RunIn(ma.Schema):
 
 
 class RunOut(ma.Schema):
-    id = ma.fields.Integer()
+    id = WholeNumber()
     date = ma.fields.Date(attribute="plan_date")
     status = ma.fields.Function(lambda r: r.status.value)
-    time_limit_s = ma.fields.Integer()
-    progress = ma.fields.List(ma.fields.List(ma.fields.Float()))
+    time_limit_s = WholeNumber()
+    progress = ma.fields.List(ma.fields.List(PlainFloat()))
     error = ma.fields.String()
     plan_id = ma.fields.Function(lambda r: r.plan.id if r.plan else None)
     plan_ids = ma.fields.Function(lambda r: [p.id for p in r.plans])
-    horizon_days = ma.fields.Integer()
+    horizon_days = WholeNumber()
     mode = ma.fields.Function(planning.run_mode)
 
 
@@ -53,10 +64,10 @@ class PlanOut(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    id = ma.fields.Integer()
+    id = WholeNumber()
     date = ma.fields.Date(attribute="plan_date")
     status = ma.fields.Function(lambda p: p["status"].value)
-    cost_fen = ma.fields.Integer()
+    cost_fen = WholeNumber()
     solution = ma.fields.Dict()
 
 

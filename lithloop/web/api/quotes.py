@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from lithloop import vocab
 from lithloop.services.accounts import policies
 from lithloop.services.booking import prices as price_service
-from lithloop.web.api.common import ID_RANGE, DecimalInput, errors
+from lithloop.web.api.common import ID_RANGE, DecimalInput, WholeNumber, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint(
@@ -33,7 +33,7 @@ class ScrapQuoteRequest(ma.Schema):
         load_default="intact", validate=ma.validate.OneOf(vocab.values(vocab.Condition))
     )
     distance_km = DecimalInput(validate=ma.validate.Range(min=0, max=3000))
-    site_id = ma.fields.Integer(validate=ID_RANGE)
+    site_id = WholeNumber(validate=ID_RANGE)
 
     @ma.validates_schema
     def one_of_distance_or_site(self, data, **kwargs):
@@ -47,11 +47,11 @@ class LineSchema(ma.Schema):
     quantity = ma.fields.String()
     unit = ma.fields.String()
     unit_price = ma.fields.String()
-    amount_fen = ma.fields.Integer()
+    amount_fen = WholeNumber()
 
 
 class ScrapQuoteResponse(ma.Schema):
-    total_fen = ma.fields.Integer(required=True)
+    total_fen = WholeNumber(required=True)
     currency = ma.fields.String(required=True)
     lines = ma.fields.List(ma.fields.Nested(LineSchema), required=True)
     index_version = ma.fields.String(required=True)
@@ -64,16 +64,16 @@ class SecondLifeRequest(ma.Schema):
         required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=10000)
     )
     soh_pct = DecimalInput(required=True, validate=ma.validate.Range(min=0, max=100))
-    cycles = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=100000))
+    cycles = WholeNumber(required=True, validate=ma.validate.Range(min=0, max=100000))
     grade = ma.fields.String(
         required=True, validate=ma.validate.OneOf(vocab.values(vocab.PriceGrade))
     )
-    warranty_months = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=120))
+    warranty_months = WholeNumber(load_default=0, validate=ma.validate.Range(min=0, max=120))
 
 
 class SecondLifeResponse(ma.Schema):
-    price_fen = ma.fields.Integer(required=True)
-    scrap_floor_fen = ma.fields.Integer(required=True)
+    price_fen = WholeNumber(required=True)
+    scrap_floor_fen = WholeNumber(required=True)
     lines = ma.fields.List(ma.fields.Nested(LineSchema), required=True)
     index_version = ma.fields.String(required=True)
 

@@ -12,7 +12,7 @@ from lithloop.services.errors import Forbidden
 from lithloop.services.packs import holiday_calendar, traceability
 from lithloop.services.reporting import dashboard
 from lithloop.services.strict_input import int_or_default
-from lithloop.web.api.common import DecimalString, errors
+from lithloop.web.api.common import DecimalString, WholeNumber, errors
 from lithloop.web.api.security import api_user, token_required
 from lithloop.web.query_args import MAX_PAGE
 
@@ -25,7 +25,7 @@ blp = Blueprint(
 
 
 class HandoverOut(ma.Schema):
-    id = ma.fields.Integer()
+    id = WholeNumber()
     pack_code = ma.fields.Function(lambda e: e.pack.code)
     kind = ma.fields.String()
     at = ma.fields.DateTime(metadata={"description": "When it happened (UTC)"})
@@ -49,22 +49,22 @@ class DueOut(ma.Schema):
     later = ma.fields.List(ma.fields.Nested(HandoverOut))
     counts = ma.fields.Dict(
         keys=ma.fields.String(),
-        values=ma.fields.Integer(),
+        values=WholeNumber(),
         metadata={"description": "How many handovers each group holds in all"},
     )
-    page = ma.fields.Integer(metadata={"description": "The page of each group shown"})
-    per_page = ma.fields.Integer()
+    page = WholeNumber(metadata={"description": "The page of each group shown"})
+    per_page = WholeNumber()
 
 
 class SummaryOut(ma.Schema):
-    year = ma.fields.Integer(metadata={"description": "Calendar year, Beijing time"})
+    year = WholeNumber(metadata={"description": "Calendar year, Beijing time"})
     received_t = DecimalString(metadata={"description": "Measured intake"})
     processed_t = DecimalString(
         metadata={"description": "Packs dismantled or used in second-life packs"}
     )
-    capacity_t = ma.fields.Integer(metadata={"description": "Park intake capacity per year"})
-    second_life_packs = ma.fields.Integer(metadata={"description": "Refurbished packs built"})
-    capacity_packs = ma.fields.Integer(metadata={"description": "Second-life packs per year"})
+    capacity_t = WholeNumber(metadata={"description": "Park intake capacity per year"})
+    second_life_packs = WholeNumber(metadata={"description": "Refurbished packs built"})
+    capacity_packs = WholeNumber(metadata={"description": "Second-life packs per year"})
 
 
 def _require(*roles: Role) -> None:

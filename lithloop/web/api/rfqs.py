@@ -12,7 +12,7 @@ from lithloop import vocab
 from lithloop.models import Role
 from lithloop.services.errors import Forbidden
 from lithloop.services.market import rfq as rfqs
-from lithloop.web.api.common import DecimalInput, InputDate, errors
+from lithloop.web.api.common import DecimalInput, InputDate, WholeNumber, errors
 from lithloop.web.api.market_schemas import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
 
@@ -25,7 +25,7 @@ blp = Blueprint(
 
 
 class RfqIn(ma.Schema):
-    quantity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=200))
+    quantity = WholeNumber(required=True, validate=ma.validate.Range(min=1, max=200))
     chemistry = ma.fields.String(load_default="", validate=ma.validate.Length(max=20))
     min_usable_kwh = DecimalInput(validate=ma.validate.Range(min=0, max=10_000))
     min_soh_pct = DecimalInput(validate=ma.validate.Range(min=0, max=100))

@@ -11,7 +11,7 @@ from lithloop import routing
 from lithloop.services.accounts import policies
 from lithloop.services.booking.distances import road_matrices
 from lithloop.services.errors import Invalid
-from lithloop.web.api.common import errors
+from lithloop.web.api.common import PlainFloat, WholeNumber, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint(
@@ -34,15 +34,15 @@ class VroomProblem(ma.Schema):
 
 
 class SolveArgs(ma.Schema):
-    seconds = ma.fields.Float(load_default=2.0, validate=ma.validate.Range(min=0.1, max=30))
-    seed = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=2**31 - 1))
+    seconds = PlainFloat(load_default=2.0, validate=ma.validate.Range(min=0.1, max=30))
+    seed = WholeNumber(load_default=0, validate=ma.validate.Range(min=0, max=2**31 - 1))
 
 
 class VroomSolution(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    code = ma.fields.Integer()
+    code = WholeNumber()
     summary = ma.fields.Dict()
     routes = ma.fields.List(ma.fields.Dict())
     unassigned = ma.fields.List(ma.fields.Dict())

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import time
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.extensions import db
 from lithloop.services.accounts import policies
 from lithloop.services.booking import geocoding
 from lithloop.services.booking import sites as site_service
-from lithloop.web.api.common import CLOCK_TIME, errors
+from lithloop.web.api.common import CLOCK_TIME, PlainFloat, WholeNumber, errors
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint(
@@ -23,15 +24,15 @@ blp = Blueprint(
 
 
 class SiteSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
-    organisation_id = ma.fields.Integer(dump_only=True)
+    id = WholeNumber(dump_only=True)
+    organisation_id = WholeNumber(dump_only=True)
     kind = ma.fields.Function(lambda s: s.kind.value, dump_only=True)
     name = ma.fields.String()
     address = ma.fields.String()
     city = ma.fields.String()
     district = ma.fields.String()
-    lat = ma.fields.Float()
-    lon = ma.fields.Float()
+    lat = PlainFloat()
+    lon = PlainFloat()
     contact_name = ma.fields.String()
     contact_phone = ma.fields.String()
     opens_at = ma.fields.Time(format="%H:%M")
@@ -40,11 +41,11 @@ class SiteSchema(ma.Schema):
 
 class SiteIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    lat = ma.fields.Float(
+    lat = PlainFloat(
         validate=ma.validate.Range(min=-90, max=90),
         metadata={"description": "Omit lat and lon to geocode the address"},
     )
-    lon = ma.fields.Float(validate=ma.validate.Range(min=-180, max=180))
+    lon = PlainFloat(validate=ma.validate.Range(min=-180, max=180))
     address = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
     city = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     district = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
@@ -56,6 +57,17 @@ class SiteIn(ma.Schema):
     closes_at = ma.fields.Time(
         load_default=time(17, 0), format="%H:%M", metadata={"pattern": CLOCK_TIME}
     )
+
+    @ma.validates_schema
+    def _both_coordinates_or_neither(self, data, **kwargs):
+        """lat without lon (or the reverse) is a mistake, not a request to geocode."""
+        given = [k for k in ("lat", "lon") if k in data]
+        if len(given) == 1:
+            missing = "lon" if given == ["lat"] else "lat"
+            raise ma.ValidationError(
+                _l("Give both lat and lon, or neither to locate the site by its address."),
+                field_name=missing,
+            )
 
 
 @blp.route("/", methods=["POST"])
