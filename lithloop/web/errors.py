@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from lithloop.extensions import db
 from lithloop.services.errors import ServiceError
+from lithloop.web.field_messages import translate
 
 
 def wants_json() -> bool:
@@ -46,25 +47,32 @@ def error_response(status: int, message: str, **extra):
     return render_template("errors/error.html", status=status, message=message), status
 
 
-def _flatten(errors, path: str = "") -> list[str]:
-    """webargs' nested {location: {field: [messages] | {...}}} as 'field: message' strings."""
+def _flatten(errors, path: str = "", top: bool = True) -> list[str]:
+    """webargs' nested {location: {field: [messages] | {...}}} as 'field: message' strings
+    (a field may itself be called "form": only the outermost keys are locations)."""
     if isinstance(errors, dict):
         out = []
         for key, value in errors.items():
             name = (
                 key if not path else (f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}")
             )
-            if path == "" and key in ("json", "query", "form", "headers", "files"):
+            if top and key in ("json", "query", "form", "headers", "files"):
                 name = ""
-            out.extend(_flatten(value, name))
+            out.extend(_flatten(value, name, top=False))
         return out
     if isinstance(errors, list | tuple):
-        texts = [str(e) for e in errors if not isinstance(e, dict | list)]
-        nested = [line for e in errors if isinstance(e, dict | list) for line in _flatten(e, path)]
+        texts = [translate(str(e)) for e in errors if not isinstance(e, dict | list)]
+        nested = [
+            line
+            for e in errors
+            if isinstance(e, dict | list)
+            for line in _flatten(e, path, top=False)
+        ]
         return (
             [f"{path}: {'; '.join(texts)}" if path else "; ".join(texts)] if texts else []
         ) + nested
-    return [f"{path}: {errors}" if path else str(errors)]
+    text = translate(str(errors))
+    return [f"{path}: {text}" if path else text]
 
 
 def handle_http_exception(exc: HTTPException):

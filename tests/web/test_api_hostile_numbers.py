@@ -137,3 +137,38 @@ def test_the_document_leaves_the_run_limits_to_the_servers_settings(client):
     for name in ("horizon_days", "time_limit_s"):
         assert "maximum" not in run["properties"][name]
         assert "PLAN_MAX" in run["properties"][name]["description"]
+
+
+def test_field_errors_read_in_chinese_and_a_field_called_form_is_named(client, dealer_at_site):
+    headers = api_headers(client, dealer_at_site["dealer"])
+    response = client.post(
+        "/api/v1/quotes/scrap", json={"chemistry": "LFP", "mass_kg": 5}, headers=headers
+    )
+    assert response.status_code == 422
+    message = response.json["message"]
+    assert "form: 必填" in message, message
+    assert "Missing data" not in message
+
+
+def test_marshmallow_wording_is_translated_and_unknown_wording_kept(app):
+    from flask_babel import force_locale
+
+    from lithloop.web.field_messages import translate
+
+    with app.test_request_context(), force_locale("en"):
+        assert translate("Not a valid integer.") == "Give a whole number."
+        assert translate("Must be one of: a, b.") == "Choose one of: a, b."
+        assert translate("Not a valid thing.") == "Not a valid thing."
+    with app.test_request_context(), force_locale("zh"):
+        assert translate("Not a valid integer.") == "请填写整数。"
+        assert translate("Some other words.") == "Some other words."
+
+
+def test_a_range_error_reads_in_chinese_with_its_bounds(client, dealer_at_site):
+    world = dealer_at_site
+    headers = api_headers(client, world["dealer"])
+    response = client.post(
+        "/api/v1/bookings", json=_booking(world["site"].id, count=0), headers=headers
+    )
+    assert response.status_code == 422
+    assert "lots[0].count: 须在 1 到 10000 之间" in response.json["message"], response.json
