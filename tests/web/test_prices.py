@@ -202,6 +202,7 @@ def test_admin_adds_a_version_and_quotes_follow_it(client, admin, dealer):
         ),
         ({"version": "2026-01-26", "effective_date": "2026-11-01"}, "version-err", 409),
         ({"version": "v-nodate", "effective_date": ""}, "effective_date-err", 422),
+        ({"version": "v-far", "effective_date": "9999-12-31"}, "effective_date-err", 422),
     ],
 )
 def test_bad_version_is_explained_and_nothing_is_stored(client, admin, form, where, status):
@@ -210,6 +211,29 @@ def test_bad_version_is_explained_and_nothing_is_stored(client, admin, form, whe
     assert response.status_code == status
     assert f'id="{where}"' in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id))) == count
+
+
+def test_a_version_dated_before_every_other_builds_on_the_earliest(client, admin):
+    """Before any version there was no index: the earliest one is the base (it recursed)."""
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {"version": "v-early", "effective_date": "2001-01-01", "price_cu": "70,000"},
+    )
+    assert response.status_code == 200  # the confirmation page, nothing stored yet
+    saved = submit(
+        client,
+        "/admin/prices/new",
+        {
+            "version": "v-early",
+            "effective_date": "2001-01-01",
+            "price_cu": "70,000",
+            "confirmed": "1",
+        },
+    )
+    assert saved.status_code == 302
+    early = price_service.snapshot_of(price_service.get_version("v-early"))
+    assert early.prices["cu"].value == Decimal("70000")
 
 
 def test_only_admins_manage_the_index(client, auth, dealer):

@@ -16,7 +16,7 @@ from lithloop.services.accounts import audit, policies
 from lithloop.services.booking.distances import distance_from_park_km  # quotes measure as plans
 from lithloop.services.booking.sites import site_location
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.strict_input import parse_amount
+from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, parse_amount
 
 
 def ensure_default_index() -> int:
@@ -78,9 +78,10 @@ def _index_in_force(on: date) -> pricing.IndexSnapshot:
         .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc())
         .limit(1)
     )
-    if row is None:
+    if row is None:  # a day before every version: the earliest one is the best known
         ensure_default_index()
-        return _index_in_force(on) if versions() else pricing.latest_snapshot()
+        first = versions()
+        return snapshot_of(first[0]) if first else pricing.latest_snapshot()
     return snapshot_of(row)
 
 
@@ -109,6 +110,15 @@ def _build_version(
     ):
         raise Conflict(
             _l("Version %(v)s exists already; versions never change.", v=version), field="version"
+        )
+    if not FIRST_DATE <= effective_date <= LAST_DATE:
+        raise Invalid(
+            _l(
+                "Enter a date between %(a)s and %(b)s.",
+                a=FIRST_DATE.isoformat(),
+                b=LAST_DATE.isoformat(),
+            ),
+            field="effective_date",
         )
     base = current_index(effective_date)
     changes = {}
