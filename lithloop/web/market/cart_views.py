@@ -16,7 +16,7 @@ from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import delivery as market_delivery
-from lithloop.services.strict_input import int_or_default
+from lithloop.services.strict_input import int_or_default, strict_int
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
 from lithloop.web.market.blueprint import (
@@ -29,6 +29,10 @@ from lithloop.web.market.blueprint import (
 )
 
 
+# The fields the cart page shows an error beside (templates/market/cart.html).
+CART_FIELDS = ("lines", "city", "address", "phone", "delivery")
+
+
 @bp.post("/cart/add")
 @roles_required(*BUYER)
 def cart_add():
@@ -39,8 +43,24 @@ def cart_add():
         if pack_id not in cart["packs"]:
             cart["packs"].append(pack_id)
     elif request.form.get("group_id"):
-        quantity = int_or_default(request.form.get("quantity"), 1, minimum=1, maximum=1000)
-        cart["groups"][request.form["group_id"][:80]] = quantity
+        key = request.form["group_id"][:80]
+        try:
+            stock = catalog.stock_of(key)
+            raw = request.form.get("quantity")
+            quantity = 1 if raw is None else strict_int(raw, "quantity", minimum=1, maximum=1000)
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            return redirect(url_for("market.cart"))
+        if not stock:
+            flash(_("These packs are no longer on sale."), "error")
+            return redirect(url_for("market.cart"))
+        if quantity > stock:
+            flash(
+                _("Only %(n)s of these packs are on sale: choose at most that many.", n=stock),
+                "error",
+            )
+            return redirect(url_for("market.cart"))
+        cart["groups"][key] = quantity
     save_cart(cart)
     flash(_("Added to the cart."), "success")
     return redirect(url_for("market.cart"))
@@ -162,8 +182,9 @@ def checkout():
         save_cart({"packs": [], "groups": {}})  # the order exists, pending, its packs reserved
         flash(str(exc.message), "error")
         return redirect(url_for("market.pay", order_id=exc.order_id))
-    except ServiceError as exc:
-        return _cart_page({exc.field or "_form": str(exc.message)}, exc.status, form)
+    except ServiceError as exc:  # a field the page shows beside itself, else at the top
+        shown = exc.field if exc.field in CART_FIELDS else "_form"
+        return _cart_page({shown: str(exc.message)}, exc.status, form)
     save_cart({"packs": [], "groups": {}})
     if replayed:
         flash(_("This cart was ordered already (order %(id)s).", id=order.id), "info")

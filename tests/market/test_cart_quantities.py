@@ -1,0 +1,88 @@
+"""Adding packs to the cart: a quantity the buyer typed is kept or refused, never replaced,
+and a line that cannot be ordered says why at checkout."""
+
+from __future__ import annotations
+
+import pytest
+
+from lithloop.services.market import cart as market_cart
+from lithloop.services.market import catalog
+from tests.conftest import Auth, submit
+from tests.market.support import list_packs, make_buyer
+
+
+@pytest.fixture
+def buyer_with_three(client):
+    buyer = make_buyer()
+    client.get("/lang/en")
+    Auth(client).login(buyer.email)
+    packs = list_packs(3, price_fen=1_000_00)
+    return buyer, catalog.group_id(packs[0])
+
+
+@pytest.mark.parametrize("quantity", ["-5", "0", "nan", "1e999999", "٣", "1.5"])
+def test_a_quantity_that_is_not_a_count_is_refused_not_set_to_one(
+    client, buyer_with_three, quantity
+):
+    buyer, group = buyer_with_three
+    response = submit(
+        client,
+        "/market/cart/add",
+        {"group_id": group, "quantity": quantity},
+        page="/market/",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Added to the cart" not in page
+    assert "Enter" in page  # the reason, e.g. "Enter a whole number (digits 0-9)."
+    assert group not in _groups_in_cart(buyer)
+
+
+def test_more_than_the_stock_is_refused_naming_the_stock(client, buyer_with_three):
+    buyer, group = buyer_with_three
+    response = submit(
+        client,
+        "/market/cart/add",
+        {"group_id": group, "quantity": "4"},
+        page="/market/",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Only 3 of these packs are on sale" in page
+    assert group not in _groups_in_cart(buyer)
+    ok = submit(
+        client,
+        "/market/cart/add",
+        {"group_id": group, "quantity": "3"},
+        page="/market/",
+        follow_redirects=True,
+    )
+    assert "Added to the cart" in ok.get_data(as_text=True)
+    assert _groups_in_cart(buyer) == {group: 3}
+
+
+def test_a_group_that_does_not_exist_is_not_added(client, buyer_with_three):
+    buyer, _group = buyer_with_three
+    response = submit(
+        client,
+        "/market/cart/add",
+        {"group_id": "NOPE.X.1", "quantity": "1"},
+        page="/market/",
+        follow_redirects=True,
+    )
+    assert "Added to the cart" not in response.get_data(as_text=True)
+    assert "NOPE.X.1" not in _groups_in_cart(buyer)
+
+
+def _groups_in_cart(buyer) -> dict:
+    """The groups of the buyer's server-side cart."""
+    return dict(market_cart.read(buyer)["groups"])
+
+
+def test_a_line_that_can_no_longer_be_ordered_is_explained_at_checkout(client, buyer_with_three):
+    buyer, group = buyer_with_three
+    market_cart.save(buyer, [], {group: 1, "NOPE.X.1": 1})  # e.g. its price changed since
+    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'class="error form-error" role="alert"' in page, page[:3000]
