@@ -154,6 +154,22 @@ def test_mass_beyond_tolerance_needs_a_note(world):
     assert record.measured_kg == Decimal("2900.00") and record.note == ""
 
 
+@pytest.mark.parametrize("mass", ["²⁴⁰⁰", "٢٤٠٠", "2.4e3"])
+def test_a_mass_in_superscript_or_other_digits_is_refused_not_read(world, mass):
+    before = row_counts()
+    with pytest.raises(Invalid) as raised:
+        intake.receive(world["operator"], world["booking_id"], receipt(world, lot0_mass=mass))
+    assert raised.value.field == "lots[0].mass_kg"
+    nothing_written(world, before)
+
+
+def test_a_mass_typed_with_full_width_digits_is_read():
+    from lithloop.services.plant.intake_form import typed_number
+
+    assert typed_number("２，４００．５ ") == "2,400.5"
+    assert typed_number("⁵⁰⁰") == "⁵⁰⁰"
+
+
 def test_heavy_lot_with_a_note_is_received(world):
     record = intake.receive(
         world["operator"], world["booking_id"], receipt(world, lot0_mass="3000", note="含托盘")

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels
 from lithloop.batteries import validate_code
-from lithloop.batteries.codes import normalise
 from lithloop.models import Booking, BookingLot
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import int_or_default, parse_amount
@@ -57,16 +56,26 @@ class LotReceipt:
         return masses
 
 
+# A Chinese keyboard's full-width forms (０-９, ．, ，) as ASCII; other scripts' digits and
+# superscripts (⁵⁰⁰, ², ٣) stay as they are, and are refused: they are not a weighing.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def typed_number(text) -> str:
+    """Typed digits with full-width forms folded to ASCII and whitespace removed."""
+    return "".join(str(text or "").translate(_FULL_WIDTH).split())
+
+
 def parse_mass(text: str, field: str, message) -> Decimal:
     """A positive mass in kg from typed text (thousands commas allowed)."""
-    value = parse_amount(normalise(str(text or "")), field, message=message)
+    value = parse_amount(typed_number(text), field, message=message)
     if value <= 0 or value >= Decimal("1e9"):
         raise Invalid(message, field=field)
     return value.quantize(CENT)
 
 
 def _count(text: str, default: int, field: str) -> int:
-    text = normalise(str(text or ""))
+    text = typed_number(text)
     if not text:
         return default
     if int_or_default(text, 0, minimum=1, maximum=MAX_PACKS_PER_LOT) == 0:
