@@ -236,18 +236,15 @@ class _RowParser:
         if check.parsed is None:
             p = check.problem
             assert p is not None  # a check without a parsed code has a problem
-            self.errors.append(
-                _issue(
-                    n,
-                    "pack_code",
-                    ImportCode.INVALID_PACK_CODE,
-                    value=raw,
-                    reason=p.reason.value,
-                    position=p.position or 0,
-                    field=p.field.value if p.field else "-",
-                    detail=p.message,
-                )
-            )
+            named = {  # what the reason names (length, char, ...), then the issue's own
+                **dict(p.params or {}),
+                "value": raw,
+                "reason": p.reason.value,
+                "position": p.position or 0,
+                "field": p.field.value if p.field else "-",
+                "detail": p.message,
+            }
+            self.errors.append(_issue(n, "pack_code", ImportCode.INVALID_PACK_CODE, **named))
             return None, None
         code = check.text
         if code in self.seen_codes:

@@ -35,3 +35,16 @@ def test_a_bad_code_reads_in_chinese_with_its_reason(app):
     with app.test_request_context("/"), force_locale("zh_CN"):
         shown = fleet.issue_text(issue)
     assert CJK.search(shown) and "24" in shown and "{" not in shown, shown
+
+
+def test_a_short_or_misspelt_code_in_a_file_names_its_length_and_character(app):
+    """The parser hands the code check's own parameters to the page (they were dropped)."""
+    from lithloop.batteries.fleet_csv import parse_fleet_csv
+
+    header = "plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
+    rows = "黑C·D1,ABC,LFP,1,1,2019-05-01,\n黑C·D2,BYDPX0000000007217100005,LFP,1,1,2019-05-01,\n"
+    result = parse_fleet_csv((header + rows).encode())
+    short, letter = [e for e in result.errors if e.column == "pack_code"]
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        assert "该编码有 3 位" in fleet.issue_text(short)
+        assert "（'X'）" in fleet.issue_text(letter)
