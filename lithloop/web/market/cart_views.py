@@ -28,7 +28,6 @@ from lithloop.web.market.blueprint import (
     save_cart,
 )
 
-
 # The fields the cart page shows an error beside (templates/market/cart.html).
 CART_FIELDS = ("lines", "city", "address", "phone", "delivery")
 
