@@ -178,7 +178,10 @@ def test_exception_notifies_dispatchers_and_keeps_booking_scheduled(client, auth
         )
     )
     assert recipients == {world["dispatcher"].email, second.email}
-    assert "经销店不让装车" in client.get("/driver/").get_data(as_text=True)
+    page = client.get("/driver/").get_data(as_text=True)
+    assert "经销店不让装车" in page
+    assert "exception: refused" not in page  # the stored code is told in words
+    assert "拒绝交货" in page
 
 
 def test_arrival_and_unloading_are_recorded_once(client, auth, world):
