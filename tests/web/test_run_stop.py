@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from flask import current_app
+
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import PlanRun, RunStatus
@@ -74,7 +76,41 @@ def test_the_form_offers_both_modes_and_refuses_a_bad_one(client, auth, day_worl
         follow_redirects=True,
     )
     assert db.session.query(PlanRun).count() == 0
-    assert response.status_code == 200
-    assert "Choose a quick or a thorough run" in response.get_data(as_text=True) or (
-        "快速" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="mode-err"' in page
+
+
+def test_a_refused_run_keeps_what_was_typed_and_names_the_real_limits(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    auth.login(day_world["dispatcher"].email)
+    url = f"/dispatch/?date={day_world['day'].isoformat()}"
+    form = {"date": day_world["day"].isoformat(), "time_limit_s": "-5", "horizon_days": "3"}
+    response = submit(client, "/dispatch/runs", {**form, "mode": "quick"}, page=url)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="time_limit_s-err"' in page
+    limit = str(current_app.config["PLAN_MAX_SECONDS"])
+    err = page[page.index('id="time_limit_s-err"') :][:200]
+    assert limit in err and "2147483647" not in err
+    assert 'name="horizon_days" type="number"' in page and 'value="3"' in page
+    assert '<option value="quick" selected>' in page
+    assert db.session.query(PlanRun).count() == 0
+
+
+def test_a_run_for_an_impossible_date_is_refused_not_moved_to_another_day(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    auth.login(day_world["dispatcher"].email)
+    url = f"/dispatch/?date={day_world['day'].isoformat()}"
+    response = submit(
+        client, "/dispatch/runs", {"date": "9999-12-31", "time_limit_s": "5"}, page=url
     )
+    assert response.status_code == 422
+    assert 'id="date-err"' in response.get_data(as_text=True)
+    assert db.session.query(PlanRun).count() == 0

@@ -10,6 +10,7 @@ from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
 from lithloop.services.dispatch import planning, run_report, runs
 from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
 from lithloop.web.query_args import int_value
@@ -19,36 +20,52 @@ from lithloop.web.query_args import int_value
 @roles_required(*STAFF)
 def index():
     """A day's due bookings, the run form and the day's runs."""
-    day = day_asked()
+    return _index_page(day_asked())
+
+
+# The run form's fields: a refusal naming one of them is shown beside it.
+RUN_FIELDS = ("date", "time_limit_s", "horizon_days", "mode")
+
+
+def _index_page(day, errors: dict | None = None, values: dict | None = None, status: int = 200):
     day_runs = runs.runs_of_day(day)
     published = db.session.scalar(
         sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
     )
-    return render_template(
+    page = render_template(
         "dispatch/index.html",
         day=day,
         bookings=planning.due_bookings(day),
         runs=day_runs,
         max_seconds=current_app.config["PLAN_MAX_SECONDS"],
         published=published,
+        errors=errors or {},
+        values=values or {},
     )
+    return page, status
 
 
 @bp.post("/runs")
 @roles_required(*PLANNERS)
 def start():
     """Start a run for the day and go to its progress page (also the plan's "re-plan the
-    rest of the day": a quick run, which keeps the done stops of routes under way)."""
+    rest of the day": a quick run, which keeps the done stops of routes under way). A
+    refusal shows the form again with the values typed and the reason beside the field."""
     day = day_asked()
+    values = {name: request.form.get(name, "") for name in RUN_FIELDS}
+    config = current_app.config
     try:
+        day = strict_date(request.form.get("date"), "date")
         run = runs.launch_run(
             current_user,
             day,
-            int_value("time_limit_s", 30),
-            int_value("horizon_days", 1),
+            int_value("time_limit_s", 30, minimum=1, maximum=config["PLAN_MAX_SECONDS"]),
+            int_value("horizon_days", 1, minimum=1, maximum=config["PLAN_MAX_HORIZON_DAYS"]),
             request.form.get("mode", "thorough"),
         )
     except ServiceError as exc:
+        if exc.field in RUN_FIELDS:
+            return _index_page(day, {exc.field: str(exc.message)}, values, exc.status)
         flash(str(exc.message), "error")
         return redirect(url_for("dispatch.index", date=day.isoformat()))
     return redirect(url_for("dispatch.run", run_id=run.id))
