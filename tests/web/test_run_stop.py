@@ -114,3 +114,25 @@ def test_a_run_for_an_impossible_date_is_refused_not_moved_to_another_day(
     assert response.status_code == 422
     assert 'id="date-err"' in response.get_data(as_text=True)
     assert db.session.query(PlanRun).count() == 0
+
+
+def test_a_refused_roster_keeps_every_shift_typed(client, auth, day_world):  # noqa: F811
+    import sqlalchemy as sa
+
+    from lithloop.models import Truck
+
+    auth.login(day_world["dispatcher"].email)
+    first, second = db.session.scalars(sa.select(Truck).order_by(Truck.id)).all()[:2]
+    day = day_world["day"].isoformat()
+    url = f"/dispatch/roster?date={day}"
+    form = {
+        f"start-{first.id}": "07:30",
+        f"end-{first.id}": "16:00",
+        f"start-{second.id}": "18:00",
+        f"end-{second.id}": "08:00",
+    }
+    response = submit(client, url, form, page=url)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for value in ("07:30", "16:00", "18:00", "08:00"):
+        assert f'value="{value}"' in page, value

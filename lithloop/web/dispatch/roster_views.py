@@ -13,15 +13,22 @@ from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
 
 
-def _page(day, errors: dict):
+def _page(day, errors: dict, typed=None):
+    """The roster page; after a refusal, `typed` (the form as sent) fills it again."""
     return render_template(
         "dispatch/roster.html",
         day=day,
         lines=roster.day_lines(day),
         drivers=roster.drivers(),
-        leave=roster.RosterDay(day).leave,
+        leave=roster.RosterDay(day).leave if typed is None else _ticked(typed),
         errors=errors,
+        typed=typed,
     )
+
+
+def _ticked(form) -> set[int]:
+    """The drivers ticked as on leave in a sent form."""
+    return {int(v) for v in form.getlist("leave") if v.isascii() and v.isdecimal()}
 
 
 @bp.get("/roster")
@@ -50,6 +57,6 @@ def save_roster():
         leave = {strict_int(v, "leave", minimum=1) for v in form.getlist("leave")}
         roster.save_day(current_user, day, lines, leave)
     except ServiceError as exc:
-        return _page(day, {exc.field or "_form": str(exc.message)}), exc.status
+        return _page(day, {exc.field or "_form": str(exc.message)}, form), exc.status
     flash(_("Roster saved for %(d)s.", d=day.isoformat()), "success")
     return redirect(url_for("dispatch.roster_page", date=day.isoformat()))
