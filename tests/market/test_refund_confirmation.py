@@ -38,8 +38,15 @@ def test_a_refund_shows_its_amount_before_it_is_made(app, client):
     assert asked.status_code == 200
     assert "Refund ¥1,000.00?" in text(asked)  # empty amount = all that is left of the line
     assert count(Refund) == 0
-    too_much = submit(admin, url, {"line_id": line.id, "amount": "1000.01"}, page=page)
+    too_much = submit(
+        admin, url, {"line_id": line.id, "amount": "1000.01", "reason": "dent"}, page=page
+    )
     assert too_much.status_code == 422 and count(Refund) == 0
+    kept = text(too_much)  # what the admin typed is still in the line's form
+    assert f'id="amt-{line.id}"' in kept and 'value="1000.01"' in kept and 'value="dent"' in kept
+    odd = submit(admin, url, {"amount": "12.345", "reason": "scuff"}, page=page)
+    assert odd.status_code == 422
+    assert 'value="12.345"' in text(odd) and 'value="scuff"' in text(odd)
     form = {"line_id": line.id, "amount": "250", "reason": "scratch", "confirmed": "1"}
     assert submit(admin, url, form, page=page).status_code == 302
     db.session.expire_all()
