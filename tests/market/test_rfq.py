@@ -194,6 +194,9 @@ def test_only_admins_answer_and_only_the_buyer_sees_or_accepts(app):
     [
         ({"quantity": "0"}, "quantity"),
         ({"quantity": ""}, "quantity"),
+        ({"quantity": "٣"}, "quantity"),
+        ({"quantity": "1_0"}, "quantity"),
+        ({"min_soh_pct": "٨٠"}, "min_soh_pct"),
         ({"min_soh_pct": "101"}, "min_soh_pct"),
         ({"min_usable_kwh": "lots"}, "min_usable_kwh"),
         ({"min_grade": "S"}, "min_grade"),

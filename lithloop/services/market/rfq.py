@@ -6,6 +6,7 @@ row locks (SKIP LOCKED, as for a group): all N or none, then the normal payment 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -25,10 +26,17 @@ from lithloop.services.strict_input import strict_date
 GRADES = "ABC"  # best first: "grade at least B" accepts A and B
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
+_DECIMAL = re.compile(r"[+-]?([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})")
+
+
 def _number(raw, field: str, kind=Decimal, low=0, high=None):
     text = str(raw if raw is not None else "").strip()
     if not text:
         return None
+    pattern = _WHOLE if kind is int else _DECIMAL  # ASCII digits: not ٣, ², 1_000 or 1e3
+    if not pattern.fullmatch(text):
+        raise Invalid(_l("Enter a number."), field=field)
     try:
         value = kind(text)
     except (ValueError, InvalidOperation):
