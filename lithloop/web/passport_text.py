@@ -26,6 +26,7 @@ def event_label(kind: str) -> str:
 #: The names of an event's details (its data keys).
 DETAIL_KEYS = {
     "aging_until": _l("Aging until"),
+    "batch": _l("Dismantling batch"),
     "booking": _l("Booking"),
     "booking_id": _l("Booking"),
     "buyer_org_id": _l("Buyer"),
@@ -39,6 +40,7 @@ DETAIL_KEYS = {
     "insulation_ok": _l("Insulation"),
     "into": _l("Into"),
     "kind": _l("Kind"),
+    "line": _l("Line"),
     "line_id": _l("Order line"),
     "lot": _l("Lot"),
     "margin_fen": _l("Margin over recycling"),

@@ -265,3 +265,20 @@ def test_event_details_name_every_key_the_chain_records_in_words(app):
     with force_locale("zh"):
         chinese = dict(event_details({"insulation_ok": False, "decision": "recycle"}))
     assert set(chinese.values()) == {"不通过", "回收拆解"}
+
+
+def test_every_detail_key_an_event_stores_has_a_name_on_the_page():
+    """The keys of `data={...}` in the services' events are named (batch and line were shown
+    raw: "batch : 1; line : 1")."""
+    import re
+    from pathlib import Path
+
+    from lithloop.web.passport_text import DETAIL_KEYS
+
+    root = Path(__file__).resolve().parents[2] / "lithloop" / "services"
+    keys = set()
+    for path in root.rglob("*.py"):
+        for block in re.findall(r"data=\{([^}]*)\}", path.read_text("utf-8")):
+            keys.update(re.findall(r'"([a-z_]+)":', block))
+    assert keys, "no event data found: the pattern no longer matches the services"
+    assert keys - set(DETAIL_KEYS) == set()
