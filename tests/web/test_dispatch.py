@@ -218,6 +218,10 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
     run = run_to_end(client, day_world)
     panel = client.get(f"/dispatch/runs/{run['id']}/progress").get_data(as_text=True)
     assert "<progress" in panel and 'value="100"' in panel and "hx-trigger" not in panel
+    # the run's log in words on the Chinese page; only the engine's notes stay English
+    said = panel[panel.index('class="run-log"') :]
+    said = said[: said.index("</ul>")]
+    assert "个预约" in said and "bookings" not in said and "solver" not in said, said
     page = client.get(f"/dispatch/plans/{run['plan_id']}").get_data(as_text=True)
     plan = db.session.get(Plan, run["plan_id"])
     assert page.count("<polyline") == len(plan.routes)

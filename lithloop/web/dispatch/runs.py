@@ -13,6 +13,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
+from lithloop.web.dispatch.run_log import run_log
 from lithloop.web.query_args import int_value
 
 
@@ -86,7 +87,13 @@ def progress(run_id: int):
 
 
 def _run_context(run_id: int) -> dict:
-    return {"run": runs.get_run(run_id), "report": run_report, "run_mode": planning.run_mode}
+    found = runs.get_run(run_id)
+    return {
+        "run": found,
+        "report": run_report,
+        "run_mode": planning.run_mode,
+        "log": run_log(found.log),
+    }
 
 
 @bp.post("/runs/<int:run_id>/cancel")
