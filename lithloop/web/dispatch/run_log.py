@@ -15,7 +15,9 @@ _DAY = re.compile(
     r"(?P<orders>\d+) deliveries, (?P<trucks>\d+) trucks, (?P<kept>\d+) routes kept as they "
     r"are, (?P<going>\d+) under way \(their done stops kept\)"
 )
-_RESULT = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2}): solver (?P<status>\w+); (?P<left>\d+) unassigned")
+_RESULT = re.compile(
+    r"(?P<day>\d{4}-\d{2}-\d{2}): solver (?P<status>\w+); (?P<left>\d+) unassigned"
+)
 
 
 @dataclass(frozen=True)
