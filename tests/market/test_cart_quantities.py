@@ -25,14 +25,7 @@ def test_a_quantity_that_is_not_a_count_is_refused_not_set_to_one(
     client, buyer_with_three, quantity
 ):
     buyer, group = buyer_with_three
-    response = submit(
-        client,
-        "/market/cart/add",
-        {"group_id": group, "quantity": quantity},
-        page="/market/",
-        follow_redirects=True,
-    )
-    page = response.get_data(as_text=True)
+    page = _add(client, group, quantity)
     assert "Added to the cart" not in page
     assert "Enter" in page  # the reason, e.g. "Enter a whole number (digits 0-9)."
     assert group not in _groups_in_cart(buyer)
@@ -40,38 +33,30 @@ def test_a_quantity_that_is_not_a_count_is_refused_not_set_to_one(
 
 def test_more_than_the_stock_is_refused_naming_the_stock(client, buyer_with_three):
     buyer, group = buyer_with_three
-    response = submit(
-        client,
-        "/market/cart/add",
-        {"group_id": group, "quantity": "4"},
-        page="/market/",
-        follow_redirects=True,
-    )
-    page = response.get_data(as_text=True)
+    page = _add(client, group, "4")
     assert "Only 3 of these packs are on sale" in page
     assert group not in _groups_in_cart(buyer)
-    ok = submit(
-        client,
-        "/market/cart/add",
-        {"group_id": group, "quantity": "3"},
-        page="/market/",
-        follow_redirects=True,
-    )
-    assert "Added to the cart" in ok.get_data(as_text=True)
+    assert "Added to the cart" in _add(client, group, "3")
     assert _groups_in_cart(buyer) == {group: 3}
 
 
 def test_a_group_that_does_not_exist_is_not_added(client, buyer_with_three):
     buyer, _group = buyer_with_three
+    page = _add(client, "NOPE.X.1", "1")
+    assert "Added to the cart" not in page
+    assert "NOPE.X.1" not in _groups_in_cart(buyer)
+
+
+def _add(client, group: str, quantity: str) -> str:
+    """Add `quantity` of a group from the catalog; the page the buyer lands on."""
     response = submit(
         client,
         "/market/cart/add",
-        {"group_id": "NOPE.X.1", "quantity": "1"},
+        {"group_id": group, "quantity": quantity},
         page="/market/",
         follow_redirects=True,
     )
-    assert "Added to the cart" not in response.get_data(as_text=True)
-    assert "NOPE.X.1" not in _groups_in_cart(buyer)
+    return response.get_data(as_text=True)
 
 
 def _groups_in_cart(buyer) -> dict:

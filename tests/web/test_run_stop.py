@@ -81,15 +81,21 @@ def test_the_form_offers_both_modes_and_refuses_a_bad_one(client, auth, day_worl
     assert 'id="mode-err"' in page
 
 
+def _run_form(client, auth, world, form: dict):
+    """The dispatcher sends the run form of the world's day page."""
+    auth.login(world["dispatcher"].email)
+    return submit(
+        client, "/dispatch/runs", form, page=f"/dispatch/?date={world['day'].isoformat()}"
+    )
+
+
 def test_a_refused_run_keeps_what_was_typed_and_names_the_real_limits(
     client,
     auth,
     day_world,  # noqa: F811
 ):
-    auth.login(day_world["dispatcher"].email)
-    url = f"/dispatch/?date={day_world['day'].isoformat()}"
     form = {"date": day_world["day"].isoformat(), "time_limit_s": "-5", "horizon_days": "3"}
-    response = submit(client, "/dispatch/runs", {**form, "mode": "quick"}, page=url)
+    response = _run_form(client, auth, day_world, {**form, "mode": "quick"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="time_limit_s-err"' in page
@@ -106,11 +112,7 @@ def test_a_run_for_an_impossible_date_is_refused_not_moved_to_another_day(
     auth,
     day_world,  # noqa: F811
 ):
-    auth.login(day_world["dispatcher"].email)
-    url = f"/dispatch/?date={day_world['day'].isoformat()}"
-    response = submit(
-        client, "/dispatch/runs", {"date": "9999-12-31", "time_limit_s": "5"}, page=url
-    )
+    response = _run_form(client, auth, day_world, {"date": "9999-12-31", "time_limit_s": "5"})
     assert response.status_code == 422
     assert 'id="date-err"' in response.get_data(as_text=True)
     assert db.session.query(PlanRun).count() == 0
