@@ -6,8 +6,7 @@ row locks (SKIP LOCKED, as for a group): all N or none, then the normal payment 
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -21,42 +20,20 @@ from lithloop.services.market import catalog
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.errors import Code
-from lithloop.services.strict_input import strict_date
+from lithloop.services.strict_input import optional_decimal, optional_int, strict_date
 
 GRADES = "ABC"  # best first: "grade at least B" accepts A and B
 
 
-_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
-_DECIMAL = re.compile(r"[+-]?([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})")
-
-
-def _number(raw, field: str, kind=Decimal, low=0, high=None):
-    text = str(raw if raw is not None else "").strip()
-    if not text:
-        return None
-    pattern = _WHOLE if kind is int else _DECIMAL  # ASCII digits: not ٣, ², 1_000 or 1e3
-    if not pattern.fullmatch(text):
-        raise Invalid(_l("Enter a number."), field=field)
-    try:
-        value = kind(text)
-    except (ValueError, InvalidOperation):
-        raise Invalid(_l("Enter a number."), field=field) from None
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise Invalid(_l("Enter a number."), field=field)
-    if value < low or (high is not None and value > high):
-        raise Invalid(
-            _l("Enter a number from %(lo)s to %(hi)s.", lo=low, hi=high or "∞"), field=field
-        )
-    return value
-
-
 def parse_spec(form) -> dict:
     """The request's fields from a form or JSON body; Invalid names the first bad field."""
-    quantity = _number(form.get("quantity"), "quantity", int, 1, market_checkout.MAX_PACKS)
+    quantity = optional_int(
+        form.get("quantity"), "quantity", minimum=1, maximum=market_checkout.MAX_PACKS
+    )
     if quantity is None:
         raise Invalid(_l("How many packs do you need?"), field="quantity")
-    kwh = _number(form.get("min_usable_kwh"), "min_usable_kwh", Decimal, 0, 10_000)
-    soh = _number(form.get("min_soh_pct"), "min_soh_pct", Decimal, 0, 100)
+    kwh = optional_decimal(form.get("min_usable_kwh"), "min_usable_kwh", minimum=0, maximum=10_000)
+    soh = optional_decimal(form.get("min_soh_pct"), "min_soh_pct", minimum=0, maximum=100)
     grade = str(form.get("min_grade") or "C").strip().upper()
     if grade not in GRADES:
         raise Invalid(_l("Choose grade A, B or C."), field="min_grade")

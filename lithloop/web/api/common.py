@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 import marshmallow as ma
 from flask import current_app
 
-from lithloop.services.strict_input import FIRST_DATE, LAST_DATE
+from lithloop.services.strict_input import DECIMAL_RE, FIRST_DATE, INT_RE, LAST_DATE
 from lithloop.web.converters import MAX_ID
 from lithloop.web.query_args import MAX_PAGE
 
@@ -102,10 +101,6 @@ def errors(blp, *statuses: int, **descriptions: str):
     return decorate
 
 
-_ASCII_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
-_ASCII_NUMBER = re.compile(r"[+-]?([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})")
-
-
 class WholeNumber(ma.fields.Integer):
     """An integer from a JSON integer or a string of ASCII digits (a query): 1.5, true,
     "1e3" and other scripts' digits ("١٢") are refused, never rounded or read."""
@@ -113,7 +108,7 @@ class WholeNumber(ma.fields.Integer):
     def _validated(self, value):
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
-        if isinstance(value, str) and not _ASCII_INTEGER.fullmatch(value.strip()):
+        if isinstance(value, str) and not INT_RE.fullmatch(value.strip()):
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
 
@@ -123,7 +118,7 @@ class PlainFloat(ma.fields.Float):
     "1e3", "nan" and other scripts' digits are refused."""
 
     def _validated(self, value):
-        if isinstance(value, str) and not _ASCII_NUMBER.fullmatch(value.strip()):
+        if isinstance(value, str) and not DECIMAL_RE.fullmatch(value.strip()):
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
 
@@ -154,7 +149,7 @@ class DecimalInput(ma.fields.Decimal):
     must be ASCII digits with an optional decimal point ("1e3", "١٢" are refused)."""
 
     def _validated(self, value):
-        if isinstance(value, str) and not _ASCII_NUMBER.fullmatch(value.strip()):
+        if isinstance(value, str) and not DECIMAL_RE.fullmatch(value.strip()):
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
 
