@@ -16,6 +16,7 @@ import re
 
 from flask import Flask, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 MAX_JSON_DEPTH = 32
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -31,7 +32,9 @@ class BadInput(ValueError):
         self.field, self.status = field, status
 
 
-def _check_text(text: str, where: str, field: str | None = None) -> None:
+def _check_text(text: str, where, field: str | None = None) -> None:
+    """BadInput when `text` holds a NUL or a lone surrogate; `where` (a lazy string: only
+    translated on a refusal, as every string of every request passes here) names it."""
     if _BAD_TEXT.search(text):
         raise BadInput(
             _(
@@ -51,7 +54,7 @@ def _walk_json(value) -> None:
         if depth > MAX_JSON_DEPTH:
             raise BadInput(_("The JSON body is nested deeper than %(n)s levels.", n=MAX_JSON_DEPTH))
         if isinstance(node, str):
-            _check_text(node, _("The field %(name)s", name=path) if path else "JSON", path or None)
+            _check_text(node, _l("The field %(name)s", name=path) if path else "JSON", path or None)
         elif isinstance(node, dict):
             for key, item in node.items():
                 _check_text(key, "JSON")
@@ -79,10 +82,10 @@ def _json_body(data: bytes):
 def check_request() -> None:
     """Raise BadInput for a request carrying input no field can hold."""
     for key, value in request.args.items(multi=True):
-        _check_text(key + value, _("The address"))
+        _check_text(key + value, _l("The address"))
     for value in (request.view_args or {}).values():
         if isinstance(value, str):
-            _check_text(value, _("The address"))
+            _check_text(value, _l("The address"))
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.path.startswith("/api/") and not request.is_json and request.content_length:
             raise BadInput(
@@ -95,7 +98,7 @@ def check_request() -> None:
                 _walk_json(_json_body(data))
         elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             for key, value in request.form.items(multi=True):
-                _check_text(key + value, _("The form"))
+                _check_text(key + value, _l("The form"))
 
 
 def guard():
