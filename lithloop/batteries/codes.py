@@ -152,6 +152,16 @@ class CodeError(ValueError):
         self.problem = problem
 
 
+# A Chinese keyboard's full-width forms (０-９, Ａ-Ｚ, ．, ，, －) as their ASCII letters.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def fold_full_width(text: str) -> str:
+    """Full-width forms to ASCII, nothing else: unlike NFKC, superscripts and other
+    scripts' digits (⁵⁰⁰, ², ٣) stay as they are, so a number parser refuses them."""
+    return text.translate(_FULL_WIDTH)
+
+
 def normalise(text: str) -> str:
     """Full-width to ASCII (NFKC), all whitespace removed, upper case."""
     return "".join(unicodedata.normalize("NFKC", text).split()).upper()

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from lithloop import vocab
+from lithloop.batteries.codes import fold_full_width
 
 CHEMISTRIES = vocab.CHEMISTRIES
 
@@ -82,8 +83,8 @@ def header_key(name: str) -> str | None:
 
 
 def parse_decimal(text: str) -> Decimal | None:
-    """A finite Decimal from '1,234.5', full-width digits, or None."""
-    s = unicodedata.normalize("NFKC", text).strip()
+    """A finite Decimal from '1,234.5', full-width digits, or None (⁵⁰⁰ and ٣ too)."""
+    s = fold_full_width(text).strip()
     if _THOUSANDS.match(s):
         s = s.replace(",", "")
     if not _PLAIN_NUMBER.fullmatch(s):  # no exponent (1e999999), NaN, inf or 5,000 digits
@@ -97,7 +98,7 @@ def parse_decimal(text: str) -> Decimal | None:
 
 def parse_date(text: str) -> date | None:
     """A date from 2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日, 20180305 (time part ignored)."""
-    m = _DATE.match(unicodedata.normalize("NFKC", text).strip())
+    m = _DATE.match(fold_full_width(text).strip())
     if not m:
         return None
     y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))

@@ -257,3 +257,12 @@ def test_the_shipped_sample_parses_without_errors():
     assert all(Decimal(250) <= r.rated_kwh <= Decimal(400) for r in result.rows)
     assert all(Decimal(2000) <= r.mass_kg <= Decimal(3000) for r in result.rows)
     assert all(2016 <= r.in_service_since.year <= 2021 for r in result.rows)
+
+
+def test_full_width_digits_are_read_but_superscripts_and_other_scripts_are_not():
+    from lithloop.batteries.fleet_cells import parse_date, parse_decimal
+
+    assert parse_decimal("２，３５０．５") == Decimal("2350.5")
+    assert parse_decimal("⁵⁰⁰") is None  # NFKC folding read it as 500
+    assert parse_decimal("٣٠٠") is None
+    assert parse_date("²⁰¹⁸-03-05") is None

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels
 from lithloop.batteries import validate_code
+from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Booking, BookingLot
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import int_or_default, parse_amount
@@ -56,14 +57,10 @@ class LotReceipt:
         return masses
 
 
-# A Chinese keyboard's full-width forms (０-９, ．, ，) as ASCII; other scripts' digits and
-# superscripts (⁵⁰⁰, ², ٣) stay as they are, and are refused: they are not a weighing.
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-
-
 def typed_number(text) -> str:
-    """Typed digits with full-width forms folded to ASCII and whitespace removed."""
-    return "".join(str(text or "").translate(_FULL_WIDTH).split())
+    """Typed digits with full-width forms folded to ASCII and whitespace removed (other
+    scripts' digits and superscripts are left for the parser to refuse: not a weighing)."""
+    return "".join(fold_full_width(str(text or "")).split())
 
 
 def parse_mass(text: str, field: str, message) -> Decimal:
