@@ -113,14 +113,18 @@ class WholeNumber(ma.fields.Integer):
         return super()._validated(value)
 
 
-class PlainFloat(ma.fields.Float):
-    """A number from JSON or a string of ASCII digits with an optional decimal point:
-    "1e3", "nan" and other scripts' digits are refused."""
+class _DigitsIfText:
+    """A number field's string form is ASCII digits with an optional decimal point (the
+    forms' DECIMAL_RE): "1e3", "nan" and other scripts' digits ("١٢") are refused."""
 
     def _validated(self, value):
         if isinstance(value, str) and not DECIMAL_RE.fullmatch(value.strip()):
-            raise self.make_error("invalid", input=value)
-        return super()._validated(value)
+            raise self.make_error("invalid", input=value)  # type: ignore[attr-defined]
+        return super()._validated(value)  # type: ignore[misc]
+
+
+class PlainFloat(_DigitsIfText, ma.fields.Float):
+    """A number from JSON or a string of plain digits (see _DigitsIfText)."""
 
 
 class InputDate(ma.fields.Date):
@@ -141,17 +145,12 @@ class DecimalString(ma.fields.Decimal):
         super().__init__(*args, as_string=True, **kwargs)
 
 
-class DecimalInput(ma.fields.Decimal):
+class DecimalInput(_DigitsIfText, ma.fields.Decimal):
     """A decimal read from a JSON number or a numeric string, loaded as Decimal.
 
     Only the OpenAPI document serialises through it (a Range's bounds): as JSON numbers,
     where marshmallow's Decimal would give strings and make the document invalid. A string
-    must be ASCII digits with an optional decimal point ("1e3", "١٢" are refused)."""
-
-    def _validated(self, value):
-        if isinstance(value, str) and not DECIMAL_RE.fullmatch(value.strip()):
-            raise self.make_error("invalid", input=value)
-        return super()._validated(value)
+    must be plain digits (see _DigitsIfText)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else float(value)
