@@ -43,6 +43,12 @@ RUN_MODES = ("thorough", "quick")  # quick: ends when nothing improved for a few
 
 
 MODE_MARK = "mode: "  # first line of a run's log (the run table has no mode column)
+# The lines a run's log gets for each day (web/dispatch/run_log tells them in words).
+DAY_LINE = (
+    "{day}: {bookings} bookings ({carried} carried over), {orders} deliveries, {trucks} trucks, "
+    "{kept} routes kept as they are, {going} under way (their done stops kept)"
+)
+RESULT_LINE = "{day}: solver {status}; {left} unassigned"
 
 
 def require_planner(user: User) -> None:
@@ -263,11 +269,15 @@ def _plan_one_day(
             None,
             [
                 run.log,
-                f"{day}: {len(bookings)} bookings "
-                f"({len(carried)} carried over), {len(orders)} "
-                f"deliveries, {len(trucks)} trucks, "
-                f"{len(kept)} routes kept as they are, {len(going)} under way "
-                "(their done stops kept)",
+                DAY_LINE.format(
+                    day=day,
+                    bookings=len(bookings),
+                    carried=len(carried),
+                    orders=len(orders),
+                    trucks=len(trucks),
+                    kept=len(kept),
+                    going=len(going),
+                ),
                 *problem.problem.notes,
             ],
         )
@@ -288,7 +298,9 @@ def _plan_one_day(
         return None
     with db.session.no_autoflush:
         plan = plan_store.plan_from(run, problem, solution, kept, frozenset(pinned), going)
-    run.log += f"\n{day}: solver {solution.status}; {len(solution.unassigned)} unassigned"
+    run.log += "\n" + RESULT_LINE.format(
+        day=day, status=solution.status, left=len(solution.unassigned)
+    )
     db.session.commit()
     return plan
 

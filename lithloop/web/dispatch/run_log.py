@@ -8,16 +8,16 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from lithloop.services.dispatch.planning import MODE_MARK
+from lithloop.services.dispatch.planning import DAY_LINE, MODE_MARK, RESULT_LINE
 
-_DAY = re.compile(
-    r"(?P<day>\d{4}-\d{2}-\d{2}): (?P<bookings>\d+) bookings \((?P<carried>\d+) carried over\), "
-    r"(?P<orders>\d+) deliveries, (?P<trucks>\d+) trucks, (?P<kept>\d+) routes kept as they "
-    r"are, (?P<going>\d+) under way \(their done stops kept\)"
-)
-_RESULT = re.compile(
-    r"(?P<day>\d{4}-\d{2}-\d{2}): solver (?P<status>\w+); (?P<left>\d+) unassigned"
-)
+
+def _pattern(line: str) -> re.Pattern:
+    """A log line's template (planning's) as a pattern with one named group per field."""
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>\\S+?)", re.escape(line)))
+
+
+_DAY = _pattern(DAY_LINE)
+_RESULT = _pattern(RESULT_LINE)
 
 
 @dataclass(frozen=True)
