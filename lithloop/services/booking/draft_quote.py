@@ -15,7 +15,8 @@ from lithloop.services.booking.distances import distance_from_park_km
 from lithloop.services.booking.draft import BookingDraft
 from lithloop.services.booking.prices import current_index
 from lithloop.services.booking.sites import get_site
-from lithloop.services.errors import Invalid, NotFound
+from lithloop.services.errors import NotFound
+from lithloop.services.pricing_refusals import refusal
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def quote_draft(user: User, draft: BookingDraft) -> DraftQuote:
                 )
             )
         except pricing.PricingError as exc:
-            raise Invalid(exc.message, field=f"lots[{i}].{exc.field}") from exc
+            raise refusal(exc, field=f"lots[{i}].{exc.field}") from exc
     return DraftQuote(index.version, str(distance), tuple(quotes))
 
 

@@ -16,6 +16,7 @@ from lithloop.services.accounts import audit, policies
 from lithloop.services.booking.distances import distance_from_park_km  # quotes measure as plans
 from lithloop.services.booking.sites import site_location
 from lithloop.services.errors import Conflict, Invalid, NotFound
+from lithloop.services.pricing_refusals import refusal
 from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, parse_amount
 
 
@@ -140,7 +141,7 @@ def _build_version(
         snapshot = base.with_prices(version, effective_date, changes, note=note)
         pricing.IndexSnapshot.from_dict(snapshot.to_dict())  # validates the whole index
     except pricing.PricingError as exc:
-        raise Invalid(exc.message, field=exc.field) from exc
+        raise refusal(exc) from exc
     return base, snapshot, changes
 
 
@@ -228,7 +229,7 @@ def quote_scrap(user: User | None, body: dict) -> pricing.ScrapQuote:
         lot = pricing.ScrapLot.from_dict(body)
         return pricing.quote_scrap(lot, current_index(), quoted_on=clock.today())
     except pricing.PricingError as exc:
-        raise Invalid(exc.message, field=exc.field, code=str(exc.code)) from exc
+        raise refusal(exc) from exc
 
 
 def price_second_life(body: dict) -> pricing.SecondLifePrice:
@@ -237,7 +238,7 @@ def price_second_life(body: dict) -> pricing.SecondLifePrice:
         pack = pricing.SecondLifePack.from_dict(body)
         return pricing.price_second_life(pack, current_index())
     except pricing.PricingError as exc:
-        raise Invalid(exc.message, field=exc.field, code=str(exc.code)) from exc
+        raise refusal(exc) from exc
 
 
 def indicative_table() -> pricing.IndicativeTable:

@@ -33,6 +33,7 @@ from lithloop.services.plant import park_serials
 from lithloop.services.plant.dismantling import check_role
 from lithloop.services.plant.errors import Code
 from lithloop.services.plant.grading import check_energy, grade_for
+from lithloop.services.pricing_refusals import refusal
 
 USE_CASES = tuple(vocab.values(vocab.UseCase))
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)
@@ -122,7 +123,7 @@ def _price(order: BuildOrder, chemistry: str, grade: Grade, cycles: int):
         )
         return pricing.price_second_life(item, current_index())
     except pricing.PricingError as exc:
-        raise Invalid(exc.message, field=exc.field, code=str(exc.code)) from exc
+        raise refusal(exc) from exc
 
 
 def _check(order: BuildOrder) -> Grade:

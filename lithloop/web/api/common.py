@@ -6,6 +6,7 @@ import json
 
 import marshmallow as ma
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from lithloop.services.strict_input import DECIMAL_RE, FIRST_DATE, INT_RE, LAST_DATE
 from lithloop.web.converters import MAX_ID
@@ -134,7 +135,9 @@ class InputDate(ma.fields.Date):
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
         if not FIRST_DATE <= day <= LAST_DATE:
-            raise ma.ValidationError(f"Give a date between {FIRST_DATE} and {LAST_DATE}.")
+            raise ma.ValidationError(
+                _l("Give a date between %(a)s and %(b)s.", a=FIRST_DATE, b=LAST_DATE)
+            )
         return day
 
 

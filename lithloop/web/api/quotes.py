@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop import vocab
@@ -38,7 +39,15 @@ class ScrapQuoteRequest(ma.Schema):
     @ma.validates_schema
     def one_of_distance_or_site(self, data, **kwargs):
         if "distance_km" in data and "site_id" in data:
-            raise ma.ValidationError("Give distance_km or site_id, not both.", "site_id")
+            raise ma.ValidationError(_l("Give distance_km or site_id, not both."), "site_id")
+        if "distance_km" not in data and "site_id" not in data:
+            raise ma.ValidationError(
+                _l(
+                    "Give distance_km (in km; 0 when the lot is brought to the park) or "
+                    "site_id (the site it is picked up from)."
+                ),
+                "distance_km",
+            )
 
 
 class LineSchema(ma.Schema):
