@@ -12,6 +12,7 @@ from lithloop.services.market import checkout
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
 from tests.market.support import list_packs, make_admin, make_buyer
+from tests.plain_language import untranslated
 
 
 def _state(pack):
@@ -53,8 +54,9 @@ def test_3d_secure_refused_keeps_the_order_and_another_card_pays(app):
     (pack,) = list_packs(1)
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
     market_payments.pay(buyer, order.id, "4000002760003184")
-    with pytest.raises(market_payments.PaymentFailed):
+    with pytest.raises(market_payments.PaymentFailed) as caught:
         market_payments.authenticate(buyer, order.id, success=False)
+    assert "银行验证（3-D Secure）未通过" in str(caught.value.message)
     assert db.session.get(Order, order.id).status is OrderStatus.PENDING_PAYMENT
     assert _state(pack) is PackState.RESERVED
     order = market_payments.pay(buyer, order.id, "pm_card_visa")
@@ -69,8 +71,12 @@ def test_declined_card_keeps_the_order_reserved_and_a_retry_pays(app):
     with pytest.raises(market_payments.PaymentFailed) as caught:
         market_payments.pay(buyer, order.id, "pm_card_chargeCustomerFail")
     assert caught.value.status == 402 and caught.value.code == "card_declined"
-    assert "declined" in str(caught.value.message)  # the bank's own words, quoted
+    text = str(caught.value.message)  # Chinese: Stripe's English stays out of it
+    assert "发卡行拒绝了这张卡" in text and untranslated(text) == [], text
+    with force_locale("en"):
+        assert "the bank refused the card" in str(caught.value.message)
     order = db.session.get(Order, order.id)
+    assert "declined" in order.payment.last_error  # Stripe's own words kept for support
     assert order.status is OrderStatus.PENDING_PAYMENT and order.payment.status == "declined"
     assert _state(pack) is PackState.RESERVED
     order = market_payments.pay(buyer, order.id, "pm_card_visa")  # a fresh PaymentIntent

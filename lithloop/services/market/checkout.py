@@ -30,6 +30,7 @@ from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import catalog, delivery
 from lithloop.services.market import holds as market_holds
 from lithloop.services.market.errors import Code
+from lithloop.services.market.payment_reasons import reason
 from lithloop.services.packs.state import place
 
 MAX_PACKS = 200
@@ -272,7 +273,7 @@ def open_intent(order: Order) -> Order:
                 "The payment service is not reachable right now (%(m)s). Nothing was charged; "
                 "order %(id)s keeps your packs reserved until %(t)s. Try paying again in a "
                 "few minutes.",
-                m=exc.message,
+                m=reason(exc),
                 id=order.id,
                 t=format_datetime(order.reserved_until, "HH:mm"),
             ),

@@ -24,6 +24,7 @@ from lithloop.services import idempotency
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.market.errors import Code
+from lithloop.services.market.payment_reasons import reason as payment_reason
 from lithloop.services.market.release import lock_order
 from lithloop.services.packs.state import place
 
@@ -222,7 +223,8 @@ def refund(
             )
         except payments.PaymentError as exc:
             raise Conflict(
-                _l("Stripe refused the refund: %(m)s", m=exc.message), code=Code.REFUND_FAILED
+                _l("Stripe refused the refund: %(m)s", m=payment_reason(exc)),
+                code=Code.REFUND_FAILED,
             ) from exc
         done = record_refund(
             order, amount, line, by=user, reason=reason.strip(), stripe_refund_id=refund_id

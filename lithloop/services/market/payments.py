@@ -24,6 +24,7 @@ from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent
 from lithloop.services.market.errors import Code
 from lithloop.services.market.expiry import confirm_stale_after_s
+from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.release import lock_order, release_locked
 from lithloop.services.packs.state import place
 
@@ -123,7 +124,7 @@ def pay(user: User, order_id: int, method: str) -> Order:
                 _l(
                     "The payment service did not answer in time (%(m)s). If your card was "
                     "charged, the order will show as paid; if not, pay again in a minute.",
-                    m=message,
+                    m=reason(exc),
                 )
             ) from exc
         if not exc.declined:
@@ -131,11 +132,11 @@ def pay(user: User, order_id: int, method: str) -> Order:
             raise PaymentUnavailable(
                 _l(
                     "The payment did not go through (%(m)s). Nothing was charged; try again.",
-                    m=exc.message,
+                    m=reason(exc),
                 )
             ) from exc
         order = _run(lambda: _set_status(order_id, "declined", message))
-        raise declined(order, exc.message) from exc
+        raise declined(order, reason(exc)) from exc
     return _run(
         lambda: apply_intent(
             order_id, intent.status, next_action=intent.next_action, error=intent.error
@@ -161,7 +162,7 @@ def authenticate(user: User, order_id: int, success: bool) -> Order:
         intent = gateway.test_authenticate(intent, success)
     except payments.PaymentError as exc:
         raise PaymentUnavailable(
-            _l("The payment did not go through (%(m)s).", m=exc.message)
+            _l("The payment did not go through (%(m)s).", m=reason(exc))
         ) from exc
     return refresh(user, order_id, intent)
 
@@ -176,7 +177,7 @@ def refresh(user: User, order_id: int, intent: payments.Intent | None = None) ->
             intent = payments.gateway().retrieve(order.payment.intent_id)
         except payments.PaymentError as exc:
             raise PaymentUnavailable(
-                _l("The payment service did not answer (%(m)s).", m=exc.message)
+                _l("The payment service did not answer (%(m)s).", m=reason(exc))
             ) from exc
     failed = intent.status == "requires_payment_method" and order.payment.status in (
         "requires_action",
@@ -191,18 +192,19 @@ def refresh(user: User, order_id: int, intent: payments.Intent | None = None) ->
         )
     )
     if order.status is OrderStatus.PENDING_PAYMENT and failed:
-        raise declined(order, order.payment.last_error or "3-D Secure")
+        raise declined(order, reason("three_d_secure"))
     return order
 
 
-def declined(order: Order, message: str) -> PaymentFailed:
-    """The error for a refused card: nothing charged, the order kept to pay again."""
+def declined(order: Order, why) -> PaymentFailed:
+    """The error for a refused card (`why`: a reason from payment_reasons): nothing charged,
+    the order kept to pay again."""
     until = order.reserved_until
     return PaymentFailed(
         _l(
             "Your card was declined (%(m)s). Nothing was charged. Your order and its packs "
             "stay reserved until %(t)s: try again with another card.",
-            m=message,
+            m=why,
             t=format_datetime(until, "HH:mm") if until else "—",
         )
     )
@@ -224,7 +226,7 @@ def start_card_setup(user: User, order_id: int) -> str:
         )
     except payments.PaymentError as exc:
         raise PaymentUnavailable(
-            _l("The payment service did not answer (%(m)s). Try again.", m=exc.message)
+            _l("The payment service did not answer (%(m)s). Try again.", m=reason(exc))
         ) from exc
 
 
