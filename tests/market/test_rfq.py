@@ -157,7 +157,15 @@ def test_chemistry_comes_from_the_list(app):
     with pytest.raises(Invalid) as caught:
         rfqs.create(buyer, spec(chemistry="磷酸铁锂"))
     assert caught.value.field == "chemistry"
+    assert "LFP" in str(caught.value.message)  # the choices are listed, not only "the list"
     assert rfqs.create(buyer, spec(chemistry="lfp")).chemistry == "LFP"
+
+
+def test_an_unknown_use_case_lists_the_use_cases(app):
+    with pytest.raises(Invalid) as caught:
+        rfqs.create(make_buyer(), spec(use_case="rocket"))
+    assert caught.value.field == "use_case"
+    assert "storage" in str(caught.value.message) and "base_station" in str(caught.value.message)
 
 
 def test_a_cancelled_order_frees_the_quote_again(app):

@@ -39,7 +39,10 @@ def parse_spec(form) -> dict:
         raise Invalid(_l("Choose grade A, B or C."), field="min_grade")
     use_case = str(form.get("use_case") or "").strip()
     if use_case and use_case not in catalog.USE_CASES:
-        raise Invalid(_l("Choose a use case from the list."), field="use_case")
+        raise Invalid(
+            _l("Choose one of: %(choices)s.", choices=", ".join(catalog.USE_CASES)),
+            field="use_case",
+        )
     wanted_by = strict_date(
         form.get("wanted_by"), "wanted_by", message=_l("Enter the date as YYYY-MM-DD.")
     )
@@ -50,7 +53,9 @@ def parse_spec(form) -> dict:
         raise Invalid(_l("At most %(n)s characters.", n=1000), field="note")
     chemistry = str(form.get("chemistry") or "").strip().upper()
     if chemistry and chemistry not in CHEMISTRIES:
-        raise Invalid(_l("Choose a chemistry from the list."), field="chemistry")
+        raise Invalid(
+            _l("Choose one of: %(choices)s.", choices=", ".join(CHEMISTRIES)), field="chemistry"
+        )
     return {
         "chemistry": chemistry,
         "quantity": quantity,
