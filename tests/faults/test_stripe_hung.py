@@ -124,7 +124,7 @@ def test_api_order_with_stripe_hung_is_a_clear_502_within_the_timeout_while_heal
     assert answer["seconds"] < _budget(app), answer["seconds"]
     assert response.status_code == 502 and response.is_json
     assert response.json["error"] == "payment_unavailable"
-    assert f"did not answer within {TIMEOUT_S} s" in response.json["message"]
+    assert "(no answer in time)" in response.json["message"]  # the reason, in words
     assert "Nothing was charged" in response.json["message"]
     order = _latest_order()
     assert response.json["order_id"] == order.id

@@ -118,6 +118,33 @@ def test_a_run_for_an_impossible_date_is_refused_not_moved_to_another_day(
     assert db.session.query(PlanRun).count() == 0
 
 
+def test_a_run_for_a_past_day_is_refused_on_the_page_and_the_api(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    from datetime import timedelta
+
+    from lithloop import clock
+
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    response = _run_form(client, auth, day_world, {"date": yesterday, "time_limit_s": "5"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    err = page[page.index('id="date-err"') :][:300]
+    assert yesterday in err and "已经过去" in err
+    api = client.post(
+        "/api/v1/plans/runs",
+        json={"date": yesterday},
+        headers=api_headers(client, day_world["dispatcher"]),
+    )
+    assert api.status_code == 422 and api.json["field"] == "date"
+    today = _run_form(client, auth, day_world, {"date": clock.today().isoformat()})
+    assert today.status_code == 302  # today stays possible (re-plan the rest of the day)
+    assert db.session.query(PlanRun).count() == 1
+    runner.wait(db.session.query(PlanRun).one().id, timeout=60)
+
+
 def test_a_refused_roster_keeps_every_shift_typed(client, auth, day_world):  # noqa: F811
     import sqlalchemy as sa
 

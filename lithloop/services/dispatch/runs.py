@@ -170,9 +170,14 @@ def runs_of_day(day: date, limit: int = 20) -> list[PlanRun]:
 def launch_run(
     user: User, day: date, time_limit_s: int, horizon_days: int = 1, mode: str = "thorough"
 ) -> PlanRun:
-    """Queue a run (see start_run) and submit it to the background workers."""
+    """Queue a run (see start_run) and submit it to the background workers; a person asks
+    for today or a later day (a past day's plan could never be driven)."""
     from lithloop.jobs import runner
 
+    if day < clock.today():
+        raise Invalid(
+            _l("%(d)s has passed: plan today or a later day.", d=day.isoformat()), field="date"
+        )
     run = start_run(user, day, time_limit_s, horizon_days, mode)
     runner.submit(run.id)
     return run
