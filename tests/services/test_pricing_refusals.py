@@ -6,7 +6,7 @@ import pytest
 from flask_babel import force_locale
 
 from lithloop import pricing
-from lithloop.services.pricing_refusals import refusal
+from lithloop.services.booking.pricing_refusals import refusal
 from tests.plain_language import untranslated
 from tests.web.test_prices import LOT, bearer, dealer, index  # noqa: F401 (fixtures)
 

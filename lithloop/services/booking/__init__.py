@@ -17,6 +17,7 @@ __all__ = [
     "geocoding",
     "org_transfer",
     "prices",
+    "pricing_refusals",
     "reach",
     "search",
     "sites",

@@ -14,9 +14,9 @@ from lithloop.models import BusPack, Site, User
 from lithloop.services.booking.distances import distance_from_park_km
 from lithloop.services.booking.draft import BookingDraft
 from lithloop.services.booking.prices import current_index
+from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import NotFound
-from lithloop.services.pricing_refusals import refusal
 
 
 @dataclass(frozen=True)

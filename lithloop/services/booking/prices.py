@@ -14,9 +14,9 @@ from lithloop.extensions import db
 from lithloop.models import PriceIndexVersion, User
 from lithloop.services.accounts import audit, policies
 from lithloop.services.booking.distances import distance_from_park_km  # quotes measure as plans
+from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.booking.sites import site_location
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.pricing_refusals import refusal
 from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, parse_amount
 
 

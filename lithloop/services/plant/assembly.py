@@ -26,6 +26,7 @@ from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User
 from lithloop.services.booking.prices import current_index
+from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import state as pack_state
@@ -33,7 +34,6 @@ from lithloop.services.plant import park_serials
 from lithloop.services.plant.dismantling import check_role
 from lithloop.services.plant.errors import Code
 from lithloop.services.plant.grading import check_energy, grade_for
-from lithloop.services.pricing_refusals import refusal
 
 USE_CASES = tuple(vocab.values(vocab.UseCase))
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)
