@@ -49,7 +49,7 @@ def _send_to_celery(run_id: int, *, fallback: bool) -> None:
     from lithloop.extensions import db
     from lithloop.jobs.tasks import run_plan
     from lithloop.models import RunStatus
-    from lithloop.services.dispatch.runs import WorkersUnavailable, get_run
+    from lithloop.services.dispatch.runs import UNREACHABLE_ERROR, WorkersUnavailable, get_run
 
     try:
         run_plan.apply_async(args=[run_id], retry=False)
@@ -62,7 +62,7 @@ def _send_to_celery(run_id: int, *, fallback: bool) -> None:
             _start_thread(current_app._get_current_object(), run_id)
             return
         run.status, run.finished_at = RunStatus.FAILED, clock.now()
-        run.error = f"Background workers unreachable ({exc}); run not started."[:1000]
+        run.error = f"{UNREACHABLE_ERROR} ({exc}); run not started."[:1000]
         db.session.commit()
         raise WorkersUnavailable() from exc
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from lithloop.web.dispatch.run_log import run_log
+from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 
 LOG = "\n".join(
     [
@@ -31,3 +32,47 @@ def test_lithloops_lines_are_told_and_engine_notes_kept_apart(app):
 def test_an_empty_log_shows_nothing(app):
     with app.test_request_context("/"), force_locale("en"):
         assert run_log(None).lines == [] and run_log("").engine == []
+
+
+def _failed_run(world, error: str):
+    from lithloop.extensions import db
+    from lithloop.models import PlanRun, RunStatus
+
+    run = PlanRun(
+        plan_date=world["day"],
+        time_limit_s=5,
+        created_by=world["dispatcher"],
+        horizon_days=1,
+        runner="thread",
+        progress=[],
+        log="",
+        status=RunStatus.FAILED,
+        error=error,
+    )
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def _panel(client, run) -> str:
+    return client.get(f"/dispatch/runs/{run.id}/progress").get_data(as_text=True)
+
+
+def test_a_failed_run_is_told_in_words_and_the_error_kept_for_support(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    from lithloop.services.dispatch.runs import STALE_ERROR
+    from tests.plain_language import untranslated
+
+    auth.login(day_world["dispatcher"].email)
+    crashed = _panel(client, _failed_run(day_world, "ValueError: matrix has NaN"))
+    alert = crashed[crashed.index('role="alert"') :].split("</p>")[0]
+    assert "内部错误" in alert and "ValueError" not in alert and untranslated(alert) == []
+    support = crashed[crashed.index("供技术支持") :]
+    assert "ValueError: matrix has NaN" in support  # kept, apart, for support
+    stale = _panel(client, _failed_run(day_world, STALE_ERROR))
+    assert "中途停止" in stale and "heartbeat" not in stale
+    down = _panel(client, _failed_run(day_world, "Background workers unreachable (x); run not"))
+    assert "无法连接后台进程" in down

@@ -44,6 +44,7 @@ class WorkersUnavailable(ServiceError):
 
 
 STALE_ERROR = "The worker stopped during the run (no heartbeat); start a new run."
+UNREACHABLE_ERROR = "Background workers unreachable"  # how runner's stored error begins
 
 
 def _is_stale(run: PlanRun) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from lithloop.services.dispatch.planning import DAY_LINE, MODE_MARK, RESULT_LINE
+from lithloop.services.dispatch.runs import STALE_ERROR, UNREACHABLE_ERROR
 
 
 def _pattern(line: str) -> re.Pattern:
@@ -72,3 +73,32 @@ def run_log(log: str | None) -> RunLog:
         else:
             lines.append(told)
     return RunLog(lines, engine)
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    """Why a run failed: `words` for the dispatcher, `detail` as stored (English, for support)."""
+
+    words: str
+    detail: str
+
+
+def run_failure(error: str | None, run_id: int) -> RunFailure | None:
+    """A failed run's stored error told in words; the stored text kept apart as detail."""
+    if not error:
+        return None
+    if error == STALE_ERROR:
+        words = _("The worker stopped during the run; nothing was stored. Start a new run.")
+        return RunFailure(words, "")
+    if error.startswith(UNREACHABLE_ERROR):
+        words = _(
+            "The background workers could not be reached, so the run did not start. "
+            "Try again in a minute; if it keeps failing, tell the administrator."
+        )
+    else:
+        words = _(
+            "The run failed on an internal error; nothing was stored. Start a new run; if it "
+            "fails again, tell the administrator (run #%(id)s).",
+            id=run_id,
+        )
+    return RunFailure(words, error)

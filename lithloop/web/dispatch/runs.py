@@ -13,7 +13,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
-from lithloop.web.dispatch.run_log import run_log
+from lithloop.web.dispatch.run_log import run_failure, run_log
 from lithloop.web.query_args import int_value
 
 
@@ -93,6 +93,7 @@ def _run_context(run_id: int) -> dict:
         "report": run_report,
         "run_mode": planning.run_mode,
         "log": run_log(found.log),
+        "failure": run_failure(found.error, found.id),
     }
 
 
