@@ -117,7 +117,9 @@ def test_only_admins_may_approve(client, auth):
 @pytest.mark.parametrize(
     ("overrides", "field_message"),
     [
-        ({"email": "not-an-email"}, "请输入有效的电子邮箱地址"),
+        ({"email": "not-an-email"}, "请输入有效的电子邮箱地址：缺少 @ 符号。"),
+        ({"email": "li@ming"}, "@ 后面应是域名"),
+        ({"email": "li ming@example.com"}, "例如空格"),
         ({"password": "short1", "confirm": "short1"}, "密码至少需要 10 个字符"),
         ({"password": "1234567890123", "confirm": "1234567890123"}, "请同时使用字母和数字"),
         ({"confirm": "something-else-1"}, "两次输入的密码不一致"),
@@ -130,6 +132,7 @@ def test_bad_registration_is_explained_and_writes_nothing(client, overrides, fie
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert field_message in body
+    assert "@-sign" not in body and "SPACE" not in body  # email_validator's English
     assert 'class="error"' in body
     assert (count(Organisation), count(User)) == before
 

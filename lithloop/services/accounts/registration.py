@@ -36,10 +36,24 @@ def normalise_email(email: str) -> str:
     try:
         info = validate_email((email or "").strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise Invalid(
-            _l("Enter a valid e-mail address (%(why)s).", why=str(exc)), field="email"
-        ) from exc
+        raise Invalid(_email_problem(str(exc)), field="email") from exc
     return info.normalized.lower()
+
+
+def _email_problem(why: str):
+    """email_validator's English reason as a message in the reader's language."""
+    if "characters" in why:  # before the @-sign checks: "invalid characters before the @-sign"
+        return _l(
+            "Enter a valid e-mail address: it contains a character (such as a space) that "
+            "e-mail addresses cannot have."
+        )
+    if "must have an @-sign" in why:
+        return _l("Enter a valid e-mail address: it needs an @ sign.")
+    if "after the @-sign" in why or "should have a period" in why:
+        return _l("Enter a valid e-mail address: after the @ comes a domain like example.com.")
+    if "before the @-sign" in why:
+        return _l("Enter a valid e-mail address: a name must come before the @ sign.")
+    return _l("Enter a valid e-mail address, such as name@example.com.")
 
 
 def find_user_by_email(email: str) -> User | None:
