@@ -23,7 +23,9 @@ STAFF = policies.REGION_STAFF
 
 
 class RunIn(ma.Schema):
-    date = InputDate(required=True)
+    date = InputDate(
+        required=True, metadata={"description": "The first day to plan: today or a later day"}
+    )
     time_limit_s = WholeNumber(
         load_default=30,
         validate=ma.validate.Range(min=1),
