@@ -98,3 +98,43 @@ def test_no_pack_is_reserved_twice_under_concurrent_checkouts(pg_app):
             .where(Order.status == OrderStatus.PENDING_PAYMENT)
         )
         assert reserved == pending == PACKS * ROUNDS
+
+
+def _buy_once(app, barrier, outcomes: list, user_id: int, pack_id: int, key: str) -> None:
+    """One checkout under its own Idempotency-Key, in its own connection."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        barrier.wait()
+        try:
+            lines = [{"pack_id": pack_id}]
+            checkout.checkout_once(user, lines, key=key, body={"lines": lines})
+            outcomes.append("reserved")
+        except Conflict as exc:
+            outcomes.append(exc.code)
+        except Exception as exc:  # a deadlock would surface here (a 500 on the API)
+            outcomes.append(type(exc).__name__)
+        finally:
+            db.session.remove()
+
+
+def test_one_organisations_orders_at_once_under_their_own_keys_all_go_through(pg_app):
+    """The idempotency key's row (a foreign key to the organisation) and the unpaid-limit
+    lock on the organisation were taken in opposite orders by two requests: a deadlock."""
+    app, buyers = pg_app
+    orders = 4
+    for round_ in range(3):
+        with app.app_context():
+            ids = [p.id for p in list_packs(orders, price_fen=2_000_000 + round_)]
+        barrier, outcomes = threading.Barrier(orders), []
+        threads = [
+            threading.Thread(
+                target=_buy_once,
+                args=(app, barrier, outcomes, buyers[round_], pack, f"r{round_}-{pack}"),
+            )
+            for pack in ids
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert outcomes == ["reserved"] * orders, outcomes

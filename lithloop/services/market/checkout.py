@@ -239,6 +239,7 @@ def checkout_once(
     require_buyer(user)
     require_payments()
     try:
+        market_holds.lock_organisation(user.organisation_id)  # before the key's row
         held = idempotency.claim(scope, user.organisation_id, key, body)
         if held.replay_of is not None:
             db.session.rollback()

@@ -63,12 +63,21 @@ def holdings(org_id: int) -> Holdings:
     )
 
 
-def check_and_lock(org_id: int, packs: int) -> None:
-    """Lock the organisation's row (until the caller's commit) and refuse an order of
-    `packs` packs that would go over its limits."""
+def lock_organisation(org_id: int) -> None:
+    """Lock the buyer organisation's row until the caller's commit: its orders take turns.
+
+    Take it before writing any row that refers to the organisation (an idempotency key):
+    such a row holds a share lock on it, and two requests each holding one while waiting
+    for this lock would deadlock."""
     db.session.execute(
         sa.select(Organisation.id).where(Organisation.id == org_id).with_for_update()
     )
+
+
+def check_and_lock(org_id: int, packs: int) -> None:
+    """Lock the organisation's row (until the caller's commit) and refuse an order of
+    `packs` packs that would go over its limits."""
+    lock_organisation(org_id)
     now = holdings(org_id)
     new_buyer = (
         ""
