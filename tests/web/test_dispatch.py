@@ -472,3 +472,47 @@ def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, da
     )  # later publish of day one
     db.session.refresh(booking)
     assert booking.status is BookingStatus.SCHEDULED  # not pulled back to requested
+
+
+@pytest.mark.parametrize("day_one_first", [True, False])
+def test_a_booking_is_never_on_two_published_plans_of_different_days(
+    app, client, day_world, day_one_first
+):
+    """A horizon run carries bookings to day two; day one is then planned again with room
+    for them. Whichever plan is published second would send a second truck: refused."""
+    from lithloop.services.errors import Conflict
+
+    trucks = list(db.session.scalars(sa.select(Truck).order_by(Truck.id)))
+    payloads = [t.payload_kg for t in trucks]
+    for truck in trucks[1:]:
+        truck.active = False
+    trucks[0].payload_kg = 2000
+    db.session.commit()
+    app.config["TRUCK_TRIPS_PER_DAY"] = 1
+    h = bearer(client, day_world["dispatcher"])
+    started = client.post(
+        "/api/v1/plans/runs",
+        json={"date": day_world["day"].isoformat(), "time_limit_s": 2, "horizon_days": 2},
+        headers=h,
+    )
+    assert runner.wait(started.json["id"], timeout=120)
+    run = client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
+    second = db.session.get(Plan, run["plan_ids"][1])
+    carried = {s.booking_id for r in second.routes for s in r.stops if s.booking_id}
+    assert carried
+    for truck, payload in zip(trucks, payloads, strict=True):  # room again on day one
+        truck.active, truck.payload_kg = True, payload
+    db.session.commit()
+    app.config["TRUCK_TRIPS_PER_DAY"] = 3
+    again = run_to_end(client, day_world, seconds=2)
+    day_one = db.session.get(Plan, again["plan_id"])
+    assert carried <= {s.booking_id for r in day_one.routes for s in r.stops}
+    first, last = (day_one, second) if day_one_first else (second, day_one)
+    publishing.publish_plan(day_world["dispatcher"], first.id, allow_unmanned=True)
+    dates = {b: db.session.get(Booking, b).pickup_date for b in carried}
+    with pytest.raises(Conflict) as caught:
+        publishing.publish_plan(day_world["dispatcher"], last.id, allow_unmanned=True)
+    assert caught.value.code == "booking_changed"
+    db.session.expire_all()
+    assert db.session.get(Plan, last.id).status is PlanStatus.DRAFT  # nothing published
+    assert {b: db.session.get(Booking, b).pickup_date for b in carried} == dates

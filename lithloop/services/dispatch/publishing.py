@@ -177,6 +177,7 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                     code=Code.BOOKING_CHANGED,
                 )
             if booking.pickup_date != plan.plan_date:
+                _refuse_if_routed_elsewhere(booking, plan)
                 _move_day(booking, plan.plan_date, user)
             booking.eta_start = stop.arrival - ETA_HALF_WINDOW
             booking.eta_end = stop.arrival + ETA_HALF_WINDOW
@@ -186,6 +187,34 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
             record_status(booking, booking.status, BookingStatus.SCHEDULED, user, "", detail)
             routed.add(booking.id)
     return routed
+
+
+def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
+    """A booking carried to this plan's day that another day's published plan still
+    routes (published after this plan was made): two trucks would come for it."""
+    other = db.session.scalar(
+        sa.select(Plan.plan_date)
+        .join(PlanRoute, PlanRoute.plan_id == Plan.id)
+        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
+        .where(
+            PlanStop.booking_id == booking.id,
+            PlanStop.done_at.is_(None),
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.plan_date != plan.plan_date,
+        )
+        .limit(1)
+    )
+    if other is not None:
+        raise Conflict(
+            _l(
+                "Booking #%(id)s is on the published plan of %(d)s now; this plan would "
+                "send a second truck for it. Nothing was published: run %(day)s again.",
+                id=booking.id,
+                d=other.isoformat(),
+                day=plan.plan_date.isoformat(),
+            ),
+            code=Code.BOOKING_CHANGED,
+        )
 
 
 def _schedule_deliveries(plan: Plan) -> None:
