@@ -154,6 +154,24 @@ def test_publishing_asks_for_drivers_and_lists_who_will_be_told(client, auth, da
     assert "/lock" not in plan_page  # lock controls only on drafts
 
 
+def test_a_refused_publish_changes_no_roster(client, auth, day_world):
+    """Drivers chosen on the confirmation page go on the roster only with the publish."""
+    first_id = run_to_end(client, day_world)["plan_id"]
+    crew = _crew(day_world)
+    publishing.publish_plan(day_world["dispatcher"], first_id)
+    second_id = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], second_id)  # the first is superseded
+    route = db.session.get(Plan, first_id).routes[0]
+    (stranger,) = _drivers(day_world, 1)
+    auth.login(day_world["dispatcher"].email)
+    form = {"confirmed": "1", f"driver-{route.truck_id}": str(stranger.id)}
+    refused = submit(client, f"/dispatch/plans/{first_id}/publish", form)
+    assert refused.status_code == 302
+    db.session.expire_all()
+    assert roster.driver_of(db.session.get(Plan, first_id).routes[0]) == crew[route.truck_id]
+    assert db.session.get(Plan, first_id).status is PlanStatus.SUPERSEDED
+
+
 def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_world):
     hazmat = db.session.scalar(sa.select(Truck).where(Truck.hazmat_certified.is_(True)))
     hazmat.hazmat_certified = False  # the damaged booking cannot go on any truck

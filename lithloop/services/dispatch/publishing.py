@@ -77,10 +77,18 @@ def lock_day_plans(plan_id: int) -> Plan:
     return get_plan(plan_id, lock=True)
 
 
-def publish_plan(user: User, plan_id: int, *, allow_unmanned: bool = False) -> Plan:
+def publish_plan(
+    user: User,
+    plan_id: int,
+    *,
+    allow_unmanned: bool = False,
+    drivers: dict[int, int | None] | None = None,
+) -> Plan:
     """Schedule the plan's bookings and supersede the day's earlier plan, atomically; the
     owners of bookings left out are told with the next days that fit. A route whose truck
-    has no driver on the day's roster is refused unless `allow_unmanned` says so."""
+    has no driver on the day's roster is refused unless `allow_unmanned` says so.
+    `drivers` (truck id: driver id) go on the day's roster in the same transaction: a
+    refused publish changes no roster."""
     require_planner(user)
     plan = lock_day_plans(plan_id)
     if plan.status is not PlanStatus.DRAFT:
@@ -92,6 +100,12 @@ def publish_plan(user: User, plan_id: int, *, allow_unmanned: bool = False) -> P
             ),
             code=Code.NOT_DRAFT,
         )
+    if drivers:
+        try:
+            roster.stage_drivers(user, plan.plan_date, drivers)
+        except Exception:
+            db.session.rollback()
+            raise
     if not allow_unmanned and (missing := roster.unmanned(plan)):
         db.session.rollback()
         raise Conflict(

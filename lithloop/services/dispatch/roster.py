@@ -216,7 +216,21 @@ def _shift(truck: Truck, a: Assignment) -> tuple[time | None, time | None]:
 def assign(user: User, day: date, truck_id: int, driver_id: int | None) -> None:
     """Put one driver on one truck for the day (the rest of the day's roster is kept);
     the driver leaves any other truck of that day."""
+    atomic(lambda: stage_drivers(user, day, {truck_id: driver_id}))
+
+
+def stage_drivers(user: User, day: date, chosen: dict[int, int | None]) -> None:
+    """`assign` for each (truck, driver) in the caller's transaction, which commits or
+    rolls back (publishing: the roster changes only if the plan is published)."""
     _require_planner(user)
+    for truck_id, driver_id in chosen.items():
+        lines, leave = _lines_with(day, truck_id, driver_id)
+        _save(user, day, lines, leave)
+        db.session.flush()
+
+
+def _lines_with(day: date, truck_id: int, driver_id: int | None):
+    """The day's roster lines and leave with `driver_id` on `truck_id` (off any other)."""
     roster = RosterDay(day)
     lines = []
     for truck in active_trucks():
@@ -237,7 +251,7 @@ def assign(user: User, day: date, truck_id: int, driver_id: int | None) -> None:
                 entry.shift_end.strftime("%H:%M") if entry and entry.shift_end else "",
             )
         )
-    save_day(user, day, lines, set(roster.leave))
+    return lines, set(roster.leave)
 
 
 def swap(user: User, day: date, truck_id: int, driver_id: int) -> None:

@@ -38,13 +38,16 @@ def publish(plan_id: int):
         return redirect(url_for("dispatch.confirm_publish", plan_id=plan_id))
     try:
         found = publishing.get_plan(plan_id)
+        drivers: dict[int, int | None] = {}
         for route in found.routes:
             chosen = request.form.get(f"driver-{route.truck_id}", "")
             if chosen:
-                driver = strict_int(chosen, f"driver-{route.truck_id}", minimum=1)
-                roster.assign(current_user, found.plan_date, route.truck_id, driver)
+                drivers[route.truck_id] = strict_int(chosen, f"driver-{route.truck_id}", minimum=1)
         publishing.publish_plan(
-            current_user, plan_id, allow_unmanned=request.form.get("without_driver") == "1"
+            current_user,
+            plan_id,
+            allow_unmanned=request.form.get("without_driver") == "1",
+            drivers=drivers,
         )
     except ServiceError as exc:
         if exc.status == 404 and exc.field is None:
