@@ -262,7 +262,7 @@ def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
     publishing.publish_plan(day_world["dispatcher"], first.id, allow_unmanned=True)
     kept = first.routes[0]
     kept_stops = [(s.booking_id, s.arrival) for s in kept.stops]
-    publishing.toggle_lock(day_world["dispatcher"], kept.id)
+    publishing.set_route_lock(day_world["dispatcher"], kept.id, True)
     # an urgent booking arrives for the same day
     urgent = book_late(day_world, "加急网点", (44.60, 129.60), "700")
     second = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
@@ -418,7 +418,7 @@ def test_a_locked_stop_stays_on_its_truck_in_the_next_run(client, auth, day_worl
     plan = db.session.get(Plan, plan.id)
     stop = next(s for r in plan.routes for s in r.stops if s.booking_id == intact)
     assert stop.route.truck_id == other.id
-    plan_edit.toggle_stop_lock(day_world["dispatcher"], stop.id)
+    plan_edit.set_stop_lock(day_world["dispatcher"], stop.id, True)
     db.session.execute(sa.update(PlanRun).values(status=RunStatus.SUCCEEDED))
     db.session.commit()
     again = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
@@ -516,3 +516,28 @@ def test_a_booking_is_never_on_two_published_plans_of_different_days(
     db.session.expire_all()
     assert db.session.get(Plan, last.id).status is PlanStatus.DRAFT  # nothing published
     assert {b: db.session.get(Booking, b).pickup_date for b in carried} == dates
+
+
+def test_the_lock_forms_ask_for_a_state_so_a_double_submit_stays_locked(
+    client, auth, day_world
+):
+    from lithloop.models import PlanRoute, PlanStop
+    from tests.conftest import submit
+
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    route = plan.routes[0]
+    stop = next(s for s in route.stops if s.booking_id)
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{plan.id}").get_data(as_text=True)
+    assert 'name="locked" value="1"' in page
+    where = f"/dispatch/plans/{plan.id}"
+    for _ in range(2):  # the same form sent twice (a double tap)
+        assert submit(client, f"/dispatch/routes/{route.id}/lock", {"locked": "1"}, page=where)
+        assert submit(client, f"/dispatch/stops/{stop.id}/lock", {"locked": "1"}, page=where)
+    db.session.expire_all()
+    assert db.session.get(PlanRoute, route.id).locked and db.session.get(PlanStop, stop.id).locked
+    submit(client, f"/dispatch/routes/{route.id}/lock", {"locked": "0"}, page=where)
+    db.session.expire_all()
+    assert not db.session.get(PlanRoute, route.id).locked
+    bad = submit(client, f"/dispatch/routes/{route.id}/lock", {"locked": "yes"}, page=where)
+    assert bad.status_code == 422

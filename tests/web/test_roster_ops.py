@@ -305,7 +305,7 @@ def test_a_route_locked_on_a_draft_is_kept_though_the_day_has_a_published_plan(c
     draft = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     route = draft.routes[-1]
     kept = (route.truck_id, [s.booking_id for s in route.stops if s.booking_id])
-    publishing.toggle_lock(day_world["dispatcher"], route.id)  # lock controls: drafts only
+    publishing.set_route_lock(day_world["dispatcher"], route.id, True)  # lock controls: drafts only
     db.session.expire_all()
     after = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     same = next(r for r in after.routes if r.truck_id == kept[0])

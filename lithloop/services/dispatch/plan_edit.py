@@ -214,8 +214,8 @@ def _locked_stops(plan) -> frozenset:
     return frozenset(s.booking_id for r in plan.routes for s in r.stops if s.locked)
 
 
-def toggle_stop_lock(user: User, stop_id: int):
-    """Lock a stop to its truck for the next run (or unlock it)."""
+def set_stop_lock(user: User, stop_id: int, locked: bool):
+    """Lock a stop to its truck for the next run, or unlock it (a state, not a toggle)."""
     require_planner(user)
     plan_id = db.session.scalar(
         sa.select(PlanRoute.plan_id).join(PlanStop).where(PlanStop.id == stop_id)
@@ -227,6 +227,6 @@ def toggle_stop_lock(user: User, stop_id: int):
     if stop is None or stop.booking_id is None or plan.status is PlanStatus.SUPERSEDED:
         db.session.rollback()
         raise NotFound(_l("No such stop."))
-    stop.locked = not stop.locked
+    stop.locked = locked
     db.session.commit()
     return stop

@@ -285,8 +285,9 @@ def _unschedule_left_out(user: User, plan: Plan, routed: set[int]) -> None:
             )
 
 
-def toggle_lock(user: User, route_id: int) -> PlanRoute:
-    """Lock a route so that the next run keeps it as it is (or unlock it)."""
+def set_route_lock(user: User, route_id: int, locked: bool) -> PlanRoute:
+    """Lock a route so that the next run keeps it as it is, or unlock it (a state, not a
+    toggle: a form sent twice leaves it as asked)."""
     require_planner(user)
     plan_id = db.session.scalar(sa.select(PlanRoute.plan_id).where(PlanRoute.id == route_id))
     plan = get_plan(plan_id, lock=True) if plan_id is not None else None
@@ -294,7 +295,7 @@ def toggle_lock(user: User, route_id: int) -> PlanRoute:
     if route is None or plan.status is PlanStatus.SUPERSEDED:
         db.session.rollback()
         raise NotFound(_l("No such route."))
-    route.locked = not route.locked
+    route.locked = locked
     db.session.commit()
     return route
 

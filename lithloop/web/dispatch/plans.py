@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from lithloop.extensions import db
 from lithloop.models import PlanStatus, Truck
 from lithloop.services.dispatch import live_ops, plan_edit, publishing, under_way
 from lithloop.services.dispatch.problem import park_site
-from lithloop.services.errors import ServiceError
+from lithloop.services.errors import Invalid, ServiceError
 from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp
 from lithloop.web.dispatch.live import live_context
@@ -82,11 +82,19 @@ def urgent(plan_id: int):
     return redirect(url_for("dispatch.plan", plan_id=draft.id))
 
 
+def _lock_asked() -> bool:
+    """The lock state the form asks for ("1" lock, "0" unlock)."""
+    wanted = request.form.get("locked")
+    if wanted not in ("0", "1"):
+        raise Invalid(_("Reload the plan and choose lock or unlock again."), field="locked")
+    return wanted == "1"
+
+
 @bp.post("/stops/<int:stop_id>/lock")
 @roles_required(*PLANNERS)
 def lock_stop(stop_id: int):
     """Lock or unlock a stop on its truck for the next run."""
-    stop = plan_edit.toggle_stop_lock(current_user, stop_id)
+    stop = plan_edit.set_stop_lock(current_user, stop_id, _lock_asked())
     target = url_for("dispatch.plan", plan_id=stop.route.plan_id)
     return redirect(f"{target}#route-{stop.route_id}")
 
@@ -95,5 +103,5 @@ def lock_stop(stop_id: int):
 @roles_required(*PLANNERS)
 def lock(route_id: int):
     """Lock or unlock a route: a locked route is kept as it is by the next run."""
-    route = publishing.toggle_lock(current_user, route_id)
+    route = publishing.set_route_lock(current_user, route_id, _lock_asked())
     return redirect(url_for("dispatch.plan", plan_id=route.plan_id) + f"#route-{route.id}")
