@@ -518,9 +518,7 @@ def test_a_booking_is_never_on_two_published_plans_of_different_days(
     assert {b: db.session.get(Booking, b).pickup_date for b in carried} == dates
 
 
-def test_the_lock_forms_ask_for_a_state_so_a_double_submit_stays_locked(
-    client, auth, day_world
-):
+def test_the_lock_forms_ask_for_a_state_so_a_double_submit_stays_locked(client, auth, day_world):
     from lithloop.models import PlanRoute, PlanStop
     from tests.conftest import submit
 
