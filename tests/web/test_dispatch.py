@@ -539,3 +539,22 @@ def test_the_lock_forms_ask_for_a_state_so_a_double_submit_stays_locked(client, 
     assert not db.session.get(PlanRoute, route.id).locked
     bad = submit(client, f"/dispatch/routes/{route.id}/lock", {"locked": "yes"}, page=where)
     assert bad.status_code == 422
+
+
+def test_the_workspace_opens_on_the_next_day_with_bookings_never_a_closed_one(
+    app, client, auth, day_world
+):
+    from lithloop.services.booking import capacity
+    from lithloop.services.dispatch.planning import next_day_to_plan
+
+    assert next_day_to_plan() == day_world["day"]  # the first day with requested bookings
+    auth.login(day_world["dispatcher"].email)
+    page = client.get("/dispatch/").get_data(as_text=True)
+    assert day_world["day"].isoformat() in page
+    db.session.execute(sa.update(Booking).values(status=BookingStatus.CANCELLED))
+    db.session.commit()
+    quiet = next_day_to_plan()  # nothing requested: the next open day
+    assert quiet > clock.today() and capacity.is_open(quiet)
+    closed = [d for d in range(1, 8) if not capacity.is_open(clock.today() + timedelta(days=d))]
+    assert closed  # the park closes on some day of any week
+    assert (quiet - clock.today()).days not in closed

@@ -70,6 +70,25 @@ def due_bookings(day: date) -> list[Booking]:
     )
 
 
+def next_day_to_plan(look_ahead_days: int = 14) -> date:
+    """The day a dispatcher plans next: the first day after today with requested bookings,
+    else the park's next open day (never a closed one), else tomorrow."""
+    today = clock.today()
+    first = db.session.scalar(
+        sa.select(sa.func.min(Booking.pickup_date)).where(
+            Booking.pickup_date > today,
+            Booking.pickup_date <= today + timedelta(days=look_ahead_days),
+            Booking.status == BookingStatus.REQUESTED,
+        )
+    )
+    if first is not None:
+        return first
+    for ahead in range(1, look_ahead_days + 1):
+        if capacity.is_open(today + timedelta(days=ahead)):
+            return today + timedelta(days=ahead)
+    return today + timedelta(days=1)
+
+
 def due_deliveries(day: date) -> list[Order]:
     """Paid marketplace orders to deliver, not yet delivered, not planned for another day."""
     end_of_day = clock.at(day + timedelta(days=1), 0)
