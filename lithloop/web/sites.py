@@ -81,7 +81,12 @@ def _submit(form: SiteForm, save, site=None):
             form.lat.data, form.lon.data = Decimal(str(located.lat)), Decimal(str(located.lon))
             form.lat.raw_data = form.lon.raw_data = None
         return render_template(
-            "sites/form.html", form=form, site=site, located=located, picker=picker_map(form)
+            "sites/form.html",
+            form=form,
+            site=site,
+            located=located,
+            precision=_precision_words(located.precision) if located else "",
+            picker=picker_map(form),
         ), 200 if located else 422
     if form.validate_on_submit():
         try:
@@ -118,3 +123,12 @@ def edit(site_id: int):
         return render_template("errors/error.html", status=404, message=_("No such site.")), 404
     form = SiteForm(obj=site)
     return _submit(form, lambda data: site_service.update_site(current_user, site_id, data), site)
+
+
+def _precision_words(precision: str) -> str:
+    """How exactly the geocoder placed the address, in words."""
+    return {
+        "address": _("to the building"),
+        "street": _("to the street"),
+        "place": _("to the district or town only"),
+    }.get(precision, _("to the area only"))

@@ -33,6 +33,8 @@ def test_locate_fills_the_coordinates_and_shows_the_pin(client, dealer):
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "海林市" in body
     assert 'value="44.5742' in body  # Hailin's latitude, ready to save or move
+    found = body[body.index("已找到") :].split("</p>")[0]
+    assert "仅精确到区县或乡镇" in found and "place" not in found  # the precision in words
     assert 'id="site-pin" cx="-20"' not in body
     assert db.session.scalar(sa.select(sa.func.count(Site.id))) == 0  # nothing saved yet
 
