@@ -58,6 +58,13 @@ def test_dispatcher_runs_moves_publishes_and_opens_documents(browser, live_serve
 
     page.click("a[href$='/publish']")  # asks first: who will be told, which drivers
     page.wait_for_load_state()
+    # each booking to be told is one line of text, not three fragments (flex items)
+    lines = page.eval_on_selector_all(
+        "#publish-form ul.rows li:has(span.plate)",
+        "els => els.map(li => li.getBoundingClientRect().height"
+        " / li.querySelector('span.plate').getBoundingClientRect().height)",
+    )
+    assert lines and max(lines) < 2.5, lines
     page.click("#publish-form button[type=submit]")
     page.wait_for_load_state()
     assert "计划已发布" in page.locator(".flash").first.inner_text()

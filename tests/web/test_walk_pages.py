@@ -50,7 +50,7 @@ def test_plates_on_the_publish_confirmation_and_map_key_stay_on_one_line(
     plan = db.session.get(Plan, plan_id)
     auth.login(day_world["dispatcher"].email)
     confirm = client.get(f"/dispatch/plans/{plan_id}/publish").get_data(as_text=True)
-    told = confirm.split('<ul class="rows">')[-1].split("</ul>")[0]
+    told = confirm.split('<ul class="rows flow">')[-1].split("</ul>")[0]
     shown = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
     key = shown.split("<figcaption>")[1].split("</figcaption>")[0]
     for route in plan.routes:
