@@ -347,8 +347,13 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
         page=f"/dispatch/plans/{plan.id}",
         follow_redirects=True,
     )
-    flashed = response.get_data(as_text=True).split('class="flash error"')[1].split("</p>")[0]
+    page = response.get_data(as_text=True)
+    flashed = page.split('class="flash error"')[1].split("</p>")[0]
     assert plain.plate in flashed and "stop " not in flashed
+    form = page.split('id="move"')[1].split("</form>")[0]  # chosen as they were
+    assert f'<option value="{damaged}" selected>' in form
+    assert f'<option value="{plain.id}" selected>' in form
+    assert 'name="position" type="number" min="1" value="1"' in form
 
 
 def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client, auth, day_world):

@@ -45,7 +45,18 @@ def plan(plan_id: int):
         changes=publishing.changes_from_published(found),
         trucks=trucks,
         movable=found.status is PlanStatus.DRAFT and not under_way.has_done_stops(found, states),
+        moving={name: _digits(request.args.get(name)) for name in MOVE_FIELDS},
     )
+
+
+# The move form's fields: a refused move comes back with them chosen as they were.
+MOVE_FIELDS = ("booking_id", "truck_id", "position")
+
+
+def _digits(raw: str | None) -> int | None:
+    """A small whole number from the query, or None (a page never fails on these)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 @bp.post("/plans/<int:plan_id>/move")
@@ -64,8 +75,10 @@ def move(plan_id: int):
         if exc.status == 404 and exc.field is None:
             raise
         flash(str(exc.message), "error")
-    else:
-        flash(_("Moved. Times and loads were recomputed."), "success")
+        typed = {name: _digits(request.form.get(name)) for name in MOVE_FIELDS}
+        asked = {name: value for name, value in typed.items() if value is not None}
+        return redirect(url_for("dispatch.plan", plan_id=plan_id, **asked) + "#move")
+    flash(_("Moved. Times and loads were recomputed."), "success")
     return redirect(url_for("dispatch.plan", plan_id=plan_id))
 
 
