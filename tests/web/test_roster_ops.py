@@ -327,3 +327,18 @@ def test_the_live_panel_tells_an_exception_in_words_with_or_without_a_note(
     two = live.split(f'id="exception-{second.id}"')[1].split("</p>")[0]
     assert "Nobody there" in one and "nobody_there" not in one
     assert "Site closed" in two and "周五休息" in two and "closed;" not in two
+
+
+def test_a_leaking_lot_reported_by_the_driver_needs_a_dangerous_goods_truck_from_then_on(
+    client, day_world, monkeypatch
+):
+    from lithloop.services.dispatch import problem
+
+    plan_id, route, crew = published_busiest(client, day_world)
+    stop = next(s for s in route.stops if s.kind == "pickup" and not s.booking.hazardous)
+    monkeypatch.setattr(clock, "now", lambda: stop.arrival)
+    driver_work.record_exception(crew[route.truck_id], stop.id, "leaking_unsafe", "外壳渗液")
+    db.session.expire_all()
+    booking = db.session.get(Booking, stop.booking_id)
+    assert booking.hazardous  # the next plan sends a dangerous-goods truck
+    assert problem.HAZMAT in problem._stop(booking, 1).skills  # only certified trucks

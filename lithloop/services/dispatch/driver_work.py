@@ -242,6 +242,8 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
             raise Invalid(_l("Describe what differs from the booking."), field="note")
         booking = stop.booking
         _note(booking, user, f"{EXCEPTION}: {reason}; {text}")
+        if reason == vocab.PickupException.LEAKING_UNSAFE:
+            booking.hazardous = True  # from now on only a dangerous-goods truck takes it
         plate = stop.route.truck.plate
         live_ops.tell_owner(
             booking,
