@@ -213,3 +213,12 @@ def test_a_full_refund_gives_back_the_delivery_fee_too(client):
     market_orders.refund(make_admin(), order.id, reason="changed mind")
     db.session.refresh(order)
     assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
+
+
+def test_the_park_city_by_its_own_name_is_its_centre(app):
+    """Mudanjiang is listed by its districts; a buyer typing the city means its centre."""
+    centre = delivery.find_city("东安区")
+    for name in ("牡丹江市", "牡丹江", "Mudanjiang", " mudanjiang "):
+        assert delivery.find_city(name) == centre, name
+    with pytest.raises(Invalid):
+        delivery.find_city("牡丹江省")

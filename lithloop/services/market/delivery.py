@@ -105,11 +105,17 @@ def _names(place: Place) -> set[str]:
     return names
 
 
+# Cities the region lists by their urban districts only: the city's name means the district
+# of its centre (Mudanjiang's government sits in Dong'an).
+CITY_CENTRES = {"牡丹江市": "东安区", "牡丹江": "东安区", "mudanjiang": "东安区"}
+
+
 def find_city(name: str) -> Place:
     """The region's place of that name (Chinese or English), or Invalid(field="city")."""
     text = _fold(str(name or ""))
     if not text:
         raise Invalid(_l("Choose the city or county to deliver to."), field="city")
+    text = CITY_CENTRES.get(text, text)
     if len(text) <= MAX_CITY_CHARS:
         for place in cities():
             if text in _names(place):
