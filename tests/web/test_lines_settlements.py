@@ -118,6 +118,9 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
     assert re.search(r"¥\s?[\d,]+\.\d\d", body) and kept.code in body
     assert settled_lot != quoted
     assert f"/certificates/{settlement.certificate_token}" in body
+    owner = booking.organisation.name  # the statement names who pays whom: the plant reads it
+    basis = body.split('class="basis">')[1].split("</p>")[0]
+    assert basis in (f"产业园向{owner}支付此金额。", f"{owner}向产业园支付此费用。"), basis
     words = pdf_text(client.get(f"/settlements/{booking.id}?format=pdf").data)
     assert "结算单" in words and "610.00" in words and kept.code in words
     auth.logout()
