@@ -6,6 +6,8 @@ the key's message from the Babel catalogue, an English page the engine's own Eng
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -144,6 +146,22 @@ def unit_name(unit: str) -> str:
     return str(UNITS.get(unit, unit))
 
 
+_SEEDED_NOTE = re.compile(r"Seeded from FACTS\.md; lithium carbonate as of (\S+)\.")
+
+
+def version_note(note: str | None) -> str:
+    """An index version's note: the built-in version's (pricing.seed's English) in words,
+    an administrator's as they typed it."""
+    seeded = _SEEDED_NOTE.fullmatch((note or "").strip())
+    if seeded:
+        return _(
+            "Built-in starting prices (sources in the project's FACTS.md); lithium "
+            "carbonate as of %(d)s.",
+            d=seeded.group(1),
+        )
+    return note or ""
+
+
 def init_templates(app) -> None:
     """Expose the pricing names to templates."""
     app.jinja_env.globals.update(
@@ -154,4 +172,5 @@ def init_templates(app) -> None:
         price_name=price_name,
         explanation_text=explanation_text,
         unit_name=unit_name,
+        version_note=version_note,
     )
