@@ -254,6 +254,7 @@ def test_forecast_numbers_for_a_small_register(client, manager):
     assert sum(p.count for p in fleet_proposals.proposals(manager, today, months=4)) == 3
     body = client.get("/fleet/forecast").get_data(as_text=True)
     assert f'<td>{today:%Y-%m}</td><td class="num">1</td>' in body
+    assert '<td class="num">2,200</td>' in body  # thousands grouped, as everywhere else
     assert "data-chart=" in body and "fleet_forecast.js" in body
     body = client.get("/fleet/forecast?threshold=90").get_data(as_text=True)
     assert f'<td>{today:%Y-%m}</td><td class="num">3</td>' in body
