@@ -15,7 +15,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services.accounts import policies
-from lithloop.services.booking import booking_list, draft_quote, reach
+from lithloop.services.booking import booking_list, draft, draft_quote, reach
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import search as booking_search
 from lithloop.services.booking.draft import SP376_ITEMS, BookingDraft, parse_lots
@@ -97,6 +97,9 @@ def create():
             )
         except ServiceError as exc:
             errors[exc.field or "_form"] = str(exc.message)
+            if exc.status == 422:  # every other field's problem too, not one per try
+                for field, message in draft.problems(raw_booking(form), clock.today()).items():
+                    errors.setdefault(field, message)
             if exc.code == "idempotency_key_reused":  # sent before with other values
                 errors = {
                     "_form": _(

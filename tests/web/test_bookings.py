@@ -121,6 +121,32 @@ def test_double_submitted_form_books_once(client, auth, world):
     assert "东安网点" in page and "已请求" in page
 
 
+def test_the_form_names_every_problem_at_once_not_one_per_try(client, auth, world):
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        "lots-0-chemistry": "LFP",
+        "lots-0-form": "pack",
+        "lots-0-count": "1",
+        "lots-0-mass_kg": "abc",
+        "lots-0-condition": "intact",
+        "lots-1-chemistry": "LFP",
+        "lots-1-form": "pack",
+        "lots-1-count": "1",
+        "lots-1-mass_kg": "500",
+        "lots-1-condition": "damaged",  # and no SP376 item ticked
+        "date": "",
+        "slot": "10:00-12:00",
+    }
+    response = submit(client, "/bookings/new", form)
+    assert response.status_code == 422 and booking_count() == 0
+    page = response.get_data(as_text=True)
+    errors = re.findall(r'id="([\w.\[\]-]+)-err"', page)
+    assert {"date", "lots-0-mass_kg"} <= set(errors), errors  # the day and lot 1's mass
+    assert "SP376" in page.split('name="lots-1-damage"')[-1].split("</fieldset>")[0]  # lot 2's
+    assert "请选择取货日期" in page and "YYYY-MM-DD" not in page
+
+
 def test_quote_panel_updates_line_by_line(client, auth, world):
     auth.login(world["dealer"].email)
     form = {

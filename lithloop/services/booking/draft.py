@@ -144,15 +144,46 @@ def _codes(raw_codes, count: int, prefix: str, today: date) -> tuple[tuple[str, 
 
 def parse_draft(raw: dict, today: date) -> BookingDraft:
     """Check a whole booking body; the first problem raises Invalid naming its field."""
-    cfg = current_app.config
     site_id = _int(raw.get("site_id", ""), "site_id")
+    pickup = _pickup_day(raw, today)
+    start, end = _window(raw)
+    lots, warnings = parse_lots(raw.get("lots") or [], today)
+    return BookingDraft(site_id, pickup, start, end, lots, str(raw.get("note", ""))[:500], warnings)
+
+
+def problems(raw: dict, today: date) -> dict[str, str]:
+    """Every problem of a booking body by field, not only the first (a form shows them all
+    at once): the day, the window and each lot are checked apart."""
+    lots = raw.get("lots") or []
+    checks = [lambda: _pickup_day(raw, today), lambda: _window(raw)]
+    if isinstance(lots, list):
+        checks += [
+            lambda lot=lot, i=i: parse_lot(lot, i, today)
+            for i, lot in enumerate(lots[:MAX_LOTS])
+            if isinstance(lot, dict)
+        ]
+    found: dict[str, str] = {}
+    for check in checks:
+        try:
+            check()
+        except Invalid as exc:
+            found.setdefault(exc.field or "_form", str(exc.message))
+    return found
+
+
+def _pickup_day(raw: dict, today: date) -> date:
+    if not str(raw.get("date") or "").strip():
+        raise Invalid(_l("Choose the day of the pickup."), field="date")
     pickup = strict_date(raw.get("date", ""), "date", message=_l("Give the date as YYYY-MM-DD."))
     if pickup <= today:
         raise Invalid(_l("Choose a day after today."), field="date")
-    if pickup > today + timedelta(days=cfg["BOOKING_HORIZON_DAYS"]):
-        raise Invalid(
-            _l("Book at most %(n)s days ahead.", n=cfg["BOOKING_HORIZON_DAYS"]), field="date"
-        )
+    horizon = current_app.config["BOOKING_HORIZON_DAYS"]
+    if pickup > today + timedelta(days=horizon):
+        raise Invalid(_l("Book at most %(n)s days ahead.", n=horizon), field="date")
+    return pickup
+
+
+def _window(raw: dict):
     window = raw.get("window") or ["", ""]
     message = _l("Give the time window as two times, e.g. 09:00 and 11:00.")
     if not isinstance(window, list | tuple) or len(window) != 2:
@@ -161,8 +192,7 @@ def parse_draft(raw: dict, today: date) -> BookingDraft:
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
     if minutes < MIN_WINDOW_MINUTES:
         raise Invalid(_l("The window must end at least an hour after it starts."), field="window")
-    lots, warnings = parse_lots(raw.get("lots") or [], today)
-    return BookingDraft(site_id, pickup, start, end, lots, str(raw.get("note", ""))[:500], warnings)
+    return start, end
 
 
 def parse_lots(lots_raw: list, today: date) -> tuple[tuple[LotDraft, ...], list[str]]:
