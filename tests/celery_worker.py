@@ -47,7 +47,8 @@ def worker_env(url: str, queue: str, instance: Path, **extra: str) -> dict:
 
 
 def start_worker(env: dict, queue: str, log_path: Path, loglevel: str = "INFO"):
-    """A solo-pool worker on the queue (no heartbeat, gossip or mingle), logging to log_path."""
+    """A worker with the app's own pool (threads, as the README's command gets), one
+    thread, on the queue (no heartbeat, gossip or mingle), logging to log_path."""
     with open(log_path, "wb") as log:
         return subprocess.Popen(
             [
@@ -57,8 +58,8 @@ def start_worker(env: dict, queue: str, log_path: Path, loglevel: str = "INFO"):
                 "-A",
                 "lithloop.jobs.worker",
                 "worker",
-                "-P",
-                "solo",
+                "--concurrency",
+                "1",
                 "-Q",
                 queue,
                 f"--loglevel={loglevel}",

@@ -22,6 +22,9 @@ def celery_init_app(app: Flask) -> Celery:
         task_ignore_result=True,
         task_default_queue=app.config["CELERY_QUEUE"],
         task_acks_late=True,  # a run whose worker dies is not lost silently
+        # Threads, not the prefork default: a prefork pool's processes are daemonic and
+        # may not start children, and the solver runs VROOM in a child process.
+        worker_pool="threads",
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         beat_schedule={  # `celery beat` sends it; lithloop.jobs.housekeeping
