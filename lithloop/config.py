@@ -156,6 +156,8 @@ def load_settings() -> dict:
         "RUN_FALLBACK_TO_THREAD": _bool("RUN_FALLBACK_TO_THREAD", False),
         # A run whose worker sent no heartbeat for this long is failed (its worker died).
         "RUN_STALE_AFTER_S": int(os.environ.get("RUN_STALE_AFTER_S", "120")),
+        # A run no worker took for this long is failed (busy workers leave runs queued).
+        "RUN_QUEUED_MAX_S": int(os.environ.get("RUN_QUEUED_MAX_S", "3600")),
         "PLAN_MAX_SECONDS": int(os.environ.get("PLAN_MAX_SECONDS", "300")),
         "PLAN_MAX_HORIZON_DAYS": int(os.environ.get("PLAN_MAX_HORIZON_DAYS", "7")),
         "PLAN_QUICK_NO_IMPROVEMENT_S": float(os.environ.get("PLAN_QUICK_NO_IMPROVEMENT_S", "3")),

@@ -76,3 +76,50 @@ def test_a_failed_run_is_told_in_words_and_the_error_kept_for_support(
     assert "中途停止" in stale and "heartbeat" not in stale
     down = _panel(client, _failed_run(day_world, "Background workers unreachable (x); run not"))
     assert "无法连接后台进程" in down
+    from lithloop.services.dispatch.runs import QUEUED_ERROR
+
+    queued = _panel(client, _failed_run(day_world, QUEUED_ERROR))
+    assert "没有后台进程及时接手" in queued and "worker" not in queued.split('role="alert"')[1]
+
+
+def test_a_run_waiting_for_a_busy_worker_is_not_taken_for_dead(app, day_world):  # noqa: F811
+    """Queued runs wait while the workers are busy; only a running run's silence, or a
+    queue wait beyond RUN_QUEUED_MAX_S, fails a run."""
+    from datetime import timedelta
+
+    from lithloop import clock
+    from lithloop.extensions import db
+    from lithloop.models import PlanRun, RunStatus
+    from lithloop.services.dispatch import runs
+
+    now = clock.now()
+
+    def run(status, created_ago_s, heartbeat_ago_s=None):
+        made = PlanRun(
+            plan_date=day_world["day"],
+            time_limit_s=5,
+            created_by=day_world["dispatcher"],
+            horizon_days=1,
+            runner="celery",
+            progress=[],
+            log="",
+            status=status,
+            created_at=now - timedelta(seconds=created_ago_s),
+            heartbeat_at=None
+            if heartbeat_ago_s is None
+            else now - timedelta(seconds=heartbeat_ago_s),
+        )
+        db.session.add(made)
+        db.session.commit()
+        return made.id
+
+    waiting = run(RunStatus.QUEUED, 600)  # ten minutes behind a long run: still waiting
+    forgotten = run(RunStatus.QUEUED, 2 * 3600)  # no worker took it in two hours
+    silent = run(RunStatus.RUNNING, 700, heartbeat_ago_s=300)  # its worker died
+    going = run(RunStatus.RUNNING, 700, heartbeat_ago_s=5)
+    assert runs.fail_stale_runs() == 2
+    db.session.expire_all()
+    status = {i: db.session.get(PlanRun, i) for i in (waiting, forgotten, silent, going)}
+    assert status[waiting].status is RunStatus.QUEUED and status[going].status is RunStatus.RUNNING
+    assert status[forgotten].error == runs.QUEUED_ERROR
+    assert status[silent].error == runs.STALE_ERROR

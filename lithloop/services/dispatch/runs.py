@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time as clock_time
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -45,29 +45,49 @@ class WorkersUnavailable(ServiceError):
 
 STALE_ERROR = "The worker stopped during the run (no heartbeat); start a new run."
 UNREACHABLE_ERROR = "Background workers unreachable"  # how runner's stored error begins
+QUEUED_ERROR = "No worker took the run in time; start a new run."
 
 
-def _is_stale(run: PlanRun) -> bool:
-    last = run.heartbeat_at or run.created_at
-    return run.status in ACTIVE_RUN and last is not None and last < clock.now() - stale_after()
+def _queued_max() -> timedelta:
+    return timedelta(seconds=current_app.config.get("RUN_QUEUED_MAX_S", 3600))
+
+
+def _stale_error(run: PlanRun) -> str | None:
+    """Why an active run counts as dead now, or None: a running run's worker stopped
+    sending heartbeats; a queued run waited longer than any worker would leave it (busy
+    workers leave runs queued for a while: that is no sign of a dead worker)."""
+    now = clock.now()
+    if run.status is RunStatus.RUNNING:
+        last = run.heartbeat_at or run.started_at or run.created_at
+        return STALE_ERROR if last is not None and last < now - stale_after() else None
+    if run.status is RunStatus.QUEUED and run.created_at is not None:
+        return QUEUED_ERROR if run.created_at < now - _queued_max() else None
+    return None
 
 
 def fail_stale_runs() -> int:
-    """Runs whose worker stopped sending heartbeats end failed; returns how many.
+    """Running runs whose worker stopped sending heartbeats, and runs no worker took, end
+    failed; returns how many.
 
     Periodic housekeeping (lithloop.jobs.housekeeping) and starting a run call it."""
-    limit = clock.now() - stale_after()
+    now = clock.now()
+    last = sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.started_at, PlanRun.created_at)
     stale = list(
         db.session.scalars(
             sa.select(PlanRun).where(
-                PlanRun.status.in_(ACTIVE_RUN),
-                sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.created_at) < limit,
+                sa.or_(
+                    sa.and_(PlanRun.status == RunStatus.RUNNING, last < now - stale_after()),
+                    sa.and_(
+                        PlanRun.status == RunStatus.QUEUED,
+                        PlanRun.created_at < now - _queued_max(),
+                    ),
+                )
             )
         )
     )
     for run in stale:
-        run.status, run.finished_at = RunStatus.FAILED, clock.now()
-        run.error = STALE_ERROR
+        run.error = _stale_error(run) or STALE_ERROR
+        run.status, run.finished_at = RunStatus.FAILED, now
     db.session.commit()
     return len(stale)
 
@@ -78,10 +98,11 @@ def shown_as_of_now(runs: list[PlanRun]) -> list[PlanRun]:
     Read-only: the values are set as if loaded, so nothing is written; the periodic
     housekeeping stores the failure."""
     for run in runs:
-        if _is_stale(run):
+        error = _stale_error(run)
+        if error:
             set_committed_value(run, "status", RunStatus.FAILED)
             set_committed_value(run, "finished_at", clock.now())
-            set_committed_value(run, "error", STALE_ERROR)
+            set_committed_value(run, "error", error)
     return runs
 
 

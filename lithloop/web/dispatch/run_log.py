@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from lithloop.services.dispatch.planning import DAY_LINE, MODE_MARK, RESULT_LINE
-from lithloop.services.dispatch.runs import STALE_ERROR, UNREACHABLE_ERROR
+from lithloop.services.dispatch.runs import QUEUED_ERROR, STALE_ERROR, UNREACHABLE_ERROR
 
 
 def _pattern(line: str) -> re.Pattern:
@@ -89,6 +89,12 @@ def run_failure(error: str | None, run_id: int) -> RunFailure | None:
         return None
     if error == STALE_ERROR:
         words = _("The worker stopped during the run; nothing was stored. Start a new run.")
+        return RunFailure(words, "")
+    if error == QUEUED_ERROR:
+        words = _(
+            "No background worker took the run in time (are the workers running, or all "
+            "busy?); nothing was stored. Start a new run."
+        )
         return RunFailure(words, "")
     if error.startswith(UNREACHABLE_ERROR):
         words = _(
