@@ -64,12 +64,19 @@ def init_public_urls(app: Flask) -> None:
 
 class TrustedHosts:
     """WSGI middleware: 400 for a request naming a host not in the list (Flask's
-    TRUSTED_HOSTS check, done before Flask so no page is rendered for a foreign host)."""
+    TRUSTED_HOSTS check, done before Flask so no page is rendered for a foreign host).
+
+    The health check and the metrics answer whatever host is named: load balancers and
+    Prometheus address each instance by its own address, and neither makes a link."""
+
+    ANY_HOST = ("/healthz", "/metrics")
 
     def __init__(self, wsgi_app, hosts: list[str]):
         self.wsgi_app, self.hosts = wsgi_app, hosts
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") in self.ANY_HOST:
+            return self.wsgi_app(environ, start_response)
         try:
             get_host(environ, trusted_hosts=self.hosts)
         except Exception:

@@ -42,6 +42,16 @@ def test_with_a_public_base_url_another_host_is_refused_and_nothing_is_mailed(pu
     assert mails() == []
 
 
+def test_the_health_check_and_metrics_answer_an_instance_named_by_its_address(public_app):
+    """A load balancer or Prometheus names the instance by IP: not an unknown host."""
+    client = public_app.test_client()
+    by_address = {"Host": "10.1.2.3:8000"}
+    assert client.get("/healthz", headers=by_address).status_code == 200
+    assert client.get("/metrics", headers=by_address).status_code != 400
+    assert client.get("/healthz/", headers=by_address).status_code == 400  # only those paths
+    assert client.get("/login", headers=by_address).status_code == 400
+
+
 def test_with_a_public_base_url_the_reset_link_uses_it(public_app):
     user = make_user(make_org())
     client = public_app.test_client()
