@@ -76,6 +76,8 @@ def load_settings() -> dict:
         "NOMINATIM_TIMEOUT_S": float(os.environ.get("NOMINATIM_TIMEOUT_S", "5")),
         "OSRM_TIMEOUT_S": float(os.environ.get("OSRM_TIMEOUT_S", "5")),
         "MAIL_TIMEOUT_S": float(os.environ.get("MAIL_TIMEOUT_S", "5")),
+        # SMTP time one request may spend; the rest of its mail waits for housekeeping.
+        "MAIL_REQUEST_BUDGET_S": float(os.environ.get("MAIL_REQUEST_BUDGET_S", "10")),
         "REDIS_TIMEOUT_S": float(os.environ.get("REDIS_TIMEOUT_S", "1")),
         # Unpaid holds: packs and orders a buyer organisation may hold reserved and unpaid at
         # once, and the lower limits of an organisation that has never paid an order.

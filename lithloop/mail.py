@@ -1,36 +1,99 @@
-"""Outgoing mail: always recorded in the outbox, delivered by SMTP when configured."""
+"""Outgoing mail: always recorded in the outbox, delivered by SMTP when configured.
+
+A request spends at most MAIL_REQUEST_BUDGET_S on SMTP (a publish may tell dozens of
+owners, and a silent server costs MAIL_TIMEOUT_S a message): what it could not deliver
+waits in the outbox, and housekeeping (`deliver_pending`) sends it within a minute or so.
+"""
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import time
+from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 
-from flask import current_app
+import sqlalchemy as sa
+from flask import current_app, g
 
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import OutboxMessage
 
 log = logging.getLogger(__name__)
+REFUSED = "refused: "  # an error the server gave for good: never tried again
+RETRY_FOR = timedelta(days=1)
 
 
 def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Queue a message in the outbox (the caller commits) and deliver it if SMTP is set."""
+    """Queue a message in the outbox (the caller commits) and deliver it if SMTP is set
+    and this request's mail budget is not spent (else housekeeping delivers it)."""
     limit = OutboxMessage.subject.type.length  # a subject never fails the insert
     if len(subject) > limit:
         subject = subject[: limit - 1] + "…"
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, error="")
     db.session.add(message)
     server = current_app.config.get("MAIL_SERVER")
-    if server:
+    if server and _budget_left():
+        started = time.monotonic()
         try:
-            _deliver(message, server)
-            message.sent_at = clock.now()
-        except (OSError, smtplib.SMTPException) as exc:
-            message.error = f"{type(exc).__name__}: {exc}"[:500]
-            log.warning("mail to %s not delivered: %s", recipient, message.error)
+            _attempt(message, server)
+        finally:
+            g.lithloop_mail_s = getattr(g, "lithloop_mail_s", 0.0) + time.monotonic() - started
     return message
+
+
+def _budget_left() -> bool:
+    """False once this request (or command) spent its SMTP time or met a silent server."""
+    if getattr(g, "lithloop_mail_down", False):
+        return False
+    return getattr(g, "lithloop_mail_s", 0.0) < current_app.config["MAIL_REQUEST_BUDGET_S"]
+
+
+def _attempt(message: OutboxMessage, server: str) -> bool:
+    """Try to deliver one message; True when sent. A server that does not answer marks
+    the rest of this request's mail for housekeeping."""
+    try:
+        _deliver(message, server)
+    except smtplib.SMTPRecipientsRefused as exc:
+        message.error = f"{REFUSED}{exc}"[:500]
+        log.warning("mail to %s refused: %s", message.recipient, message.error)
+        return False
+    except (OSError, smtplib.SMTPException) as exc:
+        message.error = f"{type(exc).__name__}: {exc}"[:500]
+        g.lithloop_mail_down = True
+        log.warning("mail to %s not delivered yet: %s", message.recipient, message.error)
+        return False
+    message.sent_at, message.error = clock.now(), ""
+    return True
+
+
+def deliver_pending(budget_s: float = 20.0) -> int:
+    """Deliver the outbox's undelivered messages of the last day (oldest first) until the
+    server stops answering or `budget_s` is spent; returns how many were sent. Each web
+    process's housekeeping may call it at once: rows are claimed (SKIP LOCKED)."""
+    server = current_app.config.get("MAIL_SERVER")
+    if not server:
+        return 0
+    waiting = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.created_at > clock.now() - RETRY_FOR,
+            sa.not_(OutboxMessage.error.startswith(REFUSED)),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(200)
+        .with_for_update(skip_locked=True)
+    ).all()
+    sent, end = 0, time.monotonic() + budget_s
+    for message in waiting:
+        if time.monotonic() > end or getattr(g, "lithloop_mail_down", False):
+            break
+        sent += _attempt(message, server)
+    db.session.commit()
+    return sent
 
 
 def _deliver(message: OutboxMessage, server: str) -> None:
@@ -39,6 +102,9 @@ def _deliver(message: OutboxMessage, server: str) -> None:
     email["From"] = cfg["MAIL_FROM"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False, usegmt=True)
+    domain = parseaddr(cfg["MAIL_FROM"])[1].rpartition("@")[2]
+    email["Message-ID"] = make_msgid(domain=domain or None)
     email.set_content(message.body)
     with smtplib.SMTP(server, cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT_S"]) as smtp:
         if cfg["MAIL_USE_TLS"]:

@@ -1,4 +1,5 @@
-"""Periodic housekeeping: release expired reservations, end runs whose worker went silent.
+"""Periodic housekeeping: release expired reservations, end runs whose worker went silent,
+deliver the mail requests could not.
 
 Pages only read; this is where the writes happen. With CELERY_BROKER_URL set, Celery beat
 sends the `lithloop.housekeeping` task every HOUSEKEEPING_INTERVAL_S seconds (run
@@ -31,7 +32,18 @@ def fail_stale_runs() -> int:
     return fail()
 
 
-TASKS = {"sweep_reservations": sweep_reservations, "fail_stale_runs": fail_stale_runs}
+def deliver_mail() -> int:
+    """Send the outbox's mail that no request could deliver; returns how many."""
+    from lithloop.mail import deliver_pending
+
+    return deliver_pending()
+
+
+TASKS = {
+    "sweep_reservations": sweep_reservations,
+    "fail_stale_runs": fail_stale_runs,
+    "deliver_mail": deliver_mail,
+}
 
 
 def run_all() -> dict[str, int]:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from lithloop import mail, outside_calls
 from lithloop.config import load_settings
@@ -95,6 +96,40 @@ def test_a_silent_smtp_server_leaves_the_mail_in_the_outbox_within_its_timeout(a
     assert isinstance(message, OutboxMessage), message
     assert seconds < 1 + SLACK_S, seconds
     assert message.sent_at is None and "timed out" in message.error
+
+
+def test_a_silent_smtp_server_costs_a_burst_of_mail_one_timeout_and_housekeeping_sends_it(
+    app, silent_port
+):
+    """Publishing tells dozens of owners: the request waits for the silent server once, the
+    rest waits in the outbox, and housekeeping delivers all of it once the server answers."""
+    from lithloop.extensions import db
+    from lithloop.jobs import housekeeping
+    from tests.fake_smtp import FakeSMTP
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=silent_port, MAIL_TIMEOUT_S=1)
+    with app.test_request_context():
+        burst, seconds = _timed(
+            lambda: [mail.send_mail(f"o{i}@example.com", "s", "b") for i in range(6)]
+        )
+        assert all(m.sent_at is None for m in burst)
+        db.session.commit()
+    assert seconds < 1 + SLACK_S, seconds  # six messages, one timeout
+    with FakeSMTP() as server:
+        app.config.update(MAIL_PORT=server.port)
+        with app.app_context():
+            assert housekeeping.run_all()["deliver_mail"] == 6
+            assert (
+                db.session.scalar(
+                    sa.select(sa.func.count(OutboxMessage.id)).where(
+                        OutboxMessage.sent_at.is_(None)
+                    )
+                )
+                == 0
+            )
+            assert housekeeping.run_all()["deliver_mail"] == 0  # each sent once
+    assert sorted(m["To"] for m in server.messages) == [f"o{i}@example.com" for i in range(6)]
+    assert all(m["Date"] and m["Message-ID"] for m in server.messages)
 
 
 def test_a_silent_redis_lets_a_login_through_within_its_timeout(database_url, silent_port):
