@@ -6,7 +6,7 @@ import threading
 
 from flask import Flask, current_app
 
-from lithloop import clock
+from lithloop import clock, metrics
 
 _threads: dict[int, threading.Thread] = {}
 
@@ -64,6 +64,7 @@ def _send_to_celery(run_id: int, *, fallback: bool) -> None:
         run.status, run.finished_at = RunStatus.FAILED, clock.now()
         run.error = f"{UNREACHABLE_ERROR} ({exc}); run not started."[:1000]
         db.session.commit()
+        metrics.observe_run(RunStatus.FAILED.value, 0.0)
         raise WorkersUnavailable() from exc
 
 

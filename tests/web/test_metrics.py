@@ -77,6 +77,39 @@ def test_a_real_run_is_observed(client, day_world):  # noqa: F811
     assert done.value == 1
 
 
+def test_a_run_whose_worker_died_counts_as_failed(client, day_world):  # noqa: F811
+    """Alerts on failed runs must see dead workers, which housekeeping fails."""
+    from datetime import timedelta
+
+    from lithloop import clock
+    from lithloop.extensions import db
+    from lithloop.models import PlanRun, RunStatus
+    from lithloop.services.dispatch import runs
+
+    started = clock.now() - timedelta(minutes=10)
+    db.session.add(
+        PlanRun(
+            plan_date=day_world["day"],
+            time_limit_s=60,
+            created_by=day_world["dispatcher"],
+            horizon_days=1,
+            runner="celery",
+            progress=[],
+            log="",
+            status=RunStatus.RUNNING,
+            created_at=started,
+            started_at=started,
+            heartbeat_at=started,
+        )
+    )
+    db.session.commit()
+    with client.application.app_context():  # the app whose /metrics is read
+        assert runs.fail_stale_runs() == 1
+    found = families(client.get("/metrics").get_data(as_text=True))
+    (failed,) = samples(found["lithloop_plan_runs"], "lithloop_plan_runs_total", status="failed")
+    assert failed.value == 1
+
+
 def test_metrics_are_refused_from_outside_without_the_token(app, client):
     assert client.get("/metrics", environ_base=OUTSIDE).status_code == 403
     # through a local proxy that does not say who the client was: not trusted as local
