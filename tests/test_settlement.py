@@ -122,6 +122,8 @@ def test_settles_at_the_frozen_index_line_by_line(world):
         if settled.certificate_token in m.body
     ]
     assert mail.recipient == world["dealer"].email and "结算" in mail.subject
+    about = [m for m in db.session.scalars(sa.select(OutboxMessage)) if "已结算" in m.subject]
+    assert about == [mail]  # one letter for the settlement, not a second status notice
 
 
 def test_second_life_pack_adds_its_margin_over_scrap(world):

@@ -377,3 +377,14 @@ def test_the_booking_form_marks_days_of_a_year_without_a_holiday_calendar(
         booking_service.book_pickup(world["dealer"], holiday)
     assert refused.value.field == "date" and "2026-10-08" in str(refused.value.message)
     assert date(2026, 10, 1).weekday() == 3  # a Thursday: only the calendar closes it
+
+
+def test_a_status_letter_without_a_note_has_no_empty_line(client, auth, world):
+    from lithloop.models import OutboxMessage
+
+    h = api_headers(client, world["dealer"])
+    assert client.post("/api/v1/bookings", json=body(world["site"]), headers=h).status_code == 201
+    letter = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == world["dealer"].email)
+    ).all()[-1]
+    assert "\n\n" not in letter.body.strip(), letter.body

@@ -197,6 +197,7 @@ def record_status(
     user: User | None,
     note: str,
     detail: dict | None = None,
+    tell: bool = True,
 ) -> None:
     """Move a booking to a new status, log the event and tell its owner: `note` is a
     person's own words, `detail` what the platform recorded (event_details.py), told in the
@@ -214,12 +215,19 @@ def record_status(
     )
     if booking.id is None:  # a new booking: its number goes into the subject
         db.session.flush()
+    if not tell:  # the caller sends its own, fuller letter
+        return
+    said = bool(event_details.words(detail, note))
     letters.send_letter(
         booking.created_by,
         _l("Booking #%(id)s: %(status)s"),
         _l(
             "Your pickup booking #%(id)s at %(site)s on %(day)s is now: %(status)s.\n"
             "%(note)s\n%(link)s\n"
+        )
+        if said
+        else _l(
+            "Your pickup booking #%(id)s at %(site)s on %(day)s is now: %(status)s.\n%(link)s\n"
         ),
         id=booking.id,
         status=labels.BOOKING_STATUS[new.value],
@@ -231,7 +239,12 @@ def record_status(
 
 
 def change_status(
-    user: User, booking_id: int, new: S, note: str = "", detail: dict | None = None
+    user: User,
+    booking_id: int,
+    new: S,
+    note: str = "",
+    detail: dict | None = None,
+    tell: bool = True,
 ) -> Booking:
     """Move a booking along its lifecycle, recording who and when (and the platform's
     `detail`, event_details.py); releases capacity on cancel."""
@@ -241,7 +254,11 @@ def change_status(
     old = booking.status
     if new not in TRANSITIONS[old]:
         raise Conflict(
-            _l("A %(old)s booking cannot become %(new)s.", old=old.value, new=new.value),
+            _l(
+                "A %(old)s booking cannot become %(new)s.",
+                old=labels.BOOKING_STATUS[old.value],
+                new=labels.BOOKING_STATUS[new.value],
+            ),
             code=Code.BAD_TRANSITION,
         )
     if new is S.CANCELLED:
@@ -250,7 +267,7 @@ def change_status(
         day.booked_kg -= booking.total_mass_kg
         day.booked_stops -= 1
         booking.cancel_reason = note
-    record_status(booking, old, new, user, note, detail)
+    record_status(booking, old, new, user, note, detail, tell=tell)
     db.session.commit()
     return booking
 

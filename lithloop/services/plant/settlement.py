@@ -236,7 +236,8 @@ def settle(user: User, booking_id: int) -> Settlement:
             statement=letters.link("settlements.statement", booking_id=booking.id),
             certificate=letters.link("settlements.certificate", token=settlement.certificate_token),
         )
-        booking_service.change_status(user, booking.id, BookingStatus.SETTLED)  # commits
+        # commits; the letter above tells the owner (with the amount), not a second one
+        booking_service.change_status(user, booking.id, BookingStatus.SETTLED, tell=False)
     except Exception:
         db.session.rollback()
         raise
