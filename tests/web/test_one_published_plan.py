@@ -40,3 +40,34 @@ def test_an_older_draft_published_over_a_newer_plan_supersedes_it(client, day_wo
     db.session.expire_all()
     assert db.session.get(Plan, older).status is PlanStatus.PUBLISHED
     assert db.session.get(Plan, newer).status is PlanStatus.SUPERSEDED
+
+
+def test_publishing_again_tells_only_the_owners_whose_truck_or_arrival_changed(
+    client,
+    day_world,  # noqa: F811
+):
+    """An urgent booking inserted into the published plan moves nothing else: publishing
+    that draft tells the urgent booking's owner, not every owner again."""
+    import sqlalchemy as sa
+
+    from lithloop.models import OutboxMessage
+    from lithloop.services.dispatch import plan_edit
+    from tests.web.test_dispatch import book_late
+
+    def letters() -> int:
+        return db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
+
+    def places(plan_id: int) -> dict:
+        plan = db.session.get(Plan, plan_id)
+        return {s.booking_id: (r.truck_id, s.arrival) for r in plan.routes for s in r.stops}
+
+    first = run_to_end(client, day_world)["plan_id"]
+    publishing.publish_plan(day_world["dispatcher"], first, allow_unmanned=True)
+    urgent = book_late(day_world, "急件网点二", (44.59, 129.62), "300")
+    draft = plan_edit.insert_urgent(day_world["dispatcher"], first, urgent.id)
+    before_places, now_places = places(first), places(draft.id)
+    changed = [b for b, place in now_places.items() if b and before_places.get(b) != place]
+    assert urgent.id in changed and len(changed) < len([b for b in now_places if b])
+    before = letters()
+    publishing.publish_plan(day_world["dispatcher"], draft.id, allow_unmanned=True)
+    assert letters() - before == len(changed)  # an unchanged pickup is not announced again

@@ -190,17 +190,48 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                     ),
                     code=Code.BOOKING_CHANGED,
                 )
-            if booking.pickup_date != plan.plan_date:
+            moved = booking.pickup_date != plan.plan_date
+            if moved:
                 _refuse_if_routed_elsewhere(booking, plan)
                 _move_day(booking, plan.plan_date, user)
+            again = booking.status is not BookingStatus.REQUESTED
+            unchanged = (
+                again
+                and not moved
+                and booking.eta_start == stop.arrival - ETA_HALF_WINDOW
+                and _published_truck(booking.id, plan.plan_date) == route.truck_id
+            )
             booking.eta_start = stop.arrival - ETA_HALF_WINDOW
             booking.eta_end = stop.arrival + ETA_HALF_WINDOW
             eta = clock.local(stop.arrival).strftime("%H:%M")
-            again = booking.status is not BookingStatus.REQUESTED
             detail = event_details.scheduled(route.truck.plate, eta, again=again)
-            record_status(booking, booking.status, BookingStatus.SCHEDULED, user, "", detail)
+            # the same day and arrival as the owner was told: nothing new to tell them
+            record_status(
+                booking,
+                booking.status,
+                BookingStatus.SCHEDULED,
+                user,
+                "",
+                detail,
+                tell=not unchanged,
+            )
             routed.add(booking.id)
     return routed
+
+
+def _published_truck(booking_id: int, day) -> int | None:
+    """The truck the day's published plan (before this publish) sends for the booking."""
+    return db.session.scalar(
+        sa.select(PlanRoute.truck_id)
+        .join(Plan, Plan.id == PlanRoute.plan_id)
+        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
+        .where(
+            PlanStop.booking_id == booking_id,
+            Plan.plan_date == day,
+            Plan.status == PlanStatus.PUBLISHED,
+        )
+        .limit(1)
+    )
 
 
 def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
