@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import time
 import uuid
 
@@ -33,7 +35,7 @@ def test_a_celery_worker_runs_the_plan(tmp_path, redis_up):
     log_path = tmp_path / "worker.log"
     with app.app_context():
         dispatcher, day = seed_day(app)
-        worker = celery_worker.start_worker(env, queue, log_path, loglevel="WARNING")
+        worker = celery_worker.start_worker(env, queue, log_path, loglevel="INFO")
         try:
             run = runs.start_run(dispatcher, day, 2)
             assert run.runner == "celery"
@@ -47,6 +49,9 @@ def test_a_celery_worker_runs_the_plan(tmp_path, redis_up):
                 time.sleep(0.5)
             assert run.status is RunStatus.SUCCEEDED, (run.status, run.error, log_path.read_text())
             assert run.plan is not None and run.plan.routes
+            # the worker logs lithloop's JSON lines, its own Celery lines included
+            told = [line for line in log_path.read_text().splitlines() if "run_plan" in line]
+            assert told and all(json.loads(line)["logger"].startswith("celery") for line in told)
         finally:
             celery_worker.stop_workers(worker)
 

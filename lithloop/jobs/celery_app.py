@@ -25,6 +25,10 @@ def celery_init_app(app: Flask) -> Celery:
         # Threads, not the prefork default: a prefork pool's processes are daemonic and
         # may not start children, and the solver runs VROOM in a child process.
         worker_pool="threads",
+        # lithloop's JSON lines (request ids, redaction) stay the log format of workers
+        # and beat: Celery must not replace the root logger's handler with its text one
+        worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         beat_schedule={  # `celery beat` sends it; lithloop.jobs.housekeeping
