@@ -109,14 +109,14 @@ def test_the_history_details_of_publishing_pickup_and_intake_are_told_in_words(a
             "",
             "已重新规划：车辆 黑C·F0614，预计 09:52 到达",
         ),
-        (event_details.picked_up(Decimal("6240.00"), 13), "", "已取货 6240.00 kg，13 个编码"),
+        (event_details.picked_up(Decimal("6240.00"), 13), "", "已取货 6,240 kg，13 个编码"),
         (
             event_details.picked_up(Decimal("574"), 0, mass_off_pct=Decimal("-85.8"), missing=5),
             "无编码",
             "已取货 574 kg，0 个编码（质量偏差 -85.8 %；缺少 5 个编码）；无编码",
         ),
-        (event_details.received(Decimal("6208.80")), "", "入厂称重 6208.80 kg"),
-        (event_details.received(Decimal("2400")), "少了一箱", "入厂称重 2400 kg；少了一箱"),
+        (event_details.received(Decimal("6208.80")), "", "入厂称重 6,208.8 kg"),
+        (event_details.received(Decimal("2400")), "少了一箱", "入厂称重 2,400 kg；少了一箱"),
         (
             event_details.moved(date(2026, 12, 7), date(2026, 12, 8)),
             "",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import LazyString
+from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
@@ -71,6 +71,14 @@ def _differences(detail: dict) -> list[str]:
     return words
 
 
+def _kg(stored: str) -> str:
+    """A stored mass ("1234.50") as people read masses elsewhere: 1,234.5."""
+    try:
+        return format_decimal(Decimal(stored), format="#,##0.##")
+    except ArithmeticError:  # pragma: no cover - stored by lithloop, always a number
+        return stored
+
+
 def _fact(detail: dict) -> str:
     kind = detail.get("kind")
     if kind == SCHEDULED:
@@ -78,12 +86,12 @@ def _fact(detail: dict) -> str:
             return str(_l("Re-planned: truck %(plate)s, expected at %(t)s", **_eta(detail)))
         return str(_l("Truck %(plate)s, expected at %(t)s", **_eta(detail)))
     if kind == PICKED_UP:
-        text = str(_l("Picked up %(kg)s kg, %(n)s codes", kg=detail["kg"], n=detail["codes"]))
+        text = str(_l("Picked up %(kg)s kg, %(n)s codes", kg=_kg(detail["kg"]), n=detail["codes"]))
         if diffs := _differences(detail):
             text = str(_l("%(what)s (%(diffs)s)", what=text, diffs=_joined(diffs)))
         return text
     if kind == RECEIVED:
-        return str(_l("Weighed at the park: %(kg)s kg", kg=detail["kg"]))
+        return str(_l("Weighed at the park: %(kg)s kg", kg=_kg(detail["kg"])))
     if kind == MOVED:
         days = {"from": detail["from"], "to": detail["to"]}
         if detail.get("full", True):
