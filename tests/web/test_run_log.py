@@ -123,3 +123,29 @@ def test_a_run_waiting_for_a_busy_worker_is_not_taken_for_dead(app, day_world): 
     assert status[waiting].status is RunStatus.QUEUED and status[going].status is RunStatus.RUNNING
     assert status[forgotten].error == runs.QUEUED_ERROR
     assert status[silent].error == runs.STALE_ERROR
+
+
+def test_a_cancelled_run_shows_where_it_stopped_and_no_run_more_than_its_limit(
+    app,
+    day_world,  # noqa: F811
+):
+    from datetime import timedelta
+
+    from lithloop import clock
+    from lithloop.models import PlanRun, RunStatus
+    from lithloop.services.dispatch import run_report
+
+    start = clock.now()
+
+    def ended(status, seconds):
+        return PlanRun(
+            status=status,
+            time_limit_s=60,
+            started_at=start,
+            finished_at=start + timedelta(seconds=seconds),
+        )
+
+    assert run_report.percent(ended(RunStatus.CANCELLED, 15)) == 25  # not 100 %
+    assert run_report.percent(ended(RunStatus.SUCCEEDED, 15)) == 100  # a quick run's end
+    assert run_report.percent(ended(RunStatus.FAILED, 200)) == 100
+    assert run_report.shown_elapsed_s(ended(RunStatus.SUCCEEDED, 61.2)) == 60  # not 61 / 60 s

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Plan, PlanRun
+from lithloop.models import Plan, PlanRun, RunStatus
 
 
 def elapsed_s(run: PlanRun) -> float:
@@ -19,10 +19,18 @@ def elapsed_s(run: PlanRun) -> float:
 
 
 def percent(run: PlanRun) -> int:
-    """How far the run is through its time limit, by the clock (100 once it ended)."""
-    if run.finished_at is not None:
+    """How far the run is through its time limit, by the clock: 100 once it succeeded (a
+    quick run ends early); a cancelled or failed run stays where it stopped."""
+    if run.status is RunStatus.SUCCEEDED:
         return 100
-    return min(99, int(elapsed_s(run) / max(run.time_limit_s, 1) * 100))
+    share = int(elapsed_s(run) / max(run.time_limit_s, 1) * 100)
+    return min(99 if run.finished_at is None else 100, share)
+
+
+def shown_elapsed_s(run: PlanRun) -> float:
+    """The elapsed time shown against the limit: at most the limit (a run may overrun its
+    limit by a moment while the engines hand in their last plans)."""
+    return min(elapsed_s(run), float(run.time_limit_s))
 
 
 def best_curve(run: PlanRun) -> list[tuple[float, float]]:
