@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import clock, labels
+from lithloop.geo import load_places
+from lithloop.i18n import current_language
 from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar
 from lithloop.services.plant import park_serials
@@ -65,7 +69,7 @@ def charts(data: dict) -> dict:
         ),
         "cities": _chart(
             "bar",
-            [c for c, _kg in data["cities"]],
+            [place_name(c) for c, _kg in data["cities"]],
             [(_("Received (kg)"), [kg for _c, kg in data["cities"]])],
             horizontal=True,
         ),
@@ -82,6 +86,24 @@ def charts(data: dict) -> dict:
     }
 
 
+def place_name(city: str) -> str:
+    """A city of the region in the reader's language (a site's city is typed in Chinese;
+    the region's places know their English names); anything else as it was typed."""
+    if current_language().startswith("zh"):
+        return city
+    return _english_places().get(city.strip(), city)
+
+
+def _english_places() -> dict[str, str]:
+    """The region's Chinese place names (with and without 市/县/区) to their English ones."""
+    names = {"牡丹江": "Mudanjiang", "牡丹江市": "Mudanjiang"}  # listed by its districts
+    for place in load_places():
+        english = re.sub(r"\s*\(.*?\)", "", place.name_en)
+        names[place.name_zh] = english
+        names.setdefault(re.sub(r"(市|县|区)$", "", place.name_zh), english)
+    return names
+
+
 @bp.get("/")
 @roles_required(*VIEWERS)
 def index():
@@ -96,4 +118,5 @@ def index():
         calendar_missing=holiday_calendar.missing_year() if admin else None,
         serials_warning=park_serials.warning() if admin else None,
         material_name=material_name,
+        place_name=place_name,
     )

@@ -156,13 +156,15 @@ def test_dashboard_page_has_charts_tables_and_the_co2_method(client, auth, world
     assert page.count("<canvas") == 6 and page.count("data-chart=") == 6
     for table in ("months", "chemistry", "cities", "aging", "materials", "co2"):
         assert f'id="table-{table}"' in page
-    assert "1,300.4" in page and "鸡西" in page
+    assert "1,300.4" in page and "<td>Jixi</td>" in page and "<td>Mudanjiang</td>" in page
+    assert "<td>鸡西</td>" not in page  # the region's places in English on an English page
     assert "<td>Black mass</td>" in page and "black_mass" not in page  # words, not keys
     assert "estimate, no source" in page and "vendor/chartjs/chart.umd.min.js" in page
     assert "<script>" not in page and "style=" not in page
     client.get("/lang/zh_CN")
     page = client.get("/dashboard/").get_data(as_text=True)
     assert "1,300.4" in page and "<td>黑粉</td>" in page and "black_mass" not in page
+    assert "<td>鸡西</td>" in page
 
 
 def test_government_sees_the_dashboard_but_no_admin_pages(client, auth, world):
