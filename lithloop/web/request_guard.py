@@ -76,7 +76,15 @@ def _json_body(data: bytes):
             raise BadInput(
                 _("A number in the JSON body has more digits than any field takes.")
             ) from None
-        raise BadInput(_("The body is not valid JSON: %(error)s", error=str(exc)[:120])) from None
+        if isinstance(exc, json.JSONDecodeError):  # where, not Python's English words
+            raise BadInput(
+                _(
+                    "The body is not valid JSON (line %(line)s, column %(col)s).",
+                    line=exc.lineno,
+                    col=exc.colno,
+                )
+            ) from None
+        raise BadInput(_("The body is not valid JSON.")) from None
 
 
 def check_request() -> None:

@@ -37,6 +37,16 @@ def test_unstorable_or_unreadable_json_is_a_json_400(client, body):
     assert response.json["error"] == "bad_input" and response.json["message"]
 
 
+def test_broken_json_says_where_in_the_readers_language(client):
+    body = '{"email": "a",\n "password": "x"'
+    headers = {"Accept-Language": "zh-CN"}
+    response = client.post(
+        "/api/v1/auth/token", data=body, content_type="application/json", headers=headers
+    )
+    message = response.json["message"]
+    assert "第 2 行" in message and "Expecting" not in message and "delimiter" not in message
+
+
 def test_a_nul_in_a_string_deep_inside_a_body_is_found(client):
     user = make_user(make_org())
     response = client.post(
