@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import AuditEntry, User
+from lithloop.models import AuditEntry, OrgKind, Role, User
 from lithloop.services.accounts import login_sessions
 from tests.conftest import Auth, api_headers, make_app, submit
 from tests.factories import PASSWORD, make_org, make_user
@@ -131,3 +131,27 @@ def session_id(app, client) -> str:
 
 def bump_sessions_of(user_id: int) -> None:
     login_sessions.log_out_everywhere(db.session.get(User, user_id))
+
+
+def test_disabling_a_user_ends_their_sessions_and_tokens_for_good(app):
+    """Enabling the account again must not bring back a session or token from before."""
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    user = make_user(make_org())
+    session = logged_in(app, user)
+    cookies = saved_cookies(session)
+    headers = api_headers(app.test_client(), user)
+    assert app.test_client().get("/api/v1/calendar", headers=headers).status_code == 200
+    console = logged_in(app, admin)
+    for enabled in ("0", "1"):
+        response = submit(
+            console, f"/admin/users/{user.id}/enabled", {"enabled": enabled}, page="/admin/users"
+        )
+        assert response.status_code == 302
+    assert db.session.get(User, user.id).enabled
+    assert not is_in(session) and not is_in(replayed(app, cookies))
+    assert app.test_client().get("/api/v1/calendar", headers=headers).status_code == 401
+    assert is_in(logged_in(app, user))  # a new login works
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "user.sessions_ended")
+    )
+    assert entry.actor_id == admin.id and entry.details == {"reason": "account disabled"}

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Role, User
-from lithloop.services.accounts import audit
+from lithloop.services.accounts import api_tokens, audit, login_sessions
 from lithloop.services.accounts.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, NotFound
 
@@ -30,7 +30,8 @@ def users(actor: User, *, search: str = "", page: int = 1):
 
 
 def set_enabled(actor: User, user_id: int, enabled: bool) -> User:
-    """Enable or disable an account; a disabled user's sessions and tokens stop working."""
+    """Enable or disable an account. Disabling ends every session of the user and revokes
+    their API tokens, so enabling the account again does not bring old ones back."""
     _require_admin(actor)
     user = db.session.get(User, user_id)
     if user is None:
@@ -45,5 +46,8 @@ def set_enabled(actor: User, user_id: int, enabled: bool) -> User:
             obj=user,
             details={"email": user.email},
         )
+        if not enabled:
+            login_sessions.end_all_sessions(user, actor=actor, reason="account disabled")
+            api_tokens.revoke_all(user)
     db.session.commit()
     return user
