@@ -9,6 +9,8 @@ from lithloop.extensions import babel, csrf, db, login_manager, migrate  # noqa:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
+    from flask_babel import lazy_gettext as _l
+
     from lithloop import models  # noqa: F401  (register the tables with the metadata)
     from lithloop.cache import shared_generations
     from lithloop.web import rate_limits
@@ -24,6 +26,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
+    # Translated when flashed (str), in the reader's language; not Flask-Login's English.
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
 
 

@@ -53,6 +53,21 @@ def test_login_is_rate_limited(client, auth):
     assert auth.login(user.email, PASSWORD).status_code == 429
 
 
+def test_a_protected_page_sends_to_login_with_a_message_in_the_readers_language(client):
+    response = client.get("/account", follow_redirects=True)
+    assert response.request.path == "/login"
+    assert flashed(response) == ["请登录后再打开此页面。"]
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    response = client.get("/account", follow_redirects=True)
+    assert flashed(response) == ["Please log in to open this page."]
+
+
+def flashed(response) -> list[str]:
+    return re.findall(
+        r'<p class="flash [a-z]+" role="status">([^<]*)</p>', response.get_data(as_text=True)
+    )
+
+
 def registration(**overrides) -> dict:
     data = {
         "kind": "buyer",
