@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop.i18n import current_language
 from lithloop.models import OrgKind
 from lithloop.public_urls import external_url
 from lithloop.services.accounts import registration as accounts
@@ -85,6 +86,7 @@ def register():
                 password=form.password.data,
                 city=form.city.data or "",
                 phone=form.phone.data or "",
+                locale=current_language(),  # the page's language: their letters follow it
             )
         except ServiceError as exc:
             attach_error(form, exc)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, OrgStatus, OutboxMessage, Role, User
+from lithloop.services.accounts import registration as registration_service
 from tests.conftest import freeze_clock, submit
 from tests.factories import PASSWORD, make_org, make_user
 
@@ -116,6 +117,33 @@ def test_dealer_registration_waits_for_approval(client, auth):
     auth.logout()
     assert auth.login("li.ming@example.com", "storage-batteries-9").status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_the_language_of_the_registration_page_is_kept_for_letters(client, auth):
+    """Someone who registers on the English pages is written to in English, and on the
+    Chinese pages in Chinese."""
+    make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    english = registration(kind="dealer_branch", organisation="Ning'an Service")
+    assert submit(client, "/register", english).status_code == 302
+    client.delete_cookie("lang", domain="lithloop.test")
+    chinese = registration(
+        kind="dealer_branch", organisation="宁安比亚迪服务站", email="wang.fang@example.com"
+    )
+    assert submit(client, "/register", chinese).status_code == 302
+    for email in ("li.ming@example.com", "wang.fang@example.com"):
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        registration_service.decide_organisation(user.organisation_id, approve=True)
+    letters = {
+        m.recipient: m.subject
+        for m in db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.recipient.like("%.%@example.com"))
+        )
+    }
+    assert letters == {
+        "li.ming@example.com": "[lithloop] Ning'an Service: approved",
+        "wang.fang@example.com": "[lithloop] 宁安比亚迪服务站：已通过审核",
+    }
 
 
 def test_only_admins_may_approve(client, auth):

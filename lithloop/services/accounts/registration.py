@@ -79,10 +79,12 @@ def register(
     password: str,
     city: str = "",
     phone: str = "",
+    locale: str | None = None,
 ) -> User:
     """Register an organisation with its first user.
 
     Buyers are active at once; dealer branches and bus companies wait for an admin.
+    `locale` is the language the person registered in: their letters are written in it.
     """
     if kind not in (OrgKind.BUYER, OrgKind.DEALER_BRANCH, OrgKind.BUS_COMPANY):
         raise Invalid(_l("This kind of organisation cannot register itself."), field="kind")
@@ -103,7 +105,12 @@ def register(
         org.approved_at = clock.now()
     (role,) = ROLES_BY_KIND[kind]
     user = User(
-        email=email, name=name, password_hash=hash_password(password), role=role, organisation=org
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        role=role,
+        organisation=org,
+        locale=locale if locale in current_app.config["LANGUAGES"] else None,
     )
     db.session.add_all([org, user])
     if status is OrgStatus.PENDING:
