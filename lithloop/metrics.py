@@ -65,6 +65,23 @@ def _loopback(address: str | None) -> bool:
         return False
 
 
+#: Headers a reverse proxy adds: a request carrying any of them came through a proxy.
+PROXY_HEADERS = (
+    "Forwarded",
+    "X-Forwarded-For",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "X-Real-IP",
+    "X-Client-IP",
+    "True-Client-IP",
+    "CF-Connecting-IP",
+)
+
+
+def _forwarded() -> bool:
+    return any(name in request.headers for name in PROXY_HEADERS)
+
+
 def metrics_allowed() -> bool:
     """True for a bearer METRICS_TOKEN, or a direct (unproxied) request from loopback."""
     token = current_app.config.get("METRICS_TOKEN", "")
@@ -73,9 +90,10 @@ def metrics_allowed() -> bool:
         return True
     if not current_app.config.get("METRICS_ALLOW_LOOPBACK", True):
         return False
-    # A local proxy without ProxyFix makes every client look like 127.0.0.1: a request
-    # that still carries X-Forwarded-For came through a proxy and is not trusted as local.
-    return _loopback(request.remote_addr) and "X-Forwarded-For" not in request.headers
+    # A local proxy without ProxyFix makes every client look like 127.0.0.1: a request that
+    # carries any proxy header (Forwarded, X-Real-IP, X-Forwarded-For, ...) came through a
+    # proxy and is not trusted as local, whichever of them that proxy sets.
+    return _loopback(request.remote_addr) and not _forwarded()
 
 
 def init_metrics(app: Flask) -> None:

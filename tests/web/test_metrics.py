@@ -133,6 +133,21 @@ def test_metrics_are_refused_from_outside_without_the_token(app, client):
     assert client.get("/metrics").status_code == 403
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"Forwarded": "for=203.0.113.7;proto=https"},
+        {"X-Real-IP": "203.0.113.7"},
+        {"X-Forwarded-Host": "lithloop.example.cn"},
+        {"X-Forwarded-Proto": "https"},
+    ],
+)
+def test_a_proxied_request_is_not_local_whichever_header_the_proxy_sets(client, header):
+    """A local proxy that sets only Forwarded or X-Real-IP (not X-Forwarded-For)."""
+    assert client.get("/metrics").status_code == 200  # direct from loopback
+    assert client.get("/metrics", headers=header).status_code == 403
+
+
 def test_a_logged_in_admin_from_outside_is_still_refused(client, auth):
     from lithloop.models import OrgKind, Role
 
