@@ -15,7 +15,7 @@ from lithloop.services.accounts import registration as accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import log_in, log_out
 from lithloop.web.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
-from lithloop.web.rate_limits import rate_limited
+from lithloop.web.rate_limits import LOGIN_SCOPE, rate_limited
 
 bp = Blueprint("auth", __name__)
 
@@ -41,7 +41,7 @@ def attach_error(form, exc: ServiceError) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limited(login_limit)
+@rate_limited(login_limit, scope=LOGIN_SCOPE)  # one count with /api/v1/auth/token
 def login():
     """The login form."""
     if current_user.is_authenticated:

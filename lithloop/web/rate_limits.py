@@ -2,7 +2,9 @@
 
 A decorator on those routes rather than a hook that runs on every request (the API's hot
 reads pay nothing for limits they do not have). Each limit (e.g. LOGIN_RATE_LIMIT, "10 per
-minute") is counted per client address and route, in a fixed window, in
+minute") is counted per client address and route (or per address and scope, for routes
+that share one count: the web login and the API token endpoint both guess passwords, so
+they share the "login" scope), in a fixed window, in
 RATELIMIT_STORAGE_URI, shared by every worker by default: Redis (with REDIS_URL, every
 host) or an SQLite file (shared_limits.py, every process of one host); memory:// counts per
 process. With the
@@ -38,14 +40,23 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = FixedWindowRateLimiter(storage)
 
 
-def rate_limited(limit: Callable[[], str], methods: tuple[str, ...] = ("POST",)):
-    """Refuse with 429 a client that exceeds limit() (read per request) on these methods."""
+#: The count shared by every route that checks a password (web login, API token).
+LOGIN_SCOPE = "login"
+
+
+def rate_limited(
+    limit: Callable[[], str], methods: tuple[str, ...] = ("POST",), scope: str | None = None
+):
+    """Refuse with 429 a client that exceeds limit() (read per request) on these methods.
+
+    Routes given the same `scope` share one count per address; without one, a route has
+    its own."""
 
     def decorate(view):
         @wraps(view)
         def limited(*args, **kwargs):
             if request.method in methods:
-                _count(limit())
+                _count(limit(), scope)
             return view(*args, **kwargs)
 
         return limited
@@ -53,11 +64,11 @@ def rate_limited(limit: Callable[[], str], methods: tuple[str, ...] = ("POST",))
     return decorate
 
 
-def _count(text: str) -> None:
+def _count(text: str, scope: str | None = None) -> None:
     strategy = current_app.extensions.get(EXTENSION)
     if strategy is None or not current_app.config.get("RATELIMIT_ENABLED", True):
         return
-    key = (request.endpoint or "", request.remote_addr or "unknown")
+    key = (scope or request.endpoint or "", request.remote_addr or "unknown")
     try:
         allowed = all([strategy.hit(item, *key) for item in parse_many(text)])
     except Exception as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lithloop.payments.localstripe_server import free_port
-from tests.conftest import make_app
+from tests.conftest import make_app, submit
 from tests.factories import PASSWORD, make_org, make_user
 
 
@@ -29,7 +29,7 @@ def test_the_token_endpoint_is_limited_per_client_address(app, client):
     assert token(client, user.email, PASSWORD, address="10.0.0.2").status_code == 201
 
 
-def test_reading_a_form_is_not_counted_and_each_route_has_its_own_count(app, client, auth):
+def test_reading_a_form_is_not_counted_and_reset_has_its_own_count(app, client, auth):
     app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
     user = make_user(make_org())
     for _ in range(5):
@@ -39,7 +39,19 @@ def test_reading_a_form_is_not_counted_and_each_route_has_its_own_count(app, cli
         401,
         429,
     ]
-    assert token(client, user.email, PASSWORD, address="127.0.0.1").status_code == 201
+    assert submit(client, "/reset", {"email": user.email}).status_code == 302
+
+
+def test_the_login_page_and_the_token_endpoint_share_one_count(app, client, auth):
+    """Password guesses through either door count together: not twice the limit."""
+    app.config["LOGIN_RATE_LIMIT"] = "4 per minute"
+    user = make_user(make_org())
+    assert [auth.login(user.email, "wrong-password").status_code for _ in range(2)] == [401, 401]
+    guesses = [token(client, user.email, "wrong", address="127.0.0.1").status_code for _ in "ab"]
+    assert guesses == [401, 401]
+    assert token(client, user.email, PASSWORD, address="127.0.0.1").status_code == 429
+    assert auth.login(user.email, PASSWORD).status_code == 429
+    assert token(client, user.email, PASSWORD, address="10.0.0.9").status_code == 201
 
 
 def test_disabled_limits_count_nothing(app, client):

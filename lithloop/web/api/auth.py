@@ -10,7 +10,7 @@ from lithloop.services.accounts import api_tokens
 from lithloop.services.accounts import registration as accounts
 from lithloop.web.api.common import WholeNumber, errors
 from lithloop.web.auth import login_limit
-from lithloop.web.rate_limits import rate_limited
+from lithloop.web.rate_limits import LOGIN_SCOPE, rate_limited
 
 blp = Blueprint(
     "api_auth",
@@ -39,7 +39,7 @@ class TokenResponse(ma.Schema):
 
 
 @blp.route("/token", methods=["POST"])
-@rate_limited(login_limit)
+@rate_limited(login_limit, scope=LOGIN_SCOPE)  # one count with the login page
 @blp.arguments(TokenRequest())
 @blp.response(201, TokenResponse)
 @errors(blp, 400, 401, 413, 429, s401="Wrong credentials or account not approved yet")
