@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import time
@@ -42,6 +43,7 @@ PAGE_SIZE = 50
 PREVIEW_ROWS = 200
 UPLOAD_DIR = "fleet_uploads"
 UPLOAD_MAX_AGE_S = 24 * 3600
+CLAIMED, DONE = ".importing", ".imported"  # a stored file being imported, and imported
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_fleet.csv"
 
@@ -143,7 +145,8 @@ def _keep(data: bytes) -> str:
 
     UploadNotStored (507) when it cannot be written whole; nothing is left behind then."""
     folder = _uploads()
-    for old in [*folder.glob("*.csv"), *folder.glob(".*.part")]:
+    stale = ("*.csv", ".*.part", f"*{CLAIMED}", f"*{DONE}")
+    for old in [found for pattern in stale for found in folder.glob(pattern)]:
         if time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_S:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
@@ -201,21 +204,46 @@ def packs():
 @bp.post("/packs/confirm")
 @roles_required(Role.FLEET_MANAGER)
 def confirm():
-    """Import the previewed file: every row or none."""
+    """Import the previewed file: every row or none, and once.
+
+    The stored file is claimed first by renaming it (atomic): of two presses of "import"
+    (a double click, two tabs) only one imports; the other is told the file is being or
+    was imported. A failed import releases the claim so the file can be imported again."""
     form = CsrfForm()
-    path = _upload_path(request.form.get("token", ""))
-    if not form.validate_on_submit() or path is None or not path.exists():
+    token = request.form.get("token", "")
+    path = _upload_path(token)
+    if not form.validate_on_submit() or path is None:
         flash(_("The uploaded file has expired. Upload it again."), "error")
         return redirect(url_for("fleet.packs"))
-    data = path.read_bytes()
+    claimed, done = path.with_suffix(CLAIMED), path.with_suffix(DONE)
     try:
+        os.rename(path, claimed)
+    except FileNotFoundError:
+        if done.exists():
+            return _register(form, 409, _("This file was already imported: its packs are below."))
+        if claimed.exists():
+            return _register(
+                form,
+                409,
+                _("This file is being imported now. Reload this page in a moment to see it."),
+            )
+        flash(_("The uploaded file has expired. Upload it again."), "error")
+        return redirect(url_for("fleet.packs"))
+    try:
+        data = claimed.read_bytes()
         count = bus_fleet.import_packs(current_user, data)
     except bus_fleet.ImportRefused as exc:
-        path.unlink(missing_ok=True)
+        claimed.unlink(missing_ok=True)
         return _preview(form, exc.result, None, str(exc.message))
     except ServiceError as exc:
-        return _preview(form, bus_fleet.preview_import(current_user, data), None, str(exc.message))
-    path.unlink(missing_ok=True)
+        os.rename(claimed, path)  # released: the file can be imported again
+        result = bus_fleet.preview_import(current_user, data)
+        return _preview(form, result, token, str(exc.message))
+    except BaseException:
+        os.rename(claimed, path)
+        raise
+    os.replace(claimed, done)  # remembered (emptied) so a late second press is told
+    done.write_bytes(b"")
     flash(_("%(n)s packs imported.", n=count), "success")
     return redirect(url_for("fleet.packs"))
 

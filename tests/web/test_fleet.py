@@ -16,6 +16,7 @@ from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
 from lithloop.models import Booking, BusPack, OrgKind, Role, Site, SiteKind, User
 from lithloop.services.booking import bus_fleet, capacity, fleet_proposals
+from lithloop.services.errors import Conflict
 from tests.conftest import csrf_token, submit
 from tests.factories import make_org, make_site, make_user
 
@@ -169,6 +170,43 @@ def test_code_registered_between_preview_and_confirm_saves_nothing(client, manag
     assert response.status_code == 422
     assert "已在本单位的电池包台账中" in response.get_data(as_text=True)
     assert pack_count() == 1
+
+
+def test_import_pressed_twice_imports_once_and_a_failed_import_can_be_retried(
+    app, client, manager, monkeypatch
+):
+    """Packs without codes cannot be told apart: a second press must not store them again."""
+    data = (
+        HEADER + "黑C·U1,,LFP,295,2225,2016-03-01,\n黑C·U2,,LFP,295,2225,2016-03-01,\n"
+    ).encode()
+    body = upload(client, data).get_data(as_text=True)
+    real, calls, pressed = bus_fleet.import_packs, [], {}
+
+    def other_tab():  # the same user presses "import" again while the first one works
+        tab = app.test_client()
+        for cookie in client._cookies.values():
+            tab.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+        return confirm(tab, body)
+
+    def racing_import(user, data):
+        calls.append(user.id)
+        if len(calls) == 1:
+            pressed["while_failing"] = other_tab()
+            raise Conflict("the database is busy", field="file")
+        if len(calls) == 2:
+            pressed["while_importing"] = other_tab()
+        return real(user, data)
+
+    monkeypatch.setattr(bus_fleet, "import_packs", racing_import)
+    failed = confirm(client, body)
+    assert failed.status_code == 422 and "the database is busy" in failed.get_data(as_text=True)
+    assert confirm(client, body).status_code == 302  # the claim was released: retried
+    assert pack_count() == 2 and len(calls) == 2
+    for late in (pressed["while_failing"], pressed["while_importing"]):
+        assert late.status_code == 409 and "此文件正在导入" in late.get_data(as_text=True)
+    again = confirm(client, body)
+    assert again.status_code == 409 and "此文件已经导入" in again.get_data(as_text=True)
+    assert pack_count() == 2 and len(calls) == 2
 
 
 def test_sample_fleet_imports_all_or_nothing(client, demo_fleet):
