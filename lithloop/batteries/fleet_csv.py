@@ -91,6 +91,13 @@ class FleetImport:
         """True when the whole file may be imported."""
         return not self.errors
 
+    @property
+    def valid_rows(self) -> int:
+        """How many rows have no error (a row may be parsed and then refused, e.g. a code
+        already in the register)."""
+        refused = {issue.row for issue in self.errors}
+        return sum(1 for r in self.rows if r.row not in refused)
+
 
 def _issue(row: int | None, column: str | None, code: ImportCode, **params) -> FleetIssue:
     return FleetIssue(row, column, code, params, import_message(code, params))

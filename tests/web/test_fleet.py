@@ -148,6 +148,25 @@ def test_duplicate_codes_in_the_file_and_in_the_register(client, manager):
     assert pack_count() == 1
 
 
+def stat(body: str, label: str) -> str:
+    """The number shown above a label in the preview's figures."""
+    return re.search(rf"<strong>(\d+)</strong>{label}</div>", body).group(1)
+
+
+def test_the_preview_counts_rows_with_an_error_as_not_valid(client, manager):
+    confirm(
+        client,
+        upload(client, (HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n").encode()).get_data(
+            as_text=True
+        ),
+    )
+    rows = "".join(f"黑C·E{i},,LFP,295,2225,2019-03-01,\n" for i in range(4))
+    body = upload(
+        client, (HEADER + rows + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n").encode()
+    ).get_data(as_text=True)
+    assert stat(body, "有效行") == "4" and stat(body, "错误") == "1"
+
+
 def test_code_registered_between_preview_and_confirm_saves_nothing(client, manager):
     data = (
         HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
