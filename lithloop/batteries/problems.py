@@ -93,6 +93,7 @@ class ImportCode(StrEnum):
     # warnings
     UNCODED_PACK = "uncoded_pack"
     SOH_LOOKS_LIKE_FRACTION = "soh_looks_like_fraction"
+    LOOKS_REGISTERED = "looks_registered"  # found by the service against the register
 
 
 IMPORT_MESSAGES: dict[ImportCode, str] = {
@@ -131,6 +132,11 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ),
     ImportCode.SOH_LOOKS_LIKE_FRACTION: (
         "SoH '{value}' was read as {value}%; if you meant a fraction, write {percent}."
+    ),
+    ImportCode.LOOKS_REGISTERED: (
+        "Your register already has an uncoded pack on {plate} with the same chemistry, rated "
+        "kWh and in-service date: importing this row adds a second pack. Remove the row if it "
+        "is the same pack."
     ),
 }
 

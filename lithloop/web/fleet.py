@@ -94,6 +94,9 @@ ISSUES = {
         "SoH '{value}' was read as {value}%; if you meant a fraction, write {percent}."
     ),
     bus_fleet.ALREADY_REGISTERED: _l("Pack code {value} is already in your register."),
+    "looks_registered": _l(
+        "Your register already has an uncoded pack on {plate} with the same chemistry, rated kWh and in-service date: importing this row adds a second pack. Remove the row if it is the same pack."  # noqa: E501 (one message)
+    ),
 }
 
 

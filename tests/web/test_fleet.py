@@ -153,6 +153,24 @@ def stat(body: str, label: str) -> str:
     return re.search(rf"<strong>(\d+)</strong>{label}</div>", body).group(1)
 
 
+def test_uncoded_packs_uploaded_again_are_warned_about_but_importable(client, manager):
+    """Without pack codes only plate, chemistry, rated kWh and in-service date tell packs
+    apart: the same file uploaded again is not silently "correct"."""
+    rows = "黑C·U1,,LFP,295,2225,2016-03-01,80\n黑C·U2,,LFP,295,2225,2016-03-01,\n"
+    assert confirm(client, upload(client, (HEADER + rows).encode()).get_data(as_text=True))
+    assert pack_count() == 2
+    changed = "黑C·U2,,NCM523,295,2225,2016-03-01,\n黑C·U3,,LFP,295,2225,2016-03-01,\n"
+    response = upload(client, (HEADER + rows.replace("80", "78") + changed).encode())
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "有 2 行没有电池编码，看起来与台账中已有的电池包相同" in body
+    assert body.count("台账中已有装在") == 2
+    assert "台账中已有装在 黑C·U1 上的无编码电池包" in body
+    assert stat(body, "提醒") == "6" and stat(body, "有效行") == "4"  # 4 uncoded, 2 alike
+    assert 'name="token"' in body  # a warning, not a refusal
+    assert pack_count() == 2
+
+
 def test_the_preview_counts_rows_with_an_error_as_not_valid(client, manager):
     confirm(
         client,

@@ -15,10 +15,13 @@ from lithloop import clock
 from lithloop.batteries import (
     FleetImport,
     FleetIssue,
+    FleetRow,
+    ImportCode,
     MonthDue,
     forecast_retirements,
     parse_fleet_csv,
 )
+from lithloop.batteries.problems import import_message
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, BusPack, Role, User
 from lithloop.services.booking.errors import Code
@@ -66,10 +69,49 @@ def _registered(org_id: int, codes: list[str]) -> set[str]:
     return found
 
 
+def _same_pack(row: FleetRow) -> tuple:
+    return (row.vehicle_plate, row.chemistry, Decimal(row.rated_kwh), row.in_service_since)
+
+
+def _looks_registered(org_id: int, rows: list[FleetRow]) -> tuple[FleetIssue, ...]:
+    """Warnings for uncoded rows like an uncoded pack of the register (plate, chemistry,
+    rated kWh, in-service date): without a code nothing tells them apart, so a second upload
+    of the same file would register every such pack again."""
+    plates = sorted({r.vehicle_plate for r in rows})
+    known: set[tuple] = set()
+    for i in range(0, len(plates), _CHUNK):
+        known.update(
+            _same_pack(pack)
+            for pack in db.session.scalars(
+                sa.select(BusPack).where(
+                    BusPack.organisation_id == org_id,
+                    BusPack.pack_code.is_(None),
+                    BusPack.vehicle_plate.in_(plates[i : i + _CHUNK]),
+                )
+            )
+        )
+    return tuple(
+        FleetIssue(
+            r.row,
+            "vehicle_plate",
+            ImportCode.LOOKS_REGISTERED,
+            {"plate": r.vehicle_plate},
+            import_message(ImportCode.LOOKS_REGISTERED, {"plate": r.vehicle_plate}),
+        )
+        for r in rows
+        if _same_pack(r) in known
+    )
+
+
 def preview_import(user: User, data: bytes) -> FleetImport:
-    """Parse and check a fleet CSV; codes already in the register are errors. Saves nothing."""
+    """Parse and check a fleet CSV; codes already in the register are errors, uncoded rows
+    like an uncoded pack of the register are warnings. Saves nothing."""
     require_fleet_manager(user)
     result = parse_fleet_csv(data, today=clock.today())
+    uncoded = [r for r in result.rows if not r.pack_code]
+    if uncoded and (doubles := _looks_registered(user.organisation_id, uncoded)):
+        warnings = sorted(result.warnings + doubles, key=lambda i: (i.row or 0, i.column or ""))
+        result = replace(result, warnings=tuple(warnings))
     coded = [r for r in result.rows if r.pack_code]
     taken = _registered(user.organisation_id, [r.pack_code for r in coded])
     extra = tuple(
