@@ -89,6 +89,9 @@ def fail_stale_runs() -> int:
         run.error = _stale_error(run) or STALE_ERROR
         run.status, run.finished_at = RunStatus.FAILED, now
     db.session.commit()
+    for run in stale:  # counted where alerts look: a dead worker is a failed run
+        seconds = (now - (run.started_at or now)).total_seconds()
+        metrics.observe_run(RunStatus.FAILED.value, seconds)
     return len(stale)
 
 
