@@ -70,6 +70,15 @@ class Order(TimestampMixin, db.Model):
     refunds: Mapped[list[Refund]] = relationship(back_populates="order", order_by="Refund.id")
 
     @property
+    def handed_over(self) -> bool:
+        """The buyer has the packs: shipped (or collected at the park), delivered, or
+        delivered before the order was refunded."""
+        return (
+            self.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+            or self.delivered_at is not None
+        )
+
+    @property
     def refundable_fen(self) -> int:
         """What was paid and not yet refunded."""
         return self.total_fen - self.refunded_fen if self.status in PAID_STATUSES else 0
@@ -94,6 +103,12 @@ class OrderLine(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="lines")
     pack: Mapped[Pack] = relationship()
+
+    @property
+    def sale_undone_or_received(self) -> bool:
+        """The pack may come back to stock: the buyer received it, or it never left the
+        park and its price was refunded in full."""
+        return self.order.handed_over or self.refunded_fen >= self.price_fen
 
 
 class Payment(db.Model):

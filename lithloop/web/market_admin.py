@@ -6,7 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lithloop.models import Role
+from lithloop.extensions import db
+from lithloop.models import OrderLine, Role
 from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
 from lithloop.services.market import orders as market_orders
@@ -99,14 +100,18 @@ def advance(order_id: int):
 @bp.post("/lines/<int:line_id>/returned")
 @roles_required(Role.ADMIN)
 def returned(line_id: int):
-    """The pack of a line came back: it goes on sale again."""
+    """The pack of a line came back from the buyer: it goes on sale again, after a page
+    that asks first (works without JS)."""
     try:
+        if request.form.get("confirmed") != "1":
+            line = market_orders.returnable_line(current_user, line_id)
+            return render_template("market/confirm_return.html", line=line, order=line.order)
         line = market_orders.mark_returned(current_user, line_id)
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        flash(str(exc.message), "error")
-        return redirect(request.referrer or url_for("market.orders"))
+        line = db.session.get(OrderLine, line_id)
+        return _back(line.order_id, {"returned": str(exc.message), "line_id": line_id}, exc.status)
     flash(
         _("Pack %(code)s is back in the finished-product warehouse.", code=line.pack.code),
         "success",

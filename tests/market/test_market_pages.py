@@ -8,11 +8,12 @@ import re
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Order, OrderStatus, PackState
+from lithloop.models import Order, OrderStatus, Pack, PackState
 from lithloop.services.market import catalog
 from lithloop.services.market import orders as market_orders
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
+from tests.plain_language import untranslated
 
 
 def _login(client, user, lang="en"):
@@ -182,8 +183,42 @@ def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
     order = db.session.get(Order, order.id)
     assert order.status is OrderStatus.PAID and order.refunded_fen == 25_000  # money, not a state
     body = admin_client.get(page).get_data(as_text=True)
-    assert re.search(r"scratch", body) and "Mark returned" in body
+    assert re.search(r"scratch", body) and "Mark returned" not in body  # not shipped yet
     assert client.get("/market/orders").status_code == 200
+
+
+def test_a_return_asks_first_and_only_for_a_pack_the_buyer_received(app, client):
+    buyer = make_buyer()
+    _login(client, buyer)
+    (pack,) = list_packs(1, price_fen=100_000)
+    order = _checkout(client, catalog.group_id(pack))
+    submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    admin = make_admin()
+    admin_client = app.test_client()
+    _login(admin_client, admin, lang="zh")
+    page, line_id = f"/market/orders/{order.id}", order.lines[0].id
+    url = f"/market/admin/lines/{line_id}/returned"
+    assert "标记为已退回" not in admin_client.get(page).get_data(as_text=True)
+    for form in ({}, {"confirmed": "1"}):  # paid, never shipped, nothing refunded
+        refused = submit(admin_client, url, form, page=page)
+        said = refused.get_data(as_text=True)
+        assert refused.status_code == 409 and "全额退款" in said and pack.code in said
+        db.session.expire_all()
+        assert db.session.get(Pack, pack.id).state is PackState.SOLD
+    market_orders.advance(admin, order.id)
+    market_orders.advance(admin, order.id)  # shipped
+    assert "标记为已退回" in admin_client.get(page).get_data(as_text=True)
+    asked = submit(admin_client, url, {}, page=page)  # the button asks first, as a page
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'name="confirmed" value="1"' in body
+    box = body[body.index('<section class="card confirm-box') : body.index("</section>")]
+    assert "回到成品仓" in box and untranslated(re.sub(r"<[^>]+>", " ", box)) == []
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).state is PackState.SOLD
+    done = submit(admin_client, url, {"confirmed": "1"}, page=page)
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).state is PackState.FINISHED
 
 
 def test_cart_is_kept_on_the_server_with_quantities_subtotal_and_vat(client):

@@ -136,6 +136,36 @@ def test_refund_a_line_then_the_rest_never_more_than_paid(app):
         market_orders.mark_returned(admin, order.lines[0].id)
 
 
+def test_a_paid_pack_comes_back_only_once_the_buyer_has_it_or_its_price_is_refunded(app):
+    admin = make_admin()
+    packs = list_packs(2, price_fen=500_000)
+    buyer, order = _paid_order(packs)
+    line = order.lines[0]
+    for step in ("paid", "packed"):  # still at the park, still owed to the buyer
+        with pytest.raises(Conflict) as refused:
+            market_orders.mark_returned(admin, line.id)
+        with force_locale("zh_CN"):
+            said = str(refused.value.message)
+        assert packs[0].code in said and "全额退款" in said and not untranslated(said), step
+        assert _state(packs[0]) is PackState.SOLD and packs[0].buyer_id == buyer.organisation_id
+        if step == "paid":
+            market_orders.advance(admin, order.id)
+    market_orders.refund(admin, order.id, line_id=line.id, amount_fen=1)  # not the whole price
+    with pytest.raises(Conflict):
+        market_orders.mark_returned(admin, line.id)
+    with pytest.raises(Conflict):
+        market_orders.returnable_line(admin, line.id)
+    market_orders.advance(admin, order.id)  # shipped: the buyer has it
+    market_orders.mark_returned(admin, line.id)
+    assert _state(packs[0]) is PackState.FINISHED and packs[0].events[-1].kind == "returned"
+    # delivered, then refunded in full: the buyer had the packs, so the other comes back too
+    market_orders.advance(admin, order.id)
+    market_orders.refund(admin, order.id)
+    assert db.session.get(Order, order.id).status is OrderStatus.REFUNDED
+    market_orders.mark_returned(admin, order.lines[1].id)
+    assert _state(packs[1]) is PackState.FINISHED
+
+
 def test_refunds_and_fulfilment_are_for_admins_and_paid_orders(app):
     admin = make_admin()
     (pack,) = list_packs(1)

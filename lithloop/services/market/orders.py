@@ -97,6 +97,8 @@ def advance(user: User, order_id: int) -> Order:
                 code=Code.BAD_TRANSITION,
             )
         order.status, order.status_at = target, clock.now()
+        if target is OrderStatus.DELIVERED:  # kept when a refund later ends the order
+            order.delivered_at = order.status_at
         return order
 
     return _run(work)
@@ -236,20 +238,50 @@ def refund(
     return _run(work)
 
 
+def returnable_line(user: User, line_id: int) -> OrderLine:
+    """A line whose pack may come back (writes nothing): the buyer received it, or the
+    line was refunded in full. Conflict for a paid pack still owed to the buyer or one
+    already back, NotFound for no such line."""
+    _admin(user)
+    line = db.session.get(OrderLine, line_id)
+    if line is None:
+        raise NotFound(_l("No such order line."))
+    _check_returnable(line)
+    return line
+
+
+def _check_returnable(line: OrderLine) -> None:
+    order = line.order
+    if line.returned_at is not None or line.pack.state is not PackState.SOLD:
+        raise Conflict(
+            _l("Pack %(code)s is not out with a buyer.", code=line.pack.code),
+            code=Code.NOT_RETURNABLE,
+        )
+    if not line.sale_undone_or_received:
+        raise Conflict(
+            _l(
+                "Pack %(code)s has not reached the buyer (order %(id)s is %(s)s) and was not "
+                "refunded: it cannot come back. To undo the sale, refund the line in full.",
+                code=line.pack.code,
+                id=order.id,
+                s=labels.label(labels.ORDER_STATUS, order.status),
+            ),
+            code=Code.NOT_RETURNABLE,
+        )
+
+
 def mark_returned(user: User, line_id: int) -> OrderLine:
-    """The pack of a line came back to the park: it is on sale again."""
+    """The pack of a line came back to the park (see returnable_line): it is on sale again."""
     _admin(user)
 
     def work():
         line = db.session.get(OrderLine, line_id)
         if line is None:
             raise NotFound(_l("No such order line."))
-        lock_order(line.order_id)
-        if line.returned_at is not None or line.pack.state is not PackState.SOLD:
-            raise Conflict(
-                _l("Pack %(code)s is not out with a buyer.", code=line.pack.code),
-                code=Code.NOT_RETURNABLE,
-            )
+        lock_order(line.order_id)  # the order's status as it is now, then the line's
+        db.session.refresh(line)
+        db.session.refresh(line.pack)
+        _check_returnable(line)
         place(line.pack, PackState.FINISHED, user, "returned", data={"order_id": line.order_id})
         line.pack.buyer_id = None
         line.returned_at = clock.now()
