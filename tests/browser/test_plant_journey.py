@@ -53,6 +53,7 @@ def test_plant_receives_grades_ages_and_assembles(browser, live_server, screensh
     page.fill("#soh_pct", "88")
     page.fill("#resistance_mohm", "21")
     page.fill("#ocv_v", "598")
+    page.check("input[name=insulation_ok][value='1']")  # a safety result has no default
     page.locator("form.test button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("#grade strong").inner_text() == "A"

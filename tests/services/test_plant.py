@@ -284,9 +284,21 @@ def test_the_bms_cycle_count_is_kept_and_weighs_in_the_decision(world):
     assert row_counts() == before
 
 
+def test_the_insulation_result_must_be_given_it_has_no_default(world):
+    pack = received(world)[0]
+    db.session.commit()
+    before = row_counts()
+    for missing in ({}, {"insulation_ok": ""}, {"insulation_ok": "maybe"}):
+        typed = {k: v for k, v in GOOD_TEST.items() if k != "insulation_ok"} | missing
+        with pytest.raises(Invalid) as raised:
+            grading.record_test(world["operator"], pack.id, typed)
+        assert raised.value.field == "insulation_ok" and "insulation" in str(raised.value.message)
+    assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
+
+
 def test_failed_insulation_is_scrap_and_goes_to_raw(world):
     pack = received(world)[0]
-    grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "insulation_ok": ""})
+    grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "insulation_ok": "0"})
     assert db.session.get(Pack, pack.id).grade is Grade.S
     with pytest.raises(Conflict, match="raw-material"):
         grading.send(world["operator"], pack.id, "aging")

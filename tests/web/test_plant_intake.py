@@ -114,6 +114,28 @@ def test_existing_code_is_a_conflict_on_the_page(client, auth, world):
     assert row_counts() == before
 
 
+def test_the_insulation_result_is_asked_not_assumed(client, auth, world):
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack = packs(world)[0]
+    url = f"/plant/packs/{pack.id}"
+    form = client.get(url).get_data(as_text=True)
+    radios = re.findall(r'<input type="radio" name="insulation_ok"[^>]*>', form)
+    assert len(radios) == 2 and not any("checked" in r for r in radios)  # no answer given
+    typed = {"capacity_ah": "180", "soh_pct": "85", "visual_damage": "dent on the lid"}
+    missing = submit(client, f"{url}/test", typed, page=url)
+    text = missing.get_data(as_text=True)
+    assert missing.status_code == 422 and 'id="err-insulation_ok"' in text
+    assert "insulation test passed or failed" in text
+    assert 'value="180"' in text and 'value="dent on the lid"' in text  # typed values kept
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).grade is None and not db.session.get(Pack, pack.id).tests
+    failed = submit(client, f"{url}/test", {**typed, "insulation_ok": "0"}, page=url)
+    assert failed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).grade is Grade.S
+
+
 def test_grading_sending_and_moving(client, auth, world):
     login(client, auth, world)
     receive(client, world, form_of(world))
@@ -157,7 +179,8 @@ def test_failed_insulation_grades_s_on_the_page(client, auth, world):
     receive(client, world, form_of(world))
     pack = packs(world)[1]
     url = f"/plant/packs/{pack.id}"
-    submit(client, f"{url}/test", {"capacity_ah": "180", "soh_pct": "95"}, page=url)
+    failed = {"capacity_ah": "180", "soh_pct": "95", "insulation_ok": "0"}
+    assert submit(client, f"{url}/test", failed, page=url).status_code == 302
     db.session.expire_all()
     assert db.session.get(Pack, pack.id).grade is Grade.S
     refused = submit(client, f"{url}/send", {"to": "aging"}, page=url)

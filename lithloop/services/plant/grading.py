@@ -59,8 +59,19 @@ def _number(raw: dict, name: str, required: bool, message) -> Decimal | None:
     return value
 
 
+def _insulation(value) -> bool:
+    """The insulation result as answered: a safety result has no default."""
+    answer = str(value if value is not None else "").strip().lower()
+    if answer in ("1", "true", "on", "yes", "pass"):
+        return True
+    if answer in ("0", "false", "off", "no", "fail"):
+        return False
+    raise Invalid(_l("Say whether the insulation test passed or failed."), field="insulation_ok")
+
+
 def parse_test(raw: dict) -> TestValues:
-    """Check typed test values; SoH must lie within 0-100 %, the BMS cycle count is optional."""
+    """Check typed test values; SoH must lie within 0-100 %, the insulation result must be
+    given (pass or fail), the BMS cycle count is optional."""
     capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
     soh = _number(raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."))
     if soh > 100:
@@ -72,7 +83,7 @@ def parse_test(raw: dict) -> TestValues:
             raw, "resistance_mohm", False, _l("Enter the internal resistance in mΩ.")
         ),
         ocv_v=_number(raw, "ocv_v", False, _l("Enter the open-circuit voltage in V.")),
-        insulation_ok=str(raw.get("insulation_ok", "")).lower() in ("1", "true", "on", "yes"),
+        insulation_ok=_insulation(raw.get("insulation_ok")),
         visual_damage=str(raw.get("visual_damage") or "").strip()[:200],
         damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
         cycle_count=optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES),
