@@ -26,6 +26,22 @@ def warehouse_name(value: str) -> str:
     return labels.label(labels.PACK_PLACE, value)
 
 
+@bp.app_template_global("grade_text")
+def grade_text(grade) -> str:
+    """A grade as the plant's pages show it; S says what it means (scrap: recycled)."""
+    value = getattr(grade, "value", grade)
+    if not value:
+        return "—"
+    return _("S (scrap: recycled)") if value == Grade.S.value else value
+
+
+def place_of(pack) -> str:
+    """Where a pack is, in words: a received pack says whether it is graded yet."""
+    if pack.state is PackState.RECEIVED and pack.grade is not None:
+        return _("Received and graded: to send to a warehouse")
+    return labels.label(STATE_LABELS, pack.state.value)
+
+
 DECISIONS = {"refurbish": _l("Refurbish for second life"), "recycle": _l("Recycle")}
 
 
@@ -43,6 +59,7 @@ def index():
         "plant/index.html",
         arrivals=intake.arrivals(),
         to_grade=grading.awaiting_grading(),
+        to_send=grading.awaiting_sending(),
         overdue=warehouse_stock.overdue(0)[0],
         labels=labels.WAREHOUSE,
         warehouses=list(Warehouse),
@@ -108,11 +125,11 @@ def _pack_page(pack_id: int, errors: dict | None = None, status: int = 200):
         decision=decision,
         errors=errors or {},
         form=request.form if errors else {},
-        state_labels=STATE_LABELS,
+        place=place_of(pack),
         decisions=DECISIONS,
         retest=warehouses.valid_retest(pack),
         overdue=warehouses.is_overdue(pack, today),
-        moves=warehouses.MOVES.get(pack.warehouse, {}) if pack.warehouse else {},
+        moves=warehouses.possible_moves(pack),
         labels=labels.WAREHOUSE,
         testable=pack.state in (PackState.RECEIVED, PackState.AGING),
         second_life=grading.second_life_ok(pack),
@@ -212,5 +229,5 @@ def warehouse(name: str):
         overdue_packs=overdue_packs,
         labels=labels.WAREHOUSE,
         warehouses=list(Warehouse),
-        moves=warehouses.MOVES[which],
+        moves=warehouses.possible_moves,
     )

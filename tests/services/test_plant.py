@@ -338,8 +338,10 @@ def test_release_from_aging_needs_a_retest_after_aging(world, monkeypatch):
     assert [r.pack.id for r in aging.overdue] == [pack.id] and aging.rows[0].days == 15
     with pytest.raises(Conflict, match="re-tested"):  # the early retest does not count
         warehouses.move(operator, pack.id, "aging", "finished")
+    assert warehouses.possible_moves(pack) == [Warehouse.RAW]  # release is not offered yet
     grading.record_test(operator, pack.id, GOOD_TEST)
     assert warehouses.stock(Warehouse.AGING).overdue == []
+    assert warehouses.possible_moves(pack) == [Warehouse.FINISHED, Warehouse.RAW]
     done = warehouses.move(operator, pack.id, "aging", "finished")
     assert done.state is PackState.FINISHED and done.events[-1].kind == "aged"
     kinds = [e.kind for e in done.events]

@@ -136,6 +136,40 @@ def test_the_insulation_result_is_asked_not_assumed(client, auth, world):
     assert db.session.get(Pack, pack.id).grade is Grade.S
 
 
+def _row(page: str, pack_id: int) -> str:
+    start = page.index(f'<tr id="pack-{pack_id}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_graded_pack_leaves_the_grading_list_and_is_offered_only_possible_moves(
+    client, auth, world
+):
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    scrap, good = packs(world)[:2]
+    for pack, insulation in ((scrap, "0"), (good, "1")):
+        url = f"/plant/packs/{pack.id}"
+        typed = {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": insulation}
+        assert submit(client, f"{url}/test", typed, page=url).status_code == 302
+    page = client.get(f"/plant/packs/{scrap.id}").get_data(as_text=True)
+    assert "Received, not graded" not in page and "Received and graded" in page
+    assert "S (scrap: recycled)" in page
+    home = client.get("/plant/").get_data(as_text=True)
+    to_grade, to_send = home.split("Graded packs to send to a warehouse")
+    assert scrap.code not in to_grade and good.code not in to_grade
+    assert scrap.code in to_send and good.code in to_send and "S (scrap: recycled)" in to_send
+    for pack in (scrap, good):
+        url = f"/plant/packs/{pack.id}"
+        assert submit(client, f"{url}/send", {"to": "raw"}, page=url).status_code == 302
+    stock = client.get("/plant/warehouses/raw").get_data(as_text=True)
+    assert 'value="aging"' not in _row(stock, scrap.id)  # grade S: never to aging
+    assert 'value="aging"' in _row(stock, good.id)
+    assert 'value="aging"' not in client.get(f"/plant/packs/{scrap.id}").get_data(as_text=True)
+    client.get("/lang/zh_CN")
+    chinese = client.get(f"/plant/packs/{scrap.id}").get_data(as_text=True)
+    assert "S（报废，进入回收拆解）" in chinese
+
+
 def test_grading_sending_and_moving(client, auth, world):
     login(client, auth, world)
     receive(client, world, form_of(world))

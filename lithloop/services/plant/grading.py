@@ -304,9 +304,22 @@ def get_pack(pack_id: int) -> Pack:
 
 
 def awaiting_grading() -> list[Pack]:
-    """Received packs not yet sent to a warehouse, oldest first."""
+    """Received packs not yet graded, oldest first."""
     return list(
         db.session.scalars(
-            sa.select(Pack).where(Pack.state == PackState.RECEIVED).order_by(Pack.id)
+            sa.select(Pack)
+            .where(Pack.state == PackState.RECEIVED, Pack.grade.is_(None))
+            .order_by(Pack.id)
+        )
+    )
+
+
+def awaiting_sending() -> list[Pack]:
+    """Received packs graded but not yet sent to a warehouse, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Pack)
+            .where(Pack.state == PackState.RECEIVED, Pack.grade.is_not(None))
+            .order_by(Pack.id)
         )
     )

@@ -142,6 +142,24 @@ def _check_release(pack: Pack) -> None:
         )
 
 
+def possible_moves(pack: Pack) -> list[Warehouse]:
+    """The warehouses this pack may be moved to now, by the checks `move` makes: to aging
+    only graded A, B or C; out of aging to finished products only after a retest on or
+    after its date that still grades A, B or C."""
+    if pack.warehouse is None:
+        return []
+    found = []
+    for dst in MOVES[pack.warehouse]:
+        if dst is Warehouse.AGING and pack.grade not in SECOND_LIFE:
+            continue
+        if dst is Warehouse.FINISHED and (
+            valid_retest(pack) is None or pack.grade not in SECOND_LIFE
+        ):
+            continue
+        found.append(dst)
+    return found
+
+
 def move(user: User, pack_id: int, source: str, target: str) -> Pack:
     """Move a pack from the warehouse it is in to another, with the checks of each move."""
     policies.require(
