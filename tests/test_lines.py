@@ -157,6 +157,23 @@ def test_assembly_links_consumes_tests_grades_prices_and_lists(world):
 
 
 @pytest.mark.parametrize(
+    ("first", "second", "built"), [(None, None, None), (None, 800, None), (800, 1200, 1200)]
+)
+def test_a_built_pack_counts_its_worst_parents_cycles_and_unknown_stays_unknown(
+    world, first, second, built
+):
+    plant = world["plant"]
+    parents = [
+        make_pack(plant, PackState.FINISHED, grade=Grade.A, soh="85", rated_wh=50000)
+        for _ in range(2)
+    ]
+    parents[0].cycle_count, parents[1].cycle_count = first, second
+    db.session.commit()
+    made = assembly.build(plant, order([p.code for p in parents]))
+    assert db.session.get(Pack, made.id).cycle_count == built
+
+
+@pytest.mark.parametrize(
     "state",
     [PackState.CONSUMED, PackState.SOLD, PackState.DISMANTLED, PackState.RESERVED, PackState.RAW],
 )

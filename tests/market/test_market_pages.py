@@ -221,6 +221,22 @@ def test_a_return_asks_first_and_only_for_a_pack_the_buyer_received(app, client)
     assert db.session.get(Pack, pack.id).state is PackState.FINISHED
 
 
+def test_an_unknown_cycle_count_is_shown_filtered_and_sorted_as_unknown(client):
+    _login(client, make_buyer())
+    (unread,) = list_packs(1, cycles=None, price_fen=100_000)
+    (counted,) = list_packs(1, cycles=50, price_fen=200_000)
+    body = client.get("/market/").get_data(as_text=True)
+    assert "cycles unknown" in body and "50 cycles" in body
+    assert not re.search(r"(?<!\d)0 cycles", body)  # not counted as none
+    few = client.get("/market/?max_cycles=100").get_data(as_text=True)
+    assert f"/market/packs/{counted.id}" in few and f"/market/packs/{unread.id}" not in few
+    fewest = catalog.search(catalog.parse_filters({"sort": "cycles"}))
+    assert [p.id for p in fewest] == [counted.id, unread.id]  # unknown last, not as 0
+    client.get("/lang/zh_CN")
+    assert "循环次数未知" in client.get("/market/").get_data(as_text=True)
+    assert unread.cycle_count is None
+
+
 def test_cart_is_kept_on_the_server_with_quantities_subtotal_and_vat(client):
     buyer = make_buyer()
     _login(client, buyer)

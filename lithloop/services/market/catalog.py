@@ -28,7 +28,7 @@ SORTS = {
     "soh": (Pack.soh_pct, Pack.id),
     "-soh": (Pack.soh_pct.desc(), Pack.id),
     "-kwh": ((Pack.rated_wh * Pack.soh_pct).desc(), Pack.id),
-    "cycles": (Pack.cycle_count, Pack.id),
+    "cycles": (Pack.cycle_count.asc().nulls_last(), Pack.id),  # unknown counts last
     "-warranty": (Pack.warranty_months.desc(), Pack.id),
 }
 MAX_LISTED = 2000
@@ -96,7 +96,7 @@ def search(filters: Filters) -> list[Pack]:
         "max_kwh": lambda v: usable_wh <= v * 1000,
         "min_soh": lambda v: Pack.soh_pct >= v,
         "max_soh": lambda v: Pack.soh_pct <= v,
-        "max_cycles": lambda v: Pack.cycle_count <= v,
+        "max_cycles": lambda v: Pack.cycle_count <= v,  # an unknown count (NULL) never matches
         "min_warranty": lambda v: Pack.warranty_months >= v,
         "min_price_fen": lambda v: Pack.price_fen >= v,
         "max_price_fen": lambda v: Pack.price_fen <= v,

@@ -149,6 +149,15 @@ def _check(order: BuildOrder) -> Grade:
     return grade
 
 
+def worst_cycles(parents) -> int | None:
+    """The built pack's cycle count: its most-cycled parent's, or None (unknown) when any
+    parent's count was never read (the unread one may be the highest)."""
+    counts = [p.cycle_count for p in parents]
+    if not counts or any(c is None for c in counts):
+        return None
+    return max(counts)
+
+
 def build(user: User, order: BuildOrder) -> Pack:
     """Build, test, price and list a refurbished pack; consume its parents (all or nothing)."""
     check_role(user)
@@ -157,8 +166,8 @@ def build(user: User, order: BuildOrder) -> Pack:
     try:
         parents = lock_parents(codes)
         chemistry = parents[0].chemistry
-        cycles = max((p.cycle_count or 0 for p in parents), default=0)
-        price = _price(order, chemistry, grade, cycles)
+        cycles = worst_cycles(parents)
+        price = _price(order, chemistry, grade, cycles or 0)  # priced as before when unknown
         pack = Pack(
             code=f"NEW-{secrets.token_hex(8)}",
             chemistry=chemistry,
