@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Pack, PackState
+from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog
 from lithloop.services.market import orders as market_orders
 from tests.conftest import Auth, submit
@@ -125,16 +126,52 @@ def test_sold_pack_conflict_shown_in_the_cart_and_other_buyers_order_404(app, cl
     buyer = make_buyer()
     _login(client, buyer)
     (pack,) = list_packs(1)
+    other = app.test_client()
+    _login(other, make_buyer())
+    submit(other, "/market/cart/add", {"pack_id": pack.id}, page="/market/")  # while on sale
     submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
     submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
     order = _order()
-    submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
-    again = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    again = submit(other, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
     assert again.status_code == 409 and pack.code in again.get_data(as_text=True)
-    other = app.test_client()
-    _login(other, make_buyer())
     assert other.get(f"/market/orders/{order.id}").status_code == 404
     assert other.get(f"/market/orders/{order.id}/pay").status_code == 404
+
+
+def test_the_cart_takes_only_packs_on_sale_and_shows_no_other(app, client):
+    buyer = make_buyer()
+    _login(client, buyer)
+    sold, consumed, on_sale = list_packs(3)
+    hidden = Pack(  # a bus company's pack on its register: never listed, no price
+        code="TSTREG0000000001",
+        chemistry="LFP",
+        rated_wh=51_200,
+        mass_kg=400,
+        state=PackState.RECEIVED,
+    )
+    db.session.add(hidden)
+    consumed.state, consumed.warehouse = PackState.CONSUMED, None
+    db.session.commit()
+    submit(client, "/market/cart/add", {"pack_id": sold.id}, page="/market/")
+    submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    for pack in (sold, consumed, hidden):  # reserved by this order, used up, not for sale
+        refused = submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+        text = refused.get_data(as_text=True)
+        assert refused.status_code == 404 and "No such pack for sale" in text
+        assert pack.code not in text
+    for typed in ("abc", "0", str(10**12)):
+        refused = submit(client, "/market/cart/add", {"pack_id": typed}, page="/market/")
+        assert refused.status_code == 404
+    page = client.get("/market/cart").get_data(as_text=True)
+    assert all(p.code not in page for p in (sold, consumed, hidden)) and "Cart" in page
+    assert market_cart.read(buyer)["packs"] == []  # nothing was added
+    market_cart.save(buyer, [consumed.id, hidden.id], {})  # a cart kept from before
+    page = client.get("/market/cart").get_data(as_text=True)
+    assert consumed.code not in page and hidden.code not in page
+    added = submit(client, "/market/cart/add", {"pack_id": on_sale.id}, page="/market/")
+    assert added.status_code == 302 and on_sale.code in client.get("/market/cart").get_data(
+        as_text=True
+    )
 
 
 def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):

@@ -203,11 +203,26 @@ def stock_of(key: str) -> int:
     return db.session.scalar(query)
 
 
+LISTED_STATES = frozenset({PackState.FINISHED, PackState.RESERVED, PackState.SOLD})
+
+
+def is_listed(pack: Pack | None) -> bool:
+    """True for a pack that has a listing: on sale, reserved or sold, and priced."""
+    return pack is not None and pack.state in LISTED_STATES and pack.price_fen is not None
+
+
 def listing(pack_id: int) -> Pack:
     """A pack for its listing page: on sale, reserved or sold (NotFound otherwise)."""
     pack = db.session.get(Pack, pack_id)
-    listed = {PackState.FINISHED, PackState.RESERVED, PackState.SOLD}
-    if pack is None or pack.state not in listed or pack.price_fen is None:
+    if not is_listed(pack):
+        raise NotFound(_l("No such pack for sale."))
+    return pack
+
+
+def on_sale(pack_id: int) -> Pack:
+    """A pack a buyer may put in the cart now (NotFound otherwise, as for any other pack)."""
+    pack = db.session.scalar(for_sale().where(Pack.id == pack_id))
+    if pack is None:
         raise NotFound(_l("No such pack for sale."))
     return pack
 

@@ -37,8 +37,12 @@ CART_FIELDS = ("lines", "city", "address", "phone", "delivery")
 def cart_add():
     """Add a pack, or set the quantity of a group, in the buyer's cart."""
     cart = read_cart()
-    pack_id = int_or_default(request.form.get("pack_id"), 0, minimum=1, maximum=MAX_ID)
-    if pack_id:
+    if request.form.get("pack_id") is not None:
+        pack_id = int_or_default(request.form.get("pack_id"), 0, minimum=1, maximum=MAX_ID)
+        try:  # only a pack on sale now: no other pack's code is shown, nothing is added
+            catalog.on_sale(pack_id)
+        except ServiceError as exc:
+            return _cart_page({"_form": str(exc.message)}, exc.status)
         if pack_id not in cart["packs"]:
             cart["packs"].append(pack_id)
     elif request.form.get("group_id"):
@@ -78,7 +82,8 @@ def cart_remove():
 
 def _cart_page(errors: dict | None = None, status: int = 200, form=None):
     cart = read_cart()
-    packs = [p for p in (db.session.get(Pack, i) for i in cart["packs"]) if p is not None]
+    # packs with a listing only (on sale, or reserved or sold since they were added)
+    packs = [p for p in (db.session.get(Pack, i) for i in cart["packs"]) if catalog.is_listed(p)]
     groups = []
     for key, quantity in cart["groups"].items():
         try:
