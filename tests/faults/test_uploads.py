@@ -90,7 +90,9 @@ def test_after_the_disk_has_room_again_the_same_upload_imports(
     assert ROOT / "static" not in stored.parents and stored.name.endswith(".csv")
     assert SAMPLE.name not in stored.name  # a random name, never the client's
     assert confirm(client, preview.get_data(as_text=True)).status_code == 302
-    assert pack_count() == 40 and _stored(app) == []
+    # no data kept: only an empty marker, so that a late second press is told it was imported
+    (marker,) = _stored(app)
+    assert pack_count() == 40 and marker.suffix == ".imported" and marker.read_bytes() == b""
 
 
 def test_a_workbook_posing_as_csv_is_refused_and_not_stored(
