@@ -7,8 +7,37 @@ import json
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _read_json(source: str):
+    """The JSON document in SOURCE ('-' = stdin), or a ClickException saying what is wrong
+    with the file: unreadable, not UTF-8, not JSON, NaN or Infinity, nested too deeply."""
+    try:
+        with click.open_file(source, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise click.ClickException(f"Cannot read {source}: {exc.strerror}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{source} is not UTF-8 text (byte {exc.start}); nothing imported."
+        ) from exc
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise click.ClickException(
+            f"{source} is nested too deeply to be an export; nothing imported."
+        ) from exc
+    except ValueError as exc:  # JSONDecodeError, NaN, an integer of over 4,300 digits
+        raise click.ClickException(f"{source} is not JSON: {exc}; nothing imported.") from exc
 
 
 def register_commands(app: Flask) -> None:
@@ -109,14 +138,16 @@ def register_commands(app: Flask) -> None:
         from lithloop.services.booking import org_transfer
         from lithloop.services.errors import ServiceError
 
-        with click.open_file(source, encoding="utf-8") as handle:
-            try:
-                doc = json.load(handle)
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{source} is not JSON: {exc}") from exc
+        doc = _read_json(source)
         try:
             org = org_transfer.import_organisation(doc)
         except ServiceError as exc:
+            if exc.field:
+                raise click.ClickException(
+                    str(
+                        _l("%(place)s: %(why)s Nothing imported.", place=exc.field, why=exc.message)
+                    )
+                ) from exc
             raise click.ClickException(str(exc.message)) from exc
         click.echo(
             f"Imported {org.name} as organisation {org.id}. Its users have no password "

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
@@ -201,3 +202,157 @@ def test_park_staff_on_a_booking_history_are_matched_by_e_mail(app, tmp_path):
         assert booking.events[-1].by_user_id == park_user.id
         db.session.remove()
         db.engine.dispose()
+
+
+def _exported_copy(app, tmp_path) -> dict:
+    """The built organisation's export, renamed with new e-mails: it imports here as is."""
+    org, _ = build_organisation()
+    out = tmp_path / "org.json"
+    assert app.test_cli_runner().invoke(args=["export-org", str(org.id), str(out)]).exit_code == 0
+    doc = json.loads(out.read_text("utf-8"))
+    doc["organisation"]["name"] = "改名公交"
+    for user in doc["users"]:
+        user["email"] = user["email"].replace("mdj-bus", "renamed")
+    return doc
+
+
+def _state() -> tuple:
+    count = sa.func.count
+    return (
+        db.session.scalar(sa.select(count(Organisation.id))),
+        db.session.scalar(sa.select(count(User.id))),
+        db.session.scalar(sa.select(count(Booking.id))),
+        db.session.scalar(sa.select(count(BusPack.id))),
+        sorted(db.session.execute(sa.select(BookingDay.day, BookingDay.booked_kg)).all()),
+    )
+
+
+def _set(path: str, value):
+    """A change to the document: set the value at 'bookings.0.total_mass_kg'."""
+
+    def change(doc):
+        *keys, last = [int(k) if k.isdigit() else k for k in path.split(".")]
+        target = doc
+        for key in keys:
+            target = target[key]
+        target[last] = value
+        return doc
+
+    return change
+
+
+def _drop(path: str):
+    def change(doc):
+        *keys, last = path.split(".")
+        target = doc
+        for key in keys:
+            target = target[key]
+        del target[last]
+        return doc
+
+    return change
+
+
+def test_a_renamed_copy_imports_and_takes_its_days_capacity(app, tmp_path):
+    doc = _exported_copy(app, tmp_path)
+    path = tmp_path / "copy.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = app.test_cli_runner().invoke(args=["import-org", str(path)])
+    assert result.exit_code == 0, result.output
+    copy = db.session.scalar(sa.select(Organisation).where(Organisation.name == "改名公交"))
+    assert sorted(u.email for u in copy.users) == [
+        "fleet@renamed.example",
+        "second@renamed.example",
+    ]
+
+
+#: Hand-edited exports the forms would refuse, or hand-damaged ones: (change, place, why).
+REFUSED = {
+    # defect 1: rules the forms and the API apply
+    "admin in a bus company": (_set("users.0.role", "admin"), "users[0].role", "fleet_manager"),
+    "park operator": (_set("organisation.kind", "park_operator"), "organisation.kind", ""),
+    "government": (_set("organisation.kind", "government"), "organisation.kind", ""),
+    "NaN mass": (_set("bookings.0.total_mass_kg", "NaN"), "bookings[0].total_mass_kg", ""),
+    "negative mass": (_set("bookings.0.total_mass_kg", "-5000"), "bookings[0].total_mass_kg", ""),
+    "lot mass": (_set("bookings.0.lots.0.mass_kg", "40000.01"), "bookings[0].lots[0].mass_kg", ""),
+    "year 9999": (_set("bookings.0.pickup_date", "9999-12-31"), "bookings[0].pickup_date", ""),
+    "bad e-mail": (_set("users.0.email", "not an email"), "users[0].email", ""),
+    "same e-mail twice": (
+        _set("users.1.email", "FLEET@renamed.example"),
+        "users[1].email",
+        "fleet@renamed.example",
+    ),
+    "unknown status": (_set("bookings.0.status", "lost"), "bookings[0].status", "requested"),
+    "unknown role": (_set("users.0.role", "king"), "users[0].role", ""),
+    "naive time": (
+        _set("bookings.0.created_at", "2026-01-01T08:00:00"),
+        "bookings[0].created_at",
+        "",
+    ),
+    # defect 2: damaged files
+    "list": (lambda doc: [1, 2, 3], "$", ""),
+    "null": (lambda doc: None, "$", ""),
+    "organisation a string": (_set("organisation", "abc"), "organisation", ""),
+    "no organisation": (_drop("organisation"), "organisation", ""),
+    "no name": (_drop("organisation.name"), "organisation.name", ""),
+    "date tomorrow": (_set("bookings.0.pickup_date", "tomorrow"), "bookings[0].pickup_date", ""),
+    "time 25:99": (_set("bookings.0.window_start", "25:99"), "bookings[0].window_start", ""),
+    "mass a list": (_set("bookings.0.total_mass_kg", [1]), "bookings[0].total_mass_kg", ""),
+    "booking_ref a list": (_set("bus_packs.0.booking_ref", [1]), "bus_packs[0].booking_ref", ""),
+    "quote 10**30": (_set("bookings.0.quote_total_fen", 10**30), "bookings[0].quote_total_fen", ""),
+    "long name": (_set("users.0.name", "长" * 500), "users[0].name", "120"),
+    "NUL": (_set("organisation.name", "公\x00交"), "organisation.name", ""),
+    "lat north": (_set("sites.0.lat", "north"), "sites[0].lat", ""),
+    "pack_count many": (_set("bookings.0.lots.0.pack_count", "many"), "lots[0].pack_count", ""),
+    "pack_count 2**63": (_set("bookings.0.lots.0.pack_count", 2**63), "lots[0].pack_count", ""),
+    "site_ref a list": (_set("bookings.0.site_ref", [1]), "bookings[0]", ""),
+    "no lots": (_set("bookings.0.lots", []), "bookings[0].lots", ""),
+    "window backwards": (_set("bookings.0.window_end", "07:00"), "bookings[0].window_end", ""),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_import_refuses_a_bad_document_naming_the_place_and_writes_nothing(app, tmp_path, case):
+    change, place, why = REFUSED[case]
+    doc = change(_exported_copy(app, tmp_path))
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    before = _state()
+    result = app.test_cli_runner().invoke(args=["import-org", str(path)])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # no traceback
+    assert place in result.output and why in result.output
+    assert "未导入任何数据" in result.output
+    db.session.rollback()
+    assert _state() == before
+
+
+def test_import_refuses_an_e_mail_taken_in_another_case(app, tmp_path):
+    doc = _exported_copy(app, tmp_path)
+    doc["users"][0]["email"] = "FLEET@MDJ-BUS.example"  # an account here has it in lower case
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    before = _state()
+    result = app.test_cli_runner().invoke(args=["import-org", str(path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "这些邮箱已有账户" in result.output and "fleet@mdj-bus.example" in result.output
+    assert _state() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b'{"format": "lithloop-organisation", "name": "\xc4\xe3\xba\xc3"}', "not UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"version": NaN}', "not JSON"),
+        (b"{not json", "not JSON"),
+    ],
+)
+def test_import_refuses_a_file_that_is_not_an_export_without_a_traceback(
+    app, tmp_path, content, why
+):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    result = app.test_cli_runner().invoke(args=["import-org", str(path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert why in result.output
