@@ -10,6 +10,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
+from lithloop.services.strict_input import INT32_MAX
 
 
 def _no_constant(name: str):
@@ -111,7 +112,7 @@ def register_commands(app: Flask) -> None:
             click.echo(f"  {role:<15} {email}")
 
     @app.cli.command("export-org")
-    @click.argument("org_id", type=int)
+    @click.argument("org_id", type=click.IntRange(1, INT32_MAX))  # organisation.id is INTEGER
     @click.argument("out", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
     def export_org_command(org_id: int, out: str) -> None:
         """Write one organisation's data (no password hashes) as JSON to OUT ('-' = stdout)."""
@@ -122,8 +123,14 @@ def register_commands(app: Flask) -> None:
             doc = org_transfer.export_organisation(org_id)
         except ServiceError as exc:
             raise click.ClickException(str(exc.message)) from exc
-        with click.open_file(out, "w", encoding="utf-8") as handle:
-            json.dump(doc, handle, ensure_ascii=False, indent=1)
+        text = json.dumps(doc, ensure_ascii=False, indent=1)
+        try:
+            with click.open_file(out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:  # no such directory, a file of /proc, a full disk
+            raise click.BadParameter(
+                f"cannot write {out}: {exc.strerror or exc}", param_hint="OUT"
+            ) from exc
         if out != "-":
             click.echo(
                 f"Exported {doc['organisation']['name']}: {len(doc['users'])} users, "

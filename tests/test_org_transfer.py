@@ -356,3 +356,23 @@ def test_import_refuses_a_file_that_is_not_an_export_without_a_traceback(
     result = app.test_cli_runner().invoke(args=["import-org", str(path)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
     assert why in result.output
+
+
+@pytest.mark.parametrize(
+    ("org_id", "out", "why"),
+    [
+        ("99999999999999999999", "x.json", "2147483647"),
+        ("0", "x.json", "1<=x"),
+        (None, "/nonexistent/dir/out.json", "cannot write /nonexistent/dir/out.json"),
+        (None, "/proc/version", "cannot write /proc/version"),
+    ],
+)
+def test_export_refuses_an_impossible_id_or_path_without_a_traceback(
+    app, tmp_path, org_id, out, why
+):
+    org = make_org(OrgKind.BUS_COMPANY, name="导出公交")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["export-org", org_id or str(org.id), out])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert why in result.output
