@@ -90,6 +90,10 @@ def register_commands(app: Flask) -> None:
         from lithloop.demo import seed_demo
         from lithloop.models import Organisation
 
+        if not sa.inspect(db.engine).has_table(Organisation.__tablename__):
+            raise click.ClickException(
+                "The database has no tables yet: run `flask db upgrade` first, then seed-demo."
+            )
         if db.session.scalar(sa.select(sa.func.count(Organisation.id))):
             if if_empty:
                 click.echo("Database already has data; demo not seeded.")

@@ -200,3 +200,14 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
     on_sale = catalog.search(catalog.Filters())  # the market's stock and yesterday's build
     assert built[0] in on_sale
     assert [problem for pack in on_sale for problem in lineage_problems(pack)] == []
+
+
+def test_seed_demo_on_an_unmigrated_database_says_to_upgrade_first(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}")  # no tables: never upgraded
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit), result.exception  # no traceback
+        assert "flask db upgrade" in result.output
+        db.session.remove()
+        db.engine.dispose()
