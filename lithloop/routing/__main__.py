@@ -18,14 +18,30 @@ from .stop import NoImprovement
 from .vroom_io import ProblemError, problem_from_json
 from .vroom_out import solution_to_vroom
 
+#: The longest search a command may ask for: a day (inf or 1e308 would never end).
+MAX_SECONDS = 86_400.0
+#: PyVRP takes an unsigned 32-bit seed, and the race adds up to 7 to it (one per extra
+#: worker, and 1 for the spare core): above this, PyVRP refuses the seed.
+MAX_SEED = 2**32 - 1 - 7
+
 
 def _positive(text: str) -> float:
     try:
         val = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not val > 0:
-        raise argparse.ArgumentTypeError("must be > 0")
+    if not 0 < val <= MAX_SECONDS:  # NaN and inf fail too
+        raise argparse.ArgumentTypeError(f"must be > 0 and at most {MAX_SECONDS:,.0f} (a day)")
+    return val
+
+
+def _seed(text: str) -> int:
+    try:
+        val = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= val <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED}")
     return val
 
 
@@ -35,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("solve", help="solve a VROOM-style JSON problem ('-' = stdin)")
     s.add_argument("problem")
     s.add_argument("--seconds", type=_positive, default=10.0)
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--seed", type=_seed, default=0)
     s.add_argument("--workers", type=int, default=1, help="PyVRP seeds raced in parallel")
     s.add_argument(
         "--no-improvement",
@@ -47,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     m = sub.add_parser("solomon", help="solve a Solomon VRPTW file (objective: distance)")
     m.add_argument("path")
     m.add_argument("--seconds", type=_positive, default=10.0)
-    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--seed", type=_seed, default=0)
     m.add_argument("--vehicles", type=int, default=None)
     m.add_argument("--workers", type=int, default=1, help="PyVRP seeds raced in parallel")
     return p

@@ -110,3 +110,28 @@ def test_no_improvement_ends_early_and_a_bad_value_names_the_option(tmp_path):
     assert json.loads(r.stdout)["summary"]["computing_times"]["solving"] < 20
     bad = _run("solve", str(f), "--no-improvement", "-2")
     assert bad.returncode == 2 and "--no-improvement" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--seconds", "inf"),
+        ("--seconds", "1e999"),
+        ("--seconds", "nan"),
+        ("--no-improvement", "inf"),
+        ("--seed", "99999999999999999999999"),
+        ("--seed", str(2**32)),
+        ("--seed", "-1"),
+    ],
+)
+def test_endless_seconds_and_seeds_the_solver_cannot_take_are_refused(tmp_path, option, value):
+    # parsed before the file is read: a refusal names the option, not the missing file
+    r = _run("solve", str(tmp_path / "nope.json"), option, value)
+    assert r.returncode == 2 and option in r.stderr, r.stderr
+
+
+def test_the_largest_seed_is_accepted(tmp_path):
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(BASE))
+    r = _run("solve", str(f), "--seconds", "0.5", "--seed", str(2**32 - 8), "--workers", "2")
+    assert r.returncode == 0, r.stderr
