@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                     text = fh.read()
         except OSError as exc:
             return _fail(f"cannot read {args.problem}: {exc.strerror}")
+        except UnicodeDecodeError as exc:
+            return _fail(f"{args.problem} is not UTF-8 text (byte {exc.start})")
         try:
             problem = problem_from_json(text, RoadMatrices().for_request)
         except ProblemError as exc:
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         inst = solomon.parse(args.path)
     except (OSError, solomon.SolomonError) as exc:
         return _fail(f"path: {exc}")
+    except UnicodeDecodeError as exc:
+        return _fail(f"path: {args.path} is not UTF-8 text (byte {exc.start})")
     if args.vehicles is not None and not 1 <= args.vehicles:
         return _fail("--vehicles: must be >= 1")
     n = inst.vehicles if args.vehicles is None else min(args.vehicles, inst.vehicles)

@@ -135,3 +135,12 @@ def test_the_largest_seed_is_accepted(tmp_path):
     f.write_text(json.dumps(BASE))
     r = _run("solve", str(f), "--seconds", "0.5", "--seed", str(2**32 - 8), "--workers", "2")
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("command", ["solve", "solomon"])
+def test_a_file_that_is_not_utf8_exits_2_without_a_traceback(tmp_path, command):
+    f = tmp_path / "bin.json"
+    f.write_bytes(b'{"vehicles": "\xc4\xe3\xba\xc3\xff\xfe"}\n')
+    r = _run(command, str(f), "--seconds", "0.2")
+    assert r.returncode == 2, r.stderr
+    assert "not UTF-8" in r.stderr and "Traceback" not in r.stderr and not r.stdout
