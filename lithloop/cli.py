@@ -89,6 +89,13 @@ def register_commands(app: Flask) -> None:
         """Create the demo region (park, ~200 dealers, 5 bus companies, trucks, users)."""
         from lithloop.demo import seed_demo
         from lithloop.models import Organisation
+        from lithloop.services.accounts.passwords import check_policy
+        from lithloop.services.errors import Invalid
+
+        try:  # the policy every form applies; a demo login is still a login
+            check_policy(password)
+        except Invalid as exc:
+            raise click.BadParameter(str(exc.message), param_hint="'--password'") from exc
 
         if not sa.inspect(db.engine).has_table(Organisation.__tablename__):
             raise click.ClickException(

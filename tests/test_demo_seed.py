@@ -211,3 +211,15 @@ def test_seed_demo_on_an_unmigrated_database_says_to_upgrade_first(tmp_path):
         assert "flask db upgrade" in result.output
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("password", "why"), [("", "10"), ("a", "10"), ("1234567890", ""), ("password123", "")]
+)
+def test_seed_demo_refuses_a_password_the_policy_refuses(app, password, why):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--password", password])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "--password" in result.output and why in result.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
