@@ -23,7 +23,8 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE")
 EXEMPT = {
     # access bookkeeping by the token guard, at most once a minute per token
     (None, "UPDATE api_token SET last_used_at"),
-    # Stripe sends the buyer back here after 3-D Secure: the payment's state is synced
+    # Stripe sends the buyer back here after 3-D Secure: the payment's state is synced,
+    # written only when Stripe's status or error changed (test_market_pages)
     ("market.payment_return", "UPDATE market_payment"),
 }
 

@@ -7,6 +7,7 @@ import re
 
 import sqlalchemy as sa
 
+from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Pack, PackState
 from lithloop.services.market import cart as market_cart
@@ -120,6 +121,50 @@ def test_3d_secure_step_then_declined_card_message(client):
     db.session.expire_all()
     assert db.session.get(Order, declined.id).status is OrderStatus.PENDING_PAYMENT
     assert db.session.get(Order, declined.id).lines[0].pack.state is PackState.RESERVED
+
+
+def _writes_of(client, url: str) -> list[str]:
+    """The INSERT / UPDATE / DELETE statements a GET of `url` makes."""
+    made = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            made.append(statement.split("\n")[0][:120])
+
+    with client.application.app_context():  # the served app's engine, not the test's twin
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 302
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return made
+
+
+def test_the_3d_secure_return_writes_only_when_the_payment_changed(client):
+    _login(client, make_buyer())
+    first, second = list_packs(2)
+    paid = _checkout(client, catalog.group_id(first))
+    submit(client, f"/market/orders/{paid.id}/pay", {"method": "pm_card_visa"})
+    db.session.expire_all()
+    before = db.session.get(Order, paid.id).payment.updated_at
+    for _ in range(2):  # Stripe says succeeded, as stored: nothing to write
+        assert _writes_of(client, f"/market/orders/{paid.id}/return") == []
+    db.session.expire_all()
+    assert db.session.get(Order, paid.id).payment.updated_at == before
+    waiting = _checkout(client, catalog.group_id(second))
+    submit(client, f"/market/orders/{waiting.id}/pay", {"method": "4000002760003184"})
+    assert _writes_of(client, f"/market/orders/{waiting.id}/return") == []  # still waiting
+    payment = db.session.get(Order, waiting.id).payment
+    payments.gateway().test_authenticate(
+        payments.Intent(payment.intent_id, payment.client_secret, "requires_action", 1, None, None),
+        True,
+    )
+    assert any(
+        "market_payment" in w for w in _writes_of(client, f"/market/orders/{waiting.id}/return")
+    )
+    db.session.expire_all()
+    assert db.session.get(Order, waiting.id).status is OrderStatus.PAID
 
 
 def test_sold_pack_conflict_shown_in_the_cart_and_other_buyers_order_404(app, client):

@@ -256,11 +256,15 @@ def _replace_intent(order_id: int, old_intent_id: str) -> str:
 
 
 def _set_status(order_id: int, status: str, error: str | None = None) -> Order:
+    """The payment's status and error as Stripe gives them; written (with updated_at, the
+    time of the last change) only when one of them changed, so that asking Stripe again
+    (the 3-D Secure return, a GET) writes nothing when nothing happened."""
     order = lock_order(order_id)
-    if order.payment is not None:
-        order.payment.status = status
-        order.payment.last_error = (error or "")[:500]
-        order.payment.updated_at = clock.now()
+    payment = order.payment
+    error = (error or "")[:500]
+    if payment is not None and (payment.status != status or payment.last_error != error):
+        payment.status, payment.last_error = status, error
+        payment.updated_at = clock.now()
     return order
 
 
@@ -269,7 +273,9 @@ def apply_intent(
 ) -> Order:
     """Follow the PaymentIntent's status, forward only (the caller commits)."""
     order = _set_status(order_id, status, error)
-    order.payment.next_action = next_action if status == "requires_action" else None
+    action = next_action if status == "requires_action" else None
+    if order.payment.next_action != action:
+        order.payment.next_action = action
     pending = order.status is OrderStatus.PENDING_PAYMENT
     if status == "succeeded":
         settle_paid(order)
