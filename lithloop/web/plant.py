@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from lithloop import clock, labels
 from lithloop.models import BookingStatus, Grade, PackState, Warehouse
+from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
 from lithloop.services.plant import grading, intake, warehouse_stock, warehouses
@@ -162,7 +163,12 @@ def test(pack_id: int):
     """Record a test; the pack is graded and its decision shown."""
     return _act(
         pack_id,
-        lambda: grading.record_test(current_user, pack_id, request.form),
+        lambda: grading.record_test(
+            current_user,
+            pack_id,
+            request.form,
+            idempotency.clean_key(request.form.get("test_token"), "test_token"),
+        ),
         _("Test recorded and pack graded."),
     )
 

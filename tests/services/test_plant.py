@@ -296,6 +296,19 @@ def test_the_insulation_result_must_be_given_it_has_no_default(world):
     assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
 
 
+def test_a_repeated_test_form_is_stored_and_graded_once(world):
+    pack = received(world)[0]
+    first = grading.record_test(world["operator"], pack.id, GOOD_TEST, token="form-1")
+    again = grading.record_test(world["operator"], pack.id, GOOD_TEST, token="form-1")
+    assert again.id == first.id
+    pack = db.session.get(Pack, pack.id)
+    assert len(pack.tests) == 1
+    assert [e.kind for e in pack.events].count("tested") == 1
+    assert [e.kind for e in pack.events].count("graded") == 1
+    other = grading.record_test(world["operator"], pack.id, GOOD_TEST, token="form-2")
+    assert other.id != first.id  # another form (a real second test) counts
+
+
 def test_failed_insulation_is_scrap_and_goes_to_raw(world):
     pack = received(world)[0]
     grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "insulation_ok": "0"})

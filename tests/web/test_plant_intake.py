@@ -136,6 +136,20 @@ def test_the_insulation_result_is_asked_not_assumed(client, auth, world):
     assert db.session.get(Pack, pack.id).grade is Grade.S
 
 
+def test_a_double_submitted_test_form_counts_once(client, auth, world):
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack = packs(world)[0]
+    url = f"/plant/packs/{pack.id}"
+    token = re.search(r'name="test_token" value="([^"]+)"', client.get(url).get_data(as_text=True))
+    typed = {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": "1", "test_token": token[1]}
+    for _ in range(2):  # the same form twice: a double click
+        assert submit(client, f"{url}/test", typed, page=url).status_code == 302
+    db.session.expire_all()
+    pack = db.session.get(Pack, pack.id)
+    assert len(pack.tests) == 1 and [e.kind for e in pack.events].count("graded") == 1
+
+
 def _row(page: str, pack_id: int) -> str:
     start = page.index(f'<tr id="pack-{pack_id}"')
     return page[start : page.index("</tr>", start)]

@@ -20,6 +20,7 @@ from lithloop.batteries import energy_check
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest, User
+from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.booking.prices import current_index
 from lithloop.services.errors import Conflict, Invalid, NotFound
@@ -169,14 +170,20 @@ def lock_pack(pack_id: int) -> Pack:
     return pack
 
 
-def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
-    """Store a test, grade the pack and its decision; a retest graded S goes to RAW."""
+def record_test(user: User, pack_id: int, raw: dict, token: str | None = None) -> PackTest:
+    """Store a test, grade the pack and its decision; a retest graded S goes to RAW.
+
+    `token` is the form's one-time token: a second submit of the same form (a double
+    click, at the same moment or later) gets the first one's test, stored and graded once."""
     policies.require(
         user, policies.PLANT_STAFF, _l("Only plant operators receive, grade and move packs.")
     )
 
     def work():
-        pack = lock_pack(pack_id)
+        pack = lock_pack(pack_id)  # a twin submit waits here, then finds the token used
+        held = idempotency.claim("pack_test", user.organisation_id, token, field="test_token")
+        if held.replay_of is not None:
+            return db.session.get(PackTest, held.replay_of)
         kind = _TESTABLE.get(pack.state)
         if kind is None:
             raise Conflict(
@@ -237,6 +244,8 @@ def record_test(user: User, pack_id: int, raw: dict) -> PackTest:
         )
         if kind == "retest" and grade is Grade.S:
             pack_state.place(pack, PackState.RAW, user, data={"reason": "failed retest"})
+        db.session.flush()
+        idempotency.bind(held, test.id)
         return test
 
     return _run(work)
