@@ -108,7 +108,43 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+#: Names written beside a chemistry's code, as lithloop's own labels show it ("磷酸铁锂 LFP",
+#: "三元 NCM523", "NCM523 (nickel cobalt manganese 523)"): normalised like parse_chemistry.
+_CHEM_NAMES = {
+    "LFP": ("磷酸铁锂", "LITHIUMIRONPHOSPHATE", "LIFEPO4"),
+    "NCM523": ("三元", "三元锂", "NICKELCOBALTMANGANESE523"),
+    "NCM622": ("三元", "三元锂", "NICKELCOBALTMANGANESE622"),
+    "NCM811": ("三元", "三元锂", "NICKELCOBALTMANGANESE811"),
+    "NCA": ("镍钴铝", "NICKELCOBALTALUMINIUM", "NICKELCOBALTALUMINUM"),
+    "LMO": ("锰酸锂", "LITHIUMMANGANESEOXIDE"),
+    "LCO": ("钴酸锂", "LITHIUMCOBALTOXIDE"),
+}
+#: The codes and their ASCII aliases, longest first (NCM523 before NCA's shorter letters).
+_CHEM_TOKENS = sorted((a for a in _CHEM_ALIASES if a.isascii()), key=len, reverse=True)
+#: Ternary (NCM) written without its type: which NCM it is changes the recycling value.
+_UNSPECIFIED_NCM = frozenset(
+    {"三元", "三元锂", "三元锂电", "三元锂电池", "三元电池", "三元材料", "镍钴锰", "镍钴锰酸锂"}
+    | {"NCM", "NMC", "TERNARY", "TERNARYLITHIUM"}
+)
+
+
+def _chem_key(text: str) -> str:
+    return re.sub(r"[\s\-_/()（）]", "", unicodedata.normalize("NFKC", text)).upper()
+
+
 def parse_chemistry(text: str) -> str | None:
-    """One of CHEMISTRIES from a name or alias (LiFePO4, 磷酸铁锂, NMC811...), or None."""
-    s = re.sub(r"[\s\-_/]", "", unicodedata.normalize("NFKC", text)).upper()
-    return _CHEM_ALIASES.get(s)
+    """One of CHEMISTRIES from a name or alias (LiFePO4, 磷酸铁锂, NMC811...), or a label
+    naming one code and that code's name ("磷酸铁锂 LFP", "三元 NCM523"), or None."""
+    s = _chem_key(text)
+    if s in _CHEM_ALIASES:
+        return _CHEM_ALIASES[s]
+    for token in _CHEM_TOKENS:
+        rest = s.removeprefix(token) if s.startswith(token) else s.removesuffix(token)
+        if rest != s and rest in _CHEM_NAMES[_CHEM_ALIASES[token]]:
+            return _CHEM_ALIASES[token]
+    return None
+
+
+def is_unspecified_ncm(text: str) -> bool:
+    """True for a ternary chemistry without its NCM type (三元, 三元锂, NCM, ...)."""
+    return _chem_key(text) in _UNSPECIFIED_NCM

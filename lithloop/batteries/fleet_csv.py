@@ -21,6 +21,7 @@ from lithloop.batteries.codes import chemistries_for_letter as _letter_names
 from lithloop.batteries.fleet_cells import (
     decode,
     header_key,
+    is_unspecified_ncm,
     parse_chemistry,
     parse_date,
     parse_decimal,
@@ -165,15 +166,18 @@ class _RowParser:
             )
         chem = None
         if (raw := required("chemistry")) is not None and (chem := parse_chemistry(raw)) is None:
-            err(
-                _issue(
-                    n,
-                    "chemistry",
-                    ImportCode.UNKNOWN_CHEMISTRY,
-                    value=raw,
-                    allowed=", ".join(CHEMISTRIES),
+            if is_unspecified_ncm(raw):
+                err(_issue(n, "chemistry", ImportCode.UNSPECIFIED_NCM, value=raw))
+            else:
+                err(
+                    _issue(
+                        n,
+                        "chemistry",
+                        ImportCode.UNKNOWN_CHEMISTRY,
+                        value=raw,
+                        allowed=", ".join(CHEMISTRIES),
+                    )
                 )
-            )
         numbers: dict[str, Decimal | None] = {}
         for col in ("rated_kwh", "mass_kg", "soh_pct"):
             raw = cell[col].removesuffix("%").strip() if col == "soh_pct" else required(col)

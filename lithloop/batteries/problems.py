@@ -83,6 +83,7 @@ class ImportCode(StrEnum):
     BAD_DATE = "bad_date"
     FUTURE_DATE = "future_date"
     UNKNOWN_CHEMISTRY = "unknown_chemistry"
+    UNSPECIFIED_NCM = "unspecified_ncm"
     INVALID_PACK_CODE = "invalid_pack_code"
     DUPLICATE_PACK_CODE = "duplicate_pack_code"
     CHEMISTRY_MISMATCH = "chemistry_mismatch"
@@ -117,6 +118,10 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.BAD_DATE: "'{value}' is not a date; write it as YYYY-MM-DD.",
     ImportCode.FUTURE_DATE: "The date {value} is after today ({today}).",
     ImportCode.UNKNOWN_CHEMISTRY: "'{value}' is not a known chemistry (allowed: {allowed}).",
+    ImportCode.UNSPECIFIED_NCM: (
+        "'{value}' does not say which ternary (NCM) type the pack is: write NCM523, NCM622 or "
+        "NCM811."
+    ),
     ImportCode.INVALID_PACK_CODE: "Pack code '{value}' is invalid: {detail}",
     ImportCode.DUPLICATE_PACK_CODE: "Pack code {value} already appears in row {first_row}.",
     ImportCode.CHEMISTRY_MISMATCH: (

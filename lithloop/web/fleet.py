@@ -78,6 +78,9 @@ ISSUES = {
     "bad_date": _l("'{value}' is not a date; write it as YYYY-MM-DD."),
     "future_date": _l("The date {value} is after today ({today})."),
     "unknown_chemistry": _l("'{value}' is not a known chemistry (allowed: {allowed})."),
+    "unspecified_ncm": _l(
+        "'{value}' does not say which ternary (NCM) type the pack is: write NCM523, NCM622 or NCM811."  # noqa: E501 (one message)
+    ),
     "invalid_pack_code": _l("Pack code '{value}' is invalid: {detail}"),
     "duplicate_pack_code": _l("Pack code {value} already appears in row {first_row}."),
     "chemistry_mismatch": _l(

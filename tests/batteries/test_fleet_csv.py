@@ -153,7 +153,8 @@ def test_soh_column_is_optional_and_columns_may_be_reordered():
         ("黑C·D1,,LFP,324,2350,2019-02-30,80", "in_service_since", ImportCode.BAD_DATE),
         ("黑C·D1,,LFP,324,2350,May 2019,80", "in_service_since", ImportCode.BAD_DATE),
         ("黑C·D1,,LFP,324,2350,2026-11-27,80", "in_service_since", ImportCode.FUTURE_DATE),
-        ("黑C·D1,,三元,324,2350,2019-05-01,80", "chemistry", ImportCode.UNKNOWN_CHEMISTRY),
+        ("黑C·D1,,三元,324,2350,2019-05-01,80", "chemistry", ImportCode.UNSPECIFIED_NCM),
+        ("黑C·D1,,三元 LFP,324,2350,2019-05-01,80", "chemistry", ImportCode.UNKNOWN_CHEMISTRY),
         (",,LFP,324,2350,2019-05-01,80", "vehicle_plate", ImportCode.REQUIRED),
         ("黑C·D1,,LFP,,2350,2019-05-01,80", "rated_kwh", ImportCode.REQUIRED),
         (

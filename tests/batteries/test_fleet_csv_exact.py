@@ -131,12 +131,33 @@ def test_each_cell_error_exactly(changes, column, code, params):
         ({"soh": ""}, "soh_pct", None),
         ({"since": "2026-11-26"}, "in_service_since", TODAY),  # in service today
         ({"chem": "磷酸铁锂"}, "chemistry", "LFP"),
+        # lithloop's own labels, as its pages and exports show them
+        ({"chem": "磷酸铁锂 LFP"}, "chemistry", "LFP"),
+        ({"chem": "三元 NCM523", "code": ""}, "chemistry", "NCM523"),
+        ({"chem": "三元NCM811", "code": ""}, "chemistry", "NCM811"),
+        ({"chem": "镍钴铝 NCA", "code": ""}, "chemistry", "NCA"),
+        ({"chem": "NCM622 (nickel cobalt manganese 622)", "code": ""}, "chemistry", "NCM622"),
+        ({"chem": "LFP (lithium iron phosphate)"}, "chemistry", "LFP"),
     ],
 )
 def test_values_at_their_limits_are_accepted(changes, field, value):
     result = parse(line(**changes))
     assert result.errors == (), issues(result.errors)
     assert getattr(result.rows[0], field) == value
+
+
+@pytest.mark.parametrize("chem", ["三元锂", "三元", "NCM", "三元 锂电池"])
+def test_ternary_without_its_type_is_refused_asking_for_the_ncm_type(chem):
+    result = parse(line(chem=chem, code=""))
+    assert issues(result.errors) == [(2, "chemistry", ImportCode.UNSPECIFIED_NCM, {"value": chem})]
+    assert "NCM523, NCM622 or NCM811" in result.errors[0].message
+
+
+@pytest.mark.parametrize("chem", ["磷酸铁锂 NCM523", "三元 LFP", "NCM523 (lithium iron phosphate)"])
+def test_a_label_naming_two_chemistries_is_refused(chem):
+    assert [e.code for e in parse(line(chem=chem, code="")).errors] == [
+        ImportCode.UNKNOWN_CHEMISTRY
+    ]
 
 
 @pytest.mark.parametrize(

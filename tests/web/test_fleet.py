@@ -128,6 +128,16 @@ def test_gbk_file_with_chinese_headers_is_imported(client, manager):
     ) == Decimal("85.5")
 
 
+def test_the_apps_own_chemistry_labels_are_read_and_ternary_needs_its_type(client, manager):
+    rows = "黑C·L1,,磷酸铁锂 LFP,295,2225,2016-03-01,\n黑C·L2,,三元 NCM523,295,2225,2016-03-01,\n"
+    response = upload(client, (HEADER + rows).encode())
+    assert response.status_code == 200, response.get_data(as_text=True)
+    refused = upload(client, (HEADER + rows + "黑C·L3,,三元锂,295,2225,2016-03-01,\n").encode())
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "“三元锂”没有说明是哪一种三元（NCM）电池：请填写 NCM523、NCM622 或 NCM811" in body
+
+
 def test_duplicate_codes_in_the_file_and_in_the_register(client, manager):
     twice = (
         HEADER + f"黑C·D1,{CODE_A},LFP,295,2225,2019-03-01,\n"
