@@ -110,7 +110,9 @@ def _fail(
     return FleetImport((), (_issue(row, None, code, **params),), (), encoding)
 
 
-def _header(cells: list[str]) -> tuple[dict[str, int], FleetIssue | None]:
+def _header(cells: list[str]) -> tuple[dict[str, int], FleetIssue | None, list[FleetIssue]]:
+    """The columns' places, the header's error (a required column missing, or one given
+    twice) and warnings: a column lithloop does not read (序号, 备注) is ignored."""
     index: dict[str, int] = {}
     unknown, duplicated = [], []
     for i, cell in enumerate(cells):
@@ -124,16 +126,21 @@ def _header(cells: list[str]) -> tuple[dict[str, int], FleetIssue | None]:
         else:
             index[key] = i
     missing = [c for c in COLUMNS if c not in index and c not in OPTIONAL_COLUMNS]
-    if not (missing or unknown or duplicated):
-        return index, None
-    return index, _issue(
-        1,
-        None,
-        ImportCode.BAD_COLUMNS,
-        missing=", ".join(missing) or "-",
-        unknown=", ".join(unknown) or "-",
-        duplicated=", ".join(duplicated) or "-",
-        expected=", ".join(COLUMNS),
+    if not (missing or duplicated):
+        return index, None, [_issue(1, None, ImportCode.IGNORED_COLUMN, name=u) for u in unknown]
+    # the unknown columns are named too: one may be a required column misspelt
+    return (
+        index,
+        _issue(
+            1,
+            None,
+            ImportCode.BAD_COLUMNS,
+            missing=", ".join(missing),
+            unknown=", ".join(unknown),
+            duplicated=", ".join(duplicated),
+            expected=", ".join(COLUMNS),
+        ),
+        [],
     )
 
 
@@ -305,7 +312,7 @@ def parse_fleet_csv(data: bytes, *, today: date | None = None) -> FleetImport:
         )
     except csv.Error as exc:
         return _fail(ImportCode.BAD_CSV, encoding, detail=str(exc))
-    index, header_error = _header(records[0])
+    index, header_error, header_warnings = _header(records[0])
     if header_error is not None:
         return FleetImport((), (header_error,), (), encoding)
     body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
@@ -314,6 +321,7 @@ def parse_fleet_csv(data: bytes, *, today: date | None = None) -> FleetImport:
     if len(body) > MAX_ROWS:
         return _fail(ImportCode.TOO_MANY_ROWS, encoding, limit=MAX_ROWS)
     parser, rows = _RowParser(today), []
+    parser.warnings.extend(header_warnings)
     for n, record in body:
         extra = [c for i, c in enumerate(record) if i >= len(records[0]) and c.strip()]
         if extra:

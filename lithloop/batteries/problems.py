@@ -94,6 +94,7 @@ class ImportCode(StrEnum):
     # warnings
     UNCODED_PACK = "uncoded_pack"
     SOH_LOOKS_LIKE_FRACTION = "soh_looks_like_fraction"
+    IGNORED_COLUMN = "ignored_column"
     LOOKS_REGISTERED = "looks_registered"  # found by the service against the register
 
 
@@ -106,10 +107,7 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
         "save it as CSV UTF-8 and retry."
     ),
     ImportCode.BAD_CSV: "The file is not readable as CSV: {detail}.",
-    ImportCode.BAD_COLUMNS: (
-        "The columns do not match. Missing: {missing}. Unknown: {unknown}. "
-        "Duplicated: {duplicated}. Expected: {expected}."
-    ),
+    ImportCode.BAD_COLUMNS: "The columns do not match. {details} Expected: {expected}.",
     ImportCode.TOO_MANY_ROWS: "The file has more than {limit} data rows; split it.",
     ImportCode.REQUIRED: "This cell is required.",
     ImportCode.BAD_NUMBER: "'{value}' is not a number.",
@@ -138,6 +136,7 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.SOH_LOOKS_LIKE_FRACTION: (
         "SoH '{value}' was read as {value}%; if you meant a fraction, write {percent}."
     ),
+    ImportCode.IGNORED_COLUMN: "The column '{name}' is not one lithloop reads; it was ignored.",
     ImportCode.LOOKS_REGISTERED: (
         "Your register already has an uncoded pack on {plate} with the same chemistry, rated "
         "kWh and in-service date: importing this row adds a second pack. Remove the row if it "
@@ -153,6 +152,21 @@ def _fmt(template: str, params: Mapping[str, object]) -> str:
         return template
 
 
+#: The parts of BAD_COLUMNS' {details}, each only when its list (a param) is not empty.
+COLUMN_PARTS: dict[str, str] = {
+    "missing": "Missing: {columns}.",
+    "unknown": "Unknown: {columns}.",
+    "duplicated": "Duplicated: {columns}.",
+}
+
+
+def column_details(params: Mapping[str, object], parts: Mapping[str, object], sep: str) -> str:
+    """BAD_COLUMNS' {details}: the parts whose column lists are not empty, joined by sep."""
+    return sep.join(
+        str(parts[key]).format(columns=params[key]) for key in COLUMN_PARTS if params.get(key)
+    )
+
+
 def code_message(reason: CodeReason, params: Mapping[str, object]) -> str:
     """English message of a code problem."""
     return _fmt(CODE_MESSAGES[reason], params)
@@ -160,4 +174,6 @@ def code_message(reason: CodeReason, params: Mapping[str, object]) -> str:
 
 def import_message(code: ImportCode, params: Mapping[str, object]) -> str:
     """English message of an import error or warning."""
+    if code is ImportCode.BAD_COLUMNS:
+        params = {**params, "details": column_details(params, COLUMN_PARTS, " ")}
     return _fmt(IMPORT_MESSAGES[code], params)

@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 
 from lithloop import clock, labels
 from lithloop.batteries.fleet_csv import MAX_BYTES
+from lithloop.batteries.problems import column_details
 from lithloop.extensions import db
 from lithloop.i18n import current_language
 from lithloop.models import Role
@@ -67,9 +68,7 @@ ISSUES = {
         "The file is not CSV text in UTF-8 or GBK/GB18030 (an Excel workbook?); save it as CSV UTF-8 and retry."  # noqa: E501 (one message)
     ),
     "bad_csv": _l("The file is not readable as CSV: {detail}."),
-    "bad_columns": _l(
-        "The columns do not match. Missing: {missing}. Unknown: {unknown}. Duplicated: {duplicated}. Expected: {expected}."  # noqa: E501 (one message)
-    ),
+    "bad_columns": _l("The columns do not match. {details} Expected: {expected}."),
     "too_many_rows": _l("The file has more than {limit} data rows; split it."),
     "required": _l("This cell is required."),
     "bad_number": _l("'{value}' is not a number."),
@@ -96,10 +95,18 @@ ISSUES = {
     "soh_looks_like_fraction": _l(
         "SoH '{value}' was read as {value}%; if you meant a fraction, write {percent}."
     ),
+    "ignored_column": _l("The column '{name}' is not one lithloop reads; it was ignored."),
     bus_fleet.ALREADY_REGISTERED: _l("Pack code {value} is already in your register."),
     "looks_registered": _l(
         "Your register already has an uncoded pack on {plate} with the same chemistry, rated kWh and in-service date: importing this row adds a second pack. Remove the row if it is the same pack."  # noqa: E501 (one message)
     ),
+}
+
+#: The parts of the header error's {details} (batteries/problems.py COLUMN_PARTS).
+COLUMN_PARTS = {
+    "missing": _l("Missing: {columns}."),
+    "unknown": _l("Unknown: {columns}."),
+    "duplicated": _l("Duplicated: {columns}."),
 }
 
 
@@ -118,6 +125,8 @@ def issue_text(issue) -> str:
     params = dict(issue.params)
     if "reason" in params:  # why the pack code was refused: the one table of code reasons
         params["detail"] = labels.code_reason(str(params["reason"]), params)
+    if code == "bad_columns":  # only the lists that are not empty
+        params["details"] = column_details(params, COLUMN_PARTS, "")
     return _format(str(ISSUES[code]), params)
 
 

@@ -125,6 +125,22 @@ def test_missing_and_unknown_columns_make_one_error_with_the_expected_list():
     assert "mass_kg" in error.message and "colour" in error.message
 
 
+def test_a_header_error_omits_the_lists_that_are_empty():
+    error = only_error(parse("序号,vehicle_plate,chemistry,rated_kwh,mass_kg\n1,x,LFP,1,1\n"))
+    assert error.message == (
+        "The columns do not match. Missing: pack_code, in_service_since. Unknown: 序号. "
+        "Expected: vehicle_plate, pack_code, chemistry, rated_kwh, mass_kg, in_service_since, "
+        "soh_pct."
+    )
+
+
+def test_columns_lithloop_does_not_read_are_ignored_with_a_warning():
+    result = parse("序号," + HEADER.strip() + ",备注\n1,黑C·D1,,LFP,324,2350,2019-05-01,80,x\n")
+    assert result.ok and result.rows[0].vehicle_plate == "黑C·D1"
+    ignored = [w for w in result.warnings if w.code is ImportCode.IGNORED_COLUMN]
+    assert [(w.row, w.params) for w in ignored] == [(1, {"name": "序号"}), (1, {"name": "备注"})]
+
+
 def test_duplicated_column_is_a_column_error():
     error = only_error(parse(HEADER.strip() + ",SOH%\n"))
     assert error.params["duplicated"] == "SOH%"

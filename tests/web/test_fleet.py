@@ -104,6 +104,28 @@ def test_wrong_columns_explained(client, manager):
     assert pack_count() == 0
 
 
+def test_a_header_error_names_only_what_is_wrong(client, manager):
+    response = upload(client, "序号,plate,chemistry,rated_kwh,mass_kg\n1,黑C·D1,LFP,1,1\n".encode())
+    body = response.get_data(as_text=True)
+    assert "列名不符合要求。缺少：pack_code, in_service_since。无法识别：序号。应有：" in body
+    assert "重复" not in body and "：-" not in body
+    client.get("/lang/en")
+    english = upload(client, b"plate,Plate,pack_code\n").get_data(as_text=True)
+    assert "do not match. Missing: chemistry, rated_kwh, mass_kg, in_service_since. " in english
+    assert "Duplicated: Plate. Expected: vehicle_plate" in english and "Unknown" not in english
+
+
+def test_a_row_number_column_is_ignored_with_a_warning(client, manager):
+    header = "序号,车牌号,电池编码,化学体系,额定电量kWh,质量kg,投运日期,备注\n"
+    text = header + "1,黑C·N1,,LFP,295,2225,2016-03-01,旧车\n"
+    response = upload(client, text.encode())
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="token"' in body
+    assert "系统不读取“序号”列，已忽略该列。" in body and "系统不读取“备注”列" in body
+    assert confirm(client, body).status_code == 302
+    assert db.session.scalar(sa.select(BusPack.vehicle_plate)) == "黑C·N1"
+
+
 def test_binary_file_refused_clearly(client, manager):
     response = upload(client, b"PK\x03\x04\x00\x00binary", "fleet.xlsx")
     assert response.status_code == 422

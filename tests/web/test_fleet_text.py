@@ -7,7 +7,7 @@ import re
 
 from flask_babel import force_locale
 
-from lithloop.batteries.problems import IMPORT_MESSAGES
+from lithloop.batteries.problems import COLUMN_PARTS, IMPORT_MESSAGES
 from lithloop.services.booking import bus_fleet
 from lithloop.web import fleet
 
@@ -20,6 +20,7 @@ def test_every_import_problem_has_its_catalogue_message():
     assert set(fleet.ISSUES) == set(ENGLISH)
     for code, message in fleet.ISSUES.items():
         assert message._args[0] == ENGLISH[code], code
+    assert {k: v._args[0] for k, v in fleet.COLUMN_PARTS.items()} == COLUMN_PARTS
 
 
 def test_a_bad_code_reads_in_chinese_with_its_reason(app):
