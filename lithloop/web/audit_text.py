@@ -65,6 +65,14 @@ KEYS = {
     "work": _l("Working days"),
 }
 
+#: Why every session of a user was ended (user.sessions_ended), recorded as these codes.
+SESSION_END_REASONS = {
+    "account disabled": _l("The account was disabled"),
+    "log out everywhere": _l("Log out everywhere"),
+    "password change": _l("The password was changed"),
+    "password reset": _l("The password was reset"),
+}
+
 
 def action_words(code: str) -> str:
     """A recorded action in words."""
@@ -88,6 +96,8 @@ def detail_rows(details: dict | None) -> list[tuple[str, str]]:
             shown = ", ".join(str(v) for v in value) or "—"
         elif isinstance(value, bool):
             shown = str(_l("yes") if value else _l("no"))
+        elif key == "reason" and value in SESSION_END_REASONS:
+            shown = str(SESSION_END_REASONS[value])
         else:
             shown = "—" if value in (None, "") else str(value)
         rows.append((str(KEYS.get(key, key)), shown))

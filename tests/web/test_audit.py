@@ -96,6 +96,8 @@ def test_disable_and_enable_a_user(client, auth, app):
     submit(client, f"/admin/users/{user.id}/enabled", {"enabled": "1"}, page="/admin/users")
     assert len(entries("user.enable")) == 1
     assert db.session.get(User, user.id).enabled
+    page = client.get("/admin/audit?action=user.sessions_ended").get_data(as_text=True)
+    assert "账户已被停用" in page and "account disabled" not in page  # the reason in words
 
 
 def test_admin_cannot_disable_themself(client, auth):
