@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -43,3 +44,18 @@ def load_places() -> tuple[Place, ...]:
 def park_place() -> Place:
     """The recycling park's own row."""
     return next(p for p in load_places() if p.kind == "park")
+
+
+# Cities the region lists by their urban districts only, by the names people type.
+CITIES_BY_DISTRICTS = {"牡丹江": "Mudanjiang", "牡丹江市": "Mudanjiang"}
+
+
+@cache
+def english_names() -> dict[str, str]:
+    """Chinese place names of the region (with and without 市/县/区) to English ones."""
+    names = dict(CITIES_BY_DISTRICTS)
+    for place in load_places():
+        english = re.sub(r"\s*\(.*?\)", "", place.name_en)
+        names[place.name_zh] = english
+        names.setdefault(re.sub(r"(市|县|区)$", "", place.name_zh), english)
+    return names

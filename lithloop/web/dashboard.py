@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import clock, labels
-from lithloop.geo import load_places
+from lithloop.geo import english_names
 from lithloop.i18n import current_language
 from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar
@@ -91,17 +89,7 @@ def place_name(city: str) -> str:
     the region's places know their English names); anything else as it was typed."""
     if current_language().startswith("zh"):
         return city
-    return _english_places().get(city.strip(), city)
-
-
-def _english_places() -> dict[str, str]:
-    """The region's Chinese place names (with and without 市/县/区) to their English ones."""
-    names = {"牡丹江": "Mudanjiang", "牡丹江市": "Mudanjiang"}  # listed by its districts
-    for place in load_places():
-        english = re.sub(r"\s*\(.*?\)", "", place.name_en)
-        names[place.name_zh] = english
-        names.setdefault(re.sub(r"(市|县|区)$", "", place.name_zh), english)
-    return names
+    return english_names().get(city.strip(), city)
 
 
 @bp.get("/")
