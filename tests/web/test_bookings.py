@@ -100,15 +100,17 @@ def test_same_idempotency_key_books_once(client, world):
     assert day.booked_stops == 1  # capacity taken once
 
 
+def _lot(i: int, mass_kg: str, condition: str = "intact") -> dict:
+    """The booking form's fields of lot `i`: one LFP pack."""
+    fields = {"chemistry": "LFP", "form": "pack", "count": "1", "mass_kg": mass_kg}
+    return {f"lots-{i}-{k}": v for k, v in {**fields, "condition": condition}.items()}
+
+
 def test_double_submitted_form_books_once(client, auth, world):
     auth.login(world["dealer"].email)
     form = {
         "site_id": world["site"].id,
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": "800",
-        "lots-0-condition": "intact",
+        **_lot(0, "800"),
         "date": open_day(2).isoformat(),
         "slot": "10:00-12:00",
         "idempotency_key": "abc123",
@@ -125,16 +127,8 @@ def test_the_form_names_every_problem_at_once_not_one_per_try(client, auth, worl
     auth.login(world["dealer"].email)
     form = {
         "site_id": world["site"].id,
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": "abc",
-        "lots-0-condition": "intact",
-        "lots-1-chemistry": "LFP",
-        "lots-1-form": "pack",
-        "lots-1-count": "1",
-        "lots-1-mass_kg": "500",
-        "lots-1-condition": "damaged",  # and no SP376 item ticked
+        **_lot(0, "abc"),
+        **_lot(1, "500", "damaged"),  # and no SP376 item ticked
         "date": "",
         "slot": "10:00-12:00",
     }

@@ -431,25 +431,34 @@ def test_a_locked_stop_stays_on_its_truck_in_the_next_run(client, auth, day_worl
     assert kept.route.truck_id == other.id and kept.locked
 
 
-def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, day_world):
-    from lithloop.models import BookingDay
-
-    # one small truck for one trip: the day's five bookings cannot all fit
+def _one_small_truck(app) -> None:
+    """One 2 t truck for one trip a day, the others off: the world's day cannot take all."""
     trucks = list(db.session.scalars(sa.select(Truck).order_by(Truck.id)))
     for truck in trucks[1:]:
         truck.active = False
     trucks[0].payload_kg = 2000
     db.session.commit()
     app.config["TRUCK_TRIPS_PER_DAY"] = 1
-    h = bearer(client, day_world["dispatcher"])
+
+
+def _two_day_run(client, world) -> dict:
+    """A 2 s run over the world's day and the next, waited for; the run as the API shows it."""
+    h = bearer(client, world["dispatcher"])
     started = client.post(
         "/api/v1/plans/runs",
-        json={"date": day_world["day"].isoformat(), "time_limit_s": 2, "horizon_days": 2},
+        json={"date": world["day"].isoformat(), "time_limit_s": 2, "horizon_days": 2},
         headers=h,
     )
-    assert started.status_code == 202
+    assert started.status_code == 202, started.json
     assert runner.wait(started.json["id"], timeout=120)
-    run = client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
+    return client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
+
+
+def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, day_world):
+    from lithloop.models import BookingDay
+
+    _one_small_truck(app)  # the day's five bookings cannot all fit
+    run = _two_day_run(client, day_world)
     assert run["status"] == "succeeded" and len(run["plan_ids"]) == 2
     first, second = (db.session.get(Plan, p) for p in run["plan_ids"])
     assert second.plan_date > first.plan_date
@@ -489,19 +498,8 @@ def test_a_booking_is_never_on_two_published_plans_of_different_days(
 
     trucks = list(db.session.scalars(sa.select(Truck).order_by(Truck.id)))
     payloads = [t.payload_kg for t in trucks]
-    for truck in trucks[1:]:
-        truck.active = False
-    trucks[0].payload_kg = 2000
-    db.session.commit()
-    app.config["TRUCK_TRIPS_PER_DAY"] = 1
-    h = bearer(client, day_world["dispatcher"])
-    started = client.post(
-        "/api/v1/plans/runs",
-        json={"date": day_world["day"].isoformat(), "time_limit_s": 2, "horizon_days": 2},
-        headers=h,
-    )
-    assert runner.wait(started.json["id"], timeout=120)
-    run = client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
+    _one_small_truck(app)
+    run = _two_day_run(client, day_world)
     second = db.session.get(Plan, run["plan_ids"][1])
     carried = {s.booking_id for r in second.routes for s in r.stops if s.booking_id}
     assert carried

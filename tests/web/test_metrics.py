@@ -82,27 +82,19 @@ def test_a_run_whose_worker_died_counts_as_failed(client, day_world):  # noqa: F
     from datetime import timedelta
 
     from lithloop import clock
-    from lithloop.extensions import db
-    from lithloop.models import PlanRun, RunStatus
+    from lithloop.models import RunStatus
     from lithloop.services.dispatch import runs
+    from tests.factories import PlanRunFactory
 
     started = clock.now() - timedelta(minutes=10)
-    db.session.add(
-        PlanRun(
-            plan_date=day_world["day"],
-            time_limit_s=60,
-            created_by=day_world["dispatcher"],
-            horizon_days=1,
-            runner="celery",
-            progress=[],
-            log="",
-            status=RunStatus.RUNNING,
-            created_at=started,
-            started_at=started,
-            heartbeat_at=started,
-        )
+    PlanRunFactory(
+        plan_date=day_world["day"],
+        created_by=day_world["dispatcher"],
+        status=RunStatus.RUNNING,
+        created_at=started,
+        started_at=started,
+        heartbeat_at=started,
     )
-    db.session.commit()
     with client.application.app_context():  # the app whose /metrics is read
         assert runs.fail_stale_runs() == 1
     found = families(client.get("/metrics").get_data(as_text=True))

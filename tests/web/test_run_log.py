@@ -35,23 +35,12 @@ def test_an_empty_log_shows_nothing(app):
 
 
 def _failed_run(world, error: str):
-    from lithloop.extensions import db
-    from lithloop.models import PlanRun, RunStatus
+    from lithloop.models import RunStatus
+    from tests.factories import PlanRunFactory
 
-    run = PlanRun(
-        plan_date=world["day"],
-        time_limit_s=5,
-        created_by=world["dispatcher"],
-        horizon_days=1,
-        runner="thread",
-        progress=[],
-        log="",
-        status=RunStatus.FAILED,
-        error=error,
+    return PlanRunFactory(
+        plan_date=world["day"], created_by=world["dispatcher"], status=RunStatus.FAILED, error=error
     )
-    db.session.add(run)
-    db.session.commit()
-    return run
 
 
 def _panel(client, run) -> str:
@@ -95,23 +84,16 @@ def test_a_run_waiting_for_a_busy_worker_is_not_taken_for_dead(app, day_world): 
     now = clock.now()
 
     def run(status, created_ago_s, heartbeat_ago_s=None):
-        made = PlanRun(
+        from tests.factories import PlanRunFactory
+
+        beat = None if heartbeat_ago_s is None else now - timedelta(seconds=heartbeat_ago_s)
+        return PlanRunFactory(
             plan_date=day_world["day"],
-            time_limit_s=5,
             created_by=day_world["dispatcher"],
-            horizon_days=1,
-            runner="celery",
-            progress=[],
-            log="",
             status=status,
             created_at=now - timedelta(seconds=created_ago_s),
-            heartbeat_at=None
-            if heartbeat_ago_s is None
-            else now - timedelta(seconds=heartbeat_ago_s),
-        )
-        db.session.add(made)
-        db.session.commit()
-        return made.id
+            heartbeat_at=beat,
+        ).id
 
     waiting = run(RunStatus.QUEUED, 600)  # ten minutes behind a long run: still waiting
     forgotten = run(RunStatus.QUEUED, 2 * 3600)  # no worker took it in two hours
