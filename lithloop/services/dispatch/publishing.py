@@ -176,6 +176,7 @@ def _lock(booking_id: int) -> Booking:
 
 def _schedule_routed(user: User, plan: Plan) -> set[int]:
     routed = set()
+    told_truck = _published_trucks(plan.plan_date)  # what the owners were told so far
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking_id is None or stop.done_at is not None:
@@ -199,7 +200,7 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                 again
                 and not moved
                 and booking.eta_start == stop.arrival - ETA_HALF_WINDOW
-                and _published_truck(booking.id, plan.plan_date) == route.truck_id
+                and told_truck.get(booking.id) == route.truck_id
             )
             booking.eta_start = stop.arrival - ETA_HALF_WINDOW
             booking.eta_end = stop.arrival + ETA_HALF_WINDOW
@@ -219,19 +220,19 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
     return routed
 
 
-def _published_truck(booking_id: int, day) -> int | None:
-    """The truck the day's published plan (before this publish) sends for the booking."""
-    return db.session.scalar(
-        sa.select(PlanRoute.truck_id)
+def _published_trucks(day) -> dict[int, int]:
+    """Booking id -> the truck the day's published plan (before this publish) sends."""
+    rows = db.session.execute(
+        sa.select(PlanStop.booking_id, PlanRoute.truck_id)
+        .join(PlanRoute, PlanStop.route_id == PlanRoute.id)
         .join(Plan, Plan.id == PlanRoute.plan_id)
-        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
         .where(
-            PlanStop.booking_id == booking_id,
+            PlanStop.booking_id.is_not(None),
             Plan.plan_date == day,
             Plan.status == PlanStatus.PUBLISHED,
         )
-        .limit(1)
     )
+    return {booking_id: truck_id for booking_id, truck_id in rows}
 
 
 def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
