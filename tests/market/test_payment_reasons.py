@@ -10,6 +10,12 @@ from lithloop.services.market import payment_reasons
 from tests.plain_language import untranslated
 
 
+@pytest.fixture
+def backend():
+    """SQLite only: messages are told the same whatever database holds the data."""
+    return "sqlite"
+
+
 @pytest.mark.parametrize("code", sorted(payment_reasons._REASONS))
 def test_every_known_reason_is_chinese(app, code):
     with app.test_request_context(), force_locale("zh"):

@@ -10,6 +10,13 @@ from lithloop.services.booking.pricing_refusals import refusal
 from tests.plain_language import untranslated
 from tests.web.test_prices import LOT, bearer, dealer, index  # noqa: F401 (fixtures)
 
+
+@pytest.fixture
+def backend():
+    """SQLite only: messages are told the same whatever database holds the data."""
+    return "sqlite"
+
+
 C = pricing.PricingErrorCode
 
 
