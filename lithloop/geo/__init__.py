@@ -2,6 +2,22 @@
 matrix provider of quotes and plans (`lithloop.geo.matrices`, imported on its own so that
 the geocoders stay free of the routing types)."""
 
-from lithloop.geo.gazetteer import Place, english_names, load_places, park_place
+from lithloop.geo.gazetteer import (
+    CITY_CENTRES,
+    Place,
+    english,
+    english_names,
+    load_places,
+    park_place,
+    short_zh,
+)
 
-__all__ = ["Place", "english_names", "load_places", "park_place"]
+__all__ = [
+    "CITY_CENTRES",
+    "Place",
+    "english",
+    "english_names",
+    "load_places",
+    "park_place",
+    "short_zh",
+]

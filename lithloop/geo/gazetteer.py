@@ -46,16 +46,28 @@ def park_place() -> Place:
     return next(p for p in load_places() if p.kind == "park")
 
 
-# Cities the region lists by their urban districts only, by the names people type.
-CITIES_BY_DISTRICTS = {"牡丹江": "Mudanjiang", "牡丹江市": "Mudanjiang"}
+def english(place: Place) -> str:
+    """The place's English name without its note in brackets ("Xi'an District")."""
+    return re.sub(r"\s*\(.*?\)", "", place.name_en)
+
+
+def short_zh(name_zh: str) -> str:
+    """A Chinese place name without 市/县/区, as people often write it ("鸡西")."""
+    return re.sub(r"(市|县|区)$", "", name_zh)
+
+
+# Cities the region lists by their urban districts only: (Chinese, English) name -> the
+# district of the centre (Mudanjiang's government sits in Dong'an).
+CITY_CENTRES = {("牡丹江市", "Mudanjiang"): "东安区"}
 
 
 @cache
 def english_names() -> dict[str, str]:
     """Chinese place names of the region (with and without 市/县/区) to English ones."""
-    names = dict(CITIES_BY_DISTRICTS)
+    names = {}
+    for (zh, en), _centre in CITY_CENTRES.items():
+        names[zh] = names[short_zh(zh)] = en
     for place in load_places():
-        english = re.sub(r"\s*\(.*?\)", "", place.name_en)
-        names[place.name_zh] = english
-        names.setdefault(re.sub(r"(市|县|区)$", "", place.name_zh), english)
+        names[place.name_zh] = english(place)
+        names.setdefault(short_zh(place.name_zh), english(place))
     return names

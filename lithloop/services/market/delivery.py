@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
-from lithloop.geo.gazetteer import Place, load_places
+from lithloop.geo.gazetteer import CITY_CENTRES, Place, english, load_places, short_zh
 from lithloop.services.booking import distances
 from lithloop.services.errors import Invalid
 from lithloop.services.packs import holiday_calendar
@@ -96,18 +96,21 @@ def _fold(text: str) -> str:
 
 def _names(place: Place) -> set[str]:
     zh = place.name_zh
-    en = _fold(re.sub(r"\s*\(.*?\)", "", place.name_en))
+    en = _fold(english(place))
     names = {_fold(zh), en}
-    if len(short := re.sub(r"(市|县|区)$", "", zh)) >= 2:
+    if len(short := short_zh(zh)) >= 2:
         names.add(short)
     if len(short_en := re.sub(r"\s+(county|district|city)$", "", en)) >= 3:
         names.add(short_en)
     return names
 
 
-# Cities the region lists by their urban districts only: the city's name means the district
-# of its centre (Mudanjiang's government sits in Dong'an).
-CITY_CENTRES = {"牡丹江市": "东安区", "牡丹江": "东安区", "mudanjiang": "东安区"}
+# A city listed by its districts, by any of its names, means the district of its centre.
+_CENTRE_OF = {
+    name: centre
+    for (zh, en), centre in CITY_CENTRES.items()
+    for name in (_fold(zh), short_zh(zh), _fold(en))
+}
 
 
 def find_city(name: str) -> Place:
@@ -115,7 +118,7 @@ def find_city(name: str) -> Place:
     text = _fold(str(name or ""))
     if not text:
         raise Invalid(_l("Choose the city or county to deliver to."), field="city")
-    text = CITY_CENTRES.get(text, text)
+    text = _CENTRE_OF.get(text, text)
     if len(text) <= MAX_CITY_CHARS:
         for place in cities():
             if text in _names(place):
@@ -131,7 +134,7 @@ def find_city(name: str) -> Place:
 
 def city_label(place: Place, locale: str) -> str:
     """The place's name in the reader's language."""
-    return place.name_zh if locale.startswith("zh") else re.sub(r"\s*\(.*?\)", "", place.name_en)
+    return place.name_zh if locale.startswith("zh") else english(place)
 
 
 def pickup_quote(today: date | None = None) -> DeliveryQuote:
