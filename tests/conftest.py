@@ -212,6 +212,28 @@ def _without_api_document():
         Blueprint.register_views_in_doc = saved
 
 
+#: The OpenAPI document of the app, built once per pytest process (config keys that shape it).
+_API_DOCUMENTS: dict[tuple, object] = {}
+
+
+def make_documented_app(database_url: str, **extra):
+    """make_app, with the OpenAPI document built by the first such app of this process and
+    handed to the later ones: the document depends only on the code and the API_/OPENAPI_
+    settings, and building it is three quarters of create_app."""
+    from lithloop.web.api import api
+
+    shaping = ("API_", "OPENAPI_")
+    key = tuple(sorted((k, repr(v)) for k, v in extra.items() if k.startswith(shaping)))
+    if key not in _API_DOCUMENTS:
+        made = make_app(database_url, **extra)
+        _API_DOCUMENTS[key] = api.spec
+        return made
+    with _without_api_document():
+        made = make_app(database_url, **extra)
+    api.spec = _API_DOCUMENTS[key]
+    return made
+
+
 @pytest.fixture
 def app(database_url, backend, request):
     """The app under test, on a clean database.
@@ -219,7 +241,8 @@ def app(database_url, backend, request):
     The test body runs inside the app context of a twin app on the same database, so
     that each request the test client makes gets its own app context, session and `g`,
     exactly as in production (a shared context would hide missing commits). The twin has
-    every route but no OpenAPI document; the served app, made last, documents the API. On SQLite the
+    every route but no OpenAPI document; the served app, made last, documents the API (the
+    process's one document: make_documented_app). On SQLite the
     empty schema is a copy of the session's file, not built again for every test.
     """
     copied = False
@@ -230,7 +253,7 @@ def app(database_url, backend, request):
             copied = True
     with _without_api_document():
         twin = make_app(database_url)  # first: `api` keeps the served app's full document
-    served = make_app(database_url)
+    served = make_documented_app(database_url)
     with twin.app_context():
         if not copied and (backend == "sqlite" or database_url not in _pg_schema_ready):
             _db.create_all()
