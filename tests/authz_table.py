@@ -230,6 +230,7 @@ TABLE: dict[str, Rule] = {
     "GET dispatch.plan": _r(STAFF, params={"plan_id": "{plan_id}"}),
     "POST dispatch.start": _r(PLANNERS, body={"date": "{open_day}", "time_limit_s": "0"}),
     "POST dispatch.cancel": _r(PLANNERS, params={"run_id": "{run_id}"}, body={}),
+    "POST dispatch.finish": _r(PLANNERS, params={"run_id": "{run_id}"}, body={}),
     "POST dispatch.move": _r(
         PLANNERS,
         params={"plan_id": "{plan_id}"},
@@ -245,6 +246,8 @@ TABLE: dict[str, Rule] = {
     "POST dispatch.lock_stop": _r(PLANNERS, params={"stop_id": "{any_stop}"}, body={}),
     "POST api_plans.start_run": _r(PLANNERS, body={"date": "{open_day}", "time_limit_s": 100000}),
     "GET api_plans.get_run": _r(STAFF, params={"run_id": "{run_id}"}),
+    "POST api_plans.finish_run": _r(PLANNERS, params={"run_id": "{run_id}"}, body={}),
+    "POST api_plans.cancel_run": _r(PLANNERS, params={"run_id": "{run_id}"}, body={}),
     "GET api_plans.get_plan": _r(STAFF, params={"plan_id": "{plan_id}"}),
     "POST api_routing.solve": _r(
         PLANNERS, query={"seconds": "0.1"}, body={"vehicles": [], "jobs": []}

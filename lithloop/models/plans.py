@@ -35,6 +35,8 @@ class PlanRun(TimestampMixin, db.Model):
     log: Mapped[str] = mapped_column(sa.Text, default="")
     error: Mapped[str] = mapped_column(sa.String(1000), default="")
     cancel_requested: Mapped[bool] = mapped_column(default=False)
+    # "finish now": the day being searched ends with its best plan so far, which is stored
+    finish_requested: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

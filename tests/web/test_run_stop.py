@@ -8,8 +8,8 @@ from flask import current_app
 
 from lithloop.extensions import db
 from lithloop.jobs import runner
-from lithloop.models import PlanRun, RunStatus
-from lithloop.services.dispatch import runs
+from lithloop.models import Plan, PlanRun, RunStatus
+from lithloop.services.dispatch import planning, runs
 from tests.conftest import api_headers, submit
 from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 
@@ -42,6 +42,74 @@ def test_cancelling_a_running_run_stops_the_solver_within_a_second(client, day_w
     runs.cancel_run(day_world["dispatcher"], run_id)
     assert runner.wait(run_id, timeout=30)
     assert time.monotonic() - asked < 2.0  # poll every 0.5 s, engines check several times a second
+    shown = client.get(f"/api/v1/plans/runs/{run_id}", headers=h).json
+    assert shown["status"] == "cancelled" and shown["plan_id"] is None
+
+
+def test_finish_now_ends_a_run_within_a_second_and_keeps_its_best_plan(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    """Two days of two minutes each: "finish now" during the first ends it with its best plan
+    so far, and the second day gets a short search instead of its two minutes."""
+    started, h = _start(client, day_world, time_limit_s=240, horizon_days=2)
+    assert started.status_code == 202, started.json
+    run_id = started.json["id"]
+    _wait_running(run_id)
+    time.sleep(1.0)  # well inside the first day's solve
+    asked = time.monotonic()
+    answer = client.post(f"/api/v1/plans/runs/{run_id}/finish", headers=h)
+    assert answer.status_code == 202 and answer.json["finish_requested"] is True
+    assert runner.wait(run_id, timeout=60)
+    assert time.monotonic() - asked < 2.0 + planning.FINISHING_DAY_S + 1.5
+    shown = client.get(f"/api/v1/plans/runs/{run_id}", headers=h).json
+    assert shown["status"] == "succeeded" and len(shown["plan_ids"]) == 2
+    plan = db.session.get(Plan, shown["plan_ids"][0])
+    assert {s.booking_id for r in plan.routes for s in r.stops if s.booking_id} == set(
+        day_world["bookings"]
+    )
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/runs/{run_id}").get_data(as_text=True)
+    assert f"{day_world['day'].isoformat()}：按要求在" in page and "保留已找到的最佳方案" in page
+    again = client.post(f"/api/v1/plans/runs/{run_id}/finish", headers=h)
+    assert again.status_code == 409 and again.json["error"] == "run_ended"
+
+
+def test_finish_now_is_refused_for_a_run_still_waiting_and_offered_while_running(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    run = runs.start_run(day_world["dispatcher"], day_world["day"], 30)  # queued, no worker
+    h = api_headers(client, day_world["dispatcher"])
+    answer = client.post(f"/api/v1/plans/runs/{run.id}/finish", headers=h)
+    assert answer.status_code == 409 and answer.json["error"] == "run_not_started"
+    db.session.expire_all()
+    assert db.session.get(PlanRun, run.id).finish_requested is False
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/runs/{run.id}").get_data(as_text=True)
+    assert "立即结束并保留最佳方案" not in page and "取消运行" in page
+    db.session.get(PlanRun, run.id).status = RunStatus.RUNNING
+    db.session.commit()
+    page = client.get(f"/dispatch/runs/{run.id}").get_data(as_text=True)
+    assert "立即结束并保留最佳方案" in page
+    run_page = f"/dispatch/runs/{run.id}"
+    response = submit(client, f"{run_page}/finish", {}, page=run_page)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PlanRun, run.id).finish_requested is True
+    page = client.get(f"/dispatch/runs/{run.id}").get_data(as_text=True)
+    assert "立即结束并保留最佳方案" not in page and "正在结束" in page
+
+
+def test_cancel_through_the_api_stores_no_plan(client, day_world):  # noqa: F811
+    started, h = _start(client, day_world, time_limit_s=120)
+    run_id = started.json["id"]
+    _wait_running(run_id)
+    answer = client.post(f"/api/v1/plans/runs/{run_id}/cancel", headers=h)
+    assert answer.status_code == 202
+    assert runner.wait(run_id, timeout=30)
     shown = client.get(f"/api/v1/plans/runs/{run_id}", headers=h).json
     assert shown["status"] == "cancelled" and shown["plan_id"] is None
 

@@ -24,5 +24,6 @@ class Code(StrEnum):
     PAST_DAY = "past_day"
     PUBLISHED_MEANWHILE = "published_meanwhile"
     RUN_ENDED = "run_ended"
+    RUN_NOT_STARTED = "run_not_started"
     RUN_IN_PROGRESS = "run_in_progress"
     UNDER_WAY = "under_way"

@@ -49,6 +49,9 @@ DAY_LINE = (
     "{kept} routes kept as they are, {going} under way (their done stops kept)"
 )
 RESULT_LINE = "{day}: solver {status}; {left} unassigned"
+FINISHED_LINE = "{day}: finished at the dispatcher's request after {seconds} s"
+#: After a "finish now", each later day of the horizon is searched this long (seconds).
+FINISHING_DAY_S = 1
 
 
 def require_planner(user: User) -> None:
@@ -115,24 +118,26 @@ def run_mode(run: PlanRun) -> str:
     return mode if first.startswith(MODE_MARK) and mode in RUN_MODES else "thorough"
 
 
-def _cancel_flag(run_id: int):
-    """Reads the run's cancel flag on its own short connection (the solve's session keeps
-    its transaction; a fresh connection sees the dispatcher's committed cancel)."""
+def _stop_flag(run_id: int, finishing: bool):
+    """Reads the run's cancel flag (and, unless the run is already finishing, its "finish
+    now" flag) on its own short connection (the solve's session keeps its transaction; a
+    fresh connection sees the dispatcher's committed request)."""
+    asked = PlanRun.cancel_requested
+    if not finishing:
+        asked = sa.or_(asked, PlanRun.finish_requested)
 
     def check() -> bool:
         with db.engine.connect() as conn:
-            return bool(
-                conn.scalar(sa.select(PlanRun.cancel_requested).where(PlanRun.id == run_id))
-            )
+            return bool(conn.scalar(sa.select(asked).where(PlanRun.id == run_id)))
 
     return check
 
 
-def _stop_for(run: PlanRun):
-    """The solve's stop criterion: a cancel within about a second; quick runs also end
-    when nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S."""
+def _stop_for(run: PlanRun, finishing: bool = False):
+    """The solve's stop criterion: a cancel or a "finish now" within about a second; quick
+    runs also end when nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S."""
     cancelled = routing.Cancelled(
-        _cancel_flag(run.id), every=current_app.config["PLAN_CANCEL_POLL_S"]
+        _stop_flag(run.id, finishing), every=current_app.config["PLAN_CANCEL_POLL_S"]
     )
     if run_mode(run) == "quick":
         return routing.AnyOf(
@@ -237,7 +242,8 @@ def horizon(run: PlanRun) -> list[date]:
 
 def solve_and_store(run: PlanRun) -> None:
     """Plan each open day of a running run (what does not fit moves to the next) and mark
-    it succeeded; a cancel ends it without a plan (runs.execute_run records failures)."""
+    it succeeded; a cancel ends it without a plan (runs.execute_run records failures). A
+    "finish now" keeps the best plan of the day being searched; later days get a short search."""
     park = park_site()
     active = list(
         db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.id))
@@ -248,7 +254,9 @@ def solve_and_store(run: PlanRun) -> None:
     seconds = max(1, run.time_limit_s // len(days))
     carried: list[Booking] = []
     for day in days:
-        stored = _plan_one_day(run, day, park, active, carried, seconds)
+        finishing = run.finish_requested
+        budget = min(seconds, FINISHING_DAY_S) if finishing else seconds
+        stored = _plan_one_day(run, day, park, active, carried, budget, finishing)
         if stored is None:  # cancelled
             return
         carried = [u.booking for u in stored.unassigned if u.reason == "day_full"]
@@ -257,7 +265,13 @@ def solve_and_store(run: PlanRun) -> None:
 
 
 def _plan_one_day(
-    run: PlanRun, day: date, park: Site, active: list[Truck], carried: list[Booking], seconds: int
+    run: PlanRun,
+    day: date,
+    park: Site,
+    active: list[Truck],
+    carried: list[Booking],
+    seconds: int,
+    finishing: bool = False,
 ) -> Plan | None:
     going = going_on(day)
     kept = kept_routes(day, going)
@@ -307,7 +321,7 @@ def _plan_one_day(
         time_limit_s=seconds,
         seed=run.id,
         on_progress=_progress_recorder(run),
-        stop=_stop_for(run),
+        stop=_stop_for(run, finishing),
     )
     _check(solution, [*problem.bookings, *problem.orders, *map(on_board_id, starts_of(going))])
     db.session.refresh(run)
@@ -317,6 +331,8 @@ def _plan_one_day(
         return None
     with db.session.no_autoflush:
         plan = plan_store.plan_from(run, problem, solution, kept, frozenset(pinned), going)
+    if run.finish_requested and not finishing:
+        run.log += "\n" + FINISHED_LINE.format(day=day, seconds=f"{solution.wall_s:.1f}")
     run.log += "\n" + RESULT_LINE.format(
         day=day, status=solution.status, left=len(solution.unassigned)
     )

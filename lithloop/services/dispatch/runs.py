@@ -176,6 +176,23 @@ def cancel_run(user: User, run_id: int) -> PlanRun:
     return run
 
 
+def finish_run(user: User, run_id: int) -> PlanRun:
+    """Ask a running run to end now and keep the best plan it has found (within about a
+    second); a run still waiting for a worker has found nothing to keep."""
+    require_planner(user)
+    run = get_run(run_id)
+    if run.status is RunStatus.QUEUED:
+        raise Conflict(
+            _l("The run has not started yet, so it has no plan to keep. Cancel it instead."),
+            code=Code.RUN_NOT_STARTED,
+        )
+    if run.status not in ACTIVE_RUN:
+        raise Conflict(_l("The run has already ended."), code=Code.RUN_ENDED)
+    run.finish_requested = True
+    db.session.commit()
+    return run
+
+
 def get_run(run_id: int) -> PlanRun:
     """A run by id (one whose worker went silent shows failed)."""
     run = db.session.get(PlanRun, run_id)

@@ -60,6 +60,9 @@ class RunOut(ma.Schema):
     plan_ids = ma.fields.Function(lambda r: [p.id for p in r.plans])
     horizon_days = WholeNumber()
     mode = ma.fields.Function(planning.run_mode)
+    finish_requested = ma.fields.Boolean(
+        metadata={"description": "The run was asked to finish now and keep its best plan"}
+    )
 
 
 class PlanOut(ma.Schema):
@@ -110,6 +113,27 @@ def get_run(run_id: int):
     """A run's status and progress (best cost over time)."""
     _staff()
     return runs.get_run(run_id)
+
+
+@blp.route("/runs/<int:run_id>/finish", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(202, RunOut)
+@errors(blp, 401, 403, 404, 409, s409="The run has not started yet, or has already ended")
+@token_required
+def finish_run(run_id: int):
+    """End a running run within about a second, keeping the best plan it has found (later
+    days of its horizon get a short search); poll the run for its plan."""
+    return runs.finish_run(api_user(), run_id)
+
+
+@blp.route("/runs/<int:run_id>/cancel", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(202, RunOut)
+@errors(blp, 401, 403, 404, 409, s409="The run has already ended")
+@token_required
+def cancel_run(run_id: int):
+    """Stop a run within about a second; it stores no plan."""
+    return runs.cancel_run(api_user(), run_id)
 
 
 @blp.route("/<int:plan_id>", methods=["GET"])

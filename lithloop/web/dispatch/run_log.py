@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from lithloop.services.dispatch.planning import DAY_LINE, MODE_MARK, RESULT_LINE
+from lithloop.services.dispatch.planning import DAY_LINE, FINISHED_LINE, MODE_MARK, RESULT_LINE
 from lithloop.services.dispatch.runs import QUEUED_ERROR, STALE_ERROR, UNREACHABLE_ERROR
 
 
@@ -19,6 +19,7 @@ def _pattern(line: str) -> re.Pattern:
 
 _DAY = _pattern(DAY_LINE)
 _RESULT = _pattern(RESULT_LINE)
+_FINISHED = _pattern(FINISHED_LINE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ def _line(text: str) -> str | None:
             day=result["day"],
             status=_status(result["status"]),
             left=result["left"],
+        )
+    finished = _FINISHED.fullmatch(text)
+    if finished:
+        return _(
+            "%(day)s: finished on request after %(seconds)s s, keeping the best plan found",
+            **finished.groupdict(),
         )
     return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.extensions import db
@@ -95,6 +96,19 @@ def _run_context(run_id: int) -> dict:
         "log": run_log(found.log),
         "failure": run_failure(found.error, found.id),
     }
+
+
+@bp.post("/runs/<int:run_id>/finish")
+@roles_required(*PLANNERS)
+def finish(run_id: int):
+    """End a run now; the best plan it has found is stored."""
+    try:
+        runs.finish_run(current_user, run_id)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("The run ends within a second and keeps the best plan it has found."), "success")
+    return redirect(url_for("dispatch.run", run_id=run_id))
 
 
 @bp.post("/runs/<int:run_id>/cancel")
