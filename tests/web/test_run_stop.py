@@ -9,7 +9,7 @@ from flask import current_app
 from lithloop.extensions import db
 from lithloop.jobs import runner
 from lithloop.models import Plan, PlanRun, RunStatus
-from lithloop.services.dispatch import planning, runs
+from lithloop.services.dispatch import run_control, runs
 from tests.conftest import api_headers, submit
 from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 
@@ -62,7 +62,7 @@ def test_finish_now_ends_a_run_within_a_second_and_keeps_its_best_plan(
     answer = client.post(f"/api/v1/plans/runs/{run_id}/finish", headers=h)
     assert answer.status_code == 202 and answer.json["finish_requested"] is True
     assert runner.wait(run_id, timeout=60)
-    assert time.monotonic() - asked < 2.0 + planning.FINISHING_DAY_S + 1.5
+    assert time.monotonic() - asked < 2.0 + run_control.FINISHING_DAY_S + 1.5
     shown = client.get(f"/api/v1/plans/runs/{run_id}", headers=h).json
     assert shown["status"] == "succeeded" and len(shown["plan_ids"]) == 2
     plan = db.session.get(Plan, shown["plan_ids"][0])

@@ -17,6 +17,7 @@ __all__ = [
     "publish_preview",
     "publishing",
     "roster",
+    "run_control",
     "run_report",
     "runs",
     "transport_docs",

@@ -1,11 +1,10 @@
 """What an optimisation run plans: the day's due bookings and deliveries, the routes it
-keeps (over, locked, under way), the routing problem, the solve with its stop criterion and
-progress, and the plan stored. Starting and following runs is runs.py."""
+keeps (over, locked, under way), the routing problem, the solve (stopped and followed by
+run_control.py), and the plan stored. Starting and following runs is runs.py."""
 
 from __future__ import annotations
 
 import logging
-import time as clock_time
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -29,29 +28,20 @@ from lithloop.models import (
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
-from lithloop.services.dispatch import plan_store, roster, under_way
+from lithloop.services.dispatch import plan_store, roster, run_control, under_way
 from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site
 from lithloop.services.dispatch.problem import seconds as seconds_of_day
+from lithloop.services.dispatch.run_control import (
+    DAY_LINE,
+    FINISHED_LINE,
+    FINISHING_DAY_S,
+    RESULT_LINE,
+)
 
 log = logging.getLogger(__name__)
 
 
 PLANNERS = policies.PLANNERS
-
-
-RUN_MODES = ("thorough", "quick")  # quick: ends when nothing improved for a few seconds
-
-
-MODE_MARK = "mode: "  # first line of a run's log (the run table has no mode column)
-# The lines a run's log gets for each day (web/dispatch/run_log tells them in words).
-DAY_LINE = (
-    "{day}: {bookings} bookings ({carried} carried over), {orders} deliveries, {trucks} trucks, "
-    "{kept} routes kept as they are, {going} under way (their done stops kept)"
-)
-RESULT_LINE = "{day}: solver {status}; {left} unassigned"
-FINISHED_LINE = "{day}: finished at the dispatcher's request after {seconds} s"
-#: After a "finish now", each later day of the horizon is searched this long (seconds).
-FINISHING_DAY_S = 1
 
 
 def require_planner(user: User) -> None:
@@ -109,60 +99,6 @@ def due_deliveries(day: date) -> list[Order]:
             .order_by(Order.id)
         )
     )
-
-
-def run_mode(run: PlanRun) -> str:
-    """'quick' or 'thorough', as chosen when the run was started."""
-    first = (run.log or "").split("\n", 1)[0]
-    mode = first.removeprefix(MODE_MARK)
-    return mode if first.startswith(MODE_MARK) and mode in RUN_MODES else "thorough"
-
-
-def _stop_flag(run_id: int, finishing: bool):
-    """Reads the run's cancel flag (and, unless the run is already finishing, its "finish
-    now" flag) on its own short connection (the solve's session keeps its transaction; a
-    fresh connection sees the dispatcher's committed request)."""
-    asked = PlanRun.cancel_requested
-    if not finishing:
-        asked = sa.or_(asked, PlanRun.finish_requested)
-
-    def check() -> bool:
-        with db.engine.connect() as conn:
-            return bool(conn.scalar(sa.select(asked).where(PlanRun.id == run_id)))
-
-    return check
-
-
-def _stop_for(run: PlanRun, finishing: bool = False):
-    """The solve's stop criterion: a cancel or a "finish now" within about a second; quick
-    runs also end when nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S."""
-    cancelled = routing.Cancelled(
-        _stop_flag(run.id, finishing), every=current_app.config["PLAN_CANCEL_POLL_S"]
-    )
-    if run_mode(run) == "quick":
-        return routing.AnyOf(
-            cancelled, routing.NoImprovement(current_app.config["PLAN_QUICK_NO_IMPROVEMENT_S"])
-        )
-    return cancelled
-
-
-def _progress_recorder(run: PlanRun):
-    last = [0.0]
-
-    def record(best_cost: float, elapsed: float) -> None:
-        try:
-            now = clock_time.monotonic()
-            if now - last[0] < 0.5:
-                return
-            last[0] = now
-            run.progress = [*run.progress, [round(elapsed, 2), round(best_cost, 2)]]
-            run.heartbeat_at = clock.now()
-            db.session.commit()
-        except Exception:  # never let a progress write disturb the solver
-            db.session.rollback()
-            log.exception("progress of run %s not recorded", run.id)
-
-    return record
 
 
 def going_on(day: date) -> list:
@@ -320,8 +256,8 @@ def _plan_one_day(
         problem.problem,
         time_limit_s=seconds,
         seed=run.id,
-        on_progress=_progress_recorder(run),
-        stop=_stop_for(run, finishing),
+        on_progress=run_control.progress_recorder(run),
+        stop=run_control.stop_for(run, finishing),
     )
     _check(solution, [*problem.bookings, *problem.orders, *map(on_board_id, starts_of(going))])
     db.session.refresh(run)

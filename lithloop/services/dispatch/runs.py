@@ -19,7 +19,8 @@ from lithloop.models import PlanRun, RunStatus, User
 from lithloop.services.booking import capacity
 from lithloop.services.dispatch import planning
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.dispatch.planning import MODE_MARK, RUN_MODES, require_planner
+from lithloop.services.dispatch.planning import require_planner
+from lithloop.services.dispatch.run_control import MODE_MARK, RUN_MODES
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 log = logging.getLogger(__name__)

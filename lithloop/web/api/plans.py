@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.services.accounts import policies
-from lithloop.services.dispatch import planning, runs
+from lithloop.services.dispatch import run_control, runs
 from lithloop.services.errors import Forbidden
 from lithloop.web import plan_view
 from lithloop.web.api.common import InputDate, PlainFloat, WholeNumber, errors
@@ -41,7 +41,7 @@ class RunIn(ma.Schema):
     )
     mode = ma.fields.String(
         load_default="thorough",
-        validate=ma.validate.OneOf(planning.RUN_MODES),
+        validate=ma.validate.OneOf(run_control.RUN_MODES),
         metadata={
             "description": "thorough: use the whole time limit; "
             "quick: end when nothing improved for a few seconds"
@@ -59,7 +59,7 @@ class RunOut(ma.Schema):
     plan_id = ma.fields.Function(lambda r: r.plan.id if r.plan else None)
     plan_ids = ma.fields.Function(lambda r: [p.id for p in r.plans])
     horizon_days = WholeNumber()
-    mode = ma.fields.Function(planning.run_mode)
+    mode = ma.fields.Function(run_control.run_mode)
     finish_requested = ma.fields.Boolean(
         metadata={"description": "The run was asked to finish now and keep its best plan"}
     )

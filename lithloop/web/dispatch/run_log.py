@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from lithloop.services.dispatch.planning import DAY_LINE, FINISHED_LINE, MODE_MARK, RESULT_LINE
+from lithloop.services.dispatch.run_control import DAY_LINE, FINISHED_LINE, MODE_MARK, RESULT_LINE
 from lithloop.services.dispatch.runs import QUEUED_ERROR, STALE_ERROR, UNREACHABLE_ERROR
 
 

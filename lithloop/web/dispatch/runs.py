@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
-from lithloop.services.dispatch import planning, run_report, runs
+from lithloop.services.dispatch import planning, run_control, run_report, runs
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
@@ -92,7 +92,7 @@ def _run_context(run_id: int) -> dict:
     return {
         "run": found,
         "report": run_report,
-        "run_mode": planning.run_mode,
+        "run_mode": run_control.run_mode,
         "log": run_log(found.log),
         "failure": run_failure(found.error, found.id),
     }

@@ -1,0 +1,86 @@
+"""How a run's solve is steered and followed: its mode, its stop criterion (cancel, "finish
+now", a quick run's patience), its progress written as it goes, and the lines its log gets
+(web/dispatch/run_log tells them in words)."""
+
+from __future__ import annotations
+
+import logging
+import time as clock_time
+
+import sqlalchemy as sa
+from flask import current_app
+
+from lithloop import clock, routing
+from lithloop.extensions import db
+from lithloop.models import PlanRun
+
+log = logging.getLogger(__name__)
+
+RUN_MODES = ("thorough", "quick")  # quick: ends when nothing improved for a few seconds
+
+
+MODE_MARK = "mode: "  # first line of a run's log (the run table has no mode column)
+# The lines a run's log gets for each day (web/dispatch/run_log tells them in words).
+DAY_LINE = (
+    "{day}: {bookings} bookings ({carried} carried over), {orders} deliveries, {trucks} trucks, "
+    "{kept} routes kept as they are, {going} under way (their done stops kept)"
+)
+RESULT_LINE = "{day}: solver {status}; {left} unassigned"
+FINISHED_LINE = "{day}: finished at the dispatcher's request after {seconds} s"
+#: After a "finish now", each later day of the horizon is searched this long (seconds).
+FINISHING_DAY_S = 1
+
+
+def run_mode(run: PlanRun) -> str:
+    """'quick' or 'thorough', as chosen when the run was started."""
+    first = (run.log or "").split("\n", 1)[0]
+    mode = first.removeprefix(MODE_MARK)
+    return mode if first.startswith(MODE_MARK) and mode in RUN_MODES else "thorough"
+
+
+def _stop_flag(run_id: int, finishing: bool):
+    """Reads the run's cancel flag (and, unless the run is already finishing, its "finish
+    now" flag) on its own short connection (the solve's session keeps its transaction; a
+    fresh connection sees the dispatcher's committed request)."""
+    asked = PlanRun.cancel_requested
+    if not finishing:
+        asked = sa.or_(asked, PlanRun.finish_requested)
+
+    def check() -> bool:
+        with db.engine.connect() as conn:
+            return bool(conn.scalar(sa.select(asked).where(PlanRun.id == run_id)))
+
+    return check
+
+
+def stop_for(run: PlanRun, finishing: bool = False):
+    """The solve's stop criterion: a cancel or a "finish now" within about a second; quick
+    runs also end when nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S."""
+    cancelled = routing.Cancelled(
+        _stop_flag(run.id, finishing), every=current_app.config["PLAN_CANCEL_POLL_S"]
+    )
+    if run_mode(run) == "quick":
+        return routing.AnyOf(
+            cancelled, routing.NoImprovement(current_app.config["PLAN_QUICK_NO_IMPROVEMENT_S"])
+        )
+    return cancelled
+
+
+def progress_recorder(run: PlanRun):
+    """Writes the best cost so far and a heartbeat at most twice a second."""
+    last = [0.0]
+
+    def record(best_cost: float, elapsed: float) -> None:
+        try:
+            now = clock_time.monotonic()
+            if now - last[0] < 0.5:
+                return
+            last[0] = now
+            run.progress = [*run.progress, [round(elapsed, 2), round(best_cost, 2)]]
+            run.heartbeat_at = clock.now()
+            db.session.commit()
+        except Exception:  # never let a progress write disturb the solver
+            db.session.rollback()
+            log.exception("progress of run %s not recorded", run.id)
+
+    return record
