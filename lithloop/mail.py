@@ -1,8 +1,10 @@
 """Outgoing mail: always recorded in the outbox, delivered by SMTP when configured.
 
-A request spends at most MAIL_REQUEST_BUDGET_S on SMTP (a publish may tell dozens of
-owners, and a silent server costs MAIL_TIMEOUT_S a message): what it could not deliver
-waits in the outbox, and housekeeping (`deliver_pending`) sends it within a minute or so.
+A message is delivered once the transaction that queued it has committed: a rolled back
+one sends nothing (its letter would tell of something that did not happen). A request
+spends at most MAIL_REQUEST_BUDGET_S on SMTP (a publish may tell dozens of owners, and a
+silent server costs MAIL_TIMEOUT_S a message): what it could not deliver waits in the
+outbox, and housekeeping (`deliver_pending`) sends it within a minute or so.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, has_app_context
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lithloop import clock
 from lithloop.extensions import db
@@ -24,24 +28,71 @@ from lithloop.models import OutboxMessage
 log = logging.getLogger(__name__)
 REFUSED = "refused: "  # an error the server gave for good: never tried again
 RETRY_FOR = timedelta(days=1)
+QUEUED = "lithloop_mail_queued"  # session.info: messages added in the open transaction
 
 
 def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Queue a message in the outbox (the caller commits) and deliver it if SMTP is set
-    and this request's mail budget is not spent (else housekeeping delivers it)."""
+    """Queue a message in the outbox (the caller commits); once committed it is delivered
+    if SMTP is set and this request's mail budget is not spent (else housekeeping does)."""
     limit = OutboxMessage.subject.type.length  # a subject never fails the insert
     if len(subject) > limit:
         subject = subject[: limit - 1] + "…"
     message = OutboxMessage(recipient=recipient, subject=subject, body=body, error="")
     db.session.add(message)
-    server = current_app.config.get("MAIL_SERVER")
-    if server and _budget_left():
-        started = time.monotonic()
-        try:
-            _attempt(message, server)
-        finally:
-            g.lithloop_mail_s = getattr(g, "lithloop_mail_s", 0.0) + time.monotonic() - started
+    db.session.info.setdefault(QUEUED, []).append(message)
     return message
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _committed(session) -> None:
+    """Deliver what the committed transaction queued (in a session of its own)."""
+    queued = session.info.pop(QUEUED, None)
+    if not queued or not has_app_context():
+        return
+    server = current_app.config.get("MAIL_SERVER")
+    ids = [key[0] for m in queued if (key := sa.inspect(m).identity)]
+    if not server or not ids or not _budget_left():
+        return
+    try:
+        outcome = _deliver_committed(ids, server)
+    except Exception:  # the transaction is committed: never fail it; housekeeping retries
+        log.exception("mail %s left for housekeeping", ids)
+        return
+    for message in queued:  # the caller's copies say what happened, as the rows do
+        if (key := sa.inspect(message).identity) and key[0] in outcome:
+            for name, value in zip(("sent_at", "error"), outcome[key[0]], strict=True):
+                set_committed_value(message, name, value)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session, previous_transaction) -> None:
+    """A rolled back transaction's messages are never sent (a savepoint's are dropped
+    when delivered: they have no row)."""
+    if not previous_transaction.nested:
+        session.info.pop(QUEUED, None)
+
+
+def _deliver_committed(ids: list[int], server: str) -> dict:
+    """Deliver committed messages not sent yet (claimed, as housekeeping claims them) within
+    this request's budget; their (sent_at, error) by id."""
+    with Session(db.engine) as session:
+        waiting = session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
+            .order_by(OutboxMessage.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for message in waiting:
+            if not _budget_left():
+                break
+            started = time.monotonic()
+            try:
+                _attempt(message, server)
+            finally:
+                g.lithloop_mail_s = getattr(g, "lithloop_mail_s", 0.0) + time.monotonic() - started
+        outcome = {m.id: (m.sent_at, m.error) for m in waiting}
+        session.commit()
+    return outcome
 
 
 def _budget_left() -> bool:

@@ -1,0 +1,56 @@
+"""Mail leaves only once its transaction has committed: a rolled back or failed commit
+sends nothing, and a committed message is delivered by the request that queued it."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop import mail
+from lithloop.extensions import db
+from lithloop.models import OutboxMessage
+from tests.fake_smtp import FakeSMTP
+
+
+@pytest.fixture
+def smtp(app):
+    with FakeSMTP() as server, app.app_context():
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        yield server
+
+
+def _rows() -> list[OutboxMessage]:
+    return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_message_leaves_at_the_commit_not_before(smtp):
+    message = mail.send_mail("a@example.com", "s", "b")
+    db.session.flush()
+    assert smtp.messages == []  # queued, not sent: the transaction may still fail
+    db.session.commit()
+    assert [m["To"] for m in smtp.messages] == ["a@example.com"]
+    assert message.sent_at is not None and message.error == ""
+    db.session.expire_all()
+    assert [m.sent_at is not None for m in _rows()] == [True]
+
+
+def test_a_rolled_back_or_failed_commit_sends_nothing(smtp):
+    mail.send_mail("rolled@example.com", "s", "b")
+    db.session.flush()
+    db.session.rollback()
+
+    def refuse(session):
+        raise RuntimeError("the database said no")
+
+    mail.send_mail("failed@example.com", "s", "b")
+    sa.event.listen(db.session(), "before_commit", refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            db.session.commit()
+    finally:
+        sa.event.remove(db.session(), "before_commit", refuse)
+    db.session.rollback()
+    mail.send_mail("later@example.com", "s", "b")
+    db.session.commit()  # the next transaction sends only its own message
+    assert [m["To"] for m in smtp.messages] == ["later@example.com"]
+    assert [m.recipient for m in _rows()] == ["later@example.com"]
