@@ -19,7 +19,7 @@ from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, Refund, User
 from lithloop.services.errors import Conflict, Invalid, ServiceError
-from lithloop.services.market import invoices
+from lithloop.services.market import invoices, order_letters
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent
 from lithloop.services.market.errors import Code
@@ -301,6 +301,7 @@ def settle_paid(order: Order) -> None:
         order.status, order.paid_at = OrderStatus.PAID, clock.now()
         order.status_at, order.reserved_until = order.paid_at, None
         order.invoice = invoices.freeze(order)
+        order_letters.paid(order)  # once: only this move from pending writes it
     elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
         refund_id = payments.gateway().refund(
             order.payment.intent_id,

@@ -1,0 +1,71 @@
+"""Letters to a buyer about an order: paid, payment failed, refunded, handed over.
+
+Each is queued by the transaction that records its event (the caller commits), so it
+leaves once that commit is done and once per event: the callers write it only on the
+order's move (pending to paid, a refund booked, shipped), which a repeated webhook or the
+return page reporting the same news does not make again.
+"""
+
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from lithloop import letters
+from lithloop.i18n import money
+from lithloop.models import Order, OrderLine
+from lithloop.services.market.delivery import ADDRESS
+
+
+def _link(order: Order) -> str:
+    return letters.link("market.order", order_id=order.id)
+
+
+def _pack(line: OrderLine, amount_fen: int):
+    """One pack of the order with an amount, as a lazy line of a letter."""
+    pack = line.pack
+    return _l(
+        "%(code)s: %(chemistry)s, grade %(grade)s, %(kwh)s kWh, %(amount)s",
+        code=pack.code,
+        chemistry=pack.chemistry,
+        grade=pack.grade.value if pack.grade else "—",
+        kwh=pack.rated_kwh if pack.rated_kwh is not None else "—",
+        amount=money(amount_fen),
+    )
+
+
+def _lines(items: list) -> LazyString:
+    """Lazy lines joined when the letter is rendered (in the recipient's language)."""
+    return LazyString(lambda: "\n".join(f"- {item}" for item in items))
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else "—"
+
+
+def _delivery(order: Order):
+    if order.delivery_kind == ADDRESS:
+        return _l(
+            "Delivery to %(address)s: %(fee)s, expected on %(day)s.",
+            address=order.delivery_address,
+            fee=money(order.delivery_fee_fen or 0),
+            day=_day(order.delivery_eta),
+        )
+    return _l("Pick up at the park: free, ready for pickup from %(d)s", d=_day(order.delivery_eta))
+
+
+def paid(order: Order) -> None:
+    """The order confirmation: its packs, amounts, delivery or pickup, and a link."""
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s paid: %(total)s"),
+        _l(
+            "Thank you. Order #%(id)s is paid: %(total)s.\n\n%(lines)s\n%(delivery)s\n\n"
+            "Your order and its invoice: %(link)s\n"
+        ),
+        id=order.id,
+        total=money(order.total_fen),
+        lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
+        delivery=_delivery(order),
+        link=_link(order),
+    )

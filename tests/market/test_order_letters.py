@@ -1,0 +1,89 @@
+"""Buyers' mails about their orders: paid, payment failed, refunded, handed over; each once
+per event whoever reports it, in the buyer's language, and only once its commit is done."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.i18n import money
+from lithloop.models import OrderStatus, OutboxMessage, StripeEvent
+from lithloop.public_urls import base_url
+from lithloop.services.market import checkout
+from lithloop.services.market import payments as market_payments
+from tests.fake_smtp import FakeSMTP
+from tests.market.support import list_packs, make_buyer
+from tests.market.test_webhooks import _reload, confirm_at_stripe, intent_event, post
+from tests.plain_language import untranslated
+
+
+def mails_to(user) -> list[OutboxMessage]:
+    """The outbox messages to a user, oldest first."""
+    query = sa.select(OutboxMessage).where(OutboxMessage.recipient == user.email)
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def _order(count: int = 2, locale: str | None = None, delivery=None):
+    buyer = make_buyer()
+    buyer.locale = locale
+    db.session.commit()
+    packs = list_packs(count, price_fen=1_234_500)
+    return buyer, packs, checkout.checkout(buyer, [{"pack_id": p.id} for p in packs], delivery)
+
+
+def test_a_paid_order_is_confirmed_once_in_chinese_though_the_webhook_and_the_page_both_report_it(
+    app, client
+):
+    buyer, packs, order = _order()
+    confirm_at_stripe(order)
+    for event_id in ("evt_paid_a", "evt_paid_b"):  # Stripe's news twice, under two ids
+        paid = post(client, intent_event(event_id, "payment_intent.succeeded", order))
+        assert paid.status_code == 200
+    market_payments.refresh(buyer, order.id)  # the buyer's return page asks as well
+    assert _reload(order).status is OrderStatus.PAID
+    (mail,) = mails_to(buyer)
+    assert mail.subject == f"[lithloop] 订单 #{order.id} 已付款：{money(order.total_fen)}"
+    assert money(order.total_fen) == "¥24,690.00"
+    for pack in packs:
+        assert f"- {pack.code}：LFP，A 级，51.2 kWh，¥12,345.00\n" in mail.body
+    assert "在产业园自提：免费" in mail.body
+    assert f"{base_url(app)}/market/orders/{order.id}\n" in mail.body
+    assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
+
+
+def test_an_english_buyer_gets_the_confirmation_in_english_with_the_delivery(app):
+    delivery = {"kind": "address", "city": "海林市", "address": "A 1", "phone": "139"}
+    buyer, packs, order = _order(1, locale="en", delivery=delivery)
+    market_payments.pay(buyer, order.id, "pm_card_visa")
+    (mail,) = mails_to(buyer)
+    assert mail.subject == f"[lithloop] Order #{order.id} paid: {money(order.total_fen)}"
+    assert mail.body.startswith(f"Thank you. Order #{order.id} is paid: ")
+    assert f"- {packs[0].code}: LFP, grade A, 51.2 kWh, ¥12,345.00\n" in mail.body
+    fee = money(order.delivery_fee_fen)
+    assert f"Delivery to A 1: {fee}, expected on {order.delivery_eta.isoformat()}." in mail.body
+
+
+def test_a_paid_order_whose_commit_fails_mails_nothing_and_its_retry_mails_once(app, client):
+    buyer, packs, order = _order(1)
+    confirm_at_stripe(order)
+
+    def refuse(session):
+        if any(isinstance(obj, StripeEvent) for obj in session.new):
+            raise sa.exc.OperationalError("COMMIT", {}, Exception("the disk is full"))
+
+    with FakeSMTP() as server:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        payload = intent_event("evt_paid_once", "payment_intent.succeeded", order)
+        sa.event.listen(sa.orm.Session, "before_commit", refuse)
+        try:
+            with pytest.raises(sa.exc.OperationalError):  # the test client re-raises the 500
+                post(client, payload)
+        finally:
+            sa.event.remove(sa.orm.Session, "before_commit", refuse)
+        assert server.messages == [] and mails_to(buyer) == []
+        assert post(client, payload).json["outcome"] == "applied"  # Stripe tries again
+        assert post(client, payload).json["outcome"] == "duplicate"
+    assert [m["To"] for m in server.messages] == [buyer.email]
+    (mail,) = mails_to(buyer)
+    assert mail.sent_at is not None
