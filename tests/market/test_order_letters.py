@@ -87,3 +87,36 @@ def test_a_paid_order_whose_commit_fails_mails_nothing_and_its_retry_mails_once(
     assert [m["To"] for m in server.messages] == [buyer.email]
     (mail,) = mails_to(buyer)
     assert mail.sent_at is not None
+
+
+def _failed(order, event_id: str) -> str:
+    error = {"code": "payment_intent_authentication_failure", "message": "3DS failed"}
+    return intent_event(event_id, "payment_intent.payment_failed", order, last_payment_error=error)
+
+
+def test_a_payment_failing_after_the_buyer_left_is_mailed_once_in_their_language(client):
+    for locale in (None, "en"):
+        buyer, packs, order = _order(1, locale=locale)
+        order = market_payments.pay(buyer, order.id, "4000002760003184")  # off to 3-D Secure
+        assert order.payment.status == "requires_action"
+        for event_id in (f"evt_fail_{order.id}_a", f"evt_fail_{order.id}_b"):
+            assert post(client, _failed(order, event_id)).status_code == 200
+        order = _reload(order)
+        assert order.status is OrderStatus.PENDING_PAYMENT
+        (mail,) = mails_to(buyer)
+        link = f"/market/orders/{order.id}\n"
+        if locale is None:
+            assert mail.subject == f"[lithloop] 订单 #{order.id}：付款未成功"
+            assert "银行验证（3-D Secure）未通过。未扣任何款项" in mail.body and link in mail.body
+            assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
+        else:
+            assert mail.subject == f"[lithloop] Order #{order.id}: the payment did not go through"
+            assert "the bank's confirmation (3-D Secure) failed. Nothing was charged." in mail.body
+
+
+def test_a_decline_the_buyer_saw_on_the_page_is_not_mailed(client):
+    buyer, packs, order = _order(1)
+    with pytest.raises(market_payments.PaymentFailed):
+        market_payments.pay(buyer, order.id, "pm_card_chargeCustomerFail")
+    assert post(client, _failed(_reload(order), "evt_seen_fail")).status_code == 200
+    assert mails_to(buyer) == []

@@ -8,7 +8,7 @@ return page reporting the same news does not make again.
 
 from __future__ import annotations
 
-from flask_babel import LazyString
+from flask_babel import LazyString, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from lithloop import letters
@@ -67,5 +67,25 @@ def paid(order: Order) -> None:
         total=money(order.total_fen),
         lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
         delivery=_delivery(order),
+        link=_link(order),
+    )
+
+
+def payment_failed(order: Order, why) -> None:
+    """A payment refused after the buyer left the page (`why`: a lazy reason)."""
+    until = order.reserved_until
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s: the payment did not go through"),
+        _l(
+            "The payment of order #%(id)s (%(total)s) did not go through: %(why)s. Nothing "
+            "was charged. The packs stay reserved for you until %(until)s: open the order and "
+            "pay again, with another card if need be. After that they go back on sale.\n"
+            "%(link)s\n"
+        ),
+        id=order.id,
+        total=money(order.total_fen),
+        why=why,
+        until=LazyString(lambda: format_datetime(until, "yyyy-MM-dd HH:mm")) if until else "—",
         link=_link(order),
     )

@@ -13,8 +13,10 @@ from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import PAID_STATUSES, OrderStatus, Payment, StripeEvent
 from lithloop.services.errors import ServiceError
+from lithloop.services.market import order_letters
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.release import lock_order
 
 HANDLED = {
@@ -24,6 +26,9 @@ HANDLED = {
     "payment_intent.requires_action",
     "charge.refunded",
 }
+#: Payment states whose outcome the buyer's page did not show: 3-D Secure under way, or a
+#: confirmation whose answer never came. A failure reported then is mailed to the buyer.
+UNSEEN = frozenset({"requires_action", "confirming", "processing"})
 
 
 class BadWebhook(ServiceError):
@@ -113,9 +118,18 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
         if status == "requires_payment_method"
         else None
     )
-    before = order.status
+    before, unseen = order.status, order.payment.status in UNSEEN
     market_payments.apply_intent(order.id, status, next_action=obj.get("next_action"), error=error)
+    if error and unseen and order.status is OrderStatus.PENDING_PAYMENT:
+        order_letters.payment_failed(order, reason(_decline_code(obj)))
     return "applied" if order.status is not before else "no_change"
+
+
+def _decline_code(intent: dict) -> str:
+    """Stripe's decline or error code of a failed PaymentIntent ("" when none is given)."""
+    error = intent.get("last_payment_error") or {}
+    code = error.get("decline_code") or error.get("code")
+    return code if isinstance(code, str) else ""
 
 
 def _behind(known: str, reported: str) -> bool:
