@@ -11,10 +11,12 @@ from lithloop.i18n import money
 from lithloop.models import OrderStatus, OutboxMessage, StripeEvent
 from lithloop.public_urls import base_url
 from lithloop.services.market import checkout
+from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market.release import release
 from tests.fake_smtp import FakeSMTP
-from tests.market.support import list_packs, make_buyer
-from tests.market.test_webhooks import _reload, confirm_at_stripe, intent_event, post
+from tests.market.support import list_packs, make_admin, make_buyer
+from tests.market.test_webhooks import _reload, confirm_at_stripe, event, intent_event, post
 from tests.plain_language import untranslated
 
 
@@ -120,3 +122,64 @@ def test_a_decline_the_buyer_saw_on_the_page_is_not_mailed(client):
         market_payments.pay(buyer, order.id, "pm_card_chargeCustomerFail")
     assert post(client, _failed(_reload(order), "evt_seen_fail")).status_code == 200
     assert mails_to(buyer) == []
+
+
+def _refund_mails(buyer) -> list[OutboxMessage]:
+    return [m for m in mails_to(buyer) if "退款" in m.subject or "refunded" in m.subject]
+
+
+def test_a_refunded_line_is_mailed_once_with_its_pack_and_amount(client):
+    buyer, packs, order = _order(2)
+    order = market_payments.pay(buyer, order.id, "pm_card_visa")
+    line = order.lines[1]
+    market_orders.refund(make_admin(), order.id, line_id=line.id, amount_fen=1_000_00)
+    charge = {
+        "id": "ch_r",
+        "object": "charge",
+        "payment_intent": order.payment.intent_id,
+        "amount": order.total_fen,
+        "amount_refunded": 1_000_00,
+    }
+    refunded = post(client, event("evt_refund_known", "charge.refunded", charge))  # Stripe's echo
+    assert refunded.json["outcome"] == "no_change"
+    (mail,) = _refund_mails(buyer)
+    assert mail.subject == f"[lithloop] 订单 #{order.id}：已退款 ¥1,000.00"
+    assert f"- {line.pack.code}：LFP，A 级，51.2 kWh，¥1,000.00\n" in mail.body
+    assert (
+        packs[0].code not in mail.body and "累计已退款：¥1,000.00，订单总额 ¥24,690.00" in mail.body
+    )
+    assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
+
+
+def test_a_refund_made_at_stripe_is_mailed_in_english_once_per_amount(client):
+    buyer, packs, order = _order(1, locale="en")
+    order = market_payments.pay(buyer, order.id, "pm_card_visa")
+    charge = {
+        "id": "ch_s",
+        "object": "charge",
+        "payment_intent": order.payment.intent_id,
+        "amount": order.total_fen,
+        "amount_refunded": order.total_fen,
+    }
+    for event_id in ("evt_refund_a", "evt_refund_b"):
+        assert post(client, event(event_id, "charge.refunded", charge)).status_code == 200
+    assert _reload(order).status is OrderStatus.REFUNDED
+    (mail,) = _refund_mails(buyer)
+    assert mail.subject == f"[lithloop] Order #{order.id}: ¥12,345.00 refunded"
+    assert f"- {packs[0].code}: LFP, grade A, 51.2 kWh, ¥12,345.00\n" in mail.body
+    assert "Refunded so far: ¥12,345.00 of ¥12,345.00." in mail.body
+
+
+def test_a_payment_after_the_order_was_cancelled_is_refunded_and_mailed_once(client):
+    buyer, packs, order = _order(1)
+    release(order.id, "reservation expired")
+    confirm_at_stripe(order)  # the buyer's bank took the money all the same
+    for event_id in ("evt_late_a", "evt_late_b"):
+        assert (
+            post(client, intent_event(event_id, "payment_intent.succeeded", order)).status_code
+            == 200
+        )
+    assert _reload(order).status is OrderStatus.REFUNDED
+    (mail,) = mails_to(buyer)  # no confirmation: it was never paid for the buyer
+    assert mail.subject == f"[lithloop] 订单 #{order.id}：已退款 ¥12,345.00"
+    assert f"- {packs[0].code}：" in mail.body

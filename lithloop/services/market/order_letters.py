@@ -89,3 +89,25 @@ def payment_failed(order: Order, why) -> None:
         until=LazyString(lambda: format_datetime(until, "yyyy-MM-dd HH:mm")) if until else "—",
         link=_link(order),
     )
+
+
+def refunded(order: Order, amount_fen: int, shares: list[tuple[OrderLine, int]], fee_fen: int):
+    """A refund: how much, for which packs (and the delivery fee), how much so far."""
+    items = [_pack(line, share) for line, share in shares if share]
+    if fee_fen:
+        items.append(_l("Delivery fee: %(amount)s", amount=money(fee_fen)))
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s: %(amount)s refunded"),
+        _l(
+            "%(amount)s of order #%(id)s is refunded to the card it was paid with (your bank "
+            "may take a few days to show it).\n\n%(lines)s\n\n"
+            "Refunded so far: %(refunded)s of %(total)s.\n%(link)s\n"
+        ),
+        id=order.id,
+        amount=money(amount_fen),
+        lines=_lines(items),
+        refunded=money(order.refunded_fen),
+        total=money(order.total_fen),
+        link=_link(order),
+    )

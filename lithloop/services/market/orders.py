@@ -23,6 +23,7 @@ from lithloop.models import (
 from lithloop.services import idempotency
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
+from lithloop.services.market import order_letters
 from lithloop.services.market.errors import Code
 from lithloop.services.market.payment_reasons import reason as payment_reason
 from lithloop.services.market.release import lock_order
@@ -109,17 +110,23 @@ def yuan(fen: int) -> str:
     return f"¥{Decimal(fen) / 100:,.2f}"
 
 
-def _allocate(order: Order, amount: int, line: OrderLine | None) -> None:
-    """Spread a refund over the line given, or over the lines in order, then the delivery fee."""
+def _allocate(
+    order: Order, amount: int, line: OrderLine | None
+) -> tuple[list[tuple[OrderLine, int]], int]:
+    """Spread a refund over the line given, or over the lines in order, then the delivery
+    fee; each line's share and the fee's."""
     fee_left = 0
     if line is None:  # what of the order's refunds went beyond its lines: the fee's share
         fee_refunded = order.refunded_fen - sum(li.refunded_fen for li in order.lines)
         fee_left = (order.delivery_fee_fen or 0) - fee_refunded
+    shares = []
     for each in [line] if line else order.lines:
         share = min(amount, each.price_fen - each.refunded_fen)
         each.refunded_fen += share
         amount -= share
+        shares.append((each, share))
     assert amount <= fee_left, "refund larger than the lines and the delivery fee"
+    return shares, amount
 
 
 def record_refund(
@@ -134,10 +141,11 @@ def record_refund(
     """Book a refund against the order and its lines (the caller commits). A partial refund
     is money beside the fulfilment state (the order stays paid, packed, shipped or
     delivered); a refund of everything ends the order (refunded)."""
-    _allocate(order, amount, line)
+    shares, fee_share = _allocate(order, amount, line)
     order.refunded_fen += amount
     if order.refunded_fen >= order.total_fen and order.status is not OrderStatus.REFUNDED:
         order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
+    order_letters.refunded(order, amount, shares, fee_share)  # once: for this booking only
     refund = Refund(
         order=order,
         line=line,

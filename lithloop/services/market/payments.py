@@ -318,3 +318,5 @@ def settle_paid(order: Order) -> None:
         )
         order.refunded_fen = order.total_fen
         order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
+        shares = [(line, line.price_fen) for line in order.lines]
+        order_letters.refunded(order, order.total_fen, shares, order.delivery_fee_fen or 0)
