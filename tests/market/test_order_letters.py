@@ -183,3 +183,19 @@ def test_a_payment_after_the_order_was_cancelled_is_refunded_and_mailed_once(cli
     (mail,) = mails_to(buyer)  # no confirmation: it was never paid for the buyer
     assert mail.subject == f"[lithloop] 订单 #{order.id}：已退款 ¥12,345.00"
     assert f"- {packs[0].code}：" in mail.body
+
+
+def test_packs_handed_over_at_the_park_are_mailed_once(app):
+    buyer, packs, order = _order(1)
+    market_payments.pay(buyer, order.id, "pm_card_visa")
+    admin = make_admin()
+    for _ in range(3):  # packed, shipped (collected), delivered
+        market_orders.advance(admin, order.id)
+    subjects = [m.subject for m in mails_to(buyer)]
+    assert subjects == [
+        f"[lithloop] 订单 #{order.id} 已付款：¥12,345.00",
+        f"[lithloop] 订单 #{order.id} 已交付",
+    ]
+    mail = mails_to(buyer)[-1]
+    assert mail.body.startswith(f"订单 #{order.id} 已在产业园提货。\n\n- {packs[0].code}：")
+    assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body

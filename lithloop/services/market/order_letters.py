@@ -111,3 +111,19 @@ def refunded(order: Order, amount_fen: int, shares: list[tuple[OrderLine, int]],
         total=money(order.total_fen),
         link=_link(order),
     )
+
+
+def handed_over(order: Order) -> None:
+    """The packs left the park: on the road to the buyer, or collected there."""
+    on_the_road = order.delivery_kind == ADDRESS
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s shipped") if on_the_road else _l("Order #%(id)s handed over"),
+        _l("Order #%(id)s left the park for %(address)s.\n\n%(lines)s\n%(link)s\n")
+        if on_the_road
+        else _l("Order #%(id)s was collected at the park.\n\n%(lines)s\n%(link)s\n"),
+        id=order.id,
+        address=order.delivery_address,
+        lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
+        link=_link(order),
+    )
