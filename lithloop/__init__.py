@@ -17,7 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask import Flask
 
     from lithloop import cli, clock, i18n, logs, metrics
-    from lithloop.config import ROOT, load_settings
+    from lithloop.config import asset_dir, load_settings
     from lithloop.web import (
         register_blueprints,
         register_error_handlers,
@@ -26,7 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     app = Flask(
-        __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
+        __name__,
+        template_folder=str(asset_dir("templates")),
+        static_folder=str(asset_dir("static")),
     )
     app.config.update(load_settings())
     app.config.update(config or {})

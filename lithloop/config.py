@@ -6,8 +6,15 @@ import os
 import secrets
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
 INSTANCE = Path(os.environ.get("LITHLOOP_INSTANCE", ROOT / "instance"))
+
+
+def asset_dir(name: str) -> Path:
+    """templates, static or migrations: inside the installed package, else the checkout's."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else ROOT / name
 
 
 def _secret_key(instance: Path) -> str:

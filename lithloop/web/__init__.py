@@ -13,13 +13,14 @@ def register_extensions(app: Flask) -> None:
 
     from lithloop import models  # noqa: F401  (register the tables with the metadata)
     from lithloop.cache import shared_generations
+    from lithloop.config import asset_dir
     from lithloop.web import rate_limits
     from lithloop.web.access import load_user
     from lithloop.web.page_sessions import PageSessions
 
     db.init_app(app)
     shared_generations.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    migrate.init_app(app, db, directory=str(asset_dir("migrations")))
     csrf.init_app(app)
     rate_limits.init_app(app)
     app.session_interface = PageSessions()
