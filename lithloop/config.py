@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
-INSTANCE = Path(os.environ.get("LITHLOOP_INSTANCE", ROOT / "instance"))
 
 
 def asset_dir(name: str) -> Path:
     """templates, static or migrations: inside the installed package, else the checkout's."""
     packaged = PACKAGE / name
     return packaged if packaged.is_dir() else ROOT / name
+
+
+def default_instance() -> Path:
+    """The checkout's instance/, or Flask's <prefix>/var/lithloop-instance once installed."""
+    if (PACKAGE / "templates").is_dir():  # a wheel's install: never write into site-packages
+        return Path(sys.prefix) / "var" / "lithloop-instance"
+    return ROOT / "instance"
+
+
+INSTANCE = Path(os.environ.get("LITHLOOP_INSTANCE") or default_instance())
 
 
 def _secret_key(instance: Path) -> str:

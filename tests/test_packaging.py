@@ -64,3 +64,11 @@ def test_installed_app_finds_its_assets_inside_the_package(tmp_path, monkeypatch
     monkeypatch.setattr(config, "PACKAGE", tmp_path / "lithloop")
     assert config.asset_dir("templates") == tmp_path / "lithloop" / "templates"
     assert config.asset_dir("migrations") == ROOT / "migrations"  # not packaged: the checkout's
+
+
+def test_installed_app_keeps_its_instance_out_of_the_package(tmp_path, monkeypatch):
+    assert config.default_instance() == ROOT / "instance"  # the checkout, as before
+    (tmp_path / "lithloop" / "templates").mkdir(parents=True)
+    monkeypatch.setattr(config, "PACKAGE", tmp_path / "lithloop")
+    monkeypatch.setattr(config.sys, "prefix", str(tmp_path / "venv"))
+    assert config.default_instance() == tmp_path / "venv" / "var" / "lithloop-instance"
