@@ -170,6 +170,8 @@ def load_settings() -> dict:
         "ROUTING_API_MAX_STOPS": int(os.environ.get("ROUTING_API_MAX_STOPS", "200")),
         "ROUTING_API_MAX_SECONDS": float(os.environ.get("ROUTING_API_MAX_SECONDS", "10")),
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "lithloop"),
+        # Celery beat's housekeeping rounds; empty: "<CELERY_QUEUE>-housekeeping"
+        "CELERY_HOUSEKEEPING_QUEUE": os.environ.get("CELERY_HOUSEKEEPING_QUEUE", ""),
         # Broker (Redis) down when a run starts: fail it with a 503 (default), or run it in
         # a worker thread of the web process instead.
         "RUN_FALLBACK_TO_THREAD": _bool("RUN_FALLBACK_TO_THREAD", False),

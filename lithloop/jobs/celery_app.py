@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from celery import Celery, Task
 from flask import Flask
+from kombu import Queue
 
 from lithloop import outside_calls
+
+
+def queues(config: dict) -> tuple[str, str]:
+    """The plan runs' queue and housekeeping's (by default <runs>-housekeeping)."""
+    runs = config["CELERY_QUEUE"]
+    return runs, config.get("CELERY_HOUSEKEEPING_QUEUE") or f"{runs}-housekeeping"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -16,11 +23,20 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    runs_queue, housekeeping_queue = queues(app.config)
+    interval_s = float(app.config.get("HOUSEKEEPING_INTERVAL_S", 30) or 30)
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
         broker_url=app.config["CELERY_BROKER_URL"],
         task_ignore_result=True,
-        task_default_queue=app.config["CELERY_QUEUE"],
+        task_default_queue=runs_queue,
+        # Housekeeping has its own queue, so it never waits behind queued plan runs; a
+        # worker started without -Q takes both (README, "Running at scale").
+        task_queues=(Queue(runs_queue), Queue(housekeeping_queue)),
+        task_routes={
+            "lithloop.run_plan": {"queue": runs_queue},
+            "lithloop.housekeeping": {"queue": housekeeping_queue},
+        },
         task_acks_late=True,  # a run whose worker dies is not lost silently
         # Threads, not the prefork default: a prefork pool's processes are daemonic and
         # may not start children, and the solver runs VROOM in a child process.
@@ -34,7 +50,9 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={  # `celery beat` sends it; lithloop.jobs.housekeeping
             "housekeeping": {
                 "task": "lithloop.housekeeping",
-                "schedule": float(app.config.get("HOUSEKEEPING_INTERVAL_S", 30) or 30),
+                "schedule": interval_s,
+                # a round no worker took before the next one is due is dropped, not piled up
+                "options": {"expires": interval_s},
             }
         },
         broker_transport_options={
