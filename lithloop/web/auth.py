@@ -40,8 +40,16 @@ def attach_error(form, exc: ServiceError) -> None:
         form.form_errors.append(str(exc.message))
 
 
+def too_many_logins():
+    """The login page again (429): why, and the e-mail as typed (never the password)."""
+    form = LoginForm()
+    form.form_errors.append(_("Too many attempts. Wait a minute and try again."))
+    return render_template("auth/login.html", form=form), 429
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limited(login_limit, scope=LOGIN_SCOPE)  # one count with /api/v1/auth/token
+# one count with /api/v1/auth/token
+@rate_limited(login_limit, scope=LOGIN_SCOPE, refused=too_many_logins)
 def login():
     """The login form."""
     if current_user.is_authenticated:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, abort, current_app, request
+from flask.typing import ResponseReturnValue
 from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -45,18 +46,22 @@ LOGIN_SCOPE = "login"
 
 
 def rate_limited(
-    limit: Callable[[], str], methods: tuple[str, ...] = ("POST",), scope: str | None = None
+    limit: Callable[[], str],
+    methods: tuple[str, ...] = ("POST",),
+    scope: str | None = None,
+    refused: Callable[[], ResponseReturnValue] | None = None,
 ):
     """Refuse with 429 a client that exceeds limit() (read per request) on these methods.
 
     Routes given the same `scope` share one count per address; without one, a route has
-    its own."""
+    its own. `refused()` answers instead of the generic 429 page (a form page shows
+    itself again, with what was typed and why)."""
 
     def decorate(view):
         @wraps(view)
         def limited(*args, **kwargs):
-            if request.method in methods:
-                _count(limit(), scope)
+            if request.method in methods and not _allowed(limit(), scope):
+                return refused() if refused is not None else abort(429)
             return view(*args, **kwargs)
 
         return limited
@@ -64,15 +69,13 @@ def rate_limited(
     return decorate
 
 
-def _count(text: str, scope: str | None = None) -> None:
+def _allowed(text: str, scope: str | None = None) -> bool:
     strategy = current_app.extensions.get(EXTENSION)
     if strategy is None or not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
+        return True
     key = (scope or request.endpoint or "", request.remote_addr or "unknown")
     try:
-        allowed = all([strategy.hit(item, *key) for item in parse_many(text)])
+        return all([strategy.hit(item, *key) for item in parse_many(text)])
     except Exception as exc:
         log.warning("rate-limit storage unavailable, not counting: %s", exc)
-        return
-    if not allowed:
-        abort(429)
+        return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lithloop.payments.localstripe_server import free_port
 from tests.conftest import make_app, submit
 from tests.factories import PASSWORD, make_org, make_user
@@ -40,6 +42,22 @@ def test_reading_a_form_is_not_counted_and_reset_has_its_own_count(app, client, 
         429,
     ]
     assert submit(client, "/reset", {"email": user.email}).status_code == 302
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # refused before any query: one backend
+def test_a_refused_login_shows_the_login_page_again_with_the_email_kept(app, client, auth):
+    app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
+    assert auth.login("who@example.cn", "wrong-password").status_code == 401
+    refused = auth.login("who@example.cn", "typed-password")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert '<p class="error form-error" role="alert">尝试次数过多，请一分钟后再试。</p>' in page
+    assert 'name="email"' in page and 'value="who@example.cn"' in page
+    assert 'name="password"' in page and "typed-password" not in page
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    english = auth.login("who@example.cn", "typed-password")
+    assert english.status_code == 429
+    assert "Too many attempts. Wait a minute and try again." in english.get_data(as_text=True)
 
 
 def test_the_login_page_and_the_token_endpoint_share_one_count(app, client, auth):
