@@ -1,0 +1,26 @@
+"""The run page's best-so-far cost curve: axes labelled in the page's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from lithloop.models import RunStatus
+from tests.factories import PlanRunFactory
+
+PROGRESS = [[0.5, 12345.6], [2.0, 11000.0], [30.4, 10500.4]]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the page's words: one backend
+def test_the_cost_curve_has_labelled_axes_in_the_pages_language(client, auth):
+    run = PlanRunFactory(status=RunStatus.RUNNING, progress=PROGRESS)
+    auth.login(run.created_by.email)
+    url = f"/dispatch/runs/{run.id}/progress"
+    chinese = client.get(url).get_data(as_text=True)
+    curve = chinese[chinese.index('<svg class="spark"') : chinese.index("</svg>")]
+    assert ">时间（秒）</text>" in curve and ">成本（元）</text>" in curve
+    # the ticks: the best cost at the start and at the end, no time and the last time
+    assert ">12,346</text>" in curve and ">10,500</text>" in curve
+    assert ">0</text>" in curve and ">30</text>" in curve
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    english = client.get(url).get_data(as_text=True)
+    assert ">Time (s)</text>" in english and ">Cost (yuan)</text>" in english
