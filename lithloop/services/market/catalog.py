@@ -150,19 +150,41 @@ def group_id(pack: Pack) -> str:
     )
 
 
-def group_conditions(key: str) -> list:
-    """SQL conditions selecting the packs of a group key; Invalid for a malformed key."""
+@dataclass(frozen=True)
+class GroupKey:
+    """What a group key says: the packs' chemistry, grade, rated Wh, price, refurbishing."""
+
+    chemistry: str
+    grade: Grade
+    rated_wh: int
+    price_fen: int
+    refurbished: bool
+
+    @property
+    def rated_kwh(self) -> Decimal:
+        """Rated energy in kWh, as a pack shows it."""
+        return Decimal(self.rated_wh) / 1000
+
+
+def parse_group(key: str) -> GroupKey:
+    """A group key read back (see group_id); Invalid for a malformed key."""
     try:
         chemistry, grade, rated_wh, price_fen, refurbished = key.split(".")
-        return [
-            Pack.chemistry == chemistry,
-            Pack.grade == Grade(grade),
-            Pack.rated_wh == int(rated_wh),
-            Pack.price_fen == int(price_fen),
-            Pack.refurbished.is_(refurbished == "R"),
-        ]
+        return GroupKey(chemistry, Grade(grade), int(rated_wh), int(price_fen), refurbished == "R")
     except ValueError:
         raise Invalid(_l("Unknown group %(g)s.", g=key[:80]), field="group_id") from None
+
+
+def group_conditions(key: str) -> list:
+    """SQL conditions selecting the packs of a group key; Invalid for a malformed key."""
+    parts = parse_group(key)
+    return [
+        Pack.chemistry == parts.chemistry,
+        Pack.grade == parts.grade,
+        Pack.rated_wh == parts.rated_wh,
+        Pack.price_fen == parts.price_fen,
+        Pack.refurbished.is_(parts.refurbished),
+    ]
 
 
 @dataclass

@@ -91,7 +91,15 @@ def _cart_page(errors: dict | None = None, status: int = 200, form=None):
         except ServiceError:
             continue
         sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
-        groups.append({"id": key, "quantity": quantity, "stock": stock, "sample": sample})
+        groups.append(
+            {
+                "id": key,
+                "key": catalog.parse_group(key),  # named in words even once sold out
+                "quantity": quantity,
+                "stock": stock,
+                "sample": sample,
+            }
+        )
     on_sale = [p for p in packs if p.state is PackState.FINISHED]
     bought = [g for g in groups if g["sample"] is not None]
     prices = [p.price_fen or 0 for p in on_sale] + [
