@@ -73,6 +73,7 @@ def test_plant_receives_grades_ages_and_assembles(browser, live_server, screensh
     page.fill("#warranty_months", "24")
     page.fill("#capacity_ah", "230")
     page.fill("#soh_pct", "84")
+    page.check("form[action$='/assembly'] input[name=insulation_ok][value='1']")  # no default
     page.locator("form[action$='/assembly'] button[type=submit]").click()
     page.wait_for_load_state()
     with live_server.app.app_context():

@@ -56,7 +56,7 @@ def test_assembly_page_builds_a_pack(client, auth, world):
         "warranty_months": "12",
         "capacity_ah": "140",
         "soh_pct": "78",
-        "insulation": "ok",
+        "insulation_ok": "1",
     }
     bad = submit(client, "/plant/assembly", {**form, "soh_pct": "lots"})
     assert bad.status_code == 422 and 'id="err-soh_pct"' in text(bad)
@@ -66,6 +66,36 @@ def test_assembly_page_builds_a_pack(client, auth, world):
     assert child.code in text(client.get("/plant/assembly"))
     again = submit(client, "/plant/assembly", form)
     assert again.status_code == 409 and parent.code in text(again)
+
+
+def test_the_assembly_form_asks_the_insulation_result_and_assumes_none(client, auth, world):
+    parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    page = text(client.get("/plant/assembly"))
+    radios = re.findall(r'<input type="radio" name="insulation_ok"[^>]*>', page)
+    assert len(radios) == 2 and not any("checked" in r for r in radios)  # no answer given
+    assert 'type="checkbox" name="insulation' not in page
+    form = {
+        "parents": parent.code,
+        "rated_wh": "30000",
+        "mass_kg": "210",
+        "use_case": "base_station",
+        "warranty_months": "12",
+        "capacity_ah": "140",
+        "soh_pct": "78",
+    }
+    for missing in ({}, {"insulation_ok": ""}, {"insulation_ok": "maybe"}):
+        refused = submit(client, "/plant/assembly", {**form, **missing})
+        body = text(refused)
+        assert refused.status_code == 422 and 'id="err-insulation_ok"' in body
+        assert "请选择绝缘测试是通过还是不通过" in body  # the page is in Chinese by default
+        assert 'value="140"' in body  # the typed values are kept
+    assert db.session.scalar(sa.select(sa.func.count()).where(Pack.refurbished.is_(True))) == 0
+    db.session.expire_all()
+    assert db.session.get(Pack, parent.id).state is PackState.FINISHED
+    failed = submit(client, "/plant/assembly", {**form, "insulation_ok": "0"})
+    assert failed.status_code == 422 and 'id="err-soh_pct"' in text(failed)  # grade S: not sold
+    assert submit(client, "/plant/assembly", {**form, "insulation_ok": "1"}).status_code == 302
 
 
 def test_owner_roles_cannot_run_the_lines(client, auth, world):

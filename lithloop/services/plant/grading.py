@@ -60,8 +60,9 @@ def _number(raw: dict, name: str, required: bool, message) -> Decimal | None:
     return value
 
 
-def _insulation(value) -> bool:
-    """The insulation result as answered: a safety result has no default."""
+def insulation_result(value) -> bool:
+    """The insulation result as answered (pass or fail): a safety result has no default,
+    no answer is Invalid on the field `insulation_ok`."""
     answer = str(value if value is not None else "").strip().lower()
     if answer in ("1", "true", "on", "yes", "pass"):
         return True
@@ -84,7 +85,7 @@ def parse_test(raw: dict) -> TestValues:
             raw, "resistance_mohm", False, _l("Enter the internal resistance in mΩ.")
         ),
         ocv_v=_number(raw, "ocv_v", False, _l("Enter the open-circuit voltage in V.")),
-        insulation_ok=_insulation(raw.get("insulation_ok")),
+        insulation_ok=insulation_result(raw.get("insulation_ok")),
         visual_damage=str(raw.get("visual_damage") or "").strip()[:200],
         damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
         cycle_count=optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES),
