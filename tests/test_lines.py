@@ -11,6 +11,7 @@ from lithloop import pricing
 from lithloop.batteries import validate_code
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Grade, Pack, PackEvent, PackState, PackTest
+from lithloop.pricing.model import MAX_CYCLES
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 from lithloop.services.plant import assembly, dismantling, grading
@@ -171,6 +172,12 @@ def test_a_built_pack_counts_its_worst_parents_cycles_and_unknown_stays_unknown(
     db.session.commit()
     made = assembly.build(plant, order([p.code for p in parents]))
     assert db.session.get(Pack, made.id).cycle_count == built
+    worn = pricing.SecondLifePack("LFP", 40, "86.5", MAX_CYCLES, "A", 24, Decimal(260))
+    most_worn = pricing.price_second_life(worn, price_service.current_index()).price_fen
+    if built is None:  # an unknown count is priced as the most worn pack, not as a new one
+        assert made.price_fen == most_worn
+    else:
+        assert made.price_fen > most_worn
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,9 @@ LABELS: dict[str, str] = {
     "sl.grade.b": "Capacity grade B adjustment",
     "sl.grade.c": "Capacity grade C adjustment",
     "sl.cycles": "Cycle count adjustment",
+    "sl.cycles.unknown": (
+        "Cycle count unknown: priced conservatively, at the largest cycle discount"
+    ),
     "sl.warranty": "Warranty adjustment",
     "sl.volume": "Volume discount for a large order",
     "sl.scrap_floor": "Raised to the pack's scrap value (we would rather recycle it)",

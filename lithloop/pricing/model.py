@@ -140,12 +140,13 @@ class ScrapLot:
 
 @dataclass(frozen=True)
 class SecondLifePack:
-    """A graded pack (or `quantity` identical packs in one order); mass estimated if None."""
+    """A graded pack (or `quantity` identical packs in one order); mass estimated if None,
+    cycles None when the count is unknown (priced as the most worn, never as new)."""
 
     chemistry: Chemistry
     rated_kwh: Decimal
     soh_pct: Decimal
-    cycles: int
+    cycles: int | None
     grade: Grade
     warranty_months: int = 0
     mass_kg: Decimal | None = None
@@ -165,12 +166,13 @@ class SecondLifePack:
         soh = as_decimal(self.soh_pct, "soh_pct")
         _check_range(soh, "soh_pct", Decimal(0), Decimal(100), C.SOH_OUT_OF_RANGE)
         _set(self, "soh_pct", soh)
-        cycles = as_int(self.cycles, "cycles")
-        if cycles < 0:
-            raise PricingError(C.NEGATIVE_CYCLES, "cycles", "cycle count must not be negative")
-        if cycles > MAX_CYCLES:
-            raise PricingError(C.OUT_OF_RANGE, "cycles", f"more than {MAX_CYCLES} cycles")
-        _set(self, "cycles", cycles)
+        if self.cycles is not None:  # None: never read (a BMS without a count)
+            cycles = as_int(self.cycles, "cycles")
+            if cycles < 0:
+                raise PricingError(C.NEGATIVE_CYCLES, "cycles", "cycle count must not be negative")
+            if cycles > MAX_CYCLES:
+                raise PricingError(C.OUT_OF_RANGE, "cycles", f"more than {MAX_CYCLES} cycles")
+            _set(self, "cycles", cycles)
         months = as_int(self.warranty_months, "warranty_months")
         if not 0 <= months <= MAX_WARRANTY_MONTHS:
             raise PricingError(

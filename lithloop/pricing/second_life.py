@@ -2,9 +2,11 @@
 
 Price lines: remaining energy (quantity x rated kWh x SoH) at the index new-pack price per
 kWh, then one adjustment line per factor (grade, cycles, warranty, volume tier), each being
-(factor - 1) x the running subtotal, rounded once to the fen. The result is raised to the
-scrap floor (the packs' own scrap value at the park, never below 0) or lowered to the cap
-(max_share_of_new x the new-pack price, and always at least 1 fen below it).
+(factor - 1) x the running subtotal, rounded once to the fen. An unknown cycle count is
+priced at the cycle factor's floor (the most worn case), on a line that says so. The result
+is raised to the scrap floor (the packs' own scrap value at the park, never below 0) or
+lowered to the cap (max_share_of_new x the new-pack price, and always at least 1 fen below
+it).
 """
 
 from __future__ import annotations
@@ -56,6 +58,16 @@ def _factor_line(key: str, factor: Decimal, running: int) -> Line:
     return make_line(key, factor - _ONE, "x subtotal", fen_to_cny(running))
 
 
+def _cycle_factor(cycles: int | None, index: IndexSnapshot) -> tuple[str, Decimal]:
+    """The cycle line: its discount by count, down to the floor; an unknown count gets the
+    floor itself (the largest discount), on its own line so that the breakdown says so."""
+    costs = index.costs
+    if cycles is None:
+        return "sl.cycles.unknown", costs.cycle_factor_floor
+    by_count = _ONE - costs.cycle_discount_per_1000 * cycles / _THOUSAND
+    return "sl.cycles", max(costs.cycle_factor_floor, by_count)
+
+
 def _factors(pack: SecondLifePack, index: IndexSnapshot) -> list[tuple[str, Decimal]]:
     costs = index.costs
     grade = costs.grade_factor.get(pack.grade)
@@ -65,13 +77,10 @@ def _factors(pack: SecondLifePack, index: IndexSnapshot) -> list[tuple[str, Deci
             "grade",
             f"index {index.version} has no factor for grade {pack.grade.value}",
         )
-    cycles = max(
-        costs.cycle_factor_floor, _ONE - costs.cycle_discount_per_1000 * pack.cycles / _THOUSAND
-    )
     months = min(pack.warranty_months, costs.warranty_cap_months)
     factors = [
         (f"sl.grade.{pack.grade.value.lower()}", grade),
-        ("sl.cycles", cycles),
+        _cycle_factor(pack.cycles, index),
         ("sl.warranty", _ONE + costs.warranty_per_month * months),
     ]
     order_kwh = pack.rated_kwh * pack.quantity

@@ -41,6 +41,9 @@ TEXT = {
     "sl.grade.b": _l("Capacity grade B adjustment"),
     "sl.grade.c": _l("Capacity grade C adjustment"),
     "sl.cycles": _l("Cycle count adjustment"),
+    "sl.cycles.unknown": _l(
+        "Cycle count unknown: priced conservatively, at the largest cycle discount"
+    ),
     "sl.warranty": _l("Warranty adjustment"),
     "sl.volume": _l("Volume discount for a large order"),
     "sl.scrap_floor": _l("Raised to the pack's scrap value (we would rather recycle it)"),

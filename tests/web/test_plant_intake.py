@@ -251,3 +251,22 @@ def test_demo_plant_operator_sees_the_plant(client, auth, demo):
     assert response.status_code == 200
     for name in ("raw", "aging", "finished"):
         assert client.get(f"/plant/warehouses/{name}").status_code == 200
+
+
+def test_an_unknown_cycle_count_is_shown_priced_at_the_largest_discount(client, auth, world):
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    unread, counted = packs(world)[:2]
+    typed = {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": "1"}
+    for pack, cycles in ((unread, ""), (counted, "800")):
+        url = f"/plant/packs/{pack.id}"
+        done = submit(client, f"{url}/test", {**typed, "cycle_count": cycles}, page=url)
+        assert done.status_code == 302
+    page = client.get(f"/plant/packs/{unread.id}").get_data(as_text=True)
+    assert 'id="cycles-unknown"' in page and "Cycle count unknown: priced conservatively" in page
+    assert 'id="cycles-unknown"' not in client.get(f"/plant/packs/{counted.id}").get_data(
+        as_text=True
+    )
+    client.get("/lang/zh_CN")
+    page = client.get(f"/plant/packs/{unread.id}").get_data(as_text=True)
+    assert "循环次数未知：按最保守的情况计价" in page

@@ -110,7 +110,7 @@ def lock_parents(codes: tuple[str, ...]) -> list[Pack]:
     return parents
 
 
-def _price(order: BuildOrder, chemistry: str, grade: Grade, cycles: int):
+def _price(order: BuildOrder, chemistry: str, grade: Grade, cycles: int | None):
     try:
         item = pricing.SecondLifePack(
             chemistry=chemistry,
@@ -167,7 +167,7 @@ def build(user: User, order: BuildOrder) -> Pack:
         parents = lock_parents(codes)
         chemistry = parents[0].chemistry
         cycles = worst_cycles(parents)
-        price = _price(order, chemistry, grade, cycles or 0)  # priced as before when unknown
+        price = _price(order, chemistry, grade, cycles)  # unknown: priced as the most worn
         pack = Pack(
             code=f"NEW-{secrets.token_hex(8)}",
             chemistry=chemistry,

@@ -153,7 +153,7 @@ def decide(pack: Pack, grade: Grade, soh_pct: Decimal) -> pricing.Decision | Non
                 chemistry=pack.chemistry,
                 rated_kwh=rated_kwh_of(pack, index),
                 soh_pct=soh_pct,
-                cycles=pack.cycle_count or 0,
+                cycles=pack.cycle_count,  # None (never read): priced as the most worn
                 grade=grade.value,
                 mass_kg=pack.mass_kg,
             ),

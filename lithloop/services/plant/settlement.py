@@ -119,7 +119,7 @@ def second_life_lines(packs: list[Pack], index: pricing.IndexSnapshot) -> list[d
                     chemistry=pack.chemistry,
                     rated_kwh=Decimal(pack.rated_wh) / 1000,
                     soh_pct=Decimal(pack.soh_pct),
-                    cycles=pack.cycle_count or 0,
+                    cycles=pack.cycle_count,  # None: priced as the most worn
                     grade=pack.grade.value,
                     mass_kg=Decimal(pack.mass_kg),
                 ),
