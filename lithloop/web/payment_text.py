@@ -12,6 +12,9 @@ STATUS = {
     "requires_capture": _l("authorised, not yet captured"),
     "canceled": _l("cancelled"),
     "succeeded": _l("paid"),
+    # the park's own states (services/market/payments.py), between two answers from Stripe
+    "confirming": _l("being confirmed with the payment service"),
+    "declined": _l("the bank refused the card"),
 }
 
 

@@ -1,17 +1,21 @@
-"""The buyer's order page in Chinese: its lines name the packs as the catalogue does."""
+"""The buyer's order page in Chinese: its lines name the packs as the catalogue does, and a
+declined payment is told by its status, never by Stripe's English message (which stays for
+the administrators, who see it on the same page)."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from flask_babel import force_locale
 
 from lithloop.extensions import db
 from lithloop.models import Order
 from lithloop.services.market import checkout
 from lithloop.services.market import payments as market_payments
+from lithloop.web.payment_text import payment_status
 from tests.conftest import Auth
-from tests.market.support import list_packs, make_buyer
+from tests.market.support import list_packs, make_admin, make_buyer
 
 
 @pytest.fixture
@@ -49,3 +53,26 @@ def test_the_order_lines_name_the_packs_as_the_catalogue(client, declined_order,
     Auth(client).login(buyer.email)
     text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert expected in text, text
+
+
+def test_a_declined_payment_is_told_in_chinese_not_in_stripes_english(client, declined_order):
+    buyer, order = declined_order
+    client.get("/lang/zh_CN")
+    Auth(client).login(buyer.email)
+    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    assert order.payment.last_error not in text and "declined" not in text, text
+    assert "付款: 发卡行拒绝了这张卡" in text  # the payment's status, in words
+
+
+def test_the_admin_still_sees_stripes_message(app, client, declined_order):
+    _buyer, order = declined_order
+    client.get("/lang/en")
+    Auth(client).login(make_admin().email)
+    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    assert order.payment.last_error in text
+
+
+@pytest.mark.parametrize("status", ["confirming", "declined"])
+def test_the_parks_own_payment_states_have_words(app, status):
+    with app.test_request_context(), force_locale("zh"):
+        assert not payment_status(status).isascii()
