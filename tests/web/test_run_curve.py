@@ -24,3 +24,16 @@ def test_the_cost_curve_has_labelled_axes_in_the_pages_language(client, auth):
     client.set_cookie("lang", "en", domain="lithloop.test")
     english = client.get(url).get_data(as_text=True)
     assert ">Time (s)</text>" in english and ">Cost (yuan)</text>" in english
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the page's words: one backend
+def test_a_curve_that_starts_with_bookings_left_out_says_why_it_starts_high(client, auth):
+    left_out = [[0.2, 2_010_000.0], [1.0, 9800.0], [3.0, 9700.0]]  # a booking's penalty first
+    run = PlanRunFactory(status=RunStatus.RUNNING, progress=left_out)
+    plain = PlanRunFactory(status=RunStatus.RUNNING, progress=PROGRESS)
+    auth.login(run.created_by.email)
+    page = client.get(f"/dispatch/runs/{run.id}/progress").get_data(as_text=True)
+    assert "每个都计为一笔很大的额外成本" in page
+    auth.login(plain.created_by.email)
+    page = client.get(f"/dispatch/runs/{plain.id}/progress").get_data(as_text=True)
+    assert "额外成本" not in page
