@@ -44,11 +44,9 @@ def test_batch_pages_open_add_close(client, auth, world):
     assert "180.00" in page and "210.00" in page  # black mass, loss
 
 
-def test_assembly_page_builds_a_pack(client, auth, world):
-    parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
-    auth.login(world["plant"].email)
-    assert parent.code in text(client.get("/plant/assembly"))
-    form = {
+def assembly_form(parent: Pack) -> dict:
+    """The assembly form for a pack built from `parent`, without the insulation answer."""
+    return {
         "parents": parent.code,
         "rated_wh": "30000",
         "mass_kg": "210",
@@ -56,8 +54,14 @@ def test_assembly_page_builds_a_pack(client, auth, world):
         "warranty_months": "12",
         "capacity_ah": "140",
         "soh_pct": "78",
-        "insulation_ok": "1",
     }
+
+
+def test_assembly_page_builds_a_pack(client, auth, world):
+    parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    assert parent.code in text(client.get("/plant/assembly"))
+    form = {**assembly_form(parent), "insulation_ok": "1"}
     bad = submit(client, "/plant/assembly", {**form, "soh_pct": "lots"})
     assert bad.status_code == 422 and 'id="err-soh_pct"' in text(bad)
     assert submit(client, "/plant/assembly", form).status_code == 302
@@ -75,15 +79,7 @@ def test_the_assembly_form_asks_the_insulation_result_and_assumes_none(client, a
     radios = re.findall(r'<input type="radio" name="insulation_ok"[^>]*>', page)
     assert len(radios) == 2 and not any("checked" in r for r in radios)  # no answer given
     assert 'type="checkbox" name="insulation' not in page
-    form = {
-        "parents": parent.code,
-        "rated_wh": "30000",
-        "mass_kg": "210",
-        "use_case": "base_station",
-        "warranty_months": "12",
-        "capacity_ah": "140",
-        "soh_pct": "78",
-    }
+    form = assembly_form(parent)
     for missing in ({}, {"insulation_ok": ""}, {"insulation_ok": "maybe"}):
         refused = submit(client, "/plant/assembly", {**form, **missing})
         body = text(refused)
