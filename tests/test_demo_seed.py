@@ -227,3 +227,15 @@ def test_seed_demo_refuses_a_password_the_policy_refuses(app, password, why):
     assert "--password" in result.output and why in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_demo_leaves_room_on_the_next_open_day_for_a_visitor_to_book(demo_activity):
+    from lithloop import clock
+    from lithloop.demo.activity import ROOM_FOR_VISITORS, next_open_day
+    from lithloop.services.booking import capacity
+
+    (day,) = capacity.calendar(*[next_open_day(clock.today())] * 2)
+    assert demo_activity.activity.bookings_next_day >= 10  # busy, as a real day is
+    assert day.remaining_kg >= ROOM_FOR_VISITORS * day.capacity_kg
+    assert day.capacity_stops - day.booked_stops >= ROOM_FOR_VISITORS * day.capacity_stops

@@ -8,6 +8,7 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -39,6 +40,8 @@ LOT_KINDS = {
 MANUFACTURERS = ("CAT", "BYD", "EVE", "CAL")  # 3-character manufacturer codes (fictional use)
 SOLVE_SECONDS = 3
 REACH_KM = 150  # straight line; beyond it a round trip overruns a driver's 10-hour day
+#: The next open day keeps this share of its capacity free: whoever tries the demo can book it.
+ROOM_FOR_VISITORS = Decimal("0.2")
 
 
 def _km(site: Site, park: Site) -> float:
@@ -119,9 +122,29 @@ def _lots(
     return [lot]
 
 
+def _room_after(day: date, mass_kg: Decimal, share: Decimal) -> bool:
+    """True when one more stop of `mass_kg` leaves at least `share` of the day's mass and
+    stops free."""
+    (status,) = capacity.calendar(day, day)
+    return (
+        status.remaining_kg - mass_kg >= share * status.capacity_kg
+        and status.capacity_stops - status.booked_stops - 1 >= share * status.capacity_stops
+    )
+
+
 def _book(
-    sites: list[Site], day: date, as_of: date, rng, hashed, serials, n0: int, coded: bool = False
+    sites: list[Site],
+    day: date,
+    as_of: date,
+    rng,
+    hashed,
+    serials,
+    n0: int,
+    coded: bool = False,
+    leave_free: Decimal = Decimal(0),
 ) -> int:
+    """Book a pickup at each site (fewer when the day fills, or once only `leave_free` of
+    its capacity is left); how many were booked."""
     made = 0
     for n, site in enumerate(sites):
         user = _staff(site.organisation, hashed, n0 + n)
@@ -134,6 +157,9 @@ def _book(
             "window": [opens.strftime("%H:%M"), end.strftime("%H:%M")],
             "lots": _lots(site, rng, serials, damaged=(n % 7 == 3) and not coded, coded=coded),
         }
+        mass = sum(Decimal(str(lot["mass_kg"])) for lot in raw["lots"])
+        if leave_free and not _room_after(day, mass, leave_free):
+            continue  # a smaller lot of another site may still fit
         try:
             if coded and user.role is Role.FLEET_MANAGER:  # from the fleet register, the
                 with replaying(as_of, 14):  # day before, as the fleet manager does; its own
@@ -183,7 +209,14 @@ def seed_activity(rng: random.Random, hashed: str) -> ActivitySummary:
     )
     tomorrow = next_open_day(today)
     booked_next = _book(
-        rng.sample(in_reach, min(24, len(in_reach))), tomorrow, today, rng, hashed, serials, 1
+        rng.sample(in_reach, min(24, len(in_reach))),
+        tomorrow,
+        today,
+        rng,
+        hashed,
+        serials,
+        1,
+        leave_free=ROOM_FOR_VISITORS,
     )
     booked_today, plan_id, stops = 0, None, 0
     if capacity.is_open(today):
