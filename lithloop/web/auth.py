@@ -47,6 +47,20 @@ def too_many_logins():
     return render_template("auth/login.html", form=form), 429
 
 
+def too_many_registrations():
+    """The registration page again (429): why, and what was typed (never the passwords)."""
+    form = RegisterForm()
+    form.form_errors.append(_("Too many attempts. Wait a minute and try again."))
+    return render_template("auth/register.html", form=form), 429
+
+
+def too_many_reset_requests():
+    """The reset request page again (429): why, and the e-mail as typed."""
+    form = ResetRequestForm()
+    form.form_errors.append(_("Too many attempts. Wait a minute and try again."))
+    return render_template("auth/reset_request.html", form=form), 429
+
+
 @bp.route("/login", methods=["GET", "POST"])
 # one count with /api/v1/auth/token
 @rate_limited(login_limit, scope=LOGIN_SCOPE, refused=too_many_logins)
@@ -80,7 +94,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@rate_limited(login_limit)
+@rate_limited(login_limit, refused=too_many_registrations)
 def register():
     """Register an organisation: buyers start at once, dealers and bus companies wait."""
     form = RegisterForm()
@@ -117,7 +131,7 @@ def register():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@rate_limited(login_limit)
+@rate_limited(login_limit, refused=too_many_reset_requests)
 def reset_request():
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = ResetRequestForm()

@@ -131,3 +131,51 @@ def test_the_login_limit_is_shared_by_two_apps_and_two_processes(database_url, a
     assert child.exitcode == 0
     # ...is limited here too
     assert token(clients[0], user.email, PASSWORD, address="10.0.0.9").status_code == 429
+
+
+REGISTRATION = {
+    "kind": "buyer",
+    "organisation": "牡丹江储能",
+    "city": "牡丹江",
+    "phone": "0453-1234567",
+    "name": "王工",
+    "email": "wang@example.cn",
+    "password": "typed-password-1",
+    "confirm": "typed-password-1",
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # refused before any query: one backend
+def test_a_refused_registration_shows_the_form_again_with_what_was_typed(app, client):
+    app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
+    assert submit(client, "/register", {**REGISTRATION, "confirm": "other"}).status_code == 422
+    refused = submit(client, "/register", REGISTRATION)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert '<p class="error form-error" role="alert">尝试次数过多，请一分钟后再试。</p>' in page
+    for name in ("organisation", "city", "phone", "name", "email"):
+        assert f'value="{REGISTRATION[name]}"' in page, name
+    assert 'name="password"' in page and "typed-password-1" not in page
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    english = submit(client, "/register", REGISTRATION)
+    assert english.status_code == 429
+    text = english.get_data(as_text=True)
+    assert "Too many attempts. Wait a minute and try again." in text
+    assert 'value="wang@example.cn"' in text and "typed-password-1" not in text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # refused before any query: one backend
+def test_a_refused_reset_request_shows_the_form_again_with_the_email_kept(app, client):
+    app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
+    assert submit(client, "/reset", {"email": "who@example.cn"}).status_code == 302
+    refused = submit(client, "/reset", {"email": "who@example.cn"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert '<p class="error form-error" role="alert">尝试次数过多，请一分钟后再试。</p>' in page
+    assert 'name="email"' in page and 'value="who@example.cn"' in page
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    english = submit(client, "/reset", {"email": "who@example.cn"})
+    assert english.status_code == 429
+    text = english.get_data(as_text=True)
+    assert "Too many attempts. Wait a minute and try again." in text
+    assert 'value="who@example.cn"' in text
