@@ -11,7 +11,7 @@ from lithloop.extensions import db
 from lithloop.models import PackState
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog
-from tests.conftest import Auth
+from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_buyer
 
 
@@ -50,3 +50,38 @@ def test_cart_rows_show_the_catalogue_labels(client, cart_of_three_lines, lang, 
     for text in expected:
         assert text in rows, rows
     assert sold_out not in rows  # the group key is internal
+
+
+def _row_of(page: str, group: str) -> str:
+    """The cart row whose remove form names this group."""
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    (row,) = [r for r in body.split("<tr") if f'name="group_id" value="{group}"' in r]
+    return row
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # page words, no locking: one backend
+@pytest.mark.parametrize(
+    ("lang", "tag", "remove", "stock", "refusal"),
+    [
+        ("zh_CN", "已不可购买", "移除", "库存", "锰酸锂 LMO，等级 C，30 kWh：已不再出售"),
+        ("en", "no longer available", "Remove", "in stock", "grade C, 30 kWh: no longer on sale"),
+    ],
+)
+def test_a_sold_out_group_offers_only_its_tag_and_remove(
+    client, cart_of_three_lines, lang, tag, remove, stock, refusal
+):
+    buyer, sold_out = cart_of_three_lines
+    client.get(f"/lang/{lang}")
+    Auth(client).login(buyer.email)
+    page = client.get("/market/cart").get_data(as_text=True)
+    row = _row_of(page, sold_out)
+    assert tag in row and remove in row
+    assert 'name="quantity"' not in row and "cart/add" not in row  # nothing to choose
+    assert stock not in row  # no "0 in stock", no "only 0 in stock"
+    assert 'name="quantity"' in page  # the group still on sale keeps its box
+    response = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    assert response.status_code == 409
+    (refused,) = re.findall(
+        r'<p class="error form-error" role="alert">([^<]*)</p>', response.get_data(as_text=True)
+    )
+    assert refusal in refused and sold_out not in refused  # in words, not by its key

@@ -175,6 +175,19 @@ def parse_group(key: str) -> GroupKey:
         raise Invalid(_l("Unknown group %(g)s.", g=key[:80]), field="group_id") from None
 
 
+def group_words(key: str) -> str:
+    """A group named in words for a message (chemistry, grade, rated kWh), never its key."""
+    parts = parse_group(key)
+    return str(
+        _l(
+            "%(chemistry)s, grade %(grade)s, %(kwh)s kWh",
+            chemistry=labels.label(labels.CHEMISTRY, parts.chemistry),
+            grade=parts.grade.value,
+            kwh=parts.rated_kwh,
+        )
+    )
+
+
 def group_conditions(key: str) -> list:
     """SQL conditions selecting the packs of a group key; Invalid for a malformed key."""
     parts = parse_group(key)

@@ -180,12 +180,20 @@ def lock_free(conditions: list, quantity: int, taken: frozenset[int] = frozenset
 
 def _lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
     packs = lock_free(catalog.group_conditions(key), quantity, frozenset(taken))
+    if not packs:  # sold out since it was put in the cart (or asked for)
+        raise Conflict(
+            _l(
+                "%(g)s: no longer on sale. Remove this line and order the rest.",
+                g=catalog.group_words(key),
+            ),
+            code=Code.NOT_ENOUGH_STOCK,
+        )
     if len(packs) < quantity:
         raise Conflict(
             _l(
-                "Only %(n)s of group %(g)s are free now; you asked for %(q)s.",
+                "%(g)s: only %(n)s are free now; you asked for %(q)s.",
+                g=catalog.group_words(key),
                 n=len(packs),
-                g=key,
                 q=quantity,
             ),
             code=Code.NOT_ENOUGH_STOCK,
