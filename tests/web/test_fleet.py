@@ -499,3 +499,20 @@ def test_proposals_fit_a_truck_at_the_first_depot(client, demo_fleet):
     )
     assert {p.site.id for p in proposals} == {depot}
     assert sum(p.count for p in proposals) >= bus_fleet.forecast(user, clock.today())[0].packs
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # page words, no locking: one backend
+def test_chemistry_is_shown_in_words_on_the_fleet_pages(client, manager):
+    """The register, the forecast's lots and the upload preview name a chemistry as the
+    catalogue does ('磷酸铁锂 LFP'), not by its stored code alone."""
+    add_pack(manager.organisation_id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A)
+    add_pack(manager.organisation_id, "B", soh="70", since=date(2017, 1, 1), chemistry="LMO")
+    for body in (
+        client.get("/fleet/packs").get_data(as_text=True),
+        client.get("/fleet/forecast").get_data(as_text=True),
+    ):
+        assert "<td>磷酸铁锂 LFP</td>" in body and "<td>锰酸锂 LMO</td>" in body
+        assert "<td>LFP</td>" not in body and "<td>LMO</td>" not in body
+    row = "黑C·P1,,NCM523,300,2000,2019-05-01,\n"
+    preview = upload(client, (HEADER + row).encode()).get_data(as_text=True)
+    assert "<td>三元 NCM523</td>" in preview and "<td>NCM523</td>" not in preview
