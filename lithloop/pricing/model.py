@@ -59,15 +59,19 @@ def _set(obj: object, name: str, value: object) -> None:
     object.__setattr__(obj, name, value)
 
 
-def _from_mapping(cls, data: Mapping[str, object], required: tuple[str, ...]):
-    """Build an input dataclass from a JSON body: missing keys -> REQUIRED, extras ignored."""
+def _from_mapping(
+    cls, data: Mapping[str, object], required: tuple[str, ...], unknown: tuple[str, ...] = ()
+):
+    """Build an input dataclass from a JSON body: missing keys -> REQUIRED, extras ignored;
+    an `unknown` name missing or null is None (a value nobody read)."""
     if not isinstance(data, Mapping):
         raise PricingError(PricingErrorCode.REQUIRED, "body", "expected a JSON object")
     for name in required:
         if data.get(name) is None:
             raise PricingError(PricingErrorCode.REQUIRED, name, "this field is required")
     names = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names and v is not None})
+    given = {k: v for k, v in data.items() if k in names and v is not None}
+    return cls(**({name: None for name in unknown} | given))
 
 
 def _check_range(value: Decimal, field: str, low: Decimal, high: Decimal, code, low_open=False):
@@ -194,8 +198,10 @@ class SecondLifePack:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> SecondLifePack:
-        """From an API body {chemistry, rated_kwh, soh_pct, cycles, grade, warranty_months?}."""
-        return _from_mapping(cls, data, ("chemistry", "rated_kwh", "soh_pct", "cycles", "grade"))
+        """From an API body {chemistry, rated_kwh, soh_pct, cycles?, grade, warranty_months?};
+        cycles missing or null: unknown (priced as the most worn)."""
+        required = ("chemistry", "rated_kwh", "soh_pct", "grade")
+        return _from_mapping(cls, data, required, unknown=("cycles",))
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe inputs (Decimals as strings)."""

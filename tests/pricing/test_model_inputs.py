@@ -212,13 +212,19 @@ def test_parse_enum_does_not_drop_letters_or_take_other_enums():
         ),
         (
             SecondLifePack.from_dict,
-            {k: v for k, v in PACK.items() if k != "cycles"},
-            err("cycles", C.REQUIRED, "this field is required"),
+            {k: v for k, v in PACK.items() if k != "grade"},
+            err("grade", C.REQUIRED, "this field is required"),
         ),
     ],
 )
 def test_from_dict_refuses_exactly(factory, body, expected):
     assert error_of(factory, body) == expected
+
+
+@pytest.mark.parametrize("body", [{"cycles": None}, {}])
+def test_a_missing_or_null_cycle_count_is_unknown(body):
+    pack = SecondLifePack.from_dict({k: v for k, v in PACK.items() if k != "cycles"} | body)
+    assert pack.cycles is None
 
 
 def test_to_dict_round_trips_every_field():

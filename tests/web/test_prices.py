@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from lithloop import pricing
 from lithloop.extensions import db
 from lithloop.models import OrgKind, PriceIndexVersion, Role
+from lithloop.pricing.model import MAX_CYCLES
 from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_site, make_user
@@ -130,6 +131,25 @@ def test_bad_second_life_input_names_the_field(client, dealer, change, field):
     }
     response = client.post("/api/v1/quotes/second-life", json=body, headers=bearer(client, dealer))
     assert response.status_code == 422 and field in response.json["errors"]["json"]
+
+
+@pytest.mark.parametrize("unknown", [{"cycles": None}, {}])
+def test_an_unknown_cycle_count_is_priced_as_the_most_worn_pack(client, dealer, unknown):
+    """cycles null or absent: the most worn pack's price, on its own line, never a 422."""
+    body = {"chemistry": "LFP", "rated_kwh": "300", "soh_pct": "78", "grade": "B"}
+    headers = bearer(client, dealer)
+    response = client.post("/api/v1/quotes/second-life", json=body | unknown, headers=headers)
+    assert response.status_code == 200, response.json
+    worn = client.post(
+        "/api/v1/quotes/second-life", json=body | {"cycles": MAX_CYCLES}, headers=headers
+    )
+    assert response.json["price_fen"] == worn.json["price_fen"]
+    keys = [line["key"] for line in response.json["lines"]]
+    assert "sl.cycles.unknown" in keys and "sl.cycles" not in keys
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    cycles = schema["SecondLifeRequest"]["properties"]["cycles"]
+    assert "cycles" not in schema["SecondLifeRequest"].get("required", [])
+    assert "unknown" in cycles["description"] and cycles.get("nullable") is True
 
 
 def test_missing_index_price_is_a_422_never_a_guess(client, dealer):

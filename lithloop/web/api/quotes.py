@@ -73,7 +73,16 @@ class SecondLifeRequest(ma.Schema):
         required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=10000)
     )
     soh_pct = DecimalInput(required=True, validate=ma.validate.Range(min=0, max=100))
-    cycles = WholeNumber(required=True, validate=ma.validate.Range(min=0, max=100000))
+    cycles = WholeNumber(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Range(min=0, max=100000),
+        metadata={
+            "description": "Charge cycles so far. Null or absent when unknown: priced "
+            "conservatively, as the most worn pack (the largest cycle discount), on its own "
+            "line, sl.cycles.unknown"
+        },
+    )
     grade = ma.fields.String(
         required=True, validate=ma.validate.OneOf(vocab.values(vocab.PriceGrade))
     )
@@ -88,7 +97,7 @@ class SecondLifeResponse(ma.Schema):
 
 
 def _strings(body: dict) -> dict:
-    return {k: str(v) if not isinstance(v, int | str) else v for k, v in body.items()}
+    return {k: str(v) if not isinstance(v, int | str | None) else v for k, v in body.items()}
 
 
 @blp.route("/scrap", methods=["POST"])
