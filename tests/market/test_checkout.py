@@ -43,6 +43,7 @@ def test_ordering_a_reserved_pack_is_a_conflict_naming_it_and_writes_nothing(app
     with pytest.raises(Conflict) as caught:
         checkout.checkout(second, [{"pack_id": free.id}, {"pack_id": taken.id}])
     assert taken.code in str(caught.value.message) and caught.value.code == "pack_unavailable"
+    assert "已预留" in str(caught.value.message) and "reserved" not in str(caught.value.message)
     db.session.refresh(free)
     assert free.state is PackState.FINISHED and _orders() == 1
     assert db.session.scalar(sa.select(sa.func.count(PackEvent.id))) == events
@@ -118,3 +119,14 @@ def test_demo_stock_is_listed_once_in_groups_with_valid_codes(demo):
     for group in groups:
         assert validate_code(group.first.code).ok and group.first.price_fen > 0
         assert group.first.events[-1].kind == "listed" and catalog.latest_test(group.first)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # refused before any lock is taken
+def test_ordering_a_pack_the_plant_still_holds_says_it_is_not_for_sale_in_words(app):
+    (pack,) = list_packs(1)
+    pack.state = PackState.AGING
+    db.session.commit()
+    with pytest.raises(Conflict) as caught:
+        checkout.checkout(make_buyer(), [{"pack_id": pack.id}])
+    message = str(caught.value.message)
+    assert message == f"电池包 {pack.code} 不在出售中。" and caught.value.code == "pack_unavailable"

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, payments
+from lithloop import clock, labels, payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, Payment, User
 from lithloop.services import idempotency
@@ -52,6 +52,18 @@ class PaymentsOff(ServiceError):
 
     status = 503
     code = "payments_off"
+
+
+def unavailable(pack: Pack):
+    """Why a pack cannot be ordered, in words: sold or reserved by another buyer, or not on
+    sale (the plant still holds it, or it has no price)."""
+    if pack.state in (PackState.SOLD, PackState.RESERVED):
+        return _l(
+            "Pack %(code)s is no longer for sale (%(state)s).",
+            code=pack.code,
+            state=labels.PACK_STATE[pack.state.value],
+        )
+    return _l("Pack %(code)s is not for sale.", code=pack.code)
 
 
 def require_payments() -> None:
@@ -154,14 +166,7 @@ def _lock_by_id(ids: list[int]) -> list[Pack]:
         raise NotFound(_l("No such pack: %(id)s.", id=min(missing)))
     for pack in packs:
         if pack.state is not PackState.FINISHED or pack.price_fen is None:
-            raise Conflict(
-                _l(
-                    "Pack %(code)s is no longer for sale (%(state)s).",
-                    code=pack.code,
-                    state=pack.state.value,
-                ),
-                code=Code.PACK_UNAVAILABLE,
-            )
+            raise Conflict(unavailable(pack), code=Code.PACK_UNAVAILABLE)
     return packs
 
 
