@@ -136,12 +136,17 @@ def reset_request():
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(
-            form.email.data, lambda token: external_url("auth.reset_password", token=token)
-        )
-        flash(_("If an account uses this address, a reset link is on its way."), "info")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/reset_request.html", form=form)
+        try:
+            accounts.request_password_reset(
+                form.email.data, lambda token: external_url("auth.reset_password", token=token)
+            )
+        except ServiceError as exc:
+            attach_error(form, exc)
+        else:
+            flash(_("If an account uses this address, a reset link is on its way."), "info")
+            return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200  # refused: the errors beside the field
+    return render_template("auth/reset_request.html", form=form), status
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -160,4 +165,5 @@ def reset_password(token: str):
         else:
             flash(_("Your password was changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset_password.html", form=form), status

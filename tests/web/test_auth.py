@@ -218,6 +218,18 @@ def test_reset_for_unknown_address_reveals_nothing(client):
     assert count(OutboxMessage) == 0
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # refused before the database: one backend
+def test_a_refused_reset_form_is_a_422_with_the_error_beside_the_field(client):
+    bad = submit(client, "/reset", {"email": "not-an-address"})
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    user = make_user(make_org())
+    submit(client, "/reset", {"email": user.email})
+    link = reset_link(user.email)
+    short = submit(client, link, {"password": "short", "confirm": "other"})
+    assert short.status_code == 422 and 'aria-invalid="true"' in short.get_data(as_text=True)
+    assert count(OutboxMessage) == 1
+
+
 def test_expired_reset_link_is_refused(client, monkeypatch):
     user = make_user(make_org())
     submit(client, "/reset", {"email": user.email})

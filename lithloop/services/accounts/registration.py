@@ -234,7 +234,9 @@ def make_reset_token(user: User) -> str:
 
 
 def request_password_reset(email: str, link_for) -> None:
-    """Mail a reset link if the address has an account; say nothing either way."""
+    """Mail a reset link if the address has an account; say nothing either way (a malformed
+    address is refused as Invalid: that tells nothing about accounts)."""
+    normalise_email(email)
     user = find_user_by_email(email or "")
     if user is None:
         return
