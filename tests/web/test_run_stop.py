@@ -72,6 +72,7 @@ def test_finish_now_ends_a_run_within_a_second_and_keeps_its_best_plan(
     auth.login(day_world["dispatcher"].email)
     page = client.get(f"/dispatch/runs/{run_id}").get_data(as_text=True)
     assert f"{day_world['day'].isoformat()}：按要求在" in page and "保留已找到的最佳方案" in page
+    assert "按要求提前结束</h2>" in page
     again = client.post(f"/api/v1/plans/runs/{run_id}/finish", headers=h)
     assert again.status_code == 409 and again.json["error"] == "run_ended"
 
