@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 REFUSED = "refused: "  # an error the server gave for good: never tried again
 RETRY_FOR = timedelta(days=1)
 QUEUED = "lithloop_mail_queued"  # session.info: messages added in the open transaction
+COMMITTED = "lithloop_mail_committed"  # ... and committed, delivered as the transaction ends
 
 
 def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
@@ -45,31 +46,42 @@ def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
 
 @sa.event.listens_for(Session, "after_commit")
 def _committed(session) -> None:
-    """Deliver what the committed transaction queued (in a session of its own)."""
-    queued = session.info.pop(QUEUED, None)
-    if not queued or not has_app_context():
+    """Mark the queued messages committed when the outermost transaction commits (a
+    savepoint's commit is not one: the transaction around it may still roll back)."""
+    if not session.in_nested_transaction() and (queued := session.info.pop(QUEUED, None)):
+        session.info.setdefault(COMMITTED, []).extend(queued)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _ended(session, transaction) -> None:
+    """Once the outermost transaction ended (its connection given back, its objects
+    expired), deliver what it committed; a rolled back or closed one's are dropped, and a
+    rolled back savepoint's are skipped when delivered (they have no row)."""
+    if transaction.parent is not None:
         return
-    server = current_app.config.get("MAIL_SERVER")
+    session.info.pop(QUEUED, None)
+    committed = session.info.pop(COMMITTED, None)
+    if committed and has_app_context():
+        _deliver_after_commit(committed)
+
+
+def _deliver_after_commit(queued: list[OutboxMessage]) -> None:
+    """Deliver committed messages within the budget; the caller's copies then say what
+    the rows say (readable after the app context too)."""
     ids = [key[0] for m in queued if (key := sa.inspect(m).identity)]
-    if not server or not ids or not _budget_left():
-        return
-    try:
-        outcome = _deliver_committed(ids, server)
-    except Exception:  # the transaction is committed: never fail it; housekeeping retries
-        log.exception("mail %s left for housekeeping", ids)
-        return
-    for message in queued:  # the caller's copies say what happened, as the rows do
-        if (key := sa.inspect(message).identity) and key[0] in outcome:
-            for name, value in zip(("sent_at", "error"), outcome[key[0]], strict=True):
+    server = current_app.config.get("MAIL_SERVER")
+    outcome: dict = {}
+    if server and ids and _budget_left():
+        try:
+            outcome = _deliver_committed(ids, server)
+        except Exception:  # the transaction is committed: never fail it; housekeeping retries
+            log.exception("mail %s left for housekeeping", ids)
+    for message in queued:
+        if key := sa.inspect(message).identity:
+            for name, value in zip(
+                ("sent_at", "error"), outcome.get(key[0], (None, "")), strict=True
+            ):
                 set_committed_value(message, name, value)
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session, previous_transaction) -> None:
-    """A rolled back transaction's messages are never sent (a savepoint's are dropped
-    when delivered: they have no row)."""
-    if not previous_transaction.nested:
-        session.info.pop(QUEUED, None)
 
 
 def _deliver_committed(ids: list[int], server: str) -> dict:

@@ -54,3 +54,38 @@ def test_a_rolled_back_or_failed_commit_sends_nothing(smtp):
     db.session.commit()  # the next transaction sends only its own message
     assert [m["To"] for m in smtp.messages] == ["later@example.com"]
     assert [m.recipient for m in _rows()] == ["later@example.com"]
+
+
+def test_a_savepoint_commit_sends_nothing_the_outer_commit_sends_all(smtp):
+    mail.send_mail("before@example.com", "s", "b")
+    with db.session.begin_nested():  # as capacity.lock_day does inside a booking
+        mail.send_mail("inside@example.com", "s", "b")
+    assert smtp.messages == []  # the outer transaction may still roll back
+    db.session.commit()
+    assert sorted(m["To"] for m in smtp.messages) == ["before@example.com", "inside@example.com"]
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_message(smtp):
+    mail.send_mail("kept@example.com", "s", "b")
+    try:
+        with db.session.begin_nested():
+            mail.send_mail("dropped@example.com", "s", "b")
+            raise ValueError("give up the savepoint")
+    except ValueError:
+        pass
+    db.session.commit()
+    assert [m["To"] for m in smtp.messages] == ["kept@example.com"]
+    assert [m.recipient for m in _rows()] == ["kept@example.com"]
+
+
+def test_the_callers_copy_says_sent_or_not_after_the_app_context(app, smtp):
+    with app.app_context():
+        sent = mail.send_mail("a@example.com", "s", "b")
+        db.session.commit()
+    app.config.update(MAIL_SERVER="")
+    with app.app_context():
+        waiting = mail.send_mail("b@example.com", "s", "b")
+        db.session.commit()
+    # the contexts ended (their sessions closed): the copies still read, without the database
+    assert sent.sent_at is not None and sent.error == ""
+    assert waiting.sent_at is None and waiting.error == ""
