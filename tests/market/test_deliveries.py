@@ -14,9 +14,10 @@ from lithloop.models.market import Order, OrderLine, OrderStatus
 from lithloop.services.dispatch import driver_work, publishing
 from lithloop.services.dispatch.problem import order_stop_id
 from lithloop.services.errors import Conflict, Invalid
+from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import parse_delivery
 from tests.factories import make_user
-from tests.market.support import list_packs, make_buyer
+from tests.market.support import list_packs, make_admin, make_buyer
 from tests.web.test_dispatch import bearer, day_world, run_to_end  # noqa: F401 (fixture)
 
 
@@ -97,6 +98,11 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     with pytest.raises(Conflict) as twice:
         driver_work.record_delivered(driver, stop_id)
     assert twice.value.code == "already_recorded"
+    with pytest.raises(Conflict):  # an administrator's move finds it delivered: no second mail
+        market_orders.advance(make_admin(), order.id)
+    subject = f"[lithloop] 订单 #{order.id} 已送达"
+    (mail,) = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.subject == subject))
+    assert f"已由 {driver.name}（{route.truck.plate}）送达 {order.delivery_address}。" in mail.body
 
 
 def test_delivery_addresses_are_located_or_refused_beside_the_field(app):

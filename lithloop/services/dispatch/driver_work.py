@@ -33,6 +33,7 @@ from lithloop.services.dispatch import live_ops, pickup_checks, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.pickup_input import parse_pickup
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
+from lithloop.services.market import order_letters
 
 DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
 ARRIVED = "arrived"
@@ -186,16 +187,7 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
             )
         stop.done_at = order.delivered_at = order.status_at = clock.now()
         order.status = OrderStatus.DELIVERED
-        letters.send_letter(
-            order.user,
-            _l("Order #%(id)s delivered"),
-            _l("Order #%(id)s was delivered to %(address)s by %(name)s (%(plate)s).\n%(link)s\n"),
-            id=order.id,
-            address=order.delivery_address,
-            name=user.name,
-            plate=stop.route.truck.plate,
-            link=letters.link("market.order", order_id=order.id),
-        )
+        order_letters.delivered(order, user.name, stop.route.truck.plate)
         return stop
 
     return _run(work)

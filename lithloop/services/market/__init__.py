@@ -12,6 +12,7 @@ __all__ = [
     "expiry",
     "invoices",
     "order_list",
+    "order_letters",
     "orders",
     "payments",
     "rfq",

@@ -12,6 +12,7 @@ from lithloop import clock, outside_calls, payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Payment
 from lithloop.services import idempotency
+from lithloop.services.market import order_letters
 from lithloop.services.market.release import release_locked
 
 #: Payment states in which Stripe may still take the money: the sweep leaves them alone.
@@ -50,7 +51,9 @@ def sweep_expired(now=None) -> int:
     try:
         orders = list(db.session.scalars(query))
         for order in orders:
+            maybe_charged = order.payment is not None and order.payment.status in IN_FLIGHT
             release_locked(order, "reservation expired")
+            order_letters.released(order, order_letters.EXPIRED, maybe_charged)
         idempotency.purge_expired(now)
         db.session.commit()
     except sa.exc.SQLAlchemyError:

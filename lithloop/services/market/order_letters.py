@@ -1,4 +1,5 @@
-"""Letters to a buyer about an order: paid, payment failed, refunded, handed over.
+"""Letters to a buyer about an order: paid, payment failed, released, refunded, handed over,
+delivered.
 
 Each is queued by the transaction that records its event (the caller commits), so it
 leaves once that commit is done and once per event: the callers write it only on the
@@ -13,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import letters
 from lithloop.i18n import money
-from lithloop.models import Order, OrderLine
+from lithloop.models import Order, OrderLine, OrderStatus
 from lithloop.services.market.delivery import ADDRESS
 
 
@@ -91,6 +92,34 @@ def payment_failed(order: Order, why) -> None:
     )
 
 
+#: Why a pending order was cancelled by the platform (not by the buyer), in words.
+EXPIRED = _l("the reservation ran out before the order was paid")
+CANCELLED = _l("the payment was cancelled at the payment service")
+
+
+def released(order: Order, why, maybe_charged: bool = False) -> None:
+    """A pending order cancelled for the buyer (`why`: EXPIRED or CANCELLED): the packs it
+    held, back on sale; nothing charged (or a late charge refunded); how to order again."""
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s cancelled: its packs are back on sale"),
+        _l(
+            "Order #%(id)s (%(total)s) was cancelled: %(why)s. %(charge)s\n\n"
+            "The packs it held are back on sale:\n%(lines)s\n\n"
+            "To order again, add the packs you want to the cart from the catalogue (some may "
+            "have been sold since): %(catalogue)s\n"
+        ),
+        id=order.id,
+        total=money(order.total_fen),
+        why=why,
+        charge=_l("If your bank took the money all the same, it is refunded in full.")
+        if maybe_charged
+        else _l("Nothing was charged."),
+        lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
+        catalogue=letters.link("market.catalog_page"),
+    )
+
+
 def refunded(order: Order, amount_fen: int, shares: list[tuple[OrderLine, int]], fee_fen: int):
     """A refund: how much, for which packs (and the delivery fee), how much so far."""
     items = [_pack(line, share) for line, share in shares if share]
@@ -125,5 +154,30 @@ def handed_over(order: Order) -> None:
         id=order.id,
         address=order.delivery_address,
         lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
+        link=_link(order),
+    )
+
+
+def moved(order: Order) -> None:
+    """An administrator moved a paid order on: shipped (or collected), or delivered to its
+    address (a pickup's collection was the buyer's letter already)."""
+    if order.status is OrderStatus.SHIPPED:
+        handed_over(order)
+    elif order.status is OrderStatus.DELIVERED and order.delivery_kind == ADDRESS:
+        delivered(order)
+
+
+def delivered(order: Order, driver: str = "", plate: str = "") -> None:
+    """The packs reached the buyer's address (by a driver of the park's, when named)."""
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s delivered"),
+        _l("Order #%(id)s was delivered to %(address)s by %(name)s (%(plate)s).\n%(link)s\n")
+        if driver
+        else _l("Order #%(id)s was delivered to %(address)s.\n%(link)s\n"),
+        id=order.id,
+        address=order.delivery_address,
+        name=driver,
+        plate=plate,
         link=_link(order),
     )

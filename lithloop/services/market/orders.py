@@ -100,8 +100,7 @@ def advance(user: User, order_id: int) -> Order:
         order.status, order.status_at = target, clock.now()
         if target is OrderStatus.DELIVERED:  # kept when a refund later ends the order
             order.delivered_at = order.status_at
-        if target is OrderStatus.SHIPPED:  # the packs leave the park: the buyer is told
-            order_letters.handed_over(order)
+        order_letters.moved(order)  # shipped or delivered: the buyer is told (once: one move)
         return order
 
     return _run(work)

@@ -281,6 +281,7 @@ def apply_intent(
         settle_paid(order)
     elif pending and status == "canceled":
         release_locked(order, "payment cancelled")
+        order_letters.released(order, order_letters.CANCELLED)  # once: only this move writes it
     # A declined card (requires_payment_method with an error) keeps the order pending and
     # its packs reserved: the buyer tries another card until the reservation expires.
     return order
