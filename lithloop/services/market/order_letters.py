@@ -1,5 +1,5 @@
-"""Letters to a buyer about an order: paid, payment failed, released, refunded, handed over,
-delivered.
+"""Letters to a buyer about an order: paid, payment failed, released, refunded (and why),
+handed over, delivered.
 
 Each is queued by the transaction that records its event (the caller commits), so it
 leaves once that commit is done and once per event: the callers write it only on the
@@ -120,21 +120,62 @@ def released(order: Order, why, maybe_charged: bool = False) -> None:
     )
 
 
-def refunded(order: Order, amount_fen: int, shares: list[tuple[OrderLine, int]], fee_fen: int):
-    """A refund: how much, for which packs (and the delivery fee), how much so far."""
+#: The refunds the platform books by itself (Refund.reason, for administrators), and the
+#: words a buyer reads for them.
+AT_STRIPE = "refunded at Stripe"
+PAID_LATE = "paid after the order was cancelled: refunded in full"
+_WHY_REFUNDED = {
+    AT_STRIPE: _l("Why: the refund was made directly at the payment service."),
+    PAID_LATE: _l(
+        "Why: the payment arrived after the order had been cancelled, so all of it is given back."
+    ),
+}
+
+
+def _why_refunded(reason: str, typed: bool):
+    """An administrator's note as typed, labelled as theirs; else the platform's reason in
+    words ("" when there is none)."""
+    if typed:
+        note = reason.strip()[:300]
+        return (
+            _l("Note from the administrator who made the refund: %(note)s", note=note)
+            if note
+            else ""
+        )
+    return _WHY_REFUNDED.get(reason, "")
+
+
+def refunded(
+    order: Order,
+    amount_fen: int,
+    shares: list[tuple[OrderLine, int]],
+    fee_fen: int,
+    reason: str = "",
+    typed: bool = False,
+):
+    """A refund: how much, why (`reason`: an administrator's text when `typed`, else one of
+    the platform's), for which packs (and the delivery fee), how much so far."""
     items = [_pack(line, share) for line, share in shares if share]
     if fee_fen:
         items.append(_l("Delivery fee: %(amount)s", amount=money(fee_fen)))
+    why = _why_refunded(reason, typed)
     letters.send_letter(
         order.user,
         _l("Order #%(id)s: %(amount)s refunded"),
         _l(
+            "%(amount)s of order #%(id)s is refunded to the card it was paid with (your bank "
+            "may take a few days to show it).\n%(why)s\n\n%(lines)s\n\n"
+            "Refunded so far: %(refunded)s of %(total)s.\n%(link)s\n"
+        )
+        if why
+        else _l(
             "%(amount)s of order #%(id)s is refunded to the card it was paid with (your bank "
             "may take a few days to show it).\n\n%(lines)s\n\n"
             "Refunded so far: %(refunded)s of %(total)s.\n%(link)s\n"
         ),
         id=order.id,
         amount=money(amount_fen),
+        why=why,
         lines=_lines(items),
         refunded=money(order.refunded_fen),
         total=money(order.total_fen),

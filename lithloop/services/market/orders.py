@@ -146,7 +146,7 @@ def record_refund(
     order.refunded_fen += amount
     if order.refunded_fen >= order.total_fen and order.status is not OrderStatus.REFUNDED:
         order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
-    order_letters.refunded(order, amount, shares, fee_share)  # once: for this booking only
+    order_letters.refunded(order, amount, shares, fee_share, reason, typed=by is not None)
     refund = Refund(
         order=order,
         line=line,

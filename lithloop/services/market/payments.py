@@ -314,10 +314,11 @@ def settle_paid(order: Order) -> None:
                 order=order,
                 amount_fen=order.total_fen,
                 stripe_refund_id=refund_id,
-                reason="paid after the order was cancelled: refunded in full",
+                reason=order_letters.PAID_LATE,
             )
         )
         order.refunded_fen = order.total_fen
         order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
         shares = [(line, line.price_fen) for line in order.lines]
-        order_letters.refunded(order, order.total_fen, shares, order.delivery_fee_fen or 0)
+        fee = order.delivery_fee_fen or 0
+        order_letters.refunded(order, order.total_fen, shares, fee, order_letters.PAID_LATE)

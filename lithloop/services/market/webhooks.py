@@ -146,6 +146,6 @@ def _refunded(order_id: int, charge: dict) -> str:
     if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):
         return "no_change"
     market_orders.record_refund(
-        order, extra, None, by=None, reason="refunded at Stripe", stripe_refund_id=None
+        order, extra, None, by=None, reason=order_letters.AT_STRIPE, stripe_refund_id=None
     )
     return "refunded"
