@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -30,6 +33,8 @@ REFUSED = "refused: "  # an error the server gave for good: never tried again
 RETRY_FOR = timedelta(days=1)
 QUEUED = "lithloop_mail_queued"  # session.info: messages added in the open transaction
 COMMITTED = "lithloop_mail_committed"  # ... and committed, delivered as the transaction ends
+_SENDING: set[int] = set()  # the messages this process is delivering (_claimed)
+_SENDING_LOCK = threading.Lock()
 
 
 def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
@@ -88,23 +93,46 @@ def _deliver_committed(ids: list[int], server: str) -> dict:
     """Deliver committed messages not sent yet (claimed, as housekeeping claims them) within
     this request's budget; their (sent_at, error) by id."""
     with Session(db.engine) as session:
-        waiting = session.scalars(
+        rows = session.scalars(
             sa.select(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
             .order_by(OutboxMessage.id)
             .with_for_update(skip_locked=True)
         ).all()
-        for message in waiting:
-            if not _budget_left():
-                break
-            started = time.monotonic()
-            try:
-                _attempt(message, server)
-            finally:
-                g.lithloop_mail_s = getattr(g, "lithloop_mail_s", 0.0) + time.monotonic() - started
-        outcome = {m.id: (m.sent_at, m.error) for m in waiting}
-        session.commit()
+        with _claimed(session, rows) as waiting:
+            for message in waiting:
+                if not _budget_left():
+                    break
+                started = time.monotonic()
+                try:
+                    _attempt(message, server)
+                finally:
+                    spent = time.monotonic() - started
+                    g.lithloop_mail_s = getattr(g, "lithloop_mail_s", 0.0) + spent
+            outcome = {m.id: (m.sent_at, m.error) for m in waiting}
+            session.commit()
     return outcome
+
+
+@contextmanager
+def _claimed(session: Session, rows) -> Iterator[list[OutboxMessage]]:
+    """Of `rows`, those no other delivery of this process holds, read again once held (the
+    other may have sent them meanwhile); held until the caller's commit is done. SQLite
+    drops FOR UPDATE: without this a request and housekeeping could both send a message."""
+    with _SENDING_LOCK:
+        ids = [m.id for m in rows if m.id not in _SENDING]
+        _SENDING.update(ids)
+    try:
+        query = (
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        )
+        yield list(session.scalars(query)) if ids else []
+    finally:
+        with _SENDING_LOCK:
+            _SENDING.difference_update(ids)
 
 
 def _budget_left() -> bool:
@@ -135,7 +163,8 @@ def _attempt(message: OutboxMessage, server: str) -> bool:
 def deliver_pending(budget_s: float = 20.0) -> int:
     """Deliver the outbox's undelivered messages of the last day (oldest first) until the
     server stops answering or `budget_s` is spent; returns how many were sent. Each web
-    process's housekeeping may call it at once: rows are claimed (SKIP LOCKED)."""
+    process's housekeeping may call it at once: rows are claimed (SKIP LOCKED, and within
+    this process as well, for SQLite)."""
     server = current_app.config.get("MAIL_SERVER")
     if not server:
         return 0
@@ -151,11 +180,12 @@ def deliver_pending(budget_s: float = 20.0) -> int:
         .with_for_update(skip_locked=True)
     ).all()
     sent, end = 0, time.monotonic() + budget_s
-    for message in waiting:
-        if time.monotonic() > end or getattr(g, "lithloop_mail_down", False):
-            break
-        sent += _attempt(message, server)
-    db.session.commit()
+    with _claimed(db.session, waiting) as mine:
+        for message in mine:
+            if time.monotonic() > end or getattr(g, "lithloop_mail_down", False):
+                break
+            sent += _attempt(message, server)
+        db.session.commit()
     return sent
 
 

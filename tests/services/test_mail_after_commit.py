@@ -3,6 +3,8 @@ sends nothing, and a committed message is delivered by the request that queued i
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -89,3 +91,26 @@ def test_the_callers_copy_says_sent_or_not_after_the_app_context(app, smtp):
     # the contexts ended (their sessions closed): the copies still read, without the database
     assert sent.sent_at is not None and sent.error == ""
     assert waiting.sent_at is None and waiting.error == ""
+
+
+def test_housekeeping_during_a_requests_delivery_does_not_send_it_twice(app, smtp, monkeypatch):
+    """SQLite drops FOR UPDATE: the claim of this process's deliveries stands in for it."""
+    deliver, rounds = mail._deliver, []
+
+    def housekeeping():
+        with app.app_context():
+            rounds.append(mail.deliver_pending())
+
+    def housekeeping_meanwhile(message, server):
+        if not rounds:  # the request is sending: a housekeeping round runs in another thread
+            rounds.append("started")
+            worker = threading.Thread(target=housekeeping)
+            worker.start()
+            worker.join(timeout=30)
+        deliver(message, server)
+
+    monkeypatch.setattr(mail, "_deliver", housekeeping_meanwhile)
+    mail.send_mail("once@example.com", "s", "b")
+    db.session.commit()
+    assert rounds == ["started", 0]  # housekeeping found nothing of its own to send
+    assert [m["To"] for m in smtp.messages] == ["once@example.com"]
