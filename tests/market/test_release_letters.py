@@ -15,6 +15,7 @@ from lithloop.public_urls import base_url
 from lithloop.services.errors import Conflict
 from lithloop.services.market import expiry
 from lithloop.services.market import orders as market_orders
+from lithloop.services.market import payments as market_payments
 from tests.market.support import make_admin
 from tests.market.test_deliveries import paid_delivery
 from tests.market.test_order_letters import _order, mails_to
@@ -52,6 +53,15 @@ def test_an_expired_reservation_is_mailed_in_english(app):
     )
     assert f"- {packs[0].code}: LFP, grade A, 51.2 kWh, ¥12,345.00\n" in mail.body
     assert "add the packs you want to the cart from the catalogue" in mail.body
+
+
+def test_an_expired_order_left_at_3d_secure_does_not_say_nothing_was_charged(app):
+    buyer, packs, order = _order(1)
+    order = market_payments.pay(buyer, order.id, "4000002760003184")  # off to 3-D Secure
+    assert order.payment.status == "requires_action"
+    _sweep_late()  # the check may have passed at the bank without lithloop being told
+    (mail,) = mails_to(buyer)
+    assert "如果银行仍扣了款，该款项将全额退还。" in mail.body and "未扣任何款项" not in mail.body
 
 
 def test_a_payment_cancelled_at_stripe_is_mailed_once(client):

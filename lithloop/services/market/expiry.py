@@ -17,6 +17,9 @@ from lithloop.services.market.release import release_locked
 
 #: Payment states in which Stripe may still take the money: the sweep leaves them alone.
 IN_FLIGHT = frozenset({"confirming", "processing", "succeeded"})
+#: Payment states after which Stripe may have charged the card without lithloop being told
+#: (a 3-D Secure check passed, an unanswered confirmation): the buyer's letter says so.
+MAYBE_CHARGED = frozenset({"requires_action", "confirming", "processing"})
 
 
 def confirm_stale_after_s() -> float:
@@ -51,7 +54,7 @@ def sweep_expired(now=None) -> int:
     try:
         orders = list(db.session.scalars(query))
         for order in orders:
-            maybe_charged = order.payment is not None and order.payment.status in IN_FLIGHT
+            maybe_charged = order.payment is not None and order.payment.status in MAYBE_CHARGED
             release_locked(order, "reservation expired")
             order_letters.released(order, order_letters.EXPIRED, maybe_charged)
         idempotency.purge_expired(now)
