@@ -11,6 +11,7 @@ import pytest
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import OrderStatus
+from lithloop.payments.stripe_adapter import StripeGateway
 from lithloop.public_urls import base_url
 from lithloop.services.errors import Conflict
 from lithloop.services.market import expiry
@@ -105,3 +106,28 @@ def test_an_order_an_administrator_marks_delivered_is_mailed_once(app):
     assert mail.subject == f"[lithloop] Order #{english.id} delivered"
     address = english.delivery_address
     assert mail.body.startswith(f"Order #{english.id} was delivered to {address}.\n")
+
+
+def test_the_cancelled_intent_of_a_declined_card_does_not_cancel_the_buyers_new_try(
+    client, monkeypatch
+):
+    """Paying again after a decline cancels the spent PaymentIntent; Stripe may report that
+    before the new one is stored: the order stays the buyer's, no cancellation mail."""
+    buyer, packs, order = _order(1)
+    with pytest.raises(market_payments.PaymentFailed):
+        market_payments.pay(buyer, order.id, "pm_card_chargeCustomerFail")
+    cancel, outcomes = StripeGateway.cancel, []
+
+    def cancel_reported_at_once(gateway, intent_id):
+        cancelled = cancel(gateway, intent_id)
+        payload = intent_event("evt_spent_intent", "payment_intent.canceled", _reload(order))
+        outcomes.append(post(client, payload).json["outcome"])
+        return cancelled
+
+    monkeypatch.setattr(StripeGateway, "cancel", cancel_reported_at_once)
+    paid = market_payments.pay(buyer, order.id, "pm_card_visa")
+    assert outcomes == ["stale"]
+    assert paid.status is OrderStatus.PAID and paid.refunded_fen == 0
+    assert [m.subject for m in mails_to(buyer)] == [
+        f"[lithloop] 订单 #{order.id} 已付款：¥12,345.00"
+    ]
