@@ -88,6 +88,17 @@ def test_the_sweeps_own_cancellation_reported_by_stripe_mails_nothing_more(clien
     assert len(mails_to(buyer)) == 1
 
 
+def test_the_sweeps_cancel_of_a_stale_confirmation_is_recorded_when_stripe_reports_it(client):
+    buyer, packs, order = _order(1)
+    order.payment.status = "confirming"  # its answer never came
+    order.payment.updated_at = clock.now() - timedelta(hours=1)
+    db.session.commit()
+    _sweep_late()
+    payload = intent_event("evt_stale_cancel", "payment_intent.canceled", order)
+    assert post(client, payload).json["outcome"] == "no_change"
+    assert _reload(order).payment.status == "canceled"  # not "being confirmed" any more
+
+
 def test_an_order_an_administrator_marks_delivered_is_mailed_once(app):
     order = paid_delivery(status=OrderStatus.SHIPPED)
     admin = make_admin()

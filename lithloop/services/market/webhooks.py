@@ -111,7 +111,7 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
         "payment_intent.requires_action": "requires_action",
     }.get(event_type, "requires_payment_method")
     order = lock_order(payment.order_id)
-    if _behind(order.payment.status, status) or _own_cancel(order.payment.status, status):
+    if _behind(order.payment.status, status) or _own_cancel(order, status):
         return "stale"
     error = (
         (obj.get("last_payment_error") or {}).get("message") or "payment failed"
@@ -132,12 +132,13 @@ def _decline_code(intent: dict) -> str:
     return code if isinstance(code, str) else ""
 
 
-def _own_cancel(known: str, reported: str) -> bool:
-    """True for a cancellation reported while lithloop confirms a payment: paying again after
-    a decline cancels the spent PaymentIntent, and Stripe may say so before the new one is
-    stored; the confirmation's own answer tells how the payment stands (a stale one, the
-    expiry sweep)."""
-    return known == "confirming" and reported == "canceled"
+def _own_cancel(order, reported: str) -> bool:
+    """True for a cancellation reported while lithloop confirms a pending order's payment:
+    paying again after a decline cancels the spent PaymentIntent, and Stripe may say so
+    before the new one is stored; the confirmation's own answer tells how the payment stands
+    (a stale one, the expiry sweep)."""
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    return pending and order.payment.status == "confirming" and reported == "canceled"
 
 
 def _behind(known: str, reported: str) -> bool:
