@@ -51,17 +51,15 @@ def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
 
 @sa.event.listens_for(Session, "after_commit")
 def _committed(session) -> None:
-    """Mark the queued messages committed when the outermost transaction commits (a
-    savepoint's commit is not one: the transaction around it may still roll back)."""
+    """Mark the queued messages committed (a savepoint's commit is not the transaction's)."""
     if not session.in_nested_transaction() and (queued := session.info.pop(QUEUED, None)):
         session.info.setdefault(COMMITTED, []).extend(queued)
 
 
 @sa.event.listens_for(Session, "after_transaction_end")
 def _ended(session, transaction) -> None:
-    """Once the outermost transaction ended (its connection given back, its objects
-    expired), deliver what it committed; a rolled back or closed one's are dropped, and a
-    rolled back savepoint's are skipped when delivered (they have no row)."""
+    """Deliver what the outermost transaction committed, once its connection is given back."""
+    # A rolled back or closed one's are dropped; a rolled back savepoint's have no row.
     if transaction.parent is not None:
         return
     session.info.pop(QUEUED, None)
@@ -71,8 +69,7 @@ def _ended(session, transaction) -> None:
 
 
 def _deliver_after_commit(queued: list[OutboxMessage]) -> None:
-    """Deliver committed messages within the budget; the caller's copies then say what
-    the rows say (readable after the app context too)."""
+    """Deliver committed messages within the budget; the caller's copies say how it went."""
     ids = [key[0] for m in queued if (key := sa.inspect(m).identity)]
     server = current_app.config.get("MAIL_SERVER")
     outcome: dict = {}
@@ -116,9 +113,9 @@ def _deliver_committed(ids: list[int], server: str) -> dict:
 
 @contextmanager
 def _claimed(session: Session, rows) -> Iterator[list[OutboxMessage]]:
-    """Of `rows`, those no other delivery of this process holds, read again once held (the
-    other may have sent them meanwhile); held until the caller's commit is done. SQLite
-    drops FOR UPDATE: without this a request and housekeeping could both send a message."""
+    """Of `rows`, those no other delivery of this process holds, read again once held."""
+    # SQLite drops FOR UPDATE: without this a request and housekeeping could both send one;
+    # held until the caller's commit is done, read again as the other may have sent it.
     with _SENDING_LOCK:
         ids = [m.id for m in rows if m.id not in _SENDING]
         _SENDING.update(ids)

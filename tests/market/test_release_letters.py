@@ -122,8 +122,7 @@ def test_an_order_an_administrator_marks_delivered_is_mailed_once(app):
 def test_the_cancelled_intent_of_a_declined_card_does_not_cancel_the_buyers_new_try(
     client, monkeypatch
 ):
-    """Paying again after a decline cancels the spent PaymentIntent; Stripe may report that
-    before the new one is stored: the order stays the buyer's, no cancellation mail."""
+    """Stripe reports the spent intent cancelled before the new one is stored: no effect."""
     buyer, packs, order = _order(1)
     with pytest.raises(market_payments.PaymentFailed):
         market_payments.pay(buyer, order.id, "pm_card_chargeCustomerFail")

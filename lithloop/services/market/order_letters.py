@@ -98,8 +98,7 @@ CANCELLED = _l("the payment was cancelled at the payment service")
 
 
 def released(order: Order, why, maybe_charged: bool = False) -> None:
-    """A pending order cancelled for the buyer (`why`: EXPIRED or CANCELLED): the packs it
-    held, back on sale; nothing charged (or a late charge refunded); how to order again."""
+    """An unpaid order cancelled for the buyer: its packs, the charge, how to order again."""
     letters.send_letter(
         order.user,
         _l("Order #%(id)s cancelled: its packs are back on sale"),
@@ -133,8 +132,7 @@ _WHY_REFUNDED = {
 
 
 def _why_refunded(reason: str, typed: bool):
-    """An administrator's note as typed, labelled as theirs; else the platform's reason in
-    words ("" when there is none)."""
+    """An administrator's note as typed (labelled), or the platform's reason in words."""
     if typed:
         note = reason.strip()[:300]
         return (
@@ -153,8 +151,7 @@ def refunded(
     reason: str = "",
     typed: bool = False,
 ):
-    """A refund: how much, why (`reason`: an administrator's text when `typed`, else one of
-    the platform's), for which packs (and the delivery fee), how much so far."""
+    """A refund: how much, why, for which packs (and the delivery fee), how much so far."""
     items = [_pack(line, share) for line, share in shares if share]
     if fee_fen:
         items.append(_l("Delivery fee: %(amount)s", amount=money(fee_fen)))
@@ -200,8 +197,8 @@ def handed_over(order: Order) -> None:
 
 
 def moved(order: Order) -> None:
-    """An administrator moved a paid order on: shipped (or collected), or delivered to its
-    address (a pickup's collection was the buyer's letter already)."""
+    """An administrator moved a paid order on: shipped (or collected), or delivered."""
+    # A pickup's "collected" letter is its delivery: no second one.
     if order.status is OrderStatus.SHIPPED:
         handed_over(order)
     elif order.status is OrderStatus.DELIVERED and order.delivery_kind == ADDRESS:

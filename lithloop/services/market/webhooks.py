@@ -133,10 +133,9 @@ def _decline_code(intent: dict) -> str:
 
 
 def _own_cancel(order, reported: str) -> bool:
-    """True for a cancellation reported while lithloop confirms a pending order's payment:
-    paying again after a decline cancels the spent PaymentIntent, and Stripe may say so
-    before the new one is stored; the confirmation's own answer tells how the payment stands
-    (a stale one, the expiry sweep)."""
+    """True for a cancellation reported while lithloop confirms a pending order's payment."""
+    # Paying again after a decline cancels the spent PaymentIntent, and Stripe may say so
+    # before the new one is stored; the confirmation's answer (a stale one: the sweep) decides.
     pending = order.status is OrderStatus.PENDING_PAYMENT
     return pending and order.payment.status == "confirming" and reported == "canceled"
 
