@@ -37,3 +37,23 @@ def test_a_curve_that_starts_with_bookings_left_out_says_why_it_starts_high(clie
     auth.login(plain.created_by.email)
     page = client.get(f"/dispatch/runs/{plain.id}/progress").get_data(as_text=True)
     assert "额外成本" not in page
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the page's words: one backend
+def test_a_cancelled_run_says_no_plan_was_stored_instead_of_promising_its_cost(client, auth):
+    """The caption promises the plan's cost at the end only while the run goes; a cancelled
+    run says it stored no plan."""
+    cancelled = PlanRunFactory(status=RunStatus.CANCELLED, progress=PROGRESS)
+    running = PlanRunFactory(status=RunStatus.RUNNING, progress=PROGRESS)
+    auth.login(cancelled.created_by.email)
+    page = client.get(f"/dispatch/runs/{cancelled.id}").get_data(as_text=True)
+    assert "运行已取消：未保存任何方案。" in page
+    assert "在运行结束后显示" not in page
+    assert "求解器每找到一个更优方案，曲线就下降一次。" in page
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    page = client.get(f"/dispatch/runs/{cancelled.id}").get_data(as_text=True)
+    assert "The run was cancelled: no plan was stored." in page
+    assert "shown when the run ends" not in page
+    auth.login(running.created_by.email)
+    page = client.get(f"/dispatch/runs/{running.id}/progress").get_data(as_text=True)
+    assert "shown when the run ends" in page and "no plan was stored" not in page
