@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from lithloop.models import RunStatus
@@ -57,3 +60,17 @@ def test_a_cancelled_run_says_no_plan_was_stored_instead_of_promising_its_cost(c
     auth.login(running.created_by.email)
     page = client.get(f"/dispatch/runs/{running.id}/progress").get_data(as_text=True)
     assert "shown when the run ends" in page and "no plan was stored" not in page
+
+
+def test_the_run_summary_headings_line_up_with_their_right_aligned_numbers():
+    """The summary's row headings are left-aligned, but no rule pulls its number columns'
+    headings (th.num: served, left out, km, cost) left, away from their numbers."""
+    css = (Path(__file__).parents[2] / "static" / "css" / "app.css").read_text()
+    rules = re.findall(r"([^{}]*\.run-summary[^{}]*)\{([^}]*)\}", css)
+    assert rules
+    for selectors, body in rules:
+        if "text-align:left" not in body.replace(" ", ""):
+            continue
+        for selector in selectors.split(","):
+            if re.search(r"\bth\b", selector):
+                assert ":not(.num)" in selector, selector.strip()
