@@ -48,7 +48,7 @@ def test_a_paid_order_is_confirmed_once_in_chinese_though_the_webhook_and_the_pa
     assert mail.subject == f"[lithloop] 订单 #{order.id} 已付款：{money(order.total_fen)}"
     assert money(order.total_fen) == "¥24,690.00"
     for pack in packs:
-        assert f"- {pack.code}：LFP，A 级，51.2 kWh，¥12,345.00\n" in mail.body
+        assert f"- {pack.code}：磷酸铁锂 LFP，A 级，51.2 kWh，¥12,345.00\n" in mail.body
     assert "在产业园自提：免费" in mail.body
     assert f"{base_url(app)}/market/orders/{order.id}\n" in mail.body
     assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
@@ -61,7 +61,8 @@ def test_an_english_buyer_gets_the_confirmation_in_english_with_the_delivery(app
     (mail,) = mails_to(buyer)
     assert mail.subject == f"[lithloop] Order #{order.id} paid: {money(order.total_fen)}"
     assert mail.body.startswith(f"Thank you. Order #{order.id} is paid: ")
-    assert f"- {packs[0].code}: LFP, grade A, 51.2 kWh, ¥12,345.00\n" in mail.body
+    line = f"- {packs[0].code}: LFP (lithium iron phosphate), grade A, 51.2 kWh, ¥12,345.00\n"
+    assert line in mail.body
     fee = money(order.delivery_fee_fen)
     assert f"Delivery to A 1: {fee}, expected on {order.delivery_eta.isoformat()}." in mail.body
 
@@ -144,7 +145,7 @@ def test_a_refunded_line_is_mailed_once_with_its_pack_and_amount(client):
     assert refunded.json["outcome"] == "no_change"
     (mail,) = _refund_mails(buyer)
     assert mail.subject == f"[lithloop] 订单 #{order.id}：已退款 ¥1,000.00"
-    assert f"- {line.pack.code}：LFP，A 级，51.2 kWh，¥1,000.00\n" in mail.body
+    assert f"- {line.pack.code}：磷酸铁锂 LFP，A 级，51.2 kWh，¥1,000.00\n" in mail.body
     assert (
         packs[0].code not in mail.body and "累计已退款：¥1,000.00，订单总额 ¥24,690.00" in mail.body
     )
@@ -166,7 +167,8 @@ def test_a_refund_made_at_stripe_is_mailed_in_english_once_per_amount(client):
     assert _reload(order).status is OrderStatus.REFUNDED
     (mail,) = _refund_mails(buyer)
     assert mail.subject == f"[lithloop] Order #{order.id}: ¥12,345.00 refunded"
-    assert f"- {packs[0].code}: LFP, grade A, 51.2 kWh, ¥12,345.00\n" in mail.body
+    line = f"- {packs[0].code}: LFP (lithium iron phosphate), grade A, 51.2 kWh, ¥12,345.00\n"
+    assert line in mail.body
     assert "Refunded so far: ¥12,345.00 of ¥12,345.00." in mail.body
 
 

@@ -38,7 +38,7 @@ def test_an_expired_reservation_is_mailed_once_in_chinese_with_the_packs_and_the
         f"订单 #{order.id}（¥24,690.00）已取消：预留期限已过，订单仍未付款。未扣任何款项。\n"
     )
     for pack in packs:
-        assert f"- {pack.code}：LFP，A 级，51.2 kWh，¥12,345.00\n" in mail.body
+        assert f"- {pack.code}：磷酸铁锂 LFP，A 级，51.2 kWh，¥12,345.00\n" in mail.body
     assert f"{base_url(app)}/market/\n" in mail.body
     assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
 
@@ -52,7 +52,8 @@ def test_an_expired_reservation_is_mailed_in_english(app):
         f"Order #{order.id} (¥12,345.00) was cancelled: the reservation ran out before the "
         "order was paid. Nothing was charged.\n"
     )
-    assert f"- {packs[0].code}: LFP, grade A, 51.2 kWh, ¥12,345.00\n" in mail.body
+    line = f"- {packs[0].code}: LFP (lithium iron phosphate), grade A, 51.2 kWh, ¥12,345.00\n"
+    assert line in mail.body
     assert "add the packs you want to the cart from the catalogue" in mail.body
 
 

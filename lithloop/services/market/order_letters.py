@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask_babel import LazyString, format_datetime
 from flask_babel import lazy_gettext as _l
 
-from lithloop import letters
+from lithloop import labels, letters
 from lithloop.i18n import money
 from lithloop.models import Order, OrderLine, OrderStatus
 from lithloop.services.market.delivery import ADDRESS
@@ -28,7 +28,7 @@ def _pack(line: OrderLine, amount_fen: int):
     return _l(
         "%(code)s: %(chemistry)s, grade %(grade)s, %(kwh)s kWh, %(amount)s",
         code=pack.code,
-        chemistry=pack.chemistry,
+        chemistry=labels.CHEMISTRY.get(pack.chemistry, pack.chemistry),
         grade=pack.grade.value if pack.grade else "—",
         kwh=pack.rated_kwh if pack.rated_kwh is not None else "—",
         amount=money(amount_fen),
