@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.services.market.order_letters import AT_STRIPE, PAID_LATE
+
 STATUS = {
     "requires_payment_method": _l("waiting for a card"),
     "requires_confirmation": _l("waiting for confirmation"),
@@ -23,6 +25,19 @@ def payment_status(code: str | None) -> str:
     return str(STATUS.get(code or "", code or "—"))
 
 
+#: The refunds the platform books by itself, in words; an administrator's note is shown as typed.
+PLATFORM_REFUNDS = {
+    AT_STRIPE: _l("refunded at the payment service"),
+    PAID_LATE: _l("paid after the order was cancelled: refunded in full"),
+}
+
+
+def refund_reason(reason: str | None) -> str:
+    """Why a refund was made: the platform's own reasons in words, a person's note as typed."""
+    return str(PLATFORM_REFUNDS.get(reason or "", reason or ""))
+
+
 def init_templates(app) -> None:
-    """Expose payment_status to templates."""
+    """Expose payment_status and refund_reason to templates."""
     app.jinja_env.globals["payment_status"] = payment_status
+    app.jinja_env.globals["refund_reason"] = refund_reason

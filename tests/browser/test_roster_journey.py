@@ -40,7 +40,7 @@ def test_dispatcher_puts_a_driver_on_a_route_and_publishes_with_confirmation(
     page.locator("#progress progress").wait_for()
     summary = page.locator(".run-summary").first
     summary.wait_for(timeout=60_000)  # the run's summary appears when it ends
-    assert "km" in summary.inner_text()
+    assert "公里" in summary.inner_text()  # the distance column, in the page's language
     summary.locator("a.button").click()
     page.wait_for_load_state()
     plan_id = int(re.search(r"/plans/(\d+)", page.url).group(1))

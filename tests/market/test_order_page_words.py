@@ -61,7 +61,7 @@ def test_a_declined_payment_is_told_in_chinese_not_in_stripes_english(client, de
     Auth(client).login(buyer.email)
     text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert order.payment.last_error not in text and "declined" not in text, text
-    assert "付款: 发卡行拒绝了这张卡" in text  # the payment's status, in words
+    assert "付款：发卡行拒绝了这张卡" in text  # the payment's status, in words
 
 
 def test_the_admin_still_sees_stripes_message(app, client, declined_order):
@@ -76,3 +76,24 @@ def test_the_admin_still_sees_stripes_message(app, client, declined_order):
 def test_the_parks_own_payment_states_have_words(app, status):
     with app.test_request_context(), force_locale("zh"):
         assert not payment_status(status).isascii()
+
+
+def test_a_refund_the_platform_made_is_told_in_words_and_a_persons_note_as_typed(
+    client, declined_order
+):
+    from lithloop.models import Refund
+    from lithloop.services.market.order_letters import AT_STRIPE
+
+    buyer, order = declined_order
+    db.session.add_all(
+        [
+            Refund(order_id=order.id, amount_fen=100, reason=AT_STRIPE),
+            Refund(order_id=order.id, amount_fen=200, reason="外包装破损，部分退款"),
+        ]
+    )
+    db.session.commit()
+    client.get("/lang/zh_CN")
+    Auth(client).login(buyer.email)
+    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    assert "已在支付服务处退款" in text and AT_STRIPE not in text, text
+    assert "外包装破损，部分退款" in text
