@@ -77,6 +77,15 @@ ORDER_STATUS = _table(
         OrderStatus.REFUNDED: _l("Refunded"),
     }
 )
+#: An order picked up at the park: "shipped" is the hand-over there (as its mail says).
+PICKUP_ORDER_STATUS = Words(
+    {
+        **ORDER_STATUS,
+        OrderStatus.PACKED.value: _l("Packed, ready for pickup"),
+        OrderStatus.SHIPPED.value: _l("Collected at the park"),
+        OrderStatus.DELIVERED.value: _l("Completed"),
+    }
+)
 RFQ_STATUS = _table(
     {
         RfqStatus.OPEN: _l("Waiting for a quote"),

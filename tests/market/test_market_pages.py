@@ -355,8 +355,9 @@ def test_a_partial_refund_of_a_shipped_order_keeps_it_shipped_with_the_amount_sh
     admin_client = app.test_client()
     _login(admin_client, admin, lang="zh_CN")
     body = admin_client.get(f"/market/orders/{order.id}").get_data(as_text=True)
-    assert "下一步：已送达" in body and "下一步：已打包" not in body, body
-    assert re.search(r"已发货</span>\s*<span class=\"tag refunded-part\">已退款 <span", body)
+    assert "下一步：已完成" in body and "下一步：已打包" not in body, body  # picked up at the park
+    collected = r"已在产业园提货</span>\s*<span class=\"tag refunded-part\">已退款 <span"
+    assert re.search(collected, body)
     listing = client.get("/market/orders").get_data(as_text=True)
     assert 'refunded <span class="money">¥300.00</span>' in listing
     assert market_orders.advance(admin, order.id).status is OrderStatus.DELIVERED

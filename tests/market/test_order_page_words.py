@@ -97,3 +97,23 @@ def test_a_refund_the_platform_made_is_told_in_words_and_a_persons_note_as_typed
     text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert "已在支付服务处退款" in text and AT_STRIPE not in text, text
     assert "外包装破损，部分退款" in text
+
+
+def test_an_order_picked_up_at_the_park_is_collected_not_shipped(client, declined_order):
+    from lithloop.models import OrderStatus
+
+    buyer, order = declined_order
+    assert order.delivery_kind == "pickup"
+    order.status = OrderStatus.SHIPPED
+    db.session.commit()
+    client.get("/lang/zh_CN")
+    Auth(client).login(buyer.email)
+    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    assert "已在产业园提货" in text and "已发货" not in text, text
+    listed = _text(client.get("/market/orders").get_data(as_text=True))
+    rows = listed.split("发票单", 1)[1]  # the table's rows (the status filter lists every one)
+    assert "已在产业园提货" in rows and "已发货" not in rows
+    Auth(client).logout()
+    Auth(client).login(make_admin().email)
+    page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert "下一步：已完成" in page

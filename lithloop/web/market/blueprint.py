@@ -21,9 +21,11 @@ ALL_ORDERS = policies.ORDER_VIEWERS
 CATALOG_GROUPS = 24  # listings (groups of identical packs) per catalog page
 
 
-def order_status_label(value: str) -> str:
-    """An order status in the current language."""
-    return labels.label(labels.ORDER_STATUS, value)
+def order_status_label(value: str, kind: str | None = None) -> str:
+    """An order status in the current language; an order picked up at the park (`kind`
+    'pickup') is collected, not shipped."""
+    table = labels.PICKUP_ORDER_STATUS if kind == "pickup" else labels.ORDER_STATUS
+    return labels.label(table, value)
 
 
 @bp.app_context_processor
