@@ -102,21 +102,24 @@ def _run_context(run_id: int) -> dict:
 @roles_required(*PLANNERS)
 def finish(run_id: int):
     """End a run now; the best plan it has found is stored."""
-    try:
-        runs.finish_run(current_user, run_id)
-    except ServiceError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("The run ends within a second and keeps the best plan it has found."), "success")
-    return redirect(url_for("dispatch.run", run_id=run_id))
+    done = _("The run ends within a second and keeps the best plan it has found.")
+    return _ask_run(runs.finish_run, run_id, done)
 
 
 @bp.post("/runs/<int:run_id>/cancel")
 @roles_required(*PLANNERS)
 def cancel(run_id: int):
     """Stop a run; no plan is stored."""
+    return _ask_run(runs.cancel_run, run_id)
+
+
+def _ask_run(ask, run_id: int, done: str | None = None):
+    """Send the dispatcher's request to the run and go back to its page (refusals flashed)."""
     try:
-        runs.cancel_run(current_user, run_id)
+        ask(current_user, run_id)
     except ServiceError as exc:
         flash(str(exc.message), "error")
+    else:
+        if done:
+            flash(done, "success")
     return redirect(url_for("dispatch.run", run_id=run_id))
