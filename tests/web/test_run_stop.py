@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from flask import current_app
@@ -73,6 +74,9 @@ def test_finish_now_ends_a_run_within_a_second_and_keeps_its_best_plan(
     page = client.get(f"/dispatch/runs/{run_id}").get_data(as_text=True)
     assert f"{day_world['day'].isoformat()}：按要求在" in page and "保留已找到的最佳方案" in page
     assert "按要求提前结束</h2>" in page
+    logged = int(re.search(r"按要求在 (\d+) 秒后结束", page).group(1))  # the page's own clock
+    shown = int(re.search(r"(\d+) / 240 秒", page).group(1))
+    assert abs(logged - shown) <= 1
     again = client.post(f"/api/v1/plans/runs/{run_id}/finish", headers=h)
     assert again.status_code == 409 and again.json["error"] == "run_ended"
 
