@@ -19,6 +19,21 @@
         }
       }
     }
+    // totals: a row of one amount stays one line; a row of several labels each amount
+    var foot = table.tFoot ? table.tFoot.rows : [];
+    for (var f = 0; f < foot.length; f++) {
+      var cells = foot[f].cells, at = [], pos = 0, filled = 0;
+      for (var c2 = 0; c2 < cells.length; c2++) {
+        at.push(pos);
+        pos += cells[c2].colSpan || 1;
+        if (c2 > 0 && cells[c2].textContent.trim()) filled++;
+      }
+      if (filled < 2) continue;
+      foot[f].classList.add("multi");
+      for (var c3 = 1; c3 < cells.length; c3++) {
+        if (!cells[c3].hasAttribute("data-label")) cells[c3].setAttribute("data-label", names[at[c3]] || "");
+      }
+    }
     table.classList.add("cards");
   }
   function all() {

@@ -49,6 +49,27 @@ def _stored(live, order_id: int) -> tuple[Order, int]:
     return order, amount
 
 
+def _totals_beside_their_names(page) -> None:
+    """Each total under the cart's table reads on one line: its name left, its amount right
+    (at phone width the rows became cards of their own, name and amount apart)."""
+    rows = page.locator("tfoot tr")
+    seen = 0
+    for k in range(rows.count()):
+        row = rows.nth(k)
+        if row.is_hidden():
+            continue
+        name = row.locator("th, td").first.bounding_box()
+        amount = row.locator(".money").bounding_box()
+        assert abs((name["y"] + name["height"] / 2) - (amount["y"] + amount["height"] / 2)) < 6, (
+            row.inner_text(),
+            name,
+            amount,
+        )
+        assert amount["x"] > name["x"] + name["width"] - 1, (row.inner_text(), name, amount)
+        seen += 1
+    assert seen >= 3, seen
+
+
 def _fen(text: str) -> int:
     return int(re.sub(r"[^\d]", "", text))
 
@@ -69,6 +90,7 @@ def test_a_new_buyer_orders_for_delivery_is_declined_once_and_pays(
     page.goto("/market/cart")
     assert page.locator("tr.if-address").first.is_hidden()  # pickup: no delivery rows
     assert page.locator("#c-city").is_hidden()  # nor address fields
+    _totals_beside_their_names(page)
     check_page(page, "store-cart-pickup", screenshots, phone=phone)
 
     page.locator("input[name=delivery_kind][value=address]").check()
@@ -84,6 +106,7 @@ def test_a_new_buyer_orders_for_delivery_is_declined_once_and_pays(
     shown = _fen(page.locator("tr.if-address .total-fen").inner_text())
     packs = _fen(page.locator("tfoot tr").first.locator(".money").inner_text())
     assert fee > 0 and shown == packs + fee
+    _totals_beside_their_names(page)
     check_page(page, "store-cart-delivery", screenshots, phone=phone)
 
     page.locator("form[action$='/checkout'] button[type=submit]:not([formaction])").click()

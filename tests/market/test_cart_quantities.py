@@ -71,3 +71,16 @@ def test_a_line_that_can_no_longer_be_ordered_is_explained_at_checkout(client, b
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'class="error form-error" role="alert"' in page, page[:3000]
+
+
+def test_a_line_of_two_shows_its_amount_and_the_packs_total_adds_the_lines(
+    client, buyer_with_three
+):
+    import re
+
+    _buyer, group = buyer_with_three
+    _add(client, group, "2")
+    page = client.get("/market/cart").get_data(as_text=True)
+    lines = re.findall(r'class="num line-total">([^<]*)<', page)
+    assert lines == ["¥2,000.00"], lines  # the price each is ¥1,000.00
+    assert '<th colspan="3">Packs</th><td class="num money">¥2,000.00</td>' in page
