@@ -76,7 +76,7 @@ def login():
                 form.email.data, form.password.data, address=request.remote_addr or ""
             )
         except ServiceError as exc:
-            form.form_errors.append(str(exc.message))
+            attach_error(form, exc)
             status = exc.status
         else:
             log_in(user)

@@ -37,6 +37,20 @@ def test_wrong_password_says_so(client, auth):
     assert client.get("/").status_code == 302
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # refused before any account is read
+def test_a_malformed_address_is_refused_beside_the_field_and_counts_no_failure(client, auth):
+    user = make_user(make_org())
+    typo = user.email.replace("@", " @")  # a space typed on a phone
+    response = auth.login(typo, PASSWORD)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'aria-invalid="true"' in page
+    assert "邮箱或密码错误" not in page and typo in page  # kept as typed, to correct
+    assert auth.login("nobody@example.com", PASSWORD).status_code == 401  # well formed
+    api = client.post("/api/v1/auth/token", json={"email": "not-an-address", "password": "x"})
+    assert api.status_code == 422 and api.get_json()["field"] == "email", api.get_json()
+    assert auth.login(user.email, PASSWORD).status_code == 302
+
+
 def test_login_form_without_csrf_token_is_refused(client):
     user = make_user(make_org())
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})

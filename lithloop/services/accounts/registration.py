@@ -178,13 +178,16 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
 
 
 def authenticate(email: str, password: str, address: str = "") -> User:
-    """Return the user for these credentials or raise AuthError saying why not.
+    """Return the user for these credentials or raise AuthError saying why not (Invalid,
+    field 'email', for an address no account could have: a typo shown where it was made).
 
     Unknown e-mail, wrong password and a locked (e-mail, address) pair give the same
     answer in the same time: the password is always hashed, against a dummy hash when no
     account has this e-mail, and lockout counts unknown e-mails like real ones.
     """
     user = find_user_by_email(email or "")
+    if user is None:
+        normalise_email(email)  # a malformed address is refused beside the field: no account
     right = verify_password(user.password_hash if user else dummy_hash(), password or "")
     lockout.refuse_if_locked(email, address)
     if user is None or not right:
