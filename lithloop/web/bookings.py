@@ -30,6 +30,10 @@ from lithloop.web.query_args import page_arg
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 PAGE_SIZE = 30
 CODE_FIELD = re.compile(r"lots\[(\d+)\]\.codes")
+LOT_FIELD = re.compile(r"lots\[(\d+)\]\.(\w+)")
+#: The form's own fields by the name a refusal gives them, in the order of the page.
+FORM_FIELDS = {"site_id": "site_id", "lots": "lots-err", "date": "date", "window": "slot"}
+LOT_ORDER = ("chemistry", "form", "count", "mass_kg", "condition", "damage", "codes")
 
 
 @bp.get("/")
@@ -51,7 +55,51 @@ def index():
     )
 
 
-def _form_context(form: MultiDict, errors: dict, quote=None, warnings=()) -> dict:
+def error_links(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """(the id of the field, its message) for each refusal, in the order of the page: the
+    summary above a refused form links to the fields marked further down."""
+
+    def place(key: str) -> tuple[int, int, int] | None:
+        lot = LOT_FIELD.match(key)
+        if lot and lot.group(2) in LOT_ORDER:
+            return (1, int(lot.group(1)), LOT_ORDER.index(lot.group(2)))
+        if key in FORM_FIELDS:
+            return (list(FORM_FIELDS).index(key) * 2, 0, 0)  # site first, lots, then the day
+        return None
+
+    placed = []
+    for key, message in errors.items():
+        where = place(key)
+        if where is not None:
+            lot = LOT_FIELD.match(key)
+            anchor = f"lots-{lot.group(1)}-{lot.group(2)}" if lot else FORM_FIELDS[key]
+            placed.append((where, anchor, message))
+    placed.sort(key=lambda item: item[0])
+    seen: set[str] = set()
+    return [(a, m) for _w, a, m in placed if not (a in seen or seen.add(a))]
+
+
+def _typed_quote(form: MultiDict) -> tuple[object | None, list, dict[str, str]]:
+    """The quote of the lots as typed so far, its warnings, and why there is none."""
+    errors: dict[str, str] = {}
+    result, warnings = None, []
+    raw = raw_booking(form)
+    try:
+        today = clock.today()
+        lots, warnings = parse_lots(raw["lots"], today)
+        site_id = int_or_default(raw["site_id"], 0, minimum=1)
+        draft = BookingDraft(site_id, today, time(0), time(0), lots)
+        result = draft_quote.quote_draft(current_user, draft)
+        warnings = [*warnings, *draft_quote.unknown_code_warnings(draft)]
+        warnings += _far(draft_quote.own_site(current_user, site_id))
+    except ServiceError as exc:
+        errors[exc.field or "_form"] = str(exc.message)
+    return result, warnings, errors
+
+
+def _form_context(
+    form: MultiDict, errors: dict, quote=None, warnings=(), quote_errors=None
+) -> dict:
     sites = list(db.session.scalars(visible_sites(current_user)))
     chosen = next(
         (s for s in sites if str(s.id) == form.get("site_id")), sites[0] if sites else None
@@ -72,7 +120,9 @@ def _form_context(form: MultiDict, errors: dict, quote=None, warnings=()) -> dic
         "slots": slot_choices(chosen),
         "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
         "quote": quote,
-        "warnings": [*warnings, *_far(chosen)],
+        "quote_errors": quote_errors or {},
+        "error_links": error_links(errors),
+        "warnings": list(dict.fromkeys(str(w) for w in [*warnings, *_far(chosen)])),
         "damage_items": SP376_ITEMS,
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
     }
@@ -117,27 +167,18 @@ def create():
                     "success",
                 )
             return redirect(url_for("bookings.show", booking_id=booking.id))
-    status = 422 if errors else 200
-    return render_template("bookings/new.html", **_form_context(form, errors)), status
+    if errors:  # the quote of the lots as typed stays in sight while the rest is corrected
+        quote, warnings, quote_errors = _typed_quote(form)
+        context = _form_context(form, errors, quote, warnings, quote_errors)
+        return render_template("bookings/new.html", **context), 422
+    return render_template("bookings/new.html", **_form_context(form, errors)), 200
 
 
 @bp.post("/quote")
 @roles_required(*policies.BOOKERS)
 def quote():
     """The quote panel for the form as typed so far (htmx swaps it in on each change)."""
-    errors: dict[str, str] = {}
-    result, warnings = None, []
-    raw = raw_booking(request.form)
-    try:
-        today = clock.today()
-        lots, warnings = parse_lots(raw["lots"], today)
-        site_id = int_or_default(raw["site_id"], 0, minimum=1)
-        draft = BookingDraft(site_id, today, time(0), time(0), lots)
-        result = draft_quote.quote_draft(current_user, draft)
-        warnings = [*warnings, *draft_quote.unknown_code_warnings(draft)]
-        warnings += _far(draft_quote.own_site(current_user, site_id))
-    except ServiceError as exc:
-        errors[exc.field or "_form"] = str(exc.message)
+    result, warnings, errors = _typed_quote(request.form)
     panel = render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)
     bar = render_template(
         "bookings/_quote_bar.html", quote=result, quote_errors=bool(errors), oob=True

@@ -141,6 +141,51 @@ def test_the_form_names_every_problem_at_once_not_one_per_try(client, auth, worl
     assert "请选择取货日期" in page and "YYYY-MM-DD" not in page
 
 
+def test_a_refused_form_says_so_at_the_top_and_keeps_the_quote_of_its_lots(client, auth, world):
+    """On a phone the refused form opens at its top, far above the day and the lots: a
+    summary there links to each field marked, and the bar above the button still shows the
+    quote of the lots typed (it said "fill in the lots" although they were filled in)."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "1200"),
+        **_lot(1, "500", "damaged"),
+        "lots-1-damage": "deformed",
+        "date": "",  # the day forgotten
+        "slot": "10:00-12:00",
+    }
+    response = submit(client, "/bookings/new", form)
+    assert response.status_code == 422 and booking_count() == 0
+    page = response.get_data(as_text=True)
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', summary)
+    assert links == [("date", "请选择取货日期。")], links
+    assert '<select id="date"' in page  # the link's target
+    bar = page.split('id="quote-bar"')[1].split("</div>")[0]
+    assert "填写批次信息即可查看报价" not in bar and re.search(r"¥[\d,]+\.\d\d", bar), bar
+    panel = page.split('id="quote"')[1].split("</aside>")[0]
+    assert "即时报价" in panel  # the quote itself, not the form's problems again
+
+
+def test_the_summary_of_a_refused_form_links_every_field_in_the_order_of_the_page(
+    client, auth, world
+):
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "abc"),
+        **_lot(1, "500", "damaged"),  # and no SP376 item ticked
+        "date": "",
+        "slot": "10:00-12:00",
+    }
+    page = submit(client, "/bookings/new", form).get_data(as_text=True)
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    anchors = re.findall(r'<a href="#([\w-]+)">', summary)
+    assert anchors == ["lots-0-mass_kg", "lots-1-damage", "date"], anchors
+    assert 'id="lots-1-damage"' in page and 'id="lots-0-mass_kg"' in page
+    assert "填写批次信息即可查看报价" in page.split('id="quote-bar"')[1].split("</div>")[0]
+
+
 def test_quote_panel_updates_line_by_line(client, auth, world):
     auth.login(world["dealer"].email)
     form = {
