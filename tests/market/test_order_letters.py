@@ -64,7 +64,28 @@ def test_an_english_buyer_gets_the_confirmation_in_english_with_the_delivery(app
     line = f"- {packs[0].code}: LFP (lithium iron phosphate), grade A, 51.2 kWh, ¥12,345.00\n"
     assert line in mail.body
     fee = money(order.delivery_fee_fen)
-    assert f"Delivery to A 1: {fee}, expected on {order.delivery_eta.isoformat()}." in mail.body
+    day = order.delivery_eta.isoformat()
+    assert f"Delivery to A 1, Hailin: {fee}, expected on {day}." in mail.body  # with its city
+
+
+def test_the_delivery_mails_name_the_city_of_the_address(app):
+    """The street as typed ("林海路 8 号") is no address without the city chosen beside it."""
+    delivery = {"kind": "address", "city": "海林市", "address": "林海路 8 号", "phone": "139"}
+    buyer, packs, order = _order(1, delivery=delivery)
+    market_payments.pay(buyer, order.id, "pm_card_visa")
+    admin = make_admin()
+    market_orders.advance(admin, order.id)  # packed
+    market_orders.advance(admin, order.id)  # shipped
+    market_orders.advance(admin, order.id)  # delivered
+    paid, shipped, delivered = (mail.body for mail in mails_to(buyer))
+    assert "送货至 海林市林海路 8 号：运费" in paid, paid
+    assert "已从产业园发出，送往 海林市林海路 8 号。" in shipped, shipped
+    assert "已送达 海林市林海路 8 号。" in delivered, delivered
+    typed_with_city = {**delivery, "address": "海林市林海路 8 号"}  # not named twice
+    buyer, packs, order = _order(1, delivery=typed_with_city)
+    market_payments.pay(buyer, order.id, "pm_card_visa")
+    (mail,) = mails_to(buyer)
+    assert "送货至 海林市林海路 8 号：运费" in mail.body, mail.body
 
 
 def test_a_paid_order_whose_commit_fails_mails_nothing_and_its_retry_mails_once(app, client):

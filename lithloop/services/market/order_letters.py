@@ -9,12 +9,13 @@ return page reporting the same news does not make again.
 
 from __future__ import annotations
 
-from flask_babel import LazyString, format_datetime
+from flask_babel import LazyString, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels, letters
 from lithloop.i18n import money
 from lithloop.models import Order, OrderLine, OrderStatus
+from lithloop.services.market import delivery as market_delivery
 from lithloop.services.market.delivery import ADDRESS
 
 
@@ -44,11 +45,27 @@ def _day(value) -> str:
     return value.isoformat() if value else "—"
 
 
+def _address(order: Order) -> LazyString:
+    """The delivery address with its city, named in the recipient's language (the street as
+    typed holds no city: "南岗区学府路 52 号" alone does not say it is Harbin)."""
+
+    def written() -> str:
+        street, city = order.delivery_address, order.delivery_city
+        place = next((p for p in market_delivery.cities() if p.name_zh == city), None)
+        locale = str(get_locale() or "zh_CN")
+        name = market_delivery.city_label(place, locale) if place is not None else city
+        if not name or street.startswith(name):
+            return street
+        return f"{name}{street}" if locale.startswith("zh") else f"{street}, {name}"
+
+    return LazyString(written)
+
+
 def _delivery(order: Order):
     if order.delivery_kind == ADDRESS:
         return _l(
             "Delivery to %(address)s: %(fee)s, expected on %(day)s.",
-            address=order.delivery_address,
+            address=_address(order),
             fee=money(order.delivery_fee_fen or 0),
             day=_day(order.delivery_eta),
         )
@@ -190,7 +207,7 @@ def handed_over(order: Order) -> None:
         if on_the_road
         else _l("Order #%(id)s was collected at the park.\n\n%(lines)s\n%(link)s\n"),
         id=order.id,
-        address=order.delivery_address,
+        address=_address(order),
         lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
         link=_link(order),
     )
@@ -214,7 +231,7 @@ def delivered(order: Order, driver: str = "", plate: str = "") -> None:
         if driver
         else _l("Order #%(id)s was delivered to %(address)s.\n%(link)s\n"),
         id=order.id,
-        address=order.delivery_address,
+        address=_address(order),
         name=driver,
         plate=plate,
         link=_link(order),
