@@ -211,3 +211,32 @@ def test_only_buyers_invite_into_their_own_company(app):
     dealer = make_user(make_org(OrgKind.DEALER_BRANCH))
     with pytest.raises(Forbidden):
         buyer_company.invite_colleague(dealer, name="x", email="x@example.com", link_for=str)
+
+
+def test_cart_and_payment_page_say_the_invoice_lacks_the_taxpayer_id_until_it_is_given(client):
+    """The invoice keeps the details of the day the order is paid: a buyer who pays first
+    and fills in the company's taxpayer ID after gets an invoice without it, for good."""
+    from lithloop.services.market import cart as market_cart
+
+    buyer = make_buyer()
+    (pack,) = list_packs(1)
+    market_cart.save(buyer, [pack.id], {})
+    _login(client, buyer)
+    cart = client.get("/market/cart").get_data(as_text=True)
+    note = cart.split('id="invoice-details-missing">', 1)[1].split("</p>", 1)[0]
+    assert "taxpayer ID" in note and 'href="/market/company"' in note
+    ordered = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    assert ordered.status_code == 302 and ordered.location.endswith("/pay")
+    pay = client.get(ordered.location).get_data(as_text=True)
+    assert 'id="invoice-details-missing"' in pay
+    buyer_company.update_details(buyer, DETAILS)  # given before paying: on the invoice
+    assert 'id="invoice-details-missing"' not in client.get(ordered.location).get_data(as_text=True)
+    assert buyer_company.invoice_details_missing(buyer.organisation) is False
+
+
+def test_a_taxpayer_id_given_at_registration_needs_no_reminder(app):
+    buyer = make_buyer()
+    assert buyer_company.invoice_details_missing(buyer.organisation) is True
+    buyer.organisation.taxpayer_id = VALID_IDS[1]
+    db.session.commit()
+    assert buyer_company.invoice_details_missing(buyer.organisation) is False

@@ -40,6 +40,13 @@ def details_of(org: Organisation) -> InvoiceDetails | None:
     )
 
 
+def invoice_details_missing(org: Organisation) -> bool:
+    """True while the company has given no taxpayer ID: an order paid now would be invoiced
+    without one, for good (the invoice keeps the details of the day it was paid)."""
+    details = details_of(org)
+    return not (details.taxpayer_id if details else org.taxpayer_id)
+
+
 def parse_details(form) -> dict:
     """The invoice fields from a form or JSON body, checked; Invalid names the first bad one."""
     out = {}

@@ -11,6 +11,7 @@ from flask_login import current_user
 from lithloop.extensions import db
 from lithloop.models import OrderStatus, Pack, PackState
 from lithloop.services import idempotency
+from lithloop.services.accounts import buyer_company
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog
@@ -131,6 +132,7 @@ def _cart_page(errors: dict | None = None, status: int = 200, form=None):
         form=chosen,
         on_sale=PackState.FINISHED,
         checkout_token=cart["token"],
+        invoice_details_missing=buyer_company.invoice_details_missing(current_user.organisation),
     ), status
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 from lithloop import payments
 from lithloop.models import OrderStatus
 from lithloop.public_urls import external_url
+from lithloop.services.accounts import buyer_company
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
@@ -73,6 +74,7 @@ def pay(order_id: int):
         cards=market_payments.TEST_CARDS,
         stripe_js=stripe_js,
         return_url=external_url("market.payment_return", order_id=order.id),
+        invoice_details_missing=buyer_company.invoice_details_missing(order.buyer_org),
     )
     return _with_stripe_js((page, status), stripe_js)
 
