@@ -141,6 +141,7 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
     settled_lot = settlement.lines[0]["settled_fen"]
     assert "610.00" in body and settlement.index_version in body
     assert "27.95090760000" not in body and "0.6 → 0.61 t" in body  # readable quantities
+    assert "<th>项目</th>" in body and "产线" not in body  # its price lines, no plant line
     assert re.search(r"¥\s?[\d,]+\.\d\d", body) and kept.code in body
     assert settled_lot != quoted
     assert f"/certificates/{settlement.certificate_token}" in body
