@@ -240,3 +240,27 @@ def test_a_taxpayer_id_given_at_registration_needs_no_reminder(app):
     buyer.organisation.taxpayer_id = VALID_IDS[1]
     db.session.commit()
     assert buyer_company.invoice_details_missing(buyer.organisation) is False
+
+
+@pytest.mark.parametrize(
+    ("lang", "named", "downloads"),
+    [
+        ("zh_CN", "<dt>公司名称</dt>", ["下载网页文件（HTML）", "下载 PDF"]),
+        ("en", "<dt>Company name</dt>", ["Download as a web page (HTML)", "Download PDF"]),
+    ],
+)
+def test_the_invoice_names_each_party_as_a_company_and_says_what_each_download_is(
+    client, lang, named, downloads
+):
+    """Seller and buyer are companies: '姓名' is a person's name. Two buttons both called
+    'download' did not say which gives what."""
+    buyer = make_buyer()
+    buyer_company.update_details(buyer, DETAILS)
+    order = _paid(buyer, list_packs(1, price_fen=113_00))
+    client.get(f"/lang/{lang}")
+    Auth(client).login(buyer.email)
+    page = client.get(f"/market/orders/{order.id}/invoice").get_data(as_text=True)
+    assert page.count(named) == 2 and "<dt>姓名</dt>" not in page and "<dt>Name</dt>" not in page
+    actions = page.split('class="actions no-print">', 1)[1].split("</p>", 1)[0]
+    links = re.findall(r'<a class="button secondary" href="[^"]+">([^<]+)</a>', actions)
+    assert links == downloads, links
