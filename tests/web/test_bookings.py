@@ -427,3 +427,24 @@ def test_a_status_letter_without_a_note_has_no_empty_line(client, auth, world):
         sa.select(OutboxMessage).where(OutboxMessage.recipient == world["dealer"].email)
     ).all()[-1]
     assert "\n\n" not in letter.body.strip(), letter.body
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "second"),
+    [
+        ("zh_CN", "磷酸铁锂 LFP · 2 个电池包 · ", "三元 NCM811 · 4 个模组 · "),
+        ("en", "LFP · 2 packs · ", "NCM811 · 4 modules · "),
+    ],
+)
+def test_a_booking_names_what_each_lot_counts(client, auth, world, lang, first, second):
+    """Each lot says how many of what ("2 packs"), not a bare "2 ×"."""
+    made = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers=headers(client, world["dealer"])
+    )
+    client.get(f"/lang/{lang}")
+    auth.login(world["dealer"].email)
+    page = client.get(f"/bookings/{made.json['id']}").get_data(as_text=True)
+    lots = page.split("<main", 1)[1]  # not the menu's summary
+    summaries = [re.sub(r"<[^>]+>", "", s) for s in re.findall(r"<summary>(.*?)</summary>", lots)]
+    assert len(summaries) == 2 and " × " not in lots, summaries
+    assert first in summaries[0] and second in summaries[1], summaries
