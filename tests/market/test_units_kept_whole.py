@@ -43,3 +43,19 @@ def test_distance_energy_and_mass_are_kept_whole(client, delivered_order, lang, 
     catalog = client.get("/market/").get_data(as_text=True)
     usable = "可用约 " if lang == "zh_CN" else "Usable about "
     assert WHOLE.format("51.2 kWh") in catalog and usable + '<span class="quantity' in catalog
+
+
+@pytest.mark.parametrize(("lang", "weekday"), [("zh_CN", "周"), ("en", "")])
+def test_a_day_and_its_weekday_are_kept_whole(client, delivered_order, lang, weekday):
+    """ "2026-12-07 (周一)" broke at 390 px between "(周" and "一)"."""
+    buyer, order, pack = delivered_order
+    client.get(f"/lang/{lang}")
+    Auth(client).login(buyer.email)
+    day = f'<span class="day nowrap">{order.delivery_eta.isoformat()} (' + weekday
+    page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert day in page.split('class="order-delivery">', 1)[1].split("</p>", 1)[0]
+    from lithloop.services.market import cart as market_cart
+
+    market_cart.save(buyer, [_still.id for _still in list_packs(1)], {})
+    cart = client.get("/market/cart").get_data(as_text=True)
+    assert '<span class="day nowrap">' in cart.split('value="pickup"', 1)[1].split("</label>")[0]
