@@ -62,7 +62,11 @@ def new():
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        return _new_page({exc.field or "_form": str(exc.message)}, exc.status)
+        errors = {exc.field or "_form": str(exc.message)}
+        if exc.status == 422:  # every field's problem at once, not one per try
+            for field, message in rfqs.spec_problems(request.form).items():
+                errors.setdefault(field, message)
+        return _new_page(errors, exc.status)
     flash(_("Request sent. The park answers by e-mail and on this page."), "success")
     return redirect(url_for("rfq.show", rfq_id=created.id))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -170,3 +171,31 @@ def test_api_accept_without_enough_stock_is_409_and_reserves_nothing(client):
     assert [db.session.get(type(p), p.id).state for p in packs] == [PackState.FINISHED] * 2
     mine = sa.select(sa.func.count(Order.id)).where(Order.buyer_org_id == buyer.organisation_id)
     assert db.session.scalar(mine) == 0
+
+
+def test_the_request_form_names_every_problem_at_once_not_one_per_try(client):
+    """'50 kWh' in the kWh field, '80%' in the health field and a past day: three fields
+    marked in one answer (the form named the first and hid the others until it was fixed)."""
+    buyer = make_buyer()
+    _login(client, buyer, "zh_CN")
+    typed = {
+        **spec(quantity="2"),
+        "min_usable_kwh": "50 kWh",
+        "min_soh_pct": "80%",
+        "wanted_by": "2020-01-01",
+    }
+    refused = submit(client, "/market/rfqs/new", typed)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and db.session.scalar(sa.select(QuoteRequest)) is None
+    marked = re.findall(r'<div class="field has-error"><label for="([\w-]+)"', page)
+    assert marked == ["r-kwh", "r-soh", "r-date"], marked
+    assert "该日期已过。" in page and "请填写数字" in page
+
+
+def test_spec_problems_is_empty_for_a_request_parse_spec_takes(app):
+    assert rfqs.spec_problems(spec(quantity="2")) == {}
+    assert rfqs.parse_spec(spec(quantity="2"))["quantity"] == 2
+    assert set(rfqs.spec_problems({"quantity": "0", "wanted_by": ""})) == {
+        "quantity",
+        "wanted_by",
+    }

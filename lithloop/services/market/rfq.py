@@ -6,6 +6,7 @@ row locks (SKIP LOCKED, as for a group): all N or none, then the normal payment 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -25,37 +26,79 @@ from lithloop.services.strict_input import optional_decimal, optional_int, stric
 GRADES = "ABC"  # best first: "grade at least B" accepts A and B
 
 
-def parse_spec(form) -> dict:
-    """The request's fields from a form or JSON body; Invalid names the first bad field."""
+def _quantity(form) -> int:
     quantity = optional_int(
         form.get("quantity"), "quantity", minimum=1, maximum=market_checkout.MAX_PACKS
     )
     if quantity is None:
         raise Invalid(_l("How many packs do you need?"), field="quantity")
-    kwh = optional_decimal(form.get("min_usable_kwh"), "min_usable_kwh", minimum=0, maximum=10_000)
-    soh = optional_decimal(form.get("min_soh_pct"), "min_soh_pct", minimum=0, maximum=100)
+    return quantity
+
+
+def _min_kwh(form) -> Decimal | None:
+    return optional_decimal(form.get("min_usable_kwh"), "min_usable_kwh", minimum=0, maximum=10_000)
+
+
+def _min_soh(form) -> Decimal | None:
+    return optional_decimal(form.get("min_soh_pct"), "min_soh_pct", minimum=0, maximum=100)
+
+
+def _grade(form) -> str:
     grade = str(form.get("min_grade") or "C").strip().upper()
     if grade not in GRADES:
         raise Invalid(_l("Choose grade A, B or C."), field="min_grade")
+    return grade
+
+
+def _use_case(form) -> str:
     use_case = str(form.get("use_case") or "").strip()
     if use_case and use_case not in catalog.USE_CASES:
         raise Invalid(
             _l("Choose one of: %(choices)s.", choices=", ".join(catalog.USE_CASES)),
             field="use_case",
         )
+    return use_case
+
+
+def _wanted_by(form) -> date:
     wanted_by = strict_date(
         form.get("wanted_by"), "wanted_by", message=_l("Enter the date as YYYY-MM-DD.")
     )
     if wanted_by < clock.today():
         raise Invalid(_l("The date has passed."), field="wanted_by")
+    return wanted_by
+
+
+def _note(form) -> str:
     note = str(form.get("note") or "").strip()
     if len(note) > 1000:
         raise Invalid(_l("At most %(n)s characters.", n=1000), field="note")
+    return note
+
+
+def _chemistry(form) -> str:
     chemistry = str(form.get("chemistry") or "").strip().upper()
     if chemistry and chemistry not in CHEMISTRIES:
         raise Invalid(
             _l("Choose one of: %(choices)s.", choices=", ".join(CHEMISTRIES)), field="chemistry"
         )
+    return chemistry
+
+
+#: Each field's check, in the order of the form.
+_CHECKS = (_quantity, _chemistry, _min_kwh, _min_soh, _grade, _use_case, _wanted_by, _note)
+
+
+def parse_spec(form) -> dict:
+    """The request's fields from a form or JSON body; Invalid names the first bad field."""
+    quantity = _quantity(form)
+    kwh = _min_kwh(form)
+    soh = _min_soh(form)
+    grade = _grade(form)
+    use_case = _use_case(form)
+    wanted_by = _wanted_by(form)
+    note = _note(form)
+    chemistry = _chemistry(form)
     return {
         "chemistry": chemistry,
         "quantity": quantity,
@@ -66,6 +109,18 @@ def parse_spec(form) -> dict:
         "wanted_by": wanted_by,
         "note": note,
     }
+
+
+def spec_problems(form) -> dict[str, str]:
+    """Every problem of a request's fields by field, not only the first: a form shows them
+    all at once."""
+    found: dict[str, str] = {}
+    for check in _CHECKS:
+        try:
+            check(form)
+        except Invalid as exc:
+            found.setdefault(exc.field or "_form", str(exc.message))
+    return found
 
 
 def conditions(rfq: QuoteRequest) -> list:
