@@ -70,6 +70,12 @@ class ChangePasswordForm(ResetPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
+#: A site without coordinates: what to do, not "this field is required" (nobody knows them).
+PLACE_THE_SITE = _l(
+    "Place the site: press \u201cLocate the address on the map\u201d or click the map where it is."
+)
+
+
 class SiteForm(FlaskForm):
     name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
@@ -79,7 +85,7 @@ class SiteForm(FlaskForm):
         _l("Latitude"),
         places=6,
         validators=[
-            InputRequired(),
+            InputRequired(message=PLACE_THE_SITE),
             NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90.")),
         ],
     )
@@ -87,7 +93,7 @@ class SiteForm(FlaskForm):
         _l("Longitude"),
         places=6,
         validators=[
-            InputRequired(),
+            InputRequired(message=PLACE_THE_SITE),
             NumberRange(-180, 180, message=_l("Longitude must be between -180 and 180.")),
         ],
     )

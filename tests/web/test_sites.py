@@ -71,3 +71,21 @@ def test_edit_keeps_the_site_when_input_is_bad(client, dealer):
     assert ok.status_code == 302
     db.session.refresh(site)
     assert site.name == "新名字"
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("zh_CN", "请确定网点位置：点击“在地图上定位地址”，或在地图上点击网点所在位置。"),
+        ("en", "Place the site: press “Locate the address on the map” or click the map"),
+    ],
+)
+def test_a_site_without_coordinates_is_told_how_to_place_it(client, dealer, lang, told):
+    """Nobody knows their latitude: "this field is required" beside it did not help."""
+    client.get(f"/lang/{lang}")
+    response = submit(client, "/sites/new", {**GOOD, "lat": "", "lon": ""})
+    assert response.status_code == 422 and site_count() == 0
+    body = response.get_data(as_text=True)
+    for field in ("lat", "lon"):
+        said = body.split(f'id="{field}-err">', 1)[1].split("</p>", 1)[0]
+        assert told in said, said
