@@ -94,9 +94,7 @@ def _submit(form: SiteForm, save, site=None):
         except ServiceError as exc:
             attach_error(form, exc)
         else:
-            flash(_("Site saved."), "success")
-            if far := reach.warning(saved.lat, saved.lon):
-                flash(far, "error")
+            flash(_("Site saved."), "success")  # a site too far says so on its page, once
             return redirect(url_for("sites.show", site_id=saved.id))
     status = 422 if request.method == "POST" else 200
     return render_template(

@@ -89,3 +89,17 @@ def test_a_site_without_coordinates_is_told_how_to_place_it(client, dealer, lang
     for field in ("lat", "lon"):
         said = body.split(f'id="{field}-err">', 1)[1].split("</p>", 1)[0]
         assert told in said, said
+
+
+def test_a_site_too_far_for_a_shift_is_warned_once_after_saving(client, dealer):
+    """Saving a site no truck can reach and come back from in a shift showed the same
+    warning twice, as a message and on the page."""
+    from tests.factories import make_park
+
+    make_park()  # its trucks' shifts say how far is too far
+    far = {**GOOD, "lat": "31.2300", "lon": "121.4700"}  # Shanghai
+    response = submit(client, "/sites/new", far, follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "网点已保存" in body
+    assert body.count("没有车辆能在一个班次内往返此网点") == 1, body
+    assert 'id="reach-warning"' in body
