@@ -448,3 +448,17 @@ def test_a_booking_names_what_each_lot_counts(client, auth, world, lang, first, 
     summaries = [re.sub(r"<[^>]+>", "", s) for s in re.findall(r"<summary>(.*?)</summary>", lots)]
     assert len(summaries) == 2 and " × " not in lots, summaries
     assert first in summaries[0] and second in summaries[1], summaries
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("zh_CN", "数量"), ("en", "Quantity")],
+)
+def test_the_count_of_a_lot_is_not_only_of_packs(client, auth, world, lang, label):
+    """A lot may be modules or cells (its form, beside it): its count was labelled "number
+    of packs"."""
+    client.get(f"/lang/{lang}")
+    auth.login(world["dealer"].email)
+    page = client.get("/bookings/new").get_data(as_text=True)
+    assert f'<label for="lots-0-count">{label}</label>' in page
+    assert "电池包数量" not in page and "Number of packs<" not in page
