@@ -39,3 +39,25 @@ def test_the_macros_render(app):
     assert 'name="csrf_token"' in html and 'class="money negative">-¥1,234.56<' in html
     assert 'class="scroll" tabindex="0" data-cards' in html
     assert "page=1" in html and "page=3" in html and "status=x" in html and "2 / 3" in html
+
+
+def test_a_maps_key_names_only_the_kinds_it_draws(app):
+    """A dealer's map of its own branches listed the park and bus depots in its key too,
+    with no red or orange dot to find."""
+    from flask import render_template_string
+
+    dots = [{"x": 1, "y": 2, "kind": "branch", "name": "东安区门店", "id": 1}]
+    with app.test_request_context("/"):
+        html = render_template_string(
+            '{% import "_macros.html" as m %}{{ m.region_map(map, "Map") }}',
+            map={"width": 10, "height": 10, "dots": dots},
+        )
+        mixed = render_template_string(
+            '{% import "_macros.html" as m %}{{ m.region_map(map, "Map") }}',
+            map={"width": 10, "height": 10, "dots": [*dots, {**dots[0], "kind": "park"}]},
+        )
+    key = html.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
+    assert 'class="key branch"' in key and "经销网点" in key
+    assert "park" not in key and "bus_depot" not in key and "产业园" not in key, key
+    key = mixed.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
+    assert key.index("key park") < key.index("key branch") and "bus_depot" not in key
