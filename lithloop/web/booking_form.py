@@ -7,6 +7,7 @@ from datetime import time, timedelta
 from werkzeug.datastructures import MultiDict
 
 from lithloop import clock
+from lithloop.batteries.codes import fold_full_width
 from lithloop.services.booking import capacity
 
 SLOTS = [
@@ -17,6 +18,7 @@ SLOTS = [
     ("17:00", "19:00"),
 ]
 LOT_FIELDS = ("chemistry", "form", "count", "mass_kg", "condition")
+TYPED_NUMBERS = ("count", "mass_kg")
 MAX_ROWS = 20
 
 
@@ -36,6 +38,8 @@ def raw_booking(form: MultiDict) -> dict:
     lots = []
     for i in range(lot_rows(form)):
         lot = {name: (form.get(f"lots-{i}-{name}") or "").strip() for name in LOT_FIELDS}
+        for typed in TYPED_NUMBERS:  # a Chinese keyboard's "１２００" is 1200, as at intake
+            lot[typed] = "".join(fold_full_width(lot[typed]).split())
         if not any(lot[name] for name in ("count", "mass_kg")) and i > 0:
             continue  # an empty extra row
         lot["damage"] = form.getlist(f"lots-{i}-damage")

@@ -462,3 +462,27 @@ def test_the_count_of_a_lot_is_not_only_of_packs(client, auth, world, lang, labe
     page = client.get("/bookings/new").get_data(as_text=True)
     assert f'<label for="lots-0-count">{label}</label>' in page
     assert "电池包数量" not in page and "Number of packs<" not in page
+
+
+def test_full_width_digits_from_a_chinese_keyboard_are_read_in_the_booking_form(
+    client, auth, world
+):
+    """ "９０００" typed with a Chinese keyboard was refused with "enter a number" (it is one);
+    intake and the fleet import already read it. Superscripts and other scripts' digits
+    stay refused."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "１，２００．５"),
+        "lots-0-count": "２",
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+    }
+    quote = submit(client, "/bookings/quote", form, page="/bookings/new")
+    assert "1,200.50 kg" in quote.get_data(as_text=True)
+    booked = submit(client, "/bookings/new", form)
+    assert booked.status_code == 302, booked.get_data(as_text=True)[:2000]
+    stored = db.session.scalar(sa.select(Booking))
+    assert stored.lots[0].pack_count == 2 and str(stored.lots[0].mass_kg) == "1200.50"
+    refused = submit(client, "/bookings/new", {**form, "lots-0-mass_kg": "１²００"})
+    assert refused.status_code == 422 and booking_count() == 1
