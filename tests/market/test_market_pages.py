@@ -373,3 +373,34 @@ def test_the_catalogue_keeps_a_quantity_with_its_unit_and_says_soh_one_way(clien
     page = client.get("/market/").get_data(as_text=True)
     assert '<span class="quantity nowrap">库存 3 个</span>' in page
     assert "SoH" not in page and "SOH" in page
+
+
+def test_a_pack_gone_since_its_link_was_shared_offers_its_identical_twins(client):
+    """The page of a pack reserved or sold since said "2 identical packs in stock" and "no
+    longer available", and offered no way to buy one of the two."""
+    buyer = make_buyer()
+    packs = list_packs(3, price_fen=113_00)
+    packs[0].state = PackState.RESERVED
+    db.session.commit()
+    _login(client, buyer, "zh_CN")
+    page = client.get(f"/market/packs/{packs[0].id}").get_data(as_text=True)
+    assert "该电池包已不可购买" in page
+    offer = page.split('id="add-identical"', 1)[1].split("</form>", 1)[0]
+    assert (
+        f'value="{catalog.group_id(packs[0])}"' in offer and "将一个同款电池包加入购物车" in offer
+    )
+    added = submit(
+        client,
+        "/market/cart/add",
+        {"group_id": catalog.group_id(packs[0]), "quantity": "1"},
+        page=f"/market/packs/{packs[0].id}",
+    )
+    assert added.status_code == 302
+    assert market_cart.read(buyer)["groups"] == {catalog.group_id(packs[0]): 1}
+    on_sale = client.get(f"/market/packs/{packs[1].id}").get_data(as_text=True)
+    assert 'id="add-identical"' not in on_sale and 'name="pack_id"' in on_sale  # itself
+    for twin in packs[1:]:
+        twin.state = PackState.SOLD
+    db.session.commit()
+    gone = client.get(f"/market/packs/{packs[0].id}").get_data(as_text=True)
+    assert 'id="add-identical"' not in gone  # none left to offer
