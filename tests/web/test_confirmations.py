@@ -68,6 +68,26 @@ def test_cancelling_a_booking_asks_for_a_reason_first(client, booking_world):
     assert booking.status is BookingStatus.CANCELLED and booking.cancel_reason == "车坏了"
 
 
+def test_the_cancel_question_names_the_pickup_day_and_window_as_the_booking_does(
+    client, booking_world
+):
+    """It read "收运 2026-12-08" where the booking's page says "取货日期 2026-12-08
+    10:00–12:00": another word for the same day, and no window."""
+    from tests.conftest import api_headers
+
+    dealer = booking_world["dealer"]
+    Auth(client).login(dealer.email)
+    made = body(booking_world["site"])
+    booking_id = client.post(
+        "/api/v1/bookings", json=made, headers=api_headers(client, dealer)
+    ).json["id"]
+    asked = text(
+        submit(client, f"/bookings/{booking_id}/cancel", {}, page=f"/bookings/{booking_id}")
+    )
+    day = f"{made['date']} {made['window'][0]}–{made['window'][1]}"
+    assert f"<dt>取货日期</dt><dd>{day}</dd>" in asked and "收运" not in asked
+
+
 def test_settling_shows_a_preview_that_matches_what_is_settled(client, app):
     world = plant_world()
     booking = booked(world)
