@@ -51,6 +51,9 @@ def plan(plan_id: int):
 
 # The move form's fields: a refused move comes back with them chosen as they were.
 MOVE_FIELDS = ("booking_id", "truck_id", "position")
+# The flash category of a refused move's reason: the plan page shows it in the move form
+# (the layout's messages at the top leave it out).
+MOVE_REFUSED = "move-refused"
 
 
 def _digits(raw: str | None) -> int | None:
@@ -74,7 +77,8 @@ def move(plan_id: int):
     except ServiceError as exc:
         if exc.status == 404 and exc.field is None:
             raise
-        flash(str(exc.message), "error")
+        # shown inside the move form, where the page lands (#move), not at the page's top
+        flash(str(exc.message), MOVE_REFUSED)
         typed = {name: _digits(request.form.get(name)) for name in MOVE_FIELDS}
         asked = {name: value for name, value in typed.items() if value is not None}
         return redirect(url_for("dispatch.plan", plan_id=plan_id, **asked) + "#move")
