@@ -74,3 +74,21 @@ def test_the_run_summary_headings_line_up_with_their_right_aligned_numbers():
         for selector in selectors.split(","):
             if re.search(r"\bth\b", selector):
                 assert ":not(.num)" in selector, selector.strip()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the page's words: one backend
+def test_the_run_summary_difference_in_km_is_the_difference_of_the_km_shown(client, auth):
+    """12.4 km against 12.6 km is shown as 12 against 13: the difference reads -1, not the
+    rounded true difference -0 that does not add up with the two numbers above it."""
+    from tests.factories import PlanFactory
+
+    before = PlanFactory(distance_m=12_628, cost_fen=38_966)
+    run = PlanRunFactory(status=RunStatus.SUCCEEDED, progress=PROGRESS)
+    PlanFactory(run=run, distance_m=12_450, cost_fen=77_724)
+    assert before.plan_date == run.plan_date
+    auth.login(run.created_by.email)
+    page = client.get(f"/dispatch/runs/{run.id}").get_data(as_text=True)
+    summary = page[page.index('class="run-summary"') :]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', summary)
+    assert cells[2] == "12" and cells[6] == "13"  # this run, the plan before: km
+    assert cells[10] == "-1"
