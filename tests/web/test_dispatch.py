@@ -294,6 +294,10 @@ def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
     auth.login(day_world["dispatcher"].email)
     page = client.get(f"/dispatch/plans/{second.id}").get_data(as_text=True)
     assert f"#{urgent.id}" in page
+    # the change reads as one line of text, with the Chinese colon: "#12：新增到 黑C·…"
+    listed = page.split("<h2>相对于已发布计划的变化</h2>")[1].split("</ul>")[0]
+    assert '<ul class="rows flow">' in listed
+    assert f"#{urgent.id}</a>：新增到 " in listed
 
 
 def _truck_of(plan, booking_id):

@@ -321,6 +321,9 @@ def test_the_live_panel_tells_an_exception_in_words_with_or_without_a_note(
     driver_work.record_exception(crew[route.truck_id], first.id, "nobody_there", "")
     driver_work.record_exception(crew[route.truck_id], second.id, "closed", "周五休息")
     auth.login(day_world["dispatcher"].email)
+    chinese = client.get(f"/dispatch/plans/{plan_id}/live").get_data(as_text=True)
+    told = chinese.split(f'id="exception-{second.id}"')[1].split("</p>")[0]
+    assert "</a>：" in told and "</a>:" not in told  # the Chinese colon after the booking
     client.get("/lang/en")
     live = client.get(f"/dispatch/plans/{plan_id}/live").get_data(as_text=True)
     one = live.split(f'id="exception-{first.id}"')[1].split("</p>")[0]
