@@ -55,7 +55,11 @@ def test_arrivals_list_the_truck_and_only_the_park_sees_them(client, auth, world
     assert f"/plant/bookings/{world['booking_id']}/receive" in text
     assert not re.search(r"<script(?![^>]*\bsrc=)", text) and 'style="' not in text
     assert 'href="/plant/"' in text and 'href="/plant/warehouses/"' in text  # nav entries
+    # "picked up 12-05 16:03" on one line: at phone width the date broke after "12-"
+    picked = r'<span class="nowrap">picked up \d\d-\d\d \d\d:\d\d</span>'
+    assert re.search(picked, text)
     form = client.get(f"/plant/bookings/{world['booking_id']}/receive").get_data(as_text=True)
+    assert re.search(picked, form)
     assert all(code in form for code in world["codes"]) and "data-confirm" in form
     auth.logout()
     auth.login(world["dealer"].email)
