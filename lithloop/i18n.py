@@ -58,11 +58,18 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_day"] = long_day
     app.jinja_env.globals["current_locale"] = current_language
     app.jinja_env.globals["colon"] = colon
+    app.jinja_env.globals["semicolon"] = semicolon
 
 
 def colon() -> str:
     """The colon after a label: full-width in Chinese ("合计：¥12"), ": " in English."""
     return "\uff1a" if current_language() == "zh_CN" else ": "
+
+
+def semicolon() -> str:
+    """Between the items of a list of labelled values: full-width in Chinese, "; " in
+    English."""
+    return "\uff1b" if current_language() == "zh_CN" else "; "
 
 
 def current_language() -> str:

@@ -68,6 +68,10 @@ DETAIL_VALUES = {
 }
 
 
+#: Details naming a booking or an order by its number.
+NUMBERED = ("booking", "booking_id", "order_id")
+
+
 def _shown(key: str, value) -> str:
     words = DETAIL_VALUES.get(key, {})
     if isinstance(value, bool | str) and value in words:
@@ -78,6 +82,13 @@ def _shown(key: str, value) -> str:
         return money(value)
     if key == "lot" and isinstance(value, int):
         return str(value + 1)  # stored from 0, counted from 1 on the booking
+    if key in NUMBERED and isinstance(value, int) and not isinstance(value, bool):
+        return f"#{value}"  # as the booking and the order are named on every page
+    if key.endswith("_kg") and isinstance(value, int | str):
+        try:
+            return number(Decimal(str(value)), 2)  # 6,208.8 as on the booking's history
+        except ArithmeticError:
+            pass
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, str) and value in STATE_LABELS:

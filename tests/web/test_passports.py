@@ -282,3 +282,31 @@ def test_every_detail_key_an_event_stores_has_a_name_on_the_page():
             keys.update(re.findall(r'"([a-z_]+)":', block))
     assert keys, "no event data found: the pattern no longer matches the services"
     assert keys - set(DETAIL_KEYS) == set()
+
+
+def test_the_chain_details_read_in_the_pages_language_with_numbers_as_elsewhere(
+    client, auth, world
+):
+    """In Chinese the details take the full-width colon and semicolon (they read
+    "预约: 1; 实测（kg）: 6208.80"), the booking is #1 as on every page, and a mass has its
+    thousands separator as on the booking's history (6,208.8)."""
+    pack = world["pack"]
+    event(
+        pack,
+        "received",
+        world["plant"],
+        at=utc(2026, 3, 2, 4),
+        data={"booking_id": 7, "measured_kg": "6208.80", "pack_kg": "480.96"},
+    )
+    auth.login(world["plant"].email)
+    page = text(client.get(f"/packs/{pack.code}"))
+    details = next(c for c in page.split('data-label="详情"') if "6,208" in c).split("</td>")[0]
+    assert '<span class="muted">预约</span>：#7；' in details
+    assert '<span class="muted">实测（kg）</span>：6,208.8；' in details
+    assert "</span>: " not in details and "; " not in details
+    client.get("/lang/en")
+    page = text(client.get(f"/packs/{pack.code}"))
+    details = next(c for c in page.split('data-label="Details"') if "6,208" in c)
+    details = details.split("</td>")[0]
+    assert '<span class="muted">Booking</span>: #7; ' in details
+    assert '<span class="muted">Measured (kg)</span>: 6,208.8; ' in details
