@@ -345,3 +345,15 @@ def test_a_leaking_lot_reported_by_the_driver_needs_a_dangerous_goods_truck_from
     booking = db.session.get(Booking, stop.booking_id)
     assert booking.hazardous  # the next plan sends a dangerous-goods truck
     assert problem.HAZMAT in problem._stop(booking, 1).skills  # only certified trucks
+
+
+def test_the_roster_says_which_shift_an_empty_time_keeps(client, auth, day_world):
+    """A time field shows no placeholder, so "empty keeps the truck's own shift" named no
+    times: each truck's line says its own shift in words."""
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/roster?date={day_world['day'].isoformat()}")
+    text = page.get_data(as_text=True)
+    for truck in _trucks():
+        own = f"{truck.shift_start.strftime('%H:%M')}–{truck.shift_end.strftime('%H:%M')}"
+        hint = text.split(f'id="own-shift-{truck.id}">')[1].split("</small>")[0]
+        assert hint == f"留空即沿用车辆班次 {own}"
