@@ -232,6 +232,23 @@ def test_soh_out_of_range_is_invalid(world):
     assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
 
 
+def test_a_measurement_out_of_range_says_the_range_not_that_it_is_missing(world):
+    pack = received(world)[0]
+    for field in ("capacity_ah", "resistance_mohm", "ocv_v"):
+        for typed in ("-5", "10000000"):
+            with pytest.raises(Invalid) as raised, force_locale("en"):
+                grading.record_test(world["operator"], pack.id, {**GOOD_TEST, field: typed})
+            assert raised.value.field == field
+            with force_locale("en"):
+                assert str(raised.value.message) == "Enter a number between 0 and 9,999,999."
+    for typed in ("-1", "101"):
+        with pytest.raises(Invalid) as raised, force_locale("en"):
+            grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "soh_pct": typed})
+        with force_locale("en"):
+            assert str(raised.value.message) == "State of health is a percentage from 0 to 100."
+    assert db.session.get(Pack, pack.id).grade is None
+
+
 @pytest.mark.parametrize(
     ("soh", "insulation", "damaged", "grade"),
     [

@@ -48,7 +48,7 @@ class TestValues:
     cycle_count: int | None = None  # the BMS's counter, when it could be read
 
 
-def _number(raw: dict, name: str, required: bool, message) -> Decimal | None:
+def _number(raw: dict, name: str, required: bool, message, out_of_range=None) -> Decimal | None:
     text = str(raw.get(name) or "").strip()
     if not text:
         if required:
@@ -56,7 +56,12 @@ def _number(raw: dict, name: str, required: bool, message) -> Decimal | None:
         return None
     value = parse_amount(text, name, message=message)
     if value < 0 or value >= Decimal("1e7"):
-        raise Invalid(message, field=name)
+        # a number, but out of range: say the range ("enter the capacity" read as if the
+        # field were empty when it held -5)
+        raise Invalid(
+            out_of_range or _l("Enter a number between %(lo)s and %(hi)s.", lo=0, hi="9,999,999"),
+            field=name,
+        )
     return value
 
 
@@ -75,9 +80,12 @@ def parse_test(raw: dict) -> TestValues:
     """Check typed test values; SoH must lie within 0-100 %, the insulation result must be
     given (pass or fail), the BMS cycle count is optional."""
     capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
-    soh = _number(raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."))
+    percentage = _l("State of health is a percentage from 0 to 100.")
+    soh = _number(
+        raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."), percentage
+    )
     if soh > 100:
-        raise Invalid(_l("State of health is a percentage from 0 to 100."), field="soh_pct")
+        raise Invalid(percentage, field="soh_pct")
     return TestValues(
         capacity_ah=capacity.quantize(Decimal("0.01")),
         soh_pct=soh.quantize(Decimal("0.01")),
