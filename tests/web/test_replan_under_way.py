@@ -92,6 +92,12 @@ def test_replanning_keeps_done_stops_as_the_prefix_and_replans_the_rest(
     assert second.booking_id not in [s.booking_id for s in stops[: position + 1]]
 
     monkeypatch.setattr(clock, "now", lambda: failed + timedelta(minutes=5))
+    # the confirmation does not tell the owner of the done pickup an arrival time again
+    from lithloop.services.dispatch import publish_preview
+
+    shown = publish_preview.preview(draft)
+    assert done_booking not in {x["booking"].id for x in shown.scheduled}
+    assert shown.not_told >= 1
     publishing.publish_plan(day_world["dispatcher"], draft.id)  # a done pickup is history
     assert db.session.get(Plan, draft.id).status is PlanStatus.PUBLISHED
     assert kept.booking.status is BookingStatus.PICKED_UP

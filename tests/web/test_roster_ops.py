@@ -357,3 +357,34 @@ def test_the_roster_says_which_shift_an_empty_time_keeps(client, auth, day_world
         own = f"{truck.shift_start.strftime('%H:%M')}–{truck.shift_end.strftime('%H:%M')}"
         hint = text.split(f'id="own-shift-{truck.id}">')[1].split("</small>")[0]
         assert hint == f"留空即沿用车辆班次 {own}"
+
+
+def test_the_publish_preview_counts_the_notices_publishing_sends(client, auth, day_world):
+    """A route kept as published (locked, same truck and times) tells its owners nothing new
+    when the next plan is published: the confirmation listed each of them as told their
+    arrival again, and counted them in "publish and send N notices"."""
+    from lithloop.models import OutboxMessage
+    from lithloop.services.dispatch import publish_preview
+    from tests.web.test_dispatch import run_to_end
+
+    first = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    publishing.publish_plan(day_world["dispatcher"], first.id, allow_unmanned=True)
+    kept = first.routes[0]
+    kept_ids = {s.booking_id for s in kept.stops if s.booking_id}
+    publishing.set_route_lock(day_world["dispatcher"], kept.id, True)
+    second = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    shown = publish_preview.preview(second)
+    assert kept_ids and not kept_ids & {x["booking"].id for x in shown.scheduled}
+    assert shown.not_told >= len(kept_ids)
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{second.id}/publish").get_data(as_text=True)
+    assert f'id="not-told">计划中有 {shown.not_told} 个站点不再通知' in page
+    assert f"发布并发送 {shown.told} 条通知" in page
+    before = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
+    publishing.publish_plan(day_world["dispatcher"], second.id, allow_unmanned=True)
+    subjects = db.session.scalars(
+        sa.select(OutboxMessage.subject).where(OutboxMessage.id > before)
+    ).all()
+    told = {int(m.group(1)) for s in subjects if (m := re.search(r"#(\d+)", s))}
+    assert not kept_ids & told
+    assert {x["booking"].id for x in shown.scheduled} <= told

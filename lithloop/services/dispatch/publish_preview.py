@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import BookingStatus, Plan, PlanRoute, PlanStatus, User
-from lithloop.services.dispatch import roster
+from lithloop.services.dispatch import publishing, roster
 from lithloop.services.dispatch.left_out import proposed_days
 
 
@@ -23,6 +23,9 @@ class Preview:
     deliveries: list[dict] = field(default_factory=list)  # order, plate, arrival
     drivers: dict[int, User | None] = field(default_factory=dict)  # route id -> driver
     unmanned: list[PlanRoute] = field(default_factory=list)
+    # on the plan but not told: picked up or delivered already (kept from a route under
+    # way), or keeping the truck and arrival their owner was told
+    not_told: int = 0
 
     @property
     def told(self) -> int:
@@ -37,13 +40,23 @@ def preview(plan: Plan) -> Preview:
     out = Preview(drivers=roster.route_drivers(plan))
     out.unmanned = [r for r in plan.routes if out.drivers[r.id] is None]
     routed = set()
+    told_truck = publishing.published_trucks(plan.plan_date)
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking is not None:
                 routed.add(stop.booking_id)
+                booking = stop.booking
+                if stop.done_at is not None or (
+                    booking.pickup_date == plan.plan_date
+                    and publishing.already_told(booking, stop, route.truck_id, told_truck)
+                ):
+                    out.not_told += 1  # as publishing does: nothing new to tell
+                    continue
                 out.scheduled.append(
-                    {"booking": stop.booking, "plate": route.truck.plate, "arrival": stop.arrival}
+                    {"booking": booking, "plate": route.truck.plate, "arrival": stop.arrival}
                 )
+            elif stop.order is not None and stop.done_at is not None:
+                out.not_told += 1  # delivered already
             elif stop.order is not None:
                 out.deliveries.append(
                     {"order": stop.order, "plate": route.truck.plate, "arrival": stop.arrival}

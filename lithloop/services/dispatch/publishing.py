@@ -176,7 +176,7 @@ def _lock(booking_id: int) -> Booking:
 
 def _schedule_routed(user: User, plan: Plan) -> set[int]:
     routed = set()
-    told_truck = _published_trucks(plan.plan_date)  # what the owners were told so far
+    told_truck = published_trucks(plan.plan_date)  # what the owners were told so far
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking_id is None or stop.done_at is not None:
@@ -196,12 +196,7 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                 _refuse_if_routed_elsewhere(booking, plan)
                 _move_day(booking, plan.plan_date, user)
             again = booking.status is not BookingStatus.REQUESTED
-            unchanged = (
-                again
-                and not moved
-                and booking.eta_start == stop.arrival - ETA_HALF_WINDOW
-                and told_truck.get(booking.id) == route.truck_id
-            )
+            unchanged = not moved and already_told(booking, stop, route.truck_id, told_truck)
             booking.eta_start = stop.arrival - ETA_HALF_WINDOW
             booking.eta_end = stop.arrival + ETA_HALF_WINDOW
             eta = clock.local(stop.arrival).strftime("%H:%M")
@@ -220,7 +215,17 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
     return routed
 
 
-def _published_trucks(day) -> dict[int, int]:
+def already_told(booking: Booking, stop: PlanStop, truck_id: int, told_truck: dict) -> bool:
+    """The owner was told this truck and this arrival already (by the day's published plan):
+    publishing the stop tells them nothing new, so no notice is sent."""
+    return (
+        booking.status is not BookingStatus.REQUESTED
+        and booking.eta_start == stop.arrival - ETA_HALF_WINDOW
+        and told_truck.get(booking.id) == truck_id
+    )
+
+
+def published_trucks(day) -> dict[int, int]:
     """Booking id -> the truck the day's published plan (before this publish) sends."""
     rows = db.session.execute(
         sa.select(PlanStop.booking_id, PlanRoute.truck_id)
