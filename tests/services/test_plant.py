@@ -419,3 +419,27 @@ def test_test_report_whose_energy_does_not_add_up_is_refused(world):
     assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
     grading.record_test(world["operator"], pack.id, {**slip, "ocv_v": "332.8"})  # 48.2 kWh
     assert db.session.get(Pack, pack.id).grade is Grade.A
+
+
+def test_a_lot_short_of_one_code_says_one_pack_in_the_singular(world):
+    """ "1 packs have no code" read as a slip; one pack is one pack."""
+    form = receipt(world, generate=False)
+    form["lots"][1]["count"] = "1"
+    with pytest.raises(Invalid) as raised, force_locale("en"):
+        intake.receive(world["operator"], world["booking_id"], form)
+    with force_locale("en"):
+        words = str(raised.value.message)
+    assert words.startswith("1 pack has no code: type its code or tick")
+    form["lots"][1]["count"] = "3"
+    with pytest.raises(Invalid) as raised, force_locale("en"):
+        intake.receive(world["operator"], world["booking_id"], form)
+    with force_locale("en"):
+        assert str(raised.value.message).startswith("3 packs have no code: type their codes")
+    with force_locale("zh"):
+        assert str(raised.value.message).startswith("3 个电池包没有编码")
+    form = receipt(world, codes=world["codes"])
+    form["lots"][0]["count"] = "1"
+    with pytest.raises(Invalid) as raised, force_locale("en"):
+        intake.receive(world["operator"], world["booking_id"], form)
+    with force_locale("en"):
+        assert str(raised.value.message).startswith("2 codes for 1 pack: correct")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 
 from lithloop import clock, labels
 from lithloop.batteries import validate_code
@@ -124,8 +125,10 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
     count = _count(raw.get("count", ""), max(lot.pack_count, len(codes)), f"{prefix}.count")
     if len(codes) > count:
         raise Invalid(
-            _l(
+            _nl(
+                "%(c)s codes for %(n)s pack: correct the count or the codes.",
                 "%(c)s codes for %(n)s packs: correct the count or the codes.",
+                count,
                 c=len(codes),
                 n=count,
             ),
@@ -133,9 +136,11 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
         )
     if len(codes) < count and not generate:
         raise Invalid(
-            _l(
+            _nl(
+                "%(n)s pack has no code: type its code or tick “generate codes for uncoded packs”.",
                 "%(n)s packs have no code: type their codes or tick “generate codes "
                 "for uncoded packs”.",
+                count - len(codes),
                 n=count - len(codes),
             ),
             field=f"{prefix}.codes",
