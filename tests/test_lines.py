@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
-from lithloop import pricing
+from lithloop import labels, pricing
 from lithloop.batteries import validate_code
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Grade, Pack, PackEvent, PackState, PackTest
@@ -72,7 +73,10 @@ def test_pack_not_in_raw_is_refused_by_name_and_nothing_is_written(world):
     batch = dismantling.open_batch(plant, 1)
     with pytest.raises(Conflict) as caught:
         dismantling.add_packs(plant, batch.id, [good.code, aging.code])
-    assert aging.code in str(caught.value.message) and "aging" in str(caught.value.message)
+    assert aging.code in str(caught.value.message)
+    with force_locale("zh"):  # the pack's place in words, never its stored state
+        words = str(caught.value.message)
+    assert "在老化仓" in words and "aging" not in words
     db.session.refresh(good)
     assert good.state is PackState.RAW and good.batch_id is None and not events(good, "dismantled")
     assert db.session.get(DismantlingBatch, batch.id).input_kg == 0
@@ -191,7 +195,10 @@ def test_unusable_parent_refused_by_name_nothing_written(world, state):
     before = db.session.scalar(sa.select(sa.func.count(Pack.id)))
     with pytest.raises(Conflict) as caught:
         assembly.build(plant, order([good.code, bad.code]))
-    assert bad.code in str(caught.value.message) and state.value in str(caught.value.message)
+    assert bad.code in str(caught.value.message)
+    with force_locale("zh"):  # the pack's state in words, never its stored value
+        words = str(caught.value.message)
+        assert labels.label(labels.PACK_STATE, state) in words and state.value not in words
     assert db.session.scalar(sa.select(sa.func.count(Pack.id))) == before
     db.session.refresh(good)
     assert good.state is PackState.FINISHED and not events(good, "consumed")

@@ -443,3 +443,32 @@ def test_a_lot_short_of_one_code_says_one_pack_in_the_singular(world):
         intake.receive(world["operator"], world["booking_id"], form)
     with force_locale("en"):
         assert str(raised.value.message).startswith("2 codes for 1 pack: correct")
+
+
+def test_a_pack_gone_on_is_refused_with_its_place_in_words(world):
+    """A second "send" (a stale page) or a test of a pack gone on names where the pack is in
+    the page's language; it showed the stored state ("已经送出（finished）")."""
+    pack = received(world)[0]
+    grading.record_test(world["operator"], pack.id, GOOD_TEST)
+    pack.state = PackState.FINISHED  # gone on since the page was opened
+    db.session.commit()
+    for refused in (
+        lambda: grading.send(world["operator"], pack.id, "aging"),
+        lambda: grading.record_test(world["operator"], pack.id, GOOD_TEST),
+    ):
+        with force_locale("zh"), pytest.raises(Conflict) as raised:
+            refused()
+        with force_locale("zh"):
+            words = str(raised.value.message)
+        assert "在成品库" in words and "finished" not in words, words
+
+
+def test_a_move_the_pack_cannot_make_names_both_states_in_words(world):
+    from lithloop.services.packs import state as pack_state
+
+    pack = received(world)[0]
+    with force_locale("zh"), pytest.raises(Conflict) as raised:
+        pack_state.place(pack, PackState.SOLD, world["operator"])
+    with force_locale("zh"):
+        words = str(raised.value.message)
+    assert "received" not in words and "sold" not in words, words

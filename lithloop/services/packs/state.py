@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.extensions import db
 from lithloop.models import WAREHOUSE_OF_STATE, Pack, PackEvent, PackState, User
 from lithloop.services.errors import Conflict, NotFound
@@ -40,8 +40,8 @@ def place(
             _l(
                 "Pack %(code)s is %(state)s and cannot become %(to)s.",
                 code=pack.code,
-                state=pack.state.value,
-                to=state.value,
+                state=labels.label(labels.PACK_STATE, pack.state),
+                to=labels.label(labels.PACK_STATE, state),
             ),
             code=Code.BAD_TRANSITION,
         )

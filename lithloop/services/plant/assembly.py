@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, pricing, vocab
+from lithloop import clock, labels, pricing, vocab
 from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
@@ -79,7 +79,7 @@ def _refusal(pack: Pack) -> str | None:
             _l(
                 "Pack %(code)s is %(state)s and cannot be a parent.",
                 code=pack.code,
-                state=pack.state.value,
+                state=labels.label(labels.PACK_STATE, pack.state),
             )
         )
     if pack.grade not in SECOND_LIFE_GRADES:

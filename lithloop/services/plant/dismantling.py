@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, vocab
+from lithloop import clock, labels, vocab
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Pack, PackState, User
@@ -113,12 +113,12 @@ def open_batch(user: User, line: int) -> DismantlingBatch:
 
 
 def _where(pack: Pack) -> str:
-    place = pack.warehouse.value if pack.warehouse else "—"
+    place = labels.label(labels.WAREHOUSE, pack.warehouse) if pack.warehouse else "—"
     return str(
         _l(
             "Pack %(code)s is %(state)s (warehouse: %(where)s), not in the raw-material warehouse.",
             code=pack.code,
-            state=pack.state.value,
+            state=labels.label(labels.PACK_STATE, pack.state),
             where=place,
         )
     )

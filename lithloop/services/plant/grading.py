@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, pricing
+from lithloop import clock, labels, pricing
 from lithloop.batteries import energy_check
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
@@ -200,7 +200,7 @@ def record_test(user: User, pack_id: int, raw: dict, token: str | None = None) -
                     "Pack %(code)s is %(state)s; only received packs and packs in "
                     "aging are tested.",
                     code=pack.code,
-                    state=pack.state.value,
+                    state=labels.label(labels.PACK_STATE, pack.state),
                 ),
                 code=Code.NOT_TESTABLE,
             )
@@ -278,7 +278,7 @@ def send(user: User, pack_id: int, to: str | None = None) -> Pack:
                 _l(
                     "Pack %(code)s was already sent on (%(state)s).",
                     code=pack.code,
-                    state=pack.state.value,
+                    state=labels.label(labels.PACK_STATE, pack.state),
                 ),
                 code=Code.ALREADY_SENT,
             )
