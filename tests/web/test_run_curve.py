@@ -92,3 +92,25 @@ def test_the_run_summary_difference_in_km_is_the_difference_of_the_km_shown(clie
     cells = re.findall(r'<td class="num">([^<]*)</td>', summary)
     assert cells[2] == "12" and cells[6] == "13"  # this run, the plan before: km
     assert cells[10] == "-1"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the page's words: one backend
+def test_a_closed_day_says_a_run_plans_the_next_open_day(client, auth):
+    """Sunday's page offered "Optimise the routes" and the run planned Monday, unsaid."""
+    from datetime import timedelta
+
+    from lithloop import clock
+    from lithloop.services.booking import capacity
+    from tests.factories import DispatcherFactory
+
+    auth.login(DispatcherFactory().email)
+    sunday = clock.today() + timedelta(days=(6 - clock.today().weekday()) or 7)
+    opens = next(
+        sunday + timedelta(days=n) for n in range(1, 30) if capacity.is_open(sunday + timedelta(n))
+    )
+    page = client.get(f"/dispatch/?date={sunday.isoformat()}").get_data(as_text=True)
+    said = page.split('id="closed-day">')[1].split("</p>")[0]
+    assert f"产业园 {sunday.isoformat()} 不开放" in said and f"开放日 {opens.isoformat()}" in said
+    assert f'href="/dispatch/?date={opens.isoformat()}"' in said
+    page = client.get(f"/dispatch/?date={opens.isoformat()}").get_data(as_text=True)
+    assert 'id="closed-day"' not in page

@@ -166,6 +166,15 @@ def _newest_plan(day: date) -> Plan | None:
     )
 
 
+def first_open_day(day: date) -> date:
+    """The day itself when the park is open, else the next open day (a run asked for a
+    closed day plans from there)."""
+    for ahead in range(366):
+        if capacity.is_open(day + timedelta(days=ahead)):
+            return day + timedelta(days=ahead)
+    return day
+
+
 def horizon(run: PlanRun) -> list[date]:
     """The open days a run plans, starting at its date."""
     days, day = [], run.plan_date

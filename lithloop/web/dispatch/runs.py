@@ -41,6 +41,7 @@ def _index_page(day, errors: dict | None = None, values: dict | None = None, sta
         runs=day_runs,
         max_seconds=current_app.config["PLAN_MAX_SECONDS"],
         published=published,
+        open_day=planning.first_open_day(day),
         errors=errors or {},
         values=values or {},
     )
