@@ -63,6 +63,18 @@ def safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+@bp.app_template_global()
+def switcher_return() -> str:
+    """Where the language switcher goes back to: this page; after a form's answer (a POST,
+    whose address answers no GET: the switch led to a 405) the page the form was on."""
+    if request.method == "GET":
+        return request.full_path if request.query_string else request.path
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return safe_next(referrer[len(request.host_url) - 1 :])
+    return url_for("home.index")
+
+
 def _switched(code: str, target: str, status: int):
     response = make_response(redirect(target, status))
     response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)

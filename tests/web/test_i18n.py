@@ -183,3 +183,33 @@ def test_translations_keep_the_placeholders_of_their_messages():
             if set(named.findall(text)) != names:
                 problems.append((ids[0], text, "placeholders differ"))
     assert problems == [], problems
+
+
+def test_after_a_refused_form_the_switch_goes_back_to_the_forms_page(client, auth):
+    """A refused form is answered at its POST address (/dispatch/runs), which answers no GET:
+    switching the language there led to a 405. The switch goes back to the form's page."""
+    from tests.factories import DispatcherFactory
+
+    auth.login(DispatcherFactory().email)
+    form = "/dispatch/?date=2026-12-08"
+    refused = submit(
+        client,
+        "/dispatch/runs",
+        {"date": "2026-12-08", "time_limit_s": "-5", "horizon_days": "1"},
+        page=form,
+        headers={"Referer": f"http://lithloop.test{form}"},
+    )
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    switcher = body[body.index('<nav class="lang"') : body.index("</nav>")]
+    assert 'name="next" value="/dispatch/?date=2026-12-08"' in switcher
+    response = switch(client, "en", "/dispatch/?date=2026-12-08", page=form)
+    assert client.get(response.location).status_code == 200
+    body = submit(
+        client,
+        "/dispatch/runs",
+        {"date": "2026-12-08", "time_limit_s": "-5", "horizon_days": "1"},
+        page=form,
+    ).get_data(as_text=True)  # no referrer: home
+    switcher = body[body.index('<nav class="lang"') : body.index("</nav>")]
+    assert 'name="next" value="/"' in switcher
