@@ -84,6 +84,8 @@ def _typed_quote(form: MultiDict) -> tuple[object | None, list, dict[str, str]]:
     errors: dict[str, str] = {}
     result, warnings = None, []
     raw = raw_booking(form)
+    if not any(lot["count"] or lot["mass_kg"] for lot in raw["lots"]):
+        return None, [], {}  # no lot typed yet: the panel invites, it does not refuse
     try:
         today = clock.today()
         lots, warnings = parse_lots(raw["lots"], today)
@@ -180,9 +182,7 @@ def quote():
     """The quote panel for the form as typed so far (htmx swaps it in on each change)."""
     result, warnings, errors = _typed_quote(request.form)
     panel = render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)
-    bar = render_template(
-        "bookings/_quote_bar.html", quote=result, quote_errors=bool(errors), oob=True
-    )
+    bar = render_template("bookings/_quote_bar.html", quote=result, quote_errors=errors, oob=True)
     return panel + bar
 
 

@@ -183,7 +183,8 @@ def test_the_summary_of_a_refused_form_links_every_field_in_the_order_of_the_pag
     anchors = re.findall(r'<a href="#([\w-]+)">', summary)
     assert anchors == ["lots-0-mass_kg", "lots-1-damage", "date"], anchors
     assert 'id="lots-1-damage"' in page and 'id="lots-0-mass_kg"' in page
-    assert "填写批次信息即可查看报价" in page.split('id="quote-bar"')[1].split("</div>")[0]
+    bar = page.split('id="quote-bar"')[1].split("</div>")[0]
+    assert "暂无报价：" in bar and "填写批次信息即可查看报价" not in bar, bar  # what stops it
 
 
 def test_quote_panel_updates_line_by_line(client, auth, world):
@@ -486,3 +487,19 @@ def test_full_width_digits_from_a_chinese_keyboard_are_read_in_the_booking_form(
     assert stored.lots[0].pack_count == 2 and str(stored.lots[0].mass_kg) == "1200.50"
     refused = submit(client, "/bookings/new", {**form, "lots-0-mass_kg": "１²００"})
     assert refused.status_code == 422 and booking_count() == 1
+
+
+def test_the_quote_bar_says_what_stops_the_quote_once_a_lot_is_typed(client, auth, world):
+    """Right above the confirm button (the panel is far below on a phone) the bar said
+    "fill in the lots to see the quote" for lots filled in with a problem; and an untouched
+    lot is invited, not refused."""
+    auth.login(world["dealer"].email)
+    damaged = {"site_id": world["site"].id, **_lot(0, "500", "damaged")}  # no SP376 item
+    answer = submit(client, "/bookings/quote", damaged, page="/bookings/new")
+    bar = answer.get_data(as_text=True).split('id="quote-bar"')[1].split("</div>")[0]
+    assert 'id="quote-bar-problem"' in bar and "暂无报价：" in bar and "SP376" in bar, bar
+    untouched = {"site_id": world["site"].id, **_lot(0, ""), "lots-0-count": ""}
+    answer = submit(client, "/bookings/quote", untouched, page="/bookings/new")
+    panel, bar = answer.get_data(as_text=True).split('id="quote-bar"')
+    assert "填写批次信息即可查看报价" in bar and "quote-bar-problem" not in bar
+    assert 'class="error"' not in panel  # nothing typed yet, nothing wrong yet
