@@ -287,6 +287,8 @@ def test_full_day_is_409_naming_free_days_and_cancel_frees_it(app, client, world
     second = client.post("/api/v1/bookings", json=body(world["site"], lots=heavy), headers=h)
     assert second.status_code == 409 and second.json["error"] == "day_full"
     assert open_day(3).isoformat() in second.json["message"]
+    free = second.json["message"].split("：", 1)[1]  # the token's user reads Chinese
+    assert "、" in free and ", " not in free, free  # a Chinese list, not an English one
     cancel = client.post(f"/api/v1/bookings/{first.json['id']}/cancel", json={}, headers=h)
     assert cancel.status_code == 200
     assert (
@@ -503,3 +505,22 @@ def test_the_quote_bar_says_what_stops_the_quote_once_a_lot_is_typed(client, aut
     panel, bar = answer.get_data(as_text=True).split('id="quote-bar"')
     assert "填写批次信息即可查看报价" in bar and "quote-bar-problem" not in bar
     assert 'class="error"' not in panel  # nothing typed yet, nothing wrong yet
+
+
+def test_a_full_day_names_the_free_days_as_a_list_of_the_readers_language(app, client, auth, world):
+    app.config["TRUCK_TRIPS_PER_DAY"] = 1  # 2 trucks x 12 t = 24 t a day
+    h = headers(client, world["dealer"])
+    heavy = [lot(mass_kg="20000")]
+    first = client.post("/api/v1/bookings", json=body(world["site"], lots=heavy), headers=h)
+    assert first.status_code == 201
+    client.get("/lang/en")
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "20000"),
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+    }
+    page = submit(client, "/bookings/new", form).get_data(as_text=True)
+    said = page.split('id="date-err">', 1)[1].split("</p>", 1)[0]
+    assert "Next free days: " in said and ", " in said.split("Next free days: ")[1], said

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels, letters
@@ -71,6 +72,13 @@ def _check_hazard_date(draft: BookingDraft, today: date) -> None:
         )
 
 
+def _listed(days: list[str]) -> LazyString:
+    """Days as a list in the reader's language: "12-08、12-09" in Chinese, "12-08, 12-09"."""
+    return LazyString(
+        lambda: ("、" if str(get_locale() or "zh").startswith("zh") else ", ").join(days) or "—"
+    )
+
+
 def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
     """The next open days after a date that still fit a stop of this mass."""
     horizon = current_app.config["BOOKING_HORIZON_DAYS"]
@@ -114,7 +122,7 @@ def _book(
     status = capacity.status_of(day)
     if status.holiday or not status.fits(draft.total_mass_kg):
         db.session.rollback()
-        free = ", ".join(next_free_days(draft.total_mass_kg, draft.pickup_date)) or "—"
+        free = _listed(next_free_days(draft.total_mass_kg, draft.pickup_date))
         if status.holiday:
             why = _l(
                 "%(d)s is a public holiday: the park is closed. Next free days: %(free)s.",
