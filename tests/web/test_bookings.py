@@ -524,3 +524,26 @@ def test_a_full_day_names_the_free_days_as_a_list_of_the_readers_language(app, c
     page = submit(client, "/bookings/new", form).get_data(as_text=True)
     said = page.split('id="date-err">', 1)[1].split("</p>", 1)[0]
     assert "Next free days: " in said and ", " in said.split("Next free days: ")[1], said
+
+
+def test_the_quotes_index_version_and_distance_never_break_across_lines(client, auth, world):
+    """At 390 px the booking page broke "(价格指数 2026-01-" from "26)", and the quote's
+    "4.4 公里" could lose its unit to the next line."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "800"),
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+    }
+    panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
+    note = panel.split("最终结算按过磅质量计算")[0].rsplit('<p class="muted">', 1)[1]
+    assert re.search(
+        r'价格指数 <span class="nowrap">[^<]+</span>；距产业园 <span class="quantity '
+        r'nowrap">[\d.]+ 公里</span>。',
+        note,
+    ), note
+    booked = submit(client, "/bookings/new", form)
+    page = client.get(booked.location).get_data(as_text=True)
+    version = db.session.scalar(sa.select(Booking)).quote_index_version
+    assert f'(价格指数 <span class="nowrap">{version}</span>)' in page
