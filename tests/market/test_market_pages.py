@@ -404,3 +404,17 @@ def test_a_pack_gone_since_its_link_was_shared_offers_its_identical_twins(client
     db.session.commit()
     gone = client.get(f"/market/packs/{packs[0].id}").get_data(as_text=True)
     assert 'id="add-identical"' not in gone  # none left to offer
+
+
+def test_a_buyer_searches_its_orders_by_number_the_admin_by_buyer_too(client):
+    """A buyer's orders are all its own: "order number or buyer" offered a search it has no
+    use for."""
+    buyer, admin = make_buyer(), make_admin()
+    _login(client, buyer, "zh_CN")
+    page = client.get("/market/orders").get_data(as_text=True)
+    label = page.split('role="search">', 1)[1].split('<input type="search"', 1)[0]
+    assert "订单号" in label and "买家" not in label, label
+    Auth(client).logout()
+    _login(client, admin, "zh_CN")
+    page = client.get("/market/orders").get_data(as_text=True)
+    assert "订单号或买家" in page.split('role="search">', 1)[1].split('<input type="search"', 1)[0]
