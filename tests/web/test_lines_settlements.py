@@ -125,6 +125,8 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
     )
     auth.login(world["plant"].email)
     assert f"/settlements/{booking.id}/settle" in text(client.get("/settlements/"))
+    preview = text(submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/"))
+    assert "<th>项目</th>" in preview and "<th>产线</th>" not in preview  # price lines
     confirmed = {"confirmed": "1"}
     response = submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
     assert response.status_code == 302
