@@ -46,6 +46,9 @@ def paid_delivery(mass_kg: str = "400", status=OrderStatus.PAID) -> Order:
 
 def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world):  # noqa: F811
     order = paid_delivery()
+    # the street as a buyer types it, the city chosen beside it: the mails join them
+    order.delivery_address, order.delivery_city = "东安区江滨大道1号", "牡丹江市"
+    db.session.commit()
     pickup_only = paid_delivery(status=OrderStatus.PENDING_PAYMENT)  # unpaid: not routed
     run = run_to_end(client, day_world)
     assert run["status"] == "succeeded", run
@@ -65,13 +68,14 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
     db.session.expire_all()
     assert db.session.get(Order, order.id).delivery_date == day_world["day"]
-    assert db.session.scalar(
+    told = db.session.scalar(
         sa.select(OutboxMessage).where(
             OutboxMessage.recipient == order.user.email,
             OutboxMessage.subject
             == f"[lithloop] 订单 #{order.id}：{day_world['day'].isoformat()} 送货",
         )
     )
+    assert told is not None and "牡丹江市东安区江滨大道1号" in told.body, told and told.body
 
     driver = make_user(route.truck.organisation, role=Role.DRIVER)
     route.truck.driver = driver
@@ -102,7 +106,7 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
         market_orders.advance(make_admin(), order.id)
     subject = f"[lithloop] 订单 #{order.id} 已送达"
     (mail,) = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.subject == subject))
-    assert f"已由 {driver.name}（{route.truck.plate}）送达 {order.delivery_address}。" in mail.body
+    assert f"已由 {driver.name}（{route.truck.plate}）送达 牡丹江市东安区江滨大道1号。" in mail.body
 
 
 def test_delivery_addresses_are_located_or_refused_beside_the_field(app):

@@ -36,6 +36,7 @@ from lithloop.services.dispatch import left_out, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.errors import Conflict, NotFound
+from lithloop.services.market import order_letters
 
 ETA_HALF_WINDOW = timedelta(minutes=30)
 
@@ -288,7 +289,7 @@ def _schedule_deliveries(plan: Plan) -> None:
                 day=plan.plan_date.isoformat(),
                 eta=eta,
                 plate=route.truck.plate,
-                address=order.delivery_address,
+                address=order_letters.delivery_address(order),
                 link=letters.link("market.order", order_id=order.id),
             )
 

@@ -45,7 +45,7 @@ def _day(value) -> str:
     return value.isoformat() if value else "—"
 
 
-def _address(order: Order) -> LazyString:
+def delivery_address(order: Order) -> LazyString:
     """The delivery address with its city, named in the recipient's language (the street as
     typed holds no city: "南岗区学府路 52 号" alone does not say it is Harbin)."""
 
@@ -65,7 +65,7 @@ def _delivery(order: Order):
     if order.delivery_kind == ADDRESS:
         return _l(
             "Delivery to %(address)s: %(fee)s, expected on %(day)s.",
-            address=_address(order),
+            address=delivery_address(order),
             fee=money(order.delivery_fee_fen or 0),
             day=_day(order.delivery_eta),
         )
@@ -207,7 +207,7 @@ def handed_over(order: Order) -> None:
         if on_the_road
         else _l("Order #%(id)s was collected at the park.\n\n%(lines)s\n%(link)s\n"),
         id=order.id,
-        address=_address(order),
+        address=delivery_address(order),
         lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
         link=_link(order),
     )
@@ -231,7 +231,7 @@ def delivered(order: Order, driver: str = "", plate: str = "") -> None:
         if driver
         else _l("Order #%(id)s was delivered to %(address)s.\n%(link)s\n"),
         id=order.id,
-        address=_address(order),
+        address=delivery_address(order),
         name=driver,
         plate=plate,
         link=_link(order),
