@@ -1,4 +1,4 @@
-"""Strict parsers for what people type: whole numbers, decimals, money, dates, times.
+"""Strict parsers for what people type: whole numbers, decimals, money, dates, times, phones.
 
 One place for the rules every form and query uses, so that odd input is a 422 naming the
 field instead of a 500 further down:
@@ -7,12 +7,16 @@ field instead of a 500 further down:
 - a comma in an amount is a thousands separator only in groups of three (`1,234.50`);
   `0,5` is refused, never read as 5;
 - dates are ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`);
-- times are naive `HH:MM` (a time zone such as `09:00+08:00` is refused, not compared).
+- times are naive `HH:MM` (a time zone such as `09:00+08:00` is refused, not compared);
+- phone numbers hold 7 to 15 digits (E.164's most), spaces, hyphens, dots or brackets
+  between them, a leading + and an extension (转 / ext); a Chinese keyboard's full-width
+  digits are read as digits.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, time
 from decimal import Decimal
 
@@ -25,6 +29,10 @@ DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
 AMOUNT_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TIME_RE = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+PHONE_RE = re.compile(
+    r"(\(?\+?[0-9(][0-9 ().-]*[0-9])(?:\s*(?:转|分机|ext\.?|x)\s*[0-9]{1,6})?", re.I
+)
+PHONE_MAX = 40  # the columns' length
 INT64_MAX = 2**63 - 1
 INT32_MAX = 2**31 - 1
 #: Dates people may type: far enough for planning and history, never near the year 9999.
@@ -203,3 +211,21 @@ def strict_time(raw, field: str, message=None) -> time:
         return time.fromisoformat(text)
     except ValueError:
         raise Invalid(message or _l("Enter a time as HH:MM, e.g. 09:30."), field=field) from None
+
+
+def phone_number(raw, field: str, *, required_message=None) -> str:
+    """A phone number as typed (full-width characters read as ASCII, runs of spaces as one),
+    or "" when blank and no `required_message` is given; else Invalid naming `field`."""
+    text = " ".join(unicodedata.normalize("NFKC", _clean(raw)).split())
+    if not text:
+        if required_message is not None:
+            raise Invalid(required_message, field=field)
+        return ""
+    match = PHONE_RE.fullmatch(text)
+    digits = sum(c.isdigit() for c in match.group(1)) if match else 0
+    if not 7 <= digits <= 15 or len(text) > PHONE_MAX:
+        raise Invalid(
+            _l("Enter a phone number: 7 to 15 digits, such as 13904531234 or 0453-6123456."),
+            field=field,
+        )
+    return text

@@ -115,6 +115,6 @@ def test_delivery_addresses_are_located_or_refused_beside_the_field(app):
     )
     assert 44 < found["delivery_lat"] < 45 and 129 < found["delivery_lon"] < 130
     with pytest.raises(Invalid) as caught:
-        parse_delivery({"kind": "address", "address": "Nowhere Street 9", "phone": "1"})
+        parse_delivery({"kind": "address", "address": "Nowhere Street 9", "phone": "13904531234"})
     assert caught.value.field == "address"
     assert parse_delivery({"kind": "pickup"})["delivery_kind"] == "pickup"

@@ -69,6 +69,9 @@ def test_details_are_checked_saved_and_only_buyers_edit_them(app):
         with pytest.raises(Invalid) as caught:
             buyer_company.update_details(buyer, {**DETAILS, "bank_account": account})
         assert caught.value.field == "bank_account"
+    with pytest.raises(Invalid) as caught:
+        buyer_company.update_details(buyer, {**DETAILS, "phone": "ask the office"})
+    assert caught.value.field == "phone"
     assert buyer_company.details_of(buyer.organisation) is None  # nothing half-written
     saved = buyer_company.update_details(buyer, DETAILS)
     assert saved.bank_account == "0901020019200012345" and saved.updated_by_id == buyer.id

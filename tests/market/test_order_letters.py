@@ -55,7 +55,7 @@ def test_a_paid_order_is_confirmed_once_in_chinese_though_the_webhook_and_the_pa
 
 
 def test_an_english_buyer_gets_the_confirmation_in_english_with_the_delivery(app):
-    delivery = {"kind": "address", "city": "海林市", "address": "A 1", "phone": "139"}
+    delivery = {"kind": "address", "city": "海林市", "address": "A 1", "phone": "13904531234"}
     buyer, packs, order = _order(1, locale="en", delivery=delivery)
     market_payments.pay(buyer, order.id, "pm_card_visa")
     (mail,) = mails_to(buyer)
@@ -70,7 +70,12 @@ def test_an_english_buyer_gets_the_confirmation_in_english_with_the_delivery(app
 
 def test_the_delivery_mails_name_the_city_of_the_address(app):
     """The street as typed ("林海路 8 号") is no address without the city chosen beside it."""
-    delivery = {"kind": "address", "city": "海林市", "address": "林海路 8 号", "phone": "139"}
+    delivery = {
+        "kind": "address",
+        "city": "海林市",
+        "address": "林海路 8 号",
+        "phone": "13904531234",
+    }
     buyer, packs, order = _order(1, delivery=delivery)
     market_payments.pay(buyer, order.id, "pm_card_visa")
     admin = make_admin()

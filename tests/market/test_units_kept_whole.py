@@ -23,7 +23,7 @@ def delivered_order(app):
     """A buyer's order of one LFP pack (51.2 kWh, 400 kg) delivered to Hailin (25.4 km)."""
     buyer = make_buyer()
     pack, _still_on_sale = list_packs(2)
-    where = {"kind": "address", "city": "海林市", "address": "新华街 8 号", "phone": "139"}
+    where = {"kind": "address", "city": "海林市", "address": "新华街 8 号", "phone": "13904531234"}
     order = checkout.checkout(buyer, [{"pack_id": pack.id}], where)
     return buyer, order, pack
 

@@ -12,6 +12,7 @@ from lithloop.services.strict_input import (
     int_or_default,
     money_to_fen,
     parse_amount,
+    phone_number,
     strict_date,
     strict_int,
     strict_time,
@@ -106,3 +107,36 @@ def test_times_are_naive_clock_times(typed):
     with pytest.raises(Invalid):
         strict_time(typed, "t")
     assert strict_time("09:30", "t") == time(9, 30)
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("13904531234", "13904531234"),
+        ("0453-6123456", "0453-6123456"),
+        ("+86 139  0453 1234", "+86 139 0453 1234"),
+        ("(0453) 612-3456", "(0453) 612-3456"),
+        ("１３９０４５３１２３４", "13904531234"),  # a Chinese keyboard's full-width digits
+        ("0453-6123456 转 8012", "0453-6123456 转 8012"),
+        ("", ""),
+        ("   ", ""),
+    ],
+)
+def test_a_phone_number_is_kept_as_typed(typed, kept):
+    assert phone_number(typed, "phone") == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["abc", "139", "1" * 16, "13904531234abc", "139-", "+", "٣٣٣٣٣٣٣٣", " - ".join("13904531234")],
+)
+def test_what_is_no_phone_number_is_refused_naming_the_field(typed):
+    with pytest.raises(Invalid) as refused:
+        phone_number(typed, "contact_phone")
+    assert refused.value.field == "contact_phone" and "7" in str(refused.value.message)
+
+
+def test_a_required_phone_number_says_it_is_required():
+    with pytest.raises(Invalid) as refused:
+        phone_number(" ", "phone", required_message="For delivery, enter a phone number.")
+    assert str(refused.value.message) == "For delivery, enter a phone number."

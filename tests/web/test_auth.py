@@ -181,6 +181,7 @@ def test_only_admins_may_approve(client, auth):
         ({"password": "1234567890123", "confirm": "1234567890123"}, "请同时使用字母和数字"),
         ({"confirm": "something-else-1"}, "两次输入的密码不一致"),
         ({"organisation": ""}, "必填"),
+        ({"phone": "abc"}, "请输入电话号码：7 至 15 位数字"),
     ],
 )
 def test_bad_registration_is_explained_and_writes_nothing(client, overrides, field_message):

@@ -48,6 +48,8 @@ def test_add_a_site(client, dealer):
         ("lon", "181", "经度必须在 -180 到 180 之间"),
         ("lon", "abc", "不是有效的小数"),
         ("closes_at", "07:00", "关门时间必须晚于开门时间"),
+        ("contact_phone", "abc", "请输入电话号码：7 至 15 位数字"),
+        ("contact_phone", "139", "请输入电话号码：7 至 15 位数字"),
     ],
 )
 def test_bad_site_is_explained_beside_the_field(client, dealer, field, value, message):

@@ -15,6 +15,7 @@ from lithloop.services.accounts import registration as accounts
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
+from lithloop.services.strict_input import phone_number
 
 #: Field name -> (maximum length, required).
 FIELDS = {
@@ -57,6 +58,7 @@ def parse_details(form) -> dict:
         if len(value) > limit:
             raise Invalid(_l("At most %(n)s characters.", n=limit), field=name)
         out[name] = value
+    out["phone"] = phone_number(out["phone"], "phone")
     out["taxpayer_id"] = taxpayer_id.validate(out["taxpayer_id"])
     account = out["bank_account"].replace(" ", "")
     if not (account.isascii() and account.isdigit()) or not 6 <= len(account) <= 32:

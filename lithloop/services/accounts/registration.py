@@ -29,6 +29,7 @@ from lithloop.services.accounts.passwords import (
     verify_password,
 )
 from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
+from lithloop.services.strict_input import phone_number
 
 
 def normalise_email(email: str) -> str:
@@ -94,13 +95,12 @@ def register(
         raise Invalid(_l("Enter the organisation's name."), field="organisation")
     if not name:
         raise Invalid(_l("Enter your name."), field="name")
+    phone = phone_number(phone, "phone")
     email = normalise_email(email)
     check_policy(password, email)
     _ensure_free(organisation, email)
     status = OrgStatus.ACTIVE if kind is OrgKind.BUYER else OrgStatus.PENDING
-    org = Organisation(
-        name=organisation, kind=kind, status=status, city=city.strip(), phone=phone.strip()
-    )
+    org = Organisation(name=organisation, kind=kind, status=status, city=city.strip(), phone=phone)
     if status is OrgStatus.ACTIVE:
         org.approved_at = clock.now()
     (role,) = ROLES_BY_KIND[kind]

@@ -14,6 +14,7 @@ from lithloop.models import Role, Site, SiteKind, User
 from lithloop.services.accounts import policies
 from lithloop.services.booking.distances import SITE_REACH_KM, straight_km_from_park
 from lithloop.services.errors import Forbidden, Invalid, NotFound
+from lithloop.services.strict_input import phone_number
 
 SITE_EDITORS = policies.SITE_EDITORS
 
@@ -108,6 +109,7 @@ def _validate(data: SiteInput) -> None:
         )
     if data.closes_at <= data.opens_at:
         raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
+    phone_number(data.contact_phone, "contact_phone")
 
 
 def require_site_editor(user: User) -> None:
@@ -149,7 +151,7 @@ def _fields(data: SiteInput) -> dict:
         "city": data.city.strip(),
         "district": data.district.strip(),
         "contact_name": data.contact_name.strip(),
-        "contact_phone": data.contact_phone.strip(),
+        "contact_phone": phone_number(data.contact_phone, "contact_phone"),
         "opens_at": data.opens_at,
         "closes_at": data.closes_at,
     }

@@ -32,6 +32,7 @@ from lithloop.services.market import holds as market_holds
 from lithloop.services.market.errors import Code
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.packs.state import place
+from lithloop.services.strict_input import phone_number
 
 MAX_PACKS = 200
 
@@ -138,8 +139,9 @@ def parse_delivery(raw) -> dict:
         lat, lon, city = place.lat, place.lon, place.name_zh
     if not out["delivery_address"]:
         raise Invalid(_l("For delivery, enter the street address."), field="address")
-    if not out["delivery_phone"]:
-        raise Invalid(_l("For delivery, enter a phone number."), field="phone")
+    out["delivery_phone"] = phone_number(
+        raw.get("phone"), "phone", required_message=_l("For delivery, enter a phone number.")
+    )
     if "city" not in raw:  # the dispatcher's runs route the delivery to these coordinates
         found = geocoding.locate(str(out["delivery_address"]))
         lat, lon, city = found.lat, found.lon, found.label
