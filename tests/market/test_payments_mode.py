@@ -36,7 +36,7 @@ def test_without_a_key_checkout_refuses_before_reserving_anything(unpaid_app):
     )
     assert response.status_code == 503, response.json
     assert response.json["error"] == "payments_off"
-    assert "请联系园区" in response.json["message"]  # contact the park
+    assert "请联系产业园" in response.json["message"]  # contact the park
     db.session.expire_all()
     assert db.session.get(type(pack), pack.id).state is PackState.FINISHED
     assert db.session.query(Order).count() == 0

@@ -213,3 +213,13 @@ def test_after_a_refused_form_the_switch_goes_back_to_the_forms_page(client, aut
     ).get_data(as_text=True)  # no referrer: home
     switcher = body[body.index('<nav class="lang"') : body.index("</nav>")]
     assert 'name="next" value="/"' in switcher
+
+
+def test_the_park_has_one_chinese_name():
+    """到园区自提 on one page, 在产业园自提 on the next: one park, one name (产业园)."""
+    with open(CATALOG / "messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    other = [m.id for m in catalog if m.id and "园区" in str(m.string)]
+    assert other == [], other
+    named = [m for m in catalog if m.id and "the park" in str(m.id)]
+    assert sum("产业园" in str(m.string) for m in named) > 40
