@@ -274,3 +274,17 @@ def test_an_unknown_cycle_count_is_shown_priced_at_the_largest_discount(client, 
     client.get("/lang/zh_CN")
     page = client.get(f"/plant/packs/{unread.id}").get_data(as_text=True)
     assert "循环次数未知：按最保守的情况计价" in page
+
+
+def test_the_state_of_health_label_takes_the_pages_parentheses(client, auth, world):
+    """ "健康度 (%)" beside "容量（Ah）": the label was glued from two pieces, so its
+    parentheses stayed half-width in Chinese."""
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    url = f"/plant/packs/{packs(world)[0].id}"
+    english = client.get(url).get_data(as_text=True)
+    assert '<label for="soh_pct">State of health (%)</label>' in english
+    client.get("/lang/zh_CN")
+    for page in (url, "/plant/assembly"):
+        chinese = client.get(page).get_data(as_text=True)
+        assert '<label for="soh_pct">健康度（%）</label>' in chinese, page
