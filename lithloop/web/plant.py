@@ -49,6 +49,9 @@ DECISIONS = {"refurbish": _l("Refurbish for second life"), "recycle": _l("Recycl
 def _error(exc: ServiceError) -> dict:
     if exc.status == 404:
         raise exc
+    fields = getattr(exc, "fields", None)  # a test refused field by field: all of them
+    if fields:
+        return {name: str(message) for name, message in fields.items()}
     return {exc.field or "_form": str(exc.message)}
 
 

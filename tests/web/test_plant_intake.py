@@ -288,3 +288,18 @@ def test_the_state_of_health_label_takes_the_pages_parentheses(client, auth, wor
     for page in (url, "/plant/assembly"):
         chinese = client.get(page).get_data(as_text=True)
         assert '<label for="soh_pct">健康度（%）</label>' in chinese, page
+
+
+def test_a_test_refused_names_every_field_to_correct_at_once(client, auth, world):
+    """Five fields typed wrong took five submits, one reason at a time."""
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    url = f"/plant/packs/{packs(world)[0].id}"
+    typed = {"capacity_ah": "-5", "soh_pct": "150", "ocv_v": "nan", "cycle_count": "1.5"}
+    response = submit(client, f"{url}/test", typed, page=url)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for field in ("capacity_ah", "soh_pct", "ocv_v", "cycle_count", "insulation_ok"):
+        assert f'id="err-{field}"' in page, field
+    assert 'value="-5"' in page and 'value="150"' in page  # kept as typed
+    assert db.session.get(Pack, packs(world)[0].id).grade is None

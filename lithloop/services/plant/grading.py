@@ -76,27 +76,60 @@ def insulation_result(value) -> bool:
     raise Invalid(_l("Say whether the insulation test passed or failed."), field="insulation_ok")
 
 
+class TestRefused(Invalid):
+    """Test values refused, each field with its reason (`fields`, in the form's order): the
+    operator corrects them all at once, not one a submit. The message is the first one."""
+
+    def __init__(self, fields: dict[str, object]):
+        field, message = next(iter(fields.items()))
+        super().__init__(message, field=field)
+        self.fields = fields
+
+
 def parse_test(raw: dict) -> TestValues:
     """Check typed test values; SoH must lie within 0-100 %, the insulation result must be
-    given (pass or fail), the BMS cycle count is optional."""
-    capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
+    given (pass or fail), the BMS cycle count is optional. Every refused field is named
+    (TestRefused)."""
+    refused: dict[str, object] = {}
+
+    def checked(parse, *args):
+        try:
+            return parse(*args)
+        except Invalid as exc:
+            refused[exc.field or "_form"] = exc.message
+            return None
+
     percentage = _l("State of health is a percentage from 0 to 100.")
-    soh = _number(
-        raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."), percentage
+
+    def soh_of(raw):
+        soh = _number(
+            raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."), percentage
+        )
+        if soh is not None and soh > 100:
+            raise Invalid(percentage, field="soh_pct")
+        return soh
+
+    capacity = checked(_number, raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
+    soh = checked(soh_of, raw)
+    resistance = checked(
+        _number, raw, "resistance_mohm", False, _l("Enter the internal resistance in mΩ.")
     )
-    if soh > 100:
-        raise Invalid(percentage, field="soh_pct")
+    ocv = checked(_number, raw, "ocv_v", False, _l("Enter the open-circuit voltage in V."))
+    cycles = checked(
+        lambda: optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES)
+    )
+    insulation = checked(insulation_result, raw.get("insulation_ok"))
+    if refused:
+        raise TestRefused(refused)
     return TestValues(
         capacity_ah=capacity.quantize(Decimal("0.01")),
         soh_pct=soh.quantize(Decimal("0.01")),
-        resistance_mohm=_number(
-            raw, "resistance_mohm", False, _l("Enter the internal resistance in mΩ.")
-        ),
-        ocv_v=_number(raw, "ocv_v", False, _l("Enter the open-circuit voltage in V.")),
-        insulation_ok=insulation_result(raw.get("insulation_ok")),
+        resistance_mohm=resistance,
+        ocv_v=ocv,
+        insulation_ok=insulation,
         visual_damage=str(raw.get("visual_damage") or "").strip()[:200],
         damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
-        cycle_count=optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES),
+        cycle_count=cycles,
     )
 
 
