@@ -180,6 +180,9 @@ def test_the_owners_letter_and_page_tell_truck_and_eta_in_their_language(client,
     assert f"车辆 {route.truck.plate}，预计 {eta} 到达" in page and "ETA" not in page
 
 
+LOT = {"chemistry": "LFP", "form": "pack", "count": 2, "condition": "intact", "codes": []}
+
+
 def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff):
     """The payable coefficient's line read '-0.22 → -0.22 x value' on the Chinese statement."""
     booking = booked(plant_staff)
@@ -188,6 +191,15 @@ def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff):
     auth.login(plant_staff["plant"].email)
     page = client.get(f"/settlements/{booking.id}").get_data(as_text=True)
     assert "× 回收金属价值" in page and "x value" not in page
+    # its lines are items of the statement, not production lines ("产线"), and the lot's
+    # masses have their thousands separator
+    head = page.split("<section>")[1].split("</thead>")[0]
+    assert "<th>项目</th>" in head and "产线" not in head
+    big = booked(plant_staff, [{**LOT, "mass_kg": "6240"}])
+    receive(plant_staff, big, "6208.8")
+    settlement_service.settle(plant_staff["plant"], big.id)
+    page = client.get(f"/settlements/{big.id}").get_data(as_text=True)
+    assert "<p>预约 6,240.00 千克，实测 6,208.80 千克</p>" in page  # read 6240.00
 
 
 def test_a_refused_publish_names_the_bookings_state_in_words(app, client, day_world):
