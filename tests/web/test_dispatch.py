@@ -215,6 +215,8 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
     index = client.get(f"/dispatch/?date={day_world['day'].isoformat()}")
     assert index.status_code == 200
     assert f'/bookings/{day_world["bookings"][0]}"' in index.get_data(as_text=True)
+    # five bookings (on a phone, five cards) before the run form: a link leads down to it
+    assert '<a href="#run-form" id="to-run-form">优化路线 ↓</a>' in index.get_data(as_text=True)
     run = run_to_end(client, day_world)
     panel = client.get(f"/dispatch/runs/{run['id']}/progress").get_data(as_text=True)
     assert "<progress" in panel and 'value="100"' in panel and "hx-trigger" not in panel
