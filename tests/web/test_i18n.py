@@ -223,3 +223,15 @@ def test_the_park_has_one_chinese_name():
     assert other == [], other
     named = [m for m in catalog if m.id and "the park" in str(m.id)]
     assert sum("产业园" in str(m.string) for m in named) > 40
+
+
+def test_each_message_is_translated_once():
+    """Two engineers adding the same message leave two entries; the compiled catalogue keeps
+    one of them, silently, so a later fix to the other changes nothing."""
+    import collections
+    import re
+
+    text = (CATALOG / "messages.po").read_text("utf-8")
+    keys = re.findall(r'^(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)', text, flags=re.M)
+    twice = [k for k, n in collections.Counter(keys).items() if n > 1 and k[1] != '""\n']
+    assert twice == [], twice
