@@ -94,6 +94,15 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     dangerous = client.get(f"/routes/{route.id}/dangerous-goods").get_data(as_text=True)
     assert "P903" in dangerous and order.buyer_org.name in dangerous  # consignee: the buyer
     assert '<dd class="mass">400.00</dd>' in dangerous  # the delivered pack under UN3480
+    order.status = OrderStatus.CANCELLED  # e.g. refunded in full while the truck was out
+    db.session.commit()
+    with pytest.raises(Conflict) as cancelled:
+        driver_work.record_delivered(driver, stop_id)
+    said = str(cancelled.value.message)
+    assert cancelled.value.code == "not_deliverable" and "已取消" in said, said
+    assert "cancelled" not in said  # the state in words, not its stored code
+    order.status = OrderStatus.PAID
+    db.session.commit()
     driver_work.record_delivered(driver, stop_id)
     db.session.expire_all()
     done = db.session.get(Order, order.id)

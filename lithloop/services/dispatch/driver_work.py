@@ -181,7 +181,7 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
                 _l(
                     "Order #%(id)s is %(s)s and cannot be delivered.",
                     id=order.id,
-                    s=order.status.value,
+                    s=labels.label(labels.ORDER_STATUS, order.status),
                 ),
                 code=Code.NOT_DELIVERABLE,
             )
