@@ -117,8 +117,9 @@ LEFT_OUT_REASON = _table(
             "No truck has the required skill (dangerous goods) free that day."
         ),
         LeftOutReason.CAPACITY_EXCEEDED: _l("The lot is heavier than any truck can carry."),
+        # a re-plan sends trucks on from where they are, not from the park: no start named
         LeftOutReason.WINDOW_UNREACHABLE: _l(
-            "The time window cannot be reached from the park within a shift."
+            "No truck can reach the site within its time window during a shift."
         ),
         LeftOutReason.OUT_OF_RANGE: _l("The site is beyond the trucks' range in a working day."),
         LeftOutReason.DAY_FULL: _l("The day is full (capacity or time): move it to another day."),

@@ -235,3 +235,18 @@ def test_each_message_is_translated_once():
     keys = re.findall(r'^(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)', text, flags=re.M)
     twice = [k for k, n in collections.Counter(keys).items() if n > 1 and k[1] != '""\n']
     assert twice == [], twice
+
+
+def test_a_window_no_truck_reaches_names_no_start(app):
+    """A re-plan under way sends trucks on from where they are: the owner of a booking left
+    out for its window was told it 'cannot be reached from the park'."""
+    from flask_babel import force_locale
+
+    from lithloop import labels
+    from lithloop.vocab import LeftOutReason
+
+    with app.test_request_context():
+        for locale, park in (("en", "park"), ("zh_CN", "产业园")):
+            with force_locale(locale):
+                words = str(labels.LEFT_OUT_REASON[LeftOutReason.WINDOW_UNREACHABLE])
+            assert park not in words and words, (locale, words)
