@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import LazyString, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from lithloop.extensions import babel
@@ -70,6 +70,14 @@ def semicolon() -> str:
     """Between the items of a list of labelled values: full-width in Chinese, "; " in
     English."""
     return "\uff1b" if current_language() == "zh_CN" else "; "
+
+
+def listed(items: list[str]) -> LazyString:
+    """Items as a list in the reader's language, read when shown: "a、b" in Chinese,
+    "a, b" in English; "—" for none."""
+    return LazyString(
+        lambda: ("\u3001" if current_language() == "zh_CN" else ", ").join(items) or "—"
+    )
 
 
 def current_language() -> str:

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels, letters
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import (
     Booking,
     BookingEvent,
@@ -72,13 +72,6 @@ def _check_hazard_date(draft: BookingDraft, today: date) -> None:
         )
 
 
-def _listed(days: list[str]) -> LazyString:
-    """Days as a list in the reader's language: "12-08、12-09" in Chinese, "12-08, 12-09"."""
-    return LazyString(
-        lambda: ("、" if str(get_locale() or "zh").startswith("zh") else ", ").join(days) or "—"
-    )
-
-
 def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
     """The next open days after a date that still fit a stop of this mass."""
     horizon = current_app.config["BOOKING_HORIZON_DAYS"]
@@ -122,7 +115,7 @@ def _book(
     status = capacity.status_of(day)
     if status.holiday or not status.fits(draft.total_mass_kg):
         db.session.rollback()
-        free = _listed(next_free_days(draft.total_mass_kg, draft.pickup_date))
+        free = listed(next_free_days(draft.total_mass_kg, draft.pickup_date))
         if status.holiday:
             why = _l(
                 "%(d)s is a public holiday: the park is closed. Next free days: %(free)s.",

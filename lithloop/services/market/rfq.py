@@ -91,14 +91,9 @@ _CHECKS = (_quantity, _chemistry, _min_kwh, _min_soh, _grade, _use_case, _wanted
 
 def parse_spec(form) -> dict:
     """The request's fields from a form or JSON body; Invalid names the first bad field."""
-    quantity = _quantity(form)
-    kwh = _min_kwh(form)
-    soh = _min_soh(form)
-    grade = _grade(form)
-    use_case = _use_case(form)
-    wanted_by = _wanted_by(form)
-    note = _note(form)
-    chemistry = _chemistry(form)
+    quantity, chemistry, kwh, soh, grade, use_case, wanted_by, note = (
+        check(form) for check in _CHECKS
+    )
     return {
         "chemistry": chemistry,
         "quantity": quantity,
