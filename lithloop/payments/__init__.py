@@ -11,6 +11,7 @@ runs outside an explicit demo.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app, has_request_context
 
@@ -76,7 +77,10 @@ def settings() -> _Settings:
                 "Payments are not configured: set STRIPE_SECRET_KEY.", code="not_configured"
             )
         else:
-            server = localstripe_server.embedded()
+            # kept in the instance folder: a restarted demo still knows its payments
+            state = Path(app.config["INSTANCE_PATH"]) / "demo-payments.pickle"
+            state.parent.mkdir(parents=True, exist_ok=True)
+            server = localstripe_server.embedded(str(state))
             resolved = _Settings(
                 localstripe_server.LOCAL_SECRET_KEY,
                 localstripe_server.LOCAL_PUBLISHABLE_KEY,

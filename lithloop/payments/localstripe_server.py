@@ -124,14 +124,18 @@ class LocalStripe:
 
 
 _embedded: LocalStripe | None = None
+_embedded_state: str | None = None
 _embedded_lock = threading.Lock()
 
 
-def embedded() -> LocalStripe:
-    """The process-wide localstripe of the embedded default, started on first use."""
-    global _embedded
+def embedded(state_file: str | None = None) -> LocalStripe:
+    """The process-wide localstripe of the embedded default, started on first use; with a
+    `state_file` (kept for later starts) its objects outlive the process, so a payment begun
+    before `make run` was restarted can still be completed after it."""
+    global _embedded, _embedded_state
     with _embedded_lock:
+        _embedded_state = state_file or _embedded_state
         if _embedded is None or _embedded.process is None or _embedded.process.poll() is not None:
-            _embedded = LocalStripe().start()
+            _embedded = LocalStripe(state_file=_embedded_state).start()
             atexit.register(_embedded.stop)
         return _embedded
