@@ -102,6 +102,7 @@ def receive(booking_id: int):
                 "mass_kg": form.get(f"lot-{i}-mass_kg", ""),
                 "count": form.get(f"lot-{i}-count", ""),
                 "codes": form.get(f"lot-{i}-codes", ""),
+                "note": form.get(f"lot-{i}-note", ""),
             }
             for i in range(count)
         ],

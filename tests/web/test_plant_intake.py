@@ -8,7 +8,16 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, Grade, Pack, PackState, Role, Warehouse
+from lithloop.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Grade,
+    Pack,
+    PackState,
+    Role,
+    Warehouse,
+)
 from tests import worlds
 from tests.conftest import submit
 from tests.factories import make_user
@@ -303,3 +312,64 @@ def test_a_test_refused_names_every_field_to_correct_at_once(client, auth, world
         assert f'id="err-{field}"' in page, field
     assert 'value="-5"' in page and 'value="150"' in page  # kept as typed
     assert db.session.get(Pack, packs(world)[0].id).grade is None
+
+
+def _events() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(BookingEvent))
+
+
+def _received_detail(world) -> dict:
+    db.session.expire_all()
+    event = db.session.scalar(
+        sa.select(BookingEvent).where(
+            BookingEvent.booking_id == world["booking_id"],
+            BookingEvent.to_status == BookingStatus.RECEIVED,
+        )
+    )
+    return event.detail
+
+
+def test_a_lot_short_of_its_booked_count_needs_a_note_beside_the_lot(client, auth, world):
+    """Three of four booked modules arrived: refused until the lot says why, nothing stored."""
+    login(client, auth, world)
+    before, events = row_counts(), _events()
+    response = receive(client, world, {**form_of(world), "lot-1-count": "3"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="err-lots-1-note"[^>]*>3 arrived, 4 booked: add a note', text), text
+    assert 'name="lot-1-note"' in text and 'value="3"' in text  # the typed count is kept
+    assert row_counts() == before and _events() == events
+    assert db.session.get(Booking, world["booking_id"]).status is BookingStatus.PICKED_UP
+
+
+def test_a_lot_count_with_its_note_is_received_and_the_note_shown(client, auth, world):
+    login(client, auth, world)
+    why = "one module left at the branch: case cracked"
+    data = {**form_of(world), "lot-1-count": "3", "lot-1-note": why}
+    response = receive(client, world, data)
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    assert len(packs(world)) == 5  # 2 coded LFP packs + 3 of the 4 modules
+    assert _received_detail(world)["lots"] == [{"lot": 2, "booked": 4, "count": 3, "note": why}]
+    auth.logout()
+    auth.login(world["dealer"].email)
+    page = client.get(f"/bookings/{world['booking_id']}").get_data(as_text=True)
+    assert f"Lot 2: 3 arrived, 4 booked ({why})" in page
+    client.get("/lang/zh_CN")
+    page = client.get(f"/bookings/{world['booking_id']}").get_data(as_text=True)
+    assert f"第 2 批：到货 3 件，预约 4 件（{why}）" in page
+
+
+def test_a_lot_arrived_as_booked_needs_no_note(client, auth, world):
+    """Counts as booked go through without a note; a note given anyway is kept with its lot."""
+    login(client, auth, world)
+    data = {**form_of(world), "lot-0-count": "2", "lot-1-count": "4", "lot-1-note": "tabs bent"}
+    response = receive(client, world, data)
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    assert len(packs(world)) == 6
+    assert _received_detail(world)["lots"] == [
+        {"lot": 2, "booked": 4, "count": 4, "note": "tabs bent"}
+    ]
+    auth.logout()
+    auth.login(world["dealer"].email)
+    page = client.get(f"/bookings/{world['booking_id']}").get_data(as_text=True)
+    assert "Weighed at the park: 2,700 kg; Lot 2 (tabs bent)" in page

@@ -43,9 +43,13 @@ def picked_up(
     }
 
 
-def received(mass_kg: Decimal) -> dict:
-    """The park weighed the booking's packs in."""
-    return {"kind": RECEIVED, "kg": str(mass_kg)}
+def received(mass_kg: Decimal, lots: list[dict] | None = None) -> dict:
+    """The park weighed the booking's packs in; `lots` are those with a count other than
+    booked or a note: {"lot": number from 1, "booked": n, "count": n, "note": the operator's}."""
+    detail: dict = {"kind": RECEIVED, "kg": str(mass_kg)}
+    if lots:
+        detail["lots"] = [dict(lot) for lot in lots]
+    return detail
 
 
 def moved(from_day: date, to_day: date, *, full: bool = True) -> dict:
@@ -91,7 +95,10 @@ def _fact(detail: dict) -> str:
             text = str(_l("%(what)s (%(diffs)s)", what=text, diffs=_joined(diffs)))
         return text
     if kind == RECEIVED:
-        return str(_l("Weighed at the park: %(kg)s kg", kg=_kg(detail["kg"])))
+        text = str(_l("Weighed at the park: %(kg)s kg", kg=_kg(detail["kg"])))
+        lots = detail.get("lots")
+        lots = [lot for lot in lots if isinstance(lot, dict)] if isinstance(lots, list) else []
+        return _joined([text, *(_lot_received(lot) for lot in lots)])
     if kind == MOVED:
         days = {"from": detail["from"], "to": detail["to"]}
         if detail.get("full", True):
@@ -100,6 +107,23 @@ def _fact(detail: dict) -> str:
     if kind == LEFT_OUT:
         return _left_out(detail)
     return ""
+
+
+def _lot_received(lot: dict) -> str:
+    """One lot's count as received against the booking, with the operator's note."""
+    if lot.get("count") != lot.get("booked"):
+        text = str(
+            _l(
+                "Lot %(n)s: %(c)s arrived, %(b)s booked",
+                n=lot.get("lot"),
+                c=lot.get("count"),
+                b=lot.get("booked"),
+            )
+        )
+    else:
+        text = str(_l("Lot %(n)s", n=lot.get("lot")))
+    note = str(lot.get("note") or "").strip()
+    return str(_l("%(what)s (%(diffs)s)", what=text, diffs=note)) if note else text
 
 
 def _left_out(detail: dict) -> str:

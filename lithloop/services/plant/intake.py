@@ -175,6 +175,16 @@ def check_mass(booked: Decimal, measured: Decimal, note: str) -> None:
         )
 
 
+def lot_counts(receipts: list[LotReceipt]) -> list[dict]:
+    """The lots received with a count other than booked or with a note, for the history
+    (numbered from 1, as the pages number lots)."""
+    return [
+        {"lot": r.lot.position + 1, "booked": r.lot.pack_count, "count": r.count, "note": r.note}
+        for r in receipts
+        if r.count_differs or r.note
+    ]
+
+
 def _refuse_existing(codes: list[str]) -> None:
     existing = sorted(db.session.scalars(sa.select(Pack.code).where(Pack.code.in_(codes))))
     if existing:
@@ -296,7 +306,11 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
         db.session.add(intake)
         rollups.on_intake(intake, booking.site.city if booking.site else None)
         booking_service.change_status(
-            user, booking.id, BookingStatus.RECEIVED, note, event_details.received(measured)
+            user,
+            booking.id,
+            BookingStatus.RECEIVED,
+            note,
+            event_details.received(measured, lot_counts(receipts)),
         )
     except sa.exc.IntegrityError as exc:
         db.session.rollback()

@@ -22,6 +22,7 @@ from lithloop.services.strict_input import int_or_default, parse_amount
 
 CENT = Decimal("0.01")
 MAX_PACKS_PER_LOT = 2000
+MAX_NOTE = 500
 _MASS_SEPARATOR = re.compile(r"[=,;\t，；＝]")
 
 
@@ -33,6 +34,12 @@ class LotReceipt:
     mass_kg: Decimal
     count: int
     codes: tuple[tuple[str, Decimal | None], ...]
+    note: str = ""
+
+    @property
+    def count_differs(self) -> bool:
+        """Whether a different number of packs arrived than the booking said."""
+        return self.count != self.lot.pack_count
 
     @property
     def uncoded(self) -> int:
@@ -156,7 +163,22 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
             ),
             field=f"{prefix}.codes",
         )
-    return LotReceipt(lot, mass, count, codes)
+    note = lot_note(raw.get("note"))
+    if count != lot.pack_count and not note:
+        raise Invalid(
+            _l(
+                "%(c)s arrived, %(b)s booked: add a note saying why the count differs.",
+                c=count,
+                b=lot.pack_count,
+            ),
+            field=f"{prefix}.note",
+        )
+    return LotReceipt(lot, mass, count, codes, note)
+
+
+def lot_note(text) -> str:
+    """A lot's note as stored: whitespace runs folded to one space, at most 500 characters."""
+    return " ".join(str(text or "").split())[:MAX_NOTE]
 
 
 def parse_receipt(booking: Booking, raw: dict) -> list[LotReceipt]:
