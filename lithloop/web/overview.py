@@ -26,6 +26,7 @@ from lithloop.models import (
 from lithloop.services.accounts import policies
 from lithloop.services.accounts.registration import pending_organisations
 from lithloop.services.booking.sites import visible_sites
+from lithloop.web.region_map import place_name
 
 
 def region_map(sites: list[Site]) -> dict:
@@ -153,7 +154,8 @@ def home_context(user: User) -> dict:
 
 
 def picker_map(form) -> dict:
-    """The region's places and the form's pin on a canvas the page can click to move the pin."""
+    """The region's places, named in the page's language, and the form's pin on a canvas the
+    page can click to move the pin."""
     from lithloop.geo import load_places
 
     places = load_places()
@@ -170,7 +172,7 @@ def picker_map(form) -> dict:
         "pin": pin,
         "bounds": [canvas.min_lat, canvas.max_lat, canvas.min_lon, canvas.max_lon, canvas.margin],
         "places": [
-            dict(zip(("x", "y"), canvas.xy(p.lat, p.lon), strict=True), name=p.name_zh)
+            dict(zip(("x", "y"), canvas.xy(p.lat, p.lon), strict=True), name=place_name(p))
             for p in places
         ],
     }

@@ -14,7 +14,7 @@ from lithloop.geo.boundaries import (
     place_labels,
     scale_bar,
 )
-from lithloop.geo.gazetteer import load_places
+from lithloop.geo.gazetteer import Place, english, load_places
 from lithloop.geo.projection import Canvas
 
 GEOJSON = os.path.join("vendor", "region-geo", "heilongjiang-jilin.geojson")
@@ -28,6 +28,11 @@ def geojson_path() -> str:
 def _lang() -> str:
     locale = get_locale()
     return "zh" if locale is None or locale.language == "zh" else "en"
+
+
+def place_name(place: Place) -> str:
+    """A gazetteer place's name in the page's language (English without its bracketed note)."""
+    return place.name_zh if _lang() == "zh" else english(place)
 
 
 def geo_places() -> list[dict]:

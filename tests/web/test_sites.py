@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -91,6 +94,30 @@ def test_a_site_without_coordinates_is_told_how_to_place_it(client, dealer, lang
     for field in ("lat", "lon"):
         said = body.split(f'id="{field}-err">', 1)[1].split("</p>", 1)[0]
         assert told in said, said
+
+
+def _picker_names(body: str) -> list[str]:
+    svg = body.split('id="site-picker"', 1)[1].split("</svg>", 1)[0]
+    return [html.unescape(t) for t in re.findall(r'class="place"><title>([^<]*)</title>', svg)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "named", "script"),
+    [
+        (
+            "en",
+            ["Dong'an District", "Mudanjiang Economic and Technological Development Zone"],
+            r"^[A-Za-z' .-]+$",
+        ),
+        ("zh_CN", ["东安区", "牡丹江经济技术开发区"], r"^[\u4e00-\u9fff·]+$"),
+    ],
+)
+def test_the_site_maps_places_are_named_in_the_pages_language(client, dealer, lang, named, script):
+    """The picker's places were named in Chinese on English pages too."""
+    client.get(f"/lang/{lang}")
+    names = _picker_names(client.get("/sites/new").get_data(as_text=True))
+    assert len(names) > 50 and all(n in names for n in named), names
+    assert all(re.match(script, n) for n in names), names
 
 
 def test_a_site_too_far_for_a_shift_is_warned_once_after_saving(client, dealer):
