@@ -25,13 +25,16 @@ from lithloop.models import (
 )
 from lithloop.services.accounts import policies
 from lithloop.services.accounts.registration import pending_organisations
+from lithloop.services.booking import distances
 from lithloop.services.booking.sites import visible_sites
 from lithloop.web.region_map import place_name
 
 
-def region_map(sites: list[Site]) -> dict:
-    """Sites projected onto an SVG canvas, coloured by kind."""
-    canvas = fit_canvas([(s.lat, s.lon) for s in sites])
+def region_map(sites: list[Site], park: tuple[float, float] | None = None) -> dict:
+    """Sites projected onto an SVG canvas, coloured by kind; with `park` ((lat, lon)) the
+    park drawn too, with where its label goes."""
+    points = [(s.lat, s.lon) for s in sites] + ([park] if park else [])
+    canvas = fit_canvas(points)
     dots = [
         dict(
             zip(("x", "y"), canvas.xy(s.lat, s.lon), strict=True),
@@ -41,7 +44,28 @@ def region_map(sites: list[Site]) -> dict:
         )
         for s in sites
     ]
-    return {"width": canvas.width, "height": canvas.height, "dots": dots}
+    drawn = {"width": canvas.width, "height": canvas.height, "dots": dots}
+    if park:
+        drawn["park"] = _park_mark(*canvas.xy(*park), canvas.width)
+    return drawn
+
+
+def _park_mark(x: float, y: float, width: int) -> dict:
+    """The park's marker and its label beside it, kept inside the canvas."""
+    anchor = "start" if x < width / 3 else "end" if x > width * 2 / 3 else "middle"
+    shift = {"start": 14, "end": -14, "middle": 0}[anchor]
+    return {
+        "x": x,
+        "y": y,
+        "label_x": round(x + shift, 1),
+        "label_y": round(y - 15 if y > 40 else y + 32, 1),
+        "anchor": anchor,
+    }
+
+
+def _park_lat_lon() -> tuple[float, float]:
+    lon, lat = distances.park_position()
+    return lat, lon
 
 
 def _park_trucks() -> list[Truck]:
@@ -134,7 +158,7 @@ def home_context(user: User) -> dict:
         sites = list(db.session.scalars(visible_sites(user)))
         return {
             "sites": sites,
-            "map": region_map(sites) if sites else None,
+            "map": region_map(sites, park=_park_lat_lon()) if sites else None,
             "upcoming": upcoming_bookings(user),
         }
     if user.role is Role.DISPATCHER:

@@ -4,10 +4,14 @@ admin what waits for them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import OrgKind, Role
+from lithloop.geo.projection import fit_canvas
+from lithloop.models import OrgKind, Role, Site, SiteKind
 from lithloop.services.booking import prices as price_service
 from tests import worlds
 from tests.conftest import api_headers
@@ -63,3 +67,20 @@ def test_the_admin_home_lists_what_waits(client, app):
     admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
     page = home(client, admin).get_data(as_text=True)
     assert "0 requests for quote to answer" in page and "0 e-mails not delivered" in page
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Recycling park"), ("zh_CN", "产业园")])
+def test_a_dealer_home_map_draws_the_park_where_pickups_go(client, booking_world, lang, label):
+    """The dealer's map showed its own sites only, nothing of where the trucks take the packs."""
+    site = booking_world["site"]
+    park = db.session.scalar(sa.select(Site).where(Site.kind == SiteKind.PARK))
+    home(client, booking_world["dealer"])
+    client.get(f"/lang/{lang}")
+    page = client.get("/").get_data(as_text=True)
+    svg = page.split('<figure class="map">', 1)[1].split("</figure>", 1)[0]
+    canvas = fit_canvas([(site.lat, site.lon), (park.lat, park.lon)])
+    x, y = canvas.xy(park.lat, park.lon)
+    mark = re.search(r'<g class="park-here"><circle cx="([\d.]+)" cy="([\d.]+)" r="9"', svg)
+    assert mark and (float(mark[1]), float(mark[2])) == (x, y), svg
+    assert re.search(rf'class="park-label">{label}</text>', svg)
+    assert 'class="key park"' in svg.split("<figcaption>", 1)[1]
