@@ -12,6 +12,7 @@ from lithloop.jobs import runner
 from lithloop.models import Plan, PlanRun, RunStatus
 from lithloop.services.dispatch import run_control, runs
 from tests.conftest import api_headers, submit
+from tests.factories import PlanFactory
 from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 
 
@@ -212,10 +213,12 @@ def test_a_run_for_a_past_day_is_refused_on_the_page_and_the_api(
         headers=api_headers(client, day_world["dispatcher"]),
     )
     assert api.status_code == 422 and api.json["field"] == "date"
+    PlanFactory(run__created_by=day_world["dispatcher"])  # today's plan: something to re-plan
     today = _run_form(client, auth, day_world, {"date": clock.today().isoformat()})
     assert today.status_code == 302  # today stays possible (re-plan the rest of the day)
-    assert db.session.query(PlanRun).count() == 1
-    runner.wait(db.session.query(PlanRun).one().id, timeout=60)
+    started = db.session.query(PlanRun).order_by(PlanRun.id.desc()).first()
+    assert db.session.query(PlanRun).count() == 2 and started.plan_date == clock.today()
+    runner.wait(started.id, timeout=60)
 
 
 def test_a_refused_roster_keeps_every_shift_typed(client, auth, day_world):  # noqa: F811

@@ -12,6 +12,7 @@ class Code(StrEnum):
     BOOKING_CHANGED = "booking_changed"
     DAY_FULL = "day_full"
     INFEASIBLE_MOVE = "infeasible_move"
+    NOTHING_TO_PLAN = "nothing_to_plan"
     NOT_DELIVERABLE = "not_deliverable"
     NOT_DRAFT = "not_draft"
     NOT_MOVABLE = "not_movable"

@@ -29,6 +29,7 @@ from lithloop.models.market import Order, OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
 from lithloop.services.dispatch import plan_store, roster, run_control, run_report, under_way
+from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site
 from lithloop.services.dispatch.problem import seconds as seconds_of_day
 from lithloop.services.dispatch.run_control import (
@@ -37,6 +38,7 @@ from lithloop.services.dispatch.run_control import (
     FINISHING_DAY_S,
     RESULT_LINE,
 )
+from lithloop.services.errors import Invalid
 
 log = logging.getLogger(__name__)
 
@@ -177,12 +179,47 @@ def first_open_day(day: date) -> date:
 
 def horizon(run: PlanRun) -> list[date]:
     """The open days a run plans, starting at its date."""
-    days, day = [], run.plan_date
-    while len(days) < run.horizon_days:
+    return open_days(run.plan_date, run.horizon_days)
+
+
+def open_days(start: date, count: int) -> list[date]:
+    """The first `count` open days from `start` on (start itself when open)."""
+    days: list[date] = []
+    day = start
+    while len(days) < count:
         if capacity.is_open(day):
             days.append(day)
         day += timedelta(days=1)
     return days
+
+
+def has_work(day: date) -> bool:
+    """Whether a run for the day has anything to do: bookings or deliveries due, or a
+    stored plan (its routes under way go on; a re-plan of a day whose bookings were all
+    cancelled clears it)."""
+    return _latest_plan(day) is not None or bool(due_bookings(day) or due_deliveries(day))
+
+
+def require_work(start: date, horizon_days: int) -> None:
+    """Refuse a run none of whose open days has anything to plan (see has_work)."""
+    days = open_days(start, horizon_days)
+    if any(has_work(day) for day in days):
+        return
+    if len(days) == 1:
+        message = _l(
+            "Nothing to plan on %(d)s: no pickups or deliveries are due and no plan is "
+            "stored for that day. Choose another day.",
+            d=days[0].isoformat(),
+        )
+    else:
+        message = _l(
+            "Nothing to plan on the %(n)s open days from %(first)s to %(last)s: no pickups "
+            "or deliveries are due and no plan is stored for them. Choose another day.",
+            n=len(days),
+            first=days[0].isoformat(),
+            last=days[-1].isoformat(),
+        )
+    raise Invalid(message, field="date", code=Code.NOTHING_TO_PLAN)
 
 
 def solve_and_store(run: PlanRun) -> None:

@@ -114,7 +114,8 @@ def start_run(
     user: User, day: date, time_limit_s: int, horizon_days: int = 1, mode: str = "thorough"
 ) -> PlanRun:
     """Queue a run for a day (or several, carrying what does not fit to the next day);
-    refused while another run for that day is under way. A quick run ends as soon as
+    refused when none of its days has anything to plan, and while another run for that
+    day is under way. A quick run ends as soon as
     nothing improved for PLAN_QUICK_NO_IMPROVEMENT_S; a thorough one uses its time limit."""
     require_planner(user)
     if mode not in RUN_MODES:
@@ -135,6 +136,7 @@ def start_run(
             ),
             field="time_limit_s",
         )
+    planning.require_work(day, horizon_days)
     fail_stale_runs()
     capacity.lock_day(day)  # serialises run starts for the same day
     running = db.session.scalar(

@@ -92,8 +92,11 @@ def _staff() -> None:
     403,
     409,
     413,
+    422,
     503,
     s409="A run for that date is still going",
+    s422="A field is not valid, or (error nothing_to_plan, field date) none of the run's "
+    "days has pickups or deliveries due or a stored plan to re-plan",
     s503="The background workers are unreachable; the run failed at once",
 )
 @token_required
