@@ -40,6 +40,8 @@ def test_plan_map_tooltips_show_names_as_text(browser, live_server):
         log_in(page, "dispatcher@demo.lithloop")
         page.goto(f"/dispatch/plans/{plan_id}")
         page.locator("#plan-map path.leaflet-interactive").first.wait_for(state="attached")
+        box = page.locator("#plan-map .leaflet-overlay-pane > svg").bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100  # not squeezed by page CSS
         page.evaluate(  # stops drawn alone are paths; stops close together one cluster mark
             """() => document.querySelectorAll(
                 '#plan-map path.leaflet-interactive, #plan-map .map-cluster'
