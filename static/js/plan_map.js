@@ -1,7 +1,8 @@
 // Draws the plan's routes with Leaflet on the configured tile server (data from data-geo),
-// over the region's boundaries (data-boundaries, a vendored GeoJSON), with place labels, a
-// scale bar and overlapping stops clustered. Leaflet's bindTooltip/bindPopup read a string
-// as HTML: server data (plates, site names, place names) is handed over as a DOM text node.
+// over the region's boundaries (data-boundaries, a vendored GeoJSON), with place names beside
+// their dots (clear of the stops), a scale bar and overlapping stops clustered. Leaflet's
+// bindTooltip/bindPopup read a string as HTML: server data (plates, site names, place
+// names) is handed over as a DOM text node.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var el = document.getElementById("plan-map");
@@ -20,8 +21,22 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     return div;
   }
+  // px between a place's dot and its name (Leaflet adds 6 px of margin on the name's side)
+  var LABEL_GAP = 10;
+  var OFFSETS = { right: [LABEL_GAP, 0], left: [-LABEL_GAP, 0], top: [0, -LABEL_GAP], bottom: [0, LABEL_GAP] };
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
   var geo = JSON.parse(el.dataset.geo);
   var map = L.map(el);
+  // the view first (Leaflet 1.9.4 raised an error when a place dot with its permanent name
+  // was added to a map without a view); the layers are then drawn as added, in order
+  var bounds = L.latLngBounds([geo.park]);
+  geo.routes.forEach(function (route) {
+    route.stops.forEach(function (stop) { bounds.extend([stop.lat, stop.lon]); });
+  });
+  geo.left_out.forEach(function (p) { bounds.extend(p); });
+  map.fitBounds(bounds.pad(0.1));
   L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
   L.control.scale({ metric: true, imperial: false }).addTo(map);
   if (el.dataset.boundaries && window.fetch) {
@@ -36,19 +51,27 @@ document.addEventListener("DOMContentLoaded", function () {
       }).addTo(map).bringToBack();
     }).catch(function () { /* the routes stay drawn without the boundaries */ });
   }
-  var labels = L.layerGroup().addTo(map);
-  (geo.places || []).forEach(function (p) {
-    L.tooltip({ permanent: true, direction: "center", className: "place-label", interactive: false })
-      .setLatLng([p.lat, p.lon]).setContent(asText(p.text)).addTo(labels);
+  // Each place is a small dot with its name beside it, never on it, a gap wider than a stop
+  // mark or a cluster (at most 13 px from its centre) away, so that a stop at the place
+  // neither hides the name nor is hidden by it. The dots are drawn first, beneath the routes.
+  var RANK = { city: 0, county: 1, district: 2 };
+  var places = (geo.places || []).slice().sort(function (a, b) {
+    return (a.kind in RANK ? RANK[a.kind] : 3) - (b.kind in RANK ? RANK[b.kind] : 3);
   });
-  var bounds = L.latLngBounds([geo.park]);
-  L.circleMarker(geo.park, { radius: 8, color: "#1b2530", fillOpacity: 1 }).addTo(map);
+  var dots = places.map(function (p) {
+    return L.circleMarker([p.lat, p.lon], {
+      radius: 2, weight: 1, color: "#2c3a33", fillColor: "#2c3a33", fillOpacity: 1,
+      interactive: false, className: "place-dot"
+    }).bindTooltip(asText(p.text), {
+      permanent: true, direction: "right", offset: [LABEL_GAP, 0], className: "place-label", interactive: false
+    }).addTo(map);
+  });
+  var parkMark = L.circleMarker(geo.park, { radius: 8, color: "#1b2530", fillOpacity: 1, className: "park-mark" }).addTo(map);
   var stops = [];
   geo.routes.forEach(function (route) {
     L.polyline(route.points, { color: route.colour, weight: 4 }).bindTooltip(asText(route.plate)).addTo(map);
     route.stops.forEach(function (stop, i) {
       stops.push({ lat: stop.lat, lon: stop.lon, colour: route.colour, text: route.plate + " " + (i + 1) + ". " + stop.name, short: (i + 1) + ". " + stop.name });
-      bounds.extend([stop.lat, stop.lon]);
     });
   });
   var marks = L.layerGroup().addTo(map);
@@ -64,7 +87,7 @@ document.addEventListener("DOMContentLoaded", function () {
     groups.forEach(function (g) {
       var first = g.items[0];
       if (g.items.length === 1) {
-        L.circleMarker([first.lat, first.lon], { radius: 7, color: first.colour, fillOpacity: 0.9 })
+        L.circleMarker([first.lat, first.lon], { radius: 7, color: first.colour, fillOpacity: 0.9, className: "stop-mark" })
           .bindTooltip(asText(first.short)).addTo(marks);
       } else {
         var icon = L.divIcon({ className: "map-cluster", iconSize: [26, 26] });
@@ -79,9 +102,50 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   geo.left_out.forEach(function (p) {
     L.circleMarker(p, { radius: 6, color: "#d92d20", dashArray: "2 2", fill: false }).addTo(map);
-    bounds.extend(p);
   });
-  map.fitBounds(bounds.pad(0.1));
+  function placeLabels() {
+    // Cities first, then counties, then districts: each name goes on the first side of its
+    // dot where it stays on the map and covers no stop, dot or name placed before it (towards
+    // the map's middle first, so also on a phone-wide map; then away, above, below); else on
+    // a side where it covers no name (over a stop, never its own place's); else it is left
+    // out until a zoom makes room.
+    var frame = el.getBoundingClientRect();
+    var middle = map.getSize().x / 2;
+    var stopsTaken = [parkMark.getElement()];
+    marks.eachLayer(function (m) { stopsTaken.push(m.getElement()); });
+    stopsTaken = stopsTaken.filter(Boolean).map(function (n) { return n.getBoundingClientRect(); });
+    var shown = dots.filter(function (dot) {
+      var node = dot.getTooltip().getElement();
+      if (node) { node.style.visibility = "hidden"; }
+      return node && map.getBounds().contains(dot.getLatLng());
+    });
+    var dotsTaken = shown.map(function (dot) { return dot.getElement().getBoundingClientRect(); });
+    var namesTaken = [];
+    function clear(box, boxes) { return !boxes.some(function (t) { return overlaps(box, t); }); }
+    shown.forEach(function (dot) {
+      var tip = dot.getTooltip();
+      var node = tip.getElement();
+      var own = dot.getElement();
+      var sides = map.latLngToContainerPoint(dot.getLatLng()).x < middle
+        ? ["right", "left", "top", "bottom"] : ["left", "right", "top", "bottom"];
+      function put(side) {
+        tip.options.direction = side;
+        tip.options.offset = OFFSETS[side];
+        tip.update();
+        return node.getBoundingClientRect();
+      }
+      var others = dotsTaken.filter(function (b, i) { return shown[i].getElement() !== own; });
+      var side = sides.find(function (s) {
+        var box = put(s);
+        var inside = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top && box.bottom <= frame.bottom;
+        return inside && clear(box, stopsTaken) && clear(box, others) && clear(box, namesTaken);
+      }) || sides.find(function (s) { return clear(put(s), namesTaken); });
+      if (side) { namesTaken.push(put(side)); }
+      node.style.visibility = side ? "" : "hidden"; // Leaflet's update() shows it again
+    });
+  }
   drawStops();
+  placeLabels();
   map.on("zoomend", drawStops);
+  map.on("moveend", placeLabels); // after zoomend, so with the stops as drawn at the new zoom
 });

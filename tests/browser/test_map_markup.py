@@ -60,3 +60,97 @@ def test_plan_map_tooltips_show_names_as_text(browser, live_server):
             site, truck = db.session.merge(site), db.session.merge(truck)
             site.name, truck.plate = old_name, old_plate
             db.session.commit()
+
+
+# Each place label and its dot (created in the same order), whether the label is shown, and
+# the stop marks drawn at the dot's place (their centre within 2 px of it); every stop mark
+# and the park's: boxes in px.
+LABEL_BOXES = """() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+            x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2}; };
+  const labels = [...document.querySelectorAll('#plan-map .leaflet-tooltip.place-label')];
+  const dots = [...document.querySelectorAll('#plan-map path.place-dot')];
+  const marks = [...document.querySelectorAll(
+    '#plan-map path.stop-mark, #plan-map path.park-mark, #plan-map .map-cluster')].map(box);
+  return {
+    map: box(document.getElementById('plan-map')),
+    pairs: labels.map((label, i) => {
+      const dot = box(dots[i]);
+      return {text: label.innerText, label: box(label), dot: dot,
+              shown: getComputedStyle(label).visibility !== 'hidden',
+              marks: marks.filter(m => Math.hypot(m.x - dot.x, m.y - dot.y) <= 2)};
+    }),
+    dots: dots.length,
+    marks: marks,
+  };
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    across = a["left"] < b["right"] and b["left"] < a["right"]
+    return across and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def _gap(a: dict, b: dict) -> float:
+    """The distance between two boxes (0 when they touch or overlap)."""
+    dx = max(a["left"] - b["right"], b["left"] - a["right"], 0)
+    dy = max(a["top"] - b["bottom"], b["top"] - a["bottom"], 0)
+    return max(dx, dy)
+
+
+def test_place_labels_sit_beside_their_dots_and_stops_at_desktop_and_phone_width(
+    browser, live_server
+):
+    from lithloop.geo.boundaries import LABEL_KINDS
+    from lithloop.geo.gazetteer import load_places
+
+    app = live_server.app
+    with app.app_context():  # a stop's site moved onto the labelled place nearest to it
+        plan = db.session.scalar(
+            sa.select(Plan)
+            .where(Plan.status == PlanStatus.PUBLISHED)
+            .order_by(Plan.plan_date.desc(), Plan.id.desc())
+        )
+        route = next(r for r in plan.routes if any(s.booking for s in r.stops))
+        site = db.session.get(Site, next(s.booking.site_id for s in route.stops if s.booking))
+        old = site.lat, site.lon
+        place = min(
+            (p for p in load_places() if p.kind in LABEL_KINDS),
+            key=lambda p: (p.lat - site.lat) ** 2 + (p.lon - site.lon) ** 2,
+        )
+        site.lat, site.lon = place.lat, place.lon
+        db.session.commit()
+        plan_id = plan.id
+    app.config["MAP_TILE_URL"] = "http://tiles.invalid/{z}/{x}/{y}.png"
+    try:
+        for phone in (False, True):
+            page = new_page(browser, live_server.url, phone=phone)
+            page.route("http://tiles.invalid/**", lambda r: r.abort())
+            log_in(page, "dispatcher@demo.lithloop")
+            page.goto(f"/dispatch/plans/{plan_id}")
+            page.locator("#plan-map .place-label >> visible=true").first.wait_for()
+            found = page.evaluate(LABEL_BOXES)
+            pairs = found["pairs"]
+            assert pairs and len(pairs) == found["dots"], found
+            shown = [p for p in pairs if p["shown"] and _overlap(p["label"], found["map"])]
+            assert any(p["marks"] and p["text"] == place.name_zh for p in shown), (phone, shown)
+            for pair in shown:
+                label, dot = pair["label"], pair["dot"]
+                # beside its own dot (centred on it across, near it along), never on it
+                centred = min(abs(label["y"] - dot["y"]), abs(label["x"] - dot["x"])) < 1.5
+                assert centred and _gap(label, dot) < 20, (phone, pair)
+                assert not _overlap(label, dot), (phone, pair)
+                for mark in pair["marks"]:  # a stop at the place: neither hides the other
+                    assert not _overlap(label, mark), (phone, pair)
+            covered = [
+                (p["text"], m) for p in shown for m in found["marks"] if _overlap(p["label"], m)
+            ]
+            assert not covered, (phone, covered)  # here every name finds a side clear of stops
+            page.context.close()
+    finally:
+        app.config["MAP_TILE_URL"] = ""
+        with app.app_context():
+            site = db.session.merge(site)
+            site.lat, site.lon = old
+            db.session.commit()

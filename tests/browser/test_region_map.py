@@ -65,7 +65,9 @@ def test_leaflet_draws_the_same_layers_and_clusters_when_zoomed_out(browser, liv
         page.goto(f"/dispatch/plans/{plan_id}")
         page.locator("#plan-map .leaflet-control-scale-line").wait_for()
         assert re.search(r"\d+ (k?m)", page.locator(".leaflet-control-scale-line").inner_text())
-        boundaries = page.locator("#plan-map .leaflet-overlay-pane path:not(.leaflet-interactive)")
+        boundaries = page.locator(
+            "#plan-map .leaflet-overlay-pane path:not(.leaflet-interactive):not(.place-dot)"
+        )
         boundaries.first.wait_for(state="attached")
         assert boundaries.count() > 20
         labels = page.locator("#plan-map .leaflet-tooltip.place-label")
