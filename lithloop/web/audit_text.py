@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop import labels
 from lithloop.i18n import money
 from lithloop.web.pricing_text import price_name
 
@@ -31,7 +32,7 @@ ACTIONS = {
 
 OBJECTS = {
     "api_token": _l("API token"),
-    "holiday_calendar": _l("Holiday calendar"),
+    "holiday_year": _l("Holiday calendar"),
     "order": _l("Order"),
     "apitoken": _l("API token"),
     "organisation": _l("Organisation"),
@@ -48,7 +49,7 @@ KEYS = {
     "email": _l("E-mail"),
     "kind": _l("Kind"),
     "line": _l("Order line"),
-    "name": _l("Name"),
+    "name": _l("Organisation name"),  # recorded only for organisations
     "note": _l("Note"),
     "off": _l("Days off"),
     "prefix": _l("Token prefix"),
@@ -96,6 +97,8 @@ def detail_rows(details: dict | None) -> list[tuple[str, str]]:
             shown = ", ".join(str(v) for v in value) or "—"
         elif isinstance(value, bool):
             shown = str(_l("yes") if value else _l("no"))
+        elif key == "kind" and isinstance(value, str):  # an organisation's kind
+            shown = labels.label(labels.ORG_KIND, value)
         elif key == "reason" and value in SESSION_END_REASONS:
             shown = str(SESSION_END_REASONS[value])
         else:

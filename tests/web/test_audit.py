@@ -144,3 +144,16 @@ def test_only_admins_read_the_audit_log_and_users(client, auth):
     target = make_user(make_org())
     response = submit(client, f"/admin/users/{target.id}/enabled", {"enabled": "0"}, page="/")
     assert response.status_code == 403
+
+
+def test_the_log_names_an_organisations_kind_and_a_calendar_year_in_words(client, auth):
+    """Walk finding: a bus company's approval showed "类型 bus_company" and "姓名" (a person's
+    name) for the organisation's name; a calendar upload showed the code holiday_year."""
+    admin = admin_logged_in(auth)
+    org = make_org(name="待批公交公司", kind=OrgKind.BUS_COMPANY, status=OrgStatus.PENDING)
+    submit(client, f"/admin/approvals/{org.id}", {"decision": "approve"}, page="/admin/approvals")
+    audit.record("holiday_calendar.upload", actor=admin, object_type="holiday_year", object_id=2027)
+    db.session.commit()
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "bus_company" not in page and "holiday_year" not in page
+    assert "公交公司" in page and "机构名称" in page and "节假日日历" in page
