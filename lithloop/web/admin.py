@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import OutboxMessage, Role
 from lithloop.services.accounts import registration as accounts
+from lithloop.services.errors import Invalid
 from lithloop.web.access import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,7 +28,10 @@ def approvals():
 @roles_required(Role.ADMIN)
 def decide(org_id: int):
     """Approve or reject one organisation."""
-    approve = request.form.get("decision") == "approve"
+    decision = request.form.get("decision")
+    if decision not in ("approve", "reject"):  # a rejection cannot be undone: never by default
+        raise Invalid(_l("Choose Approve or Reject."), field="decision")
+    approve = decision == "approve"
     org = accounts.decide_organisation(org_id, approve=approve, actor=current_user)
     flash(
         _("%(name)s approved.", name=org.name)

@@ -136,3 +136,22 @@ def test_a_new_price_version_shows_its_effect_before_it_goes_live(client, app):
     done = submit(client, "/admin/prices/new", {**form, "confirmed": "1"})
     assert done.status_code == 302 and count(PriceIndexVersion) == before + 1
     assert prices_table(client) != public_before  # live now
+
+
+def test_rejecting_a_registration_asks_first_and_is_never_the_default(client, auth):
+    """Walk finding: Reject sat in Approve's form with no question, and any POST without
+    decision=approve (a missing or garbled field) rejected the organisation for good."""
+    from lithloop.models import Organisation, OrgKind, OrgStatus
+
+    auth.login(make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN).email)
+    org = make_org(name="待批公交公司", kind=OrgKind.BUS_COMPANY, status=OrgStatus.PENDING)
+    page = text(client.get("/admin/approvals"))
+    reject_form = page[page.rindex("<form", 0, page.index('value="reject"')) :]
+    assert "data-confirm=" in reject_form[: reject_form.index(">")]
+    approve_form = page[page.rindex("<form", 0, page.index('value="approve"')) :]
+    assert "data-confirm=" not in approve_form[: approve_form.index(">")]
+    for decision in ({}, {"decision": ""}, {"decision": "Reject"}):
+        response = submit(client, f"/admin/approvals/{org.id}", decision, page="/admin/approvals")
+        assert response.status_code == 422 and "请选择" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).status is OrgStatus.PENDING
