@@ -96,10 +96,13 @@ def new_version():
                 row = price_service.add_version(current_user, **version)
             except ServiceError as exc:
                 status = exc.status
-                if exc.field in EDITABLE:
+                typed = (request.form.get(f"price_{exc.field}") or "").strip()
+                if exc.field in EDITABLE and typed:  # beside the price as typed
                     form.price_errors[exc.field] = str(exc.message)
-                else:
+                elif exc.field in form._fields or not exc.field:
                     attach_error(form, exc)
+                else:  # a price named only in the uploaded CSV (any name: "data", "validate")
+                    form.csv.errors = [_("%(k)s: %(why)s", k=exc.field, why=exc.message)]
             else:
                 flash(_("Version %(v)s saved.", v=row.version), "success")
                 return redirect(url_for("prices.versions"))

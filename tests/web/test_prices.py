@@ -337,3 +337,30 @@ def test_the_version_form_names_each_unit_once_in_words(client, admin):
     assert "元/point" not in page and "元/t)" not in page
     assert "磷酸铁锂锂点价 (元/锂点)" in page and "电池级碳酸锂 (元/吨)" in page
     assert page.count("元/kWh") == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        (b"key,value\ndata,5\n", "data："),  # a name the form object has: was a 500
+        (b"key,value\nvalidate,5\n", "validate："),
+        (b"key,value\nnew_pack.NCM811,-5\n", "new_pack.NCM811：价格必须是正数"),
+        (b"key,value\nni,-5\n", "ni：价格必须是正数"),  # not beside the empty 镍 box
+    ],
+)
+def test_a_bad_name_or_price_in_the_csv_is_named_beside_the_file(client, admin, data, shown):
+    """Walk finding: a CSV row named `data` gave a 500; a refused CSV price was shown above
+    the form, or beside an empty box, without naming which price it was."""
+    from io import BytesIO
+
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {"version": "csv-x", "effective_date": "2026-11-02", "csv": (BytesIO(data), "p.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    error = body[body.index('id="csv-err"') :]
+    assert shown in error[: error.index("</")]
+    assert 'id="price_ni-err"' not in body
