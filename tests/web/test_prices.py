@@ -364,3 +364,26 @@ def test_a_bad_name_or_price_in_the_csv_is_named_beside_the_file(client, admin, 
     error = body[body.index('id="csv-err"') :]
     assert shown in error[: error.index("</")]
     assert 'id="price_ni-err"' not in body
+
+
+def test_csv_messages_read_plainly_and_list_the_price_names(client, admin):
+    """Walk finding: a bad value read "第 3 行：abc 不是数字（请填写数字，例如 1234.50（数字
+    0-9，小数用小数点）。）。" (brackets in brackets);
+    an unknown name did not say the right ones."""
+    from io import BytesIO
+
+    def csv_error(data: bytes) -> str:
+        response = submit(
+            client,
+            "/admin/prices/new",
+            {"version": "csv-m", "effective_date": "2026-11-02", "csv": (BytesIO(data), "p.csv")},
+            content_type="multipart/form-data",
+        )
+        body = response.get_data(as_text=True)
+        error = body[body.index('id="csv-err"') :]
+        return error[error.index(">") + 1 : error.index("</")]
+
+    bad = csv_error(b"key,value\nni,1\nco,abc\n")
+    assert bad.startswith("第 3 行（abc）：") and "。）" not in bad
+    unknown = csv_error("key,value\n镍,1\n".encode("gbk"))
+    assert "镍" in unknown and "li2co3" in unknown and "new_pack.LFP" in unknown

@@ -127,7 +127,10 @@ def _build_version(
         if value is None:
             continue
         if key not in base.prices and not key.startswith("new_pack."):
-            raise Invalid(_l("Unknown price %(k)s.", k=key), field=key)
+            names = ", ".join(sorted(base.prices))
+            raise Invalid(
+                _l("Unknown price %(k)s; the names are %(names)s.", k=key, names=names), field=key
+            )
         if not value.is_finite() or value <= 0:
             raise Invalid(_l("Prices must be positive numbers."), field=key)
         old = base.prices.get(key)
@@ -291,7 +294,7 @@ def parse_price_csv(data: bytes) -> dict[str, Decimal]:
         except Invalid as exc:
             raise Invalid(
                 _l(
-                    "Row %(n)s: %(v)s is not a number (%(why)s).",
+                    "Row %(n)s (%(v)s): %(why)s",
                     n=number,
                     v=raw[:40],
                     why=exc.message,
