@@ -32,11 +32,15 @@ _HEADER_ALIASES = {
     "masskg": "mass_kg",
     "质量kg": "mass_kg",
     "质量": "mass_kg",
+    "质量千克": "mass_kg",  # the preview table's own heading, 质量（千克）
     "重量kg": "mass_kg",
+    "重量": "mass_kg",
     "inservicesince": "in_service_since",
     "投运日期": "in_service_since",
     "sohpct": "soh_pct",
     "soh": "soh_pct",
+    "健康度": "soh_pct",  # the import page's own word for soh_pct
+    "健康状态": "soh_pct",
 }
 _CHEM_ALIASES = {
     "LIFEPO4": "LFP",

@@ -283,3 +283,12 @@ def test_full_width_digits_are_read_but_superscripts_and_other_scripts_are_not()
     assert parse_decimal("⁵⁰⁰") is None  # NFKC folding read it as 500
     assert parse_decimal("٣٠٠") is None
     assert parse_date("²⁰¹⁸-03-05") is None
+
+
+def test_the_chinese_words_the_page_itself_uses_are_headers_too():
+    """Walk finding: the import page explains soh_pct as 健康度 and heads its preview 质量（千克）,
+    but a file with those headers lost its SOH column ("系统不读取“健康度”列") or was refused."""
+    header = "车牌号,电池编码,化学体系,额定电量（kWh）,质量（千克）,投运日期,健康度（%）\n"
+    result = parse(header + "黑C·D1234,,LFP,100,750,2019-03-02,81.5\n", encoding="gb18030")
+    assert result.ok, result.errors
+    assert result.rows[0].soh_pct == Decimal("81.5") and result.rows[0].mass_kg == Decimal(750)
