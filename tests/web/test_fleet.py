@@ -516,3 +516,13 @@ def test_chemistry_is_shown_in_words_on_the_fleet_pages(client, manager):
     row = "黑C·P1,,NCM523,300,2000,2019-05-01,\n"
     preview = upload(client, (HEADER + row).encode()).get_data(as_text=True)
     assert "<td>三元 NCM523</td>" in preview and "<td>NCM523</td>" not in preview
+
+
+def test_a_proposals_time_window_is_labelled_as_times(client, demo_fleet):
+    """Walk finding: the window's first select was labelled 来源 ("From" as in "where from",
+    the audit log's meaning) instead of the window's start."""
+    small_register(demo_fleet.id, clock.today())
+    body = client.get("/fleet/forecast").get_data(as_text=True)
+    label = re.search(r'<label for="from-[^"]+">([^<]+)</label>', body).group(1)
+    assert label == "时间段开始" and "来源" not in body
+    assert re.search(r'<label for="to-[^"]+">时间段结束</label>', body)
