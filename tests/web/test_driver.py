@@ -284,3 +284,16 @@ def test_a_driver_sees_their_stops_and_no_organisations_records(client, auth, wo
         booking_list.get_booking(driver, elsewhere)
     with pytest.raises(NotFound):
         site_service.get_site(driver, dealer_site.id)
+
+
+def test_full_width_digits_from_a_chinese_keyboard_are_read_as_the_mass(client, auth, world):
+    """Walk finding: "２，６５０" typed in full-width mode was refused with "enter the
+    picked-up mass" though it was entered (the booking form and intake already read it);
+    a superscript stays refused."""
+    auth.login(world["driver"].email)
+    stop = stops(world)[0]
+    refused = post(client, stop, "pickup", {"mass_kg": "２６²０", "note": "称重"})
+    assert refused.status_code == 422
+    response = post(client, stop, "pickup", {"mass_kg": "２，６５０．５", "note": "称重"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    assert fresh(stop).picked_kg == Decimal("2650.50")
