@@ -107,8 +107,8 @@ document.addEventListener("DOMContentLoaded", function () {
     // Cities first, then counties, then districts: each name goes on the first side of its
     // dot where it stays on the map and covers no stop, dot or name placed before it (towards
     // the map's middle first, so also on a phone-wide map; then away, above, below); else on
-    // a side where it covers no name (over a stop, never its own place's); else it is left
-    // out until a zoom makes room.
+    // a side where it covers no stop and no name (past the map's edge or over a dot); else it
+    // is left out until a zoom makes room (a stop matters more than a place name).
     var frame = el.getBoundingClientRect();
     var middle = map.getSize().x / 2;
     var stopsTaken = [parkMark.getElement()];
@@ -139,7 +139,10 @@ document.addEventListener("DOMContentLoaded", function () {
         var box = put(s);
         var inside = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top && box.bottom <= frame.bottom;
         return inside && clear(box, stopsTaken) && clear(box, others) && clear(box, namesTaken);
-      }) || sides.find(function (s) { return clear(put(s), namesTaken); });
+      }) || sides.find(function (s) {
+        var box = put(s);
+        return clear(box, stopsTaken) && clear(box, namesTaken);
+      });
       if (side) { namesTaken.push(put(side)); }
       node.style.visibility = side ? "" : "hidden"; // Leaflet's update() shows it again
     });
