@@ -120,7 +120,8 @@ def _act(stop_id: int, action: str, work):
             ), exc.status
         if exc.status == 404:
             raise
-        return _page({stop_id: {"field": exc.field, "message": str(exc.message)}}, exc.status)
+        refusal = {"field": exc.field, "message": str(exc.message), "action": action}
+        return _page({stop_id: refusal}, exc.status)
     if _wants_json():
         return jsonify(ok=True, stop=stop_id, replayed=replayed, message=str(DONE[action]))
     return redirect(url_for("driver.today", done=stop_id, said=action, _anchor=f"stop-{stop_id}"))

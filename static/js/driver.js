@@ -4,6 +4,8 @@
 // kept by the service worker (/driver/sw.js). Messages appear beside the stop, as text only.
 // Each queued confirmation belongs to the driver who made it: only theirs are sent under their
 // login; another driver's wait for them (or are discarded here, by choice).
+// A refusal that names a field (the server's `field`, or the page's own check) is said beside
+// that field, what was typed kept, and the field brought into view with the focus on it.
 (function () {
   "use strict";
   var QUEUE = "lithloop.driver.queue";
@@ -42,6 +44,60 @@
     if (stop) { stop.open = true; box.scrollIntoView({ block: "nearest" }); }
   }
 
+  // Field errors: one <p class="error"> at the end of the field's box, as the server renders it
+  function controlOf(form, name) {
+    var control = name && form && form.elements[name];
+    return control && control.nodeType === 1 ? control : null;
+  }
+  function clearFieldError(control) {
+    var box = control.closest(".field");
+    if (box) {
+      box.classList.remove("has-error");
+      box.querySelectorAll(".error").forEach(function (e) { e.remove(); });
+    }
+    control.removeAttribute("aria-invalid");
+    control.removeAttribute("aria-describedby");
+  }
+  function clearFormErrors(form) {
+    Array.prototype.forEach.call(form.elements, function (c) { if (c.name) { clearFieldError(c); } });
+    var box = document.getElementById("msg-" + form.dataset.stop);
+    if (box) { box.textContent = ""; }
+  }
+  // Says `message` beside the form's field `name`; false when the form has no such field.
+  function fieldError(form, name, message, focus) {
+    var control = controlOf(form, name);
+    if (!control) { return false; }
+    clearFieldError(control);
+    var box = control.closest(".field") || control.parentNode;
+    var p = document.createElement("p");
+    p.className = "error";
+    p.setAttribute("role", "alert");
+    p.id = "err-" + form.dataset.stop + "-" + form.dataset.action + "-" + name;
+    p.textContent = message;
+    box.appendChild(p);
+    box.classList.add("has-error");
+    control.setAttribute("aria-invalid", "true");
+    control.setAttribute("aria-describedby", p.id);
+    for (var d = control.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+      d.open = true;  // the stop, and "Cannot pick up?" around the exception form
+    }
+    if (focus) { control.focus({ preventScroll: true }); }
+    box.scrollIntoView({ block: "center" });
+    return true;
+  }
+  // A refusal of `form`'s confirmation: beside its field, else at the top of the stop
+  function refused(form, stopId, body, focus) {
+    var message = (body && body.message) || text("failed");
+    if (!fieldError(form, body && body.field, message, focus)) { say(stopId, message, "error"); }
+  }
+  // What was typed into a confirmation kept on the phone, back in its form
+  function restore(form, fields) {
+    fields.forEach(function (pair) {
+      var control = controlOf(form, pair[0]);
+      if (control && control.type !== "file") { control.value = pair[1]; }
+    });
+  }
+
   function markOthers() {
     var box = document.getElementById("others-queue");
     if (!box) { return; }
@@ -69,6 +125,7 @@
     markOthers();
     var items = myQueue();
     document.querySelectorAll(".driver-stop .chip.queued").forEach(function (c) { c.hidden = true; });
+    document.querySelectorAll("form.driver-action.is-queued").forEach(function (f) { f.classList.remove("is-queued"); });
     items.forEach(function (item) {
       var chip = document.querySelector("#stop-" + item.stop + " .chip.queued");
       if (chip) { chip.hidden = false; }
@@ -109,6 +166,14 @@
       });
   }
 
+  // A field edited after a refusal: its message goes (it spoke of what was there before)
+  function onEdit(event) {
+    var control = event.target;
+    if (control.form && control.form.classList.contains("driver-action") && control.getAttribute("aria-invalid")) {
+      clearFieldError(control);
+    }
+  }
+
   // POST one confirmation; resolves {ok, status, body}; rejects on a network failure
   function send(item, token) {
     var data = new URLSearchParams();
@@ -146,7 +211,9 @@
       return send(item).then(function (res) {
         writeQueue(readQueue().filter(function (q) { return q.key !== item.key; }));
         if (res.ok) { sent += 1; } else {
-          say(item.stop, (res.body && res.body.message) || text("failed"), "error");
+          var form = document.querySelector("#stop-" + item.stop + " form[data-action='" + item.action + "']");
+          if (form) { restore(form, item.fields); }  // refused: what was typed, to correct
+          refused(form, item.stop, res.body, false);
         }
         return next();
       });
@@ -178,6 +245,7 @@
     if (!form.classList || !form.classList.contains("driver-action")) { return; }
     event.preventDefault();
     if (form.classList.contains("is-queued")) { say(form.dataset.stop, text("kept"), "warning"); return; }
+    clearFormErrors(form);
     if (!checkPickup(form, true)) { return; }
     if (!form.elements.idempotency_key.value) { form.elements.idempotency_key.value = newKey(); }
     var fields = [];
@@ -195,9 +263,7 @@
         location.assign(location.pathname + "?done=" + item.stop + "&said=" + item.action + "#stop-" + item.stop);
         return;
       }
-      say(item.stop, (res.body && res.body.message) || text("failed"), "error");
-      var field = res.body && res.body.field && form.elements[res.body.field];
-      if (field && field.focus) { field.setAttribute("aria-invalid", "true"); field.focus(); }
+      refused(form, item.stop, res.body, true);
     }).catch(function () {
       if (button) { button.disabled = false; }
       enqueue(form, fields);
@@ -316,6 +382,8 @@
       ME = { id: data.dataset.user || "", name: data.dataset.userName || "" };
     }
     document.addEventListener("submit", onSubmit);
+    document.addEventListener("input", onEdit);
+    document.addEventListener("change", onEdit);
     var discard = document.getElementById("discard-others");
     if (discard) { discard.addEventListener("click", discardOthers); }
     document.querySelectorAll("form.driver-action[data-action=pickup]").forEach(function (form) {

@@ -1,0 +1,75 @@
+"""What the driver's page says when a confirmation is refused, at 390 px: beside the field it
+concerns (the server's `field`), what was typed kept, the field in view with the focus on it."""
+
+from __future__ import annotations
+
+from lithloop.models import BookingStatus
+from tests.browser.audit import check_page
+from tests.browser.conftest import log_in, new_page
+from tests.browser.test_driver_road import _list_codes, _stop_facts
+
+IN_VIEW = (
+    "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+)
+
+
+def _current_stop(browser, live):
+    """The driver's page on a phone, and its open stop (its booking listing pack codes)."""
+    page = new_page(browser, live.url, phone=True)
+    log_in(page, "driver@demo.lithloop")
+    page.goto("/driver/")
+    stop_id = int(page.locator(".driver-stop[open] form.pickup").get_attribute("data-stop"))
+    _list_codes(live, stop_id)
+    page.reload()
+    return page, stop_id
+
+
+def _posts(page, action: str) -> list[str]:
+    """The confirmations of `action` the page sends (filled in as they go)."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if r.url.endswith("/" + action) else None)
+    return seen
+
+
+def _beside(page, form, name: str, error_id: str):
+    """The refusal shown in the field box of `name`, in view, the field focused; its text."""
+    error = form.locator(f".field:has([name={name}]) p.error#{error_id}")
+    error.wait_for()
+    assert error.is_visible() and error.evaluate(IN_VIEW)
+    assert page.evaluate("document.activeElement.name") == name
+    assert form.locator(f"[name={name}]").get_attribute("aria-invalid") == "true"
+    return error.inner_text()
+
+
+def test_a_refused_pickup_is_said_beside_its_field_and_keeps_what_was_typed(
+    browser, live_server, screenshots
+):
+    page, stop_id = _current_stop(browser, live_server)
+    facts = _stop_facts(live_server, stop_id)
+    form = page.locator(f"form.pickup[data-stop='{stop_id}']")
+    codes = "\n".join(facts["codes"])
+    sent = _posts(page, "pickup")
+
+    # more than the truck carries: refused by the server, said beside the mass
+    form.locator("textarea[name=codes]").fill(codes)
+    form.locator("input[name=mass_kg]").fill("999999")
+    form.locator("input[name=note]").fill("地磅读数")
+    form.locator("button[type=submit]").click()
+    said = _beside(page, form, "mass_kg", f"err-{stop_id}-pickup-mass_kg")
+    assert "999,999 kg" in said and len(sent) == 1
+    assert page.locator(f"#msg-{stop_id}").inner_text().strip() == ""  # not at the card's top
+    assert form.locator("input[name=mass_kg]").input_value() == "999999"
+    assert form.locator("input[name=note]").input_value() == "地磅读数"
+    assert form.locator("textarea[name=codes]").input_value() == codes
+    check_page(page, "driver-refused-mass", screenshots, phone=True)
+
+    # corrected mass, a code that is not a GB/T 34014 code: beside the codes, the mass's gone
+    form.locator("input[name=mass_kg]").fill(str(round(facts["booked"])))
+    assert form.locator("p.error").count() == 0  # the mass's message went with the edit
+    form.locator("textarea[name=codes]").fill(codes + "\nNOT-A-CODE")
+    form.locator("button[type=submit]").click()
+    said = _beside(page, form, "codes", f"err-{stop_id}-pickup-codes")
+    assert "NOT-A-CODE" in said and len(sent) == 2
+    assert form.locator("p.error").count() == 1
+    assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
+    page.context.close()

@@ -1,0 +1,53 @@
+"""A refused driver confirmation said beside the field of the form it came from (the pickup
+and the exception both have a note)."""
+
+from __future__ import annotations
+
+import re
+
+from tests import worlds
+from tests.web.test_driver import post, stops
+
+world = worlds.published_route  # of `driver`, three pickups over two trips
+
+
+def _error(page: str, error_id: str) -> str:
+    """The text of the refusal with that id ("" when the page has none)."""
+    found = re.search(rf'<p class="error" role="alert" id="{error_id}">([^<]*)</p>', page)
+    return found.group(1) if found else ""
+
+
+def test_a_refused_exception_is_said_beside_its_reason_with_the_note_kept(client, auth, world):
+    auth.login(world["driver"].email)
+    stop = stops(world)[1]
+    refused = post(client, stop, "exception", {"reason": "", "note": "门卫说明天再来"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert _error(page, f"err-{stop.id}-exception-reason") == "请选择出现了什么问题。"
+    assert '<details class="cannot" open>' in page
+    assert f'id="xnote-{stop.id}" name="note" maxlength="300" value="门卫说明天再来"' in page
+    assert f'id="pnote-{stop.id}" name="note" maxlength="300" value=""' in page  # not the pickup's
+    assert page.count('role="alert" id="err-') == 1
+
+
+def test_a_refused_exception_note_is_said_in_the_exception_form(client, auth, world):
+    auth.login(world["driver"].email)
+    stop = stops(world)[1]
+    refused = post(client, stop, "exception", {"reason": "not_as_described", "note": ""})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert _error(page, f"err-{stop.id}-exception-note")
+    assert not _error(page, f"err-{stop.id}-pickup-note")
+    assert '<option value="not_as_described" selected>' in page
+
+
+def test_a_refused_pickup_note_is_said_in_the_pickup_form(client, auth, world):
+    auth.login(world["driver"].email)
+    stop = stops(world)[0]
+    refused = post(client, stop, "pickup", {"mass_kg": "9000", "codes": "", "note": ""})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert _error(page, f"err-{stop.id}-pickup-note")
+    assert not _error(page, f"err-{stop.id}-exception-note")
+    assert f'id="mass-{stop.id}" name="mass_kg" inputmode="decimal" required value="9000"' in page
+    assert '<details class="cannot">' in page
