@@ -44,6 +44,18 @@
     if (stop) { stop.open = true; box.scrollIntoView({ block: "nearest" }); }
   }
 
+  // A number as the server reads it (strict_input.parse_amount after codes.fold_full_width):
+  // a Chinese keyboard's full-width forms (１２６０, ，, ．) as ASCII and nothing else folded
+  // (², ٣ stay unreadable, as there); a comma only between groups of three (1,260, not 0,5).
+  var AMOUNT = /^[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)$/;
+  function foldFullWidth(s) {
+    return s.replace(/[\uFF01-\uFF5E]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); });
+  }
+  function readAmount(raw) {
+    var s = foldFullWidth(String(raw == null ? "" : raw)).trim();
+    return AMOUNT.test(s) ? parseFloat(s.replace(/,/g, "")) : NaN;
+  }
+
   // Field errors: one <p class="error"> at the end of the field's box, as the server renders it
   function controlOf(form, name) {
     var control = name && form && form.elements[name];
@@ -292,7 +304,7 @@
     var problems = [];
     var missing = expected.filter(function (c) { return loaded.indexOf(c) < 0; });
     var unexpected = expected.length ? loaded.filter(function (c) { return expected.indexOf(c) < 0; }) : [];
-    var mass = parseFloat(String(form.elements.mass_kg.value).replace(/[,\s]/g, ""));
+    var mass = readAmount(form.elements.mass_kg.value);
     if (mass > 0 && booked > 0) {
       var off = (mass - booked) / booked * 100;
       if (Math.abs(off) > tolerance) {

@@ -1,5 +1,7 @@
 """What the driver's page says when a confirmation is refused, at 390 px: beside the field it
-concerns (the server's `field`), what was typed kept, the field in view with the focus on it."""
+concerns (the server's `field`, or the page's own check), what was typed kept, the field in
+view with the focus on it; and a Chinese keyboard's full-width mass read for the page's own
+mass check as the server reads it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from tests.browser.audit import check_page
 from tests.browser.conftest import log_in, new_page
 from tests.browser.test_driver_road import _list_codes, _stop_facts
 
+FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
 IN_VIEW = (
     "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
 )
@@ -72,4 +75,28 @@ def test_a_refused_pickup_is_said_beside_its_field_and_keeps_what_was_typed(
     assert "NOT-A-CODE" in said and len(sent) == 2
     assert form.locator("p.error").count() == 1
     assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
+    page.context.close()
+
+
+def test_a_full_width_mass_is_checked_against_the_booking(browser, live_server):
+    page, stop_id = _current_stop(browser, live_server)
+    facts = _stop_facts(live_server, stop_id)
+    form = page.locator(f"form.pickup[data-stop='{stop_id}']")
+    form.locator("textarea[name=codes]").fill("\n".join(facts["codes"]))
+    mass, warning = form.locator("input[name=mass_kg]"), form.locator(".check-warning")
+    heavy = round(facts["booked"] * 1.22)
+    sent = _posts(page, "pickup")
+
+    mass.fill(str(heavy).translate(FULL_WIDTH))  # １５８６ from a Chinese keyboard
+    assert warning.is_visible() and "+22.0 %" in warning.inner_text()
+    mass.fill(f"{heavy:,}".translate(FULL_WIDTH))  # with a full-width thousands separator
+    assert warning.is_visible() and "+22.0 %" in warning.inner_text()
+    form.locator("button[type=submit]").click()  # no note: asked for before anything is sent
+    assert page.evaluate("document.activeElement.name") == "note" and sent == []
+
+    # what the server refuses is not read as a number here either
+    mass.fill(f"{round(facts['booked'])},5")  # a decimal comma, not 10 × the booked mass
+    assert warning.is_hidden()
+    mass.fill(str(round(facts["booked"])).translate(FULL_WIDTH))
+    assert warning.is_hidden()
     page.context.close()
