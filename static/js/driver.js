@@ -258,7 +258,7 @@
     event.preventDefault();
     if (form.classList.contains("is-queued")) { say(form.dataset.stop, text("kept"), "warning"); return; }
     clearFormErrors(form);
-    if (!checkPickup(form, true)) { return; }
+    if (!checkPickup(form, true) || !checkException(form)) { return; }  // before queueing too
     if (!form.elements.idempotency_key.value) { form.elements.idempotency_key.value = newKey(); }
     var fields = [];
     new FormData(form).forEach(function (value, name) {
@@ -280,6 +280,13 @@
       if (button) { button.disabled = false; }
       enqueue(form, fields);
     });
+  }
+
+  // The exception needs a reason chosen: asked for here, or a queued one would fail later
+  function checkException(form) {
+    if (form.dataset.action !== "exception" || form.elements.reason.value) { return true; }
+    fieldError(form, "reason", text("reason"), true);
+    return false;
   }
 
   // The pickup against the booking: ticks the expected codes, warns about missing and

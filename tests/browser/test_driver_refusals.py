@@ -1,9 +1,12 @@
 """What the driver's page says when a confirmation is refused, at 390 px: beside the field it
 concerns (the server's `field`, or the page's own check), what was typed kept, the field in
-view with the focus on it; and a Chinese keyboard's full-width mass read for the page's own
-mass check as the server reads it."""
+view with the focus on it; a Chinese keyboard's full-width mass read for the page's own mass
+check as the server reads it; and an exception without a reason stopped before it is sent or
+kept on the phone."""
 
 from __future__ import annotations
+
+import json
 
 from lithloop.models import BookingStatus
 from tests.browser.audit import check_page
@@ -99,4 +102,45 @@ def test_a_full_width_mass_is_checked_against_the_booking(browser, live_server):
     assert warning.is_hidden()
     mass.fill(str(round(facts["booked"])).translate(FULL_WIDTH))
     assert warning.is_hidden()
+    page.context.close()
+
+
+def test_an_exception_without_a_reason_is_asked_for_one_online_and_offline(
+    browser, live_server, screenshots
+):
+    page, stop_id = _current_stop(browser, live_server)
+    cannot = page.locator(f"#stop-{stop_id} details.cannot")
+    cannot.locator("summary").click()
+    form = cannot.locator("form[data-action=exception]")
+    reason = form.locator("select[name=reason]")
+    assert reason.input_value() == ""  # no reason chosen for the driver
+    sent = _posts(page, "exception")
+
+    form.locator("input[name=note]").fill("门卫说明天再来")
+    form.locator("button[type=submit]").click()
+    said = _beside(page, form, "reason", f"err-{stop_id}-exception-reason")
+    assert said == "请选择出现了什么问题。" and sent == []
+    assert form.locator("input[name=note]").input_value() == "门卫说明天再来"
+    check_page(page, "driver-exception-no-reason", screenshots, phone=True)
+
+    # a dead zone: asked for the reason, nothing kept on the phone to fail later
+    page.context.set_offline(True)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    form.locator("button[type=submit]").click()
+    assert "请选择" in _beside(page, form, "reason", f"err-{stop_id}-exception-reason")
+    queue = json.loads(page.evaluate("localStorage.getItem('lithloop.driver.queue') || '[]'"))
+    assert queue == [] and page.locator(f"#stop-{stop_id} .chip.queued").is_hidden()
+    page.context.set_offline(False)
+
+    # a reason that needs a note, without one: the server's refusal beside this form's note
+    reason.select_option("not_as_described")
+    assert form.locator("p.error").count() == 0
+    form.locator("input[name=note]").fill("")
+    form.locator("button[type=submit]").click()
+    said = _beside(page, form, "note", f"err-{stop_id}-exception-note")
+    assert said and len(sent) == 1
+    assert reason.input_value() == "not_as_described"
+    pickup_note = page.locator(f"form.pickup[data-stop='{stop_id}'] .field:has([name=note])")
+    assert pickup_note.locator("p.error").count() == 0
+    assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
     page.context.close()

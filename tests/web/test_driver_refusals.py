@@ -1,12 +1,19 @@
 """A refused driver confirmation said beside the field of the form it came from (the pickup
-and the exception both have a note)."""
+and the exception both have a note), and an exception without a known reason refused (the
+form starts with none chosen)."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import IdempotencyKey, OutboxMessage
 from tests import worlds
-from tests.web.test_driver import post, stops
+from tests.web.test_driver import events, fresh, post, stops
+from tests.web.test_driver_checks import send
 
 world = worlds.published_route  # of `driver`, three pickups over two trips
 
@@ -51,3 +58,30 @@ def test_a_refused_pickup_note_is_said_in_the_pickup_form(client, auth, world):
     assert not _error(page, f"err-{stop.id}-exception-note")
     assert f'id="mass-{stop.id}" name="mass_kg" inputmode="decimal" required value="9000"' in page
     assert '<details class="cannot">' in page
+
+
+def _count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_the_exception_form_asks_for_a_reason_rather_than_choosing_one(client, auth, world):
+    auth.login(world["driver"].email)
+    stop = stops(world)[1]
+    page = client.get("/driver/").get_data(as_text=True)
+    select = page.split(f'id="reason-{stop.id}"')[1].split("</select>")[0]
+    assert re.match(r'\s*name="reason"><option value="">— 请选择 —</option><option', select)
+    assert " selected" not in select
+
+
+@pytest.mark.parametrize("data", [{}, {"reason": ""}, {"reason": "lost"}], ids=str)
+def test_an_exception_without_a_known_reason_is_refused_naming_it(client, auth, world, data):
+    auth.login(world["driver"].email)
+    client.get("/lang/en")
+    stop = stops(world)[1]
+    before = len(events(stop.booking_id)), _count(OutboxMessage), _count(IdempotencyKey)
+    refused = send(client, stop, "exception", dict(data, note="门卫不在"), key="phone-x1")
+    assert refused.status_code == 422
+    assert refused.json["error"] == "invalid" and refused.json["field"] == "reason"
+    assert refused.json["message"] == "Choose what went wrong."
+    after = len(events(stop.booking_id)), _count(OutboxMessage), _count(IdempotencyKey)
+    assert after == before and fresh(stop).done_at is None  # nothing told, the key still free
