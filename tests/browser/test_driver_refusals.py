@@ -11,6 +11,7 @@ import json
 from lithloop.models import BookingStatus
 from tests.browser.audit import check_page
 from tests.browser.conftest import log_in, new_page
+from tests.browser.test_driver_queue import _phone
 from tests.browser.test_driver_road import _list_codes, _stop_facts
 
 FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
@@ -142,5 +143,42 @@ def test_an_exception_without_a_reason_is_asked_for_one_online_and_offline(
     assert reason.input_value() == "not_as_described"
     pickup_note = page.locator(f"form.pickup[data-stop='{stop_id}'] .field:has([name=note])")
     assert pickup_note.locator("p.error").count() == 0
+    assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
+    page.context.close()
+
+
+def test_a_queued_pickup_refused_once_sent_comes_back_beside_its_field(browser, live_server):
+    """Offline the page keeps the pickup; sent back online and refused, what was typed is back
+    in the form with the refusal beside the mass, and the form can be sent again."""
+    page = _phone(browser, live_server.url)
+    log_in(page, "driver@demo.lithloop")
+    page.goto("/driver/")
+    stop_id = int(page.locator(".driver-stop[open] form.pickup").get_attribute("data-stop"))
+    _list_codes(live_server, stop_id)
+    page.reload()
+    codes = "\n".join(_stop_facts(live_server, stop_id)["codes"])
+    form = page.locator(f"form.pickup[data-stop='{stop_id}']")
+    page.context.set_offline(True)
+    form.locator("textarea[name=codes]").fill(codes)
+    form.locator("input[name=mass_kg]").fill("999999")
+    form.locator("input[name=note]").fill("地磅读数")
+    form.locator("button[type=submit]").click()
+    page.locator(f"#stop-{stop_id} .chip.queued").wait_for(state="visible")
+    for name in ("codes", "mass_kg", "note"):  # as after the page is opened afresh
+        form.locator(f"[name={name}]").fill("")
+
+    page.context.set_offline(False)
+    error = form.locator(f".field:has([name=mass_kg]) p.error#err-{stop_id}-pickup-mass_kg")
+    error.wait_for(timeout=30_000)
+    assert "999,999 kg" in error.inner_text()
+    assert form.locator("input[name=mass_kg]").input_value() == "999999"
+    assert form.locator("input[name=note]").input_value() == "地磅读数"
+    assert form.locator("textarea[name=codes]").input_value() == codes
+    assert page.locator(f"#stop-{stop_id} .chip.queued").is_hidden()
+    sent = _posts(page, "pickup")
+    form.locator("input[name=mass_kg]").fill("999998")
+    form.locator("button[type=submit]").click()  # sent again, not "kept on the phone"
+    form.locator(f"p.error#err-{stop_id}-pickup-mass_kg").wait_for()
+    assert len(sent) == 1 and "999,998 kg" in form.locator("p.error").inner_text()
     assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
     page.context.close()
