@@ -19,16 +19,22 @@ SITE = '<img src=x onerror="window.__xss=1">站点'
 PLATE = '<b onmouseover="window.__xss=2">黑C</b>'
 
 
+def _published_stop():
+    """The newest published plan, its first route with a pickup, and that pickup's site."""
+    plan = db.session.scalar(
+        sa.select(Plan)
+        .where(Plan.status == PlanStatus.PUBLISHED)
+        .order_by(Plan.plan_date.desc(), Plan.id.desc())
+    )
+    route = next(r for r in plan.routes if any(s.booking for s in r.stops))
+    site = db.session.get(Site, next(s.booking.site_id for s in route.stops if s.booking))
+    return plan, route, site
+
+
 def test_plan_map_tooltips_show_names_as_text(browser, live_server):
     app = live_server.app
     with app.app_context():
-        plan = db.session.scalar(
-            sa.select(Plan)
-            .where(Plan.status == PlanStatus.PUBLISHED)
-            .order_by(Plan.plan_date.desc(), Plan.id.desc())
-        )
-        route = next(r for r in plan.routes if any(s.booking for s in r.stops))
-        site = db.session.get(Site, next(s.booking.site_id for s in route.stops if s.booking))
+        plan, route, site = _published_stop()
         old_name, old_plate, truck = site.name, route.truck.plate, route.truck
         site.name, truck.plate = SITE, PLATE
         db.session.commit()
@@ -107,13 +113,7 @@ def test_place_labels_sit_beside_their_dots_and_stops_at_desktop_and_phone_width
 
     app = live_server.app
     with app.app_context():  # a stop's site moved onto the labelled place nearest to it
-        plan = db.session.scalar(
-            sa.select(Plan)
-            .where(Plan.status == PlanStatus.PUBLISHED)
-            .order_by(Plan.plan_date.desc(), Plan.id.desc())
-        )
-        route = next(r for r in plan.routes if any(s.booking for s in r.stops))
-        site = db.session.get(Site, next(s.booking.site_id for s in route.stops if s.booking))
+        plan, _, site = _published_stop()
         old = site.lat, site.lon
         place = min(
             (p for p in load_places() if p.kind in LABEL_KINDS),

@@ -69,6 +69,20 @@ def test_webhook_signature_verified_and_tampering_refused():
         verify_event(payload.encode(), sign(payload, at=int(time.time()) - 3600), WEBHOOK_SECRET)
 
 
+def _demo_app(tmp_path):
+    """An app as `make run` makes it: demo payments, no Stripe key, its own instance folder."""
+    from tests.conftest import make_app
+
+    return make_app(
+        f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        TESTING=False,
+        PAYMENTS_MODE="demo",
+        STRIPE_SECRET_KEY="",
+        STRIPE_API_BASE="",
+        INSTANCE_PATH=str(tmp_path / "instance"),
+    )
+
+
 def test_embedded_localstripe_starts_only_in_demo_mode_outside_tests(tmp_path):
     from lithloop import payments
     from lithloop.payments import localstripe_server
@@ -78,16 +92,8 @@ def test_embedded_localstripe_starts_only_in_demo_mode_outside_tests(tmp_path):
     testing = make_app(url, STRIPE_SECRET_KEY="", STRIPE_API_BASE="")
     with testing.app_context(), pytest.raises(PaymentError):
         payments.gateway()
-    demo = make_app(
-        url,
-        TESTING=False,
-        PAYMENTS_MODE="demo",
-        STRIPE_SECRET_KEY="",
-        STRIPE_API_BASE="",
-        INSTANCE_PATH=str(tmp_path / "instance"),
-    )
     try:
-        with demo.app_context():
+        with _demo_app(tmp_path).app_context():
             gateway = payments.gateway()
             assert gateway.test_mode and payments.settings().embedded
             intent = gateway.create_intent(100, idempotency_key="embedded")
@@ -102,25 +108,14 @@ def test_embedded_localstripe_remembers_payments_across_a_restart(tmp_path):
     """`make run` stopped and started again: a payment made before is still known."""
     from lithloop import payments
     from lithloop.payments import localstripe_server
-    from tests.conftest import make_app
-
-    def demo_app():
-        return make_app(
-            f"sqlite:///{tmp_path / 'x.sqlite3'}",
-            TESTING=False,
-            PAYMENTS_MODE="demo",
-            STRIPE_SECRET_KEY="",
-            STRIPE_API_BASE="",
-            INSTANCE_PATH=str(tmp_path / "instance"),
-        )
 
     try:
-        with demo_app().app_context():
+        with _demo_app(tmp_path).app_context():
             gateway = payments.gateway()
             intent = gateway.create_intent(2500, idempotency_key="before-restart")
             assert gateway.confirm(intent.id, "pm_card_visa", idempotency_key="b-c").succeeded
         localstripe_server.embedded().stop()  # the demo process ends
-        with demo_app().app_context():
+        with _demo_app(tmp_path).app_context():
             again = payments.gateway().retrieve(intent.id)
             assert again.succeeded and again.amount_fen == 2500
     finally:
