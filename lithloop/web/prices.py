@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import pricing
+from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Role
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Invalid, ServiceError
@@ -46,19 +47,21 @@ def versions():
 
 
 def _prices_from(form: PriceVersionForm) -> dict[str, Decimal | None]:
-    prices = {}
+    prices: dict[str, Decimal | None] = {}
     carried = [k[6:] for k in request.form if k.startswith("price_") and k[6:] not in EDITABLE]
     for key in (*EDITABLE, *carried):  # carried: prices of an uploaded CSV, back from the preview
-        raw = (request.form.get(f"price_{key}") or "").strip()
+        raw = fold_full_width(request.form.get(f"price_{key}") or "").strip()  # full-width digits
         if not raw:
             prices[key] = None
             continue
         try:
-            prices[key] = parse_amount(
-                raw, f"price_{key}", message=_("Enter a number, e.g. 78000.")
-            )
+            value = parse_amount(raw, f"price_{key}", message=_("Enter a number, e.g. 78000."))
         except Invalid as exc:
             form.price_errors[key] = str(exc.message)
+            continue
+        prices[key] = value
+        if value <= 0:  # the index holds positive prices only
+            form.price_errors[key] = _("Enter a price above 0.")
     return prices
 
 
@@ -70,9 +73,10 @@ def new_version():
     form.price_errors = {}
     current = price_service.current_index()
     status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        prices = _prices_from(form)
-        if not form.price_errors:
+    if form.is_submitted():
+        valid = form.validate()
+        prices = _prices_from(form)  # every price's problem in the same round as the label's
+        if valid and not form.price_errors:
             try:
                 upload = request.files.get("csv")
                 if upload and upload.filename:

@@ -387,3 +387,43 @@ def test_csv_messages_read_plainly_and_list_the_price_names(client, admin):
     assert bad.startswith("第 3 行（abc）：") and "。）" not in bad
     unknown = csv_error("key,value\n镍,1\n".encode("gbk"))
     assert "镍" in unknown and "li2co3" in unknown and "new_pack.LFP" in unknown
+
+
+def test_every_bad_price_is_named_with_a_missing_version(client, admin):
+    """One round names the label, the date and each bad price; full-width digits are read."""
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {
+            "version": "",
+            "effective_date": "",
+            "price_li2co3": "２５００００",
+            "price_ni": "1e999",
+            "price_co": "abc",
+            "price_cu": "-5",
+        },
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for where in ("version-err", "effective_date-err", "price_ni-err", "price_co-err"):
+        assert f'id="{where}"' in page, where
+    assert 'id="price_li2co3-err"' not in page  # full-width digits are a number
+    cu = page.split('id="price_cu-err">', 1)[1].split("</p>", 1)[0]
+    assert "大于 0" in cu and "请输入数字" not in cu
+
+
+def test_a_full_width_price_is_read(client, admin):
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {
+            "version": "v-wide",
+            "effective_date": "2026-11-01",
+            "price_cu": "７０，０００",
+            "confirmed": "1",
+        },
+    )
+    assert response.status_code == 302
+    wide = price_service.snapshot_of(price_service.get_version("v-wide"))
+    assert wide.prices["cu"].value == Decimal("70000")
