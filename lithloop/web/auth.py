@@ -98,36 +98,46 @@ def logout():
 def register():
     """Register an organisation: buyers start at once, dealers and bus companies wait."""
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.register(
-                kind=OrgKind(form.kind.data),
-                organisation=form.organisation.data,
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data,
-                city=form.city.data or "",
-                phone=form.phone.data or "",
-                locale=current_language(),  # the page's language: their letters follow it
-            )
-        except ServiceError as exc:
-            attach_error(form, exc)
-            return render_template("auth/register.html", form=form), exc.status
-        else:
-            if user.is_active:
-                log_in(user)
-                flash(_("Welcome to lithloop."), "success")
-                return redirect(url_for("home.index"))
-            flash(
-                _(
-                    "Thank you. The park will review your registration; "
-                    "you can log in once it is approved."
-                ),
-                "info",
-            )
-            return redirect(url_for("auth.login"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form), status
+    if not form.is_submitted():
+        return render_template("auth/register.html", form=form)
+    valid = form.validate()
+    problems = accounts.registration_problems(  # every field's problem in the same round
+        organisation=form.organisation.data or "",
+        name=form.name.data or "",
+        email=form.email.data or "",
+        password=form.password.data or "",
+        phone=form.phone.data or "",
+    )
+    for problem in problems:
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is None or not field.errors:  # "required" already says it for an empty one
+            attach_error(form, problem)
+    if not valid or problems:
+        taken_only = valid and all(p.status == 409 for p in problems)
+        return render_template("auth/register.html", form=form), 409 if taken_only else 422
+    try:
+        user = accounts.register(
+            kind=OrgKind(form.kind.data),
+            organisation=form.organisation.data,
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            city=form.city.data or "",
+            phone=form.phone.data or "",
+            locale=current_language(),  # the page's language: their letters follow it
+        )
+    except ServiceError as exc:
+        attach_error(form, exc)
+        return render_template("auth/register.html", form=form), exc.status
+    if user.is_active:
+        log_in(user)
+        flash(_("Welcome to lithloop."), "success")
+        return redirect(url_for("home.index"))
+    flash(
+        _("Thank you. The park will review your registration; you can log in once it is approved."),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -195,6 +195,32 @@ def test_bad_registration_is_explained_and_writes_nothing(client, overrides, fie
     assert (count(Organisation), count(User)) == before
 
 
+@pytest.mark.parametrize("kind", ["dealer_branch", "bus_company"])
+def test_every_bad_registration_field_is_flagged_in_one_round(client, kind):
+    """An empty name does not hide a bad e-mail, a short password or a taken organisation."""
+    make_org(name="牡丹江公交集团")
+    before = (count(Organisation), count(User))
+    data = registration(
+        kind=kind,
+        organisation="牡丹江公交集团",
+        name="",
+        email="bad",
+        phone="abc",
+        password="short1",
+        confirm="short2",
+    )
+    response = submit(client, "/register", data)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    for field in ("organisation", "name", "email", "phone", "password", "confirm"):
+        assert f'id="{field}-err"' in body, field
+    assert "缺少 @ 符号" in body and "密码至少需要 10 个字符" in body
+    assert "该名称的机构已注册。" in body
+    assert 'value="bad"' in body and 'value="牡丹江公交集团"' in body  # kept as typed
+    assert "short1" not in body and "short2" not in body  # passwords never come back
+    assert (count(Organisation), count(User)) == before
+
+
 def test_taken_email_is_refused_beside_the_field(client):
     make_user(make_org(), email="li.ming@example.com")
     before = count(Organisation)

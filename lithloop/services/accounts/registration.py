@@ -28,7 +28,7 @@ from lithloop.services.accounts.passwords import (
     hash_password,
     verify_password,
 )
-from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound
+from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.strict_input import phone_number
 
 
@@ -62,13 +62,51 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
+EMAIL_TAKEN = _l("An account with this e-mail already exists.")
+ORG_TAKEN = _l("An organisation with this name is already registered.")
+
+
+def _org_name_taken(org_name: str) -> bool:
+    return bool(db.session.scalar(sa.select(Organisation.id).where(Organisation.name == org_name)))
+
+
 def _ensure_free(org_name: str, email: str) -> None:
     if find_user_by_email(email):
-        raise Conflict(_l("An account with this e-mail already exists."), field="email")
-    if db.session.scalar(sa.select(Organisation.id).where(Organisation.name == org_name)):
-        raise Conflict(
-            _l("An organisation with this name is already registered."), field="organisation"
-        )
+        raise Conflict(EMAIL_TAKEN, field="email")
+    if _org_name_taken(org_name):
+        raise Conflict(ORG_TAKEN, field="organisation")
+
+
+def registration_problems(
+    *, organisation: str, name: str, email: str, password: str, phone: str = ""
+) -> list[ServiceError]:
+    """Every field's problem at once (reads only): what register() would refuse, so that a
+    form can show each beside its field in one round."""
+    organisation, name = (organisation or "").strip(), (name or "").strip()
+    problems: list[ServiceError] = []
+    if not organisation:
+        problems.append(Invalid(_l("Enter the organisation's name."), field="organisation"))
+    if not name:
+        problems.append(Invalid(_l("Enter your name."), field="name"))
+    checks = [
+        lambda: phone_number(phone, "phone"),
+        lambda: check_policy(password or "", (email or "").strip()),
+    ]
+    for check in checks:
+        try:
+            check()
+        except Invalid as exc:
+            problems.append(exc)
+    try:
+        email = normalise_email(email)
+    except Invalid as exc:
+        problems.append(exc)
+        email = ""
+    if email and find_user_by_email(email):
+        problems.append(Conflict(EMAIL_TAKEN, field="email"))
+    if organisation and _org_name_taken(organisation):
+        problems.append(Conflict(ORG_TAKEN, field="organisation"))
+    return problems
 
 
 def register(
