@@ -1,0 +1,50 @@
+"""A page number past the last page says so and links to the last page; it never claims
+the list is empty beside a count of its rows."""
+
+from __future__ import annotations
+
+import re
+
+from lithloop.extensions import db
+from lithloop.models import OrgKind, Role
+from lithloop.services.accounts import audit
+from tests.factories import PASSWORD, make_org, make_site, make_user
+
+
+def past_last(body: str) -> str | None:
+    """The link of the 'past the last page' notice, or None."""
+    match = re.search(r'<p class="empty past-last">.*?href="([^"]+)"', body, re.S)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_users_past_the_last_page_link_to_it(client, auth):
+    park = make_org(OrgKind.PARK_OPERATOR)
+    admin = make_user(park, role=Role.ADMIN)
+    for _ in range(42):
+        make_user(park, role=Role.DISPATCHER)
+    auth.login(admin.email, PASSWORD)
+    body = client.get("/admin/users?page=99999").get_data(as_text=True)
+    assert "没有符合条件的用户" not in body and "43" in body
+    assert "第 99999 页超出了最后一页" in body
+    assert re.fullmatch(r"/admin/users\?page=1(&q=)?", past_last(body))
+    searched = client.get("/admin/users?page=7&q=nobody-at-all").get_data(as_text=True)
+    assert "没有符合条件的用户" in searched and past_last(searched) is None  # truly none
+
+
+def test_sites_and_the_audit_log_share_it(client, auth):
+    dealer_org = make_org()
+    make_site(dealer_org)
+    dealer = make_user(dealer_org)
+    auth.login(dealer.email, PASSWORD)
+    body = client.get("/sites/?page=5").get_data(as_text=True)
+    assert past_last(body) == "/sites/?page=1" and "还没有网点" not in body
+    auth.logout()
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    audit.record("user.disable", actor=admin, object_type="user", object_id=dealer.id)
+    db.session.commit()
+    auth.login(admin.email, PASSWORD)
+    log = client.get("/admin/audit?page=40").get_data(as_text=True)
+    assert re.fullmatch(r"/admin/audit\?page=1(&action=)?", past_last(log))  # uncounted: page 1
+    assert "第 40 页超出了列表末尾" in log and "尚无记录" not in log
+    first = client.get("/admin/audit").get_data(as_text=True)
+    assert past_last(first) is None
