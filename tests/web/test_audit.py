@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from lithloop.extensions import db
@@ -157,3 +159,26 @@ def test_the_log_names_an_organisations_kind_and_a_calendar_year_in_words(client
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "bus_company" not in page and "holiday_year" not in page
     assert "公交公司" in page and "机构名称" in page and "节假日日历" in page
+
+
+def test_the_request_id_is_labelled_in_its_own_column(client, auth):
+    """Not an unlabelled hex string under the address: a column 请求编号 (a phone's card
+    labels the cell with it)."""
+    admin = admin_logged_in(auth)
+    pending = make_org(name="待批网点三", status=OrgStatus.PENDING)
+    submit(
+        client,
+        f"/admin/approvals/{pending.id}",
+        {"decision": "approve"},
+        page="/admin/approvals",
+        headers={"X-Request-ID": "0f3a9c0e5b7d4e2a9c1b8d7e6f5a4b3c"},
+    )
+    body = client.get("/admin/audit").get_data(as_text=True)
+    heads = re.findall(r"<th>([^<]*)</th>", body.split("<thead>", 1)[1].split("</thead>", 1)[0])
+    assert heads[-2:] == ["来源", "请求编号"]
+    row = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert re.search(
+        r"<td>127\.0\.0\.1</td>\s*<td><span [^>]*>0f3a9c0e5b7d4e2a9c1b8d7e6f5a4b3c</span></td>",
+        row,
+    )  # the last two cells of the row: the address, then the id under its own heading
+    assert admin.email in body
