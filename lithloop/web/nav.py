@@ -88,7 +88,8 @@ def init_templates(app) -> None:
         nav_for=nav_for,
         role_label=role_label,
         may=lambda ability, record=None: policies.may(current_user, ability, record),
-        kind_label=lambda k: labels.label(labels.ORG_KINDS, k),
+        kind_label=lambda k: labels.label(labels.ORG_KINDS, k),  # a group: "Bus companies"
+        org_kind_label=lambda k: labels.label(labels.ORG_KIND, k),  # one: "Bus company"
         payments_off=payments_off,
     )
 

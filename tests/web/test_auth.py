@@ -160,6 +160,16 @@ def test_the_language_of_the_registration_page_is_kept_for_letters(client, auth)
     }
 
 
+def test_a_waiting_organisation_is_named_by_its_kind_not_its_group(client, auth):
+    """One bus company reads "Bus company" (公交公司), never the group "Bus companies"."""
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    make_org(OrgKind.BUS_COMPANY, status=OrgStatus.PENDING, name="绥芬河公交")
+    auth.login(admin.email, PASSWORD)
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    body = client.get("/admin/approvals").get_data(as_text=True)
+    assert "<p>Bus company ·" in body and "Bus companies" not in body
+
+
 def test_only_admins_may_approve(client, auth):
     dealer = make_user(make_org())
     pending = make_org(status=OrgStatus.PENDING)
