@@ -110,6 +110,33 @@ COLUMN_PARTS = {
 }
 
 
+#: Each CSV column's name in a sentence (the header error): the import page's own words,
+#: each one accepted as a header too (COLUMN_LABELS' "Rated kWh" has brackets in Chinese,
+#: which read badly before the code's own).
+COLUMN_NAMES = {
+    "vehicle_plate": _l("Vehicle plate"),
+    "pack_code": _l("Pack code"),
+    "chemistry": _l("Chemistry"),
+    "rated_kwh": _l("Rated energy in kWh"),
+    "mass_kg": _l("Mass in kg"),
+    "in_service_since": _l("In service since"),
+    "soh_pct": _l("State of health"),
+}
+
+
+def column_list(codes: object) -> str:
+    """Column codes ("vehicle_plate, mass_kg") each with its name in the page's language:
+    "Vehicle plate (vehicle_plate), Mass in kg (mass_kg)"."""
+    named = [
+        _("%(name)s (%(code)s)", name=COLUMN_NAMES[code], code=code)
+        if code in COLUMN_NAMES
+        else code
+        for code in str(codes or "").split(", ")
+        if code
+    ]
+    return _(", ").join(named)
+
+
 def _format(template: str, params: dict) -> str:
     try:
         return template.format(**params)
@@ -125,7 +152,9 @@ def issue_text(issue) -> str:
     params = dict(issue.params)
     if "reason" in params:  # why the pack code was refused: the one table of code reasons
         params["detail"] = labels.code_reason(str(params["reason"]), params)
-    if code == "bad_columns":  # only the lists that are not empty
+    if code == "bad_columns":  # only the lists that are not empty; our columns by name
+        params["missing"] = column_list(params.get("missing"))
+        params["expected"] = column_list(params.get("expected"))
         params["details"] = column_details(params, COLUMN_PARTS, "")
     return _format(str(ISSUES[code]), params)
 

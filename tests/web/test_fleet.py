@@ -99,7 +99,8 @@ def test_wrong_columns_explained(client, manager):
     response = upload(client, "plate,chemistry,weight\n黑C·D1001,LFP,2225\n".encode())
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "列名不符合要求" in body and "缺少：pack_code, rated_kwh, mass_kg" in body
+    assert "列名不符合要求" in body
+    assert "缺少：电池包编码（pack_code）、额定电量 kWh（rated_kwh）、质量 kg（mass_kg）、" in body
     assert "无法识别：weight" in body
     assert pack_count() == 0
 
@@ -107,7 +108,11 @@ def test_wrong_columns_explained(client, manager):
 def test_a_header_error_names_only_what_is_wrong(client, manager):
     response = upload(client, "序号,plate,chemistry,rated_kwh,mass_kg\n1,黑C·D1,LFP,1,1\n".encode())
     body = response.get_data(as_text=True)
-    assert "列名不符合要求。缺少：pack_code, in_service_since。无法识别：序号。应有：" in body
+    assert (
+        "列名不符合要求。缺少：电池包编码（pack_code）、投运日期（in_service_since）。无法识别：序号。应有：车牌号（vehicle_plate）、"
+        in body
+    )  # noqa: E501
+    assert "健康度（soh_pct）。" in body  # the expected list names every column too
     assert "重复" not in body and "：-" not in body
     client.get("/lang/en")
     english = upload(client, b"plate,Plate,pack_code\n").get_data(as_text=True)
@@ -526,3 +531,17 @@ def test_a_proposals_time_window_is_labelled_as_times(client, demo_fleet):
     label = re.search(r'<label for="from-[^"]+">([^<]+)</label>', body).group(1)
     assert label == "时间段开始" and "来源" not in body
     assert re.search(r'<label for="to-[^"]+">时间段结束</label>', body)
+
+
+def test_the_column_names_a_chinese_page_gives_are_accepted_as_headers(app):
+    """A manager who renames a header to the name the error gives gets a file that imports."""
+    from flask_babel import force_locale
+
+    from lithloop.batteries.fleet_cells import header_key
+    from lithloop.batteries.fleet_csv import COLUMNS
+    from lithloop.web.fleet import COLUMN_NAMES
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert set(COLUMN_NAMES) == set(COLUMNS)
+        for code, name in COLUMN_NAMES.items():
+            assert header_key(str(name)) == code, name
