@@ -28,7 +28,7 @@ from lithloop import clock, labels
 from lithloop.batteries.fleet_csv import MAX_BYTES
 from lithloop.batteries.problems import column_details
 from lithloop.extensions import db
-from lithloop.i18n import current_language
+from lithloop.i18n import current_language, listed
 from lithloop.models import Role
 from lithloop.services.booking import bus_fleet, fleet_proposals
 from lithloop.services.booking.sites import visible_sites
@@ -134,7 +134,7 @@ def column_list(codes: object) -> str:
         for code in str(codes or "").split(", ")
         if code
     ]
-    return _(", ").join(named)
+    return str(listed(named))
 
 
 def _format(template: str, params: dict) -> str:
