@@ -148,6 +148,7 @@ def test_rejecting_a_registration_asks_first_and_is_never_the_default(client, au
     page = text(client.get("/admin/approvals"))
     reject_form = page[page.rindex("<form", 0, page.index('value="reject"')) :]
     assert "data-confirm=" in reject_form[: reject_form.index(">")]
+    assert "js/confirm.js" in page  # the script that asks (the attribute alone asks nothing)
     approve_form = page[page.rindex("<form", 0, page.index('value="approve"')) :]
     assert "data-confirm=" not in approve_form[: approve_form.index(">")]
     for decision in ({}, {"decision": ""}, {"decision": "Reject"}):
