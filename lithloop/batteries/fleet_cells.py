@@ -27,9 +27,11 @@ _HEADER_ALIASES = {
     "化学体系": "chemistry",
     "电池类型": "chemistry",
     "ratedkwh": "rated_kwh",
+    "ratedenergyinkwh": "rated_kwh",  # the English page's name for it (web/fleet.py)
     "额定电量kwh": "rated_kwh",
     "额定电量": "rated_kwh",
     "masskg": "mass_kg",
+    "massinkg": "mass_kg",
     "质量kg": "mass_kg",
     "质量": "mass_kg",
     "质量千克": "mass_kg",  # the preview table's own heading, 质量（千克）
@@ -38,6 +40,7 @@ _HEADER_ALIASES = {
     "inservicesince": "in_service_since",
     "投运日期": "in_service_since",
     "sohpct": "soh_pct",
+    "stateofhealth": "soh_pct",
     "soh": "soh_pct",
     "健康度": "soh_pct",  # the import page's own word for soh_pct
     "健康状态": "soh_pct",

@@ -533,15 +533,17 @@ def test_a_proposals_time_window_is_labelled_as_times(client, demo_fleet):
     assert re.search(r'<label for="to-[^"]+">时间段结束</label>', body)
 
 
-def test_the_column_names_a_chinese_page_gives_are_accepted_as_headers(app):
-    """A manager who renames a header to the name the error gives gets a file that imports."""
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_column_names_a_page_gives_are_accepted_as_headers(app, locale):
+    """A manager who renames a header to the name the error gives (in the page's language)
+    gets a file that imports."""
     from flask_babel import force_locale
 
     from lithloop.batteries.fleet_cells import header_key
     from lithloop.batteries.fleet_csv import COLUMNS
     from lithloop.web.fleet import COLUMN_NAMES
 
-    with app.test_request_context(), force_locale("zh_CN"):
+    with app.test_request_context(), force_locale(locale):
         assert set(COLUMN_NAMES) == set(COLUMNS)
         for code, name in COLUMN_NAMES.items():
             assert header_key(str(name)) == code, name
