@@ -387,6 +387,7 @@ def test_csv_messages_read_plainly_and_list_the_price_names(client, admin):
     assert bad.startswith("第 3 行（abc）：") and "。）" not in bad
     unknown = csv_error("key,value\n镍,1\n".encode("gbk"))
     assert "镍" in unknown and "li2co3" in unknown and "new_pack.LFP" in unknown
+    assert "、" in unknown and ", " not in unknown  # a Chinese list
 
 
 def test_every_bad_price_is_named_with_a_missing_version(client, admin):

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, pricing
 from lithloop.cache import read_cache
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import PriceIndexVersion, User
 from lithloop.services.accounts import audit, policies
 from lithloop.services.booking.distances import distance_from_park_km  # quotes measure as plans
@@ -127,7 +128,7 @@ def _build_version(
         if value is None:
             continue
         if key not in base.prices and not key.startswith("new_pack."):
-            names = ", ".join(sorted(base.prices))
+            names = listed(sorted(base.prices))
             raise Invalid(
                 _l("Unknown price %(k)s; the names are %(names)s.", k=key, names=names), field=key
             )
