@@ -84,3 +84,5 @@ def test_a_dealer_home_map_draws_the_park_where_pickups_go(client, booking_world
     assert mark and (float(mark[1]), float(mark[2])) == (x, y), svg
     assert re.search(rf'class="park-label">{label}</text>', svg)
     assert 'class="key park"' in svg.split("<figcaption>", 1)[1]
+    # drawn beneath the branches, so a branch beside the park is still the one a tap reaches
+    assert svg.index('class="park-here"') < svg.index(f'href="/sites/{site.id}"'), svg
