@@ -86,6 +86,10 @@ class LocalStripe:
         self.stop()
         raise RuntimeError(f"localstripe did not answer on {self.base_url} in {timeout_s} s")
 
+    def running(self) -> bool:
+        """True while the server process is alive."""
+        return self.process is not None and self.process.poll() is None
+
     def answers(self) -> bool:
         """True when the server responds to HTTP (any status)."""
         try:
@@ -124,18 +128,29 @@ class LocalStripe:
 
 
 _embedded: LocalStripe | None = None
-_embedded_state: str | None = None
 _embedded_lock = threading.Lock()
 
 
 def embedded(state_file: str | None = None) -> LocalStripe:
     """The process-wide localstripe of the embedded default, started on first use; with a
-    `state_file` (kept for later starts) its objects outlive the process, so a payment begun
-    before `make run` was restarted can still be completed after it."""
-    global _embedded, _embedded_state
+    `state_file` its objects outlive the process, so a payment begun before `make run` was
+    restarted can still be completed after it. A server that stopped starts again on its
+    own file; naming another file than the running server's starts a server on that one."""
+    global _embedded
     with _embedded_lock:
-        _embedded_state = state_file or _embedded_state
-        if _embedded is None or _embedded.process is None or _embedded.process.poll() is not None:
-            _embedded = LocalStripe(state_file=_embedded_state).start()
-            atexit.register(_embedded.stop)
+        current = _embedded
+        if current is not None and current.running() and state_file in (None, current.state_file):
+            return current
+        if current is not None:
+            current.stop()
+        keep = state_file or (current.state_file if current is not None else None)
+        _embedded = LocalStripe(state_file=keep).start()
+        atexit.register(_embedded.stop)
         return _embedded
+
+
+def stop_embedded() -> None:
+    """Stop the embedded server if one was started (tests end with it)."""
+    with _embedded_lock:
+        if _embedded is not None:
+            _embedded.stop()

@@ -101,7 +101,7 @@ def test_embedded_localstripe_starts_only_in_demo_mode_outside_tests(tmp_path):
                 intent.id, "pm_card_visa", idempotency_key="embedded-c"
             ).succeeded
     finally:
-        localstripe_server.embedded().stop()
+        localstripe_server.stop_embedded()
 
 
 def test_embedded_localstripe_remembers_payments_across_a_restart(tmp_path):
@@ -114,9 +114,24 @@ def test_embedded_localstripe_remembers_payments_across_a_restart(tmp_path):
             gateway = payments.gateway()
             intent = gateway.create_intent(2500, idempotency_key="before-restart")
             assert gateway.confirm(intent.id, "pm_card_visa", idempotency_key="b-c").succeeded
-        localstripe_server.embedded().stop()  # the demo process ends
+        localstripe_server.stop_embedded()  # the demo process ends
         with _demo_app(tmp_path).app_context():
             again = payments.gateway().retrieve(intent.id)
             assert again.succeeded and again.amount_fen == 2500
     finally:
-        localstripe_server.embedded().stop()
+        localstripe_server.stop_embedded()
+
+
+def test_two_demo_instances_never_share_the_embedded_servers_objects(tmp_path):
+    """Another instance folder (another demo) gets a server on its own file, not the last one."""
+    from lithloop import payments
+    from lithloop.payments import localstripe_server
+
+    try:
+        with _demo_app(tmp_path / "one").app_context():
+            intent = payments.gateway().create_intent(700, idempotency_key="one")
+        with _demo_app(tmp_path / "two").app_context():
+            with pytest.raises(PaymentError):
+                payments.gateway().retrieve(intent.id)
+    finally:
+        localstripe_server.stop_embedded()
