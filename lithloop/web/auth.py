@@ -107,6 +107,7 @@ def register():
         email=form.email.data or "",
         password=form.password.data or "",
         phone=form.phone.data or "",
+        taken=not getattr(getattr(form, "csrf_token", None), "errors", None),
     )
     for problem in problems:
         field = getattr(form, problem.field, None) if problem.field else None

@@ -241,6 +241,16 @@ def test_taken_email_is_refused_beside_the_field(client):
     assert count(Organisation) == before
 
 
+def test_a_registration_without_its_form_token_learns_nothing_of_other_accounts(client):
+    """A bare POST (no form token) is refused without telling whether an e-mail or a name is
+    registered already: only a request from the page itself may learn that."""
+    make_user(make_org(name="牡丹江公交集团"), email="li.ming@example.com")
+    response = client.post("/register", data=registration(organisation="牡丹江公交集团"))
+    assert response.status_code in (400, 422)
+    body = response.get_data(as_text=True)
+    assert "该邮箱已注册账户" not in body and "该名称的机构已注册" not in body
+
+
 def reset_link(recipient: str) -> str:
     message = db.session.scalar(
         sa.select(OutboxMessage)

@@ -70,41 +70,35 @@ def _org_name_taken(org_name: str) -> bool:
     return bool(db.session.scalar(sa.select(Organisation.id).where(Organisation.name == org_name)))
 
 
-def _ensure_free(org_name: str, email: str) -> None:
-    if find_user_by_email(email):
-        raise Conflict(EMAIL_TAKEN, field="email")
-    if _org_name_taken(org_name):
-        raise Conflict(ORG_TAKEN, field="organisation")
-
-
 def registration_problems(
-    *, organisation: str, name: str, email: str, password: str, phone: str = ""
+    *, organisation: str, name: str, email: str, password: str, phone: str = "", taken=True
 ) -> list[ServiceError]:
-    """Every field's problem at once (reads only): what register() would refuse, so that a
-    form can show each beside its field in one round."""
+    """Every field's problem at once, in the form's order (reads only): what register()
+    refuses, so that a form can show each beside its field in one round. `taken=False`
+    leaves out whether the e-mail or the name is registered already (a request whose form
+    token failed learns nothing about other people's accounts)."""
     organisation, name = (organisation or "").strip(), (name or "").strip()
     problems: list[ServiceError] = []
     if not organisation:
         problems.append(Invalid(_l("Enter the organisation's name."), field="organisation"))
     if not name:
         problems.append(Invalid(_l("Enter your name."), field="name"))
-    checks = [
-        lambda: phone_number(phone, "phone"),
-        lambda: check_policy(password or "", (email or "").strip()),
-    ]
-    for check in checks:
-        try:
-            check()
-        except Invalid as exc:
-            problems.append(exc)
+    try:
+        phone_number(phone, "phone")
+    except Invalid as exc:
+        problems.append(exc)
     try:
         email = normalise_email(email)
     except Invalid as exc:
         problems.append(exc)
         email = ""
-    if email and find_user_by_email(email):
+    try:
+        check_policy(password or "", email)
+    except Invalid as exc:
+        problems.append(exc)
+    if taken and email and find_user_by_email(email):
         problems.append(Conflict(EMAIL_TAKEN, field="email"))
-    if organisation and _org_name_taken(organisation):
+    if taken and organisation and _org_name_taken(organisation):
         problems.append(Conflict(ORG_TAKEN, field="organisation"))
     return problems
 
@@ -127,16 +121,13 @@ def register(
     """
     if kind not in (OrgKind.BUYER, OrgKind.DEALER_BRANCH, OrgKind.BUS_COMPANY):
         raise Invalid(_l("This kind of organisation cannot register itself."), field="kind")
-    organisation = (organisation or "").strip()
-    name = (name or "").strip()
-    if not organisation:
-        raise Invalid(_l("Enter the organisation's name."), field="organisation")
-    if not name:
-        raise Invalid(_l("Enter your name."), field="name")
-    phone = phone_number(phone, "phone")
-    email = normalise_email(email)
-    check_policy(password, email)
-    _ensure_free(organisation, email)
+    problems = registration_problems(
+        organisation=organisation, name=name, email=email, password=password, phone=phone
+    )
+    if problems:
+        raise problems[0]
+    organisation, name = organisation.strip(), name.strip()
+    phone, email = phone_number(phone, "phone"), normalise_email(email)
     status = OrgStatus.ACTIVE if kind is OrgKind.BUYER else OrgStatus.PENDING
     org = Organisation(name=organisation, kind=kind, status=status, city=city.strip(), phone=phone)
     if status is OrgStatus.ACTIVE:
