@@ -56,3 +56,35 @@ def test_a_refund_shows_its_amount_before_it_is_made(app, client):
     log = text(admin.get("/admin/audit"))
     assert "Order refunded" in log and "¥250.00" in log and "order.refund</" not in log
     assert "\\u" not in log  # details as a table, not escaped JSON
+
+
+def test_a_refund_refused_in_a_second_tab_says_why_on_the_page(app, client):
+    """Two tabs confirm the same line's refund: the second is refused, and the page says so
+    although the line, refunded in full by the first, no longer has a refund form."""
+    buyer = make_buyer()
+    client.get("/lang/en")
+    Auth(client).login(buyer.email)
+    packs = list_packs(2, price_fen=100_000)
+    submit(
+        client,
+        "/market/cart/add",
+        {"group_id": catalog.group_id(packs[0]), "quantity": 2},
+        page="/market/",
+    )
+    submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    order = db.session.scalar(sa.select(Order).order_by(Order.id.desc()))
+    submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
+    admin = app.test_client()
+    admin.get("/lang/en")
+    Auth(admin).login(make_admin().email)
+    url, page = f"/market/admin/orders/{order.id}/refund", f"/market/orders/{order.id}"
+    line = order.lines[0]
+    for tab, token in enumerate(("tab-one-token-0001", "tab-two-token-0002")):
+        form = {"line_id": line.id, "amount": "1000.00", "reason": "dent", "confirmed": "1"}
+        answer = submit(admin, url, {**form, "refund_token": token}, page=page)
+        if tab == 0:
+            assert answer.status_code == 302
+    assert answer.status_code in (409, 422)
+    assert count(Refund) == 1
+    # beside the line, which no longer has a refund form
+    assert "¥1,000.00 is more than the ¥0.00 that can still be refunded." in text(answer)
