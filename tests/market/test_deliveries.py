@@ -89,8 +89,11 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     auth.login(driver.email)
     page = client.get("/driver/").get_data(as_text=True)
     assert order.delivery_address in page and f"/driver/stops/{stop_id}/delivered" in page
+    # the stop is a delivery (送货), not the cart's choice of "delivery method" (交付方式)
+    assert "<strong>送货</strong>" in page and "交付方式" not in page
     manifest = client.get(f"/routes/{route.id}/manifest")
     assert order.lines[0].pack.code in manifest.get_data(as_text=True)
+    assert "· 送货 ·" in manifest.get_data(as_text=True)
     dangerous = client.get(f"/routes/{route.id}/dangerous-goods").get_data(as_text=True)
     assert "P903" in dangerous and order.buyer_org.name in dangerous  # consignee: the buyer
     assert '<dd class="mass">400.00</dd>' in dangerous  # the delivered pack under UN3480
