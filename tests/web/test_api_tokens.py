@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.cache import read_cache
 from lithloop.extensions import db
+from lithloop.i18n import local_time
 from lithloop.models import ApiToken, AuditEntry, OrgKind, Role
 from lithloop.services.accounts import api_tokens
 from tests.conftest import Auth, freeze_clock, submit
@@ -151,3 +152,27 @@ def test_the_account_page_speaks_english_too(app, client):
     client.get("/lang/en")
     page = client.get("/account").get_data(as_text=True)
     assert "Log out everywhere" in page and "API tokens" in page
+
+
+def test_a_revoked_or_expired_token_is_refused_saying_so(app, client, monkeypatch):
+    """The system holding a token learns why it stopped working, in the account page's word
+    (吊销), and what to do; a token never issued stays as vague as before."""
+    user = make_user(make_org())
+    Auth(client).login(user.email)
+    revoked, _ = token_for(client, user)
+    submit(client, f"/account/tokens/{row(revoked).id}/revoke", {}, page="/account")
+    answer = client.get("/api/v1/calendar", headers=bearer(revoked))
+    with app.test_request_context():
+        when = local_time(row(revoked).revoked_at)
+    assert answer.status_code == 401 and answer.json["error"] == "unauthorised"
+    assert answer.json["message"] == (
+        f"该 API 令牌已于 {when} 吊销。请通过 POST /api/v1/auth/token 获取新令牌。"
+    )
+    expiring, _ = token_for(client, user, expires_in_days=1)
+    freeze_clock(monkeypatch, clock.now() + timedelta(days=1, minutes=1))
+    expired = client.get("/api/v1/calendar", headers=bearer(expiring)).json["message"]
+    with app.test_request_context():
+        when = local_time(row(expiring).expires_at)
+    assert expired == f"该 API 令牌已于 {when} 过期。请通过 POST /api/v1/auth/token 获取新令牌。"
+    unknown = client.get("/api/v1/calendar", headers=bearer("llk_" + "x" * 43)).json["message"]
+    assert unknown == "该 API 令牌未知、已吊销，或其账户未启用。"

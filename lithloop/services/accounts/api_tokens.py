@@ -104,6 +104,21 @@ def user_for_token(plain: str) -> User | None:
     return user_snapshots.attach(found.user) if ttl > 0 else found.user
 
 
+def refusal_of(plain: str) -> tuple[str, datetime | None]:
+    """Why user_for_token refused a token: ('revoked' or 'expired', when), else ('unknown',
+    None), which also covers an inactive account. Only its holder sends it, so saying
+    which of its own states it is in tells nobody else anything."""
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(plain)))
+    if token is None or not token.user.is_active:
+        return "unknown", None
+    state = state_of(token)
+    if state == "revoked":
+        return state, token.revoked_at
+    if state == "expired":
+        return state, token.expires_at
+    return "unknown", None
+
+
 def _lookup(digest: str, *, snapshot: bool) -> _Found | None:
     # One round trip: the token, its user and the user's organisation (for is_active).
     token = db.session.scalar(
