@@ -43,6 +43,13 @@ def test_a_buyer_revokes_a_token_and_logs_out_everywhere(browser, live_server, s
     page.goto("/account")
     check_page(page, "account", screenshots, phone=True)
     assert page.locator("ul.tokens code").count() == 1
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.locator("form[action$='/revoke'] button").click()
+    page.wait_for_timeout(300)
+    assert asked and "ERP 对接" in asked[0]  # revoking asks first, naming the token
+    assert page.locator("form[action$='/revoke']").count() == 1  # "no": still working
+    page.once("dialog", lambda dialog: dialog.accept())
     page.locator("form[action$='/revoke'] button").click()
     page.wait_for_load_state()
     assert page.locator("form[action$='/revoke']").count() == 0  # revoked: no button left
