@@ -23,11 +23,28 @@
     });
   }
 
+  // The fake server's plain inputs take digits only, read as they are typed: a card typed in
+  // groups as the page shows it (4242 4242 4242 4242), or in full-width digits, was refused.
+  // Listening while the event goes down to the input, this cleans it before they read it.
+  // (Stripe's own element is an iframe with no inputs here, and reads such input itself.)
+  function plainDigits(event) {
+    var input = event.target;
+    var plain = input.value
+      .replace(/[\uFF10-\uFF19]/g, function (d) {
+        return String.fromCharCode(d.charCodeAt(0) - 0xfee0);
+      })
+      .replace(/[\s-]/g, "");
+    if (plain !== input.value) {
+      input.value = plain;
+    }
+  }
+
   function cardForm(form) {
     var stripe = Stripe(form.dataset.key, { locale: form.dataset.locale || "auto" });
     var card = stripe.elements().create("card", { hidePostalCode: true });
     card.mount("#card-element");
     labelFields(form);
+    document.getElementById("card-element").addEventListener("input", plainDigits, true);
     var errors = document.getElementById("card-errors");
     var button = form.querySelector("button[type=submit]");
 

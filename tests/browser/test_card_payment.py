@@ -53,7 +53,7 @@ def test_declined_card_keeps_the_order_and_a_second_card_pays_it(browser, live_s
     assert set(states) == {PackState.RESERVED}  # ... with its packs reserved
 
     page.fill(CARD_FIELDS.format("number"), "")
-    type_card(page, "4242424242424242")
+    type_card(page, "4242 4242 4242 4242")  # as the page's own hint writes it
     page.wait_for_url(re.compile(rf"/market/orders/{order_id}$"))
     status, states, _ = _order(live_server, order_id)
     assert status is OrderStatus.PAID and set(states) == {PackState.SOLD}
