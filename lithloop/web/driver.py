@@ -66,6 +66,7 @@ def _page(errors: dict | None = None, status: int = 200):
         errors=errors or {},
         form=request.form if errors else {},
         reasons=labels.PICKUP_EXCEPTION,
+        note_needed=driver_work.NOTE_NEEDED,
         arrival_of=driver_work.arrival_of,
         exceptions_of=driver_work.exceptions_of,
         expected_codes=pickup_checks.expected_codes,

@@ -224,7 +224,10 @@
         writeQueue(readQueue().filter(function (q) { return q.key !== item.key; }));
         if (res.ok) { sent += 1; } else {
           var form = document.querySelector("#stop-" + item.stop + " form[data-action='" + item.action + "']");
-          if (form) { restore(form, item.fields); }  // refused: what was typed, to correct
+          if (form) {  // refused: what was typed, to correct, with its ticks and warnings
+            restore(form, item.fields);
+            checkPickup(form, false);
+          }
           refused(form, item.stop, res.body, false);
         }
         return next();
@@ -282,11 +285,21 @@
     });
   }
 
-  // The exception needs a reason chosen: asked for here, or a queued one would fail later
+  // The exception needs a reason chosen, and a note for the reasons the server asks one
+  // for (data-note-needed): asked for here, or a queued one would fail later
   function checkException(form) {
-    if (form.dataset.action !== "exception" || form.elements.reason.value) { return true; }
-    fieldError(form, "reason", text("reason"), true);
-    return false;
+    if (form.dataset.action !== "exception") { return true; }
+    var reason = form.elements.reason;
+    if (!reason.value) {
+      fieldError(form, "reason", text("reason"), true);
+      return false;
+    }
+    var option = reason.options[reason.selectedIndex];
+    if (option && option.hasAttribute("data-note-needed") && !form.elements.note.value.trim()) {
+      fieldError(form, "note", text("describe"), true);
+      return false;
+    }
+    return true;
   }
 
   // The pickup against the booking: ticks the expected codes, warns about missing and

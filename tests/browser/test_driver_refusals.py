@@ -133,13 +133,14 @@ def test_an_exception_without_a_reason_is_asked_for_one_online_and_offline(
     assert queue == [] and page.locator(f"#stop-{stop_id} .chip.queued").is_hidden()
     page.context.set_offline(False)
 
-    # a reason that needs a note, without one: the server's refusal beside this form's note
+    # a reason that needs a note, without one: asked for beside this form's note, before
+    # anything is sent or kept on the phone (the server would refuse it once sent)
     reason.select_option("not_as_described")
     assert form.locator("p.error").count() == 0
     form.locator("input[name=note]").fill("")
     form.locator("button[type=submit]").click()
     said = _beside(page, form, "note", f"err-{stop_id}-exception-note")
-    assert said and len(sent) == 1
+    assert said == "请说明与预约不符之处。" and sent == []
     assert reason.input_value() == "not_as_described"
     pickup_note = page.locator(f"form.pickup[data-stop='{stop_id}'] .field:has([name=note])")
     assert pickup_note.locator("p.error").count() == 0

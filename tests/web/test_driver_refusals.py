@@ -45,7 +45,7 @@ def test_a_refused_exception_note_is_said_in_the_exception_form(client, auth, wo
     assert refused.status_code == 422
     assert _error(page, f"err-{stop.id}-exception-note")
     assert not _error(page, f"err-{stop.id}-pickup-note")
-    assert '<option value="not_as_described" selected>' in page
+    assert '<option value="not_as_described" selected data-note-needed>' in page
 
 
 def test_a_refused_pickup_note_is_said_in_the_pickup_form(client, auth, world):
