@@ -113,8 +113,11 @@ def test_the_new_exception_reasons_and_those_that_need_a_note(client, auth, worl
     client.get("/lang/en")
     stop = stops(world)[1]
     page = client.get("/driver/").get_data(as_text=True)
-    for reason in ("closed", "nobody_there", "leaking_unsafe", "access_blocked", "breakdown"):
+    for reason in ("closed", "nobody_there", "access_blocked", "breakdown"):
         assert f'<option value="{reason}">' in page
+    # the page asks for a note itself (before sending or queueing) where the server would
+    for reason in ("leaking_unsafe", "not_as_described"):
+        assert f'<option value="{reason}" data-note-needed>' in page
     unsafe = send(client, stop, "exception", {"reason": "leaking_unsafe", "note": ""})
     assert unsafe.status_code == 422 and unsafe.json["field"] == "note"
     assert send(client, stop, "exception", {"reason": "bogus"}).status_code == 422
