@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
 
 INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
@@ -116,8 +117,9 @@ def parse_amount(
     that is not a number.
 
     A comma is a thousands separator only between groups of three digits; `0,5` or `1,2345`
-    are refused with a message (a European decimal comma must not become a larger number)."""
-    text = _clean(raw)
+    are refused with a message (a European decimal comma must not become a larger number).
+    A Chinese keyboard's full-width digits and signs (１，２３４．５) are read as ASCII."""
+    text = fold_full_width(_clean(raw))
     if not AMOUNT_RE.fullmatch(text):
         if "," in text and text.replace(",", "").replace(".", "").isascii():
             raise Invalid(

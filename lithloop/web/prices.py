@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import pricing
-from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Role
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Invalid, ServiceError
@@ -50,7 +49,7 @@ def _prices_from(form: PriceVersionForm) -> dict[str, Decimal | None]:
     prices: dict[str, Decimal | None] = {}
     carried = [k[6:] for k in request.form if k.startswith("price_") and k[6:] not in EDITABLE]
     for key in (*EDITABLE, *carried):  # carried: prices of an uploaded CSV, back from the preview
-        raw = fold_full_width(request.form.get(f"price_{key}") or "").strip()  # full-width digits
+        raw = (request.form.get(f"price_{key}") or "").strip()  # full-width digits: parse_amount
         if not raw:
             prices[key] = None
             continue

@@ -140,3 +140,18 @@ def test_a_required_phone_number_says_it_is_required():
     with pytest.raises(Invalid) as refused:
         phone_number(" ", "phone", required_message="For delivery, enter a phone number.")
     assert str(refused.value.message) == "For delivery, enter a phone number."
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("１２６０", "1260"), ("１，２３４．５", "1234.5"), ("－３", "-3"), ("＋０．２５", "0.25")],
+)
+def test_amounts_typed_on_a_chinese_keyboard_are_read(typed, read):
+    """Every amount field reads full-width digits, as the booking form always did."""
+    assert parse_amount(typed, "x") == Decimal(read)
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "１２²", "１,２３４５"])
+def test_other_scripts_digits_stay_refused_in_amounts(typed):
+    with pytest.raises(Invalid):
+        parse_amount(typed, "x")

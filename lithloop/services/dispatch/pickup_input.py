@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels
 from lithloop.batteries import validate_code
-from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import parse_amount
 
@@ -30,8 +29,8 @@ class Pickup:
 def parse_pickup(raw_mass: str, raw_codes: str, note: str, payload_kg: int) -> Pickup:
     """Check the typed mass and codes; Invalid names the field (and the code's position)."""
     note = (note or "").strip()[:300]
-    typed = fold_full_width(raw_mass or "")  # "２６５０" from a Chinese keyboard
-    mass = parse_amount(typed, "mass_kg", message=_l("Enter the picked-up mass in kg."))
+    # "２６５０" from a Chinese keyboard is read too (parse_amount)
+    mass = parse_amount(raw_mass, "mass_kg", message=_l("Enter the picked-up mass in kg."))
     if mass <= 0:
         raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
     shown, payload = f"{mass:,.0f}", f"{payload_kg:,}"
