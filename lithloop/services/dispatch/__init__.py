@@ -7,6 +7,7 @@ this domain's own. Within a public module, names without a leading underscore ar
 __all__ = [
     "driver_sync",
     "driver_work",
+    "left_deliveries",
     "left_out",
     "live_ops",
     "pickup_checks",

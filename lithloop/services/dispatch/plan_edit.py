@@ -13,7 +13,7 @@ from lithloop import clock, routing
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
-from lithloop.services.dispatch import roster, under_way
+from lithloop.services.dispatch import left_deliveries, roster, under_way
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.plan_refusals import refusal
 from lithloop.services.dispatch.plan_store import fill_plan
@@ -184,7 +184,9 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
         progress=[],
         log=f"urgent booking #{booking.id} inserted by hand",
     )
-    draft = Plan(run=run, plan_date=plan.plan_date, solution={})
+    draft = Plan(
+        run=run, plan_date=plan.plan_date, solution=left_deliveries.carry(plan.solution, {})
+    )
     db.session.add_all([run, draft])
     locked = {r.truck_id for r in plan.routes if r.locked}
     reasons = {u.booking_id: (u.reason, u.message) for u in plan.unassigned}

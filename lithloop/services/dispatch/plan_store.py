@@ -9,7 +9,7 @@ from itertools import pairwise
 from lithloop import routing
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanRun, PlanStop, PlanUnassigned, Truck
-from lithloop.services.dispatch import under_way
+from lithloop.services.dispatch import left_deliveries, under_way
 from lithloop.services.dispatch.problem import plan_stop
 
 
@@ -87,8 +87,9 @@ def fill_plan(
     reasons=None,
     locked_stops=frozenset(),
 ) -> Plan:
-    """Add the solution's routes and left-out bookings to a plan and total it up."""
-    plan.solution = routing.solution_to_vroom(solution)
+    """Add the solution's routes and left-out bookings to a plan and total it up (the
+    deliveries the plan left out before stay listed in its stored solution)."""
+    plan.solution = left_deliveries.carry(plan.solution, routing.solution_to_vroom(solution))
     for r in solution.routes:
         truck = day.trucks[r.vehicle_id]
         route = PlanRoute(

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRun, RunStatus
+from lithloop.services.dispatch import left_deliveries
 
 
 def elapsed_s(run: PlanRun) -> float:
@@ -46,7 +47,7 @@ def _counts(plan: Plan) -> dict:
     served = sum(1 for r in plan.routes for s in r.stops if s.booking_id or s.order_id)
     return {
         "served": served,
-        "left_out": len(plan.unassigned),
+        "left_out": len(plan.unassigned) + len(left_deliveries.left_out(plan)),
         "km": plan.distance_m / 1000,
         "cost_fen": plan.cost_fen,
     }

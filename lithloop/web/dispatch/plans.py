@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import PlanStatus, Truck
-from lithloop.services.dispatch import live_ops, plan_edit, publishing, under_way
+from lithloop.services.dispatch import left_deliveries, live_ops, plan_edit, publishing, under_way
 from lithloop.services.dispatch.problem import park_site
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.web.access import roles_required
@@ -35,6 +35,7 @@ def plan(plan_id: int):
     return render_template(
         "dispatch/plan.html",
         plan=found,
+        deliveries_left=left_deliveries.left_out(found),
         live=live_context(found, states),
         # the road's news belongs to the published plan; a draft (a re-plan among them) is
         # not on the road yet, and its stops are not late

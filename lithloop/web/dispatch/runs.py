@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
-from lithloop.services.dispatch import planning, run_control, run_report, runs
+from lithloop.services.dispatch import left_deliveries, planning, run_control, run_report, runs
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
@@ -38,6 +38,8 @@ def _index_page(day, errors: dict | None = None, values: dict | None = None, sta
         "dispatch/index.html",
         day=day,
         bookings=planning.due_bookings(day),
+        deliveries=planning.due_deliveries(day),
+        deliveries_left=_deliveries_left(day),
         runs=day_runs,
         max_seconds=current_app.config["PLAN_MAX_SECONDS"],
         published=published,
@@ -46,6 +48,14 @@ def _index_page(day, errors: dict | None = None, values: dict | None = None, sta
         values=values or {},
     )
     return page, status
+
+
+def _deliveries_left(day) -> set[int]:
+    """The order ids the day's latest plan left out (none without a plan)."""
+    latest = db.session.scalar(
+        sa.select(Plan).where(Plan.plan_date == day).order_by(Plan.id.desc()).limit(1)
+    )
+    return {d.order.id for d in left_deliveries.left_out(latest)} if latest else set()
 
 
 @bp.post("/runs")

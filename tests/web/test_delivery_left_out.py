@@ -1,0 +1,59 @@
+"""A marketplace delivery a run cannot fit is shown as left out on the plan page and the
+dispatch day page; one it serves is not."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lithloop.extensions import db
+from lithloop.models import Plan
+from lithloop.services.dispatch.left_deliveries import carry
+from tests.market.test_deliveries import paid_delivery
+from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
+
+ALL_PLACED = "当天所有预约都已安排上车"
+REASON = "超出车辆一个工作日的行驶范围"  # out_of_range, in words
+
+
+def _plan_page(client, auth, world) -> tuple[Plan, str]:
+    run = run_to_end(client, world)
+    assert run["status"] == "succeeded", run
+    auth.login(world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{run['plan_id']}").get_data(as_text=True)
+    return db.session.get(Plan, run["plan_id"]), page
+
+
+def test_a_delivery_beyond_reach_is_listed_as_left_out(client, auth, day_world):  # noqa: F811
+    order = paid_delivery()
+    # Guangzhou: thousands of km from the park, beyond any shift
+    order.delivery_lat, order.delivery_lon = Decimal("23.1291"), Decimal("113.2644")
+    order.delivery_city = "广州市"
+    db.session.commit()
+    plan, page = _plan_page(client, auth, day_world)
+    assert order.id not in [s.order_id for r in plan.routes for s in r.stops]
+    assert "1 个配送未安排" in page
+    assert f"订单 #{order.id} · {order.buyer_org.name} · 广州市" in page
+    assert REASON in page.split("配送未安排")[1], page
+    assert ALL_PLACED not in page
+    left = len(plan.unassigned) + 1
+    assert f'<a href="#left-out">{left}</a>' in page
+    day = client.get(f"/dispatch/?date={day_world['day'].isoformat()}").get_data(as_text=True)
+    assert "1 个待配送订单" in day and "其中 1 个未排入最新方案" in day
+    assert f"订单 #{order.id} · {order.buyer_org.name} · 广州市" in day
+
+
+def test_a_served_delivery_is_not_listed_as_left_out(client, auth, day_world):  # noqa: F811
+    order = paid_delivery()
+    plan, page = _plan_page(client, auth, day_world)
+    assert order.id in [s.order_id for r in plan.routes for s in r.stops]
+    assert "配送未安排" not in page
+    day = client.get(f"/dispatch/?date={day_world['day'].isoformat()}").get_data(as_text=True)
+    assert "1 个待配送订单" in day and "未排入最新方案" not in day
+
+
+def test_a_hand_edit_keeps_the_deliveries_left_out():
+    before = {"unassigned": [{"id": 7, "reason": "day_full"}, {"id": "order-3", "reason": "x"}]}
+    after = {"routes": [{"steps": [{"id": 7}]}], "unassigned": []}
+    assert carry(before, after)["unassigned"] == [{"id": "order-3", "reason": "x"}]
+    routed = {"routes": [{"steps": [{"id": "order-3"}]}], "unassigned": []}
+    assert carry(before, routed)["unassigned"] == []
