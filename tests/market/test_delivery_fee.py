@@ -149,6 +149,8 @@ HOSTILE = [
     ({"city": "海林市", "address": "   "}, "address", "enter the street address"),
     ({"city": "海林市", "phone": ""}, "phone", "enter a phone number"),
     ({"city": "海林市", "phone": "call me"}, "phone", "7 to 15 digits"),
+    # sold, it would be left out of every run: no truck gets there and back within a day
+    ({"city": "大庆市"}, "city", "cannot drive to Daqing and back within a working day"),
 ]
 
 

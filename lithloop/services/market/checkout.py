@@ -135,7 +135,7 @@ def parse_delivery(raw) -> dict:
     if kind == delivery.PICKUP:
         return out
     if "city" in raw:  # the cart's form and newer API clients name the city
-        place = delivery.find_city(raw.get("city"))
+        place = delivery.deliverable_city(raw.get("city"))
         lat, lon, city = place.lat, place.lon, place.name_zh
     if not out["delivery_address"]:
         raise Invalid(_l("For delivery, enter the street address."), field="address")
@@ -145,6 +145,7 @@ def parse_delivery(raw) -> dict:
     if "city" not in raw:  # the dispatcher's runs route the delivery to these coordinates
         found = geocoding.locate(str(out["delivery_address"]))
         lat, lon, city = found.lat, found.lon, found.label
+        delivery.require_reach(lat, lon, clock.today(), city, field="address")
     out["delivery_lat"] = Decimal(str(round(lat, 6)))
     out["delivery_lon"] = Decimal(str(round(lon, 6)))
     out["delivery_city"] = city[:100]

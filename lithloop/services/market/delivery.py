@@ -18,11 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
+from lithloop.extensions import db
 from lithloop.geo.gazetteer import CITY_CENTRES, Place, english, load_places, short_zh
+from lithloop.i18n import current_language
+from lithloop.models import Truck
 from lithloop.services.booking import distances
 from lithloop.services.errors import Invalid
 from lithloop.services.packs import holiday_calendar
@@ -156,9 +160,58 @@ def address_quote(
 
 
 def city_quote(name: str, packs: int, mass_kg: Decimal, today=None) -> DeliveryQuote:
-    """Delivery to a city of the region by its name (Invalid beside the field if unknown)."""
-    place = find_city(name)
+    """Delivery to a city of the region by its name (Invalid beside the field if unknown,
+    or if no truck can drive there and back within a working day)."""
+    place = deliverable_city(name, today)
     return address_quote(place.lat, place.lon, packs, mass_kg, place.name_zh, today)
+
+
+def deliverable_city(name: str, day: date | None = None) -> Place:
+    """The region's place of that name if a truck can drive there and back within a working
+    day (else Invalid beside the city field, as for a name not in the list)."""
+    place = find_city(name)
+    label = city_label(place, current_language())
+    require_reach(place.lat, place.lon, day or clock.today(), label)
+    return place
+
+
+DROP_OFF_S = 900  # the least time a delivery stop takes (dispatch/problem.py: 900 s + 300 a line)
+
+
+def _longest_day_s() -> int:
+    """The longest working day of an active truck: its shift, at most its work limit."""
+    rows = db.session.execute(
+        sa.select(Truck.shift_start, Truck.shift_end, Truck.max_work_s).where(
+            Truck.active.is_(True)
+        )
+    ).all()
+    days = [
+        min(
+            (end.hour * 3600 + end.minute * 60) - (start.hour * 3600 + start.minute * 60),
+            work or 10**9,
+        )
+        for start, end, work in rows
+    ]
+    return max(days, default=12 * 3600)
+
+
+def require_reach(lat: float, lon: float, day: date, name: str, field: str = "city") -> None:
+    """Refuse a delivery no truck can drive to and back within a working day (no run could
+    ever plan it: it would be sold and then left out day after day)."""
+    mats, _ = distances.day_matrices([distances.park_position(), (float(lon), float(lat))], day)
+    needed = int(mats.duration[0, 1]) + DROP_OFF_S + int(mats.duration[1, 0])
+    longest = _longest_day_s()
+    if needed > longest:
+        raise Invalid(
+            _l(
+                "A truck cannot drive to %(c)s and back within a working day (about %(n)s h; a "
+                "day is at most %(d)s h): choose pickup at the park or a nearer city.",
+                c=name,
+                n=f"{math.ceil(needed / 1800) / 2:g}",
+                d=f"{longest / 3600:g}",
+            ),
+            field=field,
+        )
 
 
 def terms(where: dict, packs: int, mass_kg: Decimal, today=None) -> dict:

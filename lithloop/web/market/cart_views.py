@@ -150,7 +150,7 @@ def cart_delivery():
     chosen = market_cart.save_delivery(current_user, request.form)
     if chosen["kind"] == "address":
         try:
-            market_delivery.find_city(chosen["city"])
+            market_delivery.deliverable_city(chosen["city"])
         except ServiceError as exc:
             return _cart_page({exc.field: str(exc.message)}, exc.status)
     return redirect(url_for("market.cart") + "#delivery")
@@ -171,7 +171,7 @@ def checkout():
         market_cart.save_delivery(current_user, chosen)
         if chosen["kind"] == "address":
             try:
-                market_delivery.find_city(chosen["city"])
+                market_delivery.deliverable_city(chosen["city"])
             except ServiceError as exc:
                 return _cart_page({exc.field: str(exc.message)}, exc.status, form)
             flash(_("Check the delivery fee and the total below, then order."), "info")
