@@ -19,10 +19,10 @@ def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_a_refund_shows_its_amount_before_it_is_made(app, client):
-    buyer = make_buyer()
+def _paid_order_and_admin(app, client):
+    """A buyer's paid order of two packs at ¥1,000 (one line), and an admin's client."""
     client.get("/lang/en")
-    Auth(client).login(buyer.email)
+    Auth(client).login(make_buyer().email)
     packs = list_packs(2, price_fen=100_000)
     group = catalog.group_id(packs[0])
     submit(client, "/market/cart/add", {"group_id": group, "quantity": 2}, page="/market/")
@@ -32,6 +32,11 @@ def test_a_refund_shows_its_amount_before_it_is_made(app, client):
     admin = app.test_client()
     admin.get("/lang/en")
     Auth(admin).login(make_admin().email)
+    return order, admin
+
+
+def test_a_refund_shows_its_amount_before_it_is_made(app, client):
+    order, admin = _paid_order_and_admin(app, client)
     url, page = f"/market/admin/orders/{order.id}/refund", f"/market/orders/{order.id}"
     line = order.lines[0]
     asked = submit(admin, url, {"line_id": line.id, "amount": "", "reason": "scratch"}, page=page)
@@ -61,22 +66,7 @@ def test_a_refund_shows_its_amount_before_it_is_made(app, client):
 def test_a_refund_refused_in_a_second_tab_says_why_on_the_page(app, client):
     """Two tabs confirm the same line's refund: the second is refused, and the page says so
     although the line, refunded in full by the first, no longer has a refund form."""
-    buyer = make_buyer()
-    client.get("/lang/en")
-    Auth(client).login(buyer.email)
-    packs = list_packs(2, price_fen=100_000)
-    submit(
-        client,
-        "/market/cart/add",
-        {"group_id": catalog.group_id(packs[0]), "quantity": 2},
-        page="/market/",
-    )
-    submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
-    order = db.session.scalar(sa.select(Order).order_by(Order.id.desc()))
-    submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
-    admin = app.test_client()
-    admin.get("/lang/en")
-    Auth(admin).login(make_admin().email)
+    order, admin = _paid_order_and_admin(app, client)
     url, page = f"/market/admin/orders/{order.id}/refund", f"/market/orders/{order.id}"
     line = order.lines[0]
     for tab, token in enumerate(("tab-one-token-0001", "tab-two-token-0002")):
