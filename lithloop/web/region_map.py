@@ -37,12 +37,11 @@ def place_name(place: Place) -> str:
 
 def geo_places() -> list[dict]:
     """The gazetteer's cities and counties as coordinates, for the Leaflet map's labels."""
-    lang = _lang()
     return [
         {
             "lat": p.lat,
             "lon": p.lon,
-            "text": p.name_zh if lang == "zh" else p.name_en.split(" (")[0],
+            "text": place_name(p),
             "kind": p.kind,
         }
         for p in load_places()
