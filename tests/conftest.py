@@ -147,6 +147,9 @@ def make_app(database_url: str, **extra):
         # (test_shared_cache.py) choose them, and other pytest workers' writes never
         # clear this one's cache (a query count must not depend on them).
         "CACHE_COUNTERS": "none",
+        # A quick run on a test's day of a few stops ends this long after its last
+        # improvement, not 3 s (tests of the stop itself choose their own).
+        "PLAN_QUICK_NO_IMPROVEMENT_S": 0.3,
     }
     config.update(extra)
     return create_app(config)

@@ -102,7 +102,7 @@ def run_to_end(client, world, seconds=1) -> dict:
     h = bearer(client, world["dispatcher"])
     started = client.post(
         "/api/v1/plans/runs",
-        json={"date": world["day"].isoformat(), "time_limit_s": seconds},
+        json={"date": world["day"].isoformat(), "time_limit_s": seconds, "mode": "quick"},
         headers=h,
     )
     assert started.status_code == 202, started.json
@@ -454,7 +454,12 @@ def _two_day_run(client, world) -> dict:
     h = bearer(client, world["dispatcher"])
     started = client.post(
         "/api/v1/plans/runs",
-        json={"date": world["day"].isoformat(), "time_limit_s": 2, "horizon_days": 2},
+        json={
+            "date": world["day"].isoformat(),
+            "time_limit_s": 2,
+            "horizon_days": 2,
+            "mode": "quick",
+        },
         headers=h,
     )
     assert started.status_code == 202, started.json
