@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist worksteal
 export FLASK_APP := lithloop:create_app
 
 .PHONY: run test test-fast install install-dev migrate seed lint bench mutate clean
