@@ -1,6 +1,6 @@
 """Copy three screenshots of the browser journeys into docs/screenshots for the README.
 
-make test   # (or: pytest tests/browser) writes test-artifacts/screenshots/
+TEST_SCREENSHOTS=1 .venv/bin/python -m pytest tests/browser   # writes test-artifacts/screenshots/
 python tools/readme_screenshots.py
 """
 

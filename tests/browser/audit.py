@@ -1,10 +1,12 @@
-"""Checks run on every page a journey touches: screenshots, sideways scrolling, amounts and codes
-kept on one line, finger-sized tap targets at phone width, plain language on Chinese pages, and
-axe-core."""
+"""Checks run on every page a journey touches: sideways scrolling, amounts and codes kept on one
+line, finger-sized tap targets at phone width, plain language on Chinese pages, and axe-core; a
+screenshot of the page when a check fails (of every page with TEST_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -13,6 +15,14 @@ from tests.plain_language import untranslated
 HERE = Path(__file__).parent
 AXE = (HERE / "vendor" / "axe.min.js").read_text("utf-8")
 BLOCKING = {"serious", "critical"}
+#: Every checked page saved as a PNG (for a person to look through, or for the README's
+#: pictures: tools/readme_screenshots.py); otherwise only a page that fails a check.
+ALL_SCREENSHOTS = os.environ.get("TEST_SCREENSHOTS") == "1"
+#: (page name, path, width) already through axe in this process: its rules read the page's
+#: structure (names, roles, labels, contrast), which the width can change (the phone menu)
+#: and the language does not, so the second language's view of a page skips it (a third of
+#: a sweep's time).
+_AXE_DONE: set[tuple[str, str, str]] = set()
 
 #: Elements sticking out to the right of the viewport, unless a scrolling ancestor holds them.
 OVERFLOW_JS = """() => {
@@ -98,16 +108,31 @@ def axe_violations(page) -> list[str]:
 
 
 def check_page(page, name: str, folder: Path, *, phone: bool) -> None:
-    """Screenshot the page, then fail on sideways scrolling, an amount or code broken across
-    lines, a small tap target (phone), a foreign word on a Chinese page or blocking axe
-    violations."""
+    """Fail on sideways scrolling, an amount or code broken across lines, a small tap target
+    (phone), a foreign word on a Chinese page or blocking axe violations; the page's
+    screenshot is saved when one fails (or always: ALL_SCREENSHOTS)."""
     width = "390" if phone else "1366"
     lang = page.evaluate("document.documentElement.lang") or "x"
-    shot = str(folder / f"{name}-{width}-{lang}.png")
+    shot = folder / f"{name}-{width}-{lang}.png"
+    if ALL_SCREENSHOTS:
+        save_screenshot(page, shot)
     try:
-        page.screenshot(path=shot, full_page=True)
-    except PlaywrightError:  # taller than Chromium can capture at once: the first screen
-        page.screenshot(path=shot)
+        _check(page, name, width, lang, phone)
+    except AssertionError:
+        if not ALL_SCREENSHOTS:
+            save_screenshot(page, shot)
+        raise
+
+
+def save_screenshot(page, path: Path) -> None:
+    """The whole page as a PNG (its first screen when it is too tall to capture at once)."""
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except PlaywrightError:
+        page.screenshot(path=str(path))
+
+
+def _check(page, name: str, width: str, lang: str, phone: bool) -> None:
     problems = overflow(page)
     assert not problems, f"{name} at {width}px {lang} overflows: {problems}"
     broken = wrapped(page)
@@ -118,5 +143,8 @@ def check_page(page, name: str, folder: Path, *, phone: bool) -> None:
     assert not small, f"{name} at {width}px {lang}: tap targets under 44 px: {small}"
     foreign = foreign_words(page)
     assert not foreign, f"{name} at {width}px: not in Chinese: {foreign}"
-    violations = axe_violations(page)
-    assert not violations, f"{name}: {violations}"
+    seen = (name, urlsplit(page.url).path, width)
+    if seen not in _AXE_DONE:
+        violations = axe_violations(page)
+        assert not violations, f"{name}: {violations}"
+        _AXE_DONE.add(seen)
