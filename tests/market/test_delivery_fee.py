@@ -228,3 +228,26 @@ def test_the_park_city_by_its_own_name_is_its_centre(app):
         assert delivery.find_city(name) == centre, name
     with pytest.raises(Invalid):
         delivery.find_city("牡丹江省")
+
+
+def test_the_cart_lists_only_cities_a_truck_reaches_and_returns_from_within_a_day(client):
+    from datetime import time
+
+    from tests.factories import TruckFactory
+
+    _login(client, make_buyer(), lang="zh_CN")
+    submit(client, "/market/cart/add", {"pack_id": list_packs(1)[0].id}, page="/market/")
+    offered = re.search(
+        r'<datalist id="c-cities">(.*?)</datalist>', client.get("/market/cart").text
+    )
+    names = set(re.findall(r'<option value="([^"]+)">', offered.group(1)))
+    assert HAILIN in names and "穆棱市" in names
+    assert "大庆市" not in names and "哈尔滨市" not in names  # refused when typed (HOSTILE)
+    far = {p.name_zh for p in delivery.cities()} - names
+    assert far and all(
+        _great_circle_km(park_place(), p) > 100 for p in delivery.cities() if p.name_zh in far
+    )
+    # The trucks' working day sets the reach: a two-hour shift reaches only the nearest places.
+    TruckFactory(shift_start=time(7), shift_end=time(9))
+    near = {p.name_zh for p in delivery.reachable_cities()}
+    assert HAILIN in near and near < names

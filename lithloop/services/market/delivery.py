@@ -23,6 +23,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
+from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.geo.gazetteer import CITY_CENTRES, Place, english, load_places, short_zh
 from lithloop.i18n import current_language
@@ -195,11 +196,16 @@ def _longest_day_s() -> int:
     return max(days, default=12 * 3600)
 
 
+def _round_trip_s(mats, i: int) -> int:
+    """Seconds from the park (index 0) to point i, a drop-off there, and back."""
+    return int(mats.duration[0, i]) + DROP_OFF_S + int(mats.duration[i, 0])
+
+
 def require_reach(lat: float, lon: float, day: date, name: str, field: str = "city") -> None:
     """Refuse a delivery no truck can drive to and back within a working day (no run could
     ever plan it: it would be sold and then left out day after day)."""
     mats, _ = distances.day_matrices([distances.park_position(), (float(lon), float(lat))], day)
-    needed = int(mats.duration[0, 1]) + DROP_OFF_S + int(mats.duration[1, 0])
+    needed = _round_trip_s(mats, 1)
     longest = _longest_day_s()
     if needed > longest:
         raise Invalid(
@@ -212,6 +218,22 @@ def require_reach(lat: float, lon: float, day: date, name: str, field: str = "ci
             ),
             field=field,
         )
+
+
+def reachable_cities(day: date | None = None) -> list[Place]:
+    """The places a truck can drive to and back within a working day on `day` (the cart
+    offers these; require_reach refuses the others): one matrix call for all of them, kept
+    in the read cache until a truck or the park's site changes."""
+    day = day or clock.today()
+    return read_cache.cached("reachable_cities", day, ("truck", "site"), lambda: _reachable(day))
+
+
+def _reachable(day: date) -> list[Place]:
+    places = cities()
+    points = [distances.park_position()] + [(p.lon, p.lat) for p in places]
+    mats, _ = distances.day_matrices(points, day)
+    longest = _longest_day_s()
+    return [p for i, p in enumerate(places, 1) if _round_trip_s(mats, i) <= longest]
 
 
 def terms(where: dict, packs: int, mass_kg: Decimal, today=None) -> dict:

@@ -127,7 +127,7 @@ def _cart_page(errors: dict | None = None, status: int = 200, form=None):
         quote=quote,
         pickup_totals=market_cart.totals(prices),
         totals=market_cart.totals(prices, quote.fee_fen if quote else 0),
-        cities=market_delivery.cities(),
+        cities=market_delivery.reachable_cities(),
         errors=errors,
         form=chosen,
         on_sale=PackState.FINISHED,
