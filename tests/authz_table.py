@@ -139,6 +139,7 @@ TABLE: dict[str, Rule] = {
     "GET account.index": _r(ANYONE),
     "POST account.change_password": _r(ANYONE, body={}),
     "POST account.logout_everywhere": _r(ANYONE, body={}, ends_session=True),
+    "POST account.create_token": _r(ANYONE, body={}),
     "POST account.revoke_token": _r(
         ANYONE, owned="api_token", sees_all=ADMINS, params={"token_id": "{owned}"}, body={}
     ),

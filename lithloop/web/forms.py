@@ -70,6 +70,15 @@ class ChangePasswordForm(ResetPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
+class ApiTokenForm(FlaskForm):
+    """An API token made on the account page (the same as POST /api/v1/auth/token); the
+    lifetimes offered are set by the view (account.py)."""
+
+    name = StringField(_l("Token name"), validators=[Optional(), Length(max=100)])
+    expires_in_days = SelectField(_l("Valid for"), coerce=int, choices=[])
+    token_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
 #: A site without coordinates: what to do, not "this field is required" (nobody knows them).
 PLACE_THE_SITE = _l(
     "Place the site: press \u201cLocate the address on the map\u201d or click the map where it is."

@@ -1,8 +1,10 @@
 """API tokens expire, record their last use without a GET writing in its own transaction,
-and are listed and revoked on the account page (an administrator: anyone's)."""
+and are created (shown once), listed and revoked on the account page (an administrator:
+anyone's)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -146,12 +148,74 @@ def test_the_admins_review_of_working_tokens_is_paged_and_misses_none(app, clien
         raise AssertionError("a non-administrator reviewed everyone's tokens")
 
 
+def test_a_user_creates_a_token_on_the_account_page_and_sees_it_once(app, client):
+    """The form asks for the password again, answers each mistake beside its field, and
+    shows the token in its answer only: not in a URL, a flash or the session cookie."""
+    user = make_user(make_org())
+    Auth(client).login(user.email)
+    page = client.get("/account").get_data(as_text=True)
+    assert 'action="/account/tokens"' in page
+    assert '<option selected value="90">90 天</option>' in page  # API_TOKEN_DAYS chosen
+    count = sa.select(sa.func.count(ApiToken.id))
+    no_csrf = client.post("/account/tokens", data={"token_password": PASSWORD})
+    assert no_csrf.status_code == 400
+    empty = submit(client, "/account/tokens", {"name": "erp"}, page="/account")
+    assert empty.status_code == 422 and 'id="token_password-err"' in empty.get_data(as_text=True)
+    wrong = submit(client, "/account/tokens", {"token_password": "not-it"}, page="/account")
+    assert wrong.status_code == 401
+    assert '<p class="error" id="token_password-err">当前密码错误。</p>' in wrong.get_data(
+        as_text=True
+    )
+    too_long = submit(
+        client,
+        "/account/tokens",
+        {"expires_in_days": "5000", "token_password": PASSWORD},
+        page="/account",
+    )
+    assert too_long.status_code == 422
+    assert 'id="expires_in_days-err"' in too_long.get_data(as_text=True)
+    assert db.session.scalar(count) == 0
+    made = submit(
+        client,
+        "/account/tokens",
+        {"name": "erp", "expires_in_days": "30", "token_password": PASSWORD},
+        page="/account",
+    )
+    html = made.get_data(as_text=True)
+    assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
+    token = re.search(r"<code>(llk_[\w-]+)</code>", html).group(1)
+    assert "它只显示这一次，之后无法再次显示" in html
+    assert row(token).name == "erp" and row(token).user_id == user.id
+    lifetime = row(token).expires_at - clock.now()
+    assert timedelta(days=29, hours=23) < lifetime <= timedelta(days=30)
+    assert client.get("/api/v1/calendar", headers=bearer(token)).status_code == 200
+    assert token not in str(made.headers)  # no Location, and not in a Set-Cookie
+    with client.session_transaction() as kept:
+        assert token not in repr(dict(kept))
+    again = client.get("/account").get_data(as_text=True)
+    assert token not in again and row(token).prefix in again
+
+
+def test_making_a_token_on_the_page_counts_with_the_logins(app, client):
+    """Each try checks a password: it shares the login page's and the API's count."""
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    user = make_user(make_org())
+    Auth(client).login(user.email)  # the first of three
+    tries = [
+        submit(client, "/account/tokens", {"token_password": "guess"}, page="/account")
+        for _ in range(3)
+    ]
+    assert [t.status_code for t in tries] == [401, 401, 429]
+    assert "尝试次数过多，请一分钟后再试。" in tries[-1].get_data(as_text=True)
+
+
 def test_the_account_page_speaks_english_too(app, client):
     user = make_user(make_org())
     Auth(client).login(user.email)
     client.get("/lang/en")
     page = client.get("/account").get_data(as_text=True)
     assert "Log out everywhere" in page and "API tokens" in page
+    assert "Create an API token" in page and "90 days" in page
 
 
 def test_a_revoked_or_expired_token_is_refused_saying_so(app, client, monkeypatch):
