@@ -1,5 +1,6 @@
 """The account page in the browser, on a phone in Chinese and English: a buyer sees and
-revokes an API token and logs out everywhere; an admin reviews everyone's tokens."""
+revokes an API token and logs out everywhere (each asks first); an admin reviews everyone's
+tokens."""
 
 from __future__ import annotations
 
@@ -53,8 +54,11 @@ def test_a_buyer_revokes_a_token_and_logs_out_everywhere(browser, live_server, s
     page.locator("form[action$='/revoke'] button").click()
     page.wait_for_load_state()
     assert page.locator("form[action$='/revoke']").count() == 0  # revoked: no button left
+    asked.clear()
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator("form[action$='/logout-everywhere'] button").click()
     page.wait_for_load_state()
+    assert asked  # logging out everywhere asks first
     assert "/login" in page.url
     other.goto("/account")
     assert "/login" in other.url  # the other device's session ended too

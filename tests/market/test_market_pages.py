@@ -15,6 +15,7 @@ from lithloop.services.market import catalog
 from lithloop.services.market import orders as market_orders
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
+from tests.market.test_deliveries import paid_delivery
 from tests.plain_language import untranslated
 
 
@@ -301,6 +302,31 @@ def test_a_return_asks_first_and_only_for_a_pack_the_buyer_received(app, client)
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Pack, pack.id).state is PackState.FINISHED
+
+
+def test_the_last_fulfilment_step_asks_first_saying_what_happens(client):
+    """Delivered (a pickup: completed) ends the order's fulfilment for good: its button asks
+    first through confirm.js, like every other irreversible button; earlier steps do not."""
+    _login(client, make_admin(), lang="zh_CN")
+    order = paid_delivery(status=OrderStatus.SHIPPED)
+
+    def asked() -> str | None:
+        body = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+        form = re.search(
+            rf'<form [^>]*action="/market/admin/orders/{order.id}/advance"[^>]*>', body
+        )
+        question = re.search(r'data-confirm="([^"]*)"', form.group(0))
+        return question.group(1) if question else None
+
+    assert asked() == (
+        f"将订单 #{order.id} 标记为已送达？买家会收到电池包已送达的邮件通知，且无法撤销。"
+    )
+    order.delivery_kind = "pickup"
+    db.session.commit()
+    assert asked() == f"将订单 #{order.id} 标记为已完成？订单的履约到此结束，且无法撤销。"
+    order.status = OrderStatus.PACKED
+    db.session.commit()
+    assert asked() is None  # shipping (handing over) is not the end
 
 
 def test_an_unknown_cycle_count_is_shown_filtered_and_sorted_as_unknown(client):

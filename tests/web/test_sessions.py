@@ -60,6 +60,11 @@ def test_log_out_everywhere_ends_every_session(app):
     user = make_user(make_org())
     laptop, phone = logged_in(app, user), logged_in(app, user)
     cookies = saved_cookies(phone)
+    page = laptop.get("/account").get_data(as_text=True)
+    assert (  # the button asks first (confirm.js), saying what happens
+        '<form method="post" action="/account/logout-everywhere" data-confirm="'
+        '在所有设备上退出登录（包括当前设备）？每台设备都需要重新登录。">'
+    ) in page
     response = submit(laptop, "/account/logout-everywhere", {}, page="/account")
     assert response.status_code == 302 and "/login" in response.location
     assert not is_in(laptop) and not is_in(phone) and not is_in(replayed(app, cookies))
