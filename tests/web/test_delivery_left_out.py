@@ -6,9 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from lithloop.extensions import db
-from lithloop.models import Plan
+from lithloop.models import Plan, PlanRun, PlanStatus, Role, RunStatus
+from lithloop.services.dispatch import planning
 from lithloop.services.dispatch.left_deliveries import carry
+from tests.factories import make_user_as
 from tests.market.test_deliveries import paid_delivery
+from tests.route_world import open_day
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
 
 ALL_PLACED = "当天所有预约都已安排上车"
@@ -51,6 +54,28 @@ def test_a_served_delivery_is_not_listed_as_left_out(client, auth, day_world):  
     assert "配送未安排" not in page
     day = client.get(f"/dispatch/?date={day_world['day'].isoformat()}").get_data(as_text=True)
     assert "1 个待配送订单" in day and "未排入最新方案" not in day
+
+
+def test_the_day_page_speaks_of_the_newest_plan_not_a_superseded_one(client, auth):
+    """The day page took the plan with the highest id, superseded or not, so it could call a
+    delivery served (or left out) when the plan in force said otherwise. Drafts A then B,
+    B published, then A published: B is superseded yet newer by id."""
+    order = paid_delivery()
+    dispatcher, day = make_user_as(Role.DISPATCHER), open_day(2)
+    run = PlanRun(
+        plan_date=day, time_limit_s=10, status=RunStatus.SUCCEEDED, created_by_id=dispatcher.id
+    )
+    left = {"routes": [], "unassigned": [{"id": f"order-{order.id}", "reason": "out_of_range"}]}
+    in_force = Plan(run=run, plan_date=day, status=PlanStatus.PUBLISHED, solution=left)
+    db.session.add(in_force)
+    db.session.flush()
+    newer = Plan(run=run, plan_date=day, status=PlanStatus.SUPERSEDED, solution={"routes": []})
+    db.session.add(newer)
+    db.session.commit()
+    assert newer.id > in_force.id and planning.newest_plan(day) is in_force
+    auth.login(dispatcher.email)
+    page = client.get(f"/dispatch/?date={day.isoformat()}").get_data(as_text=True)
+    assert "1 个待配送订单" in page and "其中 1 个未排入最新方案" in page
 
 
 def test_a_hand_edit_keeps_the_deliveries_left_out():

@@ -117,7 +117,7 @@ def kept_routes(day: date, going=()) -> list[PlanRoute]:
     the published plan first), and the routes locked on the day's newest plan (locks are set
     on drafts; a run copies them into its draft) unless their truck or a booking is on a
     route under way (`going`)."""
-    base, newest = _latest_plan(day), _newest_plan(day)
+    base, newest = _latest_plan(day), newest_plan(day)
     over = [
         r
         for r in (base.routes if base else [])
@@ -139,7 +139,7 @@ def kept_routes(day: date, going=()) -> list[PlanRoute]:
 def pinned_stops(day: date, trucks: set[int]) -> dict[int, int]:
     """Bookings whose stop a dispatcher locked (on the day's newest plan): booking id -> the
     truck it must stay on."""
-    latest = _newest_plan(day)
+    latest = newest_plan(day)
     if latest is None:
         return {}
     return {
@@ -159,7 +159,9 @@ def _latest_plan(day: date) -> Plan | None:
     )
 
 
-def _newest_plan(day: date) -> Plan | None:
+def newest_plan(day: date) -> Plan | None:
+    """The day's newest plan that is not superseded (a draft or the published one), or None:
+    the plan the next run starts from and the dispatch day page speaks of."""
     return db.session.scalar(
         sa.select(Plan)
         .where(Plan.plan_date == day, Plan.status != PlanStatus.SUPERSEDED)

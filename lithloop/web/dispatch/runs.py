@@ -51,10 +51,9 @@ def _index_page(day, errors: dict | None = None, values: dict | None = None, sta
 
 
 def _deliveries_left(day) -> set[int]:
-    """The order ids the day's latest plan left out (none without a plan)."""
-    latest = db.session.scalar(
-        sa.select(Plan).where(Plan.plan_date == day).order_by(Plan.id.desc()).limit(1)
-    )
+    """The order ids the day's newest plan left out (none without a plan); a superseded
+    plan is not the newest, whatever its id (planning.newest_plan)."""
+    latest = planning.newest_plan(day)
     return {d.order.id for d in left_deliveries.left_out(latest)} if latest else set()
 
 
