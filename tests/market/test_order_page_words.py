@@ -134,6 +134,8 @@ def test_the_payment_line_tells_a_partial_then_a_full_refund(app, client):
     page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
     # the amount in the money macro, which keeps it on one line
     assert '付款：已部分退款（<span class="money">¥250.00</span>）' in page, page
+    # made without a reason: the refund's line leaves the reason out, no empty " ·  · "
+    assert f"¥250.00 · {admin.name}</li>" in page, page
     market_orders.refund(admin, order.id)  # the rest
     text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert "付款：已全额退款" in text and "付款：已付款" not in text, text
