@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -78,6 +80,7 @@ def _confirm_refund(order_id: int, line_id: int | None, amount_fen: int | None):
         order=order,
         line=line,
         amount_fen=amount,
+        amount_yuan=f"{Decimal(amount) / 100:.2f}",  # exact from fen, never through a float
         left_fen=left,
         reason=request.form.get("reason", ""),
         token=request.form.get("refund_token", ""),

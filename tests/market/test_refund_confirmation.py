@@ -78,3 +78,16 @@ def test_a_refund_refused_in_a_second_tab_says_why_on_the_page(app, client):
     assert count(Refund) == 1
     # beside the line, which no longer has a refund form
     assert "¥1,000.00 is more than the ¥0.00 that can still be refunded." in text(answer)
+
+
+def test_the_confirmation_carries_the_amount_exactly_from_fen(app, client):
+    """The confirmed form sends back the amount shown, to the fen: formatted from integer
+    fen, not through a float (which gives ¥…0.02 for ¥100,000,000,000,000.01)."""
+    order, admin = _paid_order_and_admin(app, client)
+    line = order.lines[0]
+    line.price_fen = 10_000_000_000_000_001  # the largest amounts a person may type
+    db.session.commit()
+    url, page = f"/market/admin/orders/{order.id}/refund", f"/market/orders/{order.id}"
+    asked = submit(admin, url, {"line_id": line.id, "amount": "", "reason": ""}, page=page)
+    assert asked.status_code == 200
+    assert 'name="amount" value="100000000000000.01"' in text(asked), text(asked)
