@@ -296,6 +296,8 @@ def test_a_return_asks_first_and_only_for_a_pack_the_buyer_received(app, client)
     assert asked.status_code == 200 and 'name="confirmed" value="1"' in body
     box = body[body.index('<section class="card confirm-box') : body.index("</section>")]
     assert "回到成品仓" in box and untranslated(re.sub(r"<[^>]+>", " ", box)) == []
+    heading = box[box.index("<h1>") : box.index("</h1>")]  # the code never breaks at 390 px
+    assert f"<code>{pack.code}</code>" in heading, heading
     db.session.expire_all()
     assert db.session.get(Pack, pack.id).state is PackState.SOLD
     done = submit(admin_client, url, {"confirmed": "1"}, page=page)
