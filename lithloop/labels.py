@@ -125,6 +125,24 @@ LEFT_OUT_REASON = _table(
         LeftOutReason.DAY_FULL: _l("The day is full (capacity or time): move it to another day."),
     }
 )
+#: Why a marketplace delivery was left out of a plan (the same solver codes), in words: a
+#: delivery goes from the park to a buyer's address in delivery hours, and stays due.
+LEFT_OUT_DELIVERY_REASON = _table(
+    {
+        # a delivery needs no skill: only a day without any truck leaves it out this way
+        LeftOutReason.SKILL_MISSING: _l("No truck is on the road that day."),
+        LeftOutReason.CAPACITY_EXCEEDED: _l(
+            "The packs weigh more, or take more pallet places, than any truck carries."
+        ),
+        LeftOutReason.WINDOW_UNREACHABLE: _l(
+            "No truck can reach the address within delivery hours during its shift."
+        ),
+        LeftOutReason.OUT_OF_RANGE: _l(
+            "The delivery city is beyond a working day's round trip from the park."
+        ),
+        LeftOutReason.DAY_FULL: _l("The day's trucks are full (load or time)."),
+    }
+)
 #: Why a driver could not pick up, in words (the driver's choices and the owner's notice).
 PICKUP_EXCEPTION = _table(
     {
@@ -349,6 +367,7 @@ VOCABULARIES: dict[str, tuple[type[enum.Enum], Table]] = {
     "run status": (RunStatus, RUN_STATUS),
     "plan status": (PlanStatus, PLAN_STATUS),
     "left-out reason": (LeftOutReason, LEFT_OUT_REASON),
+    "left-out delivery reason": (LeftOutReason, LEFT_OUT_DELIVERY_REASON),
     "pickup exception": (PickupException, PICKUP_EXCEPTION),
     "chemistry": (Chemistry, CHEMISTRY),
     "condition": (Condition, CONDITION),

@@ -57,6 +57,12 @@ def reason_text(code: str, fallback: str) -> str:
     return str(labels.LEFT_OUT_REASON[code]) if code in labels.LEFT_OUT_REASON else fallback
 
 
+def delivery_reason_text(code: str, fallback: str) -> str:
+    """Why a marketplace delivery was left out of a plan, in the page's language."""
+    table = labels.LEFT_OUT_DELIVERY_REASON
+    return str(table[code]) if code in table else fallback
+
+
 def init_templates(app) -> None:
     """Expose the labels to templates."""
     app.jinja_env.globals.update(
@@ -66,6 +72,7 @@ def init_templates(app) -> None:
         run_status=lambda v: labels.label(labels.RUN_STATUS, v),
         plan_status=lambda v: labels.label(labels.PLAN_STATUS, v),
         reason_text=reason_text,
+        delivery_reason_text=delivery_reason_text,
         event_note=event_note,
         event_text=event_text,
         site_address=lambda s: sites.address_line(s.city, s.district, s.address),
