@@ -3,13 +3,17 @@ dispatch day page; one it serves is not."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
+from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Plan, PlanRun, PlanStatus, Role, RunStatus
-from lithloop.services.dispatch import planning
+from lithloop.models import OrgKind, Plan, PlanRun, PlanStatus, Role, RunStatus
+from lithloop.models.market import Order
+from lithloop.services.dispatch import planning, publishing
 from lithloop.services.dispatch.left_deliveries import carry
-from tests.factories import make_user_as
+from lithloop.services.dispatch.problem import order_stop_id
+from tests.factories import make_org, make_user, make_user_as
 from tests.market.test_deliveries import paid_delivery
 from tests.route_world import open_day
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
@@ -86,3 +90,32 @@ def test_a_hand_edit_keeps_the_deliveries_left_out():
     assert carry(before, after)["unassigned"] == [{"id": "order-3", "reason": "x"}]
     routed = {"routes": [{"steps": [{"id": "order-3"}]}], "unassigned": []}
     assert carry(before, routed)["unassigned"] == []
+
+
+def _publish_leaving_out(order: Order, reason: str) -> Plan:
+    """A draft of the day after tomorrow that routes nothing and leaves the order's delivery
+    out for `reason`, published by a dispatcher (no run: the solver is not the point)."""
+    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
+    day = clock.today() + timedelta(days=2)
+    run = PlanRun(
+        plan_date=day, time_limit_s=1, status=RunStatus.SUCCEEDED, created_by_id=dispatcher.id
+    )
+    left = {"id": order_stop_id(order.id), "reason": reason, "reason_text": "solver's English"}
+    plan = Plan(run=run, plan_date=day, solution={"routes": [], "unassigned": [left]})
+    db.session.add(plan)
+    db.session.commit()
+    publishing.publish_plan(dispatcher, plan.id)
+    assert plan.status is PlanStatus.PUBLISHED
+    return plan
+
+
+def test_a_delivery_an_earlier_plan_routed_and_the_next_leaves_out_stays_due(app):
+    order = paid_delivery()
+    day = clock.today() + timedelta(days=2)
+    order.delivery_date = day  # the day's first published plan had it on a truck
+    db.session.commit()
+    _publish_leaving_out(order, "day_full")
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).delivery_date is None
+    # due again: a run of a later day plans it (one dated the old day was left to that day)
+    assert order.id in [o.id for o in planning.due_deliveries(day + timedelta(days=1))]

@@ -9,9 +9,11 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Plan
-from lithloop.models.market import Order
+from lithloop.models.market import Order, OrderStatus
 
 PREFIX = "order-"  # problem.order_stop_id
+#: An order still to deliver (planning.due_deliveries' statuses).
+DUE = (OrderStatus.PAID, OrderStatus.PACKED)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,24 @@ def left_out(plan: Plan) -> list[LeftDelivery]:
         for o in orders
         if o.delivered_at is None
     ]
+
+
+def keep_due(plan: Plan) -> list[LeftDelivery]:
+    """At publishing: the deliveries the plan leaves out that are still to deliver and not
+    on another day's plan. One an earlier published plan of the day had routed (its
+    delivery day set) is due again, its day cleared: the next run, of this day or a later
+    one, plans it again (planning.due_deliveries)."""
+    routed = {s.order_id for r in plan.routes for s in r.stops if s.order_id}
+    kept = []
+    for left in left_out(plan):
+        order = left.order
+        if order.id in routed or order.status not in DUE:
+            continue
+        if order.delivery_date not in (None, plan.plan_date):
+            continue  # another day's published plan delivers it
+        order.delivery_date = None
+        kept.append(left)
+    return kept
 
 
 def carry(before: dict | None, after: dict) -> dict:

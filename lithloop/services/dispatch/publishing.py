@@ -32,7 +32,7 @@ from lithloop.models import (
 )
 from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
-from lithloop.services.dispatch import left_out, roster
+from lithloop.services.dispatch import left_deliveries, left_out, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.errors import Conflict, NotFound
@@ -124,6 +124,7 @@ def publish_plan(
         routed = _schedule_routed(user, plan)
         _unschedule_left_out(user, plan, routed)
         left_out.tell_owners(user, plan, routed)
+        left_deliveries.keep_due(plan)
         _schedule_deliveries(plan)
         for old in db.session.scalars(
             sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
