@@ -1,20 +1,24 @@
 """A marketplace delivery a run cannot fit is shown as left out on the plan page and the
-dispatch day page; one it serves is not."""
+dispatch day page, in delivery words; one it serves is not. Publishing the plan keeps it
+due and tells its buyer, once, in the buyer's language."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import OrgKind, Plan, PlanRun, PlanStatus, Role, RunStatus
-from lithloop.models.market import Order
+from lithloop.models import OrgKind, OutboxMessage, Plan, PlanRun, PlanStatus, Role, RunStatus
+from lithloop.models.market import Order, OrderStatus
 from lithloop.services.dispatch import planning, publishing
 from lithloop.services.dispatch.left_deliveries import carry
 from lithloop.services.dispatch.problem import order_stop_id
 from tests.factories import make_org, make_user, make_user_as
 from tests.market.test_deliveries import paid_delivery
+from tests.plain_language import untranslated
 from tests.route_world import open_day
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
 
@@ -51,6 +55,11 @@ def test_a_delivery_beyond_reach_is_listed_as_left_out(client, auth, day_world):
     day = client.get(f"/dispatch/?date={day_world['day'].isoformat()}").get_data(as_text=True)
     assert "1 个待配送订单" in day and "其中 1 个未排入最新方案" in day
     assert f"订单 #{order.id} · {order.buyer_org.name} · 广州市" in day
+    publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
+    (letter,) = _letters(order)  # once, in the buyer's language (Chinese when none is saved)
+    assert letter.subject == f"[lithloop] 订单 #{order.id}：{day_world['day']} 未能配送"
+    assert f"{REASON}。\n" in letter.body and "请联系产业园商定配送方式和时间" in letter.body
+    assert untranslated(letter.body) == [], letter.body
 
 
 def test_a_served_delivery_is_not_listed_as_left_out(client, auth, day_world):  # noqa: F811
@@ -92,16 +101,30 @@ def test_a_hand_edit_keeps_the_deliveries_left_out():
     assert carry(before, routed)["unassigned"] == []
 
 
-def _publish_leaving_out(order: Order, reason: str) -> Plan:
-    """A draft of the day after tomorrow that routes nothing and leaves the order's delivery
+def _letters(order: Order) -> list[OutboxMessage]:
+    """The letters that told the order's buyer its delivery was left out."""
+    return db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.recipient == order.user.email,
+            OutboxMessage.body.contains(f"#{order.id} "),
+            OutboxMessage.body.contains("/market/orders/"),
+        )
+    ).all()
+
+
+def _publish_leaving_out(*orders: Order, reason: str) -> Plan:
+    """A draft of the day after tomorrow that routes nothing and leaves the orders' deliveries
     out for `reason`, published by a dispatcher (no run: the solver is not the point)."""
     dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
     day = clock.today() + timedelta(days=2)
     run = PlanRun(
         plan_date=day, time_limit_s=1, status=RunStatus.SUCCEEDED, created_by_id=dispatcher.id
     )
-    left = {"id": order_stop_id(order.id), "reason": reason, "reason_text": "solver's English"}
-    plan = Plan(run=run, plan_date=day, solution={"routes": [], "unassigned": [left]})
+    left = [
+        {"id": order_stop_id(o.id), "reason": reason, "reason_text": "solver's English"}
+        for o in orders
+    ]
+    plan = Plan(run=run, plan_date=day, solution={"routes": [], "unassigned": left})
     db.session.add(plan)
     db.session.commit()
     publishing.publish_plan(dispatcher, plan.id)
@@ -114,8 +137,24 @@ def test_a_delivery_an_earlier_plan_routed_and_the_next_leaves_out_stays_due(app
     day = clock.today() + timedelta(days=2)
     order.delivery_date = day  # the day's first published plan had it on a truck
     db.session.commit()
-    _publish_leaving_out(order, "day_full")
+    _publish_leaving_out(order, reason="day_full")
     db.session.expire_all()
     assert db.session.get(Order, order.id).delivery_date is None
     # due again: a run of a later day plans it (one dated the old day was left to that day)
     assert order.id in [o.id for o in planning.due_deliveries(day + timedelta(days=1))]
+
+
+def test_a_buyer_whose_delivery_a_later_plan_can_take_is_told_it_stays_due(app):
+    order = paid_delivery()
+    order.user.locale = "en"  # the buyer's language, whoever publishes
+    refunded, elsewhere = paid_delivery(), paid_delivery()
+    refunded.status = OrderStatus.REFUNDED  # nothing left to deliver
+    elsewhere.delivery_date = clock.today() + timedelta(days=3)  # another day's plan has it
+    db.session.commit()
+    plan = _publish_leaving_out(order, refunded, elsewhere, reason="day_full")
+    (letter,) = _letters(order)
+    assert letter.subject == f"[lithloop] Order #{order.id}: no delivery on {plan.plan_date}"
+    assert f"of {plan.plan_date}: The day's trucks are full (load or time).\n" in letter.body
+    assert "plans it again with its next routes" in letter.body
+    assert f"/market/orders/{order.id}" in letter.body and "solver" not in letter.body
+    assert _letters(refunded) == [] and _letters(elsewhere) == []

@@ -1,12 +1,15 @@
 """Marketplace deliveries a plan left out: kept in the plan's stored solution (its
-`unassigned` entries whose id is a delivery stop id), read back with their orders."""
+`unassigned` entries whose id is a delivery stop id), read back with their orders; at
+publishing they stay due and their buyers are told."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from lithloop import labels, letters
 from lithloop.extensions import db
 from lithloop.models import Plan
 from lithloop.models.market import Order, OrderStatus
@@ -14,6 +17,9 @@ from lithloop.models.market import Order, OrderStatus
 PREFIX = "order-"  # problem.order_stop_id
 #: An order still to deliver (planning.due_deliveries' statuses).
 DUE = (OrderStatus.PAID, OrderStatus.PACKED)
+#: Reasons a later plan can cure (another day, its roster, its load); for the others (too
+#: far, too heavy) the next run leaves the delivery out again: the buyer is asked to call.
+LATER_HELPS = ("day_full", "skill_missing", "window_unreachable")
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,35 @@ def keep_due(plan: Plan) -> list[LeftDelivery]:
         order.delivery_date = None
         kept.append(left)
     return kept
+
+
+def tell_buyers(plan: Plan, left: list[LeftDelivery]) -> None:
+    """At publishing: each buyer of a delivery the plan leaves out (keep_due's, one letter
+    each) is told, in their language, why and what happens next."""
+    for d in left:
+        order = d.order
+        letters.send_letter(
+            order.user,
+            _l("Order #%(id)s: no delivery on %(day)s"),
+            _l(
+                "Order #%(id)s could not be fitted into the park's delivery routes of "
+                "%(day)s: %(why)s\n%(next)s\n%(link)s\n"
+            ),
+            id=order.id,
+            day=plan.plan_date.isoformat(),
+            why=labels.LEFT_OUT_DELIVERY_REASON.get(d.reason, d.message),
+            next=_l(
+                "It stays due for delivery: the park plans it again with its next routes, "
+                "and you get a message with the day and time once it is on a truck. You may "
+                "also contact the park."
+            )
+            if d.reason in LATER_HELPS
+            else _l(
+                "It stays due for delivery, but no truck can take it as things stand: "
+                "please contact the park to agree how and when it is delivered."
+            ),
+            link=letters.link("market.order", order_id=order.id),
+        )
 
 
 def carry(before: dict | None, after: dict) -> dict:

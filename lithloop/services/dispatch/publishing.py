@@ -86,10 +86,11 @@ def publish_plan(
     drivers: dict[int, int | None] | None = None,
 ) -> Plan:
     """Schedule the plan's bookings and supersede the day's earlier plan, atomically; the
-    owners of bookings left out are told with the next days that fit. A route whose truck
-    has no driver on the day's roster is refused unless `allow_unmanned` says so.
-    `drivers` (truck id: driver id) go on the day's roster in the same transaction: a
-    refused publish changes no roster."""
+    owners of bookings left out are told with the next days that fit, the buyers of
+    deliveries left out that theirs stays due. A route whose truck has no driver on the
+    day's roster is refused unless `allow_unmanned` says so. `drivers` (truck id: driver
+    id) go on the day's roster in the same transaction: a refused publish changes no
+    roster."""
     require_planner(user)
     plan = lock_day_plans(plan_id)
     if plan.status is not PlanStatus.DRAFT:
@@ -124,7 +125,7 @@ def publish_plan(
         routed = _schedule_routed(user, plan)
         _unschedule_left_out(user, plan, routed)
         left_out.tell_owners(user, plan, routed)
-        left_deliveries.keep_due(plan)
+        left_deliveries.tell_buyers(plan, left_deliveries.keep_due(plan))
         _schedule_deliveries(plan)
         for old in db.session.scalars(
             sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
