@@ -15,10 +15,13 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, OutboxMessage, Plan, PlanStatus, Truck, User
+from lithloop.models import Booking, Order, OutboxMessage, Plan, PlanStatus, Role, Truck, User
 from lithloop.services.dispatch import plan_edit, publishing
 from lithloop.services.errors import ServiceError
 from tests.commit_gate import CommitGate, together
+from tests.factories import make_park, make_user
+from tests.market.test_deliveries import paid_delivery
+from tests.route_world import make_route, open_day
 from tests.web import test_dispatch
 from tests.web.test_dispatch import run_to_end
 
@@ -229,4 +232,40 @@ def test_a_plan_published_behind_the_lock_makes_publish_a_409_that_changes_nothi
     )
     assert not db.session.scalar(
         sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.body.contains("预计"))
+    )
+
+
+def test_two_days_delivering_one_order_published_at_once_send_one_truck(app):
+    # Depends on publishing._lock_orders: the second publish waits for the order the first
+    # holds, then sees the first's published plan and is refused. Without the lock both
+    # checks run before either commits: both days are published with the order on a truck.
+    order = paid_delivery()
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    stops = [("start", None, "08:00"), ("delivery", None, "10:00"), ("end", None, "12:00")]
+    drafts = []
+    for day in (open_day(2), open_day(3)):
+        route = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+        route.stops[1].order_id = order.id
+        drafts.append(route.plan_id)
+    db.session.commit()
+
+    with CommitGate(Plan, patience=HOLD_S, dirty=True):
+        results = _together(
+            app,
+            dispatcher.id,
+            *(
+                lambda user, p=p: publishing.publish_plan(user, p, allow_unmanned=True).id
+                for p in drafts
+            ),
+        )
+    [published] = [r for r in results if isinstance(r, int)]
+    [refused] = [r for r in results if not isinstance(r, int)]
+    assert getattr(refused, "code", None) == "booking_changed", results
+    db.session.expire_all()
+    assert db.session.get(Plan, published).status is PlanStatus.PUBLISHED
+    assert db.session.get(Plan, drafts[1 - drafts.index(published)]).status is PlanStatus.DRAFT
+    assert (
+        db.session.get(Order, order.id).delivery_date == db.session.get(Plan, published).plan_date
     )

@@ -9,15 +9,16 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import OutboxMessage, Plan, PlanStop, Role
+from lithloop.models import OutboxMessage, Plan, PlanStatus, PlanStop, Role, Truck
 from lithloop.models.market import Order, OrderLine, OrderStatus
 from lithloop.services.dispatch import driver_work, publishing
 from lithloop.services.dispatch.problem import order_stop_id
 from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import parse_delivery
-from tests.factories import make_user
+from tests.factories import make_park, make_user
 from tests.market.support import list_packs, make_admin, make_buyer
+from tests.route_world import make_route, open_day
 from tests.web.test_dispatch import bearer, day_world, run_to_end  # noqa: F401 (fixture)
 
 
@@ -130,3 +131,32 @@ def test_delivery_addresses_are_located_or_refused_beside_the_field(app):
         parse_delivery({"kind": "address", "address": "Nowhere Street 9", "phone": "13904531234"})
     assert caught.value.field == "address"
     assert parse_delivery({"kind": "pickup"})["delivery_kind"] == "pickup"
+
+
+@pytest.mark.parametrize("other_day_first", [True, False])
+def test_an_order_is_never_delivered_by_two_published_plans_of_different_days(app, other_day_first):
+    """A draft that delivers an order, made before another day's plan carrying the same
+    order was published, would send a second truck with it: publishing it is refused, and
+    nothing of it is published or told."""
+    order = paid_delivery()
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    days = [open_day(2), open_day(3)]
+    other_day, day = days if other_day_first else days[::-1]
+    stops = [("start", None, "08:00"), ("delivery", None, "10:00"), ("end", None, "12:00")]
+    published = make_route(truck, stops, day=other_day, by=dispatcher)
+    draft = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    published.stops[1].order_id = draft.stops[1].order_id = order.id
+    order.delivery_date = other_day  # as that plan's publishing left it
+    db.session.commit()
+    with pytest.raises(Conflict) as caught:
+        publishing.publish_plan(dispatcher, draft.plan_id, allow_unmanned=True)
+    assert caught.value.code == "booking_changed"
+    said = str(caught.value.message)
+    assert f"订单 #{order.id} " in said and f"现已在 {other_day.isoformat()} 已发布的计划中" in said
+    db.session.expire_all()
+    assert db.session.get(Plan, draft.plan_id).status is PlanStatus.DRAFT
+    assert db.session.get(Order, order.id).delivery_date == other_day
+    told = sa.select(OutboxMessage).where(OutboxMessage.recipient == order.user.email)
+    assert db.session.scalars(told).all() == []

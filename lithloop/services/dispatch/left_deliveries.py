@@ -44,6 +44,11 @@ def _order_id(entry: dict) -> int | None:
     return int(tail) if tail.isascii() and tail.isdigit() else None
 
 
+def order_ids(plan: Plan) -> set[int]:
+    """The ids of the orders whose deliveries the plan leaves out (publishing locks them)."""
+    return {i for e in _entries(plan.solution) if (i := _order_id(e)) is not None}
+
+
 def left_out(plan: Plan) -> list[LeftDelivery]:
     """The deliveries the plan left out, by order number (not those since delivered)."""
     entries = {i: e for e in _entries(plan.solution) if (i := _order_id(e)) is not None}

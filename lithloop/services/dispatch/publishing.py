@@ -3,7 +3,8 @@
 Lock order of every change to a plan (publishing, moving a stop, locking a route or a stop,
 inserting an urgent booking; here and in plan_edit.py): first plan rows, FOR UPDATE until
 the commit (publishing takes every plan of the day in id order, the others the one plan
-they read or change), then bookings, then booking-day counters (capacity.lock_day). Each
+they read or change), then bookings, then marketplace orders (publishing: those it delivers
+or leaves out, in id order), then booking-day counters (capacity.lock_day). Each
 reads the plan only once its lock is held, so what publishing tells the owners (the ETAs)
 are the stops its own transaction commits, and two publishes of one day run one after the
 other. The database keeps one published plan a day whatever a caller does
@@ -23,6 +24,7 @@ from lithloop.extensions import db
 from lithloop.models import (
     Booking,
     BookingStatus,
+    Order,
     Plan,
     PlanRoute,
     PlanStatus,
@@ -122,6 +124,7 @@ def publish_plan(
     day = plan.plan_date
     try:
         _lock_bookings(plan)
+        _lock_orders(plan)
         routed = _schedule_routed(user, plan)
         _unschedule_left_out(user, plan, routed)
         left_out.tell_owners(user, plan, routed)
@@ -165,6 +168,23 @@ def _lock_bookings(plan: Plan) -> None:
         .where(Booking.id.in_(sorted(ids)))
         .order_by(Booking.id)
         .with_for_update()
+    ).all()
+
+
+def _lock_orders(plan: Plan) -> None:
+    """Lock every order the plan delivers or leaves out, in id order, and read them afresh:
+    two publishes of different days that carry one order run one after the other, so the
+    second sees the first's published plan (_refuse_if_delivered_elsewhere)."""
+    ids = {s.order_id for r in plan.routes for s in r.stops if s.order_id}
+    ids |= left_deliveries.order_ids(plan)
+    if not ids:
+        return
+    db.session.scalars(
+        sa.select(Order)
+        .where(Order.id.in_(sorted(ids)))
+        .order_by(Order.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
 
 
@@ -271,13 +291,42 @@ def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
         )
 
 
+def _refuse_if_delivered_elsewhere(order: Order, plan: Plan) -> None:
+    """An order this plan delivers that another day's published plan carries too (published
+    after this plan was made, or delivered by it since): two trucks would go with it."""
+    other = db.session.scalar(
+        sa.select(Plan.plan_date)
+        .join(PlanRoute, PlanRoute.plan_id == Plan.id)
+        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
+        .where(
+            PlanStop.order_id == order.id,
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.plan_date != plan.plan_date,
+        )
+        .limit(1)
+    )
+    if other is not None:
+        raise Conflict(
+            _l(
+                "Order #%(id)s is on the published plan of %(d)s now; this plan would send "
+                "a second truck with it. Nothing was published: run %(day)s again.",
+                id=order.id,
+                d=other.isoformat(),
+                day=plan.plan_date.isoformat(),
+            ),
+            code=Code.BOOKING_CHANGED,
+        )
+
+
 def _schedule_deliveries(plan: Plan) -> None:
-    """Orders on the plan's routes are delivered that day; each buyer is told the ETA."""
+    """Orders on the plan's routes are delivered that day (none another day's published
+    plan carries); each buyer is told the ETA."""
     for route in plan.routes:
         for stop in route.stops:
             if stop.order is None or stop.done_at is not None:
                 continue
             order = stop.order
+            _refuse_if_delivered_elsewhere(order, plan)
             order.delivery_date = plan.plan_date
             eta = clock.local(stop.arrival).strftime("%H:%M")
             letters.send_letter(
