@@ -16,6 +16,7 @@ from lithloop.services.market import orders as market_orders
 from lithloop.services.strict_input import int_or_default, optional_money_fen
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
+from lithloop.web.market.order_views import order_page
 
 bp = Blueprint("market_admin", __name__, url_prefix="/market/admin")
 
@@ -23,9 +24,7 @@ bp = Blueprint("market_admin", __name__, url_prefix="/market/admin")
 def _back(order_id: int, errors: dict | None = None, status: int = 200):
     if errors:
         order = market_orders.get_order(current_user, order_id)
-        return render_template(
-            "market/order.html", order=order, admin=True, errors=errors, form=request.form
-        ), status
+        return order_page(order, admin=True, errors=errors, form=request.form), status
     return redirect(url_for("market.order", order_id=order_id))
 
 

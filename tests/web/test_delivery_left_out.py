@@ -11,15 +11,25 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import OrgKind, OutboxMessage, Plan, PlanRun, PlanStatus, Role, RunStatus
+from lithloop.models import (
+    OrgKind,
+    OutboxMessage,
+    Plan,
+    PlanRun,
+    PlanStatus,
+    Role,
+    RunStatus,
+    Truck,
+)
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.dispatch import planning, publishing
 from lithloop.services.dispatch.left_deliveries import carry
 from lithloop.services.dispatch.problem import order_stop_id
-from tests.factories import make_org, make_user, make_user_as
+from tests.factories import make_org, make_park, make_user, make_user_as
+from tests.market.support import make_admin
 from tests.market.test_deliveries import paid_delivery
 from tests.plain_language import untranslated
-from tests.route_world import open_day
+from tests.route_world import make_route, open_day
 from tests.web.test_dispatch import day_world, run_to_end  # noqa: F401 (fixture)
 
 ALL_PLACED = "当天所有预约都已安排上车"
@@ -158,3 +168,44 @@ def test_a_buyer_whose_delivery_a_later_plan_can_take_is_told_it_stays_due(app):
     assert "plans it again with its next routes" in letter.body
     assert f"/market/orders/{order.id}" in letter.body and "solver" not in letter.body
     assert _letters(refunded) == [] and _letters(elsewhere) == []
+
+
+def _delivery_line(client, order: Order) -> str:
+    page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    return page.split('<p class="order-delivery">')[1].split("</p>")[0]
+
+
+def test_the_order_page_stops_promising_the_checkout_day_once_the_delivery_is_left_out(
+    client, auth
+):
+    """The buyer's (and an admin's) order page kept "expected on" the day of checkout after
+    a published plan left the delivery out and its buyer was told so; it says it is being
+    rescheduled, then the day of the published plan that carries it."""
+    order, far = paid_delivery(), paid_delivery()
+    promised = clock.today() + timedelta(days=2)
+    order.delivery_eta = far.delivery_eta = promised
+    db.session.commit()
+    auth.login(order.user.email)
+    assert "预计 " in _delivery_line(client, order)  # before any plan: checkout's day
+    plan = _publish_leaving_out(order, reason="day_full")
+    _publish_leaving_out(far, reason="out_of_range")
+    day = plan.plan_date.isoformat()
+    line = _delivery_line(client, order)
+    assert "未能排入 " in line and day in line and "正在重新安排" in line, line
+    assert "预计" not in line
+    auth.logout()
+    auth.login(make_admin().email)
+    assert "正在重新安排" in _delivery_line(client, order)
+    line = _delivery_line(client, far)  # no later plan can help: the park is to be called
+    assert "请联系产业园" in line and "正在重新安排" not in line and "预计" not in line, line
+
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    later = plan.plan_date + timedelta(days=1)
+    stops = [("start", None, "08:00"), ("delivery", None, "10:00"), ("end", None, "12:00")]
+    route = make_route(truck, stops, day=later, status=PlanStatus.DRAFT, by=make_user(park))
+    route.stops[1].order_id = order.id
+    db.session.commit()
+    publishing.publish_plan(make_user_as(Role.DISPATCHER), route.plan_id, allow_unmanned=True)
+    line = _delivery_line(client, order)
+    assert "已排入 " in line and later.isoformat() in line and "重新安排" not in line, line

@@ -5,6 +5,7 @@ publishing they stay due and their buyers are told."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -107,6 +108,48 @@ def tell_buyers(plan: Plan, left: list[LeftDelivery]) -> None:
             ),
             link=letters.link("market.order", order_id=order.id),
         )
+
+
+@dataclass(frozen=True)
+class LeftOutOf:
+    """The published plan that last left a delivery out: its day and the reason's code."""
+
+    day: date
+    reason: str
+
+    @property
+    def later_helps(self) -> bool:
+        """A later plan can take it (tell_buyers told the buyer it is planned again); else
+        the buyer was asked to contact the park."""
+        return self.reason in LATER_HELPS
+
+
+def rescheduling(order: Order) -> LeftOutOf | None:
+    """Why a due delivery no longer keeps the day checkout expected: a published plan left
+    it out and its buyer was told (tell_buyers), and no published plan carries it since (a
+    plan that does sets its delivery day). None for any other order."""
+    if (
+        order.delivery_kind != "address"
+        or order.delivery_date is not None
+        or order.delivered_at is not None
+        or order.status not in DUE
+    ):
+        return None
+    stop_id = f"{PREFIX}{order.id}"
+    # the last plan published (in force or superseded since) that names the delivery
+    last = db.session.execute(
+        sa.select(Plan.plan_date, Plan.solution)
+        .where(
+            Plan.published_at.is_not(None),
+            sa.cast(Plan.solution, sa.Text).contains(f'"{stop_id}"'),
+        )
+        .order_by(Plan.published_at.desc(), Plan.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return None
+    entry = next((e for e in _entries(last.solution) if str(e["id"]) == stop_id), None)
+    return LeftOutOf(last.plan_date, str(entry.get("reason", ""))) if entry else None
 
 
 def carry(before: dict | None, after: dict) -> dict:

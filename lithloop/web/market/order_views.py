@@ -8,6 +8,7 @@ from flask_login import current_user
 from lithloop.models import OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import distances
+from lithloop.services.dispatch import left_deliveries
 from lithloop.services.market import order_list
 from lithloop.services.market import orders as market_orders
 from lithloop.web.access import roles_required
@@ -43,9 +44,15 @@ def order(order_id: int):
     pickup = None
     if found.delivery_kind == "pickup" and found.paid_at is not None:
         pickup = distances.park_site()
+    return order_page(found, admin=policies.may(current_user, "administer"), pickup=pickup)
+
+
+def order_page(order, **context) -> str:
+    """The order's page, the buyer's and an administrator's: a delivery a published plan
+    left out says it is being planned again, not the day expected at checkout."""
     return render_template(
         "market/order.html",
-        order=found,
-        admin=policies.may(current_user, "administer"),
-        pickup=pickup,
+        order=order,
+        rescheduling=left_deliveries.rescheduling(order),
+        **context,
     )
