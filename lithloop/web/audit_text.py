@@ -13,6 +13,7 @@ from lithloop.i18n import money
 from lithloop.web.pricing_text import price_name
 
 ACTIONS = {
+    "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
     "company.invite": _l("Colleague invited"),
     "company.invoice_details": _l("Invoice details changed"),
@@ -45,9 +46,11 @@ KEYS = {
     "address": _l("Address"),
     "amount_fen": _l("Amount"),
     "changes": _l("Changed prices"),
+    "days": _l("Valid for (days)"),  # an API token's lifetime
     "effective_date": _l("Effective from"),
     "email": _l("E-mail"),
     "kind": _l("Kind"),
+    "label": _l("Token name"),  # an API token's name, as its holder gave it
     "line": _l("Order line"),
     "name": _l("Organisation name"),  # recorded only for organisations
     "note": _l("Note"),

@@ -240,3 +240,42 @@ def test_a_revoked_or_expired_token_is_refused_saying_so(app, client, monkeypatc
     assert expired == f"该 API 令牌已于 {when} 过期。请通过 POST /api/v1/auth/token 获取新令牌。"
     unknown = client.get("/api/v1/calendar", headers=bearer("llk_" + "x" * 43)).json["message"]
     assert unknown == "该 API 令牌未知、已吊销，或其账户未启用。"
+
+
+def test_issuing_a_token_is_audited_without_the_token(app, client, auth):
+    """Revoking a token was audited, issuing one was not (neither through the API nor on
+    the account page). The entry names the token by its prefix; the token never appears."""
+    holder = make_user(make_org(), email="holder@example.cn")
+    token, _ = token_for(client, holder, expires_in_days=30)
+    auth.login(holder.email)
+    page = submit(
+        client,
+        "/account/tokens",
+        {"name": "ERP 对接", "expires_in_days": "90", "token_password": PASSWORD},
+        page="/account",
+    ).get_data(as_text=True)
+    [second] = re.findall(r"llk_[A-Za-z0-9_-]{20,}", page)
+    db.session.expire_all()
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "api_token.issue").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.actor_id, e.object_type, e.object_id) for e in entries] == [
+        (holder.id, "apitoken", str(row(t).id)) for t in (token, second)
+    ]
+    assert entries[0].details == {
+        "prefix": row(token).prefix,
+        "user_id": holder.id,
+        "label": "erp",
+        "days": 30,
+    }
+    for plain, entry in zip((token, second), entries, strict=True):
+        stored = " ".join(str(getattr(entry, c.key)) for c in AuditEntry.__table__.columns)
+        assert plain[len(row(plain).prefix) :] not in stored  # not the token, nor its secret
+    auth.logout()
+    auth.login(make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN).email)
+    shown = client.get("/admin/audit?action=api_token.issue").get_data(as_text=True)
+    assert "API 令牌已签发" in shown and "令牌名称" in shown and "ERP 对接" in shown
+    assert "api_token.issue" not in shown.split("<tbody>")[1]
+    client.set_cookie("lang", "en", domain="lithloop.test")
+    shown = client.get("/admin/audit?action=api_token.issue").get_data(as_text=True)
+    assert "API token issued" in shown and "Valid for (days)" in shown

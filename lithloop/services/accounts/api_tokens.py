@@ -49,19 +49,26 @@ def default_days() -> int:
 
 
 def issue_api_token(user: User, name: str = "", days: int | None = None) -> str:
-    """Create an API token for the user and return it; it is shown once, then only hashed."""
+    """Create an API token for the user and return it; it is shown once, then only hashed.
+    The audit log records the issue by its prefix, never the token."""
     days = default_days() if days is None else days
     if not 1 <= days <= MAX_DAYS:
         raise Invalid(_l("A token lives 1 to %(n)s days.", n=MAX_DAYS), field="expires_in_days")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(
-        ApiToken(
-            user=user,
-            name=name[:100],
-            prefix=plain[:12],
-            token_hash=token_hash(plain),
-            expires_at=clock.now() + timedelta(days=days),
-        )
+    token = ApiToken(
+        user=user,
+        name=name[:100],
+        prefix=plain[:12],
+        token_hash=token_hash(plain),
+        expires_at=clock.now() + timedelta(days=days),
+    )
+    db.session.add(token)
+    db.session.flush()  # its id, for the entry
+    audit.record(
+        "api_token.issue",
+        actor=user,
+        obj=token,
+        details={"prefix": token.prefix, "user_id": user.id, "label": token.name, "days": days},
     )
     db.session.commit()
     return plain
