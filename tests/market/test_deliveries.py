@@ -9,16 +9,26 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import OutboxMessage, Plan, PlanStatus, PlanStop, Role, Truck
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    OutboxMessage,
+    Plan,
+    PlanStatus,
+    PlanStop,
+    Role,
+    Truck,
+)
 from lithloop.models.market import Order, OrderLine, OrderStatus
-from lithloop.services.dispatch import driver_work, publishing
+from lithloop.services.booking import prices as price_service
+from lithloop.services.dispatch import driver_work, plan_edit, publishing
 from lithloop.services.dispatch.problem import order_stop_id
 from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import parse_delivery
 from tests.factories import make_park, make_user
 from tests.market.support import list_packs, make_admin, make_buyer
-from tests.route_world import make_route, open_day
+from tests.route_world import book_places, make_route, open_day
 from tests.web.test_dispatch import bearer, day_world, run_to_end  # noqa: F401 (fixture)
 
 
@@ -158,5 +168,50 @@ def test_an_order_is_never_delivered_by_two_published_plans_of_different_days(ap
     db.session.expire_all()
     assert db.session.get(Plan, draft.plan_id).status is PlanStatus.DRAFT
     assert db.session.get(Order, order.id).delivery_date == other_day
+    told = sa.select(OutboxMessage).where(OutboxMessage.recipient == order.user.email)
+    assert db.session.scalars(told).all() == []
+
+
+def test_an_urgent_booking_keeps_the_deliveries_already_done(app):
+    """A new draft with an urgent booking lost the record of every stop already done (its
+    new routes had no truck id before the flush, so none was matched with the published
+    route; and deliveries were not looked at): a picked-up booking's stop made publishing
+    it refuse (booking_changed), a delivered order's would have told its buyer a delivery
+    time again, and the urgent stop could go before a delivery done. The done stops stay
+    done, the urgent one comes after them, and the draft is published without a word to
+    that buyer."""
+    price_service.ensure_default_index()
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    picked, urgent = book_places(day, [(44.60, 129.64), (44.58, 129.61)])
+    order = paid_delivery(status=OrderStatus.DELIVERED)
+    stops = [
+        ("start", None, "08:00"),
+        ("pickup", picked, "08:30"),
+        ("delivery", None, "09:30"),
+        ("end", None, "12:00"),
+    ]
+    published = make_route(truck, stops, day=day, by=dispatcher)
+    published.stops[1].done_at = clock.now()
+    db.session.get(Booking, picked).status = BookingStatus.PICKED_UP
+    handed = published.stops[2]
+    handed.order_id = order.id
+    handed.done_at = order.delivered_at = clock.now()
+    order.delivery_date = day
+    db.session.commit()
+    draft = plan_edit.insert_urgent(dispatcher, published.plan_id, urgent)
+    db.session.commit()
+    (route,) = draft.routes
+    kinds = [(s.kind, s.order_id or s.booking_id, s.done_at is not None) for s in route.stops]
+    assert kinds[1:4] == [
+        ("pickup", picked, True),
+        ("delivery", order.id, True),
+        ("pickup", urgent, False),
+    ], kinds
+    publishing.publish_plan(dispatcher, draft.id, allow_unmanned=True)
+    db.session.expire_all()
+    assert db.session.get(Plan, draft.id).status is PlanStatus.PUBLISHED
     told = sa.select(OutboxMessage).where(OutboxMessage.recipient == order.user.email)
     assert db.session.scalars(told).all() == []

@@ -154,7 +154,7 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
     bookings = {**_plan_bookings(plan), booking.id: booking}
     day = _day_problem(plan, bookings, trucks)
     base = _sequences(plan)
-    done = {s.booking_id for r in plan.routes for s in r.stops if s.done_at is not None}
+    done = {_seq_id(s) for r in plan.routes for s in r.stops if s.done_at is not None}
     best = None
     for truck in trucks:
         seq = base.get(truck.id, [])
@@ -194,7 +194,7 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
         fill_plan(
             draft, day, best[0], locked=locked, reasons=reasons, locked_stops=_locked_stops(plan)
         )
-        for new, old in ((r, _old(plan, r.truck_id)) for r in draft.routes):
+        for new, old in ((r, _old(plan, r.truck.id)) for r in draft.routes):
             if old is not None:
                 _carry_done(old, new)
     return draft
@@ -204,12 +204,23 @@ def _old(plan, truck_id):
     return next((r for r in plan.routes if r.truck_id == truck_id), None)
 
 
+def _seq_id(stop):
+    """A pickup's or delivery's id in the evaluator's sequences (None for the park's stops);
+    read through the relationships: a new draft's stops have no foreign keys before the
+    flush."""
+    if stop.kind == "delivery" and stop.order is not None:
+        return order_stop_id(stop.order.id)
+    if stop.kind == "pickup" and stop.booking is not None:
+        return stop.booking.id
+    return None
+
+
 def _carry_done(old, new) -> None:
-    """Stops already done keep their record in the new draft."""
-    done = {s.booking_id: s.done_at for s in old.stops if s.done_at and s.booking_id}
+    """Stops already done, pickups and deliveries, keep their record in the new draft."""
+    done = {_seq_id(s): s.done_at for s in old.stops if s.done_at and _seq_id(s) is not None}
     for stop in new.stops:
-        if stop.booking_id in done:
-            stop.done_at = done[stop.booking_id]
+        if _seq_id(stop) in done:
+            stop.done_at = done[_seq_id(stop)]
 
 
 def _locked_stops(plan) -> frozenset:
