@@ -172,6 +172,72 @@ def test_an_order_is_never_delivered_by_two_published_plans_of_different_days(ap
     assert db.session.scalars(told).all() == []
 
 
+@pytest.mark.parametrize(
+    ("status", "delivered", "word"),
+    [
+        (OrderStatus.REFUNDED, False, "已退款"),
+        (OrderStatus.CANCELLED, False, "已取消"),
+        (OrderStatus.DELIVERED, True, "已送达"),
+        (OrderStatus.SHIPPED, False, "已发货"),  # left the park, not on this day's trucks
+    ],
+)
+def test_a_draft_delivering_an_order_that_ended_since_is_not_published(
+    app, status, delivered, word
+):
+    """An order refunded, cancelled, delivered or shipped otherwise after the draft was made
+    went on the truck all the same, and its buyer was told a delivery time: publishing is
+    refused, naming the order and its state now, and nothing of the plan is published or told
+    (not even the healthy delivery before it on the route)."""
+    healthy, ended = paid_delivery(), paid_delivery()
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    stops = [
+        ("start", None, "08:00"),
+        ("delivery", None, "09:00"),
+        ("delivery", None, "10:00"),
+        ("end", None, "12:00"),
+    ]
+    draft = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    draft.stops[1].order_id, draft.stops[2].order_id = healthy.id, ended.id
+    ended.status = status  # since the draft was made
+    ended.delivered_at = clock.now() if delivered else None
+    db.session.commit()
+    with pytest.raises(Conflict) as caught:
+        publishing.publish_plan(dispatcher, draft.plan_id, allow_unmanned=True)
+    assert caught.value.code == "booking_changed"
+    said = str(caught.value.message)
+    assert f"订单 #{ended.id} " in said and word in said and day.isoformat() in said, said
+    assert status.value not in said  # the state in words, not its stored code
+    db.session.expire_all()
+    assert db.session.get(Plan, draft.plan_id).status is PlanStatus.DRAFT
+    assert db.session.get(Order, healthy.id).delivery_date is None
+    assert db.session.get(Order, ended.id).delivery_date is None
+    told = sa.select(OutboxMessage).where(
+        OutboxMessage.recipient.in_([healthy.user.email, ended.user.email])
+    )
+    assert db.session.scalars(told).all() == []
+
+
+def test_an_order_shipped_on_the_days_truck_is_published_again_with_the_day(app):
+    """Shipped on a truck of the day's published plan (its delivery day is this day): a new
+    plan of the day that keeps the delivery is published (the driver still hands it over)."""
+    order = paid_delivery(status=OrderStatus.SHIPPED)
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    order.delivery_date = day
+    stops = [("start", None, "08:00"), ("delivery", None, "10:00"), ("end", None, "12:00")]
+    draft = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    draft.stops[1].order_id = order.id
+    db.session.commit()
+    publishing.publish_plan(dispatcher, draft.plan_id, allow_unmanned=True)
+    db.session.expire_all()
+    assert db.session.get(Plan, draft.plan_id).status is PlanStatus.PUBLISHED
+
+
 def test_an_urgent_booking_keeps_the_deliveries_already_done(app):
     """A new draft with an urgent booking lost the record of every stop already done (its
     new routes had no truck id before the flush, so none was matched with the published

@@ -31,11 +31,11 @@ from lithloop.models.market import OrderStatus
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.dispatch import live_ops, pickup_checks, roster
 from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.left_deliveries import DELIVERABLE
 from lithloop.services.dispatch.pickup_input import parse_pickup
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import order_letters
 
-DELIVERABLE = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED)
 ARRIVED = "arrived"
 EXCEPTION = "exception"
 NOTE_NEEDED = (vocab.PickupException.NOT_AS_DESCRIBED, vocab.PickupException.LEAKING_UNSAFE)

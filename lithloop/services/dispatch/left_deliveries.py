@@ -18,6 +18,9 @@ from lithloop.models.market import Order, OrderStatus
 PREFIX = "order-"  # problem.order_stop_id
 #: An order still to deliver (planning.due_deliveries' statuses).
 DUE = (OrderStatus.PAID, OrderStatus.PACKED)
+#: An order a truck may still hand over: due, or shipped (its packs left the park on the
+#: truck of the day's plan); the driver's record and publishing both check it.
+DELIVERABLE = (*DUE, OrderStatus.SHIPPED)
 #: Reasons a later plan can cure (another day, its roster, its load); for the others (too
 #: far, too heavy) the next run leaves the delivery out again: the buyer is asked to call.
 LATER_HELPS = ("day_full", "skill_missing", "window_unreachable")

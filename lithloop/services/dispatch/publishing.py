@@ -25,6 +25,7 @@ from lithloop.models import (
     Booking,
     BookingStatus,
     Order,
+    OrderStatus,
     Plan,
     PlanRoute,
     PlanStatus,
@@ -36,6 +37,7 @@ from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
 from lithloop.services.dispatch import left_deliveries, left_out, roster
 from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.left_deliveries import DELIVERABLE
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.market import order_letters
@@ -318,14 +320,38 @@ def _refuse_if_delivered_elsewhere(order: Order, plan: Plan) -> None:
         )
 
 
+def _refuse_if_ended(order: Order, plan: Plan) -> None:
+    """An order this plan delivers that changed since the plan was made: refunded or
+    cancelled, delivered (by another plan's truck or by hand), or shipped otherwise than on
+    a truck of this day's published plan (its delivery day not this one). A truck would go
+    with packs that are no longer the buyer's or no longer at the park, and the buyer would
+    be told a delivery time."""
+    shipped_otherwise = (
+        order.status is OrderStatus.SHIPPED and order.delivery_date != plan.plan_date
+    )
+    if order.delivered_at is None and order.status in DELIVERABLE and not shipped_otherwise:
+        return
+    raise Conflict(
+        _l(
+            "Order #%(id)s is %(s)s now; this plan would send a truck with it. Nothing was "
+            "published: run %(day)s again.",
+            id=order.id,
+            s=labels.label(labels.ORDER_STATUS, order.status),
+            day=plan.plan_date.isoformat(),
+        ),
+        code=Code.BOOKING_CHANGED,
+    )
+
+
 def _schedule_deliveries(plan: Plan) -> None:
-    """Orders on the plan's routes are delivered that day (none another day's published
-    plan carries); each buyer is told the ETA."""
+    """Orders on the plan's routes are delivered that day (none changed since the plan was
+    made, none another day's published plan carries); each buyer is told the ETA."""
     for route in plan.routes:
         for stop in route.stops:
             if stop.order is None or stop.done_at is not None:
                 continue
             order = stop.order
+            _refuse_if_ended(order, plan)
             _refuse_if_delivered_elsewhere(order, plan)
             order.delivery_date = plan.plan_date
             eta = clock.local(stop.arrival).strftime("%H:%M")
