@@ -77,6 +77,19 @@ class DeliveryKind(StrEnum):
     ADDRESS = "address"
 
 
+class DeliveryState(StrEnum):
+    """Where a market order's delivery stands, as its page and the API tell the buyer:
+    collected at the park; expected on checkout's day (no published plan has it yet); on
+    the routes of a published plan's day; left out by a published plan and being planned
+    again; or left out with no truck able to take it (the buyer is to contact the park)."""
+
+    PICKUP = "pickup"
+    EXPECTED = "expected"
+    PLANNED = "planned"
+    RESCHEDULING = "rescheduling"
+    CONTACT_PARK = "contact_park"
+
+
 class UseCase(StrEnum):
     """What a second-life pack is for (a catalogue filter, an assembly order, an RFQ)."""
 

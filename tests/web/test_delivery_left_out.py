@@ -25,6 +25,7 @@ from lithloop.models.market import Order, OrderStatus
 from lithloop.services.dispatch import planning, publishing
 from lithloop.services.dispatch.left_deliveries import carry
 from lithloop.services.dispatch.problem import order_stop_id
+from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_user, make_user_as
 from tests.market.support import make_admin
 from tests.market.test_deliveries import paid_delivery
@@ -175,29 +176,48 @@ def _delivery_line(client, order: Order) -> str:
     return page.split('<p class="order-delivery">')[1].split("</p>")[0]
 
 
+def _api_delivery(client, headers, order: Order) -> dict:
+    response = client.get(f"/api/v1/orders/{order.id}", headers=headers)
+    assert response.status_code == 200, response.json
+    return response.json["delivery"]
+
+
 def test_the_order_page_stops_promising_the_checkout_day_once_the_delivery_is_left_out(
     client, auth
 ):
     """The buyer's (and an admin's) order page kept "expected on" the day of checkout after
     a published plan left the delivery out and its buyer was told so; it says it is being
-    rescheduled, then the day of the published plan that carries it."""
+    rescheduled, then the day of the published plan that carries it. The API's order body
+    said only checkout's day: it says the same as the page (state, planned_day,
+    left_out_day), one by one and in the list."""
     order, far = paid_delivery(), paid_delivery()
     promised = clock.today() + timedelta(days=2)
     order.delivery_eta = far.delivery_eta = promised
     db.session.commit()
+    buyer = api_headers(client, order.user)
     auth.login(order.user.email)
     assert "预计 " in _delivery_line(client, order)  # before any plan: checkout's day
+    expected = _api_delivery(client, buyer, order)
+    assert expected["state"] == "expected" and expected["eta"] == promised.isoformat()
+    assert expected["planned_day"] is None and expected["left_out_day"] is None
     plan = _publish_leaving_out(order, reason="day_full")
     _publish_leaving_out(far, reason="out_of_range")
     day = plan.plan_date.isoformat()
     line = _delivery_line(client, order)
     assert "未能排入 " in line and day in line and "正在重新安排" in line, line
     assert "预计" not in line
+    told = _api_delivery(client, buyer, order)
+    assert (told["state"], told["left_out_day"], told["planned_day"]) == ("rescheduling", day, None)
+    assert told["eta"] == promised.isoformat()  # checkout's estimate, kept for old clients
     auth.logout()
     auth.login(make_admin().email)
     assert "正在重新安排" in _delivery_line(client, order)
     line = _delivery_line(client, far)  # no later plan can help: the park is to be called
     assert "请联系产业园" in line and "正在重新安排" not in line and "预计" not in line, line
+    admin = api_headers(client, make_admin())
+    listed = {o["id"]: o["delivery"] for o in client.get("/api/v1/orders", headers=admin).json}
+    assert listed[order.id]["state"] == "rescheduling"
+    assert listed[far.id]["state"] == "contact_park" and listed[far.id]["left_out_day"]
 
     park = make_park(trucks=1)
     truck = db.session.scalars(sa.select(Truck)).one()
@@ -209,3 +229,15 @@ def test_the_order_page_stops_promising_the_checkout_day_once_the_delivery_is_le
     publishing.publish_plan(make_user_as(Role.DISPATCHER), route.plan_id, allow_unmanned=True)
     line = _delivery_line(client, order)
     assert "已排入 " in line and later.isoformat() in line and "重新安排" not in line, line
+    planned = _api_delivery(client, buyer, order)
+    assert (planned["state"], planned["planned_day"]) == ("planned", later.isoformat())
+    assert planned["left_out_day"] is None
+
+
+def test_the_api_documents_where_a_delivery_stands(client):
+    delivery = client.get("/api/v1/openapi.json").json["components"]["schemas"]["DeliveryOut"]
+    state = delivery["properties"]["state"]
+    assert state["enum"] == ["pickup", "expected", "planned", "rescheduling", "contact_park"]
+    assert all(f"`{code}`" in state["description"] for code in state["enum"])
+    assert {"state", "planned_day", "left_out_day", "eta"} <= set(delivery["required"])
+    assert delivery["properties"]["planned_day"]["format"] == "date"

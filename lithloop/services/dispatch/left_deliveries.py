@@ -1,9 +1,11 @@
 """Marketplace deliveries a plan left out: kept in the plan's stored solution (its
 `unassigned` entries whose id is a delivery stop id), read back with their orders; at
-publishing they stay due and their buyers are told."""
+publishing they stay due and their buyers are told. Where a delivery stands for its buyer
+(outlook: the order page and the API's order body) is read here too."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +16,7 @@ from lithloop import labels, letters
 from lithloop.extensions import db
 from lithloop.models import Plan
 from lithloop.models.market import Order, OrderStatus
+from lithloop.vocab import DeliveryState
 
 PREFIX = "order-"  # problem.order_stop_id
 #: An order still to deliver (planning.due_deliveries' statuses).
@@ -127,32 +130,83 @@ class LeftOutOf:
         return self.reason in LATER_HELPS
 
 
-def rescheduling(order: Order) -> LeftOutOf | None:
-    """Why a due delivery no longer keeps the day checkout expected: a published plan left
-    it out and its buyer was told (tell_buyers), and no published plan carries it since (a
-    plan that does sets its delivery day). None for any other order."""
-    if (
-        order.delivery_kind != "address"
-        or order.delivery_date is not None
-        or order.delivered_at is not None
-        or order.status not in DUE
-    ):
-        return None
-    stop_id = f"{PREFIX}{order.id}"
-    # the last plan published (in force or superseded since) that names the delivery
-    last = db.session.execute(
+#: Statuses in which a delivery day set by a published plan is shown as the order's day.
+PLANNED = (*DELIVERABLE, OrderStatus.DELIVERED)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Where an order's delivery stands for its buyer (the order page and the API say the
+    same): its state, the day of the published plan that carries it (planned), or the
+    published plan that last left it out (rescheduling, contact_park)."""
+
+    state: DeliveryState
+    planned_day: date | None = None
+    left_out: LeftOutOf | None = None
+
+
+def outlook(order: Order) -> Outlook:
+    """Where one order's delivery stands (see outlooks)."""
+    return outlooks([order])[order.id]
+
+
+def outlooks(orders: list[Order]) -> dict[int, Outlook]:
+    """Order id -> where its delivery stands: picked up at the park; on the routes of the
+    day a published plan set (delivery_date); left out by the last published plan that
+    named it, its buyer told (tell_buyers), no published plan carrying it since; else
+    expected on checkout's day. One query for all the orders."""
+    left = _left_out([o for o in orders if _may_be_left_out(o)])
+    found = {}
+    for order in orders:
+        if order.delivery_kind != "address":
+            found[order.id] = Outlook(DeliveryState.PICKUP)
+        elif order.delivery_date is not None and order.status in PLANNED:
+            found[order.id] = Outlook(DeliveryState.PLANNED, planned_day=order.delivery_date)
+        elif (entry := left.get(order.id)) is not None:
+            state = DeliveryState.RESCHEDULING if entry.later_helps else DeliveryState.CONTACT_PARK
+            found[order.id] = Outlook(state, left_out=entry)
+        else:
+            found[order.id] = Outlook(DeliveryState.EXPECTED)
+    return found
+
+
+def _may_be_left_out(order: Order) -> bool:
+    """A due delivery no published plan carries (a plan that does sets its delivery day)."""
+    return (
+        order.delivery_kind == "address"
+        and order.delivery_date is None
+        and order.delivered_at is None
+        and order.status in DUE
+    )
+
+
+def _left_out(orders: list[Order]) -> dict[int, LeftOutOf]:
+    """Order id -> the published plan that left its delivery out, for the orders whose last
+    published plan (in force or superseded since) naming the delivery left it out."""
+    stop_ids = {f"{PREFIX}{o.id}": o.id for o in orders}
+    if not stop_ids:
+        return {}
+    text = sa.cast(Plan.solution, sa.Text)
+    rows = db.session.execute(
         sa.select(Plan.plan_date, Plan.solution)
         .where(
             Plan.published_at.is_not(None),
-            sa.cast(Plan.solution, sa.Text).contains(f'"{stop_id}"'),
+            sa.or_(*(text.contains(f'"{stop_id}"') for stop_id in sorted(stop_ids))),
         )
         .order_by(Plan.published_at.desc(), Plan.id.desc())
-        .limit(1)
-    ).first()
-    if last is None:
-        return None
-    entry = next((e for e in _entries(last.solution) if str(e["id"]) == stop_id), None)
-    return LeftOutOf(last.plan_date, str(entry.get("reason", ""))) if entry else None
+        .limit(1 if len(stop_ids) == 1 else None)
+    )
+    found, pending = {}, set(stop_ids)
+    for day, solution in rows:
+        named = {s for s in pending if f'"{s}"' in json.dumps(solution)}
+        entries = {str(e["id"]): e for e in _entries(solution)}
+        for stop_id in named:
+            if stop_id in entries:
+                found[stop_ids[stop_id]] = LeftOutOf(day, str(entries[stop_id].get("reason", "")))
+        pending -= named
+        if not pending:
+            break
+    return found
 
 
 def carry(before: dict | None, after: dict) -> dict:

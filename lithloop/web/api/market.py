@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
+from lithloop.services.dispatch import left_deliveries
 from lithloop.services.market import catalog
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
@@ -180,7 +181,9 @@ def list_orders(args):
     finds its order."""
     page, size = args["page"], args["page_size"]
     orders, total = market_orders.order_page(api_user(), page, size)
-    return [order_body(order) for order in orders], 200, pagination_header(page, size, total)
+    outlooks = left_deliveries.outlooks(orders)  # one query for the page, not one an order
+    body = [order_body(order, outlook=outlooks[order.id]) for order in orders]
+    return body, 200, pagination_header(page, size, total)
 
 
 @blp.route("/orders/<int:order_id>", methods=["GET"])

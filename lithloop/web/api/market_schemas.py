@@ -6,6 +6,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from lithloop import vocab
+from lithloop.services.dispatch import left_deliveries
 from lithloop.services.market import catalog
 from lithloop.web.api.common import ID_RANGE, DecimalInput, WholeNumber, bounded_int
 
@@ -96,7 +97,40 @@ class DeliveryOut(ma.Schema):
     eta = ma.fields.Date(
         required=True,
         allow_none=True,
-        metadata={"description": "Ready for pickup from, or expected delivery day"},
+        metadata={
+            "description": "Checkout's estimate: ready for pickup from, or the expected "
+            "delivery day. Once a published plan has the delivery, `state` and "
+            "`planned_day` say what holds"
+        },
+    )
+    state = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(vocab.values(vocab.DeliveryState)),
+        metadata={
+            "description": "Where the delivery stands, as the order's page says: `pickup` "
+            "(collected at the park; `eta` is the day it is ready from); `expected` (no "
+            "published plan has it yet: `eta` is checkout's estimate); `planned` (on the "
+            "park's delivery routes of `planned_day`); `rescheduling` (the published plan of "
+            "`left_out_day` could not fit it: it stays due and is planned again, a message "
+            "gives the new day); `contact_park` (left out on `left_out_day` and no truck can "
+            "take it as things stand: contact the park to agree the delivery)"
+        },
+    )
+    planned_day = ma.fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The day of the published plan whose routes carry the delivery "
+            "(state `planned`); else null"
+        },
+    )
+    left_out_day = ma.fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The day of the published plan that left the delivery out "
+            "(states `rescheduling` and `contact_park`); else null"
+        },
     )
 
 
@@ -126,9 +160,12 @@ class OrderOut(ma.Schema):
     payment = ma.fields.Nested(PaymentOut, required=True, allow_none=True)
 
 
-def order_body(order, *, with_secret: bool = False) -> dict:
-    """The order as OrderOut dumps it (the client secret only to its creator, at creation)."""
+def order_body(order, *, with_secret: bool = False, outlook=None) -> dict:
+    """The order as OrderOut dumps it (the client secret only to its creator, at creation);
+    `outlook`: its delivery's (left_deliveries.outlooks, read for a page of orders at once),
+    else read here."""
     payment = order.payment
+    outlook = outlook or left_deliveries.outlook(order)
     body = {
         "id": order.id,
         "status": order.status.value,
@@ -145,6 +182,9 @@ def order_body(order, *, with_secret: bool = False) -> dict:
             "fee_fen": order.delivery_fee_fen,
             "distance_km": order.delivery_km,
             "eta": order.delivery_eta,
+            "state": outlook.state.value,
+            "planned_day": outlook.planned_day,
+            "left_out_day": outlook.left_out.day if outlook.left_out else None,
         },
         "lines": [
             {

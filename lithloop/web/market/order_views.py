@@ -49,10 +49,11 @@ def order(order_id: int):
 
 def order_page(order, **context) -> str:
     """The order's page, the buyer's and an administrator's: a delivery a published plan
-    left out says it is being planned again, not the day expected at checkout."""
+    left out says it is being planned again, not the day expected at checkout (what the
+    API's order body says too: left_deliveries.outlook)."""
     return render_template(
         "market/order.html",
         order=order,
-        rescheduling=left_deliveries.rescheduling(order),
+        outlook=left_deliveries.outlook(order),
         **context,
     )
