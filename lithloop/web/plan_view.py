@@ -8,7 +8,7 @@ from lithloop import clock
 from lithloop.geo.boundaries import cluster
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
-from lithloop.services.dispatch import publishing
+from lithloop.services.dispatch import left_deliveries, publishing
 from lithloop.services.dispatch.problem import order_stop_id, park_site
 from lithloop.web.region_map import base_layers, geo_places
 
@@ -35,17 +35,32 @@ def swatch_class(i: int) -> str:
     return f"route-c{i % len(COLOURS)}"
 
 
+def _order_place(order) -> SimpleNamespace:
+    """Where an order is delivered, named as on the plan page (#id and its address)."""
+    return SimpleNamespace(
+        lat=float(order.delivery_lat),
+        lon=float(order.delivery_lon),
+        name=f"#{order.id} {order.delivery_address}",
+    )
+
+
+def left_out_places(plan: Plan) -> list:
+    """Where the plan's left-out stops are: each left-out booking's site, then each left-out
+    delivery's address (one without coordinates, a pickup at the park, has none)."""
+    sites = [u.booking.site for u in plan.unassigned]
+    return sites + [
+        _order_place(d.order)
+        for d in left_deliveries.left_out(plan)
+        if d.order.delivery_lat is not None and d.order.delivery_lon is not None
+    ]
+
+
 def _site_of(stop, park: Site):
     """Where a stop is: the booking's site, a delivery address, or the park."""
     if stop.booking:
         return stop.booking.site
     if stop.order is not None and stop.order.delivery_lat is not None:
-        order = stop.order
-        return SimpleNamespace(
-            lat=float(order.delivery_lat),
-            lon=float(order.delivery_lon),
-            name=f"#{order.id} {order.delivery_address}",
-        )
+        return _order_place(stop.order)
     return park
 
 
@@ -53,14 +68,14 @@ def plan_map(plan: Plan, park: Site, only=None) -> dict:
     """Each route as a coloured polyline through its numbered stops, on an SVG canvas
     (`only`: one route of the plan, as its driver sees it, without what was left out)."""
     drawn = [only] if only is not None else list(plan.routes)
-    unassigned = [] if only is not None else list(plan.unassigned)
+    unassigned = [] if only is not None else left_out_places(plan)
     points = [(park.lat, park.lon)] + [
         (_site_of(s, park).lat, _site_of(s, park).lon)
         for r in drawn
         for s in r.stops
         if s.booking or s.order_id
     ]
-    points += [(u.booking.site.lat, u.booking.site.lon) for u in unassigned]
+    points += [(place.lat, place.lon) for place in unassigned]
     canvas = fit_canvas(points, width=480)  # phone-sized: marks and labels stay legible
     routes = []
     for i, route in enumerate(drawn):
@@ -93,11 +108,8 @@ def plan_map(plan: Plan, park: Site, only=None) -> dict:
         )
     px, py = canvas.xy(park.lat, park.lon)
     left_out = [
-        dict(
-            zip(("x", "y"), canvas.xy(u.booking.site.lat, u.booking.site.lon), strict=True),
-            name=u.booking.site.name,
-        )
-        for u in unassigned
+        dict(zip(("x", "y"), canvas.xy(place.lat, place.lon), strict=True), name=place.name)
+        for place in unassigned
     ]
     return {
         "width": canvas.width,
@@ -158,7 +170,7 @@ def plan_geo(plan: Plan, park: Site) -> dict:
     return {
         "park": [park.lat, park.lon],
         "routes": routes,
-        "left_out": [[u.booking.site.lat, u.booking.site.lon] for u in plan.unassigned],
+        "left_out": [[place.lat, place.lon] for place in left_out_places(plan)],
         "places": geo_places(),
     }
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from lithloop import clock
 from lithloop.extensions import db
@@ -24,7 +25,8 @@ from lithloop.models import (
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.dispatch import planning, publishing
 from lithloop.services.dispatch.left_deliveries import carry
-from lithloop.services.dispatch.problem import order_stop_id
+from lithloop.services.dispatch.problem import order_stop_id, park_site
+from lithloop.web.plan_view import plan_geo
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_user, make_user_as
 from tests.market.support import make_admin
@@ -59,6 +61,12 @@ def test_a_delivery_beyond_reach_is_listed_as_left_out(client, auth, day_world):
     deliveries = page.split("配送未安排")[1]
     assert REASON in deliveries and BOOKING_REASON not in deliveries, page
     assert ALL_PLACED not in page
+    # the map marks where it was to go, on the drawn map and on the tile-server one
+    mark = f'class="left-out"><title>#{order.id} {escape(order.delivery_address)}</title>'
+    assert mark in page, page[page.find("<svg") :][:3000]
+    assert 'class="key-mark"' in page  # and says what the dashed circle is
+    geo = plan_geo(plan, park_site())
+    assert [23.1291, 113.2644] in geo["left_out"]
     if not plan.unassigned:  # no "0 bookings left out" heading over the delivery
         assert '<h2 id="deliveries-left-out">' in page and "<h2>0 " not in page
     left = len(plan.unassigned) + 1
