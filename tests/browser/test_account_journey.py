@@ -54,6 +54,12 @@ def test_a_buyer_revokes_a_token_and_logs_out_everywhere(browser, live_server, s
     page.locator("form[action$='/revoke'] button").click()
     page.wait_for_load_state()
     assert page.locator("form[action$='/revoke']").count() == 0  # revoked: no button left
+    page.fill("#name", "仓库扫码枪")  # a new one, made on the page; shown once, whole
+    page.fill("#token_password", DEMO_PASSWORD)
+    page.locator("form[action$='/account/tokens'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#new-token pre.secret").text_content().startswith("llk_")
+    check_page(page, "account-new-token", screenshots, phone=True)
     asked.clear()
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator("form[action$='/logout-everywhere'] button").click()
