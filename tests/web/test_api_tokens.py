@@ -183,7 +183,7 @@ def test_a_user_creates_a_token_on_the_account_page_and_sees_it_once(app, client
     )
     html = made.get_data(as_text=True)
     assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
-    token = re.search(r"<code>(llk_[\w-]+)</code>", html).group(1)
+    token = re.search(r'<pre class="secret">(llk_[\w-]+)</pre>', html).group(1)
     assert "它只显示这一次，之后无法再次显示" in html
     assert row(token).name == "erp" and row(token).user_id == user.id
     lifetime = row(token).expires_at - clock.now()
