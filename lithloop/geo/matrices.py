@@ -19,6 +19,10 @@ EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_CIRCUITY = 1.3  # road km per great-circle km (FACTS.md §6)
 
 
+#: In a matrices() note when OSRM did not answer and straight lines stood in for roads.
+FALLBACK_NOTE = "fell back to haversine"
+
+
 @dataclass(frozen=True)
 class SpeedProfile:
     """Piecewise speeds: the first km of a leg are slow (towns), long legs are faster.
@@ -86,7 +90,7 @@ class RoadMatrices:
                 notes.append(f"matrices from OSRM at {self.osrm_url}")
                 return _integral(dist, dur * self.profile.factor(day)), notes
             except OsrmError as exc:
-                notes.append(f"{exc}; fell back to haversine x circuity {self.circuity}")
+                notes.append(f"{exc}; {FALLBACK_NOTE} x circuity {self.circuity}")
         road = haversine_matrix(lonlat) * self.circuity
         return _integral(road, self.profile.seconds(road, day)), notes
 

@@ -251,3 +251,17 @@ def test_the_cart_lists_only_cities_a_truck_reaches_and_returns_from_within_a_da
     TruckFactory(shift_start=time(7), shift_end=time(9))
     near = {p.name_zh for p in delivery.reachable_cities()}
     assert HAILIN in near and near < names
+
+
+def test_the_reachable_list_is_worked_out_once_unless_osrm_did_not_answer(app, monkeypatch):
+    from lithloop.services.booking import distances
+
+    calls = []
+    real = distances.day_matrices
+    monkeypatch.setattr(distances, "day_matrices", lambda *a: calls.append(a) or real(*a))
+    app.config["OSRM_URL"] = current_app.config["OSRM_URL"] = "http://127.0.0.1:9"  # refused
+    first = delivery.reachable_cities()
+    assert delivery.reachable_cities() == first and len(calls) == 2  # a fallback is not kept
+    app.config["OSRM_URL"] = current_app.config["OSRM_URL"] = None
+    assert delivery.reachable_cities() == first  # straight lines x 1.3 either way
+    assert delivery.reachable_cities() == first and len(calls) == 3  # kept: one matrix call

@@ -26,6 +26,7 @@ from lithloop import clock
 from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.geo.gazetteer import CITY_CENTRES, Place, english, load_places, short_zh
+from lithloop.geo.matrices import FALLBACK_NOTE
 from lithloop.i18n import current_language
 from lithloop.models import Truck
 from lithloop.services.booking import distances
@@ -220,20 +221,35 @@ def require_reach(lat: float, lon: float, day: date, name: str, field: str = "ci
         )
 
 
+#: How long the cart's list of reachable places is kept (it depends on the day, the trucks
+#: and the park's site, which clear it when they change): a cart page calls no OSRM.
+REACHABLE_CACHE_S = 3600
+
+
 def reachable_cities(day: date | None = None) -> list[Place]:
     """The places a truck can drive to and back within a working day on `day` (the cart
     offers these; require_reach refuses the others): one matrix call for all of them, kept
-    in the read cache until a truck or the park's site changes."""
+    in the read cache until a truck or the park's site changes. A list worked out from the
+    straight-line fallback (OSRM did not answer) is used but not kept."""
     day = day or clock.today()
-    return read_cache.cached("reachable_cities", day, ("truck", "site"), lambda: _reachable(day))
+    places, _exact = read_cache.cached(
+        "reachable_cities",
+        day,
+        ("truck", "site"),
+        lambda: _reachable(day),
+        ttl=REACHABLE_CACHE_S,
+        keep=lambda found: found[1],
+    )
+    return places
 
 
-def _reachable(day: date) -> list[Place]:
+def _reachable(day: date) -> tuple[list[Place], bool]:
     places = cities()
     points = [distances.park_position()] + [(p.lon, p.lat) for p in places]
-    mats, _ = distances.day_matrices(points, day)
+    mats, notes = distances.day_matrices(points, day)
     longest = _longest_day_s()
-    return [p for i, p in enumerate(places, 1) if _round_trip_s(mats, i) <= longest]
+    reach = [p for i, p in enumerate(places, 1) if _round_trip_s(mats, i) <= longest]
+    return reach, not any(FALLBACK_NOTE in note for note in notes)
 
 
 def terms(where: dict, packs: int, mass_kg: Decimal, today=None) -> dict:
