@@ -149,7 +149,7 @@ def make_app(database_url: str, **extra):
         "CACHE_COUNTERS": "none",
         # A quick run on a test's day of a few stops ends this long after its last
         # improvement, not 3 s (tests of the stop itself choose their own).
-        "PLAN_QUICK_NO_IMPROVEMENT_S": 0.3,
+        "PLAN_QUICK_NO_IMPROVEMENT_S": 0.5,
     }
     config.update(extra)
     return create_app(config)
