@@ -67,3 +67,30 @@ def test_demo_mode_is_explicit_and_a_key_needs_no_demo(database_url, app):
             database_url, **{**OFF, "PAYMENTS_MODE": mode, "STRIPE_SECRET_KEY": key}
         ).app_context():
             assert payments.enabled() is expected, (mode, key)
+
+
+def test_without_a_key_accepting_a_quote_refuses_before_reserving_anything(unpaid_app):
+    """Accepting a quote reserved the packs, marked the quote accepted and then failed with
+    "the payment service is not reachable, try again in a few minutes" (502): with payments
+    off it is refused first, as a checkout is, and the quote can still be accepted later."""
+    from lithloop.models import QuoteRequest, RfqStatus
+    from lithloop.services.market import rfq as rfqs
+    from lithloop.services.market import rfq_admin
+    from tests.market.test_rfq import spec
+
+    buyer, admin = make_buyer(), make_admin()
+    packs = list_packs(2)
+    rfq = rfqs.create(buyer, spec(quantity="2"))
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=100_000, valid_until=rfq.wanted_by)
+    client = unpaid_app.test_client()
+    response = client.post(
+        f"/api/v1/rfqs/{rfq.id}/accept",
+        headers=api_headers(client, buyer),
+        json={"delivery": {"kind": "pickup"}},
+    )
+    assert response.status_code == 503, response.json
+    assert response.json["error"] == "payments_off"
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).status is RfqStatus.QUOTED
+    assert [db.session.get(type(p), p.id).state for p in packs] == [PackState.FINISHED] * 2
+    assert db.session.query(Order).count() == 0

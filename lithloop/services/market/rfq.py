@@ -234,8 +234,10 @@ def _refuse_unless_acceptable(rfq: QuoteRequest) -> None:
 
 
 def accept(user: User, rfq_id: int, delivery=None) -> Order:
-    """Accept a quote: reserve N matching packs at the quoted price and open the payment."""
+    """Accept a quote: reserve N matching packs at the quoted price and open the payment.
+    With payments off nothing is reserved and the quote stays open to accept later."""
     market_checkout.require_buyer(user)
+    market_checkout.require_payments()
     where = market_checkout.parse_delivery(delivery)
     try:
         get(user, rfq_id)  # 404 for another buyer's request
