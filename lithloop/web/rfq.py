@@ -19,6 +19,8 @@ from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import delivery_from_form
 
 bp = Blueprint("rfq", __name__, url_prefix="/market")
+#: The accept form's fields that show their own error (any other beside the button).
+ACCEPT_FIELDS = ("delivery", "address", "phone")
 
 
 def rfq_state_label(value: str) -> str:
@@ -101,7 +103,8 @@ def accept(rfq_id: int):
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        return _show(rfq_id, {exc.field or "accept": str(exc.message)}, exc.status)
+        field = exc.field if exc.field in ACCEPT_FIELDS else "accept"
+        return _show(rfq_id, {field: str(exc.message)}, exc.status)
     return redirect(url_for("market.pay", order_id=order.id))
 
 

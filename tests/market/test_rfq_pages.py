@@ -199,3 +199,27 @@ def test_spec_problems_is_empty_for_a_request_parse_spec_takes(app):
         "quantity",
         "wanted_by",
     }
+
+
+def test_accepting_for_delivery_without_address_or_phone_says_so_beside_the_field(client):
+    """The accept form answered 422 and showed nothing: the address's and the phone's
+    errors had no place on the page. Each is now beside its field, the typed values kept."""
+    buyer, admin = make_buyer(), make_admin()
+    list_packs(2)
+    rfq = rfqs.create(buyer, spec(quantity="2"))
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=100_000, valid_until=rfq.wanted_by)
+    _login(client, buyer, "zh_CN")
+    page = f"/market/rfqs/{rfq.id}"
+    typed = {"delivery_kind": "address", "address": "", "contact": "王经理", "phone": ""}
+    refused = submit(client, f"{page}/accept", typed, page=page)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="a-address-err"' in body and "送货需要填写街道地址" in body, body
+    assert 'value="王经理"' in body
+    typed["address"] = "牡丹江市东安区江滨大道1号"
+    refused = submit(client, f"{page}/accept", typed, page=page)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="a-phone-err"' in body
+    assert 'value="牡丹江市东安区江滨大道1号"' in body
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).order_id is None
