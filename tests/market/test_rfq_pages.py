@@ -223,3 +223,15 @@ def test_accepting_for_delivery_without_address_or_phone_says_so_beside_the_fiel
     assert 'value="牡丹江市东安区江滨大道1号"' in body
     db.session.expire_all()
     assert db.session.get(QuoteRequest, rfq.id).order_id is None
+
+
+def test_declining_a_request_asks_first(client):
+    """Decline is final (the buyer is mailed, the request can no longer be quoted), yet one
+    tap sent it: the form now asks, naming the request and the buyer, like other final acts."""
+    buyer, admin = make_buyer(), make_admin()
+    rfq = rfqs.create(buyer, spec())
+    _login(client, admin, "zh_CN")
+    page = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/market/admin/rfqs/\d+/decline"[^>]*>', page)
+    assert form, page
+    assert f'data-confirm="拒绝{buyer.organisation.name}的询价 {rfq.id}？' in form.group(0)
