@@ -235,3 +235,22 @@ def test_declining_a_request_asks_first(client):
     form = re.search(r'<form method="post" action="/market/admin/rfqs/\d+/decline"[^>]*>', page)
     assert form, page
     assert f'data-confirm="拒绝{buyer.organisation.name}的询价 {rfq.id}？' in form.group(0)
+
+
+def test_request_pages_name_the_chemistry_and_count_the_stock_in_words(client):
+    """The request, the buyer's list and the admin's list showed the stored code ("LFP")
+    where every other page says 磷酸铁锂 LFP, and the matching stock as a bare number."""
+    buyer, admin = make_buyer(), make_admin()
+    list_packs(2)
+    rfq = rfqs.create(buyer, spec(quantity="2"))
+    _login(client, buyer, "zh_CN")
+    shown = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
+    assert "<dd>磷酸铁锂 LFP</dd>" in shown
+    assert "<dd>2 个电池包</dd>" in shown
+    assert "磷酸铁锂 LFP · ≥ B" in client.get("/market/rfqs").get_data(as_text=True)
+    Auth(client).logout()
+    _login(client, admin, "zh_CN")
+    assert "磷酸铁锂 LFP · ≥ B" in client.get("/market/admin/rfqs").get_data(as_text=True)
+    client.get("/lang/en")
+    shown = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
+    assert "<dd>LFP</dd>" in shown and "<dd>2 packs</dd>" in shown
