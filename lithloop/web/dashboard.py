@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,10 +34,26 @@ def material_name(key: str) -> str:
     return labels.label(labels.OUTPUT, key)
 
 
-def _chart(kind: str, labels: list, series: list[tuple[str, list]], **options) -> dict:
-    """A Chart.js spec the page passes to static/js/dashboard.js in a data-* attribute."""
+def _chart(
+    kind: str,
+    labels: list,
+    series: list[tuple[str, list]],
+    *,
+    title: str,
+    value_axis: str,
+    category_axis: str = "",
+    integer: bool = False,
+    **options,
+) -> dict:
+    """A Chart.js spec the page passes to static/js/dashboard.js in a data-* attribute: the
+    chart's title drawn above it, the value axis named with its unit (and the category axis
+    when its labels do not say what they are), whole-number ticks for counts."""
     return {
         "type": kind,
+        "title": str(title),
+        "value_axis": str(value_axis),
+        "category_axis": str(category_axis),
+        "integer": integer,
         "labels": [str(label) for label in labels],
         "datasets": [
             {"label": str(name), "data": [str(v) for v in values]} for name, values in series
@@ -43,10 +62,16 @@ def _chart(kind: str, labels: list, series: list[tuple[str, list]], **options) -
     }
 
 
+def month_names(year: int) -> list[str]:
+    """The twelve months in the reader's language (1月 ... 12月; Jan ... Dec)."""
+    return [format_date(date(year, m, 1), "MMM") for m in range(1, 13)]
+
+
 def charts(data: dict) -> dict:
     """The chart specs for the page's figures."""
-    months = [str(m) for m in range(1, 13)]
+    months = month_names(data["summary"].year)
     chem = data["chemistry"]
+    tonnes, kilograms, packs = _("Tonnes"), _("Kilograms"), _("Number of packs")
     return {
         "months": _chart(
             "bar",
@@ -55,8 +80,17 @@ def charts(data: dict) -> dict:
                 (_("Received (t)"), data["months"]["received_t"]),
                 (_("Processed (t)"), data["months"]["processed_t"]),
             ],
+            title=_("Tonnes received and processed by month"),
+            value_axis=tonnes,
         ),
-        "built": _chart("bar", months, [(_("Second-life packs built"), data["months"]["built"])]),
+        "built": _chart(
+            "bar",
+            months,
+            [(_("Second-life packs built"), data["months"]["built"])],
+            title=_("Second-life packs built by month"),
+            value_axis=packs,
+            integer=True,
+        ),
         "chemistry": _chart(
             "bar",
             [chemistry_name(r["chemistry"]) for r in chem],
@@ -64,22 +98,32 @@ def charts(data: dict) -> dict:
                 (_("Received (kg)"), [r["received_kg"] for r in chem]),
                 (_("Processed (kg)"), [r["processed_kg"] for r in chem]),
             ],
+            title=_("Kilograms received and processed by chemistry"),
+            value_axis=kilograms,
         ),
         "cities": _chart(
             "bar",
             [place_name(c) for c, _kg in data["cities"]],
             [(_("Received (kg)"), [kg for _c, kg in data["cities"]])],
+            title=_("Kilograms received by city of origin"),
+            value_axis=kilograms,
             horizontal=True,
         ),
         "aging": _chart(
             "bar",
             [label for label, _n in data["aging"]],
             [(_("Packs"), [n for _label, n in data["aging"]])],
+            title=_("Packs now in the aging warehouse by days there"),
+            value_axis=packs,
+            category_axis=_("Days in the aging warehouse"),
+            integer=True,
         ),
         "materials": _chart(
             "bar",
             [material_name(m) for m, _kg in data["materials"]],
             [(_("Recovered (kg)"), [kg for _m, kg in data["materials"]])],
+            title=_("Kilograms recovered by material"),
+            value_axis=kilograms,
         ),
     }
 

@@ -14,13 +14,30 @@
         borderColor: colours[i % colours.length]
       };
     });
+    // The value axis is named with its unit, counts tick in whole numbers, and the title
+    // says what the chart shows (a single series has no legend to say it).
+    var valueAxis = spec.horizontal ? "x" : "y";
+    var categoryAxis = spec.horizontal ? "y" : "x";
+    var scales = {};
+    scales[valueAxis] = {
+      beginAtZero: true,
+      title: { display: Boolean(spec.value_axis), text: spec.value_axis },
+      ticks: spec.integer ? { precision: 0 } : {}
+    };
+    scales[categoryAxis] = {
+      title: { display: Boolean(spec.category_axis), text: spec.category_axis }
+    };
     new Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets },
       options: {
         responsive: true, maintainAspectRatio: false, locale: locale,
         indexAxis: spec.horizontal ? "y" : "x",
-        plugins: { legend: { display: datasets.length > 1 } }
+        scales: scales,
+        plugins: {
+          title: { display: Boolean(spec.title), text: spec.title },
+          legend: { display: datasets.length > 1 }
+        }
       }
     });
   });

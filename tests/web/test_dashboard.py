@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,40 @@ def test_dealer_and_plant_may_not_open_the_dashboard(client, auth, world):
     auth.logout()
     auth.login(world["plant"].email)
     assert client.get("/dashboard/").status_code == 403
+
+
+def _chart_specs(page: str) -> dict:
+    import html
+    import json
+    import re
+
+    found = re.findall(r"<canvas id=\"chart-(\w+)\" data-chart='([^']*)'", page)
+    return {key: json.loads(html.unescape(spec)) for key, spec in found}
+
+
+def test_every_chart_says_what_it_shows_and_in_which_unit(client, auth, world):
+    """At phone width the charts stood alone: a single series had no legend, so the packs
+    built by month, the cities, the aging warehouse and the materials were bars without a
+    word; no axis named its unit, months were 1-12 and counts ticked 0.1, 0.2 ... packs."""
+    auth.login(world["gov"].email)
+    client.get("/lang/zh_CN")
+    specs = _chart_specs(client.get("/dashboard/").get_data(as_text=True))
+    assert set(specs) == {"months", "built", "chemistry", "cities", "aging", "materials"}
+    assert {k: (s["title"], s["value_axis"]) for k, s in specs.items()} == {
+        "months": ("按月接收与处理吨数", "吨"),
+        "built": ("按月组装的梯次利用电池包", "电池包数量"),
+        "chemistry": ("按化学体系的接收与处理千克数", "千克"),
+        "cities": ("按来源城市的接收千克数", "千克"),
+        "aging": ("老化仓现有电池包按在库天数分布", "电池包数量"),
+        "materials": ("按材料的回收千克数", "千克"),
+    }
+    assert specs["months"]["labels"] == [f"{m}月" for m in range(1, 13)]
+    assert specs["aging"]["category_axis"] == "在老化仓中的天数"
+    assert {k for k, s in specs.items() if s["integer"]} == {"built", "aging"}
+    client.get("/lang/en")
+    specs = _chart_specs(client.get("/dashboard/").get_data(as_text=True))
+    assert specs["built"]["labels"][:2] == ["Jan", "Feb"]
+    assert specs["cities"]["value_axis"] == "Kilograms" and specs["cities"]["horizontal"]
+    script = (Path(__file__).parents[2] / "static/js/dashboard.js").read_text()
+    for drawn in ("spec.title", "spec.value_axis", "spec.category_axis", "precision: 0"):
+        assert drawn in script, drawn
