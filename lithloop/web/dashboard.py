@@ -56,7 +56,8 @@ def _chart(
         "integer": integer,
         "labels": [str(label) for label in labels],
         "datasets": [
-            {"label": str(name), "data": [str(v) for v in values]} for name, values in series
+            {"label": str(name), "data": [None if v is None else str(v) for v in values]}
+            for name, values in series
         ],
         **options,
     }
@@ -67,9 +68,22 @@ def month_names(year: int) -> list[str]:
     return [format_date(date(year, m, 1), "MMM") for m in range(1, 13)]
 
 
+def months_elapsed(year: int) -> int:
+    """How many of the year's months have begun (Beijing time): 12 for a past year."""
+    today = clock.today()
+    return today.month if year == today.year else 12
+
+
+def _so_far(values: list, elapsed: int) -> list:
+    """A month's figure, or None for a month still to come (a gap, not a zero)."""
+    return [v if m < elapsed else None for m, v in enumerate(values)]
+
+
 def charts(data: dict) -> dict:
     """The chart specs for the page's figures."""
     months = month_names(data["summary"].year)
+    elapsed = months_elapsed(data["summary"].year)
+    by_month = {k: _so_far(v, elapsed) for k, v in data["months"].items()}
     chem = data["chemistry"]
     tonnes, kilograms, packs = _("Tonnes"), _("Kilograms"), _("Number of packs")
     return {
@@ -77,8 +91,8 @@ def charts(data: dict) -> dict:
             "bar",
             months,
             [
-                (_("Received (t)"), data["months"]["received_t"]),
-                (_("Processed (t)"), data["months"]["processed_t"]),
+                (_("Received (t)"), by_month["received_t"]),
+                (_("Processed (t)"), by_month["processed_t"]),
             ],
             title=_("Tonnes received and processed by month"),
             value_axis=tonnes,
@@ -86,7 +100,7 @@ def charts(data: dict) -> dict:
         "built": _chart(
             "bar",
             months,
-            [(_("Second-life packs built"), data["months"]["built"])],
+            [(_("Second-life packs built"), by_month["built"])],
             title=_("Second-life packs built by month"),
             value_axis=packs,
             integer=True,
@@ -146,6 +160,7 @@ def index():
         "dashboard/index.html",
         data=data,
         charts=charts(data),
+        months_elapsed=months_elapsed(data["summary"].year),
         summary=data["summary"],
         calendar_missing=holiday_calendar.missing_year() if admin else None,
         serials_warning=park_serials.warning() if admin else None,

@@ -222,3 +222,23 @@ def test_every_chart_says_what_it_shows_and_in_which_unit(client, auth, world):
     script = (Path(__file__).parents[2] / "static/js/dashboard.js").read_text()
     for drawn in ("spec.title", "spec.value_axis", "spec.category_axis", "precision: 0"):
         assert drawn in script, drawn
+
+
+def test_months_still_to_come_are_not_drawn_as_zero(client, auth, world):
+    """On 15 June the table listed July to December with 0 t received and the charts drew
+    them as empty months, as if the park had stood idle: they now say they have not begun
+    (the table) and are left out (the charts' gaps); a past year shows its twelve months."""
+    auth.login(world["gov"].email)
+    client.get("/lang/zh_CN")
+    page = client.get("/dashboard/").get_data(as_text=True)
+    specs = _chart_specs(page)
+    for key in ("months", "built"):
+        for dataset in specs[key]["datasets"]:
+            assert dataset["data"][6:] == [None] * 6, (key, dataset)
+            assert None not in dataset["data"][:6], (key, dataset)
+    assert specs["months"]["datasets"][0]["data"][0] == "1.300"  # January's 1,200.4 + 100 kg
+    table = page[page.index('id="table-months"') :]
+    table = table[: table.index("</table>")]
+    assert table.count("尚未开始") == 6 and "<td>7</td><td" in table
+    past = _chart_specs(client.get("/dashboard/?year=2025").get_data(as_text=True))
+    assert None not in past["months"]["datasets"][0]["data"]
