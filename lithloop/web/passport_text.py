@@ -68,8 +68,11 @@ DETAIL_VALUES = {
 }
 
 
-#: Details naming a booking or an order by its number.
-NUMBERED = ("booking", "booking_id", "order_id")
+#: Details naming a booking, an order or a dismantling batch by its number.
+NUMBERED = ("booking", "booking_id", "order_id", "batch")
+#: Details kept for the record but not shown: row ids no page names (the retest is the
+#: chain's row just before; a route is named R<n> on its own, as on its documents).
+HIDDEN = frozenset({"retest_id", "plan_id"})
 
 
 def _shown(key: str, value) -> str:
@@ -84,6 +87,10 @@ def _shown(key: str, value) -> str:
         return str(value + 1)  # stored from 0, counted from 1 on the booking
     if key in NUMBERED and isinstance(value, int) and not isinstance(value, bool):
         return f"#{value}"  # as the booking and the order are named on every page
+    if key == "plan_route_id" and isinstance(value, int) and not isinstance(value, bool):
+        return f"R{value}"  # as the manifest and the dangerous-goods document name it
+    if key == "line" and isinstance(value, int) and not isinstance(value, bool):
+        return str(_l("Line %(n)s", n=value))  # 1 号线, as on the lines page
     if key.endswith("_kg") and isinstance(value, int | str):
         try:
             return number(Decimal(str(value)), 2)  # 6,208.8 as on the booking's history
@@ -98,8 +105,13 @@ def _shown(key: str, value) -> str:
 
 def event_details(data: dict | None) -> list[tuple[str, str]]:
     """An event's data as (name, value) pairs in words: states, warehouses, decisions and
-    test kinds named, yes/no for flags, amounts in yuan, lists joined."""
-    return [(str(DETAIL_KEYS.get(k, k)), _shown(k, v)) for k, v in (data or {}).items()]
+    test kinds named, yes/no for flags, amounts in yuan, lists joined, routes as R<n> and
+    lines as on the lines page; row ids no page names (HIDDEN) left out."""
+    return [
+        (str(DETAIL_KEYS.get(k, k)), _shown(k, v))
+        for k, v in (data or {}).items()
+        if k not in HIDDEN
+    ]
 
 
 def test_kind(kind: str) -> str:

@@ -310,3 +310,21 @@ def test_the_chain_details_read_in_the_pages_language_with_numbers_as_elsewhere(
     details = details.split("</td>")[0]
     assert '<span class="muted">Booking</span>: #7; ' in details
     assert '<span class="muted">Measured (kg)</span>: 6,208.8; ' in details
+
+
+def test_event_details_show_no_row_ids_and_name_routes_and_lines_as_elsewhere(app):
+    """The chain read "复测：26" (the retest's row id) on leaving the aging warehouse,
+    "路线：2；调度计划：2" on a pickup and "拆解批次：1；产线：1" on dismantling: ids no page
+    names. The route is R2 as on its manifest, the line 1 号线 as on the lines page, the
+    batch #1, and the retest's and the plan's ids are left out."""
+    from flask_babel import force_locale
+
+    from lithloop.web.passport_text import event_details
+
+    with force_locale("zh"):
+        picked = dict(event_details({"truck": "黑C·F1688", "plan_route_id": 2, "plan_id": 2}))
+        aged = dict(event_details({"from": "aging", "to": "finished", "retest_id": 26}))
+        dismantled = dict(event_details({"batch": 1, "line": 3}))
+    assert picked == {"货车": "黑C·F1688", "路线": "R2"}
+    assert "26" not in aged.values() and len(aged) == 2
+    assert dismantled == {"拆解批次": "#1", "产线": "3 号线"}
