@@ -16,6 +16,7 @@ from lithloop.services.strict_input import parse_amount
 from lithloop.web.access import roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import PriceVersionForm
+from lithloop.web.pricing_text import price_name
 
 bp = Blueprint("prices", __name__)
 EDITABLE = ("li2co3", "ni", "co", "mn", "cu", "al", "lfp_point", "new_pack.LFP")
@@ -36,12 +37,28 @@ def public():
     )
 
 
+#: The history chart's axes: lithium carbonate on the left, the metals on the right.
+LEFT_AXIS, RIGHT_AXIS = ("li2co3",), ("ni", "co", "cu")
+
+
+def history_names() -> dict[str, str]:
+    """Each price of the history chart named with the axis it reads on (the two scales
+    differ tenfold, and a reader could not tell which line read which)."""
+    names = {key: _("%(name)s (left axis)", name=price_name(key)) for key in LEFT_AXIS}
+    names |= {key: _("%(name)s (right axis)", name=price_name(key)) for key in RIGHT_AXIS}
+    return names
+
+
 @bp.get("/admin/prices")
 @roles_required(Role.ADMIN)
 def versions():
     """The stored versions with a chart of prices over time."""
     return render_template(
-        "prices/versions.html", versions=price_service.versions(), history=price_service.history()
+        "prices/versions.html",
+        versions=price_service.versions(),
+        history=price_service.history((*LEFT_AXIS, *RIGHT_AXIS)),
+        names=history_names(),
+        left_axis=LEFT_AXIS,
     )
 
 

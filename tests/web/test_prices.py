@@ -428,3 +428,30 @@ def test_a_full_width_price_is_read(client, admin):
     assert response.status_code == 302
     wide = price_service.snapshot_of(price_service.get_version("v-wide"))
     assert wide.prices["cu"].value == Decimal("70000")
+
+
+def test_the_history_chart_says_which_axis_each_price_reads_on_and_its_unit(client, admin):
+    """Walk finding: lithium carbonate reads on the left axis and the metals on the right
+    (their scales differ), yet neither axis had a title nor the legend a word of it: at
+    phone width no reader could tell which line read which, nor in what unit."""
+    import html
+    import json
+    import re
+    from pathlib import Path
+
+    client.get("/lang/zh_CN")
+    page = client.get("/admin/prices").get_data(as_text=True)
+    canvas = re.search(r'<canvas id="price-history"[^>]*>', page).group(0)
+
+    def attribute(name: str) -> str:
+        return html.unescape(re.search(rf"data-{name}='([^']*)'", canvas).group(1))
+
+    assert json.loads(attribute("labels")) == {
+        "li2co3": "电池级碳酸锂（左轴）",
+        "ni": "镍（右轴）",
+        "co": "钴（右轴）",
+        "cu": "铜（右轴）",
+    }
+    assert json.loads(attribute("left")) == ["li2co3"] and 'data-unit="元/吨"' in canvas
+    script = (Path(__file__).parents[2] / "static/js/price_history.js").read_text()
+    assert "left.indexOf(key)" in script and "text: unit" in script
