@@ -4,6 +4,7 @@ screenshot of the page when a check fails (of every page with TEST_SCREENSHOTS=1
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,11 +19,15 @@ BLOCKING = {"serious", "critical"}
 #: Every checked page saved as a PNG (for a person to look through, or for the README's
 #: pictures: tools/readme_screenshots.py); otherwise only a page that fails a check.
 ALL_SCREENSHOTS = os.environ.get("TEST_SCREENSHOTS") == "1"
-#: (page name, path, width) already through axe in this process: its rules read the page's
-#: structure (names, roles, labels, contrast), which the width can change (the phone menu)
-#: and the language does not, so the second language's view of a page skips it (a third of
-#: a sweep's time).
+#: Page structures already through axe in this process: its rules read the page's structure
+#: (names, roles, labels, contrast), which the width can change (the phone menu) and the
+#: language does not, so the second language's view of the same page skips it (a third of a
+#: sweep's time). A page's structure is its path, width and the tags, roles and types of its
+#: elements in order (STRUCTURE_JS): one page with other content (a token listed, a form
+#: shown) is another structure and goes through axe too, whichever test sees it first.
 _AXE_DONE: set[tuple[str, str, str]] = set()
+STRUCTURE_JS = """() => [...document.body.querySelectorAll('*')].map(e =>
+  e.tagName + (e.getAttribute('role') || '') + (e.getAttribute('type') || '')).join(' ')"""
 
 #: Elements sticking out to the right of the viewport, unless a scrolling ancestor holds them.
 OVERFLOW_JS = """() => {
@@ -143,7 +148,8 @@ def _check(page, name: str, width: str, lang: str, phone: bool) -> None:
     assert not small, f"{name} at {width}px {lang}: tap targets under 44 px: {small}"
     foreign = foreign_words(page)
     assert not foreign, f"{name} at {width}px: not in Chinese: {foreign}"
-    seen = (name, urlsplit(page.url).path, width)
+    structure = hashlib.sha256(page.evaluate(STRUCTURE_JS).encode()).hexdigest()
+    seen = (urlsplit(page.url).path, width, structure)
     if seen not in _AXE_DONE:
         violations = axe_violations(page)
         assert not violations, f"{name}: {violations}"
