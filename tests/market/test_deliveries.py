@@ -281,3 +281,34 @@ def test_an_urgent_booking_keeps_the_deliveries_already_done(app):
     assert db.session.get(Plan, draft.id).status is PlanStatus.PUBLISHED
     told = sa.select(OutboxMessage).where(OutboxMessage.recipient == order.user.email)
     assert db.session.scalars(told).all() == []
+
+
+def test_an_urgent_booking_goes_after_an_unloading_done_and_keeps_it_done(app):
+    """A reload at the park already done (the truck unloaded) is part of what is done: the
+    urgent stop goes after it and the draft keeps it done (the driver was asked to unload
+    again, and the stop could go before it); a truck whose day is over takes none."""
+    price_service.ensure_default_index()
+    park = make_park(trucks=2)
+    trucks = list(db.session.scalars(sa.select(Truck).order_by(Truck.id)))
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    first, later, urgent = book_places(day, [(44.60, 129.64), (44.62, 129.66), (44.58, 129.61)])
+    stops = [
+        ("start", None, "08:00"),
+        ("pickup", first, "08:30"),
+        ("reload", None, "09:30"),
+        ("pickup", later, "10:30"),
+        ("end", None, "12:00"),
+    ]
+    published = make_route(trucks[0], stops, day=day, by=dispatcher)
+    for stop in published.stops[:3]:
+        stop.done_at = clock.now()
+    db.session.get(Booking, first).status = BookingStatus.PICKED_UP
+    trucks[1].active = False  # one truck: the urgent stop must share the route
+    db.session.commit()
+    draft = plan_edit.insert_urgent(dispatcher, published.plan_id, urgent)
+    db.session.commit()
+    (route,) = draft.routes
+    kinds = [(s.kind, s.booking_id, s.done_at is not None) for s in route.stops]
+    assert kinds[:3] == [("start", None, True), ("pickup", first, True), ("reload", None, True)]
+    assert [k[1] for k in kinds if k[0] == "pickup"].index(urgent) == 1, kinds

@@ -154,11 +154,13 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
     bookings = {**_plan_bookings(plan), booking.id: booking}
     day = _day_problem(plan, bookings, trucks)
     base = _sequences(plan)
-    done = {_seq_id(s) for r in plan.routes for s in r.stops if s.done_at is not None}
     best = None
     for truck in trucks:
         seq = base.get(truck.id, [])
-        first_free = max([i + 1 for i, x in enumerate(seq) if x in done], default=0)
+        old = _old(plan, truck.id)
+        first_free = _first_free(old) if old is not None else 0
+        if first_free is None:
+            continue  # its day is over: back at the park for good
         for at in range(first_free, len(seq) + 1):
             trial = {**base, truck.id: [*seq[:at], booking.id, *seq[at:]]}
             solution, violations = routing.evaluate(day.problem, trial)
@@ -215,12 +217,30 @@ def _seq_id(stop):
     return None
 
 
+def _first_free(route) -> int | None:
+    """Where in the route's sequence (_sequences: pickups, deliveries, reloads) a new stop
+    may go: after the last one done, a reload at the park included; None once its end is
+    done (the truck's day is over)."""
+    if any(s.kind == "end" and s.done_at is not None for s in route.stops):
+        return None
+    in_seq = [s for s in route.stops if s.kind in ("pickup", "delivery", "reload")]
+    return max((i + 1 for i, s in enumerate(in_seq) if s.done_at is not None), default=0)
+
+
 def _carry_done(old, new) -> None:
-    """Stops already done, pickups and deliveries, keep their record in the new draft."""
+    """Stops already done keep their record in the new draft: pickups and deliveries by
+    what they are, the park's stops (start, reloads) by their place among their kind (the
+    done part of a route comes before any insertion, so it is the same in both)."""
     done = {_seq_id(s): s.done_at for s in old.stops if s.done_at and _seq_id(s) is not None}
     for stop in new.stops:
         if _seq_id(stop) in done:
             stop.done_at = done[_seq_id(stop)]
+    for kind in ("start", "reload"):
+        was = [s for s in old.stops if s.kind == kind]
+        now = [s for s in new.stops if s.kind == kind]
+        for before, after in zip(was, now, strict=False):
+            if before.done_at is not None:
+                after.done_at = before.done_at
 
 
 def _locked_stops(plan) -> frozenset:
