@@ -25,6 +25,11 @@ def unpaid_app(app, database_url):
     return make_app(database_url, **OFF)
 
 
+def _documented(client, path: str) -> dict:
+    """The responses the OpenAPI document gives for POST `path`."""
+    return client.get("/api/v1/openapi.json").json["paths"][path]["post"]["responses"]
+
+
 def test_without_a_key_checkout_refuses_before_reserving_anything(unpaid_app):
     buyer = make_buyer()
     (pack,) = list_packs(1)
@@ -37,6 +42,7 @@ def test_without_a_key_checkout_refuses_before_reserving_anything(unpaid_app):
     assert response.status_code == 503, response.json
     assert response.json["error"] == "payments_off"
     assert "请联系产业园" in response.json["message"]  # contact the park
+    assert "503" in _documented(client, "/api/v1/orders")  # in the document, as it answers
     db.session.expire_all()
     assert db.session.get(type(pack), pack.id).state is PackState.FINISHED
     assert db.session.query(Order).count() == 0
@@ -90,6 +96,7 @@ def test_without_a_key_accepting_a_quote_refuses_before_reserving_anything(unpai
     )
     assert response.status_code == 503, response.json
     assert response.json["error"] == "payments_off"
+    assert "503" in _documented(client, "/api/v1/rfqs/{rfq_id}/accept")
     db.session.expire_all()
     assert db.session.get(QuoteRequest, rfq.id).status is RfqStatus.QUOTED
     assert [db.session.get(type(p), p.id).state for p in packs] == [PackState.FINISHED] * 2

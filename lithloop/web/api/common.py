@@ -31,6 +31,10 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+#: An order's 503: card payments are off on this platform (code `payments_off`).
+PAYMENTS_OFF = "Card payments are switched off here (`payments_off`); nothing was reserved"
+
+
 class ApiError(ma.Schema):
     """Every error the API answers with (lithloop.web.errors.error_response)."""
 

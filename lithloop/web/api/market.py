@@ -16,6 +16,7 @@ from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
 from lithloop.web.api.common import (
     PAGINATION_HEADER,
+    PAYMENTS_OFF,
     compact_json,
     errors,
     page_args,
@@ -130,7 +131,9 @@ IDEMPOTENCY_HEADER = {
     413,
     422,
     502,
+    503,
     s403="Only buyers order packs",
+    s503=PAYMENTS_OFF,
     s502="Stripe did not answer: the order (`order_id`) stays pending with its packs "
     "reserved until `reserved_until`; GET it (or repeat the request with the same "
     "Idempotency-Key) later to open the payment",

@@ -12,7 +12,7 @@ from lithloop import vocab
 from lithloop.models import Role
 from lithloop.services.errors import Forbidden
 from lithloop.services.market import rfq as rfqs
-from lithloop.web.api.common import DecimalInput, InputDate, WholeNumber, errors
+from lithloop.web.api.common import PAYMENTS_OFF, DecimalInput, InputDate, WholeNumber, errors
 from lithloop.web.api.market_schemas import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
 
@@ -111,7 +111,7 @@ def get_rfq(rfq_id: int):
     description="The order at the quoted price, its packs reserved, and the "
     "PaymentIntent's client secret",
 )
-@errors(blp, 400, 401, 403, 404, 413, 502, s403="Only buyers accept quotes")
+@errors(blp, 400, 401, 403, 404, 413, 502, 503, s403="Only buyers accept quotes", s503=PAYMENTS_OFF)
 @blp.alt_response(
     409,
     description="Declined, expired, already accepted, or not enough "
