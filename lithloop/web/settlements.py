@@ -84,11 +84,17 @@ def unit(text: str) -> str:
 
 
 def quantity(text: str | None) -> str:
-    """A line's quantity for reading: at most three decimals, no trailing zeros."""
+    """A line's quantity for reading: thousands grouped, at most three decimals, no trailing
+    zeros (6,208.8)."""
     if text is None:
         return "—"
     value = Decimal(text).quantize(Decimal("0.001"), ROUND_HALF_UP).normalize()
-    return f"{value:f}"
+    return f"{value:,f}"
+
+
+def mass(text: str | None) -> str:
+    """A lot's mass in kg as stored (a decimal string), grouped, two decimals (6,208.80)."""
+    return "—" if text is None else f"{Decimal(text):,.2f}"
 
 
 @bp.get("/settlements/<int:booking_id>")
@@ -104,6 +110,7 @@ def statement(booking_id: int):
         second_life=[e for e in found.lines if e["kind"] == "second_life"],
         quantity=quantity,
         unit=unit,
+        mass=mass,
     )
     if pdf.wants_pdf():
         title = _("Settlement statement")

@@ -199,7 +199,9 @@ def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff):
     receive(plant_staff, big, "6208.8")
     settlement_service.settle(plant_staff["plant"], big.id)
     page = client.get(f"/settlements/{big.id}").get_data(as_text=True)
-    assert "<p>预约 6,240.00 千克，实测 6,208.80 千克</p>" in page  # read 6240.00
+    assert "<p>预约 6,240.00 kg，实测 6,208.80 kg</p>" in page  # read 6240.00
+    # the lines' quantities grouped and in the same unit words as the lot's masses
+    assert "6,240 → 6,208.8 kg" in page and "千克" not in page.split("<section>")[1], page
 
 
 def test_a_refused_publish_names_the_bookings_state_in_words(app, client, day_world):
