@@ -24,9 +24,14 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 VIEWERS = policies.FIGURE_VIEWERS
 
 
+FIRST_YEAR = 2000  # the earliest year the dashboard shows (?year= below it shows this year)
+
+
 def _year() -> int:
     this_year = clock.today().year
-    return int_or_default(request.args.get("year"), this_year, minimum=2000, maximum=this_year)
+    return int_or_default(
+        request.args.get("year"), this_year, minimum=FIRST_YEAR, maximum=this_year
+    )
 
 
 def material_name(key: str) -> str:
@@ -166,4 +171,6 @@ def index():
         serials_warning=park_serials.warning() if admin else None,
         material_name=material_name,
         place_name=place_name,
+        first_year=FIRST_YEAR,
+        this_year=clock.today().year,
     )

@@ -242,3 +242,20 @@ def test_months_still_to_come_are_not_drawn_as_zero(client, auth, world):
     assert table.count("尚未开始") == 6 and "<td>7</td><td" in table
     past = _chart_specs(client.get("/dashboard/?year=2025").get_data(as_text=True))
     assert None not in past["months"]["datasets"][0]["data"]
+
+
+def test_the_dashboard_links_the_year_before_and_after(client, auth, world):
+    """?year= was the only way to another year (no link); now the page offers the year
+    before, and the year after up to this one."""
+    from lithloop import clock
+
+    this = clock.today().year
+    auth.login(world["gov"].email)
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert f'href="/dashboard/?year={this - 1}" rel="prev"' in page
+    assert 'rel="next"' not in page  # no year after this one
+    earlier = client.get(f"/dashboard/?year={this - 1}").get_data(as_text=True)
+    assert f"<h1>数据看板 {this - 1}</h1>" in earlier or f" {this - 1}</h1>" in earlier
+    assert f'href="/dashboard/?year={this}" rel="next"' in earlier
+    first = client.get("/dashboard/?year=2000").get_data(as_text=True)
+    assert 'rel="prev"' not in first and 'href="/dashboard/?year=2001" rel="next"' in first
