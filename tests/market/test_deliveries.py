@@ -312,3 +312,50 @@ def test_an_urgent_booking_goes_after_an_unloading_done_and_keeps_it_done(app):
     kinds = [(s.kind, s.booking_id, s.done_at is not None) for s in route.stops]
     assert kinds[:3] == [("start", None, True), ("pickup", first, True), ("reload", None, True)]
     assert [k[1] for k in kinds if k[0] == "pickup"].index(urgent) == 1, kinds
+
+
+def _delivery_letters(order: Order) -> list[str]:
+    """The subjects of the letters telling the order's buyer a delivery day and time."""
+    return db.session.scalars(
+        sa.select(OutboxMessage.subject).where(
+            OutboxMessage.recipient == order.user.email,
+            OutboxMessage.subject.contains(f"订单 #{order.id}："),
+            OutboxMessage.subject.endswith(" 送货"),
+        )
+    ).all()
+
+
+def test_a_buyer_is_written_again_only_when_their_delivery_changes(app):
+    """Every publish wrote to every buyer the plan carries, even when nothing changed for
+    them (a re-publish after a hand move of one stop wrote to them all). As for bookings,
+    a buyer whose delivery keeps its day, truck and time is not written to again (nor
+    counted as told by the confirmation); one whose time moved is."""
+    from lithloop.services.dispatch import publish_preview
+
+    same, moved = paid_delivery(), paid_delivery()
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+
+    def publish(at_same: str, at_moved: str):
+        stops = [
+            ("start", None, "08:00"),
+            ("delivery", None, at_same),
+            ("delivery", None, at_moved),
+            ("end", None, "12:00"),
+        ]
+        draft = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+        draft.stops[1].order_id, draft.stops[2].order_id = same.id, moved.id
+        db.session.commit()
+        shown = publish_preview.preview(draft.plan)
+        publishing.publish_plan(dispatcher, draft.plan_id, allow_unmanned=True)
+        return {d["order"].id for d in shown.deliveries}, shown.not_told
+
+    assert publish("09:00", "10:00") == ({same.id, moved.id}, 0)
+    assert len(_delivery_letters(same)) == len(_delivery_letters(moved)) == 1
+    assert publish("09:00", "10:40") == ({moved.id}, 1)  # the second stop moved by hand
+    assert len(_delivery_letters(same)) == 1
+    assert len(_delivery_letters(moved)) == 2
+    assert publish("09:00", "10:40") == (set(), 2)  # published again as it is: no one
+    assert len(_delivery_letters(same)) == 1 and len(_delivery_letters(moved)) == 2

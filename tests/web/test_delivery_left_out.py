@@ -249,3 +249,24 @@ def test_the_api_documents_where_a_delivery_stands(client):
     assert all(f"`{code}`" in state["description"] for code in state["enum"])
     assert {"state", "planned_day", "left_out_day", "eta"} <= set(delivery["required"])
     assert delivery["properties"]["planned_day"]["format"] == "date"
+
+
+def test_a_buyer_is_told_a_delivery_is_left_out_once_a_day_not_once_a_publish(app):
+    """Each publish of the day that left a delivery out wrote to its buyer again. Once for
+    the day; again only when it was on a truck of the day in between (newly left out)."""
+    order = paid_delivery()
+    plan = _publish_leaving_out(order, reason="day_full")
+    _publish_leaving_out(order, reason="day_full")  # the day published again
+    assert len(_letters(order)) == 1
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    stops = [("start", None, "08:00"), ("delivery", None, "10:00"), ("end", None, "12:00")]
+    route = make_route(
+        truck, stops, day=plan.plan_date, status=PlanStatus.DRAFT, by=make_user(park)
+    )
+    route.stops[1].order_id = order.id
+    db.session.commit()
+    publishing.publish_plan(make_user_as(Role.DISPATCHER), route.plan_id, allow_unmanned=True)
+    assert len(_letters(order)) == 2  # on a truck: the day and time
+    _publish_leaving_out(order, reason="day_full")  # then left out again: told
+    assert len(_letters(order)) == 3

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels, letters
 from lithloop.extensions import db
-from lithloop.models import Plan
+from lithloop.models import Plan, PlanStatus
 from lithloop.models.market import Order, OrderStatus
 from lithloop.vocab import DeliveryState
 
@@ -87,11 +87,28 @@ def keep_due(plan: Plan) -> list[LeftDelivery]:
     return kept
 
 
+def left_out_before(plan: Plan) -> set[int]:
+    """The orders whose delivery the day's published plan (the one publishing this plan
+    supersedes) left out too: their buyers were told for the day already."""
+    published = db.session.scalar(
+        sa.select(Plan).where(
+            Plan.plan_date == plan.plan_date,
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.id != plan.id,
+        )
+    )
+    return order_ids(published) if published is not None else set()
+
+
 def tell_buyers(plan: Plan, left: list[LeftDelivery]) -> None:
     """At publishing: each buyer of a delivery the plan leaves out (keep_due's, one letter
-    each) is told, in their language, why and what happens next."""
+    each) is told, in their language, why and what happens next; once for the day, not
+    again when a later plan of the day leaves it out too (newly left out: told again)."""
+    told = left_out_before(plan)
     for d in left:
         order = d.order
+        if order.id in told:
+            continue
         letters.send_letter(
             order.user,
             _l("Order #%(id)s: no delivery on %(day)s"),

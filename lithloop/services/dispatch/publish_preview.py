@@ -24,7 +24,7 @@ class Preview:
     drivers: dict[int, User | None] = field(default_factory=dict)  # route id -> driver
     unmanned: list[PlanRoute] = field(default_factory=list)
     # on the plan but not told: picked up or delivered already (kept from a route under
-    # way), or keeping the truck and arrival their owner was told
+    # way), or keeping the truck and arrival their owner or buyer was told
     not_told: int = 0
 
     @property
@@ -41,6 +41,7 @@ def preview(plan: Plan) -> Preview:
     out.unmanned = [r for r in plan.routes if out.drivers[r.id] is None]
     routed = set()
     told_truck = publishing.published_trucks(plan.plan_date)
+    told_deliveries = publishing.published_deliveries(plan.plan_date)
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking is not None:
@@ -55,8 +56,13 @@ def preview(plan: Plan) -> Preview:
                 out.scheduled.append(
                     {"booking": booking, "plate": route.truck.plate, "arrival": stop.arrival}
                 )
-            elif stop.order is not None and stop.done_at is not None:
-                out.not_told += 1  # delivered already
+            elif stop.order is not None and (
+                stop.done_at is not None
+                or publishing.delivery_told(
+                    stop.order, stop, route.truck_id, told_deliveries, plan.plan_date
+                )
+            ):
+                out.not_told += 1  # delivered already, or told this day, truck and time
             elif stop.order is not None:
                 out.deliveries.append(
                     {"order": stop.order, "plate": route.truck.plate, "arrival": stop.arrival}

@@ -265,6 +265,35 @@ def published_trucks(day) -> dict[int, int]:
     return {booking_id: truck_id for booking_id, truck_id in rows}
 
 
+def _eta(arrival) -> str:
+    """A delivery's arrival as its buyer's letter gives it (the park's clock, to the minute)."""
+    return clock.local(arrival).strftime("%H:%M")
+
+
+def published_deliveries(day) -> dict[int, tuple[int, str]]:
+    """Order id -> the truck and the arrival (as the buyer's letter gives it) of its stop on
+    the day's published plan (before this publish): what its buyer was told."""
+    rows = db.session.execute(
+        sa.select(PlanStop.order_id, PlanRoute.truck_id, PlanStop.arrival)
+        .join(PlanRoute, PlanStop.route_id == PlanRoute.id)
+        .join(Plan, Plan.id == PlanRoute.plan_id)
+        .where(
+            PlanStop.order_id.is_not(None),
+            Plan.plan_date == day,
+            Plan.status == PlanStatus.PUBLISHED,
+        )
+    )
+    return {order_id: (truck_id, _eta(arrival)) for order_id, truck_id, arrival in rows}
+
+
+def delivery_told(order: Order, stop: PlanStop, truck_id: int, told: dict, day) -> bool:
+    """The buyer was told this day, this truck and this time already (by the day's published
+    plan, `told`: published_deliveries): publishing the stop tells them nothing new, so no
+    letter is sent (as already_told for a booking's owner). A delivery newly on the day's
+    routes, or moved to another truck or time, is told."""
+    return order.delivery_date == day and told.get(order.id) == (truck_id, _eta(stop.arrival))
+
+
 def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
     """A booking carried to this plan's day that another day's published plan still
     routes (published after this plan was made): two trucks would come for it."""
@@ -345,7 +374,9 @@ def _refuse_if_ended(order: Order, plan: Plan) -> None:
 
 def _schedule_deliveries(plan: Plan) -> None:
     """Orders on the plan's routes are delivered that day (none changed since the plan was
-    made, none another day's published plan carries); each buyer is told the ETA."""
+    made, none another day's published plan carries); each buyer is told the ETA, unless
+    the day's published plan told them the same day, truck and time already."""
+    told = published_deliveries(plan.plan_date)  # what the buyers were told so far
     for route in plan.routes:
         for stop in route.stops:
             if stop.order is None or stop.done_at is not None:
@@ -353,8 +384,11 @@ def _schedule_deliveries(plan: Plan) -> None:
             order = stop.order
             _refuse_if_ended(order, plan)
             _refuse_if_delivered_elsewhere(order, plan)
+            unchanged = delivery_told(order, stop, route.truck_id, told, plan.plan_date)
             order.delivery_date = plan.plan_date
-            eta = clock.local(stop.arrival).strftime("%H:%M")
+            if unchanged:
+                continue  # nothing new to tell the buyer
+            eta = _eta(stop.arrival)
             letters.send_letter(
                 order.user,
                 _l("Order #%(id)s: delivery on %(day)s"),
