@@ -14,6 +14,7 @@ from lithloop.models import (
     BookingStatus,
     OutboxMessage,
     Plan,
+    PlanRoute,
     PlanStatus,
     PlanStop,
     Role,
@@ -359,3 +360,78 @@ def test_a_buyer_is_written_again_only_when_their_delivery_changes(app):
     assert len(_delivery_letters(moved)) == 2
     assert publish("09:00", "10:40") == (set(), 2)  # published again as it is: no one
     assert len(_delivery_letters(same)) == 1 and len(_delivery_letters(moved)) == 2
+
+
+def test_a_locked_route_loses_the_stops_of_orders_and_bookings_ended_since(app):
+    """A locked route was copied whole into the next run, with a stop for a booking
+    cancelled and an order refunded since: publishing refused that plan, and every next
+    one while the route stayed locked. The run takes those stops off (the rest stays
+    locked, in its order and times, its loads without theirs) and says so in its log."""
+    from flask_babel import force_locale
+
+    from lithloop.models import PlanRun, RunStatus
+    from lithloop.services.dispatch import runs
+    from lithloop.web.dispatch.run_log import run_log
+
+    price_service.ensure_default_index()
+    park = make_park(trucks=2)
+    truck = db.session.scalars(sa.select(Truck).order_by(Truck.id)).first()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    kept, cancelled = book_places(day, [(44.60, 129.64), (44.58, 129.61)])
+    refunded = paid_delivery()
+    stops = [
+        ("start", None, "08:00"),
+        ("pickup", kept, "09:00"),
+        ("pickup", cancelled, "10:00"),
+        ("delivery", None, "11:00"),
+        ("end", None, "12:00"),
+    ]
+    locked = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    locked.locked = True
+    locked.stops[3].order_id = refunded.id
+    for stop, load in zip(locked.stops, [400, 900, 1400, 1000, 1000], strict=True):
+        stop.load_kg = load  # the order's 400 kg loaded at the park, 500 kg a pickup
+    other = db.session.scalars(sa.select(Truck).order_by(Truck.id)).all()[1]
+    (gone,) = book_places(day, [(44.59, 129.60)], name="另一网点")
+    emptied = PlanRoute(
+        plan=locked.plan, truck=other, locked=True, cost_fen=0, trips=1, distance_m=0, duration_s=0
+    )
+    emptied.stops = [  # nothing left on it once its one pickup is off: not kept
+        PlanStop(seq=i, kind=kind, booking_id=b, arrival=at(day, t), departure=at(day, t))
+        for i, (kind, b, t) in enumerate([("start", None, "08:00"), ("pickup", gone, "09:00")])
+    ]
+    db.session.add(emptied)
+    db.session.get(Booking, gone).status = BookingStatus.CANCELLED
+    db.session.get(Booking, cancelled).status = BookingStatus.CANCELLED
+    refunded.status = OrderStatus.REFUNDED
+    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
+    db.session.add(run)
+    db.session.commit()
+    runs.execute_run(run.id)
+    db.session.expire_all()
+    run = db.session.get(PlanRun, run.id)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    plan = run.plans[0]
+    (route,) = [r for r in plan.routes if r.truck_id == truck.id]
+    assert route.locked
+    assert not [r for r in plan.routes if r.truck_id == other.id and r.locked]
+    got = [(s.seq, s.kind, s.booking_id, s.load_kg) for s in route.stops]
+    assert got == [(0, "start", None, 0), (1, "pickup", kept, 500), (2, "end", None, 500)]
+    assert route.stops[1].arrival == locked.stops[1].arrival
+    assert route.collected_kg == 500
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        told = run_log(run.log).lines
+    plate = truck.plate
+    assert (
+        f"{day}：预约 #{cancelled} 当前状态为 已取消，已将其站点从保持不变的 {plate} 路线中移除；"
+        "该路线其余部分保持不变"
+    ) in told, told
+    assert any(f"订单 #{refunded.id} 当前状态为 已退款" in line for line in told), told
+    with app.test_request_context("/"), force_locale("en"):
+        said = run_log(run.log).lines
+    assert f"{day}: order #{refunded.id} is Refunded now, so its delivery was taken off" in (
+        " ".join(said)
+    ), said
+    publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)  # not refused
+    assert db.session.get(Plan, plan.id).status is PlanStatus.PUBLISHED

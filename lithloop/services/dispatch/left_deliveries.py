@@ -24,6 +24,17 @@ DUE = (OrderStatus.PAID, OrderStatus.PACKED)
 #: An order a truck may still hand over: due, or shipped (its packs left the park on the
 #: truck of the day's plan); the driver's record and publishing both check it.
 DELIVERABLE = (*DUE, OrderStatus.SHIPPED)
+
+
+def ended(order: Order, day: date) -> bool:
+    """An order a truck of `day` can no longer take: refunded or cancelled, delivered (by
+    another plan's truck or by hand), or shipped otherwise than on a truck of the day's
+    published plan (its delivery day not this one). Publishing refuses a plan that would
+    deliver it; a run takes it off a route it keeps as it is."""
+    shipped_otherwise = order.status is OrderStatus.SHIPPED and order.delivery_date != day
+    return order.delivered_at is not None or order.status not in DELIVERABLE or shipped_otherwise
+
+
 #: Reasons a later plan can cure (another day, its roster, its load); for the others (too
 #: far, too heavy) the next run leaves the delivery out again: the buyer is asked to call.
 LATER_HELPS = ("day_full", "skill_missing", "window_unreachable")

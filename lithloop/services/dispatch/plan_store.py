@@ -30,7 +30,34 @@ def route_cost_fen(truck: Truck, stops: list[PlanStop], distance_m: int) -> int:
     )
 
 
-def _copy_route(route: PlanRoute) -> PlanRoute:
+def _loads_without(stops: list[PlanStop], dropped: frozenset) -> dict[int, int]:
+    """Stop id -> the load on board after it (kg) once the dropped stops are taken off: a
+    pickup's mass was on board from it to the trip's end (a reload unloads; the route's
+    end keeps the load it brings), a delivery's from the trip's start (the park's start or
+    the reload before it) to it."""
+    loads = {s.id: s.load_kg for s in stops}
+    for i, gone in (pair for pair in enumerate(stops) if pair[1].id in dropped):
+        change = gone.load_kg - (stops[i - 1].load_kg if i else 0)
+        if gone.kind == "pickup" and change > 0:
+            for s in stops[i + 1 :]:
+                if s.kind == "reload":
+                    break
+                loads[s.id] -= change
+        elif gone.kind == "delivery" and change < 0:
+            for s in reversed(stops[:i]):
+                loads[s.id] += change
+                if s.kind in ("start", "reload"):
+                    break
+    return loads
+
+
+def _copy_route(route: PlanRoute, dropped: frozenset = frozenset()) -> PlanRoute:
+    """A kept route copied into a new plan, without the `dropped` stops (their booking or
+    order ended since: planning.ended_stops); the rest keep their order, times and lock,
+    their loads without the dropped stops'."""
+    stops = sorted(route.stops, key=lambda s: s.seq)
+    loads = _loads_without(stops, dropped)
+    kept = [s for s in stops if s.id not in dropped]
     copy = PlanRoute(
         truck=route.truck,
         distance_m=route.distance_m,
@@ -41,14 +68,16 @@ def _copy_route(route: PlanRoute) -> PlanRoute:
         collected_kg=route.collected_kg,
         locked=route.locked,
     )
+    if len(kept) < len(stops):
+        copy.collected_kg = int(sum(s.booking.total_mass_kg for s in kept if s.booking))
     copy.stops = [
         PlanStop(
-            seq=s.seq,
+            seq=seq if len(kept) < len(stops) else s.seq,
             kind=s.kind,
             booking=s.booking,
             arrival=s.arrival,
             departure=s.departure,
-            load_kg=s.load_kg,
+            load_kg=loads[s.id],
             trip=s.trip,
             distance_m=s.distance_m,
             done_at=s.done_at,
@@ -57,20 +86,27 @@ def _copy_route(route: PlanRoute) -> PlanRoute:
             picked_kg=s.picked_kg,
             picked_codes=s.picked_codes,
         )
-        for s in route.stops
+        for seq, s in enumerate(kept)
     ]
     return copy
 
 
 def plan_from(
-    run: PlanRun, day, solution: routing.Solution, kept=(), locked_stops=frozenset(), going=()
+    run: PlanRun,
+    day,
+    solution: routing.Solution,
+    kept=(),
+    locked_stops=frozenset(),
+    going=(),
+    dropped=frozenset(),
 ) -> Plan:
-    """A run's new plan of a day: the kept routes copied, the routes under way continued,
-    the solution's routes and left-out bookings added."""
+    """A run's new plan of a day: the kept routes copied (without the `dropped` stops'
+    ids), the routes under way continued, the solution's routes and left-out bookings
+    added."""
     plan = Plan(run=run, plan_date=day.day, solution={})
     db.session.add(plan)
     for route in kept:
-        plan.routes.append(_copy_route(route))
+        plan.routes.append(_copy_route(route, dropped))
     routes = {r.vehicle_id: r for r in solution.routes}
     for g in going:
         under_way.continue_route(plan, g, day, routes.get(g.truck_id), route_cost_fen)

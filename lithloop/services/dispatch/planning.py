@@ -20,6 +20,7 @@ from lithloop.models import (
     PlanRoute,
     PlanRun,
     PlanStatus,
+    PlanStop,
     RunStatus,
     Site,
     Truck,
@@ -28,12 +29,20 @@ from lithloop.models import (
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
-from lithloop.services.dispatch import plan_store, roster, run_control, run_report, under_way
+from lithloop.services.dispatch import (
+    left_deliveries,
+    plan_store,
+    roster,
+    run_control,
+    run_report,
+    under_way,
+)
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site
 from lithloop.services.dispatch.problem import seconds as seconds_of_day
 from lithloop.services.dispatch.run_control import (
     DAY_LINE,
+    DROPPED_LINE,
     FINISHED_LINE,
     FINISHING_DAY_S,
     RESULT_LINE,
@@ -134,6 +143,53 @@ def kept_routes(day: date, going=()) -> list[PlanRoute]:
         and not {s.booking_id for s in r.stops if s.booking_id} & taken_bookings
     ]
     return over + locked
+
+
+#: The booking statuses a stop still to make may have (publishing schedules them).
+PLANNABLE = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
+
+
+def ended_stops(routes: list[PlanRoute], day: date) -> list[PlanStop]:
+    """The stops not yet made, on routes a run keeps as they are, whose booking or order
+    ended since the route was planned (cancelled, refunded, picked up or delivered
+    otherwise): publishing would refuse them (booking_changed), on every run while the
+    route stays locked; the run takes them off (plan_store.plan_from)."""
+    return [
+        s
+        for r in routes
+        for s in sorted(r.stops, key=lambda s: s.seq)
+        if s.done_at is None
+        and (
+            (s.booking is not None and s.booking.status not in PLANNABLE)
+            or (s.order is not None and left_deliveries.ended(s.order, day))
+        )
+    ]
+
+
+def dropped_lines(day: date, stops: list[PlanStop]) -> list[str]:
+    """The run log's line for each stop taken off a kept route (run_log tells them)."""
+    return [
+        DROPPED_LINE.format(
+            day=day,
+            what="booking" if s.booking is not None else "order",
+            id=s.booking_id or s.order_id,
+            status=(s.booking or s.order).status.value,
+            plate=s.route.truck.plate,
+        )
+        for s in stops
+    ]
+
+
+def _still_kept(route: PlanRoute, dropped: set[int]) -> bool:
+    """A route kept as it is still goes: nothing was taken off it, it is over (history), or
+    a stop of it is left to make (a locked route whose every stop ended since is planned
+    again, its truck free)."""
+    if not any(s.id in dropped for s in route.stops):
+        return True
+    over = any(s.kind == "end" and s.done_at is not None for s in route.stops)
+    return over or any(
+        s.kind in ("pickup", "delivery") and s.id not in dropped for s in route.stops
+    )
 
 
 def pinned_stops(day: date, trucks: set[int]) -> dict[int, int]:
@@ -259,6 +315,9 @@ def _plan_one_day(
 ) -> Plan | None:
     going = going_on(day)
     kept = kept_routes(day, going)
+    ended = ended_stops(kept, day)
+    dropped = {s.id for s in ended}
+    kept = [r for r in kept if _still_kept(r, dropped)]
     kept_trucks = {r.truck_id for r in kept}
     kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
     kept_bookings |= {b for g in going for b in g.booking_ids}
@@ -295,6 +354,7 @@ def _plan_one_day(
                     kept=len(kept),
                     going=len(going),
                 ),
+                *dropped_lines(day, ended),
                 *problem.problem.notes,
             ],
         )
@@ -314,7 +374,9 @@ def _plan_one_day(
         db.session.commit()
         return None
     with db.session.no_autoflush:
-        plan = plan_store.plan_from(run, problem, solution, kept, frozenset(pinned), going)
+        plan = plan_store.plan_from(
+            run, problem, solution, kept, frozenset(pinned), going, frozenset(dropped)
+        )
     if run.finish_requested and not finishing:
         # the run's own clock, as its page shows it (the solve alone is a little shorter)
         seconds = f"{run_report.elapsed_s(run):.0f}"

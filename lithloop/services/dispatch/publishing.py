@@ -25,7 +25,6 @@ from lithloop.models import (
     Booking,
     BookingStatus,
     Order,
-    OrderStatus,
     Plan,
     PlanRoute,
     PlanStatus,
@@ -37,7 +36,6 @@ from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
 from lithloop.services.dispatch import left_deliveries, left_out, roster
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.dispatch.left_deliveries import DELIVERABLE
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.market import order_letters
@@ -355,10 +353,7 @@ def _refuse_if_ended(order: Order, plan: Plan) -> None:
     a truck of this day's published plan (its delivery day not this one). A truck would go
     with packs that are no longer the buyer's or no longer at the park, and the buyer would
     be told a delivery time."""
-    shipped_otherwise = (
-        order.status is OrderStatus.SHIPPED and order.delivery_date != plan.plan_date
-    )
-    if order.delivered_at is None and order.status in DELIVERABLE and not shipped_otherwise:
+    if not left_deliveries.ended(order, plan.plan_date):
         return
     raise Conflict(
         _l(

@@ -27,6 +27,9 @@ DAY_LINE = (
 )
 RESULT_LINE = "{day}: solver {status}; {left} unassigned"
 FINISHED_LINE = "{day}: finished at the dispatcher's request after {seconds} s"
+#: A stop taken off a route the run keeps as it is (locked, or over): its booking or order
+#: ended since (`what`: booking | order; `status`: its stored status; the plate last).
+DROPPED_LINE = "{day}: {what} #{id} is {status} now: its stop taken off the kept route of {plate}"
 #: After a "finish now", each later day of the horizon is searched this long (seconds).
 FINISHING_DAY_S = 1
 

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from lithloop.services.dispatch.run_control import DAY_LINE, FINISHED_LINE, MODE_MARK, RESULT_LINE
+from lithloop import labels
+from lithloop.services.dispatch.run_control import (
+    DAY_LINE,
+    DROPPED_LINE,
+    FINISHED_LINE,
+    MODE_MARK,
+    RESULT_LINE,
+)
 from lithloop.services.dispatch.runs import QUEUED_ERROR, STALE_ERROR, UNREACHABLE_ERROR
 
 
@@ -20,6 +27,8 @@ def _pattern(line: str) -> re.Pattern:
 _DAY = _pattern(DAY_LINE)
 _RESULT = _pattern(RESULT_LINE)
 _FINISHED = _pattern(FINISHED_LINE)
+# the plate, last, as it is (a plate may hold a space)
+_DROPPED = re.compile(_pattern(DROPPED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,9 @@ def _line(text: str) -> str | None:
             status=_status(result["status"]),
             left=result["left"],
         )
+    dropped = _DROPPED.fullmatch(text)
+    if dropped:
+        return _dropped(dropped)
     finished = _FINISHED.fullmatch(text)
     if finished:
         return _(
@@ -65,6 +77,27 @@ def _line(text: str) -> str | None:
             **finished.groupdict(),
         )
     return None
+
+
+def _dropped(line: re.Match) -> str:
+    """A stop taken off a route the run kept as it is (its booking or order ended since)."""
+    if line["what"] == "booking":
+        return _(
+            "%(day)s: booking #%(id)s is %(status)s now, so its stop was taken off the route "
+            "of %(plate)s kept as it is; the rest of that route is kept",
+            day=line["day"],
+            id=line["id"],
+            status=labels.label(labels.BOOKING_STATUS, line["status"]),
+            plate=line["plate"],
+        )
+    return _(
+        "%(day)s: order #%(id)s is %(status)s now, so its delivery was taken off the route "
+        "of %(plate)s kept as it is; the rest of that route is kept",
+        day=line["day"],
+        id=line["id"],
+        status=labels.label(labels.ORDER_STATUS, line["status"]),
+        plate=line["plate"],
+    )
 
 
 def run_log(log: str | None) -> RunLog:
