@@ -29,7 +29,7 @@ from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import parse_delivery
 from tests.factories import make_park, make_user
 from tests.market.support import list_packs, make_admin, make_buyer
-from tests.route_world import book_places, make_route, open_day
+from tests.route_world import at, book_places, make_route, open_day
 from tests.web.test_dispatch import bearer, day_world, run_to_end  # noqa: F401 (fixture)
 
 
@@ -434,4 +434,51 @@ def test_a_locked_route_loses_the_stops_of_orders_and_bookings_ended_since(app):
         " ".join(said)
     ), said
     publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)  # not refused
+    assert db.session.get(Plan, plan.id).status is PlanStatus.PUBLISHED
+
+
+def test_a_replan_keeps_an_order_shipped_on_a_truck_on_that_truck(app, monkeypatch):
+    """Re-planning the rest of the day dropped the delivery of an order marked shipped (its
+    packs on a truck already out): the planner took only paid or packed orders. It stays on
+    its truck, after the stops done, as an under-way truck keeps what it picked up (even
+    when the other truck, from the park, would be cheaper: it has not got the packs); the
+    new plan is published with it."""
+    from lithloop.models import PlanRun, RunStatus
+    from lithloop.services.dispatch import runs
+
+    price_service.ensure_default_index()
+    park = make_park(trucks=2)
+    truck = db.session.scalars(sa.select(Truck).order_by(Truck.id.desc())).first()
+    truck.cost_per_km_fen = 100_000  # any detour of it costs more than the other truck
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    (picked,) = book_places(day, [(44.70, 129.75)])  # north-east of the park
+    order = paid_delivery(status=OrderStatus.SHIPPED)
+    order.delivery_lat, order.delivery_lon = Decimal("44.45"), Decimal("129.50")  # south-west
+    order.delivery_date = day  # shipped on the day's published plan's truck
+    stops = [
+        ("start", None, "08:00"),
+        ("pickup", picked, "09:00"),
+        ("delivery", None, "10:00"),
+        ("end", None, "12:00"),
+    ]
+    published = make_route(truck, stops, day=day, by=dispatcher)
+    monkeypatch.setattr(clock, "now", lambda: at(day, "09:30"))  # the day under way
+    published.stops[1].done_at = at(day, "09:20")
+    db.session.get(Booking, picked).status = BookingStatus.PICKED_UP
+    published.stops[2].order_id = order.id
+    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
+    db.session.add(run)
+    db.session.commit()
+    runs.execute_run(run.id)
+    db.session.expire_all()
+    run = db.session.get(PlanRun, run.id)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    plan = run.plans[0]
+    carried = [(r.truck_id, s) for r in plan.routes for s in r.stops if s.order_id == order.id]
+    assert [(t, s.done_at) for t, s in carried] == [(truck.id, None)], carried
+    route = carried[0][1].route
+    kinds = [(s.kind, s.booking_id or s.order_id) for s in sorted(route.stops, key=lambda s: s.seq)]
+    assert kinds[1:3] == [("pickup", picked), ("delivery", order.id)], kinds
+    publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)
     assert db.session.get(Plan, plan.id).status is PlanStatus.PUBLISHED

@@ -112,6 +112,29 @@ def due_deliveries(day: date) -> list[Order]:
     )
 
 
+def shipped_on_trucks(day: date) -> dict[int, tuple[Order, int]]:
+    """Orders shipped on a truck of the day's published plan and not yet delivered: order
+    id -> (the order, its truck). Their packs are on that truck (the planner's due
+    deliveries are only paid or packed ones): a re-plan of the day keeps each on its
+    truck, as an under-way truck keeps what it picked up."""
+    rows = db.session.execute(
+        sa.select(Order, PlanRoute.truck_id)
+        .join(PlanStop, PlanStop.order_id == Order.id)
+        .join(PlanRoute, PlanStop.route_id == PlanRoute.id)
+        .join(Plan, Plan.id == PlanRoute.plan_id)
+        .where(
+            Plan.plan_date == day,
+            Plan.status == PlanStatus.PUBLISHED,
+            PlanStop.done_at.is_(None),
+            Order.status == OrderStatus.SHIPPED,
+            Order.delivered_at.is_(None),
+            Order.delivery_date == day,
+        )
+        .order_by(Order.id)
+    )
+    return {order.id: (order, truck_id) for order, truck_id in rows}
+
+
 def going_on(day: date) -> list:
     """Routes under way on the day's plan (the published one first): their done stops stay
     as a fixed prefix and the truck goes on from the last (services/dispatch/under_way.py)."""
@@ -325,6 +348,9 @@ def _plan_one_day(
     kept_orders |= {o for g in going for o in g.order_ids}
     bookings = [b for b in due_bookings(day) if b.id not in kept_bookings]
     orders = [o for o in due_deliveries(day) if o.id not in kept_orders]
+    shipped = [(o, t) for o, t in shipped_on_trucks(day).values() if o.id not in kept_orders]
+    orders += [o for o, _t in shipped]
+    on_trucks = {o.id: t for o, t in shipped}
     bookings += [b for b in carried if b.id not in {x.id for x in bookings}]
     trucks = [t for t in active if t.id not in kept_trucks]
     trucks += [g.route.truck for g in going if g.truck_id not in {t.id for t in trucks}]
@@ -339,6 +365,7 @@ def _plan_one_day(
         shifts=roster.shifts(day),
         starts=under_way.starts(going),
         not_before=seconds_now() if going else None,  # a day under way: not in the past
+        order_trucks=on_trucks,
     )
     run.log = "\n".join(
         filter(

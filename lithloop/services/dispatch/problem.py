@@ -124,6 +124,7 @@ def build_day_problem(
     shifts: dict[int, tuple[time, time]] | None = None,
     starts: dict[int, TruckStart] | None = None,
     not_before: int | None = None,
+    order_trucks: dict[int, int] | None = None,
 ) -> DayProblem:
     """Locations: the park first, then each booking's site, then each delivery address;
     integer matrices from the app's one distance provider (services.distances), as quotes.
@@ -131,7 +132,8 @@ def build_day_problem(
     (truck id -> start, end) are the day's roster shifts where they differ; `starts` the
     trucks under way (services/dispatch/under_way.py), whose places come last; `not_before`
     (seconds after midnight) the time the other trucks can leave at the earliest (now, when
-    the day is today)."""
+    the day is today); `order_trucks` (order id -> truck id) the deliveries whose packs are
+    on a truck already (shipped on it): they stay on it."""
     sites = [park] + [b.site for b in bookings]
     lonlat = [(s.lon, s.lat) for s in sites]
     lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
@@ -155,7 +157,10 @@ def build_day_problem(
     problem = routing.Problem(
         vehicles=tuple(vehicles),
         stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings))
-        + tuple(_delivery(o, len(sites) + i) for i, o in enumerate(orders))
+        + tuple(
+            _delivery(o, len(sites) + i, (order_trucks or {}).get(o.id))
+            for i, o in enumerate(orders)
+        )
         + tuple(_on_board(t, starts[t], places.get(t, 0)) for t in starts),
         matrices=matrices,
         coordinates=tuple(lonlat),
@@ -171,8 +176,10 @@ def build_day_problem(
     )
 
 
-def _delivery(order: Order, location: int) -> routing.Stop:
-    """A buyer's packs taken from the park to the delivery address (day hours, optional)."""
+def _delivery(order: Order, location: int, on_truck: int | None = None) -> routing.Stop:
+    """A buyer's packs taken from the park to the delivery address (day hours, optional);
+    `on_truck`: the truck the packs are on already (shipped on it), the only one that may
+    take them, first of all."""
     mass = math.ceil(sum(line.pack.mass_kg for line in order.lines))
     return routing.Stop(
         id=order_stop_id(order.id),
@@ -180,7 +187,8 @@ def _delivery(order: Order, location: int) -> routing.Stop:
         delivery=(mass, max(1, len(order.lines))),
         service_s=min(3600, 900 + 300 * len(order.lines)),
         time_windows=(routing.TimeWindow(DELIVERY_HOURS[0] * 3600, DELIVERY_HOURS[1] * 3600),),
-        priority=40,
+        skills=frozenset({pinned_skill(on_truck)} if on_truck else set()),
+        priority=40 if on_truck is None else 100,
         optional=True,
         penalty=UNSERVED_PENALTY,
     )
