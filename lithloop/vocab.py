@@ -81,13 +81,15 @@ class DeliveryState(StrEnum):
     """Where a market order's delivery stands, as its page and the API tell the buyer:
     collected at the park; expected on checkout's day (no published plan has it yet); on
     the routes of a published plan's day; left out by a published plan and being planned
-    again; or left out with no truck able to take it (the buyer is to contact the park)."""
+    again; left out with no truck able to take it (the buyer is to contact the park); or
+    none: the order was cancelled or refunded in full before its packs were handed over."""
 
     PICKUP = "pickup"
     EXPECTED = "expected"
     PLANNED = "planned"
     RESCHEDULING = "rescheduling"
     CONTACT_PARK = "contact_park"
+    NONE = "none"
 
 
 class UseCase(StrEnum):

@@ -245,7 +245,14 @@ def test_the_order_page_stops_promising_the_checkout_day_once_the_delivery_is_le
 def test_the_api_documents_where_a_delivery_stands(client):
     delivery = client.get("/api/v1/openapi.json").json["components"]["schemas"]["DeliveryOut"]
     state = delivery["properties"]["state"]
-    assert state["enum"] == ["pickup", "expected", "planned", "rescheduling", "contact_park"]
+    assert state["enum"] == [
+        "pickup",
+        "expected",
+        "planned",
+        "rescheduling",
+        "contact_park",
+        "none",
+    ]
     assert all(f"`{code}`" in state["description"] for code in state["enum"])
     assert {"state", "planned_day", "left_out_day", "eta"} <= set(delivery["required"])
     assert delivery["properties"]["planned_day"]["format"] == "date"
@@ -270,3 +277,38 @@ def test_a_buyer_is_told_a_delivery_is_left_out_once_a_day_not_once_a_publish(ap
     assert len(_letters(order)) == 2  # on a truck: the day and time
     _publish_leaving_out(order, reason="day_full")  # then left out again: told
     assert len(_letters(order)) == 3
+
+
+def test_a_cancelled_or_refunded_order_expects_no_delivery(client, auth):
+    """The order page and the API said "expected on" checkout's day (or the planned day) for
+    an order cancelled or refunded in full: no delivery now (state none), in words; an
+    order refunded after its delivery still says the day it was delivered on."""
+    cancelled, refunded, delivered, collect = (paid_delivery() for _ in range(4))
+    day = clock.today() + timedelta(days=2)
+    for order in (cancelled, refunded, delivered, collect):
+        order.delivery_eta = order.delivery_date = day  # checkout's day; a plan's too
+    cancelled.status = collect.status = OrderStatus.CANCELLED
+    refunded.status = delivered.status = OrderStatus.REFUNDED
+    delivered.delivered_at = clock.now()  # handed over, then refunded
+    collect.delivery_kind = "pickup"
+    db.session.commit()
+    auth.login(make_admin().email)
+    words = {
+        cancelled: "不再配送：订单已取消",
+        refunded: "不再配送：订单已全额退款",
+        collect: "无需提货：订单已取消",
+    }
+    for order, said in words.items():
+        line = _delivery_line(client, order)
+        assert said in line and "预计" not in line and "已排入" not in line, line
+    assert "已排入 " in _delivery_line(client, delivered)
+    admin = api_headers(client, make_admin())
+    listed = {o["id"]: o["delivery"] for o in client.get("/api/v1/orders", headers=admin).json}
+    assert [listed[o.id]["state"] for o in words] == ["none", "none", "none"]
+    assert listed[delivered.id]["state"] == "planned"
+    assert _api_delivery(client, admin, refunded)["planned_day"] is None
+    auth.logout()
+    cancelled.user.locale = "en"
+    db.session.commit()
+    auth.login(cancelled.user.email)
+    assert "no delivery: the order was cancelled" in _delivery_line(client, cancelled)

@@ -160,6 +160,9 @@ class LeftOutOf:
 
 #: Statuses in which a delivery day set by a published plan is shown as the order's day.
 PLANNED = (*DELIVERABLE, OrderStatus.DELIVERED)
+#: Statuses that end an order: unless its packs were handed over first, nothing is
+#: delivered (or collected).
+ENDED = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -179,16 +182,22 @@ def outlook(order: Order) -> Outlook:
 
 
 def outlooks(orders: list[Order]) -> dict[int, Outlook]:
-    """Order id -> where its delivery stands: picked up at the park; on the routes of the
-    day a published plan set (delivery_date); left out by the last published plan that
-    named it, its buyer told (tell_buyers), no published plan carrying it since; else
-    expected on checkout's day. One query for all the orders."""
+    """Order id -> where its delivery stands: none, the order cancelled or refunded in full
+    before its packs were handed over; picked up at the park; on the routes of the day a
+    published plan set (delivery_date; delivered there, refunded since or not); left out
+    by the last published plan that named it, its buyer told (tell_buyers), no published
+    plan carrying it since; else expected on checkout's day. One query for all the
+    orders."""
     left = _left_out([o for o in orders if _may_be_left_out(o)])
     found = {}
     for order in orders:
-        if order.delivery_kind != "address":
+        if order.status in ENDED and order.delivered_at is None:
+            found[order.id] = Outlook(DeliveryState.NONE)
+        elif order.delivery_kind != "address":
             found[order.id] = Outlook(DeliveryState.PICKUP)
-        elif order.delivery_date is not None and order.status in PLANNED:
+        elif order.delivery_date is not None and (
+            order.status in PLANNED or order.delivered_at is not None
+        ):
             found[order.id] = Outlook(DeliveryState.PLANNED, planned_day=order.delivery_date)
         elif (entry := left.get(order.id)) is not None:
             state = DeliveryState.RESCHEDULING if entry.later_helps else DeliveryState.CONTACT_PARK

@@ -113,7 +113,9 @@ class DeliveryOut(ma.Schema):
             "park's delivery routes of `planned_day`); `rescheduling` (the published plan of "
             "`left_out_day` could not fit it: it stays due and is planned again, a message "
             "gives the new day); `contact_park` (left out on `left_out_day` and no truck can "
-            "take it as things stand: contact the park to agree the delivery)"
+            "take it as things stand: contact the park to agree the delivery); `none` (no "
+            "delivery: the order was cancelled or refunded in full before its packs were "
+            "handed over, so nothing is delivered or collected and `eta` no longer holds)"
         },
     )
     planned_day = ma.fields.Date(
