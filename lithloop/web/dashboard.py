@@ -69,7 +69,7 @@ def _chart(
 
 
 def month_names(year: int) -> list[str]:
-    """The twelve months in the reader's language (1月 ... 12月; Jan ... Dec)."""
+    """The twelve months in the reader's language (Jan ... Dec; numbered months in Chinese)."""
     return [format_date(date(year, m, 1), "MMM") for m in range(1, 13)]
 
 

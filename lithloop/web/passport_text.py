@@ -90,7 +90,7 @@ def _shown(key: str, value) -> str:
     if key == "plan_route_id" and isinstance(value, int) and not isinstance(value, bool):
         return f"R{value}"  # as the manifest and the dangerous-goods document name it
     if key == "line" and isinstance(value, int) and not isinstance(value, bool):
-        return str(_l("Line %(n)s", n=value))  # 1 号线, as on the lines page
+        return str(_l("Line %(n)s", n=value))  # "Line 1" in the page language, as on the lines page
     if key.endswith("_kg") and isinstance(value, int | str):
         try:
             return number(Decimal(str(value)), 2)  # 6,208.8 as on the booking's history
