@@ -312,3 +312,17 @@ def test_a_cancelled_or_refunded_order_expects_no_delivery(client, auth):
     db.session.commit()
     auth.login(cancelled.user.email)
     assert "no delivery: the order was cancelled" in _delivery_line(client, cancelled)
+
+
+def test_only_plans_of_days_from_the_orders_payment_on_are_read_for_its_outlook(app):
+    """The outlook read every published plan ever made to find one naming the order; a plan
+    of a day before the order was paid cannot name it and is not read (here one does, so
+    that reading it would show)."""
+    from lithloop.services.dispatch.left_deliveries import DeliveryState, outlook
+
+    order = paid_delivery()
+    plan = _publish_leaving_out(order, reason="day_full")
+    assert outlook(order).state is DeliveryState.RESCHEDULING
+    order.paid_at = clock.at(plan.plan_date + timedelta(days=3), 10 * 3600)
+    db.session.commit()
+    assert outlook(order).state is DeliveryState.EXPECTED

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -224,10 +224,15 @@ def _left_out(orders: list[Order]) -> dict[int, LeftOutOf]:
     if not stop_ids:
         return {}
     text = sa.cast(Plan.solution, sa.Text)
+    paid = [o.paid_at for o in orders]
+    # No plan of a day before an order was paid can name it: only those days' plans are
+    # read, not the whole history of published plans (a day's margin for Beijing's date).
+    since = (min(paid) - timedelta(days=1)).date() if all(paid) else date.min
     rows = db.session.execute(
         sa.select(Plan.plan_date, Plan.solution)
         .where(
             Plan.published_at.is_not(None),
+            Plan.plan_date >= since,
             sa.or_(*(text.contains(f'"{stop_id}"') for stop_id in sorted(stop_ids))),
         )
         .order_by(Plan.published_at.desc(), Plan.id.desc())
