@@ -292,20 +292,22 @@ def delivery_told(order: Order, stop: PlanStop, truck_id: int, told: dict, day) 
     return order.delivery_date == day and told.get(order.id) == (truck_id, _eta(stop.arrival))
 
 
-def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
-    """A booking carried to this plan's day that another day's published plan still
-    routes (published after this plan was made): two trucks would come for it."""
-    other = db.session.scalar(
+def _published_elsewhere(plan: Plan, *stop_is):
+    """The day of another day's published plan with a stop matching `stop_is`, or None."""
+    return db.session.scalar(
         sa.select(Plan.plan_date)
         .join(PlanRoute, PlanRoute.plan_id == Plan.id)
         .join(PlanStop, PlanStop.route_id == PlanRoute.id)
-        .where(
-            PlanStop.booking_id == booking.id,
-            PlanStop.done_at.is_(None),
-            Plan.status == PlanStatus.PUBLISHED,
-            Plan.plan_date != plan.plan_date,
-        )
+        .where(*stop_is, Plan.status == PlanStatus.PUBLISHED, Plan.plan_date != plan.plan_date)
         .limit(1)
+    )
+
+
+def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
+    """A booking carried to this plan's day that another day's published plan still
+    routes (published after this plan was made): two trucks would come for it."""
+    other = _published_elsewhere(
+        plan, PlanStop.booking_id == booking.id, PlanStop.done_at.is_(None)
     )
     if other is not None:
         raise Conflict(
@@ -323,17 +325,7 @@ def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
 def _refuse_if_delivered_elsewhere(order: Order, plan: Plan) -> None:
     """An order this plan delivers that another day's published plan carries too (published
     after this plan was made, or delivered by it since): two trucks would go with it."""
-    other = db.session.scalar(
-        sa.select(Plan.plan_date)
-        .join(PlanRoute, PlanRoute.plan_id == Plan.id)
-        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
-        .where(
-            PlanStop.order_id == order.id,
-            Plan.status == PlanStatus.PUBLISHED,
-            Plan.plan_date != plan.plan_date,
-        )
-        .limit(1)
-    )
+    other = _published_elsewhere(plan, PlanStop.order_id == order.id)
     if other is not None:
         raise Conflict(
             _l(
