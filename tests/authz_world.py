@@ -126,17 +126,14 @@ def _seed_on_an_open_day(seed) -> None:
     """Seed as on the coming open day when today is closed (a Sunday in Beijing): the demo
     plans and publishes today's routes only on an open day, and this world needs the demo
     driver's route. On an open day, seed as today."""
-    from datetime import UTC, datetime, time
-
-    from lithloop.demo.activity import next_open_day
     from lithloop.services.booking import capacity
+    from tests.conftest import coming_open_morning
 
-    today = clock.today()
-    if capacity.is_open(today):
+    if capacity.is_open(clock.today()):
         seed()
         return
     real = clock.now
-    opening = datetime.combine(next_open_day(today), time(1, 30), tzinfo=UTC)  # 09:30 there
+    opening = coming_open_morning()
     clock.now = lambda: opening
     try:
         seed()

@@ -270,6 +270,16 @@ def app(database_url, backend, request):
         _db.engine.dispose()
 
 
+def coming_open_morning():
+    """09:30 in Mudanjiang (aware UTC) of the first open day after today: a test's "today"
+    when the real one is closed (a Sunday or a holiday in Beijing)."""
+    from datetime import UTC, datetime, time
+
+    from lithloop.demo.activity import next_open_day
+
+    return datetime.combine(next_open_day(clock.today()), time(1, 30), tzinfo=UTC)
+
+
 def freeze_clock(patch: pytest.MonkeyPatch, moment):
     """Stop lithloop's one clock at an aware UTC moment (undone with the patch)."""
     patch.setattr(clock, "now", lambda: moment)

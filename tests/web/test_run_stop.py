@@ -198,14 +198,14 @@ def test_a_run_for_a_past_day_is_refused_on_the_page_and_the_api(
     day_world,  # noqa: F811
     frozen_clock,
 ):
-    from datetime import UTC, datetime, time, timedelta
+    from datetime import timedelta
 
     from lithloop import clock
-    from lithloop.demo.activity import next_open_day
     from lithloop.services.booking import capacity
+    from tests.conftest import coming_open_morning
 
     if not capacity.is_open(clock.today()):  # a Sunday: "today" is the coming open day
-        frozen_clock(datetime.combine(next_open_day(clock.today()), time(1, 30), tzinfo=UTC))
+        frozen_clock(coming_open_morning())
 
     yesterday = (clock.today() - timedelta(days=1)).isoformat()
     response = _run_form(client, auth, day_world, {"date": yesterday, "time_limit_s": "5"})
