@@ -12,15 +12,17 @@ from lithloop.extensions import db
 from lithloop.models import Role
 from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
+from lithloop.services.market import cart as market_cart
 from lithloop.services.market import rfq as rfqs
 from lithloop.services.market import rfq_admin
 from lithloop.services.strict_input import money_to_fen
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import delivery_from_form
+from lithloop.web.market.delivery_choice import delivery_choice, fee_seen
 
 bp = Blueprint("rfq", __name__, url_prefix="/market")
 #: The accept form's fields that show their own error (any other beside the button).
-ACCEPT_FIELDS = ("delivery", "address", "phone")
+ACCEPT_FIELDS = ("delivery", "city", "address", "phone")
 
 
 def rfq_state_label(value: str) -> str:
@@ -73,17 +75,36 @@ def new():
     return redirect(url_for("rfq.show", rfq_id=created.id))
 
 
-def _show(rfq_id: int, errors: dict | None = None, status: int = 200):
-    found = rfqs.get(current_user, rfq_id)
+def _choice(found, admin: bool, errors: dict, asked: bool = False) -> dict:
+    """The accept form's delivery choice (the cart's: city list, fee, totals), if it shows;
+    `asked`: the form was sent, so a delivery without a city is an error beside the field."""
+    if admin or rfqs.state(found) != "quoted":
+        return {}
+    chosen = market_cart.clean_delivery(request.form)
+    prices = [found.unit_price_fen] * found.quantity
+    mass = rfqs.order_mass_kg(found)
+    return delivery_choice(chosen, found.quantity, mass, prices, errors, asked=asked)
+
+
+def _render(found, errors: dict, status: int = 200, notice: str = "", choice=None):
+    admin = policies.may(current_user, "administer")
+    if choice is None:
+        choice = _choice(found, admin, errors)
     return render_template(
         "market/rfq.html",
         rfq=found,
         stock=rfqs.matching_stock(found),
-        admin=policies.may(current_user, "administer"),
-        errors=errors or {},
-        form=request.form,
+        admin=admin,
+        errors=errors,
+        notice=notice,
+        answer=request.form,
         today=clock.today(),
+        **choice,
     ), status
+
+
+def _show(rfq_id: int, errors: dict | None = None, status: int = 200):
+    return _render(rfqs.get(current_user, rfq_id), dict(errors or {}), status)
 
 
 @bp.get("/rfqs/<int:rfq_id>")
@@ -96,8 +117,20 @@ def show(rfq_id: int):
 @bp.post("/rfqs/<int:rfq_id>/accept")
 @roles_required(Role.BUYER)
 def accept(rfq_id: int):
-    """Accept the quote: the packs are reserved and the payment page opens."""
+    """Accept the quote: the packs are reserved and the payment page opens. A delivery's
+    fee and total are shown first (the city as in the cart); accepting needs them seen."""
+    found = rfqs.get(current_user, rfq_id)  # 404 for another buyer's request
+    errors: dict = {}
+    choice = _choice(found, False, errors, asked=True)
+    if choice and errors:  # a city not in the list, or one no truck reaches and returns from
+        return _render(found, errors, 422, choice=choice)
+    asked = bool(request.form.get("show_fee"))  # the button that only shows the fee
+    if choice and (asked or not fee_seen(request.form, choice["form"], choice["quote"])):
+        notice = "" if asked else _("Check the delivery fee and the total above, then accept.")
+        return _render(found, errors, notice=notice, choice=choice)
     delivery = delivery_from_form(request.form)
+    if delivery["kind"] == "address":
+        delivery["city"] = request.form.get("city", "")
     try:
         order = rfqs.accept(current_user, rfq_id, delivery)
     except ServiceError as exc:

@@ -210,7 +210,16 @@ def test_accepting_for_delivery_without_address_or_phone_says_so_beside_the_fiel
     rfq_admin.quote(admin, rfq.id, unit_price_fen=100_000, valid_until=rfq.wanted_by)
     _login(client, buyer, "zh_CN")
     page = f"/market/rfqs/{rfq.id}"
-    typed = {"delivery_kind": "address", "address": "", "contact": "王经理", "phone": ""}
+    typed = {
+        "delivery_kind": "address",
+        "city": "海林市",
+        "address": "",
+        "contact": "王经理",
+        "phone": "",
+    }
+    shown = submit(client, f"{page}/accept", typed, page=page)  # the fee first
+    assert shown.status_code == 200 and "运费" in shown.text
+    typed.update(re.findall(r'<input type="hidden" name="(seen_\w+)" value="([^"]*)">', shown.text))
     refused = submit(client, f"{page}/accept", typed, page=page)
     body = refused.get_data(as_text=True)
     assert refused.status_code == 422

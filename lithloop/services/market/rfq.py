@@ -142,6 +142,14 @@ def matching_stock(rfq: QuoteRequest) -> int:
     return db.session.scalar(query.with_only_columns(sa.func.count(Pack.id)))
 
 
+def order_mass_kg(rfq: QuoteRequest) -> Decimal:
+    """The mass of the packs accepting would reserve now (the first matching packs on sale,
+    in the order accept takes them): what a delivery fee by the kilogram is worked out on."""
+    query = catalog.for_sale().where(*conditions(rfq)).order_by(Pack.id).limit(rfq.quantity)
+    masses = db.session.scalars(query.with_only_columns(Pack.mass_kg))
+    return sum((m or Decimal(0) for m in masses), Decimal(0))
+
+
 def admins() -> list[User]:
     """The administrators who answer requests."""
     return list(

@@ -28,6 +28,7 @@ from lithloop.web.market.blueprint import (
     read_cart,
     save_cart,
 )
+from lithloop.web.market.delivery_choice import delivery_choice
 
 # The fields the cart page shows an error beside (templates/market/cart.html).
 CART_FIELDS = ("lines", "city", "address", "phone", "delivery")
@@ -112,24 +113,12 @@ def _cart_page(errors: dict | None = None, status: int = 200, form=None):
     )
     errors = dict(errors or {})
     chosen = market_cart.clean_delivery(form) if form is not None else cart["delivery"]
-    pickup = market_delivery.pickup_quote()
-    quote = None
-    if chosen["kind"] == "address" and chosen["city"]:
-        try:
-            quote = market_delivery.city_quote(chosen["city"], count, mass)
-        except ServiceError as exc:
-            errors.setdefault(exc.field or "city", str(exc.message))
     return render_template(
         "market/cart.html",
         packs=packs,
         groups=groups,
-        pickup=pickup,
-        quote=quote,
-        pickup_totals=market_cart.totals(prices),
-        totals=market_cart.totals(prices, quote.fee_fen if quote else 0),
-        cities=market_delivery.reachable_cities(),
+        **delivery_choice(chosen, count, mass, prices, errors),
         errors=errors,
-        form=chosen,
         on_sale=PackState.FINISHED,
         checkout_token=cart["token"],
         invoice_details_missing=buyer_company.invoice_details_missing(current_user.organisation),
