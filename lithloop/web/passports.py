@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -33,6 +33,7 @@ def show(code: str):
     pack = passports.pack_for(current_user, code)
     url = public_url(pack.code)
     own, ancestry = passports.split_lineage(passports.chain(pack), lambda e: e.from_parent)
+    related = {p.code: p for p in [*passports.lineage(pack), *pack.children]}
     return render_template(
         "passports/private.html",
         pack=pack,
@@ -41,7 +42,16 @@ def show(code: str):
         chain=own,
         ancestry=ancestry,
         view=passports.public_view(pack),
+        passport_url=lambda code: passport_url(related.get(code), code),
     )
+
+
+def passport_url(pack, code: str) -> str:
+    """A related pack's full passport if the viewer may see it, else its public view (a pack
+    assembled at the park from an owner's pack is the park's, not the owner's)."""
+    if pack is not None and passports.may_see(current_user, pack):
+        return url_for("passports.show", code=code)
+    return url_for("passports.public", code=code)
 
 
 @bp.get("/packs/<code>/passport.json")

@@ -52,10 +52,15 @@ def get_pack(code: str) -> Pack:
     return pack
 
 
+def may_see(user: User, pack: Pack) -> bool:
+    """Whether the user may see the pack's full passport (region staff, the owner)."""
+    return policies.sees_organisation(user, pack.owner_id)
+
+
 def pack_for(user: User, code: str) -> Pack:
     """The pack if the user may see its full passport (region staff, the owner); else 404."""
     pack = get_pack(code)
-    if policies.sees_organisation(user, pack.owner_id):
+    if may_see(user, pack):
         return pack
     raise NotFound(_l("No pack has the code %(code)s.", code=pack.code))
 
