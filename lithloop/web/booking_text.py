@@ -76,5 +76,6 @@ def init_templates(app) -> None:
         event_note=event_note,
         event_text=event_text,
         site_address=lambda s: sites.address_line(s.city, s.district, s.address),
+        site_party=sites.party,
         has_endpoint=lambda name: name in app.view_functions,
     )

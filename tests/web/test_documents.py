@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from lithloop.extensions import db
@@ -148,3 +149,30 @@ def test_drafts_are_for_the_park_only_and_login_is_required(client, auth, world)
     assert client.get(f"/routes/{route.id}/manifest").status_code == 302  # to the login page
     auth.login(world["driver"].email)
     assert client.get(f"/routes/{route.id}/manifest").status_code == 404
+
+
+def test_documents_name_each_site_and_organisation_once(client, auth, world):
+    """The park's depot and the demo's branches bear their organisation's name: the
+    dangerous-goods document printed it before and after the address, the manifest above
+    and below the stop. Each name is now said once, and a site named otherwise keeps both."""
+    first = db.session.get(booking_service.Booking, world["bookings"][0]).site
+    first.name = first.organisation.name  # as the demo's branches are named
+    depot = db.session.get(PlanRoute, world["route_id"]).truck.depot
+    depot.name = depot.organisation.name  # as the demo's park is named
+    db.session.commit()
+    branch, park, other = first.organisation.name, depot.name, "西安网点"
+    auth.login(world["dispatcher"].email)
+    text = client.get(f"/routes/{world['route_id']}/dangerous-goods").get_data(as_text=True)
+    consignee = text.split('<span class="en" lang="en">Consignee</span></dt><dd>')[1]
+    consignee = consignee.split("</dd>")[0]
+    assert consignee == f"{park}, 牡丹江 阳明区产业园路1号", consignee
+    consignors = re.findall(r"<li>([^<]*) \(<span", text)
+    assert f"{branch} — 牡丹江 东安区太平路8号" in consignors, consignors
+    assert f"{branch} · {other} — 牡丹江" in consignors, consignors
+    assert all(line.count(branch) == 1 for line in consignors), consignors
+    signed = re.findall(r"</span><br><strong>([^<]*)</strong> \(#", text)
+    assert branch in signed and f"{branch} · {other}" in signed, signed
+    manifest = client.get(f"/routes/{world['route_id']}/manifest").get_data(as_text=True)
+    stops = re.findall(r'<li class="stop">(.*?)</li>\s*(?=<li class="stop">|</ol>)', manifest, re.S)
+    pickups = [s for s in stops if "东安区太平路8号" in s]
+    assert pickups and all(s.count(branch) == 1 for s in pickups), pickups

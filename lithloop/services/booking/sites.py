@@ -48,6 +48,19 @@ def address_line(city: str, district: str, address: str) -> str:
     return " ".join([*parts, street] if street else parts)
 
 
+def party(site: Site) -> str:
+    """The site's organisation and the site's own name, each said once: 'Org · Site', or one
+    of them when it already holds the other (the park and the demo's branches bear their
+    organisation's name: documents printed it before and after the address)."""
+    org = (site.organisation.name if site.organisation else "").strip()
+    name = (site.name or "").strip()
+    if not org or org in name:
+        return name
+    if name in org:
+        return org
+    return f"{org} · {name}"
+
+
 def visible_sites(user: User) -> sa.Select:
     """A query for the sites the user may see: region staff all, drivers none (their
     stops' sites are on their route pages), others their own."""

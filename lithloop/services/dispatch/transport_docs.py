@@ -191,11 +191,15 @@ class Consignor:
         return self.stop.booking.site.organisation.name
 
     @property
+    def party(self) -> str:
+        """The organisation and its site, each named once (sites.party)."""
+        return sites.party(self.stop.booking.site)
+
+    @property
     def address(self) -> str:
-        """The site's name and address."""
+        """The site's address (city, district, street), without its name."""
         site = self.stop.booking.site
-        where = sites.address_line(site.city, site.district, site.address)
-        return " ".join(p for p in (where, site.name) if p)
+        return sites.address_line(site.city, site.district, site.address)
 
 
 @dataclass
