@@ -366,7 +366,8 @@ def test_a_locked_route_loses_the_stops_of_orders_and_bookings_ended_since(app):
     """A locked route was copied whole into the next run, with a stop for a booking
     cancelled and an order refunded since: publishing refused that plan, and every next
     one while the route stayed locked. The run takes those stops off (the rest stays
-    locked, in its order and times, its loads without theirs) and says so in its log."""
+    locked, in its order, its loads without theirs, its times simulated again) and says
+    so in its log."""
     from flask_babel import force_locale
 
     from lithloop.models import PlanRun, RunStatus
@@ -418,7 +419,8 @@ def test_a_locked_route_loses_the_stops_of_orders_and_bookings_ended_since(app):
     assert not [r for r in plan.routes if r.truck_id == other.id and r.locked]
     got = [(s.seq, s.kind, s.booking_id, s.load_kg) for s in route.stops]
     assert got == [(0, "start", None, 0), (1, "pickup", kept, 500), (2, "end", None, 500)]
-    assert route.stops[1].arrival == locked.stops[1].arrival
+    # simulated again without the stops taken off (the next test checks its figures)
+    assert route.stops[1].arrival < locked.stops[1].arrival
     assert route.collected_kg == 500
     with app.test_request_context("/"), force_locale("zh_CN"):
         told = run_log(run.log).lines
@@ -435,6 +437,59 @@ def test_a_locked_route_loses_the_stops_of_orders_and_bookings_ended_since(app):
     ), said
     publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)  # not refused
     assert db.session.get(Plan, plan.id).status is PlanStatus.PUBLISHED
+
+
+def test_a_locked_route_that_loses_a_stop_stores_its_own_distance_duration_and_cost(app):
+    """A locked route that lost a stop (its booking cancelled since) kept the distance,
+    duration and cost of the longer route it was, in the route and the plan's totals. The
+    route left is simulated again: park, the kept pickup, park, with the truck's rates."""
+    from lithloop.models import PlanRun, RunStatus
+    from lithloop.services.booking.distances import day_matrices
+    from lithloop.services.dispatch import runs
+    from lithloop.services.dispatch.plan_store import route_cost_fen
+    from lithloop.services.dispatch.problem import park_site
+
+    price_service.ensure_default_index()
+    park = make_park(trucks=1)
+    truck = db.session.scalars(sa.select(Truck)).one()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    kept, cancelled = book_places(day, [(44.60, 129.64), (44.95, 130.10)])
+    stops = [
+        ("start", None, "08:00"),
+        ("pickup", kept, "09:00"),
+        ("pickup", cancelled, "11:00"),
+        ("end", None, "14:00"),
+    ]
+    locked = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    locked.locked = True
+    locked.distance_m, locked.duration_s, locked.cost_fen = 180_000, 6 * 3600, 123_456
+    db.session.get(Booking, cancelled).status = BookingStatus.CANCELLED
+    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
+    db.session.add(run)
+    db.session.commit()
+    runs.execute_run(run.id)
+    db.session.expire_all()
+    run = db.session.get(PlanRun, run.id)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    plan = run.plans[0]
+    (route,) = plan.routes
+    assert route.locked
+    start, pickup, end = sorted(route.stops, key=lambda s: s.seq)
+    assert (start.kind, pickup.booking_id, end.kind) == ("start", kept, "end")
+    site = db.session.get(Booking, kept).site
+    depot = park_site()
+    mats, _notes = day_matrices([(depot.lon, depot.lat), (site.lon, site.lat)], day)
+    there_and_back = int(mats.distance[0, 1]) + int(mats.distance[1, 0])
+    assert route.distance_m == end.distance_m == there_and_back, route.distance_m
+    assert route.duration_s == int((end.arrival - start.departure).total_seconds())
+    assert route.duration_s < 6 * 3600
+    assert route.cost_fen == route_cost_fen(truck, [start, pickup, end], there_and_back)
+    assert (plan.distance_m, plan.duration_s, plan.cost_fen) == (
+        route.distance_m,
+        route.duration_s,
+        route.cost_fen,
+    )
 
 
 def test_a_replan_keeps_an_order_shipped_on_a_truck_on_that_truck(app, monkeypatch):

@@ -99,20 +99,48 @@ def plan_from(
     locked_stops=frozenset(),
     going=(),
     dropped=frozenset(),
+    reshaped=None,
 ) -> Plan:
     """A run's new plan of a day: the kept routes copied (without the `dropped` stops'
-    ids), the routes under way continued, the solution's routes and left-out bookings
+    ids; `reshaped`, route id -> kept_route.Reshaped: those simulated again, their stops
+    changed), the routes under way continued, the solution's routes and left-out bookings
     added."""
     plan = Plan(run=run, plan_date=day.day, solution={})
     db.session.add(plan)
     for route in kept:
-        plan.routes.append(_copy_route(route, dropped))
+        again = (reshaped or {}).get(route.id)
+        if again is None:
+            plan.routes.append(_copy_route(route, dropped))
+            continue
+        pins = frozenset(s.booking_id for s in route.stops if s.locked and s.booking_id)
+        plan.routes.append(route_from(again.day, again.route, route.locked, pins))
     routes = {r.vehicle_id: r for r in solution.routes}
     for g in going:
         under_way.continue_route(plan, g, day, routes.get(g.truck_id), route_cost_fen)
     fill_plan(plan, day, under_way.without(solution, going), locked_stops=locked_stops)
     plan.solution = routing.solution_to_vroom(solution)
     return plan
+
+
+def route_from(day, r: routing.Route, locked: bool, locked_stops=frozenset()) -> PlanRoute:
+    """A solved (or simulated) route as the plan's route: its stops, figures and cost in
+    fen; `locked_stops` the bookings whose stop stays locked."""
+    truck = day.trucks[r.vehicle_id]
+    route = PlanRoute(
+        truck=truck,
+        distance_m=r.distance,
+        duration_s=r.duration,
+        waiting_s=r.waiting,
+        trips=r.trips,
+        locked=locked,
+    )
+    for seq, step in enumerate(r.steps):
+        stop = plan_stop(day, step, seq)
+        stop.locked = stop.kind == "pickup" and step.stop_id in locked_stops
+        route.stops.append(stop)
+    route.cost_fen = route_cost_fen(truck, route.stops, r.distance)
+    route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
+    return route
 
 
 def fill_plan(
@@ -127,22 +155,7 @@ def fill_plan(
     deliveries the plan left out before stay listed in its stored solution)."""
     plan.solution = left_deliveries.carry(plan.solution, routing.solution_to_vroom(solution))
     for r in solution.routes:
-        truck = day.trucks[r.vehicle_id]
-        route = PlanRoute(
-            truck=truck,
-            distance_m=r.distance,
-            duration_s=r.duration,
-            waiting_s=r.waiting,
-            trips=r.trips,
-            locked=truck.id in locked,
-        )
-        for seq, step in enumerate(r.steps):
-            stop = plan_stop(day, step, seq)
-            stop.locked = stop.kind == "pickup" and step.stop_id in locked_stops
-            route.stops.append(stop)
-        route.cost_fen = route_cost_fen(truck, route.stops, r.distance)
-        route.collected_kg = int(sum(s.booking.total_mass_kg for s in route.stops if s.booking))
-        plan.routes.append(route)
+        plan.routes.append(route_from(day, r, r.vehicle_id in locked, locked_stops))
     for u in solution.unassigned:
         if u.stop_id in day.orders:  # a delivery left out stays due for the next run
             continue

@@ -30,6 +30,7 @@ from lithloop.models.market import Order, OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
 from lithloop.services.dispatch import (
+    kept_route,
     left_deliveries,
     plan_store,
     roster,
@@ -215,6 +216,27 @@ def _still_kept(route: PlanRoute, dropped: set[int]) -> bool:
     )
 
 
+def _over(route: PlanRoute) -> bool:
+    return any(s.kind == "end" and s.done_at is not None for s in route.stops)
+
+
+def shortened_routes(
+    kept: list[PlanRoute], dropped: set[int], day: date, not_before: int | None = None
+) -> dict:
+    """Route id -> the kept route simulated again without its dropped stops
+    (kept_route.Reshaped), for each route not over that lost a stop: its stored times,
+    loads, distance, duration and cost are then the route's own, not the longer route's.
+    A route over is history and keeps its record."""
+    found = {}
+    for route in kept:
+        if _over(route) or not any(s.id in dropped for s in route.stops):
+            continue
+        again = kept_route.shortened(route, dropped, day, not_before)
+        if again is not None:
+            found[route.id] = again
+    return found
+
+
 def pinned_stops(day: date, trucks: set[int]) -> dict[int, int]:
     """Bookings whose stop a dispatcher locked (on the day's newest plan): booking id -> the
     truck it must stay on."""
@@ -341,6 +363,8 @@ def _plan_one_day(
     ended = ended_stops(kept, day)
     dropped = {s.id for s in ended}
     kept = [r for r in kept if _still_kept(r, dropped)]
+    not_before = seconds_now() if going else None  # a day under way: not in the past
+    reshaped = shortened_routes(kept, dropped, day, not_before)
     kept_trucks = {r.truck_id for r in kept}
     kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
     kept_bookings |= {b for g in going for b in g.booking_ids}
@@ -364,7 +388,7 @@ def _plan_one_day(
         orders=orders,
         shifts=roster.shifts(day),
         starts=under_way.starts(going),
-        not_before=seconds_now() if going else None,  # a day under way: not in the past
+        not_before=not_before,
         order_trucks=on_trucks,
     )
     run.log = "\n".join(
@@ -402,7 +426,7 @@ def _plan_one_day(
         return None
     with db.session.no_autoflush:
         plan = plan_store.plan_from(
-            run, problem, solution, kept, frozenset(pinned), going, frozenset(dropped)
+            run, problem, solution, kept, frozenset(pinned), going, frozenset(dropped), reshaped
         )
     if run.finish_requested and not finishing:
         # the run's own clock, as its page shows it (the solve alone is a little shorter)
