@@ -81,7 +81,8 @@ class DeliveryState(StrEnum):
     """Where a market order's delivery stands, as its page and the API tell the buyer:
     collected at the park; expected on checkout's day (no published plan has it yet); on
     the routes of a published plan's day; left out by a published plan and being planned
-    again; left out with no truck able to take it (the buyer is to contact the park); or
+    again; left out with no truck able to take it (the buyer is to contact the park);
+    delivered without any published plan's day (the park marked it delivered by hand); or
     none: the order was cancelled or refunded in full before its packs were handed over."""
 
     PICKUP = "pickup"
@@ -89,6 +90,7 @@ class DeliveryState(StrEnum):
     PLANNED = "planned"
     RESCHEDULING = "rescheduling"
     CONTACT_PARK = "contact_park"
+    DELIVERED = "delivered"
     NONE = "none"
 
 

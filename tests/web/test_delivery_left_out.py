@@ -4,6 +4,7 @@ due and tells its buyer, once, in the buyer's language."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -251,6 +252,7 @@ def test_the_api_documents_where_a_delivery_stands(client):
         "planned",
         "rescheduling",
         "contact_park",
+        "delivered",
         "none",
     ]
     assert all(f"`{code}`" in state["description"] for code in state["enum"])
@@ -312,6 +314,37 @@ def test_a_cancelled_or_refunded_order_expects_no_delivery(client, auth):
     db.session.commit()
     auth.login(cancelled.user.email)
     assert "no delivery: the order was cancelled" in _delivery_line(client, cancelled)
+
+
+def test_an_order_delivered_by_hand_without_a_plans_day_is_delivered_not_expected(client, auth):
+    """An order the park marked delivered by hand (admin fulfilment: packed, shipped,
+    delivered) that no published plan ever carried still said "expected on" checkout's day
+    on its page and `expected` in the API. It says delivered, on the day it was marked, in
+    both languages and in the API (state `delivered`, no planned or left-out day)."""
+    from lithloop.services.market import orders as market_orders
+
+    order = paid_delivery()
+    order.delivery_eta = clock.today() + timedelta(days=2)  # checkout's promise
+    db.session.commit()
+    admin = make_admin()
+    for _step in range(3):  # packed, shipped, delivered
+        market_orders.advance(admin, order.id)
+    db.session.expire_all()
+    order = db.session.get(Order, order.id)
+    assert order.status is OrderStatus.DELIVERED and order.delivery_date is None
+    auth.login(order.user.email)
+    line = re.sub(r"<[^>]+>", "", _delivery_line(client, order))  # the words, without tags
+    day = clock.local(order.delivered_at).date().isoformat()
+    assert f"已于 {day}" in line and "送达" in line and "预计" not in line, line
+    assert untranslated(line) == [], line
+    told = _api_delivery(client, api_headers(client, order.user), order)
+    assert (told["state"], told["planned_day"], told["left_out_day"]) == ("delivered", None, None)
+    auth.logout()
+    order.user.locale = "en"
+    db.session.commit()
+    auth.login(order.user.email)
+    line = re.sub(r"<[^>]+>", "", _delivery_line(client, order))
+    assert f"delivered on {day}" in line and "expected" not in line, line
 
 
 def test_only_plans_of_days_from_the_orders_payment_on_are_read_for_its_outlook(app):

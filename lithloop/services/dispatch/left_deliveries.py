@@ -186,8 +186,9 @@ def outlooks(orders: list[Order]) -> dict[int, Outlook]:
     before its packs were handed over; picked up at the park; on the routes of the day a
     published plan set (delivery_date; delivered there, refunded since or not); left out
     by the last published plan that named it, its buyer told (tell_buyers), no published
-    plan carrying it since; else expected on checkout's day. One query for all the
-    orders."""
+    plan carrying it since; delivered with no plan's day (marked delivered by hand: no
+    outlook, checkout's day no longer holds); else expected on checkout's day. One query
+    for all the orders."""
     left = _left_out([o for o in orders if _may_be_left_out(o)])
     found = {}
     for order in orders:
@@ -199,6 +200,8 @@ def outlooks(orders: list[Order]) -> dict[int, Outlook]:
             order.status in PLANNED or order.delivered_at is not None
         ):
             found[order.id] = Outlook(DeliveryState.PLANNED, planned_day=order.delivery_date)
+        elif order.delivered_at is not None:
+            found[order.id] = Outlook(DeliveryState.DELIVERED)
         elif (entry := left.get(order.id)) is not None:
             state = DeliveryState.RESCHEDULING if entry.later_helps else DeliveryState.CONTACT_PARK
             found[order.id] = Outlook(state, left_out=entry)

@@ -113,7 +113,10 @@ class DeliveryOut(ma.Schema):
             "park's delivery routes of `planned_day`); `rescheduling` (the published plan of "
             "`left_out_day` could not fit it: it stays due and is planned again, a message "
             "gives the new day); `contact_park` (left out on `left_out_day` and no truck can "
-            "take it as things stand: contact the park to agree the delivery); `none` (no "
+            "take it as things stand: contact the park to agree the delivery); `delivered` "
+            "(handed over without a published plan's day, the park having marked it "
+            "delivered: no outlook, and `eta` no longer holds; a delivery made on a published "
+            "plan's routes stays `planned`); `none` (no "
             "delivery: the order was cancelled or refunded in full before its packs were "
             "handed over, so nothing is delivered or collected and `eta` no longer holds)"
         },
