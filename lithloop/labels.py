@@ -34,6 +34,7 @@ from lithloop.vocab import (
     RfqStatus,
     Role,
     RunStatus,
+    ShippedLeftOut,
     Sp376Item,
     UseCase,
     Warehouse,
@@ -143,6 +144,28 @@ LEFT_OUT_DELIVERY_REASON = _table(
         LeftOutReason.DAY_FULL: _l("The day's trucks are full (load or time)."),
     }
 )
+#: Why a run left out a delivery whose packs are on a truck already (shipped on it), in
+#: words a dispatcher can act on; %(plate)s is that truck (shipped_left_out fills it in).
+SHIPPED_LEFT_OUT_REASON = _table(
+    {
+        ShippedLeftOut.TRUCK_INACTIVE: _l(
+            "Its packs are on truck %(plate)s, which is not active: make the truck active "
+            "again and run the day again, or have the packs brought back to the park."
+        ),
+        ShippedLeftOut.TRUCK_ROUTE_KEPT: _l(
+            "Its packs are on truck %(plate)s, whose route is kept as it is (locked, or its "
+            "day over) and cannot take this delivery without breaking a time window, the "
+            "shift or the load: unlock that route and run the day again."
+        ),
+    }
+)
+
+
+def shipped_left_out(code: str, plate: str) -> str:
+    """Why a shipped delivery was left out, in the current language, naming its truck."""
+    return label(SHIPPED_LEFT_OUT_REASON, code).replace("%(plate)s", plate)
+
+
 #: Why a driver could not pick up, in words (the driver's choices and the owner's notice).
 PICKUP_EXCEPTION = _table(
     {
@@ -368,6 +391,7 @@ VOCABULARIES: dict[str, tuple[type[enum.Enum], Table]] = {
     "plan status": (PlanStatus, PLAN_STATUS),
     "left-out reason": (LeftOutReason, LEFT_OUT_REASON),
     "left-out delivery reason": (LeftOutReason, LEFT_OUT_DELIVERY_REASON),
+    "shipped delivery left-out reason": (ShippedLeftOut, SHIPPED_LEFT_OUT_REASON),
     "pickup exception": (PickupException, PICKUP_EXCEPTION),
     "chemistry": (Chemistry, CHEMISTRY),
     "condition": (Condition, CONDITION),

@@ -154,6 +154,15 @@ class LeftOutReason(StrEnum):
     DAY_FULL = "day_full"
 
 
+class ShippedLeftOut(StrEnum):
+    """Why a run left out the delivery of an order shipped on a truck of the day (its packs
+    on that truck) instead of keeping it there: the truck is not active, or its route is
+    kept as it is (locked, or over) and cannot take the delivery."""
+
+    TRUCK_INACTIVE = "truck_inactive"
+    TRUCK_ROUTE_KEPT = "truck_route_kept"
+
+
 class PickupException(StrEnum):
     """Why a driver could not pick a booking up."""
 

@@ -57,8 +57,11 @@ def reason_text(code: str, fallback: str) -> str:
     return str(labels.LEFT_OUT_REASON[code]) if code in labels.LEFT_OUT_REASON else fallback
 
 
-def delivery_reason_text(code: str, fallback: str) -> str:
-    """Why a marketplace delivery was left out of a plan, in the page's language."""
+def delivery_reason_text(code: str, fallback: str, plate: str = "") -> str:
+    """Why a marketplace delivery was left out of a plan, in the page's language (`plate`:
+    the truck its packs are on, for a delivery shipped already)."""
+    if code in labels.SHIPPED_LEFT_OUT_REASON:
+        return labels.shipped_left_out(code, plate)
     table = labels.LEFT_OUT_DELIVERY_REASON
     return str(table[code]) if code in table else fallback
 

@@ -84,23 +84,38 @@ def shortened(
     return found
 
 
-def with_delivery(
+def with_deliveries(
     route: PlanRoute,
-    order: Order,
+    orders: list[Order],
     day: date,
     dropped: frozenset | set = frozenset(),
     not_before: int | None = None,
-) -> Reshaped | None:
-    """The route (without the `dropped` stops) with the order's delivery at its cheapest
-    place that breaks nothing, or None when every place breaks something."""
-    problem = problem_of(route, day, (order,), not_before)
-    base = sequence(route, dropped)
+) -> tuple[Reshaped | None, list[Order]]:
+    """The route (without the `dropped` stops) with each order's delivery, one after the
+    other, at its cheapest place that breaks nothing (a window, the shift, the load): the
+    route simulated again (None when no delivery fits) and the orders that did not fit."""
+    problem = problem_of(route, day, tuple(orders), not_before)
+    seq = sequence(route, dropped)
     best: Reshaped | None = None
+    unfit = []
+    for order in orders:
+        found = _cheapest(route, seq, order_stop_id(order.id), problem)
+        if found is None:
+            unfit.append(order)
+            continue
+        best, seq = found
+    return best, unfit
+
+
+def _cheapest(route: PlanRoute, base: list, stop_id: str, problem: DayProblem):
+    """(the route simulated, its sequence) with `stop_id` at its cheapest place that breaks
+    nothing, or None."""
+    best = None
     for at in range(len(base) + 1):
-        trial = [*base[:at], order_stop_id(order.id), *base[at:]]
+        trial = [*base[:at], stop_id, *base[at:]]
         found, violations = simulate(route, trial, problem)
         if found is None or violations:
             continue
-        if best is None or found.route.cost < best.route.cost:
-            best = found
+        if best is None or found.route.cost < best[0].route.cost:
+            best = (found, trial)
     return best

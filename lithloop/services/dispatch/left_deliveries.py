@@ -47,6 +47,7 @@ class LeftDelivery:
     order: Order
     reason: str
     message: str
+    truck: str = ""  # the plate of the truck its packs are on (a shipped order's)
 
 
 def _entries(solution: dict | None) -> list[dict]:
@@ -74,7 +75,12 @@ def left_out(plan: Plan) -> list[LeftDelivery]:
         return []
     orders = db.session.scalars(sa.select(Order).where(Order.id.in_(entries)).order_by(Order.id))
     return [
-        LeftDelivery(o, entries[o.id].get("reason", ""), entries[o.id].get("reason_text", ""))
+        LeftDelivery(
+            o,
+            entries[o.id].get("reason", ""),
+            entries[o.id].get("reason_text", ""),
+            str(entries[o.id].get("truck", "")),
+        )
         for o in orders
         if o.delivered_at is None
     ]
@@ -263,3 +269,13 @@ def carry(before: dict | None, after: dict) -> dict:
     if not kept:
         return after
     return {**after, "unassigned": [*after.get("unassigned", []), *kept]}
+
+
+def add_left_out(solution: dict, entries: list[dict]) -> dict:
+    """A plan's stored solution with more left-out deliveries (`unassigned` entries:
+    shipped.Stranded's, left out before the solve), its summary counting them."""
+    if not entries:
+        return solution
+    unassigned = [*solution.get("unassigned", []), *entries]
+    summary = {**solution.get("summary", {}), "unassigned": len(unassigned)}
+    return {**solution, "unassigned": unassigned, "summary": summary}

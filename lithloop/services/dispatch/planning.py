@@ -36,6 +36,7 @@ from lithloop.services.dispatch import (
     roster,
     run_control,
     run_report,
+    shipped,
     under_way,
 )
 from lithloop.services.dispatch.errors import Code
@@ -372,12 +373,14 @@ def _plan_one_day(
     kept_orders |= {o for g in going for o in g.order_ids}
     bookings = [b for b in due_bookings(day) if b.id not in kept_bookings]
     orders = [o for o in due_deliveries(day) if o.id not in kept_orders]
-    shipped = [(o, t) for o, t in shipped_on_trucks(day).values() if o.id not in kept_orders]
-    orders += [o for o, _t in shipped]
-    on_trucks = {o.id: t for o, t in shipped}
     bookings += [b for b in carried if b.id not in {x.id for x in bookings}]
     trucks = [t for t in active if t.id not in kept_trucks]
     trucks += [g.route.truck for g in going if g.truck_id not in {t.id for t in trucks}]
+    ships = [(o, t) for o, t in shipped_on_trucks(day).values() if o.id not in kept_orders]
+    placed = shipped.place(ships, {t.id for t in trucks}, kept, day, dropped, not_before)
+    reshaped.update(placed.reshaped)
+    on_trucks = placed.on_trucks
+    orders += [o for o, _t in ships if o.id in on_trucks]
     pinned = pinned_stops(day, {t.id for t in trucks})
     problem = build_day_problem(
         day,
@@ -427,6 +430,9 @@ def _plan_one_day(
     with db.session.no_autoflush:
         plan = plan_store.plan_from(
             run, problem, solution, kept, frozenset(pinned), going, frozenset(dropped), reshaped
+        )
+        plan.solution = left_deliveries.add_left_out(
+            plan.solution, [s.entry() for s in placed.stranded]
         )
     if run.finish_requested and not finishing:
         # the run's own clock, as its page shows it (the solve alone is a little shorter)

@@ -1,0 +1,124 @@
+"""An order shipped on a truck of the day's published plan (its packs on that truck) when the
+day is planned again and the run does not plan that truck: the truck is not active, or its
+route is locked (kept as it is). It stays on its truck's locked route when a place there
+breaks nothing; else it is listed as left out with a reason naming the truck, in Chinese
+and English. It was left out with "no truck is on the road that day", its truck unnamed."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from lithloop.extensions import db
+from lithloop.models import PlanRun, PlanStatus, Role, RunStatus, Truck
+from lithloop.models.market import OrderStatus
+from lithloop.services.booking import prices as price_service
+from lithloop.services.dispatch import left_deliveries, runs
+from lithloop.services.dispatch.problem import order_stop_id
+from lithloop.web.booking_text import delivery_reason_text
+from tests.factories import make_park, make_user
+from tests.market.test_deliveries import paid_delivery
+from tests.plain_language import untranslated
+from tests.route_world import book_places, make_route, open_day
+
+
+def _world(mass_kg: str = "400"):
+    """Two trucks; an order shipped on the first truck's route of the day's published plan."""
+    price_service.ensure_default_index()
+    park = make_park(trucks=2)
+    truck, other = db.session.scalars(sa.select(Truck).order_by(Truck.id)).all()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    order = paid_delivery(mass_kg, status=OrderStatus.SHIPPED)
+    order.delivery_date = day  # as the published plan's publishing set it
+    stops = [("start", None, "08:00"), ("delivery", None, "10:00"), ("end", None, "12:00")]
+    published = make_route(truck, stops, day=day, by=dispatcher)
+    published.stops[1].order_id = order.id
+    db.session.commit()
+    return truck, other, dispatcher, day, order
+
+
+def _lock_a_route_of(truck, day, dispatcher) -> int:
+    """A newer draft of the day whose route of `truck` (one pickup, not the order) is locked."""
+    (pickup,) = book_places(day, [(44.60, 129.64)])
+    stops = [("start", None, "08:00"), ("pickup", pickup, "09:00"), ("end", None, "11:00")]
+    draft = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    draft.locked = True
+    db.session.commit()
+    return pickup
+
+
+def _run(day, dispatcher):
+    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
+    db.session.add(run)
+    db.session.commit()
+    runs.execute_run(run.id)
+    db.session.expire_all()
+    run = db.session.get(PlanRun, run.id)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    return run.plans[0]
+
+
+def _routed(plan, order) -> list[int]:
+    return [r.truck_id for r in plan.routes for s in r.stops if s.order_id == order.id]
+
+
+def _plan_page(client, auth, dispatcher, plan, lang: str) -> str:
+    dispatcher.locale = lang
+    db.session.commit()
+    auth.login(dispatcher.email)
+    page = client.get(f"/dispatch/plans/{plan.id}").get_data(as_text=True)
+    auth.logout()
+    return re.sub(r"\s+", " ", page)
+
+
+def test_a_shipped_order_on_a_truck_made_inactive_is_left_out_naming_the_truck(client, auth):
+    truck, other, dispatcher, day, order = _world()
+    truck.active = False  # its packs are on it; the run plans the other truck only
+    db.session.commit()
+    plan = _run(day, dispatcher)
+    assert _routed(plan, order) == []  # never on the other truck: it has not got the packs
+    (left,) = left_deliveries.left_out(plan)
+    assert (left.order.id, left.reason, left.truck) == (order.id, "truck_inactive", truck.plate)
+    page = _plan_page(client, auth, dispatcher, plan, "zh_CN")
+    said = f"该订单的电池包在车辆 {truck.plate} 上，而该车辆已停用"
+    assert f"订单 #{order.id}" in page and said in page, page[page.find("配送未安排") :][:800]
+    page = _plan_page(client, auth, dispatcher, plan, "en")
+    assert f"Its packs are on truck {truck.plate}, which is not active" in page
+
+
+def test_a_shipped_order_goes_onto_its_trucks_locked_route_when_a_place_there_fits(app):
+    truck, other, dispatcher, day, order = _world()
+    pickup = _lock_a_route_of(truck, day, dispatcher)
+    plan = _run(day, dispatcher)
+    (route,) = [r for r in plan.routes if r.truck_id == truck.id]
+    assert route.locked
+    kinds = sorted((s.kind, s.booking_id or s.order_id) for s in route.stops)
+    assert ("delivery", order.id) in kinds and ("pickup", pickup) in kinds, kinds
+    assert _routed(plan, order) == [truck.id]
+    assert left_deliveries.left_out(plan) == []
+    end = max(route.stops, key=lambda s: s.seq)  # the route's figures are the new route's
+    assert route.distance_m == end.distance_m > 0
+    assert order_stop_id(order.id) not in str(plan.solution.get("unassigned"))
+
+
+def test_a_shipped_order_its_trucks_locked_route_cannot_take_is_left_out_naming_it(app):
+    truck, other, dispatcher, day, order = _world(mass_kg="700")
+    truck.payload_kg = 600  # the locked route's 500 kg pickup fits, the 700 kg delivery not
+    db.session.commit()
+    _lock_a_route_of(truck, day, dispatcher)
+    plan = _run(day, dispatcher)
+    assert _routed(plan, order) == []
+    (left,) = left_deliveries.left_out(plan)
+    assert (left.reason, left.truck) == ("truck_route_kept", truck.plate)
+    for lang, said in (
+        ("zh_CN", f"该订单的电池包在车辆 {truck.plate} 上，而该车辆的路线保持不变"),
+        ("en", f"Its packs are on truck {truck.plate}, whose route is kept as it is"),
+    ):
+        with app.test_request_context("/"), force_locale(lang):
+            text = delivery_reason_text(left.reason, left.message, left.truck)
+        assert said in text and "%(" not in text, text
+        if lang == "zh_CN":
+            assert untranslated(text) == [], text
