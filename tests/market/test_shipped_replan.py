@@ -18,6 +18,7 @@ from lithloop.services.booking import prices as price_service
 from lithloop.services.dispatch import left_deliveries, runs
 from lithloop.services.dispatch.problem import order_stop_id
 from lithloop.web.booking_text import delivery_reason_text
+from tests.conftest import submit
 from tests.factories import make_park, make_user
 from tests.market.test_deliveries import paid_delivery
 from tests.plain_language import untranslated
@@ -122,3 +123,48 @@ def test_a_shipped_order_its_trucks_locked_route_cannot_take_is_left_out_naming_
         assert said in text and "%(" not in text, text
         if lang == "zh_CN":
             assert untranslated(text) == [], text
+
+
+def test_a_hand_move_never_sends_a_shipped_delivery_with_another_truck(client, auth):
+    """A draft made before the order was shipped on the published plan's truck still had
+    its delivery on another truck; a hand move on it was accepted (and the draft could be
+    published: a truck sent without the packs). The move is refused, naming both trucks,
+    inside the move form; the draft is unchanged."""
+    from lithloop.services.dispatch import plan_edit
+    from lithloop.services.errors import Conflict
+
+    truck, other, dispatcher, day, order = _world()
+    (pickup,) = book_places(day, [(44.60, 129.64)])
+    stops = [
+        ("start", None, "08:00"),
+        ("pickup", pickup, "09:00"),
+        ("delivery", None, "10:00"),
+        ("end", None, "12:00"),
+    ]
+    stale = make_route(other, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    stale.stops[2].order_id = order.id  # planned on the other truck before it was shipped
+    db.session.commit()
+    plan_id, stop_ids = stale.plan_id, sorted(s.id for s in stale.stops)
+    try:
+        plan_edit.move_booking(dispatcher, plan_id, pickup, truck.id, 1)
+    except Conflict as refused:
+        caught = refused
+    else:
+        raise AssertionError("the move was made")
+    assert (caught.code, caught.field) == ("shipped_on_truck", "truck_id")
+    with client.application.test_request_context("/"), force_locale("zh_CN"):
+        said = str(caught.message)
+    assert f"订单 #{order.id} 已随车辆 {truck.plate} 发货" in said and other.plate in said, said
+    assert untranslated(said) == [], said
+    db.session.expire_all()
+    assert (
+        sorted(s.id for r in db.session.get(type(stale.plan), plan_id).routes for s in r.stops)
+        == stop_ids
+    )
+    auth.login(dispatcher.email)
+    form = {"booking_id": pickup, "truck_id": other.id, "position": 1}
+    url = f"/dispatch/plans/{plan_id}"
+    page = submit(client, f"{url}/move", form, page=url, follow_redirects=True)
+    shown = page.get_data(as_text=True).split('id="move"')[1].split("</form>")[0]
+    refused = shown.split('id="move-err">')[1].split("</p>")[0]  # in the move form
+    assert f"订单 #{order.id} 已随车辆 {truck.plate} 发货" in refused, refused

@@ -27,4 +27,5 @@ class Code(StrEnum):
     RUN_ENDED = "run_ended"
     RUN_NOT_STARTED = "run_not_started"
     RUN_IN_PROGRESS = "run_in_progress"
+    SHIPPED_ON_TRUCK = "shipped_on_truck"
     UNDER_WAY = "under_way"

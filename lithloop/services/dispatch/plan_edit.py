@@ -13,7 +13,7 @@ from lithloop import clock, routing
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
-from lithloop.services.dispatch import left_deliveries, roster, under_way
+from lithloop.services.dispatch import left_deliveries, planning, roster, under_way
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.plan_refusals import refusal
 from lithloop.services.dispatch.plan_store import fill_plan
@@ -109,6 +109,7 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
         )
     at = pickups[position - 1] if position <= len(pickups) else len(target)
     target.insert(at, booking_id)
+    _require_shipped_on_their_trucks(plan, seqs)
     day = _day_problem(plan, bookings, trucks)
     solution, violations = routing.evaluate(day.problem, seqs)
     if violations:
@@ -125,6 +126,42 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
         plan.unassigned.clear()
         db.session.flush()
         fill_plan(plan, day, solution, locked=locked, reasons=reasons, locked_stops=pins)
+
+
+def _require_shipped_on_their_trucks(plan, seqs: dict[int, list]) -> None:
+    """Refuse a hand edit that leaves a delivery shipped on a truck of the day's published
+    plan (its packs on that truck) on another truck: that truck has not got the packs."""
+    shipped = planning.shipped_on_trucks(plan.plan_date)
+    for truck_id, seq in seqs.items():
+        for item in seq:
+            found = shipped.get(_order_of(item))
+            if found is None or found[1] == truck_id:
+                continue
+            order, on = found
+            raise Conflict(
+                _l(
+                    "Order #%(id)s was shipped on truck %(on)s: its packs are on that truck, "
+                    "so its delivery cannot go with %(other)s. Run the day again: the run "
+                    "keeps the delivery on %(on)s.",
+                    id=order.id,
+                    on=_plate(on),
+                    other=_plate(truck_id),
+                ),
+                field="truck_id",
+                code=Code.SHIPPED_ON_TRUCK,
+            )
+
+
+def _order_of(seq_item) -> int | None:
+    """The order id of a delivery in an evaluator's sequence, else None."""
+    text = str(seq_item)
+    tail = text.removeprefix("order-")
+    return int(tail) if tail != text and tail.isdecimal() else None
+
+
+def _plate(truck_id: int) -> str:
+    truck = db.session.get(Truck, truck_id)
+    return truck.plate if truck else str(truck_id)
 
 
 def insert_urgent(user: User, plan_id: int, booking_id: int):
