@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, labels, letters
+from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -34,7 +34,7 @@ from lithloop.models import (
 )
 from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
-from lithloop.services.dispatch import left_deliveries, left_out, roster
+from lithloop.services.dispatch import left_deliveries, left_out, publish_refusals, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.errors import Conflict, NotFound
@@ -95,32 +95,15 @@ def publish_plan(
     roster."""
     require_planner(user)
     plan = lock_day_plans(plan_id)
-    if plan.status is not PlanStatus.DRAFT:
-        db.session.rollback()
-        raise Conflict(
-            _l(
-                "This plan is %(s)s; only a draft can be published.",
-                s=labels.label(labels.PLAN_STATUS, plan.status),
-            ),
-            code=Code.NOT_DRAFT,
-        )
+    publish_refusals.refuse_unless_draft(plan)
     if drivers:
         try:
             roster.stage_drivers(user, plan.plan_date, drivers)
         except Exception:
             db.session.rollback()
             raise
-    if not allow_unmanned and (missing := roster.unmanned(plan)):
-        db.session.rollback()
-        raise Conflict(
-            _l(
-                "No driver on %(p)s on %(d)s: put drivers on the roster, or confirm "
-                "publishing without them.",
-                p=", ".join(r.truck.plate for r in missing),
-                d=plan.plan_date.isoformat(),
-            ),
-            code=Code.NO_DRIVER,
-        )
+    if not allow_unmanned:
+        publish_refusals.refuse_if_unmanned(plan)
     day = plan.plan_date
     try:
         _lock_bookings(plan)
@@ -174,7 +157,7 @@ def _lock_bookings(plan: Plan) -> None:
 def _lock_orders(plan: Plan) -> None:
     """Lock every order the plan delivers or leaves out, in id order, and read them afresh:
     two publishes of different days that carry one order run one after the other, so the
-    second sees the first's published plan (_refuse_if_delivered_elsewhere)."""
+    second sees the first's published plan (publish_refusals.refuse_if_delivered_elsewhere)."""
     ids = {s.order_id for r in plan.routes for s in r.stops if s.order_id}
     ids |= left_deliveries.order_ids(plan)
     if not ids:
@@ -205,18 +188,10 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
             if stop.booking_id is None or stop.done_at is not None:
                 continue  # a pickup done (kept from a route under way) is history
             booking = _lock(stop.booking_id)
-            if booking.status not in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
-                raise Conflict(
-                    _l(
-                        "Booking #%(id)s is %(s)s now; run the plan again.",
-                        id=booking.id,
-                        s=labels.label(labels.BOOKING_STATUS, booking.status),
-                    ),
-                    code=Code.BOOKING_CHANGED,
-                )
+            publish_refusals.refuse_if_changed(booking)
             moved = booking.pickup_date != plan.plan_date
             if moved:
-                _refuse_if_routed_elsewhere(booking, plan)
+                publish_refusals.refuse_if_routed_elsewhere(booking, plan)
                 _move_day(booking, plan.plan_date, user)
             again = booking.status is not BookingStatus.REQUESTED
             unchanged = not moved and already_told(booking, stop, route.truck_id, told_truck)
@@ -292,73 +267,6 @@ def delivery_told(order: Order, stop: PlanStop, truck_id: int, told: dict, day) 
     return order.delivery_date == day and told.get(order.id) == (truck_id, _eta(stop.arrival))
 
 
-def _published_elsewhere(plan: Plan, *stop_is):
-    """The day of another day's published plan with a stop matching `stop_is`, or None."""
-    return db.session.scalar(
-        sa.select(Plan.plan_date)
-        .join(PlanRoute, PlanRoute.plan_id == Plan.id)
-        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
-        .where(*stop_is, Plan.status == PlanStatus.PUBLISHED, Plan.plan_date != plan.plan_date)
-        .limit(1)
-    )
-
-
-def _refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
-    """A booking carried to this plan's day that another day's published plan still
-    routes (published after this plan was made): two trucks would come for it."""
-    other = _published_elsewhere(
-        plan, PlanStop.booking_id == booking.id, PlanStop.done_at.is_(None)
-    )
-    if other is not None:
-        raise Conflict(
-            _l(
-                "Booking #%(id)s is on the published plan of %(d)s now; this plan would "
-                "send a second truck for it. Nothing was published: run %(day)s again.",
-                id=booking.id,
-                d=other.isoformat(),
-                day=plan.plan_date.isoformat(),
-            ),
-            code=Code.BOOKING_CHANGED,
-        )
-
-
-def _refuse_if_delivered_elsewhere(order: Order, plan: Plan) -> None:
-    """An order this plan delivers that another day's published plan carries too (published
-    after this plan was made, or delivered by it since): two trucks would go with it."""
-    other = _published_elsewhere(plan, PlanStop.order_id == order.id)
-    if other is not None:
-        raise Conflict(
-            _l(
-                "Order #%(id)s is on the published plan of %(d)s now; this plan would send "
-                "a second truck with it. Nothing was published: run %(day)s again.",
-                id=order.id,
-                d=other.isoformat(),
-                day=plan.plan_date.isoformat(),
-            ),
-            code=Code.BOOKING_CHANGED,
-        )
-
-
-def _refuse_if_ended(order: Order, plan: Plan) -> None:
-    """An order this plan delivers that changed since the plan was made: refunded or
-    cancelled, delivered (by another plan's truck or by hand), or shipped otherwise than on
-    a truck of this day's published plan (its delivery day not this one). A truck would go
-    with packs that are no longer the buyer's or no longer at the park, and the buyer would
-    be told a delivery time."""
-    if not left_deliveries.ended(order, plan.plan_date):
-        return
-    raise Conflict(
-        _l(
-            "Order #%(id)s is %(s)s now; this plan would send a truck with it. Nothing was "
-            "published: run %(day)s again.",
-            id=order.id,
-            s=labels.label(labels.ORDER_STATUS, order.status),
-            day=plan.plan_date.isoformat(),
-        ),
-        code=Code.BOOKING_CHANGED,
-    )
-
-
 def _schedule_deliveries(plan: Plan) -> None:
     """Orders on the plan's routes are delivered that day (none changed since the plan was
     made, none another day's published plan carries); each buyer is told the ETA, unless
@@ -369,8 +277,8 @@ def _schedule_deliveries(plan: Plan) -> None:
             if stop.order is None or stop.done_at is not None:
                 continue
             order = stop.order
-            _refuse_if_ended(order, plan)
-            _refuse_if_delivered_elsewhere(order, plan)
+            publish_refusals.refuse_if_ended(order, plan)
+            publish_refusals.refuse_if_delivered_elsewhere(order, plan)
             unchanged = delivery_told(order, stop, route.truck_id, told, plan.plan_date)
             order.delivery_date = plan.plan_date
             if unchanged:

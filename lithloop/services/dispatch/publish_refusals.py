@@ -1,0 +1,128 @@
+"""Why publishing refuses a plan: each check raises the Conflict that stops a publish, and
+the caller (publishing.publish_plan, within its locks) publishes nothing, tells no one.
+
+The plan is not a draft, a route has no driver (unless confirmed), or since the plan was
+made a booking changed or another day's published plan routes it, or an order it delivers
+ended (refunded, cancelled, delivered, shipped otherwise) or another day's published plan
+carries it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import labels
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingStatus, Order, Plan, PlanRoute, PlanStatus, PlanStop
+from lithloop.services.dispatch import left_deliveries, roster
+from lithloop.services.dispatch.errors import Code
+from lithloop.services.errors import Conflict
+
+
+def refuse_unless_draft(plan: Plan) -> None:
+    """Only a draft is published (the transaction rolled back first)."""
+    if plan.status is not PlanStatus.DRAFT:
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "This plan is %(s)s; only a draft can be published.",
+                s=labels.label(labels.PLAN_STATUS, plan.status),
+            ),
+            code=Code.NOT_DRAFT,
+        )
+
+
+def refuse_if_unmanned(plan: Plan) -> None:
+    """A route whose truck has no driver on the day's roster (the transaction rolled back
+    first); the caller skips this check when publishing without them was confirmed."""
+    if missing := roster.unmanned(plan):
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "No driver on %(p)s on %(d)s: put drivers on the roster, or confirm "
+                "publishing without them.",
+                p=", ".join(r.truck.plate for r in missing),
+                d=plan.plan_date.isoformat(),
+            ),
+            code=Code.NO_DRIVER,
+        )
+
+
+def refuse_if_changed(booking: Booking) -> None:
+    """A booking the plan routes that is no longer requested or scheduled."""
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
+        raise Conflict(
+            _l(
+                "Booking #%(id)s is %(s)s now; run the plan again.",
+                id=booking.id,
+                s=labels.label(labels.BOOKING_STATUS, booking.status),
+            ),
+            code=Code.BOOKING_CHANGED,
+        )
+
+
+def _published_elsewhere(plan: Plan, *stop_is):
+    """The day of another day's published plan with a stop matching `stop_is`, or None."""
+    return db.session.scalar(
+        sa.select(Plan.plan_date)
+        .join(PlanRoute, PlanRoute.plan_id == Plan.id)
+        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
+        .where(*stop_is, Plan.status == PlanStatus.PUBLISHED, Plan.plan_date != plan.plan_date)
+        .limit(1)
+    )
+
+
+def refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
+    """A booking carried to this plan's day that another day's published plan still
+    routes (published after this plan was made): two trucks would come for it."""
+    other = _published_elsewhere(
+        plan, PlanStop.booking_id == booking.id, PlanStop.done_at.is_(None)
+    )
+    if other is not None:
+        raise Conflict(
+            _l(
+                "Booking #%(id)s is on the published plan of %(d)s now; this plan would "
+                "send a second truck for it. Nothing was published: run %(day)s again.",
+                id=booking.id,
+                d=other.isoformat(),
+                day=plan.plan_date.isoformat(),
+            ),
+            code=Code.BOOKING_CHANGED,
+        )
+
+
+def refuse_if_delivered_elsewhere(order: Order, plan: Plan) -> None:
+    """An order this plan delivers that another day's published plan carries too (published
+    after this plan was made, or delivered by it since): two trucks would go with it."""
+    other = _published_elsewhere(plan, PlanStop.order_id == order.id)
+    if other is not None:
+        raise Conflict(
+            _l(
+                "Order #%(id)s is on the published plan of %(d)s now; this plan would send "
+                "a second truck with it. Nothing was published: run %(day)s again.",
+                id=order.id,
+                d=other.isoformat(),
+                day=plan.plan_date.isoformat(),
+            ),
+            code=Code.BOOKING_CHANGED,
+        )
+
+
+def refuse_if_ended(order: Order, plan: Plan) -> None:
+    """An order this plan delivers that changed since the plan was made: refunded or
+    cancelled, delivered (by another plan's truck or by hand), or shipped otherwise than on
+    a truck of this day's published plan (its delivery day not this one). A truck would go
+    with packs that are no longer the buyer's or no longer at the park, and the buyer would
+    be told a delivery time."""
+    if not left_deliveries.ended(order, plan.plan_date):
+        return
+    raise Conflict(
+        _l(
+            "Order #%(id)s is %(s)s now; this plan would send a truck with it. Nothing was "
+            "published: run %(day)s again.",
+            id=order.id,
+            s=labels.label(labels.ORDER_STATUS, order.status),
+            day=plan.plan_date.isoformat(),
+        ),
+        code=Code.BOOKING_CHANGED,
+    )
