@@ -168,3 +168,33 @@ def test_a_hand_move_never_sends_a_shipped_delivery_with_another_truck(client, a
     shown = page.get_data(as_text=True).split('id="move"')[1].split("</form>")[0]
     refused = shown.split('id="move-err">')[1].split("</p>")[0]  # in the move form
     assert f"订单 #{order.id} 已随车辆 {truck.plate} 发货" in refused, refused
+
+
+def test_a_draft_sending_a_shipped_delivery_with_another_truck_is_not_published(app):
+    """A draft made before the order was shipped on the published plan's truck, delivering
+    it with another truck, was published: that truck went without the packs and the buyer
+    was told its plate. Refused (naming both trucks); nothing published or told."""
+    from lithloop.models import OutboxMessage, Plan
+    from lithloop.services.dispatch import publishing
+    from lithloop.services.errors import Conflict
+
+    truck, other, dispatcher, day, order = _world()
+    stops = [("start", None, "08:00"), ("delivery", None, "10:00"), ("end", None, "12:00")]
+    stale = make_route(other, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    stale.stops[1].order_id = order.id
+    db.session.commit()
+    try:
+        publishing.publish_plan(dispatcher, stale.plan_id, allow_unmanned=True)
+    except Conflict as refused:
+        caught = refused
+    else:
+        raise AssertionError("the draft was published")
+    assert caught.code == "shipped_on_truck"
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        said = str(caught.message)
+    assert f"订单 #{order.id} 已随车辆 {truck.plate} 发货" in said and other.plate in said, said
+    assert untranslated(said) == [], said
+    db.session.expire_all()
+    assert db.session.get(Plan, stale.plan_id).status is PlanStatus.DRAFT
+    told = sa.select(OutboxMessage).where(OutboxMessage.recipient == order.user.email)
+    assert db.session.scalars(told).all() == []

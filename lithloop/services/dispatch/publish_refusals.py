@@ -4,7 +4,7 @@ the caller (publishing.publish_plan, within its locks) publishes nothing, tells 
 The plan is not a draft, a route has no driver (unless confirmed), or since the plan was
 made a booking changed or another day's published plan routes it, or an order it delivers
 ended (refunded, cancelled, delivered, shipped otherwise) or another day's published plan
-carries it."""
+carries it, or it was shipped on another truck than the one this plan sends with it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, Order, Plan, PlanRoute, PlanStatus, PlanStop
+from lithloop.models import (
+    Booking,
+    BookingStatus,
+    Order,
+    Plan,
+    PlanRoute,
+    PlanStatus,
+    PlanStop,
+    Truck,
+)
 from lithloop.services.dispatch import left_deliveries, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict
@@ -125,4 +134,25 @@ def refuse_if_ended(order: Order, plan: Plan) -> None:
             day=plan.plan_date.isoformat(),
         ),
         code=Code.BOOKING_CHANGED,
+    )
+
+
+def refuse_if_on_another_truck(order: Order, plan: Plan, truck, shipped: dict) -> None:
+    """An order shipped on a truck of the day's published plan (`shipped`:
+    planning.shipped_on_trucks; its packs on that truck) that this plan delivers with
+    another truck, which has not got the packs."""
+    on = shipped.get(order.id)
+    if on is None or on[1] == truck.id:
+        return
+    packs_on = db.session.get(Truck, on[1])
+    raise Conflict(
+        _l(
+            "Order #%(id)s was shipped on truck %(on)s: its packs are on that truck, so this "
+            "plan cannot deliver it with %(other)s. Nothing was published: run %(day)s again.",
+            id=order.id,
+            on=packs_on.plate if packs_on else on[1],
+            other=truck.plate,
+            day=plan.plan_date.isoformat(),
+        ),
+        code=Code.SHIPPED_ON_TRUCK,
     )

@@ -36,7 +36,7 @@ from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
 from lithloop.services.dispatch import left_deliveries, left_out, publish_refusals, roster
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.dispatch.planning import require_planner
+from lithloop.services.dispatch.planning import require_planner, shipped_on_trucks
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.market import order_letters
 
@@ -269,9 +269,11 @@ def delivery_told(order: Order, stop: PlanStop, truck_id: int, told: dict, day) 
 
 def _schedule_deliveries(plan: Plan) -> None:
     """Orders on the plan's routes are delivered that day (none changed since the plan was
-    made, none another day's published plan carries); each buyer is told the ETA, unless
-    the day's published plan told them the same day, truck and time already."""
+    made, none another day's published plan carries, none shipped on another truck); each
+    buyer is told the ETA, unless the day's published plan told them the same day, truck
+    and time already."""
     told = published_deliveries(plan.plan_date)  # what the buyers were told so far
+    shipped = shipped_on_trucks(plan.plan_date)  # their packs on a truck of the day already
     for route in plan.routes:
         for stop in route.stops:
             if stop.order is None or stop.done_at is not None:
@@ -279,6 +281,7 @@ def _schedule_deliveries(plan: Plan) -> None:
             order = stop.order
             publish_refusals.refuse_if_ended(order, plan)
             publish_refusals.refuse_if_delivered_elsewhere(order, plan)
+            publish_refusals.refuse_if_on_another_truck(order, plan, route.truck, shipped)
             unchanged = delivery_told(order, stop, route.truck_id, told, plan.plan_date)
             order.delivery_date = plan.plan_date
             if unchanged:
