@@ -198,3 +198,34 @@ def test_a_draft_sending_a_shipped_delivery_with_another_truck_is_not_published(
     assert db.session.get(Plan, stale.plan_id).status is PlanStatus.DRAFT
     told = sa.select(OutboxMessage).where(OutboxMessage.recipient == order.user.email)
     assert db.session.scalars(told).all() == []
+
+
+def test_a_run_takes_a_shipped_delivery_off_another_trucks_locked_route(app):
+    """A locked route of another truck, planned before the order was shipped, was kept with
+    the delivery on it: every plan of the day sent that truck without the packs (and is
+    now refused at publishing). The run takes the stop off that route (the rest kept,
+    locked) and puts the delivery on the truck its packs are on; the plan is published."""
+    from lithloop.models import Plan
+    from lithloop.services.dispatch import publishing
+
+    truck, other, dispatcher, day, order = _world()
+    (pickup,) = book_places(day, [(44.60, 129.64)])
+    stops = [
+        ("start", None, "08:00"),
+        ("pickup", pickup, "09:00"),
+        ("delivery", None, "10:00"),
+        ("end", None, "12:00"),
+    ]
+    stale = make_route(other, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    stale.locked = True
+    stale.stops[2].order_id = order.id
+    db.session.commit()
+    plan = _run(day, dispatcher)
+    (kept,) = [r for r in plan.routes if r.truck_id == other.id]
+    assert kept.locked
+    assert [
+        (s.kind, s.booking_id) for s in kept.stops if s.kind != "start" and s.kind != "end"
+    ] == [("pickup", pickup)]
+    assert _routed(plan, order) == [truck.id]
+    publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)
+    assert db.session.get(Plan, plan.id).status is PlanStatus.PUBLISHED

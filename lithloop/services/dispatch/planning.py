@@ -177,8 +177,11 @@ PLANNABLE = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
 def ended_stops(routes: list[PlanRoute], day: date) -> list[PlanStop]:
     """The stops not yet made, on routes a run keeps as they are, whose booking or order
     ended since the route was planned (cancelled, refunded, picked up or delivered
-    otherwise): publishing would refuse them (booking_changed), on every run while the
-    route stays locked; the run takes them off (plan_store.plan_from)."""
+    otherwise), or whose order was shipped on another truck of the day's published plan
+    (its packs on that truck: the run puts it there, shipped.place): publishing would
+    refuse them (booking_changed, shipped_on_truck), on every run while the route stays
+    locked; the run takes them off (plan_store.plan_from)."""
+    shipped = shipped_on_trucks(day)
     return [
         s
         for r in routes
@@ -187,6 +190,7 @@ def ended_stops(routes: list[PlanRoute], day: date) -> list[PlanStop]:
         and (
             (s.booking is not None and s.booking.status not in PLANNABLE)
             or (s.order is not None and left_deliveries.ended(s.order, day))
+            or (s.order_id in shipped and shipped[s.order_id][1] != r.truck_id)
         )
     ]
 
@@ -369,7 +373,8 @@ def _plan_one_day(
     kept_trucks = {r.truck_id for r in kept}
     kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
     kept_bookings |= {b for g in going for b in g.booking_ids}
-    kept_orders = {s.order_id for r in kept for s in r.stops if s.order_id}
+    # a delivery taken off a kept route is planned again if still due (shipped on a truck)
+    kept_orders = {s.order_id for r in kept for s in r.stops if s.order_id and s.id not in dropped}
     kept_orders |= {o for g in going for o in g.order_ids}
     bookings = [b for b in due_bookings(day) if b.id not in kept_bookings]
     orders = [o for o in due_deliveries(day) if o.id not in kept_orders]
