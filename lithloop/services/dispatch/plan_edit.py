@@ -53,12 +53,16 @@ def _active_trucks() -> list[Truck]:
 
 
 def _day_problem(plan, bookings: dict, trucks: list[Truck]):
-    """The routing problem of the plan's day over these bookings and trucks."""
+    """The routing problem of the plan's day over these bookings and trucks, and the trucks
+    of the plan's routes (one made inactive since keeps its route as it is: no stop is
+    moved onto it, and its stops may be moved off it)."""
     orders = {s.order_id: s.order for r in plan.routes for s in r.stops if s.order_id}
+    ids = {t.id for t in trucks}
+    routed = {r.truck_id: r.truck for r in plan.routes if r.truck_id not in ids}
     return build_day_problem(
         plan.plan_date,
         [bookings[b] for b in sorted(bookings)],
-        trucks,
+        [*trucks, *(routed[t] for t in sorted(routed))],
         park_site(),
         orders=[orders[o] for o in sorted(orders)],
         shifts=roster.shifts(plan.plan_date),
