@@ -105,13 +105,15 @@ def _admin_url(url: str) -> sa.URL:
 
 
 @contextlib.contextmanager
-def fresh_pg_database(prefix: str):
-    """Create an empty PostgreSQL database on TEST_DATABASE_URL's server; drop it after."""
+def fresh_pg_database(prefix: str, template: str | None = None):
+    """Create an empty PostgreSQL database on TEST_DATABASE_URL's server (a copy of the
+    database `template` when given, which nothing may be connected to); drop it after."""
     base = _admin_url(PG_URL)
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        copying = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{copying}'))
         # A commit returns before its WAL reaches the disk (visible to every other
         # connection at once, as always; only a crash of the server could lose it).
         conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit TO OFF'))
@@ -424,6 +426,13 @@ def localstripe():
         else:
             os.environ[key] = value
     server.stop()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop the PostgreSQL templates of the worlds this process built (world_copies.py)."""
+    from tests import world_copies
+
+    world_copies.drop_templates()
 
 
 def pytest_collection_finish(session):

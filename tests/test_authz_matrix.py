@@ -1,7 +1,8 @@
 """The authorisation matrix: every endpoint of the URL map × anonymous and every role × own
 versus another organisation's object, against the hand-written table in authz_table.py.
 
-One seeded demo region per backend (module scope). CSRF is switched off in the matrix app
+One seeded demo region per backend (module scope): a copy of the world this process built
+for the first module that needed it (tests/world_copies.py). CSRF is switched off in the matrix app
 (WTF_CSRF_ENABLED=False): what is tested here is who may do what, and a missing token would
 answer 400 before any guard ran; CSRF itself is tested in tests/web/test_auth.py and by
 every `submit()` elsewhere. Rate limiting is off too (the matrix logs in nine times and asks
@@ -12,17 +13,19 @@ TEST_DATABASE_URL and AUTHZ_MATRIX_PG=1.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 
 import pytest
 
 from lithloop.extensions import db
-from lithloop.models import Role
+from lithloop.models import Role, User
 from lithloop.payments.localstripe_server import LocalStripe
 from tests.authz_table import ANYONE, PUBLIC, REGION, TABLE, Rule
-from tests.authz_world import DEMO_PASSWORD, OTHER_MARKER, build_world, fingerprint
-from tests.conftest import PG_URL, fresh_pg_database, make_app
+from tests.authz_world import DEMO_PASSWORD, OTHER_MARKER, World, build_world, fingerprint
+from tests.conftest import PG_URL, make_app
+from tests.world_copies import world_copy
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 #: PostgreSQL only on request: there the matrix takes about 90 s on 2 cores (SQLite ~30 s);
@@ -88,29 +91,59 @@ class Matrix:
         return client
 
 
+def _config(name: str, stripe: LocalStripe, **extra) -> dict:
+    return {
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "STRIPE_SECRET_KEY": f"sk_test_{name}",
+        "STRIPE_PUBLISHABLE_KEY": f"pk_test_{name}",
+        "STRIPE_WEBHOOK_SECRET": f"whsec_test_{name}",
+        "STRIPE_API_BASE": stripe.base_url,
+        **extra,
+    }
+
+
+def build_template(url: str, stripe: LocalStripe) -> dict:
+    """The matrix world built into the empty database `url` (every connection closed after):
+    its ids, the users' included (world_copies.py keeps it as a template)."""
+    app = make_app(url, **_config("world", stripe))
+    with app.app_context():
+        db.create_all()
+        world = build_world()
+        ids = {
+            "users": {role: user.id for role, user in world.users.items()},
+            "own": world.own,
+            "other": world.other,
+            "values": world.values,
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return ids
+
+
+def world_of(ids: dict) -> World:
+    """The world of a copy, its users read in the current app context."""
+    ids = copy.deepcopy(ids)
+    users = {role: db.session.get(User, user_id) for role, user_id in ids.pop("users").items()}
+    return World(users=users, **ids)
+
+
 @contextlib.contextmanager
 def seeded_matrix(backend: str, tmp_path_factory, name: str, *, url=None, load_world=None, **extra):
-    """The demo region and the other organisations on a fresh database of `backend`, with
-    CSRF and rate limits off and payments through a localstripe of its own. `url`: an
-    existing database instead (kept); `load_world`: reads its world instead of seeding."""
-    stripe = LocalStripe().start()
+    """The demo region and the other organisations on a fresh database of `backend` (a copy
+    of the world this process built, world_copies.py), with CSRF and rate limits off and
+    payments through a localstripe of its own (holding the world's payments). `url`: an
+    existing database instead (kept), the world built there; `load_world`: reads its world
+    instead of building it."""
     with contextlib.ExitStack() as stack:
-        stack.callback(stripe.stop)
-        if url is not None:
-            pass
-        elif backend == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite3'}"
+        if url is None:
+            folder = tmp_path_factory.mktemp(name)
+            made = stack.enter_context(world_copy("authz", backend, folder, build_template))
+            url, stripe, load_world = made.url, made.stripe, lambda: world_of(made.value)
         else:
-            url = stack.enter_context(fresh_pg_database(f"lithloop_{name}"))
-        config = {
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "STRIPE_SECRET_KEY": f"sk_test_{name}",
-            "STRIPE_PUBLISHABLE_KEY": f"pk_test_{name}",
-            "STRIPE_WEBHOOK_SECRET": f"whsec_test_{name}",
-            "STRIPE_API_BASE": stripe.base_url,
-            **extra,
-        }
+            stripe = LocalStripe().start()
+            stack.callback(stripe.stop)
+        config = _config(name, stripe, **extra)
         served, twin = make_app(url, **config), make_app(url, **config)
         with twin.app_context():
             if load_world is None:
