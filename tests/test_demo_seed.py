@@ -239,3 +239,14 @@ def test_the_demo_leaves_room_on_the_next_open_day_for_a_visitor_to_book(demo_ac
     assert demo_activity.activity.bookings_next_day >= 10  # busy, as a real day is
     assert day.remaining_kg >= ROOM_FOR_VISITORS * day.capacity_kg
     assert day.capacity_stops - day.booked_stops >= ROOM_FOR_VISITORS * day.capacity_stops
+
+
+def test_after_seeding_the_session_commits_through_the_engines_pool(app):
+    """Seeding commits unsynced, then closes its pool: the session's connection must not
+    outlive it (it went on committing unsynced, then idled in the closed pool, open until
+    collected, so that no copy of the database could be made meanwhile)."""
+    from tests.conftest import DEMO_PASSWORD
+
+    seed_demo(seed=7, password=DEMO_PASSWORD)
+    db.session.scalar(sa.select(sa.func.count(User.id)))
+    assert db.engine.pool.checkedout() == 1  # the session's, from the pool of today

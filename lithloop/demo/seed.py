@@ -169,7 +169,9 @@ def seed_demo(
     if db.session.scalar(sa.select(sa.func.count(Organisation.id))):
         raise RuntimeError("the database already has organisations; seed-demo needs it empty")
     with unsynced_commits(db.engine):
-        return _seed(seed, password, activity)
+        summary = _seed(seed, password, activity)
+        db.session.commit()  # its connection back to the pool that unsynced_commits closes
+    return summary
 
 
 def _seed(seed: int, password: str, activity: bool) -> SeedSummary:
