@@ -141,9 +141,12 @@ def _seed_on_an_open_day(seed) -> None:
         clock.now = real
 
 
-def build_world() -> World:
-    """Seed the demo region with activity, then add other organisations' objects."""
-    from lithloop.demo import seed_demo
+def build_world(seed_demo=None) -> World:
+    """Seed the demo region with activity, then add other organisations' objects.
+    `seed_demo`: what seeds it (lithloop.demo.seed_demo, or a copy of this process's seeding:
+    tests/demo_copies.py), called with the seed, password and activity."""
+    if seed_demo is None:
+        from lithloop.demo import seed_demo
     from lithloop.demo.activity import next_open_day
     from lithloop.services.booking import bookings as booking_service
     from lithloop.services.market import rfq as rfq_service

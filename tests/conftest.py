@@ -386,9 +386,9 @@ def bearer_as(client):
 @pytest.fixture(scope="session")
 def demo_copies(tmp_path_factory):
     """The demos this pytest process seeded, copied into each test that asks (demo_copies.py)."""
-    from tests.demo_copies import DemoCopies
+    from tests.demo_copies import of_process
 
-    return DemoCopies(tmp_path_factory.mktemp("demo"))
+    return of_process(tmp_path_factory)
 
 
 @pytest.fixture

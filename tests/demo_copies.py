@@ -63,6 +63,18 @@ class DemoCopies:
         return copy.deepcopy(summary)
 
 
+_of_process: DemoCopies | None = None
+
+
+def of_process(tmp_path_factory) -> DemoCopies:
+    """This pytest process's demo copies, made on first use (the `demo_copies` fixture's,
+    and the authorisation world's: tests/test_authz_matrix.py)."""
+    global _of_process
+    if _of_process is None:
+        _of_process = DemoCopies(tmp_path_factory.mktemp("demo"))
+    return _of_process
+
+
 def _sqlite_file(engine: sa.Engine) -> str:
     path = engine.url.database
     assert path and path != ":memory:", "demo copies need an SQLite file"

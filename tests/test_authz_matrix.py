@@ -16,6 +16,7 @@ import contextlib
 import copy
 import json
 import os
+from functools import partial
 
 import pytest
 
@@ -25,6 +26,7 @@ from lithloop.payments.localstripe_server import LocalStripe
 from tests.authz_table import ANYONE, PUBLIC, REGION, TABLE, Rule
 from tests.authz_world import DEMO_PASSWORD, OTHER_MARKER, World, build_world, fingerprint
 from tests.conftest import PG_URL, make_app
+from tests.demo_copies import DemoCopies, of_process
 from tests.world_copies import world_copy
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -103,13 +105,17 @@ def _config(name: str, stripe: LocalStripe, **extra) -> dict:
     }
 
 
-def build_template(url: str, stripe: LocalStripe) -> dict:
+def build_template(url: str, stripe: LocalStripe, demos: DemoCopies | None = None) -> dict:
     """The matrix world built into the empty database `url` (every connection closed after):
-    its ids, the users' included (world_copies.py keeps it as a template)."""
+    its ids, the users' included (world_copies.py keeps it as a template). `demos`: on
+    SQLite, the demo region is a copy of this process's seeding (demo_copies.py)."""
     app = make_app(url, **_config("world", stripe))
     with app.app_context():
         db.create_all()
-        world = build_world()
+        seed = None
+        if demos is not None and url.startswith("sqlite:"):
+            seed = lambda **kwargs: demos.seed(app, "sqlite", **kwargs)  # noqa: E731
+        world = build_world(seed)
         ids = {
             "users": {role: user.id for role, user in world.users.items()},
             "own": world.own,
@@ -138,7 +144,8 @@ def seeded_matrix(backend: str, tmp_path_factory, name: str, *, url=None, load_w
     with contextlib.ExitStack() as stack:
         if url is None:
             folder = tmp_path_factory.mktemp(name)
-            made = stack.enter_context(world_copy("authz", backend, folder, build_template))
+            build = partial(build_template, demos=of_process(tmp_path_factory))
+            made = stack.enter_context(world_copy("authz", backend, folder, build))
             url, stripe, load_world = made.url, made.stripe, lambda: world_of(made.value)
         else:
             stripe = LocalStripe().start()
