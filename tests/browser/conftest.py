@@ -150,9 +150,11 @@ def screenshots():
     return folder
 
 
-def new_page(browser, base: str, *, phone: bool = False, lang: str = "zh_CN"):
-    """A page in a fresh context at phone or desktop width, in the given language."""
+def new_page(browser, base: str, *, phone: bool = False, lang: str = "zh_CN", logged_in=None):
+    """A page in a fresh context at phone or desktop width, in the given language.
+    `logged_in`: another context's storage state (its session cookie) to start from."""
     context = browser.new_context(
+        storage_state=logged_in,
         viewport=PHONE if phone else DESKTOP,
         is_mobile=phone,
         has_touch=phone,

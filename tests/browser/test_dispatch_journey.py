@@ -16,13 +16,19 @@ TOMORROW = "2026-11-28"  # the frozen clock's next open day
 
 
 def sweep(browser, live, email: str, pages: dict[str, str], folder) -> None:
-    """Each page at phone and desktop width, in Chinese and English: screenshot and checks."""
+    """Each page at phone and desktop width, in Chinese and English: screenshot and checks.
+    Logged in once, through the form; the other widths and languages take its session."""
+    session = None
     for phone in (True, False):
         for lang in ("zh_CN", "en"):
-            page = new_page(browser, live.url, phone=phone, lang=lang)
-            log_in(page, email)
+            page = new_page(browser, live.url, phone=phone, lang=lang, logged_in=session)
+            if session is None:
+                log_in(page, email)
+                session = page.context.storage_state()
             for name, url in pages.items():
                 page.goto(url)
+                shown = page.evaluate("document.documentElement.lang")
+                assert shown.startswith(lang[:2]), (name, lang, shown)  # the cookie's language
                 check_page(page, name, folder, phone=phone)
             page.context.close()
 
