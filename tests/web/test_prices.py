@@ -390,6 +390,25 @@ def test_csv_messages_read_plainly_and_list_the_price_names(client, admin):
     assert "、" in unknown and ", " not in unknown  # a Chinese list
 
 
+def test_a_price_named_twice_in_the_csv_is_refused_naming_both_rows(client, admin):
+    """Walk finding: "li2co3,80000" and "li2co3,90000" in one file went to the confirmation
+    with the last value, silently; which one the admin meant is not ours to guess."""
+    from io import BytesIO
+
+    data = b"key,value\nli2co3,80000\nni,121000\nli2co3,90000\n"
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {"version": "csv-twice", "effective_date": "2026-11-02", "csv": (BytesIO(data), "p.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'name="confirmed"' not in body
+    error = body[body.index('id="csv-err"') :]
+    assert "第 4 行：li2co3 已在第 2 行给出价格" in error[: error.index("</")]
+
+
 def test_every_bad_price_is_named_with_a_missing_version(client, admin):
     """One round names the label, the date and each bad price; full-width digits are read."""
     response = submit(

@@ -287,9 +287,21 @@ def parse_price_csv(data: bytes) -> dict[str, Decimal]:
     if not reader.fieldnames or {"key", "value"} - {f.strip() for f in reader.fieldnames}:
         raise Invalid(_l("The CSV needs the columns key and value."), field="csv")
     prices: dict[str, Decimal] = {}
+    rows: dict[str, int] = {}
     for number, row in enumerate(reader, start=2):
         key = (row.get("key") or "").strip()
         raw = (row.get("value") or "").strip()
+        if key in rows:  # two values for one price: which one was meant is not ours to guess
+            raise Invalid(
+                _l(
+                    "Row %(n)s: %(k)s is already priced in row %(first)s; keep one of them.",
+                    n=number,
+                    k=key,
+                    first=rows[key],
+                ),
+                field="csv",
+            )
+        rows[key] = number
         try:
             prices[key] = parse_amount(raw, "csv")
         except Invalid as exc:
