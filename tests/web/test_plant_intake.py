@@ -314,6 +314,24 @@ def test_a_test_refused_names_every_field_to_correct_at_once(client, auth, world
     assert db.session.get(Pack, packs(world)[0].id).grade is None
 
 
+@pytest.mark.parametrize("capacity", ["0", "0.00", "0.004"])
+def test_a_test_of_0_ah_is_refused_beside_the_capacity(client, auth, world, capacity):
+    """Walk finding: 0 Ah with 85 % state of health was recorded and graded A (the
+    assembly's own test already refused it)."""
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack_id = packs(world)[0].id
+    url = f"/plant/packs/{pack_id}"
+    typed = {"capacity_ah": capacity, "soh_pct": "85", "insulation_ok": "1"}
+    response = submit(client, f"{url}/test", typed, page=url)
+    assert response.status_code == 422
+    assert re.search(
+        r'id="err-capacity_ah"[^>]*>[^<]*more than 0 Ah', response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert db.session.get(Pack, pack_id).grade is None
+
+
 def _events() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(BookingEvent))
 

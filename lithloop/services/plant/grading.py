@@ -109,7 +109,16 @@ def parse_test(raw: dict) -> TestValues:
             raise Invalid(percentage, field="soh_pct")
         return soh
 
-    capacity = checked(_number, raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
+    def capacity_of(raw):
+        capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
+        if capacity is not None and capacity.quantize(Decimal("0.01")) <= 0:
+            raise Invalid(
+                _l("A measured capacity is more than 0 Ah (0 Ah holds no charge)."),
+                field="capacity_ah",
+            )
+        return capacity
+
+    capacity = checked(capacity_of, raw)
     soh = checked(soh_of, raw)
     resistance = checked(
         _number, raw, "resistance_mohm", False, _l("Enter the internal resistance in mΩ.")
