@@ -117,6 +117,19 @@ def test_bad_intake_shows_the_error_beside_the_field(client, auth, world, change
     assert db.session.get(Booking, world["booking_id"]).status is BookingStatus.PICKED_UP
 
 
+@pytest.mark.parametrize("mass", ["-5", "0", "1000000000"])
+def test_a_weighed_mass_out_of_range_says_the_range_beside_the_lot(client, auth, world, mass):
+    """Walk finding: -5, 0 and 1,000,000,000 read "enter the weighed mass of the lot in kg",
+    as if the box were empty."""
+    login(client, auth, world)
+    before = row_counts()
+    response = receive(client, world, form_of(world, lot0_mass=mass))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert re.search(r'id="err-lots-0-mass_kg"[^>]*>[^<]*more than 0 kg and less than', text)
+    assert row_counts() == before
+
+
 def test_existing_code_is_a_conflict_on_the_page(client, auth, world):
     login(client, auth, world)
     db.session.add(Pack(code=world["codes"][0], chemistry="LFP", mass_kg=100))

@@ -23,6 +23,7 @@ from lithloop.services.strict_input import int_or_default, parse_amount
 CENT = Decimal("0.01")
 MAX_PACKS_PER_LOT = 2000
 MAX_NOTE = 500
+MAX_MASS_KG = Decimal("1e9")
 _MASS_SEPARATOR = re.compile(r"[=,;\t，；＝]")
 
 
@@ -71,11 +72,12 @@ def typed_number(text) -> str:
     return "".join(fold_full_width(str(text or "")).split())
 
 
-def parse_mass(text: str, field: str, message) -> Decimal:
-    """A positive mass in kg from typed text (thousands commas allowed)."""
+def parse_mass(text: str, field: str, message, out_of_range=None) -> Decimal:
+    """A positive mass in kg from typed text (thousands commas allowed); `out_of_range`
+    (else `message`) for a number at or below 0 or from 1,000,000,000 kg."""
     value = parse_amount(typed_number(text), field, message=message)
-    if value <= 0 or value >= Decimal("1e9"):
-        raise Invalid(message, field=field)
+    if value <= 0 or value >= MAX_MASS_KG:
+        raise Invalid(out_of_range or message, field=field)
     return value.quantize(CENT)
 
 
@@ -126,7 +128,11 @@ def parse_codes(text: str, field: str) -> tuple[tuple[str, Decimal | None], ...]
 def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
     prefix = f"lots[{i}]"
     mass = parse_mass(
-        raw.get("mass_kg"), f"{prefix}.mass_kg", _l("Enter the weighed mass of the lot in kg.")
+        raw.get("mass_kg"),
+        f"{prefix}.mass_kg",
+        _l("Enter the weighed mass of the lot in kg."),
+        # a number was typed: "enter the mass" read as if the box were empty
+        _l("The weighed mass must be more than 0 kg and less than 1,000,000,000 kg."),
     )
     codes = parse_codes(raw.get("codes", ""), f"{prefix}.codes")
     count = _count(raw.get("count", ""), max(lot.pack_count, len(codes)), f"{prefix}.count")
