@@ -137,6 +137,17 @@ def test_binary_file_refused_clearly(client, manager):
     assert "不是 UTF-8 或 GBK/GB18030 编码的 CSV" in response.get_data(as_text=True)
 
 
+def test_a_file_over_5_mb_is_refused_with_its_real_size(client, manager):
+    """Walk finding: a 5,360,077-byte file read "文件大小为 5242881 字节" (the read stopped at
+    the limit, so every file over it was said to be one byte over)."""
+    data = (HEADER + "黑C·D1,,LFP,324,2350,2019-05-01,80\n" * 160_000).encode()
+    assert len(data) > 5 * 1024 * 1024 + 1000
+    response = upload(client, data)
+    assert response.status_code == 422
+    assert f"文件大小为 {len(data)} 字节，上限为 5242880 字节" in response.get_data(as_text=True)
+    assert pack_count() == 0
+
+
 def test_gbk_file_with_chinese_headers_is_imported(client, manager):
     text = (
         "车牌号,电池编码,化学体系,额定电量kWh,质量kg,投运日期,SOH%\n"
