@@ -98,6 +98,9 @@ def test_batch_errors(world):
     with pytest.raises(Conflict):  # empty batch
         dismantling.close_batch(plant, batch.id, {})
     dismantling.add_packs(plant, batch.id, [pack.code])
+    with pytest.raises(Invalid) as caught:  # every box left empty: all of it lost?
+        dismantling.close_batch(plant, batch.id, {})
+    assert caught.value.field == "outputs"
     with pytest.raises(Invalid) as caught:
         dismantling.close_batch(plant, batch.id, {"black_mass": "-1"})
     assert caught.value.field == "black_mass"

@@ -44,6 +44,24 @@ def test_batch_pages_open_add_close(client, auth, world):
     assert "180.00" in page and "210.00" in page  # black mass, loss
 
 
+def test_a_batch_closed_with_every_output_empty_is_refused_beside_the_outputs(client, auth, world):
+    """Walk finding: "close the batch" pressed with the boxes empty closed it for good with
+    0 kg out and the whole input as loss."""
+    pack = make_pack(world["plant"], mass="500")
+    auth.login(world["plant"].email)
+    submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
+    batch_id = db.session.scalar(sa.select(DismantlingBatch.id))
+    url = f"/plant/batches/{batch_id}"
+    assert submit(client, f"{url}/add", {"codes": pack.code}, page=url).status_code == 302
+    refused = submit(client, f"{url}/close", {"black_mass": "", "copper": ""}, page=url)
+    assert refused.status_code == 422
+    assert re.search(r"id=\"err-outputs\"[^>]*>[^<]*500.00 千克将全部计为损耗", text(refused)), (
+        text(refused)[-2500:]
+    )
+    db.session.expire_all()
+    assert db.session.get(DismantlingBatch, batch_id).status == "open"
+
+
 def assembly_form(parent: Pack) -> dict:
     """The assembly form for a pack built from `parent`, without the insulation answer."""
     return {

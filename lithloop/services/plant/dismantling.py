@@ -179,6 +179,15 @@ def close_batch(user: User, batch_id: int, raw_outputs: dict) -> DismantlingBatc
         if not batch.packs:
             raise Conflict(_l("Add packs before closing the batch."), code=Code.BATCH_EMPTY)
         total = sum(outputs.values(), Decimal(0))
+        if total == 0:  # every box left empty: a slip, not a batch of which nothing came out
+            raise Invalid(
+                _l(
+                    "Weigh the outputs before closing: with nothing out, all %(inp)s kg "
+                    "put in would count as loss.",
+                    inp=batch.input_kg,
+                ),
+                field="outputs",
+            )
         if total > Decimal(batch.input_kg):
             raise Invalid(
                 _l(
