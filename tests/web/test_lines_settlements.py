@@ -62,6 +62,18 @@ def test_a_batch_closed_with_every_output_empty_is_refused_beside_the_outputs(cl
     assert db.session.get(DismantlingBatch, batch_id).status == "open"
 
 
+def test_putting_packs_on_the_line_and_closing_the_batch_ask_first(client, auth, world):
+    """Walk finding: both record for good (packs dismantled, a batch closed) at one tap,
+    where sending a pack to a warehouse asks first."""
+    auth.login(world["plant"].email)
+    submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
+    url = f"/plant/batches/{db.session.scalar(sa.select(DismantlingBatch.id))}"
+    page = text(client.get(url))
+    for action, question in (("add", "记录为已拆解，无法撤销"), ("close", "批次关闭后不能再修改")):
+        form = page[page.index(f'action="{url}/{action}"') :]
+        assert question in form[: form.index(">")], action
+
+
 def assembly_form(parent: Pack) -> dict:
     """The assembly form for a pack built from `parent`, without the insulation answer."""
     return {
