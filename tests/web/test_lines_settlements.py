@@ -102,6 +102,20 @@ def test_assembly_page_builds_a_pack(client, auth, world):
     assert again.status_code == 409 and parent.code in text(again)
 
 
+def test_a_rated_energy_beyond_pricing_is_refused_beside_its_box(client, auth, world):
+    """Walk finding: 99,999,999,999,999 Wh was refused under the insulation answers, far
+    from the rated energy box (the pricing engine names it rated_kwh)."""
+    parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    form = {**assembly_form(parent), "insulation_ok": "1", "rated_wh": "99999999999999"}
+    refused = submit(client, "/plant/assembly", form)
+    assert refused.status_code == 422
+    page = text(refused)
+    box = page[page.index('id="rated_wh"') :]
+    assert 'id="err-rated_wh"' in box[: box.index("</div>")]
+    assert db.session.scalar(sa.select(Pack).where(Pack.refurbished.is_(True))) is None
+
+
 def test_the_assembly_form_asks_the_insulation_result_and_assumes_none(client, auth, world):
     parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
     auth.login(world["plant"].email)

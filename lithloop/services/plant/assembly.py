@@ -122,8 +122,8 @@ def _price(order: BuildOrder, chemistry: str, grade: Grade, cycles: int | None):
             mass_kg=order.mass_kg,
         )
         return pricing.price_second_life(item, current_index())
-    except pricing.PricingError as exc:
-        raise refusal(exc) from exc
+    except pricing.PricingError as exc:  # the engine's kWh is the form's Wh: beside that box
+        raise refusal(exc, "rated_wh" if exc.field == "rated_kwh" else None) from exc
 
 
 def _check(order: BuildOrder) -> Grade:
