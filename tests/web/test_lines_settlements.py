@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
@@ -114,6 +115,28 @@ def test_a_rated_energy_beyond_pricing_is_refused_beside_its_box(client, auth, w
     box = page[page.index('id="rated_wh"') :]
     assert 'id="err-rated_wh"' in box[: box.index("</div>")]
     assert db.session.scalar(sa.select(Pack).where(Pack.refurbished.is_(True))) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "said"),
+    [
+        ("rated_wh", "0", "额定能量须大于 0 Wh"),
+        ("rated_wh", "-5", "额定能量须大于 0 Wh"),
+        ("mass_kg", "0", "质量须大于 0 千克"),
+        ("capacity_ah", "-1", "实测容量须大于 0 Ah"),
+    ],
+)
+def test_a_number_at_or_below_0_in_the_assembly_form_says_the_range(
+    client, auth, world, name, typed, said
+):
+    """Walk finding: 0 or -5 read "请填写额定能量（Wh）" (enter the rated energy), as if the box
+    were empty."""
+    parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    form = {**assembly_form(parent), "insulation_ok": "1", name: typed}
+    refused = submit(client, "/plant/assembly", form)
+    assert refused.status_code == 422
+    assert re.search(rf'id="err-{name}"[^>]*>[^<]*{said}', text(refused))
 
 
 def test_the_assembly_form_asks_the_insulation_result_and_assumes_none(client, auth, world):

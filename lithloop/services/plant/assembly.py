@@ -127,14 +127,17 @@ def _price(order: BuildOrder, chemistry: str, grade: Grade, cycles: int | None):
 
 
 def _check(order: BuildOrder) -> Grade:
+    # numbers typed at or below 0 (a box left empty is refused before): say the range
     if order.rated_wh <= 0:
-        raise Invalid(_l("Give the rated energy in Wh."), field="rated_wh")
+        raise Invalid(_l("The rated energy must be more than 0 Wh."), field="rated_wh")
     if order.mass_kg <= 0:
-        raise Invalid(_l("Give the mass in kg."), field="mass_kg")
+        raise Invalid(_l("The mass must be more than 0 kg."), field="mass_kg")
     if not 0 <= order.test.soh_pct <= 100:
         raise Invalid(_l("SoH must be between 0 and 100."), field="soh_pct")
     if order.test.capacity_ah <= 0:
-        raise Invalid(_l("Give the measured capacity in Ah."), field="capacity_ah")
+        raise Invalid(
+            _l("A measured capacity is more than 0 Ah (0 Ah holds no charge)."), field="capacity_ah"
+        )
     check_energy(order.test.capacity_ah, order.test.ocv_v, order.rated_wh, order.test.soh_pct)
     if order.use_case not in USE_CASES:
         raise Invalid(_l("Choose a use case."), field="use_case")
