@@ -30,7 +30,7 @@ from lithloop.batteries.problems import column_details
 from lithloop.extensions import db
 from lithloop.i18n import current_language, listed
 from lithloop.models import Role
-from lithloop.services.booking import bus_fleet, fleet_proposals
+from lithloop.services.booking import bus_fleet, capacity, fleet_proposals
 from lithloop.services.booking.sites import visible_sites
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default
@@ -333,6 +333,8 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
         current_user, today, months=months_ahead, site_id=site_id, threshold=threshold
     )
     days = {p.id: fleet_proposals.open_days(p.mass_kg, today) for p in proposals}
+    # days of a year the holiday calendar lacks: marked as on the booking form
+    provisional = {d for offered in days.values() for d in offered if capacity.is_provisional(d)}
     chart = {
         "labels": [m.month.strftime("%Y-%m") for m in months],
         "packs": [m.packs for m in months],
@@ -345,6 +347,7 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
         chart=chart,
         proposals=proposals,
         days=days,
+        provisional=provisional,
         windows={p.id: _windows(p.site) for p in proposals},
         threshold=threshold,
         months_ahead=months_ahead,

@@ -544,6 +544,23 @@ def test_a_proposals_time_window_is_labelled_as_times(client, demo_fleet):
     assert re.search(r'<label for="to-[^"]+">时间段结束</label>', body)
 
 
+def test_a_proposals_days_of_a_year_without_a_holiday_calendar_are_marked(
+    client, demo_fleet, frozen_clock
+):
+    """Walk finding: on 2026-12-06 a proposal offered 2027-01-01 and 2027-01-02 as plain
+    days (no weekday, no mark) where the booking form marks the days of a year the calendar
+    lacks."""
+    from datetime import UTC, datetime
+
+    frozen_clock(datetime(2026, 12, 4, 3, 0, tzinfo=UTC))
+    small_register(demo_fleet.id, clock.today())
+    body = client.get("/fleet/forecast").get_data(as_text=True)
+    assert re.search(r'value="2027-01-02"[^>]*>2027-01-02 [^<]+ \*</option>', body)
+    assert re.search(r'value="2026-12-31"[^>]*>2026-12-31 [^<*]+</option>', body)
+    note = body[body.index('id="provisional-days-') :]
+    assert "2027" in note[: note.index("</small>")]
+
+
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 def test_the_column_names_a_page_gives_are_accepted_as_headers(app, locale):
     """A manager who renames a header to the name the error gives (in the page's language)
