@@ -102,6 +102,25 @@ def test_disable_and_enable_a_user(client, auth, app):
     assert "账户已被停用" in page and "account disabled" not in page  # the reason in words
 
 
+def test_disabling_a_user_asks_first_and_enabling_does_not(client, auth):
+    """Walk finding: "停用" logged an account out at once at one tap (a driver on the road,
+    a dispatcher mid-publish), where rejecting a registration asks first."""
+    admin_logged_in(auth)
+    active = make_user(make_org(), email="still.active@example.cn")
+    stopped = make_user(make_org(), email="already.off@example.cn")
+    stopped.enabled = False
+    db.session.commit()
+
+    def form_of(user) -> str:
+        page = client.get("/admin/users").get_data(as_text=True)
+        form = page[page.index(f'action="/admin/users/{user.id}/enabled') :]
+        return form[: form.index(">")]
+
+    asked = form_of(active)
+    assert "data-confirm=" in asked and "停用 still.active@example.cn？" in asked
+    assert "data-confirm=" not in form_of(stopped)
+
+
 def test_admin_cannot_disable_themself(client, auth):
     admin = admin_logged_in(auth)
     response = submit(
