@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from lithloop import labels
 from lithloop.i18n import money
@@ -81,8 +82,8 @@ def _shown(key: str, value) -> str:
         return str(words[value])
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
-    if key.endswith("_fen") and isinstance(value, int):
-        return money(value)
+    if key.endswith("_fen") and isinstance(value, int):  # on one line: "-" then "¥1,040.59"
+        return Markup('<span class="money">{}</span>').format(money(value))
     if key == "lot" and isinstance(value, int):
         return str(value + 1)  # stored from 0, counted from 1 on the booking
     if key in NUMBERED and isinstance(value, int) and not isinstance(value, bool):

@@ -312,6 +312,16 @@ def test_the_chain_details_read_in_the_pages_language_with_numbers_as_elsewhere(
     assert '<span class="muted">Measured (kg)</span>: 6,208.8; ' in details
 
 
+def test_an_amount_in_the_chain_details_stays_on_one_line(client, auth, world):
+    """Walk finding: at 390 px a graded pack's details broke "-¥1,040.59" after the minus
+    sign (the amount was bare text in the sentence)."""
+    pack = world["pack"]
+    event(pack, "graded", world["plant"], data={"grade": "B", "margin_fen": -104059})
+    auth.login(world["plant"].email)
+    page = text(client.get(f"/packs/{pack.code}"))
+    assert '<span class="money">-¥1,040.59</span>' in page
+
+
 def test_event_details_show_no_row_ids_and_name_routes_and_lines_as_elsewhere(app):
     """The chain read "复测：26" (the retest's row id) on leaving the aging warehouse,
     "路线：2；调度计划：2" on a pickup and "拆解批次：1；产线：1" on dismantling: ids no page
