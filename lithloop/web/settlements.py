@@ -63,6 +63,7 @@ def settle(booking_id: int):
                 second_life=[e for e in lines if e["kind"] == "second_life"],
                 total=total,
                 quantity=quantity,
+                mass=mass,
             )
         settlement_service.settle(current_user, booking_id)
     except ServiceError as exc:

@@ -118,6 +118,18 @@ def test_settling_shows_a_preview_that_matches_what_is_settled(client, app):
     assert money(settlement.total_fen) == shown  # the preview said what was settled
 
 
+def test_the_settle_preview_writes_the_measured_mass_as_the_statement_does(client, app):
+    """Walk finding: the preview read "实测 1266.00 kg" where the statement after it reads
+    "实测 1,266.00 kg"."""
+    world = plant_world()
+    booking = booked(world)
+    receive(world, booking, "1266")
+    Auth(client).login(world["plant"].email)
+    url = f"/settlements/{booking.id}/settle"
+    preview = text(submit(client, url, {}, page="/settlements/"))
+    assert "实测 1,266.00 kg" in preview and "1266.00" not in preview
+
+
 def test_a_new_price_version_shows_its_effect_before_it_goes_live(client, app):
     price_service.ensure_default_index()
     admin = make_user(make_org(), role=Role.ADMIN)
