@@ -159,7 +159,8 @@ def parse_outputs(raw: dict) -> dict[str, Decimal]:
     """Output masses per material from form or JSON values: kg, Decimal, >= 0 (blank = 0)."""
     outputs = {}
     for material in MATERIALS:
-        kg = parse_amount(str(raw.get(material) or "0"), material, message=_l("Give a mass in kg."))
+        typed = str(raw.get(material) or "").strip() or "0"  # blank, or only spaces: none
+        kg = parse_amount(typed, material, message=_l("Give a mass in kg."))
         if kg < 0:
             raise Invalid(_l("A mass must be 0 kg or more."), field=material)
         outputs[material] = kg.quantize(KG)
