@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -291,7 +292,7 @@ def confirm():
         raise
     os.replace(claimed, done)  # remembered (emptied) so a late second press is told
     done.write_bytes(b"")
-    flash(_("%(n)s packs imported.", n=count), "success")
+    flash(ngettext("%(num)d pack imported.", "%(num)d packs imported.", count), "success")
     return redirect(url_for("fleet.packs"))
 
 

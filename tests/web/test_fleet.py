@@ -148,6 +148,20 @@ def test_a_file_over_5_mb_is_refused_with_its_real_size(client, manager):
     assert pack_count() == 0
 
 
+def test_a_file_of_one_pack_reads_in_the_singular_in_english(client, manager):
+    """Walk finding: "The file is correct. Import all 1 packs?", "Import 1 packs" and
+    "1 packs imported." """
+    client.get("/lang/en")
+    preview = upload(client, (HEADER + "黑C·D1,,LFP,324,2350,2019-05-01,80\n").encode())
+    body = preview.get_data(as_text=True)
+    assert "Import its 1 pack?" in body and ">Import 1 pack</button>" in body
+    assert "1 packs" not in body
+    done = confirm(client, body)
+    assert "1 pack imported." in client.get(done.location).get_data(as_text=True)
+    two = upload(client, (HEADER + "黑C·D2,,LFP,324,2350,2019-05-01,80\n" * 2).encode())
+    assert "Import all 2 packs?" in two.get_data(as_text=True)
+
+
 def test_gbk_file_with_chinese_headers_is_imported(client, manager):
     text = (
         "车牌号,电池编码,化学体系,额定电量kWh,质量kg,投运日期,SOH%\n"
