@@ -75,6 +75,21 @@ def test_putting_packs_on_the_line_and_closing_the_batch_ask_first(client, auth,
         assert question in form[: form.index(">")], action
 
 
+def test_one_pack_on_a_batch_or_ready_as_a_parent_reads_in_the_singular(client, auth, world):
+    """Walk finding: "Input 422.00 kg · 1 packs" and "1 packs can be parents." in English."""
+    pack = make_pack(world["plant"], mass="500")
+    make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    client.get("/lang/en")
+    submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
+    url = f"/plant/batches/{db.session.scalar(sa.select(DismantlingBatch.id))}"
+    submit(client, f"{url}/add", {"codes": pack.code}, page=url)
+    batch = text(client.get(url))
+    assert "· 1 pack</dd>" in batch and "1 packs" not in batch
+    assembly = text(client.get("/plant/assembly"))
+    assert "1 pack can be a parent." in assembly and "1 packs" not in assembly
+
+
 def assembly_form(parent: Pack) -> dict:
     """The assembly form for a pack built from `parent`, without the insulation answer."""
     return {

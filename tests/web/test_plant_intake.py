@@ -76,6 +76,13 @@ def test_arrivals_list_the_truck_and_only_the_park_sees_them(client, auth, world
     assert client.get("/plant/warehouses/raw").status_code == 403
 
 
+def test_a_truck_back_with_one_booking_reads_in_the_singular(client, auth, world):
+    """Walk finding: the arrivals read "1 bookings, 2,700 kg loaded" in English."""
+    login(client, auth, world)
+    page = client.get("/plant/").get_data(as_text=True)
+    assert "1 booking, 2,700 kg loaded" in page and "1 bookings" not in page
+
+
 def test_receiving_through_the_form(client, auth, world):
     login(client, auth, world)
     response = receive(client, world, form_of(world))
