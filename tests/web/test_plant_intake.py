@@ -137,6 +137,17 @@ def test_a_weighed_mass_out_of_range_says_the_range_beside_the_lot(client, auth,
     assert row_counts() == before
 
 
+def test_packs_weighed_over_their_lot_say_both_masses_grouped(client, auth, world):
+    """Walk finding: "单独称重的电池包合计 99999.00 kg，而该批次为 2400.00 kg" (ungrouped, where
+    the page writes 2,400.00 kg)."""
+    login(client, auth, world)
+    codes = [f"{world['codes'][0]}, 99999", *world["codes"][1:]]
+    response = receive(client, world, form_of(world, codes=codes))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "add up to 99,999.00 kg, the lot to 2,400.00 kg" in text
+
+
 def test_existing_code_is_a_conflict_on_the_page(client, auth, world):
     login(client, auth, world)
     db.session.add(Pack(code=world["codes"][0], chemistry="LFP", mass_kg=100))

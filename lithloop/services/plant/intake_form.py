@@ -164,8 +164,8 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
         raise Invalid(
             _l(
                 "The packs weighed on their own add up to %(w)s kg, the lot to %(m)s kg.",
-                w=total,
-                m=mass,
+                w=f"{total:,.2f}",  # grouped, as the lot's mass is everywhere else
+                m=f"{mass:,.2f}",
             ),
             field=f"{prefix}.codes",
         )
