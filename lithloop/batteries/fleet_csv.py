@@ -48,6 +48,8 @@ MAX_RATED_KWH = Decimal(10_000)
 MAX_MASS_KG = Decimal(100_000)
 NUMBER_PLACES = 2  # the columns' decimals; more are rounded half up, as the preview shows
 _LIMITS = {"rated_kwh": MAX_RATED_KWH, "mass_kg": MAX_MASS_KG, "soh_pct": Decimal(100)}
+#: A number written with a decimal comma (12,5 or 2225,75): not a thousands separator.
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CHEMISTRIES = vocab.CHEMISTRIES
 
@@ -189,7 +191,10 @@ class _RowParser:
         for col in ("rated_kwh", "mass_kg", "soh_pct"):
             raw = cell[col].removesuffix("%").strip() if col == "soh_pct" else required(col)
             numbers[col] = value = parse_decimal(raw) if raw else None
-            if raw and value is None:
+            if raw and value is None and _DECIMAL_COMMA.fullmatch(raw):  # 12,5: Europe's
+                suggested = raw.replace(",", ".")
+                err(_issue(n, col, ImportCode.DECIMAL_COMMA, value=cell[col], suggested=suggested))
+            elif raw and value is None:
                 err(_issue(n, col, ImportCode.BAD_NUMBER, value=cell[col]))
             elif value is None:
                 continue

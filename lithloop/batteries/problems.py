@@ -78,6 +78,7 @@ class ImportCode(StrEnum):
     # cell errors
     REQUIRED = "required"
     BAD_NUMBER = "bad_number"
+    DECIMAL_COMMA = "decimal_comma"
     NOT_POSITIVE = "not_positive"
     SOH_OUT_OF_RANGE = "soh_out_of_range"
     BAD_DATE = "bad_date"
@@ -111,6 +112,10 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.TOO_MANY_ROWS: "The file has more than {limit} data rows; split it.",
     ImportCode.REQUIRED: "This cell is required.",
     ImportCode.BAD_NUMBER: "'{value}' is not a number.",
+    ImportCode.DECIMAL_COMMA: (
+        "'{value}' has a decimal comma; write {suggested} (a point for decimals, a comma only "
+        "between thousands)."
+    ),
     ImportCode.NOT_POSITIVE: "'{value}' must be greater than 0.",
     ImportCode.SOH_OUT_OF_RANGE: "SoH '{value}' must be between 0 and 100 (%).",
     ImportCode.BAD_DATE: "'{value}' is not a date; write it as YYYY-MM-DD.",

@@ -73,6 +73,9 @@ ISSUES = {
     "too_many_rows": _l("The file has more than {limit} data rows; split it."),
     "required": _l("This cell is required."),
     "bad_number": _l("'{value}' is not a number."),
+    "decimal_comma": _l(
+        "'{value}' has a decimal comma; write {suggested} (a point for decimals, a comma only between thousands)."  # noqa: E501 (one message)
+    ),
     "not_positive": _l("'{value}' must be greater than 0."),
     "soh_out_of_range": _l("SoH '{value}' must be between 0 and 100 (%)."),
     "bad_date": _l("'{value}' is not a date; write it as YYYY-MM-DD."),

@@ -162,6 +162,19 @@ def test_a_file_of_one_pack_reads_in_the_singular_in_english(client, manager):
     assert "Import all 2 packs?" in two.get_data(as_text=True)
 
 
+def test_a_decimal_comma_is_refused_with_the_number_to_write(client, manager):
+    """Walk finding: a mass of "2225,75" (a European Excel's decimal comma) read only
+    "“2225,75”不是数字", where the forms say to use a point for decimals."""
+    row = '黑C·D1,,LFP,324,"2225,75",2019-05-01,"75,5"\n'
+    response = upload(client, (HEADER + row).encode())
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "“2225,75”用了逗号作小数点，请写成 2225.75" in body
+    assert "“75,5”用了逗号作小数点，请写成 75.5" in body
+    thousands = upload(client, (HEADER + '黑C·D2,,LFP,324,"2,225",2019-05-01,80\n').encode())
+    assert thousands.status_code == 200  # a thousands separator stays one
+
+
 def test_gbk_file_with_chinese_headers_is_imported(client, manager):
     text = (
         "车牌号,电池编码,化学体系,额定电量kWh,质量kg,投运日期,SOH%\n"
