@@ -158,6 +158,9 @@ def issue_text(issue) -> str:
         params["detail"] = labels.code_reason(str(params["reason"]), params)
     if code == "bad_columns":  # only the lists that are not empty; our columns by name
         params["missing"] = column_list(params.get("missing"))
+        for key in ("unknown", "duplicated"):  # headers as typed, listed the reader's way
+            if typed := [c for c in str(params.get(key) or "").split(", ") if c]:
+                params[key] = str(listed(typed))
         params["expected"] = column_list(params.get("expected"))
         params["details"] = column_details(params, COLUMN_PARTS, "")
     return _format(str(ISSUES[code]), params)

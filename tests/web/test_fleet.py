@@ -105,6 +105,15 @@ def test_wrong_columns_explained(client, manager):
     assert pack_count() == 0
 
 
+def test_the_unknown_and_duplicated_headers_are_listed_the_chinese_way(client, manager):
+    """Walk finding: "无法识别：code, chem, kwh, kg, date。" (an English list in a Chinese
+    sentence, where the missing columns beside it are listed with 、)."""
+    body = upload(client, b"plate,code,chem,kwh\nA,B,LFP,1\n").get_data(as_text=True)
+    assert "无法识别：code、chem、kwh。" in body  # plate is read as vehicle_plate
+    twice = upload(client, (HEADER.strip() + ",车牌号,质量kg\n").encode()).get_data(as_text=True)
+    assert "重复：车牌号、质量kg。" in twice
+
+
 def test_a_header_error_names_only_what_is_wrong(client, manager):
     response = upload(client, "序号,plate,chemistry,rated_kwh,mass_kg\n1,黑C·D1,LFP,1,1\n".encode())
     body = response.get_data(as_text=True)
