@@ -297,6 +297,23 @@ def test_full_day_is_409_naming_free_days_and_cancel_frees_it(app, client, world
     )
 
 
+def test_a_closed_weekday_is_refused_as_closed_not_as_full(client, world):
+    """A Sunday has room enough (nothing is booked on it): it was refused as "full", which
+    tells the owner to wait for room rather than that trucks never come that day."""
+    sunday = clock.today() + timedelta(days=1)
+    while sunday.weekday() != 6:
+        sunday += timedelta(days=1)
+    response = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], date=sunday.isoformat(), lots=[lot()]),
+        headers=headers(client, world["dealer"]),
+    )
+    assert response.status_code == 409 and response.json["field"] == "date", response.json
+    message = response.json["message"]
+    assert "不上门收货" in message and "约满" not in message, message
+    assert booking_count() == 0
+
+
 def test_damaged_lots_must_take_an_early_day(client, world):
     h = headers(client, world["dealer"])
     late = body(world["site"], date=open_day(10).isoformat())

@@ -122,6 +122,12 @@ def _book(
                 d=draft.pickup_date,
                 free=free,
             )
+        elif not status.open:  # a closed weekday: "full" would send them to wait for room
+            why = _l(
+                "The park does not collect on %(d)s. Next free days: %(free)s.",
+                d=draft.pickup_date,
+                free=free,
+            )
         else:
             why = _l("%(d)s is full. Next free days: %(free)s.", d=draft.pickup_date, free=free)
         raise Conflict(why, field="date", code=Code.DAY_FULL)
