@@ -314,6 +314,53 @@ def test_a_closed_weekday_is_refused_as_closed_not_as_full(client, world):
     assert booking_count() == 0
 
 
+def test_a_code_waiting_in_one_booking_is_refused_in_another(client, auth, world):
+    """The same pack code was accepted in a second booking while the first still waited:
+    two trucks sent for one pack. Refused beside the lot's codes until the first is
+    cancelled; another organisation is not told which booking holds it."""
+    from datetime import date
+
+    from lithloop.batteries import make_park_code
+
+    code = make_park_code(8, chemistry_letter="B", product_type="P", produced=date(2019, 5, 4))
+    h = headers(client, world["dealer"])
+    coded = [lot(codes=[code])]
+    first = client.post("/api/v1/bookings", json=body(world["site"], lots=coded), headers=h)
+    assert first.status_code == 201, first.json
+    again = client.post("/api/v1/bookings", json=body(world["site"], lots=coded), headers=h)
+    assert again.status_code == 409 and again.json["error"] == "already_booked", again.json
+    assert again.json["field"] == "lots[0].codes"
+    assert f"#{first.json['id']}" in again.json["message"] and booking_count() == 1
+
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        "date": open_day(2).isoformat(),
+        "slot": "08:00-10:00",
+        "lots-0-chemistry": "LFP",
+        "lots-0-form": "pack",
+        "lots-0-count": "1",
+        "lots-0-mass_kg": "500",
+        "lots-0-condition": "intact",
+        "lots-0-codes": code,
+    }
+    page = submit(client, "/bookings/new", form, page="/bookings/new")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and booking_count() == 1  # the form's answer to any refusal
+    assert re.search(r'id="lots-0-codes-err">[^<]*已在预约 #', html), html
+
+    other_org = make_org(name="另一家经销店")
+    other = make_user(other_org)
+    theirs = body(make_site(other_org), lots=coded)
+    refused = client.post("/api/v1/bookings", json=theirs, headers=headers(client, other))
+    assert refused.status_code == 409 and f"#{first.json['id']}" not in refused.json["message"]
+
+    cancel = client.post(f"/api/v1/bookings/{first.json['id']}/cancel", json={}, headers=h)
+    assert cancel.status_code == 200
+    later = client.post("/api/v1/bookings", json=body(world["site"], lots=coded), headers=h)
+    assert later.status_code == 201, later.json
+
+
 def test_damaged_lots_must_take_an_early_day(client, world):
     h = headers(client, world["dealer"])
     late = body(world["site"], date=open_day(10).isoformat())

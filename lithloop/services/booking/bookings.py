@@ -23,6 +23,7 @@ from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.booking_list import get_booking
+from lithloop.services.booking.code_holds import refuse_codes_booked
 from lithloop.services.booking.draft import BookingDraft, parse_draft
 from lithloop.services.booking.draft_quote import own_site, quote_draft
 from lithloop.services.booking.errors import Code
@@ -109,6 +110,7 @@ def _book(
     draft = parse_draft(raw, today)
     site = own_site(user, draft.site_id)
     _check_window(site, draft)
+    refuse_codes_booked(user, draft)
     quote = quote_draft(user, draft)
     _check_hazard_date(draft, today)
     day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room

@@ -1,0 +1,46 @@
+"""A pack code waits in one pickup at a time: a draft naming a code that an active booking
+(requested or scheduled) already lists is refused, so that no pack is fetched twice."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingLot, BookingStatus, User
+from lithloop.services.booking.draft import BookingDraft
+from lithloop.services.booking.errors import Code
+from lithloop.services.errors import Conflict
+
+WAITING = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
+
+
+def refuse_codes_booked(user: User, draft: BookingDraft) -> None:
+    """Conflict (409 already_booked, on the lot's codes) when a code of the draft is in an
+    active booking; the booking's number is named only to its own organisation."""
+    wanted = {code: i for i, lot in enumerate(draft.lots) for code in lot.codes}
+    if not wanted:
+        return
+    rows = db.session.execute(
+        sa.select(BookingLot.booking_id, BookingLot.codes, Booking.organisation_id)
+        .join(Booking, Booking.id == BookingLot.booking_id)
+        .where(Booking.status.in_(WAITING), sa.cast(BookingLot.codes, sa.Text) != "[]")
+        .order_by(BookingLot.booking_id)
+    )
+    for booking_id, codes, organisation_id in rows:
+        taken = [code for code in codes or () if code in wanted]
+        if not taken:
+            continue
+        code = taken[0]
+        if organisation_id == user.organisation_id:
+            message = _l(
+                "Code %(code)s is already in booking #%(id)s, waiting for its pickup.",
+                code=code,
+                id=booking_id,
+            )
+        else:
+            message = _l(
+                "Code %(code)s is already booked for a pickup by another organisation.",
+                code=code,
+            )
+        raise Conflict(message, field=f"lots[{wanted[code]}].codes", code=Code.ALREADY_BOOKED)
