@@ -1,7 +1,7 @@
 """Pages no journey opened, at phone and desktop width in Chinese and English: the public ones
-(login, registration, the public price page, a public passport), the buyer's quote requests,
-company page and account, the dealer's settlements and sites (issue #19's layout and
-language checks)."""
+(login, registration, the public price page, a public passport), the buyer's catalog with
+its filters open, quote requests, company page and account, the dealer's settlements and
+sites (issue #19's layout and language checks)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def test_buyer_and_dealer_pages(browser, live_server, screenshots):
         live_server,
         "buyer@demo.lithloop",
         {
+            "catalog-filtered": "/market/?min_soh=50",  # the filters open, with "Clear"
             "rfqs": "/market/rfqs",
             "rfq-new": "/market/rfqs/new",
             "company": "/market/company",
