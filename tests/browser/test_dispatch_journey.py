@@ -66,6 +66,8 @@ def test_dispatcher_runs_moves_publishes_and_opens_documents(browser, live_serve
     page.click(".move-form button[type=submit]")
     page.wait_for_load_state()
     assert page.locator(".flash.success, .flash").first.inner_text().startswith("已调整")
+    # the draft, before publishing: its publish button and roster link (after it, both go)
+    sweep(browser, live_server, "dispatcher@demo.lithloop", {"plan-draft": plan_url}, screenshots)
 
     page.click("a[href$='/publish']")  # asks first: who will be told, which drivers
     page.wait_for_load_state()
