@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -362,6 +363,34 @@ def test_a_move_that_breaks_a_rule_is_refused_and_changes_nothing(client, auth, 
     assert f'<option value="{damaged}" selected>' in form
     assert f'<option value="{plain.id}" selected>' in form
     assert 'name="position" type="number" min="1" value="1"' in form
+
+
+@pytest.mark.parametrize("typed", ["-3", "abc", "99999999999999999999", "0", "999"])
+def test_a_move_to_a_position_there_is_not_names_the_positions_there_are(
+    client, auth, day_world, typed
+):
+    """A negative position was refused with "between 0 and 2147483647" (the column's
+    limit, beside a form asking for a pickup number), a 20-digit one with "digits 0-9"."""
+    from tests.conftest import submit
+
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    intact = day_world["bookings"][1]
+    truck = _truck_of(plan, intact)
+    before = {r.truck_id: [s.booking_id for s in r.stops] for r in plan.routes}
+    auth.login(day_world["dispatcher"].email)
+    response = submit(
+        client,
+        f"/dispatch/plans/{plan.id}/move",
+        {"booking_id": intact, "truck_id": truck, "position": typed},
+        page=f"/dispatch/plans/{plan.id}",
+        follow_redirects=True,
+    )
+    form = response.get_data(as_text=True).split('id="move"')[1].split("</form>")[0]
+    refused = form.split('id="move-err">')[1].split("</p>")[0]
+    assert re.fullmatch(r"请选择 1 到 \d 之间的位置。", refused), refused
+    db.session.expire_all()
+    plan = db.session.get(Plan, plan.id)
+    assert {r.truck_id: [s.booking_id for s in r.stops] for r in plan.routes} == before
 
 
 def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client, auth, day_world):

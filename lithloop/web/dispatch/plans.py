@@ -73,7 +73,9 @@ def move(plan_id: int):
             plan_id,
             int_value("booking_id", 0),
             int_value("truck_id", 0),
-            int_value("position", 0),
+            # typed: anything but a small whole number is position 0, which the service
+            # refuses naming the positions there are (not the column's 2147483647)
+            _digits(request.form.get("position")) or 0,
         )
     except ServiceError as exc:
         if exc.status == 404 and exc.field is None:
