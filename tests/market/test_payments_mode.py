@@ -7,6 +7,7 @@ import pytest
 from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import Order, PackState
+from lithloop.services.market import catalog
 from tests.conftest import Auth, api_headers, make_app
 from tests.market.support import list_packs, make_admin, make_buyer
 
@@ -50,6 +51,24 @@ def test_without_a_key_checkout_refuses_before_reserving_anything(unpaid_app):
         assert not payments.enabled()
         with pytest.raises(payments.PaymentError):  # the fake server is never started
             payments.gateway()
+
+
+def test_without_a_key_the_cart_says_so_instead_of_offering_to_order(unpaid_app):
+    """The cart offered "Order and pay" with payments off: the buyer chose the delivery,
+    pressed it, and only then read that no order can be placed."""
+    from tests.conftest import submit
+
+    buyer = make_buyer()
+    (pack,) = list_packs(1)
+    client = unpaid_app.test_client()
+    client.get("/lang/zh_CN")
+    Auth(client).login(buyer.email)
+    group = catalog.group_id(pack)
+    added = submit(client, "/market/cart/add", {"group_id": group, "quantity": 1}, page="/market/")
+    assert added.status_code in (302, 303)
+    page = client.get("/market/cart").get_data(as_text=True)
+    assert 'id="payments-off"' in page and "请联系产业园" in page
+    assert "下单并付款" not in page  # no button that can only be refused
 
 
 def test_admins_are_warned_when_payments_are_off(unpaid_app, app):
