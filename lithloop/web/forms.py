@@ -23,7 +23,18 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
 )
+
+
+class InRange(NumberRange):
+    """NumberRange, silent on a value that did not read as a number: its field already says
+    "not a valid decimal" (both messages beside one field read as two problems)."""
+
+    def __call__(self, form, field):
+        if field.data is None and field.process_errors:
+            raise StopValidation()
+        super().__call__(form, field)
 
 
 class LoginForm(FlaskForm):
@@ -95,7 +106,7 @@ class SiteForm(FlaskForm):
         places=6,
         validators=[
             InputRequired(message=PLACE_THE_SITE),
-            NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90.")),
+            InRange(-90, 90, message=_l("Latitude must be between -90 and 90.")),
         ],
     )
     lon = DecimalField(
@@ -103,7 +114,7 @@ class SiteForm(FlaskForm):
         places=6,
         validators=[
             InputRequired(message=PLACE_THE_SITE),
-            NumberRange(-180, 180, message=_l("Longitude must be between -180 and 180.")),
+            InRange(-180, 180, message=_l("Longitude must be between -180 and 180.")),
         ],
     )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])

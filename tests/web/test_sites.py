@@ -65,6 +65,17 @@ def test_bad_site_is_explained_beside_the_field(client, dealer, field, value, me
     assert site_count() == 0
 
 
+@pytest.mark.parametrize("field", ["lat", "lon"])
+def test_a_coordinate_that_is_not_a_number_gets_one_message(client, dealer, field):
+    """A comma for the decimal point ("44,59") got two errors beside the field: "not a valid
+    decimal" and "must be between -90 and 90", as if the number were out of range."""
+    response = submit(client, "/sites/new", {**GOOD, field: "44,59"})
+    assert response.status_code == 422 and site_count() == 0
+    body = response.get_data(as_text=True)
+    told = re.findall(rf'<p class="error" id="{field}-err">(.*?)</p>', body, re.S)
+    assert len(told) == 1 and "不是有效的小数" in told[0] and "之间" not in told[0], told
+
+
 def test_edit_keeps_the_site_when_input_is_bad(client, dealer):
     submit(client, "/sites/new", GOOD)
     site = db.session.scalar(sa.select(Site))
