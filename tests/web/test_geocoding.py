@@ -47,6 +47,17 @@ def test_unknown_place_suggests_names(client, dealer):
     assert 'id="address-err"' in response.get_data(as_text=True)
 
 
+def test_the_suggested_names_are_listed_in_the_pages_language(client, dealer):
+    """On an English page the suggestions were joined with the Chinese list mark "、"."""
+    client.get("/lang/en")
+    response = submit(
+        client, "/sites/new", {**FORM, "city": "", "address": "Suifenhei Linkow", "locate": "1"}
+    )
+    told = response.get_data(as_text=True).split('id="address-err">')[1].split("</p>")[0]
+    assert "Did you mean" in told and "Suifenhe" in told, told
+    assert "\u3001" not in told and ", " in told, told
+
+
 def test_api_geocodes_a_site_without_coordinates(client, dealer):
     response = client.post(
         "/api/v1/sites/",

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop.geo.geocoders import Geocoder, GeocodeResult, GeocodingUnavailable, get_geocoder
+from lithloop.i18n import listed
 from lithloop.services.errors import Invalid, ServiceError
 
 _CACHE_KEY = "lithloop.geocoder"
@@ -59,7 +60,7 @@ def locate(address: str) -> GeocodeResult:
             field="address",
         ) from exc
     if result is None:
-        suggestions = "、".join(coder.suggest(address)) or "—"
+        suggestions = listed(list(coder.suggest(address)))  # "a, b" in English, "a、b" in Chinese
         raise Invalid(
             _l("No place found for this address. Did you mean: %(s)s?", s=suggestions),
             field="address",
