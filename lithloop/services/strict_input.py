@@ -26,6 +26,7 @@ from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
 
 INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
+LONG_INT_RE = re.compile(r"[+-]?[0-9]{19,}")
 DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
 AMOUNT_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -49,6 +50,10 @@ def _clean(raw) -> str:
 def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
     """A whole number in [minimum, maximum] from ASCII digits (an optional sign)."""
     text = _clean(raw)
+    if LONG_INT_RE.fullmatch(text):  # digits, only too many: out of range, not garbled
+        raise Invalid(
+            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+        )
     if not INT_RE.fullmatch(text):
         raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
     value = int(text)

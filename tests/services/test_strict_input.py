@@ -6,6 +6,7 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
@@ -83,6 +84,15 @@ def test_whole_numbers_are_ascii_and_bounded(typed):
     with pytest.raises(Invalid):
         strict_int(typed, "n")
     assert int_or_default(typed, 7) == 7
+
+
+def test_a_whole_number_of_too_many_digits_is_out_of_range_not_garbled():
+    """Twenty digits were refused with "Enter a whole number (digits 0-9)": they are."""
+    for typed in ("9" * 20, "-" + "9" * 25):
+        with force_locale("en"), pytest.raises(Invalid) as refused:
+            strict_int(typed, "n", minimum=1, maximum=1000)
+        with force_locale("en"):
+            assert str(refused.value.message) == "Enter a number between 1 and 1000."
 
 
 def test_whole_number_range_and_default():
