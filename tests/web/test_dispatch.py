@@ -428,6 +428,20 @@ def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client,
     assert refused.value.code == "not_published"
 
 
+def test_the_plan_names_the_dangerous_goods_document_as_the_driver_and_manifest_do(
+    client, auth, day_world
+):
+    """The plan's link read "危险货物运输单", the driver's page and the manifest "危险货物运单"
+    (two English spellings of one name): one document, one name."""
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    links = re.findall(r'href="/routes/\d+/dangerous-goods">([^<]+)</a>', page)
+    assert links and set(links) == {"危险货物运单"}, links
+    manifest = client.get(re.search(r"/routes/\d+/manifest", page)[0])
+    assert "危险货物运单</a>" in manifest.get_data(as_text=True)
+
+
 def test_plan_map_uses_leaflet_when_a_tile_server_is_configured(app, client, auth, day_world):
     import json
     from html import unescape
