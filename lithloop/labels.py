@@ -208,6 +208,15 @@ FORM = _table(
         Form.BLACK_MASS: _l("black mass"),
     }
 )
+#: The same after a count of one ("1 pack", not "1 packs").
+FORM_ONE = _table(
+    {
+        Form.PACK: _l("pack"),
+        Form.MODULE: _l("module"),
+        Form.CELL: _l("cell"),
+        Form.BLACK_MASS: _l("black mass"),
+    }
+)
 #: The SP376 checklist: why a lot is damaged or defective.
 SP376_ITEM = _table(
     {

@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from lithloop import labels, pdf
+from lithloop import pdf
 from lithloop.extensions import db
 from lithloop.models import PlanRoute, PlanStatus, Role
 from lithloop.services.accounts import policies
 from lithloop.services.dispatch import roster
 from lithloop.services.dispatch import transport_docs as docs
+from lithloop.web.pricing_text import form_name
 
 bp = Blueprint("documents", __name__, url_prefix="/routes")
 STAFF = policies.REGION_STAFF
@@ -99,7 +100,7 @@ def _context(route: PlanRoute) -> dict:
         "truck": route.truck,
         "driver": roster.driver_of(route),
         "hazard_text": lambda lot: str(HAZARD[docs.lot_hazard(lot)]),
-        "form_name": lambda form: labels.label(labels.FORM, form),
+        "form_name": form_name,
         "docs": docs,
     }
 

@@ -31,6 +31,7 @@ from lithloop.web.access import roles_required
 from lithloop.web.documents import HAZARD
 from lithloop.web.driver_page import current_stop_id, today_and_later
 from lithloop.web.plan_view import plan_map
+from lithloop.web.pricing_text import form_name
 
 bp = Blueprint("driver", __name__, url_prefix="/driver")
 
@@ -73,7 +74,7 @@ def _page(errors: dict | None = None, status: int = 200):
         tolerance=pickup_checks.tolerance_pct(),
         hazard_text=lambda lot: str(HAZARD[lot_hazard(lot)]),
         hazard_key=lot_hazard,
-        form_name=lambda form: labels.label(labels.FORM, form),
+        form_name=form_name,
     ), status
 
 

@@ -114,9 +114,9 @@ def condition_name(value: str) -> str:
     return labels.label(labels.CONDITION, value)
 
 
-def form_name(value: str) -> str:
-    """A lot's form in words, after its count ("2 packs")."""
-    return labels.label(labels.FORM, value)
+def form_name(value: str, count: int | None = None) -> str:
+    """A lot's form in words, after its count ("2 packs", "1 pack")."""
+    return labels.label(labels.FORM_ONE if count == 1 else labels.FORM, value)
 
 
 def price_name(key: str) -> str:

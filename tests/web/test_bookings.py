@@ -517,6 +517,23 @@ def test_a_booking_names_what_each_lot_counts(client, auth, world, lang, first, 
     assert first in summaries[0] and second in summaries[1], summaries
 
 
+@pytest.mark.parametrize(("lang", "one"), [("zh_CN", "1 个电池包 · "), ("en", "1 pack · ")])
+def test_a_lot_of_one_pack_is_not_one_packs(client, auth, world, lang, one):
+    """An English page read "LFP · 1 packs · 500 kg"."""
+    made = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], lots=[lot(count=1)]),
+        headers=headers(client, world["dealer"]),
+    )
+    client.get(f"/lang/{lang}")
+    auth.login(world["dealer"].email)
+    page = client.get(f"/bookings/{made.json['id']}").get_data(as_text=True)
+    summary = re.sub(
+        r"<[^>]+>", "", re.findall(r"<summary>(.*?)</summary>", page.split("<main")[1])[0]
+    )
+    assert one in summary and "1 packs" not in summary, summary
+
+
 @pytest.mark.parametrize(
     ("lang", "label"),
     [("zh_CN", "数量"), ("en", "Quantity")],
