@@ -328,13 +328,13 @@
     if (mass > 0 && booked > 0) {
       var off = (mass - booked) / booked * 100;
       if (Math.abs(off) > tolerance) {
-        problems.push(text("mass", { p: (off > 0 ? "+" : "") + off.toFixed(1) + " %", t: tolerance + " %", b: Math.round(booked) }));
+        problems.push(text("mass", { p: (off > 0 ? "+" : "") + off.toFixed(1) + " %", t: tolerance + " %", b: Math.round(booked).toLocaleString("en-US") }));
       }
     }
     if (missing.length && (loaded.length || submitting)) {
-      problems.push(text("missing", { n: missing.length, c: missing.slice(0, 5).join(", ") }));
+      problems.push(text("missing", { n: missing.length, c: missing.slice(0, 5).join(T.sep || ", ") }));
     }
-    if (unexpected.length) { problems.push(text("unexpected", { n: unexpected.length, c: unexpected.slice(0, 5).join(", ") })); }
+    if (unexpected.length) { problems.push(text("unexpected", { n: unexpected.length, c: unexpected.slice(0, 5).join(T.sep || ", ") })); }
     var warning = form.querySelector(".check-warning");
     var note = form.elements.note;
     warning.textContent = "";

@@ -67,11 +67,11 @@ def _stop_facts(live, stop_id: int) -> dict:
 
 
 def _list_codes(live, stop_id: int) -> None:
-    """Give the stop's booking two expected pack codes (demo lots may list none)."""
+    """Give the stop's booking three expected pack codes (demo lots may list fewer)."""
     with live.app.app_context():
         lot = db.session.get(PlanStop, stop_id).booking.lots[0]
-        if not lot.codes:
-            lot.codes = [code(), code()]
+        if len(lot.codes) < 3:
+            lot.codes = [code(), code(), code()]
             db.session.commit()
         db.session.remove()
 
@@ -109,8 +109,9 @@ def test_driver_scans_is_warned_and_confirms_offline_then_syncs(browser, live_se
     form.locator("input[name=mass_kg]").fill(str(heavy))
     warning = form.locator(".check-warning")
     assert warning.is_visible() and "+22.0 %" in warning.inner_text()
-    if len(facts["codes"]) > 1:
-        assert facts["codes"][1] in warning.inner_text()
+    said = warning.inner_text()
+    assert f"{round(facts['booked']):,} kg" in said, said  # 1,260 kg as on the page, not 1260
+    assert "、".join(facts["codes"][1:3]) in said and ", " not in said, said  # a Chinese list
     form.locator("button[type=submit]").click()
     assert page.evaluate("document.activeElement.name") == "note"  # the note is asked for
     assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
