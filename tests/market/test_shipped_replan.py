@@ -229,3 +229,24 @@ def test_a_run_takes_a_shipped_delivery_off_another_trucks_locked_route(app):
     assert _routed(plan, order) == [truck.id]
     publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)
     assert db.session.get(Plan, plan.id).status is PlanStatus.PUBLISHED
+
+
+def test_a_runs_log_says_which_shipped_order_it_left_out_and_on_which_truck(app):
+    """Only the plan page listed a shipped order left out; the run's log had no line for
+    it. It has one, in the reader's language, naming the order and its truck."""
+    from lithloop.web.dispatch.run_log import run_log
+
+    truck, other, dispatcher, day, order = _world()
+    truck.active = False
+    db.session.commit()
+    plan = _run(day, dispatcher)
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        zh = run_log(plan.run.log).lines
+    with app.test_request_context("/"), force_locale("en"):
+        en = run_log(plan.run.log).lines
+    said = [t for t in zh if f"订单 #{order.id}" in t]
+    assert len(said) == 1 and truck.plate in said[0] and "停用" in said[0], zh
+    assert untranslated(said[0]) == [], said
+    assert any(
+        f"order #{order.id}, shipped on truck {truck.plate}, was left out" in t for t in en
+    ), en

@@ -48,6 +48,7 @@ from lithloop.services.dispatch.run_control import (
     FINISHED_LINE,
     FINISHING_DAY_S,
     RESULT_LINE,
+    STRANDED_LINE,
 )
 from lithloop.services.errors import Invalid
 
@@ -206,6 +207,14 @@ def dropped_lines(day: date, stops: list[PlanStop]) -> list[str]:
             plate=s.route.truck.plate,
         )
         for s in stops
+    ]
+
+
+def stranded_lines(day: date, stranded: list[shipped.Stranded]) -> list[str]:
+    """The run log's line for each shipped order left out (run_log tells them)."""
+    return [
+        STRANDED_LINE.format(day=day, id=s.order.id, reason=s.reason.value, plate=s.truck.plate)
+        for s in stranded
     ]
 
 
@@ -414,6 +423,7 @@ def _plan_one_day(
                     going=len(going),
                 ),
                 *dropped_lines(day, ended),
+                *stranded_lines(day, placed.stranded),
                 *problem.problem.notes,
             ],
         )

@@ -30,6 +30,9 @@ FINISHED_LINE = "{day}: finished at the dispatcher's request after {seconds} s"
 #: A stop taken off a route the run keeps as it is (locked, or over): its booking or order
 #: ended since (`what`: booking | order; `status`: its stored status; the plate last).
 DROPPED_LINE = "{day}: {what} #{id} is {status} now: its stop taken off the kept route of {plate}"
+#: A shipped order the run could not keep on its truck (shipped.Stranded): left out, `reason`
+#: a vocab.ShippedLeftOut code, the plate of the truck its packs are on last.
+STRANDED_LINE = "{day}: shipped order #{id} left out ({reason}): its packs are on {plate}"
 #: After a "finish now", each later day of the horizon is searched this long (seconds).
 FINISHING_DAY_S = 1
 

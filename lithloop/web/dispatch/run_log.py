@@ -15,8 +15,10 @@ from lithloop.services.dispatch.run_control import (
     FINISHED_LINE,
     MODE_MARK,
     RESULT_LINE,
+    STRANDED_LINE,
 )
 from lithloop.services.dispatch.runs import QUEUED_ERROR, STALE_ERROR, UNREACHABLE_ERROR
+from lithloop.vocab import ShippedLeftOut
 
 
 def _pattern(line: str) -> re.Pattern:
@@ -29,6 +31,7 @@ _RESULT = _pattern(RESULT_LINE)
 _FINISHED = _pattern(FINISHED_LINE)
 # the plate, last, as it is (a plate may hold a space)
 _DROPPED = re.compile(_pattern(DROPPED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
+_STRANDED = re.compile(_pattern(STRANDED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ def _line(text: str) -> str | None:
     dropped = _DROPPED.fullmatch(text)
     if dropped:
         return _dropped(dropped)
+    stranded = _STRANDED.fullmatch(text)
+    if stranded:
+        return _stranded(stranded)
     finished = _FINISHED.fullmatch(text)
     if finished:
         return _(
@@ -96,6 +102,25 @@ def _dropped(line: re.Match) -> str:
         day=line["day"],
         id=line["id"],
         status=labels.label(labels.ORDER_STATUS, line["status"]),
+        plate=line["plate"],
+    )
+
+
+def _stranded(line: re.Match) -> str:
+    """A shipped order the run could not keep on the truck its packs are on: left out."""
+    if line["reason"] == ShippedLeftOut.TRUCK_INACTIVE:
+        return _(
+            "%(day)s: order #%(id)s, shipped on truck %(plate)s, was left out: that truck is "
+            "not active, and no other truck has its packs",
+            day=line["day"],
+            id=line["id"],
+            plate=line["plate"],
+        )
+    return _(
+        "%(day)s: order #%(id)s, shipped on truck %(plate)s, was left out: the route of that "
+        "truck is kept as it is and cannot take the delivery",
+        day=line["day"],
+        id=line["id"],
         plate=line["plate"],
     )
 
