@@ -21,6 +21,7 @@ from lithloop.vocab import (
     BookingStatus,
     Chemistry,
     Condition,
+    DeliveryException,
     Form,
     LeftOutReason,
     OrderStatus,
@@ -177,6 +178,18 @@ PICKUP_EXCEPTION = _table(
         PickupException.LEAKING_UNSAFE: _l("Leaking or unsafe"),
         PickupException.ACCESS_BLOCKED: _l("Access blocked"),
         PickupException.BREAKDOWN: _l("Truck breakdown"),
+    }
+)
+
+#: Why a driver could not deliver, in words (the driver's choices, the buyer's and the
+#: dispatchers' notices, the order's history).
+DELIVERY_EXCEPTION = _table(
+    {
+        DeliveryException.NOBODY_THERE: _l("Nobody there to receive the packs"),
+        DeliveryException.REFUSED: _l("The buyer refused the packs"),
+        DeliveryException.ACCESS_BLOCKED: _l("Access blocked"),
+        DeliveryException.ADDRESS_WRONG: _l("Address wrong or not found"),
+        DeliveryException.BREAKDOWN: _l("Truck breakdown"),
     }
 )
 
@@ -402,6 +415,7 @@ VOCABULARIES: dict[str, tuple[type[enum.Enum], Table]] = {
     "left-out delivery reason": (LeftOutReason, LEFT_OUT_DELIVERY_REASON),
     "shipped delivery left-out reason": (ShippedLeftOut, SHIPPED_LEFT_OUT_REASON),
     "pickup exception": (PickupException, PICKUP_EXCEPTION),
+    "delivery exception": (DeliveryException, DELIVERY_EXCEPTION),
     "chemistry": (Chemistry, CHEMISTRY),
     "condition": (Condition, CONDITION),
     "form": (Form, FORM),

@@ -176,6 +176,16 @@ class PickupException(StrEnum):
     BREAKDOWN = "breakdown"
 
 
+class DeliveryException(StrEnum):
+    """Why a driver could not hand a buyer's packs over at a delivery stop."""
+
+    NOBODY_THERE = "nobody_there"
+    REFUSED = "refused"
+    ACCESS_BLOCKED = "access_blocked"
+    ADDRESS_WRONG = "address_wrong"
+    BREAKDOWN = "breakdown"
+
+
 #: Chemistries in the order forms and lists show them.
 CHEMISTRIES: tuple[str, ...] = tuple(c.value for c in Chemistry)
 FORMS: tuple[str, ...] = tuple(f.value for f in Form)

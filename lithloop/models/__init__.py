@@ -29,6 +29,7 @@ from lithloop.models.idempotency import IdempotencyKey
 from lithloop.models.market import (
     PAID_STATUSES,
     Order,
+    OrderEvent,
     OrderLine,
     OrderStatus,
     Payment,
@@ -103,6 +104,7 @@ __all__ = [
     "OutboxMessage",
     "PAID_STATUSES",
     "Order",
+    "OrderEvent",
     "OrderLine",
     "OrderStatus",
     "Payment",

@@ -56,6 +56,9 @@ class Order(TimestampMixin, db.Model):
     delivery_km: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 1))
     delivery_eta: Mapped[date | None] = mapped_column(sa.Date)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A delivery brought back to the park undelivered is due again from this day on (no run
+    # of an earlier day plans it: its packs may still be on the truck that day).
+    due_from: Mapped[date | None] = mapped_column(sa.Date)
     reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -68,6 +71,9 @@ class Order(TimestampMixin, db.Model):
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id")
     payment: Mapped[Payment | None] = relationship(back_populates="order", uselist=False)
     refunds: Mapped[list[Refund]] = relationship(back_populates="order", order_by="Refund.id")
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id"
+    )
 
     @property
     def handed_over(self) -> bool:
@@ -82,6 +88,24 @@ class Order(TimestampMixin, db.Model):
     def refundable_fen(self) -> int:
         """What was paid and not yet refunded."""
         return self.total_fen - self.refunded_fen if self.status in PAID_STATUSES else 0
+
+
+class OrderEvent(db.Model):
+    """An append-only record of what happened to an order's delivery on the road: a driver's
+    exception at its stop, its packs brought back to the park undelivered."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("market_order.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(24))  # delivery_exception | back_to_park
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")  # a person's own words
+    # What the platform recorded, as data told in the reader's language: the day, the
+    # truck's plate, the reason's code.
+    detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+    by_user: Mapped[User | None] = relationship()
 
 
 class OrderLine(db.Model):

@@ -16,7 +16,8 @@ from lithloop import labels, letters
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
 from lithloop.models.market import Order, OrderStatus
-from lithloop.vocab import DeliveryState
+from lithloop.services.dispatch import delivery_back
+from lithloop.vocab import DeliveryState, ShippedLeftOut
 
 PREFIX = "order-"  # problem.order_stop_id
 #: An order still to deliver (planning.due_deliveries' statuses).
@@ -37,7 +38,10 @@ def ended(order: Order, day: date) -> bool:
 
 #: Reasons a later plan can cure (another day, its roster, its load); for the others (too
 #: far, too heavy) the next run leaves the delivery out again: the buyer is asked to call.
-LATER_HELPS = ("day_full", "skill_missing", "window_unreachable")
+LATER_HELPS = ("day_full", "skill_missing", "window_unreachable", *ShippedLeftOut)
+#: A shipped order's reasons (shipped.Stranded): its packs come back to the park, and any
+#: truck of a later day may take it.
+SHIPPED = tuple(ShippedLeftOut)
 
 
 @dataclass(frozen=True)
@@ -90,12 +94,22 @@ def keep_due(plan: Plan) -> list[LeftDelivery]:
     """At publishing: the deliveries the plan leaves out that are still to deliver and not
     on another day's plan. One an earlier published plan of the day had routed (its
     delivery day set) is due again, its day cleared: the next run, of this day or a later
-    one, plans it again (planning.due_deliveries)."""
+    one, plans it again (planning.due_deliveries). One shipped on a truck of the day (its
+    packs on it) is not delivered that day either: its packs come back to the park, and it
+    is packed again and due from the next open day (delivery_back.back_to_park)."""
     routed = {s.order_id for r in plan.routes for s in r.stops if s.order_id}
     kept = []
     for left in left_out(plan):
         order = left.order
-        if order.id in routed or order.status not in DUE:
+        if order.id in routed:
+            continue
+        if order.status is OrderStatus.SHIPPED and order.delivery_date == plan.plan_date:
+            # shipped on a truck of the day that this plan does not send with it: the
+            # delivery is not made that day, the packs come back to the park
+            delivery_back.back_to_park(order, plan.plan_date, left.truck, left.reason)
+            kept.append(left)
+            continue
+        if order.status not in DUE:
             continue
         if order.delivery_date not in (None, plan.plan_date):
             continue  # another day's published plan delivers it
@@ -135,8 +149,22 @@ def tell_buyers(plan: Plan, left: list[LeftDelivery]) -> None:
             ),
             id=order.id,
             day=plan.plan_date.isoformat(),
-            why=labels.LEFT_OUT_DELIVERY_REASON.get(d.reason, d.message),
+            why=labels.LEFT_OUT_DELIVERY_REASON.get(d.reason)
+            or (
+                _l("the truck its packs are on does not go there that day")
+                if d.reason in SHIPPED
+                else d.message
+            ),
             next=_l(
+                "Its packs come back to the park from truck %(plate)s, and it stays due for "
+                "delivery from %(first)s: the park plans it again with its next routes, and "
+                "you get a message with the day and time once it is on a truck. You may also "
+                "contact the park.",
+                plate=d.truck,
+                first=order.due_from.isoformat() if order.due_from else "",
+            )
+            if d.reason in SHIPPED
+            else _l(
                 "It stays due for delivery: the park plans it again with its next routes, "
                 "and you get a message with the day and time once it is on a truck. You may "
                 "also contact the park."
@@ -180,6 +208,7 @@ class Outlook:
     state: DeliveryState
     planned_day: date | None = None
     left_out: LeftOutOf | None = None
+    due_from: date | None = None  # brought back to the park undelivered: due again from
 
 
 def outlook(order: Order) -> Outlook:
@@ -192,9 +221,10 @@ def outlooks(orders: list[Order]) -> dict[int, Outlook]:
     before its packs were handed over; picked up at the park; on the routes of the day a
     published plan set (delivery_date; delivered there, refunded since or not); left out
     by the last published plan that named it, its buyer told (tell_buyers), no published
-    plan carrying it since; delivered with no plan's day (marked delivered by hand: no
-    outlook, checkout's day no longer holds); else expected on checkout's day. One query
-    for all the orders."""
+    plan carrying it since; brought back to the park undelivered (its day over, or its truck
+    not sent with it), due again from a day (rescheduling); delivered with no plan's day
+    (marked delivered by hand: no outlook, checkout's day no longer holds); else expected on
+    checkout's day. One query for all the orders."""
     left = _left_out([o for o in orders if _may_be_left_out(o)])
     found = {}
     for order in orders:
@@ -211,6 +241,9 @@ def outlooks(orders: list[Order]) -> dict[int, Outlook]:
         elif (entry := left.get(order.id)) is not None:
             state = DeliveryState.RESCHEDULING if entry.later_helps else DeliveryState.CONTACT_PARK
             found[order.id] = Outlook(state, left_out=entry)
+        elif order.due_from is not None and _may_be_left_out(order):
+            # brought back to the park undelivered (delivery_back): due again, no plan yet
+            found[order.id] = Outlook(DeliveryState.RESCHEDULING, due_from=order.due_from)
         else:
             found[order.id] = Outlook(DeliveryState.EXPECTED)
     return found

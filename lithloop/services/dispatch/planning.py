@@ -97,7 +97,8 @@ def next_day_to_plan(look_ahead_days: int = 14) -> date:
 
 
 def due_deliveries(day: date) -> list[Order]:
-    """Paid marketplace orders to deliver, not yet delivered, not planned for another day."""
+    """Paid marketplace orders to deliver, not yet delivered, not planned for another day,
+    and, for one brought back to the park undelivered, due again by then (due_from)."""
     end_of_day = clock.at(day + timedelta(days=1), 0)
     return list(
         db.session.scalars(
@@ -109,6 +110,7 @@ def due_deliveries(day: date) -> list[Order]:
                 Order.delivery_lat.is_not(None),
                 Order.paid_at < end_of_day,
                 sa.or_(Order.delivery_date.is_(None), Order.delivery_date == day),
+                sa.or_(Order.due_from.is_(None), Order.due_from <= day),
             )
             .order_by(Order.id)
         )
