@@ -245,6 +245,9 @@ TABLE: dict[str, Rule] = {
     "POST dispatch.save_roster": _r(PLANNERS, body={"date": "1999-01-01"}),
     "POST dispatch.lock": _r(PLANNERS, params={"route_id": "{own_route}"}, body={}),
     "POST dispatch.lock_stop": _r(PLANNERS, params={"stop_id": "{any_stop}"}, body={}),
+    "POST dispatch.delivery_day": _r(
+        PLANNERS, params={"stop_id": "{any_stop}"}, body={"date": "1999-01-01"}
+    ),
     "POST api_plans.start_run": _r(PLANNERS, body={"date": "{open_day}", "time_limit_s": 100000}),
     "GET api_plans.get_run": _r(STAFF, params={"run_id": "{run_id}"}),
     "POST api_plans.finish_run": _r(PLANNERS, params={"run_id": "{run_id}"}, body={}),

@@ -67,6 +67,8 @@ def _page(errors: dict | None = None, status: int = 200):
         errors=errors or {},
         form=request.form if errors else {},
         reasons=labels.PICKUP_EXCEPTION,
+        delivery_reasons=labels.DELIVERY_EXCEPTION,
+        delivery_exceptions_of=driver_work.delivery_exceptions_of,
         note_needed=driver_work.NOTE_NEEDED,
         arrival_of=driver_work.arrival_of,
         exceptions_of=driver_work.exceptions_of,

@@ -29,7 +29,7 @@ from lithloop.models import (
 )
 from lithloop.models.market import OrderStatus
 from lithloop.services.booking import bookings as booking_service
-from lithloop.services.dispatch import live_ops, pickup_checks, roster
+from lithloop.services.dispatch import delivery_back, live_ops, pickup_checks, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.left_deliveries import DELIVERABLE
 from lithloop.services.dispatch.pickup_input import parse_pickup
@@ -117,6 +117,13 @@ def exceptions_of(stop: PlanStop) -> list[BookingEvent]:
     return [e for e in stop.booking.events if e.note.startswith(f"{EXCEPTION}:")]
 
 
+def delivery_exceptions_of(stop: PlanStop) -> list:
+    """The exceptions the driver reported at a delivery stop (its order's, on its day)."""
+    if stop.order is None:
+        return []
+    return delivery_back.exceptions_on(stop.order, stop.route.plan.plan_date)
+
+
 def _note(booking, user: User, text: str) -> None:
     status = booking.status.value
     db.session.add(
@@ -156,6 +163,8 @@ def record_unloaded(user: User, stop_id: int) -> PlanStop:
         if stop.done_at is not None:
             raise Conflict(_l("This stop was already recorded."), code=Code.ALREADY_RECORDED)
         stop.done_at = clock.now()
+        if stop.kind == "end":  # back at the park: what it did not deliver came back with it
+            delivery_back.returned_with(user, stop)
         return stop
 
     return _run(work)
@@ -223,9 +232,13 @@ def record_pickup(
 
 
 def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanStop:
-    """Report a failed pickup to the dispatchers; the booking stays scheduled."""
+    """Report a failed pickup to the dispatchers, the booking staying scheduled; or a failed
+    delivery (delivery_back.record_exception), the order staying on its truck."""
 
     def work():
+        stop = own_stop(user, stop_id, lock=True)
+        if stop.kind == "delivery":
+            return delivery_back.record_exception(user, stop, reason, note, dispatchers())
         stop = _open_pickup(user, stop_id)
         if reason not in labels.PICKUP_EXCEPTION:
             raise Invalid(_l("Choose what went wrong."), field="reason")

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingEvent, BookingStatus, Plan, PlanStop
+from lithloop.services.dispatch import delivery_back
 
 ARRIVED, EXCEPTION = "arrived:", "exception:"
 LATE_AFTER = timedelta(minutes=15)  # an arrival this much past plan without news is late
@@ -56,8 +57,26 @@ def stop_states(plan: Plan) -> dict[int, StopState]:
         for stop in route.stops:
             if stop.kind in ("start", "end") and stop.done_at is None:
                 continue
-            out[stop.id] = _state(stop, events.get(stop.booking_id, []), now)
+            out[stop.id] = _state(stop, events.get(stop.booking_id) or _order_news(stop), now)
     return out
+
+
+def _order_news(stop: PlanStop) -> list:
+    """A delivery stop's exceptions of its day (the order's history) as the driver's news."""
+    if stop.order is None:
+        return []
+    return [
+        _News(e.at, f"{EXCEPTION} {e.detail.get('reason', '')}; {e.note}")
+        for e in delivery_back.exceptions_on(stop.order, stop.route.plan.plan_date)
+    ]
+
+
+@dataclass(frozen=True)
+class _News:
+    """An order's exception read as a booking event is (its time and its note)."""
+
+    at: datetime
+    note: str
 
 
 def _state(stop: PlanStop, events: list[BookingEvent], now: datetime) -> StopState:

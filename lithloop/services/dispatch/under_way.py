@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from lithloop import clock, routing
 from lithloop.models import Plan, PlanRoute, PlanStop
-from lithloop.services.dispatch import live_ops
+from lithloop.services.dispatch import delivery_back, live_ops
 from lithloop.services.dispatch.live_ops import ARRIVED, EXCEPTION
 from lithloop.services.dispatch.problem import TruckStart, on_board_id, plan_stop
 
@@ -51,7 +51,11 @@ class UnderWay:
 
 
 def _news(stop: PlanStop, mark: str) -> datetime | None:
-    """When the driver last sent this news (arrival or exception) about the stop."""
+    """When the driver last sent this news (arrival or exception) about the stop; at a
+    delivery stop, the exceptions of its day in the order's history."""
+    if stop.order is not None and mark == EXCEPTION:
+        found = [e.at for e in delivery_back.exceptions_on(stop.order, stop.route.plan.plan_date)]
+        return found[-1] if found else None
     if stop.booking is None:
         return None
     found = [e.at for e in stop.booking.events if e.note.startswith(mark)]

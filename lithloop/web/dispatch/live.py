@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from lithloop import labels
 from lithloop.models import Plan
-from lithloop.services.dispatch import left_out, live_ops, publishing, roster
+from lithloop.services.dispatch import delivery_back, left_out, live_ops, publishing, roster
+from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.booking_text import event_note
-from lithloop.web.dispatch.blueprint import STAFF, bp
+from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp
 
 
 @bp.get("/plans/<int:plan_id>/live")
@@ -29,9 +35,50 @@ def live_context(found: Plan, states: dict) -> dict:
         "drivers": roster.route_drivers(found),
         "next_days": lambda b: left_out.proposed_days(b, found.plan_date, "day_full"),
         "exception_words": exception_words,
+        "delivery_words": delivery_words,
+        "delivery_days": lambda: _open_days_after(found.plan_date, 5),
     }
+
+
+def _open_days_after(day, count: int) -> list:
+    """The first `count` open days after `day` (a delivery taken off its day may go to)."""
+    days = []
+    while len(days) < count:
+        day = delivery_back.next_open_day(day)
+        days.append(day)
+    return days
+
+
+@bp.post("/stops/<int:stop_id>/delivery-day")
+@roles_required(*PLANNERS)
+def delivery_day(stop_id: int):
+    """Take a delivery whose driver reported a problem off its day: its packs come back to
+    the park, and it is due from the day chosen."""
+    plan_id = request.form.get("plan_id", type=int)
+    try:
+        day = strict_date(request.form.get("date"), "date")
+        plan_id = delivery_back.move_day(current_user, stop_id, day)
+    except ServiceError as exc:
+        if exc.status == 404 and exc.field is None:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(
+            _("The delivery comes back to the park; it is due from %(d)s.", d=day.isoformat()),
+            "success",
+        )
+    if plan_id is None:
+        return redirect(url_for("dispatch.index"))
+    return redirect(url_for("dispatch.plan", plan_id=plan_id, _anchor="live"))
 
 
 def exception_words(state: live_ops.StopState) -> str:
     """The driver's exception in the reader's words: the reason told, their own note after."""
     return str(event_note(f"{live_ops.EXCEPTION} {state.note}"))
+
+
+def delivery_words(state: live_ops.StopState) -> str:
+    """The driver's exception at a delivery stop in the reader's words, their note after."""
+    reason, _sep, text = state.note.partition(";")
+    why = labels.label(labels.DELIVERY_EXCEPTION, reason.strip())
+    return str(_l("The driver could not deliver: %(why)s. %(text)s", why=why, text=text.strip()))
