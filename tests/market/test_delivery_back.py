@@ -168,6 +168,8 @@ def test_a_truck_back_at_the_park_brings_its_undelivered_orders_back(client, aut
 
 
 def test_after_an_exception_the_truck_back_at_the_park_tells_the_buyer_once(client, auth):
+    """The buyer told of the exception is not written again when the truck comes back; the
+    order page shows its delivery history (the exception, the packs back at the park)."""
     order, route, driver, dispatcher = _delivery_today()
     auth.login(driver.email)
     submit(
@@ -182,6 +184,12 @@ def test_after_an_exception_the_truck_back_at_the_park_tells_the_buyer_once(clie
     assert [e.kind for e in back.events] == ["delivery_exception", "back_to_park"]
     assert back.status is OrderStatus.PACKED and len(_letters(back)) == 1
     assert db.session.get(Plan, route.plan_id).status is PlanStatus.PUBLISHED
+    page = _page(client, auth, back.user, f"/market/orders/{order.id}")
+    history = page.split('class="road-history"')[1].split("</section>")[0]
+    plate = route.truck.plate
+    assert f"车辆 {plate}：未送达（买方拒收电池包）" in history, history
+    assert f"电池包已随车辆 {plate} 运回产业园" in history, history
+    assert untranslated(history) == [], history
 
 
 def test_a_dispatcher_moves_a_failed_delivery_to_another_day(client, auth):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop import labels
 from lithloop.models import OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import distances
@@ -55,5 +57,24 @@ def order_page(order, **context) -> str:
         "market/order.html",
         order=order,
         outlook=left_deliveries.outlook(order),
+        road=[(e.at, road_words(e)) for e in order.events],
         **context,
+    )
+
+
+def road_words(event) -> str:
+    """An entry of the order's delivery history (delivery_back) in the reader's words."""
+    detail = event.detail or {}
+    if event.kind == "delivery_exception":
+        return _(
+            "%(day)s, truck %(plate)s: not delivered (%(why)s). %(note)s",
+            day=detail.get("day", ""),
+            plate=detail.get("plate", ""),
+            why=labels.label(labels.DELIVERY_EXCEPTION, detail.get("reason", "")),
+            note=event.note,
+        ).strip()
+    return _(
+        "%(day)s: the packs came back to the park with truck %(plate)s, to deliver again",
+        day=detail.get("day", ""),
+        plate=detail.get("plate", ""),
     )
