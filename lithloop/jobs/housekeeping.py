@@ -39,9 +39,17 @@ def deliver_mail() -> int:
     return deliver_pending()
 
 
+def return_undelivered() -> int:
+    """Bring back to the park the deliveries of days past not handed over; returns how many."""
+    from lithloop.services.dispatch.delivery_back import sweep_days_over
+
+    return sweep_days_over()
+
+
 TASKS = {
     "sweep_reservations": sweep_reservations,
     "fail_stale_runs": fail_stale_runs,
+    "return_undelivered": return_undelivered,
     "deliver_mail": deliver_mail,
 }
 

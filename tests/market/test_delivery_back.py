@@ -226,3 +226,25 @@ def test_a_dispatcher_moves_a_failed_delivery_to_another_day(client, auth):
     assert [e.kind for e in back.events] == ["delivery_exception", "back_to_park"]
     assert order.id not in {o.id for o in planning.due_deliveries(first)}
     assert order.id in {o.id for o in planning.due_deliveries(later)}
+
+
+def test_housekeeping_brings_back_a_delivery_whose_day_passed_without_it(app):
+    """The driver never recorded the truck back at the park: the order stayed shipped with
+    a day now past, and no run planned it again. Housekeeping brings it back (once)."""
+    from datetime import timedelta
+
+    from lithloop.jobs import housekeeping
+
+    order, route, driver, dispatcher = _delivery_today()
+    order_id = order.id
+    yesterday = clock.today() - timedelta(days=1)
+    db.session.get(Plan, route.plan_id).plan_date = yesterday
+    db.session.get(Order, order_id).delivery_date = yesterday
+    db.session.commit()
+    assert housekeeping.run_all()["return_undelivered"] == 1
+    back = db.session.get(Order, order_id)
+    assert back.status is OrderStatus.PACKED and back.delivery_date is None
+    assert back.due_from == delivery_back.next_open_day(yesterday)
+    assert order_id in {o.id for o in planning.due_deliveries(back.due_from)}
+    assert len(_letters(back)) == 1
+    assert housekeeping.run_all()["return_undelivered"] == 0

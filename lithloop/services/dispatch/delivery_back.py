@@ -25,6 +25,7 @@ from lithloop.models import (
     PlanRoute,
     PlanStatus,
     PlanStop,
+    Truck,
     User,
 )
 from lithloop.services.accounts import policies
@@ -223,6 +224,37 @@ def returned_with(user: User, end: PlanStop) -> list[Order]:
         if not told:
             _tell_back(order, day, route.truck.plate)
     return back
+
+
+def sweep_days_over(today: date | None = None) -> int:
+    """Housekeeping: an order still to hand over on a day now past (its truck's driver never
+    recorded the truck back at the park) comes back to the park as returned_with would
+    have done it, due from the next open day; returns how many."""
+    today = today or clock.today()
+    rows = db.session.execute(
+        sa.select(Order, PlanRoute.truck_id)
+        .join(PlanStop, PlanStop.order_id == Order.id)
+        .join(PlanRoute, PlanStop.route_id == PlanRoute.id)
+        .join(Plan, Plan.id == PlanRoute.plan_id)
+        .where(
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.plan_date == Order.delivery_date,
+            PlanStop.done_at.is_(None),
+            Order.delivery_date < today,
+            Order.delivered_at.is_(None),
+            Order.status.in_(ON_THE_WAY),
+        )
+        .order_by(Order.id)
+        .with_for_update(of=Order)
+    ).all()
+    for order, truck_id in rows:
+        day, plate = order.delivery_date, db.session.get(Truck, truck_id).plate
+        told = bool(exceptions_on(order, day))
+        back_to_park(order, day, plate, "not_delivered")
+        if not told:
+            _tell_back(order, day, plate)
+    db.session.commit()
+    return len(rows)
 
 
 def _tell_back(order: Order, day: date, plate: str) -> None:
