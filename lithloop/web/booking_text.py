@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
-from lithloop.services.booking import event_details, sites
+from lithloop.services.booking import event_details, fleet_proposals, sites
 from lithloop.services.dispatch import driver_work
 
 WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
@@ -27,6 +27,15 @@ def event_note(note: str) -> str:
         plate = note[len(driver_work.ARRIVED) + 1 :].strip()
         return _l("The driver arrived (truck %(plate)s).", plate=plate)
     return note
+
+
+def booking_note(note: str | None) -> str:
+    """A booking's note in the page's language: the note of a booking made from a fleet
+    proposal is told in words, a person's own note is shown as written."""
+    count = fleet_proposals.fleet_note_count(note)
+    if count is not None:
+        return str(_l("Retired bus packs from the fleet register (%(n)s packs).", n=count))
+    return note or ""
 
 
 def event_text(event) -> str:
@@ -77,6 +86,7 @@ def init_templates(app) -> None:
         reason_text=reason_text,
         delivery_reason_text=delivery_reason_text,
         event_note=event_note,
+        booking_note=booking_note,
         event_text=event_text,
         site_address=lambda s: sites.address_line(s.city, s.district, s.address),
         site_party=sites.party,

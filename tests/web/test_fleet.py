@@ -514,6 +514,28 @@ def test_accepting_a_proposal_books_once_and_links_the_packs(client, demo_fleet)
     assert fields["proposal_id"] not in page  # booked packs leave the proposals
 
 
+def test_a_proposal_bookings_note_reads_in_the_readers_language(client, demo_fleet):
+    """Walk finding: the note was stored in the accepting manager's language, so English
+    readers saw Chinese. It is stored in one form and told in the reader's language; notes
+    stored the old way, in either language, read the same."""
+    add_pack(demo_fleet.id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A)
+    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    response = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    booking = db.session.scalar(sa.select(Booking).where(Booking.organisation_id == demo_fleet.id))
+    zh = "车队电池包台账中的退役公交电池包（1 个）。"
+    en = "Retired bus packs from the fleet register (1 packs)."
+    assert zh in client.get(response.location).get_data(as_text=True)
+    client.get("/lang/en")
+    for stored in (booking.note, zh, en):
+        booking.note = stored
+        db.session.commit()
+        body = client.get(response.location).get_data(as_text=True)
+        assert en in body and "台账" not in body
+    booking.note = "自己写的备注"
+    db.session.commit()
+    assert "自己写的备注" in client.get(response.location).get_data(as_text=True)
+
+
 def test_a_full_day_shows_the_409_message(client, demo_fleet):
     add_pack(demo_fleet.id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A)
     fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))

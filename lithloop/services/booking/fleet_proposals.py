@@ -4,6 +4,7 @@ a truck's load, and accepting one as a booking."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,6 +29,14 @@ from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Conflict, Invalid, NotFound
 
 DEFAULT_PROPOSAL_MONTHS = 1
+# The note of a booking made from a proposal is stored in one fixed form, whoever accepted
+# it, and told in the reader's language (fleet_note_count); notes stored before were in the
+# accepting manager's language, Chinese or English, and are read too.
+FLEET_NOTE = "Retired bus packs from the fleet register ({n} packs)."
+_FLEET_NOTES = (
+    re.compile(r"Retired bus packs from the fleet register \((\d+) packs\)\."),
+    re.compile(r"车队电池包台账中的退役公交电池包（(\d+) 个）。"),
+)
 FALLBACK_PROPOSAL_KG = Decimal(12000)
 
 
@@ -226,7 +235,7 @@ def accept_proposal(
             }
             for lot in lots
         ],
-        "note": str(_l("Retired bus packs from the fleet register (%(n)s packs).", n=len(ids))),
+        "note": fleet_note(len(ids)),
     }
     booking, created = book_pickup(user, raw, key)
     db.session.execute(
@@ -240,3 +249,17 @@ def accept_proposal(
     )
     db.session.commit()
     return booking, created
+
+
+def fleet_note(count: int) -> str:
+    """The stored note of a booking made from a proposal of `count` packs."""
+    return FLEET_NOTE.format(n=count)
+
+
+def fleet_note_count(note: str | None) -> int | None:
+    """The pack count of a proposal booking's note (either stored form), else None."""
+    for pattern in _FLEET_NOTES:
+        found = pattern.fullmatch((note or "").strip())
+        if found:
+            return int(found.group(1))
+    return None
