@@ -4,6 +4,7 @@ public certificate, through the test client."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -116,6 +117,23 @@ def test_assembly_page_builds_a_pack(client, auth, world):
     assert child.code in text(client.get("/plant/assembly"))
     again = submit(client, "/plant/assembly", form)
     assert again.status_code == 409 and parent.code in text(again)
+
+
+def test_a_pack_is_built_from_as_many_parents_as_its_modules_need(client, auth, world):
+    """Walk finding: the README said one or two parents while assembly took three. A pack is
+    built from modules of any number of graded packs of one chemistry (FACTS.md 3: module
+    reuse; nothing caps the parents), so the README says so and three parents are built."""
+    parents = [
+        make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85") for _ in range(3)
+    ]
+    auth.login(world["plant"].email)
+    form = {**assembly_form(parents[0]), "insulation_ok": "1"}
+    form["parent_codes"] = "\n".join(p.code for p in parents[1:])
+    assert submit(client, "/plant/assembly", form).status_code == 302
+    child = db.session.scalar(sa.select(Pack).where(Pack.refurbished.is_(True)))
+    assert {p.code for p in child.parents} == {p.code for p in parents}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "assembled from one or two" not in " ".join(readme.split())
 
 
 def test_a_rated_energy_beyond_pricing_is_refused_beside_its_box(client, auth, world):
