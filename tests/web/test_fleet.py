@@ -536,6 +536,14 @@ def test_a_proposal_bookings_note_reads_in_the_readers_language(client, demo_fle
     assert "自己写的备注" in client.get(response.location).get_data(as_text=True)
 
 
+def test_the_forecast_page_writes_kg_one_way_in_chinese(client, demo_fleet):
+    """Walk finding: "kg" and "千克" on the same forecast page."""
+    add_pack(demo_fleet.id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A)
+    body = client.get("/fleet/forecast").get_data(as_text=True)
+    assert "质量（kg）" in body and "仍可容纳" in body
+    assert "千克" not in body
+
+
 def test_a_full_day_shows_the_409_message(client, demo_fleet):
     add_pack(demo_fleet.id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A)
     fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
