@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = current_language
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["semicolon"] = semicolon
+    app.jinja_env.globals["in_unit"] = in_unit
 
 
 def colon() -> str:
@@ -70,6 +71,12 @@ def semicolon() -> str:
     """Between the items of a list of labelled values: full-width in Chinese, "; " in
     English."""
     return "\uff1b" if current_language() == "zh_CN" else "; "
+
+
+def in_unit(unit: str) -> str:
+    """A unit after a label: full-width brackets in Chinese ("黑粉（kg）"), " (kg)" in
+    English."""
+    return f"\uff08{unit}\uff09" if current_language() == "zh_CN" else f" ({unit})"
 
 
 def listed(items: list[str]) -> LazyString:

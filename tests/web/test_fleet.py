@@ -544,6 +544,14 @@ def test_the_forecast_page_writes_kg_one_way_in_chinese(client, demo_fleet):
     assert "千克" not in body
 
 
+def test_unit_brackets_are_full_width_on_the_chinese_fleet_pages(client, manager):
+    """Walk finding: "退役 SOH 阈值 (%)" and "健康度 (%)" had half-width brackets."""
+    forecast = client.get("/fleet/forecast").get_data(as_text=True)
+    assert "退役 SOH 阈值（%）" in forecast and " (%)" not in forecast
+    client.get("/lang/en")
+    assert "Retire at SoH (%)" in client.get("/fleet/forecast").get_data(as_text=True)
+
+
 def test_a_full_day_shows_the_409_message(client, demo_fleet):
     add_pack(demo_fleet.id, "A", soh="75", since=date(2017, 1, 1), code=CODE_A)
     fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))

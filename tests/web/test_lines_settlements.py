@@ -46,6 +46,18 @@ def test_batch_pages_open_add_close(client, auth, world):
     assert "180.00" in page and "210.00" in page  # black mass, loss
 
 
+def test_a_batch_page_reads_the_chinese_way(client, auth, world):
+    """Walk finding: the output boxes read "黑粉 (kg)" (half-width brackets on a Chinese
+    page)."""
+    scrap = make_pack(world["plant"], mass="500", grade=Grade.S)
+    auth.login(world["plant"].email)
+    submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
+    url = f"/plant/batches/{db.session.scalar(sa.select(DismantlingBatch.id))}"
+    assert submit(client, f"{url}/add", {"codes": scrap.code}, page=url).status_code == 302
+    page = text(client.get(url))
+    assert "黑粉（kg）" in page and " (kg)" not in page
+
+
 def test_a_batch_closed_with_every_output_empty_is_refused_beside_the_outputs(client, auth, world):
     """Walk finding: "close the batch" pressed with the boxes empty closed it for good with
     0 kg out and the whole input as loss."""
