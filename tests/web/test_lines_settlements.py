@@ -58,6 +58,17 @@ def test_a_batch_page_reads_the_chinese_way(client, auth, world):
     assert "黑粉（kg）" in page and " (kg)" not in page
 
 
+def test_a_batch_names_grade_s_as_the_other_plant_pages_do(client, auth, world):
+    """Walk finding: the batch's packs showed grade "S" where the other plant pages say
+    "S（报废，进入回收拆解）"."""
+    scrap = make_pack(world["plant"], mass="500", grade=Grade.S)
+    auth.login(world["plant"].email)
+    submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
+    url = f"/plant/batches/{db.session.scalar(sa.select(DismantlingBatch.id))}"
+    assert submit(client, f"{url}/add", {"codes": scrap.code}, page=url).status_code == 302
+    assert "<td>S（报废，进入回收拆解）</td>" in text(client.get(url))
+
+
 def test_a_batch_closed_with_every_output_empty_is_refused_beside_the_outputs(client, auth, world):
     """Walk finding: "close the batch" pressed with the boxes empty closed it for good with
     0 kg out and the whole input as loss."""
