@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -207,6 +208,17 @@ def test_admin_adds_a_version_and_quotes_follow_it(client, admin, dealer):
     assert "Seeded from FACTS.md" not in page and "内置初始价格" in page  # the built-in one
     compared = client.get("/admin/prices/compare?a=2026-01-26&b=2026-11-26-test")
     assert compared.status_code == 200 and "%" in compared.get_data(as_text=True)
+
+
+def test_the_compare_page_names_each_prices_unit(client, admin):
+    """Walk finding: the compare page showed bare numbers, with no unit."""
+    form = {"version": "units-1", "effective_date": "2026-11-01", "price_ni": "121,000"}
+    response = submit(client, "/admin/prices/new", {**form, "confirmed": "1"})
+    assert response.status_code == 302
+    page = client.get("/admin/prices/compare?a=2026-01-26&b=units-1").get_data(as_text=True)
+    row = re.search(r"<tr><td>镍</td>.*?</tr>", page, re.S).group(0)
+    assert "121,000" in row and "元/吨" in row
+    assert "元/锂点" in page
 
 
 @pytest.mark.parametrize(
