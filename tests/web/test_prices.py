@@ -344,10 +344,10 @@ def test_bad_price_csv_is_refused(client, admin, data):
 
 def test_the_version_form_names_each_unit_once_in_words(client, admin):
     """Walk finding: the labels read "磷酸铁锂锂点价 (元/point)", "电池级碳酸锂 (元/t)" and
-    "新电池包 LFP（元/kWh） (元/kWh)" (the unit twice)."""
+    "新电池包 LFP（元/kWh） (元/kWh)" (the unit twice); the unit in half-width brackets."""
     page = client.get("/admin/prices/new").get_data(as_text=True)
     assert "元/point" not in page and "元/t)" not in page
-    assert "磷酸铁锂锂点价 (元/锂点)" in page and "电池级碳酸锂 (元/吨)" in page
+    assert "磷酸铁锂锂点价（元/锂点）" in page and "电池级碳酸锂（元/吨）" in page
     assert page.count("元/kWh") == 1
 
 
