@@ -177,8 +177,18 @@ def code_message(reason: CodeReason, params: Mapping[str, object]) -> str:
     return _fmt(CODE_MESSAGES[reason], params)
 
 
+def grouped(params: Mapping[str, object]) -> dict[str, object]:
+    """The params as a message shows them: byte sizes and limits with thousands separators
+    ("5,360,077"), as the pages' other numbers."""
+    return {
+        key: f"{value:,}" if key in ("size", "limit") and type(value) is int else value
+        for key, value in params.items()
+    }
+
+
 def import_message(code: ImportCode, params: Mapping[str, object]) -> str:
     """English message of an import error or warning."""
+    params = grouped(params)
     if code is ImportCode.BAD_COLUMNS:
         params = {**params, "details": column_details(params, COLUMN_PARTS, " ")}
     return _fmt(IMPORT_MESSAGES[code], params)

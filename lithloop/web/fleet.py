@@ -26,6 +26,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from lithloop import clock, labels
+from lithloop.batteries import problems
 from lithloop.batteries.fleet_csv import MAX_BYTES
 from lithloop.batteries.problems import column_details
 from lithloop.extensions import db
@@ -153,7 +154,7 @@ def issue_text(issue) -> str:
     code = str(issue.code)
     if current_language() != "zh_CN" or code not in ISSUES:
         return issue.message
-    params = dict(issue.params)
+    params = problems.grouped(issue.params)
     if "reason" in params:  # why the pack code was refused: the one table of code reasons
         params["detail"] = labels.code_reason(str(params["reason"]), params)
     if code == "bad_columns":  # only the lists that are not empty; our columns by name
