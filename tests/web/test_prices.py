@@ -342,6 +342,35 @@ def test_bad_price_csv_is_refused(client, admin, data):
     )
 
 
+def test_an_absurd_price_in_the_csv_is_refused_with_the_ceiling(client, admin):
+    """Walk finding: a CSV price of 99,999,999,999,999 yuan a tonne reached the confirmation
+    page ("+41127083349.8 %"). A price above about ten times the highest in FACTS.md is
+    refused beside the file, naming the ceiling."""
+    from io import BytesIO
+
+    def send(data: bytes):
+        return submit(
+            client,
+            "/admin/prices/new",
+            {"version": "csv-big", "effective_date": "2026-11-02", "csv": (BytesIO(data), "p.csv")},
+            content_type="multipart/form-data",
+        )
+
+    refused = send(b"key,value\nli2co3,99999999999999\n")
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert "li2co3：价格不能超过 6,000,000 元/吨" in body
+    assert "price-effect" not in body  # not up to the confirmation page
+    lfp = send(b"key,value\nlfp_point,40000\n").get_data(as_text=True)
+    assert "价格不能超过 33,000 元/锂点" in lfp
+    highest = send(b"key,value\nli2co3,6000000\n")  # the ceiling itself: a confirmation
+    page = highest.get_data(as_text=True)
+    assert highest.status_code == 200 and "price-effect" in page
+    changes = re.findall(r"([+-]?[\d,]+\.\d) %</td>", page)
+    assert changes and all(re.fullmatch(r"[+-]?\d{1,3}(,\d{3})*\.\d", c) for c in changes)
+    assert any("," in c for c in changes)  # thousands of percent, grouped
+
+
 def test_the_version_form_names_each_unit_once_in_words(client, admin):
     """Walk finding: the labels read "磷酸铁锂锂点价 (元/point)", "电池级碳酸锂 (元/t)" and
     "新电池包 LFP（元/kWh） (元/kWh)" (the unit twice); the unit in half-width brackets."""

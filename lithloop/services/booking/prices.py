@@ -100,6 +100,13 @@ def snapshot_of(row: PriceIndexVersion) -> pricing.IndexSnapshot:
     return _SNAPSHOTS[key]
 
 
+#: The highest price a version may hold, by unit: about ten times the highest in FACTS.md
+#: (lithium carbonate's 2022 peak, ~604,000 CNY/t; the LFP lithium point, 3,300 CNY; a new
+#: LFP storage cell, 298 CNY/kWh). A typo of extra digits is refused, not published.
+PRICE_CEILING = {"t": 6_000_000, "point": 33_000, "kWh": 3_000}
+CEILING_UNITS = {"t": _l("tonne"), "point": _l("lithium point"), "kWh": _l("kWh")}
+
+
 def _build_version(
     version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
 ) -> tuple[pricing.IndexSnapshot, pricing.IndexSnapshot, dict[str, pricing.PricePoint]]:
@@ -135,9 +142,20 @@ def _build_version(
         if not value.is_finite() or value <= 0:
             raise Invalid(_l("Prices must be positive numbers."), field=key)
         old = base.prices.get(key)
+        unit = old.unit if old else "kWh"
+        if unit in PRICE_CEILING and value > PRICE_CEILING[unit]:
+            raise Invalid(
+                _l(
+                    "A price cannot be above %(max)s CNY per %(unit)s (about ten times the "
+                    "highest on record); check the number.",
+                    max=f"{PRICE_CEILING[unit]:,}",
+                    unit=CEILING_UNITS[unit],
+                ),
+                field=key,
+            )
         changes[key] = pricing.PricePoint(
             value=value,
-            unit=old.unit if old else "kWh",
+            unit=unit,
             as_of=effective_date,
             source=note or "admin",
         )
