@@ -126,6 +126,12 @@ def test_uploading_next_year_stores_it_with_its_source_and_recounts_deadlines(cl
             "file",
             "header line: date,kind",
         ),
+        (  # walk finding: the limit read "65536 bytes", ungrouped
+            None,
+            {"file": (b"date,kind\n" + b" " * 70_000, "x.csv")},
+            "file",
+            "larger than 65,536 bytes",
+        ),
     ],
 )
 def test_a_bad_schedule_is_refused_beside_its_field_and_nothing_is_stored(

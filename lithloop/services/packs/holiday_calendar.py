@@ -111,9 +111,15 @@ def missing_year(today: date | None = None) -> int | None:
     return None
 
 
+def _grouped(params: dict) -> dict:
+    """The byte limit with thousands separators ("65,536"), as the pages' other numbers."""
+    limit = params.get("limit")
+    return {**params, "limit": f"{limit:,}"} if type(limit) is int else params
+
+
 def _message(upload: YearUpload) -> str:
     return "; ".join(
-        str(PROBLEMS[code] % params) if params else str(PROBLEMS[code])
+        str(PROBLEMS[code] % _grouped(params)) if params else str(PROBLEMS[code])
         for code, params in upload.problems
     )
 
