@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from lithloop import labels
 from lithloop.services.booking import event_details, fleet_proposals, sites
@@ -34,7 +35,11 @@ def booking_note(note: str | None) -> str:
     proposal is told in words, a person's own note is shown as written."""
     count = fleet_proposals.fleet_note_count(note)
     if count is not None:
-        return str(_l("Retired bus packs from the fleet register (%(n)s packs).", n=count))
+        return ngettext(
+            "Retired bus packs from the fleet register (%(num)d pack).",
+            "Retired bus packs from the fleet register (%(num)d packs).",
+            count,
+        )
     return note or ""
 
 
