@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -145,6 +146,18 @@ def test_a_bad_schedule_is_refused_beside_its_field_and_nothing_is_stored(
     assert db.session.scalar(sa.select(HolidayYear).where(HolidayYear.year == 2027)) is None
     db.session.expire_all()
     assert db.session.get(PackEvent, world["event"]).report_due == before
+
+
+def test_several_problems_are_joined_the_chinese_way_on_a_chinese_page(client, auth, world):
+    """Walk finding: two problems of one file were joined by "; " after each sentence's full
+    stop ("…work。; 第 3 行…", "…work.; Line 3…")."""
+    auth.login(world["admin"].email)
+    text = b"date,kind\n2027-01-01,x\n2027-01-02,y\n"
+    fields = {"year": "2027", "source": "test", "file": (io.BytesIO(text), "2027.csv")}
+    page = submit(client, "/admin/calendar/", fields, content_type="multipart/form-data")
+    error = re.search(r'<p class="error" id="file-err">(.*?)</p>', page.get_data(as_text=True))
+    assert page.status_code == 422
+    assert error.group(1) == "第 2 行：kind 必须为 off 或 work。第 3 行：kind 必须为 off 或 work。"
 
 
 def test_a_csv_schedule_is_accepted(client, auth, world):

@@ -22,6 +22,7 @@ from lithloop.batteries.holiday_upload import YearUpload, check_upload
 from lithloop.batteries.working_days import WorkCalendar, calendar_of_years, load_calendar
 from lithloop.cache import read_cache
 from lithloop.extensions import db
+from lithloop.i18n import current_language
 from lithloop.models import HolidayYear, PackEvent, Role, User
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Forbidden, Invalid
@@ -118,7 +119,8 @@ def _grouped(params: dict) -> dict:
 
 
 def _message(upload: YearUpload) -> str:
-    return "; ".join(
+    sep = "" if current_language() == "zh_CN" else " "  # each problem is a sentence
+    return sep.join(
         str(PROBLEMS[code] % _grouped(params)) if params else str(PROBLEMS[code])
         for code, params in upload.problems
     )
