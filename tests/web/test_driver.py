@@ -297,3 +297,21 @@ def test_full_width_digits_from_a_chinese_keyboard_are_read_as_the_mass(client, 
     response = post(client, stop, "pickup", {"mass_kg": "２，６５０．５", "note": "称重"})
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
     assert fresh(stop).picked_kg == Decimal("2650.50")
+
+
+def test_a_one_stop_route_counts_its_stop_in_the_singular(client, auth, world):
+    trucks, today, dispatcher = world["trucks"], world["today"], world["dispatcher"]
+    b1, _b2, _b3 = world["bookings"]
+    make_route(
+        trucks[1],
+        [("start", None, "07:00"), ("pickup", b1, "09:45")],
+        day=today,
+        by=dispatcher,
+    )
+    auth.login(world["other_driver"].email)
+    client.get("/lang/en")
+    text = client.get("/driver/").get_data(as_text=True)
+    assert re.search(r">\s*1 stop\s*<", text), "one stop in the singular"
+    assert "1 stops" not in text
+    client.get("/lang/zh")
+    assert "1 个站点" in client.get("/driver/").get_data(as_text=True)
