@@ -114,6 +114,8 @@ def test_a_shipped_order_its_trucks_locked_route_cannot_take_is_left_out_naming_
     assert _routed(plan, order) == []
     (left,) = left_deliveries.left_out(plan)
     assert (left.reason, left.truck) == ("truck_route_kept", truck.plate)
+    # the stored fallback text is the English one, naming the truck (as the solver's are)
+    assert left.message.startswith(f"Its packs are on truck {truck.plate}, whose route is kept")
     for lang, said in (
         ("zh_CN", f"该订单的电池包在车辆 {truck.plate} 上，而该车辆的路线保持不变"),
         ("en", f"Its packs are on truck {truck.plate}, whose route is kept as it is"),

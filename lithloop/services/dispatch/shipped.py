@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import force_locale
+
 from lithloop import labels
 from lithloop.extensions import db
 from lithloop.models import PlanRoute, Truck
@@ -28,6 +30,11 @@ class Stranded:
     truck: Truck
     reason: ShippedLeftOut
 
+    def _english(self) -> str:
+        """The reason in English, stored as the entry's fallback text (as the solver's are)."""
+        with force_locale("en"):
+            return labels.shipped_left_out(self.reason.value, self.truck.plate)
+
     def entry(self) -> dict:
         """Its entry among the plan's left-out stops (stored solution's `unassigned`)."""
         return {
@@ -35,9 +42,7 @@ class Stranded:
             "type": "job",
             "location": [float(self.order.delivery_lon), float(self.order.delivery_lat)],
             "reason": self.reason.value,
-            "reason_text": str(labels.SHIPPED_LEFT_OUT_REASON[self.reason]._args[0]).replace(
-                "%(plate)s", self.truck.plate
-            ),
+            "reason_text": self._english(),
             "truck": self.truck.plate,
         }
 
