@@ -49,15 +49,16 @@ def address_line(city: str, district: str, address: str) -> str:
 
 
 def party(site: Site) -> str:
-    """The site's organisation and the site's own name, each said once: 'Org · Site', or one
-    of them when it already holds the other (the park and the demo's branches bear their
-    organisation's name: documents printed it before and after the address)."""
+    """The site's organisation and the site's own name, each said once: 'Org · Site', or the
+    site's name alone when it holds the organisation's (the park and the demo's branches bear
+    their organisation's name: documents printed it before and after the address). A site
+    whose name is only part of the organisation's keeps it ('龙江公交集团 · 公交')."""
     org = (site.organisation.name if site.organisation else "").strip()
     name = (site.name or "").strip()
+    if not name:
+        return org
     if not org or org in name:
         return name
-    if name in org:
-        return org
     return f"{org} · {name}"
 
 
