@@ -27,6 +27,7 @@ def sweep(browser, live, email: str, pages: dict[str, str], folder) -> None:
                 session = page.context.storage_state()
             for name, url in pages.items():
                 page.goto(url)
+                assert "/login" not in page.url, (name, lang, page.url)  # the session held
                 shown = page.evaluate("document.documentElement.lang")
                 assert shown.startswith(lang[:2]), (name, lang, shown)  # the cookie's language
                 check_page(page, name, folder, phone=phone)
