@@ -129,10 +129,12 @@ def accept(rfq_id: int):
         notice = "" if asked else _("Check the delivery fee and the total above, then accept.")
         return _render(found, errors, notice=notice, choice=choice)
     delivery = delivery_from_form(request.form)
+    seen_fee = None
     if delivery["kind"] == "address":
         delivery["city"] = request.form.get("city", "")
+        seen_fee = choice["quote"].fee_fen  # fee_seen: the page showed this very fee
     try:
-        order = rfqs.accept(current_user, rfq_id, delivery)
+        order = rfqs.accept(current_user, rfq_id, delivery, seen_fee_fen=seen_fee)
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise

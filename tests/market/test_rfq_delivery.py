@@ -160,3 +160,25 @@ def test_api_accept_charges_the_carts_fee_for_the_city(client):
     fee = delivery.city_quote(HAILIN, 2, 2 * PACK_KG).fee_fen
     assert answer.json["delivery"]["fee_fen"] == fee and answer.json["delivery"]["city"] == HAILIN
     assert answer.json["total_fen"] == 2 * 900_000 + fee
+
+
+def test_accepting_at_another_fee_than_the_one_shown_is_refused_and_reserves_nothing(app):
+    """The fee shown is worked out on the packs free when the page was drawn; accepting
+    reserves the packs free then (another buyer may hold some): a fee that differs from the
+    one shown is refused, nothing reserved, the quote still open to accept."""
+    from lithloop.models import RfqStatus
+    from lithloop.services.errors import Conflict
+
+    buyer, rfq = _quoted()
+    where = {"kind": "address", "city": HAILIN, "address": "A 1", "phone": PHONE}
+    fee = delivery.city_quote(HAILIN, 2, 2 * PACK_KG).fee_fen
+    with pytest.raises(Conflict) as refused:
+        rfqs.accept(buyer, rfq.id, where, seen_fee_fen=fee - 1)
+    assert refused.value.code == "fee_changed" and refused.value.field == "city"
+    assert _money(fee) in str(refused.value.message) and _money(fee - 1) in str(
+        refused.value.message
+    )
+    db.session.expire_all()
+    assert _orders() == [] and db.session.get(QuoteRequest, rfq.id).status is RfqStatus.QUOTED
+    order = rfqs.accept(buyer, rfq.id, where, seen_fee_fen=fee)  # the fee shown: accepted
+    assert order.delivery_fee_fen == fee

@@ -9,6 +9,7 @@ class Code(StrEnum):
     """Stable error codes of market; the API answers with the value."""
 
     BAD_TRANSITION = "bad_transition"
+    FEE_CHANGED = "fee_changed"
     NOT_ENOUGH_STOCK = "not_enough_stock"
     NOT_PAID = "not_paid"
     NOT_PAYABLE = "not_payable"

@@ -241,9 +241,10 @@ def _refuse_unless_acceptable(rfq: QuoteRequest) -> None:
         )
 
 
-def accept(user: User, rfq_id: int, delivery=None) -> Order:
+def accept(user: User, rfq_id: int, delivery=None, seen_fee_fen: int | None = None) -> Order:
     """Accept a quote: reserve N matching packs at the quoted price and open the payment.
-    With payments off nothing is reserved and the quote stays open to accept later."""
+    With payments off nothing is reserved and the quote stays open to accept later.
+    `seen_fee_fen`: the delivery fee the buyer was shown; another one is refused (409)."""
     market_checkout.require_buyer(user)
     market_checkout.require_payments()
     where = market_checkout.parse_delivery(delivery)
@@ -268,6 +269,17 @@ def accept(user: User, rfq_id: int, delivery=None) -> Order:
                 code=Code.NOT_ENOUGH_STOCK,
             )
         order = market_checkout.place_order(user, packs, where, unit_price_fen=rfq.unit_price_fen)
+        if seen_fee_fen is not None and order.delivery_fee_fen != seen_fee_fen:
+            raise Conflict(
+                _l(
+                    "The delivery fee for the packs free now is %(fee)s, not the %(seen)s "
+                    "shown. Nothing was reserved: check the new fee and accept again.",
+                    fee=market_orders.yuan(order.delivery_fee_fen),
+                    seen=market_orders.yuan(seen_fee_fen),
+                ),
+                code=Code.FEE_CHANGED,
+                field="city",
+            )
         rfq.status, rfq.accepted_at, rfq.order_id = RfqStatus.ACCEPTED, clock.now(), order.id
         for admin in admins():
             letters.send_letter(
