@@ -7,8 +7,12 @@ own key) makes a confirmation sent twice, as a phone queues them in a dead zone,
 
 from __future__ import annotations
 
+import hashlib
+import os
+
 from flask import (
     Blueprint,
+    current_app,
     jsonify,
     make_response,
     redirect,
@@ -87,20 +91,34 @@ def today():
     return _page()
 
 
+#: The static files the service worker keeps on the phone.
+KEPT_ASSETS = (
+    "css/app.css",
+    "css/documents.css",
+    "js/driver.js",
+    "js/driver_scan.js",
+    "vendor/zxing/zxing.min.js",
+)
+
+
+def assets_version(folder: str, names=KEPT_ASSETS) -> str:
+    """A short digest of the kept files' contents: the service worker's cache is named after
+    it, so a phone replaces its copies (kept first) when one of them changes."""
+    digest = hashlib.sha256()
+    for name in names:
+        with open(os.path.join(folder, name), "rb") as fh:
+            digest.update(hashlib.sha256(fh.read()).digest())
+    return digest.hexdigest()[:12]
+
+
 @bp.get("/sw.js")
 def service_worker():
     """The service worker that keeps the route page and its scripts for a dead zone."""
-    assets = [
-        url_for("static", filename=name)
-        for name in (
-            "css/app.css",
-            "css/documents.css",
-            "js/driver.js",
-            "js/driver_scan.js",
-            "vendor/zxing/zxing.min.js",
-        )
-    ]
-    body = render_template("driver/sw.js", assets=assets, page=url_for("driver.today"))
+    assets = [url_for("static", filename=name) for name in KEPT_ASSETS]
+    version = assets_version(current_app.static_folder)
+    body = render_template(
+        "driver/sw.js", assets=assets, page=url_for("driver.today"), version=version
+    )
     response = make_response(body)
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"

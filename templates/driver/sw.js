@@ -1,7 +1,7 @@
 // lithloop driver: keeps today's route page and its scripts on the phone for a dead zone.
 // The page is fetched from the network first and the copy kept; offline, the copy is served.
 // Confirmations are not handled here: static/js/driver.js queues them and sends them later.
-const CACHE = "lithloop-driver-v1";
+const CACHE = "lithloop-driver-" + {{ version|tojson }};  // changes with the kept files
 const PAGE = {{ page|tojson }};
 const ASSETS = {{ assets|tojson }};
 

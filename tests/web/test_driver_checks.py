@@ -5,6 +5,8 @@ Booking 1 of the world books 2,700 kg and lists two pack codes (tests/web/test_d
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from lithloop.extensions import db
@@ -149,6 +151,23 @@ def test_the_service_worker_keeps_the_page_and_the_scanner(client, auth, world):
     assert '"/driver/"' in body and "/static/vendor/zxing/zxing.min.js" in body
     for asset in ("/static/js/driver.js", "/static/vendor/zxing/zxing.min.js"):
         assert client.get(asset).status_code == 200
+
+
+def test_the_service_workers_cache_changes_with_the_files_it_keeps(client, tmp_path):
+    """The worker serves its kept files from its cache first: under one fixed cache name a
+    phone kept an old driver.js for good. The name follows the files' contents."""
+    from lithloop.web.driver import KEPT_ASSETS, assets_version
+
+    for name in KEPT_ASSETS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("one", encoding="utf-8")
+    before = assets_version(str(tmp_path))
+    assert assets_version(str(tmp_path)) == before  # the same files, the same cache
+    (tmp_path / "js/driver.js").write_text("two", encoding="utf-8")
+    assert assets_version(str(tmp_path)) != before
+    body = client.get("/driver/sw.js").get_data(as_text=True)
+    name = re.search(r'const CACHE = "lithloop-driver-" \+ "(\w+)";', body)
+    assert name and name.group(1) == assets_version(client.application.static_folder)
 
 
 def test_a_key_replayed_under_another_drivers_login_is_refused(client, auth, world):
