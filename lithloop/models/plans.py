@@ -111,6 +111,11 @@ class PlanRoute(db.Model):
         back_populates="route", order_by="PlanStop.seq", cascade="all, delete-orphan"
     )
 
+    @property
+    def over(self) -> bool:
+        """True once the driver recorded the truck back at the park for the day (its end)."""
+        return any(s.kind == "end" and s.done_at is not None for s in self.stops)
+
 
 class PlanStop(db.Model):
     """A step of a route: leaving the park, a pickup, unloading at the park, returning."""

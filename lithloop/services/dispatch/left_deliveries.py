@@ -17,6 +17,7 @@ from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.dispatch import delivery_back
+from lithloop.services.dispatch.problem import order_of_stop_id
 from lithloop.vocab import DeliveryState, ShippedLeftOut
 
 PREFIX = "order-"  # problem.order_stop_id
@@ -63,8 +64,7 @@ def _entries(solution: dict | None) -> list[dict]:
 
 
 def _order_id(entry: dict) -> int | None:
-    tail = str(entry["id"])[len(PREFIX) :]
-    return int(tail) if tail.isascii() and tail.isdigit() else None
+    return order_of_stop_id(entry["id"])
 
 
 def order_ids(plan: Plan) -> set[int]:

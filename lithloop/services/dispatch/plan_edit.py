@@ -13,30 +13,25 @@ from lithloop import clock, routing
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
-from lithloop.services.dispatch import left_deliveries, planning, roster, under_way
+from lithloop.services.dispatch import kept_route, left_deliveries, planning, roster, under_way
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.plan_refusals import refusal
 from lithloop.services.dispatch.plan_store import fill_plan
 from lithloop.services.dispatch.planning import require_planner
-from lithloop.services.dispatch.problem import build_day_problem, order_stop_id, park_site
+from lithloop.services.dispatch.problem import (
+    build_day_problem,
+    order_of_stop_id,
+    order_stop_id,
+    park_site,
+)
 from lithloop.services.dispatch.publishing import get_plan
 from lithloop.services.errors import Conflict, Invalid, NotFound
 
 
 def _sequences(plan) -> dict[int, list]:
-    """Each truck's stops as the evaluator takes them: booking ids and 'reload' marks."""
-    seqs = {}
-    for route in plan.routes:
-        seq = []
-        for stop in route.stops:
-            if stop.kind == "pickup":
-                seq.append(stop.booking_id)
-            elif stop.kind == "delivery":
-                seq.append(order_stop_id(stop.order_id))
-            elif stop.kind == "reload":
-                seq.append("reload")
-        seqs[route.truck_id] = seq
-    return seqs
+    """Each truck's stops as the evaluator takes them: booking ids, delivery stop ids and
+    'reload' marks (kept_route.sequence)."""
+    return {route.truck_id: kept_route.sequence(route) for route in plan.routes}
 
 
 def _plan_bookings(plan) -> dict:
@@ -138,7 +133,7 @@ def _require_shipped_on_their_trucks(plan, seqs: dict[int, list]) -> None:
     shipped = planning.shipped_on_trucks(plan.plan_date)
     for truck_id, seq in seqs.items():
         for item in seq:
-            found = shipped.get(_order_of(item))
+            found = shipped.get(order_of_stop_id(item))
             if found is None or found[1] == truck_id:
                 continue
             order, on = found
@@ -154,13 +149,6 @@ def _require_shipped_on_their_trucks(plan, seqs: dict[int, list]) -> None:
                 field="truck_id",
                 code=Code.SHIPPED_ON_TRUCK,
             )
-
-
-def _order_of(seq_item) -> int | None:
-    """The order id of a delivery in an evaluator's sequence, else None."""
-    text = str(seq_item)
-    tail = text.removeprefix("order-")
-    return int(tail) if tail != text and tail.isdecimal() else None
 
 
 def _plate(truck_id: int) -> str:
@@ -262,7 +250,7 @@ def _first_free(route) -> int | None:
     """Where in the route's sequence (_sequences: pickups, deliveries, reloads) a new stop
     may go: after the last one done, a reload at the park included; None once its end is
     done (the truck's day is over)."""
-    if any(s.kind == "end" and s.done_at is not None for s in route.stops):
+    if route.over:
         return None
     in_seq = [s for s in route.stops if s.kind in ("pickup", "delivery", "reload")]
     return max((i + 1 for i, s in enumerate(in_seq) if s.done_at is not None), default=0)

@@ -155,11 +155,7 @@ def kept_routes(day: date, going=()) -> list[PlanRoute]:
     on drafts; a run copies them into its draft) unless their truck or a booking is on a
     route under way (`going`)."""
     base, newest = _latest_plan(day), newest_plan(day)
-    over = [
-        r
-        for r in (base.routes if base else [])
-        if any(s.kind == "end" and s.done_at is not None for s in r.stops)
-    ]
+    over = [r for r in (base.routes if base else []) if r.over]
     taken = {r.truck_id for r in over} | {g.truck_id for g in going}
     taken_bookings = {s.booking_id for r in over for s in r.stops if s.booking_id}
     taken_bookings |= {b for g in going for b in g.booking_ids}
@@ -226,14 +222,9 @@ def _still_kept(route: PlanRoute, dropped: set[int]) -> bool:
     again, its truck free)."""
     if not any(s.id in dropped for s in route.stops):
         return True
-    over = any(s.kind == "end" and s.done_at is not None for s in route.stops)
-    return over or any(
+    return route.over or any(
         s.kind in ("pickup", "delivery") and s.id not in dropped for s in route.stops
     )
-
-
-def _over(route: PlanRoute) -> bool:
-    return any(s.kind == "end" and s.done_at is not None for s in route.stops)
 
 
 def shortened_routes(
@@ -245,7 +236,7 @@ def shortened_routes(
     A route over is history and keeps its record."""
     found = {}
     for route in kept:
-        if _over(route) or not any(s.id in dropped for s in route.stops):
+        if route.over or not any(s.id in dropped for s in route.stops):
             continue
         again = kept_route.shortened(route, dropped, day, not_before)
         if again is not None:

@@ -62,6 +62,13 @@ def order_stop_id(order_id: int) -> str:
     return f"order-{order_id}"
 
 
+def order_of_stop_id(stop_id) -> int | None:
+    """The order id of a delivery's routing stop id (order_stop_id), else None."""
+    text = str(stop_id)
+    tail = text.removeprefix("order-")
+    return int(tail) if tail != text and tail.isascii() and tail.isdecimal() else None
+
+
 def seconds(t: time) -> int:
     """Seconds after local midnight."""
     return t.hour * 3600 + t.minute * 60 + t.second

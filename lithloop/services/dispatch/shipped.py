@@ -57,10 +57,6 @@ class Placed:
     stranded: list[Stranded]
 
 
-def _over(route: PlanRoute) -> bool:
-    return any(s.kind == "end" and s.done_at is not None for s in route.stops)
-
-
 def place(
     shipped: list[tuple[Order, int]],
     planned: set[int],
@@ -80,7 +76,7 @@ def place(
         route = routes.get(truck_id)
         if truck_id in planned:
             on_trucks[order.id] = truck_id
-        elif route is not None and not _over(route):
+        elif route is not None and not route.over:
             waiting.setdefault(route.id, []).append(order)
         elif route is not None:
             stranded.append(Stranded(order, route.truck, ShippedLeftOut.TRUCK_ROUTE_KEPT))

@@ -186,11 +186,6 @@ class Consignor:
     stop: PlanStop
 
     @property
-    def organisation(self) -> str:
-        """The site's organisation name."""
-        return self.stop.booking.site.organisation.name
-
-    @property
     def party(self) -> str:
         """The organisation and its site, each named once (sites.party)."""
         return sites.party(self.stop.booking.site)
