@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import Flask, has_request_context, request
 from flask_babel import LazyString, format_date, format_datetime, get_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from lithloop.extensions import babel
 
@@ -50,8 +51,16 @@ def long_day(value: date | None) -> str:
     return "—" if value is None else format_date(value, "yyyy-MM-dd (EEE)")
 
 
+def _escaped_html(self: LazyString) -> Markup:
+    """A lazy string in a template, escaped like any other text: Flask-Babel's own
+    `__html__` hands the text over as markup, so a value a person typed and a message
+    quotes (a date, a CSV header, a city) would run as HTML on the page."""
+    return escape(str(self))
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and add the template filters and globals."""
+    LazyString.__html__ = _escaped_html  # type: ignore[method-assign]
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["local_time"] = local_time

@@ -250,3 +250,17 @@ def test_a_window_no_truck_reaches_names_no_start(app):
             with force_locale(locale):
                 words = str(labels.LEFT_OUT_REASON[LeftOutReason.WINDOW_UNREACHABLE])
             assert park not in words and words, (locale, words)
+
+
+def test_a_value_a_message_quotes_is_escaped_on_the_page(app):
+    """Flask-Babel's lazy strings told Jinja their text was markup already, so a typed
+    value quoted by a message (a date, a CSV header, a city) ran as HTML on the page."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    typed = '<img src=x onerror="alert(1)">'
+    with app.test_request_context("/"):
+        page = render_template_string(
+            "<p>{{ said }}</p>", said=lazy_gettext("Unknown: %(v)s", v=typed)
+        )
+    assert "<img" not in page and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
