@@ -255,6 +255,27 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
     assert db.session.get(Plan, run["plan_id"]).status is PlanStatus.PUBLISHED
 
 
+@pytest.mark.parametrize("path", ["/dispatch/", "/dispatch/roster"])
+@pytest.mark.parametrize("typed", ["abc", "2026-02-30", "9999-12-31", "<b>x</b>"])
+def test_a_date_that_is_not_a_day_is_said_beside_the_day_picker(client, auth, path, typed):
+    """Walk finding: /dispatch/?date=abc showed the next day to plan without a word, as if
+    the day asked were that one. The page says why beside the picker (400)."""
+    from lithloop.services.dispatch.planning import next_day_to_plan
+
+    auth.login(make_user(make_park(), role=Role.DISPATCHER).email)
+    client.get("/lang/en")
+    page = client.get(path, query_string={"date": typed})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400
+    said = re.search(r'<p class="error" role="alert" id="date-picker-err">([^<]+)</p>', text)
+    quoted = typed.replace("<", "&lt;").replace(">", "&gt;")  # typed, shown as text
+    assert said and f"&#34;{quoted}&#34; is not a day: enter a date as YYYY-MM-DD" in said.group(1)
+    assert 'aria-describedby="date-picker-err"' in text
+    assert f'value="{next_day_to_plan().isoformat()}"' in text  # the day shown instead
+    good = client.get(path, query_string={"date": next_day_to_plan().isoformat()})
+    assert good.status_code == 200 and "date-picker-err" not in good.get_data(as_text=True)
+
+
 def test_dealers_cannot_open_the_workspace(client, auth):
     auth.login(make_user(make_org()).email)
     assert client.get("/dispatch/").status_code == 403

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, request
+from flask_babel import lazy_gettext as _l
 
 from lithloop.models import Role
 from lithloop.services.accounts import policies
 from lithloop.services.dispatch.planning import next_day_to_plan
-from lithloop.services.strict_input import date_or_none
+from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, date_or_none
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 STAFF = policies.REGION_STAFF  # may look
@@ -19,3 +20,18 @@ PLANNERS = (Role.DISPATCHER, Role.ADMIN)  # may act
 def day_asked() -> date:
     """The day in the request (`date`), else the next day to plan (not a closed day)."""
     return date_or_none(request.values.get("date")) or next_day_to_plan()
+
+
+def unread_day():
+    """What to say beside the day picker when the request's `date` is not a day (the page
+    shows the next day to plan instead), else None."""
+    raw = (request.values.get("date") or "").strip()
+    if not raw or date_or_none(raw) is not None:
+        return None
+    return _l(
+        '"%(typed)s" is not a day: enter a date as YYYY-MM-DD, from %(a)s to %(b)s. The next '
+        "day to plan is shown.",
+        typed=raw[:40],
+        a=FIRST_DATE.isoformat(),
+        b=LAST_DATE.isoformat(),
+    )

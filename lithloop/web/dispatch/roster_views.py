@@ -10,10 +10,10 @@ from lithloop.services.dispatch import roster
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import optional_int, strict_int
 from lithloop.web.access import roles_required
-from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
+from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked, unread_day
 
 
-def _page(day, errors: dict, typed=None):
+def _page(day, errors: dict, typed=None, day_error=None):
     """The roster page; after a refusal, `typed` (the form as sent) fills it again."""
     return render_template(
         "dispatch/roster.html",
@@ -23,6 +23,7 @@ def _page(day, errors: dict, typed=None):
         leave=roster.RosterDay(day).leave if typed is None else _ticked(typed),
         errors=errors,
         typed=typed,
+        day_error=day_error,
     )
 
 
@@ -35,7 +36,8 @@ def _ticked(form) -> set[int]:
 @roles_required(*STAFF)
 def roster_page():
     """The day's roster: a driver and a shift for each truck, and who is on leave."""
-    return _page(day_asked(), {})
+    unread = unread_day()
+    return _page(day_asked(), {}, day_error=unread), 400 if unread else 200
 
 
 @bp.post("/roster")

@@ -13,7 +13,7 @@ from lithloop.services.dispatch import left_deliveries, planning, run_control, r
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
-from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked
+from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked, unread_day
 from lithloop.web.dispatch.run_log import run_failure, run_log
 from lithloop.web.query_args import int_value
 
@@ -21,15 +21,20 @@ from lithloop.web.query_args import int_value
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
-    """A day's due bookings, the run form and the day's runs."""
-    return _index_page(day_asked())
+    """A day's due bookings, the run form and the day's runs (a `date` that is not a day:
+    the next day to plan, and why, beside the day picker, with 400)."""
+    unread = unread_day()
+    page, _status = _index_page(day_asked(), day_error=unread)
+    return page, 400 if unread else 200
 
 
 # The run form's fields: a refusal naming one of them is shown beside it.
 RUN_FIELDS = ("date", "time_limit_s", "horizon_days", "mode")
 
 
-def _index_page(day, errors: dict | None = None, values: dict | None = None, status: int = 200):
+def _index_page(
+    day, errors: dict | None = None, values: dict | None = None, status: int = 200, day_error=None
+):
     day_runs = runs.runs_of_day(day)
     published = db.session.scalar(
         sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
@@ -46,6 +51,7 @@ def _index_page(day, errors: dict | None = None, values: dict | None = None, sta
         open_day=planning.first_open_day(day),
         errors=errors or {},
         values=values or {},
+        day_error=day_error,
     )
     return page, status
 
