@@ -69,3 +69,18 @@ def list_packs(
         packs.append(pack)
     db.session.commit()
     return packs
+
+
+def quick_run(day, dispatcher):
+    """A quick run of the day, executed here; its plan (the run must succeed)."""
+    from lithloop.models import PlanRun, RunStatus
+    from lithloop.services.dispatch import runs
+
+    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
+    db.session.add(run)
+    db.session.commit()
+    runs.execute_run(run.id)
+    db.session.expire_all()
+    run = db.session.get(PlanRun, run.id)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    return run.plans[0]

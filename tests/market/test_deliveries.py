@@ -28,7 +28,7 @@ from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import parse_delivery
 from tests.factories import make_park, make_user
-from tests.market.support import list_packs, make_admin, make_buyer
+from tests.market.support import list_packs, make_admin, make_buyer, quick_run
 from tests.route_world import at, book_places, make_route, open_day
 from tests.web.test_dispatch import bearer, day_world, run_to_end  # noqa: F401 (fixture)
 
@@ -443,9 +443,7 @@ def test_a_locked_route_that_loses_a_stop_stores_its_own_distance_duration_and_c
     """A locked route that lost a stop (its booking cancelled since) kept the distance,
     duration and cost of the longer route it was, in the route and the plan's totals. The
     route left is simulated again: park, the kept pickup, park, with the truck's rates."""
-    from lithloop.models import PlanRun, RunStatus
     from lithloop.services.booking.distances import day_matrices
-    from lithloop.services.dispatch import runs
     from lithloop.services.dispatch.plan_store import route_cost_fen
     from lithloop.services.dispatch.problem import park_site
 
@@ -465,14 +463,7 @@ def test_a_locked_route_that_loses_a_stop_stores_its_own_distance_duration_and_c
     locked.locked = True
     locked.distance_m, locked.duration_s, locked.cost_fen = 180_000, 6 * 3600, 123_456
     db.session.get(Booking, cancelled).status = BookingStatus.CANCELLED
-    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
-    db.session.add(run)
-    db.session.commit()
-    runs.execute_run(run.id)
-    db.session.expire_all()
-    run = db.session.get(PlanRun, run.id)
-    assert run.status is RunStatus.SUCCEEDED, run.error
-    plan = run.plans[0]
+    plan = quick_run(day, dispatcher)
     (route,) = plan.routes
     assert route.locked
     start, pickup, end = sorted(route.stops, key=lambda s: s.seq)
@@ -498,8 +489,6 @@ def test_a_replan_keeps_an_order_shipped_on_a_truck_on_that_truck(app, monkeypat
     its truck, after the stops done, as an under-way truck keeps what it picked up (even
     when the other truck, from the park, would be cheaper: it has not got the packs); the
     new plan is published with it."""
-    from lithloop.models import PlanRun, RunStatus
-    from lithloop.services.dispatch import runs
 
     price_service.ensure_default_index()
     park = make_park(trucks=2)
@@ -522,14 +511,7 @@ def test_a_replan_keeps_an_order_shipped_on_a_truck_on_that_truck(app, monkeypat
     published.stops[1].done_at = at(day, "09:20")
     db.session.get(Booking, picked).status = BookingStatus.PICKED_UP
     published.stops[2].order_id = order.id
-    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
-    db.session.add(run)
-    db.session.commit()
-    runs.execute_run(run.id)
-    db.session.expire_all()
-    run = db.session.get(PlanRun, run.id)
-    assert run.status is RunStatus.SUCCEEDED, run.error
-    plan = run.plans[0]
+    plan = quick_run(day, dispatcher)
     carried = [(r.truck_id, s) for r in plan.routes for s in r.stops if s.order_id == order.id]
     assert [(t, s.done_at) for t, s in carried] == [(truck.id, None)], carried
     route = carried[0][1].route

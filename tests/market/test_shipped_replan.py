@@ -12,14 +12,15 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from lithloop.extensions import db
-from lithloop.models import PlanRun, PlanStatus, Role, RunStatus, Truck
+from lithloop.models import PlanStatus, Role, Truck
 from lithloop.models.market import OrderStatus
 from lithloop.services.booking import prices as price_service
-from lithloop.services.dispatch import left_deliveries, runs
+from lithloop.services.dispatch import left_deliveries
 from lithloop.services.dispatch.problem import order_stop_id
 from lithloop.web.booking_text import delivery_reason_text
 from tests.conftest import submit
 from tests.factories import make_park, make_user
+from tests.market.support import quick_run
 from tests.market.test_deliveries import paid_delivery
 from tests.plain_language import untranslated
 from tests.route_world import book_places, make_route, open_day
@@ -51,17 +52,6 @@ def _lock_a_route_of(truck, day, dispatcher) -> int:
     return pickup
 
 
-def _run(day, dispatcher):
-    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
-    db.session.add(run)
-    db.session.commit()
-    runs.execute_run(run.id)
-    db.session.expire_all()
-    run = db.session.get(PlanRun, run.id)
-    assert run.status is RunStatus.SUCCEEDED, run.error
-    return run.plans[0]
-
-
 def _routed(plan, order) -> list[int]:
     return [r.truck_id for r in plan.routes for s in r.stops if s.order_id == order.id]
 
@@ -79,7 +69,7 @@ def test_a_shipped_order_on_a_truck_made_inactive_is_left_out_naming_the_truck(c
     truck, other, dispatcher, day, order = _world()
     truck.active = False  # its packs are on it; the run plans the other truck only
     db.session.commit()
-    plan = _run(day, dispatcher)
+    plan = quick_run(day, dispatcher)
     assert _routed(plan, order) == []  # never on the other truck: it has not got the packs
     (left,) = left_deliveries.left_out(plan)
     assert (left.order.id, left.reason, left.truck) == (order.id, "truck_inactive", truck.plate)
@@ -93,7 +83,7 @@ def test_a_shipped_order_on_a_truck_made_inactive_is_left_out_naming_the_truck(c
 def test_a_shipped_order_goes_onto_its_trucks_locked_route_when_a_place_there_fits(app):
     truck, other, dispatcher, day, order = _world()
     pickup = _lock_a_route_of(truck, day, dispatcher)
-    plan = _run(day, dispatcher)
+    plan = quick_run(day, dispatcher)
     (route,) = [r for r in plan.routes if r.truck_id == truck.id]
     assert route.locked
     kinds = sorted((s.kind, s.booking_id or s.order_id) for s in route.stops)
@@ -110,7 +100,7 @@ def test_a_shipped_order_its_trucks_locked_route_cannot_take_is_left_out_naming_
     truck.payload_kg = 600  # the locked route's 500 kg pickup fits, the 700 kg delivery not
     db.session.commit()
     _lock_a_route_of(truck, day, dispatcher)
-    plan = _run(day, dispatcher)
+    plan = quick_run(day, dispatcher)
     assert _routed(plan, order) == []
     (left,) = left_deliveries.left_out(plan)
     assert (left.reason, left.truck) == ("truck_route_kept", truck.plate)
@@ -222,7 +212,7 @@ def test_a_run_takes_a_shipped_delivery_off_another_trucks_locked_route(app):
     stale.locked = True
     stale.stops[2].order_id = order.id
     db.session.commit()
-    plan = _run(day, dispatcher)
+    plan = quick_run(day, dispatcher)
     (kept,) = [r for r in plan.routes if r.truck_id == other.id]
     assert kept.locked
     assert [
@@ -241,7 +231,7 @@ def test_a_runs_log_says_which_shipped_order_it_left_out_and_on_which_truck(app)
     truck, other, dispatcher, day, order = _world()
     truck.active = False
     db.session.commit()
-    plan = _run(day, dispatcher)
+    plan = quick_run(day, dispatcher)
     with app.test_request_context("/"), force_locale("zh_CN"):
         zh = run_log(plan.run.log).lines
     with app.test_request_context("/"), force_locale("en"):
