@@ -168,7 +168,7 @@ def test_a_file_of_one_pack_reads_in_the_singular_in_english(client, manager):
     client.get("/lang/en")
     preview = upload(client, (HEADER + "黑C·D1,,LFP,324,2350,2019-05-01,80\n").encode())
     body = preview.get_data(as_text=True)
-    assert "Import its 1 pack?" in body and ">Import 1 pack</button>" in body
+    assert "The file is correct. Import 1 pack?" in body and ">Import 1 pack</button>" in body
     assert "1 packs" not in body
     done = confirm(client, body)
     assert "1 pack imported." in client.get(done.location).get_data(as_text=True)

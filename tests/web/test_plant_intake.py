@@ -357,7 +357,7 @@ def test_a_test_of_0_ah_is_refused_beside_the_capacity(client, auth, world, capa
     response = submit(client, f"{url}/test", typed, page=url)
     assert response.status_code == 422
     assert re.search(
-        r'id="err-capacity_ah"[^>]*>[^<]*more than 0 Ah', response.get_data(as_text=True)
+        r'id="err-capacity_ah"[^>]*>[^<]*must be more than 0 Ah', response.get_data(as_text=True)
     )
     db.session.expire_all()
     assert db.session.get(Pack, pack_id).grade is None

@@ -136,7 +136,8 @@ def _check(order: BuildOrder) -> Grade:
         raise Invalid(_l("SoH must be between 0 and 100."), field="soh_pct")
     if order.test.capacity_ah <= 0:
         raise Invalid(
-            _l("A measured capacity is more than 0 Ah (0 Ah holds no charge)."), field="capacity_ah"
+            _l("A measured capacity must be more than 0 Ah (0 Ah holds no charge)."),
+            field="capacity_ah",
         )
     check_energy(order.test.capacity_ah, order.test.ocv_v, order.rated_wh, order.test.soh_pct)
     if order.use_case not in USE_CASES:

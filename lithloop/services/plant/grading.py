@@ -113,7 +113,7 @@ def parse_test(raw: dict) -> TestValues:
         capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
         if capacity is not None and capacity.quantize(Decimal("0.01")) <= 0:
             raise Invalid(
-                _l("A measured capacity is more than 0 Ah (0 Ah holds no charge)."),
+                _l("A measured capacity must be more than 0 Ah (0 Ah holds no charge)."),
                 field="capacity_ah",
             )
         return capacity
