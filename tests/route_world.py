@@ -51,10 +51,9 @@ def lot(
 
 
 def book(dealer, site, lots: list[dict], dispatcher) -> int:
-    """A booking through the service, scheduled by the dispatcher, for the first open day."""
-    day = clock.today() + timedelta(days=1)
-    while day.weekday() == 6:
-        day += timedelta(days=1)
+    """A booking through the service, scheduled by the dispatcher, for the first open day
+    (not a Sunday, not a public holiday: on 2 October the next days are closed too)."""
+    day = open_day(1)
     raw = {"site_id": site.id, "date": day.isoformat(), "window": ["09:00", "11:00"], "lots": lots}
     booking, _ = booking_service.book_pickup(dealer, raw)
     booking_service.change_status(dispatcher, booking.id, BookingStatus.SCHEDULED)

@@ -230,10 +230,15 @@ def test_the_park_city_by_its_own_name_is_its_centre(app):
         delivery.find_city("牡丹江省")
 
 
-def test_the_cart_lists_only_cities_a_truck_reaches_and_returns_from_within_a_day(client):
+def test_the_cart_lists_only_cities_a_truck_reaches_and_returns_from_within_a_day(
+    client, frozen_clock
+):
     from datetime import time
 
     from tests.factories import TruckFactory
+
+    # a winter Monday: travel times take the winter factor (in summer Daqing is in reach)
+    frozen_clock(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))
 
     _login(client, make_buyer(), lang="zh_CN")
     submit(client, "/market/cart/add", {"pack_id": list_packs(1)[0].id}, page="/market/")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -135,7 +136,8 @@ def test_a_new_price_version_shows_its_effect_before_it_goes_live(client, app):
     admin = make_user(make_org(), role=Role.ADMIN)
     client.get("/lang/en")
     Auth(client).login(admin.email)
-    form = {"version": "halved", "effective_date": "2026-11-01", "price_li2co3": "10000"}
+    today = clock.today().isoformat()  # live at once, whatever the day the tests run
+    form = {"version": "halved", "effective_date": today, "price_li2co3": "10000"}
     before = count(PriceIndexVersion)
     public_before = prices_table(client)
     preview = submit(client, "/admin/prices/new", form)
