@@ -34,6 +34,21 @@ from tests import url_builders
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _run_as_of(moment: str) -> None:
+    """TEST_NOW=2026-10-02T03:00:00+00:00: the whole run with the platform's clock moved to
+    that instant (and on from there), to try the suite on a public holiday, a Sunday or a
+    year the holiday calendar does not hold; tests that freeze the clock still do."""
+    from datetime import datetime
+
+    real, at = clock.now, datetime.fromisoformat(moment)
+    offset = at - real()
+    clock.now = lambda: real() + offset
+
+
+if os.environ.get("TEST_NOW"):
+    _run_as_of(os.environ["TEST_NOW"])
 CHEAP_HASH = "scrypt:1024:8:1"  # full-strength scrypt costs ~100 ms per hash
 DEMO_PASSWORD = "lithloop-demo"
 
