@@ -22,8 +22,9 @@ from lithloop.services.dispatch import (
 )
 from tests.conftest import api_headers, submit
 from tests.factories import make_user
+from tests.market.support import quick_run
 from tests.market.test_deliveries import paid_delivery
-from tests.market.test_shipped_replan import _run, _world
+from tests.market.test_shipped_replan import _world
 from tests.plain_language import untranslated
 from tests.route_world import make_route
 
@@ -58,7 +59,7 @@ def test_a_shipped_order_the_published_plan_leaves_out_comes_back_to_the_park(cl
     truck, other, dispatcher, day, order = _world()
     truck.active = False
     db.session.commit()
-    plan = _run(day, dispatcher)
+    plan = quick_run(day, dispatcher)
     publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)
     back = _fresh(order)
     assert back.status is OrderStatus.PACKED and back.delivery_date is None
@@ -77,7 +78,7 @@ def test_a_shipped_order_the_published_plan_leaves_out_comes_back_to_the_park(cl
     assert "正在重新安排" in page, page[page.find("order-delivery") :][:600]
     response = client.get(f"/api/v1/orders/{order.id}", headers=api_headers(client, back.user))
     assert response.json["delivery"]["state"] == "rescheduling", response.json
-    again = _run(day, dispatcher)  # the day planned again and published: no second letter
+    again = quick_run(day, dispatcher)  # the day planned again and published: no second letter
     publishing.publish_plan(dispatcher, again.id, allow_unmanned=True)
     assert len(_letters(order)) == 1
 
