@@ -5,7 +5,7 @@ time it left; only the stops not yet done are planned again."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -158,8 +158,18 @@ def test_a_visit_ended_by_an_exception_is_planned_again_from_where_the_truck_is(
     assert placed.count(booking) == 1  # planned again: on a route once, or left out
 
 
+@pytest.fixture
+def in_winter(monkeypatch):
+    """The clock moved to a winter Monday and running on: with the winter factor the day's
+    five bookings take both trucks (from March to November one truck did them all, and no
+    other truck was there to start now)."""
+    real = clock.now
+    shift = datetime(2026, 12, 7, 1, 0, tzinfo=UTC) - real()
+    monkeypatch.setattr(clock, "now", lambda: real() + shift)
+
+
 def test_a_day_under_way_starts_other_trucks_now_and_refuses_hand_moves(
-    client, auth, day_world, monkeypatch
+    client, auth, in_winter, day_world, monkeypatch
 ):
     plan_id, route, crew = published_busiest(client, day_world)
     first = next(s for s in _stops(route) if s.kind == "pickup")
