@@ -370,8 +370,6 @@ def test_a_locked_route_loses_the_stops_of_orders_and_bookings_ended_since(app):
     so in its log."""
     from flask_babel import force_locale
 
-    from lithloop.models import PlanRun, RunStatus
-    from lithloop.services.dispatch import runs
     from lithloop.web.dispatch.run_log import run_log
 
     price_service.ensure_default_index()
@@ -406,14 +404,8 @@ def test_a_locked_route_loses_the_stops_of_orders_and_bookings_ended_since(app):
     db.session.get(Booking, gone).status = BookingStatus.CANCELLED
     db.session.get(Booking, cancelled).status = BookingStatus.CANCELLED
     refunded.status = OrderStatus.REFUNDED
-    run = PlanRun(plan_date=day, time_limit_s=1, created_by_id=dispatcher.id, log="mode: quick")
-    db.session.add(run)
-    db.session.commit()
-    runs.execute_run(run.id)
-    db.session.expire_all()
-    run = db.session.get(PlanRun, run.id)
-    assert run.status is RunStatus.SUCCEEDED, run.error
-    plan = run.plans[0]
+    plan = quick_run(day, dispatcher)
+    run = plan.run
     (route,) = [r for r in plan.routes if r.truck_id == truck.id]
     assert route.locked
     assert not [r for r in plan.routes if r.truck_id == other.id and r.locked]
