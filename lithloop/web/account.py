@@ -113,7 +113,7 @@ def create_token():
     if not form.validate_on_submit():
         return _page(token_form=form, status=422)
     try:
-        user = accounts.authenticate(
+        user = accounts.check_credentials(
             current_user.email, form.token_password.data, address=request.remote_addr or ""
         )
         token = api_tokens.issue_api_token(user, form.name.data or "", form.expires_in_days.data)

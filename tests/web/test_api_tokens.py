@@ -279,3 +279,23 @@ def test_issuing_a_token_is_audited_without_the_token(app, client, auth):
     client.set_cookie("lang", "en", domain="lithloop.test")
     shown = client.get("/admin/audit?action=api_token.issue").get_data(as_text=True)
     assert "API token issued" in shown and "Valid for (days)" in shown
+
+
+def test_issuing_a_token_is_not_a_login(app, client):
+    """Only a login stamps last_login_at: a token issued through the API or on the account
+    page (each asks the password) leaves it as it was."""
+    user = make_user(make_org())
+    token_for(client, user)
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).last_login_at is None
+    Auth(client).login(user.email)
+    db.session.expire_all()
+    logged_in = db.session.get(type(user), user.id).last_login_at
+    assert logged_in is not None
+    made = submit(
+        client, "/account/tokens", {"name": "erp", "token_password": PASSWORD}, page="/account"
+    )
+    assert made.status_code in (200, 303)
+    token_for(client, user)
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).last_login_at == logged_in

@@ -207,8 +207,17 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
 
 
 def authenticate(email: str, password: str, address: str = "") -> User:
+    """Log in: check the credentials as check_credentials does and stamp the last login."""
+    user = check_credentials(email, password, address)
+    user.last_login_at = clock.now()
+    db.session.commit()
+    return user
+
+
+def check_credentials(email: str, password: str, address: str = "") -> User:
     """Return the user for these credentials or raise AuthError saying why not (Invalid,
     field 'email', for an address no account could have: a typo shown where it was made).
+    It is not a login (issuing an API token asks the password too): last_login_at stays.
 
     Unknown e-mail, wrong password and a locked (e-mail, address) pair give the same
     answer in the same time: the password is always hashed, against a dummy hash when no
@@ -232,8 +241,7 @@ def authenticate(email: str, password: str, address: str = "") -> User:
     if not user.is_active:
         db.session.commit()
         raise AuthError(_l("This account is disabled."), code=Code.DISABLED)
-    user.last_login_at = clock.now()
-    db.session.commit()
+    db.session.commit()  # the cleared failures
     return user
 
 
