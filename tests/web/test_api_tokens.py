@@ -299,3 +299,44 @@ def test_issuing_a_token_is_not_a_login(app, client):
     token_for(client, user)
     db.session.expire_all()
     assert db.session.get(type(user), user.id).last_login_at == logged_in
+
+
+def test_revoking_all_of_a_users_tokens_audits_each_token(app, client):
+    """Disabling an account or resetting its password revokes every live token of it: each
+    token gets its own api_token.revoke entry (as revoking one does), with the reason; a
+    token already revoked gets none."""
+    from lithloop.services.accounts import registration, user_admin
+
+    holder = make_user(make_org(), email="holder@example.cn")
+    first, _ = token_for(client, holder)
+    second, _ = token_for(client, holder)
+    gone, _ = token_for(client, holder)
+    api_tokens.revoke(holder, row(gone).id)
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    with app.test_request_context():
+        user_admin.set_enabled(admin, holder.id, False)
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.action == "api_token.revoke", AuditEntry.actor_id == admin.id)
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [(e.object_type, e.object_id) for e in entries] == [
+        ("apitoken", str(row(t).id)) for t in (first, second)
+    ]
+    assert entries[0].details == {
+        "prefix": row(first).prefix,
+        "user_id": holder.id,
+        "reason": "account disabled",
+    }
+    user_admin.set_enabled(admin, holder.id, True)
+    third, _ = token_for(client, holder)
+    with app.test_request_context():
+        registration.reset_password(
+            registration.make_reset_token(holder), "a new long passphrase 7"
+        )
+    [entry] = db.session.scalars(
+        sa.select(AuditEntry).where(
+            AuditEntry.action == "api_token.revoke", AuditEntry.object_id == str(row(third).id)
+        )
+    ).all()
+    assert entry.actor_id is None and entry.details["reason"] == "password reset"

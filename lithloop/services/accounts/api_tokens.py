@@ -222,16 +222,25 @@ def revoke(actor: User, token_id: int) -> ApiToken:
     return token
 
 
-def revoke_all(user: User) -> int:
-    """Revoke every live token of the user (the caller commits); how many were live."""
+def revoke_all(user: User, *, actor: User | None, reason: str) -> int:
+    """Revoke every live token of the user (the caller commits); how many were live. Each
+    gets its own audit entry, as revoke() writes, with the reason (a session-end code)."""
     now = clock.now()
     tokens = list(
         db.session.scalars(
-            sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id)
         )
     )
     for token in tokens:
         token.revoked_at = now
+        audit.record(
+            "api_token.revoke",
+            actor=actor,
+            obj=token,
+            details={"prefix": token.prefix, "user_id": token.user_id, "reason": reason},
+        )
     return len(tokens)
 
 

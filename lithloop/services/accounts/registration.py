@@ -318,6 +318,6 @@ def reset_password(token: str, password: str) -> User:
     check_policy(password, user.email)
     user.password_hash = hash_password(password)
     login_sessions.end_all_sessions(user, actor=None, reason="password reset")
-    api_tokens.revoke_all(user)
+    api_tokens.revoke_all(user, actor=None, reason="password reset")
     db.session.commit()
     return user

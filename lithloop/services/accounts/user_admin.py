@@ -48,6 +48,6 @@ def set_enabled(actor: User, user_id: int, enabled: bool) -> User:
         )
         if not enabled:
             login_sessions.end_all_sessions(user, actor=actor, reason="account disabled")
-            api_tokens.revoke_all(user)
+            api_tokens.revoke_all(user, actor=actor, reason="account disabled")
     db.session.commit()
     return user
