@@ -21,6 +21,7 @@ from lithloop.models import Role
 from lithloop.services.accounts import api_tokens, login_sessions, policies
 from lithloop.services.accounts import registration as accounts
 from lithloop.services.errors import AuthError, ServiceError
+from lithloop.web import one_time_secret
 from lithloop.web.access import VERSION, roles_required
 from lithloop.web.auth import attach_error, login_limit
 from lithloop.web.forms import ApiTokenForm, ChangePasswordForm
@@ -28,6 +29,7 @@ from lithloop.web.query_args import page_arg
 from lithloop.web.rate_limits import LOGIN_SCOPE, rate_limited
 
 bp = Blueprint("account", __name__)
+NEW_TOKEN = "new_api_token"  # noqa: S105 (its name in one_time_secret, not a secret)
 
 
 def _page(
@@ -62,8 +64,15 @@ def _token_form(**kwargs) -> ApiTokenForm:
 @bp.get("/account")
 @login_required
 def index():
-    """The user's own account: password, sessions, API tokens."""
-    return _page()
+    """The user's own account: password, sessions, API tokens; a token just created is
+    shown here once (taken from the session, where it came sealed)."""
+    token = one_time_secret.take(NEW_TOKEN)
+    if token is None:
+        return _page()
+    page, status = _page(new_token=token, new_token_expires=api_tokens.expiry_of(token))
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"  # nor kept in a cache
+    return response
 
 
 @bp.post("/account/password")
@@ -107,8 +116,9 @@ def _too_many_token_attempts():
 @rate_limited(login_limit, scope=LOGIN_SCOPE, refused=_too_many_token_attempts)
 def create_token():
     """Create an API token as POST /api/v1/auth/token does, the password asked again (a
-    stolen session alone makes none). The token is in this answer only: never in a URL,
-    a flash (it would sit in the session cookie) or a log."""
+    stolen session alone makes none), then redirect to the account page, which shows it
+    once: reloading that page makes no other token. The token is never in a URL, a flash,
+    a log or, in clear, the session cookie (one_time_secret seals it there)."""
     form = _token_form()
     if not form.validate_on_submit():
         return _page(token_form=form, status=422)
@@ -125,10 +135,8 @@ def create_token():
     except ServiceError as exc:
         attach_error(form, exc)
         return _page(token_form=form, status=exc.status)
-    page, status = _page(new_token=token, new_token_expires=api_tokens.expiry_of(token))
-    response = make_response(page, status)
-    response.headers["Cache-Control"] = "no-store"  # nor kept in a cache
-    return response
+    one_time_secret.put(NEW_TOKEN, token)
+    return redirect(url_for("account.index", _anchor="new-token"), 303)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -181,19 +181,29 @@ def test_a_user_creates_a_token_on_the_account_page_and_sees_it_once(app, client
         {"name": "erp", "expires_in_days": "30", "token_password": PASSWORD},
         page="/account",
     )
-    html = made.get_data(as_text=True)
-    assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
+    # post, redirect, get: the token is on the page the redirect leads to, not in its answer
+    assert made.status_code == 303 and made.location.endswith("/account#new-token")
+    assert "llk_" not in made.get_data(as_text=True) + str(made.headers)
+    with client.session_transaction() as kept:
+        sealed = repr(dict(kept))
+    shown = client.get("/account")
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
     token = re.search(r'<pre class="secret">(llk_[\w-]+)</pre>', html).group(1)
     assert "它只显示这一次，之后无法再次显示" in html
+    assert token not in sealed and token[4:] not in sealed  # sealed in the cookie, not clear
     assert row(token).name == "erp" and row(token).user_id == user.id
     lifetime = row(token).expires_at - clock.now()
     assert timedelta(days=29, hours=23) < lifetime <= timedelta(days=30)
     assert client.get("/api/v1/calendar", headers=bearer(token)).status_code == 200
-    assert token not in str(made.headers)  # no Location, and not in a Set-Cookie
+    assert token not in str(shown.headers)  # not in a Set-Cookie
     with client.session_transaction() as kept:
-        assert token not in repr(dict(kept))
+        assert token not in repr(dict(kept)) and "_sealed" not in kept  # taken: shown once
+    # reloading the page shows the token no more and makes no other
     again = client.get("/account").get_data(as_text=True)
     assert token not in again and row(token).prefix in again
+    assert 'class="secret"' not in again
+    assert db.session.scalar(count) == 1
 
 
 def test_making_a_token_on_the_page_counts_with_the_logins(app, client):
@@ -253,6 +263,7 @@ def test_issuing_a_token_is_audited_without_the_token(app, client, auth):
         "/account/tokens",
         {"name": "ERP 对接", "expires_in_days": "90", "token_password": PASSWORD},
         page="/account",
+        follow_redirects=True,
     ).get_data(as_text=True)
     [second] = re.findall(r"llk_[A-Za-z0-9_-]{20,}", page)
     db.session.expire_all()
@@ -295,7 +306,7 @@ def test_issuing_a_token_is_not_a_login(app, client):
     made = submit(
         client, "/account/tokens", {"name": "erp", "token_password": PASSWORD}, page="/account"
     )
-    assert made.status_code in (200, 303)
+    assert made.status_code == 303
     token_for(client, user)
     db.session.expire_all()
     assert db.session.get(type(user), user.id).last_login_at == logged_in
