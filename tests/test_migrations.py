@@ -248,3 +248,41 @@ def test_0031_counts_the_bookings_already_there_by_their_beijing_month(empty_dat
         with db.engine.connect() as conn:
             assert conn.execute(sa.text(query)).all() == []
         db.engine.dispose()
+
+
+def test_0034_makes_order_event_append_only_and_0015_leaves_it_alone(empty_database):
+    # append_only.FROZEN names order_event (0033) now: 0015 keeps its own three tables (it
+    # ran before order_event existed), and 0034 adds order_event's triggers, then drops
+    # only those (the PostgreSQL function stays for the others).
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision="0033")
+        with db.engine.begin() as conn:
+            _dealer_with_a_site(conn)
+            _insert(conn, "booking", id=1, organisation_id=1, site_id=1, created_by_id=1)
+            _insert(conn, "booking_event", id=1, booking_id=1, note="")
+            _insert(conn, "market_order", id=1, buyer_org_id=1, user_id=1, status="shipped")
+            for event_id in (1, 2, 3):
+                _insert(conn, "order_event", id=event_id, order_id=1, kind="back_to_park")
+            conn.execute(sa.text("UPDATE order_event SET note = 'before 0034' WHERE id = 3"))
+            conn.execute(sa.text("DELETE FROM order_event WHERE id = 3"))
+        upgrade()
+        for statement in (
+            "UPDATE order_event SET note = 'rewritten' WHERE id = 1",
+            "DELETE FROM order_event WHERE id = 2",
+        ):
+            with pytest.raises(sa.exc.DBAPIError) as info:
+                with db.engine.begin() as conn:
+                    conn.execute(sa.text(statement))
+            assert "append-only" in str(info.value)
+        with db.engine.begin() as conn:
+            assert conn.scalar(sa.text("SELECT count(*) FROM order_event")) == 2
+            _insert(conn, "order_event", id=4, order_id=1, kind="delivery_exception")
+        downgrade(revision="0033")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM order_event WHERE id = 4"))
+        with pytest.raises(sa.exc.DBAPIError):  # booking_event keeps its own trigger
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DELETE FROM booking_event"))
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -7,7 +7,16 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lithloop.extensions import db
-from lithloop.models import AuditEntry, BookingEvent, Pack, PackEvent, ParkSerialCounter
+from lithloop.models import (
+    AuditEntry,
+    BookingEvent,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Pack,
+    PackEvent,
+    ParkSerialCounter,
+)
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict
 from lithloop.services.plant import intake, park_serials
@@ -19,6 +28,16 @@ def world(app):
     world = build_arrival()
     intake.receive(world["operator"], world["booking_id"], receipt(world))
     audit.record("test.action", actor=world["operator"], object_type="test", object_id=1)
+    buyer = world["operator"]
+    order = Order(
+        buyer_org_id=buyer.organisation_id,
+        user_id=buyer.id,
+        status=OrderStatus.SHIPPED,
+        total_fen=10_000,
+    )
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(OrderEvent(order_id=order.id, kind="back_to_park", detail={"day": "x"}))
     db.session.commit()
     return world
 
@@ -37,6 +56,7 @@ def _refused(statement: str) -> None:
         (PackEvent, "UPDATE pack_event SET data = '{}', at = at"),
         (BookingEvent, "UPDATE booking_event SET note = 'rewritten'"),
         (AuditEntry, "UPDATE audit_entry SET actor_email = 'someone@else'"),
+        (OrderEvent, "UPDATE order_event SET note = 'rewritten'"),
     ],
 )
 def test_raw_updates_and_deletes_of_history_are_refused(world, model, update):
