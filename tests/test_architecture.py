@@ -22,8 +22,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lithloop"
 SERVICES = PACKAGE / "services"
-#: The services' shared kernel: the error classes, input parsing, idempotency keys.
-KERNEL = {"__init__", "errors", "strict_input", "idempotency"}
+#: The services' shared kernel: the error classes, input parsing, idempotency keys, the
+#: last page of a list paged without counting (paging).
+KERNEL = {"__init__", "errors", "strict_input", "idempotency", "paging"}
 DOMAINS = sorted(p.name for p in SERVICES.iterdir() if (p / "__init__.py").exists())
 
 # module → the lithloop modules it may pull in (the one clock and the vocabulary are pure)

@@ -37,7 +37,11 @@ def index(error: str | None = None, status: int = 200):
     waiting_n = certificates.awaiting_count() if plant else 0
     settled = certificates.own_settlements(current_user, PAGE_SIZE + 1, offset)
     pager = SimpleNamespace(
-        page=number, has_next=len(settled) > PAGE_SIZE or waiting_n > number * PAGE_SIZE
+        page=number,
+        has_next=len(settled) > PAGE_SIZE or waiting_n > number * PAGE_SIZE,
+        pages=certificates.settlements_last_page(
+            current_user, page=number, shown=len(settled), per_page=PAGE_SIZE
+        ),
     )
     return render_template(
         "settlements/index.html",

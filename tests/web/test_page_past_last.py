@@ -44,7 +44,35 @@ def test_sites_and_the_audit_log_share_it(client, auth):
     db.session.commit()
     auth.login(admin.email, PASSWORD)
     log = client.get("/admin/audit?page=40").get_data(as_text=True)
-    assert re.fullmatch(r"/admin/audit\?page=1(&action=)?", past_last(log))  # uncounted: page 1
-    assert "第 40 页超出了列表末尾" in log and "尚无记录" not in log
+    assert re.fullmatch(r"/admin/audit\?page=1(&action=)?", past_last(log))
+    assert "第 40 页超出了最后一页" in log and "尚无记录" not in log
     first = client.get("/admin/audit").get_data(as_text=True)
     assert past_last(first) is None
+
+
+def test_uncounted_lists_link_past_the_end_to_their_last_page(client, auth, monkeypatch):
+    """The audit log, the admins' token review and the settlements read one row more than a
+    page instead of counting; past their end they count once and link to their last page,
+    as the counted lists do, not to the first."""
+    from lithloop.services.accounts import api_tokens
+
+    monkeypatch.setattr(audit, "PAGE_SIZE", 2)
+    monkeypatch.setattr(api_tokens, "TOKENS_PAGE", 2)
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    for n in range(5):  # 10 entries (each issue is one too): 5 pages; 3 pages of tokens
+        audit.record("user.disable", actor=admin, object_type="user", object_id=n)
+        api_tokens.issue_api_token(admin, f"t{n}")
+    db.session.commit()
+    auth.login(admin.email, PASSWORD)
+    log = client.get("/admin/audit?page=40").get_data(as_text=True)
+    assert re.fullmatch(r"/admin/audit\?page=5(&action=)?", past_last(log))
+    assert "第 40 页超出了最后一页" in log and "前往最后一页（第 5 页）" in log
+    assert past_last(client.get("/admin/audit?page=5").get_data(as_text=True)) is None
+    filtered = client.get("/admin/audit?page=9&action=api_token.issue").get_data(as_text=True)
+    assert past_last(filtered) == "/admin/audit?page=3&action=api_token.issue"
+    tokens = client.get("/admin/tokens?page=7").get_data(as_text=True)
+    assert past_last(tokens) == "/admin/tokens?page=3"
+    none = client.get("/admin/audit?page=4&action=no.such").get_data(as_text=True)
+    assert past_last(none) is None and "尚无记录" in none  # truly none
+    settlements = client.get("/settlements/?page=6").get_data(as_text=True)
+    assert past_last(settlements) is None and "尚无结算" in settlements

@@ -29,6 +29,7 @@ from lithloop import clock
 from lithloop.cache import read_cache, user_snapshots
 from lithloop.extensions import db
 from lithloop.models import ApiToken, Role, User
+from lithloop.services import paging
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Invalid, NotFound
 
@@ -183,6 +184,7 @@ class TokenPage:
     tokens: list[ApiToken]
     page: int
     has_next: bool
+    pages: int | None = None  # counted only past the end: the last page (paging.py)
 
 
 def working_tokens(actor: User, page: int = 1) -> TokenPage:
@@ -190,19 +192,24 @@ def working_tokens(actor: User, page: int = 1) -> TokenPage:
     time, for an administrator to review."""
     policies.require(actor, policies.ADMINS, _l("Only administrators review everyone's tokens."))
     page = max(1, page)
+    live = (
+        ApiToken.revoked_at.is_(None),
+        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > clock.now()),
+    )
     query = (
         sa.select(ApiToken)
         .options(sa.orm.joinedload(ApiToken.user).joinedload(User.organisation))
-        .where(
-            ApiToken.revoked_at.is_(None),
-            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > clock.now()),
-        )
+        .where(*live)
         .order_by(ApiToken.id.desc())
         .offset((page - 1) * TOKENS_PAGE)
         .limit(TOKENS_PAGE + 1)
     )
     rows = list(db.session.scalars(query))
-    return TokenPage(tokens=rows[:TOKENS_PAGE], page=page, has_next=len(rows) > TOKENS_PAGE)
+    working = sa.select(ApiToken.id).where(*live)
+    last = paging.last_page_if_past_end(working, page=page, shown=len(rows), per_page=TOKENS_PAGE)
+    return TokenPage(
+        tokens=rows[:TOKENS_PAGE], page=page, has_next=len(rows) > TOKENS_PAGE, pages=last
+    )
 
 
 def revoke(actor: User, token_id: int) -> ApiToken:

@@ -9,6 +9,7 @@ from flask import g, has_request_context, request
 
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, User
+from lithloop.services import paging
 
 PAGE_SIZE = 50
 SECRET_WORDS = ("password", "token", "secret", "authorization", "api_key")
@@ -63,6 +64,7 @@ class AuditPage:
     entries: list[AuditEntry]
     page: int
     has_next: bool
+    pages: int | None = None  # counted only past the end: the last page (paging.py)
 
 
 def entries(*, action: str = "", page: int = 1) -> AuditPage:
@@ -76,7 +78,12 @@ def entries(*, action: str = "", page: int = 1) -> AuditPage:
             query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
         )
     )
-    return AuditPage(entries=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+    last = paging.last_page_if_past_end(
+        query.with_only_columns(AuditEntry.id), page=page, shown=len(rows), per_page=PAGE_SIZE
+    )
+    return AuditPage(
+        entries=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE, pages=last
+    )
 
 
 def actions() -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import defer, selectinload
 from lithloop import vocab
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Intake, Pack, PackState, Settlement, User
+from lithloop.services import paging
 from lithloop.services.accounts import policies
 from lithloop.services.errors import NotFound
 
@@ -122,6 +123,13 @@ def own_settlements(user: User, limit: int = 100, offset: int = 0) -> list[Settl
         .offset(offset)
     )
     return list(db.session.scalars(policies.scoped(query, user, Booking.organisation_id)))
+
+
+def settlements_last_page(user: User, *, page: int, shown: int, per_page: int) -> int | None:
+    """Past the end of own_settlements' pages, the last page with rows (services/paging.py);
+    None on a page with rows."""
+    query = policies.scoped(sa.select(Settlement.id).join(Booking), user, Booking.organisation_id)
+    return paging.last_page_if_past_end(query, page=page, shown=shown, per_page=per_page)
 
 
 def _awaiting():
