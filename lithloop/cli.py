@@ -168,6 +168,7 @@ def register_commands(app: Flask) -> None:
                 ) from exc
             raise click.ClickException(str(exc.message)) from exc
         click.echo(
-            f"Imported {org.name} as organisation {org.id}. Its users have no password "
-            "yet: each sets one through 'forgot password' (/reset)."
+            f"Imported {org.name} as organisation {org.id}. It waits for approval at "
+            "/admin/approvals (an import never keeps the file's status). Its users have no "
+            "password yet: each sets one through 'forgot password' (/reset)."
         )

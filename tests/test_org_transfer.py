@@ -17,6 +17,7 @@ from lithloop.models import (
     BusPack,
     Organisation,
     OrgKind,
+    OrgStatus,
     Role,
     User,
 )
@@ -97,6 +98,8 @@ def comparable(doc: dict) -> dict:
     """The document without what legitimately differs between databases (ids, export time)."""
     doc = json.loads(json.dumps(doc))
     doc.pop("exported_at")
+    for key in ("status", "approved_at"):  # an import waits for approval here
+        doc["organisation"].pop(key)
     for user in doc["users"]:
         user.pop("ref")
     for site in doc["sites"]:
@@ -127,6 +130,8 @@ def test_round_trip_into_another_database(app, tmp_path):
         new_org = db.session.scalar(
             sa.select(Organisation).where(Organisation.name == "牡丹江公交")
         )
+        assert exported["organisation"]["status"] == "active"
+        assert (new_org.status, new_org.approved_at) == (OrgStatus.PENDING, None)
         again = other.test_cli_runner().invoke(args=["export-org", str(new_org.id), "-"])
         assert comparable(json.loads(again.output)) == comparable(exported)
         # the pack still points at its booking; the live booking holds its day's capacity
@@ -264,6 +269,27 @@ def test_a_renamed_copy_imports_and_takes_its_days_capacity(app, tmp_path):
         "fleet@renamed.example",
         "second@renamed.example",
     ]
+
+
+@pytest.mark.parametrize("status", ["active", "rejected", "pending"])
+def test_an_import_waits_for_approval_whatever_status_the_file_gives(app, tmp_path, status):
+    """A file must not make an organisation active behind the park's approval (nor bring
+    back one rejected elsewhere): the new organisation starts pending, listed for the
+    park's review, until an admin approves it."""
+    from lithloop.services.accounts import registration
+
+    doc = _exported_copy(app, tmp_path)
+    doc["organisation"].update(status=status, approved_at="2026-01-01T00:00:00+00:00")
+    path = tmp_path / "copy.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = app.test_cli_runner().invoke(args=["import-org", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "/admin/approvals" in result.output
+    copy = db.session.scalar(sa.select(Organisation).where(Organisation.name == "改名公交"))
+    assert (copy.status, copy.approved_at) == (OrgStatus.PENDING, None)
+    assert copy in registration.pending_organisations() and not copy.is_active
+    registration.decide_organisation(copy.id, approve=True)
+    assert db.session.get(Organisation, copy.id).status is OrgStatus.ACTIVE
 
 
 #: Hand-edited exports the forms would refuse, or hand-damaged ones: (change, place, why).

@@ -4,6 +4,11 @@ The document holds the organisation, its users (never their password hashes: imp
 users must set a password through a reset link), sites, bookings with their lots and status
 events, and bus packs. Rows refer to each other by their exported ids ("ref"); users
 outside the organisation (a dispatcher on a booking's history) by e-mail.
+
+An import creates a new organisation (an existing name is refused, so no organisation
+already here changes). It starts pending, as the model's default, whatever status the file
+gives: nobody reviewed it in this database, and a file must not make an organisation
+active (nor bring back one rejected there) behind the park's approval (/admin/approvals).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from lithloop.models import (
     BookingStatus,
     BusPack,
     Organisation,
+    OrgStatus,
     Site,
     User,
 )
@@ -80,7 +86,8 @@ def export_organisation(org_id: int) -> dict:
 
 def import_organisation(doc) -> Organisation:
     """Create the exported organisation and its data in this database, all or nothing:
-    the whole document is checked first (read_document), then written in one transaction."""
+    the whole document is checked first (read_document), then written in one transaction.
+    The organisation waits for the park's approval, whatever its status in the file."""
     plan = read_document(doc)
     try:
         org = _write(plan)
@@ -101,7 +108,8 @@ def _write(plan: ImportPlan) -> Organisation:
     days = {
         d: capacity.lock_day(d) for d in sorted({b["values"]["pickup_date"] for b in plan.bookings})
     }
-    org = Organisation(**plan.organisation)
+    values = {**plan.organisation, "status": OrgStatus.PENDING, "approved_at": None}
+    org = Organisation(**values)  # the file's status is not kept (see the docstring)
     db.session.add(org)
     users = {
         ref: User(
