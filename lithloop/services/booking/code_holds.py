@@ -1,5 +1,9 @@
 """A pack code waits in one pickup at a time: a draft naming a code that an active booking
-(requested or scheduled) already lists is refused, so that no pack is fetched twice."""
+(requested or scheduled) already lists is refused, so that no pack is fetched twice.
+
+On PostgreSQL each code is locked for the rest of the transaction before the check (an
+advisory lock keyed on the code), so two bookings naming one code at the same instant are
+served one after the other: the second sees the first's lots and is refused."""
 
 from __future__ import annotations
 
@@ -13,6 +17,18 @@ from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict
 
 WAITING = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
+LOCK_SPACE = 0x7C0D  # advisory lock namespace of pack codes (first key of the pair)
+
+
+def _lock_codes(codes) -> None:
+    """Hold each code's advisory lock until commit (PostgreSQL; in a fixed order, so two
+    bookings sharing several codes cannot deadlock). SQLite writes one at a time anyway."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for code in sorted(codes):
+        db.session.execute(
+            sa.select(sa.func.pg_advisory_xact_lock(LOCK_SPACE, sa.func.hashtext(code)))
+        )
 
 
 def refuse_codes_booked(user: User, draft: BookingDraft) -> None:
@@ -21,6 +37,7 @@ def refuse_codes_booked(user: User, draft: BookingDraft) -> None:
     wanted = {code: i for i, lot in enumerate(draft.lots) for code in lot.codes}
     if not wanted:
         return
+    _lock_codes(wanted)
     rows = db.session.execute(
         sa.select(BookingLot.booking_id, BookingLot.codes, Booking.organisation_id)
         .join(Booking, Booking.id == BookingLot.booking_id)
