@@ -1,10 +1,11 @@
 """The whole chain under a frozen clock in years the code and calendar once ended in.
 
-With the clock at 2027-02-01 (the week before the 2027 Spring Festival, no official calendar
-shipped), 2028-03-01 (past the pack codes both public decoders agree on) and 2040-01-01 (a
-Sunday, year character U), a booking goes through pickup, intake, grading, aging, assembly,
-sale and the traceability report without an error. Every handover deadline is then either
-the right Chinese working day for a covered year (2026 here) or marked provisional.
+With the clock at 1 February of the first year without an official calendar shipped
+(2027 when written: the week before its Spring Festival), 2028-03-01 (past the pack codes
+both public decoders agree on) and 2040-01-01 (a Sunday, year character U), a booking goes
+through pickup, intake, grading, aging, assembly, sale and the traceability report without
+an error. Every handover deadline is then either the right Chinese working day for a
+covered year (2026 here) or marked provisional.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lithloop.services.market import payments as market_payments
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import handover_export, holiday_calendar, traceability
 from lithloop.services.plant import assembly, grading, intake
+from tests.calendar_gap import GAP_YEAR
 from tests.conftest import api_headers, freeze_clock
 from tests.factories import make_user
 from tests.intake_world import build_arrival, receipt
@@ -78,11 +80,11 @@ def _chain(monkeypatch, start: datetime) -> dict:
 @pytest.mark.parametrize(
     "start",
     [
-        utc(2027, 2, 1, 1, 30),
+        utc(GAP_YEAR, 2, 1, 1, 30),
         utc(2028, 3, 1, 1, 30),
         utc(2040, 1, 1, 1, 30),
     ],
-    ids=["2027-02-01", "2028-03-01", "2040-01-01"],
+    ids=["gap-year-02-01", "2028-03-01", "2040-01-01"],
 )
 def test_the_chain_runs_and_uncovered_deadlines_are_provisional(
     localstripe, app, client, auth, monkeypatch, start

@@ -17,6 +17,7 @@ from lithloop.extensions import db
 from lithloop.models import BookingDay, Truck
 from lithloop.services.booking import capacity
 from lithloop.services.booking.capacity import DayCapacity, FleetLimits
+from tests.calendar_gap import GAP_YEAR, first_open_day
 from tests.factories import make_park
 
 MONDAY = date(2026, 3, 2)
@@ -192,8 +193,10 @@ def test_public_holidays_are_closed_and_years_without_a_calendar_are_provisional
     ]
     assert national_day[-1].open and not national_day[-1].holiday  # 10-10: a working Saturday
     assert not any(d.provisional for d in national_day)
-    new_year = {d.day: d for d in capacity.calendar(date(2026, 12, 31), date(2027, 1, 2))}
-    assert not new_year[date(2026, 12, 31)].provisional
-    first = new_year[date(2027, 1, 1)]
+    first_day = first_open_day()  # of the first year the calendar lacks
+    last_known = date(GAP_YEAR - 1, 12, 31)
+    new_year = {d.day: d for d in capacity.calendar(last_known, first_day)}
+    assert not new_year[last_known].provisional
+    first = new_year[first_day]
     assert first.open and first.provisional and not first.holiday  # not known: not invented
     assert first.to_dict()["provisional"] is True

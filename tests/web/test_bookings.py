@@ -466,13 +466,18 @@ def test_the_booking_form_marks_days_of_a_year_without_a_holiday_calendar(
     marked provisional, and the form says why; National Day was offered too, now closed."""
     from datetime import UTC, date, datetime
 
-    frozen_clock(datetime(2026, 12, 4, 3, 0, tzinfo=UTC))
+    from tests.calendar_gap import GAP_YEAR, first_open_day
+
+    frozen_clock(datetime(GAP_YEAR - 1, 12, 4, 3, 0, tzinfo=UTC))
     auth.login(world["dealer"].email)
     client.get("/lang/zh_CN")
     page = client.get("/bookings/new").get_data(as_text=True)
-    assert re.search(r'value="2027-01-01"[^>]*>2027-01-01 [^<]* \*</option>', page)
-    assert not re.search(r'value="2026-12-31"[^>]*>[^<]*\*</option>', page)
-    assert 'id="provisional-days"' in page and "2027" in page.split('id="provisional-days"')[1]
+    new = first_open_day().isoformat()  # of a year the calendar lacks
+    assert re.search(rf'value="{new}"[^>]*>{new} [^<]* \*</option>', page)
+    old = f"{GAP_YEAR - 1}-12-31"
+    assert not re.search(rf'value="{old}"[^>]*>[^<]*\*</option>', page)
+    assert 'id="provisional-days"' in page
+    assert str(GAP_YEAR) in page.split('id="provisional-days"')[1]
     frozen_clock(datetime(2026, 9, 28, 3, 0, tzinfo=UTC))
     page = client.get("/bookings/new").get_data(as_text=True)
     national_day = re.search(r'<option value="2026-10-01"[^>]*>[^<]*</option>', page)[0]

@@ -631,13 +631,17 @@ def test_a_proposals_days_of_a_year_without_a_holiday_calendar_are_marked(
     lacks."""
     from datetime import UTC, datetime
 
-    frozen_clock(datetime(2026, 12, 4, 3, 0, tzinfo=UTC))
+    from tests.calendar_gap import GAP_YEAR, first_open_day
+
+    frozen_clock(datetime(GAP_YEAR - 1, 12, 4, 3, 0, tzinfo=UTC))
     small_register(demo_fleet.id, clock.today())
     body = client.get("/fleet/forecast").get_data(as_text=True)
-    assert re.search(r'value="2027-01-02"[^>]*>2027-01-02 [^<]+ \*</option>', body)
-    assert re.search(r'value="2026-12-31"[^>]*>2026-12-31 [^<*]+</option>', body)
+    new = first_open_day().isoformat()  # of a year the calendar lacks
+    assert re.search(rf'value="{new}"[^>]*>{new} [^<]+ \*</option>', body)
+    old = f"{GAP_YEAR - 1}-12-31"
+    assert re.search(rf'value="{old}"[^>]*>{old} [^<*]+</option>', body)
     note = body[body.index('id="provisional-days-') :]
-    assert "2027" in note[: note.index("</small>")]
+    assert str(GAP_YEAR) in note[: note.index("</small>")]
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
