@@ -17,6 +17,7 @@ from lithloop.extensions import db
 from lithloop.geo.gazetteer import load_places, park_place
 from lithloop.models import Order, OrderStatus
 from lithloop.services.errors import Invalid
+from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog, delivery, invoices
 from lithloop.services.market import orders as market_orders
 from tests.conftest import Auth, submit
@@ -270,3 +271,45 @@ def test_the_reachable_list_is_worked_out_once_unless_osrm_did_not_answer(app, m
     app.config["OSRM_URL"] = current_app.config["OSRM_URL"] = None
     assert delivery.reachable_cities() == first  # straight lines x 1.3 either way
     assert delivery.reachable_cities() == first and len(calls) == 3  # kept: one matrix call
+
+
+def _city_field(page: str) -> str:
+    return re.search(r'<input id="c-city" name="city"[^>]* value="([^"]*)"', page).group(1)
+
+
+@pytest.mark.parametrize("path", ["/market/cart/delivery", "/market/checkout"])
+def test_a_refused_city_is_not_kept_and_the_last_good_one_stays(client, frozen_clock, path):
+    frozen_clock(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))  # winter: Daqing is out of reach
+    buyer = make_buyer()
+    _login(client, buyer)
+    packs = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": packs[0].id}, page="/market/")
+    form = {"delivery_kind": "address", "city": "海林市", "address": "A 1", "phone": "13904531234"}
+    submit(client, "/market/cart/delivery", form, page="/market/cart")
+    answer = submit(client, path, {**form, "city": "大庆市"}, page="/market/cart")
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    beside = re.search(r'<p class="error" id="c-city-err">([^<]*)</p>', page)
+    assert beside and "cannot drive to Daqing" in beside.group(1)
+    assert _city_field(page) == "海林市"  # the last city that could be delivered to
+    assert market_cart.read(buyer)["delivery"]["city"] == "海林市"
+    assert "Delivery to Hailin" in _city_words(client.get("/market/cart").text)
+    assert _order() is None
+
+
+def test_a_refused_first_city_leaves_none(client, frozen_clock):
+    frozen_clock(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))
+    buyer = make_buyer()
+    _login(client, buyer)
+    submit(client, "/market/cart/add", {"pack_id": list_packs(1)[0].id}, page="/market/")
+    form = {"delivery_kind": "address", "city": "大庆市", "address": "A 1", "phone": "13904531234"}
+    answer = submit(client, "/market/cart/delivery", form, page="/market/cart")
+    assert answer.status_code == 422 and 'id="c-city-err"' in answer.text
+    assert _city_field(answer.text) == ""
+    kept = market_cart.read(buyer)["delivery"]
+    assert (kept["kind"], kept["city"], kept["address"]) == ("address", "", "A 1")
+    assert "大庆" not in client.get("/market/cart").text.split('id="c-cities"')[0]
+
+
+def _city_words(page: str) -> str:
+    return re.sub(r"<[^>]+>", "", page)

@@ -136,13 +136,28 @@ def cart():
 @roles_required(*BUYER)
 def cart_delivery():
     """Keep the delivery chosen (pickup, or a city and address) and show its fee and day."""
-    chosen = market_cart.save_delivery(current_user, request.form)
-    if chosen["kind"] == "address":
-        try:
-            market_delivery.deliverable_city(chosen["city"])
-        except ServiceError as exc:
-            return _cart_page({exc.field: str(exc.message)}, exc.status)
+    chosen = market_cart.clean_delivery(request.form)
+    refused = _refused_city(chosen, read_cart()["delivery"])
+    if refused is not None:
+        return refused
+    market_cart.save_delivery(current_user, chosen)
     return redirect(url_for("market.cart") + "#delivery")
+
+
+def _refused_city(chosen: dict, before: dict):
+    """The cart page with the error beside the city field when the city chosen cannot be
+    delivered to (None when it can, or for pickup). The refused city is not kept: the cart
+    keeps the city it had (a delivery's, checked when it was chosen) or none, with the rest
+    of the fields as typed."""
+    if chosen["kind"] != "address":
+        return None
+    try:
+        market_delivery.deliverable_city(chosen["city"])
+    except ServiceError as exc:
+        kept = before["city"] if before.get("kind") == "address" else ""
+        market_cart.save_delivery(current_user, {**chosen, "city": kept})
+        return _cart_page({exc.field or "city": str(exc.message)}, exc.status)
+    return None
 
 
 @bp.post("/checkout")
@@ -157,12 +172,11 @@ def checkout():
     chosen = market_cart.clean_delivery({**delivery, "city": form.get("city")})
     if not market_cart.same_delivery(cart["delivery"], chosen):
         # the page showed another delivery's fee: show this one's before taking an order
+        refused = _refused_city(chosen, cart["delivery"])
+        if refused is not None:
+            return refused
         market_cart.save_delivery(current_user, chosen)
         if chosen["kind"] == "address":
-            try:
-                market_delivery.deliverable_city(chosen["city"])
-            except ServiceError as exc:
-                return _cart_page({exc.field: str(exc.message)}, exc.status, form)
             flash(_("Check the delivery fee and the total below, then order."), "info")
             return redirect(url_for("market.cart") + "#delivery")
     else:
