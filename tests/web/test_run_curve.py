@@ -114,3 +114,19 @@ def test_a_closed_day_says_a_run_plans_the_next_open_day(client, auth):
     assert f'href="/dispatch/?date={opens.isoformat()}"' in said
     page = client.get(f"/dispatch/?date={opens.isoformat()}").get_data(as_text=True)
     assert 'id="closed-day"' not in page
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the page's words: one backend
+@pytest.mark.parametrize("status", [RunStatus.QUEUED, RunStatus.RUNNING])
+def test_cancelling_a_run_asks_first(client, auth, status):
+    """Walk finding: "Cancel the run" threw the search away at one click, with no question
+    (other irreversible buttons ask through data-confirm and static/js/confirm.js)."""
+    run = PlanRunFactory(status=status, progress=PROGRESS)
+    auth.login(run.created_by.email)
+    for url in (f"/dispatch/runs/{run.id}", f"/dispatch/runs/{run.id}/progress"):
+        page = client.get(url).get_data(as_text=True)
+        action = f'action="/dispatch/runs/{run.id}/cancel"'
+        form = page[page.index(action) : page.index(">", page.index(action))]
+        assert 'data-confirm="取消此次运行？' in form, url
+    full = client.get(f"/dispatch/runs/{run.id}").get_data(as_text=True)
+    assert "js/confirm.js" in full  # the script that asks
