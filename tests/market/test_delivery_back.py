@@ -46,7 +46,8 @@ def _fresh(order: Order) -> Order:
 
 def _page(client, auth, user, url: str) -> str:
     auth.login(user.email)
-    text = client.get(url).get_data(as_text=True)
+    htmx = {"HX-Request": "true"} if url.endswith("/live") else {}  # the panel's poll
+    text = client.get(url, headers=htmx).get_data(as_text=True)
     auth.logout()
     return re.sub(r"\s+", " ", text)
 

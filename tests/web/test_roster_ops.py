@@ -34,6 +34,8 @@ from tests.web.test_dispatch import (
     run_to_end,
 )
 
+HTMX = {"HX-Request": "true"}  # the live panel polls itself through htmx
+
 
 def _trucks() -> list[Truck]:
     return roster.active_trucks()
@@ -230,7 +232,7 @@ def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
     driver_work.record_arrival(driver, first.id)
     driver_work.record_exception(driver, second.id, "refused", "大门锁着")
     auth.login(day_world["dispatcher"].email)
-    live = client.get(f"/dispatch/plans/{plan_id}/live").get_data(as_text=True)
+    live = client.get(f"/dispatch/plans/{plan_id}/live", headers=HTMX).get_data(as_text=True)
     row = live.split(f'data-stop="{first.id}"')[1].split("</tr>")[0]
     assert "state-arrived" in live and "+12 分钟" in row and "min" not in row  # in words
     assert f'id="exception-{second.id}"' in live and "大门锁着" in live
@@ -321,11 +323,11 @@ def test_the_live_panel_tells_an_exception_in_words_with_or_without_a_note(
     driver_work.record_exception(crew[route.truck_id], first.id, "nobody_there", "")
     driver_work.record_exception(crew[route.truck_id], second.id, "closed", "周五休息")
     auth.login(day_world["dispatcher"].email)
-    chinese = client.get(f"/dispatch/plans/{plan_id}/live").get_data(as_text=True)
+    chinese = client.get(f"/dispatch/plans/{plan_id}/live", headers=HTMX).get_data(as_text=True)
     told = chinese.split(f'id="exception-{second.id}"')[1].split("</p>")[0]
     assert "</a>：" in told and "</a>:" not in told  # the Chinese colon after the booking
     client.get("/lang/en")
-    live = client.get(f"/dispatch/plans/{plan_id}/live").get_data(as_text=True)
+    live = client.get(f"/dispatch/plans/{plan_id}/live", headers=HTMX).get_data(as_text=True)
     one = live.split(f'id="exception-{first.id}"')[1].split("</p>")[0]
     two = live.split(f'id="exception-{second.id}"')[1].split("</p>")[0]
     assert "Nobody there" in one and "nobody_there" not in one

@@ -15,15 +15,19 @@ from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.booking_text import event_note
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp
+from lithloop.web.fragments import asked_by_htmx, for_htmx, page_instead
 
 
 @bp.get("/plans/<int:plan_id>/live")
 @roles_required(*STAFF)
 def live(plan_id: int):
-    """The plan's stops as they happen on the road (the panel polls itself)."""
+    """The plan's stops as they happen on the road (the panel polls itself); opened in a
+    browser rather than by the panel, the plan's page at its live panel."""
     found = publishing.get_plan(plan_id)
+    if not asked_by_htmx():
+        return page_instead(url_for("dispatch.plan", plan_id=found.id, _anchor="live"))
     states = live_ops.stop_states(found)
-    return render_template("dispatch/_live.html", **live_context(found, states))
+    return for_htmx(render_template("dispatch/_live.html", **live_context(found, states)))
 
 
 def live_context(found: Plan, states: dict) -> dict:
