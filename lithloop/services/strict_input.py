@@ -29,6 +29,8 @@ INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
 LONG_INT_RE = re.compile(r"[+-]?[0-9]{19,}")
 DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
 AMOUNT_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)")
+#: A number in exponent form (1e12, 2.5E3): read to say how it stands, never taken.
+EXPONENT_RE = re.compile(r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})[eE][+-]?[0-9]{1,7}")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TIME_RE = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 PHONE_RE = re.compile(
@@ -116,15 +118,23 @@ def parse_amount(
     minimum: Decimal | int | None = None,
     maximum: Decimal | int | None = None,
     message=None,
+    too_large=None,
 ) -> Decimal:
     """A quantity or price people type: `1234.5`, `1,234.5`, `-3`, with at most `places`
     decimals and 15 digits before the point. `message` replaces the generic one for text
-    that is not a number.
+    that is not a number, `too_large` the one for a number above `maximum` (which names it).
+    A number in exponent form (1e12) is not taken: above `maximum` it is told too large,
+    else to be written out in digits (never "enter a number": it is one).
 
     A comma is a thousands separator only between groups of three digits; `0,5` or `1,2345`
     are refused with a message (a European decimal comma must not become a larger number).
     A Chinese keyboard's full-width digits and signs (１，２３４．５) are read as ASCII."""
     text = fold_full_width(_clean(raw))
+    if EXPONENT_RE.fullmatch(text):
+        _check_range(Decimal(text), field, minimum, maximum, too_large)
+        raise Invalid(
+            _l("Write the number out in digits, such as 1000 rather than 1e3."), field=field
+        )
     if not AMOUNT_RE.fullmatch(text):
         if "," in text and text.replace(",", "").replace(".", "").isascii():
             raise Invalid(
@@ -142,11 +152,20 @@ def parse_amount(
             field=field,
         )
     value = Decimal(text.replace(",", ""))
+    _check_range(value, field, minimum, maximum, too_large)
+    return value
+
+
+def _check_range(value: Decimal, field: str, minimum, maximum, too_large) -> None:
+    if maximum is not None and value > maximum and (minimum is None or too_large is not None):
+        raise Invalid(
+            too_large or _l("This is too large: enter at most %(hi)s.", hi=f"{maximum:,f}"),
+            field=field,
+        )
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise Invalid(
             _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
         )
-    return value
 
 
 def optional_amount(raw, field: str, **kwargs) -> Decimal | None:

@@ -165,3 +165,16 @@ def test_amounts_typed_on_a_chinese_keyboard_are_read(typed, read):
 def test_other_scripts_digits_stay_refused_in_amounts(typed):
     with pytest.raises(Invalid):
         parse_amount(typed, "x")
+
+
+def test_a_number_in_exponent_form_is_told_too_large_or_to_be_written_out():
+    """Walk finding: 1e12 kg read "enter a number", as if it were not one."""
+    with pytest.raises(Invalid) as big:
+        parse_amount("1e12", "mass_kg", message="Enter a number.", maximum=Decimal(40000))
+    assert "40,000" in str(big.value.message) and "Enter a number." not in str(big.value.message)
+    with pytest.raises(Invalid) as told:
+        parse_amount("1E+999999", "mass_kg", maximum=Decimal(10), too_large="too heavy")
+    assert str(told.value.message) == "too heavy"
+    with pytest.raises(Invalid) as small:  # in range, still not taken: written out in digits
+        parse_amount("1e3", "mass_kg", message="Enter a number.", maximum=Decimal(40000))
+    assert "1000" in str(small.value.message) and small.value.field == "mass_kg"

@@ -211,6 +211,24 @@ def test_quote_panel_updates_line_by_line(client, auth, world):
     assert "40,000" in bad  # the mass rule, shown instead of a quote
 
 
+@pytest.mark.parametrize("typed", ["1e12", "1,000,000,000,000", "40001"])
+def test_a_mass_too_large_says_so_and_the_most_a_lot_may_weigh(client, auth, world, typed):
+    """Walk finding: 1e12 kg read "enter a number", as if it were not one."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        "lots-0-chemistry": "NCM811",
+        "lots-0-form": "pack",
+        "lots-0-count": "1",
+        "lots-0-mass_kg": typed,
+        "lots-0-condition": "intact",
+    }
+    for url in ("/bookings/quote", "/bookings/new"):
+        page = submit(client, url, form, page="/bookings/new").get_data(as_text=True)
+        assert "质量过大：每批最多 40,000 千克" in page, url
+        assert "请输入数字" not in page, url
+
+
 def lot(**change) -> dict:
     data = {
         "chemistry": "LFP",

@@ -60,7 +60,13 @@ class BookingDraft:
 def _decimal(value, name: str) -> Decimal:
     if isinstance(value, bool | list | dict) or value is None:
         raise Invalid(_l("Enter a number."), field=name)
-    return parse_amount(value, name, message=_l("Enter a number."))
+    return parse_amount(
+        value,
+        name,
+        message=_l("Enter a number."),
+        maximum=MAX_LOT_KG,
+        too_large=_l("The mass is too large: at most 40,000 kg per lot."),
+    )
 
 
 def _int(value, name: str) -> int:

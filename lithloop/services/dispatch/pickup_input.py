@@ -30,15 +30,15 @@ def parse_pickup(raw_mass: str, raw_codes: str, note: str, payload_kg: int) -> P
     """Check the typed mass and codes; Invalid names the field (and the code's position)."""
     note = (note or "").strip()[:300]
     # "２６５０" from a Chinese keyboard is read too (parse_amount)
-    mass = parse_amount(raw_mass, "mass_kg", message=_l("Enter the picked-up mass in kg."))
+    mass = parse_amount(
+        raw_mass,
+        "mass_kg",
+        message=_l("Enter the picked-up mass in kg."),
+        maximum=payload_kg,
+        too_large=_l("The mass is more than the truck can carry (%(p)s kg).", p=f"{payload_kg:,}"),
+    )
     if mass <= 0:
         raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
-    shown, payload = f"{mass:,.0f}", f"{payload_kg:,}"
-    if mass > payload_kg:
-        raise Invalid(
-            _l("%(m)s kg is more than the truck can carry (%(p)s kg).", m=shown, p=payload),
-            field="mass_kg",
-        )
     return Pickup(mass.quantize(Decimal("0.01")), parse_codes(raw_codes), note)
 
 

@@ -48,20 +48,25 @@ class TestValues:
     cycle_count: int | None = None  # the BMS's counter, when it could be read
 
 
+MAX_TEST_VALUE = Decimal(9_999_999)  # the largest capacity, resistance or voltage typed
+
+
 def _number(raw: dict, name: str, required: bool, message, out_of_range=None) -> Decimal | None:
     text = str(raw.get(name) or "").strip()
     if not text:
         if required:
             raise Invalid(message, field=name)
         return None
-    value = parse_amount(text, name, message=message)
-    if value < 0 or value >= Decimal("1e7"):
-        # a number, but out of range: say the range ("enter the capacity" read as if the
-        # field were empty when it held -5)
-        raise Invalid(
-            out_of_range or _l("Enter a number between %(lo)s and %(hi)s.", lo=0, hi="9,999,999"),
-            field=name,
-        )
+    # a number, but out of range (1e12 too): say the range ("enter the capacity" read as if
+    # the field were empty when it held -5)
+    out_of_range = out_of_range or _l(
+        "Enter a number between %(lo)s and %(hi)s.", lo=0, hi="9,999,999"
+    )
+    value = parse_amount(
+        text, name, message=message, maximum=MAX_TEST_VALUE, too_large=out_of_range
+    )
+    if value < 0:
+        raise Invalid(out_of_range, field=name)
     return value
 
 

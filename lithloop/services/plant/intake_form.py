@@ -75,7 +75,9 @@ def typed_number(text) -> str:
 def parse_mass(text: str, field: str, message, out_of_range=None) -> Decimal:
     """A positive mass in kg from typed text (thousands commas allowed); `out_of_range`
     (else `message`) for a number at or below 0 or from 1,000,000,000 kg."""
-    value = parse_amount(typed_number(text), field, message=message)
+    value = parse_amount(
+        typed_number(text), field, message=message, maximum=MAX_MASS_KG, too_large=out_of_range
+    )
     if value <= 0 or value >= MAX_MASS_KG:
         raise Invalid(out_of_range or message, field=field)
     return value.quantize(CENT)
