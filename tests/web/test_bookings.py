@@ -289,6 +289,38 @@ def test_invalid_code_names_the_failing_position(client, world):
     assert response.status_code == 422 and "4" in response.json["message"]
 
 
+def test_a_code_listed_twice_is_named(client, world):
+    """Walk finding: "a code is listed twice" did not say which code."""
+    from tests.pack_builders import pack_code
+
+    one, two, three = pack_code(), pack_code(), pack_code()
+    twice = lot(count=5, codes=[one, two, one, three, two])
+    response = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], lots=[twice]),
+        headers=headers(client, world["dealer"]),
+    )
+    assert response.status_code == 422
+    assert f"以下编码重复填写：{one}、{two}。" in response.json["message"], response.json
+    across = [lot(count=2, codes=[one, two]), lot(count=2, codes=[three, one])]
+    response = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], lots=across),
+        headers=headers(client, world["dealer"]),
+    )
+    assert response.status_code == 422
+    assert f"以下编码出现在多批中：{one}。" in response.json["message"], response.json
+    assert booking_count() == 0
+
+
+def test_repeated_codes_are_named_once_each_and_at_most_five():
+    from lithloop.services.booking.draft import repeated
+
+    assert repeated(["a", "b", "a", "a", "b", "c"]) == ["a", "b"]
+    many = [f"c{i}" for i in range(7)]
+    assert repeated(many + many) == ["c0", "c1", "c2", "c3", "c4", "…"]
+
+
 def test_another_organisations_site_is_404(client, world):
     other = make_site(make_org(OrgKind.BUS_COMPANY))
     response = client.post(

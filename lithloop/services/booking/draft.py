@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels, pricing, vocab
 from lithloop.batteries import validate_code
+from lithloop.i18n import listed
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import INT_RE, parse_amount, strict_date, strict_time
 
@@ -132,8 +133,10 @@ def _codes(raw_codes, count: int, prefix: str, today: date) -> tuple[tuple[str, 
                 field=f"{prefix}.codes[{position}]",
             )
         codes.append(check.text)
-    if len(set(codes)) != len(codes):
-        raise Invalid(_l("A code is listed twice."), field=f"{prefix}.codes")
+    if twice := repeated(codes):
+        raise Invalid(
+            _l("Listed more than once: %(codes)s.", codes=listed(twice)), field=f"{prefix}.codes"
+        )
     if len(codes) > count:
         raise Invalid(_l("More codes than packs."), field=f"{prefix}.codes")
     if len(codes) < count:
@@ -211,6 +214,20 @@ def parse_lots(lots_raw: list, today: date) -> tuple[tuple[LotDraft, ...], list[
         lots.append(lot)
         warnings.extend(lot_warnings)
     all_codes = [c for lot in lots for c in lot.codes]
-    if len(set(all_codes)) != len(all_codes):
-        raise Invalid(_l("A code appears in two lots."), field="lots")
+    if twice := repeated(all_codes):
+        raise Invalid(_l("In more than one lot: %(codes)s.", codes=listed(twice)), field="lots")
     return tuple(lots), warnings
+
+
+SHOWN_REPEATS = 5  # a message names at most this many repeated codes, then "…"
+
+
+def repeated(codes: list[str]) -> list[str]:
+    """The codes listed more than once, each once, in the order first repeated (at most
+    SHOWN_REPEATS, then "…")."""
+    seen, twice = set(), []
+    for code in codes:
+        if code in seen and code not in twice:
+            twice.append(code)
+        seen.add(code)
+    return twice[:SHOWN_REPEATS] + ["…"] * (len(twice) > SHOWN_REPEATS)
