@@ -14,6 +14,13 @@ from decimal import Decimal
 #: How far Ah × V may stray from rated Wh × SoH before the report is refused.
 DEFAULT_TOLERANCE_PCT = Decimal(15)
 
+#: The most a pack's measured capacity may be, checked even when its rated energy (and so
+#: the energy check) is unknown. The largest packs the park takes are a bus's: 250-400 kWh
+#: (FACTS.md §1: Yutong E12 324 kWh, double-decker 385 kWh); 400 kWh at a pack voltage as low
+#: as 200 V (traction packs run at several hundred) is 2,000 Ah. A base station's 48 V backup
+#: (about 30 kWh, FACTS.md §3) is some 600 Ah. Above it is a slip: mAh, Wh, or a digit too many.
+MAX_PACK_AH = Decimal(2000)
+
 
 @dataclass(frozen=True)
 class EnergyMismatch:

@@ -363,6 +363,29 @@ def test_a_test_of_0_ah_is_refused_beside_the_capacity(client, auth, world, capa
     assert db.session.get(Pack, pack_id).grade is None
 
 
+@pytest.mark.parametrize("capacity", ["100000", "2,000.01"])
+def test_a_capacity_beyond_any_pack_is_refused_without_a_rated_energy(
+    client, auth, world, capacity
+):
+    """Walk finding: 100,000 Ah was recorded when the pack's rated energy was unknown (the
+    Ah x V check needs it); a bus pack of 400 kWh holds under 2,000 Ah."""
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack = packs(world)[0]
+    pack.rated_wh = None
+    db.session.commit()
+    url = f"/plant/packs/{pack.id}"
+    typed = {"capacity_ah": capacity, "soh_pct": "85", "insulation_ok": "1", "ocv_v": "320"}
+    response = submit(client, f"{url}/test", typed, page=url)
+    assert response.status_code == 422
+    beside = re.search(r'id="err-capacity_ah"[^>]*>([^<]*)<', response.get_data(as_text=True))
+    assert beside and "at most 2,000 Ah" in beside.group(1), beside
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).grade is None
+    kept = submit(client, f"{url}/test", {**typed, "capacity_ah": "2000"}, page=url)
+    assert kept.status_code == 302  # the ceiling itself is a pack's
+
+
 def _events() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(BookingEvent))
 

@@ -33,7 +33,7 @@ from lithloop.services.packs import state as pack_state
 from lithloop.services.plant import park_serials
 from lithloop.services.plant.dismantling import check_role
 from lithloop.services.plant.errors import Code
-from lithloop.services.plant.grading import check_energy, grade_for
+from lithloop.services.plant.grading import check_capacity_ceiling, check_energy, grade_for
 
 USE_CASES = tuple(vocab.values(vocab.UseCase))
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)
@@ -139,6 +139,7 @@ def _check(order: BuildOrder) -> Grade:
             _l("A measured capacity must be more than 0 Ah (0 Ah holds no charge)."),
             field="capacity_ah",
         )
+    check_capacity_ceiling(order.test.capacity_ah)
     check_energy(order.test.capacity_ah, order.test.ocv_v, order.rated_wh, order.test.soh_pct)
     if order.use_case not in USE_CASES:
         raise Invalid(_l("Choose a use case."), field="use_case")

@@ -121,6 +121,8 @@ def parse_test(raw: dict) -> TestValues:
                 _l("A measured capacity must be more than 0 Ah (0 Ah holds no charge)."),
                 field="capacity_ah",
             )
+        if capacity is not None:
+            check_capacity_ceiling(capacity)
         return capacity
 
     capacity = checked(capacity_of, raw)
@@ -145,6 +147,21 @@ def parse_test(raw: dict) -> TestValues:
         damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
         cycle_count=cycles,
     )
+
+
+def check_capacity_ceiling(capacity_ah: Decimal) -> None:
+    """Refuse a measured capacity above any pack's (energy_check.MAX_PACK_AH), whether or
+    not the pack's rated energy is known to check Ah x V against."""
+    if capacity_ah > energy_check.MAX_PACK_AH:
+        raise Invalid(
+            _l(
+                "%(ah)s Ah is more than any pack holds (at most %(n)s Ah: even a 400 kWh bus "
+                "pack holds less). Check the capacity: in Ah, not mAh or Wh.",
+                ah=f"{capacity_ah:,f}",
+                n=f"{energy_check.MAX_PACK_AH:,}",
+            ),
+            field="capacity_ah",
+        )
 
 
 def check_energy(capacity_ah, voltage_v, rated_wh, soh_pct) -> None:
