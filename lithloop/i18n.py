@@ -41,6 +41,16 @@ def money(fen: int | None) -> str:
     return f"{sign}¥{abs(yuan):,.2f}"
 
 
+def percent_change(value: Decimal | float | int | None) -> str:
+    """A change in percent, signed, to 0.1, a space before the sign: +1.2 %, -3.5 %, 0.0 %;
+    "—" for none. The one way price pages write a change (a space as in 85 % elsewhere)."""
+    if value is None:
+        return "—"
+    tenths = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "+" if tenths > 0 else "-" if tenths < 0 else ""
+    return f"{sign}{abs(tenths):,.1f} %"
+
+
 def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     """A UTC datetime shown in the display time zone (Asia/Shanghai by default)."""
     return "—" if value is None else format_datetime(value, fmt)
@@ -64,6 +74,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["percent_change"] = percent_change
     app.jinja_env.filters["long_day"] = long_day
     app.jinja_env.globals["current_locale"] = current_language
     app.jinja_env.globals["colon"] = colon

@@ -221,6 +221,29 @@ def test_the_compare_page_names_each_prices_unit(client, admin):
     assert "元/锂点" in page
 
 
+CHANGE = re.compile(r"(?:[+-]?[\d,]+\.\d\s*%|[+-]?[\d,]+%)")
+
+
+def test_both_price_pages_write_a_change_in_percent_one_way(client, admin):
+    """Walk finding: the compare page wrote "+1.2%", the new version's preview "+1.2 %"."""
+    form = {"version": "pct-1", "effective_date": "2026-11-01", "price_ni": "121,000"}
+    preview = submit(client, "/admin/prices/new", form).get_data(as_text=True)
+    assert submit(client, "/admin/prices/new", {**form, "confirmed": "1"}).status_code == 302
+    compared = client.get("/admin/prices/compare?a=2026-01-26&b=pct-1").get_data(as_text=True)
+    for page in (preview, compared):
+        shown = CHANGE.findall(re.sub(r"<[^>]+>", "", page))
+        assert shown and any(c.strip("+-0.,% ") for c in shown), shown  # a change shown
+        assert all(re.fullmatch(r"(?:\+|-)?[\d,]+\.\d %", c) for c in shown), shown
+
+
+def test_a_change_in_percent_is_signed_to_a_tenth_with_a_space():
+    from lithloop.i18n import percent_change
+
+    assert percent_change(Decimal("1.25")) == "+1.3 %"
+    assert percent_change(-3.54) == "-3.5 %" and percent_change(0) == "0.0 %"
+    assert percent_change(Decimal("1234.5")) == "+1,234.5 %" and percent_change(None) == "—"
+
+
 @pytest.mark.parametrize(
     ("form", "where", "status"),
     [
@@ -366,7 +389,7 @@ def test_an_absurd_price_in_the_csv_is_refused_with_the_ceiling(client, admin):
     highest = send(b"key,value\nli2co3,6000000\n")  # the ceiling itself: a confirmation
     page = highest.get_data(as_text=True)
     assert highest.status_code == 200 and "price-effect" in page
-    changes = re.findall(r"([+-]?[\d,]+\.\d) %</td>", page)
+    changes = re.findall(r"([+-]?[\d,]+\.\d) %</span></td>", page)
     assert changes and all(re.fullmatch(r"[+-]?\d{1,3}(,\d{3})*\.\d", c) for c in changes)
     assert any("," in c for c in changes)  # thousands of percent, grouped
 
