@@ -219,7 +219,9 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
     # five bookings (on a phone, five cards) before the run form: a link leads down to it
     assert '<a href="#run-form" id="to-run-form">优化路线 ↓</a>' in index.get_data(as_text=True)
     run = run_to_end(client, day_world)
-    panel = client.get(f"/dispatch/runs/{run['id']}/progress").get_data(as_text=True)
+    panel = client.get(
+        f"/dispatch/runs/{run['id']}/progress", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert "<progress" in panel and 'value="100"' in panel and "hx-trigger" not in panel
     # the run's log in words on the Chinese page; only the engine's notes stay English
     said = panel[panel.index('class="run-log"') :]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lithloop.models import PlanStatus
-from tests.factories import PlanFactory, make_park
+from lithloop.models import PlanStatus, RunStatus
+from tests.factories import PlanFactory, PlanRunFactory, make_park
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
@@ -28,3 +28,16 @@ def test_the_live_panel_opened_directly_goes_to_its_plan_page(client, auth):
     assert body.lstrip().startswith('<section class="card live" id="live"') and "<html" not in body
     assert f'hx-get="{url}"' in body  # the panel keeps polling itself
     assert client.get("/dispatch/plans/999999/live").status_code == 404
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_run_progress_panel_opened_directly_goes_to_its_run_page(client, auth):
+    run = PlanRunFactory(status=RunStatus.RUNNING)
+    auth.login(run.created_by.email)
+    url = f"/dispatch/runs/{run.id}/progress"
+    opened = client.get(url)
+    assert opened.status_code == 302 and opened.location.endswith(f"/dispatch/runs/{run.id}")
+    assert "HX-Request" in opened.headers.get("Vary", "")
+    polled = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert polled.lstrip().startswith('<section class="card" id="progress"')
+    assert client.get("/dispatch/runs/999999/progress").status_code == 404

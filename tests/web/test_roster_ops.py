@@ -261,7 +261,9 @@ def test_a_run_ends_with_a_summary_against_the_previous_plan(client, auth, day_w
     assert run["before_plan"].id == first["plan_id"]
     assert run["now"]["served"] + run["now"]["left_out"] == len(day_world["bookings"])
     auth.login(day_world["dispatcher"].email)
-    panel = client.get(f"/dispatch/runs/{second['id']}/progress").get_data(as_text=True)
+    panel = client.get(
+        f"/dispatch/runs/{second['id']}/progress", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert f'id="summary-{second["plan_id"]}"' in panel and f"#{first['plan_id']}" in panel
     # One cost, the plan's, in yuan: the solver's score (route costs plus 1,000,000 per
     # left-out stop) was shown beside it as 'best cost so far 3,001,234', and a dearer plan's

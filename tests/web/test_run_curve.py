@@ -18,14 +18,14 @@ def test_the_cost_curve_has_labelled_axes_in_the_pages_language(client, auth):
     run = PlanRunFactory(status=RunStatus.RUNNING, progress=PROGRESS)
     auth.login(run.created_by.email)
     url = f"/dispatch/runs/{run.id}/progress"
-    chinese = client.get(url).get_data(as_text=True)
+    chinese = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
     curve = chinese[chinese.index('<svg class="spark"') : chinese.index("</svg>")]
     assert ">时间（秒）</text>" in curve and ">成本（元）</text>" in curve
     # the ticks: the best cost at the start and at the end, no time and the last time
     assert ">12,346</text>" in curve and ">10,500</text>" in curve
     assert ">0</text>" in curve and ">30</text>" in curve
     client.set_cookie("lang", "en", domain="lithloop.test")
-    english = client.get(url).get_data(as_text=True)
+    english = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert ">Time (s)</text>" in english and ">Cost (yuan)</text>" in english
 
 
@@ -35,10 +35,14 @@ def test_a_curve_that_starts_with_bookings_left_out_says_why_it_starts_high(clie
     run = PlanRunFactory(status=RunStatus.RUNNING, progress=left_out)
     plain = PlanRunFactory(status=RunStatus.RUNNING, progress=PROGRESS)
     auth.login(run.created_by.email)
-    page = client.get(f"/dispatch/runs/{run.id}/progress").get_data(as_text=True)
+    page = client.get(f"/dispatch/runs/{run.id}/progress", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert "每个都计为一笔很大的额外成本" in page
     auth.login(plain.created_by.email)
-    page = client.get(f"/dispatch/runs/{plain.id}/progress").get_data(as_text=True)
+    page = client.get(
+        f"/dispatch/runs/{plain.id}/progress", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert "额外成本" not in page
 
 
@@ -58,7 +62,9 @@ def test_a_cancelled_run_says_no_plan_was_stored_instead_of_promising_its_cost(c
     assert "The run was cancelled: no plan was stored." in page
     assert "shown when the run ends" not in page
     auth.login(running.created_by.email)
-    page = client.get(f"/dispatch/runs/{running.id}/progress").get_data(as_text=True)
+    page = client.get(
+        f"/dispatch/runs/{running.id}/progress", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert "shown when the run ends" in page and "no plan was stored" not in page
 
 
@@ -124,7 +130,7 @@ def test_cancelling_a_run_asks_first(client, auth, status):
     run = PlanRunFactory(status=status, progress=PROGRESS)
     auth.login(run.created_by.email)
     for url in (f"/dispatch/runs/{run.id}", f"/dispatch/runs/{run.id}/progress"):
-        page = client.get(url).get_data(as_text=True)
+        page = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
         action = f'action="/dispatch/runs/{run.id}/cancel"'
         form = page[page.index(action) : page.index(">", page.index(action))]
         assert 'data-confirm="取消此次运行？' in form, url

@@ -44,7 +44,9 @@ def _failed_run(world, error: str):
 
 
 def _panel(client, run) -> str:
-    return client.get(f"/dispatch/runs/{run.id}/progress").get_data(as_text=True)
+    return client.get(f"/dispatch/runs/{run.id}/progress", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
 
 
 def test_a_failed_run_is_told_in_words_and_the_error_kept_for_support(

@@ -15,6 +15,7 @@ from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked, unread_day
 from lithloop.web.dispatch.run_log import run_failure, run_log
+from lithloop.web.fragments import asked_by_htmx, for_htmx, page_instead
 from lithloop.web.query_args import int_value
 
 
@@ -99,8 +100,11 @@ def run(run_id: int):
 @bp.get("/runs/<int:run_id>/progress")
 @roles_required(*STAFF)
 def progress(run_id: int):
-    """The progress panel alone, for htmx polling."""
-    return render_template("dispatch/_progress.html", **_run_context(run_id))
+    """The progress panel alone, for htmx polling; opened in a browser, the run's page."""
+    if not asked_by_htmx():
+        runs.get_run(run_id)  # a run that does not exist is a 404, not a redirect to one
+        return page_instead(url_for("dispatch.run", run_id=run_id))
+    return for_htmx(render_template("dispatch/_progress.html", **_run_context(run_id)))
 
 
 def _run_context(run_id: int) -> dict:
