@@ -14,9 +14,9 @@ from lithloop.extensions import db
 from lithloop.models import OutboxMessage, Plan, PlanRoute, PlanStatus, Role
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.dispatch import (
+    day_work,
     delivery_back,
     left_deliveries,
-    planning,
     publishing,
     under_way,
 )
@@ -69,8 +69,8 @@ def test_a_shipped_order_the_published_plan_leaves_out_comes_back_to_the_park(cl
         ("back_to_park", truck.plate, day.isoformat())
     ]
     assert left_deliveries.outlook(back).state.value == "rescheduling"
-    assert order.id not in {o.id for o in planning.due_deliveries(day)}
-    assert order.id in {o.id for o in planning.due_deliveries(back.due_from)}
+    assert order.id not in {o.id for o in day_work.due_deliveries(day)}
+    assert order.id in {o.id for o in day_work.due_deliveries(back.due_from)}
     (letter,) = _letters(back)
     assert f"订单 #{order.id}" in letter.subject and truck.plate in letter.body, letter.body
     assert "产业园" in letter.body and back.due_from.isoformat() in letter.body, letter.body
@@ -159,8 +159,8 @@ def test_a_truck_back_at_the_park_brings_its_undelivered_orders_back(client, aut
     assert back.status is OrderStatus.PACKED and back.delivery_date is None
     assert back.due_from == delivery_back.next_open_day(today)
     assert [e.kind for e in back.events] == ["back_to_park"]
-    assert order.id in {o.id for o in planning.due_deliveries(back.due_from)}
-    assert order.id not in {o.id for o in planning.due_deliveries(today)}
+    assert order.id in {o.id for o in day_work.due_deliveries(back.due_from)}
+    assert order.id not in {o.id for o in day_work.due_deliveries(today)}
     (letter,) = _letters(back)
     assert "产业园" in letter.body and route.truck.plate in letter.body, letter.body
     page = _page(client, auth, dispatcher, f"/dispatch/?date={back.due_from.isoformat()}")
@@ -226,8 +226,8 @@ def test_a_dispatcher_moves_a_failed_delivery_to_another_day(client, auth):
     back = _fresh(order)
     assert back.status is OrderStatus.PACKED and back.due_from == later
     assert [e.kind for e in back.events] == ["delivery_exception", "back_to_park"]
-    assert order.id not in {o.id for o in planning.due_deliveries(first)}
-    assert order.id in {o.id for o in planning.due_deliveries(later)}
+    assert order.id not in {o.id for o in day_work.due_deliveries(first)}
+    assert order.id in {o.id for o in day_work.due_deliveries(later)}
 
 
 def test_housekeeping_brings_back_a_delivery_whose_day_passed_without_it(app):
@@ -247,6 +247,6 @@ def test_housekeeping_brings_back_a_delivery_whose_day_passed_without_it(app):
     back = db.session.get(Order, order_id)
     assert back.status is OrderStatus.PACKED and back.delivery_date is None
     assert back.due_from == delivery_back.next_open_day(yesterday)
-    assert order_id in {o.id for o in planning.due_deliveries(back.due_from)}
+    assert order_id in {o.id for o in day_work.due_deliveries(back.due_from)}
     assert len(_letters(back)) == 1
     assert housekeeping.run_all()["return_undelivered"] == 0

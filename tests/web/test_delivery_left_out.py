@@ -24,7 +24,7 @@ from lithloop.models import (
     Truck,
 )
 from lithloop.models.market import Order, OrderStatus
-from lithloop.services.dispatch import planning, publishing
+from lithloop.services.dispatch import day_work, publishing
 from lithloop.services.dispatch.left_deliveries import carry
 from lithloop.services.dispatch.problem import order_stop_id, park_site
 from lithloop.web.plan_view import plan_geo
@@ -107,7 +107,7 @@ def test_the_day_page_speaks_of_the_newest_plan_not_a_superseded_one(client, aut
     newer = Plan(run=run, plan_date=day, status=PlanStatus.SUPERSEDED, solution={"routes": []})
     db.session.add(newer)
     db.session.commit()
-    assert newer.id > in_force.id and planning.newest_plan(day) is in_force
+    assert newer.id > in_force.id and day_work.newest_plan(day) is in_force
     auth.login(dispatcher.email)
     page = client.get(f"/dispatch/?date={day.isoformat()}").get_data(as_text=True)
     assert "1 个待配送订单" in page and "其中 1 个未排入最新方案" in page
@@ -161,7 +161,7 @@ def test_a_delivery_an_earlier_plan_routed_and_the_next_leaves_out_stays_due(app
     db.session.expire_all()
     assert db.session.get(Order, order.id).delivery_date is None
     # due again: a run of a later day plans it (one dated the old day was left to that day)
-    assert order.id in [o.id for o in planning.due_deliveries(day + timedelta(days=1))]
+    assert order.id in [o.id for o in day_work.due_deliveries(day + timedelta(days=1))]
 
 
 def test_a_buyer_whose_delivery_a_later_plan_can_take_is_told_it_stays_due(app):

@@ -262,7 +262,7 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
 def test_a_date_that_is_not_a_day_is_said_beside_the_day_picker(client, auth, path, typed):
     """Walk finding: /dispatch/?date=abc showed the next day to plan without a word, as if
     the day asked were that one. The page says why beside the picker (400)."""
-    from lithloop.services.dispatch.planning import next_day_to_plan
+    from lithloop.services.dispatch.day_work import next_day_to_plan
 
     auth.login(make_user(make_park(), role=Role.DISPATCHER).email)
     client.get("/lang/en")
@@ -627,7 +627,7 @@ def test_the_workspace_opens_on_the_next_day_with_bookings_never_a_closed_one(
     app, client, auth, day_world
 ):
     from lithloop.services.booking import capacity
-    from lithloop.services.dispatch.planning import next_day_to_plan
+    from lithloop.services.dispatch.day_work import next_day_to_plan
 
     assert next_day_to_plan() == day_world["day"]  # the first day with requested bookings
     auth.login(day_world["dispatcher"].email)

@@ -1,6 +1,6 @@
 """A route a run keeps as it is (locked by a dispatcher) simulated again when its stops
-change: stops taken off (their booking or order ended since: planning.ended_stops) or a
-shipped delivery put on it (its packs are on the route's truck: planning.shipped_on_trucks).
+change: stops taken off (their booking or order ended since: route_keeping.ended_stops) or a
+shipped delivery put on it (its packs are on the route's truck: day_work.shipped_on_trucks).
 The stored plan then has the route's real times, loads, distance, duration and cost, not
 those of the route it was before."""
 

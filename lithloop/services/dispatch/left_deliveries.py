@@ -21,7 +21,7 @@ from lithloop.services.dispatch.problem import order_of_stop_id
 from lithloop.vocab import DeliveryState, ShippedLeftOut
 
 PREFIX = "order-"  # problem.order_stop_id
-#: An order still to deliver (planning.due_deliveries' statuses).
+#: An order still to deliver (day_work.due_deliveries' statuses).
 DUE = (OrderStatus.PAID, OrderStatus.PACKED)
 #: An order a truck may still hand over: due, or shipped (its packs left the park on the
 #: truck of the day's plan); the driver's record and publishing both check it.
@@ -94,7 +94,7 @@ def keep_due(plan: Plan) -> list[LeftDelivery]:
     """At publishing: the deliveries the plan leaves out that are still to deliver and not
     on another day's plan. One an earlier published plan of the day had routed (its
     delivery day set) is due again, its day cleared: the next run, of this day or a later
-    one, plans it again (planning.due_deliveries). One shipped on a truck of the day (its
+    one, plans it again (day_work.due_deliveries). One shipped on a truck of the day (its
     packs on it) is not delivered that day either: its packs come back to the park, and it
     is packed again and due from the next open day (delivery_back.back_to_park)."""
     routed = {s.order_id for r in plan.routes for s in r.stops if s.order_id}

@@ -13,7 +13,7 @@ from lithloop import clock, routing
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
-from lithloop.services.dispatch import kept_route, left_deliveries, planning, roster, under_way
+from lithloop.services.dispatch import day_work, kept_route, left_deliveries, roster, under_way
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.plan_refusals import refusal
 from lithloop.services.dispatch.plan_store import fill_plan
@@ -130,7 +130,7 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
 def _require_shipped_on_their_trucks(plan, seqs: dict[int, list]) -> None:
     """Refuse a hand edit that leaves a delivery shipped on a truck of the day's published
     plan (its packs on that truck) on another truck: that truck has not got the packs."""
-    shipped = planning.shipped_on_trucks(plan.plan_date)
+    shipped = day_work.shipped_on_trucks(plan.plan_date)
     for truck_id, seq in seqs.items():
         for item in seq:
             found = shipped.get(order_of_stop_id(item))

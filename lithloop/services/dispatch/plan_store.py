@@ -53,7 +53,7 @@ def _loads_without(stops: list[PlanStop], dropped: frozenset) -> dict[int, int]:
 
 def _copy_route(route: PlanRoute, dropped: frozenset = frozenset()) -> PlanRoute:
     """A kept route copied into a new plan, without the `dropped` stops (their booking or
-    order ended since: planning.ended_stops); the rest keep their order, times and lock,
+    order ended since: route_keeping.ended_stops); the rest keep their order, times and lock,
     their loads without the dropped stops'."""
     stops = sorted(route.stops, key=lambda s: s.seq)
     loads = _loads_without(stops, dropped)

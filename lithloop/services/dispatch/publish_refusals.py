@@ -139,7 +139,7 @@ def refuse_if_ended(order: Order, plan: Plan) -> None:
 
 def refuse_if_on_another_truck(order: Order, plan: Plan, truck, shipped: dict) -> None:
     """An order shipped on a truck of the day's published plan (`shipped`:
-    planning.shipped_on_trucks; its packs on that truck) that this plan delivers with
+    day_work.shipped_on_trucks; its packs on that truck) that this plan delivers with
     another truck, which has not got the packs."""
     on = shipped.get(order.id)
     if on is None or on[1] == truck.id:

@@ -35,8 +35,9 @@ from lithloop.models import (
 from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
 from lithloop.services.dispatch import left_deliveries, left_out, publish_refusals, roster
+from lithloop.services.dispatch.day_work import shipped_on_trucks
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.dispatch.planning import require_planner, shipped_on_trucks
+from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.market import order_letters
 

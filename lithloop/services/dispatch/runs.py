@@ -17,7 +17,7 @@ from lithloop.extensions import db
 from lithloop.jobs.heartbeat import Heartbeat, stale_after
 from lithloop.models import PlanRun, RunStatus, User
 from lithloop.services.booking import capacity
-from lithloop.services.dispatch import planning
+from lithloop.services.dispatch import day_work, planning
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.dispatch.run_control import MODE_MARK, RUN_MODES
@@ -136,7 +136,7 @@ def start_run(
             ),
             field="time_limit_s",
         )
-    planning.require_work(day, horizon_days)
+    day_work.require_work(day, horizon_days)
     fail_stale_runs()
     capacity.lock_day(day)  # serialises run starts for the same day
     running = db.session.scalar(

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.models import Role
 from lithloop.services.accounts import policies
-from lithloop.services.dispatch.planning import next_day_to_plan
+from lithloop.services.dispatch.day_work import next_day_to_plan
 from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, date_or_none
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
-from lithloop.services.dispatch import left_deliveries, planning, run_control, run_report, runs
+from lithloop.services.dispatch import day_work, left_deliveries, run_control, run_report, runs
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
@@ -43,13 +43,13 @@ def _index_page(
     page = render_template(
         "dispatch/index.html",
         day=day,
-        bookings=planning.due_bookings(day),
-        deliveries=planning.due_deliveries(day),
+        bookings=day_work.due_bookings(day),
+        deliveries=day_work.due_deliveries(day),
         deliveries_left=_deliveries_left(day),
         runs=day_runs,
         max_seconds=current_app.config["PLAN_MAX_SECONDS"],
         published=published,
-        open_day=planning.first_open_day(day),
+        open_day=day_work.first_open_day(day),
         errors=errors or {},
         values=values or {},
         day_error=day_error,
@@ -59,8 +59,8 @@ def _index_page(
 
 def _deliveries_left(day) -> set[int]:
     """The order ids the day's newest plan left out (none without a plan); a superseded
-    plan is not the newest, whatever its id (planning.newest_plan)."""
-    latest = planning.newest_plan(day)
+    plan is not the newest, whatever its id (day_work.newest_plan)."""
+    latest = day_work.newest_plan(day)
     return {d.order.id for d in left_deliveries.left_out(latest)} if latest else set()
 
 
