@@ -237,20 +237,25 @@ def test_the_private_name_check_catches_a_private_import():
     assert not private_name_imports("lithloop.x", "from lithloop.db import atomic as _run\n")
 
 
-#: What the vocabulary's words may import: the vocabulary, the battery codes and Babel.
-LABELS_MAY_IMPORT = ("lithloop.vocab", "lithloop.batteries", "flask_babel")
+#: What the vocabulary's words may import: the vocabulary, the battery codes, Babel and
+#: the words' own modules.
+LABELS_MAY_IMPORT = ("lithloop.vocab", "lithloop.batteries", "flask_babel", "lithloop.labels")
 
 
-def labels_violations(source: str) -> list[str]:
-    """Imports of labels.py beyond the vocabulary, the battery codes, Babel and the stdlib."""
+def labels_violations(source: str, where: str = "lithloop/labels") -> list[str]:
+    """Imports of a labels module beyond the vocabulary, the battery codes, Babel, the
+    labels' own modules and the stdlib."""
     stdlib = set(sys.stdlib_module_names) | {"__future__"}
     return [
-        f"lithloop/labels.py:{line} imports {module}"
+        f"{where}:{line} imports {module}"
         for module, _name, line in imports_of(source)
         if module.split(".")[0] not in stdlib and not module.startswith(LABELS_MAY_IMPORT)
     ]
 
 
 def test_the_labels_import_only_the_vocabulary_and_babel():
-    assert labels_violations((PACKAGE / "labels.py").read_text("utf-8")) == []
+    problems = []
+    for path in sorted((PACKAGE / "labels").glob("*.py")):
+        problems += labels_violations(path.read_text("utf-8"), str(path.relative_to(ROOT)))
+    assert problems == []
     assert labels_violations("from lithloop.models import Booking\nimport sqlalchemy\n")

@@ -1,5 +1,5 @@
 """Booking words for pages: the history entries told in words, weekdays, and the label
-globals of templates (the tables are lithloop/labels.py)."""
+globals of templates (the tables are lithloop/labels/)."""
 
 from __future__ import annotations
 
