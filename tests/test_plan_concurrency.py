@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, Order, OutboxMessage, Plan, PlanStatus, Role, Truck, User
-from lithloop.services.dispatch import plan_edit, publishing
+from lithloop.services.dispatch import plan_edit, publish_notices, publishing
 from lithloop.services.errors import ServiceError
 from tests.commit_gate import CommitGate, together
 from tests.factories import make_park, make_user
@@ -72,8 +72,8 @@ def assert_owners_told_the_published_etas(plan: Plan) -> None:
     for route, stop in stops:
         booking = db.session.get(Booking, stop.booking_id)
         assert (booking.eta_start, booking.eta_end) == (
-            stop.arrival - publishing.ETA_HALF_WINDOW,
-            stop.arrival + publishing.ETA_HALF_WINDOW,
+            stop.arrival - publish_notices.ETA_HALF_WINDOW,
+            stop.arrival + publish_notices.ETA_HALF_WINDOW,
         ), f"booking #{booking.id}: ETA differs from its stop in the published plan"
         last = db.session.scalar(
             sa.select(OutboxMessage)

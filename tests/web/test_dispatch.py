@@ -25,7 +25,7 @@ from lithloop.models import (
 )
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
-from lithloop.services.dispatch import publishing, runs
+from lithloop.services.dispatch import publish_preview, publishing, runs
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
@@ -297,7 +297,7 @@ def test_a_locked_route_is_kept_and_changes_are_listed(client, auth, day_world):
     assert [(s.booking_id, s.arrival) for s in same_truck[0].stops] == kept_stops
     others = {s.booking_id for r in second.routes if r is not same_truck[0] for s in r.stops}
     assert not others & {b for b, _t in kept_stops if b}  # the kept bookings stay put
-    changes = publishing.changes_from_published(second)
+    changes = publish_preview.changes_from_published(second)
     assert {
         "booking_id": urgent.id,
         "before": None,
@@ -437,7 +437,7 @@ def test_urgent_booking_goes_into_the_published_plan_moving_nothing_else(client,
     after = {s.booking_id: r.truck_id for r in draft.routes for s in r.stops if s.booking_id}
     assert urgent.id in after
     assert {b: t for b, t in after.items() if b != urgent.id} == before  # nothing else moved
-    assert publishing.changes_from_published(draft) == [
+    assert publish_preview.changes_from_published(draft) == [
         {
             "booking_id": urgent.id,
             "before": None,

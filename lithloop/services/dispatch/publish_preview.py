@@ -1,5 +1,6 @@
 """What publishing a plan will do, shown before the dispatcher confirms: who is told what,
-and which routes have no driver on the day's roster."""
+which routes have no driver on the day's roster, and which bookings it moves against the
+day's published plan."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import BookingStatus, Plan, PlanRoute, PlanStatus, User
-from lithloop.services.dispatch import publishing, roster
+from lithloop.services.dispatch import publish_notices, roster
 from lithloop.services.dispatch.left_out import proposed_days
 
 
@@ -40,8 +41,8 @@ def preview(plan: Plan) -> Preview:
     out = Preview(drivers=roster.route_drivers(plan))
     out.unmanned = [r for r in plan.routes if out.drivers[r.id] is None]
     routed = set()
-    told_truck = publishing.published_trucks(plan.plan_date)
-    told_deliveries = publishing.published_deliveries(plan.plan_date)
+    told_truck = publish_notices.published_trucks(plan.plan_date)
+    told_deliveries = publish_notices.published_deliveries(plan.plan_date)
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking is not None:
@@ -49,7 +50,7 @@ def preview(plan: Plan) -> Preview:
                 booking = stop.booking
                 if stop.done_at is not None or (
                     booking.pickup_date == plan.plan_date
-                    and publishing.already_told(booking, stop, route.truck_id, told_truck)
+                    and publish_notices.already_told(booking, stop, route.truck_id, told_truck)
                 ):
                     out.not_told += 1  # as publishing does: nothing new to tell
                     continue
@@ -58,7 +59,7 @@ def preview(plan: Plan) -> Preview:
                 )
             elif stop.order is not None and (
                 stop.done_at is not None
-                or publishing.delivery_told(
+                or publish_notices.delivery_told(
                     stop.order, stop, route.truck_id, told_deliveries, plan.plan_date
                 )
             ):
@@ -83,3 +84,27 @@ def preview(plan: Plan) -> Preview:
             row["days"] = proposed_days(booking, plan.plan_date, entry.reason)
             out.left_out.append(row)
     return out
+
+
+def changes_from_published(plan: Plan) -> list[dict]:
+    """What this plan changes against the day's published plan: moved, added, dropped stops."""
+    published = db.session.scalar(
+        sa.select(Plan).where(
+            Plan.plan_date == plan.plan_date,
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.id != plan.id,
+        )
+    )
+    if published is None:
+        return []
+    before, after = _trucks_by_booking(published), _trucks_by_booking(plan)
+    changes = []
+    for booking_id in sorted(set(before) | set(after)):
+        old, new = before.get(booking_id), after.get(booking_id)
+        if old != new:
+            changes.append({"booking_id": booking_id, "before": old, "after": new})
+    return changes
+
+
+def _trucks_by_booking(plan: Plan) -> dict[int, str]:
+    return {s.booking_id: r.truck.plate for r in plan.routes for s in r.stops if s.booking_id}

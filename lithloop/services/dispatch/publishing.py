@@ -13,13 +13,11 @@ other. The database keeps one published plan a day whatever a caller does
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, letters
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -35,13 +33,15 @@ from lithloop.models import (
 from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
 from lithloop.services.dispatch import left_deliveries, left_out, publish_refusals, roster
-from lithloop.services.dispatch.day_work import shipped_on_trucks
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.planning import require_planner
+from lithloop.services.dispatch.publish_notices import (
+    ETA_HALF_WINDOW,
+    already_told,
+    published_trucks,
+    schedule_deliveries,
+)
 from lithloop.services.errors import Conflict, NotFound
-from lithloop.services.market import order_letters
-
-ETA_HALF_WINDOW = timedelta(minutes=30)
 
 
 def get_plan(plan_id: int, *, lock: bool = False) -> Plan:
@@ -113,7 +113,7 @@ def publish_plan(
         _unschedule_left_out(user, plan, routed)
         left_out.tell_owners(user, plan, routed)
         left_deliveries.tell_buyers(plan, left_deliveries.keep_due(plan))
-        _schedule_deliveries(plan)
+        schedule_deliveries(plan)
         for old in db.session.scalars(
             sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
         ):
@@ -214,96 +214,6 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
     return routed
 
 
-def already_told(booking: Booking, stop: PlanStop, truck_id: int, told_truck: dict) -> bool:
-    """The owner was told this truck and this arrival already (by the day's published plan):
-    publishing the stop tells them nothing new, so no notice is sent."""
-    return (
-        booking.status is not BookingStatus.REQUESTED
-        and booking.eta_start == stop.arrival - ETA_HALF_WINDOW
-        and told_truck.get(booking.id) == truck_id
-    )
-
-
-def published_trucks(day) -> dict[int, int]:
-    """Booking id -> the truck the day's published plan (before this publish) sends."""
-    rows = db.session.execute(
-        sa.select(PlanStop.booking_id, PlanRoute.truck_id)
-        .join(PlanRoute, PlanStop.route_id == PlanRoute.id)
-        .join(Plan, Plan.id == PlanRoute.plan_id)
-        .where(
-            PlanStop.booking_id.is_not(None),
-            Plan.plan_date == day,
-            Plan.status == PlanStatus.PUBLISHED,
-        )
-    )
-    return {booking_id: truck_id for booking_id, truck_id in rows}
-
-
-def _eta(arrival) -> str:
-    """A delivery's arrival as its buyer's letter gives it (the park's clock, to the minute)."""
-    return clock.local(arrival).strftime("%H:%M")
-
-
-def published_deliveries(day) -> dict[int, tuple[int, str]]:
-    """Order id -> the truck and the arrival (as the buyer's letter gives it) of its stop on
-    the day's published plan (before this publish): what its buyer was told."""
-    rows = db.session.execute(
-        sa.select(PlanStop.order_id, PlanRoute.truck_id, PlanStop.arrival)
-        .join(PlanRoute, PlanStop.route_id == PlanRoute.id)
-        .join(Plan, Plan.id == PlanRoute.plan_id)
-        .where(
-            PlanStop.order_id.is_not(None),
-            Plan.plan_date == day,
-            Plan.status == PlanStatus.PUBLISHED,
-        )
-    )
-    return {order_id: (truck_id, _eta(arrival)) for order_id, truck_id, arrival in rows}
-
-
-def delivery_told(order: Order, stop: PlanStop, truck_id: int, told: dict, day) -> bool:
-    """The buyer was told this day, this truck and this time already (by the day's published
-    plan, `told`: published_deliveries): publishing the stop tells them nothing new, so no
-    letter is sent (as already_told for a booking's owner). A delivery newly on the day's
-    routes, or moved to another truck or time, is told."""
-    return order.delivery_date == day and told.get(order.id) == (truck_id, _eta(stop.arrival))
-
-
-def _schedule_deliveries(plan: Plan) -> None:
-    """Orders on the plan's routes are delivered that day (none changed since the plan was
-    made, none another day's published plan carries, none shipped on another truck); each
-    buyer is told the ETA, unless the day's published plan told them the same day, truck
-    and time already."""
-    told = published_deliveries(plan.plan_date)  # what the buyers were told so far
-    shipped = shipped_on_trucks(plan.plan_date)  # their packs on a truck of the day already
-    for route in plan.routes:
-        for stop in route.stops:
-            if stop.order is None or stop.done_at is not None:
-                continue
-            order = stop.order
-            publish_refusals.refuse_if_ended(order, plan)
-            publish_refusals.refuse_if_delivered_elsewhere(order, plan)
-            publish_refusals.refuse_if_on_another_truck(order, plan, route.truck, shipped)
-            unchanged = delivery_told(order, stop, route.truck_id, told, plan.plan_date)
-            order.delivery_date = plan.plan_date
-            if unchanged:
-                continue  # nothing new to tell the buyer
-            eta = _eta(stop.arrival)
-            letters.send_letter(
-                order.user,
-                _l("Order #%(id)s: delivery on %(day)s"),
-                _l(
-                    "Order #%(id)s arrives on %(day)s at about %(eta)s (± 1 hour), truck "
-                    "%(plate)s, at %(address)s.\n%(link)s\n"
-                ),
-                id=order.id,
-                day=plan.plan_date.isoformat(),
-                eta=eta,
-                plate=route.truck.plate,
-                address=order_letters.delivery_address(order),
-                link=letters.link("market.order", order_id=order.id),
-            )
-
-
 def _move_day(booking: Booking, day, user: User) -> None:
     """A booking carried over from a full day moves to the plan's day; capacity follows."""
     old = capacity.lock_day(booking.pickup_date)
@@ -346,27 +256,3 @@ def set_route_lock(user: User, route_id: int, locked: bool) -> PlanRoute:
     route.locked = locked
     db.session.commit()
     return route
-
-
-def changes_from_published(plan: Plan) -> list[dict]:
-    """What this plan changes against the day's published plan: moved, added, dropped stops."""
-    published = db.session.scalar(
-        sa.select(Plan).where(
-            Plan.plan_date == plan.plan_date,
-            Plan.status == PlanStatus.PUBLISHED,
-            Plan.id != plan.id,
-        )
-    )
-    if published is None:
-        return []
-    before, after = _trucks_by_booking(published), _trucks_by_booking(plan)
-    changes = []
-    for booking_id in sorted(set(before) | set(after)):
-        old, new = before.get(booking_id), after.get(booking_id)
-        if old != new:
-            changes.append({"booking_id": booking_id, "before": old, "after": new})
-    return changes
-
-
-def _trucks_by_booking(plan: Plan) -> dict[int, str]:
-    return {s.booking_id: r.truck.plate for r in plan.routes for s in r.stops if s.booking_id}

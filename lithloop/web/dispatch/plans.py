@@ -9,7 +9,14 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import PlanStatus, Truck
-from lithloop.services.dispatch import left_deliveries, live_ops, plan_edit, publishing, under_way
+from lithloop.services.dispatch import (
+    left_deliveries,
+    live_ops,
+    plan_edit,
+    publish_preview,
+    publishing,
+    under_way,
+)
 from lithloop.services.dispatch.problem import park_site
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.web.access import roles_required
@@ -43,7 +50,7 @@ def plan(plan_id: int):
         map=plan_map(found, park),
         tiles=tiles,
         geo=plan_geo(found, park) if tiles else None,
-        changes=publishing.changes_from_published(found),
+        changes=publish_preview.changes_from_published(found),
         trucks=trucks,
         movable=found.status is PlanStatus.DRAFT and not under_way.has_done_stops(found, states),
         moving={name: _digits(request.args.get(name)) for name in MOVE_FIELDS},
