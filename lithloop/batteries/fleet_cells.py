@@ -27,7 +27,7 @@ _HEADER_ALIASES = {
     "化学体系": "chemistry",
     "电池类型": "chemistry",
     "ratedkwh": "rated_kwh",
-    "ratedenergyinkwh": "rated_kwh",  # the English page's name for it (web/fleet.py)
+    "ratedenergyinkwh": "rated_kwh",  # the English page's name for it (web/fleet_text.py)
     "额定电量kwh": "rated_kwh",
     "额定电量": "rated_kwh",
     "masskg": "mass_kg",

@@ -656,7 +656,7 @@ def test_the_column_names_a_page_gives_are_accepted_as_headers(app, locale):
 
     from lithloop.batteries.fleet_cells import header_key
     from lithloop.batteries.fleet_csv import COLUMNS
-    from lithloop.web.fleet import COLUMN_NAMES
+    from lithloop.web.fleet_text import COLUMN_NAMES
 
     with app.test_request_context(), force_locale(locale):
         assert set(COLUMN_NAMES) == set(COLUMNS)

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from lithloop.batteries.problems import COLUMN_PARTS, IMPORT_MESSAGES
 from lithloop.services.booking import bus_fleet
-from lithloop.web import fleet
+from lithloop.web import fleet_text
 
 ENGLISH = {code.value: text for code, text in IMPORT_MESSAGES.items()}
 ENGLISH[bus_fleet.ALREADY_REGISTERED] = bus_fleet.ALREADY_REGISTERED_EN
@@ -17,10 +17,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_import_problem_has_its_catalogue_message():
-    assert set(fleet.ISSUES) == set(ENGLISH)
-    for code, message in fleet.ISSUES.items():
+    assert set(fleet_text.ISSUES) == set(ENGLISH)
+    for code, message in fleet_text.ISSUES.items():
         assert message._args[0] == ENGLISH[code], code
-    assert {k: v._args[0] for k, v in fleet.COLUMN_PARTS.items()} == COLUMN_PARTS
+    assert {k: v._args[0] for k, v in fleet_text.COLUMN_PARTS.items()} == COLUMN_PARTS
 
 
 def test_a_bad_code_reads_in_chinese_with_its_reason(app):
@@ -34,7 +34,7 @@ def test_a_bad_code_reads_in_chinese_with_its_reason(app):
         params={"value": "X", "reason": "wrong_length", "length": 1},
     )
     with app.test_request_context("/"), force_locale("zh_CN"):
-        shown = fleet.issue_text(issue)
+        shown = fleet_text.issue_text(issue)
     assert CJK.search(shown) and "24" in shown and "{" not in shown, shown
 
 
@@ -47,5 +47,5 @@ def test_a_short_or_misspelt_code_in_a_file_names_its_length_and_character(app):
     result = parse_fleet_csv((header + rows).encode())
     short, letter = [e for e in result.errors if e.column == "pack_code"]
     with app.test_request_context("/"), force_locale("zh_CN"):
-        assert "该编码有 3 位" in fleet.issue_text(short)
-        assert "（'X'）" in fleet.issue_text(letter)
+        assert "该编码有 3 位" in fleet_text.issue_text(short)
+        assert "（'X'）" in fleet_text.issue_text(letter)
