@@ -12,7 +12,7 @@ from flask_login import current_user
 from lithloop import labels
 from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, ServiceError
-from lithloop.services.plant import assembly, dismantling, grading, parent_candidates
+from lithloop.services.plant import assembly, dismantling, measurements, parent_candidates
 from lithloop.services.strict_input import parse_amount
 from lithloop.vocab import CHEMISTRIES
 from lithloop.web.access import roles_required
@@ -141,7 +141,7 @@ def _order() -> assembly.BuildOrder:
         soh_pct=_decimal("soh_pct"),
         resistance_mohm=_decimal("resistance_mohm", optional=True),
         ocv_v=_decimal("ocv_v", optional=True),
-        insulation_ok=grading.insulation_result(form.get("insulation_ok")),
+        insulation_ok=measurements.insulation_result(form.get("insulation_ok")),
     )
     return assembly.BuildOrder(
         parent_codes=tuple(codes),

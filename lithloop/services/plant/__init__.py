@@ -10,6 +10,7 @@ __all__ = [
     "dismantling",
     "grading",
     "intake",
+    "measurements",
     "park_serials",
     "parent_candidates",
     "settlement",

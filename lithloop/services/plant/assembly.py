@@ -33,7 +33,8 @@ from lithloop.services.packs import state as pack_state
 from lithloop.services.plant import park_serials
 from lithloop.services.plant.dismantling import check_role
 from lithloop.services.plant.errors import Code
-from lithloop.services.plant.grading import check_capacity_ceiling, check_energy, grade_for
+from lithloop.services.plant.grading import grade_for
+from lithloop.services.plant.measurements import check_capacity_ceiling, check_energy
 
 USE_CASES = tuple(vocab.values(vocab.UseCase))
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)

@@ -1,0 +1,173 @@
+"""A pack test as the operator types it: the measured values checked (every refused field
+named at once), the insulation result, and the energy check of Ah × V against rated Wh ×
+SoH that catches a typing slip. Grading them is grading.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop.batteries import energy_check
+from lithloop.services.errors import Invalid
+from lithloop.services.plant.errors import Code
+from lithloop.services.strict_input import optional_int, parse_amount
+
+MAX_CYCLES = 100_000  # far beyond any LFP cell's life (about 6,000 full cycles)
+
+
+@dataclass(frozen=True)
+class TestValues:
+    """One test as typed, checked."""
+
+    capacity_ah: Decimal
+    soh_pct: Decimal
+    resistance_mohm: Decimal | None
+    ocv_v: Decimal | None
+    insulation_ok: bool
+    visual_damage: str
+    damaged: bool
+    cycle_count: int | None = None  # the BMS's counter, when it could be read
+
+
+MAX_TEST_VALUE = Decimal(9_999_999)  # the largest capacity, resistance or voltage typed
+
+
+def _number(raw: dict, name: str, required: bool, message, out_of_range=None) -> Decimal | None:
+    text = str(raw.get(name) or "").strip()
+    if not text:
+        if required:
+            raise Invalid(message, field=name)
+        return None
+    # a number, but out of range (1e12 too): say the range ("enter the capacity" read as if
+    # the field were empty when it held -5)
+    out_of_range = out_of_range or _l(
+        "Enter a number between %(lo)s and %(hi)s.", lo=0, hi="9,999,999"
+    )
+    value = parse_amount(
+        text, name, message=message, maximum=MAX_TEST_VALUE, too_large=out_of_range
+    )
+    if value < 0:
+        raise Invalid(out_of_range, field=name)
+    return value
+
+
+def insulation_result(value) -> bool:
+    """The insulation result as answered (pass or fail): a safety result has no default,
+    no answer is Invalid on the field `insulation_ok`."""
+    answer = str(value if value is not None else "").strip().lower()
+    if answer in ("1", "true", "on", "yes", "pass"):
+        return True
+    if answer in ("0", "false", "off", "no", "fail"):
+        return False
+    raise Invalid(_l("Say whether the insulation test passed or failed."), field="insulation_ok")
+
+
+class TestRefused(Invalid):
+    """Test values refused, each field with its reason (`fields`, in the form's order): the
+    operator corrects them all at once, not one a submit. The message is the first one."""
+
+    def __init__(self, fields: dict[str, object]):
+        field, message = next(iter(fields.items()))
+        super().__init__(message, field=field)
+        self.fields = fields
+
+
+def parse_test(raw: dict) -> TestValues:
+    """Check typed test values; SoH must lie within 0-100 %, the insulation result must be
+    given (pass or fail), the BMS cycle count is optional. Every refused field is named
+    (TestRefused)."""
+    refused: dict[str, object] = {}
+
+    def checked(parse, *args):
+        try:
+            return parse(*args)
+        except Invalid as exc:
+            refused[exc.field or "_form"] = exc.message
+            return None
+
+    percentage = _l("State of health is a percentage from 0 to 100.")
+
+    def soh_of(raw):
+        soh = _number(
+            raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."), percentage
+        )
+        if soh is not None and soh > 100:
+            raise Invalid(percentage, field="soh_pct")
+        return soh
+
+    def capacity_of(raw):
+        capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
+        if capacity is not None and capacity.quantize(Decimal("0.01")) <= 0:
+            raise Invalid(
+                _l("A measured capacity must be more than 0 Ah (0 Ah holds no charge)."),
+                field="capacity_ah",
+            )
+        if capacity is not None:
+            check_capacity_ceiling(capacity)
+        return capacity
+
+    capacity = checked(capacity_of, raw)
+    soh = checked(soh_of, raw)
+    resistance = checked(
+        _number, raw, "resistance_mohm", False, _l("Enter the internal resistance in mΩ.")
+    )
+    ocv = checked(_number, raw, "ocv_v", False, _l("Enter the open-circuit voltage in V."))
+    cycles = checked(
+        lambda: optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES)
+    )
+    insulation = checked(insulation_result, raw.get("insulation_ok"))
+    if refused:
+        raise TestRefused(refused)
+    return TestValues(
+        capacity_ah=capacity.quantize(Decimal("0.01")),
+        soh_pct=soh.quantize(Decimal("0.01")),
+        resistance_mohm=resistance,
+        ocv_v=ocv,
+        insulation_ok=insulation,
+        visual_damage=str(raw.get("visual_damage") or "").strip()[:200],
+        damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
+        cycle_count=cycles,
+    )
+
+
+def check_capacity_ceiling(capacity_ah: Decimal) -> None:
+    """Refuse a measured capacity above any pack's (energy_check.MAX_PACK_AH), whether or
+    not the pack's rated energy is known to check Ah x V against."""
+    if capacity_ah > energy_check.MAX_PACK_AH:
+        raise Invalid(
+            _l(
+                "%(ah)s Ah is more than any pack holds (at most %(n)s Ah: even a 400 kWh bus "
+                "pack holds less). Check the capacity: in Ah, not mAh or Wh.",
+                ah=f"{capacity_ah:,f}",
+                n=f"{energy_check.MAX_PACK_AH:,}",
+            ),
+            field="capacity_ah",
+        )
+
+
+def check_energy(capacity_ah, voltage_v, rated_wh, soh_pct) -> None:
+    """Refuse a test report whose Ah × V is far from rated Wh × SoH (a typing slip)."""
+    tolerance = Decimal(str(current_app.config.get("ENERGY_CHECK_TOLERANCE_PCT", 15)))
+    found = energy_check.mismatch(capacity_ah, voltage_v, rated_wh, soh_pct, tolerance)
+    if found is None:
+        return
+    raise Invalid(
+        _l(
+            "%(ah)s Ah × %(v)s V = %(m)s kWh, but a pack rated %(r)s kWh at %(soh)s %% state "
+            "of health holds about %(e)s kWh (%(off)s %% apart; at most %(tol)s %% is "
+            "accepted). Check the capacity, the voltage and the state of health.",
+            ah=capacity_ah,
+            v=voltage_v,
+            m=f"{found.measured_wh / 1000:.2f}",
+            r=f"{Decimal(rated_wh) / 1000:.2f}",
+            soh=soh_pct,
+            e=f"{found.expected_wh / 1000:.2f}",
+            off=f"{found.off_pct:.0f}",
+            tol=f"{tolerance:g}",
+        ),
+        field="capacity_ah",
+        code=Code.ENERGY_MISMATCH,
+    )
