@@ -19,6 +19,7 @@ from lithloop.services.errors import Conflict
 from tests.conftest import fresh_pg_database, make_app
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.route_world import open_day
+from tests.test_booking_concurrency import one_pack_pickup
 
 DEALERS = 5
 ROUNDS = 3
@@ -46,21 +47,7 @@ def pg_app(pg_database_url):
 def _book(app, day, code, barrier, outcomes, user_id, site_id) -> None:
     """One dealer's booking of `code`, in its own app context and connection."""
     with app.app_context():
-        raw = {
-            "site_id": site_id,
-            "date": day.isoformat(),
-            "window": ["09:00", "11:00"],
-            "lots": [
-                {
-                    "chemistry": "LFP",
-                    "form": "pack",
-                    "count": 1,
-                    "mass_kg": "300",
-                    "condition": "intact",
-                    "codes": [code],
-                }
-            ],
-        }
+        raw = one_pack_pickup(site_id, day, "300", (code,))
         barrier.wait()
         try:
             booking_service.book_pickup(db.session.get(User, user_id), raw)

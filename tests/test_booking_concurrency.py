@@ -49,25 +49,23 @@ def _pg_app(url: str):
         db.engine.dispose()
 
 
+def one_pack_pickup(site_id: int, day, mass_kg: str, codes: tuple[str, ...] = ()) -> dict:
+    """A booking's body: one intact LFP pack of `mass_kg` from 09:00 to 11:00 on `day`."""
+    lot = {"chemistry": "LFP", "form": "pack", "count": 1, "mass_kg": mass_kg}
+    lot |= {"condition": "intact", "codes": list(codes)}
+    return {
+        "site_id": site_id,
+        "date": day.isoformat(),
+        "window": ["09:00", "11:00"],
+        "lots": [lot],
+    }
+
+
 def _book(app, day, barrier, outcomes: list, user_id: int, site_id: int) -> None:
     """One dealer's attempt, in its own app context and database connection."""
     with app.app_context():
         user = db.session.get(User, user_id)
-        raw = {
-            "site_id": site_id,
-            "date": day.isoformat(),
-            "window": ["09:00", "11:00"],
-            "lots": [
-                {
-                    "chemistry": "LFP",
-                    "form": "pack",
-                    "count": 1,
-                    "mass_kg": "600",
-                    "condition": "intact",
-                    "codes": [],
-                }
-            ],
-        }
+        raw = one_pack_pickup(site_id, day, "600")
         barrier.wait()
         try:
             booking_service.book_pickup(user, raw)
