@@ -78,9 +78,14 @@ def settle(booking_id: int):
     return redirect(url_for("settlements.statement", booking_id=booking_id))
 
 
-#: The units of the pricing engine's lines that are not symbols read alike in both languages
-#: (t, kg): the payable coefficient multiplies the recovered metal's value.
-UNITS = {"x value": _l("× metal value"), "lot": _l("lot"), "point·t": _l("lithium point·t")}
+#: The units of the pricing engine's lines in the page's language (kg has its Chinese word, as
+#: everywhere a mass is read); the payable coefficient multiplies the recovered metal's value.
+UNITS = {
+    "x value": _l("× metal value"),
+    "lot": _l("lot"),
+    "point·t": _l("lithium point·t"),
+    "kg": _l("kg"),
+}
 
 
 def unit(text: str) -> str:

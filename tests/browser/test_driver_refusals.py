@@ -63,7 +63,8 @@ def test_a_refused_pickup_is_said_beside_its_field_and_keeps_what_was_typed(
     form.locator("input[name=note]").fill("地磅读数")
     form.locator("button[type=submit]").click()
     said = _beside(page, form, "mass_kg", f"err-{stop_id}-pickup-mass_kg")
-    assert "999,999 kg" in said and len(sent) == 1
+    # the refusal names the truck's payload (bb316c8), in 千克 (tests/test_kilogram_words.py)
+    assert "核定载重" in said and " 千克）" in said and len(sent) == 1
     assert page.locator(f"#msg-{stop_id}").inner_text().strip() == ""  # not at the card's top
     assert form.locator("input[name=mass_kg]").input_value() == "999999"
     assert form.locator("input[name=note]").input_value() == "地磅读数"
@@ -171,7 +172,7 @@ def test_a_queued_pickup_refused_once_sent_comes_back_beside_its_field(browser, 
     page.context.set_offline(False)
     error = form.locator(f".field:has([name=mass_kg]) p.error#err-{stop_id}-pickup-mass_kg")
     error.wait_for(timeout=30_000)
-    assert "999,999 kg" in error.inner_text()
+    assert "核定载重" in error.inner_text() and " 千克）" in error.inner_text()
     assert form.locator("input[name=mass_kg]").input_value() == "999999"
     assert form.locator("input[name=note]").input_value() == "地磅读数"
     assert form.locator("textarea[name=codes]").input_value() == codes
@@ -180,6 +181,6 @@ def test_a_queued_pickup_refused_once_sent_comes_back_beside_its_field(browser, 
     form.locator("input[name=mass_kg]").fill("999998")
     form.locator("button[type=submit]").click()  # sent again, not "kept on the phone"
     form.locator(f"p.error#err-{stop_id}-pickup-mass_kg").wait_for()
-    assert len(sent) == 1 and "999,998 kg" in form.locator("p.error").inner_text()
+    assert len(sent) == 1 and "核定载重" in form.locator("p.error").inner_text()
     assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
     page.context.close()

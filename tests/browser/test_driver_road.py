@@ -110,7 +110,7 @@ def test_driver_scans_is_warned_and_confirms_offline_then_syncs(browser, live_se
     warning = form.locator(".check-warning")
     assert warning.is_visible() and "+22.0 %" in warning.inner_text()
     said = warning.inner_text()
-    assert f"{round(facts['booked']):,} kg" in said, said  # 1,260 kg as on the page, not 1260
+    assert f"{round(facts['booked']):,} 千克" in said, said  # 1,260 千克 as on the page, not 1260
     assert "、".join(facts["codes"][1:3]) in said and ", " not in said, said  # a Chinese list
     form.locator("button[type=submit]").click()
     assert page.evaluate("document.activeElement.name") == "note"  # the note is asked for

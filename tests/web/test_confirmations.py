@@ -128,7 +128,7 @@ def test_the_settle_preview_writes_the_measured_mass_as_the_statement_does(clien
     Auth(client).login(world["plant"].email)
     url = f"/settlements/{booking.id}/settle"
     preview = text(submit(client, url, {}, page="/settlements/"))
-    assert "实测 1,266.00 kg" in preview and "1266.00" not in preview
+    assert "实测 1,266.00 千克" in preview and "1266.00" not in preview
 
 
 def test_a_new_price_version_shows_its_effect_before_it_goes_live(client, app):

@@ -89,7 +89,7 @@ def test_dangerous_goods_document_page(client, auth, world):
     ):
         assert expected in text, expected
     assert "documents.css" in text and "<script" not in text
-    assert "Goods not carried as UN3480" in text and "3,650 kg" in text  # the LQ note
+    assert "Goods not carried as UN3480" in text and "3,650 千克" in text  # the LQ note
     printed = client.get(f"/routes/{world['route_id']}/dangerous-goods?format=pdf")
     assert printed.headers["Content-Type"] == "application/pdf"
     words = pdf_text(printed.data)
@@ -99,6 +99,9 @@ def test_dangerous_goods_document_page(client, auth, world):
     client.get("/lang/en")
     english = client.get(f"/routes/{world['route_id']}/dangerous-goods")
     assert english.status_code == 200 and "Trip" in english.get_data(as_text=True)
+    assert "3,650 kg" in english.get_data(as_text=True) and "千克" not in english.get_data(
+        as_text=True
+    ).split("</h1>")[1].replace("（千克）", "")  # the labels alone stay bilingual
 
 
 def test_manifest_shows_stops_in_order_with_local_times(client, auth, world):

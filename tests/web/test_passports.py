@@ -302,7 +302,7 @@ def test_the_chain_details_read_in_the_pages_language_with_numbers_as_elsewhere(
     page = text(client.get(f"/packs/{pack.code}"))
     details = next(c for c in page.split('data-label="详情"') if "6,208" in c).split("</td>")[0]
     assert '<span class="muted">预约</span>：#7；' in details
-    assert '<span class="muted">实测（kg）</span>：6,208.8；' in details
+    assert '<span class="muted">实测（千克）</span>：6,208.8；' in details
     assert "</span>: " not in details and "; " not in details
     client.get("/lang/en")
     page = text(client.get(f"/packs/{pack.code}"))

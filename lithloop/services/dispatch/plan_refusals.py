@@ -77,7 +77,7 @@ def _say(kind: str, g: dict, day: DayProblem, plate: str, truck):
     if kind == "load":
         where = g["where"].removeprefix("stop ")
         place = _stop_name(day, where) if g["where"].startswith("stop ") else where
-        unit = "kg" if truck is None or float(g["cap"]) == truck.payload_kg else _l("pallets")
+        unit = _l("kg") if truck is None or float(g["cap"]) == truck.payload_kg else _l("pallets")
         return _l(
             "%(p)s would carry %(x)s %(u)s after %(s)s, more than its %(c)s %(u)s.",
             p=plate,
