@@ -94,7 +94,7 @@ def semicolon() -> str:
 
 
 def in_unit(unit: str) -> str:
-    """A unit after a label: full-width brackets in Chinese ("黑粉（kg）"), " (kg)" in
+    """A unit after a label: full-width brackets in Chinese ("黑粉（千克）"), " (kg)" in
     English."""
     return f"\uff08{unit}\uff09" if current_language() == "zh_CN" else f" ({unit})"
 

@@ -1,4 +1,4 @@
-"""A number and its unit ("25.4 公里", "51.2 kWh", "400.0 kg") never break across lines on
+"""A number and its unit ("25.4 公里", "51.2 kWh", "400.0 千克") never break across lines on
 the market pages: each pair is one nowrap span, in Chinese and in English."""
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def delivered_order(app):
     return buyer, order, pack
 
 
-@pytest.mark.parametrize(("lang", "km"), [("zh_CN", "25.4 公里"), ("en", "25.4 km")])
-def test_distance_energy_and_mass_are_kept_whole(client, delivered_order, lang, km):
+@pytest.mark.parametrize(
+    ("lang", "km", "kg"), [("zh_CN", "25.4 公里", "400.0 千克"), ("en", "25.4 km", "400.0 kg")]
+)
+def test_distance_energy_and_mass_are_kept_whole(client, delivered_order, lang, km, kg):
     buyer, order, pack = delivered_order
     client.get(f"/lang/{lang}")
     Auth(client).login(buyer.email)
@@ -39,7 +41,7 @@ def test_distance_energy_and_mass_are_kept_whole(client, delivered_order, lang, 
     assert WHOLE.format("51.2 kWh") in page  # the order's line
     assert f"{order.delivery_km} km" not in page.replace(WHOLE.format(km), "")
     pack_page = client.get(f"/market/packs/{pack.id}").get_data(as_text=True)
-    assert WHOLE.format("400.0 kg") in pack_page and WHOLE.format("51.2 kWh") in pack_page
+    assert WHOLE.format(kg) in pack_page and WHOLE.format("51.2 kWh") in pack_page
     catalog = client.get("/market/").get_data(as_text=True)
     usable = "可用约 " if lang == "zh_CN" else "Usable about "
     assert WHOLE.format("51.2 kWh") in catalog and usable + '<span class="quantity' in catalog

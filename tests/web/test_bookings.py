@@ -619,7 +619,7 @@ def test_full_width_digits_from_a_chinese_keyboard_are_read_in_the_booking_form(
         "slot": "10:00-12:00",
     }
     quote = submit(client, "/bookings/quote", form, page="/bookings/new")
-    assert "1,200.50 kg" in quote.get_data(as_text=True)
+    assert "1,200.50 千克" in quote.get_data(as_text=True)  # tests/test_kilogram_words.py
     booked = submit(client, "/bookings/new", form)
     assert booked.status_code == 302, booked.get_data(as_text=True)[:2000]
     stored = db.session.scalar(sa.select(Booking))

@@ -48,14 +48,14 @@ def test_batch_pages_open_add_close(client, auth, world):
 
 def test_a_batch_page_reads_the_chinese_way(client, auth, world):
     """Walk finding: the output boxes read "黑粉 (kg)" (half-width brackets on a Chinese
-    page)."""
+    page); the unit inside is 千克, as on every Chinese page (tests/test_kilogram_words.py)."""
     scrap = make_pack(world["plant"], mass="500", grade=Grade.S)
     auth.login(world["plant"].email)
     submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
     url = f"/plant/batches/{db.session.scalar(sa.select(DismantlingBatch.id))}"
     assert submit(client, f"{url}/add", {"codes": scrap.code}, page=url).status_code == 302
     page = text(client.get(url))
-    assert "黑粉（kg）" in page and " (kg)" not in page
+    assert "黑粉（千克）" in page and " (kg)" not in page and "（kg）" not in page
 
 
 def test_a_batch_names_grade_s_as_the_other_plant_pages_do(client, auth, world):
