@@ -115,6 +115,12 @@ class ParsedCode:
         return LETTER_CHEMISTRIES.get(self.chemistry_letter, ())
 
 
+#: How much of a refused code a message quotes: a 24-character code and a few characters too
+#: many in full; a longer paste (a whole line of text, thousands of characters) cut, so that
+#: the message stays a line, not a page-wide string.
+SHOWN_CHARS = 30
+
+
 @dataclass(frozen=True)
 class CodeCheck:
     """Result of validate_code: the normalised text, and either the parsed code or a problem."""
@@ -127,6 +133,13 @@ class CodeCheck:
     def ok(self) -> bool:
         """True when the code is valid."""
         return self.problem is None
+
+    @property
+    def shown(self) -> str:
+        """The text as a message quotes it: a long paste cut after SHOWN_CHARS, with "…"."""
+        if len(self.text) <= SHOWN_CHARS:
+            return self.text
+        return self.text[: SHOWN_CHARS - 1] + "…"
 
     @property
     def position(self) -> int | None:

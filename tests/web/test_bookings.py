@@ -684,3 +684,27 @@ def test_the_quotes_index_version_and_distance_never_break_across_lines(client, 
     page = client.get(booked.location).get_data(as_text=True)
     version = db.session.scalar(sa.select(Booking)).quote_index_version
     assert f'(价格指数 <span class="nowrap">{version}</span>)' in page
+
+
+def test_a_long_paste_in_the_codes_is_quoted_short_in_the_error(client, auth, world):
+    """Walk finding: 20,000 characters pasted as a code were quoted whole in the error, a
+    line 200,000 px wide at phone width."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "800"),
+        "lots-0-codes": "A" * 20000,
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+    }
+    page = submit(client, "/bookings/new", form).get_data(as_text=True)
+    errors = re.findall(r'class="error"[^>]*>([^<]*)<', page)
+    assert errors and all("A" * 30 not in e for e in errors), errors
+    assert any("A" * 29 + "…" in e and "GB/T 34014" in e for e in errors), errors
+    assert booking_count() == 0
+    response = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], lots=[lot(codes=["B" * 5000])]),
+        headers=headers(client, world["dealer"]),
+    )
+    assert response.status_code == 422 and "B" * 30 not in response.json["message"]

@@ -127,7 +127,7 @@ def _codes(raw_codes, count: int, prefix: str, today: date) -> tuple[tuple[str, 
             raise Invalid(
                 _l(
                     "Code %(code)s: %(why)s",
-                    code=check.text,
+                    code=check.shown,
                     why=labels.problem_text(check.problem),
                 ),
                 field=f"{prefix}.codes[{position}]",

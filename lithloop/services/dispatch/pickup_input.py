@@ -55,7 +55,7 @@ def parse_codes(raw: str) -> tuple[str, ...]:
                 _l(
                     "Code %(n)s (%(code)s): %(why)s",
                     n=number,
-                    code=check.text,
+                    code=check.shown,
                     why=labels.problem_text(check.problem),
                 ),
                 field="codes",

@@ -100,7 +100,7 @@ def _code(text: str, line: int, field: str) -> str:
         return check.text
     why = labels.problem_text(check.problem)
     raise Invalid(
-        _l("Line %(n)s (%(code)s): %(why)s", n=line, code=check.text, why=why), field=field
+        _l("Line %(n)s (%(code)s): %(why)s", n=line, code=check.shown, why=why), field=field
     )
 
 
