@@ -22,7 +22,7 @@ from lithloop.web.market.delivery_choice import delivery_choice, fee_seen
 
 bp = Blueprint("rfq", __name__, url_prefix="/market")
 #: The accept form's fields that show their own error (any other beside the button).
-ACCEPT_FIELDS = ("delivery", "city", "address", "phone")
+ACCEPT_FIELDS = ("delivery", "city", "address", "contact", "phone")
 
 
 def rfq_state_label(value: str) -> str:

@@ -148,6 +148,9 @@ HOSTILE = [
     ({"city": "x" * 5000}, "city", "We do not deliver to"),
     ({"city": "<script>alert(1)</script>"}, "city", "We do not deliver to"),
     ({"city": "海林市", "address": "   "}, "address", "enter the street address"),
+    # walk finding: a longer address was cut to its first 300 characters, and ordered
+    ({"city": "海林市", "address": "Xinhua St " * 31}, "address", "at most 300 characters"),
+    ({"city": "海林市", "contact": "Zhang " * 17}, "contact", "at most 100 characters"),
     ({"city": "海林市", "phone": ""}, "phone", "enter a phone number"),
     ({"city": "海林市", "phone": "call me"}, "phone", "7 to 15 digits"),
     # sold, it would be left out of every run: no truck gets there and back within a day

@@ -116,6 +116,14 @@ def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:
     return sorted(ids), list(groups.items())
 
 
+#: A delivery's free text longer than its column is refused, never cut: a truck sent to the
+#: first 300 characters of an address may not find the place.
+_TOO_LONG = {
+    "address": (300, _l("The street address is at most %(n)s characters.", n=300)),
+    "contact": (100, _l("The contact's name is at most %(n)s characters.", n=100)),
+}
+
+
 def parse_delivery(raw) -> dict:
     """{"kind": "pickup"} at the park, or {"kind": "address", city?, address, contact, phone}.
 
@@ -126,6 +134,10 @@ def parse_delivery(raw) -> dict:
     kind = str(raw.get("kind") or delivery.PICKUP)
     if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
+    if kind == delivery.ADDRESS:
+        for key, (limit, message) in _TOO_LONG.items():
+            if len(str(raw.get(key) or "").strip()) > limit:
+                raise Invalid(message, field=key)
     out: dict[str, object] = {
         "delivery_kind": kind,
         "delivery_address": str(raw.get("address") or "").strip()[:300],

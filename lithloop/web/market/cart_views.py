@@ -31,7 +31,7 @@ from lithloop.web.market.blueprint import (
 from lithloop.web.market.delivery_choice import delivery_choice
 
 # The fields the cart page shows an error beside (templates/market/cart.html).
-CART_FIELDS = ("lines", "city", "address", "phone", "delivery")
+CART_FIELDS = ("lines", "city", "address", "contact", "phone", "delivery")
 
 
 @bp.post("/cart/add")
