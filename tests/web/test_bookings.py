@@ -708,3 +708,20 @@ def test_a_long_paste_in_the_codes_is_quoted_short_in_the_error(client, auth, wo
         headers=headers(client, world["dealer"]),
     )
     assert response.status_code == 422 and "B" * 30 not in response.json["message"]
+
+
+def test_a_count_with_too_many_digits_is_out_of_range_not_not_a_number(client, auth, world):
+    """Walk finding: a count of 99999999999999999999 read "enter a whole number", as if it
+    were not one."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "800"),
+        "lots-0-count": "99999999999999999999",
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+    }
+    page = submit(client, "/bookings/new", form).get_data(as_text=True)
+    beside = re.search(r'<p class="error" id="lots-0-count-err">([^<]*)</p>', page)
+    assert beside and "1 到 10,000" in beside.group(1), beside
+    assert booking_count() == 0

@@ -13,7 +13,13 @@ from lithloop import labels, pricing, vocab
 from lithloop.batteries import validate_code
 from lithloop.i18n import listed
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import INT_RE, parse_amount, strict_date, strict_time
+from lithloop.services.strict_input import (
+    INT_RE,
+    LONG_INT_RE,
+    parse_amount,
+    strict_date,
+    strict_time,
+)
 
 MAX_LOTS = 20
 MAX_LOT_KG = Decimal(40000)
@@ -70,10 +76,12 @@ def _decimal(value, name: str) -> Decimal:
     )
 
 
-def _int(value, name: str) -> int:
+def _int(value, name: str, too_large=None) -> int:
     if isinstance(value, bool | float):
         raise Invalid(_l("Enter a whole number."), field=name)
     text = str(value).strip()
+    if too_large is not None and LONG_INT_RE.fullmatch(text):  # a number, only too long
+        raise Invalid(too_large, field=name)
     if not INT_RE.fullmatch(text):
         raise Invalid(_l("Enter a whole number."), field=name)
     return int(text)
@@ -92,11 +100,10 @@ def parse_lot(raw: dict, index: int, today: date) -> tuple[LotDraft, list[str]]:
     condition = str(raw.get("condition", "intact"))
     if condition not in {c.value for c in pricing.Condition}:
         raise Invalid(_l("Choose the condition."), field=f"{prefix}.condition")
-    count = _int(raw.get("count", ""), f"{prefix}.count")
+    count_range = _l("The number of packs must be between 1 and 10,000.")
+    count = _int(raw.get("count", ""), f"{prefix}.count", too_large=count_range)
     if not 0 < count <= 10000:
-        raise Invalid(
-            _l("The number of packs must be between 1 and 10,000."), field=f"{prefix}.count"
-        )
+        raise Invalid(count_range, field=f"{prefix}.count")
     mass = _decimal(raw.get("mass_kg", ""), f"{prefix}.mass_kg")
     if 0 < mass <= MAX_LOT_KG:  # kept to 0.01 kg, as stored: 0.004 kg is no mass at all
         mass = mass.quantize(KG_STEP, rounding=ROUND_HALF_UP)
