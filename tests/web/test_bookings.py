@@ -725,3 +725,23 @@ def test_a_count_with_too_many_digits_is_out_of_range_not_not_a_number(client, a
     beside = re.search(r'<p class="error" id="lots-0-count-err">([^<]*)</p>', page)
     assert beside and "1 到 10,000" in beside.group(1), beside
     assert booking_count() == 0
+
+
+def test_the_packs_without_a_code_are_counted_per_lot_in_the_page_language(client, auth, world):
+    """Walk finding: two lots without codes gave "3 packs without a code" and "1 packs
+    without a code", neither saying which lot."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "800"),
+        **_lot(1, "300"),
+        "lots-0-count": "3",
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+    }
+    zh = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
+    assert "第 1 批：3 个电池包没有编码" in zh and "第 2 批：1 个电池包没有编码" in zh, zh
+    client.get("/lang/en")
+    en = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
+    assert "Lot 1: 3 packs without a code" in en, en
+    assert "Lot 2: 1 pack without a code: the park will code it on arrival." in en, en

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from lithloop import labels, pricing, vocab
 from lithloop.batteries import validate_code
@@ -120,11 +121,12 @@ def parse_lot(raw: dict, index: int, today: date) -> tuple[LotDraft, list[str]]:
             _l("Tick what is wrong with the damaged packs (SP376 checklist)."),
             field=f"{prefix}.damage",
         )
-    codes, warnings = _codes(raw.get("codes") or (), count, prefix, today)
+    codes, warnings = _codes(raw.get("codes") or (), count, index, today)
     return LotDraft(chemistry, form, count, mass, condition, damage, codes), warnings
 
 
-def _codes(raw_codes, count: int, prefix: str, today: date) -> tuple[tuple[str, ...], list]:
+def _codes(raw_codes, count: int, index: int, today: date) -> tuple[tuple[str, ...], list]:
+    prefix = f"lots[{index}]"
     if isinstance(raw_codes, str):
         raw_codes = raw_codes.replace(",", "\n").split()
     codes, warnings = [], []
@@ -147,12 +149,12 @@ def _codes(raw_codes, count: int, prefix: str, today: date) -> tuple[tuple[str, 
     if len(codes) > count:
         raise Invalid(_l("More codes than packs."), field=f"{prefix}.codes")
     if len(codes) < count:
-        warnings.append(
-            str(
-                _l(
-                    "%(n)s packs without a code: the park will code them on arrival.",
-                    n=count - len(codes),
-                )
+        warnings.append(  # which lot: a booking's lots each have their own line
+            ngettext(
+                "Lot %(lot)s: %(num)s pack without a code: the park will code it on arrival.",
+                "Lot %(lot)s: %(num)s packs without a code: the park will code them on arrival.",
+                count - len(codes),
+                lot=index + 1,
             )
         )
     return tuple(codes), warnings
