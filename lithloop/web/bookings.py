@@ -32,7 +32,13 @@ PAGE_SIZE = 30
 CODE_FIELD = re.compile(r"lots\[(\d+)\]\.codes")
 LOT_FIELD = re.compile(r"lots\[(\d+)\]\.(\w+)")
 #: The form's own fields by the name a refusal gives them, in the order of the page.
-FORM_FIELDS = {"site_id": "site_id", "lots": "lots-err", "date": "date", "window": "slot"}
+FORM_FIELDS = {
+    "site_id": "site_id",
+    "lots": "lots-err",
+    "date": "date",
+    "window": "slot",
+    "note": "note",
+}
 LOT_ORDER = ("chemistry", "form", "count", "mass_kg", "condition", "damage", "codes")
 
 

@@ -745,3 +745,23 @@ def test_the_packs_without_a_code_are_counted_per_lot_in_the_page_language(clien
     en = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
     assert "Lot 1: 3 packs without a code" in en, en
     assert "Lot 2: 1 pack without a code: the park will code it on arrival." in en, en
+
+
+def test_a_note_over_500_characters_is_refused_beside_it_not_cut(client, auth, world):
+    """Walk finding: a 5,000-character note was booked with its first 500 characters."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "800"),
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+        "note": "长" * 501,
+    }
+    response = submit(client, "/bookings/new", form)
+    assert response.status_code == 422 and booking_count() == 0
+    page = response.get_data(as_text=True)
+    beside = re.search(r'<p class="error" id="note-err">([^<]*)</p>', page)
+    assert beside and "500" in beside.group(1), page
+    assert 'href="#note"' in page  # the summary at the top links to it
+    booked = submit(client, "/bookings/new", {**form, "note": "长" * 500})
+    assert booked.status_code == 302 and booking_count() == 1

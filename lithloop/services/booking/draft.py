@@ -26,6 +26,7 @@ MAX_LOTS = 20
 MAX_LOT_KG = Decimal(40000)
 KG_STEP = Decimal("0.01")  # booking_lot.mass_kg is NUMERIC(12, 2)
 MIN_WINDOW_MINUTES = 60
+NOTE_MAX = 500  # booking.note's column, and the form field's maxlength
 SP376_ITEMS = tuple(vocab.values(vocab.Sp376Item))
 
 
@@ -166,14 +167,22 @@ def parse_draft(raw: dict, today: date) -> BookingDraft:
     pickup = _pickup_day(raw, today)
     start, end = _window(raw)
     lots, warnings = parse_lots(raw.get("lots") or [], today)
-    return BookingDraft(site_id, pickup, start, end, lots, str(raw.get("note", ""))[:500], warnings)
+    return BookingDraft(site_id, pickup, start, end, lots, _note(raw), warnings)
+
+
+def _note(raw: dict) -> str:
+    """The note for the driver, refused beyond NOTE_MAX characters (never cut unseen)."""
+    text = str(raw.get("note") or "")
+    if len(text) > NOTE_MAX:
+        raise Invalid(_l("The note is at most %(n)s characters.", n=NOTE_MAX), field="note")
+    return text
 
 
 def problems(raw: dict, today: date) -> dict[str, str]:
     """Every problem of a booking body by field, not only the first (a form shows them all
     at once): the day, the window and each lot are checked apart."""
     lots = raw.get("lots") or []
-    checks = [lambda: _pickup_day(raw, today), lambda: _window(raw)]
+    checks = [lambda: _pickup_day(raw, today), lambda: _window(raw), lambda: _note(raw)]
     if isinstance(lots, list):
         checks += [
             lambda lot=lot, i=i: parse_lot(lot, i, today)
