@@ -119,8 +119,8 @@ class SiteForm(FlaskForm):
     )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
-    opens_at = TimeField(_l("Opens at"), validators=[DataRequired()])
-    closes_at = TimeField(_l("Closes at"), validators=[DataRequired()])
+    opens_at = TimeField(_l("Opens at"), validators=[InputRequired()])  # "25:00": not a time
+    closes_at = TimeField(_l("Closes at"), validators=[InputRequired()])
 
 
 class PriceVersionForm(FlaskForm):

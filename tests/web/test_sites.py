@@ -53,6 +53,10 @@ def test_add_a_site(client, dealer):
         ("closes_at", "07:00", "关门时间必须晚于开门时间"),
         ("contact_phone", "abc", "请输入电话号码：7 至 15 位数字"),
         ("contact_phone", "139", "请输入电话号码：7 至 15 位数字"),
+        # walk finding: a time that is not one read "this field is required"
+        ("opens_at", "25:00", "不是有效的时间"),
+        ("closes_at", "5pm", "不是有效的时间"),
+        ("opens_at", "", "该字段是必填字段"),
     ],
 )
 def test_bad_site_is_explained_beside_the_field(client, dealer, field, value, message):
