@@ -765,3 +765,21 @@ def test_a_note_over_500_characters_is_refused_beside_it_not_cut(client, auth, w
     assert 'href="#note"' in page  # the summary at the top links to it
     booked = submit(client, "/bookings/new", {**form, "note": "长" * 500})
     assert booked.status_code == 302 and booking_count() == 1
+
+
+def test_a_search_or_status_that_finds_nothing_does_not_say_there_are_no_bookings(
+    client, auth, world
+):
+    """Walk finding: a dealer with bookings who searched, or chose a status none had, read
+    "No bookings yet. Book a pickup...", as if none had ever been made."""
+    booked = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers=headers(client, world["dealer"])
+    )
+    assert booked.status_code == 201, booked.json
+    auth.login(world["dealer"].email)
+    never = "还没有预约"
+    assert never not in client.get("/bookings/").get_data(as_text=True)
+    searched = client.get("/bookings/?q=nothing-like-this").get_data(as_text=True)
+    assert "没有符合搜索条件的预约" in searched and never not in searched
+    cancelled = client.get("/bookings/?status=cancelled").get_data(as_text=True)
+    assert "没有处于该状态的预约" in cancelled and never not in cancelled
