@@ -446,3 +446,15 @@ def test_a_buyer_searches_its_orders_by_number_the_admin_by_buyer_too(client):
     _login(client, admin, "zh_CN")
     page = client.get("/market/orders").get_data(as_text=True)
     assert "订单号或买家" in page.split('role="search">', 1)[1].split('<input type="search"', 1)[0]
+
+
+def test_an_order_filter_that_finds_nothing_does_not_say_there_are_no_orders(client):
+    """Walk finding: a buyer with an order who filtered by a status none had read "No orders
+    yet."."""
+    buyer = make_buyer()
+    _login(client, buyer, "zh_CN")
+    _checkout(client, catalog.group_id(list_packs(1)[0]))
+    assert "暂无订单" not in client.get("/market/orders").get_data(as_text=True)
+    for query in ("status=refunded", "q=999999"):
+        page = client.get(f"/market/orders?{query}").get_data(as_text=True)
+        assert "没有符合筛选条件的订单" in page and "暂无订单" not in page, query
