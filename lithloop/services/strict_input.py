@@ -28,6 +28,7 @@ from lithloop.services.errors import Invalid
 INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
 LONG_INT_RE = re.compile(r"[+-]?[0-9]{19,}")
 DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
+LONG_DECIMAL_RE = re.compile(r"[+-]?[0-9]{16,}(?:\.[0-9]*)?")
 AMOUNT_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)")
 #: A number in exponent form (1e12, 2.5E3): read to say how it stands, never taken.
 EXPONENT_RE = re.compile(r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})[eE][+-]?[0-9]{1,7}")
@@ -85,6 +86,11 @@ def strict_decimal(
 ) -> Decimal:
     """A finite decimal from ASCII digits (at most 15 before and 6 after the point)."""
     text = _clean(raw)
+    bounded = minimum is not None and maximum is not None
+    if bounded and LONG_DECIMAL_RE.fullmatch(text):  # a number, only too long: out of range
+        raise Invalid(
+            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+        )
     if not DECIMAL_RE.fullmatch(text):
         raise Invalid(
             _l("Enter a number such as 12.5 (digits 0-9, a point for decimals)."), field=field

@@ -15,6 +15,7 @@ from lithloop.services.strict_input import (
     parse_amount,
     phone_number,
     strict_date,
+    strict_decimal,
     strict_int,
     strict_time,
 )
@@ -93,6 +94,19 @@ def test_a_whole_number_of_too_many_digits_is_out_of_range_not_garbled():
             strict_int(typed, "n", minimum=1, maximum=1000)
         with force_locale("en"):
             assert str(refused.value.message) == "Enter a number between 1 and 1000."
+
+
+def test_a_decimal_of_too_many_digits_is_out_of_range_not_garbled():
+    """Walk finding: a catalog filter of twenty digits read "Enter a number such as 12.5"."""
+    for typed in ("9" * 20, "9" * 17 + ".5", "-" + "9" * 16):
+        with force_locale("en"), pytest.raises(Invalid) as refused:
+            strict_decimal(typed, "n", minimum=0, maximum=100)
+        with force_locale("en"):
+            assert str(refused.value.message) == "Enter a number between 0 and 100.", typed
+    with force_locale("en"), pytest.raises(Invalid) as refused:
+        strict_decimal("12,5", "n", minimum=0, maximum=100)
+    with force_locale("en"):
+        assert "12.5" in str(refused.value.message)  # not a number as typed: the example
 
 
 def test_whole_number_range_and_default():
