@@ -179,3 +179,17 @@ def test_documents_name_each_site_and_organisation_once(client, auth, world):
     stops = re.findall(r'<li class="stop">(.*?)</li>\s*(?=<li class="stop">|</ol>)', manifest, re.S)
     pickups = [s for s in stops if "东安区太平路8号" in s]
     assert pickups and all(s.count(branch) == 1 for s in pickups), pickups
+
+
+def test_the_trip_totals_count_in_english_plurals(client, auth, world):
+    """Walk finding: the manifest's trip of one pickup read "1 pickups" in English."""
+    auth.login(world["dispatcher"].email)
+    client.get("/lang/en")
+    text = client.get(f"/routes/{world['route_id']}/manifest").get_data(as_text=True)
+    totals = re.findall(r'<p class="trip-total">(.*?)</p>', text, re.S)
+    assert len(totals) == 2, totals
+    assert "2 pickups" in totals[0] and "1 pickup ·" in totals[1], totals
+    assert not re.search(r"\b1 (pickups|packages|SP376 lots)\b", " ".join(totals)), totals
+    client.get("/lang/zh_CN")
+    chinese = client.get(f"/routes/{world['route_id']}/manifest").get_data(as_text=True)
+    assert "1 个取货点" in chinese and "2 个取货点" in chinese
