@@ -458,3 +458,13 @@ def test_an_order_filter_that_finds_nothing_does_not_say_there_are_no_orders(cli
     for query in ("status=refunded", "q=999999"):
         page = client.get(f"/market/orders?{query}").get_data(as_text=True)
         assert "没有符合筛选条件的订单" in page and "暂无订单" not in page, query
+
+
+def test_a_pack_alone_of_its_kind_is_in_stock_in_the_singular(client):
+    """Walk finding: the page of a pack with no twin read "1 identical packs in stock"."""
+    pack = list_packs(1, price_fen=117_00)[0]
+    _login(client, make_buyer())
+    page = client.get(f"/market/packs/{pack.id}").get_data(as_text=True)
+    assert "1 identical pack in stock" in page and "1 identical packs" not in page
+    client.get("/lang/zh_CN")
+    assert "同款电池包库存 1 个" in client.get(f"/market/packs/{pack.id}").get_data(as_text=True)

@@ -143,6 +143,23 @@ def test_the_history_details_of_publishing_pickup_and_intake_are_told_in_words(a
         assert event_text(event) == "Truck 黑C·F1688, expected at 10:16"
 
 
+def test_a_pickup_of_one_code_is_told_in_the_singular_in_english(app):
+    """Walk finding: the history read "Picked up 250 kg, 1 codes (1 codes missing)"."""
+    one = event_details.picked_up(Decimal("250"), 1, missing=1, unexpected=1)
+    two = event_details.picked_up(Decimal("250"), 2, missing=2)
+    with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=en"}):
+        assert event_text(BookingEvent(detail=one, note="")) == (
+            "Picked up 250 kg, 1 code (1 code missing; 1 code unexpected)"
+        )
+        assert event_text(BookingEvent(detail=two, note="")).startswith(
+            "Picked up 250 kg, 2 codes (2 codes missing"
+        )
+    with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):
+        assert event_text(BookingEvent(detail=one, note="")) == (
+            "已取货 250 kg，1 个编码（缺少 1 个编码；多出 1 个编码）"
+        )
+
+
 def test_the_owners_letter_and_page_tell_truck_and_eta_in_their_language(client, auth, day_world):
     """The owner's mail quoted the stored English note: '黑C·X0812, ETA 12:48'."""
     english_owner = db.session.get(Booking, day_world["bookings"][1]).created_by

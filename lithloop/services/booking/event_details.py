@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import LazyString, format_decimal
+from flask_babel import LazyString, format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
@@ -69,9 +69,11 @@ def _differences(detail: dict) -> list[str]:
     if detail.get("mass_off_pct"):
         words.append(str(_l("mass %(n)s %%", n=detail["mass_off_pct"])))
     if detail.get("missing"):
-        words.append(str(_l("%(n)s codes missing", n=detail["missing"])))
+        n = detail["missing"]
+        words.append(ngettext("%(num)s code missing", "%(num)s codes missing", n))
     if detail.get("unexpected"):
-        words.append(str(_l("%(n)s codes unexpected", n=detail["unexpected"])))
+        n = detail["unexpected"]
+        words.append(ngettext("%(num)s code unexpected", "%(num)s codes unexpected", n))
     return words
 
 
@@ -90,7 +92,12 @@ def _fact(detail: dict) -> str:
             return str(_l("Re-planned: truck %(plate)s, expected at %(t)s", **_eta(detail)))
         return str(_l("Truck %(plate)s, expected at %(t)s", **_eta(detail)))
     if kind == PICKED_UP:
-        text = str(_l("Picked up %(kg)s kg, %(n)s codes", kg=_kg(detail["kg"]), n=detail["codes"]))
+        text = ngettext(
+            "Picked up %(kg)s kg, %(num)s code",
+            "Picked up %(kg)s kg, %(num)s codes",
+            detail["codes"],
+            kg=_kg(detail["kg"]),
+        )
         if diffs := _differences(detail):
             text = str(_l("%(what)s (%(diffs)s)", what=text, diffs=_joined(diffs)))
         return text
