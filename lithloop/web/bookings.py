@@ -244,6 +244,13 @@ def cancel(booking_id: int):
     except ServiceError as exc:
         if exc.status in (403, 404):  # not this role's to cancel, or not theirs to see
             raise
+        if exc.field == "reason":  # beside the field, with what was typed
+            return render_template(
+                "bookings/confirm_cancel.html",
+                booking=booking_list.get_booking(current_user, booking_id),
+                reason=reason,
+                error=str(exc.message),
+            ), exc.status
         flash(str(exc.message), "error")
     else:
         flash(_("Booking cancelled."), "success")

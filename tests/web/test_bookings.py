@@ -783,3 +783,27 @@ def test_a_search_or_status_that_finds_nothing_does_not_say_there_are_no_booking
     assert "没有符合搜索条件的预约" in searched and never not in searched
     cancelled = client.get("/bookings/?status=cancelled").get_data(as_text=True)
     assert "没有处于该状态的预约" in cancelled and never not in cancelled
+
+
+def test_a_cancel_reason_over_500_characters_is_refused_beside_it(client, auth, world):
+    """Walk finding: the reason went whole into booking.cancel_reason (500 characters): a
+    textarea at its limit sends each line break as two characters, and PostgreSQL refused
+    the longer text with a server error."""
+    booked = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers=headers(client, world["dealer"])
+    )
+    booking_id = booked.json["id"]
+    auth.login(world["dealer"].email)
+    typed = "计划有变\r\n" * 90  # 540 characters as sent, 450 as the textarea counts them
+    answer = submit(
+        client,
+        f"/bookings/{booking_id}/cancel",
+        {"reason": typed, "confirmed": "1"},
+        page=f"/bookings/{booking_id}",
+    )
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    beside = re.search(r'<p class="error" id="reason-err"[^>]*>([^<]*)</p>', page)
+    assert beside and "500" in beside.group(1), page
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).status is BookingStatus.REQUESTED

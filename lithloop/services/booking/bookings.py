@@ -41,6 +41,7 @@ TRANSITIONS = {
     S.CANCELLED: set(),
 }
 ACTIVE = (S.REQUESTED, S.SCHEDULED)
+REASON_MAX = 500  # booking.cancel_reason's length
 
 
 def _check_window(site: Site, draft: BookingDraft) -> None:
@@ -295,6 +296,8 @@ def _check_role(user: User, new: S) -> None:
 
 
 def _check_cancel(user: User, booking: Booking, reason: str) -> None:
+    if len(reason) > REASON_MAX:  # the column's length; a textarea's line breaks count twice
+        raise Invalid(_l("The reason is at most %(n)s characters.", n=REASON_MAX), field="reason")
     if user.works_for_park:
         if not reason.strip():
             raise Invalid(_l("Say why the park cancels."), field="reason")
