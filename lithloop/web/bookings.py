@@ -24,7 +24,13 @@ from lithloop.services.dispatch import left_out, live_ops
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default, strict_date
 from lithloop.web.access import roles_required
-from lithloop.web.booking_form import day_choices, lot_rows, raw_booking, slot_choices
+from lithloop.web.booking_form import (
+    MAX_ROWS,
+    day_choices,
+    lot_rows,
+    raw_booking,
+    slot_choices,
+)
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
@@ -124,7 +130,8 @@ def _form_context(
         "code_errors": code_errors,
         "sites": sites,
         "site": chosen,
-        "rows": range(min(rows, 20)),
+        "rows": range(min(rows, MAX_ROWS)),
+        "max_lots": MAX_ROWS,
         "slots": slot_choices(chosen),
         "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
         "quote": quote,

@@ -807,3 +807,17 @@ def test_a_cancel_reason_over_500_characters_is_refused_beside_it(client, auth, 
     assert beside and "500" in beside.group(1), page
     db.session.expire_all()
     assert db.session.get(Booking, booking_id).status is BookingStatus.REQUESTED
+
+
+def test_at_twenty_lots_the_form_says_so_instead_of_offering_another(client, auth, world):
+    """Walk finding: at 20 lots "Add a lot" stayed on the form and did nothing when pressed."""
+    auth.login(world["dealer"].email)
+    form = {"site_id": world["site"].id, "add_lot": "1"}
+    for i in range(19):
+        form.update(_lot(i, "100"))
+    page = submit(client, "/bookings/new", form).get_data(as_text=True)
+    assert page.count('class="lot"') == 20 and 'name="add_lot"' not in page
+    assert "每个预约最多 20 批" in page
+    fewer = {k: v for k, v in form.items() if not k.startswith("lots-18-")}
+    page = submit(client, "/bookings/new", fewer).get_data(as_text=True)
+    assert page.count('class="lot"') == 19 and 'name="add_lot"' in page
