@@ -22,21 +22,21 @@ TYPED_NUMBERS = ("count", "mass_kg")
 MAX_ROWS = 20
 
 
-def lot_rows(form: MultiDict) -> int:
-    """How many lot rows the submitted form has (at least one)."""
+def lot_rows(form: MultiDict, most: int = MAX_ROWS) -> int:
+    """How many lot rows the submitted form has (at least one, at most `most`)."""
     indexes = {
         int(key.split("-")[1])
         for key in form
         if key.startswith("lots-") and key.split("-")[1].isdigit()
     }
-    return min(MAX_ROWS, max(indexes) + 1) if indexes else 1
+    return min(most, max(indexes) + 1) if indexes else 1
 
 
 def raw_booking(form: MultiDict) -> dict:
     """The form as the dict that services.bookings.book_pickup takes."""
     slot = (form.get("slot") or "-").split("-")
     lots = []
-    for i in range(lot_rows(form)):
+    for i in range(lot_rows(form, MAX_ROWS + 1)):  # one too many is refused, never dropped
         lot = {name: (form.get(f"lots-{i}-{name}") or "").strip() for name in LOT_FIELDS}
         for typed in TYPED_NUMBERS:  # a Chinese keyboard's "１２００" is 1200, as at intake
             lot[typed] = "".join(fold_full_width(lot[typed]).split())

@@ -821,3 +821,20 @@ def test_at_twenty_lots_the_form_says_so_instead_of_offering_another(client, aut
     fewer = {k: v for k, v in form.items() if not k.startswith("lots-18-")}
     page = submit(client, "/bookings/new", fewer).get_data(as_text=True)
     assert page.count('class="lot"') == 19 and 'name="add_lot"' in page
+
+
+def test_a_form_of_more_than_twenty_lots_is_refused_not_cut_to_twenty(client, auth, world):
+    """Walk finding: a form sent with 21 lots booked the first 20 and dropped the last."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+    }
+    for i in range(21):
+        form.update(_lot(i, "100"))
+    answer = submit(client, "/bookings/new", form)
+    assert answer.status_code == 422 and booking_count() == 0
+    assert "1 到 20" in answer.get_data(as_text=True)
+    twenty = {k: v for k, v in form.items() if not k.startswith("lots-20-")}
+    assert submit(client, "/bookings/new", twenty).status_code == 302 and booking_count() == 1
