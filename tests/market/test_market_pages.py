@@ -468,3 +468,17 @@ def test_a_pack_alone_of_its_kind_is_in_stock_in_the_singular(client):
     assert "1 identical pack in stock" in page and "1 identical packs" not in page
     client.get("/lang/zh_CN")
     assert "同款电池包库存 1 个" in client.get(f"/market/packs/{pack.id}").get_data(as_text=True)
+
+
+def test_every_refused_catalog_filter_is_named_beside_its_field(client):
+    """Walk finding: two bad filters (SoH -5, price "abc") showed the first only; the second
+    appeared once the first was corrected."""
+    list_packs(1)
+    _login(client, make_buyer(), "zh_CN")
+    page = client.get("/market/?min_soh=-5&max_price=abc&min_kwh=12").get_data(as_text=True)
+    soh = page.split('id="f-min_soh"', 1)[1].split("</div>", 1)[0]
+    price = page.split('id="f-max_price"', 1)[1].split("</div>", 1)[0]
+    kwh = page.split('id="f-min_kwh"', 1)[1].split("</div>", 1)[0]
+    assert 'class="error"' in soh and "0 至 100" in soh, soh
+    assert 'class="error"' in price, price
+    assert 'class="error"' not in kwh, kwh

@@ -77,6 +77,18 @@ def parse_filters(args: Mapping) -> Filters:
     )
 
 
+def filter_problems(args: Mapping) -> dict[str, str]:
+    """Every filter parse_filters refuses, by field (its first refusal alone hid the others)."""
+    found: dict[str, str] = {}
+    for name in (*_DECIMALS, *_INTEGERS, "min_price", "max_price", "grade"):
+        if str(args.get(name) or "").strip():
+            try:
+                parse_filters({name: args.get(name)})
+            except Invalid as exc:
+                found[exc.field or name] = str(exc.message)
+    return found
+
+
 def for_sale():
     """The query of every pack on sale now (finished, graded, priced)."""
     return sa.select(Pack).where(

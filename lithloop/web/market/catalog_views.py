@@ -20,8 +20,8 @@ def catalog_page():
     errors = {}
     try:
         filters = catalog.parse_filters(request.args)
-    except ServiceError as exc:
-        errors[exc.field] = str(exc.message)
+    except ServiceError as exc:  # each refused filter beside its field, not only the first
+        errors = catalog.filter_problems(request.args) or {exc.field: str(exc.message)}
         filters = catalog.Filters()
     groups = catalog.grouped(catalog.search(filters))
     chemistries = (
