@@ -30,7 +30,8 @@ migrate: install
 # The demo: test cards through the embedded fake Stripe (PAYMENTS_MODE=demo, unless real
 # Stripe keys are set), links in mails and QR codes to this dev server.
 seed: migrate
-	PAYMENTS_MODE=$${PAYMENTS_MODE:-demo} $(BIN)/flask seed-demo --if-empty
+	PAYMENTS_MODE=$${PAYMENTS_MODE:-demo} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
+	$(BIN)/flask seed-demo --if-empty
 
 run: seed
 	PAYMENTS_MODE=$${PAYMENTS_MODE:-demo} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \

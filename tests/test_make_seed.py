@@ -1,0 +1,31 @@
+"""`make run` seeds the demo with the same public address it serves on."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+MAKE = shutil.which("make")
+
+
+@pytest.mark.skipif(MAKE is None, reason="make is not installed")
+def test_the_demo_is_seeded_with_the_address_make_run_serves():
+    """Walk finding: `make run PORT=5077` seeded mails linking to 127.0.0.1:5000 (the seed
+    step did not set PUBLIC_BASE_URL; only the server did)."""
+    dry = subprocess.run(
+        [MAKE, "-n", "seed", "run", "HOST=127.0.0.1", "PORT=5077"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.replace("\\\n", " ")
+    lines = [line for line in dry.splitlines() if "seed-demo" in line or "flask run" in line]
+    assert len(lines) == 2, dry
+    for line in lines:
+        assert "PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:5077}" in line, line
