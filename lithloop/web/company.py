@@ -69,7 +69,10 @@ def save_details():
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        return _page({exc.field or "_form": str(exc.message)}, form=request.form, status=exc.status)
+        errors = {exc.field or "_form": str(exc.message)}
+        if exc.status == 422:  # every refused field beside itself, not one per try
+            errors = buyer_company.detail_problems(request.form) or errors
+        return _page(errors, form=request.form, status=exc.status)
     flash(_("Invoice details saved. Orders paid from now on carry them."), "success")
     return redirect(url_for("company.company"))
 

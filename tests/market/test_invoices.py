@@ -174,6 +174,19 @@ def test_company_page_shows_field_errors_beside_the_field(client):
     assert buyer_company.details_of(buyer.organisation) is None
 
 
+def test_company_page_names_every_refused_field_at_once(client):
+    """Walk finding: an empty form said only "the taxpayer ID is required"; the phone and the
+    bank account were refused one per try after it."""
+    buyer = make_buyer()
+    _login(client, buyer)
+    typed = {**DETAILS, "taxpayer_id": "", "phone": "ask the office", "bank_account": "12"}
+    response = submit(client, "/market/company", typed)
+    assert response.status_code == 422
+    refused = set(re.findall(r'id="inv-(\w+)-err"', response.get_data(as_text=True)))
+    assert refused == {"taxpayer_id", "phone", "bank_account"}, refused
+    assert buyer_company.details_of(buyer.organisation) is None
+
+
 def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(client):
     buyer = make_buyer()
     order = _paid(buyer, list_packs(1))

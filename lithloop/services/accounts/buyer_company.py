@@ -48,23 +48,40 @@ def invoice_details_missing(org: Organisation) -> bool:
     return not (details.taxpayer_id if details else org.taxpayer_id)
 
 
+def _field(form, name: str) -> str:
+    """One invoice field as stored, or Invalid naming it."""
+    limit, required = FIELDS[name]
+    value = " ".join(str(form.get(name) or "").split())
+    if required and not value:
+        raise Invalid(_l("This field is required on a VAT invoice."), field=name)
+    if len(value) > limit:
+        raise Invalid(_l("At most %(n)s characters.", n=limit), field=name)
+    if name == "phone":
+        return phone_number(value, "phone")
+    if name == "taxpayer_id":
+        return taxpayer_id.validate(value)
+    if name == "bank_account":
+        account = value.replace(" ", "")
+        if not (account.isascii() and account.isdigit()) or not 6 <= len(account) <= 32:
+            raise Invalid(_l("A bank account number has 6 to 32 digits."), field=name)
+        return account
+    return value
+
+
 def parse_details(form) -> dict:
     """The invoice fields from a form or JSON body, checked; Invalid names the first bad one."""
-    out = {}
-    for name, (limit, required) in FIELDS.items():
-        value = " ".join(str(form.get(name) or "").split())
-        if required and not value:
-            raise Invalid(_l("This field is required on a VAT invoice."), field=name)
-        if len(value) > limit:
-            raise Invalid(_l("At most %(n)s characters.", n=limit), field=name)
-        out[name] = value
-    out["phone"] = phone_number(out["phone"], "phone")
-    out["taxpayer_id"] = taxpayer_id.validate(out["taxpayer_id"])
-    account = out["bank_account"].replace(" ", "")
-    if not (account.isascii() and account.isdigit()) or not 6 <= len(account) <= 32:
-        raise Invalid(_l("A bank account number has 6 to 32 digits."), field="bank_account")
-    out["bank_account"] = account
-    return out
+    return {name: _field(form, name) for name in FIELDS}
+
+
+def detail_problems(form) -> dict[str, str]:
+    """Every refused invoice field by name (a page shows them all at once, not one per try)."""
+    found: dict[str, str] = {}
+    for name in FIELDS:
+        try:
+            _field(form, name)
+        except Invalid as exc:
+            found[exc.field or name] = str(exc.message)
+    return found
 
 
 def update_details(user: User, form) -> InvoiceDetails:
