@@ -838,3 +838,13 @@ def test_a_form_of_more_than_twenty_lots_is_refused_not_cut_to_twenty(client, au
     assert "1 到 20" in answer.get_data(as_text=True)
     twenty = {k: v for k, v in form.items() if not k.startswith("lots-20-")}
     assert submit(client, "/bookings/new", twenty).status_code == 302 and booking_count() == 1
+
+
+def test_a_booking_sent_without_a_site_asks_for_the_site(client, auth, world):
+    """Walk finding: an empty site read "enter a whole number" beside the site list."""
+    auth.login(world["dealer"].email)
+    form = {"site_id": "", **_lot(0, "800"), "date": open_day(2).isoformat()}
+    answer = submit(client, "/bookings/new", form)
+    assert answer.status_code == 422 and booking_count() == 0
+    beside = re.search(r'id="site_id-err">([^<]*)<', answer.get_data(as_text=True))
+    assert beside and beside.group(1) == "请选择取货网点。", beside

@@ -163,6 +163,8 @@ def _codes(raw_codes, count: int, index: int, today: date) -> tuple[tuple[str, .
 
 def parse_draft(raw: dict, today: date) -> BookingDraft:
     """Check a whole booking body; the first problem raises Invalid naming its field."""
+    if not str(raw.get("site_id") or "").strip():
+        raise Invalid(_l("Choose the site of the pickup."), field="site_id")
     site_id = _int(raw.get("site_id", ""), "site_id")
     pickup = _pickup_day(raw, today)
     start, end = _window(raw)
