@@ -392,3 +392,16 @@ def test_the_publish_preview_counts_the_notices_publishing_sends(client, auth, d
     told = {int(m.group(1)) for s in subjects if (m := re.search(r"#(\d+)", s))}
     assert not kept_ids & told
     assert {x["booking"].id for x in shown.scheduled} <= told
+
+
+def test_a_shift_start_that_is_not_a_time_is_marked_beside_the_start(client, auth, day_world):
+    """Walk finding: a bad start time was told beside "Shift ends"."""
+    auth.login(day_world["dispatcher"].email)
+    truck = _trucks()[0]
+    url = f"/dispatch/roster?date={day_world['day'].isoformat()}"
+    answer = submit(client, url, {f"start-{truck.id}": "25:99"}, page=url)
+    text = answer.get_data(as_text=True)
+    start = text.split(f'id="start-{truck.id}"')[1].split("</div>")[0]
+    end = text.split(f'id="end-{truck.id}"')[1].split("</div>")[0]
+    assert f'id="start-{truck.id}-err"' in start and "HH:MM" in start, start
+    assert 'class="error"' not in end, end
