@@ -280,7 +280,12 @@ def accept():
         return _forecast_page({proposal: str(exc.message)}, exc.status)
     if created:
         flash(
-            _("Booking #%(id)s requested for %(n)s packs.", id=booking.id, n=len(pack_ids)),
+            ngettext(
+                "Booking #%(id)s requested for %(num)s pack.",
+                "Booking #%(id)s requested for %(num)s packs.",
+                len(pack_ids),
+                id=booking.id,
+            ),
             "success",
         )
     else:

@@ -662,3 +662,14 @@ def test_the_column_names_a_page_gives_are_accepted_as_headers(app, locale):
         assert set(COLUMN_NAMES) == set(COLUMNS)
         for code, name in COLUMN_NAMES.items():
             assert header_key(str(name)) == code, name
+
+
+def test_a_proposal_of_one_pack_is_booked_in_the_singular_in_english(client, demo_fleet):
+    """Walk finding: accepting a proposal of one pack said "requested for 1 packs"."""
+    small_register(demo_fleet.id, clock.today())
+    client.get("/lang/en")
+    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    assert len(fields["pack_ids"].split(",")) == 1, fields
+    answer = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    page = client.get(answer.location).get_data(as_text=True)
+    assert re.search(r"Booking #\d+ requested for 1 pack\.", page), page[:3000]
