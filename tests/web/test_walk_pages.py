@@ -156,7 +156,7 @@ def test_a_pickup_of_one_code_is_told_in_the_singular_in_english(app):
         )
     with app.test_request_context(headers={"Cookie": f"{LANG_COOKIE}=zh_CN"}):
         assert event_text(BookingEvent(detail=one, note="")) == (
-            "已取货 250 kg，1 个编码（缺少 1 个编码；多出 1 个编码）"
+            "已取货 250 千克，1 个编码（缺少 1 个编码；多出 1 个编码）"
         )
 
 
