@@ -5,7 +5,7 @@ anyone's)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -204,6 +204,34 @@ def test_a_user_creates_a_token_on_the_account_page_and_sees_it_once(app, client
     assert token not in again and row(token).prefix in again
     assert 'class="secret"' not in again
     assert db.session.scalar(count) == 1
+
+
+def test_a_replayed_copy_of_the_sealed_cookie_shows_the_token_for_two_minutes_at_most(
+    app, client, frozen_clock
+):
+    """Review finding: the sealed token rode in the redirect's cookie, and a saved copy of
+    that cookie sent again showed the token again, for as long as the session lived."""
+    from lithloop.web import one_time_secret
+
+    made_at = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
+    frozen_clock(made_at)
+    user = make_user(make_org())
+    Auth(client).login(user.email)
+    made = submit(
+        client, "/account/tokens", {"name": "erp", "token_password": PASSWORD}, page="/account"
+    )
+    assert made.status_code == 303
+    name = app.config["SESSION_COOKIE_NAME"]
+    copy = client.get_cookie(name, domain="lithloop.test").value  # the redirect's, saved
+    shown = client.get("/account").get_data(as_text=True)
+    token = re.search(r'<pre class="secret">(llk_[\w-]+)</pre>', shown).group(1)
+    client.set_cookie(name, copy, domain="lithloop.test")
+    assert token in client.get("/account").get_data(as_text=True)  # within the seal's age
+    frozen_clock(made_at + timedelta(seconds=one_time_secret.MAX_AGE_S + 1))
+    client.set_cookie(name, copy, domain="lithloop.test")
+    late = client.get("/account")
+    assert late.status_code == 200 and token not in late.get_data(as_text=True)
+    assert 'class="secret"' not in late.get_data(as_text=True)
 
 
 def test_making_a_token_on_the_page_counts_with_the_logins(app, client):
