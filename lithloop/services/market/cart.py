@@ -14,6 +14,8 @@ from flask import current_app
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Cart, User
+from lithloop.services.errors import ServiceError
+from lithloop.services.market import delivery as market_delivery
 from lithloop.services.market import invoices
 
 DELIVERY_KEYS = ("kind", "city", "address", "contact", "phone")
@@ -75,6 +77,22 @@ def save_delivery(user: User, fields) -> dict:
         return chosen
 
     return _run(work)
+
+
+def choose_delivery(user: User, fields) -> dict:
+    """Keep the delivery chosen, its city checked first: a city no truck can deliver to is
+    refused (the ServiceError raised, beside the city field) and not kept; the cart then
+    keeps the city it had (a delivery's, checked when chosen) or none, the rest as typed."""
+    chosen = clean_delivery(fields)
+    if chosen["kind"] == "address":
+        try:
+            market_delivery.deliverable_city(chosen["city"])
+        except ServiceError:
+            before = read(user)["delivery"]
+            kept = before["city"] if before.get("kind") == "address" else ""
+            save_delivery(user, {**chosen, "city": kept})
+            raise
+    return save_delivery(user, chosen)
 
 
 def same_delivery(a: dict, b: dict) -> bool:

@@ -16,7 +16,6 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog
 from lithloop.services.market import checkout as market_checkout
-from lithloop.services.market import delivery as market_delivery
 from lithloop.services.strict_input import int_or_default, strict_int
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
@@ -136,26 +135,18 @@ def cart():
 @roles_required(*BUYER)
 def cart_delivery():
     """Keep the delivery chosen (pickup, or a city and address) and show its fee and day."""
-    chosen = market_cart.clean_delivery(request.form)
-    refused = _refused_city(chosen, read_cart()["delivery"])
+    refused = _choose_delivery(market_cart.clean_delivery(request.form))
     if refused is not None:
         return refused
-    market_cart.save_delivery(current_user, chosen)
     return redirect(url_for("market.cart") + "#delivery")
 
 
-def _refused_city(chosen: dict, before: dict):
-    """The cart page with the error beside the city field when the city chosen cannot be
-    delivered to (None when it can, or for pickup). The refused city is not kept: the cart
-    keeps the city it had (a delivery's, checked when it was chosen) or none, with the rest
-    of the fields as typed."""
-    if chosen["kind"] != "address":
-        return None
+def _choose_delivery(chosen: dict):
+    """Keep the delivery chosen; the cart page with the error beside the city field when
+    its city cannot be delivered to (None when kept)."""
     try:
-        market_delivery.deliverable_city(chosen["city"])
+        market_cart.choose_delivery(current_user, chosen)
     except ServiceError as exc:
-        kept = before["city"] if before.get("kind") == "address" else ""
-        market_cart.save_delivery(current_user, {**chosen, "city": kept})
         return _cart_page({exc.field or "city": str(exc.message)}, exc.status)
     return None
 
@@ -172,10 +163,9 @@ def checkout():
     chosen = market_cart.clean_delivery({**delivery, "city": form.get("city")})
     if not market_cart.same_delivery(cart["delivery"], chosen):
         # the page showed another delivery's fee: show this one's before taking an order
-        refused = _refused_city(chosen, cart["delivery"])
+        refused = _choose_delivery(chosen)
         if refused is not None:
             return refused
-        market_cart.save_delivery(current_user, chosen)
         if chosen["kind"] == "address":
             flash(_("Check the delivery fee and the total below, then order."), "info")
             return redirect(url_for("market.cart") + "#delivery")
