@@ -472,3 +472,18 @@ def test_a_move_the_pack_cannot_make_names_both_states_in_words(world):
     with force_locale("zh"):
         words = str(raised.value.message)
     assert "received" not in words and "sold" not in words, words
+
+
+@pytest.mark.parametrize("mass", ["2000000000", "1000000000", "1e12", "1e3", "0"])
+def test_a_pack_mass_out_of_range_says_its_line_and_a_true_limit(world, mass):
+    """Review finding: since the exponent change a too-large pack mass said "This is too
+    large: enter at most 1,000,000,000." (no line; and 1,000,000,000 itself is refused)."""
+    from lithloop.services.plant.intake_form import parse_codes
+
+    first, second = world["codes"][:2]
+    with pytest.raises(Invalid) as raised:
+        parse_codes(f"{first},12\n{second},{mass}", "codes")
+    text = str(raised.value)
+    assert text.startswith("Line 2") and "at most" not in text, text
+    if mass != "1e3":
+        assert "less than 1,000,000,000 kg" in text, text

@@ -75,8 +75,9 @@ def typed_number(text) -> str:
 def parse_mass(text: str, field: str, message, out_of_range=None) -> Decimal:
     """A positive mass in kg from typed text (thousands commas allowed); `out_of_range`
     (else `message`) for a number at or below 0 or from 1,000,000,000 kg."""
+    too_large = out_of_range or message
     value = parse_amount(
-        typed_number(text), field, message=message, maximum=MAX_MASS_KG, too_large=out_of_range
+        typed_number(text), field, message=message, maximum=MAX_MASS_KG, too_large=too_large
     )
     if value <= 0 or value >= MAX_MASS_KG:
         raise Invalid(out_of_range or message, field=field)
@@ -114,17 +115,28 @@ def parse_codes(text: str, field: str) -> tuple[tuple[str, Decimal | None], ...]
         code_text = parts[0]
         mass_text = parts[1] if len(parts) > 1 and parts[1].strip() else None
         code = _code(code_text, line, field)
-        mass = (
-            None
-            if mass_text is None
-            else parse_mass(
-                mass_text,
-                field,
-                _l("Line %(n)s: the mass after the code must be kg, e.g. 212.5.", n=line),
-            )
-        )
+        mass = None if mass_text is None else _pack_mass(mass_text, line, code, field)
         codes.append((code, mass))
     return tuple(codes)
+
+
+def _pack_mass(text: str, line: int, code: str, field: str) -> Decimal:
+    not_a_mass = _l("Line %(n)s: the mass after the code must be kg, e.g. 212.5.", n=line)
+    out_of_range = _l(
+        "Line %(n)s: the mass after the code must be more than 0 kg and less than "
+        "1,000,000,000 kg.",
+        n=line,
+    )
+    try:
+        return parse_mass(text, field, not_a_mass, out_of_range)
+    except Invalid as error:
+        if error.message is not_a_mass or error.message is out_of_range:
+            raise
+        # the number parser's own words (1e3, 0,5) name no line: say which one
+        raise Invalid(
+            _l("Line %(n)s (%(code)s): %(why)s", n=line, code=code, why=error.message),
+            field=field,
+        ) from error
 
 
 def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
