@@ -141,11 +141,24 @@ def explanation_text(explanation) -> str:
     return str(TEXT[explanation.key]).format(**params)
 
 
-UNITS = {"t": _l("tonne"), "kg": _l("kg"), "kWh": _l("kWh"), "point": _l("lithium point")}
+#: Units in words: an index price's ("CNY per tonne") and a pricing line's, as the settlement
+#: statement writes them beside its masses (kg has its Chinese word, as everywhere a mass is
+#: read; the payable coefficient multiplies the recovered metal's value).
+UNITS = {
+    "t": _l("tonne"),
+    "t·km": _l("tonne·km"),
+    "kg": _l("kg"),
+    "kWh": _l("kWh"),
+    "point": _l("lithium point"),
+    "point·t": _l("lithium point·t"),
+    "lot": _l("lot"),
+    "pack": _l("pack"),
+    "x value": _l("× metal value"),
+}
 
 
 def unit_name(unit: str) -> str:
-    """An index price's unit in words ("t" -> tonne)."""
+    """A unit in words ("t" -> tonne), as the page's language writes it."""
     return str(UNITS.get(unit, unit))
 
 

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import labels, pdf
@@ -78,21 +77,6 @@ def settle(booking_id: int):
     return redirect(url_for("settlements.statement", booking_id=booking_id))
 
 
-#: The units of the pricing engine's lines in the page's language (kg has its Chinese word, as
-#: everywhere a mass is read); the payable coefficient multiplies the recovered metal's value.
-UNITS = {
-    "x value": _l("× metal value"),
-    "lot": _l("lot"),
-    "point·t": _l("lithium point·t"),
-    "kg": _l("kg"),
-}
-
-
-def unit(text: str) -> str:
-    """A line's unit in the page's language."""
-    return str(UNITS.get(text, text))
-
-
 def quantity(text: str | None) -> str:
     """A line's quantity for reading: thousands grouped, at most three decimals, no trailing
     zeros (6,208.8)."""
@@ -119,7 +103,6 @@ def statement(booking_id: int):
         lots=[e for e in found.lines if e["kind"] == "lot"],
         second_life=[e for e in found.lines if e["kind"] == "second_life"],
         quantity=quantity,
-        unit=unit,
         mass=mass,
     )
     if pdf.wants_pdf():

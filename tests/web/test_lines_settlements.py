@@ -265,7 +265,7 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
     quoted = booking.quote["lots"][0]["total_fen"]
     settled_lot = settlement.lines[0]["settled_fen"]
     assert "610.00" in body and settlement.index_version in body
-    assert "27.95090760000" not in body and "0.6 → 0.61 t" in body  # readable quantities
+    assert "27.95090760000" not in body and "0.6 → 0.61 吨" in body  # readable quantities
     assert "<th>项目</th>" in body and "产线" not in body  # its price lines, no plant line
     assert re.search(r"¥\s?[\d,]+\.\d\d", body) and kept.code in body
     assert settled_lot != quoted

@@ -221,6 +221,12 @@ def test_the_statement_names_the_units_of_its_lines(client, auth, plant_staff):
     # on every Chinese page (tests/test_kilogram_words.py)
     assert "6,240 → 6,208.8 千克" in page
     assert not re.search(r"(?<![A-Za-z_])kg(?![A-Za-z_])", page.split("<section>")[1]), page
+    # nor tonnes and tonne-kilometres in English symbols beside 千克 ("6.24 → 6.209 t",
+    # "26.832 → 26.698 t·km"): the statement and the price pages share one unit table
+    lines = page.split("<section>")[1]
+    assert "6.24 → 6.209 吨<" in lines, lines
+    assert "吨·公里" in lines, lines
+    assert not re.search(r"\d t(?![A-Za-z_])|t·km", lines), lines
 
 
 def test_a_refused_publish_names_the_bookings_state_in_words(app, client, day_world):
