@@ -133,11 +133,7 @@ def price_effect(before: pricing.IndicativeTable, after: pricing.IndicativeTable
     """Each public price cell before and after a new version, with the change in percent."""
     rows = []
     for old, new in zip(before.rows, after.rows, strict=True):
-        change = None
-        if old.fen_per_tonne and new.fen_per_tonne is not None:
-            change = round(
-                (new.fen_per_tonne - old.fen_per_tonne) * 100 / abs(old.fen_per_tonne), 1
-            )
+        change = price_service.change_in_percent(old.fen_per_tonne, new.fen_per_tonne)
         rows.append(
             {
                 "chemistry": old.chemistry.value,

@@ -538,3 +538,29 @@ def test_the_history_chart_says_which_axis_each_price_reads_on_and_its_unit(clie
     assert json.loads(attribute("left")) == ["li2co3"] and 'data-unit="元/吨"' in canvas
     script = (Path(__file__).parents[2] / "static/js/price_history.js").read_text()
     assert "left.indexOf(key)" in script and "text: unit" in script
+
+
+def test_a_change_in_percent_is_reckoned_one_way_exactly_even_from_a_negative_base():
+    """Review finding: the preview reckoned with float and abs(old), the compare page with
+    Decimal and a signed old (-100 -> -50 read -50 % there, +50 % here)."""
+    from types import SimpleNamespace
+
+    from lithloop.web.prices import price_effect
+
+    change = price_service.change_in_percent
+    assert change(Decimal(-100), Decimal(-50)) == Decimal("50.0")  # a rise, from below 0
+    assert change(Decimal(-100), Decimal(-150)) == Decimal("-50.0")
+    assert change(Decimal(100), Decimal(50)) == Decimal("-50.0")
+    assert change(3, 4) == Decimal("33.3") and change(8, 9) == Decimal("12.5")
+    assert change(Decimal(1000), Decimal("1000.25")) == Decimal("0.0")
+    assert change(Decimal(4000), Decimal(4002)) == Decimal("0.1")  # 0.05: half up, not even
+    assert change(0, 5) is None and change(None, 5) is None and change(5, None) is None
+
+    def table(*fen):
+        kind = {"chemistry": SimpleNamespace(value="LFP"), "condition": SimpleNamespace(value="ok")}
+        return SimpleNamespace(rows=[SimpleNamespace(fen_per_tonne=f, **kind) for f in fen])
+
+    rows = price_effect(table(-100, 4000, 0, 100), table(-50, 4002, 7, None))
+    changes = [r["change"] for r in rows]
+    assert changes == [Decimal("50.0"), Decimal("0.1"), None, None]
+    assert all(c is None or isinstance(c, Decimal) for c in changes)  # no float

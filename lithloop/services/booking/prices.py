@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -206,15 +206,23 @@ def add_version(
     return row
 
 
+def change_in_percent(old: Decimal | int | None, new: Decimal | int | None) -> Decimal | None:
+    """The change from `old` to `new` in percent, to 0.1 (half up), measured against the size
+    of `old` so that a rise is positive even from a negative base (-100 -> -50: +50.0); None
+    without both or from 0. The one reckoning of every price page (exact, no float)."""
+    if old is None or new is None or old == 0:
+        return None
+    change = (Decimal(new) - Decimal(old)) * 100 / abs(Decimal(old))
+    return change.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def compare(a: str, b: str) -> list[dict]:
     """Price by price: the value in a, in b, and the change in percent."""
     first, second = snapshot_of(get_version(a)), snapshot_of(get_version(b))
     rows = []
     for key in sorted(set(first.prices) | set(second.prices)):
         old, new = first.prices.get(key), second.prices.get(key)
-        change = None
-        if old and new and old.value:
-            change = ((new.value - old.value) / old.value * 100).quantize(Decimal("0.1"))
+        change = change_in_percent(old.value, new.value) if old and new else None
         rows.append(
             {
                 "key": key,
