@@ -487,3 +487,14 @@ def test_a_pack_mass_out_of_range_says_its_line_and_a_true_limit(world, mass):
     assert text.startswith("Line 2") and "at most" not in text, text
     if mass != "1e3":
         assert "less than 1,000,000,000 kg" in text, text
+
+
+def test_a_capacity_is_checked_against_the_ceiling_as_it_is_stored(app):
+    """Review finding: 2000.004 Ah was refused as above 2,000 Ah though it is stored as
+    2000.00 (the zero check rounded first, the ceiling did not)."""
+    from lithloop.services.plant.measurements import parse_test
+
+    assert parse_test({**GOOD_TEST, "capacity_ah": "2000.004"}).capacity_ah == Decimal("2000.00")
+    with pytest.raises(Invalid) as raised:
+        parse_test({**GOOD_TEST, "capacity_ah": "2000.006"})
+    assert raised.value.field == "capacity_ah" and "2,000.01 Ah" in str(raised.value)

@@ -100,7 +100,9 @@ def parse_test(raw: dict) -> TestValues:
 
     def capacity_of(raw):
         capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
-        if capacity is not None and capacity.quantize(Decimal("0.01")) <= 0:
+        if capacity is not None:  # checked as it is stored: 2000.004 is 2000.00, 0.004 is 0
+            capacity = capacity.quantize(Decimal("0.01"))
+        if capacity is not None and capacity <= 0:
             raise Invalid(
                 _l("A measured capacity must be more than 0 Ah (0 Ah holds no charge)."),
                 field="capacity_ah",
