@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from lithloop.extensions import db
 from lithloop.models import (
@@ -20,6 +21,7 @@ from lithloop.models import (
     PlanStop,
     Role,
 )
+from lithloop.services.errors import Invalid
 from tests import worlds
 from tests.conftest import submit
 from tests.factories import make_user
@@ -315,3 +317,20 @@ def test_a_one_stop_route_counts_its_stop_in_the_singular(client, auth, world):
     assert "1 stops" not in text
     client.get("/lang/zh")
     assert "1 个站点" in client.get("/driver/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"), [("90000", "90,000"), ("90,000.5", "90,000.5"), ("1e12", "1e12")]
+)
+def test_a_mass_over_the_payload_names_the_typed_mass_and_the_payload(app, typed, shown):
+    """Review finding: "The mass is more than the truck can carry (8,000 kg)" no longer named
+    the mass the driver typed."""
+    from lithloop.services.dispatch.pickup_input import parse_pickup
+
+    for locale, kg in (("en", " kg"), ("zh_CN", " 千克")):
+        with force_locale(locale), pytest.raises(Invalid) as raised:
+            parse_pickup(typed, "", "", 8000)
+        text = str(raised.value)
+        assert raised.value.field == "mass_kg"
+        assert f"{shown}{kg}" in text and f"8,000{kg}" in text, text
+        assert locale == "en" or "kg" not in text, text

@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels
 from lithloop.batteries import validate_code
+from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import parse_amount
+from lithloop.services.strict_input import AMOUNT_RE, parse_amount
 
 MAX_CODES = 2000
 
@@ -35,11 +36,23 @@ def parse_pickup(raw_mass: str, raw_codes: str, note: str, payload_kg: int) -> P
         "mass_kg",
         message=_l("Enter the picked-up mass in kg."),
         maximum=payload_kg,
-        too_large=_l("The mass is more than the truck can carry (%(p)s kg).", p=f"{payload_kg:,}"),
+        too_large=_l(
+            "%(m)s kg is more than the truck can carry (at most %(p)s kg).",
+            m=_as_typed(raw_mass),
+            p=f"{payload_kg:,}",
+        ),
     )
     if mass <= 0:
         raise Invalid(_l("The picked-up mass must be more than 0 kg."), field="mass_kg")
     return Pickup(mass.quantize(Decimal("0.01")), parse_codes(raw_codes), note)
+
+
+def _as_typed(raw) -> str:
+    """A typed number for a message: digits grouped (90,000.5), exponent form as typed."""
+    text = fold_full_width(str(raw or "").strip())
+    if AMOUNT_RE.fullmatch(text) and len(text) <= 40:
+        return f"{Decimal(text.replace(',', '')):,f}"
+    return text[:40]
 
 
 def parse_codes(raw: str) -> tuple[str, ...]:
