@@ -261,3 +261,19 @@ def phone_number(raw, field: str, *, required_message=None) -> str:
             field=field,
         )
     return text
+
+
+def limited_text(raw, field: str, limit: int) -> str:
+    """Typed text, stripped, its line breaks as one character each; Invalid naming `field`
+    (the limit and the typed length, digits grouped) when longer than `limit`, never cut."""
+    text = _clean(raw).replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > limit:
+        raise Invalid(
+            _l(
+                "Enter at most %(n)s characters; this has %(typed)s.",
+                n=f"{limit:,}",
+                typed=f"{len(text):,}",
+            ),
+            field=field,
+        )
+    return text

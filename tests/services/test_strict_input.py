@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
     int_or_default,
+    limited_text,
     money_to_fen,
     parse_amount,
     phone_number,
@@ -192,3 +193,21 @@ def test_a_number_in_exponent_form_is_told_too_large_or_to_be_written_out():
     with pytest.raises(Invalid) as small:  # in range, still not taken: written out in digits
         parse_amount("1e3", "mass_kg", message="Enter a number.", maximum=Decimal(40000))
     assert "1000" in str(small.value.message) and small.value.field == "mass_kg"
+
+
+def test_a_text_over_its_limit_is_refused_with_both_lengths_grouped_never_cut():
+    """Typed text was cut to the column's length unseen; now it is refused, naming the field."""
+    with force_locale("en"), pytest.raises(Invalid) as refused:
+        limited_text("x" * 1001, "note", 1000)
+    assert refused.value.field == "note"
+    with force_locale("en"):
+        assert str(refused.value.message) == "Enter at most 1,000 characters; this has 1,001."
+    with force_locale("zh"):
+        assert str(refused.value.message) == "最多 1,000 个字符，现在有 1,001 个。"
+    assert limited_text("  " + "x" * 1000 + "\n", "note", 1000) == "x" * 1000  # stripped first
+
+
+def test_a_line_break_sent_as_two_characters_counts_as_one():
+    """A textarea sends CRLF: a note within the field's maxlength is not refused for it."""
+    assert limited_text("ab\r\ncd", "note", 5) == "ab\ncd"
+    assert limited_text(None, "note", 5) == ""

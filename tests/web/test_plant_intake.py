@@ -13,6 +13,7 @@ from lithloop.models import (
     BookingEvent,
     BookingStatus,
     Grade,
+    Intake,
     Pack,
     PackState,
     Role,
@@ -445,3 +446,39 @@ def test_a_lot_arrived_as_booked_needs_no_note(client, auth, world):
     auth.login(world["dealer"].email)
     page = client.get(f"/bookings/{world['booking_id']}").get_data(as_text=True)
     assert "Weighed at the park: 2,700 kg; Lot 2 (tabs bent)" in page
+
+
+@pytest.mark.parametrize(("field", "name"), [("note", "note"), ("lot-0-note", "lots-0-note")])
+def test_an_intake_note_over_500_characters_is_refused_beside_it_not_cut(
+    client, auth, world, field, name
+):
+    """Walk finding: a longer note was received with its first 500 characters."""
+    login(client, auth, world)
+    before = row_counts()
+    response = receive(client, world, {**form_of(world), field: "长" * 501})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and row_counts() == before
+    assert re.search(rf'id="err-{name}"[^>]*>[^<]*at most 500 characters; this has 501', page)
+    assert receive(client, world, {**form_of(world), field: "长" * 500}).status_code == 302
+    db.session.expire_all()
+    stored = db.session.scalar(sa.select(Intake)) if field == "note" else None
+    assert stored is None or stored.note == "长" * 500
+
+
+def test_visual_damage_over_200_characters_is_refused_beside_it_not_cut(client, auth, world):
+    """Walk finding: a longer description of the damage was stored cut to 200 characters."""
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack = packs(world)[0]
+    url = f"/plant/packs/{pack.id}"
+    typed = {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": "1"}
+    response = submit(client, f"{url}/test", {**typed, "visual_damage": "x" * 201}, page=url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="err-visual_damage"[^>]*>[^<]*at most 200 characters; this has 201', page)
+    db.session.expire_all()
+    assert not db.session.get(Pack, pack.id).tests
+    done = submit(client, f"{url}/test", {**typed, "visual_damage": "x" * 200}, page=url)
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).tests[0].visual_damage == "x" * 200

@@ -40,8 +40,10 @@ from lithloop.services.plant import intake_check, park_serials
 from lithloop.services.plant.errors import Code
 from lithloop.services.plant.intake_form import LotReceipt, parse_receipt
 from lithloop.services.reporting import rollups
+from lithloop.services.strict_input import limited_text
 
 ARRIVAL_DAYS = 7  # how far back the arrivals list looks
+NOTE_MAX = 500  # intake.note's length, and the form field's maxlength
 PARK_MANUFACTURER = park_serials.PARK_MANUFACTURER
 PRODUCT_TYPE_OF_FORM = {"pack": "P", "module": "M", "cell": "C"}
 _PLANS_WITH_PICKUPS = (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)
@@ -289,7 +291,7 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
     try:
         booking = _lock_booking(booking_id)
         receipts = parse_receipt(booking, raw)
-        note = (raw.get("note") or "").strip()[:500]
+        note = limited_text(raw.get("note"), "note", NOTE_MAX)
         measured = sum((r.mass_kg for r in receipts), Decimal(0))
         codes = [code for r in receipts for code, _ in r.codes]
         stop = pickup_stop(booking.id)

@@ -18,7 +18,7 @@ from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Booking, BookingLot
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import int_or_default, parse_amount
+from lithloop.services.strict_input import int_or_default, limited_text, parse_amount
 
 CENT = Decimal("0.01")
 MAX_PACKS_PER_LOT = 2000
@@ -183,7 +183,7 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
             ),
             field=f"{prefix}.codes",
         )
-    note = lot_note(raw.get("note"))
+    note = lot_note(raw.get("note"), f"{prefix}.note")
     if count != lot.pack_count and not note:
         raise Invalid(
             _l(
@@ -196,9 +196,10 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
     return LotReceipt(lot, mass, count, codes, note)
 
 
-def lot_note(text) -> str:
-    """A lot's note as stored: whitespace runs folded to one space, at most 500 characters."""
-    return " ".join(str(text or "").split())[:MAX_NOTE]
+def lot_note(text, field: str) -> str:
+    """A lot's note as stored: whitespace runs folded to one space; Invalid naming `field`
+    beyond MAX_NOTE characters (never cut)."""
+    return limited_text(" ".join(str(text or "").split()), field, MAX_NOTE)
 
 
 def parse_receipt(booking: Booking, raw: dict) -> list[LotReceipt]:

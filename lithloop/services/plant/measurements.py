@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from lithloop.batteries import energy_check
 from lithloop.services.errors import Invalid
 from lithloop.services.plant.errors import Code
-from lithloop.services.strict_input import optional_int, parse_amount
+from lithloop.services.strict_input import limited_text, optional_int, parse_amount
 
+DAMAGE_MAX = 200  # pack_test.visual_damage's length, and the field's maxlength
 MAX_CYCLES = 100_000  # far beyond any LFP cell's life (about 6,000 full cycles)
 
 
@@ -121,6 +122,7 @@ def parse_test(raw: dict) -> TestValues:
         lambda: optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES)
     )
     insulation = checked(insulation_result, raw.get("insulation_ok"))
+    damage = checked(limited_text, raw.get("visual_damage"), "visual_damage", DAMAGE_MAX)
     if refused:
         raise TestRefused(refused)
     return TestValues(
@@ -129,7 +131,7 @@ def parse_test(raw: dict) -> TestValues:
         resistance_mohm=resistance,
         ocv_v=ocv,
         insulation_ok=insulation,
-        visual_damage=str(raw.get("visual_damage") or "").strip()[:200],
+        visual_damage=damage,
         damaged=str(raw.get("damaged", "")).lower() in ("1", "true", "on", "yes"),
         cycle_count=cycles,
     )
