@@ -250,3 +250,22 @@ def test_housekeeping_brings_back_a_delivery_whose_day_passed_without_it(app):
     assert order_id in {o.id for o in day_work.due_deliveries(back.due_from)}
     assert len(_letters(back)) == 1
     assert housekeeping.run_all()["return_undelivered"] == 0
+
+
+def test_a_delivery_exception_note_over_300_characters_is_refused_beside_it_not_cut(
+    client, auth, app
+):
+    """Walk finding: a longer note on a failed delivery was kept cut to 300 characters."""
+    order, route, driver, _ = _delivery_today()
+    stop = route.stops[1]
+    auth.login(driver.email)
+    client.get("/lang/en")
+    url = f"/driver/stops/{stop.id}/exception"
+    refused = submit(client, url, {"reason": "nobody_there", "note": "长" * 301}, page="/driver/")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and not _fresh(order).events and not _letters(order)
+    beside = re.search(rf'id="err-{stop.id}-exception-note">([^<]*)<', page)
+    assert beside and "at most 300 characters; this has 301" in beside.group(1), page
+    done = submit(client, url, {"reason": "nobody_there", "note": "长" * 300}, page="/driver/")
+    assert done.status_code == 302
+    assert [e.note for e in _fresh(order).events] == ["长" * 300]

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import IdempotencyKey, OutboxMessage
 from tests import worlds
+from tests.route_world import code
 from tests.web.test_driver import events, fresh, post, stops
 from tests.web.test_driver_checks import send
 
@@ -85,3 +86,35 @@ def test_an_exception_without_a_known_reason_is_refused_naming_it(client, auth, 
     assert refused.json["message"] == "Choose what went wrong."
     after = len(events(stop.booking_id)), _count(OutboxMessage), _count(IdempotencyKey)
     assert after == before and fresh(stop).done_at is None  # nothing told, the key still free
+
+
+def test_a_pickup_note_over_300_characters_is_refused_beside_it_not_cut(client, auth, world):
+    """Walk finding: a longer pickup note was recorded with its first 300 characters."""
+    auth.login(world["driver"].email)
+    client.get("/lang/en")
+    stop = stops(world)[0]
+    typed = {"mass_kg": "2,650", "codes": "\n".join([code(), code()])}
+    before = len(events(stop.booking_id))
+    refused = post(client, stop, "pickup", {**typed, "note": "长" * 301})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and len(events(stop.booking_id)) == before
+    assert "at most 300 characters; this has 301" in _error(page, f"err-{stop.id}-pickup-note")
+    assert fresh(stop).done_at is None
+    assert post(client, stop, "pickup", {**typed, "note": "长" * 300}).status_code == 302
+    assert events(stop.booking_id)[-1].note == "长" * 300
+
+
+def test_an_exception_note_over_300_characters_is_refused_beside_it_not_cut(client, auth, world):
+    """Walk finding: a longer note for the dispatcher reached them cut to 300 characters."""
+    auth.login(world["driver"].email)
+    client.get("/lang/en")
+    stop = stops(world)[1]
+    typed = {"reason": "not_as_described"}
+    before = len(events(stop.booking_id)), _count(OutboxMessage)
+    refused = post(client, stop, "exception", {**typed, "note": "长" * 301})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert (len(events(stop.booking_id)), _count(OutboxMessage)) == before
+    assert "at most 300 characters; this has 301" in _error(page, f"err-{stop.id}-exception-note")
+    assert post(client, stop, "exception", {**typed, "note": "长" * 300}).status_code == 302
+    assert events(stop.booking_id)[-1].note.endswith("; " + "长" * 300)

@@ -32,9 +32,10 @@ from lithloop.services.booking import bookings as booking_service
 from lithloop.services.dispatch import delivery_back, live_ops, pickup_checks, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.left_deliveries import DELIVERABLE
-from lithloop.services.dispatch.pickup_input import parse_pickup
+from lithloop.services.dispatch.pickup_input import TYPED_NOTE_MAX, parse_pickup
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import order_letters
+from lithloop.services.strict_input import limited_text
 
 ARRIVED = "arrived"
 EXCEPTION = "exception"
@@ -242,7 +243,7 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         stop = _open_pickup(user, stop_id)
         if reason not in labels.PICKUP_EXCEPTION:
             raise Invalid(_l("Choose what went wrong."), field="reason")
-        text = (note or "").strip()[:300]
+        text = limited_text(note, "note", TYPED_NOTE_MAX)
         if reason in NOTE_NEEDED and not text:
             raise Invalid(_l("Describe what differs from the booking."), field="note")
         booking = stop.booking
