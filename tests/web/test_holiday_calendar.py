@@ -121,6 +121,12 @@ def test_uploading_next_year_stores_it_with_its_source_and_recounts_deadlines(cl
         ({"2026": TEST_2027["2027"]}, {}, "file", "must hold exactly the chosen year"),
         ({"2027": {"off": ["2027-02-05/2027-02-11"]}}, {}, "source", "Name the source"),
         (None, {"year": "2031"}, "year", "The year must be between"),
+        (  # walk finding: a longer source was stored cut to 500 characters
+            None,
+            {"source": "国" * 501},
+            "source",
+            "at most 500 characters; this has 501",
+        ),
         (
             None,
             {"file": (b"day,what\n2027-02-05,off\n", "x.csv")},
@@ -199,3 +205,8 @@ def test_the_warning_ends_when_the_year_is_uploaded(client, auth, world):
 
 def test_due_groups_still_work_with_a_provisional_deadline(world):
     assert traceability.due_groups().total == 2
+
+
+def test_a_source_of_500_characters_is_stored_whole(client, auth, world):
+    assert _upload(client, auth, world, source="国" * 500).status_code == 302
+    assert db.session.get(HolidayYear, 2027).source == "国" * 500

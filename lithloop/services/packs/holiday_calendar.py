@@ -26,10 +26,12 @@ from lithloop.i18n import current_language
 from lithloop.models import HolidayYear, PackEvent, Role, User
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Forbidden, Invalid
+from lithloop.services.strict_input import limited_text
 
 G_KEY = "lithloop_work_calendar"
 WARN_FROM_MONTH = 11  # from 1 November, next year's schedule is due (published in November)
 MAX_UPLOAD = 64 * 1024  # bytes; a year is a few hundred
+SOURCE_MAX = 500  # holiday_year.source's length, and the field's maxlength
 
 PROBLEMS = {
     "too_large": _l("The file is larger than %(limit)s bytes."),
@@ -148,7 +150,7 @@ def upload(
     checked = check_upload(year, data, filename)
     if not checked.ok:
         raise Invalid(_message(checked), field="file")
-    source = (source or "").strip()[:500] or checked.source
+    source = limited_text(source, "source", SOURCE_MAX) or checked.source
     if not source:
         raise Invalid(
             _l("Name the source: the State Council notice (title, number or address)."),
