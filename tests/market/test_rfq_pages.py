@@ -263,3 +263,34 @@ def test_request_pages_name_the_chemistry_and_count_the_stock_in_words(client):
     client.get("/lang/en")
     shown = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
     assert "<dd>LFP</dd>" in shown and "<dd>2 packs</dd>" in shown
+
+
+def test_an_answer_over_1000_characters_is_refused_beside_its_field_not_cut(client):
+    """Walk finding: a longer quote note or decline reason reached the buyer cut to 1,000
+    characters. A textarea's line break (sent as CR LF) counts as one, as its maxlength does."""
+    buyer, admin = make_buyer(), make_admin()
+    list_packs(2, price_fen=1_200_000)
+    rfq = rfqs.create(buyer, spec(quantity="2"))
+    _login(client, admin)
+    url, page = f"/market/admin/rfqs/{rfq.id}", f"/market/rfqs/{rfq.id}"
+    typed = {"unit_price": "9000", "valid_until": clock.today().isoformat()}
+    long = submit(client, f"{url}/quote", {**typed, "note": "长" * 1001}, page=page)
+    text = long.get_data(as_text=True)
+    assert long.status_code == 422
+    beside = re.search(r'id="q-note"[^>]*>[^<]*</textarea><p class="error">([^<]*)</p>', text)
+    assert beside and beside.group(1) == "Enter at most 1,000 characters; this has 1,001.", text
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).status.value == "open"
+    note = "长" * 998 + "\r\n" + "长"
+    assert submit(client, f"{url}/quote", {**typed, "note": note}, page=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).answer_note == "长" * 998 + "\n长"
+    refused = submit(client, f"{url}/decline", {"reason": "不" * 1001}, page=page)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert re.search(r'id="d-reason"[^>]*><p class="error">[^<]*at most 1,000 characters', text)
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).status.value == "quoted"
+    assert submit(client, f"{url}/decline", {"reason": "不" * 1000}, page=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(QuoteRequest, rfq.id).answer_note == "不" * 1000

@@ -16,9 +16,10 @@ from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.market import rfq as rfq_service
 from lithloop.services.market.errors import Code
 from lithloop.services.market.orders import yuan
-from lithloop.services.strict_input import strict_date
+from lithloop.services.strict_input import limited_text, strict_date
 
 ANSWERABLE = frozenset({RfqStatus.OPEN, RfqStatus.QUOTED})
+ANSWER_MAX = 1000  # quote_request.answer_note's length, and the fields' maxlength
 
 
 def _admin(user: User) -> None:
@@ -73,6 +74,7 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
     if not isinstance(unit_price_fen, int) or unit_price_fen <= 0:
         raise Invalid(_l("Enter a unit price above 0."), field="unit_price")
     until = _valid_until(valid_until)
+    note = limited_text(note, "note", ANSWER_MAX)
 
     def work():
         rfq = _locked(rfq_id)
@@ -88,7 +90,7 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
                 code=Code.NOT_ENOUGH_STOCK,
             )
         rfq.status, rfq.unit_price_fen, rfq.valid_until = RfqStatus.QUOTED, unit_price_fen, until
-        rfq.answer_note = (note or "").strip()[:1000]
+        rfq.answer_note = note
         rfq.answered_by_id, rfq.answered_at = user.id, clock.now()
         audit.record(
             "rfq.quote",
@@ -119,13 +121,13 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
 def decline(user: User, rfq_id: int, reason: str) -> QuoteRequest:
     """Decline a request with a reason the buyer sees; tell the buyer."""
     _admin(user)
-    reason = (reason or "").strip()
+    reason = limited_text(reason, "reason", ANSWER_MAX)
     if not reason:
         raise Invalid(_l("Give the buyer a reason."), field="reason")
 
     def work():
         rfq = _locked(rfq_id)
-        rfq.status, rfq.answer_note = RfqStatus.DECLINED, reason[:1000]
+        rfq.status, rfq.answer_note = RfqStatus.DECLINED, reason
         rfq.answered_by_id, rfq.answered_at = user.id, clock.now()
         audit.record("rfq.decline", actor=user, obj=rfq, details={"reason": reason[:200]})
         letters.send_letter(
