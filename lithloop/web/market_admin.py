@@ -35,6 +35,7 @@ def refund(order_id: int):
     form = request.form
     line_id = int_or_default(form.get("line_id"), None, minimum=1, maximum=MAX_ID)
     try:
+        market_orders.refund_reason(form.get("reason"))  # before the confirmation page
         if form.get("confirmed") != "1":  # first show the amount, as a page (works without JS)
             return _confirm_refund(
                 order_id, line_id, optional_money_fen(form.get("amount"), "amount")
@@ -50,7 +51,8 @@ def refund(order_id: int):
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        return _back(order_id, {"refund": str(exc.message), "line_id": line_id}, exc.status)
+        errors = {"refund": str(exc.message), "line_id": line_id, "field": exc.field}
+        return _back(order_id, errors, exc.status)
     flash(_("Refunded %(a)s.", a=market_orders.yuan(done.amount_fen)), "success")
     return _back(order_id)
 

@@ -91,3 +91,23 @@ def test_the_confirmation_carries_the_amount_exactly_from_fen(app, client):
     asked = submit(admin, url, {"line_id": line.id, "amount": "", "reason": ""}, page=page)
     assert asked.status_code == 200
     assert 'name="amount" value="100000000000000.01"' in text(asked), text(asked)
+
+
+def test_a_refund_reason_over_300_characters_is_refused_before_any_money_moves(app, client):
+    """Walk finding: a longer reason was booked (and mailed to the buyer) cut to 300."""
+    order, admin = _paid_order_and_admin(app, client)
+    url, page = f"/market/admin/orders/{order.id}/refund", f"/market/orders/{order.id}"
+    line = order.lines[0]
+    for confirmed in ("", "1"):  # refused on the confirmation step and on the refund itself
+        form = {"line_id": line.id, "amount": "250", "reason": "长" * 301, "confirmed": confirmed}
+        refused = submit(admin, url, form, page=page)
+        kept = text(refused)
+        assert refused.status_code == 422 and count(Refund) == 0
+        assert "Enter at most 300 characters; this has 301." in kept
+        field = f'id="why-{line.id}" name="reason" maxlength="300" size="12" value="{"长" * 301}"'
+        assert field + ' aria-invalid="true"' in kept
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).refunded_fen == 0
+    form = {"line_id": line.id, "amount": "250", "reason": "长" * 300, "confirmed": "1"}
+    assert submit(admin, url, form, page=page).status_code == 302
+    assert db.session.scalar(sa.select(Refund)).reason == "长" * 300

@@ -28,7 +28,9 @@ from lithloop.services.market.errors import Code
 from lithloop.services.market.payment_reasons import reason as payment_reason
 from lithloop.services.market.release import lock_order
 from lithloop.services.packs.state import place
+from lithloop.services.strict_input import limited_text
 
+REASON_MAX = 300  # refund.reason's length, and the fields' maxlength
 #: Fulfilment: the status an order may move to from each status.
 NEXT = {
     OrderStatus.PAID: OrderStatus.PACKED,
@@ -170,6 +172,11 @@ def record_refund(
     return refund
 
 
+def refund_reason(typed) -> str:
+    """An administrator's refund reason, refused beyond REASON_MAX characters (never cut)."""
+    return limited_text(typed, "reason", REASON_MAX)
+
+
 def refund(
     user: User,
     order_id: int,
@@ -184,6 +191,7 @@ def refund(
     `token` is the form's one-time token: a second submit of the form (a double click, at
     the same moment or later) gets the first one's refund, and Stripe is asked once."""
     _admin(user)
+    reason = refund_reason(reason)
 
     def work():
         order = lock_order(order_id)  # a twin submit waits here, then finds the token used
@@ -238,7 +246,7 @@ def refund(
                 code=Code.REFUND_FAILED,
             ) from exc
         done = record_refund(
-            order, amount, line, by=user, reason=reason.strip(), stripe_refund_id=refund_id
+            order, amount, line, by=user, reason=reason, stripe_refund_id=refund_id
         )
         db.session.flush()
         idempotency.bind(held, done.id)
