@@ -17,6 +17,7 @@ from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
     INT_RE,
     LONG_INT_RE,
+    limited_text,
     parse_amount,
     strict_date,
     strict_time,
@@ -174,10 +175,7 @@ def parse_draft(raw: dict, today: date) -> BookingDraft:
 
 def _note(raw: dict) -> str:
     """The note for the driver, refused beyond NOTE_MAX characters (never cut unseen)."""
-    text = str(raw.get("note") or "")
-    if len(text) > NOTE_MAX:
-        raise Invalid(_l("The note is at most %(n)s characters.", n=NOTE_MAX), field="note")
-    return text
+    return limited_text(raw.get("note"), "note", NOTE_MAX)
 
 
 def problems(raw: dict, today: date) -> dict[str, str]:
