@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
@@ -63,3 +64,31 @@ def test_an_urgent_booking_goes_into_a_published_plan_with_a_truck_made_inactive
     routes = {r.truck_id: r for r in draft.routes}
     assert urgent in [s.booking_id for s in routes[truck.id].stops]
     assert [s.booking_id for s in routes[other.id].stops if s.booking_id] == [second]
+
+
+def test_a_move_onto_a_truck_without_pickups_says_the_only_position_plainly(app):
+    """Walk finding: a position past the end of an empty truck read "Choose a position from
+    1 to 1"."""
+    from flask_babel import force_locale
+
+    from lithloop.services.errors import Invalid
+
+    price_service.ensure_default_index()
+    park = make_park(trucks=2)
+    truck, empty = db.session.scalars(sa.select(Truck).order_by(Truck.id)).all()
+    dispatcher = make_user(park, role=Role.DISPATCHER)
+    day = open_day(2)
+    first, second = book_places(day, [(44.60, 129.64), (44.58, 129.61)])
+    stops = [("start", None, "08:00"), ("pickup", first, "09:00"), ("pickup", second, "10:00")]
+    stops += [("end", None, "12:00")]
+    draft = make_route(truck, stops, day=day, status=PlanStatus.DRAFT, by=dispatcher)
+    db.session.commit()
+    with pytest.raises(Invalid) as refused:
+        plan_edit.move_booking(dispatcher, draft.plan_id, second, empty.id, 2)
+    assert refused.value.field == "position"
+    with force_locale("en"):
+        assert str(refused.value.message) == (
+            "This truck has no other pickups: the only position is 1."
+        )
+    with force_locale("zh"):
+        assert str(refused.value.message) == "这辆车没有其他取货点，只能排在第 1 位。"

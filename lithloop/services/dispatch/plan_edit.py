@@ -104,7 +104,10 @@ def _move(plan_id: int, booking_id: int, truck_id: int, position: int) -> None:
     pickups = [i for i, x in enumerate(target) if x != "reload"]
     if not 1 <= position <= len(pickups) + 1:
         raise Invalid(
-            _l("Choose a position from 1 to %(n)s.", n=len(pickups) + 1), field="position"
+            _l("This truck has no other pickups: the only position is 1.")
+            if not pickups
+            else _l("Choose a position from 1 to %(n)s.", n=len(pickups) + 1),
+            field="position",
         )
     at = pickups[position - 1] if position <= len(pickups) else len(target)
     target.insert(at, booking_id)
