@@ -848,3 +848,15 @@ def test_a_booking_sent_without_a_site_asks_for_the_site(client, auth, world):
     assert answer.status_code == 422 and booking_count() == 0
     beside = re.search(r'id="site_id-err">([^<]*)<', answer.get_data(as_text=True))
     assert beside and beside.group(1) == "请选择取货网点。", beside
+
+
+def test_the_quote_bar_in_english_starts_the_problem_as_its_own_sentence(client, auth, world):
+    """Walk finding: "No quote yet: The number..." kept the sentence's capital after a colon."""
+    auth.login(world["dealer"].email)
+    client.get("/lang/en")
+    damaged = {"site_id": world["site"].id, **_lot(0, "500", "damaged")}  # no SP376 item
+    answer = submit(client, "/bookings/quote", damaged, page="/bookings/new")
+    bar = answer.get_data(as_text=True).split('id="quote-bar"')[1].split("</div>")[0]
+    problem = re.search(r'id="quote-bar-problem">([^<]*)<', bar)
+    assert problem and problem.group(1).startswith("No quote yet. "), bar
+    assert not re.search(r": [A-Z]", problem.group(1)), bar
