@@ -42,6 +42,8 @@ _CODE_PARAMS = (
     "year",
     "first",
 )
+#: The parameters that count characters, digits grouped in the words.
+_COUNTS = ("position", "length", "expected")
 
 
 def code_reason(reason: str | None, params: Mapping[str, object] | None = None) -> str:
@@ -51,6 +53,9 @@ def code_reason(reason: str | None, params: Mapping[str, object] | None = None) 
         return str(_l("The code is not valid."))
     values: dict[str, object] = dict.fromkeys(_CODE_PARAMS, "")
     values.update(params or {})
+    for key in _COUNTS:  # a pasted page of text: "20,000 characters", not "20000"
+        if isinstance(values[key], int):
+            values[key] = f"{values[key]:,}"
     return str(CODE_REASON[reason]) % values
 
 

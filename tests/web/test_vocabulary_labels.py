@@ -87,3 +87,15 @@ def test_no_other_module_keeps_a_label_table_of_a_vocabulary():
             if lazy and len(keys & values) >= 3:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == [], "move these label tables to lithloop/labels/"
+
+
+def test_a_refused_codes_length_is_grouped_in_both_languages(app):
+    """Walk finding: a pasted page read "The code has 20000 characters"."""
+    with force_locale("en"):
+        text = labels.code_reason(CodeReason.WRONG_LENGTH, {"length": 20000})
+    assert text == "The code has 20,000 characters; GB/T 34014 codes have 24."
+    with force_locale("zh"):
+        assert "20,000" in labels.code_reason(CodeReason.WRONG_LENGTH, {"length": 20000})
+    with force_locale("en"):
+        year = labels.code_reason(CodeReason.YEAR_UNSUPPORTED, {"year": 2009, "first": 2010})
+    assert "2009" in year and "2,009" not in year  # a year is not a count
