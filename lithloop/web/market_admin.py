@@ -13,7 +13,7 @@ from lithloop.models import OrderLine, Role
 from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
 from lithloop.services.market import orders as market_orders
-from lithloop.services.strict_input import int_or_default, optional_money_fen
+from lithloop.services.strict_input import int_or_default, limited_text, optional_money_fen
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
 from lithloop.web.market.order_views import order_page
@@ -35,7 +35,7 @@ def refund(order_id: int):
     form = request.form
     line_id = int_or_default(form.get("line_id"), None, minimum=1, maximum=MAX_ID)
     try:
-        market_orders.refund_reason(form.get("reason"))  # before the confirmation page
+        limited_text(form.get("reason"), "reason", market_orders.REASON_MAX)  # before confirming
         if form.get("confirmed") != "1":  # first show the amount, as a page (works without JS)
             return _confirm_refund(
                 order_id, line_id, optional_money_fen(form.get("amount"), "amount")

@@ -172,11 +172,6 @@ def record_refund(
     return refund
 
 
-def refund_reason(typed) -> str:
-    """An administrator's refund reason, refused beyond REASON_MAX characters (never cut)."""
-    return limited_text(typed, "reason", REASON_MAX)
-
-
 def refund(
     user: User,
     order_id: int,
@@ -191,7 +186,7 @@ def refund(
     `token` is the form's one-time token: a second submit of the form (a double click, at
     the same moment or later) gets the first one's refund, and Stripe is asked once."""
     _admin(user)
-    reason = refund_reason(reason)
+    reason = limited_text(reason, "reason", REASON_MAX)  # refused beyond, never cut
 
     def work():
         order = lock_order(order_id)  # a twin submit waits here, then finds the token used
