@@ -86,21 +86,29 @@ def shipped_on_trucks(day: date) -> dict[int, tuple[Order, int]]:
     deliveries are only paid or packed ones): a re-plan of the day keeps each on its
     truck, as an under-way truck keeps what it picked up."""
     rows = db.session.execute(
+        undelivered_on_published_trucks(
+            Order.status == OrderStatus.SHIPPED, Order.delivery_date == day
+        ).order_by(Order.id)
+    )
+    return {order.id: (order, truck_id) for order, truck_id in rows}
+
+
+def undelivered_on_published_trucks(*where) -> sa.Select:
+    """(order, truck id) of orders a published plan's truck carries and has not handed
+    over (its stop not done, the order not delivered), narrowed by `where`."""
+    return (
         sa.select(Order, PlanRoute.truck_id)
         .join(PlanStop, PlanStop.order_id == Order.id)
         .join(PlanRoute, PlanStop.route_id == PlanRoute.id)
         .join(Plan, Plan.id == PlanRoute.plan_id)
         .where(
-            Plan.plan_date == day,
             Plan.status == PlanStatus.PUBLISHED,
+            Plan.plan_date == Order.delivery_date,
             PlanStop.done_at.is_(None),
-            Order.status == OrderStatus.SHIPPED,
             Order.delivered_at.is_(None),
-            Order.delivery_date == day,
+            *where,
         )
-        .order_by(Order.id)
     )
-    return {order.id: (order, truck_id) for order, truck_id in rows}
 
 
 def latest_plan(day: date) -> Plan | None:

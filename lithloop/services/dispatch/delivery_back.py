@@ -30,6 +30,7 @@ from lithloop.models import (
 )
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity
+from lithloop.services.dispatch.day_work import undelivered_on_published_trucks
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.strict_input import limited_text
@@ -233,18 +234,7 @@ def sweep_days_over(today: date | None = None) -> int:
     have done it, due from the next open day; returns how many."""
     today = today or clock.today()
     rows = db.session.execute(
-        sa.select(Order, PlanRoute.truck_id)
-        .join(PlanStop, PlanStop.order_id == Order.id)
-        .join(PlanRoute, PlanStop.route_id == PlanRoute.id)
-        .join(Plan, Plan.id == PlanRoute.plan_id)
-        .where(
-            Plan.status == PlanStatus.PUBLISHED,
-            Plan.plan_date == Order.delivery_date,
-            PlanStop.done_at.is_(None),
-            Order.delivery_date < today,
-            Order.delivered_at.is_(None),
-            Order.status.in_(ON_THE_WAY),
-        )
+        undelivered_on_published_trucks(Order.delivery_date < today, Order.status.in_(ON_THE_WAY))
         .order_by(Order.id)
         .with_for_update(of=Order)
     ).all()
