@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
         passport_text,
         passports,
         payment_text,
+        place_names,
         plant,
         prices,
         pricing_text,
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     admin_calendar.init_templates(app)
     audit_text.init_templates(app)
     payment_text.init_templates(app)
+    place_names.init_templates(app)
     for module in (
         health,
         auth,

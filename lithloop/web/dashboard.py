@@ -10,14 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import clock, labels
-from lithloop.geo import english_names
-from lithloop.i18n import current_language
 from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar
 from lithloop.services.plant import park_serials
 from lithloop.services.reporting import dashboard as figures
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
+from lithloop.web.place_names import city_name
 from lithloop.web.pricing_text import chemistry_name
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -122,7 +121,7 @@ def charts(data: dict) -> dict:
         ),
         "cities": _chart(
             "bar",
-            [place_name(c) for c, _kg in data["cities"]],
+            [city_name(c) for c, _kg in data["cities"]],
             [(_("Received (kg)"), [kg for _c, kg in data["cities"]])],
             title=_("Kilograms received by city of origin"),
             value_axis=kilograms,
@@ -147,14 +146,6 @@ def charts(data: dict) -> dict:
     }
 
 
-def place_name(city: str) -> str:
-    """A city of the region in the reader's language (a site's city is typed in Chinese;
-    the region's places know their English names); anything else as it was typed."""
-    if current_language().startswith("zh"):
-        return city
-    return english_names().get(city.strip(), city)
-
-
 @bp.get("/")
 @roles_required(*VIEWERS)
 def index():
@@ -170,7 +161,6 @@ def index():
         calendar_missing=holiday_calendar.missing_year() if admin else None,
         serials_warning=park_serials.warning() if admin else None,
         material_name=material_name,
-        place_name=place_name,
         first_year=FIRST_YEAR,
         this_year=clock.today().year,
     )

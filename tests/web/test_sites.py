@@ -147,3 +147,28 @@ def test_a_site_too_far_for_a_shift_is_warned_once_after_saving(client, dealer):
     assert response.status_code == 200 and "网点已保存" in body
     assert body.count("没有车辆能在一个班次内往返此网点") == 1, body
     assert 'id="reach-warning"' in body
+
+
+@pytest.mark.parametrize(
+    ("lang", "city", "shown", "hidden"),
+    [
+        ("en", "东宁市", "Dongning", "东宁"),
+        ("en", "东宁", "Dongning", "东宁"),  # typed without 市
+        ("zh_CN", "东宁市", "东宁市", "Dongning"),
+        ("en", "某某镇", "某某镇", None),  # not a place of the region: as typed
+    ],
+)
+def test_a_sites_city_is_named_in_the_pages_language(client, dealer, lang, city, shown, hidden):
+    """Walk finding: a site's city (typed in Chinese) stayed Chinese on English pages, where
+    the cart and the dashboard name the region's places in English."""
+    from tests.factories import make_site
+
+    site = make_site(dealer.organisation)
+    site.city, site.district = city, ""
+    db.session.commit()
+    client.get(f"/lang/{lang}")
+    for page in (client.get("/sites/"), client.get(f"/sites/{site.id}")):
+        cells = re.findall(r"<td>([^<]*)</td>|<dd>([^<]*)</dd>", page.get_data(as_text=True))
+        text = " ".join(a or b for a, b in cells)
+        assert page.status_code == 200 and shown in text, text
+        assert hidden is None or hidden not in text, text

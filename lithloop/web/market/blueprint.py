@@ -9,11 +9,9 @@ from flask import Blueprint
 from flask_login import current_user
 
 from lithloop import labels
-from lithloop.i18n import current_language
 from lithloop.services.accounts import policies
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog
-from lithloop.services.market import delivery as market_delivery
 
 bp = Blueprint("market", __name__, url_prefix="/market")
 BUYER = policies.BUYERS
@@ -35,16 +33,7 @@ def _helpers():
         "use_cases": catalog.USE_CASES,
         "group_id": catalog.group_id,
         "one_time_token": lambda: uuid.uuid4().hex,
-        "city_name": city_name,
     }
-
-
-def city_name(name_zh: str) -> str:
-    """A delivery city (stored by its Chinese name) in the page's language."""
-    place = next((p for p in market_delivery.cities() if p.name_zh == name_zh), None)
-    if place is None:
-        return name_zh
-    return market_delivery.city_label(place, current_language())
 
 
 def read_cart() -> dict:
