@@ -1,8 +1,8 @@
 """The region's cities and counties in the page's language.
 
-A city is stored by its Chinese name: typed by a dealer for a site (with or without
-市/县/区), chosen from the list by a buyer for a delivery. The gazetteer knows each one's
-English name; a name it does not know is shown as it was typed.
+A city is stored by its Chinese name: typed by a dealer for a site (with or without its
+city, county or district suffix), chosen from the list by a buyer for a delivery. The
+gazetteer knows each one's English name; a name it does not know is shown as typed.
 """
 
 from __future__ import annotations
