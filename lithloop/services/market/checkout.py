@@ -32,7 +32,7 @@ from lithloop.services.market import holds as market_holds
 from lithloop.services.market.errors import Code
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.packs.state import place
-from lithloop.services.strict_input import phone_number
+from lithloop.services.strict_input import limited_text, phone_number
 
 MAX_PACKS = 200
 
@@ -118,10 +118,7 @@ def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:
 
 #: A delivery's free text longer than its column is refused, never cut: a truck sent to the
 #: first 300 characters of an address may not find the place.
-_TOO_LONG = {
-    "address": (300, _l("The street address is at most %(n)s characters.", n=300)),
-    "contact": (100, _l("The contact's name is at most %(n)s characters.", n=100)),
-}
+_TOO_LONG = {"address": 300, "contact": 100}
 
 
 def parse_delivery(raw) -> dict:
@@ -135,9 +132,8 @@ def parse_delivery(raw) -> dict:
     if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
     if kind == delivery.ADDRESS:
-        for key, (limit, message) in _TOO_LONG.items():
-            if len(str(raw.get(key) or "").strip()) > limit:
-                raise Invalid(message, field=key)
+        for key, limit in _TOO_LONG.items():
+            limited_text(raw.get(key), key, limit)
     out: dict[str, object] = {
         "delivery_kind": kind,
         "delivery_address": str(raw.get("address") or "").strip()[:300],
