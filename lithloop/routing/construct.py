@@ -31,6 +31,7 @@ def construct(problem: Problem, allowed: list[list[int]]) -> list[list[tuple]]:
     dist, dur = problem.matrices.distance, problem.matrices.duration
     loc = np.array([s.location for s in stops], dtype=np.int64)
     svc = np.array([s.service_s for s in stops], dtype=np.int64)
+    setup = np.array([s.setup_s for s in stops], dtype=np.int64)
     pick = np.array([amounts(s.pickup, dims) for s in stops], dtype=np.int64).reshape(n, dims)
     deliv = np.array([amounts(s.delivery, dims) for s in stops], dtype=np.int64).reshape(n, dims)
     k_max = max([len(s.time_windows) for s in stops] + [1])
@@ -66,7 +67,8 @@ def construct(problem: Problem, allowed: list[list[int]]) -> list[list[tuple]]:
                 for k in range(k_max - 1, -1, -1):
                     fits_k = arr <= w_end[:, k]
                     begin = np.where(fits_k, np.maximum(arr, w_start[:, k]), begin)
-                back = begin + svc + dur[loc, end]
+                work = svc + np.where(loc == here, 0, setup)  # no setup at the same site
+                back = begin + work + dur[loc, end]
                 feas = cand & (begin < BIG) & (back <= v.shift.end)
                 feas &= back - v.shift.start <= max_w
                 feas &= total + dist[here, loc] + dist[loc, end] <= max_d
@@ -81,7 +83,7 @@ def construct(problem: Problem, allowed: list[list[int]]) -> list[list[tuple]]:
                     seq.append((JOB, i))
                     unserved[i] = False
                     total += int(dist[here, loc[i]])
-                    t = int(begin[i]) + int(svc[i])
+                    t = int(begin[i]) + int(work[i])
                     here = int(loc[i])
                     max_prefix = np.maximum(max_prefix + deliv[i], load_end + pick[i])
                     load_end = load_end + pick[i]

@@ -64,6 +64,8 @@ class Stop:
     pickup: tuple[int, ...] = ()
     delivery: tuple[int, ...] = ()
     service_s: int = 0
+    # once per arrival from another place (parking, papers): stops at one site share it
+    setup_s: int = 0
     time_windows: tuple[TimeWindow, ...] = ()  # empty = any time
     skills: frozenset = frozenset()
     priority: int = 0  # 0..100, higher is served first when the day is full

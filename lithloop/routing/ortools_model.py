@@ -23,19 +23,32 @@ class NodeMap:
     stop: list[int | None] = field(default_factory=list)  # stop index or None
     reload_vehicle: list[int | None] = field(default_factory=list)
     service: list[int] = field(default_factory=list)
+    setup: list[int] = field(default_factory=list)  # paid when arriving from elsewhere
     loads_for: list[int | None] = field(default_factory=list)  # loading node of a delivery
     stop_node: dict[int, int] = field(default_factory=dict)
     load_node: dict[int, int] = field(default_factory=dict)
     reload_nodes: dict[int, list[int]] = field(default_factory=dict)
 
-    def add(self, loc: int, stop=None, reload_vehicle=None, service=0, loads_for=None) -> int:
+    def add(
+        self, loc: int, stop=None, reload_vehicle=None, service=0, loads_for=None, setup=0
+    ) -> int:
         """Append a node and return its number."""
         self.location.append(loc)
         self.stop.append(stop)
         self.reload_vehicle.append(reload_vehicle)
         self.service.append(service)
+        self.setup.append(setup)
         self.loads_for.append(loads_for)
         return len(self.location) - 1
+
+    def task_arcs(self) -> np.ndarray:
+        """Seconds of work at each arc's origin: its service, and its setup when the arc
+        leaves for another place: once per visit to a site, as on arriving, but an arc's own
+        number (on arriving it would depend on the arc before)."""
+        loc = np.asarray(self.location, dtype=np.int64)
+        setup = np.asarray(self.setup, dtype=np.int64)
+        moves = loc[:, None] != loc[None, :]
+        return np.asarray(self.service, dtype=np.int64)[:, None] + setup[:, None] * moves
 
 
 @dataclass
@@ -56,13 +69,11 @@ def park_location(problem: Problem) -> int:
     return max(set(locs), key=locs.count)
 
 
-def arc_cost_matrix(d_nodes, t_nodes, service, per_km, per_hour, per_task_hour) -> list:
+def arc_cost_matrix(d_nodes, t_nodes, task, per_km, per_hour, per_task_hour) -> list:
     """Integer arc costs in internal cost units: the arc's km and hours of travel, and the
-    service at its origin (waiting, which the arcs do not see, costs nothing)."""
+    work at its origin (`task`, per arc; waiting, which the arcs do not see, costs nothing)."""
     per_s = COST_SCALE / 3600
-    cost = (
-        d_nodes * per_km + t_nodes * (per_hour * per_s) + service[:, None] * (per_task_hour * per_s)
-    )
+    cost = d_nodes * per_km + t_nodes * (per_hour * per_s) + task * (per_task_hour * per_s)
     return np.rint(cost).astype(np.int64).tolist()
 
 
@@ -108,7 +119,7 @@ def _nodes(problem: Problem, allowed) -> tuple[NodeMap, list[int], list[int]]:
     park = park_location(problem)
     for i, s in enumerate(stops):
         if allowed[i]:
-            nodes.stop_node[i] = nodes.add(s.location, stop=i, service=s.service_s)
+            nodes.stop_node[i] = nodes.add(s.location, stop=i, service=s.service_s, setup=s.setup_s)
     for i, s in enumerate(stops):
         if allowed[i] and any(s.delivery) and s.kind == "job":
             nodes.load_node[i] = nodes.add(park, loads_for=i)
@@ -127,11 +138,11 @@ def _add_arc_costs(problem: Problem, routing, nodes: NodeMap, d_nodes, t_nodes) 
     and fixed costs; the dearest arc."""
     max_arc = 1
     by_price: dict[tuple, int] = {}
-    service = np.asarray(nodes.service, dtype=np.int64)
+    task = nodes.task_arcs()
     for j, v in enumerate(problem.vehicles):
         price = (v.cost_per_km, v.cost_per_hour, v.cost_per_task_hour)
         if price not in by_price:
-            mat = arc_cost_matrix(d_nodes, t_nodes, service, *price)
+            mat = arc_cost_matrix(d_nodes, t_nodes, task, *price)
             max_arc = max(max_arc, max((max(r) for r in mat), default=0))
             by_price[price] = routing.RegisterTransitMatrix(mat)
         routing.SetArcCostEvaluatorOfVehicle(by_price[price], j)
@@ -141,13 +152,13 @@ def _add_arc_costs(problem: Problem, routing, nodes: NodeMap, d_nodes, t_nodes) 
 
 
 def _add_time(problem: Problem, routing, nodes: NodeMap, t_nodes: np.ndarray):
-    """Time: service at the origin node + travel; shifts and work limits (hours are priced
+    """Time: work at the origin node + travel; shifts and work limits (hours are priced
     on the arcs, see `_add_arc_costs`).
 
     Returns (dimension, largest per-second cost of travel, horizon)."""
     vehicles = problem.vehicles
     horizon = max(v.shift.end for v in vehicles)
-    t_arr = t_nodes + np.asarray(nodes.service, dtype=np.int64)[:, None]
+    t_arr = t_nodes + nodes.task_arcs()
     if nodes.load_node:  # deliveries are loaded at the start of a trip, never mid-trip
         stop_rows = np.asarray(list(nodes.stop_node.values()), dtype=np.int64)
         load_cols = np.asarray(list(nodes.load_node.values()), dtype=np.int64)

@@ -61,7 +61,8 @@ def _required_prize(problem: Problem, stop) -> int:
     for v in problem.vehicles:
         rd = int(d[v.start, stop.location]) + int(d[stop.location, v.end_location])
         rt = int(t[v.start, stop.location]) + int(t[stop.location, v.end_location])
-        cost = v.cost_per_km * rd + v.cost_per_hour * 1000 / 3600 * (rt + stop.service_s)
+        work = rt + stop.setup_s + stop.service_s
+        cost = v.cost_per_km * rd + v.cost_per_hour * 1000 / 3600 * work
         worst = max(worst, cost + v.fixed_cost * 1000)
     return int(4 * worst) + 1000
 
@@ -184,6 +185,10 @@ def solve_pyvrp(
     locations = [pyvrp.Location(x=0.0, y=0.0) for _ in idx]
     dist = np.ascontiguousarray(problem.matrices.distance[np.ix_(idx, idx)], dtype=np.int64)
     dur = np.ascontiguousarray(problem.matrices.duration[np.ix_(idx, idx)], dtype=np.int64)
+    # A site's setup on the edges leaving it for another place: once per visit, as on
+    # arriving (PyVRP has no setup of its own; its service time is paid per client).
+    setup = np.array([0] * len(depots) + [problem.stops[i].setup_s for i in client_stop])
+    dur += setup[:, None] * (idx[:, None] != idx[None, :])
     # Vehicle restrictions (skills, size, reach) as prohibitive edges in a profile per type.
     profiles: dict[tuple, int] = {}
     dmats: list = []

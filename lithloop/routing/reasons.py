@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import REASON_TEXT, Problem, Stop, Unassigned, Vehicle
-from .schedule import amounts, capacity_of, service_start
+from .schedule import amounts, capacity_of, service_start, setup_at
 
 
 def unassigned(stop: Stop, reason: str, detail: str = "") -> Unassigned:
@@ -21,7 +21,8 @@ def _fits(stop: Stop, vehicle: Vehicle, dims: int) -> bool:
 def _round_trip(problem: Problem, stop: Stop, v: Vehicle) -> tuple[int, int]:
     d, t = problem.matrices.distance, problem.matrices.duration
     dist = int(d[v.start, stop.location]) + int(d[stop.location, v.end_location])
-    work = int(t[v.start, stop.location]) + stop.service_s + int(t[stop.location, v.end_location])
+    there = int(t[v.start, stop.location]) + setup_at(stop, v.start) + stop.service_s
+    work = there + int(t[stop.location, v.end_location])
     return dist, work
 
 
@@ -31,7 +32,8 @@ def _reachable(problem: Problem, stop: Stop, v: Vehicle) -> bool:
     st = service_start(stop, arr)
     if st is None:
         return False
-    return st + stop.service_s + int(t[stop.location, v.end_location]) <= v.shift.end
+    done = st + setup_at(stop, v.start) + stop.service_s
+    return done + int(t[stop.location, v.end_location]) <= v.shift.end
 
 
 def compatible_vehicles(problem: Problem) -> tuple[list[list[int]], dict[int, Unassigned]]:

@@ -23,6 +23,11 @@ def capacity_of(vehicle: Vehicle, dims: int) -> tuple[float, ...]:
     return amounts(vehicle.capacity, dims)
 
 
+def setup_at(stop: Stop, came_from: int) -> int:
+    """The stop's setup time when the truck comes from `came_from` (none from its own site)."""
+    return 0 if came_from == stop.location else stop.setup_s
+
+
 def service_start(stop: Stop, arrival: int) -> int | None:
     """Earliest service start at or after `arrival` inside one of the stop's windows."""
     if not stop.time_windows:
@@ -50,7 +55,7 @@ class Simulation:
 
     @property
     def task_s(self) -> int:
-        """Seconds of service and reloading."""
+        """Seconds of setup, service and reloading."""
         return sum(st.departure - st.service_start for st in self.steps)
 
     def _feasible(self) -> bool:
@@ -149,7 +154,7 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
             if st is None:
                 violations.append(f"stop {s.id}: arrival {arr} after its last time window")
                 st = arr
-            dep = st + s.service_s
+            dep = st + setup_at(s, loc) + s.service_s
             pk, dl = amounts(s.pickup, dims), amounts(s.delivery, dims)
             load = [load[k] + pk[k] - dl[k] for k in range(dims)]
             steps.append(Step(s.kind, nxt, arr, st, dep, tuple(load), total, s.id, trip))

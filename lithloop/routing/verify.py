@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import VISIT_TYPES, Problem
-from .schedule import amounts, capacity_of
+from .schedule import amounts, capacity_of, setup_at
 
 
 def check_solution(problem: Problem, solution) -> list[str]:
@@ -53,6 +53,9 @@ def _route_errors(problem, v, route, stops, served) -> list[str]:
             errors.append(f"arrives at location {b.location} sooner than the road allows")
         if b.service_start < b.arrival:
             errors.append(f"serves location {b.location} before arriving")
+        s = stops.get(b.stop_id) if b.type in VISIT_TYPES else None
+        if s is not None and b.departure < b.service_start + setup_at(s, a.location) + s.service_s:
+            errors.append(f"leaves stop {s.id} before its work is done")
     if total != route.distance:
         errors.append(f"distance {route.distance} != {total} by the matrix")
     for st in steps:

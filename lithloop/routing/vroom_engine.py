@@ -102,6 +102,7 @@ def _input(problem: Problem, allowed: list[list[int]], multi_trip: bool = False)
             vroom.Job(
                 i + 1,
                 location=int(s.location),
+                default_setup=int(s.setup_s),
                 default_service=int(s.service_s),
                 delivery=list(amounts(s.delivery, dims)),
                 pickup=list(amounts(s.pickup, dims)),

@@ -87,8 +87,8 @@ def _job(j, path: str, locs: Locations, dims: list) -> Stop:
         location=loc,
         pickup=pickup,
         delivery=delivery,
-        service_s=as_int(j.get("service", 0), f"{path}.service")
-        + as_int(j.get("setup", 0), f"{path}.setup"),
+        service_s=as_int(j.get("service", 0), f"{path}.service"),
+        setup_s=as_int(j.get("setup", 0), f"{path}.setup"),
         time_windows=wins,
         skills=as_skills(j.get("skills", []), f"{path}.skills"),
         priority=as_int(j.get("priority", 0), f"{path}.priority", hi=100),

@@ -103,7 +103,8 @@ def check(problem, solution, *, require_all: bool = False) -> list[str]:
                     err.append(f"{v.id}: stop {s.id} served at {begin} outside windows")
                 if not set(s.skills) <= set(v.skills):
                     err.append(f"{v.id}: lacks skills {set(s.skills) - set(v.skills)}")
-                t = begin + s.service_s
+                setup = 0 if loc == s.location else getattr(s, "setup_s", 0)  # once per site
+                t = begin + setup + s.service_s
                 for k in range(dims):
                     load[k] += _pad(s.pickup, dims)[k] - _pad(s.delivery, dims)[k]
             elif st.type == "reload":
