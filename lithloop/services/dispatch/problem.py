@@ -26,6 +26,9 @@ __all__ = [
 HAZMAT, TAIL_LIFT = 1, 2
 UNSERVED_PENALTY = 1_000_000.0  # solver cost units: far above any route's cost
 DELIVERY_HOURS = (8, 18)  # local hours in which buyers receive deliveries
+# At each place a truck comes to: parking, papers, safety check (once, however many bookings
+# are there); then a minute per pack, or five per order line
+SITE_SETUP_S = 900
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,6 @@ class DayProblem:
     day: date
     bookings: dict[int, Booking]
     trucks: dict[int, Truck]
-    sites: list[Site]  # location index -> site (0 is the park); deliveries come after
     orders: dict[str, Order] = field(default_factory=dict)  # delivery stop id -> order
 
 
@@ -109,7 +111,8 @@ def _stop(booking: Booking, location: int, pinned_to: int | None = None) -> rout
         id=booking.id,
         location=location,
         pickup=(mass, max(1, math.ceil(mass / 1000))),
-        service_s=min(3600, 900 + 60 * packs),
+        service_s=min(3600 - SITE_SETUP_S, 60 * packs),
+        setup_s=SITE_SETUP_S,
         time_windows=(
             routing.TimeWindow(seconds(booking.window_start), seconds(booking.window_end)),
         ),
@@ -133,7 +136,8 @@ def build_day_problem(
     not_before: int | None = None,
     order_trucks: dict[int, int] | None = None,
 ) -> DayProblem:
-    """Locations: the park first, then each booking's site, then each delivery address;
+    """Locations: the park first, then each place of a booking's site or a delivery address
+    (stops at one place share its location: a truck sets up there once);
     integer matrices from the app's one distance provider (services.distances), as quotes.
     Deliveries are loaded at the park at the start of the trip that serves them; `shifts`
     (truck id -> start, end) are the day's roster shifts where they differ; `starts` the
@@ -141,9 +145,20 @@ def build_day_problem(
     (seconds after midnight) the time the other trucks can leave at the earliest (now, when
     the day is today); `order_trucks` (order id -> truck id) the deliveries whose packs are
     on a truck already (shipped on it): they stay on it."""
-    sites = [park] + [b.site for b in bookings]
-    lonlat = [(s.lon, s.lat) for s in sites]
-    lonlat += [(float(o.delivery_lon), float(o.delivery_lat)) for o in orders]
+    lonlat: list[tuple[float, float]] = []
+    index: dict[tuple[float, float], int] = {}
+
+    def place(lon, lat) -> int:
+        """One location per place: stops there share it, so a truck sets up there once."""
+        key = (float(lon), float(lat))
+        if key not in index:
+            index[key] = len(lonlat)
+            lonlat.append(key)
+        return index[key]
+
+    place(park.lon, park.lat)  # location 0
+    booking_at = [place(b.site.lon, b.site.lat) for b in bookings]
+    order_at = [place(o.delivery_lon, o.delivery_lat) for o in orders]
     starts = starts or {}
     places = {}
     for truck_id, start in starts.items():
@@ -163,10 +178,13 @@ def build_day_problem(
         vehicles.append(v)
     problem = routing.Problem(
         vehicles=tuple(vehicles),
-        stops=tuple(_stop(b, i + 1, (pinned or {}).get(b.id)) for i, b in enumerate(bookings))
+        stops=tuple(
+            _stop(b, at, (pinned or {}).get(b.id))
+            for b, at in zip(bookings, booking_at, strict=True)
+        )
         + tuple(
-            _delivery(o, len(sites) + i, (order_trucks or {}).get(o.id))
-            for i, o in enumerate(orders)
+            _delivery(o, at, (order_trucks or {}).get(o.id))
+            for o, at in zip(orders, order_at, strict=True)
         )
         + tuple(_on_board(t, starts[t], places.get(t, 0)) for t in starts),
         matrices=matrices,
@@ -178,7 +196,6 @@ def build_day_problem(
         day,
         {b.id: b for b in bookings},
         {t.id: t for t in trucks},
-        sites,
         {order_stop_id(o.id): o for o in orders},
     )
 
@@ -192,7 +209,8 @@ def _delivery(order: Order, location: int, on_truck: int | None = None) -> routi
         id=order_stop_id(order.id),
         location=location,
         delivery=(mass, max(1, len(order.lines))),
-        service_s=min(3600, 900 + 300 * len(order.lines)),
+        service_s=min(3600 - SITE_SETUP_S, 300 * len(order.lines)),
+        setup_s=SITE_SETUP_S,
         time_windows=(routing.TimeWindow(DELIVERY_HOURS[0] * 3600, DELIVERY_HOURS[1] * 3600),),
         skills=frozenset({pinned_skill(on_truck)} if on_truck else set()),
         priority=40 if on_truck is None else 100,
