@@ -18,6 +18,7 @@ from lithloop.models import (
     PackState,
     Settlement,
 )
+from lithloop.services.booking import price_versions
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict, Forbidden, NotFound
 from lithloop.services.plant import certificates
@@ -40,7 +41,7 @@ def frozen_expected(booking, lot_index: int, mass: str) -> pricing.ScrapQuote:
 def raise_prices_today(admin):
     """A new index version in force today: lithium and nickel much dearer."""
     old = price_service.current_index()
-    price_service.add_version(
+    price_versions.add_version(
         admin,
         version="test-dear",
         effective_date=clock.today(),

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lithloop import pricing
 from lithloop.models import Role
+from lithloop.services.booking import price_versions
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.strict_input import parse_amount
@@ -96,7 +97,7 @@ def new_version():
             try:
                 upload = request.files.get("csv")
                 if upload and upload.filename:
-                    prices.update(price_service.parse_price_csv(upload.read()))
+                    prices.update(price_versions.parse_price_csv(upload.read()))
                 version = dict(
                     version=form.version.data,
                     effective_date=form.effective_date.data,
@@ -104,7 +105,7 @@ def new_version():
                     prices=prices,
                 )
                 if request.form.get("confirmed") != "1":  # first show what the public will see
-                    before, after = price_service.preview_version(**version)
+                    before, after = price_versions.preview_version(**version)
                     return render_template(
                         "prices/confirm.html",
                         form=form,
@@ -113,7 +114,7 @@ def new_version():
                         before=before,
                         after=after,
                     )
-                row = price_service.add_version(current_user, **version)
+                row = price_versions.add_version(current_user, **version)
             except ServiceError as exc:
                 status = exc.status
                 typed = (request.form.get(f"price_{exc.field}") or "").strip()

@@ -26,7 +26,7 @@ from lithloop.models import (
     Site,
 )
 from lithloop.services.accounts import policies
-from lithloop.services.booking import booking_list, bookings, prices, sites
+from lithloop.services.booking import booking_list, bookings, price_versions, sites
 from lithloop.services.dispatch import left_out, runs
 from lithloop.services.errors import Forbidden, NotFound
 from lithloop.services.market import invoices, orders, payments, rfq_admin
@@ -153,7 +153,7 @@ def test_only_admins_mark_handovers_add_prices_and_run_orders(world):
         with pytest.raises(Forbidden):
             traceability.mark_reported(user, [handover.id])
         with pytest.raises(Forbidden):
-            prices.add_version(
+            price_versions.add_version(
                 user, version="x-1", effective_date=clock.today(), note="", prices={}
             )
         with pytest.raises(Forbidden):
@@ -216,7 +216,7 @@ def test_the_buttons_ask_the_same_predicates(world):
 
 
 def test_the_admin_still_adds_a_price_version(world):
-    version = prices.add_version(
+    version = price_versions.add_version(
         world["admin"],
         version="policy-test-1",
         effective_date=clock.today(),

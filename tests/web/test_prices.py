@@ -13,6 +13,7 @@ from lithloop import pricing
 from lithloop.extensions import db
 from lithloop.models import OrgKind, PriceIndexVersion, Role
 from lithloop.pricing.model import MAX_CYCLES
+from lithloop.services.booking import price_versions
 from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_site, make_user
@@ -307,7 +308,7 @@ def test_only_admins_manage_the_index(client, auth, dealer):
 
 def test_future_version_is_not_in_force_yet(app, index):
     user = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
-    price_service.add_version(
+    price_versions.add_version(
         user,
         version="future",
         effective_date=date(2099, 1, 1),

@@ -19,6 +19,7 @@ from lithloop.cache import shared_generations
 from lithloop.extensions import db
 from lithloop.models import ApiToken, OrgKind, Role, Site, User
 from lithloop.payments.localstripe_server import free_port
+from lithloop.services.booking import price_versions
 from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers, make_app, submit
 from tests.factories import PASSWORD, make_org, make_park, make_site, make_user
@@ -133,7 +134,7 @@ def test_with_redis_down_reads_come_from_the_database(served, dealer):
 
 
 def add_index_version(admin_id: int, label: str) -> None:
-    price_service.add_version(
+    price_versions.add_version(
         db.session.get(User, admin_id),
         version=label,
         effective_date=clock.today(),

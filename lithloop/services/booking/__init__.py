@@ -16,6 +16,7 @@ __all__ = [
     "fleet_proposals",
     "geocoding",
     "org_transfer",
+    "price_versions",
     "prices",
     "pricing_refusals",
     "reach",

@@ -1,4 +1,4 @@
-"""Price index versions and quotes: the services around the pure pricing engine."""
+"""The price index: stored versions, the one in force, comparisons, and quotes priced on it."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, pricing
 from lithloop.cache import read_cache
 from lithloop.extensions import db
-from lithloop.i18n import listed
 from lithloop.models import PriceIndexVersion, User
-from lithloop.services.accounts import audit, policies
 from lithloop.services.booking.distances import distance_from_park_km  # quotes measure as plans
 from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.booking.sites import site_location
-from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, parse_amount
+from lithloop.services.errors import Invalid, NotFound
 
 
 def ensure_default_index() -> int:
@@ -27,13 +24,14 @@ def ensure_default_index() -> int:
     added = 0
     for snapshot in pricing.default_snapshots():
         if snapshot.version not in known:
-            db.session.add(_row(snapshot, None))
+            db.session.add(version_row(snapshot, None))
             added += 1
     db.session.commit()
     return added
 
 
-def _row(snapshot: pricing.IndexSnapshot, user: User | None) -> PriceIndexVersion:
+def version_row(snapshot: pricing.IndexSnapshot, user: User | None) -> PriceIndexVersion:
+    """The row that stores a snapshot (`user` the admin who added it, None when seeded)."""
     return PriceIndexVersion(
         version=snapshot.version,
         effective_date=snapshot.effective_date,
@@ -98,112 +96,6 @@ def snapshot_of(row: PriceIndexVersion) -> pricing.IndexSnapshot:
             _SNAPSHOTS.clear()
         _SNAPSHOTS[key] = pricing.IndexSnapshot.from_dict(row.snapshot)
     return _SNAPSHOTS[key]
-
-
-#: The highest price a version may hold, by unit: about ten times the highest in FACTS.md
-#: (lithium carbonate's 2022 peak, ~604,000 CNY/t; the LFP lithium point, 3,300 CNY; a new
-#: LFP storage cell, 298 CNY/kWh). A typo of extra digits is refused, not published.
-PRICE_CEILING = {"t": 6_000_000, "point": 33_000, "kWh": 3_000}
-CEILING_UNITS = {"t": _l("tonne"), "point": _l("lithium point"), "kWh": _l("kWh")}
-
-
-def _build_version(
-    version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
-) -> tuple[pricing.IndexSnapshot, pricing.IndexSnapshot, dict[str, pricing.PricePoint]]:
-    """The index in force on the date, the new version built on it, and the changed prices."""
-    version = (version or "").strip()
-    if not version or len(version) > 40:
-        raise Invalid(_l("Give the version a label of 1 to 40 characters."), field="version")
-    if db.session.scalar(
-        sa.select(PriceIndexVersion.id).where(PriceIndexVersion.version == version)
-    ):
-        raise Conflict(
-            _l("Version %(v)s exists already; versions never change.", v=version), field="version"
-        )
-    if not FIRST_DATE <= effective_date <= LAST_DATE:
-        raise Invalid(
-            _l(
-                "Enter a date between %(a)s and %(b)s.",
-                a=FIRST_DATE.isoformat(),
-                b=LAST_DATE.isoformat(),
-            ),
-            field="effective_date",
-        )
-    base = current_index(effective_date)
-    changes = {}
-    for key, value in prices.items():
-        if value is None:
-            continue
-        if key not in base.prices and not key.startswith("new_pack."):
-            names = listed(sorted(base.prices))
-            raise Invalid(
-                _l("Unknown price %(k)s; the names are %(names)s.", k=key, names=names), field=key
-            )
-        if not value.is_finite() or value <= 0:
-            raise Invalid(_l("Prices must be positive numbers."), field=key)
-        old = base.prices.get(key)
-        unit = old.unit if old else "kWh"
-        if unit in PRICE_CEILING and value > PRICE_CEILING[unit]:
-            raise Invalid(
-                _l(
-                    "A price cannot be above %(max)s CNY per %(unit)s (about ten times the "
-                    "highest on record); check the number.",
-                    max=f"{PRICE_CEILING[unit]:,}",
-                    unit=CEILING_UNITS[unit],
-                ),
-                field=key,
-            )
-        changes[key] = pricing.PricePoint(
-            value=value,
-            unit=unit,
-            as_of=effective_date,
-            source=note or "admin",
-        )
-    try:
-        snapshot = base.with_prices(version, effective_date, changes, note=note)
-        pricing.IndexSnapshot.from_dict(snapshot.to_dict())  # validates the whole index
-    except pricing.PricingError as exc:
-        raise refusal(exc) from exc
-    return base, snapshot, changes
-
-
-def preview_version(
-    *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
-) -> tuple[pricing.IndicativeTable, pricing.IndicativeTable]:
-    """The public price table now and as it would be with the new version; nothing stored."""
-    base, snapshot, _changes = _build_version(version, effective_date, note, prices)
-    return pricing.indicative_scrap_table(base), pricing.indicative_scrap_table(snapshot)
-
-
-def add_version(
-    user: User, *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
-) -> PriceIndexVersion:
-    """Add a version: the current index with the given prices changed (None keeps the old)."""
-    policies.require(user, policies.ADMINS, _l("Only administrators do this."))
-    version = (version or "").strip()
-    base, snapshot, changes = _build_version(version, effective_date, note, prices)
-    row = _row(snapshot, user)
-    db.session.add(row)
-    audit.record(
-        "price_index.add_version",
-        actor=user,
-        object_type="price_index_version",
-        object_id=version,
-        details={
-            "effective_date": effective_date.isoformat(),
-            "note": note,
-            "changes": {key: str(point.value) for key, point in changes.items()},
-            "previous": {key: str(base.prices[key].value) for key in changes if key in base.prices},
-        },
-    )
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError as exc:  # another admin saved this label a moment ago
-        db.session.rollback()
-        raise Conflict(
-            _l("Version %(v)s exists already; versions never change.", v=version), field="version"
-        ) from exc
-    return row
 
 
 def change_in_percent(old: Decimal | int | None, new: Decimal | int | None) -> Decimal | None:
@@ -274,70 +166,3 @@ def price_second_life(body: dict) -> pricing.SecondLifePrice:
 def indicative_table() -> pricing.IndicativeTable:
     """Today's indicative scrap value per tonne by chemistry and condition."""
     return pricing.indicative_scrap_table(current_index())
-
-
-PRICE_CSV_MAX_BYTES = 256 * 1024
-
-
-def parse_price_csv(data: bytes) -> dict[str, Decimal]:
-    """Prices from a CSV with header `key,value` (UTF-8 or GBK); Invalid names the bad row."""
-    import csv
-    import io
-
-    if len(data) > PRICE_CSV_MAX_BYTES:
-        raise Invalid(
-            _l(
-                "The price file is larger than %(kb)s KB; a price list is much "
-                "smaller. Check that you chose the right file.",
-                kb=PRICE_CSV_MAX_BYTES // 1024,
-            ),
-            field="csv",
-        )
-    if b"\x00" in data:  # binary, e.g. an .xlsx workbook: not CSV text
-        raise Invalid(
-            _l(
-                "This is not a CSV text file (is it an Excel workbook?). Save it "
-                "as CSV and upload it again."
-            ),
-            field="csv",
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise Invalid(_l("The file is neither UTF-8 nor GBK text."), field="csv")
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or {"key", "value"} - {f.strip() for f in reader.fieldnames}:
-        raise Invalid(_l("The CSV needs the columns key and value."), field="csv")
-    prices: dict[str, Decimal] = {}
-    rows: dict[str, int] = {}
-    for number, row in enumerate(reader, start=2):
-        key = (row.get("key") or "").strip()
-        raw = (row.get("value") or "").strip()
-        if key in rows:  # two values for one price: which one was meant is not ours to guess
-            raise Invalid(
-                _l(
-                    "Row %(n)s: %(k)s is already priced in row %(first)s; keep one of them.",
-                    n=number,
-                    k=key,
-                    first=rows[key],
-                ),
-                field="csv",
-            )
-        rows[key] = number
-        try:
-            prices[key] = parse_amount(raw, "csv")
-        except Invalid as exc:
-            raise Invalid(
-                _l(
-                    "Row %(n)s (%(v)s): %(why)s",
-                    n=number,
-                    v=raw[:40],
-                    why=exc.message,
-                ),
-                field="csv",
-            ) from exc
-    return prices
