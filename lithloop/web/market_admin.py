@@ -13,6 +13,7 @@ from lithloop.models import OrderLine, Role
 from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
 from lithloop.services.market import orders as market_orders
+from lithloop.services.market import refunds as market_refunds
 from lithloop.services.strict_input import int_or_default, limited_text, optional_money_fen
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
@@ -35,12 +36,12 @@ def refund(order_id: int):
     form = request.form
     line_id = int_or_default(form.get("line_id"), None, minimum=1, maximum=MAX_ID)
     try:
-        limited_text(form.get("reason"), "reason", market_orders.REASON_MAX)  # before confirming
+        limited_text(form.get("reason"), "reason", market_refunds.REASON_MAX)  # before confirming
         if form.get("confirmed") != "1":  # first show the amount, as a page (works without JS)
             return _confirm_refund(
                 order_id, line_id, optional_money_fen(form.get("amount"), "amount")
             )
-        done = market_orders.refund(
+        done = market_refunds.refund(
             current_user,
             order_id,
             line_id=line_id,

@@ -19,7 +19,7 @@ from lithloop.models import Order, OrderStatus
 from lithloop.services.errors import Invalid
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog, delivery, invoices
-from lithloop.services.market import orders as market_orders
+from lithloop.services.market import refunds as market_refunds
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.pdf_text import pdf_text
@@ -220,7 +220,7 @@ def test_a_full_refund_gives_back_the_delivery_fee_too(client):
     text = " ".join(pdf_text(pdf.data).split())
     assert "Delivery fee" in text and "Delivery to Hailin, 25.4 km" in text
     assert _money(order.delivery_fee_fen) in text and _money(order.total_fen) in text
-    market_orders.refund(make_admin(), order.id, reason="changed mind")
+    market_refunds.refund(make_admin(), order.id, reason="changed mind")
     db.session.refresh(order)
     assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
 

@@ -13,6 +13,7 @@ from lithloop.models import Order, OrderStatus, Pack, PackState
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog
 from lithloop.services.market import orders as market_orders
+from lithloop.services.market import refunds as market_refunds
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.market.test_deliveries import paid_delivery
@@ -377,7 +378,7 @@ def test_a_partial_refund_of_a_shipped_order_keeps_it_shipped_with_the_amount_sh
     admin = make_admin()
     for _ in range(2):
         market_orders.advance(admin, order.id)
-    market_orders.refund(admin, order.id, amount_fen=30_000, reason="scratch")
+    market_refunds.refund(admin, order.id, amount_fen=30_000, reason="scratch")
     order = db.session.get(Order, order.id)
     assert order.status is OrderStatus.SHIPPED and order.refunded_fen == 30_000
     admin_client = app.test_client()
@@ -389,7 +390,7 @@ def test_a_partial_refund_of_a_shipped_order_keeps_it_shipped_with_the_amount_sh
     listing = client.get("/market/orders").get_data(as_text=True)
     assert 'refunded <span class="money">¥300.00</span>' in listing
     assert market_orders.advance(admin, order.id).status is OrderStatus.DELIVERED
-    market_orders.refund(admin, order.id)  # the rest: everything is refunded, the order ends
+    market_refunds.refund(admin, order.id)  # the rest: everything is refunded, the order ends
     assert db.session.get(Order, order.id).status is OrderStatus.REFUNDED
 
 

@@ -13,6 +13,7 @@ from lithloop.public_urls import base_url
 from lithloop.services.market import checkout
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market import refunds as market_refunds
 from lithloop.services.market.release import release
 from tests.fake_smtp import FakeSMTP
 from tests.market.support import list_packs, make_admin, make_buyer
@@ -159,7 +160,7 @@ def test_a_refunded_line_is_mailed_once_with_its_pack_and_amount(client):
     buyer, packs, order = _order(2)
     order = market_payments.pay(buyer, order.id, "pm_card_visa")
     line = order.lines[1]
-    market_orders.refund(make_admin(), order.id, line_id=line.id, amount_fen=1_000_00)
+    market_refunds.refund(make_admin(), order.id, line_id=line.id, amount_fen=1_000_00)
     charge = {
         "id": "ch_r",
         "object": "charge",

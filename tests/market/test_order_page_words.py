@@ -121,14 +121,14 @@ def test_an_order_picked_up_at_the_park_is_collected_not_shipped(client, decline
 
 def test_the_payment_line_tells_a_partial_then_a_full_refund(app, client):
     """Stripe's intent stays "succeeded" after a refund: the line says what came back."""
-    from lithloop.services.market import orders as market_orders
+    from lithloop.services.market import refunds as market_refunds
 
     buyer = make_buyer()
     (pack,) = list_packs(1, price_fen=100_000)
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
     market_payments.pay(buyer, order.id, "pm_card_visa")
     admin = make_admin()
-    market_orders.refund(admin, order.id, amount_fen=25_000)
+    market_refunds.refund(admin, order.id, amount_fen=25_000)
     client.get("/lang/zh_CN")
     Auth(client).login(buyer.email)
     page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
@@ -136,7 +136,7 @@ def test_the_payment_line_tells_a_partial_then_a_full_refund(app, client):
     assert '付款：已部分退款（<span class="money">¥250.00</span>）' in page, page
     # made without a reason: the refund's line leaves the reason out, no empty " ·  · "
     assert f"¥250.00 · {admin.name}</li>" in page, page
-    market_orders.refund(admin, order.id)  # the rest
+    market_refunds.refund(admin, order.id)  # the rest
     text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert "付款：已全额退款" in text and "付款：已付款" not in text, text
     Auth(client).logout()

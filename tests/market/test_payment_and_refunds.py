@@ -11,6 +11,7 @@ from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.market import checkout
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market import refunds as market_refunds
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.plain_language import untranslated
 
@@ -114,20 +115,20 @@ def test_refund_a_line_then_the_rest_never_more_than_paid(app):
     buyer, order = _paid_order(packs)
     line = order.lines[0]
     with pytest.raises(Invalid) as caught:
-        market_orders.refund(admin, order.id, line_id=line.id, amount_fen=500_001)
+        market_refunds.refund(admin, order.id, line_id=line.id, amount_fen=500_001)
     assert caught.value.field == "amount" and "5,000.00" in str(caught.value.message)
-    market_orders.refund(admin, order.id, line_id=line.id, amount_fen=200_000, reason="dent")
+    market_refunds.refund(admin, order.id, line_id=line.id, amount_fen=200_000, reason="dent")
     order = db.session.get(Order, order.id)
     assert order.status is OrderStatus.PAID and order.refunded_fen == 200_000
     with pytest.raises(Invalid):  # 800,000 left; localstripe would allow more, we do not
-        market_orders.refund(admin, order.id, amount_fen=800_001)
-    market_orders.refund(admin, order.id, reason="cancelled by buyer")
+        market_refunds.refund(admin, order.id, amount_fen=800_001)
+    market_refunds.refund(admin, order.id, reason="cancelled by buyer")
     order = db.session.get(Order, order.id)
     assert order.status is OrderStatus.REFUNDED and order.refunded_fen == 1_000_000
     assert [li.refunded_fen for li in order.lines] == [500_000, 500_000]
     assert all(r.stripe_refund_id.startswith("re_") for r in order.refunds)
     with pytest.raises(Conflict):
-        market_orders.refund(admin, order.id, amount_fen=1)
+        market_refunds.refund(admin, order.id, amount_fen=1)
     # the stock comes back only with the pack itself
     assert _state(packs[0]) is PackState.SOLD
     market_orders.mark_returned(admin, order.lines[0].id)
@@ -150,7 +151,7 @@ def test_a_paid_pack_comes_back_only_once_the_buyer_has_it_or_its_price_is_refun
         assert _state(packs[0]) is PackState.SOLD and packs[0].buyer_id == buyer.organisation_id
         if step == "paid":
             market_orders.advance(admin, order.id)
-    market_orders.refund(admin, order.id, line_id=line.id, amount_fen=1)  # not the whole price
+    market_refunds.refund(admin, order.id, line_id=line.id, amount_fen=1)  # not the whole price
     with pytest.raises(Conflict):
         market_orders.mark_returned(admin, line.id)
     with pytest.raises(Conflict):
@@ -160,7 +161,7 @@ def test_a_paid_pack_comes_back_only_once_the_buyer_has_it_or_its_price_is_refun
     assert _state(packs[0]) is PackState.FINISHED and packs[0].events[-1].kind == "returned"
     # delivered, then refunded in full: the buyer had the packs, so the other comes back too
     market_orders.advance(admin, order.id)
-    market_orders.refund(admin, order.id)
+    market_refunds.refund(admin, order.id)
     assert db.session.get(Order, order.id).status is OrderStatus.REFUNDED
     market_orders.mark_returned(admin, order.lines[1].id)
     assert _state(packs[1]) is PackState.FINISHED
@@ -172,9 +173,9 @@ def test_refunds_and_fulfilment_are_for_admins_and_paid_orders(app):
     buyer = make_buyer()
     pending = checkout.checkout(buyer, [{"pack_id": pack.id}])
     with pytest.raises(Conflict):
-        market_orders.refund(admin, pending.id)
+        market_refunds.refund(admin, pending.id)
     with pytest.raises(Forbidden):
-        market_orders.refund(buyer, pending.id)
+        market_refunds.refund(buyer, pending.id)
     market_payments.pay(buyer, pending.id, "pm_card_visa")
     steps = [market_orders.advance(admin, pending.id).status for _ in range(3)]
     assert steps == [OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]

@@ -3,8 +3,8 @@ platform's own reason in the buyer's words, never its internal English."""
 
 from __future__ import annotations
 
-from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market import refunds as market_refunds
 from lithloop.services.market.release import release
 from tests.market.support import make_admin
 from tests.market.test_order_letters import _order, _refund_mails
@@ -19,7 +19,9 @@ def _paid(locale=None):
 
 def test_an_administrators_note_is_quoted_as_typed_under_a_label(app):
     buyer, order = _paid()
-    market_orders.refund(make_admin(), order.id, amount_fen=100_00, reason=" 外壳磕碰，按约定退款 ")
+    market_refunds.refund(
+        make_admin(), order.id, amount_fen=100_00, reason=" 外壳磕碰，按约定退款 "
+    )
     (mail,) = _refund_mails(buyer)
     assert (
         "已退回付款所用的银行卡（银行入账可能需要几天）。\n办理退款的管理员留言：外壳磕碰，按约定退款\n\n"
@@ -27,14 +29,14 @@ def test_an_administrators_note_is_quoted_as_typed_under_a_label(app):
     )
     assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
     english_buyer, english = _paid("en")
-    market_orders.refund(make_admin(), english.id, amount_fen=100_00, reason="Dented casing")
+    market_refunds.refund(make_admin(), english.id, amount_fen=100_00, reason="Dented casing")
     (mail,) = _refund_mails(english_buyer)
     assert "\nNote from the administrator who made the refund: Dented casing\n\n" in mail.body
 
 
 def test_a_refund_without_a_note_gives_no_reason_line(app):
     buyer, order = _paid()
-    market_orders.refund(make_admin(), order.id, amount_fen=100_00)
+    market_refunds.refund(make_admin(), order.id, amount_fen=100_00)
     (mail,) = _refund_mails(buyer)
     assert "管理员留言" not in mail.body and "原因" not in mail.body
 

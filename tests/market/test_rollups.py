@@ -14,7 +14,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import MonthlyRollup, Order, OrderStatus, Pack, PackEvent, PackState
 from lithloop.services.market import catalog
-from lithloop.services.market import orders as market_orders
+from lithloop.services.market import refunds as market_refunds
 from lithloop.services.packs import events as pack_events
 from lithloop.services.reporting import dashboard, rollups
 from tests.conftest import Auth, submit
@@ -38,7 +38,7 @@ def _sell_and_refund(app) -> Order:
     submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
     db.session.expire_all()
     assert order.status is OrderStatus.PAID
-    market_orders.refund(make_admin(), order.id, line_id=order.lines[0].id, amount_fen=100)
+    market_refunds.refund(make_admin(), order.id, line_id=order.lines[0].id, amount_fen=100)
     return order
 
 

@@ -13,8 +13,8 @@ from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, StripeEvent
 from lithloop.payments import StripeGateway
 from lithloop.services.market import checkout
-from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market import refunds as market_refunds
 from tests.market.conftest import STRIPE_ENV, WEBHOOK_SECRET
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.market.test_stripe_adapter import sign
@@ -80,7 +80,7 @@ def test_signed_success_pays_the_order_and_a_replay_does_nothing(client):
     order = _reload(order)
     assert order.status is OrderStatus.PAID and packs[0].state is PackState.SOLD
     paid_at = order.paid_at
-    market_orders.refund(make_admin(), order.id)
+    market_refunds.refund(make_admin(), order.id)
     replay = post(client, payload)
     assert replay.status_code == 200 and replay.json["outcome"] == "duplicate"
     order = _reload(order)
@@ -91,7 +91,7 @@ def test_signed_success_pays_the_order_and_a_replay_does_nothing(client):
 def test_out_of_order_success_after_a_refund_and_failure_after_success(client):
     buyer, packs, order = _order()
     market_payments.pay(buyer, order.id, "pm_card_visa")
-    market_orders.refund(make_admin(), order.id, amount_fen=1000)
+    market_refunds.refund(make_admin(), order.id, amount_fen=1000)
     late = post(client, intent_event("evt_late_ok", "payment_intent.succeeded", order))
     assert late.status_code == 200
     assert _reload(order).status is OrderStatus.PAID

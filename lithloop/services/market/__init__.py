@@ -15,6 +15,7 @@ __all__ = [
     "order_letters",
     "orders",
     "payments",
+    "refunds",
     "rfq",
     "rfq_admin",
     "webhooks",

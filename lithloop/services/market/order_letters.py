@@ -151,7 +151,7 @@ _WHY_REFUNDED = {
 def _why_refunded(reason: str, typed: bool):
     """An administrator's note as typed (labelled), or the platform's reason in words."""
     if typed:
-        note = reason.strip()  # at most orders.REASON_MAX: refused beyond, when typed
+        note = reason.strip()  # at most refunds.REASON_MAX: refused beyond, when typed
         return (
             _l("Note from the administrator who made the refund: %(note)s", note=note)
             if note

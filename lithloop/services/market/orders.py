@@ -1,4 +1,4 @@
-"""Orders after checkout: who sees them, fulfilment, refunds by an admin, returned packs."""
+"""Orders after checkout: who sees them, fulfilment, returned packs."""
 
 from __future__ import annotations
 
@@ -8,29 +8,17 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, labels, payments
+from lithloop import clock, labels
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
-from lithloop.models import (
-    PAID_STATUSES,
-    Order,
-    OrderLine,
-    OrderStatus,
-    PackState,
-    Refund,
-    User,
-)
-from lithloop.services import idempotency
-from lithloop.services.accounts import audit, policies
-from lithloop.services.errors import Conflict, Invalid, NotFound
+from lithloop.models import Order, OrderLine, OrderStatus, PackState, User
+from lithloop.services.accounts import policies
+from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.market import order_letters
 from lithloop.services.market.errors import Code
-from lithloop.services.market.payment_reasons import reason as payment_reason
 from lithloop.services.market.release import lock_order
 from lithloop.services.packs.state import place
-from lithloop.services.strict_input import limited_text
 
-REASON_MAX = 300  # refund.reason's length, and the fields' maxlength
 #: Fulfilment: the status an order may move to from each status.
 NEXT = {
     OrderStatus.PAID: OrderStatus.PACKED,
@@ -111,143 +99,6 @@ def advance(user: User, order_id: int) -> Order:
 def yuan(fen: int) -> str:
     """¥ amount for messages."""
     return f"¥{Decimal(fen) / 100:,.2f}"
-
-
-def _allocate(
-    order: Order, amount: int, line: OrderLine | None
-) -> tuple[list[tuple[OrderLine, int]], int]:
-    """Spread a refund over the line given, or over the lines in order, then the delivery
-    fee; each line's share and the fee's."""
-    fee_left = 0
-    if line is None:  # what of the order's refunds went beyond its lines: the fee's share
-        fee_refunded = order.refunded_fen - sum(li.refunded_fen for li in order.lines)
-        fee_left = (order.delivery_fee_fen or 0) - fee_refunded
-    shares = []
-    for each in [line] if line else order.lines:
-        share = min(amount, each.price_fen - each.refunded_fen)
-        each.refunded_fen += share
-        amount -= share
-        shares.append((each, share))
-    assert amount <= fee_left, "refund larger than the lines and the delivery fee"
-    return shares, amount
-
-
-def record_refund(
-    order: Order,
-    amount: int,
-    line: OrderLine | None,
-    *,
-    by: User | None,
-    reason: str,
-    stripe_refund_id: str | None,
-) -> Refund:
-    """Book a refund against the order and its lines (the caller commits). A partial refund
-    is money beside the fulfilment state (the order stays paid, packed, shipped or
-    delivered); a refund of everything ends the order (refunded)."""
-    shares, fee_share = _allocate(order, amount, line)
-    order.refunded_fen += amount
-    if order.refunded_fen >= order.total_fen and order.status is not OrderStatus.REFUNDED:
-        order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
-    order_letters.refunded(order, amount, shares, fee_share, reason, typed=by is not None)
-    refund = Refund(
-        order=order,
-        line=line,
-        amount_fen=amount,
-        reason=reason[:300],
-        by_user_id=by.id if by else None,
-        stripe_refund_id=stripe_refund_id,
-    )
-    db.session.add(refund)
-    audit.record(
-        "order.refund",
-        actor=by,
-        obj=order,
-        details={
-            "amount_fen": amount,
-            "line": line.pack.code if line else "",
-            "reason": reason[:200],
-            "stripe_refund_id": stripe_refund_id or "",
-        },
-    )
-    return refund
-
-
-def refund(
-    user: User,
-    order_id: int,
-    *,
-    line_id: int | None = None,
-    amount_fen: int | None = None,
-    reason: str = "",
-    token: str | None = None,
-) -> Refund:
-    """Refund a whole order or one line, never more than was paid and not yet refunded.
-
-    `token` is the form's one-time token: a second submit of the form (a double click, at
-    the same moment or later) gets the first one's refund, and Stripe is asked once."""
-    _admin(user)
-    reason = limited_text(reason, "reason", REASON_MAX)  # refused beyond, never cut
-
-    def work():
-        order = lock_order(order_id)  # a twin submit waits here, then finds the token used
-        held = idempotency.claim("refund", user.organisation_id, token)
-        if held.replay_of is not None:
-            return db.session.get(Refund, held.replay_of)
-        if order.status not in PAID_STATUSES or order.payment is None:
-            raise Conflict(
-                _l(
-                    "Only paid orders can be refunded (order %(id)s is %(s)s).",
-                    id=order.id,
-                    s=labels.label(labels.ORDER_STATUS, order.status),
-                ),
-                code=Code.NOT_REFUNDABLE,
-            )
-        line = None
-        if line_id is not None:
-            line = next((li for li in order.lines if li.id == line_id), None)
-            if line is None:
-                raise NotFound(_l("No such line in this order."))
-        left = (line.price_fen - line.refunded_fen) if line else order.refundable_fen
-        amount = left if amount_fen is None else int(amount_fen)
-        if amount <= 0:
-            raise Invalid(
-                _l("Nothing is left to refund.") if left == 0 else _l("Enter an amount above 0."),
-                field="amount",
-            )
-        if amount > left:
-            raise Invalid(
-                _l(
-                    "%(a)s is more than the %(left)s that can still be refunded.",
-                    a=yuan(amount),
-                    left=yuan(left),
-                ),
-                field="amount",
-            )
-        stripe_key = (
-            f"lithloop-refund-{order.id}-{token}"
-            if token
-            else f"lithloop-refund-{order.id}-{len(order.refunds)}-{amount}"
-        )
-        try:
-            refund_id = payments.gateway().refund(
-                order.payment.intent_id,
-                amount,
-                idempotency_key=stripe_key,
-                metadata={"order_id": order.id, "line_id": line_id or ""},
-            )
-        except payments.PaymentError as exc:
-            raise Conflict(
-                _l("Stripe refused the refund: %(m)s", m=payment_reason(exc)),
-                code=Code.REFUND_FAILED,
-            ) from exc
-        done = record_refund(
-            order, amount, line, by=user, reason=reason, stripe_refund_id=refund_id
-        )
-        db.session.flush()
-        idempotency.bind(held, done.id)
-        return done
-
-    return _run(work)
 
 
 def returnable_line(user: User, line_id: int) -> OrderLine:

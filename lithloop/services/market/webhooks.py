@@ -14,8 +14,8 @@ from lithloop.extensions import db
 from lithloop.models import PAID_STATUSES, OrderStatus, Payment, StripeEvent
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import order_letters
-from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market import refunds as market_refunds
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.release import lock_order
 
@@ -153,7 +153,7 @@ def _refunded(order_id: int, charge: dict) -> str:
     extra = min(refunded, order.total_fen) - order.refunded_fen
     if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):
         return "no_change"
-    market_orders.record_refund(
+    market_refunds.record_refund(
         order, extra, None, by=None, reason=order_letters.AT_STRIPE, stripe_refund_id=None
     )
     return "refunded"
