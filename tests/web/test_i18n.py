@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from lithloop.i18n import money
 from tests.conftest import submit
 from tests.factories import make_org, make_user
+from tests.source_messages import source_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "lithloop" / "translations" / "zh" / "LC_MESSAGES"
@@ -117,17 +117,6 @@ def test_times_are_shown_in_beijing_time(app):
         assert local_time(datetime(2026, 1, 1, 16, 30, tzinfo=UTC)) == "2026-01-02 00:30"
 
 
-def _source_messages() -> set:
-    method_map = [("lithloop/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
-    found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT), method_map, keywords=keywords
-    ):
-        found.add(message if isinstance(message, str) else message[0])
-    return found
-
-
 def test_every_message_has_a_chinese_translation():
     with open(CATALOG / "messages.mo", "rb") as handle:
         compiled = read_mo(handle)
@@ -136,7 +125,7 @@ def test_every_message_has_a_chinese_translation():
         for m in compiled
         if m.id and m.string and (m.string if isinstance(m.string, str) else m.string[0])
     }
-    missing = sorted(_source_messages() - translated)
+    missing = sorted(source_messages() - translated)
     assert not missing, (
         f"untranslated (run tools/translations.py, fill the .po, compile): {missing}"
     )
