@@ -167,6 +167,7 @@ class Step:
     distance: int
     stop_id: int | str | None = None
     trip: int = 0
+    setup: int = 0  # seconds of setup within service_start..departure (arrived from elsewhere)
 
     @property
     def waiting_s(self) -> int:

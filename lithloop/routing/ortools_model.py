@@ -9,7 +9,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp
 
 from .model import Problem
-from .schedule import amounts
+from .schedule import amounts, windows_after_setup
 
 COST_SCALE = 1000  # internal cost unit = 1/1000 of a currency unit
 MAX_RELOADS_PER_VEHICLE = 6
@@ -42,13 +42,13 @@ class NodeMap:
         return len(self.location) - 1
 
     def task_arcs(self) -> np.ndarray:
-        """Seconds of work at each arc's origin: its service, and its setup when the arc
-        leaves for another place: once per visit to a site, as on arriving, but an arc's own
-        number (on arriving it would depend on the arc before)."""
+        """Seconds of work on each arc besides travel: the service at its origin, and the
+        setup at its destination when the arc comes from another place (as the schedule
+        pays it: once per arrival, not when the truck is there already)."""
         loc = np.asarray(self.location, dtype=np.int64)
         setup = np.asarray(self.setup, dtype=np.int64)
         moves = loc[:, None] != loc[None, :]
-        return np.asarray(self.service, dtype=np.int64)[:, None] + setup[:, None] * moves
+        return np.asarray(self.service, dtype=np.int64)[:, None] + setup[None, :] * moves
 
 
 @dataclass
@@ -91,7 +91,7 @@ def build(problem: Problem, allowed: list[list[int]]) -> BuiltModel:
     t_nodes = problem.matrices.duration[np.ix_(loc, loc)].astype(np.int64)
     max_arc = _add_arc_costs(problem, routing, nodes, d_nodes, t_nodes)
     time_dim, max_coef, horizon = _add_time(problem, routing, nodes, t_nodes)
-    _add_windows(problem, manager, nodes, time_dim)
+    _add_windows(problem, routing, manager, nodes, time_dim)
     _add_distance(problem, routing, d_nodes)
     load_dims = _add_loads(problem, routing, manager, nodes, problem.dims)
     pairs = [
@@ -180,17 +180,21 @@ def _add_time(problem: Problem, routing, nodes: NodeMap, t_nodes: np.ndarray):
     return time_dim, max_coef, horizon
 
 
-def _add_windows(problem: Problem, manager, nodes: NodeMap, time_dim) -> None:
-    """Each stop's time windows on its service start (gaps between windows removed)."""
+def _add_windows(problem: Problem, routing, manager, nodes: NodeMap, time_dim) -> None:
+    """Each stop's time windows on its service start after the setup (gaps removed)."""
     for i, n in nodes.stop_node.items():
-        wins = sorted(problem.stops[i].time_windows, key=lambda w: w.start)
+        var = time_dim.CumulVar(manager.NodeToIndex(n))
+        wins = [w for w in windows_after_setup(problem.stops[i]) if w[0] <= var.Max()]
+        if not wins and problem.stops[i].time_windows:
+            # past the horizon once the setup is paid: only a truck there already could
+            # serve it; cautious, OR-Tools leaves it to the others
+            routing.ActiveVar(manager.NodeToIndex(n)).SetValue(0)
         if not wins:
             continue
-        var = time_dim.CumulVar(manager.NodeToIndex(n))
-        var.SetRange(wins[0].start, max(w.end for w in wins))
-        for a, b in zip(wins, wins[1:], strict=False):
-            if b.start - a.end > 1:
-                var.RemoveInterval(a.end + 1, b.start - 1)
+        var.SetRange(wins[0][0], max(end for _, end in wins))
+        for (_, a_end), (b_start, _) in zip(wins, wins[1:], strict=False):
+            if b_start - a_end > 1:
+                var.RemoveInterval(a_end + 1, b_start - 1)
 
 
 def _add_distance(problem: Problem, routing, d_nodes: np.ndarray) -> None:

@@ -6,7 +6,7 @@ import warnings
 
 from .model import Problem
 from .pyvrp_hooks import ProgressHook, StopHook, to_routes, warm_start
-from .schedule import amounts
+from .schedule import amounts, windows_after_setup
 
 try:  # PyVRP is optional: without it the OR-Tools engine works alone.
     import pyvrp
@@ -150,7 +150,7 @@ def solve_pyvrp(
         else:
             prize = _required_prize(problem, s) * (100 + max(s.priority, 0)) // 100
         must = strict and not s.optional
-        wins = _windows(s.time_windows, windows)
+        wins = _windows(windows_after_setup(s), windows)
         group = None
         if len(wins) > 1:  # one client per window; the group serves exactly one of them
             group = len(client_groups)
@@ -185,10 +185,10 @@ def solve_pyvrp(
     locations = [pyvrp.Location(x=0.0, y=0.0) for _ in idx]
     dist = np.ascontiguousarray(problem.matrices.distance[np.ix_(idx, idx)], dtype=np.int64)
     dur = np.ascontiguousarray(problem.matrices.duration[np.ix_(idx, idx)], dtype=np.int64)
-    # A site's setup on the edges leaving it for another place: once per visit, as on
-    # arriving (PyVRP has no setup of its own; its service time is paid per client).
+    # A stop's setup on the edges coming to it from another place, as the schedule pays it
+    # (PyVRP has no setup of its own); its windows are moved to match (windows_after_setup).
     setup = np.array([0] * len(depots) + [problem.stops[i].setup_s for i in client_stop])
-    dur += setup[:, None] * (idx[:, None] != idx[None, :])
+    dur += setup[None, :] * (idx[:, None] != idx[None, :])
     # Vehicle restrictions (skills, size, reach) as prohibitive edges in a profile per type.
     profiles: dict[tuple, int] = {}
     dmats: list = []
@@ -238,14 +238,13 @@ def solve_pyvrp(
     )
 
 
-def _windows(wins, mode: str) -> list[tuple[int, int]]:
-    """The windows PyVRP gets: all ("groups": one client each), their hull, or the longest
-    (a restriction, so its plans stay feasible for us)."""
+def _windows(wins: list[tuple[int, int]], mode: str) -> list[tuple[int, int]]:
+    """The windows (start, end) PyVRP gets: all ("groups": one client each), their hull, or
+    the longest (a restriction, so its plans stay feasible for us)."""
     if not wins:
         return [(0, INF)]
     if mode == "groups":
-        return sorted((w.start, w.end) for w in wins)
+        return sorted(wins)
     if mode == "hull":
-        return [(min(w.start for w in wins), max(w.end for w in wins))]
-    w = max(wins, key=lambda w: (w.end - w.start, -w.start))
-    return [(w.start, w.end)]
+        return [(min(a for a, _ in wins), max(b for _, b in wins))]
+    return [max(wins, key=lambda w: (w[1] - w[0], -w[0]))]

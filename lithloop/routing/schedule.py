@@ -28,6 +28,21 @@ def setup_at(stop: Stop, came_from: int) -> int:
     return 0 if came_from == stop.location else stop.setup_s
 
 
+def windows_after_setup(stop: Stop) -> list[tuple[int, int]]:
+    """Windows for the start of service when the setup is reckoned on the way in (the
+    engines' view): each window's start moved by the setup, its end kept, so service within
+    them starts work within the stop's own windows whether the setup was paid or not."""
+    out: list[tuple[int, int]] = []
+    for w in sorted(stop.time_windows, key=lambda w: w.start):
+        start = w.start + stop.setup_s
+        end = max(w.end, start)
+        if out and start <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def service_start(stop: Stop, arrival: int) -> int | None:
     """Earliest service start at or after `arrival` inside one of the stop's windows."""
     if not stop.time_windows:
@@ -154,10 +169,11 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
             if st is None:
                 violations.append(f"stop {s.id}: arrival {arr} after its last time window")
                 st = arr
-            dep = st + setup_at(s, loc) + s.service_s
+            setup = setup_at(s, loc)
+            dep = st + setup + s.service_s
             pk, dl = amounts(s.pickup, dims), amounts(s.delivery, dims)
             load = [load[k] + pk[k] - dl[k] for k in range(dims)]
-            steps.append(Step(s.kind, nxt, arr, st, dep, tuple(load), total, s.id, trip))
+            steps.append(Step(s.kind, nxt, arr, st, dep, tuple(load), total, s.id, trip, setup))
             check_load(f"stop {s.id}")
             if not s.skills <= vehicle.skills:
                 violations.append(f"stop {s.id}: skills {sorted(map(str, s.skills))} missing")

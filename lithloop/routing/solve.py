@@ -49,6 +49,8 @@ def build_solution(problem, routes, departs, reasons, t0, engine, notes) -> Solu
             continue
         v = problem.vehicles[j]
         sim = simulate(problem, v, seq, departs[j] if departs else None)
+        if departs and not sim.feasible:  # OR-Tools' own model may time it otherwise
+            sim = simulate(problem, v, seq)
         if not sim.feasible:
             notes.append(f"vehicle {v.id}: internal check failed: {sim.violations[:3]}")
         served.update(i for k, i in seq if k == JOB)

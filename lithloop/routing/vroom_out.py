@@ -37,7 +37,7 @@ def solution_to_vroom(solution: Solution) -> dict:
     tot_p: list[int] | None = None
     tot_d: list[int] | None = None
     for r in solution.routes:
-        steps, travel, service, waiting = [], 0, 0, 0
+        steps, travel, setup, service, waiting = [], 0, 0, 0, 0
         prev_dep = r.steps[0].departure
         for s in r.steps:
             travel += s.arrival - prev_dep if s.type != "start" else 0
@@ -46,7 +46,8 @@ def solution_to_vroom(solution: Solution) -> dict:
                 **_loc(solution, s.location),
                 "arrival": s.arrival,
                 "duration": travel,
-                "service": s.departure - s.service_start,
+                "setup": s.setup,
+                "service": s.departure - s.service_start - s.setup,
                 "waiting_time": s.waiting_s,
                 "load": list(s.load),
                 "distance": s.distance,
@@ -56,7 +57,8 @@ def solution_to_vroom(solution: Solution) -> dict:
             if s.type == "reload" or s.type in VISIT_TYPES:
                 step["trip"] = s.trip
             steps.append(step)
-            service += s.departure - s.service_start
+            service += s.departure - s.service_start - s.setup
+            setup += s.setup
             waiting += s.waiting_s
             prev_dep = s.departure
         pick, deliv = _amount_sums(r)
@@ -69,6 +71,7 @@ def solution_to_vroom(solution: Solution) -> dict:
                 "trips": r.trips,
                 "pickup": pick,
                 "delivery": deliv,
+                "setup": setup,
                 "service": service,
                 "duration": travel,
                 "waiting_time": waiting,
@@ -92,6 +95,7 @@ def solution_to_vroom(solution: Solution) -> dict:
         "unassigned": len(unassigned),
         "pickup": tot_p or [],
         "delivery": tot_d or [],
+        "setup": sum(r["setup"] for r in routes),
         "service": sum(r["service"] for r in routes),
         "duration": sum(r["duration"] for r in routes),
         "waiting_time": sum(r["waiting_time"] for r in routes),

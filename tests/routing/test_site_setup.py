@@ -3,6 +3,9 @@ stops at one site cost one setup, in the schedule, in every engine and in the ch
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
 import pytest
 
 from lithloop.routing import (
@@ -18,6 +21,7 @@ from lithloop.routing.reasons import compatible_vehicles
 from lithloop.routing.schedule import JOB, RELOAD, simulate
 from lithloop.routing.verify import check_solution
 from lithloop.routing.vroom_io import problem_from_vroom
+from lithloop.routing.vroom_out import solution_to_vroom
 from tests.routing.checker import check
 from tests.routing.factory import problem, stop, truck
 
@@ -74,14 +78,14 @@ def test_the_window_is_on_the_start_of_work_setup_included():
     assert sim.steps[1].departure == 9 * 3600 + SETUP + SERVICE
 
 
-def _ortools(p, allowed):
+def _ortools(p, allowed, seconds=2.0):
     bm = ortools_model.build(p, allowed)
-    sol, _ = ortools_solve.run(bm, 2.0, len(p.stops))
-    return ortools_solve.extract(bm, sol)[0]
+    sol, _ = ortools_solve.run(bm, seconds, len(p.stops))
+    return ortools_solve.extract(bm, sol)[0] if sol else [[] for _ in p.vehicles]
 
 
-def _pyvrp(p, allowed):
-    routes, feasible, _ = pyvrp_engine.solve_pyvrp(p, allowed, 1.0, 0, 10**9, strict=True)
+def _pyvrp(p, allowed, seconds=1.0):
+    routes, feasible, _ = pyvrp_engine.solve_pyvrp(p, allowed, seconds, 0, 10**9, strict=True)
     return routes if feasible else [[]]  # feasible by PyVRP's own reckoning too
 
 
@@ -106,6 +110,13 @@ def test_the_race_plans_a_site_with_one_setup_and_checks_it():
     assert check(p, sol) == []
     assert check_solution(p, sol) == []
     assert sol.routes[0].service == 2 * SETUP + 7 * SERVICE
+    answer = solution_to_vroom(sol)  # as VROOM answers: setup apart from service
+    assert answer["summary"]["setup"] == answer["routes"][0]["setup"] == 2 * SETUP
+    assert answer["routes"][0]["service"] == 7 * SERVICE
+    assert [st["setup"] for st in answer["routes"][0]["steps"] if st.get("id") in ("s0", "s1")] == [
+        SETUP,
+        0,
+    ]
 
 
 def test_the_constructive_start_pays_one_setup_per_site():
@@ -146,3 +157,57 @@ def test_vroom_json_setup_is_a_setup_not_more_service():
     }
     s = problem_from_vroom(doc).stops[0]
     assert (s.service_s, s.setup_s) == (60, 120)
+
+
+H = 3600
+
+
+def test_a_second_stop_at_a_place_keeps_its_window_in_the_plan():
+    # B due by 9:00, A a delivery there that must come first (the truck is full of it)
+    b = stop("B", 1, pickup=(100,), setup_s=SETUP, service_s=SERVICE)
+    b = replace(b, time_windows=(TimeWindow(0, 9 * H),))
+    a = stop("A", 1, pickup=(), delivery=(100,), setup_s=SETUP, service_s=SERVICE)
+    p = problem([truck("t", capacity=(100,))], [b, a], [0, 30])
+    allowed, _ = compatible_vehicles(p)
+    bm = ortools_model.build(p, allowed)
+    routes, departs = ortools_solve.extract(bm, ortools_solve.run(bm, 1.0, 2)[0])
+    if routes[0]:
+        assert simulate(p, p.vehicles[0], routes[0], departs[0]).feasible
+    sol = solve(p, time_limit_s=1.0, use_vroom=False, use_pyvrp=False)
+    assert check_solution(p, sol) == [] and check(p, sol) == []
+
+
+def test_a_stop_at_the_park_pays_its_setup_in_every_engine():
+    # out 30 min to A (8:30-8:50), back 9:20, X at the park from 9:30: 15 + 5 min -> 9:50
+    a = stop("A", 1, setup_s=SETUP, service_s=SERVICE)
+    x = stop("X", 0, setup_s=SETUP, service_s=SERVICE)
+    x = replace(x, time_windows=(TimeWindow(9 * H + 1800, 10 * H),))
+    p = problem([truck("t", shift=TimeWindow(8 * H, 9 * H + 40 * 60))], [a, x], [0, 30])
+    allowed, _ = compatible_vehicles(p)
+    for engine in (_ortools, _pyvrp):
+        assert simulate(p, p.vehicles[0], engine(p, allowed)[0]).feasible, engine.__name__
+
+
+def _random_site_day(seed: int):
+    rng = random.Random(seed)
+    sites = [0] + [rng.uniform(5, 60) for _ in range(4)]
+    stops = []
+    for k in range(9):
+        begin = rng.choice([8, 9, 10, 13]) * H + rng.choice([0, 900, 1800])
+        win = (TimeWindow(begin, begin + rng.choice([1800, 3600, 3 * H])),)
+        kw = dict(setup_s=rng.choice([0, 600, 900]), service_s=rng.choice([60, 300, 900]))
+        stops.append(stop(f"s{k}", rng.randint(1, 4), time_windows=win, **kw))
+    fleet = [
+        truck(f"t{j}", shift=TimeWindow(8 * H, 8 * H + rng.choice([4, 6]) * H)) for j in (0, 1)
+    ]
+    return problem(fleet, stops, sites)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_what_the_engines_call_feasible_the_schedule_does_too(seed):
+    """The engines see setups and windows cautiously (never looser than the schedule)."""
+    p = _random_site_day(seed)
+    allowed, _ = compatible_vehicles(p)
+    for engine in (_ortools, _pyvrp):
+        for j, seq in enumerate(engine(p, allowed, 0.3)):
+            assert simulate(p, p.vehicles[j], seq).feasible, (engine.__name__, seq)
