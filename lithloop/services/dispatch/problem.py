@@ -52,6 +52,26 @@ class TruckStart:
     on_board: tuple[int, int]
     trips: int
     worked_s: int
+    place: tuple | None = None  # which place it is at (place_of), when a stop's
+
+
+def place_of(stop: PlanStop) -> tuple | None:
+    """Which place a stop is at: a booking's site, or an order's delivery address (two
+    addresses at one point, such as a city's centre, are two places); None at the park."""
+    if stop.booking is not None:
+        return ("site", stop.booking.site_id)
+    if stop.order is not None:
+        return _address(stop.order)
+    return None
+
+
+def _address(order: Order) -> tuple:
+    return (
+        "address",
+        " ".join(order.delivery_address.split()),
+        order.delivery_lon,
+        order.delivery_lat,
+    )
 
 
 def on_board_id(truck_id: int) -> str:
@@ -137,34 +157,34 @@ def build_day_problem(
     order_trucks: dict[int, int] | None = None,
 ) -> DayProblem:
     """Locations: the park first, then each place of a booking's site or a delivery address
-    (stops at one place share its location: a truck sets up there once);
+    (stops at one place share its location: a truck sets up there once; a truck under way
+    that is at a place with stops left shares it too);
     integer matrices from the app's one distance provider (services.distances), as quotes.
     Deliveries are loaded at the park at the start of the trip that serves them; `shifts`
     (truck id -> start, end) are the day's roster shifts where they differ; `starts` the
-    trucks under way (services/dispatch/under_way.py), whose places come last; `not_before`
+    trucks under way (services/dispatch/under_way.py), each at its place; `not_before`
     (seconds after midnight) the time the other trucks can leave at the earliest (now, when
     the day is today); `order_trucks` (order id -> truck id) the deliveries whose packs are
     on a truck already (shipped on it): they stay on it."""
     lonlat: list[tuple[float, float]] = []
-    index: dict[tuple[float, float], int] = {}
+    index: dict[tuple, int] = {}
 
-    def place(lon, lat) -> int:
-        """One location per place: stops there share it, so a truck sets up there once."""
-        key = (float(lon), float(lat))
+    def place(key: tuple, lon, lat) -> int:
+        """One location per place: its stops share it, so a truck sets up there once."""
         if key not in index:
             index[key] = len(lonlat)
-            lonlat.append(key)
+            lonlat.append((float(lon), float(lat)))
         return index[key]
 
-    place(park.lon, park.lat)  # location 0
-    booking_at = [place(b.site.lon, b.site.lat) for b in bookings]
-    order_at = [place(o.delivery_lon, o.delivery_lat) for o in orders]
+    place(("park",), park.lon, park.lat)  # location 0
+    booking_at = [place(("site", b.site_id), b.site.lon, b.site.lat) for b in bookings]
+    order_at = [place(_address(o), o.delivery_lon, o.delivery_lat) for o in orders]
     starts = starts or {}
-    places = {}
-    for truck_id, start in starts.items():
-        if start.lonlat is not None:
-            places[truck_id] = len(lonlat)
-            lonlat.append(start.lonlat)
+    places = {
+        truck_id: place(start.place or ("truck", truck_id), *start.lonlat)
+        for truck_id, start in starts.items()
+        if start.lonlat is not None
+    }
     matrices, notes = day_matrices(lonlat, day)
     trips = current_app.config["TRUCK_TRIPS_PER_DAY"]
     vehicles = []

@@ -20,7 +20,7 @@ from lithloop import clock, routing
 from lithloop.models import Plan, PlanRoute, PlanStop
 from lithloop.services.dispatch import delivery_back, live_ops
 from lithloop.services.dispatch.live_ops import ARRIVED, EXCEPTION
-from lithloop.services.dispatch.problem import TruckStart, on_board_id, plan_stop
+from lithloop.services.dispatch.problem import TruckStart, on_board_id, place_of, plan_stop
 
 __all__ = ["UnderWay", "continue_route", "starts", "under_way", "without"]
 
@@ -127,6 +127,7 @@ def under_way(route: PlanRoute, day: date, trips: int) -> UnderWay | None:
         prefix,
         TruckStart(
             lonlat=_place(last),
+            place=place_of(last),
             at_s=left,
             on_board=(sum(on_board), sum(max(1, math.ceil(kg / 1000)) for kg in on_board)),
             trips=max(1, trips - sum(s.kind == "reload" for s in done)),
