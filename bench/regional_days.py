@@ -46,6 +46,7 @@ H = 3600
 # (payload kg, pallet places, per-km fen): the demo's 6.8 m 5 t and 9.6 m 12 t box trucks
 TRUCKS = ((5000, 10, 300), (12000, 24, 450))
 FIXED_FEN, PER_HOUR_FEN, RELOAD_S = 30_000, 6_000, 1800
+SETUP_S = 900  # as services.dispatch.problem.SITE_SETUP_S (days with shared sites)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class DayParams:
     trips: int = 1  # max trips per truck (> 1: unload at the park and go out again)
     deliveries: float = 0.0  # share of stops that are deliveries from the park to buyers
     seed: int = 0
+    # share of pickups booked at a site that has another booking that day (its hours); > 0:
+    # every stop has the app's 15 min setup, paid once per arrival, and a minute a pack
+    shared: float = 0.0
     day: dt.date = dt.date(2026, 1, 20)  # a winter day (slower roads)
 
     @property
@@ -72,6 +76,7 @@ class DayParams:
         tags = [f"{self.stops}/{self.fleet}", f"d{round(self.damaged * 100)}"]
         tags += [f"w{self.windows}"] + ([f"t{self.trips}"] if self.trips > 1 else [])
         tags += [f"del{round(self.deliveries * 100)}"] if self.deliveries else []
+        tags += [f"sh{round(self.shared * 100)}"] if self.shared else []
         return "-".join(tags) + f"-s{self.seed}"
 
 
@@ -162,13 +167,28 @@ def generate_vroom(params: DayParams) -> dict:
     coords = [(park.lon, park.lat)]
     jobs = []
     n_del = round(params.stops * params.deliveries)
+    sites: list[tuple[int, list]] = []  # pickups' sites so far: (location, hours)
     for k in range(params.stops):
-        coords.append(_site(rng, towns))
         if k < n_del:
-            jobs.append(_delivery(rng, k + 1, k + 1))
+            coords.append(_site(rng, towns))
+            jobs.append(_delivery(rng, k + 1, len(coords) - 1))
+            continue
+        hours = None
+        if params.shared and sites and rng.random() < params.shared:
+            loc, hours = rng.choice(sites)
         else:
-            damaged = rng.random() < params.damaged
-            jobs.append(_pickup(rng, k + 1, damaged, k + 1, params.windows >= 2))
+            coords.append(_site(rng, towns))
+            loc = len(coords) - 1
+        damaged = rng.random() < params.damaged
+        job = _pickup(rng, k + 1, damaged, loc, params.windows >= 2)
+        if hours is None:
+            sites.append((loc, job["time_windows"]))
+        else:
+            job["time_windows"] = hours
+        jobs.append(job)
+    if params.shared:  # the app's split: a setup once per arrival, then the packs
+        for job in jobs:
+            job["setup"], job["service"] = SETUP_S, job["service"] - SETUP_S
     rng.shuffle(jobs)
     mats, _ = build_matrices(coords, day=params.day)
     return {
@@ -187,9 +207,10 @@ def generate(params: DayParams) -> tuple[dict, Problem]:
     return doc, problem_from_vroom(doc)
 
 
-def instances(quick: bool = False, fresh: int = 0) -> list[DayParams]:
+def instances(quick: bool = False, fresh: int = 0, shared: float = 0.0) -> list[DayParams]:
     """The bench's fixed set: 24 days from 60 to 400 stops (8 with `quick`, up to 200);
-    `fresh` > 0 draws the same 24 kinds of day afresh (other seeds: days never tuned on)."""
+    `fresh` > 0 draws the same 24 kinds of day afresh (other seeds: days never tuned on);
+    `shared` > 0 books that share of pickups at sites with another booking (setup once)."""
     sizes = (60, 80, 100, 120, 150, 200, 250, 300, 350, 400)
     out = []
     for n, size in enumerate(sizes):
@@ -212,6 +233,8 @@ def instances(quick: bool = False, fresh: int = 0) -> list[DayParams]:
     ]
     if fresh:
         out = [replace(p, seed=p.seed + 10_000 * fresh) for p in out]
+    if shared:
+        out = [replace(p, shared=shared) for p in out]
     if quick:
         return [p for p in out if p.stops <= 200][::2][:8]
     return out
@@ -230,8 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--trips", type=int, default=1)
     ap.add_argument("--deliveries", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--shared", type=float, default=0.0)
     a = ap.parse_args(argv)
-    params = DayParams(a.stops, a.trucks, a.damaged, a.windows, a.trips, a.deliveries, a.seed)
+    params = DayParams(
+        a.stops, a.trucks, a.damaged, a.windows, a.trips, a.deliveries, a.seed, shared=a.shared
+    )
     json.dump(generate_vroom(params), sys.stdout)
     print()
     return 0

@@ -32,7 +32,7 @@ def _prize(problem: Problem, stop) -> int:
         + v.cost_per_hour
         * 1000
         / 3600
-        * (int(t[0, stop.location]) + int(t[stop.location, 0]) + stop.service_s)
+        * (int(t[0, stop.location]) + int(t[stop.location, 0]) + stop.setup_s + stop.service_s)
         for v in problem.vehicles
     )
     return int(4 * worst) + 1000
@@ -128,7 +128,7 @@ def solve_pyvrp(problem: Problem, seconds: float, seed: int = 0) -> tuple:
                     location=s.location,
                     delivery=list(s.delivery) or [0] * dims,
                     pickup=list(s.pickup) or [0] * dims,
-                    service_duration=s.service_s,
+                    service_duration=s.setup_s + s.service_s,  # PyVRP has no setup
                     tw_early=w.start if w else 0,
                     tw_late=w.end if w else 2**62,
                     prize=prize,
@@ -209,8 +209,9 @@ def _route(problem: Problem, v, seq: list) -> Route:
         if item[0] == JOB:
             s = problem.stops[item[1]]
             begin = _start_time(s, arrival)
-            t = begin + s.service_s
-            service += s.service_s
+            work = (0 if loc == nxt else s.setup_s) + s.service_s  # setup once per arrival
+            t = begin + work
+            service += work
             for k in range(dims):
                 load[k] += (list(s.pickup) + [0] * dims)[k] - (list(s.delivery) + [0] * dims)[k]
             steps.append(Step(s.kind, nxt, arrival, begin, t, tuple(load), km, s.id, trip_no))

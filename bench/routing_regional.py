@@ -390,6 +390,9 @@ def main() -> int:
         "--peer-seeds", type=int, default=1, help="N > 1: PyVRP alone with seeds 0..N-1 too"
     )
     ap.add_argument("--only", default=None, help="days whose name holds one of these (a,b)")
+    ap.add_argument(
+        "--shared", type=float, default=0.0, help="share of pickups at a site booked twice"
+    )
     ap.add_argument("--out", default=None, help="results file (default bench/results/...)")
     args = ap.parse_args()
     if args.scale_child:
@@ -399,7 +402,7 @@ def main() -> int:
         result = run_scale(args.stops, args.trucks, args.scale_seconds)
         name = "routing_regional_scale"
     else:
-        days = instances(quick=args.quick, fresh=args.fresh)[: args.instances]
+        days = instances(quick=args.quick, fresh=args.fresh, shared=args.shared)[: args.instances]
         if args.only:
             days = [p for p in days if any(w in p.name for w in args.only.split(","))]
         if args.fast:
@@ -410,6 +413,7 @@ def main() -> int:
             name = "routing_regional" + ("_no_costs" if args.no_costs else "")
             name += f"_fresh{args.fresh}" if args.fresh else ""
             name += f"_seeds{args.peer_seeds}" if args.peer_seeds > 1 else ""
+            name += f"_shared{round(args.shared * 100)}" if args.shared else ""
             name += "_some" if args.only else ""
         print("\n".join(f"{k}: {v}" for k, v in result["summary"].items()))
     meta = {

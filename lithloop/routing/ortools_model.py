@@ -9,7 +9,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp
 
 from .model import Problem
-from .schedule import amounts, windows_after_setup
+from .schedule import amounts, shared_places, windows_after_setup
 
 COST_SCALE = 1000  # internal cost unit = 1/1000 of a currency unit
 MAX_RELOADS_PER_VEHICLE = 6
@@ -182,9 +182,12 @@ def _add_time(problem: Problem, routing, nodes: NodeMap, t_nodes: np.ndarray):
 
 def _add_windows(problem: Problem, routing, manager, nodes: NodeMap, time_dim) -> None:
     """Each stop's time windows on its service start after the setup (gaps removed)."""
+    shared = shared_places(problem)
     for i, n in nodes.stop_node.items():
         var = time_dim.CumulVar(manager.NodeToIndex(n))
-        wins = [w for w in windows_after_setup(problem.stops[i]) if w[0] <= var.Max()]
+        stop = problem.stops[i]
+        wins = windows_after_setup(stop, stop.location in shared)
+        wins = [w for w in wins if w[0] <= var.Max()]
         if not wins and problem.stops[i].time_windows:
             # past the horizon once the setup is paid: only a truck there already could
             # serve it; cautious, OR-Tools leaves it to the others

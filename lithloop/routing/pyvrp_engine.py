@@ -6,7 +6,7 @@ import warnings
 
 from .model import Problem
 from .pyvrp_hooks import ProgressHook, StopHook, to_routes, warm_start
-from .schedule import amounts, windows_after_setup
+from .schedule import amounts, shared_places, windows_after_setup
 
 try:  # PyVRP is optional: without it the OR-Tools engine works alone.
     import pyvrp
@@ -139,6 +139,7 @@ def solve_pyvrp(
     vts = [
         pyvrp.VehicleType(num_available=len(m), **t) for t, m in zip(types, members, strict=True)
     ]
+    shared = shared_places(problem)
     clients: list = []
     client_stop: list = []
     client_groups: list = []
@@ -150,7 +151,7 @@ def solve_pyvrp(
         else:
             prize = _required_prize(problem, s) * (100 + max(s.priority, 0)) // 100
         must = strict and not s.optional
-        wins = _windows(windows_after_setup(s), windows)
+        wins = _windows(windows_after_setup(s, s.location in shared), windows)
         group = None
         if len(wins) > 1:  # one client per window; the group serves exactly one of them
             group = len(client_groups)

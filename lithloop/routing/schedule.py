@@ -28,14 +28,27 @@ def setup_at(stop: Stop, came_from: int) -> int:
     return 0 if came_from == stop.location else stop.setup_s
 
 
-def windows_after_setup(stop: Stop) -> list[tuple[int, int]]:
+def shared_places(problem: Problem) -> set[int]:
+    """Locations where a stop's setup may go unpaid: several stops there, or a truck's start,
+    end or unloading place."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    for s in problem.stops:
+        (shared if s.location in seen else seen).add(s.location)
+    for v in problem.vehicles:
+        shared |= {v.start, v.end_location, v.reload_at}
+    return shared
+
+
+def windows_after_setup(stop: Stop, shared: bool = True) -> list[tuple[int, int]]:
     """Windows for the start of service when the setup is reckoned on the way in (the
-    engines' view): each window's start moved by the setup, its end kept, so service within
-    them starts work within the stop's own windows whether the setup was paid or not."""
+    engines' view). Alone at its place, the stop always pays its setup: each window moves
+    by it, exactly. At a shared place only the opening moves (cautious: service within them
+    starts work within the stop's own windows whether the setup was paid or not)."""
     out: list[tuple[int, int]] = []
     for w in sorted(stop.time_windows, key=lambda w: w.start):
         start = w.start + stop.setup_s
-        end = max(w.end, start)
+        end = max(w.end, start) if shared else w.end + stop.setup_s
         if out and start <= out[-1][1] + 1:
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:

@@ -74,3 +74,32 @@ def test_fresh_days_are_the_same_kinds_of_day_with_other_seeds():
     assert [replace(d, seed=0) for d in fixed] == [replace(d, seed=0) for d in fresh]
     assert not {d.seed for d in fixed} & {d.seed for d in fresh}
     assert {d.seed for d in fresh} != {d.seed for d in instances(fresh=2)}
+
+
+def test_a_day_with_shared_sites_books_some_sites_twice_with_one_setup_each_visit():
+    plain = DayParams(stops=60, windows=2, seed=4)
+    doc, problem = generate(replace(plain, shared=0.3))
+    places = [s.location for s in problem.stops]
+    assert 8 <= len(places) - len(set(places)) <= 30  # about 30 % of the pickups share
+    assert all(s.setup_s == 900 for s in problem.stops)
+    by_place: dict = {}
+    for s in problem.stops:  # a site's bookings keep its hours
+        by_place.setdefault(s.location, set()).add(s.time_windows)
+    assert all(len(hours) == 1 for hours in by_place.values())
+    unshared, _ = generate(plain)
+    assert all("setup" not in job for job in unshared["jobs"])
+    assert len({j["location_index"] for j in unshared["jobs"]}) == 60
+    assert "sh30" in replace(plain, shared=0.3).name and "sh" not in plain.name
+
+
+def test_the_peers_plans_of_a_shared_day_pass_the_checker():
+    from bench.regional_peers import solve_pyvrp, solve_vroom
+
+    doc, problem = generate(DayParams(stops=30, shared=0.4, seed=3))
+    for engine, (seqs, wall) in (
+        ("vroom", solve_vroom(doc, problem, 1.0, level=0)),
+        ("pyvrp", solve_pyvrp(problem, 1.0)),
+    ):
+        sol = to_solution(problem, seqs, engine, wall)
+        assert check(problem, sol) == [], engine
+        assert sol.routes

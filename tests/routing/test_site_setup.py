@@ -190,20 +190,20 @@ def test_a_stop_at_the_park_pays_its_setup_in_every_engine():
 
 def _random_site_day(seed: int):
     rng = random.Random(seed)
-    sites = [0] + [rng.uniform(5, 60) for _ in range(4)]
+    sites = [0] + [rng.uniform(5, 60) for _ in range(8)]  # some places shared, some not
     stops = []
     for k in range(9):
         begin = rng.choice([8, 9, 10, 13]) * H + rng.choice([0, 900, 1800])
         win = (TimeWindow(begin, begin + rng.choice([1800, 3600, 3 * H])),)
         kw = dict(setup_s=rng.choice([0, 600, 900]), service_s=rng.choice([60, 300, 900]))
-        stops.append(stop(f"s{k}", rng.randint(1, 4), time_windows=win, **kw))
+        stops.append(stop(f"s{k}", rng.randint(1, 8), time_windows=win, **kw))
     fleet = [
         truck(f"t{j}", shift=TimeWindow(8 * H, 8 * H + rng.choice([4, 6]) * H)) for j in (0, 1)
     ]
     return problem(fleet, stops, sites)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_what_the_engines_call_feasible_the_schedule_does_too(seed):
     """The engines see setups and windows cautiously (never looser than the schedule)."""
     p = _random_site_day(seed)
