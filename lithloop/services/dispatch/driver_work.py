@@ -138,8 +138,21 @@ def _note(booking, user: User, text: str) -> None:
     )
 
 
+def same_place_next(stop: PlanStop) -> list[PlanStop]:
+    """The pickups right after a pickup stop on its route at the same place (its site's
+    coordinates, one location of the day's problem), still to be arrived at."""
+    place, found = (stop.booking.site.lat, stop.booking.site.lon), []
+    for after in (s for s in stop.route.stops if s.seq > stop.seq):
+        if after.booking is None or (after.booking.site.lat, after.booking.site.lon) != place:
+            break
+        if after.done_at is None and after.booking.status is BookingStatus.SCHEDULED:
+            found += [after] if arrival_of(after) is None else []
+    return found
+
+
 def record_arrival(user: User, stop_id: int) -> PlanStop:
-    """Note that the driver has arrived at a pickup stop (once)."""
+    """Note that the driver has arrived at a pickup stop (once), and so at the bookings
+    right after it at the same place: one arrival there, each owner told."""
 
     def work():
         stop = _open_pickup(user, stop_id)
@@ -147,8 +160,11 @@ def record_arrival(user: User, stop_id: int) -> PlanStop:
             raise Conflict(
                 _l("The arrival at this stop was already recorded."), code=Code.ALREADY_RECORDED
             )
-        _note(stop.booking, user, f"{ARRIVED}: {stop.route.truck.plate}")
-        live_ops.tell_owner(stop.booking, _l("the driver has arrived (%(name)s)"), name=user.name)
+        for here in [stop, *same_place_next(stop)]:
+            _note(here.booking, user, f"{ARRIVED}: {stop.route.truck.plate}")
+            live_ops.tell_owner(
+                here.booking, _l("the driver has arrived (%(name)s)"), name=user.name
+            )
         return stop
 
     return _run(work)
