@@ -12,7 +12,7 @@ from flask import render_template_string
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 BILINGUAL = {"documents/dangerous_goods.html"}
-BARE = re.compile(r"(\}\}|</strong>): ")
+BARE = re.compile(r"(\}\}|</strong>): |\}\}:<")  # also "total}}:</strong>"
 
 
 def test_no_template_puts_a_half_width_colon_after_a_label():
