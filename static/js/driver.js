@@ -332,9 +332,11 @@
       }
     }
     if (missing.length && (loaded.length || submitting)) {
-      problems.push(text("missing", { n: missing.length, c: missing.slice(0, 5).join(T.sep || ", ") }));
+      problems.push(text(missing.length === 1 ? "missing1" : "missing", { n: missing.length, c: missing.slice(0, 5).join(T.sep || ", ") }));
     }
-    if (unexpected.length) { problems.push(text("unexpected", { n: unexpected.length, c: unexpected.slice(0, 5).join(T.sep || ", ") })); }
+    if (unexpected.length) {
+      problems.push(text(unexpected.length === 1 ? "unexpected1" : "unexpected", { n: unexpected.length, c: unexpected.slice(0, 5).join(T.sep || ", ") }));
+    }
     var warning = form.querySelector(".check-warning");
     var note = form.elements.note;
     warning.textContent = "";

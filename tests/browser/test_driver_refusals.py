@@ -184,3 +184,19 @@ def test_a_queued_pickup_refused_once_sent_comes_back_beside_its_field(browser, 
     assert len(sent) == 1 and "核定载重" in form.locator("p.error").inner_text()
     assert _stop_facts(live_server, stop_id)["status"] is BookingStatus.SCHEDULED
     page.context.close()
+
+
+def test_one_missing_and_one_stray_code_are_said_in_the_singular(browser, live_server):
+    """In English the page's own check said "1 expected codes not loaded"."""
+    page, stop_id = _current_stop(browser, live_server)
+    page.goto("/lang/en")
+    page.goto("/driver/")
+    facts = _stop_facts(live_server, stop_id)
+    form = page.locator(f"form.pickup[data-stop='{stop_id}']")
+    *loaded, left = facts["codes"]
+    form.locator("textarea[name=codes]").fill("\n".join([*loaded, "STRAY"]))
+    form.locator("input[name=mass_kg]").fill(str(round(facts["booked"])))
+    said = form.locator(".check-warning").inner_text()
+    assert f"1 expected code not loaded: {left}." in said, said
+    assert "1 code not on the booking: STRAY." in said, said
+    page.context.close()

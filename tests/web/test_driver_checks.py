@@ -97,8 +97,8 @@ def test_missing_and_unexpected_codes_are_named_and_need_a_note(client, auth, wo
     refused = send(client, stop, "pickup", {"mass_kg": "2700", "codes": f"{first}\n{stranger}"})
     assert refused.status_code == 422 and refused.json["field"] == "note"
     message = refused.json["message"]
-    assert f"1 expected codes not loaded: {second}" in message
-    assert f"1 codes not on the booking: {stranger}" in message
+    assert f"1 expected code not loaded: {second}" in message
+    assert f"1 code not on the booking: {stranger}" in message
     page = client.post(  # without the script: the page names them beside the note
         f"/driver/stops/{stop.id}/pickup",
         data={"mass_kg": "2700", "codes": first, "csrf_token": csrf_token(client, "/driver/")},

@@ -77,7 +77,9 @@ def require_note(found: Differences, booked_kg: Decimal, mass_kg: Decimal, note:
     if found.missing:
         parts.append(
             str(
-                _l(
+                _l("1 expected code not loaded: %(c)s.", c=_listed(found.missing))
+                if len(found.missing) == 1
+                else _l(
                     "%(n)s expected codes not loaded: %(c)s.",
                     n=len(found.missing),
                     c=_listed(found.missing),
@@ -87,7 +89,9 @@ def require_note(found: Differences, booked_kg: Decimal, mass_kg: Decimal, note:
     if found.unexpected:
         parts.append(
             str(
-                _l(
+                _l("1 code not on the booking: %(c)s.", c=_listed(found.unexpected))
+                if len(found.unexpected) == 1
+                else _l(
                     "%(n)s codes not on the booking: %(c)s.",
                     n=len(found.unexpected),
                     c=_listed(found.unexpected),
