@@ -6,9 +6,10 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingEvent
+from lithloop.services.dispatch import live_ops
 from tests import worlds
 from tests.conftest import submit
-from tests.route_world import book, lot, make_route
+from tests.route_world import at, book, lot, make_route
 
 world = worlds.published_route
 
@@ -50,3 +51,36 @@ def test_arriving_at_a_place_arrives_at_the_next_bookings_there(client, auth, wo
     assert arrivals(there) == [] and arrivals(again) == []  # another place, or a later visit
     assert submit(client, f"/driver/stops/{second.id}/arrive", {}, page=page).status_code == 409
     assert len(arrivals(here[1])) == 1
+
+
+def test_the_bookings_after_the_first_at_a_place_are_planned_at_the_trucks_arrival_there(
+    client, auth, world, frozen_clock
+):
+    """One arrival at the place is recorded for all its bookings, so the dispatcher's drift
+    of each is against the truck's planned arrival there, not the start of its loading
+    (which read as arriving early)."""
+    dealer, dispatcher, today = world["dealer"], world["dispatcher"], world["today"]
+    b1, b2, _ = (db.session.get(Booking, i) for i in world["bookings"])
+    here = [book(dealer, b1.site, [lot()], dispatcher) for _ in range(2)]
+    there = book(dealer, b2.site, [lot()], dispatcher)
+    route = make_route(
+        world["trucks"][1],
+        [
+            ("start", None, "07:30"),
+            ("pickup", here[0], "09:00"),
+            ("pickup", here[1], "09:18"),
+            ("pickup", there, "10:00"),
+            ("end", None, "12:00"),
+        ],
+        day=today,
+        by=dispatcher,
+    )
+    first, second, third = (s for s in route.stops if s.kind == "pickup")
+    frozen_clock(at(today, "09:02"))
+    auth.login(world["other_driver"].email)
+    submit(client, f"/driver/stops/{first.id}/arrive", {}, page="/driver/")
+    states = live_ops.stop_states(route.plan)
+    assert states[second.id].planned == first.arrival and states[second.id].drift_s == 120
+    assert states[first.id].drift_s == 120 and states[third.id].planned == third.arrival
+    frozen_clock(at(today, "10:20"))  # no news at the next place: late from its own arrival
+    assert live_ops.stop_states(route.plan)[third.id].drift_s == 20 * 60

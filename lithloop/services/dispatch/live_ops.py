@@ -79,6 +79,21 @@ class _News:
     note: str
 
 
+def place_arrival(stop: PlanStop) -> datetime:
+    """When the truck is planned to arrive at a pickup's place: a booking right after others
+    at the same place (one arrival there, as the driver records it) has the first one's;
+    its own `arrival` is when its loading starts."""
+    first, before = stop, [s for s in stop.route.stops if s.seq < stop.seq]
+    site = stop.booking.site if stop.booking else None
+    for prev in reversed(before):
+        if site is None or prev.booking is None:
+            break
+        if (prev.booking.site.lat, prev.booking.site.lon) != (site.lat, site.lon):
+            break
+        first = prev
+    return first.arrival
+
+
 def _state(stop: PlanStop, events: list[BookingEvent], now: datetime) -> StopState:
     arrived = next((e for e in events if e.note.startswith(ARRIVED)), None)
     published = stop.route.plan.published_at  # a re-plan may bring a failed stop back
@@ -87,9 +102,9 @@ def _state(stop: PlanStop, events: list[BookingEvent], now: datetime) -> StopSta
         for e in events
         if e.note.startswith(EXCEPTION) and (published is None or e.at >= published)
     ]
-    actual = arrived.at if arrived else None
-    drift = int((actual - stop.arrival).total_seconds()) if actual else None
-    base = {"stop_id": stop.id, "planned": stop.arrival, "actual": actual, "drift_s": drift}
+    actual, planned = (arrived.at if arrived else None), place_arrival(stop)
+    drift = int((actual - planned).total_seconds()) if actual else None
+    base = {"stop_id": stop.id, "planned": planned, "actual": actual, "drift_s": drift}
     booking = stop.booking
     if booking is not None and booking.status is BookingStatus.CANCELLED:
         return StopState(state="cancelled", at=booking.events[-1].at, **base)
@@ -103,8 +118,8 @@ def _state(stop: PlanStop, events: list[BookingEvent], now: datetime) -> StopSta
         )
     if arrived:
         return StopState(state="arrived", at=arrived.at, **base)
-    if stop.kind in ("pickup", "delivery") and now > stop.arrival + LATE_AFTER:
-        base["drift_s"] = int((now - stop.arrival).total_seconds())
+    if stop.kind in ("pickup", "delivery") and now > planned + LATE_AFTER:
+        base["drift_s"] = int((now - planned).total_seconds())
         return StopState(state="late", at=None, **base)
     return StopState(state="planned", at=None, **base)
 
