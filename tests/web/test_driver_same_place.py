@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingEvent
-from lithloop.services.dispatch import live_ops
+from lithloop.models import Booking, BookingEvent, PlanStatus
+from lithloop.services.dispatch import live_ops, publish_preview, publishing
 from tests import worlds
 from tests.conftest import submit
 from tests.route_world import at, book, lot, make_route
@@ -84,3 +84,25 @@ def test_the_bookings_after_the_first_at_a_place_are_planned_at_the_trucks_arriv
     assert states[first.id].drift_s == 120 and states[third.id].planned == third.arrival
     frozen_clock(at(today, "10:20"))  # no news at the next place: late from its own arrival
     assert live_ops.stop_states(route.plan)[third.id].drift_s == 20 * 60
+
+
+def test_the_owners_of_bookings_at_one_place_are_told_the_trucks_arrival_there(app, world):
+    """Publishing told the second booking at a place its loading's start (09:18) as the
+    truck's expected arrival, though the truck is there from 09:00."""
+    dealer, dispatcher = world["dealer"], world["dispatcher"]
+    b1, _, _ = (db.session.get(Booking, i) for i in world["bookings"])
+    here = [book(dealer, b1.site, [lot()], dispatcher) for _ in range(2)]
+    day = db.session.get(Booking, here[0]).pickup_date
+    route = make_route(
+        world["trucks"][1],
+        [("start", None, "07:30"), ("pickup", here[0], "09:00"), ("pickup", here[1], "09:18")],
+        day=day,
+        status=PlanStatus.DRAFT,
+        by=dispatcher,
+    )
+    shown = publish_preview.preview(route.plan).scheduled
+    assert [x["arrival"] for x in shown] == [at(day, "09:00")] * 2
+    publishing.publish_plan(dispatcher, route.plan_id, allow_unmanned=True)
+    second = db.session.get(Booking, here[1])
+    assert second.eta_start == at(day, "08:30") and second.eta_end == at(day, "09:30")
+    assert second.events[-1].detail["eta"] == "09:00"

@@ -22,6 +22,7 @@ from lithloop.models import (
 )
 from lithloop.services.dispatch import publish_refusals
 from lithloop.services.dispatch.day_work import shipped_on_trucks
+from lithloop.services.dispatch.live_ops import place_arrival
 from lithloop.services.market import order_letters
 
 ETA_HALF_WINDOW = timedelta(minutes=30)
@@ -32,7 +33,7 @@ def already_told(booking: Booking, stop: PlanStop, truck_id: int, told_truck: di
     publishing the stop tells them nothing new, so no notice is sent."""
     return (
         booking.status is not BookingStatus.REQUESTED
-        and booking.eta_start == stop.arrival - ETA_HALF_WINDOW
+        and booking.eta_start == place_arrival(stop) - ETA_HALF_WINDOW
         and told_truck.get(booking.id) == truck_id
     )
 

@@ -12,6 +12,7 @@ from lithloop.extensions import db
 from lithloop.models import BookingStatus, Plan, PlanRoute, PlanStatus, User
 from lithloop.services.dispatch import publish_notices, roster
 from lithloop.services.dispatch.left_out import proposed_days
+from lithloop.services.dispatch.live_ops import place_arrival
 
 
 @dataclass
@@ -55,7 +56,7 @@ def preview(plan: Plan) -> Preview:
                     out.not_told += 1  # as publishing does: nothing new to tell
                     continue
                 out.scheduled.append(
-                    {"booking": booking, "plate": route.truck.plate, "arrival": stop.arrival}
+                    {"booking": booking, "plate": route.truck.plate, "arrival": place_arrival(stop)}
                 )
             elif stop.order is not None and (
                 stop.done_at is not None

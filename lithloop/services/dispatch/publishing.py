@@ -34,6 +34,7 @@ from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
 from lithloop.services.dispatch import left_deliveries, left_out, publish_refusals, roster
 from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.live_ops import place_arrival
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.dispatch.publish_notices import (
     ETA_HALF_WINDOW,
@@ -196,9 +197,10 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
                 _move_day(booking, plan.plan_date, user)
             again = booking.status is not BookingStatus.REQUESTED
             unchanged = not moved and already_told(booking, stop, route.truck_id, told_truck)
-            booking.eta_start = stop.arrival - ETA_HALF_WINDOW
-            booking.eta_end = stop.arrival + ETA_HALF_WINDOW
-            eta = clock.local(stop.arrival).strftime("%H:%M")
+            arrival = place_arrival(stop)  # at its place: one arrival for its bookings
+            booking.eta_start = arrival - ETA_HALF_WINDOW
+            booking.eta_end = arrival + ETA_HALF_WINDOW
+            eta = clock.local(arrival).strftime("%H:%M")
             detail = event_details.scheduled(route.truck.plate, eta, again=again)
             # the same day and arrival as the owner was told: nothing new to tell them
             record_status(
