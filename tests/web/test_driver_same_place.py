@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingEvent, PlanStatus
+from lithloop.models import Booking, BookingEvent, PlanRoute, PlanStatus
 from lithloop.services.dispatch import live_ops, publish_preview, publishing
 from tests import worlds
 from tests.conftest import submit
@@ -106,3 +106,14 @@ def test_the_owners_of_bookings_at_one_place_are_told_the_trucks_arrival_there(a
     second = db.session.get(Booking, here[1])
     assert second.eta_start == at(day, "08:30") and second.eta_end == at(day, "09:30")
     assert second.events[-1].detail["eta"] == "09:00"
+
+
+def test_a_folded_stop_names_its_booking(client, auth, world):
+    """Three folded stops at one site read the same but for their times: each names its
+    booking, as a delivery's names its order."""
+    auth.login(world["driver"].email)
+    page = client.get("/driver/").get_data(as_text=True)
+    for stop in db.session.get(PlanRoute, world["route_id"]).stops:
+        if stop.kind == "pickup":
+            head = page.split(f'id="stop-{stop.id}"')[1].split("</summary>")[0]
+            assert f'<span class="nowrap">#{stop.booking_id}</span>' in head, head
