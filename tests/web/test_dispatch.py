@@ -408,9 +408,14 @@ def test_a_move_to_a_position_there_is_not_names_the_positions_there_are(
         page=f"/dispatch/plans/{plan.id}",
         follow_redirects=True,
     )
-    form = response.get_data(as_text=True).split('id="move"')[1].split("</form>")[0]
-    refused = form.split('id="move-err">')[1].split("</p>")[0]
+    page = response.get_data(as_text=True)
+    form = page.split('id="move"')[1].split("</form>")[0]
+    # beside the position it is about, the field marked, not above the form nor at the top
+    field = form.split('<label for="position">')[1]
+    refused = field.split('id="position-err">')[1].split("</p>")[0]
     assert re.fullmatch(r"请选择 1 到 \d 之间的位置。", refused), refused
+    assert 'aria-invalid="true" aria-describedby="position-err"' in field
+    assert 'id="move-err"' not in form and 'class="flash move-refused' not in page
     db.session.expire_all()
     plan = db.session.get(Plan, plan.id)
     assert {r.truck_id: [s.booking_id for s in r.stops] for r in plan.routes} == before

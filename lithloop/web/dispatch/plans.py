@@ -62,6 +62,7 @@ MOVE_FIELDS = ("booking_id", "truck_id", "position")
 # The flash category of a refused move's reason: the plan page shows it in the move form
 # (the layout's messages at the top leave it out).
 MOVE_REFUSED = "move-refused"
+MOVE_POSITION_REFUSED = "move-refused-position"  # beside the position field
 
 
 def _digits(raw: str | None) -> int | None:
@@ -87,8 +88,10 @@ def move(plan_id: int):
     except ServiceError as exc:
         if exc.status == 404 and exc.field is None:
             raise
-        # shown inside the move form, where the page lands (#move), not at the page's top
-        flash(str(exc.message), MOVE_REFUSED)
+        # shown inside the move form, where the page lands (#move), not at the page's top;
+        # a position there is not, beside the position (a breaking move is the whole move's)
+        beside = exc.field == "position" and exc.code == Invalid.code
+        flash(str(exc.message), MOVE_POSITION_REFUSED if beside else MOVE_REFUSED)
         typed = {name: _digits(request.form.get(name)) for name in MOVE_FIELDS}
         asked = {name: value for name, value in typed.items() if value is not None}
         return redirect(url_for("dispatch.plan", plan_id=plan_id, **asked) + "#move")
