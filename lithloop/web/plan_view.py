@@ -79,18 +79,17 @@ def plan_map(plan: Plan, park: Site, only=None) -> dict:
     canvas = fit_canvas(points, width=480)  # phone-sized: marks and labels stay legible
     routes = []
     for i, route in enumerate(drawn):
-        path, labels, n = [], [], 0
+        path, labels = [], []
         for stop in route.stops:
             site = _site_of(stop, park)
             x, y = canvas.xy(site.lat, site.lon)
             path.append(f"{x},{y}")
             if stop.booking or stop.order_id:
-                n += 1
                 labels.append(
                     {
                         "x": x,
                         "y": y,
-                        "n": n,
+                        "n": stop.seq,  # the stop's number in the timeline and on the phone
                         "name": site.name,
                         "booking": stop.booking_id,
                         "order": stop.order_id,
@@ -155,6 +154,7 @@ def plan_geo(plan: Plan, park: Site) -> dict:
                 "lat": _site_of(s, park).lat,
                 "lon": _site_of(s, park).lon,
                 "name": _site_of(s, park).name,
+                "n": s.seq,
             }
             for s in route.stops
             if s.booking or s.order_id

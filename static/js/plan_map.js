@@ -70,8 +70,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var stops = [];
   geo.routes.forEach(function (route) {
     L.polyline(route.points, { color: route.colour, weight: 4 }).bindTooltip(asText(route.plate)).addTo(map);
-    route.stops.forEach(function (stop, i) {
-      stops.push({ lat: stop.lat, lon: stop.lon, colour: route.colour, text: route.plate + " " + (i + 1) + ". " + stop.name, short: (i + 1) + ". " + stop.name });
+    route.stops.forEach(function (stop) {
+      // numbered as in the timeline and on the driver's phone (an unloading counts)
+      stops.push({ lat: stop.lat, lon: stop.lon, colour: route.colour, text: route.plate + " " + stop.n + ". " + stop.name, short: stop.n + ". " + stop.name });
     });
   });
   var marks = L.layerGroup().addTo(map);
