@@ -47,11 +47,12 @@ class Geocoder(Protocol):
 
     name: str
 
-    def geocode(self, address: str) -> GeocodeResult | None:
-        """The best match for an address, or None."""
+    def geocode(self, address: str, chinese: bool | None = None) -> GeocodeResult | None:
+        """The best match for an address, or None (its label in Chinese or English when the
+        geocoder knows both: `chinese`, else the address's own script)."""
 
-    def suggest(self, address: str, limit: int = 5) -> tuple[str, ...]:
-        """Names close to an address that did not match (may be empty)."""
+    def suggest(self, address: str, limit: int = 5, chinese: bool | None = None) -> tuple[str, ...]:
+        """Names close to an address that did not match (may be empty), named as geocode's."""
 
 
 _REGISTRY: dict[str, Callable[..., Geocoder]] = {}
@@ -120,6 +121,11 @@ def _window_ratio(name: str, text: str) -> float:
     )
 
 
+def _name(place: Place, text: str, chinese: bool | None) -> str:
+    """The place's Chinese or English name: as asked, else in the script of the text typed."""
+    return place.name_zh if (_is_cjk(text) if chinese is None else chinese) else place.name_en
+
+
 @register("gazetteer")
 class GazetteerGeocoder:
     """Offline: finds one of the region's places named in the address (Chinese or English)."""
@@ -142,17 +148,16 @@ class GazetteerGeocoder:
                 best = max(best or (0, 0, 0), (rank, -m.start(), len(en)))
         return best
 
-    def geocode(self, address: str) -> GeocodeResult | None:
+    def geocode(self, address: str, chinese: bool | None = None) -> GeocodeResult | None:
         """The most specific place named in the address, or None."""
         text = _fold(address or "")
         scored = [(k, -i, p) for i, p in enumerate(self.places) if (k := self._score(p, text))]
         if not text or not scored:
             return None
         place = max(scored, key=lambda s: s[:2])[2]
-        label = place.name_zh if _is_cjk(text) else place.name_en
-        return GeocodeResult(place.lat, place.lon, label, "place", self.name)
+        return GeocodeResult(place.lat, place.lon, _name(place, text, chinese), "place", self.name)
 
-    def suggest(self, address: str, limit: int = 5) -> tuple[str, ...]:
+    def suggest(self, address: str, limit: int = 5, chinese: bool | None = None) -> tuple[str, ...]:
         """Place names closest to the address, best first (ratio ≥ 0.5 on the best window)."""
         text = _fold(address or "")
         if not text:
@@ -162,7 +167,7 @@ class GazetteerGeocoder:
             names = _zh_names(place) + _en_names(place)
             ratio = max(_window_ratio(n, text) for n in names)
             if ratio >= 0.5:
-                ranked.append((ratio, place.name_zh if _is_cjk(text) else place.name_en))
+                ranked.append((ratio, _name(place, text, chinese)))
         ranked.sort(key=lambda r: -r[0])
         return tuple(dict.fromkeys(label for _, label in ranked))[:limit]
 
@@ -245,8 +250,9 @@ class NominatimGeocoder:
         self._lock = threading.Lock()
         self.requests = 0  # requests sent (cache misses), for monitoring and tests
 
-    def geocode(self, address: str) -> GeocodeResult | None:
-        """The first Nominatim hit, or None; GeocodingUnavailable on network/service errors."""
+    def geocode(self, address: str, chinese: bool | None = None) -> GeocodeResult | None:
+        """The first Nominatim hit, or None; GeocodingUnavailable on network/service errors.
+        The label is Nominatim's own (in its configured language), whatever `chinese` says."""
         from geopy.exc import GeopyError
 
         key = _fold(address or "")
@@ -278,6 +284,6 @@ class NominatimGeocoder:
                 self._cache.popitem(last=False)
         return result
 
-    def suggest(self, address: str, limit: int = 5) -> tuple[str, ...]:
+    def suggest(self, address: str, limit: int = 5, chinese: bool | None = None) -> tuple[str, ...]:
         """Nominatim gives no suggestions: always empty."""
         return ()

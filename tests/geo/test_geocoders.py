@@ -35,10 +35,10 @@ def test_register_a_custom_geocoder():
         def __init__(self, lat=1.0):
             self.lat = lat
 
-        def geocode(self, address):
+        def geocode(self, address, chinese=None):
             return GeocodeResult(self.lat, 2.0, address, "area", self.name)
 
-        def suggest(self, address, limit=5):
+        def suggest(self, address, limit=5, chinese=None):
             return ()
 
     assert get_geocoder("fixed-test", lat=3.0).geocode("x").lat == 3.0

@@ -58,6 +58,32 @@ def test_the_suggested_names_are_listed_in_the_pages_language(client, dealer):
     assert "\u3001" not in told and ", " in told, told
 
 
+def test_suggestions_on_a_chinese_page_name_the_places_in_chinese(client, dealer):
+    """A Latin-letter address on a Chinese page was answered with English place names."""
+    response = submit(
+        client, "/sites/new", {**FORM, "city": "", "address": "Suifenhei Road 1", "locate": "1"}
+    )
+    told = response.get_data(as_text=True).split('id="address-err">')[1].split("</p>")[0]
+    assert "\u7ee5\u82ac\u6cb3" in told and "Suifenhe" not in told, told  # 绥芬河
+
+
+def test_suggestions_on_an_english_page_name_the_places_in_english(client, dealer):
+    client.get("/lang/en")
+    response = submit(
+        client, "/sites/new", {**FORM, "city": "", "address": "\u7ee5\u82ac\u6cb2", "locate": "1"}
+    )
+    told = response.get_data(as_text=True).split('id="address-err">')[1].split("</p>")[0]
+    assert "Suifenhe" in told and "\u7ee5\u82ac\u6cb3" not in told, told
+
+
+def test_the_place_found_is_named_in_the_pages_language(client, dealer):
+    response = submit(
+        client, "/sites/new", {**FORM, "city": "Hailin", "address": "Chang'an St 5", "locate": "1"}
+    )
+    found = response.get_data(as_text=True).split("\u5df2\u627e\u5230")[1].split("</p>")[0]
+    assert "\u6d77\u6797" in found and "Hailin" not in found, found  # 海林
+
+
 def test_api_geocodes_a_site_without_coordinates(client, dealer):
     response = client.post(
         "/api/v1/sites/",

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop.geo.geocoders import Geocoder, GeocodeResult, GeocodingUnavailable, get_geocoder
-from lithloop.i18n import listed
+from lithloop.i18n import current_language, listed
 from lithloop.services.errors import Invalid, ServiceError
 
 _CACHE_KEY = "lithloop.geocoder"
@@ -50,8 +50,9 @@ def locate(address: str) -> GeocodeResult:
             field="address",
         )
     coder = geocoder()
+    chinese = current_language() == "zh_CN"  # place names in the reader's language
     try:
-        result = coder.geocode(address)
+        result = coder.geocode(address, chinese=chinese)
     except GeocodingUnavailable as exc:
         raise GeocoderDown(
             _l(
@@ -60,7 +61,8 @@ def locate(address: str) -> GeocodeResult:
             field="address",
         ) from exc
     if result is None:
-        suggestions = listed(list(coder.suggest(address)))  # "a, b" in English, "a、b" in Chinese
+        # "a, b" in English, "a、b" in Chinese
+        suggestions = listed(list(coder.suggest(address, chinese=chinese)))
         raise Invalid(
             _l("No place found for this address. Did you mean: %(s)s?", s=suggestions),
             field="address",
