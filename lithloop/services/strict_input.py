@@ -46,6 +46,18 @@ FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2199, 12, 31)
 MAX_MONEY_FEN = 10**13
 
 
+def _grouped(number) -> str:
+    """A bound as people read it: digits grouped by thousands (100000 -> 100,000)."""
+    if isinstance(number, int):
+        return f"{number:,}"
+    return f"{number:,f}" if isinstance(number, Decimal) else str(number)
+
+
+def _bounds(minimum, maximum) -> dict[str, str]:
+    """The lo and hi of a range message, grouped."""
+    return {"lo": _grouped(minimum), "hi": _grouped(maximum)}
+
+
 def _clean(raw) -> str:
     return "" if raw is None else str(raw).strip()
 
@@ -55,14 +67,16 @@ def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -
     text = _clean(raw)
     if LONG_INT_RE.fullmatch(text):  # digits, only too many: out of range, not garbled
         raise Invalid(
-            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+            _l("Enter a number between %(lo)s and %(hi)s.", **_bounds(minimum, maximum)),
+            field=field,
         )
     if not INT_RE.fullmatch(text):
         raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
     value = int(text)
     if not minimum <= value <= maximum:
         raise Invalid(
-            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+            _l("Enter a number between %(lo)s and %(hi)s.", **_bounds(minimum, maximum)),
+            field=field,
         )
     return value
 
@@ -89,7 +103,8 @@ def strict_decimal(
     bounded = minimum is not None and maximum is not None
     if bounded and LONG_DECIMAL_RE.fullmatch(text):  # a number, only too long: out of range
         raise Invalid(
-            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+            _l("Enter a number between %(lo)s and %(hi)s.", **_bounds(minimum, maximum)),
+            field=field,
         )
     if not DECIMAL_RE.fullmatch(text):
         raise Invalid(
@@ -98,7 +113,8 @@ def strict_decimal(
     value = Decimal(text)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise Invalid(
-            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+            _l("Enter a number between %(lo)s and %(hi)s.", **_bounds(minimum, maximum)),
+            field=field,
         )
     return value
 
@@ -170,7 +186,8 @@ def _check_range(value: Decimal, field: str, minimum, maximum, too_large) -> Non
         )
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise Invalid(
-            _l("Enter a number between %(lo)s and %(hi)s.", lo=minimum, hi=maximum), field=field
+            _l("Enter a number between %(lo)s and %(hi)s.", **_bounds(minimum, maximum)),
+            field=field,
         )
 
 

@@ -94,7 +94,7 @@ def test_a_whole_number_of_too_many_digits_is_out_of_range_not_garbled():
         with force_locale("en"), pytest.raises(Invalid) as refused:
             strict_int(typed, "n", minimum=1, maximum=1000)
         with force_locale("en"):
-            assert str(refused.value.message) == "Enter a number between 1 and 1000."
+            assert str(refused.value.message) == "Enter a number between 1 and 1,000."
 
 
 def test_a_decimal_of_too_many_digits_is_out_of_range_not_garbled():
@@ -211,3 +211,16 @@ def test_a_line_break_sent_as_two_characters_counts_as_one():
     """A textarea sends CRLF: a note within the field's maxlength is not refused for it."""
     assert limited_text("ab\r\ncd", "note", 5) == "ab\ncd"
     assert limited_text(None, "note", 5) == ""
+
+
+def test_a_range_names_its_bounds_with_digits_grouped():
+    """The cycle count's bound read "between 0 and 100000" beside bounds such as
+    "9,999,999" on the same test form."""
+    with force_locale("en"), pytest.raises(Invalid) as refused:
+        strict_int("100001", "cycle_count", maximum=100_000)
+    with force_locale("en"):
+        assert str(refused.value.message) == "Enter a number between 0 and 100,000."
+    with force_locale("en"), pytest.raises(Invalid) as refused:
+        strict_decimal("20000.5", "kwh", minimum=0, maximum=Decimal("10000"))
+    with force_locale("en"):
+        assert str(refused.value.message) == "Enter a number between 0 and 10,000."
