@@ -176,3 +176,24 @@ def log_in(page, email: str) -> None:
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert "/login" not in page.url, f"login failed for {email}"
+
+
+_buyers = iter(range(1, 10_000))
+
+
+def register_buyer(page, tag: str) -> None:
+    """A new buyer organisation through the registration form (buyers start at once), logged
+    in: its cart and unpaid orders are its own, so no other test's limits are touched."""
+    n = next(_buyers)
+    page.goto("/register")
+    page.select_option("#kind", "buyer")
+    page.fill("#organisation", f"北疆储能系统集成有限公司{tag}{n}")
+    page.fill("#city", "牡丹江")
+    page.fill("#phone", "13904530000")
+    page.fill("#name", "李娜")
+    page.fill("#email", f"{tag}-{n}@example.cn")
+    page.fill("#password", DEMO_PASSWORD)
+    page.fill("#confirm", DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/register" not in page.url and "/login" not in page.url, page.url

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.browser.card_entry import order_to_pay
-from tests.browser.conftest import log_in, new_page
+from tests.browser.conftest import new_page, register_buyer
 
 #: The widths (px) at which a "yyyy-mm-dd hh:mm" in the order's first paragraph under its
 #: heading takes more than one line box, the paragraph narrowed from 360 to 160 px (wherever
@@ -34,7 +34,7 @@ DATE_LINES = """() => {
 
 def test_the_orders_date_is_not_broken_across_lines_on_a_phone(browser, live_server):
     page = new_page(browser, live_server.url, phone=True, lang="zh_CN")
-    log_in(page, "buyer@demo.lithloop")
+    register_buyer(page, "order-date")
     order_id = order_to_pay(page)
     page.goto(f"/market/orders/{order_id}")
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", page.inner_text("h1 + p"))
