@@ -164,6 +164,24 @@ def test_second_life_pack_adds_its_margin_over_scrap(world):
     assert settled.total_fen == scrap.total_fen + decision.total_fen
 
 
+def test_the_ungraded_packs_are_listed_in_the_readers_language(world):
+    """The codes were joined with ", " on Chinese pages too, whose list mark is "\u3001"."""
+    from flask_babel import force_locale
+
+    booking = booked(world)
+    receive(world, booking, "590")
+    packs = [
+        make_pack(world["plant"], PackState.RECEIVED, booking=booking, lot=booking.lots[0])
+        for _ in range(2)
+    ]
+    with pytest.raises(Conflict) as caught:
+        settlement_service.settle(world["plant"], booking.id)
+    with force_locale("zh_CN"):
+        assert f"{packs[0].code}\u3001{packs[1].code}" in str(caught.value.message)
+    with force_locale("en"):
+        assert f"{packs[0].code}, {packs[1].code}" in str(caught.value.message)
+
+
 def test_settle_twice_and_before_receipt_are_conflicts(world):
     booking = booked(world)
     with pytest.raises(Conflict) as caught:

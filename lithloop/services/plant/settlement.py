@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels, letters, pricing
 from lithloop.extensions import db
-from lithloop.i18n import money
+from lithloop.i18n import listed, money
 from lithloop.models import Booking, BookingStatus, Grade, Intake, Pack, Settlement, User
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking.prices import get_version, snapshot_of
@@ -180,7 +180,7 @@ def _lines_of(booking: Booking, intake: Intake) -> tuple[pricing.IndexSnapshot, 
     ungraded = [p.code for p in packs if p.grade is None]
     if ungraded:
         raise Conflict(
-            _l("Grade every pack first: %(codes)s.", codes=", ".join(ungraded[:5])),
+            _l("Grade every pack first: %(codes)s.", codes=listed(ungraded[:5])),
             code=Code.UNGRADED,
         )
     index = snapshot_of(get_version(booking.quote_index_version))
