@@ -508,6 +508,30 @@ def test_unknown_codes_are_accepted_with_a_warning(client, auth, world):
     assert code in panel and 'class="warning"' in panel
 
 
+def test_unknown_codes_are_listed_with_the_readers_list_mark(client, auth, world):
+    """Two codes no register knows were joined with ", " on the Chinese form too."""
+    from datetime import date
+
+    from lithloop.batteries import make_park_code
+
+    codes = [
+        make_park_code(n, chemistry_letter="B", product_type="P", produced=date(2019, 5, 4))
+        for n in (8, 9)
+    ]
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        "lots-0-chemistry": "LFP",
+        "lots-0-form": "pack",
+        "lots-0-count": "2",
+        "lots-0-mass_kg": "900",
+        "lots-0-condition": "intact",
+        "lots-0-codes": "\n".join(codes),
+    }
+    panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
+    assert f"{codes[0]}\u3001{codes[1]}" in panel, panel
+
+
 def test_the_booking_form_marks_days_of_a_year_without_a_holiday_calendar(
     client, auth, world, frozen_clock
 ):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, pricing
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import BusPack, Site, User
 from lithloop.services.booking.distances import distance_from_park_km
 from lithloop.services.booking.draft import BookingDraft
@@ -94,7 +95,7 @@ def unknown_code_warnings(draft: BookingDraft) -> list[str]:
                 "%(n)s codes are not in any fleet register on lithloop (%(codes)s); "
                 "they are accepted and checked at intake.",
                 n=len(unknown),
-                codes=", ".join(unknown[:5]) + ("…" if len(unknown) > 5 else ""),
+                codes=str(listed(unknown[:5])) + ("…" if len(unknown) > 5 else ""),
             )
         )
     ]
