@@ -159,6 +159,17 @@ def test_existing_code_is_a_conflict_on_the_page(client, auth, world):
     assert row_counts() == before
 
 
+def test_existing_codes_are_listed_with_the_readers_list_mark(client, auth, world):
+    """Codes already registered were joined with ", " on the Chinese page too."""
+    auth.login(world["operator"].email)
+    for code in world["codes"][:2]:
+        db.session.add(Pack(code=code, chemistry="LFP", mass_kg=100))
+    db.session.commit()
+    first, second = sorted(world["codes"][:2])
+    body = receive(client, world, form_of(world)).get_data(as_text=True)
+    assert f"{first}\u3001{second}" in body, body
+
+
 def test_the_insulation_result_is_asked_not_assumed(client, auth, world):
     login(client, auth, world)
     receive(client, world, form_of(world))

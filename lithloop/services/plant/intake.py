@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from lithloop import clock
 from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import (
     Booking,
     BookingStatus,
@@ -191,7 +192,7 @@ def _refuse_existing(codes: list[str]) -> None:
     existing = sorted(db.session.scalars(sa.select(Pack.code).where(Pack.code.in_(codes))))
     if existing:
         raise Conflict(
-            _l("Already registered as packs: %(codes)s.", codes=", ".join(existing[:10])),
+            _l("Already registered as packs: %(codes)s.", codes=listed(existing[:10])),
             code=Code.CODE_EXISTS,
         )
 
