@@ -59,6 +59,13 @@ def test_login_form_without_csrf_token_is_refused(client):
     assert client.get("/").status_code == 302  # not logged in
 
 
+def test_an_address_too_long_to_log_in_with_is_told_too_long(client):
+    """A 500-character address was told it "contains a character (such as a space)"."""
+    response = submit(client, "/login", {"email": "x" * 500 + "@a.cn", "password": PASSWORD})
+    body = response.get_data(as_text=True)
+    assert "\u8fc7\u957f" in body and "\u4f8b\u5982\u7a7a\u683c" not in body  # 过长, 例如空格
+
+
 def test_login_is_rate_limited(client, auth):
     user = make_user(make_org())
     statuses = [auth.login(user.email, "wrong-password-x").status_code for _ in range(11)]
@@ -187,6 +194,9 @@ def test_only_admins_may_approve(client, auth):
         ({"email": "not-an-email"}, "请输入有效的电子邮箱地址：缺少 @ 符号。"),
         ({"email": "li@ming"}, "@ 后面应是域名"),
         ({"email": "li ming@example.com"}, "例如空格"),
+        # too long was told as "a character such as a space" (email_validator's "too long
+        # (N characters too many)" read as a bad character)
+        ({"email": "li@" + "y" * 70 + ".cn"}, "过长"),  # a domain label over 63
         ({"password": "short1", "confirm": "short1"}, "密码至少需要 10 个字符"),
         ({"password": "1234567890123", "confirm": "1234567890123"}, "请同时使用字母和数字"),
         ({"confirm": "something-else-1"}, "两次输入的密码不一致"),

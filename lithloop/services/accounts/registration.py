@@ -43,6 +43,8 @@ def normalise_email(email: str) -> str:
 
 def _email_problem(why: str):
     """email_validator's English reason as a message in the reader's language."""
+    if "too long" in why or "so many characters" in why:  # "(251 characters too many)"
+        return _l("Enter a valid e-mail address: this one is too long (or one of its parts is).")
     if "characters" in why:  # before the @-sign checks: "invalid characters before the @-sign"
         return _l(
             "Enter a valid e-mail address: it contains a character (such as a space) that "
