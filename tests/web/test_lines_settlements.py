@@ -142,6 +142,19 @@ def test_assembly_page_builds_a_pack(client, auth, world):
     assert again.status_code == 409 and parent.code in text(again)
 
 
+def test_a_built_packs_price_names_its_index(client, auth, world):
+    """The latest builds showed the price with a bare date under it (the index version),
+    which read as the day it was priced or built."""
+    parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    form = {**assembly_form(parent), "insulation_ok": "1"}
+    assert submit(client, "/plant/assembly", form).status_code == 302
+    child = db.session.scalar(sa.select(Pack).where(Pack.refurbished.is_(True)))
+    page = text(client.get("/plant/assembly"))
+    row = page[page.rindex(f"<tr><td><code>{child.code}</code>") :].split("</tr>")[0]  # builds
+    assert f"\u6307\u6570\u7248\u672c {child.price_index_version}" in row, row  # 指数版本
+
+
 def test_a_pack_is_built_from_as_many_parents_as_its_modules_need(client, auth, world):
     """Walk finding: the README said one or two parents while assembly took three. A pack is
     built from modules of any number of graded packs of one chemistry (FACTS.md 3: module
