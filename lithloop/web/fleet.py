@@ -7,7 +7,6 @@ import os
 import re
 import secrets
 import time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import (
@@ -36,6 +35,7 @@ from lithloop.services.strict_input import int_or_default
 from lithloop.web import uploads
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
+from lithloop.web.fleet_settings import forecast_settings
 from lithloop.web.fleet_text import COLUMN_LABELS, issue_text
 from lithloop.web.query_args import page_arg
 
@@ -194,15 +194,6 @@ def sample():
     )
 
 
-def _threshold() -> Decimal:
-    raw = (request.values.get("threshold") or "").strip()
-    try:
-        value = Decimal(raw) if raw else bus_fleet.soh_threshold()
-    except InvalidOperation:
-        return bus_fleet.soh_threshold()
-    return value if value.is_finite() and 50 <= value < 100 else bus_fleet.soh_threshold()
-
-
 def _windows(site) -> list[str]:
     """Half-hour times from the depot's opening to its closing."""
     start = site.opens_at.hour * 60 + site.opens_at.minute
@@ -213,10 +204,7 @@ def _windows(site) -> list[str]:
 
 def _forecast_page(errors: dict | None = None, status: int = 200):
     today = clock.today()
-    threshold = _threshold()
-    months_ahead = int_or_default(
-        request.values.get("months"), fleet_proposals.DEFAULT_PROPOSAL_MONTHS, minimum=1, maximum=12
-    )
+    threshold, months_ahead, setting_errors = forecast_settings()
     site_id = int_or_default(request.values.get("site_id"), None, minimum=1, maximum=MAX_ID)
     months = bus_fleet.forecast(current_user, today, threshold=threshold)
     proposals = fleet_proposals.proposals(
@@ -245,6 +233,7 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
         site=fleet_proposals.depot(current_user, site_id),
         form=CsrfForm(),
         errors=errors or {},
+        setting_errors=setting_errors,
         values=request.form,
         today=today,
     ), status

@@ -425,6 +425,26 @@ def test_forecast_numbers_for_a_small_register(client, manager):
     assert f'<td>{today:%Y-%m}</td><td class="num">3</td>' in body
 
 
+@pytest.mark.parametrize(
+    ("query", "field", "said"),
+    [
+        ("threshold=120", "threshold", "50 \u81f3 99.5"),  # 至
+        ("threshold=abc", "threshold", "12.5"),
+        ("months=0", "months", "1 \u81f3 12"),
+        ("months=-1", "months", "1 \u81f3 12"),
+    ],
+)
+def test_a_forecast_setting_out_of_range_is_told_beside_its_box(
+    client, manager, query, field, said
+):
+    """A threshold of 120 % or 0 months was quietly replaced by the default, the page
+    showing 80 or 1 as if that had been typed."""
+    body = client.get(f"/fleet/forecast?{query}").get_data(as_text=True)
+    box = body[body.index(f'id="{field}"') :].split("</div>")[0]
+    assert 'aria-invalid="true"' in box and f'id="err-{field}"' in box and said in box, box
+    assert f'value="{query.split("=")[1]}"' in box  # what was typed, to correct
+
+
 def test_another_organisations_packs_are_invisible(client, auth, manager):
     other = make_org(OrgKind.BUS_COMPANY)
     other_site = make_site(other)
