@@ -707,7 +707,11 @@ def test_the_quotes_index_version_and_distance_never_break_across_lines(client, 
     booked = submit(client, "/bookings/new", form)
     page = client.get(booked.location).get_data(as_text=True)
     version = db.session.scalar(sa.select(Booking)).quote_index_version
-    assert f'(价格指数 <span class="nowrap">{version}</span>)' in page
+    # Chinese brackets around Chinese words (were "(价格指数 …)" in ASCII ones)
+    assert f'\uff08价格指数 <span class="nowrap">{version}</span>\uff09' in page
+    client.get("/lang/en")
+    page = client.get(booked.location).get_data(as_text=True)
+    assert f'(price index <span class="nowrap">{version}</span>)' in page
 
 
 def test_a_long_paste_in_the_codes_is_quoted_short_in_the_error(client, auth, world):
