@@ -256,6 +256,14 @@ def test_grading_sending_and_moving(client, auth, world):
     assert good.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "<strong>A</strong>" in page and "index" in page  # grade and the decision's index
+    assert re.search(r" \(second life net ¥[\d,.]+, scrap value ¥[\d,.]+; index [^)]+\)", page)
+    client.get("/lang/zh_CN")
+    chinese = client.get(url).get_data(as_text=True)
+    # Chinese brackets around the Chinese words (were ASCII ones, outside the translation)
+    assert re.search(
+        r"\uff08梯次利用净值 ¥[\d,.]+，废料价值 ¥[\d,.]+；指数 [^\uff09]+\uff09", chinese
+    )
+    client.get("/lang/en")
     sent = submit(client, f"{url}/send", {"to": "raw"}, page=url)
     assert sent.status_code == 302
     db.session.expire_all()
