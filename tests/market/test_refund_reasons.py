@@ -68,3 +68,18 @@ def test_the_platforms_own_refunds_give_their_reason_in_words(client):
         "back.\n" in mail.body
     )
     assert "refunded in full" not in mail.body
+
+
+def test_a_line_refund_names_its_pack_in_the_pages_brackets(client, auth):
+    """The order page's refund list put the pack's code in ASCII brackets on Chinese pages
+    ("¥100.00 (LLPP…)"), beside Chinese text written with full-width ones."""
+    buyer, order = _paid()
+    line = order.lines[0]
+    market_refunds.refund(make_admin(), order.id, line_id=line.id, amount_fen=100_00)
+    auth.login(buyer.email)
+    page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    refunds = page.split("</h2><ul>", 1)[1].split("</ul>", 1)[0]
+    assert f"\uff08{line.pack.code}\uff09" in refunds, refunds
+    client.get("/lang/en")
+    page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
+    assert f" ({line.pack.code})" in page
