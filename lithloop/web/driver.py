@@ -33,7 +33,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.idempotency import HEADER
 from lithloop.web.access import roles_required
 from lithloop.web.documents import HAZARD
-from lithloop.web.driver_page import current_stop_id, today_and_later
+from lithloop.web.driver_page import current_stop_id, not_done, today_and_later
 from lithloop.web.plan_view import plan_map
 from lithloop.web.pricing_text import form_name
 
@@ -67,6 +67,7 @@ def _page(errors: dict | None = None, status: int = 200):
         today=clock.today(),
         map_of=_map_of(park_site()),
         current=current_stop_id(today_routes, errors),
+        not_done=not_done(today_routes),
         notice={"stop": done_stop, "text": said} if done_stop and said else None,
         errors=errors or {},
         form=request.form if errors else {},

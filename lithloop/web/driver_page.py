@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from lithloop.models import BookingStatus, PlanRoute, PlanStop
-from lithloop.services.dispatch.driver_work import exceptions_of
+from lithloop.services.dispatch.driver_work import delivery_exceptions_of, exceptions_of
 
 
 def today_and_later(routes: list[PlanRoute], today: date) -> tuple[list, list]:
@@ -33,6 +33,30 @@ def _since_published(stop: PlanStop, at) -> bool:
     """News of this plan, not of an earlier one (a re-plan may bring a failed stop back)."""
     published = stop.route.plan.published_at
     return published is None or at >= published
+
+
+def not_done(routes: list[PlanRoute]) -> dict[str, int]:
+    """Today's stops left without being done: `waiting` (an exception reported, the
+    dispatcher to decide) and `changed` (the booking moved on, nothing left to do there)."""
+    tally = {"waiting": 0, "changed": 0}
+    for route in routes:
+        for stop in route.stops:
+            if stop.kind == "start" or stop.done_at is not None:
+                continue
+            if _has_exception(stop):
+                tally["waiting"] += 1
+            elif is_settled(stop):
+                tally["changed"] += 1
+    return tally
+
+
+def _has_exception(stop: PlanStop) -> bool:
+    """An exception reported at the stop since its plan was published."""
+    if stop.kind == "pickup":
+        return any(_since_published(stop, e.at) for e in exceptions_of(stop))
+    if stop.kind == "delivery":
+        return bool(delivery_exceptions_of(stop))
+    return False
 
 
 def current_stop_id(routes: list[PlanRoute], errors: dict | None = None) -> int | None:
