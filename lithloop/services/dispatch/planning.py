@@ -27,6 +27,7 @@ from lithloop.services.dispatch import (
     plan_store,
     roster,
     run_control,
+    run_progress,
     run_report,
     shipped,
     under_way,
@@ -157,11 +158,12 @@ def _plan_one_day(
         )
     )
     db.session.commit()
+    progress = run_progress.ProgressRecorder(run, run_progress.outside_cost_yuan(kept, going))
     solution = routing.solve(
         problem.problem,
         time_limit_s=seconds,
         seed=run.id,
-        on_progress=run_control.progress_recorder(run),
+        on_progress=progress,
         stop=run_control.stop_for(run, finishing),
     )
     _check(solution, [*problem.bookings, *problem.orders, *map(on_board_id, starts_of(going))])
@@ -177,6 +179,7 @@ def _plan_one_day(
         plan.solution = left_deliveries.add_left_out(
             plan.solution, [s.entry() for s in placed.stranded]
         )
+    progress.settle(plan.cost_fen, solution.cost)
     if run.finish_requested and not finishing:
         # the run's own clock, as its page shows it (the solve alone is a little shorter)
         seconds = f"{run_report.elapsed_s(run):.0f}"

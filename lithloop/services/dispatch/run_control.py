@@ -1,16 +1,15 @@
 """How a run's solve is steered and followed: its mode, its stop criterion (cancel, "finish
-now", a quick run's patience), its progress written as it goes, and the lines its log gets
-(web/dispatch/run_log tells them in words)."""
+now", a quick run's patience) and the lines its log gets (its progress: run_progress.py;
+web/dispatch/run_log tells the lines in words)."""
 
 from __future__ import annotations
 
 import logging
-import time as clock_time
 
 import sqlalchemy as sa
 from flask import current_app
 
-from lithloop import clock, routing
+from lithloop import routing
 from lithloop.extensions import db
 from lithloop.models import PlanRun
 
@@ -70,23 +69,3 @@ def stop_for(run: PlanRun, finishing: bool = False):
             cancelled, routing.NoImprovement(current_app.config["PLAN_QUICK_NO_IMPROVEMENT_S"])
         )
     return cancelled
-
-
-def progress_recorder(run: PlanRun):
-    """Writes the best cost so far and a heartbeat at most twice a second."""
-    last = [0.0]
-
-    def record(best_cost: float, elapsed: float) -> None:
-        try:
-            now = clock_time.monotonic()
-            if now - last[0] < 0.5:
-                return
-            last[0] = now
-            run.progress = [*run.progress, [round(elapsed, 2), round(best_cost, 2)]]
-            run.heartbeat_at = clock.now()
-            db.session.commit()
-        except Exception:  # never let a progress write disturb the solver
-            db.session.rollback()
-            log.exception("progress of run %s not recorded", run.id)
-
-    return record
