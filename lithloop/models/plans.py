@@ -47,7 +47,7 @@ class PlanRun(TimestampMixin, db.Model):
 
     @property
     def plan(self) -> Plan | None:
-        """The plan of the run's first day (a horizon run has one plan per day)."""
+        """The run's first plan (a horizon run has one per day with something to plan)."""
         return self.plans[0] if self.plans else None
 
 

@@ -95,3 +95,40 @@ def test_a_re_plan_of_a_day_whose_bookings_were_all_cancelled_clears_its_plan(
     cleared = db.session.get(Plan, again["plan_id"])
     assert not [s for r in cleared.routes for s in r.stops if s.booking_id]
     assert db.session.get(PlanRun, again["id"]).status is RunStatus.SUCCEEDED
+
+
+def test_a_several_day_run_skips_a_day_with_nothing_to_plan_and_says_so(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    empty, busy = open_day(1), open_day(2)
+    h = api_headers(client, day_world["dispatcher"])
+    started = client.post(
+        "/api/v1/plans/runs",
+        json={"date": empty.isoformat(), "horizon_days": 2, "time_limit_s": 2},
+        headers=h,
+    )
+    assert runner.wait(started.json["id"], timeout=120)
+    run = client.get(f"/api/v1/plans/runs/{started.json['id']}", headers=h).json
+    assert run["status"] == "succeeded", run
+    stored = list(db.session.scalars(sa.select(Plan).where(Plan.run_id == run["id"])))
+    assert [p.plan_date for p in stored] == [busy]  # no empty plan for the empty day
+    assert run["plan_id"] == stored[0].id and run["plan_ids"] == [stored[0].id]
+    assert f"{empty}: nothing to plan" in db.session.get(PlanRun, run["id"]).log
+    auth.login(day_world["dispatcher"].email)
+    client.get("/lang/en")
+    page = client.get(f"/dispatch/runs/{run['id']}").get_data(as_text=True)
+    assert f"{empty}: nothing to plan (no bookings, no deliveries): the day was skipped" in page
+    client.get("/lang/zh")
+    page = client.get(f"/dispatch/runs/{run['id']}").get_data(as_text=True)
+    assert f"{empty}：没有需要规划的内容（没有预约，也没有送货），已跳过该日" in page
+    listed = client.get(f"/dispatch/?date={empty}")
+    assert listed.status_code == 200
+    assert f"/dispatch/plans/{stored[0].id}" in listed.get_data(as_text=True)
+    assert (
+        busy.isoformat()
+        in listed.get_data(as_text=True).split(f"/dispatch/plans/{stored[0].id}")[1][:200]
+    )
+    assert client.get(f"/dispatch/?date={busy}").status_code == 200
+    assert client.get(f"/dispatch/plans/{stored[0].id}").status_code == 200

@@ -13,7 +13,8 @@ from lithloop.models import Plan, PlanRun, RunStatus
 from lithloop.services.dispatch import run_control, runs
 from tests.conftest import api_headers, submit
 from tests.factories import PlanFactory
-from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
+from tests.web.test_bookings import open_day
+from tests.web.test_dispatch import book_late, day_world  # noqa: F401 (the fixture)
 
 
 def _start(client, world, **extra):
@@ -54,7 +55,9 @@ def test_finish_now_ends_a_run_within_a_second_and_keeps_its_best_plan(
     day_world,  # noqa: F811
 ):
     """Two days of two minutes each: "finish now" during the first ends it with its best plan
-    so far, and the second day gets a short search instead of its two minutes."""
+    so far, and the second day (a booking on it) gets a short search instead of its two
+    minutes."""
+    book_late({**day_world, "day": open_day(3)}, "次日网点", (44.60, 129.60), "300")
     started, h = _start(client, day_world, time_limit_s=240, horizon_days=2)
     assert started.status_code == 202, started.json
     run_id = started.json["id"]

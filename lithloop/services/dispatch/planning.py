@@ -35,6 +35,7 @@ from lithloop.services.dispatch import (
 from lithloop.services.dispatch.day_work import (
     due_bookings,
     due_deliveries,
+    has_work,
     horizon,
     shipped_on_trucks,
 )
@@ -55,6 +56,7 @@ from lithloop.services.dispatch.run_control import (
     FINISHED_LINE,
     FINISHING_DAY_S,
     RESULT_LINE,
+    SKIPPED_LINE,
 )
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,8 @@ def require_planner(user: User) -> None:
 def solve_and_store(run: PlanRun) -> None:
     """Plan each open day of a running run (what does not fit moves to the next) and mark
     it succeeded; a cancel ends it without a plan (runs.execute_run records failures). A
-    "finish now" keeps the best plan of the day being searched; later days get a short search."""
+    "finish now" keeps the best plan of the day being searched; later days get a short search.
+    A day with nothing to plan (day_work.has_work) is skipped and said so in the log."""
     park = park_site()
     active = list(
         db.session.scalars(sa.select(Truck).where(Truck.active.is_(True)).order_by(Truck.id))
@@ -82,6 +85,10 @@ def solve_and_store(run: PlanRun) -> None:
     seconds = max(1, run.time_limit_s // len(days))
     carried: list[Booking] = []
     for day in days:
+        if not carried and not has_work(day):  # no empty plan stored for it
+            run.log = "\n".join(filter(None, [run.log, SKIPPED_LINE.format(day=day)]))
+            db.session.commit()
+            continue
         finishing = run.finish_requested
         budget = min(seconds, FINISHING_DAY_S) if finishing else seconds
         stored = _plan_one_day(run, day, park, active, carried, budget, finishing)

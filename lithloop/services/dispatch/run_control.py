@@ -25,6 +25,8 @@ DAY_LINE = (
     "{kept} routes kept as they are, {going} under way (their done stops kept)"
 )
 RESULT_LINE = "{day}: solver {status}; {left} unassigned"
+#: A day of the horizon with no bookings, no deliveries and no plan to replace: no plan stored.
+SKIPPED_LINE = "{day}: nothing to plan (no bookings, no deliveries, no plan to replace): skipped"
 FINISHED_LINE = "{day}: finished at the dispatcher's request after {seconds} s"
 #: A stop taken off a route the run keeps as it is (locked, or over): its booking or order
 #: ended since (`what`: booking | order; `status`: its stored status; the plate last).

@@ -15,6 +15,7 @@ from lithloop.services.dispatch.run_control import (
     FINISHED_LINE,
     MODE_MARK,
     RESULT_LINE,
+    SKIPPED_LINE,
     STRANDED_LINE,
 )
 from lithloop.services.dispatch.runs import QUEUED_ERROR, STALE_ERROR, UNREACHABLE_ERROR
@@ -29,6 +30,7 @@ def _pattern(line: str) -> re.Pattern:
 _DAY = _pattern(DAY_LINE)
 _RESULT = _pattern(RESULT_LINE)
 _FINISHED = _pattern(FINISHED_LINE)
+_SKIPPED = _pattern(SKIPPED_LINE)
 # the plate, last, as it is (a plate may hold a space)
 _DROPPED = re.compile(_pattern(DROPPED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
 _STRANDED = re.compile(_pattern(STRANDED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
@@ -76,6 +78,9 @@ def _line(text: str) -> str | None:
     stranded = _STRANDED.fullmatch(text)
     if stranded:
         return _stranded(stranded)
+    skipped = _SKIPPED.fullmatch(text)
+    if skipped:
+        return skipped_words(skipped["day"])
     finished = _FINISHED.fullmatch(text)
     if finished:
         return _(
@@ -83,6 +88,20 @@ def _line(text: str) -> str | None:
             **finished.groupdict(),
         )
     return None
+
+
+def skipped_days(log: str | None) -> list[str]:
+    """The days a run skipped, having nothing to plan on them (ISO dates, in order)."""
+    return [m["day"] for t in (log or "").split("\n") if (m := _SKIPPED.fullmatch(t))]
+
+
+def skipped_words(day: str) -> str:
+    """A skipped day in words."""
+    return _(
+        "%(day)s: nothing to plan (no bookings, no deliveries): the day was skipped and no "
+        "plan stored for it",
+        day=day,
+    )
 
 
 def _dropped(line: re.Match) -> str:

@@ -14,7 +14,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked, unread_day
-from lithloop.web.dispatch.run_log import run_failure, run_log
+from lithloop.web.dispatch.run_log import run_failure, run_log, skipped_days, skipped_words
 from lithloop.web.fragments import asked_by_htmx, for_htmx, page_instead
 from lithloop.web.query_args import int_value
 
@@ -115,6 +115,7 @@ def _run_context(run_id: int) -> dict:
         "run_mode": run_control.run_mode,
         "log": run_log(found.log),
         "failure": run_failure(found.error, found.id),
+        "skipped": [skipped_words(d) for d in skipped_days(found.log)],
     }
 
 
