@@ -5,7 +5,6 @@ invoice and its PDF carry the delivery line, and Stripe took exactly the total s
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
@@ -15,28 +14,10 @@ from lithloop.extensions import db
 from lithloop.models.market import Order, OrderStatus
 from tests.browser.audit import check_page
 from tests.browser.card_entry import CARD_FIELDS, type_card
-from tests.browser.conftest import DEMO_PASSWORD, new_page
+from tests.browser.conftest import new_page, register_buyer
 from tests.pdf_text import pdf_text
 
-_n = itertools.count(1)
 CITY = {"zh_CN": "海林市", "en": "Hailin"}
-
-
-def _register(page, lang: str) -> None:
-    """A new buyer organisation through the registration form (buyers start at once)."""
-    n = next(_n)
-    page.goto("/register")
-    page.select_option("#kind", "buyer")
-    page.fill("#organisation", f"储能集成商{n}{lang}")
-    page.fill("#city", "牡丹江")
-    page.fill("#phone", "13904530000")
-    page.fill("#name", "李娜")
-    page.fill("#email", f"store-walk-{n}-{lang}@example.cn")
-    page.fill("#password", DEMO_PASSWORD)
-    page.fill("#confirm", DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "/register" not in page.url and "/login" not in page.url, page.url
 
 
 def _stored(live, order_id: int) -> tuple[Order, int]:
@@ -83,7 +64,7 @@ def test_a_new_buyer_orders_for_delivery_is_declined_once_and_pays(
     page = new_page(browser, live_server.url, phone=phone, lang=lang)
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
-    _register(page, lang)
+    register_buyer(page, f"store-walk-{lang}")
     page.goto("/market/?chemistry=LFP&min_soh=60&sort=price")
     page.locator("form[action$='/cart/add'] button[type=submit]").first.click()
     page.wait_for_load_state()
