@@ -33,6 +33,7 @@ from lithloop.services.dispatch import delivery_back, live_ops, pickup_checks, r
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.left_deliveries import DELIVERABLE
 from lithloop.services.dispatch.pickup_input import TYPED_NOTE_MAX, parse_pickup
+from lithloop.services.dispatch.problem import place_of
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import order_letters
 from lithloop.services.strict_input import limited_text
@@ -139,11 +140,11 @@ def _note(booking, user: User, text: str) -> None:
 
 
 def same_place_next(stop: PlanStop) -> list[PlanStop]:
-    """The pickups right after a pickup stop on its route at the same place (its site's
-    coordinates, one location of the day's problem), still to be arrived at."""
-    place, found = (stop.booking.site.lat, stop.booking.site.lon), []
+    """The pickups right after a pickup stop on its route at the same place (`place_of`,
+    one location of the day's problem), still to be arrived at."""
+    place, found = place_of(stop), []
     for after in (s for s in stop.route.stops if s.seq > stop.seq):
-        if after.booking is None or (after.booking.site.lat, after.booking.site.lon) != place:
+        if after.booking is None or place_of(after) != place:
             break
         if after.done_at is None and after.booking.status is BookingStatus.SCHEDULED:
             found += [after] if arrival_of(after) is None else []

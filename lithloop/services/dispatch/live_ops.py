@@ -18,6 +18,7 @@ from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingEvent, BookingStatus, Plan, PlanStop
 from lithloop.services.dispatch import delivery_back
+from lithloop.services.dispatch.problem import place_of
 
 ARRIVED, EXCEPTION = "arrived:", "exception:"
 LATE_AFTER = timedelta(minutes=15)  # an arrival this much past plan without news is late
@@ -84,11 +85,9 @@ def place_arrival(stop: PlanStop) -> datetime:
     at the same place (one arrival there, as the driver records it) has the first one's;
     its own `arrival` is when its loading starts."""
     first, before = stop, [s for s in stop.route.stops if s.seq < stop.seq]
-    site = stop.booking.site if stop.booking else None
+    place = place_of(stop) if stop.booking else None
     for prev in reversed(before):
-        if site is None or prev.booking is None:
-            break
-        if (prev.booking.site.lat, prev.booking.site.lon) != (site.lat, site.lon):
+        if place is None or prev.booking is None or place_of(prev) != place:
             break
         first = prev
     return first.arrival
