@@ -172,3 +172,20 @@ def register_commands(app: Flask) -> None:
             "/admin/approvals (an import never keeps the file's status). Its users have no "
             "password yet: each sets one through 'forgot password' (/reset)."
         )
+
+    @app.cli.command("mail-release")
+    @click.argument("message_id", type=click.IntRange(1, INT32_MAX))
+    @click.option("--by", required=True, help="Who decided to send it again (logged).")
+    def mail_release_command(message_id: int, by: str) -> None:
+        """Send again an outbox message the mail server may already have taken (logged)."""
+        from lithloop import mail
+
+        if not mail.release(message_id, by):
+            raise click.ClickException(
+                f"outbox message {message_id} is not waiting for a decision (no such message, "
+                "sent, or not claimed)"
+            )
+        click.echo(
+            f"Outbox message {message_id} released: housekeeping sends it again, with the "
+            "same Message-ID."
+        )

@@ -20,3 +20,8 @@ class OutboxMessage(TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Set, and committed, before the message is handed to SMTP (lithloop/mail.py): a
+    # message claimed and not sent may have reached its recipient; not sent again by itself.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The Message-ID header, kept from the start: a message sent again carries the same one.
+    message_id: Mapped[str | None] = mapped_column(sa.String(255))

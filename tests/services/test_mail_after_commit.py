@@ -94,20 +94,21 @@ def test_the_callers_copy_says_sent_or_not_after_the_app_context(app, smtp):
 
 
 def test_housekeeping_during_a_requests_delivery_does_not_send_it_twice(app, smtp, monkeypatch):
-    """SQLite drops FOR UPDATE: the claim of this process's deliveries stands in for it."""
+    """Each delivery claims its message in a committed transaction first (SQLite drops FOR
+    UPDATE, and the claim holds across processes as well)."""
     deliver, rounds = mail._deliver, []
 
     def housekeeping():
         with app.app_context():
             rounds.append(mail.deliver_pending())
 
-    def housekeeping_meanwhile(message, server):
+    def housekeeping_meanwhile(message, *args):
         if not rounds:  # the request is sending: a housekeeping round runs in another thread
             rounds.append("started")
             worker = threading.Thread(target=housekeeping)
             worker.start()
             worker.join(timeout=30)
-        deliver(message, server)
+        deliver(message, *args)
 
     monkeypatch.setattr(mail, "_deliver", housekeeping_meanwhile)
     mail.send_mail("once@example.com", "s", "b")
