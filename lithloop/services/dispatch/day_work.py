@@ -14,6 +14,8 @@ from lithloop.extensions import db
 from lithloop.models import (
     Booking,
     BookingStatus,
+    Organisation,
+    OrgStatus,
     Plan,
     PlanRoute,
     PlanRun,
@@ -23,21 +25,53 @@ from lithloop.models import (
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.booking import capacity
 from lithloop.services.dispatch.errors import Code
-from lithloop.services.errors import Invalid
+from lithloop.services.errors import Conflict, Invalid
 
 
-def due_bookings(day: date) -> list[Booking]:
-    """The day's bookings still to be planned or re-planned, oldest first."""
+def _approved() -> sa.ColumnElement[bool]:
+    """The booking's organisation is approved (active): a pending one, as an imported
+    organisation is until the park reviews it, or a rejected one is not planned for."""
+    return Booking.organisation_id.in_(
+        sa.select(Organisation.id).where(Organisation.status == OrgStatus.ACTIVE)
+    )
+
+
+def _day_bookings(day: date, approved: bool) -> list[Booking]:
     return list(
         db.session.scalars(
             sa.select(Booking)
             .where(
                 Booking.pickup_date == day,
                 Booking.status.in_([BookingStatus.REQUESTED, BookingStatus.SCHEDULED]),
+                _approved() if approved else sa.not_(_approved()),
             )
             .order_by(Booking.id)
         )
     )
+
+
+def due_bookings(day: date) -> list[Booking]:
+    """The day's bookings still to be planned or re-planned, oldest first."""
+    return _day_bookings(day, approved=True)
+
+
+def held_bookings(day: date) -> list[Booking]:
+    """The day's open bookings of organisations not approved (pending or rejected): left
+    out of every run, shown to the dispatcher with that reason."""
+    return _day_bookings(day, approved=False)
+
+
+def refuse_unapproved(booking: Booking) -> None:
+    """Refuse to plan a booking of an organisation not approved, as runs leave it out."""
+    if not booking.organisation.is_active:
+        raise Conflict(
+            _l(
+                "Booking #%(id)s belongs to an organisation that is not approved: it is not "
+                "planned until the park approves the organisation.",
+                id=booking.id,
+            ),
+            code=Code.ORG_NOT_APPROVED,
+        )
 
 
 def next_day_to_plan(look_ahead_days: int = 14) -> date:
@@ -49,6 +83,7 @@ def next_day_to_plan(look_ahead_days: int = 14) -> date:
             Booking.pickup_date > today,
             Booking.pickup_date <= today + timedelta(days=look_ahead_days),
             Booking.status == BookingStatus.REQUESTED,
+            _approved(),
         )
     )
     if first is not None:

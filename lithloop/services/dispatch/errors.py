@@ -17,6 +17,7 @@ class Code(StrEnum):
     NOT_DRAFT = "not_draft"
     NOT_MOVABLE = "not_movable"
     NOT_PUBLISHED = "not_published"
+    ORG_NOT_APPROVED = "org_not_approved"
     NOT_REQUESTED = "not_requested"
     NOT_SCHEDULED = "not_scheduled"
     NOT_TODAY = "not_today"

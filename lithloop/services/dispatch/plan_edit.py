@@ -182,6 +182,7 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
             _l("Booking #%(id)s is already %(s)s.", id=booking.id, s=booking.status.value),
             code=Code.NOT_REQUESTED,
         )
+    day_work.refuse_unapproved(booking)  # as a run leaves it out
     trucks = _active_trucks()
     bookings = {**_plan_bookings(plan), booking.id: booking}
     day = _day_problem(plan, bookings, trucks)

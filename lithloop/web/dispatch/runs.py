@@ -44,6 +44,7 @@ def _index_page(
         "dispatch/index.html",
         day=day,
         bookings=day_work.due_bookings(day),
+        held=day_work.held_bookings(day),
         deliveries=day_work.due_deliveries(day),
         deliveries_left=_deliveries_left(day),
         runs=day_runs,
