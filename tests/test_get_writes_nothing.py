@@ -111,6 +111,7 @@ def test_the_silent_run_shows_failed_and_housekeeping_stores_it(matrix):
             "fail_stale_runs": 1,
             "return_undelivered": 0,
             "deliver_mail": 0,
+            "reprice_listings": 0,
         }
         assert db.session.get(PlanRun, matrix.stale_run_id).status is RunStatus.FAILED
         pending = db.session.scalar(

@@ -1,5 +1,5 @@
 """Periodic housekeeping: release expired reservations, end runs whose worker went silent,
-deliver the mail requests could not.
+deliver the mail requests could not, reprice listings once a new price index is in force.
 
 Pages only read; this is where the writes happen. With CELERY_BROKER_URL set, Celery beat
 sends the `lithloop.housekeeping` task every HOUSEKEEPING_INTERVAL_S seconds (run
@@ -46,11 +46,19 @@ def return_undelivered() -> int:
     return sweep_days_over()
 
 
+def reprice_listings() -> int:
+    """Price again the unsold packs listed under an index no longer in force; how many."""
+    from lithloop.services.market.repricing import reprice_listings as reprice
+
+    return reprice()
+
+
 TASKS = {
     "sweep_reservations": sweep_reservations,
     "fail_stale_runs": fail_stale_runs,
     "return_undelivered": return_undelivered,
     "deliver_mail": deliver_mail,
+    "reprice_listings": reprice_listings,
 }
 
 

@@ -122,6 +122,9 @@ def add_version(
         raise Conflict(
             _l("Version %(v)s exists already; versions never change.", v=version), field="version"
         ) from exc
+    from lithloop.services.market import repricing  # listings follow the index in force
+
+    repricing.reprice_listings()  # one in force later: housekeeping reprices on the day
     return row
 
 

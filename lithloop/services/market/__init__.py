@@ -16,6 +16,7 @@ __all__ = [
     "orders",
     "payments",
     "refunds",
+    "repricing",
     "rfq",
     "rfq_admin",
     "webhooks",
