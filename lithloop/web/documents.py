@@ -12,7 +12,7 @@ from lithloop import pdf
 from lithloop.extensions import db
 from lithloop.models import PlanRoute, PlanStatus, Role
 from lithloop.services.accounts import policies
-from lithloop.services.dispatch import roster
+from lithloop.services.dispatch import places, roster
 from lithloop.services.dispatch import transport_docs as docs
 from lithloop.web.pricing_text import form_name
 
@@ -102,6 +102,7 @@ def _context(route: PlanRoute) -> dict:
         "hazard_text": lambda lot: str(HAZARD[docs.lot_hazard(lot)]),
         "form_name": form_name,
         "docs": docs,
+        "joins_place": places.joins_place,
     }
 
 

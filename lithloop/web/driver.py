@@ -25,7 +25,7 @@ from flask_login import current_user
 
 from lithloop import clock, labels
 from lithloop.models import Role
-from lithloop.services.dispatch import driver_work, pickup_checks
+from lithloop.services.dispatch import driver_work, pickup_checks, places
 from lithloop.services.dispatch.driver_sync import confirm_once
 from lithloop.services.dispatch.problem import park_site
 from lithloop.services.dispatch.transport_docs import lot_hazard
@@ -76,6 +76,7 @@ def _page(errors: dict | None = None, status: int = 200):
         delivery_exceptions_of=driver_work.delivery_exceptions_of,
         note_needed=driver_work.NOTE_NEEDED,
         arrival_of=driver_work.arrival_of,
+        joins_place=places.joins_place,
         exceptions_of=driver_work.exceptions_of,
         expected_codes=pickup_checks.expected_codes,
         tolerance=pickup_checks.tolerance_pct(),

@@ -13,6 +13,7 @@ __all__ = [
     "left_out",
     "live_ops",
     "pickup_checks",
+    "places",
     "plan_edit",
     "plan_store",
     "planning",

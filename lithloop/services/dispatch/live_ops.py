@@ -17,8 +17,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingEvent, BookingStatus, Plan, PlanStop
-from lithloop.services.dispatch import delivery_back
-from lithloop.services.dispatch.problem import place_of
+from lithloop.services.dispatch import delivery_back, places
 
 ARRIVED, EXCEPTION = "arrived:", "exception:"
 LATE_AFTER = timedelta(minutes=15)  # an arrival this much past plan without news is late
@@ -84,13 +83,7 @@ def place_arrival(stop: PlanStop) -> datetime:
     """When the truck is planned to arrive at a pickup's place: a booking right after others
     at the same place (one arrival there, as the driver records it) has the first one's;
     its own `arrival` is when its loading starts."""
-    first, before = stop, [s for s in stop.route.stops if s.seq < stop.seq]
-    place = place_of(stop) if stop.booking else None
-    for prev in reversed(before):
-        if place is None or prev.booking is None or place_of(prev) != place:
-            break
-        first = prev
-    return first.arrival
+    return places.first_at_place(stop).arrival
 
 
 def _state(stop: PlanStop, events: list[BookingEvent], now: datetime) -> StopState:

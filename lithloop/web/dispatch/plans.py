@@ -12,6 +12,7 @@ from lithloop.models import PlanStatus, Truck
 from lithloop.services.dispatch import (
     left_deliveries,
     live_ops,
+    places,
     plan_edit,
     publish_preview,
     publishing,
@@ -44,6 +45,7 @@ def plan(plan_id: int):
         plan=found,
         deliveries_left=left_deliveries.left_out(found),
         live=live_context(found, states),
+        joins_place=places.joins_place,
         # the road's news belongs to the published plan; a draft (a re-plan among them) is
         # not on the road yet, and its stops are not late
         on_road=found.status is PlanStatus.PUBLISHED,
