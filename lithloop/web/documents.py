@@ -103,6 +103,7 @@ def _context(route: PlanRoute) -> dict:
         "form_name": form_name,
         "docs": docs,
         "joins_place": places.joins_place,
+        "place_count": places.place_count,
     }
 
 
@@ -114,7 +115,7 @@ def manifest(route_id: int):
     page = render_template(
         "documents/manifest.html",
         trips=docs.split_trips(route),
-        totals=docs.route_totals(route),
+        totals=places.route_totals(route),
         **_context(route),
     )
     if pdf.wants_pdf():

@@ -77,6 +77,8 @@ def _page(errors: dict | None = None, status: int = 200):
         note_needed=driver_work.NOTE_NEEDED,
         arrival_of=driver_work.arrival_of,
         joins_place=places.joins_place,
+        place_runs=places.place_runs,
+        runs_done=places.runs_done,
         exceptions_of=driver_work.exceptions_of,
         expected_codes=pickup_checks.expected_codes,
         tolerance=pickup_checks.tolerance_pct(),

@@ -182,14 +182,15 @@ def test_documents_name_each_site_and_organisation_once(client, auth, world):
 
 
 def test_the_trip_totals_count_in_english_plurals(client, auth, world):
-    """Walk finding: the manifest's trip of one pickup read "1 pickups" in English."""
+    """Walk finding: the manifest's trip of one pickup read "1 pickups" in English; stops
+    (places) and bookings are counted apart."""
     auth.login(world["dispatcher"].email)
     client.get("/lang/en")
     text = client.get(f"/routes/{world['route_id']}/manifest").get_data(as_text=True)
     totals = re.findall(r'<p class="trip-total">(.*?)</p>', text, re.S)
     assert len(totals) == 2, totals
-    assert "2 pickups" in totals[0] and "1 pickup ·" in totals[1], totals
-    assert not re.search(r"\b1 (pickups|packages|SP376 lots)\b", " ".join(totals)), totals
+    assert "2 stops · 2 bookings" in totals[0] and "1 stop · 1 booking ·" in totals[1], totals
+    assert not re.search(r"\b1 (stops|bookings|packages|SP376 lots)\b", " ".join(totals))
     client.get("/lang/zh_CN")
     chinese = client.get(f"/routes/{world['route_id']}/manifest").get_data(as_text=True)
-    assert "1 个取货点" in chinese and "2 个取货点" in chinese
+    assert "1 个站点 · 1 个预约" in chinese and "2 个站点 · 2 个预约" in chinese

@@ -295,15 +295,3 @@ def dangerous_goods(route: PlanRoute) -> DangerousGoodsDocument:
             )
         )
     return DangerousGoodsDocument(route, docs)
-
-
-def route_totals(route: PlanRoute) -> dict:
-    """Route-wide totals for the manifest: stops, packages, booked mass, hazardous lots."""
-    trips = split_trips(route)
-    return {
-        "trips": len([t for t in trips if t.stops]),
-        "stops": sum(len(t.pickups) for t in trips),
-        "packs": sum(t.packs for t in trips),
-        "mass_kg": sum((t.mass_kg for t in trips), Decimal(0)),
-        "hazardous_lots": sum(t.hazardous_lots for t in trips),
-    }
