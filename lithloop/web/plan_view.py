@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from lithloop import clock
 from lithloop.geo.boundaries import cluster
 from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
-from lithloop.services.dispatch import left_deliveries, publishing
-from lithloop.services.dispatch.problem import order_stop_id, park_site
+from lithloop.services.dispatch import left_deliveries, plan_solution, publishing
+from lithloop.services.dispatch.problem import park_site
 from lithloop.web.region_map import base_layers, geo_places
 
 COLOURS = [
@@ -175,65 +174,10 @@ def plan_geo(plan: Plan, park: Site) -> dict:
     }
 
 
-def _seconds(plan: Plan, instant) -> int:
-    return int((instant - clock.at(plan.plan_date, 0)).total_seconds())
-
-
 def plan_vroom(plan: Plan, park: Site) -> dict:
-    """The plan as it stands (kept, edited and locked routes included) in VROOM-style JSON."""
-    routes = []
-    for route in plan.routes:
-        steps, service, waiting = [], 0, 0
-        for stop in route.stops:
-            site = _site_of(stop, park)
-            step = {
-                "type": "job" if stop.kind == "pickup" else stop.kind,
-                "location": [float(site.lon), float(site.lat)],
-                "arrival": _seconds(plan, stop.arrival),
-                "service": _seconds(plan, stop.departure) - _seconds(plan, stop.arrival),
-                "load": [stop.load_kg],
-                "distance": stop.distance_m,
-                "trip": stop.trip,
-                "locked": stop.locked,
-                "done": stop.done_at is not None,
-            }
-            if stop.booking_id is not None:
-                step["id"] = stop.booking_id
-            elif stop.order_id is not None:
-                step["id"] = order_stop_id(stop.order_id)
-            service += step["service"]
-            steps.append(step)
-        waiting += route.waiting_s
-        routes.append(
-            {
-                "vehicle": route.truck_id,
-                "description": route.truck.plate,
-                "cost": route.cost_fen,
-                "distance": route.distance_m,
-                "duration": route.duration_s,
-                "waiting_time": route.waiting_s,
-                "service": service,
-                "trips": route.trips,
-                "locked": route.locked,
-                "pickup": [route.collected_kg],
-                "steps": steps,
-            }
-        )
-    unassigned = [
-        {"id": u.booking_id, "type": "job", "reason": u.reason, "description": u.message}
-        for u in plan.unassigned
-    ]
-    summary = {
-        "cost": plan.cost_fen,
-        "routes": len(routes),
-        "unassigned": len(unassigned),
-        "distance": plan.distance_m,
-        "duration": plan.duration_s,
-        "waiting_time": sum(r["waiting_time"] for r in routes),
-        "service": sum(r["service"] for r in routes),
-        "pickup": [plan.collected_kg],
-    }
-    return {"code": 0, "summary": summary, "routes": routes, "unassigned": unassigned}
+    """The plan as it stands (kept, edited and locked routes included) in VROOM's output
+    format: each step's arrival, travel, waiting, setup and service apart."""
+    return plan_solution.as_vroom(plan, lambda stop: _site_of(stop, park))
 
 
 def plan_document(plan_id: int) -> dict:

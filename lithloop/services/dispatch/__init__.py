@@ -14,6 +14,7 @@ __all__ = [
     "live_ops",
     "pickup_checks",
     "places",
+    "plan_solution",
     "plan_edit",
     "plan_store",
     "planning",

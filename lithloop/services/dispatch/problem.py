@@ -124,14 +124,23 @@ def pinned_skill(truck_id: int) -> int:
     return 1000 + truck_id
 
 
+def booking_service_s(booking: Booking) -> int:
+    """A booking's loading time at its place, after the place's setup."""
+    return min(3600 - SITE_SETUP_S, 60 * sum(lot.pack_count for lot in booking.lots))
+
+
+def order_service_s(order: Order) -> int:
+    """An order's unloading time at its address, after the place's setup."""
+    return min(3600 - SITE_SETUP_S, 300 * len(order.lines))
+
+
 def _stop(booking: Booking, location: int, pinned_to: int | None = None) -> routing.Stop:
     mass = math.ceil(booking.total_mass_kg)
-    packs = sum(lot.pack_count for lot in booking.lots)
     return routing.Stop(
         id=booking.id,
         location=location,
         pickup=(mass, max(1, math.ceil(mass / 1000))),
-        service_s=min(3600 - SITE_SETUP_S, 60 * packs),
+        service_s=booking_service_s(booking),
         setup_s=SITE_SETUP_S,
         time_windows=(
             routing.TimeWindow(seconds(booking.window_start), seconds(booking.window_end)),
@@ -229,7 +238,7 @@ def _delivery(order: Order, location: int, on_truck: int | None = None) -> routi
         id=order_stop_id(order.id),
         location=location,
         delivery=(mass, max(1, len(order.lines))),
-        service_s=min(3600 - SITE_SETUP_S, 300 * len(order.lines)),
+        service_s=order_service_s(order),
         setup_s=SITE_SETUP_S,
         time_windows=(routing.TimeWindow(DELIVERY_HOURS[0] * 3600, DELIVERY_HOURS[1] * 3600),),
         skills=frozenset({pinned_skill(on_truck)} if on_truck else set()),
