@@ -31,7 +31,7 @@ class PlanRun(TimestampMixin, db.Model):
     time_limit_s: Mapped[int]
     horizon_days: Mapped[int] = mapped_column(default=1, server_default="1")
     runner: Mapped[str] = mapped_column(sa.String(20), default="thread")
-    progress: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[elapsed_s, best_cost]]
+    progress: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[elapsed_s, cost, day]]
     log: Mapped[str] = mapped_column(sa.Text, default="")
     error: Mapped[str] = mapped_column(sa.String(1000), default="")
     cancel_requested: Mapped[bool] = mapped_column(default=False)

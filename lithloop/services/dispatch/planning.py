@@ -82,13 +82,15 @@ def solve_and_store(run: PlanRun) -> None:
     if park is None or not active:
         raise RuntimeError("no park depot or no active trucks to plan with")
     days = horizon(run)
-    seconds = max(1, run.time_limit_s // len(days))
+    left_s = run.time_limit_s  # a day skipped gives its share to the days after it
     carried: list[Booking] = []
-    for day in days:
+    for i, day in enumerate(days):
         if not carried and not has_work(day):  # no empty plan stored for it
             run.log = "\n".join(filter(None, [run.log, SKIPPED_LINE.format(day=day)]))
             db.session.commit()
             continue
+        seconds = max(1, left_s // (len(days) - i))
+        left_s -= seconds
         finishing = run.finish_requested
         budget = min(seconds, FINISHING_DAY_S) if finishing else seconds
         stored = _plan_one_day(run, day, park, active, carried, budget, finishing)
@@ -165,7 +167,8 @@ def _plan_one_day(
         )
     )
     db.session.commit()
-    progress = run_progress.ProgressRecorder(run, run_progress.outside_cost_yuan(kept, going))
+    outside = run_progress.outside_cost_yuan(kept, going)
+    progress = run_progress.ProgressRecorder(run, outside, day)
     solution = routing.solve(
         problem.problem,
         time_limit_s=seconds,

@@ -4,7 +4,10 @@ The solver sees only what it plans again: the routes kept as they are and the do
 the routes under way are outside its problem, yet in the stored plan's cost. Each day's
 points are written with an estimate of that outside cost as the solve goes, then shifted
 by the exact difference once the plan is stored, so that the curve ends at the plan's cost
-(plus the penalty of any booking left out)."""
+(plus the penalty of any booking left out).
+
+A point is [elapsed in its day's search (s), cost (yuan), day]: `day` counts calendar days
+from the run's date, so that a run over several days draws one curve per day."""
 
 from __future__ import annotations
 
@@ -35,15 +38,16 @@ def outside_cost_yuan(kept, going) -> float:
 class ProgressRecorder:
     """Writes the best cost so far (plus `offset`, yuan) and a heartbeat, throttled."""
 
-    def __init__(self, run: PlanRun, offset: float = 0.0):
+    def __init__(self, run: PlanRun, offset: float = 0.0, day=None):
         self.run, self.offset = run, offset
+        self.day = 0 if day is None else (day - run.plan_date).days
         self.first = len(run.progress or [])  # this day's points start here
         self.last_write = 0.0
         self.pending: list | None = None
 
     def __call__(self, best_cost: float, elapsed: float) -> None:
         """The solver's best so far (its own units: the part it plans)."""
-        self.pending = [round(elapsed, 2), round(best_cost + self.offset, 2)]
+        self.pending = [round(elapsed, 2), round(best_cost + self.offset, 2), self.day]
         now = clock_time.monotonic()
         if now - self.last_write < EVERY_S:
             return
@@ -69,5 +73,5 @@ class ProgressRecorder:
         points = self.run.progress or []
         self.run.progress = [
             *points[: self.first],
-            *([t, round(c + shift, 2)] for t, c in points[self.first :]),
+            *([t, round(c + shift, 2), *rest] for t, c, *rest in points[self.first :]),
         ]

@@ -3,6 +3,8 @@ and, once a run ends, what its plans serve against the day's previous plan."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from lithloop import clock
@@ -35,12 +37,27 @@ def shown_elapsed_s(run: PlanRun) -> float:
 
 
 def best_curve(run: PlanRun) -> list[tuple[float, float]]:
-    """The recorded (elapsed, cost) points as a best-so-far that never rises."""
-    out, best = [], None
-    for t, cost in run.progress or []:
-        best = cost if best is None else min(best, cost)
-        out.append((t, best))
-    return out
+    """The recorded (elapsed, cost) points as a best-so-far that never rises (within a day:
+    each day of a run is a plan of its own)."""
+    return [p for curve in day_curves(run) for p in curve["points"]]
+
+
+def day_curves(run: PlanRun) -> list[dict]:
+    """One best-so-far curve per day the run searched, in order: `day` (its date, or None
+    for points recorded before they named their day) and its (elapsed, cost) points, the
+    elapsed time counted from the start of that day's search."""
+    curves: list[dict] = []
+    for t, cost, *day in run.progress or []:
+        if day:
+            key = run.plan_date + timedelta(days=int(day[0]))
+        else:  # an older run: a day starts where the time starts again
+            restarts = curves and t < curves[-1]["points"][-1][0]
+            key = (len(curves) if restarts else len(curves) - 1) if curves else 0
+        if not curves or curves[-1]["key"] != key:
+            curves.append({"key": key, "day": key if day else None, "points": []})
+        points = curves[-1]["points"]
+        points.append((t, min(cost, points[-1][1]) if points else cost))
+    return curves
 
 
 def _counts(plan: Plan) -> dict:

@@ -54,7 +54,13 @@ class RunOut(ma.Schema):
     date = ma.fields.Date(attribute="plan_date")
     status = ma.fields.Function(lambda r: r.status.value)
     time_limit_s = WholeNumber()
-    progress = ma.fields.List(ma.fields.List(PlainFloat()))
+    progress = ma.fields.List(
+        ma.fields.List(PlainFloat()),
+        metadata={
+            "description": "Best cost so far: [elapsed s in the day's search, cost in yuan, "
+            "day (days from the run's date)]; each day's search starts again at 0 s"
+        },
+    )
     error = ma.fields.String()
     plan_id = ma.fields.Function(lambda r: r.plan.id if r.plan else None)
     plan_ids = ma.fields.Function(lambda r: [p.id for p in r.plans])

@@ -16,6 +16,7 @@ from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked, unread_day
 from lithloop.web.dispatch.run_log import run_failure, run_log, skipped_days, skipped_words
 from lithloop.web.fragments import asked_by_htmx, for_htmx, page_instead
+from lithloop.web.plan_view import COLOURS, swatch_class
 from lithloop.web.query_args import int_value
 
 
@@ -113,6 +114,8 @@ def _run_context(run_id: int) -> dict:
     return {
         "run": found,
         "report": run_report,
+        "colours": COLOURS,
+        "swatch": swatch_class,
         "run_mode": run_control.run_mode,
         "log": run_log(found.log),
         "failure": run_failure(found.error, found.id),
