@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import statistics
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 
@@ -39,3 +40,29 @@ def fit_canvas(points: Sequence[tuple[float, float]], width: int = 640) -> Canva
     aspect = (max_lat - min_lat) / ((max_lon - min_lon) * shrink)
     height = max(160, min(int(width * aspect), 2 * width))
     return Canvas(min_lat, max_lat, min_lon, max_lon, width, height)
+
+
+FAR_FACTOR = 4  # a point this many times the group's median distance from its middle...
+FAR_MIN_KM = 30.0  # ...and at least this far is drawn at the edge of the group's map
+KM_PER_DEGREE = 111.2
+
+
+def main_group(points: Sequence[tuple[float, float]], always: Collection[int] = ()) -> list[bool]:
+    """Which points (lat, lon) the map is fitted to (True) and which lie far outside the
+    main group, so far that fitting them too would squeeze the others into a blob. Points
+    whose index is in `always` (the park) are in the group."""
+    if len(points) < 3:
+        return [True] * len(points)
+    lat0 = statistics.median(p[0] for p in points)
+    lon0 = statistics.median(p[1] for p in points)
+    shrink = math.cos(math.radians(lat0))
+    km = [math.hypot(p[0] - lat0, (p[1] - lon0) * shrink) * KM_PER_DEGREE for p in points]
+    limit = max(FAR_FACTOR * statistics.median(km), FAR_MIN_KM)
+    inside = [i in always or d <= limit for i, d in enumerate(km)]
+    return inside if sum(inside) >= 2 else [True] * len(points)
+
+
+def at_edge(canvas: Canvas, x: float, y: float) -> tuple[float, float]:
+    """A point outside the canvas moved onto its edge (where it lies from the map)."""
+    low, high_x, high_y = canvas.margin, canvas.width - canvas.margin, canvas.height - canvas.margin
+    return min(max(x, low), high_x), min(max(y, low), high_y)

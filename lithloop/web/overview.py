@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.geo.projection import fit_canvas
+from lithloop.geo.projection import at_edge, fit_canvas, main_group
+from lithloop.i18n import listed
 from lithloop.models import (
     Booking,
     BookingStatus,
@@ -30,21 +31,27 @@ from lithloop.services.booking.sites import visible_sites
 from lithloop.web.region_map import place_name
 
 
-def region_map(sites: list[Site], park: tuple[float, float] | None = None) -> dict:
+def region_map(
+    sites: list[Site], park: tuple[float, float] | None = None, whole: bool = False
+) -> dict:
     """Sites projected onto an SVG canvas, coloured by kind; with `park` ((lat, lon)) the
-    park drawn too, with where its label goes."""
+    park drawn too, with where its label goes. The canvas fits the main group of sites (and
+    the park); a site far outside it is drawn at the map's edge and named in `far`, unless
+    `whole` (fit every site)."""
     points = [(s.lat, s.lon) for s in sites] + ([park] if park else [])
-    canvas = fit_canvas(points)
-    dots = [
-        dict(
-            zip(("x", "y"), canvas.xy(s.lat, s.lon), strict=True),
-            kind=s.kind.value,
-            name=s.name,
-            id=s.id,
-        )
-        for s in sites
-    ]
-    drawn = {"width": canvas.width, "height": canvas.height, "dots": dots}
+    inside = main_group(points, always={len(sites)} if park else ())
+    fitted = points if whole else [p for p, keep in zip(points, inside, strict=True) if keep]
+    canvas, inside = fit_canvas(fitted), inside[: len(sites)]
+    dots = []
+    for site, keep in zip(sites, inside, strict=True):
+        x, y = canvas.xy(site.lat, site.lon)
+        if not (keep or whole):
+            x, y = at_edge(canvas, x, y)
+        dot = {"x": x, "y": y, "kind": site.kind.value, "name": site.name, "id": site.id}
+        dots.append(dot | {"far": not keep and not whole})
+    drawn = {"width": canvas.width, "height": canvas.height, "dots": dots, "whole": whole}
+    far = [s.name for s, keep in zip(sites, inside, strict=True) if not keep]
+    drawn |= {"far": len(far), "far_names": listed(far)}
     if park:
         drawn["park"] = _park_mark(*canvas.xy(*park), canvas.width)
     return drawn

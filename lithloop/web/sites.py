@@ -35,7 +35,7 @@ def index():
     return render_template(
         "sites/index.html",
         pagination=pagination,
-        map=region_map(everything) if everything else None,
+        map=region_map(everything, whole=request.args.get("map") == "all") if everything else None,
     )
 
 

@@ -77,7 +77,7 @@ def test_a_dealer_home_map_draws_the_park_where_pickups_go(client, booking_world
     home(client, booking_world["dealer"])
     client.get(f"/lang/{lang}")
     page = client.get("/").get_data(as_text=True)
-    svg = page.split('<figure class="map">', 1)[1].split("</figure>", 1)[0]
+    svg = page.split('<figure class="map" id="site-map">', 1)[1].split("</figure>", 1)[0]
     canvas = fit_canvas([(site.lat, site.lon), (park.lat, park.lon)])
     x, y = canvas.xy(park.lat, park.lon)
     mark = re.search(r'<g class="park-here"><circle cx="([\d.]+)" cy="([\d.]+)" r="9"', svg)
