@@ -316,3 +316,12 @@ def test_a_refused_first_city_leaves_none(client, frozen_clock):
 
 def _city_words(page: str) -> str:
     return re.sub(r"<[^>]+>", "", page)
+
+
+@pytest.mark.parametrize("typed", ["Mudanjiang Province", "  MUDANJIANG Province "])
+def test_a_refused_city_is_echoed_as_typed_not_lower_cased(app, typed):
+    """The refusal names the city as the person typed it (trimmed); matching ignores case."""
+    assert delivery.find_city("MUDANJIANG") == delivery.find_city("mudanjiang")
+    with pytest.raises(Invalid) as refused:
+        delivery.find_city(typed)
+    assert f"“{typed.strip()}”" in str(refused.value.message)

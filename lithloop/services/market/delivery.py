@@ -121,7 +121,8 @@ _CENTRE_OF = {
 
 def find_city(name: str) -> Place:
     """The region's place of that name (Chinese or English), or Invalid(field="city")."""
-    text = _fold(str(name or ""))
+    typed = " ".join(str(name or "").split())  # echoed as typed, matched case-folded
+    text = _fold(typed)
     if not text:
         raise Invalid(_l("Choose the city or county to deliver to."), field="city")
     text = _CENTRE_OF.get(text, text)
@@ -132,7 +133,7 @@ def find_city(name: str) -> Place:
     raise Invalid(
         _l(
             "We do not deliver to “%(c)s”: choose a city or county of the region from the list.",
-            c=text[:40],
+            c=typed[:40],
         ),
         field="city",
     )
