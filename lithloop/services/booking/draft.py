@@ -137,7 +137,7 @@ def _codes(raw_codes, count: int, index: int, today: date) -> tuple[tuple[str, .
         if not check.ok:
             raise Invalid(
                 _l(
-                    "Code %(code)s: %(why)s",
+                    "Code %(code)s is not valid. %(why)s",
                     code=check.shown,
                     why=labels.problem_text(check.problem),
                 ),

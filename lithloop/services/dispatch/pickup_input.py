@@ -67,7 +67,7 @@ def parse_codes(raw: str) -> tuple[str, ...]:
         if not check.ok:
             raise Invalid(
                 _l(
-                    "Code %(n)s (%(code)s): %(why)s",
+                    "Code %(n)s (%(code)s) is not valid. %(why)s",
                     n=number,
                     code=check.shown,
                     why=labels.problem_text(check.problem),
