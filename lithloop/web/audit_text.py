@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
-from lithloop.i18n import money
+from lithloop.i18n import listed, money
 from lithloop.web.pricing_text import price_name
 
 ACTIONS = {
@@ -97,7 +97,7 @@ def detail_rows(details: dict | None) -> list[tuple[str, str]]:
         elif isinstance(value, dict):  # prices by key (a version's changes)
             shown = "; ".join(f"{price_name(k)} {v}" for k, v in value.items()) or "—"
         elif isinstance(value, list):
-            shown = ", ".join(str(v) for v in value) or "—"
+            shown = str(listed([str(v) for v in value]))
         elif isinstance(value, bool):
             shown = str(_l("yes") if value else _l("no"))
         elif key == "kind" and isinstance(value, str):  # an organisation's kind

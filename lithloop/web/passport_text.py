@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from lithloop import labels
-from lithloop.i18n import money
+from lithloop.i18n import listed, money
 
 STATE_LABELS = labels.PACK_STATE
 
@@ -98,7 +98,7 @@ def _shown(key: str, value) -> str:
         except ArithmeticError:
             pass
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return str(listed([str(v) for v in value]))
     if isinstance(value, str) and value in STATE_LABELS:
         return state_label(value)
     return "—" if value in (None, "") else str(value)

@@ -12,6 +12,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.i18n import listed
 from lithloop.services.errors import Invalid
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -47,7 +48,7 @@ def validate(text: str, field: str = "taxpayer_id") -> str:
             _l(
                 "A taxpayer ID uses digits and capital letters except I, O, Z, S "
                 "and V; %(c)s is not allowed.",
-                c=", ".join(bad),
+                c=listed(bad),
             ),
             field=field,
         )

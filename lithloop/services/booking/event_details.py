@@ -11,6 +11,7 @@ from flask_babel import LazyString, format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
+from lithloop.i18n import listed
 
 SCHEDULED = "scheduled"
 PICKED_UP = "picked_up"
@@ -142,7 +143,7 @@ def _left_out(detail: dict) -> str:
                 "Left out of the plan of %(day)s: %(why)s Days that fit: %(days)s.",
                 day=detail["day"],
                 why=why,
-                days=", ".join(detail["days"]),
+                days=listed(list(detail["days"])),
             )
         )
     return str(

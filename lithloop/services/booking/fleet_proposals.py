@@ -20,6 +20,7 @@ from lithloop.batteries import (
 )
 from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import Booking, BookingStatus, BusPack, Site, SiteKind, Truck, User
 from lithloop.services.booking import bus_fleet, capacity
 from lithloop.services.booking.bookings import book_pickup
@@ -214,7 +215,7 @@ def accept_proposal(
         raise Conflict(
             _l(
                 "Some of these packs are already booked (booking %(ids)s).",
-                ids=", ".join(f"#{i}" for i in sorted(live)),
+                ids=listed([f"#{i}" for i in sorted(live)]),
             ),
             code=Code.ALREADY_BOOKED,
         )

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop.batteries.fleet_csv import MAX_MASS_KG as MAX_BUS_PACK_KG
 from lithloop.batteries.fleet_csv import MAX_RATED_KWH
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import (
     ROLES_BY_KIND,
     Booking,
@@ -128,14 +129,14 @@ def _read_users(plan: ImportPlan, users: list) -> None:
                     "A %(kind)s organisation's users may only hold the role %(allowed)s, "
                     "not %(role)s.",
                     kind=kind.value,
-                    allowed=", ".join(allowed),
+                    allowed=listed(list(allowed)),
                     role=values["role"].value,
                 ),
                 f"{where}.role",
             )
         if values.get("locale") is not None and values["locale"] not in languages:
             raise refuse(
-                _l("Expected one of: %(allowed)s.", allowed=", ".join(languages)),
+                _l("Expected one of: %(allowed)s.", allowed=listed(list(languages))),
                 f"{where}.locale",
             )
         plan.users[ref] = values
@@ -287,7 +288,7 @@ def _check_free(plan: ImportPlan) -> None:
         raise Conflict(
             _l(
                 "These e-mail addresses have accounts already: %(emails)s; nothing imported.",
-                emails=", ".join(taken),
+                emails=listed(list(taken)),
             ),
             code=Code.DUPLICATE_USER,
         )

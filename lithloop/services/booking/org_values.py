@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from lithloop.i18n import listed
 from lithloop.models import (
     OrgKind,
 )
@@ -108,7 +109,7 @@ def column_value(column: sa.Column, value, where: str):
         members = kind.enum_cls if isinstance(kind, VocabString) else kind.enum_class
         allowed = [m.value for m in members]
         if not isinstance(value, str) or value not in allowed:
-            raise refuse(_l("Expected one of: %(allowed)s.", allowed=", ".join(allowed)), where)
+            raise refuse(_l("Expected one of: %(allowed)s.", allowed=listed(allowed)), where)
         return members(value) if isinstance(kind, sa.Enum) else value
     if isinstance(kind, UTCDateTime | sa.DateTime):
         try:

@@ -11,6 +11,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from lithloop import pricing, vocab
+from lithloop.i18n import listed
 from lithloop.services.errors import Invalid
 
 C = pricing.PricingErrorCode
@@ -27,7 +28,7 @@ def _message(exc: pricing.PricingError):
     """The refusal in the reader's language (a lazy string)."""
     code = exc.code
     if code in _CHOICES:
-        return _l("Choose one of: %(choices)s.", choices=", ".join(vocab.values(_CHOICES[code])))
+        return _l("Choose one of: %(choices)s.", choices=listed(list(vocab.values(_CHOICES[code]))))
     if code == C.REQUIRED and exc.field == "distance_km":
         return _l(
             "Give the distance from the park in km (0 when the lot is brought to the park), "

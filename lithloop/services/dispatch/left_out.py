@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, labels, letters
 from lithloop.db import atomic
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import (
     Booking,
     BookingEvent,
@@ -72,7 +73,7 @@ def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
             site=booking.site.name,
             day=plan.plan_date.isoformat(),
             why=labels.LEFT_OUT_REASON.get(entry.reason, entry.message),
-            days=", ".join(days) if days else _l("none; please call the park"),
+            days=listed(list(days)) if days else _l("none; please call the park"),
             link=letters.link("bookings.show", booking_id=booking.id),
         )
 
@@ -143,7 +144,7 @@ def _move(user: User, booking_id: int, day: date) -> Booking:
             _l(
                 "%(d)s is full. Next free days: %(free)s.",
                 d=day,
-                free=", ".join(next_free_days(booking.total_mass_kg, day)) or "—",
+                free=listed(list(next_free_days(booking.total_mass_kg, day))),
             ),
             field="date",
             code=Code.DAY_FULL,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lithloop.i18n import listed
 from lithloop.services.booking import event_details
 from lithloop.services.errors import Invalid
 
@@ -53,7 +54,7 @@ def differences(
 
 
 def _listed(codes: tuple[str, ...]) -> str:
-    shown = ", ".join(codes[:SHOWN_CODES])
+    shown = str(listed(list(codes[:SHOWN_CODES])))
     return shown + (f" … (+{len(codes) - SHOWN_CODES})" if len(codes) > SHOWN_CODES else "")
 
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import (
     Booking,
     BookingStatus,
@@ -50,7 +51,7 @@ def refuse_if_unmanned(plan: Plan) -> None:
             _l(
                 "No driver on %(p)s on %(d)s: put drivers on the roster, or confirm "
                 "publishing without them.",
-                p=", ".join(r.truck.plate for r in missing),
+                p=listed([r.truck.plate for r in missing]),
                 d=plan.plan_date.isoformat(),
             ),
             code=Code.NO_DRIVER,

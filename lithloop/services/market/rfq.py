@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, letters
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
 from lithloop.pricing import Chemistry
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
@@ -54,7 +55,7 @@ def _use_case(form) -> str:
     use_case = str(form.get("use_case") or "").strip()
     if use_case and use_case not in catalog.USE_CASES:
         raise Invalid(
-            _l("Choose one of: %(choices)s.", choices=", ".join(catalog.USE_CASES)),
+            _l("Choose one of: %(choices)s.", choices=listed(list(catalog.USE_CASES))),
             field="use_case",
         )
     return use_case
@@ -80,7 +81,7 @@ def _chemistry(form) -> str:
     chemistry = str(form.get("chemistry") or "").strip().upper()
     if chemistry and chemistry not in CHEMISTRIES:
         raise Invalid(
-            _l("Choose one of: %(choices)s.", choices=", ".join(CHEMISTRIES)), field="chemistry"
+            _l("Choose one of: %(choices)s.", choices=listed(list(CHEMISTRIES))), field="chemistry"
         )
     return chemistry
 

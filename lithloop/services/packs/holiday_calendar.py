@@ -22,7 +22,7 @@ from lithloop.batteries.holiday_upload import YearUpload, check_upload
 from lithloop.batteries.working_days import WorkCalendar, calendar_of_years, load_calendar
 from lithloop.cache import read_cache
 from lithloop.extensions import db
-from lithloop.i18n import current_language
+from lithloop.i18n import current_language, listed
 from lithloop.models import HolidayYear, PackEvent, Role, User
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Forbidden, Invalid
@@ -115,9 +115,14 @@ def missing_year(today: date | None = None) -> int | None:
 
 
 def _grouped(params: dict) -> dict:
-    """The byte limit with thousands separators ("65,536"), as the pages' other numbers."""
-    limit = params.get("limit")
-    return {**params, "limit": f"{limit:,}"} if type(limit) is int else params
+    """The byte limit with thousands separators ("65,536"), as the pages' other numbers; the
+    years found (the reader's "2027, 2028") listed the reader's way ("2027、2028")."""
+    shown = dict(params)
+    if type(limit := params.get("limit")) is int:
+        shown["limit"] = f"{limit:,}"
+    if isinstance(found := params.get("found"), str) and ", " in found:
+        shown["found"] = listed(found.split(", "))
+    return shown
 
 
 def _message(upload: YearUpload) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from lithloop import clock
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import Organisation, Pack, PackEvent, User
 from lithloop.services.accounts import policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
@@ -167,7 +168,7 @@ def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
     try:
         missing = sorted(set(ids) - {e.id for e in events})
         if missing:
-            raise NotFound(_l("No such event: %(ids)s.", ids=", ".join(map(str, missing))))
+            raise NotFound(_l("No such event: %(ids)s.", ids=listed([str(i) for i in missing])))
         not_handover = [e.id for e in events if e.report_due is None]
         if not_handover:
             raise Invalid(

@@ -24,6 +24,7 @@ from lithloop import clock, labels, pricing, vocab
 from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User
 from lithloop.services.booking.prices import current_index
 from lithloop.services.booking.pricing_refusals import refusal
@@ -104,7 +105,7 @@ def lock_parents(codes: tuple[str, ...]) -> list[Pack]:
         raise Invalid(
             _l(
                 "The parents must share one chemistry (found %(c)s).",
-                c=", ".join(sorted({p.chemistry for p in parents})),
+                c=listed(sorted({p.chemistry for p in parents})),
             ),
             field="parents",
         )

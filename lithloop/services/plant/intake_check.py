@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lithloop.i18n import listed
 from lithloop.models import PlanStop
 from lithloop.services.errors import Invalid
 
@@ -36,12 +37,10 @@ def differences(stop: PlanStop | None, measured: Decimal, codes: list[str]) -> l
     if loaded:
         received = set(codes)
         if extra := sorted(received - loaded):
-            found.append(
-                str(_l("Received but not loaded by the driver: %(c)s.", c=", ".join(extra)))
-            )
+            found.append(str(_l("Received but not loaded by the driver: %(c)s.", c=listed(extra))))
         if missing := sorted(loaded - received):
             found.append(
-                str(_l("Loaded by the driver but not received: %(c)s.", c=", ".join(missing)))
+                str(_l("Loaded by the driver but not received: %(c)s.", c=listed(missing)))
             )
     return found
 
