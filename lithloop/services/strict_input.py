@@ -8,6 +8,8 @@ field instead of a 500 further down:
   `0,5` is refused, never read as 5;
 - dates are ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`);
 - times are naive `HH:MM` (a time zone such as `09:00+08:00` is refused, not compared);
+- text made only of invisible characters (a direction mark such as U+202E, a zero-width
+  space) is refused: it looks empty on the page and is not;
 - phone numbers hold 7 to 15 digits (E.164's most), spaces, hyphens, dots or brackets
   between them, a leading + and an extension (转 / ext); a Chinese keyboard's full-width
   digits are read as digits.
@@ -60,6 +62,17 @@ def _bounds(minimum, maximum) -> dict[str, str]:
 
 def _clean(raw) -> str:
     return "" if raw is None else str(raw).strip()
+
+
+_INVISIBLE = ("Cc", "Cf", "Zs", "Zl", "Zp")  # controls, U+202E, U+200F, U+200B, spaces
+
+
+def check_visible(text: str, field: str) -> str:
+    """The text, unless made only of characters nobody sees: then Invalid naming `field`."""
+    if text and all(unicodedata.category(c) in _INVISIBLE for c in text):
+        message = _l("This holds only invisible characters; type it with letters or digits.")
+        raise Invalid(message, field=field)
+    return text
 
 
 def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
@@ -265,7 +278,7 @@ def strict_time(raw, field: str, message=None) -> time:
 def phone_number(raw, field: str, *, required_message=None) -> str:
     """A phone number as typed (full-width characters read as ASCII, runs of spaces as one),
     or "" when blank and no `required_message` is given; else Invalid naming `field`."""
-    text = " ".join(unicodedata.normalize("NFKC", _clean(raw)).split())
+    text = " ".join(unicodedata.normalize("NFKC", check_visible(_clean(raw), field)).split())
     if not text:
         if required_message is not None:
             raise Invalid(required_message, field=field)
@@ -283,7 +296,7 @@ def phone_number(raw, field: str, *, required_message=None) -> str:
 def limited_text(raw, field: str, limit: int) -> str:
     """Typed text, stripped, its line breaks as one character each; Invalid naming `field`
     (the limit and the typed length, digits grouped) when longer than `limit`, never cut."""
-    text = _clean(raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = check_visible(_clean(raw), field).replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > limit:
         raise Invalid(
             _l(

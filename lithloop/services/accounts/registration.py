@@ -29,7 +29,7 @@ from lithloop.services.accounts.passwords import (
     verify_password,
 )
 from lithloop.services.errors import AuthError, Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.strict_input import phone_number
+from lithloop.services.strict_input import check_visible, phone_number
 
 
 def normalise_email(email: str) -> str:
@@ -85,6 +85,11 @@ def registration_problems(
         problems.append(Invalid(_l("Enter the organisation's name."), field="organisation"))
     if not name:
         problems.append(Invalid(_l("Enter your name."), field="name"))
+    for field, text in (("organisation", organisation), ("name", name)):
+        try:
+            check_visible(text, field)  # a direction mark alone looks empty and is not
+        except Invalid as exc:
+            problems.append(exc)
     try:
         phone_number(phone, "phone")
     except Invalid as exc:

@@ -14,7 +14,7 @@ from lithloop.models import Role, Site, SiteKind, User
 from lithloop.services.accounts import policies
 from lithloop.services.booking.distances import SITE_REACH_KM, straight_km_from_park
 from lithloop.services.errors import Forbidden, Invalid, NotFound
-from lithloop.services.strict_input import phone_number
+from lithloop.services.strict_input import limited_text, phone_number
 
 SITE_EDITORS = policies.SITE_EDITORS
 
@@ -103,7 +103,13 @@ def site_location(user: User, site_id: int) -> tuple[float, float]:
     return found[1], found[2]
 
 
+#: The typed text fields and their columns' lengths: checked as every form's text is.
+_TEXT = {"name": 200, "address": 300, "city": 100, "district": 100, "contact_name": 100}
+
+
 def _validate(data: SiteInput) -> None:
+    for field, limit in _TEXT.items():
+        limited_text(getattr(data, field), field, limit)
     if not data.name.strip():
         raise Invalid(_l("Enter the site's name."), field="name")
     if not -90 <= data.lat <= 90:

@@ -1,0 +1,48 @@
+"""Text made only of invisible characters (a direction mark such as U+202E or U+200F, a
+zero-width space) looks empty on the page and is not: every typed text field that goes
+through strict_input refuses it beside the field, and nothing is stored."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Site
+from lithloop.services.accounts import registration
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import limited_text, phone_number
+from tests import worlds
+from tests.conftest import submit
+from tests.web.test_sites import GOOD
+
+dealer = worlds.logged_in_dealer
+INVISIBLE = ["\u202e", "\u200f", "\u200b\u2066", "\u202e \u200f"]
+TOLD = "这里只有看不见的字符，请用文字或数字填写。"
+
+
+@pytest.mark.parametrize("text", INVISIBLE)
+def test_the_shared_checks_refuse_text_nobody_sees(app, text):
+    for check in (lambda: limited_text(text, "note", 100), lambda: phone_number(text, "phone")):
+        with pytest.raises(Invalid) as refused:
+            check()
+        assert "invisible" in str(refused.value.message) or TOLD in str(refused.value.message)
+    assert limited_text("王伟\u200f", "note", 100) == "王伟\u200f"  # beside letters: kept
+
+
+@pytest.mark.parametrize("field", ["contact_name", "contact_phone", "name", "city"])
+@pytest.mark.parametrize("text", ["\u202e", "\u200f"])
+def test_a_site_field_of_only_a_direction_mark_is_refused_beside_it(client, dealer, field, text):
+    response = submit(client, "/sites/new", {**GOOD, field: text})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{field}-err"' in body and TOLD in body
+    assert db.session.scalar(sa.select(sa.func.count(Site.id))) == 0
+
+
+def test_registration_refuses_a_name_of_only_a_direction_mark(app):
+    problems = registration.registration_problems(
+        organisation="\u202e", name="\u200f", email="a@example.com", password="x", taken=False
+    )
+    fields = {p.field for p in problems if "invisible" in str(p.message) or TOLD in str(p.message)}
+    assert {"organisation", "name"} <= fields
