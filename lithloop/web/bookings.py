@@ -19,7 +19,7 @@ from lithloop.services.booking import booking_list, draft, draft_quote, reach
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import search as booking_search
 from lithloop.services.booking.draft import SP376_ITEMS, BookingDraft, parse_lots
-from lithloop.services.booking.sites import visible_sites
+from lithloop.services.booking.sites import sites_by_name
 from lithloop.services.dispatch import left_out, live_ops
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import int_or_default, strict_date
@@ -114,7 +114,7 @@ def _typed_quote(form: MultiDict) -> tuple[object | None, list, dict[str, str]]:
 def _form_context(
     form: MultiDict, errors: dict, quote=None, warnings=(), quote_errors=None
 ) -> dict:
-    sites = list(db.session.scalars(visible_sites(current_user)))
+    sites = sites_by_name(current_user)
     chosen = next(
         (s for s in sites if str(s.id) == form.get("site_id")), sites[0] if sites else None
     )

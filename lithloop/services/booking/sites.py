@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import time
 
@@ -65,8 +66,15 @@ def party(site: Site) -> str:
 def visible_sites(user: User) -> sa.Select:
     """A query for the sites the user may see: region staff all, drivers none (their
     stops' sites are on their route pages), others their own."""
-    query = sa.select(Site).order_by(Site.city, Site.name)
+    query = sa.select(Site).order_by(Site.city, Site.name, Site.id)
     return policies.scoped(query, user, Site.organisation_id)
+
+
+def sites_by_name(user: User) -> list[Site]:
+    """The sites the user may see by name, as a person looks for one in a list of names
+    (case and full-width forms ignored, the same on every database; ties by age)."""
+    sites = db.session.scalars(visible_sites(user))
+    return sorted(sites, key=lambda s: (unicodedata.normalize("NFKC", s.name).casefold(), s.id))
 
 
 def get_site(user: User, site_id: int) -> Site:

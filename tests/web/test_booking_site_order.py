@@ -1,0 +1,28 @@
+"""The booking form's list of sites: by name, as a person looks for one."""
+
+from __future__ import annotations
+
+import re
+
+from lithloop.extensions import db
+from tests import worlds
+from tests.factories import make_site
+
+world = worlds.dealer_at_site
+
+
+def test_the_sites_to_book_from_are_listed_by_name_not_newest_first(client, auth, world):
+    """A site added without a city (or with its city in Latin letters) came first in the
+    list and was the form's default; the list is by name, case ignored, and the first by
+    name is the default."""
+    org = world["site"].organisation
+    added = make_site(org, name="Zhan 新站")
+    added.city = ""
+    make_site(org, name="beta 站").city = "Hailin"
+    make_site(org, name="Alpha 站").city = "海林市"
+    db.session.commit()
+    auth.login(world["dealer"].email)
+    page = client.get("/bookings/new").get_data(as_text=True)
+    names = re.findall(r'<option value="\d+"(?: selected)?>([^(<]+) \(', page)
+    assert names == ["Alpha 站", "beta 站", "Zhan 新站", "东安网点"], names
+    assert re.search(r'<option value="\d+" selected>Alpha 站', page)
