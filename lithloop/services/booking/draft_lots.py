@@ -1,0 +1,212 @@
+"""The lots of a booking as typed: each field checked, the first refusal raised (the API)
+or every field's refusal kept (the form, through Problems)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from lithloop import labels, pricing, vocab
+from lithloop.batteries import validate_code
+from lithloop.i18n import listed
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import INT_RE, LONG_INT_RE, parse_amount
+
+MAX_LOT_KG = Decimal(40000)
+KG_STEP = Decimal("0.01")  # booking_lot.mass_kg is NUMERIC(12, 2)
+SP376_ITEMS = tuple(vocab.values(vocab.Sp376Item))
+
+
+@dataclass(frozen=True)
+class LotDraft:
+    """One lot as typed."""
+
+    chemistry: str
+    form: str
+    count: int
+    mass_kg: Decimal
+    condition: str
+    damage: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+
+
+def _decimal(value, name: str) -> Decimal:
+    if isinstance(value, bool | list | dict) or value is None:
+        raise Invalid(_l("Enter a number."), field=name)
+    return parse_amount(
+        value,
+        name,
+        message=_l("Enter a number."),
+        maximum=MAX_LOT_KG,
+        too_large=_l("The mass is too large: at most 40,000 kg per lot."),
+    )
+
+
+def whole(value, name: str, too_large=None) -> int:
+    """A whole number typed (ASCII digits), else Invalid naming `name`."""
+    if isinstance(value, bool | float):
+        raise Invalid(_l("Enter a whole number."), field=name)
+    text = str(value).strip()
+    if too_large is not None and LONG_INT_RE.fullmatch(text):  # a number, only too long
+        raise Invalid(too_large, field=name)
+    if not INT_RE.fullmatch(text):
+        raise Invalid(_l("Enter a whole number."), field=name)
+    return int(text)
+
+
+class Problems:
+    """Checks run one after another, each refusal kept by its field (the first for a field):
+    a form shows every field's problem at once, not the first of the whole form."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, str] = {}
+
+    def run(self, check, *args):
+        """check(*args), or None with its refusal kept."""
+        try:
+            return check(*args)
+        except Invalid as exc:
+            self.found.setdefault(exc.field or "_form", str(exc.message))
+            return None
+
+
+def _first(check, *args):
+    return check(*args)  # the API's way: the first refusal raises
+
+
+def _chemistry(raw: dict, prefix: str) -> str:
+    try:
+        return pricing.Chemistry(str(raw.get("chemistry", "")).upper()).value
+    except ValueError as exc:
+        raise Invalid(_l("Choose a chemistry."), field=f"{prefix}.chemistry") from exc
+
+
+def _choice(raw: dict, prefix: str, key: str, default: str, allowed, message) -> str:
+    value = str(raw.get(key, default))
+    if value not in {c.value for c in allowed}:
+        raise Invalid(message, field=f"{prefix}.{key}")
+    return value
+
+
+def _count(raw: dict, prefix: str) -> int:
+    count_range = _l("The number of packs must be between 1 and 10,000.")
+    count = whole(raw.get("count", ""), f"{prefix}.count", too_large=count_range)
+    if not 0 < count <= 10000:
+        raise Invalid(count_range, field=f"{prefix}.count")
+    return count
+
+
+def _mass(raw: dict, prefix: str) -> Decimal:
+    mass = _decimal(raw.get("mass_kg", ""), f"{prefix}.mass_kg")
+    if 0 < mass <= MAX_LOT_KG:  # kept to 0.01 kg, as stored: 0.004 kg is no mass at all
+        mass = mass.quantize(KG_STEP, rounding=ROUND_HALF_UP)
+    if not 0 < mass <= MAX_LOT_KG:
+        raise Invalid(
+            _l("The mass must be more than 0 and at most 40,000 kg per lot."),
+            field=f"{prefix}.mass_kg",
+        )
+    return mass
+
+
+def _damage(raw: dict, prefix: str, condition: str | None) -> tuple[str, ...]:
+    damage = tuple(str(d) for d in raw.get("damage") or ())
+    if any(d not in SP376_ITEMS for d in damage):
+        raise Invalid(_l("Unknown damage item."), field=f"{prefix}.damage")
+    if condition == "damaged" and not damage:
+        raise Invalid(
+            _l("Tick what is wrong with the damaged packs (SP376 checklist)."),
+            field=f"{prefix}.damage",
+        )
+    return damage
+
+
+def parse_lot(raw: dict, index: int, today: date, found: Problems | None = None):
+    """Check one lot; returns it with its warnings, or raises Invalid naming lots[i].field.
+    With `found`, every field's refusal is kept there instead (None returned if any)."""
+    prefix, run = f"lots[{index}]", found.run if found is not None else _first
+    before = len(found.found) if found is not None else 0
+    chemistry = run(_chemistry, raw, prefix)
+    form = run(
+        _choice,
+        raw,
+        prefix,
+        "form",
+        "pack",
+        pricing.Form,
+        _l("Choose pack, module, cell or black mass."),
+    )
+    condition = run(
+        _choice, raw, prefix, "condition", "intact", pricing.Condition, _l("Choose the condition.")
+    )
+    count = run(_count, raw, prefix)
+    mass = run(_mass, raw, prefix)
+    damage = run(_damage, raw, prefix, condition)
+    codes, warnings = _codes(raw.get("codes") or (), count, index, today, run)
+    if found is not None and len(found.found) > before:
+        return None
+    return LotDraft(chemistry, form, count, mass, condition, damage, codes), warnings
+
+
+def _code(text: str, field: str, today: date) -> str:
+    check = validate_code(text, today=today)
+    if not check.ok:
+        raise Invalid(
+            _l(
+                "Code %(code)s is not valid. %(why)s",
+                code=check.shown,
+                why=labels.problem_text(check.problem),
+            ),
+            field=field,
+        )
+    return check.text
+
+
+def _codes(raw_codes, count: int | None, index: int, today: date, run=_first):
+    prefix = f"lots[{index}]"
+    if isinstance(raw_codes, str):
+        raw_codes = raw_codes.replace(",", "\n").split()
+    codes = [
+        run(_code, str(text), f"{prefix}.codes[{position}]", today)
+        for position, text in enumerate(raw_codes)
+    ]
+    if None in codes or count is None:  # a code or the count refused: said already
+        return (), []
+    run(_code_list, codes, count, prefix)
+    warnings = []
+    if len(codes) < count:
+        warnings.append(  # which lot: a booking's lots each have their own line
+            ngettext(
+                "Lot %(lot)s: %(num)s pack without a code: the park will code it on arrival.",
+                "Lot %(lot)s: %(num)s packs without a code: the park will code them on arrival.",
+                count - len(codes),
+                lot=index + 1,
+            )
+        )
+    return tuple(codes), warnings
+
+
+def _code_list(codes: list[str], count: int, prefix: str) -> None:
+    if twice := repeated(codes):
+        raise Invalid(
+            _l("Listed more than once: %(codes)s.", codes=listed(twice)), field=f"{prefix}.codes"
+        )
+    if len(codes) > count:
+        raise Invalid(_l("More codes than packs."), field=f"{prefix}.codes")
+
+
+SHOWN_REPEATS = 5  # a message names at most this many repeated codes, then "…"
+
+
+def repeated(codes: list[str]) -> list[str]:
+    """The codes listed more than once, each once, in the order first repeated (at most
+    SHOWN_REPEATS, then "…")."""
+    seen, twice = set(), []
+    for code in codes:
+        if code in seen and code not in twice:
+            twice.append(code)
+        seen.add(code)
+    return twice[:SHOWN_REPEATS] + ["…"] * (len(twice) > SHOWN_REPEATS)

@@ -1,0 +1,52 @@
+"""A person who made several mistakes on the booking form sees every one at once, each
+beside its field (the API still answers with the first field); nothing is stored."""
+
+from __future__ import annotations
+
+import re
+
+from tests import worlds
+from tests.conftest import api_headers, submit
+from tests.route_world import open_day
+from tests.web.test_bookings import body, booking_count, lot
+
+world = worlds.dealer_at_site
+
+
+def test_every_mistake_of_a_lot_is_shown_beside_its_field(client, auth, world):
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        "date": open_day(2).isoformat(),
+        "slot": "08:00-10:00",
+        "lots-0-chemistry": "LFP",
+        "lots-0-form": "pack",
+        "lots-0-count": "two",  # not a number
+        "lots-0-mass_kg": "0",  # no mass
+        "lots-0-condition": "damaged",  # without the SP376 ticks
+        "lots-0-codes": "ABC\nXYZ12",  # two bad codes
+    }
+    page = submit(client, "/bookings/new", form, page="/bookings/new")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and booking_count() == 0
+    assert re.search(r'id="lots-0-count-err">[^<]+<', html), "count"
+    assert re.search(r'id="lots-0-mass_kg-err">[^<]+<', html), "mass"
+    assert re.search(r'id="lots-0-damage".*?<p class="error">[^<]+</p>', html, re.S), "damage"
+    codes = html[html.index('id="lots-0-codes"') :]
+    assert "ABC" in codes and "XYZ12" in codes.split("</div>")[0], "both codes"
+    assert html.count('id="lots-0-codes-err"') == 1  # one id, however many messages
+    summary = html[html.index('id="error-summary"') :].split("</ul>")[0]
+    anchors = re.findall(r'<a href="#([^"]+)">', summary)
+    assert anchors == ["lots-0-count", "lots-0-mass_kg", "lots-0-damage", "lots-0-codes"]
+
+
+def test_the_api_still_answers_the_first_field_and_stores_nothing(client, world):
+    bad = lot(mass_kg="0.001", condition="damaged", codes=["ABC"])
+    response = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], lots=[bad]),
+        headers=api_headers(client, world["dealer"]),
+    )
+    assert response.status_code == 422
+    assert response.json["field"] == "lots[0].mass_kg"
+    assert booking_count() == 0
