@@ -100,7 +100,7 @@ def close(batch_id: int):
 
 @bp.get("/assembly")
 @roles_required(*PLANT)
-def assembly_page(error: dict | None = None, status: int = 200):
+def assembly_page(errors: dict | None = None, status: int = 200):
     """Second-life assembly: parent candidates (50 a page, by chemistry or code), the build
     form, recent builds."""
     chemistry = request.args.get("chemistry")
@@ -114,9 +114,23 @@ def assembly_page(error: dict | None = None, status: int = 200):
         candidates=candidates,
         builds=assembly.recent_builds(),
         use_cases=labels.USE_CASE,
-        error=error or {},
-        form=request.form if error else {},
+        errors=errors or {},
+        form=request.form if errors else {},
     ), status
+
+
+class _Reader:
+    """The form's boxes read one by one, each refusal kept by its field (None for the box)."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def read(self, parse, *args):
+        try:
+            return parse(*args)
+        except Invalid as exc:
+            self.errors.setdefault(exc.field or "_form", str(exc.message))
+            return None
 
 
 def _decimal(name: str, *, optional: bool = False) -> Decimal | None:
@@ -133,34 +147,45 @@ def _int(name: str) -> int:
     return int(value)
 
 
-def _order() -> assembly.BuildOrder:
-    form = request.form
+def _order() -> tuple[assembly.BuildOrder, dict[str, str]]:
+    """The build order as typed (a box that could not be read is None) and those boxes'
+    refusals by field."""
+    form, box = request.form, _Reader()
     codes = form.getlist("parents") + form.get("parent_codes", "").replace(",", "\n").split()
     test = assembly.FinalTest(
-        capacity_ah=_decimal("capacity_ah"),
-        soh_pct=_decimal("soh_pct"),
-        resistance_mohm=_decimal("resistance_mohm", optional=True),
-        ocv_v=_decimal("ocv_v", optional=True),
-        insulation_ok=measurements.insulation_result(form.get("insulation_ok")),
+        capacity_ah=box.read(_decimal, "capacity_ah"),
+        soh_pct=box.read(_decimal, "soh_pct"),
+        resistance_mohm=box.read(lambda: _decimal("resistance_mohm", optional=True)),
+        ocv_v=box.read(lambda: _decimal("ocv_v", optional=True)),
+        insulation_ok=box.read(measurements.insulation_result, form.get("insulation_ok")),
     )
-    return assembly.BuildOrder(
+    order = assembly.BuildOrder(
         parent_codes=tuple(codes),
-        rated_wh=_int("rated_wh"),
-        mass_kg=_decimal("mass_kg"),
+        rated_wh=box.read(_int, "rated_wh"),
+        mass_kg=box.read(_decimal, "mass_kg"),
         test=test,
-        warranty_months=_int("warranty_months"),
+        warranty_months=box.read(_int, "warranty_months"),
         use_case=form.get("use_case", ""),
     )
+    return order, box.errors
 
 
 @bp.post("/assembly")
 @roles_required(*PLANT)
 def build():
-    """Build a refurbished pack from the chosen parents and list it."""
+    """Build a refurbished pack from the chosen parents and list it; every field's refusal is
+    shown at once, beside its field."""
+    order, errors = _order()
+    if errors:  # nothing built: every other field's problem too, not one per try
+        return assembly_page(assembly.order_problems(order, errors), 422)
     try:
-        pack = assembly.build(current_user, _order())
+        pack = assembly.build(current_user, order)
     except ServiceError as exc:
-        return assembly_page(_error(exc), exc.status)
+        error = _error(exc)
+        errors = {error["field"]: error["message"]}
+        if exc.field is not None:
+            assembly.order_problems(order, errors)
+        return assembly_page(errors, exc.status)
     flash(
         _("Pack %(code)s built, graded %(g)s and listed.", code=pack.code, g=pack.grade.value),
         "success",

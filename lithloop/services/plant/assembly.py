@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from lithloop import clock, labels, pricing, vocab
+from lithloop import clock, labels, pricing
 from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
@@ -28,19 +28,17 @@ from lithloop.i18n import listed
 from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User
 from lithloop.services.booking.prices import current_index
 from lithloop.services.booking.pricing_refusals import refusal
-from lithloop.services.errors import Conflict, Invalid
+from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import state as pack_state
 from lithloop.services.plant import park_serials
+from lithloop.services.plant.assembly_checks import check_order, problems
 from lithloop.services.plant.dismantling import check_role
 from lithloop.services.plant.errors import Code
 from lithloop.services.plant.grading import grade_for
-from lithloop.services.plant.measurements import check_capacity_ceiling, check_energy
 
-USE_CASES = tuple(vocab.values(vocab.UseCase))
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)
 TRACEABILITY = "SL0000"  # + the line character (PARK_CODE_LINE)
-MAX_WARRANTY_MONTHS = 120
 
 
 @dataclass(frozen=True)
@@ -91,25 +89,48 @@ def _refusal(pack: Pack) -> str | None:
     return None
 
 
-def lock_parents(codes: tuple[str, ...]) -> list[Pack]:
-    """The parents, row-locked in id order and re-read; Conflict names the first unusable."""
+def _parents_refusal(codes: tuple[str, ...], found: dict[str, Pack]) -> ServiceError | None:
+    """Why these parents cannot make one pack (the first reason), or None."""
     if not codes:
-        raise Invalid(_l("Name at least one parent pack."), field="parents")
-    found = pack_state.lock_by_codes(codes, field="parents")
+        return Invalid(_l("Name at least one parent pack."), field="parents")
+    if missing := [c for c in codes if c not in found]:
+        return NotFound(_l("No pack with code %(code)s.", code=missing[0]), field="parents")
     parents = [found[c] for c in codes]
     for pack in parents:
-        reason = _refusal(pack)
-        if reason:
-            raise Conflict(reason, field="parents", code=Code.PARENT_UNUSABLE)
+        if reason := _refusal(pack):
+            return Conflict(reason, field="parents", code=Code.PARENT_UNUSABLE)
     if len({p.chemistry for p in parents}) > 1:
-        raise Invalid(
+        return Invalid(
             _l(
                 "The parents must share one chemistry (found %(c)s).",
                 c=listed(sorted({p.chemistry for p in parents})),
             ),
             field="parents",
         )
-    return parents
+    return None
+
+
+def lock_parents(codes: tuple[str, ...]) -> list[Pack]:
+    """The parents, row-locked in id order and re-read; Conflict names the first unusable."""
+    found = pack_state.lock_by_codes(codes, field="parents") if codes else {}
+    if refused := _parents_refusal(codes, found):
+        raise refused
+    return [found[c] for c in codes]
+
+
+def _codes(order: BuildOrder) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalise(c) for c in order.parent_codes if c.strip()))
+
+
+def order_problems(order: BuildOrder, found: dict[str, str]) -> dict[str, str]:
+    """Every field's refusal of a build order at once, added to `found` (what the form
+    could not read, its fields None in the order); the parents read, not locked."""
+    problems(order, found)
+    codes = _codes(order)
+    packs = db.session.scalars(sa.select(Pack).where(Pack.code.in_(codes))) if codes else []
+    if refused := _parents_refusal(codes, {p.code: p for p in packs}):
+        found.setdefault("parents", str(refused.message))
+    return found
 
 
 def _price(order: BuildOrder, chemistry: str, grade: Grade, cycles: int | None):
@@ -128,34 +149,6 @@ def _price(order: BuildOrder, chemistry: str, grade: Grade, cycles: int | None):
         raise refusal(exc, "rated_wh" if exc.field == "rated_kwh" else None) from exc
 
 
-def _check(order: BuildOrder) -> Grade:
-    # numbers typed at or below 0 (a box left empty is refused before): say the range
-    if order.rated_wh <= 0:
-        raise Invalid(_l("The rated energy must be more than 0 Wh."), field="rated_wh")
-    if order.mass_kg <= 0:
-        raise Invalid(_l("The mass must be more than 0 kg."), field="mass_kg")
-    if not 0 <= order.test.soh_pct <= 100:
-        raise Invalid(_l("SoH must be between 0 and 100."), field="soh_pct")
-    if order.test.capacity_ah <= 0:
-        raise Invalid(
-            _l("A measured capacity must be more than 0 Ah (0 Ah holds no charge)."),
-            field="capacity_ah",
-        )
-    check_capacity_ceiling(order.test.capacity_ah)
-    check_energy(order.test.capacity_ah, order.test.ocv_v, order.rated_wh, order.test.soh_pct)
-    if order.use_case not in USE_CASES:
-        raise Invalid(_l("Choose a use case."), field="use_case")
-    if not 0 <= order.warranty_months <= MAX_WARRANTY_MONTHS:
-        raise Invalid(_l("Warranty: 0 to 120 months."), field="warranty_months")
-    grade = grade_for(order.test.soh_pct, insulation_ok=order.test.insulation_ok)
-    if grade is Grade.S:
-        raise Invalid(
-            _l("The final test does not reach grade C: this pack cannot be sold for second life."),
-            field="soh_pct",
-        )
-    return grade
-
-
 def worst_cycles(parents) -> int | None:
     """The built pack's cycle count: its most-cycled parent's, or None (unknown) when any
     parent's count was never read (the unread one may be the highest)."""
@@ -168,10 +161,9 @@ def worst_cycles(parents) -> int | None:
 def build(user: User, order: BuildOrder) -> Pack:
     """Build, test, price and list a refurbished pack; consume its parents (all or nothing)."""
     check_role(user)
-    grade = _check(order)
-    codes = tuple(dict.fromkeys(normalise(c) for c in order.parent_codes if c.strip()))
+    grade = check_order(order)
     try:
-        parents = lock_parents(codes)
+        parents = lock_parents(_codes(order))
         chemistry = parents[0].chemistry
         cycles = worst_cycles(parents)
         price = _price(order, chemistry, grade, cycles)  # unknown: priced as the most worn
