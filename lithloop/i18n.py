@@ -80,6 +80,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["semicolon"] = semicolon
     app.jinja_env.globals["in_unit"] = in_unit
+    # {{ days|listed }}: "a、b" or "a, b", as text (escaped; a LazyString counts as markup)
+    app.jinja_env.filters["listed"] = lambda items: str(listed(items))
 
 
 def colon() -> str:
@@ -99,11 +101,12 @@ def in_unit(unit: str) -> str:
     return f"\uff08{unit}\uff09" if current_language() == "zh_CN" else f" ({unit})"
 
 
-def listed(items: list[str]) -> LazyString:
+def listed(items) -> LazyString:
     """Items as a list in the reader's language, read when shown: "a、b" in Chinese,
     "a, b" in English; "—" for none."""
+    items = list(items)  # a generator is read once; each item as text when shown
     return LazyString(
-        lambda: ("\u3001" if current_language() == "zh_CN" else ", ").join(items) or "—"
+        lambda: ("\u3001" if current_language() == "zh_CN" else ", ").join(map(str, items)) or "—"
     )
 
 

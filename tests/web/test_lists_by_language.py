@@ -66,3 +66,24 @@ def test_refusals_list_choices_the_readers_way(app, lang):
     assert MARK[lang].join(["pack", "module"]) in messages[0], messages[0]
     assert re.search(f"I{MARK[lang]}O", messages[1]), messages[1]
     assert f"2027{MARK[lang]}2028" in years, years
+
+
+def test_no_template_joins_a_list_a_person_reads_with_a_comma():
+    """Templates list days and years with the `listed` filter; the API reference (codes for
+    developers) and hidden inputs (read by the server) are not lists a person reads."""
+    templates = ROOT.parent / "templates"
+    found = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in sorted(templates.rglob("*.html"))
+        if path.relative_to(templates).as_posix() != "api/docs.html"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"""join\(["'], ["']\)""", line)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_template_filter_lists_the_readers_way_and_escapes(app, lang):
+    with _in(app, lang):
+        shown = app.jinja_env.from_string("{{ items|listed }}").render(items=["<b>", "2028"])
+    assert shown == f"&lt;b&gt;{MARK[lang]}2028"
