@@ -117,7 +117,7 @@
     if (!others.length) { box.hidden = true; return; }
     var who = [];
     others.forEach(function (q) { var n = q.userName || text("someone"); if (who.indexOf(n) < 0) { who.push(n); } });
-    box.querySelector("p").textContent = text("others", { n: others.length, who: who.join(", ") });
+    box.querySelector("p").textContent = text("others", { n: others.length, who: who.join(T.sep || ", ") });
     box.hidden = false;
   }
 
@@ -382,7 +382,7 @@
     var session = null;
     function report(codes) {
       var fresh = addCodes(form, codes);
-      status.textContent = fresh.length ? text("read", { c: fresh.join(", ") }) : text("again", { c: codes.join(", ") });
+      status.textContent = fresh.length ? text("read", { c: fresh.join(T.sep || ", ") }) : text("again", { c: codes.join(T.sep || ", ") });
     }
     if (file) {
       file.addEventListener("change", function () {

@@ -87,3 +87,16 @@ def test_the_template_filter_lists_the_readers_way_and_escapes(app, lang):
     with _in(app, lang):
         shown = app.jinja_env.from_string("{{ items|listed }}").render(items=["<b>", "2028"])
     assert shown == f"&lt;b&gt;{MARK[lang]}2028"
+
+
+def test_the_driver_page_lists_codes_and_names_with_the_readers_mark():
+    """driver.js lists codes read and the drivers whose confirmations wait with the page's
+    mark (T.sep: "、" in Chinese), as it already listed missing codes."""
+    scripts = ROOT.parent / "static" / "js"
+    found = [
+        f"{path.name}:{number}"
+        for path in sorted(scripts.glob("*.js"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"""\.join\(["'], ["']\)""", line)
+    ]
+    assert found == []
