@@ -50,3 +50,24 @@ def test_the_api_still_answers_the_first_field_and_stores_nothing(client, world)
     assert response.status_code == 422
     assert response.json["field"] == "lots[0].mass_kg"
     assert booking_count() == 0
+
+
+def test_a_form_or_condition_not_on_the_list_is_said_beside_its_select(client, auth, world):
+    """A value not among the options (sent by a stale page or by hand) was refused with
+    nothing beside the select; with the others' mistakes, each is now beside its own."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        "date": open_day(2).isoformat(),
+        "slot": "08:00-10:00",
+        "lots-0-chemistry": "LFP",
+        "lots-0-form": "barrel",
+        "lots-0-count": "1",
+        "lots-0-mass_kg": "500",
+        "lots-0-condition": "melted",
+    }
+    page = submit(client, "/bookings/new", form, page="/bookings/new")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and booking_count() == 0
+    assert re.search(r'id="lots-0-form-err">[^<]+<', html)
+    assert re.search(r'id="lots-0-condition-err">[^<]+<', html)
