@@ -351,3 +351,15 @@ def test_settlements_page_both_lists_and_counts_the_waiting(client, auth, world,
     ).all()
     assert statement_ids(first) == newest[:2] and statement_ids(second) == newest[2:]
     assert db.session.get(Booking, waiting[0].id).status.value == "received"
+
+
+def test_parents_of_two_chemistries_are_named_the_chinese_way(client, auth, world):
+    """Trace walk: parents of two chemistries were refused with "(现有 LFP, NCM523)": a
+    Chinese list is joined with 、 and names each chemistry as the other pages do."""
+    lfp = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+    ncm = make_pack(world["plant"], PackState.FINISHED, chemistry="NCM523", grade=Grade.A, soh="85")
+    auth.login(world["plant"].email)
+    form = {**assembly_form(lfp), "insulation_ok": "1", "parent_codes": ncm.code}
+    refused = text(submit(client, "/plant/assembly", form))
+    assert "现有 磷酸铁锂 LFP、" in refused, refused[refused.find("化学体系（") - 200 :][:400]
+    assert "LFP, " not in refused

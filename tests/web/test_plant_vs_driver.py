@@ -40,3 +40,16 @@ def test_the_weighing_is_compared_with_the_driver_mass(client, auth, world):
     assert len(heavier) == 1 and f"{stop.picked_kg:,.2f}" in heavier[0]
     extra = differences(stop, stop.picked_kg, [*world["codes"], "X"])
     assert extra and "X" in extra[0]
+
+
+def test_codes_that_differ_from_the_drivers_are_listed_the_chinese_way(app, world):
+    """Trace walk: two codes received but not loaded read "CODE1, CODE2" in the Chinese
+    message; a Chinese list is joined with 、."""
+    from flask_babel import force_locale
+
+    from lithloop.models import PlanStop
+
+    stop = db.session.get(PlanStop, world["stop_id"])
+    with app.test_request_context(), force_locale("zh_CN"):
+        found = differences(stop, stop.picked_kg, [*world["codes"], "X1", "X2"])
+    assert any("X1、X2" in line for line in found), found

@@ -99,11 +99,12 @@ def _parents_refusal(codes: tuple[str, ...], found: dict[str, Pack]) -> ServiceE
     for pack in parents:
         if reason := _refusal(pack):
             return Conflict(reason, field="parents", code=Code.PARENT_UNUSABLE)
-    if len({p.chemistry for p in parents}) > 1:
+    chemistries = {p.chemistry for p in parents}
+    if len(chemistries) > 1:
         return Invalid(
             _l(
                 "The parents must share one chemistry (found %(c)s).",
-                c=listed(sorted({p.chemistry for p in parents})),
+                c=listed([labels.label(labels.CHEMISTRY, c) for c in sorted(chemistries)]),
             ),
             field="parents",
         )
