@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -37,6 +39,22 @@ class InRange(NumberRange):
         super().__call__(form, field)
 
 
+#: Unicode's direction controls (embeddings, overrides, isolates): invisible, they make a
+#: name read backwards or hide what follows it ("Trojan Source"); no name needs them.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def no_direction_controls(form, field) -> None:
+    """Refuse, beside the field, text carrying invisible direction controls."""
+    if isinstance(field.data, str) and _DIRECTION_CONTROLS.search(field.data):
+        raise StopValidation(
+            _l("Remove the invisible text-direction characters: they make the text read wrongly.")
+        )
+
+
+NAME_CHECKS = [no_direction_controls]
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
@@ -52,11 +70,11 @@ class RegisterForm(FlaskForm):
         ],
     )
     organisation = StringField(
-        _l("Organisation name"), validators=[DataRequired(), Length(max=200)]
+        _l("Organisation name"), validators=[DataRequired(), Length(max=200), *NAME_CHECKS]
     )
-    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100), *NAME_CHECKS])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120), *NAME_CHECKS])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     confirm = PasswordField(
@@ -97,10 +115,10 @@ PLACE_THE_SITE = _l(
 
 
 class SiteForm(FlaskForm):
-    name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200)])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
-    district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
+    name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200), *NAME_CHECKS])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300), *NAME_CHECKS])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100), *NAME_CHECKS])
+    district = StringField(_l("District"), validators=[Optional(), Length(max=100), *NAME_CHECKS])
     lat = DecimalField(
         _l("Latitude"),
         places=6,
@@ -117,7 +135,9 @@ class SiteForm(FlaskForm):
             InRange(-180, 180, message=_l("Longitude must be between -180 and 180.")),
         ],
     )
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
+    contact_name = StringField(
+        _l("Contact person"), validators=[Optional(), Length(max=100), *NAME_CHECKS]
+    )
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
     opens_at = TimeField(_l("Opens at"), validators=[InputRequired()])  # "25:00": not a time
     closes_at = TimeField(_l("Closes at"), validators=[InputRequired()])

@@ -202,6 +202,10 @@ def test_only_admins_may_approve(client, auth):
         ({"confirm": "something-else-1"}, "两次输入的密码不一致"),
         ({"organisation": ""}, "必填"),
         ({"phone": "abc"}, "请输入电话号码：7 至 15 位数字"),
+        # trace walk: a right-to-left override made the name read backwards for the admin
+        # approving it ("交公西鸡") and on every page after
+        ({"organisation": "\u202e鸡西公交\u202c"}, "文字方向控制字符"),
+        ({"name": "\u2067李\u2069"}, "文字方向控制字符"),
     ],
 )
 def test_bad_registration_is_explained_and_writes_nothing(client, overrides, field_message):

@@ -57,6 +57,9 @@ def test_add_a_site(client, dealer):
         ("opens_at", "25:00", "不是有效的时间"),
         ("closes_at", "5pm", "不是有效的时间"),
         ("opens_at", "", "该字段是必填字段"),
+        # trace walk: a right-to-left override showed the name backwards on every page
+        ("address", "\u202e路江丹牡", "文字方向控制字符"),
+        ("contact_name", "王\u2067伟", "文字方向控制字符"),
     ],
 )
 def test_bad_site_is_explained_beside_the_field(client, dealer, field, value, message):
