@@ -92,6 +92,7 @@ class ImportCode(StrEnum):
     TOO_LONG = "too_long"
     TOO_LARGE = "too_large"
     CONTROL_CHARACTER = "control_character"
+    DIRECTION_CONTROL = "direction_control"
     # warnings
     UNCODED_PACK = "uncoded_pack"
     SOH_LOOKS_LIKE_FRACTION = "soh_looks_like_fraction"
@@ -135,6 +136,10 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.TOO_LONG: "'{value}' is longer than {limit} characters.",
     ImportCode.TOO_LARGE: "'{value}' is more than {limit}.",
     ImportCode.CONTROL_CHARACTER: "This cell contains a control character (e.g. NUL); remove it.",
+    ImportCode.DIRECTION_CONTROL: (
+        "This cell contains an invisible text-direction character that makes it read backwards; "
+        "remove it."
+    ),
     ImportCode.UNCODED_PACK: (
         "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
     ),

@@ -55,6 +55,9 @@ ISSUES = {
     "too_long": _l("'{value}' is longer than {limit} characters."),
     "too_large": _l("'{value}' is more than {limit}."),
     "control_character": _l("This cell contains a control character (e.g. NUL); remove it."),
+    "direction_control": _l(
+        "This cell contains an invisible text-direction character that makes it read backwards; remove it."  # noqa: E501 (one message)
+    ),
     "uncoded_pack": _l(
         "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
     ),

@@ -67,6 +67,7 @@ def test_a_good_row_exactly():
             {"value": "P" * 21, "limit": 20},
         ),
         ({"plate": "P\x07"}, "vehicle_plate", ImportCode.CONTROL_CHARACTER, {}),
+        ({"plate": "\u202eP1"}, "vehicle_plate", ImportCode.DIRECTION_CONTROL, {}),
         ({"chem": ""}, "chemistry", ImportCode.REQUIRED, {}),
         (
             {"chem": "XYZ"},
