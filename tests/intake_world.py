@@ -25,7 +25,7 @@ def build_arrival() -> dict:
             vehicle_plate="黑C·12345",
             pack_code=codes[0],
             chemistry="LFP",
-            rated_kwh=100,
+            rated_kwh=110,
             mass_kg=1200,
             in_service_since=date(2018, 5, 1),
         )

@@ -56,6 +56,14 @@ def received(world) -> list[Pack]:
     return packs_of(world["booking_id"])
 
 
+def test_a_pack_in_the_fleet_register_keeps_its_declared_rated_energy(world):
+    """Trace walk: the fleet register said 110 kWh, yet the received pack had no rated
+    energy ("额定能量 —" on its history page) and grading priced it from its mass instead."""
+    first, second, *_ = received(world)
+    assert first.rated_wh == 110_000  # the register's rated_kwh, in Wh
+    assert second.rated_wh is None  # not in any register: unknown, never guessed
+
+
 def test_receive_creates_packs_with_their_chain(world):
     record = intake.receive(world["operator"], world["booking_id"], receipt(world))
     assert record.measured_kg == Decimal("2700.00")
@@ -391,14 +399,17 @@ def test_release_from_aging_needs_a_retest_after_aging(world, monkeypatch):
     ]
     stock = warehouses.stock(Warehouse.FINISHED)
     assert [r.pack.id for r in stock.rows] == [pack.id]
-    assert stock.mass_kg == Decimal("1200.00") and stock.rated_kwh == Decimal("0")
+    # the rated energy the fleet register declared (it was 0: unknown, though declared)
+    assert stock.mass_kg == Decimal("1200.00") and stock.rated_kwh == Decimal("110")
 
 
 def test_failing_retest_sends_the_pack_to_raw(world):
     pack = aging_pack(world)
     pack.aging_until = clock.today()
     db.session.commit()
-    grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "soh_pct": "30"})
+    # 66 Ah × 540 V: about 30 % of the 110 kWh the fleet register declares
+    failing = {**GOOD_TEST, "soh_pct": "30", "capacity_ah": "66"}
+    grading.record_test(world["operator"], pack.id, failing)
     pack = db.session.get(Pack, pack.id)
     assert pack.state is PackState.RAW and pack.grade is Grade.S
     with pytest.raises(Conflict, match="Raw-material warehouse"):

@@ -197,15 +197,16 @@ def _refuse_existing(codes: list[str]) -> None:
         )
 
 
-def _plates(booking: Booking, codes: list[str]) -> dict[str, str]:
+def _plates(booking: Booking, codes: list[str]) -> dict[str, tuple[str, int]]:
+    """{code: (vehicle plate, rated Wh)} from the fleet registers, the owner's first."""
     rows = db.session.execute(
-        sa.select(BusPack.pack_code, BusPack.vehicle_plate, BusPack.organisation_id).where(
-            BusPack.pack_code.in_(codes)
-        )
+        sa.select(
+            BusPack.pack_code, BusPack.vehicle_plate, BusPack.rated_kwh, BusPack.organisation_id
+        ).where(BusPack.pack_code.in_(codes))
     )
-    plates: dict[str, str] = {}
-    for code, plate, _org in sorted(rows, key=lambda r: r[2] != booking.organisation_id):
-        plates.setdefault(code, plate)
+    plates: dict[str, tuple[str, int]] = {}
+    for code, plate, kwh, _org in sorted(rows, key=lambda r: r[3] != booking.organisation_id):
+        plates.setdefault(code, (plate, int(Decimal(kwh) * 1000)))
     return plates
 
 
@@ -240,7 +241,8 @@ def _packs_of(booking: Booking, receipt: LotReceipt, serials, plates) -> list[Pa
                 booking=booking,
                 lot=lot,
                 damaged=lot.condition != "intact",
-                vehicle_plate=plates.get(code),
+                vehicle_plate=plates[code][0] if code in plates else None,
+                rated_wh=plates[code][1] if code in plates else None,  # as the owner declared
             )
         )
     return packs
