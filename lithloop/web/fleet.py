@@ -93,9 +93,11 @@ def _register(form: CsrfForm, status: int = 200, error: str | None = None):
     pagination = db.paginate(
         bus_fleet.packs(current_user), page=page, per_page=PAGE_SIZE, error_out=False
     )
+    codes = [p.pack_code for p in pagination.items if p.pack_code]
     return render_template(
         "fleet/packs.html",
         pagination=pagination,
+        received=bus_fleet.received_codes(current_user, codes),
         form=form,
         error=error,
         max_mb=MAX_BYTES // (1024 * 1024),

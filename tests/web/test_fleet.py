@@ -693,3 +693,34 @@ def test_a_proposal_of_one_pack_is_booked_in_the_singular_in_english(client, dem
     answer = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
     page = client.get(answer.location).get_data(as_text=True)
     assert re.search(r"Booking #\d+ requested for 1 pack\.", page), page[:3000]
+
+
+def test_the_register_links_each_received_pack_and_its_booking(client, manager):
+    """Trace walk: the register listed a pack's code and its booking (#4) as plain text, so
+    a fleet manager could not follow a pack from the bus that retired it to the park; a code
+    the park has received opens the pack's history, and a booking its page."""
+    from tests.factories import BookingFactory, PackFactory
+
+    booking = BookingFactory(created_by=manager, organisation=manager.organisation)
+    db.session.commit()
+    PackFactory(code=CODE_A, owner_id=manager.organisation_id, booking_id=booking.id)
+    PackFactory(code=CODE_B)  # another organisation's pack: never linked from this register
+    for plate, code in (("黑C·D1001", CODE_A), ("黑C·D1002", CODE_B), ("黑C·D1003", None)):
+        db.session.add(
+            BusPack(
+                organisation_id=manager.organisation_id,
+                vehicle_plate=plate,
+                pack_code=code,
+                chemistry="LFP",
+                rated_kwh=295,
+                mass_kg=2225,
+                in_service_since=date(2019, 3, 1),
+                booking_id=booking.id if code == CODE_A else None,
+            )
+        )
+    db.session.commit()
+    page = client.get("/fleet/packs").get_data(as_text=True)
+    assert f'<a href="/packs/{CODE_A}">{CODE_A}</a>' in page
+    assert f'href="/packs/{CODE_B}"' not in page and CODE_B in page
+    assert f'<a href="/bookings/{booking.id}">#{booking.id}</a>' in page
+    assert client.get(f"/packs/{CODE_A}").status_code == 200  # the link opens

@@ -23,7 +23,7 @@ from lithloop.batteries import (
 )
 from lithloop.batteries.problems import import_message
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, BusPack, Role, User
+from lithloop.models import Booking, BookingStatus, BusPack, Pack, Role, User
 from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 
@@ -172,6 +172,15 @@ def packs(user: User) -> sa.Select:
         .where(BusPack.organisation_id == user.organisation_id)
         .order_by(BusPack.vehicle_plate, BusPack.id)
     )
+
+
+def received_codes(user: User, codes: list[str]) -> set[str]:
+    """Those of the codes the park has received as the user's organisation's packs (each has
+    a history page the owner may open)."""
+    if not codes:
+        return set()
+    query = sa.select(Pack.code).where(Pack.owner_id == user.organisation_id, Pack.code.in_(codes))
+    return set(db.session.scalars(query))
 
 
 def open_packs(user: User) -> list[BusPack]:
