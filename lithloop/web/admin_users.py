@@ -19,6 +19,16 @@ def _page() -> int:
     return page_arg()
 
 
+def _back_to_the_list():
+    """The users page the admin acted on: its search and its page (page 1 is left out)."""
+    page = _page()
+    return redirect(
+        url_for(
+            "admin_users.users", q=request.args.get("q", "")[:100], page=page if page > 1 else None
+        )
+    )
+
+
 @bp.get("/users")
 @roles_required(Role.ADMIN)
 def users():
@@ -47,7 +57,7 @@ def set_enabled(user_id: int):
             else _("%(email)s disabled.", email=user.email),
             "success",
         )
-    return redirect(url_for("admin_users.users", q=request.args.get("q", "")))
+    return _back_to_the_list()
 
 
 @bp.post("/users/<int:user_id>/unlock")
@@ -56,7 +66,7 @@ def unlock(user_id: int):
     """Lift a lockout after failed logins."""
     user = lockout.unlock(current_user, user_id)
     flash(_("%(email)s unlocked.", email=user.email), "success")
-    return redirect(url_for("admin_users.users", q=request.args.get("q", "")))
+    return _back_to_the_list()
 
 
 @bp.get("/audit")

@@ -201,3 +201,24 @@ def test_the_request_id_is_labelled_in_its_own_column(client, auth):
         row,
     )  # the last two cells of the row: the address, then the id under its own heading
     assert admin.email in body
+
+
+def test_disabling_a_user_on_a_later_page_comes_back_to_that_page(client, auth, monkeypatch):
+    """Admin walk: disabling someone listed on page 2 went back to page 1, where the admin
+    could not see the account just disabled; the list keeps its page (and its search)."""
+    from lithloop.services.accounts import user_admin
+
+    monkeypatch.setattr(user_admin, "PAGE_SIZE", 2)
+    admin_logged_in(auth)
+    org = make_org()
+    for n in range(4):
+        make_user(org, email=f"user{n}@example.cn")
+    page = client.get("/admin/users?q=example.cn&page=2").get_data(as_text=True)
+    action = re.search(r'action="(/admin/users/(\d+)/enabled[^"]*)"', page)
+    assert action and "page=2" in action.group(1), action
+    url = action.group(1).replace("&amp;", "&")
+    response = submit(client, url, {"enabled": "0"}, page="/admin/users?q=example.cn&page=2")
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert "page=2" in location and "q=example.cn" in location, location
+    assert not db.session.get(User, int(action.group(2))).enabled
