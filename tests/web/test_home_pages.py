@@ -15,7 +15,7 @@ from lithloop.models import OrgKind, Role, Site, SiteKind
 from lithloop.services.booking import prices as price_service
 from tests import worlds
 from tests.conftest import api_headers
-from tests.factories import make_org, make_park, make_user
+from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import body
 
 booking_world = worlds.dealer_at_site  # the fixture
@@ -86,3 +86,21 @@ def test_a_dealer_home_map_draws_the_park_where_pickups_go(client, booking_world
     assert 'class="key park"' in svg.split("<figcaption>", 1)[1]
     # drawn beneath the branches, so a branch beside the park is still the one a tap reaches
     assert svg.index('class="park-here"') < svg.index(f'href="/sites/{site.id}"'), svg
+
+
+def test_a_new_bus_company_is_asked_for_a_depot_not_a_dealer_site(client, app):
+    """Trace walk: a bus company's home said "您的停保场" above "还没有网点……" and a button
+    "添加网点" (a dealer's words), where the forecast asks for a depot (添加停保场)."""
+    price_service.ensure_default_index()
+    manager = make_user(make_org(OrgKind.BUS_COMPANY), role=Role.FLEET_MANAGER)
+    from tests.conftest import Auth
+
+    Auth(client).login(manager.email)
+    page = client.get("/").get_data(as_text=True)
+    assert "还没有停保场" in page and "添加停保场" in page
+    assert "网点" not in page.split("<main", 1)[1].split("</main>")[0]
+    make_site(manager.organisation, name="第一停保场").kind = SiteKind.BUS_DEPOT
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "第一停保场" in page and "您的停保场地图" in page
+    assert "网点" not in page.split("<main", 1)[1].split("</main>")[0]
