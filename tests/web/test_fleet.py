@@ -724,3 +724,16 @@ def test_the_register_links_each_received_pack_and_its_booking(client, manager):
     assert f'href="/packs/{CODE_B}"' not in page and CODE_B in page
     assert f'<a href="/bookings/{booking.id}">#{booking.id}</a>' in page
     assert client.get(f"/packs/{CODE_A}").status_code == 200  # the link opens
+
+
+def test_a_pack_id_that_names_no_pack_is_refused_beside_the_proposal(client, demo_fleet):
+    """Trace walk: a 20-digit pack id in the accept form overflowed the database's integer (a
+    500). It names no pack: refused, nothing booked."""
+    small_register(demo_fleet.id, clock.today())
+    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    fields["pack_ids"] = fields["pack_ids"] + ",99999999999999999999"
+    before = db.session.scalar(sa.select(sa.func.count(Booking.id)))
+    response = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    assert response.status_code == 404
+    assert "没有这个电池包" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == before

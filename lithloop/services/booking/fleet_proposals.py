@@ -28,6 +28,7 @@ from lithloop.services.booking.draft import MAX_LOT_KG
 from lithloop.services.booking.errors import Code
 from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Conflict, Invalid, NotFound
+from lithloop.services.strict_input import int_or_default
 
 DEFAULT_PROPOSAL_MONTHS = 1
 # The note of a booking made from a proposal is stored in one fixed form, whoever accepted
@@ -180,10 +181,11 @@ def accept_proposal(
 ) -> tuple[Booking, bool]:
     """Book a pickup of these packs (lots by chemistry) and link them; repeats return the first."""
     bus_fleet.require_fleet_manager(user)
-    try:
-        ids = sorted({int(i) for i in pack_ids})
-    except (TypeError, ValueError) as exc:
-        raise NotFound(_l("No such pack.")) from exc
+    # ASCII digits within the id column: a 20-digit id overflowed the query (a 500) and int()
+    # read "٣" as 3
+    ids = sorted({int_or_default(i, 0, minimum=1) for i in pack_ids})
+    if ids and ids[0] == 0:
+        raise NotFound(_l("No such pack."), field="pack_ids")
     if not ids:
         raise Invalid(_l("The proposal has no packs."), field="pack_ids")
     site = depot(user, site_id)
