@@ -209,7 +209,7 @@ def test_trace_page_lists_fifty_a_group_and_pages_the_rest(client, auth, world):
     auth.login(world["admin"].email)
     first = client.get("/trace/").get_data(as_text=True)
     second = client.get("/trace/?page=2").get_data(as_text=True)
-    assert "(56)" in first and traceability.GROUP_PAGE == 50
+    assert "（56）" in first and traceability.GROUP_PAGE == 50
     page_one, page_two = _group_ids(first, "overdue"), _group_ids(second, "overdue")
     assert len(page_one) == 50 and len(page_two) == 6
     assert page_one[0] == world["ids"]["overdue"]  # the oldest deadline first
@@ -217,3 +217,14 @@ def test_trace_page_lists_fifty_a_group_and_pages_the_rest(client, auth, world):
     assert _group_ids(first, "due-soon") == [world["ids"]["soon"], world["ids"]["soon2"]]
     assert _group_ids(second, "due-soon") == []  # the small groups end on the first page
     assert re.search(rf'aria-label="[^"{{}}]+{pack.code}[^"{{}}]*"', first)  # named per row
+
+
+def test_the_counts_on_the_chinese_trace_page_are_in_full_width_brackets(client, auth, world):
+    """Trace walk: the Chinese page read "已逾期 (1)" and "产业园 (4)" with half-width
+    brackets (the organisation filter too); a Chinese page uses （）, the English one " (1)"."""
+    auth.login(world["admin"].email)
+    page = client.get("/trace/").get_data(as_text=True)
+    assert "已逾期（1）</h2>" in page and f"{world['park'].name}（4）</option>" in page
+    assert not re.search(r" \(\d+\)<", page)
+    client.get("/lang/en")
+    assert "Overdue (1)</h2>" in client.get("/trace/").get_data(as_text=True)
