@@ -55,6 +55,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 #: right-to-left override read "9999D·C黑" in the register, the bookings and the pack's history.
 _DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
 CHEMISTRIES = vocab.CHEMISTRIES
+#: No bus ran on a lithium traction pack before this (China's first fleets: 2008): an earlier
+#: in-service date is a typing slip (1900, 0201), which the forecast read as long overdue.
+EARLIEST_IN_SERVICE = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,16 @@ class _RowParser:
                         ImportCode.FUTURE_DATE,
                         value=since.isoformat(),
                         today=self.today.isoformat(),
+                    )
+                )
+            elif since < EARLIEST_IN_SERVICE:
+                err(
+                    _issue(
+                        n,
+                        "in_service_since",
+                        ImportCode.TOO_EARLY_DATE,
+                        value=since.isoformat(),
+                        earliest=EARLIEST_IN_SERVICE.isoformat(),
                     )
                 )
         code, parsed = self._pack_code(n, cell["pack_code"], chem)

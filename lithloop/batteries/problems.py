@@ -83,6 +83,7 @@ class ImportCode(StrEnum):
     SOH_OUT_OF_RANGE = "soh_out_of_range"
     BAD_DATE = "bad_date"
     FUTURE_DATE = "future_date"
+    TOO_EARLY_DATE = "too_early_date"
     UNKNOWN_CHEMISTRY = "unknown_chemistry"
     UNSPECIFIED_NCM = "unspecified_ncm"
     INVALID_PACK_CODE = "invalid_pack_code"
@@ -121,6 +122,9 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.SOH_OUT_OF_RANGE: "SoH '{value}' must be between 0 and 100 (%).",
     ImportCode.BAD_DATE: "'{value}' is not a date; write it as YYYY-MM-DD.",
     ImportCode.FUTURE_DATE: "The date {value} is after today ({today}).",
+    ImportCode.TOO_EARLY_DATE: (
+        "The date {value} is before {earliest}, when no bus ran on lithium packs; check the year."
+    ),
     ImportCode.UNKNOWN_CHEMISTRY: "'{value}' is not a known chemistry (allowed: {allowed}).",
     ImportCode.UNSPECIFIED_NCM: (
         "'{value}' does not say which ternary (NCM) type the pack is: write NCM523, NCM622 or "

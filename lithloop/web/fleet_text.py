@@ -42,6 +42,9 @@ ISSUES = {
     "soh_out_of_range": _l("SoH '{value}' must be between 0 and 100 (%)."),
     "bad_date": _l("'{value}' is not a date; write it as YYYY-MM-DD."),
     "future_date": _l("The date {value} is after today ({today})."),
+    "too_early_date": _l(
+        "The date {value} is before {earliest}, when no bus ran on lithium packs; check the year."
+    ),
     "unknown_chemistry": _l("'{value}' is not a known chemistry (allowed: {allowed})."),
     "unspecified_ncm": _l(
         "'{value}' does not say which ternary (NCM) type the pack is: write NCM523, NCM622 or NCM811."  # noqa: E501 (one message)

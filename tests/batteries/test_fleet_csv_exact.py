@@ -103,6 +103,12 @@ def test_a_good_row_exactly():
             ImportCode.FUTURE_DATE,
             {"value": "2026-11-27", "today": "2026-11-26"},
         ),
+        (  # trace walk: 1900 was imported and forecast as long overdue
+            {"since": "1900-04-01", "code": ""},
+            "in_service_since",
+            ImportCode.TOO_EARLY_DATE,
+            {"value": "1900-04-01", "earliest": "2000-01-01"},
+        ),
         (
             {"chem": "NCM811"},
             "chemistry",
@@ -131,6 +137,7 @@ def test_each_cell_error_exactly(changes, column, code, params):
         ({"soh": "86.5%"}, "soh_pct", Decimal("86.50")),
         ({"soh": ""}, "soh_pct", None),
         ({"since": "2026-11-26"}, "in_service_since", TODAY),  # in service today
+        ({"since": "2000-01-01", "code": ""}, "in_service_since", date(2000, 1, 1)),
         ({"chem": "磷酸铁锂"}, "chemistry", "LFP"),
         # lithloop's own labels, as its pages and exports show them
         ({"chem": "磷酸铁锂 LFP"}, "chemistry", "LFP"),

@@ -39,6 +39,8 @@ USED_TO_PASS = [
     # register, on bookings and in the pack's history
     ("vehicle_plate", "\u202e黑C·D1\u202c", "文字方向控制字符"),
     ("vehicle_plate", "黑C·\u2067D1", "文字方向控制字符"),
+    # trace walk: a bus in service since 1900 was imported, due for retirement long ago
+    ("in_service_since", "1900-04-01", "早于 2000-01-01"),
 ]
 HOSTILE = [
     "",
