@@ -363,3 +363,25 @@ def test_parents_of_two_chemistries_are_named_the_chinese_way(client, auth, worl
     refused = text(submit(client, "/plant/assembly", form))
     assert "现有 磷酸铁锂 LFP、" in refused, refused[refused.find("化学体系（") - 200 :][:400]
     assert "LFP, " not in refused
+
+
+def test_the_settlement_brackets_read_the_chinese_way(client, auth, world):
+    """Trace walk: the Chinese confirmation and statement read "2026-01-26 (预约时锁定)" and
+    "¥12,992.74 (差额 ¥0.00)": half-width brackets on a Chinese page."""
+    booking = booked(world)
+    receive(world, booking, "610")
+    make_pack(
+        world["plant"], PackState.DISMANTLED, grade=Grade.S, soh="20", mass="610",
+        booking=booking, lot=booking.lots[0],
+    )  # fmt: skip
+    auth.login(world["plant"].email)
+    pages = [text(submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/"))]
+    confirmed = {"confirmed": "1"}
+    submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
+    pages.append(text(client.get(f"/settlements/{booking.id}")))
+    for page in pages:
+        assert "（预约时锁定）" in page and "（差额 " in page
+        assert " (预约时锁定)" not in page and " (差额" not in page
+    client.get("/lang/en")
+    english = text(client.get(f"/settlements/{booking.id}"))
+    assert " (frozen at booking)" in english and " (difference " in english
