@@ -888,3 +888,23 @@ def test_the_quote_bar_in_english_starts_the_problem_as_its_own_sentence(client,
     problem = re.search(r'id="quote-bar-problem">([^<]*)<', bar)
     assert problem and problem.group(1).startswith("No quote yet. "), bar
     assert not re.search(r": [A-Z]", problem.group(1)), bar
+
+
+def test_the_booking_pages_bracket_the_chinese_way(client, auth, world):
+    """Trace walk: a dispatcher's cancel form read "原因 (必填)" (half-width brackets on a
+    Chinese page), as did the day's slots "(营业时间外)" on the booking form."""
+    booked = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers=headers(client, world["dealer"])
+    ).json["id"]
+    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
+    auth.login(dispatcher.email)
+    page = client.get(f"/bookings/{booked}").get_data(as_text=True)
+    assert "原因（必填）</label>" in page and "(必填)" not in page
+    site = world["site"]
+    site.closes_at = site.opens_at.replace(hour=site.opens_at.hour + 2)  # most slots outside
+    db.session.commit()
+    auth.logout()
+    auth.login(world["dealer"].email)
+    form = client.get(f"/bookings/new?site_id={site.id}").get_data(as_text=True)
+    outside = re.findall(r"<option value=\"[^\"]+\">[^<]*</option>", form.split('id="slot"')[1])
+    assert any("）</option>" in o for o in outside) and not any(" (" in o for o in outside)
