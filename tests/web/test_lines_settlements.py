@@ -385,3 +385,20 @@ def test_the_settlement_brackets_read_the_chinese_way(client, auth, world):
     client.get("/lang/en")
     english = text(client.get(f"/settlements/{booking.id}"))
     assert " (frozen at booking)" in english and " (difference " in english
+
+
+def test_a_packs_parents_are_listed_the_chinese_way_on_its_passport(client, auth, world):
+    """Trace walk: the passport of a pack built from two read "重组来源 CODE1, CODE2"; a
+    Chinese list is joined with 、 (the English page keeps ", ")."""
+    parents = [
+        make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85") for _ in range(2)
+    ]
+    auth.login(world["plant"].email)
+    form = {**assembly_form(parents[0]), "insulation_ok": "1", "parent_codes": parents[1].code}
+    assert submit(client, "/plant/assembly", form).status_code == 302
+    child = db.session.scalar(sa.select(Pack).where(Pack.refurbished.is_(True)))
+    first, second = sorted(p.code for p in parents)
+    for url in (f"/p/{child.code}", f"/packs/{child.code}"):
+        assert f"<code>{first}</code>、<code>{second}</code>" in text(client.get(url)), url
+    client.get("/lang/en")
+    assert f"<code>{first}</code>, <code>{second}</code>" in text(client.get(f"/p/{child.code}"))
