@@ -402,3 +402,23 @@ def test_a_packs_parents_are_listed_the_chinese_way_on_its_passport(client, auth
         assert f"<code>{first}</code>、<code>{second}</code>" in text(client.get(url)), url
     client.get("/lang/en")
     assert f"<code>{first}</code>, <code>{second}</code>" in text(client.get(f"/p/{child.code}"))
+
+
+def test_the_packs_overdue_in_aging_are_listed_the_chinese_way(client, auth, world):
+    """Trace walk: the aging warehouse's alert listed the overdue packs "CODE1, CODE2" on the
+    Chinese page; a Chinese list is joined with 、."""
+    from datetime import timedelta
+
+    from lithloop import clock
+
+    late = [
+        make_pack(world["plant"], PackState.AGING, grade=Grade.A, soh="85", retest=False)
+        for _ in range(2)
+    ]
+    for pack in late:
+        pack.aging_until = clock.today() - timedelta(days=3)
+    db.session.commit()
+    auth.login(world["plant"].email)
+    page = text(client.get("/plant/warehouses/aging"))
+    alert = page[page.index('id="aging-alert"') :].split("</p>")[0]
+    assert "</a>、<a" in alert and "</a>, <a" not in alert, alert
