@@ -737,3 +737,15 @@ def test_a_pack_id_that_names_no_pack_is_refused_beside_the_proposal(client, dem
     assert response.status_code == 404
     assert "没有这个电池包" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == before
+
+
+def test_a_bus_companys_booking_names_its_depot_a_depot(client, demo_fleet):
+    """Trace walk: the booking a fleet manager accepted from the forecast labelled its depot
+    "网点" (a dealer's site), where the forecast and the home page say 停保场."""
+    small_register(demo_fleet.id, clock.today())
+    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    booked = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    page = client.get(booked.location).get_data(as_text=True)
+    assert "<dt>停保场</dt>" in page and "<dt>网点</dt>" not in page
+    cancel = submit(client, f"{booked.location}/cancel", {"reason": ""}, page=booked.location)
+    assert "<dt>停保场</dt>" in cancel.get_data(as_text=True)
