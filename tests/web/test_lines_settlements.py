@@ -422,3 +422,16 @@ def test_the_packs_overdue_in_aging_are_listed_the_chinese_way(client, auth, wor
     page = text(client.get("/plant/warehouses/aging"))
     alert = page[page.index('id="aging-alert"') :].split("</p>")[0]
     assert "</a>、<a" in alert and "</a>, <a" not in alert, alert
+
+
+def test_a_pasted_wall_of_text_is_not_echoed_whole_beside_the_codes(client, auth, world):
+    """Trace walk: 5,000 characters pasted as a code came back whole in "没有编码为 … 的电池包",
+    a page of text beside the box; a code is 24 characters, so its start is named."""
+    auth.login(world["plant"].email)
+    submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
+    url = f"/plant/batches/{db.session.scalar(sa.select(DismantlingBatch.id))}"
+    refused = submit(client, f"{url}/add", {"codes": "长" * 5000}, page=url)
+    assert refused.status_code == 404
+    page = text(refused)
+    said = page[page.index("</textarea>") :].split("</div>")[0]  # beside the box
+    assert "没有编码为 " + "长" * 24 + "… 的电池包" in said and "长" * 25 not in said

@@ -60,6 +60,9 @@ def place(
     return pack_events.record(pack, kind, user, data=facts, public=public)
 
 
+SHOWN_CODE_CHARS = 40
+
+
 def lock_by_codes(codes, *, field: str) -> dict[str, Pack]:
     """The packs of these codes, row-locked in id order and re-read; NotFound names a
     missing code (on `field`)."""
@@ -75,5 +78,7 @@ def lock_by_codes(codes, *, field: str) -> dict[str, Pack]:
     }
     missing = [c for c in codes if c not in found]
     if missing:
-        raise NotFound(_l("No pack with code %(code)s.", code=missing[0]), field=field)
+        # a code is 24 characters: a longer paste is named by its start, not echoed whole
+        shown = missing[0] if len(missing[0]) <= SHOWN_CODE_CHARS else missing[0][:24] + "…"
+        raise NotFound(_l("No pack with code %(code)s.", code=shown), field=field)
     return found
