@@ -9,7 +9,13 @@ equals its text.
 from __future__ import annotations
 
 import enum
+import re
 from enum import StrEnum
+
+#: Unicode's direction controls (embeddings, overrides, isolates): invisible, they make a
+#: name or a plate read backwards or hide what follows it ("Trojan Source"); no text of
+#: the trade needs them (a plate "黑C·D9999" with a right-to-left override read "9999D·C黑").
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 # --- the trade: what a lot or a pack is ---

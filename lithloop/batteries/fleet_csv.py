@@ -51,9 +51,6 @@ _LIMITS = {"rated_kwh": MAX_RATED_KWH, "mass_kg": MAX_MASS_KG, "soh_pct": Decima
 #: A number written with a decimal comma (12,5 or 2225,75): not a thousands separator.
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-#: Unicode's direction controls (embeddings, overrides, isolates): a plate "黑C·D9999" with a
-#: right-to-left override read "9999D·C黑" in the register, the bookings and the pack's history.
-_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
 CHEMISTRIES = vocab.CHEMISTRIES
 #: No bus ran on a lithium traction pack before this (China's first fleets: 2008): an earlier
 #: in-service date is a typing slip (1900, 0201), which the forecast read as long overdue.
@@ -172,7 +169,7 @@ class _RowParser:
         for col, text in cell.items():
             if _CONTROL.search(text):
                 err(_issue(n, col, ImportCode.CONTROL_CHARACTER))
-            elif _DIRECTION.search(text):
+            elif vocab.DIRECTION_CONTROLS.search(text):
                 err(_issue(n, col, ImportCode.DIRECTION_CONTROL))
         plate = required("vehicle_plate")
         if plate is not None and len(plate) > MAX_PLATE_CHARS:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -28,6 +26,8 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from lithloop.vocab import DIRECTION_CONTROLS
+
 
 class InRange(NumberRange):
     """NumberRange, silent on a value that did not read as a number: its field already says
@@ -39,14 +39,9 @@ class InRange(NumberRange):
         super().__call__(form, field)
 
 
-#: Unicode's direction controls (embeddings, overrides, isolates): invisible, they make a
-#: name read backwards or hide what follows it ("Trojan Source"); no name needs them.
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
 def no_direction_controls(form, field) -> None:
     """Refuse, beside the field, text carrying invisible direction controls."""
-    if isinstance(field.data, str) and _DIRECTION_CONTROLS.search(field.data):
+    if isinstance(field.data, str) and DIRECTION_CONTROLS.search(field.data):
         raise StopValidation(
             _l("Remove the invisible text-direction characters: they make the text read wrongly.")
         )
