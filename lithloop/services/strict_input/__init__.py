@@ -1,0 +1,98 @@
+"""Strict parsers for what people type: whole numbers, decimals, money, dates, times, phones.
+
+One place for the rules every form and query uses, so that odd input is a 422 naming the
+field instead of a 500 further down. The rules live in four modules, by what they read:
+- numbers: whole numbers and decimals; digits are ASCII only (`²`, `٣` and full-width digits
+  pass `str.isdigit()`, not here); numbers are finite and bounded (no NaN, inf, 1e999999,
+  nor a 5,000-digit integer);
+- amounts: quantities, prices and money; a comma is a thousands separator only in groups
+  of three (`1,234.50`); `0,5` is refused, never read as 5;
+- dates: ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`);
+  times are naive `HH:MM` (a time zone such as `09:00+08:00` is refused, not compared);
+- text: text made only of invisible characters (a direction mark such as U+202E, a
+  zero-width space) is refused: it looks empty on the page and is not; text is never cut
+  to its length; phone numbers hold 7 to 15 digits (E.164's most), spaces, hyphens, dots
+  or brackets between them, a leading + and an extension (转 / ext); a Chinese keyboard's
+  full-width digits are read as digits.
+
+Importers use the names below from this package: `from lithloop.services.strict_input
+import parse_amount`.
+"""
+
+from __future__ import annotations
+
+from lithloop.services.strict_input.amounts import (
+    AMOUNT_RE,
+    EXPONENT_RE,
+    MAX_MONEY_FEN,
+    money_to_fen,
+    optional_amount,
+    optional_money_fen,
+    parse_amount,
+    parse_money,
+)
+from lithloop.services.strict_input.dates import (
+    DATE_RE,
+    FIRST_DATE,
+    LAST_DATE,
+    TIME_RE,
+    date_or_none,
+    strict_date,
+    strict_time,
+)
+from lithloop.services.strict_input.numbers import (
+    DECIMAL_RE,
+    INT32_MAX,
+    INT64_MAX,
+    INT_RE,
+    LONG_DECIMAL_RE,
+    LONG_INT_RE,
+    decimal_or_none,
+    int_or_default,
+    optional_decimal,
+    optional_int,
+    strict_decimal,
+    strict_int,
+)
+from lithloop.services.strict_input.text import (
+    PHONE_MAX,
+    PHONE_RE,
+    check_visible,
+    limited_text,
+    phone_number,
+)
+
+__all__ = [
+    "AMOUNT_RE",
+    "DATE_RE",
+    "DECIMAL_RE",
+    "EXPONENT_RE",
+    "FIRST_DATE",
+    "INT32_MAX",
+    "INT64_MAX",
+    "INT_RE",
+    "LAST_DATE",
+    "LONG_DECIMAL_RE",
+    "LONG_INT_RE",
+    "MAX_MONEY_FEN",
+    "PHONE_MAX",
+    "PHONE_RE",
+    "TIME_RE",
+    "check_visible",
+    "date_or_none",
+    "decimal_or_none",
+    "int_or_default",
+    "limited_text",
+    "money_to_fen",
+    "optional_amount",
+    "optional_decimal",
+    "optional_int",
+    "optional_money_fen",
+    "parse_amount",
+    "parse_money",
+    "phone_number",
+    "strict_date",
+    "strict_decimal",
+    "strict_int",
+    "strict_time",
+]

@@ -1,0 +1,58 @@
+"""Dates and clock times people type, in ISO form and within a bounded range.
+
+Dates are ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`);
+times are naive `HH:MM` (a time zone such as `09:00+08:00` is refused, not compared).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input.text import clean
+
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+TIME_RE = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+#: Dates people may type: far enough for planning and history, never near the year 9999.
+FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2199, 12, 31)
+
+
+def strict_date(
+    raw, field: str, *, first: date = FIRST_DATE, last: date = LAST_DATE, message=None
+) -> date:
+    """An ISO date YYYY-MM-DD between `first` and `last` (`message` for a malformed one)."""
+    text = clean(raw)
+    try:
+        if not DATE_RE.fullmatch(text):
+            raise ValueError(text)
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(message or _l("Enter a date as YYYY-MM-DD."), field=field) from None
+    if not first <= value <= last:
+        raise Invalid(
+            _l("Enter a date between %(a)s and %(b)s.", a=first.isoformat(), b=last.isoformat()),
+            field=field,
+        )
+    return value
+
+
+def date_or_none(raw) -> date | None:
+    """strict_date, or None for anything else (a filter)."""
+    try:
+        return strict_date(raw, "")
+    except Invalid:
+        return None
+
+
+def strict_time(raw, field: str, message=None) -> time:
+    """A naive clock time HH:MM (or HH:MM:SS); a time zone or an offset is refused."""
+    text = clean(raw)
+    try:
+        if not TIME_RE.fullmatch(text):
+            raise ValueError(text)
+        return time.fromisoformat(text)
+    except ValueError:
+        raise Invalid(message or _l("Enter a time as HH:MM, e.g. 09:30."), field=field) from None

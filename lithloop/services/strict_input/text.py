@@ -1,0 +1,72 @@
+"""Typed text: stripped, never made only of invisible characters, within its length; phones.
+
+- text made only of invisible characters (a direction mark such as U+202E, a zero-width
+  space) is refused: it looks empty on the page and is not;
+- phone numbers hold 7 to 15 digits (E.164's most), spaces, hyphens, dots or brackets
+  between them, a leading + and an extension (转 / ext); a Chinese keyboard's full-width
+  digits are read as digits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop.services.errors import Invalid
+
+PHONE_RE = re.compile(
+    r"(\(?\+?[0-9(][0-9 ().-]*[0-9])(?:\s*(?:转|分机|ext\.?|x)\s*[0-9]{1,6})?", re.I
+)
+PHONE_MAX = 40  # the columns' length
+
+
+def clean(raw) -> str:
+    """Typed input as text, stripped ("" for nothing typed)."""
+    return "" if raw is None else str(raw).strip()
+
+
+_INVISIBLE = ("Cc", "Cf", "Zs", "Zl", "Zp")  # controls, U+202E, U+200F, U+200B, spaces
+
+
+def check_visible(text: str, field: str) -> str:
+    """The text, unless made only of characters nobody sees: then Invalid naming `field`."""
+    if text and all(unicodedata.category(c) in _INVISIBLE for c in text):
+        message = _l("This holds only invisible characters; type it with letters or digits.")
+        raise Invalid(message, field=field)
+    return text
+
+
+def phone_number(raw, field: str, *, required_message=None) -> str:
+    """A phone number as typed (full-width characters read as ASCII, runs of spaces as one),
+    or "" when blank and no `required_message` is given; else Invalid naming `field`."""
+    text = " ".join(unicodedata.normalize("NFKC", check_visible(clean(raw), field)).split())
+    if not text:
+        if required_message is not None:
+            raise Invalid(required_message, field=field)
+        return ""
+    match = PHONE_RE.fullmatch(text)
+    digits = sum(c.isdigit() for c in match.group(1)) if match else 0
+    if not 7 <= digits <= 15 or len(text) > PHONE_MAX:
+        raise Invalid(
+            _l("Enter a phone number: 7 to 15 digits, such as 13904531234 or 0453-6123456."),
+            field=field,
+        )
+    return text
+
+
+def limited_text(raw, field: str, limit: int) -> str:
+    """Typed text, stripped, its line breaks as one character each; Invalid naming `field`
+    (the limit and the typed length, digits grouped) when longer than `limit`, never cut."""
+    text = check_visible(clean(raw), field).replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > limit:
+        raise Invalid(
+            _l(
+                "Enter at most %(n)s characters; this has %(typed)s.",
+                n=f"{limit:,}",
+                typed=f"{len(text):,}",
+            ),
+            field=field,
+        )
+    return text
