@@ -276,7 +276,7 @@ def test_an_import_waits_for_approval_whatever_status_the_file_gives(app, tmp_pa
     """A file must not make an organisation active behind the park's approval (nor bring
     back one rejected elsewhere): the new organisation starts pending, listed for the
     park's review, until an admin approves it."""
-    from lithloop.services.accounts import registration
+    from lithloop.services.accounts import approvals
 
     doc = _exported_copy(app, tmp_path)
     doc["organisation"].update(status=status, approved_at="2026-01-01T00:00:00+00:00")
@@ -287,8 +287,8 @@ def test_an_import_waits_for_approval_whatever_status_the_file_gives(app, tmp_pa
     assert "/admin/approvals" in result.output
     copy = db.session.scalar(sa.select(Organisation).where(Organisation.name == "改名公交"))
     assert (copy.status, copy.approved_at) == (OrgStatus.PENDING, None)
-    assert copy in registration.pending_organisations() and not copy.is_active
-    registration.decide_organisation(copy.id, approve=True)
+    assert copy in approvals.pending_organisations() and not copy.is_active
+    approvals.decide_organisation(copy.id, approve=True)
     assert db.session.get(Organisation, copy.id).status is OrgStatus.ACTIVE
 
 

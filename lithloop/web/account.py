@@ -18,8 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from lithloop.models import Role
-from lithloop.services.accounts import api_tokens, login_sessions, policies
-from lithloop.services.accounts import registration as accounts
+from lithloop.services.accounts import api_tokens, login_sessions, policies, sign_in
 from lithloop.services.errors import AuthError, ServiceError
 from lithloop.web import one_time_secret
 from lithloop.web.access import VERSION, roles_required
@@ -83,7 +82,7 @@ def change_password():
     if not form.validate_on_submit():
         return _page(form, 422)
     try:
-        version = accounts.change_password(current_user, form.current.data, form.password.data)
+        version = sign_in.change_password(current_user, form.current.data, form.password.data)
     except ServiceError as exc:
         attach_error(form, exc)
         return _page(form, exc.status)
@@ -123,7 +122,7 @@ def create_token():
     if not form.validate_on_submit():
         return _page(token_form=form, status=422)
     try:
-        user = accounts.check_credentials(
+        user = sign_in.check_credentials(
             current_user.email, form.token_password.data, address=request.remote_addr or ""
         )
         token = api_tokens.issue_api_token(user, form.name.data or "", form.expires_in_days.data)

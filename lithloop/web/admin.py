@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.models import OutboxMessage, Role
-from lithloop.services.accounts import registration as accounts
+from lithloop.services.accounts import approvals as approval
 from lithloop.services.errors import Invalid
 from lithloop.web.access import roles_required
 
@@ -21,7 +21,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @roles_required(Role.ADMIN)
 def approvals():
     """Organisations waiting for approval."""
-    return render_template("admin/approvals.html", pending=accounts.pending_organisations())
+    return render_template("admin/approvals.html", pending=approval.pending_organisations())
 
 
 @bp.post("/approvals/<int:org_id>")
@@ -32,7 +32,7 @@ def decide(org_id: int):
     if decision not in ("approve", "reject"):  # a rejection cannot be undone: never by default
         raise Invalid(_l("Choose Approve or Reject."), field="decision")
     approve = decision == "approve"
-    org = accounts.decide_organisation(org_id, approve=approve, actor=current_user)
+    org = approval.decide_organisation(org_id, approve=approve, actor=current_user)
     flash(
         _("%(name)s approved.", name=org.name)
         if approve

@@ -11,6 +11,7 @@ from flask_login import current_user
 from lithloop.i18n import current_language
 from lithloop.models import OrgKind
 from lithloop.public_urls import external_url
+from lithloop.services.accounts import password_reset, sign_in
 from lithloop.services.accounts import registration as accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import log_in, log_out
@@ -72,7 +73,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(
+            user = sign_in.authenticate(
                 form.email.data, form.password.data, address=request.remote_addr or ""
             )
         except ServiceError as exc:
@@ -148,7 +149,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         try:
-            accounts.request_password_reset(
+            password_reset.request_password_reset(
                 form.email.data, lambda token: external_url("auth.reset_password", token=token)
             )
         except ServiceError as exc:
@@ -165,12 +166,12 @@ def reset_password(token: str):
     """Choose a new password through a link from the mail."""
     form = ResetPasswordForm()
     try:
-        accounts.user_for_reset_token(token)
+        password_reset.user_for_reset_token(token)
     except ServiceError as exc:
         return render_template("auth/reset_invalid.html", message=str(exc.message)), 400
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            password_reset.reset_password(token, form.password.data)
         except ServiceError as exc:
             attach_error(form, exc)
         else:

@@ -25,7 +25,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.accounts import policies
-from lithloop.services.accounts.registration import pending_organisations
+from lithloop.services.accounts.approvals import pending_organisations
 from lithloop.services.booking import distances
 from lithloop.services.booking.sites import visible_sites
 from lithloop.web.region_map import place_name

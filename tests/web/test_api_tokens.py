@@ -344,7 +344,7 @@ def test_revoking_all_of_a_users_tokens_audits_each_token(app, client):
     """Disabling an account or resetting its password revokes every live token of it: each
     token gets its own api_token.revoke entry (as revoking one does), with the reason; a
     token already revoked gets none."""
-    from lithloop.services.accounts import registration, user_admin
+    from lithloop.services.accounts import password_reset, user_admin
 
     holder = make_user(make_org(), email="holder@example.cn")
     first, _ = token_for(client, holder)
@@ -370,8 +370,8 @@ def test_revoking_all_of_a_users_tokens_audits_each_token(app, client):
     user_admin.set_enabled(admin, holder.id, True)
     third, _ = token_for(client, holder)
     with app.test_request_context():
-        registration.reset_password(
-            registration.make_reset_token(holder), "a new long passphrase 7"
+        password_reset.reset_password(
+            password_reset.make_reset_token(holder), "a new long passphrase 7"
         )
     [entry] = db.session.scalars(
         sa.select(AuditEntry).where(

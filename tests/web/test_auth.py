@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, OrgStatus, OutboxMessage, Role, User
-from lithloop.services.accounts import registration as registration_service
+from lithloop.services.accounts import approvals
 from tests.conftest import freeze_clock, submit
 from tests.factories import PASSWORD, make_org, make_user
 
@@ -154,7 +154,7 @@ def test_the_language_of_the_registration_page_is_kept_for_letters(client, auth)
     assert submit(client, "/register", chinese).status_code == 302
     for email in ("li.ming@example.com", "wang.fang@example.com"):
         user = db.session.scalar(sa.select(User).where(User.email == email))
-        registration_service.decide_organisation(user.organisation_id, approve=True)
+        approvals.decide_organisation(user.organisation_id, approve=True)
     letters = {
         m.recipient: m.subject
         for m in db.session.scalars(

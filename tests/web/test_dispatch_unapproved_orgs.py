@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, Organisation, OrgStatus, Plan
-from lithloop.services.accounts import registration
+from lithloop.services.accounts import approvals
 from lithloop.services.booking import org_transfer
 from lithloop.services.dispatch import day_work, plan_edit, publishing
 from lithloop.services.errors import Conflict
@@ -49,7 +49,7 @@ def test_an_imported_organisation_waiting_for_approval_is_not_planned(client, au
     with pytest.raises(Conflict) as refused:
         plan_edit.insert_urgent(day_world["dispatcher"], plan.id, imported)
     assert refused.value.code == "org_not_approved"
-    registration.decide_organisation(org.id, approve=True)
+    approvals.decide_organisation(org.id, approve=True)
     db.session.commit()
     assert imported in {b.id for b in day_world_due(day_world)}
     assert day_work.held_bookings(day_world["day"]) == []
@@ -57,7 +57,7 @@ def test_an_imported_organisation_waiting_for_approval_is_not_planned(client, au
 
 def test_a_rejected_organisations_bookings_stay_out(client, auth, day_world):  # noqa: F811
     org, imported = _imported_booking(day_world, "被拒的网点")
-    registration.decide_organisation(org.id, approve=False)
+    approvals.decide_organisation(org.id, approve=False)
     db.session.commit()
     assert imported not in {b.id for b in day_world_due(day_world)}
     auth.login(day_world["dispatcher"].email)

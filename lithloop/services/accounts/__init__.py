@@ -6,13 +6,16 @@ this domain's own. Within a public module, names without a leading underscore ar
 
 __all__ = [
     "api_tokens",
+    "approvals",
     "audit",
     "buyer_company",
     "lockout",
     "login_sessions",
+    "password_reset",
     "passwords",
     "policies",
     "registration",
+    "sign_in",
     "user_admin",
     "errors",
 ]

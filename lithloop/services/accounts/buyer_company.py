@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import InvoiceDetails, Organisation, OrgKind, Role, User
-from lithloop.services.accounts import audit, taxpayer_id
+from lithloop.services.accounts import audit, password_reset, taxpayer_id
 from lithloop.services.accounts import registration as accounts
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
@@ -152,7 +152,7 @@ def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
     db.session.add(colleague)
     try:
         db.session.flush()
-        link = link_for(accounts.make_reset_token(colleague))
+        link = link_for(password_reset.make_reset_token(colleague))
         colleague.locale = user.locale  # the inviter's language until they choose their own
         letters.send_letter(
             colleague,

@@ -6,8 +6,7 @@ import marshmallow as ma
 from flask import request
 from flask_smorest import Blueprint
 
-from lithloop.services.accounts import api_tokens
-from lithloop.services.accounts import registration as accounts
+from lithloop.services.accounts import api_tokens, sign_in
 from lithloop.web.api.common import WholeNumber, errors
 from lithloop.web.auth import login_limit
 from lithloop.web.rate_limits import LOGIN_SCOPE, rate_limited
@@ -46,7 +45,7 @@ class TokenResponse(ma.Schema):
 def issue_token(body):
     """Issue a bearer token; it is shown once. It expires (expires_at), and its user can
     list and revoke it on the account page (/account)."""
-    user = accounts.check_credentials(
+    user = sign_in.check_credentials(
         body["email"], body["password"], address=request.remote_addr or ""
     )
     token = api_tokens.issue_api_token(user, body["name"], body["expires_in_days"])

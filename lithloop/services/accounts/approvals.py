@@ -1,0 +1,54 @@
+"""Approval of the organisations that wait for the park: the list, and the decision."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, letters
+from lithloop.extensions import db
+from lithloop.models import Organisation, OrgStatus, User
+from lithloop.services.accounts import audit
+from lithloop.services.errors import Conflict, NotFound
+
+
+def pending_organisations() -> list[Organisation]:
+    """Organisations waiting for approval, oldest first."""
+    query = sa.select(Organisation).where(Organisation.status == OrgStatus.PENDING)
+    return list(db.session.scalars(query.order_by(Organisation.created_at)))
+
+
+def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None) -> Organisation:
+    """Approve or reject a pending organisation, tell its users, and audit the decision."""
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(_l("No such organisation."))
+    if org.status is not OrgStatus.PENDING:
+        raise Conflict(_l("This organisation has already been decided."))
+    org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
+    if approve:
+        org.approved_at = clock.now()
+    audit.record(
+        "organisation.approve" if approve else "organisation.reject",
+        actor=actor,
+        obj=org,
+        details={"name": org.name, "kind": org.kind.value},
+    )
+    for user in org.users:
+        if approve:
+            letters.send_letter(
+                user,
+                _l("%(org)s: approved"),
+                _l("Your organisation %(org)s was approved. Log in: %(link)s\n"),
+                org=org.name,
+                link=letters.link("auth.login"),
+            )
+        else:
+            letters.send_letter(
+                user,
+                _l("%(org)s: not approved"),
+                _l("Your organisation %(org)s was not approved on lithloop.\n"),
+                org=org.name,
+            )
+    db.session.commit()
+    return org
