@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 from lithloop import labels
 from lithloop.services.booking import event_details, fleet_proposals, sites
-from lithloop.services.dispatch import driver_work
+from lithloop.services.dispatch import driver_stops
 
 WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
 
@@ -19,13 +19,13 @@ def event_note(note: str) -> str:
     """A booking history note in the page's language: the driver's arrival and exception
     are stored as codes and told in words here; people's own notes are shown as written
     (the platform's other facts are data: event_text)."""
-    if note.startswith(driver_work.EXCEPTION + ":"):
-        reason, _sep, text = note[len(driver_work.EXCEPTION) + 1 :].partition(";")
+    if note.startswith(driver_stops.EXCEPTION + ":"):
+        reason, _sep, text = note[len(driver_stops.EXCEPTION) + 1 :].partition(";")
         reason, text = reason.strip(), text.strip()  # "reason; " when the driver wrote nothing
         words = labels.label(labels.PICKUP_EXCEPTION, reason)
         return _l("The driver could not pick up: %(why)s. %(text)s", why=words, text=text)
-    if note.startswith(driver_work.ARRIVED + ":"):
-        plate = note[len(driver_work.ARRIVED) + 1 :].strip()
+    if note.startswith(driver_stops.ARRIVED + ":"):
+        plate = note[len(driver_stops.ARRIVED) + 1 :].strip()
         return _l("The driver arrived (truck %(plate)s).", plate=plate)
     return note
 

@@ -25,7 +25,7 @@ from flask_login import current_user
 
 from lithloop import clock, labels
 from lithloop.models import Role
-from lithloop.services.dispatch import driver_work, pickup_checks, places
+from lithloop.services.dispatch import driver_stops, driver_work, pickup_checks, places
 from lithloop.services.dispatch.driver_sync import confirm_once
 from lithloop.services.dispatch.problem import park_site
 from lithloop.services.dispatch.transport_docs import lot_hazard
@@ -56,7 +56,7 @@ def _map_of(park):
 
 
 def _page(errors: dict | None = None, status: int = 200):
-    routes = driver_work.driver_routes(current_user)
+    routes = driver_stops.driver_routes(current_user)
     today_routes, later = today_and_later(routes, clock.today())
     done_stop = request.args.get("done", type=int)
     said = DONE.get(request.args.get("said", ""))
@@ -73,13 +73,13 @@ def _page(errors: dict | None = None, status: int = 200):
         form=request.form if errors else {},
         reasons=labels.PICKUP_EXCEPTION,
         delivery_reasons=labels.DELIVERY_EXCEPTION,
-        delivery_exceptions_of=driver_work.delivery_exceptions_of,
+        delivery_exceptions_of=driver_stops.delivery_exceptions_of,
         note_needed=driver_work.NOTE_NEEDED,
-        arrival_of=driver_work.arrival_of,
+        arrival_of=driver_stops.arrival_of,
         joins_place=places.joins_place,
         place_runs=places.place_runs,
         runs_done=places.runs_done,
-        exceptions_of=driver_work.exceptions_of,
+        exceptions_of=driver_stops.exceptions_of,
         expected_codes=pickup_checks.expected_codes,
         tolerance=pickup_checks.tolerance_pct(),
         hazard_text=lambda lot: str(HAZARD[lot_hazard(lot)]),

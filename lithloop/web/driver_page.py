@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from lithloop.models import BookingStatus, PlanRoute, PlanStop
-from lithloop.services.dispatch.driver_work import delivery_exceptions_of, exceptions_of
+from lithloop.services.dispatch.driver_stops import delivery_exceptions_of, exceptions_of
 
 
 def today_and_later(routes: list[PlanRoute], today: date) -> tuple[list, list]:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Pack, PackState, User
-from lithloop.services.dispatch import driver_work
+from lithloop.services.dispatch import driver_stops, driver_work
 from tests.browser.audit import check_page
 from tests.browser.conftest import log_in, new_page
 from tests.browser.test_dispatch_journey import sweep
@@ -17,7 +17,7 @@ def _pick_up_one(live) -> int:
     """The demo driver records the last pickup of today's route (as on the phone)."""
     with live.app.app_context():
         driver = db.session.scalar(sa.select(User).where(User.email == "driver@demo.lithloop"))
-        routes = driver_work.driver_routes(driver)
+        routes = driver_stops.driver_routes(driver)
         stop = next(
             s for r in routes for s in reversed(r.stops) if s.kind == "pickup" and s.done_at is None
         )

@@ -23,7 +23,14 @@ from lithloop.models import (
     Truck,
 )
 from lithloop.services.booking import reach
-from lithloop.services.dispatch import driver_work, live_ops, publishing, roster, run_report
+from lithloop.services.dispatch import (
+    driver_stops,
+    driver_work,
+    live_ops,
+    publishing,
+    roster,
+    run_report,
+)
 from lithloop.services.dispatch.problem import build_day_problem, park_site
 from lithloop.services.errors import Conflict, Invalid
 from tests.conftest import submit
@@ -151,7 +158,7 @@ def test_publishing_asks_for_drivers_and_lists_who_will_be_told(client, auth, da
     assert roster.driver_of(route) == driver
     manifest = client.get(f"/routes/{route.id}/manifest").get_data(as_text=True)
     assert driver.name in manifest
-    assert driver_work.driver_routes(driver, (day_world["day"],)) == [route]
+    assert driver_stops.driver_routes(driver, (day_world["day"],)) == [route]
     plan_page = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
     assert "/lock" not in plan_page  # lock controls only on drafts
 

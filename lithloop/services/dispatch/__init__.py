@@ -7,6 +7,7 @@ this domain's own. Within a public module, names without a leading underscore ar
 __all__ = [
     "day_work",
     "delivery_back",
+    "driver_stops",
     "driver_sync",
     "driver_work",
     "left_deliveries",

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import PlanStop, User
 from lithloop.services import idempotency
-from lithloop.services.dispatch.driver_work import own_stop
+from lithloop.services.dispatch.driver_stops import own_stop
 from lithloop.services.errors import ServiceError
 
 ACTIONS = ("arrive", "pickup", "exception", "delivered", "unloaded")
