@@ -32,7 +32,13 @@ from lithloop.models import (
 )
 from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.bookings import record_status
-from lithloop.services.dispatch import left_deliveries, left_out, publish_refusals, roster
+from lithloop.services.dispatch import (
+    left_at_publishing,
+    left_deliveries,
+    left_out,
+    publish_refusals,
+    roster,
+)
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.live_ops import place_arrival
 from lithloop.services.dispatch.planning import require_planner
@@ -113,7 +119,7 @@ def publish_plan(
         routed = _schedule_routed(user, plan)
         _unschedule_left_out(user, plan, routed)
         left_out.tell_owners(user, plan, routed)
-        left_deliveries.tell_buyers(plan, left_deliveries.keep_due(plan))
+        left_at_publishing.tell_buyers(plan, left_at_publishing.keep_due(plan))
         schedule_deliveries(plan)
         for old in db.session.scalars(
             sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
