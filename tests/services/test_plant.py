@@ -500,6 +500,44 @@ def test_a_pack_mass_out_of_range_says_its_line_and_a_true_limit(world, mass):
         assert "less than 1,000,000,000 kg" in text, text
 
 
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "Line 2: code ABC is not valid. The code has 3 characters"),
+        ("zh", "第 2 行：编码 ABC 无效。"),
+    ],
+)
+def test_a_refused_intake_code_reads_as_a_sentence_in_each_language(world, locale, expected):
+    """Was "Line 2 (ABC): The code has 3 characters…": a capital after a colon mid-sentence."""
+    from lithloop.services.plant.intake_form import parse_codes
+
+    with force_locale(locale), pytest.raises(Invalid) as raised:
+        parse_codes(f"{world['codes'][0]}\nABC", "codes")
+    with force_locale(locale):
+        text = str(raised.value.message)
+    assert text.startswith(expected) and "): " not in text and "）：" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "Line 2: the mass after code {code} is not valid. Write the number out in digits"),
+        ("zh", "第 2 行：编码 {code} 后的质量无效。请用数字完整填写"),
+    ],
+)
+def test_a_refused_pack_mass_names_its_line_and_code_in_a_sentence(world, locale, expected):
+    """The number parser's own words after the line ("Line 2 (X): Write the number out…")
+    had the same capital after a colon."""
+    from lithloop.services.plant.intake_form import parse_codes
+
+    first, second = world["codes"][:2]
+    with force_locale(locale), pytest.raises(Invalid) as raised:
+        parse_codes(f"{first},12\n{second},1e3", "codes")
+    with force_locale(locale):
+        text = str(raised.value.message)
+    assert text.startswith(expected.format(code=second)), text
+
+
 def test_a_capacity_is_checked_against_the_ceiling_as_it_is_stored(app):
     """Review finding: 2000.004 Ah was refused as above 2,000 Ah though it is stored as
     2000.00 (the zero check rounded first, the ceiling did not)."""

@@ -101,7 +101,8 @@ def _code(text: str, line: int, field: str) -> str:
         return check.text
     why = labels.problem_text(check.problem)
     raise Invalid(
-        _l("Line %(n)s (%(code)s): %(why)s", n=line, code=check.shown, why=why), field=field
+        _l("Line %(n)s: code %(code)s is not valid. %(why)s", n=line, code=check.shown, why=why),
+        field=field,
     )
 
 
@@ -134,7 +135,12 @@ def _pack_mass(text: str, line: int, code: str, field: str) -> Decimal:
             raise
         # the number parser's own words (1e3, 0,5) name no line: say which one
         raise Invalid(
-            _l("Line %(n)s (%(code)s): %(why)s", n=line, code=code, why=error.message),
+            _l(
+                "Line %(n)s: the mass after code %(code)s is not valid. %(why)s",
+                n=line,
+                code=code,
+                why=error.message,
+            ),
             field=field,
         ) from error
 
