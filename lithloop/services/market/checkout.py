@@ -27,7 +27,7 @@ from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.booking import distances, geocoding
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.market import catalog, delivery
+from lithloop.services.market import catalog, delivery, repricing
 from lithloop.services.market import holds as market_holds
 from lithloop.services.market.errors import Code
 from lithloop.services.market.payment_reasons import reason
@@ -196,7 +196,8 @@ def lock_free(conditions: list, quantity: int, taken: frozenset[int] = frozenset
 
 def _lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
     packs = lock_free(catalog.group_conditions(key), quantity, frozenset(taken))
-    if not packs:  # sold out since it was put in the cart (or asked for)
+    if not packs:  # repriced, or sold out, since it was put in the cart (or asked for)
+        repricing.refuse_if_repriced(key)
         raise Conflict(
             _l(
                 "%(g)s: no longer on sale. Remove this line and order the rest.",

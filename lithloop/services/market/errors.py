@@ -20,6 +20,7 @@ class Code(StrEnum):
     PAYMENT_UNDER_WAY = "payment_under_way"
     QUOTE_EXPIRED = "quote_expired"
     REFUND_FAILED = "refund_failed"
+    REPRICED = "repriced"
     RESERVATION_EXPIRED = "reservation_expired"
     RFQ_ACCEPTED = "rfq_accepted"
     RFQ_CLOSED = "rfq_closed"

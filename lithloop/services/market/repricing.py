@@ -14,20 +14,29 @@ priced again: never sold at a price from an index no longer in force.
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
-from lithloop import pricing
+from lithloop import clock, pricing
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import Pack, PriceIndexVersion
-from lithloop.services.booking.prices import current_index
+from lithloop.services.booking.prices import current_index, snapshot_of
+from lithloop.services.errors import Conflict
+from lithloop.services.market import catalog
+from lithloop.services.market.errors import Code
 from lithloop.vocab import PackState
 
 log = logging.getLogger(__name__)
 #: Priced packs not yet reserved or sold: built and tested, resting, or on sale.
 UNSOLD = (PackState.RECEIVED, PackState.AGING, PackState.FINISHED)
 BATCH = 500  # per call; housekeeping calls again for the rest
+#: How many earlier index versions a cart line's price is looked for in (newest first).
+EARLIER_VERSIONS = 5
 
 
 def stale_listings(version: str, limit: int = BATCH) -> list[Pack]:
@@ -79,4 +88,89 @@ def _item(pack: Pack) -> pricing.SecondLifePack:
         grade=pack.grade.value,
         warranty_months=pack.warranty_months or 0,
         mass_kg=pack.mass_kg,
+    )
+
+
+@dataclass(frozen=True)
+class Repriced:
+    """Packs of a cart line priced again since it was added: their group now, the price
+    the buyer saw, the price now and how many are on sale at it."""
+
+    key: str
+    was_fen: int
+    price_fen: int
+    stock: int
+
+
+def repriced(key: str) -> list[Repriced]:
+    """The groups on sale now holding packs of the group `key` that the index in force
+    priced again (the key's price was theirs under an earlier version), cheapest first;
+    [] when none was (sold out, or out of the catalogue). Writes nothing."""
+    parts = catalog.parse_group(key)
+    same_kind = (
+        Pack.chemistry == parts.chemistry,
+        Pack.grade == parts.grade,
+        Pack.rated_wh == parts.rated_wh,
+        Pack.refurbished.is_(parts.refurbished),
+    )
+    now = current_index().version
+    packs = list(
+        db.session.scalars(
+            catalog.for_sale().where(
+                *same_kind,
+                Pack.price_fen != parts.price_fen,
+                Pack.price_index_version == now,  # priced again under the index in force
+            )
+        )
+    )
+    if not packs:
+        return []
+    earlier = db.session.scalars(
+        sa.select(PriceIndexVersion)
+        .where(
+            PriceIndexVersion.effective_date <= clock.today(),
+            PriceIndexVersion.version != now,
+        )
+        .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc())
+        .limit(EARLIER_VERSIONS)
+    )
+    snapshots = [snapshot_of(row) for row in earlier]
+    moved = Counter(
+        catalog.group_id(p) for p in packs if parts.price_fen in _prices_under(p, snapshots)
+    )
+    found = [
+        Repriced(group, parts.price_fen, catalog.parse_group(group).price_fen, count)
+        for group, count in moved.items()
+    ]
+    return sorted(found, key=lambda r: (r.price_fen, r.key))
+
+
+def _prices_under(pack: Pack, snapshots: list[pricing.IndexSnapshot]) -> set[int]:
+    prices = set()
+    for index in snapshots:
+        try:
+            prices.add(pricing.price_second_life(_item(pack), index).price_fen)
+        except pricing.PricingError:
+            continue
+    return prices
+
+
+def refuse_if_repriced(key: str) -> None:
+    """At checkout, for a cart line none of whose packs is on sale at its price: Conflict
+    saying they were repriced (the price seen, the price now) when they were; nothing is
+    ever charged at a price the buyer did not see."""
+    found = repriced(key)
+    if not found:
+        return
+    prices = sorted({r.price_fen for r in found})
+    now = money(prices[0]) if len(prices) == 1 else f"{money(prices[0])}–{money(prices[-1])}"
+    raise Conflict(
+        _l(
+            "%(g)s: repriced from %(was)s to %(now)s each since you added them to the cart. "
+            "Update the cart line to order them at the new price.",
+            g=catalog.group_words(key),
+            was=money(found[0].was_fen),
+            now=now,
+        ),
+        code=Code.REPRICED,
     )

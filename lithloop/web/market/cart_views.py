@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import OrderStatus, Pack, PackState
 from lithloop.services import idempotency
 from lithloop.services.accounts import buyer_company
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, repricing
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.strict_input import int_or_default, strict_int
 from lithloop.web.access import roles_required
@@ -56,6 +57,11 @@ def cart_add():
             flash(str(exc.message), "error")
             return redirect(url_for("market.cart"))
         if not stock:
+            moved = repricing.repriced(key)  # the page showed a price before a new index
+            if moved:
+                now = money(moved[0].price_fen)
+                flash(_("These packs were repriced: now from %(price)s each.", price=now), "error")
+                return redirect(url_for("market.catalog_page"))
             flash(_("These packs are no longer on sale."), "error")
             return redirect(url_for("market.cart"))
         if quantity > stock:
@@ -65,6 +71,8 @@ def cart_add():
             )
             return redirect(url_for("market.cart"))
         cart["groups"][key] = quantity
+        if request.form.get("replaces") not in (None, key):  # a repriced line, updated
+            cart["groups"].pop(request.form["replaces"], None)
     save_cart(cart)
     flash(_("Added to the cart."), "success")
     return redirect(url_for("market.cart"))
@@ -99,6 +107,7 @@ def _cart_page(errors: dict | None = None, status: int = 200, form=None):
                 "quantity": quantity,
                 "stock": stock,
                 "sample": sample,
+                "repriced": repricing.repriced(key) if sample is None else [],
             }
         )
     on_sale = [p for p in packs if p.state is PackState.FINISHED]
