@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import segno
 
-from lithloop.models import OrgKind, PackState, Role
+from lithloop.extensions import db
+from lithloop.models import OrderStatus, OrgKind, PackState, Role
 from lithloop.services.packs import passports
-from tests.factories import make_org, make_park, make_user
+from tests.factories import OrderFactory, make_org, make_park, make_user
 from tests.pack_builders import build_refurbished, event, make_pack, place, utc
 
 
@@ -208,6 +209,40 @@ def test_eu_json_export_carries_the_fields_we_hold(client, auth, world):
     place(assigned, PackState.RAW, plant)
     place(assigned, PackState.DISMANTLED, plant, "dismantled")
     assert client.get(f"/packs/{assigned.code}/passport.json").json["status"] == "waste"
+
+
+def test_eu_json_holds_the_warranty_length_and_its_end_from_delivery_to_the_first_buyer(
+    client, auth, world
+):
+    plant = world["plant"]
+    parent = make_pack(plant, grade="A")
+    place(parent, PackState.AGING, plant)
+    child = build_refurbished(plant, [parent], warranty_months=24)
+    auth.login(plant.email)
+    url = f"/packs/{child.code}/passport.json"
+    before = client.get(url).json  # built, not yet sold: the length is known, not the end
+    assert (before["warranty_months"], before["warranty_start"], before["warranty_end"]) == (
+        24,
+        None,
+        None,
+    )
+    assert "warranty_months" not in before["fields_not_held"]
+    assert {"warranty_start", "warranty_end"} <= set(before["fields_not_held"])
+    # A first sale undone (the pack came back) starts nothing; one paid, not delivered, neither.
+    returned = OrderFactory(packs=[child], status=OrderStatus.REFUNDED)
+    returned.delivered_at, returned.lines[0].returned_at = utc(2026, 5, 1, 2), utc(2026, 5, 3, 2)
+    paid = OrderFactory(packs=[child], status=OrderStatus.PAID)
+    db.session.commit()
+    assert client.get(url).json["warranty_end"] is None
+    # Delivered at 23:30 Beijing time on 31 Jan 2026 (15:30 UTC): the warranty runs from that
+    # day, 24 months, to 31 Jan 2028.
+    paid.status, paid.delivered_at = OrderStatus.DELIVERED, utc(2026, 1, 31, 15, 30)
+    db.session.commit()
+    data = client.get(url).json
+    assert (data["warranty_start"], data["warranty_end"]) == ("2026-01-31", "2028-01-31")
+    assert "warranty_end" not in data["fields_not_held"]
+    plain = client.get(f"/packs/{world['pack'].code}/passport.json").json  # no warranty given
+    assert plain["warranty_months"] is None and "warranty_months" in plain["fields_not_held"]
 
 
 def test_api_passport_unknown_code_is_404_json(client):

@@ -22,6 +22,7 @@ from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
 from lithloop.services.accounts import policies
 from lithloop.services.errors import NotFound
+from lithloop.services.packs import warranty
 
 T = TypeVar("T")
 
@@ -182,13 +183,14 @@ NOT_RECORDED = (
     "recycled_content",
     "hazardous_substances",
     "due_diligence_report",
-    "warranty_end",
 )
 
 
 def eu_passport(pack: Pack) -> dict:
     """The fields of the EU battery passport we hold; nulls and a list for those we do not."""
     parsed = validate_code(pack.code).parsed
+    start = warranty.warranty_start(pack) if pack.warranty_months is not None else None
+    end = warranty.warranty_end(pack, start)
     fields = {
         "unique_identifier": pack.code,
         "original_identifier": pack.original_code,
@@ -205,6 +207,9 @@ def eu_passport(pack: Pack) -> dict:
         "state_of_health_pct": str(pack.soh_pct) if pack.soh_pct is not None else None,
         "cycle_count": pack.cycle_count,
         "status": eu_status(pack),
+        "warranty_months": pack.warranty_months,
+        "warranty_start": start.isoformat() if start else None,  # delivery to the first buyer
+        "warranty_end": end.isoformat() if end else None,
         **dict.fromkeys(NOT_RECORDED),
     }
     history = [
