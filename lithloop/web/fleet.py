@@ -221,6 +221,7 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
         "kwh": [float(m.kwh) for m in months],
     }
     depots = list(db.session.scalars(visible_sites(current_user)))
+    site = fleet_proposals.depot(current_user, site_id)
     return render_template(
         "fleet/forecast.html",
         months=months,
@@ -232,7 +233,8 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
         threshold=threshold,
         months_ahead=months_ahead,
         depots=depots,
-        site=fleet_proposals.depot(current_user, site_id),
+        site=site,
+        out_of_reach=fleet_proposals.out_of_reach(site),
         form=CsrfForm(),
         errors=errors or {},
         setting_errors=setting_errors,

@@ -22,7 +22,7 @@ from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
 from lithloop.i18n import listed
 from lithloop.models import Booking, BookingStatus, BusPack, Site, SiteKind, Truck, User
-from lithloop.services.booking import bus_fleet, capacity
+from lithloop.services.booking import bus_fleet, capacity, reach
 from lithloop.services.booking.bookings import book_pickup
 from lithloop.services.booking.draft import MAX_LOT_KG
 from lithloop.services.booking.errors import Code
@@ -88,6 +88,13 @@ def depot(user: User, site_id: int | None = None) -> Site | None:
     ) or db.session.scalar(own.order_by(Site.id))
 
 
+def out_of_reach(site: Site | None) -> str | None:
+    """Why no pickup is proposed at a depot beyond the service region (stored before the
+    limit refused such sites; no truck could do it in a shift), else None."""
+    beyond = reach.beyond_reach(site.lat, site.lon) if site is not None else None
+    return reach.no_proposals(site.name, *beyond) if beyond is not None else None
+
+
 def proposal_max_kg() -> Decimal:
     """The most one proposal carries: the largest active truck's payload (at most a lot)."""
     payload = db.session.scalar(
@@ -140,7 +147,7 @@ def proposals(
 ) -> list[Proposal]:
     """Packs due now or within `months`, grouped into truck-sized pickups at one depot."""
     site = depot(user, site_id)
-    if site is None:
+    if site is None or out_of_reach(site) is not None:
         return []
     limit, until = threshold or bus_fleet.soh_threshold(), add_months(today, months)
     due = sorted(
@@ -189,6 +196,9 @@ def accept_proposal(
     if not ids:
         raise Invalid(_l("The proposal has no packs."), field="pack_ids")
     site = depot(user, site_id)
+    far = out_of_reach(site)
+    if far is not None:
+        raise Invalid(far, field="site_id")
     chosen = list(
         db.session.scalars(
             sa.select(BusPack).where(

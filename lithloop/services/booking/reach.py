@@ -1,14 +1,26 @@
-"""Whether a truck can reach a site and come back within a shift: a site beyond that gets a
-clear warning when it is created and when it is booked, with how its bookings are handled."""
+"""Whether a truck can reach a site and come back within a shift.
+
+The service region is SITE_MAX_ROAD_KM by road from the park (a truck's return trip within
+the default 12-hour shift): a site beyond it is refused, and a depot stored beyond it before
+gets no pickup proposals. A site within it that today's trucks cannot do in one working
+day (their work limit, their shifts) gets a clear warning when it is created and booked."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Truck
-from lithloop.services.booking.distances import day_matrices, park_position
+from lithloop.services.booking.distances import (
+    day_matrices,
+    distance_from_park_km,
+    park_position,
+    park_site,
+)
 from lithloop.services.dispatch.problem import seconds
 
 MIN_STOP_S = 900  # the shortest stop a plan gives a pickup (plan_problem._stop)
@@ -44,5 +56,54 @@ def warning(lat: float, lon: float) -> str | None:
             "will call to arrange the pickup, or choose a site nearer the park.",
             n=f"{needed / 3600:.1f}",
             s=f"{longest / 3600:.1f}",
+        )
+    )
+
+
+def service_reach_km() -> int:
+    """How far by road from the park the park collects (SITE_MAX_ROAD_KM): as far as a truck
+    drives and comes back within its shift."""
+    return int(current_app.config["SITE_MAX_ROAD_KM"])
+
+
+def _call_the_park() -> str:
+    park = park_site()
+    phone = (park.contact_phone or "").strip() if park is not None else ""
+    if phone:
+        return str(_l("To have packs collected there, call the park on %(phone)s.", phone=phone))
+    return str(_l("To have packs collected there, contact the park."))
+
+
+def beyond_reach(lat: float, lon: float) -> tuple[Decimal, int] | None:
+    """(road km from the park, the limit) when the point is beyond the service region."""
+    km, limit = distance_from_park_km(lat, lon), service_reach_km()
+    return (km, limit) if km > limit else None
+
+
+def site_refusal(km: Decimal, limit: int) -> str:
+    """Why a site this far is refused: the distance, the park's reach, whom to call."""
+    return str(
+        _l(
+            "This place is %(km)s km by road from the park; the park collects within "
+            "%(max)s km (as far as a truck can drive and come back within its shift). "
+            "Choose a place nearer the park. %(call)s",
+            km=f"{km:,.0f}",
+            max=f"{limit:,}",
+            call=_call_the_park(),
+        )
+    )
+
+
+def no_proposals(site_name: str, km: Decimal, limit: int) -> str:
+    """Why the forecast proposes no pickups at a depot beyond the service region."""
+    return str(
+        _l(
+            "No pickups are proposed at %(site)s: it is %(km)s km by road from the park, "
+            "beyond the %(max)s km the park collects within (as far as a truck can drive "
+            "and come back within its shift). %(call)s",
+            site=site_name,
+            km=f"{km:,.0f}",
+            max=f"{limit:,}",
+            call=_call_the_park(),
         )
     )

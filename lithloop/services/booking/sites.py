@@ -13,6 +13,7 @@ from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import Role, Site, SiteKind, User
 from lithloop.services.accounts import policies
+from lithloop.services.booking import reach
 from lithloop.services.booking.distances import SITE_REACH_KM, straight_km_from_park
 from lithloop.services.errors import Forbidden, Invalid, NotFound
 from lithloop.services.strict_input import limited_text, phone_number
@@ -115,7 +116,7 @@ def site_location(user: User, site_id: int) -> tuple[float, float]:
 _TEXT = {"name": 200, "address": 300, "city": 100, "district": 100, "contact_name": 100}
 
 
-def _validate(data: SiteInput) -> None:
+def _validate(data: SiteInput, current: Site | None = None) -> None:
     for field, limit in _TEXT.items():
         limited_text(getattr(data, field), field, limit)
     if not data.name.strip():
@@ -135,9 +136,25 @@ def _validate(data: SiteInput) -> None:
             ),
             field="lat",
         )
+    _require_reach(data, current)
     if data.closes_at <= data.opens_at:
         raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
     phone_number(data.contact_phone, "contact_phone")
+
+
+def _require_reach(data: SiteInput, current: Site | None) -> None:
+    """Refuse a point beyond the service region (reach.service_reach_km), beside the position.
+    A site stored beyond it before may keep its place or move nearer: changing its phone
+    number must not fail."""
+    beyond = reach.beyond_reach(data.lat, data.lon)
+    if beyond is None:
+        return
+    km, limit = beyond
+    if current is not None:
+        was = reach.beyond_reach(current.lat, current.lon)
+        if was is not None and km <= was[0]:
+            return
+    raise Invalid(reach.site_refusal(km, limit), field="lat")
 
 
 def require_site_editor(user: User) -> None:
@@ -163,7 +180,7 @@ def update_site(user: User, site_id: int, data: SiteInput) -> Site:
     site = get_site(user, site_id)
     if not policies.may_edit_site(user, site):
         raise NotFound(_l("No such site."))
-    _validate(data)
+    _validate(data, site)
     for key, value in _fields(data).items():
         setattr(site, key, value)
     db.session.commit()
