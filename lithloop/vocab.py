@@ -217,6 +217,7 @@ class OrgStatus(enum.Enum):
     PENDING = "pending"
     ACTIVE = "active"
     REJECTED = "rejected"
+    SUSPENDED = "suspended"  # was active; an admin suspended it (reactivating restores it)
 
 
 class Role(enum.Enum):

@@ -379,6 +379,12 @@ TABLE: dict[str, Rule] = {
     "GET admin.outbox": _r(ADMINS),
     "GET admin_calendar.index": _r(ADMINS),
     "POST admin_calendar.upload": _r(ADMINS, body={}),
+    "GET admin_orgs.organisations": _r(ADMINS),
+    # No reason: the admin gets the form back (422), so the world's organisation stays as it is.
+    "POST admin_orgs.suspend": _r(ADMINS, params={"org_id": "{org_id}"}, body={"confirmed": "1"}),
+    "POST admin_orgs.reactivate": _r(
+        ADMINS, params={"org_id": "{org_id}"}, body={"confirmed": "1"}
+    ),
     "GET admin_users.users": _r(ADMINS),
     "POST admin_users.set_enabled": _r(
         ADMINS, params={"user_id": "{user_id}"}, body={"enabled": "0"}

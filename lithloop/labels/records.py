@@ -11,6 +11,7 @@ from lithloop.vocab import (
     BookingStatus,
     OrderStatus,
     OrgKind,
+    OrgStatus,
     PlanStatus,
     RfqStatus,
     Role,
@@ -93,6 +94,15 @@ ORG_KIND = table(
         OrgKind.BUYER: _l("Buyer (second-life packs)"),
         OrgKind.PARK_OPERATOR: _l("Park operator"),
         OrgKind.GOVERNMENT: ROLE[Role.GOVERNMENT.value],
+    }
+)
+#: Whether an organisation may use the platform (the admin's list, the dispatcher's held bookings).
+ORG_STATUS = table(
+    {
+        OrgStatus.PENDING: _l("Waiting for approval"),
+        OrgStatus.ACTIVE: _l("Active"),
+        OrgStatus.REJECTED: _l("Rejected"),
+        OrgStatus.SUSPENDED: _l("Suspended"),
     }
 )
 #: The kinds as groups (the admin's lists of organisations).

@@ -43,7 +43,7 @@ class Organisation(TimestampMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        """True once an admin has approved the organisation."""
+        """True once an admin has approved the organisation, unless it is suspended."""
         return self.status is OrgStatus.ACTIVE
 
 

@@ -63,6 +63,7 @@ NAV = {
         ("admin.outbox", _l("Outbox")),
         _DASHBOARD,
         ("trace.index", _l("Traceability")),
+        ("admin_orgs.organisations", _l("Organisations")),
         ("admin_users.users", _l("Users")),
         ("account.all_tokens", _l("API tokens")),
         ("admin_users.audit_log", _l("Audit log")),
@@ -90,6 +91,7 @@ def init_templates(app) -> None:
         may=lambda ability, record=None: policies.may(current_user, ability, record),
         kind_label=lambda k: labels.label(labels.ORG_KINDS, k),  # a group: "Bus companies"
         org_kind_label=lambda k: labels.label(labels.ORG_KIND, k),  # one: "Bus company"
+        org_status_label=lambda s: labels.label(labels.ORG_STATUS, s),
         payments_off=payments_off,
     )
 

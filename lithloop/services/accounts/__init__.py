@@ -10,6 +10,7 @@ __all__ = [
     "audit",
     "buyer_company",
     "lockout",
+    "org_admin",
     "login_sessions",
     "password_reset",
     "passwords",

@@ -13,3 +13,4 @@ class Code(StrEnum):
     LOCKED = "locked"
     PENDING_APPROVAL = "pending_approval"
     SELF = "self"
+    SUSPENDED = "org_suspended"

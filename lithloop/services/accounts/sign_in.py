@@ -52,6 +52,12 @@ def check_credentials(email: str, password: str, address: str = "") -> User:
         raise AuthError(
             _l("Your organisation is waiting for approval by the park."), code=Code.PENDING_APPROVAL
         )
+    if user.organisation.status is OrgStatus.SUSPENDED:
+        db.session.commit()
+        raise AuthError(
+            _l("Your organisation is suspended by the park. Call the park to have it reactivated."),
+            code=Code.SUSPENDED,
+        )
     if not user.is_active:
         db.session.commit()
         raise AuthError(_l("This account is disabled."), code=Code.DISABLED)

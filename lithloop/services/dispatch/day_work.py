@@ -30,7 +30,8 @@ from lithloop.services.errors import Conflict, Invalid
 
 def _approved() -> sa.ColumnElement[bool]:
     """The booking's organisation is approved (active): a pending one, as an imported
-    organisation is until the park reviews it, or a rejected one is not planned for."""
+    organisation is until the park reviews it, a rejected or a suspended one is not
+    planned for."""
     return Booking.organisation_id.in_(
         sa.select(Organisation.id).where(Organisation.status == OrgStatus.ACTIVE)
     )
@@ -56,13 +57,22 @@ def due_bookings(day: date) -> list[Booking]:
 
 
 def held_bookings(day: date) -> list[Booking]:
-    """The day's open bookings of organisations not approved (pending or rejected): left
-    out of every run, shown to the dispatcher with that reason."""
+    """The day's open bookings of organisations not approved (pending, rejected or
+    suspended): left out of every run, shown to the dispatcher with that reason."""
     return _day_bookings(day, approved=False)
 
 
 def refuse_unapproved(booking: Booking) -> None:
     """Refuse to plan a booking of an organisation not approved, as runs leave it out."""
+    if booking.organisation.status is OrgStatus.SUSPENDED:
+        raise Conflict(
+            _l(
+                "Booking #%(id)s belongs to an organisation the park has suspended: it is not "
+                "planned until the organisation is reactivated.",
+                id=booking.id,
+            ),
+            code=Code.ORG_NOT_APPROVED,
+        )
     if not booking.organisation.is_active:
         raise Conflict(
             _l(

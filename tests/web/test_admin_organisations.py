@@ -1,0 +1,128 @@
+"""Admins list organisations and suspend or reactivate one with a reason: a suspended
+organisation cannot sign in or use its API tokens, its bookings are held from planning,
+nothing is deleted, and reactivating restores it."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from lithloop.extensions import db
+from lithloop.models import AuditEntry, Booking, Organisation, OrgKind, OrgStatus, Plan, Role
+from lithloop.services.accounts import org_admin
+from lithloop.services.dispatch import day_work, plan_edit, publishing
+from lithloop.services.errors import Conflict
+from tests.conftest import Auth, api_headers, submit
+from tests.factories import make_org, make_user
+from tests.web.test_dispatch import book_late, day_world, run_to_end  # noqa: F401 (the fixture)
+
+LIST = "/admin/organisations"
+
+
+def _admin(auth):
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR, name="园区运营方"), role=Role.ADMIN)
+    auth.login(admin.email)
+    auth.client.get("/lang/zh_CN")
+    return admin
+
+
+def _post(client, org_id: int, action: str, reason: str | None):
+    data = {"confirmed": "1"} if reason is None else {"confirmed": "1", "reason": reason}
+    return submit(client, f"{LIST}/{org_id}/{action}", data, page=LIST)
+
+
+def _status(org_id: int) -> OrgStatus:
+    db.session.expire_all()
+    return db.session.get(Organisation, org_id).status
+
+
+def test_the_page_lists_organisations_with_counts_and_searches(client, auth):
+    _admin(auth)
+    bus = make_org(OrgKind.BUS_COMPANY, name="牡丹江公交集团")
+    make_user(bus), make_user(bus)
+    make_org(OrgKind.BUYER, name="储能买家", status=OrgStatus.PENDING)
+    page = client.get(LIST).get_data(as_text=True)
+    row = page.split("牡丹江公交集团")[1].split("</tr>")[0]
+    cells = [c.split("</td>")[0].strip() for c in row.split("<td>")[1:]]
+    assert cells[:6] == ["公交公司", "正常", "牡丹江", "2", "0", "0"], cells
+    assert "储能买家" in page and "待审核" in page and "已付款的订单也不取消" in page
+    found = client.get(LIST, query_string={"q": "公交"}).get_data(as_text=True)
+    assert "牡丹江公交集团" in found and "储能买家" not in found
+    none = client.get(LIST, query_string={"q": "不存在的机构"}).get_data(as_text=True)
+    assert "没有符合条件的机构。" in none
+
+
+def test_suspending_asks_for_a_reason(client, auth):
+    _admin(auth)
+    org = make_org(name="无理由网点")
+    asked = submit(client, f"{LIST}/{org.id}/suspend", {}, page=LIST)
+    assert asked.status_code == 200 and 'name="reason"' in asked.get_data(as_text=True)
+    refused = _post(client, org.id, "suspend", "  ")
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="reason-err"' in body and "请填写原因。" in body
+    assert _status(org.id) is OrgStatus.ACTIVE
+    assert not db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "organisation.suspend")
+    ).all()
+
+
+def test_a_suspended_organisation_cannot_sign_in_or_use_tokens_until_reactivated(client, app):
+    org = make_org(name="被暂停的网点")
+    user = make_user(org)
+    headers = api_headers(client, user)
+    assert client.get("/api/v1/bookings", headers=headers).status_code == 200
+    admin_client = app.test_client()
+    _admin(Auth(admin_client))
+    done = _post(admin_client, org.id, "suspend", "合同到期未续")
+    assert done.status_code == 302 and _status(org.id) is OrgStatus.SUSPENDED
+    (entry,) = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "organisation.suspend")
+    )
+    assert entry.details["reason"] == "合同到期未续" and entry.object_id == str(org.id)
+    assert client.get("/api/v1/bookings", headers=headers).status_code == 401
+    client.get("/lang/zh_CN")
+    login = Auth(client).login(user.email)
+    assert login.status_code == 401
+    assert "您的机构已被产业园暂停" in login.get_data(as_text=True)
+    assert _post(admin_client, org.id, "reactivate", "").status_code == 422
+    assert _post(admin_client, org.id, "reactivate", "已续签").status_code == 302
+    assert _status(org.id) is OrgStatus.ACTIVE
+    assert client.get("/api/v1/bookings", headers=headers).status_code == 200
+    assert Auth(client).login(user.email).status_code == 302
+
+
+def test_a_suspended_organisations_bookings_are_held_from_a_run(client, day_world):  # noqa: F811
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR, name="园区运营方"), role=Role.ADMIN)
+    held = book_late(day_world, "暂停的网点", (44.59, 129.62), "300")
+    org_admin.set_suspended(admin, held.organisation_id, suspend=True, reason="审计中")
+    assert held.id not in {b.id for b in day_work.due_bookings(day_world["day"])}
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    planned = {s.booking_id for r in plan.routes for s in r.stops}
+    planned |= {u.booking_id for u in plan.unassigned}
+    assert held.id not in planned and set(day_world["bookings"]) <= planned
+    Auth(client).login(day_world["dispatcher"].email)
+    client.get("/lang/zh_CN")
+    page = client.get(f"/dispatch/?date={day_world['day'].isoformat()}").get_data(as_text=True)
+    listed = page.split('id="held-bookings">')[1].split("</ul>")[0]
+    assert f"#{held.id} " in listed and "暂停的网点" in listed and "已暂停" in listed
+    publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
+    with pytest.raises(Conflict) as refused:
+        plan_edit.insert_urgent(day_world["dispatcher"], plan.id, held.id)
+    assert refused.value.code == "org_not_approved"
+    with force_locale("zh_CN"):
+        assert "已被产业园暂停" in str(refused.value.message)
+    org_admin.set_suspended(admin, held.organisation_id, suspend=False, reason="审计结束")
+    assert held.id in {b.id for b in day_work.due_bookings(day_world["day"])}
+    assert db.session.get(Booking, held.id).status.value == "requested"  # nothing was changed
+
+
+def test_only_admins_list_or_suspend(client, login_as):
+    org = make_org(name="他人的网点")
+    login_as(Role.DISPATCHER)
+    assert client.get(LIST).status_code == 403
+    token = client.get("/").get_data(as_text=True).split('name="csrf_token" value="')[1]
+    token = token.split('"')[0]
+    post = {"confirmed": "1", "reason": "x", "csrf_token": token}
+    assert client.post(f"{LIST}/{org.id}/suspend", data=post).status_code == 403
+    assert _status(org.id) is OrgStatus.ACTIVE
