@@ -120,10 +120,10 @@ def load_settings() -> dict:
         "DELIVERY_LEAD_WORKING_DAYS": int(os.environ.get("DELIVERY_LEAD_WORKING_DAYS", "2")),
         "DELIVERY_KM_PER_DAY": int(os.environ.get("DELIVERY_KM_PER_DAY", "400")),
         # The service region: sites farther than this by road from the park are refused.
-        # 394 km is how far a truck drives out and back within the default 12-hour shift
-        # (07:00-19:00) at the planning speeds (geo.matrices.SpeedProfile, summer), less the
-        # shortest stop: Harbin (about 364 km) is in, Daqing (about 544 km) is not.
-        "SITE_MAX_ROAD_KM": int(os.environ.get("SITE_MAX_ROAD_KM", "394")),
+        # The region (data/region_places.csv; FACTS: Daqing and Changchun at the edge of
+        # 500 km by road): its farthest place, Daqing, is about 544 km by the quotes' distance
+        # (haversine x 1.3), rounded up to the next 10 km.
+        "SITE_MAX_ROAD_KM": int(os.environ.get("SITE_MAX_ROAD_KM", "550")),
         # Housekeeping (expired reservations, silent runs) runs this often: Celery beat with
         # a broker, else a timer thread per web process; 0 turns the timer off.
         "HOUSEKEEPING_INTERVAL_S": float(os.environ.get("HOUSEKEEPING_INTERVAL_S", "30")),

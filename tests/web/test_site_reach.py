@@ -1,23 +1,25 @@
-"""The service region: a site beyond a truck's return trip within its shift is refused
+"""The service region: a site beyond the region's reach by road is refused
 (form and API, beside the position, saying how far, how far the park collects and whom to
 call); one far but within it is kept with the warning; a depot stored beyond it gets no
 pickup proposals, with the reason."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import time
+from importlib import resources
 
-import numpy as np
 import pytest
 import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.config import load_settings
 from lithloop.extensions import db
-from lithloop.geo.matrices import SpeedProfile
-from lithloop.models import OrgKind, Role, Site, SiteKind, Truck
+from lithloop.models import OrgKind, Role, Site, SiteKind
 from lithloop.services.booking import fleet_proposals, reach
 from lithloop.services.booking import sites as site_service
+from lithloop.services.booking.distances import distance_from_park_km
 from lithloop.services.errors import Invalid
 from tests import worlds
 from tests.conftest import api_headers, submit
@@ -54,14 +56,16 @@ def site_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(Site.id)))
 
 
-def test_the_default_reach_is_a_trucks_return_trip_within_the_default_shift():
-    """394 km: out and back at the planning speeds, with the shortest stop, in 07:00-19:00."""
-    start = Truck.__table__.c.shift_start.default.arg
-    end = Truck.__table__.c.shift_end.default.arg
-    shift = (end.hour - start.hour) * 3600
-    km = np.arange(1, 2000)
-    fits = 2 * SpeedProfile().seconds(km * 1000.0) + reach.MIN_STOP_S <= shift
-    assert load_settings()["SITE_MAX_ROAD_KM"] == int(km[fits].max()) == 394
+def test_the_default_reach_holds_every_place_of_the_region(app, park):
+    """The region (lithloop/data/region_places.csv, FACTS: Daqing and Changchun at the edge of
+    500 km by road) is where the park collects: none of its places is refused, and the limit
+    is the farthest place rounded up to the next 10 km, no wider."""
+    text = resources.files("lithloop.data").joinpath("region_places.csv").read_text("utf-8")
+    places = list(csv.DictReader(io.StringIO(text)))
+    km = [distance_from_park_km(float(p["lat"]), float(p["lon"])) for p in places]
+    limit = load_settings()["SITE_MAX_ROAD_KM"]
+    assert len(places) == 59 and max(km) <= limit < max(km) + 10
+    assert reach.beyond_reach(*map(float, BEIJING)) is not None
 
 
 def test_the_form_refuses_a_site_beyond_the_region_beside_the_position(client, dealer, park):
@@ -69,7 +73,7 @@ def test_the_form_refuses_a_site_beyond_the_region_beside_the_position(client, d
     response = submit(client, "/sites/new", {**SITE, "lat": lat, "lon": lon})
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and site_count() == 1  # the park's depot only
-    refusal = "此地距产业园道路里程 1,564 公里；产业园收运范围为 394 公里"
+    refusal = "此地距产业园道路里程 1,564 公里；产业园收运范围为 550 公里"
     assert refusal in body and "0453-6180000" in body, body
     assert 'id="lat-err"' in body and 'aria-invalid="true"' in body
 
@@ -81,7 +85,7 @@ def test_the_api_refuses_it_with_the_field_and_a_reachable_far_site_is_kept(app,
     body = {"name": "北京停保场", "lat": float(lat), "lon": float(lon)}
     response = client.post("/api/v1/sites/", json=body, headers=headers)
     assert response.status_code == 422 and response.json["field"] == "lat"
-    assert "1,564" in response.json["message"] and "394" in response.json["message"]
+    assert "1,564" in response.json["message"] and "550" in response.json["message"]
     harbin = {"name": "哈尔滨停保场", "lat": float(HARBIN[0]), "lon": float(HARBIN[1])}
     response = client.post("/api/v1/sites/", json=harbin, headers=headers)
     assert response.status_code == 201  # far, but a truck goes and comes back in a shift

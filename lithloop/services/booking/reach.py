@@ -1,7 +1,7 @@
 """Whether a truck can reach a site and come back within a shift.
 
-The service region is SITE_MAX_ROAD_KM by road from the park (a truck's return trip within
-the default 12-hour shift): a site beyond it is refused, and a depot stored beyond it before
+The service region is SITE_MAX_ROAD_KM by road from the park (by default the demo region's
+farthest place): a site beyond it is refused, and a depot stored beyond it before
 gets no pickup proposals. A site within it that today's trucks cannot do in one working
 day (their work limit, their shifts) gets a clear warning when it is created and booked."""
 
@@ -61,8 +61,7 @@ def warning(lat: float, lon: float) -> str | None:
 
 
 def service_reach_km() -> int:
-    """How far by road from the park the park collects (SITE_MAX_ROAD_KM): as far as a truck
-    drives and comes back within its shift."""
+    """How far by road from the park the park collects (SITE_MAX_ROAD_KM)."""
     return int(current_app.config["SITE_MAX_ROAD_KM"])
 
 
