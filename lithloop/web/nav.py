@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import labels
+from lithloop.labels.places import place_word
 from lithloop.models import Role
 from lithloop.services.accounts import policies
 
@@ -93,6 +94,7 @@ def init_templates(app) -> None:
         org_kind_label=lambda k: labels.label(labels.ORG_KIND, k),  # one: "Bus company"
         org_status_label=lambda s: labels.label(labels.ORG_STATUS, s),
         payments_off=payments_off,
+        place_word=place_word,  # a bus company's sites are depots
     )
 
 

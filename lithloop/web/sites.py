@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.extensions import db
+from lithloop.labels.places import place_word
 from lithloop.services.accounts import policies
 from lithloop.services.booking import geocoding, reach
 from lithloop.services.booking import sites as site_service
@@ -69,6 +70,7 @@ def _input(form: SiteForm) -> site_service.SiteInput:
 
 def _submit(form: SiteForm, save, site=None):
     """Handle the form: 'locate' geocodes the address and shows the pin; 'save' saves."""
+    form.name.label.text = place_word("name", site or current_user)  # a depot's name
     located = None
     if request.method == "POST" and "locate" in request.form:
         try:
@@ -94,7 +96,7 @@ def _submit(form: SiteForm, save, site=None):
         except ServiceError as exc:
             attach_error(form, exc)
         else:
-            flash(_("Site saved."), "success")  # a site too far says so on its page, once
+            flash(place_word("saved", saved), "success")  # a site too far says so on its page, once
             return redirect(url_for("sites.show", site_id=saved.id))
     status = 422 if request.method == "POST" else 200
     return render_template(
