@@ -96,9 +96,15 @@ def semicolon() -> str:
 
 
 def in_unit(unit: str) -> str:
-    """A unit after a label: full-width brackets in Chinese ("黑粉（千克）"), " (kg)" in
-    English."""
+    """A unit or a short note after a label: full-width brackets in Chinese ("黑粉（千克）"),
+    " (kg)" in English."""
     return f"\uff08{unit}\uff09" if current_language() == "zh_CN" else f" ({unit})"
+
+
+def sentences(parts) -> str:
+    """Sentences one after another: run together in Chinese (each ends in "。"), a space
+    between them in English."""
+    return ("" if current_language() == "zh_CN" else " ").join(map(str, parts))
 
 
 def listed(items) -> LazyString:

@@ -168,12 +168,12 @@ def test_documents_name_each_site_and_organisation_once(client, auth, world):
     text = client.get(f"/routes/{world['route_id']}/dangerous-goods").get_data(as_text=True)
     consignee = text.split('<span class="en" lang="en">Consignee</span></dt><dd>')[1]
     consignee = consignee.split("</dd>")[0]
-    assert consignee == f"{park}, 牡丹江 阳明区产业园路1号", consignee
-    consignors = re.findall(r"<li>([^<]*) \(<span", text)
+    assert consignee == f"{park}、牡丹江 阳明区产业园路1号", consignee
+    consignors = re.findall(r"<li>([^<]*)（预约 #", text)
     assert f"{branch} — 牡丹江 东安区太平路8号" in consignors, consignors
     assert f"{branch} · {other} — 牡丹江" in consignors, consignors
     assert all(line.count(branch) == 1 for line in consignors), consignors
-    signed = re.findall(r"</span><br><strong>([^<]*)</strong> \(#", text)
+    signed = re.findall(r"</span><br><strong>([^<]*)</strong>（#", text)
     assert branch in signed and f"{branch} · {other}" in signed, signed
     manifest = client.get(f"/routes/{world['route_id']}/manifest").get_data(as_text=True)
     stops = re.findall(r'<li class="stop">(.*?)</li>\s*(?=<li class="stop">|</ol>)', manifest, re.S)

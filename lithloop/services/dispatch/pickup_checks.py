@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop.i18n import listed
+from lithloop.i18n import in_unit, listed, sentences
 from lithloop.services.booking import event_details
 from lithloop.services.errors import Invalid
 
@@ -55,7 +55,8 @@ def differences(
 
 def _listed(codes: tuple[str, ...]) -> str:
     shown = str(listed(list(codes[:SHOWN_CODES])))
-    return shown + (f" … (+{len(codes) - SHOWN_CODES})" if len(codes) > SHOWN_CODES else "")
+    more = len(codes) - SHOWN_CODES
+    return shown + (f" …{in_unit(f'+{more}')}" if more > 0 else "")
 
 
 def require_note(found: Differences, booked_kg: Decimal, mass_kg: Decimal, note: str) -> None:
@@ -100,7 +101,7 @@ def require_note(found: Differences, booked_kg: Decimal, mass_kg: Decimal, note:
             )
         )
     raise Invalid(
-        _l("%(what)s Add a note for the plant and the owner.", what=" ".join(parts)),
+        _l("%(what)s Add a note for the plant and the owner.", what=sentences(parts)),
         field="note",
     )
 
