@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["semicolon"] = semicolon
     app.jinja_env.globals["in_unit"] = in_unit
+    app.jinja_env.globals["space"] = space
     # {{ days|listed }}: "a、b" or "a, b", as text (escaped; a LazyString counts as markup)
     app.jinja_env.filters["listed"] = lambda items: str(listed(items))
 
@@ -99,6 +100,13 @@ def in_unit(unit: str) -> str:
     """A unit or a short note after a label: full-width brackets in Chinese ("黑粉（千克）"),
     " (kg)" in English."""
     return f"\uff08{unit}\uff09" if current_language() == "zh_CN" else f" ({unit})"
+
+
+def space() -> str:
+    """The space before a bracketed note whose message carries its own brackets: none in
+    Chinese (no space before or after full-width punctuation: "¥12（价格指数 …）"), " " in
+    English."""
+    return "" if current_language() == "zh_CN" else " "
 
 
 def sentences(parts) -> str:

@@ -124,6 +124,10 @@ def test_the_cart_shows_the_fee_and_the_order_charges_the_total_shown(client, fr
     assert intent.amount_fen == total == order.payment.amount_fen  # what Stripe will charge
     pay_page = client.get(ordered.location).get_data(as_text=True)
     assert f'pay-total">{_money(total)}' in pay_page and _money(fee) in pay_page
+    client.get("/lang/zh_CN")  # no space before the full-width bracket (was "¥… （电池包")
+    chinese = client.get(ordered.location).get_data(as_text=True)
+    assert re.search(r'</strong><span class="muted">\uff08电池包 ', chinese), chinese
+    client.get("/lang/en")
     order_page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
     order_words = re.sub(r"<[^>]+>", "", order_page)
     assert "Delivery fee" in order_words and "expected on 2026-12-09 (Wed)" in order_words

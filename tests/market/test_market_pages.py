@@ -256,6 +256,15 @@ def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
     assert "a comma only separates thousands (1,234.50)" in comma.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Order, order.id).refunded_fen == 0
+    admin_client.get("/lang/zh_CN")  # no space before the full-width bracket
+    asked = submit(
+        admin_client,
+        f"/market/admin/orders/{order.id}/refund",
+        {"line_id": line.id, "amount": "250"},
+        page=page,
+    ).get_data(as_text=True)
+    assert re.search(r"</strong>\uff08可退余额 ", asked), asked
+    admin_client.get("/lang/en")
     done = submit(
         admin_client,
         f"/market/admin/orders/{order.id}/refund",

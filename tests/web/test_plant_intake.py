@@ -259,9 +259,10 @@ def test_grading_sending_and_moving(client, auth, world):
     assert re.search(r" \(second life net ¥[\d,.]+, scrap value ¥[\d,.]+; index [^)]+\)", page)
     client.get("/lang/zh_CN")
     chinese = client.get(url).get_data(as_text=True)
-    # Chinese brackets around the Chinese words (were ASCII ones, outside the translation)
+    # Chinese brackets around the Chinese words (were ASCII ones, outside the translation),
+    # with no space before them
     assert re.search(
-        r"\uff08梯次利用净值 ¥[\d,.]+，废料价值 ¥[\d,.]+；指数 [^\uff09]+\uff09", chinese
+        r"[^\s]\uff08梯次利用净值 ¥[\d,.]+，废料价值 ¥[\d,.]+；指数 [^\uff09]+\uff09", chinese
     )
     client.get("/lang/en")
     sent = submit(client, f"{url}/send", {"to": "raw"}, page=url)
