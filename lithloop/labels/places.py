@@ -13,6 +13,7 @@ PLACE_WORDS = {
     "many": (_l("Sites"), _l("Depots")),
     "add": (_l("Add a site"), _l("Add a depot")),
     "name": (_l("Site name"), _l("Depot name")),
+    "name_missing": (_l("Enter the site's name."), _l("Enter the depot's name.")),
     "edit": (_l("Edit site"), _l("Edit depot")),
     "saved": (_l("Site saved."), _l("Depot saved.")),
     "add_first": (

@@ -3,10 +3,16 @@ the booking form and list, the settlements list and statement pick the word by o
 
 from __future__ import annotations
 
+from datetime import time
+from types import SimpleNamespace
+
 import pytest
 
 from lithloop.extensions import db
 from lithloop.models import Grade, OrgKind, PackState, Role, SiteKind
+from lithloop.services.booking import bookings as booking_service
+from lithloop.services.booking import sites as site_service
+from lithloop.services.errors import Invalid
 from tests import worlds
 from tests.conftest import submit
 from tests.factories import make_org, make_site, make_user
@@ -73,3 +79,20 @@ def test_a_bus_depots_settlement_statement_names_its_depot(client, auth, world):
     submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
     page = client.get(f"/settlements/{booking.id}").get_data(as_text=True)
     assert "<dt>停保场</dt>" in page and "<dt>网点</dt>" not in page
+
+
+def test_a_bus_companys_refusals_name_its_depot(app):
+    """A fleet manager's site with no name and a window outside its hours were refused with
+    网点 (请输入网点名称 / 网点营业时间)."""
+    org = make_org(OrgKind.BUS_COMPANY)
+    depot = make_site(org)
+    depot.kind = SiteKind.BUS_DEPOT
+    manager = make_user(org, role=Role.FLEET_MANAGER)
+    draft = SimpleNamespace(window_start=time(6, 0), window_end=time(7, 0))
+    with app.test_request_context(headers={"Cookie": "lang=zh_CN"}):
+        with pytest.raises(Invalid) as unnamed:
+            site_service.create_site(manager, site_service.SiteInput(name=" ", lat=44.6, lon=129.6))
+        with pytest.raises(Invalid) as early:
+            booking_service._check_window(depot, draft)
+    assert str(unnamed.value) == "请输入停保场名称。"
+    assert "停保场开放时间" in str(early.value) and "网点" not in str(early.value)

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, labels, letters
 from lithloop.extensions import db
 from lithloop.i18n import listed
+from lithloop.labels.places import is_depot
 from lithloop.models import (
     Booking,
     BookingEvent,
@@ -46,14 +47,12 @@ REASON_MAX = 500  # booking.cancel_reason's length
 
 def _check_window(site: Site, draft: BookingDraft) -> None:
     if draft.window_start < site.opens_at or draft.window_end > site.closes_at:
-        raise Invalid(
-            _l(
-                "The window must lie within the site's opening hours, %(o)s-%(c)s.",
-                o=site.opens_at.strftime("%H:%M"),
-                c=site.closes_at.strftime("%H:%M"),
-            ),
-            field="window",
-        )
+        hours = {"o": site.opens_at.strftime("%H:%M"), "c": site.closes_at.strftime("%H:%M")}
+        if is_depot(site):  # a bus company's site is a depot (labels.places)
+            said = _l("The window must lie within the depot's opening hours, %(o)s-%(c)s.", **hours)
+        else:
+            said = _l("The window must lie within the site's opening hours, %(o)s-%(c)s.", **hours)
+        raise Invalid(said, field="window")
 
 
 def _check_hazard_date(draft: BookingDraft, today: date) -> None:

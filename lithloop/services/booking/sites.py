@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.cache import read_cache
 from lithloop.extensions import db
+from lithloop.labels.places import place_word
 from lithloop.models import Role, Site, SiteKind, User
 from lithloop.services.accounts import policies
 from lithloop.services.booking import reach
@@ -116,11 +117,12 @@ def site_location(user: User, site_id: int) -> tuple[float, float]:
 _TEXT = {"name": 200, "address": 300, "city": 100, "district": 100, "contact_name": 100}
 
 
-def _validate(data: SiteInput, current: Site | None = None) -> None:
+def _validate(data: SiteInput, of: User | Site) -> None:
+    """Refuse bad input beside its field; `of` is the user adding a site or the site changed."""
     for field, limit in _TEXT.items():
         limited_text(getattr(data, field), field, limit)
     if not data.name.strip():
-        raise Invalid(_l("Enter the site's name."), field="name")
+        raise Invalid(place_word("name_missing", of), field="name")
     if not -90 <= data.lat <= 90:
         raise Invalid(_l("Latitude must be between -90 and 90."), field="lat")
     if not -180 <= data.lon <= 180:
@@ -136,7 +138,7 @@ def _validate(data: SiteInput, current: Site | None = None) -> None:
             ),
             field="lat",
         )
-    _require_reach(data, current)
+    _require_reach(data, of if isinstance(of, Site) else None)
     if data.closes_at <= data.opens_at:
         raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
     phone_number(data.contact_phone, "contact_phone")
@@ -166,7 +168,7 @@ def require_site_editor(user: User) -> None:
 def create_site(user: User, data: SiteInput) -> Site:
     """Add a site to the user's own organisation."""
     require_site_editor(user)
-    _validate(data)
+    _validate(data, user)
     kind = SiteKind.BUS_DEPOT if user.role is Role.FLEET_MANAGER else SiteKind.BRANCH
     site = Site(organisation_id=user.organisation_id, kind=kind, **_fields(data))
     db.session.add(site)
