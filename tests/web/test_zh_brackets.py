@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from lithloop.extensions import db
-from lithloop.models import PlanRoute, PlanStatus
+from lithloop.models import PlanRoute, PlanStatus, PlanUnassigned
 from lithloop.services.dispatch.pickup_checks import differences, require_note
 from lithloop.services.errors import Invalid
 from tests import worlds
@@ -46,12 +46,17 @@ def test_the_dangerous_goods_document_reads_the_chinese_way(client, auth, world)
 def test_the_plans_move_form_reads_the_chinese_way(client, auth, world):
     route = db.session.get(PlanRoute, world["route_id"])
     route.plan.status = PlanStatus.DRAFT  # the move form is on a draft
+    left = world["bookings"][-1]
+    route.plan.unassigned.append(
+        PlanUnassigned(booking_id=left, reason="skill_missing", message="no hazmat truck")
+    )
     db.session.commit()
     auth.login(world["dispatcher"].email)
     page = client.get(f"/dispatch/plans/{route.plan_id}").get_data(as_text=True)
     form = page.split('id="move"')[1].split("</form>")[0]
     options = re.findall(r"<option[^>]*>([^<]*)</option>", form)
     assert any(f"（{route.truck.plate}）" in o for o in options), options
+    assert any(o.startswith(f"#{left} ") and o.endswith("（未安排）") for o in options), options
     assert [o for o in options if "(" in o or ")" in o] == []
 
 
