@@ -108,6 +108,8 @@ def test_a_delivery_is_planned_published_and_handed_over(client, auth, day_world
     assert "· 送货 ·" in manifest.get_data(as_text=True)
     dangerous = client.get(f"/routes/{route.id}/dangerous-goods").get_data(as_text=True)
     assert "P903" in dangerous and order.buyer_org.name in dangerous  # consignee: the buyer
+    consignee = f"收货人：{order.buyer_org.name} — {order.delivery_address}（订单 #{order.id}）"
+    assert consignee in dangerous, dangerous  # full-width, no space after the colon
     assert '<dd class="mass">400.00</dd>' in dangerous  # the delivered pack under UN3480
     order.status = OrderStatus.CANCELLED  # e.g. refunded in full while the truck was out
     db.session.commit()
