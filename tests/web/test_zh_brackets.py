@@ -4,6 +4,7 @@ the plan's move form and the pickup check's note refusal had "(…)" and ", " le
 from __future__ import annotations
 
 import re
+from datetime import time
 from decimal import Decimal
 
 import pytest
@@ -69,3 +70,29 @@ def test_a_long_code_list_in_the_note_refusal_reads_the_chinese_way(app):
     said = str(refused.value)
     assert "C0、C1" in said and "（+3）" in said, said
     assert half_width(said) == [] and "。 " not in said, said
+
+
+def test_a_refused_move_names_its_stop_day_and_hours_the_chinese_way(app):
+    """The move refusal read "东安网点 (#7)", "00:30 (+1d)" and "9 h 00" on a Chinese page."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    from lithloop.services.dispatch.plan_refusals import explain
+
+    booking = SimpleNamespace(
+        id=7, site=SimpleNamespace(name="东安网点"), window_start=time(9), window_end=time(11)
+    )
+    day = SimpleNamespace(trucks={}, bookings={7: booking}, orders={})
+    late = "3: stop 7: arrival 88200 after its last time window"
+    long_day = "3: working time 32400 > 28800"
+    with app.test_request_context("/"):
+        with force_locale("zh_CN"):
+            chinese = [explain(day, late), explain(day, long_day)]
+        with force_locale("en"):
+            english = [explain(day, late), explain(day, long_day)]
+    assert "东安网点（#7）" in chinese[0] and "00:30（+1 天）" in chinese[0], chinese
+    assert "9 小时 00 分" in chinese[1], chinese
+    assert half_width(" ".join(chinese)) == [], chinese
+    assert "东安网点 (#7)" in english[0] and "00:30 (+1 d)" in english[0], english
+    assert "9 h 00" in english[1], english

@@ -11,6 +11,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.i18n import in_unit
 from lithloop.services.dispatch.problem import DayProblem
 
 _PATTERNS = [
@@ -25,21 +26,21 @@ _PATTERNS = [
 
 
 def clock_text(seconds: int) -> str:
-    """Seconds after local midnight as HH:MM (past midnight shown as +1d)."""
+    """Seconds after local midnight as HH:MM (past midnight: "（+1 天）" / " (+1 d)")."""
     days, rest = divmod(int(seconds), 86400)
     text = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}"
-    return f"{text} (+{days}d)" if days else text
+    return text + in_unit(str(_l("+%(n)s d", n=days))) if days else text
 
 
 def _hours(seconds: int) -> str:
-    return f"{int(seconds) // 3600} h {int(seconds) % 3600 // 60:02d}"
+    return str(_l("%(h)s h %(m)s", h=int(seconds) // 3600, m=f"{int(seconds) % 3600 // 60:02d}"))
 
 
 def _stop_name(day: DayProblem, stop_id: str) -> str:
     key = int(stop_id) if stop_id.isdecimal() else stop_id
     booking = day.bookings.get(key)
     if booking is not None:
-        return f"{booking.site.name} (#{booking.id})"
+        return f"{booking.site.name}{in_unit(f'#{booking.id}')}"
     order = day.orders.get(key)
     if order is not None:
         return f"#{order.id} {order.delivery_address}"
