@@ -113,7 +113,14 @@ def repriced(key: str) -> list[Repriced]:
         Pack.rated_wh == parts.rated_wh,
         Pack.refurbished.is_(parts.refurbished),
     )
-    now = current_index().version
+    now = db.session.scalar(  # the stored version in force; read only (current_index seeds)
+        sa.select(PriceIndexVersion.version)
+        .where(PriceIndexVersion.effective_date <= clock.today())
+        .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc())
+        .limit(1)
+    )
+    if now is None:  # no index stored yet: nothing was priced again
+        return []
     packs = list(
         db.session.scalars(
             catalog.for_sale().where(
