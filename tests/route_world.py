@@ -12,6 +12,7 @@ from lithloop.batteries import make_park_code
 from lithloop.batteries.working_days import load_calendar
 from lithloop.extensions import db
 from lithloop.models import (
+    Booking,
     BookingStatus,
     Plan,
     PlanRoute,
@@ -139,6 +140,26 @@ def make_route(
     db.session.add_all([plan, route])
     db.session.commit()
     return route
+
+
+def shared_site_route(world: dict, at_one_site: int) -> PlanRoute:
+    """A published route of `world` (worlds.published_route): `at_one_site` bookings at one
+    site, 15 minutes apart from 10:02, then one at another site at 11:00."""
+    dealer, dispatcher = world["dealer"], world["dispatcher"]
+    b1, b2, _ = (db.session.get(Booking, i) for i in world["bookings"])
+    here = [book(dealer, b1.site, [lot()], dispatcher) for _ in range(at_one_site)]
+    there = book(dealer, b2.site, [lot()], dispatcher)
+    first = datetime(2000, 1, 1, 10, 2)
+    loads = [
+        ("pickup", booking, (first + timedelta(minutes=15 * k)).strftime("%H:%M"))
+        for k, booking in enumerate(here)
+    ]
+    return make_route(
+        world["trucks"][1],
+        [("start", None, "07:30"), *loads, ("pickup", there, "11:00"), ("end", None, "12:00")],
+        day=world["today"],
+        by=dispatcher,
+    )
 
 
 def build_world() -> dict:

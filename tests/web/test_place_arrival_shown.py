@@ -3,35 +3,14 @@ the later bookings' times as the start of their loading, not as arrivals of thei
 
 from __future__ import annotations
 
-from lithloop.extensions import db
-from lithloop.models import Booking
 from tests import worlds
-from tests.route_world import book, lot, make_route
+from tests.route_world import shared_site_route
 
 world = worlds.published_route
 
 
-def _route(world):
-    dealer, dispatcher = world["dealer"], world["dispatcher"]
-    b1, b2, _ = (db.session.get(Booking, i) for i in world["bookings"])
-    here = [book(dealer, b1.site, [lot()], dispatcher) for _ in range(2)]
-    there = book(dealer, b2.site, [lot()], dispatcher)
-    return make_route(
-        world["trucks"][1],
-        [
-            ("start", None, "07:30"),
-            ("pickup", here[0], "10:02"),
-            ("pickup", here[1], "10:17"),
-            ("pickup", there, "11:00"),
-            ("end", None, "12:00"),
-        ],
-        day=world["today"],
-        by=dispatcher,
-    )
-
-
 def test_the_plan_timeline_shows_one_arrival_at_a_place(client, auth, world):
-    route = _route(world)
+    route = shared_site_route(world, 2)
     auth.login(world["dispatcher"].email)
     page = client.get(f"/dispatch/plans/{route.plan_id}").get_data(as_text=True)
     table = page[page.index(f'id="route-{route.id}"') :]
@@ -44,7 +23,7 @@ def test_the_plan_timeline_shows_one_arrival_at_a_place(client, auth, world):
 
 
 def test_the_manifest_shows_one_arrival_at_a_place(client, auth, world):
-    route = _route(world)
+    route = shared_site_route(world, 2)
     auth.login(world["dispatcher"].email)
     page = client.get(f"/routes/{route.id}/manifest").get_data(as_text=True)
     heads = [h.split("</p>")[0] for h in page.split('class="stop-head"')[1:]]
@@ -54,7 +33,7 @@ def test_the_manifest_shows_one_arrival_at_a_place(client, auth, world):
 
 
 def test_the_drivers_page_shows_one_arrival_at_a_place(client, auth, world):
-    route = _route(world)
+    route = shared_site_route(world, 2)
     auth.login(world["other_driver"].email)
     page = client.get("/driver/").get_data(as_text=True)
     first, second, third = (s for s in route.stops if s.kind == "pickup")

@@ -4,36 +4,14 @@ one stop of the truck, told apart from the bookings."""
 from __future__ import annotations
 
 from lithloop.extensions import db
-from lithloop.models import Booking
 from tests import worlds
-from tests.route_world import book, lot, make_route
+from tests.route_world import shared_site_route
 
 world = worlds.published_route
 
 
-def _route(world):
-    """Three bookings at one site, then one at another: 2 stops, 4 bookings."""
-    dealer, dispatcher = world["dealer"], world["dispatcher"]
-    b1, b2, _ = (db.session.get(Booking, i) for i in world["bookings"])
-    here = [book(dealer, b1.site, [lot()], dispatcher) for _ in range(3)]
-    there = book(dealer, b2.site, [lot()], dispatcher)
-    return make_route(
-        world["trucks"][1],
-        [
-            ("start", None, "07:30"),
-            ("pickup", here[0], "10:02"),
-            ("pickup", here[1], "10:17"),
-            ("pickup", here[2], "10:32"),
-            ("pickup", there, "11:00"),
-            ("end", None, "12:00"),
-        ],
-        day=world["today"],
-        by=dispatcher,
-    )
-
-
 def test_the_manifest_counts_stops_and_bookings(client, auth, world):
-    route = _route(world)
+    route = shared_site_route(world, 3)
     auth.login(world["dispatcher"].email)
     page = client.get(f"/routes/{route.id}/manifest").get_data(as_text=True)
     assert "<dt>站点</dt><dd>2</dd>" in page and "<dt>预约</dt><dd>4</dd>" in page
@@ -42,7 +20,7 @@ def test_the_manifest_counts_stops_and_bookings(client, auth, world):
 
 
 def test_the_manifest_in_english(client, auth, world):
-    route = _route(world)
+    route = shared_site_route(world, 3)
     auth.login(world["dispatcher"].email)
     client.set_cookie("lang", "en", domain="lithloop.test")
     page = client.get(f"/routes/{route.id}/manifest").get_data(as_text=True)
@@ -58,7 +36,7 @@ def _facts(client, route) -> str:
 
 
 def test_the_drivers_page_counts_stops_and_bookings(client, auth, world):
-    route = _route(world)
+    route = shared_site_route(world, 3)
     auth.login(world["other_driver"].email)
     facts = _facts(client, route)
     # the park at the end is a stop too
