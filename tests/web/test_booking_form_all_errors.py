@@ -13,19 +13,23 @@ from tests.web.test_bookings import body, booking_count, lot
 world = worlds.dealer_at_site
 
 
+def _form(world, **lot0) -> dict:
+    """The booking form for the world's site two open days ahead, with lot 0's fields."""
+    base = {"site_id": world["site"].id, "date": open_day(2).isoformat(), "slot": "08:00-10:00"}
+    return {**base, **{f"lots-0-{k}": v for k, v in lot0.items()}}
+
+
 def test_every_mistake_of_a_lot_is_shown_beside_its_field(client, auth, world):
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        "date": open_day(2).isoformat(),
-        "slot": "08:00-10:00",
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "two",  # not a number
-        "lots-0-mass_kg": "0",  # no mass
-        "lots-0-condition": "damaged",  # without the SP376 ticks
-        "lots-0-codes": "ABC\nXYZ12",  # two bad codes
-    }
+    form = _form(
+        world,
+        chemistry="LFP",
+        form="pack",
+        count="two",  # not a number
+        mass_kg="0",  # no mass
+        condition="damaged",  # without the SP376 ticks
+        codes="ABC\nXYZ12",  # two bad codes
+    )
     page = submit(client, "/bookings/new", form, page="/bookings/new")
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and booking_count() == 0
@@ -56,16 +60,9 @@ def test_a_form_or_condition_not_on_the_list_is_said_beside_its_select(client, a
     """A value not among the options (sent by a stale page or by hand) was refused with
     nothing beside the select; with the others' mistakes, each is now beside its own."""
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        "date": open_day(2).isoformat(),
-        "slot": "08:00-10:00",
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "barrel",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": "500",
-        "lots-0-condition": "melted",
-    }
+    form = _form(
+        world, chemistry="LFP", form="barrel", count="1", mass_kg="500", condition="melted"
+    )
     page = submit(client, "/bookings/new", form, page="/bookings/new")
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and booking_count() == 0

@@ -19,14 +19,15 @@ def spaced(page: str) -> list[str]:
     return [text[m.start() - 15 : m.end() + 15] for m in re.finditer(r"\s（|）[ \t]", text)]
 
 
+def _form(world) -> dict:
+    """A booking of one 800 kg lot at the world's site, two open days ahead."""
+    base = {"site_id": world["site"].id, "date": open_day(2).isoformat(), "slot": "10:00-12:00"}
+    return {**base, **_lot(0, "800")}
+
+
 def test_the_quote_and_the_booking_page_put_no_space_before_a_bracket(client, auth, world):
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        **_lot(0, "800"),
-        "date": open_day(2).isoformat(),
-        "slot": "10:00-12:00",
-    }
+    form = _form(world)
     panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
     assert "（产业园向您付款）" in panel or "（由您支付该费用）" in panel
     assert spaced(panel) == [], spaced(panel)
