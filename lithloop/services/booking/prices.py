@@ -70,6 +70,17 @@ def current_index(on: date | None = None) -> pricing.IndexSnapshot:
     )
 
 
+def version_in_force(on: date | None = None) -> str | None:
+    """The stored version in force on a date (default today in China), or None when none is
+    stored; reads only (current_index stores the seeded versions when there are none)."""
+    return db.session.scalar(
+        sa.select(PriceIndexVersion.version)
+        .where(PriceIndexVersion.effective_date <= (on or clock.today()))
+        .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc())
+        .limit(1)
+    )
+
+
 def _index_in_force(on: date) -> pricing.IndexSnapshot:
     row = db.session.scalar(
         sa.select(PriceIndexVersion)

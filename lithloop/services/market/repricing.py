@@ -25,7 +25,7 @@ from lithloop import clock, pricing
 from lithloop.extensions import db
 from lithloop.i18n import money
 from lithloop.models import Pack, PriceIndexVersion
-from lithloop.services.booking.prices import current_index, snapshot_of
+from lithloop.services.booking.prices import current_index, snapshot_of, version_in_force
 from lithloop.services.errors import Conflict
 from lithloop.services.market import catalog
 from lithloop.services.market.errors import Code
@@ -113,12 +113,7 @@ def repriced(key: str) -> list[Repriced]:
         Pack.rated_wh == parts.rated_wh,
         Pack.refurbished.is_(parts.refurbished),
     )
-    now = db.session.scalar(  # the stored version in force; read only (current_index seeds)
-        sa.select(PriceIndexVersion.version)
-        .where(PriceIndexVersion.effective_date <= clock.today())
-        .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc())
-        .limit(1)
-    )
+    now = version_in_force()  # reads only: current_index would store the seeded versions
     if now is None:  # no index stored yet: nothing was priced again
         return []
     packs = list(
