@@ -82,20 +82,20 @@ def solve_and_store(run: PlanRun) -> None:
     if park is None or not active:
         raise RuntimeError("no park depot or no active trucks to plan with")
     days = horizon(run)
-    left_s = run.time_limit_s  # a day skipped gives its share to the days after it
+    budgets = run_control.DayBudgets(run.time_limit_s, len(days))
     carried: list[Booking] = []
     for i, day in enumerate(days):
         if not carried and not has_work(day):  # no empty plan stored for it
             run.log = "\n".join(filter(None, [run.log, SKIPPED_LINE.format(day=day)]))
             db.session.commit()
             continue
-        seconds = max(1, left_s // (len(days) - i))
-        left_s -= seconds
+        seconds = budgets.take(i)
         finishing = run.finish_requested
         budget = min(seconds, FINISHING_DAY_S) if finishing else seconds
-        stored = _plan_one_day(run, day, park, active, carried, budget, finishing)
+        stored, used_s = _plan_one_day(run, day, park, active, carried, budget, finishing)
         if stored is None:  # cancelled
             return
+        budgets.give_back(seconds, used_s)
         carried = [u.booking for u in stored.unassigned if u.reason == "day_full"]
     run.status, run.finished_at, run.heartbeat_at = RunStatus.SUCCEEDED, clock.now(), clock.now()
     db.session.commit()
@@ -109,7 +109,9 @@ def _plan_one_day(
     carried: list[Booking],
     seconds: int,
     finishing: bool = False,
-) -> Plan | None:
+) -> tuple[Plan | None, float]:
+    """The day's plan stored (None when the run was cancelled) and the seconds its search
+    took."""
     going = going_on(day)
     kept = kept_routes(day, going)
     ended = ended_stops(kept, day)
@@ -181,7 +183,7 @@ def _plan_one_day(
     if run.cancel_requested:
         run.status, run.finished_at = RunStatus.CANCELLED, clock.now()
         db.session.commit()
-        return None
+        return None, solution.wall_s
     with db.session.no_autoflush:
         plan = plan_store.plan_from(
             run, problem, solution, kept, frozenset(pinned), going, frozenset(dropped), reshaped
@@ -198,7 +200,7 @@ def _plan_one_day(
         day=day, status=solution.status, left=len(solution.unassigned)
     )
     db.session.commit()
-    return plan
+    return plan, solution.wall_s
 
 
 def seconds_now() -> int:

@@ -38,6 +38,26 @@ STRANDED_LINE = "{day}: shipped order #{id} left out ({reason}): its packs are o
 FINISHING_DAY_S = 1
 
 
+class DayBudgets:
+    """A run's time limit shared among its days: each day planned takes an even share of
+    what is left; a day skipped, or one whose search ended early (a quick run's
+    NoImprovement, a solver done before its limit), leaves its unused seconds to the days
+    after it."""
+
+    def __init__(self, total_s: int, days: int):
+        self.left_s, self.days = total_s, days
+
+    def take(self, index: int) -> int:
+        """The whole seconds day `index` (0-based) may search: at least 1."""
+        seconds = max(1, self.left_s // max(self.days - index, 1))
+        self.left_s -= seconds
+        return seconds
+
+    def give_back(self, granted_s: int, used_s: float) -> None:
+        """Return the whole seconds a day was granted and did not use."""
+        self.left_s += max(0, int(granted_s - used_s))
+
+
 def run_mode(run: PlanRun) -> str:
     """'quick' or 'thorough', as chosen when the run was started."""
     first = (run.log or "").split("\n", 1)[0]
