@@ -10,6 +10,7 @@ __all__ = [
     "driver_stops",
     "driver_sync",
     "driver_work",
+    "held_from_planning",
     "left_at_publishing",
     "left_deliveries",
     "left_out",

@@ -14,7 +14,13 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked, unread_day
-from lithloop.web.dispatch.run_log import run_failure, run_log, skipped_days, skipped_words
+from lithloop.web.dispatch.run_log import (
+    held_lines,
+    run_failure,
+    run_log,
+    skipped_days,
+    skipped_words,
+)
 from lithloop.web.fragments import asked_by_htmx, for_htmx, page_instead
 from lithloop.web.plan_view import COLOURS, swatch_class
 from lithloop.web.query_args import int_value
@@ -120,6 +126,7 @@ def _run_context(run_id: int) -> dict:
         "log": run_log(found.log),
         "failure": run_failure(found.error, found.id),
         "skipped": [skipped_words(d) for d in skipped_days(found.log)],
+        "held": held_lines(found.log),
     }
 
 

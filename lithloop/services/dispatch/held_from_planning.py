@@ -1,0 +1,87 @@
+"""Bookings held from planning: their organisation awaits the park's approval, is suspended
+or was rejected (day_work.held_bookings). The line a run's log gets for them, and what a
+dispatcher reads of them: why, which ones, and where an admin lets them be planned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
+
+from lithloop.i18n import listed, sentences
+from lithloop.models import Booking, OrgStatus
+from lithloop.services.dispatch.run_control import HELD_LINE
+
+#: The organisation statuses a held booking can have, in the order they are told.
+HELD_STATUSES = (OrgStatus.PENDING, OrgStatus.SUSPENDED, OrgStatus.REJECTED)
+NONE_MARK = "-"  # no booking of that status, in a log line
+
+
+def held_by_status(bookings: Iterable[Booking]) -> dict[OrgStatus, list[int]]:
+    """The held bookings' ids by their organisation's status (every held status a key)."""
+    by_status: dict[OrgStatus, list[int]] = {status: [] for status in HELD_STATUSES}
+    for booking in bookings:
+        status = booking.organisation.status
+        by_status[status if status in by_status else OrgStatus.PENDING].append(booking.id)
+    return by_status
+
+
+def held_line(day: date, bookings: list[Booking]) -> str | None:
+    """The run log's line for the day's held bookings (None when none is held)."""
+    if not bookings:
+        return None
+    by_status = {
+        s.value: ",".join(map(str, ids)) or NONE_MARK for s, ids in held_by_status(bookings).items()
+    }
+    return HELD_LINE.format(day=day, count=len(bookings), **by_status)
+
+
+def ids_in_line(field: str) -> list[int]:
+    """The booking ids of one status field of a held line ("3,5" or "-")."""
+    return [] if field == NONE_MARK else [int(x) for x in field.split(",") if x.isdecimal()]
+
+
+_WHY = {
+    OrgStatus.PENDING: lambda ids: _l(
+        "Their organisation awaits the park's approval: %(ids)s.", ids=ids
+    ),
+    OrgStatus.SUSPENDED: lambda ids: _l("Their organisation is suspended: %(ids)s.", ids=ids),
+    OrgStatus.REJECTED: lambda ids: _l("Their organisation was rejected: %(ids)s.", ids=ids),
+}
+_WHERE = {
+    OrgStatus.PENDING: _l("An admin approves a pending organisation under Admin → Approvals."),
+    OrgStatus.SUSPENDED: _l(
+        "An admin reactivates a suspended organisation under Admin → Organisations."
+    ),
+    OrgStatus.REJECTED: _l("A rejected organisation's bookings are never planned."),
+}
+
+
+def _shown(by_status: dict[OrgStatus, list[int]]) -> list[OrgStatus]:
+    return [status for status in HELD_STATUSES if by_status.get(status)]
+
+
+def where_to_release(by_status: dict[OrgStatus, list[int]]) -> LazyString:
+    """Where an admin lets held bookings be planned (approve, reactivate), one sentence each."""
+    return LazyString(lambda: sentences(_WHERE[s] for s in _shown(by_status)))
+
+
+def held_words(by_status: dict[OrgStatus, list[int]]) -> LazyString:
+    """Why bookings are held, naming them (#3、#5), and where an admin lets them be planned."""
+    why = [_WHY[s](listed(f"#{i}" for i in by_status[s])) for s in _shown(by_status)]
+    return LazyString(lambda: sentences([*why, where_to_release(by_status)]))
+
+
+def day_held_words(day: str, by_status: dict[OrgStatus, list[int]]) -> LazyString:
+    """A run log's held line in words: how many of the day's bookings were held, and why."""
+    count = sum(len(ids) for ids in by_status.values())
+    return _nl(
+        "%(day)s: %(num)d booking was held from planning. %(why)s",
+        "%(day)s: %(num)d bookings were held from planning. %(why)s",
+        count,
+        day=day,
+        why=held_words(by_status),
+    )
