@@ -12,7 +12,8 @@ from flask_babel import force_locale
 from lithloop import routing
 from lithloop.extensions import db
 from lithloop.models import OrgStatus, PlanRun, RunStatus
-from lithloop.services.dispatch import planning
+from lithloop.services.dispatch import day_work, planning
+from lithloop.services.errors import Invalid
 from lithloop.web.dispatch.run_log import held_lines, run_log
 from tests.factories import BookingFactory, DispatcherFactory, make_org, make_park, make_user
 from tests.route_world import open_day
@@ -82,3 +83,46 @@ def test_the_run_log_says_how_many_bookings_were_held_which_and_why(app, monkeyp
         "suspended organisation under Admin → Organisations."
     )
     assert english[1].startswith(f"{held_only}: 1 booking was held from planning. ")
+
+
+def test_a_day_of_nothing_but_held_bookings_is_refused_saying_so(app):
+    day = open_day(1)
+    pending = _booking(day, OrgStatus.PENDING)
+    suspended = _booking(day, OrgStatus.SUSPENDED)
+    db.session.commit()
+    with pytest.raises(Invalid) as refused:
+        day_work.require_work(day, 1)
+    assert refused.value.code == "bookings_held" and refused.value.field == "date"
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        said = str(refused.value.message)
+    assert said == (
+        f"{day} 没有可以规划的内容：当天有 2 个预约，都暂不排入路线。"
+        f"所属机构待产业园审核：#{pending.id}。所属机构已被暂停：#{suspended.id}。"
+        "管理员可在“管理 → 审核”中批准待审核的机构。管理员可在“管理 → 机构”中恢复被暂停的机构。"
+    )
+    with app.test_request_context("/"), force_locale("en"):
+        said = str(refused.value.message)
+    assert said.startswith(
+        f"Nothing to plan on {day}: 2 bookings are due, and all are held from planning. "
+    )
+
+
+def test_several_days_of_one_held_booking_name_it_and_where_to_approve_it(app):
+    first = open_day(1)
+    pending = _booking(open_day(2), OrgStatus.PENDING)
+    db.session.commit()
+    with pytest.raises(Invalid) as refused:
+        day_work.require_work(first, 3)
+    with app.test_request_context("/"), force_locale("en"):
+        said = str(refused.value.message)
+    assert said == (
+        f"Nothing to plan on the 3 open days from {first} to {open_day(3)}: 1 booking is due, "
+        f"and it is held from planning. Their organisation awaits the park's approval: "
+        f"#{pending.id}. An admin approves a pending organisation under Admin → Approvals."
+    )
+
+
+def test_a_day_with_no_bookings_at_all_is_still_nothing_to_plan(app):
+    with pytest.raises(Invalid) as refused:
+        day_work.require_work(open_day(1), 1)
+    assert refused.value.code == "nothing_to_plan"

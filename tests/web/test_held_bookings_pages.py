@@ -6,14 +6,24 @@ from __future__ import annotations
 
 import pytest
 
-from lithloop.models import RunStatus
+from lithloop.models import OrgStatus, RunStatus
 from lithloop.services.dispatch.run_control import HELD_LINE
+from tests.conftest import submit
 from tests.factories import (
+    BookingFactory,
+    DispatcherFactory,
     PlanRunFactory,
+    make_org,
+    make_park,
+    make_user,
 )
 from tests.route_world import open_day
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # pages only
+
+
+def _held(day, status: OrgStatus):
+    return BookingFactory(pickup_date=day, created_by=make_user(make_org(status=status)))
 
 
 def test_the_run_page_says_which_bookings_were_held_and_why(client, auth):
@@ -30,3 +40,20 @@ def test_the_run_page_says_which_bookings_were_held_and_why(client, auth):
         "管理员可在“管理 → 审核”中批准待审核的机构。"
     )
     assert "organisation pending" not in page  # the stored English line is never shown
+
+
+def test_a_day_of_held_bookings_only_is_refused_beside_the_date(client, auth):
+    make_park(trucks=1)
+    day = open_day(1)
+    held = _held(day, OrgStatus.SUSPENDED)
+    dispatcher = DispatcherFactory()
+    auth.login(dispatcher.email)
+    listed = client.get(f"/dispatch/?date={day}").get_data(as_text=True)
+    assert "管理员可在“管理 → 机构”中恢复被暂停的机构。" in listed.split('id="held-release"')[1]
+    form = {"date": day.isoformat(), "time_limit_s": "5", "horizon_days": "1"}
+    response = submit(client, "/dispatch/runs", form, page=f"/dispatch/?date={day}")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    err = page[page.index('id="date-err"') :].split("</p>", 1)[0]
+    assert f"当天有 1 个预约，都暂不排入路线。所属机构已被暂停：#{held.id}。" in err
+    assert "“管理 → 机构”" in err and "请选择其他日期" not in err

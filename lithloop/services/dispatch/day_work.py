@@ -25,6 +25,7 @@ from lithloop.models import (
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services.booking import capacity
 from lithloop.services.dispatch.errors import Code
+from lithloop.services.dispatch.held_from_planning import nothing_but_held
 from lithloop.services.errors import Conflict, Invalid
 
 
@@ -210,10 +211,15 @@ def has_work(day: date) -> bool:
 
 
 def require_work(start: date, horizon_days: int) -> None:
-    """Refuse a run none of whose open days has anything to plan (see has_work)."""
+    """Refuse a run none of whose open days has anything to plan (see has_work); when the
+    days' only bookings are held (their organisation not approved), say so, why, and where
+    an admin lets them be planned."""
     days = open_days(start, horizon_days)
     if any(has_work(day) for day in days):
         return
+    held = [booking for day in days for booking in held_bookings(day)]
+    if held:
+        raise Invalid(nothing_but_held(days, held), field="date", code=Code.BOOKINGS_HELD)
     if len(days) == 1:
         message = _l(
             "Nothing to plan on %(d)s: no pickups or deliveries are due and no plan is "

@@ -10,6 +10,7 @@ class Code(StrEnum):
 
     ALREADY_RECORDED = "already_recorded"
     BOOKING_CHANGED = "booking_changed"
+    BOOKINGS_HELD = "bookings_held"
     DAY_FULL = "day_full"
     INFEASIBLE_MOVE = "infeasible_move"
     NOTHING_TO_PLAN = "nothing_to_plan"

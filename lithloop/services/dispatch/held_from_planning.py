@@ -85,3 +85,29 @@ def day_held_words(day: str, by_status: dict[OrgStatus, list[int]]) -> LazyStrin
         day=day,
         why=held_words(by_status),
     )
+
+
+def nothing_but_held(days: list[date], held: list[Booking]) -> LazyString:
+    """Why a run of these days has nothing to plan when their only bookings are held."""
+    why = held_words(held_by_status(held))
+    if len(days) == 1:
+        return _nl(
+            "Nothing to plan on %(d)s: %(num)d booking is due, and it is held from planning. "
+            "%(why)s",
+            "Nothing to plan on %(d)s: %(num)d bookings are due, and all are held from "
+            "planning. %(why)s",
+            len(held),
+            d=days[0].isoformat(),
+            why=why,
+        )
+    return _nl(
+        "Nothing to plan on the %(n)s open days from %(first)s to %(last)s: %(num)d booking "
+        "is due, and it is held from planning. %(why)s",
+        "Nothing to plan on the %(n)s open days from %(first)s to %(last)s: %(num)d bookings "
+        "are due, and all are held from planning. %(why)s",
+        len(held),
+        n=len(days),
+        first=days[0].isoformat(),
+        last=days[-1].isoformat(),
+        why=why,
+    )

@@ -102,7 +102,9 @@ def _staff() -> None:
     503,
     s409="A run for that date is still going",
     s422="A field is not valid, or (error nothing_to_plan, field date) none of the run's "
-    "days has pickups or deliveries due or a stored plan to re-plan",
+    "days has pickups or deliveries due or a stored plan to re-plan, or (error "
+    "bookings_held, field date) their only bookings are held from planning (organisation "
+    "pending approval or suspended)",
     s503="The background workers are unreachable; the run failed at once",
 )
 @token_required

@@ -10,6 +10,7 @@ from flask_login import current_user
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus
 from lithloop.services.dispatch import day_work, left_deliveries, run_control, run_report, runs
+from lithloop.services.dispatch.held_from_planning import held_by_status, where_to_release
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
 from lithloop.web.access import roles_required
@@ -47,11 +48,13 @@ def _index_page(
     published = db.session.scalar(
         sa.select(Plan).where(Plan.plan_date == day, Plan.status == PlanStatus.PUBLISHED)
     )
+    held = day_work.held_bookings(day)
     page = render_template(
         "dispatch/index.html",
         day=day,
         bookings=day_work.due_bookings(day),
-        held=day_work.held_bookings(day),
+        held=held,
+        held_release=where_to_release(held_by_status(held)),
         deliveries=day_work.due_deliveries(day),
         deliveries_left=_deliveries_left(day),
         runs=day_runs,
