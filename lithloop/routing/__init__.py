@@ -32,6 +32,7 @@ from .model import (
 )
 from .solve import solve
 from .stop import AnyOf, Cancelled, MaxRuntime, NoImprovement, StopCriterion
+from .violations import VIOLATIONS
 from .vroom_io import (
     MatrixProvider,
     MatrixRequest,
@@ -42,6 +43,7 @@ from .vroom_io import (
 from .vroom_out import solution_to_vroom
 
 __all__ = [
+    "VIOLATIONS",
     "AnyOf",
     "Cancelled",
     "MaxRuntime",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .model import Problem, Step, Stop, Vehicle
+from .violations import LOAD_AT_RELOAD, LOAD_AT_START, LOAD_AT_STOP, violation
 
 JOB = "job"
 RELOAD = "reload"
@@ -140,7 +141,7 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
         else:
             trips[-1].append(idx)
     if len(trips) > max(vehicle.max_trips, 1):
-        violations.append(f"{len(trips)} trips > max_trips {vehicle.max_trips}")
+        violations.append(violation("trips", n=len(trips), max=vehicle.max_trips))
 
     def trip_load(members):
         tot = [0] * dims
@@ -160,9 +161,9 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
     def check_load(where):
         for k in range(dims):
             if load[k] < 0 or load[k] > cap[k]:
-                violations.append(f"load {load[k]} outside [0, {cap[k]}] at {where}")
+                violations.append(violation("load", x=load[k], cap=cap[k], where=where))
 
-    check_load("start")
+    check_load(LOAD_AT_START)
     for kind, idx in seq:
         if kind == RELOAD:
             nxt = vehicle.reload_at
@@ -172,7 +173,7 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
             load = trip_load(trips[trip])
             dep = arr + vehicle.reload_s
             steps.append(Step(RELOAD, nxt, arr, arr, dep, tuple(load), total, None, trip))
-            check_load(f"reload {trip}")
+            check_load(LOAD_AT_RELOAD.format(trip=trip))
         else:
             s = stops[idx]
             nxt = s.location
@@ -180,16 +181,16 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
             arr = t + int(dur[loc, nxt])
             st = service_start(s, arr)
             if st is None:
-                violations.append(f"stop {s.id}: arrival {arr} after its last time window")
+                violations.append(violation("window", stop=s.id, t=arr))
                 st = arr
             setup = setup_at(s, loc)
             dep = st + setup + s.service_s
             pk, dl = amounts(s.pickup, dims), amounts(s.delivery, dims)
             load = [load[k] + pk[k] - dl[k] for k in range(dims)]
             steps.append(Step(s.kind, nxt, arr, st, dep, tuple(load), total, s.id, trip, setup))
-            check_load(f"stop {s.id}")
+            check_load(LOAD_AT_STOP.format(stop=s.id))
             if not s.skills <= vehicle.skills:
-                violations.append(f"stop {s.id}: skills {sorted(map(str, s.skills))} missing")
+                violations.append(violation("skills", stop=s.id, skills=sorted(map(str, s.skills))))
         loc, t = nxt, dep
     violations.extend(_pair_violations(problem, seq))
     end = vehicle.end_location
@@ -197,11 +198,11 @@ def _run(problem: Problem, vehicle: Vehicle, seq: list, depart: int) -> Simulati
     arr = t + int(dur[loc, end])
     steps.append(Step("end", end, arr, arr, arr, tuple(load), total, None, trip))
     if arr > vehicle.shift.end:
-        violations.append(f"route ends at {arr} after shift end {vehicle.shift.end}")
+        violations.append(violation("shift", t=arr, end=vehicle.shift.end))
     if vehicle.max_work_s is not None and seq and arr - steps[0].departure > vehicle.max_work_s:
-        violations.append(f"working time {arr - steps[0].departure} > {vehicle.max_work_s}")
+        violations.append(violation("work", w=arr - steps[0].departure, max=vehicle.max_work_s))
     if vehicle.max_distance_m is not None and total > vehicle.max_distance_m:
-        violations.append(f"distance {total} > {vehicle.max_distance_m}")
+        violations.append(violation("distance", d=total, max=vehicle.max_distance_m))
     return Simulation(steps, violations, total, arr, trip + 1)
 
 
@@ -220,9 +221,9 @@ def _pair_violations(problem: Problem, seq: list) -> list[str]:
     for key, kind in list(where):
         other = (key, "delivery" if kind == "pickup" else "pickup")
         if other not in where:
-            out.append(f"shipment {key}: {kind} without its {other[1]}")
+            out.append(violation("unpaired", shipment=key, kind=kind, other=other[1]))
         elif kind == "pickup":
             (p_pos, p_trip), (d_pos, d_trip) = where[(key, kind)], where[other]
             if p_pos > d_pos or p_trip != d_trip:
-                out.append(f"shipment {key}: delivery must follow pickup in the same trip")
+                out.append(violation("pair_order", shipment=key))
     return out
