@@ -7,22 +7,35 @@ thing with the truck's plate, the site's name and local clock times.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from flask_babel import lazy_gettext as _l
 
-from lithloop.i18n import in_unit
+from lithloop.i18n import in_unit, sentences
+from lithloop.routing import VIOLATIONS
 from lithloop.services.dispatch.problem import DayProblem
 
-_PATTERNS = [
-    ("window", re.compile(r"stop (?P<stop>\S+): arrival (?P<t>\d+) after its last time window")),
-    ("load", re.compile(r"load (?P<x>-?\d+) outside \[0, (?P<cap>[\d.]+)\] at (?P<where>.+)")),
-    ("skills", re.compile(r"stop (?P<stop>\S+): skills .* missing")),
-    ("shift", re.compile(r"route ends at (?P<t>\d+) after shift end (?P<end>\d+)")),
-    ("work", re.compile(r"working time (?P<w>\d+) > (?P<max>\d+)")),
-    ("trips", re.compile(r"(?P<n>\d+) trips > max_trips (?P<max>\d+)")),
-    ("distance", re.compile(r"distance (?P<d>\d+) > (?P<max>\d+)")),
-]
+log = logging.getLogger(__name__)
+
+# fields that may hold spaces ("reload 1", "['hazmat', 'tail_lift']"); the rest are one word
+_WIDE_FIELDS = {"where", "skills"}
+
+
+def _group(field: str) -> str:
+    """A field's named group: one word, or any text for a field that may hold spaces."""
+    return f"(?P<{field}>{'.+' if field in _WIDE_FIELDS else _WORD})"
+
+
+_WORD = r"\S+"
+
+
+def _pattern(line: str) -> re.Pattern:
+    """A violation line's template as a pattern with one named group per field."""
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", lambda m: _group(m[1]), re.escape(line)))
+
+
+_PATTERNS = {code: _pattern(line) for code, line in VIOLATIONS.items()}
 
 
 def clock_text(seconds: int) -> str:
@@ -48,73 +61,96 @@ def _stop_name(day: DayProblem, stop_id: str) -> str:
 
 
 def explain(day: DayProblem, violation: str) -> str:
-    """One violation line of routing.evaluate in plain words."""
+    """One violation line of routing.evaluate in plain words (every code of
+    routing.VIOLATIONS has its sentence; a line of none is logged and told in general)."""
     vehicle, _sep, rest = violation.partition(": ")
     truck = day.trucks.get(int(vehicle)) if vehicle.isdecimal() else None
     plate = truck.plate if truck else vehicle
-    for kind, pattern in _PATTERNS:
+    for code, pattern in _PATTERNS.items():
         m = pattern.fullmatch(rest)
         if m:
-            return str(_say(kind, m.groupdict(), day, plate, truck))
-    return str(_l("%(p)s: this route breaks a rule of the plan (%(r)s).", p=plate, r=rest))
+            return str(_SAY[code](m.groupdict(), day, plate, truck))
+    log.warning("a refused move's violation of no known code: %r", violation)
+    return str(_l("%(p)s: this route breaks a rule of the plan.", p=plate))
 
 
-def _say(kind: str, g: dict, day: DayProblem, plate: str, truck):
-    if kind == "window":
-        key = int(g["stop"]) if g["stop"].isdecimal() else g["stop"]
-        booking = day.bookings.get(key)
-        window = (
-            f"{booking.window_start.strftime('%H:%M')}–{booking.window_end.strftime('%H:%M')}"
-            if booking
-            else ""
-        )
-        return _l(
-            "%(p)s would reach %(s)s at %(t)s, after its window %(w)s.",
-            p=plate,
-            s=_stop_name(day, g["stop"]),
-            t=clock_text(int(g["t"])),
-            w=window,
-        )
-    if kind == "load":
-        where = g["where"].removeprefix("stop ")
-        place = _stop_name(day, where) if g["where"].startswith("stop ") else where
-        unit = _l("kg") if truck is None or float(g["cap"]) == truck.payload_kg else _l("pallets")
+def _window(g: dict, day: DayProblem, plate: str, truck):
+    key = int(g["stop"]) if g["stop"].isdecimal() else g["stop"]
+    booking = day.bookings.get(key)
+    window = (
+        f"{booking.window_start.strftime('%H:%M')}–{booking.window_end.strftime('%H:%M')}"
+        if booking
+        else ""
+    )
+    return _l(
+        "%(p)s would reach %(s)s at %(t)s, after its window %(w)s.",
+        p=plate,
+        s=_stop_name(day, g["stop"]),
+        t=clock_text(int(g["t"])),
+        w=window,
+    )
+
+
+def _load(g: dict, day: DayProblem, plate: str, truck):
+    unit = _l("kg") if truck is None or float(g["cap"]) == truck.payload_kg else _l("pallets")
+    words = {"p": plate, "x": f"{int(g['x']):,}", "u": unit, "c": f"{float(g['cap']):,.0f}"}
+    where = g["where"]
+    if where.startswith("stop "):
         return _l(
             "%(p)s would carry %(x)s %(u)s after %(s)s, more than its %(c)s %(u)s.",
-            p=plate,
-            x=f"{int(g['x']):,}",
-            u=unit,
-            s=place,
-            c=f"{float(g['cap']):,.0f}",
+            s=_stop_name(day, where.removeprefix("stop ")),
+            **words,
         )
-    if kind == "skills":
+    reload = re.fullmatch(r"reload (\d+)", where)
+    if reload:
         return _l(
-            "%(s)s needs a truck %(p)s is not: dangerous-goods certified, with a tail "
-            "lift, or the truck its stop is locked to.",
-            s=_stop_name(day, g["stop"]),
-            p=plate,
+            "%(p)s would leave the park on trip %(n)s carrying %(x)s %(u)s, more than its "
+            "%(c)s %(u)s.",
+            n=int(reload[1]) + 1,
+            **words,
         )
-    if kind == "shift":
-        return _l(
-            "%(p)s would be back at the park at %(t)s, after its shift ends at %(e)s.",
-            p=plate,
-            t=clock_text(int(g["t"])),
-            e=clock_text(int(g["end"])),
-        )
-    if kind == "work":
-        return _l(
-            "%(p)s would work %(w)s, more than the %(m)s a driver may.",
-            p=plate,
-            w=_hours(int(g["w"])),
-            m=_hours(int(g["max"])),
-        )
-    if kind == "trips":
-        return _l(
-            "%(p)s would need %(n)s trips; it makes at most %(m)s a day.",
-            p=plate,
-            n=g["n"],
-            m=g["max"],
-        )
+    return _l(
+        "%(p)s would leave the park carrying %(x)s %(u)s, more than its %(c)s %(u)s.", **words
+    )
+
+
+def _skills(g: dict, day: DayProblem, plate: str, truck):
+    return _l(
+        "%(s)s needs a truck %(p)s is not: dangerous-goods certified, with a tail "
+        "lift, or the truck its stop is locked to.",
+        s=_stop_name(day, g["stop"]),
+        p=plate,
+    )
+
+
+def _shift(g: dict, day: DayProblem, plate: str, truck):
+    return _l(
+        "%(p)s would be back at the park at %(t)s, after its shift ends at %(e)s.",
+        p=plate,
+        t=clock_text(int(g["t"])),
+        e=clock_text(int(g["end"])),
+    )
+
+
+def _work(g: dict, day: DayProblem, plate: str, truck):
+    return _l(
+        "%(p)s would work %(w)s, more than the %(m)s a driver may.",
+        p=plate,
+        w=_hours(int(g["w"])),
+        m=_hours(int(g["max"])),
+    )
+
+
+def _trips(g: dict, day: DayProblem, plate: str, truck):
+    return _l(
+        "%(p)s would need %(n)s trips; it makes at most %(m)s a day.",
+        p=plate,
+        n=g["n"],
+        m=g["max"],
+    )
+
+
+def _distance(g: dict, day: DayProblem, plate: str, truck):
     return _l(
         "%(p)s would drive %(d)s km, more than its %(m)s km.",
         p=plate,
@@ -123,6 +159,43 @@ def _say(kind: str, g: dict, day: DayProblem, plate: str, truck):
     )
 
 
+def _unpaired(g: dict, day: DayProblem, plate: str, truck):
+    return _l(
+        "%(p)s would carry only one end of shipment %(s)s: its pickup and its delivery go "
+        "on the same truck.",
+        p=plate,
+        s=g["shipment"],
+    )
+
+
+def _pair_order(g: dict, day: DayProblem, plate: str, truck):
+    return _l(
+        "%(p)s would deliver shipment %(s)s before picking it up, or on another trip: the "
+        "pickup comes first, on the same trip.",
+        p=plate,
+        s=g["shipment"],
+    )
+
+
+#: Each violation code of routing.VIOLATIONS in words.
+_SAY = {
+    "window": _window,
+    "load": _load,
+    "skills": _skills,
+    "shift": _shift,
+    "work": _work,
+    "trips": _trips,
+    "distance": _distance,
+    "unpaired": _unpaired,
+    "pair_order": _pair_order,
+}
+
+
+def said_codes() -> frozenset[str]:
+    """The violation codes this module tells in words."""
+    return frozenset(_SAY)
+
+
 def refusal(day: DayProblem, violations: list[str], limit: int = 3) -> str:
     """The first few violations in plain words, joined."""
-    return " ".join(explain(day, v) for v in violations[:limit])
+    return sentences(explain(day, v) for v in violations[:limit])
