@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, routing
+from lithloop import clock, labels, routing
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanRoute, PlanStatus, PlanStop, Truck, User
@@ -179,7 +179,11 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
         raise NotFound(_l("No such booking on this day."), field="booking_id")
     if booking.status is not BookingStatus.REQUESTED:
         raise Conflict(
-            _l("Booking #%(id)s is already %(s)s.", id=booking.id, s=booking.status.value),
+            _l(
+                "Booking #%(id)s is already %(s)s.",
+                id=booking.id,
+                s=labels.BOOKING_STATUS[booking.status.value],
+            ),
             code=Code.NOT_REQUESTED,
         )
     day_work.refuse_unapproved(booking)  # as a run leaves it out
