@@ -57,3 +57,16 @@ def test_a_day_of_held_bookings_only_is_refused_beside_the_date(client, auth):
     err = page[page.index('id="date-err"') :].split("</p>", 1)[0]
     assert f"当天有 1 个预约，都暂不排入路线。所属机构已被暂停：#{held.id}。" in err
     assert "“管理 → 机构”" in err and "请选择其他日期" not in err
+
+
+def test_the_api_run_record_lists_the_held_bookings_per_day(client):
+    from tests.conftest import api_headers
+
+    day = open_day(1)
+    line = HELD_LINE.format(day=day, count=3, pending="7,9", suspended="11", rejected="-")
+    run = PlanRunFactory(plan_date=day, status=RunStatus.SUCCEEDED, log=f"mode: quick\n{line}")
+    got = client.get(f"/api/v1/plans/runs/{run.id}", headers=api_headers(client, run.created_by))
+    assert got.status_code == 200, got.json
+    assert got.json["held"] == [
+        {"date": day.isoformat(), "pending": [7, 9], "suspended": [11], "rejected": []}
+    ]

@@ -4,7 +4,9 @@ dispatcher reads of them: why, which ones, and where an admin lets them be plann
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import LazyString
@@ -42,6 +44,34 @@ def held_line(day: date, bookings: list[Booking]) -> str | None:
 def ids_in_line(field: str) -> list[int]:
     """The booking ids of one status field of a held line ("3,5" or "-")."""
     return [] if field == NONE_MARK else [int(x) for x in field.split(",") if x.isdecimal()]
+
+
+_HELD = re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>\\S+?)", re.escape(HELD_LINE)))
+
+
+@dataclass(frozen=True)
+class HeldDay:
+    """A day's bookings held from planning, as a run's log records them."""
+
+    day: str
+    by_status: dict[OrgStatus, list[int]]
+
+    def to_dict(self) -> dict:
+        """{"date": ..., "pending": [ids], "suspended": [ids], "rejected": [ids]}."""
+        return {"date": self.day, **{s.value: ids for s, ids in self.by_status.items()}}
+
+
+def read_held_line(text: str) -> HeldDay | None:
+    """A run log's held line read back (None for any other line)."""
+    found = _HELD.fullmatch(text)
+    if found is None:
+        return None
+    return HeldDay(found["day"], {s: ids_in_line(found[s.value]) for s in HELD_STATUSES})
+
+
+def held_days(log: str | None) -> list[HeldDay]:
+    """The days of a run's log with bookings held from planning, in order."""
+    return [h for line in (log or "").split("\n") if (h := read_held_line(line.strip()))]
 
 
 _WHY = {

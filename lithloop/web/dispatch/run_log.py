@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from lithloop import labels
-from lithloop.services.dispatch.held_from_planning import HELD_STATUSES, day_held_words, ids_in_line
+from lithloop.services.dispatch.held_from_planning import (
+    HeldDay,
+    day_held_words,
+    held_days,
+    read_held_line,
+)
 from lithloop.services.dispatch.run_control import (
     DAY_LINE,
     DROPPED_LINE,
     FINISHED_LINE,
-    HELD_LINE,
     MODE_MARK,
     RESULT_LINE,
     SKIPPED_LINE,
@@ -33,7 +37,6 @@ _DAY = _pattern(DAY_LINE)
 _RESULT = _pattern(RESULT_LINE)
 _FINISHED = _pattern(FINISHED_LINE)
 _SKIPPED = _pattern(SKIPPED_LINE)
-_HELD = _pattern(HELD_LINE)
 # the plate, last, as it is (a plate may hold a space)
 _DROPPED = re.compile(_pattern(DROPPED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
 _STRANDED = re.compile(_pattern(STRANDED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
@@ -84,7 +87,7 @@ def _line(text: str) -> str | None:
     skipped = _SKIPPED.fullmatch(text)
     if skipped:
         return skipped_words(skipped["day"])
-    held = _HELD.fullmatch(text)
+    held = read_held_line(text)
     if held:
         return _held(held)
     finished = _FINISHED.fullmatch(text)
@@ -103,13 +106,12 @@ def skipped_days(log: str | None) -> list[str]:
 
 def held_lines(log: str | None) -> list[str]:
     """The run's lines on bookings held from planning (organisation not approved), in words."""
-    return [_held(m) for t in (log or "").split("\n") if (m := _HELD.fullmatch(t))]
+    return [_held(held) for held in held_days(log)]
 
 
-def _held(line: re.Match) -> str:
+def _held(held: HeldDay) -> str:
     """A day's bookings held from planning: how many, which, why, and where to release them."""
-    by_status = {status: ids_in_line(line[status.value]) for status in HELD_STATUSES}
-    return str(day_held_words(line["day"], by_status))
+    return str(day_held_words(held.day, held.by_status))
 
 
 def skipped_words(day: str) -> str:
