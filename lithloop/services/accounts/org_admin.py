@@ -3,7 +3,9 @@
 A suspension only changes the organisation's status: its users cannot sign in and its API
 tokens are refused (User.is_active), its open bookings are held from planning as those of
 an organisation not approved are (dispatch's day_work), and nothing is deleted or revoked,
-so reactivating brings all of it back. Orders already paid are not cancelled.
+so reactivating brings all of it back. Orders already paid are not cancelled; its orders
+not paid (and not being paid) are, in the suspension's transaction, their packs put back
+on sale and their PaymentIntents cancelled after the commit (as the expiry sweep does).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from lithloop.models.market import Order, OrderStatus
 from lithloop.services import paging
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lithloop.services.market import expiry, order_letters
 
 PAGE_SIZE = 50
 REASON_MAX = 500
@@ -125,7 +128,7 @@ def _reason(reason: str) -> str:
 def set_suspended(actor: User, org_id: int, *, suspend: bool, reason: str) -> Organisation:
     """Suspend an active organisation or reactivate a suspended one, with a reason."""
     _require_admin(actor)
-    org = db.session.get(Organisation, org_id)
+    org = _lock(org_id)
     if org is None:
         raise NotFound(_l("No such organisation."))
     reason = _reason(reason)
@@ -139,11 +142,30 @@ def set_suspended(actor: User, org_id: int, *, suspend: bool, reason: str) -> Or
             else _l("Only a suspended organisation can be reactivated.")
         )
     org.status = OrgStatus.SUSPENDED if suspend else OrgStatus.ACTIVE
+    details = {"name": org.name, "kind": org.kind.value, "reason": reason}
+    released = []
+    if suspend:
+        released = expiry.release_unpaid_of(
+            org.id, "organisation suspended", order_letters.SUSPENDED
+        )
+        details["orders_cancelled"] = [order.id for order in released]
     audit.record(
         "organisation.suspend" if suspend else "organisation.reactivate",
         actor=actor,
         obj=org,
-        details={"name": org.name, "kind": org.kind.value, "reason": reason},
+        details=details,
     )
     db.session.commit()
+    expiry.cancel_intents(released)
     return org
+
+
+def _lock(org_id: int) -> Organisation | None:
+    """The organisation, its row locked until the commit: a checkout of its buyers (which
+    locks it too, market.holds) waits for the suspension, or the suspension for it."""
+    return db.session.scalar(
+        sa.select(Organisation)
+        .where(Organisation.id == org_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )

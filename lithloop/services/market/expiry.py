@@ -1,5 +1,8 @@
 """The expiry sweep: pending orders whose reservation ended are released, their
-PaymentIntents cancelled, and one that succeeded after all refunded in full."""
+PaymentIntents cancelled, and one that succeeded after all refunded in full.
+
+A suspended buyer organisation's unpaid orders are released the same way, at once
+(release_unpaid_of): the same test of "not being paid", the same cancellation at Stripe."""
 
 from __future__ import annotations
 
@@ -35,13 +38,41 @@ def sweep_expired(now=None) -> int:
     A payment "confirming" for longer than confirm_stale_after_s() is released too (then
     its PaymentIntent is cancelled; one that succeeded after all is refunded in full)."""
     now = now or clock.now()
+    query = _unpaid(now).where(Order.reserved_until < now)
+    try:
+        orders = _release(query, "reservation expired", order_letters.EXPIRED)
+        idempotency.purge_expired(now)
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        raise
+    cancel_intents(orders)
+    return len(orders)
+
+
+def release_unpaid_of(org_id: int, reason: str, why) -> list[Order]:
+    """Release the organisation's pending orders not being paid (as the sweep would once
+    they expire), each buyer told `why` (lazy); the caller commits, then cancel_intents."""
+    return _release(_unpaid(clock.now()).where(Order.buyer_org_id == org_id), reason, why)
+
+
+def cancel_intents(orders: list[Order]) -> None:
+    """After the commit that released them: cancel the orders' PaymentIntents at Stripe."""
+    for order in orders:
+        if not _cancel_intent(order):
+            break  # Stripe not answering: the rest are cancelled on the next sweep or expire
+
+
+def _unpaid(now) -> sa.Select:
+    """Pending orders no payment is under way for, locked (SKIP LOCKED: one being worked
+    on is left to its worker); a payment "confirming" past confirm_stale_after_s() counts
+    as not under way."""
     stale = now - timedelta(seconds=confirm_stale_after_s())
-    query = (
+    return (
         sa.select(Order)
         .outerjoin(Payment)
         .where(
             Order.status == OrderStatus.PENDING_PAYMENT,
-            Order.reserved_until < now,
             sa.or_(
                 Payment.id.is_(None),
                 Payment.status.not_in(IN_FLIGHT),
@@ -51,21 +82,16 @@ def sweep_expired(now=None) -> int:
         .order_by(Order.id)
         .with_for_update(of=Order, skip_locked=True)
     )
-    try:
-        orders = list(db.session.scalars(query))
-        for order in orders:
-            maybe_charged = order.payment is not None and order.payment.status in MAYBE_CHARGED
-            release_locked(order, "reservation expired")
-            order_letters.released(order, order_letters.EXPIRED, maybe_charged)
-        idempotency.purge_expired(now)
-        db.session.commit()
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        raise
+
+
+def _release(query: sa.Select, reason: str, why) -> list[Order]:
+    """Release the orders `query` locks and queue each buyer's letter (the caller commits)."""
+    orders = list(db.session.scalars(query))
     for order in orders:
-        if not _cancel_intent(order):
-            break  # Stripe not answering: the rest are cancelled on the next sweep or expire
-    return len(orders)
+        maybe_charged = order.payment is not None and order.payment.status in MAYBE_CHARGED
+        release_locked(order, reason)
+        order_letters.released(order, why, maybe_charged)
+    return orders
 
 
 def _cancel_intent(order: Order) -> bool:

@@ -112,6 +112,7 @@ def payment_failed(order: Order, why) -> None:
 #: Why a pending order was cancelled by the platform (not by the buyer), in words.
 EXPIRED = _l("the reservation ran out before the order was paid")
 CANCELLED = _l("the payment was cancelled at the payment service")
+SUSPENDED = _l("the park suspended your organisation before the order was paid")
 
 
 def released(order: Order, why, maybe_charged: bool = False) -> None:
