@@ -1,6 +1,7 @@
 """Administrators list organisations and suspend or reactivate one (each audited).
 
-A suspension only changes the organisation's status: its users cannot sign in and its API
+A suspension or reactivation is mailed to the organisation's people (org_letters). A
+suspension changes the organisation's status: its users cannot sign in and its API
 tokens are refused (User.is_active), its open bookings are held from planning as those of
 an organisation not approved are (dispatch's day_work), and nothing is deleted or revoked,
 so reactivating brings all of it back. Orders already paid are not cancelled; its orders
@@ -19,7 +20,7 @@ from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Organisation, OrgStatus, Role, User
 from lithloop.models.market import Order, OrderStatus
 from lithloop.services import paging
-from lithloop.services.accounts import audit
+from lithloop.services.accounts import audit, org_letters
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.market import expiry, order_letters
 
@@ -155,6 +156,7 @@ def set_suspended(actor: User, org_id: int, *, suspend: bool, reason: str) -> Or
         obj=org,
         details=details,
     )
+    org_letters.status_changed(org, suspended=suspend, reason=reason)
     db.session.commit()
     expiry.cancel_intents(released)
     return org

@@ -1,0 +1,60 @@
+"""Letters to an organisation's people when the park suspends or reactivates it.
+
+Each enabled user is mailed in their own language through the outbox (lithloop.letters),
+in the transaction that changes the status (the caller commits): the reason as the
+administrator typed it, and whom to call (the park's phone, SELLER_PHONE, when set).
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop import letters
+from lithloop.models import Organisation
+
+
+def _call_the_park():
+    """Whom to call, as a lazy line (rendered in each recipient's language)."""
+    phone = (current_app.config.get("SELLER_PHONE") or "").strip()
+    if phone:
+        return _l("Questions: call the park on %(phone)s.", phone=phone)
+    return _l("Questions: contact the park.")
+
+
+def status_changed(org: Organisation, *, suspended: bool, reason: str) -> int:
+    """Tell the organisation's enabled users it was suspended or reactivated; returns how
+    many letters were queued."""
+    recipients = [user for user in org.users if user.enabled]
+    for user in recipients:
+        if suspended:
+            letters.send_letter(
+                user,
+                _l("%(org)s: suspended by the park"),
+                _l(
+                    "Your organisation %(org)s has been suspended by the park.\n"
+                    "Reason: %(reason)s\n\n"
+                    "While it is suspended, its people cannot sign in, its API tokens are "
+                    "refused and its open bookings are not planned. Orders not yet paid are "
+                    "cancelled; orders already paid are not. Nothing is deleted.\n\n%(call)s\n"
+                ),
+                org=org.name,
+                reason=reason,
+                call=_call_the_park(),
+            )
+        else:
+            letters.send_letter(
+                user,
+                _l("%(org)s: reactivated by the park"),
+                _l(
+                    "Your organisation %(org)s has been reactivated by the park.\n"
+                    "Reason: %(reason)s\n\n"
+                    "Its people can sign in again, its API tokens work again and its open "
+                    "bookings are planned again. Log in: %(link)s\n\n%(call)s\n"
+                ),
+                org=org.name,
+                reason=reason,
+                link=letters.link("auth.login"),
+                call=_call_the_park(),
+            )
+    return len(recipients)
