@@ -13,6 +13,7 @@ from lithloop.models import OutboxMessage, Role
 from lithloop.services.accounts import approvals as approval
 from lithloop.services.errors import Invalid
 from lithloop.web.access import roles_required
+from lithloop.web.query_args import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,8 +21,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/approvals")
 @roles_required(Role.ADMIN)
 def approvals():
-    """Organisations waiting for approval."""
-    return render_template("admin/approvals.html", pending=approval.pending_organisations())
+    """Organisations waiting for approval, a page at a time."""
+    return render_template("admin/approvals.html", result=approval.pending_page(page_arg()))
 
 
 @bp.post("/approvals/<int:org_id>")
@@ -39,7 +40,8 @@ def decide(org_id: int):
         else _("%(name)s rejected.", name=org.name),
         "success",
     )
-    return redirect(url_for("admin.approvals"))
+    page = page_arg()
+    return redirect(url_for("admin.approvals", page=page if page > 1 else None))
 
 
 @bp.get("/outbox")

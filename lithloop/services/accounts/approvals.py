@@ -2,20 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgStatus, User
+from lithloop.services import paging
 from lithloop.services.accounts import audit
 from lithloop.services.errors import Conflict, NotFound
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    """One page of the organisations waiting for approval, oldest first."""
+
+    rows: list[Organisation]
+    page: int
+    has_next: bool
+    pages: int | None = None  # counted only past the end: the last page (paging.py)
 
 
 def pending_organisations() -> list[Organisation]:
     """Organisations waiting for approval, oldest first."""
     query = sa.select(Organisation).where(Organisation.status == OrgStatus.PENDING)
     return list(db.session.scalars(query.order_by(Organisation.created_at)))
+
+
+def pending_page(page: int = 1) -> PendingPage:
+    """One page of the organisations waiting for approval (with their users), oldest first."""
+    page = max(1, page)
+    query = sa.select(Organisation.id).where(Organisation.status == OrgStatus.PENDING)
+    rows = list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.id.in_(query))
+            .options(selectinload(Organisation.users))
+            .order_by(Organisation.created_at, Organisation.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE + 1)
+        )
+    )
+    last = paging.last_page_if_past_end(query, page=page, shown=len(rows), per_page=PAGE_SIZE)
+    return PendingPage(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE, pages=last)
 
 
 def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None) -> Organisation:
