@@ -4,6 +4,7 @@ at Stripe (the expiry sweep's own code), each buyer is told; paid orders are unt
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from lithloop import clock
@@ -11,6 +12,7 @@ from lithloop.extensions import db
 from lithloop.models import AuditEntry, OrderStatus, PackState
 from lithloop.payments import StripeGateway
 from lithloop.services.accounts import org_admin
+from lithloop.services.errors import Forbidden
 from lithloop.services.market import checkout
 from lithloop.services.market import payments as market_payments
 from tests.market.conftest import STRIPE_ENV, localstripe_url
@@ -85,3 +87,14 @@ def test_suspension_leaves_an_order_being_paid_and_one_without_an_intent_is_rele
     assert _reload(paying).status is OrderStatus.PENDING_PAYMENT  # Stripe's to tell
     assert _reload(no_intent).status is OrderStatus.CANCELLED
     assert _state(no_intent_packs[0]) is PackState.FINISHED
+
+
+def test_a_suspended_buyer_cannot_check_out(app):
+    buyer = make_buyer()
+    org_admin.set_suspended(make_admin(), buyer.organisation_id, suspend=True, reason="欠款")
+    packs = list_packs(1)
+    with pytest.raises(Forbidden) as refused:
+        checkout.checkout(buyer, [{"pack_id": packs[0].id}])
+    assert str(refused.value.message) == "您的机构已被产业园暂停。请致电产业园申请恢复。"
+    db.session.rollback()
+    assert _state(packs[0]) is PackState.FINISHED

@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Order, OrderLine, OrderStatus, Organisation
-from lithloop.services.errors import Conflict
+from lithloop.models import Order, OrderLine, OrderStatus, Organisation, OrgStatus
+from lithloop.services.errors import Conflict, Forbidden
 
 
 class TooMuchUnpaid(Conflict):
@@ -64,14 +64,20 @@ def holdings(org_id: int) -> Holdings:
 
 
 def lock_organisation(org_id: int) -> None:
-    """Lock the buyer organisation's row until the caller's commit: its orders take turns.
+    """Lock the buyer organisation's row until the caller's commit: its orders take turns;
+    a suspended organisation orders nothing (Forbidden).
 
     Take it before writing any row that refers to the organisation (an idempotency key):
     such a row holds a share lock on it, and two requests each holding one while waiting
-    for this lock would deadlock."""
-    db.session.execute(
-        sa.select(Organisation.id).where(Organisation.id == org_id).with_for_update()
+    for this lock would deadlock. A suspension locks the row too (accounts.org_admin), so a
+    checkout that waited for one reads the status it committed and is refused."""
+    status = db.session.scalar(
+        sa.select(Organisation.status).where(Organisation.id == org_id).with_for_update()
     )
+    if status is OrgStatus.SUSPENDED:
+        raise Forbidden(
+            _l("Your organisation is suspended by the park. Call the park to have it reactivated.")
+        )
 
 
 def check_and_lock(org_id: int, packs: int) -> None:
