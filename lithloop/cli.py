@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, export-org and import-org."""
+"""flask commands: seed-prices, seed-demo, export-org and import-org."""
 
 from __future__ import annotations
 
@@ -67,6 +67,18 @@ def register_commands(app: Flask) -> None:
         from lithloop.services.reporting import rollups
 
         click.echo(f"{rollups.rebuild()} rollup rows rebuilt from the event log")
+
+    @app.cli.command("seed-prices")
+    def seed_prices_command() -> None:
+        """Store the embedded default price index versions not stored yet (safe to repeat)."""
+        from lithloop.models import PriceIndexVersion
+        from lithloop.services.booking.prices import ensure_default_index
+
+        if not sa.inspect(db.engine).has_table(PriceIndexVersion.__tablename__):
+            raise click.ClickException(
+                "The database has no tables yet: run `flask db upgrade` first, then seed-prices."
+            )
+        click.echo(f"{ensure_default_index()} price index versions stored")
 
     @app.cli.command("seed-demo")
     @click.option(

@@ -14,7 +14,12 @@ from lithloop.extensions import db
 from lithloop.i18n import listed
 from lithloop.models import PriceIndexVersion, User
 from lithloop.services.accounts import audit, policies
-from lithloop.services.booking.prices import current_index, version_row
+from lithloop.services.booking.prices import (
+    add_default_versions,
+    any_stored,
+    current_index,
+    version_row,
+)
 from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, parse_amount
@@ -33,9 +38,7 @@ def _build_version(
     version = (version or "").strip()
     if not version or len(version) > 40:
         raise Invalid(_l("Give the version a label of 1 to 40 characters."), field="version")
-    if db.session.scalar(
-        sa.select(PriceIndexVersion.id).where(PriceIndexVersion.version == version)
-    ):
+    if _label_taken(version):
         raise Conflict(
             _l("Version %(v)s exists already; versions never change.", v=version), field="version"
         )
@@ -86,6 +89,16 @@ def _build_version(
     return base, snapshot, changes
 
 
+def _label_taken(version: str) -> bool:
+    """A stored version has the label, or (none stored) an embedded default version has,
+    which the first change stores with it."""
+    if db.session.scalar(
+        sa.select(PriceIndexVersion.id).where(PriceIndexVersion.version == version)
+    ):
+        return True
+    return not any_stored() and version in {s.version for s in pricing.default_snapshots()}
+
+
 def preview_version(
     *, version: str, effective_date: date, note: str, prices: dict[str, Decimal | None]
 ) -> tuple[pricing.IndicativeTable, pricing.IndicativeTable]:
@@ -101,6 +114,8 @@ def add_version(
     policies.require(user, policies.ADMINS, _l("Only administrators do this."))
     version = (version or "").strip()
     base, snapshot, changes = _build_version(version, effective_date, note, prices)
+    if not any_stored():  # the first change: the embedded versions it builds on are stored too
+        add_default_versions()
     row = version_row(snapshot, user)
     db.session.add(row)
     audit.record(
@@ -117,8 +132,13 @@ def add_version(
     )
     try:
         db.session.commit()
-    except sa.exc.IntegrityError as exc:  # another admin saved this label a moment ago
+    except sa.exc.IntegrityError as exc:  # another admin saved a version a moment ago
         db.session.rollback()
+        if not _label_taken(version):  # the other's first change stored the embedded versions
+            raise Conflict(
+                _l("Another change to the price index was saved just now; send the form again."),
+                field="version",
+            ) from exc
         raise Conflict(
             _l("Version %(v)s exists already; versions never change.", v=version), field="version"
         ) from exc

@@ -19,15 +19,31 @@ from lithloop.services.errors import Invalid, NotFound
 
 
 def ensure_default_index() -> int:
-    """Store the seeded index versions that are not stored yet; returns how many were added."""
-    known = set(db.session.scalars(sa.select(PriceIndexVersion.version)))
-    added = 0
-    for snapshot in pricing.default_snapshots():
-        if snapshot.version not in known:
-            db.session.add(version_row(snapshot, None))
-            added += 1
+    """Store the seeded index versions that are not stored yet and commit (the commands
+    `flask seed-prices` and `flask seed-demo`); returns how many were added."""
+    added = add_default_versions()
     db.session.commit()
     return added
+
+
+def add_default_versions() -> int:
+    """Add the seeded versions not stored yet to the session (the caller commits)."""
+    known = set(db.session.scalars(sa.select(PriceIndexVersion.version)))
+    missing = [s for s in pricing.default_snapshots() if s.version not in known]
+    db.session.add_all(version_row(snapshot, None) for snapshot in missing)
+    return len(missing)
+
+
+def any_stored() -> bool:
+    """True once a version is stored (until then every read uses the embedded default)."""
+    return db.session.scalar(sa.select(PriceIndexVersion.id).limit(1)) is not None
+
+
+def embedded_in_force(on: date) -> pricing.IndexSnapshot:
+    """The embedded default version in force on a date (the earliest, before them all)."""
+    seeded = pricing.default_snapshots()
+    in_force = [snapshot for snapshot in seeded if snapshot.effective_date <= on]
+    return in_force[-1] if in_force else seeded[0]
 
 
 def version_row(snapshot: pricing.IndexSnapshot, user: User | None) -> PriceIndexVersion:
@@ -42,25 +58,32 @@ def version_row(snapshot: pricing.IndexSnapshot, user: User | None) -> PriceInde
 
 
 def versions() -> list[PriceIndexVersion]:
-    """All stored versions, oldest effective date first."""
+    """All stored versions, oldest effective date first; none stored: the embedded default
+    versions, as rows not added to the session (a read stores nothing)."""
     query = sa.select(PriceIndexVersion).order_by(
         PriceIndexVersion.effective_date, PriceIndexVersion.id
     )
-    return list(db.session.scalars(query))
+    stored = list(db.session.scalars(query))
+    return stored or [version_row(snapshot, None) for snapshot in pricing.default_snapshots()]
 
 
 def get_version(version: str) -> PriceIndexVersion:
-    """A stored version by its label."""
+    """A stored version by its label, else the embedded default of that label (a quote made
+    before any version was stored names one), as a row not added to the session."""
     row = db.session.scalar(
         sa.select(PriceIndexVersion).where(PriceIndexVersion.version == version)
     )
     if row is None:
-        raise NotFound(_l("No price index version %(v)s.", v=version))
+        embedded = [s for s in pricing.default_snapshots() if s.version == version]
+        if not embedded:
+            raise NotFound(_l("No price index version %(v)s.", v=version))
+        row = version_row(embedded[0], None)
     return row
 
 
 def current_index(on: date | None = None) -> pricing.IndexSnapshot:
-    """The version in force on a date (default today in China): latest effective on or before.
+    """The version in force on a date (default today in China): latest effective on or before;
+    the embedded default when no version is stored. Writes nothing.
 
     Cached per worker while no worker has added a version (shared counters only: a quote
     must never use an index another worker has already replaced)."""
@@ -72,7 +95,7 @@ def current_index(on: date | None = None) -> pricing.IndexSnapshot:
 
 def version_in_force(on: date | None = None) -> str | None:
     """The stored version in force on a date (default today in China), or None when none is
-    stored; reads only (current_index stores the seeded versions when there are none)."""
+    stored (current_index then gives the embedded default)."""
     return db.session.scalar(
         sa.select(PriceIndexVersion.version)
         .where(PriceIndexVersion.effective_date <= (on or clock.today()))
@@ -89,10 +112,14 @@ def _index_in_force(on: date) -> pricing.IndexSnapshot:
         .order_by(PriceIndexVersion.effective_date.desc(), PriceIndexVersion.id.desc())
         .limit(1)
     )
-    if row is None:  # a day before every version: the earliest one is the best known
-        ensure_default_index()
-        first = versions()
-        return snapshot_of(first[0]) if first else pricing.latest_snapshot()
+    if row is None:  # a day before every stored version: the earliest one is the best known
+        row = db.session.scalar(
+            sa.select(PriceIndexVersion)
+            .order_by(PriceIndexVersion.effective_date, PriceIndexVersion.id)
+            .limit(1)
+        )
+    if row is None:  # none stored: the embedded default, which a read never stores
+        return embedded_in_force(on)
     return snapshot_of(row)
 
 

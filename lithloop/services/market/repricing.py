@@ -113,7 +113,7 @@ def repriced(key: str) -> list[Repriced]:
         Pack.rated_wh == parts.rated_wh,
         Pack.refurbished.is_(parts.refurbished),
     )
-    now = version_in_force()  # reads only: current_index would store the seeded versions
+    now = version_in_force()  # a stored version: none stored, no listing was priced again
     if now is None:  # no index stored yet: nothing was priced again
         return []
     packs = list(
