@@ -102,13 +102,32 @@ def _typed_quote(form: MultiDict) -> tuple[object | None, list, dict[str, str]]:
         today = clock.today()
         lots, warnings = parse_lots(raw["lots"], today)
         site_id = int_or_default(raw["site_id"], 0, minimum=1)
-        draft = BookingDraft(site_id, today, time(0), time(0), lots)
-        result = draft_quote.quote_draft(current_user, draft)
-        warnings = [*warnings, *draft_quote.unknown_code_warnings(draft)]
+        typed = BookingDraft(site_id, today, time(0), time(0), lots)
+        result = draft_quote.quote_draft(current_user, typed)
+        warnings = [*warnings, *draft_quote.unknown_code_warnings(typed)]
         warnings += _far(draft_quote.own_site(current_user, site_id))
     except ServiceError as exc:
         errors[exc.field or "_form"] = str(exc.message)
+        if exc.status == 422:  # every problem of the quote's fields at once, as the form does
+            for field, message in draft.problems(raw, clock.today()).items():
+                if field == "site_id" or field.startswith("lots"):
+                    errors.setdefault(field, message)
     return result, warnings, errors
+
+
+def quote_problems(errors: dict[str, str]) -> list[tuple[str | None, int | None, str]]:
+    """Each reason there is no quote as (the id of its field, its lot's number, message),
+    in the order of the page; one without a field last, with neither."""
+    placed = error_links(errors)
+    lots = {
+        f"lots-{m.group(1)}-{m.group(2)}": int(m.group(1)) + 1
+        for m in map(LOT_FIELD.match, errors)
+        if m
+    }
+    problems = [(anchor, lots.get(anchor), message) for anchor, message in placed]
+    shown = {message for _a, message in placed}
+    problems += [(None, None, m) for m in errors.values() if m not in shown]
+    return problems
 
 
 def _form_context(
@@ -136,6 +155,7 @@ def _form_context(
         "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
         "quote": quote,
         "quote_errors": quote_errors or {},
+        "quote_problems": quote_problems(quote_errors or {}),
         "error_links": error_links(errors),
         "warnings": list(dict.fromkeys(str(w) for w in [*warnings, *_far(chosen)])),
         "damage_items": SP376_ITEMS,
@@ -194,7 +214,13 @@ def create():
 def quote():
     """The quote panel for the form as typed so far (htmx swaps it in on each change)."""
     result, warnings, errors = _typed_quote(request.form)
-    panel = render_template("bookings/_quote.html", quote=result, errors=errors, warnings=warnings)
+    panel = render_template(
+        "bookings/_quote.html",
+        quote=result,
+        errors=errors,
+        problems=quote_problems(errors),
+        warnings=warnings,
+    )
     bar = render_template("bookings/_quote_bar.html", quote=result, quote_errors=errors, oob=True)
     return panel + bar
 

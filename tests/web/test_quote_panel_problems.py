@@ -1,0 +1,43 @@
+"""The booking form's instant quote panel shows every problem of the lots at once, each
+naming its lot and leading to its field, as the form does on confirming."""
+
+from __future__ import annotations
+
+from tests import worlds
+from tests.conftest import submit
+
+world = worlds.dealer_at_site
+
+
+def test_the_quote_panel_shows_every_problem_of_every_lot_beside_its_field(client, auth, world):
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **{f"lots-0-{k}": v for k, v in {"count": "x", "mass_kg": "-1"}.items()},
+        **{"lots-0-chemistry": "LFP", "lots-0-form": "pack", "lots-0-condition": "intact"},
+        **{"lots-1-chemistry": "LFP", "lots-1-form": "pack", "lots-1-count": "1"},
+        **{"lots-1-mass_kg": "300", "lots-1-condition": "damaged"},  # no SP376 item ticked
+    }
+    answer = submit(client, "/bookings/quote", form, page="/bookings/new")
+    panel = answer.get_data(as_text=True).split('id="quote-bar"')[0]
+    links = panel.count('<a href="#lots-')
+    assert links == 3, panel
+    count, mass, damage = (
+        panel.split(f'href="#lots-{a}"')[1] for a in ("0-count", "0-mass_kg", "1-damage")
+    )
+    assert count.startswith(">第 1 批：") and mass.startswith(">第 1 批：") and "40,000" in mass
+    assert damage.startswith(">第 2 批：") and "SP376" in damage
+    assert panel.index('href="#lots-0-count"') < panel.index('href="#lots-0-mass_kg"')
+    assert "暂无报价。请先更正以下各项：" in panel
+
+
+def test_a_refused_booking_keeps_every_problem_of_its_lots_in_the_quote_panel(client, auth, world):
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **{"lots-0-chemistry": "LFP", "lots-0-form": "pack", "lots-0-condition": "intact"},
+        **{"lots-0-count": "x", "lots-0-mass_kg": "-1"},
+    }
+    page = submit(client, "/bookings/new", form).get_data(as_text=True)
+    panel = page.split('class="card quote-panel"')[1].split("</aside>")[0]
+    assert 'href="#lots-0-count"' in panel and 'href="#lots-0-mass_kg"' in panel, panel
