@@ -26,7 +26,8 @@ from wtforms.validators import (
     StopValidation,
 )
 
-from lithloop.vocab import DIRECTION_CONTROLS
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import typed_text
 
 
 class InRange(NumberRange):
@@ -39,15 +40,18 @@ class InRange(NumberRange):
         super().__call__(form, field)
 
 
-def no_direction_controls(form, field) -> None:
-    """Refuse, beside the field, text carrying invisible direction controls."""
-    if isinstance(field.data, str) and DIRECTION_CONTROLS.search(field.data):
-        raise StopValidation(
-            _l("Remove the invisible text-direction characters: they make the text read wrongly.")
-        )
+def visible_text(form, field) -> None:
+    """Refuse, beside the field, free text that strict_input refuses: invisible direction
+    controls, or nothing but invisible characters (the same check as the services')."""
+    if isinstance(field.data, str):
+        try:
+            typed_text(field.data, field.name)
+        except Invalid as exc:
+            raise StopValidation(exc.message) from exc
 
 
-NAME_CHECKS = [no_direction_controls]
+#: The checks of every free-text field (names, addresses, labels, notes).
+NAME_CHECKS = [visible_text]
 
 
 class LoginForm(FlaskForm):
@@ -98,7 +102,7 @@ class ApiTokenForm(FlaskForm):
     """An API token made on the account page (the same as POST /api/v1/auth/token); the
     lifetimes offered are set by the view (account.py)."""
 
-    name = StringField(_l("Token name"), validators=[Optional(), Length(max=100)])
+    name = StringField(_l("Token name"), validators=[Optional(), Length(max=100), *NAME_CHECKS])
     expires_in_days = SelectField(_l("Valid for"), coerce=int, choices=[])
     token_password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
@@ -139,7 +143,11 @@ class SiteForm(FlaskForm):
 
 
 class PriceVersionForm(FlaskForm):
-    version = StringField(_l("Version label"), validators=[DataRequired(), Length(max=40)])
+    version = StringField(
+        _l("Version label"), validators=[DataRequired(), Length(max=40), *NAME_CHECKS]
+    )
     effective_date = DateField(_l("Effective from"), validators=[DataRequired()])
-    note = TextAreaField(_l("Source and note"), validators=[Optional(), Length(max=500)])
+    note = TextAreaField(
+        _l("Source and note"), validators=[Optional(), Length(max=500), *NAME_CHECKS]
+    )
     csv = FileField(_l("Or import prices from a CSV file (columns key, value)"))

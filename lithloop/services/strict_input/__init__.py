@@ -57,9 +57,11 @@ from lithloop.services.strict_input.numbers import (
 from lithloop.services.strict_input.text import (
     PHONE_MAX,
     PHONE_RE,
+    check_direction,
     check_visible,
     limited_text,
     phone_number,
+    typed_text,
 )
 
 __all__ = [
@@ -78,6 +80,7 @@ __all__ = [
     "PHONE_MAX",
     "PHONE_RE",
     "TIME_RE",
+    "check_direction",
     "check_visible",
     "date_or_none",
     "decimal_or_none",
@@ -95,4 +98,5 @@ __all__ = [
     "strict_decimal",
     "strict_int",
     "strict_time",
+    "typed_text",
 ]

@@ -1,7 +1,8 @@
 """Typed text: stripped, never made only of invisible characters, within its length; phones.
 
 - text made only of invisible characters (a direction mark such as U+202E, a zero-width
-  space) is refused: it looks empty on the page and is not;
+  space) is refused: it looks empty on the page and is not; so is free text carrying a
+  direction control (U+202A-202E, U+2066-2069), which makes it read backwards;
 - phone numbers hold 7 to 15 digits (E.164's most), spaces, hyphens, dots or brackets
   between them, a leading + and an extension (转 / ext); a Chinese keyboard's full-width
   digits are read as digits.
@@ -15,6 +16,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from lithloop.services.errors import Invalid
+from lithloop.vocab import DIRECTION_CONTROLS
 
 PHONE_RE = re.compile(
     r"(\(?\+?[0-9(][0-9 ().-]*[0-9])(?:\s*(?:转|分机|ext\.?|x)\s*[0-9]{1,6})?", re.I
@@ -36,6 +38,23 @@ def check_visible(text: str, field: str) -> str:
         message = _l("This holds only invisible characters; type it with letters or digits.")
         raise Invalid(message, field=field)
     return text
+
+
+def check_direction(text: str, field: str) -> str:
+    """The text, unless it carries invisible direction controls (U+202A-202E, U+2066-2069,
+    which make it read backwards): then Invalid naming `field`."""
+    if DIRECTION_CONTROLS.search(text):
+        message = _l(
+            "Remove the invisible text-direction characters: they make the text read wrongly."
+        )
+        raise Invalid(message, field=field)
+    return text
+
+
+def typed_text(raw, field: str) -> str:
+    """Typed text, stripped, without direction controls and not only invisible characters;
+    else Invalid naming `field` (the one check of every free-text form field)."""
+    return check_visible(check_direction(clean(raw), field), field)
 
 
 def phone_number(raw, field: str, *, required_message=None) -> str:
