@@ -222,7 +222,13 @@ def quote():
         warnings=warnings,
     )
     bar = render_template("bookings/_quote_bar.html", quote=result, quote_errors=errors, oob=True)
-    return panel + bar
+    beside = render_template(
+        "bookings/_quote_field_errors.html",
+        errors=errors,
+        rows=min(lot_rows(request.form), MAX_ROWS),
+        lot_fields=LOT_ORDER,
+    )
+    return panel + bar + beside
 
 
 @bp.get("/<int:booking_id>")

@@ -187,3 +187,20 @@ def test_the_running_quote_stays_above_the_confirm_button_on_a_phone(
             == page.locator("#quote .total strong").inner_text()
         )
         page.context.close()
+
+
+def test_the_quotes_problems_appear_beside_their_fields_as_the_lot_is_typed(browser, live_server):
+    page = new_page(browser, live_server.url, phone=True)
+    log_in(page, "dealer@demo.lithloop")
+    page.goto("/bookings/new")
+    page.fill("#lots-0-count", "x")
+    page.fill("#lots-0-mass_kg", "-1")
+    page.wait_for_function(  # swapped in beside the field (out of band) with the quote
+        "() => document.querySelector('#lots-0-mass_kg-errs').innerText.includes('40,000')"
+    )
+    assert page.locator("#lots-0-count-errs .error").inner_text()  # both at once
+    page.fill("#lots-0-count", "2")
+    page.fill("#lots-0-mass_kg", "1200")
+    page.locator("#quote .total strong").wait_for()
+    assert page.locator("#lots-0-count-errs .error, #lots-0-mass_kg-errs .error").count() == 0
+    page.context.close()

@@ -3,6 +3,8 @@ naming its lot and leading to its field, as the form does on confirming."""
 
 from __future__ import annotations
 
+import re
+
 from tests import worlds
 from tests.conftest import submit
 
@@ -41,3 +43,29 @@ def test_a_refused_booking_keeps_every_problem_of_its_lots_in_the_quote_panel(cl
     page = submit(client, "/bookings/new", form).get_data(as_text=True)
     panel = page.split('class="card quote-panel"')[1].split("</aside>")[0]
     assert 'href="#lots-0-count"' in panel and 'href="#lots-0-mass_kg"' in panel, panel
+
+
+def test_the_quote_puts_each_problem_beside_its_field_and_clears_the_fixed_ones(
+    client, auth, world
+):
+    """The panel's answer replaces each field's problem box out of band (htmx): the
+    form's page holds every box, so each problem lands beside its field as it is typed."""
+    auth.login(world["dealer"].email)
+    page = client.get("/bookings/new").get_data(as_text=True)
+    assert 'id="lots-0-count-errs"' in page and 'id="site_id-errs"' in page
+    form = {
+        "site_id": world["site"].id,
+        **{"lots-0-chemistry": "LFP", "lots-0-form": "pack", "lots-0-condition": "damaged"},
+        **{"lots-0-count": "x", "lots-0-mass_kg": "-1"},
+        **{"lots-1-chemistry": "LFP", "lots-1-form": "pack", "lots-1-condition": "intact"},
+        **{"lots-1-count": "1", "lots-1-mass_kg": "300"},
+    }
+    answer = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
+    boxes = dict(re.findall(r'id="([^"]+)-errs" hx-swap-oob="true">(.*?)</div>', answer, re.S))
+    assert re.fullmatch(r'<p class="error" id="lots-0-count-err">[^<]+</p>', boxes["lots-0-count"])
+    assert "40,000" in boxes["lots-0-mass_kg"] and "SP376" in boxes["lots-0-damage"]
+    assert boxes["lots-1-count"] == boxes["lots-1-mass_kg"] == boxes["site_id"] == ""
+    fixed = {**form, "lots-0-count": "1", "lots-0-mass_kg": "300", "lots-0-condition": "intact"}
+    answer = submit(client, "/bookings/quote", fixed, page="/bookings/new").get_data(as_text=True)
+    boxes = dict(re.findall(r'id="([^"]+)-errs" hx-swap-oob="true">(.*?)</div>', answer, re.S))
+    assert len(boxes) == 1 + 2 * 7 and not any(boxes.values())
