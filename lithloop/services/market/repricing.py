@@ -63,7 +63,7 @@ def reprice_listings() -> int:
     """Price again, under the index in force, the unsold packs listed under another version;
     commits and returns how many changed version."""
     if db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id))) == 0:
-        return 0  # no index stored yet: nothing was listed under one
+        return 0  # none stored: listings were priced on the embedded default, still in force
     index = current_index()
     packs = stale_listings(index.version)
     for pack in packs:
