@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Blueprint
 
+from lithloop import pricing
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, PriceIndexVersion, Role, User
 from lithloop.services.booking import prices as price_service
@@ -74,6 +75,32 @@ def test_two_admins_saving_one_version_label_give_one_version_and_a_409(app):
     assert "exists already" in refused
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id))) == before + 1
+
+
+def test_two_admins_first_changes_on_an_empty_index_give_one_stored_history_and_a_409(app):
+    # Depends on add_version's IntegrityError message when its own label is free: both
+    # changes store the embedded versions they build on, and the second one's insert of
+    # them fails; it says to send the form again (not that its label exists).
+    park = make_org(OrgKind.PARK_OPERATOR)
+    admins = [make_user(park, role=Role.ADMIN), make_user(park, role=Role.ADMIN)]
+    clients = [app.test_client(), app.test_client()]
+    for client, admin in zip(clients, admins, strict=True):
+        client.get("/lang/en")
+        Auth(client).login(admin.email)
+    form = {"effective_date": "2026-11-01", "note": "race", "confirmed": "1"}
+
+    def change(client, label):
+        return lambda: submit(client, "/admin/prices/new", {**form, "version": label})
+
+    with CommitGate(PriceIndexVersion):
+        responses = together(change(clients[0], "first-a"), change(clients[1], "first-b"))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [302, 409], statuses
+    refused = next(r for r in responses if r.status_code == 409).get_data(as_text=True)
+    assert "send the form again" in refused
+    db.session.expire_all()
+    stored = db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id)))
+    assert stored == len(pricing.default_snapshots()) + 1
 
 
 def test_a_unique_violation_no_service_caught_is_a_409_page_and_json(app, database_url):
