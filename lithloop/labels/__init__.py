@@ -1,7 +1,7 @@
-"""The vocabulary in words: one label table per vocabulary of `vocab.py` (and the battery
+"""The vocabulary in words: one label table per vocabulary of `vocab/` (and the battery
 codes' refusal reasons), shared by the pages, the letters and the services' messages.
 
-`vocab.py` stays pure; the words need Babel's lazy strings, so they live here, beside it,
+`vocab/` stays pure; the words need Babel's lazy strings, so they live here, beside it,
 one module per part of the trade (records.py, dispatch.py, packs.py, codes.py). A table
 maps an enum's stored value to its lazy label; `label()` shows one in the current language
 (words.py). `VOCABULARIES` lists every table with its enum, so a test checks that no value
