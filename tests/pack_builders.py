@@ -7,7 +7,7 @@ import itertools
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from lithloop.batteries.codes import make_park_code
+from lithloop.batteries.park_codes import make_park_code
 from lithloop.extensions import db
 from lithloop.models import Booking, Intake, Pack, PackState
 from lithloop.services.packs import events as pack_events

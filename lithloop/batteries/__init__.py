@@ -7,13 +7,11 @@ Imports neither Flask nor the database. Errors are data: each problem has a stab
 from lithloop.batteries.codes import (
     CHEMISTRY_LETTERS,
     CodeCheck,
-    CodeError,
     CodeProblem,
     ParsedCode,
     ProductType,
     chemistries_for_letter,
     letter_for_chemistry,
-    make_park_code,
     validate_code,
 )
 from lithloop.batteries.fleet_csv import (
@@ -31,6 +29,7 @@ from lithloop.batteries.forecast import (
     forecast_retirements,
     predict_retirement,
 )
+from lithloop.batteries.park_codes import CodeError, make_park_code
 from lithloop.batteries.problems import (
     CODE_MESSAGES,
     IMPORT_MESSAGES,

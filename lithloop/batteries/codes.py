@@ -1,4 +1,4 @@
-"""GB/T 34014-2017 traction-battery codes: validate, parse, and mint park codes.
+"""GB/T 34014-2017 traction-battery codes: validate and parse (`park_codes` mints the park's).
 
 Layout (24 characters, positions 1-based):
 
@@ -157,14 +157,6 @@ class CodeCheck:
         return self.problem.reason if self.problem else None
 
 
-class CodeError(ValueError):
-    """make_park_code refused its inputs; `problem` holds the structured reason."""
-
-    def __init__(self, problem: CodeProblem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
-
-
 # A Chinese keyboard's full-width forms (０-９, Ａ-Ｚ, ．, ，, －) as their ASCII letters.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
@@ -196,7 +188,8 @@ def field_at(position: int) -> CodeField:
     return next(f for f, start, end in SPANS if start <= position <= end)
 
 
-def _problem(reason: CodeReason, position: int | None, **params: str | int) -> CodeProblem:
+def problem_at(reason: CodeReason, position: int | None, **params: str | int) -> CodeProblem:
+    """The problem of a reason at a 1-based position, with its field and message."""
     fld = field_at(position) if position is not None and 1 <= position <= LENGTH else None
     if fld is not None:
         params.setdefault("field", fld.value)
@@ -212,15 +205,15 @@ def _date_value(ch: str) -> int:
 def _check_date(text: str, today: date | None) -> CodeProblem | date:
     y, m, d = (_date_value(c) for c in text[14:17])
     if y < 0:
-        return _problem(CodeReason.IMPOSSIBLE_DATE, 15, part="year", char=text[14])
+        return problem_at(CodeReason.IMPOSSIBLE_DATE, 15, part="year", char=text[14])
     if not 1 <= m <= 12:
-        return _problem(CodeReason.IMPOSSIBLE_DATE, 16, part="month", char=text[15])
+        return problem_at(CodeReason.IMPOSSIBLE_DATE, 16, part="month", char=text[15])
     try:
         produced = date(decode_year(text[14], today), m, d)
     except ValueError:
-        return _problem(CodeReason.IMPOSSIBLE_DATE, 17, part="day", char=text[16])
+        return problem_at(CodeReason.IMPOSSIBLE_DATE, 17, part="day", char=text[16])
     if today is not None and produced > today:
-        return _problem(
+        return problem_at(
             CodeReason.FUTURE_DATE, 15, produced=produced.isoformat(), today=today.isoformat()
         )
     return produced
@@ -241,11 +234,11 @@ def _check_chars(text: str) -> CodeProblem | None:
         allowed = DIGITS if i >= 18 else ALNUM
         if ch not in allowed:
             kind = "0-9" if i >= 18 else "A-Z, 0-9"
-            return _problem(CodeReason.BAD_CHARACTER, i, char=ch, allowed=kind)
+            return problem_at(CodeReason.BAD_CHARACTER, i, char=ch, allowed=kind)
         if i == 4 and ch not in _PRODUCT_TYPES:
-            return _problem(CodeReason.UNKNOWN_PRODUCT_TYPE, 4, char=ch)
+            return problem_at(CodeReason.UNKNOWN_PRODUCT_TYPE, 4, char=ch)
         if i == 5 and ch not in CHEMISTRY_LETTERS:
-            return _problem(
+            return problem_at(
                 CodeReason.UNKNOWN_CHEMISTRY, 5, char=ch, allowed="".join(CHEMISTRY_LETTERS)
             )
     return None
@@ -255,10 +248,10 @@ def validate_code(text: str, *, today: date | None = None) -> CodeCheck:
     """Check a GB/T 34014 code; with `today`, a production date after it is refused too."""
     norm = normalise(text or "")
     if not norm:
-        return CodeCheck(norm, problem=_problem(CodeReason.EMPTY, None))
+        return CodeCheck(norm, problem=problem_at(CodeReason.EMPTY, None))
     if len(norm) != LENGTH:
         pos = len(norm) + 1 if len(norm) < LENGTH else LENGTH + 1
-        return CodeCheck(norm, problem=_problem(CodeReason.WRONG_LENGTH, pos, length=len(norm)))
+        return CodeCheck(norm, problem=problem_at(CodeReason.WRONG_LENGTH, pos, length=len(norm)))
     bad = _check_chars(norm)
     if bad is not None:
         return CodeCheck(norm, problem=bad)
@@ -267,63 +260,8 @@ def validate_code(text: str, *, today: date | None = None) -> CodeCheck:
         return CodeCheck(norm, problem=produced)
     serial = int(norm[17:])
     if serial == 0:
-        return CodeCheck(norm, problem=_problem(CodeReason.ZERO_SERIAL, 18))
+        return CodeCheck(norm, problem=problem_at(CodeReason.ZERO_SERIAL, 18))
     parsed = ParsedCode(
         norm, norm[0:3], ProductType(norm[3]), norm[4], norm[5:7], norm[7:14], produced, serial
     )
     return CodeCheck(norm, parsed=parsed)
-
-
-def encode_date(produced: date) -> str:
-    """The three date characters for a production date (any year from 2010, 32-year cycle)."""
-    if produced.year < FIRST_YEAR:
-        raise CodeError(
-            _problem(CodeReason.YEAR_UNSUPPORTED, 15, year=produced.year, first=FIRST_YEAR)
-        )
-    return (
-        DATE_CHARS[(produced.year - FIRST_YEAR) % YEAR_CYCLE]
-        + DATE_CHARS[produced.month]
-        + DATE_CHARS[produced.day]
-    )
-
-
-def make_park_code(
-    serial: int,
-    *,
-    chemistry_letter: str,
-    product_type: ProductType | str,
-    produced: date,
-    manufacturer: str = "LLP",
-    specification: str = "00",
-    traceability: str = "0000000",
-) -> str:
-    """A valid code for an uncoded pack, with the park as manufacturer-of-record."""
-    if not 1 <= serial <= MAX_SERIAL:
-        raise CodeError(
-            _problem(CodeReason.SERIAL_OUT_OF_RANGE, 18, serial=serial, maximum=MAX_SERIAL)
-        )
-    parts = (
-        (CodeField.MANUFACTURER, manufacturer, 3),
-        (CodeField.PRODUCT_TYPE, product_type, 1),
-        (CodeField.CHEMISTRY, chemistry_letter, 1),
-        (CodeField.SPECIFICATION, specification, 2),
-        (CodeField.TRACEABILITY, traceability, 7),
-    )
-    start = 1
-    for fld, value, size in parts:
-        if len(normalise(str(value))) != size:
-            raise CodeError(
-                _problem(
-                    CodeReason.FIELD_LENGTH,
-                    start,
-                    field=fld.value,
-                    expected=size,
-                    length=len(normalise(str(value))),
-                )
-            )
-        start += size
-    text = "".join(normalise(str(v)) for _, v, _ in parts) + encode_date(produced) + f"{serial:07d}"
-    check = validate_code(text, today=produced)
-    if check.problem is not None:
-        raise CodeError(check.problem)
-    return check.text

@@ -15,13 +15,11 @@ from hypothesis import strategies as st
 
 from lithloop.batteries.codes import (
     CHEMISTRY_LETTERS,
-    CodeError,
     decode_year,
-    encode_date,
     field_at,
-    make_park_code,
     validate_code,
 )
+from lithloop.batteries.park_codes import CodeError, encode_date, make_park_code
 from lithloop.batteries.problems import CodeField, CodeReason
 
 # 'ABC' | P | B | '12' | 'XYZ0001' | 2016-03-10 ('63A') | serial 42

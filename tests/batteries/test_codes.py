@@ -9,14 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lithloop.batteries.codes import (
-    CodeError,
     ProductType,
     chemistries_for_letter,
-    encode_date,
     letter_for_chemistry,
-    make_park_code,
     validate_code,
 )
+from lithloop.batteries.park_codes import CodeError, encode_date, make_park_code
 from lithloop.batteries.problems import CodeField, CodeReason
 
 # manufacturer 'CAT', pack, LFP, spec '1A', trace 'X7K20B1', 2020-10-31 ('AAV'), serial 42

@@ -10,8 +10,8 @@ from importlib import resources
 import pytest
 
 from lithloop.batteries import fleet_csv
-from lithloop.batteries.codes import make_park_code
 from lithloop.batteries.fleet_csv import parse_fleet_csv
+from lithloop.batteries.park_codes import make_park_code
 from lithloop.batteries.problems import ImportCode
 
 TODAY = date(2026, 11, 26)
