@@ -14,13 +14,8 @@ from lithloop.batteries.codes import (
     letter_for_chemistry,
     validate_code,
 )
-from lithloop.batteries.fleet_csv import (
-    COLUMNS,
-    FleetImport,
-    FleetIssue,
-    FleetRow,
-    parse_fleet_csv,
-)
+from lithloop.batteries.fleet_csv import COLUMNS, FleetImport, parse_fleet_csv
+from lithloop.batteries.fleet_rows import FleetIssue, FleetRow
 from lithloop.batteries.forecast import (
     DEFAULT_LIFE_YEARS,
     Method,

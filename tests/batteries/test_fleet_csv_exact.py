@@ -8,13 +8,8 @@ from decimal import Decimal
 import pytest
 
 from lithloop.batteries.fleet_cells import parse_chemistry, parse_date, parse_decimal
-from lithloop.batteries.fleet_csv import (
-    CHEMISTRIES,
-    MAX_BYTES,
-    FleetImport,
-    FleetRow,
-    parse_fleet_csv,
-)
+from lithloop.batteries.fleet_csv import MAX_BYTES, FleetImport, parse_fleet_csv
+from lithloop.batteries.fleet_rows import CHEMISTRIES, FleetRow
 from lithloop.batteries.problems import ImportCode
 
 from .test_fleet_csv import CODE_A, CODE_B, HEADER, TODAY

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from lithloop.batteries import fleet_csv
+from lithloop.batteries import fleet_csv, fleet_rows
 from lithloop.extensions import db
 from lithloop.models import BusPack
 from tests.web.test_fleet import CODE_A, HEADER, confirm, manager, pack_count, upload  # noqa: F401
@@ -104,11 +104,11 @@ def test_decimals_are_stored_as_the_preview_reads_them(client):
 
 def test_limits_fit_the_register_columns():
     table = BusPack.__table__
-    assert fleet_csv.MAX_PLATE_CHARS <= table.c.vehicle_plate.type.length
+    assert fleet_rows.MAX_PLATE_CHARS <= table.c.vehicle_plate.type.length
     for column, limit in (
-        ("rated_kwh", fleet_csv.MAX_RATED_KWH),
-        ("mass_kg", fleet_csv.MAX_MASS_KG),
+        ("rated_kwh", fleet_rows.MAX_RATED_KWH),
+        ("mass_kg", fleet_rows.MAX_MASS_KG),
     ):
         kind = table.c[column].type
         assert limit < Decimal(10) ** (kind.precision - kind.scale)
-        assert kind.scale == fleet_csv.NUMBER_PLACES
+        assert kind.scale == fleet_rows.NUMBER_PLACES

@@ -24,7 +24,7 @@ def test_every_import_problem_has_its_catalogue_message():
 
 
 def test_a_bad_code_reads_in_chinese_with_its_reason(app):
-    from lithloop.batteries.fleet_csv import FleetIssue
+    from lithloop.batteries.fleet_rows import FleetIssue
 
     issue = FleetIssue(
         row=3,

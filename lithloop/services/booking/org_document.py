@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop.batteries.fleet_csv import MAX_MASS_KG as MAX_BUS_PACK_KG
-from lithloop.batteries.fleet_csv import MAX_RATED_KWH
+from lithloop.batteries.fleet_rows import MAX_MASS_KG as MAX_BUS_PACK_KG
+from lithloop.batteries.fleet_rows import MAX_RATED_KWH
 from lithloop.extensions import db
 from lithloop.i18n import listed
 from lithloop.models import (

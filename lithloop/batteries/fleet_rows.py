@@ -1,0 +1,238 @@
+"""One row of a bus company's fleet CSV, checked cell by cell: what the register can store,
+the issues (errors and warnings) with their Excel row and column, and the parsed pack."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from lithloop import vocab
+from lithloop.batteries.codes import CHEMISTRY_LETTERS, ParsedCode, validate_code
+from lithloop.batteries.codes import chemistries_for_letter as _letter_names
+from lithloop.batteries.fleet_cells import (
+    is_unspecified_ncm,
+    parse_chemistry,
+    parse_date,
+    parse_decimal,
+)
+from lithloop.batteries.problems import ImportCode, import_message
+
+#: What the register can store, checked by the preview (the import uses the same check):
+#: bus_fleet.vehicle_plate is String(20); rated_kwh Numeric(10, 2); mass_kg Numeric(12, 2).
+#: The number limits are far above any bus pack (about 300 kWh, 2.5 t) and inside the columns.
+MAX_PLATE_CHARS = 20
+MAX_RATED_KWH = Decimal(10_000)
+MAX_MASS_KG = Decimal(100_000)
+NUMBER_PLACES = 2  # the columns' decimals; more are rounded half up, as the preview shows
+_LIMITS = {"rated_kwh": MAX_RATED_KWH, "mass_kg": MAX_MASS_KG, "soh_pct": Decimal(100)}
+#: A number written with a decimal comma (12,5 or 2225,75): not a thousands separator.
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+CHEMISTRIES = vocab.CHEMISTRIES
+#: No bus ran on a lithium traction pack before this (China's first fleets: 2008): an earlier
+#: in-service date is a typing slip (1900, 0201), which the forecast read as long overdue.
+EARLIEST_IN_SERVICE = date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class FleetIssue:
+    """An error or warning: Excel row (None for the file), column, code, params, message."""
+
+    row: int | None
+    column: str | None
+    code: ImportCode
+    params: dict[str, str | int] = field(default_factory=dict, hash=False)
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class FleetRow:
+    """One parsed pack; pack_code None for an uncoded pack."""
+
+    row: int
+    vehicle_plate: str
+    pack_code: str | None
+    chemistry: str
+    rated_kwh: Decimal
+    mass_kg: Decimal
+    in_service_since: date
+    soh_pct: Decimal | None
+    parsed_code: ParsedCode | None = None
+
+
+def fleet_issue(row: int | None, column: str | None, code: ImportCode, **params) -> FleetIssue:
+    """An issue with its English message (the web layer translates it by its code)."""
+    return FleetIssue(row, column, code, params, import_message(code, params))
+
+
+class RowParser:
+    """Checks the rows of one file in turn, gathering errors, warnings and the codes seen."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.errors: list[FleetIssue] = []
+        self.warnings: list[FleetIssue] = []
+        self.seen_codes: dict[str, int] = {}
+
+    def parse(self, n: int, cell: dict[str, str]) -> FleetRow | None:
+        """Row n (Excel's number) from its cells by column; None when it has an error."""
+        before = len(self.errors)
+        err = self.errors.append
+
+        def required(col: str) -> str | None:
+            if cell[col]:
+                return cell[col]
+            err(fleet_issue(n, col, ImportCode.REQUIRED))
+            return None
+
+        for col, text in cell.items():
+            if _CONTROL.search(text):
+                err(fleet_issue(n, col, ImportCode.CONTROL_CHARACTER))
+            elif vocab.DIRECTION_CONTROLS.search(text):
+                err(fleet_issue(n, col, ImportCode.DIRECTION_CONTROL))
+        plate = required("vehicle_plate")
+        if plate is not None and len(plate) > MAX_PLATE_CHARS:
+            err(
+                fleet_issue(
+                    n, "vehicle_plate", ImportCode.TOO_LONG, value=plate[:40], limit=MAX_PLATE_CHARS
+                )
+            )
+        chem = None
+        if (raw := required("chemistry")) is not None and (chem := parse_chemistry(raw)) is None:
+            if is_unspecified_ncm(raw):
+                err(fleet_issue(n, "chemistry", ImportCode.UNSPECIFIED_NCM, value=raw))
+            else:
+                err(
+                    fleet_issue(
+                        n,
+                        "chemistry",
+                        ImportCode.UNKNOWN_CHEMISTRY,
+                        value=raw,
+                        allowed=", ".join(CHEMISTRIES),
+                    )
+                )
+        numbers: dict[str, Decimal | None] = {}
+        for col in ("rated_kwh", "mass_kg", "soh_pct"):
+            raw = cell[col].removesuffix("%").strip() if col == "soh_pct" else required(col)
+            numbers[col] = value = parse_decimal(raw) if raw else None
+            if raw and value is None and _DECIMAL_COMMA.fullmatch(raw):  # 12,5: Europe's
+                suggested = raw.replace(",", ".")
+                err(
+                    fleet_issue(
+                        n, col, ImportCode.DECIMAL_COMMA, value=cell[col], suggested=suggested
+                    )
+                )
+            elif raw and value is None:
+                err(fleet_issue(n, col, ImportCode.BAD_NUMBER, value=cell[col]))
+            elif value is None:
+                continue
+            elif col != "soh_pct" and value <= 0:
+                err(fleet_issue(n, col, ImportCode.NOT_POSITIVE, value=cell[col]))
+            elif col != "soh_pct" and value > _LIMITS[col]:
+                err(
+                    fleet_issue(
+                        n,
+                        col,
+                        ImportCode.TOO_LARGE,
+                        value=cell[col][:40],
+                        limit=f"{_LIMITS[col]:,}",
+                    )
+                )
+            elif col == "soh_pct" and not 0 <= value <= 100:
+                err(fleet_issue(n, col, ImportCode.SOH_OUT_OF_RANGE, value=cell[col]))
+            elif col == "soh_pct" and 0 < value <= 1:
+                self.warnings.append(
+                    fleet_issue(
+                        n,
+                        col,
+                        ImportCode.SOH_LOOKS_LIKE_FRACTION,
+                        value=str(value),
+                        percent=str(value * 100),
+                    )
+                )
+        since = None
+        if (raw := required("in_service_since")) is not None:
+            since = parse_date(raw)
+            if since is None:
+                err(fleet_issue(n, "in_service_since", ImportCode.BAD_DATE, value=raw))
+            elif since > self.today:
+                err(
+                    fleet_issue(
+                        n,
+                        "in_service_since",
+                        ImportCode.FUTURE_DATE,
+                        value=since.isoformat(),
+                        today=self.today.isoformat(),
+                    )
+                )
+            elif since < EARLIEST_IN_SERVICE:
+                err(
+                    fleet_issue(
+                        n,
+                        "in_service_since",
+                        ImportCode.TOO_EARLY_DATE,
+                        value=since.isoformat(),
+                        earliest=EARLIEST_IN_SERVICE.isoformat(),
+                    )
+                )
+        code, parsed = self._pack_code(n, cell["pack_code"], chem)
+        if len(self.errors) > before:
+            return None
+        kwh, kg, soh = (
+            None
+            if (number := numbers[c]) is None
+            else number.quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
+            for c in ("rated_kwh", "mass_kg", "soh_pct")
+        )
+        # no error on the row: every required cell parsed (mypy cannot follow self.errors)
+        return FleetRow(n, plate, code, chem, kwh, kg, since, soh, parsed)  # type: ignore[arg-type]
+
+    def _pack_code(
+        self, n: int, raw: str, chem: str | None
+    ) -> tuple[str | None, ParsedCode | None]:
+        if not raw:
+            self.warnings.append(fleet_issue(n, "pack_code", ImportCode.UNCODED_PACK))
+            return None, None
+        check = validate_code(raw, today=self.today)
+        if check.parsed is None:
+            p = check.problem
+            assert p is not None  # a check without a parsed code has a problem
+            named = {  # what the reason names (length, char, ...), then the issue's own
+                **dict(p.params or {}),
+                "value": raw,
+                "reason": p.reason.value,
+                "position": p.position or 0,
+                "field": p.field.value if p.field else "-",
+                "detail": p.message,
+            }
+            self.errors.append(fleet_issue(n, "pack_code", ImportCode.INVALID_PACK_CODE, **named))
+            return None, None
+        code = check.text
+        if code in self.seen_codes:
+            self.errors.append(
+                fleet_issue(
+                    n,
+                    "pack_code",
+                    ImportCode.DUPLICATE_PACK_CODE,
+                    value=code,
+                    first_row=self.seen_codes[code],
+                )
+            )
+        else:
+            self.seen_codes[code] = n
+        letter = check.parsed.chemistry_letter
+        if chem is not None and chem not in _letter_names(letter):
+            expected = ", ".join(_letter_names(letter)) or CHEMISTRY_LETTERS[letter]
+            self.errors.append(
+                fleet_issue(
+                    n,
+                    "chemistry",
+                    ImportCode.CHEMISTRY_MISMATCH,
+                    chemistry=chem,
+                    letter=letter,
+                    expected=expected,
+                )
+            )
+        return code, check.parsed
