@@ -12,7 +12,7 @@ from lithloop.models import BookingStatus, Grade, PackState, Warehouse
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
-from lithloop.services.plant import grading, intake, warehouse_stock, warehouses
+from lithloop.services.plant import grading, intake, truck_arrivals, warehouse_stock, warehouses
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import page_arg
 
@@ -61,7 +61,7 @@ def index():
     """Trucks back with picked-up bookings, packs to grade, and the aging alert."""
     return render_template(
         "plant/index.html",
-        arrivals=intake.arrivals(),
+        arrivals=truck_arrivals.arrivals(),
         to_grade=grading.awaiting_grading(),
         to_send=grading.awaiting_sending(),
         overdue=warehouse_stock.overdue(0)[0],
@@ -71,7 +71,7 @@ def index():
 
 
 def _receive_form(booking_id: int, errors: dict | None = None, status: int = 200):
-    booking, stop = intake.booking_to_receive(booking_id)
+    booking, stop = truck_arrivals.booking_to_receive(booking_id)
     return render_template(
         "plant/receive.html",
         booking=booking,
@@ -79,7 +79,7 @@ def _receive_form(booking_id: int, errors: dict | None = None, status: int = 200
         errors=errors or {},
         form=request.form if errors else None,
         receivable=booking.status is BookingStatus.PICKED_UP,
-        expected=intake.expected_codes(booking, stop),
+        expected=truck_arrivals.expected_codes(booking, stop),
     ), status
 
 
@@ -95,7 +95,7 @@ def receive_form(booking_id: int):
 def receive(booking_id: int):
     """Receive the booking: packs, their chains, the intake; all or nothing."""
     form = request.form
-    count = len(intake.booking_to_receive(booking_id)[0].lots)
+    count = len(truck_arrivals.booking_to_receive(booking_id)[0].lots)
     raw = {
         "lots": [
             {

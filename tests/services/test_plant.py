@@ -26,7 +26,7 @@ from lithloop.models import (
 )
 from lithloop.services.dispatch import driver_work
 from lithloop.services.errors import Conflict, Invalid
-from lithloop.services.plant import grading, intake, warehouses
+from lithloop.services.plant import grading, intake, truck_arrivals, warehouses
 from tests.conftest import freeze_clock
 from tests.intake_world import build_arrival, receipt, row_counts
 
@@ -219,15 +219,15 @@ def test_generated_serials_continue_and_picked_codes_are_expected(world):
     third.picked_codes = []
     db.session.commit()
     booking = db.session.get(Booking, third.booking_id)
-    assert intake.expected_codes(booking, third) == [[]]
-    assert [a.route.id for a in intake.arrivals()] == [third.route_id]
+    assert truck_arrivals.expected_codes(booking, third) == [[]]
+    assert [a.route.id for a in truck_arrivals.arrivals()] == [third.route_id]
     intake.receive(
         world["operator"], booking.id, {"lots": [{"mass_kg": "118", "codes": ""}], "generate": "1"}
     )
     cells = packs_of(booking.id)
     assert len(cells) == 40 and cells[0].code.startswith("LLPCB")
     assert sorted(int(p.code[17:]) for p in cells) == list(range(last + 1, last + 41))
-    assert intake.arrivals() == []
+    assert truck_arrivals.arrivals() == []
 
 
 def test_soh_out_of_range_is_invalid(world):

@@ -14,6 +14,7 @@ __all__ = [
     "park_serials",
     "parent_candidates",
     "settlement",
+    "truck_arrivals",
     "warehouse_stock",
     "warehouses",
     "errors",

@@ -1,20 +1,18 @@
-"""Receiving trucks at the park: the arrivals, and one booking's packs weighed in, all or nothing.
+"""Receiving a truck's booking at the park: its packs weighed in, all or nothing.
 
 Receiving creates a Pack for every pack of every lot, backfills each pack's chain with
 "booked" and "picked_up", records the handover "received", stores the Intake with the
-measured mass and moves the booking to received, in one transaction.
+measured mass and moves the booking to received, in one transaction. The arrivals list and
+a booking's pickup stop are in `truck_arrivals`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from lithloop import clock
 from lithloop.batteries import letter_for_chemistry, make_park_code
@@ -26,9 +24,6 @@ from lithloop.models import (
     BusPack,
     Intake,
     Pack,
-    Plan,
-    PlanRoute,
-    PlanStatus,
     PlanStop,
     User,
 )
@@ -40,105 +35,13 @@ from lithloop.services.packs import events as pack_events
 from lithloop.services.plant import intake_check, park_serials
 from lithloop.services.plant.errors import Code
 from lithloop.services.plant.intake_form import LotReceipt, parse_receipt
+from lithloop.services.plant.truck_arrivals import pickup_stop
 from lithloop.services.reporting import rollups
 from lithloop.services.strict_input import limited_text
 
-ARRIVAL_DAYS = 7  # how far back the arrivals list looks
 NOTE_MAX = 500  # intake.note's length, and the form field's maxlength
 PARK_MANUFACTURER = park_serials.PARK_MANUFACTURER
 PRODUCT_TYPE_OF_FORM = {"pack": "P", "module": "M", "cell": "C"}
-_PLANS_WITH_PICKUPS = (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """A truck's route with the picked-up bookings still to be received."""
-
-    route: PlanRoute
-    stops: tuple[PlanStop, ...]
-
-    @property
-    def picked_kg(self) -> Decimal:
-        """What the driver recorded loading (the booked mass where not recorded)."""
-        return sum(
-            (
-                s.picked_kg if s.picked_kg is not None else s.booking.total_mass_kg
-                for s in self.stops
-            ),
-            Decimal(0),
-        )
-
-
-def arrivals(days: int = ARRIVAL_DAYS) -> list[Arrival]:
-    """Routes of today and recent days with done pickups whose bookings are picked up."""
-    today = clock.today()
-    query = (
-        sa.select(PlanStop)
-        .join(PlanRoute)
-        .join(Plan)
-        .join(Booking, PlanStop.booking_id == Booking.id)
-        .where(
-            Plan.status.in_(_PLANS_WITH_PICKUPS),
-            Plan.plan_date.between(today - timedelta(days=days), today),
-            PlanStop.kind == "pickup",
-            PlanStop.done_at.is_not(None),
-            Booking.status == BookingStatus.PICKED_UP,
-        )
-        .options(
-            selectinload(PlanStop.booking).selectinload(Booking.lots),
-            selectinload(PlanStop.booking).selectinload(Booking.site),
-            selectinload(PlanStop.route).selectinload(PlanRoute.truck),
-        )
-        .order_by(Plan.plan_date.desc(), PlanRoute.id, PlanStop.seq)
-    )
-    grouped: dict[int, list[PlanStop]] = {}
-    seen: set[int] = set()
-    for stop in db.session.scalars(query):
-        if stop.booking_id not in seen:
-            seen.add(stop.booking_id)
-            grouped.setdefault(stop.route_id, []).append(stop)
-    return [Arrival(stops[0].route, tuple(stops)) for stops in grouped.values()]
-
-
-def pickup_stop(booking_id: int) -> PlanStop | None:
-    """The done pickup stop of a booking on a published (or since superseded) plan."""
-    return db.session.scalar(
-        sa.select(PlanStop)
-        .join(PlanRoute)
-        .join(Plan)
-        .where(
-            PlanStop.booking_id == booking_id,
-            PlanStop.kind == "pickup",
-            PlanStop.done_at.is_not(None),
-            Plan.status.in_(_PLANS_WITH_PICKUPS),
-        )
-        .order_by(PlanStop.done_at.desc())
-        .limit(1)
-    )
-
-
-def booking_to_receive(booking_id: int) -> tuple[Booking, PlanStop | None]:
-    """A booking for the receive form, with its pickup stop; NotFound if it never existed."""
-    booking = db.session.get(Booking, booking_id)
-    if booking is None:
-        raise NotFound(_l("No such booking."))
-    return booking, pickup_stop(booking_id)
-
-
-def expected_codes(booking: Booking, stop: PlanStop | None) -> list[list[str]]:
-    """Per lot, the codes the truck should carry: the driver's, else the booking's."""
-    lots = booking.lots
-    if stop is None or stop.picked_codes is None:
-        return [list(lot.codes or []) for lot in lots]
-    picked = list(stop.picked_codes)
-    per_lot = [[c for c in (lot.codes or []) if c in picked] for lot in lots]
-    placed = {c for codes in per_lot for c in codes}
-    for code in (c for c in picked if c not in placed):
-        room = next(
-            (i for i, lot in enumerate(lots) if len(per_lot[i]) < lot.pack_count), len(lots) - 1
-        )
-        per_lot[room].append(code)
-    return per_lot
 
 
 def _lock_booking(booking_id: int) -> Booking:
