@@ -34,7 +34,8 @@ from lithloop.models import (
 from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.booking import capacity
 from lithloop.services.booking.errors import Code
-from lithloop.services.booking.org_document import ImportPlan, read_document
+from lithloop.services.booking.org_document import read_document
+from lithloop.services.booking.org_document_checks import ImportPlan
 from lithloop.services.booking.org_values import FORMAT, VERSION, dump
 from lithloop.services.errors import Conflict, NotFound
 
