@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from . import ortools_model, ortools_solve, pyvrp_engine, vroom_engine, vroom_process
+from . import ortools_costs, ortools_model, ortools_solve, pyvrp_engine, vroom_engine, vroom_process
 from .config import DEFAULT, RaceConfig
 from .construct import construct
 from .cores import idle_cores
@@ -199,7 +199,7 @@ def solve(
     criterion = AnyOf(MaxRuntime(time_limit_s), stop)
     criterion(None)  # starts the clocks
     bm = ortools_model.build(problem, allowed)
-    missing_penalty = bm.big_penalty / ortools_model.COST_SCALE
+    missing_penalty = bm.big_penalty / ortools_costs.COST_SCALE
     inc = Incumbent(problem, allowed, missing_penalty, criterion, on_progress, t0, notes)
     n = sum(1 for a in allowed if a)
     candidates = []  # warm starts for OR-Tools

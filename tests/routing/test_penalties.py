@@ -5,6 +5,7 @@ shift, the longest round trip)."""
 from __future__ import annotations
 
 from lithloop.routing import Stop, TimeWindow, Vehicle, ortools_model, ortools_solve, pyvrp_engine
+from lithloop.routing.ortools_costs import COST_SCALE
 from lithloop.routing.reasons import compatible_vehicles
 from lithloop.routing.schedule import JOB
 
@@ -49,7 +50,7 @@ def test_drop_penalty_exceeds_the_dearest_way_to_serve_any_stop():
     v = p.vehicles[0]
     worst = (
         v.fixed_cost + v.cost_per_km * 2 * 200 + v.cost_per_hour * (v.shift.end - v.shift.start) / H
-    ) * ortools_model.COST_SCALE
+    ) * COST_SCALE
     assert bm.big_penalty > worst
 
 
