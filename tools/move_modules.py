@@ -30,8 +30,8 @@ SELF = Path(__file__).resolve()
 S = "lithloop.services."
 # old module → new module (dotted, under lithloop)
 MOVES: dict[str, str] = {
-    # accounts: people, organisations, sign-in, who may do what
-    S + "accounts": S + "accounts.registration",
+    # accounts: people, organisations, sign-in, who may do what (the flat services.accounts
+    # became accounts.registration; services.accounts is the package now, so it is not mapped)
     S + "api_tokens": S + "accounts.api_tokens",
     S + "audit": S + "accounts.audit",
     S + "buyer_company": S + "accounts.buyer_company",
@@ -129,18 +129,9 @@ def path_of(module: str) -> Path:
     return ROOT.joinpath(*module.split(".")).with_suffix(".py")
 
 
-def package_children() -> dict[str, set[str]]:
-    """For each new package: the names of its modules (to tell new references from old)."""
-    children: dict[str, set[str]] = {}
-    for new in MOVES.values():
-        parent, leaf = new.rsplit(".", 1)
-        children.setdefault(parent, set()).add(leaf)
-    for parent, names in children.items():
-        names.update({"errors", "policies"})
-        directory = ROOT.joinpath(*parent.split("."))
-        if directory.is_dir():
-            names.update(p.stem for p in directory.glob("*.py") if p.stem != "__init__")
-    return children
+def stale_moves() -> list[str]:
+    """Old names of MOVES that are packages today: a map from one rewrites good imports."""
+    return [old for old in MOVES if ROOT.joinpath(*old.split(".")).is_dir()]
 
 
 def move_files(dry: bool) -> list[str]:
@@ -205,22 +196,16 @@ def _rewrite_from_services(match: re.Match) -> str:
     return "\n".join(lines)
 
 
-def _dotted_pattern(old: str, children: dict[str, set[str]]) -> re.Pattern:
-    # An old module that is now a package (services.accounts): a reference to one of the
-    # package's modules is already new, anything else under it is old.
-    guard = ""
-    if old in children:
-        guard = r"(?!\.(?:" + "|".join(sorted(children[old])) + r")\b)"
-        guard += r"(?! import (?:" + "|".join(sorted(children[old])) + r")\b)"
-    return re.compile(r"(?<![\w.])" + re.escape(old) + r"(?![\w])" + guard)
+def _dotted_pattern(old: str) -> re.Pattern:
+    return re.compile(r"(?<![\w.])" + re.escape(old) + r"(?![\w])")
 
 
-def rewrite_text(text: str, children: dict[str, set[str]]) -> str:
+def rewrite_text(text: str) -> str:
     """The text with every reference to an old module pointing at its new one."""
     text = FROM_SERVICES.sub(_rewrite_from_services, text)
     for old in sorted(MOVES, key=len, reverse=True):
         new = MOVES[old]
-        text = _dotted_pattern(old, children).sub(new, text)
+        text = _dotted_pattern(old).sub(new, text)
         old_path, new_path = old.replace(".", "/") + ".py", new.replace(".", "/") + ".py"
         text = re.sub(r"(?<![\w/])" + re.escape(old_path), new_path, text)
         short_old = old_path.removeprefix("lithloop/")
@@ -245,7 +230,6 @@ def rename_private(text: str, path: Path) -> str:
 
 def rewrite_imports(dry: bool) -> list[str]:
     """Rewrite every Python file under SCAN, README.md and docs/; returns what changed."""
-    children = package_children()
     changed = []
     paths = [p for top in SCAN for p in sorted((ROOT / top).rglob("*.py"))]
     paths += [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -253,7 +237,7 @@ def rewrite_imports(dry: bool) -> list[str]:
         if path.resolve() == SELF or not path.exists():
             continue
         text = path.read_text("utf-8")
-        new = rename_private(rewrite_text(text, children), path)
+        new = rename_private(rewrite_text(text), path)
         if new != text:
             changed.append(str(path.relative_to(ROOT)))
             if not dry:
@@ -268,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--moves-only", action="store_true", help="only git mv (a pure-rename commit)")
     ap.add_argument("--no-ruff", action="store_true", help="do not run ruff on changed files")
     args = ap.parse_args(argv)
+    stale = stale_moves()
+    if stale:
+        sys.exit(f"MOVES maps names that are packages today, remove them: {', '.join(stale)}")
     moved = move_files(args.check)
     for line in moved:
         print("move", line)
