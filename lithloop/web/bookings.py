@@ -157,15 +157,22 @@ def _form_context(
         "quote_errors": quote_errors or {},
         "quote_problems": quote_problems(quote_errors or {}),
         "error_links": error_links(errors),
-        "warnings": list(dict.fromkeys(str(w) for w in [*warnings, *_far(chosen)])),
+        "warnings": [  # each said once, and not again above a field that says it
+            w
+            for w in dict.fromkeys(str(w) for w in [*warnings, *_far(chosen)])
+            if w not in errors.values()
+        ],
         "damage_items": SP376_ITEMS,
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
     }
 
 
 def _far(site) -> list[str]:
-    """The reach warning of a site no truck can go to and back in a shift."""
-    far = reach.warning(site.lat, site.lon) if site is not None else None
+    """Why a site stored beyond the service region takes no new bookings, or the reach
+    warning of a site no truck can go to and back in a shift."""
+    if site is None:
+        return []
+    far = reach.booking_refusal(site) or reach.warning(site.lat, site.lon)
     return [far] if far else []
 
 

@@ -22,7 +22,7 @@ from lithloop.models import (
 )
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
-from lithloop.services.booking import capacity, event_details
+from lithloop.services.booking import capacity, event_details, reach
 from lithloop.services.booking.booking_list import get_booking
 from lithloop.services.booking.code_holds import refuse_codes_booked
 from lithloop.services.booking.draft import BookingDraft, parse_draft
@@ -109,6 +109,9 @@ def _book(
     today = as_of or clock.today()
     draft = parse_draft(raw, today)
     site = own_site(user, draft.site_id)
+    far = reach.booking_refusal(site)  # a site stored beyond the region before its limit
+    if far is not None:
+        raise Invalid(far, field="site_id", code=Code.SITE_OUT_OF_REACH)
     _check_window(site, draft)
     refuse_codes_booked(user, draft)
     quote = quote_draft(user, draft)

@@ -17,3 +17,4 @@ class Code(StrEnum):
     DUPLICATE_ORGANISATION = "duplicate_organisation"
     DUPLICATE_USER = "duplicate_user"
     IMPORT_REFUSED = "import_refused"
+    SITE_OUT_OF_REACH = "site_out_of_reach"

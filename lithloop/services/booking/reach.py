@@ -2,7 +2,8 @@
 
 The service region is SITE_MAX_ROAD_KM by road from the park (by default the demo region's
 farthest place): a site beyond it is refused, and a depot stored beyond it before
-gets no pickup proposals. A site within it that today's trucks cannot do in one working
+gets no pickup proposals; a site stored beyond it before takes no new bookings (those made
+before are kept). A site within it that today's trucks cannot do in one working
 day (their work limit, their shifts) gets a clear warning when it is created and booked."""
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
-from lithloop.models import Truck
+from lithloop.labels.places import is_depot
+from lithloop.models import Site, Truck
 from lithloop.services.booking.distances import (
     day_matrices,
     distance_from_park_km,
@@ -104,5 +106,32 @@ def no_proposals(site_name: str, km: Decimal, limit: int) -> str:
             km=f"{km:,.0f}",
             max=f"{limit:,}",
             call=_call_the_park(),
+        )
+    )
+
+
+def booking_refusal(site: Site) -> str | None:
+    """Why a site stored beyond the service region (before the limit) takes no new bookings:
+    its road distance, the limit, and what to do; None for a site within the region."""
+    beyond = beyond_reach(site.lat, site.lon)
+    if beyond is None:
+        return None
+    km, limit = beyond
+    said = {"km": f"{km:,.0f}", "max": f"{limit:,}", "call": _call_the_park()}
+    if is_depot(site):  # a bus company's site is a depot (labels.places)
+        return str(
+            _l(
+                "This depot is %(km)s km by road from the park, beyond the %(max)s km the park "
+                "collects within, so it takes no new bookings (those made before are kept). "
+                "Move the depot's position to within %(max)s km of the park. %(call)s",
+                **said,
+            )
+        )
+    return str(
+        _l(
+            "This site is %(km)s km by road from the park, beyond the %(max)s km the park "
+            "collects within, so it takes no new bookings (those made before are kept). "
+            "Move the site's position to within %(max)s km of the park. %(call)s",
+            **said,
         )
     )
