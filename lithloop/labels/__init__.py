@@ -20,6 +20,7 @@ from lithloop.labels.dispatch import (
     LEFT_OUT_REASON,
     PICKUP_EXCEPTION,
     SHIPPED_LEFT_OUT_REASON,
+    left_out_reason,
     shipped_left_out,
 )
 from lithloop.labels.packs import (
@@ -108,6 +109,7 @@ __all__ = [
     "Words",
     "code_reason",
     "label",
+    "left_out_reason",
     "problem_text",
     "shipped_left_out",
 ]

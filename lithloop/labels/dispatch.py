@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.labels.places import PLACE_WORDS, place_word
 from lithloop.labels.words import label, table
 from lithloop.vocab import DeliveryException, LeftOutReason, PickupException, ShippedLeftOut
 
@@ -16,13 +17,26 @@ LEFT_OUT_REASON = table(
         ),
         LeftOutReason.CAPACITY_EXCEEDED: _l("The lot is heavier than any truck can carry."),
         # a re-plan sends trucks on from where they are, not from the park: no start named
-        LeftOutReason.WINDOW_UNREACHABLE: _l(
-            "No truck can reach the site within its time window during a shift."
-        ),
-        LeftOutReason.OUT_OF_RANGE: _l("The site is beyond the trucks' range in a working day."),
+        LeftOutReason.WINDOW_UNREACHABLE: PLACE_WORDS["window_unreachable"][0],
+        LeftOutReason.OUT_OF_RANGE: PLACE_WORDS["out_of_range"][0],
         LeftOutReason.DAY_FULL: _l("The day is full (capacity or time): move it to another day."),
     }
 )
+#: The reasons that name the booking's place: a depot's say depot (labels.places).
+PLACE_REASONS = {
+    LeftOutReason.WINDOW_UNREACHABLE.value: "window_unreachable",
+    LeftOutReason.OUT_OF_RANGE.value: "out_of_range",
+}
+
+
+def left_out_reason(code: str, place: object = None, fallback: str = "") -> str:
+    """Why a booking at `place` (a site, or None) was left out of a plan, in the current
+    language: a bus company's depot is called a depot; an unknown code gives `fallback`."""
+    if code in PLACE_REASONS:
+        return place_word(PLACE_REASONS[code], place)
+    return str(LEFT_OUT_REASON[code]) if code in LEFT_OUT_REASON else fallback
+
+
 #: Why a marketplace delivery was left out of a plan (the same solver codes), in words: a
 #: delivery goes from the park to a buyer's address in delivery hours, and stays due.
 LEFT_OUT_DELIVERY_REASON = table(

@@ -27,6 +27,24 @@ PLACE_WORDS = {
         _l("No depots yet. Add the depot where the park should pick up your packs."),
     ),
     "the_map": (_l("Map of the sites"), _l("Map of the depots")),
+    "place_it": (  # the site form's hint when no position is set
+        _l(
+            "Place the site: press \u201cLocate the address on the map\u201d or click the map "
+            "where it is."
+        ),
+        _l(
+            "Place the depot: press \u201cLocate the address on the map\u201d or click the map "
+            "where it is."
+        ),
+    ),
+    "window_unreachable": (  # why a plan left a booking out (labels.dispatch)
+        _l("No truck can reach the site within its time window during a shift."),
+        _l("No truck can reach the depot within its time window during a shift."),
+    ),
+    "out_of_range": (
+        _l("The site is beyond the trucks' range in a working day."),
+        _l("The depot is beyond the trucks' range in a working day."),
+    ),
     "map": (_l("Map of your sites"), _l("Map of your depots")),
 }
 

@@ -47,7 +47,7 @@ def event_text(event) -> str:
     """A booking history entry in the page's language: what the platform recorded (its
     `detail`, told by event_details) and the person's own note."""
     if event.detail:
-        return event_details.words(event.detail, event.note)
+        return event_details.words(event.detail, event.note, event.booking.site)
     return str(event_note(event.note))
 
 
@@ -66,9 +66,9 @@ def weekday(day: date) -> str:
     return str(WEEKDAYS[day.weekday()])
 
 
-def reason_text(code: str, fallback: str) -> str:
-    """Why a booking was left out of a plan, in the page's language."""
-    return str(labels.LEFT_OUT_REASON[code]) if code in labels.LEFT_OUT_REASON else fallback
+def reason_text(code: str, fallback: str, place: object = None) -> str:
+    """Why a booking at `place` (its site) was left out of a plan, in the page's language."""
+    return labels.left_out_reason(code, place, fallback)
 
 
 def delivery_reason_text(code: str, fallback: str, plate: str = "") -> str:

@@ -172,7 +172,7 @@ def _far(site) -> list[str]:
     warning of a site no truck can go to and back in a shift."""
     if site is None:
         return []
-    far = reach.booking_refusal(site) or reach.warning(site.lat, site.lon)
+    far = reach.booking_refusal(site) or reach.warning(site.lat, site.lon, site)
     return [far] if far else []
 
 
@@ -247,7 +247,7 @@ def show(booking_id: int):
         "bookings/show.html",
         booking=booking,
         left_out=left_out.notice(booking),
-        far=reach.warning(booking.site.lat, booking.site.lon),
+        far=reach.warning(booking.site.lat, booking.site.lon, booking.site),
         news=live_ops.road_news(booking),
     )
 

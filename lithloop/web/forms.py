@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -26,6 +28,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from lithloop.labels.places import place_word
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import typed_text
 
@@ -107,10 +110,9 @@ class ApiTokenForm(FlaskForm):
     token_password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
-#: A site without coordinates: what to do, not "this field is required" (nobody knows them).
-PLACE_THE_SITE = _l(
-    "Place the site: press \u201cLocate the address on the map\u201d or click the map where it is."
-)
+#: A site without coordinates: what to do, not "this field is required" (nobody knows them);
+#: a bus company's fleet manager is told to place the depot (labels.places).
+PLACE_THE_SITE = LazyString(lambda: place_word("place_it", current_user))
 
 
 class SiteForm(FlaskForm):

@@ -49,7 +49,7 @@ def show(site_id: int):
         "sites/show.html",
         site=site,
         map=region_map([site]),
-        far=reach.warning(site.lat, site.lon),
+        far=reach.warning(site.lat, site.lon, site),
     )
 
 

@@ -875,7 +875,7 @@ def test_a_booking_sent_without_a_site_asks_for_the_site(client, auth, world):
     answer = submit(client, "/bookings/new", form)
     assert answer.status_code == 422 and booking_count() == 0
     beside = re.search(r'id="site_id-err">([^<]*)<', answer.get_data(as_text=True))
-    assert beside and beside.group(1) == "请选择取货网点。", beside
+    assert beside and beside.group(1) == "请选择取货地点。", beside
 
 
 def test_the_quote_bar_in_english_starts_the_problem_as_its_own_sentence(client, auth, world):

@@ -86,7 +86,7 @@ def _kg(stored: str) -> str:
         return stored
 
 
-def _fact(detail: dict) -> str:
+def _fact(detail: dict, place: object = None) -> str:
     kind = detail.get("kind")
     if kind == SCHEDULED:
         if detail.get("again"):
@@ -113,7 +113,7 @@ def _fact(detail: dict) -> str:
             return str(_l("%(from)s was full: moved to %(to)s", **days))
         return str(_l("Moved from %(from)s to %(to)s", **days))
     if kind == LEFT_OUT:
-        return _left_out(detail)
+        return _left_out(detail, place)
     return ""
 
 
@@ -134,9 +134,9 @@ def _lot_received(lot: dict) -> str:
     return str(_l("%(what)s (%(diffs)s)", what=text, diffs=note)) if note else text
 
 
-def _left_out(detail: dict) -> str:
+def _left_out(detail: dict, place: object) -> str:
     reason = detail.get("reason", "")
-    why = labels.LEFT_OUT_REASON[reason] if reason in labels.LEFT_OUT_REASON else reason
+    why = labels.left_out_reason(reason, place, reason)  # a depot's reason names its depot
     if detail.get("days"):
         return str(
             _l(
@@ -166,9 +166,10 @@ def _joined(parts: list[str]) -> str:
     return text
 
 
-def words(detail: dict | None, note: str = "") -> str:
-    """The recorded facts and the person's own note, in the current language."""
-    parts = [p for p in (_fact(detail) if detail else "", note.strip()) if p]
+def words(detail: dict | None, note: str = "", place: object = None) -> str:
+    """The recorded facts and the person's own note, in the current language; `place` is
+    the booking's site (a bus company's depot is named a depot)."""
+    parts = [p for p in (_fact(detail, place) if detail else "", note.strip()) if p]
     return _joined(parts) if parts else ""
 
 

@@ -43,21 +43,31 @@ def round_trip_s(lat: float, lon: float) -> int:
     return int(duration[0, 1]) + int(duration[1, 0]) + MIN_STOP_S
 
 
-def warning(lat: float, lon: float) -> str | None:
-    """A warning a person can act on when no truck can go there and back in a shift."""
+def warning(lat: float, lon: float, place: object = None) -> str | None:
+    """A warning a person can act on when no truck can go there and back in a shift;
+    `place` (a site or a user) names a bus company's depot a depot (labels.places)."""
     longest = longest_day_s()
     if longest is None:
         return None
     needed = round_trip_s(lat, lon)
     if needed <= longest:
         return None
+    hours = {"n": f"{needed / 3600:.1f}", "s": f"{longest / 3600:.1f}"}
+    if is_depot(place):
+        return str(
+            _l(
+                "No truck can reach this depot and come back within a shift (%(n)s h needed, "
+                "the longest shift is %(s)s h). Bookings here are not put on a route: the park "
+                "will call to arrange the pickup, or choose a depot nearer the park.",
+                **hours,
+            )
+        )
     return str(
         _l(
             "No truck can reach this site and come back within a shift (%(n)s h needed, "
             "the longest shift is %(s)s h). Bookings here are not put on a route: the park "
             "will call to arrange the pickup, or choose a site nearer the park.",
-            n=f"{needed / 3600:.1f}",
-            s=f"{longest / 3600:.1f}",
+            **hours,
         )
     )
 

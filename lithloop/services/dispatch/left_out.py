@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels, letters
@@ -72,7 +73,7 @@ def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
             id=booking.id,
             site=booking.site.name,
             day=plan.plan_date.isoformat(),
-            why=labels.LEFT_OUT_REASON.get(entry.reason, entry.message),
+            why=LazyString(labels.left_out_reason, entry.reason, booking.site, entry.message),
             days=listed(list(days)) if days else _l("none; please call the park"),
             link=letters.link("bookings.show", booking_id=booking.id),
         )
