@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from flask_login import current_user
 
 from lithloop.extensions import db
 from lithloop.labels.places import place_word
+from lithloop.name_order import name_key
 from lithloop.services.accounts import policies
 from lithloop.services.booking import geocoding, reach
 from lithloop.services.booking import sites as site_service
@@ -19,23 +21,47 @@ from lithloop.web.access import roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import SiteForm
 from lithloop.web.overview import picker_map, region_map
+from lithloop.web.place_names import city_name
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 PAGE_SIZE = 50
 
 
+@dataclass(frozen=True)
+class SitePage:
+    """One page of the sites list, as the pager and the empty-page notice read it."""
+
+    items: list
+    page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has (0 when it is empty)."""
+        return -(-self.total // PAGE_SIZE)
+
+    @property
+    def has_next(self) -> bool:
+        """True when a page follows this one."""
+        return self.page < self.pages
+
+
 @bp.get("/")
 @roles_required(*policies.RECORD_READERS)
 def index():
-    """The sites the user may see, with a map."""
+    """The sites the user may see, with a map: by city, then by name, each as the reader
+    looks one up (name_order.name_key: pinyin in Chinese, letters in English)."""
     page = page_arg()
     query = site_service.visible_sites(current_user)
-    pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     everything = list(db.session.scalars(query))
+    ordered = sorted(
+        everything, key=lambda s: (name_key(city_name(s.city)), name_key(s.name), s.id)
+    )
+    start = (page - 1) * PAGE_SIZE
     return render_template(
         "sites/index.html",
-        pagination=pagination,
+        pagination=SitePage(ordered[start : start + PAGE_SIZE], page, len(ordered)),
         map=region_map(everything, whole=request.args.get("map") == "all") if everything else None,
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import time
 
@@ -13,6 +12,7 @@ from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.labels.places import place_word
 from lithloop.models import Role, Site, SiteKind, User
+from lithloop.name_order import name_key
 from lithloop.services.accounts import policies
 from lithloop.services.booking import reach
 from lithloop.services.booking.distances import SITE_REACH_KM, straight_km_from_park
@@ -73,10 +73,11 @@ def visible_sites(user: User) -> sa.Select:
 
 
 def sites_by_name(user: User) -> list[Site]:
-    """The sites the user may see by name, as a person looks for one in a list of names
-    (case and full-width forms ignored, the same on every database; ties by age)."""
+    """The sites the user may see by name, as a person looks for one in a list of names:
+    by pinyin in Chinese, by letters in English (name_order.name_key; the same on every
+    database; ties by age)."""
     sites = db.session.scalars(visible_sites(user))
-    return sorted(sites, key=lambda s: (unicodedata.normalize("NFKC", s.name).casefold(), s.id))
+    return sorted(sites, key=lambda s: (name_key(s.name), s.id))
 
 
 def get_site(user: User, site_id: int) -> Site:
