@@ -47,7 +47,8 @@ def event_text(event) -> str:
     """A booking history entry in the page's language: what the platform recorded (its
     `detail`, told by event_details) and the person's own note."""
     if event.detail:
-        return event_details.words(event.detail, event.note, event.booking.site)
+        place = event.booking.site if event.booking is not None else None  # a depot's words
+        return event_details.words(event.detail, event.note, place)
     return str(event_note(event.note))
 
 
