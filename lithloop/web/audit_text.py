@@ -57,6 +57,7 @@ KEYS = {
     "name": _l("Organisation name"),  # recorded only for organisations
     "note": _l("Note"),
     "off": _l("Days off"),
+    "orders_cancelled": _l("Unpaid orders cancelled"),  # by an organisation's suspension
     "prefix": _l("Token prefix"),
     "previous": _l("Previous prices"),
     "reason": _l("Reason"),

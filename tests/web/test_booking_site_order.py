@@ -13,8 +13,8 @@ world = worlds.dealer_at_site
 
 def test_the_sites_to_book_from_are_listed_by_name_not_newest_first(client, auth, world):
     """A site added without a city (or with its city in Latin letters) came first in the
-    list and was the form's default; the list is by name, case ignored, and the first by
-    name is the default."""
+    list and was the form's default; the list is by name, case ignored, Chinese by its
+    pinyin among the Latin names (name_order), and the first by name is the default."""
     org = world["site"].organisation
     added = make_site(org, name="Zhan 新站")
     added.city = ""
@@ -24,5 +24,5 @@ def test_the_sites_to_book_from_are_listed_by_name_not_newest_first(client, auth
     auth.login(world["dealer"].email)
     page = client.get("/bookings/new").get_data(as_text=True)
     names = re.findall(r'<option value="\d+"(?: selected)?>([^(<]+) \(', page)
-    assert names == ["Alpha 站", "beta 站", "Zhan 新站", "东安网点"], names
+    assert names == ["Alpha 站", "beta 站", "东安网点", "Zhan 新站"], names  # 东 read dong
     assert re.search(r'<option value="\d+" selected>Alpha 站', page)
