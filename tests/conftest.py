@@ -7,6 +7,7 @@ here and dropped at the end, so that runs cannot collide.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
@@ -18,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("LITHLOOP_INSTANCE", tempfile.mkdtemp(prefix="lithloop-test-instance-"))
+if "LITHLOOP_INSTANCE" not in os.environ:  # one folder for the run (workers inherit it)
+    os.environ["LITHLOOP_INSTANCE"] = tempfile.mkdtemp(prefix="lithloop-test-instance-")
+    atexit.register(shutil.rmtree, os.environ["LITHLOOP_INSTANCE"], True)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 import sqlalchemy as sa
