@@ -3,34 +3,25 @@ that ends every session and API token of the account."""
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 
-from lithloop import clock, letters
+from lithloop import letters
 from lithloop.extensions import db
 from lithloop.models import User
 from lithloop.services.accounts import api_tokens, login_sessions
 from lithloop.services.accounts.passwords import check_policy, hash_password
 from lithloop.services.accounts.registration import find_user_by_email, normalise_email
+from lithloop.services.accounts.signed_links import fingerprint, make_token, read_token
 from lithloop.services.errors import Invalid
 
-
-def _reset_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
-
-
-def _hash_fragment(user: User) -> str:
-    # Changes when the password changes, so a used link cannot be used again.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+PURPOSE = "password-reset"
 
 
 def make_reset_token(user: User) -> str:
-    """A signed token naming the user, the current password and when it was issued."""
-    issued = int(clock.now().timestamp())
-    return _reset_serializer().dumps({"u": user.id, "h": _hash_fragment(user), "iat": issued})
+    """A signed token naming the user, the current password and when it was issued (the
+    password's fingerprint changes with it, so a used link cannot be used again)."""
+    return make_token(PURPOSE, {"u": user.id, "h": fingerprint(user.password_hash)})
 
 
 def request_password_reset(email: str, link_for) -> None:
@@ -54,17 +45,15 @@ def request_password_reset(email: str, link_for) -> None:
 
 def user_for_reset_token(token: str) -> User:
     """The user a valid reset token names, or Invalid(field='token') saying what is wrong."""
-    try:
-        data = _reset_serializer().loads(token)
-    except BadSignature as exc:
-        raise Invalid(
-            _l("This reset link is not valid. Ask for a new one."), field="token"
-        ) from exc
-    age = clock.now().timestamp() - data.get("iat", 0)
-    if age > current_app.config["PASSWORD_RESET_MAX_AGE_S"] or age < -60:
-        raise Invalid(_l("This reset link has expired. Ask for a new one."), field="token")
+    data = read_token(
+        PURPOSE,
+        token,
+        max_age_s=current_app.config["PASSWORD_RESET_MAX_AGE_S"],
+        not_valid=_l("This reset link is not valid. Ask for a new one."),
+        expired=_l("This reset link has expired. Ask for a new one."),
+    )
     user = db.session.get(User, data.get("u"))
-    if user is None or data.get("h") != _hash_fragment(user):
+    if user is None or data.get("h") != fingerprint(user.password_hash):
         raise Invalid(
             _l("This reset link has already been used. Ask for a new one."), field="token"
         )
