@@ -155,6 +155,8 @@ def load_settings() -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "lithloop <noreply@lithloop.local>"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE_S": int(os.environ.get("PASSWORD_RESET_MAX_AGE_S", "3600")),
+        # A registration's mailed link confirms the address within this many seconds.
+        "REGISTRATION_LINK_MAX_AGE_S": int(os.environ.get("REGISTRATION_LINK_MAX_AGE_S", "86400")),
         # Capacity: the park takes 10,000 t a year over its working days; trucks do
         # TRUCK_TRIPS_PER_DAY trips and spend STOP_HOURS per pickup on average.
         "PARK_TIMEZONE": os.environ.get("PARK_TIMEZONE", "Asia/Shanghai"),  # the business day

@@ -14,13 +14,13 @@ from flask import current_app
 from flask_babel import force_locale
 
 from lithloop.mail import send_mail
-from lithloop.models import OutboxMessage, User
+from lithloop.models import OutboxMessage, PendingRegistration, User
 from lithloop.public_urls import external_url
 
 PREFIX = "[lithloop] "
 
 
-def language_of(user: User | None) -> str:
+def language_of(user: User | PendingRegistration | None) -> str:
     """The language a user's mail is written in: their saved choice, else the default."""
     languages = current_app.config["LANGUAGES"]
     saved = getattr(user, "locale", None)
@@ -38,7 +38,7 @@ def _render(message, params: Mapping[str, object]) -> str:
     return text % {k: str(v) for k, v in params.items()} if params else text
 
 
-def send_letter(to: User, subject, body, **params) -> OutboxMessage:
+def send_letter(to: User | PendingRegistration, subject, body, **params) -> OutboxMessage:
     """Mail `to` the subject and body (lazy msgids) in their language; the caller commits.
 
     Parameters that must themselves be translated (a status, a reason) are passed as lazy

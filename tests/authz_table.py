@@ -127,6 +127,8 @@ TABLE: dict[str, Rule] = {
     "POST auth.logout": _r(PUBLIC, body={}, ends_session=True),
     "GET auth.register": _r(PUBLIC),
     "POST auth.register": _r(PUBLIC, body={}),
+    "GET auth.confirm_registration": _r(PUBLIC, params={"token": "not-a-token"}),
+    "POST auth.confirm_registration": _r(PUBLIC, params={"token": "not-a-token"}, body={}),
     "GET auth.reset_request": _r(PUBLIC),
     "POST auth.reset_request": _r(PUBLIC, body={}),
     "GET auth.reset_password": _r(PUBLIC, params={"token": "not-a-token"}),

@@ -9,6 +9,7 @@ from lithloop.models.accounts import (
     Organisation,
     OrgKind,
     OrgStatus,
+    PendingRegistration,
     Role,
     User,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "PARK_ROLES",
     "ROLES_BY_KIND",
     "ApiToken",
+    "PendingRegistration",
     "EndedSession",
     "LoginThrottle",
     "IdempotencyKey",

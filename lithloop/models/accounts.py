@@ -77,6 +77,24 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.role in PARK_ROLES
 
 
+class PendingRegistration(TimestampMixin, db.Model):
+    """A registration waiting for its e-mail to be confirmed by the mailed link.
+
+    No organisation or user exists until then (services/accounts/registration_confirm.py),
+    so an unconfirmed address reserves nothing and is listed nowhere.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind))
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    city: Mapped[str] = mapped_column(sa.String(100), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+
+
 class ApiToken(TimestampMixin, db.Model):
     """A bearer token for an organisation's own systems; only its hash is stored."""
 

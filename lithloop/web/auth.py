@@ -11,11 +11,17 @@ from flask_login import current_user
 from lithloop.i18n import current_language
 from lithloop.models import OrgKind
 from lithloop.public_urls import external_url
-from lithloop.services.accounts import password_reset, sign_in
+from lithloop.services.accounts import password_reset, registration_confirm, sign_in
 from lithloop.services.accounts import registration as accounts
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import log_in, log_out
-from lithloop.web.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from lithloop.web.forms import (
+    ConfirmRegistrationForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from lithloop.web.rate_limits import LOGIN_SCOPE, rate_limited
 
 bp = Blueprint("auth", __name__)
@@ -97,7 +103,8 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limited(login_limit, refused=too_many_registrations)
 def register():
-    """Register an organisation: buyers start at once, dealers and bus companies wait."""
+    """Register an organisation: a letter to the address, whether it has an account or not
+    (buyers start once they confirm it, dealers and bus companies wait for the park too)."""
     form = RegisterForm()
     if not form.is_submitted():
         return render_template("auth/register.html", form=form)
@@ -118,12 +125,13 @@ def register():
         taken_only = valid and all(p.status == 409 for p in problems)
         return render_template("auth/register.html", form=form), 409 if taken_only else 422
     try:
-        user = accounts.register(
+        accounts.request_registration(
             kind=OrgKind(form.kind.data),
             organisation=form.organisation.data,
             name=form.name.data,
             email=form.email.data,
             password=form.password.data,
+            link_for=lambda token: external_url("auth.confirm_registration", token=token),
             city=form.city.data or "",
             phone=form.phone.data or "",
             locale=current_language(),  # the page's language: their letters follow it
@@ -131,15 +139,52 @@ def register():
     except ServiceError as exc:
         attach_error(form, exc)
         return render_template("auth/register.html", form=form), exc.status
-    if user.is_active:
-        log_in(user)
-        flash(_("Welcome to lithloop."), "success")
-        return redirect(url_for("home.index"))
+    # The same answer whether the address has an account or not: the letter tells which.
     flash(
-        _("Thank you. The park will review your registration; you can log in once it is approved."),
+        _(
+            "Thank you. We sent a mail to %(email)s: open it to go on (look in the spam "
+            "folder too).",
+            email=accounts.normalise_email(form.email.data),
+        ),
         "info",
     )
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@rate_limited(login_limit)  # the password is asked: guesses are counted
+def confirm_registration(token: str):
+    """Confirm the e-mail through the mailed link (the password asked again): buyers are
+    logged in, dealers and bus companies wait for the park."""
+    try:
+        pending = registration_confirm.pending_for_token(token)
+    except ServiceError as exc:
+        return render_template("auth/confirm_invalid.html", message=str(exc.message)), 400
+    # read now: a refused confirmation rolls back, and the row may be gone by then
+    registering = {"org": pending.organisation, "email": pending.email}
+    form = ConfirmRegistrationForm()
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            user = registration_confirm.confirm_registration(token, form.password.data)
+        except ServiceError as exc:
+            attach_error(form, exc)
+            status = exc.status
+        else:
+            if user.is_active:
+                log_in(user)
+                flash(_("Welcome to lithloop."), "success")
+                return redirect(url_for("home.index"))
+            flash(
+                _(
+                    "Thank you. The park will review your registration; you can log in once "
+                    "it is approved."
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.login"))
+    page = render_template("auth/confirm_registration.html", form=form, **registering)
+    return page, status
 
 
 @bp.route("/reset", methods=["GET", "POST"])

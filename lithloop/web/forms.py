@@ -85,6 +85,10 @@ class RegisterForm(FlaskForm):
     )
 
 
+class ConfirmRegistrationForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
 class ResetRequestForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired()])
 

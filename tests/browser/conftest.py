@@ -8,6 +8,7 @@ that "today" is always a working day with a route for the demo driver.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 from contextlib import contextmanager
@@ -181,9 +182,10 @@ def log_in(page, email: str) -> None:
 _buyers = iter(range(1, 10_000))
 
 
-def register_buyer(page, tag: str) -> None:
-    """A new buyer organisation through the registration form (buyers start at once), logged
-    in: its cart and unpaid orders are its own, so no other test's limits are touched."""
+def register_buyer(page, live: Live, tag: str) -> None:
+    """A new buyer organisation through the registration form and the link mailed to confirm
+    its e-mail (buyers start then), logged in: its cart and unpaid orders are its own, so no
+    other test's limits are touched."""
     n = next(_buyers)
     page.goto("/register")
     page.select_option("#kind", "buyer")
@@ -191,9 +193,32 @@ def register_buyer(page, tag: str) -> None:
     page.fill("#city", "牡丹江")
     page.fill("#phone", "13904530000")
     page.fill("#name", "李娜")
-    page.fill("#email", f"{tag}-{n}@example.cn")
+    email = f"{tag}-{n}@example.cn"
+    page.fill("#email", email)
     page.fill("#password", DEMO_PASSWORD)
     page.fill("#confirm", DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+    page.goto(mailed_link(live, email, "/register/confirm/"))
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
     assert "/register" not in page.url and "/login" not in page.url, page.url
+
+
+def mailed_link(live: Live, recipient: str, path: str) -> str:
+    """The path of the link starting with `path` in the latest mail to `recipient`."""
+    import sqlalchemy as sa
+
+    from lithloop.extensions import db
+    from lithloop.models import OutboxMessage
+
+    with live.app.app_context():
+        body = db.session.scalar(
+            sa.select(OutboxMessage.body)
+            .where(OutboxMessage.recipient == recipient)
+            .order_by(OutboxMessage.id.desc())
+        )
+        db.session.remove()
+    assert body, f"no mail to {recipient}"
+    return re.search(re.escape(path) + r"\S+", body).group(0)

@@ -34,7 +34,7 @@ DATE_LINES = """() => {
 
 def test_the_orders_date_is_not_broken_across_lines_on_a_phone(browser, live_server):
     page = new_page(browser, live_server.url, phone=True, lang="zh_CN")
-    register_buyer(page, "order-date")
+    register_buyer(page, live_server, "order-date")
     order_id = order_to_pay(page)
     page.goto(f"/market/orders/{order_id}")
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", page.inner_text("h1 + p"))

@@ -30,7 +30,7 @@ GAPS = """() => {
 
 def test_a_packs_name_reads_as_one_phrase_in_the_cart_and_the_order(browser, live_server):
     page = new_page(browser, live_server.url, phone=True, lang="zh_CN")
-    register_buyer(page, "pack-label")
+    register_buyer(page, live_server, "pack-label")
     order_id = order_to_pay(page)
     for path in (f"/market/orders/{order_id}", "/market/cart"):
         if path == "/market/cart":

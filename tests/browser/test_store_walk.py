@@ -64,7 +64,7 @@ def test_a_new_buyer_orders_for_delivery_is_declined_once_and_pays(
     page = new_page(browser, live_server.url, phone=phone, lang=lang)
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
-    register_buyer(page, f"store-walk-{lang}")
+    register_buyer(page, live_server, f"store-walk-{lang}")
     page.goto("/market/?chemistry=LFP&min_soh=60&sort=price")
     page.locator("form[action$='/cart/add'] button[type=submit]").first.click()
     page.wait_for_load_state()

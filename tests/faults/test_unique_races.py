@@ -18,7 +18,7 @@ from lithloop.services.booking import prices as price_service
 from tests.commit_gate import CommitGate, together
 from tests.conftest import Auth, make_app, submit
 from tests.factories import make_org, make_user
-from tests.web.test_auth import registration
+from tests.web.test_auth import confirm_link, registration
 
 
 @pytest.fixture
@@ -27,21 +27,24 @@ def backend():
     return "postgresql"
 
 
-def test_two_registrations_with_one_email_give_one_account_and_a_409(app):
+def test_two_confirmed_registrations_with_one_email_give_one_account_and_a_409(app):
     # Depends on the `except sa.exc.IntegrityError` around the commit in
-    # services/accounts.register (its message; without it the generic 409 of
-    # web/errors.handle_integrity_error would answer, and the message check fails).
+    # services/accounts/registration_confirm.confirm_registration (its message; without it
+    # the generic 409 of web/errors.handle_integrity_error would answer, and the message
+    # check fails). Registering makes nothing: the race is between the two mailed links.
     clients = [app.test_client(), app.test_client()]
-    for client in clients:
+    links = []
+    for client, organisation in zip(clients, ("竞态公司甲", "竞态公司乙"), strict=True):
         client.get("/lang/en")
+        data = registration(organisation=organisation, email="race@example.com")
+        assert submit(client, "/register", data).status_code == 302
+        links.append(confirm_link("race@example.com"))
 
-    def register(client, organisation):
-        return lambda: submit(
-            client, "/register", registration(organisation=organisation, email="race@example.com")
-        )
+    def confirm(client, link):
+        return lambda: submit(client, link, {"password": registration()["password"]})
 
     with CommitGate(User):
-        responses = together(register(clients[0], "竞态公司甲"), register(clients[1], "竞态公司乙"))
+        responses = together(confirm(clients[0], links[0]), confirm(clients[1], links[1]))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [302, 409], statuses
     refused = next(r for r in responses if r.status_code == 409).get_data(as_text=True)

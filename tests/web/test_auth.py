@@ -12,7 +12,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, OrgStatus, OutboxMessage, Role, User
 from lithloop.services.accounts import approvals
-from tests.conftest import freeze_clock, submit
+from tests.conftest import csrf_token, freeze_clock, submit
 from tests.factories import PASSWORD, make_org, make_user
 
 
@@ -105,9 +105,28 @@ def registration(**overrides) -> dict:
     return data
 
 
-def test_buyer_registration_is_active_at_once(client):
+def confirm_link(recipient: str) -> str:
+    """The confirmation link of the latest registration mailed to this address."""
+    message = db.session.scalar(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.recipient == recipient)
+        .order_by(OutboxMessage.id.desc())
+    )
+    return re.search(r"http://lithloop\.test(/register/confirm/\S+)", message.body).group(1)
+
+
+def confirm(client, recipient: str):
+    """Open the mailed link and confirm with the password chosen on the form."""
+    return submit(client, confirm_link(recipient), {"password": registration()["password"]})
+
+
+def test_buyer_registration_is_active_once_the_email_is_confirmed(client):
     response = submit(client, "/register", registration())
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location.endswith("/login")
+    assert count(User) == 0 and count(Organisation) == 0  # nothing until the address is proven
+    assert client.get("/").status_code == 302  # not logged in
+    confirmed = confirm(client, "li.ming@example.com")
+    assert confirmed.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "li.ming@example.com"))
     assert user.role is Role.BUYER and user.organisation.status is OrgStatus.ACTIVE
     assert user.password_hash.startswith("scrypt:")
@@ -121,14 +140,14 @@ def test_dealer_registration_waits_for_approval(client, auth):
         client, "/register", registration(kind="dealer_branch", organisation="宁安比亚迪服务站")
     )
     assert response.status_code == 302
+    told = sa.select(OutboxMessage).where(OutboxMessage.recipient == admin.email)
+    assert db.session.scalar(told) is None  # admins never review an unconfirmed address
+    assert confirm(client, "li.ming@example.com").status_code == 302
     assert auth.login("li.ming@example.com", "storage-batteries-9").status_code == 401
     org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "宁安比亚迪服务站"))
     assert org.status is OrgStatus.PENDING and org.users[0].role is Role.DEALER_STAFF
     # the admin was told, and approves
-    assert (
-        db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == admin.email))
-        is not None
-    )
+    assert db.session.scalar(told) is not None
     assert auth.login(admin.email, PASSWORD).status_code == 302
     assert "宁安比亚迪服务站" in client.get("/admin/approvals").get_data(as_text=True)
     decided = submit(
@@ -147,24 +166,30 @@ def test_the_language_of_the_registration_page_is_kept_for_letters(client, auth)
     client.set_cookie("lang", "en", domain="lithloop.test")
     english = registration(kind="dealer_branch", organisation="Ning'an Service")
     assert submit(client, "/register", english).status_code == 302
+    assert confirm(client, "li.ming@example.com").status_code == 302
     client.delete_cookie("lang", domain="lithloop.test")
     chinese = registration(
         kind="dealer_branch", organisation="宁安比亚迪服务站", email="wang.fang@example.com"
     )
     assert submit(client, "/register", chinese).status_code == 302
+    assert confirm(client, "wang.fang@example.com").status_code == 302
     for email in ("li.ming@example.com", "wang.fang@example.com"):
         user = db.session.scalar(sa.select(User).where(User.email == email))
         approvals.decide_organisation(user.organisation_id, approve=True)
-    letters = {
-        m.recipient: m.subject
+    letters = [
+        (m.recipient, m.subject)
         for m in db.session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.recipient.like("%.%@example.com"))
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.recipient.like("%.%@example.com"))
+            .order_by(OutboxMessage.id)
         )
-    }
-    assert letters == {
-        "li.ming@example.com": "[lithloop] Ning'an Service: approved",
-        "wang.fang@example.com": "[lithloop] 宁安比亚迪服务站：已通过审核",
-    }
+    ]
+    assert letters == [
+        ("li.ming@example.com", "[lithloop] Confirm your e-mail to finish registering"),
+        ("wang.fang@example.com", "[lithloop] 确认邮箱以完成注册"),
+        ("li.ming@example.com", "[lithloop] Ning'an Service: approved"),
+        ("wang.fang@example.com", "[lithloop] 宁安比亚迪服务站：已通过审核"),
+    ]
 
 
 def test_a_waiting_organisation_is_named_by_its_kind_not_its_group(client, auth):
@@ -245,14 +270,70 @@ def test_every_bad_registration_field_is_flagged_in_one_round(client, kind):
     assert (count(Organisation), count(User)) == before
 
 
-def test_taken_email_is_refused_beside_the_field(client):
-    make_user(make_org(), email="li.ming@example.com")
-    before = count(Organisation)
-    response = submit(client, "/register", registration(organisation="另一家公司"))
-    assert response.status_code == 409
-    body = response.get_data(as_text=True)
-    assert 'id="email-err">该邮箱已注册账户。' in body
-    assert count(Organisation) == before
+def test_registration_answers_the_same_for_a_new_and_a_registered_email(client):
+    """Account enumeration: the answer was "this e-mail already has an account". Now the
+    page says the same for both; the letter, read only by the address, tells which."""
+    owner = make_user(make_org(), email="li.ming@example.com")
+    before = (count(Organisation), count(User))
+    answers = []
+    for email in ("li.ming@example.com", "wang.fang@example.com"):
+        response = submit(client, "/register", registration(organisation="另一家公司", email=email))
+        shown = flashed(client.get(response.location)) if response.location else []
+        said = [text.replace(email, "EMAIL") for text in shown]
+        answers.append((response.status_code, response.location, said))
+    assert answers[0] == answers[1], answers
+    assert answers[0][:2] == (302, "/login") and "我们已向 EMAIL 发送邮件" in answers[0][2][0]
+    assert (count(Organisation), count(User)) == before  # nothing made for either
+    letter = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == owner.email)
+    )
+    assert letter.subject == "[lithloop] 有人尝试用您的邮箱注册"
+    assert "http://lithloop.test/reset" in letter.body and "/register/confirm/" not in letter.body
+    assert "另一家公司" not in letter.body  # a stranger's words never reach the owner
+    assert confirm_link("wang.fang@example.com").startswith("/register/confirm/")
+
+
+def test_a_confirmation_link_works_once(client):
+    submit(client, "/register", registration())
+    link = confirm_link("li.ming@example.com")
+    wrong = submit(client, link, {"password": "someone-elses-pass-1"})
+    assert wrong.status_code == 422 and "这不是您注册时设置的密码" in wrong.get_data(as_text=True)
+    assert count(User) == 0  # a link mailed to someone who did not register makes nothing
+    assert submit(client, link, {"password": "storage-batteries-9"}).status_code == 302
+    assert count(User) == 1
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    again = client.get(link)
+    assert again.status_code == 400 and "此确认链接已使用过" in again.get_data(as_text=True)
+    assert count(User) == 1 and count(Organisation) == 1
+
+
+def test_an_expired_confirmation_link_is_refused(client, monkeypatch):
+    submit(client, "/register", registration())
+    link = confirm_link("li.ming@example.com")
+    freeze_clock(monkeypatch, clock.now() + timedelta(hours=24, seconds=1))
+    response = client.get(link)
+    assert response.status_code == 400 and "此确认链接已过期" in response.get_data(as_text=True)
+    assert count(User) == 0
+
+
+def test_a_forged_confirmation_link_is_refused_and_makes_nothing(client):
+    submit(client, "/register", registration())
+    link = confirm_link("li.ming@example.com")
+    forged = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+    response = client.get(forged)
+    assert response.status_code == 400 and "此确认链接无效" in response.get_data(as_text=True)
+    posted = submit(client, forged, {"password": "storage-batteries-9"}, page=link)
+    assert posted.status_code == 400 and count(User) == 0
+
+
+def test_a_name_taken_before_the_confirmation_is_refused_with_what_to_do(client):
+    submit(client, "/register", registration(email="wang.fang@example.com"))
+    submit(client, "/register", registration())  # the same name, not taken yet
+    assert confirm(client, "wang.fang@example.com").status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    late = confirm(client, "li.ming@example.com")
+    assert late.status_code == 409 and "请换一个名称重新注册" in late.get_data(as_text=True)
+    assert count(User) == 1
 
 
 def test_a_registration_without_its_form_token_learns_nothing_of_other_accounts(client):

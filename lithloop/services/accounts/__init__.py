@@ -16,6 +16,7 @@ __all__ = [
     "passwords",
     "policies",
     "registration",
+    "registration_confirm",
     "sign_in",
     "user_admin",
     "errors",

@@ -1,24 +1,21 @@
-"""Registration: an organisation with its first user, checked field by field in one round
-(approval of the waiting ones: approvals.py; login: sign_in.py; reset: password_reset.py)."""
+"""Registration: the form checked field by field in one round, then a letter to the address
+(its confirmation makes the organisation: registration_confirm.py; approval of the waiting
+ones: approvals.py; login: sign_in.py; reset: password_reset.py)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, labels, letters
+from lithloop import clock, letters
 from lithloop.extensions import db
-from lithloop.models import (
-    ROLES_BY_KIND,
-    Organisation,
-    OrgKind,
-    OrgStatus,
-    Role,
-    User,
-)
+from lithloop.models import Organisation, OrgKind, PendingRegistration, User
 from lithloop.services.accounts.passwords import check_policy, hash_password
+from lithloop.services.accounts.signed_links import fingerprint, make_token
 from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.strict_input import check_visible, phone_number
 
@@ -55,11 +52,11 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
-EMAIL_TAKEN = _l("An account with this e-mail already exists.")
 ORG_TAKEN = _l("An organisation with this name is already registered.")
 
 
-def _org_name_taken(org_name: str) -> bool:
+def org_name_taken(org_name: str) -> bool:
+    """True when an organisation already has this name."""
     return bool(db.session.scalar(sa.select(Organisation.id).where(Organisation.name == org_name)))
 
 
@@ -67,9 +64,10 @@ def registration_problems(
     *, organisation: str, name: str, email: str, password: str, phone: str = "", taken=True
 ) -> list[ServiceError]:
     """Every field's problem at once, in the form's order (reads only): what register()
-    refuses, so that a form can show each beside its field in one round. `taken=False`
-    leaves out whether the e-mail or the name is registered already (a request whose form
-    token failed learns nothing about other people's accounts)."""
+    refuses, so that a form can show each beside its field in one round. Whether the e-mail
+    has an account is never among them (the mailed letter says it, to the address only);
+    `taken=False` leaves out whether the name is registered already (a request whose form
+    token failed learns nothing about other organisations)."""
     organisation, name = (organisation or "").strip(), (name or "").strip()
     problems: list[ServiceError] = []
     if not organisation:
@@ -94,28 +92,29 @@ def registration_problems(
         check_policy(password or "", email)
     except Invalid as exc:
         problems.append(exc)
-    if taken and email and find_user_by_email(email):
-        problems.append(Conflict(EMAIL_TAKEN, field="email"))
-    if taken and organisation and _org_name_taken(organisation):
+    if taken and organisation and org_name_taken(organisation):
         problems.append(Conflict(ORG_TAKEN, field="organisation"))
     return problems
 
 
-def register(
+def request_registration(
     *,
     kind: OrgKind,
     organisation: str,
     name: str,
     email: str,
     password: str,
+    link_for,
     city: str = "",
     phone: str = "",
     locale: str | None = None,
-) -> User:
-    """Register an organisation with its first user.
+) -> None:
+    """Take a registration and mail its address; the caller answers the same either way.
 
-    Buyers are active at once; dealer branches and bus companies wait for an admin.
-    `locale` is the language the person registered in: their letters are written in it.
+    A new address gets a link that confirms it and makes the organisation and its user
+    (registration_confirm.py); an address with an account gets a letter saying someone
+    tried to register with it, and how to log in or reset the password. `link_for(token)`
+    is the confirmation link's absolute URL; `locale` is the language of the letters.
     """
     if kind not in (OrgKind.BUYER, OrgKind.DEALER_BRANCH, OrgKind.BUS_COMPANY):
         raise Invalid(_l("This kind of organisation cannot register itself."), field="kind")
@@ -124,39 +123,65 @@ def register(
     )
     if problems:
         raise problems[0]
-    organisation, name = organisation.strip(), name.strip()
-    phone, email = phone_number(phone, "phone"), normalise_email(email)
-    status = OrgStatus.ACTIVE if kind is OrgKind.BUYER else OrgStatus.PENDING
-    org = Organisation(name=organisation, kind=kind, status=status, city=city.strip(), phone=phone)
-    if status is OrgStatus.ACTIVE:
-        org.approved_at = clock.now()
-    (role,) = ROLES_BY_KIND[kind]
-    user = User(
+    email = normalise_email(email)
+    password_hash = hash_password(password)  # for an existing address too: the same time
+    _forget_expired_registrations()
+    existing = find_user_by_email(email)
+    if existing is not None:
+        letters.send_letter(
+            existing,
+            _l("Someone tried to register with your e-mail"),
+            _l(
+                "Someone (perhaps you) tried to register an organisation on lithloop with this "
+                "e-mail address. It already has an account, so nothing new was made.\n"
+                "If it was you, log in: %(login)s\n"
+                "If you forgot your password, choose a new one: %(reset)s\n"
+                "If it was not you, ignore this mail: your account has not changed.\n"
+            ),
+            login=letters.link("auth.login"),
+            reset=letters.link("auth.reset_request"),
+        )
+        db.session.commit()
+        return
+    pending = PendingRegistration(
         email=email,
-        name=name,
-        password_hash=hash_password(password),
-        role=role,
-        organisation=org,
+        kind=kind,
+        organisation=organisation.strip(),
+        name=name.strip(),
+        city=city.strip(),
+        phone=phone_number(phone, "phone"),
+        password_hash=password_hash,
         locale=locale if locale in current_app.config["LANGUAGES"] else None,
     )
-    db.session.add_all([org, user])
-    if status is OrgStatus.PENDING:
-        for admin in db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)):
-            letters.send_letter(
-                admin,
-                _l("Approval needed: %(org)s"),
-                _l("%(org)s (%(kind)s) was registered by %(name)s <%(email)s>.\n%(link)s\n"),
-                org=organisation,
-                kind=labels.ORG_KIND.get(kind.value, kind.value),
-                name=name,
-                email=email,
-                link=letters.link("admin.approvals"),
-            )
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError as exc:  # a concurrent registration took the name or e-mail
-        db.session.rollback()
-        raise Conflict(
-            _l("This e-mail or organisation was registered a moment ago."), field="email"
-        ) from exc
-    return user
+    db.session.add(pending)
+    db.session.flush()  # its id goes into the link
+    token = make_token(CONFIRM_PURPOSE, {"p": pending.id, "h": fingerprint(password_hash)})
+    letters.send_letter(
+        pending,
+        _l("Confirm your e-mail to finish registering"),
+        _l(
+            "Open this link to confirm this e-mail address and finish registering on "
+            "lithloop (valid %(hours)s hours):\n%(link)s\n"
+            "If you did not register, ignore this mail: nothing is made without the link.\n"
+        ),
+        hours=confirm_max_age_s() // 3600,
+        link=link_for(token),
+    )
+    db.session.commit()
+
+
+#: The purpose a confirmation link is signed for (signed_links.py).
+CONFIRM_PURPOSE = "registration-confirm"
+
+
+def confirm_max_age_s() -> int:
+    """How long a registration's confirmation link stays valid, in seconds."""
+    return current_app.config["REGISTRATION_LINK_MAX_AGE_S"]
+
+
+def _forget_expired_registrations() -> None:
+    """Delete the registrations whose link has expired: nothing can confirm them now."""
+    before = clock.now() - timedelta(seconds=confirm_max_age_s())
+    db.session.execute(
+        sa.delete(PendingRegistration).where(PendingRegistration.created_at < before)
+    )

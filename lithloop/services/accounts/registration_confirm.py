@@ -1,0 +1,125 @@
+"""A registration confirmed by its mailed link: the organisation and its first user made.
+
+The link proves the address; the password chosen on the form, asked again with it, proves
+that whoever opens it is who registered (a link mailed to someone who did not register
+cannot make an account another person holds the password of). From there the approval
+flow is the one it always was: buyers are active at once, dealer branches and bus
+companies wait for an admin, who is told now (never about an unconfirmed address).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, labels, letters
+from lithloop.extensions import db
+from lithloop.models import (
+    ROLES_BY_KIND,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    PendingRegistration,
+    Role,
+    User,
+)
+from lithloop.services.accounts.passwords import verify_password
+from lithloop.services.accounts.registration import (
+    CONFIRM_PURPOSE,
+    confirm_max_age_s,
+    find_user_by_email,
+    org_name_taken,
+)
+from lithloop.services.accounts.signed_links import fingerprint, read_token
+from lithloop.services.errors import Conflict, Invalid
+
+USED = _l("This confirmation link has already been used. Log in, or register again.")
+
+
+def pending_for_token(token: str) -> PendingRegistration:
+    """The registration a valid confirmation link names, or Invalid(field='token') saying
+    what is wrong (forged, expired, or already used). Reads only."""
+    data = read_token(
+        CONFIRM_PURPOSE,
+        token,
+        max_age_s=confirm_max_age_s(),
+        not_valid=_l("This confirmation link is not valid. Copy the whole link from the mail."),
+        expired=_l("This confirmation link has expired. Register again."),
+    )
+    pending = db.session.get(PendingRegistration, data.get("p"))
+    if pending is None or data.get("h") != fingerprint(pending.password_hash):
+        raise Invalid(USED, field="token")
+    return pending
+
+
+def confirm_registration(token: str, password: str) -> User:
+    """Confirm the address: make the organisation and its user from the registration, once.
+
+    The password must be the one chosen on the form (Invalid, field 'password', if not).
+    Every registration waiting for this address is used up with it.
+    """
+    pending = pending_for_token(token)
+    if not verify_password(pending.password_hash, password or ""):
+        raise Invalid(_l("This is not the password you chose when registering."), field="password")
+    if find_user_by_email(pending.email) is not None:
+        raise Invalid(USED, field="token")
+    if org_name_taken(pending.organisation):
+        raise Conflict(
+            _l(
+                "An organisation with this name was registered since you filled in the form. "
+                "Register again with another name."
+            ),
+            field="token",
+        )
+    same_address = sa.select(PendingRegistration).where(PendingRegistration.email == pending.email)
+    used_up = list(db.session.scalars(same_address))  # read before anything is added
+    user = _make_account(pending)
+    for registration in used_up:  # deleted at the commit, with the account made
+        db.session.delete(registration)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as exc:  # a concurrent confirmation took the name or e-mail
+        db.session.rollback()
+        raise Conflict(
+            _l("This e-mail or organisation was registered a moment ago."), field="token"
+        ) from exc
+    return user
+
+
+def _make_account(pending: PendingRegistration) -> User:
+    """The organisation and its first user (added, not committed); admins told of one that
+    waits for their approval."""
+    status = OrgStatus.ACTIVE if pending.kind is OrgKind.BUYER else OrgStatus.PENDING
+    org = Organisation(
+        name=pending.organisation,
+        kind=pending.kind,
+        status=status,
+        city=pending.city,
+        phone=pending.phone,
+    )
+    if status is OrgStatus.ACTIVE:
+        org.approved_at = clock.now()
+    (role,) = ROLES_BY_KIND[pending.kind]
+    user = User(
+        email=pending.email,
+        name=pending.name,
+        password_hash=pending.password_hash,
+        role=role,
+        organisation=org,
+        locale=pending.locale,
+    )
+    admins = db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)).all()
+    db.session.add_all([org, user])  # flushed at the commit: a unique-key race is seen there
+    if status is OrgStatus.PENDING:
+        for admin in admins:
+            letters.send_letter(
+                admin,
+                _l("Approval needed: %(org)s"),
+                _l("%(org)s (%(kind)s) was registered by %(name)s <%(email)s>.\n%(link)s\n"),
+                org=pending.organisation,
+                kind=labels.ORG_KIND.get(pending.kind.value, pending.kind.value),
+                name=pending.name,
+                email=pending.email,
+                link=letters.link("admin.approvals"),
+            )
+    return user
