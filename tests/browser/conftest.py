@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,6 +75,21 @@ class Live:
     url: str
     app: object
     zone: DeadZone | None = None
+    database: Path | None = None  # the SQLite file it serves
+    seeded: Path | None = None  # a copy of that file as seeded, before any test
+
+    def back_to_seeded(self) -> None:
+        """The database as seeded again, and nothing cached from before: what a module's
+        tests did (a route's stops done or in exception, a day re-planned, a roster
+        changed) is not there for the next module's."""
+        from lithloop.cache import read_cache
+        from lithloop.extensions import db
+
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()  # no pooled connection keeps a page of the old file
+        copy_sqlite(self.seeded, self.database)
+        self.app.extensions.get(read_cache.EXTENSION, {}).clear()
 
     @contextmanager
     def dead_zone(self):
@@ -122,14 +138,39 @@ def live_server(tmp_path_factory, frozen_clock, live_stripe):
             db.session.remove()
     finally:
         patch.undo()
+    seeded = path.with_name("seeded.sqlite3")
+    copy_sqlite(path, seeded)
     zone = DeadZone(app)
     server = make_server("127.0.0.1", 0, zone, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = base  # links in mails, certificates and QR codes
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Live(base, app, zone)
+    live = Live(base, app, zone, database=path, seeded=seeded)
+    _RUNNING.append(live)
+    yield live
+    _RUNNING.remove(live)
     server.shutdown()
+
+
+#: The live server of this process once started (it lives for the session).
+_RUNNING: list[Live] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _each_module_leaves_the_demo_as_seeded():
+    """The live server is shared by every browser module of the process, and journeys
+    change its demo (the driver's stops done, a day re-planned): each module's changes are
+    undone after it, so that no module depends on which ran before it."""
+    yield
+    for live in _RUNNING:
+        live.back_to_seeded()
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database page by page through SQLite itself (safe while it is open)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 @pytest.fixture(scope="session")
