@@ -240,6 +240,8 @@ def register_buyer(page, live: Live, tag: str) -> None:
     page.fill("#confirm", DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+    refused = page.locator("main .error").all_inner_texts()
+    assert "/register" not in page.url, refused  # on to the login page: "we sent a mail"
     page.goto(mailed_link(live, email, "/register/confirm/"))
     page.fill("#password", DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
@@ -257,7 +259,7 @@ def mailed_link(live: Live, recipient: str, path: str) -> str:
     with live.app.app_context():
         body = db.session.scalar(
             sa.select(OutboxMessage.body)
-            .where(OutboxMessage.recipient == recipient)
+            .where(OutboxMessage.recipient == recipient.lower())  # stored lower-case
             .order_by(OutboxMessage.id.desc())
         )
         db.session.remove()

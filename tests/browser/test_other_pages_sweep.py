@@ -1,7 +1,7 @@
 """Pages no journey opened, at phone and desktop width in Chinese and English: the public ones
-(login, registration, the public price page, a public passport), the buyer's catalog with
-its filters open, quote requests, company page and account, the dealer's settlements and
-sites (issue #19's layout and language checks)."""
+(login, registration and its confirmation, the public price page, a public passport), the
+buyer's catalog with its filters open, quote requests, company page and account, the
+dealer's settlements and sites (issue #19's layout and language checks)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import DismantlingBatch, Pack, PackState
+from lithloop.models import DismantlingBatch, OrgKind, Pack, PackState
+from lithloop.services.accounts import registration
 from tests.browser.audit import check_page
-from tests.browser.conftest import new_page
+from tests.browser.conftest import mailed_link, new_page
 from tests.browser.test_dispatch_journey import sweep
+from tests.conftest import DEMO_PASSWORD
 
 
 def _pack_on_sale(live) -> str:
@@ -27,6 +29,21 @@ def _pack_on_sale(live) -> str:
     return code
 
 
+def _confirmation(live, email: str) -> str:
+    """The path of the link mailed to confirm a new buyer's registration."""
+    with live.app.test_request_context():
+        registration.request_registration(
+            kind=OrgKind.BUYER,
+            organisation="绥芬河储能科技有限公司",
+            name="李娜",
+            email=email,
+            password=DEMO_PASSWORD,
+            link_for=lambda token: f"/register/confirm/{token}",
+        )
+        db.session.remove()
+    return mailed_link(live, email, "/register/confirm/")
+
+
 @pytest.mark.parametrize("phone", [True, False], ids=["390", "1366"])
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 def test_public_pages(browser, live_server, screenshots, lang, phone):
@@ -35,6 +52,7 @@ def test_public_pages(browser, live_server, screenshots, lang, phone):
     for name, url in {
         "login": "/login",
         "register": "/register",
+        "register-confirm": _confirmation(live_server, f"sweep-{lang}-{int(phone)}@example.cn"),
         "prices-public": "/prices",
         "passport-public": f"/p/{code}",
     }.items():
