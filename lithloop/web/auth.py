@@ -115,6 +115,7 @@ def register():
         email=form.email.data or "",
         password=form.password.data or "",
         phone=form.phone.data or "",
+        city=form.city.data or "",
         taken=not getattr(getattr(form, "csrf_token", None), "errors", None),
     )
     for problem in problems:

@@ -50,3 +50,18 @@ def test_registration_refuses_a_name_of_only_a_direction_mark(app):
     )
     fields = {p.field for p in problems if "invisible" in str(p.message) or TOLD in str(p.message)}
     assert {"organisation", "name"} <= fields
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\u200b\u200c"])
+def test_a_registration_city_of_only_zero_width_spaces_is_refused_beside_it(client, text):
+    """walk: a dealer's city of one zero-width space was stored; the admin's approval list
+    then read "经销网点 ·  · 2026-12-06" (an empty city between the dots)."""
+    from lithloop.models import Organisation
+    from tests.web.test_auth import registration as registration_form
+
+    data = registration_form(kind="dealer_branch", organisation="宁安服务站", city=text)
+    response = submit(client, "/register", data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="city-err"' in body and TOLD in body
+    assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0

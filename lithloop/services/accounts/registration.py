@@ -61,7 +61,14 @@ def org_name_taken(org_name: str) -> bool:
 
 
 def registration_problems(
-    *, organisation: str, name: str, email: str, password: str, phone: str = "", taken=True
+    *,
+    organisation: str,
+    name: str,
+    email: str,
+    password: str,
+    phone: str = "",
+    city: str = "",
+    taken=True,
 ) -> list[ServiceError]:
     """Every field's problem at once, in the form's order (reads only): what register()
     refuses, so that a form can show each beside its field in one round. Whether the e-mail
@@ -74,7 +81,7 @@ def registration_problems(
         problems.append(Invalid(_l("Enter the organisation's name."), field="organisation"))
     if not name:
         problems.append(Invalid(_l("Enter your name."), field="name"))
-    for field, text in (("organisation", organisation), ("name", name)):
+    for field, text in (("organisation", organisation), ("city", city.strip()), ("name", name)):
         try:
             check_visible(text, field)  # a direction mark alone looks empty and is not
         except Invalid as exc:
@@ -119,7 +126,7 @@ def request_registration(
     if kind not in (OrgKind.BUYER, OrgKind.DEALER_BRANCH, OrgKind.BUS_COMPANY):
         raise Invalid(_l("This kind of organisation cannot register itself."), field="kind")
     problems = registration_problems(
-        organisation=organisation, name=name, email=email, password=password, phone=phone
+        organisation=organisation, name=name, email=email, password=password, phone=phone, city=city
     )
     if problems:
         raise problems[0]
