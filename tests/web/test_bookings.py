@@ -837,6 +837,33 @@ def test_a_cancel_reason_over_500_characters_is_refused_beside_it(client, auth, 
     assert db.session.get(Booking, booking_id).status is BookingStatus.REQUESTED
 
 
+@pytest.mark.parametrize("reason", ["\u200b", "\u200b\u200c"])
+def test_a_cancel_reason_of_only_zero_width_spaces_is_refused_beside_it(
+    client, auth, world, reason
+):
+    """walk: a dealer's reason of two zero-width spaces cancelled the booking and was
+    stored; the page then showed "Reason for cancelling" over an empty line."""
+    booked = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers=headers(client, world["dealer"])
+    )
+    booking_id = booked.json["id"]
+    auth.login(world["dealer"].email)
+    answer = submit(
+        client,
+        f"/bookings/{booking_id}/cancel",
+        {"reason": reason, "confirmed": "1"},
+        page=f"/bookings/{booking_id}",
+    )
+    assert answer.status_code == 422
+    beside = re.search(
+        r'<p class="error" id="reason-err"[^>]*>([^<]*)</p>', answer.get_data(as_text=True)
+    )
+    assert beside and "看不见的字符" in beside.group(1)
+    db.session.expire_all()
+    booking = db.session.get(Booking, booking_id)
+    assert booking.status is BookingStatus.REQUESTED and not booking.cancel_reason
+
+
 def test_at_twenty_lots_the_form_says_so_instead_of_offering_another(client, auth, world):
     """Walk finding: at 20 lots "Add a lot" stayed on the form and did nothing when pressed."""
     auth.login(world["dealer"].email)

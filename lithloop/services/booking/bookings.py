@@ -29,6 +29,7 @@ from lithloop.services.booking.draft import BookingDraft, parse_draft
 from lithloop.services.booking.draft_quote import own_site, quote_draft
 from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
+from lithloop.services.strict_input import check_visible
 
 BOOKING_ROLES = policies.BOOKERS
 S = BookingStatus
@@ -298,6 +299,7 @@ def _check_role(user: User, new: S) -> None:
 
 
 def _check_cancel(user: User, booking: Booking, reason: str) -> None:
+    check_visible(reason.strip(), "reason")  # a zero-width space alone reads as no reason
     if len(reason) > REASON_MAX:  # the column's length; a textarea's line breaks count twice
         raise Invalid(_l("The reason is at most %(n)s characters.", n=REASON_MAX), field="reason")
     if user.works_for_park:
