@@ -864,6 +864,23 @@ def test_a_cancel_reason_of_only_zero_width_spaces_is_refused_beside_it(
     assert booking.status is BookingStatus.REQUESTED and not booking.cancel_reason
 
 
+def test_a_booked_mass_with_a_fraction_of_a_kilogram_is_shown_as_booked(client, auth, world):
+    """walk: a lot booked at 350.5 kg read "350 千克" on the dealer's booking page (and the
+    total 1,550.5 kg read "1,550 千克", also in the list), while the quote said 350.50."""
+    lots = body(world["site"])["lots"]
+    lots[0]["mass_kg"], lots[1]["mass_kg"] = "1200", "350.5"
+    booked = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], lots=lots),
+        headers=headers(client, world["dealer"]),
+    )
+    assert booked.status_code == 201, booked.json
+    auth.login(world["dealer"].email)
+    page = client.get(f"/bookings/{booked.json['id']}").get_data(as_text=True)
+    assert "350.5 千克" in page and "1,550.5 千克" in page and "1,200 千克" in page
+    assert "1,550.5 千克" in client.get("/bookings/").get_data(as_text=True)
+
+
 def test_at_twenty_lots_the_form_says_so_instead_of_offering_another(client, auth, world):
     """Walk finding: at 20 lots "Add a lot" stayed on the form and did nothing when pressed."""
     auth.login(world["dealer"].email)
