@@ -39,6 +39,22 @@
     }
   }
 
+  // A card left empty, or half typed, was answered "Payment did not go through; please try
+  // again", which does not say what to do. Stripe's own element reports it as a validation
+  // error (incomplete_number, ...); the fake server's plain inputs are checked before sending.
+  function incompleteCard(error) {
+    return error.type === "validation_error" || /^incomplete/.test(error.code || "");
+  }
+
+  function blankCardFields() {
+    var required = document.querySelectorAll(
+      "#card-element input[data-field]:not([data-field=postal_code])"
+    );
+    return Array.prototype.some.call(required, function (input) {
+      return !input.value.trim();
+    });
+  }
+
   function cardForm(form) {
     var stripe = Stripe(form.dataset.key, { locale: form.dataset.locale || "auto" });
     var card = stripe.elements().create("card", { hidePostalCode: true });
@@ -60,6 +76,10 @@
         return; // the card is set up: the server confirms the payment
       }
       event.preventDefault();
+      if (blankCardFields()) {
+        fail(form.dataset.incomplete); // said plainly, before any payment is set up
+        return;
+      }
       button.disabled = true;
       errors.hidden = true;
       fetch(form.dataset.setupUrl, {
@@ -78,7 +98,13 @@
         .then(function (result) {
           if (result.error) {
             var declined = result.error.code === "card_declined" || result.error.decline_code;
-            fail(declined ? form.dataset.declined : form.dataset.failed);
+            fail(
+              declined
+                ? form.dataset.declined
+                : incompleteCard(result.error)
+                  ? form.dataset.incomplete
+                  : form.dataset.failed
+            );
             return;
           }
           form.elements.method.value = result.setupIntent.payment_method;

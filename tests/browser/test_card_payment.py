@@ -59,3 +59,29 @@ def test_declined_card_keeps_the_order_and_a_second_card_pays_it(browser, live_s
     assert status is OrderStatus.PAID and set(states) == {PackState.SOLD}
     assert not problems, problems
     context.close()
+
+
+def test_an_empty_or_half_typed_card_is_told_what_to_type(browser, live_server):
+    """walk: Pay pressed with the card left empty (or only its number typed) read "支付未成功。
+    未扣任何款项；请重试。", which does not say that the card details are missing."""
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="zh-CN")
+    context.add_cookies([{"name": "lang", "value": "zh_CN", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, "buyer@demo.lithloop")
+    order_id = order_to_pay(page)
+    page.goto(f"/market/orders/{order_id}/pay")
+    page.locator(CARD_FIELDS.format("number")).wait_for()
+    error = page.locator("#card-errors")
+    page.locator("#pay-form button[type=submit]").click()
+    error.wait_for(state="visible")
+    assert error.inner_text() == "请输入卡号、有效期和 CVC。"
+    page.goto(f"/market/orders/{order_id}/pay")  # afresh: only the number typed
+    page.fill(CARD_FIELDS.format("number"), "4242424242424242")
+    page.locator("#pay-form button[type=submit]").click()
+    error.wait_for(state="visible")
+    assert error.inner_text() == "请输入卡号、有效期和 CVC。"
+    assert page.locator("#pay-form button[type=submit]").is_enabled()
+    status, _, _ = _order(live_server, order_id)
+    assert status is OrderStatus.PENDING_PAYMENT
+    context.close()
