@@ -435,3 +435,22 @@ def test_a_pasted_wall_of_text_is_not_echoed_whole_beside_the_codes(client, auth
     page = text(refused)
     said = page[page.index("</textarea>") :].split("</div>")[0]  # beside the box
     assert "没有编码为 " + "长" * 24 + "… 的电池包" in said and "长" * 25 not in said
+
+
+def test_a_settled_booking_links_to_its_statement(client, auth, world):
+    """walk: a settled booking's page said "已结算" and nothing more: its owner had to find
+    the settlement menu to read the statement (and from it the certificate)."""
+    booking = booked(world)
+    receive(world, booking, "610")
+    auth.login(world["dealer"].email)
+    assert f'href="/settlements/{booking.id}"' not in text(client.get(f"/bookings/{booking.id}"))
+    auth.logout()
+    auth.login(world["plant"].email)
+    settled = submit(
+        client, f"/settlements/{booking.id}/settle", {"confirmed": "1"}, page="/settlements/"
+    )
+    assert settled.status_code == 302
+    auth.logout()
+    auth.login(world["dealer"].email)
+    page = text(client.get(f"/bookings/{booking.id}"))
+    assert f'href="/settlements/{booking.id}" id="statement-link">结算单</a>' in page

@@ -149,6 +149,7 @@ ABILITIES: dict[str, frozenset[Role]] = {
     "plan": PLANNERS,
     "work_plant": PLANT_STAFF,
     "settle": PLANT_STAFF,
+    "read_settlements": SETTLEMENT_READERS,
     "buy": BUYERS,
     "administer": ADMINS,
 }
