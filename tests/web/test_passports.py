@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import segno
 
@@ -373,3 +375,16 @@ def test_event_details_show_no_row_ids_and_name_routes_and_lines_as_elsewhere(ap
     assert picked == {"货车": "黑C·F1688", "路线": "R2"}
     assert "26" not in aged.values() and len(aged) == 2
     assert dismantled == {"拆解批次": "#1", "产线": "3 号线"}
+
+
+@pytest.mark.parametrize("path", ["/p/", "/api/v1/passports/"])
+def test_an_unknown_code_pasted_long_is_quoted_cut_not_whole(client, path):
+    """walk: /p/ followed by 3,000 characters answered with all 3,000 in its sentence, a wall
+    of text filling the phone's screen; a pack code is 24 characters."""
+    response = client.get(path + "W" * 3000)
+    assert response.status_code == 404
+    if response.is_json:
+        said = response.json["message"]
+    else:  # the sentence (the language links' "next" field holds the address itself)
+        said = re.search(r"没有编码为[^<]*", response.get_data(as_text=True)).group(0)
+    assert "W" * 29 + "…" in said and "W" * 30 not in said

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from lithloop import clock, labels
-from lithloop.batteries.codes import validate_code
+from lithloop.batteries.codes import SHOWN_CHARS, validate_code
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
 from lithloop.services.accounts import policies
@@ -48,8 +48,9 @@ def get_pack(code: str) -> Pack:
     """The pack with this code (any case, spaces ignored), or NotFound."""
     norm = "".join((code or "").split()).upper()
     pack = db.session.scalar(sa.select(Pack).where(Pack.code == norm)) if norm else None
-    if pack is None:
-        raise NotFound(_l("No pack has the code %(code)s.", code=norm or "—"))
+    if pack is None:  # a long paste is quoted cut, not whole (a wall of text on a phone)
+        shown = norm if len(norm) <= SHOWN_CHARS else norm[: SHOWN_CHARS - 1] + "…"
+        raise NotFound(_l("No pack has the code %(code)s.", code=shown or "—"))
     return pack
 
 
