@@ -11,6 +11,11 @@
   // own element is an iframe that follows the `locale` given to Stripe().
   function labelFields(form) {
     var labels = JSON.parse(form.dataset.fieldLabels || "{}");
+    // its own English caption ("localstripe: ") read as an internal name on a Chinese page;
+    // the page's fieldset legend already names the card
+    document.querySelectorAll("#card-element > span").forEach(function (caption) {
+      caption.hidden = true;
+    });
     document.querySelectorAll("#card-element input").forEach(function (input) {
       var field = input.dataset.field || input.getAttribute("placeholder");
       if (!labels[field]) {

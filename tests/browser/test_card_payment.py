@@ -85,3 +85,18 @@ def test_an_empty_or_half_typed_card_is_told_what_to_type(browser, live_server):
     status, _, _ = _order(live_server, order_id)
     assert status is OrderStatus.PENDING_PAYMENT
     context.close()
+
+
+def test_the_card_boxes_carry_no_internal_caption(browser, live_server):
+    """walk: the fake payment server's caption "localstripe:" stood above the card's boxes,
+    in English on the Chinese page; the fieldset's legend (银行卡) names them already."""
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="zh-CN")
+    context.add_cookies([{"name": "lang", "value": "zh_CN", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, "buyer@demo.lithloop")
+    page.goto(f"/market/orders/{order_to_pay(page)}/pay")
+    page.locator(CARD_FIELDS.format("number")).wait_for()
+    assert "localstripe" not in page.locator("#pay-form").inner_text()
+    assert page.locator("#pay-form legend").inner_text() == "银行卡"
+    context.close()
