@@ -881,6 +881,34 @@ def test_a_booked_mass_with_a_fraction_of_a_kilogram_is_shown_as_booked(client, 
     assert "1,550.5 千克" in client.get("/bookings/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("note", ["\u202eabc", "请走东门\u2067"])
+def test_a_note_with_a_direction_control_is_refused_beside_it(client, auth, world, note):
+    """walk: a note holding U+202E (right-to-left override) was booked and shown reversed
+    to the park and the driver; names already refuse these characters."""
+    before = db.session.scalar(sa.select(sa.func.count(Booking.id)))
+    api = client.post(
+        "/api/v1/bookings",
+        json=body(world["site"], note=note),
+        headers=headers(client, world["dealer"]),
+    )
+    assert api.status_code == 422 and api.json["field"] == "note", api.json
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "800"),
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+        "note": note,
+    }
+    page = submit(client, "/bookings/new", form)
+    assert page.status_code == 422
+    beside = re.search(
+        r'<p class="error" id="note-err"[^>]*>([^<]*)</p>', page.get_data(as_text=True)
+    )
+    assert beside and "文字方向控制字符" in beside.group(1)
+    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == before
+
+
 def test_at_twenty_lots_the_form_says_so_instead_of_offering_another(client, auth, world):
     """Walk finding: at 20 lots "Add a lot" stayed on the form and did nothing when pressed."""
     auth.login(world["dealer"].email)

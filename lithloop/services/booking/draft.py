@@ -21,6 +21,7 @@ from lithloop.services.booking.draft_lots import (
 )
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import limited_text, strict_date, strict_time
+from lithloop.vocab import DIRECTION_CONTROLS
 
 #: The lots' names, checked in draft_lots, read from here by the form and the org import.
 __all__ = [
@@ -79,8 +80,15 @@ def _site_id(raw: dict) -> int:
 
 
 def _note(raw: dict) -> str:
-    """The note for the driver, refused beyond NOTE_MAX characters (never cut unseen)."""
-    return limited_text(raw.get("note"), "note", NOTE_MAX)
+    """The note for the driver, refused beyond NOTE_MAX characters (never cut unseen) or
+    with a text-direction control (U+202E read the rest of the driver's line backwards)."""
+    note = limited_text(raw.get("note"), "note", NOTE_MAX)
+    if DIRECTION_CONTROLS.search(note):
+        raise Invalid(
+            _l("Remove the invisible text-direction characters: they make the text read wrongly."),
+            field="note",
+        )
+    return note
 
 
 def problems(raw: dict, today: date) -> dict[str, str]:
