@@ -168,8 +168,11 @@ def fold_full_width(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Full-width to ASCII (NFKC), all whitespace removed, upper case."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    """Full-width to ASCII (NFKC), all whitespace and invisible format characters (a
+    zero-width space or byte-order mark pasted from a chat or a spreadsheet) removed,
+    upper case."""
+    plain = "".join(unicodedata.normalize("NFKC", text).split())
+    return "".join(c for c in plain if unicodedata.category(c) != "Cf").upper()
 
 
 def chemistries_for_letter(letter: str) -> tuple[str, ...]:

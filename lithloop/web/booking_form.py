@@ -7,7 +7,7 @@ from datetime import time, timedelta
 from werkzeug.datastructures import MultiDict
 
 from lithloop import clock
-from lithloop.batteries.codes import fold_full_width
+from lithloop.batteries.codes import fold_full_width, normalise
 from lithloop.services.booking import capacity
 
 SLOTS = [
@@ -43,7 +43,8 @@ def raw_booking(form: MultiDict) -> dict:
         if not any(lot[name] for name in ("count", "mass_kg")) and i > 0:
             continue  # an empty extra row
         lot["damage"] = form.getlist(f"lots-{i}-damage")
-        lot["codes"] = (form.get(f"lots-{i}-codes") or "").replace(",", " ").split()
+        typed = (form.get(f"lots-{i}-codes") or "").replace(",", " ").split()
+        lot["codes"] = [code for code in typed if normalise(code)]  # zero-width alone: blank
         lots.append(lot)
     return {
         "site_id": form.get("site_id", ""),

@@ -42,6 +42,15 @@ def test_normalises_case_whitespace_and_full_width():
     assert validate_code(full_width).text == VALID
 
 
+@pytest.mark.parametrize("mark", ["\u200b", "\ufeff", "\u200d", "\u2060"])
+def test_invisible_format_characters_pasted_with_a_code_are_dropped(mark):
+    """walk: a code pasted with a zero-width space (or a spreadsheet's byte-order mark) was
+    refused as "25 characters" while it read as the 24 it has; one alone was quoted as a
+    code: "编码  无效。该编码有 1 位"."""
+    assert validate_code(mark + VALID[:8] + mark + VALID[8:] + mark).text == VALID
+    assert validate_code(mark).problem.reason is CodeReason.EMPTY
+
+
 @pytest.mark.parametrize(
     ("text", "position", "field", "reason"),
     [

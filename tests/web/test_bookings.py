@@ -909,6 +909,22 @@ def test_a_note_with_a_direction_control_is_refused_beside_it(client, auth, worl
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == before
 
 
+def test_a_codes_line_of_only_a_zero_width_space_is_a_blank_line(client, auth, world):
+    """walk: a line holding only U+200B in the codes box was refused as a code, quoted
+    invisibly: "编码  无效。该编码有 1 位；GB/T 34014 编码为 24 位。"."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **_lot(0, "800"),
+        "lots-0-codes": "\u200b\n\ufeff",
+        "date": open_day(2).isoformat(),
+        "slot": "10:00-12:00",
+    }
+    answer = submit(client, "/bookings/new", form)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert booking_count() == 1
+
+
 def test_at_twenty_lots_the_form_says_so_instead_of_offering_another(client, auth, world):
     """Walk finding: at 20 lots "Add a lot" stayed on the form and did nothing when pressed."""
     auth.login(world["dealer"].email)
