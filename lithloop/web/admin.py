@@ -11,7 +11,7 @@ from flask_login import current_user
 from lithloop.extensions import db
 from lithloop.models import OutboxMessage, Role
 from lithloop.services.accounts import approvals as approval
-from lithloop.services.errors import Invalid
+from lithloop.services.errors import Conflict, Invalid
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import page_arg
 
@@ -33,7 +33,11 @@ def decide(org_id: int):
     if decision not in ("approve", "reject"):  # a rejection cannot be undone: never by default
         raise Invalid(_l("Choose Approve or Reject."), field="decision")
     approve = decision == "approve"
-    org = approval.decide_organisation(org_id, approve=approve, actor=current_user)
+    try:
+        org = approval.decide_organisation(org_id, approve=approve, actor=current_user)
+    except Conflict as exc:  # pressed twice, or another admin was first: said on the list
+        flash(str(exc.message), "info")
+        return redirect(url_for("admin.approvals"))
     flash(
         _("%(name)s approved.", name=org.name)
         if approve

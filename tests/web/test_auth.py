@@ -159,6 +159,21 @@ def test_dealer_registration_waits_for_approval(client, auth):
     assert client.get("/").status_code == 200
 
 
+def test_an_approval_pressed_twice_lands_on_the_list_saying_it_is_decided(client, auth):
+    """walk: a double-tapped "通过" (or a reject from a page left open) answered with a bare
+    409 error page, as if the approval had failed; it had gone through."""
+    auth.login(make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN).email)
+    org = make_org(name="待批经销网点", kind=OrgKind.DEALER_BRANCH, status=OrgStatus.PENDING)
+    url = f"/admin/approvals/{org.id}"
+    for decision in ("approve", "approve", "reject"):
+        answer = submit(client, url, {"decision": decision}, page="/admin/approvals")
+        assert answer.status_code == 302 and answer.location.endswith("/admin/approvals")
+    page = client.get("/admin/approvals").get_data(as_text=True)
+    assert "该机构已经审核过了。" in page and "待批经销网点" not in page
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).status is OrgStatus.ACTIVE
+
+
 def test_the_language_of_the_registration_page_is_kept_for_letters(client, auth):
     """Someone who registers on the English pages is written to in English, and on the
     Chinese pages in Chinese."""
