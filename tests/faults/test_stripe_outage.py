@@ -71,7 +71,7 @@ def _states(packs) -> set[PackState]:
 
 
 def test_stripe_down_at_checkout_keeps_the_order_pending_until_it_is_back(client, stripe):
-    # Depends on market_checkout._open_intent: on PaymentError it raises PaymentUnavailable
+    # Depends on market_checkout.open_intent: on PaymentError it raises PaymentUnavailable
     # and keeps the order (no release), and on market_payments.pay calling ensure_intent.
     packs = _buyer_with_cart(client)
     stripe.stop()

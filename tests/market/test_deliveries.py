@@ -26,7 +26,7 @@ from lithloop.services.dispatch import driver_work, plan_edit, publishing
 from lithloop.services.dispatch.problem import order_stop_id
 from lithloop.services.errors import Conflict, Invalid
 from lithloop.services.market import orders as market_orders
-from lithloop.services.market.checkout import parse_delivery
+from lithloop.services.market.checkout_input import parse_delivery
 from tests.factories import make_park, make_user
 from tests.market.support import list_packs, make_admin, make_buyer, quick_run
 from tests.route_world import at, book_places, make_route, open_day

@@ -18,7 +18,7 @@ from lithloop.services.dispatch.problem import (
     build_day_problem,
     park_site,
 )
-from lithloop.services.market.checkout import parse_delivery
+from lithloop.services.market.checkout_input import parse_delivery
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.market.test_deliveries import paid_delivery
 from tests.route_world import book_places, lot

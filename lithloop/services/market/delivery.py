@@ -254,7 +254,7 @@ def _reachable(day: date) -> tuple[list[Place], bool]:
 
 
 def terms(where: dict, packs: int, mass_kg: Decimal, today=None) -> dict:
-    """The order's delivery fee and day, from parse_delivery's fields and what is ordered."""
+    """The delivery fee and day, from checkout_input.parse_delivery's fields and the packs."""
     rate = rates()
     start = today or clock.today()
     work = holiday_calendar.calendar()

@@ -18,7 +18,7 @@ from lithloop.i18n import listed
 from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
 from lithloop.pricing import Chemistry
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, checkout_input, reservation
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.errors import Code
@@ -29,7 +29,7 @@ GRADES = "ABC"  # best first: "grade at least B" accepts A and B
 
 def _quantity(form) -> int:
     quantity = optional_int(
-        form.get("quantity"), "quantity", minimum=1, maximum=market_checkout.MAX_PACKS
+        form.get("quantity"), "quantity", minimum=1, maximum=checkout_input.MAX_PACKS
     )
     if quantity is None:
         raise Invalid(_l("How many packs do you need?"), field="quantity")
@@ -248,7 +248,7 @@ def accept(user: User, rfq_id: int, delivery=None, seen_fee_fen: int | None = No
     `seen_fee_fen`: the delivery fee the buyer was shown; another one is refused (409)."""
     market_checkout.require_buyer(user)
     market_checkout.require_payments()
-    where = market_checkout.parse_delivery(delivery)
+    where = checkout_input.parse_delivery(delivery)
     try:
         get(user, rfq_id)  # 404 for another buyer's request
         rfq = db.session.scalar(
@@ -258,7 +258,7 @@ def accept(user: User, rfq_id: int, delivery=None, seen_fee_fen: int | None = No
             .execution_options(populate_existing=True)
         )
         _refuse_unless_acceptable(rfq)
-        packs = market_checkout.lock_free(conditions(rfq), rfq.quantity)
+        packs = reservation.lock_free(conditions(rfq), rfq.quantity)
         if len(packs) < rfq.quantity:
             raise Conflict(
                 _l(
@@ -269,7 +269,7 @@ def accept(user: User, rfq_id: int, delivery=None, seen_fee_fen: int | None = No
                 ),
                 code=Code.NOT_ENOUGH_STOCK,
             )
-        order = market_checkout.place_order(user, packs, where, unit_price_fen=rfq.unit_price_fen)
+        order = reservation.place_order(user, packs, where, unit_price_fen=rfq.unit_price_fen)
         if seen_fee_fen is not None and order.delivery_fee_fen != seen_fee_fen:
             raise Conflict(
                 _l(
