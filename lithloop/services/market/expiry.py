@@ -16,6 +16,7 @@ from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Payment
 from lithloop.services import idempotency
 from lithloop.services.market import order_letters
+from lithloop.services.market.payment_outcome import apply_intent
 from lithloop.services.market.release import release_locked
 
 #: Payment states in which Stripe may still take the money: the sweep leaves them alone.
@@ -112,8 +113,6 @@ def _cancel_intent(order: Order) -> bool:
 
 def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
     """A released order whose PaymentIntent succeeded all the same: give the money back."""
-    from lithloop.services.market.payments import apply_intent  # (it imports this module)
-
     try:
         if not payments.gateway().retrieve(intent_id).succeeded:
             return

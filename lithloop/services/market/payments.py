@@ -1,8 +1,7 @@
-"""Paying an order: confirm with a card, 3-D Secure, declines, and settling what Stripe says.
+"""Paying an order: confirm with a card, 3-D Secure, declines.
 
-One function, `apply_intent`, moves an order from what Stripe reports about its
-PaymentIntent, whoever brings the news (the buyer's confirm, the 3-D Secure return, a
-webhook). It only ever moves forward, so news arriving twice or late changes nothing.
+The order then follows what Stripe reports about its PaymentIntent through
+payment_outcome.apply_intent, which only ever moves forward.
 """
 
 from __future__ import annotations
@@ -17,16 +16,15 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, labels, payments
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
-from lithloop.models import Order, OrderStatus, PackState, Refund, User
+from lithloop.models import Order, OrderStatus, User
 from lithloop.services.errors import Conflict, Invalid, ServiceError
-from lithloop.services.market import invoices, order_letters
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent
 from lithloop.services.market.errors import Code
 from lithloop.services.market.expiry import confirm_stale_after_s
+from lithloop.services.market.payment_outcome import apply_intent, set_status
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.release import lock_order, release_locked
-from lithloop.services.packs.state import place
 
 #: Test cards a buyer may type into the card field in test mode (shown as a hint).
 TEST_CARDS = {
@@ -119,7 +117,7 @@ def pay(user: User, order_id: int, method: str) -> Order:
     except payments.PaymentError as exc:
         message = exc.message
         if exc.timed_out or (unknown and not exc.declined):  # the outcome is Stripe's to tell
-            _run(lambda: _set_status(order_id, "confirming", message))
+            _run(lambda: set_status(order_id, "confirming", message))
             raise PaymentUnavailable(
                 _l(
                     "The payment service did not answer in time (%(m)s). If your card was "
@@ -128,14 +126,14 @@ def pay(user: User, order_id: int, method: str) -> Order:
                 )
             ) from exc
         if not exc.declined:
-            _run(lambda: _set_status(order_id, "requires_payment_method", message))
+            _run(lambda: set_status(order_id, "requires_payment_method", message))
             raise PaymentUnavailable(
                 _l(
                     "The payment did not go through (%(m)s). Nothing was charged; try again.",
                     m=reason(exc),
                 )
             ) from exc
-        order = _run(lambda: _set_status(order_id, "declined", message))
+        order = _run(lambda: set_status(order_id, "declined", message))
         raise declined(order, reason(exc)) from exc
     return _run(
         lambda: apply_intent(
@@ -253,72 +251,3 @@ def _replace_intent(order_id: int, old_intent_id: str) -> str:
         return intent.id
 
     return _run(swap)
-
-
-def _set_status(order_id: int, status: str, error: str | None = None) -> Order:
-    """The payment's status and error as Stripe gives them; written (with updated_at, the
-    time of the last change) only when one of them changed, so that asking Stripe again
-    (the 3-D Secure return, a GET) writes nothing when nothing happened."""
-    order = lock_order(order_id)
-    payment = order.payment
-    error = (error or "")[:500]
-    if payment is not None and (payment.status != status or payment.last_error != error):
-        payment.status, payment.last_error = status, error
-        payment.updated_at = clock.now()
-    return order
-
-
-def apply_intent(
-    order_id: int, status: str, *, next_action: dict | None = None, error: str | None = None
-) -> Order:
-    """Follow the PaymentIntent's status, forward only (the caller commits)."""
-    order = _set_status(order_id, status, error)
-    action = next_action if status == "requires_action" else None
-    if order.payment.next_action != action:
-        order.payment.next_action = action
-    pending = order.status is OrderStatus.PENDING_PAYMENT
-    if status == "succeeded":
-        settle_paid(order)
-    elif pending and status == "canceled":
-        release_locked(order, "payment cancelled")
-        order_letters.released(order, order_letters.CANCELLED)  # once: only this move writes it
-    # A declined card (requires_payment_method with an error) keeps the order pending and
-    # its packs reserved: the buyer tries another card until the reservation expires.
-    return order
-
-
-def settle_paid(order: Order) -> None:
-    """The money was taken: sell the packs; for a cancelled order, give it all back."""
-    if order.status is OrderStatus.PENDING_PAYMENT:
-        for line in order.lines:
-            place(
-                line.pack,
-                PackState.SOLD,
-                order.user,
-                "sold",
-                data={"order_id": order.id, "price_fen": line.price_fen},
-            )
-            line.pack.buyer_id = order.buyer_org_id
-        order.status, order.paid_at = OrderStatus.PAID, clock.now()
-        order.status_at, order.reserved_until = order.paid_at, None
-        order.invoice = invoices.freeze(order)
-        order_letters.paid(order)  # once: only this move from pending writes it
-    elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
-        refund_id = payments.gateway().refund(
-            order.payment.intent_id,
-            order.total_fen,
-            idempotency_key=f"lithloop-order-{order.id}-late-payment",
-        )
-        db.session.add(
-            Refund(
-                order=order,
-                amount_fen=order.total_fen,
-                stripe_refund_id=refund_id,
-                reason=order_letters.PAID_LATE,
-            )
-        )
-        order.refunded_fen = order.total_fen
-        order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
-        shares = [(line, line.price_fen) for line in order.lines]
-        fee = order.delivery_fee_fen or 0
-        order_letters.refunded(order, order.total_fen, shares, fee, order_letters.PAID_LATE)

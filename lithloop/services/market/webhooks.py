@@ -13,8 +13,7 @@ from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import PAID_STATUSES, OrderStatus, Payment, StripeEvent
 from lithloop.services.errors import ServiceError
-from lithloop.services.market import order_letters
-from lithloop.services.market import payments as market_payments
+from lithloop.services.market import order_letters, payment_outcome
 from lithloop.services.market import refunds as market_refunds
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.release import lock_order
@@ -119,7 +118,7 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
         else None
     )
     before, unseen = order.status, order.payment.status in UNSEEN
-    market_payments.apply_intent(order.id, status, next_action=obj.get("next_action"), error=error)
+    payment_outcome.apply_intent(order.id, status, next_action=obj.get("next_action"), error=error)
     if error and unseen and order.status is OrderStatus.PENDING_PAYMENT:
         order_letters.payment_failed(order, reason(_decline_code(obj)))
     return "applied" if order.status is not before else "no_change"
@@ -148,7 +147,7 @@ def _behind(known: str, reported: str) -> bool:
 def _refunded(order_id: int, charge: dict) -> str:
     order = lock_order(order_id)
     if order.status is OrderStatus.PENDING_PAYMENT:
-        market_payments.apply_intent(order.id, "succeeded")  # a refund means it was paid
+        payment_outcome.apply_intent(order.id, "succeeded")  # a refund means it was paid
     refunded = int(charge.get("amount_refunded") or 0)
     extra = min(refunded, order.total_fen) - order.refunded_fen
     if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):

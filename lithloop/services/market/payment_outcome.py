@@ -1,0 +1,86 @@
+"""An order's PaymentIntent follows what Stripe reports: the payment's status, and the order
+paid (packs sold, invoice frozen) or released.
+
+One function, `apply_intent`, moves an order from what Stripe reports about its
+PaymentIntent, whoever brings the news (the buyer's confirm, the 3-D Secure return, a
+webhook, the expiry sweep). It only ever moves forward, so news arriving twice or late
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from lithloop import clock, payments
+from lithloop.extensions import db
+from lithloop.models import Order, OrderStatus, PackState, Refund
+from lithloop.services.market import invoices, order_letters
+from lithloop.services.market.release import lock_order, release_locked
+from lithloop.services.packs.state import place
+
+
+def set_status(order_id: int, status: str, error: str | None = None) -> Order:
+    """The payment's status and error as Stripe gives them; written (with updated_at, the
+    time of the last change) only when one of them changed, so that asking Stripe again
+    (the 3-D Secure return, a GET) writes nothing when nothing happened."""
+    order = lock_order(order_id)
+    payment = order.payment
+    error = (error or "")[:500]
+    if payment is not None and (payment.status != status or payment.last_error != error):
+        payment.status, payment.last_error = status, error
+        payment.updated_at = clock.now()
+    return order
+
+
+def apply_intent(
+    order_id: int, status: str, *, next_action: dict | None = None, error: str | None = None
+) -> Order:
+    """Follow the PaymentIntent's status, forward only (the caller commits)."""
+    order = set_status(order_id, status, error)
+    action = next_action if status == "requires_action" else None
+    if order.payment.next_action != action:
+        order.payment.next_action = action
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    if status == "succeeded":
+        settle_paid(order)
+    elif pending and status == "canceled":
+        release_locked(order, "payment cancelled")
+        order_letters.released(order, order_letters.CANCELLED)  # once: only this move writes it
+    # A declined card (requires_payment_method with an error) keeps the order pending and
+    # its packs reserved: the buyer tries another card until the reservation expires.
+    return order
+
+
+def settle_paid(order: Order) -> None:
+    """The money was taken: sell the packs; for a cancelled order, give it all back."""
+    if order.status is OrderStatus.PENDING_PAYMENT:
+        for line in order.lines:
+            place(
+                line.pack,
+                PackState.SOLD,
+                order.user,
+                "sold",
+                data={"order_id": order.id, "price_fen": line.price_fen},
+            )
+            line.pack.buyer_id = order.buyer_org_id
+        order.status, order.paid_at = OrderStatus.PAID, clock.now()
+        order.status_at, order.reserved_until = order.paid_at, None
+        order.invoice = invoices.freeze(order)
+        order_letters.paid(order)  # once: only this move from pending writes it
+    elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
+        refund_id = payments.gateway().refund(
+            order.payment.intent_id,
+            order.total_fen,
+            idempotency_key=f"lithloop-order-{order.id}-late-payment",
+        )
+        db.session.add(
+            Refund(
+                order=order,
+                amount_fen=order.total_fen,
+                stripe_refund_id=refund_id,
+                reason=order_letters.PAID_LATE,
+            )
+        )
+        order.refunded_fen = order.total_fen
+        order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
+        shares = [(line, line.price_fen) for line in order.lines]
+        fee = order.delivery_fee_fen or 0
+        order_letters.refunded(order, order.total_fen, shares, fee, order_letters.PAID_LATE)
