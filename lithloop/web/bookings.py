@@ -15,7 +15,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services.accounts import policies
-from lithloop.services.booking import booking_list, draft, draft_quote, reach
+from lithloop.services.booking import booking_list, booking_status, draft, draft_quote, reach
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import search as booking_search
 from lithloop.services.booking.draft import SP376_ITEMS, BookingDraft, parse_lots
@@ -274,7 +274,7 @@ def cancel(booking_id: int):
     """Cancel (owners before scheduling; the park with a reason), after a page that asks first."""
     reason = request.form.get("reason", "").strip()
     if request.form.get("confirmed") != "1" or not reason:  # ask first, as a page (no JS needed)
-        booking_service.check_may_cancel(current_user)
+        booking_status.check_may_cancel(current_user)
         booking = booking_list.get_booking(current_user, booking_id)
         missing = request.form.get("confirmed") == "1"
         return render_template(

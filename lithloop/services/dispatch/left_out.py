@@ -28,7 +28,8 @@ from lithloop.models import (
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.booking_list import get_booking
-from lithloop.services.booking.bookings import next_free_days, record_status
+from lithloop.services.booking.booking_status import record_status
+from lithloop.services.booking.bookings import next_free_days
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 

@@ -31,7 +31,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.booking import capacity, event_details
-from lithloop.services.booking.bookings import record_status
+from lithloop.services.booking.booking_status import record_status
 from lithloop.services.dispatch import (
     left_at_publishing,
     left_deliveries,

@@ -1,0 +1,139 @@
+"""A booking's status lifecycle: the moves allowed, who may make them, and each move
+recorded as an event and told to the booking's owner (cancelling frees the day's room).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from lithloop import labels, letters
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingEvent, BookingStatus, User
+from lithloop.services.accounts import policies
+from lithloop.services.booking import capacity, event_details
+from lithloop.services.booking.booking_list import get_booking
+from lithloop.services.booking.errors import Code
+from lithloop.services.errors import Conflict, Forbidden, Invalid
+from lithloop.services.strict_input import check_visible
+
+S = BookingStatus
+#: status -> statuses it may move to
+TRANSITIONS = {
+    S.REQUESTED: {S.SCHEDULED, S.CANCELLED},
+    S.SCHEDULED: {S.REQUESTED, S.PICKED_UP, S.CANCELLED},
+    S.PICKED_UP: {S.RECEIVED},
+    S.RECEIVED: {S.SETTLED},
+    S.SETTLED: set(),
+    S.CANCELLED: set(),
+}
+ACTIVE = (S.REQUESTED, S.SCHEDULED)
+REASON_MAX = 500  # booking.cancel_reason's length
+
+
+def record_status(
+    booking: Booking,
+    old: S | None,
+    new: S,
+    user: User | None,
+    note: str,
+    detail: dict | None = None,
+    tell: bool = True,
+) -> None:
+    """Move a booking to a new status, log the event and tell its owner: `note` is a
+    person's own words, `detail` what the platform recorded (event_details.py), told in the
+    owner's language."""
+    booking.status = new
+    db.session.add(
+        BookingEvent(
+            booking=booking,
+            from_status=old.value if old else None,
+            to_status=new.value,
+            by_user_id=user.id if user else None,
+            note=note[:500],
+            detail=detail,
+        )
+    )
+    if booking.id is None:  # a new booking: its number goes into the subject
+        db.session.flush()
+    if not tell:  # the caller sends its own, fuller letter
+        return
+    said = bool(event_details.words(detail, note))
+    letters.send_letter(
+        booking.created_by,
+        _l("Booking #%(id)s: %(status)s"),
+        _l(
+            "Your pickup booking #%(id)s at %(site)s on %(day)s is now: %(status)s.\n"
+            "%(note)s\n%(link)s\n"
+        )
+        if said
+        else _l(
+            "Your pickup booking #%(id)s at %(site)s on %(day)s is now: %(status)s.\n%(link)s\n"
+        ),
+        id=booking.id,
+        status=labels.BOOKING_STATUS[new.value],
+        site=booking.site.name,
+        day=booking.pickup_date.isoformat(),
+        note=event_details.lazy_words(detail, note),
+        link=letters.link("bookings.show", booking_id=booking.id),
+    )
+
+
+def change_status(
+    user: User,
+    booking_id: int,
+    new: S,
+    note: str = "",
+    detail: dict | None = None,
+    tell: bool = True,
+) -> Booking:
+    """Move a booking along its lifecycle, recording who and when (and the platform's
+    `detail`, event_details.py); releases capacity on cancel."""
+    booking = get_booking(user, booking_id)
+    _check_role(user, new)
+    db.session.refresh(booking, with_for_update=True)
+    old = booking.status
+    if new not in TRANSITIONS[old]:
+        raise Conflict(
+            _l(
+                "A %(old)s booking cannot become %(new)s.",
+                old=labels.BOOKING_STATUS[old.value],
+                new=labels.BOOKING_STATUS[new.value],
+            ),
+            code=Code.BAD_TRANSITION,
+        )
+    if new is S.CANCELLED:
+        _check_cancel(user, booking, note)
+        day = capacity.lock_day(booking.pickup_date)
+        day.booked_kg -= booking.total_mass_kg
+        day.booked_stops -= 1
+        booking.cancel_reason = note
+    record_status(booking, old, new, user, note, detail, tell=tell)
+    db.session.commit()
+    return booking
+
+
+def check_may_cancel(user: User) -> None:
+    """Forbidden unless the user's role may cancel bookings (asked before the confirm page)."""
+    _check_role(user, S.CANCELLED)
+
+
+def _check_role(user: User, new: S) -> None:
+    """Forbidden before anything else: whatever the booking's state, the role may not."""
+    if new is not S.CANCELLED and not user.works_for_park:
+        raise Forbidden(_l("Only the park moves a booking along."))
+    if new is S.CANCELLED and user.works_for_park and user.role not in policies.PLANNERS:
+        raise Forbidden(_l("Only dispatchers and admins cancel for the park."))
+
+
+def _check_cancel(user: User, booking: Booking, reason: str) -> None:
+    check_visible(reason.strip(), "reason")  # a zero-width space alone reads as no reason
+    if len(reason) > REASON_MAX:  # the column's length; a textarea's line breaks count twice
+        raise Invalid(_l("The reason is at most %(n)s characters.", n=REASON_MAX), field="reason")
+    if user.works_for_park:
+        if not reason.strip():
+            raise Invalid(_l("Say why the park cancels."), field="reason")
+    elif booking.status is not S.REQUESTED:
+        raise Conflict(
+            _l("The booking is already scheduled; call the park to cancel it."),
+            code=Code.ALREADY_SCHEDULED,
+        )
