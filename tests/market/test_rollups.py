@@ -16,7 +16,7 @@ from lithloop.models import MonthlyRollup, Order, OrderStatus, Pack, PackEvent, 
 from lithloop.services.market import catalog
 from lithloop.services.market import refunds as market_refunds
 from lithloop.services.packs import events as pack_events
-from lithloop.services.reporting import dashboard, rollups
+from lithloop.services.reporting import dashboard, raw_figures, rollups
 from tests.conftest import Auth, submit
 from tests.market.support import make_admin, make_buyer
 
@@ -56,14 +56,14 @@ def test_rollups_equal_recomputation_after_the_chain(app, demo_activity):
     assert rollups.stored() == rollups.recompute()
 
     # The dashboard reads the rollups: its year equals the raw GROUP BY queries.
-    starts = dashboard.month_starts(clock.today().year)
+    starts = raw_figures.month_starts(clock.today().year)
     data = dashboard.dashboard()
     assert data["months"]["received_t"] == [
-        dashboard._tonnes(v) for v in dashboard.received_by_month(starts)
+        dashboard._tonnes(v) for v in raw_figures.received_by_month(starts)
     ]
-    assert data["months"]["built"] == dashboard.built_by_month(starts)
-    assert data["chemistry"] == dashboard.by_chemistry(starts)
-    assert data["second_life_kwh"] == dashboard.second_life_kwh(starts)
+    assert data["months"]["built"] == raw_figures.built_by_month(starts)
+    assert data["chemistry"] == raw_figures.by_chemistry(starts)
+    assert data["second_life_kwh"] == raw_figures.second_life_kwh(starts)
 
 
 def test_an_event_written_past_the_rollups_is_noticed_and_rebuilt(app, demo_activity):
