@@ -1,10 +1,10 @@
 """Publishing a plan: every booking in it scheduled with an ETA window, or none.
 
 Lock order of every change to a plan (publishing, moving a stop, locking a route or a stop,
-inserting an urgent booking; here and in plan_edit.py): first plan rows, FOR UPDATE until
-the commit (publishing takes every plan of the day in id order, the others the one plan
-they read or change), then bookings, then marketplace orders (publishing: those it delivers
-or leaves out, in id order), then booking-day counters (capacity.lock_day). Each
+inserting an urgent booking; here, in plan_edit.py and urgent_insert.py): first plan rows,
+FOR UPDATE until the commit (publishing takes every plan of the day in id order, the others
+the one plan they read or change), then bookings, then marketplace orders (publishing: those
+it delivers or leaves out, in id order), then booking-day counters (capacity.lock_day). Each
 reads the plan only once its lock is held, so what publishing tells the owners (the ETAs)
 are the stops its own transaction commits, and two publishes of one day run one after the
 other. The database keeps one published plan a day whatever a caller does
