@@ -21,7 +21,15 @@ from lithloop.services.strict_input import (
     strict_time,
 )
 
-pytestmark = pytest.mark.usefixtures("app")  # lazy messages need an app for their text
+
+@pytest.fixture(scope="module", autouse=True)
+def _words():
+    """Lazy messages need an app for their text; nothing here touches a database, so one app
+    for the module, on no database (not the `app` fixture's two per test and backend)."""
+    from tests.conftest import make_app
+
+    with make_app("sqlite://").app_context():
+        yield
 
 
 @pytest.mark.parametrize(
