@@ -334,3 +334,26 @@ def test_a_mass_over_the_payload_names_the_typed_mass_and_the_payload(app, typed
         assert raised.value.field == "mass_kg"
         assert f"{shown}{kg}" in text and f"8,000{kg}" in text, text
         assert locale == "en" or "kg" not in text, text
+
+
+def test_a_later_routes_return_to_the_park_cannot_be_recorded_today(client, auth, world):
+    # The walk of 6 Dec 2026: "Unloaded" on tomorrow's end stop was accepted (302) and marked
+    # the truck back at the park a day early, bringing back what the route had not delivered.
+    tomorrow = make_route(
+        world["trucks"][0],
+        [
+            ("start", None, "07:00"),
+            ("pickup", world["bookings"][1], "08:40"),
+            ("end", None, "17:00"),
+        ],
+        day=world["today"] + timedelta(days=1),
+        by=world["dispatcher"],
+    )
+    end = next(s for s in tomorrow.stops if s.kind == "end")
+    auth.login(world["driver"].email)
+    answer = post(client, end, "unloaded", {})
+    assert answer.status_code == 409
+    assert f"这条路线属于 {tomorrow.plan.plan_date.isoformat()}，不是今天。" in answer.get_data(
+        as_text=True
+    )
+    assert fresh(end).done_at is None

@@ -38,6 +38,14 @@ NOTE_NEEDED = (vocab.PickupException.NOT_AS_DESCRIBED, vocab.PickupException.LEA
 NOTE_MAX = 500
 
 
+def _refuse_a_later_day(stop: PlanStop) -> None:
+    if stop.route.plan.plan_date > clock.today():
+        raise Conflict(
+            _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
+            code=Code.NOT_TODAY,
+        )
+
+
 def _open_pickup(user: User, stop_id: int) -> PlanStop:
     stop = own_stop(user, stop_id, lock=True)
     if stop.kind != "pickup" or stop.booking is None:
@@ -46,11 +54,7 @@ def _open_pickup(user: User, stop_id: int) -> PlanStop:
         raise Conflict(
             _l("The pickup at this stop was already recorded."), code=Code.ALREADY_RECORDED
         )
-    if stop.route.plan.plan_date > clock.today():
-        raise Conflict(
-            _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
-            code=Code.NOT_TODAY,
-        )
+    _refuse_a_later_day(stop)
     if stop.booking.status is not BookingStatus.SCHEDULED:
         raise Conflict(
             _l(
@@ -104,6 +108,7 @@ def record_unloaded(user: User, stop_id: int) -> PlanStop:
             raise NotFound(_l("No such stop on your routes."))
         if stop.done_at is not None:
             raise Conflict(_l("This stop was already recorded."), code=Code.ALREADY_RECORDED)
+        _refuse_a_later_day(stop)
         stop.done_at = clock.now()
         if stop.kind == "end":  # back at the park: what it did not deliver came back with it
             delivery_back.returned_with(user, stop)
@@ -121,11 +126,7 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
             raise NotFound(_l("No such stop on your routes."))
         if stop.done_at is not None:
             raise Conflict(_l("This stop was already recorded."), code=Code.ALREADY_RECORDED)
-        if stop.route.plan.plan_date > clock.today():
-            raise Conflict(
-                _l("This route is for %(d)s, not today.", d=stop.route.plan.plan_date.isoformat()),
-                code=Code.NOT_TODAY,
-            )
+        _refuse_a_later_day(stop)
         order = stop.order
         if order.status not in DELIVERABLE:
             raise Conflict(
