@@ -26,6 +26,7 @@ from lithloop.labels.dispatch import (
 from lithloop.labels.packs import (
     CHEMISTRY,
     CONDITION,
+    DECISION,
     FORM,
     FORM_ONE,
     OUTPUT,
@@ -50,6 +51,7 @@ from lithloop.labels.records import (
     RUN_STATUS,
 )
 from lithloop.labels.words import Table, Words, label
+from lithloop.pricing.results import Choice
 from lithloop.vocab import (
     BookingStatus,
     Chemistry,
@@ -80,6 +82,7 @@ __all__ = [
     "CHEMISTRY",
     "CODE_REASON",
     "CONDITION",
+    "DECISION",
     "DELIVERY_EXCEPTION",
     "FORM",
     "FORM_ONE",
@@ -132,6 +135,7 @@ VOCABULARIES: dict[str, tuple[type[enum.Enum], Table]] = {
     "SP376 item": (Sp376Item, SP376_ITEM),
     "use case": (UseCase, USE_CASE),
     "dismantling output": (Output, OUTPUT),
+    "refurbish or recycle": (Choice, DECISION),
     "warehouse": (Warehouse, WAREHOUSE),
     "pack state": (PackState, PACK_STATE),
     "pack place": (PackState, PACK_PLACE),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from lithloop.labels.words import table
+from lithloop.pricing.results import Choice
 from lithloop.vocab import (
     Chemistry,
     Condition,
@@ -84,6 +85,7 @@ OUTPUT = table(
 )
 
 # --- a pack's life ---
+DECISION = table({Choice.REFURBISH: _l("Refurbish for second life"), Choice.RECYCLE: _l("Recycle")})
 WAREHOUSE = table(
     {
         Warehouse.RAW: _l("Raw-material warehouse"),

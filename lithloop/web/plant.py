@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import clock, labels
@@ -43,7 +42,7 @@ def place_of(pack) -> str:
     return labels.label(STATE_LABELS, pack.state.value)
 
 
-DECISIONS = {"refurbish": _l("Refurbish for second life"), "recycle": _l("Recycle")}
+DECISIONS = labels.DECISION
 
 
 def _error(exc: ServiceError) -> dict:

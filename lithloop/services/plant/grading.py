@@ -202,7 +202,7 @@ def send(user: User, pack_id: int, to: str | None = None) -> Pack:
                         "to the raw-material warehouse.",
                         code=pack.code,
                         g=pack.grade.value,
-                        d=pack.decision,
+                        d=labels.label(labels.DECISION, pack.decision),
                     ),
                     code=Code.NOT_SECOND_LIFE,
                 )
