@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Plan, PlanStatus
+from lithloop.services.dispatch import publishing
 from tests.conftest import submit
 from tests.pack_builders import make_pack
 from tests.web.test_dispatch import (
+    book_late,
     day_world,  # noqa: F401 (the fixture)
     run_to_end,
 )
@@ -47,3 +53,19 @@ def test_a_scrap_pack_sent_to_aging_is_refused_with_its_decision_in_words(client
     client.get("/lang/en")
     refused = submit(client, f"/plant/packs/{pack.id}/send", {"to": "aging"}, page="/plant/")
     assert "with decision Recycle:" in refused.get_data(as_text=True)
+
+
+def test_pressing_insert_urgent_again_after_back_opens_the_same_draft(client, auth, day_world):
+    """Back after "insert into the published plan" and the button pressed again made a second
+    draft with the same booking inserted (two drafts to tell apart before publishing)."""
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
+    urgent = book_late(day_world, "急件网点", (44.59, 129.62), "300")
+    auth.login(day_world["dispatcher"].email)
+    index = f"/dispatch/?date={day_world['day'].isoformat()}"
+    url, data = f"/dispatch/plans/{plan.id}/urgent", {"booking_id": urgent.id}
+    first = submit(client, url, data, page=index)
+    again = submit(client, url, data, page=index)
+    drafts = db.session.scalars(sa.select(Plan).where(Plan.status == PlanStatus.DRAFT)).all()
+    assert len(drafts) == 1
+    assert first.location == again.location == f"/dispatch/plans/{drafts[0].id}"

@@ -12,7 +12,7 @@ from lithloop import clock, labels, routing
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus, User
-from lithloop.services.dispatch import day_work, left_deliveries
+from lithloop.services.dispatch import day_work, left_deliveries, urgent_drafts
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.plan_sequences import (
     active_trucks,
@@ -31,7 +31,8 @@ from lithloop.services.errors import Conflict, Invalid, NotFound
 def insert_urgent(user: User, plan_id: int, booking_id: int):
     """A new draft: the published plan with one more booking at its cheapest feasible place.
 
-    Stops already done stay where they are; no other booking moves.
+    Stops already done stay where they are; no other booking moves. Asked again (back
+    button, double tap), it answers the draft it already made.
     """
     require_planner(user)
     return atomic(lambda: _insert_urgent(user, plan_id, booking_id))
@@ -56,6 +57,9 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
             code=Code.NOT_REQUESTED,
         )
     day_work.refuse_unapproved(booking)  # as a run leaves it out
+    made = urgent_drafts.draft_holding(plan, booking.id)
+    if made is not None:
+        return made
     trucks = active_trucks()
     bookings = {**plan_bookings(plan), booking.id: booking}
     day = day_problem(plan, bookings, trucks)
@@ -85,7 +89,7 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
         plan_date=plan.plan_date,
         time_limit_s=1,
         created_by=user,
-        runner="manual",
+        runner=urgent_drafts.MANUAL,
         status=RunStatus.SUCCEEDED,
         started_at=clock.now(),
         finished_at=clock.now(),
