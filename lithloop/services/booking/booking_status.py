@@ -14,7 +14,7 @@ from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.booking_list import get_booking
 from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid
-from lithloop.services.strict_input import check_visible
+from lithloop.services.strict_input import typed_text
 
 S = BookingStatus
 #: status -> statuses it may move to
@@ -126,7 +126,7 @@ def _check_role(user: User, new: S) -> None:
 
 
 def _check_cancel(user: User, booking: Booking, reason: str) -> None:
-    check_visible(reason.strip(), "reason")  # a zero-width space alone reads as no reason
+    typed_text(reason, "reason")  # not only invisible characters, no direction controls
     if len(reason) > REASON_MAX:  # the column's length; a textarea's line breaks count twice
         raise Invalid(_l("The reason is at most %(n)s characters.", n=REASON_MAX), field="reason")
     if user.works_for_park:
