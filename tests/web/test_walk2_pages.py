@@ -103,3 +103,18 @@ def test_a_cancel_reason_of_invisible_characters_is_refused_beside_it(
     assert beside and ("看不见的字符" in beside.group(1) or "文字方向控制字符" in beside.group(1))
     db.session.expire_all()
     assert db.session.get(Booking, booking_id).status is BookingStatus.REQUESTED
+
+
+def test_the_publish_confirmation_names_a_booking_cancelled_since_the_plan(client, auth, day_world):
+    """The confirmation listed a booking cancelled since the plan was made among those to
+    be told "scheduled", and only the publish itself then refused: it says so first."""
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    gone = next(s.booking for r in plan.routes for s in r.stops if s.booking is not None)
+    gone.status = BookingStatus.CANCELLED
+    db.session.commit()
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{plan.id}/publish").get_data(as_text=True)
+    warning = page.split('id="changed-bookings"')[1].split("</div>")[0]
+    assert f"预约 #{gone.id} 当前状态为 已取消；请重新运行规划。" in warning
+    told = page.split("已排程，附到达时间段")[1].split("</ul>")[0]
+    assert f"#{gone.id} " not in told

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import BookingStatus, Plan, PlanRoute, PlanStatus, User
+from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus, User
 from lithloop.services.dispatch import publish_notices, roster
 from lithloop.services.dispatch.left_out import proposed_days
 from lithloop.services.dispatch.live_ops import place_arrival
+
+#: A routed booking's states that publishing accepts (publish_refusals.refuse_if_changed).
+PUBLISHABLE = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
 
 
 @dataclass
@@ -23,6 +26,8 @@ class Preview:
     left_out: list[dict] = field(default_factory=list)  # booking, reason, message, days
     unscheduled: list[dict] = field(default_factory=list)  # scheduled before, left out now
     deliveries: list[dict] = field(default_factory=list)  # order, plate, arrival
+    # routed but cancelled (or otherwise changed) since the plan was made: publishing refuses
+    changed: list[Booking] = field(default_factory=list)
     drivers: dict[int, User | None] = field(default_factory=dict)  # route id -> driver
     unmanned: list[PlanRoute] = field(default_factory=list)
     # on the plan but not told: picked up or delivered already (kept from a route under
@@ -49,6 +54,9 @@ def preview(plan: Plan) -> Preview:
             if stop.booking is not None:
                 routed.add(stop.booking_id)
                 booking = stop.booking
+                if stop.done_at is None and booking.status not in PUBLISHABLE:
+                    out.changed.append(booking)  # as publishing refuses it
+                    continue
                 if stop.done_at is not None or (
                     booking.pickup_date == plan.plan_date
                     and publish_notices.already_told(booking, stop, route.truck_id, told_truck)
