@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, Plan, PlanStatus
+from lithloop.models import Booking, BookingStatus, PackState, Plan, PlanStatus, Warehouse
 from lithloop.services.dispatch import publishing
 from tests import worlds
 from tests.conftest import submit
@@ -118,3 +118,14 @@ def test_the_publish_confirmation_names_a_booking_cancelled_since_the_plan(clien
     assert f"预约 #{gone.id} 当前状态为 已取消；请重新运行规划。" in warning
     told = page.split("已排程，附到达时间段")[1].split("</ul>")[0]
     assert f"#{gone.id} " not in told
+
+
+def test_the_warehouse_filter_names_chemistries_in_words(client, auth, arrival):
+    """The plant's warehouse filter offered "LFP" on a Chinese page where the catalogue and
+    the pack pages say 磷酸铁锂 LFP."""
+    make_pack(arrival["operator"], grade="A", state=PackState.AGING, warehouse=Warehouse.AGING)
+    auth.login(arrival["operator"].email)
+    client.get("/lang/zh_CN")
+    page = client.get("/plant/warehouses/aging").get_data(as_text=True)
+    select = page.split('<select name="chemistry">')[1].split("</select>")[0]
+    assert '<option value="LFP">磷酸铁锂 LFP</option>' in select, select
