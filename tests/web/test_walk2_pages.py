@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, PackState, Plan, PlanStatus, Warehouse
+from lithloop.models import BookingStatus, PackState, Plan, PlanStatus, Warehouse
 from lithloop.services.dispatch import publishing
 from tests import worlds
 from tests.conftest import submit
 from tests.pack_builders import make_pack
-from tests.web.test_bookings import body as booking_body
-from tests.web.test_bookings import headers as booking_headers
 from tests.web.test_dispatch import (
     book_late,
     day_world,  # noqa: F401 (the fixture)
@@ -75,34 +72,6 @@ def test_pressing_insert_urgent_again_after_back_opens_the_same_draft(client, au
     drafts = db.session.scalars(sa.select(Plan).where(Plan.status == PlanStatus.DRAFT)).all()
     assert len(drafts) == 1
     assert first.location == again.location == f"/dispatch/plans/{drafts[0].id}"
-
-
-@pytest.mark.parametrize("typed", ["\u200b\u200b", "\u202e计划有变"])
-def test_a_cancel_reason_of_invisible_characters_is_refused_beside_it(
-    client, auth, dealer_world, typed
-):
-    """A reason of zero-width spaces cancelled the booking with a reason nobody can read
-    (Python's strip() keeps U+200B), and one with a direction control read backwards."""
-    booked = client.post(
-        "/api/v1/bookings",
-        json=booking_body(dealer_world["site"]),
-        headers=booking_headers(client, dealer_world["dealer"]),
-    )
-    booking_id = booked.json["id"]
-    auth.login(dealer_world["dealer"].email)
-    answer = submit(
-        client,
-        f"/bookings/{booking_id}/cancel",
-        {"reason": typed, "confirmed": "1"},
-        page=f"/bookings/{booking_id}",
-    )
-    assert answer.status_code == 422
-    beside = re.search(
-        r'<p class="error" id="reason-err"[^>]*>([^<]*)</p>', answer.get_data(as_text=True)
-    )
-    assert beside and ("看不见的字符" in beside.group(1) or "文字方向控制字符" in beside.group(1))
-    db.session.expire_all()
-    assert db.session.get(Booking, booking_id).status is BookingStatus.REQUESTED
 
 
 def test_the_publish_confirmation_names_a_booking_cancelled_since_the_plan(client, auth, day_world):
