@@ -27,6 +27,7 @@ def backend():
     return "postgresql"
 
 
+@pytest.mark.filterwarnings("error::sqlalchemy.exc.SAWarning")  # no row deleted twice
 def test_two_confirmed_registrations_with_one_email_give_one_account_and_a_409(app):
     # Depends on the `except sa.exc.IntegrityError` around the commit in
     # services/accounts/registration_confirm.confirm_registration (its message; without it

@@ -71,12 +71,13 @@ def confirm_registration(token: str, password: str) -> User:
             ),
             field="token",
         )
-    same_address = sa.select(PendingRegistration).where(PendingRegistration.email == pending.email)
-    used_up = list(db.session.scalars(same_address))  # read before anything is added
     user = _make_account(pending)
-    for registration in used_up:  # deleted at the commit, with the account made
-        db.session.delete(registration)
     try:
+        # used up with the account, in its commit; a statement, not rows loaded first: a
+        # concurrent confirmation may have deleted them already (and then wins the e-mail)
+        db.session.execute(
+            sa.delete(PendingRegistration).where(PendingRegistration.email == pending.email)
+        )
         db.session.commit()
     except sa.exc.IntegrityError as exc:  # a concurrent confirmation took the name or e-mail
         db.session.rollback()
