@@ -25,7 +25,7 @@ from lithloop.models import (
 )
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
-from tests.factories import make_org, make_park, make_site, make_user
+from tests.factories import PlanRunFactory, make_org, make_park, make_site, make_user
 
 _serial = iter(range(1, 10_000))
 
@@ -86,6 +86,20 @@ def open_day(offset: int = 1) -> date:
         if day.weekday() != 6 and day not in holidays:
             found += 1
     return day
+
+
+def quick_run(first_day: date, *, seconds: int, days: int) -> PlanRun:
+    """A quick-mode run of `days` days from `first_day`, started and committed, not solved."""
+    run = PlanRunFactory(
+        plan_date=first_day,
+        time_limit_s=seconds,
+        horizon_days=days,
+        status=RunStatus.RUNNING,
+        progress=[],
+        log="mode: quick",
+    )
+    db.session.commit()
+    return run
 
 
 def at(day: date, hhmm: str) -> datetime:

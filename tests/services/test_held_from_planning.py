@@ -11,12 +11,12 @@ from flask_babel import force_locale
 
 from lithloop import routing
 from lithloop.extensions import db
-from lithloop.models import OrgStatus, PlanRun, RunStatus
+from lithloop.models import OrgStatus, RunStatus
 from lithloop.services.dispatch import day_work, planning
 from lithloop.services.errors import Invalid
 from lithloop.web.dispatch.run_log import held_lines, run_log
-from tests.factories import BookingFactory, DispatcherFactory, make_org, make_park, make_user
-from tests.route_world import open_day
+from tests.factories import BookingFactory, make_org, make_park, make_user
+from tests.route_world import open_day, quick_run
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # no locking involved
 
@@ -44,17 +44,7 @@ def test_the_run_log_says_how_many_bookings_were_held_which_and_why(app, monkeyp
     pending = [_booking(busy, OrgStatus.PENDING) for _ in range(2)]
     suspended = _booking(busy, OrgStatus.SUSPENDED)
     later = _booking(held_only, OrgStatus.SUSPENDED)
-    run = PlanRun(
-        plan_date=busy,
-        time_limit_s=2,
-        horizon_days=2,
-        created_by=DispatcherFactory(),
-        status=RunStatus.RUNNING,
-        progress=[],
-        log="mode: quick",
-    )
-    db.session.add(run)
-    db.session.commit()
+    run = quick_run(busy, seconds=2, days=2)
     _stopped_at_first_plan(monkeypatch)
     planning.solve_and_store(run)
     assert run.status is RunStatus.SUCCEEDED

@@ -9,12 +9,11 @@ import dataclasses
 import pytest
 
 from lithloop import routing
-from lithloop.extensions import db
-from lithloop.models import PlanRun, RunStatus
+from lithloop.models import RunStatus
 from lithloop.services.dispatch import planning
 from lithloop.services.dispatch.run_control import DayBudgets
-from tests.factories import BookingFactory, DispatcherFactory, make_park
-from tests.route_world import open_day
+from tests.factories import BookingFactory, make_park
+from tests.route_world import open_day, quick_run
 
 
 def test_budgets_share_the_limit_and_take_back_unused_seconds():
@@ -37,17 +36,7 @@ def test_a_quick_day_that_ends_early_hands_its_unused_seconds_to_the_next(app, m
     make_park(trucks=1)
     for day in (first, second):
         BookingFactory(pickup_date=day)
-    run = PlanRun(
-        plan_date=first,
-        time_limit_s=20,
-        horizon_days=2,
-        created_by=DispatcherFactory(),
-        status=RunStatus.RUNNING,
-        progress=[],
-        log="mode: quick",
-    )
-    db.session.add(run)
-    db.session.commit()
+    run = quick_run(first, seconds=20, days=2)
     limits: list[float] = []
     solve = routing.solve
 
