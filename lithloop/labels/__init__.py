@@ -51,10 +51,10 @@ from lithloop.labels.records import (
     RUN_STATUS,
 )
 from lithloop.labels.words import Table, Words, label
-from lithloop.pricing.results import Choice
 from lithloop.vocab import (
     BookingStatus,
     Chemistry,
+    Choice,
     Condition,
     DeliveryException,
     Form,

@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from lithloop.labels.words import table
-from lithloop.pricing.results import Choice
 from lithloop.vocab import (
     Chemistry,
+    Choice,
     Condition,
     Form,
     Output,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 from lithloop.pricing.labels import label
 from lithloop.pricing.model import ScrapLot, SecondLifePack
 from lithloop.pricing.money import to_fen
+from lithloop.vocab import Choice
 
 CURRENCY = "CNY"
 
@@ -156,13 +156,6 @@ class SecondLifePrice:
             "mass_kg": str(self.mass_kg),
             "inputs": self.pack.to_dict(),
         }
-
-
-class Choice(StrEnum):
-    """Outcome of refurbish-or-recycle."""
-
-    REFURBISH = "refurbish"
-    RECYCLE = "recycle"
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,13 @@ class PackDestination(StrEnum):
     AWAITING = "awaiting"
 
 
+class Choice(StrEnum):
+    """Outcome of refurbish-or-recycle (the pricing engine's decision on a pack)."""
+
+    REFURBISH = "refurbish"
+    RECYCLE = "recycle"
+
+
 class Output(StrEnum):
     """What a dismantling batch yields, weighed out in this order."""
 
