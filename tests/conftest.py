@@ -26,6 +26,7 @@ if "LITHLOOP_INSTANCE" not in os.environ:  # one folder for the run (workers inh
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from hypothesis import settings
 
 if "MUTANT_UNDER_TEST" in os.environ:  # make mutate (mutmut): fewer, repeatable examples
@@ -156,6 +157,17 @@ def pg_database_url():
 _pg_schema_ready: set[str] = set()
 
 
+class ReadWholeClient(FlaskClient):
+    """The test client, reading every response body whole and closing it, as a WSGI server
+    does once it has sent the body. Left half-read, a streamed body keeps its generator
+    suspended inside the app context it opened, on this thread, until garbage collection
+    closes it in some later test (which then pops the wrong context)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, **extra):
     """An app for tests on the given database (cheap hashing, CSRF on)."""
     config = {
@@ -173,7 +185,9 @@ def make_app(database_url: str, **extra):
         "PLAN_QUICK_NO_IMPROVEMENT_S": 0.5,
     }
     config.update(extra)
-    return create_app(config)
+    made = create_app(config)
+    made.test_client_class = ReadWholeClient
+    return made
 
 
 @pytest.fixture(params=BACKENDS)

@@ -119,9 +119,9 @@ def test_a_years_handovers_stream_as_csv_reported_or_not(client, auth, region):
     event.reported_at = clock.now()
     db.session.commit()
     auth.login_demo("admin")
-    response = client.get(f"/trace/handovers.csv?year={clock.today().year}")
-    assert response.status_code == 200 and response.is_streamed
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    with client.get(f"/trace/handovers.csv?year={clock.today().year}", buffered=False) as response:
+        assert response.status_code == 200 and response.is_streamed
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     handovers = db.session.scalar(
         sa.select(sa.func.count()).where(PackEvent.report_due.is_not(None))
     )

