@@ -11,16 +11,24 @@ import sqlalchemy as sa
 class CommitGate:
     """Hold each session about to commit a new (or, with `dirty`, changed) `model` until
     `parties` are there. With `patience`, a party that waited that long goes on (the other
-    request is waiting for this one's lock); without it, a broken wait fails the test."""
+    request is waiting for this one's lock); without it, a broken wait fails the test. With
+    `at="before_flush"` the sessions are held at the flush that writes the row instead: for
+    code whose own statements (an autoflushing query) write the row before its commit."""
 
     def __init__(
-        self, model: type, parties: int = 2, *, patience: float | None = None, dirty: bool = False
+        self,
+        model: type,
+        parties: int = 2,
+        *,
+        patience: float | None = None,
+        dirty: bool = False,
+        at: str = "before_commit",
     ):
-        self.model, self.dirty, self.patient = model, dirty, patience is not None
+        self.model, self.dirty, self.patient, self.event = model, dirty, patience is not None, at
         self.barrier = threading.Barrier(parties, timeout=patience or 20)
-        self.held = 0
+        self.held, self.parties = 0, parties
 
-    def __call__(self, session) -> None:
+    def __call__(self, session, *_flush_args) -> None:
         pending = (*session.new, *session.dirty) if self.dirty else session.new
         if any(isinstance(obj, self.model) for obj in pending):
             self.held += 1
@@ -31,11 +39,13 @@ class CommitGate:
                     raise
 
     def __enter__(self) -> CommitGate:
-        sa.event.listen(sa.orm.Session, "before_commit", self)
+        sa.event.listen(sa.orm.Session, self.event, self)
         return self
 
     def __exit__(self, *exc) -> None:
-        sa.event.remove(sa.orm.Session, "before_commit", self)
+        sa.event.remove(sa.orm.Session, self.event, self)
+        if exc[0] is None and not self.patient and self.held < self.parties:
+            raise AssertionError(f"the gate held {self.held} of {self.parties}: no race was run")
 
 
 def together(*calls) -> list:
