@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -35,7 +36,7 @@ if "MUTANT_UNDER_TEST" in os.environ:  # make mutate (mutmut): fewer, repeatable
 
 from lithloop import clock, create_app
 from lithloop.extensions import db as _db
-from tests import url_builders
+from tests import sql_shapes, url_builders
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -97,7 +98,18 @@ SLOW_GROUPS = {
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark the slow groups (SLOW_GROUPS) and every test that runs on PostgreSQL."""
+    """Mark the slow groups (SLOW_GROUPS) and every test that runs on PostgreSQL; leave out
+    the PostgreSQL twins of tests outside its covering set (tests/sql_shapes.py)."""
+    chosen = sql_shapes.selected() if PG_URL else None
+    if chosen is not None:
+        kept, dropped = [], []
+        for item in items:
+            base, backend = sql_shapes.split_id(item)
+            on_pg = backend != "postgresql" or sql_shapes.runs_on_pg(base, chosen)
+            (kept if on_pg else dropped).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
     for item in items:
         for marker, prefixes in SLOW_GROUPS.items():
             if item.nodeid.startswith(prefixes):
@@ -110,6 +122,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 url_builders.install()  # one compiled URL builder per rule, not per rule and app
+sql_shapes.install()  # which statements each test sends: PostgreSQL's covering set
 
 
 @sa.event.listens_for(sa.pool.Pool, "connect")
@@ -486,11 +499,44 @@ def localstripe():
     server.stop()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Record the SQL statement shapes the test sends (tests/sql_shapes.py)."""
+    with sql_shapes.Recording(item):
+        yield
+
+
+SHAPES_FOLDER = Path(os.environ["LITHLOOP_INSTANCE"]) / "sql-shapes"
+
+
 def pytest_sessionfinish(session, exitstatus):
-    """Drop the PostgreSQL templates of the worlds this process built (world_copies.py)."""
+    """Drop the PostgreSQL templates of the worlds this process built (world_copies.py);
+    leave this process's SQL shapes for the controller."""
     from tests import world_copies
 
     world_copies.drop_templates()
+    if sql_shapes.record:
+        sql_shapes.write_part(SHAPES_FOLDER, os.environ.get("PYTEST_XDIST_WORKER", "main"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say which statement shapes this run sent on SQLite and by no test on PostgreSQL."""
+    if not PG_URL or not SHAPES_FOLDER.exists() or hasattr(config, "workerinput"):
+        return
+    merged = sql_shapes.merge(SHAPES_FOLDER)
+    if out := os.environ.get("LITHLOOP_SQL_SHAPES"):
+        Path(out).write_text(json.dumps(merged), encoding="utf-8")
+    missing = sql_shapes.uncovered(merged)
+    shapes = {s for row in merged["rows"] for s in row[2]}
+    write = terminalreporter.write_line
+    terminalreporter.section("SQL statements on PostgreSQL (tests/sql_shapes.py)")
+    write(
+        f"{len(shapes)} statement shapes; {len(missing)} sent on SQLite "
+        "by no test run here on PostgreSQL"
+    )
+    for shape, tests in sorted(missing.items(), key=lambda kv: kv[1][0])[:20]:
+        write(f"  {merged['texts'].get(shape, shape)[:140]}")
+        write(f"    sent by {tests[0]}" + (f" and {len(tests) - 1} more" if len(tests) > 1 else ""))
 
 
 def pytest_collection_finish(session):
