@@ -29,6 +29,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from hypothesis import settings
+from jinja2 import BytecodeCache
 
 if "MUTANT_UNDER_TEST" in os.environ:  # make mutate (mutmut): fewer, repeatable examples
     settings.register_profile("mutate", max_examples=10, derandomize=True, database=None)
@@ -181,6 +182,25 @@ class ReadWholeClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+class _TemplateCodeOfTheProcess(BytecodeCache):
+    """Compiled templates shared by every app of this pytest process: each test makes its
+    own app, and each app's Jinja environment compiled every template it rendered again
+    (about 50 ms a template). Jinja checks each entry against its source's checksum."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = _TemplateCodeOfTheProcess()
+
+
 def make_app(database_url: str, **extra):
     """An app for tests on the given database (cheap hashing, CSRF on)."""
     config = {
@@ -200,6 +220,7 @@ def make_app(database_url: str, **extra):
     config.update(extra)
     made = create_app(config)
     made.test_client_class = ReadWholeClient
+    made.jinja_env.bytecode_cache = TEMPLATE_CODE
     return made
 
 
