@@ -547,7 +547,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     merged = sql_shapes.merge(SHAPES_FOLDER)
     if out := os.environ.get("LITHLOOP_SQL_SHAPES"):
         Path(out).write_text(json.dumps(merged), encoding="utf-8")
-    missing = sql_shapes.uncovered(merged)
+    missing = sql_shapes.uncovered(merged, frozenset(sql_shapes.sqlite_only()))
     shapes = {s for row in merged["rows"] for s in row[2]}
     write = terminalreporter.write_line
     terminalreporter.section("SQL statements on PostgreSQL (tests/sql_shapes.py)")
