@@ -87,15 +87,26 @@ BY_NAME = [
 ]
 
 
-def values_for_field(key: str) -> list[Hostile]:
-    """The nastiest values and a stable sample of the others for one field."""
-    start = zlib.crc32(key.encode()) % len(OTHERS)
-    sample = [OTHERS[(start + i * 7) % len(OTHERS)] for i in range(OTHERS_PER_FIELD)]
+def values_for_field(key: str, share: tuple[int, int] = (0, 1)) -> list[Hostile]:
+    """The nastiest values, those its name calls for, and a stable sample of the others for
+    one field. With `share` (this backend's index, the number of backends) the sample goes
+    to one backend only, each field's to another: the nastiest and the named ones, which
+    the databases treat differently (NUL, OFFSET 2**63), go to every backend."""
+    start = zlib.crc32(key.encode())
+    mine = start % share[1] == share[0]
+    sample = (
+        [OTHERS[(start + i * 7) % len(OTHERS)] for i in range(OTHERS_PER_FIELD)] if mine else []
+    )
     name = key.rsplit(" ", 1)[-1].lstrip("?/").lower()
     for words, names in BY_NAME:
         if any(w in name for w in words):
             sample += [v for v in OTHERS if v.name in names and v not in sample]
     return NASTIEST + sample
+
+
+def shared_out(values: list[Hostile], share: tuple[int, int]) -> list[Hostile]:
+    """The values of a backend's share: every n-th (n backends), from its index."""
+    return values[share[0] :: share[1]]
 
 
 ALL = NASTIEST + OTHERS

@@ -31,7 +31,7 @@ from lithloop.models import Role
 from tests.authz_table import PUBLIC, TABLE
 from tests.conftest import BACKENDS
 from tests.hostile_targets import api_inputs, module_reads, parse_page
-from tests.hostile_values import ALL, DEEP, NASTIEST, Hostile, values_for_field
+from tests.hostile_values import ALL, DEEP, NASTIEST, Hostile, shared_out, values_for_field
 from tests.test_authz_matrix import (
     IGNORED_METHODS,
     Matrix,
@@ -78,6 +78,7 @@ def world(request, tmp_path_factory):
         request.param, tmp_path_factory, "hostile", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET
     ) as matrix:
         matrix.app.config.update(QUICK_RUNS)
+        matrix.share = (BACKENDS.index(request.param), len(BACKENDS))
         yield matrix
 
 
@@ -240,10 +241,11 @@ def _leaf_paths(node, prefix=()) -> list[tuple]:
     return [prefix] if prefix else []
 
 
-def requests_for(target: Target):
-    """(input, value, method, path, query, body, content type) for every hostile request."""
+def requests_for(target: Target, share: tuple[int, int] = (0, 1)):
+    """(input, value, method, path, query, body, content type) for every hostile request
+    of this backend's share (values_for_field)."""
     for name in sorted(target.query):
-        for value in values_for_field(f"{target.key} ?{name}"):
+        for value in values_for_field(f"{target.key} ?{name}", share):
             yield (
                 f"?{name}",
                 value,
@@ -254,7 +256,7 @@ def requests_for(target: Target):
                 None,
             )
     for name, current in sorted(target.path_params.items()):
-        for value in values_for_field(f"{target.key} /{name}"):
+        for value in values_for_field(f"{target.key} /{name}", share):
             path = target.path.replace(f"/{quote(current, safe='')}", f"/{value.form}", 1)
             if value.form:
                 yield (f"/{name}", value, target.method, path, "", None, None)
@@ -262,7 +264,7 @@ def requests_for(target: Target):
         return
     if not target.api:
         for name in sorted(target.fields):
-            for value in values_for_field(f"{target.key} {name}"):
+            for value in values_for_field(f"{target.key} {name}", share):
                 yield (
                     name,
                     value,
@@ -276,7 +278,7 @@ def requests_for(target: Target):
     base = dict(target.base)
     paths = {p for p in _leaf_paths(base) if p} | {(name,) for name in target.fields}
     for path in sorted(paths, key=str):
-        for value in values_for_field(f"{target.key} {path}"):
+        for value in values_for_field(f"{target.key} {path}", share):
             holder = {**base} if path[0] in base else {**base, path[0]: None}
             yield (
                 ".".join(map(str, path)),
@@ -287,7 +289,8 @@ def requests_for(target: Target):
                 _json_body(holder, path, value),
                 "application/json",
             )
-    for value in ALL:  # the whole body hostile, e.g. nested 100,000 deep
+    for value in shared_out(ALL, share):  # the whole body hostile, e.g. 100,000 deep (parsed
+        # before any database is asked: each value on one backend)
         yield ("<body>", value, "POST", target.path, "", value.json.encode(), "application/json")
 
 
@@ -314,7 +317,8 @@ def test_no_server_error_on_hostile_input(world):
     for target in targets:
         fields += len(target.fields) + len(target.query) + len(target.path_params)
         target_started = time.monotonic()
-        for name, value, method, path, query, body, content_type in requests_for(target):
+        for one in requests_for(target, world.share):
+            name, value, method, path, query, body, content_type = one
             sent += 1
             who = target.role.value if target.role else "anonymous"
             where = f"{target.key} as {who} [{name}={value.name}]"
@@ -406,3 +410,19 @@ def test_hostile_values_cover_the_named_classes():
         "empty",
     } <= names
     assert all(set(NASTIEST) <= set(values_for_field(f"field {i}")) for i in range(20))
+
+
+def test_two_backends_share_the_sample_and_both_get_the_nastiest_and_named_values():
+    """Split between SQLite and PostgreSQL, each field still gets every value it gets on one
+    backend alone, and the nastiest and its name's values on both."""
+    keys = [f"POST x field_{i}" for i in range(40)] + ["GET y ?page", "POST z wanted_by"]
+    split = [k for k in keys if values_for_field(k, (0, 2)) != values_for_field(k, (1, 2))]
+    assert len(split) > 20  # the samples are shared out, each field's on one backend
+    for key in keys:
+        shares = [set(values_for_field(key, (i, 2))) for i in range(2)]
+        assert shares[0] | shares[1] == set(values_for_field(key))
+        assert all(set(NASTIEST) <= share for share in shares)
+    for i in range(2):
+        assert "2**63" in {v.name for v in values_for_field("GET y ?page", (i, 2))}
+        assert "year 1" in {v.name for v in values_for_field("POST z wanted_by", (i, 2))}
+    assert sorted(shared_out(ALL, (0, 2)) + shared_out(ALL, (1, 2)), key=ALL.index) == ALL
