@@ -35,7 +35,7 @@ ALWAYS_ON_PG = (
 )
 BACKEND_IDS = ("sqlite", "postgresql")
 SQLITE_ONLY = "sqlite-only "
-SCHEMA_WORDS = ("CREATE ", "DROP TA", "DROP TR", "DROP IN", "ALTER T", "PRAGMA ")
+SCHEMA_WORDS = ("CREATE ", "DROP TA", "DROP TR", "DROP IN", "DROP DA", "ALTER T", "PRAGMA ")
 _NEUTRAL = default.DefaultDialect()
 _NEUTRAL.paramstyle = "named"
 

@@ -1,7 +1,7 @@
 """Choose the tests that run on PostgreSQL too: the quickest set that sends every SQL
 statement shape the suite sends (tests/sql_shapes.py explains shapes).
 
-Usage, after a whole run on both backends that kept its record:
+Usage, after a run of every test on both backends that kept its record:
     LITHLOOP_PG_ALL=1 LITHLOOP_SQL_SHAPES=/tmp/shapes.json TEST_DATABASE_URL=... make test
     python tools/pg_selection.py /tmp/shapes.json        # writes tests/pg_selection.txt
 
@@ -35,17 +35,21 @@ HEADER = """\
 
 
 def choose(rows: list) -> tuple[list[str], int]:
-    """The covering tests and the number of shapes they cover (beside ALWAYS_ON_PG's)."""
-    tests = {
-        base: (set(shapes), seconds)
-        for base, backend, shapes, seconds in rows
-        if backend == "sqlite"
+    """The covering tests and the number of shapes they cover (beside ALWAYS_ON_PG's).
+
+    What must be covered is what the tests send on SQLite; what a test covers is what it
+    sent on PostgreSQL in the record (a test may send other requests there: the matrices
+    share their samples between the backends), its weight its PostgreSQL seconds."""
+    needed = {s for _, backend, shapes, _ in rows if backend == "sqlite" for s in shapes}
+    on_pg = {
+        base: (set(shapes), sec) for base, backend, shapes, sec in rows if backend == "postgresql"
     }
-    covered = set().union(*(s for base, (s, _) in tests.items() if base.startswith(ALWAYS_ON_PG)))
-    needed = set().union(*(s for s, _ in tests.values())) - covered
+    always = [s for base, (s, _) in on_pg.items() if base.startswith(ALWAYS_ON_PG)]
+    needed -= set().union(*always)
+    needed &= set().union(*(s for s, _ in on_pg.values()))  # the rest is SQLite's own
     left, taken = set(needed), []
-    candidates = {b: v for b, v in tests.items() if not b.startswith(ALWAYS_ON_PG)}
-    while left:
+    candidates = {b: v for b, v in on_pg.items() if not b.startswith(ALWAYS_ON_PG)}
+    while left and candidates:
         best = max(
             candidates,
             key=lambda b: (len(candidates[b][0] & left) / (candidates[b][1] + SET_UP_S), b),
@@ -54,9 +58,9 @@ def choose(rows: list) -> tuple[list[str], int]:
             break
         taken.append(best)
         left -= candidates.pop(best)[0]
-    for base in sorted(taken, key=lambda b: -tests[b][1]):  # drop what the others cover
-        others = set().union(*(tests[b][0] for b in taken if b != base))
-        if tests[base][0] & needed <= others:
+    for base in sorted(taken, key=lambda b: -on_pg[b][1]):  # drop what the others cover
+        others = set().union(*(on_pg[b][0] for b in taken if b != base))
+        if on_pg[base][0] & needed <= others:
             taken.remove(base)
     return sorted(taken), len(needed)
 
@@ -67,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("record", type=Path, help="the JSON a run wrote to LITHLOOP_SQL_SHAPES")
     args = parser.parse_args(argv)
     rows = json.loads(args.record.read_text(encoding="utf-8"))["rows"]
+    backends = [row[1] for row in rows]
+    if backends.count("postgresql") < 0.9 * backends.count("sqlite"):
+        print("the record is not of every test on both backends: run with LITHLOOP_PG_ALL=1")
+        return 2
     taken, needed = choose(rows)
     seconds = {base: s for base, backend, _, s in rows if backend == "sqlite"}
     pg_rows = [r for r in rows if r[1] == "postgresql"]
