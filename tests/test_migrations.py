@@ -286,3 +286,38 @@ def test_0034_makes_order_event_append_only_and_0015_leaves_it_alone(empty_datab
                 conn.execute(sa.text("DELETE FROM booking_event"))
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0037_moves_the_held_lines_of_a_runs_log_into_its_held_column(empty_database):
+    app = make_app(empty_database)
+    held_line = (
+        "2026-12-07: 3 bookings held from planning "
+        "(organisation pending: 7,9; suspended: 11; rejected: -)"
+    )
+    day_line = "2026-12-07: solver solved; 0 unassigned"
+    log = f"mode: quick\n{held_line}\n{day_line}\nengine note"
+    with app.app_context():
+        upgrade(revision="0036")
+        with db.engine.begin() as conn:
+            _insert(conn, "organisation", id=1, status="active")
+            _insert(conn, "user", id=1, email="d@x", role="dispatcher", organisation_id=1)
+            _insert(conn, "plan_run", id=1, log=log, created_by_id=1)
+            _insert(conn, "plan_run", id=2, log="mode: quick", created_by_id=1)
+        upgrade(revision="0037")
+        query = sa.text("SELECT id, log, held FROM plan_run ORDER BY id")
+        with db.engine.connect() as conn:
+            rows = {
+                i: (text, h if isinstance(h, list) else json.loads(h))
+                for i, text, h in conn.execute(query)
+            }
+        assert rows[1] == (
+            f"mode: quick\n{day_line}\nengine note",
+            [{"date": "2026-12-07", "pending": [7, 9], "suspended": [11], "rejected": []}],
+        )
+        assert rows[2] == ("mode: quick", [])
+        downgrade(revision="0036")
+        with db.engine.connect() as conn:
+            logs = dict(conn.execute(sa.text("SELECT id, log FROM plan_run ORDER BY id")).all())
+        assert logs == {1: log, 2: "mode: quick"}  # the lines back where they were
+        downgrade(revision="base")
+        db.engine.dispose()

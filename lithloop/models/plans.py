@@ -33,6 +33,9 @@ class PlanRun(TimestampMixin, db.Model):
     runner: Mapped[str] = mapped_column(sa.String(20), default="thread")
     progress: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[elapsed_s, cost, day]]
     log: Mapped[str] = mapped_column(sa.Text, default="")
+    # per day, the bookings left out as their organisation is not approved (held_from_planning):
+    # [{"date": "YYYY-MM-DD", "pending": [ids], "suspended": [ids], "rejected": [ids]}]
+    held: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     error: Mapped[str] = mapped_column(sa.String(1000), default="")
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     # "finish now": the day being searched ends with its best plan so far, which is stored

@@ -54,8 +54,8 @@ def test_the_run_log_says_how_many_bookings_were_held_which_and_why(app, monkeyp
     assert [p.plan_date for p in run.plans] == [busy]  # the day of held bookings is skipped
     p1, p2 = (b.id for b in pending)
     with app.test_request_context("/"), force_locale("zh_CN"):
-        chinese = held_lines(run.log)
-        told = run_log(run.log).lines
+        chinese = held_lines(run.held)
+        told = run_log(run.log, run.held).lines
     assert chinese == [
         f"{busy}：3 个预约暂不排入路线。所属机构待产业园审核：#{p1}、#{p2}。"
         f"所属机构已被暂停：#{suspended.id}。管理员可在“管理 → 审核”中批准待审核的机构。"
@@ -65,7 +65,7 @@ def test_the_run_log_says_how_many_bookings_were_held_which_and_why(app, monkeyp
     ]
     assert chinese[0] in told and chinese[1] in told  # with the log's other lines too
     with app.test_request_context("/"), force_locale("en"):
-        english = held_lines(run.log)
+        english = held_lines(run.held)
     assert english[0] == (
         f"{busy}: 3 bookings were held from planning. Their organisation awaits the park's "
         f"approval: #{p1}, #{p2}. Their organisation is suspended: #{suspended.id}. An admin "
@@ -73,6 +73,35 @@ def test_the_run_log_says_how_many_bookings_were_held_which_and_why(app, monkeyp
         "suspended organisation under Admin → Organisations."
     )
     assert english[1].startswith(f"{held_only}: 1 booking was held from planning. ")
+
+
+def test_the_run_records_the_held_bookings_as_data_not_as_a_log_line(app, monkeypatch):
+    busy, held_only = open_day(1), open_day(2)
+    make_park(trucks=1)
+    BookingFactory(pickup_date=busy)
+    pending = _booking(busy, OrgStatus.PENDING)
+    rejected = _booking(busy, OrgStatus.REJECTED)
+    later = _booking(held_only, OrgStatus.SUSPENDED)
+    run = quick_run(busy, seconds=2, days=2)
+    _stopped_at_first_plan(monkeypatch)
+    planning.solve_and_store(run)
+    db.session.expire_all()  # what was stored, not what the session holds
+    assert run.held == [
+        {
+            "date": busy.isoformat(),
+            "pending": [pending.id],
+            "suspended": [],
+            "rejected": [rejected.id],
+        },
+        {"date": held_only.isoformat(), "pending": [], "suspended": [later.id], "rejected": []},
+    ]
+    assert "held" not in run.log and f"#{pending.id}" not in run.log  # no line to read back
+    with app.test_request_context("/"), force_locale("en"):
+        told = run_log(run.log, run.held).lines
+    first_busy = next(i for i, t in enumerate(told) if t.startswith(f"{busy}:"))
+    assert told[first_busy].startswith(f"{busy}: 2 bookings were held from planning. ")
+    first_later = next(i for i, t in enumerate(told) if t.startswith(f"{held_only}:"))
+    assert told[first_later].startswith(f"{held_only}: 1 booking was held from planning. ")
 
 
 def test_a_day_of_nothing_but_held_bookings_is_refused_saying_so(app):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from lithloop.models import OrgStatus, RunStatus
-from lithloop.services.dispatch.run_control import HELD_LINE
 from tests.conftest import submit
 from tests.factories import (
     BookingFactory,
@@ -28,9 +27,9 @@ def _held(day, status: OrgStatus):
 
 def test_the_run_page_says_which_bookings_were_held_and_why(client, auth):
     day = open_day(1)
-    line = HELD_LINE.format(day=day, count=2, pending="7,9", suspended="-", rejected="-")
+    held = [{"date": day.isoformat(), "pending": [7, 9], "suspended": [], "rejected": []}]
     run = PlanRunFactory(
-        plan_date=day, status=RunStatus.SUCCEEDED, log=f"mode: quick\n{line}", horizon_days=1
+        plan_date=day, status=RunStatus.SUCCEEDED, log="mode: quick", held=held, horizon_days=1
     )
     auth.login(run.created_by.email)
     page = client.get(f"/dispatch/runs/{run.id}").get_data(as_text=True)
@@ -39,7 +38,9 @@ def test_the_run_page_says_which_bookings_were_held_and_why(client, auth):
         f"{day}：2 个预约暂不排入路线。所属机构待产业园审核：#7、#9。"
         "管理员可在“管理 → 审核”中批准待审核的机构。"
     )
-    assert "organisation pending" not in page  # the stored English line is never shown
+    log = page.split('class="run-log">', 1)[1].split("</ul>", 1)[0]
+    assert shown in log  # in the solver log too, after the search's mode
+    assert log.index("搜索：快速") < log.index(shown)
 
 
 def test_a_day_of_held_bookings_only_is_refused_beside_the_date(client, auth):
@@ -63,8 +64,8 @@ def test_the_api_run_record_lists_the_held_bookings_per_day(client):
     from tests.conftest import api_headers
 
     day = open_day(1)
-    line = HELD_LINE.format(day=day, count=3, pending="7,9", suspended="11", rejected="-")
-    run = PlanRunFactory(plan_date=day, status=RunStatus.SUCCEEDED, log=f"mode: quick\n{line}")
+    held = [{"date": day.isoformat(), "pending": [7, 9], "suspended": [11], "rejected": []}]
+    run = PlanRunFactory(plan_date=day, status=RunStatus.SUCCEEDED, log="mode: quick", held=held)
     got = client.get(f"/api/v1/plans/runs/{run.id}", headers=api_headers(client, run.created_by))
     assert got.status_code == 200, got.json
     assert got.json["held"] == [

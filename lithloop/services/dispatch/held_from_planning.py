@@ -1,12 +1,10 @@
 """Bookings held from planning: their organisation awaits the park's approval, is suspended
-or was rejected (day_work.held_bookings). The line a run's log gets for them, and what a
-dispatcher reads of them: why, which ones, and where an admin lets them be planned."""
+or was rejected (day_work.held_bookings). What a run records of them (PlanRun.held), and
+what a dispatcher reads of them: why, which ones, and where an admin lets them be planned."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import LazyString
@@ -15,11 +13,9 @@ from flask_babel import lazy_ngettext as _nl
 
 from lithloop.i18n import listed, sentences
 from lithloop.models import Booking, OrgStatus
-from lithloop.services.dispatch.run_control import HELD_LINE
 
 #: The organisation statuses a held booking can have, in the order they are told.
 HELD_STATUSES = (OrgStatus.PENDING, OrgStatus.SUSPENDED, OrgStatus.REJECTED)
-NONE_MARK = "-"  # no booking of that status, in a log line
 
 
 def held_by_status(bookings: Iterable[Booking]) -> dict[OrgStatus, list[int]]:
@@ -31,47 +27,18 @@ def held_by_status(bookings: Iterable[Booking]) -> dict[OrgStatus, list[int]]:
     return by_status
 
 
-def held_line(day: date, bookings: list[Booking]) -> str | None:
-    """The run log's line for the day's held bookings (None when none is held)."""
+def held_entry(day: date, bookings: list[Booking]) -> dict | None:
+    """A run's record (PlanRun.held) of the day's held bookings, None when none is held:
+    {"date": "YYYY-MM-DD", "pending": [ids], "suspended": [ids], "rejected": [ids]}."""
     if not bookings:
         return None
-    by_status = {
-        s.value: ",".join(map(str, ids)) or NONE_MARK for s, ids in held_by_status(bookings).items()
-    }
-    return HELD_LINE.format(day=day, count=len(bookings), **by_status)
+    by_status = held_by_status(bookings)
+    return {"date": day.isoformat(), **{s.value: ids for s, ids in by_status.items()}}
 
 
-def ids_in_line(field: str) -> list[int]:
-    """The booking ids of one status field of a held line ("3,5" or "-")."""
-    return [] if field == NONE_MARK else [int(x) for x in field.split(",") if x.isdecimal()]
-
-
-_HELD = re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>\\S+?)", re.escape(HELD_LINE)))
-
-
-@dataclass(frozen=True)
-class HeldDay:
-    """A day's bookings held from planning, as a run's log records them."""
-
-    day: str
-    by_status: dict[OrgStatus, list[int]]
-
-    def to_dict(self) -> dict:
-        """{"date": ..., "pending": [ids], "suspended": [ids], "rejected": [ids]}."""
-        return {"date": self.day, **{s.value: ids for s, ids in self.by_status.items()}}
-
-
-def read_held_line(text: str) -> HeldDay | None:
-    """A run log's held line read back (None for any other line)."""
-    found = _HELD.fullmatch(text)
-    if found is None:
-        return None
-    return HeldDay(found["day"], {s: ids_in_line(found[s.value]) for s in HELD_STATUSES})
-
-
-def held_days(log: str | None) -> list[HeldDay]:
-    """The days of a run's log with bookings held from planning, in order."""
-    return [h for line in (log or "").split("\n") if (h := read_held_line(line.strip()))]
+def entry_by_status(entry: dict) -> dict[OrgStatus, list[int]]:
+    """A PlanRun.held entry's booking ids by their organisation's status."""
+    return {s: [int(i) for i in entry.get(s.value) or []] for s in HELD_STATUSES}
 
 
 _WHY = {
@@ -106,7 +73,7 @@ def held_words(by_status: dict[OrgStatus, list[int]]) -> LazyString:
 
 
 def day_held_words(day: str, by_status: dict[OrgStatus, list[int]]) -> LazyString:
-    """A run log's held line in words: how many of the day's bookings were held, and why."""
+    """A day's held bookings (PlanRun.held) in words: how many were held, and why."""
     count = sum(len(ids) for ids in by_status.values())
     return _nl(
         "%(day)s: %(num)d booking was held from planning. %(why)s",

@@ -40,7 +40,7 @@ from lithloop.services.dispatch.day_work import (
     horizon,
     shipped_on_trucks,
 )
-from lithloop.services.dispatch.held_from_planning import held_line
+from lithloop.services.dispatch.held_from_planning import held_entry
 from lithloop.services.dispatch.problem import build_day_problem, on_board_id, park_site
 from lithloop.services.dispatch.problem import seconds as seconds_of_day
 from lithloop.services.dispatch.route_keeping import (
@@ -87,8 +87,10 @@ def solve_and_store(run: PlanRun) -> None:
     budgets = run_control.DayBudgets(run.time_limit_s, len(days))
     carried: list[Booking] = []
     for i, day in enumerate(days):
-        # bookings of organisations not approved: left out, and the log says which and why
-        run.log = "\n".join(filter(None, [run.log, held_line(day, held_bookings(day))]))
+        # bookings of organisations not approved: left out, and the run records which (by
+        # status); a new list, as a JSON column does not see a list changed in place
+        if held := held_entry(day, held_bookings(day)):
+            run.held = [*(run.held or []), held]
         if not carried and not has_work(day):  # no empty plan stored for it
             run.log = "\n".join(filter(None, [run.log, SKIPPED_LINE.format(day=day)]))
             db.session.commit()

@@ -27,12 +27,6 @@ DAY_LINE = (
 RESULT_LINE = "{day}: solver {status}; {left} unassigned"
 #: A day of the horizon with no bookings, no deliveries and no plan to replace: no plan stored.
 SKIPPED_LINE = "{day}: nothing to plan (no bookings, no deliveries, no plan to replace): skipped"
-#: The day's open bookings left out of the run because their organisation is not approved:
-#: the booking ids (comma-separated, "-" for none) by the organisation's status.
-HELD_LINE = (
-    "{day}: {count} bookings held from planning "
-    "(organisation pending: {pending}; suspended: {suspended}; rejected: {rejected})"
-)
 FINISHED_LINE = "{day}: finished at the dispatcher's request after {seconds} s"
 #: A stop taken off a route the run keeps as it is (locked, or over): its booking or order
 #: ended since (`what`: booking | order; `status`: its stored status; the plate last).

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.services.accounts import policies
-from lithloop.services.dispatch import held_from_planning, run_control, runs
+from lithloop.services.dispatch import run_control, runs
 from lithloop.services.errors import Forbidden
 from lithloop.web import plan_view
 from lithloop.web.api.common import InputDate, PlainFloat, WholeNumber, errors
@@ -70,7 +70,7 @@ class RunOut(ma.Schema):
         metadata={"description": "The run was asked to finish now and keep its best plan"}
     )
     held = ma.fields.Function(
-        lambda r: [h.to_dict() for h in held_from_planning.held_days(r.log)],
+        lambda r: list(r.held or []),
         metadata={
             "description": "Per day, the bookings the run left out because their organisation "
             "is not approved: {date, pending: [booking ids], suspended: [...], rejected: [...]}"

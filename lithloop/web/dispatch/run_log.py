@@ -9,12 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from lithloop import labels
-from lithloop.services.dispatch.held_from_planning import (
-    HeldDay,
-    day_held_words,
-    held_days,
-    read_held_line,
-)
+from lithloop.services.dispatch.held_from_planning import day_held_words, entry_by_status
 from lithloop.services.dispatch.run_control import (
     DAY_LINE,
     DROPPED_LINE,
@@ -87,9 +82,6 @@ def _line(text: str) -> str | None:
     skipped = _SKIPPED.fullmatch(text)
     if skipped:
         return skipped_words(skipped["day"])
-    held = read_held_line(text)
-    if held:
-        return _held(held)
     finished = _FINISHED.fullmatch(text)
     if finished:
         return _(
@@ -104,14 +96,15 @@ def skipped_days(log: str | None) -> list[str]:
     return [m["day"] for t in (log or "").split("\n") if (m := _SKIPPED.fullmatch(t))]
 
 
-def held_lines(log: str | None) -> list[str]:
-    """The run's lines on bookings held from planning (organisation not approved), in words."""
-    return [_held(held) for held in held_days(log)]
+def held_lines(held: list[dict] | None) -> list[str]:
+    """The run's bookings held from planning (PlanRun.held: organisation not approved), a
+    line in words a day, in order."""
+    return [_held(entry) for entry in held or []]
 
 
-def _held(held: HeldDay) -> str:
+def _held(entry: dict) -> str:
     """A day's bookings held from planning: how many, which, why, and where to release them."""
-    return str(day_held_words(held.day, held.by_status))
+    return str(day_held_words(entry["date"], entry_by_status(entry)))
 
 
 def skipped_words(day: str) -> str:
@@ -163,19 +156,25 @@ def _stranded(line: re.Match) -> str:
     )
 
 
-def run_log(log: str | None) -> RunLog:
-    """Split a run's stored log into lines in words and the engine's notes."""
+def run_log(log: str | None, held: list[dict] | None = None) -> RunLog:
+    """Split a run's stored log into lines in words and the engine's notes; a day's held
+    bookings (PlanRun.held) are told before the first of lithloop's lines for that day, as
+    the run came to them first (at the end when the log has none for it)."""
     lines: list[str] = []
     engine: list[str] = []
+    untold = list(held or [])
     for text in (log or "").splitlines():
         if not text.strip():
             continue
         told = _line(text.strip())
         if told is None:
             engine.append(text)
-        else:
-            lines.append(told)
-    return RunLog(lines, engine)
+            continue
+        due = [e for e in untold if text.strip().startswith(f"{e['date']}:")]
+        lines += [_held(e) for e in due]
+        untold = [e for e in untold if e not in due]
+        lines.append(told)
+    return RunLog(lines + [_held(e) for e in untold], engine)
 
 
 @dataclass(frozen=True)

@@ -126,10 +126,10 @@ def _run_context(run_id: int) -> dict:
         "colours": COLOURS,
         "swatch": swatch_class,
         "run_mode": run_control.run_mode,
-        "log": run_log(found.log),
+        "log": run_log(found.log, found.held),
         "failure": run_failure(found.error, found.id),
         "skipped": [skipped_words(d) for d in skipped_days(found.log)],
-        "held": held_lines(found.log),
+        "held": held_lines(found.held),
     }
 
 
