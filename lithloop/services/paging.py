@@ -7,9 +7,36 @@ and link to it, as the counted lists (Flask-SQLAlchemy's pagination) do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
 import sqlalchemy as sa
 
 from lithloop.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows, its number, whether a page follows."""
+
+    rows: list[T]
+    page: int
+    has_next: bool
+    pages: int | None = None  # counted only past the end: the last page
+
+
+def window(query: sa.Select, *, page: int, per_page: int) -> sa.Select:
+    """`query` (ordered) cut to page `page`, with one row more to tell whether one follows."""
+    return query.offset((page - 1) * per_page).limit(per_page + 1)
+
+
+def page_of(rows: list[T], *, page: int, per_page: int, count: sa.Select) -> Page[T]:
+    """The page of `rows`, read by `window` (up to per_page + 1 of them); past the end, the
+    last page counted over `count` (not yet ordered or paged)."""
+    last = last_page_if_past_end(count, page=page, shown=len(rows), per_page=per_page)
+    return Page(rows=rows[:per_page], page=page, has_next=len(rows) > per_page, pages=last)
 
 
 def last_page_if_past_end(query: sa.Select, *, page: int, shown: int, per_page: int) -> int | None:

@@ -177,17 +177,7 @@ def tokens_of(actor: User) -> list[ApiToken]:
 TOKENS_PAGE = 50
 
 
-@dataclass(frozen=True)
-class TokenPage:
-    """One page of the working tokens, newest first."""
-
-    tokens: list[ApiToken]
-    page: int
-    has_next: bool
-    pages: int | None = None  # counted only past the end: the last page (paging.py)
-
-
-def working_tokens(actor: User, page: int = 1) -> TokenPage:
+def working_tokens(actor: User, page: int = 1) -> paging.Page[ApiToken]:
     """Every token still working (not revoked, not expired), whoever holds it, a page at a
     time, for an administrator to review."""
     policies.require(actor, policies.ADMINS, _l("Only administrators review everyone's tokens."))
@@ -201,15 +191,10 @@ def working_tokens(actor: User, page: int = 1) -> TokenPage:
         .options(sa.orm.joinedload(ApiToken.user).joinedload(User.organisation))
         .where(*live)
         .order_by(ApiToken.id.desc())
-        .offset((page - 1) * TOKENS_PAGE)
-        .limit(TOKENS_PAGE + 1)
     )
-    rows = list(db.session.scalars(query))
+    rows = list(db.session.scalars(paging.window(query, page=page, per_page=TOKENS_PAGE)))
     working = sa.select(ApiToken.id).where(*live)
-    last = paging.last_page_if_past_end(working, page=page, shown=len(rows), per_page=TOKENS_PAGE)
-    return TokenPage(
-        tokens=rows[:TOKENS_PAGE], page=page, has_next=len(rows) > TOKENS_PAGE, pages=last
-    )
+    return paging.page_of(rows, page=page, per_page=TOKENS_PAGE, count=working)
 
 
 def revoke(actor: User, token_id: int) -> ApiToken:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -18,38 +16,24 @@ from lithloop.services.errors import Conflict, NotFound
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class PendingPage:
-    """One page of the organisations waiting for approval, oldest first."""
-
-    rows: list[Organisation]
-    page: int
-    has_next: bool
-    pages: int | None = None  # counted only past the end: the last page (paging.py)
-
-
 def pending_organisations() -> list[Organisation]:
     """Organisations waiting for approval, oldest first."""
     query = sa.select(Organisation).where(Organisation.status == OrgStatus.PENDING)
     return list(db.session.scalars(query.order_by(Organisation.created_at)))
 
 
-def pending_page(page: int = 1) -> PendingPage:
+def pending_page(page: int = 1) -> paging.Page[Organisation]:
     """One page of the organisations waiting for approval (with their users), oldest first."""
     page = max(1, page)
     query = sa.select(Organisation.id).where(Organisation.status == OrgStatus.PENDING)
-    rows = list(
-        db.session.scalars(
-            sa.select(Organisation)
-            .where(Organisation.id.in_(query))
-            .options(selectinload(Organisation.users))
-            .order_by(Organisation.created_at, Organisation.id)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE + 1)
-        )
+    ordered = (
+        sa.select(Organisation)
+        .where(Organisation.id.in_(query))
+        .options(selectinload(Organisation.users))
+        .order_by(Organisation.created_at, Organisation.id)
     )
-    last = paging.last_page_if_past_end(query, page=page, shown=len(rows), per_page=PAGE_SIZE)
-    return PendingPage(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE, pages=last)
+    rows = list(db.session.scalars(paging.window(ordered, page=page, per_page=PAGE_SIZE)))
+    return paging.page_of(rows, page=page, per_page=PAGE_SIZE, count=query)
 
 
 def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None) -> Organisation:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 
@@ -57,33 +55,16 @@ def record(
     return entry
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    """One page of entries, newest first."""
-
-    entries: list[AuditEntry]
-    page: int
-    has_next: bool
-    pages: int | None = None  # counted only past the end: the last page (paging.py)
-
-
-def entries(*, action: str = "", page: int = 1) -> AuditPage:
+def entries(*, action: str = "", page: int = 1) -> paging.Page[AuditEntry]:
     """Entries newest first, optionally only one action, PAGE_SIZE per page."""
     page = max(1, page)
     query = sa.select(AuditEntry).options(sa.orm.selectinload(AuditEntry.actor))
     if action:
         query = query.where(AuditEntry.action == action)
-    rows = list(
-        db.session.scalars(
-            query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-        )
-    )
-    last = paging.last_page_if_past_end(
-        query.with_only_columns(AuditEntry.id), page=page, shown=len(rows), per_page=PAGE_SIZE
-    )
-    return AuditPage(
-        entries=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE, pages=last
-    )
+    ordered = query.order_by(AuditEntry.id.desc())
+    rows = list(db.session.scalars(paging.window(ordered, page=page, per_page=PAGE_SIZE)))
+    count = query.with_only_columns(AuditEntry.id)
+    return paging.page_of(rows, page=page, per_page=PAGE_SIZE, count=count)
 
 
 def actions() -> list[str]:

@@ -51,16 +51,6 @@ class OrgRow:
     open_orders: int
 
 
-@dataclass(frozen=True)
-class OrgPage:
-    """One page of organisations by name."""
-
-    rows: list[OrgRow]
-    page: int
-    has_next: bool
-    pages: int | None = None  # counted only past the end: the last page (paging.py)
-
-
 def _require_admin(actor: User) -> None:
     if actor.role is not Role.ADMIN:
         raise Forbidden(_l("Only administrators manage organisations."))
@@ -93,7 +83,7 @@ def organisation(actor: User, org_id: int) -> OrgRow:
     return OrgRow(*found)
 
 
-def organisations(actor: User, *, search: str = "", page: int = 1) -> OrgPage:
+def organisations(actor: User, *, search: str = "", page: int = 1) -> paging.Page[OrgRow]:
     """Organisations by name, optionally those whose name or city contains `search`."""
     _require_admin(actor)
     page = max(1, page)
@@ -106,15 +96,10 @@ def organisations(actor: User, *, search: str = "", page: int = 1) -> OrgPage:
                 sa.func.lower(Organisation.city).like(like),
             )
         )
-    found = db.session.execute(
-        _with_counts(query)
-        .order_by(Organisation.name, Organisation.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-    ).all()
+    ordered = _with_counts(query).order_by(Organisation.name, Organisation.id)
+    found = db.session.execute(paging.window(ordered, page=page, per_page=PAGE_SIZE)).all()
     rows = [OrgRow(org, users, bookings, orders) for org, users, bookings, orders in found]
-    last = paging.last_page_if_past_end(query, page=page, shown=len(rows), per_page=PAGE_SIZE)
-    return OrgPage(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE, pages=last)
+    return paging.page_of(rows, page=page, per_page=PAGE_SIZE, count=query)
 
 
 def _reason(reason: str) -> str:
