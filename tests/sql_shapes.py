@@ -39,8 +39,9 @@ SCHEMA_WORDS = ("CREATE ", "DROP TA", "DROP TR", "DROP IN", "DROP DA", "ALTER T"
 _NEUTRAL = default.DefaultDialect()
 _NEUTRAL.paramstyle = "named"
 
-#: id(compiled) -> (compiled, shape): the compiled statement is kept, so its id stays its own
-_shape_of_compiled: dict[int, tuple[object, str]] = {}
+#: a statement's cache key (the same for every engine and dialect), or its text when it has
+#: none -> its shape ("" for the schema's own): each is compiled for no dialect once
+_shape_of_key: dict[object, str] = {}
 _recording: set[str] | None = None
 #: shape -> its SQL (the first 300 characters), for the report
 texts: dict[str, str] = {}
@@ -52,23 +53,26 @@ def _shape(context) -> str | None:
     compiled = getattr(context, "compiled", None)
     if compiled is None or getattr(context, "isddl", False):
         return None
-    known = _shape_of_compiled.get(id(compiled))
-    if known is not None:
-        return known[1] or None
-    statement = compiled.statement
+    cache_key = getattr(compiled, "cache_key", None)
+    key = cache_key.key if cache_key is not None else compiled.string
+    shape = _shape_of_key.get(key)
+    if shape is None:
+        shape = _shape_of_key[key] = _neutral_shape(compiled.statement)
+    return shape or None
+
+
+def _neutral_shape(statement) -> str:
+    """The statement's shape: a hash of its SQL compiled for no dialect ("" for DDL)."""
     try:
         sql = str(statement.compile(dialect=_NEUTRAL))
     except Exception:  # a construct only its own dialect compiles (an upsert): by its table
         table = getattr(getattr(statement, "table", None), "name", "")
         sql = f"{type(statement).__name__} {table} (in the dialect's own form)"
-    if sql.lstrip()[:7].upper() in SCHEMA_WORDS:  # the schema's own (triggers, pragmas)
-        sql = ""
-    if not sql:
-        _shape_of_compiled[id(compiled)] = (compiled, "")
-        return None
-    shape = hashlib.blake2b(" ".join(sql.split()).encode(), digest_size=8).hexdigest()
-    texts.setdefault(shape, " ".join(sql.split())[:300])
-    _shape_of_compiled[id(compiled)] = (compiled, shape)
+    sql = " ".join(sql.split())
+    if not sql or sql[:7].upper() in SCHEMA_WORDS:  # the schema's own (triggers, pragmas)
+        return ""
+    shape = hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+    texts.setdefault(shape, sql[:300])
     return shape
 
 
