@@ -8,6 +8,7 @@ Usage (from the repository root; the peers are dev extras: pip install -e .[dev]
     python bench/routing_regional.py --fast           # lithloop at 1 s vs VROOM level 0
     python bench/routing_regional.py --scale          # 1,000 stops / 40 trucks, 50 s budget
     python bench/routing_regional.py --no-costs       # the same days, trucks without costs
+    python bench/routing_regional.py --km-costs       # the same days, trucks paying per km only
     python bench/routing_regional.py --fresh 1        # the same kinds of day, new seeds
     python bench/routing_regional.py --fresh 2 --only s20002,s20103 --peer-seeds 4
                                       # some days; PyVRP alone with 4 seeds (its spread)
@@ -68,6 +69,8 @@ def _load_checker():
 check = _load_checker()
 
 RESULTS = ROOT / "bench" / "results"
+# --km-costs: what every truck pays per km (fen), and nothing else
+KM_ONLY_FEN = 1000
 
 
 def _sequences(problem, sol) -> list[list[tuple]]:
@@ -153,15 +156,18 @@ def _cost_ratio(mine: dict, best: dict) -> float | None:
     return round(mine["cost_yuan"] / best["cost_yuan"], 4)
 
 
-def day_of(p: DayParams, costs: bool = True) -> tuple[dict, object]:
-    """The day's VROOM JSON and problem; without `costs`, its trucks carry no costs, so
-    every engine takes VROOM's default (an hour on the road costs 3,600, nothing else
-    does): distance then follows the objective, with no fixed cost to trade it against."""
+def day_of(p: DayParams, costs: str = "real") -> tuple[dict, object]:
+    """The day's VROOM JSON and problem. `costs`: "real" (the trucks' fixed, per-km and hourly
+    costs), "none" (no costs: every engine takes VROOM's default, an hour on the road costs
+    3,600, nothing else does) or "km" (every truck pays the same per km and nothing else: the
+    objective is the distance itself, so km are compared on the objective they are)."""
     doc, problem = generate(p)
-    if costs:
+    if costs == "real":
         return doc, problem
     for v in doc["vehicles"]:
         v.pop("costs", None)
+        if costs == "km":
+            v["costs"] = {"fixed": 0, "per_hour": 0, "per_km": KM_ONLY_FEN}
     return doc, problem_from_vroom(doc)
 
 
@@ -182,7 +188,7 @@ def _pyvrp_spread(row: dict, problem, seconds: float, seeds: int) -> None:
     print(f"    PyVRP alone, seeds 0-{seeds - 1}: cost {spread}", flush=True)
 
 
-def run_full(days: list[DayParams], seconds: float, costs: bool = True, seeds: int = 1) -> dict:
+def run_full(days: list[DayParams], seconds: float, costs: str = "real", seeds: int = 1) -> dict:
     """Every day with the three engines (PyVRP with `seeds` seeds, see `_pyvrp_spread`);
     returns rows and a summary."""
     rows = []
@@ -387,6 +393,9 @@ def main() -> int:
         "--no-costs", action="store_true", help="trucks without costs (VROOM's defaults)"
     )
     ap.add_argument(
+        "--km-costs", action="store_true", help="every truck pays per km only (objective: km)"
+    )
+    ap.add_argument(
         "--peer-seeds", type=int, default=1, help="N > 1: PyVRP alone with seeds 0..N-1 too"
     )
     ap.add_argument("--only", default=None, help="days whose name holds one of these (a,b)")
@@ -408,9 +417,9 @@ def main() -> int:
         if args.fast:
             result, name = run_fast(days), "routing_regional_fast"
         else:
-            costs = not args.no_costs
+            costs = "none" if args.no_costs else "km" if args.km_costs else "real"
             result = run_full(days, args.seconds, costs, args.peer_seeds)
-            name = "routing_regional" + ("_no_costs" if args.no_costs else "")
+            name = "routing_regional" + {"real": "", "none": "_no_costs", "km": "_km"}[costs]
             name += f"_fresh{args.fresh}" if args.fresh else ""
             name += f"_seeds{args.peer_seeds}" if args.peer_seeds > 1 else ""
             name += f"_shared{round(args.shared * 100)}" if args.shared else ""

@@ -103,3 +103,18 @@ def test_the_peers_plans_of_a_shared_day_pass_the_checker():
         sol = to_solution(problem, seqs, engine, wall)
         assert check(problem, sol) == [], engine
         assert sol.routes
+
+
+def test_the_benchs_cost_variants_price_what_they_say():
+    from bench.routing_regional import KM_ONLY_FEN, day_of
+
+    p = DayParams(stops=20, seed=3)
+    _, real = day_of(p)
+    _, none = day_of(p, "none")
+    _, km = day_of(p, "km")
+    assert any(v.fixed_cost and v.cost_per_hour for v in real.vehicles)
+    assert all(not v.fixed_cost and v.cost_per_km == 0 for v in none.vehicles)
+    # every truck pays the same per km and nothing else: the objective is the distance
+    assert {(v.fixed_cost, v.cost_per_hour, v.cost_per_km) for v in km.vehicles} == {
+        (0, 0, KM_ONLY_FEN)
+    }
