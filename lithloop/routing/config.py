@@ -34,10 +34,6 @@ class RaceConfig:
     # PyVRP searches on its core, from scratch, every stop optional, another seed
     spare_core_pyvrp: bool = True
     spare_core_share: float = 0.2
-    spare_from_vroom: bool = False  # True: the spare core's PyVRP starts from VROOM's plan
-    # beside, on days with fewer stops than this: VROOM answers at level 0 only and hands
-    # its core to the spare PyVRP (0: never; tried at 200, see the README's A/B row)
-    vroom_deep_from: int = 0
     vroom_grace: float = 0.03  # share of the budget the solve waits past it for VROOM
     # several windows: PyVRP gets one client per window, one of them served ("groups"),
     # their hull ("hull") or the longest ("longest")
@@ -57,8 +53,6 @@ class RaceConfig:
             raise ValueError("beside: auto, always or never")
         if self.pyvrp_windows not in ("groups", "hull", "longest"):
             raise ValueError("pyvrp_windows: groups, hull or longest")
-        if self.vroom_deep_from < 0:
-            raise ValueError("vroom_deep_from: not negative")
         if self.vroom_threads_quick < 1:
             raise ValueError("vroom_threads_quick: at least 1")
         if not 0 <= self.vroom_exploration <= 5 or not 0 <= self.vroom_exploration_quick <= 5:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
-from . import pyvrp_engine, vroom_engine
+from . import pyvrp_engine
 from .plans import repair, score
 
 
@@ -104,15 +104,12 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
 
 
 def spare_core_pyvrp(problem, allowed, big: int, seed: int, config):
-    """PyVRP for a core VROOM has finished with: from scratch (or, with
-    `config.spare_from_vroom`, from VROOM's last plan), every stop optional
-    (prize-collecting), another seed than the main search; a callable
-    `(seconds, visits) -> (label, repaired routes or None)` for the forked process to run."""
+    """PyVRP for a core VROOM has finished with: from scratch (from VROOM's plan was
+    measured worse: README, the A/B row), every stop optional (prize-collecting), another
+    seed than the main search; a callable `seconds -> (label, repaired routes or None)` for
+    the forked process to run."""
 
-    def run(seconds: float, visits=None):
-        start = None
-        if config.spare_from_vroom and visits:
-            start = vroom_engine.to_routes(problem, visits)
+    def run(seconds: float):
         res = pyvrp_engine.solve_pyvrp(
             problem,
             allowed,
@@ -120,7 +117,7 @@ def spare_core_pyvrp(problem, allowed, big: int, seed: int, config):
             seed + 1,
             big,
             strict=False,
-            initial=start,
+            initial=None,
             windows=config.pyvrp_windows,
         )
         return "pyvrp-spare", None if res is None else repair(problem, res[0])

@@ -231,8 +231,6 @@ def solve(
                 levels = levels[:2]  # no idle core: deeper levels would slow the others
             elif config.spare_core_pyvrp and can_pyvrp:
                 then = spare_core_pyvrp(problem, allowed, bm.big_penalty, seed, config)
-                if n < config.vroom_deep_from:
-                    levels = levels[:1]  # its core is worth more to a second PyVRP
             bg = vroom_process.Background(problem, allowed, seconds, levels, config, then)
             inc.watch("vroom", bg)
             engines.append("vroom")

@@ -154,54 +154,28 @@ def test_without_an_idle_core_pyvrp_starts_from_the_vroom_plan(monkeypatch):
     assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
 
 
-@pytest.mark.parametrize("from_vroom", [False, True])
-def test_a_spare_core_searches_with_pyvrp_after_vroom_and_its_plan_can_win(monkeypatch, from_vroom):
+def test_a_spare_core_searches_with_pyvrp_after_vroom_and_its_plan_can_win(monkeypatch):
     p = _hazmat_day()
     good = _good_plan(p)
     monkeypatch.setattr(solve_module, "construct", lambda p, allowed: [[(JOB, 0)], []])
     monkeypatch.setattr(vroom_engine, "solve_vroom", lambda *a, **kw: [[0], []])  # poor
     calls = []
 
-    vrooms = vroom_engine.to_routes(p, [[0], []])
-
     def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, *a, **kw):
         calls.append((seed, strict, initial))
         if kw.get("incumbent") is None:  # the spare core's run, from where it should start
-            return (good if initial == (vrooms if from_vroom else None) else [[], []]), True, 1.0
+            return (good if initial is None else [[], []]), True, 1.0  # from scratch
         time.sleep(min(seconds, 1.0))  # the main search finds nothing better
         return [[], []], False, float("inf")
 
     monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
-    sol = solve(
-        p, time_limit_s=2.5, config=RaceConfig(beside="always", spare_from_vroom=from_vroom)
-    )
+    sol = solve(p, time_limit_s=2.5, config=RaceConfig(beside="always"))
     assert any(n.startswith("pyvrp-spare on VROOM's core after it") for n in sol.notes)
     assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
     # without a spare core (no idle core, or switched off) nothing searches after VROOM
     for config in (RaceConfig(beside="never"), RaceConfig(beside="always", spare_core_pyvrp=False)):
         sol = solve(p, time_limit_s=2.5, config=config)
         assert not any("on VROOM's core" in n for n in sol.notes)
-
-
-@pytest.mark.parametrize("deep_from, levels", [(10, [0]), (0, [0, 5])])
-def test_on_small_days_vroom_answers_at_level_0_and_hands_its_core_on(
-    monkeypatch, tmp_path, deep_from, levels
-):
-    p = _hazmat_day()  # 2 stops
-    asked = tmp_path / "levels"
-
-    def fake_vroom(problem, allowed, seconds, exploration, multi_trip=False, threads=1):
-        with asked.open("a") as fh:  # VROOM runs in a forked process: tell the test by file
-            fh.write(f"{exploration}\n")
-        return [[], []]
-
-    monkeypatch.setattr(vroom_engine, "solve_vroom", fake_vroom)
-    monkeypatch.setattr(vroom_engine, "plan", lambda left, n, config: (1.5, [0, 5]))
-    config = RaceConfig(beside="always", vroom_deep_from=deep_from, spare_core_pyvrp=True)
-    solve(p, time_limit_s=2.0, config=config, use_pyvrp=True)
-    assert [int(x) for x in asked.read_text().split()] == levels
-    with pytest.raises(ValueError, match="vroom_deep_from"):
-        RaceConfig(vroom_deep_from=-1)
 
 
 @pytest.mark.parametrize("beside, free", [("always", True), ("never", False)])

@@ -127,13 +127,12 @@ def test_vrooms_core_is_handed_on_with_the_time_left_after_its_levels(monkeypatc
     config = RaceConfig()
     _timed_levels(monkeypatch, {0: 0.02, 5: 0.1})
 
-    def then(seconds, visits):
-        return f"spare {seconds:.1f} {visits}", [[(JOB, 0)], []]
+    def then(seconds):
+        return f"spare {seconds:.1f}", [[(JOB, 0)], []]
 
     labels = _labels_of(vroom_process.Background(p, allowed, 2.0, [0, 5], config, then))
     assert labels[:2] == ["vroom", "vroom"] and len(labels) == 3
     assert 1.0 <= float(labels[2].split()[1]) <= 1.9  # the 2 s less VROOM's 0.12 s (and forking)
-    assert labels[2].endswith(" [[], []]")  # it starts from VROOM's last visits
 
 
 def test_no_search_follows_vroom_in_too_little_time_and_a_failing_one_is_a_note(monkeypatch):
@@ -143,7 +142,7 @@ def test_no_search_follows_vroom_in_too_little_time_and_a_failing_one_is_a_note(
     allowed, _ = compatible_vehicles(p)
     _timed_levels(monkeypatch, {0: 0.02, 5: 1.5})  # 0.48 s of 2 s left: under a second
 
-    def then(seconds, visits):
+    def then(seconds):
         raise AssertionError("not to be called")
 
     labels = _labels_of(vroom_process.Background(p, allowed, 2.0, [0, 5], RaceConfig(), then))
