@@ -25,7 +25,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.accounts import policies
-from lithloop.services.accounts.approvals import pending_organisations
+from lithloop.services.accounts.approvals import pending_count
 from lithloop.services.booking import distances
 from lithloop.services.booking.sites import visible_sites
 from lithloop.web.region_map import place_name
@@ -146,7 +146,7 @@ def admin_waiting() -> dict:
     """What waits for an administrator: approvals, quote requests, orders, undelivered mail."""
     count = db.session.scalar
     return {
-        "pending": pending_organisations(),
+        "pending": pending_count(),
         "open_rfqs": count(
             sa.select(sa.func.count(QuoteRequest.id)).where(QuoteRequest.status == RfqStatus.OPEN)
         ),

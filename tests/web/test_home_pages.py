@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.geo.projection import fit_canvas
-from lithloop.models import OrgKind, Role, Site, SiteKind
+from lithloop.models import Organisation, OrgKind, OrgStatus, Role, Site, SiteKind
 from lithloop.services.booking import prices as price_service
 from tests import worlds
 from tests.conftest import api_headers
@@ -67,6 +67,21 @@ def test_the_admin_home_lists_what_waits(client, app):
     admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
     page = home(client, admin).get_data(as_text=True)
     assert "0 requests for quote to answer" in page and "0 e-mails not delivered" in page
+
+
+def test_the_admin_home_counts_waiting_organisations_without_loading_them(client, app):
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    for _ in range(3):
+        make_org(status=OrgStatus.PENDING)
+    loaded: list[Organisation] = []
+    listener = lambda org, context: loaded.append(org)  # noqa: E731
+    sa.event.listen(Organisation, "load", listener)
+    try:
+        page = home(client, admin).get_data(as_text=True)
+    finally:
+        sa.event.remove(Organisation, "load", listener)
+    assert "3 organisations are waiting." in page
+    assert [o for o in loaded if o.status is OrgStatus.PENDING] == []
 
 
 @pytest.mark.parametrize(("lang", "label"), [("en", "Recycling park"), ("zh_CN", "产业园")])

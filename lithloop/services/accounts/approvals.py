@@ -22,6 +22,12 @@ def pending_organisations() -> list[Organisation]:
     return list(db.session.scalars(query.order_by(Organisation.created_at)))
 
 
+def pending_count() -> int:
+    """How many organisations wait for approval (counted in SQL, none loaded)."""
+    query = sa.select(sa.func.count(Organisation.id))
+    return db.session.scalar(query.where(Organisation.status == OrgStatus.PENDING)) or 0
+
+
 def pending_page(page: int = 1) -> paging.Page[Organisation]:
     """One page of the organisations waiting for approval (with their users), oldest first."""
     page = max(1, page)
