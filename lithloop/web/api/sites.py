@@ -102,9 +102,11 @@ def create_site(data):
 @errors(blp, 401, 403, s403="Drivers see their stops' sites on the driver page")
 @token_required
 def list_sites():
-    """The sites the caller may see."""
+    """The sites the caller may see (the park sees all), ordered by name, then by id.
+
+    The order is stable: sites with the same name come oldest first (by `id`)."""
     policies.require_record_reader(api_user())
-    return list(db.session.scalars(site_service.visible_sites(api_user())))
+    return list(db.session.scalars(site_service.sites_by_name_then_id(api_user())))
 
 
 @blp.route("/<int:site_id>")
