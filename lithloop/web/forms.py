@@ -30,7 +30,7 @@ from wtforms.validators import (
 
 from lithloop.labels.places import place_word
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import typed_text
+from lithloop.services.strict_input import phone_number, typed_text
 
 
 class InRange(NumberRange):
@@ -49,6 +49,16 @@ def visible_text(form, field) -> None:
     if isinstance(field.data, str):
         try:
             typed_text(field.data, field.name)
+        except Invalid as exc:
+            raise StopValidation(exc.message) from exc
+
+
+def phone_text(form, field) -> None:
+    """Refuse, beside the field, a phone number the services refuse (nothing but invisible
+    characters, or not 7 to 15 digits), with the form's other fields, not after them."""
+    if isinstance(field.data, str):
+        try:
+            phone_number(field.data, field.name)
         except Invalid as exc:
             raise StopValidation(exc.message) from exc
 
@@ -143,7 +153,9 @@ class SiteForm(FlaskForm):
     contact_name = StringField(
         _l("Contact person"), validators=[Optional(), Length(max=100), *NAME_CHECKS]
     )
-    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
+    contact_phone = StringField(
+        _l("Contact phone"), validators=[Optional(), Length(max=40), phone_text]
+    )
     opens_at = TimeField(_l("Opens at"), validators=[InputRequired()])  # "25:00": not a time
     closes_at = TimeField(_l("Closes at"), validators=[InputRequired()])
 

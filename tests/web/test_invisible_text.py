@@ -44,6 +44,19 @@ def test_a_site_field_of_only_a_direction_mark_is_refused_beside_it(client, deal
     assert db.session.scalar(sa.select(sa.func.count(Site.id))) == 0
 
 
+SITE_TEXT = ["name", "city", "district", "address", "contact_name", "contact_phone"]
+
+
+@pytest.mark.parametrize("text", ["\u200f", "\u200b"])
+def test_every_invisible_site_field_is_named_beside_itself_at_once(client, dealer, text):
+    response = submit(client, "/sites/new", {**GOOD, **dict.fromkeys(SITE_TEXT, text)})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert [f for f in SITE_TEXT if f'id="{f}-err"' not in body] == []
+    assert body.count(TOLD) == len(SITE_TEXT)
+    assert db.session.scalar(sa.select(sa.func.count(Site.id))) == 0
+
+
 def test_registration_refuses_a_name_of_only_a_direction_mark(app):
     problems = registration.registration_problems(
         organisation="\u202e", name="\u200f", email="a@example.com", password="x", taken=False
