@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import clock, labels
 from lithloop.models import BookingStatus, Grade, PackState, Warehouse
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
-from lithloop.services.errors import ServiceError
+from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.plant import grading, intake, truck_arrivals, warehouse_stock, warehouses
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import page_arg
@@ -170,10 +171,23 @@ def test(pack_id: int):
             current_user,
             pack_id,
             request.form,
-            idempotency.clean_key(request.form.get("test_token"), "test_token"),
+            _test_token(),
         ),
         _("Test recorded and pack graded."),
     )
+
+
+def _test_token() -> str | None:
+    """The test form's one-time token; a changed one is refused above the form, in words a
+    person can act on (the key's own rule says nothing to an operator)."""
+    try:
+        return idempotency.clean_key(request.form.get("test_token"), "test_token")
+    except Invalid as exc:
+        told = _l(
+            "The form's one-time token was changed, so the test was not saved. "
+            "Check the values below and save again."
+        )
+        raise Invalid(told, field="test_token") from exc
 
 
 @bp.post("/packs/<int:pack_id>/send")

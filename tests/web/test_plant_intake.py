@@ -206,6 +206,26 @@ def test_a_double_submitted_test_form_counts_once(client, auth, world):
     assert len(pack.tests) == 1 and [e.kind for e in pack.events].count("graded") == 1
 
 
+@pytest.mark.parametrize("token", ["测试令牌", "x" * 300, "tab\there"])
+def test_a_changed_test_token_is_told_above_the_form_and_nothing_is_stored(
+    client, auth, world, token
+):
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack = packs(world)[0]
+    url = f"/plant/packs/{pack.id}"
+    client.get("/lang/zh_CN")
+    typed = {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": "1", "test_token": token}
+    response = submit(client, f"{url}/test", typed, page=url)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    told = re.search(r'id="err-test_token">([^<]+)<', body)
+    assert told and told[1] == "表单的一次性令牌被改动，测试未保存。请核对下面的数值后再次保存。"
+    assert 'value="180"' in body  # what was typed is kept
+    db.session.expire_all()
+    assert db.session.get(Pack, pack.id).tests == []
+
+
 def _row(page: str, pack_id: int) -> str:
     start = page.index(f'<tr id="pack-{pack_id}"')
     return page[start : page.index("</tr>", start)]
