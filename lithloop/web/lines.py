@@ -14,9 +14,8 @@ from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.plant import assembly, dismantling, measurements, parent_candidates
 from lithloop.services.strict_input import parse_amount
-from lithloop.vocab import CHEMISTRIES
 from lithloop.web.access import roles_required
-from lithloop.web.query_args import page_arg
+from lithloop.web.query_args import chemistry_arg, page_arg
 
 bp = Blueprint("lines", __name__, url_prefix="/plant")
 PLANT = policies.PLANT_STAFF
@@ -103,10 +102,10 @@ def close(batch_id: int):
 def assembly_page(errors: dict | None = None, status: int = 200):
     """Second-life assembly: parent candidates (50 a page, by chemistry or code), the build
     form, recent builds."""
-    chemistry = request.args.get("chemistry")
+    refused: dict[str, str] = {}  # the filter's, apart from the build form's errors
     candidates = parent_candidates.candidate_page(
         page_arg(),
-        chemistry if chemistry in CHEMISTRIES else None,
+        chemistry_arg(refused),
         (request.args.get("code") or "").strip()[:24] or None,
     )
     return render_template(
@@ -115,6 +114,7 @@ def assembly_page(errors: dict | None = None, status: int = 200):
         builds=assembly.recent_builds(),
         use_cases=labels.USE_CASE,
         errors=errors or {},
+        filter_errors=refused,
         form=request.form if errors else {},
     ), status
 

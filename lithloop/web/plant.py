@@ -14,7 +14,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.plant import grading, intake, truck_arrivals, warehouse_stock, warehouses
 from lithloop.web.access import roles_required
-from lithloop.web.query_args import page_arg
+from lithloop.web.query_args import chemistry_arg, page_arg
 
 bp = Blueprint("plant", __name__, url_prefix="/plant")
 PLANT_ROLES = policies.PLANT_STAFF
@@ -228,8 +228,9 @@ def warehouse(name: str):
         which = Warehouse(name)
     except ValueError:
         abort(404)
+    errors: dict[str, str] = {}
     filters = warehouse_stock.Filters(
-        request.args.get("chemistry") or None,
+        chemistry_arg(errors),
         request.args.get("grade") or None,
         request.args.get("age") or None,
         (request.args.get("code") or "")[:24] or None,
@@ -250,6 +251,7 @@ def warehouse(name: str):
         grades=[g.value for g in Grade],
         overdue_n=overdue_n,
         overdue_packs=overdue_packs,
+        errors=errors,
         labels=labels.WAREHOUSE,
         warehouses=list(Warehouse),
         moves=warehouses.possible_moves,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
-from lithloop.services.strict_input import INT32_MAX, int_or_default, strict_int
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import INT32_MAX, int_or_default, known_chemistry, strict_int
 
 #: Far beyond any list's last page, far below the database's integer (OFFSET overflow).
 MAX_PAGE = 100_000
@@ -25,3 +26,13 @@ def int_value(name: str, default: int, *, minimum: int = 0, maximum: int = INT32
 def required_int(name: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
     """A whole number from the form or query; Invalid (422) naming the field otherwise."""
     return strict_int(request.values.get(name), name, minimum=minimum, maximum=maximum)
+
+
+def chemistry_arg(errors: dict, name: str = "chemistry") -> str | None:
+    """The chemistry a list is filtered by (None: all); one that is none of the chemistries
+    (a changed link) is not applied and is said in `errors` beside the filter."""
+    try:
+        return known_chemistry(request.args.get(name), name) or None
+    except Invalid as exc:
+        errors[name] = str(exc.message)
+        return None

@@ -16,6 +16,7 @@ from lithloop.models import Grade, Pack, PackState, PackTest
 from lithloop.services.errors import Invalid, NotFound
 from lithloop.services.strict_input import (
     MAX_MONEY_FEN,
+    known_chemistry,
     optional_decimal,
     optional_int,
     optional_money_fen,
@@ -69,7 +70,7 @@ def parse_filters(args: Mapping) -> Filters:
         raise Invalid(_l("Choose grade A, B or C."), field="grade")
     sort = str(args.get("sort") or "price")
     return Filters(
-        chemistry=str(args.get("chemistry") or "").strip().upper(),
+        chemistry=known_chemistry(args.get("chemistry")),
         grade=grade,
         use_case=str(args.get("use_case") or "").strip(),
         numbers=numbers,
@@ -80,7 +81,7 @@ def parse_filters(args: Mapping) -> Filters:
 def filter_problems(args: Mapping) -> dict[str, str]:
     """Every filter parse_filters refuses, by field (its first refusal alone hid the others)."""
     found: dict[str, str] = {}
-    for name in (*_DECIMALS, *_INTEGERS, "min_price", "max_price", "grade"):
+    for name in (*_DECIMALS, *_INTEGERS, "min_price", "max_price", "grade", "chemistry"):
         if str(args.get(name) or "").strip():
             try:
                 parse_filters({name: args.get(name)})

@@ -16,7 +16,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from lithloop.services.errors import Invalid
-from lithloop.vocab import DIRECTION_CONTROLS
+from lithloop.vocab import CHEMISTRIES, DIRECTION_CONTROLS
 
 PHONE_RE = re.compile(
     r"(\(?\+?[0-9(][0-9 ().-]*[0-9])(?:\s*(?:转|分机|ext\.?|x)\s*[0-9]{1,6})?", re.I
@@ -87,5 +87,17 @@ def limited_text(raw, field: str, limit: int) -> str:
                 typed=f"{len(text):,}",
             ),
             field=field,
+        )
+    return text
+
+
+def known_chemistry(raw, field: str = "chemistry") -> str:
+    """A chemistry filter as one of the chemistries (upper case), "" when blank; Invalid
+    naming `field` (and the value, cut to 24 characters) when it is none of them."""
+    text = clean(raw).upper()
+    if text and text not in CHEMISTRIES:
+        shown = clean(raw)[:24]
+        raise Invalid(
+            _l("Unknown chemistry: %(value)s. Choose one from the list.", value=shown), field=field
         )
     return text
