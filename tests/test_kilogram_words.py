@@ -72,6 +72,38 @@ def kg_in_template(source: str) -> list[str]:
     return found
 
 
+#: The Latin unit t (tonnes) as a word of its own: not in "don't", "t/day" is still it.
+LATIN_T = re.compile(r"(?<![A-Za-z_'’&#-])t(?![A-Za-z_'’-])")
+
+
+def tonnes_in_template(source: str) -> list[str]:
+    """The places a template writes the unit t itself in its literal text ("{{ x }} t"):
+    a Chinese page writes 吨, through a msgid ("%(t)s t") the catalogue translates."""
+    text = HTML_TAG.sub(" ", JINJA_TAG.sub(" ", JINJA_COMMENT.sub("", source)))
+    return [line.strip() for line in text.splitlines() if LATIN_T.search(line)]
+
+
+def test_no_template_writes_tonnes_as_a_bare_t():
+    paths = [p for p in sorted(TEMPLATES.rglob("*")) if p.suffix in {".html", ".js"}]
+    loose = {
+        str(path.relative_to(TEMPLATES)): found
+        for path in paths
+        if (found := tonnes_in_template(path.read_text("utf-8")))
+    }
+    assert not loose, loose
+    assert tonnes_in_template('<span class="nowrap">{{ x|decimal(1) }} t</span>')
+    assert not tonnes_in_template("<span>{{ _('%(t)s t', t=x) }}</span><p>don't</p>")
+
+
+def test_no_chinese_message_writes_tonnes_as_t():
+    mixed = [
+        (key, texts)
+        for key, texts in _messages()
+        if any(LATIN_T.search(PLACEHOLDER.sub("", text)) for text in texts)
+    ]
+    assert not mixed, mixed
+
+
 def test_no_chinese_message_writes_kg():
     translated = dict(_messages())
     assert len(translated) > 1000  # the scan reads the catalogue

@@ -166,8 +166,11 @@ def test_dashboard_page_has_charts_tables_and_the_co2_method(client, auth, world
     page = client.get("/dashboard/").get_data(as_text=True)
     assert "1,300.4" in page and "<td>黑粉</td>" in page and "black_mass" not in page
     assert "<td>鸡西</td>" in page
-    received = page.split('id="stat-received">')[1].split("</div>")[0]
-    assert " t</span>" in received and "吨" not in received, received  # one unit word, not two
+    stats = page.split('<div class="stats">')[1].split("</div>\n</div>")[0]
+    received = stats.split('id="stat-received">')[1].split("</div>")[0]
+    assert " 吨</span>" in received and "年处理能力 10,000 吨" in received, received  # one word
+    assert " t<" not in stats and " t " not in stats, stats  # tonnes are 吨 on a Chinese page
+    assert "吨</span>" in stats.split('id="stat-co2">')[1]
 
 
 def test_government_sees_the_dashboard_but_no_admin_pages(client, auth, world):
