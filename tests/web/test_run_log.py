@@ -133,3 +133,55 @@ def test_a_cancelled_run_shows_where_it_stopped_and_no_run_more_than_its_limit(
     assert run_report.percent(ended(RunStatus.SUCCEEDED, 15)) == 100  # a quick run's end
     assert run_report.percent(ended(RunStatus.FAILED, 200)) == 100
     assert run_report.shown_elapsed_s(ended(RunStatus.SUCCEEDED, 61.2)) == 60  # not 61 / 60 s
+
+
+def test_an_urgent_insertion_is_told_in_words_on_its_run_page(client, auth, day_world):  # noqa: F811
+    """The run of an urgent insertion showed its one line, "urgent booking #6 inserted by
+    hand", in English among the routing engine's notes on a Chinese page (and its search
+    as 充分, thorough): lithloop's own line is told in words, the engine's notes kept apart."""
+    import sqlalchemy as sa
+
+    from lithloop.extensions import db
+    from lithloop.models import Plan, PlanRun, PlanStatus
+    from lithloop.services.dispatch import plan_edit, publishing
+    from tests.plain_language import untranslated
+    from tests.web.test_dispatch import book_late, run_to_end
+
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
+    urgent = book_late(day_world, "急件网点", (44.59, 129.62), "300")
+    draft = plan_edit.insert_urgent(day_world["dispatcher"], plan.id, urgent.id)
+    run = db.session.scalar(sa.select(PlanRun).join(Plan).where(Plan.id == draft.id))
+    assert db.session.get(Plan, draft.id).status is PlanStatus.DRAFT
+    auth.login(day_world["dispatcher"].email)
+    panel = _panel(client, run)
+    log = panel.split('<ul class="run-log">')[1].split("</ul>")[0]
+    assert f"预约 #{urgent.id} 已手工插入已发布的计划" in log, log
+    assert untranslated(log) == [] and "inserted by hand" not in panel
+    assert "手工编排" in panel.split("</h2>")[0] and "充分" not in panel.split("</h2>")[0]
+    with app_locale(client, "en"):
+        english = _panel(client, run)
+    assert f"Booking #{urgent.id} inserted by hand into the published plan" in english
+
+
+class app_locale:
+    """The client reads pages in `lang` inside the block (the language switcher's cookie)."""
+
+    def __init__(self, client, lang: str):
+        self.client, self.lang = client, lang
+
+    def __enter__(self):
+        self.client.get(f"/lang/{self.lang}")
+
+    def __exit__(self, *exc):
+        self.client.get("/lang/zh_CN")
+
+
+def test_an_urgent_line_and_the_notes_after_it_are_told_apart(app):
+    with app.test_request_context("/"), force_locale("en"):
+        told = run_log("urgent booking #6 inserted by hand\nOSRM unavailable, used haversine")
+    assert told.lines == [
+        "Booking #6 inserted by hand into the published plan, at its cheapest place; "
+        "no other stop moved"
+    ]
+    assert told.engine == ["OSRM unavailable, used haversine"]

@@ -34,6 +34,8 @@ DROPPED_LINE = "{day}: {what} #{id} is {status} now: its stop taken off the kept
 #: A shipped order the run could not keep on its truck (shipped.Stranded): left out, `reason`
 #: a vocab.ShippedLeftOut code, the plate of the truck its packs are on last.
 STRANDED_LINE = "{day}: shipped order #{id} left out ({reason}): its packs are on {plate}"
+#: The log of a draft made by hand (urgent_insert.py): this line, then the day problem's notes.
+URGENT_LINE = "urgent booking #{id} inserted by hand"
 #: After a "finish now", each later day of the horizon is searched this long (seconds).
 FINISHING_DAY_S = 1
 

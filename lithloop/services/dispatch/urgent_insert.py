@@ -25,6 +25,7 @@ from lithloop.services.dispatch.plan_store import fill_plan
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.dispatch.problem import order_stop_id
 from lithloop.services.dispatch.publishing import get_plan
+from lithloop.services.dispatch.run_control import URGENT_LINE
 from lithloop.services.errors import Conflict, Invalid, NotFound
 
 
@@ -94,7 +95,7 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
         started_at=clock.now(),
         finished_at=clock.now(),
         progress=[],
-        log=f"urgent booking #{booking.id} inserted by hand",
+        log="\n".join([URGENT_LINE.format(id=booking.id), *day.problem.notes]),
     )
     draft = Plan(
         run=run, plan_date=plan.plan_date, solution=left_deliveries.carry(plan.solution, {})

@@ -18,6 +18,7 @@ from lithloop.services.dispatch.run_control import (
     RESULT_LINE,
     SKIPPED_LINE,
     STRANDED_LINE,
+    URGENT_LINE,
 )
 from lithloop.services.dispatch.runs import QUEUED_ERROR, STALE_ERROR, UNREACHABLE_ERROR
 from lithloop.vocab import ShippedLeftOut
@@ -32,6 +33,7 @@ _DAY = _pattern(DAY_LINE)
 _RESULT = _pattern(RESULT_LINE)
 _FINISHED = _pattern(FINISHED_LINE)
 _SKIPPED = _pattern(SKIPPED_LINE)
+_URGENT = _pattern(URGENT_LINE)
 # the plate, last, as it is (a plate may hold a space)
 _DROPPED = re.compile(_pattern(DROPPED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
 _STRANDED = re.compile(_pattern(STRANDED_LINE).pattern.replace("(?P<plate>\\S+?)", "(?P<plate>.+)"))
@@ -87,6 +89,13 @@ def _line(text: str) -> str | None:
         return _(
             "%(day)s: finished on request after %(seconds)s s, keeping the best plan found",
             **finished.groupdict(),
+        )
+    urgent = _URGENT.fullmatch(text)
+    if urgent:
+        return _(
+            "Booking #%(id)s inserted by hand into the published plan, at its cheapest place; "
+            "no other stop moved",
+            id=urgent["id"],
         )
     return None
 
