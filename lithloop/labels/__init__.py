@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 
 from lithloop.batteries.problems import CodeReason
+from lithloop.labels.clauses import BOOKING_IS, ORDER_IS, clause
 from lithloop.labels.codes import CODE_REASON, code_reason, problem_text
 from lithloop.labels.dispatch import (
     DELIVERY_EXCEPTION,
@@ -78,6 +79,7 @@ from lithloop.vocab import (
 )
 
 __all__ = [
+    "BOOKING_IS",
     "BOOKING_STATUS",
     "CHEMISTRY",
     "CODE_REASON",
@@ -88,6 +90,7 @@ __all__ = [
     "FORM_ONE",
     "LEFT_OUT_DELIVERY_REASON",
     "LEFT_OUT_REASON",
+    "ORDER_IS",
     "ORDER_STATUS",
     "ORG_KIND",
     "ORG_KINDS",
@@ -110,6 +113,7 @@ __all__ = [
     "WAREHOUSE",
     "Table",
     "Words",
+    "clause",
     "code_reason",
     "label",
     "left_out_reason",

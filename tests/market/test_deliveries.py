@@ -420,13 +420,13 @@ def test_a_locked_route_loses_the_stops_of_orders_and_bookings_ended_since(app):
         told = run_log(run.log).lines
     plate = truck.plate
     assert (
-        f"{day}：预约 #{cancelled} 当前状态为 已取消，已将其站点从保持不变的 {plate} 路线中移除；"
+        f"{day}：预约 #{cancelled} 已取消，已将其站点从保持不变的 {plate} 路线中移除；"
         "该路线其余部分保持不变"
     ) in told, told
-    assert any(f"订单 #{refunded.id} 当前状态为 已退款" in line for line in told), told
+    assert any(f"订单 #{refunded.id} 已退款，已将其送货站点" in line for line in told), told
     with app.test_request_context("/"), force_locale("en"):
         said = run_log(run.log).lines
-    assert f"{day}: order #{refunded.id} is Refunded now, so its delivery was taken off" in (
+    assert f"{day}: Order #{refunded.id} has been refunded, so its delivery was taken off" in (
         " ".join(said)
     ), said
     publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)  # not refused

@@ -1,29 +1,73 @@
-"""Inserting an urgent booking that is no longer requested is refused naming its status in
-the reader's words (a Chinese page read "预约 #5 已经是 scheduled 状态")."""
+"""A booking's or an order's status said in a sentence is told in the reader's words: the
+Chinese page read "预约 #5 已经是 scheduled 状态", then the badge's word in quotes; the English
+one "Booking #5 is already Scheduled." (a badge's capital), and moving a booking to
+another day or receiving one not picked up named the stored code ("is picked_up")."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from flask_babel import force_locale
 
+from lithloop import labels
 from lithloop.extensions import db
 from lithloop.models import BookingStatus, PlanStatus
 from lithloop.services.dispatch import plan_edit
 from lithloop.services.errors import Conflict
-from tests.factories import BookingFactory, PlanFactory
+from lithloop.vocab import OrderStatus
+from tests.factories import BookingFactory, DispatcherFactory, PlanFactory
+
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])  # words only
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])  # words only
+def _both(app, message) -> tuple[str, str]:
+    with app.test_request_context("/"):
+        with force_locale("zh_CN"):
+            chinese = str(message)
+        with force_locale("en"):
+            english = str(message)
+    return chinese, english
+
+
+@SQLITE_ONLY
 def test_an_urgent_insert_of_a_scheduled_booking_names_its_status_in_words(app):
     plan = PlanFactory(status=PlanStatus.PUBLISHED)
     booking = BookingFactory(pickup_date=plan.plan_date, status=BookingStatus.SCHEDULED)
     db.session.commit()
     with pytest.raises(Conflict) as refused:
         plan_edit.insert_urgent(plan.run.created_by, plan.id, booking.id)
-    with app.test_request_context("/"):
-        with force_locale("zh_CN"):
-            chinese = str(refused.value.message)
-        with force_locale("en"):
-            english = str(refused.value.message)
-    assert chinese == f"预约 #{booking.id} 已经是“已排班”状态。"
-    assert english == f"Booking #{booking.id} is already Scheduled."
+    chinese, english = _both(app, refused.value.message)
+    assert chinese == f"预约 #{booking.id} 已排班；只能插入尚未排班的预约。"
+    assert english == (
+        f"Booking #{booking.id} is already scheduled; only a booking not planned yet can be "
+        "inserted."
+    )
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    ("clauses", "statuses"),
+    [(labels.BOOKING_IS, BookingStatus), (labels.ORDER_IS, OrderStatus)],
+    ids=["booking", "order"],
+)
+def test_every_status_has_its_clause_in_both_languages(app, clauses, statuses):
+    for status in statuses:
+        chinese, english = _both(app, labels.clause(clauses, status, 5))
+        assert re.fullmatch(r"(Booking|Order) #5 [a-z ]+", english), english  # no capital
+        assert "_" not in english, english  # no stored code
+        assert re.fullmatch(r"(预约|订单) #5 [^A-Za-z]+", chinese), chinese
+
+
+@SQLITE_ONLY
+def test_moving_a_picked_up_booking_names_its_status_not_its_code(app):
+    from lithloop.services.dispatch import left_out
+
+    booking = BookingFactory(status=BookingStatus.PICKED_UP)
+    dispatcher = DispatcherFactory()
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        left_out.move_to_day(dispatcher, booking.id, booking.pickup_date)
+    chinese, english = _both(app, refused.value.message)
+    assert chinese == f"预约 #{booking.id} 已取货，无法改期。"
+    assert english == f"Booking #{booking.id} has been picked up and cannot move to another day."

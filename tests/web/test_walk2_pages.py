@@ -84,7 +84,7 @@ def test_the_publish_confirmation_names_a_booking_cancelled_since_the_plan(clien
     auth.login(day_world["dispatcher"].email)
     page = client.get(f"/dispatch/plans/{plan.id}/publish").get_data(as_text=True)
     warning = page.split('id="changed-bookings"')[1].split("</div>")[0]
-    assert f"预约 #{gone.id} 当前状态为 已取消；请重新运行规划。" in warning
+    assert f"计划生成后，预约 #{gone.id} 已取消；请重新运行规划。" in warning
     told = page.split("已排程，附到达时间段")[1].split("</ul>")[0]
     assert f"#{gone.id} " not in told
 

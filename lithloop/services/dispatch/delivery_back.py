@@ -149,9 +149,8 @@ def _require_open(stop: PlanStop) -> None:
     if order.status not in ON_THE_WAY or order.delivery_date != day:
         raise Conflict(
             _l(
-                "Order #%(id)s is %(s)s and cannot be delivered.",
-                id=order.id,
-                s=labels.label(labels.ORDER_STATUS, order.status),
+                "%(what)s and cannot be delivered.",
+                what=labels.clause(labels.ORDER_IS, order.status, order.id),
             ),
             code=Code.NOT_DELIVERABLE,
         )

@@ -58,8 +58,8 @@ def _open_pickup(user: User, stop_id: int) -> PlanStop:
     if stop.booking.status is not BookingStatus.SCHEDULED:
         raise Conflict(
             _l(
-                "The booking is no longer scheduled (%(s)s).",
-                s=labels.label(labels.BOOKING_STATUS, stop.booking.status),
+                "%(what)s: it is no longer to be picked up.",
+                what=labels.clause(labels.BOOKING_IS, stop.booking.status, stop.booking.id),
             ),
             code=Code.NOT_SCHEDULED,
         )
@@ -131,9 +131,8 @@ def record_delivered(user: User, stop_id: int) -> PlanStop:
         if order.status not in DELIVERABLE:
             raise Conflict(
                 _l(
-                    "Order #%(id)s is %(s)s and cannot be delivered.",
-                    id=order.id,
-                    s=labels.label(labels.ORDER_STATUS, order.status),
+                    "%(what)s and cannot be delivered.",
+                    what=labels.clause(labels.ORDER_IS, order.status, order.id),
                 ),
                 code=Code.NOT_DELIVERABLE,
             )

@@ -130,7 +130,10 @@ def _move(user: User, booking_id: int, day: date) -> Booking:
         if not planner and booking.status is BookingStatus.SCHEDULED:
             raise Forbidden(_l("The booking is scheduled; ask the park to move it."))
         raise Conflict(
-            _l("Booking #%(id)s is %(s)s and cannot move.", id=booking.id, s=booking.status.value),
+            _l(
+                "%(what)s and cannot move to another day.",
+                what=labels.clause(labels.BOOKING_IS, booking.status, booking.id),
+            ),
             code=Code.NOT_MOVABLE,
         )
     horizon = clock.today() + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])

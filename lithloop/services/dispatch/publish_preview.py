@@ -13,6 +13,7 @@ from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus,
 from lithloop.services.dispatch import publish_notices, roster
 from lithloop.services.dispatch.left_out import proposed_days
 from lithloop.services.dispatch.live_ops import place_arrival
+from lithloop.services.dispatch.publish_refusals import changed_words as changed_words
 
 #: A routed booking's states that publishing accepts (publish_refusals.refuse_if_changed).
 PUBLISHABLE = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)

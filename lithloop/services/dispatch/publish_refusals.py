@@ -61,14 +61,15 @@ def refuse_if_unmanned(plan: Plan) -> None:
 def refuse_if_changed(booking: Booking) -> None:
     """A booking the plan routes that is no longer requested or scheduled."""
     if booking.status not in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
-        raise Conflict(
-            _l(
-                "Booking #%(id)s is %(s)s now; run the plan again.",
-                id=booking.id,
-                s=labels.label(labels.BOOKING_STATUS, booking.status),
-            ),
-            code=Code.BOOKING_CHANGED,
-        )
+        raise Conflict(changed_words(booking), code=Code.BOOKING_CHANGED)
+
+
+def changed_words(booking: Booking):
+    """What became of a booking since the plan was made, and what to do (run it again)."""
+    return _l(
+        "%(what)s since the plan was made; run the plan again.",
+        what=labels.clause(labels.BOOKING_IS, booking.status, booking.id),
+    )
 
 
 def _published_elsewhere(plan: Plan, *stop_is):
@@ -128,10 +129,9 @@ def refuse_if_ended(order: Order, plan: Plan) -> None:
         return
     raise Conflict(
         _l(
-            "Order #%(id)s is %(s)s now; this plan would send a truck with it. Nothing was "
-            "published: run %(day)s again.",
-            id=order.id,
-            s=labels.label(labels.ORDER_STATUS, order.status),
+            "%(what)s since the plan was made; this plan would send a truck with it. Nothing "
+            "was published: run %(day)s again.",
+            what=labels.clause(labels.ORDER_IS, order.status, order.id),
             day=plan.plan_date.isoformat(),
         ),
         code=Code.BOOKING_CHANGED,

@@ -51,9 +51,8 @@ def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
     if booking.status is not BookingStatus.REQUESTED:
         raise Conflict(
             _l(
-                "Booking #%(id)s is already %(s)s.",
-                id=booking.id,
-                s=labels.BOOKING_STATUS[booking.status.value],
+                "%(what)s; only a booking not planned yet can be inserted.",
+                what=labels.clause(labels.BOOKING_IS, booking.status, booking.id),
             ),
             code=Code.NOT_REQUESTED,
         )

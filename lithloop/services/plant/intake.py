@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.batteries import letter_for_chemistry, make_park_code
 from lithloop.extensions import db
 from lithloop.i18n import listed
@@ -57,7 +57,10 @@ def _lock_booking(booking_id: int) -> Booking:
         )
     if booking.status is not BookingStatus.PICKED_UP:
         raise Conflict(
-            _l("Booking #%(id)s is %(s)s, not picked up.", id=booking_id, s=booking.status.value),
+            _l(
+                "%(what)s; it has not been picked up yet.",
+                what=labels.clause(labels.BOOKING_IS, booking.status, booking_id),
+            ),
             code=Code.NOT_PICKED_UP,
         )
     return booking

@@ -129,21 +129,26 @@ def _dropped(line: re.Match) -> str:
     """A stop taken off a route the run kept as it is (its booking or order ended since)."""
     if line["what"] == "booking":
         return _(
-            "%(day)s: booking #%(id)s is %(status)s now, so its stop was taken off the route "
-            "of %(plate)s kept as it is; the rest of that route is kept",
+            "%(day)s: %(what)s, so its stop was taken off the route of %(plate)s kept as it "
+            "is; the rest of that route is kept",
             day=line["day"],
-            id=line["id"],
-            status=labels.label(labels.BOOKING_STATUS, line["status"]),
+            what=_clause(labels.BOOKING_IS, line),
             plate=line["plate"],
         )
     return _(
-        "%(day)s: order #%(id)s is %(status)s now, so its delivery was taken off the route "
-        "of %(plate)s kept as it is; the rest of that route is kept",
+        "%(day)s: %(what)s, so its delivery was taken off the route of %(plate)s kept as it "
+        "is; the rest of that route is kept",
         day=line["day"],
-        id=line["id"],
-        status=labels.label(labels.ORDER_STATUS, line["status"]),
+        what=_clause(labels.ORDER_IS, line),
         plate=line["plate"],
     )
+
+
+def _clause(clauses: labels.Table, line: re.Match) -> str:
+    """The stop's booking or order in a clause with its status (a code of no status: as it is)."""
+    if line["status"] not in clauses or not line["id"].isdecimal():
+        return f"#{line['id']} {line['status']}"
+    return str(labels.clause(clauses, line["status"], int(line["id"])))
 
 
 def _stranded(line: re.Match) -> str:
