@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus, User
-from lithloop.services.dispatch import publish_notices, roster
+from lithloop.services.dispatch import left_deliveries, publish_notices, roster
 from lithloop.services.dispatch.left_out import proposed_days
 from lithloop.services.dispatch.live_ops import place_arrival
-from lithloop.services.dispatch.publish_refusals import changed_words as changed_words
+from lithloop.services.dispatch.publish_refusals import changed_words, ended_words
 
 #: A routed booking's states that publishing accepts (publish_refusals.refuse_if_changed).
 PUBLISHABLE = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
@@ -94,6 +94,22 @@ def preview(plan: Plan) -> Preview:
             row["days"] = proposed_days(booking, plan.plan_date, entry.reason)
             out.left_out.append(row)
     return out
+
+
+def stale_words(plan: Plan) -> list:
+    """What changed since the plan was made that publishing refuses, each in words (a
+    booking no longer to pick up, an order its truck can no longer take); none when the
+    plan may be published."""
+    words = []
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.done_at is not None:
+                continue  # history, kept from a route under way
+            if stop.booking is not None and stop.booking.status not in PUBLISHABLE:
+                words.append(changed_words(stop.booking))
+            elif stop.order is not None and left_deliveries.ended(stop.order, plan.plan_date):
+                words.append(ended_words(stop.order))
+    return words
 
 
 def changes_from_published(plan: Plan) -> list[dict]:

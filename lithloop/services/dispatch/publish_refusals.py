@@ -72,6 +72,14 @@ def changed_words(booking: Booking):
     )
 
 
+def ended_words(order: Order):
+    """What became of an order since the plan was made, and what to do (run it again)."""
+    return _l(
+        "%(what)s since the plan was made; run the plan again.",
+        what=labels.clause(labels.ORDER_IS, order.status, order.id),
+    )
+
+
 def _published_elsewhere(plan: Plan, *stop_is):
     """The day of another day's published plan with a stop matching `stop_is`, or None."""
     return db.session.scalar(

@@ -53,6 +53,8 @@ def plan(plan_id: int):
         tiles=tiles,
         geo=plan_geo(found, park) if tiles else None,
         changes=publish_preview.changes_from_published(found),
+        # a draft publishing would refuse (booking_changed): said, with a re-plan instead
+        stale=publish_preview.stale_words(found) if found.status is PlanStatus.DRAFT else [],
         trucks=trucks,
         movable=found.status is PlanStatus.DRAFT and not under_way.has_done_stops(found, states),
         moving={name: _digits(request.args.get(name)) for name in MOVE_FIELDS},

@@ -25,7 +25,7 @@ def confirm_publish(plan_id: int):
         "dispatch/publish.html",
         plan=found,
         preview=publish_preview.preview(found),
-        changed_words=publish_preview.changed_words,
+        stale=publish_preview.stale_words(found),
         drivers=roster.drivers(),
     )
 
