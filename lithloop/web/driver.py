@@ -33,7 +33,12 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.idempotency import HEADER
 from lithloop.web.access import roles_required
 from lithloop.web.documents import HAZARD
-from lithloop.web.driver_page import current_stop_id, not_done, today_and_later
+from lithloop.web.driver_page import (
+    current_stop_id,
+    delivery_event_words,
+    not_done,
+    today_and_later,
+)
 from lithloop.web.plan_view import plan_map
 from lithloop.web.pricing_text import form_name
 
@@ -74,6 +79,7 @@ def _page(errors: dict | None = None, status: int = 200):
         reasons=labels.PICKUP_EXCEPTION,
         delivery_reasons=labels.DELIVERY_EXCEPTION,
         delivery_exceptions_of=driver_stops.delivery_exceptions_of,
+        delivery_event_words=delivery_event_words,
         note_needed=driver_work.NOTE_NEEDED,
         arrival_of=driver_stops.arrival_of,
         joins_place=places.joins_place,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+
+from lithloop import labels
 from lithloop.models import BookingStatus, PlanRoute, PlanStop
 from lithloop.services.dispatch.driver_stops import delivery_exceptions_of, exceptions_of
 
@@ -68,3 +71,10 @@ def current_stop_id(routes: list[PlanRoute], errors: dict | None = None) -> int 
             if not is_settled(stop):
                 return stop.id
     return None
+
+
+def delivery_event_words(event) -> str:
+    """A delivery exception the driver reported (an OrderEvent) in the reader's words: the
+    reason told, their own note after (as the pickup's exceptions are told)."""
+    why = labels.label(labels.DELIVERY_EXCEPTION, (event.detail or {}).get("reason", ""))
+    return _("The driver could not deliver: %(why)s. %(text)s", why=why, text=event.note or "")

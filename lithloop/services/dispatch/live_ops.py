@@ -34,6 +34,9 @@ class StopState:
     actual: datetime | None  # actual arrival
     drift_s: int | None  # actual (or, while late, now) minus planned arrival
     note: str = ""
+    # an exception's earlier reports at the stop since the plan was published, oldest first
+    # (time, note): a second report adds to the first, as the driver's page lists them all
+    earlier: tuple[tuple[datetime, str], ...] = ()
 
 
 def _events(plan: Plan) -> dict[int, list[BookingEvent]]:
@@ -104,9 +107,9 @@ def _state(stop: PlanStop, events: list[BookingEvent], now: datetime) -> StopSta
         kind = {"pickup": "picked_up", "delivery": "delivered"}.get(stop.kind, "unloaded")
         return StopState(state=kind, at=stop.done_at, **base)
     if problems:
-        last = problems[-1]
+        said = [(e.at, e.note.removeprefix(EXCEPTION).strip()) for e in problems]
         return StopState(
-            state="exception", at=last.at, note=last.note.removeprefix(EXCEPTION).strip(), **base
+            state="exception", at=said[-1][0], note=said[-1][1], earlier=tuple(said[:-1]), **base
         )
     if arrived:
         return StopState(state="arrived", at=arrived.at, **base)

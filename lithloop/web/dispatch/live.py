@@ -76,13 +76,15 @@ def delivery_day(stop_id: int):
     return redirect(url_for("dispatch.plan", plan_id=plan_id, _anchor="live"))
 
 
-def exception_words(state: live_ops.StopState) -> str:
-    """The driver's exception in the reader's words: the reason told, their own note after."""
-    return str(event_note(f"{live_ops.EXCEPTION} {state.note}"))
+def exception_words(note: str) -> str:
+    """The driver's exception (a StopState's note) in the reader's words: the reason told,
+    their own note after."""
+    return str(event_note(f"{live_ops.EXCEPTION} {note}"))
 
 
-def delivery_words(state: live_ops.StopState) -> str:
-    """The driver's exception at a delivery stop in the reader's words, their note after."""
-    reason, _sep, text = state.note.partition(";")
+def delivery_words(note: str) -> str:
+    """The driver's exception at a delivery stop (a StopState's note) in the reader's
+    words, their note after."""
+    reason, _sep, text = note.partition(";")
     why = labels.label(labels.DELIVERY_EXCEPTION, reason.strip())
     return str(_l("The driver could not deliver: %(why)s. %(text)s", why=why, text=text.strip()))
