@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from lithloop import clock, pricing
 from lithloop.extensions import db
@@ -187,6 +188,11 @@ def test_settle_twice_and_before_receipt_are_conflicts(world):
     with pytest.raises(Conflict) as caught:
         settlement_service.settle(world["plant"], booking.id)
     assert caught.value.code == "not_received"
+    with force_locale("en"):  # its status in a sentence, not a badge's word in brackets
+        assert str(caught.value.message) == (
+            f"Booking #{booking.id} is still waiting to be planned; it has not been received "
+            "at the park yet."
+        )
     receive(world, booking, "590")
     ungraded = make_pack(world["plant"], PackState.RECEIVED, booking=booking, lot=booking.lots[0])
     with pytest.raises(Conflict) as caught:

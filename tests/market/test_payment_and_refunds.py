@@ -34,8 +34,12 @@ def test_visa_pays_and_sells_the_packs_to_the_buyer(app):
     for pack in packs:
         assert _state(pack) is PackState.SOLD and pack.buyer_id == buyer.organisation_id
         assert pack.events[-1].kind == "sold" and pack.events[-1].report_due is not None
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as again:
         market_payments.pay(buyer, order.id, "pm_card_visa")
+    with force_locale("en"):  # the status in a sentence, not a badge's capital
+        assert str(again.value.message) == f"Order #{order.id} is paid; there is nothing to pay."
+    with force_locale("zh_CN"):
+        assert str(again.value.message) == f"订单 #{order.id} 已付款，无需付款。"
 
 
 def test_3d_secure_requires_action_then_approval_pays(app):
@@ -148,6 +152,9 @@ def test_a_paid_pack_comes_back_only_once_the_buyer_has_it_or_its_price_is_refun
         with force_locale("zh_CN"):
             said = str(refused.value.message)
         assert packs[0].code in said and "全额退款" in said and not untranslated(said), step
+        with force_locale("en"):
+            said = str(refused.value.message)
+        assert f"(Order #{order.id} is {step})" in said, said  # its status in words
         assert _state(packs[0]) is PackState.SOLD and packs[0].buyer_id == buyer.organisation_id
         if step == "paid":
             market_orders.advance(admin, order.id)
@@ -172,8 +179,12 @@ def test_refunds_and_fulfilment_are_for_admins_and_paid_orders(app):
     (pack,) = list_packs(1)
     buyer = make_buyer()
     pending = checkout.checkout(buyer, [{"pack_id": pack.id}])
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as unpaid:
         market_refunds.refund(admin, pending.id)
+    with force_locale("en"):
+        assert str(unpaid.value.message) == (
+            f"Order #{pending.id} is still awaiting payment; only a paid order can be refunded."
+        )
     with pytest.raises(Forbidden):
         market_refunds.refund(buyer, pending.id)
     market_payments.pay(buyer, pending.id, "pm_card_visa")
@@ -184,3 +195,8 @@ def test_refunds_and_fulfilment_are_for_admins_and_paid_orders(app):
     with force_locale("zh_CN"):
         said = str(done.value.message)
     assert "已送达" in said and "delivered" not in said  # the state in words, not its code
+    with force_locale("en"):
+        assert (
+            str(done.value.message)
+            == f"Order #{pending.id} has been delivered: nothing to do next."
+        )

@@ -81,9 +81,8 @@ def advance(user: User, order_id: int) -> Order:
         if target is None:
             raise Conflict(
                 _l(
-                    "Order %(id)s is %(s)s: nothing to do next.",
-                    id=order.id,
-                    s=labels.label(labels.ORDER_STATUS, order.status),
+                    "%(what)s: nothing to do next.",
+                    what=labels.clause(labels.ORDER_IS, order.status, order.id),
                 ),
                 code=Code.BAD_TRANSITION,
             )
@@ -123,11 +122,10 @@ def _check_returnable(line: OrderLine) -> None:
     if not line.sale_undone_or_received:
         raise Conflict(
             _l(
-                "Pack %(code)s has not reached the buyer (order %(id)s is %(s)s) and was not "
-                "refunded: it cannot come back. To undo the sale, refund the line in full.",
+                "Pack %(code)s has not reached the buyer (%(what)s) and was not refunded: "
+                "it cannot come back. To undo the sale, refund the line in full.",
                 code=line.pack.code,
-                id=order.id,
-                s=labels.label(labels.ORDER_STATUS, order.status),
+                what=labels.clause(labels.ORDER_IS, order.status, order.id),
             ),
             code=Code.NOT_RETURNABLE,
         )

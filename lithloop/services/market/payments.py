@@ -63,9 +63,8 @@ def _open_for_payment(user: User, order_id: int) -> Order:
     if not pending or order.payment is None:
         raise Conflict(
             _l(
-                "Order %(id)s is %(s)s and cannot be paid.",
-                id=order.id,
-                s=labels.label(labels.ORDER_STATUS, order.status),
+                "%(what)s; there is nothing to pay.",
+                what=labels.clause(labels.ORDER_IS, order.status, order.id),
             ),
             code=Code.NOT_PAYABLE,
         )

@@ -109,9 +109,8 @@ def refund(
         if order.status not in PAID_STATUSES or order.payment is None:
             raise Conflict(
                 _l(
-                    "Only paid orders can be refunded (order %(id)s is %(s)s).",
-                    id=order.id,
-                    s=labels.label(labels.ORDER_STATUS, order.status),
+                    "%(what)s; only a paid order can be refunded.",
+                    what=labels.clause(labels.ORDER_IS, order.status, order.id),
                 ),
                 code=Code.NOT_REFUNDABLE,
             )

@@ -163,9 +163,8 @@ def _lock_received(booking_id: int) -> tuple[Booking, Intake]:
     if booking.status is not BookingStatus.RECEIVED or intake is None:
         raise Conflict(
             _l(
-                "Booking #%(id)s has not been received yet (it is %(s)s).",
-                id=booking.id,
-                s=labels.label(labels.BOOKING_STATUS, booking.status),
+                "%(what)s; it has not been received at the park yet.",
+                what=labels.clause(labels.BOOKING_IS, booking.status, booking.id),
             ),
             code=Code.NOT_RECEIVED,
         )
