@@ -13,10 +13,11 @@ from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus,
 from lithloop.services.dispatch import left_deliveries, publish_notices, roster
 from lithloop.services.dispatch.left_out import proposed_days
 from lithloop.services.dispatch.live_ops import place_arrival
-from lithloop.services.dispatch.publish_refusals import changed_words, ended_words
-
-#: A routed booking's states that publishing accepts (publish_refusals.refuse_if_changed).
-PUBLISHABLE = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
+from lithloop.services.dispatch.publish_refusals import (
+    PUBLISHABLE,
+    changed_words,
+    ended_words,
+)
 
 
 @dataclass

@@ -28,6 +28,9 @@ from lithloop.services.dispatch import left_deliveries, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict
 
+#: A routed booking's states that publishing accepts (refuse_if_changed).
+PUBLISHABLE = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
+
 
 def refuse_unless_draft(plan: Plan) -> None:
     """Only a draft is published (the transaction rolled back first)."""
@@ -60,7 +63,7 @@ def refuse_if_unmanned(plan: Plan) -> None:
 
 def refuse_if_changed(booking: Booking) -> None:
     """A booking the plan routes that is no longer requested or scheduled."""
-    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.SCHEDULED):
+    if booking.status not in PUBLISHABLE:
         raise Conflict(changed_words(booking), code=Code.BOOKING_CHANGED)
 
 
