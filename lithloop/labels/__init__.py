@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 
 from lithloop.batteries.problems import CodeReason
-from lithloop.labels.clauses import BOOKING_IS, ORDER_IS, clause
+from lithloop.labels.clauses import BOOKING_IS, ORDER_IS, PLAN_IS, RFQ_IS, clause
 from lithloop.labels.codes import CODE_REASON, code_reason, problem_text
 from lithloop.labels.dispatch import (
     DELIVERY_EXCEPTION,
@@ -91,6 +91,7 @@ __all__ = [
     "LEFT_OUT_DELIVERY_REASON",
     "LEFT_OUT_REASON",
     "ORDER_IS",
+    "PLAN_IS",
     "ORDER_STATUS",
     "ORG_KIND",
     "ORG_KINDS",
@@ -103,6 +104,7 @@ __all__ = [
     "PICKUP_EXCEPTION",
     "PICKUP_ORDER_STATUS",
     "PLAN_STATUS",
+    "RFQ_IS",
     "RFQ_STATUS",
     "ROLE",
     "RUN_STATUS",

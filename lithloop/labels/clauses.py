@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from lithloop.labels.words import Table, table
-from lithloop.vocab import BookingStatus, OrderStatus
+from lithloop.vocab import BookingStatus, OrderStatus, PlanStatus, RfqStatus
 
 BOOKING_IS = table(
     {
@@ -35,6 +35,22 @@ ORDER_IS = table(
         OrderStatus.DELIVERED: _l("Order #%(id)s has been delivered"),
         OrderStatus.CANCELLED: _l("Order #%(id)s has been cancelled"),
         OrderStatus.REFUNDED: _l("Order #%(id)s has been refunded"),
+    }
+)
+
+PLAN_IS = table(
+    {
+        PlanStatus.DRAFT: _l("This plan is still a draft"),
+        PlanStatus.PUBLISHED: _l("This plan is already published"),
+        PlanStatus.SUPERSEDED: _l("This plan has been replaced by a newer published plan"),
+    }
+)
+RFQ_IS = table(
+    {
+        RfqStatus.OPEN: _l("Request #%(id)s is still open"),
+        RfqStatus.QUOTED: _l("Request #%(id)s has been quoted"),
+        RfqStatus.DECLINED: _l("Request #%(id)s has been declined"),
+        RfqStatus.ACCEPTED: _l("Request #%(id)s has been accepted"),
     }
 )
 

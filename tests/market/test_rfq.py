@@ -119,8 +119,14 @@ def test_declined_request_cannot_be_accepted_and_the_buyer_is_told(app):
     with pytest.raises(Conflict) as caught:
         rfqs.accept(buyer, rfq.id)
     assert caught.value.code == "rfq_declined" and "没有足够" in str(caught.value.message)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as closed:
         rfq_admin.quote(admin, rfq.id, unit_price_fen=1, valid_until=clock.today())
+    with force_locale("en"):  # its state in a sentence, not a badge's capital
+        assert str(closed.value.message) == (
+            f"Request #{rfq.id} has been declined and can no longer be answered."
+        )
+    with force_locale("zh_CN"):
+        assert str(closed.value.message) == f"询价 #{rfq.id} 已拒绝，无法再答复。"
 
 
 def test_not_enough_matching_stock_is_a_conflict_with_nothing_reserved(app):

@@ -15,7 +15,7 @@ from lithloop.extensions import db
 from lithloop.models import BookingStatus, PlanStatus
 from lithloop.services.dispatch import plan_edit
 from lithloop.services.errors import Conflict
-from lithloop.vocab import OrderStatus
+from lithloop.vocab import OrderStatus, RfqStatus
 from tests.factories import BookingFactory, DispatcherFactory, PlanFactory
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])  # words only
@@ -48,15 +48,20 @@ def test_an_urgent_insert_of_a_scheduled_booking_names_its_status_in_words(app):
 @SQLITE_ONLY
 @pytest.mark.parametrize(
     ("clauses", "statuses"),
-    [(labels.BOOKING_IS, BookingStatus), (labels.ORDER_IS, OrderStatus)],
-    ids=["booking", "order"],
+    [
+        (labels.BOOKING_IS, BookingStatus),
+        (labels.ORDER_IS, OrderStatus),
+        (labels.RFQ_IS, RfqStatus),
+        (labels.PLAN_IS, PlanStatus),
+    ],
+    ids=["booking", "order", "request", "plan"],
 )
 def test_every_status_has_its_clause_in_both_languages(app, clauses, statuses):
     for status in statuses:
         chinese, english = _both(app, labels.clause(clauses, status, 5))
-        assert re.fullmatch(r"(Booking|Order) #5 [a-z ]+", english), english  # no capital
+        assert re.fullmatch(r"((Booking|Order|Request) #5|This plan) [a-z ]+", english), english
         assert "_" not in english, english  # no stored code
-        assert re.fullmatch(r"(预约|订单) #5 [^A-Za-z]+", chinese), chinese
+        assert re.fullmatch(r"((预约|订单|询价) #5 |此计划)[^A-Za-z]+", chinese), chinese
 
 
 @SQLITE_ONLY
@@ -71,3 +76,15 @@ def test_moving_a_picked_up_booking_names_its_status_not_its_code(app):
     chinese, english = _both(app, refused.value.message)
     assert chinese == f"预约 #{booking.id} 已取货，无法改期。"
     assert english == f"Booking #{booking.id} has been picked up and cannot move to another day."
+
+
+@SQLITE_ONLY
+def test_publishing_a_published_plan_says_its_state_in_words(app):
+    from lithloop.services.dispatch import publish_refusals
+
+    plan = PlanFactory(status=PlanStatus.PUBLISHED)
+    with pytest.raises(Conflict) as refused:
+        publish_refusals.refuse_unless_draft(plan)
+    chinese, english = _both(app, refused.value.message)
+    assert english == "This plan is already published; only a draft can be published."
+    assert chinese == "此计划已发布；只有草稿可以发布。"

@@ -38,8 +38,8 @@ def refuse_unless_draft(plan: Plan) -> None:
         db.session.rollback()
         raise Conflict(
             _l(
-                "This plan is %(s)s; only a draft can be published.",
-                s=labels.label(labels.PLAN_STATUS, plan.status),
+                "%(what)s; only a draft can be published.",
+                what=labels.clause(labels.PLAN_IS, plan.status, plan.id),
             ),
             code=Code.NOT_DRAFT,
         )

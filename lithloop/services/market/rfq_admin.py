@@ -49,9 +49,8 @@ def _locked(rfq_id: int) -> QuoteRequest:
     if rfq.status not in ANSWERABLE:
         raise Conflict(
             _l(
-                "Request %(id)s is %(s)s and can no longer be answered.",
-                id=rfq.id,
-                s=labels.label(labels.RFQ_STATUS, rfq.status),
+                "%(what)s and can no longer be answered.",
+                what=labels.clause(labels.RFQ_IS, rfq.status, rfq.id),
             ),
             code=Code.RFQ_CLOSED,
         )
