@@ -93,6 +93,6 @@ def test_a_bus_companys_refusals_name_its_depot(app):
         with pytest.raises(Invalid) as unnamed:
             site_service.create_site(manager, site_service.SiteInput(name=" ", lat=44.6, lon=129.6))
         with pytest.raises(Invalid) as early:
-            booking_service._check_window(depot, draft)
+            booking_service.check_window(depot, draft)
     assert str(unnamed.value) == "请输入停保场名称。"
     assert "停保场开放时间" in str(early.value) and "网点" not in str(early.value)

@@ -7,6 +7,7 @@ callers (the web layer, dispatch, the plant, the demo and the tests).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,6 +19,7 @@ from lithloop.i18n import listed
 from lithloop.labels.places import is_depot
 from lithloop.models import (
     Booking,
+    BookingDay,
     BookingLot,
     Site,
     User,
@@ -36,7 +38,8 @@ from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
 BOOKING_ROLES = policies.BOOKERS
 
 
-def _check_window(site: Site, draft: BookingDraft) -> None:
+def check_window(site: Site, draft: BookingDraft) -> None:
+    """Invalid on the window unless it lies within the site's opening hours."""
     if draft.window_start < site.opens_at or draft.window_end > site.closes_at:
         hours = {"o": site.opens_at.strftime("%H:%M"), "c": site.closes_at.strftime("%H:%M")}
         if is_depot(site):  # a bus company's site is a depot (labels.places)
@@ -46,7 +49,7 @@ def _check_window(site: Site, draft: BookingDraft) -> None:
         raise Invalid(said, field="window")
 
 
-def _check_hazard_date(draft: BookingDraft, today: date) -> None:
+def check_hazard_date(draft: BookingDraft, today: date) -> None:
     """Damaged or swollen lots must go on one of the earliest open days with room."""
     if not draft.hazardous:
         return
@@ -62,6 +65,31 @@ def _check_hazard_date(draft: BookingDraft, today: date) -> None:
             ),
             field="date",
         )
+
+
+def refuse_unless_room(day: BookingDay, mass_kg: Decimal) -> None:
+    """Conflict on the date (rolled back first) unless a stop of this mass fits the locked
+    day: a public holiday, a closed weekday or a full day, each said as such."""
+    status = capacity.status_of(day)
+    if not status.holiday and status.fits(mass_kg):
+        return
+    db.session.rollback()  # the day's row may be new: gone with the rollback, use `status`
+    free = listed(next_free_days(mass_kg, status.day))
+    if status.holiday:
+        why = _l(
+            "%(d)s is a public holiday: the park is closed. Next free days: %(free)s.",
+            d=status.day,
+            free=free,
+        )
+    elif not status.open:  # a closed weekday: "full" would send them to wait for room
+        why = _l(
+            "The park does not collect on %(d)s. Next free days: %(free)s.",
+            d=status.day,
+            free=free,
+        )
+    else:
+        why = _l("%(d)s is full. Next free days: %(free)s.", d=status.day, free=free)
+    raise Conflict(why, field="date", code=Code.DAY_FULL)
 
 
 def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
@@ -103,30 +131,12 @@ def _book(
     far = reach.booking_refusal(site)  # a site stored beyond the region before its limit
     if far is not None:
         raise Invalid(far, field="site_id", code=Code.SITE_OUT_OF_REACH)
-    _check_window(site, draft)
+    check_window(site, draft)
     refuse_codes_booked(user, draft)
     quote = quote_draft(user, draft)
-    _check_hazard_date(draft, today)
+    check_hazard_date(draft, today)
     day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
-    status = capacity.status_of(day)
-    if status.holiday or not status.fits(draft.total_mass_kg):
-        db.session.rollback()
-        free = listed(next_free_days(draft.total_mass_kg, draft.pickup_date))
-        if status.holiday:
-            why = _l(
-                "%(d)s is a public holiday: the park is closed. Next free days: %(free)s.",
-                d=draft.pickup_date,
-                free=free,
-            )
-        elif not status.open:  # a closed weekday: "full" would send them to wait for room
-            why = _l(
-                "The park does not collect on %(d)s. Next free days: %(free)s.",
-                d=draft.pickup_date,
-                free=free,
-            )
-        else:
-            why = _l("%(d)s is full. Next free days: %(free)s.", d=draft.pickup_date, free=free)
-        raise Conflict(why, field="date", code=Code.DAY_FULL)
+    refuse_unless_room(day, draft.total_mass_kg)
     booking = Booking(
         organisation_id=user.organisation_id,
         site=site,

@@ -33,6 +33,8 @@ __all__ = [
     "parse_draft",
     "parse_lot",
     "parse_lots",
+    "parse_pickup",
+    "pickup_problems",
     "problems",
     "repeated",
 ]
@@ -104,6 +106,22 @@ def problems(raw: dict, today: date) -> dict[str, str]:
                 parse_lot(lot, i, today, found)
         if not any(key.startswith("lots[") for key in found.found):
             found.run(parse_lots, lots, today)  # how many lots, a code in two lots
+    return found.found
+
+
+def parse_pickup(raw: dict, today: date) -> tuple[date, time, time, str]:
+    """The day, time window and note of a booking body, checked as the booking form checks
+    them (a change of a booking's day); the first problem raises Invalid naming its field."""
+    pickup = _pickup_day(raw, today)
+    start, end = _window(raw)
+    return pickup, start, end, _note(raw)
+
+
+def pickup_problems(raw: dict, today: date) -> dict[str, str]:
+    """Every problem of the day, the window and the note by field (a form shows them all)."""
+    found = Problems()
+    for check in (lambda r: _pickup_day(r, today), _window, _note):
+        found.run(check, raw)
     return found.found
 
 
