@@ -17,6 +17,7 @@ __all__ = [
     "fleet_proposals",
     "geocoding",
     "org_transfer",
+    "pickup_change",
     "price_versions",
     "prices",
     "pricing_refusals",

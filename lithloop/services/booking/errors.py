@@ -17,4 +17,5 @@ class Code(StrEnum):
     DUPLICATE_ORGANISATION = "duplicate_organisation"
     DUPLICATE_USER = "duplicate_user"
     IMPORT_REFUSED = "import_refused"
+    NOT_CHANGEABLE = "not_changeable"
     SITE_OUT_OF_REACH = "site_out_of_reach"

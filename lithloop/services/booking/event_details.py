@@ -18,6 +18,7 @@ PICKED_UP = "picked_up"
 RECEIVED = "received"
 MOVED = "moved"
 LEFT_OUT = "left_out"
+RESCHEDULED = "rescheduled"
 
 
 def scheduled(plate: str, eta: str, *, again: bool = False) -> dict:
@@ -63,6 +64,31 @@ def left_out(day: date, reason: str, days: list[str]) -> dict:
     """Left out of the day's plan for `reason` (labels.LEFT_OUT_REASON), with the next days
     that fit (none: the park calls)."""
     return {"kind": LEFT_OUT, "day": day.isoformat(), "reason": reason, "days": list(days)}
+
+
+def rescheduled(before: tuple, after: tuple) -> dict:
+    """The owner changed the pickup: (day, window start, window end, note) before and after;
+    the note's words stay on the booking, the event says only that it changed."""
+    return {
+        "kind": RESCHEDULED,
+        "from": _when(*before[:3]),
+        "to": _when(*after[:3]),
+        "note": before[3] != after[3],
+    }
+
+
+def _when(day: date, start, end) -> str:
+    return f"{day.isoformat()} {start.strftime('%H:%M')}\u2013{end.strftime('%H:%M')}"
+
+
+def _rescheduled(detail: dict) -> str:
+    parts = []
+    if detail.get("from") != detail.get("to"):
+        moved = {"a": detail["from"], "b": detail["to"]}
+        parts.append(str(_l("Pickup changed from %(a)s to %(b)s", **moved)))
+    if detail.get("note"):
+        parts.append(str(_l("Note for the driver changed")))
+    return _joined(parts) if parts else ""
 
 
 def _differences(detail: dict) -> list[str]:
@@ -114,6 +140,8 @@ def _fact(detail: dict, place: object = None) -> str:
         return str(_l("Moved from %(from)s to %(to)s", **days))
     if kind == LEFT_OUT:
         return _left_out(detail, place)
+    if kind == RESCHEDULED:
+        return _rescheduled(detail)
     return ""
 
 

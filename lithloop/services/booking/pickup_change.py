@@ -1,0 +1,143 @@
+"""Changing a booking not yet scheduled: its owner moves it to another pickup day, time
+window or note, checked as the booking form checks them (bookings.py), under the
+booking's row lock, and recorded as a `rescheduled` event (event_details.py).
+
+A draft plan made before the change still routes the booking as it was: publishing
+refuses it (publish_refusals.refuse_if_changed asks `rescheduled_among`), and a run takes
+it off a route it keeps (route_keeping.ended_stops)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, labels
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingEvent, BookingStatus, User
+from lithloop.services.accounts import policies
+from lithloop.services.booking import capacity, event_details
+from lithloop.services.booking.booking_list import get_booking
+from lithloop.services.booking.booking_status import record_status
+from lithloop.services.booking.bookings import (
+    check_hazard_date,
+    check_window,
+    refuse_unless_room,
+)
+from lithloop.services.booking.draft import BookingDraft, parse_pickup
+from lithloop.services.booking.draft_lots import LotDraft
+from lithloop.services.booking.errors import Code
+from lithloop.services.errors import Conflict, Forbidden, ServiceError
+
+S = BookingStatus
+
+
+def change_pickup(user: User, booking_id: int, raw: dict) -> Booking:
+    """Move a requested booking to the day, window (["HH:MM", "HH:MM"]) and note of `raw`
+    (a key left out keeps the booking's own); nothing changed records nothing."""
+    try:
+        return _change(user, booking_id, raw)
+    except (ServiceError, sa.exc.SQLAlchemyError):
+        db.session.rollback()
+        raise
+
+
+def check_may_change(user: User) -> None:
+    """Forbidden unless the user is a booking owner's (the park moves bookings from its plan)."""
+    if user.works_for_park or user.role not in policies.BOOKERS:
+        raise Forbidden(
+            _l("Only the booking's owner changes its day; the park moves it from the plan.")
+        )
+
+
+def _change(user: User, booking_id: int, raw: dict) -> Booking:
+    booking = get_booking(user, booking_id)  # NotFound unless the user may see it
+    check_may_change(user)
+    db.session.refresh(booking, with_for_update=True)  # a change or a cancel waits for this one
+    _refuse_unless_requested(booking)
+    today = clock.today()
+    typed = {**_current(booking), **{k: v for k, v in raw.items() if v is not None}}
+    day, start, end, note = parse_pickup(typed, today)
+    before = (booking.pickup_date, booking.window_start, booking.window_end, booking.note)
+    after = (day, start, end, note)
+    if after == before:  # a form sent twice: the booking is as asked already
+        db.session.rollback()
+        return booking
+    draft = BookingDraft(booking.site_id, day, start, end, _lots(booking), note)
+    check_window(booking.site, draft)
+    if day != booking.pickup_date:
+        check_hazard_date(draft, today)
+        _move_room(booking, day)
+        booking.eta_start = booking.eta_end = None
+    booking.pickup_date, booking.window_start, booking.window_end, booking.note = after
+    detail = event_details.rescheduled(before, after)
+    record_status(booking, S.REQUESTED, S.REQUESTED, user, "", detail)
+    db.session.commit()
+    return booking
+
+
+def _refuse_unless_requested(booking: Booking) -> None:
+    if booking.status is S.REQUESTED:
+        return
+    state = labels.BOOKING_STATUS[booking.status.value]
+    if booking.status is S.SCHEDULED:
+        said = _l(
+            "Booking #%(id)s is %(s)s: it is on a truck's route now; call the park to change it.",
+            id=booking.id,
+            s=state,
+        )
+    else:
+        said = _l("Booking #%(id)s is %(s)s and can no longer be changed.", id=booking.id, s=state)
+    raise Conflict(said, code=Code.NOT_CHANGEABLE)
+
+
+def _current(booking: Booking) -> dict:
+    return {
+        "date": booking.pickup_date.isoformat(),
+        "window": [booking.window_start.strftime("%H:%M"), booking.window_end.strftime("%H:%M")],
+        "note": booking.note,
+    }
+
+
+def _lots(booking: Booking) -> tuple[LotDraft, ...]:
+    """The booked lots as a draft's (the window and hazard checks read their mass and state)."""
+    return tuple(
+        LotDraft(lot.chemistry, lot.form, lot.pack_count, lot.mass_kg, lot.condition)
+        for lot in booking.lots
+    )
+
+
+def _move_room(booking: Booking, day) -> None:
+    """Take the new day's room (refused when it has none) and free the old day's; both day
+    rows locked in date order, after the booking (publishing.py's lock order)."""
+    old = booking.pickup_date
+    rows = {d: capacity.lock_day(d) for d in sorted((old, day))}
+    refuse_unless_room(rows[day], booking.total_mass_kg)
+    rows[old].booked_kg -= booking.total_mass_kg
+    rows[old].booked_stops -= 1
+    rows[day].booked_kg += booking.total_mass_kg
+    rows[day].booked_stops += 1
+
+
+def rescheduled_among(booking_ids, since: datetime) -> set[int]:
+    """Those of the bookings whose owner changed their day or time window at or after
+    `since` (a plan made before routes them as they were); one query, none for no ids."""
+    ids = sorted(set(booking_ids))
+    if not ids:
+        return set()
+    rows = db.session.execute(
+        sa.select(BookingEvent.booking_id, BookingEvent.detail).where(
+            BookingEvent.booking_id.in_(ids), BookingEvent.at >= since
+        )
+    )
+    return {booking_id for booking_id, detail in rows if _moved(detail)}
+
+
+def _moved(detail) -> bool:
+    """A rescheduled event that changed the day or the window (not only the note)."""
+    return (
+        isinstance(detail, dict)
+        and detail.get("kind") == event_details.RESCHEDULED
+        and detail.get("from") != detail.get("to")
+    )
