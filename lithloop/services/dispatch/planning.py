@@ -126,7 +126,9 @@ def _plan_one_day(
     not_before = seconds_now() if going else None  # a day under way: not in the past
     reshaped = shortened_routes(kept, dropped, day, not_before)
     kept_trucks = {r.truck_id for r in kept}
+    # a booking taken off a kept route is planned again if still due (its window changed)
     kept_bookings = {s.booking_id for r in kept for s in r.stops if s.booking_id}
+    kept_bookings -= {s.booking_id for s in ended}
     kept_bookings |= {b for g in going for b in g.booking_ids}
     # a delivery taken off a kept route is planned again if still due (shipped on a truck)
     kept_orders = {s.order_id for r in kept for s in r.stops if s.order_id and s.id not in dropped}

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus, User
-from lithloop.services.dispatch import left_deliveries, publish_notices, roster
+from lithloop.services.dispatch import left_deliveries, publish_notices, publish_refusals, roster
 from lithloop.services.dispatch.left_out import proposed_days
 from lithloop.services.dispatch.live_ops import place_arrival
 from lithloop.services.dispatch.publish_refusals import (
@@ -28,7 +28,8 @@ class Preview:
     left_out: list[dict] = field(default_factory=list)  # booking, reason, message, days
     unscheduled: list[dict] = field(default_factory=list)  # scheduled before, left out now
     deliveries: list[dict] = field(default_factory=list)  # order, plate, arrival
-    # routed but cancelled (or otherwise changed) since the plan was made: publishing refuses
+    # routed but cancelled (or otherwise changed, or its day or window changed by its owner)
+    # since the plan was made: publishing refuses
     changed: list[Booking] = field(default_factory=list)
     drivers: dict[int, User | None] = field(default_factory=dict)  # route id -> driver
     unmanned: list[PlanRoute] = field(default_factory=list)
@@ -51,12 +52,15 @@ def preview(plan: Plan) -> Preview:
     routed = set()
     told_truck = publish_notices.published_trucks(plan.plan_date)
     told_deliveries = publish_notices.published_deliveries(plan.plan_date)
+    rescheduled = publish_refusals.rescheduled(plan)
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking is not None:
                 routed.add(stop.booking_id)
                 booking = stop.booking
-                if stop.done_at is None and booking.status not in PUBLISHABLE:
+                if stop.done_at is None and (
+                    booking.status not in PUBLISHABLE or booking.id in rescheduled
+                ):
                     out.changed.append(booking)  # as publishing refuses it
                     continue
                 if stop.done_at is not None or (
@@ -100,14 +104,17 @@ def preview(plan: Plan) -> Preview:
 def stale_words(plan: Plan) -> list:
     """What changed since the plan was made that publishing refuses, each in words (a
     booking no longer to pick up, an order its truck can no longer take); none when the
-    plan may be published."""
+    plan may be published; a booking whose owner changed its day or window is one too."""
     words = []
+    rescheduled = publish_refusals.rescheduled(plan)
     for route in plan.routes:
         for stop in route.stops:
             if stop.done_at is not None:
                 continue  # history, kept from a route under way
             if stop.booking is not None and stop.booking.status not in PUBLISHABLE:
                 words.append(changed_words(stop.booking))
+            elif stop.booking is not None and stop.booking_id in rescheduled:
+                words.append(publish_refusals.rescheduled_words(stop.booking))
             elif stop.order is not None and left_deliveries.ended(stop.order, plan.plan_date):
                 words.append(ended_words(stop.order))
     return words

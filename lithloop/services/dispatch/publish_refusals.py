@@ -24,6 +24,7 @@ from lithloop.models import (
     PlanStop,
     Truck,
 )
+from lithloop.services.booking import pickup_change
 from lithloop.services.dispatch import left_deliveries, roster
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict
@@ -61,10 +62,21 @@ def refuse_if_unmanned(plan: Plan) -> None:
         )
 
 
-def refuse_if_changed(booking: Booking) -> None:
-    """A booking the plan routes that is no longer requested or scheduled."""
+def rescheduled(plan: Plan) -> set[int]:
+    """The bookings the plan routes whose owner changed their day or time window since its
+    run began (pickup_change.py): the plan routes them as they were. Asked once the
+    bookings are locked, so a change committing meanwhile is seen."""
+    ids = {s.booking_id for r in plan.routes for s in r.stops if s.booking_id and not s.done_at}
+    return pickup_change.rescheduled_among(ids, plan.run.created_at)
+
+
+def refuse_if_changed(booking: Booking, changed: set[int] = frozenset()) -> None:
+    """A booking the plan routes that is no longer requested or scheduled, or whose owner
+    changed its day or window since the plan was made (its id in `changed`: rescheduled)."""
     if booking.status not in PUBLISHABLE:
         raise Conflict(changed_words(booking), code=Code.BOOKING_CHANGED)
+    if booking.id in changed:
+        raise Conflict(rescheduled_words(booking), code=Code.BOOKING_CHANGED)
 
 
 def changed_words(booking: Booking):
@@ -72,6 +84,15 @@ def changed_words(booking: Booking):
     return _l(
         "%(what)s since the plan was made; run the plan again.",
         what=labels.clause(labels.BOOKING_IS, booking.status, booking.id),
+    )
+
+
+def rescheduled_words(booking: Booking):
+    """A booking whose owner changed its day or window since the plan was made."""
+    return _l(
+        "The owner of booking #%(id)s changed its pickup day or time window since the plan "
+        "was made; run the plan again.",
+        id=booking.id,
     )
 
 

@@ -191,12 +191,13 @@ def _lock(booking_id: int) -> Booking:
 def _schedule_routed(user: User, plan: Plan) -> set[int]:
     routed = set()
     told_truck = published_trucks(plan.plan_date)  # what the owners were told so far
+    changed = publish_refusals.rescheduled(plan)  # the bookings are locked: no change in flight
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking_id is None or stop.done_at is not None:
                 continue  # a pickup done (kept from a route under way) is history
             booking = _lock(stop.booking_id)
-            publish_refusals.refuse_if_changed(booking)
+            publish_refusals.refuse_if_changed(booking, changed)
             moved = booking.pickup_date != plan.plan_date
             if moved:
                 publish_refusals.refuse_if_routed_elsewhere(booking, plan)

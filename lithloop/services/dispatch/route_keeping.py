@@ -9,6 +9,7 @@ from datetime import date
 from flask import current_app
 
 from lithloop.models import BookingStatus, PlanRoute, PlanStop
+from lithloop.services.booking import pickup_change
 from lithloop.services.dispatch import kept_route, left_deliveries, shipped, under_way
 from lithloop.services.dispatch.day_work import latest_plan, newest_plan, shipped_on_trucks
 from lithloop.services.dispatch.run_control import DROPPED_LINE, STRANDED_LINE
@@ -50,11 +51,13 @@ PLANNABLE = (BookingStatus.REQUESTED, BookingStatus.SCHEDULED)
 def ended_stops(routes: list[PlanRoute], day: date) -> list[PlanStop]:
     """The stops not yet made, on routes a run keeps as they are, whose booking or order
     ended since the route was planned (cancelled, refunded, picked up or delivered
-    otherwise), or whose order was shipped on another truck of the day's published plan
-    (its packs on that truck: the run puts it there, shipped.place): publishing would
+    otherwise) or whose owner changed its day or time window since (pickup_change.py), or
+    whose order was shipped on another truck of the day's published plan (its packs on
+    that truck: the run puts it there, shipped.place): publishing would
     refuse them (booking_changed, shipped_on_truck), on every run while the route stays
     locked; the run takes them off (plan_store.plan_from)."""
     shipped = shipped_on_trucks(day)
+    moved = _rescheduled(routes)
     return [
         s
         for r in routes
@@ -62,10 +65,22 @@ def ended_stops(routes: list[PlanRoute], day: date) -> list[PlanStop]:
         if s.done_at is None
         and (
             (s.booking is not None and s.booking.status not in PLANNABLE)
+            or (r.plan_id, s.booking_id) in moved
             or (s.order is not None and left_deliveries.ended(s.order, day))
             or (s.order_id in shipped and shipped[s.order_id][1] != r.truck_id)
         )
     ]
+
+
+def _rescheduled(routes: list[PlanRoute]) -> set[tuple[int, int]]:
+    """(plan id, booking id) of the stops to make whose booking's owner changed its day or
+    window since their plan's run began: the route goes there as the booking was."""
+    found = set()
+    for plan in {r.plan for r in routes}:
+        mine = [r for r in routes if r.plan_id == plan.id]
+        ids = {s.booking_id for r in mine for s in r.stops if s.booking_id and not s.done_at}
+        found |= {(plan.id, b) for b in pickup_change.rescheduled_among(ids, plan.run.created_at)}
+    return found
 
 
 def dropped_lines(day: date, stops: list[PlanStop]) -> list[str]:
