@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
         api_docs,
         audit_text,
         auth,
+        booking_change,  # noqa: F401  (its views join the bookings blueprint)
         booking_text,
         bookings,
         company,

@@ -70,3 +70,22 @@ def day_choices(horizon_days: int) -> list:
     """The bookable days with their remaining capacity, full days included (shown disabled)."""
     today = clock.today()
     return capacity.calendar(today + timedelta(days=1), today + timedelta(days=horizon_days))
+
+
+def change_choices(booking, horizon_days: int, typed=None, errors=None) -> dict:
+    """The booking page's change form: the days and windows to choose from (its own day
+    and window always among them), the values shown (as typed, else the booking's) and
+    the errors beside each field."""
+    window = f"{booking.window_start:%H:%M}-{booking.window_end:%H:%M}"
+    slots = slot_choices(booking.site)
+    if window not in {value for value, _label, _inside in slots}:
+        slots.insert(0, (window, window.replace("-", "\u2013"), True))
+    shown = {"date": booking.pickup_date.isoformat(), "slot": window, "note": booking.note}
+    if typed is not None:
+        shown = {name: typed.get(name, "") for name in shown}
+    return {
+        "days": day_choices(horizon_days),
+        "slots": slots,
+        "shown": shown,
+        "errors": errors or {},
+    }

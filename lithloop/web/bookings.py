@@ -26,6 +26,7 @@ from lithloop.services.strict_input import int_or_default, strict_date
 from lithloop.web.access import roles_required
 from lithloop.web.booking_form import (
     MAX_ROWS,
+    change_choices,
     day_choices,
     lot_rows,
     raw_booking,
@@ -194,14 +195,25 @@ def quote():
 @roles_required(*policies.RECORD_READERS)
 def show(booking_id: int):
     """One booking: lots, frozen quote, history, and the cancel form when allowed."""
-    booking = booking_list.get_booking(current_user, booking_id)
+    return render_show(booking_list.get_booking(current_user, booking_id))
+
+
+def render_show(booking, status: int = 200, typed=None, errors=None):
+    """The booking's page, with the owner's change form (as `typed`, with its `errors`,
+    after a refused change: web/booking_change.py) while the booking is requested."""
+    change = None
+    owner = booking.organisation_id == current_user.organisation_id
+    if owner and booking.status is BookingStatus.REQUESTED and policies.may(current_user, "book"):
+        horizon = current_app.config["BOOKING_HORIZON_DAYS"]
+        change = change_choices(booking, horizon, typed, errors)
     return render_template(
         "bookings/show.html",
         booking=booking,
         left_out=left_out.notice(booking),
         far=reach.warning(booking.site.lat, booking.site.lon, booking.site),
         news=live_ops.road_news(booking),
-    )
+        change=change,
+    ), status
 
 
 @bp.post("/<int:booking_id>/move-day")

@@ -35,6 +35,7 @@ def init_api(app: Flask) -> None:
     """Bind the API and register its blueprints (bearer tokens, so no CSRF)."""
     from lithloop.web.api import (
         auth,
+        booking_changes,  # noqa: F401  (its operation joins the bookings blueprint)
         bookings,
         market,
         passports,

@@ -1,0 +1,183 @@
+"""Changing a booking's pickup day on its page and through the API: the owner's form with
+each refusal beside its field (Chinese first, English second), a GET that writes nothing,
+POST /api/v1/bookings/{id}/reschedule with 422 naming the field and 409 for its state."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Booking, BookingEvent, BookingStatus, OrgKind, Role
+from lithloop.services.booking import bookings as booking_service
+from tests import worlds
+from tests.conftest import api_headers, submit
+from tests.factories import make_org, make_user
+from tests.route_world import lot, open_day
+
+world = worlds.dealer_at_site
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _book(world) -> int:
+    raw = {
+        "site_id": world["site"].id,
+        "date": open_day(2).isoformat(),
+        "window": ["09:00", "11:00"],
+        "lots": [lot(mass="600")],
+        "note": "门口左转",
+    }
+    return booking_service.book_pickup(world["dealer"], raw)[0].id
+
+
+def _events(booking_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(BookingEvent.id)).where(BookingEvent.booking_id == booking_id)
+    )
+
+
+def _form(day=None, slot="13:00-15:00", note="门口左转") -> dict:
+    return {"date": (day or open_day(3)).isoformat(), "slot": slot, "note": note}
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements sent while the test runs."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement.lstrip().upper())
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_owner_sees_the_form_with_the_booking_as_it_is_and_a_get_writes_nothing(
+    client, auth, world, statements
+):
+    booking_id = _book(world)
+    auth.login(world["dealer"].email)
+    statements.clear()
+    page = client.get(f"/bookings/{booking_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="change-pickup"' in html
+    assert not [s for s in statements if s.startswith(WRITES)], statements
+    assert "更改取货日期" in html and "确认更改" in html and "Change the pickup" not in html
+    assert re.search(rf'<option value="{open_day(2).isoformat()}"[^>]* selected>', html)
+    assert re.search(r'<option value="09:00-11:00" selected>', html)
+    assert 'name="note" maxlength="500" value="门口左转"' in html
+    client.get("/lang/en")
+    english = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    assert "Change the pickup day" in english and "更改取货日期" not in english
+
+
+def test_the_park_and_a_scheduled_booking_get_no_form(client, auth, world):
+    booking_id = _book(world)
+    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
+    auth.login(dispatcher.email)
+    assert 'id="change-pickup"' not in client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    assert submit(client, f"/bookings/{booking_id}/change", _form()).status_code == 403
+    booking_service.change_status(dispatcher, booking_id, BookingStatus.SCHEDULED)
+    auth.login(world["dealer"].email)
+    assert 'id="change-pickup"' not in client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+
+
+def test_a_refused_change_says_why_beside_each_field_and_keeps_what_was_typed(client, auth, world):
+    booking_id = _book(world)
+    auth.login(world["dealer"].email)
+    page = submit(
+        client,
+        f"/bookings/{booking_id}/change",
+        _form(slot="09:00-09:30", note="a\u202eb"),
+        page=f"/bookings/{booking_id}",
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    window = re.search(r'id="change-slot-err">([^<]*)<', html)
+    note = re.search(r'id="change-note-err">([^<]*)<', html)
+    assert window and "一小时" in unescape(window.group(1)), html
+    assert note and note.group(1)  # every field's problem at once
+    assert 'aria-describedby="change-slot-err"' in html
+    assert re.search(rf'<option value="{open_day(3).isoformat()}"[^>]* selected>', html)
+    assert _events(booking_id) == 1
+    assert db.session.get(Booking, booking_id).pickup_date == open_day(2)
+
+
+def test_a_full_day_is_refused_beside_the_day(client, auth, world):
+    from lithloop.models import BookingDay
+    from lithloop.services.booking import capacity
+
+    booking_id = _book(world)
+    room = capacity.calendar(open_day(4), open_day(4))[0].capacity_kg
+    db.session.add(BookingDay(day=open_day(4), booked_kg=room, booked_stops=1))
+    db.session.commit()
+    auth.login(world["dealer"].email)
+    page = submit(
+        client, f"/bookings/{booking_id}/change", _form(day=open_day(4)), page="/bookings/"
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 409
+    said = re.search(r'id="change-date-err">([^<]*)<', html)
+    assert said and "已约满" in unescape(said.group(1)), html
+
+
+def test_a_change_keeps_the_number_and_shows_in_the_history(client, auth, world):
+    booking_id = _book(world)
+    auth.login(world["dealer"].email)
+    done = submit(client, f"/bookings/{booking_id}/change", _form(), page=f"/bookings/{booking_id}")
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/bookings/{booking_id}")
+    html = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    assert f"取货时间已更改：{open_day(3).isoformat()}，13:00–15:00。" in html
+    assert f"改为 {open_day(3).isoformat()} 13:00–15:00" in html  # the history's entry
+    assert _events(booking_id) == 2
+
+
+def test_a_cancelled_booking_is_not_changed_and_the_page_names_its_state(client, auth, world):
+    booking_id = _book(world)
+    auth.login(world["dealer"].email)
+    booking_service.change_status(world["dealer"], booking_id, BookingStatus.CANCELLED, "")
+    done = submit(client, f"/bookings/{booking_id}/change", _form(), page="/bookings/")
+    assert done.status_code == 302
+    html = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    assert "已取消，已不能更改" in html and _events(booking_id) == 2
+
+
+def test_the_api_changes_a_booking_and_answers_422_and_409(client, world):
+    booking_id = _book(world)
+    h = api_headers(client, world["dealer"])
+    url = f"/api/v1/bookings/{booking_id}/reschedule"
+    wrong = client.post(
+        url, json={"date": open_day(3).isoformat(), "window": ["07:00", "08:00"]}, headers=h
+    )
+    assert wrong.status_code == 422 and wrong.json["field"] == "window", wrong.json
+    malformed = client.post(url, json={"window": ["09:00"]}, headers=h)
+    assert malformed.status_code == 422 and "window" in malformed.json["errors"]["json"]
+    done = client.post(url, json={"date": open_day(3).isoformat()}, headers=h)
+    assert done.status_code == 200, done.json
+    assert done.json["id"] == booking_id and done.json["date"] == open_day(3).isoformat()
+    assert done.json["window"] == ["09:00", "11:00"]
+    assert done.json["events"][-1]["detail"]["kind"] == "rescheduled"
+    dispatcher = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER)
+    refused = client.post(url, json={}, headers=api_headers(client, dispatcher))
+    assert refused.status_code == 403
+    booking_service.change_status(dispatcher, booking_id, BookingStatus.SCHEDULED)
+    late = client.post(url, json={"date": open_day(4).isoformat()}, headers=h)
+    assert late.status_code == 409 and late.json["error"] == "not_changeable", late.json
+    assert "已排班" in late.json["message"]
+    stranger = make_user(make_org(name="别家经销店"))
+    assert client.post(url, json={}, headers=api_headers(client, stranger)).status_code == 404
+
+
+def test_the_document_describes_the_operation(client):
+    spec = client.get("/api/v1/openapi.json").json
+    operation = spec["paths"]["/api/v1/bookings/{booking_id}/reschedule"]["post"]
+    assert {"200", "400", "401", "403", "404", "409", "422"} <= set(operation["responses"])
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    schema = spec["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+    assert set(schema["properties"]) == {"date", "window", "note"}
