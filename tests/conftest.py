@@ -68,6 +68,7 @@ SLOW_GROUPS = {
     "browser": ("tests/browser/",),
     "postgres": (  # override `backend` with PostgreSQL only
         "tests/market/test_idempotency_concurrency.py",
+        "tests/test_booking_change_race.py",
         "tests/test_plan_concurrency.py",
     ),
     "processes": (  # start worker processes or servers, or stop and hang them (faults)
