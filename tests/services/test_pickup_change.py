@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from lithloop import clock
 from lithloop.extensions import db
@@ -152,14 +153,14 @@ def test_damaged_lots_may_not_move_to_a_late_day(world):
 
 
 @pytest.mark.parametrize(
-    ("moves", "state"),
+    ("moves", "state", "english"),
     [
-        ([BookingStatus.SCHEDULED], "已排班"),
-        ([BookingStatus.SCHEDULED, BookingStatus.PICKED_UP], "已取货"),
-        ([BookingStatus.CANCELLED], "已取消"),
+        ([BookingStatus.SCHEDULED], "已排班", "is already scheduled: it is on a truck's route"),
+        ([BookingStatus.SCHEDULED, BookingStatus.PICKED_UP], "已取货", "has been picked up and"),
+        ([BookingStatus.CANCELLED], "已取消", "has been cancelled and can no longer be changed"),
     ],
 )
-def test_a_booking_past_requested_is_refused_naming_its_state(world, moves, state):
+def test_a_booking_past_requested_is_refused_naming_its_state(world, moves, state, english):
     booking = _book(world)
     dispatcher = _dispatcher()
     for status in moves:
@@ -169,6 +170,9 @@ def test_a_booking_past_requested_is_refused_naming_its_state(world, moves, stat
     assert caught.value.code == "not_changeable" and caught.value.field is None
     assert state in str(caught.value.message) and f"#{booking.id}" in str(caught.value.message)
     assert "requested" not in str(caught.value.message)  # the state in words, not its code
+    with force_locale("en"):
+        said = str(caught.value.message)
+    assert said.startswith(f"Booking #{booking.id} ") and english in said, said
     assert not any(e.detail and e.detail.get("kind") == "rescheduled" for e in _events(booking.id))
 
 

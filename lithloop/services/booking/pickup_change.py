@@ -80,15 +80,11 @@ def _change(user: User, booking_id: int, raw: dict) -> Booking:
 def _refuse_unless_requested(booking: Booking) -> None:
     if booking.status is S.REQUESTED:
         return
-    state = labels.BOOKING_STATUS[booking.status.value]
+    what = labels.clause(labels.BOOKING_IS, booking.status, booking.id)  # its state in words
     if booking.status is S.SCHEDULED:
-        said = _l(
-            "Booking #%(id)s is %(s)s: it is on a truck's route now; call the park to change it.",
-            id=booking.id,
-            s=state,
-        )
+        said = _l("%(what)s: it is on a truck's route now; call the park to change it.", what=what)
     else:
-        said = _l("Booking #%(id)s is %(s)s and can no longer be changed.", id=booking.id, s=state)
+        said = _l("%(what)s and can no longer be changed.", what=what)
     raise Conflict(said, code=Code.NOT_CHANGEABLE)
 
 
