@@ -128,3 +128,34 @@ def test_a_run_plans_again_a_booking_taken_off_a_kept_route_for_its_new_window(c
     left = {u.booking_id for u in plan.unassigned}
     assert draft["booking"] in routed | left, (routed, left)
     publishing.publish_plan(draft["dispatcher"], plan.id, allow_unmanned=True)  # not refused
+
+
+def test_an_owner_who_moved_a_booking_left_out_of_a_draft_is_not_told_it_was_left_out(draft):
+    # Depends on left_out.tell_owners leaving out the bookings changed since the plan was
+    # made: publishing told the owner their booking was not on a route on the draft's day,
+    # a day it was no longer booked for, with days that fit it there.
+    from lithloop.models import BookingEvent, OutboxMessage, PlanUnassigned
+
+    raw = {
+        "site_id": draft["site"].id,
+        "date": open_day(2).isoformat(),
+        "window": ["09:00", "11:00"],
+        "lots": [lot(mass="400")],
+    }
+    other, _ = booking_service.book_pickup(draft["dealer"], raw)
+    plan = draft["route"].plan
+    db.session.add(
+        PlanUnassigned(plan_id=plan.id, booking_id=other.id, reason="capacity_exceeded", message="")
+    )
+    db.session.commit()
+    pickup_change.change_pickup(draft["dealer"], other.id, {"date": open_day(3).isoformat()})
+    shown = publish_preview.preview(plan)  # the confirmation lists whom publishing tells
+    assert other.id not in [row["booking"].id for row in shown.left_out]
+    letters = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
+    _publish(draft)
+    details = db.session.scalars(
+        sa.select(BookingEvent.detail).where(BookingEvent.booking_id == other.id)
+    )
+    assert [d["kind"] for d in details if d] == ["rescheduled"]
+    told = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
+    assert told == letters + 1  # the routed booking's ETA only

@@ -26,7 +26,7 @@ from lithloop.models import (
     User,
 )
 from lithloop.services.accounts import policies
-from lithloop.services.booking import capacity, event_details
+from lithloop.services.booking import capacity, event_details, pickup_change
 from lithloop.services.booking.booking_list import get_booking
 from lithloop.services.booking.booking_status import record_status
 from lithloop.services.booking.bookings import next_free_days
@@ -46,12 +46,22 @@ def proposed_days(booking: Booking, after: date, reason: str) -> list[str]:
     return next_free_days(booking.total_mass_kg, max(after, clock.today()), 3)
 
 
+def moved_away(plan: Plan) -> set[int]:
+    """The bookings the plan leaves out whose owner moved them to another day since it was
+    made (pickup_change.py): not left out of this day any more, nothing to tell them."""
+    left = {entry.booking_id: entry.booking for entry in plan.unassigned}
+    changed = pickup_change.rescheduled_among(left, plan.run.created_at)
+    return {i for i in changed if left[i].pickup_date != plan.plan_date}
+
+
 def tell_owners(user: User, plan: Plan, routed: set[int]) -> None:
     """At publishing: each owner of a booking left out (and still requested) is told why,
-    with the next days that fit; the booking's history keeps the same note."""
+    with the next days that fit; the booking's history keeps the same note. A booking its
+    owner moved to another day since the plan was made is not told (moved_away)."""
+    skipped = routed | moved_away(plan)
     for entry in plan.unassigned:
         booking = entry.booking
-        if booking.id in routed or booking.status is not BookingStatus.REQUESTED:
+        if booking.id in skipped or booking.status is not BookingStatus.REQUESTED:
             continue
         days = proposed_days(booking, plan.plan_date, entry.reason)
         db.session.add(  # data, told in words by the page that shows the history

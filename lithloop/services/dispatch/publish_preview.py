@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus, User
 from lithloop.services.dispatch import left_deliveries, publish_notices, publish_refusals, roster
-from lithloop.services.dispatch.left_out import proposed_days
+from lithloop.services.dispatch.left_out import moved_away, proposed_days
 from lithloop.services.dispatch.live_ops import place_arrival
 from lithloop.services.dispatch.publish_refusals import (
     PUBLISHABLE,
@@ -88,9 +88,10 @@ def preview(plan: Plan) -> Preview:
             Plan.plan_date == plan.plan_date, Plan.status == PlanStatus.PUBLISHED
         )
     )
+    away = moved_away(plan)  # not told, as publishing does (left_out.tell_owners)
     for entry in plan.unassigned:
         booking = entry.booking
-        if booking.id in routed:
+        if booking.id in routed or booking.id in away:
             continue
         row = {"booking": booking, "reason": entry.reason, "message": entry.message}
         if booking.status is BookingStatus.SCHEDULED and published is not None:
