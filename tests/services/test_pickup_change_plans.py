@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, PlanStatus, Role, Truck
+from lithloop.models import Booking, BookingStatus, PlanRun, PlanStatus, Role, Truck
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import pickup_change
 from lithloop.services.dispatch import publish_preview, publishing, route_keeping
 from lithloop.services.errors import Conflict
+from lithloop.web.dispatch.run_log import run_log
 from tests import worlds
 from tests.factories import make_user
 from tests.route_world import lot, make_route, open_day
@@ -128,6 +130,10 @@ def test_a_run_plans_again_a_booking_taken_off_a_kept_route_for_its_new_window(c
     left = {u.booking_id for u in plan.unassigned}
     assert draft["booking"] in routed | left, (routed, left)
     publishing.publish_plan(draft["dispatcher"], plan.id, allow_unmanned=True)  # not refused
+    with client.application.test_request_context("/"), force_locale("zh_CN"):
+        told = run_log(db.session.get(PlanRun, run["id"]).log).lines
+    because = f"货主更改了预约 #{draft['booking']} 的取货日期或时段，已将其站点从保持不变的"
+    assert any(because in line for line in told), told  # the owner's change, not its status
 
 
 def test_an_owner_who_moved_a_booking_left_out_of_a_draft_is_not_told_it_was_left_out(draft):

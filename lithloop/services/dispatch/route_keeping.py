@@ -12,7 +12,7 @@ from lithloop.models import BookingStatus, PlanRoute, PlanStop
 from lithloop.services.booking import pickup_change
 from lithloop.services.dispatch import kept_route, left_deliveries, shipped, under_way
 from lithloop.services.dispatch.day_work import latest_plan, newest_plan, shipped_on_trucks
-from lithloop.services.dispatch.run_control import DROPPED_LINE, STRANDED_LINE
+from lithloop.services.dispatch.run_control import DROPPED_LINE, RESCHEDULED, STRANDED_LINE
 
 
 def going_on(day: date) -> list:
@@ -84,17 +84,25 @@ def _rescheduled(routes: list[PlanRoute]) -> set[tuple[int, int]]:
 
 
 def dropped_lines(day: date, stops: list[PlanStop]) -> list[str]:
-    """The run log's line for each stop taken off a kept route (run_log tells them)."""
+    """The run log's line for each stop taken off a kept route (run_log tells them); a
+    booking still to plan was taken off because its owner changed its day or window."""
     return [
         DROPPED_LINE.format(
             day=day,
             what="booking" if s.booking is not None else "order",
             id=s.booking_id or s.order_id,
-            status=(s.booking or s.order).status.value,
+            status=_dropped_because(s),
             plate=s.route.truck.plate,
         )
         for s in stops
     ]
+
+
+def _dropped_because(stop: PlanStop) -> str:
+    """The status a dropped stop's line names: its booking's or order's, or RESCHEDULED."""
+    if stop.booking is not None and stop.booking.status in PLANNABLE:
+        return RESCHEDULED
+    return (stop.booking or stop.order).status.value
 
 
 def stranded_lines(day: date, stranded: list[shipped.Stranded]) -> list[str]:

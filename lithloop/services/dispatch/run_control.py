@@ -31,6 +31,8 @@ FINISHED_LINE = "{day}: finished at the dispatcher's request after {seconds} s"
 #: A stop taken off a route the run keeps as it is (locked, or over): its booking or order
 #: ended since (`what`: booking | order; `status`: its stored status; the plate last).
 DROPPED_LINE = "{day}: {what} #{id} is {status} now: its stop taken off the kept route of {plate}"
+#: A dropped line's status when the booking's owner changed its day or window since the plan.
+RESCHEDULED = "rescheduled"
 #: A shipped order the run could not keep on its truck (shipped.Stranded): left out, `reason`
 #: a vocab.ShippedLeftOut code, the plate of the truck its packs are on last.
 STRANDED_LINE = "{day}: shipped order #{id} left out ({reason}): its packs are on {plate}"

@@ -15,6 +15,7 @@ from lithloop.services.dispatch.run_control import (
     DROPPED_LINE,
     FINISHED_LINE,
     MODE_MARK,
+    RESCHEDULED,
     RESULT_LINE,
     SKIPPED_LINE,
     STRANDED_LINE,
@@ -126,7 +127,17 @@ def skipped_words(day: str) -> str:
 
 
 def _dropped(line: re.Match) -> str:
-    """A stop taken off a route the run kept as it is (its booking or order ended since)."""
+    """A stop taken off a route the run kept as it is (its booking or order ended since, or
+    its owner changed the booking's day or window)."""
+    if line["what"] == "booking" and line["status"] == RESCHEDULED:
+        return _(
+            "%(day)s: the owner changed the pickup day or window of booking #%(id)s, so its "
+            "stop was taken off the route of %(plate)s kept as it is; the booking is planned "
+            "as changed",
+            day=line["day"],
+            id=line["id"],
+            plate=line["plate"],
+        )
     if line["what"] == "booking":
         return _(
             "%(day)s: %(what)s, so its stop was taken off the route of %(plate)s kept as it "
