@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from lithloop import clock
 from lithloop.services.booking import booking_list, draft, pickup_change
 from lithloop.services.errors import ServiceError
+from lithloop.web.booking_text import booking_note
 from lithloop.web.bookings import bp, render_show
 
 
@@ -25,6 +26,7 @@ def change(booking_id: int):
         "note": form.get("note", ""),
     }
     try:
+        raw["note"] = _note_as_stored(booking_id, raw["note"])
         booking = pickup_change.change_pickup(current_user, booking_id, raw)
     except ServiceError as exc:
         if exc.status in (403, 404):  # not an owner's to change, or not theirs to see
@@ -48,3 +50,10 @@ def change(booking_id: int):
         "success",
     )
     return redirect(url_for("bookings.show", booking_id=booking_id))
+
+
+def _note_as_stored(booking_id: int, typed: str) -> str:
+    """The note as typed, or the stored one when the form sent back the words the page
+    showed for it (a fleet proposal's note is shown in the reader's language, not as stored)."""
+    stored = booking_list.get_booking(current_user, booking_id).note
+    return stored if stored and typed.strip() == booking_note(stored) else typed

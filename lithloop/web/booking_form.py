@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from lithloop import clock
 from lithloop.batteries.codes import fold_full_width, normalise
 from lithloop.services.booking import capacity
+from lithloop.web.booking_text import booking_note
 
 SLOTS = [
     ("08:00", "10:00"),
@@ -80,7 +81,8 @@ def change_choices(booking, horizon_days: int, typed=None, errors=None) -> dict:
     slots = slot_choices(booking.site)
     if window not in {value for value, _label, _inside in slots}:
         slots.insert(0, (window, window.replace("-", "\u2013"), True))
-    shown = {"date": booking.pickup_date.isoformat(), "slot": window, "note": booking.note}
+    note = booking_note(booking.note)  # a fleet proposal's note in the reader's words
+    shown = {"date": booking.pickup_date.isoformat(), "slot": window, "note": note}
     if typed is not None:
         shown = {name: typed.get(name, "") for name in shown}
     return {

@@ -181,3 +181,33 @@ def test_the_document_describes_the_operation(client):
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     schema = spec["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
     assert set(schema["properties"]) == {"date", "window", "note"}
+
+
+def test_a_fleet_proposals_note_is_shown_in_the_readers_words_and_kept_as_stored(
+    client, auth, world
+):
+    """The note of a booking made from a fleet proposal is stored in one form and told in
+    the reader's language: the change form shows those words, and sending them back
+    unchanged keeps the stored note (it is not replaced by the page's translation)."""
+    from lithloop.services.booking.fleet_proposals import fleet_note
+
+    booking_id = _book(world)
+    stored = fleet_note(2)
+    db.session.get(Booking, booking_id).note = stored
+    db.session.commit()
+    auth.login(world["dealer"].email)
+    client.get("/lang/en")
+    english = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    shown = "Retired bus packs from the fleet register (2 packs)."
+    assert f'name="note" maxlength="500" value="{shown}"' in english
+    client.get("/lang/zh_CN")
+    chinese = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    words = "车队电池包台账中的退役公交电池包（2 个）。"
+    assert f'name="note" maxlength="500" value="{words}"' in chinese  # not the stored English
+    done = submit(
+        client, f"/bookings/{booking_id}/change", _form(note=words), page=f"/bookings/{booking_id}"
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).note == stored
+    assert db.session.get(Booking, booking_id).pickup_date == open_day(3)
