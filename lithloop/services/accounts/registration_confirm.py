@@ -108,6 +108,8 @@ def _make_account(pending: PendingRegistration) -> User:
         role=role,
         organisation=org,
         locale=pending.locale,
+        # a buyer is logged in on confirming: its first login (never an "invited" colleague)
+        last_login_at=clock.now() if status is OrgStatus.ACTIVE else None,
     )
     admins = db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)).all()
     db.session.add_all([org, user])  # flushed at the commit: a unique-key race is seen there
