@@ -3,8 +3,28 @@ fails without its fix."""
 
 from __future__ import annotations
 
-from tests.conftest import submit
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Role, User
+from lithloop.services.market import cart as market_cart
+from lithloop.services.market import catalog
+from tests.conftest import Auth, submit
+from tests.market.support import list_packs, make_buyer
 from tests.web.test_auth import confirm, registration
+
+
+def _login(client, user) -> None:
+    client.get("/lang/en")
+    Auth(client).login(user.email)
+
+
+def market_cart_user() -> User:
+    """The one buyer of the test."""
+    return db.session.scalar(sa.select(User).where(User.role == Role.BUYER))
 
 
 def test_a_buyer_who_registered_is_not_listed_as_invited_on_its_company_page(client):
@@ -15,3 +35,54 @@ def test_a_buyer_who_registered_is_not_listed_as_invited_on_its_company_page(cli
     page = client.get("/market/company").get_data(as_text=True)
     mine = page.split("li.ming@example.com", 1)[1].split("</li>", 1)[0]
     assert 'class="tag"' not in mine, mine
+
+
+def _quantity_form(page: str, group: str) -> str:
+    """The add or update form of this group on a catalog or cart page."""
+    start = page.index(f'name="group_id" value="{group}"')
+    return page[page.rindex("<form", 0, start) : page.index("</form>", start)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("1,5", "Enter a whole number (digits 0-9)."),
+        ("0", "Enter a number between 1 and 3."),
+        ("99999", "Only 3 of these packs are on sale: choose at most that many."),
+        ("9" * 40, "Only 3 of these packs are on sale: choose at most that many."),
+    ],
+)
+def test_a_refused_quantity_in_the_cart_is_said_beside_it_and_kept_as_typed(client, typed, said):
+    """The cart's "Update" sent a refused quantity back to the cart with the message at the
+    top, the typed value replaced by the old one; over 1,000 it asked for "1 to 1,000"
+    whatever the stock."""
+    _login(client, make_buyer())
+    group = catalog.group_id(list_packs(3)[0])
+    submit(client, "/market/cart/add", {"group_id": group, "quantity": "2"}, page="/market/")
+    response = submit(client, "/market/cart/add", {"group_id": group, "quantity": typed})
+    assert response.status_code == 422
+    form = _quantity_form(response.get_data(as_text=True), group)
+    assert said in form and f'value="{typed}"' in form and 'aria-invalid="true"' in form
+    assert market_cart.read(market_cart_user())["groups"] == {group: 2}
+
+
+def test_a_refused_quantity_in_the_catalog_is_said_beside_its_listing(client):
+    """Added from the catalog, a refused quantity landed on the cart (empty, or without the
+    pack) with the message at the top; now the catalog comes back, filters kept, the
+    message beside the listing's quantity and the typed value in it."""
+    _login(client, make_buyer())
+    group = catalog.group_id(list_packs(3)[0])
+    page = client.get("/market/?grade=A&sort=-price").get_data(as_text=True)
+    action = re.search(r'<form method="post" action="([^"]*cart/add[^"]*)"', page).group(1)
+    action = action.replace("&amp;", "&")
+    assert action == "/market/cart/add?grade=A&sort=-price"
+    data = {"group_id": group, "from": "catalog", "quantity": "1,5"}
+    response = submit(client, action, data, page="/market/")
+    assert response.status_code == 422
+    shown = response.get_data(as_text=True)
+    assert "Second-life packs for sale" in shown and '<option value="-price" selected' in shown
+    form = _quantity_form(shown, group)
+    assert "Enter a whole number (digits 0-9)." in form and 'value="1,5"' in form
+    assert market_cart.read(market_cart_user())["groups"] == {}
+    ok = submit(client, action, {**data, "quantity": "2"}, page="/market/")
+    assert ok.status_code == 302 and ok.location.endswith("/market/cart")

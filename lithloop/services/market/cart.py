@@ -10,16 +10,32 @@ import uuid
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Cart, User
-from lithloop.services.errors import ServiceError
+from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.market import delivery as market_delivery
 from lithloop.services.market import invoices
+from lithloop.services.strict_input import strict_int
 
 DELIVERY_KEYS = ("kind", "city", "address", "contact", "phone")
 DELIVERY_LIMITS = {"kind": 10, "city": 100, "address": 300, "contact": 100, "phone": 40}
+
+
+def quantity_of(raw, stock: int) -> int:
+    """A quantity typed for a group of `stock` packs on sale (1 when none is sent); Invalid
+    naming "quantity" for anything else, one over the stock saying how many there are."""
+    if raw is None:
+        return 1
+    text = str(raw).strip()
+    if text.isascii() and text.isdigit() and (len(text) > 9 or int(text) > stock):
+        raise Invalid(
+            _l("Only %(n)s of these packs are on sale: choose at most that many.", n=stock),
+            field="quantity",
+        )
+    return strict_int(raw, "quantity", minimum=1, maximum=max(stock, 1))
 
 
 def _empty() -> dict:

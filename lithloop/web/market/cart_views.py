@@ -17,9 +17,10 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog, repricing
 from lithloop.services.market import checkout as market_checkout
-from lithloop.services.strict_input import int_or_default, strict_int
+from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
+from lithloop.web.market import catalog_views
 from lithloop.web.market.blueprint import (
     BUYER,
     bp,
@@ -51,8 +52,6 @@ def cart_add():
         key = request.form["group_id"][:80]
         try:
             stock = catalog.stock_of(key)
-            raw = request.form.get("quantity")
-            quantity = 1 if raw is None else strict_int(raw, "quantity", minimum=1, maximum=1000)
         except ServiceError as exc:
             flash(str(exc.message), "error")
             return redirect(url_for("market.cart"))
@@ -64,12 +63,15 @@ def cart_add():
                 return redirect(url_for("market.catalog_page"))
             flash(_("These packs are no longer on sale."), "error")
             return redirect(url_for("market.cart"))
-        if quantity > stock:
-            flash(
-                _("Only %(n)s of these packs are on sale: choose at most that many.", n=stock),
-                "error",
-            )
-            return redirect(url_for("market.cart"))
+        try:
+            quantity = market_cart.quantity_of(request.form.get("quantity"), stock)
+        except ServiceError as exc:  # beside the quantity typed, on the page it was typed on
+            refused = {"group": key, "typed": request.form["quantity"], "message": exc.message}
+            if request.form.get("from") == "catalog":
+                return catalog_views.render_catalog(request.args, exc.status, refused)
+            if key not in cart["groups"]:  # no line of it to show the message beside
+                return _cart_page({"_form": str(exc.message)}, exc.status)
+            return _cart_page(status=exc.status, quantity_error=refused)
         cart["groups"][key] = quantity
         if request.form.get("replaces") not in (None, key):  # a repriced line, updated
             cart["groups"].pop(request.form["replaces"], None)
@@ -89,7 +91,7 @@ def cart_remove():
     return redirect(url_for("market.cart"))
 
 
-def _cart_page(errors: dict | None = None, status: int = 200, form=None):
+def _cart_page(errors: dict | None = None, status: int = 200, form=None, quantity_error=None):
     cart = read_cart()
     # packs with a listing only (on sale, or reserved or sold since they were added)
     packs = [p for p in (db.session.get(Pack, i) for i in cart["packs"]) if catalog.is_listed(p)]
@@ -129,6 +131,7 @@ def _cart_page(errors: dict | None = None, status: int = 200, form=None):
         errors=errors,
         on_sale=PackState.FINISHED,
         checkout_token=cart["token"],
+        quantity_error=quantity_error,
         invoice_details_missing=buyer_company.invoice_details_missing(current_user.organisation),
     ), status
 

@@ -17,11 +17,17 @@ from lithloop.web.query_args import page_arg
 @roles_required(*BUYER, Role.ADMIN)
 def catalog_page():
     """Packs for sale, filtered and sorted, identical ones grouped with their stock."""
+    return render_catalog(request.args)
+
+
+def render_catalog(args, status: int = 200, quantity_error: dict | None = None):
+    """The catalog for these filters; a refused quantity (group, typed, message) is shown
+    beside that listing's quantity field (the add form keeps the catalog's query)."""
     errors = {}
     try:
-        filters = catalog.parse_filters(request.args)
+        filters = catalog.parse_filters(args)
     except ServiceError as exc:  # each refused filter beside its field, not only the first
-        errors = catalog.filter_problems(request.args) or {exc.field: str(exc.message)}
+        errors = catalog.filter_problems(args) or {exc.field: str(exc.message)}
         filters = catalog.Filters()
     groups = catalog.grouped(catalog.search(filters))
     chemistries = (
@@ -36,12 +42,13 @@ def catalog_page():
         groups=groups[(number - 1) * per_page : number * per_page],
         page=number,
         pages=pages,
-        page_args={k: v for k, v in request.args.items() if k != "page"},
-        args=request.args,
+        page_args={k: v for k, v in args.items() if k != "page"},
+        args=args,
         errors=errors,
         chemistries=chemistries,
         sorts=catalog.SORTS,
-    )
+        quantity_error=quantity_error,
+    ), status
 
 
 @bp.get("/packs/<int:pack_id>")
