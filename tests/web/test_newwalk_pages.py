@@ -86,3 +86,19 @@ def test_a_refused_quantity_in_the_catalog_is_said_beside_its_listing(client):
     assert market_cart.read(market_cart_user())["groups"] == {}
     ok = submit(client, action, {**data, "quantity": "2"}, page="/market/")
     assert ok.status_code == 302 and ok.location.endswith("/market/cart")
+
+
+def test_a_taxpayer_id_typed_in_groups_as_on_the_licence_is_saved(client):
+    """The field takes 22 characters and the check reads a code without its spaces, but the
+    length was checked first: "9135 0100 M000 100Y43" was refused as over 18 characters."""
+    from tests.market.test_invoices import DETAILS
+
+    buyer = make_buyer()
+    _login(client, buyer)
+    typed = {**DETAILS, "taxpayer_id": "9135 0100 M000 100Y43"}
+    response = submit(client, "/market/company", typed, page="/market/company")
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    db.session.expire_all()
+    assert buyer.organisation.taxpayer_id == "91350100M000100Y43"
+    spaced = submit(client, "/market/company", {**typed, "taxpayer_id": "9135 0100 M000 100Y4"})
+    assert "has 18 characters; this one has 17" in spaced.get_data(as_text=True)

@@ -54,12 +54,12 @@ def _field(form, name: str) -> str:
     value = " ".join(str(form.get(name) or "").split())
     if required and not value:
         raise Invalid(_l("This field is required on a VAT invoice."), field=name)
+    if name == "taxpayer_id":  # counted without the spaces and hyphens typed for reading
+        return taxpayer_id.validate(value)
     if len(value) > limit:
         raise Invalid(_l("At most %(n)s characters.", n=limit), field=name)
     if name == "phone":
         return phone_number(value, "phone")
-    if name == "taxpayer_id":
-        return taxpayer_id.validate(value)
     if name == "bank_account":
         account = value.replace(" ", "")
         if not (account.isascii() and account.isdigit()) or not 6 <= len(account) <= 32:
