@@ -102,3 +102,32 @@ def test_a_taxpayer_id_typed_in_groups_as_on_the_licence_is_saved(client):
     assert buyer.organisation.taxpayer_id == "91350100M000100Y43"
     spaced = submit(client, "/market/company", {**typed, "taxpayer_id": "9135 0100 M000 100Y4"})
     assert "has 18 characters; this one has 17" in spaced.get_data(as_text=True)
+
+
+def test_a_rejected_registration_is_told_so_at_login_and_in_its_letter_with_whom_to_call(
+    client, app
+):
+    """A rejected organisation's person logging in read "This account is disabled." (no
+    why, nothing to do), and the letter said only "not approved"; both now say the park
+    did not approve the registration and whom to call."""
+    from flask import current_app
+
+    from lithloop.models import OrgKind, OrgStatus, OutboxMessage
+    from lithloop.services.accounts import approvals
+    from tests.factories import PASSWORD, make_org, make_user
+
+    for config in (app.config, current_app.config):  # the served app, and the test's own
+        config["SELLER_PHONE"] = "0453-6100000"
+    org = make_org(OrgKind.DEALER_BRANCH, status=OrgStatus.PENDING)
+    user = make_user(org, role=Role.DEALER_STAFF, email="wang.fang@example.com")
+    approvals.decide_organisation(org.id, approve=False)
+    letter = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == user.email)
+    )
+    assert "0453-6100000" in letter.body, letter.body
+    client.get("/lang/zh_CN")
+    refused = Auth(client).login(user.email, PASSWORD)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 401
+    assert "该账户已停用" not in page and "未通过贵机构的注册审核" in page
+    assert "0453-6100000" in page

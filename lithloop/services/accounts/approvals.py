@@ -10,7 +10,7 @@ from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgStatus, User
 from lithloop.services import paging
-from lithloop.services.accounts import audit
+from lithloop.services.accounts import audit, org_letters
 from lithloop.services.errors import Conflict, NotFound
 
 PAGE_SIZE = 50
@@ -71,8 +71,9 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
             letters.send_letter(
                 user,
                 _l("%(org)s: not approved"),
-                _l("Your organisation %(org)s was not approved on lithloop.\n"),
+                _l("Your organisation %(org)s was not approved on lithloop.\n\n%(call)s\n"),
                 org=org.name,
+                call=org_letters.call_the_park(),
             )
     db.session.commit()
     return org

@@ -14,7 +14,7 @@ from lithloop import letters
 from lithloop.models import Organisation
 
 
-def _call_the_park():
+def call_the_park():
     """Whom to call, as a lazy line (rendered in each recipient's language)."""
     phone = (current_app.config.get("SELLER_PHONE") or "").strip()
     if phone:
@@ -40,7 +40,7 @@ def status_changed(org: Organisation, *, suspended: bool, reason: str) -> int:
                 ),
                 org=org.name,
                 reason=reason,
-                call=_call_the_park(),
+                call=call_the_park(),
             )
         else:
             letters.send_letter(
@@ -55,6 +55,6 @@ def status_changed(org: Organisation, *, suspended: bool, reason: str) -> int:
                 org=org.name,
                 reason=reason,
                 link=letters.link("auth.login"),
-                call=_call_the_park(),
+                call=call_the_park(),
             )
     return len(recipients)

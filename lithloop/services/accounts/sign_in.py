@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import OrgStatus, User
-from lithloop.services.accounts import lockout, login_sessions
+from lithloop.services.accounts import lockout, login_sessions, org_letters
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import (
     check_policy,
@@ -57,6 +57,16 @@ def check_credentials(email: str, password: str, address: str = "") -> User:
         raise AuthError(
             _l("Your organisation is suspended by the park. Call the park to have it reactivated."),
             code=Code.SUSPENDED,
+        )
+    if user.organisation.status is OrgStatus.REJECTED:  # why, and whom to ask
+        db.session.commit()
+        raise AuthError(
+            _l(
+                "The park did not approve your organisation's registration, so you cannot "
+                "log in. %(call)s",
+                call=org_letters.call_the_park(),
+            ),
+            code=Code.DISABLED,
         )
     if not user.is_active:
         db.session.commit()
