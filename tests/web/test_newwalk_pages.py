@@ -131,3 +131,16 @@ def test_a_rejected_registration_is_told_so_at_login_and_in_its_letter_with_whom
     assert refused.status_code == 401
     assert "该账户已停用" not in page and "未通过贵机构的注册审核" in page
     assert "0453-6100000" in page
+
+
+def test_the_admins_list_of_organisations_heads_their_names_as_an_organisations(client):
+    """The column of organisations' names was headed 姓名 (a person's name) in Chinese."""
+    from lithloop.models import OrgKind
+    from tests.factories import make_org, make_user
+
+    admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
+    client.get("/lang/zh_CN")
+    Auth(client).login(admin.email)
+    page = client.get("/admin/organisations").get_data(as_text=True)
+    head = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert "<th>机构名称</th>" in head and "姓名" not in head, head
