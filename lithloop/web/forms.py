@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -40,6 +42,8 @@ class InRange(NumberRange):
     def __call__(self, form, field):
         if field.data is None and field.process_errors:
             raise StopValidation()
+        if isinstance(field.data, Decimal) and field.data.is_snan():  # isnan() raises on it
+            raise StopValidation(self.message)
         super().__call__(form, field)
 
 

@@ -144,3 +144,22 @@ def test_the_admins_list_of_organisations_heads_their_names_as_an_organisations(
     page = client.get("/admin/organisations").get_data(as_text=True)
     head = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
     assert "<th>机构名称</th>" in head and "姓名" not in head, head
+
+
+@pytest.mark.parametrize("typed", ["sNaN", "-sNaN", "NaN", "Infinity"])
+def test_a_latitude_that_is_no_number_is_refused_beside_it_not_a_500(client, login_as, typed):
+    """A typed "sNaN" reads as a Decimal, and the range check's isnan() raised ValueError on it."""
+    login_as(Role.DEALER_STAFF)
+    site = {
+        "name": "宁安服务站",
+        "city": "宁安",
+        "lat": typed,
+        "lon": "129.48",
+        "opens_at": "08:00",
+        "closes_at": "17:00",
+    }
+    response = submit(client, "/sites/new", site)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    field = page.split('name="lat"', 1)[1].split('name="lon"', 1)[0]
+    assert "纬度必须在 -90 到 90 之间。" in field
