@@ -163,3 +163,15 @@ def test_a_latitude_that_is_no_number_is_refused_beside_it_not_a_500(client, log
     page = response.get_data(as_text=True)
     field = page.split('name="lat"', 1)[1].split('name="lon"', 1)[0]
     assert "纬度必须在 -90 到 90 之间。" in field
+
+
+def test_an_address_the_map_cannot_find_nor_suggest_for_says_what_to_do(client, login_as):
+    """With no close name to suggest, "Locate the address on the map" asked "Did you mean:
+    —?" (没有找到这个地址。您是否要找：—？), a question nobody can answer."""
+    login_as(Role.DEALER_STAFF)
+    typed = {"name": "宁安服务站", "address": "😀😀😀", "opens_at": "08:00", "closes_at": "17:00"}
+    response = submit(client, "/sites/new", {**typed, "locate": "1"})
+    assert response.status_code == 422
+    field = response.get_data(as_text=True).split('name="address"', 1)[1].split("</div>", 1)[0]
+    assert "没有找到这个地址。请检查地址，并写明所在的市或县。" in field, field
+    assert "—？" not in field

@@ -61,8 +61,13 @@ def locate(address: str) -> GeocodeResult:
             field="address",
         ) from exc
     if result is None:
-        # "a, b" in English, "a、b" in Chinese
-        suggestions = listed(list(coder.suggest(address, chinese=chinese)))
+        close = list(coder.suggest(address, chinese=chinese))
+        if not close:  # nothing to ask "did you mean" about: say what to do instead
+            raise Invalid(
+                _l("No place found for this address. Check it and name its city or county."),
+                field="address",
+            )
+        suggestions = listed(close)  # "a, b" in English, "a、b" in Chinese
         raise Invalid(
             _l("No place found for this address. Did you mean: %(s)s?", s=suggestions),
             field="address",
