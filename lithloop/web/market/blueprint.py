@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import labels
@@ -26,10 +27,30 @@ def order_status_label(value: str, kind: str | None = None) -> str:
     return labels.label(table, value)
 
 
+#: The reasons the platform itself gives when it cancels an order (kept as these words in
+#: order.cancel_reason by services/market: expiry, payments, payment_outcome; and by
+#: accounts/org_admin on a suspension), said in the reader's language.
+_CANCEL_REASONS = {
+    "reservation expired": _l(
+        "Not paid before the reservation ended: the packs are on sale again."
+    ),
+    "payment cancelled": _l("The payment was cancelled: the packs are on sale again."),
+    "organisation suspended": _l(
+        "The park suspended the buyer's organisation: its unpaid orders were cancelled."
+    ),
+}
+
+
+def cancel_reason_text(reason: str) -> str:
+    """Why an order was cancelled, in words: the platform's own reasons translated."""
+    return str(_CANCEL_REASONS.get(reason, reason))
+
+
 @bp.app_context_processor
 def _helpers():
     return {
         "order_status_label": order_status_label,
+        "cancel_reason_text": cancel_reason_text,
         "use_cases": catalog.USE_CASES,
         "group_id": catalog.group_id,
         "one_time_token": lambda: uuid.uuid4().hex,

@@ -1,0 +1,32 @@
+"""An order the platform cancelled, as its buyer reads it (found walking as a new buyer)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from lithloop import clock
+from lithloop.services.market import checkout, expiry
+from tests.conftest import Auth
+from tests.market.support import list_packs, make_buyer
+from tests.plain_language import untranslated
+
+
+@pytest.mark.parametrize("page", ["", "/pay"])
+def test_an_order_whose_reservation_ran_out_says_so_in_chinese(client, page):
+    """The order and payment pages showed the stored reason as it is kept, in English:
+    "已取消 reservation expired"."""
+    buyer = make_buyer()
+    (pack,) = list_packs(1)
+    order = checkout.checkout(buyer, [{"pack_id": pack.id}])
+    assert expiry.sweep_expired(now=clock.now() + timedelta(minutes=31)) == 1
+    client.get("/lang/zh_CN")
+    Auth(client).login(buyer.email)
+    body = client.get(f"/market/orders/{order.id}{page}").get_data(as_text=True)
+    assert "reservation expired" not in body
+    assert "预留到期前未付款：电池包已重新上架。" in body
+    main = re.sub(r"<[^>]+>", " ", body.split("<main>", 1)[1].split("</main>", 1)[0])
+    assert not untranslated(main), untranslated(main)
+    assert "等待填写银行卡" not in main  # the payment waits for nothing any more
