@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Role, User
+from lithloop.models import PackState, Role, User
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import catalog
 from tests.conftest import Auth, submit
@@ -20,6 +20,13 @@ from tests.web.test_auth import confirm, registration
 def _login(client, user) -> None:
     client.get("/lang/en")
     Auth(client).login(user.email)
+
+
+def make_user_of_park(park) -> User:
+    """A plant operator of the park."""
+    from tests.factories import make_user
+
+    return make_user(park, role=Role.PLANT_OPERATOR)
 
 
 def market_cart_user() -> User:
@@ -175,3 +182,22 @@ def test_an_address_the_map_cannot_find_nor_suggest_for_says_what_to_do(client, 
     field = response.get_data(as_text=True).split('name="address"', 1)[1].split("</div>", 1)[0]
     assert "没有找到这个地址。请检查地址，并写明所在的市或县。" in field, field
     assert "—？" not in field
+
+
+def test_a_pack_of_one_retired_pack_says_so_in_the_singular_and_zh_runs_its_sentences(client):
+    """The public passport of a pack built from one retired pack read "assembled from 1
+    retired packs. Their own histories", and in Chinese "公开验证页面。 由…签发" kept the
+    English space between its two sentences."""
+    from tests.factories import make_park
+    from tests.pack_builders import build_refurbished, make_pack, place, utc
+
+    plant = make_user_of_park(make_park())
+    parent = make_pack(plant, grade="B", received_at=utc(2026, 1, 5, 2))
+    place(parent, PackState.AGING, plant, at=utc(2026, 1, 10, 2))
+    child = build_refurbished(plant, [parent], at=utc(2026, 2, 1, 2))
+    client.get("/lang/en")
+    page = client.get(f"/p/{child.code}").get_data(as_text=True)
+    assert "assembled from 1 retired pack. Its own history" in page
+    client.get("/lang/zh_CN")
+    page = client.get(f"/p/{child.code}").get_data(as_text=True)
+    assert "公开验证页面。由" in page and "本电池包由 1 个退役电池包重组而成。" in page
