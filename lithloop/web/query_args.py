@@ -11,9 +11,11 @@ from lithloop.services.strict_input import INT32_MAX, int_or_default, known_chem
 MAX_PAGE = 100_000
 
 
-def page_arg(name: str = "page") -> int:
-    """The page number asked for: 1 to MAX_PAGE; 1 for anything else."""
-    return int_or_default(request.args.get(name), 1, minimum=1, maximum=MAX_PAGE)
+def page_arg(name: str = "page", args=None) -> int:
+    """The page number asked for (in the query, or in `args`): 1 to MAX_PAGE; 1 for
+    anything else."""
+    args = request.args if args is None else args
+    return int_or_default(args.get(name), 1, minimum=1, maximum=MAX_PAGE)
 
 
 def int_value(name: str, default: int, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:

@@ -80,10 +80,10 @@ def test_a_refused_quantity_in_the_catalog_is_said_beside_its_listing(client):
     _login(client, make_buyer())
     group = catalog.group_id(list_packs(3)[0])
     page = client.get("/market/?grade=A&sort=-price").get_data(as_text=True)
-    action = re.search(r'<form method="post" action="([^"]*cart/add[^"]*)"', page).group(1)
-    action = action.replace("&amp;", "&")
-    assert action == "/market/cart/add?grade=A&sort=-price"
-    data = {"group_id": group, "from": "catalog", "quantity": "1,5"}
+    back = re.search(r'name="back" value="([^"]*)"', page).group(1).replace("&amp;", "&")
+    assert back == "grade=A&sort=-price"
+    data = {"group_id": group, "from": "catalog", "back": back, "quantity": "1,5"}
+    action = "/market/cart/add"
     response = submit(client, action, data, page="/market/")
     assert response.status_code == 422
     shown = response.get_data(as_text=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from lithloop.extensions import db
 from lithloop.i18n import money
@@ -67,8 +69,9 @@ def cart_add():
             quantity = market_cart.quantity_of(request.form.get("quantity"), stock)
         except ServiceError as exc:  # beside the quantity typed, on the page it was typed on
             refused = {"group": key, "typed": request.form["quantity"], "message": exc.message}
-            if request.form.get("from") == "catalog":
-                return catalog_views.render_catalog(request.args, exc.status, refused)
+            if request.form.get("from") == "catalog":  # its filters and page as they were
+                shown = MultiDict(parse_qsl(request.form.get("back", "")[:2000]))
+                return catalog_views.render_catalog(shown, exc.status, refused)
             if key not in cart["groups"]:  # no line of it to show the message beside
                 return _cart_page({"_form": str(exc.message)}, exc.status)
             return _cart_page(status=exc.status, quantity_error=refused)

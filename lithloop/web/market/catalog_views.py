@@ -22,7 +22,7 @@ def catalog_page():
 
 def render_catalog(args, status: int = 200, quantity_error: dict | None = None):
     """The catalog for these filters; a refused quantity (group, typed, message) is shown
-    beside that listing's quantity field (the add form keeps the catalog's query)."""
+    beside that listing's quantity field (the add form sends the catalog's query along)."""
     errors = {}
     try:
         filters = catalog.parse_filters(args)
@@ -35,7 +35,7 @@ def render_catalog(args, status: int = 200, quantity_error: dict | None = None):
         if filters == catalog.Filters()
         else catalog.chemistries()
     )
-    number, per_page = page_arg(), CATALOG_GROUPS
+    number, per_page = page_arg(args=args), CATALOG_GROUPS
     pages = max(1, -(-len(groups) // per_page))
     return render_template(
         "market/catalog.html",
