@@ -51,7 +51,7 @@ PICKUP_ORDER_STATUS = Words(
 RFQ_STATUS = table(
     {
         RfqStatus.OPEN: _l("Waiting for a quote"),
-        RfqStatus.QUOTED: _l("Quoted"),
+        RfqStatus.QUOTED: _l("Quote sent"),  # not "Quoted": the settlement column of amounts
         RfqStatus.DECLINED: _l("Declined"),
         RfqStatus.ACCEPTED: _l("Accepted"),
     }

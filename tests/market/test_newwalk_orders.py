@@ -30,3 +30,19 @@ def test_an_order_whose_reservation_ran_out_says_so_in_chinese(client, page):
     main = re.sub(r"<[^>]+>", " ", body.split("<main>", 1)[1].split("</main>", 1)[0])
     assert not untranslated(main), untranslated(main)
     assert "等待填写银行卡" not in main  # the payment waits for nothing any more
+
+
+def test_a_quoted_request_is_said_to_be_quoted_in_chinese(client):
+    """The status of a request the park has quoted read 报价 ("quote", the settlement
+    column's word) in the heading and the lists, not 已报价 as the other states read."""
+    from tests.market.support import make_admin
+    from tests.market.test_rfq import _quoted
+
+    buyer = make_buyer()
+    list_packs(3, soh="88", price_fen=1_200_000)  # what the request asks for
+    rfq = _quoted(buyer, make_admin())
+    client.get("/lang/zh_CN")
+    Auth(client).login(buyer.email)
+    heading = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True).split("</h1>")[0]
+    assert re.search(r">已报价</span>$", heading), heading[-200:]
+    assert ">已报价<" in client.get("/market/rfqs").get_data(as_text=True)
