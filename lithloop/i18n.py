@@ -57,8 +57,12 @@ def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 
 
 def long_day(value: date | None) -> str:
-    """A day with its weekday in the page's language: 2026-12-07 (周一) / 2026-12-07 (Mon)."""
-    return "—" if value is None else format_date(value, "yyyy-MM-dd (EEE)")
+    """A day with its weekday in the page's language: 2026-12-07（周一）, the brackets
+    full-width as Chinese writes them / 2026-12-07 (Mon)."""
+    if value is None:
+        return "—"
+    chinese = current_language() == "zh_CN"
+    return format_date(value, "yyyy-MM-dd（EEE）" if chinese else "yyyy-MM-dd (EEE)")
 
 
 def _escaped_html(self: LazyString) -> Markup:

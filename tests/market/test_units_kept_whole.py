@@ -47,13 +47,14 @@ def test_distance_energy_and_mass_are_kept_whole(client, delivered_order, lang, 
     assert WHOLE.format("51.2 kWh") in catalog and usable + '<span class="quantity' in catalog
 
 
-@pytest.mark.parametrize(("lang", "weekday"), [("zh_CN", "周"), ("en", "")])
+@pytest.mark.parametrize(("lang", "weekday"), [("zh_CN", "（周"), ("en", " (")])
 def test_a_day_and_its_weekday_are_kept_whole(client, delivered_order, lang, weekday):
-    """ "2026-12-07 (周一)" broke at 390 px between "(周" and "一)"."""
+    """ "2026-12-07 (周一)" broke at 390 px between "(周" and "一)"; in Chinese its brackets
+    are full-width (2026-12-07（周一）), with no space before them."""
     buyer, order, pack = delivered_order
     client.get(f"/lang/{lang}")
     Auth(client).login(buyer.email)
-    day = f'<span class="day nowrap">{order.delivery_eta.isoformat()} (' + weekday
+    day = f'<span class="day nowrap">{order.delivery_eta.isoformat()}' + weekday
     page = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
     assert day in page.split('class="order-delivery">', 1)[1].split("</p>", 1)[0]
     from lithloop.services.market import cart as market_cart
