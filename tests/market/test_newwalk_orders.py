@@ -46,3 +46,14 @@ def test_a_quoted_request_is_said_to_be_quoted_in_chinese(client):
     heading = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True).split("</h1>")[0]
     assert re.search(r">已报价</span>$", heading), heading[-200:]
     assert ">已报价<" in client.get("/market/rfqs").get_data(as_text=True)
+
+
+def test_the_percent_after_a_state_of_health_label_is_in_full_width_brackets(client):
+    """The catalog's and the request form's labels read "健康状态不低于 (%)": a space and
+    half-width brackets on a Chinese page."""
+    client.get("/lang/zh_CN")
+    Auth(client).login(make_buyer().email)
+    catalog = client.get("/market/").get_data(as_text=True)
+    assert "健康状态不低于（%）" in catalog and "健康状态不高于（%）" in catalog
+    assert "健康度至少（%）" in client.get("/market/rfqs/new").get_data(as_text=True)
+    assert " (%)" not in catalog
