@@ -57,3 +57,21 @@ def test_the_percent_after_a_state_of_health_label_is_in_full_width_brackets(cli
     assert "健康状态不低于（%）" in catalog and "健康状态不高于（%）" in catalog
     assert "健康度至少（%）" in client.get("/market/rfqs/new").get_data(as_text=True)
     assert " (%)" not in catalog
+
+
+def test_the_pack_pages_test_kind_is_in_full_width_brackets_in_chinese(client, demo):
+    """A listing's test report read "2026-11-27 13:30 (出厂检测)" on a Chinese page."""
+    import sqlalchemy as sa
+
+    from lithloop.extensions import db
+    from lithloop.models import Pack, PackState, PackTest
+
+    tested = sa.select(PackTest.pack_id)
+    pack = db.session.scalar(
+        sa.select(Pack).where(Pack.state == PackState.FINISHED, Pack.id.in_(tested)).limit(1)
+    )
+    client.get("/lang/zh_CN")
+    Auth(client).login(make_buyer().email)
+    page = client.get(f"/market/packs/{pack.id}").get_data(as_text=True)
+    tested_at = page.split("<dt>已检测</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d（[^（）()]+）", tested_at), tested_at
