@@ -66,7 +66,7 @@ def test_a_final_test_is_named_on_the_listing_and_the_plant_page(client, auth, l
     client.get("/lang/zh_CN")
     login_as(Role.BUYER)
     listing = client.get(f"/market/packs/{pack.id}").get_data(as_text=True)
-    assert "(出厂检测)" in listing and "(final)" not in listing
+    assert "（出厂检测）" in listing and "(final)" not in listing  # full-width on a Chinese page
     auth.logout()
     login_as(Role.PLANT_OPERATOR)
     plant = client.get(f"/plant/packs/{pack.id}").get_data(as_text=True)
