@@ -13,11 +13,7 @@ from lithloop.models import Booking, BookingStatus, Plan, PlanRoute, PlanStatus,
 from lithloop.services.dispatch import left_deliveries, publish_notices, publish_refusals, roster
 from lithloop.services.dispatch.left_out import moved_away, proposed_days
 from lithloop.services.dispatch.live_ops import place_arrival
-from lithloop.services.dispatch.publish_refusals import (
-    PUBLISHABLE,
-    changed_words,
-    ended_words,
-)
+from lithloop.services.dispatch.publish_refusals import ended_words
 
 
 @dataclass
@@ -59,7 +55,7 @@ def preview(plan: Plan) -> Preview:
                 routed.add(stop.booking_id)
                 booking = stop.booking
                 if stop.done_at is None and (
-                    booking.status not in PUBLISHABLE or booking.id in rescheduled
+                    publish_refusals.booking_change(booking, rescheduled) is not None
                 ):
                     out.changed.append(booking)  # as publishing refuses it
                     continue
@@ -112,10 +108,11 @@ def stale_words(plan: Plan) -> list:
         for stop in route.stops:
             if stop.done_at is not None:
                 continue  # history, kept from a route under way
-            if stop.booking is not None and stop.booking.status not in PUBLISHABLE:
-                words.append(changed_words(stop.booking))
-            elif stop.booking is not None and stop.booking_id in rescheduled:
-                words.append(publish_refusals.rescheduled_words(stop.booking))
+            said = None
+            if stop.booking is not None:
+                said = publish_refusals.booking_change(stop.booking, rescheduled)
+            if said is not None:
+                words.append(said)
             elif stop.order is not None and left_deliveries.ended(stop.order, plan.plan_date):
                 words.append(ended_words(stop.order))
     return words

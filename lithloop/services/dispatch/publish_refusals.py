@@ -62,21 +62,32 @@ def refuse_if_unmanned(plan: Plan) -> None:
         )
 
 
-def rescheduled(plan: Plan) -> set[int]:
-    """The bookings the plan routes whose owner changed their day or time window since its
-    run began (pickup_change.py): the plan routes them as they were. Asked once the
-    bookings are locked, so a change committing meanwhile is seen."""
-    ids = {s.booking_id for r in plan.routes for s in r.stops if s.booking_id and not s.done_at}
+def rescheduled(plan: Plan, routes=None) -> set[int]:
+    """The bookings the plan routes (on `routes`, default all of its routes) whose owner
+    changed their day or time window since its run began (pickup_change.py): the plan
+    routes them as they were. Asked once the bookings are locked, so a change committing
+    meanwhile is seen."""
+    stops = (s for r in (plan.routes if routes is None else routes) for s in r.stops)
+    ids = {s.booking_id for s in stops if s.booking_id and not s.done_at}
     return pickup_change.rescheduled_among(ids, plan.run.created_at)
 
 
-def refuse_if_changed(booking: Booking, changed: set[int] = frozenset()) -> None:
-    """A booking the plan routes that is no longer requested or scheduled, or whose owner
-    changed its day or window since the plan was made (its id in `changed`: rescheduled)."""
+def booking_change(booking: Booking, changed: set[int] = frozenset()):
+    """Why publishing refuses a booking the plan routes, in words, or None: no longer
+    requested or scheduled, or its owner changed its day or window since the plan was made
+    (its id in `changed`: rescheduled). The plan page's warning reads the same."""
     if booking.status not in PUBLISHABLE:
-        raise Conflict(changed_words(booking), code=Code.BOOKING_CHANGED)
+        return changed_words(booking)
     if booking.id in changed:
-        raise Conflict(rescheduled_words(booking), code=Code.BOOKING_CHANGED)
+        return rescheduled_words(booking)
+    return None
+
+
+def refuse_if_changed(booking: Booking, changed: set[int] = frozenset()) -> None:
+    """Conflict (booking_changed) when publishing refuses the booking (booking_change)."""
+    words = booking_change(booking, changed)
+    if words is not None:
+        raise Conflict(words, code=Code.BOOKING_CHANGED)
 
 
 def changed_words(booking: Booking):

@@ -9,8 +9,13 @@ from datetime import date
 from flask import current_app
 
 from lithloop.models import BookingStatus, PlanRoute, PlanStop
-from lithloop.services.booking import pickup_change
-from lithloop.services.dispatch import kept_route, left_deliveries, shipped, under_way
+from lithloop.services.dispatch import (
+    kept_route,
+    left_deliveries,
+    publish_refusals,
+    shipped,
+    under_way,
+)
 from lithloop.services.dispatch.day_work import latest_plan, newest_plan, shipped_on_trucks
 from lithloop.services.dispatch.run_control import DROPPED_LINE, RESCHEDULED, STRANDED_LINE
 
@@ -78,8 +83,7 @@ def _rescheduled(routes: list[PlanRoute]) -> set[tuple[int, int]]:
     found = set()
     for plan in {r.plan for r in routes}:
         mine = [r for r in routes if r.plan_id == plan.id]
-        ids = {s.booking_id for r in mine for s in r.stops if s.booking_id and not s.done_at}
-        found |= {(plan.id, b) for b in pickup_change.rescheduled_among(ids, plan.run.created_at)}
+        found |= {(plan.id, b) for b in publish_refusals.rescheduled(plan, mine)}
     return found
 
 
