@@ -27,7 +27,8 @@ def change(booking_id: int):
     }
     try:
         raw["note"] = _note_as_stored(booking_id, raw["note"])
-        booking = pickup_change.change_pickup(current_user, booking_id, raw)
+        seen = form.get("seen") or None
+        booking = pickup_change.change_pickup(current_user, booking_id, raw, seen)
     except ServiceError as exc:
         if exc.status in (403, 404):  # not an owner's to change, or not theirs to see
             raise

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from lithloop import clock
 from lithloop.batteries.codes import fold_full_width, normalise
-from lithloop.services.booking import capacity
+from lithloop.services.booking import capacity, pickup_change
 from lithloop.web.booking_text import booking_note
 
 SLOTS = [
@@ -83,9 +83,12 @@ def change_choices(booking, horizon_days: int, typed=None, errors=None) -> dict:
         slots.insert(0, (window, window.replace("-", "\u2013"), True))
     note = booking_note(booking.note)  # a fleet proposal's note in the reader's words
     shown = {"date": booking.pickup_date.isoformat(), "slot": window, "note": note}
+    seen = pickup_change.pickup_version(booking)  # as the person reads it now
     if typed is not None:
         shown = {name: typed.get(name, "") for name in shown}
+        seen = typed.get("seen") or seen
     return {
+        "seen": seen,
         "days": day_choices(horizon_days),
         "slots": slots,
         "shown": shown,

@@ -180,7 +180,7 @@ def test_the_document_describes_the_operation(client):
     assert {"200", "400", "401", "403", "404", "409", "422"} <= set(operation["responses"])
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     schema = spec["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
-    assert set(schema["properties"]) == {"date", "window", "note"}
+    assert set(schema["properties"]) == {"date", "window", "note", "seen"}
 
 
 def test_a_fleet_proposals_note_is_shown_in_the_readers_words_and_kept_as_stored(
@@ -211,3 +211,54 @@ def test_a_fleet_proposals_note_is_shown_in_the_readers_words_and_kept_as_stored
     db.session.expire_all()
     assert db.session.get(Booking, booking_id).note == stored
     assert db.session.get(Booking, booking_id).pickup_date == open_day(3)
+
+
+def _seen(html: str) -> str:
+    found = re.search(r'<input type="hidden" name="seen" value="([0-9a-f]+)">', html)
+    assert found, "the change form carries no version of the pickup it shows"
+    return found.group(1)
+
+
+def test_a_change_sent_from_a_page_read_before_someone_elses_change_is_refused(client, auth, world):
+    """Two people of the branch open the booking; one moves it to day three, then the other
+    sends day four from the page read before: refused, saying what the pickup is now, and
+    the first change stands (without the version both applied, the second undoing the
+    first's window and note unseen)."""
+    booking_id = _book(world)
+    auth.login(world["dealer"].email)
+    read_before = _seen(client.get(f"/bookings/{booking_id}").get_data(as_text=True))
+    colleague = {"date": open_day(3).isoformat(), "window": ["13:00", "15:00"], "note": "后门"}
+    from lithloop.services.booking import pickup_change
+
+    pickup_change.change_pickup(world["dealer"], booking_id, colleague)
+    events = _events(booking_id)
+    mine = {**_form(day=open_day(4), slot="09:00-11:00"), "seen": read_before}
+    sent = submit(client, f"/bookings/{booking_id}/change", mine, page=f"/bookings/{booking_id}")
+    assert sent.status_code == 302
+    html = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    now = f"{open_day(3).isoformat()}，13:00–15:00"
+    assert f"已被他人修改：现在的取货时间为 {now}" in unescape(html)
+    db.session.expire_all()
+    booking = db.session.get(Booking, booking_id)
+    assert booking.pickup_date == open_day(3) and booking.note == "后门"
+    assert _events(booking_id) == events
+    again = {**mine, "seen": _seen(html)}  # the page read now: the change goes through
+    done = submit(client, f"/bookings/{booking_id}/change", again, page=f"/bookings/{booking_id}")
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).pickup_date == open_day(4)
+
+
+def test_the_api_refuses_a_change_from_an_old_pickup_version(client, world):
+    booking_id = _book(world)
+    h = api_headers(client, world["dealer"])
+    read = client.get(f"/api/v1/bookings/{booking_id}", headers=h).json["pickup_version"]
+    url = f"/api/v1/bookings/{booking_id}/reschedule"
+    first = client.post(url, json={"note": "后门", "seen": read}, headers=h)
+    assert first.status_code == 200 and first.json["pickup_version"] != read, first.json
+    stale = client.post(url, json={"date": open_day(4).isoformat(), "seen": read}, headers=h)
+    assert stale.status_code == 409 and stale.json["error"] == "changed_meanwhile", stale.json
+    assert "已被他人修改" in stale.json["message"]
+    current = first.json["pickup_version"]
+    done = client.post(url, json={"date": open_day(4).isoformat(), "seen": current}, headers=h)
+    assert done.status_code == 200 and done.json["date"] == open_day(4).isoformat()

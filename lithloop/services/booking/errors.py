@@ -12,6 +12,7 @@ class Code(StrEnum):
     ALREADY_REGISTERED = "already_registered"
     ALREADY_SCHEDULED = "already_scheduled"
     BAD_TRANSITION = "bad_transition"
+    CHANGED_MEANWHILE = "changed_meanwhile"
     DAY_FULL = "day_full"
     DUPLICATE = "duplicate"
     DUPLICATE_ORGANISATION = "duplicate_organisation"

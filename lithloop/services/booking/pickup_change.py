@@ -8,6 +8,7 @@ it off a route it keeps (route_keeping.ended_stops)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -33,11 +34,12 @@ from lithloop.services.errors import Conflict, Forbidden, ServiceError
 S = BookingStatus
 
 
-def change_pickup(user: User, booking_id: int, raw: dict) -> Booking:
+def change_pickup(user: User, booking_id: int, raw: dict, seen: str | None = None) -> Booking:
     """Move a requested booking to the day, window (["HH:MM", "HH:MM"]) and note of `raw`
-    (a key left out keeps the booking's own); nothing changed records nothing."""
+    (a key left out keeps the booking's own); nothing changed records nothing. `seen`: the
+    booking's pickup_version as the person read it; a change made since is refused."""
     try:
-        return _change(user, booking_id, raw)
+        return _change(user, booking_id, raw, seen)
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise
@@ -51,11 +53,31 @@ def check_may_change(user: User) -> None:
         )
 
 
-def _change(user: User, booking_id: int, raw: dict) -> Booking:
+def pickup_version(booking: Booking) -> str:
+    """A short fingerprint of the booking's pickup day, window and note: the form and the
+    API's body carry it, so that a change sent from what someone else has changed since is
+    refused instead of silently undoing theirs."""
+    pickup = f"{booking.pickup_date}|{booking.window_start}|{booking.window_end}|{booking.note}"
+    return hashlib.sha256(pickup.encode()).hexdigest()[:12]
+
+
+def _change(user: User, booking_id: int, raw: dict, seen: str | None) -> Booking:
     booking = get_booking(user, booking_id)  # NotFound unless the user may see it
     check_may_change(user)
     db.session.refresh(booking, with_for_update=True)  # a change or a cancel waits for this one
     _refuse_unless_requested(booking)
+    if seen and seen != pickup_version(booking):
+        raise Conflict(
+            _l(
+                "Someone changed booking %(id)s while you were looking at it: its pickup is "
+                "now %(d)s, %(s)s\u2013%(e)s. Check it and make your change again.",
+                id=booking.id,
+                d=booking.pickup_date.isoformat(),
+                s=booking.window_start.strftime("%H:%M"),
+                e=booking.window_end.strftime("%H:%M"),
+            ),
+            code=Code.CHANGED_MEANWHILE,
+        )
     today = clock.today()
     typed = {**_current(booking), **{k: v for k, v in raw.items() if v is not None}}
     day, start, end, note = parse_pickup(typed, today)

@@ -20,6 +20,13 @@ class RescheduleIn(ma.Schema):
         validate=ma.validate.Length(equal=2),
     )
     note = ma.fields.String(validate=ma.validate.Length(max=500))
+    seen = ma.fields.String(
+        validate=ma.validate.Length(max=40),
+        metadata={
+            "description": "The booking's `pickup_version` as read: if its pickup has been "
+            "changed since, the change is refused (409 changed_meanwhile) instead of undoing it"
+        },
+    )
 
 
 @blp.route("/bookings/<int:booking_id>/reschedule", methods=["POST"])
@@ -37,6 +44,7 @@ class RescheduleIn(ma.Schema):
     422,
     s403="Only the booking's owner (a dealer or fleet manager) changes it",
     s409="The booking is scheduled, picked up, cancelled or settled (`error` not_changeable), "
+    "its pickup was changed since the `seen` version (`error` changed_meanwhile), "
     "or the new day is full or closed (`error` day_full, `field` date)",
     s422="A field is not valid (a past day, beyond the booking horizon, a window outside the "
     "site's hours, a damaged lot's late day); `field` names it",
@@ -51,4 +59,4 @@ def reschedule_booking(data, booking_id: int):
         "window": data.get("window"),
         "note": data.get("note"),
     }
-    return pickup_change.change_pickup(api_user(), booking_id, raw)
+    return pickup_change.change_pickup(api_user(), booking_id, raw, data.get("seen"))

@@ -12,7 +12,7 @@ from lithloop import clock, vocab
 from lithloop.cache import read_cache
 from lithloop.models import BookingStatus
 from lithloop.services.accounts import policies
-from lithloop.services.booking import booking_list, capacity
+from lithloop.services.booking import booking_list, capacity, pickup_change
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Invalid
@@ -113,6 +113,8 @@ class BookingFields(ma.Schema):
 
 
 class BookingOut(BookingFields):
+    # what a change sends back as `seen` (POST /bookings/{id}/reschedule)
+    pickup_version = ma.fields.Function(pickup_change.pickup_version)
     quote = ma.fields.Dict()
     lots = ma.fields.List(ma.fields.Nested(LotOut))
     events = ma.fields.List(ma.fields.Nested(EventOut))
