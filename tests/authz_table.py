@@ -333,6 +333,10 @@ TABLE: dict[str, Rule] = {
     "POST market.checkout": _r({BUYER}, body={"delivery_kind": "pickup"}),
     "GET market.orders": _r(MARKET),
     "GET market.order": _r(MARKET, owned="order", sees_all=ADMINS, params={"order_id": "{owned}"}),
+    # Without `confirmed` the page asks first: the world's order stays as it is.
+    "POST market.cancel": _r(
+        MARKET, owned="order", sees_all=ADMINS, params={"order_id": "{owned}"}, body={}
+    ),
     "GET market.pay": _r({BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}),
     "POST market.pay": _r(
         {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}, body={"method": ""}
@@ -382,6 +386,10 @@ TABLE: dict[str, Rule] = {
     "POST api_market.create_order": _r({BUYER}, body={"lines": [{"pack_id": "{plant_pack}"}]}),
     "GET api_market.list_orders": _r(MARKET),
     "GET api_market.get_order": _r(
+        MARKET, owned="order", sees_all=ADMINS, hide=True, params={"order_id": "{owned}"}
+    ),
+    # Cancels the order (an unpaid one): later rules on it answer its conflicts, not 403/404.
+    "POST api_market.cancel_order": _r(
         MARKET, owned="order", sees_all=ADMINS, hide=True, params={"order_id": "{owned}"}
     ),
     "POST market_admin.refund": _r(

@@ -14,6 +14,7 @@ __all__ = [
     "order_list",
     "order_letters",
     "orders",
+    "order_cancel",
     "payments",
     "refunds",
     "repricing",

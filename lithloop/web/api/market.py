@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.dispatch import left_deliveries
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, order_cancel
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
 from lithloop.web.api.common import (
@@ -206,3 +206,22 @@ def get_order(order_id: int):
             pass  # Stripe still down: the order stays pending; ask again later
         return order_body(order, with_secret=order.payment is not None)
     return order_body(order)
+
+
+@blp.route("/orders/<int:order_id>/cancel", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(200, OrderOut, description="The order, cancelled: its packs are on sale again")
+@errors(
+    blp,
+    401,
+    404,
+    409,
+    s404="No such order, or another organisation's",
+    s409="The order is not awaiting payment (`error` not_cancellable), or Stripe is "
+    "taking its payment now (`error` payment_under_way): try again in a minute",
+)
+@token_required
+def cancel_order(order_id: int):
+    """Cancel one of your organisation's orders while it awaits payment: its packs go
+    back on sale at once and its payment is cancelled at Stripe (nothing is charged)."""
+    return order_body(order_cancel.cancel(api_user(), order_id))

@@ -12,7 +12,7 @@ from flask_login import current_user
 from lithloop import labels
 from lithloop.services.accounts import policies
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, order_cancel
 
 bp = Blueprint("market", __name__, url_prefix="/market")
 BUYER = policies.BUYERS
@@ -28,8 +28,8 @@ def order_status_label(value: str, kind: str | None = None) -> str:
 
 
 #: The reasons the platform itself gives when it cancels an order (kept as these words in
-#: order.cancel_reason by services/market: expiry, payments, payment_outcome; and by
-#: accounts/org_admin on a suspension), said in the reader's language.
+#: order.cancel_reason by services/market: expiry, payments, payment_outcome, order_cancel;
+#: and by accounts/org_admin on a suspension), said in the reader's language.
 _CANCEL_REASONS = {
     "reservation expired": _l(
         "Not paid before the reservation ended: the packs are on sale again."
@@ -38,6 +38,8 @@ _CANCEL_REASONS = {
     "organisation suspended": _l(
         "The park suspended the buyer's organisation: its unpaid orders were cancelled."
     ),
+    order_cancel.BY_BUYER: _l("The buyer cancelled the order: the packs are on sale again."),
+    order_cancel.BY_PARK: _l("The park cancelled the unpaid order: the packs are on sale again."),
 }
 
 

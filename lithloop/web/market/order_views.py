@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,8 @@ from lithloop.models import OrderStatus
 from lithloop.services.accounts import policies
 from lithloop.services.booking import distances
 from lithloop.services.dispatch import left_deliveries
-from lithloop.services.market import order_list
+from lithloop.services.errors import ServiceError
+from lithloop.services.market import order_cancel, order_list
 from lithloop.services.market import orders as market_orders
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import ALL_ORDERS, bp
@@ -49,6 +50,25 @@ def order(order_id: int):
     return order_page(found, admin=policies.may(current_user, "administer"), pickup=pickup)
 
 
+@bp.post("/orders/<int:order_id>/cancel")
+@roles_required(*ALL_ORDERS)
+def cancel(order_id: int):
+    """Cancel an order awaiting payment, after a page that asks first (works without JS);
+    a refusal is told on the order's page."""
+    try:
+        if request.form.get("confirmed") != "1":
+            found = order_cancel.check_cancellable(current_user, order_id)
+            return render_template("market/confirm_cancel.html", order=found)
+        order_cancel.cancel(current_user, order_id)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Order #%(id)s cancelled: its packs are back on sale", id=order_id), "success")
+    return redirect(url_for("market.order", order_id=order_id))
+
+
 def order_page(order, **context) -> str:
     """The order's page, the buyer's and an administrator's: a delivery a published plan
     left out says it is being planned again, not the day expected at checkout (what the
@@ -57,6 +77,7 @@ def order_page(order, **context) -> str:
         "market/order.html",
         order=order,
         outlook=left_deliveries.outlook(order),
+        cancellable=order_cancel.cancellable(order),
         road=[(e.at, road_words(e)) for e in order.events],
         **context,
     )

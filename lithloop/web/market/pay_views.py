@@ -20,6 +20,7 @@ from lithloop.models import OrderStatus
 from lithloop.public_urls import external_url
 from lithloop.services.accounts import buyer_company
 from lithloop.services.errors import ServiceError
+from lithloop.services.market import order_cancel
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
 from lithloop.web.access import roles_required
@@ -65,14 +66,15 @@ def pay(order_id: int):
                 return redirect(url_for("market.authenticate", order_id=order.id))
             flash(_("Payment received. Thank you!"), "success")
             return redirect(url_for("market.order", order_id=order.id))
-    stripe_js = _stripe_js()
+    stripe_js, ended = _stripe_js(), order_cancel.reservation_ended(order)
     page = render_template(
         "market/pay.html",
         order=order,
         error=error,
         test_mode=payments.test_mode(),
         cards=market_payments.TEST_CARDS,
-        stripe_js=stripe_js,
+        stripe_js=None if ended else stripe_js,
+        reservation_ended=ended,
         return_url=external_url("market.payment_return", order_id=order.id),
         invoice_details_missing=buyer_company.invoice_details_missing(order.buyer_org),
     )
