@@ -2,7 +2,9 @@
 
 A list that reads one row more than its page (has_next) never counts its rows. Asked for a
 page past its end, it counts them once, so that the page can say which page is the last
-and link to it, as the counted lists (Flask-SQLAlchemy's pagination) do.
+and link to it, as the counted lists (Flask-SQLAlchemy's pagination) do. A list that
+counts its rows anyway (to show how many) builds its page with `counted`: the last page
+always known.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class Page(Generic[T]):
     rows: list[T]
     page: int
     has_next: bool
-    pages: int | None = None  # counted only past the end: the last page
+    pages: int | None = None  # the last page: uncounted lists know it only past the end
 
 
 def window(query: sa.Select, *, page: int, per_page: int) -> sa.Select:
@@ -37,6 +39,12 @@ def page_of(rows: list[T], *, page: int, per_page: int, count: sa.Select) -> Pag
     last page counted over `count` (not yet ordered or paged)."""
     last = last_page_if_past_end(count, page=page, shown=len(rows), per_page=per_page)
     return Page(rows=rows[:per_page], page=page, has_next=len(rows) > per_page, pages=last)
+
+
+def counted(rows: list[T], *, page: int, per_page: int, total: int) -> Page[T]:
+    """This page's `rows` of a list of `total` rows, its last page known (0 when empty)."""
+    pages = -(-total // per_page)
+    return Page(rows=rows[:per_page], page=page, has_next=page < pages, pages=pages)
 
 
 def last_page_if_past_end(query: sa.Select, *, page: int, shown: int, per_page: int) -> int | None:

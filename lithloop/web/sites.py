@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from flask_login import current_user
 from lithloop.extensions import db
 from lithloop.labels.places import place_word
 from lithloop.name_order import name_key
+from lithloop.services import paging
 from lithloop.services.accounts import policies
 from lithloop.services.booking import geocoding, reach
 from lithloop.services.booking import sites as site_service
@@ -26,25 +26,6 @@ from lithloop.web.query_args import page_arg
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class SitePage:
-    """One page of the sites list, as the pager and the empty-page notice read it."""
-
-    items: list
-    page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the list has (0 when it is empty)."""
-        return -(-self.total // PAGE_SIZE)
-
-    @property
-    def has_next(self) -> bool:
-        """True when a page follows this one."""
-        return self.page < self.pages
 
 
 @bp.get("/")
@@ -61,7 +42,10 @@ def index():
     start = (page - 1) * PAGE_SIZE
     return render_template(
         "sites/index.html",
-        pagination=SitePage(ordered[start : start + PAGE_SIZE], page, len(ordered)),
+        pagination=paging.counted(
+            ordered[start : start + PAGE_SIZE], page=page, per_page=PAGE_SIZE, total=len(ordered)
+        ),
+        total=len(ordered),
         map=region_map(everything, whole=request.args.get("map") == "all") if everything else None,
     )
 
