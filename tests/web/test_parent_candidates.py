@@ -41,7 +41,7 @@ def test_the_sql_rule_is_assemblys_rule(world):
     packs = [*made, failed_last, insulation, passed_last]
     expected = sorted(p.id for p in packs if assembly._refusal(p) is None)
     found = parent_candidates.candidate_page()
-    assert sorted(p.id for p in found.packs) == expected and found.total == len(expected)
+    assert sorted(p.id for p in found.listing.rows) == expected and found.total == len(expected)
     assert expected == sorted([made[0].id, made[2].id, passed_last.id])
 
 
@@ -61,3 +61,18 @@ def test_assembly_page_lists_fifty_a_page_with_filters(client, auth, world):
     assert parents("/plant/assembly?chemistry=NCM523") == [ncm.code]
     assert parents(f"/plant/assembly?code={lfp[7].code[-6:].lower()}") == [lfp[7].code]
     assert len(parents("/plant/assembly?chemistry=nonsense")) == 50  # unknown: all
+
+
+def test_assembly_page_past_the_end_links_to_the_last_page(client, auth, world):
+    plant = world["plant"]
+    auth.login(plant.email)
+    empty = client.get("/plant/assembly?page=3").get_data(as_text=True)
+    assert 'class="empty past-last"' not in empty  # no candidates: no last page to link
+    for _ in range(51):
+        make_pack(plant, PackState.FINISHED, grade=Grade.A, soh="85")
+    body = client.get("/plant/assembly?page=9").get_data(as_text=True)
+    assert re.search(r'class="empty past-last">[^\n]*href="/plant/assembly\?page=2"', body)
+    assert re.search(
+        r'<span class="nowrap">2 / 2</span>',
+        client.get("/plant/assembly?page=2").get_data(as_text=True),
+    )

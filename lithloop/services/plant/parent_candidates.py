@@ -17,31 +17,21 @@ from sqlalchemy.orm import aliased
 
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
+from lithloop.services import paging
 from lithloop.services.plant.assembly import SECOND_LIFE_GRADES
 
 PAGE_SIZE = 50
 
 
-@dataclass
+@dataclass(frozen=True)
 class CandidatePage:
     """One page of candidates, how many match in all, and the filters that chose them."""
 
-    packs: list[Pack] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
+    listing: paging.Page[Pack]
+    total: int
     chemistry: str | None = None
     code: str | None = None
     chemistries: list[str] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        """How many pages the candidates fill (at least one)."""
-        return max(1, -(-self.total // PAGE_SIZE))
-
-    @property
-    def has_next(self) -> bool:
-        """Whether a later page holds more."""
-        return self.page < self.pages
 
 
 def _retest_passes():
@@ -91,20 +81,18 @@ def candidate_page(
 ) -> CandidatePage:
     """One page of candidates by chemistry, grade and id, with the total (three queries)."""
     where = _where(chemistry, code)
-    found = CandidatePage(page=page, chemistry=chemistry, code=code)
-    found.total = db.session.scalar(sa.select(sa.func.count()).select_from(Pack).where(*where))
-    found.packs = list(
-        db.session.scalars(
-            sa.select(Pack)
-            .where(*where)
-            .order_by(Pack.chemistry, Pack.grade, Pack.id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
-    )
-    found.chemistries = list(
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Pack).where(*where))
+    ordered = sa.select(Pack).where(*where).order_by(Pack.chemistry, Pack.grade, Pack.id)
+    rows = list(db.session.scalars(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    chemistries = list(
         db.session.scalars(
             sa.select(Pack.chemistry).where(*_where()).distinct().order_by(Pack.chemistry)
         )
     )
-    return found
+    return CandidatePage(
+        paging.counted(rows, page=page, per_page=PAGE_SIZE, total=total),
+        total,
+        chemistry,
+        code,
+        chemistries,
+    )
