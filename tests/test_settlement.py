@@ -239,3 +239,9 @@ def test_certificate_and_statement_isolation(world):
         certificates.certificate("not-a-token")
     assert certificates.own_settlements(world["other"]) == []
     assert [s.id for s in certificates.own_settlements(world["dealer"])] == [settled.id]
+    first = certificates.settled_page(world["dealer"], 1, per_page=1)
+    assert [s.id for s in first.rows] == [settled.id] and not first.has_next
+    assert first.pages is None  # not counted on a page with rows
+    past = certificates.settled_page(world["dealer"], 4, per_page=1)
+    assert past.rows == [] and past.pages == 1  # past the end: the last page, counted
+    assert certificates.settled_page(world["other"], 2).pages == 0  # none to see

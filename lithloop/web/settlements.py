@@ -3,8 +3,8 @@ anyone with the link verifies the certificate of recycling."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
-from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -34,19 +34,14 @@ def index(error: str | None = None, status: int = 200):
     plant = current_user.role in PLANT
     waiting = certificates.awaiting_settlement(PAGE_SIZE, offset) if plant else []
     waiting_n = certificates.awaiting_count() if plant else 0
-    settled = certificates.own_settlements(current_user, PAGE_SIZE + 1, offset)
-    pager = SimpleNamespace(
-        page=number,
-        has_next=len(settled) > PAGE_SIZE or waiting_n > number * PAGE_SIZE,
-        pages=certificates.settlements_last_page(
-            current_user, page=number, shown=len(settled), per_page=PAGE_SIZE
-        ),
-    )
+    settled = certificates.settled_page(current_user, number, PAGE_SIZE)
+    # One pager for both lists: a next page while either has more.
+    pager = replace(settled, has_next=settled.has_next or waiting_n > number * PAGE_SIZE)
     return render_template(
         "settlements/index.html",
         waiting=waiting,
         waiting_n=waiting_n,
-        settled=settled[:PAGE_SIZE],
+        settled=settled.rows,
         pager=pager,
         error=error,
     ), status

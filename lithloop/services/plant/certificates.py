@@ -112,24 +112,22 @@ def statement(user: User, booking_id: int) -> Settlement:
     return settlement
 
 
+def _own(user: User, what=Settlement) -> sa.Select:
+    """`what` of the settlements the user may see (the park sees all), not yet ordered."""
+    return policies.scoped(sa.select(what).join(Booking), user, Booking.organisation_id)
+
+
 def own_settlements(user: User, limit: int = 100, offset: int = 0) -> list[Settlement]:
     """Settlements the user may see, newest first (the park sees all)."""
-    query = (
-        sa.select(Settlement)
-        .join(Booking)
-        .options(defer(Settlement.lines))  # the list shows totals: no line JSON to parse
-        .order_by(Settlement.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(db.session.scalars(policies.scoped(query, user, Booking.organisation_id)))
+    query = _own(user).order_by(Settlement.id.desc()).limit(limit).offset(offset)
+    return list(db.session.scalars(query.options(defer(Settlement.lines))))
 
 
-def settlements_last_page(user: User, *, page: int, shown: int, per_page: int) -> int | None:
-    """Past the end of own_settlements' pages, the last page with rows (services/paging.py);
-    None on a page with rows."""
-    query = policies.scoped(sa.select(Settlement.id).join(Booking), user, Booking.organisation_id)
-    return paging.last_page_if_past_end(query, page=page, shown=shown, per_page=per_page)
+def settled_page(user: User, page: int = 1, per_page: int = 50) -> paging.Page[Settlement]:
+    """One page of own_settlements, read one row more instead of counting (services/paging.py)."""
+    ordered = _own(user).options(defer(Settlement.lines)).order_by(Settlement.id.desc())
+    rows = list(db.session.scalars(paging.window(ordered, page=page, per_page=per_page)))
+    return paging.page_of(rows, page=page, per_page=per_page, count=_own(user, Settlement.id))
 
 
 def _awaiting():
