@@ -229,6 +229,9 @@ def test_trace_page_lists_fifty_a_group_and_pages_the_rest(client, auth, world):
     assert _group_ids(first, "due-soon") == [world["ids"]["soon"], world["ids"]["soon2"]]
     assert _group_ids(second, "due-soon") == []  # the small groups end on the first page
     assert re.search(rf'aria-label="[^"{{}}]+{pack.code}[^"{{}}]*"', first)  # named per row
+    past = client.get("/trace/?page=5").get_data(as_text=True)  # past every group's end
+    assert re.search(r'class="empty past-last">[^\n]*href="/trace/\?page=2"', past)
+    assert "past-last" not in second and "past-last" not in first
 
 
 def test_the_counts_on_the_chinese_trace_page_are_in_full_width_brackets(client, auth, world):

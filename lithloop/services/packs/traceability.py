@@ -32,7 +32,8 @@ GROUP_PAGE = 50
 @dataclass
 class DueGroups:
     """Unreported handovers split by deadline: one page of each group ordered by deadline,
-    and how many each group holds in all."""
+    and how many each group holds in all. Three lists under one page number, not one list
+    of rows: paged here, not by services/paging.py (whose past-the-end rule `pages` keeps)."""
 
     today: date
     soon_until: date  # the last day counted as "due soon"
@@ -53,6 +54,12 @@ class DueGroups:
     def has_next(self) -> bool:
         """Whether a group holds more than this page shows."""
         return any(n > self.page * self.per_page for n in self.counts.values())
+
+    @property
+    def pages(self) -> int | None:
+        """Past every group's end, the last page with rows (0 when none); None otherwise."""
+        last = max((-(-n // self.per_page) for n in self.counts.values()), default=0)
+        return last if self.page > max(last, 1) else None
 
 
 def unreported_where(organisation_id: int | None = None):
