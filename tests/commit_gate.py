@@ -63,3 +63,28 @@ def together(*calls) -> list:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def together_as(app, user_id: int, *calls, said: bool = False) -> list:
+    """Each call(user) in its own thread, app context and connection, all at once; their
+    results in order, or the ServiceError (or database error) each raised; with `said`, its
+    (code, message) instead, the message read in the thread (it is translated there)."""
+    from lithloop.extensions import db
+    from lithloop.models import User
+    from lithloop.services.errors import ServiceError
+
+    def in_context(call):
+        def run():
+            with app.app_context():
+                try:
+                    return call(db.session.get(User, user_id))
+                except (ServiceError, sa.exc.SQLAlchemyError) as exc:
+                    if not said:
+                        return exc
+                    return (getattr(exc, "code", None), str(getattr(exc, "message", exc)))
+                finally:
+                    db.session.remove()
+
+        return run
+
+    return together(*(in_context(c) for c in calls))

@@ -12,12 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingDay, BookingEvent, BookingStatus, User
+from lithloop.models import Booking, BookingDay, BookingEvent, BookingStatus
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import pickup_change
-from lithloop.services.errors import ServiceError
 from tests import worlds
-from tests.commit_gate import CommitGate, together
+from tests.commit_gate import CommitGate, together_as
 from tests.route_world import lot, open_day
 
 world = worlds.dealer_at_site
@@ -44,22 +43,8 @@ def booked(world) -> dict:
 
 
 def _together(app, user_id: int, *calls) -> list:
-    """Each call(user) in its own thread, app context and connection, all at once; their
-    results (or the ServiceError each raised, its message read in the thread) in order."""
-
-    def in_context(call):
-        def run():
-            with app.app_context():
-                try:
-                    return call(db.session.get(User, user_id))
-                except (ServiceError, sa.exc.SQLAlchemyError) as exc:
-                    return (getattr(exc, "code", None), str(getattr(exc, "message", exc)))
-                finally:
-                    db.session.remove()
-
-        return run
-
-    return together(*(in_context(c) for c in calls))
+    """Each call(user) at once in its own thread (commit_gate.together_as)."""
+    return together_as(app, user_id, *calls, said=True)
 
 
 def _counters() -> dict:

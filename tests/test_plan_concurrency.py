@@ -15,10 +15,10 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, Order, OutboxMessage, Plan, PlanStatus, Role, Truck, User
+from lithloop.models import Booking, Order, OutboxMessage, Plan, PlanStatus, Role, Truck
 from lithloop.services.dispatch import plan_edit, publish_notices, publishing
 from lithloop.services.errors import ServiceError
-from tests.commit_gate import CommitGate, together
+from tests.commit_gate import CommitGate, together_as
 from tests.factories import make_park, make_user
 from tests.market.test_deliveries import paid_delivery
 from tests.route_world import make_route, open_day
@@ -37,22 +37,8 @@ def backend():
 
 
 def _together(app, user_id: int, *calls) -> list:
-    """Run each call(user) in its own thread, app context and connection, all at once;
-    their results (or the ServiceError each raised) in order."""
-
-    def in_context(call):
-        def run():
-            with app.app_context():
-                try:
-                    return call(db.session.get(User, user_id))
-                except (ServiceError, sa.exc.SQLAlchemyError) as exc:
-                    return exc
-                finally:
-                    db.session.remove()
-
-        return run
-
-    return together(*(in_context(c) for c in calls))
+    """Each call(user) at once in its own thread (commit_gate.together_as)."""
+    return together_as(app, user_id, *calls)
 
 
 def _published(day) -> list[Plan]:

@@ -8,15 +8,13 @@ from __future__ import annotations
 import time
 
 import pytest
-import sqlalchemy as sa
 
 from lithloop import payments
 from lithloop.extensions import db
-from lithloop.models import Order, OrderStatus, Pack, PackState, Payment, User
-from lithloop.services.errors import ServiceError
+from lithloop.models import Order, OrderStatus, Pack, PackState, Payment
 from lithloop.services.market import checkout, order_cancel
 from lithloop.services.market import payments as market_payments
-from tests.commit_gate import CommitGate, together
+from tests.commit_gate import CommitGate, together_as
 from tests.market.support import list_packs, make_buyer
 
 HOLD_S = 3.0  # how long the first request waits at its flush for the other one
@@ -43,22 +41,8 @@ def ordered(app) -> dict:
 
 
 def _together(app, user_id: int, *calls) -> list:
-    """Each call(user) in its own thread, app context and connection, all at once; their
-    results (or the ServiceError each raised, its message read in the thread) in order."""
-
-    def in_context(call):
-        def run():
-            with app.app_context():
-                try:
-                    return call(db.session.get(User, user_id))
-                except (ServiceError, sa.exc.SQLAlchemyError) as exc:
-                    return (getattr(exc, "code", None), str(getattr(exc, "message", exc)))
-                finally:
-                    db.session.remove()
-
-        return run
-
-    return together(*(in_context(c) for c in calls))
+    """Each call(user) at once in its own thread (commit_gate.together_as)."""
+    return together_as(app, user_id, *calls, said=True)
 
 
 def _state(ordered: dict) -> tuple:
