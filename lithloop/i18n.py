@@ -51,6 +51,15 @@ def percent_change(value: Decimal | float | int | None) -> str:
     return f"{sign}{abs(tenths):,.1f} %"
 
 
+def kwh(value: Decimal | float | int | str | None) -> str:
+    """An energy in kWh as every page, document and letter writes it: rounded half up to at
+    most two decimals, digits grouped (5.12, 60, 1,234.5); "—" for none."""
+    if value is None:
+        return "—"
+    hundredths = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{hundredths:,.2f}".rstrip("0").rstrip(".")
+
+
 def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     """A UTC datetime shown in the display time zone (Asia/Shanghai by default)."""
     return "—" if value is None else format_datetime(value, fmt)
@@ -79,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["percent_change"] = percent_change
+    app.jinja_env.filters["kwh"] = kwh
     app.jinja_env.filters["long_day"] = long_day
     app.jinja_env.globals["current_locale"] = current_language
     app.jinja_env.globals["colon"] = colon

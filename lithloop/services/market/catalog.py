@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import labels
+from lithloop import i18n, labels
 from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
@@ -196,7 +196,7 @@ def group_words(key: str) -> str:
             "%(chemistry)s, grade %(grade)s, %(kwh)s kWh",
             chemistry=labels.label(labels.CHEMISTRY, parts.chemistry),
             grade=parts.grade.value,
-            kwh=parts.rated_kwh,
+            kwh=i18n.kwh(parts.rated_kwh),
         )
     )
 

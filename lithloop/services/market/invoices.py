@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
 from lithloop.extensions import db
+from lithloop.i18n import kwh
 from lithloop.models import InvoiceDetails, Order, Organisation, OrgKind, User
 from lithloop.services.errors import Conflict
 from lithloop.services.market import orders as market_orders
@@ -131,7 +132,7 @@ def _describe(line) -> str:
     parts = [
         pack.chemistry,
         _l("grade %(g)s", g=pack.grade.value) if pack.grade else "",
-        f"{pack.usable_kwh} kWh" if pack.usable_kwh is not None else "",
+        f"{kwh(pack.usable_kwh)} kWh" if pack.usable_kwh is not None else "",
         _l("refurbished") if pack.refurbished else "",
     ]
     return " · ".join(str(p) for p in parts if p)

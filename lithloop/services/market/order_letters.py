@@ -13,7 +13,7 @@ from flask_babel import LazyString, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels, letters
-from lithloop.i18n import money
+from lithloop.i18n import kwh, money
 from lithloop.models import Order, OrderLine, OrderStatus
 from lithloop.services.market import delivery as market_delivery
 from lithloop.services.market.delivery import ADDRESS
@@ -31,7 +31,7 @@ def _pack(line: OrderLine, amount_fen: int):
         code=pack.code,
         chemistry=labels.CHEMISTRY.get(pack.chemistry, pack.chemistry),
         grade=pack.grade.value if pack.grade else "—",
-        kwh=pack.rated_kwh if pack.rated_kwh is not None else "—",
+        kwh=kwh(pack.rated_kwh),
         amount=money(amount_fen),
     )
 
