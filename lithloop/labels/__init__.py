@@ -38,6 +38,7 @@ from lithloop.labels.packs import (
     SP376_ITEM,
     USE_CASE,
     WAREHOUSE,
+    chemistry_name,
 )
 from lithloop.labels.records import (
     BOOKING_STATUS,
@@ -115,6 +116,7 @@ __all__ = [
     "WAREHOUSE",
     "Table",
     "Words",
+    "chemistry_name",
     "clause",
     "code_reason",
     "label",

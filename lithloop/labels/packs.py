@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.i18n import current_language
 from lithloop.labels.words import table
 from lithloop.vocab import (
     Chemistry,
@@ -33,6 +34,16 @@ CHEMISTRY = table(
         Chemistry.LCO: _l("LCO (lithium cobalt oxide)"),
     }
 )
+
+
+def chemistry_name(value: str) -> str:
+    """A chemistry as pages and documents name it, now: "磷酸铁锂 LFP" in Chinese, the code
+    alone in English; an unknown value as it is. (A letter passes CHEMISTRY's lazy label.)"""
+    if current_language() == "zh_CN" and value in CHEMISTRY:
+        return str(CHEMISTRY[value])
+    return value
+
+
 CONDITION = table(
     {
         Condition.INTACT: _l("Intact"),

@@ -103,10 +103,8 @@ def text_for(key: str, english: str) -> str:
 
 
 def chemistry_name(value: str) -> str:
-    """A chemistry's display name."""
-    if current_language() == "zh_CN" and value in labels.CHEMISTRY:
-        return str(labels.CHEMISTRY[value])
-    return value
+    """A chemistry's display name (labels.chemistry_name, which documents use too)."""
+    return labels.chemistry_name(value)
 
 
 def condition_name(value: str) -> str:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock
+from lithloop import clock, labels
 from lithloop.extensions import db
 from lithloop.i18n import kwh
 from lithloop.models import InvoiceDetails, Order, Organisation, OrgKind, User
@@ -130,7 +130,7 @@ class Invoice:
 def _describe(line) -> str:
     pack = line.pack
     parts = [
-        pack.chemistry,
+        labels.chemistry_name(pack.chemistry),  # 磷酸铁锂 LFP on a Chinese invoice
         _l("grade %(g)s", g=pack.grade.value) if pack.grade else "",
         f"{kwh(pack.usable_kwh)} kWh" if pack.usable_kwh is not None else "",
         _l("refurbished") if pack.refurbished else "",

@@ -12,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, letters
+from lithloop import clock, labels, letters
 from lithloop.extensions import db
 from lithloop.i18n import listed
 from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
@@ -177,7 +177,7 @@ def create(user: User, form) -> QuoteRequest:
                 org=user.organisation.name,
                 name=user.name,
                 n=rfq.quantity,
-                chemistry=rfq.chemistry or _l("any chemistry"),
+                chemistry=labels.CHEMISTRY.get(rfq.chemistry) or _l("any chemistry"),
                 grade=rfq.min_grade,
                 day=rfq.wanted_by.isoformat(),
                 note=rfq.note or "",
