@@ -18,9 +18,9 @@ FORM_FIELDS = {
 LOT_ORDER = ("chemistry", "form", "count", "mass_kg", "condition", "damage", "codes")
 
 
-def error_links(errors: dict[str, str]) -> list[tuple[str, str]]:
-    """(the id of the field, its message) for each refusal, in the order of the page: the
-    summary above a refused form links to the fields marked further down."""
+def _placed(errors: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(the id of the field, the error's key, its message) for each refusal with a field, in
+    the order of the page; a lot's several codes each keep their own entry."""
 
     def place(key: str) -> tuple[int, int, int] | None:
         lot = LOT_FIELD.match(key)
@@ -36,22 +36,39 @@ def error_links(errors: dict[str, str]) -> list[tuple[str, str]]:
         if where is not None:
             lot = LOT_FIELD.match(key)
             anchor = f"lots-{lot.group(1)}-{lot.group(2)}" if lot else FORM_FIELDS[key]
-            placed.append((where, anchor, message))
-    placed.sort(key=lambda item: item[0])
+            placed.append((where, anchor, key, message))
+    placed.sort(key=lambda item: item[0])  # stable: a lot's codes stay in the order typed
+    return [(anchor, key, message) for _w, anchor, key, message in placed]
+
+
+def error_links(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """(the id of the field, its message) for each refusal, in the order of the page: the
+    summary above a refused form links to the fields marked further down."""
     seen: set[str] = set()
-    return [(a, m) for _w, a, m in placed if not (a in seen or seen.add(a))]
+    return [(a, m) for a, _k, m in _placed(errors) if not (a in seen or seen.add(a))]
 
 
 def quote_problems(errors: dict[str, str]) -> list[tuple[str | None, int | None, str]]:
     """Each reason there is no quote as (the id of its field, its lot's number, message),
-    in the order of the page; one without a field last, with neither."""
-    placed = error_links(errors)
-    lots = {
-        f"lots-{m.group(1)}-{m.group(2)}": int(m.group(1)) + 1
-        for m in map(LOT_FIELD.match, errors)
-        if m
-    }
-    problems = [(anchor, lots.get(anchor), message) for anchor, message in placed]
-    shown = {message for _a, message in placed}
+    in the order of the page, every one of a lot's (two bad codes: two, each naming the
+    lot); one without a field last, with neither."""
+    problems: list[tuple[str | None, int | None, str]] = []
+    for anchor, key, message in _placed(errors):
+        lot = LOT_FIELD.match(key)
+        problem = (anchor, int(lot.group(1)) + 1 if lot else None, message)
+        if problem not in problems:
+            problems.append(problem)
+    shown = {message for _a, _n, message in problems}
     problems += [(None, None, m) for m in errors.values() if m not in shown]
     return problems
+
+
+def code_errors(errors: dict[str, str]) -> dict[int, list[str]]:
+    """Each lot's problems with its pack codes (the list's and each code's), by lot index:
+    what the box beside the lot's codes shows."""
+    found: dict[int, list[str]] = {}
+    for key, message in errors.items():
+        lot = LOT_FIELD.match(key)
+        if lot and lot.group(2) == "codes":
+            found.setdefault(int(lot.group(1)), []).append(message)
+    return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import time
 
@@ -32,12 +31,11 @@ from lithloop.web.booking_form import (
     raw_booking,
     slot_choices,
 )
-from lithloop.web.booking_form_errors import LOT_ORDER, error_links, quote_problems
+from lithloop.web.booking_form_errors import LOT_ORDER, code_errors, error_links, quote_problems
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 PAGE_SIZE = 30
-CODE_FIELD = re.compile(r"lots\[(\d+)\]\.codes")
 
 
 @bp.get("/")
@@ -91,15 +89,10 @@ def _form_context(
         (s for s in sites if str(s.id) == form.get("site_id")), sites[0] if sites else None
     )
     rows = lot_rows(form) + (1 if "add_lot" in form else 0)
-    code_errors: dict[int, list[str]] = {}
-    for key, message in errors.items():
-        match = CODE_FIELD.match(key)
-        if match:
-            code_errors.setdefault(int(match.group(1)), []).append(message)
     return {
         "form": form,
         "errors": errors,
-        "code_errors": code_errors,
+        "code_errors": code_errors(errors),
         "sites": sites,
         "site": chosen,
         "rows": range(min(rows, MAX_ROWS)),
@@ -185,6 +178,7 @@ def quote():
     beside = render_template(
         "bookings/_quote_field_errors.html",
         errors=errors,
+        code_errors=code_errors(errors),
         rows=min(lot_rows(request.form), MAX_ROWS),
         lot_fields=LOT_ORDER,
     )

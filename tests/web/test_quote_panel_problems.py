@@ -69,3 +69,26 @@ def test_the_quote_puts_each_problem_beside_its_field_and_clears_the_fixed_ones(
     answer = submit(client, "/bookings/quote", fixed, page="/bookings/new").get_data(as_text=True)
     boxes = dict(re.findall(r'id="([^"]+)-errs" hx-swap-oob="true">(.*?)</div>', answer, re.S))
     assert len(boxes) == 1 + 2 * 7 and not any(boxes.values())
+
+
+def test_two_bad_codes_of_one_lot_each_name_the_lot_in_the_panel_and_beside_the_codes(
+    client, auth, world
+):
+    """Walk finding: with two bad GB/T 34014 codes in one lot, the panel named the lot before
+    the first code's problem only; the second showed bare, and the box beside the codes
+    was emptied by the quote's answer."""
+    auth.login(world["dealer"].email)
+    form = {
+        "site_id": world["site"].id,
+        **{"lots-0-chemistry": "LFP", "lots-0-form": "pack", "lots-0-condition": "intact"},
+        **{"lots-0-count": "2", "lots-0-mass_kg": "600", "lots-0-codes": "BADCODE1\nBADCODE2"},
+    }
+    answer = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
+    panel = answer.split('id="quote-bar"')[0]
+    problems = re.findall(r"<li>(.*?)</li>", panel.split('class="error quote-problems"')[1], re.S)
+    assert len(problems) == 2, problems
+    for problem, code in zip(problems, ("BADCODE1", "BADCODE2"), strict=True):
+        assert problem.startswith('<a href="#lots-0-codes">第 1 批：'), problem
+        assert code in problem
+    boxes = dict(re.findall(r'id="([^"]+)-errs" hx-swap-oob="true">(.*?)</div>', answer, re.S))
+    assert "BADCODE1" in boxes["lots-0-codes"] and "BADCODE2" in boxes["lots-0-codes"]
