@@ -23,6 +23,21 @@ def test_the_sites_to_book_from_are_listed_by_name_not_newest_first(client, auth
     db.session.commit()
     auth.login(world["dealer"].email)
     page = client.get("/bookings/new").get_data(as_text=True)
-    names = re.findall(r'<option value="\d+"(?: selected)?>([^(<]+) \(', page)
+    names = re.findall(r'<option value="\d+"(?: selected)?>([^（<]+)（', page)
     assert names == ["Alpha 站", "beta 站", "东安网点", "Zhan 新站"], names  # 东 read dong
     assert re.search(r'<option value="\d+" selected>Alpha 站', page)
+
+
+def test_a_sites_hours_are_in_full_width_brackets_on_the_chinese_form(client, auth, world):
+    """Walk finding: the site choice read "东安网点 (08:00–17:00)" on the Chinese page, half-width
+    brackets where every other Chinese page writes them full-width (in_unit)."""
+    site = world["site"]
+    hours = f"{site.opens_at:%H:%M}–{site.closes_at:%H:%M}"
+    auth.login(world["dealer"].email)
+    client.get("/lang/zh_CN")
+    chinese = client.get("/bookings/new").get_data(as_text=True)
+    option = rf'<option value="{site.id}"(?: selected)?>'
+    assert re.search(rf"{option}东安网点（{hours}）</option>", chinese)
+    client.get("/lang/en")
+    english = client.get("/bookings/new").get_data(as_text=True)
+    assert re.search(rf"{option}东安网点 \({hours}\)</option>", english)
