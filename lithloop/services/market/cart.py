@@ -18,10 +18,13 @@ from lithloop.models import Cart, User
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.market import delivery as market_delivery
 from lithloop.services.market import invoices
-from lithloop.services.strict_input import strict_int
+from lithloop.services.strict_input import limited_text, strict_int
 
 DELIVERY_KEYS = ("kind", "city", "address", "contact", "phone")
 DELIVERY_LIMITS = {"kind": 10, "city": 100, "address": 300, "contact": 100, "phone": 40}
+#: Free text refused when longer than its column, never cut (a truck sent to the first 300
+#: characters of an address may not find the place); shown as typed when refused.
+FREE_TEXT = ("address", "contact")
 
 
 def quantity_of(raw, stock: int) -> int:
@@ -43,12 +46,22 @@ def _empty() -> dict:
 
 
 def clean_delivery(raw) -> dict:
-    """The delivery fields a form sent, as text cut to their columns (nothing checked yet)."""
+    """The delivery fields a form sent, as text (nothing checked yet): the address and the
+    contact as typed, the others cut to their columns (check_free_text refuses long ones)."""
     raw = raw if hasattr(raw, "get") else {}
-    out = {k: str(raw.get(k) or "").strip()[: DELIVERY_LIMITS[k]] for k in DELIVERY_KEYS}
+    out = {k: str(raw.get(k) or "").strip() for k in DELIVERY_KEYS}
+    out |= {k: out[k][: DELIVERY_LIMITS[k]] for k in DELIVERY_KEYS if k not in FREE_TEXT}
     out["kind"] = out["kind"] or str(raw.get("delivery_kind") or "")  # the form's name
     out["kind"] = "address" if out["kind"] == "address" else "pickup"
     return out
+
+
+def check_free_text(raw) -> None:
+    """Invalid naming the field (address, contact) whose text is longer than its column:
+    nothing of the delivery is kept then."""
+    raw = raw if hasattr(raw, "get") else {}
+    for key in FREE_TEXT:
+        limited_text(raw.get(key), key, DELIVERY_LIMITS[key])
 
 
 def read(user: User) -> dict:
@@ -81,7 +94,9 @@ def save(user: User, packs: list[int], groups: dict[str, int]) -> dict:
 
 
 def save_delivery(user: User, fields) -> dict:
-    """Keep the delivery chosen so far (kind, city, address, contact, phone) with the cart."""
+    """Keep the delivery chosen so far (kind, city, address, contact, phone) with the cart;
+    Invalid, and nothing kept, for an address or contact longer than its column."""
+    check_free_text(fields)
     chosen = clean_delivery(fields)
 
     def work():
@@ -98,7 +113,9 @@ def save_delivery(user: User, fields) -> dict:
 def choose_delivery(user: User, fields) -> dict:
     """Keep the delivery chosen, its city checked first: a city no truck can deliver to is
     refused (the ServiceError raised, beside the city field) and not kept; the cart then
-    keeps the city it had (a delivery's, checked when chosen) or none, the rest as typed."""
+    keeps the city it had (a delivery's, checked when chosen) or none, the rest as typed.
+    An address or contact longer than its column is refused first, and nothing kept."""
+    check_free_text(fields)
     chosen = clean_delivery(fields)
     if chosen["kind"] == "address":
         try:

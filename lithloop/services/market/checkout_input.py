@@ -64,13 +64,11 @@ def parse_delivery(raw) -> dict:
     kind = str(raw.get("kind") or delivery.PICKUP)
     if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
-    if kind == delivery.ADDRESS:
-        for key, limit in _TOO_LONG.items():
-            limited_text(raw.get(key), key, limit)
+    typed = {key: limited_text(raw.get(key), key, limit) for key, limit in _TOO_LONG.items()}
     out: dict[str, object] = {
         "delivery_kind": kind,
-        "delivery_address": str(raw.get("address") or "").strip()[:300],
-        "delivery_contact": str(raw.get("contact") or "").strip()[:100],
+        "delivery_address": typed["address"],  # as checked: refused when long, never cut
+        "delivery_contact": typed["contact"],
         "delivery_phone": str(raw.get("phone") or "").strip()[:40],
     }
     if kind == delivery.PICKUP:

@@ -158,11 +158,14 @@ def cart_delivery():
 
 def _choose_delivery(chosen: dict):
     """Keep the delivery chosen; the cart page with the error beside the city field when
-    its city cannot be delivered to (None when kept)."""
+    its city cannot be delivered to (the last good one shown), beside the address or the
+    contact when longer than its column (as typed, nothing kept); None when kept."""
     try:
         market_cart.choose_delivery(current_user, chosen)
     except ServiceError as exc:
-        return _cart_page({exc.field or "city": str(exc.message)}, exc.status)
+        field = exc.field or "city"
+        typed = chosen if field in market_cart.FREE_TEXT else None
+        return _cart_page({field: str(exc.message)}, exc.status, typed)
     return None
 
 
@@ -185,7 +188,10 @@ def checkout():
             flash(_("Check the delivery fee and the total below, then order."), "info")
             return redirect(url_for("market.cart") + "#delivery")
     else:
-        market_cart.save_delivery(current_user, chosen)  # the address and phone as typed
+        try:
+            market_cart.save_delivery(current_user, chosen)  # the address and phone as typed
+        except ServiceError as exc:  # an address or contact longer than its column
+            return _cart_page({exc.field or "_form": str(exc.message)}, exc.status, form)
     try:  # the page's one-time token; the cart's own when the form has none (or a bad one)
         token = idempotency.clean_key(form.get("checkout_token"), "checkout_token")
     except ServiceError:

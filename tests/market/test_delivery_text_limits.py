@@ -1,0 +1,86 @@
+"""Walk finding: the cart kept a delivery address cut to its first 300 characters (a contact to
+100) without a word: a browser stops at the fields' maxlength, a crafted POST or a service
+call did not. Longer text is refused, naming its field, and nothing of it is kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from lithloop.extensions import db
+from lithloop.models import Order
+from lithloop.services.errors import Invalid
+from lithloop.services.market import cart as market_cart
+from tests.conftest import Auth, api_headers, submit
+from tests.market.support import list_packs, make_buyer
+
+GOOD = {"delivery_kind": "address", "city": "海林市", "address": "A 1", "phone": "13904531234"}
+TOO_LONG = [("address", "长" * 301, "300", "301"), ("contact", "张" * 101, "100", "101")]
+
+
+def _order() -> Order | None:
+    return db.session.scalar(sa.select(Order).order_by(Order.id.desc()))
+
+
+def _login(client, user):
+    client.get("/lang/en")
+    Auth(client).login(user.email)
+
+
+@pytest.mark.parametrize(("field", "text", "limit", "typed"), TOO_LONG)
+def test_the_cart_service_refuses_long_text_and_keeps_nothing(app, field, text, limit, typed):
+    buyer = make_buyer()
+    market_cart.choose_delivery(buyer, GOOD)
+    for keep in (market_cart.choose_delivery, market_cart.save_delivery):
+        with pytest.raises(Invalid) as refused:
+            keep(buyer, {**GOOD, field: text})
+        assert refused.value.field == field
+        with force_locale("en"):
+            assert f"at most {limit} characters; this has {typed}" in str(refused.value.message)
+        assert market_cart.read(buyer)["delivery"]["address"] == "A 1"
+        assert market_cart.read(buyer)["delivery"]["contact"] == ""
+
+
+@pytest.mark.parametrize(("field", "text", "limit", "typed"), TOO_LONG)
+def test_the_cart_page_refuses_long_text_beside_its_field(client, field, text, limit, typed):
+    buyer = make_buyer()
+    _login(client, buyer)
+    submit(client, "/market/cart/add", {"pack_id": list_packs(1)[0].id}, page="/market/")
+    submit(client, "/market/cart/delivery", GOOD, page="/market/cart")
+    answer = submit(client, "/market/cart/delivery", {**GOOD, field: text}, page="/market/cart")
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    beside = re.search(rf'<p class="error" id="c-{field}-err">([^<]*)</p>', page)
+    assert beside and f"at most {limit} characters; this has {typed}" in beside.group(1), page
+    assert f'value="{text}"' in page  # shown as typed, to be shortened, not cut for the buyer
+    kept = market_cart.read(buyer)["delivery"]
+    assert (kept["address"], kept["contact"]) == ("A 1", "")
+
+
+@pytest.mark.parametrize("kind", ["address", "pickup"])
+def test_checkout_refuses_a_long_address_whatever_the_kind_and_orders_nothing(client, kind):
+    buyer = make_buyer()
+    _login(client, buyer)
+    (pack,) = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+    form = {**GOOD, "delivery_kind": kind, "address": "长" * 301}
+    answer = submit(client, "/market/checkout", form, page="/market/cart")
+    assert answer.status_code == 422
+    assert re.search(r'<p class="error" id="c-address-err">[^<]*at most 300', answer.text)
+    assert _order() is None and pack.state.value == "finished"
+    assert market_cart.read(buyer)["delivery"]["address"] == ""
+
+
+@pytest.mark.parametrize(("field", "text", "limit", "typed"), TOO_LONG)
+def test_the_api_refuses_long_text_with_422_naming_the_field(client, field, text, limit, typed):
+    headers = api_headers(client, make_buyer())
+    (pack,) = list_packs(1)
+    delivery = {"kind": "address", "address": "牡丹江市西安区 1 号", "phone": "13800000000"}
+    body = {"lines": [{"pack_id": pack.id}], "delivery": {**delivery, field: text}}
+    answer = client.post("/api/v1/orders", json=body, headers=headers)
+    assert answer.status_code == 422, answer.json
+    assert field in str(answer.json)
+    assert _order() is None and pack.state.value == "finished"
