@@ -4,9 +4,9 @@ a pack's passport and where packs end up."""
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from lithloop.i18n import current_language
 from lithloop.labels.words import table
 from lithloop.vocab import (
     Chemistry,
@@ -39,7 +39,8 @@ CHEMISTRY = table(
 def chemistry_name(value: str) -> str:
     """A chemistry as pages and documents name it, now: "磷酸铁锂 LFP" in Chinese, the code
     alone in English; an unknown value as it is. (A letter passes CHEMISTRY's lazy label.)"""
-    if current_language() == "zh_CN" and value in CHEMISTRY:
+    locale = get_locale()  # as i18n.current_language reads it (labels import only Babel)
+    if (locale is None or locale.language == "zh") and value in CHEMISTRY:
         return str(CHEMISTRY[value])
     return value
 
