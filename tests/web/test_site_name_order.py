@@ -42,7 +42,8 @@ def owner(auth):
 
 def _select_names(page: str) -> list[str]:
     select = page.split('id="site_id"', 1)[1].split("</select>", 1)[0]
-    return [re.sub(r" \(.*", "", n) for n in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", select)
+    return [re.sub(r" \(.*|（.*", "", n) for n in options]  # the hours: （…） in Chinese
 
 
 def _list_names(page: str) -> list[str]:
