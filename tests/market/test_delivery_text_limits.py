@@ -84,3 +84,18 @@ def test_the_api_refuses_long_text_with_422_naming_the_field(client, field, text
     assert answer.status_code == 422, answer.json
     assert field in str(answer.json)
     assert _order() is None and pack.state.value == "finished"
+
+
+def test_a_pickup_order_keeps_no_phone_rather_than_a_cut_one(client):
+    """A pickup at the park shows no phone anywhere: checkout kept the first 40 characters
+    of whatever the (hidden) phone field held; now it keeps none."""
+    buyer = make_buyer()
+    _login(client, buyer)
+    (pack,) = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+    form = {**GOOD, "delivery_kind": "pickup", "phone": "1390453123" * 6}
+    answer = submit(client, "/market/checkout", form, page="/market/cart")
+    assert answer.status_code == 302, answer.text
+    order = _order()
+    assert order is not None and order.delivery_kind == "pickup"
+    assert order.delivery_phone == ""

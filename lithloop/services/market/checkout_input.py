@@ -69,7 +69,7 @@ def parse_delivery(raw) -> dict:
         "delivery_kind": kind,
         "delivery_address": typed["address"],  # as checked: refused when long, never cut
         "delivery_contact": typed["contact"],
-        "delivery_phone": str(raw.get("phone") or "").strip()[:40],
+        "delivery_phone": "",  # a pickup at the park keeps none: no page or letter shows it
     }
     if kind == delivery.PICKUP:
         return out
