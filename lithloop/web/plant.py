@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lithloop import clock, labels
 from lithloop.models import BookingStatus, Grade, PackState, Warehouse
-from lithloop.services import idempotency
+from lithloop.services import idempotency, paging
 from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.plant import grading, intake, truck_arrivals, warehouse_stock, warehouses
@@ -241,11 +241,14 @@ def warehouse(name: str):
     return render_template(
         "plant/warehouse.html",
         warehouse=which,
-        rows=warehouse_stock.page(which, filters, number),
+        stock=paging.counted(
+            warehouse_stock.page(which, filters, number),
+            page=number,
+            per_page=warehouse_stock.PAGE_SIZE,
+            total=totals.packs,
+        ),
         totals=totals,
         filters=filters,
-        page=number,
-        pages=max(1, -(-totals.packs // warehouse_stock.PAGE_SIZE)),
         chemistries=warehouse_stock.chemistries(which),
         ages=list(warehouse_stock.AGES),
         grades=[g.value for g in Grade],

@@ -76,3 +76,21 @@ def test_uncounted_lists_link_past_the_end_to_their_last_page(client, auth, monk
     assert past_last(none) is None and "尚无记录" in none  # truly none
     settlements = client.get("/settlements/?page=6").get_data(as_text=True)
     assert past_last(settlements) is None and "尚无结算" in settlements
+
+
+def test_a_warehouse_past_its_last_page_links_to_it_and_an_empty_one_says_so(client, auth):
+    """The warehouse list counts its packs for its totals: its page is paging.counted, so a
+    page past the end links to the last page and an empty warehouse says it is empty."""
+    from lithloop.models import PackState
+    from tests.plant_world import make_pack, plant_world
+
+    world = plant_world()
+    make_pack(world["plant"], PackState.RAW)
+    auth.login(world["plant"].email, PASSWORD)
+    past = client.get("/plant/warehouses/raw?page=3").get_data(as_text=True)
+    assert "第 3 页超出了最后一页" in past
+    assert past_last(past).startswith("/plant/warehouses/raw?page=1")
+    first = client.get("/plant/warehouses/raw").get_data(as_text=True)
+    assert past_last(first) is None and 'class="pager"' not in first
+    empty = client.get("/plant/warehouses/finished?page=2").get_data(as_text=True)
+    assert past_last(empty) is None and '<p class="empty">' in empty
