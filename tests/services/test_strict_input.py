@@ -15,6 +15,7 @@ from lithloop.services.strict_input import (
     money_to_fen,
     parse_amount,
     phone_number,
+    place_name,
     strict_date,
     strict_decimal,
     strict_int,
@@ -167,6 +168,22 @@ def test_what_is_no_phone_number_is_refused_naming_the_field(typed):
     with pytest.raises(Invalid) as refused:
         phone_number(typed, "contact_phone")
     assert refused.value.field == "contact_phone" and "7" in str(refused.value.message)
+
+
+@pytest.mark.parametrize("typed", ["🏙️🌃", "★", "123", "-- --"])
+def test_a_place_name_without_a_letter_is_refused_naming_the_field(typed):
+    """A new user's walk: a city made only of emoji was accepted at registration."""
+    with pytest.raises(Invalid) as refused:
+        place_name(typed, "city")
+    assert refused.value.field == "city"
+    with force_locale("en"):
+        assert str(refused.value.message) == "Enter the city's name in letters, such as Mudanjiang."
+    assert str(refused.value.message) == "请用文字填写城市名称，例如“牡丹江”。"
+
+
+@pytest.mark.parametrize("typed", ["牡丹江", "Mudanjiang", " 绥芬河市 ", "Ning'an 🚌", ""])
+def test_a_place_name_with_letters_is_kept(typed):
+    assert place_name(typed, "city") == typed.strip()
 
 
 def test_a_required_phone_number_says_it_is_required():

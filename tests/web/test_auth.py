@@ -246,6 +246,9 @@ def test_only_admins_may_approve(client, auth):
         # approving it ("交公西鸡") and on every page after
         ({"organisation": "\u202e鸡西公交\u202c"}, "文字方向控制字符"),
         ({"name": "\u2067李\u2069"}, "文字方向控制字符"),
+        # new user's walk: a city of emoji alone was taken as the organisation's city
+        ({"city": "🏙️🌃"}, "请用文字填写城市名称，例如“牡丹江”。"),
+        ({"city": "★ ★"}, "请用文字填写城市名称"),
     ],
 )
 def test_bad_registration_is_explained_and_writes_nothing(client, overrides, field_message):

@@ -62,6 +62,7 @@ from lithloop.services.strict_input.text import (
     known_chemistry,
     limited_text,
     phone_number,
+    place_name,
     typed_text,
 )
 
@@ -96,6 +97,7 @@ __all__ = [
     "parse_amount",
     "parse_money",
     "phone_number",
+    "place_name",
     "strict_date",
     "strict_decimal",
     "strict_int",

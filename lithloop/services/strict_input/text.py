@@ -3,6 +3,7 @@
 - text made only of invisible characters (a direction mark such as U+202E, a zero-width
   space) is refused: it looks empty on the page and is not; so is free text carrying a
   direction control (U+202A-202E, U+2066-2069), which makes it read backwards;
+- a place's name (a city) holds at least one letter: symbols or emoji alone name no place;
 - phone numbers hold 7 to 15 digits (E.164's most), spaces, hyphens, dots or brackets
   between them, a leading + and an extension (转 / ext); a Chinese keyboard's full-width
   digits are read as digits.
@@ -55,6 +56,15 @@ def typed_text(raw, field: str) -> str:
     """Typed text, stripped, without direction controls and not only invisible characters;
     else Invalid naming `field` (the one check of every free-text form field)."""
     return check_visible(check_direction(clean(raw), field), field)
+
+
+def place_name(raw, field: str) -> str:
+    """A place's name as typed text (typed_text's checks), "" when blank; Invalid naming
+    `field` when it holds no letter (only symbols, emoji or digits name no place)."""
+    text = typed_text(raw, field)
+    if text and not any(unicodedata.category(c).startswith("L") for c in text):
+        raise Invalid(_l("Enter the city's name in letters, such as Mudanjiang."), field=field)
+    return text
 
 
 def phone_number(raw, field: str, *, required_message=None) -> str:
