@@ -29,6 +29,7 @@ ACTIONS = {
     "user.disable": _l("User disabled"),
     "user.enable": _l("User enabled"),
     "user.locked": _l("Sign-in locked after failed attempts"),
+    "user.register_again": _l("Registered again after a rejection"),
     "user.sessions_ended": _l("All sessions ended"),
     "user.unlock": _l("Sign-in unlocked"),
 }
@@ -51,6 +52,7 @@ KEYS = {
     "days": _l("Valid for (days)"),  # an API token's lifetime
     "effective_date": _l("Effective from"),
     "email": _l("E-mail"),
+    "former_organisation": _l("Rejected organisation"),
     "kind": _l("Kind"),
     "label": _l("Token name"),  # an API token's name, as its holder gave it
     "line": _l("Order line"),

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, letters
 from lithloop.extensions import db
-from lithloop.models import Organisation, OrgKind, PendingRegistration, User
+from lithloop.models import Organisation, OrgKind, OrgStatus, PendingRegistration, User
 from lithloop.services.accounts.passwords import check_policy, hash_password
 from lithloop.services.accounts.signed_links import fingerprint, make_token
 from lithloop.services.errors import Conflict, Invalid, ServiceError
@@ -52,12 +52,22 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
+def holds_address(user: User | None) -> bool:
+    """True when the user's account still holds its address: a user whose organisation the
+    park rejected may register again with it (registration_confirm.py)."""
+    return user is not None and user.organisation.status is not OrgStatus.REJECTED
+
+
 ORG_TAKEN = _l("An organisation with this name is already registered.")
 
 
 def org_name_taken(org_name: str) -> bool:
-    """True when an organisation already has this name."""
-    return bool(db.session.scalar(sa.select(Organisation.id).where(Organisation.name == org_name)))
+    """True when an organisation not rejected has this name (a rejected one's may register
+    again: registration_confirm.py says whose)."""
+    query = sa.select(Organisation.id).where(
+        Organisation.name == org_name, Organisation.status != OrgStatus.REJECTED
+    )
+    return bool(db.session.scalar(query))
 
 
 def registration_problems(
@@ -121,9 +131,11 @@ def request_registration(
     """Take a registration and mail its address; the caller answers the same either way.
 
     A new address gets a link that confirms it and makes the organisation and its user
-    (registration_confirm.py); an address with an account gets a letter saying someone
-    tried to register with it, and how to log in or reset the password. `link_for(token)`
-    is the confirmation link's absolute URL; `locale` is the language of the letters.
+    (registration_confirm.py), and so does the address of a user whose organisation the
+    park rejected (registering again); an address with an account gets a letter saying
+    someone tried to register with it, and how to log in or reset the password.
+    `link_for(token)` is the confirmation link's absolute URL; `locale` is the language of
+    the letters.
     """
     if kind not in (OrgKind.BUYER, OrgKind.DEALER_BRANCH, OrgKind.BUS_COMPANY):
         raise Invalid(_l("This kind of organisation cannot register itself."), field="kind")
@@ -136,7 +148,7 @@ def request_registration(
     password_hash = hash_password(password)  # for an existing address too: the same time
     _forget_expired_registrations()
     existing = find_user_by_email(email)
-    if existing is not None:
+    if holds_address(existing):  # a rejected organisation's user registers anew
         letters.send_letter(
             existing,
             _l("Someone tried to register with your e-mail"),

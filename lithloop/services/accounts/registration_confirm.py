@@ -4,7 +4,8 @@ The link proves the address; the password chosen on the form, asked again with i
 that whoever opens it is who registered (a link mailed to someone who did not register
 cannot make an account another person holds the password of). From there the approval
 flow is the one it always was: buyers are active at once, dealer branches and bus
-companies wait for an admin, who is told now (never about an unconfirmed address).
+companies wait for an admin, who is told now (never about an unconfirmed address). A user
+whose organisation the park rejected may register again with their address (_again).
 """
 
 from __future__ import annotations
@@ -23,16 +24,21 @@ from lithloop.models import (
     Role,
     User,
 )
+from lithloop.services.accounts import audit
 from lithloop.services.accounts.passwords import verify_password
 from lithloop.services.accounts.registration import (
     CONFIRM_PURPOSE,
     confirm_max_age_s,
     find_user_by_email,
+    holds_address,
     org_name_taken,
 )
 from lithloop.services.accounts.signed_links import fingerprint, read_token
 from lithloop.services.errors import Conflict, Invalid
 
+NAME_TAKEN = _l(
+    "An organisation with this name is already registered. Register again with another name."
+)
 USED = _l("This confirmation link has already been used. Log in, or register again.")
 
 
@@ -56,12 +62,14 @@ def confirm_registration(token: str, password: str) -> User:
     """Confirm the address: make the organisation and its user from the registration, once.
 
     The password must be the one chosen on the form (Invalid, field 'password', if not).
-    Every registration waiting for this address is used up with it.
+    Every registration waiting for this address is used up with it. A user whose
+    organisation the park rejected registers anew: see _again().
     """
     pending = pending_for_token(token)
     if not verify_password(pending.password_hash, password or ""):
         raise Invalid(_l("This is not the password you chose when registering."), field="password")
-    if find_user_by_email(pending.email) is not None:
+    former = find_user_by_email(pending.email)
+    if holds_address(former):
         raise Invalid(USED, field="token")
     if org_name_taken(pending.organisation):
         raise Conflict(
@@ -71,7 +79,10 @@ def confirm_registration(token: str, password: str) -> User:
             ),
             field="token",
         )
-    user = _make_account(pending)
+    named = _rejected_named(pending.organisation)  # theirs to put back, or someone else's
+    if named is not None and (former is None or named.id != former.organisation_id):
+        raise Conflict(NAME_TAKEN, field="token")
+    user = _make_account(pending) if former is None else _again(pending, former, named)
     try:
         # used up with the account, in its commit; a statement, not rows loaded first: a
         # concurrent confirmation may have deleted them already (and then wins the e-mail)
@@ -87,30 +98,63 @@ def confirm_registration(token: str, password: str) -> User:
     return user
 
 
-def _make_account(pending: PendingRegistration) -> User:
+def _rejected_named(name: str) -> Organisation | None:
+    """The rejected organisation with this name, if any."""
+    query = sa.select(Organisation).where(
+        Organisation.name == name, Organisation.status == OrgStatus.REJECTED
+    )
+    return db.session.scalar(query)
+
+
+def _again(pending: PendingRegistration, former: User, named: Organisation | None) -> User:
+    """A user whose organisation the park rejected registers again (added, not committed).
+
+    The same user (one address, one person, their audit entries kept) takes the new
+    registration's name, password, language and role. Under their rejected organisation's
+    own name and kind, that organisation is put back before the park (its history, and
+    anything recorded for it, stays with it); under another name a new organisation is
+    made and the rejected one stays as it was, rejected (`named`: the rejected organisation
+    of the registration's name, if any). The move is in the audit log.
+    """
+    # one move at a time: a concurrent confirmation for this user waits, then finds the
+    # address held by the organisation the first one made (SQLite has one writer anyway)
+    former = db.session.get(User, former.id, with_for_update=True, populate_existing=True)
+    if holds_address(former):
+        raise Invalid(USED, field="token")
+    rejected = former.organisation
+    if named is not None and (named.id != rejected.id or named.kind is not pending.kind):
+        raise Conflict(NAME_TAKEN, field="token")
+    account = _make_account(pending, user=former, org=named)
+    former.session_version += 1  # a new password: no session opened before lives on
+    audit.record(
+        "user.register_again",
+        actor=former,
+        obj=former,
+        details={
+            "email": former.email,
+            "former_organisation": f"{rejected.name} (#{rejected.id})",
+            "name": pending.organisation,
+            "kind": pending.kind.value,
+        },
+    )
+    return account
+
+
+def _make_account(
+    pending: PendingRegistration, *, user: User | None = None, org: Organisation | None = None
+) -> User:
     """The organisation and its first user (added, not committed); admins told of one that
-    waits for their approval."""
+    waits for their approval. `user` and `org`, when given, are re-used (_again)."""
     status = OrgStatus.ACTIVE if pending.kind is OrgKind.BUYER else OrgStatus.PENDING
-    org = Organisation(
-        name=pending.organisation,
-        kind=pending.kind,
-        status=status,
-        city=pending.city,
-        phone=pending.phone,
-    )
-    if status is OrgStatus.ACTIVE:
-        org.approved_at = clock.now()
+    org = org or Organisation(name=pending.organisation, kind=pending.kind)
+    org.status, org.city, org.phone = status, pending.city, pending.phone
+    org.approved_at = clock.now() if status is OrgStatus.ACTIVE else None
     (role,) = ROLES_BY_KIND[pending.kind]
-    user = User(
-        email=pending.email,
-        name=pending.name,
-        password_hash=pending.password_hash,
-        role=role,
-        organisation=org,
-        locale=pending.locale,
-        # a buyer is logged in on confirming: its first login (never an "invited" colleague)
-        last_login_at=clock.now() if status is OrgStatus.ACTIVE else None,
-    )
+    user = user or User(email=pending.email)
+    user.name, user.password_hash, user.role = pending.name, pending.password_hash, role
+    user.organisation, user.locale = org, pending.locale
+    # a buyer is logged in on confirming: its first login (never an "invited" colleague)
+    user.last_login_at = clock.now() if status is OrgStatus.ACTIVE else user.last_login_at
     admins = db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)).all()
     db.session.add_all([org, user])  # flushed at the commit: a unique-key race is seen there
     if status is OrgStatus.PENDING:
