@@ -17,7 +17,7 @@ OFF = {
     "STRIPE_WEBHOOK_SECRET": "",
     "PAYMENTS_MODE": "",
 }
-WARNING = "STRIPE_SECRET_KEY"
+WARNING = 'id="payments-off-warning"'
 
 
 @pytest.fixture
@@ -79,6 +79,24 @@ def test_admins_are_warned_when_payments_are_off(unpaid_app, app):
     on = app.test_client()  # the test session's Stripe key (localstripe)
     Auth(on).login(admin.email)
     assert WARNING not in on.get("/").get_data(as_text=True)
+
+
+def test_the_admins_warning_is_plain_words_and_names_the_readme_section(unpaid_app):
+    """New user's walk: the Chinese admin page read "未设置 STRIPE_SECRET_KEY ... (PAYMENTS_MODE
+    =demo)"; it now says what is missing, what it means, and where the operator reads how."""
+    off = unpaid_app.test_client()
+    Auth(off).login(make_admin().email)
+    said = {}
+    for lang in ("zh_CN", "en"):
+        off.get(f"/lang/{lang}")
+        page = off.get("/").get_data(as_text=True)
+        said[lang] = page.split(WARNING)[1].split("</p>")[0]
+    assert "产业园的 Stripe 密钥尚未配置，买家无法付款" in said["zh_CN"]
+    assert "README 的 Configuration（配置）一节" in said["zh_CN"]
+    assert "Stripe keys are not configured, so buyers cannot pay" in said["en"]
+    assert "README, section Configuration" in said["en"]
+    for words in said.values():
+        assert "STRIPE_" not in words and "PAYMENTS_MODE" not in words and "=" not in words
 
 
 def test_demo_mode_is_explicit_and_a_key_needs_no_demo(database_url, app):
