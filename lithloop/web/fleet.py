@@ -224,6 +224,7 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
     site = fleet_proposals.depot(current_user, site_id)
     return render_template(
         "fleet/forecast.html",
+        imported=bus_fleet.has_packs(current_user),  # none: nothing to forecast, import first
         months=months,
         chart=chart,
         proposals=proposals,

@@ -204,3 +204,36 @@ def test_the_quotes_problems_appear_beside_their_fields_as_the_lot_is_typed(brow
     page.locator("#quote .total strong").wait_for()
     assert page.locator("#lots-0-count-errs .error, #lots-0-mass_kg-errs .error").count() == 0
     page.context.close()
+
+
+def test_a_new_bus_companys_forecast_says_there_is_nothing_yet(browser, live_server, screenshots):
+    """New user's walk: a bus company with no packs saw twelve rows of zeros; now a line that
+    says there is nothing to forecast and a link to the import, at phone and desktop width."""
+    from lithloop.models import Organisation, OrgKind, OrgStatus, Role, User
+    from lithloop.services.accounts.passwords import hash_password
+    from tests.browser.conftest import DEMO_PASSWORD
+
+    with live_server.app.app_context():
+        org = Organisation(name="绥芬河新公交", kind=OrgKind.BUS_COMPANY, status=OrgStatus.ACTIVE)
+        email = "new-fleet@example.cn"
+        db.session.add(
+            User(
+                email=email,
+                name="赵新",
+                password_hash=hash_password(DEMO_PASSWORD),
+                role=Role.FLEET_MANAGER,
+                organisation=org,
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    sweep(browser, live_server, email, {"fleet-forecast-empty": "/fleet/forecast"}, screenshots)
+    page = new_page(browser, live_server.url, phone=True)
+    log_in(page, email)
+    page.goto("/fleet/forecast")
+    assert page.locator("#forecast-empty").is_visible()
+    assert page.locator(".fleet-table").count() == 0
+    page.locator("#forecast-empty a.button").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/fleet/packs")
+    page.context.close()

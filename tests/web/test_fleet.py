@@ -439,10 +439,29 @@ def test_a_forecast_setting_out_of_range_is_told_beside_its_box(
 ):
     """A threshold of 120 % or 0 months was quietly replaced by the default, the page
     showing 80 or 1 as if that had been typed."""
+    add_pack(manager.organisation_id, "A", soh="80", since=date(2020, 1, 1))  # settings shown
     body = client.get(f"/fleet/forecast?{query}").get_data(as_text=True)
     box = body[body.index(f'id="{field}"') :].split("</div>")[0]
     assert 'aria-invalid="true"' in box and f'id="err-{field}"' in box and said in box, box
     assert f'value="{query.split("=")[1]}"' in box  # what was typed, to correct
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_with_no_pack_imported_the_forecast_says_so_and_links_to_the_import(client, manager, lang):
+    """New user's walk: a new bus company's forecast was twelve rows of zeros (and a chart and
+    settings for nothing); it now says there is nothing to forecast and where to import."""
+    client.get(f"/lang/{lang}")
+    body = client.get("/fleet/forecast").get_data(as_text=True)
+    empty = body[body.index('id="forecast-empty"') :].split("</section>")[0]
+    said = {
+        "zh_CN": ("暂无可预测的内容：您的电池包台账还是空的。", "从 CSV 文件导入电池包"),
+        "en": ("Nothing to forecast yet: your pack register is empty.", "Import packs from a CSV"),
+    }[lang]
+    assert said[0] in empty and said[1] in empty and 'href="/fleet/packs"' in empty
+    assert "fleet-table" not in body and "data-chart=" not in body and 'id="threshold"' not in body
+    add_pack(manager.organisation_id, "A", soh="80", since=date(2020, 1, 1))
+    body = client.get("/fleet/forecast").get_data(as_text=True)
+    assert 'id="forecast-empty"' not in body and "fleet-table" in body
 
 
 def test_another_organisations_packs_are_invisible(client, auth, manager):
@@ -575,6 +594,7 @@ def test_the_forecast_page_writes_kg_one_way_in_chinese(client, demo_fleet):
 
 def test_unit_brackets_are_full_width_on_the_chinese_fleet_pages(client, manager):
     """Walk finding: "退役 SOH 阈值 (%)" and "健康度 (%)" had half-width brackets."""
+    add_pack(manager.organisation_id, "A", soh="80", since=date(2020, 1, 1))  # settings shown
     forecast = client.get("/fleet/forecast").get_data(as_text=True)
     assert "退役 SOH 阈值（%）" in forecast and " (%)" not in forecast
     client.get("/lang/en")

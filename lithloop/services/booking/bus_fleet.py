@@ -174,6 +174,11 @@ def packs(user: User) -> sa.Select:
     )
 
 
+def has_packs(user: User) -> bool:
+    """True once the user's organisation has any pack in its register."""
+    return db.session.scalar(packs(user).with_only_columns(BusPack.id).limit(1)) is not None
+
+
 def received_codes(user: User, codes: list[str]) -> set[str]:
     """Those of the codes the park has received as the user's organisation's packs (each has
     a history page the owner may open)."""
