@@ -163,6 +163,13 @@ def test_an_order_is_never_delivered_by_two_published_plans_of_different_days(ap
     published.stops[1].order_id = draft.stops[1].order_id = order.id
     order.delivery_date = other_day  # as that plan's publishing left it
     db.session.commit()
+    from lithloop.services.dispatch import publish_preview
+
+    plan = db.session.get(Plan, draft.plan_id)  # the plan page warns before publishing
+    assert [str(w) for w in publish_preview.stale_words(plan)] == [
+        f"订单 #{order.id} 现已在 {other_day.isoformat()} 已发布的计划中；本计划会再派一辆车去送："
+        f"请重新规划 {day.isoformat()}。"
+    ]
     with pytest.raises(Conflict) as caught:
         publishing.publish_plan(dispatcher, draft.plan_id, allow_unmanned=True)
     assert caught.value.code == "booking_changed"

@@ -574,7 +574,7 @@ def test_a_horizon_run_carries_what_does_not_fit_to_the_next_day(app, client, da
 
 @pytest.mark.parametrize("day_one_first", [True, False])
 def test_a_booking_is_never_on_two_published_plans_of_different_days(
-    app, client, day_world, day_one_first
+    app, client, auth, day_world, day_one_first
 ):
     """A horizon run carries bookings to day two; day one is then planned again with room
     for them. Whichever plan is published second would send a second truck: refused."""
@@ -597,6 +597,12 @@ def test_a_booking_is_never_on_two_published_plans_of_different_days(
     first, last = (day_one, second) if day_one_first else (second, day_one)
     publishing.publish_plan(day_world["dispatcher"], first.id, allow_unmanned=True)
     dates = {b: db.session.get(Booking, b).pickup_date for b in carried}
+    auth.login(day_world["dispatcher"].email)  # the plan page says so before any publish
+    from html import unescape
+
+    page = unescape(client.get(f"/dispatch/plans/{last.id}").get_data(as_text=True))
+    for booking_id in carried:
+        assert f"预约 #{booking_id} 现已在 {first.plan_date.isoformat()} 已发布的计划中" in page
     with pytest.raises(Conflict) as caught:
         publishing.publish_plan(day_world["dispatcher"], last.id, allow_unmanned=True)
     assert caught.value.code == "booking_changed"

@@ -100,21 +100,34 @@ def preview(plan: Plan) -> Preview:
 
 def stale_words(plan: Plan) -> list:
     """What changed since the plan was made that publishing refuses, each in words (a
-    booking no longer to pick up, an order its truck can no longer take); none when the
-    plan may be published; a booking whose owner changed its day or window is one too."""
+    booking no longer to pick up, or changed by its owner, or routed by another day's
+    published plan since; an order its truck can no longer take, or carried by another
+    day's published plan); none when the plan may be published."""
     words = []
+    stops = [s for r in plan.routes for s in r.stops if s.done_at is None]  # not history
     rescheduled = publish_refusals.rescheduled(plan)
-    for route in plan.routes:
-        for stop in route.stops:
-            if stop.done_at is not None:
-                continue  # history, kept from a route under way
-            said = None
-            if stop.booking is not None:
-                said = publish_refusals.booking_change(stop.booking, rescheduled)
-            if said is not None:
-                words.append(said)
-            elif stop.order is not None and left_deliveries.ended(stop.order, plan.plan_date):
-                words.append(ended_words(stop.order))
+    bookings = [s.booking for s in stops if s.booking is not None]
+    routed = publish_refusals.routed_elsewhere(plan, bookings)
+    delivered = publish_refusals.delivered_elsewhere(
+        plan, [s.order_id for s in stops if s.order_id]
+    )
+    for stop in stops:
+        said = None
+        if stop.booking is not None:
+            said = publish_refusals.booking_change(stop.booking, rescheduled)
+            if said is None and stop.booking_id in routed:
+                said = publish_refusals.routed_elsewhere_words(
+                    stop.booking_id, routed[stop.booking_id], plan
+                )
+        elif stop.order is not None:
+            if left_deliveries.ended(stop.order, plan.plan_date):
+                said = ended_words(stop.order)
+            elif stop.order_id in delivered:
+                said = publish_refusals.delivered_elsewhere_words(
+                    stop.order_id, delivered[stop.order_id], plan
+                )
+        if said is not None:
+            words.append(said)
     return words
 
 

@@ -115,51 +115,75 @@ def ended_words(order: Order):
     )
 
 
-def _published_elsewhere(plan: Plan, *stop_is):
-    """The day of another day's published plan with a stop matching `stop_is`, or None."""
-    return db.session.scalar(
-        sa.select(Plan.plan_date)
-        .join(PlanRoute, PlanRoute.plan_id == Plan.id)
-        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
-        .where(*stop_is, Plan.status == PlanStatus.PUBLISHED, Plan.plan_date != plan.plan_date)
-        .limit(1)
+def _days_elsewhere(plan: Plan, column, ids, *more) -> dict:
+    """Each of `ids` (of the stop `column`) on another day's published plan: that day; one
+    query, none for no ids."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(column, Plan.plan_date)
+        .select_from(PlanStop)
+        .join(PlanRoute, PlanRoute.id == PlanStop.route_id)
+        .join(Plan, Plan.id == PlanRoute.plan_id)
+        .where(
+            column.in_(ids),
+            *more,
+            Plan.status == PlanStatus.PUBLISHED,
+            Plan.plan_date != plan.plan_date,
+        )
+    )
+    return dict(rows.all())
+
+
+def routed_elsewhere(plan: Plan, bookings) -> dict:
+    """Of the bookings carried to this plan's day (their pickup day another), those another
+    day's published plan still routes, by id: the day (published after this plan was
+    made, two trucks would come for them)."""
+    moved = [b.id for b in bookings if b.pickup_date != plan.plan_date]
+    return _days_elsewhere(plan, PlanStop.booking_id, moved, PlanStop.done_at.is_(None))
+
+
+def delivered_elsewhere(plan: Plan, order_ids) -> dict:
+    """Of the orders this plan delivers, those another day's published plan carries too
+    (published after this plan was made, or delivered by it since), by id: the day."""
+    return _days_elsewhere(plan, PlanStop.order_id, order_ids)
+
+
+def routed_elsewhere_words(booking_id: int, other, plan: Plan):
+    """A booking another day's published plan routes, and what to do (run the day again)."""
+    return _l(
+        "Booking #%(id)s is on the published plan of %(d)s now; this plan would send a "
+        "second truck for it: run %(day)s again.",
+        id=booking_id,
+        d=other.isoformat(),
+        day=plan.plan_date.isoformat(),
+    )
+
+
+def delivered_elsewhere_words(order_id: int, other, plan: Plan):
+    """An order another day's published plan carries, and what to do (run the day again)."""
+    return _l(
+        "Order #%(id)s is on the published plan of %(d)s now; this plan would send a "
+        "second truck with it: run %(day)s again.",
+        id=order_id,
+        d=other.isoformat(),
+        day=plan.plan_date.isoformat(),
     )
 
 
 def refuse_if_routed_elsewhere(booking: Booking, plan: Plan) -> None:
-    """A booking carried to this plan's day that another day's published plan still
-    routes (published after this plan was made): two trucks would come for it."""
-    other = _published_elsewhere(
-        plan, PlanStop.booking_id == booking.id, PlanStop.done_at.is_(None)
-    )
+    """Conflict when another day's published plan routes the booking (routed_elsewhere)."""
+    other = routed_elsewhere(plan, [booking]).get(booking.id)
     if other is not None:
-        raise Conflict(
-            _l(
-                "Booking #%(id)s is on the published plan of %(d)s now; this plan would "
-                "send a second truck for it. Nothing was published: run %(day)s again.",
-                id=booking.id,
-                d=other.isoformat(),
-                day=plan.plan_date.isoformat(),
-            ),
-            code=Code.BOOKING_CHANGED,
-        )
+        raise Conflict(routed_elsewhere_words(booking.id, other, plan), code=Code.BOOKING_CHANGED)
 
 
 def refuse_if_delivered_elsewhere(order: Order, plan: Plan) -> None:
-    """An order this plan delivers that another day's published plan carries too (published
-    after this plan was made, or delivered by it since): two trucks would go with it."""
-    other = _published_elsewhere(plan, PlanStop.order_id == order.id)
+    """Conflict when another day's published plan carries the order (delivered_elsewhere)."""
+    other = delivered_elsewhere(plan, [order.id]).get(order.id)
     if other is not None:
-        raise Conflict(
-            _l(
-                "Order #%(id)s is on the published plan of %(d)s now; this plan would send "
-                "a second truck with it. Nothing was published: run %(day)s again.",
-                id=order.id,
-                d=other.isoformat(),
-                day=plan.plan_date.isoformat(),
-            ),
-            code=Code.BOOKING_CHANGED,
-        )
+        raise Conflict(delivered_elsewhere_words(order.id, other, plan), code=Code.BOOKING_CHANGED)
 
 
 def refuse_if_ended(order: Order, plan: Plan) -> None:
