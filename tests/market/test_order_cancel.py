@@ -17,12 +17,6 @@ from tests.factories import make_user
 from tests.market.support import list_packs, make_admin, make_buyer
 
 
-@pytest.fixture
-def backend():
-    """SQLite: the lock itself is tested on PostgreSQL in test_order_cancel_race.py."""
-    return "sqlite"
-
-
 def _ordered(count: int = 2):
     """A buyer and their order of `count` packs, awaiting payment."""
     buyer = make_buyer()
