@@ -60,6 +60,9 @@ def test_add_a_site(client, dealer):
         # trace walk: a right-to-left override showed the name backwards on every page
         ("address", "\u202e路江丹牡", "文字方向控制字符"),
         ("contact_name", "王\u2067伟", "文字方向控制字符"),
+        # a city of emoji or symbols alone names no place (registration refuses it too)
+        ("city", "\U0001f3d9\ufe0f", "请用文字填写城市名称"),
+        ("city", "---", "请用文字填写城市名称"),
     ],
 )
 def test_bad_site_is_explained_beside_the_field(client, dealer, field, value, message):

@@ -17,7 +17,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import reach
 from lithloop.services.booking.distances import SITE_REACH_KM, straight_km_from_park
 from lithloop.services.errors import Forbidden, Invalid, NotFound
-from lithloop.services.strict_input import limited_text, phone_number
+from lithloop.services.strict_input import limited_text, phone_number, place_name
 
 SITE_EDITORS = policies.SITE_EDITORS
 
@@ -128,6 +128,7 @@ def _validate(data: SiteInput, of: User | Site) -> None:
     """Refuse bad input beside its field; `of` is the user adding a site or the site changed."""
     for field, limit in _TEXT.items():
         limited_text(getattr(data, field), field, limit)
+    place_name(data.city, "city")  # emoji or symbols alone name no city (registration's rule)
     if not data.name.strip():
         raise Invalid(place_word("name_missing", of), field="name")
     if not -90 <= data.lat <= 90:
