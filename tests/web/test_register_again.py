@@ -109,3 +109,18 @@ def test_their_rejected_organisations_name_under_another_kind_is_refused(client)
     assert refused.status_code == 409 and "已有同名机构注册" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, user.id).organisation.status is OrgStatus.REJECTED
+
+
+def test_the_rejection_letter_and_the_refused_login_say_they_may_register_again(client, auth):
+    """Walk finding: both said only "not approved" and whom to call, never that the address
+    may be used to register again."""
+    rejected_dealer(client)
+    letter = db.session.scalars(
+        sa.select(OutboxMessage.body)
+        .where(OutboxMessage.recipient == EMAIL)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert "未通过 lithloop 审核" in letter and "您可以用这个邮箱地址重新注册" in letter
+    assert "/register" in letter  # the link to do it
+    refused = auth.login(EMAIL, registration()["password"])
+    assert "您可以用这个邮箱地址重新注册" in refused.get_data(as_text=True)

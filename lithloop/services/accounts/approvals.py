@@ -71,9 +71,14 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
             letters.send_letter(
                 user,
                 _l("%(org)s: not approved"),
-                _l("Your organisation %(org)s was not approved on lithloop.\n\n%(call)s\n"),
+                _l(
+                    "Your organisation %(org)s was not approved on lithloop.\n\n%(call)s\n\n"
+                    "You may register again with this e-mail address (with the details "
+                    "corrected, or as another organisation): %(link)s\n"
+                ),
                 org=org.name,
                 call=org_letters.call_the_park(),
+                link=letters.link("auth.register"),
             )
     db.session.commit()
     return org

@@ -63,7 +63,7 @@ def check_credentials(email: str, password: str, address: str = "") -> User:
         raise AuthError(
             _l(
                 "The park did not approve your organisation's registration, so you cannot "
-                "log in. %(call)s",
+                "log in. %(call)s You may register again with this e-mail address.",
                 call=org_letters.call_the_park(),
             ),
             code=Code.DISABLED,
