@@ -249,3 +249,20 @@ def test_a_range_names_its_bounds_with_digits_grouped():
         strict_decimal("20000.5", "kwh", minimum=0, maximum=Decimal("10000"))
     with force_locale("en"):
         assert str(refused.value.message) == "Enter a number between 0 and 10,000."
+
+
+def test_an_amount_of_too_many_digits_is_told_its_range_not_a_digit_count():
+    """Walk finding: twenty digits in a pack's capacity (0 to 9,999,999) or a lot's weighed mass
+    read "Enter at most 15 digits before the point", a limit the field never shows."""
+    for typed in ("9" * 20, "-" + "9" * 20, "9" * 16 + ".5"):
+        with force_locale("en"), pytest.raises(Invalid) as refused:
+            parse_amount(typed, "capacity_ah", minimum=0, maximum=9_999_999)
+        with force_locale("en"):
+            assert str(refused.value.message) == "Enter a number between 0 and 9,999,999."
+    with force_locale("en"), pytest.raises(Invalid) as told:
+        parse_amount("9" * 20, "mass_kg", maximum=Decimal(10), too_large="too heavy")
+    assert str(told.value.message) == "too heavy"
+    with force_locale("en"), pytest.raises(Invalid) as unbounded:  # no range: the digit count
+        parse_amount("9" * 20, "x")
+    with force_locale("en"):
+        assert "15 digits" in str(unbounded.value.message)

@@ -59,6 +59,8 @@ def parse_amount(
             field=field,
         )
     whole, _, fraction = text.replace(",", "").lstrip("+-").partition(".")
+    if len(whole) > 15:  # beyond a field's range, say that range (not a digit count)
+        _check_range(Decimal(text.replace(",", "")), field, minimum, maximum, too_large)
     if len(whole) > 15 or len(fraction) > places:
         raise Invalid(
             _l("Enter at most 15 digits before the point and %(n)s after it.", n=places),
