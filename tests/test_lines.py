@@ -74,9 +74,9 @@ def test_pack_not_in_raw_is_refused_by_name_and_nothing_is_written(world):
     with pytest.raises(Conflict) as caught:
         dismantling.add_packs(plant, batch.id, [good.code, aging.code])
     assert aging.code in str(caught.value.message)
-    with force_locale("zh"):  # the pack's place in words, never its stored state
+    with force_locale("zh"):  # the pack's place (its warehouse) in words, never its stored state
         words = str(caught.value.message)
-    assert "在老化仓" in words and "aging" not in words
+    assert "（当前：老化仓）" in words and "aging" not in words
     db.session.refresh(good)
     assert good.state is PackState.RAW and good.batch_id is None and not events(good, "dismantled")
     assert db.session.get(DismantlingBatch, batch.id).input_kg == 0

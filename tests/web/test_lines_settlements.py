@@ -58,6 +58,30 @@ def test_a_batch_page_reads_the_chinese_way(client, auth, world):
     assert "黑粉（千克）" in page and " (kg)" not in page and "（kg）" not in page
 
 
+def test_a_pack_not_yet_stored_is_refused_saying_what_to_do_first(client, auth, world):
+    """Walk finding: a graded scrap pack not yet sent to a warehouse was refused with "Pack … is
+    Received (warehouse: —), not in the raw-material warehouse", and a finished one with
+    "is In the finished-product warehouse (warehouse: Finished-product warehouse)"."""
+    graded = make_pack(world["plant"], PackState.RECEIVED, grade=Grade.S)
+    untested = make_pack(world["plant"], PackState.RECEIVED)
+    finished = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="90")
+    auth.login(world["plant"].email)
+    client.get("/lang/en")
+    submit(client, "/plant/lines/1/open", {}, page="/plant/lines")
+    url = f"/plant/batches/{db.session.scalar(sa.select(DismantlingBatch.id))}"
+    said = {
+        pack: text(submit(client, f"{url}/add", {"codes": pack.code}, page=url))
+        for pack in (graded, untested, finished)
+    }
+    assert "send it to the raw-material warehouse from its page first" in said[graded]
+    assert "not graded yet: test it on its page" in said[untested]
+    assert "(now: Finished-product warehouse)" in said[finished]
+    assert not any("(warehouse:" in page or " is Received" in page for page in said.values())
+    client.get("/lang/zh_CN")
+    page = text(submit(client, f"{url}/add", {"codes": graded.code}, page=url))
+    assert "尚未入仓：请先在其页面上送入原料仓" in page
+
+
 def test_a_batch_names_grade_s_as_the_other_plant_pages_do(client, auth, world):
     """Walk finding: the batch's packs showed grade "S" where the other plant pages say
     "S（报废，进入回收拆解）"."""

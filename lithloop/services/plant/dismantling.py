@@ -113,13 +113,26 @@ def open_batch(user: User, line: int) -> DismantlingBatch:
 
 
 def _where(pack: Pack) -> str:
-    place = labels.label(labels.WAREHOUSE, pack.warehouse) if pack.warehouse else "—"
+    """Why a pack cannot go on a line, and for one not stored yet, what to do first."""
+    if pack.state is PackState.RECEIVED:
+        if pack.grade is None:
+            message = _l(
+                "Pack %(code)s is not graded yet: test it on its page, then send it to the "
+                "raw-material warehouse.",
+                code=pack.code,
+            )
+        else:
+            message = _l(
+                "Pack %(code)s is not in a warehouse yet: send it to the raw-material "
+                "warehouse from its page first.",
+                code=pack.code,
+            )
+        return str(message)
     return str(
         _l(
-            "Pack %(code)s is %(state)s (warehouse: %(where)s), not in the raw-material warehouse.",
+            "Pack %(code)s is not in the raw-material warehouse (now: %(place)s).",
             code=pack.code,
-            state=labels.label(labels.PACK_STATE, pack.state),
-            where=place,
+            place=labels.label(labels.PACK_PLACE, pack.state),
         )
     )
 
