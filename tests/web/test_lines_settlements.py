@@ -369,7 +369,12 @@ def test_settlements_page_both_lists_and_counts_the_waiting(client, auth, world,
     assert settle_ids(first) == [waiting[0].id, waiting[1].id] and settle_ids(second) == [
         waiting[2].id
     ]
-    assert "(3)" in first and 'rel="next"' in first and 'rel="next"' not in second
+    # walk finding: the count read "已入厂，待结算 (3)", half-width brackets on a Chinese page
+    assert "已入厂，待结算（3）" in first and " (3)" not in first
+    assert 'rel="next"' in first and 'rel="next"' not in second
+    client.get("/lang/en")
+    assert "Received, awaiting settlement (3)" in text(client.get("/settlements/"))
+    client.get("/lang/zh_CN")
     newest = db.session.scalars(
         sa.select(Settlement.booking_id).order_by(Settlement.id.desc())
     ).all()
