@@ -328,7 +328,11 @@
     if (mass > 0 && booked > 0) {
       var off = (mass - booked) / booked * 100;
       if (Math.abs(off) > tolerance) {
-        problems.push(text("mass", { p: (off > 0 ? "+" : "") + off.toFixed(1) + " %", t: tolerance + " %", b: Math.round(booked).toLocaleString("en-US") }));
+        // grouped like the page's amounts; a slip of extra digits is "over +9,999 %", never
+        // a percentage of twenty digits
+        var shown = off >= 10000 ? "> +9,999" : (off > 0 ? "+" : "") +
+          off.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+        problems.push(text("mass", { p: shown + " %", t: tolerance + " %", b: Math.round(booked).toLocaleString("en-US") }));
       }
     }
     if (missing.length && (loaded.length || submitting)) {

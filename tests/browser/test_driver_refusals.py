@@ -104,6 +104,13 @@ def test_a_full_width_mass_is_checked_against_the_booking(browser, live_server):
     assert warning.is_hidden()
     mass.fill(str(round(facts["booked"])).translate(FULL_WIDTH))
     assert warning.is_hidden()
+
+    # walk finding: twenty digits read "+7936507936507935744.0 %"; ten times, ungrouped
+    mass.fill("9" * 20)
+    assert "> +9,999 %" in warning.inner_text() and "99999" not in warning.inner_text()
+    heavy = round(facts["booked"] * 13)
+    mass.fill(str(heavy))
+    assert f"{(heavy - facts['booked']) / facts['booked'] * 100:+,.1f} %" in warning.inner_text()
     page.context.close()
 
 
