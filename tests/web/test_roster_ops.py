@@ -414,3 +414,20 @@ def test_a_shift_start_that_is_not_a_time_is_marked_beside_the_start(client, aut
     end = text.split(f'id="end-{truck.id}"')[1].split("</div>")[0]
     assert f'id="start-{truck.id}-err"' in start and "HH:MM" in start, start
     assert 'class="error"' not in end, end
+
+
+def test_a_past_days_roster_is_shown_read_only(client, auth, day_world):
+    """Walk finding: a past day's roster offered every field and "Save the roster", only to
+    answer "is over; its roster stays as it was" once the dispatcher had changed it."""
+    auth.login(day_world["dispatcher"].email)
+    past = clock.today() - timedelta(days=3)
+    text = client.get(f"/dispatch/roster?date={past.isoformat()}").get_data(as_text=True)
+    form = text.split('class="card roster-form"')[1].split("</form>")[0]
+    assert f"{past.isoformat()} 已过去" in form.split('id="roster-past">')[1].split("</p>")[0]
+    assert 'type="submit"' not in form
+    fields = re.findall(r"<(?:select|input)\b[^>]*>", form)
+    shown = [f for f in fields if 'type="hidden"' not in f]
+    assert shown and all(" disabled" in f for f in shown), shown
+    ahead = client.get(f"/dispatch/roster?date={day_world['day'].isoformat()}")
+    assert 'id="roster-past"' not in ahead.get_data(as_text=True)
+    assert " disabled" not in ahead.get_data(as_text=True).split('class="card roster-form"')[1]

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lithloop import clock
 from lithloop.services.dispatch import roster
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import optional_int, strict_int
@@ -24,6 +25,7 @@ def _page(day, errors: dict, typed=None, day_error=None):
         errors=errors,
         typed=typed,
         day_error=day_error,
+        past=day < clock.today(),  # kept as it was: shown, not offered for editing
     )
 
 
