@@ -431,3 +431,28 @@ def test_a_past_days_roster_is_shown_read_only(client, auth, day_world):
     ahead = client.get(f"/dispatch/roster?date={day_world['day'].isoformat()}")
     assert 'id="roster-past"' not in ahead.get_data(as_text=True)
     assert " disabled" not in ahead.get_data(as_text=True).split('class="card roster-form"')[1]
+
+
+def test_the_dispatch_pages_put_no_half_width_brackets_beside_chinese(client, auth, day_world):
+    """Walk finding: "9,567 千克 (80% 的运力)" on the plan, "计划 (已发布)" among the day's
+    runs and "上一版计划 #3 (草稿)" in a run's summary: half-width brackets on Chinese pages."""
+    first = run_to_end(client, day_world)
+    second = run_to_end(client, day_world)
+    auth.login(day_world["dispatcher"].email)
+    day = day_world["day"].isoformat()
+    pages = {
+        "plan": client.get(f"/dispatch/plans/{second['plan_id']}"),
+        "day": client.get(f"/dispatch/?date={day}"),
+        "summary": client.get(f"/dispatch/runs/{second['id']}/progress", headers=HTMX),
+    }
+    texts = {name: page.get_data(as_text=True) for name, page in pages.items()}
+    assert ' · <span class="nowrap">占运力 ' in texts["plan"] and "的运力" not in texts["plan"]
+    assert re.search(r"计划</a> · 草稿", texts["day"]), texts["day"]
+    assert re.search(rf"#{first['plan_id']}</a> · 草稿", texts["summary"])
+    for name, text in texts.items():
+        seen = re.findall(r"[\u4e00-\u9fff]</a> \(|[\u4e00-\u9fff] \(|\d%\) ", text)
+        assert not seen, (name, seen)
+    client.get("/lang/en")
+    assert "% of capacity</span> · " in client.get(f"/dispatch/plans/{second['plan_id']}").get_data(
+        as_text=True
+    )
