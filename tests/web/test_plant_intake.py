@@ -84,6 +84,17 @@ def test_a_truck_back_with_one_booking_reads_in_the_singular(client, auth, world
     assert "1 booking, 2,700 kg loaded" in page and "1 bookings" not in page
 
 
+def test_an_arriving_lots_mass_is_bracketed_the_chinese_way(client, auth, world):
+    """Walk finding: the arrivals read "三元 NCM523 × 4 (1,260 千克)", half-width brackets."""
+    login(client, auth, world)
+    english = client.get("/plant/").get_data(as_text=True)
+    assert re.search(r'× \d+<span class="nowrap"> \([\d,]+ kg\)</span>', english)
+    client.get("/lang/zh_CN")
+    page = client.get("/plant/").get_data(as_text=True)
+    assert re.search(r'× \d+<span class="nowrap">（[\d,]+ 千克）</span>', page), page
+    assert not re.search(r"\([\d,]+ 千克\)", page)
+
+
 def test_receiving_through_the_form(client, auth, world):
     login(client, auth, world)
     response = receive(client, world, form_of(world))
