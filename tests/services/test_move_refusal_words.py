@@ -81,3 +81,30 @@ def test_several_broken_rules_run_together_the_chinese_way(app):
     with app.test_request_context("/"), force_locale("zh_CN"):
         said = refusal(_day(), lines)
     assert "。黑C" in said and "。 " not in said, said
+
+
+@SQLITE_ONLY
+def test_a_missing_truck_requirement_is_named_not_listed_as_three_maybes(app):
+    """Walk finding: a damaged lot moved onto a plain truck read "needs a truck 黑C·X0812 is
+    not: dangerous-goods certified, with a tail lift, or the truck its stop is locked to";
+    the dispatcher is told which of the three the truck lacks."""
+    day = _day()
+    other = SimpleNamespace(plate="黑C·T0005", payload_kg=1000)
+    day.trucks.update({5: other})
+
+    def said(skills, **truck):
+        day.trucks[3] = SimpleNamespace(plate=PLATE, payload_kg=1000, id=3, **truck)
+        line = f"3: {VIOLATIONS['skills'].format(stop=7, skills=skills)}"
+        with app.test_request_context("/"), force_locale("en"):
+            return explain(day, line)
+
+    plain = said([1, 1003], hazmat_certified=False, tail_lift=True)
+    assert plain == f"东安网点 (#7) needs a dangerous-goods certified truck; {PLATE} is not."
+    lift = said([2], hazmat_certified=True, tail_lift=False)
+    assert lift == f"东安网点 (#7) needs a truck with a tail lift; {PLATE} has none."
+    locked = said([1, 1005], hazmat_certified=True, tail_lift=False)
+    assert locked == f"东安网点 (#7) is locked to 黑C·T0005: unlock the stop to move it to {PLATE}."
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        line = f"3: {VIOLATIONS['skills'].format(stop=7, skills=[1])}"
+        day.trucks[3] = SimpleNamespace(plate=PLATE, id=3, hazmat_certified=False, tail_lift=True)
+        assert "需要有危险货物运输资质的车辆" in explain(day, line)

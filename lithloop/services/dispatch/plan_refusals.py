@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.i18n import in_unit, sentences
 from lithloop.routing import VIOLATIONS
-from lithloop.services.dispatch.problem import DayProblem
+from lithloop.services.dispatch.problem import HAZMAT, TAIL_LIFT, DayProblem, pinned_skill
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +115,30 @@ def _load(g: dict, day: DayProblem, plate: str, truck):
 
 
 def _skills(g: dict, day: DayProblem, plate: str, truck):
+    """What the stop needs that this truck lacks, named (the first that applies)."""
+    site = _stop_name(day, g["stop"])
+    needed = {int(n) for n in re.findall(r"\d+", g["skills"])}
+    if truck is not None:
+        if HAZMAT in needed and not truck.hazmat_certified:
+            return _l(
+                "%(s)s needs a dangerous-goods certified truck; %(p)s is not.", s=site, p=plate
+            )
+        if TAIL_LIFT in needed and not truck.tail_lift:
+            return _l("%(s)s needs a truck with a tail lift; %(p)s has none.", s=site, p=plate)
+        pins = [
+            day.trucks.get(n - 1000) for n in needed if n >= 1000 and n != pinned_skill(truck.id)
+        ]
+        if pins and pins[0] is not None:
+            return _l(
+                "%(s)s is locked to %(t)s: unlock the stop to move it to %(p)s.",
+                s=site,
+                t=pins[0].plate,
+                p=plate,
+            )
     return _l(
         "%(s)s needs a truck %(p)s is not: dangerous-goods certified, with a tail "
         "lift, or the truck its stop is locked to.",
-        s=_stop_name(day, g["stop"]),
+        s=site,
         p=plate,
     )
 
