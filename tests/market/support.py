@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from decimal import Decimal
 
 from lithloop import clock
@@ -84,3 +85,9 @@ def quick_run(day, dispatcher):
     run = db.session.get(PlanRun, run.id)
     assert run.status is RunStatus.SUCCEEDED, run.error
     return run.plans[0]
+
+
+def main_text(page: str) -> str:
+    """The page's main text (with its flashed messages), without tags, spaces folded."""
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))

@@ -3,7 +3,6 @@ payment page of an order whose reservation ended before the sweep released it.""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,19 +13,13 @@ from lithloop.models import Order, OrderStatus, PackState
 from lithloop.services.market import checkout
 from lithloop.services.market import payments as market_payments
 from tests.conftest import Auth, api_headers, submit
-from tests.market.support import list_packs, make_buyer
+from tests.market.support import list_packs, main_text, make_buyer
 
 
 @pytest.fixture
 def backend():
     """SQLite only: the words and answers are the same whatever database holds the data."""
     return "sqlite"
-
-
-def _text(page: str) -> str:
-    """The page's main text (with its flashed messages), without tags."""
-    main = page.split("<main", 1)[1].split("</main>", 1)[0]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 
 @pytest.fixture
@@ -71,10 +64,10 @@ def test_the_buyer_cancels_from_the_order_page_after_being_asked(client, ordered
     Auth(client).login(buyer.email)
     url = f"/market/orders/{order_id}"
     page = client.get(url).get_data(as_text=True)
-    assert f'action="{url}/cancel"' in page and button in _text(page)
+    assert f'action="{url}/cancel"' in page and button in main_text(page)
     asked = submit(client, f"{url}/cancel", {}, page=url)
     assert asked.status_code == 200
-    text = _text(asked.get_data(as_text=True))
+    text = main_text(asked.get_data(as_text=True))
     assert question.format(id=order_id) in text and yes in text and no in text
     assert _state(order_id, pack_id) == (OrderStatus.PENDING_PAYMENT, PackState.RESERVED)
     done = submit(client, f"{url}/cancel", {"confirmed": "1"}, page=url)
@@ -82,10 +75,10 @@ def test_the_buyer_cancels_from_the_order_page_after_being_asked(client, ordered
     assert _state(order_id, pack_id) == (OrderStatus.CANCELLED, PackState.FINISHED)
     page = client.get(url).get_data(as_text=True)
     assert f'action="{url}/cancel"' not in page  # nothing left to cancel
-    assert reason in _text(page)
+    assert reason in main_text(page)
     if lang == "zh_CN":
-        assert f"订单 #{order_id} 已取消：电池包已重新上架" in _text(page)  # the flash
-        assert "cancel" not in _text(page).lower()
+        assert f"订单 #{order_id} 已取消：电池包已重新上架" in main_text(page)  # the flash
+        assert "cancel" not in main_text(page).lower()
 
 
 def test_a_paid_order_shows_no_button_and_a_late_post_is_told_in_words(client, ordered):
@@ -98,7 +91,7 @@ def test_a_paid_order_shows_no_button_and_a_late_post_is_told_in_words(client, o
     market_payments.pay(buyer, order_id, "pm_card_visa")
     assert f'action="{url}/cancel"' not in client.get(url).get_data(as_text=True)
     late = submit(client, f"{url}/cancel", {"confirmed": "1"}, page=url, follow_redirects=True)
-    text = _text(late.get_data(as_text=True))
+    text = main_text(late.get_data(as_text=True))
     assert f"订单 #{order_id} 已付款，已无法取消。如需退款，请联系产业园。" in text
     db.session.expire_all()
     assert db.session.get(Order, order_id).status is OrderStatus.PAID
@@ -113,7 +106,7 @@ def test_a_payment_under_way_hides_the_button_and_refuses_the_question(client, o
     Auth(client).login(buyer.email)
     assert f'action="{url}/cancel"' not in client.get(url).get_data(as_text=True)
     asked = submit(client, f"{url}/cancel", {}, page=url, follow_redirects=True)
-    assert "付款正在处理中" in _text(asked.get_data(as_text=True))
+    assert "付款正在处理中" in main_text(asked.get_data(as_text=True))
     assert _state(order_id, pack_id) == (OrderStatus.PENDING_PAYMENT, PackState.RESERVED)
 
 
@@ -176,7 +169,7 @@ def test_the_pay_page_of_an_ended_reservation_says_so_and_offers_no_card(
     client.get(f"/lang/{lang}")
     Auth(client).login(buyer.email)
     page = client.get(f"/market/orders/{order_id}/pay").get_data(as_text=True)
-    assert ended in _text(page) and kept not in _text(page)
+    assert ended in main_text(page) and kept not in main_text(page)
     assert 'id="pay-form"' not in page and "card-element" not in page
     # a GET writes nothing: the order stays as it was until the sweep (or a try to pay)
     assert _state(order_id, pack_id) == (OrderStatus.PENDING_PAYMENT, PackState.RESERVED)
@@ -186,5 +179,5 @@ def test_the_pay_page_of_a_running_reservation_still_offers_the_card(client, ord
     buyer, order_id, _pack_id = ordered
     Auth(client).login(buyer.email)
     page = client.get(f"/market/orders/{order_id}/pay").get_data(as_text=True)
-    assert "为您保留至" in _text(page) and "您的预留已于" not in _text(page)
+    assert "为您保留至" in main_text(page) and "您的预留已于" not in main_text(page)
     assert 'id="pay-form"' in page

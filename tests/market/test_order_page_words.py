@@ -4,8 +4,6 @@ the administrators, who see it on the same page)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask_babel import force_locale
 
@@ -15,19 +13,13 @@ from lithloop.services.market import checkout
 from lithloop.services.market import payments as market_payments
 from lithloop.web.payment_text import payment_status
 from tests.conftest import Auth
-from tests.market.support import list_packs, make_admin, make_buyer
+from tests.market.support import list_packs, main_text, make_admin, make_buyer
 
 
 @pytest.fixture
 def backend():
     """SQLite only: page words are the same whatever database holds the data."""
     return "sqlite"
-
-
-def _text(page: str) -> str:
-    """The page's main text, without tags."""
-    main = page.split("<main", 1)[1].split("</main>", 1)[0]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 
 @pytest.fixture
@@ -51,7 +43,7 @@ def test_the_order_lines_name_the_packs_as_the_catalogue(client, declined_order,
     buyer, order = declined_order
     client.get(f"/lang/{lang}")
     Auth(client).login(buyer.email)
-    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    text = main_text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert expected in text, text
 
 
@@ -59,7 +51,7 @@ def test_a_declined_payment_is_told_in_chinese_not_in_stripes_english(client, de
     buyer, order = declined_order
     client.get("/lang/zh_CN")
     Auth(client).login(buyer.email)
-    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    text = main_text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert order.payment.last_error not in text and "declined" not in text, text
     assert "付款：发卡行拒绝了这张卡" in text  # the payment's status, in words
 
@@ -68,7 +60,7 @@ def test_the_admin_still_sees_stripes_message(app, client, declined_order):
     _buyer, order = declined_order
     client.get("/lang/en")
     Auth(client).login(make_admin().email)
-    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    text = main_text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert order.payment.last_error in text
 
 
@@ -94,7 +86,7 @@ def test_a_refund_the_platform_made_is_told_in_words_and_a_persons_note_as_typed
     db.session.commit()
     client.get("/lang/zh_CN")
     Auth(client).login(buyer.email)
-    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    text = main_text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert "已在支付服务处退款" in text and AT_STRIPE not in text, text
     assert "外包装破损，部分退款" in text
 
@@ -108,9 +100,9 @@ def test_an_order_picked_up_at_the_park_is_collected_not_shipped(client, decline
     db.session.commit()
     client.get("/lang/zh_CN")
     Auth(client).login(buyer.email)
-    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    text = main_text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert "已在产业园提货" in text and "已发货" not in text, text
-    listed = _text(client.get("/market/orders").get_data(as_text=True))
+    listed = main_text(client.get("/market/orders").get_data(as_text=True))
     rows = listed.split("发票单", 1)[1]  # the table's rows (the status filter lists every one)
     assert "已在产业园提货" in rows and "已发货" not in rows
     Auth(client).logout()
@@ -137,10 +129,10 @@ def test_the_payment_line_tells_a_partial_then_a_full_refund(app, client):
     # made without a reason: the refund's line leaves the reason out, no empty " ·  · "
     assert f"¥250.00 · {admin.name}</li>" in page, page
     market_refunds.refund(admin, order.id)  # the rest
-    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    text = main_text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert "付款：已全额退款" in text and "付款：已付款" not in text, text
     Auth(client).logout()
     client.get("/lang/en")
     Auth(client).login(admin.email)
-    text = _text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
+    text = main_text(client.get(f"/market/orders/{order.id}").get_data(as_text=True))
     assert "Payment: refunded in full" in text and "Payment: paid" not in text, text
