@@ -34,6 +34,7 @@ class TestValues:
 
 
 MAX_TEST_VALUE = Decimal(9_999_999)  # the largest capacity, resistance or voltage typed
+CAPACITY_RANGE = _l("Enter a capacity of more than 0 and at most 9,999,999 Ah.")
 
 
 def _number(raw: dict, name: str, required: bool, message, out_of_range=None) -> Decimal | None:
@@ -100,7 +101,13 @@ def parse_test(raw: dict) -> TestValues:
         return soh
 
     def capacity_of(raw):
-        capacity = _number(raw, "capacity_ah", True, _l("Enter the measured capacity in Ah."))
+        capacity = _number(
+            raw,
+            "capacity_ah",
+            True,
+            _l("Enter the measured capacity in Ah."),
+            CAPACITY_RANGE,  # not "between 0 and ...": 0 Ah is refused too
+        )
         if capacity is not None:  # checked as it is stored: 2000.004 is 2000.00, 0.004 is 0
             capacity = capacity.quantize(Decimal("0.01"))
         if capacity is not None and capacity <= 0:
