@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -169,6 +170,7 @@ def test_dashboard_page_has_charts_tables_and_the_co2_method(client, auth, world
     stats = page.split('<div class="stats">')[1].split("</div>\n</div>")[0]
     received = stats.split('id="stat-received">')[1].split("</div>")[0]
     assert " 吨</span>" in received and "年处理能力 10,000 吨" in received, received  # one word
+    assert re.search(r"吨（[\d.,]+ %）$", received.strip()), received  # full-width brackets
     assert " t<" not in stats and " t " not in stats, stats  # tonnes are 吨 on a Chinese page
     assert "吨</span>" in stats.split('id="stat-co2">')[1]
 
