@@ -104,6 +104,11 @@ def test_batch_errors(world):
     with pytest.raises(Invalid) as caught:
         dismantling.close_batch(plant, batch.id, {"black_mass": "-1"})
     assert caught.value.field == "black_mass"
+    with pytest.raises(Invalid) as caught, force_locale("en"):  # a slip of extra digits
+        dismantling.close_batch(plant, batch.id, {"black_mass": "9" * 20})
+    with force_locale("en"):  # its limit, not "at most 15 digits before the point"
+        assert caught.value.field == "black_mass"
+        assert str(caught.value.message) == "This is too large: enter at most 9,999,999,999."
     with pytest.raises(Invalid) as caught:
         dismantling.close_batch(plant, batch.id, {"black_mass": "60", "steel": "40.01"})
     assert caught.value.field == "outputs"

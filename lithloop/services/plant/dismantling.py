@@ -32,6 +32,7 @@ LINE_ROLES = policies.PLANT_STAFF
 MATERIALS = tuple(vocab.values(vocab.Output))
 OPEN, CLOSED = "open", "closed"
 KG = Decimal("0.01")
+MAX_OUTPUT_KG = Decimal("9999999999")  # the mass columns' ten whole digits
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def parse_outputs(raw: dict) -> dict[str, Decimal]:
     outputs = {}
     for material in MATERIALS:
         typed = str(raw.get(material) or "").strip() or "0"  # blank, or only spaces: none
-        kg = parse_amount(typed, material, message=_l("Give a mass in kg."))
+        kg = parse_amount(typed, material, message=_l("Give a mass in kg."), maximum=MAX_OUTPUT_KG)
         if kg < 0:
             raise Invalid(_l("A mass must be 0 kg or more."), field=material)
         outputs[material] = kg.quantize(KG)
