@@ -242,6 +242,9 @@ def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
     live = client.get(f"/dispatch/plans/{plan_id}/live", headers=HTMX).get_data(as_text=True)
     row = live.split(f'data-stop="{first.id}"')[1].split("</tr>")[0]
     assert "state-arrived" in live and "+12 分钟" in row and "min" not in row  # in words
+    later = [s for s in route.stops if s.kind == "pickup"][2]  # not reached yet
+    ahead = live.split(f'data-stop="{later.id}"')[1].split("</tr>")[0]
+    assert "待处理" in ahead and "计划中" not in ahead  # the driver's page's word for it
     assert f'id="exception-{second.id}"' in live and "大门锁着" in live
     assert f"/bookings/{second.booking_id}/move-day" in live  # move it to another day
     assert 'hx-trigger="every 5s"' in live
