@@ -229,6 +229,22 @@ def test_left_out_owners_are_told_and_move_to_a_day_that_fits(client, auth, day_
     assert db.session.get(Booking, damaged.id).pickup_date.isoformat() == later
 
 
+def test_a_stop_picked_up_without_an_arrival_says_so_rather_than_a_dash(
+    client, auth, day_world, monkeypatch
+):
+    """Walk finding: a driver who confirmed the pickup without tapping "arrived" left the
+    live panel's actual arrival a bare "—", as for a stop not reached."""
+    plan_id, route, crew = published_busiest(client, day_world)
+    first = next(s for s in route.stops if s.kind == "pickup")
+    monkeypatch.setattr(clock, "now", lambda: first.arrival + timedelta(minutes=5))
+    mass = str(first.booking.total_mass_kg)
+    driver_work.record_pickup(crew[route.truck_id], first.id, mass, "", "码稍后补")
+    auth.login(day_world["dispatcher"].email)
+    live = client.get(f"/dispatch/plans/{plan_id}/live", headers=HTMX).get_data(as_text=True)
+    row = live.split(f'data-stop="{first.id}"')[1].split("</tr>")[0]
+    assert "state-picked_up" in live and "未记录到达" in row, row
+
+
 def test_the_plan_shows_stop_states_and_exceptions_as_they_happen(
     client, auth, day_world, monkeypatch
 ):
