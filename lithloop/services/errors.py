@@ -45,6 +45,16 @@ class Invalid(ServiceError):
     code = "invalid"
 
 
+class FieldsRefused(Invalid):
+    """Several fields refused at once, each with its reason (`fields`, in the form's order):
+    the person corrects them all, not one a submit. The message is the first one."""
+
+    def __init__(self, fields: dict[str, object]):
+        field, message = next(iter(fields.items()))
+        super().__init__(message, field=field)
+        self.fields = fields
+
+
 class NotFound(ServiceError):
     status = 404
     code = "not_found"

@@ -136,6 +136,24 @@ def test_bad_intake_shows_the_error_beside_the_field(client, auth, world, change
     assert db.session.get(Booking, world["booking_id"]).status is BookingStatus.PICKED_UP
 
 
+def test_every_refused_field_of_every_lot_is_named_at_once(client, auth, world):
+    """Walk finding: the form named one problem a submit (a bad count hidden behind a bad
+    mass, the second lot's missing codes behind the first lot's)."""
+    login(client, auth, world)
+    before = row_counts()
+    data = {**form_of(world, lot0_mass="zero", generate=""), "lot-0-count": "-3"}
+    response = receive(client, world, data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field, message in (
+        ("lots-0-mass_kg", "weighed mass"),
+        ("lots-0-count", "how many packs"),
+        ("lots-1-codes", "have no code"),
+    ):
+        assert re.search(rf'id="err-{field}"[^>]*>[^<]*{message}', text), (field, text[-3000:])
+    assert row_counts() == before
+
+
 @pytest.mark.parametrize("mass", ["-5", "0", "1000000000", "1e12", "1E+999999"])
 def test_a_weighed_mass_out_of_range_says_the_range_beside_the_lot(client, auth, world, mass):
     """Walk finding: -5, 0 and 1,000,000,000 read "enter the weighed mass of the lot in kg",

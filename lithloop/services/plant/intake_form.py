@@ -17,7 +17,7 @@ from lithloop import clock, labels
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Booking, BookingLot
-from lithloop.services.errors import Invalid
+from lithloop.services.errors import FieldsRefused, Invalid
 from lithloop.services.strict_input import int_or_default, limited_text, parse_amount
 
 CENT = Decimal("0.01")
@@ -146,16 +146,32 @@ def _pack_mass(text: str, line: int, code: str, field: str) -> Decimal:
 
 
 def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
+    """One lot as received; its mass, codes, count and note each checked, and every one
+    refused named at once (FieldsRefused), before the checks between them."""
     prefix = f"lots[{i}]"
-    mass = parse_mass(
+    refused: dict[str, object] = {}
+
+    def checked(parse, *args):
+        try:
+            return parse(*args)
+        except Invalid as exc:
+            refused[exc.field or "_form"] = exc.message
+            return None
+
+    mass = checked(
+        parse_mass,
         raw.get("mass_kg"),
         f"{prefix}.mass_kg",
         _l("Enter the weighed mass of the lot in kg."),
         # a number was typed: "enter the mass" read as if the box were empty
         _l("The weighed mass must be more than 0 kg and less than 1,000,000,000 kg."),
     )
-    codes = parse_codes(raw.get("codes", ""), f"{prefix}.codes")
-    count = _count(raw.get("count", ""), max(lot.pack_count, len(codes)), f"{prefix}.count")
+    codes = checked(parse_codes, raw.get("codes", ""), f"{prefix}.codes")
+    default = max(lot.pack_count, len(codes or ()))
+    count = checked(_count, raw.get("count", ""), default, f"{prefix}.count")
+    note = checked(lot_note, raw.get("note"), f"{prefix}.note")
+    if refused:
+        raise FieldsRefused(refused)
     if len(codes) > count:
         raise Invalid(
             _nl(
@@ -189,7 +205,6 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
             ),
             field=f"{prefix}.codes",
         )
-    note = lot_note(raw.get("note"), f"{prefix}.note")
     if count != lot.pack_count and not note:
         raise Invalid(
             _l(
@@ -212,10 +227,14 @@ def parse_receipt(booking: Booking, raw: dict) -> list[LotReceipt]:
     """Every lot of the booking as received; duplicate codes across lots are refused."""
     lots_raw = raw.get("lots") or []
     generate = bool(raw.get("generate"))
-    receipts = [
-        _lot(lot, i, lots_raw[i] if i < len(lots_raw) else {}, generate)
-        for i, lot in enumerate(booking.lots)
-    ]
+    receipts, refused = [], {}
+    for i, lot in enumerate(booking.lots):  # every lot's problems at once, not the first's
+        try:
+            receipts.append(_lot(lot, i, lots_raw[i] if i < len(lots_raw) else {}, generate))
+        except Invalid as exc:
+            refused.update(getattr(exc, "fields", None) or {exc.field or "_form": exc.message})
+    if refused:
+        raise FieldsRefused(refused)
     seen: dict[str, int] = {}
     for i, receipt in enumerate(receipts):
         for code, _ in receipt.codes:

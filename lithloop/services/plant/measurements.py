@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop.batteries import energy_check
-from lithloop.services.errors import Invalid
+from lithloop.services.errors import FieldsRefused, Invalid
 from lithloop.services.plant.errors import Code
 from lithloop.services.strict_input import limited_text, optional_int, parse_amount
 
@@ -67,20 +67,10 @@ def insulation_result(value) -> bool:
     raise Invalid(_l("Say whether the insulation test passed or failed."), field="insulation_ok")
 
 
-class TestRefused(Invalid):
-    """Test values refused, each field with its reason (`fields`, in the form's order): the
-    operator corrects them all at once, not one a submit. The message is the first one."""
-
-    def __init__(self, fields: dict[str, object]):
-        field, message = next(iter(fields.items()))
-        super().__init__(message, field=field)
-        self.fields = fields
-
-
 def parse_test(raw: dict) -> TestValues:
     """Check typed test values; SoH must lie within 0-100 %, the insulation result must be
     given (pass or fail), the BMS cycle count is optional. Every refused field is named
-    (TestRefused)."""
+    (FieldsRefused)."""
     refused: dict[str, object] = {}
 
     def checked(parse, *args):
@@ -131,7 +121,7 @@ def parse_test(raw: dict) -> TestValues:
     insulation = checked(insulation_result, raw.get("insulation_ok"))
     damage = checked(limited_text, raw.get("visual_damage"), "visual_damage", DAMAGE_MAX)
     if refused:
-        raise TestRefused(refused)
+        raise FieldsRefused(refused)
     return TestValues(
         capacity_ah=capacity.quantize(Decimal("0.01")),
         soh_pct=soh.quantize(Decimal("0.01")),
