@@ -55,6 +55,27 @@ class FieldsRefused(Invalid):
         self.fields = fields
 
 
+class FieldChecks:
+    """Checks of a form's fields run one after another, each refusal kept by its field, so
+    that all of them are named at once (`done` raises FieldsRefused if any)."""
+
+    def __init__(self):
+        self.refused: dict[str, object] = {}
+
+    def __call__(self, parse, *args):
+        """parse(*args), or None when it refuses (Invalid): the refusal is kept."""
+        try:
+            return parse(*args)
+        except Invalid as exc:
+            self.refused[exc.field or "_form"] = exc.message
+            return None
+
+    def done(self) -> None:
+        """FieldsRefused naming every refusal kept, if any."""
+        if self.refused:
+            raise FieldsRefused(self.refused)
+
+
 class NotFound(ServiceError):
     status = 404
     code = "not_found"

@@ -17,7 +17,7 @@ from lithloop import clock, labels
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Booking, BookingLot
-from lithloop.services.errors import FieldsRefused, Invalid
+from lithloop.services.errors import FieldChecks, FieldsRefused, Invalid
 from lithloop.services.strict_input import int_or_default, limited_text, parse_amount
 
 CENT = Decimal("0.01")
@@ -149,15 +149,7 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
     """One lot as received; its mass, codes, count and note each checked, and every one
     refused named at once (FieldsRefused), before the checks between them."""
     prefix = f"lots[{i}]"
-    refused: dict[str, object] = {}
-
-    def checked(parse, *args):
-        try:
-            return parse(*args)
-        except Invalid as exc:
-            refused[exc.field or "_form"] = exc.message
-            return None
-
+    checked = FieldChecks()
     mass = checked(
         parse_mass,
         raw.get("mass_kg"),
@@ -170,8 +162,7 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
     default = max(lot.pack_count, len(codes or ()))
     count = checked(_count, raw.get("count", ""), default, f"{prefix}.count")
     note = checked(lot_note, raw.get("note"), f"{prefix}.note")
-    if refused:
-        raise FieldsRefused(refused)
+    checked.done()
     if len(codes) > count:
         raise Invalid(
             _nl(

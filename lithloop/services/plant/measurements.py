@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop.batteries import energy_check
-from lithloop.services.errors import FieldsRefused, Invalid
+from lithloop.services.errors import FieldChecks, Invalid
 from lithloop.services.plant.errors import Code
 from lithloop.services.strict_input import limited_text, optional_int, parse_amount
 
@@ -71,15 +71,7 @@ def parse_test(raw: dict) -> TestValues:
     """Check typed test values; SoH must lie within 0-100 %, the insulation result must be
     given (pass or fail), the BMS cycle count is optional. Every refused field is named
     (FieldsRefused)."""
-    refused: dict[str, object] = {}
-
-    def checked(parse, *args):
-        try:
-            return parse(*args)
-        except Invalid as exc:
-            refused[exc.field or "_form"] = exc.message
-            return None
-
+    checked = FieldChecks()
     percentage = _l("State of health is a percentage from 0 to 100.")
 
     def soh_of(raw):
@@ -120,8 +112,7 @@ def parse_test(raw: dict) -> TestValues:
     )
     insulation = checked(insulation_result, raw.get("insulation_ok"))
     damage = checked(limited_text, raw.get("visual_damage"), "visual_damage", DAMAGE_MAX)
-    if refused:
-        raise FieldsRefused(refused)
+    checked.done()
     return TestValues(
         capacity_ah=capacity.quantize(Decimal("0.01")),
         soh_pct=soh.quantize(Decimal("0.01")),
