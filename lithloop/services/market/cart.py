@@ -21,10 +21,9 @@ from lithloop.services.market import invoices
 from lithloop.services.strict_input import limited_text, strict_int
 
 DELIVERY_KEYS = ("kind", "city", "address", "contact", "phone")
-DELIVERY_LIMITS = {"kind": 10, "city": 100, "address": 300, "contact": 100, "phone": 40}
-#: Free text refused when longer than its column, never cut (a truck sent to the first 300
-#: characters of an address may not find the place); shown as typed when refused.
-FREE_TEXT = ("address", "contact")
+DELIVERY_LIMITS = {"kind": 10, "city": 100, "phone": 40, **market_delivery.FREE_TEXT_LIMITS}
+#: Free text refused when longer than its column, never cut; shown as typed when refused.
+FREE_TEXT = tuple(market_delivery.FREE_TEXT_LIMITS)
 
 
 def quantity_of(raw, stock: int) -> int:

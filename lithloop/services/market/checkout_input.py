@@ -49,11 +49,6 @@ def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:
     return sorted(ids), list(groups.items())
 
 
-#: A delivery's free text longer than its column is refused, never cut: a truck sent to the
-#: first 300 characters of an address may not find the place.
-_TOO_LONG = {"address": 300, "contact": 100}
-
-
 def parse_delivery(raw) -> dict:
     """{"kind": "pickup"} at the park, or {"kind": "address", city?, address, contact, phone}.
 
@@ -64,7 +59,10 @@ def parse_delivery(raw) -> dict:
     kind = str(raw.get("kind") or delivery.PICKUP)
     if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
-    typed = {key: limited_text(raw.get(key), key, limit) for key, limit in _TOO_LONG.items()}
+    typed = {
+        key: limited_text(raw.get(key), key, limit)
+        for key, limit in delivery.FREE_TEXT_LIMITS.items()
+    }
     out: dict[str, object] = {
         "delivery_kind": kind,
         "delivery_address": typed["address"],  # as checked: refused when long, never cut

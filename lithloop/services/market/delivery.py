@@ -35,6 +35,9 @@ from lithloop.services.packs import holiday_calendar
 
 PICKUP = "pickup"
 ADDRESS = "address"
+#: A delivery's free text and its columns' lengths: refused when longer, never cut (a truck
+#: sent to the first 300 characters of an address may not find the place).
+FREE_TEXT_LIMITS = {"address": 300, "contact": 100}
 MAX_CITY_CHARS = 100
 
 
