@@ -26,9 +26,10 @@ READERS = policies.SETTLEMENT_READERS
 
 @bp.get("/settlements/")
 @roles_required(*READERS)
-def index(error: str | None = None, status: int = 200):
+def index(error: str | None = None, status: int = 200, to_grade=()):
     """Owners: their settlements. Plant: bookings awaiting settlement and the settled, both
-    PAGE_SIZE a page (the same page number for both lists)."""
+    PAGE_SIZE a page (the same page number for both lists); after a refused settle, the
+    packs still `to_grade` (id, code), each a link to its test form."""
     number = page_arg()
     offset = (number - 1) * PAGE_SIZE
     plant = current_user.role in PLANT
@@ -44,6 +45,7 @@ def index(error: str | None = None, status: int = 200):
         settled=settled.rows,
         pager=pager,
         error=error,
+        to_grade=to_grade,
     ), status
 
 
@@ -67,7 +69,8 @@ def settle(booking_id: int):
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        return index(str(exc.message), exc.status)
+        ungraded = exc.packs if isinstance(exc, settlement_service.PacksToGrade) else ()
+        return index(str(exc.message), exc.status, ungraded)
     flash(_("Booking #%(id)s settled; the owner has been told.", id=booking_id), "success")
     return redirect(url_for("settlements.statement", booking_id=booking_id))
 

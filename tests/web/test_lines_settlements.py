@@ -483,3 +483,25 @@ def test_a_settled_booking_links_to_its_statement(client, auth, world):
     auth.login(world["dealer"].email)
     page = text(client.get(f"/bookings/{booking.id}"))
     assert f'href="/settlements/{booking.id}" id="statement-link">结算单</a>' in page
+
+
+def test_a_refused_settle_links_each_pack_still_to_grade(client, auth, world):
+    """walk: the refusal named the ungraded packs' codes as plain text (five of them at
+    most): the operator had to search for each one to open its test form."""
+    booking = booked(world)
+    receive(world, booking, "590")
+    packs = [
+        make_pack(world["plant"], PackState.RECEIVED, booking=booking, lot=booking.lots[0])
+        for _ in range(7)
+    ]
+    packs[3].grade = Grade.A  # graded already: not to do
+    db.session.commit()
+    auth.login(world["plant"].email)
+    url = f"/settlements/{booking.id}/settle"
+    refused = submit(client, url, {}, page="/settlements/")
+    assert refused.status_code == 409
+    page = text(refused)
+    links = re.findall(r'<a class="code" href="/plant/packs/(\d+)">([^<]+)</a>', page)
+    assert links == [(str(p.id), p.code) for i, p in enumerate(packs) if i != 3]
+    assert "待定级的电池包（6）" in page
+    assert text(client.get("/settlements/")).count('class="code"') == 0  # only after a refusal

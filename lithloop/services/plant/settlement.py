@@ -146,6 +146,16 @@ def second_life_lines(packs: list[Pack], index: pricing.IndexSnapshot) -> list[d
     return entries
 
 
+class PacksToGrade(Conflict):
+    """Settling refused: these packs (id, code) are not graded yet; the message names the
+    first five, `packs` holds them all (the page links each to its test form)."""
+
+    def __init__(self, packs: list[tuple[int, str]]):
+        codes = listed([code for _id, code in packs[:5]])
+        super().__init__(_l("Grade every pack first: %(codes)s.", codes=codes), code=Code.UNGRADED)
+        self.packs = packs
+
+
 def _lock_received(booking_id: int) -> tuple[Booking, Intake]:
     booking = db.session.scalar(
         sa.select(Booking)
@@ -176,12 +186,9 @@ def _lines_of(booking: Booking, intake: Intake) -> tuple[pricing.IndexSnapshot, 
     packs = list(
         db.session.scalars(sa.select(Pack).where(Pack.booking_id == booking.id).order_by(Pack.id))
     )
-    ungraded = [p.code for p in packs if p.grade is None]
+    ungraded = [p for p in packs if p.grade is None]
     if ungraded:
-        raise Conflict(
-            _l("Grade every pack first: %(codes)s.", codes=listed(ungraded[:5])),
-            code=Code.UNGRADED,
-        )
+        raise PacksToGrade([(p.id, p.code) for p in ungraded])
     index = snapshot_of(get_version(booking.quote_index_version))
     masses = lot_masses(booking, packs, Decimal(intake.measured_kg))
     return index, packs, lot_lines(booking, masses, index) + second_life_lines(packs, index)
