@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import re
+from pathlib import Path
 
 import lithloop.models as models
 
@@ -30,3 +31,33 @@ def untranslated(text: str) -> list[str]:
     found += [w for w in _WORD.findall(text) if w in ENUM_VALUES]
     found += [m.group() for m in _ENGLISH.finditer(text)]
     return sorted(set(found))
+
+
+def _catalog_chinese() -> frozenset[str]:
+    """The Chinese of every translated message, each run of it between placeholders and
+    Latin text, four characters or more: the platform's own words."""
+    from babel.messages.pofile import read_po
+
+    path = Path(models.__file__).parent.parent / "translations/zh/LC_MESSAGES/messages.po"
+    with path.open("rb") as po:
+        catalog = read_po(po)
+    found = set()
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            found.update(w for w in _CHINESE.findall(string or "") if len(w) >= 4)
+    return frozenset(found)
+
+
+#: A run of Chinese characters.
+_CHINESE = re.compile(r"[\u3400-\u9fff]+")
+_CATALOG: list[frozenset[str]] = []
+
+
+def chinese_on_english(text: str) -> list[str]:
+    """The platform's own Chinese (a run of a translated message, whole) in an English page's
+    text: a message rendered in the wrong language. Names and addresses, which are people's
+    own words in Chinese, never match a whole run of the catalog."""
+    if not _CATALOG:
+        _CATALOG.append(_catalog_chinese())
+    return sorted({w for w in _CHINESE.findall(text) if w in _CATALOG[0]})

@@ -72,9 +72,9 @@ def bilingual(key: str) -> Markup:
         zh = str(label)
     with force_locale("en"):
         en = str(label)
-    return Markup('<span class="zh">{}</span> <span class="en" lang="en">{}</span>').format(
-        escape(zh), escape(en)
-    )
+    return Markup(
+        '<span class="zh" lang="zh-CN">{}</span> <span class="en" lang="en">{}</span>'
+    ).format(escape(zh), escape(en))
 
 
 def _route(route_id: int) -> PlanRoute:

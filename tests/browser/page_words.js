@@ -1,7 +1,8 @@
 () => {
   // People's own words (names, notes: marked translate="no"), code samples and text declared
-  // English on purpose (the bilingual labels of transport documents, lang="en") are left out.
-  const skip = 'code, pre, kbd, samp, [translate=no], [lang|=en]';
+  // in a language on purpose (the bilingual labels of transport documents, lang="en" and
+  // lang="zh-CN") are left out.
+  const skip = 'code, pre, kbd, samp, [translate=no], [lang|=en], [lang|=zh]';
   let text = document.body.innerText;
   const left = [...document.body.querySelectorAll(skip)].map(el => el.innerText)
     .filter(own => own && own.trim()).sort((a, b) => b.length - a.length);  // longest first

@@ -12,7 +12,7 @@ from lithloop.services.booking import bookings as booking_service
 from tests import worlds
 from tests.conftest import api_headers
 from tests.factories import make_org, make_user
-from tests.plain_language import untranslated
+from tests.plain_language import chinese_on_english, untranslated
 from tests.web.test_bookings import body
 
 booking_world = worlds.dealer_at_site  # the fixture
@@ -34,6 +34,14 @@ def test_the_checker_finds_what_the_issue_found():
     ):
         assert untranslated(found), found
     assert untranslated("预约 #31：已结算 https://x.cn/bookings/31 dealer@demo.lithloop") == []
+
+
+def test_the_english_checker_finds_a_message_in_chinese_but_not_a_name():
+    """An English page or mail may show people's own Chinese (names, addresses), never one of
+    the platform's messages rendered in Chinese."""
+    assert chinese_on_english("Booking #3 at 中通客车东安区电池维修中心, 牡丹江市 太平路12号") == []
+    assert chinese_on_english("Settle: 待定级的电池包（6）") == ["待定级的电池包"]
+    assert chinese_on_english("Enter 请输入大于 0、不超过 9,999,999 Ah 的容量") == ["请输入大于"]
 
 
 def test_a_chinese_owner_gets_chinese_mails_with_absolute_links(
@@ -70,5 +78,6 @@ def test_an_english_owner_gets_english_mails(client, booking_world):
         "/api/v1/bookings", json=body(booking_world["site"]), headers=api_headers(client, dealer)
     )
     (mail,) = mails_to(dealer.email)
+    assert chinese_on_english(mail.subject + "\n" + mail.body) == [], mail.body
     assert mail.subject == f"[lithloop] Booking #{made.json['id']}: Requested"
     assert mail.body.startswith(f"Your pickup booking #{made.json['id']} at ")
