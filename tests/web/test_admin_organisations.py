@@ -126,3 +126,16 @@ def test_only_admins_list_or_suspend(client, login_as):
     post = {"confirmed": "1", "reason": "x", "csrf_token": token}
     assert client.post(f"{LIST}/{org.id}/suspend", data=post).status_code == 403
     assert _status(org.id) is OrgStatus.ACTIVE
+
+
+@pytest.mark.parametrize("reason", ["\u202e付款逾期", "\u200b\u200b", "\u2067原因\u2069"])
+def test_a_reason_that_reads_wrongly_or_looks_empty_is_refused_beside_it(client, auth, reason):
+    _admin(auth)
+    org = make_org(name="方向控制网点")
+    refused = _post(client, org.id, "suspend", reason)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="reason-err"' in body
+    assert _status(org.id) is OrgStatus.ACTIVE
+    assert not db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "organisation.suspend")
+    ).all()

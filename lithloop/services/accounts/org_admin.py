@@ -23,6 +23,7 @@ from lithloop.services import paging
 from lithloop.services.accounts import audit, org_letters
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.market import expiry, order_letters
+from lithloop.services.strict_input import typed_text
 
 PAGE_SIZE = 50
 REASON_MAX = 500
@@ -103,7 +104,7 @@ def organisations(actor: User, *, search: str = "", page: int = 1) -> paging.Pag
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = typed_text(reason, "reason")  # mailed to every user: no direction controls
     if not reason:
         raise Invalid(_l("Give the reason."), field="reason")
     if len(reason) > REASON_MAX:
