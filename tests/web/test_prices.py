@@ -565,3 +565,24 @@ def test_a_change_in_percent_is_reckoned_one_way_exactly_even_from_a_negative_ba
     changes = [r["change"] for r in rows]
     assert changes == [Decimal("50.0"), Decimal("0.1"), None, None]
     assert all(c is None or isinstance(c, Decimal) for c in changes)  # no float
+
+
+def test_the_history_chart_places_each_version_at_its_date_not_at_even_steps(client, admin):
+    """Walk finding: the chart drew the versions as evenly spaced categories, so eleven months
+    between two versions took the width of three weeks between the next two, and the slopes
+    a reader compares over time were wrong."""
+    import html
+    import json
+    from pathlib import Path
+
+    page = client.get("/admin/prices").get_data(as_text=True)
+    canvas = re.search(r'<canvas id="price-history"[^>]*>', page).group(0)
+    history = json.loads(html.unescape(re.search(r"data-history='([^']*)'", canvas).group(1)))
+    dates = [date.fromisoformat(label) for label in history["labels"]]
+    assert len(dates) >= 3 and len(history["days"]) == len(dates)
+    assert [b - a for a, b in zip(history["days"], history["days"][1:], strict=False)] == [
+        (b - a).days for a, b in zip(dates, dates[1:], strict=False)
+    ]
+    assert history["days"][0] == (dates[0] - date(1970, 1, 1)).days  # as JS dates count
+    script = (Path(__file__).parents[2] / "static/js/price_history.js").read_text()
+    assert 'type: "linear"' in script and "x: days[j]" in script and "stepped: true" in script

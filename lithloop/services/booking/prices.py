@@ -17,6 +17,8 @@ from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.booking.sites import site_location
 from lithloop.services.errors import Invalid, NotFound
 
+EPOCH_DAY = date(1970, 1, 1)  # the price history's time axis counts days from it (as JS dates)
+
 
 def ensure_default_index() -> int:
     """Store the seeded index versions that are not stored yet and commit (the commands
@@ -166,10 +168,13 @@ def compare(a: str, b: str) -> list[dict]:
 
 
 def history(keys: tuple[str, ...] = ("li2co3", "ni", "co", "cu")) -> dict:
-    """Each price over the stored versions, for a chart (values as strings, exact)."""
+    """Each price over the stored versions, for a chart (values as strings, exact); `days`
+    places each version on a time axis (days since 1970-01-01), so that a year between two
+    versions is drawn wider than a week."""
     rows = versions()
     return {
         "labels": [r.effective_date.isoformat() for r in rows],
+        "days": [(r.effective_date - EPOCH_DAY).days for r in rows],
         "series": {
             key: [r.snapshot["prices"].get(key, {}).get("value") for r in rows] for key in keys
         },
