@@ -168,7 +168,7 @@ class PriceVersionForm(FlaskForm):
     version = StringField(
         _l("Version label"), validators=[DataRequired(), Length(max=40), *NAME_CHECKS]
     )
-    effective_date = DateField(_l("Effective from"), validators=[DataRequired()])
+    effective_date = DateField(_l("Effective from"), validators=[InputRequired()])  # 02-30: no date
     note = TextAreaField(
         _l("Source and note"), validators=[Optional(), Length(max=500), *NAME_CHECKS]
     )

@@ -586,3 +586,17 @@ def test_the_history_chart_places_each_version_at_its_date_not_at_even_steps(cli
     assert history["days"][0] == (dates[0] - date(1970, 1, 1)).days  # as JS dates count
     script = (Path(__file__).parents[2] / "static/js/price_history.js").read_text()
     assert 'type: "linear"' in script and "x: days[j]" in script and "stepped: true" in script
+
+
+@pytest.mark.parametrize("typed", ["2026-02-30", "2026-13-01", "明天"])
+def test_a_date_that_does_not_exist_is_refused_as_such_not_as_missing(client, admin, typed):
+    """Walk finding: an impossible effective date was refused with "This field is required."
+    beside the date the admin had just typed."""
+    client.get("/lang/zh_CN")
+    form = {"version": "v-no-such-day", "effective_date": typed, "price_cu": "70000"}
+    response = submit(client, "/admin/prices/new", form)
+    page = response.get_data(as_text=True)
+    error = page.split('id="effective_date-err"')[1].split("</")[0]
+    assert response.status_code == 422 and "日期" in error and "必填" not in error
+    stored = sa.select(PriceIndexVersion).where(PriceIndexVersion.version == "v-no-such-day")
+    assert db.session.scalar(stored) is None
