@@ -41,13 +41,17 @@ class YearUpload:
 
 
 def _from_json(text: str, upload: YearUpload) -> None:
+    shape = ("json_shape", {"year": upload.year})  # not the object the format describes
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        upload.problems.append(("bad_json", {"error": str(exc)[:120]}))
+    except json.JSONDecodeError as exc:  # where it went wrong, never the parser's English
+        upload.problems.append(("bad_json", {"line": exc.lineno, "column": exc.colno}))
+        return
+    except (ValueError, RecursionError):  # an integer of thousands of digits; deep nesting
+        upload.problems.append(shape)
         return
     if not isinstance(data, dict):
-        upload.problems.append(("bad_json", {"error": "not an object"}))
+        upload.problems.append(shape)
         return
     years = [k for k in data if not str(k).startswith("_")]
     if years != [str(upload.year)]:
@@ -55,12 +59,12 @@ def _from_json(text: str, upload: YearUpload) -> None:
         return
     entry = data[str(upload.year)]
     if not isinstance(entry, dict):
-        upload.problems.append(("bad_json", {"error": f"{upload.year} is not an object"}))
+        upload.problems.append(shape)
         return
     for kind in ("off", "work"):
         items = entry.get(kind, [])
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            upload.problems.append(("bad_json", {"error": f"{kind} is not a list of dates"}))
+            upload.problems.append(shape)
             return
         getattr(upload, kind).extend(i.strip() for i in items)
     upload.source = str(data.get("_source", ""))[:500]

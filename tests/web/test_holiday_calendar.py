@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -210,3 +211,23 @@ def test_due_groups_still_work_with_a_provisional_deadline(world):
 def test_a_source_of_500_characters_is_stored_whole(client, auth, world):
     assert _upload(client, auth, world, source="国" * 500).status_code == 302
     assert db.session.get(HolidayYear, 2027).source == "国" * 500
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"[" * 5000, '{"2027": {"off": ["2027-01-01"'),  # was a 500 (the parser's recursion)
+        (b'{"2027": [1]}', '{"2027": {"off": ["2027-01-01"'),  # was "2027 is not an object"
+        (b'{"2027":\n {"off": [,]}}', "第 2 行第 11 列"),  # was "Expecting value: line 2 ..."
+    ],
+)
+def test_an_unreadable_json_schedule_is_explained_in_the_readers_language(
+    client, auth, world, content, said
+):
+    auth.login(world["admin"].email)
+    fields = {"year": "2027", "source": "test", "file": (io.BytesIO(content), "2027.json")}
+    page = submit(client, "/admin/calendar/", fields, content_type="multipart/form-data")
+    error = re.search(r'<p class="error" id="file-err">(.*?)</p>', page.get_data(as_text=True))
+    assert page.status_code == 422 and said in html.unescape(error.group(1))
+    assert not re.search(r"Expecting|not an object|not a list|line|column", error.group(1))
+    assert db.session.scalar(sa.select(HolidayYear).where(HolidayYear.year == 2027)) is None

@@ -36,7 +36,14 @@ SOURCE_MAX = 500  # holiday_year.source's length, and the field's maxlength
 PROBLEMS = {
     "too_large": _l("The file is larger than %(limit)s bytes."),
     "not_utf8": _l("The file is not UTF-8 text."),
-    "bad_json": _l("The JSON cannot be read: %(error)s."),
+    "bad_json": _l(
+        "The JSON cannot be read at line %(line)s, column %(column)s: check the brackets, "
+        "commas and quotes there."
+    ),
+    "json_shape": _l(
+        'The JSON must hold the year with its lists of dates, such as {"%(year)s": {"off": '
+        '["%(year)s-01-01", "%(year)s-02-06/%(year)s-02-12"], "work": ["%(year)s-02-14"]}}.'
+    ),
     "wrong_years": _l("The file must hold exactly the chosen year (it holds: %(found)s)."),
     "bad_csv_header": _l("The CSV needs the header line: date,kind"),
     "bad_kind": _l("Line %(line)s: kind must be off or work."),
