@@ -600,3 +600,40 @@ def test_a_date_that_does_not_exist_is_refused_as_such_not_as_missing(client, ad
     assert response.status_code == 422 and "日期" in error and "必填" not in error
     stored = sa.select(PriceIndexVersion).where(PriceIndexVersion.version == "v-no-such-day")
     assert db.session.scalar(stored) is None
+
+
+@pytest.mark.parametrize(
+    "key", ["new_pack.NMC", "new_pack.\U0001f600", "new_pack.<b>", "new_pack." + "x" * 5000]
+)
+def test_a_new_pack_price_of_no_chemistry_is_refused_naming_the_right_ones(client, admin, key):
+    """Walk finding: any name after "new_pack." was taken, so "新电池包 😀（元/kWh）" was kept
+    in a version (versions never change) and listed on the compare page for ever."""
+    from io import BytesIO
+
+    data = f"key,value\n{key},120\n".encode()
+    form = {"version": "csv-chem", "effective_date": "2026-11-02", "confirmed": "1"}
+    response = submit(
+        client,
+        "/admin/prices/new",
+        {**form, "csv": (BytesIO(data), "p.csv")},
+        content_type="multipart/form-data",
+    )
+    body = response.get_data(as_text=True)
+    error = body[body.index('id="csv-err"') :]
+    error = error[: error.index("</")]
+    assert response.status_code == 422 and "new_pack.NCM811" in error and len(error) < 1000
+    stored = sa.select(PriceIndexVersion).where(PriceIndexVersion.version == "csv-chem")
+    assert db.session.scalar(stored) is None
+
+
+def test_a_new_pack_price_of_a_known_chemistry_is_kept(client, admin):
+    from io import BytesIO
+
+    form = {"version": "csv-ncm", "effective_date": "2026-11-02", "confirmed": "1"}
+    data = (BytesIO(b"key,value\nnew_pack.NCM811,420\n"), "p.csv")
+    response = submit(
+        client, "/admin/prices/new", {**form, "csv": data}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    prices = price_service.snapshot_of(price_service.get_version("csv-ncm")).prices
+    assert prices["new_pack.NCM811"].value == Decimal("420")

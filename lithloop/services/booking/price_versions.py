@@ -52,14 +52,17 @@ def _build_version(
             field="effective_date",
         )
     base = current_index(effective_date)
+    known = set(base.prices) | {pricing.new_pack_key(c) for c in pricing.Chemistry}
     changes = {}
     for key, value in prices.items():
         if value is None:
             continue
-        if key not in base.prices and not key.startswith("new_pack."):
-            names = listed(sorted(base.prices))
+        if key not in known:  # versions never change: no price of no chemistry kept for ever
+            shown = key if len(key) <= 40 else key[:39] + "…"
+            names = listed(sorted(known))
             raise Invalid(
-                _l("Unknown price %(k)s; the names are %(names)s.", k=key, names=names), field=key
+                _l("Unknown price %(k)s; the names are %(names)s.", k=shown, names=names),
+                field=shown,
             )
         if not value.is_finite() or value <= 0:
             raise Invalid(_l("Prices must be positive numbers."), field=key)
