@@ -386,5 +386,28 @@ def test_an_unknown_code_pasted_long_is_quoted_cut_not_whole(client, path):
     if response.is_json:
         said = response.json["message"]
     else:  # the sentence (the language links' "next" field holds the address itself)
-        said = re.search(r"没有编码为[^<]*", response.get_data(as_text=True)).group(0)
+        said = re.search(r"W+…[^<]*", response.get_data(as_text=True)).group(0)
     assert "W" * 29 + "…" in said and "W" * 30 not in said
+
+
+def test_a_code_typed_full_width_or_with_invisible_marks_finds_its_pack(client, world):
+    """Trace walk: /p/ read a code only as typed in ASCII: the same code in a Chinese
+    keyboard's full-width letters, or pasted from a chat with a zero-width space or a
+    direction mark, was "no pack", where every code box of the platform reads it."""
+    code = world["pack"].code
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in code)
+    for typed in (wide, code[:5] + "\u200b" + code[5:], "\u202e" + code.lower()):
+        assert client.get(f"/p/{typed}").status_code == 200, typed
+        assert client.get(f"/api/v1/passports/{typed}").json["code"] == code
+
+
+@pytest.mark.parametrize("path", ["/p/", "/api/v1/passports/"])
+def test_a_code_of_another_format_is_told_why_it_is_none(client, path):
+    """Trace walk: a guessed or mistyped code (a plate number, a code one character short)
+    answered "no pack has the code", as if the code were right and the pack missing."""
+    client.get("/lang/zh_CN")
+    short = "036PB000000000000000000"
+    for typed, why in (("黑C12345", "该编码有 7 位"), (short, "该编码有 23 位")):
+        response = client.get(path + typed)
+        said = response.json["message"] if response.is_json else text(response)
+        assert response.status_code == 404 and "不是电池包编码" in said and why in said, said

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from lithloop import clock, labels
-from lithloop.batteries.codes import SHOWN_CHARS, validate_code
+from lithloop.batteries.codes import validate_code
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
 from lithloop.services.accounts import policies
@@ -45,12 +45,16 @@ class ChainEntry:
 
 
 def get_pack(code: str) -> Pack:
-    """The pack with this code (any case, spaces ignored), or NotFound."""
-    norm = "".join((code or "").split()).upper()
-    pack = db.session.scalar(sa.select(Pack).where(Pack.code == norm)) if norm else None
+    """The pack with this code, read as every code box reads it (any case, full-width, spaces
+    and invisible marks ignored), or NotFound: for text of no code's format, saying why."""
+    check = validate_code(code or "")
+    pack = db.session.scalar(sa.select(Pack).where(Pack.code == check.text)) if check.text else None
     if pack is None:  # a long paste is quoted cut, not whole (a wall of text on a phone)
-        shown = norm if len(norm) <= SHOWN_CHARS else norm[: SHOWN_CHARS - 1] + "…"
-        raise NotFound(_l("No pack has the code %(code)s.", code=shown or "—"))
+        shown = check.shown or "—"
+        if check.ok:
+            raise NotFound(_l("No pack has the code %(code)s.", code=shown))
+        why = labels.problem_text(check.problem)
+        raise NotFound(_l("%(code)s is not a pack code: %(why)s", code=shown, why=why))
     return pack
 
 
