@@ -139,3 +139,20 @@ def test_a_reason_that_reads_wrongly_or_looks_empty_is_refused_beside_it(client,
     assert not db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.action == "organisation.suspend")
     ).all()
+
+
+def test_the_city_reads_in_english_on_an_english_page(client, auth):
+    """Walk finding: the organisations list, the suspend page and the approvals list showed
+    the city as stored ("七台河市") on English pages, where the rest of the platform says
+    "Qitaihe"."""
+    _admin(auth)
+    client.get("/lang/en")
+    org = make_org(name="Qitaihe branch")
+    waiting = make_org(OrgKind.DEALER_BRANCH, name="Waiting branch", status=OrgStatus.PENDING)
+    org.city = waiting.city = "七台河市"
+    db.session.commit()
+    listed = client.get(LIST, query_string={"q": "branch"}).get_data(as_text=True)
+    asked = submit(client, f"{LIST}/{org.id}/suspend", {}, page=LIST).get_data(as_text=True)
+    approvals = client.get("/admin/approvals").get_data(as_text=True)
+    for page in (listed, asked, approvals):
+        assert "Qitaihe" in page.split("<main")[-1] and "七台河" not in page
