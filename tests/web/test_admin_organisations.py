@@ -156,3 +156,14 @@ def test_the_city_reads_in_english_on_an_english_page(client, auth):
     approvals = client.get("/admin/approvals").get_data(as_text=True)
     for page in (listed, asked, approvals):
         assert "Qitaihe" in page.split("<main")[-1] and "七台河" not in page
+
+
+def test_a_waiting_registration_shows_the_phone_it_gave(client, auth):
+    """Walk finding: the approvals page showed the kind, the city and the people of a
+    registration, not the phone number it gave: the admin deciding had no number to call."""
+    _admin(auth)
+    org = make_org(OrgKind.BUS_COMPANY, name="待审公交", status=OrgStatus.PENDING)
+    org.phone = "0453-6123456"
+    db.session.commit()
+    page = client.get("/admin/approvals").get_data(as_text=True)
+    assert '<a href="tel:0453-6123456">0453-6123456</a>' in page.split("待审公交")[1]
