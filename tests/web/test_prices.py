@@ -637,3 +637,14 @@ def test_a_new_pack_price_of_a_known_chemistry_is_kept(client, admin):
     assert response.status_code == 302
     prices = price_service.snapshot_of(price_service.get_version("csv-ncm")).prices
     assert prices["new_pack.NCM811"].value == Decimal("420")
+
+
+def test_the_compare_choices_say_which_is_a_and_which_is_b(client, admin):
+    """Walk finding: each version row had two bare radio buttons under "Compare" and the
+    button read "Compare A with B": which circle was A was not written anywhere on the page."""
+    page = client.get("/admin/prices").get_data(as_text=True)
+    picks = re.findall(
+        r'<label class="check"><input type="radio" name="([ab])"[^>]*> ([AB])</label>', page
+    )
+    assert picks and all(name.upper() == shown for name, shown in picks)
+    assert {name for name, _shown in picks} == {"a", "b"}
