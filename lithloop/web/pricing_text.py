@@ -169,8 +169,8 @@ def version_note(note: str | None) -> str:
     seeded = _SEEDED_NOTE.fullmatch((note or "").strip())
     if seeded:
         return _(
-            "Built-in starting prices (sources in the project's FACTS.md); lithium "
-            "carbonate as of %(d)s.",
+            "Built-in starting prices, each price's source named on the public price page "
+            "(in English); lithium carbonate as of %(d)s.",
             d=seeded.group(1),
         )
     return note or ""

@@ -207,6 +207,7 @@ def test_admin_adds_a_version_and_quotes_follow_it(client, admin, dealer):
     assert "2026-11-26-test" in page and "price-history" in page
     assert "SMM spot, test" in page  # an administrator's note as typed
     assert "Seeded from FACTS.md" not in page and "内置初始价格" in page  # the built-in one
+    assert "FACTS.md" not in page  # walk finding: a file of the source tree, not shipped
     compared = client.get("/admin/prices/compare?a=2026-01-26&b=2026-11-26-test")
     assert compared.status_code == 200 and "%" in compared.get_data(as_text=True)
 
