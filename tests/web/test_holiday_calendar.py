@@ -231,3 +231,14 @@ def test_an_unreadable_json_schedule_is_explained_in_the_readers_language(
     assert page.status_code == 422 and said in html.unescape(error.group(1))
     assert not re.search(r"Expecting|not an object|not a list|line|column", error.group(1))
     assert db.session.scalar(sa.select(HolidayYear).where(HolidayYear.year == 2027)) is None
+
+
+def test_the_upload_form_shows_the_formats_not_a_file_of_the_source_tree(client, auth, world):
+    """Walk finding: the form's hint read "JSON as lithloop/data/cn_holidays.json", a path in
+    the platform's source that an admin in a browser cannot open."""
+    auth.login(world["admin"].email)
+    client.get("/lang/zh_CN")
+    page = html.unescape(client.get("/admin/calendar/").get_data(as_text=True))
+    assert "lithloop/data" not in page and "cn_holidays.json" not in page
+    assert "2027-10-01/2027-10-07,off" in page and '{"2027": {"off": [' in page
+    assert "调休上班" in page
