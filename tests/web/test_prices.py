@@ -649,3 +649,21 @@ def test_the_compare_choices_say_which_is_a_and_which_is_b(client, admin):
     )
     assert picks and all(name.upper() == shown for name, shown in picks)
     assert {name for name, _shown in picks} == {"a", "b"}
+
+
+def test_the_history_chart_runs_the_last_prices_on_to_today(client, admin):
+    """Walk finding: the chart ended at the last version's date, so prices unchanged for ten
+    months looked as if they had just changed at the right edge."""
+    import html
+    import json
+    from pathlib import Path
+
+    from lithloop import clock
+
+    page = client.get("/admin/prices").get_data(as_text=True)
+    canvas = re.search(r'<canvas id="price-history"[^>]*>', page).group(0)
+    history = json.loads(html.unescape(re.search(r"data-history='([^']*)'", canvas).group(1)))
+    assert history["today"] == (clock.today() - date(1970, 1, 1)).days
+    assert history["today"] > history["days"][-1]  # the seeded versions are older than today
+    script = (Path(__file__).parents[2] / "static/js/price_history.js").read_text()
+    assert "history.today > last" in script and "max: days.length ? through" in script

@@ -170,11 +170,13 @@ def compare(a: str, b: str) -> list[dict]:
 def history(keys: tuple[str, ...] = ("li2co3", "ni", "co", "cu")) -> dict:
     """Each price over the stored versions, for a chart (values as strings, exact); `days`
     places each version on a time axis (days since 1970-01-01), so that a year between two
-    versions is drawn wider than a week."""
+    versions is drawn wider than a week; `today` on the same axis, where the last price in
+    force still holds."""
     rows = versions()
     return {
         "labels": [r.effective_date.isoformat() for r in rows],
         "days": [(r.effective_date - EPOCH_DAY).days for r in rows],
+        "today": (clock.today() - EPOCH_DAY).days,
         "series": {
             key: [r.snapshot["prices"].get(key, {}).get("value") for r in rows] for key in keys
         },
