@@ -17,7 +17,12 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import reach
 from lithloop.services.booking.distances import SITE_REACH_KM, straight_km_from_park
 from lithloop.services.errors import Forbidden, Invalid, NotFound
-from lithloop.services.strict_input import limited_text, phone_number, place_name
+from lithloop.services.strict_input import (
+    check_direction,
+    limited_text,
+    phone_number,
+    place_name,
+)
 
 SITE_EDITORS = policies.SITE_EDITORS
 
@@ -127,7 +132,9 @@ _TEXT = {"name": 200, "address": 300, "city": 100, "district": 100, "contact_nam
 def _validate(data: SiteInput, of: User | Site) -> None:
     """Refuse bad input beside its field; `of` is the user adding a site or the site changed."""
     for field, limit in _TEXT.items():
-        limited_text(getattr(data, field), field, limit)
+        # direction controls (U+202E) read a site's name backwards on every page and manifest:
+        # the form refused them, the API stored them
+        check_direction(limited_text(getattr(data, field), field, limit), field)
     place_name(data.city, "city")  # emoji or symbols alone name no city (registration's rule)
     if not data.name.strip():
         raise Invalid(place_word("name_missing", of), field="name")
