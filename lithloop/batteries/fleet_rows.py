@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from lithloop import vocab
-from lithloop.batteries.codes import CHEMISTRY_LETTERS, ParsedCode, validate_code
+from lithloop.batteries.codes import CHEMISTRY_LETTERS, ParsedCode, fold_full_width, validate_code
 from lithloop.batteries.codes import chemistries_for_letter as _letter_names
 from lithloop.batteries.fleet_cells import (
     is_unspecified_ncm,
@@ -29,6 +29,9 @@ NUMBER_PLACES = 2  # the columns' decimals; more are rounded half up, as the pre
 _LIMITS = {"rated_kwh": MAX_RATED_KWH, "mass_kg": MAX_MASS_KG, "soh_pct": Decimal(100)}
 #: A number written with a decimal comma (12,5 or 2225,75): not a thousands separator.
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+#: A plain number with more digits before its point than parse_decimal reads (a 20-digit
+#: cell): beyond every limit, so refused as too large, not as "not a number".
+_HUGE_NUMBER = re.compile(r"([+-]?)[0-9]{16,}(?:\.[0-9]*)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CHEMISTRIES = vocab.CHEMISTRIES
 #: No bus ran on a lithium traction pack before this (China's first fleets: 2008): an earlier
@@ -65,6 +68,16 @@ class FleetRow:
 def fleet_issue(row: int | None, column: str | None, code: ImportCode, **params) -> FleetIssue:
     """An issue with its English message (the web layer translates it by its code)."""
     return FleetIssue(row, column, code, params, import_message(code, params))
+
+
+def _huge_number(row: int, column: str, value: str, *, negative: bool) -> FleetIssue:
+    """The refusal of a number too long to read: below zero, beyond SoH's 100 or the limit."""
+    if negative and column != "soh_pct":
+        return fleet_issue(row, column, ImportCode.NOT_POSITIVE, value=value[:40])
+    if column == "soh_pct":
+        return fleet_issue(row, column, ImportCode.SOH_OUT_OF_RANGE, value=value[:40])
+    limit = f"{_LIMITS[column]:,}"
+    return fleet_issue(row, column, ImportCode.TOO_LARGE, value=value[:40], limit=limit)
 
 
 class RowParser:
@@ -124,6 +137,8 @@ class RowParser:
                         n, col, ImportCode.DECIMAL_COMMA, value=cell[col], suggested=suggested
                     )
                 )
+            elif raw and value is None and (huge := _HUGE_NUMBER.fullmatch(fold_full_width(raw))):
+                err(_huge_number(n, col, cell[col], negative=huge.group(1) == "-"))
             elif raw and value is None:
                 err(fleet_issue(n, col, ImportCode.BAD_NUMBER, value=cell[col]))
             elif value is None:

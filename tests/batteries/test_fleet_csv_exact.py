@@ -352,3 +352,39 @@ def test_parse_date(text, value):
 )
 def test_parse_chemistry(text, value):
     assert parse_chemistry(text) == value
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "code", "params"),
+    [
+        (
+            {"kwh": "12345678901234567890"},
+            "rated_kwh",
+            ImportCode.TOO_LARGE,
+            {"value": "12345678901234567890", "limit": "10,000"},
+        ),
+        (
+            {"kg": "１２３４５６７８９０１２３４５６７８９０.5"},
+            "mass_kg",
+            ImportCode.TOO_LARGE,
+            {"value": "１２３４５６７８９０１２３４５６７８９０.5", "limit": "100,000"},
+        ),
+        (
+            {"kg": "-12345678901234567890"},
+            "mass_kg",
+            ImportCode.NOT_POSITIVE,
+            {"value": "-12345678901234567890"},
+        ),
+        (
+            {"soh": "12345678901234567890"},
+            "soh_pct",
+            ImportCode.SOH_OUT_OF_RANGE,
+            {"value": "12345678901234567890"},
+        ),
+    ],
+)
+def test_a_twenty_digit_number_is_refused_as_out_of_range_not_as_no_number(
+    changes, column, code, params
+):
+    """Walk finding: a 20-digit rated energy was refused as "'…' is not a number"."""
+    assert issues(parse(line(**changes)).errors) == [(2, column, code, params)]
