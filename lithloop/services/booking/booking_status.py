@@ -92,6 +92,8 @@ def change_status(
     _check_role(user, new)
     db.session.refresh(booking, with_for_update=True)
     old = booking.status
+    if new is S.CANCELLED and new not in TRANSITIONS[old]:
+        raise Conflict(_cancel_refusal(booking), code=Code.BAD_TRANSITION)
     if new not in TRANSITIONS[old]:
         raise Conflict(
             _l(
@@ -110,6 +112,18 @@ def change_status(
     record_status(booking, old, new, user, note, detail, tell=tell)
     db.session.commit()
     return booking
+
+
+def _cancel_refusal(booking: Booking):
+    """Why a booking past cancelling is not cancelled (a second tab, a second press): said
+    as what the booking is now, not as a status that "cannot become" another."""
+    if booking.status is S.CANCELLED:
+        return _l("Booking #%(id)s is already cancelled; nothing more to do.", id=booking.id)
+    return _l(
+        "Booking #%(id)s can no longer be cancelled: its status is %(status)s.",
+        id=booking.id,
+        status=labels.BOOKING_STATUS[booking.status.value],
+    )
 
 
 def check_may_cancel(user: User) -> None:
