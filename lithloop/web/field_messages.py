@@ -41,6 +41,10 @@ _PATTERNS: list[tuple[re.Pattern, Callable[..., str]]] = [
     ),
     (re.compile(r"Number too large\."), lambda: _("The number is too large.")),
     (
+        re.compile(r"Enter at most 15 digits before the point and (\d+) after it\."),
+        lambda n: _("Enter at most 15 digits before the point and %(n)s after it.", n=n),
+    ),
+    (
         re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\."),
         lambda lo, hi: _("Must be between %(min)s and %(max)s.", min=lo, max=hi),
     ),

@@ -173,3 +173,18 @@ def test_a_range_error_reads_in_chinese_with_its_bounds(client, dealer_at_site):
     )
     assert response.status_code == 422
     assert "lots[0].count: 须在 1 到 10000 之间" in response.json["message"], response.json
+
+
+@pytest.mark.parametrize("mass", ["0.0000001", "300.1234567", "1234567890123456"])
+def test_a_mass_with_too_many_digits_is_told_how_many_not_that_it_is_no_number(
+    client, dealer_at_site, mass
+):
+    """Walk finding: "0.0000001" as a string was refused as "not a valid number" (请填写数字)
+    while the JSON number 1e-07 was taken; the booking form says how many digits it reads."""
+    headers = api_headers(client, dealer_at_site["dealer"])
+    response = client.post(
+        "/api/v1/bookings", json=_booking(dealer_at_site["site"].id, mass_kg=mass), headers=headers
+    )
+    assert response.status_code == 422
+    assert "小数点前最多 15 位，小数点后最多 6 位" in response.json["message"]
+    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import marshmallow as ma
 from flask import current_app
@@ -118,12 +119,21 @@ class WholeNumber(ma.fields.Integer):
         return super()._validated(value)
 
 
+#: Plain digits with an optional point, of any length: a number, though maybe too long.
+_LONG_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+#: What a plain number longer than DECIMAL_RE reads is told (field_messages translates it).
+TOO_MANY_DIGITS = "Enter at most 15 digits before the point and 6 after it."
+
+
 class _DigitsIfText:
     """A number field's string form is ASCII digits with an optional decimal point (the
-    forms' DECIMAL_RE): "1e3", "nan" and other scripts' digits ("١٢") are refused."""
+    forms' DECIMAL_RE): "1e3", "nan" and other scripts' digits ("١٢") are refused; plain
+    digits beyond 15 before the point or 6 after it are told so (they are numbers)."""
 
     def _validated(self, value):
         if isinstance(value, str) and not DECIMAL_RE.fullmatch(value.strip()):
+            if _LONG_DECIMAL.fullmatch(value.strip()):
+                raise ma.ValidationError(TOO_MANY_DIGITS)
             raise self.make_error("invalid", input=value)  # type: ignore[attr-defined]
         return super()._validated(value)  # type: ignore[misc]
 
