@@ -1,5 +1,6 @@
 """A pack code waits in one pickup at a time: a draft naming a code that an active booking
-(requested or scheduled) already lists is refused, so that no pack is fetched twice.
+(requested or scheduled) already lists is refused, so that no pack is fetched twice; so is
+one already registered as a pack at the park, which its intake would refuse after the trip.
 
 On PostgreSQL each code is locked for the rest of the transaction before the check (an
 advisory lock keyed on the code), so two bookings naming one code at the same instant are
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingLot, BookingStatus, User
+from lithloop.models import Booking, BookingLot, BookingStatus, Pack, User
 from lithloop.services.booking.draft import BookingDraft
 from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict
@@ -61,3 +62,19 @@ def refuse_codes_booked(user: User, draft: BookingDraft) -> None:
                 code=code,
             )
         raise Conflict(message, field=f"lots[{wanted[code]}].codes", code=Code.ALREADY_BOOKED)
+    _refuse_codes_at_park(wanted)
+
+
+def _refuse_codes_at_park(wanted: dict[str, int]) -> None:
+    """Conflict (409 already_booked, on the lot's codes) when a code is a pack the park has
+    registered: intake refuses it ("already registered as packs") once the truck is back."""
+    known = db.session.scalars(
+        sa.select(Pack.code).where(Pack.code.in_(list(wanted))).order_by(Pack.code).limit(1)
+    ).first()
+    if known is not None:
+        message = _l(
+            "Code %(code)s belongs to a pack the park has already received; check the code "
+            "on the pack's label.",
+            code=known,
+        )
+        raise Conflict(message, field=f"lots[{wanted[known]}].codes", code=Code.ALREADY_BOOKED)
