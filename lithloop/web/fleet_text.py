@@ -69,6 +69,9 @@ ISSUES = {
     ),
     "ignored_column": _l("The column '{name}' is not one lithloop reads; it was ignored."),
     bus_fleet.ALREADY_REGISTERED: _l("Pack code {value} is already in your register."),
+    bus_fleet.ALREADY_AT_PARK: _l(
+        "Pack code {value} belongs to a pack the park has already received; check the code."
+    ),
     "looks_registered": _l(
         "Your register already has an uncoded pack on {plate} with the same chemistry, rated kWh and in-service date: importing this row adds a second pack. Remove the row if it is the same pack."  # noqa: E501 (one message)
     ),

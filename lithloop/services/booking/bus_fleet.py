@@ -30,6 +30,11 @@ from lithloop.services.errors import Conflict, Forbidden, Invalid
 #: issue code added here (not by the parser): the code is already in the register
 ALREADY_REGISTERED = Code.ALREADY_REGISTERED
 ALREADY_REGISTERED_EN = "Pack code {value} is already in your register."
+#: issue code added here: the code is a pack the park has received (intake refuses it)
+ALREADY_AT_PARK = Code.ALREADY_AT_PARK
+ALREADY_AT_PARK_EN = (
+    "Pack code {value} belongs to a pack the park has already received; check the code."
+)
 DEFAULT_THRESHOLD = Decimal(80)
 _CHUNK = 500
 
@@ -67,6 +72,22 @@ def _registered(org_id: int, codes: list[str]) -> set[str]:
             )
         )
     return found
+
+
+def _received(codes: list[str]) -> set[str]:
+    """The codes that are packs the park has received (any owner's)."""
+    found: set[str] = set()
+    for i in range(0, len(codes), _CHUNK):
+        found.update(
+            db.session.scalars(sa.select(Pack.code).where(Pack.code.in_(codes[i : i + _CHUNK])))
+        )
+    return found
+
+
+def _code_issue(row: FleetRow, code: Code, english: str) -> FleetIssue:
+    return FleetIssue(
+        row.row, "pack_code", code, {"value": row.pack_code}, english.format(value=row.pack_code)
+    )
 
 
 def _same_pack(row: FleetRow) -> tuple:
@@ -114,16 +135,15 @@ def preview_import(user: User, data: bytes) -> FleetImport:
         result = replace(result, warnings=tuple(warnings))
     coded = [r for r in result.rows if r.pack_code]
     taken = _registered(user.organisation_id, [r.pack_code for r in coded])
+    # a code the park has received: a booking of it is refused (code_holds), so it would
+    # sit in the register, proposed for a pickup that can never be made
+    received = _received([r.pack_code for r in coded if r.pack_code not in taken])
     extra = tuple(
-        FleetIssue(
-            r.row,
-            "pack_code",
-            ALREADY_REGISTERED,
-            {"value": r.pack_code},
-            ALREADY_REGISTERED_EN.format(value=r.pack_code),
-        )
-        for r in coded
+        _code_issue(r, ALREADY_REGISTERED, ALREADY_REGISTERED_EN)
         if r.pack_code in taken
+        else _code_issue(r, ALREADY_AT_PARK, ALREADY_AT_PARK_EN)
+        for r in coded
+        if r.pack_code in taken or r.pack_code in received
     )
     if not extra:
         return result

@@ -8,6 +8,7 @@ from enum import StrEnum
 class Code(StrEnum):
     """Stable error codes of booking; the API answers with the value."""
 
+    ALREADY_AT_PARK = "already_at_park"
     ALREADY_BOOKED = "already_booked"
     ALREADY_REGISTERED = "already_registered"
     ALREADY_SCHEDULED = "already_scheduled"
