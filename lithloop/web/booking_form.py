@@ -67,6 +67,12 @@ def slot_choices(site=None) -> list[tuple[str, str, bool]]:
     return choices
 
 
+def first_inside(slots: list[tuple[str, str, bool]]) -> str:
+    """The window offered before one is chosen: the first within the site's hours (the
+    first of all was 08:00-10:00, refused for a site opening at 13:00)."""
+    return next((value for value, _label, inside in slots if inside), slots[0][0])
+
+
 def day_choices(horizon_days: int) -> list:
     """The bookable days with their remaining capacity, full days included (shown disabled)."""
     today = clock.today()

@@ -27,6 +27,7 @@ from lithloop.web.booking_form import (
     MAX_ROWS,
     change_choices,
     day_choices,
+    first_inside,
     lot_rows,
     raw_booking,
     slot_choices,
@@ -89,6 +90,7 @@ def _form_context(
         (s for s in sites if str(s.id) == form.get("site_id")), sites[0] if sites else None
     )
     rows = lot_rows(form) + (1 if "add_lot" in form else 0)
+    slots = slot_choices(chosen)
     return {
         "form": form,
         "errors": errors,
@@ -97,7 +99,8 @@ def _form_context(
         "site": chosen,
         "rows": range(min(rows, MAX_ROWS)),
         "max_lots": MAX_ROWS,
-        "slots": slot_choices(chosen),
+        "slots": slots,
+        "slot": form.get("slot") or first_inside(slots),
         "days": day_choices(current_app.config["BOOKING_HORIZON_DAYS"]),
         "quote": quote,
         "quote_errors": quote_errors or {},

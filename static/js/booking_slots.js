@@ -1,0 +1,28 @@
+// The booking form's time windows are marked against the chosen site's opening hours. They
+// were marked for the first site only: choosing another left "outside opening hours" on
+// windows it opens for, and the window chosen by default one it is closed in. On a change of
+// site, mark each window again and, unless a window was picked by hand, take the first open.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var site = document.getElementById("site_id");
+  var slot = document.getElementById("slot");
+  if (!site || !slot) { return; }
+  var picked = false;
+  slot.addEventListener("change", function () { picked = true; });
+  site.addEventListener("change", function () {
+    var chosen = site.options[site.selectedIndex];
+    var opens = chosen.dataset.opens, closes = chosen.dataset.closes;
+    if (!opens || !closes) { return; }
+    var firstInside = null;
+    Array.prototype.forEach.call(slot.options, function (option) {
+      var window = option.value.split("-"); // "08:00-10:00"; HH:MM compares as text
+      var inside = window[0] >= opens && window[1] <= closes;
+      option.textContent = option.dataset.label + (inside ? "" : slot.dataset.outside);
+      if (inside && firstInside === null) { firstInside = option; }
+    });
+    var current = slot.options[slot.selectedIndex];
+    if (!picked && firstInside && current && current.textContent !== current.dataset.label) {
+      firstInside.selected = true;
+    }
+  });
+});
