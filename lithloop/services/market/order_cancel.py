@@ -16,9 +16,15 @@ from lithloop import clock, labels
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Role, User
 from lithloop.services.errors import Conflict, ServiceError
+from lithloop.services.market import order_letters
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.errors import Code
-from lithloop.services.market.expiry import IN_FLIGHT, cancel_intents, confirm_stale_after_s
+from lithloop.services.market.expiry import (
+    IN_FLIGHT,
+    MAYBE_CHARGED,
+    cancel_intents,
+    confirm_stale_after_s,
+)
 from lithloop.services.market.release import lock_order, release_locked
 
 #: order.cancel_reason of an order its buyer cancelled (the pages say it in words).
@@ -90,8 +96,18 @@ def check_cancellable(user: User, order_id: int) -> Order:
     return order
 
 
+def _tell_buyer(order: Order, user: User, maybe_charged: bool) -> None:
+    """Queue the buyer's letter (it leaves once the cancel commits): their own cancel
+    confirmed, or the park's cancel told with its reason."""
+    if user.role is Role.BUYER:
+        order_letters.cancelled_by_buyer(order, user.name, maybe_charged)
+    else:
+        order_letters.released(order, order_letters.BY_THE_PARK, maybe_charged)
+
+
 def cancel(user: User, order_id: int) -> Order:
-    """Cancel the order under its row lock: its packs go back on sale, then its
+    """Cancel the order under its row lock: its packs go back on sale and the buyer is
+    mailed (queued in the same transaction, sent after the commit), then its
     PaymentIntent is cancelled at Stripe (a charge that went through is refunded)."""
     market_orders.get_order(user, order_id)  # NotFound for another buyer's order
     reason = BY_BUYER if user.role is Role.BUYER else BY_PARK
@@ -100,7 +116,9 @@ def cancel(user: User, order_id: int) -> Order:
         if order.payment is not None:  # as it is now, not as this session last read it
             db.session.refresh(order.payment)
         _check(order)
+        maybe_charged = order.payment is not None and order.payment.status in MAYBE_CHARGED
         release_locked(order, reason, user)
+        _tell_buyer(order, user, maybe_charged)
         db.session.commit()
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()

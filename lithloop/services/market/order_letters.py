@@ -115,6 +115,13 @@ CANCELLED = _l("the payment was cancelled at the payment service")
 SUSPENDED = _l("the park suspended your organisation before the order was paid")
 
 
+def _charge(maybe_charged: bool):
+    """What was charged, in a sentence: nothing, or given back if the bank took it."""
+    if maybe_charged:
+        return _l("If your bank took the money all the same, it is refunded in full.")
+    return _l("Nothing was charged.")
+
+
 def released(order: Order, why, maybe_charged: bool = False) -> None:
     """An unpaid order cancelled for the buyer: its packs, the charge, how to order again."""
     letters.send_letter(
@@ -129,9 +136,33 @@ def released(order: Order, why, maybe_charged: bool = False) -> None:
         id=order.id,
         total=money(order.total_fen),
         why=why,
-        charge=_l("If your bank took the money all the same, it is refunded in full.")
-        if maybe_charged
-        else _l("Nothing was charged."),
+        charge=_charge(maybe_charged),
+        lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
+        catalogue=letters.link("market.catalog_page"),
+    )
+
+
+#: Why a pending order was cancelled when an administrator cancelled it for the park.
+BY_THE_PARK = _l("the park cancelled it before it was paid")
+
+
+def cancelled_by_buyer(order: Order, by: str, maybe_charged: bool = False) -> None:
+    """A buyer's cancel of an unpaid order, confirmed to the one who placed it: which
+    order, who cancelled it, the charge, the packs released."""
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s cancelled"),
+        _l(
+            "Order #%(id)s (%(total)s) was cancelled by %(name)s before it was paid. "
+            "%(charge)s\n\n"
+            "The packs it held are released and back on sale:\n%(lines)s\n\n"
+            "To order again, add the packs you want to the cart from the catalogue: "
+            "%(catalogue)s\n"
+        ),
+        id=order.id,
+        total=money(order.total_fen),
+        name=by,
+        charge=_charge(maybe_charged),
         lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
         catalogue=letters.link("market.catalog_page"),
     )
