@@ -99,3 +99,39 @@ def test_a_pickup_order_keeps_no_phone_rather_than_a_cut_one(client):
     order = _order()
     assert order is not None and order.delivery_kind == "pickup"
     assert order.delivery_phone == ""
+
+
+#: Walk finding: a delivery address or contact with an invisible direction control (U+202E)
+#: was kept, and shown reversed on the order, the invoice, the letters and the driver's
+#: manifest; every other free-text field refuses it.
+REVERSED = [("address", "\u202e路 1 号"), ("contact", "张三\u202e")]
+
+
+@pytest.mark.parametrize(("field", "text"), REVERSED)
+def test_checkout_refuses_direction_controls_beside_the_field_and_orders_nothing(
+    client, field, text
+):
+    buyer = make_buyer()
+    _login(client, buyer)
+    (pack,) = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+    answer = submit(client, "/market/checkout", {**GOOD, field: text}, page="/market/cart")
+    assert answer.status_code == 422
+    beside = re.search(rf'<p class="error" id="c-{field}-err">([^<]*)</p>', answer.text)
+    assert beside and "direction" in beside.group(1), answer.text
+    assert _order() is None and pack.state.value == "finished"
+
+
+@pytest.mark.parametrize(("field", "text"), REVERSED)
+def test_the_cart_and_the_api_refuse_direction_controls(client, field, text):
+    buyer = make_buyer()
+    with pytest.raises(Invalid) as refused:
+        market_cart.save_delivery(buyer, {**GOOD, field: text})
+    assert refused.value.field == field
+    headers = api_headers(client, make_buyer())
+    (pack,) = list_packs(1)
+    delivery = {"kind": "address", "city": "海林市", "address": "A 1", "phone": "13800000000"}
+    body = {"lines": [{"pack_id": pack.id}], "delivery": {**delivery, field: text}}
+    answer = client.post("/api/v1/orders", json=body, headers=headers)
+    assert answer.status_code == 422 and answer.json.get("field") == field, answer.json
+    assert _order() is None and pack.state.value == "finished"

@@ -18,7 +18,7 @@ from lithloop.models import Cart, User
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.market import delivery as market_delivery
 from lithloop.services.market import invoices
-from lithloop.services.strict_input import limited_text, strict_int
+from lithloop.services.strict_input import strict_int
 
 DELIVERY_KEYS = ("kind", "city", "address", "contact", "phone")
 DELIVERY_LIMITS = {"kind": 10, "city": 100, "phone": 40, **market_delivery.FREE_TEXT_LIMITS}
@@ -56,11 +56,11 @@ def clean_delivery(raw) -> dict:
 
 
 def check_free_text(raw) -> None:
-    """Invalid naming the field (address, contact) whose text is longer than its column:
-    nothing of the delivery is kept then."""
+    """Invalid naming the field (address, contact) whose text is longer than its column or
+    carries direction controls: nothing of the delivery is kept then."""
     raw = raw if hasattr(raw, "get") else {}
     for key in FREE_TEXT:
-        limited_text(raw.get(key), key, DELIVERY_LIMITS[key])
+        market_delivery.free_text(raw.get(key), key)
 
 
 def read(user: User) -> dict:

@@ -12,7 +12,7 @@ from lithloop import clock
 from lithloop.services.booking import distances, geocoding
 from lithloop.services.errors import Invalid
 from lithloop.services.market import delivery
-from lithloop.services.strict_input import limited_text, phone_number
+from lithloop.services.strict_input import phone_number
 
 MAX_PACKS = 200
 
@@ -59,10 +59,7 @@ def parse_delivery(raw) -> dict:
     kind = str(raw.get("kind") or delivery.PICKUP)
     if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
-    typed = {
-        key: limited_text(raw.get(key), key, limit)
-        for key, limit in delivery.FREE_TEXT_LIMITS.items()
-    }
+    typed = {key: delivery.free_text(raw.get(key), key) for key in delivery.FREE_TEXT_LIMITS}
     out: dict[str, object] = {
         "delivery_kind": kind,
         "delivery_address": typed["address"],  # as checked: refused when long, never cut

@@ -32,6 +32,7 @@ from lithloop.models import Truck
 from lithloop.services.booking import distances
 from lithloop.services.errors import Invalid
 from lithloop.services.packs import holiday_calendar
+from lithloop.services.strict_input import check_direction, limited_text
 
 PICKUP = "pickup"
 ADDRESS = "address"
@@ -39,6 +40,13 @@ ADDRESS = "address"
 #: sent to the first 300 characters of an address may not find the place).
 FREE_TEXT_LIMITS = {"address": 300, "contact": 100}
 MAX_CITY_CHARS = 100
+
+
+def free_text(raw, key: str) -> str:
+    """A delivery's address or contact as typed and checked: Invalid naming `key` when longer
+    than its column or carrying invisible direction controls (a driver's manifest, the
+    invoice and the letters would show it reversed), as every other free-text field."""
+    return check_direction(limited_text(raw, key, FREE_TEXT_LIMITS[key]), key)
 
 
 @dataclass(frozen=True)
