@@ -81,6 +81,11 @@ def _find(scope: str, org_id: int, key: str) -> IdempotencyKey | None:
     )
 
 
+def known(scope: str, org_id: int, key: str) -> bool:
+    """Whether a request sent this key before (a repeat of it is answered by claim())."""
+    return _find(scope, org_id, key) is not None
+
+
 def claim(
     scope: str,
     org_id: int,

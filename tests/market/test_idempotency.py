@@ -236,3 +236,22 @@ def test_a_booking_form_sent_again_with_other_values_says_so(client, auth, world
     assert changed.status_code == 422 and "sent before with other values" in text
     assert 'value="f-1"' not in text  # a fresh key: confirming again books
     assert _count(Booking) == 1
+
+
+def test_a_cart_page_left_open_while_another_tab_adds_packs_orders_nothing(client):
+    # Walk finding: the cart page showed one pack (¥545.68); another tab added two more;
+    # "Order and pay" on the first page ordered all three (¥3,571.40), not what it showed.
+    buyer = make_buyer()
+    first, second = list_packs(2)
+    token, csrf = _cart_with(client, buyer, [first])
+    submit(client, "/market/cart/add", {"pack_id": second.id}, page="/market/")  # tab two
+    form = {"delivery_kind": "pickup", "checkout_token": token, "csrf_token": csrf}
+    stale = client.post("/market/checkout", data=form)
+    assert stale.status_code == 409
+    assert "Your cart changed after this page was shown" in stale.get_data(as_text=True)
+    assert _count(Order) == 0 and second.state is PackState.FINISHED
+    fresh = dict(TOKEN_RE.findall(stale.get_data(as_text=True)))["checkout_token"]
+    ordered = client.post("/market/checkout", data={**form, "checkout_token": fresh})
+    assert ordered.status_code == 302 and ordered.location.endswith("/pay")
+    order = db.session.scalar(sa.select(Order))
+    assert sorted(line.pack_id for line in order.lines) == sorted([first.id, second.id])

@@ -178,6 +178,16 @@ def checkout():
     if "city" in form:  # the cart's delivery fee is by city
         delivery["city"] = form.get("city")
     cart = read_cart()
+    try:  # the page's one-time token; the cart's own when the form has none (or a bad one)
+        token = idempotency.clean_key(form.get("checkout_token"), "checkout_token")
+    except ServiceError:
+        token = None
+    if _changed_since_shown(token, cart["token"]):
+        stale = _(
+            "Your cart changed after this page was shown (in another tab or window, perhaps). "
+            "Check the packs and the total below, then order again."
+        )
+        return _cart_page({"_form": stale}, 409, form)
     chosen = market_cart.clean_delivery({**delivery, "city": form.get("city")})
     if not market_cart.same_delivery(cart["delivery"], chosen):
         # the page showed another delivery's fee: show this one's before taking an order
@@ -192,10 +202,6 @@ def checkout():
             market_cart.save_delivery(current_user, chosen)  # the address and phone as typed
         except ServiceError as exc:  # an address or contact longer than its column
             return _cart_page({exc.field or "_form": str(exc.message)}, exc.status, form)
-    try:  # the page's one-time token; the cart's own when the form has none (or a bad one)
-        token = idempotency.clean_key(form.get("checkout_token"), "checkout_token")
-    except ServiceError:
-        token = None
     try:  # a second submit of the same cart, even at the same moment, finds the first order
         order, replayed = market_checkout.checkout_once(
             current_user,
@@ -219,3 +225,12 @@ def checkout():
     if order.status is not OrderStatus.PENDING_PAYMENT:
         return redirect(url_for("market.order", order_id=order.id))
     return redirect(url_for("market.pay", order_id=order.id))
+
+
+def _changed_since_shown(token: str | None, current: str) -> bool:
+    """The page's token is not the cart's and ordered nothing: the cart changed since the
+    page showed it (another tab added packs), so its order would not be what was shown. A
+    token that ordered before is a repeat (a double click): checkout_once answers it."""
+    if not token or not current or token == current:
+        return False
+    return not idempotency.known("checkout", current_user.organisation_id, token)
