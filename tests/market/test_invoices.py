@@ -187,6 +187,20 @@ def test_company_page_names_every_refused_field_at_once(client):
     assert buyer_company.details_of(buyer.organisation) is None
 
 
+@pytest.mark.parametrize("field", ["company_name", "address", "bank_name"])
+@pytest.mark.parametrize("text", ["\x01\x02", "\u200b", "\u202e公司有限"])
+def test_invisible_or_reversed_invoice_text_is_refused_beside_its_field(client, field, text):
+    """Walk finding: a company name of control characters only (a blank name on the invoice)
+    or with a direction control (read backwards there) was saved."""
+    buyer = make_buyer()
+    _login(client, buyer)
+    response = submit(client, "/market/company", {**DETAILS, field: text})
+    assert response.status_code == 422
+    refused = set(re.findall(r'id="inv-(\w+)-err"', response.get_data(as_text=True)))
+    assert refused == {field}, refused
+    assert buyer_company.details_of(buyer.organisation) is None
+
+
 def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(client):
     buyer = make_buyer()
     order = _paid(buyer, list_packs(1))

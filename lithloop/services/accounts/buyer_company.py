@@ -15,7 +15,7 @@ from lithloop.services.accounts import registration as accounts
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
-from lithloop.services.strict_input import phone_number
+from lithloop.services.strict_input import phone_number, typed_text
 
 #: Field name -> (maximum length, required).
 FIELDS = {
@@ -51,7 +51,8 @@ def invoice_details_missing(org: Organisation) -> bool:
 def _field(form, name: str) -> str:
     """One invoice field as stored, or Invalid naming it."""
     limit, required = FIELDS[name]
-    value = " ".join(str(form.get(name) or "").split())
+    # nothing but invisible characters, or direction controls (an invoice read backwards)
+    value = typed_text(" ".join(str(form.get(name) or "").split()), name)
     if required and not value:
         raise Invalid(_l("This field is required on a VAT invoice."), field=name)
     if name == "taxpayer_id":  # counted without the spaces and hyphens typed for reading
