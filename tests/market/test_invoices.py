@@ -237,6 +237,20 @@ def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(clien
     assert client.get(f"/market/orders/{order.id}/invoice").status_code == 200
 
 
+@pytest.mark.parametrize("name", ["\x01\x02", "\u200b", "\u202e工李"])
+def test_a_colleagues_invisible_or_reversed_name_is_refused_beside_the_field(client, name):
+    """Walk finding: a colleague named with control characters only, or a direction control,
+    was invited (a blank or backwards name on orders and in letters)."""
+    buyer = make_buyer()
+    _login(client, buyer)
+    typed = {"name": name, "email": "li.gong@example.com"}
+    response = submit(client, "/market/company/colleagues", typed, page="/market/company")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert re.search(r'has-error"><label for="col-name">.*?<p class="error">', page), page
+    assert db.session.scalar(sa.select(User).where(User.email == typed["email"])) is None
+
+
 def test_only_buyers_invite_into_their_own_company(app):
     dealer = make_user(make_org(OrgKind.DEALER_BRANCH))
     with pytest.raises(Forbidden):

@@ -133,7 +133,7 @@ def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
     same signed link as a password reset (`link_for(token)` makes it absolute).
     """
     org = _buyer_org(user)
-    name = " ".join((name or "").split())
+    name = typed_text(" ".join((name or "").split()), "name")  # as registration's NAME_CHECKS
     if not name:
         raise Invalid(_l("Enter your colleague's name."), field="name")
     if len(name) > 120:
