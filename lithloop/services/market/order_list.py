@@ -4,6 +4,7 @@ fixed number of queries, filtered by status and searched by order number or buye
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -14,7 +15,7 @@ from lithloop.services.market.orders import visible_orders
 
 PAGE_SIZE = 30
 
-NUMBER = re.compile(r"#?[0-9]{1,9}")  # an order or booking number, ASCII digits
+NUMBER = re.compile(r"#?\s*([0-9]{1,9})")  # an order number as written: 12, #12, # 12
 
 
 def filtered(user: User, status: str | None = None, search: str = ""):
@@ -23,8 +24,11 @@ def filtered(user: User, status: str | None = None, search: str = ""):
     if status in {s.value for s in OrderStatus}:
         query = query.where(Order.status == OrderStatus(status))
     search = search.strip()
-    if NUMBER.fullmatch(search):
-        query = query.where(Order.id == int(search.lstrip("#")))
+    # a Chinese keyboard types full-width digits and ＃ (read as ASCII for the number only:
+    # a buyer's name is searched as typed)
+    number = NUMBER.fullmatch(unicodedata.normalize("NFKC", search))
+    if number:
+        query = query.where(Order.id == int(number.group(1)))
     elif search:
         names = sa.select(Organisation.id).where(
             Organisation.name.contains(search, autoescape=True)
