@@ -181,3 +181,15 @@ def test_the_pay_page_of_a_running_reservation_still_offers_the_card(client, ord
     page = client.get(f"/market/orders/{order_id}/pay").get_data(as_text=True)
     assert "为您保留至" in main_text(page) and "您的预留已于" not in main_text(page)
     assert 'id="pay-form"' in page
+
+
+def test_the_pay_page_lists_the_test_cards_only_while_there_is_something_to_pay(client, ordered):
+    # Walk finding: a cancelled (or paid) order's pay page still listed the test cards to
+    # type, with no card field to type them in.
+    buyer, order_id, _pack_id = ordered
+    Auth(client).login(buyer.email)
+    assert "4242 4242 4242 4242" in client.get(f"/market/orders/{order_id}/pay").text
+    submit(client, f"/market/orders/{order_id}/cancel", {"confirmed": "1"})
+    page = client.get(f"/market/orders/{order_id}/pay").get_data(as_text=True)
+    assert "已取消" in main_text(page) and 'id="pay-form"' not in page
+    assert "4242 4242 4242 4242" not in page
