@@ -193,3 +193,22 @@ def test_the_pay_page_lists_the_test_cards_only_while_there_is_something_to_pay(
     page = client.get(f"/market/orders/{order_id}/pay").get_data(as_text=True)
     assert "已取消" in main_text(page) and 'id="pay-form"' not in page
     assert "4242 4242 4242 4242" not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh_CN", ("正在进行中", "一分钟后打开订单", "请勿再次付款")), ("en", ("Do not pay again",))],
+)
+def test_paying_while_a_payment_is_under_way_says_what_to_do(client, ordered, lang, words):
+    # Walk finding: a second Pay (another window, a second click) was told only "a payment
+    # of this order is already under way", above the card form, as if to pay again.
+    buyer, order_id, _pack_id = ordered
+    order = db.session.get(Order, order_id)
+    order.payment.status, order.payment.updated_at = "confirming", clock.now()
+    db.session.commit()
+    client.get(f"/lang/{lang}")
+    Auth(client).login(buyer.email)
+    answer = submit(client, f"/market/orders/{order_id}/pay", {"method": "pm_card_visa"})
+    assert answer.status_code == 409
+    refused = main_text(answer.get_data(as_text=True))
+    assert f"#{order_id}" in refused and all(w in refused for w in words), refused

@@ -88,7 +88,13 @@ def pay(user: User, order_id: int, method: str) -> Order:
         )
         if payment.status in ("confirming", "requires_action") and not unknown:
             raise Conflict(
-                _l("A payment of this order is already under way."), code=Code.PAYMENT_UNDER_WAY
+                _l(
+                    "A payment of order #%(id)s is already under way (from another window, a "
+                    "second click, or waiting for your bank's check). Open the order in a "
+                    "minute: it says whether it is paid. Do not pay again before that.",
+                    id=order_id,
+                ),
+                code=Code.PAYMENT_UNDER_WAY,
             )
         retry = payment.status == "declined" or (
             payment.status == "requires_payment_method" and bool(payment.last_error)
