@@ -308,3 +308,19 @@ def test_the_invoice_names_each_party_as_a_company_and_says_what_each_download_i
     actions = page.split('class="actions no-print">', 1)[1].split("</p>", 1)[0]
     links = re.findall(r'<a class="button secondary" href="[^"]+">([^<]+)</a>', actions)
     assert links == downloads, links
+
+
+def test_the_delivery_fee_line_is_not_labelled_as_a_pack_on_a_phone(client):
+    """Walk finding: on a phone each invoice line is a card whose first cell takes the
+    column's heading, so the delivery fee read "Pack: Delivery fee"."""
+    buyer = make_buyer()
+    (pack,) = list_packs(1)
+    where = {"kind": "address", "city": "海林市", "address": "长安街 1 号", "phone": "13904531234"}
+    order = checkout.checkout(buyer, [{"pack_id": pack.id}], where)
+    market_payments.pay(buyer, order.id, "pm_card_visa")
+    _login(client, buyer)
+    page = client.get(f"/market/orders/{order.id}/invoice").get_data(as_text=True)
+    fee = re.search(r'<tr class="delivery-line"><td([^>]*)>Delivery fee', page)
+    assert fee and 'data-label=""' in fee.group(1), page
+    pack_cell = re.search(r"<tr><td([^>]*)><code>", page)
+    assert pack_cell and "data-label" not in pack_cell.group(1)  # headed by cards.js
