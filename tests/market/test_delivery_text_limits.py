@@ -135,3 +135,19 @@ def test_the_cart_and_the_api_refuse_direction_controls(client, field, text):
     answer = client.post("/api/v1/orders", json=body, headers=headers)
     assert answer.status_code == 422 and answer.json.get("field") == field, answer.json
     assert _order() is None and pack.state.value == "finished"
+
+
+def test_checkout_names_every_refused_delivery_field_at_once(client):
+    """Walk finding: a delivery with no address and a short phone was refused for the
+    address; once that was typed, for the phone: one refusal a submit."""
+    buyer = make_buyer()
+    _login(client, buyer)
+    (pack,) = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+    submit(client, "/market/cart/delivery", GOOD, page="/market/cart")  # the fee seen
+    typed = {**GOOD, "address": "", "contact": "张三\u202e", "phone": "12"}
+    answer = submit(client, "/market/checkout", typed, page="/market/cart")
+    assert answer.status_code == 422
+    refused = set(re.findall(r'<p class="error" id="c-(\w+)-err">', answer.text))
+    assert refused == {"address", "contact", "phone"}, answer.text
+    assert _order() is None and pack.state.value == "finished"

@@ -72,6 +72,15 @@ def checkout(user: User, lines, delivery=None) -> Order:
     return checkout_once(user, lines, delivery)[0]
 
 
+def delivery_problems(delivery) -> dict:
+    """Every field of a delivery that checkout would refuse, by name (empty when none)."""
+    try:
+        parse_delivery(delivery)
+    except ServiceError as exc:
+        return dict(getattr(exc, "fields", None) or {exc.field: exc.message})
+    return {}
+
+
 def checkout_once(
     user: User, lines, delivery=None, *, key: str | None = None, scope: str = "order", body=None
 ) -> tuple[Order, bool]:

@@ -10,11 +10,12 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
 from lithloop.services.booking import distances, geocoding
-from lithloop.services.errors import Invalid
+from lithloop.services.errors import FieldChecks, Invalid
 from lithloop.services.market import delivery
 from lithloop.services.strict_input import phone_number
 
 MAX_PACKS = 200
+FREE_TEXT = tuple(delivery.FREE_TEXT_LIMITS)
 
 
 def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:
@@ -59,7 +60,8 @@ def parse_delivery(raw) -> dict:
     kind = str(raw.get("kind") or delivery.PICKUP)
     if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
-    typed = {key: delivery.free_text(raw.get(key), key) for key in delivery.FREE_TEXT_LIMITS}
+    checked = FieldChecks()  # every refused field named at once, not one a submit
+    typed = {key: checked(delivery.free_text, raw.get(key), key) for key in FREE_TEXT}
     out: dict[str, object] = {
         "delivery_kind": kind,
         "delivery_address": typed["address"],  # as checked: refused when long, never cut
@@ -67,15 +69,17 @@ def parse_delivery(raw) -> dict:
         "delivery_phone": "",  # a pickup at the park keeps none: no page or letter shows it
     }
     if kind == delivery.PICKUP:
+        checked.done()
         return out
-    if "city" in raw:  # the cart's form and newer API clients name the city
-        place = delivery.deliverable_city(raw.get("city"))
+    place = checked(delivery.deliverable_city, raw.get("city")) if "city" in raw else None
+    if typed["address"] == "":
+        checked.refused["address"] = _l("For delivery, enter the street address.")
+    required = _l("For delivery, enter a phone number.")
+    phone = checked(lambda: phone_number(raw.get("phone"), "phone", required_message=required))
+    checked.done()
+    out["delivery_phone"] = phone
+    if place is not None:  # the cart's form and newer API clients name the city
         lat, lon, city = place.lat, place.lon, place.name_zh
-    if not out["delivery_address"]:
-        raise Invalid(_l("For delivery, enter the street address."), field="address")
-    out["delivery_phone"] = phone_number(
-        raw.get("phone"), "phone", required_message=_l("For delivery, enter a phone number.")
-    )
     if "city" not in raw:  # the dispatcher's runs route the delivery to these coordinates
         found = geocoding.locate(str(out["delivery_address"]))
         lat, lon, city = found.lat, found.lon, found.label

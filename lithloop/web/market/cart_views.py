@@ -200,8 +200,8 @@ def checkout():
     else:
         try:
             market_cart.save_delivery(current_user, chosen)  # the address and phone as typed
-        except ServiceError as exc:  # an address or contact longer than its column
-            return _cart_page({exc.field or "_form": str(exc.message)}, exc.status, form)
+        except ServiceError as exc:  # an address or contact refused: with the other fields'
+            return _cart_page(_refusals(exc, delivery), exc.status, form)
     try:  # a second submit of the same cart, even at the same moment, finds the first order
         order, replayed = market_checkout.checkout_once(
             current_user,
@@ -216,9 +216,8 @@ def checkout():
         save_cart({"packs": [], "groups": {}})  # the order exists, pending, its packs reserved
         flash(str(exc.message), "error")
         return redirect(url_for("market.pay", order_id=exc.order_id))
-    except ServiceError as exc:  # a field the page shows beside itself, else at the top
-        shown = exc.field if exc.field in CART_FIELDS else "_form"
-        return _cart_page({shown: str(exc.message)}, exc.status, form)
+    except ServiceError as exc:  # each field the page shows beside itself, else at the top
+        return _cart_page(_refusals(exc), exc.status, form)
     save_cart({"packs": [], "groups": {}})
     if replayed:
         flash(_("This cart was ordered already (order %(id)s).", id=order.id), "info")
@@ -234,3 +233,13 @@ def _changed_since_shown(token: str | None, current: str) -> bool:
     if not token or not current or token == current:
         return False
     return not idempotency.known("checkout", current_user.organisation_id, token)
+
+
+def _refusals(exc: ServiceError, delivery: dict | None = None) -> dict[str, str]:
+    """The fields refused, each by its name (the page shows it beside the field, else at the
+    top): those `exc` names and, given the `delivery` typed, every other one checkout would
+    refuse in it, so that all are corrected at once, not one a submit."""
+    refused = dict(getattr(exc, "fields", None) or {exc.field: exc.message})
+    if delivery is not None:
+        refused = market_checkout.delivery_problems(delivery) | refused
+    return {(f if f in CART_FIELDS else "_form"): str(m) for f, m in refused.items()}
