@@ -212,3 +212,17 @@ def test_paying_while_a_payment_is_under_way_says_what_to_do(client, ordered, la
     assert answer.status_code == 409
     refused = main_text(answer.get_data(as_text=True))
     assert f"#{order_id}" in refused and all(w in refused for w in words), refused
+
+
+def test_the_order_page_says_until_when_the_packs_are_reserved_and_when_that_ended(client, ordered):
+    # Walk finding: a buyer back on an unpaid order's page saw "Pay" and "Cancel order" but
+    # not how long the packs were held (only the pay page said it).
+    buyer, order_id, _pack_id = ordered
+    order = db.session.get(Order, order_id)
+    Auth(client).login(buyer.email)
+    page = main_text(client.get(f"/market/orders/{order_id}").get_data(as_text=True))
+    assert "为您保留至" in page and "您的预留已于" not in page
+    order.reserved_until = clock.now() - timedelta(minutes=5)
+    db.session.commit()
+    page = main_text(client.get(f"/market/orders/{order_id}").get_data(as_text=True))
+    assert "您的预留已于" in page and "为您保留至" not in page

@@ -78,6 +78,7 @@ def order_page(order, **context) -> str:
         order=order,
         outlook=left_deliveries.outlook(order),
         cancellable=order_cancel.cancellable(order),
+        reservation_ended=order_cancel.reservation_ended(order),
         road=[(e.at, road_words(e)) for e in order.events],
         **context,
     )
