@@ -23,9 +23,9 @@ def test_the_sites_to_book_from_are_listed_by_name_not_newest_first(client, auth
     db.session.commit()
     auth.login(world["dealer"].email)
     page = client.get("/bookings/new").get_data(as_text=True)
-    names = re.findall(r'<option value="\d+"(?: selected)?>([^（<]+)（', page)
+    names = re.findall(r'<option value="\d+"[^>]*>([^（<]+)（', page)
     assert names == ["Alpha 站", "beta 站", "东安网点", "Zhan 新站"], names  # 东 read dong
-    assert re.search(r'<option value="\d+" selected>Alpha 站', page)
+    assert re.search(r'<option value="\d+"[^>]* selected>Alpha 站', page)
 
 
 def test_a_sites_hours_are_in_full_width_brackets_on_the_chinese_form(client, auth, world):
@@ -36,7 +36,7 @@ def test_a_sites_hours_are_in_full_width_brackets_on_the_chinese_form(client, au
     auth.login(world["dealer"].email)
     client.get("/lang/zh_CN")
     chinese = client.get("/bookings/new").get_data(as_text=True)
-    option = rf'<option value="{site.id}"(?: selected)?>'
+    option = rf'<option value="{site.id}"[^>]*>'
     assert re.search(rf"{option}东安网点（{hours}）</option>", chinese)
     client.get("/lang/en")
     english = client.get("/bookings/new").get_data(as_text=True)
