@@ -28,6 +28,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.accounts.approvals import pending_count
 from lithloop.services.booking import distances
 from lithloop.services.booking.sites import visible_sites
+from lithloop.services.packs import traceability
 from lithloop.web.region_map import place_name
 
 
@@ -143,7 +144,8 @@ def todays_operations() -> dict:
 
 
 def admin_waiting() -> dict:
-    """What waits for an administrator: approvals, quote requests, orders, undelivered mail."""
+    """What waits for an administrator: approvals, quote requests, orders, handovers past
+    their upload deadline, undelivered mail."""
     count = db.session.scalar
     return {
         "pending": pending_count(),
@@ -151,6 +153,7 @@ def admin_waiting() -> dict:
             sa.select(sa.func.count(QuoteRequest.id)).where(QuoteRequest.status == RfqStatus.OPEN)
         ),
         "to_fulfil": count(sa.select(sa.func.count(Order.id)).where(Order.status.in_(TO_FULFIL))),
+        "handovers_overdue": traceability.overdue_count(),
         "mail_errors": count(
             sa.select(sa.func.count(OutboxMessage.id)).where(
                 sa.func.coalesce(OutboxMessage.error, "") != ""

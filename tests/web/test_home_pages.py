@@ -119,3 +119,18 @@ def test_a_new_bus_company_is_asked_for_a_depot_not_a_dealer_site(client, app):
     page = client.get("/").get_data(as_text=True)
     assert "第一停保场" in page and "您的停保场地图" in page
     assert "网点" not in page.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_the_admin_home_counts_handovers_past_their_upload_deadline(client, app):
+    """Walk finding: the admin's home listed quote requests, orders and mail as waiting, not
+    the handovers overdue for the national traceability platform (a legal deadline): a new
+    admin learnt of them only by opening the traceability page."""
+    from tests.pack_builders import make_pack, utc
+
+    park = make_org(OrgKind.PARK_OPERATOR)
+    admin = make_user(park, role=Role.ADMIN)
+    plant = make_user(park, role=Role.PLANT_OPERATOR)
+    make_pack(plant, received_at=utc(2020, 3, 2, 2))  # due in March 2020: long overdue
+    make_pack(plant, received_at=utc(2099, 3, 2, 2))  # not due yet
+    page = home(client, admin).get_data(as_text=True)
+    assert "1 handover past its upload deadline" in page and 'href="/trace/"' in page

@@ -70,6 +70,12 @@ def unreported_where(organisation_id: int | None = None):
     return where
 
 
+def overdue_count(today: date | None = None) -> int:
+    """How many handovers are past their upload deadline and not marked reported."""
+    overdue = PackEvent.report_due < (today or clock.today())
+    return db.session.scalar(sa.select(sa.func.count()).where(*unreported_where(), overdue))
+
+
 def _loaded(query):
     return query.options(
         selectinload(PackEvent.pack).selectinload(Pack.owner),
