@@ -152,5 +152,8 @@ def price_effect(before: pricing.IndicativeTable, after: pricing.IndicativeTable
 def compare():
     """Two versions side by side."""
     a, b = request.args.get("a", ""), request.args.get("b", "")
+    if not a or not b:  # a typed or shortened address: the list to choose from
+        flash(_("Choose two versions, A and B, to compare."), "info")
+        return redirect(url_for("prices.versions"))
     rows = price_service.compare(a, b)
     return render_template("prices/compare.html", rows=rows, a=a, b=b)

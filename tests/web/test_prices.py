@@ -667,3 +667,20 @@ def test_the_history_chart_runs_the_last_prices_on_to_today(client, admin):
     assert history["today"] > history["days"][-1]  # the seeded versions are older than today
     script = (Path(__file__).parents[2] / "static/js/price_history.js").read_text()
     assert "history.today > last" in script and "max: days.length ? through" in script
+
+
+@pytest.mark.parametrize("query", ["", "?a=2026-01-26", "?b=2026-01-26&a="])
+def test_comparing_without_two_versions_leads_back_to_the_list(client, admin, query):
+    """Walk finding: /admin/prices/compare without both versions answered 404 "没有价格指数
+    版本 。" (no version named at all)."""
+    client.get("/lang/zh_CN")
+    response = client.get("/admin/prices/compare" + query)
+    assert response.status_code == 302 and response.location.endswith("/admin/prices")
+    page = client.get("/admin/prices").get_data(as_text=True)
+    assert "请选择要对比的两个版本 A 和 B。" in page
+
+
+def test_an_unknown_version_pasted_long_is_quoted_cut(client, admin):
+    response = client.get("/admin/prices/compare?a=2026-01-26&b=" + "V" * 5000)
+    said = re.search(r"V+…?(?=[^\"]*</)", response.get_data(as_text=True)).group(0)
+    assert response.status_code == 404 and said == "V" * 39 + "…"

@@ -77,8 +77,9 @@ def get_version(version: str) -> PriceIndexVersion:
     )
     if row is None:
         embedded = [s for s in pricing.default_snapshots() if s.version == version]
-        if not embedded:
-            raise NotFound(_l("No price index version %(v)s.", v=version))
+        if not embedded:  # a label is at most 40 characters: a longer one is quoted cut
+            shown = version if len(version) <= 40 else version[:39] + "…"
+            raise NotFound(_l("No price index version %(v)s.", v=shown or "—"))
         row = version_row(embedded[0], None)
     return row
 
