@@ -167,3 +167,20 @@ def test_a_waiting_registration_shows_the_phone_it_gave(client, auth):
     db.session.commit()
     page = client.get("/admin/approvals").get_data(as_text=True)
     assert '<a href="tel:0453-6123456">0453-6123456</a>' in page.split("待审公交")[1]
+
+
+def test_a_search_reads_underscore_and_percent_as_typed(client, auth):
+    """Walk finding: the admin's searches put the typed text into LIKE as it was: "_" matched
+    any character and "%" anything, so searching "li_wei" listed "lixwei" too and "%" listed
+    every organisation and user."""
+    _admin(auth)
+    make_org(name="Li_Wei recycling")
+    make_org(name="Lixwei recycling")
+    make_user(make_org(name="Other branch"), email="li_wei@example.com")
+    make_user(make_org(name="Third branch"), email="lixwei@example.com")
+    orgs = client.get(LIST, query_string={"q": "li_wei"}).get_data(as_text=True)
+    assert "Li_Wei recycling" in orgs and "Lixwei recycling" not in orgs
+    percent = client.get(LIST, query_string={"q": "%"}).get_data(as_text=True)
+    assert "没有符合条件的机构。" in percent
+    users = client.get("/admin/users", query_string={"q": "li_wei"}).get_data(as_text=True)
+    assert "li_wei@example.com" in users and "lixwei@example.com" not in users

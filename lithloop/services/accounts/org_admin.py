@@ -90,11 +90,11 @@ def organisations(actor: User, *, search: str = "", page: int = 1) -> paging.Pag
     page = max(1, page)
     query = sa.select(Organisation.id)
     if search.strip():
-        like = f"%{search.strip().lower()}%"
+        term = search.strip().lower()  # "_" and "%" as typed, not as wildcards
         query = query.where(
             sa.or_(
-                sa.func.lower(Organisation.name).like(like),
-                sa.func.lower(Organisation.city).like(like),
+                sa.func.lower(Organisation.name).contains(term, autoescape=True),
+                sa.func.lower(Organisation.city).contains(term, autoescape=True),
             )
         )
     ordered = _with_counts(query).order_by(Organisation.name, Organisation.id)

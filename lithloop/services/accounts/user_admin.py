@@ -24,8 +24,13 @@ def users(actor: User, *, search: str = "", page: int = 1):
     _require_admin(actor)
     query = sa.select(User).options(sa.orm.joinedload(User.organisation)).order_by(User.email)
     if search.strip():
-        like = f"%{search.strip().lower()}%"
-        query = query.where(sa.or_(User.email.like(like), sa.func.lower(User.name).like(like)))
+        term = search.strip().lower()  # "_" and "%" as typed, not as wildcards
+        query = query.where(
+            sa.or_(
+                User.email.contains(term, autoescape=True),
+                sa.func.lower(User.name).contains(term, autoescape=True),
+            )
+        )
     return db.paginate(query, page=max(1, page), per_page=PAGE_SIZE, error_out=False)
 
 
