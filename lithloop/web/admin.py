@@ -33,11 +33,18 @@ def decide(org_id: int):
     if decision not in ("approve", "reject"):  # a rejection cannot be undone: never by default
         raise Invalid(_l("Choose Approve or Reject."), field="decision")
     approve = decision == "approve"
+    reason = request.form.get("reason", "")
     try:
-        org = approval.decide_organisation(org_id, approve=approve, actor=current_user)
+        org = approval.decide_organisation(
+            org_id, approve=approve, actor=current_user, reason=reason
+        )
     except Conflict as exc:  # pressed twice, or another admin was first: said on the list
         flash(str(exc.message), "info")
         return redirect(url_for("admin.approvals"))
+    except Invalid as exc:  # the reason, refused beside it on the list, as typed
+        page = approval.pending_page(page_arg())
+        refused = {"org": org_id, "reason": reason, "error": str(exc.message)}
+        return render_template("admin/approvals.html", result=page, refused=refused), exc.status
     flash(
         _("%(name)s approved.", name=org.name)
         if approve

@@ -184,3 +184,47 @@ def test_a_search_reads_underscore_and_percent_as_typed(client, auth):
     assert "没有符合条件的机构。" in percent
     users = client.get("/admin/users", query_string={"q": "li_wei"}).get_data(as_text=True)
     assert "li_wei@example.com" in users and "lixwei@example.com" not in users
+
+
+def _waiting(name: str):
+    org = make_org(OrgKind.DEALER_BRANCH, name=name, status=OrgStatus.PENDING)
+    user = make_user(org, email=f"{org.id}@waiting.example.com")
+    user.locale = "zh_CN"
+    db.session.commit()
+    return org, user
+
+
+def _mail_to(email: str) -> str:
+    from lithloop.models import OutboxMessage
+
+    query = sa.select(OutboxMessage.body).where(OutboxMessage.recipient == email)
+    return db.session.scalars(query.order_by(OutboxMessage.id.desc())).first()
+
+
+def test_a_rejection_tells_the_reason_the_admin_gave(client, auth):
+    """Walk finding: a registration could only be rejected bare: its people were mailed "not
+    approved … register again with the details corrected", never which details."""
+    _admin(auth)
+    org, user = _waiting("缺执照网点")
+    why = "缺少营业执照，请补充后重新注册。"
+    done = submit(client, f"/admin/approvals/{org.id}", {"decision": "reject", "reason": why})
+    assert done.status_code == 302 and _status(org.id) is OrgStatus.REJECTED
+    assert f"原因：{why}" in _mail_to(user.email)
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "organisation.reject")
+    )
+    assert entry.details["reason"] == why
+    bare, bare_user = _waiting("第二网点")
+    submit(client, f"/admin/approvals/{bare.id}", {"decision": "reject"})
+    assert _status(bare.id) is OrgStatus.REJECTED and "原因：" not in _mail_to(bare_user.email)
+
+
+def test_a_rejection_reason_that_reads_wrongly_is_refused_beside_it(client, auth):
+    _admin(auth)
+    org, user = _waiting("方向网点")
+    typed = "\u202e资料不全"
+    refused = submit(client, f"/admin/approvals/{org.id}", {"decision": "reject", "reason": typed})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and f'id="reason-{org.id}-err"' in page
+    assert typed in page.split(f'id="reason-{org.id}"')[1].split("</textarea>")[0]  # as typed
+    assert _status(org.id) is OrgStatus.PENDING and _mail_to(user.email) is None

@@ -12,8 +12,20 @@ from lithloop.models import Organisation, OrgStatus, User
 from lithloop.services import paging
 from lithloop.services.accounts import audit, org_letters
 from lithloop.services.errors import Conflict, NotFound
+from lithloop.services.strict_input import limited_text, typed_text
 
 PAGE_SIZE = 50
+REASON_MAX = 500  # as a suspension's reason
+REJECTED = _l(
+    "Your organisation %(org)s was not approved on lithloop.\n\n%(call)s\n\n"
+    "You may register again with this e-mail address (with the details "
+    "corrected, or as another organisation): %(link)s\n"
+)
+REJECTED_BECAUSE = _l(
+    "Your organisation %(org)s was not approved on lithloop.\n\nReason: %(reason)s\n\n"
+    "%(call)s\n\nYou may register again with this e-mail address (with the details "
+    "corrected, or as another organisation): %(link)s\n"
+)
 
 
 def pending_organisations() -> list[Organisation]:
@@ -42,13 +54,17 @@ def pending_page(page: int = 1) -> paging.Page[Organisation]:
     return paging.page_of(rows, page=page, per_page=PAGE_SIZE, count=query)
 
 
-def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None) -> Organisation:
-    """Approve or reject a pending organisation, tell its users, and audit the decision."""
+def decide_organisation(
+    org_id: int, *, approve: bool, actor: User | None = None, reason: str = ""
+) -> Organisation:
+    """Approve or reject a pending organisation, tell its users (a rejection with the
+    reason the admin gave, if any), and audit the decision."""
     org = db.session.get(Organisation, org_id)
     if org is None:
         raise NotFound(_l("No such organisation."))
     if org.status is not OrgStatus.PENDING:
         raise Conflict(_l("This organisation has already been decided."))
+    reason = "" if approve else limited_text(typed_text(reason, "reason"), "reason", REASON_MAX)
     org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
     if approve:
         org.approved_at = clock.now()
@@ -56,7 +72,7 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
         "organisation.approve" if approve else "organisation.reject",
         actor=actor,
         obj=org,
-        details={"name": org.name, "kind": org.kind.value},
+        details={"name": org.name, "kind": org.kind.value} | ({"reason": reason} if reason else {}),
     )
     for user in org.users:
         if approve:
@@ -71,12 +87,9 @@ def decide_organisation(org_id: int, *, approve: bool, actor: User | None = None
             letters.send_letter(
                 user,
                 _l("%(org)s: not approved"),
-                _l(
-                    "Your organisation %(org)s was not approved on lithloop.\n\n%(call)s\n\n"
-                    "You may register again with this e-mail address (with the details "
-                    "corrected, or as another organisation): %(link)s\n"
-                ),
+                REJECTED_BECAUSE if reason else REJECTED,
                 org=org.name,
+                reason=reason,
                 call=org_letters.call_the_park(),
                 link=letters.link("auth.register"),
             )
