@@ -32,7 +32,7 @@ from wtforms.validators import (
 
 from lithloop.labels.places import place_word
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import phone_number, typed_text
+from lithloop.services.strict_input import phone_number, place_name, typed_text
 
 
 class InRange(NumberRange):
@@ -63,6 +63,16 @@ def phone_text(form, field) -> None:
     if isinstance(field.data, str):
         try:
             phone_number(field.data, field.name)
+        except Invalid as exc:
+            raise StopValidation(exc.message) from exc
+
+
+def place_text(form, field) -> None:
+    """Refuse, beside the field, a city the services refuse (only symbols or emoji name no
+    place), with the form's other fields: it was told only once a position was given."""
+    if isinstance(field.data, str):
+        try:
+            place_name(field.data, field.name)
         except Invalid as exc:
             raise StopValidation(exc.message) from exc
 
@@ -136,7 +146,7 @@ PLACE_THE_SITE = LazyString(lambda: place_word("place_it", current_user))
 class SiteForm(FlaskForm):
     name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200), *NAME_CHECKS])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300), *NAME_CHECKS])
-    city = StringField(_l("City"), validators=[Optional(), Length(max=100), *NAME_CHECKS])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100), place_text])
     district = StringField(_l("District"), validators=[Optional(), Length(max=100), *NAME_CHECKS])
     lat = DecimalField(
         _l("Latitude"),

@@ -180,3 +180,14 @@ def test_a_sites_city_is_named_in_the_pages_language(client, dealer, lang, city,
         text = " ".join(a or b for a, b in cells)
         assert page.status_code == 200 and shown in text, text
         assert hidden is None or hidden not in text, text
+
+
+def test_a_city_of_symbols_is_told_with_the_missing_position_at_once(client, dealer):
+    """Walk finding: a city of emoji was told only after the site had been placed on the
+    map: the first try named the position alone, the second the city."""
+    response = submit(client, "/sites/new", {**GOOD, "city": "\U0001f50b", "lat": "", "lon": ""})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="city-err"' in body and "请用文字填写城市名称" in body
+    assert 'id="lat-err"' in body
+    assert site_count() == 0
