@@ -8,6 +8,7 @@ import re
 
 import sqlalchemy as sa
 
+from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Booking, BookingStatus, Organisation, Pack, Role, User
 
 #: Bookings still being worked on: not yet received, settled or cancelled.
@@ -31,13 +32,16 @@ def narrow(query, status: str, search: str = ""):
     elif status in {s.value for s in BookingStatus}:
         query = query.where(Booking.status == BookingStatus(status))
     search = search.strip()
-    if NUMBER.fullmatch(search):
-        return query.where(Booking.id == int(search.lstrip("#")))
+    # a Chinese keyboard types ＃５９ and 黑Ｃ·Ｄ１４８６: read as #59 and 黑C·D1486 (an
+    # organisation's name is searched as typed: its own brackets are full-width)
+    folded = fold_full_width(search)
+    if NUMBER.fullmatch(folded):
+        return query.where(Booking.id == int(folded.lstrip("#")))
     if search:
         organisations = sa.select(Organisation.id).where(
             Organisation.name.contains(search, autoescape=True)
         )
-        plates = sa.select(Pack.booking_id).where(Pack.vehicle_plate == search.upper())
+        plates = sa.select(Pack.booking_id).where(Pack.vehicle_plate == folded.upper())
         query = query.where(
             sa.or_(Booking.organisation_id.in_(organisations), Booking.id.in_(plates))
         )
