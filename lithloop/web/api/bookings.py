@@ -117,6 +117,7 @@ class BookingOut(BookingFields):
     pickup_version = ma.fields.Function(pickup_change.pickup_version)
     quote = ma.fields.Dict()
     lots = ma.fields.List(ma.fields.Nested(LotOut))
+    note = ma.fields.String()  # for the driver, as sent (it was taken and never shown back)
     events = ma.fields.List(ma.fields.Nested(EventOut))
     cancel_reason = ma.fields.String()
 
