@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, letters
+from lithloop.batteries.codes import fold_full_width
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, OrgStatus, PendingRegistration, User
 from lithloop.services.accounts.passwords import check_policy, hash_password
@@ -21,9 +22,11 @@ from lithloop.services.strict_input import check_visible, phone_number, place_na
 
 
 def normalise_email(email: str) -> str:
-    """Return the canonical (lower-case) address or raise Invalid(field='email')."""
+    """Return the canonical (lower-case) address or raise Invalid(field='email'). Letters,
+    digits and the @ typed in a Chinese keyboard's full-width mode (ｗａｎｇ＠ｑｑ.com) are
+    read as ASCII: the confirmation was mailed to an address no mailbox has."""
     try:
-        info = validate_email((email or "").strip(), check_deliverability=False)
+        info = validate_email(fold_full_width((email or "").strip()), check_deliverability=False)
     except EmailNotValidError as exc:
         raise Invalid(_email_problem(str(exc)), field="email") from exc
     return info.normalized.lower()
@@ -49,7 +52,9 @@ def _email_problem(why: str):
 
 def find_user_by_email(email: str) -> User | None:
     """The user with this e-mail, or None."""
-    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    return db.session.scalar(
+        sa.select(User).where(User.email == fold_full_width(email.strip()).lower())
+    )
 
 
 def holds_address(user: User | None) -> bool:
