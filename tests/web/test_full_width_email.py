@@ -24,3 +24,16 @@ def test_a_full_width_address_logs_in(client):
     typed = "wang.fang@example.com".translate(FULL_WIDTH)
     response = submit(client, "/login", {"email": typed, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def test_full_width_spellings_count_as_the_same_address_towards_a_lock(client):
+    """Read as the same account, they must count as one: otherwise each spelling (any mix
+    of full-width letters) had its own five tries at the password."""
+    from tests.web.test_lockout import LOCKED_ZH, fail, login
+
+    user = make_user(make_org(), email="zhao.lei@example.com")
+    for i in range(5):  # each try spelt differently: one full-width letter more each time
+        typed = "zhao.lei@example.com"
+        fail(client, typed[:i].translate(FULL_WIDTH) + typed[i:])
+    right = login(client, user.email)
+    assert right.status_code == 401 and LOCKED_ZH in right.get_data(as_text=True)

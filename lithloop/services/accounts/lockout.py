@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
+from lithloop.batteries.codes import fold_full_width
 from lithloop.extensions import db
 from lithloop.models import LoginThrottle, Role, User
 from lithloop.services.accounts import audit
@@ -42,7 +43,9 @@ def _key(email: str, address: str) -> tuple[str, str]:
     def clean(text: str) -> str:
         return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
-    return clean((email or "").strip().lower())[:254], clean(address or "unknown")[:64]
+    # full-width letters are the same address (registration.normalise_email): one count
+    typed = fold_full_width((email or "").strip()).lower()
+    return clean(typed)[:254], clean(address or "unknown")[:64]
 
 
 _purged = {"next": 0.0}  # per process: when stale rows are deleted next
