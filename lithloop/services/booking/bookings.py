@@ -29,7 +29,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity, reach
 from lithloop.services.booking.booking_status import S, record_status
 from lithloop.services.booking.booking_status import change_status as change_status
-from lithloop.services.booking.code_holds import refuse_codes_booked
+from lithloop.services.booking.code_holds import link_register_packs, refuse_codes_booked
 from lithloop.services.booking.draft import BookingDraft, parse_draft
 from lithloop.services.booking.draft_quote import own_site, quote_draft
 from lithloop.services.booking.errors import Code
@@ -169,6 +169,7 @@ def _book(
     db.session.add(booking)
     record_status(booking, None, S.REQUESTED, user, "")
     db.session.flush()
+    link_register_packs(user, booking)
     idempotency.bind(held, booking.id)
     db.session.commit()
     return booking, True

@@ -1,6 +1,7 @@
 """A pack code waits in one pickup at a time: a draft naming a code that an active booking
 (requested or scheduled) already lists is refused, so that no pack is fetched twice; so is
 one already registered as a pack at the park, which its intake would refuse after the trip.
+A booked code of the owner's fleet register marks that register pack booked.
 
 On PostgreSQL each code is locked for the rest of the transaction before the check (an
 advisory lock keyed on the code), so two bookings naming one code at the same instant are
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingLot, BookingStatus, Pack, User
+from lithloop.models import Booking, BookingLot, BookingStatus, BusPack, Pack, User
 from lithloop.services.booking.draft import BookingDraft
 from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict
@@ -78,3 +79,22 @@ def _refuse_codes_at_park(wanted: dict[str, int]) -> None:
             code=known,
         )
         raise Conflict(message, field=f"lots[{wanted[known]}].codes", code=Code.ALREADY_BOOKED)
+
+
+def link_register_packs(user: User, booking: Booking) -> None:
+    """Mark the packs of the owner's fleet register that the booking lists by code as booked
+    by it: booked from the form or the API, they stayed open in the register and came back
+    in the retirement forecast's proposals, whose acceptance this module then refused."""
+    codes = [code for lot in booking.lots for code in lot.codes]
+    if not codes:
+        return
+    cancelled = sa.select(Booking.id).where(Booking.status == BookingStatus.CANCELLED)
+    db.session.execute(
+        sa.update(BusPack)
+        .where(
+            BusPack.organisation_id == user.organisation_id,
+            BusPack.pack_code.in_(codes),
+            sa.or_(BusPack.booking_id.is_(None), BusPack.booking_id.in_(cancelled)),
+        )
+        .values(booking_id=booking.id)
+    )
