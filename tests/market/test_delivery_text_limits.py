@@ -105,6 +105,8 @@ def test_a_pickup_order_keeps_no_phone_rather_than_a_cut_one(client):
 #: was kept, and shown reversed on the order, the invoice, the letters and the driver's
 #: manifest; every other free-text field refuses it.
 REVERSED = [("address", "\u202e路 1 号"), ("contact", "张三\u202e")]
+#: ... and control characters (BEL, ESC), invisible on the page, kept in the manifest's PDF.
+CONTROLS = [("address", "路 1 号\x07"), ("contact", "张\x1b[31m三")]
 
 
 @pytest.mark.parametrize(("field", "text"), REVERSED)
@@ -150,4 +152,17 @@ def test_checkout_names_every_refused_delivery_field_at_once(client):
     assert answer.status_code == 422
     refused = set(re.findall(r'<p class="error" id="c-(\w+)-err">', answer.text))
     assert refused == {"address", "contact", "phone"}, answer.text
+    assert _order() is None and pack.state.value == "finished"
+
+
+@pytest.mark.parametrize(("field", "text"), CONTROLS)
+def test_checkout_refuses_control_characters_beside_the_field(client, field, text):
+    buyer = make_buyer()
+    _login(client, buyer)
+    (pack,) = list_packs(1)
+    submit(client, "/market/cart/add", {"pack_id": pack.id}, page="/market/")
+    answer = submit(client, "/market/checkout", {**GOOD, field: text}, page="/market/cart")
+    assert answer.status_code == 422
+    beside = re.search(rf'<p class="error" id="c-{field}-err">([^<]*)</p>', answer.text)
+    assert beside and "control characters" in beside.group(1), answer.text
     assert _order() is None and pack.state.value == "finished"

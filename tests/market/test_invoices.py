@@ -188,7 +188,7 @@ def test_company_page_names_every_refused_field_at_once(client):
 
 
 @pytest.mark.parametrize("field", ["company_name", "address", "bank_name"])
-@pytest.mark.parametrize("text", ["\x01\x02", "\u200b", "\u202e公司有限"])
+@pytest.mark.parametrize("text", ["\x01\x02", "\u200b", "\u202e公司有限", "北疆\x07储能\x1b[31m"])
 def test_invisible_or_reversed_invoice_text_is_refused_beside_its_field(client, field, text):
     """Walk finding: a company name of control characters only (a blank name on the invoice)
     or with a direction control (read backwards there) was saved."""

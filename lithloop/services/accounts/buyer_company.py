@@ -15,7 +15,7 @@ from lithloop.services.accounts import registration as accounts
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
-from lithloop.services.strict_input import phone_number, typed_text
+from lithloop.services.strict_input import check_controls, phone_number, typed_text
 
 #: Field name -> (maximum length, required).
 FIELDS = {
@@ -52,7 +52,7 @@ def _field(form, name: str) -> str:
     """One invoice field as stored, or Invalid naming it."""
     limit, required = FIELDS[name]
     # nothing but invisible characters, or direction controls (an invoice read backwards)
-    value = typed_text(" ".join(str(form.get(name) or "").split()), name)
+    value = check_controls(typed_text(" ".join(str(form.get(name) or "").split()), name), name)
     if required and not value:
         raise Invalid(_l("This field is required on a VAT invoice."), field=name)
     if name == "taxpayer_id":  # counted without the spaces and hyphens typed for reading

@@ -57,6 +57,7 @@ from lithloop.services.strict_input.numbers import (
 from lithloop.services.strict_input.text import (
     PHONE_MAX,
     PHONE_RE,
+    check_controls,
     check_direction,
     check_visible,
     known_chemistry,
@@ -82,6 +83,7 @@ __all__ = [
     "PHONE_MAX",
     "PHONE_RE",
     "TIME_RE",
+    "check_controls",
     "check_direction",
     "check_visible",
     "date_or_none",

@@ -52,6 +52,15 @@ def check_direction(text: str, field: str) -> str:
     return text
 
 
+def check_controls(text: str, field: str) -> str:
+    """The text, unless it holds control characters other than line breaks and tabs (BEL,
+    ESC, backspace: invisible on a page, kept in a PDF): then Invalid naming `field`."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
+        message = _l("Text here may not contain control characters (such as NUL).")
+        raise Invalid(message, field=field)
+    return text
+
+
 def typed_text(raw, field: str) -> str:
     """Typed text, stripped, without direction controls and not only invisible characters;
     else Invalid naming `field` (the one check of every free-text form field)."""
