@@ -150,6 +150,7 @@ def test_the_api_document_describes_the_cancel(client):
     answers = operation["post"]["responses"]
     assert {"200", "401", "404", "409"} <= set(answers)
     assert "payment_under_way" in answers["409"]["description"]
+    assert "mailed a confirmation" in operation["post"]["summary"]  # as it now is
 
 
 @pytest.mark.parametrize(

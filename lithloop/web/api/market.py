@@ -223,5 +223,6 @@ def get_order(order_id: int):
 @token_required
 def cancel_order(order_id: int):
     """Cancel one of your organisation's orders while it awaits payment: its packs go
-    back on sale at once and its payment is cancelled at Stripe (nothing is charged)."""
+    back on sale at once, its payment is cancelled at Stripe (nothing is charged) and the
+    buyer who placed it is mailed a confirmation."""
     return order_body(order_cancel.cancel(api_user(), order_id))
