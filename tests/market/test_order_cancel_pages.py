@@ -69,6 +69,7 @@ def test_the_buyer_cancels_from_the_order_page_after_being_asked(client, ordered
     assert asked.status_code == 200
     text = main_text(asked.get_data(as_text=True))
     assert question.format(id=order_id) in text and yes in text and no in text
+    assert buyer.email in text  # where the confirmation is mailed
     assert _state(order_id, pack_id) == (OrderStatus.PENDING_PAYMENT, PackState.RESERVED)
     done = submit(client, f"{url}/cancel", {"confirmed": "1"}, page=url)
     assert done.status_code == 302 and done.headers["Location"].endswith(url)
