@@ -214,6 +214,14 @@ def test_only_admins_answer_and_only_the_buyer_sees_or_accepts(app):
         ({"min_soh_pct": "101"}, "min_soh_pct"),
         ({"min_usable_kwh": "lots"}, "min_usable_kwh"),
         ({"min_grade": "S"}, "min_grade"),
+        # walk finding: "AB", "BC" and blank passed a substring test, then a 500 at insert
+        ({"min_grade": "AB"}, "min_grade"),
+        ({"min_grade": "BC"}, "min_grade"),
+        ({"min_grade": "ABC"}, "min_grade"),
+        # walk finding: a note of control characters only, or reversed, was kept
+        ({"note": "\x01\x02"}, "note"),
+        ({"note": "\u202e12 块"}, "note"),
+        ({"note": "要 \x07"}, "note"),
         ({"use_case": "rocket"}, "use_case"),
         ({"wanted_by": "2020-01-01"}, "wanted_by"),
         ({"wanted_by": "soon"}, "wanted_by"),
@@ -224,6 +232,12 @@ def test_bad_requests_name_the_field(app, changes, field):
         rfqs.create(make_buyer(), spec(**changes))
     assert caught.value.field == field
     assert db.session.scalar(sa.select(sa.func.count(QuoteRequest.id))) == 0
+
+
+def test_a_blank_grade_means_any_grade(app):
+    # walk finding: a grade of spaces was stored as "" and the insert failed (a 500)
+    rfq = rfqs.create(make_buyer(), spec(min_grade="   "))
+    assert rfq.min_grade == "C"
 
 
 def test_admin_quote_needs_a_price_and_a_date_not_in_the_past(app):

@@ -17,6 +17,7 @@ from lithloop.extensions import db
 from lithloop.i18n import listed
 from lithloop.models import Grade, Order, OrderStatus, Pack, QuoteRequest, RfqStatus, Role, User
 from lithloop.pricing import Chemistry
+from lithloop.services import strict_input
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import catalog, checkout_input, reservation
 from lithloop.services.market import checkout as market_checkout
@@ -45,8 +46,8 @@ def _min_soh(form) -> Decimal | None:
 
 
 def _grade(form) -> str:
-    grade = str(form.get("min_grade") or "C").strip().upper()
-    if grade not in GRADES:
+    grade = str(form.get("min_grade") or "").strip().upper() or "C"  # blank: any grade
+    if len(grade) != 1 or grade not in GRADES:  # one letter: "AB" is in "ABC" too
         raise Invalid(_l("Choose grade A, B or C."), field="min_grade")
     return grade
 
@@ -71,7 +72,7 @@ def _wanted_by(form) -> date:
 
 
 def _note(form) -> str:
-    note = str(form.get("note") or "").strip()
+    note = strict_input.check_controls(strict_input.typed_text(form.get("note"), "note"), "note")
     if len(note) > 1000:
         raise Invalid(_l("At most %(n)s characters.", n=1000), field="note")
     return note
