@@ -138,8 +138,9 @@ def accept(rfq_id: int):
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        field = exc.field if exc.field in ACCEPT_FIELDS else "accept"
-        return _show(rfq_id, {field: str(exc.message)}, exc.status)
+        refused = getattr(exc, "fields", None) or {exc.field: exc.message}  # all at once
+        shown = {(f if f in ACCEPT_FIELDS else "accept"): str(m) for f, m in refused.items()}
+        return _show(rfq_id, shown, exc.status)
     return redirect(url_for("market.pay", order_id=order.id))
 
 

@@ -182,3 +182,19 @@ def test_accepting_at_another_fee_than_the_one_shown_is_refused_and_reserves_not
     assert _orders() == [] and db.session.get(QuoteRequest, rfq.id).status is RfqStatus.QUOTED
     order = rfqs.accept(buyer, rfq.id, where, seen_fee_fen=fee)  # the fee shown: accepted
     assert order.delivery_fee_fen == fee
+
+
+def test_accepting_names_every_refused_delivery_field_at_once(client):
+    # Walk finding: once the fee was seen, accepting refused one delivery field a submit.
+    buyer, rfq = _quoted()
+    _on_page(client, buyer)
+    page = f"/market/rfqs/{rfq.id}"
+    typed = {"delivery_kind": "address", "city": HAILIN, "address": "", "phone": "12"}
+    shown = submit(client, f"{page}/accept", typed, page=page)
+    refused = submit(client, f"{page}/accept", {**typed, **_hidden(shown.text)}, page=page)
+    assert refused.status_code == 422
+    assert set(re.findall(r'<p class="error" id="a-(\w+)-err">', refused.text)) == {
+        "address",
+        "phone",
+    }
+    assert _orders() == []
