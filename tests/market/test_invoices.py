@@ -247,7 +247,10 @@ def test_a_colleagues_invisible_or_reversed_name_is_refused_beside_the_field(cli
     response = submit(client, "/market/company/colleagues", typed, page="/market/company")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert re.search(r'has-error"><label for="col-name">.*?<p class="error">', page), page
+    assert re.search(r'has-error"><label for="col-name">.*?<p class="error"', page), page
+    # walk finding: the error was not tied to its field for a screen reader
+    assert 'aria-describedby="col-name-err"' in page
+    assert '<p class="error" id="col-name-err">' in page
     assert db.session.scalar(sa.select(User).where(User.email == typed["email"])) is None
 
 
