@@ -236,6 +236,7 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
         depots=depots,
         site=site,
         out_of_reach=fleet_proposals.out_of_reach(site),
+        left_at_park=fleet_proposals.proposable_packs(current_user)[1],
         form=CsrfForm(),
         errors=errors or {},
         setting_errors=setting_errors,

@@ -4,11 +4,24 @@ register, proposed for a pickup that can never be made."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from lithloop.extensions import db
 from tests.factories import PackFactory
-from tests.web.test_fleet import CODE_A, CODE_B, HEADER, manager, pack_count, stat, upload
+from tests.web.test_fleet import (
+    CODE_A,
+    CODE_B,
+    HEADER,
+    add_pack,
+    demo_fleet,
+    manager,
+    pack_count,
+    stat,
+    upload,
+)
+from tests.web.test_fleet_booked_by_code import _proposed
 
-__all__ = ["manager"]  # the fixture, used by name
+__all__ = ["demo_fleet", "manager"]  # the fixtures, used by name
 
 
 def test_a_code_the_park_has_received_is_refused_beside_it_and_nothing_saved(client, manager):
@@ -24,3 +37,22 @@ def test_a_code_the_park_has_received_is_refused_beside_it_and_nothing_saved(cli
     assert f"电池包编码 {CODE_B} 属于产业园已接收的电池包" in body
     assert stat(body, "错误") == "1"  # the other row, a code nobody has, is fine
     assert 'name="token"' not in body and pack_count() == 0
+
+
+def test_a_register_pack_the_park_has_received_is_not_proposed_and_the_page_says_so(
+    client, demo_fleet
+):
+    """Packs registered before the import refused such codes were proposed for a pickup
+    whose acceptance was refused ("already received"): now they are left out, counted."""
+    due = dict(soh="70", since=date(2016, 5, 1), mass=2300, kwh=310)
+    fine = add_pack(demo_fleet.id, "Q1", code=CODE_A, **due)
+    received = add_pack(demo_fleet.id, "Q2", code=CODE_B, **due)
+    assert {f"{fine.id}", f"{received.id}"} <= _proposed(client)
+    assert 'id="left-at-park"' not in client.get("/fleet/forecast?months=12").get_data(as_text=True)
+    PackFactory(code=CODE_B)
+    db.session.commit()
+    proposed = _proposed(client)
+    assert f"{fine.id}" in proposed and f"{received.id}" not in proposed
+    client.get("/lang/en")
+    page = client.get("/fleet/forecast?months=12").get_data(as_text=True)
+    assert "1 pack of your register is left out of the proposals" in page

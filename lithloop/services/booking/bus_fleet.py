@@ -74,7 +74,7 @@ def _registered(org_id: int, codes: list[str]) -> set[str]:
     return found
 
 
-def _received(codes: list[str]) -> set[str]:
+def received_anywhere(codes: list[str]) -> set[str]:
     """The codes that are packs the park has received (any owner's)."""
     found: set[str] = set()
     for i in range(0, len(codes), _CHUNK):
@@ -137,7 +137,7 @@ def preview_import(user: User, data: bytes) -> FleetImport:
     taken = _registered(user.organisation_id, [r.pack_code for r in coded])
     # a code the park has received: a booking of it is refused (code_holds), so it would
     # sit in the register, proposed for a pickup that can never be made
-    received = _received([r.pack_code for r in coded if r.pack_code not in taken])
+    received = received_anywhere([r.pack_code for r in coded if r.pack_code not in taken])
     extra = tuple(
         _code_issue(r, ALREADY_REGISTERED, ALREADY_REGISTERED_EN)
         if r.pack_code in taken

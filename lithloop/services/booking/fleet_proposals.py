@@ -137,6 +137,16 @@ def _proposal(site: Site, chunk: list[tuple[date, BusPack]]) -> Proposal:
     )
 
 
+def proposable_packs(user: User) -> tuple[list[BusPack], int]:
+    """The open register packs a proposal may carry, and how many open packs were left out
+    because the park has already received their code (registered before the import refused
+    such codes: booking them would be refused, and their history is the park's already)."""
+    open_packs = bus_fleet.open_packs(user)
+    received = bus_fleet.received_anywhere([p.pack_code for p in open_packs if p.pack_code])
+    kept = [p for p in open_packs if p.pack_code not in received]
+    return kept, len(open_packs) - len(kept)
+
+
 def proposals(
     user: User,
     today: date,
@@ -153,7 +163,7 @@ def proposals(
     due = sorted(
         (
             (predict_retirement(p, today, soh_threshold=limit).retires_on, p)
-            for p in bus_fleet.open_packs(user)
+            for p in proposable_packs(user)[0]
         ),
         key=lambda dp: (dp[0], dp[1].id),
     )
