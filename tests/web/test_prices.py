@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -312,12 +312,13 @@ def test_future_version_is_not_in_force_yet(app, index):
     price_versions.add_version(
         user,
         version="future",
-        effective_date=date(2099, 1, 1),
+        effective_date=price_versions.latest_effective_date(),
         note="",
         prices={"ni": Decimal("1")},
     )
     assert price_service.current_index().version != "future"
-    assert price_service.current_index(date(2099, 1, 2)).version == "future"
+    after = price_versions.latest_effective_date() + timedelta(days=1)
+    assert price_service.current_index(after).version == "future"
 
 
 def test_versions_import_from_csv(client, admin):
@@ -684,3 +685,31 @@ def test_an_unknown_version_pasted_long_is_quoted_cut(client, admin):
     response = client.get("/admin/prices/compare?a=2026-01-26&b=" + "V" * 5000)
     said = re.search(r"V+…?(?=[^\"]*</)", response.get_data(as_text=True)).group(0)
     assert response.status_code == 404 and said == "V" * 39 + "…"
+
+
+@pytest.mark.parametrize("with_csv", [False, True])
+def test_a_date_more_than_a_year_ahead_is_refused_beside_it_naming_the_bound(
+    client, admin, with_csv
+):
+    """Walk finding: a typo such as 2072 for 2027 was stored for good (versions never change)
+    and stretched the price chart's time axis to 2072."""
+    from io import BytesIO
+
+    client.get("/lang/en")
+    latest = price_versions.latest_effective_date()
+    form = {"version": "v-typo", "effective_date": "2072-01-15", "confirmed": "1"}
+    if with_csv:
+        form["csv"] = (BytesIO(b"key,value\nni,121000\n"), "prices.csv")
+    else:
+        form["price_ni"] = "121000"
+    kind = "multipart/form-data" if with_csv else None
+    response = submit(client, "/admin/prices/new", form, content_type=kind)
+    page = response.get_data(as_text=True)
+    error = page.split('id="effective_date-err"')[1].split("</")[0]
+    assert response.status_code == 422 and latest.isoformat() in error
+    stored = sa.select(PriceIndexVersion).where(PriceIndexVersion.version == "v-typo")
+    assert db.session.scalar(stored) is None
+    form["effective_date"] = latest.isoformat()
+    if with_csv:
+        form["csv"] = (BytesIO(b"key,value\nni,121000\n"), "prices.csv")
+    assert submit(client, "/admin/prices/new", form, content_type=kind).status_code == 302

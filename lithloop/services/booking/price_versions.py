@@ -9,7 +9,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lithloop import pricing
+from lithloop import clock, pricing
+from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
 from lithloop.i18n import listed
 from lithloop.models import PriceIndexVersion, User
@@ -29,6 +30,14 @@ from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, parse_amount
 #: LFP storage cell, 298 CNY/kWh). A typo of extra digits is refused, not published.
 PRICE_CEILING = {"t": 6_000_000, "point": 33_000, "kWh": 3_000}
 CEILING_UNITS = {"t": _l("tonne"), "point": _l("lithium point"), "kWh": _l("kWh")}
+#: How far ahead a version may take effect: prices are set from the metal markets of the
+#: day (FACTS.md §2), so a year ahead is already generous; a date beyond is a typo.
+MAX_MONTHS_AHEAD = 12
+
+
+def latest_effective_date(today: date | None = None) -> date:
+    """The furthest day a new version may take effect: MAX_MONTHS_AHEAD from today."""
+    return add_months(today or clock.today(), MAX_MONTHS_AHEAD)
 
 
 def _build_version(
@@ -48,6 +57,17 @@ def _build_version(
                 "Enter a date between %(a)s and %(b)s.",
                 a=FIRST_DATE.isoformat(),
                 b=LAST_DATE.isoformat(),
+            ),
+            field="effective_date",
+        )
+    latest = latest_effective_date()
+    if effective_date > latest:  # a typo (2072) would be kept for ever, on the chart's axis
+        raise Invalid(
+            _l(
+                "A version takes effect at most %(months)d months ahead, by %(last)s at the "
+                "latest; check the date.",
+                months=MAX_MONTHS_AHEAD,
+                last=latest.isoformat(),
             ),
             field="effective_date",
         )
