@@ -155,5 +155,8 @@ def compare():
     if not a or not b:  # a typed or shortened address: the list to choose from
         flash(_("Choose two versions, A and B, to compare."), "info")
         return redirect(url_for("prices.versions"))
+    if a == b:  # a table of no changes at all: the list again, to choose another
+        flash(_("Choose two different versions to compare: A and B are the same."), "info")
+        return redirect(url_for("prices.versions"))
     rows = price_service.compare(a, b)
     return render_template("prices/compare.html", rows=rows, a=a, b=b)

@@ -681,6 +681,15 @@ def test_comparing_without_two_versions_leads_back_to_the_list(client, admin, qu
     assert "请选择要对比的两个版本 A 和 B。" in page
 
 
+def test_comparing_a_version_with_itself_leads_back_to_the_list(client, admin):
+    """Walk finding: the same version as A and B showed a table of no changes at all."""
+    client.get("/lang/en")
+    response = client.get("/admin/prices/compare?a=2026-01-26&b=2026-01-26")
+    assert response.status_code == 302 and response.location.endswith("/admin/prices")
+    page = client.get("/admin/prices").get_data(as_text=True)
+    assert "Choose two different versions to compare" in page
+
+
 def test_an_unknown_version_pasted_long_is_quoted_cut(client, admin):
     response = client.get("/admin/prices/compare?a=2026-01-26&b=" + "V" * 5000)
     said = re.search(r"V+…?(?=[^\"]*</)", response.get_data(as_text=True)).group(0)
