@@ -696,6 +696,18 @@ def test_an_unknown_version_pasted_long_is_quoted_cut(client, admin):
     assert response.status_code == 404 and said == "V" * 39 + "…"
 
 
+@pytest.mark.parametrize("typed", ["\u202eabc", "a\u200bb\u2067c", "\u202e"])
+def test_an_unknown_version_is_echoed_without_its_direction_controls(client, admin, typed):
+    """Walk finding: `a=` with a U+202E was repeated into the 404's message, turning the
+    rest of the sentence around."""
+    response = client.get("/admin/prices/compare", query_string={"a": typed, "b": "2026-01-26"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b]", page)
+    shown = "".join(c for c in typed if c.isalpha()) or "—"
+    assert shown in page
+
+
 @pytest.mark.parametrize("with_csv", [False, True])
 def test_a_date_more_than_a_year_ahead_is_refused_beside_it_naming_the_bound(
     client, admin, with_csv

@@ -23,7 +23,7 @@ from lithloop.services.booking.prices import (
 )
 from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.errors import Conflict, Invalid
-from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, parse_amount
+from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, parse_amount, quoted
 
 #: The highest price a version may hold, by unit: about ten times the highest in FACTS.md
 #: (lithium carbonate's 2022 peak, ~604,000 CNY/t; the LFP lithium point, 3,300 CNY; a new
@@ -78,7 +78,7 @@ def _build_version(
         if value is None:
             continue
         if key not in known:  # versions never change: no price of no chemistry kept for ever
-            shown = key if len(key) <= 40 else key[:39] + "…"
+            shown = quoted(key, 40)
             names = listed(sorted(known))
             raise Invalid(
                 _l("Unknown price %(k)s; the names are %(names)s.", k=shown, names=names),

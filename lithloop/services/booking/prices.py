@@ -16,6 +16,7 @@ from lithloop.services.booking.distances import distance_from_park_km  # quotes 
 from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.booking.sites import site_location
 from lithloop.services.errors import Invalid, NotFound
+from lithloop.services.strict_input import quoted
 
 EPOCH_DAY = date(1970, 1, 1)  # the price history's time axis counts days from it (as JS dates)
 
@@ -78,8 +79,7 @@ def get_version(version: str) -> PriceIndexVersion:
     if row is None:
         embedded = [s for s in pricing.default_snapshots() if s.version == version]
         if not embedded:  # a label is at most 40 characters: a longer one is quoted cut
-            shown = version if len(version) <= 40 else version[:39] + "…"
-            raise NotFound(_l("No price index version %(v)s.", v=shown or "—"))
+            raise NotFound(_l("No price index version %(v)s.", v=quoted(version, 40)))
         row = version_row(embedded[0], None)
     return row
 

@@ -64,6 +64,7 @@ from lithloop.services.strict_input.text import (
     limited_text,
     phone_number,
     place_name,
+    quoted,
     typed_text,
 )
 
@@ -100,6 +101,7 @@ __all__ = [
     "parse_money",
     "phone_number",
     "place_name",
+    "quoted",
     "strict_date",
     "strict_decimal",
     "strict_int",

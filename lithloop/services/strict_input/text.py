@@ -33,6 +33,17 @@ def clean(raw) -> str:
 _INVISIBLE = ("Cc", "Cf", "Zs", "Zl", "Zp")  # controls, U+202E, U+200F, U+200B, spaces
 
 
+def quoted(raw, limit: int = 40) -> str:
+    """Typed text as a message may echo it: without invisible controls or direction marks
+    (U+202E would turn the rest of the message around), a long paste cut to `limit`
+    characters with "…"; "—" when nothing visible is left."""
+    text = "".join(c for c in clean(raw) if unicodedata.category(c) not in ("Cc", "Cf"))
+    text = text.strip()
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text or "—"
+
+
 def check_visible(text: str, field: str) -> str:
     """The text, unless made only of characters nobody sees: then Invalid naming `field`."""
     if text and all(unicodedata.category(c) in _INVISIBLE for c in text):
@@ -115,7 +126,7 @@ def known_chemistry(raw, field: str = "chemistry") -> str:
     naming `field` (and the value, cut to 24 characters) when it is none of them."""
     text = clean(raw).upper()
     if text and text not in CHEMISTRIES:
-        shown = clean(raw)[:24]
+        shown = quoted(raw, 24)
         raise Invalid(
             _l("Unknown chemistry: %(value)s. Choose one from the list.", value=shown), field=field
         )
