@@ -104,7 +104,7 @@ def test_the_same_values_again_change_nothing_and_record_nothing(world):
         ({"date": "tomorrow"}, "date", "YYYY-MM-DD"),
         ({"date": "today"}, "date", "今天之后"),
         ({"date": "beyond"}, "date", "30"),
-        ({"window": ["06:00", "08:00"]}, "window", "08:00-17:00"),
+        ({"window": ["06:00", "08:00"]}, "window", "08:00–17:00"),
         ({"window": ["10:00", "10:30"]}, "window", "一小时"),
         ({"note": "x" * 501}, "note", "500"),
         ({"note": "abc\u202edef"}, "note", "方向"),

@@ -96,3 +96,19 @@ def test_a_bus_companys_refusals_name_its_depot(app):
             booking_service.check_window(depot, draft)
     assert str(unnamed.value) == "请输入停保场名称。"
     assert "停保场开放时间" in str(early.value) and "网点" not in str(early.value)
+
+
+@pytest.mark.parametrize("kind", [SiteKind.BUS_DEPOT, None])
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_window_refusal_writes_the_hours_with_an_en_dash(app, kind, lang):
+    """Walk finding: check_window wrote the opening hours "08:00-17:00" with a hyphen, where
+    every other place (the slots, the depot's hours) writes "08:00–17:00"."""
+    site = make_site(make_org(OrgKind.BUS_COMPANY if kind else OrgKind.DEALER_BRANCH))
+    if kind:
+        site.kind = kind
+    draft = SimpleNamespace(window_start=time(5, 0), window_end=time(6, 0))
+    hours = f"{site.opens_at:%H:%M}–{site.closes_at:%H:%M}"
+    with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
+        with pytest.raises(Invalid) as early:
+            booking_service.check_window(site, draft)
+    assert hours in str(early.value)

@@ -43,9 +43,9 @@ def check_window(site: Site, draft: BookingDraft) -> None:
     if draft.window_start < site.opens_at or draft.window_end > site.closes_at:
         hours = {"o": site.opens_at.strftime("%H:%M"), "c": site.closes_at.strftime("%H:%M")}
         if is_depot(site):  # a bus company's site is a depot (labels.places)
-            said = _l("The window must lie within the depot's opening hours, %(o)s-%(c)s.", **hours)
+            said = _l("The window must lie within the depot's opening hours, %(o)s–%(c)s.", **hours)
         else:
-            said = _l("The window must lie within the site's opening hours, %(o)s-%(c)s.", **hours)
+            said = _l("The window must lie within the site's opening hours, %(o)s–%(c)s.", **hours)
         raise Invalid(said, field="window")
 
 
