@@ -17,6 +17,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import geocoding, reach
 from lithloop.services.booking import sites as site_service
 from lithloop.services.errors import ServiceError
+from lithloop.services.strict_input import check_direction
 from lithloop.web.access import roles_required
 from lithloop.web.auth import attach_error
 from lithloop.web.forms import SiteForm
@@ -83,12 +84,14 @@ def _submit(form: SiteForm, save, site=None):
     form.name.label.text = place_word("name", site or current_user)  # a depot's name
     located = None
     if request.method == "POST" and "locate" in request.form:
+        parts = (form.city, form.district, form.address)
         try:
-            located = geocoding.locate(
-                " ".join(filter(None, [form.city.data, form.district.data, form.address.data]))
-            )
+            for part in parts:  # a direction control is refused beside the field holding it
+                check_direction(part.data or "", part.name)
+            located = geocoding.locate(" ".join(filter(None, [p.data for p in parts])))
         except ServiceError as exc:
-            form.address.errors = [str(exc.message)]
+            field = form._fields.get(exc.field or "", form.address)
+            field.errors = [str(exc.message)]
         else:
             form.lat.data, form.lon.data = Decimal(str(located.lat)), Decimal(str(located.lon))
             form.lat.raw_data = form.lon.raw_data = None

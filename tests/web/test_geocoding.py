@@ -47,6 +47,22 @@ def test_unknown_place_suggests_names(client, dealer):
     assert 'id="address-err"' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("where", ["address", "city", "district"])
+def test_locating_with_a_direction_control_asks_to_remove_it_beside_its_field(
+    client, dealer, where
+):
+    """Walk finding: "Locate" with U+202E in the address said "address not found", where
+    saving the form asks to remove the direction characters."""
+    client.get("/lang/en")
+    typed = {**FORM, where: "\u202e" + (FORM[where] or "海林市"), "locate": "1"}
+    response = submit(client, "/sites/new", typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = page.split(f'id="{where}-err"')[1].split("</p>")[0]
+    assert "Remove the invisible text-direction characters" in error
+    assert "No place found" not in page
+
+
 def test_the_suggested_names_are_listed_in_the_pages_language(client, dealer):
     """On an English page the suggestions were joined with the Chinese list mark "、"."""
     client.get("/lang/en")

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop.geo.geocoders import Geocoder, GeocodeResult, GeocodingUnavailable, get_geocoder
 from lithloop.i18n import current_language, listed
 from lithloop.services.errors import Invalid, ServiceError
+from lithloop.services.strict_input import check_direction
 
 _CACHE_KEY = "lithloop.geocoder"
 
@@ -44,6 +45,7 @@ def locate(address: str) -> GeocodeResult:
     address = (address or "").strip()
     if not address:
         raise Invalid(_l("Enter an address or a place to locate."), field="address")
+    check_direction(address, "address")  # reversed text names no place: say so, as saving does
     if len(address) > MAX_ADDRESS_CHARS:  # fuzzy suggestions grow with the length: ~1 min for 20k
         raise Invalid(
             _l("An address to locate has at most %(n)s characters.", n=MAX_ADDRESS_CHARS),
