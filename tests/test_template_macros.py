@@ -41,6 +41,19 @@ def test_the_macros_render(app):
     assert "page=1" in html and "page=3" in html and "status=x" in html and "2 / 3" in html
 
 
+def test_a_list_of_one_page_has_no_pager(app):
+    """Walk finding: the approvals page showed a lone "1" pager under its only page."""
+    from flask import render_template_string
+
+    pager = "{% import \"_macros.html\" as m %}{{ m.pager(p, 'admin.approvals') }}"
+    with app.test_request_context("/"):
+        one = render_template_string(pager, p={"page": 1, "pages": 1, "has_next": False})
+        two = render_template_string(pager, p={"page": 1, "pages": 2, "has_next": True})
+        last = render_template_string(pager, p={"page": 2, "pages": 2, "has_next": False})
+    assert 'class="pager"' not in one
+    assert 'rel="next"' in two and 'rel="prev"' in last
+
+
 def test_a_maps_key_names_only_the_kinds_it_draws(app):
     """A dealer's map of its own branches listed the park and bus depots in its key too,
     with no red or orange dot to find."""

@@ -60,3 +60,10 @@ def test_a_decision_on_page_two_returns_to_page_two(client, three_waiting):
         client, f"{URL}/{org.id}?page=2", {"decision": "approve"}, page=f"{URL}?page=2"
     )
     assert decided.status_code == 302 and decided.headers["Location"].endswith(f"{URL}?page=2")
+
+
+def test_one_page_of_organisations_waiting_has_no_pager(client, three_waiting, monkeypatch):
+    """Walk finding: a lone "1" pager under the approvals page's only page."""
+    monkeypatch.setattr(approvals, "PAGE_SIZE", 10)
+    page = client.get(URL).get_data(as_text=True)
+    assert "待审核机构3" in page and 'class="pager"' not in page
