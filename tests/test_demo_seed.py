@@ -114,8 +114,9 @@ def test_seed_demo_command_prints_the_logins(app, backend):
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, auth, monkeypatch):
     """A fresh demo lets the dispatcher plan tomorrow and the driver confirm two pickups."""
-    from datetime import UTC, date, datetime
+    from datetime import UTC, date, datetime, timedelta
 
+    from lithloop import clock
     from lithloop.models import Booking, BookingStatus, Plan, PlanStatus
     from tests.conftest import DEMO_PASSWORD, freeze_clock, submit
 
@@ -162,7 +163,9 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
 
     history = done.history
     assert history.bookings >= 2 and history.settled == history.bookings
-    yesterday = date(2026, 11, 26)  # the last open day (the market's stock came weeks before)
+    yesterday = history.day  # an open day whose packs' aging is over before today
+    aging = timedelta(days=app.config["AGING_DAYS"])
+    assert yesterday + aging < clock.today()
     settled = db.session.scalars(
         sa.select(Booking).where(
             Booking.status == BookingStatus.SETTLED, Booking.pickup_date == yesterday
@@ -192,6 +195,13 @@ def test_activity_books_pickups_and_gives_the_driver_todays_route(app, client, a
         "aged",
         "consumed",
     }
+    for parent in (parent for p in built for parent in p.parents):
+        at: dict = {}  # each step's first time (a pack is tested and graded again after aging)
+        for e in sorted(parent.events, key=lambda e: (e.at, e.id)):
+            at.setdefault(e.kind, e.at)
+        assert at["booked"] < at["picked_up"] < at["received"] < at["tested"] <= at["graded"]
+        assert clock.local_day(at["aged"]) - clock.local_day(at["graded"]) >= aging
+        assert at["aged"] < at["consumed"] < clock.now()
     if history.dismantled:
         batch = db.session.scalar(sa.select(DismantlingBatch))
         assert batch.status == "closed" and len(batch.packs) == history.dismantled

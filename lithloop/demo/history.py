@@ -1,22 +1,27 @@
-"""Demo history: bookings from the last open day taken through the whole chain by the real
-services — picked up, received, tested and graded, aged, refurbished into a listed pack or
-dismantled on a line, settled with a certificate — so that passports, warehouses, the
-catalog and the dashboard have something in them on a fresh start.
+"""Demo history: bookings of an open day AGING_DAYS + HISTORY_SETTLE_DAYS ago taken through
+the whole chain by the real services — picked up, received, tested and graded, aged,
+refurbished into a listed pack or dismantled on a line, settled with a certificate — so that
+passports, warehouses, the catalog and the dashboard have something in them on a fresh start.
 
-One shortcut, for the demo only: packs sent to aging are marked as having rested their
-AGING_DAYS already, so that their retest and release can happen today.
+Every step happens at its own time, the clock replayed as demo/market.py does
+(demo/replay.py): booked the day before, picked up at each stop's time, received and graded
+that evening, aged for the park's AGING_DAYS, retested and released, refurbished the next
+morning. A passport never shows the aging taking no time.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from lithloop import clock
+from lithloop.demo.market import SETTLE_DAYS as MARKET_SETTLE_DAYS
+from lithloop.demo.replay import Replay, replaying
 from lithloop.extensions import db
 from lithloop.models import Booking, Pack, PackState, Plan, PlanStop, Role, Site, User
 from lithloop.services.dispatch import driver_work, publishing, roster, runs
@@ -30,6 +35,8 @@ OUTPUT_SHARES = {
     "steel": Decimal("0.22"),
     "plastics": Decimal("0.08"),
 }
+#: Days between the end of the history packs' aging and today (release, build, settle).
+HISTORY_SETTLE_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -41,19 +48,29 @@ class HistorySummary:
     refurbished: int
     dismantled: int
     settled: int
+    day: date | None = None
 
 
-def _previous_open_day(today):
+def _open_on_or_before(day: date) -> date:
     from lithloop.services.booking import capacity
 
-    day = today - timedelta(days=1)
     while not capacity.is_open(day):
         day -= timedelta(days=1)
     return day
 
 
-def _pick_up(day, dispatcher: User, driver: User) -> list[int]:
-    """Plan and publish the day, then record every pickup as the demo driver."""
+def history_day(today: date) -> date:
+    """The open day whose pickups the history replays: its packs' aging over before today,
+    and not the market's pickup day (demo/market.py: one published plan a day)."""
+    aging = int(current_app.config["AGING_DAYS"])
+    day = _open_on_or_before(today - timedelta(days=aging + HISTORY_SETTLE_DAYS))
+    market = _open_on_or_before(today - timedelta(days=aging + MARKET_SETTLE_DAYS))
+    return day if day != market else _open_on_or_before(market - timedelta(days=1))
+
+
+def _pick_up(day, dispatcher: User, driver: User, replay: Replay) -> list[int]:
+    """Plan and publish the day, then record every pickup as its route's driver (else the
+    demo driver) when the truck leaves the stop."""
     run = runs.start_run(dispatcher, day, 3)
     runs.execute_run(run.id)
     plan = db.session.scalar(sa.select(Plan).where(Plan.run_id == run.id))
@@ -65,9 +82,10 @@ def _pick_up(day, dispatcher: User, driver: User) -> list[int]:
         sa.select(PlanStop)
         .join(PlanStop.route)
         .where(PlanStop.kind == "pickup", PlanStop.route.has(plan_id=plan.id))
-        .order_by(PlanStop.id)
+        .order_by(PlanStop.departure, PlanStop.id)
     ).all()
     for stop in stops:  # each route's pickups by its driver on the day's roster
+        replay.moment = stop.departure
         booking = stop.booking
         codes = "\n".join(c for lot in booking.lots for c in lot.codes)
         on_route = roster.driver_of(stop.route) or driver
@@ -76,9 +94,12 @@ def _pick_up(day, dispatcher: User, driver: User) -> list[int]:
     return picked
 
 
-def _receive_and_grade(plant: User, booking_ids: list[int], rng: random.Random) -> list[Pack]:
+def _receive_and_grade(
+    plant: User, booking_ids: list[int], rng: random.Random, replay: Replay
+) -> list[Pack]:
     packs = []
     for booking_id in booking_ids:
+        replay.tick(20)
         booking = db.session.get(Booking, booking_id)
         lots = [
             {
@@ -95,6 +116,7 @@ def _receive_and_grade(plant: User, booking_ids: list[int], rng: random.Random) 
             sa.select(Pack).where(Pack.booking_id == booking_id).order_by(Pack.id)
         ).all()
     for pack in packs:
+        replay.tick(6)
         soh = Decimal(rng.randint(52, 92))
         volts = Decimal(rng.randint(560, 620))
         grading.record_test(
@@ -119,13 +141,16 @@ def _capacity_ah(rated_wh: int | None, soh: Decimal, volts: Decimal) -> Decimal:
     return (Decimal(rated_wh) * soh / 100 / volts).quantize(Decimal("0.01"))
 
 
-def _age_and_release(plant: User, packs: list[Pack], rng: random.Random) -> list[Pack]:
+def _age_and_release(
+    plant: User, packs: list[Pack], rng: random.Random, replay: Replay
+) -> list[Pack]:
+    """Retests once aging is over (the day the last pack's ends), and release."""
     aging = [p for p in packs if p.state is PackState.AGING]
-    for pack in aging:
-        pack.aging_until = clock.today()  # the demo shortcut (see the module docstring)
-    db.session.commit()
+    if aging:
+        replay.at(max(p.aging_until for p in aging), 9)
     released = []
     for pack in aging:
+        replay.tick(4)
         soh = Decimal(pack.soh_pct) - Decimal(rng.randint(0, 2))
         grading.record_test(
             plant,
@@ -190,19 +215,25 @@ def seed_history(rng: random.Random, sites: list[Site], book) -> HistorySummary:
         u.role: u
         for u in db.session.scalars(sa.select(User).where(User.email.like("%@demo.lithloop")))
     }
-    today = clock.today()
-    day = _previous_open_day(today)
-    booked = book(sites, day, day - timedelta(days=1))
-    if not booked:
-        return HistorySummary(0, 0, 0, 0, 0)
-    picked = _pick_up(day, users[Role.DISPATCHER], users[Role.DRIVER])
-    plant = users[Role.PLANT_OPERATOR]
-    packs = _receive_and_grade(plant, picked, rng)
-    finished = _age_and_release(plant, packs, rng)
-    built = _refurbish(plant, finished)
-    dismantled = _dismantle(plant, packs)
-    settled = 0
-    for booking_id in picked:
-        settlement.settle(plant, booking_id)
-        settled += 1
-    return HistorySummary(len(picked), len(packs), built, dismantled, settled)
+    day = history_day(clock.today())
+    with replaying(day - timedelta(days=1), 14) as replay:
+        booked = book(sites, day, day - timedelta(days=1))
+        if not booked:
+            return HistorySummary(0, 0, 0, 0, 0, day)
+        replay.at(day - timedelta(days=1), 16)
+        picked = _pick_up(day, users[Role.DISPATCHER], users[Role.DRIVER], replay)
+        plant = users[Role.PLANT_OPERATOR]
+        replay.at(day, 18)  # the trucks are back: intake that evening
+        packs = _receive_and_grade(plant, picked, rng, replay)
+        replay.at(day + timedelta(days=1), 10)
+        settled = 0
+        for booking_id in picked:  # the owner's statement and certificate, as for the market's
+            replay.tick(15)
+            settlement.settle(plant, booking_id)
+            settled += 1
+        replay.tick(30)
+        dismantled = _dismantle(plant, packs)
+        finished = _age_and_release(plant, packs, rng, replay)
+        replay.at(clock.local_day(replay.moment) + timedelta(days=1), 8, 30)
+        built = _refurbish(plant, finished)
+    return HistorySummary(len(picked), len(packs), built, dismantled, settled, day)
