@@ -388,6 +388,9 @@ TABLE: dict[str, Rule] = {
     "GET api_market.get_order": _r(
         MARKET, owned="order", sees_all=ADMINS, hide=True, params={"order_id": "{owned}"}
     ),
+    "POST api_market.open_order_payment": _r(
+        {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
+    ),
     # Cancels the order (an unpaid one): later rules on it answer its conflicts, not 403/404.
     "POST api_market.cancel_order": _r(
         MARKET, owned="order", sees_all=ADMINS, hide=True, params={"order_id": "{owned}"}

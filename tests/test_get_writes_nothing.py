@@ -1,7 +1,9 @@
 """A GET never writes: every GET route of the URL map, as anonymous and as each role.
 
-The world holds what used to tempt a page into writing: a run whose worker went silent and
-a buyer's reservation that expired. Both are housekeeping's (lithloop/jobs/housekeeping.py).
+The world holds what used to tempt a page into writing: a run whose worker went silent,
+a buyer's reservation that expired (both housekeeping's, lithloop/jobs/housekeeping.py) and
+a buyer's order whose PaymentIntent checkout could not open (Stripe down): only a POST
+opens it (POST /api/v1/orders/{id}/payment, or paying on the pay page).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import sqlalchemy as sa
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.jobs import housekeeping
-from lithloop.models import Order, OrderStatus, PlanRun, Role, RunStatus
+from lithloop.models import Order, OrderStatus, Pack, PackState, Payment, PlanRun, Role, RunStatus
+from lithloop.services.market import checkout as market_checkout
 from tests.authz_table import TABLE
 from tests.test_authz_matrix import PRINCIPALS, scopes, seeded_matrix, url_for_rule, values_for
 
@@ -52,7 +55,22 @@ def matrix(tmp_path_factory):
         order.reserved_until = clock.now() - timedelta(hours=1)
         db.session.commit()
         seeded.stale_run_id = run.id
+        seeded.unopened_order_id = _order_without_payment(world.users[Role.BUYER])
         yield seeded
+
+
+def _order_without_payment(buyer) -> int:
+    """A pending, still reserved order of the buyer whose PaymentIntent was never opened."""
+    pack = db.session.scalar(
+        sa.select(Pack)
+        .where(Pack.state == PackState.FINISHED, Pack.price_fen.is_not(None))
+        .order_by(Pack.id)
+    )
+    order = market_checkout.checkout(buyer, [{"pack_id": pack.id}], {"kind": "pickup"})
+    db.session.execute(sa.delete(Payment).where(Payment.order_id == order.id))
+    db.session.commit()
+    assert order.reserved_until > clock.now()
+    return order.id
 
 
 def get_routes(app) -> list[str]:
@@ -94,6 +112,41 @@ def test_no_get_route_writes(matrix, role):
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
     assert writes == []
+
+
+def test_reading_an_order_whose_payment_was_never_opened_writes_nothing(matrix):
+    """Every GET of the buyer's order (page or API) leaves its payment unopened."""
+    app, world = matrix.app, matrix.world
+    order_id = matrix.unopened_order_id
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(" ", 1)[0].upper() in WRITES:
+            statements.append(statement.split("\n")[0][:120])
+
+    with app.app_context():
+        engine = db.engine
+    routes = [e for e in get_routes(app) if TABLE[f"GET {e}"].owned == "order"]
+    assert "api_market.get_order" in routes and "market.pay" in routes
+    sa.event.listen(engine, "before_cursor_execute", record)
+    writes = []
+    try:
+        for endpoint in routes:
+            url = url_for_rule(
+                app, endpoint, TABLE[f"GET {endpoint}"], values_for(world, Role.BUYER, order_id)
+            )
+            api = url.startswith("/api/")
+            headers = {"Authorization": f"Bearer {matrix.tokens[Role.BUYER]}"} if api else {}
+            statements.clear()
+            matrix.client(None if api else Role.BUYER).get(url, headers=headers)
+            if made := [s for s in statements if not exempt(endpoint, s)]:
+                writes.append(f"GET {url}: {made}")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert writes == []
+    with app.app_context():
+        assert db.session.get(Order, order_id).payment is None
+        db.session.remove()
 
 
 def test_the_silent_run_shows_failed_and_housekeeping_stores_it(matrix):

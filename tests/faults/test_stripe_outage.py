@@ -137,7 +137,16 @@ def test_api_checkout_with_stripe_down_names_the_pending_order_and_opens_it_late
     assert response.status_code == 502 and response.json["error"] == "payment_unavailable"
     order_id = response.json["order_id"]
     assert client.get(f"/api/v1/orders/{order_id}", headers=headers).json["payment"] is None
+    still_down = client.post(f"/api/v1/orders/{order_id}/payment", headers=headers)
+    assert still_down.status_code == 502 and still_down.json["order_id"] == order_id
     stripe.start()
-    body = client.get(f"/api/v1/orders/{order_id}", headers=headers).json
-    assert body["status"] == "pending_payment"
+    read = client.get(f"/api/v1/orders/{order_id}", headers=headers).json
+    assert read["payment"] is None  # reading the order opens nothing
+    opened = client.post(f"/api/v1/orders/{order_id}/payment", headers=headers)
+    body = opened.json
+    assert opened.status_code == 200 and body["status"] == "pending_payment"
     assert body["payment"]["intent_id"].startswith("pi_") and body["payment"]["client_secret"]
+    again = client.post(f"/api/v1/orders/{order_id}/payment", headers=headers).json
+    assert again["payment"]["intent_id"] == body["payment"]["intent_id"]
+    shown = client.get(f"/api/v1/orders/{order_id}", headers=headers).json
+    assert shown["payment"]["intent_id"] == body["payment"]["intent_id"]

@@ -73,3 +73,22 @@ def test_order_by_id_and_group_returns_the_client_secret_and_refuses_a_sold_pack
     assert shown.json["delivery"]["kind"] == "address"
     foreign = client.get(f"/api/v1/orders/{order['id']}", headers=api_headers(client, other))
     assert foreign.status_code == 404
+
+
+def test_the_payment_is_given_by_a_post_to_the_buyer_who_placed_the_order(client):
+    from tests.factories import make_user
+
+    buyer, stranger = make_buyer(), make_buyer()
+    colleague = make_user(buyer.organisation, role=buyer.role)
+    headers = api_headers(client, buyer)
+    (pack,) = list_packs(1)
+    order = client.post("/api/v1/orders", json={"lines": [{"pack_id": pack.id}]}, headers=headers)
+    url = f"/api/v1/orders/{order.json['id']}/payment"
+    opened = client.post(url, headers=headers)
+    assert opened.status_code == 200
+    assert opened.json["payment"] == order.json["payment"]  # the same PaymentIntent
+    assert client.post(url, headers=api_headers(client, colleague)).status_code == 403
+    assert client.post(url, headers=api_headers(client, stranger)).status_code == 404
+    client.post(f"/api/v1/orders/{order.json['id']}/cancel", headers=headers)
+    ended = client.post(url, headers=headers)
+    assert ended.status_code == 409 and ended.json["error"] == "not_payable"

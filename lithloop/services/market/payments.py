@@ -17,9 +17,9 @@ from lithloop import clock, labels, payments
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, User
-from lithloop.services.errors import Conflict, Invalid, ServiceError
+from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
 from lithloop.services.market import orders as market_orders
-from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent
+from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent, require_payments
 from lithloop.services.market.errors import Code
 from lithloop.services.market.expiry import confirm_stale_after_s
 from lithloop.services.market.payment_outcome import apply_intent, set_status
@@ -69,6 +69,16 @@ def _open_for_payment(user: User, order_id: int) -> Order:
             code=Code.NOT_PAYABLE,
         )
     return order
+
+
+def open_payment(user: User, order_id: int) -> Order:
+    """The buyer's pending order with its PaymentIntent, opened now if checkout could not."""
+    order = market_orders.get_order(user, order_id)  # 404 for another organisation's
+    if order.user_id != user.id:
+        raise Forbidden(_l("Only the buyer who placed order #%(id)s can pay it.", id=order.id))
+    require_payments()
+    ensure_intent(order)  # PaymentUnavailable (502) while Stripe is still down
+    return _run(lambda: _open_for_payment(user, order_id))
 
 
 def pay(user: User, order_id: int, method: str) -> Order:

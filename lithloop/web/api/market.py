@@ -14,6 +14,7 @@ from lithloop.services.dispatch import left_deliveries
 from lithloop.services.market import catalog, order_cancel
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import orders as market_orders
+from lithloop.services.market import payments as market_payments
 from lithloop.web.api.common import (
     PAGINATION_HEADER,
     PAYMENTS_OFF,
@@ -135,8 +136,8 @@ IDEMPOTENCY_HEADER = {
     s403="Only buyers order packs",
     s503=PAYMENTS_OFF,
     s502="Stripe did not answer: the order (`order_id`) stays pending with its packs "
-    "reserved until `reserved_until`; GET it (or repeat the request with the same "
-    "Idempotency-Key) later to open the payment",
+    "reserved until `reserved_until`; POST /orders/{id}/payment (or repeat the request "
+    "with the same Idempotency-Key) later to open the payment",
     s404="No such pack",
     s409="A pack is sold or reserved, not enough stock, or your "
     "organisation holds as many unpaid orders or packs as it may (`unpaid_limit`)",
@@ -195,17 +196,44 @@ def list_orders(args):
 @errors(blp, 401, 404, s404="No such order, or another organisation's")
 @token_required
 def get_order(order_id: int):
-    """One of your organisation's orders (another buyer's is 404); a pending order whose
-    payment could not be opened at checkout gets it now, with its client secret."""
-    user = api_user()
-    order = market_orders.get_order(user, order_id)
-    if order.payment is None and user.id == order.user_id:
-        try:
-            market_checkout.ensure_intent(order)
-        except market_checkout.PaymentUnavailable:
-            pass  # Stripe still down: the order stays pending; ask again later
-        return order_body(order, with_secret=order.payment is not None)
-    return order_body(order)
+    """One of your organisation's orders (another buyer's is 404); reading it writes
+    nothing: POST /orders/{id}/payment gives the payment's client secret."""
+    return order_body(market_orders.get_order(api_user(), order_id))
+
+
+@blp.route("/orders/<int:order_id>/payment", methods=["POST"])
+@blp.doc(security=[{"bearer": []}])
+@blp.response(
+    200,
+    OrderOut,
+    description="The order with its PaymentIntent's client secret (for Stripe.js); the "
+    "PaymentIntent is opened now if Stripe could not be reached at checkout",
+)
+@errors(
+    blp,
+    401,
+    403,
+    404,
+    409,
+    502,
+    503,
+    s403="Only the buyer who placed the order can pay it",
+    s404="No such order, or another organisation's",
+    s409="The order is not awaiting payment (`error` not_payable), or its reservation "
+    "expired and its packs are back on sale (`error` reservation_expired)",
+    s502="Stripe did not answer: the order stays pending with its packs reserved until "
+    "`reserved_until`; try again in a few minutes",
+    s503=PAYMENTS_OFF,
+)
+@token_required
+def open_order_payment(order_id: int):
+    """Your pending order's payment, with its client secret, opened now if checkout
+    could not reach Stripe (the same PaymentIntent on every call)."""
+    try:
+        order = market_payments.open_payment(api_user(), order_id)
+    except market_checkout.PaymentUnavailable as exc:
+        return error_response(exc.status, str(exc.message), error=exc.code, order_id=exc.order_id)
+    return order_body(order, with_secret=True)
 
 
 @blp.route("/orders/<int:order_id>/cancel", methods=["POST"])
