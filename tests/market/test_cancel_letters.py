@@ -10,6 +10,7 @@ import pytest
 
 from lithloop import clock
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import Role
 from lithloop.public_urls import base_url
 from lithloop.services.errors import Conflict
@@ -75,3 +76,12 @@ def test_a_refused_cancel_mails_nothing_more(app):
     with pytest.raises(Conflict):
         order_cancel.cancel(buyer, order.id)
     assert len(mails_to(buyer)) == before
+
+
+def test_a_cancelled_delivery_order_lists_its_fee_in_chinese(app):
+    delivery = {"kind": "address", "city": "海林市", "address": "A 1", "phone": "13904531234"}
+    buyer, _packs, order = _order(2, delivery=delivery)
+    order_cancel.cancel(buyer, order.id)
+    (mail,) = mails_to(buyer)
+    assert f"- 运费：{money(order.delivery_fee_fen)}\n" in mail.body
+    assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body

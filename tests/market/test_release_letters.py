@@ -10,6 +10,7 @@ import pytest
 
 from lithloop import clock
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import OrderStatus
 from lithloop.payments.stripe_adapter import StripeGateway
 from lithloop.public_urls import base_url
@@ -142,3 +143,13 @@ def test_the_cancelled_intent_of_a_declined_card_does_not_cancel_the_buyers_new_
     assert [m.subject for m in mails_to(buyer)] == [
         f"[lithloop] 订单 #{order.id} 已付款：¥12,345.00"
     ]
+
+
+def test_an_expired_delivery_order_lists_its_fee_so_the_lines_add_up_to_the_total(app):
+    delivery = {"kind": "address", "city": "海林市", "address": "A 1", "phone": "13904531234"}
+    buyer, packs, order = _order(1, locale="en", delivery=delivery)
+    assert order.delivery_fee_fen > 0
+    _sweep_late()
+    (mail,) = mails_to(buyer)
+    assert f"- Delivery fee: {money(order.delivery_fee_fen)}\n" in mail.body
+    assert f"({money(packs[0].price_fen + order.delivery_fee_fen)})" in mail.body

@@ -41,6 +41,15 @@ def _lines(items: list) -> LazyString:
     return LazyString(lambda: "\n".join(f"- {item}" for item in items))
 
 
+def _packs_and_fee(order: Order) -> LazyString:
+    """The order's packs at their prices and, for a delivery, its fee: lines adding up to
+    the order's total."""
+    items = [_pack(line, line.price_fen) for line in order.lines]
+    if order.delivery_fee_fen:
+        items.append(_l("Delivery fee: %(amount)s", amount=money(order.delivery_fee_fen)))
+    return _lines(items)
+
+
 def _day(value) -> str:
     return value.isoformat() if value else "—"
 
@@ -137,7 +146,7 @@ def released(order: Order, why, maybe_charged: bool = False) -> None:
         total=money(order.total_fen),
         why=why,
         charge=_charge(maybe_charged),
-        lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
+        lines=_packs_and_fee(order),
         catalogue=letters.link("market.catalog_page"),
     )
 
@@ -163,7 +172,7 @@ def cancelled_by_buyer(order: Order, by: str, maybe_charged: bool = False) -> No
         total=money(order.total_fen),
         name=by,
         charge=_charge(maybe_charged),
-        lines=_lines([_pack(line, line.price_fen) for line in order.lines]),
+        lines=_packs_and_fee(order),
         catalogue=letters.link("market.catalog_page"),
     )
 
