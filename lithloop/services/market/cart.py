@@ -52,13 +52,17 @@ def clean_delivery(raw) -> dict:
     out |= {k: out[k][: DELIVERY_LIMITS[k]] for k in DELIVERY_KEYS if k not in FREE_TEXT}
     out["kind"] = out["kind"] or str(raw.get("delivery_kind") or "")  # the form's name
     out["kind"] = "address" if out["kind"] == "address" else "pickup"
+    if out["kind"] == "pickup":  # typed before choosing pickup: a pickup never uses them
+        out |= {k: "" for k in DELIVERY_KEYS if k != "kind"}
     return out
 
 
 def check_free_text(raw) -> None:
-    """Invalid naming the field (address, contact) whose text is longer than its column or
-    carries direction controls: nothing of the delivery is kept then."""
+    """Invalid naming the field (address, contact) of a delivery whose text is longer than
+    its column or carries direction controls: nothing of the delivery is kept then."""
     raw = raw if hasattr(raw, "get") else {}
+    if clean_delivery(raw)["kind"] == "pickup":
+        return  # a pickup keeps none of them
     for key in FREE_TEXT:
         market_delivery.free_text(raw.get(key), key)
 

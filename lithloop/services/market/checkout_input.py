@@ -60,17 +60,20 @@ def parse_delivery(raw) -> dict:
     kind = str(raw.get("kind") or delivery.PICKUP)
     if kind not in (delivery.PICKUP, delivery.ADDRESS):
         raise Invalid(_l("Choose pickup at the park or delivery to an address."), field="delivery")
+    if kind == delivery.PICKUP:  # the delivery fields typed before choosing pickup: unused
+        return {
+            "delivery_kind": kind,
+            "delivery_address": "",
+            "delivery_contact": "",
+            "delivery_phone": "",
+        }
     checked = FieldChecks()  # every refused field named at once, not one a submit
     typed = {key: checked(delivery.free_text, raw.get(key), key) for key in FREE_TEXT}
     out: dict[str, object] = {
         "delivery_kind": kind,
         "delivery_address": typed["address"],  # as checked: refused when long, never cut
         "delivery_contact": typed["contact"],
-        "delivery_phone": "",  # a pickup at the park keeps none: no page or letter shows it
     }
-    if kind == delivery.PICKUP:
-        checked.done()
-        return out
     place = checked(delivery.deliverable_city, raw.get("city")) if "city" in raw else None
     if typed["address"] == "":
         checked.refused["address"] = _l("For delivery, enter the street address.")
