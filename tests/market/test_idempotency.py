@@ -255,3 +255,21 @@ def test_a_cart_page_left_open_while_another_tab_adds_packs_orders_nothing(clien
     assert ordered.status_code == 302 and ordered.location.endswith("/pay")
     order = db.session.scalar(sa.select(Order))
     assert sorted(line.pack_id for line in order.lines) == sorted([first.id, second.id])
+
+
+def test_the_order_number_is_written_with_a_hash_on_its_pages_in_both_languages(client):
+    buyer = make_buyer()
+    token, csrf = _cart_with(client, buyer, list_packs(1))
+    form = {"delivery_kind": "pickup", "checkout_token": token, "csrf_token": csrf}
+    client.get("/lang/zh")
+    client.post("/market/checkout", data=form)
+    again = client.post("/market/checkout", data=form)
+    order_id = db.session.scalar(sa.select(Order.id).where(Order.user_id == buyer.id))
+    told = client.get(again.location).get_data(as_text=True)  # the cart ordered already
+    assert f"（订单 #{order_id}）" in told
+    for lang, words in (("zh", ("支付订单 #", "订单 #")), ("en", ("Pay order #", "Order #"))):
+        client.get(f"/lang/{lang}")
+        pay = client.get(again.location).get_data(as_text=True)
+        assert re.search(r"<h1>([^<]*)</h1>", pay).group(1) == f"{words[0]}{order_id}"
+        page = client.get(f"/market/orders/{order_id}").get_data(as_text=True)
+        assert re.search(r"<h1>([^<]*)<", page).group(1).strip() == f"{words[1]}{order_id}"

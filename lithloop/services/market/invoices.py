@@ -143,7 +143,7 @@ def invoice_for(user: User, order_id: int) -> Invoice:
     order = market_orders.get_order(user, order_id)
     if order.paid_at is None:
         raise Conflict(
-            _l("Order %(id)s is not paid: an invoice is made once it is paid.", id=order.id),
+            _l("Order #%(id)s is not paid: an invoice is made once it is paid.", id=order.id),
             code=Code.NOT_PAID,
         )
     frozen = order.invoice or freeze(order)  # orders paid before invoices were frozen

@@ -230,7 +230,7 @@ def start_card_setup(user: User, order_id: int) -> str:
     order = market_orders.get_order(user, order_id)
     if order.status is not OrderStatus.PENDING_PAYMENT:
         raise Conflict(
-            _l("Order %(id)s cannot be paid any more.", id=order.id), code=Code.NOT_PAYABLE
+            _l("Order #%(id)s cannot be paid any more.", id=order.id), code=Code.NOT_PAYABLE
         )
     try:
         return payments.gateway().create_setup(

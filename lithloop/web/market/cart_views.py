@@ -220,7 +220,7 @@ def checkout():
         return _cart_page(_refusals(exc), exc.status, form)
     save_cart({"packs": [], "groups": {}})
     if replayed:
-        flash(_("This cart was ordered already (order %(id)s).", id=order.id), "info")
+        flash(_("This cart was ordered already (order #%(id)s).", id=order.id), "info")
     if order.status is not OrderStatus.PENDING_PAYMENT:
         return redirect(url_for("market.order", order_id=order.id))
     return redirect(url_for("market.pay", order_id=order.id))
