@@ -85,14 +85,33 @@ def test_a_refused_quantity_in_the_catalog_is_said_beside_its_listing(client):
     data = {"group_id": group, "from": "catalog", "back": back, "quantity": "1,5"}
     action = "/market/cart/add"
     response = submit(client, action, data, page="/market/")
-    assert response.status_code == 422
-    shown = response.get_data(as_text=True)
+    # post/redirect/get: a reload of the page shown does not post the quantity again
+    assert response.status_code == 302 and response.location.endswith(
+        "/market/?grade=A&sort=-price"
+    )
+    shown = client.get(response.location).get_data(as_text=True)
     assert "Second-life packs for sale" in shown and '<option value="-price" selected' in shown
     form = _quantity_form(shown, group)
     assert "Enter a whole number (digits 0-9)." in form and 'value="1,5"' in form
     assert market_cart.read(market_cart_user())["groups"] == {}
+    again = client.get(response.location).get_data(as_text=True)  # said once
+    assert "Enter a whole number (digits 0-9)." not in _quantity_form(again, group)
     ok = submit(client, action, {**data, "quantity": "2"}, page="/market/")
     assert ok.status_code == 302 and ok.location.endswith("/market/cart")
+
+
+def test_an_add_to_cart_with_no_pack_and_an_empty_group_is_refused(client):
+    """An empty group id said "Added to the cart" and added nothing."""
+    _login(client, make_buyer())
+    list_packs(1)
+    response = submit(
+        client, "/market/cart/add", {"group_id": "", "quantity": "1"}, page="/market/"
+    )
+    assert response.status_code == 302 and response.location.endswith("/market/")
+    shown = client.get(response.location).get_data(as_text=True)
+    assert "Choose the packs to add from the catalogue." in shown
+    assert "Added to the cart." not in shown
+    assert market_cart.read(market_cart_user())["groups"] == {}
 
 
 def test_a_taxpayer_id_typed_in_groups_as_on_the_licence_is_saved(client):

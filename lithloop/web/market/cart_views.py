@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import parse_qsl
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from lithloop.extensions import db
 from lithloop.i18n import money
@@ -50,7 +48,10 @@ def cart_add():
             return _cart_page({"_form": str(exc.message)}, exc.status)
         if pack_id not in cart["packs"]:
             cart["packs"].append(pack_id)
-    elif request.form.get("group_id"):
+    elif not request.form.get("group_id"):  # neither a pack nor a group: nothing to add
+        flash(_("Choose the packs to add from the catalogue."), "error")
+        return redirect(url_for("market.catalog_page"))
+    else:
         key = request.form["group_id"][:80]
         try:
             stock = catalog.stock_of(key)
@@ -69,9 +70,8 @@ def cart_add():
             quantity = market_cart.quantity_of(request.form.get("quantity"), stock)
         except ServiceError as exc:  # beside the quantity typed, on the page it was typed on
             refused = {"group": key, "typed": request.form["quantity"], "message": exc.message}
-            if request.form.get("from") == "catalog":  # its filters and page as they were
-                shown = MultiDict(parse_qsl(request.form.get("back", "")[:2000]))
-                return catalog_views.render_catalog(shown, exc.status, refused)
+            if request.form.get("from") == "catalog":  # back to it, filters as they were
+                return catalog_views.back_with_refusal(request.form.get("back", ""), refused)
             if key not in cart["groups"]:  # no line of it to show the message beside
                 return _cart_page({"_form": str(exc.message)}, exc.status)
             return _cart_page(status=exc.status, quantity_error=refused)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from urllib.parse import parse_qsl, urlencode
+
+from flask import redirect, render_template, request, session, url_for
 
 from lithloop.models import Role
 from lithloop.services.errors import ServiceError
@@ -17,7 +19,23 @@ from lithloop.web.query_args import page_arg
 @roles_required(*BUYER, Role.ADMIN)
 def catalog_page():
     """Packs for sale, filtered and sorted, identical ones grouped with their stock."""
-    return render_catalog(request.args)
+    return render_catalog(request.args, quantity_error=session.pop(QUANTITY_REFUSED, None))
+
+
+#: The session's key for a quantity refused at the catalogue, shown once beside its listing.
+QUANTITY_REFUSED = "catalog_quantity_refused"
+
+
+def back_with_refusal(back: str, refused: dict):
+    """Back to the catalogue page the quantity was typed on (its filters and page as sent
+    in `back`), the refusal shown there once beside the listing: a reload posts nothing."""
+    session[QUANTITY_REFUSED] = {
+        "group": refused["group"],
+        "typed": str(refused["typed"])[:40],
+        "message": str(refused["message"]),
+    }
+    query = urlencode(parse_qsl(back[:2000]))
+    return redirect(url_for("market.catalog_page") + (f"?{query}" if query else ""))
 
 
 def render_catalog(args, status: int = 200, quantity_error: dict | None = None):
