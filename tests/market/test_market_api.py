@@ -92,3 +92,16 @@ def test_the_payment_is_given_by_a_post_to_the_buyer_who_placed_the_order(client
     client.post(f"/api/v1/orders/{order.json['id']}/cancel", headers=headers)
     ended = client.post(url, headers=headers)
     assert ended.status_code == 409 and ended.json["error"] == "not_payable"
+
+
+def test_an_api_delivery_outside_the_region_is_told_where_the_park_delivers(client):
+    """Beijing's 朝阳区 was answered "did you mean 阳明区?"; now it is told the park
+    delivers within its region only, and to name a city there or pick up at the park."""
+    headers = api_headers(client, make_buyer())
+    (pack,) = list_packs(1)
+    where = {"kind": "address", "address": "北京市朝阳区建国路 1 号", "phone": "13800000000"}
+    body = {"lines": [{"pack_id": pack.id}], "delivery": where}
+    answer = client.post("/api/v1/orders", json=body, headers=headers)
+    assert answer.status_code == 422 and answer.json["field"] == "address", answer.json
+    said = answer.json["message"]
+    assert "只配送到本地区" in said and "自提" in said and "阳明区" not in said, said

@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
+from lithloop.i18n import current_language, listed
 from lithloop.services.booking import distances, geocoding
 from lithloop.services.errors import FieldChecks, Invalid
 from lithloop.services.market import delivery
@@ -50,6 +51,24 @@ def parse_lines(lines) -> tuple[list[int], list[tuple[str, int]]]:
     return sorted(ids), list(groups.items())
 
 
+def _place_of(address: str):
+    """The region's place an address names; an address naming none is outside the region
+    the park delivers to (Beijing's 朝阳区 is no typo of 阳明区): said so, with pickup."""
+    try:
+        return geocoding.locate(address)
+    except Invalid as exc:
+        examples = [p for p in delivery.cities() if p.name_zh.endswith("\u5e02")][:4]
+        raise Invalid(
+            _l(
+                "The park delivers only to the cities and counties of its region (such as "
+                "%(examples)s), and this address names none of them. Name the city or county "
+                "in the address (or send it as city), or choose pickup at the park.",
+                examples=listed([delivery.city_label(p, current_language()) for p in examples]),
+            ),
+            field="address",
+        ) from exc
+
+
 def parse_delivery(raw) -> dict:
     """{"kind": "pickup"} at the park, or {"kind": "address", city?, address, contact, phone}.
 
@@ -84,7 +103,7 @@ def parse_delivery(raw) -> dict:
     if place is not None:  # the cart's form and newer API clients name the city
         lat, lon, city = place.lat, place.lon, place.name_zh
     if "city" not in raw:  # the dispatcher's runs route the delivery to these coordinates
-        found = geocoding.locate(str(out["delivery_address"]))
+        found = _place_of(str(out["delivery_address"]))
         lat, lon, city = found.lat, found.lon, found.label
         delivery.require_reach(lat, lon, clock.today(), city, field="address")
     out["delivery_lat"] = Decimal(str(round(lat, 6)))
