@@ -10,7 +10,7 @@ import pytest
 from lithloop.extensions import db
 from lithloop.models import PackState
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog_groups
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_buyer
 
@@ -30,8 +30,8 @@ def cart_of_three_lines(client):
     (gone,) = list_packs(1, chemistry="LMO", grade="C", rated_wh=30_000, price_fen=80_000)
     gone.state = PackState.SOLD
     db.session.commit()
-    sold_out = catalog.group_id(gone)
-    market_cart.save(buyer, [single.id], {catalog.group_id(group[0]): 2, sold_out: 1})
+    sold_out = catalog_groups.group_id(gone)
+    market_cart.save(buyer, [single.id], {catalog_groups.group_id(group[0]): 2, sold_out: 1})
     return buyer, sold_out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog_groups
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_buyer
 
@@ -17,7 +17,7 @@ def buyer_with_three(client):
     client.get("/lang/en")
     Auth(client).login(buyer.email)
     packs = list_packs(3, price_fen=1_000_00)
-    return buyer, catalog.group_id(packs[0])
+    return buyer, catalog_groups.group_id(packs[0])
 
 
 @pytest.mark.parametrize("quantity", ["-5", "0", "nan", "1e999999", "٣", "1.5"])

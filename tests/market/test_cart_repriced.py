@@ -17,7 +17,7 @@ from lithloop.models import Order
 from lithloop.services.booking import price_versions
 from lithloop.services.booking import prices as price_service
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog, repricing
+from lithloop.services.market import catalog_groups, repricing
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 
@@ -50,7 +50,7 @@ def _buyer_with_a_repriced_line(client):
     client.get("/lang/en")
     Auth(client).login(buyer.email)
     packs = _priced_group(3)
-    old_key, was = catalog.group_id(packs[0]), packs[0].price_fen
+    old_key, was = catalog_groups.group_id(packs[0]), packs[0].price_fen
     market_cart.save(buyer, [], {old_key: 2})
     _cheaper_index_today()
     db.session.refresh(packs[0])
@@ -77,7 +77,7 @@ def test_the_cart_shows_the_new_price_and_updating_orders_at_it(client):
     page = client.get("/market/cart").get_data(as_text=True)
     assert f"{money(was)} each then, {money(pack.price_fen)} each now" in page, page[:4000]
     assert "no longer available" not in page
-    new_key = catalog.group_id(pack)
+    new_key = catalog_groups.group_id(pack)
     assert f'name="group_id" value="{new_key}"' in page and f'value="{old_key}"' in page
     submit(
         client,
@@ -112,10 +112,10 @@ def test_a_line_sold_out_at_its_price_is_not_called_repriced(client):
     client.get("/lang/en")
     Auth(client).login(buyer.email)
     (pack,) = _priced_group(1)
-    key = catalog.group_id(pack)
+    key = catalog_groups.group_id(pack)
     market_cart.save(buyer, [], {key: 1})
     other = list_packs(1, price_fen=pack.price_fen + 100)  # same kind, another price, not moved
-    assert catalog.group_id(other[0]) != key
+    assert catalog_groups.group_id(other[0]) != key
     pack.price_fen = None  # out of the catalogue, not repriced
     db.session.commit()
     assert repricing.repriced(key) == []

@@ -11,7 +11,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackEvent, PackState
 from lithloop.services.errors import Conflict, Forbidden, Invalid
-from lithloop.services.market import catalog, checkout, expiry
+from lithloop.services.market import catalog, catalog_groups, checkout, expiry
 from lithloop.services.market import payments as market_payments
 from tests.market.support import list_packs, make_admin, make_buyer
 
@@ -53,7 +53,7 @@ def test_group_line_takes_identical_packs_and_refuses_more_than_stock(app):
     buyer = make_buyer()
     packs = list_packs(3)
     list_packs(2, grade="B", price_fen=800_000)  # another group
-    group = catalog.group_id(packs[0])
+    group = catalog_groups.group_id(packs[0])
     assert catalog.stock_of(group) == 3
     with pytest.raises(Conflict) as caught:
         checkout.checkout(buyer, [{"group_id": group, "quantity": 4}])
@@ -71,7 +71,7 @@ def test_bad_lines_and_roles_are_refused(app):
     for lines in (
         [],
         [{"pack_id": pack.id}, {"pack_id": pack.id}],
-        [{"group_id": catalog.group_id(pack), "quantity": 0}],
+        [{"group_id": catalog_groups.group_id(pack), "quantity": 0}],
         [{"x": 1}],
     ):
         with pytest.raises(Invalid):
@@ -114,7 +114,7 @@ def test_demo_stock_is_listed_once_in_groups_with_valid_codes(demo):
     from lithloop.demo.market import SPECS, seed_market_packs
 
     assert seed_market_packs() == 0  # the demo listed its stock: nothing more
-    groups = catalog.grouped(catalog.search(catalog.Filters()))
+    groups = catalog_groups.grouped(catalog.search(catalog.Filters()))
     assert sorted(g.quantity for g in groups) == sorted(spec[-1] for spec in SPECS)
     for group in groups:
         assert validate_code(group.first.code).ok and group.first.price_fen > 0

@@ -18,7 +18,7 @@ from lithloop.geo.gazetteer import load_places, park_place
 from lithloop.models import Order, OrderStatus
 from lithloop.services.errors import Invalid
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog, delivery, invoices
+from lithloop.services.market import catalog_groups, delivery, invoices
 from lithloop.services.market import refunds as market_refunds
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
@@ -91,7 +91,7 @@ def test_the_cart_shows_the_fee_and_the_order_charges_the_total_shown(client, fr
     buyer = make_buyer()
     _login(client, buyer)
     packs = list_packs(2, price_fen=1_130_00)
-    group = catalog.group_id(packs[0])
+    group = catalog_groups.group_id(packs[0])
     submit(client, "/market/cart/add", {"group_id": group, "quantity": 2}, page="/market/")
     page = client.get("/market/cart").get_data(as_text=True)
     words = re.sub(r"<[^>]+>", "", page)  # the day is kept whole

@@ -70,9 +70,9 @@ def test_a_key_reused_with_another_body_is_a_422_and_makes_nothing(client):
 
 def test_keys_belong_to_one_organisation(client):
     packs = list_packs(2)
-    from lithloop.services.market import catalog as market_catalog
+    from lithloop.services.market import catalog_groups
 
-    group_lines = [{"group_id": market_catalog.group_id(packs[0]), "quantity": 1}]
+    group_lines = [{"group_id": catalog_groups.group_id(packs[0]), "quantity": 1}]
     one, other = make_buyer(), make_buyer()
     mine = _post_order(client, api_headers(client, one), group_lines, key="shared-key")
     theirs = _post_order(client, api_headers(client, other), group_lines, key="shared-key")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Refund, User
-from lithloop.services.market import catalog as market_catalog
+from lithloop.services.market import catalog_groups
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import payments as market_payments
 from tests.commit_gate import CommitGate, together
@@ -51,7 +51,7 @@ def test_one_cart_checked_out_twice_at_once_is_one_order(app, client):
     submit(
         client,
         "/market/cart/add",
-        {"group_id": market_catalog.group_id(packs[0]), "quantity": "1"},
+        {"group_id": catalog_groups.group_id(packs[0]), "quantity": "1"},
         page="/market/",
     )
     token = dict(TOKEN_RE.findall(client.get("/market/cart").get_data(as_text=True)))[
@@ -108,7 +108,7 @@ def test_one_idempotency_key_sent_twice_at_once_is_one_order(app, client):
     buyer = make_buyer()
     packs = list_packs(3)
     headers = {**api_headers(client, buyer), "Idempotency-Key": "at-once"}
-    body = {"lines": [{"group_id": market_catalog.group_id(packs[0]), "quantity": 1}]}
+    body = {"lines": [{"group_id": catalog_groups.group_id(packs[0]), "quantity": 1}]}
     twin = app.test_client()
     with CommitGate(Order, patience=3.0):
         first, second = together(

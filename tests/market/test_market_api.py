@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog_groups
 from tests.conftest import api_headers
 from tests.market.support import list_packs, make_buyer
 
@@ -43,7 +43,7 @@ def test_order_by_id_and_group_returns_the_client_secret_and_refuses_a_sold_pack
     body = {
         "lines": [
             {"pack_id": packs[2].id},
-            {"group_id": catalog.group_id(packs[0]), "quantity": 2},
+            {"group_id": catalog_groups.group_id(packs[0]), "quantity": 2},
         ],
         "delivery": {"kind": "address", "address": "牡丹江市西安区 1 号", "phone": "13800000000"},
     }
@@ -64,7 +64,7 @@ def test_order_by_id_and_group_returns_the_client_secret_and_refuses_a_sold_pack
     assert again.status_code == 409 and packs[0].code in again.json["message"]
     more = client.post(
         "/api/v1/orders",
-        json={"lines": [{"group_id": catalog.group_id(packs[0]), "quantity": 1}]},
+        json={"lines": [{"group_id": catalog_groups.group_id(packs[0]), "quantity": 1}]},
         headers=headers,
     )
     assert more.status_code == 409 and more.json["error"] == "not_enough_stock"

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, Pack, PackState, User
 from lithloop.services.errors import Conflict
-from lithloop.services.market import catalog, checkout
+from lithloop.services.market import catalog_groups, checkout
 from tests.conftest import empty_pg_tables, make_app
 from tests.market.support import list_packs, make_buyer
 
@@ -59,7 +59,7 @@ def test_no_pack_is_reserved_twice_under_concurrent_checkouts(pg_app):
     for round_ in range(ROUNDS):
         with app.app_context():
             packs = list_packs(PACKS, price_fen=1_000_000 + round_)
-            ids, group = [p.id for p in packs], catalog.group_id(packs[0])
+            ids, group = [p.id for p in packs], catalog_groups.group_id(packs[0])
         # half the buyers ask for "one of the group", half for one pack by id
         lines = [
             [{"group_id": group, "quantity": 1}] if i % 2 else [{"pack_id": ids[(i // 2) % PACKS]}]

@@ -11,7 +11,7 @@ from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Pack, PackState
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, catalog_groups
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import refunds as market_refunds
 from tests.conftest import Auth, submit
@@ -72,7 +72,7 @@ def test_buyer_orders_pays_with_visa_and_sees_the_order(client):
     buyer = make_buyer()
     _login(client, buyer)
     packs = list_packs(3)
-    order = _checkout(client, catalog.group_id(packs[0]), 2)
+    order = _checkout(client, catalog_groups.group_id(packs[0]), 2)
     pay_response = client.get(f"/market/orders/{order.id}/pay")
     script_src = pay_response.headers["Content-Security-Policy"].split("script-src ")[1]
     assert script_src.split(";")[0].split() == ["'self'", os.environ["STRIPE_API_BASE"]]
@@ -94,7 +94,7 @@ def test_pickup_instructions_follow_payment_only(client):
     buyer = make_buyer()
     _login(client, buyer)
     packs = list_packs(2)
-    order = _checkout(client, catalog.group_id(packs[0]), 1)
+    order = _checkout(client, catalog_groups.group_id(packs[0]), 1)
     unpaid = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
     assert "How to collect your packs" not in unpaid  # nothing to collect before paying
     submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
@@ -106,7 +106,7 @@ def test_pickup_instructions_follow_payment_only(client):
 def test_3d_secure_step_then_declined_card_message(client):
     _login(client, make_buyer())
     packs = list_packs(2)
-    order = _checkout(client, catalog.group_id(packs[0]))
+    order = _checkout(client, catalog_groups.group_id(packs[0]))
     response = submit(client, f"/market/orders/{order.id}/pay", {"method": "4000002760003184"})
     assert response.location.endswith(f"/orders/{order.id}/authenticate")
     challenge = client.get(response.location).get_data(as_text=True)
@@ -114,7 +114,7 @@ def test_3d_secure_step_then_declined_card_message(client):
     submit(client, f"/market/orders/{order.id}/authenticate", {"outcome": "approve"})
     db.session.expire_all()
     assert db.session.get(Order, order.id).status is OrderStatus.PAID
-    declined = _checkout(client, catalog.group_id(packs[0]))
+    declined = _checkout(client, catalog_groups.group_id(packs[0]))
     response = submit(
         client, f"/market/orders/{declined.id}/pay", {"method": "pm_card_chargeCustomerFail"}
     )
@@ -146,7 +146,7 @@ def _writes_of(client, url: str) -> list[str]:
 def test_the_3d_secure_return_writes_only_when_the_payment_changed(client):
     _login(client, make_buyer())
     first, second = list_packs(2)
-    paid = _checkout(client, catalog.group_id(first))
+    paid = _checkout(client, catalog_groups.group_id(first))
     submit(client, f"/market/orders/{paid.id}/pay", {"method": "pm_card_visa"})
     db.session.expire_all()
     before = db.session.get(Order, paid.id).payment.updated_at
@@ -154,7 +154,7 @@ def test_the_3d_secure_return_writes_only_when_the_payment_changed(client):
         assert _writes_of(client, f"/market/orders/{paid.id}/return") == []
     db.session.expire_all()
     assert db.session.get(Order, paid.id).payment.updated_at == before
-    waiting = _checkout(client, catalog.group_id(second))
+    waiting = _checkout(client, catalog_groups.group_id(second))
     submit(client, f"/market/orders/{waiting.id}/pay", {"method": "4000002760003184"})
     assert _writes_of(client, f"/market/orders/{waiting.id}/return") == []  # still waiting
     payment = db.session.get(Order, waiting.id).payment
@@ -225,7 +225,7 @@ def test_admin_refunds_a_line_and_over_refund_is_refused(app, client):
     buyer = make_buyer()
     _login(client, buyer)
     packs = list_packs(2, price_fen=100_000)
-    order = _checkout(client, catalog.group_id(packs[0]), 2)
+    order = _checkout(client, catalog_groups.group_id(packs[0]), 2)
     submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
     admin_client = app.test_client()
     _login(admin_client, make_admin())
@@ -284,7 +284,7 @@ def test_a_return_asks_first_and_only_for_a_pack_the_buyer_received(app, client)
     buyer = make_buyer()
     _login(client, buyer)
     (pack,) = list_packs(1, price_fen=100_000)
-    order = _checkout(client, catalog.group_id(pack))
+    order = _checkout(client, catalog_groups.group_id(pack))
     submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
     admin = make_admin()
     admin_client = app.test_client()
@@ -361,7 +361,7 @@ def test_cart_is_kept_on_the_server_with_quantities_subtotal_and_vat(client):
     buyer = make_buyer()
     _login(client, buyer)
     packs = list_packs(3, price_fen=113_00)
-    group = catalog.group_id(packs[0])
+    group = catalog_groups.group_id(packs[0])
     submit(client, "/market/cart/add", {"group_id": group, "quantity": 1}, page="/market/")
     submit(client, "/market/cart/add", {"group_id": group, "quantity": 2}, page="/market/cart")
     Auth(client).logout()
@@ -382,7 +382,7 @@ def test_a_partial_refund_of_a_shipped_order_keeps_it_shipped_with_the_amount_sh
     buyer = make_buyer()
     _login(client, buyer)
     packs = list_packs(2, price_fen=100_000)
-    order = _checkout(client, catalog.group_id(packs[0]), 2)
+    order = _checkout(client, catalog_groups.group_id(packs[0]), 2)
     submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
     admin = make_admin()
     for _ in range(2):
@@ -425,16 +425,17 @@ def test_a_pack_gone_since_its_link_was_shared_offers_its_identical_twins(client
     assert "该电池包已不可购买" in page
     offer = page.split('id="add-identical"', 1)[1].split("</form>", 1)[0]
     assert (
-        f'value="{catalog.group_id(packs[0])}"' in offer and "将一个同款电池包加入购物车" in offer
+        f'value="{catalog_groups.group_id(packs[0])}"' in offer
+        and "将一个同款电池包加入购物车" in offer
     )
     added = submit(
         client,
         "/market/cart/add",
-        {"group_id": catalog.group_id(packs[0]), "quantity": "1"},
+        {"group_id": catalog_groups.group_id(packs[0]), "quantity": "1"},
         page=f"/market/packs/{packs[0].id}",
     )
     assert added.status_code == 302
-    assert market_cart.read(buyer)["groups"] == {catalog.group_id(packs[0]): 1}
+    assert market_cart.read(buyer)["groups"] == {catalog_groups.group_id(packs[0]): 1}
     on_sale = client.get(f"/market/packs/{packs[1].id}").get_data(as_text=True)
     assert 'id="add-identical"' not in on_sale and 'name="pack_id"' in on_sale  # itself
     for twin in packs[1:]:
@@ -463,7 +464,7 @@ def test_an_order_filter_that_finds_nothing_does_not_say_there_are_no_orders(cli
     yet."."""
     buyer = make_buyer()
     _login(client, buyer, "zh_CN")
-    _checkout(client, catalog.group_id(list_packs(1)[0]))
+    _checkout(client, catalog_groups.group_id(list_packs(1)[0]))
     assert "暂无订单" not in client.get("/market/orders").get_data(as_text=True)
     for query in ("status=refunded", "q=999999"):
         page = client.get(f"/market/orders?{query}").get_data(as_text=True)

@@ -7,7 +7,7 @@ import pytest
 from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import Order, PackState
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog_groups
 from tests.conftest import Auth, api_headers, make_app
 from tests.market.support import list_packs, make_admin, make_buyer
 
@@ -63,7 +63,7 @@ def test_without_a_key_the_cart_says_so_instead_of_offering_to_order(unpaid_app)
     client = unpaid_app.test_client()
     client.get("/lang/zh_CN")
     Auth(client).login(buyer.email)
-    group = catalog.group_id(pack)
+    group = catalog_groups.group_id(pack)
     added = submit(client, "/market/cart/add", {"group_id": group, "quantity": 1}, page="/market/")
     assert added.status_code in (302, 303)
     page = client.get("/market/cart").get_data(as_text=True)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, Order, Refund
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog_groups
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 
@@ -24,7 +24,7 @@ def _paid_order_and_admin(app, client):
     client.get("/lang/en")
     Auth(client).login(make_buyer().email)
     packs = list_packs(2, price_fen=100_000)
-    group = catalog.group_id(packs[0])
+    group = catalog_groups.group_id(packs[0])
     submit(client, "/market/cart/add", {"group_id": group, "quantity": 2}, page="/market/")
     submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
     order = db.session.scalar(sa.select(Order).order_by(Order.id.desc()))

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import PackState, Role, User
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog_groups
 from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_buyer
 from tests.web.test_auth import confirm, registration
@@ -64,7 +64,7 @@ def test_a_refused_quantity_in_the_cart_is_said_beside_it_and_kept_as_typed(clie
     top, the typed value replaced by the old one; over 1,000 it asked for "1 to 1,000"
     whatever the stock."""
     _login(client, make_buyer())
-    group = catalog.group_id(list_packs(3)[0])
+    group = catalog_groups.group_id(list_packs(3)[0])
     submit(client, "/market/cart/add", {"group_id": group, "quantity": "2"}, page="/market/")
     response = submit(client, "/market/cart/add", {"group_id": group, "quantity": typed})
     assert response.status_code == 422
@@ -78,7 +78,7 @@ def test_a_refused_quantity_in_the_catalog_is_said_beside_its_listing(client):
     pack) with the message at the top; now the catalog comes back, filters kept, the
     message beside the listing's quantity and the typed value in it."""
     _login(client, make_buyer())
-    group = catalog.group_id(list_packs(3)[0])
+    group = catalog_groups.group_id(list_packs(3)[0])
     page = client.get("/market/?grade=A&sort=-price").get_data(as_text=True)
     back = re.search(r'name="back" value="([^"]*)"', page).group(1).replace("&amp;", "&")
     assert back == "grade=A&sort=-price"

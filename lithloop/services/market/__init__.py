@@ -7,6 +7,7 @@ this domain's own. Within a public module, names without a leading underscore ar
 __all__ = [
     "cart",
     "catalog",
+    "catalog_groups",
     "checkout",
     "delivery",
     "expiry",

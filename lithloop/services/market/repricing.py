@@ -27,7 +27,7 @@ from lithloop.i18n import money
 from lithloop.models import Pack, PriceIndexVersion
 from lithloop.services.booking.prices import current_index, snapshot_of, version_in_force
 from lithloop.services.errors import Conflict
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, catalog_groups
 from lithloop.services.market.errors import Code
 from lithloop.vocab import PackState
 
@@ -106,7 +106,7 @@ def repriced(key: str) -> list[Repriced]:
     """The groups on sale now holding packs of the group `key` that the index in force
     priced again (the key's price was theirs under an earlier version), cheapest first;
     [] when none was (sold out, or out of the catalogue). Writes nothing."""
-    parts = catalog.parse_group(key)
+    parts = catalog_groups.parse_group(key)
     same_kind = (
         Pack.chemistry == parts.chemistry,
         Pack.grade == parts.grade,
@@ -138,10 +138,10 @@ def repriced(key: str) -> list[Repriced]:
     )
     snapshots = [snapshot_of(row) for row in earlier]
     moved = Counter(
-        catalog.group_id(p) for p in packs if parts.price_fen in _prices_under(p, snapshots)
+        catalog_groups.group_id(p) for p in packs if parts.price_fen in _prices_under(p, snapshots)
     )
     found = [
-        Repriced(group, parts.price_fen, catalog.parse_group(group).price_fen, count)
+        Repriced(group, parts.price_fen, catalog_groups.parse_group(group).price_fen, count)
         for group, count in moved.items()
     ]
     return sorted(found, key=lambda r: (r.price_fen, r.key))
@@ -170,7 +170,7 @@ def refuse_if_repriced(key: str) -> None:
         _l(
             "%(g)s: repriced from %(was)s to %(now)s each since you added them to the cart. "
             "Update the cart line to order them at the new price.",
-            g=catalog.group_words(key),
+            g=catalog_groups.group_words(key),
             was=money(found[0].was_fen),
             now=now,
         ),

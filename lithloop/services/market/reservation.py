@@ -15,7 +15,7 @@ from lithloop import clock, labels
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, Pack, PackState, User
 from lithloop.services.errors import Conflict, NotFound
-from lithloop.services.market import catalog, delivery, repricing
+from lithloop.services.market import catalog, catalog_groups, delivery, repricing
 from lithloop.services.market import holds as market_holds
 from lithloop.services.market.errors import Code
 from lithloop.services.packs.state import place
@@ -69,13 +69,13 @@ def lock_free(conditions: list, quantity: int, taken: frozenset[int] = frozenset
 
 def lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
     """`quantity` free packs of a group besides those `taken`, locked; too few is a Conflict."""
-    packs = lock_free(catalog.group_conditions(key), quantity, frozenset(taken))
+    packs = lock_free(catalog_groups.group_conditions(key), quantity, frozenset(taken))
     if not packs:  # repriced, or sold out, since it was put in the cart (or asked for)
         repricing.refuse_if_repriced(key)
         raise Conflict(
             _l(
                 "%(g)s: no longer on sale. Remove this line and order the rest.",
-                g=catalog.group_words(key),
+                g=catalog_groups.group_words(key),
             ),
             code=Code.NOT_ENOUGH_STOCK,
         )
@@ -83,7 +83,7 @@ def lock_group(key: str, quantity: int, taken: set[int]) -> list[Pack]:
         raise Conflict(
             _l(
                 "%(g)s: only %(n)s are free now; you asked for %(q)s.",
-                g=catalog.group_words(key),
+                g=catalog_groups.group_words(key),
                 n=len(packs),
                 q=quantity,
             ),

@@ -12,7 +12,7 @@ from flask_login import current_user
 from lithloop import labels
 from lithloop.services.accounts import policies
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog, order_cancel
+from lithloop.services.market import catalog, catalog_groups, order_cancel
 
 bp = Blueprint("market", __name__, url_prefix="/market")
 BUYER = policies.BUYERS
@@ -54,7 +54,7 @@ def _helpers():
         "order_status_label": order_status_label,
         "cancel_reason_text": cancel_reason_text,
         "use_cases": catalog.USE_CASES,
-        "group_id": catalog.group_id,
+        "group_id": catalog_groups.group_id,
         "one_time_token": lambda: uuid.uuid4().hex,
     }
 

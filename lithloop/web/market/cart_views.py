@@ -15,7 +15,7 @@ from lithloop.services import idempotency
 from lithloop.services.accounts import buyer_company
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
-from lithloop.services.market import catalog, repricing
+from lithloop.services.market import catalog, catalog_groups, repricing
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
@@ -104,11 +104,11 @@ def _cart_page(errors: dict | None = None, status: int = 200, form=None, quantit
             stock = catalog.stock_of(key)
         except ServiceError:
             continue
-        sample = db.session.scalar(catalog.for_sale().where(*catalog.group_conditions(key)))
+        sample = db.session.scalar(catalog.for_sale().where(*catalog_groups.group_conditions(key)))
         groups.append(
             {
                 "id": key,
-                "key": catalog.parse_group(key),  # named in words even once sold out
+                "key": catalog_groups.parse_group(key),  # named in words even once sold out
                 "quantity": quantity,
                 "stock": stock,
                 "sample": sample,

@@ -8,7 +8,7 @@ from flask import redirect, render_template, request, session, url_for
 
 from lithloop.models import Role
 from lithloop.services.errors import ServiceError
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, catalog_groups
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import BUYER, CATALOG_GROUPS, bp
 from lithloop.web.passports import public_url, qr_svg
@@ -47,7 +47,7 @@ def render_catalog(args, status: int = 200, quantity_error: dict | None = None):
     except ServiceError as exc:  # each refused filter beside its field, not only the first
         errors = catalog.filter_problems(args) or {exc.field: str(exc.message)}
         filters = catalog.Filters()
-    groups = catalog.grouped(catalog.search(filters))
+    groups = catalog_groups.grouped(catalog.search(filters))
     chemistries = (
         sorted({g.first.chemistry for g in groups})
         if filters == catalog.Filters()
@@ -81,5 +81,5 @@ def pack_page(pack_id: int):
         passport_url=passport_url,
         qr=qr_svg(passport_url),
         test=catalog.latest_test(pack),
-        stock=catalog.stock_of(catalog.group_id(pack)),
+        stock=catalog.stock_of(catalog_groups.group_id(pack)),
     )
