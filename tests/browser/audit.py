@@ -54,7 +54,8 @@ OVERFLOW_JS = """() => {
 
 #: Amounts (¥1,234.56), 24-character pack codes and numbered references (#35) as they appear in
 #: the page's text, plus the elements the templates mark as amounts, codes or statuses: each must
-#: sit in a single line box.
+#: sit in a single line box. Text a person typed (`.typed-text`, a note) is running text: a
+#: long number in it breaks where its line ends.
 LINES_JS = (HERE / "one_line.js").read_text("utf-8")
 
 #: Links, buttons, amounts and codes whose text sticks out of their own box (drawn over what is

@@ -21,7 +21,7 @@
   const pattern = /-?¥\s?\d[\d,]*(?:\.\d+)?|\b[0-9A-Z]{16,}\b|#\d+/g;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!visible(node.parentElement) || node.parentElement.closest('pre, script, style')) continue;
+    if (!visible(node.parentElement) || node.parentElement.closest('pre, script, style, .typed-text')) continue;
     for (const m of node.data.matchAll(pattern)) {
       const range = document.createRange();
       range.setStart(node, m.index);
