@@ -14,7 +14,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import rfq as rfqs
-from lithloop.services.market import rfq_admin
+from lithloop.services.market import rfq_admin, rfq_spec
 from lithloop.services.strict_input import money_to_fen
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import delivery_from_form
@@ -51,7 +51,7 @@ def _new_page(errors: dict | None = None, status: int = 200):
         form=request.form,
         errors=errors or {},
         today=clock.today(),
-        chemistries=rfqs.CHEMISTRIES,
+        chemistries=rfq_spec.CHEMISTRIES,
     ), status
 
 
@@ -68,7 +68,7 @@ def new():
             raise
         errors = {exc.field or "_form": str(exc.message)}
         if exc.status == 422:  # every field's problem at once, not one per try
-            for field, message in rfqs.spec_problems(request.form).items():
+            for field, message in rfq_spec.spec_problems(request.form).items():
                 errors.setdefault(field, message)
         return _new_page(errors, exc.status)
     flash(_("Request sent. The park answers by e-mail and on this page."), "success")
@@ -82,7 +82,7 @@ def _choice(found, admin: bool, errors: dict, asked: bool = False) -> dict:
         return {}
     chosen = market_cart.clean_delivery(request.form)
     prices = [found.unit_price_fen] * found.quantity
-    mass = rfqs.order_mass_kg(found)
+    mass = rfq_spec.order_mass_kg(found)
     return delivery_choice(chosen, found.quantity, mass, prices, errors, asked=asked)
 
 
@@ -93,7 +93,7 @@ def _render(found, errors: dict, status: int = 200, notice: str = "", choice=Non
     return render_template(
         "market/rfq.html",
         rfq=found,
-        stock=rfqs.matching_stock(found),
+        stock=rfq_spec.matching_stock(found),
         admin=admin,
         errors=errors,
         notice=notice,

@@ -23,7 +23,7 @@ from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import payments as market_payments
 from lithloop.services.market import release as market_release
 from lithloop.services.market import rfq as rfqs
-from lithloop.services.market import rfq_admin
+from lithloop.services.market import rfq_admin, rfq_spec
 from tests.conftest import freeze_clock
 from tests.market.support import list_packs, make_admin, make_buyer
 
@@ -71,7 +71,7 @@ def test_happy_path_to_a_paid_order_at_the_quoted_price(app):
     list_packs(2, rated_wh=40_000, price_fen=900_000)  # 35.2 kWh: too small
     rfq = rfqs.create(buyer, spec())
     assert rfq.chemistry == "LFP" and rfq.min_usable_wh == 40_000 and rfqs.state(rfq) == "open"
-    assert rfqs.matching_stock(rfq) == 3
+    assert rfq_spec.matching_stock(rfq) == 3
     assert "询价" in _mails_to(admin.email)[0].subject  # in the admin's language
     rfq = rfq_admin.quote(
         admin, rfq.id, unit_price_fen=1_000_000, valid_until=clock.today() + timedelta(days=3)

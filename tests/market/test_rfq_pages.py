@@ -12,7 +12,7 @@ from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState, QuoteRequest
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import rfq as rfqs
-from lithloop.services.market import rfq_admin
+from lithloop.services.market import rfq_admin, rfq_spec
 from tests.conftest import Auth, api_headers, freeze_clock, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.market.test_rfq import spec
@@ -193,9 +193,9 @@ def test_the_request_form_names_every_problem_at_once_not_one_per_try(client):
 
 
 def test_spec_problems_is_empty_for_a_request_parse_spec_takes(app):
-    assert rfqs.spec_problems(spec(quantity="2")) == {}
-    assert rfqs.parse_spec(spec(quantity="2"))["quantity"] == 2
-    assert set(rfqs.spec_problems({"quantity": "0", "wanted_by": ""})) == {
+    assert rfq_spec.spec_problems(spec(quantity="2")) == {}
+    assert rfq_spec.parse_spec(spec(quantity="2"))["quantity"] == 2
+    assert set(rfq_spec.spec_problems({"quantity": "0", "wanted_by": ""})) == {
         "quantity",
         "wanted_by",
     }

@@ -21,6 +21,7 @@ __all__ = [
     "repricing",
     "rfq",
     "rfq_admin",
+    "rfq_spec",
     "webhooks",
     "errors",
 ]

@@ -13,7 +13,7 @@ from lithloop.extensions import db
 from lithloop.models import QuoteRequest, RfqStatus, User
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.market import rfq as rfq_service
+from lithloop.services.market import rfq_spec
 from lithloop.services.market.errors import Code
 from lithloop.services.market.orders import yuan
 from lithloop.services.strict_input import limited_text, strict_date
@@ -77,7 +77,7 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
 
     def work():
         rfq = _locked(rfq_id)
-        stock = rfq_service.matching_stock(rfq)
+        stock = rfq_spec.matching_stock(rfq)
         if stock < rfq.quantity:  # the buyer could not accept it: say so before it is sent
             raise Conflict(
                 _l(
