@@ -16,12 +16,17 @@ LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
-    """The cookie the switcher set, else the user's saved choice, else zh_CN."""
+    """A page's: the cookie the switcher set, else the user's saved choice, else zh_CN; the
+    JSON API's: its own rule (web/api/language.py: Accept-Language, the token's user)."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and background jobs
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    from lithloop.web.api import language
+
+    if language.is_api_request():
+        return language.api_locale()
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from lithloop.extensions import csrf
+from lithloop.web.api import language
 from lithloop.web.api.common import (
     ERROR_DESCRIPTIONS,
     ApiError,
@@ -50,7 +51,8 @@ def init_api(app: Flask) -> None:
     api.init_app(
         app,
         spec_kwargs={
-            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "info": {"description": f"Language. {language.RULE}"},
         },
     )
     api.register_field(DecimalString, "string", "decimal")

@@ -12,10 +12,29 @@ from lithloop.models import User
 from lithloop.services.accounts.api_tokens import refusal_of, user_for_token
 from lithloop.services.errors import AuthError
 
+_TOKEN_USER_KEY = "lithloop.token_user"  # noqa: S105 (an environ key, not a secret)
+_NOT_LOOKED_UP = object()
+
 
 def api_user() -> User:
     """The user of this API request."""
     return g.api_user
+
+
+def bearer_token() -> str:
+    """The token of `Authorization: Bearer <token>`, or "" when none is sent."""
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def token_user() -> User | None:
+    """The user the request's bearer token belongs to, or None; looked up once a request
+    (the language of the answer may need it before the view's token check runs)."""
+    found = request.environ.get(_TOKEN_USER_KEY, _NOT_LOOKED_UP)
+    if found is _NOT_LOOKED_UP:  # per request, not per app context (a test may share one)
+        token = bearer_token()
+        found = request.environ[_TOKEN_USER_KEY] = user_for_token(token) if token else None
+    return found
 
 
 def token_required(view):
@@ -23,18 +42,17 @@ def token_required(view):
 
     @wraps(view)
     def guarded(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _sep, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token()
+        if not token:
             raise AuthError(
                 _(
                     "Send an API token: Authorization: Bearer <token>. "
                     "Get one from POST /api/v1/auth/token."
                 )
             )
-        user = user_for_token(token.strip())
+        user = token_user()
         if user is None:
-            raise AuthError(_refused(token.strip()))
+            raise AuthError(_refused(token))
         g.api_user = user
         return view(*args, **kwargs)
 

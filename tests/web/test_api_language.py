@@ -1,0 +1,108 @@
+"""The API answers in one language, chosen one way for every operation (web/api/language.py):
+an explicit Accept-Language (q-values honoured) wins, else the token user's own language,
+else Chinese; its messages, field errors and quote lines follow it, and no field error is
+filed under one of marshmallow's internal keys (`_schema`)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lithloop.extensions import db
+from lithloop.models import Role
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){2,}")  # an English phrase
+
+# (role, method, path, body): a refused request per area; None: no token needed.
+REFUSED = {
+    "booking": (
+        Role.DEALER_STAFF,
+        "post",
+        "/api/v1/bookings",
+        {"site_id": 0, "date": "soon", "window": ["09:00"], "lots": [1, {"count": 0}]},
+    ),
+    "booking_not_an_object": (Role.DEALER_STAFF, "post", "/api/v1/bookings", [1, 2]),
+    "quote_both_distances": (
+        Role.DEALER_STAFF,
+        "post",
+        "/api/v1/quotes/scrap",
+        {"chemistry": "LFP", "form": "pack", "mass_kg": 100, "distance_km": 5, "site_id": 1},
+    ),
+    "quote_no_distance": (
+        Role.DEALER_STAFF,
+        "post",
+        "/api/v1/quotes/scrap",
+        {"chemistry": "LFP", "form": "pack", "mass_kg": 100},
+    ),
+    "quote_bad_fields": (
+        Role.DEALER_STAFF,
+        "post",
+        "/api/v1/quotes/scrap",
+        {"chemistry": "lfp", "form": "pack", "mass_kg": 0},
+    ),
+    "site": (Role.DEALER_STAFF, "post", "/api/v1/sites/", {"name": "", "lat": 44.5}),
+    "site_lat_alone": (Role.DEALER_STAFF, "post", "/api/v1/sites/", {"name": "A", "lat": 44.5}),
+    "order": (Role.BUYER, "post", "/api/v1/orders", {"lines": [1, {"pack_id": 0}]}),
+    "order_no_lines": (Role.BUYER, "post", "/api/v1/orders", {"lines": []}),
+    "calendar": (Role.DEALER_STAFF, "get", "/api/v1/calendar?from=2027-01-10&to=2027-01-02", None),
+    "passport": (None, "get", "/api/v1/passports/NO-SUCH-CODE", None),
+}
+
+
+def _texts(errors) -> list[str]:
+    """Every message of a field-errors tree."""
+    if isinstance(errors, dict):
+        return [text for value in errors.values() for text in _texts(value)]
+    if isinstance(errors, list):
+        return [text for value in errors for text in _texts(value)]
+    return [str(errors)]
+
+
+def _keys(errors) -> list[str]:
+    """Every key of a field-errors tree, at any depth."""
+    if isinstance(errors, dict):
+        return [str(k) for k in errors] + [k for v in errors.values() for k in _keys(v)]
+    if isinstance(errors, list):
+        return [k for v in errors for k in _keys(v)]
+    return []
+
+
+def _refused(client, bearer_as, case, *, accept=None, user_locale=None):
+    role, method, path, body = REFUSED[case]
+    headers = {}
+    if role is not None:
+        user, headers = bearer_as(role)
+        user.locale = user_locale  # the language chosen on the site (its account page)
+        db.session.commit()
+    if accept is not None:
+        headers = {**headers, "Accept-Language": accept}
+    response = getattr(client, method)(path, json=body, headers=headers)
+    assert 400 <= response.status_code < 500, response.json
+    return response.json
+
+
+def _readable(body) -> list[str]:
+    """The texts a person reads: the message without its field paths, and each field error."""
+    message = re.sub(r"(?:^|\s|\|)\s*[\w.\[\]]+: ", " ", body["message"])
+    return [message, *_texts(body.get("errors") or {})]
+
+
+@pytest.mark.parametrize(
+    ("accept", "user_locale", "chinese"),
+    [
+        (None, None, True),  # no header, no saved language: Chinese
+        (None, "en", False),  # the token user's own language
+        (None, "zh_CN", True),
+        ("en", "zh_CN", False),  # an explicit header wins over the user's
+        ("zh", "en", True),
+        ("en;q=0.5, zh;q=0.9", "en", True),  # q-values honoured, not the first exact tag
+        ("zh-CN;q=0.2, en-US", "zh_CN", False),
+        ("fr, *", "en", False),  # no language lithloop speaks: the user's
+        ("fr", None, True),
+    ],
+)
+def test_the_language_rule(client, bearer_as, accept, user_locale, chinese):
+    body = _refused(client, bearer_as, "site_lat_alone", accept=accept, user_locale=user_locale)
+    assert bool(CJK.search(body["message"])) is chinese, body["message"]
