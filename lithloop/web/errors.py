@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from lithloop.extensions import db
 from lithloop.services.errors import ServiceError
-from lithloop.web.field_messages import translate
+from lithloop.web.field_messages import readable_errors
 
 
 def wants_json() -> bool:
@@ -48,8 +48,8 @@ def error_response(status: int, message: str, **extra):
 
 
 def _flatten(errors, path: str = "", top: bool = True) -> list[str]:
-    """webargs' nested {location: {field: [messages] | {...}}} as 'field: message' strings
-    (a field may itself be called "form": only the outermost keys are locations)."""
+    """readable_errors' nested {location: {field: [messages] | {...}}} as 'field: message'
+    strings (a field may itself be called "form": only the outermost keys are locations)."""
     if isinstance(errors, dict):
         out = []
         for key, value in errors.items():
@@ -61,7 +61,7 @@ def _flatten(errors, path: str = "", top: bool = True) -> list[str]:
             out.extend(_flatten(value, name, top=False))
         return out
     if isinstance(errors, list | tuple):
-        texts = [translate(str(e)) for e in errors if not isinstance(e, dict | list)]
+        texts = [str(e) for e in errors if not isinstance(e, dict | list)]
         nested = [
             line
             for e in errors
@@ -71,14 +71,14 @@ def _flatten(errors, path: str = "", top: bool = True) -> list[str]:
         return (
             [f"{path}: {'; '.join(texts)}" if path else "; ".join(texts)] if texts else []
         ) + nested
-    text = translate(str(errors))
-    return [f"{path}: {text}" if path else text]
+    return [f"{path}: {errors}" if path else str(errors)]
 
 
 def handle_http_exception(exc: HTTPException):
     """Every HTTP error, including flask-smorest's 422 with field errors."""
     status = exc.code or 500
     errors = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+    errors = readable_errors(errors) if errors else None
     message = _message(status)
     if errors:
         message = f"{message} " + " | ".join(_flatten(errors))

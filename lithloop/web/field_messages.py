@@ -1,7 +1,8 @@
 """marshmallow's field errors (English, fixed wording) in the reader's language.
 
-An API error's `message` is read by a person; its `errors` stay as marshmallow wrote them
-(data for programs). Unknown wording passes through unchanged.
+An API error's `message` and its `errors` per field are read by a person: both in the
+reader's language, keyed by the fields' own names (readable_errors). Unknown wording passes
+through unchanged.
 """
 
 from __future__ import annotations
@@ -57,12 +58,20 @@ _PATTERNS: list[tuple[re.Pattern, Callable[..., str]]] = [
         lambda hi: _("Must be at most %(max)s.", max=hi),
     ),
     (
+        re.compile(r"Must be greater than (\S+) and less than or equal to (\S+)\."),
+        lambda lo, hi: _("Must be more than %(min)s and at most %(max)s.", min=lo, max=hi),
+    ),
+    (
         re.compile(r"Must be greater than (\S+)\."),
         lambda lo: _("Must be more than %(min)s.", min=lo),
     ),
     (
         re.compile(r"Length must be between (\d+) and (\d+)\."),
         lambda lo, hi: _("Length must be between %(min)s and %(max)s.", min=lo, max=hi),
+    ),
+    (
+        re.compile(r"Length must be (\d+)\."),
+        lambda n: _("Give exactly %(n)s items.", n=n),
     ),
     (
         re.compile(r"Shorter than minimum length (\d+)\."),
@@ -92,3 +101,40 @@ def translate(text: str) -> str:
             if out:
                 return out
     return text
+
+
+def _internal(key) -> bool:
+    """The key marshmallow files an object's own error under ("_schema"), or any other key
+    of its kind: a name no field has, which no reader should meet."""
+    return isinstance(key, str) and key.startswith("_")
+
+
+#: Where an object's own error goes when its fields have errors of their own too.
+WHOLE_OBJECT = "body"
+
+
+def readable_errors(errors):
+    """webargs' field errors ({location: {field: [messages] | {...}}}) with every message in
+    the reader's language and no internal key: an object's own error (marshmallow's
+    `_schema`, as a body or a lot that is not an object) becomes the messages of the object
+    itself, {"lots": {0: {"_schema": [...]}}} reading {"lots": {0: [...]}} and
+    {"json": {"_schema": [...]}} reading {"json": [...]}."""
+    if isinstance(errors, dict):
+        own: list = []
+        fields = {}
+        for key, value in errors.items():
+            readable = readable_errors(value)
+            if _internal(key):
+                own.extend(readable if isinstance(readable, list) else [readable])
+            else:
+                fields[key] = readable
+        if own and not fields:
+            return own
+        if own:
+            fields[WHOLE_OBJECT] = own
+        return fields
+    if isinstance(errors, list | tuple):
+        return [
+            readable_errors(e) if isinstance(e, dict | list) else translate(str(e)) for e in errors
+        ]
+    return translate(str(errors))

@@ -89,6 +89,34 @@ def _readable(body) -> list[str]:
     return [message, *_texts(body.get("errors") or {})]
 
 
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_an_english_request_reads_english_everywhere(client, bearer_as, case):
+    body = _refused(client, bearer_as, case, accept="en")
+    for text in _readable(body):
+        assert not CJK.search(text), (case, text)
+    assert not [k for k in _keys(body.get("errors") or {}) if k.startswith("_")], body
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_chinese_request_reads_chinese_everywhere(client, bearer_as, case):
+    body = _refused(client, bearer_as, case, accept="zh-CN", user_locale="en")
+    for text in _readable(body):
+        assert CJK.search(text), (case, text)
+        assert not LATIN_WORDS.search(text), (case, text)
+    assert not [k for k in _keys(body.get("errors") or {}) if k.startswith("_")], body
+    assert "_schema" not in body["message"]
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_the_code_and_fields_do_not_change_with_the_language(client, bearer_as, case):
+    english = _refused(client, bearer_as, case, accept="en")
+    chinese = _refused(client, bearer_as, case, accept="zh")
+    assert english["code"] == chinese["code"]
+    assert english.get("error") == chinese.get("error")
+    assert english.get("field") == chinese.get("field")
+    assert sorted(_keys(english.get("errors") or {})) == sorted(_keys(chinese.get("errors") or {}))
+
+
 @pytest.mark.parametrize(
     ("accept", "user_locale", "chinese"),
     [
@@ -106,3 +134,4 @@ def _readable(body) -> list[str]:
 def test_the_language_rule(client, bearer_as, accept, user_locale, chinese):
     body = _refused(client, bearer_as, "site_lat_alone", accept=accept, user_locale=user_locale)
     assert bool(CJK.search(body["message"])) is chinese, body["message"]
+    assert bool(CJK.search(_texts(body["errors"])[0])) is chinese, body["errors"]

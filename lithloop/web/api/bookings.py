@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import marshmallow as ma
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop import clock, vocab
@@ -292,5 +293,5 @@ def calendar(args):
     start = args.get("start") or clock.today() + timedelta(days=1)
     end = args.get("end") or start + timedelta(days=13)
     if end < start or (end - start).days > 62:
-        raise Invalid("`to` must be on or after `from`, at most 62 days later.", field="to")
+        raise Invalid(_l("`to` must be on or after `from`, at most 62 days later."), field="to")
     return [d.to_dict() for d in capacity.calendar(start, end)]
