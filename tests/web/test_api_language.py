@@ -11,6 +11,10 @@ import pytest
 
 from lithloop.extensions import db
 from lithloop.models import Role
+from tests import worlds
+from tests.web.test_bookings import body, headers
+
+world = worlds.dealer_at_site
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){2,}")  # an English phrase
@@ -135,3 +139,45 @@ def test_the_language_rule(client, bearer_as, accept, user_locale, chinese):
     body = _refused(client, bearer_as, "site_lat_alone", accept=accept, user_locale=user_locale)
     assert bool(CJK.search(body["message"])) is chinese, body["message"]
     assert bool(CJK.search(_texts(body["errors"])[0])) is chinese, body["errors"]
+
+
+SCRAP = {"chemistry": "NCM523", "form": "pack", "mass_kg": 300, "distance_km": 40}
+SECOND_LIFE = {"chemistry": "LFP", "rated_kwh": 60, "soh_pct": 82, "grade": "A"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body"), [("/api/v1/quotes/scrap", SCRAP), ("/api/v1/quotes/second-life", SECOND_LIFE)]
+)
+def test_a_quotes_lines_follow_the_readers_language(client, bearer_as, path, body):
+    _, headers = bearer_as(Role.DEALER_STAFF)
+    english = client.post(path, json=body, headers={**headers, "Accept-Language": "en"}).json
+    chinese = client.post(path, json=body, headers={**headers, "Accept-Language": "zh"}).json
+    assert [line["key"] for line in english["lines"]] == [line["key"] for line in chinese["lines"]]
+    assert [line["amount_fen"] for line in english["lines"]] == [
+        line["amount_fen"] for line in chinese["lines"]
+    ]
+    for line in english["lines"]:
+        assert not CJK.search(line["text"]), line
+    for line in chinese["lines"]:
+        assert CJK.search(line["text"]) and not LATIN_WORDS.search(line["text"]), line
+    if "explanation" in english:
+        assert not CJK.search(english["explanation"]["text"])
+        assert CJK.search(chinese["explanation"]["text"])
+        assert english["explanation"]["key"] == chinese["explanation"]["key"]
+
+
+def test_a_bookings_frozen_quote_reads_in_the_readers_language(client, world):
+    h = headers(client, world["dealer"])
+    made = client.post(
+        "/api/v1/bookings", json=body(world["site"]), headers={**h, "Accept-Language": "en"}
+    )
+    assert made.status_code == 201, made.json
+    english = made.json["quote"]["lots"][0]
+    chinese = client.get(
+        f"/api/v1/bookings/{made.json['id']}", headers={**h, "Accept-Language": "zh"}
+    ).json["quote"]["lots"][0]
+    assert [line["key"] for line in english["lines"]] == [line["key"] for line in chinese["lines"]]
+    assert all(not CJK.search(line["text"]) for line in english["lines"])
+    assert all(CJK.search(line["text"]) for line in chinese["lines"])
+    assert CJK.search(chinese["explanation"]["text"])
+    assert not CJK.search(english["explanation"]["text"])

@@ -30,6 +30,7 @@ from lithloop.web.api.common import (
     page_args,
     pagination_header,
 )
+from lithloop.web.api.quote_text import QuoteField
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint(
@@ -116,7 +117,7 @@ class BookingFields(ma.Schema):
 class BookingOut(BookingFields):
     # what a change sends back as `seen` (POST /bookings/{id}/reschedule)
     pickup_version = ma.fields.Function(pickup_change.pickup_version)
-    quote = ma.fields.Dict()
+    quote = QuoteField()  # its lines' and explanations' text in the reader's language
     lots = ma.fields.List(ma.fields.Nested(LotOut))
     note = ma.fields.String()  # for the driver, as sent (it was taken and never shown back)
     events = ma.fields.List(ma.fields.Nested(EventOut))

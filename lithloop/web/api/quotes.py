@@ -10,6 +10,7 @@ from lithloop import vocab
 from lithloop.services.accounts import policies
 from lithloop.services.booking import prices as price_service
 from lithloop.web.api.common import ID_RANGE, DecimalInput, WholeNumber, errors
+from lithloop.web.api.quote_text import quote_in_reader_language
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint(
@@ -118,7 +119,8 @@ def _strings(body: dict) -> dict:
 def scrap_quote(body):
     """What the park pays for a lot (negative: the fee the owner pays), line by line."""
     policies.require_record_reader(api_user())
-    return price_service.quote_scrap(api_user(), _strings(body)).to_dict()
+    quote = price_service.quote_scrap(api_user(), _strings(body)).to_dict()
+    return quote_in_reader_language(quote)
 
 
 @blp.route("/second-life", methods=["POST"])
@@ -130,4 +132,4 @@ def scrap_quote(body):
 def second_life_price(body):
     """A graded second-life pack's price, never below its scrap value nor at a new pack's."""
     policies.require_record_reader(api_user())
-    return price_service.price_second_life(_strings(body)).to_dict()
+    return quote_in_reader_language(price_service.price_second_life(_strings(body)).to_dict())
