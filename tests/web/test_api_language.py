@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Role
@@ -181,3 +182,17 @@ def test_a_bookings_frozen_quote_reads_in_the_readers_language(client, world):
     assert all(CJK.search(line["text"]) for line in chinese["lines"])
     assert CJK.search(chinese["explanation"]["text"])
     assert not CJK.search(english["explanation"]["text"])
+
+
+def test_a_database_that_does_not_answer_still_gets_a_refusal_in_the_default_language(
+    client, bearer_as, monkeypatch
+):
+    _, headers = bearer_as(Role.DEALER_STAFF)
+
+    def lost(token):
+        raise sa.exc.OperationalError("SELECT", {}, Exception("connection lost"))
+
+    monkeypatch.setattr("lithloop.web.api.security.user_for_token", lost)
+    response = client.post("/api/v1/sites/", json={"name": "A", "lat": 44.5}, headers=headers)
+    assert response.status_code == 422 and response.json["errors"]["json"]["lon"]
+    assert CJK.search(response.json["message"])

@@ -7,7 +7,12 @@ token's user chose on the site, else Chinese. The site's cookie and session play
 
 from __future__ import annotations
 
+import logging
+
+import sqlalchemy as sa
 from flask import current_app, request
+
+log = logging.getLogger(__name__)
 
 #: How the OpenAPI document states the rule (info.description).
 RULE = (
@@ -49,7 +54,11 @@ def api_locale() -> str:
     asked = language_asked()
     if asked:
         return asked
-    user = token_user()
+    try:
+        user = token_user()
+    except sa.exc.SQLAlchemyError as exc:  # the answer (an error, likely) is still written
+        log.warning("no language for the API answer from its token: %s", exc)
+        user = None
     saved = getattr(user, "locale", None)
     if saved in current_app.config["LANGUAGES"]:
         return saved
