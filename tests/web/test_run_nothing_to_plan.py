@@ -39,8 +39,7 @@ def test_the_api_refuses_days_with_nothing_to_plan_with_a_code_and_field(
     client,
     day_world,  # noqa: F811
 ):
-    client.set_cookie("lang", "en", domain="lithloop.test")
-    h = api_headers(client, day_world["dispatcher"])
+    h = {**api_headers(client, day_world["dispatcher"]), "Accept-Language": "en"}
     empty = open_day(1)
     response = client.post(
         "/api/v1/plans/runs", json={"date": empty.isoformat(), "horizon_days": 1}, headers=h
