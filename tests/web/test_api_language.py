@@ -196,3 +196,19 @@ def test_a_database_that_does_not_answer_still_gets_a_refusal_in_the_default_lan
     response = client.post("/api/v1/sites/", json={"name": "A", "lat": 44.5}, headers=headers)
     assert response.status_code == 422 and response.json["errors"]["json"]["lon"]
     assert CJK.search(response.json["message"])
+
+
+def test_a_failed_runs_failure_is_told_in_the_readers_language(client, bearer_as):
+    from lithloop.models import RunStatus
+    from lithloop.services.dispatch.runs import STALE_ERROR
+    from tests.factories import PlanRunFactory
+
+    run = PlanRunFactory(status=RunStatus.FAILED, error=STALE_ERROR)
+    db.session.commit()
+    _, headers = bearer_as(Role.DISPATCHER)
+    path = f"/api/v1/plans/runs/{run.id}"
+    english = client.get(path, headers={**headers, "Accept-Language": "en"}).json
+    chinese = client.get(path, headers={**headers, "Accept-Language": "zh"}).json
+    assert english["error"] == chinese["error"] == STALE_ERROR  # the stored detail, as kept
+    assert english["failure"] and not CJK.search(english["failure"])
+    assert CJK.search(chinese["failure"]) and not LATIN_WORDS.search(chinese["failure"])

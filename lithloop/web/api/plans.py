@@ -12,6 +12,7 @@ from lithloop.services.errors import Forbidden
 from lithloop.web import plan_view
 from lithloop.web.api.common import InputDate, PlainFloat, WholeNumber, errors
 from lithloop.web.api.security import api_user, token_required
+from lithloop.web.dispatch.run_log import run_failure
 
 blp = Blueprint(
     "api_plans",
@@ -49,6 +50,12 @@ class RunIn(ma.Schema):
     )
 
 
+def _failure_words(run) -> str | None:
+    """What a failed run's stored error means, as its page says it."""
+    failure = run_failure(run.error, run.id)
+    return None if failure is None else str(failure.words)
+
+
 class RunOut(ma.Schema):
     id = WholeNumber()
     date = ma.fields.Date(attribute="plan_date")
@@ -61,7 +68,13 @@ class RunOut(ma.Schema):
             "day (days from the run's date)]; each day's search starts again at 0 s"
         },
     )
-    error = ma.fields.String()
+    error = ma.fields.String(
+        metadata={"description": "A failed run's stored detail, as recorded (English)"}
+    )
+    failure = ma.fields.Function(
+        _failure_words,
+        metadata={"description": "A failed run's failure in words, in the reader's language"},
+    )
     plan_id = ma.fields.Function(lambda r: r.plan.id if r.plan else None)
     plan_ids = ma.fields.Function(lambda r: [p.id for p in r.plans])
     horizon_days = WholeNumber()
