@@ -212,3 +212,9 @@ def test_a_failed_runs_failure_is_told_in_the_readers_language(client, bearer_as
     assert english["error"] == chinese["error"] == STALE_ERROR  # the stored detail, as kept
     assert english["failure"] and not CJK.search(english["failure"])
     assert CJK.search(chinese["failure"]) and not LATIN_WORDS.search(chinese["failure"])
+
+
+def test_the_openapi_document_states_the_language_rule(client):
+    described = client.get("/api/v1/openapi.json").json["info"]["description"]
+    for part in ("Accept-Language", "q-values", "token's user", "Chinese", "`failure`"):
+        assert part in described
