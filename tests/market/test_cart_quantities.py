@@ -84,3 +84,23 @@ def test_a_line_of_two_shows_its_amount_and_the_packs_total_adds_the_lines(
     lines = re.findall(r'class="num line-total">([^<]*)<', page)
     assert lines == ["¥2,000.00"], lines  # the price each is ¥1,000.00
     assert '<th colspan="3">Packs</th><td class="num money">¥2,000.00</td>' in page
+
+
+@pytest.mark.parametrize(
+    ("stock", "said"),
+    [
+        (0, "These packs are no longer on sale."),
+        (1, "Only 1 of these packs is on sale: choose at most that one."),
+        (3, "Only 3 of these packs are on sale: choose at most that many."),
+    ],
+)
+def test_too_many_is_told_the_stock_in_a_sentence_that_fits_it(app, stock, said):
+    """walk: one pack left read "Only 1 of these packs are on sale", none left "Only 0"."""
+    from flask_babel import force_locale
+
+    from lithloop.services.errors import Invalid
+
+    with pytest.raises(Invalid) as refused, force_locale("en"):
+        market_cart.quantity_of("5", stock)
+    with force_locale("en"):
+        assert str(refused.value.message) == said and refused.value.field == "quantity"

@@ -11,6 +11,7 @@ import uuid
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
@@ -33,8 +34,14 @@ def quantity_of(raw, stock: int) -> int:
         return 1
     text = str(raw).strip()
     if text.isascii() and text.isdigit() and (len(text) > 9 or int(text) > stock):
+        if not stock:
+            raise Invalid(_l("These packs are no longer on sale."), field="quantity")
         raise Invalid(
-            _l("Only %(n)s of these packs are on sale: choose at most that many.", n=stock),
+            lazy_ngettext(
+                "Only %(num)s of these packs is on sale: choose at most that one.",
+                "Only %(num)s of these packs are on sale: choose at most that many.",
+                stock,
+            ),
             field="quantity",
         )
     return strict_int(raw, "quantity", minimum=1, maximum=max(stock, 1))
