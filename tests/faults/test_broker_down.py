@@ -45,8 +45,7 @@ def _runs() -> list[PlanRun]:
 def test_api_start_with_the_broker_down_is_a_503_with_a_message_and_no_stuck_run(client, day_world):  # noqa: F811
     # Depends on jobs/runner._send_to_celery's `except OperationalError` branch, which
     # fails the run and raises WorkersUnavailable (503) instead of leaving it queued.
-    client.get("/lang/en")
-    headers = api_headers(client, day_world["dispatcher"])
+    headers = {**api_headers(client, day_world["dispatcher"]), "Accept-Language": "en"}
     body = {"date": day_world["day"].isoformat(), "time_limit_s": 1}
     response = client.post("/api/v1/plans/runs", json=body, headers=headers)
     assert response.status_code == 503

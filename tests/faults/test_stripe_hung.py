@@ -96,7 +96,7 @@ def test_api_order_with_stripe_hung_is_a_clear_502_within_the_timeout_while_heal
     # the SDK's default of 80 s a try, the order request hangs for minutes.
     buyer = make_buyer()
     packs = list_packs(2)
-    headers = api_headers(client, buyer)
+    headers = {**api_headers(client, buyer), "Accept-Language": "en"}
     orderer = app.test_client()
     orderer.get("/lang/en")
     lines = [{"pack_id": p.id} for p in packs]

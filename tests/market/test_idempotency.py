@@ -55,8 +55,7 @@ def test_an_order_repeated_with_its_key_is_the_same_order_answered_again(client)
 def test_a_key_reused_with_another_body_is_a_422_and_makes_nothing(client):
     buyer = make_buyer()
     packs = list_packs(2)
-    headers = {**api_headers(client, buyer)}
-    client.get("/lang/en")
+    headers = {**api_headers(client, buyer), "Accept-Language": "en"}
     assert _post_order(client, headers, [{"pack_id": packs[0].id}], key="k-1").status_code == 201
     reused = _post_order(client, headers, [{"pack_id": packs[1].id}], key="k-1")
     assert reused.status_code == 422, reused.json

@@ -32,8 +32,7 @@ def test_a_buyer_who_never_paid_holds_few_orders_and_packs_unpaid(app, client):
     configure(app, UNPAID_MAX_ORDERS_NEW_BUYER=2, UNPAID_MAX_PACKS_NEW_BUYER=3)
     buyer = make_buyer()
     packs = list_packs(8)
-    headers = api_headers(client, buyer)
-    client.get("/lang/en")
+    headers = {**api_headers(client, buyer), "Accept-Language": "en"}
     too_many_packs = _order(client, headers, packs[:4])
     assert too_many_packs.status_code == 409, too_many_packs.json
     assert too_many_packs.json["error"] == "unpaid_limit"
