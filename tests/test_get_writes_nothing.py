@@ -8,6 +8,8 @@ opens it (POST /api/v1/orders/{id}/payment, or paying on the pay page).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -35,6 +37,24 @@ EXEMPT = {
 def exempt(endpoint: str, statement: str) -> bool:
     """Whether this write by this endpoint is one of the few GET writes with a reason."""
     return any(where in (None, endpoint) and statement.startswith(start) for where, start in EXEMPT)
+
+
+@contextmanager
+def recorded_writes(app) -> Iterator[list[str]]:
+    """The first line of every write statement sent while the block runs."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(" ", 1)[0].upper() in WRITES:
+            statements.append(statement.split("\n")[0][:120])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture(scope="module")
@@ -85,17 +105,8 @@ def get_routes(app) -> list[str]:
 @pytest.mark.parametrize("role", PRINCIPALS, ids=lambda r: getattr(r, "value", "anonymous"))
 def test_no_get_route_writes(matrix, role):
     app, world = matrix.app, matrix.world
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(" ", 1)[0].upper() in WRITES:
-            statements.append(statement.split("\n")[0][:120])
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
     writes = []
-    try:
+    with recorded_writes(app) as statements:
         for endpoint in get_routes(app):
             rule = TABLE[f"GET {endpoint}"]
             for _scope, owned in scopes(rule, role, world):
@@ -109,8 +120,6 @@ def test_no_get_route_writes(matrix, role):
                 made = [s for s in statements if not exempt(endpoint, s)]
                 if made:
                     writes.append(f"GET {url}: {made}")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert writes == []
 
 
@@ -118,19 +127,10 @@ def test_reading_an_order_whose_payment_was_never_opened_writes_nothing(matrix):
     """Every GET of the buyer's order (page or API) leaves its payment unopened."""
     app, world = matrix.app, matrix.world
     order_id = matrix.unopened_order_id
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(" ", 1)[0].upper() in WRITES:
-            statements.append(statement.split("\n")[0][:120])
-
-    with app.app_context():
-        engine = db.engine
     routes = [e for e in get_routes(app) if TABLE[f"GET {e}"].owned == "order"]
     assert "api_market.get_order" in routes and "market.pay" in routes
-    sa.event.listen(engine, "before_cursor_execute", record)
     writes = []
-    try:
+    with recorded_writes(app) as statements:
         for endpoint in routes:
             url = url_for_rule(
                 app, endpoint, TABLE[f"GET {endpoint}"], values_for(world, Role.BUYER, order_id)
@@ -141,8 +141,6 @@ def test_reading_an_order_whose_payment_was_never_opened_writes_nothing(matrix):
             matrix.client(None if api else Role.BUYER).get(url, headers=headers)
             if made := [s for s in statements if not exempt(endpoint, s)]:
                 writes.append(f"GET {url}: {made}")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert writes == []
     with app.app_context():
         assert db.session.get(Order, order_id).payment is None
