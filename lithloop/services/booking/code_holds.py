@@ -86,14 +86,19 @@ def link_register_packs(user: User, booking: Booking) -> None:
     by it: booked from the form or the API, they stayed open in the register and came back
     in the retirement forecast's proposals, whose acceptance this module then refused."""
     codes = [code for lot in booking.lots for code in lot.codes]
-    if not codes:
-        return
+    if codes:
+        mark_register_booked(user, booking, BusPack.pack_code.in_(codes))
+
+
+def mark_register_booked(user: User, booking: Booking, which) -> None:
+    """Link the owner's register packs that `which` (a condition on BusPack) selects to the
+    booking, unless a live booking already holds them (a cancelled one does not)."""
     cancelled = sa.select(Booking.id).where(Booking.status == BookingStatus.CANCELLED)
     db.session.execute(
         sa.update(BusPack)
         .where(
             BusPack.organisation_id == user.organisation_id,
-            BusPack.pack_code.in_(codes),
+            which,
             sa.or_(BusPack.booking_id.is_(None), BusPack.booking_id.in_(cancelled)),
         )
         .values(booking_id=booking.id)

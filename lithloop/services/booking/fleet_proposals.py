@@ -24,6 +24,7 @@ from lithloop.i18n import listed
 from lithloop.models import Booking, BookingStatus, BusPack, Site, SiteKind, Truck, User
 from lithloop.services.booking import bus_fleet, capacity, reach
 from lithloop.services.booking.bookings import book_pickup
+from lithloop.services.booking.code_holds import mark_register_booked
 from lithloop.services.booking.draft import MAX_LOT_KG
 from lithloop.services.booking.errors import Code
 from lithloop.services.booking.sites import get_site
@@ -261,15 +262,7 @@ def accept_proposal(
         "note": fleet_note(len(ids)),
     }
     booking, created = book_pickup(user, raw, key)
-    db.session.execute(
-        sa.update(BusPack)
-        .where(
-            BusPack.organisation_id == user.organisation_id,
-            BusPack.id.in_(ids),
-            sa.or_(BusPack.booking_id.is_(None), BusPack.booking_id.in_(linked)),
-        )
-        .values(booking_id=booking.id)
-    )
+    mark_register_booked(user, booking, BusPack.id.in_(ids))  # packs without a code too
     db.session.commit()
     return booking, created
 
