@@ -17,6 +17,7 @@ from lithloop.models import Booking, IdempotencyKey, Order, PackState, Refund
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import payments as market_payments
 from tests import worlds
+from tests.booking_forms import one_lot_form
 from tests.conftest import Auth, api_headers, csrf_token, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.web.test_bookings import body as booking_body
@@ -214,19 +215,10 @@ def test_a_booking_key_reused_with_another_body_is_a_422(client, world):
 
 
 def test_a_booking_form_sent_again_with_other_values_says_so(client, auth, world):
-    from tests.web.test_bookings import open_day
-
     client.get("/lang/en")
     auth.login(world["dealer"].email)
     form = {
-        "site_id": world["site"].id,
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": "800",
-        "lots-0-condition": "intact",
-        "date": open_day(2).isoformat(),
-        "slot": "10:00-12:00",
+        **one_lot_form(world["site"], mass_kg="800", slot="10:00-12:00"),
         "idempotency_key": "f-1",
     }
     assert submit(client, "/bookings/new", form).status_code == 302

@@ -13,9 +13,9 @@ from lithloop.batteries import make_park_code
 from lithloop.extensions import db
 from lithloop.models import Booking
 from tests import worlds
+from tests.booking_forms import one_lot_form
 from tests.conftest import submit
 from tests.factories import PackFactory
-from tests.route_world import open_day
 from tests.web.test_bookings import body, headers, lot
 
 world = worlds.dealer_at_site
@@ -49,17 +49,7 @@ def test_the_api_refuses_a_code_the_park_has_received(client, world):
 def test_the_form_says_it_beside_the_lots_codes(client, auth, world):
     code = _received_code()
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        "date": open_day(2).isoformat(),
-        "slot": "08:00-10:00",
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": "500",
-        "lots-0-condition": "intact",
-        "lots-0-codes": code,
-    }
+    form = one_lot_form(world["site"], codes=code, slot="08:00-10:00")
     page = submit(client, "/bookings/new", form, page="/bookings/new")
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and _bookings() == 0

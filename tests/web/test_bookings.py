@@ -15,6 +15,7 @@ from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import capacity
 from lithloop.services.errors import Conflict
 from tests import worlds
+from tests.booking_forms import one_lot_form
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_site, make_user
 from tests.route_world import open_day
@@ -190,14 +191,7 @@ def test_the_summary_of_a_refused_form_links_every_field_in_the_order_of_the_pag
 
 def test_quote_panel_updates_line_by_line(client, auth, world):
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        "lots-0-chemistry": "NCM811",
-        "lots-0-form": "pack",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": "450",
-        "lots-0-condition": "intact",
-    }
+    form = one_lot_form(world["site"], chemistry="NCM811", mass_kg="450")
     panel = submit(client, "/bookings/quote", form, page="/bookings/new")
     text = panel.get_data(as_text=True)
     assert panel.status_code == 200 and "镍（回收）" in text and "运至产业园的运费" in text
@@ -215,14 +209,7 @@ def test_quote_panel_updates_line_by_line(client, auth, world):
 def test_a_mass_too_large_says_so_and_the_most_a_lot_may_weigh(client, auth, world, typed):
     """Walk finding: 1e12 kg read "enter a number", as if it were not one."""
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        "lots-0-chemistry": "NCM811",
-        "lots-0-form": "pack",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": typed,
-        "lots-0-condition": "intact",
-    }
+    form = one_lot_form(world["site"], chemistry="NCM811", mass_kg=typed)
     for url in ("/bookings/quote", "/bookings/new"):
         page = submit(client, url, form, page="/bookings/new").get_data(as_text=True)
         assert "质量过大：每批最多 40,000 千克" in page, url
@@ -384,17 +371,7 @@ def test_a_code_waiting_in_one_booking_is_refused_in_another(client, auth, world
     assert f"#{first.json['id']}" in again.json["message"] and booking_count() == 1
 
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        "date": open_day(2).isoformat(),
-        "slot": "08:00-10:00",
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": "500",
-        "lots-0-condition": "intact",
-        "lots-0-codes": code,
-    }
+    form = one_lot_form(world["site"], codes=code, slot="08:00-10:00")
     page = submit(client, "/bookings/new", form, page="/bookings/new")
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and booking_count() == 1  # the form's answer to any refusal
@@ -495,15 +472,7 @@ def test_unknown_codes_are_accepted_with_a_warning(client, auth, world):
 
     code = make_park_code(7, chemistry_letter="B", product_type="P", produced=date(2019, 5, 4))
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "1",
-        "lots-0-mass_kg": "450",
-        "lots-0-condition": "intact",
-        "lots-0-codes": code,
-    }
+    form = one_lot_form(world["site"], mass_kg="450", codes=code)
     panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
     assert code in panel and 'class="warning"' in panel
 
@@ -519,15 +488,7 @@ def test_unknown_codes_are_listed_with_the_readers_list_mark(client, auth, world
         for n in (8, 9)
     ]
     auth.login(world["dealer"].email)
-    form = {
-        "site_id": world["site"].id,
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "2",
-        "lots-0-mass_kg": "900",
-        "lots-0-condition": "intact",
-        "lots-0-codes": "\n".join(codes),
-    }
+    form = one_lot_form(world["site"], count=2, mass_kg="900", codes=codes)
     panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
     assert f"{codes[0]}\u3001{codes[1]}" in panel, panel
 

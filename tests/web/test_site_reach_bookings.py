@@ -14,6 +14,7 @@ from lithloop.models import Booking, BookingStatus, OrgKind, Role, Site, SiteKin
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.errors import Invalid
 from tests import worlds
+from tests.booking_forms import one_lot_form
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_site, make_user
 from tests.web.test_bookings import body, booking_count
@@ -38,16 +39,7 @@ def test_the_form_refuses_a_booking_beside_the_site_saying_why_and_what_to_do(
     client, auth, far_world
 ):
     auth.login(far_world["dealer"].email)
-    form = {
-        "site_id": far_world["site"].id,
-        "date": body(far_world["site"])["date"],
-        "slot": "08:00-10:00",
-        "lots-0-chemistry": "LFP",
-        "lots-0-form": "pack",
-        "lots-0-count": "2",
-        "lots-0-mass_kg": "800",
-        "lots-0-condition": "intact",
-    }
+    form = one_lot_form(far_world["site"], count=2, mass_kg="800", slot="08:00-10:00")
     page = submit(client, "/bookings/new", form, page="/bookings/new")
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and booking_count() == 0
