@@ -8,8 +8,6 @@ opens it (POST /api/v1/orders/{id}/payment, or paying on the pay page).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -21,9 +19,9 @@ from lithloop.jobs import housekeeping
 from lithloop.models import Order, OrderStatus, Pack, PackState, Payment, PlanRun, Role, RunStatus
 from lithloop.services.market import checkout as market_checkout
 from tests.authz_table import TABLE
+from tests.sent_sql import first_line, is_write, sent_statements
 from tests.test_authz_matrix import PRINCIPALS, scopes, seeded_matrix, url_for_rule, values_for
 
-WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE")
 #: The writes a GET may make, each with its reason: (endpoint or None for any, statement start).
 EXEMPT = {
     # access bookkeeping by the token guard, at most once a minute per token
@@ -37,24 +35,6 @@ EXEMPT = {
 def exempt(endpoint: str, statement: str) -> bool:
     """Whether this write by this endpoint is one of the few GET writes with a reason."""
     return any(where in (None, endpoint) and statement.startswith(start) for where, start in EXEMPT)
-
-
-@contextmanager
-def recorded_writes(app) -> Iterator[list[str]]:
-    """The first line of every write statement sent while the block runs."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(" ", 1)[0].upper() in WRITES:
-            statements.append(statement.split("\n")[0][:120])
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +86,7 @@ def get_routes(app) -> list[str]:
 def test_no_get_route_writes(matrix, role):
     app, world = matrix.app, matrix.world
     writes = []
-    with recorded_writes(app) as statements:
+    with sent_statements(app, is_write) as statements:
         for endpoint in get_routes(app):
             rule = TABLE[f"GET {endpoint}"]
             for _scope, owned in scopes(rule, role, world):
@@ -117,7 +97,7 @@ def test_no_get_route_writes(matrix, role):
                     headers["Authorization"] = f"Bearer {matrix.tokens[role]}"
                 statements.clear()
                 client.get(url, headers=headers)
-                made = [s for s in statements if not exempt(endpoint, s)]
+                made = [first_line(s) for s in statements if not exempt(endpoint, s)]
                 if made:
                     writes.append(f"GET {url}: {made}")
     assert writes == []
@@ -130,7 +110,7 @@ def test_reading_an_order_whose_payment_was_never_opened_writes_nothing(matrix):
     routes = [e for e in get_routes(app) if TABLE[f"GET {e}"].owned == "order"]
     assert "api_market.get_order" in routes and "market.pay" in routes
     writes = []
-    with recorded_writes(app) as statements:
+    with sent_statements(app, is_write) as statements:
         for endpoint in routes:
             url = url_for_rule(
                 app, endpoint, TABLE[f"GET {endpoint}"], values_for(world, Role.BUYER, order_id)
@@ -139,7 +119,7 @@ def test_reading_an_order_whose_payment_was_never_opened_writes_nothing(matrix):
             headers = {"Authorization": f"Bearer {matrix.tokens[Role.BUYER]}"} if api else {}
             statements.clear()
             matrix.client(None if api else Role.BUYER).get(url, headers=headers)
-            if made := [s for s in statements if not exempt(endpoint, s)]:
+            if made := [first_line(s) for s in statements if not exempt(endpoint, s)]:
                 writes.append(f"GET {url}: {made}")
     assert writes == []
     with app.app_context():

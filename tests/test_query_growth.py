@@ -24,6 +24,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.services.reporting import rollups
 from tests.growth_targets import targets
+from tests.sent_sql import sent_statements
 from tests.test_authz_matrix import seeded_matrix, send
 
 #: "endpoint (role)" -> why its count still grows (other helpers' pages, issue 20).
@@ -43,11 +44,8 @@ NOT_COUNTING = {"api_bookings.list_bookings (admin)": "booking"}
 def _counts(matrix, engine, watched: dict) -> dict[str, int]:
     """Statements per target; for the targets in BOUNDED and NOT_COUNTING, also their bytes
     and statements (into `watched`)."""
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(engine, "before_cursor_execute", listener)
     found = {}
-    try:
+    with sent_statements(engine) as statements:
         for endpoint, who, role, url, spec in targets(matrix):
             send(matrix, "GET", url, spec, role, {}).get_data()  # warm: caches, sweeps
             counted = []
@@ -61,8 +59,6 @@ def _counts(matrix, engine, watched: dict) -> dict[str, int]:
             found[key] = min(counted)
             if key in BOUNDED or key in NOT_COUNTING:
                 watched[key] = (len(body), list(statements))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
     return found
 
 

@@ -18,6 +18,7 @@ from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.market.test_deliveries import paid_delivery
 from tests.plain_language import untranslated
+from tests.sent_sql import first_line, is_write, sent_statements
 
 
 def _login(client, user, lang="en"):
@@ -127,20 +128,9 @@ def test_3d_secure_step_then_declined_card_message(client):
 
 def _writes_of(client, url: str) -> list[str]:
     """The INSERT / UPDATE / DELETE statements a GET of `url` makes."""
-    made = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            made.append(statement.split("\n")[0][:120])
-
-    with client.application.app_context():  # the served app's engine, not the test's twin
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with sent_statements(client.application, is_write) as made:
         assert client.get(url).status_code == 302
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-    return made
+    return [first_line(s) for s in made]
 
 
 def test_the_3d_secure_return_writes_only_when_the_payment_changed(client):

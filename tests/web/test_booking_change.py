@@ -17,9 +17,9 @@ from tests import worlds
 from tests.conftest import api_headers, submit
 from tests.factories import make_org, make_user
 from tests.route_world import lot, open_day
+from tests.sent_sql import is_write, sent_statements
 
 world = worlds.dealer_at_site
-WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 def _book(world) -> int:
@@ -46,16 +46,8 @@ def _form(day=None, slot="13:00-15:00", note="门口左转") -> dict:
 @pytest.fixture
 def statements(app):
     """The SQL statements sent while the test runs."""
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        sent.append(statement.lstrip().upper())
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    sa.event.remove(engine, "before_cursor_execute", record)
+    with sent_statements(app) as sent:
+        yield sent
 
 
 def test_the_owner_sees_the_form_with_the_booking_as_it_is_and_a_get_writes_nothing(
@@ -67,7 +59,7 @@ def test_the_owner_sees_the_form_with_the_booking_as_it_is_and_a_get_writes_noth
     page = client.get(f"/bookings/{booking_id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="change-pickup"' in html
-    assert not [s for s in statements if s.startswith(WRITES)], statements
+    assert not [s for s in statements if is_write(s)], statements
     assert "更改取货日期" in html and "确认更改" in html and "Change the pickup" not in html
     assert re.search(rf'<option value="{open_day(2).isoformat()}"[^>]* selected>', html)
     assert re.search(r'<option value="09:00-11:00" selected>', html)

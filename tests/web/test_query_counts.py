@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import contextlib
 
-import sqlalchemy as sa
-
-from lithloop.extensions import db
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_site, make_user
+from tests.sent_sql import sent_statements
 from tests.web.test_bookings import open_day
 
 
@@ -19,20 +17,13 @@ def counted(app):
     """Count the SQL statements the served app runs inside the block (not pool_pre_ping's
     SELECT 1, nor an API token's last-use stamp: an UPDATE at most once a minute per token,
     in its own transaction, tested in tests/web/test_api_tokens.py)."""
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        text = statement.lstrip().upper()
-        if not text.startswith("SELECT 1") and not text.startswith("UPDATE API_TOKEN SET LAST"):
-            seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with sent_statements(app, _counts) as seen:
         yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def _counts(statement: str) -> bool:
+    text = statement.lstrip().upper()
+    return not text.startswith("SELECT 1") and not text.startswith("UPDATE API_TOKEN SET LAST")
 
 
 def book(user, site, n: int) -> None:
