@@ -4,9 +4,14 @@ register, proposed for a pickup that can never be made."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from datetime import date
 
+from lithloop import clock
 from lithloop.extensions import db
+from lithloop.services.booking import bus_fleet
 from tests.factories import PackFactory
 from tests.web.test_fleet import (
     CODE_A,
@@ -56,3 +61,27 @@ def test_a_register_pack_the_park_has_received_is_not_proposed_and_the_page_says
     client.get("/lang/en")
     page = client.get("/fleet/forecast?months=12").get_data(as_text=True)
     assert "1 pack of your register is left out of the proposals" in page
+
+
+def test_the_forecast_chart_and_table_count_only_what_the_park_has_still_to_receive(
+    client, manager
+):
+    """Known: the monthly chart counted a register pack the park had already received (only
+    the proposals left it out), so a fleet manager planned for a pack long gone. Now the
+    chart, the table and the service count what is still to come, and the page says so."""
+    due = dict(soh="70", since=date(2016, 5, 1), mass=2300, kwh=310)
+    add_pack(manager.organisation_id, "Q1", code=CODE_A, **due)
+    add_pack(manager.organisation_id, "Q2", code=CODE_B, **due)
+    PackFactory(code=CODE_B)
+    db.session.commit()
+    this_month = bus_fleet.forecast(manager, clock.today())[0]
+    assert (this_month.packs, this_month.mass_kg, this_month.kwh) == (1, 2300, 310)
+    body = client.get("/fleet/forecast").get_data(as_text=True)
+    chart = json.loads(html.unescape(re.search(r"data-chart='([^']*)'", body).group(1)))
+    assert chart["packs"][0] == 1 and chart["kwh"][0] == 310
+    assert f'<td>{clock.today():%Y-%m}</td><td class="num">1</td>' in body
+    assert "产业园已接收的电池包不计入" in body and "产业园尚未接收" in body
+    client.get("/lang/en")
+    body = client.get("/fleet/forecast").get_data(as_text=True)
+    assert "Packs and kWh still to come per month" in body
+    assert "packs the park has already received, are left out" in body

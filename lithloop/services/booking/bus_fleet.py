@@ -218,12 +218,23 @@ def open_packs(user: User) -> list[BusPack]:
     return list(db.session.scalars(query))
 
 
+def still_to_come(user: User) -> tuple[list[BusPack], int]:
+    """The open register packs the park has still to receive, and how many open packs were
+    left out because the park has already received their code (registered before the import
+    refused such codes: booking them would be refused, and their history is the park's)."""
+    unbooked = open_packs(user)
+    received = received_anywhere([p.pack_code for p in unbooked if p.pack_code])
+    kept = [p for p in unbooked if p.pack_code not in received]
+    return kept, len(unbooked) - len(kept)
+
+
 def forecast(
     user: User, today: date, *, threshold: Decimal | None = None, horizon_months: int = 12
 ) -> list[MonthDue]:
-    """Packs not yet booked that come due per month, from this month on."""
+    """Packs still to come (not booked, not received by the park) due per month, from this
+    month on."""
     return forecast_retirements(
-        open_packs(user),
+        still_to_come(user)[0],
         today,
         horizon_months=horizon_months,
         soh_threshold=threshold or soh_threshold(),

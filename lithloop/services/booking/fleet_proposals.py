@@ -142,10 +142,7 @@ def proposable_packs(user: User) -> tuple[list[BusPack], int]:
     """The open register packs a proposal may carry, and how many open packs were left out
     because the park has already received their code (registered before the import refused
     such codes: booking them would be refused, and their history is the park's already)."""
-    open_packs = bus_fleet.open_packs(user)
-    received = bus_fleet.received_anywhere([p.pack_code for p in open_packs if p.pack_code])
-    kept = [p for p in open_packs if p.pack_code not in received]
-    return kept, len(open_packs) - len(kept)
+    return bus_fleet.still_to_come(user)
 
 
 def proposals(
