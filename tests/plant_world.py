@@ -7,6 +7,7 @@ through the intake service), walking each pack along allowed transitions to its 
 from __future__ import annotations
 
 import itertools
+import re
 from decimal import Decimal
 
 from lithloop import clock
@@ -26,6 +27,7 @@ from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
 from lithloop.services.packs import events as pack_events
 from lithloop.services.packs import state as pack_state
+from tests.conftest import submit
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.route_world import open_day
 
@@ -155,3 +157,13 @@ def receive(world: dict, booking, measured_kg: str) -> Intake:
     db.session.add(intake)
     db.session.commit()
     return intake
+
+
+def settle_as_shown(client, booking_id: int, shown: str | None = None):
+    """Open the settle preview and press its button, as the page sends it: with the amount
+    it showed (or `shown`, fen, as an older page showed it)."""
+    url = f"/settlements/{booking_id}/settle"
+    if shown is None:
+        preview = submit(client, url, {}, page="/settlements/").get_data(as_text=True)
+        shown = re.search(r'name="total_fen" value="(-?\d+)"', preview).group(1)
+    return submit(client, url, {"confirmed": "1", "total_fen": shown}, page="/settlements/")

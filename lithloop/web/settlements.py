@@ -15,6 +15,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
 from lithloop.services.plant import certificates
 from lithloop.services.plant import settlement as settlement_service
+from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import page_arg
 
@@ -22,6 +23,7 @@ bp = Blueprint("settlements", __name__)
 PAGE_SIZE = 50  # rows of each list a page
 PLANT = policies.PLANT_STAFF
 READERS = policies.SETTLEMENT_READERS
+MAX_TOTAL_FEN = 10**15  # far above any settlement; the confirmed amount is read within it
 
 
 @bp.get("/settlements/")
@@ -54,25 +56,45 @@ def index(error: str | None = None, status: int = 200, to_grade=()):
 def settle(booking_id: int):
     """Settle a received booking at its frozen index, after a preview of what it will pay."""
     try:
-        if request.form.get("confirmed") != "1":  # the preview, as a page (works without JS)
-            booking, lines, total = settlement_service.preview(current_user, booking_id)
-            return render_template(
-                "settlements/confirm.html",
-                booking=booking,
-                lots=[e for e in lines if e["kind"] == "lot"],
-                second_life=[e for e in lines if e["kind"] == "second_life"],
-                total=total,
-                quantity=quantity,
-                mass=mass,
-            )
-        settlement_service.settle(current_user, booking_id)
+        return _settle(booking_id)
     except ServiceError as exc:
         if exc.status == 404:
             raise
         ungraded = exc.packs if isinstance(exc, settlement_service.PacksToGrade) else ()
         return index(str(exc.message), exc.status, ungraded)
+
+
+def _settle(booking_id: int):
+    if request.form.get("confirmed") != "1":  # the preview, as a page (works without JS)
+        return _preview(booking_id)
+    confirmed = int_or_default(
+        request.form.get("total_fen"), None, minimum=-MAX_TOTAL_FEN, maximum=MAX_TOTAL_FEN
+    )
+    if confirmed is None:  # no amount confirmed: never settle blind
+        told = _("The amount you confirmed did not reach the park. Check it and settle again.")
+        return _preview(booking_id, told, 400)
+    try:
+        settlement_service.settle(current_user, booking_id, confirmed)
+    except settlement_service.TotalChanged as exc:
+        return _preview(booking_id, str(exc.message), exc.status)
     flash(_("Booking #%(id)s settled; the owner has been told.", id=booking_id), "success")
     return redirect(url_for("settlements.statement", booking_id=booking_id))
+
+
+def _preview(booking_id: int, changed: str | None = None, status: int = 200):
+    """The confirmation page: what settling would pay now, line by line; `changed` says why
+    the last confirmation was not settled."""
+    booking, lines, total = settlement_service.preview(current_user, booking_id)
+    return render_template(
+        "settlements/confirm.html",
+        booking=booking,
+        lots=[e for e in lines if e["kind"] == "lot"],
+        second_life=[e for e in lines if e["kind"] == "second_life"],
+        total=total,
+        changed=changed,
+        quantity=quantity,
+        mass=mass,
+    ), status
 
 
 def quantity(text: str | None) -> str:

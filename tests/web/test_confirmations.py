@@ -23,7 +23,7 @@ from lithloop.services.booking import prices as price_service
 from tests import worlds
 from tests.conftest import Auth, submit
 from tests.factories import make_org, make_user
-from tests.plant_world import booked, make_pack, plant_world, receive
+from tests.plant_world import booked, make_pack, plant_world, receive, settle_as_shown
 from tests.web.test_bookings import body
 
 booking_world = worlds.dealer_at_site  # the fixture
@@ -112,7 +112,7 @@ def test_settling_shows_a_preview_that_matches_what_is_settled(client, app):
     import re
 
     shown = re.search(r"Settle for (-?¥[\d,.]+)", text(preview)).group(1)
-    assert submit(client, url, {"confirmed": "1"}, page="/settlements/").status_code == 302
+    assert settle_as_shown(client, booking.id).status_code == 302
     settlement = db.session.scalar(sa.select(Settlement))
     from lithloop.i18n import money
 

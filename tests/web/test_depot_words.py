@@ -16,7 +16,7 @@ from lithloop.services.errors import Invalid
 from tests import worlds
 from tests.conftest import submit
 from tests.factories import make_org, make_site, make_user
-from tests.plant_world import booked, make_pack, receive
+from tests.plant_world import booked, make_pack, receive, settle_as_shown
 
 world = worlds.plant_staff
 
@@ -75,8 +75,7 @@ def test_a_bus_depots_settlement_statement_names_its_depot(client, auth, world):
         booking=booking, lot=booking.lots[0],
     )  # fmt: skip
     auth.login(world["plant"].email)
-    confirmed = {"confirmed": "1"}
-    submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
+    settle_as_shown(client, booking.id)
     page = client.get(f"/settlements/{booking.id}").get_data(as_text=True)
     assert "<dt>停保场</dt>" in page and "<dt>网点</dt>" not in page
 

@@ -14,7 +14,7 @@ from lithloop.models import DismantlingBatch, Grade, Pack, PackState, Settlement
 from tests import worlds
 from tests.conftest import submit
 from tests.pdf_text import pdf_text
-from tests.plant_world import booked, make_pack, receive
+from tests.plant_world import booked, make_pack, receive, settle_as_shown
 
 world = worlds.plant_staff
 
@@ -287,11 +287,9 @@ def test_settle_statement_certificate_and_isolation(client, auth, world):
     assert f"/settlements/{booking.id}/settle" in text(client.get("/settlements/"))
     preview = text(submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/"))
     assert "<th>项目</th>" in preview and "<th>产线</th>" not in preview  # price lines
-    confirmed = {"confirmed": "1"}
-    response = submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
-    assert response.status_code == 302
-    twice = submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
-    assert twice.status_code == 409
+    shown = re.search(r'name="total_fen" value="(-?\d+)"', preview).group(1)
+    assert settle_as_shown(client, booking.id).status_code == 302
+    assert settle_as_shown(client, booking.id, shown).status_code == 409  # pressed twice
     settlement = db.session.scalar(sa.select(Settlement))
     auth.logout()
 
@@ -405,8 +403,7 @@ def test_the_settlement_brackets_read_the_chinese_way(client, auth, world):
     )  # fmt: skip
     auth.login(world["plant"].email)
     pages = [text(submit(client, f"/settlements/{booking.id}/settle", {}, page="/settlements/"))]
-    confirmed = {"confirmed": "1"}
-    submit(client, f"/settlements/{booking.id}/settle", confirmed, page="/settlements/")
+    settle_as_shown(client, booking.id)
     pages.append(text(client.get(f"/settlements/{booking.id}")))
     for page in pages:
         assert "（预约时锁定）" in page and "（差额 " in page
@@ -475,10 +472,7 @@ def test_a_settled_booking_links_to_its_statement(client, auth, world):
     assert f'href="/settlements/{booking.id}"' not in text(client.get(f"/bookings/{booking.id}"))
     auth.logout()
     auth.login(world["plant"].email)
-    settled = submit(
-        client, f"/settlements/{booking.id}/settle", {"confirmed": "1"}, page="/settlements/"
-    )
-    assert settled.status_code == 302
+    assert settle_as_shown(client, booking.id).status_code == 302
     auth.logout()
     auth.login(world["dealer"].email)
     page = text(client.get(f"/bookings/{booking.id}"))
@@ -505,3 +499,46 @@ def test_a_refused_settle_links_each_pack_still_to_grade(client, auth, world):
     assert links == [(str(p.id), p.code) for i, p in enumerate(packs) if i != 3]
     assert "待定级的电池包（6）" in page
     assert text(client.get("/settlements/")).count('class="code"') == 0  # only after a refusal
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_settlement_whose_amount_changed_since_the_preview_is_not_stored(
+    client, auth, world, lang
+):
+    """walk: the button said "settle for ¥X", but the form sent no amount: a pack tested
+    again between the preview and the press (another operator, in the aging warehouse)
+    settled the booking at another amount, mailed to its owner, with no way back."""
+    booking = booked(world)
+    receive(world, booking, "610")
+    lot = booking.lots[0]
+    kept = make_pack(
+        world["plant"], PackState.AGING, grade=Grade.A, soh="88", rated_wh=60000, mass="310",
+        booking=booking, lot=lot,
+    )  # fmt: skip
+    auth.login(world["plant"].email)
+    client.get(f"/lang/{lang}")
+    url = f"/settlements/{booking.id}/settle"
+    preview = text(submit(client, url, {}, page="/settlements/"))
+    shown = re.search(r'name="total_fen" value="(-?\d+)"', preview).group(1)
+    kept.grade, kept.soh_pct = Grade.S, 40  # the retest of a colleague: to recycling now
+    db.session.commit()
+    refused = settle_as_shown(client, booking.id, shown)
+    body = text(refused)
+    assert refused.status_code == 409 and db.session.scalar(sa.select(Settlement)) is None
+    now = re.search(r'name="total_fen" value="(-?\d+)"', body).group(1)
+    assert now != shown and 'id="settle-changed"' in body
+    said = {"zh": "未结算：自您查看以来金额已变化", "en": "Not settled: the amount changed"}
+    assert said[lang] in body
+    assert settle_as_shown(client, booking.id, now).status_code == 302
+    assert db.session.scalar(sa.select(Settlement.total_fen)) == int(now)
+
+
+def test_a_settle_press_without_the_amount_settles_nothing(client, auth, world):
+    booking = booked(world)
+    receive(world, booking, "610")
+    auth.login(world["plant"].email)
+    url = f"/settlements/{booking.id}/settle"
+    for sent in ({}, {"total_fen": "NaN"}, {"total_fen": "1e309"}, {"total_fen": "１２"}):
+        answer = submit(client, url, {"confirmed": "1", **sent}, page="/settlements/")
+        assert answer.status_code == 400 and 'id="settle-changed"' in text(answer)
+    assert db.session.scalar(sa.select(Settlement)) is None

@@ -29,5 +29,6 @@ class Code(StrEnum):
     PARENT_UNUSABLE = "parent_unusable"
     RETEST_NEEDED = "retest_needed"
     SERIALS_USED_UP = "serials_used_up"
+    TOTAL_CHANGED = "total_changed"
     UNGRADED = "ungraded"
     WRONG_WAREHOUSE = "wrong_warehouse"

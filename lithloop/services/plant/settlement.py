@@ -156,6 +156,23 @@ class PacksToGrade(Conflict):
         self.packs = packs
 
 
+class TotalChanged(Conflict):
+    """Settling refused: the amount is no longer the one the person confirmed (a pack was
+    tested again since the preview); `total_fen` is what settling would pay now."""
+
+    def __init__(self, confirmed_fen: int, total_fen: int):
+        super().__init__(
+            _l(
+                "Not settled: the amount changed since you checked it, from %(was)s to %(now)s "
+                "(a pack of the booking was tested again). Check the new lines and settle again.",
+                was=money(confirmed_fen),
+                now=money(total_fen),
+            ),
+            code=Code.TOTAL_CHANGED,
+        )
+        self.total_fen = total_fen
+
+
 def _lock_received(booking_id: int) -> tuple[Booking, Intake]:
     booking = db.session.scalar(
         sa.select(Booking)
@@ -211,17 +228,21 @@ def preview(user: User, booking_id: int) -> tuple[Booking, list[dict], int]:
     return booking, lines, sum(entry["settled_fen"] for entry in lines)
 
 
-def settle(user: User, booking_id: int) -> Settlement:
-    """Settle a received booking once: lines vs the quote, events, status, mail (all or none)."""
+def settle(user: User, booking_id: int, confirmed_fen: int | None = None) -> Settlement:
+    """Settle a received booking once: lines vs the quote, events, status, mail (all or none);
+    refused (TotalChanged) when the total is not `confirmed_fen`, the amount the person saw."""
     check_role(user)
     try:
         booking, intake = _lock_received(booking_id)
         index, packs, lines = _lines_of(booking, intake)
+        total_fen = sum(entry["settled_fen"] for entry in lines)
+        if confirmed_fen is not None and confirmed_fen != total_fen:
+            raise TotalChanged(confirmed_fen, total_fen)
         settlement = Settlement(
             booking_id=booking.id,
             index_version=index.version,
             quote_total_fen=booking.quote_total_fen,
-            total_fen=sum(entry["settled_fen"] for entry in lines),
+            total_fen=total_fen,
             lines=lines,
             certificate_token=secrets.token_urlsafe(24),
             by_user_id=user.id,
