@@ -117,6 +117,8 @@ def make_pack(
     db.session.add(pack)
     pack_events.record(pack, "received", user)
     for step in PATHS[state]:
+        if step is S.AGING:  # aged: its aging ends today, so a retest today releases it
+            pack.aging_until = clock.today()
         if step is S.AGING and retest and soh:
             db.session.add(retest_record(pack, soh))
         pack_state.place(pack, step, user)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState
 from lithloop.services.plant import assembly, parent_candidates
+from tests.conftest import submit
 from tests.plant_world import make_pack, plant_world, retest_record
 
 
@@ -38,7 +42,10 @@ def test_the_sql_rule_is_assemblys_rule(world):
     passed_last = make_pack(plant, PackState.AGING, grade=Grade.C, soh="45", retest=False)
     _retest(passed_last, "20")
     _retest(passed_last, "45")  # failed once, passed since
-    packs = [*made, failed_last, insulation, passed_last]
+    early = make_pack(plant, PackState.AGING, grade=Grade.A, soh="85", retest=False)
+    early.aging_until = clock.today() + timedelta(days=14)  # received today: still aging
+    _retest(early, "85")  # a passing retest, but taken before its 14 days of aging
+    packs = [*made, failed_last, insulation, passed_last, early]
     expected = sorted(p.id for p in packs if assembly._refusal(p) is None)
     found = parent_candidates.candidate_page()
     assert sorted(p.id for p in found.listing.rows) == expected and found.total == len(expected)
@@ -76,3 +83,31 @@ def test_assembly_page_past_the_end_links_to_the_last_page(client, auth, world):
         r'<span class="nowrap">2 / 2</span>',
         client.get("/plant/assembly?page=2").get_data(as_text=True),
     )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_pack_retested_before_its_aging_ends_is_no_parent(client, auth, world, lang):
+    """walk: a pack sent to the aging warehouse today and retested at once (a slip, or to
+    look) was offered as a parent and built into a second-life pack for sale the same day,
+    its 14 days of aging skipped; moving it to the finished warehouse was refused."""
+    parent = make_pack(world["plant"], PackState.AGING, grade=Grade.A, soh="85", retest=False)
+    parent.aging_until = clock.today() + timedelta(days=14)
+    db.session.commit()
+    auth.login(world["plant"].email)
+    client.get(f"/lang/{lang}")
+    url = f"/plant/packs/{parent.id}"
+    token = re.search(r'name="test_token" value="([^"]+)"', client.get(url).get_data(as_text=True))
+    retest = {"capacity_ah": "150", "soh_pct": "85", "insulation_ok": "1"}
+    sent = submit(client, f"{url}/test", {**retest, "test_token": token.group(1)}, page=url)
+    assert sent.status_code == 302  # the early retest itself is kept, as before
+    assert parent.code not in client.get("/plant/assembly").get_data(as_text=True)
+    build = {
+        "parents": parent.code, "rated_wh": "30000", "mass_kg": "210", "use_case": "base_station",
+        "warranty_months": "12", "capacity_ah": "140", "soh_pct": "78", "insulation_ok": "1",
+    }  # fmt: skip
+    refused = submit(client, "/plant/assembly", build)
+    body = refused.get_data(as_text=True)
+    day = parent.aging_until.isoformat()
+    said = {"zh": f"老化至 {day}", "en": f"is aging until {day}: retest it on or after that day"}
+    assert refused.status_code == 409 and 'id="err-parents"' in body and said[lang] in body
+    assert db.session.scalar(sa.select(sa.func.count()).where(Pack.refurbished.is_(True))) == 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -64,10 +65,18 @@ class BuildOrder:
     use_case: str
 
 
+def aged_when_retested(pack: Pack, retest: PackTest) -> bool:
+    """True when the retest was taken on or after the pack's aging_until date (the park's
+    day): a retest before it is taken too early to release the pack."""
+    moment = retest.at or clock.now()  # not flushed yet: taken now
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return pack.aging_until is not None and clock.local_day(moment) >= pack.aging_until
+
+
 def passed_retest(pack: Pack) -> bool:
-    """True when the pack's latest retest after aging passes (insulation and grade C)."""
+    """True when the pack's latest retest, taken after aging, passes (insulation and grade C)."""
     retests = [t for t in pack.tests if t.kind == "retest"]
-    if not retests:
+    if not retests or not aged_when_retested(pack, retests[-1]):
         return False
     last = retests[-1]
     return grade_for(Decimal(last.soh_pct), insulation_ok=last.insulation_ok) is not Grade.S
@@ -84,6 +93,16 @@ def _refusal(pack: Pack) -> str | None:
         )
     if pack.grade not in SECOND_LIFE_GRADES:
         return str(_l("Pack %(code)s is not graded A, B or C.", code=pack.code))
+    retests = [t for t in pack.tests if t.kind == "retest"]
+    if pack.state is PackState.AGING and retests and not aged_when_retested(pack, retests[-1]):
+        return str(
+            _l(
+                "Pack %(code)s is aging until %(day)s: retest it on or after that day, then "
+                "build with it.",
+                code=pack.code,
+                day=pack.aging_until.isoformat() if pack.aging_until else "—",
+            )
+        )
     if pack.state is PackState.AGING and not passed_retest(pack):
         return str(_l("Pack %(code)s has not passed its retest after aging.", code=pack.code))
     return None

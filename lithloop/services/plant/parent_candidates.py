@@ -1,20 +1,24 @@
 """The assembly page's parent candidates: filtered and paged in SQL, counted by an aggregate.
 
 A candidate is what `assembly._refusal` accepts: graded A, B or C, and finished, or aging
-with a latest retest that passes (insulation sound and the SoH of grade C or better). The
-same rule is written here as SQL, so that a page reads 50 packs and a count, not every
-candidate with its tests (tests/plant/test_parent_candidates.py keeps the two equal).
+with a latest retest, taken on or after its aging_until day, that passes (insulation sound
+and the SoH of grade C or better). The same rule is written here as SQL (the retest's day
+read in Python: the park's day of a stored instant has no SQL both databases share), so
+that a page reads 50 packs and a count, not every candidate with its tests
+(tests/web/test_parent_candidates.py keeps the two equal).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, PackTest
 from lithloop.services import paging
@@ -61,12 +65,33 @@ def _retest_passes():
     )
 
 
+def _retested_too_early() -> list[int]:
+    """The aging packs whose latest retest was taken before their aging_until day (the
+    aging warehouse's stock and its retests: a few hundred rows)."""
+    latest: dict[int, tuple[int, date | None, datetime]] = {}
+    rows = db.session.execute(
+        sa.select(Pack.id, Pack.aging_until, PackTest.id, PackTest.at)
+        .join(PackTest, PackTest.pack_id == Pack.id)
+        .where(Pack.state == PackState.AGING, PackTest.kind == "retest")
+    )
+    for pack_id, until, test_id, moment in rows:
+        if pack_id not in latest or test_id > latest[pack_id][0]:
+            latest[pack_id] = (test_id, until, moment)
+    return [
+        pack_id
+        for pack_id, (_test, until, moment) in latest.items()
+        if until is None
+        or clock.local_day(moment if moment.tzinfo else moment.replace(tzinfo=UTC)) < until
+    ]
+
+
 def _where(chemistry: str | None = None, code: str | None = None) -> list:
+    early = _retested_too_early()
     conditions = [
         Pack.grade.in_(SECOND_LIFE_GRADES),
         sa.or_(
             Pack.state == PackState.FINISHED,
-            sa.and_(Pack.state == PackState.AGING, _retest_passes()),
+            sa.and_(Pack.state == PackState.AGING, _retest_passes(), Pack.id.not_in(early)),
         ),
     ]
     if chemistry:
