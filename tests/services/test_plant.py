@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from babel.messages.pofile import read_po
 from flask import current_app
 from flask_babel import force_locale
 
@@ -475,7 +477,18 @@ def test_a_pack_gone_on_is_refused_with_its_place_in_words(world):
             refused()
         with force_locale("zh"):
             words = str(raised.value.message)
-        assert "在成品库" in words and "finished" not in words, words
+        assert "在成品仓" in words and "finished" not in words, words
+
+
+def test_each_warehouse_has_one_chinese_name():
+    """walk: a pack sent on read "已经送出（在原料库）" beside the warehouse tabs 原料仓 · 老化仓 ·
+    成品仓: two names for one warehouse."""
+    from tests.source_messages import CATALOG
+
+    with open(CATALOG, "rb") as handle:
+        said = [m.string for m in read_po(handle) if m.id]
+    words = [w for s in said for w in (s if isinstance(s, tuple) else (s,))]
+    assert not [w for w in words if re.search("原料库|成品库|老化库", w)]
 
 
 def test_a_move_the_pack_cannot_make_names_both_states_in_words(world):
