@@ -108,3 +108,11 @@ def test_plant_receives_grades_ages_and_assembles(browser, live_server, screensh
     assert anyone.locator("h1").first.inner_text()
     assert all(parent in anyone.content() for parent in parents_of)
     check_page(anyone, "passport-public", screenshots, phone=True)
+
+
+def test_the_receive_page_of_a_picked_up_booking_fits_a_phone(browser, live_server, screenshots):
+    """walk: in English at phone width the truck's line ("picked up 12-07 03:43", kept on
+    one line whole) stuck out of its column and the receive page scrolled sideways."""
+    booking_id = _pick_up_one(live_server)
+    receive = f"/plant/bookings/{booking_id}/receive"
+    sweep(browser, live_server, "plant@demo.lithloop", {"plant-receive": receive}, screenshots)
