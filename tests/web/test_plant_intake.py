@@ -236,6 +236,32 @@ def test_a_double_submitted_test_form_counts_once(client, auth, world):
     assert len(pack.tests) == 1 and [e.kind for e in pack.events].count("graded") == 1
 
 
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_test_form_sent_again_with_corrected_values_is_not_lost_silently(
+    client, auth, world, lang
+):
+    """walk: the operator saved 18 Ah, saw the slip, went back (the browser restores the form
+    and its one-time token), typed 180 and saved: "test recorded", but the second form was
+    taken for a double click and 180 was dropped; the pack stayed graded on 18 Ah."""
+    login(client, auth, world)
+    receive(client, world, form_of(world))
+    pack = packs(world)[0]
+    url = f"/plant/packs/{pack.id}"
+    client.get(f"/lang/{lang}")
+    token = re.search(r'name="test_token" value="([^"]+)"', client.get(url).get_data(as_text=True))
+    slip = {"capacity_ah": "18", "soh_pct": "85", "insulation_ok": "1", "test_token": token[1]}
+    assert submit(client, f"{url}/test", slip, page=url).status_code == 302
+    corrected = submit(client, f"{url}/test", {**slip, "capacity_ah": "180"}, page=url)
+    body = corrected.get_data(as_text=True)
+    told = re.search(r'id="err-test_token">([^<]+)<', body)
+    said = {"zh_CN": "此表单之前已保存过", "en": "This form was saved before, with other values"}
+    assert corrected.status_code == 409 and told and said[lang] in told[1]
+    assert 'value="180"' in body  # what was typed is kept, under a new token
+    assert token[1] not in body
+    db.session.expire_all()
+    assert [t.capacity_ah for t in db.session.get(Pack, pack.id).tests] == [18]
+
+
 @pytest.mark.parametrize("token", ["测试令牌", "x" * 300, "tab\there"])
 def test_a_changed_test_token_is_told_above_the_form_and_nothing_is_stored(
     client, auth, world, token

@@ -27,6 +27,7 @@ class Code(StrEnum):
     NOT_SECOND_LIFE = "not_second_life"
     NOT_TESTABLE = "not_testable"
     PARENT_UNUSABLE = "parent_unusable"
+    RESENT_CHANGED = "resent_changed"
     RETEST_NEEDED = "retest_needed"
     SERIALS_USED_UP = "serials_used_up"
     TOTAL_CHANGED = "total_changed"

@@ -8,6 +8,7 @@ The test as typed and its checks are measurements.py.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -86,6 +87,13 @@ def lock_pack(pack_id: int) -> Pack:
     return pack
 
 
+RESENT_CHANGED = _l(
+    "This form was saved before, with other values (its test is in the list below), so "
+    "the values sent now were not saved. To correct the test, record a new one with the "
+    "form below."
+)
+
+
 def record_test(user: User, pack_id: int, raw: dict, token: str | None = None) -> PackTest:
     """Store a test, grade the pack and its decision; a retest graded S goes to RAW.
 
@@ -97,7 +105,13 @@ def record_test(user: User, pack_id: int, raw: dict, token: str | None = None) -
 
     def work():
         pack = lock_pack(pack_id)  # a twin submit waits here, then finds the token used
-        held = idempotency.claim("pack_test", user.organisation_id, token, field="test_token")
+        values = parse_test(raw)  # read first: a form sent again is compared by its values
+        try:
+            held = idempotency.claim(
+                "pack_test", user.organisation_id, token, asdict(values), field="test_token"
+            )
+        except idempotency.KeyReused as exc:  # sent again, changed (the browser's back)
+            raise Conflict(RESENT_CHANGED, field="test_token", code=Code.RESENT_CHANGED) from exc
         if held.replay_of is not None:
             return db.session.get(PackTest, held.replay_of)
         kind = _TESTABLE.get(pack.state)
@@ -111,7 +125,6 @@ def record_test(user: User, pack_id: int, raw: dict, token: str | None = None) -
                 ),
                 code=Code.NOT_TESTABLE,
             )
-        values = parse_test(raw)
         check_energy(values.capacity_ah, values.ocv_v, pack.rated_wh, values.soh_pct)
         if values.damaged:
             pack.damaged = True
