@@ -344,6 +344,9 @@ TABLE: dict[str, Rule] = {
     "POST market.card_setup": _r(
         {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
     ),
+    "POST market.open_payment": _r(
+        {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
+    ),
     "GET market.authenticate": _r(
         {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
     ),

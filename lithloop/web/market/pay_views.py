@@ -94,6 +94,19 @@ def card_setup(order_id: int):
     return jsonify(client_secret=secret)
 
 
+@bp.post("/orders/<int:order_id>/open-payment")
+@roles_required(*BUYER)
+def open_payment(order_id: int):
+    """Open the PaymentIntent checkout could not (Stripe was down), so the wallets can pay."""
+    try:
+        market_payments.open_payment(current_user, order_id)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+    return redirect(url_for("market.pay", order_id=order_id))
+
+
 @bp.route("/orders/<int:order_id>/authenticate", methods=["GET", "POST"])
 @roles_required(*BUYER)
 def authenticate(order_id: int):
