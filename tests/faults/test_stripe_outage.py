@@ -82,7 +82,7 @@ def test_stripe_down_at_checkout_keeps_the_order_pending_until_it_is_back(client
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "payment service is not reachable" in text and "Nothing was charged" in text
-    assert f"order {order.id} keeps your packs reserved until" in text
+    assert f"order #{order.id} keeps your packs reserved until" in text
     assert order.status is OrderStatus.PENDING_PAYMENT and order.payment is None
     assert _states(packs) == {PackState.RESERVED}
 

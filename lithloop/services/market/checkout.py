@@ -125,7 +125,7 @@ def open_intent(order: Order) -> Order:
         raise PaymentUnavailable(
             _l(
                 "The payment service is not reachable right now (%(m)s). Nothing was charged; "
-                "order %(id)s keeps your packs reserved until %(t)s. Try paying again in a "
+                "order #%(id)s keeps your packs reserved until %(t)s. Try paying again in a "
                 "few minutes.",
                 m=reason(exc),
                 id=order.id,

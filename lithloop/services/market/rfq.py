@@ -101,7 +101,7 @@ def _refuse_unless_acceptable(rfq: QuoteRequest) -> None:
         raise Conflict(_l("This request has no quote yet."), code=Code.RFQ_NOT_QUOTED)
     if not _quote_open(rfq):
         raise Conflict(
-            _l("This quote was already accepted (order %(id)s).", id=rfq.order_id),
+            _l("This quote was already accepted (order #%(id)s).", id=rfq.order_id),
             code=Code.RFQ_ACCEPTED,
         )
     if rfq.valid_until < clock.today():
