@@ -250,22 +250,30 @@ def settle(user: User, booking_id: int, confirmed_fen: int | None = None) -> Set
         db.session.add(settlement)
         for pack in packs:
             pack_events.record(pack, "settled", user, public=False, data={"booking": booking.id})
-        letters.send_letter(
-            booking.created_by,
-            _l("Booking #%(id)s settled: %(total)s"),
-            _l(
-                "Booking #%(id)s is settled at %(total)s (quoted %(quote)s).\n"
-                "Statement: %(statement)s\nCertificate of recycling: %(certificate)s\n"
-            ),
-            id=booking.id,
-            total=money(settlement.total_fen),
-            quote=money(booking.quote_total_fen),
-            statement=letters.link("settlements.statement", booking_id=booking.id),
-            certificate=letters.link("settlements.certificate", token=settlement.certificate_token),
-        )
+        tell_owner(booking, settlement)
         # commits; the letter above tells the owner (with the amount), not a second one
         booking_service.change_status(user, booking.id, BookingStatus.SETTLED, tell=False)
     except Exception:
         db.session.rollback()
         raise
     return settlement
+
+
+def tell_owner(booking: Booking, settlement: Settlement) -> None:
+    """Mail the booking's owner the settled amount, who pays whom, and the two documents."""
+    letters.send_letter(
+        booking.created_by,
+        _l("Booking #%(id)s settled: %(total)s"),
+        _l(
+            "Booking #%(id)s is settled at %(total)s (quoted %(quote)s). %(who)s\n"
+            "Statement: %(statement)s\nCertificate of recycling: %(certificate)s\n"
+        ),
+        id=booking.id,
+        total=money(settlement.total_fen),
+        quote=money(booking.quote_total_fen),
+        who=_l("The park pays you this amount.")
+        if settlement.total_fen >= 0
+        else _l("You pay the park this fee."),
+        statement=letters.link("settlements.statement", booking_id=booking.id),
+        certificate=letters.link("settlements.certificate", token=settlement.certificate_token),
+    )
