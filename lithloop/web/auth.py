@@ -80,7 +80,10 @@ def login():
     if form.validate_on_submit():
         try:
             user = sign_in.authenticate(
-                form.email.data, form.password.data, address=request.remote_addr or ""
+                form.email.data,
+                form.password.data,
+                address=request.remote_addr or "",
+                language=current_language(),
             )
         except ServiceError as exc:
             attach_error(form, exc)

@@ -20,10 +20,13 @@ from lithloop.services.accounts.registration import find_user_by_email, normalis
 from lithloop.services.errors import AuthError, Invalid
 
 
-def authenticate(email: str, password: str, address: str = "") -> User:
-    """Log in: check the credentials as check_credentials does and stamp the last login."""
+def authenticate(email: str, password: str, address: str = "", language: str = "") -> User:
+    """Log in: check the credentials as check_credentials does and stamp the last login;
+    a user with no saved language keeps the one they log in with (their letters follow it)."""
     user = check_credentials(email, password, address)
     user.last_login_at = clock.now()
+    if not user.locale and language:
+        user.locale = language
     db.session.commit()
     return user
 
