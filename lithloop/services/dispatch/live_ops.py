@@ -133,12 +133,13 @@ def tell_owner(booking: Booking, what, *, detail: str = "", **params) -> None:
     owner = booking.created_by
     with force_locale(letters.language_of(owner)):
         text = str(what) % {k: str(v) for k, v in params.items()}
+        told = str(_l("%(what)s. %(note)s", what=text, note=detail)) if detail else text
     letters.send_letter(
         owner,
         _l("Booking #%(id)s: %(what)s") if not detail else _l("Booking #%(id)s: %(headline)s"),
         _l("Booking #%(id)s at %(site)s (%(day)s): %(what)s\n%(link)s\n"),
         id=booking.id,
-        what=f"{text} {detail}".strip() if detail else text,
+        what=told,
         headline=text,
         site=booking.site.name,
         day=booking.pickup_date.isoformat(),
