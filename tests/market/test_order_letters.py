@@ -51,6 +51,10 @@ def test_a_paid_order_is_confirmed_once_in_chinese_though_the_webhook_and_the_pa
     for pack in packs:
         assert f"- {pack.code}：磷酸铁锂 LFP，A 级，51.2 kWh，¥12,345.00\n" in mail.body
     assert "在产业园自提：免费" in mail.body
+    # what to do at the park, as the order page says it (before: the day alone, no full stop)
+    day = order.delivery_eta.isoformat()
+    ready = f"{day} 起可提货。在门卫处报出订单 #{order.id}，并出示提货人身份证件。"
+    assert ready in mail.body
     assert f"{base_url(app)}/market/orders/{order.id}\n" in mail.body
     assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
 

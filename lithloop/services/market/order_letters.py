@@ -78,7 +78,12 @@ def _delivery(order: Order):
             fee=money(order.delivery_fee_fen or 0),
             day=_day(order.delivery_eta),
         )
-    return _l("Pick up at the park: free, ready for pickup from %(d)s", d=_day(order.delivery_eta))
+    return _l(
+        "Pick up at the park: free, ready for pickup from %(d)s. At the gate, give order "
+        "#%(id)s and show the ID of the person collecting.",
+        d=_day(order.delivery_eta),
+        id=order.id,
+    )
 
 
 def paid(order: Order) -> None:
