@@ -186,3 +186,37 @@ def test_only_the_owner_changes_it(world):
     colleague = make_user(world["dealer"].organisation)  # the organisation's bookings
     pickup_change.change_pickup(colleague, booking.id, {"date": open_day(3).isoformat()})
     assert len(_events(booking.id)) == 2
+
+
+@pytest.mark.parametrize(
+    ("locale", "subject", "said"),
+    [
+        (
+            "zh_CN",
+            "[lithloop] 预约 #{id}：取货安排已更改",
+            "的取货预约 #{id}：取货时间由 {a} 09:00–11:00 改为 {b} 13:00–15:00。",
+        ),
+        (
+            "en",
+            "[lithloop] Booking #{id}: pickup changed",
+            "#{id} at 东安网点: Pickup changed from {a} 09:00–11:00 to {b} 13:00–15:00.",
+        ),
+    ],
+)
+def test_the_owners_letter_says_the_pickup_changed_not_its_unchanged_status(
+    world, locale, subject, said
+):
+    # Before: "预约 #36：已请求" as the subject, and "现在的状态：已请求" in the body, for a
+    # change whose news is the new day and time.
+    booking = _book(world)
+    world["dealer"].locale = locale
+    db.session.commit()
+    old, new = open_day(2), open_day(4)
+    pickup_change.change_pickup(
+        world["dealer"], booking.id, {"date": new.isoformat(), "window": ["13:00", "15:00"]}
+    )
+    letter = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    values = {"id": booking.id, "a": old.isoformat(), "b": new.isoformat()}
+    assert letter.subject == subject.format(**values)
+    assert said.format(**values) in letter.body
+    assert "已请求" not in letter.body and "requested" not in letter.body.lower()

@@ -57,6 +57,9 @@ def record_status(
         db.session.flush()
     if not tell:  # the caller sends its own, fuller letter
         return
+    if detail and detail.get("kind") == event_details.RESCHEDULED:
+        _tell_changed(booking, detail)
+        return
     said = bool(event_details.words(detail, note))
     letters.send_letter(
         booking.created_by,
@@ -74,6 +77,19 @@ def record_status(
         site=booking.site.name,
         day=booking.pickup_date.isoformat(),
         note=event_details.lazy_words(detail, note),
+        link=letters.link("bookings.show", booking_id=booking.id),
+    )
+
+
+def _tell_changed(booking: Booking, detail: dict) -> None:
+    """The owner's change of the pickup, confirmed: what changed (its status did not)."""
+    letters.send_letter(
+        booking.created_by,
+        _l("Booking #%(id)s: pickup changed"),
+        _l("Your pickup booking #%(id)s at %(site)s: %(what)s.\n%(link)s\n"),
+        id=booking.id,
+        site=booking.site.name,
+        what=event_details.lazy_words(detail, ""),
         link=letters.link("bookings.show", booking_id=booking.id),
     )
 
