@@ -15,6 +15,7 @@ from lithloop.extensions import db
 from lithloop.models import BookingDay, BookingEvent, BookingStatus, OrgKind, OutboxMessage, Role
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import capacity, event_details, pickup_change
+from lithloop.services.dispatch import left_out
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import worlds
 from tests.factories import make_org, make_user
@@ -220,3 +221,13 @@ def test_the_owners_letter_says_the_pickup_changed_not_its_unchanged_status(
     assert letter.subject == subject.format(**values)
     assert said.format(**values) in letter.body
     assert "已请求" not in letter.body and "requested" not in letter.body.lower()
+
+
+def test_a_dispatchers_move_to_another_day_is_told_as_a_change_too(world):
+    booking = _book(world)
+    new = open_day(4)
+    moved = left_out.move_to_day(_dispatcher(), booking.id, new)
+    assert moved.pickup_date == new
+    letter = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert letter.subject == f"[lithloop] 预约 #{booking.id}：取货安排已更改"
+    assert f"由 {open_day(2).isoformat()} 改到 {new.isoformat()}。" in letter.body, letter.body

@@ -57,7 +57,7 @@ def record_status(
         db.session.flush()
     if not tell:  # the caller sends its own, fuller letter
         return
-    if detail and detail.get("kind") == event_details.RESCHEDULED:
+    if detail and old is new:  # the pickup changed (day, time, truck), not the status
         _tell_changed(booking, detail)
         return
     said = bool(event_details.words(detail, note))
@@ -82,7 +82,8 @@ def record_status(
 
 
 def _tell_changed(booking: Booking, detail: dict) -> None:
-    """The owner's change of the pickup, confirmed: what changed (its status did not)."""
+    """A change of the pickup (the owner's, or a move to another day) told to its owner:
+    what changed, not the status, which did not."""
     letters.send_letter(
         booking.created_by,
         _l("Booking #%(id)s: pickup changed"),
