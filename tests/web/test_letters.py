@@ -6,7 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import BookingStatus, OrgKind, OutboxMessage, Role
+from lithloop.i18n import money
+from lithloop.models import Booking, BookingStatus, OrgKind, OutboxMessage, Role
 from lithloop.public_urls import base_url
 from lithloop.services.booking import bookings as booking_service
 from tests import worlds
@@ -58,8 +59,9 @@ def test_a_chinese_owner_gets_chinese_mails_with_absolute_links(
     booking_service.change_status(dispatcher, booking_id, BookingStatus.SCHEDULED)
     booking_service.change_status(dispatcher, booking_id, BookingStatus.CANCELLED, "道路封闭")
     mails = mails_to(dealer.email)
+    day = made.json["date"]
     assert [m.subject for m in mails] == [
-        f"[lithloop] 预约 #{booking_id}：已请求",
+        f"[lithloop] 预约 #{booking_id} 已收到：{day} 取货",
         f"[lithloop] 预约 #{booking_id}：已排班",
         f"[lithloop] 预约 #{booking_id}：已取消",
     ]
@@ -68,6 +70,10 @@ def test_a_chinese_owner_gets_chinese_mails_with_absolute_links(
         assert base_url(app).startswith("http")
         assert untranslated(mail.subject + "\n" + mail.body) == [], mail.body
     assert "道路封闭" in mails[-1].body
+    # the confirmation says what was booked and what it is quoted (before: "现在的状态：已请求")
+    window = "–".join(made.json["window"])
+    quote = money(db.session.get(Booking, booking_id).quote_total_fen)
+    assert f"已收到：{day} {window}。报价：{quote}（" in mails[0].body, mails[0].body
 
 
 def test_an_english_owner_gets_english_mails(client, booking_world):
@@ -79,5 +85,8 @@ def test_an_english_owner_gets_english_mails(client, booking_world):
     )
     (mail,) = mails_to(dealer.email)
     assert chinese_on_english(mail.subject + "\n" + mail.body) == [], mail.body
-    assert mail.subject == f"[lithloop] Booking #{made.json['id']}: Requested"
+    day, window = made.json["date"], "–".join(made.json["window"])
+    assert mail.subject == f"[lithloop] Booking #{made.json['id']} received: pickup on {day}"
     assert mail.body.startswith(f"Your pickup booking #{made.json['id']} at ")
+    quote = money(db.session.get(Booking, made.json["id"]).quote_total_fen)
+    assert f"is received: {day}, {window}. Quote: {quote} (" in mail.body, mail.body

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels, letters
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import Booking, BookingEvent, BookingStatus, User
 from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity, event_details
@@ -57,6 +58,9 @@ def record_status(
         db.session.flush()
     if not tell:  # the caller sends its own, fuller letter
         return
+    if old is None:  # a new booking: confirmed with what was booked and its quote
+        _tell_booked(booking)
+        return
     if detail and old is new:  # the pickup changed (day, time, truck), not the status
         _tell_changed(booking, detail)
         return
@@ -77,6 +81,28 @@ def record_status(
         site=booking.site.name,
         day=booking.pickup_date.isoformat(),
         note=event_details.lazy_words(detail, note),
+        link=letters.link("bookings.show", booking_id=booking.id),
+    )
+
+
+def _tell_booked(booking: Booking) -> None:
+    """A new booking confirmed to its owner: the site, day and window, the quote and who
+    pays whom, what happens next."""
+    letters.send_letter(
+        booking.created_by,
+        _l("Booking #%(id)s received: pickup on %(day)s"),
+        _l(
+            "Your pickup booking #%(id)s at %(site)s is received: %(day)s, %(start)s\u2013"
+            "%(end)s. Quote: %(total)s %(who)s. The park puts it on a truck's route and mails "
+            "you the truck and the time.\n%(link)s\n"
+        ),
+        id=booking.id,
+        site=booking.site.name,
+        day=booking.pickup_date.isoformat(),
+        start=booking.window_start.strftime("%H:%M"),
+        end=booking.window_end.strftime("%H:%M"),
+        total=money(booking.quote_total_fen),
+        who=_l("(you pay this fee)") if booking.quote_total_fen < 0 else _l("(the park pays you)"),
         link=letters.link("bookings.show", booking_id=booking.id),
     )
 
