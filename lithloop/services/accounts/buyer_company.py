@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, letters
@@ -160,12 +161,16 @@ def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
             _l("%(org)s: invitation from %(name)s"),
             _l(
                 "%(name)s invited you to the lithloop buyer account of %(org)s. "
-                "Open this link to choose your password:\n%(link)s\n\n"
-                "If the link has expired, use 'Forgot password' on the login page.\n"
+                "Open this link to choose your password (valid %(minutes)s minutes):\n"
+                "%(link)s\n\n"
+                "If the link has expired, use 'Forgot your password?' on the login page: "
+                "%(login)s\n"
             ),
             org=org.name,
             name=user.name,
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60,
             link=link,
+            login=letters.link("auth.login"),
         )
         audit.record("company.invite", actor=user, obj=colleague, details={"email": email})
         db.session.commit()
