@@ -32,6 +32,7 @@ from .model import (
 )
 from .solve import solve
 from .stop import AnyOf, Cancelled, MaxRuntime, NoImprovement, StopCriterion
+from .validate import PROBLEM_REASONS
 from .violations import VIOLATIONS
 from .vroom_io import (
     MatrixProvider,
@@ -43,6 +44,7 @@ from .vroom_io import (
 from .vroom_out import solution_to_vroom
 
 __all__ = [
+    "PROBLEM_REASONS",
     "VIOLATIONS",
     "AnyOf",
     "Cancelled",

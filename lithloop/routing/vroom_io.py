@@ -23,13 +23,13 @@ __all__ = [
 
 def _vehicle(v, path: str, locs: Locations, dims: list) -> Vehicle:
     if not isinstance(v, dict):
-        raise ProblemError(path, "must be an object", v)
+        raise ProblemError(path, "not_object", v)
     if "id" not in v or isinstance(v["id"], bool) or not isinstance(v["id"], int | str):
-        raise ProblemError(f"{path}.id", "required integer or string", v.get("id"))
+        raise ProblemError(f"{path}.id", "id_required", v.get("id"))
     has_start = v.get("start_index") is not None or v.get("start") is not None
     has_end = v.get("end_index") is not None or v.get("end") is not None
     if not (has_start or has_end):
-        raise ProblemError(path, "needs a start or an end location", v)
+        raise ProblemError(path, "vehicle_place", v)
     start = locs.get(v, "start_index", "start", path) if has_start else None
     end = locs.get(v, "end_index", "end", path) if has_end else None
     start = end if start is None else start
@@ -39,7 +39,7 @@ def _vehicle(v, path: str, locs: Locations, dims: list) -> Vehicle:
         reload = locs.get(v, "reload_index", "reload", path)
     costs = v.get("costs") or {}
     if not isinstance(costs, dict):
-        raise ProblemError(f"{path}.costs", "must be an object", costs)
+        raise ProblemError(f"{path}.costs", "not_object", costs)
     shift = (
         as_window(v["time_window"], f"{path}.time_window")
         if "time_window" in v
@@ -70,9 +70,9 @@ def _vehicle(v, path: str, locs: Locations, dims: list) -> Vehicle:
 
 def _job(j, path: str, locs: Locations, dims: list) -> Stop:
     if not isinstance(j, dict):
-        raise ProblemError(path, "must be an object", j)
+        raise ProblemError(path, "not_object", j)
     if "id" not in j or isinstance(j["id"], bool) or not isinstance(j["id"], int | str):
-        raise ProblemError(f"{path}.id", "required integer or string", j.get("id"))
+        raise ProblemError(f"{path}.id", "id_required", j.get("id"))
     loc = locs.get(j, "location_index", "location", path)
     pickup = as_amount(j["pickup"], f"{path}.pickup", dims) if "pickup" in j else ()
     delivery = as_amount(j["delivery"], f"{path}.delivery", dims) if "delivery" in j else ()
@@ -100,7 +100,7 @@ def _job(j, path: str, locs: Locations, dims: list) -> Stop:
 def _shipment(sh, path: str, locs: Locations, dims: list, key: int) -> list[Stop]:
     """A shipment's pickup and delivery as two linked stops."""
     if not isinstance(sh, dict):
-        raise ProblemError(path, "must be an object", sh)
+        raise ProblemError(path, "not_object", sh)
     amount = (
         as_amount(sh.get("amount", []), f"{path}.amount", dims)
         if sh.get("amount") is not None
@@ -111,7 +111,7 @@ def _shipment(sh, path: str, locs: Locations, dims: list, key: int) -> list[Stop
     for side in ("pickup", "delivery"):
         step = sh.get(side)
         if not isinstance(step, dict):
-            raise ProblemError(f"{path}.{side}", "must be an object", step)
+            raise ProblemError(f"{path}.{side}", "not_object", step)
         fields = {
             f: step[f]
             for f in ("id", "location_index", "location", "service", "setup", "time_windows")
@@ -138,11 +138,11 @@ def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Prob
     every location is an index and no provider is used.
     """
     if not isinstance(doc, dict):
-        raise ProblemError("$", "the problem must be a JSON object", None)
+        raise ProblemError("$", "problem_not_object", None)
     locs, dims = Locations(), [None]
     vraw = as_list(doc.get("vehicles"), "vehicles")
     if not vraw:
-        raise ProblemError("vehicles", "at least one vehicle is required", vraw)
+        raise ProblemError("vehicles", "no_vehicle", vraw)
     vehicles = tuple(_vehicle(v, f"vehicles[{k}]", locs, dims) for k, v in enumerate(vraw))
     jobs = tuple(
         _job(j, f"jobs[{k}]", locs, dims)
@@ -154,7 +154,7 @@ def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Prob
     seen: set = set()
     for k, v in enumerate(vehicles):
         if v.id in seen:
-            raise ProblemError(f"vehicles[{k}].id", "duplicate id", v.id)
+            raise ProblemError(f"vehicles[{k}].id", "duplicate_vehicle", v.id)
         seen.add(v.id)
     seen = set()
     paths = [f"jobs[{k}].id" for k in range(len(jobs))] + [
@@ -162,7 +162,7 @@ def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Prob
     ]
     for path, it in zip(paths, jobs + tuple(pairs), strict=True):
         if it.id in seen:
-            raise ProblemError(path, "duplicate id (unique across jobs and shipments)", it.id)
+            raise ProblemError(path, "duplicate_stop", it.id)
         seen.add(it.id)
     jobs = jobs + tuple(pairs)
     resolved, notes = matrices_of(doc, vraw, locs, matrices)
@@ -171,11 +171,11 @@ def problem_from_vroom(doc: Any, matrices: MatrixProvider | None = None) -> Prob
     for k, r in enumerate(as_list(doc.get("initial_routes", []), "initial_routes")):
         if not isinstance(r, dict) or r.get("vehicle") not in vids:
             got = r.get("vehicle") if isinstance(r, dict) else r
-            raise ProblemError(f"initial_routes[{k}].vehicle", "unknown vehicle id", got)
+            raise ProblemError(f"initial_routes[{k}].vehicle", "unknown_vehicle", got)
         ids = as_list(r.get("jobs", []), f"initial_routes[{k}].jobs")
         for m, jid in enumerate(ids):
             if jid not in jids:
-                raise ProblemError(f"initial_routes[{k}].jobs[{m}]", "unknown job id", jid)
+                raise ProblemError(f"initial_routes[{k}].jobs[{m}]", "unknown_job", jid)
         initial.append(InitialRoute(r["vehicle"], tuple(ids)))
     return Problem(
         vehicles=vehicles,
@@ -192,7 +192,7 @@ def problem_from_json(text: str | bytes, matrices: MatrixProvider | None = None)
     try:
         doc = json.loads(text)
     except RecursionError:
-        raise ProblemError("$", "JSON nested too deeply", None) from None
+        raise ProblemError("$", "json_too_deep", None) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ProblemError("$", f"malformed JSON: {exc}", None) from None
+        raise ProblemError("$", "json_malformed", None, detail=str(exc)) from None
     return problem_from_vroom(doc, matrices)

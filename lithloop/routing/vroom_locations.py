@@ -55,33 +55,33 @@ class Locations:
             self.used_coords = True
             c = as_list(obj[coord_key], f"{path}.{coord_key}")
             if len(c) != 2:
-                raise ProblemError(f"{path}.{coord_key}", "must be [lon, lat]", c)
+                raise ProblemError(f"{path}.{coord_key}", "coordinates_shape", c)
             lon, lat = (as_num(x, f"{path}.{coord_key}[{k}]", -180.0) for k, x in enumerate(c))
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise ProblemError(f"{path}.{coord_key}", "lon/lat out of range", c)
+                raise ProblemError(f"{path}.{coord_key}", "coordinates_range", c)
             key = (lon, lat)
             if key not in self.index_of:
                 self.index_of[key] = len(self.coords)
                 self.coords.append(key)
             return self.index_of[key]
-        raise ProblemError(path, f"needs {idx_key} or {coord_key}", obj)
+        raise ProblemError(path, "place_missing", obj, index_key=idx_key, coordinates_key=coord_key)
 
 
 def _matrix(m, path: str, n: int | None) -> np.ndarray:
     rows = as_list(m, path)
     size = len(rows)
     if n is not None and size != n:
-        raise ProblemError(path, f"is {size}x{size} but durations are {n}x{n}", None)
+        raise ProblemError(path, "matrix_size", None, size=size, n=n)
     out = np.zeros((size, size), dtype=np.int64)
     for r, row in enumerate(rows):
         if not isinstance(row, list) or len(row) != size:
-            raise ProblemError(f"{path}[{r}]", f"row must have {size} entries", None)
+            raise ProblemError(f"{path}[{r}]", "matrix_row", None, size=size)
         try:
             arr = np.asarray(row, dtype=float)
         except (TypeError, ValueError):
-            raise ProblemError(f"{path}[{r}]", "entries must be numbers", None) from None
+            raise ProblemError(f"{path}[{r}]", "matrix_numbers", None) from None
         if not np.isfinite(arr).all() or (arr < 0).any() or (arr > MAX_INT).any():
-            raise ProblemError(f"{path}[{r}]", f"entries must be numbers from 0 to {MAX_INT}", None)
+            raise ProblemError(f"{path}[{r}]", "matrix_range", None, hi=MAX_INT)
         out[r] = np.rint(arr).astype(np.int64)
     return out
 
@@ -93,24 +93,24 @@ def matrices_of(
     distance provider's (with the options' date, circuity, winter factor, OSRM URL)."""
     opts = doc.get("options") or {}
     if not isinstance(opts, dict):
-        raise ProblemError("options", "must be an object", opts)
+        raise ProblemError("options", "not_object", opts)
     mats = doc.get("matrices")
     if mats is None and "matrix" in doc:
         mats = {"car": {"durations": doc["matrix"]}}
     if mats is not None:
         if locs.used_coords:
-            raise ProblemError("matrices", "with matrices every location must be an index")
+            raise ProblemError("matrices", "matrices_with_coordinates")
         if not isinstance(mats, dict) or not mats:
-            raise ProblemError("matrices", "must map a profile to durations/distances", None)
+            raise ProblemError("matrices", "matrices_shape", None)
         profiles = {v.get("profile", "car") for v in vehicles_raw if isinstance(v, dict)}
         if len(profiles) != 1:
-            raise ProblemError("vehicles", f"one routing profile supported, got {profiles}")
+            raise ProblemError("vehicles", "one_profile", profiles=profiles)
         prof = profiles.pop()
         if prof not in mats:
-            raise ProblemError(f"matrices.{prof}", "missing for the vehicles' profile", None)
+            raise ProblemError(f"matrices.{prof}", "profile_missing", None)
         m = mats[prof]
         if not isinstance(m, dict) or "durations" not in m:
-            raise ProblemError(f"matrices.{prof}.durations", "required", None)
+            raise ProblemError(f"matrices.{prof}.durations", "durations_missing", None)
         dur = _matrix(m["durations"], f"matrices.{prof}.durations", None)
         n = dur.shape[0]
         if m.get("distances") is not None:
@@ -119,21 +119,19 @@ def matrices_of(
             dist = np.rint(dur * DEFAULT_SPEED_MS).astype(np.int64)
         for path, i, item in locs.refs:
             if i >= n:
-                raise ProblemError(path, f"{i} outside the {n}x{n} matrix", item)
+                raise ProblemError(path, "index_outside", item, index=i, n=n)
         return Matrices(dist, dur), []
     if locs.used_index:
         path = locs.refs[0][0]
-        raise ProblemError(path, "location indices need `matrices`", locs.refs[0][2])
+        raise ProblemError(path, "indices_need_matrices", locs.refs[0][2])
     day = None
     if opts.get("date"):
         try:
             day = dt.date.fromisoformat(str(opts["date"]))
         except ValueError:
-            raise ProblemError("options.date", "must be YYYY-MM-DD", opts["date"]) from None
+            raise ProblemError("options.date", "date_format", opts["date"]) from None
     if provider is None:
-        raise ProblemError(
-            "matrices", "required: locations are coordinates and no distance provider is set", None
-        )
+        raise ProblemError("matrices", "no_distances", None)
     request = MatrixRequest(
         coordinates=tuple(locs.coords),
         day=day,
