@@ -12,6 +12,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking.distances import road_matrices
 from lithloop.services.errors import Invalid
 from lithloop.web.api.common import PlainFloat, WholeNumber, errors
+from lithloop.web.api.problem_text import problem_message
 from lithloop.web.api.security import api_user, token_required
 
 blp = Blueprint(
@@ -95,6 +96,6 @@ def solve(args, problem):
     try:
         parsed = routing.problem_from_vroom(problem, road_matrices().for_request)
     except routing.ProblemError as exc:
-        raise Invalid(f"{exc.path}: {exc.message}", field=exc.path, code="invalid_problem") from exc
+        raise Invalid(problem_message(exc), field=exc.path, code="invalid_problem") from exc
     solution = routing.solve(parsed, time_limit_s=seconds, seed=args["seed"])
     return routing.solution_to_vroom(solution)
