@@ -9,6 +9,7 @@ from lithloop.geo.projection import fit_canvas
 from lithloop.models import Plan, Site
 from lithloop.services.dispatch import left_deliveries, plan_solution, publishing
 from lithloop.services.dispatch.problem import park_site
+from lithloop.web.booking_text import reason_text
 from lithloop.web.region_map import base_layers, geo_places
 
 COLOURS = [
@@ -176,8 +177,14 @@ def plan_geo(plan: Plan, park: Site) -> dict:
 
 def plan_vroom(plan: Plan, park: Site) -> dict:
     """The plan as it stands (kept, edited and locked routes included) in VROOM's output
-    format: each step's arrival, travel, waiting, setup and service apart."""
-    return plan_solution.as_vroom(plan, lambda stop: _site_of(stop, park))
+    format: each step's arrival, travel, waiting, setup and service apart; why a booking
+    was left out (`reason_text`, `description`) in the reader's words, as the plan page says
+    it (the stored sentence is the solver's English), its `reason` code as it is."""
+    out = plan_solution.as_vroom(plan, lambda stop: _site_of(stop, park))
+    for left, shown in zip(plan.unassigned, out["unassigned"], strict=True):
+        words = reason_text(left.reason, left.message, left.booking.site)
+        shown["reason_text"] = shown["description"] = str(words)
+    return out
 
 
 def plan_document(plan_id: int) -> dict:

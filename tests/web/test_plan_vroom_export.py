@@ -3,10 +3,11 @@ VROOM writes them (setup only when the truck came from another place)."""
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 from lithloop.extensions import db
-from lithloop.models import Booking, PlanStatus
+from lithloop.models import Booking, PlanRoute, PlanStatus, PlanUnassigned
 from tests import worlds
 from tests.conftest import api_headers
 from tests.route_world import at, book, lot, make_route
@@ -59,3 +60,31 @@ def test_steps_have_waiting_setup_and_service_apart(client, world):
     assert steps[1]["arrival"] == 8 * 3600 + 45 * 60 and steps[1]["trip"] == 1
     assert out["description"] == route.truck.plate and steps[1]["done"] is False
     assert shown["summary"]["setup"] == sum(r["setup"] for r in shown["routes"])
+
+
+def test_why_a_booking_was_left_out_is_in_the_readers_words(client, world):
+    route = db.session.get(PlanRoute, world["route_id"])
+    solver_said = "No truck has the required skill(s) (hazmat)."
+    route.plan.unassigned.append(
+        PlanUnassigned(
+            booking_id=world["bookings"][-1], reason="skill_missing", message=solver_said
+        )
+    )
+    db.session.commit()
+    headers = api_headers(client, world["dispatcher"])
+    shown = {}
+    for language in ("zh-CN", "en"):
+        answer = client.get(
+            f"/api/v1/plans/{route.plan_id}", headers={**headers, "Accept-Language": language}
+        )
+        assert answer.status_code == 200
+        (shown[language],) = answer.json["solution"]["unassigned"]
+    chinese, english = shown["zh-CN"], shown["en"]
+    assert chinese["reason"] == english["reason"] == "skill_missing"  # the code is data
+    assert chinese["id"] == world["bookings"][-1]
+    assert re.search(r"[\u4e00-\u9fff]", chinese["reason_text"]), chinese
+    assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{2,}", chinese["reason_text"]), chinese
+    assert chinese["description"] == chinese["reason_text"]
+    assert (
+        english["reason_text"] == "No truck has the required skill (dangerous goods) free that day."
+    )
