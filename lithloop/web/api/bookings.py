@@ -17,6 +17,7 @@ from lithloop.services.booking import booking_list, capacity, pickup_change
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking.sites import get_site
 from lithloop.services.errors import Invalid
+from lithloop.web.api.booking_events import EventOut, booking_note_words
 from lithloop.web.api.common import (
     CLOCK_TIME,
     ID_RANGE,
@@ -92,14 +93,6 @@ class LotOut(ma.Schema):
     codes = ma.fields.List(ma.fields.String())
 
 
-class EventOut(ma.Schema):
-    from_status = ma.fields.String(allow_none=True)
-    to_status = ma.fields.String()
-    at = ma.fields.DateTime()
-    note = ma.fields.String()
-    detail = ma.fields.Dict(allow_none=True)  # what the platform recorded (event_details)
-
-
 class BookingFields(ma.Schema):
     """What every view of a booking shows."""
 
@@ -119,7 +112,9 @@ class BookingOut(BookingFields):
     pickup_version = ma.fields.Function(pickup_change.pickup_version)
     quote = QuoteField()  # its lines' and explanations' text in the reader's language
     lots = ma.fields.List(ma.fields.Nested(LotOut))
-    note = ma.fields.String()  # for the driver, as sent (it was taken and never shown back)
+    note = ma.fields.Function(  # for the driver, as sent; a fleet-register booking's in words
+        booking_note_words, metadata={"description": "The note for the driver"}
+    )
     events = ma.fields.List(ma.fields.Nested(EventOut))
     cancel_reason = ma.fields.String()
 
