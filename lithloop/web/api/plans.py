@@ -99,7 +99,15 @@ class PlanOut(ma.Schema):
     date = ma.fields.Date(attribute="plan_date")
     status = ma.fields.Function(lambda p: p["status"].value)
     cost_fen = WholeNumber()
-    solution = ma.fields.Dict()
+    solution = ma.fields.Dict(
+        metadata={
+            "description": "The plan in VROOM's output format. Words, in the reader's "
+            "language: each left-out booking's `unassigned[].reason_text` (and its "
+            "`description`). Data, never translated: every code (`status`, `unassigned[]."
+            "reason`, a step's `type`, `summary.engine`), ids, times, amounts, a route's "
+            "`description` (its truck's plate) and `notes` (the engine's own log lines)"
+        }
+    )
 
 
 def _staff() -> None:
