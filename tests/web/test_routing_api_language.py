@@ -112,3 +112,36 @@ def test_the_cli_keeps_the_checkers_english_sentence(tmp_path):
     )
     assert run.returncode == 2 and not run.stdout
     assert "jobs[0].time_windows[0]: end 100 precedes start 500 (item: [500, 100])" in run.stderr
+
+
+# Three stops no truck can serve: too heavy, a skill none has, too far for the shift.
+LEFT_OUT = {
+    "vehicles": [{"id": 1, "start": [129.6, 44.55], "capacity": [10], "time_window": [0, 3600]}],
+    "jobs": [
+        {"id": 1, "location": [129.63, 44.6], "pickup": [50]},
+        {"id": 2, "location": [129.63, 44.6], "pickup": [1], "skills": [3]},
+        {"id": 3, "location": [126.6, 45.6], "pickup": [1]},
+    ],
+}
+
+
+def test_why_a_stop_was_left_out_is_told_in_the_requests_language(client):
+    answers = {}
+    for language in ("zh-CN", "en"):
+        headers = {**bearer(client, Role.DISPATCHER), "Accept-Language": language}
+        response = client.post("/api/v1/routing/solve?seconds=0.5", json=LEFT_OUT, headers=headers)
+        assert response.status_code == 200, response.json
+        answers[language] = {u["id"]: u for u in response.json["unassigned"]}
+    chinese, english = answers["zh-CN"], answers["en"]
+    assert {k: u["reason"] for k, u in chinese.items()} == {
+        1: "capacity_exceeded",
+        2: "skill_missing",
+        3: "window_unreachable",
+    }
+    assert {k: u["reason"] for k, u in english.items()} == {
+        k: u["reason"] for k, u in chinese.items()
+    }
+    for left in chinese.values():
+        assert CJK.search(left["reason_text"]) and not ENGLISH.search(left["reason_text"]), left
+    assert "[50]" in chinese[1]["reason_text"] and "3" in chinese[2]["reason_text"]
+    assert english[2]["reason_text"] == "No truck has the skills this stop needs (3)."

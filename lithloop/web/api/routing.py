@@ -14,6 +14,7 @@ from lithloop.services.errors import Invalid
 from lithloop.web.api.common import PlainFloat, WholeNumber, errors
 from lithloop.web.api.problem_text import problem_message
 from lithloop.web.api.security import api_user, token_required
+from lithloop.web.api.solution_text import in_readers_words
 
 blp = Blueprint(
     "api_routing",
@@ -46,7 +47,13 @@ class VroomSolution(ma.Schema):
     code = WholeNumber()
     summary = ma.fields.Dict()
     routes = ma.fields.List(ma.fields.Dict())
-    unassigned = ma.fields.List(ma.fields.Dict())
+    unassigned = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "Stops left out: `reason` is a code (data, never translated), "
+            "`reason_text` says why in the reader's language"
+        },
+    )
 
 
 @blp.route("/solve", methods=["POST"])
@@ -98,4 +105,4 @@ def solve(args, problem):
     except routing.ProblemError as exc:
         raise Invalid(problem_message(exc), field=exc.path, code="invalid_problem") from exc
     solution = routing.solve(parsed, time_limit_s=seconds, seed=args["seed"])
-    return routing.solution_to_vroom(solution)
+    return in_readers_words(routing.solution_to_vroom(solution), parsed)
