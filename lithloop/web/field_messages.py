@@ -124,6 +124,8 @@ def readable_errors(errors):
         fields = {}
         for key, value in errors.items():
             readable = readable_errors(value)
+            if isinstance(readable, str):  # marshmallow lists a str message, not a lazy one:
+                readable = [readable]  # each field's errors are a list all the same
             if _internal(key):
                 own.extend(readable if isinstance(readable, list) else [readable])
             else:
