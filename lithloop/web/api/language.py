@@ -18,12 +18,15 @@ log = logging.getLogger(__name__)
 RULE = (
     "Every human-readable text of an answer (an error's `message` and its `errors` per "
     "field, a quote's `lines[].text`, a booking's frozen quote's lines and explanation, a "
-    "failed run's `failure`) is in one language, chosen the same way for every operation: "
+    "booking's `note` and its history's `events[].text`, why a stop was left out of a plan "
+    "or a solution (`unassigned[].reason_text`), a failed run's `failure`) is in one "
+    "language, chosen the same way for every operation: "
     "an explicit `Accept-Language` header wins (`zh`, `zh-CN`: Chinese; `en`, `en-US`: "
     "English; q-values honoured, the first of these in your order of preference; other "
     "languages and `*` are passed over), else the language the token's user chose on the "
     "site (their account's language), else Chinese. Machine-readable values (`error` codes, "
-    "`field` names, statuses, keys) never change with the language."
+    "`field` names, statuses, keys, reason codes, a history entry's `detail`) never change "
+    "with the language."
 )
 
 
