@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from lithloop import cli, clock, i18n, logs, metrics
     from lithloop.config import asset_dir, load_settings
+    from lithloop.settings_values import check_settings
     from lithloop.web import (
         register_blueprints,
         register_error_handlers,
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(load_settings())
     app.config.update(config or {})
+    check_settings(app.config)
     clock.configure(app.config.get("PARK_TIMEZONE"))
     logs.init_app(app)  # first, so the request id exists before any other hook runs
     metrics.init_metrics(app)

@@ -7,6 +7,16 @@ import secrets
 import sys
 from pathlib import Path
 
+from lithloop.settings_values import (
+    env_bool,
+    env_decimal,
+    env_float,
+    env_float_list,
+    env_grades,
+    env_int,
+    env_int_list,
+)
+
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 
@@ -48,11 +58,6 @@ def _database_url(instance: Path) -> str:
     return url or f"sqlite:///{instance / 'lithloop.sqlite3'}"
 
 
-def _bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
-
-
 def load_settings() -> dict:
     """Build the settings mapping from environment variables and embedded defaults."""
     instance = INSTANCE
@@ -86,110 +91,108 @@ def load_settings() -> dict:
         # Outside services: every call has a time limit well below the web worker's timeout
         # (gunicorn.conf.py, 30 s), so that a hung service is a clear error within seconds,
         # never a worker killed mid-request (lithloop/outside_calls.py adds them up).
-        "STRIPE_TIMEOUT_S": float(os.environ.get("STRIPE_TIMEOUT_S", "5")),
+        "STRIPE_TIMEOUT_S": env_float("STRIPE_TIMEOUT_S", "5"),
         # Stripe calls retried after a network error (same idempotency key; 0 for the
         # embedded localstripe).
-        "STRIPE_MAX_NETWORK_RETRIES": int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "1")),
-        "NOMINATIM_TIMEOUT_S": float(os.environ.get("NOMINATIM_TIMEOUT_S", "5")),
-        "OSRM_TIMEOUT_S": float(os.environ.get("OSRM_TIMEOUT_S", "5")),
-        "MAIL_TIMEOUT_S": float(os.environ.get("MAIL_TIMEOUT_S", "5")),
+        "STRIPE_MAX_NETWORK_RETRIES": env_int("STRIPE_MAX_NETWORK_RETRIES", "1"),
+        "NOMINATIM_TIMEOUT_S": env_float("NOMINATIM_TIMEOUT_S", "5"),
+        "OSRM_TIMEOUT_S": env_float("OSRM_TIMEOUT_S", "5"),
+        "MAIL_TIMEOUT_S": env_float("MAIL_TIMEOUT_S", "5"),
         # SMTP time one request may spend; the rest of its mail waits for housekeeping.
-        "MAIL_REQUEST_BUDGET_S": float(os.environ.get("MAIL_REQUEST_BUDGET_S", "10")),
-        "REDIS_TIMEOUT_S": float(os.environ.get("REDIS_TIMEOUT_S", "1")),
+        "MAIL_REQUEST_BUDGET_S": env_float("MAIL_REQUEST_BUDGET_S", "10"),
+        "REDIS_TIMEOUT_S": env_float("REDIS_TIMEOUT_S", "1"),
         # Unpaid holds: packs and orders a buyer organisation may hold reserved and unpaid at
         # once, and the lower limits of an organisation that has never paid an order.
-        "UNPAID_MAX_PACKS": int(os.environ.get("UNPAID_MAX_PACKS", "50")),
-        "UNPAID_MAX_ORDERS": int(os.environ.get("UNPAID_MAX_ORDERS", "5")),
-        "UNPAID_MAX_PACKS_NEW_BUYER": int(os.environ.get("UNPAID_MAX_PACKS_NEW_BUYER", "5")),
-        "UNPAID_MAX_ORDERS_NEW_BUYER": int(os.environ.get("UNPAID_MAX_ORDERS_NEW_BUYER", "2")),
+        "UNPAID_MAX_PACKS": env_int("UNPAID_MAX_PACKS", "50"),
+        "UNPAID_MAX_ORDERS": env_int("UNPAID_MAX_ORDERS", "5"),
+        "UNPAID_MAX_PACKS_NEW_BUYER": env_int("UNPAID_MAX_PACKS_NEW_BUYER", "5"),
+        "UNPAID_MAX_ORDERS_NEW_BUYER": env_int("UNPAID_MAX_ORDERS_NEW_BUYER", "2"),
         # Idempotency-Key (API) and one-time form tokens: kept this long, then forgotten.
-        "IDEMPOTENCY_KEY_HOURS": float(os.environ.get("IDEMPOTENCY_KEY_HOURS", "24")),
+        "IDEMPOTENCY_KEY_HOURS": env_float("IDEMPOTENCY_KEY_HOURS", "24"),
         # how far (%) a driver's weighed mass may differ from the booked one without a note
-        "PICKUP_MASS_TOLERANCE_PCT": float(os.environ.get("PICKUP_MASS_TOLERANCE_PCT", "10")),
+        "PICKUP_MASS_TOLERANCE_PCT": env_float("PICKUP_MASS_TOLERANCE_PCT", "10"),
         # Market: a checkout holds its packs this long before they go back on sale.
-        "RESERVATION_MINUTES": int(os.environ.get("RESERVATION_MINUTES", "30")),
-        "VAT_RATE_PCT": int(os.environ.get("VAT_RATE_PCT", "13")),  # included in market prices
+        "RESERVATION_MINUTES": env_int("RESERVATION_MINUTES", "30", 1),
+        "VAT_RATE_PCT": env_int("VAT_RATE_PCT", "13"),  # included in market prices
         # Market delivery (services/market/delivery.py): fee = road km from the park x the
         # rate per km + packs x the rate per pack + kg x the rate per kg (fen, VAT included);
         # the day in working days: pickup ready after PICKUP_READY_WORKING_DAYS, delivery
         # after DELIVERY_LEAD_WORKING_DAYS plus one per started DELIVERY_KM_PER_DAY km.
-        "DELIVERY_FEE_PER_KM_FEN": int(os.environ.get("DELIVERY_FEE_PER_KM_FEN", "800")),
-        "DELIVERY_FEE_PER_PACK_FEN": int(os.environ.get("DELIVERY_FEE_PER_PACK_FEN", "5000")),
-        "DELIVERY_FEE_PER_KG_FEN": int(os.environ.get("DELIVERY_FEE_PER_KG_FEN", "0")),
-        "PICKUP_READY_WORKING_DAYS": int(os.environ.get("PICKUP_READY_WORKING_DAYS", "1")),
-        "DELIVERY_LEAD_WORKING_DAYS": int(os.environ.get("DELIVERY_LEAD_WORKING_DAYS", "2")),
-        "DELIVERY_KM_PER_DAY": int(os.environ.get("DELIVERY_KM_PER_DAY", "400")),
+        "DELIVERY_FEE_PER_KM_FEN": env_int("DELIVERY_FEE_PER_KM_FEN", "800"),
+        "DELIVERY_FEE_PER_PACK_FEN": env_int("DELIVERY_FEE_PER_PACK_FEN", "5000"),
+        "DELIVERY_FEE_PER_KG_FEN": env_int("DELIVERY_FEE_PER_KG_FEN", "0"),
+        "PICKUP_READY_WORKING_DAYS": env_int("PICKUP_READY_WORKING_DAYS", "1"),
+        "DELIVERY_LEAD_WORKING_DAYS": env_int("DELIVERY_LEAD_WORKING_DAYS", "2"),
+        "DELIVERY_KM_PER_DAY": env_int("DELIVERY_KM_PER_DAY", "400", 1),
         # The service region: sites farther than this by road from the park are refused.
         # The region (data/region_places.csv; FACTS: Daqing and Changchun at the edge of
         # 500 km by road): its farthest place, Daqing, is about 544 km by the quotes' distance
         # (haversine x 1.3), rounded up to the next 10 km.
-        "SITE_MAX_ROAD_KM": int(os.environ.get("SITE_MAX_ROAD_KM", "550")),
+        "SITE_MAX_ROAD_KM": env_int("SITE_MAX_ROAD_KM", "550"),
         # Housekeeping (expired reservations, silent runs) runs this often: Celery beat with
         # a broker, else a timer thread per web process; 0 turns the timer off.
-        "HOUSEKEEPING_INTERVAL_S": float(os.environ.get("HOUSEKEEPING_INTERVAL_S", "30")),
+        "HOUSEKEEPING_INTERVAL_S": env_float("HOUSEKEEPING_INTERVAL_S", "30"),
         # Rate limits, shared by every worker: Redis when REDIS_URL is set, else an SQLite
         # file in instance/ shared by the processes of this host (web/shared_limits.py);
         # "memory://" counts per process.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
         or redis_url
         or (f"sqlitefile://{instance / 'rate-limits.sqlite3'}"),
-        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Login lockout per e-mail and client address: LOCKOUT_THRESHOLD failures within
         # LOCKOUT_WINDOW_S lock the pair for LOCKOUT_DURATION_S, each further lock twice as
         # long up to LOCKOUT_MAX_S (an admin can unlock an account at /admin/users).
-        "LOCKOUT_THRESHOLD": int(os.environ.get("LOCKOUT_THRESHOLD", "5")),
-        "LOCKOUT_WINDOW_S": int(os.environ.get("LOCKOUT_WINDOW_S", "900")),
-        "LOCKOUT_DURATION_S": int(os.environ.get("LOCKOUT_DURATION_S", "900")),
-        "LOCKOUT_MAX_S": int(os.environ.get("LOCKOUT_MAX_S", "86400")),
+        "LOCKOUT_THRESHOLD": env_int("LOCKOUT_THRESHOLD", "5", 1),
+        "LOCKOUT_WINDOW_S": env_int("LOCKOUT_WINDOW_S", "900"),
+        "LOCKOUT_DURATION_S": env_int("LOCKOUT_DURATION_S", "900"),
+        "LOCKOUT_MAX_S": env_int("LOCKOUT_MAX_S", "86400"),
         # API tokens live API_TOKEN_DAYS unless asked for less; their last use is stamped at
         # most every API_TOKEN_TOUCH_S seconds (services/accounts/api_tokens.py).
-        "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
-        "API_TOKEN_TOUCH_S": float(os.environ.get("API_TOKEN_TOUCH_S", "60")),
+        "API_TOKEN_DAYS": env_int("API_TOKEN_DAYS", "90", 1),
+        "API_TOKEN_TOUCH_S": env_float("API_TOKEN_TOUCH_S", "60"),
         # Mail: the outbox table stands in for e-mail unless MAIL_SERVER is set.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_PORT": env_int("MAIL_PORT", "25", 1),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
-        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_TLS": env_bool("MAIL_USE_TLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "lithloop <noreply@lithloop.local>"),
         "PASSWORD_HASH_METHOD": "scrypt",
-        "PASSWORD_RESET_MAX_AGE_S": int(os.environ.get("PASSWORD_RESET_MAX_AGE_S", "3600")),
+        "PASSWORD_RESET_MAX_AGE_S": env_int("PASSWORD_RESET_MAX_AGE_S", "3600"),
         # A registration's mailed link confirms the address within this many seconds.
-        "REGISTRATION_LINK_MAX_AGE_S": int(os.environ.get("REGISTRATION_LINK_MAX_AGE_S", "86400")),
+        "REGISTRATION_LINK_MAX_AGE_S": env_int("REGISTRATION_LINK_MAX_AGE_S", "86400"),
         # Capacity: the park takes 10,000 t a year over its working days; trucks do
         # TRUCK_TRIPS_PER_DAY trips and spend STOP_HOURS per pickup on average.
         "PARK_TIMEZONE": os.environ.get("PARK_TIMEZONE", "Asia/Shanghai"),  # the business day
-        "PARK_INTAKE_T_PER_YEAR": int(os.environ.get("PARK_INTAKE_T_PER_YEAR", "10000")),
-        "PARK_WORKING_DAYS_PER_YEAR": int(os.environ.get("PARK_WORKING_DAYS_PER_YEAR", "300")),
-        "PARK_CLOSED_WEEKDAYS": [
-            int(d) for d in os.environ.get("PARK_CLOSED_WEEKDAYS", "6").split(",") if d.strip()
-        ],  # 6 = Sunday
-        "TRUCK_TRIPS_PER_DAY": int(os.environ.get("TRUCK_TRIPS_PER_DAY", "2")),
-        "STOP_HOURS": float(os.environ.get("STOP_HOURS", "1.5")),
-        "BOOKING_HORIZON_DAYS": int(os.environ.get("BOOKING_HORIZON_DAYS", "30")),
-        "HAZARD_MAX_OPEN_DAYS": int(os.environ.get("HAZARD_MAX_OPEN_DAYS", "3")),
+        "PARK_INTAKE_T_PER_YEAR": env_int("PARK_INTAKE_T_PER_YEAR", "10000", 1),
+        "PARK_WORKING_DAYS_PER_YEAR": env_int("PARK_WORKING_DAYS_PER_YEAR", "300", 1),
+        "PARK_CLOSED_WEEKDAYS": env_int_list("PARK_CLOSED_WEEKDAYS", "6", 0, 6),  # 6 = Sunday
+        "TRUCK_TRIPS_PER_DAY": env_int("TRUCK_TRIPS_PER_DAY", "2", 1),
+        "STOP_HOURS": env_float("STOP_HOURS", "1.5", 0.01),
+        "BOOKING_HORIZON_DAYS": env_int("BOOKING_HORIZON_DAYS", "30", 1),
+        "HAZARD_MAX_OPEN_DAYS": env_int("HAZARD_MAX_OPEN_DAYS", "3", 1),
         # Geocoding: the offline gazetteer, or geopy's Nominatim at a configured domain.
         "GEOCODER": os.environ.get("GEOCODER", "gazetteer"),
         "NOMINATIM_DOMAIN": os.environ.get("NOMINATIM_DOMAIN", ""),
         "NOMINATIM_SCHEME": os.environ.get("NOMINATIM_SCHEME", "https"),
         "NOMINATIM_USER_AGENT": os.environ.get("NOMINATIM_USER_AGENT", "lithloop"),
-        "ROUTING_API_MAX_STOPS": int(os.environ.get("ROUTING_API_MAX_STOPS", "200")),
-        "ROUTING_API_MAX_SECONDS": float(os.environ.get("ROUTING_API_MAX_SECONDS", "10")),
+        "ROUTING_API_MAX_STOPS": env_int("ROUTING_API_MAX_STOPS", "200", 1),
+        "ROUTING_API_MAX_SECONDS": env_float("ROUTING_API_MAX_SECONDS", "10", 0.01),
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "lithloop"),
         # Celery beat's housekeeping rounds; empty: "<CELERY_QUEUE>-housekeeping"
         "CELERY_HOUSEKEEPING_QUEUE": os.environ.get("CELERY_HOUSEKEEPING_QUEUE", ""),
         # Broker (Redis) down when a run starts: fail it with a 503 (default), or run it in
         # a worker thread of the web process instead.
-        "RUN_FALLBACK_TO_THREAD": _bool("RUN_FALLBACK_TO_THREAD", False),
+        "RUN_FALLBACK_TO_THREAD": env_bool("RUN_FALLBACK_TO_THREAD", False),
         # A run whose worker sent no heartbeat for this long is failed (its worker died).
-        "RUN_STALE_AFTER_S": int(os.environ.get("RUN_STALE_AFTER_S", "120")),
+        "RUN_STALE_AFTER_S": env_int("RUN_STALE_AFTER_S", "120", 1),
         # A run no worker took for this long is failed (busy workers leave runs queued).
-        "RUN_QUEUED_MAX_S": int(os.environ.get("RUN_QUEUED_MAX_S", "3600")),
-        "PLAN_MAX_SECONDS": int(os.environ.get("PLAN_MAX_SECONDS", "300")),
-        "PLAN_MAX_HORIZON_DAYS": int(os.environ.get("PLAN_MAX_HORIZON_DAYS", "7")),
-        "PLAN_QUICK_NO_IMPROVEMENT_S": float(os.environ.get("PLAN_QUICK_NO_IMPROVEMENT_S", "3")),
-        "PLAN_CANCEL_POLL_S": float(os.environ.get("PLAN_CANCEL_POLL_S", "0.5")),
+        "RUN_QUEUED_MAX_S": env_int("RUN_QUEUED_MAX_S", "3600", 1),
+        "PLAN_MAX_SECONDS": env_int("PLAN_MAX_SECONDS", "300", 1),
+        "PLAN_MAX_HORIZON_DAYS": env_int("PLAN_MAX_HORIZON_DAYS", "7", 1),
+        "PLAN_QUICK_NO_IMPROVEMENT_S": env_float("PLAN_QUICK_NO_IMPROVEMENT_S", "3"),
+        "PLAN_CANCEL_POLL_S": env_float("PLAN_CANCEL_POLL_S", "0.5", 0.01),
         "OSRM_URL": os.environ.get("OSRM_URL", ""),
         # Leaflet tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; unset = SVG maps offline
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
@@ -197,35 +200,27 @@ def load_settings() -> dict:
         # Plant: grading by state of health (capacity division, FACTS.md §3): A >= 80 %,
         # B >= 60 %, C >= 40 % go to second life; below C, failed insulation or damage is S.
         # A test report's Ah × V may differ this much (%) from rated Wh × SoH (a slip beyond).
-        "ENERGY_CHECK_TOLERANCE_PCT": float(os.environ.get("ENERGY_CHECK_TOLERANCE_PCT", "15")),
-        "GRADE_MIN_SOH": {
-            k: int(v)
-            for k, v in (
-                part.split("=")
-                for part in os.environ.get("GRADE_MIN_SOH", "A=80,B=60,C=40").split(",")
-            )
-        },
-        "AGING_DAYS": int(os.environ.get("AGING_DAYS", "14")),
-        "INTAKE_MASS_TOLERANCE_PCT": int(os.environ.get("INTAKE_MASS_TOLERANCE_PCT", "10")),
-        "RECYCLING_LINES_T_PER_DAY": [
-            float(x) for x in os.environ.get("RECYCLING_LINES_T_PER_DAY", "12,12,10").split(",")
-        ],
-        "SECOND_LIFE_PACKS_PER_YEAR": int(os.environ.get("SECOND_LIFE_PACKS_PER_YEAR", "10000")),
+        "ENERGY_CHECK_TOLERANCE_PCT": env_float("ENERGY_CHECK_TOLERANCE_PCT", "15"),
+        "GRADE_MIN_SOH": env_grades("GRADE_MIN_SOH", "A=80,B=60,C=40"),
+        "AGING_DAYS": env_int("AGING_DAYS", "14"),
+        "INTAKE_MASS_TOLERANCE_PCT": env_int("INTAKE_MASS_TOLERANCE_PCT", "10"),
+        "RECYCLING_LINES_T_PER_DAY": env_float_list("RECYCLING_LINES_T_PER_DAY", "12,12,10"),
+        "SECOND_LIFE_PACKS_PER_YEAR": env_int("SECOND_LIFE_PACKS_PER_YEAR", "10000"),
         # Traceability: handovers are uploaded within N Chinese working days (2018 rules:
         # 15 for dismantlers and cascade utilisers); holidays from the shipped JSON or a file.
-        "TRACE_DEADLINE_WORKING_DAYS": int(os.environ.get("TRACE_DEADLINE_WORKING_DAYS", "15")),
-        "TRACE_DUE_SOON_WORKING_DAYS": int(os.environ.get("TRACE_DUE_SOON_WORKING_DAYS", "3")),
+        "TRACE_DEADLINE_WORKING_DAYS": env_int("TRACE_DEADLINE_WORKING_DAYS", "15", 1),
+        "TRACE_DUE_SOON_WORKING_DAYS": env_int("TRACE_DUE_SOON_WORKING_DAYS", "3"),
         # Handovers per upload file for the national platform (oldest deadlines first; the
         # next file after these are marked reported): our choice, ~160 KB, not a platform limit.
-        "TRACE_UPLOAD_BATCH": int(os.environ.get("TRACE_UPLOAD_BATCH", "1000")),
+        "TRACE_UPLOAD_BATCH": env_int("TRACE_UPLOAD_BATCH", "1000", 1),
         # The last traceability character of every code the park mints; change it (and run
         # `flask park-serials restart`) when the 9,999,999 serials of a line run out.
         "PARK_CODE_LINE": os.environ.get("PARK_CODE_LINE", "0"),
         "TRACE_HOLIDAYS_FILE": os.environ.get("TRACE_HOLIDAYS_FILE", ""),
         # Dashboard CO2 avoided: rough factors, estimates without a source (see
         # lithloop/batteries/co2.py); override when the park has measured or sourced ones.
-        "CO2_KG_PER_KG_RECYCLED": os.environ.get("CO2_KG_PER_KG_RECYCLED", "1.0"),
-        "CO2_KG_PER_KWH_SECOND_LIFE": os.environ.get("CO2_KG_PER_KWH_SECOND_LIFE", "60"),
+        "CO2_KG_PER_KG_RECYCLED": env_decimal("CO2_KG_PER_KG_RECYCLED", "1.0"),
+        "CO2_KG_PER_KWH_SECOND_LIFE": env_decimal("CO2_KG_PER_KWH_SECOND_LIFE", "60"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get(
             "DISPLAY_TIMEZONE", os.environ.get("PARK_TIMEZONE", "Asia/Shanghai")
@@ -234,10 +229,10 @@ def load_settings() -> dict:
         "LANGUAGES": ["zh_CN", "en"],
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "SESSION_COOKIE_SECURE": env_bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_SECURE": env_bool("SESSION_COOKIE_SECURE", False),
         # The public origin of every absolute link that leaves the site (reset and invitation
         # mails, certificates, QR codes), e.g. https://lithloop.example.cn; when set, requests
         # for any host but it and TRUSTED_HOSTS (comma-separated) answer 400. Unset: the dev
@@ -247,14 +242,14 @@ def load_settings() -> dict:
             h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()
         ],
         # Behind N reverse proxies, trust their X-Forwarded-* headers (0 = served directly).
-        "PROXY_FIX_COUNT": int(os.environ.get("PROXY_FIX_COUNT", "0")),
+        "PROXY_FIX_COUNT": env_int("PROXY_FIX_COUNT", "0"),
         # Logs: "json" (one object a line, with the request id), "text", or "none" (leave
         # logging alone); LOG_REQUESTS adds one access line per request.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
         # Seconds a worker may serve the calendar and the catalog from memory; its own
         # writes clear them at once, other workers' at once through CACHE_COUNTERS
         # (or within this time with CACHE_COUNTERS=none; 0 = off).
-        "READ_CACHE_S": float(os.environ.get("READ_CACHE_S", "5")),
+        "READ_CACHE_S": env_float("READ_CACHE_S", "5"),
         # Where the cache's write counters shared by all workers live, so that one worker's
         # commit clears every worker's entries at once: a file path (one host; default
         # instance/cache-counters-<database id>), redis://… (several hosts; default with
@@ -263,13 +258,13 @@ def load_settings() -> dict:
         # Seconds a worker may trust an API token's or a session's user and organisation
         # without a query; any worker's commit to tokens, users or organisations clears it
         # at once through CACHE_COUNTERS (with "none": within this time; 0 = look up always).
-        "USER_CACHE_S": float(os.environ.get("USER_CACHE_S", "5")),
+        "USER_CACHE_S": env_float("USER_CACHE_S", "5"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
-        "LOG_REQUESTS": _bool("LOG_REQUESTS", True),
+        "LOG_REQUESTS": env_bool("LOG_REQUESTS", True),
         # /metrics (Prometheus): from loopback, or with `Authorization: Bearer METRICS_TOKEN`.
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
-        "METRICS_ALLOW_LOOPBACK": _bool("METRICS_ALLOW_LOOPBACK", True),
-        "HSTS_MAX_AGE_S": int(os.environ.get("HSTS_MAX_AGE_S", "31536000")),
+        "METRICS_ALLOW_LOOPBACK": env_bool("METRICS_ALLOW_LOOPBACK", True),
+        "HSTS_MAX_AGE_S": env_int("HSTS_MAX_AGE_S", "31536000"),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         # OpenAPI (flask-smorest)

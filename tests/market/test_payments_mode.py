@@ -103,13 +103,14 @@ def test_demo_mode_is_explicit_and_a_key_needs_no_demo(database_url, app):
     for mode, key, expected in (
         ("demo", "", True),
         ("", "", False),
-        ("production", "", False),
         ("", "sk_test_x", True),
     ):
         with make_app(
             database_url, **{**OFF, "PAYMENTS_MODE": mode, "STRIPE_SECRET_KEY": key}
         ).app_context():
             assert payments.enabled() is expected, (mode, key)
+    with pytest.raises(ValueError, match="PAYMENTS_MODE='production'"):  # not quietly "off"
+        make_app(database_url, **{**OFF, "PAYMENTS_MODE": "production"})
 
 
 def test_without_a_key_accepting_a_quote_refuses_before_reserving_anything(unpaid_app):

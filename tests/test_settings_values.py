@@ -1,0 +1,105 @@
+"""A wrong configuration value stops start-up with one line naming the variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from lithloop import create_app
+from lithloop.config import load_settings
+from lithloop.settings_values import ConfigError
+
+WRONG_AT_LOAD = [
+    ("PLAN_MAX_SECONDS", "5m"),
+    ("PLAN_MAX_SECONDS", "0"),
+    ("PARK_WORKING_DAYS_PER_YEAR", "0"),
+    ("READ_CACHE_S", "nan"),
+    ("PROXY_FIX_COUNT", "-1"),
+    ("SESSION_COOKIE_SECURE", "ture"),
+    ("RUN_FALLBACK_TO_THREAD", "enabled"),
+    ("PARK_CLOSED_WEEKDAYS", "7"),
+    ("PARK_CLOSED_WEEKDAYS", "sun"),
+    ("GRADE_MIN_SOH", "A=80,B=60"),
+    ("GRADE_MIN_SOH", "A=60,B=80,C=40"),
+    ("GRADE_MIN_SOH", "A80"),
+    ("RECYCLING_LINES_T_PER_DAY", "12;12;10"),
+    ("CO2_KG_PER_KG_RECYCLED", "one"),
+]
+
+WRONG_AT_CHECK = [
+    ("LOG_FORMAT", "jsno"),
+    ("LOG_LEVEL", "LOUD"),
+    ("GEOCODER", "google"),
+    ("PAYMENTS_MODE", "live"),
+    ("PARK_TIMEZONE", "Asia/Mudanjiang"),
+    ("DISPLAY_TIMEZONE", "CST+8"),
+    ("PARK_CODE_LINE", "10"),
+    ("PUBLIC_BASE_URL", "lithloop.example.cn"),
+    ("STRIPE_WALLETS", "paypal"),
+    ("LOGIN_RATE_LIMIT", "ten a minute"),
+    ("CACHE_COUNTERS", "memcached://cache:11211"),
+    ("REDIS_URL", "localhost:6379"),
+    ("RATELIMIT_STORAGE_URI", "foo"),
+    ("CELERY_BROKER_URL", "cache:6379"),
+    ("OSRM_URL", "osrm:5000"),
+    ("MAP_TILE_URL", "tiles"),
+    ("MAP_TILE_URL", "https://tiles.example/tiles.png"),
+    ("TRACE_HOLIDAYS_FILE", "/nonexistent/cn_holidays.json"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), WRONG_AT_LOAD)
+def test_a_wrong_value_is_refused_naming_the_variable(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert f"{name}={value!r}" in str(refused.value)
+    assert "expected" in str(refused.value)
+
+
+@pytest.mark.parametrize(("name", "value"), WRONG_AT_CHECK)
+def test_the_app_does_not_start_with_a_value_it_cannot_use(monkeypatch, tmp_path, name, value):
+    monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError) as refused:
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+    assert f"{name}={value!r}" in str(refused.value)
+
+
+def test_a_holiday_file_that_is_not_a_calendar_is_refused(monkeypatch, tmp_path):
+    bad = tmp_path / "holidays.json"
+    bad.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("TRACE_HOLIDAYS_FILE", str(bad))
+    with pytest.raises(ConfigError, match="TRACE_HOLIDAYS_FILE"):
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+
+
+def test_nominatim_without_a_domain_is_refused(monkeypatch):
+    monkeypatch.setenv("GEOCODER", "nominatim")
+    monkeypatch.delenv("NOMINATIM_DOMAIN", raising=False)
+    with pytest.raises(ConfigError, match="NOMINATIM_DOMAIN"):
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+
+
+def test_right_values_and_empty_ones_are_read(monkeypatch):
+    monkeypatch.setenv("PLAN_MAX_SECONDS", " 120 ")
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "TRUE")
+    monkeypatch.setenv("PARK_CLOSED_WEEKDAYS", "5,6")
+    monkeypatch.setenv("GRADE_MIN_SOH", "A=85,B=65,C=45")
+    monkeypatch.setenv("READ_CACHE_S", "")
+    settings = load_settings()
+    assert settings["PLAN_MAX_SECONDS"] == 120
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["PARK_CLOSED_WEEKDAYS"] == [5, 6]
+    assert settings["GRADE_MIN_SOH"] == {"A": 85, "B": 65, "C": 45}
+    assert settings["READ_CACHE_S"] == 5.0
+
+
+def test_defaults_are_the_readmes(monkeypatch):
+    for name in ("PLAN_MAX_SECONDS", "SESSION_COOKIE_SECURE", "GRADE_MIN_SOH", "LOG_FORMAT"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings["PLAN_MAX_SECONDS"] == 300
+    assert settings["SESSION_COOKIE_SECURE"] is False
+    assert settings["GRADE_MIN_SOH"] == {"A": 80, "B": 60, "C": 40}
+    assert settings["RECYCLING_LINES_T_PER_DAY"] == [12.0, 12.0, 10.0]
+    assert settings["LOG_FORMAT"] == "json"
