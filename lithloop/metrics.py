@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 
 from flask import Flask, Response, abort, current_app, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -96,8 +97,28 @@ def metrics_allowed() -> bool:
     return _loopback(request.remote_addr) and not _forwarded()
 
 
+def ensure_multiprocess_dir() -> None:
+    """Create PROMETHEUS_MULTIPROC_DIR when it is missing.
+
+    gunicorn.conf.py makes it at start, but `flask db upgrade`, the Celery worker and beat
+    build the app too, often before gunicorn (or after a reboot emptied /run): without the
+    directory they crashed writing their first sample, naming only a .db file in it."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as error:
+        from lithloop.settings_values import refuse
+
+        raise refuse(
+            "PROMETHEUS_MULTIPROC_DIR", directory, f"a writable directory ({error})"
+        ) from None
+
+
 def init_metrics(app: Flask) -> None:
     """Collect request metrics for the app and serve them at /metrics."""
+    ensure_multiprocess_dir()
     metrics = AppMetrics(app)
     app.extensions[EXTENSION] = metrics
 
