@@ -197,6 +197,9 @@ def check_services(config: dict) -> None:
 def check_settings(config: dict) -> None:
     """Refuse, naming the variable, settings whose values the app cannot use."""
     check_services(config)
+    if len(set(config.get("PARK_CLOSED_WEEKDAYS") or [])) >= 7:
+        closed = ",".join(str(d) for d in config["PARK_CLOSED_WEEKDAYS"])
+        raise refuse("PARK_CLOSED_WEEKDAYS", closed, "at most six closed weekdays (6 = Sunday)")
     _choice(config, "LOG_FORMAT", LOG_FORMATS)
     if not isinstance(logging.getLevelName(str(config.get("LOG_LEVEL", "")).upper()), int):
         raise refuse("LOG_LEVEL", config.get("LOG_LEVEL"), "DEBUG, INFO, WARNING or ERROR")

@@ -26,6 +26,7 @@ WRONG_AT_LOAD = [
 ]
 
 WRONG_AT_CHECK = [
+    ("PARK_CLOSED_WEEKDAYS", "0,1,2,3,4,5,6"),
     ("LOG_FORMAT", "jsno"),
     ("LOG_LEVEL", "LOUD"),
     ("GEOCODER", "google"),
