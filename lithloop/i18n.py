@@ -35,13 +35,15 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def money(fen: int | None) -> str:
-    """Integer fen as ¥ with two decimals and thousands separators: 123456 -> ¥1,234.56."""
+def money(fen: int | Decimal | None) -> str:
+    """Fen (an integer or a Decimal) as ¥ with two decimals and thousands separators, the
+    sign first: 123456 -> ¥1,234.56, -100 -> -¥1.00; the one formatter of every amount."""
     if fen is None:
         return "—"
     if isinstance(fen, float):
-        raise TypeError("money must be integer fen, not float")
-    yuan = (Decimal(int(fen)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        raise TypeError("money must be integer fen or a Decimal, not float")
+    exact = fen if isinstance(fen, Decimal) else Decimal(int(fen))
+    yuan = (exact / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "-" if yuan < 0 else ""
     return f"{sign}¥{abs(yuan):,.2f}"
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import OrderLine, Role
 from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
@@ -54,7 +55,7 @@ def refund(order_id: int):
             raise
         errors = {"refund": str(exc.message), "line_id": line_id, "field": exc.field}
         return _back(order_id, errors, exc.status)
-    flash(_("Refunded %(a)s.", a=market_orders.yuan(done.amount_fen)), "success")
+    flash(_("Refunded %(a)s.", a=money(done.amount_fen)), "success")
     return _back(order_id)
 
 
@@ -72,8 +73,8 @@ def _confirm_refund(order_id: int, line_id: int | None, amount_fen: int | None):
             if amount <= 0
             else _(
                 "%(a)s is more than the %(left)s that can still be refunded.",
-                a=market_orders.yuan(amount),
-                left=market_orders.yuan(left),
+                a=money(amount),
+                left=money(left),
             )
         )
         return _back(order_id, {"refund": message, "line_id": line_id}, 422)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -93,11 +91,6 @@ def advance(user: User, order_id: int) -> Order:
         return order
 
     return _run(work)
-
-
-def yuan(fen: int) -> str:
-    """¥ amount for messages."""
-    return f"¥{Decimal(fen) / 100:,.2f}"
 
 
 def returnable_line(user: User, line_id: int) -> OrderLine:

@@ -8,13 +8,13 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, labels, payments
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import PAID_STATUSES, Order, OrderLine, OrderStatus, Refund, User
 from lithloop.services import idempotency
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.market import order_letters
 from lithloop.services.market.errors import Code
-from lithloop.services.market.orders import yuan
 from lithloop.services.market.payment_reasons import reason as payment_reason
 from lithloop.services.market.release import lock_order
 from lithloop.services.strict_input import limited_text
@@ -130,8 +130,8 @@ def refund(
             raise Invalid(
                 _l(
                     "%(a)s is more than the %(left)s that can still be refunded.",
-                    a=yuan(amount),
-                    left=yuan(left),
+                    a=money(amount),
+                    left=money(left),
                 ),
                 field="amount",
             )

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels, letters
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import Order, OrderStatus, QuoteRequest, RfqStatus, Role, User
 from lithloop.services.errors import Conflict, NotFound, ServiceError
 from lithloop.services.market import checkout as market_checkout
@@ -144,8 +145,8 @@ def accept(user: User, rfq_id: int, delivery=None, seen_fee_fen: int | None = No
                 _l(
                     "The delivery fee for the packs free now is %(fee)s, not the %(seen)s "
                     "shown. Nothing was reserved: check the new fee and accept again.",
-                    fee=market_orders.yuan(order.delivery_fee_fen),
-                    seen=market_orders.yuan(seen_fee_fen),
+                    fee=money(order.delivery_fee_fen),
+                    seen=money(seen_fee_fen),
                 ),
                 code=Code.FEE_CHANGED,
                 field="city",

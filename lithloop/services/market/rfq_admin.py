@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, labels, letters
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import QuoteRequest, RfqStatus, User
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.market import rfq_spec
 from lithloop.services.market.errors import Code
-from lithloop.services.market.orders import yuan
 from lithloop.services.strict_input import limited_text, strict_date
 
 ANSWERABLE = frozenset({RfqStatus.OPEN, RfqStatus.QUOTED})
@@ -105,9 +105,9 @@ def quote(user: User, rfq_id: int, *, unit_price_fen, valid_until, note: str = "
                 "%(note)s\nAccept it here: %(link)s\n"
             ),
             id=rfq.id,
-            unit=yuan(unit_price_fen),
+            unit=money(unit_price_fen),
             n=rfq.quantity,
-            total=yuan(rfq.total_fen),
+            total=money(rfq.total_fen),
             day=until.isoformat(),
             note=rfq.answer_note or "",
             link=letters.link("rfq.show", rfq_id=rfq.id),
