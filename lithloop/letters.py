@@ -32,10 +32,34 @@ def link(endpoint: str, **values) -> str:
     return external_url(endpoint, **values)
 
 
+#: Stands for a part left empty (no note, no reason) until its line is tidied.
+_MISSING = "\ue000"
+
+
 def _render(message, params: Mapping[str, object]) -> str:
     """A lazy msgid in the forced language with its parameters (lazy ones rendered too)."""
     text = str(message)
     return text % {k: str(v) for k, v in params.items()} if params else text
+
+
+def _render_body(message, params: Mapping[str, object]) -> str:
+    """A letter's body as `_render` makes it, with no trace of an empty part: a line that
+    held only missing parts is dropped, with the blank line it leaves beside another (no
+    empty paragraph), and a line that held one loses the spaces it leaves at its end."""
+    values = {k: str(v) if str(v).strip() else _MISSING for k, v in params.items()}
+    if not params or _MISSING not in values.values():
+        return _render(message, params)
+    kept: list[str] = []
+    dropped = False
+    for line in (str(message) % values).split("\n"):
+        if _MISSING in line and not line.replace(_MISSING, "").strip():
+            dropped = True
+            continue
+        if not line and dropped and (not kept or not kept[-1]):
+            continue
+        dropped = dropped and not line
+        kept.append(line.replace(_MISSING, "").rstrip() if _MISSING in line else line)
+    return "\n".join(kept)
 
 
 def send_letter(to: User | PendingRegistration, subject, body, **params) -> OutboxMessage:
@@ -45,5 +69,5 @@ def send_letter(to: User | PendingRegistration, subject, body, **params) -> Outb
     strings: they are rendered in the recipient's language too."""
     with force_locale(language_of(to)):
         rendered_subject = PREFIX + _render(subject, params)
-        rendered_body = _render(body, params)
+        rendered_body = _render_body(body, params)
     return send_mail(to.email, rendered_subject, rendered_body)
