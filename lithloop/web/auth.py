@@ -199,7 +199,9 @@ def reset_request():
     if form.validate_on_submit():
         try:
             password_reset.request_password_reset(
-                form.email.data, lambda token: external_url("auth.reset_password", token=token)
+                form.email.data,
+                lambda token: external_url("auth.reset_password", token=token),
+                language=current_language(),  # for a user who saved none: the page's
             )
         except ServiceError as exc:
             attach_error(form, exc)

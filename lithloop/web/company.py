@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import pdf
+from lithloop.i18n import current_language
 from lithloop.models import Role
 from lithloop.public_urls import external_url
 from lithloop.services.accounts import buyer_company
@@ -87,6 +88,7 @@ def invite():
             name=request.form.get("name", ""),
             email=request.form.get("email", ""),
             link_for=lambda token: external_url("auth.reset_password", token=token),
+            language=current_language(),  # the letter's, when the inviter saved none
         )
     except ServiceError as exc:
         if exc.status in (403, 404):

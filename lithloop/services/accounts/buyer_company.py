@@ -127,11 +127,14 @@ def colleagues(user: User) -> list[User]:
     )
 
 
-def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
+def invite_colleague(
+    user: User, *, name: str, email: str, link_for, language: str | None = None
+) -> User:
     """Add a colleague to the buyer's organisation; they choose a password through a mailed link.
 
     The new account has an unguessable password until the colleague sets one with the
-    same signed link as a password reset (`link_for(token)` makes it absolute).
+    same signed link as a password reset (`link_for(token)` makes it absolute). The letter
+    is in the inviter's saved language, else in `language`, the page's they invited from.
     """
     org = _buyer_org(user)
     name = typed_text(" ".join((name or "").split()), "name")  # as registration's NAME_CHECKS
@@ -166,6 +169,7 @@ def invite_colleague(user: User, *, name: str, email: str, link_for) -> User:
                 "If the link has expired, use 'Forgot your password?' on the login page: "
                 "%(login)s\n"
             ),
+            asked_in=language,
             org=org.name,
             name=user.name,
             minutes=current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60,

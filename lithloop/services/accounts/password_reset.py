@@ -24,9 +24,10 @@ def make_reset_token(user: User) -> str:
     return make_token(PURPOSE, {"u": user.id, "h": fingerprint(user.password_hash)})
 
 
-def request_password_reset(email: str, link_for) -> None:
+def request_password_reset(email: str, link_for, language: str | None = None) -> None:
     """Mail a reset link if the address has an account; say nothing either way (a malformed
-    address is refused as Invalid: that tells nothing about accounts)."""
+    address is refused as Invalid: that tells nothing about accounts). `language`: the
+    page's, the letter's for a user who saved none."""
     normalise_email(email)
     user = find_user_by_email(email or "")
     if user is None:
@@ -37,6 +38,7 @@ def request_password_reset(email: str, link_for) -> None:
         user,
         _l("Reset your password"),
         _l("Open this link to choose a new password (valid %(minutes)s minutes):\n%(link)s\n"),
+        asked_in=language,
         minutes=minutes,
         link=link,
     )

@@ -164,6 +164,7 @@ def request_registration(
                 "If you forgot your password, choose a new one: %(reset)s\n"
                 "If it was not you, ignore this mail: your account has not changed.\n"
             ),
+            asked_in=locale,  # their saved language first, else the page's
             login=letters.link("auth.login"),
             reset=letters.link("auth.reset_request"),
         )
