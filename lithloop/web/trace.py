@@ -39,13 +39,15 @@ def _id_arg(values, name: str) -> int | None:
 def _page(error: str | None = None, status: int = 200):
     organisation = _organisation()
     groups = traceability.due_groups(page=page_arg(), organisation_id=organisation)
+    counts = handover_export.archive_counts(organisation)
     return render_template(
         "trace/index.html",
         groups=groups,
         batch=upload_batch.next_batch(groups),
         organisations=traceability.organisations_owing(),
         organisation=organisation,
-        years=handover_export.archive_years(),
+        archive=[(year, n) for year, n in counts if n],  # a year with none offers no file
+        empty_years=handover_export.year_spans([year for year, n in counts if not n]),
         error=error,
     ), status
 

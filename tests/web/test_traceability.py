@@ -178,13 +178,14 @@ def _offered_years(page: str) -> list[int]:
 def test_the_archive_offers_and_serves_every_year_with_handovers_and_no_other(client, auth, world):
     """The page offered the last ten years while the CSV served 2000 to this year: a handover
     of 2012 was in no year the page offered, and 2005 was served as an empty file. Now both
-    take the years from the first handover on record to this year."""
+    take the years from the first handover on record to this year; the page offers a file
+    for the years with handovers and says which years have none (each was an empty file)."""
     old = make_pack(world["plant"], owner=world["owner"], received_at=utc(2012, 5, 3, 2))
     auth.login(world["admin"].email)
     client.get("/lang/en")
-    assert _offered_years(client.get("/trace/").get_data(as_text=True)) == list(
-        range(2026, 2011, -1)
-    )
+    page = client.get("/trace/").get_data(as_text=True)
+    assert _offered_years(page) == [2026, 2012]
+    assert "No handover in 2013–2025: there is no file for those years." in page
     served = client.get("/trace/handovers.csv?year=2012")
     rows = list(csv.DictReader(io.StringIO(served.get_data(as_text=True).lstrip("\ufeff"))))
     assert served.status_code == 200 and [r["pack_code"] for r in rows] == [old.code]
@@ -193,12 +194,15 @@ def test_the_archive_offers_and_serves_every_year_with_handovers_and_no_other(cl
     assert "from 2012 to 2026" in refused.get_data(as_text=True)
 
 
-def test_without_any_handover_the_archive_offers_this_year_alone(client, auth, monkeypatch):
+def test_without_any_handover_the_archive_says_so_and_offers_no_file(client, auth, monkeypatch):
     freeze_clock(monkeypatch, NOW)
     admin = make_user(make_park(), role=Role.ADMIN)
     auth.login(admin.email)
-    assert _offered_years(client.get("/trace/").get_data(as_text=True)) == [2026]
-    assert client.get("/trace/handovers.csv?year=2026").status_code == 200
+    client.get("/lang/en")
+    page = client.get("/trace/").get_data(as_text=True)
+    assert '<select name="year">' not in page  # no empty file offered
+    assert "No handover on record in 2026: there is no file to download." in page
+    assert client.get("/trace/handovers.csv?year=2026").status_code == 200  # its header alone
     assert client.get("/trace/handovers.csv?year=2025").status_code == 400
 
 

@@ -69,6 +69,37 @@ def archive_years() -> range:
     return range(this_year, start - 1, -1)
 
 
+def archive_counts(organisation_id: int | None = None) -> list[tuple[int, int]]:
+    """Each year the archive serves, newest first, with its handovers (of the organisation,
+    if given), counted by Beijing-time year in one query; a year with none counts 0."""
+    years = archive_years()
+    first, last = years[-1], years[0]
+    bucket = sa.case(*((PackEvent.at < clock.at(date(y + 1, 1, 1)), y) for y in years[::-1]))
+    where = [
+        PackEvent.report_due.is_not(None),
+        PackEvent.at >= clock.at(date(first, 1, 1)),
+        PackEvent.at < clock.at(date(last + 1, 1, 1)),
+    ]
+    if organisation_id is not None:
+        where.append(PackEvent.organisation_id == organisation_id)
+    rows = sa.select(bucket.label("year")).where(*where).subquery()  # grouped by its name
+    counted = dict(
+        db.session.execute(sa.select(rows.c.year, sa.func.count()).group_by(rows.c.year)).all()
+    )
+    return [(year, counted.get(year, 0)) for year in years]
+
+
+def year_spans(years: list[int]) -> list[str]:
+    """Newest-first years as spans: [2025, 2024, 2023, 2020] -> ["2023–2025", "2020"]."""
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and spans[-1][-1] == year + 1:
+            spans[-1].append(year)
+        else:
+            spans.append([year])
+    return [f"{s[-1]}–{s[0]}" if len(s) > 1 else str(s[0]) for s in spans]
+
+
 def handovers_of_year(year: int, organisation_id: int | None = None):
     """Every handover of a Beijing-time year, reported or not, oldest first: the export's
     rows as a query (`csv_chunks`)."""
