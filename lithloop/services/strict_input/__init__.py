@@ -4,7 +4,8 @@ One place for the rules every form and query uses, so that odd input is a 422 na
 field instead of a 500 further down. The rules live in four modules, by what they read:
 - numbers: whole numbers and decimals; digits are ASCII only (`²`, `٣` and full-width digits
   pass `str.isdigit()`, not here); numbers are finite and bounded (no NaN, inf, 1e999999,
-  nor a 5,000-digit integer);
+  nor a 5,000-digit integer), a whole number beyond its range told too large and the most
+  allowed;
 - amounts: quantities, prices and money; a comma is a thousands separator only in groups
   of three (`1,234.50`); `0,5` is refused, never read as 5;
 - dates: ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`);
@@ -41,6 +42,7 @@ from lithloop.services.strict_input.dates import (
     strict_time,
 )
 from lithloop.services.strict_input.numbers import (
+    ANY_INT_RE,
     DECIMAL_RE,
     INT32_MAX,
     INT64_MAX,
@@ -48,11 +50,14 @@ from lithloop.services.strict_input.numbers import (
     LONG_DECIMAL_RE,
     LONG_INT_RE,
     decimal_or_none,
+    in_range,
     int_or_default,
     optional_decimal,
     optional_int,
     strict_decimal,
     strict_int,
+    too_large,
+    whole_number,
 )
 from lithloop.services.strict_input.text import (
     PHONE_MAX,
@@ -70,6 +75,7 @@ from lithloop.services.strict_input.text import (
 
 __all__ = [
     "AMOUNT_RE",
+    "ANY_INT_RE",
     "DATE_RE",
     "DECIMAL_RE",
     "EXPONENT_RE",
@@ -89,6 +95,7 @@ __all__ = [
     "check_visible",
     "date_or_none",
     "decimal_or_none",
+    "in_range",
     "int_or_default",
     "known_chemistry",
     "limited_text",
@@ -106,5 +113,7 @@ __all__ = [
     "strict_decimal",
     "strict_int",
     "strict_time",
+    "too_large",
     "typed_text",
+    "whole_number",
 ]

@@ -1,7 +1,9 @@
 """Whole numbers and decimals from ASCII digits, finite and bounded.
 
 Digits are ASCII only (`²`, `٣` and full-width digits pass `str.isdigit()`, not here);
-numbers are finite and bounded (no NaN, inf, 1e999999, nor a 5,000-digit integer).
+numbers are finite and bounded (no NaN, inf, 1e999999, nor
+a 5,000-digit integer), and a whole number beyond its range is told too large (or too
+small), never "not a whole number".
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from lithloop.services.strict_input.text import clean
 
 INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
 LONG_INT_RE = re.compile(r"[+-]?[0-9]{19,}")
+#: Digits of any length with an optional sign: a whole number, though maybe beyond a range.
+ANY_INT_RE = re.compile(r"[+-]?[0-9]+")
 DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
 LONG_DECIMAL_RE = re.compile(r"[+-]?[0-9]{16,}(?:\.[0-9]*)?")
 INT64_MAX = 2**63 - 1
@@ -34,23 +38,40 @@ def bounds(minimum, maximum) -> dict[str, str]:
     return {"lo": grouped(minimum), "hi": grouped(maximum)}
 
 
-def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
-    """A whole number in [minimum, maximum] from ASCII digits (an optional sign)."""
-    text = clean(raw)
-    if LONG_INT_RE.fullmatch(text):  # digits, only too many: out of range, not garbled
-        raise Invalid(
-            _l("Enter a number between %(lo)s and %(hi)s.", **bounds(minimum, maximum)),
-            field=field,
-        )
-    if not INT_RE.fullmatch(text):
-        raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
-    value = int(text)
-    if not minimum <= value <= maximum:
+def whole_number(text: str) -> int | None:
+    """The integer ASCII digits spell (an optional sign, any length), else None; beyond
+    30 digits ±10**30, past every range (no 5,000-digit int() to compute)."""
+    if not ANY_INT_RE.fullmatch(text):
+        return None
+    digits = text.lstrip("+-")
+    value = 10**30 if len(digits) > 30 else int(digits)
+    return -value if text.startswith("-") else value
+
+
+def too_large(maximum: int):
+    """What a number above its field's largest value is told: too large, and that value."""
+    return _l("This is too large: enter at most %(hi)s.", hi=grouped(maximum))
+
+
+def in_range(value: int, field: str, minimum: int, maximum: int) -> int:
+    """`value` when within [minimum, maximum]; else Invalid saying too large and the most
+    allowed, or the range when too small."""
+    if value > maximum:
+        raise Invalid(too_large(maximum), field=field)
+    if value < minimum:
         raise Invalid(
             _l("Enter a number between %(lo)s and %(hi)s.", **bounds(minimum, maximum)),
             field=field,
         )
     return value
+
+
+def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
+    """A whole number in [minimum, maximum] from ASCII digits (an optional sign)."""
+    value = whole_number(clean(raw))
+    if value is None:
+        raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
+    return in_range(value, field, minimum, maximum)
 
 
 def optional_int(raw, field: str, **bounds) -> int | None:
@@ -59,12 +80,10 @@ def optional_int(raw, field: str, **bounds) -> int | None:
 
 
 def int_or_default(raw, default: int, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
-    """A whole number in range, or `default` for anything else (page numbers, filters)."""
-    text = clean(raw)
-    if not INT_RE.fullmatch(text):
-        return default
-    value = int(text)
-    return value if minimum <= value <= maximum else default
+    """A whole number in range from ASCII digits, or `default` for anything else (page
+    numbers, ids in links and hidden fields)."""
+    value = whole_number(clean(raw))
+    return value if value is not None and minimum <= value <= maximum else default
 
 
 def strict_decimal(

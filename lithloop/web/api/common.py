@@ -9,7 +9,13 @@ import marshmallow as ma
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop.services.strict_input import DECIMAL_RE, FIRST_DATE, INT_RE, LAST_DATE
+from lithloop.services.strict_input import (
+    DECIMAL_RE,
+    FIRST_DATE,
+    LAST_DATE,
+    too_large,
+    whole_number,
+)
 from lithloop.web.converters import MAX_ID
 from lithloop.web.query_args import MAX_PAGE
 
@@ -108,15 +114,25 @@ def errors(blp, *statuses: int, **descriptions: str):
 
 
 class WholeNumber(ma.fields.Integer):
-    """An integer from a JSON integer or a string of ASCII digits (a query): 1.5, true,
-    "1e3" and other scripts' digits ("١٢") are refused, never rounded or read."""
+    """An integer from a JSON integer or a string of ASCII digits (a query), read by
+    services.strict_input: 1.5, true, "1e3" and other scripts' digits ("١٢") are refused,
+    never rounded or read; one above its range's largest is told too large and that value
+    (never "not a whole number": twenty digits are one)."""
 
     def _validated(self, value):
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
-        if isinstance(value, str) and not INT_RE.fullmatch(value.strip()):
-            raise self.make_error("invalid", input=value)
-        return super()._validated(value)
+        if isinstance(value, str):
+            read = whole_number(value.strip())
+            if read is None:
+                raise self.make_error("invalid", input=value)
+            value = read
+        number = super()._validated(value)
+        for rule in self.validators:
+            top = rule.max if isinstance(rule, ma.validate.Range) and rule.max_inclusive else None
+            if top is not None and number is not None and number > top:
+                raise ma.ValidationError(str(too_large(top)))
+        return number
 
 
 #: Plain digits with an optional point, of any length: a number, though maybe too long.

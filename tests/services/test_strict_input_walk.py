@@ -1,0 +1,39 @@
+"""Dispatcher walk 2: a whole number too large is told so, full-width digits typed on a
+Chinese keyboard are read, a date the calendar lacks is told so, a changed choice names no
+row (services.strict_input, the one place numbers and dates are read)."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+
+from lithloop.services.errors import Invalid
+from lithloop.services.strict_input import (
+    strict_int,
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _words():
+    """Lazy messages need an app for their text; no database is touched."""
+    from tests.conftest import make_app
+
+    with make_app("sqlite://").app_context():
+        yield
+
+
+def _told(call, locale: str = "en") -> str:
+    with force_locale(locale), pytest.raises(Invalid) as refused:
+        call()
+    with force_locale(locale):
+        return str(refused.value.message)
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999", "2147483648", "9" * 5000])
+def test_a_whole_number_too_large_is_told_too_large_and_the_most_allowed(typed):
+    """`?seed=99999999999999999999` read "请填写整数" (enter a whole number): it is one."""
+    assert _told(lambda: strict_int(typed, "seed")) == (
+        "This is too large: enter at most 2,147,483,647."
+    )
+    zh = _told(lambda: strict_int(typed, "seed"), "zh")
+    assert "数值过大" in zh and "2,147,483,647" in zh and "整数" not in zh
