@@ -9,6 +9,8 @@ from flask_babel import force_locale
 
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
+    no_such_day,
+    strict_date,
     strict_int,
 )
 
@@ -37,3 +39,28 @@ def test_a_whole_number_too_large_is_told_too_large_and_the_most_allowed(typed):
     )
     zh = _told(lambda: strict_int(typed, "seed"), "zh")
     assert "数值过大" in zh and "2,147,483,647" in zh and "整数" not in zh
+
+
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        ("2026-02-30", "There is no 2026-02-30: 2026-02 has days 01 to 28."),
+        ("2028-02-30", "There is no 2028-02-30: 2028-02 has days 01 to 29."),
+        ("2026-04-31", "There is no 2026-04-31: 2026-04 has days 01 to 30."),
+        ("2026-01-00", "There is no 2026-01-00: 2026-01 has days 01 to 31."),
+        ("2026-13-01", "There is no 2026-13-01: months run from 01 to 12."),
+    ],
+)
+def test_a_date_the_calendar_lacks_is_told_so_not_sent_back_to_the_format(typed, words):
+    """2026-02-30 was answered "请按 YYYY-MM-DD 格式…": it has that format."""
+    assert _told(lambda: strict_date(typed, "date")) == words
+    assert _told(lambda: strict_date(typed, "date", message="custom")) == words
+    zh = _told(lambda: strict_date(typed, "date"), "zh")
+    assert typed in zh and "YYYY-MM-DD" not in zh
+
+
+@pytest.mark.parametrize("typed", ["2026-2-3", "2026/02/03", "9999-02-30", "tomorrow"])
+def test_what_is_not_of_the_date_shape_still_asks_for_it(typed):
+    assert no_such_day(typed) is None
+    with pytest.raises(Invalid):
+        strict_date(typed, "date")

@@ -4,10 +4,18 @@ told as no such driver, a run that ended at once not shown as "0 / 30 秒"."""
 
 from __future__ import annotations
 
-from lithloop.models import Role
+from lithloop.extensions import db
+from lithloop.models import PlanRun, Role
+from tests.conftest import api_headers, submit
+from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 from tests.web.test_routing_api import BASE, bearer
 
 HUGE = "99999999999999999999"
+
+
+def _after(page: str, marker: str, size: int = 300) -> str:
+    assert marker in page, marker
+    return page[page.index(marker) :][:size]
 
 
 def test_a_huge_seed_or_page_is_told_too_large_and_the_most_allowed(client):
@@ -21,3 +29,28 @@ def test_a_huge_seed_or_page_is_told_too_large_and_the_most_allowed(client):
     paged = client.get(f"/api/v1/bookings?page={HUGE}", headers=english)
     assert paged.status_code == 422
     assert paged.json["errors"]["query"]["page"] == ["This is too large: enter at most 100,000."]
+
+
+def _run_form(client, auth, world, form: dict):
+    auth.login(world["dispatcher"].email)
+    day = world["day"].isoformat()
+    return submit(client, "/dispatch/runs", {"date": day, **form}, page=f"/dispatch/?date={day}")
+
+
+def test_a_date_the_calendar_lacks_is_told_so_on_the_run_form_and_the_api(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    """2026-02-30 was answered "请按 YYYY-MM-DD 格式…", though it has that format."""
+    response = _run_form(client, auth, day_world, {"date": "2026-02-30", "time_limit_s": "5"})
+    assert response.status_code == 422
+    told = _after(response.get_data(as_text=True), 'id="date-err"')
+    assert "没有 2026-02-30 这一天" in told and "28" in told and "格式" not in told
+    headers = {**api_headers(client, day_world["dispatcher"]), "Accept-Language": "en"}
+    api = client.post("/api/v1/plans/runs", json={"date": "2026-02-30"}, headers=headers)
+    assert api.status_code == 422
+    assert api.json["errors"]["json"]["date"] == [
+        "There is no 2026-02-30: 2026-02 has days 01 to 28."
+    ]
+    assert db.session.query(PlanRun).count() == 0

@@ -8,7 +8,8 @@ field instead of a 500 further down. The rules live in four modules, by what the
   allowed;
 - amounts: quantities, prices and money; a comma is a thousands separator only in groups
   of three (`1,234.50`); `0,5` is refused, never read as 5;
-- dates: ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`);
+- dates: ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`),
+  one the calendar does not have (2026-02-30) told so;
   times are naive `HH:MM` (a time zone such as `09:00+08:00` is refused, not compared);
 - text: text made only of invisible characters (a direction mark such as U+202E, a
   zero-width space) is refused: it looks empty on the page and is not; text is never cut
@@ -38,6 +39,7 @@ from lithloop.services.strict_input.dates import (
     LAST_DATE,
     TIME_RE,
     date_or_none,
+    no_such_day,
     strict_date,
     strict_time,
 )
@@ -100,6 +102,7 @@ __all__ = [
     "known_chemistry",
     "limited_text",
     "money_to_fen",
+    "no_such_day",
     "optional_amount",
     "optional_decimal",
     "optional_int",

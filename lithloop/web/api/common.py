@@ -13,6 +13,7 @@ from lithloop.services.strict_input import (
     DECIMAL_RE,
     FIRST_DATE,
     LAST_DATE,
+    no_such_day,
     too_large,
     whole_number,
 )
@@ -160,10 +161,17 @@ class PlainFloat(_DigitsIfText, ma.fields.Float):
 
 class InputDate(ma.fields.Date):
     """An ISO date in the range people may type (services.strict_input: 1970 to 2199), so
-    that a day after it or the days around it can always be computed (no year 9999)."""
+    that a day after it or the days around it can always be computed (no year 9999); one
+    the calendar does not have (2026-02-30) is told so, as the forms tell it."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        day = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            day = super()._deserialize(value, attr, data, **kwargs)
+        except ma.ValidationError:
+            missing = no_such_day(value) if isinstance(value, str) else None
+            if missing is None:
+                raise
+            raise ma.ValidationError(str(missing)) from None
         if not FIRST_DATE <= day <= LAST_DATE:
             raise ma.ValidationError(
                 _l("Give a date between %(a)s and %(b)s.", a=FIRST_DATE, b=LAST_DATE)
