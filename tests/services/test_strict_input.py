@@ -90,7 +90,7 @@ def test_amounts_keep_decimals_and_signs_within_limits():
         parse_amount("5", "x", maximum=4)
 
 
-@pytest.mark.parametrize("typed", ["²", "٣", "１２", "1.0", "9" * 19, " ", "0x10", "1_000"])
+@pytest.mark.parametrize("typed", ["²", "٣", "¹²", "𝟏𝟐", "1.0", "9" * 19, " ", "0x10", "1_000"])
 def test_whole_numbers_are_ascii_and_bounded(typed):
     with pytest.raises(Invalid):
         strict_int(typed, "n")

@@ -9,7 +9,9 @@ from flask_babel import force_locale
 
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
+    int_or_default,
     no_such_day,
+    optional_int,
     strict_date,
     strict_int,
 )
@@ -39,6 +41,29 @@ def test_a_whole_number_too_large_is_told_too_large_and_the_most_allowed(typed):
     )
     zh = _told(lambda: strict_int(typed, "seed"), "zh")
     assert "数值过大" in zh and "2,147,483,647" in zh and "整数" not in zh
+
+
+@pytest.mark.parametrize("typed, read", [("１０", 10), ("　３０　", 30), ("－５", -5), ("＋７", 7)])
+def test_full_width_digits_are_read_in_every_whole_number(typed, read):
+    """The run form refused １０ in its time limit while the driver's mass took it."""
+    assert strict_int(typed, "n", minimum=-10) == read
+    assert optional_int(typed, "n", minimum=-10) == read
+
+
+def test_a_lot_count_typed_on_a_chinese_keyboard_is_read():
+    """The booking form's pack count, read outside strict_int, takes full-width digits too."""
+    from lithloop.services.booking.draft_lots import whole
+
+    assert whole("１２", "lots.0.count") == 12
+    for typed in ("¹²", "١٢"):
+        with pytest.raises(Invalid):
+            whole(typed, "lots.0.count")
+
+
+@pytest.mark.parametrize("typed", ["¹⁰", "١٠", "१०", "𝟏𝟎", "⑩", "十"])
+def test_superscripts_and_other_scripts_digits_stay_refused(typed):
+    assert "digits 0-9" in _told(lambda: strict_int(typed, "n"))
+    assert int_or_default(typed, 99) == 99
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,10 @@ told as no such driver, a run that ended at once not shown as "0 / 30 秒"."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from lithloop.extensions import db
+from lithloop.jobs import runner
 from lithloop.models import PlanRun, Role
 from tests.conftest import api_headers, submit
 from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
@@ -54,3 +57,21 @@ def test_a_date_the_calendar_lacks_is_told_so_on_the_run_form_and_the_api(
         "There is no 2026-02-30: 2026-02 has days 01 to 28."
     ]
     assert db.session.query(PlanRun).count() == 0
+
+
+def test_full_width_digits_start_a_run_and_superscripts_are_refused(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    """The run form refused １０ ("请填写整数（数字 0-9）") while the driver's mass took it."""
+    refused = _run_form(client, auth, day_world, {"time_limit_s": "¹⁰", "mode": "quick"})
+    assert refused.status_code == 422
+    assert "0-9" in _after(refused.get_data(as_text=True), 'id="time_limit_s-err"')
+    started = _run_form(
+        client, auth, day_world, {"time_limit_s": "２", "horizon_days": "１", "mode": "quick"}
+    )
+    assert started.status_code == 302, started.get_data(as_text=True)[:2000]
+    run = db.session.scalar(sa.select(PlanRun))
+    assert (run.time_limit_s, run.horizon_days) == (2, 1)
+    runner.wait(run.id, timeout=60)

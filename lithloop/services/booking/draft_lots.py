@@ -12,6 +12,7 @@ from flask_babel import ngettext
 
 from lithloop import labels, pricing, vocab
 from lithloop.batteries import validate_code
+from lithloop.batteries.codes import fold_full_width
 from lithloop.i18n import listed
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import INT_RE, LONG_INT_RE, parse_amount
@@ -47,10 +48,11 @@ def _decimal(value, name: str) -> Decimal:
 
 
 def whole(value, name: str, too_large=None) -> int:
-    """A whole number typed (ASCII digits), else Invalid naming `name`."""
+    """A whole number typed (ASCII digits, or a Chinese keyboard's full-width ones), else
+    Invalid naming `name`."""
     if isinstance(value, bool | float):
         raise Invalid(_l("Enter a whole number."), field=name)
-    text = str(value).strip()
+    text = fold_full_width(str(value).strip())
     if too_large is not None and LONG_INT_RE.fullmatch(text):  # a number, only too long
         raise Invalid(too_large, field=name)
     if not INT_RE.fullmatch(text):

@@ -2,10 +2,10 @@
 
 One place for the rules every form and query uses, so that odd input is a 422 naming the
 field instead of a 500 further down. The rules live in four modules, by what they read:
-- numbers: whole numbers and decimals; digits are ASCII only (`²`, `٣` and full-width digits
-  pass `str.isdigit()`, not here); numbers are finite and bounded (no NaN, inf, 1e999999,
-  nor a 5,000-digit integer), a whole number beyond its range told too large and the most
-  allowed;
+- numbers: whole numbers and decimals; digits are ASCII, a whole number typed on a page
+  also a Chinese keyboard's full-width ones (１０), never `²`, `٣` (which pass
+  `str.isdigit()`); numbers are finite and bounded (no NaN, inf, 1e999999, nor a 5,000-digit
+  integer), a whole number beyond its range told too large and the most allowed;
 - amounts: quantities, prices and money; a comma is a thousands separator only in groups
   of three (`1,234.50`); `0,5` is refused, never read as 5;
 - dates: ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`),

@@ -1,7 +1,8 @@
 """Whole numbers and decimals from ASCII digits, finite and bounded.
 
-Digits are ASCII only (`²`, `٣` and full-width digits pass `str.isdigit()`, not here);
-numbers are finite and bounded (no NaN, inf, 1e999999, nor
+Digits are ASCII, or a Chinese keyboard's full-width digits in a whole number typed on a
+page (１０ reads 10); superscripts and other scripts' digits (`²`, `٣`, which pass
+`str.isdigit()`) are refused; numbers are finite and bounded (no NaN, inf, 1e999999, nor
 a 5,000-digit integer), and a whole number beyond its range is told too large (or too
 small), never "not a whole number".
 """
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input.text import clean
 
@@ -67,8 +69,9 @@ def in_range(value: int, field: str, minimum: int, maximum: int) -> int:
 
 
 def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
-    """A whole number in [minimum, maximum] from ASCII digits (an optional sign)."""
-    value = whole_number(clean(raw))
+    """A whole number in [minimum, maximum] from digits typed (an optional sign; full-width
+    digits read as ASCII ones, other scripts' refused)."""
+    value = whole_number(fold_full_width(clean(raw)))
     if value is None:
         raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
     return in_range(value, field, minimum, maximum)
