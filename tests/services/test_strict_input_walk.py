@@ -9,6 +9,7 @@ from flask_babel import force_locale
 
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
+    chosen_id,
     int_or_default,
     no_such_day,
     optional_int,
@@ -89,3 +90,14 @@ def test_what_is_not_of_the_date_shape_still_asks_for_it(typed):
     assert no_such_day(typed) is None
     with pytest.raises(Invalid):
         strict_date(typed, "date")
+
+
+@pytest.mark.parametrize("typed", ["99999999999", "0", "-3", "abc", "2147483648", "1.5"])
+def test_a_changed_choice_names_no_row_never_a_database_limit(typed):
+    """A tampered roster driver read "1 至 2,147,483,647", the database's integer."""
+    assert _told(lambda: chosen_id(typed, "driver-1", "No such driver.")) == "No such driver."
+
+
+def test_a_choice_left_empty_is_none_and_a_real_one_its_id():
+    assert chosen_id("", "driver-1", "x") is None and chosen_id(None, "driver-1", "x") is None
+    assert chosen_id(" 12 ", "driver-1", "x") == 12

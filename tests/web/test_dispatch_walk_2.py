@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.jobs import runner
-from lithloop.models import PlanRun, Role
+from lithloop.models import PlanRun, Role, Truck
 from tests.conftest import api_headers, submit
 from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 from tests.web.test_routing_api import BASE, bearer
@@ -75,3 +75,33 @@ def test_full_width_digits_start_a_run_and_superscripts_are_refused(
     run = db.session.scalar(sa.select(PlanRun))
     assert (run.time_limit_s, run.horizon_days) == (2, 1)
     runner.wait(run.id, timeout=60)
+
+
+def test_a_changed_roster_driver_is_no_such_driver_not_a_database_limit(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    """A tampered driver field read "请填写 1 至 2,147,483,647 之间的数字"."""
+    auth.login(day_world["dispatcher"].email)
+    truck = db.session.scalars(sa.select(Truck).order_by(Truck.id)).first()
+    url = f"/dispatch/roster?date={day_world['day'].isoformat()}"
+    for field, value in ((f"driver-{truck.id}", "99999999999"), ("leave", "0")):
+        response = submit(client, url, {field: value}, page=url)
+        assert response.status_code == 422, field
+        page = response.get_data(as_text=True)
+        assert "没有这个司机。" in page and "2,147,483,647" not in page, field
+
+
+def test_a_changed_driver_at_publishing_is_no_such_driver(client, auth, day_world):  # noqa: F811
+    """The publish confirmation's driver select, changed, read the database's integer too."""
+    from lithloop.models import Plan
+    from tests.web.test_dispatch import run_to_end
+
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    truck_id = plan.routes[0].truck_id
+    auth.login(day_world["dispatcher"].email)
+    url = f"/dispatch/plans/{plan.id}/publish"
+    form = {"confirmed": "1", f"driver-{truck_id}": "99999999999", "without_driver": "1"}
+    page = submit(client, url, form, page=url, follow_redirects=True).get_data(as_text=True)
+    assert "没有这个司机。" in page and "2,147,483,647" not in page

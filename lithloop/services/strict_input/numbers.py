@@ -82,6 +82,18 @@ def optional_int(raw, field: str, **bounds) -> int | None:
     return None if clean(raw) == "" else strict_int(raw, field, **bounds)
 
 
+def chosen_id(raw, field: str, unknown) -> int | None:
+    """The id of a thing chosen from a list (a select's value), None when left empty; for
+    any value that names no row (garbled, 0 or below, beyond the database's integer: a
+    changed form) Invalid with `unknown` ("No such driver."), never a limit the list hides."""
+    if clean(raw) == "":
+        return None
+    value = whole_number(clean(raw))
+    if value is None or not 1 <= value <= INT32_MAX:
+        raise Invalid(unknown, field=field)
+    return value
+
+
 def int_or_default(raw, default: int, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
     """A whole number in range from ASCII digits, or `default` for anything else (page
     numbers, ids in links and hidden fields)."""

@@ -15,6 +15,8 @@ from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, date_or_none
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 STAFF = policies.REGION_STAFF  # may look
 PLANNERS = (Role.DISPATCHER, Role.ADMIN)  # may act
+#: A driver chosen that is no driver (a changed form): never the database's integer limit.
+NO_SUCH_DRIVER = _l("No such driver.")
 
 
 def day_asked() -> date:

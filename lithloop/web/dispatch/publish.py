@@ -9,9 +9,9 @@ from flask_login import current_user
 from lithloop.models import PlanStatus
 from lithloop.services.dispatch import publish_preview, publishing, roster
 from lithloop.services.errors import ServiceError
-from lithloop.services.strict_input import strict_int
+from lithloop.services.strict_input import chosen_id
 from lithloop.web.access import roles_required
-from lithloop.web.dispatch.blueprint import PLANNERS, bp
+from lithloop.web.dispatch.blueprint import NO_SUCH_DRIVER, PLANNERS, bp
 
 
 @bp.get("/plans/<int:plan_id>/publish")
@@ -41,9 +41,10 @@ def publish(plan_id: int):
         found = publishing.get_plan(plan_id)
         drivers: dict[int, int | None] = {}
         for route in found.routes:
-            chosen = request.form.get(f"driver-{route.truck_id}", "")
-            if chosen:
-                drivers[route.truck_id] = strict_int(chosen, f"driver-{route.truck_id}", minimum=1)
+            field = f"driver-{route.truck_id}"
+            chosen = chosen_id(request.form.get(field), field, NO_SUCH_DRIVER)
+            if chosen is not None:
+                drivers[route.truck_id] = chosen
         publishing.publish_plan(
             current_user,
             plan_id,

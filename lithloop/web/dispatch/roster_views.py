@@ -9,9 +9,16 @@ from flask_login import current_user
 from lithloop import clock
 from lithloop.services.dispatch import roster
 from lithloop.services.errors import ServiceError
-from lithloop.services.strict_input import optional_int, strict_int
+from lithloop.services.strict_input import chosen_id
 from lithloop.web.access import roles_required
-from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp, day_asked, unread_day
+from lithloop.web.dispatch.blueprint import (
+    NO_SUCH_DRIVER,
+    PLANNERS,
+    STAFF,
+    bp,
+    day_asked,
+    unread_day,
+)
 
 
 def _page(day, errors: dict, typed=None, day_error=None):
@@ -52,13 +59,14 @@ def save_roster():
         lines = [
             roster.Assignment(
                 t.id,
-                optional_int(form.get(f"driver-{t.id}"), f"driver-{t.id}", minimum=1),
+                chosen_id(form.get(f"driver-{t.id}"), f"driver-{t.id}", NO_SUCH_DRIVER),
                 form.get(f"start-{t.id}", ""),
                 form.get(f"end-{t.id}", ""),
             )
             for t in roster.active_trucks()
         ]
-        leave = {strict_int(v, "leave", minimum=1) for v in form.getlist("leave")}
+        ticked = (chosen_id(v, "leave", NO_SUCH_DRIVER) for v in form.getlist("leave"))
+        leave = {driver for driver in ticked if driver is not None}
         roster.save_day(current_user, day, lines, leave)
     except ServiceError as exc:
         return _page(day, {exc.field or "_form": str(exc.message)}, form), exc.status
