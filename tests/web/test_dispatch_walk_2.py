@@ -4,11 +4,14 @@ told as no such driver, a run that ended at once not shown as "0 / 30 秒"."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.jobs import runner
-from lithloop.models import PlanRun, Role, Truck
+from lithloop.models import PlanRun, Role, RunStatus, Truck
 from tests.conftest import api_headers, submit
 from tests.web.test_dispatch import day_world  # noqa: F401 (the fixture)
 from tests.web.test_routing_api import BASE, bearer
@@ -105,3 +108,27 @@ def test_a_changed_driver_at_publishing_is_no_such_driver(client, auth, day_worl
     form = {"confirmed": "1", f"driver-{truck_id}": "99999999999", "without_driver": "1"}
     page = submit(client, url, form, page=url, follow_redirects=True).get_data(as_text=True)
     assert "没有这个司机。" in page and "2,147,483,647" not in page
+
+
+def _ended_run(world, seconds: float) -> PlanRun:
+    start = clock.now()
+    run = PlanRun(
+        plan_date=world["day"],
+        status=RunStatus.SUCCEEDED,
+        time_limit_s=30,
+        started_at=start,
+        finished_at=start + timedelta(seconds=seconds),
+        created_by_id=world["dispatcher"].id,
+    )
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def test_a_run_that_ended_at_once_says_so_not_0_of_30_s(client, auth, day_world):  # noqa: F811
+    """A quick run that ended at once showed "0 / 30 秒" on its progress."""
+    auth.login(day_world["dispatcher"].email)
+    at_once, short = _ended_run(day_world, 0.2), _ended_run(day_world, 3.4)
+    page = client.get(f"/dispatch/runs/{at_once.id}").get_data(as_text=True)
+    assert "不到 1 秒即结束（限时 30 秒）" in page and "0 / 30 秒" not in page
+    assert "3 / 30 秒" in client.get(f"/dispatch/runs/{short.id}").get_data(as_text=True)
