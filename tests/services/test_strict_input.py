@@ -90,11 +90,24 @@ def test_amounts_keep_decimals_and_signs_within_limits():
         parse_amount("5", "x", maximum=4)
 
 
-@pytest.mark.parametrize("typed", ["²", "٣", "¹²", "𝟏𝟐", "1.0", "9" * 19, " ", "0x10", "1_000"])
-def test_whole_numbers_are_ascii_and_bounded(typed):
+@pytest.mark.parametrize(
+    "typed", ["²", "٣", "¹²", "𝟏𝟐", "１２²", "1.0", "9" * 19, " ", "0x10", "1_000"]
+)
+def test_whole_numbers_are_decimal_digits_and_bounded(typed):
     with pytest.raises(Invalid):
         strict_int(typed, "n")
     assert int_or_default(typed, 7) == 7
+
+
+def test_numbers_typed_on_a_chinese_keyboard_are_read_as_amounts_are():
+    """Walk finding: a cycle count of １２ was refused while the mass and the capacity beside
+    it read full-width digits; every number parser reads them alike."""
+    assert strict_int("１２", "cycle_count") == 12
+    assert strict_int("－３", "n", minimum=-5) == -3
+    assert strict_decimal("１２．５", "x") == Decimal("12.5")
+    assert strict_decimal("１２．５", "x") == parse_amount("１２．５", "x")
+    with pytest.raises(Invalid):  # a superscript stays refused, full-width or not
+        strict_int("１²", "n")
 
 
 def test_a_whole_number_of_too_many_digits_is_out_of_range_not_garbled():

@@ -2,8 +2,8 @@
 
 One place for the rules every form and query uses, so that odd input is a 422 naming the
 field instead of a 500 further down. The rules live in four modules, by what they read:
-- numbers: whole numbers and decimals; digits are ASCII, a whole number typed on a page
-  also a Chinese keyboard's full-width ones (１０), never `²`, `٣` (which pass
+- numbers: whole numbers and decimals; digits are ASCII, a number typed in a box also a
+  Chinese keyboard's full-width ones (１０, １２.５), never `²`, `٣` (which pass
   `str.isdigit()`); numbers are finite and bounded (no NaN, inf, 1e999999, nor a 5,000-digit
   integer), a whole number beyond its range told too large and the most allowed;
 - amounts: quantities, prices and money; a comma is a thousands separator only in groups

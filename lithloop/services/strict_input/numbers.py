@@ -1,7 +1,7 @@
 """Whole numbers and decimals from ASCII digits, finite and bounded.
 
-Digits are ASCII, or a Chinese keyboard's full-width digits in a whole number typed on a
-page (１０ reads 10); superscripts and other scripts' digits (`²`, `٣`, which pass
+Digits are ASCII, or a Chinese keyboard's full-width digits in a number typed in a box
+(１０ reads 10, １２.５ reads 12.5; a link's page number or a hidden id takes ASCII only); superscripts and other scripts' digits (`²`, `٣`, which pass
 `str.isdigit()`) are refused; numbers are finite and bounded (no NaN, inf, 1e999999, nor
 a 5,000-digit integer), and a whole number beyond its range is told too large (or too
 small), never "not a whole number".
@@ -104,8 +104,9 @@ def int_or_default(raw, default: int, *, minimum: int = 0, maximum: int = INT32_
 def strict_decimal(
     raw, field: str, *, minimum: Decimal | int | None = None, maximum: Decimal | int | None = None
 ) -> Decimal:
-    """A finite decimal from ASCII digits (at most 15 before and 6 after the point)."""
-    text = clean(raw)
+    """A finite decimal from ASCII or full-width digits (at most 15 before and 6 after the
+    point)."""
+    text = fold_full_width(clean(raw))
     bounded = minimum is not None and maximum is not None
     if bounded and LONG_DECIMAL_RE.fullmatch(text):  # a number, only too long: out of range
         raise Invalid(
