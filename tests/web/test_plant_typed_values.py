@@ -4,6 +4,9 @@ so beside it (a walk of the operator's pages)."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
@@ -40,6 +43,12 @@ def _received_pack(client, auth, world) -> Pack:
     return _first_pack(world)
 
 
+def _error_text(page: str, field: str) -> str:
+    found = re.search(rf'id="err-{re.escape(field)}"[^>]*>([^<]*)<', page)
+    assert found, f"no message beside {field}"
+    return found.group(1)
+
+
 def test_a_cycle_count_typed_in_full_width_digits_is_read_as_the_mass_is(client, auth, world):
     """Walk finding: a cycle count of １２ was refused while the capacity beside it read ９０."""
     pack = _received_pack(client, auth, world)
@@ -52,3 +61,23 @@ def test_a_cycle_count_typed_in_full_width_digits_is_read_as_the_mass_is(client,
     }
     assert submit(client, f"{url}/test", typed, page=url).status_code == 302
     assert _first_pack(world).cycle_count == 12
+
+
+@pytest.mark.parametrize(
+    ("field", "said"), [("resistance_mohm", "内阻"), ("ocv_v", "开路电压"), ("capacity_ah", "容量")]
+)
+def test_a_box_holding_no_number_says_so_beside_it_not_enter_it(client, auth, world, field, said):
+    """Walk finding: internal resistance "12🔋" read "请输入内阻（mΩ）" (enter the resistance),
+    as if the optional box had been left empty."""
+    pack = _received_pack(client, auth, world)
+    url = f"/plant/packs/{pack.id}"
+    typed = {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": "1", field: "12🔋"}
+    refused = submit(client, f"{url}/test", typed, page=url)
+    assert refused.status_code == 422
+    told = _error_text(refused.get_data(as_text=True), field)
+    assert said in told and "不是数字" in told and not told.startswith("请输入"), told
+    client.get("/lang/en")
+    refused = submit(client, f"{url}/test", typed, page=url)
+    told = _error_text(refused.get_data(as_text=True), field)
+    assert "is not a number" in told, told
+    assert _first_pack(world).grade is None

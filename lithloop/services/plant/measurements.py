@@ -37,11 +37,21 @@ MAX_TEST_VALUE = Decimal(9_999_999)  # the largest capacity, resistance or volta
 CAPACITY_RANGE = _l("Enter a capacity of more than 0 and at most 9,999,999 Ah.")
 
 
-def _number(raw: dict, name: str, required: bool, message, out_of_range=None) -> Decimal | None:
+#: What a box holding no number is told ("enter the resistance" read as if it were empty).
+NOT_A_NUMBER = {
+    "capacity_ah": _l("The measured capacity is not a number: enter it in Ah, such as 104.5."),
+    "soh_pct": _l("The state of health is not a number: enter a percentage, such as 86.5."),
+    "resistance_mohm": _l("The internal resistance is not a number: enter it in mΩ, such as 1.2."),
+    "ocv_v": _l("The open-circuit voltage is not a number: enter it in V, such as 332.8."),
+}
+
+
+def _number(raw: dict, name: str, missing=None, out_of_range=None) -> Decimal | None:
+    """The box's number; `missing` asks for a required value left out (None: optional)."""
     text = str(raw.get(name) or "").strip()
     if not text:
-        if required:
-            raise Invalid(message, field=name)
+        if missing is not None:
+            raise Invalid(missing, field=name)
         return None
     # a number, but out of range (1e12 too): say the range ("enter the capacity" read as if
     # the field were empty when it held -5)
@@ -49,7 +59,7 @@ def _number(raw: dict, name: str, required: bool, message, out_of_range=None) ->
         "Enter a number between %(lo)s and %(hi)s.", lo=0, hi="9,999,999"
     )
     value = parse_amount(
-        text, name, message=message, maximum=MAX_TEST_VALUE, too_large=out_of_range
+        text, name, message=NOT_A_NUMBER[name], maximum=MAX_TEST_VALUE, too_large=out_of_range
     )
     if value < 0:
         raise Invalid(out_of_range, field=name)
@@ -76,7 +86,7 @@ def parse_test(raw: dict) -> TestValues:
 
     def soh_of(raw):
         soh = _number(
-            raw, "soh_pct", True, _l("Enter the state of health in percent (0-100)."), percentage
+            raw, "soh_pct", _l("Enter the state of health in percent (0-100)."), percentage
         )
         if soh is not None and soh > 100:
             raise Invalid(percentage, field="soh_pct")
@@ -86,7 +96,6 @@ def parse_test(raw: dict) -> TestValues:
         capacity = _number(
             raw,
             "capacity_ah",
-            True,
             _l("Enter the measured capacity in Ah."),
             CAPACITY_RANGE,  # not "between 0 and ...": 0 Ah is refused too
         )
@@ -103,10 +112,8 @@ def parse_test(raw: dict) -> TestValues:
 
     capacity = checked(capacity_of, raw)
     soh = checked(soh_of, raw)
-    resistance = checked(
-        _number, raw, "resistance_mohm", False, _l("Enter the internal resistance in mΩ.")
-    )
-    ocv = checked(_number, raw, "ocv_v", False, _l("Enter the open-circuit voltage in V."))
+    resistance = checked(_number, raw, "resistance_mohm")  # optional: empty is None
+    ocv = checked(_number, raw, "ocv_v")
     cycles = checked(
         lambda: optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES)
     )
