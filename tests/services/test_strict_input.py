@@ -14,6 +14,7 @@ from lithloop.services.strict_input import (
     limited_text,
     money_to_fen,
     parse_amount,
+    parse_kilograms,
     phone_number,
     place_name,
     strict_date,
@@ -280,3 +281,26 @@ def test_an_amount_of_too_many_digits_is_told_its_range_not_a_digit_count():
         parse_amount("9" * 20, "x")
     with force_locale("en"):
         assert "15 digits" in str(unbounded.value.message)
+
+
+@pytest.mark.parametrize(
+    "typed", ["335 kg", "335kg", "335 KG", "335 Kg", "335 千克", "335公斤", "３３５ｋｇ", "335㎏"]
+)
+def test_a_mass_typed_with_kilograms_after_it_is_read(typed):
+    """Walk finding: a lot weighed at "335 kg" was refused at intake."""
+    assert parse_kilograms(typed, "mass_kg") == Decimal(335)
+
+
+@pytest.mark.parametrize("typed", ["0.335 t", "0.335吨", "335000 g", "335000克", "670 斤"])
+def test_a_mass_in_another_unit_is_refused_asking_for_kilograms(typed):
+    with force_locale("en"), pytest.raises(Invalid) as refused:
+        parse_kilograms(typed, "mass_kg")
+    assert refused.value.field == "mass_kg"
+    with force_locale("en"):
+        assert "Enter the mass in kg" in str(refused.value.message)
+
+
+@pytest.mark.parametrize("typed", ["335 kg kg", "kg", "335 kgx", "1e3 kg"])
+def test_a_unit_is_read_only_after_a_number(typed):
+    with pytest.raises(Invalid):
+        parse_kilograms(typed, "mass_kg")

@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Pack
+from lithloop.models import Intake, Pack
 from tests import worlds
 from tests.conftest import submit
+from tests.intake_world import row_counts
 
 world = worlds.arrival
 
@@ -81,3 +82,30 @@ def test_a_box_holding_no_number_says_so_beside_it_not_enter_it(client, auth, wo
     told = _error_text(refused.get_data(as_text=True), field)
     assert "is not a number" in told, told
     assert _first_pack(world).grade is None
+
+
+@pytest.mark.parametrize(
+    "typed", ["2400 kg", "2400kg", "2,400 KG", "2400 千克", "2400公斤", "２４００ｋｇ"]
+)
+def test_a_lot_mass_typed_with_kilograms_after_it_is_read(client, auth, world, typed):
+    """Walk finding: a mass typed as "335 kg" was refused."""
+    auth.login(world["operator"].email)
+    assert _receive(client, world, typed).status_code == 302
+    measured = db.session.scalar(sa.select(Intake.measured_kg))
+    assert measured == 2700  # 2,400 kg and the second lot's 300
+
+
+@pytest.mark.parametrize("typed", ["2.4 t", "2.4吨", "2400000 g", "2400000克", "4800 斤"])
+def test_a_lot_mass_in_another_unit_is_refused_asking_for_kilograms(client, auth, world, typed):
+    auth.login(world["operator"].email)
+    before = row_counts()
+    refused = _receive(client, world, typed)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    told = _error_text(page, "lots-0-mass_kg")
+    assert "千克" in told and "吨" in told, told
+    assert f'value="{typed}"' in page  # kept as typed, to correct
+    assert row_counts() == before
+    client.get("/lang/en")
+    told = _error_text(_receive(client, world, typed).get_data(as_text=True), "lots-0-mass_kg")
+    assert "in kg" in told, told

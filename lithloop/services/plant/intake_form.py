@@ -18,7 +18,7 @@ from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Booking, BookingLot
 from lithloop.services.errors import FieldChecks, FieldsRefused, Invalid
-from lithloop.services.strict_input import int_or_default, limited_text, parse_amount
+from lithloop.services.strict_input import int_or_default, limited_text, parse_kilograms
 
 CENT = Decimal("0.01")
 MAX_PACKS_PER_LOT = 2000
@@ -73,10 +73,11 @@ def typed_number(text) -> str:
 
 
 def parse_mass(text: str, field: str, message, out_of_range=None) -> Decimal:
-    """A positive mass in kg from typed text (thousands commas allowed); `out_of_range`
-    (else `message`) for a number at or below 0 or from 1,000,000,000 kg."""
+    """A positive mass in kg from typed text (thousands commas allowed, "kg" or 千克 after
+    it; another unit refused); `out_of_range` (else `message`) for a number at or below 0
+    or from 1,000,000,000 kg."""
     too_large = out_of_range or message
-    value = parse_amount(
+    value = parse_kilograms(
         typed_number(text), field, message=message, maximum=MAX_MASS_KG, too_large=too_large
     )
     if value <= 0 or value >= MAX_MASS_KG:

@@ -7,7 +7,8 @@ field instead of a 500 further down. The rules live in four modules, by what the
   `str.isdigit()`); numbers are finite and bounded (no NaN, inf, 1e999999, nor a 5,000-digit
   integer), a whole number beyond its range told too large and the most allowed;
 - amounts: quantities, prices and money; a comma is a thousands separator only in groups
-  of three (`1,234.50`); `0,5` is refused, never read as 5;
+  of three (`1,234.50`); `0,5` is refused, never read as 5; a mass may be typed with kg
+  after it (`335 kg`, `335 千克`), never with another unit (t, 吨, g: refused);
 - dates: ISO `YYYY-MM-DD` within a bounded range (no year 9999 to overflow on `+ 1 day`),
   one the calendar does not have (2026-02-30) told so;
   times are naive `HH:MM` (a time zone such as `09:00+08:00` is refused, not compared);
@@ -31,6 +32,7 @@ from lithloop.services.strict_input.amounts import (
     optional_amount,
     optional_money_fen,
     parse_amount,
+    parse_kilograms,
     parse_money,
 )
 from lithloop.services.strict_input.dates import (
@@ -110,6 +112,7 @@ __all__ = [
     "optional_int",
     "optional_money_fen",
     "parse_amount",
+    "parse_kilograms",
     "parse_money",
     "phone_number",
     "place_name",

@@ -71,6 +71,37 @@ def parse_amount(
     return value
 
 
+#: A unit of kilograms typed after a mass (full-width folded, any case): read as kg.
+KILOGRAMS = frozenset({"kg", "kgs", "千克", "公斤", "㎏"})
+#: Other units of mass typed after a number: refused, asking for the mass in kg.
+OTHER_MASS_UNITS = frozenset(
+    {"t", "ton", "tons", "tonne", "tonnes", "吨", "公吨", "g", "gram", "grams", "克", "mg"}
+    | {"lb", "lbs", "斤", "市斤", "两"}
+)
+_UNIT_AFTER = re.compile(r"(.*?[0-9.])\s*([^\W\d_]+|㎏)\s*", re.S)
+
+
+def parse_kilograms(raw, field: str, **kwargs) -> Decimal:
+    """parse_amount of a mass in kg, which may be typed with its unit after it ("335 kg",
+    "335千克", "335 公斤"); another unit of mass (t, 吨, g, 克, 斤) is refused asking for kg,
+    never read as kg."""
+    text = fold_full_width(clean(raw))
+    found = _UNIT_AFTER.fullmatch(text)
+    if found:
+        unit = found.group(2).lower()
+        if unit in KILOGRAMS:
+            text = found.group(1)
+        elif unit in OTHER_MASS_UNITS:
+            raise Invalid(
+                _l(
+                    "Enter the mass in kg, such as 335 or 335 kg: tonnes, grams and other "
+                    "units are not read."
+                ),
+                field=field,
+            )
+    return parse_amount(text, field, **kwargs)
+
+
 def _check_range(value: Decimal, field: str, minimum, maximum, too_large) -> None:
     if maximum is not None and value > maximum and (minimum is None or too_large is not None):
         raise Invalid(
