@@ -46,6 +46,16 @@ def open_batch(line: int):
     """Open a batch on a line."""
     try:
         batch = dismantling.open_batch(current_user, line)
+    except dismantling.LineBusy as exc:  # pressed twice, or by a colleague: that batch
+        flash(
+            _(
+                "Batch %(id)s is already open on line %(n)s: add the packs to it here.",
+                id=exc.batch_id,
+                n=line,
+            ),
+            "info",
+        )
+        return redirect(url_for("lines.batch", batch_id=exc.batch_id))
     except ServiceError as exc:
         return index(_error(exc), exc.status)
     flash(_("Batch %(id)s opened on line %(n)s.", id=batch.id, n=line), "success")

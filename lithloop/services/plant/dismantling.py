@@ -44,6 +44,17 @@ class Line:
     open_batch: DismantlingBatch | None
 
 
+class LineBusy(Conflict):
+    """The line has an open batch already: `batch_id`, where its packs go."""
+
+    def __init__(self, line: int, batch_id: int):
+        super().__init__(
+            _l("Line %(n)s already has an open batch: batch %(id)s.", n=line, id=batch_id),
+            code=Code.LINE_BUSY,
+        )
+        self.batch_id = batch_id
+
+
 def check_role(user: User) -> None:
     """Only plant operators and admins run the lines."""
     policies.require(user, LINE_ROLES, _l("Only plant operators run the lines."))
@@ -99,12 +110,13 @@ def open_batch(user: User, line: int) -> DismantlingBatch:
     check_role(user)
     if not 1 <= line <= len(throughputs()):
         raise Invalid(_l("There is no line %(n)s.", n=line), field="line")
-    if db.session.scalar(
+    busy = db.session.scalar(
         sa.select(DismantlingBatch.id).where(
             DismantlingBatch.line == line, DismantlingBatch.status == OPEN
         )
-    ):
-        raise Conflict(_l("Line %(n)s already has an open batch.", n=line), code=Code.LINE_BUSY)
+    )
+    if busy:
+        raise LineBusy(line, busy)
     batch = DismantlingBatch(
         line=line, status=OPEN, input_kg=Decimal(0), outputs={}, by_user_id=user.id
     )
