@@ -10,9 +10,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lithloop import labels
+from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, ServiceError
-from lithloop.services.plant import assembly, dismantling, measurements, parent_candidates
+from lithloop.services.plant import (
+    assembly,
+    assembly_once,
+    dismantling,
+    measurements,
+    parent_candidates,
+)
 from lithloop.services.strict_input import parse_amount
 from lithloop.web.access import roles_required
 from lithloop.web.query_args import chemistry_arg, page_arg
@@ -189,13 +196,23 @@ def build():
     if errors:  # nothing built: every other field's problem too, not one per try
         return assembly_page(assembly.order_problems(order, errors), 422)
     try:
-        pack = assembly.build(current_user, order)
+        token = idempotency.clean_key(request.form.get("build_token"), "build_token")
+        pack, again = assembly_once.build_once(current_user, order, token)
     except ServiceError as exc:
         error = _error(exc)
         errors = {error["field"]: error["message"]}
         if exc.field is not None:
             assembly.order_problems(order, errors)
         return assembly_page(errors, exc.status)
+    if again:  # the form sent twice (a double click): the pack its first press built
+        flash(
+            _(
+                "Pack %(code)s was built by this form already (it was sent twice): here it is.",
+                code=pack.code,
+            ),
+            "info",
+        )
+        return redirect(url_for("plant.pack", pack_id=pack.id))
     flash(
         _("Pack %(code)s built, graded %(g)s and listed.", code=pack.code, g=pack.grade.value),
         "success",

@@ -6,6 +6,7 @@ this domain's own. Within a public module, names without a leading underscore ar
 
 __all__ = [
     "assembly",
+    "assembly_once",
     "certificates",
     "dismantling",
     "grading",

@@ -27,6 +27,7 @@ from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.i18n import listed
 from lithloop.models import WAREHOUSE_OF_STATE, Grade, Pack, PackState, PackTest, User
+from lithloop.services import idempotency
 from lithloop.services.booking.prices import current_index
 from lithloop.services.booking.pricing_refusals import refusal
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
@@ -178,8 +179,9 @@ def worst_cycles(parents) -> int | None:
     return max(counts)
 
 
-def build(user: User, order: BuildOrder) -> Pack:
-    """Build, test, price and list a refurbished pack; consume its parents (all or nothing)."""
+def build(user: User, order: BuildOrder, *, held: idempotency.Claim | None = None) -> Pack:
+    """Build, test, price and list a refurbished pack; consume its parents (all or nothing);
+    `held`, a form's one-time token claimed in this transaction, is bound to the pack."""
     check_role(user)
     grade = check_order(order)
     try:
@@ -234,6 +236,8 @@ def build(user: User, order: BuildOrder) -> Pack:
             pack, "built", user, data={"parents": [p.code for p in parents], "grade": grade.value}
         )
         _list(pack, user)
+        if held is not None:
+            idempotency.bind(held, pack.id)
         db.session.commit()
     except Exception:
         db.session.rollback()
