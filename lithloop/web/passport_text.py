@@ -43,7 +43,7 @@ DETAIL_KEYS = {
     "kind": _l("Kind"),
     "line": _l("Line"),
     "line_id": _l("Order line"),
-    "lot": _l("Lot"),
+    "lot": _l("Booking lot"),  # apart from the dismantling batch a pack goes into
     "margin_fen": _l("Margin over recycling"),
     "measured_kg": _l("Measured (kg)"),
     "note": _l("Note"),

@@ -296,7 +296,8 @@ def test_event_details_name_every_key_the_chain_records_in_words(app):
         shown = dict(event_details(data))
     assert shown["Kind"] == "Retest" and shown["Insulation"] == "pass"
     assert shown["Damaged (scrap)"] == "no" and shown["Decision"] == "Second life"
-    assert shown["Vehicle"] == "黑G·D4717" and shown["Lot"] == "1" and shown["Cycles"] == "1800"
+    assert shown["Vehicle"] == "黑G·D4717" and shown["Booking lot"] == "1"
+    assert shown["Cycles"] == "1800"
     assert "655.78" in shown["Margin over recycling"]
     assert not [name for name in shown if "_" in name]  # no data key shown as it is stored
     with force_locale("zh"):
