@@ -1,0 +1,73 @@
+"""The build form sent twice at the same moment (a double click): one pack is built and both
+requests answer with it (PostgreSQL only: the twin waits on the first one's token)."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Grade, Pack, PackState, User
+from lithloop.services.plant import assembly, assembly_once
+from tests.conftest import fresh_pg_database, make_app
+from tests.plant_world import make_pack, plant_world
+
+TWINS = 3
+
+
+@pytest.fixture
+def pg_app(pg_database_url):
+    """An app on a database of its own (its threads commit for real)."""
+    with fresh_pg_database("lithloop_t") as url:
+        app = make_app(url)
+        with app.app_context():
+            db.create_all()
+            world = plant_world()
+            parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+            ids = (world["plant"].id, parent.code)
+        yield app, ids
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _press(app, barrier, outcomes: list, user_id: int, code: str) -> None:
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        order = assembly.BuildOrder(
+            parent_codes=(code,),
+            rated_wh=30000,
+            mass_kg=Decimal("200"),
+            test=assembly.FinalTest(Decimal("150"), Decimal("80"), None, None, True),
+            warranty_months=12,
+            use_case="base_station",
+        )
+        barrier.wait()
+        try:
+            pack, again = assembly_once.build_once(user, order, "one-form-token")
+            outcomes.append((pack.code, again))
+        except Exception as exc:  # noqa: BLE001 - recorded, asserted below
+            outcomes.append((type(exc).__name__, str(exc)))
+        finally:
+            db.session.remove()
+
+
+def test_a_form_sent_twice_at_once_builds_one_pack_and_both_answer_with_it(pg_app):
+    app, (user_id, code) = pg_app
+    barrier = threading.Barrier(TWINS)
+    outcomes: list = []
+    threads = [
+        threading.Thread(target=_press, args=(app, barrier, outcomes, user_id, code))
+        for _ in range(TWINS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with app.app_context():
+        built = db.session.scalars(sa.select(Pack.code).where(Pack.refurbished.is_(True))).all()
+    assert len(built) == 1, outcomes
+    assert sorted(outcomes) == sorted([(built[0], False)] + [(built[0], True)] * (TWINS - 1))
