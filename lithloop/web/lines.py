@@ -154,7 +154,8 @@ def _decimal(name: str, *, optional: bool = False) -> Decimal | None:
     text = request.form.get(name, "").strip()
     if not text and optional:
         return None
-    return parse_amount(text, name, message=_l("Give a number."))
+    said = measurements.NOT_A_NUMBER.get(name, _l("Give a number."))  # as the test form
+    return parse_amount(text, name, message=said)
 
 
 def _int(name: str) -> int:

@@ -109,3 +109,18 @@ def test_a_lot_mass_in_another_unit_is_refused_asking_for_kilograms(client, auth
     client.get("/lang/en")
     told = _error_text(_receive(client, world, typed).get_data(as_text=True), "lots-0-mass_kg")
     assert "in kg" in told, told
+
+
+@pytest.mark.parametrize("field", ["resistance_mohm", "ocv_v"])
+def test_the_assembly_forms_test_boxes_say_so_as_the_test_form_does(client, auth, world, field):
+    """The final test of a built pack has the same optional boxes: "12🔋" is no number."""
+    from lithloop.models import Grade, PackState
+    from tests.plant_world import make_pack
+    from tests.web.test_lines_settlements import assembly_form
+
+    parent = make_pack(world["operator"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["operator"].email)
+    typed = {**assembly_form(parent), "insulation_ok": "1", field: "12🔋"}
+    refused = submit(client, "/plant/assembly", typed)
+    assert refused.status_code == 422
+    assert "不是数字" in _error_text(refused.get_data(as_text=True), field)
