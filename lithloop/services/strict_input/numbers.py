@@ -1,10 +1,10 @@
-"""Whole numbers and decimals from ASCII digits, finite and bounded.
+"""Whole numbers and decimals from decimal digits, finite and bounded.
 
 Digits are ASCII, or a Chinese keyboard's full-width digits in a number typed in a box
-(１０ reads 10, １２.５ reads 12.5; a link's page number or a hidden id takes ASCII only); superscripts and other scripts' digits (`²`, `٣`, which pass
-`str.isdigit()`) are refused; numbers are finite and bounded (no NaN, inf, 1e999999, nor
-a 5,000-digit integer), and a whole number beyond its range is told too large (or too
-small), never "not a whole number".
+(１０ reads 10, １２.５ reads 12.5; a link's page number or a hidden id takes ASCII only);
+superscripts and other scripts' digits (`²`, `٣`, which pass `str.isdigit()`) are refused;
+numbers are finite and bounded (no NaN, inf, 1e999999, nor a 5,000-digit integer), and a
+whole number beyond its range is told too large (or too small), never "not a whole number".
 """
 
 from __future__ import annotations
