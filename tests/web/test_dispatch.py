@@ -258,7 +258,7 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
 
 
 @pytest.mark.parametrize("path", ["/dispatch/", "/dispatch/roster"])
-@pytest.mark.parametrize("typed", ["abc", "2026-02-30", "9999-12-31", "<b>x</b>"])
+@pytest.mark.parametrize("typed", ["abc", "9999-12-31", "<b>x</b>"])
 def test_a_date_that_is_not_a_day_is_said_beside_the_day_picker(client, auth, path, typed):
     """Walk finding: /dispatch/?date=abc showed the next day to plan without a word, as if
     the day asked were that one. The page says why beside the picker (400)."""
@@ -276,6 +276,18 @@ def test_a_date_that_is_not_a_day_is_said_beside_the_day_picker(client, auth, pa
     assert f'value="{next_day_to_plan().isoformat()}"' in text  # the day shown instead
     good = client.get(path, query_string={"date": next_day_to_plan().isoformat()})
     assert good.status_code == 200 and "date-picker-err" not in good.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/dispatch/", "/dispatch/roster"])
+def test_a_day_the_calendar_lacks_is_told_so_beside_the_day_picker(client, auth, path):
+    """Walk finding: 2026-02-30 was told to be typed as YYYY-MM-DD, as it was."""
+    auth.login(make_user(make_park(), role=Role.DISPATCHER).email)
+    client.get("/lang/en")
+    page = client.get(path, query_string={"date": "2026-02-30"})
+    said = re.search(r'id="date-picker-err">([^<]+)</p>', page.get_data(as_text=True))
+    assert page.status_code == 400 and said, page.get_data(as_text=True)
+    assert "There is no 2026-02-30: 2026-02 has days 01 to 28." in said.group(1)
+    assert "YYYY-MM-DD" not in said.group(1) and "next day to plan is shown" in said.group(1)
 
 
 def test_dealers_cannot_open_the_workspace(client, auth):

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop.models import Role
 from lithloop.services.accounts import policies
 from lithloop.services.dispatch.day_work import next_day_to_plan
-from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, date_or_none
+from lithloop.services.strict_input import FIRST_DATE, LAST_DATE, date_or_none, no_such_day
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 STAFF = policies.REGION_STAFF  # may look
@@ -30,6 +30,9 @@ def unread_day():
     raw = (request.values.get("date") or "").strip()
     if not raw or date_or_none(raw) is not None:
         return None
+    missing = no_such_day(raw)
+    if missing is not None:  # 2026-02-30: the right shape, a day the calendar lacks
+        return _l("%(why)s The next day to plan is shown.", why=missing)
     return _l(
         '"%(typed)s" is not a day: enter a date as YYYY-MM-DD, from %(a)s to %(b)s. The next '
         "day to plan is shown.",
