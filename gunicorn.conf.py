@@ -1,25 +1,61 @@
 """gunicorn settings read from the working directory: Prometheus multiprocess housekeeping.
 
 With PROMETHEUS_MULTIPROC_DIR set, every worker writes its metric samples to files in that
-directory and /metrics adds them up. The directory is emptied when gunicorn starts, and a
-dead worker's live gauges are dropped when it exits.
+directory and /metrics adds them up. At start gunicorn removes only the files of processes
+no longer running (a Celery worker on this host sharing the directory keeps its counts), and
+a dead worker's live gauges are dropped when it exits.
 """
 
+import glob
 import os
-import shutil
+import re
 
 # Seconds a request may take before gunicorn kills its worker (gunicorn's default, stated).
 # Every call to an outside service has a time limit well below it (lithloop/outside_calls.py;
 # tests/faults/test_outside_call_timeouts.py checks that they fit).
 timeout = 30
 
+#: prometheus_client's file names: counter_123.db, histogram_123.db, gauge_livesum_123.db.
+_SAMPLE_FILE = re.compile(r"[a-z]+(?:_[a-z]+)?_(\d+)\.db")
+
+
+def _started_at(pid):
+    """When the process started (epoch seconds, Linux /proc), None when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            ticks = int(handle.read().rpartition(")")[2].split()[19])
+        with open("/proc/stat") as handle:
+            boot = next(int(line.split()[1]) for line in handle if line.startswith("btime "))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return boot + ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _writer_alive(pid, path):
+    """True while the process that wrote the file runs (not a later one given its pid)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        pass
+    started = _started_at(pid)
+    return started is None or os.stat(path).st_mtime >= started - 1
+
 
 def on_starting(server):
-    """Start from an empty metrics directory (stale files would be counted again)."""
+    """Remove the sample files of dead processes (their counts would be added again)."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if directory:
-        shutil.rmtree(directory, ignore_errors=True)
-        os.makedirs(directory, exist_ok=True)
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    for path in glob.glob(os.path.join(directory, "*.db")):
+        found = _SAMPLE_FILE.fullmatch(os.path.basename(path))
+        try:
+            if found and not _writer_alive(int(found.group(1)), path):
+                os.remove(path)
+        except FileNotFoundError:  # removed meanwhile
+            pass
 
 
 def child_exit(server, worker):

@@ -1,9 +1,10 @@
 """Prometheus metrics: request latency by endpoint (prometheus-flask-exporter), plan runs.
 
-Under gunicorn with several workers set PROMETHEUS_MULTIPROC_DIR to an empty directory
-(wiped at every start) so that each worker writes its samples there and /metrics adds them
-up; gunicorn_conf.py marks dead workers' files. /metrics answers only from loopback (when no
-proxy forwarded the request) or with `Authorization: Bearer <METRICS_TOKEN>`.
+Under gunicorn with several workers set PROMETHEUS_MULTIPROC_DIR to a directory so that each
+worker writes its samples there and /metrics adds them up; gunicorn.conf.py removes dead
+processes' files at start (a live Celery worker's stay) and marks dead workers' files.
+/metrics answers only from loopback (when no proxy forwarded the request) or with
+`Authorization: Bearer <METRICS_TOKEN>`.
 """
 
 from __future__ import annotations
