@@ -13,8 +13,9 @@ import hmac
 import ipaddress
 import os
 
+import click
 from flask import Flask, Response, abort, current_app, request
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, values
 from prometheus_flask_exporter import PrometheusMetrics
 
 RUN_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200)
@@ -117,9 +118,23 @@ def ensure_multiprocess_dir() -> None:
         ) from None
 
 
+def flask_command() -> bool:
+    """True while a `flask` command other than the dev server (`flask run`) builds the app."""
+    from flask.cli import FlaskGroup
+
+    context = click.get_current_context(silent=True)
+    if context is None:  # gunicorn, a script; Celery's own click command is not Flask's
+        return False
+    return isinstance(context.find_root().command, FlaskGroup) and context.info_name != "run"
+
+
 def init_metrics(app: Flask) -> None:
     """Collect request metrics for the app and serve them at /metrics."""
     ensure_multiprocess_dir()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and flask_command():
+        # A command's samples (seed-demo's plan runs) are not the service's: this process
+        # keeps them in memory and writes no file that /metrics would add up.
+        values.ValueClass = values.MutexValue
     metrics = AppMetrics(app)
     app.extensions[EXTENSION] = metrics
 
