@@ -41,6 +41,33 @@ def _read_json(source: str):
         raise click.ClickException(f"{source} is not JSON: {exc}; nothing imported.") from exc
 
 
+def _actors_summary(done) -> list[str]:
+    """What an import did with the people outside the organisation on its bookings' history."""
+    lines = []
+    if done.linked:
+        lines.append(
+            str(
+                _l(
+                    "Booking history: %(n)s events linked by e-mail to accounts here: %(who)s.",
+                    n=sum(done.linked.values()),
+                    who=", ".join(sorted(done.linked)),
+                )
+            )
+        )
+    if done.named:
+        lines.append(
+            str(
+                _l(
+                    "Booking history: %(n)s events by people without an account here, kept "
+                    "by name and role only: %(who)s.",
+                    n=sum(done.named.values()),
+                    who=", ".join(sorted(done.named)),
+                )
+            )
+        )
+    return lines
+
+
 def register_commands(app: Flask) -> None:
     """Attach lithloop's commands to `flask`."""
 
@@ -170,7 +197,7 @@ def register_commands(app: Flask) -> None:
 
         doc = _read_json(source)
         try:
-            org = org_transfer.import_organisation(doc)
+            done = org_transfer.import_with_summary(doc)
         except ServiceError as exc:
             if exc.field:
                 raise click.ClickException(
@@ -179,11 +206,14 @@ def register_commands(app: Flask) -> None:
                     )
                 ) from exc
             raise click.ClickException(str(exc.message)) from exc
+        org = done.organisation
         click.echo(
             f"Imported {org.name} as organisation {org.id}. It waits for approval at "
             "/admin/approvals (an import never keeps the file's status). Its users have no "
             "password yet: each sets one through 'forgot password' (/reset)."
         )
+        for line in _actors_summary(done):
+            click.echo(line)
 
     @app.cli.command("mail-release")
     @click.argument("message_id", type=click.IntRange(1, INT32_MAX))

@@ -12,7 +12,7 @@ from lithloop.extensions import db
 from lithloop.models.accounts import Organisation, User
 from lithloop.models.base import TimestampMixin, UTCDateTime, VocabString, enum_column, utcnow
 from lithloop.models.sites import Site
-from lithloop.vocab import BookingStatus, Chemistry, Condition, Form
+from lithloop.vocab import BookingStatus, Chemistry, Condition, Form, Role
 
 MASS = sa.Numeric(12, 2)
 
@@ -89,6 +89,10 @@ class BookingEvent(db.Model):
     to_status: Mapped[str] = mapped_column(VocabString(BookingStatus, 20))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Who acted when no account here is theirs: park staff of the database an organisation
+    # was exported from (flask import-org keeps their name and role as text; migration 0038).
+    by_name: Mapped[str | None] = mapped_column(sa.String(254))
+    by_role: Mapped[Role | None] = mapped_column(enum_column(Role))
     note: Mapped[str] = mapped_column(sa.String(500), default="")  # a person's own words
     # What the platform itself recorded, as data told in the reader's language
     # (services/booking/event_details.py): {"kind": "scheduled", "plate": ..., "eta": ...}.

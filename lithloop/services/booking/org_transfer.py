@@ -3,7 +3,9 @@
 The document holds the organisation, its users (never their password hashes: imported
 users must set a password through a reset link), sites, bookings with their lots and status
 events, and bus packs. Rows refer to each other by their exported ids ("ref"); users
-outside the organisation (a dispatcher on a booking's history) by e-mail.
+outside the organisation (a dispatcher on a booking's history) by e-mail, with their name and
+role as text: the import links an account with that e-mail here, else keeps name and role on
+the event (by_name, by_role), and its summary says which it did.
 
 An import creates a new organisation (an existing name is refused, so no organisation
 already here changes). It starts pending, as the model's default, whatever status the file
@@ -14,6 +16,8 @@ active (nor bring back one rejected there) behind the park's approval (/admin/ap
 from __future__ import annotations
 
 import secrets
+from collections import Counter
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -39,7 +43,30 @@ from lithloop.services.booking.org_document_checks import ImportPlan
 from lithloop.services.booking.org_values import FORMAT, VERSION, dump
 from lithloop.services.errors import Conflict, NotFound
 
-__all__ = ["export_organisation", "import_organisation", "read_document"]
+__all__ = [
+    "Imported",
+    "export_organisation",
+    "import_organisation",
+    "import_with_summary",
+    "read_document",
+]
+
+
+@dataclass
+class Imported:
+    """What an import created, and how it kept who acted on the bookings' history."""
+
+    organisation: Organisation
+    linked: Counter = field(default_factory=Counter)  # e-mail -> events, an account here
+    named: Counter = field(default_factory=Counter)  # name -> events kept by name only
+
+
+def _event(event: BookingEvent, org_id: int) -> dict:
+    """One history event; an actor outside the organisation also by name and role."""
+    row = {"by_user_email": event.by_user.email if event.by_user else None, **dump(event)}
+    if event.by_user is not None and event.by_user.organisation_id != org_id:
+        row["by_name"], row["by_role"] = event.by_user.name, event.by_user.role.value
+    return row
 
 
 def export_organisation(org_id: int) -> dict:
@@ -74,10 +101,7 @@ def export_organisation(org_id: int) -> dict:
                 "created_by_email": b.created_by.email,
                 **dump(b),
                 "lots": [dump(lot) for lot in b.lots],
-                "events": [
-                    {"by_user_email": e.by_user.email if e.by_user else None, **dump(e)}
-                    for e in b.events
-                ],
+                "events": [_event(e, org.id) for e in b.events],
             }
             for b in bookings
         ],
@@ -86,12 +110,17 @@ def export_organisation(org_id: int) -> dict:
 
 
 def import_organisation(doc) -> Organisation:
+    """The organisation import_with_summary created."""
+    return import_with_summary(doc).organisation
+
+
+def import_with_summary(doc) -> Imported:
     """Create the exported organisation and its data in this database, all or nothing:
     the whole document is checked first (read_document), then written in one transaction.
     The organisation waits for the park's approval, whatever its status in the file."""
     plan = read_document(doc)
     try:
-        org = _write(plan)
+        done = _write(plan)
         db.session.commit()
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
@@ -102,16 +131,17 @@ def import_organisation(doc) -> Organisation:
     except BaseException:
         db.session.rollback()
         raise
-    return org
+    return done
 
 
-def _write(plan: ImportPlan) -> Organisation:
+def _write(plan: ImportPlan) -> Imported:
     days = {
         d: capacity.lock_day(d) for d in sorted({b["values"]["pickup_date"] for b in plan.bookings})
     }
     values = {**plan.organisation, "status": OrgStatus.PENDING, "approved_at": None}
     org = Organisation(**values)  # the file's status is not kept (see the docstring)
     db.session.add(org)
+    done = Imported(org)
     users = {
         ref: User(
             organisation=org, **values, password_hash=hash_password(secrets.token_urlsafe(32))
@@ -121,12 +151,18 @@ def _write(plan: ImportPlan) -> Organisation:
     db.session.add_all(users.values())
     by_email = {u.email: u for u in users.values()}
 
-    def someone(email: str | None) -> User | None:
-        if email is None:
-            return None
-        return by_email.get(email) or db.session.scalar(
-            sa.select(User).where(sa.func.lower(User.email) == email)
-        )
+    def event(email: str | None, values: dict) -> BookingEvent:
+        """The event, linked to its actor's account here, else keeping them by name."""
+        user = by_email.get(email) if email else None
+        if user is None and email:
+            user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+            done.linked[email] += user is not None
+        if user is not None:
+            values = {**values, "by_name": None, "by_role": None}
+        elif email or values.get("by_name"):
+            values = {**values, "by_name": values.get("by_name") or email}  # older files
+            done.named[values["by_name"]] += 1
+        return BookingEvent(by_user=user, **values)
 
     sites = {ref: Site(organisation=org, **values) for ref, values in plan.sites.items()}
     db.session.add_all(sites.values())
@@ -140,9 +176,7 @@ def _write(plan: ImportPlan) -> Organisation:
             **data["values"],
         )
         booking.lots = [BookingLot(**lot) for lot in data["lots"]]
-        booking.events = [
-            BookingEvent(by_user=someone(email), **values) for email, values in data["events"]
-        ]
+        booking.events = [event(email, values) for email, values in data["events"]]
         if booking.status is not BookingStatus.CANCELLED:  # it takes the day's capacity
             day = days[booking.pickup_date]
             day.booked_kg += booking.total_mass_kg
@@ -158,4 +192,5 @@ def _write(plan: ImportPlan) -> Organisation:
         )
         for ref, values in plan.bus_packs
     )
-    return org
+    done.linked = +done.linked  # only e-mails an account was found for
+    return done
