@@ -41,7 +41,7 @@ def schema_problem() -> str | None:
         return f"not migrated: {UPGRADE}"
     heads, known = code_revisions()
     if stored != heads and stored <= known:
-        at, needs = ", ".join(sorted(stored)), ", ".join(sorted(heads))
+        at, needs = " + ".join(sorted(stored)), " + ".join(sorted(heads))
         return f"migrations pending (at {at}, this code needs {needs}): {UPGRADE}"
     return None
 

@@ -101,7 +101,7 @@ def test_pickup_instructions_follow_payment_only(client):
     submit(client, f"/market/orders/{order.id}/pay", {"method": "pm_card_visa"})
     paid = client.get(f"/market/orders/{order.id}").get_data(as_text=True)
     assert "How to collect your packs" in paid and "产业园" in paid and "08:00" in paid
-    assert f"order number {order.id}" in paid and "UN3480" in paid
+    assert f"give order #{order.id}" in paid and "UN3480" in paid
 
 
 def test_3d_secure_step_then_declined_card_message(client):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lithloop import routing
+from lithloop.i18n import listed
 
 #: Each reason of routing.PROBLEM_REASONS in words: the checker's own English sentence (a
 #: date's a little plainer, as 2026-02-30 has the right shape), translated in the catalogue.
@@ -61,7 +62,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Iterable):
-        return ", ".join(sorted(map(str, value)))
+        return str(listed(sorted(map(str, value))))
     return str(value)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from lithloop import routing
+from lithloop.i18n import listed
 
 #: Each reason code of routing.REASON_TEXT in words (the code itself is data, unchanged).
 UNASSIGNED_WORDS = {
@@ -28,7 +29,7 @@ UNASSIGNED_WORDS = {
 
 
 def _amount(values: tuple[int, ...]) -> str:
-    return "[" + ", ".join(map(str, values)) + "]"
+    return str(list(values))  # the amounts per dimension, as the request wrote them
 
 
 def unassigned_words(reason: str, stop: routing.Stop | None, fallback: str) -> str:
@@ -38,7 +39,7 @@ def unassigned_words(reason: str, stop: routing.Stop | None, fallback: str) -> s
     if words is None or stop is None:
         return fallback
     facts = {
-        "skills": ", ".join(sorted(map(str, stop.skills))),
+        "skills": str(listed(sorted(map(str, stop.skills)))),
         "pickup": _amount(stop.pickup),
         "delivery": _amount(stop.delivery),
     }
