@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import threading
-from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ from lithloop.services.errors import Conflict
 from lithloop.services.plant import assembly
 from tests.conftest import fresh_pg_database, make_app
 from tests.plant_world import make_pack, plant_world
+from tests.test_lines import order as build_order
 
 ROUNDS = 4
 WORKERS = 4
@@ -52,14 +52,7 @@ def _build(app, barrier, outcomes: list, user_id: int, codes: list[str]) -> None
     """One operator's attempt, in its own app context and database connection."""
     with app.app_context():
         user = db.session.get(User, user_id)
-        order = assembly.BuildOrder(
-            parent_codes=tuple(codes),
-            rated_wh=30000,
-            mass_kg=Decimal("200"),
-            test=assembly.FinalTest(Decimal("150"), Decimal("80"), None, None, True),
-            warranty_months=12,
-            use_case="base_station",
-        )
+        order = build_order(codes)
         barrier.wait()
         try:
             outcomes.append(assembly.build(user, order).code)

@@ -4,16 +4,16 @@ requests answer with it (PostgreSQL only: the twin waits on the first one's toke
 from __future__ import annotations
 
 import threading
-from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, User
-from lithloop.services.plant import assembly, assembly_once
+from lithloop.services.plant import assembly_once
 from tests.conftest import fresh_pg_database, make_app
 from tests.plant_world import make_pack, plant_world
+from tests.test_lines import order as build_order
 
 TWINS = 3
 
@@ -37,14 +37,7 @@ def pg_app(pg_database_url):
 def _press(app, barrier, outcomes: list, user_id: int, code: str) -> None:
     with app.app_context():
         user = db.session.get(User, user_id)
-        order = assembly.BuildOrder(
-            parent_codes=(code,),
-            rated_wh=30000,
-            mass_kg=Decimal("200"),
-            test=assembly.FinalTest(Decimal("150"), Decimal("80"), None, None, True),
-            warranty_months=12,
-            use_case="base_station",
-        )
+        order = build_order((code,))
         barrier.wait()
         try:
             pack, again = assembly_once.build_once(user, order, "one-form-token")
