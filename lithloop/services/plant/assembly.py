@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -38,6 +37,7 @@ from lithloop.services.plant.assembly_checks import check_order, problems
 from lithloop.services.plant.dismantling import check_role
 from lithloop.services.plant.errors import Code
 from lithloop.services.plant.grading import grade_for
+from lithloop.services.plant.warehouses import aged_when_retested
 
 SECOND_LIFE_GRADES = (Grade.A, Grade.B, Grade.C)
 TRACEABILITY = "SL0000"  # + the line character (PARK_CODE_LINE)
@@ -64,14 +64,6 @@ class BuildOrder:
     test: FinalTest
     warranty_months: int
     use_case: str
-
-
-def aged_when_retested(pack: Pack, retest: PackTest) -> bool:
-    """True when the retest was taken on or after the pack's aging_until date (the park's
-    day): a retest before it is taken too early to release the pack."""
-    moment = retest.at or clock.now()  # not flushed yet: taken now
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return pack.aging_until is not None and clock.local_day(moment) >= pack.aging_until
 
 
 def passed_retest(pack: Pack) -> bool:

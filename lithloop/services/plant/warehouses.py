@@ -8,7 +8,7 @@ already sent it to the raw-material warehouse (services.grading).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -39,11 +39,17 @@ def local_date(moment) -> date | None:
     return None if moment is None else clock.local_day(moment)
 
 
+def aged_when_retested(pack: Pack, retest: PackTest) -> bool:
+    """True when the retest was taken on or after the pack's aging_until date (the park's
+    day): a retest before it is taken too early to release the pack."""
+    moment = retest.at or clock.now()  # not flushed yet: taken now
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return pack.aging_until is not None and clock.local_day(moment) >= pack.aging_until
+
+
 def valid_retest(pack: Pack) -> PackTest | None:
     """The latest retest taken on or after the pack's aging_until date."""
-    if pack.aging_until is None:
-        return None
-    tests = [t for t in pack.tests if t.kind == "retest" and local_date(t.at) >= pack.aging_until]
+    tests = [t for t in pack.tests if t.kind == "retest" and aged_when_retested(pack, t)]
     return tests[-1] if tests else None
 
 
