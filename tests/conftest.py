@@ -225,6 +225,23 @@ def make_app(database_url: str, **extra):
     return made
 
 
+@contextlib.contextmanager
+def app_on_own_pg_database(prefix: str, seed, **extra):
+    """An app on a fresh PostgreSQL database of its own (its threads commit for real,
+    nothing to roll back), with what `seed()` stored and returned: yields (app, seeded)."""
+    with fresh_pg_database(prefix) as url:
+        app = make_app(url, **extra)
+        with app.app_context():
+            _db.create_all()
+            seeded = seed()
+        try:
+            yield app, seeded
+        finally:
+            with app.app_context():
+                _db.session.remove()
+                _db.engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     """The database backend of this test run: 'sqlite' or 'postgresql'."""

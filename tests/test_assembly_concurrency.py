@@ -12,7 +12,7 @@ from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackEvent, PackState, User
 from lithloop.services.errors import Conflict
 from lithloop.services.plant import assembly
-from tests.conftest import fresh_pg_database, make_app
+from tests.conftest import app_on_own_pg_database
 from tests.plant_world import make_pack, plant_world
 from tests.test_lines import order as build_order
 
@@ -23,29 +23,22 @@ WORKERS = 4
 @pytest.fixture
 def pg_app(pg_database_url):
     """An app on a database of its own (its threads commit for real, nothing to roll back)."""
-    with fresh_pg_database("lithloop_c") as url:
-        yield from _pg_app(url)
+    with app_on_own_pg_database("lithloop_c", _seed) as (app, (plant_id, rounds)):
+        yield app, plant_id, rounds
 
 
-def _pg_app(url: str):
-    app = make_app(url)
-    with app.app_context():
-        db.create_all()
-        world = plant_world()
-        plant_id = world["plant"].id
-        # each round: one shared parent, and one parent of each worker's own
-        rounds = []
-        for _ in range(ROUNDS):
-            shared = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85").code
-            own = [
-                make_pack(world["plant"], PackState.FINISHED, grade=Grade.B, soh="70").code
-                for _ in range(WORKERS)
-            ]
-            rounds.append((shared, own))
-    yield app, plant_id, rounds
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def _seed():
+    world = plant_world()
+    # each round: one shared parent, and one parent of each worker's own
+    rounds = []
+    for _ in range(ROUNDS):
+        shared = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85").code
+        own = [
+            make_pack(world["plant"], PackState.FINISHED, grade=Grade.B, soh="70").code
+            for _ in range(WORKERS)
+        ]
+        rounds.append((shared, own))
+    return world["plant"].id, rounds
 
 
 def _build(app, barrier, outcomes: list, user_id: int, codes: list[str]) -> None:

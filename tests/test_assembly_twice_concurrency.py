@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import Grade, Pack, PackState, User
 from lithloop.services.plant import assembly_once
-from tests.conftest import fresh_pg_database, make_app
+from tests.conftest import app_on_own_pg_database
 from tests.plant_world import make_pack, plant_world
 from tests.test_lines import order as build_order
 
@@ -21,17 +21,14 @@ TWINS = 3
 @pytest.fixture
 def pg_app(pg_database_url):
     """An app on a database of its own (its threads commit for real)."""
-    with fresh_pg_database("lithloop_t") as url:
-        app = make_app(url)
-        with app.app_context():
-            db.create_all()
-            world = plant_world()
-            parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
-            ids = (world["plant"].id, parent.code)
+
+    def seed():
+        world = plant_world()
+        parent = make_pack(world["plant"], PackState.FINISHED, grade=Grade.A, soh="85")
+        return world["plant"].id, parent.code
+
+    with app_on_own_pg_database("lithloop_t", seed) as (app, ids):
         yield app, ids
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _press(app, barrier, outcomes: list, user_id: int, code: str) -> None:

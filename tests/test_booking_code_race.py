@@ -16,7 +16,7 @@ from lithloop.models import BookingLot, User
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict
-from tests.conftest import fresh_pg_database, make_app
+from tests.conftest import app_on_own_pg_database
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.route_world import open_day
 from tests.test_booking_concurrency import one_pack_pickup
@@ -28,20 +28,18 @@ ROUNDS = 3
 @pytest.fixture
 def pg_app(pg_database_url):
     """An app on a database of its own (its threads commit for real)."""
-    with fresh_pg_database("lithloop_codes") as url:
-        app = make_app(url)
-        with app.app_context():
-            db.create_all()
-            price_service.ensure_default_index()
-            make_park(payload_kg=12000, trucks=4)
-            dealers = []
-            for i in range(DEALERS):
-                org = make_org(name=f"同码经销商{i}")
-                dealers.append((make_user(org).id, make_site(org).id))
+
+    def seed():
+        price_service.ensure_default_index()
+        make_park(payload_kg=12000, trucks=4)
+        dealers = []
+        for i in range(DEALERS):
+            org = make_org(name=f"同码经销商{i}")
+            dealers.append((make_user(org).id, make_site(org).id))
+        return dealers
+
+    with app_on_own_pg_database("lithloop_codes", seed) as (app, dealers):
         yield app, dealers
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _book(app, day, code, barrier, outcomes, user_id, site_id) -> None:

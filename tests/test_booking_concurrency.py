@@ -13,7 +13,7 @@ from lithloop.models import Booking, BookingDay, User
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict
-from tests.conftest import fresh_pg_database, make_app
+from tests.conftest import app_on_own_pg_database
 from tests.factories import make_org, make_park, make_site, make_user
 from tests.web.test_bookings import open_day
 
@@ -24,29 +24,24 @@ DEALERS = 6
 @pytest.fixture
 def pg_app(pg_database_url):
     """An app on a database of its own (its threads commit for real, nothing to roll back)."""
-    with fresh_pg_database("lithloop_c") as url:
-        yield from _pg_app(url)
+    seeded = app_on_own_pg_database("lithloop_c", _seed, TRUCK_TRIPS_PER_DAY=1)
+    with seeded as (app, dealers):
+        yield app, dealers
 
 
-def _pg_app(url: str):
-    app = make_app(url, TRUCK_TRIPS_PER_DAY=1)
-    with app.app_context():
-        db.create_all()
-        price_service.ensure_default_index()
-        make_park(payload_kg=1000, trucks=1)  # 1 t a day: room for one 600 kg stop
-        # The day rows exist already, so only FOR UPDATE (not a unique-key race on
-        # creating them) can keep two transactions from taking the same room.
-        for round_ in range(1, ROUNDS + 1):
-            db.session.add(BookingDay(day=open_day(round_), booked_kg=0, booked_stops=0))
-        db.session.commit()
-        dealers = []
-        for i in range(DEALERS):
-            org = make_org(name=f"并发经销商{i}")
-            dealers.append((make_user(org).id, make_site(org).id))
-    yield app, dealers
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def _seed():
+    price_service.ensure_default_index()
+    make_park(payload_kg=1000, trucks=1)  # 1 t a day: room for one 600 kg stop
+    # The day rows exist already, so only FOR UPDATE (not a unique-key race on
+    # creating them) can keep two transactions from taking the same room.
+    for round_ in range(1, ROUNDS + 1):
+        db.session.add(BookingDay(day=open_day(round_), booked_kg=0, booked_stops=0))
+    db.session.commit()
+    dealers = []
+    for i in range(DEALERS):
+        org = make_org(name=f"并发经销商{i}")
+        dealers.append((make_user(org).id, make_site(org).id))
+    return dealers
 
 
 def one_pack_pickup(site_id: int, day, mass_kg: str, codes: tuple[str, ...] = ()) -> dict:

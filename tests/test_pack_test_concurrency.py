@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import Pack, PackEvent, PackState, PackTest, User
 from lithloop.services.plant import grading
-from tests.conftest import fresh_pg_database, make_app
+from tests.conftest import app_on_own_pg_database
 from tests.plant_world import make_pack, plant_world
 
 ROUNDS = 3
@@ -22,17 +22,14 @@ FORM = {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": "1"}
 @pytest.fixture
 def pg_app(pg_database_url):
     """An app on a database of its own (its threads commit for real, nothing to roll back)."""
-    with fresh_pg_database("lithloop_t") as url:
-        app = make_app(url)
-        with app.app_context():
-            db.create_all()
-            world = plant_world()
-            packs = [make_pack(world["plant"], PackState.RECEIVED).id for _ in range(ROUNDS)]
-            plant_id = world["plant"].id
+
+    def seed():
+        world = plant_world()
+        packs = [make_pack(world["plant"], PackState.RECEIVED).id for _ in range(ROUNDS)]
+        return world["plant"].id, packs
+
+    with app_on_own_pg_database("lithloop_t", seed) as (app, (plant_id, packs)):
         yield app, plant_id, packs
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _submit(app, barrier, outcomes: list, user_id: int, pack_id: int, token: str) -> None:
