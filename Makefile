@@ -24,7 +24,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The public address and text logs as for the server: its warnings name the right port.
 migrate: install
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} LOG_FORMAT=$${LOG_FORMAT:-text} \
 	$(BIN)/flask db upgrade
 
 # The demo: test cards through the embedded fake Stripe (PAYMENTS_MODE=demo, unless real

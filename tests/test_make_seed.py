@@ -10,8 +10,9 @@ MAKE = "make"  # the README's commands need it: a machine without it fails here,
 
 
 def test_the_demo_is_seeded_with_the_address_make_run_serves():
-    """Walk finding: `make run PORT=5077` seeded mails linking to 127.0.0.1:5000 (the seed
-    step did not set PUBLIC_BASE_URL; only the server did)."""
+    """Walk findings: `make run PORT=5077` seeded mails linking to 127.0.0.1:5000 (the seed
+    step did not set PUBLIC_BASE_URL; only the server did), and its migrate step warned in
+    JSON that links point at 127.0.0.1:5000."""
     dry = subprocess.run(
         [MAKE, "-n", "seed", "run", "HOST=127.0.0.1", "PORT=5077"],
         cwd=ROOT,
@@ -19,7 +20,8 @@ def test_the_demo_is_seeded_with_the_address_make_run_serves():
         text=True,
         check=True,
     ).stdout.replace("\\\n", " ")
-    lines = [line for line in dry.splitlines() if "seed-demo" in line or "flask run" in line]
-    assert len(lines) == 2, dry
+    steps = ("db upgrade", "seed-demo", "flask run")
+    lines = [line for line in dry.splitlines() if any(step in line for step in steps)]
+    assert len(lines) == 3, dry
     for line in lines:
         assert "PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:5077}" in line, line
