@@ -78,3 +78,36 @@ def test_any_letter_drops_the_paragraph_and_the_space_a_missing_part_leaves(
     buyer.locale = "en"
     sent = letters.send_letter(buyer, _l("Order"), body, id=7, note=note, why=why, link="http://x")
     assert sent.body == expected
+
+
+def test_a_left_out_shipped_delivery_with_no_due_day_is_mailed_without_an_empty_from(app):
+    """The letter to a buyer whose shipped delivery a published plan leaves out said "due
+    for delivery from :" (Chinese: "自  起") when the order had no due day; it leaves the
+    phrase out, in both languages, and says the day when there is one."""
+    from lithloop.services.dispatch import left_at_publishing
+    from lithloop.services.dispatch.left_deliveries import LeftDelivery
+    from lithloop.vocab import ShippedLeftOut
+    from tests.factories import PlanFactory
+    from tests.market.test_deliveries import paid_delivery
+
+    plan = PlanFactory()
+    chinese, english, dated = (paid_delivery() for _ in range(3))
+    english.user.locale = "en"
+    dated.due_from = plan.plan_date + timedelta(days=1)
+    db.session.commit()
+    left = [
+        LeftDelivery(order, ShippedLeftOut.TRUCK_INACTIVE.value, "", truck="黑C12345")
+        for order in (chinese, english, dated)
+    ]
+    left_at_publishing.tell_buyers(plan, left)
+    db.session.commit()
+    (zh_body,) = _bodies_to(chinese.user.email)
+    (en_body,) = _bodies_to(english.user.email)
+    (dated_body,) = _bodies_to(dated.user.email)
+    assert "订单仍待送货：" in zh_body and "起仍待送货" not in zh_body, zh_body
+    assert "黑C12345" in zh_body and "产业园" in zh_body, zh_body
+    assert "stays due for delivery: the park" in en_body, en_body
+    assert "from :" not in en_body and "from  " not in en_body, en_body
+    assert f"订单自 {dated.due_from.isoformat()} 起仍待送货" in dated_body, dated_body
+    for body in (zh_body, en_body, dated_body):
+        assert "\n\n" not in body and body.endswith("\n"), body

@@ -86,14 +86,7 @@ def tell_buyers(plan: Plan, left: list[LeftDelivery]) -> None:
                 if d.reason in SHIPPED
                 else d.message
             ),
-            next=_l(
-                "Its packs come back to the park from truck %(plate)s, and it stays due for "
-                "delivery from %(first)s: the park plans it again with its next routes, and "
-                "you get a message with the day and time once it is on a truck. You may also "
-                "contact the park.",
-                plate=d.truck,
-                first=order.due_from.isoformat() if order.due_from else "",
-            )
+            next=_back_at_park(order, d.truck)
             if d.reason in SHIPPED
             else _l(
                 "It stays due for delivery: the park plans it again with its next routes, "
@@ -107,3 +100,23 @@ def tell_buyers(plan: Plan, left: list[LeftDelivery]) -> None:
             ),
             link=letters.link("market.order", order_id=order.id),
         )
+
+
+def _back_at_park(order, plate: str):
+    """What happens to a shipped delivery left out: its packs come back, and it is due
+    again from its day (a sentence without the day when none is set: no "from ." left)."""
+    if order.due_from is None:
+        return _l(
+            "Its packs come back to the park from truck %(plate)s, and it stays due for "
+            "delivery: the park plans it again with its next routes, and you get a message "
+            "with the day and time once it is on a truck. You may also contact the park.",
+            plate=plate,
+        )
+    return _l(
+        "Its packs come back to the park from truck %(plate)s, and it stays due for "
+        "delivery from %(first)s: the park plans it again with its next routes, and "
+        "you get a message with the day and time once it is on a truck. You may also "
+        "contact the park.",
+        plate=plate,
+        first=order.due_from.isoformat(),
+    )
