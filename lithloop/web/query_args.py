@@ -25,6 +25,14 @@ def int_value(name: str, default: int, *, minimum: int = 0, maximum: int = INT32
     return default if not raw else strict_int(raw, name, minimum=minimum, maximum=maximum)
 
 
+def chosen_value(name: str) -> int:
+    """The id of a thing chosen from a list (a select's value) in the form or query; 0, an
+    id no row has, for anything else (empty, garbled, 0 or below, beyond the database's
+    integer: a changed form), so the use case refuses it as any id it does not know ("No
+    such truck."), never with a number's limits the list hides."""
+    return int_or_default(request.values.get(name), 0, minimum=1, maximum=INT32_MAX)
+
+
 def required_int(name: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
     """A whole number from the form or query; Invalid (422) naming the field otherwise."""
     return strict_int(request.values.get(name), name, minimum=minimum, maximum=maximum)

@@ -17,10 +17,9 @@ from lithloop.services.booking.draft_lots import (
     Problems,
     parse_lot,
     repeated,
-    whole,
 )
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import limited_text, strict_date, strict_time
+from lithloop.services.strict_input import chosen_id, limited_text, strict_date, strict_time
 from lithloop.vocab import DIRECTION_CONTROLS
 
 #: The lots' names, checked in draft_lots, read from here by the form and the org import.
@@ -41,6 +40,7 @@ __all__ = [
 MAX_LOTS = 20
 MIN_WINDOW_MINUTES = 60
 NOTE_MAX = 500  # booking.note's column, and the form field's maxlength
+NO_SUCH_SITE = _l("No such site.")
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,12 @@ def parse_draft(raw: dict, today: date) -> BookingDraft:
 
 
 def _site_id(raw: dict) -> int:
-    if not str(raw.get("site_id") or "").strip():
+    """The site chosen from the dealer's list: any value that names no row (garbled, huge,
+    negative: a changed form) reads as any site not theirs does, never a number's limits."""
+    site_id = chosen_id(raw.get("site_id"), "site_id", NO_SUCH_SITE)
+    if site_id is None:
         raise Invalid(_l("Choose the site of the pickup."), field="site_id")
-    return whole(raw.get("site_id", ""), "site_id")
+    return site_id
 
 
 def _note(raw: dict) -> str:

@@ -46,8 +46,11 @@ class DraftQuote:
 
 def own_site(user: User, site_id: int) -> Site:
     """A site of the user's own organisation (NotFound otherwise, naming the field)."""
-    site = get_site(user, site_id)
-    if site.organisation_id != user.organisation_id:
+    try:
+        site = get_site(user, site_id)
+    except NotFound:
+        site = None
+    if site is None or site.organisation_id != user.organisation_id:
         raise NotFound(_l("No such site."), field="site_id")
     return site
 

@@ -24,7 +24,7 @@ from lithloop.web.access import roles_required
 from lithloop.web.dispatch.blueprint import PLANNERS, STAFF, bp
 from lithloop.web.dispatch.live import live_context
 from lithloop.web.plan_view import plan_geo, plan_map
-from lithloop.web.query_args import int_value
+from lithloop.web.query_args import chosen_value
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -83,8 +83,8 @@ def move(plan_id: int):
         plan_edit.move_booking(
             current_user,
             plan_id,
-            int_value("booking_id", 0),
-            int_value("truck_id", 0),
+            chosen_value("booking_id"),
+            chosen_value("truck_id"),
             # typed: anything but a small whole number is position 0, which the service
             # refuses naming the positions there are (not the column's 2147483647)
             _digits(request.form.get("position")) or 0,
@@ -108,7 +108,7 @@ def move(plan_id: int):
 def urgent(plan_id: int):
     """Insert a late booking into the published plan, moving nothing else: a new draft."""
     try:
-        draft = plan_edit.insert_urgent(current_user, plan_id, int_value("booking_id", 0))
+        draft = plan_edit.insert_urgent(current_user, plan_id, chosen_value("booking_id"))
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("dispatch.plan", plan_id=plan_id))
