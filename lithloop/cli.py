@@ -215,6 +215,19 @@ def register_commands(app: Flask) -> None:
         for line in _actors_summary(done):
             click.echo(line)
 
+    @app.cli.command("housekeeping")
+    def housekeeping_command() -> None:
+        """Run each housekeeping task once: runs whose worker died stored failed, expired
+        reservations released, mail sent, ... (cron, or Celery with no worker on the
+        housekeeping queue)."""
+        from lithloop.jobs import housekeeping
+
+        done = housekeeping.run_all()
+        for name, count in done.items():
+            click.echo(f"{name}: {'failed (see the log)' if count < 0 else count}")
+        if any(count < 0 for count in done.values()):
+            raise click.ClickException("Some housekeeping tasks failed; see the log.")
+
     @app.cli.command("mail-release")
     @click.argument("message_id", type=click.IntRange(1, INT32_MAX))
     @click.option("--by", required=True, help="Who decided to send it again (logged).")

@@ -6,6 +6,8 @@ sends the `lithloop.housekeeping` task every HOUSEKEEPING_INTERVAL_S seconds (ru
 `celery -A lithloop.jobs.worker beat` beside the workers); in the embedded default a daemon timer
 thread in each web process does the same, started by the first request (not by CLI
 commands). HOUSEKEEPING_INTERVAL_S=0 turns the timer off; tests call `run_all` directly.
+`flask housekeeping` runs every task once (from cron where no beat or worker serves the
+housekeeping queue).
 """
 
 from __future__ import annotations

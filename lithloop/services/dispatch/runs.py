@@ -70,7 +70,9 @@ def fail_stale_runs() -> int:
     """Running runs whose worker stopped sending heartbeats, and runs no worker took, end
     failed; returns how many.
 
-    Periodic housekeeping (lithloop.jobs.housekeeping) and starting a run call it."""
+    Periodic housekeeping (lithloop.jobs.housekeeping, also `flask housekeeping`), starting,
+    cancelling or finishing a run call it: without a housekeeping worker (a Celery broker
+    and none on its queue), the next POST about runs stores what pages show."""
     now = clock.now()
     last = sa.func.coalesce(PlanRun.heartbeat_at, PlanRun.started_at, PlanRun.created_at)
     stale = list(
@@ -167,8 +169,10 @@ def start_run(
 
 
 def cancel_run(user: User, run_id: int) -> PlanRun:
-    """Ask a run to stop; it ends cancelled and stores no plan."""
+    """Ask a run to stop; it ends cancelled and stores no plan. A run whose worker went
+    silent is stored failed first (as its page shows it): ended, nothing to cancel."""
     require_planner(user)
+    fail_stale_runs()
     run = get_run(run_id)
     if run.status not in ACTIVE_RUN:
         raise Conflict(_l("The run has already ended."), code=Code.RUN_ENDED)
@@ -181,8 +185,10 @@ def cancel_run(user: User, run_id: int) -> PlanRun:
 
 def finish_run(user: User, run_id: int) -> PlanRun:
     """Ask a running run to end now and keep the best plan it has found (within about a
-    second); a run still waiting for a worker has found nothing to keep."""
+    second); a run still waiting for a worker has found nothing to keep; one whose worker
+    went silent is stored failed (see cancel_run)."""
     require_planner(user)
+    fail_stale_runs()
     run = get_run(run_id)
     if run.status is RunStatus.QUEUED:
         raise Conflict(
