@@ -68,7 +68,46 @@ def test_staff_without_an_account_here_are_kept_by_name_and_role(app, tmp_path):
     output, seen, again, _ = _import_elsewhere(tmp_path, path)
     assert seen == (None, "王调度", Role.DISPATCHER)
     assert "1 条记录的操作人在本库没有账户，仅保留其姓名和角色：王调度" in output
-    kept = _scheduled(again)  # and a further export still says who acted
+    kept = _scheduled(again)  # and a further export still says who acted, e-mail and all
+    assert (kept["by_user_email"], kept["by_name"], kept["by_role"]) == (
+        STAFF,
+        "王调度",
+        "dispatcher",
+    )
+
+
+def test_an_actor_kept_by_name_is_linked_by_a_later_import_where_they_have_an_account(
+    app, tmp_path
+):
+    """export -> import (no account: kept by name) -> export -> import where the staff
+    member has an account: linked to it, as if the first file had been imported there."""
+    path = _exported_with_a_dispatcher(app, tmp_path)
+    _, seen, again, _ = _import_elsewhere(tmp_path, path)
+    assert seen == (None, "王调度", Role.DISPATCHER)
+    second = tmp_path / "again.json"
+    second.write_text(json.dumps(again, ensure_ascii=False), "utf-8")
+    third = tmp_path / "third"
+    third.mkdir()
+
+    def staff_here():
+        user = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.DISPATCHER, email=STAFF)
+        db.session.commit()
+        return user.id
+
+    output, seen, _, staff_id = _import_elsewhere(third, second, staff_here)
+    assert seen == (staff_id, None, None)
+    assert f"1 条记录已按邮箱关联到本库的账户：{STAFF}" in output
+
+
+def test_an_older_file_without_e_mails_still_round_trips_the_name_and_role(app, tmp_path):
+    """A file with the name and role but no e-mail (as exports wrote before) keeps them."""
+    path = _exported_with_a_dispatcher(app, tmp_path)
+    doc = json.loads(path.read_text("utf-8"))
+    _scheduled(doc)["by_user_email"] = None
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    _, seen, again, _ = _import_elsewhere(tmp_path, path)
+    assert seen == (None, "王调度", Role.DISPATCHER)
+    kept = _scheduled(again)
     assert (kept["by_user_email"], kept["by_name"], kept["by_role"]) == (
         None,
         "王调度",

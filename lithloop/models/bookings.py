@@ -93,6 +93,7 @@ class BookingEvent(db.Model):
     # was exported from (flask import-org keeps their name and role as text; migration 0038).
     by_name: Mapped[str | None] = mapped_column(sa.String(254))
     by_role: Mapped[Role | None] = mapped_column(enum_column(Role))
+    by_email: Mapped[str | None] = mapped_column(sa.String(254))  # theirs, when known (0039)
     note: Mapped[str] = mapped_column(sa.String(500), default="")  # a person's own words
     # What the platform itself recorded, as data told in the reader's language
     # (services/booking/event_details.py): {"kind": "scheduled", "plate": ..., "eta": ...}.

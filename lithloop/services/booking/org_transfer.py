@@ -4,8 +4,9 @@ The document holds the organisation, its users (never their password hashes: imp
 users must set a password through a reset link), sites, bookings with their lots and status
 events, and bus packs. Rows refer to each other by their exported ids ("ref"); users
 outside the organisation (a dispatcher on a booking's history) by e-mail, with their name and
-role as text: the import links an account with that e-mail here, else keeps name and role on
-the event (by_name, by_role), and its summary says which it did.
+role as text: the import links an account with that e-mail here, else keeps name, role and
+e-mail on the event (by_name, by_role, by_email: exported again, so an import elsewhere can
+link them), and its summary says which it did.
 
 An import creates a new organisation (an existing name is refused, so no organisation
 already here changes). It starts pending, as the model's default, whatever status the file
@@ -63,7 +64,8 @@ class Imported:
 
 def _event(event: BookingEvent, org_id: int) -> dict:
     """One history event; an actor outside the organisation also by name and role."""
-    row = {"by_user_email": event.by_user.email if event.by_user else None, **dump(event)}
+    email = event.by_user.email if event.by_user else event.by_email
+    row = {"by_user_email": email, **dump(event)}
     if event.by_user is not None and event.by_user.organisation_id != org_id:
         row["by_name"], row["by_role"] = event.by_user.name, event.by_user.role.value
     return row
@@ -161,6 +163,7 @@ def _write(plan: ImportPlan) -> Imported:
             values = {**values, "by_name": None, "by_role": None}
         elif email or values.get("by_name"):
             values = {**values, "by_name": values.get("by_name") or email}  # older files
+            values["by_email"] = email  # exported again, for an import elsewhere to link
             done.named[values["by_name"]] += 1
         return BookingEvent(by_user=user, **values)
 
