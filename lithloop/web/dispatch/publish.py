@@ -21,12 +21,22 @@ def confirm_publish(plan_id: int):
     found = publishing.get_plan(plan_id)
     if found.status is not PlanStatus.DRAFT:
         return redirect(url_for("dispatch.plan", plan_id=plan_id))
+    return _confirm_page(found)
+
+
+def _confirm_page(found, refused: str | None = None, field: str | None = None):
+    """The confirmation; after a refusal, with the reason (beside the driver it is about)
+    and the drivers chosen and the tick as they were sent, not reset to the roster's."""
     return render_template(
         "dispatch/publish.html",
         plan=found,
         preview=publish_preview.preview(found),
         stale=publish_preview.stale_words(found),
         drivers=roster.drivers(),
+        chosen={k: v for k, v in request.form.items() if k.startswith("driver-")},
+        unmanned_ticked=request.form.get("without_driver") == "1",
+        refused=refused,
+        refused_field=field,
     )
 
 
@@ -54,7 +64,10 @@ def publish(plan_id: int):
     except ServiceError as exc:
         if exc.status == 404 and exc.field is None:
             raise
+        found = publishing.get_plan(plan_id)
+        if found.status is PlanStatus.DRAFT:  # still to publish: the choices kept
+            return _confirm_page(found, str(exc.message), exc.field), exc.status
         flash(str(exc.message), "error")
-        return redirect(url_for("dispatch.confirm_publish", plan_id=plan_id))
+        return redirect(url_for("dispatch.plan", plan_id=plan_id))
     flash(_("Plan published: bookings are scheduled and their owners notified."), "success")
     return redirect(url_for("dispatch.plan", plan_id=plan_id))
