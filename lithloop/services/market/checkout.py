@@ -91,14 +91,22 @@ def checkout_once(
     token, else the request, which a repeat must match (KeyReused, 422)."""
     require_buyer(user)
     require_payments()
+    # Read first, before any lock: measuring a delivery asks the distance provider (OSRM)
+    # and, for an address without a city, the geocoder. A refusal is raised only after
+    # the key is claimed, so that a repeat of a key still gets the first one's order.
+    try:
+        ids, groups = parse_lines(lines)
+        where, refused = parse_delivery(delivery), None
+    except ServiceError as exc:
+        refused = exc
     try:
         market_holds.lock_organisation(user.organisation_id)  # before the key's row
         held = idempotency.claim(scope, user.organisation_id, key, body)
         if held.replay_of is not None:
             db.session.rollback()
             return ensure_intent(db.session.get(Order, held.replay_of)), True
-        ids, groups = parse_lines(lines)
-        where = parse_delivery(delivery)
+        if refused is not None:
+            raise refused
         packs = lock_by_id(ids)
         for group, quantity in groups:
             packs += lock_group(group, quantity, {p.id for p in packs})
