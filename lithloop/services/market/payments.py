@@ -6,6 +6,7 @@ payment_outcome.apply_intent, which only ever moves forward.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from datetime import timedelta
@@ -127,7 +128,7 @@ def pay(user: User, order_id: int, method: str) -> Order:
         if method.isascii() and method.isdigit():
             method = gateway.card_method(method)
         intent = gateway.confirm(
-            intent_id, method, idempotency_key=f"lithloop-pay-{order_id}-{method}"
+            intent_id, method, idempotency_key=_pay_key(order_id, intent_id, method)
         )
     except payments.PaymentError as exc:
         message = exc.message
@@ -155,6 +156,13 @@ def pay(user: User, order_id: int, method: str) -> Order:
             order_id, intent.status, next_action=intent.next_action, error=intent.error
         )
     )
+
+
+def _pay_key(order_id: int, intent_id: str, method: str) -> str:
+    """The idempotency key of confirming `intent_id` with `method`: of that intent (a retry
+    after a decline confirms a fresh one, and Stripe refuses a key sent before to another
+    request), the method hashed (a pm_ id may be 200 characters; Stripe keys stop at 255)."""
+    return f"lithloop-pay-{order_id}-{intent_id}-{hashlib.sha256(method.encode()).hexdigest()[:32]}"
 
 
 def authenticate(user: User, order_id: int, success: bool) -> Order:
