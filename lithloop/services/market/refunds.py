@@ -135,10 +135,12 @@ def refund(
                 ),
                 field="amount",
             )
+        # Of the order's books as they stand and of this refund, not of the form's token: a
+        # refund tried again after Stripe's answer was lost (from the page showing the error,
+        # with a new token) reaches Stripe under the same key and gets the refund it made.
         stripe_key = (
-            f"lithloop-refund-{order.id}-{token}"
-            if token
-            else f"lithloop-refund-{order.id}-{len(order.refunds)}-{amount}"
+            f"lithloop-refund-{order.id}-{len(order.refunds)}-{order.refunded_fen}"
+            f"-{line.id if line else 'order'}-{amount}"
         )
         try:
             refund_id = payments.gateway().refund(
