@@ -16,6 +16,7 @@ from lithloop.models import Order, OrderStatus, QuoteRequest, RfqStatus, Role, U
 from lithloop.services.errors import Conflict, NotFound, ServiceError
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import checkout_input, reservation
+from lithloop.services.market import holds as market_holds
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.errors import Code
 from lithloop.services.market.rfq_spec import conditions, parse_spec
@@ -121,6 +122,10 @@ def accept(user: User, rfq_id: int, delivery=None, seen_fee_fen: int | None = No
     where = checkout_input.parse_delivery(delivery)
     try:
         get(user, rfq_id)  # 404 for another buyer's request
+        # The organisation first, then the request and the packs: checkout's lock order (an
+        # accept holding a pack while waiting for the organisation would deadlock with a
+        # colleague's checkout holding the organisation and waiting for that pack).
+        market_holds.lock_organisation(user.organisation_id)
         rfq = db.session.scalar(
             sa.select(QuoteRequest)
             .where(QuoteRequest.id == rfq_id)
