@@ -22,12 +22,14 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, payments
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import Order, OrderStatus, Payment, User
 from lithloop.services import idempotency
 from lithloop.services.accounts import policies
-from lithloop.services.errors import ServiceError
+from lithloop.services.errors import Conflict, ServiceError
 from lithloop.services.market import holds as market_holds
 from lithloop.services.market.checkout_input import parse_delivery, parse_lines
+from lithloop.services.market.errors import Code
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.reservation import lock_by_id, lock_group, place_order
 
@@ -82,13 +84,22 @@ def delivery_problems(delivery) -> dict:
 
 
 def checkout_once(
-    user: User, lines, delivery=None, *, key: str | None = None, scope: str = "order", body=None
+    user: User,
+    lines,
+    delivery=None,
+    *,
+    key: str | None = None,
+    scope: str = "order",
+    body=None,
+    seen_subtotal_fen: int | None = None,
 ) -> tuple[Order, bool]:
     """checkout() once per idempotency key: (the order, whether it was made before).
 
     A repeat of the key returns the order the first request made (its PaymentIntent
     opened now if Stripe could not be reached then); `body` None for a form's one-time
-    token, else the request, which a repeat must match (KeyReused, 422)."""
+    token, else the request, which a repeat must match (KeyReused, 422).
+    `seen_subtotal_fen`: what the packs cost on the page ordered from; packs costing
+    another amount now (repriced since) are refused (409), nothing reserved."""
     require_buyer(user)
     require_payments()
     # Read first, before any lock: measuring a delivery asks the distance provider (OSRM)
@@ -110,6 +121,7 @@ def checkout_once(
         packs = lock_by_id(ids)
         for group, quantity in groups:
             packs += lock_group(group, quantity, {p.id for p in packs})
+        refuse_unless_seen(packs, seen_subtotal_fen)
         order = place_order(user, packs, where)
         idempotency.bind(held, order.id)
         db.session.commit()
@@ -117,6 +129,21 @@ def checkout_once(
         db.session.rollback()
         raise
     return open_intent(order), False
+
+
+def refuse_unless_seen(packs, seen_subtotal_fen: int | None) -> None:
+    """Conflict when the locked packs cost another amount than the page showed."""
+    now = sum(p.price_fen for p in packs)
+    if seen_subtotal_fen is not None and now != seen_subtotal_fen:
+        raise Conflict(
+            _l(
+                "The packs now cost %(now)s in all, not the %(seen)s shown: a price changed "
+                "since the page was shown. Nothing was reserved; check the cart and order again.",
+                now=money(now),
+                seen=money(seen_subtotal_fen),
+            ),
+            code=Code.REPRICED,
+        )
 
 
 def open_intent(order: Order) -> Order:

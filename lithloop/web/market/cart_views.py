@@ -209,6 +209,9 @@ def checkout():
             delivery,
             key=token or cart["token"] or None,
             scope="checkout",
+            seen_subtotal_fen=int_or_default(
+                form.get("seen_subtotal_fen"), None, minimum=0, maximum=10**15
+            ),
         )
     except market_checkout.PaymentUnavailable as exc:
         if exc.order_id is None:
