@@ -2,10 +2,14 @@
 
 A replayed event id does nothing. Events may come late or twice under new ids: the order
 only ever moves forward (a `payment_intent.succeeded` after a refund leaves it refunded), and
-`charge.refunded` books only what Stripe refunded beyond what lithloop already booked.
+`charge.refunded` books only what Stripe refunded beyond what lithloop already booked. A
+report other than success made before lithloop last learnt the payment's state (Stripe's
+`created`, older than the payment's updated_at) is stale: Stripe does not keep the order.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -76,11 +80,12 @@ def receive(payload: bytes, signature_header: str) -> str:
     except payments.SignatureError as exc:
         raise BadWebhook(f"webhook signature: {exc}", field="Stripe-Signature") from exc
     event_id, event_type, obj = _parts(event)
+    made = _made_at(event)
     if db.session.scalar(sa.select(StripeEvent.id).where(StripeEvent.event_id == event_id)):
         return "duplicate"
     intent_id = _intent_id(event_type, obj) if event_type in HANDLED else None
     try:
-        outcome = _apply(event_type, obj, intent_id)
+        outcome = _apply(event_type, obj, intent_id, made)
         db.session.add(
             StripeEvent(
                 event_id=event_id, type=event_type[:100], intent_id=intent_id, outcome=outcome
@@ -96,7 +101,17 @@ def receive(payload: bytes, signature_header: str) -> str:
     return outcome
 
 
-def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
+def _made_at(event: dict) -> datetime | None:
+    """When Stripe made the event (its `created`, seconds since 1970), None when not given."""
+    created = event.get("created")
+    if created is None:
+        return None
+    if type(created) is not int or not 0 <= created < 2**37:
+        raise BadWebhook("webhook created is not a time", field="created")
+    return datetime.fromtimestamp(created, UTC)
+
+
+def _apply(event_type: str, obj: dict, intent_id: str | None, made: datetime | None) -> str:
     if event_type not in HANDLED:
         return "ignored"
     payment = db.session.scalar(sa.select(Payment).where(Payment.intent_id == intent_id))
@@ -111,6 +126,8 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
     }.get(event_type, "requires_payment_method")
     order = lock_order(payment.order_id)
     if _behind(order.payment.status, status) or _own_cancel(order, status):
+        return "stale"
+    if _older(order.payment, status, made):
         return "stale"
     error = (
         (obj.get("last_payment_error") or {}).get("message") or "payment failed"
@@ -142,6 +159,16 @@ def _own_cancel(order, reported: str) -> bool:
 def _behind(known: str, reported: str) -> bool:
     """True when a report would move the payment backwards (succeeded is final)."""
     return known == "succeeded" and reported != "succeeded"
+
+
+def _older(payment: Payment, reported: str, made: datetime | None) -> bool:
+    """True for a report other than success that Stripe made before lithloop last learnt the
+    payment's state (a second's grace: `created` is in whole seconds): a requires_action
+    from when 3-D Secure began, delivered after the card was refused, must not put the
+    payment back "under way" (paying with another card refused until the packs are lost)."""
+    if made is None or reported == "succeeded":
+        return False
+    return made < payment.updated_at - timedelta(seconds=1)
 
 
 def _refunded(order_id: int, charge: dict) -> str:
