@@ -118,7 +118,10 @@ def pay(user: User, order_id: int, method: str) -> Order:
     gateway = payments.gateway()
     try:
         if retry:  # a declined PaymentIntent is not confirmed again: open a fresh one
-            intent_id = _replace_intent(order_id, intent_id)
+            fresh = _replace_intent(order_id, intent_id)
+            if fresh is None:  # the spent one succeeded after all: the order is paid by it
+                return _run(lambda: apply_intent(order_id, "succeeded"))
+            intent_id = fresh
         if unknown:  # an earlier confirm got no answer: Stripe may have taken the money
             known = gateway.retrieve(intent_id)
             if known.status not in ("requires_payment_method", "requires_confirmation"):
@@ -251,14 +254,18 @@ def start_card_setup(user: User, order_id: int) -> str:
         ) from exc
 
 
-def _replace_intent(order_id: int, old_intent_id: str) -> str:
-    """After a decline, cancel the spent PaymentIntent and open a new one for the order."""
+def _replace_intent(order_id: int, old_intent_id: str) -> str | None:
+    """After a decline, cancel the spent PaymentIntent and open a new one for the order;
+    None when the spent one cannot be cancelled because it succeeded (a wallet paid it in
+    the browser meanwhile): a second one would charge the buyer twice."""
     gateway = payments.gateway()
     try:
         gateway.cancel(old_intent_id)
     except payments.PaymentError as exc:
         if exc.unreachable:
             raise
+        if gateway.retrieve(old_intent_id).succeeded:
+            return None
     order = db.session.get(Order, order_id)
     intent = gateway.create_intent(
         order.total_fen,
