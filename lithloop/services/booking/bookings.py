@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
@@ -64,6 +65,24 @@ def check_hazard_date(draft: BookingDraft, today: date) -> None:
                 d=earlier[0].isoformat(),
             ),
             field="date",
+        )
+
+
+def refuse_more_than_a_day(mass_kg: Decimal) -> None:
+    """Invalid beside the lots when together they weigh more than the park collects on any
+    day: such a booking was refused as "<day> is full. Next free days: —", which sent its
+    owner to wait for a day that never comes, or to try each day in turn."""
+    most = capacity.day_capacity_kg()
+    if mass_kg > most:
+        raise Invalid(
+            _l(
+                "These lots weigh %(kg)s kg together, more than the park collects in a day "
+                "(%(most)s kg): split them into bookings for different days.",
+                kg=format_decimal(mass_kg, format="#,##0.##"),
+                most=format_decimal(most, format="#,##0.##"),
+            ),
+            field="lots",
+            code=Code.MORE_THAN_A_DAY,
         )
 
 
@@ -134,6 +153,7 @@ def _book(
     check_window(site, draft)
     refuse_codes_booked(user, draft)
     quote = quote_draft(user, draft)
+    refuse_more_than_a_day(draft.total_mass_kg)
     check_hazard_date(draft, today)
     day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
     refuse_unless_room(day, draft.total_mass_kg)

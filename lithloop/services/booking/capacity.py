@@ -93,6 +93,12 @@ def fleet_limits() -> FleetLimits:
     )
 
 
+def day_capacity_kg() -> Decimal:
+    """The most mass the trucks and the park's intake take on an open day, none booked."""
+    limits = fleet_limits()
+    return min(limits.truck_kg, limits.intake_kg)
+
+
 def _shift_hours(truck: Truck) -> float:
     start = datetime.combine(date.min, truck.shift_start)
     end = datetime.combine(date.min, truck.shift_end)

@@ -19,5 +19,6 @@ class Code(StrEnum):
     DUPLICATE_ORGANISATION = "duplicate_organisation"
     DUPLICATE_USER = "duplicate_user"
     IMPORT_REFUSED = "import_refused"
+    MORE_THAN_A_DAY = "more_than_a_day"
     NOT_CHANGEABLE = "not_changeable"
     SITE_OUT_OF_REACH = "site_out_of_reach"
