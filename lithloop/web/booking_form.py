@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 from werkzeug.datastructures import MultiDict
@@ -21,15 +22,14 @@ SLOTS = [
 LOT_FIELDS = ("chemistry", "form", "count", "mass_kg", "condition")
 TYPED_NUMBERS = ("count", "mass_kg")
 MAX_ROWS = 20
+#: A lot row's field name: its index in ASCII digits (a tampered "lots-²-count" passed
+#: str.isdigit() and broke int(), a 500; so did an index of 5,000 digits).
+ROW_KEY = re.compile(r"lots-([0-9]{1,9})-")
 
 
 def lot_rows(form: MultiDict, most: int = MAX_ROWS) -> int:
     """How many lot rows the submitted form has (at least one, at most `most`)."""
-    indexes = {
-        int(key.split("-")[1])
-        for key in form
-        if key.startswith("lots-") and key.split("-")[1].isdigit()
-    }
+    indexes = {int(row.group(1)) for key in form if (row := ROW_KEY.match(key))}
     return min(most, max(indexes) + 1) if indexes else 1
 
 
