@@ -157,6 +157,11 @@ def create():
                     _("Booking #%(id)s requested. The quote is frozen with it.", id=booking.id),
                     "success",
                 )
+            else:  # the same form sent again (twice pressed, or back and confirmed again)
+                flash(
+                    _("Booking #%(id)s was made already; it is not booked twice.", id=booking.id),
+                    "info",
+                )
             return redirect(url_for("bookings.show", booking_id=booking.id))
     if errors:  # the quote of the lots as typed stays in sight while the rest is corrected
         quote, warnings, quote_errors = _typed_quote(form)
