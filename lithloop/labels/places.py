@@ -14,6 +14,10 @@ PLACE_WORDS = {
     "add": (_l("Add a site"), _l("Add a depot")),
     "name": (_l("Site name"), _l("Depot name")),
     "name_missing": (_l("Enter the site's name."), _l("Enter the depot's name.")),
+    "name_taken": (  # %(name)s: filled in by the caller (services.booking.sites)
+        _l("You have a site named %(name)s already: book at it, or name this one otherwise."),
+        _l("You have a depot named %(name)s already: book at it, or name this one otherwise."),
+    ),
     "edit": (_l("Edit site"), _l("Edit depot")),
     "saved": (_l("Site saved."), _l("Depot saved.")),
     "add_first": (

@@ -154,9 +154,24 @@ def _validate(data: SiteInput, of: User | Site) -> None:
             field="lat",
         )
     _require_reach(data, of if isinstance(of, Site) else None)
+    _refuse_name_taken(data.name, of)
     if data.closes_at <= data.opens_at:
         raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
     phone_number(data.contact_phone, "contact_phone")
+
+
+def _refuse_name_taken(name: str, of: User | Site) -> None:
+    """Invalid beside the name when another site of the organisation has it: the booking
+    form lists sites by name, and two of one name cannot be told apart (the form sent again
+    after the back button made a second site of the same name and place)."""
+    others = sa.select(Site.id).where(
+        Site.organisation_id == of.organisation_id,
+        sa.func.lower(Site.name) == name.strip().lower(),
+    )
+    if isinstance(of, Site):
+        others = others.where(Site.id != of.id)
+    if db.session.scalar(others.limit(1)) is not None:
+        raise Invalid(place_word("name_taken", of) % {"name": name.strip()}, field="name")
 
 
 def _require_reach(data: SiteInput, current: Site | None) -> None:
