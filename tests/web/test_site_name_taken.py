@@ -55,3 +55,11 @@ def test_a_site_keeps_its_own_name_when_edited_and_may_not_take_anothers(client,
 def test_another_organisations_site_of_that_name_is_no_matter(client, dealer):
     make_site(make_org(name="别家经销店"), name="海林服务站")
     assert submit(client, "/sites/new", GOOD).status_code == 302
+
+
+def test_two_sites_stored_of_one_name_before_are_each_still_changed(client, dealer):
+    submit(client, "/sites/new", GOOD)
+    first = db.session.scalar(sa.select(Site))
+    twin = make_site(first.organisation, name=first.name)  # stored before the rule
+    changed = submit(client, f"/sites/{twin.id}/edit", {**GOOD, "contact_phone": "13900000000"})
+    assert changed.status_code == 302

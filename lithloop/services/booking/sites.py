@@ -163,7 +163,10 @@ def _validate(data: SiteInput, of: User | Site) -> None:
 def _refuse_name_taken(name: str, of: User | Site) -> None:
     """Invalid beside the name when another site of the organisation has it: the booking
     form lists sites by name, and two of one name cannot be told apart (the form sent again
-    after the back button made a second site of the same name and place)."""
+    after the back button made a second site of the same name and place). A site keeps the
+    name it has: two stored of one name before this rule are each changed as before."""
+    if isinstance(of, Site) and of.name.strip().lower() == name.strip().lower():
+        return
     others = sa.select(Site.id).where(
         Site.organisation_id == of.organisation_id,
         sa.func.lower(Site.name) == name.strip().lower(),
