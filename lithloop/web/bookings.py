@@ -73,6 +73,7 @@ def _typed_quote(form: MultiDict) -> tuple[object | None, list, dict[str, str]]:
         result = draft_quote.quote_draft(current_user, typed)
         warnings = [*warnings, *draft_quote.unknown_code_warnings(typed)]
         warnings += _far(draft_quote.own_site(current_user, site_id))
+        warnings += _more_than_a_day(typed)
     except ServiceError as exc:
         errors[exc.field or "_form"] = str(exc.message)
         if exc.status == 422:  # every problem of the quote's fields at once, as the form does
@@ -114,6 +115,15 @@ def _form_context(
         "damage_items": SP376_ITEMS,
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
     }
+
+
+def _more_than_a_day(typed: BookingDraft) -> list[str]:
+    """Said beside the quote as the lots are typed, not only once the booking is refused."""
+    try:
+        booking_service.refuse_more_than_a_day(typed.total_mass_kg)
+    except ServiceError as exc:
+        return [str(exc.message)]
+    return []
 
 
 def _far(site) -> list[str]:

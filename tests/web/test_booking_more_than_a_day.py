@@ -76,3 +76,13 @@ def test_lots_that_fit_a_day_are_still_booked(app, client, world):
         "/api/v1/bookings", json=body, headers=api_headers(client, world["dealer"])
     )
     assert response.status_code == 201, response.json
+
+
+def test_the_quote_panel_says_so_as_the_lots_are_typed(app, client, auth, world):
+    app.config["TRUCK_TRIPS_PER_DAY"] = 1
+    auth.login(world["dealer"].email)
+    form = _form(world["site"], "15000", "15000.5")
+    panel = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
+    assert "30,000.5" in panel and "拆分" in panel, panel
+    fits = submit(client, "/bookings/quote", _form(world["site"], "15000"), page="/bookings/new")
+    assert "拆分" not in fits.get_data(as_text=True)
