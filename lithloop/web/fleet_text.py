@@ -127,6 +127,10 @@ def issue_text(issue) -> str:
     params = problems.grouped(issue.params)
     if "reason" in params:  # why the pack code was refused: the one table of code reasons
         params["detail"] = labels.code_reason(str(params["reason"]), params)
+    if code == "unknown_chemistry":  # "LFP、NCM523…", not an English list on a Chinese page
+        params["allowed"] = str(
+            listed(c for c in str(params.get("allowed") or "").split(", ") if c)
+        )
     if code == "bad_columns":  # only the lists that are not empty; our columns by name
         params["missing"] = column_list(params.get("missing"))
         for key in ("unknown", "duplicated"):  # headers as typed, listed the reader's way

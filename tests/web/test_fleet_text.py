@@ -50,3 +50,19 @@ def test_a_short_or_misspelt_code_in_a_file_names_its_length_and_character(app):
     with app.test_request_context("/"), force_locale("zh_CN"):
         assert "该编码有 3 位" in fleet_text.issue_text(short)
         assert "（'X'）" in fleet_text.issue_text(letter)
+
+
+def test_an_unknown_chemistry_lists_the_allowed_ones_the_chinese_way(app):
+    """The allowed chemistries were "LFP, NCM523, NCM622, ..." on a Chinese page."""
+    from lithloop.batteries.fleet_rows import FleetIssue
+
+    issue = FleetIssue(
+        row=3,
+        column="chemistry",
+        code="unknown_chemistry",
+        message="'12' is not a known chemistry (allowed: LFP, NCM523, NCA).",
+        params={"value": "12", "allowed": "LFP, NCM523, NCA"},
+    )
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        shown = fleet_text.issue_text(issue)
+    assert "LFP、NCM523、NCA" in shown and ", " not in shown, shown
