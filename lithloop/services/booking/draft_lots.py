@@ -106,6 +106,11 @@ def _mass(raw: dict, prefix: str) -> Decimal:
     mass = _decimal(raw.get("mass_kg", ""), f"{prefix}.mass_kg")
     if 0 < mass <= MAX_LOT_KG:  # kept to 0.01 kg, as stored: 0.004 kg is no mass at all
         mass = mass.quantize(KG_STEP, rounding=ROUND_HALF_UP)
+        if not mass:  # "must be more than 0" read wrong beside a typed 0.004, more than 0
+            raise Invalid(
+                _l("Masses are kept to 0.01 kg: enter at least 0.01 kg."),
+                field=f"{prefix}.mass_kg",
+            )
     if not 0 < mass <= MAX_LOT_KG:
         raise Invalid(
             _l("The mass must be more than 0 and at most 40,000 kg per lot."),
