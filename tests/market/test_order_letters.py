@@ -17,7 +17,14 @@ from lithloop.services.market import refunds as market_refunds
 from lithloop.services.market.release import release
 from tests.fake_smtp import FakeSMTP
 from tests.market.support import list_packs, make_admin, make_buyer
-from tests.market.test_webhooks import _reload, confirm_at_stripe, event, intent_event, post
+from tests.market.test_webhooks import (
+    _reload,
+    at_stripe,
+    confirm_at_stripe,
+    event,
+    intent_event,
+    post,
+)
 from tests.plain_language import untranslated
 
 
@@ -133,6 +140,8 @@ def test_a_payment_failing_after_the_buyer_left_is_mailed_once_in_their_language
         buyer, packs, order = _order(1, locale=locale)
         order = market_payments.pay(buyer, order.id, "4000002760003184")  # off to 3-D Secure
         assert order.payment.status == "requires_action"
+        stripe = at_stripe()  # the buyer fails the check at the bank, lithloop not told
+        stripe.test_authenticate(stripe.retrieve(order.payment.intent_id), success=False)
         for event_id in (f"evt_fail_{order.id}_a", f"evt_fail_{order.id}_b"):
             assert post(client, _failed(order, event_id)).status_code == 200
         order = _reload(order)

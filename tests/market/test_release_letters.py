@@ -21,7 +21,7 @@ from lithloop.services.market import payments as market_payments
 from tests.market.support import make_admin
 from tests.market.test_deliveries import paid_delivery
 from tests.market.test_order_letters import _order, mails_to
-from tests.market.test_webhooks import _reload, intent_event, post
+from tests.market.test_webhooks import _reload, at_stripe, intent_event, post
 from tests.plain_language import untranslated
 
 
@@ -70,6 +70,7 @@ def test_an_expired_order_left_at_3d_secure_does_not_say_nothing_was_charged(app
 def test_a_payment_cancelled_at_stripe_is_mailed_once(client):
     for locale in (None, "en"):
         buyer, packs, order = _order(1, locale=locale)
+        at_stripe().cancel(order.payment.intent_id)  # in Stripe's dashboard, say
         for event_id in (f"evt_cancel_{order.id}_a", f"evt_cancel_{order.id}_b"):
             payload = intent_event(event_id, "payment_intent.canceled", order)
             assert post(client, payload).status_code == 200

@@ -52,11 +52,17 @@ def _order(count: int = 1):
     return buyer, packs, checkout.checkout(buyer, [{"pack_id": p.id} for p in packs])
 
 
-def confirm_at_stripe(order: Order) -> None:
-    """Pay the intent at localstripe as the buyer's browser would (lithloop not told)."""
+def at_stripe() -> StripeGateway:
+    """localstripe as the buyer's browser (or Stripe's dashboard) reaches it, lithloop not
+    told: what a webhook then reports has really happened there."""
     from tests.market.conftest import localstripe_url
 
-    browser = StripeGateway(STRIPE_ENV["STRIPE_SECRET_KEY"], localstripe_url())
+    return StripeGateway(STRIPE_ENV["STRIPE_SECRET_KEY"], localstripe_url())
+
+
+def confirm_at_stripe(order: Order) -> None:
+    """Pay the intent at localstripe as the buyer's browser would (lithloop not told)."""
+    browser = at_stripe()
     assert browser.confirm(
         order.payment.intent_id, "pm_card_visa", idempotency_key=f"browser-{order.id}"
     ).succeeded

@@ -3,15 +3,16 @@
 A replayed event id does nothing. Events may come late or twice under new ids: the order
 only ever moves forward (a `payment_intent.succeeded` after a refund leaves it refunded), and
 `charge.refunded` books only what Stripe refunded beyond what lithloop already booked. A
-report other than success made before lithloop last learnt the payment's state (Stripe's
-`created`, older than the payment's updated_at) is stale: Stripe does not keep the order.
+report other than success is only a cue: the PaymentIntent is asked for (Stripe does not
+deliver in order, and its `created` and lithloop's clock are two clocks) and its status
+now is applied; while Stripe cannot be reached the event is refused with a 503, nothing
+stored, so that Stripe delivers it again later.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from lithloop import payments
 from lithloop.extensions import db
@@ -39,6 +40,13 @@ class BadWebhook(ServiceError):
 
     status = 400
     code = "bad_webhook"
+
+
+class StripeUnreachable(ServiceError):
+    """Stripe could not be asked how a payment stands: the event is to be delivered again."""
+
+    status = 503
+    code = "payment_unavailable"
 
 
 def _intent_id(event_type: str, obj: dict) -> str | None:
@@ -80,12 +88,11 @@ def receive(payload: bytes, signature_header: str) -> str:
     except payments.SignatureError as exc:
         raise BadWebhook(f"webhook signature: {exc}", field="Stripe-Signature") from exc
     event_id, event_type, obj = _parts(event)
-    made = _made_at(event)
     if db.session.scalar(sa.select(StripeEvent.id).where(StripeEvent.event_id == event_id)):
         return "duplicate"
     intent_id = _intent_id(event_type, obj) if event_type in HANDLED else None
     try:
-        outcome = _apply(event_type, obj, intent_id, made)
+        outcome = _apply(event_type, obj, intent_id)
         db.session.add(
             StripeEvent(
                 event_id=event_id, type=event_type[:100], intent_id=intent_id, outcome=outcome
@@ -101,17 +108,7 @@ def receive(payload: bytes, signature_header: str) -> str:
     return outcome
 
 
-def _made_at(event: dict) -> datetime | None:
-    """When Stripe made the event (its `created`, seconds since 1970), None when not given."""
-    created = event.get("created")
-    if created is None:
-        return None
-    if type(created) is not int or not 0 <= created < 2**37:
-        raise BadWebhook("webhook created is not a time", field="created")
-    return datetime.fromtimestamp(created, UTC)
-
-
-def _apply(event_type: str, obj: dict, intent_id: str | None, made: datetime | None) -> str:
+def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
     if event_type not in HANDLED:
         return "ignored"
     payment = db.session.scalar(sa.select(Payment).where(Payment.intent_id == intent_id))
@@ -119,26 +116,42 @@ def _apply(event_type: str, obj: dict, intent_id: str | None, made: datetime | N
         return "unknown_intent"
     if event_type == "charge.refunded":
         return _refunded(payment.order_id, obj)
-    status = {
+    reported = {
         "payment_intent.succeeded": "succeeded",
         "payment_intent.canceled": "canceled",
         "payment_intent.requires_action": "requires_action",
     }.get(event_type, "requires_payment_method")
+    intent = None
+    if reported != "succeeded":  # only a cue: Stripe says how the payment stands now
+        if _behind(payment.status, reported) or _own_cancel(payment.order, reported):
+            return "stale"
+        intent = _current(intent_id)  # outside the order's row lock
+    status = intent.status if intent else reported
     order = lock_order(payment.order_id)
-    if _behind(order.payment.status, status) or _own_cancel(order, status):
+    if _behind(order.payment.status, status) or _own_cancel(order, reported):
         return "stale"
-    if _older(order.payment, status, made):
-        return "stale"
-    error = (
-        (obj.get("last_payment_error") or {}).get("message") or "payment failed"
-        if status == "requires_payment_method"
-        else None
-    )
+    error = None
+    if status == "requires_payment_method":  # Stripe's reason, else the one lithloop knows
+        error = (intent and intent.error) or order.payment.last_error
+        error = error or ("payment failed" if reported == status else None)
     before, unseen = order.status, order.payment.status in UNSEEN
-    payment_outcome.apply_intent(order.id, status, next_action=obj.get("next_action"), error=error)
+    action = intent.next_action if intent else obj.get("next_action")
+    payment_outcome.apply_intent(order.id, status, next_action=action, error=error)
     if error and unseen and order.status is OrderStatus.PENDING_PAYMENT:
         order_letters.payment_failed(order, reason(_decline_code(obj)))
-    return "applied" if order.status is not before else "no_change"
+    if order.status is not before:
+        return "applied"
+    return "stale" if status != reported else "no_change"
+
+
+def _current(intent_id: str) -> payments.Intent:
+    """The PaymentIntent as Stripe has it now (StripeUnreachable: deliver the event again)."""
+    try:
+        return payments.gateway().retrieve(intent_id)
+    except payments.PaymentError as exc:
+        raise StripeUnreachable(
+            _l("The payment service did not answer (%(m)s).", m=reason(exc))
+        ) from exc
 
 
 def _decline_code(intent: dict) -> str:
@@ -159,16 +172,6 @@ def _own_cancel(order, reported: str) -> bool:
 def _behind(known: str, reported: str) -> bool:
     """True when a report would move the payment backwards (succeeded is final)."""
     return known == "succeeded" and reported != "succeeded"
-
-
-def _older(payment: Payment, reported: str, made: datetime | None) -> bool:
-    """True for a report other than success that Stripe made before lithloop last learnt the
-    payment's state (a second's grace: `created` is in whole seconds): a requires_action
-    from when 3-D Secure began, delivered after the card was refused, must not put the
-    payment back "under way" (paying with another card refused until the packs are lost)."""
-    if made is None or reported == "succeeded":
-        return False
-    return made < payment.updated_at - timedelta(seconds=1)
 
 
 def _refunded(order_id: int, charge: dict) -> str:
