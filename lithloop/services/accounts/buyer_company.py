@@ -95,6 +95,7 @@ def update_details(user: User, form) -> InvoiceDetails:
             sa.select(InvoiceDetails)
             .where(InvoiceDetails.organisation_id == org.id)
             .with_for_update()
+            .execution_options(populate_existing=True)
         )
         if details is None:
             details = InvoiceDetails(organisation_id=org.id, **values)

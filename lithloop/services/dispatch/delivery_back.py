@@ -171,6 +171,7 @@ def move_day(user: User, stop_id: int, due_from: date) -> int:
             .join(Plan)
             .where(PlanStop.id == stop_id)
             .with_for_update(of=PlanStop)
+            .execution_options(populate_existing=True)
         )
         if stop is None:
             raise NotFound(_l("No such stop."))
@@ -236,6 +237,7 @@ def sweep_days_over(today: date | None = None) -> int:
         undelivered_on_published_trucks(Order.delivery_date < today, Order.status.in_(ON_THE_WAY))
         .order_by(Order.id)
         .with_for_update(of=Order)
+        .execution_options(populate_existing=True)
     ).all()
     for order, truck_id in rows:
         day, plate = order.delivery_date, db.session.get(Truck, truck_id).plate

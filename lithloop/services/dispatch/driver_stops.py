@@ -62,7 +62,7 @@ def own_stop(user: User, stop_id: int, *, lock: bool = False) -> PlanStop:
         .where(PlanStop.id == stop_id, Plan.status == PlanStatus.PUBLISHED)
     )
     if lock:
-        query = query.with_for_update(of=PlanStop)
+        query = query.with_for_update(of=PlanStop).execution_options(populate_existing=True)
     stop = db.session.scalar(query) if user.role is Role.DRIVER else None
     if stop is None or stop.route.truck_id not in roster.trucks_of(user, stop.route.plan.plan_date):
         raise NotFound(_l("No such stop on your routes."))

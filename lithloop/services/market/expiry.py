@@ -82,6 +82,7 @@ def _unpaid(now) -> sa.Select:
         )
         .order_by(Order.id)
         .with_for_update(of=Order, skip_locked=True)
+        .execution_options(populate_existing=True)
     )
 
 

@@ -55,6 +55,7 @@ def stale_listings(version: str, limit: int = BATCH) -> list[Pack]:
             .order_by(Pack.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
         )
     )
 

@@ -176,6 +176,7 @@ def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
             .where(PackEvent.id.in_(ids))
             .order_by(PackEvent.id)
             .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
     try:

@@ -81,7 +81,12 @@ def decide(pack: Pack, grade: Grade, soh_pct: Decimal) -> pricing.Decision | Non
 
 def lock_pack(pack_id: int) -> Pack:
     """A pack by id, locked for the rest of the transaction."""
-    pack = db.session.scalar(sa.select(Pack).where(Pack.id == pack_id).with_for_update())
+    pack = db.session.scalar(
+        sa.select(Pack)
+        .where(Pack.id == pack_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # not the state a caller loaded before
+    )
     if pack is None:
         raise NotFound(_l("No such pack."))
     return pack

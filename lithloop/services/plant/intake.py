@@ -46,7 +46,10 @@ PRODUCT_TYPE_OF_FORM = {"pack": "P", "module": "M", "cell": "C"}
 
 def _lock_booking(booking_id: int) -> Booking:
     booking = db.session.scalar(
-        sa.select(Booking).where(Booking.id == booking_id).with_for_update()
+        sa.select(Booking)
+        .where(Booking.id == booking_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if booking is None:
         raise NotFound(_l("No such booking."))
