@@ -87,20 +87,77 @@ def read(user: User) -> dict:
     }
 
 
+def _locked(user: User) -> Cart:
+    """The user's cart row, locked until the commit and read as it is now (made empty first
+    when there is none; a twin request making it at the same moment is waited for)."""
+    query = (
+        sa.select(Cart)
+        .where(Cart.user_id == user.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    cart = db.session.scalar(query)
+    if cart is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Cart(user_id=user.id, pack_ids=[], groups={}, token=""))
+        except sa.exc.IntegrityError:
+            pass  # another request made it first: lock that one
+        cart = db.session.scalar(query)
+    return cart
+
+
+def _store(cart: Cart, packs: list[int], groups: dict[str, int]) -> dict:
+    cart.pack_ids = list(dict.fromkeys(int(i) for i in packs))
+    cart.groups = {str(k): int(v) for k, v in groups.items() if int(v) > 0}
+    cart.token = uuid.uuid4().hex
+    return {"packs": cart.pack_ids, "groups": cart.groups, "token": cart.token}
+
+
 def save(user: User, packs: list[int], groups: dict[str, int]) -> dict:
     """Store the cart's contents with a new checkout token; returns it as read() does."""
+    return _run(lambda: _store(_locked(user), packs, groups))
+
+
+def change(user: User, edit) -> dict:
+    """Change the cart where it is stored, under its row lock: `edit(packs, groups)` edits
+    the lists read under the lock, so that two tabs adding at once both keep their pack
+    (a cart read before the lock and saved whole would drop the other tab's)."""
 
     def work():
-        cart = db.session.scalar(sa.select(Cart).where(Cart.user_id == user.id).with_for_update())
-        if cart is None:
-            cart = Cart(user_id=user.id)
-            db.session.add(cart)
-        cart.pack_ids = list(dict.fromkeys(int(i) for i in packs))
-        cart.groups = {str(k): int(v) for k, v in groups.items() if int(v) > 0}
-        cart.token = uuid.uuid4().hex
-        return {"packs": cart.pack_ids, "groups": cart.groups, "token": cart.token}
+        cart = _locked(user)
+        packs = [int(i) for i in cart.pack_ids or []]
+        groups = {str(k): int(v) for k, v in (cart.groups or {}).items()}
+        edit(packs, groups)
+        return _store(cart, packs, groups)
 
     return _run(work)
+
+
+def add_pack(user: User, pack_id: int) -> dict:
+    """Put one pack in the cart (once)."""
+    return change(user, lambda packs, groups: packs.append(pack_id))
+
+
+def set_group(user: User, key: str, quantity: int, replaces: str | None = None) -> dict:
+    """Set the quantity of a group, taking out the line it replaces (a repriced one)."""
+
+    def edit(packs, groups):
+        if replaces not in (None, key):
+            groups.pop(replaces, None)
+        groups[key] = quantity
+
+    return change(user, edit)
+
+
+def remove(user: User, pack_id: str | None, group_id: str | None) -> dict:
+    """Take a pack (its id as the form sent it) or a group out of the cart."""
+
+    def edit(packs, groups):
+        packs[:] = [i for i in packs if str(i) != pack_id]
+        groups.pop(group_id or "", None)
+
+    return change(user, edit)
 
 
 def save_delivery(user: User, fields) -> dict:
@@ -110,10 +167,8 @@ def save_delivery(user: User, fields) -> dict:
     chosen = clean_delivery(fields)
 
     def work():
-        cart = db.session.scalar(sa.select(Cart).where(Cart.user_id == user.id).with_for_update())
-        if cart is None:
-            cart = Cart(user_id=user.id, pack_ids=[], groups={}, token=uuid.uuid4().hex)
-            db.session.add(cart)
+        cart = _locked(user)
+        cart.token = cart.token or uuid.uuid4().hex
         cart.delivery = chosen
         return chosen
 

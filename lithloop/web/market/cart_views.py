@@ -46,8 +46,7 @@ def cart_add():
             catalog.on_sale(pack_id)
         except ServiceError as exc:
             return _cart_page({"_form": str(exc.message)}, exc.status)
-        if pack_id not in cart["packs"]:
-            cart["packs"].append(pack_id)
+        market_cart.add_pack(current_user, pack_id)
     elif not request.form.get("group_id"):  # neither a pack nor a group: nothing to add
         flash(_("Choose the packs to add from the catalogue."), "error")
         return redirect(url_for("market.catalog_page"))
@@ -75,10 +74,8 @@ def cart_add():
             if key not in cart["groups"]:  # no line of it to show the message beside
                 return _cart_page({"_form": str(exc.message)}, exc.status)
             return _cart_page(status=exc.status, quantity_error=refused)
-        cart["groups"][key] = quantity
-        if request.form.get("replaces") not in (None, key):  # a repriced line, updated
-            cart["groups"].pop(request.form["replaces"], None)
-    save_cart(cart)
+        # a repriced line, updated: the one it replaces goes
+        market_cart.set_group(current_user, key, quantity, request.form.get("replaces"))
     flash(_("Added to the cart."), "success")
     return redirect(url_for("market.cart"))
 
@@ -87,10 +84,7 @@ def cart_add():
 @roles_required(*BUYER)
 def cart_remove():
     """Take a pack or a group out of the cart."""
-    cart = read_cart()
-    cart["packs"] = [i for i in cart["packs"] if str(i) != request.form.get("pack_id")]
-    cart["groups"].pop(request.form.get("group_id", ""), None)
-    save_cart(cart)
+    market_cart.remove(current_user, request.form.get("pack_id"), request.form.get("group_id"))
     return redirect(url_for("market.cart"))
 
 
