@@ -216,6 +216,24 @@ class StripeGateway:
         )
         return refund.id
 
+    def unrefunded(self, intent_id: str) -> int:
+        """What Stripe has not refunded yet of a PaymentIntent's charge, in fen (0 when it
+        has no charge): refunds made elsewhere (Stripe's dashboard) already taken off."""
+
+        def work():
+            intent = self.client.v1.payment_intents.retrieve(
+                intent_id, params={"expand": ["latest_charge"]}
+            )
+            charge = intent.to_dict().get("latest_charge")
+            if isinstance(charge, str):  # not expanded
+                charge = self.client.v1.charges.retrieve(charge).to_dict()
+            if not charge:
+                return 0
+            captured = charge.get("amount_captured", charge.get("amount")) or 0
+            return max(int(captured) - int(charge.get("amount_refunded") or 0), 0)
+
+        return self._call(work)
+
     def card_method(self, number: str) -> str:
         """A card PaymentMethod from a test card number (test mode only)."""
         if not self.test_mode:

@@ -10,9 +10,9 @@ changes nothing.
 from __future__ import annotations
 
 from lithloop import clock, payments
-from lithloop.extensions import db
-from lithloop.models import Order, OrderStatus, PackState, Refund
+from lithloop.models import Order, OrderStatus, PackState
 from lithloop.services.market import invoices, order_letters
+from lithloop.services.market.refunds import record_refund
 from lithloop.services.market.release import lock_order, release_locked
 from lithloop.services.packs.state import place
 
@@ -66,21 +66,31 @@ def settle_paid(order: Order) -> None:
         order.invoice = invoices.freeze(order)
         order_letters.paid(order)  # once: only this move from pending writes it
     elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
-        refund_id = payments.gateway().refund(
+        _refund_late_payment(order)
+
+
+def _refund_late_payment(order: Order) -> None:
+    """Give back a payment made after the order was cancelled: what Stripe has not refunded
+    yet (a part refunded in Stripe's dashboard first is booked as such; refunding the full
+    total again would be refused by Stripe, and the webhook would fail for ever)."""
+    gateway = payments.gateway()
+    left = min(gateway.unrefunded(order.payment.intent_id), order.total_fen)
+    if order.total_fen - left:
+        record_refund(
+            order,
+            order.total_fen - left,
+            None,
+            by=None,
+            reason=order_letters.AT_STRIPE,
+            stripe_refund_id=None,
+        )
+    if left:
+        refund_id = gateway.refund(
             order.payment.intent_id,
-            order.total_fen,
+            left,
             idempotency_key=f"lithloop-order-{order.id}-late-payment",
         )
-        db.session.add(
-            Refund(
-                order=order,
-                amount_fen=order.total_fen,
-                stripe_refund_id=refund_id,
-                reason=order_letters.PAID_LATE,
-            )
+        record_refund(
+            order, left, None, by=None, reason=order_letters.PAID_LATE, stripe_refund_id=refund_id
         )
-        order.refunded_fen = order.total_fen
-        order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
-        shares = [(line, line.price_fen) for line in order.lines]
-        fee = order.delivery_fee_fen or 0
-        order_letters.refunded(order, order.total_fen, shares, fee, order_letters.PAID_LATE)
+    order.status, order.status_at = OrderStatus.REFUNDED, clock.now()

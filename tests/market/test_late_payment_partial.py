@@ -1,0 +1,34 @@
+"""A payment made after its order was cancelled, part of it already refunded in Stripe's
+dashboard: lithloop gives back only what is left.
+
+Refunding the full total again is refused by Stripe (more than the charge), so the webhook
+failed on every delivery and the rest was never given back. localstripe accepts
+over-refunds, so the test reads what Stripe refunded in all."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import OrderStatus, Refund
+from lithloop.services.market.release import release
+from tests.market.test_order_letters import _order
+from tests.market.test_webhooks import _reload, at_stripe, confirm_at_stripe, intent_event, post
+
+
+def test_a_late_payment_partly_refunded_at_stripe_is_settled_with_the_rest(client):
+    buyer, packs, order = _order(1)
+    release(order.id, "reservation expired")
+    confirm_at_stripe(order)  # the buyer's bank took the money all the same
+    stripe = at_stripe()
+    stripe.refund(order.payment.intent_id, 200_000, idempotency_key=f"dashboard-{order.id}")
+    assert stripe.unrefunded(order.payment.intent_id) == order.total_fen - 200_000
+    answer = post(client, intent_event("evt_late_part", "payment_intent.succeeded", order))
+    assert answer.status_code == 200, answer.json
+    order = _reload(order)
+    assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
+    refunds = db.session.scalars(sa.select(Refund).where(Refund.order_id == order.id)).all()
+    paid_back = sorted((r.amount_fen, r.stripe_refund_id is not None) for r in refunds)
+    assert paid_back == sorted([(200_000, False), (order.total_fen - 200_000, True)])
+    (ours,) = [r.stripe_refund_id for r in refunds if r.stripe_refund_id]
+    assert stripe.client.v1.refunds.retrieve(ours).amount == order.total_fen - 200_000
