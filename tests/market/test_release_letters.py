@@ -154,3 +154,20 @@ def test_an_expired_delivery_order_lists_its_fee_so_the_lines_add_up_to_the_tota
     (mail,) = mails_to(buyer)
     assert f"- Delivery fee: {money(order.delivery_fee_fen)}\n" in mail.body
     assert f"({money(packs[0].price_fen + order.delivery_fee_fen)})" in mail.body
+
+
+def test_paying_after_the_reservation_expired_mails_as_the_sweep_and_cancels_the_intent(app):
+    buyer, packs, order = _order(1)
+    order.reserved_until = clock.now() - timedelta(seconds=1)  # before the sweep came by
+    db.session.commit()
+    with pytest.raises(Conflict) as caught:
+        market_payments.pay(buyer, order.id, "pm_card_visa")
+    assert caught.value.code == "reservation_expired"
+    assert _reload(order).status is OrderStatus.CANCELLED
+    (mail,) = mails_to(buyer)  # the sweep's letter, once
+    assert mail.subject == f"[lithloop] 订单 #{order.id} 已取消：电池包已重新上架"
+    assert "预留期限已过，订单仍未付款。未扣任何款项。" in mail.body
+    assert _sweep_late() == 0  # nothing left for the sweep to release or mail
+    assert len(mails_to(buyer)) == 1
+    # no wallet can charge it now (the webhook would have had to refund it in full)
+    assert at_stripe().retrieve(order.payment.intent_id).status == "canceled"

@@ -90,10 +90,16 @@ def _release(query: sa.Select, reason: str, why) -> list[Order]:
     """Release the orders `query` locks and queue each buyer's letter (the caller commits)."""
     orders = list(db.session.scalars(query))
     for order in orders:
-        maybe_charged = order.payment is not None and order.payment.status in MAYBE_CHARGED
-        release_locked(order, reason)
-        order_letters.released(order, why, maybe_charged)
+        release_one(order, reason, why)
     return orders
+
+
+def release_one(order: Order, reason: str, why, user=None) -> None:
+    """Release one locked pending order (by `user`, if a person's request found it expired)
+    and queue its buyer's letter saying `why` (the caller commits, then cancel_intents)."""
+    maybe_charged = order.payment is not None and order.payment.status in MAYBE_CHARGED
+    release_locked(order, reason, user)
+    order_letters.released(order, why, maybe_charged)
 
 
 def _cancel_intent(order: Order) -> bool:

@@ -19,13 +19,14 @@ from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, User
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
+from lithloop.services.market import expiry, order_letters
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent, require_payments
 from lithloop.services.market.errors import Code
 from lithloop.services.market.expiry import confirm_stale_after_s
 from lithloop.services.market.payment_outcome import apply_intent, set_status
 from lithloop.services.market.payment_reasons import reason
-from lithloop.services.market.release import lock_order, release_locked
+from lithloop.services.market.release import lock_order
 
 #: Test cards a buyer may type into the card field in test mode (shown as a hint).
 TEST_CARDS = {
@@ -52,8 +53,11 @@ def _open_for_payment(user: User, order_id: int) -> Order:
     order = lock_order(order_id)
     pending = order.status is OrderStatus.PENDING_PAYMENT
     if pending and order.reserved_until is not None and order.reserved_until < clock.now():
-        release_locked(order, "reservation expired", user)
+        # as the sweep would have: the buyer's letter, then the PaymentIntent cancelled
+        # (a wallet could still charge it; one that succeeded after all is refunded)
+        expiry.release_one(order, "reservation expired", order_letters.EXPIRED, user)
         db.session.commit()
+        expiry.cancel_intents([order])
         raise Conflict(
             _l(
                 "Your reservation expired; the packs are back on sale. "
