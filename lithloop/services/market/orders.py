@@ -11,7 +11,7 @@ from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Order, OrderLine, OrderStatus, PackState, User
 from lithloop.services.accounts import policies
-from lithloop.services.errors import Conflict, NotFound
+from lithloop.services.errors import Conflict, Forbidden, NotFound
 from lithloop.services.market import order_letters
 from lithloop.services.market.errors import Code
 from lithloop.services.market.release import lock_order
@@ -62,6 +62,21 @@ def get_order(user: User, order_id: int) -> Order:
     order = db.session.scalar(visible_orders(user).where(Order.id == order_id))
     if order is None:
         raise NotFound(_l("No such order."))
+    return order
+
+
+def order_to_pay(user: User, order_id: int) -> Order:
+    """An order the user may pay: any buyer of the organisation that placed it (a colleague
+    in finance often pays), as any of them may see it, cancel it and take its invoice.
+    NotFound for another organisation's; Forbidden for an administrator, who sees it."""
+    order = get_order(user, order_id)
+    if user.role not in policies.BUYERS or user.organisation_id != order.buyer_org_id:
+        raise Forbidden(
+            _l(
+                "Only a buyer of the organisation that placed order #%(id)s can pay it.",
+                id=order_id,
+            )
+        )
     return order
 
 

@@ -18,7 +18,7 @@ from lithloop import clock, labels, payments
 from lithloop.db import atomic as _run
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, User
-from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
+from lithloop.services.errors import Conflict, Invalid, ServiceError
 from lithloop.services.market import expiry, order_letters
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent, require_payments
@@ -49,7 +49,7 @@ class PaymentFailed(ServiceError):
 
 def _open_for_payment(user: User, order_id: int) -> Order:
     """Lock the buyer's pending order; an expired reservation is released and refused."""
-    market_orders.get_order(user, order_id)  # 404 for another buyer's order
+    market_orders.order_to_pay(user, order_id)  # 404 for another organisation's order
     order = lock_order(order_id)
     pending = order.status is OrderStatus.PENDING_PAYMENT
     if pending and order.reserved_until is not None and order.reserved_until < clock.now():
@@ -78,9 +78,7 @@ def _open_for_payment(user: User, order_id: int) -> Order:
 
 def open_payment(user: User, order_id: int) -> Order:
     """The buyer's pending order with its PaymentIntent, opened now if checkout could not."""
-    order = market_orders.get_order(user, order_id)  # 404 for another organisation's
-    if order.user_id != user.id:
-        raise Forbidden(_l("Only the buyer who placed order #%(id)s can pay it.", id=order.id))
+    order = market_orders.order_to_pay(user, order_id)
     require_payments()
     ensure_intent(order)  # PaymentUnavailable (502) while Stripe is still down
     return _run(lambda: _open_for_payment(user, order_id))
@@ -93,7 +91,7 @@ def pay(user: User, order_id: int, method: str) -> Order:
         raise Invalid(_l("Enter your card in the card field."), field="method")
     # Stripe was unreachable at checkout: open the PaymentIntent now (PaymentUnavailable
     # again while it is still down; the order stays pending and reserved meanwhile).
-    ensure_intent(market_orders.get_order(user, order_id))
+    ensure_intent(market_orders.order_to_pay(user, order_id))
 
     def start():
         order = _open_for_payment(user, order_id)
@@ -174,7 +172,7 @@ def _pay_key(order_id: int, intent_id: str, method: str) -> str:
 
 def authenticate(user: User, order_id: int, success: bool) -> Order:
     """The 3-D Secure step on the test server: the buyer approves or refuses the charge."""
-    order = market_orders.get_order(user, order_id)
+    order = market_orders.order_to_pay(user, order_id)
     if order.payment is None or order.payment.status != "requires_action":
         raise Conflict(_l("This order is not waiting for 3-D Secure."), code=Code.NO_ACTION)
     gateway = payments.gateway()
@@ -197,7 +195,7 @@ def authenticate(user: User, order_id: int, success: bool) -> Order:
 
 def refresh(user: User, order_id: int, intent: payments.Intent | None = None) -> Order:
     """Ask Stripe how the payment stands (the 3-D Secure return) and follow it."""
-    order = market_orders.get_order(user, order_id)
+    order = market_orders.order_to_pay(user, order_id)
     if order.payment is None:
         return order
     if intent is None:
@@ -242,7 +240,7 @@ def start_card_setup(user: User, order_id: int) -> str:
     """A SetupIntent for the card the buyer types into Stripe.js; returns its client secret.
 
     Each try gets its own (a declined one cannot be used again); nothing is stored."""
-    order = market_orders.get_order(user, order_id)
+    order = market_orders.order_to_pay(user, order_id)
     if order.status is not OrderStatus.PENDING_PAYMENT:
         raise Conflict(
             _l("Order #%(id)s cannot be paid any more.", id=order.id), code=Code.NOT_PAYABLE

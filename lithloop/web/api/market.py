@@ -217,7 +217,7 @@ def get_order(order_id: int):
     409,
     502,
     503,
-    s403="Only the buyer who placed the order can pay it",
+    s403="Only a buyer of the organisation that placed the order can pay it",
     s404="No such order, or another organisation's",
     s409="The order is not awaiting payment (`error` not_payable), or its reservation "
     "expired and its packs are back on sale (`error` reservation_expired)",

@@ -51,7 +51,7 @@ def _stripe_js():
 @roles_required(*BUYER)
 def pay(order_id: int):
     """The payment page: the card typed into Stripe.js; 3-D Secure goes to its step."""
-    order = market_orders.get_order(current_user, order_id)
+    order = market_orders.order_to_pay(current_user, order_id)
     error, status = None, 200
     if request.method == "POST":
         try:
@@ -59,7 +59,7 @@ def pay(order_id: int):
         except ServiceError as exc:
             if exc.status == 404:
                 raise
-            error, order = str(exc.message), market_orders.get_order(current_user, order_id)
+            error, order = str(exc.message), market_orders.order_to_pay(current_user, order_id)
             status = exc.status
         else:
             if order.payment.status == "requires_action":
@@ -111,7 +111,7 @@ def open_payment(order_id: int):
 @roles_required(*BUYER)
 def authenticate(order_id: int):
     """The 3-D Secure step: Stripe.js shows the bank's challenge (or the test server's)."""
-    order = market_orders.get_order(current_user, order_id)
+    order = market_orders.order_to_pay(current_user, order_id)
     if request.method == "POST":
         try:
             market_payments.authenticate(
