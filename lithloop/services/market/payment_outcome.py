@@ -9,7 +9,10 @@ changes nothing.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from lithloop import clock, payments
+from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState
 from lithloop.services.market import invoices, order_letters
 from lithloop.services.market.refunds import record_refund
@@ -34,6 +37,8 @@ def apply_intent(
     order_id: int, status: str, *, next_action: dict | None = None, error: str | None = None
 ) -> Order:
     """Follow the PaymentIntent's status, forward only (the caller commits)."""
+    if status == "succeeded":
+        refund_late_payment(order_id)  # Stripe's refund before the row lock
     order = set_status(order_id, status, error)
     action = next_action if status == "requires_action" else None
     if order.payment.next_action != action:
@@ -66,15 +71,42 @@ def settle_paid(order: Order) -> None:
         order.invoice = invoices.freeze(order)
         order_letters.paid(order)  # once: only this move from pending writes it
     elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
-        _refund_late_payment(order)
+        # refund_late_payment did it before the lock; here only when the order was
+        # cancelled between its look and the lock (Stripe is then called under the lock)
+        _book_late_refund(order, *_refund_at_stripe(order))
 
 
-def _refund_late_payment(order: Order) -> None:
-    """Give back a payment made after the order was cancelled: what Stripe has not refunded
-    yet (a part refunded in Stripe's dashboard first is booked as such; refunding the full
-    total again would be refused by Stripe, and the webhook would fail for ever)."""
+def refund_late_payment(order_id: int) -> None:
+    """Before the order's row lock: a cancelled order paid all the same is refunded at
+    Stripe, then booked under the lock unless another delivery booked it meanwhile (the
+    caller commits). No race: a cancelled order leaves that state only by this refund, and
+    twin calls send the same idempotency key (Stripe makes one refund)."""
+    query = sa.select(Order).where(Order.id == order_id)
+    order = db.session.scalar(query.execution_options(populate_existing=True))
+    if order is None or order.status is not OrderStatus.CANCELLED or order.refunded_fen:
+        return
+    if order.payment is None:
+        return
+    left, refund_id = _refund_at_stripe(order)
+    order = lock_order(order_id)
+    if order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
+        _book_late_refund(order, left, refund_id)
+
+
+def _refund_at_stripe(order: Order) -> tuple[int, str | None]:
+    """What Stripe had not refunded yet of the late payment, refunded now: (amount, id)."""
     gateway = payments.gateway()
     left = min(gateway.unrefunded(order.payment.intent_id), order.total_fen)
+    if not left:
+        return 0, None
+    key = f"lithloop-order-{order.id}-late-payment"
+    return left, gateway.refund(order.payment.intent_id, left, idempotency_key=key)
+
+
+def _book_late_refund(order: Order, left: int, refund_id: str | None) -> None:
+    """Book a late payment given back: the part refunded in Stripe's dashboard first as such
+    (refunding the full total again would be refused by Stripe, and the webhook would fail
+    for ever), the rest as lithloop's refund; the order ends refunded."""
     if order.total_fen - left:
         record_refund(
             order,
@@ -85,11 +117,6 @@ def _refund_late_payment(order: Order) -> None:
             stripe_refund_id=None,
         )
     if left:
-        refund_id = gateway.refund(
-            order.payment.intent_id,
-            left,
-            idempotency_key=f"lithloop-order-{order.id}-late-payment",
-        )
         record_refund(
             order, left, None, by=None, reason=order_letters.PAID_LATE, stripe_refund_id=refund_id
         )

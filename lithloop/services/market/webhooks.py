@@ -127,6 +127,8 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
             return "stale"
         intent = _current(intent_id)  # outside the order's row lock
     status = intent.status if intent else reported
+    if status == "succeeded":  # a late payment is refunded at Stripe before the lock
+        payment_outcome.refund_late_payment(payment.order_id)
     order = lock_order(payment.order_id)
     if _behind(order.payment.status, status) or _own_cancel(order, reported):
         return "stale"
