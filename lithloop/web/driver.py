@@ -41,6 +41,7 @@ from lithloop.web.driver_page import (
 )
 from lithloop.web.plan_view import plan_map
 from lithloop.web.pricing_text import form_name
+from lithloop.web.query_args import chosen_value
 
 bp = Blueprint("driver", __name__, url_prefix="/driver")
 
@@ -63,7 +64,7 @@ def _map_of(park):
 def _page(errors: dict | None = None, status: int = 200):
     routes = driver_stops.driver_routes(current_user)
     today_routes, later = today_and_later(routes, clock.today())
-    done_stop = request.args.get("done", type=int)
+    done_stop = chosen_value("done")
     said = DONE.get(request.args.get("said", ""))
     return render_template(
         "driver/today.html",

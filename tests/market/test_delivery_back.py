@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from lithloop import clock
@@ -250,6 +251,34 @@ def test_housekeeping_brings_back_a_delivery_whose_day_passed_without_it(app):
     assert order_id in {o.id for o in day_work.due_deliveries(back.due_from)}
     assert len(_letters(back)) == 1
     assert housekeeping.run_all()["return_undelivered"] == 0
+
+
+@pytest.mark.parametrize("plan_field", ["99999999999999999999", "stale", None])
+def test_a_refused_move_answers_on_the_stops_own_plan_whatever_the_form_says(
+    client, auth, plan_field
+):
+    """Walk finding: the form's hidden plan id (tampered to 20 digits, stale, or left out)
+    was where a refused move went back to: a plan that 404s, or the dispatch index. The
+    refusal is told on the stop's own plan page, and nothing is moved."""
+    order, route, driver, dispatcher = _delivery_today()
+    stop = route.stops[1]
+    auth.login(driver.email)
+    submit(
+        client, f"/driver/stops/{stop.id}/exception", {"reason": "access_blocked"}, page="/driver/"
+    )
+    auth.logout()
+    auth.login(dispatcher.email)
+    page = f"/dispatch/plans/{route.plan_id}"
+    form = {"date": clock.today().isoformat()}
+    if plan_field is not None:
+        form["plan_id"] = str(route.plan_id + 7) if plan_field == "stale" else plan_field
+    refused = submit(client, f"/dispatch/stops/{stop.id}/delivery-day", form, page=page)
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith(f"{page}#live"), refused.headers["Location"]
+    shown = client.get(page)
+    assert shown.status_code == 200
+    assert "请选择" in shown.get_data(as_text=True)
+    assert _fresh(order).status is OrderStatus.SHIPPED
 
 
 def test_a_delivery_exception_note_over_300_characters_is_refused_beside_it_not_cut(

@@ -156,6 +156,16 @@ def _require_open(stop: PlanStop) -> None:
         )
 
 
+def plan_of_stop(stop_id: int) -> int:
+    """The id of the plan a stop is on; NotFound when there is no such stop."""
+    plan_id = db.session.scalar(
+        sa.select(PlanRoute.plan_id).join(PlanStop).where(PlanStop.id == stop_id)
+    )
+    if plan_id is None:
+        raise NotFound(_l("No such stop."))
+    return plan_id
+
+
 def move_day(user: User, stop_id: int, due_from: date) -> int:
     """The dispatcher takes a delivery whose driver reported an exception off its day (as a
     pickup's exception is moved to another day): its packs come back to the park with the

@@ -58,7 +58,6 @@ def _open_days_after(day, count: int) -> list:
 def delivery_day(stop_id: int):
     """Take a delivery whose driver reported a problem off its day: its packs come back to
     the park, and it is due from the day chosen."""
-    plan_id = request.form.get("plan_id", type=int)
     try:
         day = strict_date(request.form.get("date"), "date")
         plan_id = delivery_back.move_day(current_user, stop_id, day)
@@ -66,13 +65,12 @@ def delivery_day(stop_id: int):
         if exc.status == 404 and exc.field is None:
             raise
         flash(str(exc.message), "error")
+        plan_id = delivery_back.plan_of_stop(stop_id)  # its own plan, not a copy the form sent
     else:
         flash(
             _("The delivery comes back to the park; it is due from %(d)s.", d=day.isoformat()),
             "success",
         )
-    if plan_id is None:
-        return redirect(url_for("dispatch.index"))
     return redirect(url_for("dispatch.plan", plan_id=plan_id, _anchor="live"))
 
 
