@@ -216,8 +216,12 @@ def test_pages_show_progress_map_and_publish(client, auth, day_world):
     index = client.get(f"/dispatch/?date={day_world['day'].isoformat()}")
     assert index.status_code == 200
     assert f'/bookings/{day_world["bookings"][0]}"' in index.get_data(as_text=True)
-    # five bookings (on a phone, five cards) before the run form: a link leads down to it
-    assert '<a href="#run-form" id="to-run-form">优化路线 ↓</a>' in index.get_data(as_text=True)
+    # the run form comes before the five bookings (on a phone, five cards); a link leads
+    # down to them
+    shown = index.get_data(as_text=True)
+    form, runs = shown.index('id="run-form"'), shown.index("当天的运行")
+    assert form < runs < shown.index('id="day-bookings"')
+    assert '<a href="#day-bookings" id="to-bookings">当天的预约 ↓</a>' in shown
     run = run_to_end(client, day_world)
     panel = client.get(
         f"/dispatch/runs/{run['id']}/progress", headers={"HX-Request": "true"}
