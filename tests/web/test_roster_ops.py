@@ -290,7 +290,16 @@ def test_a_run_ends_with_a_summary_against_the_previous_plan(client, auth, day_w
     panel = client.get(
         f"/dispatch/runs/{second['id']}/progress", headers={"HX-Request": "true"}
     ).get_data(as_text=True)
-    assert f'id="summary-{second["plan_id"]}"' in panel and f"#{first['plan_id']}" in panel
+    assert f'id="summary-{second["plan_id"]}"' in panel
+    # Walk finding: "Run #5" showed "Previous plan #4", a plan's number beside a run's. Plans
+    # are named by the run that made them, as among the day's runs.
+    before = panel.split(f'id="summary-{second["plan_id"]}"')[1].split("</table>")[0]
+    assert f"上一版计划（来自运行 #{first['id']}）</a>" in before, before
+    assert f"#{first['plan_id']}<" not in before or first["plan_id"] == first["id"]
+    client.get("/lang/en")
+    english = client.get(f"/dispatch/runs/{second['id']}/progress", headers={"HX-Request": "true"})
+    assert f"Previous plan, from run #{first['id']}</a>" in english.get_data(as_text=True)
+    client.get("/lang/zh")
     # One cost, the plan's, in yuan: the solver's score (route costs plus 1,000,000 per
     # left-out stop) was shown beside it as 'best cost so far 3,001,234', and a dearer plan's
     # difference had no sign ('¥12.30' beside '+1' and '-3').
@@ -467,7 +476,7 @@ def test_the_dispatch_pages_put_no_half_width_brackets_beside_chinese(client, au
     texts = {name: page.get_data(as_text=True) for name, page in pages.items()}
     assert ' · <span class="nowrap">占运力 ' in texts["plan"] and "的运力" not in texts["plan"]
     assert re.search(r"计划</a> · 草稿", texts["day"]), texts["day"]
-    assert re.search(rf"#{first['plan_id']}</a> · 草稿", texts["summary"])
+    assert re.search(rf"#{first['id']}）</a> · 草稿", texts["summary"])
     for name, text in texts.items():
         seen = re.findall(r"[\u4e00-\u9fff]</a> \(|[\u4e00-\u9fff] \(|\d%\) ", text)
         assert not seen, (name, seen)
