@@ -118,11 +118,16 @@ def export():
     raw_year = (request.args.get("year") or "").strip()
     year = int_or_default(raw_year, 0, minimum=years[-1], maximum=years[0])
     if raw_year and not year:
-        message = _(
-            "There is no archive of that year: choose a year from %(first)d to %(last)d.",
-            first=years[-1],
-            last=years[0],
-        )
+        if len(years) == 1:  # not "from 2026 to 2026"
+            message = _(
+                "There is no archive of that year: there is one for %(year)d only.", year=years[0]
+            )
+        else:
+            message = _(
+                "There is no archive of that year: choose a year from %(first)d to %(last)d.",
+                first=years[-1],
+                last=years[0],
+            )
         return _page(message, 400)
     organisation = _organisation()
     if year:

@@ -165,7 +165,8 @@ def test_a_year_the_archive_cannot_serve_is_refused_naming_those_it_can(client, 
     assert response.status_code == 400 and response.mimetype == "text/html"
     assert "Content-Disposition" not in response.headers
     page = response.get_data(as_text=True)
-    assert "from 2026 to 2026" in page  # NOW is in 2026, and so is every handover of world
+    # NOW is in 2026, and so is every handover of world: one year, not "from 2026 to 2026"
+    assert "there is one for 2026 only." in page and "from 2026 to 2026" not in page
     served = client.get("/trace/handovers.csv?year=2026")
     assert served.status_code == 200 and served.mimetype == "text/csv"
 
