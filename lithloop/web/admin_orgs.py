@@ -10,13 +10,13 @@ from lithloop.models import Role
 from lithloop.services.accounts import org_admin
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
-from lithloop.web.query_args import page_arg
+from lithloop.web.query_args import page_arg, search_arg
 
 bp = Blueprint("admin_orgs", __name__, url_prefix="/admin")
 
 
 def _search() -> str:
-    return request.args.get("q", "")[:100]
+    return search_arg()
 
 
 def _back_to_the_list():

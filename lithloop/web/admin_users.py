@@ -10,7 +10,7 @@ from lithloop.models import Role
 from lithloop.services.accounts import audit, lockout, user_admin
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
-from lithloop.web.query_args import page_arg
+from lithloop.web.query_args import page_arg, search_arg
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 
@@ -22,18 +22,14 @@ def _page() -> int:
 def _back_to_the_list():
     """The users page the admin acted on: its search and its page (page 1 is left out)."""
     page = _page()
-    return redirect(
-        url_for(
-            "admin_users.users", q=request.args.get("q", "")[:100], page=page if page > 1 else None
-        )
-    )
+    return redirect(url_for("admin_users.users", q=search_arg(), page=page if page > 1 else None))
 
 
 @bp.get("/users")
 @roles_required(Role.ADMIN)
 def users():
     """Every account, searchable, with its lock (from some address) and enabled state."""
-    search = request.args.get("q", "")[:100]
+    search = search_arg()
     pagination = user_admin.users(current_user, search=search, page=_page())
     locks = lockout.locks_for([u.email for u in pagination.items])
     return render_template("admin/users.html", pagination=pagination, search=search, locks=locks)

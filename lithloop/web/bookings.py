@@ -33,7 +33,7 @@ from lithloop.web.booking_form import (
     slot_choices,
 )
 from lithloop.web.booking_form_errors import LOT_ORDER, code_errors, error_links, quote_problems
-from lithloop.web.query_args import page_arg
+from lithloop.web.query_args import page_arg, search_arg
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 PAGE_SIZE = 30
@@ -45,7 +45,7 @@ def index():
     """The user's bookings (the park sees all), by status (the dispatcher and the plant
     operator start at the open ones; history is the "All" filter) and searched."""
     status = request.args.get("status") or booking_search.default_status(current_user)
-    search = (request.args.get("q") or "")[:100]
+    search = search_arg()
     query = booking_search.narrow(booking_list.visible_bookings(current_user), status, search)
     page = page_arg()
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import request
 
 from lithloop.services.errors import Invalid
@@ -46,3 +48,12 @@ def chemistry_arg(errors: dict, name: str = "chemistry") -> str | None:
     except Invalid as exc:
         errors[name] = str(exc.message)
         return None
+
+
+def search_arg(name: str = "q") -> str:
+    """What a list is searched for, at most 100 characters: invisible characters pasted with
+    it (zero-width spaces, direction marks, controls) taken out and full-width letters and
+    digits read as their ASCII forms (NFKC), so that 'admin' followed by U+200B, or a
+    full-width 'ａｄｍｉｎ', finds what 'admin' finds."""
+    text = unicodedata.normalize("NFKC", request.args.get(name) or "")
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf")).strip()[:100]

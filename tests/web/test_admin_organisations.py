@@ -53,6 +53,31 @@ def test_the_page_lists_organisations_with_counts_and_searches(client, auth):
     assert "没有符合条件的机构。" in none
 
 
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize(
+    ("list_url", "typed"),
+    [
+        (LIST, lambda admin: "牡丹江\u200b公交"),  # a zero-width space pasted with it
+        (LIST, lambda admin: "\u202e公交"),  # a direction mark
+        ("/admin/users", lambda admin: _full_width(admin.email) + "\u200d"),  # full-width
+    ],
+)
+def test_a_search_pasted_with_invisible_or_full_width_characters_finds_the_same(
+    client, auth, list_url, typed
+):
+    """Walk finding: a name pasted with a zero-width space, or an e-mail typed in full-width
+    letters, found nothing, though the same visible text typed plainly finds it."""
+    admin = _admin(auth)
+    make_org(OrgKind.BUS_COMPANY, name="牡丹江公交集团")
+    page = client.get(list_url, query_string={"q": typed(admin)}).get_data(as_text=True)
+    listed = page.split('name="q"')[1]
+    assert "没有符合条件的" not in listed
+    assert ("牡丹江公交集团" if list_url == LIST else admin.email) in listed
+
+
 def test_suspending_asks_for_a_reason(client, auth):
     _admin(auth)
     org = make_org(name="无理由网点")

@@ -16,7 +16,7 @@ from lithloop.services.market import order_cancel, order_list
 from lithloop.services.market import orders as market_orders
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import ALL_ORDERS, bp
-from lithloop.web.query_args import page_arg
+from lithloop.web.query_args import page_arg, search_arg
 
 
 @bp.get("/orders")
@@ -24,7 +24,7 @@ from lithloop.web.query_args import page_arg
 def orders():
     """The organisation's orders, newest first (admins: every order), a page at a time,
     by status and searched by order number or buyer."""
-    status, search = request.args.get("status") or None, (request.args.get("q") or "")[:100]
+    status, search = request.args.get("status") or None, search_arg()
     pagination, lines = order_list.page(current_user, page_arg(), status, search)
     return render_template(
         "market/orders.html",
