@@ -68,7 +68,7 @@ def test_dispatcher_puts_a_driver_on_a_route_and_publishes_with_confirmation(
     check_page(page, "dispatch-publish", screenshots, phone=False)
     page.click("#publish-form button[type=submit]")  # refused: a route without a driver
     page.wait_for_load_state()
-    assert plate in page.locator(".flash.error").inner_text()
+    assert plate in page.locator("#publish-form .error").first.inner_text()  # in the form
     with live_server.app.app_context():
         assert db.session.get(Plan, plan_id).status is PlanStatus.DRAFT
         db.session.remove()
