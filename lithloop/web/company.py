@@ -22,7 +22,7 @@ from lithloop import pdf
 from lithloop.i18n import current_language
 from lithloop.models import Role
 from lithloop.public_urls import external_url
-from lithloop.services.accounts import buyer_company
+from lithloop.services.accounts import buyer_company, colleagues
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import invoices
 from lithloop.web.access import roles_required
@@ -50,7 +50,8 @@ def _page(errors: dict | None = None, form=None, invite_form=None, status: int =
         form=values,
         invite=invite_form or {},
         errors=errors or {},
-        colleagues=buyer_company.colleagues(current_user),
+        colleagues=colleagues.members(current_user),
+        is_invited=colleagues.is_invited,
     ), status
 
 
@@ -83,7 +84,7 @@ def save_details():
 def invite():
     """Add a colleague by e-mail; they set their password through the mailed link."""
     try:
-        colleague = buyer_company.invite_colleague(
+        colleague = colleagues.invite_colleague(
             current_user,
             name=request.form.get("name", ""),
             email=request.form.get("email", ""),

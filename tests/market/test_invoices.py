@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from lithloop.extensions import db
-from lithloop.models import OrgKind, OutboxMessage, User
-from lithloop.services.accounts import buyer_company, taxpayer_id
+from lithloop.models import OrgKind, OutboxMessage, Role, User
+from lithloop.services.accounts import buyer_company, colleagues, taxpayer_id
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 from lithloop.services.market import checkout, invoices
 from lithloop.services.market import payments as market_payments
@@ -228,7 +228,8 @@ def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(clien
         {"name": "李工", "email": "li.gong@example.com"},
         page="/market/company",
     )
-    assert again.status_code == 409 and "already exists" in again.get_data(as_text=True)
+    said = again.get_data(as_text=True)
+    assert again.status_code == 409 and "already in your organisation" in said
     Auth(client).logout()
     assert (
         submit(
@@ -258,10 +259,12 @@ def test_a_colleagues_invisible_or_reversed_name_is_refused_beside_the_field(cli
     assert db.session.scalar(sa.select(User).where(User.email == typed["email"])) is None
 
 
-def test_only_buyers_invite_into_their_own_company(app):
+def test_a_dealer_invites_no_buyer_the_colleague_gets_the_dealer_s_role_and_organisation(app):
+    """One invitation path for every organisation (services/accounts/colleagues.py): a
+    dealer's colleague is a dealer's staff in the dealer's branch, never a buyer."""
     dealer = make_user(make_org(OrgKind.DEALER_BRANCH))
-    with pytest.raises(Forbidden):
-        buyer_company.invite_colleague(dealer, name="x", email="x@example.com", link_for=str)
+    made = colleagues.invite_colleague(dealer, name="x", email="x@example.com", link_for=str)
+    assert made.role is Role.DEALER_STAFF and made.organisation_id == dealer.organisation_id
 
 
 def test_cart_and_payment_page_say_the_invoice_lacks_the_taxpayer_id_until_it_is_given(client):

@@ -9,6 +9,7 @@ __all__ = [
     "approvals",
     "audit",
     "buyer_company",
+    "colleagues",
     "lockout",
     "org_admin",
     "login_sessions",

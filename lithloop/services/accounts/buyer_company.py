@@ -1,21 +1,15 @@
-"""A buyer's company: its invoice details and its users (a colleague is invited by mail)."""
+"""A buyer's company: its invoice details (its people and invitations: accounts/colleagues.py)."""
 
 from __future__ import annotations
 
-import secrets
-
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import clock, letters
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import InvoiceDetails, Organisation, OrgKind, Role, User
-from lithloop.services.accounts import audit, password_reset, taxpayer_id
-from lithloop.services.accounts import registration as accounts
-from lithloop.services.accounts.errors import Code
-from lithloop.services.accounts.passwords import hash_password
-from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
+from lithloop.services.accounts import audit, taxpayer_id
+from lithloop.services.errors import Forbidden, Invalid, ServiceError
 from lithloop.services.strict_input import check_controls, phone_number, typed_text
 
 #: Field name -> (maximum length, required).
@@ -116,75 +110,3 @@ def update_details(user: User, form) -> InvoiceDetails:
         db.session.rollback()
         raise
     return details
-
-
-def colleagues(user: User) -> list[User]:
-    """The users of the buyer's organisation, by name."""
-    org = _buyer_org(user)
-    return list(
-        db.session.scalars(
-            sa.select(User).where(User.organisation_id == org.id).order_by(User.name, User.id)
-        )
-    )
-
-
-def invite_colleague(
-    user: User, *, name: str, email: str, link_for, language: str | None = None
-) -> User:
-    """Add a colleague to the buyer's organisation; they choose a password through a mailed link.
-
-    The new account has an unguessable password until the colleague sets one with the
-    same signed link as a password reset (`link_for(token)` makes it absolute). The letter
-    is in the inviter's saved language, else in `language`, the page's they invited from.
-    """
-    org = _buyer_org(user)
-    name = typed_text(" ".join((name or "").split()), "name")  # as registration's NAME_CHECKS
-    if not name:
-        raise Invalid(_l("Enter your colleague's name."), field="name")
-    if len(name) > 120:
-        raise Invalid(_l("At most %(n)s characters.", n=120), field="name")
-    email = accounts.normalise_email(email)
-    if accounts.find_user_by_email(email):
-        raise Conflict(
-            _l("An account with this e-mail already exists."), field="email", code=Code.EMAIL_TAKEN
-        )
-    colleague = User(
-        email=email,
-        name=name,
-        role=Role.BUYER,
-        organisation=org,
-        password_hash=hash_password(secrets.token_urlsafe(32)),
-    )
-    db.session.add(colleague)
-    try:
-        db.session.flush()
-        link = link_for(password_reset.make_reset_token(colleague))
-        colleague.locale = user.locale  # the inviter's language until they choose their own
-        letters.send_letter(
-            colleague,
-            _l("%(org)s: invitation from %(name)s"),
-            _l(
-                "%(name)s invited you to the lithloop buyer account of %(org)s. "
-                "Open this link to choose your password (valid %(minutes)s minutes):\n"
-                "%(link)s\n\n"
-                "If the link has expired, use 'Forgot your password?' on the login page: "
-                "%(login)s\n"
-            ),
-            asked_in=language,
-            org=org.name,
-            name=user.name,
-            minutes=current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60,
-            link=link,
-            login=letters.link("auth.login"),
-        )
-        audit.record("company.invite", actor=user, obj=colleague, details={"email": email})
-        db.session.commit()
-    except sa.exc.IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(
-            _l("An account with this e-mail already exists."), field="email", code=Code.EMAIL_TAKEN
-        ) from exc
-    except (ServiceError, sa.exc.SQLAlchemyError):
-        db.session.rollback()
-        raise
-    return colleague
