@@ -360,6 +360,10 @@ TABLE: dict[str, Rule] = {
     "GET market.payment_return": _r(
         {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
     ),
+    # A dealer's or bus company's people; inviting a colleague into one's own organisation
+    # (no URL names one; a body's organisation_id is ignored: test_organisation_people.py).
+    "GET organisation.index": _r(OWNERS),
+    "POST organisation.invite": _r(OWNERS, body={"name": "AUTHZ同事", "email": "not-an-address"}),
     # Business buyers: company invoice details, colleagues, invoices; requests for quote.
     "GET company.company": _r({BUYER}),
     "POST company.save_details": _r({BUYER}, body={}),

@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
         market,
         market_admin,
         nav,
+        organisation,
         passport_text,
         passports,
         payment_text,
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         market,
         market_admin,
         company,
+        organisation,
         rfq,
         admin_calendar,
     ):

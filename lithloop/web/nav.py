@@ -19,9 +19,10 @@ _DASHBOARD = ("dashboard.index", _l("Dashboard"))
 _SETTLEMENTS = ("settlements.index", _l("Settlements"))
 _LINES = ("lines.index", _l("Lines"))
 _ASSEMBLY = ("lines.assembly_page", _l("Assembly"))
+_ORGANISATION = ("organisation.index", _l("Colleagues"))
 
 NAV = {
-    Role.DEALER_STAFF: [_HOME, _BOOKINGS, _SETTLEMENTS, _SITES, _PRICES],
+    Role.DEALER_STAFF: [_HOME, _BOOKINGS, _SETTLEMENTS, _SITES, _PRICES, _ORGANISATION],
     Role.FLEET_MANAGER: [
         _HOME,
         _BOOKINGS,
@@ -30,6 +31,7 @@ NAV = {
         ("fleet.forecast", _l("Retirement forecast")),
         ("sites.index", _l("Depots")),
         _PRICES,
+        _ORGANISATION,
     ],
     Role.DISPATCHER: [_HOME, ("dispatch.index", _l("Dispatch")), _BOOKINGS, _REGION],
     Role.PLANT_OPERATOR: [
