@@ -69,3 +69,14 @@ def test_a_dealer_invites_a_colleague_who_sets_a_password_and_sees_the_bookings(
     assert ("已激活" if lang == "zh_CN" else "active") in row.inner_text()
     page.context.close()
     colleague.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_fleet_manager_s_people_page_fits_a_phone(browser, live_server, screenshots, lang):
+    """The bus company's header has the most links of any owner's: the page still fits."""
+    page = new_page(browser, live_server.url, phone=True, lang=lang)
+    log_in(page, "fleet@demo.lithloop")
+    page.goto("/organisation")
+    assert page.locator("#people li", has_text="fleet@demo.lithloop").count() == 1
+    check_page(page, "organisation-fleet", screenshots, phone=True)
+    page.context.close()
