@@ -283,6 +283,9 @@ def test_every_bad_registration_field_is_flagged_in_one_round(client, kind):
         assert f'id="{field}-err"' in body, field
     assert "缺少 @ 符号" in body and "密码至少需要 10 个字符" in body
     assert "该名称的机构已注册。" in body
+    # walk finding: a branch's second staff member was told only that the name was taken
+    said = re.search(r'id="organisation-err">([^<]+)<', body).group(1)
+    assert "请让已有账户的同事在其机构页面邀请您加入" in said, said
     assert 'value="bad"' in body and 'value="牡丹江公交集团"' in body  # kept as typed
     assert "short1" not in body and "short2" not in body  # passwords never come back
     assert (count(Organisation), count(User)) == before

@@ -63,7 +63,13 @@ def holds_address(user: User | None) -> bool:
     return user is not None and user.organisation.status is not OrgStatus.REJECTED
 
 
-ORG_TAKEN = _l("An organisation with this name is already registered.")
+#: Said beside the name: the staff of a registered branch join it by invitation, not by
+#: registering it again (services/accounts/colleagues.py).
+ORG_TAKEN = _l(
+    "An organisation with this name is already registered. If you work there, ask a "
+    "colleague who has an account to invite you from their organisation's page; otherwise "
+    "use another name."
+)
 
 
 def org_name_taken(org_name: str) -> bool:
