@@ -104,7 +104,8 @@ def test_the_owners_of_bookings_at_one_place_are_told_the_trucks_arrival_there(a
     assert [x["arrival"] for x in shown] == [at(day, "09:00")] * 2
     publishing.publish_plan(dispatcher, route.plan_id, allow_unmanned=True)
     second = db.session.get(Booking, here[1])
-    assert second.eta_start == at(day, "08:30") and second.eta_end == at(day, "09:30")
+    # from the window's opening (09:00), not half an hour before it: the truck waits
+    assert second.eta_start == at(day, "09:00") and second.eta_end == at(day, "09:30")
     assert second.events[-1].detail["eta"] == "09:00"
 
 

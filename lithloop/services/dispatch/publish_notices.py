@@ -28,12 +28,24 @@ from lithloop.services.market import order_letters
 ETA_HALF_WINDOW = timedelta(minutes=30)
 
 
+def eta_range(booking: Booking, arrival) -> tuple:
+    """The expected arrival an owner is told: half an hour either side of the planned
+    arrival, within the booked window (a truck early at a site waits for the window to
+    open, so the range never starts before it, nor ends after it closes)."""
+    day = booking.pickup_date
+    opens = clock.at(day, booking.window_start.hour * 3600 + booking.window_start.minute * 60)
+    closes = clock.at(day, booking.window_end.hour * 3600 + booking.window_end.minute * 60)
+    start = max(arrival - ETA_HALF_WINDOW, opens)
+    end = max(min(arrival + ETA_HALF_WINDOW, closes), arrival)
+    return start, end
+
+
 def already_told(booking: Booking, stop: PlanStop, truck_id: int, told_truck: dict) -> bool:
     """The owner was told this truck and this arrival already (by the day's published plan):
     publishing the stop tells them nothing new, so no notice is sent."""
     return (
         booking.status is not BookingStatus.REQUESTED
-        and booking.eta_start == place_arrival(stop) - ETA_HALF_WINDOW
+        and booking.eta_start == eta_range(booking, place_arrival(stop))[0]
         and told_truck.get(booking.id) == truck_id
     )
 

@@ -43,8 +43,8 @@ from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.live_ops import place_arrival
 from lithloop.services.dispatch.planning import require_planner
 from lithloop.services.dispatch.publish_notices import (
-    ETA_HALF_WINDOW,
     already_told,
+    eta_range,
     published_trucks,
     schedule_deliveries,
 )
@@ -205,8 +205,7 @@ def _schedule_routed(user: User, plan: Plan) -> set[int]:
             again = booking.status is not BookingStatus.REQUESTED
             unchanged = not moved and already_told(booking, stop, route.truck_id, told_truck)
             arrival = place_arrival(stop)  # at its place: one arrival for its bookings
-            booking.eta_start = arrival - ETA_HALF_WINDOW
-            booking.eta_end = arrival + ETA_HALF_WINDOW
+            booking.eta_start, booking.eta_end = eta_range(booking, arrival)
             eta = clock.local(arrival).strftime("%H:%M")
             detail = event_details.scheduled(route.truck.plate, eta, again=again)
             # the same day and arrival as the owner was told: nothing new to tell them
