@@ -93,21 +93,13 @@ def refuse_unless_room(day: BookingDay, mass_kg: Decimal) -> None:
     if not status.holiday and status.fits(mass_kg):
         return
     db.session.rollback()  # the day's row may be new: gone with the rollback, use `status`
-    free = listed(next_free_days(mass_kg, status.day))
+    free = free_days(mass_kg, status.day)
     if status.holiday:
-        why = _l(
-            "%(d)s is a public holiday: the park is closed. Next free days: %(free)s.",
-            d=status.day,
-            free=free,
-        )
+        why = _l("%(d)s is a public holiday: the park is closed. %(free)s", d=status.day, free=free)
     elif not status.open:  # a closed weekday: "full" would send them to wait for room
-        why = _l(
-            "The park does not collect on %(d)s. Next free days: %(free)s.",
-            d=status.day,
-            free=free,
-        )
+        why = _l("The park does not collect on %(d)s. %(free)s", d=status.day, free=free)
     else:
-        why = _l("%(d)s is full. Next free days: %(free)s.", d=status.day, free=free)
+        why = _l("%(d)s is full. %(free)s", d=status.day, free=free)
     raise Conflict(why, field="date", code=Code.DAY_FULL)
 
 
@@ -117,6 +109,34 @@ def next_free_days(mass_kg, after: date, count: int = 3) -> list[str]:
     today = clock.today()
     days = capacity.calendar(after + timedelta(days=1), today + timedelta(days=horizon))
     return [d.day.isoformat() for d in days if d.fits(mass_kg)][:count]
+
+
+def free_days(mass_kg, after: date) -> str:
+    """The next days after a date with room for a stop of this mass, as a refusal offers
+    them; when no day of the booking horizon has room, that said plainly with what to do
+    (call the park, or book a smaller part), never an empty list ("Next free days: —")."""
+    days = next_free_days(mass_kg, after)
+    if days:
+        return str(_l("Next free days: %(free)s.", free=listed(days)))
+    horizon = current_app.config["BOOKING_HORIZON_DAYS"]
+    park = reach.park_site()
+    phone = (park.contact_phone or "").strip() if park is not None else ""
+    if phone:
+        return str(
+            _l(
+                "No day in the next %(n)s days has room for these lots: call the park on "
+                "%(phone)s, or book a smaller part of them.",
+                n=horizon,
+                phone=phone,
+            )
+        )
+    return str(
+        _l(
+            "No day in the next %(n)s days has room for these lots: contact the park, or "
+            "book a smaller part of them.",
+            n=horizon,
+        )
+    )
 
 
 def book_pickup(

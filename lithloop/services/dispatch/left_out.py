@@ -29,7 +29,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity, event_details, pickup_change
 from lithloop.services.booking.booking_list import get_booking
 from lithloop.services.booking.booking_status import record_status
-from lithloop.services.booking.bookings import next_free_days
+from lithloop.services.booking.bookings import free_days, next_free_days
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 
@@ -156,11 +156,7 @@ def _move(user: User, booking_id: int, day: date) -> Booking:
     rows = {first: capacity.lock_day(first), second: capacity.lock_day(second)}
     if not capacity.status_of(rows[day]).fits(booking.total_mass_kg):
         raise Conflict(
-            _l(
-                "%(d)s is full. Next free days: %(free)s.",
-                d=day,
-                free=listed(list(next_free_days(booking.total_mass_kg, day))),
-            ),
+            _l("%(d)s is full. %(free)s", d=day, free=free_days(booking.total_mass_kg, day)),
             field="date",
             code=Code.DAY_FULL,
         )
