@@ -31,7 +31,7 @@ from lithloop.models import Role
 from lithloop.services.booking import bus_fleet, capacity, fleet_proposals
 from lithloop.services.booking.sites import visible_sites
 from lithloop.services.errors import ServiceError
-from lithloop.services.strict_input import int_or_default
+from lithloop.services.strict_input import grouped, int_or_default
 from lithloop.web import uploads
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
@@ -276,9 +276,10 @@ def accept():
     if created:
         flash(
             ngettext(
-                "Booking #%(id)s requested for %(num)s pack.",
-                "Booking #%(id)s requested for %(num)s packs.",
+                "Booking #%(id)s requested for %(n)s pack.",
+                "Booking #%(id)s requested for %(n)s packs.",
                 len(pack_ids),
+                n=grouped(len(pack_ids)),
                 id=booking.id,
             ),
             "success",

@@ -15,7 +15,7 @@ from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width
 from lithloop.i18n import listed
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import INT_RE, LONG_INT_RE, parse_amount
+from lithloop.services.strict_input import INT_RE, LONG_INT_RE, grouped, parse_amount
 
 MAX_LOT_KG = Decimal(40000)
 KG_STEP = Decimal("0.01")  # booking_lot.mass_kg is NUMERIC(12, 2)
@@ -187,9 +187,10 @@ def _codes(raw_codes, count: int | None, index: int, today: date, run=_first):
     if len(codes) < count:
         warnings.append(  # which lot: a booking's lots each have their own line
             ngettext(
-                "Lot %(lot)s: %(num)s pack without a code: the park will code it on arrival.",
-                "Lot %(lot)s: %(num)s packs without a code: the park will code them on arrival.",
+                "Lot %(lot)s: %(n)s pack without a code: the park will code it on arrival.",
+                "Lot %(lot)s: %(n)s packs without a code: the park will code them on arrival.",
                 count - len(codes),
+                n=grouped(count - len(codes)),  # 10,000 as counts read elsewhere
                 lot=index + 1,
             )
         )

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
 from lithloop.i18n import listed
+from lithloop.services.strict_input import grouped
 
 SCHEDULED = "scheduled"
 PICKED_UP = "picked_up"
@@ -97,10 +98,10 @@ def _differences(detail: dict) -> list[str]:
         words.append(str(_l("mass %(n)s %%", n=detail["mass_off_pct"])))
     if detail.get("missing"):
         n = detail["missing"]
-        words.append(ngettext("%(num)s code missing", "%(num)s codes missing", n))
+        words.append(ngettext("%(n)s code missing", "%(n)s codes missing", n, n=grouped(n)))
     if detail.get("unexpected"):
         n = detail["unexpected"]
-        words.append(ngettext("%(num)s code unexpected", "%(num)s codes unexpected", n))
+        words.append(ngettext("%(n)s code unexpected", "%(n)s codes unexpected", n, n=grouped(n)))
     return words
 
 
@@ -120,9 +121,10 @@ def _fact(detail: dict, place: object = None) -> str:
         return str(_l("Truck %(plate)s, expected at %(t)s", **_eta(detail)))
     if kind == PICKED_UP:
         text = ngettext(
-            "Picked up %(kg)s kg, %(num)s code",
-            "Picked up %(kg)s kg, %(num)s codes",
+            "Picked up %(kg)s kg, %(n)s code",
+            "Picked up %(kg)s kg, %(n)s codes",
             detail["codes"],
+            n=grouped(detail["codes"]),
             kg=_kg(detail["kg"]),
         )
         if diffs := _differences(detail):

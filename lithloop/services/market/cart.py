@@ -19,7 +19,7 @@ from lithloop.models import Cart, User
 from lithloop.services.errors import Invalid, ServiceError
 from lithloop.services.market import delivery as market_delivery
 from lithloop.services.market import invoices
-from lithloop.services.strict_input import strict_int
+from lithloop.services.strict_input import grouped, strict_int
 
 DELIVERY_KEYS = ("kind", "city", "address", "contact", "phone")
 DELIVERY_LIMITS = {"kind": 10, "city": 100, "phone": 40, **market_delivery.FREE_TEXT_LIMITS}
@@ -38,9 +38,10 @@ def quantity_of(raw, stock: int) -> int:
             raise Invalid(_l("These packs are no longer on sale."), field="quantity")
         raise Invalid(
             lazy_ngettext(
-                "Only %(num)s of these packs is on sale: choose at most that one.",
-                "Only %(num)s of these packs are on sale: choose at most that many.",
+                "Only %(n)s of these packs is on sale: choose at most that one.",
+                "Only %(n)s of these packs are on sale: choose at most that many.",
                 stock,
+                n=grouped(stock),
             ),
             field="quantity",
         )

@@ -18,7 +18,7 @@ from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width
 from lithloop.models import Booking, BookingLot
 from lithloop.services.errors import FieldChecks, FieldsRefused, Invalid
-from lithloop.services.strict_input import int_or_default, limited_text, parse_kilograms
+from lithloop.services.strict_input import grouped, int_or_default, limited_text, parse_kilograms
 
 CENT = Decimal("0.01")
 MAX_PACKS_PER_LOT = 2000
@@ -170,8 +170,8 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
                 "%(c)s codes for %(n)s pack: correct the count or the codes.",
                 "%(c)s codes for %(n)s packs: correct the count or the codes.",
                 count,
-                c=len(codes),
-                n=count,
+                c=grouped(len(codes)),
+                n=grouped(count),
             ),
             field=f"{prefix}.codes",
         )
@@ -182,7 +182,7 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
                 "%(n)s packs have no code: type their codes or tick “generate codes "
                 "for uncoded packs”.",
                 count - len(codes),
-                n=count - len(codes),
+                n=grouped(count - len(codes)),
             ),
             field=f"{prefix}.codes",
         )
