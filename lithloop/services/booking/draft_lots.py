@@ -12,10 +12,15 @@ from flask_babel import ngettext
 
 from lithloop import labels, pricing, vocab
 from lithloop.batteries import validate_code
-from lithloop.batteries.codes import fold_full_width
 from lithloop.i18n import listed
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import INT_RE, LONG_INT_RE, grouped, parse_amount
+from lithloop.services.strict_input import (
+    INT_RE,
+    LONG_INT_RE,
+    grouped,
+    parse_amount,
+    typed_number,
+)
 
 MAX_LOT_KG = Decimal(40000)
 KG_STEP = Decimal("0.01")  # booking_lot.mass_kg is NUMERIC(12, 2)
@@ -52,7 +57,7 @@ def whole(value, name: str, too_large=None) -> int:
     Invalid naming `name`."""
     if isinstance(value, bool | float):
         raise Invalid(_l("Enter a whole number."), field=name)
-    text = fold_full_width(str(value).strip())
+    text = typed_number(value)
     if too_large is not None and LONG_INT_RE.fullmatch(text):  # a number, only too long
         raise Invalid(too_large, field=name)
     if not INT_RE.fullmatch(text):

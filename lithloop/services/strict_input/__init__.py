@@ -53,6 +53,7 @@ from lithloop.services.strict_input.numbers import (
     INT_RE,
     LONG_DECIMAL_RE,
     LONG_INT_RE,
+    ZERO_WIDTH,
     chosen_id,
     decimal_or_none,
     grouped,
@@ -63,6 +64,7 @@ from lithloop.services.strict_input.numbers import (
     strict_decimal,
     strict_int,
     too_large,
+    typed_number,
     whole_number,
 )
 from lithloop.services.strict_input.text import (
@@ -96,6 +98,7 @@ __all__ = [
     "PHONE_MAX",
     "PHONE_RE",
     "TIME_RE",
+    "ZERO_WIDTH",
     "check_controls",
     "check_direction",
     "check_visible",
@@ -124,6 +127,7 @@ __all__ = [
     "strict_int",
     "strict_time",
     "too_large",
+    "typed_number",
     "typed_text",
     "whole_number",
 ]

@@ -11,9 +11,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input.numbers import bounds
+from lithloop.services.strict_input.numbers import bounds, typed_number
 from lithloop.services.strict_input.text import clean
 
 AMOUNT_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)")
@@ -42,7 +41,7 @@ def parse_amount(
     A comma is a thousands separator only between groups of three digits; `0,5` or `1,2345`
     are refused with a message (a European decimal comma must not become a larger number).
     A Chinese keyboard's full-width digits and signs (１，２３４．５) are read as ASCII."""
-    text = fold_full_width(clean(raw))
+    text = typed_number(raw)
     if EXPONENT_RE.fullmatch(text):
         _check_range(Decimal(text), field, minimum, maximum, too_large)
         raise Invalid(
@@ -85,7 +84,7 @@ def parse_kilograms(raw, field: str, **kwargs) -> Decimal:
     """parse_amount of a mass in kg, which may be typed with its unit after it ("335 kg",
     "335千克", "335 公斤"); another unit of mass (t, 吨, g, 克, 斤) is refused asking for kg,
     never read as kg."""
-    text = fold_full_width(clean(raw))
+    text = typed_number(raw)
     found = _UNIT_AFTER.fullmatch(text)
     if found:
         unit = found.group(2).lower()

@@ -18,6 +18,12 @@ from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input.text import clean
 
+#: Invisible characters a paste brings into a number (zero-width space, non-joiner and
+#: joiner, word joiner, byte-order mark): dropped from a typed number, as nothing shows
+#: them. A direction control (U+202E, which turns the text around) is not among them: a
+#: number with one stays refused.
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
 INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
 LONG_INT_RE = re.compile(r"[+-]?[0-9]{19,}")
 #: Digits of any length with an optional sign: a whole number, though maybe beyond a range.
@@ -68,10 +74,16 @@ def in_range(value: int, field: str, minimum: int, maximum: int) -> int:
     return value
 
 
+def typed_number(raw) -> str:
+    """A number typed in a box as its digits are read: stripped, a Chinese keyboard's
+    full-width forms as ASCII, the zero-width characters of a paste (ZERO_WIDTH) dropped."""
+    return fold_full_width(clean(raw)).translate(ZERO_WIDTH)
+
+
 def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
     """A whole number in [minimum, maximum] from digits typed (an optional sign; full-width
     digits read as ASCII ones, other scripts' refused)."""
-    value = whole_number(fold_full_width(clean(raw)))
+    value = whole_number(typed_number(raw))
     if value is None:
         raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
     return in_range(value, field, minimum, maximum)
@@ -106,7 +118,7 @@ def strict_decimal(
 ) -> Decimal:
     """A finite decimal from ASCII or full-width digits (at most 15 before and 6 after the
     point)."""
-    text = fold_full_width(clean(raw))
+    text = typed_number(raw)
     bounded = minimum is not None and maximum is not None
     if bounded and LONG_DECIMAL_RE.fullmatch(text):  # a number, only too long: out of range
         raise Invalid(

@@ -13,6 +13,7 @@ from lithloop.services.strict_input import (
     DECIMAL_RE,
     FIRST_DATE,
     LAST_DATE,
+    ZERO_WIDTH,
     no_such_day,
     too_large,
     whole_number,
@@ -118,13 +119,14 @@ class WholeNumber(ma.fields.Integer):
     """An integer from a JSON integer or a string of ASCII digits (a query), read by
     services.strict_input: 1.5, true, "1e3" and other scripts' digits ("١٢") are refused,
     never rounded or read; one above its range's largest is told too large and that value
-    (never "not a whole number": twenty digits are one)."""
+    (never "not a whole number": twenty digits are one). A zero-width character pasted
+    inside the digits ("1\u200b2") is dropped, as the forms drop it (strict_input)."""
 
     def _validated(self, value):
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
         if isinstance(value, str):
-            read = whole_number(value.strip())
+            read = whole_number(value.strip().translate(ZERO_WIDTH))
             if read is None:
                 raise self.make_error("invalid", input=value)
             value = read
@@ -145,11 +147,14 @@ TOO_MANY_DIGITS = "Enter at most 15 digits before the point and 6 after it."
 class _DigitsIfText:
     """A number field's string form is ASCII digits with an optional decimal point (the
     forms' DECIMAL_RE): "1e3", "nan" and other scripts' digits ("١٢") are refused; plain
-    digits beyond 15 before the point or 6 after it are told so (they are numbers)."""
+    digits beyond 15 before the point or 6 after it are told so (they are numbers); a
+    zero-width character pasted inside is dropped, as the forms drop it (strict_input)."""
 
     def _validated(self, value):
-        if isinstance(value, str) and not DECIMAL_RE.fullmatch(value.strip()):
-            if _LONG_DECIMAL.fullmatch(value.strip()):
+        if isinstance(value, str):
+            value = value.strip().translate(ZERO_WIDTH)
+        if isinstance(value, str) and not DECIMAL_RE.fullmatch(value):
+            if _LONG_DECIMAL.fullmatch(value):
                 raise ma.ValidationError(TOO_MANY_DIGITS)
             raise self.make_error("invalid", input=value)  # type: ignore[attr-defined]
         return super()._validated(value)  # type: ignore[misc]
