@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from lithloop import clock
 from lithloop.services.booking import booking_list, draft, pickup_change
+from lithloop.services.booking.errors import Code
 from lithloop.services.errors import ServiceError
 from lithloop.web.booking_text import booking_note
 from lithloop.web.bookings import bp, render_show
@@ -32,6 +33,8 @@ def change(booking_id: int):
     except ServiceError as exc:
         if exc.status in (403, 404):  # not an owner's to change, or not theirs to see
             raise
+        if exc.code == Code.CHANGED_MEANWHILE:  # what they typed kept, beside the booking now
+            return _changed_meanwhile(booking_id, form, str(exc.message))
         if exc.field is None:  # its state: scheduled, picked up, cancelled...
             flash(str(exc.message), "error")
             return redirect(url_for("bookings.show", booking_id=booking_id))
@@ -51,6 +54,15 @@ def change(booking_id: int):
         "success",
     )
     return redirect(url_for("bookings.show", booking_id=booking_id))
+
+
+def _changed_meanwhile(booking_id: int, form, message: str):
+    """The page read before a colleague's change sent a change: refused (409), the form
+    keeping what the person typed (their note is not lost), the booking's pickup as it is
+    now beside it, and the version read now, so that sending the form again applies it."""
+    booking = booking_list.get_booking(current_user, booking_id)
+    kept = {name: value for name, value in form.items() if name != "seen"}
+    return render_show(booking, 409, typed=kept, errors={"_form": message}, meanwhile=True)
 
 
 def _note_as_stored(booking_id: int, typed: str) -> str:

@@ -210,14 +210,15 @@ def show(booking_id: int):
     return render_show(booking_list.get_booking(current_user, booking_id))
 
 
-def render_show(booking, status: int = 200, typed=None, errors=None):
+def render_show(booking, status: int = 200, typed=None, errors=None, meanwhile=False):
     """The booking's page, with the owner's change form (as `typed`, with its `errors`,
-    after a refused change: web/booking_change.py) while the booking is requested."""
+    after a refused change: web/booking_change.py) while the booking is requested;
+    `meanwhile`: refused as changed by someone else since, the booking now said beside."""
     change = None
     owner = booking.organisation_id == current_user.organisation_id
     if owner and booking.status is BookingStatus.REQUESTED and policies.may(current_user, "book"):
         horizon = current_app.config["BOOKING_HORIZON_DAYS"]
-        change = change_choices(booking, horizon, typed, errors)
+        change = change_choices(booking, horizon, typed, errors) | {"meanwhile": meanwhile}
     return render_template(
         "bookings/show.html",
         booking=booking,

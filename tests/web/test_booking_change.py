@@ -226,8 +226,8 @@ def test_a_change_sent_from_a_page_read_before_someone_elses_change_is_refused(c
     events = _events(booking_id)
     mine = {**_form(day=open_day(4), slot="09:00-11:00"), "seen": read_before}
     sent = submit(client, f"/bookings/{booking_id}/change", mine, page=f"/bookings/{booking_id}")
-    assert sent.status_code == 302
-    html = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    assert sent.status_code == 409
+    html = sent.get_data(as_text=True)
     now = f"{open_day(3).isoformat()}，13:00–15:00"
     assert f"已被他人修改：现在的取货时间为 {now}" in unescape(html)
     db.session.expire_all()
@@ -254,3 +254,39 @@ def test_the_api_refuses_a_change_from_an_old_pickup_version(client, world):
     current = first.json["pickup_version"]
     done = client.post(url, json={"date": open_day(4).isoformat(), "seen": current}, headers=h)
     assert done.status_code == 200 and done.json["date"] == open_day(4).isoformat()
+
+
+def test_a_change_refused_as_changed_meanwhile_keeps_what_was_typed(client, auth, world):
+    """Walk finding: the stale tab's refusal put the booking's current values in the form,
+    so the note typed there was lost. The form keeps the typed day, window and note, says
+    beside it what the booking is now (both languages), and carries the version read now."""
+    booking_id = _book(world)
+    auth.login(world["dealer"].email)
+    page = f"/bookings/{booking_id}"
+    read_before = _seen(client.get(page).get_data(as_text=True))
+    from lithloop.services.booking import pickup_change
+
+    colleague = {"date": open_day(3).isoformat(), "window": ["13:00", "15:00"], "note": "后门"}
+    pickup_change.change_pickup(world["dealer"], booking_id, colleague)
+    typed = {
+        **_form(day=open_day(4), slot="15:00-17:00", note="请走东门，找王师傅"),
+        "seen": read_before,
+    }
+    for lang, now_said in (("zh", "该预约现在为："), ("en", "The booking now: ")):
+        client.get(f"/lang/{lang}")
+        sent = submit(client, f"{page}/change", typed, page=page)
+        assert sent.status_code == 409
+        html = unescape(sent.get_data(as_text=True))
+        form = html.split('id="change-pickup"', 1)[1]
+        assert 'value="请走东门，找王师傅"' in form  # the typed note, not the booking's
+        assert f'value="{open_day(4).isoformat()}" selected' in form
+        assert 'value="15:00-17:00" selected' in form
+        now = form.split('id="change-now">', 1)[1].split("</p>", 1)[0]
+        assert now_said in now and open_day(3).isoformat() in now and "后门" in now, now
+        assert _seen(html) != read_before  # sending it again applies it
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).note == "后门"
+    again = {**typed, "seen": _seen(html)}
+    assert submit(client, f"{page}/change", again, page=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).note == "请走东门，找王师傅"
