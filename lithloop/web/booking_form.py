@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from lithloop import clock
 from lithloop.batteries.codes import fold_full_width, normalise
+from lithloop.i18n import sentences
 from lithloop.services.booking import capacity, pickup_change
+from lithloop.services.strict_input import quoted
 from lithloop.web.booking_text import booking_note
 
 SLOTS = [
@@ -90,13 +93,23 @@ def change_choices(booking, horizon_days: int, typed=None, errors=None) -> dict:
     note = booking_note(booking.note)  # a fleet proposal's note in the reader's words
     shown = {"date": booking.pickup_date.isoformat(), "slot": window, "note": note}
     seen = pickup_change.pickup_version(booking)  # as the person reads it now
+    days, errors = day_choices(horizon_days), dict(errors or {})
     if typed is not None:
+        booked_day = shown["date"]
         shown = {name: typed.get(name, "") for name in shown}
         seen = typed.get("seen") or seen
-    return {
-        "seen": seen,
-        "days": day_choices(horizon_days),
-        "slots": slots,
-        "shown": shown,
-        "errors": errors or {},
-    }
+        if shown["date"] not in {d.day.isoformat() for d in days}:
+            # a date the list does not offer cannot be shown chosen in it (the first day
+            # would be): the valid choice stays, and the field says what was sent
+            errors["date"] = _not_offered(shown["date"], errors.get("date"))
+            shown["date"] = booked_day
+    return {"seen": seen, "days": days, "slots": slots, "shown": shown, "errors": errors}
+
+
+def _not_offered(sent: str, why: str | None) -> str:
+    """The date field's message for a date sent that is not one of the offered days."""
+    said = _(
+        "The date sent (%(d)s) is not one of the days offered: choose one from the list.",
+        d=quoted(sent),
+    )
+    return sentences([said, why]) if why else said

@@ -290,3 +290,33 @@ def test_a_change_refused_as_changed_meanwhile_keeps_what_was_typed(client, auth
     assert submit(client, f"{page}/change", again, page=page).status_code == 302
     db.session.expire_all()
     assert db.session.get(Booking, booking_id).note == "请走东门，找王师傅"
+
+
+@pytest.mark.parametrize("sent", ["2099-01-01", "<b>soon</b>"])
+def test_a_date_not_offered_keeps_the_valid_choice_and_says_so_beside_the_field(
+    client, auth, world, sent
+):
+    """Walk finding: a tampered or out-of-list date came back with the list's first day
+    chosen (the value sent cannot be chosen in it): the booked day stays chosen, the typed
+    window and note are kept, and the field says the date sent is not one offered."""
+    booking_id = _book(world)
+    auth.login(world["dealer"].email)
+    page = f"/bookings/{booking_id}"
+    typed = {**_form(slot="15:00-17:00", note="请走东门"), "date": sent}
+    for lang, said in (
+        ("zh", f"提交的日期（{sent}）不在可选日期之中"),
+        ("en", f"The date sent ({sent}) is not one"),
+    ):
+        client.get(f"/lang/{lang}")
+        response = submit(client, f"{page}/change", typed, page=page)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        form = unescape(html.split('id="change-pickup"', 1)[1])
+        beside = form.split('id="change-date-err">', 1)[1].split("</p>", 1)[0]
+        assert said in beside, beside
+        assert f'value="{open_day(2).isoformat()}" selected' in form  # the booked day
+        assert form.count(" selected") == 2  # the day and the window, nothing else
+        assert 'value="15:00-17:00" selected' in form and 'value="请走东门"' in form
+        assert "<b>soon</b>" not in html  # echoed as text, never as markup
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).pickup_date == open_day(2)
