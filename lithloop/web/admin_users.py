@@ -70,9 +70,14 @@ def unlock(user_id: int):
 def audit_log():
     """Recorded admin and security actions, newest first, filtered by action."""
     action = request.args.get("action", "")[:64]
+    actions, errors = audit.actions(), {}
+    if action and action not in actions:  # a changed link: said beside the filter, not applied
+        errors["action"] = _("No action of that name is on record: showing all actions.")
+        action = ""
     return render_template(
         "admin/audit.html",
         result=audit.entries(action=action, page=_page()),
-        actions=audit.actions(),
+        actions=actions,
         action=action,
+        errors=errors,
     )

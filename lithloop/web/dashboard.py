@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import clock, labels
+from lithloop.batteries.codes import fold_full_width
 from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar
 from lithloop.services.plant import park_serials
@@ -26,11 +27,29 @@ VIEWERS = policies.FIGURE_VIEWERS
 FIRST_YEAR = 2000  # the earliest year the dashboard shows (?year= below it shows this year)
 
 
-def _year() -> int:
+def _year(errors: dict) -> int:
+    """The year asked for (full-width digits read as digits); one the dashboard cannot show
+    (not a year, or out of its range) is said in `errors` beside the years, with the year
+    shown instead: this year."""
     this_year = clock.today().year
-    return int_or_default(
-        request.args.get("year"), this_year, minimum=FIRST_YEAR, maximum=this_year
-    )
+    raw = fold_full_width((request.args.get("year") or "").strip())
+    year = int_or_default(raw, 0, minimum=FIRST_YEAR, maximum=this_year)
+    if raw and not year:
+        shown = raw if len(raw) <= 12 else raw[:11] + "…"
+        if raw.isascii() and raw.isdecimal():
+            errors["year"] = _(
+                "The dashboard shows the years %(first)d to %(last)d, not %(value)s: "
+                "here is %(year)d.",
+                first=FIRST_YEAR,
+                last=this_year,
+                value=shown,
+                year=this_year,
+            )
+        else:
+            errors["year"] = _(
+                "%(value)s is not a year: here is %(year)d.", value=shown, year=this_year
+            )
+    return year or this_year
 
 
 def material_name(key: str) -> str:
@@ -150,7 +169,8 @@ def charts(data: dict) -> dict:
 @roles_required(*VIEWERS)
 def index():
     """Tonnes received and processed against capacity, by month, chemistry and city."""
-    data = figures.dashboard(_year())
+    errors: dict[str, str] = {}
+    data = figures.dashboard(_year(errors))
     admin = policies.may(current_user, "administer")
     return render_template(
         "dashboard/index.html",
@@ -163,4 +183,5 @@ def index():
         material_name=material_name,
         first_year=FIRST_YEAR,
         this_year=clock.today().year,
+        errors=errors,
     )
