@@ -10,7 +10,9 @@ every rule of `app.url_map` with every method it answers must be here.
   and unloading stops). Then each role
   is tried on its own object (when it has one) and on another organisation's, which must
   answer 404 unless the role is in `sees_all` (the park's office staff see the whole
-  region; its drivers only their own routes, issue 17).
+  region; its drivers only their own routes, issue 17; the regulator, where a rule's
+  `sees_all` names it, every organisation's packs, read-only). A role outside `sees_all`
+  and the region's staff must find no other organisation's data in an answer it is given.
 - `hide`: a role outside `who` gets 404 instead of 403 (the product hides that it exists).
 - `ends_session`: using it ends the caller's page session (logout, log out everywhere); the
   matrix logs the role in again afterwards.
@@ -46,6 +48,10 @@ SETTLEMENT_READERS = OWNERS | PLANT_SIDE
 MARKET = frozenset({BUYER, ADMIN})
 ADMINS = frozenset({ADMIN})
 VIEWERS = frozenset({ADMIN, GOVERNMENT})  # the dashboard
+# The regulator (government partner) follows every organisation's packs, read-only: the
+# traceability page, its CSV files, the look-up by code and every pack's passport.
+TRACERS = frozenset({ADMIN, GOVERNMENT})
+PACKS_SEEN_BY = REGION | {GOVERNMENT}
 NOBODY = frozenset()
 
 SITE_FORM = {
@@ -319,10 +325,14 @@ TABLE: dict[str, Rule] = {
     "POST lines.close": _r(PLANT_SIDE, params={"batch_id": "{batch_id}"}, body={}),
     "GET lines.assembly_page": _r(PLANT_SIDE),
     "POST lines.build": _r(PLANT_SIDE, body={}),
-    # Pack passports: the full page for the park's office staff and the pack's owner; the
-    # public view above.
-    "GET passports.show": _r(RECORD_READERS, owned="pack", params={"code": "{owned}"}),
-    "GET passports.export": _r(RECORD_READERS, owned="pack", params={"code": "{owned}"}),
+    # Pack passports: the full page for the park's office staff, the regulator (every
+    # organisation's pack, read-only) and the pack's owner; the public view above.
+    "GET passports.show": _r(
+        RECORD_READERS, owned="pack", sees_all=PACKS_SEEN_BY, params={"code": "{owned}"}
+    ),
+    "GET passports.export": _r(
+        RECORD_READERS, owned="pack", sees_all=PACKS_SEEN_BY, params={"code": "{owned}"}
+    ),
     # The market: buyers shop and pay; admins see the catalog and every order.
     "GET market.catalog_page": _r(MARKET),
     "GET market.pack_page": _r(MARKET, params={"pack_id": "{sale_pack}"}),
@@ -429,9 +439,12 @@ TABLE: dict[str, Rule] = {
     "GET prices.compare": _r(ADMINS, query={"a": "{version}", "b": "{version}"}),
     "GET prices.new_version": _r(ADMINS),
     "POST prices.new_version": _r(ADMINS, body={}),
-    "GET trace.index": _r(ADMINS),
+    # Traceability: the regulator reads the page, its CSV files and finds a pack by its
+    # code (every organisation's); only admins mark handovers reported.
+    "GET trace.index": _r(TRACERS, sees_all=PACKS_SEEN_BY),
+    "GET trace.find": _r(TRACERS, sees_all=PACKS_SEEN_BY, query={"code": "{public_code}"}),
     "POST trace.mark": _r(ADMINS, body={}),
-    "GET trace.export": _r(ADMINS),
+    "GET trace.export": _r(TRACERS, sees_all=PACKS_SEEN_BY),
     "GET api_reports.traceability_due": _r(ADMINS),
     "GET dashboard.index": _r(VIEWERS),
     "GET api_reports.dashboard_summary": _r(VIEWERS),

@@ -271,7 +271,9 @@ def judge(rule: Rule, role, scope: str, api: bool, response) -> str | None:
             and (not rule.ends_session or "next=" in location)
         ):  # log out everywhere: /login
             return f"allowed but sent to the login page ({location})"
-        if role not in REGION and OTHER_MARKER in text_of(response):
+        # the park's office staff see every organisation's; a rule's `sees_all` may add the
+        # regulator (every organisation's packs, read-only)
+        if role not in REGION | rule.sees_all and OTHER_MARKER in text_of(response):
             return "another organisation's data in the answer"  # e.g. in a list
         return None
     if status not in statuses:

@@ -72,7 +72,7 @@ NAV = {
         ("admin_users.audit_log", _l("Audit log")),
         ("admin_calendar.index", _l("Holiday calendar")),
     ],
-    Role.GOVERNMENT: [_DASHBOARD],
+    Role.GOVERNMENT: [_DASHBOARD, ("trace.index", _l("Traceability"))],
 }
 
 

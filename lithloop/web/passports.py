@@ -43,6 +43,10 @@ def show(code: str):
         ancestry=ancestry,
         view=passports.public_view(pack),
         passport_url=lambda code: passport_url(related.get(code), code),
+        # the booking is linked for whom may open it (the regulator sees the pack, not the
+        # owner's booking: its number only)
+        booking_link=pack.booking is not None
+        and policies.sees_organisation(current_user, pack.booking.organisation_id),
     )
 
 

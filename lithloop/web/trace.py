@@ -1,5 +1,6 @@
-"""The admin's traceability page: handovers overdue, due soon and later; the upload file a
-batch at a time; mark; a year's CSV."""
+"""The traceability page: handovers overdue, due soon and later; the upload file a batch at
+a time; mark (admins); a year's CSV; a pack looked up by its code. The government partner
+reads all of it and changes nothing (policies.TRACE_READERS)."""
 
 from __future__ import annotations
 
@@ -18,42 +19,58 @@ from flask_login import current_user
 
 from lithloop import clock
 from lithloop.models import Role
+from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
-from lithloop.services.packs import handover_export, traceability, upload_batch
+from lithloop.services.packs import handover_export, passports, traceability, upload_batch
 from lithloop.services.strict_input import int_or_default
 from lithloop.web.access import roles_required
 from lithloop.web.converters import MAX_ID
 from lithloop.web.query_args import page_arg
 
 bp = Blueprint("trace", __name__, url_prefix="/trace")
+READERS = policies.TRACE_READERS
 
 
-def _organisation() -> int | None:
-    return int_or_default(request.args.get("org"), 0, minimum=1, maximum=MAX_ID) or None
+def _organisation(errors: dict | None = None) -> int | None:
+    """The organisation the page is filtered by (None: all); one no organisation has (a
+    changed link) is not applied and is said in `errors` beside the filter."""
+    raw = (request.args.get("org") or "").strip()
+    chosen = int_or_default(raw, 0, minimum=1, maximum=MAX_ID) or None
+    if raw and (chosen is None or not traceability.organisation_exists(chosen)):
+        if errors is not None:
+            errors["org"] = _("No organisation has that number: showing all organisations.")
+        return None
+    return chosen
 
 
 def _id_arg(values, name: str) -> int | None:
     return int_or_default(values.get(name), 0, minimum=1, maximum=MAX_ID) or None
 
 
-def _page(error: str | None = None, status: int = 200):
-    organisation = _organisation()
+def _page(error: str | None = None, status: int = 200, errors: dict | None = None):
+    errors = dict(errors or {})
+    organisation = _organisation(errors)
     groups = traceability.due_groups(page=page_arg(), organisation_id=organisation)
     counts = handover_export.archive_counts(organisation)
-    return render_template(
-        "trace/index.html",
-        groups=groups,
-        batch=upload_batch.next_batch(groups),
-        organisations=traceability.organisations_owing(),
-        organisation=organisation,
-        archive=[(year, n) for year, n in counts if n],  # a year with none offers no file
-        empty_years=handover_export.year_spans([year for year, n in counts if not n]),
-        error=error,
-    ), status
+    return (
+        render_template(
+            "trace/index.html",
+            groups=groups,
+            batch=upload_batch.next_batch(groups),
+            organisations=traceability.organisations_owing(),
+            organisation=organisation,
+            archive=[(year, n) for year, n in counts if n],  # a year with none offers no file
+            empty_years=handover_export.year_spans([year for year, n in counts if not n]),
+            error=error,
+            errors=errors,
+            code=(request.args.get("code") or "")[:100],
+        ),
+        status,
+    )
 
 
 @bp.get("/")
-@roles_required(Role.ADMIN)
+@roles_required(*READERS)
 def index():
     """Unreported handovers in three groups, with checkboxes to mark them reported."""
     return _page()
@@ -107,8 +124,21 @@ def _streamed(query):
     return chunks()
 
 
+@bp.get("/pack")
+@roles_required(*READERS)
+def find():
+    """A pack looked up by its GB/T 34014 code (typed with spaces, in lower case or
+    full-width: read as every code box reads it): its passport; a text that is no code, or
+    a code no pack has, told beside the box (422, 404)."""
+    try:
+        pack = passports.look_up(current_user, request.args.get("code") or "")
+    except ServiceError as exc:
+        return _page(status=exc.status, errors={"code": str(exc.message)})
+    return redirect(url_for("passports.show", code=pack.code))
+
+
 @bp.get("/handovers.csv")
-@roles_required(Role.ADMIN)
+@roles_required(*READERS)
 def export():
     """The next upload batch as CSV for the national platform (the oldest deadlines first, at
     most TRACE_UPLOAD_BATCH; up to the handover `through` when the page names the batch);

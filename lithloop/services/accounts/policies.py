@@ -42,6 +42,11 @@ BUYERS = frozenset({Role.BUYER})
 ORDER_VIEWERS = BUYERS | {Role.ADMIN}
 #: Roles that run the park's administration: users, prices, orders, traceability uploads.
 ADMINS = frozenset({Role.ADMIN})
+#: Roles that follow every organisation's packs read-only (the regulator): every pack's
+#: passport, the traceability page and its CSV files, never a change.
+REGULATORS = frozenset({Role.GOVERNMENT})
+#: Roles that open the traceability page, its CSV files and the pack look-up by code.
+TRACE_READERS = ADMINS | REGULATORS
 #: Roles that correct a pack's chain of events (a correction names the event it corrects).
 HISTORY_EDITORS = PLANT_STAFF
 
@@ -56,6 +61,11 @@ def require(user: User, roles: frozenset[Role], message) -> None:
 def sees_whole_region(user: User) -> bool:
     """True for region staff: every organisation's bookings, sites, settlements, packs."""
     return user.role in REGION_STAFF
+
+
+def sees_every_pack(user: User) -> bool:
+    """True for region staff and the regulator: every organisation's pack passports."""
+    return user.role in REGION_STAFF or user.role in REGULATORS
 
 
 def sees_organisation(user: User, organisation_id: int | None) -> bool:
@@ -152,6 +162,7 @@ ABILITIES: dict[str, frozenset[Role]] = {
     "read_settlements": SETTLEMENT_READERS,
     "buy": BUYERS,
     "administer": ADMINS,
+    "read_trace": TRACE_READERS,
 }
 
 

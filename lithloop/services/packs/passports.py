@@ -21,7 +21,7 @@ from lithloop.batteries.codes import validate_code
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
 from lithloop.services.accounts import policies
-from lithloop.services.errors import NotFound
+from lithloop.services.errors import Invalid, NotFound
 from lithloop.services.packs import warranty
 
 T = TypeVar("T")
@@ -59,8 +59,9 @@ def get_pack(code: str) -> Pack:
 
 
 def may_see(user: User, pack: Pack) -> bool:
-    """Whether the user may see the pack's full passport (region staff, the owner)."""
-    return policies.sees_organisation(user, pack.owner_id)
+    """Whether the user may see the pack's full passport (region staff and the regulator,
+    read-only; the owner)."""
+    return policies.sees_every_pack(user) or policies.sees_organisation(user, pack.owner_id)
 
 
 def pack_for(user: User, code: str) -> Pack:
@@ -69,6 +70,19 @@ def pack_for(user: User, code: str) -> Pack:
     if may_see(user, pack):
         return pack
     raise NotFound(_l("No pack has the code %(code)s.", code=pack.code))
+
+
+def look_up(user: User, text: str) -> Pack:
+    """The pack a typed code names, read as every code box reads it, if the user may see its
+    full passport: Invalid (field `code`) for text of no code's format, saying why (a wrong
+    character, a wrong length); NotFound for a code no pack has (or one they may not see)."""
+    check = validate_code(text[:200])
+    if not check.ok:
+        why = labels.problem_text(check.problem)
+        if check.text:
+            why = _l("%(code)s is not a pack code: %(why)s", code=check.shown, why=why)
+        raise Invalid(why, field="code")
+    return pack_for(user, check.text)
 
 
 def lineage(pack: Pack) -> list[Pack]:

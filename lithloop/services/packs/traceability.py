@@ -164,6 +164,12 @@ def organisations_owing() -> list[tuple[int, str, int]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def organisation_exists(organisation_id: int) -> bool:
+    """Whether an organisation has this id (the page's filter names one, or a changed link)."""
+    found = db.session.scalar(sa.select(Organisation.id).where(Organisation.id == organisation_id))
+    return found is not None
+
+
 def mark_reported(user: User, event_ids: list[int]) -> list[PackEvent]:
     """Mark handovers as uploaded, all or none; any already marked is a Conflict."""
     policies.require(user, policies.ADMINS, _l("Only administrators do this."))
