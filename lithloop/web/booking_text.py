@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from lithloop import labels
 from lithloop.services.booking import event_details, fleet_proposals, sites
 from lithloop.services.dispatch import driver_stops
+from lithloop.services.strict_input import grouped
 
 WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
 
@@ -36,9 +37,10 @@ def booking_note(note: str | None) -> str:
     count = fleet_proposals.fleet_note_count(note)
     if count is not None:
         return ngettext(
-            "Retired bus packs from the fleet register (%(num)d pack).",
-            "Retired bus packs from the fleet register (%(num)d packs).",
+            "Retired bus packs from the fleet register (%(n)s pack).",
+            "Retired bus packs from the fleet register (%(n)s packs).",
             count,
+            n=grouped(count),  # 1,234 as counts read elsewhere
         )
     return note or ""
 

@@ -183,7 +183,10 @@ def confirm():
         raise
     os.replace(claimed, done)  # remembered (emptied) so a late second press is told
     done.write_bytes(b"")
-    flash(ngettext("%(num)d pack imported.", "%(num)d packs imported.", count), "success")
+    flash(
+        ngettext("%(n)s pack imported.", "%(n)s packs imported.", count, n=grouped(count)),
+        "success",
+    )
     return redirect(url_for("fleet.packs"))
 
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_ngettext as _nl
 
 from lithloop.i18n import listed, sentences
 from lithloop.models import Booking, OrgStatus
+from lithloop.services.strict_input import grouped
 
 #: The organisation statuses a held booking can have, in the order they are told.
 HELD_STATUSES = (OrgStatus.PENDING, OrgStatus.SUSPENDED, OrgStatus.REJECTED)
@@ -76,9 +77,10 @@ def day_held_words(day: str, by_status: dict[OrgStatus, list[int]]) -> LazyStrin
     """A day's held bookings (PlanRun.held) in words: how many were held, and why."""
     count = sum(len(ids) for ids in by_status.values())
     return _nl(
-        "%(day)s: %(num)d booking was held from planning. %(why)s",
-        "%(day)s: %(num)d bookings were held from planning. %(why)s",
+        "%(day)s: %(n)s booking was held from planning. %(why)s",
+        "%(day)s: %(n)s bookings were held from planning. %(why)s",
         count,
+        n=grouped(count),
         day=day,
         why=held_words(by_status),
     )
@@ -89,21 +91,22 @@ def nothing_but_held(days: list[date], held: list[Booking]) -> LazyString:
     why = held_words(held_by_status(held))
     if len(days) == 1:
         return _nl(
-            "Nothing to plan on %(d)s: %(num)d booking is due, and it is held from planning. "
-            "%(why)s",
-            "Nothing to plan on %(d)s: %(num)d bookings are due, and all are held from "
+            "Nothing to plan on %(d)s: %(n)s booking is due, and it is held from planning. %(why)s",
+            "Nothing to plan on %(d)s: %(n)s bookings are due, and all are held from "
             "planning. %(why)s",
             len(held),
+            n=grouped(len(held)),
             d=days[0].isoformat(),
             why=why,
         )
     return _nl(
-        "Nothing to plan on the %(n)s open days from %(first)s to %(last)s: %(num)d booking "
+        "Nothing to plan on the %(days)s open days from %(first)s to %(last)s: %(n)s booking "
         "is due, and it is held from planning. %(why)s",
-        "Nothing to plan on the %(n)s open days from %(first)s to %(last)s: %(num)d bookings "
+        "Nothing to plan on the %(days)s open days from %(first)s to %(last)s: %(n)s bookings "
         "are due, and all are held from planning. %(why)s",
         len(held),
-        n=len(days),
+        n=grouped(len(held)),
+        days=len(days),
         first=days[0].isoformat(),
         last=days[-1].isoformat(),
         why=why,
