@@ -103,6 +103,10 @@ def change_choices(booking, horizon_days: int, typed=None, errors=None) -> dict:
             # would be): the valid choice stays, and the field says what was sent
             errors["date"] = _not_offered(shown["date"], errors.get("date"))
             shown["date"] = booked_day
+        if shown["slot"] not in {value for value, _label, _inside in slots}:
+            # so for a window (a colleague's change, a tampered value): the booking's stays
+            errors["window"] = _window_not_offered(shown["slot"], errors.get("window"))
+            shown["slot"] = window
     return {"seen": seen, "days": days, "slots": slots, "shown": shown, "errors": errors}
 
 
@@ -111,5 +115,14 @@ def _not_offered(sent: str, why: str | None) -> str:
     said = _(
         "The date sent (%(d)s) is not one of the days offered: choose one from the list.",
         d=quoted(sent),
+    )
+    return sentences([said, why]) if why else said
+
+
+def _window_not_offered(sent: str, why: str | None) -> str:
+    """The window field's message for a window sent that is not one of those offered."""
+    said = _(
+        "The time window sent (%(w)s) is not one of those offered: choose one from the list.",
+        w=quoted(sent),
     )
     return sentences([said, why]) if why else said

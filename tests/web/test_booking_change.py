@@ -320,3 +320,34 @@ def test_a_date_not_offered_keeps_the_valid_choice_and_says_so_beside_the_field(
         assert "<b>soon</b>" not in html  # echoed as text, never as markup
     db.session.expire_all()
     assert db.session.get(Booking, booking_id).pickup_date == open_day(2)
+
+
+@pytest.mark.parametrize("sent", ["06:00-07:00", "<b>soon</b>"])
+def test_a_window_not_offered_keeps_the_booked_window_and_says_so_beside_the_field(
+    client, auth, world, sent
+):
+    """Walk finding: a tampered or out-of-list window came back with the list's first
+    window chosen: the booking's window stays chosen, the typed day and note are kept,
+    and the window field says the window sent is not one of those offered."""
+    booking_id = _book(world)  # booked 09:00-11:00
+    auth.login(world["dealer"].email)
+    page = f"/bookings/{booking_id}"
+    typed = _form(slot=sent, note="请走东门")
+    for lang, said in (
+        ("zh", f"提交的时间段（{sent}）不在可选时间段之中"),
+        ("en", f"The time window sent ({sent}) is not one of those offered"),
+    ):
+        client.get(f"/lang/{lang}")
+        response = submit(client, f"{page}/change", typed, page=page)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        form = unescape(html.split('id="change-pickup"', 1)[1])
+        beside = form.split('id="change-slot-err">', 1)[1].split("</p>", 1)[0]
+        assert said in beside, beside
+        assert 'value="09:00-11:00" selected' in form  # the booking's window
+        assert form.count(" selected") == 2  # the day and the window, nothing else
+        assert f'value="{open_day(3).isoformat()}" selected' in form and 'value="请走东门"' in form
+        assert "<b>soon</b>" not in html  # echoed as text, never as markup
+    db.session.expire_all()
+    booking = db.session.get(Booking, booking_id)
+    assert (booking.pickup_date, f"{booking.window_start:%H:%M}") == (open_day(2), "09:00")
