@@ -58,3 +58,40 @@ def test_a_dealer_changes_the_pickup_day_on_a_phone(browser, live_server, screen
     assert f"改为 {other}" in page.locator(".history").inner_text()
     page.context.close()
     sweep(browser, live_server, DEALER, {"booking-change": url}, screenshots)
+
+
+def _in_view(page, selector: str) -> bool:
+    """The element is wholly within the phone's viewport (after the page's scripts ran)."""
+    page.wait_for_load_state("load")
+    return page.locator(selector).evaluate(
+        "el => { const r = el.getBoundingClientRect();"
+        " return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }"
+    )
+
+
+def test_a_refused_change_brings_its_refusal_into_view_on_a_phone(browser, live_server):
+    """Walk finding: on a 390x844 phone a change refused because the booking was changed
+    meanwhile (409) opened at the top of the page, its refusal screens below: the page
+    brings the refusal into view, as it does a field's error (422)."""
+    booking_id, _booked_day = _requested_booking(live_server)
+    url = f"/bookings/{booking_id}"
+    page = new_page(browser, live_server.url, phone=True)
+    log_in(page, DEALER)
+    page.goto(url)
+    page.fill("#change-note", "\u202e北门")  # refused beside the note (422)
+    page.locator("#change-pickup button[type=submit]").click()
+    page.wait_for_load_state()
+    assert _in_view(page, "#change-note-err")
+    page.goto(url)
+    page.fill("#change-note", "请走北门")
+    with live_server.app.app_context():  # a colleague changes the note meanwhile
+        db.session.get(Booking, booking_id).note = "同事改过的备注"
+        db.session.commit()
+        db.session.remove()
+    page.locator("#change-pickup button[type=submit]").click()
+    page.wait_for_load_state()
+    refusal = "#change-pickup .error[role=alert]"
+    assert page.locator(refusal).inner_text() and page.locator("#change-now").is_visible()
+    assert page.evaluate("window.scrollY") > 0  # the page did not stay at its top
+    assert _in_view(page, refusal)
+    page.context.close()
