@@ -56,6 +56,8 @@ def test_a_fleet_import_of_1234_packs_is_counted_with_thousands_grouped(client):
         rows = "".join(f"黑C·{plate}{i},,LFP,324,2350,2019-05-01,80\n" for i in range(1234))
         preview = upload(client, (HEADER + rows).encode())
         assert preview.status_code == 200
+        button = preview.get_data(as_text=True).split('type="submit">')[-1].split("<")[0]
+        assert button == {"zh": "导入 1,234 个电池包", "en": "Import 1,234 packs"}[lang], button
         done = confirm(client, preview.get_data(as_text=True))
         body = client.get(done.location).get_data(as_text=True)
         assert said in body, body
