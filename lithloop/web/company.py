@@ -19,13 +19,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop import pdf
-from lithloop.i18n import current_language
 from lithloop.models import Role
-from lithloop.public_urls import external_url
 from lithloop.services.accounts import buyer_company, colleagues
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import invoices
 from lithloop.web.access import roles_required
+from lithloop.web.organisation import invite_posted
 
 bp = Blueprint("company", __name__, url_prefix="/market")
 
@@ -83,27 +82,7 @@ def save_details():
 @roles_required(Role.BUYER)
 def invite():
     """Add a colleague by e-mail; they set their password through the mailed link."""
-    try:
-        colleague = colleagues.invite_colleague(
-            current_user,
-            name=request.form.get("name", ""),
-            email=request.form.get("email", ""),
-            link_for=lambda token: external_url("auth.reset_password", token=token),
-            language=current_language(),  # the letter's, when the inviter saved none
-        )
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        return _page(
-            {f"invite_{exc.field or 'form'}": str(exc.message)},
-            invite_form=request.form,
-            status=exc.status,
-        )
-    flash(
-        _("%(email)s was added and invited by e-mail to choose a password.", email=colleague.email),
-        "success",
-    )
-    return redirect(url_for("company.company"))
+    return invite_posted(_page, url_for("company.company"))
 
 
 @bp.get("/orders/<int:order_id>/invoice")

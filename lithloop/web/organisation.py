@@ -44,18 +44,25 @@ def index():
 def invite():
     """Add a colleague to one's own organisation (never one named in the request); they
     choose a password through the mailed link."""
+    return invite_posted(_page, url_for("organisation.index", _anchor="people"))
+
+
+def invite_posted(page, done_url: str):
+    """Invite the colleague the posted form names into the user's own organisation; a
+    refusal shows `page` again with its reason beside the field, the form kept (this page's
+    form and the buyer's company page's)."""
     try:
         colleague = colleagues.invite_colleague(
             current_user,
             name=request.form.get("name", ""),
             email=request.form.get("email", ""),
             link_for=lambda token: external_url("auth.reset_password", token=token),
-            language=current_language(),
+            language=current_language(),  # the letter's, when the inviter saved none
         )
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        return _page(
+        return page(
             {f"invite_{exc.field or 'form'}": str(exc.message)},
             invite_form=request.form,
             status=exc.status,
@@ -64,4 +71,4 @@ def invite():
         _("%(email)s was added and invited by e-mail to choose a password.", email=colleague.email),
         "success",
     )
-    return redirect(url_for("organisation.index", _anchor="people"))
+    return redirect(done_url)
