@@ -18,7 +18,7 @@ from lithloop.services.dispatch import runs
 from lithloop.services.dispatch.runs import STALE_ERROR
 from tests.conftest import submit
 from tests.factories import PlanRunFactory, make_org, make_park, make_site, make_user
-from tests.web.test_bookings import open_day
+from tests.route_world import lot, open_day
 
 
 def _dead_run(**extra) -> PlanRun:
@@ -90,16 +90,7 @@ def test_a_new_run_of_the_day_is_not_blocked_by_a_dead_one(app, backend):
             "site_id": make_site(org).id,
             "date": day.isoformat(),
             "window": ["08:00", "17:00"],
-            "lots": [
-                {
-                    "chemistry": "LFP",
-                    "form": "pack",
-                    "count": 1,
-                    "mass_kg": "500",
-                    "condition": "intact",
-                    "codes": [],
-                }
-            ],
+            "lots": [lot()],
         },
     )
     new = runs.start_run(dispatcher, day, 5)  # queued only: no worker is asked here
