@@ -57,9 +57,8 @@ def assert_owners_told_the_published_etas(plan: Plan) -> None:
     assert stops
     for route, stop in stops:
         booking = db.session.get(Booking, stop.booking_id)
-        assert (booking.eta_start, booking.eta_end) == (
-            stop.arrival - publish_notices.ETA_HALF_WINDOW,
-            stop.arrival + publish_notices.ETA_HALF_WINDOW,
+        assert (booking.eta_start, booking.eta_end) == publish_notices.eta_range(
+            booking, stop.arrival
         ), f"booking #{booking.id}: ETA differs from its stop in the published plan"
         last = db.session.scalar(
             sa.select(OutboxMessage)
