@@ -6,8 +6,9 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask, has_request_context, request
-from flask_babel import LazyString, format_date, format_datetime, get_locale
+from flask_babel import LazyString, format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from lithloop.extensions import babel
@@ -92,6 +93,7 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel and add the template filters and globals."""
     LazyString.__html__ = _escaped_html  # type: ignore[method-assign]
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["ngettext"] = grouped_ngettext
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["percent_change"] = percent_change
@@ -104,6 +106,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["space"] = space
     # {{ days|listed }}: "a、b" or "a, b", as text (escaped; a LazyString counts as markup)
     app.jinja_env.filters["listed"] = lambda items: str(listed(items))
+
+
+@pass_context
+def grouped_ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
+    """A template's `ngettext`: the count written as the pages' other numbers, its digits
+    grouped by thousands ("12,345 stops"); Jinja's own writes %(num)d as "12345"."""
+    variables.setdefault("num", f"{num:,}" if isinstance(num, int) else num)
+    text = get_translations().ungettext(singular, plural, num).replace("%(num)d", "%(num)s")
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalogue's text, as Jinja's own ngettext; values escaped by %
+    return text % variables
 
 
 def colon() -> str:

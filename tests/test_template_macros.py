@@ -74,3 +74,22 @@ def test_a_maps_key_names_only_the_kinds_it_draws(app):
     assert "park" not in key and "bus_depot" not in key and "产业园" not in key, key
     key = mixed.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
     assert key.index("key park") < key.index("key branch") and "bus_depot" not in key
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [("en", 12345, "12,345 stops"), ("zh_CN", 12345, "12,345 个站点"), ("en", 1, "1 stop")],
+)
+def test_a_count_in_a_template_is_grouped_by_thousands(app, lang, count, expected):
+    """Walk finding: ngettext in templates wrote "12345 stops" beside pages' "12,345 kg"."""
+    from flask import render_template_string
+
+    with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+        html = render_template_string(
+            "{{ ngettext('%(num)d stop', '%(num)d stops', n) }}|"
+            "{{ ngettext('%(num)d stop', '%(num)d stops', n, num='<b>') }}",
+            n=count,
+        )
+    shown, escaped = html.split("|")
+    assert shown == expected
+    assert "&lt;b&gt;" in escaped  # a value passed in is still escaped
