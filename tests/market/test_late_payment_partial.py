@@ -32,3 +32,31 @@ def test_a_late_payment_partly_refunded_at_stripe_is_settled_with_the_rest(clien
     assert paid_back == sorted([(200_000, False), (order.total_fen - 200_000, True)])
     (ours,) = [r.stripe_refund_id for r in refunds if r.stripe_refund_id]
     assert stripe.client.v1.refunds.retrieve(ours).amount == order.total_fen - 200_000
+
+
+def test_a_late_payment_stripe_cannot_refund_now_is_delivered_again(app, client):
+    """Review finding: Stripe unreachable for the late payment's refund answered 500."""
+    from lithloop import payments
+    from lithloop.models import StripeEvent
+    from lithloop.payments import StripeGateway
+
+    buyer, packs, order = _order(1)
+    release(order.id, "reservation expired")
+    confirm_at_stripe(order)
+    with app.app_context():  # the served app's Stripe: nothing listens on port 9
+        settings = payments.settings()
+    reachable = settings.gateway
+    settings.gateway = StripeGateway("sk_test_down", "http://127.0.0.1:9", max_retries=0)
+    try:
+        answer = post(client, intent_event("evt_late_down", "payment_intent.succeeded", order))
+    finally:
+        settings.gateway = reachable
+    assert answer.status_code == 503, answer.json
+    assert "支付服务没有响应" in answer.json["message"]
+    order = _reload(order)
+    assert order.status is OrderStatus.CANCELLED and order.refunded_fen == 0
+    handled = sa.select(StripeEvent).where(StripeEvent.event_id == "evt_late_down")
+    assert db.session.scalar(handled) is None
+    again = post(client, intent_event("evt_late_down", "payment_intent.succeeded", order))
+    assert again.status_code == 200, again.json
+    assert _reload(order).status is OrderStatus.REFUNDED

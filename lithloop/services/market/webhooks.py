@@ -105,6 +105,9 @@ def receive(payload: bytes, signature_header: str) -> str:
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise
+    except payments.PaymentError as exc:  # a late payment's refund: Stripe delivers again
+        db.session.rollback()
+        raise _unreachable(exc) from exc
     return outcome
 
 
@@ -151,9 +154,12 @@ def _current(intent_id: str) -> payments.Intent:
     try:
         return payments.gateway().retrieve(intent_id)
     except payments.PaymentError as exc:
-        raise StripeUnreachable(
-            _l("The payment service did not answer (%(m)s).", m=reason(exc))
-        ) from exc
+        raise _unreachable(exc) from exc
+
+
+def _unreachable(exc: payments.PaymentError) -> StripeUnreachable:
+    """Stripe did not answer: the event is refused with 503, to be delivered again."""
+    return StripeUnreachable(_l("The payment service did not answer (%(m)s).", m=reason(exc)))
 
 
 def _decline_code(intent: dict) -> str:
