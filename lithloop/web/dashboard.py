@@ -97,6 +97,42 @@ def months_elapsed(year: int) -> int:
     return today.month if year == today.year else 12
 
 
+def month_rows(data: dict) -> list[dict]:
+    """The monthly table's rows: each month's name and figures, and its state: "active"
+    (something received, processed or built), "quiet" (nothing) or "to_come" (not begun).
+    A phone shows cards for the active months only and names the others in a line."""
+    year = data["summary"].year
+    elapsed, months = months_elapsed(year), data["months"]
+    rows = []
+    for m, name in enumerate(month_names(year)):
+        figures = (months["received_t"][m], months["processed_t"][m], months["built"][m])
+        state = "to_come" if m >= elapsed else ("active" if any(figures) else "quiet")
+        rows.append(
+            {
+                "name": name,
+                "received_t": figures[0],
+                "processed_t": figures[1],
+                "built": figures[2],
+                "state": state,
+            }
+        )
+    return rows
+
+
+def month_runs(rows: list[dict], state: str) -> list[str]:
+    """The names of the months in `state`, consecutive months as one run ("Jan–Oct")."""
+    runs, start = [], None
+    for m, row in enumerate([*rows, None]):
+        inside = row is not None and row["state"] == state
+        if inside and start is None:
+            start = m
+        elif not inside and start is not None:
+            first, last = rows[start]["name"], rows[m - 1]["name"]
+            runs.append(first if start == m - 1 else f"{first}\u2013{last}")
+            start = None
+    return runs
+
+
 def _so_far(values: list, elapsed: int) -> list:
     """A month's figure, or None for a month still to come (a gap, not a zero)."""
     return [v if m < elapsed else None for m, v in enumerate(values)]
@@ -176,7 +212,8 @@ def index():
         "dashboard/index.html",
         data=data,
         charts=charts(data),
-        months_elapsed=months_elapsed(data["summary"].year),
+        month_rows=month_rows(data),
+        month_runs=month_runs,
         summary=data["summary"],
         calendar_missing=holiday_calendar.missing_year() if admin else None,
         serials_warning=park_serials.warning() if admin else None,

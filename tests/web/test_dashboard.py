@@ -247,7 +247,8 @@ def test_months_still_to_come_are_not_drawn_as_zero(client, auth, world):
     assert specs["months"]["datasets"][0]["data"][0] == "1.300"  # January's 1,200.4 + 100 kg
     table = page[page.index('id="table-months"') :]
     table = table[: table.index("</table>")]
-    assert table.count("尚未开始") == 6 and "<td>7</td><td" in table
+    assert table.count("尚未开始") == 6
+    assert '<tr class="to_come"><td class="month" data-label="">7月</td><td' in table
     past = _chart_specs(client.get("/dashboard/?year=2025").get_data(as_text=True))
     assert None not in past["months"]["datasets"][0]["data"]
 
@@ -267,3 +268,25 @@ def test_the_dashboard_links_the_year_before_and_after(client, auth, world):
     assert f'href="/dashboard/?year={this}" rel="next"' in earlier
     first = client.get("/dashboard/?year=2000").get_data(as_text=True)
     assert 'rel="prev"' not in first and 'href="/dashboard/?year=2001" rel="next"' in first
+
+
+def test_the_months_left_out_on_a_phone_are_named_in_runs(client, auth, world):
+    """A phone draws a card for each month with activity only (tests/browser/
+    test_dashboard_months_phone.py); the line under the cards names the others, consecutive
+    months as one run, so that a month without a card is not taken for a missing one."""
+    from lithloop.web.dashboard import month_runs
+
+    states = ["quiet"] * 3 + ["active", "quiet", "active"] + ["to_come"] * 6
+    rows = [{"name": f"m{i + 1}", "state": state} for i, state in enumerate(states)]
+    assert month_runs(rows, "quiet") == ["m1\u2013m3", "m5"]
+    assert month_runs(rows, "to_come") == ["m7\u2013m12"]
+    assert month_runs(rows, "active") == ["m4", "m6"]
+    auth.login(world["gov"].email)
+    client.get("/lang/zh_CN")
+    page = client.get("/dashboard/").get_data(as_text=True)
+    line = page[page.index('id="months-left-out"') :]
+    line = re.sub(r"<[^>]+>", "", line[: line.index("</p>")].split(">", 1)[1])
+    assert "尚未开始的月份：7月\u201312月。" in line, line
+    past = client.get("/dashboard/?year=2024").get_data(as_text=True)  # nothing on record
+    assert "无记录的月份：" in past and "1月\u201312月" in past
+    assert 'class="active"' not in past
