@@ -16,7 +16,7 @@ from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Payment
 from lithloop.services import idempotency
 from lithloop.services.market import order_letters
-from lithloop.services.market.payment_outcome import apply_intent
+from lithloop.services.market.payment_outcome import follow_intent
 from lithloop.services.market.release import release_locked
 
 #: Payment states in which Stripe may still take the money: the sweep leaves them alone.
@@ -123,8 +123,7 @@ def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
     try:
         if not payments.gateway().retrieve(intent_id).succeeded:
             return
-        apply_intent(order_id, "succeeded")  # a cancelled order: refunded in full
-        db.session.commit()
+        follow_intent(order_id, "succeeded")  # a cancelled order: refunded in full
     except payments.PaymentError as exc:
         db.session.rollback()
         current_app.logger.warning(

@@ -4,7 +4,9 @@ paid (packs sold, invoice frozen) or released.
 One function, `apply_intent`, moves an order from what Stripe reports about its
 PaymentIntent, whoever brings the news (the buyer's confirm, the 3-D Secure return, a
 webhook, the expiry sweep). It only ever moves forward, so news arriving twice or late
-changes nothing.
+changes nothing. Stripe is never called under the order's row lock: a late payment's refund
+is asked before the lock, and an order found cancelled meanwhile under it ends the
+transaction (CancelledMeanwhile) to be tried again from the start (`follow_intent`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lithloop import clock, payments
+from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState
 from lithloop.services.market import invoices, order_letters
 from lithloop.services.market.refunds import record_refund
 from lithloop.services.market.release import lock_order, release_locked
 from lithloop.services.packs.state import place
+
+
+class CancelledMeanwhile(Exception):
+    """An order paid late was cancelled between refund_late_payment's look and the row lock:
+    its refund is for Stripe, which is not asked under the lock. The caller rolls back and
+    applies the news again (refund_late_payment then finds the order cancelled)."""
 
 
 def set_status(order_id: int, status: str, error: str | None = None) -> Order:
@@ -36,9 +45,9 @@ def set_status(order_id: int, status: str, error: str | None = None) -> Order:
 def apply_intent(
     order_id: int, status: str, *, next_action: dict | None = None, error: str | None = None
 ) -> Order:
-    """Follow the PaymentIntent's status, forward only (the caller commits)."""
-    if status == "succeeded":
-        refund_late_payment(order_id)  # Stripe's refund before the row lock
+    """Follow the PaymentIntent's status, forward only, under the order's row lock and
+    without asking Stripe anything (the caller commits; follow_intent refunds a late payment
+    first). CancelledMeanwhile: the order was cancelled but its late payment not refunded."""
     order = set_status(order_id, status, error)
     action = next_action if status == "requires_action" else None
     if order.payment.next_action != action:
@@ -55,7 +64,8 @@ def apply_intent(
 
 
 def settle_paid(order: Order) -> None:
-    """The money was taken: sell the packs; for a cancelled order, give it all back."""
+    """The money was taken: sell the packs (a cancelled order's late payment is given back
+    by refund_late_payment, before the lock)."""
     if order.status is OrderStatus.PENDING_PAYMENT:
         for line in order.lines:
             place(
@@ -72,15 +82,38 @@ def settle_paid(order: Order) -> None:
         order_letters.paid(order)  # once: only this move from pending writes it
     elif order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
         # refund_late_payment did it before the lock; here only when the order was
-        # cancelled between its look and the lock (Stripe is then called under the lock)
-        _book_late_refund(order, *_refund_at_stripe(order))
+        # cancelled between its look and the lock: the refund is not asked under the lock
+        raise CancelledMeanwhile(order.id)
+
+
+def follow_intent(
+    order_id: int, status: str, *, next_action: dict | None = None, error: str | None = None
+) -> Order:
+    """apply_intent in a transaction of its own, committed, a late payment refunded at Stripe
+    before the row lock; an order cancelled between that look and the lock is tried again."""
+
+    def apply() -> Order:
+        if status == "succeeded":
+            refund_late_payment(order_id)  # Stripe's refund before the row lock
+        return apply_intent(order_id, status, next_action=next_action, error=error)
+
+    try:
+        return atomic(apply)
+    except CancelledMeanwhile:
+        db.session.rollback()  # the row lock let go: refund_late_payment asks Stripe first
+    try:
+        return atomic(apply)
+    except CancelledMeanwhile:  # cannot be: a cancelled order is refunded before the lock
+        db.session.rollback()
+        raise
 
 
 def refund_late_payment(order_id: int) -> None:
     """Before the order's row lock: a cancelled order paid all the same is refunded at
     Stripe, then booked under the lock unless another delivery booked it meanwhile (the
     caller commits). No race: a cancelled order leaves that state only by this refund, and
-    twin calls send the same idempotency key (Stripe makes one refund)."""
+    twin calls send the same idempotency key (Stripe makes one refund); an order cancelled
+    after this look is met under the lock by settle_paid (CancelledMeanwhile)."""
     query = sa.select(Order).where(Order.id == order_id)
     order = db.session.scalar(query.execution_options(populate_existing=True))
     if order is None or order.status is not OrderStatus.CANCELLED or order.refunded_fen:

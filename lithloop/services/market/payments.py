@@ -1,7 +1,7 @@
 """Paying an order: confirm with a card, 3-D Secure, declines.
 
 The order then follows what Stripe reports about its PaymentIntent through
-payment_outcome.apply_intent, which only ever moves forward.
+payment_outcome.follow_intent, which only ever moves forward.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from lithloop.services.market import orders as market_orders
 from lithloop.services.market.checkout import PaymentUnavailable, ensure_intent, require_payments
 from lithloop.services.market.errors import Code
 from lithloop.services.market.expiry import confirm_stale_after_s
-from lithloop.services.market.payment_outcome import apply_intent, set_status
+from lithloop.services.market.payment_outcome import follow_intent, set_status
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.release import lock_order
 
@@ -122,14 +122,12 @@ def pay(user: User, order_id: int, method: str) -> Order:
         if retry:  # a declined PaymentIntent is not confirmed again: open a fresh one
             fresh = _replace_intent(order_id, intent_id)
             if fresh is None:  # the spent one succeeded after all: the order is paid by it
-                return _run(lambda: apply_intent(order_id, "succeeded"))
+                return follow_intent(order_id, "succeeded")
             intent_id = fresh
         if unknown:  # an earlier confirm got no answer: Stripe may have taken the money
             known = gateway.retrieve(intent_id)
             if known.status not in ("requires_payment_method", "requires_confirmation"):
-                return _run(
-                    lambda: apply_intent(order_id, known.status, next_action=known.next_action)
-                )
+                return follow_intent(order_id, known.status, next_action=known.next_action)
         if method.isascii() and method.isdigit():
             method = gateway.card_method(method)
         intent = gateway.confirm(
@@ -156,10 +154,8 @@ def pay(user: User, order_id: int, method: str) -> Order:
             ) from exc
         order = _run(lambda: set_status(order_id, "declined", message))
         raise declined(order, reason(exc)) from exc
-    return _run(
-        lambda: apply_intent(
-            order_id, intent.status, next_action=intent.next_action, error=intent.error
-        )
+    return follow_intent(
+        order_id, intent.status, next_action=intent.next_action, error=intent.error
     )
 
 
@@ -209,13 +205,11 @@ def refresh(user: User, order_id: int, intent: payments.Intent | None = None) ->
         "requires_action",
         "confirming",
     )
-    order = _run(
-        lambda: apply_intent(
-            order_id,
-            intent.status,
-            next_action=intent.next_action,
-            error=intent.error or ("authentication failed" if failed else None),
-        )
+    order = follow_intent(
+        order_id,
+        intent.status,
+        next_action=intent.next_action,
+        error=intent.error or ("authentication failed" if failed else None),
     )
     if order.status is OrderStatus.PENDING_PAYMENT and failed:
         raise declined(order, reason("three_d_secure"))

@@ -92,7 +92,7 @@ def receive(payload: bytes, signature_header: str) -> str:
         return "duplicate"
     intent_id = _intent_id(event_type, obj) if event_type in HANDLED else None
     try:
-        outcome = _apply(event_type, obj, intent_id)
+        outcome = _apply_again_if_cancelled(event_type, obj, intent_id)
         db.session.add(
             StripeEvent(
                 event_id=event_id, type=event_type[:100], intent_id=intent_id, outcome=outcome
@@ -109,6 +109,16 @@ def receive(payload: bytes, signature_header: str) -> str:
         db.session.rollback()
         raise _unreachable(exc) from exc
     return outcome
+
+
+def _apply_again_if_cancelled(event_type: str, obj: dict, intent_id: str | None) -> str:
+    """_apply; once more when the order was cancelled between the late payment's look and
+    the row lock (its refund is then asked of Stripe before the lock, not under it)."""
+    try:
+        return _apply(event_type, obj, intent_id)
+    except payment_outcome.CancelledMeanwhile:
+        db.session.rollback()  # nothing written yet: the event is not recorded before
+        return _apply(event_type, obj, intent_id)
 
 
 def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
