@@ -203,11 +203,13 @@ class StripeGateway:
     def refund(
         self, intent_id: str, amount_fen: int, *, idempotency_key: str, metadata: dict | None = None
     ) -> str:
-        """Refund `amount_fen` of a succeeded PaymentIntent; returns the refund id."""
+        """Refund `amount_fen` of a succeeded PaymentIntent; returns the refund id. The key
+        goes in the refund's metadata too (Stripe shows no key): refund_made finds it again."""
+        metadata = {**(metadata or {}), "idempotency_key": idempotency_key}
         params = {
             "payment_intent": intent_id,
             "amount": int(amount_fen),
-            "metadata": {k: str(v) for k, v in (metadata or {}).items()},
+            "metadata": {k: str(v) for k, v in metadata.items()},
         }
         refund = self._call(
             lambda: self.client.v1.refunds.create(
@@ -215,6 +217,21 @@ class StripeGateway:
             )
         )
         return refund.id
+
+    def refund_made(self, intent_id: str, idempotency_key: str) -> tuple[str, int] | None:
+        """The refund of a PaymentIntent that refund() made under `idempotency_key` (one whose
+        answer was kept but not booked): (id, amount in fen), or None."""
+
+        def work():
+            made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
+            for refund in made.auto_paging_iter():
+                data = refund.to_dict()
+                key = (data.get("metadata") or {}).get("idempotency_key")
+                if key == idempotency_key and data.get("status") not in ("failed", "canceled"):
+                    return data["id"], int(data["amount"])
+            return None
+
+        return self._call(work)
 
     def unrefunded(self, intent_id: str) -> int:
         """What Stripe has not refunded yet of a PaymentIntent's charge, in fen (0 when it

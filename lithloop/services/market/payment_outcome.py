@@ -127,12 +127,18 @@ def refund_late_payment(order_id: int) -> None:
 
 
 def _refund_at_stripe(order: Order) -> tuple[int, str | None]:
-    """What Stripe had not refunded yet of the late payment, refunded now: (amount, id)."""
+    """What Stripe had not refunded yet of the late payment, refunded now: (amount, id). A
+    refund made under the same key before (its booking lost with a failed commit) is found
+    and given again, so that it is booked as lithloop's, with its id."""
     gateway = payments.gateway()
+    key = f"lithloop-order-{order.id}-late-payment"
+    made = gateway.refund_made(order.payment.intent_id, key)
+    if made is not None:
+        refund_id, amount = made
+        return min(amount, order.total_fen), refund_id
     left = min(gateway.unrefunded(order.payment.intent_id), order.total_fen)
     if not left:
         return 0, None
-    key = f"lithloop-order-{order.id}-late-payment"
     return left, gateway.refund(order.payment.intent_id, left, idempotency_key=key)
 
 
