@@ -1,0 +1,59 @@
+"""A refund made in Stripe's dashboard of a cancelled order's late payment is booked when
+lithloop learns of the payment, not when Stripe reports the refund: a review asked whether
+the books then read right to a finance person. They do. Until the payment is known,
+lithloop has booked neither the money taken nor any of it given back (the order is
+cancelled, nothing refunded: net nothing, as at Stripe once the rest is refunded); once it
+is known, the dashboard's part is booked as refunded at the payment service, the rest as
+lithloop's refund with its id, together the whole payment. (The dashboard of lithloop
+itself sums no refunds: services/reporting reads intake, processing and second life.)"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import OrderStatus, Refund
+from lithloop.services.market import order_letters
+from lithloop.services.market.release import release
+from tests.market.test_order_letters import _order
+from tests.market.test_webhooks import (
+    _reload,
+    at_stripe,
+    confirm_at_stripe,
+    event,
+    intent_event,
+    post,
+)
+
+
+def test_a_dashboard_refund_reported_before_the_late_payment_is_booked_with_it(client):
+    buyer, packs, order = _order(1)
+    release(order.id, "reservation expired")
+    confirm_at_stripe(order)  # the bank took the money; lithloop's news of it is late
+    intent_id = order.payment.intent_id
+    at_stripe().refund(intent_id, 200_000, idempotency_key=f"dashboard-{order.id}")
+    charge = {
+        "id": "ch_dashboard",
+        "object": "charge",
+        "payment_intent": intent_id,
+        "amount": order.total_fen,
+        "amount_refunded": 200_000,
+    }
+    first = post(client, event("evt_dash_refund", "charge.refunded", charge))
+    assert first.status_code == 200 and first.json["outcome"] == "no_change"
+    order = _reload(order)
+    assert order.status is OrderStatus.CANCELLED and order.refunded_fen == 0
+    paid = post(client, intent_event("evt_dash_paid", "payment_intent.succeeded", order))
+    assert paid.status_code == 200, paid.json
+    order = _reload(order)
+    assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
+    booked = db.session.scalars(sa.select(Refund).where(Refund.order_id == order.id)).all()
+    assert sorted((r.amount_fen, r.reason, bool(r.stripe_refund_id)) for r in booked) == sorted(
+        [
+            (200_000, order_letters.AT_STRIPE, False),
+            (order.total_fen - 200_000, order_letters.PAID_LATE, True),
+        ]
+    )
+    assert at_stripe().unrefunded(intent_id) == 0  # all of it back, as booked
+    again = post(client, event("evt_dash_refund_2", "charge.refunded", charge))
+    assert again.json["outcome"] == "no_change" and _reload(order).refunded_fen == order.total_fen
