@@ -43,16 +43,22 @@ def set_enabled(actor: User, user_id: int, enabled: bool) -> User:
         raise NotFound(_l("No such user."))
     if user.id == actor.id and not enabled:
         raise Conflict(_l("You cannot disable your own account."), code=Code.SELF)
-    if user.enabled != enabled:
-        user.enabled = enabled
-        audit.record(
-            "user.enable" if enabled else "user.disable",
-            actor=actor,
-            obj=user,
-            details={"email": user.email},
-        )
-        if not enabled:
-            login_sessions.end_all_sessions(user, actor=actor, reason="account disabled")
-            api_tokens.revoke_all(user, actor=actor, reason="account disabled")
+    if not enabled:
+        disable(actor, user)
+    elif not user.enabled:
+        user.enabled = True
+        audit.record("user.enable", actor=actor, obj=user, details={"email": user.email})
     db.session.commit()
     return user
+
+
+def disable(actor: User, user: User, **details) -> None:
+    """Disable an account in the session (the caller checks who may, and commits): audited
+    as `user.disable`, every session ended and every API token revoked. An administrator's
+    path and a colleague's removal from the people page (colleagues.remove_colleague)."""
+    if not user.enabled:
+        return
+    user.enabled = False
+    audit.record("user.disable", actor=actor, obj=user, details={"email": user.email, **details})
+    login_sessions.end_all_sessions(user, actor=actor, reason="account disabled")
+    api_tokens.revoke_all(user, actor=actor, reason="account disabled")
