@@ -321,3 +321,53 @@ def test_0037_moves_the_held_lines_of_a_runs_log_into_its_held_column(empty_data
         assert logs == {1: log, 2: "mode: quick"}  # the lines back where they were
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0040_calls_invited_only_the_colleagues_invited_who_never_logged_in(empty_database):
+    """User 2 was invited and never logged in: invited. User 3 was made by the park and
+    never logged in, user 4 was invited and has logged in: neither is."""
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision="0039")
+        with db.engine.begin() as conn:
+            _insert(conn, "organisation", id=1, status="active")
+            for uid in (1, 2, 3, 4):
+                login = "2026-12-02 08:00:00" if uid in (1, 4) else None
+                _insert(
+                    conn,
+                    "user",
+                    id=uid,
+                    email=f"u{uid}@x",
+                    role="dealer",
+                    organisation_id=1,
+                    last_login_at=login,
+                )
+            for eid, uid, at in ((1, 2, "2026-12-03 09:00:00"), (2, 4, "2026-12-01 09:00:00")):
+                _insert(
+                    conn,
+                    "audit_entry",
+                    id=eid,
+                    action="company.invite",
+                    actor_id=1,
+                    object_type="user",
+                    object_id=str(uid),
+                    created_at=at,
+                )
+            _insert(
+                conn,
+                "audit_entry",
+                id=3,
+                action="user.enable",
+                actor_id=1,
+                object_type="user",
+                object_id="3",
+            )
+        upgrade(revision="0040")
+        with db.engine.connect() as conn:
+            rows = dict(
+                conn.execute(sa.text('SELECT id, invited_at FROM "user" ORDER BY id')).all()
+            )
+        assert {uid for uid, at in rows.items() if at is not None} == {2}
+        assert str(rows[2]).startswith("2026-12-03 09:00:00")
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -59,6 +59,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     enabled: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When a colleague's invitation was last mailed, until they accept it by choosing a
+    # password (services/accounts/invitations.py); None for everyone not invited that way.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Every page session carries the version it was opened under; a password change or
     # reset and "log out everywhere" increment it, which ends every earlier session
     # (services/accounts/login_sessions.py).
