@@ -115,6 +115,11 @@ def load_settings() -> dict:
         "UNPAID_MAX_ORDERS": env_int("UNPAID_MAX_ORDERS", "5"),
         "UNPAID_MAX_PACKS_NEW_BUYER": env_int("UNPAID_MAX_PACKS_NEW_BUYER", "5"),
         "UNPAID_MAX_ORDERS_NEW_BUYER": env_int("UNPAID_MAX_ORDERS_NEW_BUYER", "2"),
+        # Invitations an organisation's people may send (new colleagues and invitations
+        # sent again, together) in any hour and in any day: a stolen session cannot turn
+        # the people page into a mail cannon.
+        "INVITES_PER_HOUR": env_int("INVITES_PER_HOUR", "10", 1),
+        "INVITES_PER_DAY": env_int("INVITES_PER_DAY", "30", 1),
         # Idempotency-Key (API) and one-time form tokens: kept this long, then forgotten.
         "IDEMPOTENCY_KEY_HOURS": env_float("IDEMPOTENCY_KEY_HOURS", "24"),
         # how far (%) a driver's weighed mass may differ from the booked one without a note

@@ -87,6 +87,7 @@ BOOKING_FORM = {
     "lots-0-mass_kg": "300",
     "lots-0-condition": "intact",
 }
+COLLEAGUE = {"user_id": "{owned}"}
 SCRAP = {
     "chemistry": "LFP",
     "form": "pack",
@@ -374,10 +375,20 @@ TABLE: dict[str, Rule] = {
     # (no URL names one; a body's organisation_id is ignored: test_organisation_people.py).
     "GET organisation.index": _r(OWNERS),
     "POST organisation.invite": _r(OWNERS, body={"name": "AUTHZ同事", "email": "not-an-address"}),
+    # Sending an open invitation again and removing a colleague: a member of one's own
+    # organisation only (another's is 404; tests/web/test_colleague_actions.py).
+    "POST organisation.resend": _r(OWNERS, owned="colleague", sees_all=NOBODY, params=COLLEAGUE),
+    "GET organisation.confirm_remove": _r(
+        OWNERS, owned="colleague", sees_all=NOBODY, params=COLLEAGUE
+    ),
+    "POST organisation.remove": _r(OWNERS, owned="colleague", sees_all=NOBODY, params=COLLEAGUE),
     # Business buyers: company invoice details, colleagues, invoices; requests for quote.
     "GET company.company": _r({BUYER}),
     "POST company.save_details": _r({BUYER}, body={}),
     "POST company.invite": _r({BUYER}, body={}),
+    "POST company.resend": _r({BUYER}, owned="colleague", sees_all=NOBODY, params=COLLEAGUE),
+    "GET company.confirm_remove": _r({BUYER}, owned="colleague", sees_all=NOBODY, params=COLLEAGUE),
+    "POST company.remove": _r({BUYER}, owned="colleague", sees_all=NOBODY, params=COLLEAGUE),
     "GET company.invoice": _r(
         MARKET, owned="order", sees_all=ADMINS, params={"order_id": "{owned}"}
     ),

@@ -267,6 +267,16 @@ def build_world(seed_demo=None) -> World:
     spec = {"quantity": "2", "min_grade": "B", "wanted_by": (day + timedelta(days=20)).isoformat()}
     world.own["rfq"] = {Role.BUYER: rfq_service.create(users[Role.BUYER], spec).id}
     world.other["rfq"] = rfq_service.create(other_buyer, spec).id
+    # A colleague of each organisation whose people invite one another, invitation open
+    # (sent again, then removed, by the matrix), and another organisation's.
+    invited = {}
+    for role in (Role.DEALER_STAFF, Role.FLEET_MANAGER, Role.BUYER):
+        colleague = make_user(users[role].organisation)
+        colleague.invited_at = clock.now()
+        invited[role] = colleague.id
+    world.own["colleague"] = invited
+    world.other["colleague"] = make_user(spare_org).id
+    db.session.commit()
     # A spare API token of every role's user, and another organisation's (revoked in the
     # matrix: never the tokens the matrix itself calls the API with).
     from lithloop.services.accounts.api_tokens import issue_api_token, token_hash

@@ -5,6 +5,7 @@ ServiceError
  ├── NotFound     (404)  absent, or belongs to another organisation
  ├── Forbidden    (403)  the role may not do this
  ├── Conflict     (409)  the state changed under you (taken e-mail, full day, sold pack)
+ ├── TooMany      (429)  a limit on how often reached (invitations an organisation sends)
  └── AuthError    (401)  bad credentials or an account that may not log in yet
 """
 
@@ -89,6 +90,11 @@ class Forbidden(ServiceError):
 class Conflict(ServiceError):
     status = 409
     code = "conflict"
+
+
+class TooMany(ServiceError):
+    status = 429
+    code = "too_many"
 
 
 class AuthError(ServiceError):

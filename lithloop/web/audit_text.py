@@ -16,6 +16,7 @@ ACTIONS = {
     "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
     "company.invite": _l("Colleague invited"),
+    "company.reinvite": _l("Invitation sent again"),
     "company.invoice_details": _l("Invoice details changed"),
     "holiday_calendar.upload": _l("Holiday calendar uploaded"),
     "order.refund": _l("Order refunded"),

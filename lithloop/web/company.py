@@ -24,7 +24,7 @@ from lithloop.services.accounts import buyer_company, colleagues
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import invoices
 from lithloop.web.access import roles_required
-from lithloop.web.organisation import invite_posted
+from lithloop.web.organisation import invite_posted, remove_page, remove_posted, resend_posted
 
 bp = Blueprint("company", __name__, url_prefix="/market")
 
@@ -83,6 +83,27 @@ def save_details():
 def invite():
     """Add a colleague by e-mail; they set their password through the mailed link."""
     return invite_posted(_page, url_for("company.company"))
+
+
+@bp.post("/company/colleagues/<int:user_id>/invitation")
+@roles_required(Role.BUYER)
+def resend(user_id: int):
+    """Send a colleague's open invitation again: a new link, the earlier one stops working."""
+    return resend_posted(user_id, _page, url_for("company.company", _anchor="people"))
+
+
+@bp.get("/company/colleagues/<int:user_id>/remove")
+@roles_required(Role.BUYER)
+def confirm_remove(user_id: int):
+    """Ask before removing a colleague (a page, so it works without JavaScript)."""
+    return remove_page(user_id, "company")
+
+
+@bp.post("/company/colleagues/<int:user_id>/remove")
+@roles_required(Role.BUYER)
+def remove(user_id: int):
+    """Remove a colleague: their account can no longer log in or use its API tokens."""
+    return remove_posted(user_id, "company")
 
 
 @bp.get("/orders/<int:order_id>/invoice")

@@ -10,6 +10,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import OrgKind, OutboxMessage, Role, User
 from tests import worlds
@@ -39,6 +40,9 @@ def test_the_page_lists_the_people_in_chinese_then_english_and_a_get_writes_noth
     org = make_org(kind)
     me = make_user(org)
     waiting = make_user(org, email="waiting@example.com")
+    waiting.invited_at = clock.now()  # invited by a colleague, no password chosen yet
+    created = make_user(org, email="created@example.com")  # by the park, never logged in
+    db.session.commit()
     Auth(client).login(me.email)
     with sent_statements(app) as sent:
         page = client.get(PAGE)
@@ -48,8 +52,12 @@ def test_the_page_lists_the_people_in_chinese_then_english_and_a_get_writes_noth
     people = re.search(r'<ul class="rows people" id="people">(.*?)</ul>', html, re.S).group(1)
     assert me.email in people and waiting.email in people and unescape(me.name) in unescape(people)
     role = "经销商员工" if kind is OrgKind.DEALER_BRANCH else "车队经理"
-    assert people.count(role) == 2, people
-    assert "已邀请" in people and "已激活" in people  # the waiting one, and me (logged in)
+    assert people.count(role) == 3, people
+    # the waiting one is invited; me (logged in) and the one the park created are active
+    rows = dict(re.findall(r"<span>([^<]+@example\.com)</span>\s*<span>(.*?)</span>", people, re.S))
+    assert "已邀请" in rows[waiting.email] and "已激活" not in rows[waiting.email]
+    assert "已激活" in rows[created.email] and "已邀请" not in rows[created.email], rows
+    assert "已激活" in rows[me.email]
     assert "添加同事" in html and "Add a colleague" not in html
     assert 'href="/organisation"' in html  # in the header's links
     client.get("/lang/en")

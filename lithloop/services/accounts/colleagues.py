@@ -5,7 +5,9 @@ dealer branches, bus companies and buyers. Any member may invite (each of these 
 has one role and no owner among its users: the buyer side has always let any of its
 users invite, and a dealer's or bus company's staff are equals in the same way). The
 colleague gets the inviter's role in the inviter's organisation, never another's: the
-organisation is the inviter's own, never taken from the request.
+organisation is the inviter's own, never taken from the request. A member may send an open
+invitation again and remove a colleague (disabled as an administrator disables an account,
+user_admin.disable), never leaving the organisation without a member who can log in.
 """
 
 from __future__ import annotations
@@ -13,17 +15,15 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lithloop import letters
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Role, User
-from lithloop.services.accounts import audit, password_reset
+from lithloop.services.accounts import audit, invitations, user_admin
 from lithloop.services.accounts import registration as accounts
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
-from lithloop.services.errors import Conflict, Forbidden, Invalid
+from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.strict_input import check_controls, typed_text
 
 #: Organisation kind -> the role its members hold and pass on to the colleagues they invite.
@@ -45,6 +45,18 @@ def _own_org(user: User) -> Organisation:
     return org
 
 
+def lock_own_org(user: User) -> Organisation:
+    """The user's own organisation (as _own_org), its row locked until the commit: invitations
+    counted against its limits, and removals of its members, happen one at a time."""
+    org = _own_org(user)
+    return db.session.scalar(
+        sa.select(Organisation)
+        .where(Organisation.id == org.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def members(user: User) -> list[User]:
     """The people of the user's organisation, by name."""
     org = _own_org(user)
@@ -55,9 +67,8 @@ def members(user: User) -> list[User]:
     )
 
 
-def is_invited(member: User) -> bool:
-    """True for a colleague who has not logged in yet (their invitation is still open)."""
-    return member.last_login_at is None
+#: True for a colleague whose invitation is open (kept here for the pages that list members).
+is_invited = invitations.is_invited
 
 
 def _name(raw) -> str:
@@ -107,35 +118,20 @@ def invite_colleague(
     email = accounts.normalise_email(email)
     if accounts.find_user_by_email(email):
         raise _taken(email, org)
-    colleague = User(
-        email=email,
-        name=name,
-        role=INVITING[org.kind],
-        organisation=org,
-        password_hash=hash_password(secrets.token_urlsafe(32)),
-    )
-    db.session.add(colleague)
+    org = lock_own_org(user)
     try:
-        db.session.flush()
-        link = link_for(password_reset.make_reset_token(colleague))
-        colleague.locale = user.locale  # the inviter's language until they choose their own
-        letters.send_letter(
-            colleague,
-            _l("%(org)s: invitation from %(name)s"),
-            _l(
-                "%(name)s invited you to the lithloop account of %(org)s. "
-                "Open this link to choose your password (valid %(minutes)s minutes):\n"
-                "%(link)s\n\n"
-                "If the link has expired, use 'Forgot your password?' on the login page: "
-                "%(login)s\n"
-            ),
-            asked_in=language,
-            org=org.name,
-            name=user.name,
-            minutes=current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60,
-            link=link,
-            login=letters.link("auth.login"),
+        invitations.check_quota(org)  # nothing is written or sent past the limits
+        colleague = User(
+            email=email,
+            name=name,
+            role=INVITING[org.kind],
+            organisation=org,
+            password_hash=hash_password(secrets.token_urlsafe(32)),
+            locale=user.locale,  # the inviter's language until they choose their own
         )
+        db.session.add(colleague)
+        db.session.flush()
+        invitations.send_letter(user, colleague, link_for=link_for, language=language)
         audit.record("company.invite", actor=user, obj=colleague, details={"email": email})
         db.session.commit()
     except sa.exc.IntegrityError as exc:  # the same address invited at the same moment
@@ -144,4 +140,81 @@ def invite_colleague(
     except Exception:  # whatever failed (the outbox, the audit log): no account is left
         db.session.rollback()
         raise
+    return colleague
+
+
+def resend_invitation(user: User, colleague_id: int, *, link_for, language=None) -> User:
+    """Mail a colleague of the user's own organisation whose invitation is open a new link;
+    the earlier link stops working. NotFound for anyone outside it, Conflict once accepted."""
+    org = lock_own_org(user)
+    try:
+        colleague = _colleague(org, colleague_id)
+        if not is_invited(colleague) or not colleague.enabled:
+            raise Conflict(
+                _l("%(email)s has no open invitation to send again.", email=colleague.email),
+                code=Code.NOT_INVITED,
+            )
+        invitations.check_quota(org)
+        invitations.send_letter(user, colleague, link_for=link_for, language=language, fresh=True)
+        audit.record(
+            "company.reinvite", actor=user, obj=colleague, details={"email": colleague.email}
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return colleague
+
+
+def _colleague(org: Organisation, colleague_id: int) -> User:
+    """A member of the organisation by id; NotFound for anyone else (as for no one)."""
+    colleague = db.session.get(User, colleague_id)
+    if colleague is None or colleague.organisation_id != org.id:
+        raise NotFound(_l("No such colleague in your organisation."))
+    return colleague
+
+
+def colleague_of(user: User, colleague_id: int) -> User:
+    """A colleague of the user's own organisation (the removal's confirmation shows them)."""
+    return _colleague(_own_org(user), colleague_id)
+
+
+def remove_colleague(user: User, colleague_id: int) -> User:
+    """Remove a colleague (oneself included) from the user's own organisation: the account
+    is disabled as an administrator disables one (audited, sessions ended, API tokens
+    revoked). Refused if no other member who can log in would be left."""
+    org = lock_own_org(user)  # two members removing each other: one waits, then is refused
+    try:
+        colleague = _removable(org, colleague_id)
+        user_admin.disable(user, colleague, by="colleague")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return colleague
+
+
+def _removable(org: Organisation, colleague_id: int) -> User:
+    """The member to remove, or Conflict: already removed, or the last who can log in."""
+    colleague = _colleague(org, colleague_id)
+    if not colleague.enabled:
+        raise Conflict(
+            _l("%(email)s was already removed.", email=colleague.email), code=Code.DISABLED
+        )
+    others = db.session.scalar(
+        sa.select(sa.func.count(User.id)).where(
+            User.organisation_id == org.id,
+            User.id != colleague.id,
+            User.enabled.is_(True),
+            User.invited_at.is_(None),
+        )
+    )
+    if not others:  # only oneself can be the last: whoever removes another is left
+        raise Conflict(
+            _l(
+                "You are the last member of your organisation who can log in. Invite a "
+                "colleague, and leave once they have accepted."
+            ),
+            code=Code.LAST_MEMBER,
+        )
     return colleague

@@ -10,7 +10,10 @@ class Code(StrEnum):
 
     DISABLED = "disabled"
     EMAIL_TAKEN = "email_taken"
+    INVITE_LIMIT = "invite_limit"
+    LAST_MEMBER = "last_member"
     LOCKED = "locked"
+    NOT_INVITED = "not_invited"
     PENDING_APPROVAL = "pending_approval"
     SELF = "self"
     SUSPENDED = "org_suspended"

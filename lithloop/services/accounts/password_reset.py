@@ -64,10 +64,12 @@ def user_for_reset_token(token: str) -> User:
 
 def reset_password(token: str, password: str) -> User:
     """Set a new password through a reset token; the token cannot be used again, and every
-    session and API token of the account ends (whoever knew the old password is out)."""
+    session and API token of the account ends (whoever knew the old password is out). It
+    accepts an open invitation (invitations.py): the invitation's link is such a token."""
     user = user_for_reset_token(token)
     check_policy(password, user.email)
     user.password_hash = hash_password(password)
+    user.invited_at = None  # a colleague's invitation, if open, is accepted
     login_sessions.end_all_sessions(user, actor=None, reason="password reset")
     api_tokens.revoke_all(user, actor=None, reason="password reset")
     db.session.commit()

@@ -1,0 +1,103 @@
+"""A colleague's invitation: its letter, and the limit on how many an organisation sends
+(colleagues.py invites and sends again).
+
+An invitation is the account with an unguessable password and a mailed link that chooses
+one (the same signed link as a password reset, password_reset.make_reset_token). Sending it
+again gives the account a new unguessable password: the new link works, the old one no
+longer does (its password fingerprint is stale). `User.invited_at` says an invitation is
+open; choosing a password through the link accepts it (password_reset.reset_password).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lithloop import clock, letters
+from lithloop.extensions import db
+from lithloop.models import AuditEntry, Organisation, User
+from lithloop.services.accounts import password_reset
+from lithloop.services.accounts.errors import Code
+from lithloop.services.accounts.passwords import hash_password
+from lithloop.services.errors import TooMany
+
+#: The audit actions that each sent one invitation letter (counted by the limits).
+SENT = ("company.invite", "company.reinvite")
+
+
+def is_invited(member: User) -> bool:
+    """True for a colleague whose invitation is open: invited, and no password chosen yet."""
+    return member.invited_at is not None
+
+
+def check_quota(org: Organisation) -> None:
+    """TooMany(field='email') if the organisation's people sent INVITES_PER_HOUR invitations
+    in the last hour or INVITES_PER_DAY in the last day (new colleagues and again together)."""
+    config, now = current_app.config, clock.now()
+    for limit, window, message in (
+        (
+            config["INVITES_PER_HOUR"],
+            timedelta(hours=1),
+            _l(
+                "Your organisation has sent %(n)s invitations in the last hour, the most "
+                "allowed. Try again later.",
+                n=config["INVITES_PER_HOUR"],
+            ),
+        ),
+        (
+            config["INVITES_PER_DAY"],
+            timedelta(days=1),
+            _l(
+                "Your organisation has sent %(n)s invitations in the last 24 hours, the most "
+                "allowed. Try again tomorrow.",
+                n=config["INVITES_PER_DAY"],
+            ),
+        ),
+    ):
+        if _sent_since(org, now - window) >= limit:
+            raise TooMany(message, field="email", code=Code.INVITE_LIMIT)
+
+
+def _sent_since(org: Organisation, since) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(AuditEntry.id))
+        .join(User, User.id == AuditEntry.actor_id)
+        .where(
+            AuditEntry.action.in_(SENT),
+            AuditEntry.created_at >= since,
+            User.organisation_id == org.id,
+        )
+    )
+
+
+def send_letter(
+    inviter: User, colleague: User, *, link_for, language: str | None, fresh: bool = False
+) -> None:
+    """Stamp the invitation and add its letter with a set-your-password link to the session
+    (the caller records the audit entry and commits); `fresh` first gives the account a new
+    unguessable password, so that every earlier link stops working."""
+    if fresh:
+        colleague.password_hash = hash_password(secrets.token_urlsafe(32))
+    colleague.invited_at = clock.now()
+    org = colleague.organisation
+    letters.send_letter(
+        colleague,
+        _l("%(org)s: invitation from %(name)s"),
+        _l(
+            "%(name)s invited you to the lithloop account of %(org)s. "
+            "Open this link to choose your password (valid %(minutes)s minutes):\n"
+            "%(link)s\n\n"
+            "If the link has expired, use 'Forgot your password?' on the login page: "
+            "%(login)s\n"
+        ),
+        asked_in=language,
+        org=org.name,
+        name=inviter.name,
+        minutes=current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60,
+        link=link_for(password_reset.make_reset_token(colleague)),
+        login=letters.link("auth.login"),
+    )
