@@ -73,7 +73,8 @@ def test_an_open_invitation_is_sent_again_with_a_new_link_the_old_one_stops(clie
     assert "已向 wang@example.com 重新发送邀请。之前邮件中的链接已失效。" in said
     old, new = (_link(body) for body in _mails(colleague.email))
     Auth(client).logout()
-    assert client.get(old).status_code == 400
+    stale = client.get(old)
+    assert stale.status_code == 400 and "已被新的链接取代" in stale.get_data(as_text=True)
     chosen = {"password": "new-secret-pass-9", "confirm": "new-secret-pass-9"}
     assert submit(client, new, chosen).status_code == 302
     assert Auth(client).login(colleague.email, "new-secret-pass-9").status_code == 302

@@ -55,6 +55,18 @@ def user_for_reset_token(token: str) -> User:
         expired=_l("This reset link has expired. Ask for a new one."),
     )
     user = db.session.get(User, data.get("u"))
+    if (
+        user is not None
+        and user.invited_at is not None
+        and data.get("h") != fingerprint(user.password_hash)
+    ):  # an invitation sent again: only the newest letter's link works
+        raise Invalid(
+            _l(
+                "This invitation link was replaced by a newer one: open the link in the latest "
+                "invitation e-mail."
+            ),
+            field="token",
+        )
     if user is None or data.get("h") != fingerprint(user.password_hash):
         raise Invalid(
             _l("This reset link has already been used. Ask for a new one."), field="token"
