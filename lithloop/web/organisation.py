@@ -122,8 +122,10 @@ def resend_posted(user_id: int, page, done_url: str):
 
 
 def remove_page(user_id: int, blueprint: str, error: str = "", status: int = 200):
-    """The confirmation page of removing a colleague (`blueprint`: organisation or company)."""
+    """The confirmation page of removing a colleague (`blueprint`: organisation or company),
+    saying at once, with no button, why a removal would be refused."""
     colleague = colleagues.colleague_of(current_user, user_id)
+    error = error or colleagues.removal_refused(current_user, user_id)
     return render_template(
         "organisation/remove.html",
         colleague=colleague,

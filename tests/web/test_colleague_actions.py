@@ -163,6 +163,10 @@ def test_another_organisation_s_member_is_not_found(client, people):
 
 def test_the_last_member_who_can_log_in_cannot_leave_and_is_told_why(client, people):
     me, page, actions, _colleague = people  # the colleague has not accepted yet
+    asked = client.get(f"{actions}/{me.id}/remove")
+    html = unescape(asked.get_data(as_text=True))
+    assert asked.status_code == 200 and "您是本机构最后一位可以登录的成员" in html
+    assert f'action="{actions}/{me.id}/remove"' not in html  # nothing to confirm
     refused = submit(client, f"{actions}/{me.id}/remove", {}, page=page)
     assert refused.status_code == 409
     assert "您是本机构最后一位可以登录的成员" in unescape(refused.get_data(as_text=True))

@@ -179,6 +179,16 @@ def colleague_of(user: User, colleague_id: int) -> User:
     return _colleague(_own_org(user), colleague_id)
 
 
+def removal_refused(user: User, colleague_id: int) -> str:
+    """Why removing the colleague would be refused now ("" if it would not): the
+    confirmation page says so before anyone confirms. Reads only."""
+    try:
+        _removable(_own_org(user), colleague_id)
+    except Conflict as exc:
+        return str(exc.message)
+    return ""
+
+
 def remove_colleague(user: User, colleague_id: int) -> User:
     """Remove a colleague (oneself included) from the user's own organisation: the account
     is disabled as an administrator disables one (audited, sessions ended, API tokens
