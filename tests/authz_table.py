@@ -334,6 +334,9 @@ TABLE: dict[str, Rule] = {
     "GET passports.export": _r(
         RECORD_READERS, owned="pack", sees_all=PACKS_SEEN_BY, params={"code": "{owned}"}
     ),
+    "GET api_passports.get_full_passport": _r(
+        RECORD_READERS, owned="pack", sees_all=PACKS_SEEN_BY, params={"code": "{owned}"}
+    ),
     # The market: buyers shop and pay; admins see the catalog and every order.
     "GET market.catalog_page": _r(MARKET),
     "GET market.pack_page": _r(MARKET, params={"pack_id": "{sale_pack}"}),
@@ -451,12 +454,12 @@ TABLE: dict[str, Rule] = {
     "GET prices.new_version": _r(ADMINS),
     "POST prices.new_version": _r(ADMINS, body={}),
     # Traceability: the regulator reads the page, its CSV files and finds a pack by its
-    # code (every organisation's); only admins mark handovers reported.
+    # code (every organisation's), in the API too; only admins mark handovers reported.
     "GET trace.index": _r(TRACERS, sees_all=PACKS_SEEN_BY),
     "GET trace.find": _r(TRACERS, sees_all=PACKS_SEEN_BY, query={"code": "{public_code}"}),
     "POST trace.mark": _r(ADMINS, body={}),
     "GET trace.export": _r(TRACERS, sees_all=PACKS_SEEN_BY),
-    "GET api_reports.traceability_due": _r(ADMINS),
+    "GET api_reports.traceability_due": _r(TRACERS, sees_all=PACKS_SEEN_BY),
     "GET dashboard.index": _r(VIEWERS),
     "GET api_reports.dashboard_summary": _r(VIEWERS),
 }

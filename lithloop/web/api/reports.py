@@ -1,4 +1,5 @@
-"""Park reports for admins: /api/v1/traceability/due and /api/v1/dashboard/summary."""
+"""Park reports: /api/v1/traceability/due (admins and the government partner, as the
+traceability page) and /api/v1/dashboard/summary (as the dashboard)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.models import Role
-from lithloop.services.errors import Forbidden
+from lithloop.services.accounts import policies
 from lithloop.services.packs import holiday_calendar, traceability
 from lithloop.services.reporting import dashboard
 from lithloop.services.strict_input import int_or_default
@@ -20,7 +21,8 @@ blp = Blueprint(
     "api_reports",
     __name__,
     url_prefix="/api/v1",
-    description="Traceability deadlines and the dashboard's figures (admin)",
+    description="Traceability deadlines and the dashboard's figures "
+    "(admins and the government partner, read-only)",
 )
 
 
@@ -38,7 +40,10 @@ class HandoverOut(ma.Schema):
             "the official holiday calendar of a year it crosses (Monday to Friday only)",
         },
     )
-    organisation = ma.fields.Function(lambda e: e.organisation.name if e.organisation else None)
+    organisation = ma.fields.Function(
+        lambda e: e.organisation.name if e.organisation else None,
+        metadata={"type": "string", "description": "The organisation that recorded it"},
+    )
 
 
 class DueOut(ma.Schema):
@@ -67,19 +72,18 @@ class SummaryOut(ma.Schema):
     capacity_packs = WholeNumber(metadata={"description": "Second-life packs per year"})
 
 
-def _require(*roles: Role) -> None:
-    if api_user().role not in roles:
-        raise Forbidden(_l("Your role may not read this report."))
+def _require(roles: frozenset[Role]) -> None:
+    policies.require(api_user(), roles, _l("Your role may not read this report."))
 
 
 @blp.route("/traceability/due", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
 @blp.response(200, DueOut)
-@errors(blp, 401, 403, s403="Not an admin")
+@errors(blp, 401, 403, s403="Neither an admin nor a government partner")
 @token_required
 def traceability_due():
     """Handovers not yet uploaded to the national platform: overdue, due soon, later."""
-    _require(Role.ADMIN)
+    _require(policies.TRACE_READERS)
     page = int_or_default(request.args.get("page"), 1, minimum=1, maximum=MAX_PAGE)
     per_page = int_or_default(request.args.get("per_page"), 100, minimum=1, maximum=500)
     return traceability.due_groups(page=page, per_page=per_page)
@@ -92,5 +96,5 @@ def traceability_due():
 @token_required
 def dashboard_summary():
     """This year's tonnes received and processed and second-life packs, with capacities."""
-    _require(Role.ADMIN, Role.GOVERNMENT)
+    _require(policies.FIGURE_VIEWERS)
     return dashboard.summary()
