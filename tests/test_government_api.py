@@ -2,9 +2,12 @@
 pages (the traceability listing, every organisation's full pack passport, found by its code
 as people type it) and writes nothing. Every /api/ route of the URL map, with every method it
 answers, sent with the regulator's bearer token: each GET the authorisation table lets it use
-answers 200 and sends no write statement but the token guard's bookkeeping."""
+answers 200, each POST that would change a record is refused (403, with a message saying
+who may), and no request sends a write statement but the token guard's bookkeeping."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -24,6 +27,11 @@ from tests.test_authz_matrix import (
 from tests.test_get_writes_nothing import exempt
 
 GOV = Role.GOVERNMENT
+#: POSTs that change no record and that the regulator may send: a price computed (quotes).
+NOT_RECORD_WRITES = {"POST api_quotes.scrap_quote", "POST api_quotes.second_life_price"}
+#: POSTs that are no caller's record: its own API token (it needs one to read, taken from
+#: its login as every role's) and Stripe's signed webhook (no token; 400 unsigned).
+NOT_THE_CALLERS = {"POST api_auth.issue_token", "POST webhooks.stripe_webhook"}
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +95,33 @@ def test_the_regulator_reads_in_the_api_what_it_reads_on_the_pages(matrix):
                 problems.append(f"GET {url}: wrote {writes}")
     assert problems == []
     assert ("api_passports.get_full_passport", "other") in read
+
+
+def test_every_api_write_is_refused_to_the_regulator(matrix):
+    """Each POST that would change a record answers 403 with a message, and writes nothing;
+    the POSTs that change no record write nothing either (but its own token)."""
+    posts = [(m, e) for m, e in api_routes(matrix.app) if m == "POST"]
+    assert ("POST", "api_bookings.create_booking") in posts
+    problems, messages = [], {}
+    for method, endpoint in posts:
+        key = f"{method} {endpoint}"
+        for _scope, url, response, writes in _send(matrix, method, endpoint):
+            if key in NOT_THE_CALLERS:
+                continue
+            if writes:
+                problems.append(f"POST {url}: wrote {writes}")
+            if key in NOT_RECORD_WRITES:
+                continue
+            body = response.get_json(silent=True) or {}
+            if response.status_code != 403 or not body.get("message"):
+                problems.append(f"POST {url}: {response.status_code} {body}, not 403")
+            messages[key] = body.get("message")
+    assert problems == []
+    # who may, said before any record is read: never "no such booking" for one it can see
+    # each says who may, in the caller's language (Chinese here), never "no such booking"
+    untranslated = {k: m for k, m in messages.items() if not re.search(r"[\u4e00-\u9fff]", m)}
+    assert untranslated == {}
+    assert not [m for m in messages.values() if m.startswith("没有")]
 
 
 def test_the_full_passport_of_another_organisations_pack(matrix):

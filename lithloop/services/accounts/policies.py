@@ -30,6 +30,8 @@ BOOKERS = frozenset({Role.DEALER_STAFF, Role.FLEET_MANAGER})
 SITE_EDITORS = frozenset({Role.DEALER_STAFF, Role.FLEET_MANAGER, Role.DISPATCHER, Role.ADMIN})
 #: Roles that start optimisation runs, edit and publish plans.
 PLANNERS = frozenset({Role.DISPATCHER, Role.ADMIN})
+#: Roles that cancel bookings: the owners (their own, before scheduling) and the planners.
+CANCELLERS = BOOKERS | PLANNERS
 #: Roles that work the plant: intake, grading, warehouses, lines, settlement.
 PLANT_STAFF = frozenset({Role.PLANT_OPERATOR, Role.ADMIN})
 #: Roles that read settlements: the owners and the plant.

@@ -131,8 +131,8 @@ def change_status(
 ) -> Booking:
     """Move a booking along its lifecycle, recording who and when (and the platform's
     `detail`, event_details.py); releases capacity on cancel."""
-    booking = get_booking(user, booking_id)
     _check_role(user, new)
+    booking = get_booking(user, booking_id)
     db.session.refresh(booking, with_for_update=True)
     old = booking.status
     if new is S.CANCELLED and new not in TRANSITIONS[old]:
@@ -180,6 +180,10 @@ def _check_role(user: User, new: S) -> None:
         raise Forbidden(_l("Only the park moves a booking along."))
     if new is S.CANCELLED and user.works_for_park and user.role not in policies.PLANNERS:
         raise Forbidden(_l("Only dispatchers and admins cancel for the park."))
+    if new is S.CANCELLED and user.role not in policies.CANCELLERS:  # buyers, the regulator
+        raise Forbidden(
+            _l("Only the booking's owner (a dealer or fleet manager) and the park cancel it.")
+        )
 
 
 def _check_cancel(user: User, booking: Booking, reason: str) -> None:

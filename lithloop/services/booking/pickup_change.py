@@ -62,8 +62,8 @@ def pickup_version(booking: Booking) -> str:
 
 
 def _change(user: User, booking_id: int, raw: dict, seen: str | None) -> Booking:
+    check_may_change(user)  # before the booking is read: a role that may not, whoever's
     booking = get_booking(user, booking_id)  # NotFound unless the user may see it
-    check_may_change(user)
     db.session.refresh(booking, with_for_update=True)  # a change or a cancel waits for this one
     _refuse_unless_requested(booking)
     if seen and seen != pickup_version(booking):

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock, labels
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, Role, User
+from lithloop.services.accounts import policies
 from lithloop.services.errors import Conflict, ServiceError
 from lithloop.services.market import order_letters
 from lithloop.services.market import orders as market_orders
@@ -109,6 +110,9 @@ def cancel(user: User, order_id: int) -> Order:
     """Cancel the order under its row lock: its packs go back on sale and the buyer is
     mailed (queued in the same transaction, sent after the commit), then its
     PaymentIntent is cancelled at Stripe (a charge that went through is refunded)."""
+    policies.require(
+        user, policies.ORDER_VIEWERS, _l("Only the order's buyers and the park's admins cancel it.")
+    )
     market_orders.get_order(user, order_id)  # NotFound for another buyer's order
     reason = BY_BUYER if user.role is Role.BUYER else BY_PARK
     try:

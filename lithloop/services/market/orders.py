@@ -68,7 +68,10 @@ def get_order(user: User, order_id: int) -> Order:
 def order_to_pay(user: User, order_id: int) -> Order:
     """An order the user may pay: any buyer of the organisation that placed it (a colleague
     in finance often pays), as any of them may see it, cancel it and take its invoice.
-    NotFound for another organisation's; Forbidden for an administrator, who sees it."""
+    NotFound for another organisation's; Forbidden for an administrator, who sees it, and
+    for every other role before any order is read."""
+    if user.role not in policies.ORDER_VIEWERS:
+        raise Forbidden(_l("Only buyers pay their organisation's orders."))
     order = get_order(user, order_id)
     if user.role not in policies.BUYERS or user.organisation_id != order.buyer_org_id:
         raise Forbidden(

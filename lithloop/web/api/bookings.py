@@ -264,7 +264,18 @@ def get_booking(booking_id: int):
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(CancelIn())
 @blp.response(200, BookingOut)
-@errors(blp, 400, 401, 403, 404, 409, 413, s409="The booking is already scheduled or ended")
+@errors(
+    blp,
+    400,
+    401,
+    403,
+    404,
+    409,
+    413,
+    s403="Only the booking's owner (a dealer or fleet manager) and the park's dispatchers "
+    "and admins cancel it",
+    s409="The booking is already scheduled or ended",
+)
 @token_required
 def cancel_booking(data, booking_id: int):
     """Cancel: owners before scheduling; the park with a reason."""

@@ -242,8 +242,10 @@ def open_order_payment(order_id: int):
 @errors(
     blp,
     401,
+    403,
     404,
     409,
+    s403="Only the order's buyers and the park's admins cancel it",
     s404="No such order, or another organisation's",
     s409="The order is not awaiting payment (`error` not_cancellable), or Stripe is "
     "taking its payment now (`error` payment_under_way): try again in a minute",
