@@ -32,8 +32,9 @@ READERS = policies.TRACE_READERS
 
 
 def _organisation(errors: dict | None = None) -> int | None:
-    """The organisation the page is filtered by (None: all); one no organisation has (a
-    changed link) is not applied and is said in `errors` beside the filter."""
+    """The organisation the page is filtered by (None: all): the handovers it is a party to
+    (traceability.party_to); one no organisation has (a changed link) is not applied and is
+    said in `errors` beside the filter."""
     raw = (request.args.get("org") or "").strip()
     chosen = int_or_default(raw, 0, minimum=1, maximum=MAX_ID) or None
     if raw and (chosen is None or not traceability.organisation_exists(chosen)):

@@ -15,7 +15,7 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Organisation, Pack, PackEvent
 from lithloop.services.packs import holiday_calendar, upload_batch
-from lithloop.services.packs.traceability import unreported_where
+from lithloop.services.packs.traceability import party_to, unreported_where
 from lithloop.services.reporting.csv_export import csv_stream
 
 
@@ -70,8 +70,9 @@ def archive_years() -> range:
 
 
 def archive_counts(organisation_id: int | None = None) -> list[tuple[int, int]]:
-    """Each year the archive serves, newest first, with its handovers (of the organisation,
-    if given), counted by Beijing-time year in one query; a year with none counts 0."""
+    """Each year the archive serves, newest first, with its handovers (those the organisation
+    is a party to, if given), counted by Beijing-time year in one query; a year with none
+    counts 0."""
     years = archive_years()
     first, last = years[-1], years[0]
     bucket = sa.case(*((PackEvent.at < clock.at(date(y + 1, 1, 1)), y) for y in years[::-1]))
@@ -81,7 +82,7 @@ def archive_counts(organisation_id: int | None = None) -> list[tuple[int, int]]:
         PackEvent.at < clock.at(date(last + 1, 1, 1)),
     ]
     if organisation_id is not None:
-        where.append(PackEvent.organisation_id == organisation_id)
+        where.append(party_to(organisation_id))
     rows = sa.select(bucket.label("year")).where(*where).subquery()  # grouped by its name
     counted = dict(
         db.session.execute(sa.select(rows.c.year, sa.func.count()).group_by(rows.c.year)).all()
@@ -101,12 +102,12 @@ def year_spans(years: list[int]) -> list[str]:
 
 
 def handovers_of_year(year: int, organisation_id: int | None = None):
-    """Every handover of a Beijing-time year, reported or not, oldest first: the export's
-    rows as a query (`csv_chunks`)."""
+    """Every handover of a Beijing-time year, reported or not (those the organisation is a
+    party to, if given), oldest first: the export's rows as a query (`csv_chunks`)."""
     start, end = clock.at(date(year, 1, 1)), clock.at(date(year + 1, 1, 1))
     where = [PackEvent.report_due.is_not(None), PackEvent.at >= start, PackEvent.at < end]
     if organisation_id is not None:
-        where.append(PackEvent.organisation_id == organisation_id)
+        where.append(party_to(organisation_id))
     return _export_rows(where).order_by(PackEvent.at, PackEvent.id)
 
 

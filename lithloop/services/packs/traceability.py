@@ -62,11 +62,25 @@ class DueGroups:
         return last if self.page > max(last, 1) else None
 
 
+def party_to(organisation_id: int) -> sa.ColumnElement[bool]:
+    """Handovers the organisation is a party to: those it recorded (the park's intake,
+    builds, dismantling and sales), the receipt of packs it handed over (the pack's owner),
+    and the sale of packs to it (the buyer): the upload file's organisation and counterparty."""
+    handed_over = sa.select(Pack.id).where(Pack.owner_id == organisation_id)
+    bought = sa.select(Pack.id).where(Pack.buyer_id == organisation_id)
+    return sa.or_(
+        PackEvent.organisation_id == organisation_id,
+        sa.and_(PackEvent.kind == "received", PackEvent.pack_id.in_(handed_over)),
+        sa.and_(PackEvent.kind == "sold", PackEvent.pack_id.in_(bought)),
+    )
+
+
 def unreported_where(organisation_id: int | None = None):
-    """Handover events with a deadline and no upload mark (optionally of one organisation)."""
+    """Handover events with a deadline and no upload mark (optionally those an organisation
+    is a party to, `party_to`)."""
     where = [PackEvent.report_due.is_not(None), PackEvent.reported_at.is_(None)]
     if organisation_id is not None:
-        where.append(PackEvent.organisation_id == organisation_id)
+        where.append(party_to(organisation_id))
     return where
 
 
@@ -153,11 +167,23 @@ def due_groups(
 
 
 def organisations_owing() -> list[tuple[int, str, int]]:
-    """(id, name, unreported handovers) of each organisation with some, by name (a query)."""
+    """(id, name, unreported handovers it is a party to) of each organisation with some, by
+    name (a query; the parties as `party_to` counts them, each handover once per party)."""
+    unreported = unreported_where()
+    parties = sa.union(
+        sa.select(PackEvent.organisation_id.label("org"), PackEvent.id.label("event")).where(
+            *unreported
+        ),
+        sa.select(Pack.owner_id, PackEvent.id)
+        .join(Pack, Pack.id == PackEvent.pack_id)
+        .where(*unreported, PackEvent.kind == "received"),
+        sa.select(Pack.buyer_id, PackEvent.id)
+        .join(Pack, Pack.id == PackEvent.pack_id)
+        .where(*unreported, PackEvent.kind == "sold"),
+    ).subquery()
     query = (
-        sa.select(Organisation.id, Organisation.name, sa.func.count(PackEvent.id))
-        .join(PackEvent, PackEvent.organisation_id == Organisation.id)
-        .where(*unreported_where())
+        sa.select(Organisation.id, Organisation.name, sa.func.count(parties.c.event))
+        .join(parties, parties.c.org == Organisation.id)
         .group_by(Organisation.id, Organisation.name)
         .order_by(Organisation.name)
     )
