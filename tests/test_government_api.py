@@ -16,6 +16,7 @@ from tests.authz_table import TABLE
 from tests.sent_sql import first_line, is_write, sent_statements
 from tests.test_authz_matrix import (
     IGNORED_METHODS,
+    MATRIX_BACKENDS,
     _fill,
     allowed,
     expected,
@@ -34,11 +35,11 @@ NOT_RECORD_WRITES = {"POST api_quotes.scrap_quote", "POST api_quotes.second_life
 NOT_THE_CALLERS = {"POST api_auth.issue_token", "POST webhooks.stripe_webhook"}
 
 
-@pytest.fixture(scope="module")
-def matrix(tmp_path_factory):
+@pytest.fixture(scope="module", params=MATRIX_BACKENDS)
+def matrix(request, tmp_path_factory):
     """The authorisation matrix's world: the demo region (its handovers unreported) and
-    other organisations' packs, bookings and orders."""
-    with seeded_matrix("sqlite", tmp_path_factory, "govapi") as seeded:
+    other organisations' packs, bookings and orders (on PostgreSQL too as the matrix's)."""
+    with seeded_matrix(request.param, tmp_path_factory, "govapi") as seeded:
         yield seeded
 
 
