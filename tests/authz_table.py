@@ -423,8 +423,9 @@ TABLE: dict[str, Rule] = {
         {BUYER}, owned="order", sees_all=NOBODY, params={"order_id": "{owned}"}
     ),
     # Cancels the order (an unpaid one): later rules on it answer its conflicts, not 403/404.
+    # Other roles are refused (403) before any order is read, so nothing tells one exists.
     "POST api_market.cancel_order": _r(
-        MARKET, owned="order", sees_all=ADMINS, hide=True, params={"order_id": "{owned}"}
+        MARKET, owned="order", sees_all=ADMINS, params={"order_id": "{owned}"}
     ),
     "POST market_admin.refund": _r(
         ADMINS, params={"order_id": "{other_order}"}, body={"amount": "1", "reason": "authz"}
