@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from lithloop import letters
 from lithloop.extensions import db
@@ -120,6 +121,27 @@ def test_an_address_already_in_the_organisation_is_refused_saying_so(app):
     said = str(again.value.message)
     assert "已在您的机构中" in said and "忘记密码" in said, said
     assert _written("wang.shifu@example.com") == (1, 1)  # the first letter only
+
+
+@pytest.mark.parametrize(
+    ("phone", "contact"), [("0453-6123456", "请致电产业园：0453-6123456"), ("", "请联系产业园")]
+)
+def test_a_removed_colleague_s_address_is_refused_saying_only_the_park_enables_it(
+    app, phone, contact
+):
+    """Not 'Forgot your password?': the account is disabled, a reset mails it nothing."""
+    current_app.config["SELLER_PHONE"] = phone  # the test body's app (conftest's twin)
+    dealer = make_user(make_org())
+    removed = _invite(dealer)
+    removed.invited_at = None  # accepted, then removed
+    db.session.commit()
+    colleagues.remove_colleague(dealer, removed.id)
+    with pytest.raises(Conflict) as refused:
+        _invite(dealer, email="Wang.Shifu@example.com")
+    said = str(refused.value.message)
+    assert refused.value.field == "email" and "已停用" in said and contact in said, said
+    assert "忘记密码" not in said and "只有产业园可以重新启用" in said
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.enabled)) == 1
 
 
 def test_an_address_with_an_account_elsewhere_is_refused_with_what_to_do(app):

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Role, User
-from lithloop.services.accounts import audit, invitations, user_admin
+from lithloop.services.accounts import audit, invitations, org_letters, user_admin
 from lithloop.services.accounts import registration as accounts
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
@@ -86,6 +86,8 @@ def _name(raw) -> str:
 def _taken(email: str, org: Organisation) -> Conflict:
     """Why an address that has an account cannot be invited, and what to do instead."""
     found = accounts.find_user_by_email(email)
+    if found is not None and found.organisation_id == org.id and not found.enabled:
+        return Conflict(_removed_before(email), field="email", code=Code.EMAIL_TAKEN)
     if found is not None and found.organisation_id == org.id:
         message = _l(
             "%(email)s is already in your organisation (see the list of people). If they "
@@ -100,6 +102,24 @@ def _taken(email: str, org: Organisation) -> Conflict:
             email=email,
         )
     return Conflict(message, field="email", code=Code.EMAIL_TAKEN)
+
+
+def _removed_before(email: str):
+    """A removed colleague's address: the account is disabled, and only the park enables it
+    again (not 'Forgot your password?', which mails a disabled account nothing)."""
+    phone = org_letters.park_phone()
+    if phone:
+        return _l(
+            "%(email)s was removed from your organisation: the account is disabled, and only "
+            "the park can enable it again. Call the park on %(phone)s.",
+            email=email,
+            phone=phone,
+        )
+    return _l(
+        "%(email)s was removed from your organisation: the account is disabled, and only "
+        "the park can enable it again. Contact the park.",
+        email=email,
+    )
 
 
 def invite_colleague(

@@ -14,9 +14,14 @@ from lithloop import letters
 from lithloop.models import Organisation
 
 
+def park_phone() -> str:
+    """The park's phone as configured (SELLER_PHONE), "" when unset."""
+    return (current_app.config.get("SELLER_PHONE") or "").strip()
+
+
 def call_the_park():
     """Whom to call, as a lazy line (rendered in each recipient's language)."""
-    phone = (current_app.config.get("SELLER_PHONE") or "").strip()
+    phone = park_phone()
     if phone:
         return _l("Questions: call the park on %(phone)s.", phone=phone)
     return _l("Questions: contact the park.")
