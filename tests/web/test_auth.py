@@ -395,6 +395,32 @@ def test_reset_for_unknown_address_reveals_nothing(client):
     assert count(OutboxMessage) == 0
 
 
+def test_a_disabled_account_is_mailed_no_reset_link_and_the_page_says_the_same(client):
+    """As for an address with no account: the page tells nothing, and a link to a password
+    that cannot log in would only mislead (only the park enables the account again)."""
+    user = make_user(make_org())
+    user.enabled = False
+    db.session.commit()
+    response = submit(client, "/reset", {"email": user.email}, follow_redirects=True)
+    assert "如果该邮箱有账户" in response.get_data(as_text=True)
+    assert count(OutboxMessage) == 0
+
+
+def test_a_link_mailed_before_the_account_was_disabled_changes_nothing(client, auth):
+    user = make_user(make_org())
+    submit(client, "/reset", {"email": user.email})
+    link = reset_link(user.email)
+    user.enabled = False
+    db.session.commit()
+    opened = client.get(link)
+    assert opened.status_code == 400 and "该账户已停用" in opened.get_data(as_text=True)
+    old_hash = user.password_hash
+    chosen = {"password": "brand-new-pass-7", "confirm": "brand-new-pass-7"}
+    assert submit(client, link, chosen, page="/reset").status_code == 400
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == old_hash
+
+
 @pytest.mark.parametrize("backend", ["sqlite"])  # refused before the database: one backend
 def test_a_refused_reset_form_is_a_422_with_the_error_beside_the_field(client):
     bad = submit(client, "/reset", {"email": "not-an-address"})

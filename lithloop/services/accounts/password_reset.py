@@ -25,12 +25,13 @@ def make_reset_token(user: User) -> str:
 
 
 def request_password_reset(email: str, link_for, language: str | None = None) -> None:
-    """Mail a reset link if the address has an account; say nothing either way (a malformed
-    address is refused as Invalid: that tells nothing about accounts). `language`: the
-    page's, the letter's for a user who saved none."""
+    """Mail a reset link if the address has an enabled account; say nothing either way (a
+    malformed address is refused as Invalid: that tells nothing about accounts). A disabled
+    account is mailed nothing: only the park enables it again, and its removal letter said
+    so. `language`: the page's, the letter's for a user who saved none."""
     normalise_email(email)
     user = find_user_by_email(email or "")
-    if user is None:
+    if user is None or not user.enabled:
         return
     link = link_for(make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60
@@ -46,7 +47,8 @@ def request_password_reset(email: str, link_for, language: str | None = None) ->
 
 
 def user_for_reset_token(token: str) -> User:
-    """The user a valid reset token names, or Invalid(field='token') saying what is wrong."""
+    """The enabled user a valid reset token names, or Invalid(field='token') saying what is
+    wrong."""
     data = read_token(
         PURPOSE,
         token,
@@ -70,6 +72,14 @@ def user_for_reset_token(token: str) -> User:
     if user is None or data.get("h") != fingerprint(user.password_hash):
         raise Invalid(
             _l("This reset link has already been used. Ask for a new one."), field="token"
+        )
+    if not user.enabled:  # a link (or an invitation) mailed before the account was disabled
+        raise Invalid(
+            _l(
+                "This account is disabled, so its password cannot be changed here: only the "
+                "park can enable it again."
+            ),
+            field="token",
         )
     return user
 
