@@ -51,6 +51,7 @@ def _page(errors: dict | None = None, form=None, invite_form=None, status: int =
         errors=errors or {},
         colleagues=colleagues.members(current_user),
         is_invited=colleagues.is_invited,
+        leave_refused=colleagues.removal_refused(current_user, current_user.id),
     ), status
 
 

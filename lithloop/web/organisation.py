@@ -28,6 +28,7 @@ def _page(errors: dict | None = None, invite_form=None, status: int = 200):
         "organisation/index.html",
         colleagues=colleagues.members(current_user),
         is_invited=colleagues.is_invited,
+        leave_refused=colleagues.removal_refused(current_user, current_user.id),
         invite=invite_form or {},
         errors=errors or {},
     ), status

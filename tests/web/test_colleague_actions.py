@@ -173,6 +173,20 @@ def test_the_last_member_who_can_log_in_cannot_leave_and_is_told_why(client, peo
     assert _enabled(me)
 
 
+def test_the_people_page_says_why_the_last_member_cannot_leave_instead_of_a_link(client, people):
+    """No link to a confirmation page that could only refuse: the reason is in one's row."""
+    me, page, actions, _colleague = people  # the colleague has not accepted yet
+    html = unescape(client.get(page).get_data(as_text=True))
+    row = re.search(rf'<li id="person-{me.id}">(.*?)</li>', html, re.S).group(1)
+    assert f'href="{actions}/{me.id}/remove"' not in row and "退出本机构" not in row
+    assert "您是本机构最后一位可以登录的成员" in row
+    make_user(me.organisation)  # another who can log in: leaving is offered again
+    html = unescape(client.get(page).get_data(as_text=True))
+    row = re.search(rf'<li id="person-{me.id}">(.*?)</li>', html, re.S).group(1)
+    assert f'href="{actions}/{me.id}/remove"' in row and "退出本机构" in row
+    assert "最后一位" not in row
+
+
 def test_a_member_who_leaves_is_logged_out(client, people):
     me, page, actions, _colleague = people
     make_user(me.organisation)  # another who can log in
