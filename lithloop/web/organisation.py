@@ -122,10 +122,12 @@ def resend_posted(user_id: int, page, done_url: str):
     return redirect(done_url)
 
 
-def remove_page(user_id: int, blueprint: str, error: str = "", status: int = 200):
+def remove_page(user_id: int, blueprint: str, error: str = "", status: int = 200, form=None):
     """The confirmation page of removing a colleague (`blueprint`: organisation or company),
-    saying at once, with no button, why a removal would be refused."""
+    saying at once, with no button, why a removal would be refused; `form`: the posted one,
+    kept with its refused reason beside the field."""
     colleague = colleagues.colleague_of(current_user, user_id)
+    form = form or {}
     error = error or colleagues.removal_refused(current_user, user_id)
     return render_template(
         "organisation/remove.html",
@@ -134,17 +136,24 @@ def remove_page(user_id: int, blueprint: str, error: str = "", status: int = 200
         action=url_for(f"{blueprint}.remove", user_id=user_id),
         back=_people_url(blueprint),
         error=error,
+        reason=form.get("reason", ""),
+        reason_error=form.get("reason_error", ""),
+        reason_max=colleagues.REASON_MAX,
     ), status
 
 
 def remove_posted(user_id: int, blueprint: str):
-    """Remove the colleague `user_id` (oneself included: then logged out); a refusal shows
-    the confirmation page again saying why."""
+    """Remove the colleague `user_id` (oneself included: then logged out) with the optional
+    reason typed; a refusal shows the confirmation page again saying why."""
+    reason = request.form.get("reason", "")
     try:
-        colleague = colleagues.remove_colleague(current_user, user_id)
+        colleague = colleagues.remove_colleague(current_user, user_id, reason)
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
+        if exc.field == "reason":  # the form again, the reason kept beside its error
+            form = {"reason": reason, "reason_error": str(exc.message)}
+            return remove_page(user_id, blueprint, status=exc.status, form=form)
         return remove_page(user_id, blueprint, str(exc.message), exc.status)
     if colleague.id == current_user.id:
         log_out()

@@ -142,6 +142,26 @@ def test_a_colleague_is_removed_after_a_confirmation_page(app, client, people):
     assert Auth(other).login(colleague.email).status_code != 302
 
 
+def test_the_removal_s_reason_is_typed_on_the_confirmation_page_and_mailed(client, people):
+    me, page, actions, _invited_one = people
+    colleague = make_user(me.organisation, email="zhao@example.com")
+    html = client.get(f"{actions}/{colleague.id}/remove").get_data(as_text=True)
+    assert '<textarea id="reason" name="reason" maxlength="300"' in html
+    assert "原因（选填，会告知对方）" in html
+    too_long = submit(client, f"{actions}/{colleague.id}/remove", {"reason": "理" * 301}, page=page)
+    html = unescape(too_long.get_data(as_text=True))
+    assert too_long.status_code == 422 and _enabled(colleague)
+    assert 'aria-invalid="true"' in html and "最多" in html and "理" * 301 in html  # kept
+    assert f'<form method="post" action="{actions}/{colleague.id}/remove"' in html
+    done = submit(client, f"{actions}/{colleague.id}/remove", {"reason": "已调走"}, page=page)
+    assert done.status_code == 302 and not _enabled(colleague)
+    (letter,) = _mails(colleague.email)
+    assert "原因：已调走" in letter
+    make_user(me.organisation)  # another who can log in: leaving is asked, with no reason
+    leaving = client.get(f"{actions}/{me.id}/remove").get_data(as_text=True)
+    assert 'name="reason"' not in leaving
+
+
 def test_removing_needs_the_csrf_token(client, people):
     me, _page, actions, _colleague = people
     colleague = make_user(me.organisation)

@@ -1,8 +1,9 @@
-"""Letters to an organisation's people when the park suspends or reactivates it.
+"""Letters to an organisation's people when the park suspends or reactivates it, and to
+a colleague removed from it (or who left it).
 
-Each enabled user is mailed in their own language through the outbox (lithloop.letters),
-in the transaction that changes the status (the caller commits): the reason as the
-administrator typed it, and whom to call (the park's phone, SELLER_PHONE, when set).
+Each is mailed in the recipient's own language through the outbox (lithloop.letters), in
+the transaction that makes the change (the caller commits): the reason as typed, and whom
+to call (the park's phone, SELLER_PHONE, when set).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import letters
-from lithloop.models import Organisation
+from lithloop.models import Organisation, User
 
 
 def park_phone() -> str:
@@ -63,3 +64,35 @@ def status_changed(org: Organisation, *, suspended: bool, reason: str) -> int:
                 call=call_the_park(),
             )
     return len(recipients)
+
+
+def removed(colleague: User, by: User, reason: str, *, invited: bool) -> None:
+    """Tell a colleague removed from their organisation (by `by`, or themselves when they
+    left; `invited`: their invitation was still open) that their account is disabled, and
+    why when a reason was given (the caller commits)."""
+    params = {
+        "org": colleague.organisation.name,
+        "name": by.name,
+        "reason": _l("Reason: %(reason)s", reason=reason) if reason else "",
+        "call": call_the_park(),
+    }
+    if by.id == colleague.id:
+        subject = _l("You left %(org)s")
+        body = _l(
+            "You left %(org)s on lithloop: this account can no longer log in or use its API "
+            "tokens. Only the park can enable it again.\n\n%(call)s\n"
+        )
+    elif invited:
+        subject = _l("%(org)s: your invitation was withdrawn")
+        body = _l(
+            "%(name)s withdrew your invitation to %(org)s on lithloop: the link in the "
+            "invitation e-mail no longer works.\n%(reason)s\n\n%(call)s\n"
+        )
+    else:
+        subject = _l("%(org)s: you were removed")
+        body = _l(
+            "%(name)s removed you from %(org)s on lithloop: this account can no longer log in "
+            "or use its API tokens. What it booked or ordered stays with the organisation.\n"
+            "%(reason)s\n\nOnly the park can enable the account again. %(call)s\n"
+        )
+    letters.send_letter(colleague, subject, body, **params)
