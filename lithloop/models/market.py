@@ -139,6 +139,15 @@ class Payment(db.Model):
     """The Stripe PaymentIntent of an order and what we last learnt of it."""
 
     __tablename__ = "market_payment"
+    __table_args__ = (
+        # the few whose cancellation at Stripe is still due (the expiry sweep's retries)
+        sa.Index(
+            "ix_market_payment_cancel_due",
+            "cancel_due_since",
+            postgresql_where=sa.text("cancel_due_since IS NOT NULL"),
+            sqlite_where=sa.text("cancel_due_since IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("market_order.id"), unique=True)
@@ -149,6 +158,10 @@ class Payment(db.Model):
     next_action: Mapped[dict | None] = mapped_column(sa.JSON)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the order is released with this PaymentIntent not yet cancelled at Stripe;
+    # cleared once Stripe has cancelled it (or it turned out paid and was refunded). Until
+    # then a wallet could still pay it: the expiry sweep asks Stripe again on each run.
+    cancel_due_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     order: Mapped[Order] = relationship(back_populates="payment")
 

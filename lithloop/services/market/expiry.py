@@ -2,7 +2,12 @@
 PaymentIntents cancelled, and one that succeeded after all refunded in full.
 
 A suspended buyer organisation's unpaid orders are released the same way, at once
-(release_unpaid_of): the same test of "not being paid", the same cancellation at Stripe."""
+(release_unpaid_of): the same test of "not being paid", the same cancellation at Stripe.
+
+A released order's PaymentIntent is marked to be cancelled (Payment.cancel_due_since, set
+by release_locked) until Stripe has cancelled it: one whose cancellation found Stripe not
+answering, whoever released it, is asked again on each later sweep (RETRY_BATCH at a time,
+the oldest first), so that no wallet can pay an order that no longer exists."""
 
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ IN_FLIGHT = frozenset({"confirming", "processing", "succeeded"})
 #: Payment states after which Stripe may have charged the card without lithloop being told
 #: (a 3-D Secure check passed, an unanswered confirmation): the buyer's letter says so.
 MAYBE_CHARGED = frozenset({"requires_action", "confirming", "processing"})
+#: Cancellations at Stripe still due that one sweep asks again at most.
+RETRY_BATCH = 50
 
 
 def confirm_stale_after_s() -> float:
@@ -47,7 +54,8 @@ def sweep_expired(now=None) -> int:
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         raise
-    cancel_intents(orders)
+    if cancel_intents(orders):  # Stripe answers: ask again what earlier runs could not
+        cancel_intents(_cancel_due())
     return len(orders)
 
 
@@ -57,11 +65,25 @@ def release_unpaid_of(org_id: int, reason: str, why) -> list[Order]:
     return _release(_unpaid(clock.now()).where(Order.buyer_org_id == org_id), reason, why)
 
 
-def cancel_intents(orders: list[Order]) -> None:
-    """After the commit that released them: cancel the orders' PaymentIntents at Stripe."""
+def cancel_intents(orders: list[Order]) -> bool:
+    """After the commit that released them: cancel the orders' PaymentIntents at Stripe;
+    False when Stripe stopped answering (those left stay due: the next sweep asks again)."""
     for order in orders:
         if not _cancel_intent(order):
-            break  # Stripe not answering: the rest are cancelled on the next sweep or expire
+            return False
+    return True
+
+
+def _cancel_due() -> list[Order]:
+    """Released orders whose PaymentIntent is still to be cancelled at Stripe, oldest first."""
+    query = (
+        sa.select(Order)
+        .join(Payment)
+        .where(Payment.cancel_due_since.is_not(None))
+        .order_by(Payment.cancel_due_since, Payment.id)
+        .limit(RETRY_BATCH)
+    )
+    return list(db.session.scalars(query))
 
 
 def _unpaid(now) -> sa.Select:
@@ -104,28 +126,39 @@ def release_one(order: Order, reason: str, why, user=None) -> None:
 
 def _cancel_intent(order: Order) -> bool:
     """Cancel the order's PaymentIntent at Stripe (best effort: it may have gone already);
-    False when Stripe did not answer. An intent that succeeded after all is refunded."""
+    False when Stripe did not answer. An intent that succeeded after all is refunded. Done,
+    the payment is no longer due; else it stays due, asked again on the next sweep."""
     if order.payment is None:
         return True
-    gateway = payments.gateway()
+    order_id, payment_id, intent_id = order.id, order.payment.id, order.payment.intent_id
     try:
-        gateway.cancel(order.payment.intent_id)
+        payments.gateway().cancel(intent_id)
     except payments.PaymentError as exc:
-        current_app.logger.info("intent %s not cancelled: %s", order.payment.intent_id, exc)
+        current_app.logger.info("intent %s not cancelled: %s", intent_id, exc)
         if exc.unreachable:
             return False
-        _refund_if_paid_after_all(order.id, order.payment.intent_id)
+        try:
+            _refund_if_paid_after_all(order_id, intent_id)
+        except payments.PaymentError as late:
+            db.session.rollback()
+            current_app.logger.warning(
+                "order %s: late payment not refunded yet: %s", order_id, late.message
+            )
+            return not late.unreachable
+    _cancel_done(payment_id)
     return True
 
 
+def _cancel_done(payment_id: int) -> None:
+    """Nothing more to cancel at Stripe for this payment: it is no longer due."""
+    db.session.execute(
+        sa.update(Payment).where(Payment.id == payment_id).values(cancel_due_since=None)
+    )
+    db.session.commit()
+
+
 def _refund_if_paid_after_all(order_id: int, intent_id: str) -> None:
-    """A released order whose PaymentIntent succeeded all the same: give the money back."""
-    try:
-        if not payments.gateway().retrieve(intent_id).succeeded:
-            return
+    """A released order whose PaymentIntent succeeded all the same: give the money back
+    (PaymentError when Stripe refused or did not answer)."""
+    if payments.gateway().retrieve(intent_id).succeeded:
         follow_intent(order_id, "succeeded")  # a cancelled order: refunded in full
-    except payments.PaymentError as exc:
-        db.session.rollback()
-        current_app.logger.warning(
-            "order %s: late payment not refunded yet: %s", order_id, exc.message
-        )

@@ -13,7 +13,8 @@ from lithloop.services.packs.state import place
 
 
 def release_locked(order: Order, reason: str, user: User | None = None) -> None:
-    """Cancel a pending order and put its packs back on sale (the caller commits)."""
+    """Cancel a pending order and put its packs back on sale (the caller commits); its
+    PaymentIntent, unless Stripe cancelled it already, is marked to be cancelled there."""
     for line in order.lines:
         if line.pack.state is PackState.RESERVED:
             place(
@@ -28,6 +29,9 @@ def release_locked(order: Order, reason: str, user: User | None = None) -> None:
     order.status_at = clock.now()
     order.cancel_reason = reason[:300]
     order.reserved_until = None
+    payment = order.payment
+    if payment is not None and payment.status != "canceled":  # Stripe's cancellation is due
+        payment.cancel_due_since = order.status_at  # (expiry.cancel_intents, after the commit)
 
 
 def lock_order(order_id: int) -> Order:
