@@ -5,20 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-import sqlalchemy as sa
-
 from lithloop.extensions import db
-from lithloop.services.errors import ServiceError
 
 T = TypeVar("T")
 
 
 def atomic(work: Callable[[], T]) -> T:
-    """Run `work` and commit; on a service or database error roll back and re-raise."""
+    """Run `work` and commit; on any exception roll back and re-raise."""
     try:
         result = work()
         db.session.commit()
-    except (ServiceError, sa.exc.SQLAlchemyError):
+    except BaseException:  # a PaymentError or a bug too: no transaction left open, no lock held
         db.session.rollback()
         raise
     return result
