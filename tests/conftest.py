@@ -28,6 +28,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
 from hypothesis import settings
 from jinja2 import BytecodeCache
 
@@ -248,12 +249,50 @@ def backend(request):
     return request.param
 
 
+#: The database URLs every test of this process uses (its SQLite file, its PostgreSQL
+#: database): their apps share one engine each (_shared_engine).
+_SHARED_URLS: set[str] = set()
+_ENGINES: dict[tuple, sa.Engine] = {}
+_make_engine = SQLAlchemy._make_engine
+
+
+def _shared_engine(self, bind_key, options, app):
+    """One engine per test database of this process, whichever app asks: a new engine
+    compiles every statement again (the compiled cache is the engine's), and the suite
+    makes two apps a test. Each test disposes its connections (the app fixture)."""
+    url = str(options.get("url"))
+    if url not in _SHARED_URLS:
+        return _make_engine(self, bind_key, options, app)
+    key = (url, repr(sorted(options.items(), key=str)))
+    if key not in _ENGINES:
+        _ENGINES[key] = _make_engine(self, bind_key, options, app)
+    return _ENGINES[key]
+
+
+SQLAlchemy._make_engine = _shared_engine
+
+
+@pytest.fixture(scope="session")
+def sqlite_test_file(tmp_path_factory) -> Path:
+    """The SQLite file of every test of this process, made anew for each test."""
+    return tmp_path_factory.mktemp("database") / "test.sqlite3"
+
+
 @pytest.fixture
-def database_url(backend, tmp_path, request):
-    """A database URL for one test with an empty schema."""
+def database_url(backend, request):
+    """A database URL for one test with an empty schema (SQLite: no file yet)."""
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    return request.getfixturevalue("pg_database_url")
+        path = request.getfixturevalue("sqlite_test_file")
+        url = f"sqlite:///{path}"
+        for engine in [e for (u, _), e in _ENGINES.items() if u == url]:
+            engine.dispose()
+        for suffix in ("", "-journal", "-wal", "-shm"):  # an earlier test's, whole
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        _SHARED_URLS.add(url)
+        return url
+    url = request.getfixturevalue("pg_database_url")
+    _SHARED_URLS.add(url)
+    return url
 
 
 @pytest.fixture(scope="session")
