@@ -52,6 +52,8 @@ def apply_intent(
     action = next_action if status == "requires_action" else None
     if order.payment.next_action != action:
         order.payment.next_action = action
+    if status == "canceled" and order.payment.cancel_due_since is not None:
+        order.payment.cancel_due_since = None  # Stripe cancelled it: the sweep need not ask
     pending = order.status is OrderStatus.PENDING_PAYMENT
     if status == "succeeded":
         settle_paid(order)
