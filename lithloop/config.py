@@ -126,6 +126,9 @@ def load_settings() -> dict:
         "PICKUP_MASS_TOLERANCE_PCT": env_float("PICKUP_MASS_TOLERANCE_PCT", "10"),
         # Market: a checkout holds its packs this long before they go back on sale.
         "RESERVATION_MINUTES": env_int("RESERVATION_MINUTES", "30", 1),
+        # A released order's PaymentIntent that Stripe has not cancelled (or refunded) within
+        # this many hours is no longer asked by each sweep: it is shown to administrators.
+        "PAYMENT_CANCEL_RETRY_HOURS": env_float("PAYMENT_CANCEL_RETRY_HOURS", "24"),
         "VAT_RATE_PCT": env_int("VAT_RATE_PCT", "13"),  # included in market prices
         # Market delivery (services/market/delivery.py): fee = road km from the park x the
         # rate per km + packs x the rate per pack + kg x the rate per kg (fen, VAT included);

@@ -4,13 +4,15 @@ refusing: then an administrator sees it on the orders page. Against localstripe.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Order, Payment
+from lithloop.models import Order, Payment, Role
+from lithloop.services.market import expiry
 from tests.market.test_cancel_retry import _due, _ordered, _sweep, stripe_down
 from tests.market.test_webhooks import at_stripe, intent_event, post
 
@@ -49,3 +51,35 @@ def test_a_canceled_webhook_leaves_nothing_due(client):
     reply = post(client, intent_event("evt_cancel_due", "payment_intent.canceled", order))
     assert reply.status_code == 200
     assert _due(order) is None
+
+
+def test_a_cancel_stripe_keeps_refusing_is_asked_until_the_limit_then_no_more(app, caplog):
+    order = _released_with_cancel_due()
+    intent_id = _missing_at_stripe(order)
+    caplog.set_level(logging.INFO)
+    _backdate(order, 23)
+    _sweep(0)
+    assert f"intent {intent_id} not cancelled" in caplog.text  # still asked
+    assert _due(order) is not None and expiry.stuck_cancels() == []
+    caplog.clear()
+    _backdate(order, app.config["PAYMENT_CANCEL_RETRY_HOURS"] + 1)
+    _sweep(0)
+    assert intent_id not in caplog.text  # given up: no call, no log line
+    assert [p.intent_id for p in expiry.stuck_cancels()] == [intent_id]
+
+
+def test_a_stuck_cancel_is_shown_to_admins_on_the_orders_page(client, login_as):
+    order = _released_with_cancel_due()
+    intent_id = _missing_at_stripe(order)
+    _backdate(order, 25)
+    login_as(Role.ADMIN)
+    page = client.get("/market/orders").get_data(as_text=True)
+    assert 'id="stuck-cancels"' in page and intent_id in page
+    assert "Stripe 管理后台" in page  # what to check, in the park's language
+
+
+def test_a_buyer_does_not_see_stuck_cancels(client, login_as):
+    order = _released_with_cancel_due()
+    _backdate(order, 25)
+    login_as(Role.BUYER)
+    assert 'id="stuck-cancels"' not in client.get("/market/orders").get_data(as_text=True)

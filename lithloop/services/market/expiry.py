@@ -7,11 +7,13 @@ A suspended buyer organisation's unpaid orders are released the same way, at onc
 A released order's PaymentIntent is marked to be cancelled (Payment.cancel_due_since, set
 by release_locked) until Stripe has cancelled it: one whose cancellation found Stripe not
 answering, whoever released it, is asked again on each later sweep (RETRY_BATCH at a time,
-the oldest first), so that no wallet can pay an order that no longer exists."""
+the oldest first), so that no wallet can pay an order that no longer exists. One still due
+after PAYMENT_CANCEL_RETRY_HOURS (Stripe keeps refusing: the intent is missing there, or
+paid and its refund refused) is asked no more and shown to administrators (stuck_cancels)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -55,7 +57,7 @@ def sweep_expired(now=None) -> int:
         db.session.rollback()
         raise
     if cancel_intents(orders):  # Stripe answers: ask again what earlier runs could not
-        cancel_intents(_cancel_due())
+        cancel_intents(_cancel_due(now))
     return len(orders)
 
 
@@ -74,14 +76,32 @@ def cancel_intents(orders: list[Order]) -> bool:
     return True
 
 
-def _cancel_due() -> list[Order]:
-    """Released orders whose PaymentIntent is still to be cancelled at Stripe, oldest first."""
+def _given_up_before(now) -> datetime:
+    """Cancellations due since before this are asked of Stripe no more."""
+    return now - timedelta(hours=current_app.config["PAYMENT_CANCEL_RETRY_HOURS"])
+
+
+def _cancel_due(now) -> list[Order]:
+    """Released orders whose PaymentIntent is still to be cancelled at Stripe, oldest first
+    (those given up on left out: they would hold the batch's front for ever)."""
     query = (
         sa.select(Order)
         .join(Payment)
-        .where(Payment.cancel_due_since.is_not(None))
+        .where(Payment.cancel_due_since >= _given_up_before(now))
         .order_by(Payment.cancel_due_since, Payment.id)
         .limit(RETRY_BATCH)
+    )
+    return list(db.session.scalars(query))
+
+
+def stuck_cancels(now=None, limit: int = 20) -> list[Payment]:
+    """Payments Stripe has not cancelled within PAYMENT_CANCEL_RETRY_HOURS, oldest first:
+    the sweep asks no more, an administrator checks them in Stripe's dashboard."""
+    query = (
+        sa.select(Payment)
+        .where(Payment.cancel_due_since < _given_up_before(now or clock.now()))
+        .order_by(Payment.cancel_due_since, Payment.id)
+        .limit(limit)
     )
     return list(db.session.scalars(query))
 

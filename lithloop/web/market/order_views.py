@@ -12,7 +12,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import distances
 from lithloop.services.dispatch import left_deliveries
 from lithloop.services.errors import ServiceError
-from lithloop.services.market import order_cancel, order_list
+from lithloop.services.market import expiry, order_cancel, order_list
 from lithloop.services.market import orders as market_orders
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import ALL_ORDERS, bp
@@ -26,8 +26,10 @@ def orders():
     by status and searched by order number or buyer."""
     status, search = request.args.get("status") or None, search_arg()
     pagination, lines = order_list.page(current_user, page_arg(), status, search)
+    admin = policies.may(current_user, "administer")
     return render_template(
         "market/orders.html",
+        stuck_cancels=expiry.stuck_cancels() if admin else [],
         orders=pagination.items,
         pagination=pagination,
         lines=lines,
