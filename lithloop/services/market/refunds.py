@@ -3,6 +3,8 @@ Stripe's own word (a webhook)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels, payments
@@ -53,10 +55,11 @@ def record_refund(
     by: User | None,
     reason: str,
     stripe_refund_id: str | None,
+    at: datetime | None = None,
 ) -> Refund:
-    """Book a refund against the order and its lines (the caller commits). A partial refund
-    is money beside the fulfilment state (the order stays paid, packed, shipped or
-    delivered); a refund of everything ends the order (refunded)."""
+    """Book a refund against the order and its lines (the caller commits), dated `at` (when
+    Stripe made it, if not now). A partial refund is money beside the fulfilment state (the
+    order stays paid, packed, shipped or delivered); a refund of everything ends the order."""
     shares, fee_share = _allocate(order, amount, line)
     order.refunded_fen += amount
     if order.refunded_fen >= order.total_fen and order.status is not OrderStatus.REFUNDED:
@@ -69,6 +72,7 @@ def record_refund(
         reason=reason[:300],
         by_user_id=by.id if by else None,
         stripe_refund_id=stripe_refund_id,
+        at=at or clock.now(),
     )
     db.session.add(refund)
     audit.record(

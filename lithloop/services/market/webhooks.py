@@ -11,6 +11,8 @@ stored, so that Stripe delivers it again later.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -201,6 +203,29 @@ def _refunded(order_id: int, charge: dict) -> str:
     if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):
         return "no_change"
     market_refunds.record_refund(
-        order, extra, None, by=None, reason=order_letters.AT_STRIPE, stripe_refund_id=None
+        order,
+        extra,
+        None,
+        by=None,
+        reason=order_letters.AT_STRIPE,
+        stripe_refund_id=None,
+        at=refunded_at(charge, {r.stripe_refund_id for r in order.refunds}),
     )
     return "refunded"
+
+
+def refunded_at(charge: dict, booked: set) -> datetime | None:
+    """When Stripe made the newest of the charge's refunds lithloop has not booked (its
+    `created`, UTC), so that a month's refunds match Stripe's; None when the event does not
+    list them (newer API versions leave `refunds` out unless expanded): booked as now."""
+    listed = charge.get("refunds")
+    items = listed.get("data") if isinstance(listed, dict) else None
+    times = [
+        item["created"]
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict)
+        and item.get("id") not in booked
+        and type(item.get("created")) is int
+        and 0 < item["created"] < 2**37
+    ]
+    return datetime.fromtimestamp(max(times), UTC) if times else None
