@@ -1,12 +1,12 @@
 """Every call lithloop makes to Stripe: PaymentIntents in CNY (fen), refunds, webhooks.
 
 The only module that imports `stripe`. Stripe objects never leave it: callers get `Intent`
-dataclasses and plain dicts, and `PaymentError` instead of the SDK's exceptions.
-"""
+dataclasses and plain dicts, and `PaymentError` instead of the SDK's exceptions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import requests
 import stripe
@@ -230,6 +230,16 @@ class StripeGateway:
                 if key == idempotency_key and data.get("status") not in ("failed", "canceled"):
                     return data["id"], int(data["amount"])
             return None
+
+        return self._call(work)
+
+    def last_refund_at(self, intent_id: str, other_than: str | None) -> datetime | None:
+        """When Stripe made the PaymentIntent's newest refund but `other_than` (UTC), or None."""
+
+        def work():
+            made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
+            times = [int(r.created) for r in made.auto_paging_iter() if r.id != other_than]
+            return datetime.fromtimestamp(max(times), UTC) if times else None
 
         return self._call(work)
 

@@ -5,11 +5,22 @@ Stripe's even when the event comes days late. The charge is localstripe's own.""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
+from lithloop.services.market import order_letters
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market.release import release
 from lithloop.services.market.webhooks import refunded_at
-from tests.market.test_webhooks import _order, _reload, at_stripe, event, post
+from tests.market.test_webhooks import (
+    _order,
+    _reload,
+    at_stripe,
+    confirm_at_stripe,
+    event,
+    intent_event,
+    post,
+)
 
 
 def _charge(intent_id: str) -> dict:
@@ -44,3 +55,20 @@ def test_refunds_lithloop_booked_or_not_listed_give_no_stripe_date():
     odd = {"refunds": {"data": [{"id": "re_x", "created": "yesterday"}, 7, None]}}
     assert refunded_at(odd, set()) is None
     assert refunded_at({"refunds": "re_x"}, set()) is None
+
+
+def test_a_dashboard_refund_of_a_late_payment_is_dated_by_stripe(client):
+    """Booked with the late payment (tests/market/test_late_payment_dashboard_refund.py):
+    its AT_STRIPE part bears the dashboard refund's time, not lithloop's own refund's."""
+    buyer, _packs, order = _order()
+    release(order.id, "reservation expired")
+    confirm_at_stripe(order)
+    intent_id = order.payment.intent_id
+    at_stripe().refund(intent_id, 200_000, idempotency_key=f"dashboard-{order.id}")
+    (made,) = _charge(intent_id)["refunds"]["data"]
+    time.sleep(1.1)  # lithloop hears later: Stripe's second is no longer lithloop's
+    paid = post(client, intent_event("evt_late_dash", "payment_intent.succeeded", order))
+    assert paid.status_code == 200, paid.json
+    dated = {r.reason: r.at for r in _reload(order).refunds}
+    assert dated[order_letters.AT_STRIPE] == datetime.fromtimestamp(made["created"], UTC)
+    assert dated[order_letters.PAID_LATE] > dated[order_letters.AT_STRIPE]

@@ -11,6 +11,8 @@ transaction (CancelledMeanwhile) to be tried again from the start (`follow_inten
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from lithloop import clock, payments
@@ -123,9 +125,12 @@ def refund_late_payment(order_id: int) -> None:
     if order.payment is None:
         return
     left, refund_id = _refund_at_stripe(order)
+    dashboard_at = None
+    if left < order.total_fen:  # refunded in Stripe's dashboard first: dated by Stripe
+        dashboard_at = payments.gateway().last_refund_at(order.payment.intent_id, refund_id)
     order = lock_order(order_id)
     if order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
-        _book_late_refund(order, left, refund_id)
+        _book_late_refund(order, left, refund_id, dashboard_at)
 
 
 def _refund_at_stripe(order: Order) -> tuple[int, str | None]:
@@ -144,10 +149,12 @@ def _refund_at_stripe(order: Order) -> tuple[int, str | None]:
     return left, gateway.refund(order.payment.intent_id, left, idempotency_key=key)
 
 
-def _book_late_refund(order: Order, left: int, refund_id: str | None) -> None:
-    """Book a late payment given back: the part refunded in Stripe's dashboard first as such
-    (refunding the full total again would be refused by Stripe, and the webhook would fail
-    for ever), the rest as lithloop's refund; the order ends refunded."""
+def _book_late_refund(
+    order: Order, left: int, refund_id: str | None, dashboard_at: datetime | None
+) -> None:
+    """Book a late payment given back: the part refunded in Stripe's dashboard first as such,
+    dated `dashboard_at` (refunding the full total again would be refused by Stripe, and the
+    webhook would fail for ever), the rest as lithloop's refund; the order ends refunded."""
     if order.total_fen - left:
         record_refund(
             order,
@@ -156,6 +163,7 @@ def _book_late_refund(order: Order, left: int, refund_id: str | None) -> None:
             by=None,
             reason=order_letters.AT_STRIPE,
             stripe_refund_id=None,
+            at=dashboard_at,
         )
     if left:
         record_refund(
