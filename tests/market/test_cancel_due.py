@@ -14,7 +14,7 @@ from lithloop.extensions import db
 from lithloop.models import Order, Payment, Role
 from lithloop.services.market import expiry
 from tests.market.test_cancel_retry import _due, _ordered, _sweep, stripe_down
-from tests.market.test_webhooks import at_stripe, intent_event, post
+from tests.market.test_webhooks import at_stripe, confirm_at_stripe, intent_event, post
 
 
 def _released_with_cancel_due() -> Order:
@@ -83,3 +83,12 @@ def test_a_buyer_does_not_see_stuck_cancels(client, login_as):
     _backdate(order, 25)
     login_as(Role.BUYER)
     assert 'id="stuck-cancels"' not in client.get("/market/orders").get_data(as_text=True)
+
+
+def test_a_late_payment_refunded_from_its_webhook_leaves_nothing_due(client):
+    order = _released_with_cancel_due()
+    confirm_at_stripe(order)  # the wallet paid before the cancel reached Stripe
+    reply = post(client, intent_event("evt_paid_due", "payment_intent.succeeded", order))
+    assert reply.status_code == 200
+    assert _due(order) is None
+    assert db.session.get(Order, order.id).refunded_fen == order.total_fen

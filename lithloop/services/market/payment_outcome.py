@@ -170,3 +170,4 @@ def _book_late_refund(
             order, left, None, by=None, reason=order_letters.PAID_LATE, stripe_refund_id=refund_id
         )
     order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
+    order.payment.cancel_due_since = None  # paid and given back: nothing left to cancel
