@@ -32,20 +32,32 @@ def users():
     search = search_arg()
     pagination = user_admin.users(current_user, search=search, page=_page())
     locks = lockout.locks_for([u.email for u in pagination.items])
-    return render_template("admin/users.html", pagination=pagination, search=search, locks=locks)
+    return render_template(
+        "admin/users.html",
+        pagination=pagination,
+        search=search,
+        locks=locks,
+        reason_max=user_admin.REASON_MAX,
+    )
 
 
 @bp.post("/users/<int:user_id>/enabled")
 @roles_required(Role.ADMIN)
 def set_enabled(user_id: int):
-    """Enable or disable one account."""
+    """Enable or disable one account (a disabling with its optional reason); its owner is
+    mailed."""
     enable = request.form.get("enabled") == "1"
     try:
-        user = user_admin.set_enabled(current_user, user_id, enable)
+        user = user_admin.set_enabled(
+            current_user, user_id, enable, reason=request.form.get("reason", "")
+        )
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        flash(str(exc.message), "error")
+        message = str(exc.message)
+        if exc.field == "reason":  # said with the field it is about
+            message = _("Reason: %(reason)s", reason=message)
+        flash(message, "error")
     else:
         flash(
             _("%(email)s enabled.", email=user.email)

@@ -94,7 +94,8 @@ def test_disable_and_enable_a_user(client, auth, app):
     assert response.status_code == 302
     assert other.get("/").status_code == 302  # the open session ends at once
     (entry,) = entries("user.disable")
-    assert entry.actor_id == admin.id and entry.details == {"email": "to.disable@example.cn"}
+    assert entry.actor_id == admin.id
+    assert entry.details == {"email": "to.disable@example.cn", "reason": ""}
     submit(client, f"/admin/users/{user.id}/enabled", {"enabled": "1"}, page="/admin/users")
     assert len(entries("user.enable")) == 1
     assert db.session.get(User, user.id).enabled

@@ -24,12 +24,7 @@ from lithloop.services.accounts import registration as accounts
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lithloop.services.strict_input import (
-    check_controls,
-    check_direction,
-    limited_text,
-    typed_text,
-)
+from lithloop.services.strict_input import check_controls, typed_text
 
 #: Organisation kind -> the role its members hold and pass on to the colleagues they invite.
 INVITING = {
@@ -40,7 +35,7 @@ INVITING = {
 #: The roles that may invite (each into its own organisation only).
 INVITERS = frozenset(INVITING.values())
 NAME_MAX = 120  # the column's length
-REASON_MAX = 300  # a removal's reason, kept in its audit entry and mailed
+REASON_MAX = user_admin.REASON_MAX  # a removal's reason, kept in its audit entry and mailed
 
 
 def _own_org(user: User) -> Organisation:
@@ -215,19 +210,12 @@ def removal_refused(user: User, colleague_id: int) -> str:
     return ""
 
 
-def _reason(raw) -> str:
-    """The removal's optional reason as typed ("" for none), or Invalid(field='reason')."""
-    reason = check_controls(str(raw or ""), "reason")  # NUL: refused by PostgreSQL's JSON
-    reason = check_direction(limited_text(reason, "reason", REASON_MAX), "reason")
-    return reason
-
-
 def remove_colleague(user: User, colleague_id: int, reason: str = "") -> User:
     """Remove a colleague (oneself included) from the user's own organisation: the account
     is disabled as an administrator disables one (audited with the optional reason, sessions
     ended, API tokens revoked) and its owner is mailed why. Refused if no other member who
     can log in would be left."""
-    reason = _reason(reason)
+    reason = user_admin.check_reason(reason)
     org = lock_own_org(user)  # two members removing each other: one waits, then is refused
     try:
         colleague = _removable(org, colleague_id)

@@ -1,5 +1,6 @@
-"""Letters to an organisation's people when the park suspends or reactivates it, and to
-a colleague removed from it (or who left it).
+"""Letters to an organisation's people when the park suspends or reactivates it, to
+a colleague removed from it (or who left it), and to one whose account the park disabled
+or enabled again.
 
 Each is mailed in the recipient's own language through the outbox (lithloop.letters), in
 the transaction that makes the change (the caller commits): the reason as typed, and whom
@@ -12,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import letters
-from lithloop.models import Organisation, User
+from lithloop.models import Organisation, Role, User
 
 
 def park_phone() -> str:
@@ -68,15 +69,24 @@ def status_changed(org: Organisation, *, suspended: bool, reason: str) -> int:
 
 def removed(colleague: User, by: User, reason: str, *, invited: bool) -> None:
     """Tell a colleague removed from their organisation (by `by`, or themselves when they
-    left; `invited`: their invitation was still open) that their account is disabled, and
-    why when a reason was given (the caller commits)."""
+    left; `invited`: their invitation was still open), or whose account an administrator
+    (`by`) disabled, that their account is disabled, and why when a reason was given (the
+    caller commits)."""
     params = {
         "org": colleague.organisation.name,
         "name": by.name,
         "reason": _l("Reason: %(reason)s", reason=reason) if reason else "",
         "call": call_the_park(),
     }
-    if by.id == colleague.id:
+    if by.role is Role.ADMIN and by.id != colleague.id:
+        subject = _l("Your lithloop account was disabled")
+        body = _l(
+            "The park disabled your lithloop account %(email)s: it can no longer log in or "
+            "use its API tokens. What it booked or ordered stays with %(org)s.\n%(reason)s"
+            "\n\nOnly the park can enable the account again. %(call)s\n"
+        )
+        params["email"] = colleague.email
+    elif by.id == colleague.id:
         subject = _l("You left %(org)s")
         body = _l(
             "You left %(org)s on lithloop: this account can no longer log in or use its API "
@@ -96,3 +106,19 @@ def removed(colleague: User, by: User, reason: str, *, invited: bool) -> None:
             "%(reason)s\n\nOnly the park can enable the account again. %(call)s\n"
         )
     letters.send_letter(colleague, subject, body, **params)
+
+
+def enabled_again(user: User) -> None:
+    """Tell one whose account the park enabled again that it can log in (the caller
+    commits)."""
+    letters.send_letter(
+        user,
+        _l("Your lithloop account is enabled again"),
+        _l(
+            "The park enabled your lithloop account %(email)s again. Log in: %(link)s\n"
+            "If you do not know the password, use 'Forgot your password?' there.\n\n%(call)s\n"
+        ),
+        email=user.email,
+        link=letters.link("auth.login"),
+        call=call_the_park(),
+    )

@@ -7,11 +7,13 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Role, User
-from lithloop.services.accounts import api_tokens, audit, login_sessions
+from lithloop.services.accounts import api_tokens, audit, login_sessions, org_letters
 from lithloop.services.accounts.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, NotFound
+from lithloop.services.strict_input import check_controls, check_direction, limited_text
 
 PAGE_SIZE = 50
+REASON_MAX = 300  # why an account is disabled: kept in its audit entry and mailed
 
 
 def _require_admin(actor: User) -> None:
@@ -34,21 +36,36 @@ def users(actor: User, *, search: str = "", page: int = 1):
     return db.paginate(query, page=max(1, page), per_page=PAGE_SIZE, error_out=False)
 
 
-def set_enabled(actor: User, user_id: int, enabled: bool) -> User:
-    """Enable or disable an account. Disabling ends every session of the user and revokes
-    their API tokens, so enabling the account again does not bring old ones back."""
+def check_reason(raw) -> str:
+    """A disabling's optional reason as typed ("" for none), or Invalid(field='reason')."""
+    reason = check_controls(str(raw or ""), "reason")  # NUL: refused by PostgreSQL's JSON
+    return check_direction(limited_text(reason, "reason", REASON_MAX), "reason")
+
+
+def set_enabled(actor: User, user_id: int, enabled: bool, reason: str = "") -> User:
+    """Enable or disable an account, and mail its owner so (in their language, with the
+    optional reason for a disabling, also kept in the audit entry). Disabling ends every
+    session of the user and revokes their API tokens, so enabling the account again does
+    not bring old ones back."""
     _require_admin(actor)
+    reason = check_reason(reason) if not enabled else ""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_l("No such user."))
     if user.id == actor.id and not enabled:
         raise Conflict(_l("You cannot disable your own account."), code=Code.SELF)
-    if not enabled:
-        disable(actor, user)
-    elif not user.enabled:
-        user.enabled = True
-        audit.record("user.enable", actor=actor, obj=user, details={"email": user.email})
-    db.session.commit()
+    try:
+        if not enabled and user.enabled:
+            disable(actor, user, reason=reason)
+            org_letters.removed(user, actor, reason, invited=False)
+        elif enabled and not user.enabled:
+            user.enabled = True
+            audit.record("user.enable", actor=actor, obj=user, details={"email": user.email})
+            org_letters.enabled_again(user)
+        db.session.commit()
+    except Exception:  # the outbox or the audit log failed: the account is left as it was
+        db.session.rollback()
+        raise
     return user
 
 
