@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -21,6 +21,7 @@ from lithloop.models import (
     Role,
     User,
 )
+from lithloop.services.accounts.invitations import is_invited
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import prices as price_service
 from tests.conftest import make_app
@@ -146,6 +147,33 @@ def test_round_trip_into_another_database(app, tmp_path):
 
         assert not verify_password(user.password_hash, PASSWORD)
         assert [e.to_status for e in booking.events] == ["requested"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_an_open_invitation_stays_open_after_a_move(app, tmp_path):
+    """A colleague still waiting on their invitation reads "invited" after the move, not
+    "active"; one who accepted theirs stays accepted."""
+    org, _ = build_organisation()
+    waiting = db.session.scalar(sa.select(User).where(User.email == "second@mdj-bus.example"))
+    waiting.enabled, waiting.invited_at = True, datetime(2026, 11, 30, 1, 2, 3, tzinfo=UTC)
+    db.session.commit()
+    out = tmp_path / "org.json"
+    result = app.test_cli_runner().invoke(args=["export-org", str(org.id), str(out)])
+    assert result.exit_code == 0, result.output
+    exported = {u["email"]: u for u in json.loads(out.read_text("utf-8"))["users"]}
+    assert exported["second@mdj-bus.example"]["invited_at"] == "2026-11-30T01:02:03+00:00"
+    assert exported["fleet@mdj-bus.example"]["invited_at"] is None
+
+    other = make_app(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    with other.app_context():
+        db.create_all()
+        result = other.test_cli_runner().invoke(args=["import-org", str(out)])
+        assert result.exit_code == 0, result.output
+        moved = {u.email: u for u in db.session.scalars(sa.select(User))}
+        assert is_invited(moved["second@mdj-bus.example"])
+        assert moved["second@mdj-bus.example"].invited_at == waiting.invited_at
+        assert not is_invited(moved["fleet@mdj-bus.example"])
         db.session.remove()
         db.engine.dispose()
 
@@ -310,6 +338,11 @@ REFUSED = {
     ),
     "unknown status": (_set("bookings.0.status", "lost"), "bookings[0].status", "requested"),
     "unknown role": (_set("users.0.role", "king"), "users[0].role", ""),
+    "naive invitation": (
+        _set("users.0.invited_at", "2026-01-01T08:00:00"),
+        "users[0].invited_at",
+        "",
+    ),
     "naive time": (
         _set("bookings.0.created_at", "2026-01-01T08:00:00"),
         "bookings[0].created_at",

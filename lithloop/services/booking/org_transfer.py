@@ -1,7 +1,8 @@
 """Export one organisation's data as JSON, and import it into another database.
 
 The document holds the organisation, its users (never their password hashes: imported
-users must set a password through a reset link), sites, bookings with their lots and status
+users must set a password through a reset link; an open invitation, invited_at, stays
+open), sites, bookings with their lots and status
 events, and bus packs. Rows refer to each other by their exported ids ("ref"); users
 outside the organisation (a dispatcher on a booking's history) by e-mail, with their name and
 role as text: the import links an account with that e-mail here, else keeps name, role and
