@@ -111,6 +111,14 @@ def handovers_of_year(year: int, organisation_id: int | None = None):
     return _export_rows(where).order_by(PackEvent.at, PackEvent.id)
 
 
+def event_counterparty(event: PackEvent) -> str:
+    """`counterparty` of a loaded handover event (its pack's owner and buyer loaded)."""
+    owner, buyer = event.pack.owner, event.pack.buyer
+    return counterparty(
+        event.kind, event.data or {}, owner.name if owner else None, buyer.name if buyer else None
+    )
+
+
 #: The columns of the CSV the national platform's upload needs.
 CSV_COLUMNS = (
     "pack_code",
@@ -128,7 +136,9 @@ CSV_COLUMNS = (
 PROVISIONAL = "暂定 provisional"
 
 
-def _counterparty(kind: str, data: dict, owner: str | None, buyer: str | None) -> str:
+def counterparty(kind: str, data: dict, owner: str | None, buyer: str | None) -> str:
+    """The other party to a handover, by name ("" when none is known): the one the event
+    names, else the pack's owner for a receipt, or its buyer for a sale."""
     if data.get("counterparty"):
         return str(data["counterparty"])
     if kind == "received" and owner is not None:
@@ -161,7 +171,7 @@ def csv_chunks(query, batch: int = 500):
 
     def cells(row) -> list:
         provisional = holiday_calendar.is_provisional(clock.local_day(row.at), row.report_due, work)
-        party = _counterparty(row.kind, row.data, row.owner, row.buyer)
+        party = counterparty(row.kind, row.data, row.owner, row.buyer)
         return _cells(
             row.code,
             row.original_code,

@@ -158,7 +158,11 @@ def due_groups(
     query = (
         sa.select(PackEvent, chosen.c.grp)
         .join(chosen, chosen.c.id == PackEvent.id)
-        .options(selectinload(PackEvent.pack), selectinload(PackEvent.organisation))
+        .options(
+            selectinload(PackEvent.pack).selectinload(Pack.owner),
+            selectinload(PackEvent.pack).selectinload(Pack.buyer),
+            selectinload(PackEvent.organisation),
+        )
         .order_by(*order)
     )
     for event, name in db.session.execute(query):

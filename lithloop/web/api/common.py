@@ -68,17 +68,22 @@ PAGINATION_HEADER = {
 }
 
 
-def page_args(default_size: int, max_size: int) -> ma.Schema:
-    """Query arguments `page` (from 1) and `page_size` of a paged list, as one schema
-    instance (parsed without flask-smorest's per-request schema copies)."""
+def page_args(
+    default_size: int, max_size: int, *, size_name: str = "page_size", **more: ma.fields.Field
+) -> ma.Schema:
+    """Query arguments `page` (from 1) and `page_size` of a paged list (read as `page_size`
+    whatever `size_name` the URL calls it), and any `more` fields, as one schema instance
+    (parsed without flask-smorest's per-request schema copies)."""
 
     class PageArgs(ma.Schema):
         page = WholeNumber(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
         page_size = WholeNumber(
-            load_default=default_size, validate=ma.validate.Range(min=1, max=max_size)
+            load_default=default_size,
+            validate=ma.validate.Range(min=1, max=max_size),
+            data_key=size_name,
         )
 
-    return PageArgs()
+    return type("PageArgs", (PageArgs,), dict(more))() if more else PageArgs()
 
 
 def pagination_header(page: int, page_size: int, total: int) -> dict[str, str]:

@@ -4,18 +4,30 @@ traceability page) and /api/v1/dashboard/summary (as the dashboard)."""
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop.models import Role
 from lithloop.services.accounts import policies
-from lithloop.services.packs import holiday_calendar, traceability
+from lithloop.services.errors import Invalid
+from lithloop.services.packs import handover_export, holiday_calendar, traceability
 from lithloop.services.reporting import dashboard
-from lithloop.services.strict_input import int_or_default
-from lithloop.web.api.common import DecimalString, WholeNumber, errors
+from lithloop.web.api.common import ID_RANGE, DecimalString, WholeNumber, errors, page_args
 from lithloop.web.api.security import api_user, token_required
-from lithloop.web.query_args import MAX_PAGE
+
+#: `page` and `per_page` (of each group), and the organisation whose handovers to keep.
+DUE_ARGS = page_args(
+    100,
+    500,
+    size_name="per_page",
+    organisation_id=WholeNumber(
+        validate=ID_RANGE,
+        metadata={
+            "description": "Only the handovers this organisation is a party to: it recorded "
+            "it, handed the pack over or bought it (as the traceability page's filter)"
+        },
+    ),
+)
 
 blp = Blueprint(
     "api_reports",
@@ -44,6 +56,19 @@ class HandoverOut(ma.Schema):
         lambda e: e.organisation.name if e.organisation else None,
         metadata={"type": "string", "description": "The organisation that recorded it"},
     )
+    counterparty = ma.fields.Function(
+        handover_export.event_counterparty,
+        metadata={
+            "type": "string",
+            "description": "The other party, as in the upload file: who handed the pack "
+            'over (a receipt) or bought it (a sale); "" when none is known',
+        },
+    )
+
+
+class ArchiveYearOut(ma.Schema):
+    year = WholeNumber(metadata={"description": "Calendar year, Beijing time"})
+    handovers = WholeNumber(metadata={"description": "Handovers of that year, reported or not"})
 
 
 class DueOut(ma.Schema):
@@ -59,6 +84,16 @@ class DueOut(ma.Schema):
     )
     page = WholeNumber(metadata={"description": "The page of each group shown"})
     per_page = WholeNumber()
+    organisation_id = WholeNumber(
+        allow_none=True, metadata={"description": "The organisation filtered by (null: all)"}
+    )
+    archive = ma.fields.List(
+        ma.fields.Nested(ArchiveYearOut),
+        metadata={
+            "description": "Each year the archive serves, newest first, with its handovers "
+            "(of the organisation filtered by): the traceability page's yearly files"
+        },
+    )
 
 
 class SummaryOut(ma.Schema):
@@ -78,15 +113,23 @@ def _require(roles: frozenset[Role]) -> None:
 
 @blp.route("/traceability/due", methods=["GET"])
 @blp.doc(security=[{"bearer": []}])
+@blp.arguments(DUE_ARGS, location="query")
 @blp.response(200, DueOut)
 @errors(blp, 401, 403, s403="Neither an admin nor a government partner")
 @token_required
-def traceability_due():
-    """Handovers not yet uploaded to the national platform: overdue, due soon, later."""
+def traceability_due(args):
+    """Handovers not yet uploaded to the national platform: overdue, due soon, later (each
+    paged by `page` and `per_page`, 100 by default, at most 500), optionally of one
+    organisation; and the yearly archive's counts. An unknown `organisation_id` is a 422."""
     _require(policies.TRACE_READERS)
-    page = int_or_default(request.args.get("page"), 1, minimum=1, maximum=MAX_PAGE)
-    per_page = int_or_default(request.args.get("per_page"), 100, minimum=1, maximum=500)
-    return traceability.due_groups(page=page, per_page=per_page)
+    organisation = args.get("organisation_id")
+    if organisation is not None and not traceability.organisation_exists(organisation):
+        raise Invalid(_l("No organisation has that number."), field="organisation_id")
+    groups = traceability.due_groups(
+        page=args["page"], per_page=args["page_size"], organisation_id=organisation
+    )
+    archive = handover_export.archive_counts(organisation)
+    return vars(groups) | {"archive": [{"year": y, "handovers": n} for y, n in archive]}
 
 
 @blp.route("/dashboard/summary", methods=["GET"])
