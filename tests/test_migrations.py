@@ -371,3 +371,19 @@ def test_0040_calls_invited_only_the_colleagues_invited_who_never_logged_in(empt
         assert str(rows[2]).startswith("2026-12-03 09:00:00")
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0042_indexes_the_buyer_of_a_pack_and_takes_it_back(empty_database):
+    """The traceability filter finds the sales to an organisation by `pack.buyer_id`."""
+    app = make_app(empty_database)
+
+    def pack_indexes() -> set[str]:
+        return {i["name"] for i in sa.inspect(db.engine).get_indexes("pack")}
+
+    with app.app_context():
+        upgrade(revision="0042")
+        assert "ix_pack_buyer_id" in pack_indexes()
+        downgrade(revision="0041")
+        assert "ix_pack_buyer_id" not in pack_indexes() and "ix_pack_owner_id" in pack_indexes()
+        downgrade(revision="base")
+        db.engine.dispose()

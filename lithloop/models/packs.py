@@ -77,7 +77,7 @@ class Pack(TimestampMixin, db.Model):
     use_case: Mapped[str | None] = mapped_column(sa.String(20))
     # end of life here
     batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dismantling_batch.id"), index=True)
-    buyer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    buyer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
 
     owner: Mapped[Organisation | None] = relationship(foreign_keys=[owner_id])
     buyer: Mapped[Organisation | None] = relationship(foreign_keys=[buyer_id])
