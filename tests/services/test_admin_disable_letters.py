@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lithloop.extensions import db
-from lithloop.models import AuditEntry, OrgKind, OutboxMessage, Role, User
+from lithloop.models import AuditEntry, OrgKind, OrgStatus, OutboxMessage, Role, User
 from lithloop.services.accounts import user_admin
 from lithloop.services.errors import Invalid
 from tests.conftest import submit
@@ -100,3 +100,13 @@ def test_the_admin_page_takes_the_reason_and_says_a_refused_one(pair, client, au
     db.session.expire_all()
     assert not db.session.get(User, user.id).enabled
     assert _entry(user).details["reason"] == "合同到期" and len(_letters(user)) == 1
+
+
+def test_no_letter_says_it_can_log_in_while_its_organisation_is_suspended(pair):
+    admin, user = pair
+    user_admin.set_enabled(admin, user.id, False)
+    user.organisation.status = OrgStatus.SUSPENDED
+    db.session.commit()
+    user_admin.set_enabled(admin, user.id, True)
+    (disabled,) = _letters(user)
+    assert "停用" in disabled.subject and _entry(user, "user.enable") is not None

@@ -61,7 +61,8 @@ def set_enabled(actor: User, user_id: int, enabled: bool, reason: str = "") -> U
         elif enabled and not user.enabled:
             user.enabled = True
             audit.record("user.enable", actor=actor, obj=user, details={"email": user.email})
-            org_letters.enabled_again(user)
+            if user.is_active:  # not while its organisation is suspended or pending:
+                org_letters.enabled_again(user)  # its reactivation's letter tells them then
         db.session.commit()
     except Exception:  # the outbox or the audit log failed: the account is left as it was
         db.session.rollback()
