@@ -29,16 +29,26 @@ def _back_to_the_list():
 @roles_required(Role.ADMIN)
 def users():
     """Every account, searchable, with its lock (from some address) and enabled state."""
+    return _users_page()
+
+
+def _users_page(refused: dict | None = None, status: int = 200):
+    """The users page; `refused`: a row's disabling whose reason was refused (its user_id,
+    the reason as typed and the error), shown again in that row's form beside the field."""
     search = search_arg()
     pagination = user_admin.users(current_user, search=search, page=_page())
     locks = lockout.locks_for([u.email for u in pagination.items])
+    refused = refused or {}
+    if refused and refused["user_id"] not in {u.id for u in pagination.items}:
+        flash(refused["error"], "error")  # its row is no longer on this page: said on top
     return render_template(
         "admin/users.html",
         pagination=pagination,
         search=search,
         locks=locks,
         reason_max=user_admin.REASON_MAX,
-    )
+        refused=refused,
+    ), status
 
 
 @bp.post("/users/<int:user_id>/enabled")
@@ -54,10 +64,11 @@ def set_enabled(user_id: int):
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        message = str(exc.message)
-        if exc.field == "reason":  # said with the field it is about
-            message = _("Reason: %(reason)s", reason=message)
-        flash(message, "error")
+        if exc.field == "reason":  # the page again: the text kept, the error beside it
+            error = _("Reason: %(reason)s", reason=str(exc.message))
+            refused = {"user_id": user_id, "reason": request.form.get("reason", ""), "error": error}
+            return _users_page(refused, exc.status)
+        flash(str(exc.message), "error")
     else:
         flash(
             _("%(email)s enabled.", email=user.email)

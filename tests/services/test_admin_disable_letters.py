@@ -87,15 +87,18 @@ def test_the_admin_page_takes_the_reason_and_says_a_refused_one(pair, client, au
     page = client.get("/admin/users").get_data(as_text=True)
     assert 'name="reason"' in page and 'maxlength="300"' in page
     url = f"/admin/users/{user.id}/enabled"
-    refused = submit(
-        client,
-        url,
-        {"enabled": "0", "reason": "理" * 301},
-        page="/admin/users",
-        follow_redirects=True,
-    )
-    assert "原因：" in refused.get_data(as_text=True)
-    assert db.session.get(User, user.id).enabled
+    for typed in ("理" * 301, "合同\u202e到期"):  # too long; an invisible direction mark
+        refused = submit(client, url, {"enabled": "0", "reason": typed}, page="/admin/users")
+        assert refused.status_code == 422  # the page again, not a redirect losing the text
+        html = refused.get_data(as_text=True)
+        row = html[html.index(f'action="{url}') :]
+        row = row[: row.index("</form>")]
+        assert f'value="{typed}"' in row and 'aria-invalid="true"' in row
+        assert f'<p class="error" id="reason-err-{user.id}" role="alert">原因：' in row
+        assert html.count('aria-invalid="true"') == 1  # only that row's field
+        db.session.expire_all()
+        assert db.session.get(User, user.id).enabled
+        assert _letters(user) == [] and _entry(user) is None
     submit(client, url, {"enabled": "0", "reason": "合同到期"}, page="/admin/users")
     db.session.expire_all()
     assert not db.session.get(User, user.id).enabled
