@@ -461,6 +461,9 @@ TABLE: dict[str, Rule] = {
     "POST trace.mark": _r(ADMINS, body={}),
     "GET trace.export": _r(TRACERS, sees_all=PACKS_SEEN_BY),
     "GET api_reports.traceability_due": _r(TRACERS, sees_all=PACKS_SEEN_BY),
+    "GET api_reports.traceability_archive": _r(
+        TRACERS, sees_all=PACKS_SEEN_BY, query={"year": "{archive_year}"}
+    ),
     "GET dashboard.index": _r(VIEWERS),
     "GET api_reports.dashboard_summary": _r(VIEWERS),
 }

@@ -304,6 +304,7 @@ def build_world(seed_demo=None) -> World:
         token_password=PASSWORD,
         certificate=settled.certificate_token,
         public_code=own_pack.code,
+        archive_year=clock.today().year,  # the handover archive serves this year always
         version=version,
         open_day=day.isoformat(),
         other_order=other_order.id,

@@ -113,16 +113,21 @@ def _mark_batch(through: int):
     return redirect(url_for("trace.index", org=_id_arg(request.form, "org")))
 
 
-def _streamed(query):
-    """The CSV's chunks, read in an application context of their own: nothing of the
-    request (its user, its session) outlives it while the body is sent."""
+def csv_download(query, name: str) -> Response:
+    """An export query's CSV (handover_export.csv_chunks) as the file `name`, streamed: read
+    in an application context of its own, so nothing of the request (its user, its session)
+    outlives it while the body is sent. The API's archive answers with it too."""
     app = current_app._get_current_object()
 
     def chunks():
         with app.app_context():
             yield from handover_export.csv_chunks(query)
 
-    return chunks()
+    return Response(
+        chunks(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.get("/pack")
@@ -149,17 +154,10 @@ def export():
     raw_year = (request.args.get("year") or "").strip()
     year = int_or_default(raw_year, 0, minimum=years[-1], maximum=years[0])
     if raw_year and not year:
-        if len(years) == 1:  # not "from 2026 to 2026"
-            message = _(
-                "There is no archive of that year: there is one for %(year)d only.", year=years[0]
-            )
-        else:
-            message = _(
-                "There is no archive of that year: choose a year from %(first)d to %(last)d.",
-                first=years[-1],
-                last=years[0],
-            )
-        return _page(message, 400)
+        try:
+            handover_export.check_archive_year(None, years)
+        except ServiceError as exc:  # the years it serves, named
+            return _page(str(exc.message), 400)
     organisation = _organisation()
     if year:
         query, name = handover_export.handovers_of_year(year, organisation), f"handovers-{year}.csv"
@@ -170,8 +168,4 @@ def export():
             return redirect(url_for("trace.index", org=organisation) + "#upload")
         query = handover_export.batch_query(organisation, through)
         name = f"handovers-upload-{clock.today().isoformat()}.csv"
-    return Response(
-        _streamed(query),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(query, name)

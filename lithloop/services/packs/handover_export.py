@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import Organisation, Pack, PackEvent
+from lithloop.services.errors import Invalid
 from lithloop.services.packs import holiday_calendar, upload_batch
 from lithloop.services.packs.traceability import party_to, unreported_where
 from lithloop.services.reporting.csv_export import csv_stream
@@ -67,6 +69,25 @@ def archive_years() -> range:
     this_year = clock.today().year
     start = min(clock.local_day(first).year, this_year) if first is not None else this_year
     return range(this_year, start - 1, -1)
+
+
+def check_archive_year(year: int | None, years: range | None = None) -> int:
+    """`year` if the archive serves it (`years`: archive_years(), if already read), else
+    Invalid(field='year') naming the years it serves."""
+    years = archive_years() if years is None else years
+    if year in years:
+        return year
+    if len(years) == 1:  # not "from 2026 to 2026"
+        message = _l(
+            "There is no archive of that year: there is one for %(year)d only.", year=years[0]
+        )
+    else:
+        message = _l(
+            "There is no archive of that year: choose a year from %(first)d to %(last)d.",
+            first=years[-1],
+            last=years[0],
+        )
+    raise Invalid(message, field="year")
 
 
 def archive_counts(organisation_id: int | None = None) -> list[tuple[int, int]]:

@@ -1,5 +1,6 @@
-"""Park reports: /api/v1/traceability/due (admins and the government partner, as the
-traceability page) and /api/v1/dashboard/summary (as the dashboard)."""
+"""Park reports: /api/v1/traceability/due and /api/v1/traceability/archive (admins and the
+government partner, as the traceability page) and /api/v1/dashboard/summary (as the
+dashboard)."""
 
 from __future__ import annotations
 
@@ -14,26 +15,39 @@ from lithloop.services.packs import handover_export, holiday_calendar, traceabil
 from lithloop.services.reporting import dashboard
 from lithloop.web.api.common import ID_RANGE, DecimalString, WholeNumber, errors, page_args
 from lithloop.web.api.security import api_user, token_required
+from lithloop.web.trace import csv_download
 
+PARTY_FILTER = {
+    "description": "Only the handovers this organisation is a party to: it recorded it, "
+    "handed the pack over or bought it (as the traceability page's filter)"
+}
 #: `page` and `per_page` (of each group), and the organisation whose handovers to keep.
 DUE_ARGS = page_args(
     100,
     500,
     size_name="per_page",
-    organisation_id=WholeNumber(
-        validate=ID_RANGE,
-        metadata={
-            "description": "Only the handovers this organisation is a party to: it recorded "
-            "it, handed the pack over or bought it (as the traceability page's filter)"
-        },
-    ),
+    organisation_id=WholeNumber(validate=ID_RANGE, metadata=PARTY_FILTER),
 )
+
+
+class ArchiveArgs(ma.Schema):
+    year = WholeNumber(
+        required=True,
+        validate=ma.validate.Range(min=1, max=9999),
+        metadata={
+            "description": "Calendar year, Beijing time: one the archive serves "
+            "(`archive` of /traceability/due), else a 422 naming the years it serves"
+        },
+    )
+    organisation_id = WholeNumber(validate=ID_RANGE, metadata=PARTY_FILTER)
+
 
 blp = Blueprint(
     "api_reports",
     __name__,
     url_prefix="/api/v1",
-    description="Traceability deadlines and the dashboard's figures "
+    description="Traceability deadlines, the yearly handover archive and the dashboard's "
+    "figures "
     "(admins and the government partner, read-only)",
 )
 
@@ -122,14 +136,41 @@ def traceability_due(args):
     paged by `page` and `per_page`, 100 by default, at most 500), optionally of one
     organisation; and the yearly archive's counts. An unknown `organisation_id` is a 422."""
     _require(policies.TRACE_READERS)
-    organisation = args.get("organisation_id")
-    if organisation is not None and not traceability.organisation_exists(organisation):
-        raise Invalid(_l("No organisation has that number."), field="organisation_id")
+    organisation = _filter(args.get("organisation_id"))
     groups = traceability.due_groups(
         page=args["page"], per_page=args["page_size"], organisation_id=organisation
     )
     archive = handover_export.archive_counts(organisation)
     return vars(groups) | {"archive": [{"year": y, "handovers": n} for y, n in archive]}
+
+
+def _filter(organisation: int | None) -> int | None:
+    if organisation is not None and not traceability.organisation_exists(organisation):
+        raise Invalid(_l("No organisation has that number."), field="organisation_id")
+    return organisation
+
+
+@blp.route("/traceability/archive", methods=["GET"])
+@blp.doc(security=[{"bearer": []}])
+@blp.arguments(ArchiveArgs, location="query")
+@blp.response(
+    200,
+    {"type": "string", "description": "The upload file's columns, a header row first"},
+    content_type="text/csv",
+    description="Every handover of the year, reported or not, oldest first, as the "
+    "traceability page's yearly file (handovers-YEAR.csv)",
+)
+@errors(blp, 401, 403, s403="Neither an admin nor a government partner")
+@token_required
+def traceability_archive(args):
+    """A year's handovers as CSV, reported or not (those `organisation_id` is a party to, if
+    given): the traceability page's yearly file. A year the archive does not serve, or an
+    unknown `organisation_id`, is a 422 naming the field."""
+    _require(policies.TRACE_READERS)
+    year = handover_export.check_archive_year(args["year"])
+    organisation = _filter(args.get("organisation_id"))
+    query = handover_export.handovers_of_year(year, organisation)
+    return csv_download(query, f"handovers-{year}.csv")
 
 
 @blp.route("/dashboard/summary", methods=["GET"])
