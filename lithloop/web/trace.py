@@ -158,7 +158,10 @@ def export():
             handover_export.check_archive_year(None, years)
         except ServiceError as exc:  # the years it serves, named
             return _page(str(exc.message), 400)
-    organisation = _organisation()
+    refused: dict = {}
+    organisation = _organisation(refused)
+    if refused:  # a changed link: no file of every organisation in its place
+        return _page(_("No organisation has that number: nothing was downloaded."), 400)
     if year:
         query, name = handover_export.handovers_of_year(year, organisation), f"handovers-{year}.csv"
     else:

@@ -132,3 +132,14 @@ def test_an_unknown_organisation_is_told_beside_the_filter(client, auth, world, 
     known = _get(client, f"/trace/?org={world['park'].id}")  # the party of the handovers
     assert 'id="err-org"' not in known and "Overdue (1)" in known
     assert 'id="err-org"' not in _get(client, f"/trace/?org={world['owner'].id}")
+
+
+@pytest.mark.parametrize("query", ["year=2026&org=999999", "org=abc"])
+def test_a_download_for_an_unknown_organisation_is_refused_not_everyones(client, gov, query):
+    """Review finding: `org=` naming no organisation downloaded every organisation's
+    handovers, while the page said beside its filter that it showed all."""
+    client.get("/lang/en")
+    response = client.get(f"/trace/handovers.csv?{query}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "No organisation has that number: nothing was downloaded." in page
