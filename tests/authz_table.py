@@ -432,6 +432,10 @@ TABLE: dict[str, Rule] = {
     ),
     "POST market_admin.advance": _r(ADMINS, params={"order_id": "{other_order}"}, body={}),
     "POST market_admin.returned": _r(ADMINS, params={"line_id": "{line_id}"}, body={}),
+    # Only hides a stuck payment's line from the orders page's warning (nothing at Stripe).
+    "POST market_admin.settled_in_stripe": _r(
+        ADMINS, params={"order_id": "{other_order}"}, body={}
+    ),
     # Administration, the price index, traceability, the dashboard.
     "GET admin.approvals": _r(ADMINS),
     "POST admin.decide": _r(ADMINS, params={"org_id": "{org_id}"}, body={"decision": "approve"}),

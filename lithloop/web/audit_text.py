@@ -20,6 +20,7 @@ ACTIONS = {
     "company.invoice_details": _l("Invoice details changed"),
     "holiday_calendar.upload": _l("Holiday calendar uploaded"),
     "order.refund": _l("Order refunded"),
+    "order.settled_in_stripe": _l("Payment marked as settled in Stripe"),
     "organisation.approve": _l("Organisation approved"),
     "organisation.reactivate": _l("Organisation reactivated"),
     "organisation.reject": _l("Organisation rejected"),
@@ -51,9 +52,11 @@ KEYS = {
     "amount_fen": _l("Amount"),
     "changes": _l("Changed prices"),
     "days": _l("Valid for (days)"),  # an API token's lifetime
+    "due_since": _l("To be cancelled since"),
     "effective_date": _l("Effective from"),
     "email": _l("E-mail"),
     "former_organisation": _l("Rejected organisation"),
+    "intent_id": _l("Stripe payment"),
     "kind": _l("Kind"),
     "label": _l("Token name"),  # an API token's name, as its holder gave it
     "line": _l("Order line"),

@@ -13,6 +13,7 @@ from lithloop.i18n import money
 from lithloop.models import OrderLine, Role
 from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
+from lithloop.services.market import expiry
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import refunds as market_refunds
 from lithloop.services.strict_input import int_or_default, limited_text, optional_money_fen
@@ -123,3 +124,15 @@ def returned(line_id: int):
         "success",
     )
     return _back(line.order_id)
+
+
+@bp.post("/orders/<int:order_id>/settled-in-stripe")
+@roles_required(Role.ADMIN)
+def settled_in_stripe(order_id: int):
+    """The order's payment listed as not cancelled at Stripe was settled in Stripe's
+    dashboard: it leaves the warning on the orders page."""
+    if expiry.settled_in_stripe(current_user, order_id):
+        flash(_("Order #%(id)s's payment is marked as settled in Stripe.", id=order_id), "success")
+    else:
+        flash(_("Order #%(id)s's payment was not waiting to be settled.", id=order_id), "info")
+    return redirect(url_for("market.orders"))

@@ -17,11 +17,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, outside_calls, payments
 from lithloop.extensions import db
-from lithloop.models import Order, OrderStatus, Payment
+from lithloop.models import Order, OrderStatus, Payment, User
 from lithloop.services import idempotency
+from lithloop.services.accounts import audit, policies
 from lithloop.services.market import order_letters
 from lithloop.services.market.payment_outcome import follow_intent
 from lithloop.services.market.release import release_locked
@@ -104,6 +106,22 @@ def stuck_cancels(now=None, limit: int = 20) -> list[Payment]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def settled_in_stripe(user: User, order_id: int) -> bool:
+    """An administrator settled the order's stuck payment in Stripe's dashboard: it leaves
+    the list (audited); False when it was not due (already cleared, or never)."""
+    policies.require(user, policies.ADMINS, _l("Only administrators do this."))
+    query = sa.select(Payment).where(Payment.order_id == order_id).with_for_update()
+    payment = db.session.scalar(query)
+    if payment is None or payment.cancel_due_since is None:
+        db.session.rollback()
+        return False
+    details = {"intent_id": payment.intent_id, "due_since": payment.cancel_due_since.isoformat()}
+    payment.cancel_due_since = None
+    audit.record("order.settled_in_stripe", actor=user, obj=payment.order, details=details)
+    db.session.commit()
+    return True
 
 
 def _unpaid(now) -> sa.Select:

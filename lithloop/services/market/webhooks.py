@@ -199,6 +199,8 @@ def _refunded(order_id: int, charge: dict) -> str:
     if order.status is OrderStatus.PENDING_PAYMENT:
         payment_outcome.apply_intent(order.id, "succeeded")  # a refund means it was paid
     refunded = int(charge.get("amount_refunded") or 0)
+    if order.status is OrderStatus.CANCELLED and _whole(charge, refunded):
+        return _settled(order)
     extra = min(refunded, order.total_fen) - order.refunded_fen
     if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):
         return "no_change"
@@ -212,6 +214,22 @@ def _refunded(order_id: int, charge: dict) -> str:
         at=refunded_at(charge, {r.stripe_refund_id for r in order.refunds}),
     )
     return "refunded"
+
+
+def _whole(charge: dict, refunded: int) -> bool:
+    """True when the charge was refunded in full (Stripe's `refunded`, or its amount)."""
+    amount = charge.get("amount_captured", charge.get("amount"))
+    whole = type(amount) is int and 0 < amount <= refunded
+    return charge.get("refunded") is True or whole
+
+
+def _settled(order) -> str:
+    """A cancelled order's late payment refunded in full at Stripe (its dashboard): nothing
+    is left to cancel there, the orders page's warning about it goes."""
+    if order.payment.cancel_due_since is None:
+        return "no_change"
+    order.payment.cancel_due_since = None
+    return "cancel_settled"
 
 
 def refunded_at(charge: dict, booked: set) -> datetime | None:

@@ -1,0 +1,94 @@
+"""A payment Stripe would not cancel, listed to administrators on the orders page, leaves
+the list once settled in Stripe's dashboard: by an administrator's button (audited), or by
+Stripe's charge.refunded showing a cancelled order's payment refunded in full. Against
+localstripe."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import AuditEntry, Role
+from lithloop.services.market import expiry
+from tests.conftest import submit
+from tests.market.test_cancel_due import _backdate, _missing_at_stripe, _released_with_cancel_due
+from tests.market.test_cancel_retry import _due
+from tests.market.test_refund_dates import _charge
+from tests.market.test_webhooks import at_stripe, confirm_at_stripe, event, post
+
+PAGE = "/market/orders"
+
+
+def _stuck():
+    order = _released_with_cancel_due()
+    intent_id = _missing_at_stripe(order)
+    _backdate(order, 25)
+    return order, intent_id
+
+
+def test_an_admin_marks_a_stuck_payment_settled_and_it_leaves_the_warning(client, login_as):
+    order, intent_id = _stuck()
+    admin = login_as(Role.ADMIN)
+    url = f"/market/admin/orders/{order.id}/settled-in-stripe"
+    assert f'action="{url}"' in client.get(PAGE).get_data(as_text=True)
+    reply = submit(client, url, {}, page=PAGE)
+    assert reply.status_code == 302
+    assert _due(order) is None and expiry.stuck_cancels() == []
+    page = client.get(PAGE).get_data(as_text=True)
+    assert 'id="stuck-cancels"' not in page
+    (entry,) = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "order.settled_in_stripe")
+    )
+    assert entry.actor_id == admin.id and entry.object_id == str(order.id)
+    assert entry.details["intent_id"] == intent_id
+    again = submit(client, url, {}, page=PAGE)  # a second click: nothing more, no entry
+    assert again.status_code == 302
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(
+                AuditEntry.action == "order.settled_in_stripe"
+            )
+        )
+        == 1
+    )
+
+
+def test_a_buyer_cannot_mark_a_payment_settled(client, login_as):
+    order, _intent_id = _stuck()
+    login_as(Role.BUYER)
+    reply = submit(client, f"/market/admin/orders/{order.id}/settled-in-stripe", {}, page=PAGE)
+    assert reply.status_code == 403
+    assert _due(order) is not None
+
+
+def test_without_csrf_nothing_is_cleared(client, login_as):
+    order, _intent_id = _stuck()
+    login_as(Role.ADMIN)
+    reply = client.post(f"/market/admin/orders/{order.id}/settled-in-stripe")
+    assert reply.status_code == 400
+    assert _due(order) is not None
+
+
+def test_a_cancelled_orders_payment_refunded_in_full_at_stripe_clears_the_mark(client):
+    order = _released_with_cancel_due()
+    intent_id = order.payment.intent_id
+    confirm_at_stripe(order)  # the wallet paid before the cancel reached Stripe
+    at_stripe().refund(intent_id, 1000, idempotency_key=f"dash-part-{order.id}")
+    _backdate(order, 25)
+    part = post(client, event("evt_part_refund", "charge.refunded", _charge(intent_id)))
+    assert part.json["outcome"] == "no_change" and _due(order) is not None  # not all of it
+    rest = order.total_fen - 1000
+    at_stripe().refund(intent_id, rest, idempotency_key=f"dash-rest-{order.id}")
+    whole = post(client, event("evt_whole_refund", "charge.refunded", _charge(intent_id)))
+    assert whole.json["outcome"] == "cancel_settled"
+    assert _due(order) is None and expiry.stuck_cancels() == []
+
+
+def test_whole_reads_stripes_refunded_flag_or_the_amount():
+    from lithloop.services.market.webhooks import _whole
+
+    assert _whole({"refunded": True}, 0)
+    assert _whole({"amount_captured": 500, "amount": 500}, 500)
+    assert _whole({"amount": 500}, 600)
+    assert not _whole({"amount": 500, "refunded": False}, 499)
+    assert not _whole({"amount": "500"}, 500) and not _whole({}, 10)
