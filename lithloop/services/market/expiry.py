@@ -60,6 +60,7 @@ def sweep_expired(now=None) -> int:
         raise
     if cancel_intents(orders):  # Stripe answers: ask again what earlier runs could not
         cancel_intents(_cancel_due(now))
+    _log_given_up(now)
     return len(orders)
 
 
@@ -94,6 +95,33 @@ def _cancel_due(now) -> list[Order]:
         .limit(RETRY_BATCH)
     )
     return list(db.session.scalars(query))
+
+
+def _log_given_up(now) -> None:
+    """One warning per payment whose retries just ran out: those whose age crossed
+    PAYMENT_CANCEL_RETRY_HOURS within one housekeeping interval before this sweep (no
+    column says "logged": a sweep late by more than an interval misses some, and two
+    processes sweeping each log them; stuck_cancels still lists every one)."""
+    interval = float(current_app.config.get("HOUSEKEEPING_INTERVAL_S", 30) or 30)
+    edge = _given_up_before(now)
+    query = (
+        sa.select(Payment)
+        .where(Payment.cancel_due_since < edge)
+        .where(Payment.cancel_due_since >= edge - timedelta(seconds=interval))
+        .order_by(Payment.cancel_due_since, Payment.id)
+    )
+    for payment in db.session.scalars(query):
+        current_app.logger.warning(
+            "order %s: intent %s not cancelled at Stripe within %s h: given up",
+            payment.order_id,
+            payment.intent_id,
+            current_app.config["PAYMENT_CANCEL_RETRY_HOURS"],
+            extra={
+                "order_id": payment.order_id,
+                "intent_id": payment.intent_id,
+                "cancel_due_since": payment.cancel_due_since.isoformat(),
+            },
+        )
 
 
 def stuck_cancels(now=None, limit: int = 20) -> list[Payment]:

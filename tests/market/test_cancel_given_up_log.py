@@ -1,0 +1,37 @@
+"""The sweep that first finds a payment past PAYMENT_CANCEL_RETRY_HOURS (its age crossed the
+limit within one housekeeping interval) logs one warning line about it, with the order and
+intent as fields; later sweeps do not repeat it. Against localstripe."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from lithloop import clock
+from lithloop.services.market import expiry
+from tests.market.test_cancel_due import _backdate, _missing_at_stripe, _released_with_cancel_due
+
+
+def _given_up_lines(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if "given up" in r.getMessage()]
+
+
+def test_the_sweep_logs_a_given_up_cancel_once(app, caplog):
+    order = _released_with_cancel_due()
+    intent_id = _missing_at_stripe(order)
+    hours = app.config["PAYMENT_CANCEL_RETRY_HOURS"]
+    interval = float(app.config.get("HOUSEKEEPING_INTERVAL_S", 30) or 30)
+    _backdate(order, hours - 1 / 3600)  # one second before the limit: still asked
+    caplog.set_level(logging.INFO)
+    expiry.sweep_expired()
+    assert _given_up_lines(caplog) == []
+    now = clock.now() + timedelta(seconds=2)  # the next sweep: the age crossed the limit
+    expiry.sweep_expired(now=now)
+    (line,) = _given_up_lines(caplog)
+    assert line.levelno == logging.WARNING
+    assert line.order_id == order.id and line.intent_id == intent_id
+    assert intent_id in line.getMessage()
+    caplog.clear()
+    expiry.sweep_expired(now=now + timedelta(seconds=interval + 1))  # a later sweep: silent
+    assert _given_up_lines(caplog) == []
+    assert [p.intent_id for p in expiry.stuck_cancels(now=now)] == [intent_id]
