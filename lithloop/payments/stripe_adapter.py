@@ -1,15 +1,17 @@
 """Every call lithloop makes to Stripe: PaymentIntents in CNY (fen), refunds, webhooks.
 
-The only module that imports `stripe`. Stripe objects never leave it: callers get `Intent`
-dataclasses and plain dicts, and `PaymentError` instead of the SDK's exceptions."""
+The only module that imports `stripe` (its refund calls are in stripe_refunds.py). Stripe
+objects never leave it: callers get `Intent` dataclasses and plain dicts, and `PaymentError`
+instead of the SDK's exceptions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import requests
 import stripe
+
+from lithloop.payments.stripe_refunds import RefundCalls
 
 CURRENCY = "cny"
 
@@ -96,7 +98,7 @@ def _call(work, timeout_s: float = 0):
         raise PaymentError(exc.user_message or str(exc), code=exc.code or "stripe_error") from exc
 
 
-class StripeGateway:
+class StripeGateway(RefundCalls):
     """A configured Stripe client (real Stripe, or a local fake server at `api_base`).
 
     Each try of a call waits at most `timeout_s` for Stripe (to connect, and between bytes
@@ -199,49 +201,6 @@ class StripeGateway:
     def cancel(self, intent_id: str) -> Intent:
         """Cancel a PaymentIntent that has not succeeded."""
         return self._call(lambda: _intent(self.client.v1.payment_intents.cancel(intent_id)))
-
-    def refund(
-        self, intent_id: str, amount_fen: int, *, idempotency_key: str, metadata: dict | None = None
-    ) -> str:
-        """Refund `amount_fen` of a succeeded PaymentIntent; returns the refund id. The key
-        goes in the refund's metadata too (Stripe shows no key): refund_made finds it again."""
-        metadata = {**(metadata or {}), "idempotency_key": idempotency_key}
-        params = {
-            "payment_intent": intent_id,
-            "amount": int(amount_fen),
-            "metadata": {k: str(v) for k, v in metadata.items()},
-        }
-        refund = self._call(
-            lambda: self.client.v1.refunds.create(
-                params=params, options={"idempotency_key": idempotency_key}
-            )
-        )
-        return refund.id
-
-    def refund_made(self, intent_id: str, idempotency_key: str) -> tuple[str, int] | None:
-        """The refund of a PaymentIntent that refund() made under `idempotency_key` (one whose
-        answer was kept but not booked): (id, amount in fen), or None."""
-
-        def work():
-            made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
-            for refund in made.auto_paging_iter():
-                data = refund.to_dict()
-                key = (data.get("metadata") or {}).get("idempotency_key")
-                if key == idempotency_key and data.get("status") not in ("failed", "canceled"):
-                    return data["id"], int(data["amount"])
-            return None
-
-        return self._call(work)
-
-    def last_refund_at(self, intent_id: str, other_than: str | None) -> datetime | None:
-        """When Stripe made the PaymentIntent's newest refund but `other_than` (UTC), or None."""
-
-        def work():
-            made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
-            times = [int(r.created) for r in made.auto_paging_iter() if r.id != other_than]
-            return datetime.fromtimestamp(max(times), UTC) if times else None
-
-        return self._call(work)
 
     def unrefunded(self, intent_id: str) -> int:
         """What Stripe has not refunded yet of a PaymentIntent's charge, in fen (0 when it

@@ -1,0 +1,54 @@
+"""StripeGateway's refund calls: refund a PaymentIntent, find a refund made before under a
+key, date the newest one. Stripe objects never leave: callers get plain values and dicts
+(stripe_adapter.py's `_call` turns the SDK's errors into PaymentError)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+class RefundCalls:
+    """Mixed into StripeGateway, whose `client` and `_call` (with its timeout) these use."""
+
+    def refund(
+        self, intent_id: str, amount_fen: int, *, idempotency_key: str, metadata: dict | None = None
+    ) -> str:
+        """Refund `amount_fen` of a succeeded PaymentIntent; returns the refund id. The key
+        goes in the refund's metadata too (Stripe shows no key): refund_made finds it again."""
+        metadata = {**(metadata or {}), "idempotency_key": idempotency_key}
+        params = {
+            "payment_intent": intent_id,
+            "amount": int(amount_fen),
+            "metadata": {k: str(v) for k, v in metadata.items()},
+        }
+        refund = self._call(
+            lambda: self.client.v1.refunds.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        )
+        return refund.id
+
+    def refund_made(self, intent_id: str, idempotency_key: str) -> tuple[str, int] | None:
+        """The refund of a PaymentIntent that refund() made under `idempotency_key` (one whose
+        answer was kept but not booked): (id, amount in fen), or None."""
+
+        def work():
+            made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
+            for refund in made.auto_paging_iter():
+                data = refund.to_dict()
+                key = (data.get("metadata") or {}).get("idempotency_key")
+                if key == idempotency_key and data.get("status") not in ("failed", "canceled"):
+                    return data["id"], int(data["amount"])
+            return None
+
+        return self._call(work)
+
+    def last_refund_at(self, intent_id: str, other_than: str | None) -> datetime | None:
+        """When Stripe made the PaymentIntent's newest refund but `other_than` (UTC), or None."""
+
+        def work():
+            made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
+            times = [int(r.created) for r in made.auto_paging_iter() if r.id != other_than]
+            return datetime.fromtimestamp(max(times), UTC) if times else None
+
+        return self._call(work)
