@@ -1,6 +1,6 @@
 """StripeGateway's refund calls: refund a PaymentIntent, find a refund made before under a
-key, date the newest one. Stripe objects never leave: callers get plain values and dicts
-(stripe_adapter.py's `_call` turns the SDK's errors into PaymentError)."""
+key, date the newest one, list a charge's refunds. Stripe objects never leave: callers get
+plain values and dicts (stripe_adapter.py's `_call` turns the SDK's errors into PaymentError)."""
 
 from __future__ import annotations
 
@@ -50,5 +50,15 @@ class RefundCalls:
             made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
             times = [int(r.created) for r in made.auto_paging_iter() if r.id != other_than]
             return datetime.fromtimestamp(max(times), UTC) if times else None
+
+        return self._call(work)
+
+    def charge_refunds(self, charge_id: str) -> list[dict]:
+        """Every refund of a charge, newest first, as plain dicts (`id`, `amount`, `created`,
+        `status`): newer API versions leave them out of the charge unless expanded."""
+
+        def work():
+            made = self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100})
+            return [refund.to_dict() for refund in made.auto_paging_iter()]
 
         return self._call(work)

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from lithloop.services.market import order_letters
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market.charge_refunds import StripeRefund, listed, unbooked
 from lithloop.services.market.release import release
-from lithloop.services.market.webhooks import refunded_at
 from tests.market.test_webhooks import (
     _order,
     _reload,
@@ -49,12 +49,15 @@ def test_a_dashboard_refund_delivered_late_is_dated_by_stripe(client):
 
 
 def test_refunds_lithloop_booked_or_not_listed_give_no_stripe_date():
-    charge = {"refunds": {"data": [{"id": "re_ours", "created": 1_700_000_000}]}}
-    assert refunded_at(charge, {"re_ours"}) is None
-    assert refunded_at({"amount_refunded": 100}, set()) is None  # not listed: booked as now
-    odd = {"refunds": {"data": [{"id": "re_x", "created": "yesterday"}, 7, None]}}
-    assert refunded_at(odd, set()) is None
-    assert refunded_at({"refunds": "re_x"}, set()) is None
+    at = datetime.fromtimestamp(1_700_000_000, UTC)
+    ours = {"id": "re_ours", "amount": 100, "created": 1_700_000_000}
+    assert unbooked([ours], {"re_ours"}) == []
+    assert unbooked([ours], set()) == [StripeRefund("re_ours", 100, at)]
+    assert listed({"amount_refunded": 100}) is None  # not listed: asked of Stripe
+    assert listed({"refunds": {"data": [ours], "has_more": True}}) is None  # not all
+    odd = [{"id": "re_x", "amount": 5, "created": "yesterday"}, 7, None, {**ours, "amount": 0}]
+    assert unbooked(odd + [{**ours, "status": "failed"}], set()) == []
+    assert listed({"refunds": "re_x"}) is None
 
 
 def test_a_dashboard_refund_of_a_late_payment_is_dated_by_stripe(client):

@@ -11,8 +11,6 @@ stored, so that Stripe delivers it again later.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -20,8 +18,7 @@ from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import PAID_STATUSES, OrderStatus, Payment, StripeEvent
 from lithloop.services.errors import ServiceError
-from lithloop.services.market import order_letters, payment_outcome
-from lithloop.services.market import refunds as market_refunds
+from lithloop.services.market import charge_refunds, order_letters, payment_outcome
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.release import lock_order
 
@@ -129,8 +126,11 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
     payment = db.session.scalar(sa.select(Payment).where(Payment.intent_id == intent_id))
     if payment is None:
         return "unknown_intent"
-    if event_type == "charge.refunded":
-        return _refunded(payment.order_id, obj)
+    if event_type == "charge.refunded":  # its refunds, asked of Stripe before the lock
+        # (only when there is news: refunded_fen only grows, so the lock finds no less)
+        news = int(obj.get("amount_refunded") or 0) > payment.order.refunded_fen
+        listed = charge_refunds.of_charge(obj) if news else None
+        return _refunded(payment.order_id, obj, listed)
     reported = {
         "payment_intent.succeeded": "succeeded",
         "payment_intent.canceled": "canceled",
@@ -194,7 +194,7 @@ def _behind(known: str, reported: str) -> bool:
     return known == "succeeded" and reported != "succeeded"
 
 
-def _refunded(order_id: int, charge: dict) -> str:
+def _refunded(order_id: int, charge: dict, listed: list | None) -> str:
     order = lock_order(order_id)
     if order.status is OrderStatus.PENDING_PAYMENT:
         payment_outcome.apply_intent(order.id, "succeeded")  # a refund means it was paid
@@ -204,15 +204,7 @@ def _refunded(order_id: int, charge: dict) -> str:
     extra = min(refunded, order.total_fen) - order.refunded_fen
     if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):
         return "no_change"
-    market_refunds.record_refund(
-        order,
-        extra,
-        None,
-        by=None,
-        reason=order_letters.AT_STRIPE,
-        stripe_refund_id=None,
-        at=refunded_at(charge, {r.stripe_refund_id for r in order.refunds}),
-    )
+    charge_refunds.book(order, extra, listed)
     return "refunded"
 
 
@@ -230,20 +222,3 @@ def _settled(order) -> str:
         return "no_change"
     order.payment.cancel_due_since = None
     return "cancel_settled"
-
-
-def refunded_at(charge: dict, booked: set) -> datetime | None:
-    """When Stripe made the newest of the charge's refunds lithloop has not booked (its
-    `created`, UTC), so that a month's refunds match Stripe's; None when the event does not
-    list them (newer API versions leave `refunds` out unless expanded): booked as now."""
-    listed = charge.get("refunds")
-    items = listed.get("data") if isinstance(listed, dict) else None
-    times = [
-        item["created"]
-        for item in (items if isinstance(items, list) else [])
-        if isinstance(item, dict)
-        and item.get("id") not in booked
-        and type(item.get("created")) is int
-        and 0 < item["created"] < 2**37
-    ]
-    return datetime.fromtimestamp(max(times), UTC) if times else None
