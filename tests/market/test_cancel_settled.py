@@ -61,6 +61,14 @@ def test_a_buyer_cannot_mark_a_payment_settled(client, login_as):
     assert _due(order) is not None
 
 
+def test_a_payment_the_sweep_still_asks_about_is_not_cleared(client, login_as):
+    order = _released_with_cancel_due()  # due, but not given up on yet
+    login_as(Role.ADMIN)
+    reply = submit(client, f"/market/admin/orders/{order.id}/settled-in-stripe", {}, page=PAGE)
+    assert reply.status_code == 302
+    assert _due(order) is not None
+
+
 def test_without_csrf_nothing_is_cleared(client, login_as):
     order, _intent_id = _stuck()
     login_as(Role.ADMIN)

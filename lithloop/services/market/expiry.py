@@ -138,11 +138,12 @@ def stuck_cancels(now=None, limit: int = 20) -> list[Payment]:
 
 def settled_in_stripe(user: User, order_id: int) -> bool:
     """An administrator settled the order's stuck payment in Stripe's dashboard: it leaves
-    the list (audited); False when it was not due (already cleared, or never)."""
+    the list (audited); False when it is not listed (cleared, or still asked by the sweep)."""
     policies.require(user, policies.ADMINS, _l("Only administrators do this."))
     query = sa.select(Payment).where(Payment.order_id == order_id).with_for_update()
     payment = db.session.scalar(query)
-    if payment is None or payment.cancel_due_since is None:
+    given_up = _given_up_before(clock.now())
+    if payment is None or payment.cancel_due_since is None or payment.cancel_due_since >= given_up:
         db.session.rollback()
         return False
     details = {"intent_id": payment.intent_id, "due_since": payment.cancel_due_since.isoformat()}
