@@ -33,9 +33,7 @@ class RefundCalls:
         answer was kept but not booked): (id, amount in fen), or None."""
 
         def work():
-            made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
-            for refund in made.auto_paging_iter():
-                data = refund.to_dict()
+            for data in self._listed({"payment_intent": intent_id}):
                 key = (data.get("metadata") or {}).get("idempotency_key")
                 if key == idempotency_key and data.get("status") not in ("failed", "canceled"):
                     return data["id"], int(data["amount"])
@@ -47,8 +45,8 @@ class RefundCalls:
         """When Stripe made the PaymentIntent's newest refund but `other_than` (UTC), or None."""
 
         def work():
-            made = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
-            times = [int(r.created) for r in made.auto_paging_iter() if r.id != other_than]
+            made = self._listed({"payment_intent": intent_id})
+            times = [int(d["created"]) for d in made if d["id"] != other_than]
             return datetime.fromtimestamp(max(times), UTC) if times else None
 
         return self._call(work)
@@ -56,9 +54,10 @@ class RefundCalls:
     def charge_refunds(self, charge_id: str) -> list[dict]:
         """Every refund of a charge, newest first, as plain dicts (`id`, `amount`, `created`,
         `status`): newer API versions leave them out of the charge unless expanded."""
+        return self._call(lambda: self._listed({"charge": charge_id}))
 
-        def work():
-            made = self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100})
-            return [refund.to_dict() for refund in made.auto_paging_iter()]
-
-        return self._call(work)
+    def _listed(self, params: dict) -> list[dict]:
+        """Every refund Stripe lists for `params` (a PaymentIntent or a charge), newest first,
+        as plain dicts; the caller wraps it in `_call`."""
+        made = self.client.v1.refunds.list(params={**params, "limit": 100})
+        return [refund.to_dict() for refund in made.auto_paging_iter()]
