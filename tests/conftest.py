@@ -203,10 +203,20 @@ class _TemplateCodeOfTheProcess(BytecodeCache):
 TEMPLATE_CODE = _TemplateCodeOfTheProcess()
 
 
+# This process's own instance folder (stored uploads, demo state): a test that empties the
+# uploads folder must never remove a file another pytest worker's test has just stored (a
+# fleet import between its preview and its confirm read "the uploaded file has expired").
+PROCESS_INSTANCE = Path(os.environ["LITHLOOP_INSTANCE"]) / (
+    "process-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
+
+
 def make_app(database_url: str, **extra):
     """An app for tests on the given database (cheap hashing, CSRF on)."""
+    PROCESS_INSTANCE.mkdir(parents=True, exist_ok=True)
     config = {
         "TESTING": True,
+        "INSTANCE_PATH": str(PROCESS_INSTANCE),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PASSWORD_HASH_METHOD": CHEAP_HASH,
         "SERVER_NAME": "lithloop.test",
