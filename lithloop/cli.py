@@ -68,6 +68,24 @@ def _actors_summary(done) -> list[str]:
     return lines
 
 
+def _invitations_summary(done) -> list[str]:
+    """The open invitations an import carried, whose mailed links do not work here."""
+    if not done.resend:
+        return []
+    return [
+        str(
+            _l(
+                "%(n)s open invitations were mailed by the other installation; their links do "
+                "not work here (they were signed there, for its account ids). Once the "
+                "organisation is approved, a colleague sends each again from the people page, "
+                "where they are marked as needing a new link: %(who)s.",
+                n=len(done.resend),
+                who=", ".join(sorted(done.resend)),
+            )
+        )
+    ]
+
+
 def register_commands(app: Flask) -> None:
     """Attach lithloop's commands to `flask`."""
 
@@ -212,7 +230,7 @@ def register_commands(app: Flask) -> None:
             "/admin/approvals (an import never keeps the file's status). Its users have no "
             "password yet: each sets one through 'forgot password' (/reset)."
         )
-        for line in _actors_summary(done):
+        for line in _actors_summary(done) + _invitations_summary(done):
             click.echo(line)
 
     @app.cli.command("housekeeping")

@@ -62,6 +62,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     # When a colleague's invitation was last mailed, until they accept it by choosing a
     # password (services/accounts/invitations.py); None for everyone not invited that way.
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An open invitation carried by `flask import-org`: its letter's link was signed by the
+    # other installation for an account id and password that do not exist here, so it cannot
+    # work; the people page asks for it to be sent again (cleared by sending or accepting).
+    invite_link_lost: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Every page session carries the version it was opened under; a password change or
     # reset and "log out everywhere" increment it, which ends every earlier session
     # (services/accounts/login_sessions.py).

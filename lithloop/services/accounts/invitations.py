@@ -83,6 +83,7 @@ def send_letter(
     if fresh:
         colleague.password_hash = hash_password(secrets.token_urlsafe(32))
     colleague.invited_at = clock.now()
+    colleague.invite_link_lost = False  # an imported invitation's link (see the model) is sent
     org = colleague.organisation
     letters.send_letter(
         colleague,

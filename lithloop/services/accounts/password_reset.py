@@ -92,6 +92,7 @@ def reset_password(token: str, password: str) -> User:
     check_policy(password, user.email)
     user.password_hash = hash_password(password)
     user.invited_at = None  # a colleague's invitation, if open, is accepted
+    user.invite_link_lost = False
     login_sessions.end_all_sessions(user, actor=None, reason="password reset")
     api_tokens.revoke_all(user, actor=None, reason="password reset")
     db.session.commit()

@@ -2,7 +2,7 @@
 
 The document holds the organisation, its users (never their password hashes: imported
 users must set a password through a reset link; an open invitation, invited_at, stays
-open), sites, bookings with their lots and status
+open, but its mailed link cannot work here: see _write), sites, bookings with their lots and status
 events, and bus packs. Rows refer to each other by their exported ids ("ref"); users
 outside the organisation (a dispatcher on a booking's history) by e-mail, with their name and
 role as text: the import links an account with that e-mail here, else keeps name, role and
@@ -61,6 +61,7 @@ class Imported:
     organisation: Organisation
     linked: Counter = field(default_factory=Counter)  # e-mail -> events, an account here
     named: Counter = field(default_factory=Counter)  # name -> events kept by name only
+    resend: list[str] = field(default_factory=list)  # open invitations to send again
 
 
 def _event(event: BookingEvent, org_id: int) -> dict:
@@ -152,6 +153,15 @@ def _write(plan: ImportPlan) -> Imported:
         for ref, values in plan.users.items()
     }
     db.session.add_all(users.values())
+    # An open invitation's link was signed with the other installation's secret key for its
+    # user id and password fingerprint (password_reset.make_reset_token), and points at its
+    # address: none of that is carried (nor may be: a shared key or a password hash would let
+    # one installation mint links for the other), so the link cannot work here. Keeping it
+    # "invited" would say a link is out; the people page asks for it to be sent again.
+    for user in users.values():
+        if user.invited_at is not None:
+            user.invite_link_lost = True
+            done.resend.append(user.email)
     by_email = {u.email: u for u in users.values()}
 
     def event(email: str | None, values: dict) -> BookingEvent:

@@ -31,7 +31,7 @@ from lithloop.services.strict_input import (
 FORMAT, VERSION = "lithloop-organisation", 1
 # Never exported: keys, secrets, per-database counters and stamps.
 # An actor's e-mail without an account here travels as `by_user_email`, as any other's.
-SKIP = {"id", "password_hash", "session_version", "last_login_at", "by_email"}
+SKIP = {"id", "password_hash", "session_version", "last_login_at", "by_email", "invite_link_lost"}
 FOREIGN = {"organisation_id", "site_id", "created_by_id", "booking_id", "by_user_id"}
 #: The kinds that exist as the park's customers: those that register themselves
 #: (services/accounts/registration.register). The park operator and government partners
