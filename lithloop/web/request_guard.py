@@ -4,7 +4,10 @@
   (PostgreSQL refuses them in text: a 500 at commit time otherwise);
 - lone UTF-16 surrogates (`"\\ud800"` in JSON) that no database nor UTF-8 encoder accepts;
 - JSON that cannot be read at all: nested deeper than MAX_JSON_DEPTH, integers beyond
-  Python's digit limit, or syntax errors (webargs would raise instead of answering 400).
+  Python's digit limit, or syntax errors (webargs would raise instead of answering 400);
+- a query string longer than MAX_QUERY_STRING: 414, whichever server runs the app (gunicorn
+  refuses longer request lines itself, gunicorn.conf.py; Flask's development server would
+  otherwise read any length up to 64 KiB and answer it as an ordinary page).
 
 The API gets the project's JSON error body, pages a plain message.
 """
@@ -19,6 +22,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 MAX_JSON_DEPTH = 32
+#: The longest query string read, in bytes as sent (percent-encoded). lithloop's own links
+#: stay far below it (a search keeps 100 characters, a catalogue's return address 2,000);
+#: gunicorn.conf.py's limit_request_line lets a request line this long reach the app.
+MAX_QUERY_STRING = 4096
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -89,6 +96,16 @@ def _json_body(data: bytes):
 
 def check_request() -> None:
     """Raise BadInput for a request carrying input no field can hold."""
+    if len(request.query_string) > MAX_QUERY_STRING:  # before parsing it
+        raise BadInput(
+            _(
+                "The address is too long: its query (after '?') has %(n)s characters, at most "
+                "%(max)s are read. Shorten the search or remove some filters, then try again.",
+                n=len(request.query_string),
+                max=MAX_QUERY_STRING,
+            ),
+            status=414,
+        )
     for key, value in request.args.items(multi=True):
         _check_text(key + value, _l("The address"))
     for value in (request.view_args or {}).values():
@@ -110,7 +127,7 @@ def check_request() -> None:
 
 
 def guard():
-    """before_request: the 400 answer, or None to go on."""
+    """before_request: the 400 (414, 415) answer, or None to go on."""
     from lithloop.web.errors import error_response
 
     try:
