@@ -85,6 +85,9 @@ def test_an_over_long_query_string_is_a_json_414_in_the_api(client):
     )
     assert response.status_code == 414 and response.is_json
     assert response.json["code"] == 414 and "too long" in response.json["message"]
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    operation = paths["/api/v1/traceability/archive"]["get"]
+    assert "414" in operation["responses"]  # every operation documents what it answers
 
 
 def test_the_development_server_answers_the_414_page(app):

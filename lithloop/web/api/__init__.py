@@ -65,13 +65,15 @@ def init_api(app: Flask) -> None:
 
 
 def document_guard_400(api: Api) -> None:
-    """Every operation may answer 400: the request guard (web/request_guard.py) refuses a NUL,
-    a lone surrogate or unreadable JSON before any view, whatever the operation."""
-    response = {
-        "description": ERROR_DESCRIPTIONS[400],
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
-    }
-    for path_item in api.spec._paths.values():
-        for method, operation in path_item.items():
-            if method in ("get", "post", "put", "patch", "delete"):
-                operation["responses"].setdefault("400", response)
+    """Every operation may answer 400 and 414: the request guard (web/request_guard.py)
+    refuses a NUL, a lone surrogate, unreadable JSON or an over-long query string before any
+    view, whatever the operation."""
+    for status in (400, 414):
+        response = {
+            "description": ERROR_DESCRIPTIONS[status],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
+        }
+        for path_item in api.spec._paths.values():
+            for method, operation in path_item.items():
+                if method in ("get", "post", "put", "patch", "delete"):
+                    operation["responses"].setdefault(str(status), response)

@@ -33,6 +33,7 @@ ERROR_DESCRIPTIONS = {
     404: "No such object, or another organisation's",
     409: "The state changed under you (a full day, a sold pack, a run under way)",
     413: "The request body is larger than the server accepts",
+    414: "The query string is longer than 4,096 bytes (request_guard.MAX_QUERY_STRING)",
     422: "A field is not valid; `errors` or `field` names it",
     429: "Too many attempts; wait a minute",
     502: "The payment service did not answer; nothing was charged",
