@@ -149,7 +149,9 @@ def export():
     """The next upload batch as CSV for the national platform (the oldest deadlines first, at
     most TRACE_UPLOAD_BATCH; up to the handover `through` when the page names the batch);
     with `year`, every handover of that year (reported or not), for the government partner's
-    archive, streamed whole; a year it cannot serve is refused (400) naming those it can."""
+    archive, streamed whole. A year it cannot serve, or an organisation no one has, is refused
+    with 422 (as the API's /traceability/archive and every other invalid argument), the year's
+    refusal naming the years it serves; there is no filter beside which to say it."""
     years = handover_export.archive_years()
     raw_year = (request.args.get("year") or "").strip()
     year = int_or_default(raw_year, 0, minimum=years[-1], maximum=years[0])
@@ -157,11 +159,11 @@ def export():
         try:
             handover_export.check_archive_year(None, years)
         except ServiceError as exc:  # the years it serves, named
-            return _page(str(exc.message), 400)
+            return _page(str(exc.message), exc.status)
     refused: dict = {}
     organisation = _organisation(refused)
     if refused:  # a changed link: no file of every organisation in its place
-        return _page(_("No organisation has that number: nothing was downloaded."), 400)
+        return _page(_("No organisation has that number: nothing was downloaded."), 422)
     if year:
         query, name = handover_export.handovers_of_year(year, organisation), f"handovers-{year}.csv"
     else:

@@ -68,6 +68,33 @@ def test_a_bad_argument_is_a_422_naming_its_field(client, regulator, query, fiel
     assert body.get("field") == field or list(body["errors"]["query"]) == [field]
 
 
+@pytest.mark.parametrize(
+    ("page_query", "api_query"),
+    [
+        ("year=abc", "year=abc"),
+        ("year=2020", "year=2020"),
+        ("year=2027", "year=2027"),
+        ("year=2026&org=999999", "year=2026&organisation_id=999999"),
+    ],
+)
+def test_the_page_and_the_api_refuse_the_same_bad_value_alike(
+    app,
+    client,
+    parties,  # noqa: F811
+    regulator,
+    page_query,
+    api_query,
+):
+    """The page's CSV answered 400 where the API answered 422 for the same value: both 422,
+    the platform's answer to an argument it can read but not accept."""
+    api = client.get(f"{URL}?{api_query}", headers=regulator)
+    with app.test_client() as browser:
+        Auth(browser).login(parties["admin"].email)
+        page = browser.get(f"/trace/handovers.csv?{page_query}")
+    assert (page.status_code, api.status_code) == (422, 422)
+    assert "Content-Disposition" not in page.headers and page.mimetype == "text/html"
+
+
 def test_the_served_years_are_named_in_chinese(client, regulator):
     response = client.get(f"{URL}?year=2020", headers={**regulator, "Accept-Language": "zh-CN"})
     assert response.status_code == 422 and response.json["field"] == "year"

@@ -141,5 +141,5 @@ def test_a_download_for_an_unknown_organisation_is_refused_not_everyones(client,
     client.get("/lang/en")
     response = client.get(f"/trace/handovers.csv?{query}")
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert response.status_code == 422 and response.mimetype == "text/html"
     assert "No organisation has that number: nothing was downloaded." in page

@@ -130,7 +130,7 @@ def test_a_years_handovers_stream_as_csv_reported_or_not(client, auth, region):
     unreported = client.get("/trace/handovers.csv").get_data(as_text=True)
     assert len(unreported.strip().splitlines()) - 1 == handovers - 1
     # a year out of range is refused (it once served the next batch as if it were that year)
-    assert client.get("/trace/handovers.csv?year=1999").status_code == 400
+    assert client.get("/trace/handovers.csv?year=1999").status_code == 422
 
 
 def test_warehouse_filters_and_totals_from_the_aggregate(client, auth, region):

@@ -65,4 +65,4 @@ def test_the_page_offers_the_years_with_handovers_and_their_counts(client, auth,
     assert "2024–2025、2022 年没有交接记录：这些年份没有文件。" in chinese
     # a year in the range is still served (its header: none), one outside it refused
     assert client.get("/trace/handovers.csv?year=2024").status_code == 200
-    assert client.get("/trace/handovers.csv?year=2020").status_code == 400
+    assert client.get("/trace/handovers.csv?year=2020").status_code == 422

