@@ -110,6 +110,10 @@ def register():
     (buyers start once they confirm it, dealers and bus companies wait for the park too)."""
     form = RegisterForm()
     if not form.is_submitted():
+        # a link may choose the type (?kind=buyer); anything else leaves it to be chosen
+        kinds = {choice.value for choice in form.kind.choices if choice.value}
+        if request.args.get("kind") in kinds:
+            form.kind.data = request.args["kind"]
         return render_template("auth/register.html", form=form)
     valid = form.validate()
     problems = accounts.registration_problems(  # every field's problem in the same round

@@ -87,12 +87,19 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
+    # No type is chosen for them: a dealer who missed the field was registered as a buyer.
     kind = SelectField(
         _l("Organisation type"),
         choices=[
+            SelectChoice("", _l("Choose…")),
             SelectChoice("buyer", _l("Buyer (second-life packs)")),
             SelectChoice("dealer_branch", _l("Dealer branch")),
             SelectChoice("bus_company", _l("Bus company")),
+        ],
+        validators=[
+            DataRequired(
+                _l("Choose what your organisation is: a buyer, a dealer branch or a bus company.")
+            )
         ],
     )
     organisation = StringField(

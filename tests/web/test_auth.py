@@ -241,6 +241,8 @@ def test_only_admins_may_approve(client, auth):
         ({"password": "1234567890123", "confirm": "1234567890123"}, "请同时使用字母和数字"),
         ({"confirm": "something-else-1"}, "两次输入的密码不一致"),
         ({"organisation": ""}, "必填"),
+        # walk finding: the type started on "buyer", so a dealer who missed it became one
+        ({"kind": ""}, "请选择机构类型：买家、经销网点或公交公司。"),
         ({"phone": "abc"}, "请输入电话号码：7 至 15 位数字"),
         # trace walk: a right-to-left override made the name read backwards for the admin
         # approving it ("交公西鸡") and on every page after
@@ -456,3 +458,17 @@ def test_tampered_reset_link_is_refused(client):
     )
     db.session.refresh(user)
     assert user.password_hash == old_hash
+
+
+def test_the_registration_page_chooses_no_type_unless_a_link_does(client):
+    """A new dealer has to choose the type (it read "buyer" before anything was chosen); a
+    link may choose it (?kind=dealer_branch), and a made-up kind chooses nothing."""
+    selected = re.compile(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected')
+
+    def chosen(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True)
+        return ["".join(found) for found in selected.findall(body)]
+
+    assert chosen("/register") in ([], [""])
+    assert chosen("/register?kind=dealer_branch") == ["dealer_branch"]
+    assert chosen("/register?kind=admin") in ([], [""])
