@@ -6,13 +6,17 @@ asked of Stripe, here localstripe, which lists a charge's refunds)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import StripeEvent
 from lithloop.services.market import payments as market_payments
 from tests.market.test_cancel_retry import stripe_down
+from tests.market.test_order_letters import mails_to
 from tests.market.test_refund_dates import _charge
 from tests.market.test_webhooks import _order, _reload, at_stripe, event, post
+from tests.plain_language import untranslated
 
 
 def _paid_with_dashboard_refunds(*amounts: int):
@@ -75,3 +79,19 @@ def test_while_stripe_cannot_list_the_refunds_the_event_is_refused_to_come_again
     assert _reload(order).refunds == [] and db.session.query(StripeEvent).count() == 0
     again = post(client, event("evt_list_down", "charge.refunded", charge))
     assert again.json["outcome"] == "refunded" and len(_booked(order)) == 1
+
+
+def test_several_dashboard_refunds_in_one_event_are_one_letter_naming_each(client):
+    order, charge = _paid_with_dashboard_refunds(3000, 2000)
+    before = len(mails_to(order.user))
+    post(client, event("evt_two_letters", "charge.refunded", charge))
+    letters = mails_to(_reload(order).user)[before:]
+    assert len(letters) == 1, [m.subject for m in letters]  # one per event, not per refund
+    (letter,) = letters
+    assert money(5000) in letter.subject
+    assert "2 笔退款" in letter.body
+    for made in charge["refunds"]["data"]:
+        at = datetime.fromtimestamp(made["created"], UTC)
+        assert f"- {money(made['amount'])}，" in letter.body
+        assert at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") in letter.body
+    assert untranslated(letter.body) == []

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from flask import current_app
 
 from lithloop import payments
-from lithloop.models import Order
-from lithloop.services.market import order_letters
+from lithloop.models import Order, Refund
+from lithloop.services.market import order_letters, refund_letters
 from lithloop.services.market.refunds import record_refund
 
 #: Refund states whose money did not go back (Stripe's `failed`, `canceled`).
@@ -79,21 +79,25 @@ def book(order: Order, extra: int, items: list | None) -> None:
     """Book `extra` fen Stripe refunded beyond lithloop's books (under the row lock, the
     caller commits): one row per unbooked Stripe refund, the newest back until `extra` is
     covered (older ones were booked before without an id), each with its id, amount and
-    date; what no listed refund accounts for, one row without an id, dated now."""
+    date; what no listed refund accounts for, one row without an id, dated now. The buyer
+    gets one letter for them all, naming the total and each refund."""
     rows, left = [], extra
     for refund in reversed(unbooked(items, {r.stripe_refund_id for r in order.refunds})):
         if left <= 0:
             break
         rows.append((refund, min(refund.amount_fen, left)))
         left -= rows[-1][1]
-    for refund, amount in reversed(rows):
-        _record(order, amount, refund.id, refund.at)
+    before = {line.id: line.refunded_fen for line in order.lines}
+    booked = [_record(order, amount, refund.id, refund.at) for refund, amount in reversed(rows)]
     if left > 0:
-        _record(order, left, None, None)
+        booked.append(_record(order, left, None, None))
+    shares = [(line, line.refunded_fen - before[line.id]) for line in order.lines]
+    fee = extra - sum(share for _line, share in shares)
+    refund_letters.refunded_at_stripe(order, [(r.amount_fen, r.at) for r in booked], shares, fee)
 
 
-def _record(order: Order, amount: int, refund_id: str | None, at: datetime | None) -> None:
-    record_refund(
+def _record(order: Order, amount: int, refund_id: str | None, at: datetime | None) -> Refund:
+    return record_refund(
         order,
         amount,
         None,
@@ -101,4 +105,5 @@ def _record(order: Order, amount: int, refund_id: str | None, at: datetime | Non
         reason=order_letters.AT_STRIPE,
         stripe_refund_id=refund_id,
         at=at,
+        tell=False,
     )

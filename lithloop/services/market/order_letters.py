@@ -50,6 +50,10 @@ def _packs_and_fee(order: Order) -> LazyString:
     return _lines(items)
 
 
+#: For refund_letters.py: a pack's line with an amount, and lines joined.
+pack_line, lines_of = _pack, _lines
+
+
 def _day(value) -> str:
     return value.isoformat() if value else "—"
 

@@ -56,15 +56,18 @@ def record_refund(
     reason: str,
     stripe_refund_id: str | None,
     at: datetime | None = None,
+    tell: bool = True,
 ) -> Refund:
     """Book a refund against the order and its lines (the caller commits), dated `at` (when
-    Stripe made it, if not now). A partial refund is money beside the fulfilment state (the
-    order stays paid, packed, shipped or delivered); a refund of everything ends the order."""
+    Stripe made it, if not now), and tell the buyer unless `tell` is False (the caller
+    writes one letter for several). A partial refund is money beside the fulfilment state
+    (the order stays paid, packed, shipped or delivered); a refund of everything ends it."""
     shares, fee_share = _allocate(order, amount, line)
     order.refunded_fen += amount
     if order.refunded_fen >= order.total_fen and order.status is not OrderStatus.REFUNDED:
         order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
-    order_letters.refunded(order, amount, shares, fee_share, reason, typed=by is not None)
+    if tell:
+        order_letters.refunded(order, amount, shares, fee_share, reason, typed=by is not None)
     refund = Refund(
         order=order,
         line=line,
