@@ -1,10 +1,8 @@
 """StripeGateway's refund calls: refund a PaymentIntent, find a refund made before under a
-key, date the newest one, list a charge's refunds. Stripe objects never leave: callers get
+key, list a PaymentIntent's or a charge's refunds. Stripe objects never leave: callers get
 plain values and dicts (stripe_adapter.py's `_call` turns the SDK's errors into PaymentError)."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 
 class RefundCalls:
@@ -41,15 +39,10 @@ class RefundCalls:
 
         return self._call(work)
 
-    def last_refund_at(self, intent_id: str, other_than: str | None) -> datetime | None:
-        """When Stripe made the PaymentIntent's newest refund but `other_than` (UTC), or None."""
-
-        def work():
-            made = self._listed({"payment_intent": intent_id})
-            times = [int(d["created"]) for d in made if d["id"] != other_than]
-            return datetime.fromtimestamp(max(times), UTC) if times else None
-
-        return self._call(work)
+    def intent_refunds(self, intent_id: str) -> list[dict]:
+        """Every refund of a PaymentIntent, newest first, as plain dicts (`id`, `amount`,
+        `created`, `status`)."""
+        return self._call(lambda: self._listed({"payment_intent": intent_id}))
 
     def charge_refunds(self, charge_id: str) -> list[dict]:
         """Every refund of a charge, newest first, as plain dicts (`id`, `amount`, `created`,

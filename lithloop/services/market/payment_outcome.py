@@ -11,15 +11,13 @@ transaction (CancelledMeanwhile) to be tried again from the start (`follow_inten
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 
 from lithloop import clock, payments
 from lithloop.db import atomic
 from lithloop.extensions import db
 from lithloop.models import Order, OrderStatus, PackState
-from lithloop.services.market import invoices, order_letters
+from lithloop.services.market import charge_refunds, invoices, order_letters
 from lithloop.services.market.refunds import record_refund
 from lithloop.services.market.release import lock_order, release_locked
 from lithloop.services.packs.state import place
@@ -125,12 +123,13 @@ def refund_late_payment(order_id: int) -> None:
     if order.payment is None:
         return
     left, refund_id = _refund_at_stripe(order)
-    dashboard_at = None
-    if left < order.total_fen:  # refunded in Stripe's dashboard first: dated by Stripe
-        dashboard_at = payments.gateway().last_refund_at(order.payment.intent_id, refund_id)
+    dashboard = []
+    if left < order.total_fen:  # refunded in Stripe's dashboard first: booked as Stripe has it
+        made = payments.gateway().intent_refunds(order.payment.intent_id)
+        dashboard = [item for item in made if item.get("id") != refund_id]
     order = lock_order(order_id)
     if order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
-        _book_late_refund(order, left, refund_id, dashboard_at)
+        _book_late_refund(order, left, refund_id, dashboard)
 
 
 def _refund_at_stripe(order: Order) -> tuple[int, str | None]:
@@ -149,22 +148,13 @@ def _refund_at_stripe(order: Order) -> tuple[int, str | None]:
     return left, gateway.refund(order.payment.intent_id, left, idempotency_key=key)
 
 
-def _book_late_refund(
-    order: Order, left: int, refund_id: str | None, dashboard_at: datetime | None
-) -> None:
-    """Book a late payment given back: the part refunded in Stripe's dashboard first as such,
-    dated `dashboard_at` (refunding the full total again would be refused by Stripe, and the
-    webhook would fail for ever), the rest as lithloop's refund; the order ends refunded."""
+def _book_late_refund(order: Order, left: int, refund_id: str | None, dashboard: list) -> None:
+    """Book a late payment given back: the part refunded in Stripe's dashboard first as
+    such, one row per Stripe refund with its id, amount and date (refunding the full total
+    again would be refused by Stripe, and the webhook would fail for ever), the rest as
+    lithloop's refund; the order ends refunded."""
     if order.total_fen - left:
-        record_refund(
-            order,
-            order.total_fen - left,
-            None,
-            by=None,
-            reason=order_letters.AT_STRIPE,
-            stripe_refund_id=None,
-            at=dashboard_at,
-        )
+        charge_refunds.book(order, order.total_fen - left, dashboard)
     if left:
         record_refund(
             order, left, None, by=None, reason=order_letters.PAID_LATE, stripe_refund_id=refund_id
