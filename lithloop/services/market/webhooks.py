@@ -2,7 +2,8 @@
 
 A replayed event id does nothing. Events may come late or twice under new ids: the order
 only ever moves forward (a `payment_intent.succeeded` after a refund leaves it refunded), and
-`charge.refunded` books only what Stripe refunded beyond what lithloop already booked. A
+`charge.refunded` books only what Stripe refunded beyond what lithloop already booked (of a
+cancelled order, it is news of a late payment: the rest is given back, all of it booked). A
 report other than success is only a cue: the PaymentIntent is asked for (Stripe does not
 deliver in order, and its `created` and lithloop's clock are two clocks) and its status
 now is applied; while Stripe cannot be reached the event is refused with a 503, nothing
@@ -127,10 +128,14 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
     if payment is None:
         return "unknown_intent"
     if event_type == "charge.refunded":  # its refunds, asked of Stripe before the lock
+        late = payment.order.status is OrderStatus.CANCELLED
+        if late:  # a refund shows the cancelled order was paid: given back, then booked
+            payment_outcome.refund_late_payment(payment.order_id)
         # (only when there is news: refunded_fen only grows, so the lock finds no less)
         news = int(obj.get("amount_refunded") or 0) > payment.order.refunded_fen
         listed = charge_refunds.of_charge(obj) if news else None
-        return _refunded(payment.order_id, obj, listed)
+        outcome = _refunded(payment.order_id, obj, listed)
+        return "refunded" if late and payment.order.status is OrderStatus.REFUNDED else outcome
     reported = {
         "payment_intent.succeeded": "succeeded",
         "payment_intent.canceled": "canceled",
@@ -198,27 +203,12 @@ def _refunded(order_id: int, charge: dict, listed: list | None) -> str:
     order = lock_order(order_id)
     if order.status is OrderStatus.PENDING_PAYMENT:
         payment_outcome.apply_intent(order.id, "succeeded")  # a refund means it was paid
+    if order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
+        # cancelled since the look: its payment is given back at Stripe, not under the lock
+        raise payment_outcome.CancelledMeanwhile(order.id)
     refunded = int(charge.get("amount_refunded") or 0)
-    if order.status is OrderStatus.CANCELLED and _whole(charge, refunded):
-        return _settled(order)
     extra = min(refunded, order.total_fen) - order.refunded_fen
     if extra <= 0 or order.status not in (*PAID_STATUSES, OrderStatus.REFUNDED):
         return "no_change"
     charge_refunds.book(order, extra, listed)
     return "refunded"
-
-
-def _whole(charge: dict, refunded: int) -> bool:
-    """True when the charge was refunded in full (Stripe's `refunded`, or its amount)."""
-    amount = charge.get("amount_captured", charge.get("amount"))
-    whole = type(amount) is int and 0 < amount <= refunded
-    return charge.get("refunded") is True or whole
-
-
-def _settled(order) -> str:
-    """A cancelled order's late payment refunded in full at Stripe (its dashboard): nothing
-    is left to cancel there, the orders page's warning about it goes."""
-    if order.payment.cancel_due_since is None:
-        return "no_change"
-    order.payment.cancel_due_since = None
-    return "cancel_settled"
