@@ -387,3 +387,19 @@ def test_0042_indexes_the_buyer_of_a_pack_and_takes_it_back(empty_database):
         assert "ix_pack_buyer_id" not in pack_indexes() and "ix_pack_owner_id" in pack_indexes()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0044_gives_each_refund_a_status_booked_ones_succeeded(empty_database):
+    """0044 adds `market_refund.status` (default `succeeded`: rows before were made refunds)."""
+    app = make_app(empty_database)
+
+    def columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(db.engine).get_columns("market_refund")}
+
+    with app.app_context():
+        upgrade(revision="0044")
+        assert "status" in columns()
+        downgrade(revision="0043")
+        assert "status" not in columns() and "stripe_refund_id" in columns()
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -193,6 +193,10 @@ class Refund(db.Model):
     by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))  # None: Stripe
     stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Stripe's status: succeeded | pending (not back yet) | failed | canceled (never will be)
+    status: Mapped[str] = mapped_column(
+        sa.String(20), default="succeeded", server_default="succeeded"
+    )
 
     order: Mapped[Order] = relationship(back_populates="refunds")
     line: Mapped[OrderLine | None] = relationship()

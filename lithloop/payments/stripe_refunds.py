@@ -11,8 +11,17 @@ class RefundCalls:
     def refund(
         self, intent_id: str, amount_fen: int, *, idempotency_key: str, metadata: dict | None = None
     ) -> str:
-        """Refund `amount_fen` of a succeeded PaymentIntent; returns the refund id. The key
-        goes in the refund's metadata too (Stripe shows no key): refund_made finds it again."""
+        """Refund `amount_fen` of a succeeded PaymentIntent; returns the refund id."""
+        return self.create_refund(
+            intent_id, amount_fen, idempotency_key=idempotency_key, metadata=metadata
+        )[0]
+
+    def create_refund(
+        self, intent_id: str, amount_fen: int, *, idempotency_key: str, metadata: dict | None = None
+    ) -> tuple[str, str]:
+        """Refund `amount_fen` of a succeeded PaymentIntent: (refund id, Stripe's status, e.g.
+        `pending` until the money is on its way). The key goes in the refund's metadata too
+        (Stripe shows no key): refund_made finds it again."""
         metadata = {**(metadata or {}), "idempotency_key": idempotency_key}
         params = {
             "payment_intent": intent_id,
@@ -24,17 +33,17 @@ class RefundCalls:
                 params=params, options={"idempotency_key": idempotency_key}
             )
         )
-        return refund.id
+        return refund.id, str(refund.status or "succeeded")
 
-    def refund_made(self, intent_id: str, idempotency_key: str) -> tuple[str, int] | None:
+    def refund_made(self, intent_id: str, idempotency_key: str) -> tuple[str, int, str] | None:
         """The refund of a PaymentIntent that refund() made under `idempotency_key` (one whose
-        answer was kept but not booked): (id, amount in fen), or None."""
+        answer was kept but not booked): (id, amount in fen, Stripe's status), or None."""
 
         def work():
             for data in self._listed({"payment_intent": intent_id}):
                 key = (data.get("metadata") or {}).get("idempotency_key")
                 if key == idempotency_key and data.get("status") not in ("failed", "canceled"):
-                    return data["id"], int(data["amount"])
+                    return data["id"], int(data["amount"]), str(data.get("status") or "")
             return None
 
         return self._call(work)

@@ -23,7 +23,15 @@ from tests.market.test_order_letters import _order
 from tests.market.test_webhooks import _reload, at_stripe, confirm_at_stripe, intent_event, post
 
 #: Every call the gateway makes to Stripe (each checked for the order's lock while it runs).
-STRIPE_CALLS = ("retrieve", "cancel", "refund", "unrefunded", "refund_made")
+STRIPE_CALLS = (
+    "retrieve",
+    "cancel",
+    "create_refund",
+    "unrefunded",
+    "refund_made",
+    "intent_refunds",
+    "charge_refunds",
+)
 
 
 @pytest.fixture
@@ -98,7 +106,7 @@ def test_a_payment_reported_while_the_sweep_cancels_is_refunded_outside_the_lock
     seen = _watch_the_lock(monkeypatch, order.id)
     news(client, buyer, order)
     assert swept == ["cancelled"]
-    assert ("refund", False) in seen and all(not locked for _call, locked in seen), seen
+    assert ("create_refund", False) in seen and all(not locked for _call, locked in seen), seen
     order = _reload(order)
     assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
     refunds = db.session.scalars(sa.select(Refund).where(Refund.order_id == order.id)).all()

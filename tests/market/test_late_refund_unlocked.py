@@ -26,7 +26,7 @@ def test_the_late_payments_refund_is_asked_of_stripe_outside_the_orders_lock(cli
     release(order.id, "reservation expired")
     confirm_at_stripe(order)  # the buyer's bank took the money all the same
     locked_during_refund = []
-    refund = StripeGateway.refund
+    refund = StripeGateway.create_refund
 
     def refund_while_trying_the_lock(gateway, intent_id, amount_fen, **options):
         with db.engine.connect() as other:  # another request wanting the order meanwhile
@@ -39,7 +39,7 @@ def test_the_late_payments_refund_is_asked_of_stripe_outside_the_orders_lock(cli
             other.rollback()
         return refund(gateway, intent_id, amount_fen, **options)
 
-    monkeypatch.setattr(StripeGateway, "refund", refund_while_trying_the_lock)
+    monkeypatch.setattr(StripeGateway, "create_refund", refund_while_trying_the_lock)
     answer = post(client, intent_event("evt_late_unlocked", "payment_intent.succeeded", order))
     assert answer.status_code == 200, answer.json
     assert locked_during_refund == [False]

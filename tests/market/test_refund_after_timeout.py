@@ -26,7 +26,7 @@ def test_a_refund_tried_again_after_no_answer_is_the_same_refund_at_stripe(app, 
     order = checkout.checkout(buyer, [{"pack_id": pack.id}])
     market_payments.pay(buyer, order.id, "pm_card_visa")
     keys: list[str] = []
-    refund = StripeGateway.refund
+    refund = StripeGateway.create_refund
 
     def answer_lost_once(self, intent_id, amount_fen, *, idempotency_key, metadata=None):
         keys.append(idempotency_key)
@@ -35,7 +35,7 @@ def test_a_refund_tried_again_after_no_answer_is_the_same_refund_at_stripe(app, 
             raise PaymentError("Stripe did not answer within 5 s", code="timeout", timed_out=True)
         return made
 
-    monkeypatch.setattr(StripeGateway, "refund", answer_lost_once)
+    monkeypatch.setattr(StripeGateway, "create_refund", answer_lost_once)
     with pytest.raises(Conflict):
         market_refunds.refund(admin, order.id, amount_fen=100_000, token="form-1")
     assert db.session.get(Order, order.id).refunded_fen == 0

@@ -12,11 +12,10 @@ from flask import current_app
 
 from lithloop import payments
 from lithloop.models import Order, Refund
-from lithloop.services.market import order_letters, refund_letters
+from lithloop.services.market import order_letters, refund_letters, refund_status
 from lithloop.services.market.refunds import record_refund
 
-#: Refund states whose money did not go back (Stripe's `failed`, `canceled`).
-NOT_MADE = frozenset({"failed", "canceled"})
+NOT_MADE = refund_status.NOT_MADE  # not booked: their money did not go back
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,7 @@ class StripeRefund:
     id: str
     amount_fen: int
     at: datetime
+    status: str = "succeeded"
 
 
 def listed(charge: dict) -> list | None:
@@ -65,7 +65,8 @@ def _valid(item) -> StripeRefund | None:
         return None
     if type(created) is not int or not 0 < created < 2**37:
         return None
-    return StripeRefund(refund_id, amount, datetime.fromtimestamp(created, UTC))
+    status = refund_status.known(item.get("status") or refund_status.SUCCEEDED)
+    return StripeRefund(refund_id, amount, datetime.fromtimestamp(created, UTC), status)
 
 
 def unbooked(items: list | None, booked: set) -> list[StripeRefund]:
@@ -88,22 +89,23 @@ def book(order: Order, extra: int, items: list | None) -> None:
         rows.append((refund, min(refund.amount_fen, left)))
         left -= rows[-1][1]
     before = {line.id: line.refunded_fen for line in order.lines}
-    booked = [_record(order, amount, refund.id, refund.at) for refund, amount in reversed(rows)]
+    booked = [_record(order, amount, refund) for refund, amount in reversed(rows)]
     if left > 0:
-        booked.append(_record(order, left, None, None))
+        booked.append(_record(order, left, None))
     shares = [(line, line.refunded_fen - before[line.id]) for line in order.lines]
     fee = extra - sum(share for _line, share in shares)
     refund_letters.refunded_at_stripe(order, [(r.amount_fen, r.at) for r in booked], shares, fee)
 
 
-def _record(order: Order, amount: int, refund_id: str | None, at: datetime | None) -> Refund:
+def _record(order: Order, amount: int, refund: StripeRefund | None) -> Refund:
     return record_refund(
         order,
         amount,
         None,
         by=None,
         reason=order_letters.AT_STRIPE,
-        stripe_refund_id=refund_id,
-        at=at,
+        stripe_refund_id=refund.id if refund else None,
+        at=refund.at if refund else None,
         tell=False,
+        status=refund.status if refund else refund_status.SUCCEEDED,
     )

@@ -122,33 +122,36 @@ def refund_late_payment(order_id: int) -> None:
         return
     if order.payment is None:
         return
-    left, refund_id = _refund_at_stripe(order)
+    left, refund_id, status = _refund_at_stripe(order)
     dashboard = []
     if left < order.total_fen:  # refunded in Stripe's dashboard first: booked as Stripe has it
         made = payments.gateway().intent_refunds(order.payment.intent_id)
         dashboard = [item for item in made if item.get("id") != refund_id]
     order = lock_order(order_id)
     if order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
-        _book_late_refund(order, left, refund_id, dashboard)
+        _book_late_refund(order, left, (refund_id, status), dashboard)
 
 
-def _refund_at_stripe(order: Order) -> tuple[int, str | None]:
-    """What Stripe had not refunded yet of the late payment, refunded now: (amount, id). A
+def _refund_at_stripe(order: Order) -> tuple[int, str | None, str]:
+    """What Stripe had not refunded yet of the late payment, refunded now: (amount, id,
+    Stripe's status). A
     refund made under the same key before (its booking lost with a failed commit) is found
     and given again, so that it is booked as lithloop's, with its id."""
     gateway = payments.gateway()
     key = f"lithloop-order-{order.id}-late-payment"
     made = gateway.refund_made(order.payment.intent_id, key)
     if made is not None:
-        refund_id, amount = made
-        return min(amount, order.total_fen), refund_id
+        refund_id, amount, status = made
+        return min(amount, order.total_fen), refund_id, status
     left = min(gateway.unrefunded(order.payment.intent_id), order.total_fen)
     if not left:
-        return 0, None
-    return left, gateway.refund(order.payment.intent_id, left, idempotency_key=key)
+        return 0, None, ""
+    return left, *gateway.create_refund(order.payment.intent_id, left, idempotency_key=key)
 
 
-def _book_late_refund(order: Order, left: int, refund_id: str | None, dashboard: list) -> None:
+def _book_late_refund(
+    order: Order, left: int, made: tuple[str | None, str], dashboard: list
+) -> None:
     """Book a late payment given back: the part refunded in Stripe's dashboard first as
     such, one row per Stripe refund with its id, amount and date (refunding the full total
     again would be refused by Stripe, and the webhook would fail for ever), the rest as
@@ -156,8 +159,15 @@ def _book_late_refund(order: Order, left: int, refund_id: str | None, dashboard:
     if order.total_fen - left:
         charge_refunds.book(order, order.total_fen - left, dashboard)
     if left:
+        refund_id, status = made
         record_refund(
-            order, left, None, by=None, reason=order_letters.PAID_LATE, stripe_refund_id=refund_id
+            order,
+            left,
+            None,
+            by=None,
+            reason=order_letters.PAID_LATE,
+            stripe_refund_id=refund_id,
+            status=status,
         )
     order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
     order.payment.cancel_due_since = None  # paid and given back: nothing left to cancel

@@ -15,7 +15,7 @@ from lithloop.models import PAID_STATUSES, Order, OrderLine, OrderStatus, Refund
 from lithloop.services import idempotency
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.market import order_letters
+from lithloop.services.market import order_letters, refund_status
 from lithloop.services.market.errors import Code
 from lithloop.services.market.payment_reasons import reason as payment_reason
 from lithloop.services.market.release import lock_order
@@ -57,6 +57,7 @@ def record_refund(
     stripe_refund_id: str | None,
     at: datetime | None = None,
     tell: bool = True,
+    status: str = "succeeded",
 ) -> Refund:
     """Book a refund against the order and its lines (the caller commits), dated `at` (when
     Stripe made it, if not now), and tell the buyer unless `tell` is False (the caller
@@ -76,6 +77,7 @@ def record_refund(
         by_user_id=by.id if by else None,
         stripe_refund_id=stripe_refund_id,
         at=at or clock.now(),
+        status=refund_status.known(status),
     )
     db.session.add(refund)
     audit.record(
@@ -150,7 +152,7 @@ def refund(
             f"-{line.id if line else 'order'}-{amount}"
         )
         try:
-            refund_id = payments.gateway().refund(
+            refund_id, status = payments.gateway().create_refund(
                 order.payment.intent_id,
                 amount,
                 idempotency_key=stripe_key,
@@ -162,7 +164,7 @@ def refund(
                 code=Code.REFUND_FAILED,
             ) from exc
         done = record_refund(
-            order, amount, line, by=user, reason=reason, stripe_refund_id=refund_id
+            order, amount, line, by=user, reason=reason, stripe_refund_id=refund_id, status=status
         )
         db.session.flush()
         idempotency.bind(held, done.id)

@@ -19,7 +19,12 @@ from lithloop import payments
 from lithloop.extensions import db
 from lithloop.models import PAID_STATUSES, OrderStatus, Payment, StripeEvent
 from lithloop.services.errors import ServiceError
-from lithloop.services.market import charge_refunds, order_letters, payment_outcome
+from lithloop.services.market import (
+    charge_refunds,
+    order_letters,
+    payment_outcome,
+    refund_status,
+)
 from lithloop.services.market.payment_reasons import reason
 from lithloop.services.market.release import lock_order
 
@@ -29,6 +34,7 @@ HANDLED = {
     "payment_intent.canceled",
     "payment_intent.requires_action",
     "charge.refunded",
+    *refund_status.UPDATES,
 }
 #: Payment states whose outcome the buyer's page did not show: 3-D Secure under way, or a
 #: confirmation whose answer never came. A failure reported then is mailed to the buyer.
@@ -124,6 +130,8 @@ def _apply_again_if_cancelled(event_type: str, obj: dict, intent_id: str | None)
 def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
     if event_type not in HANDLED:
         return "ignored"
+    if event_type in refund_status.UPDATES:  # by the refund's id, booked or not yet
+        return refund_status.apply_update(obj)
     payment = db.session.scalar(sa.select(Payment).where(Payment.intent_id == intent_id))
     if payment is None:
         return "unknown_intent"

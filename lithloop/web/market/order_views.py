@@ -12,7 +12,7 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import distances
 from lithloop.services.dispatch import left_deliveries
 from lithloop.services.errors import ServiceError
-from lithloop.services.market import expiry, order_cancel, order_list
+from lithloop.services.market import expiry, order_cancel, order_list, refund_status
 from lithloop.services.market import orders as market_orders
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import ALL_ORDERS, bp
@@ -82,6 +82,7 @@ def order_page(order, **context) -> str:
         cancellable=order_cancel.cancellable(order),
         reservation_ended=order_cancel.reservation_ended(order),
         road=[(e.at, road_words(e)) for e in order.events],
+        refunds_not_made=refund_status.not_made(order),
         **context,
     )
 

@@ -1,0 +1,76 @@
+"""Stripe's status of a booked refund: `pending` is not money back yet, `failed` or
+`canceled` never will be. A refund is booked when it is made (Stripe counts it against the
+charge at once, so the same money cannot be refunded twice); its status then follows
+Stripe's `charge.refund.updated` (`refund.updated`, `refund.failed`) events, forward only,
+under the order's row lock and without asking Stripe anything. A refund that did not go
+through stays booked (the park decided to give that money back) and is shown to
+administrators with what to do: Stripe puts the money back in the park's balance, and a
+card that refused it refuses it again, so it is paid back another way."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import Order, Refund
+from lithloop.services.accounts import audit
+from lithloop.services.market.release import lock_order
+
+SUCCEEDED, PENDING, FAILED, CANCELED = "succeeded", "pending", "failed", "canceled"
+#: Statuses after which a refund never changes (its money did not go back).
+NOT_MADE = frozenset({FAILED, CANCELED})
+#: Stripe's statuses of a refund under way (`requires_action`: Stripe waits for details).
+UNDER_WAY = frozenset({PENDING, "requires_action"})
+#: The event types that report a refund's new status.
+UPDATES = frozenset({"charge.refund.updated", "refund.updated", "refund.failed"})
+
+
+def known(status: str | None) -> str:
+    """Stripe's refund status as lithloop keeps it (an unknown one is not money back yet)."""
+    if status in (SUCCEEDED, FAILED, CANCELED):
+        return status
+    return PENDING
+
+
+def not_made(order: Order) -> list[Refund]:
+    """The order's booked refunds whose money did not reach the buyer (for its admins)."""
+    return [r for r in order.refunds if r.status in NOT_MADE]
+
+
+def _moves(old: str, new: str) -> bool:
+    """True when `new` is news: a final status never changes, success never goes back."""
+    if old in NOT_MADE or new == old:
+        return False
+    return not (old == SUCCEEDED and new == PENDING)
+
+
+def apply_update(refund: dict) -> str:
+    """Follow a refund's status as Stripe reports it (the caller commits): the outcome."""
+    refund_id, status = refund.get("id"), refund.get("status")
+    if not isinstance(refund_id, str) or not isinstance(status, str) or len(status) > 40:
+        return "ignored"
+    query = sa.select(Refund.order_id).where(Refund.stripe_refund_id == refund_id)
+    order_id = db.session.scalar(query)
+    if order_id is None:  # not booked yet: charge.refunded books it with its status then
+        return "unknown_refund"
+    order = lock_order(order_id)
+    row = next(r for r in order.refunds if r.stripe_refund_id == refund_id)
+    new = known(status)
+    if not _moves(row.status, new):
+        return "no_change"
+    row.status = new
+    if new in NOT_MADE:
+        reason = refund.get("failure_reason")
+        audit.record(
+            "order.refund_failed",
+            actor=None,
+            obj=order,
+            details={
+                "stripe_refund_id": refund_id,
+                "amount_fen": row.amount_fen,
+                "status": new,
+                "failure_reason": reason[:100] if isinstance(reason, str) else "",
+            },
+        )
+        return "refund_failed"
+    return "refund_" + new
