@@ -403,3 +403,19 @@ def test_0044_gives_each_refund_a_status_booked_ones_succeeded(empty_database):
         assert "status" not in columns() and "stripe_refund_id" in columns()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0045_adds_the_payments_given_up_mark_and_takes_it_back(empty_database):
+    """The sweep's claim that it warned about a payment it gave up cancelling."""
+    app = make_app(empty_database)
+
+    def columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(db.engine).get_columns("market_payment")}
+
+    with app.app_context():
+        upgrade(revision="0045")
+        assert "cancel_given_up_at" in columns()
+        downgrade(revision="0044")
+        assert "cancel_given_up_at" not in columns() and "cancel_due_since" in columns()
+        downgrade(revision="base")
+        db.engine.dispose()

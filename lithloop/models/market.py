@@ -162,6 +162,8 @@ class Payment(db.Model):
     # cleared once Stripe has cancelled it (or it turned out paid and was refunded). Until
     # then a wallet could still pay it: the expiry sweep asks Stripe again on each run.
     cancel_due_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the sweep gave up asking (and logged it, once: the process that set this).
+    cancel_given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     order: Mapped[Order] = relationship(back_populates="payment")
 

@@ -64,7 +64,11 @@ def test_a_cancel_stripe_keeps_refusing_is_asked_until_the_limit_then_no_more(ap
     caplog.clear()
     _backdate(order, app.config["PAYMENT_CANCEL_RETRY_HOURS"] + 1)
     _sweep(0)
-    assert intent_id not in caplog.text  # given up: no call, no log line
+    given_up = [r.getMessage() for r in caplog.records if intent_id in r.getMessage()]
+    assert [m.endswith("given up") for m in given_up] == [True]  # no call, one warning
+    caplog.clear()
+    _sweep(0)
+    assert intent_id not in caplog.text  # given up: no call, no further log line
     assert [p.intent_id for p in expiry.stuck_cancels()] == [intent_id]
 
 

@@ -98,28 +98,42 @@ def _cancel_due(now) -> list[Order]:
 
 
 def _log_given_up(now) -> None:
-    """One warning per payment whose retries just ran out: those whose age crossed
-    PAYMENT_CANCEL_RETRY_HOURS within one housekeeping interval before this sweep (no
-    column says "logged": a sweep late by more than an interval misses some, and two
-    processes sweeping each log them; stuck_cancels still lists every one)."""
-    interval = float(current_app.config.get("HOUSEKEEPING_INTERVAL_S", 30) or 30)
-    edge = _given_up_before(now)
+    """One warning per payment whose retries ran out, by the process that claims it: one
+    UPDATE sets `cancel_given_up_at` where it is still empty, so of several processes
+    sweeping (each app's embedded timer) one wins, and a late sweep misses none."""
     query = (
-        sa.select(Payment)
-        .where(Payment.cancel_due_since < edge)
-        .where(Payment.cancel_due_since >= edge - timedelta(seconds=interval))
+        sa.select(Payment.id)
+        .where(Payment.cancel_due_since < _given_up_before(now))
+        .where(Payment.cancel_given_up_at.is_(None))
         .order_by(Payment.cancel_due_since, Payment.id)
+        .limit(RETRY_BATCH)
     )
-    for payment in db.session.scalars(query):
+    for payment_id in list(db.session.scalars(query)):
+        claim = (
+            sa.update(Payment)
+            .where(Payment.id == payment_id, Payment.cancel_given_up_at.is_(None))
+            .where(Payment.cancel_due_since.is_not(None))
+            .values(cancel_given_up_at=now)
+            .returning(Payment.order_id, Payment.intent_id, Payment.cancel_due_since)
+        )
+        try:
+            won = db.session.execute(claim).one_or_none()
+            db.session.commit()
+        except sa.exc.SQLAlchemyError:
+            db.session.rollback()
+            raise
+        if won is None:  # another process claimed (and logged) it meanwhile
+            continue
+        order_id, intent_id, due_since = won
         current_app.logger.warning(
             "order %s: intent %s not cancelled at Stripe within %s h: given up",
-            payment.order_id,
-            payment.intent_id,
+            order_id,
+            intent_id,
             current_app.config["PAYMENT_CANCEL_RETRY_HOURS"],
             extra={
-                "order_id": payment.order_id,
-                "intent_id": payment.intent_id,
-                "cancel_due_since": payment.cancel_due_since.isoformat(),
+                "order_id": order_id,
+                "intent_id": intent_id,
+                "cancel_due_since": due_since.isoformat(),
             },
         )
 

@@ -32,6 +32,7 @@ def release_locked(order: Order, reason: str, user: User | None = None) -> None:
     payment = order.payment
     if payment is not None and payment.status != "canceled":  # Stripe's cancellation is due
         payment.cancel_due_since = order.status_at  # (expiry.cancel_intents, after the commit)
+        payment.cancel_given_up_at = None
 
 
 def lock_order(order_id: int) -> Order:
