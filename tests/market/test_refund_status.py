@@ -14,10 +14,12 @@ import sqlalchemy as sa
 import stripe
 
 from lithloop.extensions import db
+from lithloop.i18n import money
 from lithloop.models import AuditEntry, Role
 from lithloop.services.market import payments as market_payments
 from lithloop.services.market import refund_status
 from tests.conftest import Auth
+from tests.market.test_order_letters import mails_to
 from tests.market.test_refund_dates import _charge
 from tests.market.test_webhooks import _order, _reload, at_stripe, event, post
 
@@ -51,6 +53,8 @@ def test_a_pending_refund_is_on_its_way_until_stripe_reports_it_succeeded(client
     assert post(client, event("evt_pend", "charge.refunded", charge)).json["outcome"] == "refunded"
     (row,) = _reload(order).refunds
     assert row.status == "pending" and row.stripe_refund_id == refund_id
+    letter = mails_to(buyer)[-1]  # not "refunded" as if the money were back
+    assert money(5000) in letter.subject and "支付服务仍在处理这笔退款" in letter.body
     assert "退款处理中" in _page(client, buyer.email, order)
     update = event("evt_pend_done", "charge.refund.updated", _refund_object(refund_id, "succeeded"))
     assert post(client, update).json["outcome"] == "refund_succeeded"

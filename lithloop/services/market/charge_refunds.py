@@ -94,7 +94,9 @@ def book(order: Order, extra: int, items: list | None) -> None:
         booked.append(_record(order, left, None))
     shares = [(line, line.refunded_fen - before[line.id]) for line in order.lines]
     fee = extra - sum(share for _line, share in shares)
-    refund_letters.refunded_at_stripe(order, [(r.amount_fen, r.at) for r in booked], shares, fee)
+    parts = [(r.amount_fen, r.at) for r in booked]
+    pending = any(r.status != refund_status.SUCCEEDED for r in booked)
+    refund_letters.refunded_at_stripe(order, parts, shares, fee, on_its_way=pending)
 
 
 def _record(order: Order, amount: int, refund: StripeRefund | None) -> Refund:

@@ -27,12 +27,16 @@ def refunded_at_stripe(
     parts: list[tuple[int, datetime | None]],
     shares: list[tuple[OrderLine, int]],
     fee_fen: int,
+    on_its_way: bool = False,
 ) -> None:
     """Refunds made at the payment service, booked together: one letter, their total, each
-    refund (amount and time), the packs (and fee) they cover, how much so far."""
+    refund (amount and time), the packs (and fee) they cover, how much so far, and when
+    Stripe has not finished one of them (`on_its_way`), a note saying so."""
     total = sum(amount for amount, _at in parts)
     if len(parts) == 1:
-        order_letters.refunded(order, total, shares, fee_fen, order_letters.AT_STRIPE)
+        order_letters.refunded(
+            order, total, shares, fee_fen, order_letters.AT_STRIPE, on_its_way=on_its_way
+        )
         return
     items = [order_letters.pack_line(line, share) for line, share in shares if share]
     if fee_fen:
@@ -49,9 +53,17 @@ def refunded_at_stripe(
         id=order.id,
         amount=money(total),
         count=len(parts),
-        refunds=order_letters.lines_of([_part(amount, at) for amount, at in parts]),
+        refunds=_refunds(parts, on_its_way),
         lines=order_letters.lines_of(items),
         refunded=money(order.refunded_fen),
         total=money(order.total_fen),
         link=letters.link("market.order", order_id=order.id),
+    )
+
+
+def _refunds(parts: list[tuple[int, datetime | None]], on_its_way: bool) -> LazyString:
+    """Each refund on a line, then (when one is not finished) a note saying so."""
+    listed = order_letters.lines_of([_part(amount, at) for amount, at in parts])
+    return LazyString(
+        lambda: f"{listed}\n{order_letters.ON_ITS_WAY}" if on_its_way else str(listed)
     )

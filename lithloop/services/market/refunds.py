@@ -67,8 +67,17 @@ def record_refund(
     order.refunded_fen += amount
     if order.refunded_fen >= order.total_fen and order.status is not OrderStatus.REFUNDED:
         order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
+    status = refund_status.known(status)
     if tell:
-        order_letters.refunded(order, amount, shares, fee_share, reason, typed=by is not None)
+        order_letters.refunded(
+            order,
+            amount,
+            shares,
+            fee_share,
+            reason,
+            typed=by is not None,
+            on_its_way=status != refund_status.SUCCEEDED,
+        )
     refund = Refund(
         order=order,
         line=line,
@@ -77,7 +86,7 @@ def record_refund(
         by_user_id=by.id if by else None,
         stripe_refund_id=stripe_refund_id,
         at=at or clock.now(),
-        status=refund_status.known(status),
+        status=status,
     )
     db.session.add(refund)
     audit.record(
