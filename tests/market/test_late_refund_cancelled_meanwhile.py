@@ -20,7 +20,14 @@ from lithloop.services.market import payment_outcome
 from lithloop.services.market import payments as market_payments
 from lithloop.services.market.release import release
 from tests.market.test_order_letters import _order
-from tests.market.test_webhooks import _reload, at_stripe, confirm_at_stripe, intent_event, post
+from tests.market.test_webhooks import (
+    _reload,
+    at_stripe,
+    confirm_at_stripe,
+    event,
+    intent_event,
+    post,
+)
 
 #: Every call the gateway makes to Stripe (each checked for the order's lock while it runs).
 STRIPE_CALLS = (
@@ -112,3 +119,48 @@ def test_a_payment_reported_while_the_sweep_cancels_is_refunded_outside_the_lock
     refunds = db.session.scalars(sa.select(Refund).where(Refund.order_id == order.id)).all()
     assert [(r.amount_fen, bool(r.stripe_refund_id)) for r in refunds] == [(order.total_fen, True)]
     assert at_stripe().unrefunded(order.payment.intent_id) == 0  # one refund, of the total
+
+
+def test_a_dashboard_refund_reported_while_the_sweep_cancels_is_settled_outside_the_lock(
+    app, client, monkeypatch
+):
+    """charge.refunded looks at a pending order, the sweep cancels it before the row lock:
+    the lock meets a cancelled order with a payment (CancelledMeanwhile), and the event is
+    applied again as news of a late payment (the rest refunded at Stripe, not under it)."""
+    from lithloop.services.market import charge_refunds
+    from tests.market.test_refund_dates import _charge
+
+    _buyer, _packs, order = _order(1)
+    confirm_at_stripe(order)
+    intent_id = order.payment.intent_id
+    dash = at_stripe().refund(intent_id, 1000, idempotency_key=f"dash-meanwhile-{order.id}")
+    listed, swept = charge_refunds.of_charge, []
+
+    def list_then_sweep(charge):
+        found = listed(charge)
+        if not swept:
+            thread = threading.Thread(target=lambda: _release_in(app, order.id))
+            thread.start()
+            thread.join(timeout=30)
+            swept.append("cancelled")
+        return found
+
+    monkeypatch.setattr(charge_refunds, "of_charge", list_then_sweep)
+    seen = _watch_the_lock(monkeypatch, order.id)
+    answer = post(client, event("evt_dash_meanwhile", "charge.refunded", _charge(intent_id)))
+    assert answer.status_code == 200 and answer.json["outcome"] == "refunded", answer.json
+    assert swept == ["cancelled"]
+    assert ("create_refund", False) in seen and all(not locked for _call, locked in seen), seen
+    order = _reload(order)
+    assert order.status is OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
+    assert sorted((r.amount_fen, r.stripe_refund_id == dash) for r in order.refunds) == sorted(
+        [(1000, True), (order.total_fen - 1000, False)]
+    )
+    assert at_stripe().unrefunded(intent_id) == 0
+
+
+def _release_in(app, order_id: int) -> None:
+    """The sweep's release, in its own thread, session and commit."""
+    with app.app_context():
+        release(order_id, "reservation expired")
+        db.session.remove()
