@@ -21,6 +21,12 @@ DEFAULT_TOLERANCE_PCT = Decimal(15)
 #: (about 30 kWh, FACTS.md §3) is some 600 Ah. Above it is a slip: mAh, Wh, or a digit too many.
 MAX_PACK_AH = Decimal(2000)
 
+#: The most a pack's open-circuit voltage may be. Traction packs run at 300-900 V (the
+#: "800 V" platforms reach about 900 V fully charged); 1,500 V d.c. is the top of the low-
+#: voltage range (IEC 60038) that no battery pack the park takes exceeds. Above it is a slip:
+#: mV, or a digit too many.
+MAX_PACK_V = Decimal(1500)
+
 
 @dataclass(frozen=True)
 class EnergyMismatch:

@@ -253,6 +253,8 @@ def test_a_measurement_out_of_range_says_the_range_not_that_it_is_missing(world)
                 told = str(raised.value.message)
                 if field == "capacity_ah":
                     assert told == "Enter a capacity of more than 0 and at most 9,999,999 Ah."
+                elif field == "ocv_v":  # a pack's voltage, not any number's
+                    assert told == "Enter an open-circuit voltage between 0 and 1,500 V."
                 else:
                     assert told == "Enter a number between 0 and 9,999,999."
     for typed in ("-1", "101"):

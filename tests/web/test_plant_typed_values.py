@@ -124,3 +124,49 @@ def test_the_assembly_forms_test_boxes_say_so_as_the_test_form_does(client, auth
     refused = submit(client, "/plant/assembly", typed)
     assert refused.status_code == 422
     assert "不是数字" in _error_text(refused.get_data(as_text=True), field)
+
+
+@pytest.mark.parametrize("typed", ["99999", "1000000", "9999999"])
+def test_an_open_circuit_voltage_beyond_any_pack_is_refused_beside_its_box(
+    client, auth, world, typed
+):
+    """Walk finding: 99,999 V was stored as a pack's open-circuit voltage (no pack runs above
+    1,500 V), and from 1,000,000 V the column's 8 digits overflowed on PostgreSQL (a 500)."""
+    pack = _received_pack(client, auth, world)
+    url = f"/plant/packs/{pack.id}"
+    typed_test = {"capacity_ah": "180", "soh_pct": "85", "insulation_ok": "1", "ocv_v": typed}
+    refused = submit(client, f"{url}/test", typed_test, page=url)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    told = _error_text(page, "ocv_v")
+    assert "1,500" in told and "V" in told, told
+    assert f'value="{typed}"' in page  # kept as typed, to correct
+    assert _first_pack(world).grade is None
+    ceiling = {**typed_test, "ocv_v": "1500"}  # the ceiling itself is a pack's voltage
+    said = submit(client, f"{url}/test", ceiling, page=url).get_data(as_text=True)
+    assert 'id="err-ocv_v"' not in said
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [("resistance_mohm", "-5"), ("ocv_v", "-300"), ("ocv_v", "99999")],
+)
+def test_the_assembly_forms_test_values_have_the_test_forms_range(
+    client, auth, world, field, typed
+):
+    """Walk finding: a built pack was listed with an internal resistance of -5 mΩ; a voltage
+    of -300 V was told only that Ah × V did not add up."""
+    from lithloop.models import Grade, PackState
+    from tests.plant_world import make_pack
+    from tests.web.test_lines_settlements import assembly_form
+
+    parent = make_pack(world["operator"], PackState.FINISHED, grade=Grade.A, soh="85")
+    auth.login(world["operator"].email)
+    before = db.session.scalar(sa.select(sa.func.count(Pack.id)))
+    typed_form = {**assembly_form(parent), "insulation_ok": "1", field: typed}
+    refused = submit(client, "/plant/assembly", typed_form)
+    assert refused.status_code == 422
+    told = _error_text(refused.get_data(as_text=True), field)
+    assert ("0" in told and "9,999,999" in told) or "1,500" in told, told
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(Pack.id))) == before

@@ -15,7 +15,12 @@ from lithloop import vocab
 from lithloop.models import Grade
 from lithloop.services.errors import Invalid
 from lithloop.services.plant.grading import grade_for
-from lithloop.services.plant.measurements import check_capacity_ceiling, check_energy
+from lithloop.services.plant.measurements import (
+    check_capacity_ceiling,
+    check_energy,
+    check_resistance,
+    check_voltage,
+)
 
 USE_CASES = tuple(vocab.values(vocab.UseCase))
 MAX_WARRANTY_MONTHS = 120
@@ -44,6 +49,14 @@ def _capacity(order) -> None:
             field="capacity_ah",
         )
     check_capacity_ceiling(order.test.capacity_ah)
+
+
+def _resistance(order) -> None:
+    check_resistance(order.test.resistance_mohm)
+
+
+def _voltage(order) -> None:
+    check_voltage(order.test.ocv_v)
 
 
 def _energy(order) -> None:
@@ -77,12 +90,14 @@ RULES = (
     (_mass, ("mass_kg",)),
     (_soh, ("soh_pct",)),
     (_capacity, ("capacity_ah",)),
+    (_resistance, ("resistance_mohm",)),
+    (_voltage, ("ocv_v",)),
     (_energy, ("capacity_ah", "ocv_v", "rated_wh", "soh_pct")),
     (_use_case, ("use_case",)),
     (_warranty, ("warranty_months",)),
     (_grade, ("soh_pct", "insulation_ok")),
 )
-OPTIONAL = ("ocv_v",)  # None there is "not measured", not "not read"
+OPTIONAL = ("resistance_mohm", "ocv_v")  # None there is "not measured", not "not read"
 
 
 def check_order(order) -> Grade:

@@ -35,6 +35,9 @@ class TestValues:
 
 MAX_TEST_VALUE = Decimal(9_999_999)  # the largest capacity, resistance or voltage typed
 CAPACITY_RANGE = _l("Enter a capacity of more than 0 and at most 9,999,999 Ah.")
+VOLTAGE_RANGE = _l(
+    "Enter an open-circuit voltage between 0 and %(n)s V.", n=f"{energy_check.MAX_PACK_V:,}"
+)
 
 
 #: What a box holding no number is told ("enter the resistance" read as if it were empty).
@@ -77,6 +80,13 @@ def insulation_result(value) -> bool:
     raise Invalid(_l("Say whether the insulation test passed or failed."), field="insulation_ok")
 
 
+def voltage_of(raw: dict) -> Decimal | None:
+    """The open-circuit voltage typed (None when not measured), within a pack's range."""
+    voltage = _number(raw, "ocv_v", None, VOLTAGE_RANGE)
+    check_voltage(voltage)
+    return voltage
+
+
 def parse_test(raw: dict) -> TestValues:
     """Check typed test values; SoH must lie within 0-100 %, the insulation result must be
     given (pass or fail), the BMS cycle count is optional. Every refused field is named
@@ -113,7 +123,7 @@ def parse_test(raw: dict) -> TestValues:
     capacity = checked(capacity_of, raw)
     soh = checked(soh_of, raw)
     resistance = checked(_number, raw, "resistance_mohm")  # optional: empty is None
-    ocv = checked(_number, raw, "ocv_v")
+    ocv = checked(voltage_of, raw)
     cycles = checked(
         lambda: optional_int(raw.get("cycle_count"), "cycle_count", maximum=MAX_CYCLES)
     )
@@ -144,6 +154,35 @@ def check_capacity_ceiling(capacity_ah: Decimal) -> None:
                 n=f"{energy_check.MAX_PACK_AH:,}",
             ),
             field="capacity_ah",
+        )
+
+
+def check_voltage(ocv_v: Decimal | None) -> None:
+    """Refuse an open-circuit voltage below 0 V or above any pack's (MAX_PACK_V); None is
+    "not measured"."""
+    if ocv_v is None:
+        return
+    if ocv_v < 0:
+        raise Invalid(VOLTAGE_RANGE, field="ocv_v")
+    if ocv_v > energy_check.MAX_PACK_V:
+        raise Invalid(
+            _l(
+                "%(v)s V is more than any pack's voltage (at most %(n)s V). Check the "
+                "open-circuit voltage: in V, not mV.",
+                v=f"{ocv_v:,f}",
+                n=f"{energy_check.MAX_PACK_V:,}",
+            ),
+            field="ocv_v",
+        )
+
+
+def check_resistance(resistance_mohm: Decimal | None) -> None:
+    """Refuse an internal resistance outside 0 to MAX_TEST_VALUE mΩ, as the test form does;
+    None is "not measured"."""
+    if resistance_mohm is not None and not 0 <= resistance_mohm <= MAX_TEST_VALUE:
+        raise Invalid(
+            _l("Enter a number between %(lo)s and %(hi)s.", lo=0, hi="9,999,999"),
+            field="resistance_mohm",
         )
 
 
