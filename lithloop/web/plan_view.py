@@ -12,21 +12,24 @@ from lithloop.services.dispatch.problem import park_site
 from lithloop.web.booking_text import reason_text
 from lithloop.web.region_map import base_layers, geo_places
 
+#: One colour a route, each next one the farthest (CIELAB) from those before it, so that a
+#: day's first routes are told apart on the map (was two greens and two reds from six);
+#: never the fill of a cluster of several routes' stops (app.css: circle.mixed).
 COLOURS = [
     "#0b7a5a",
-    "#2e90fa",
+    "#6938ef",
     "#d92d20",
+    "#dd2590",
+    "#2e90fa",
     "#f79009",
-    "#7a5af8",
-    "#e04f16",
-    "#099250",
-    "#c11574",
+    "#088ab2",
     "#155eef",
     "#b54708",
-    "#344054",
-    "#6938ef",
+    "#099250",
+    "#7a5af8",
     "#0e9384",
-    "#dd2590",
+    "#e04f16",
+    "#c11574",
 ]
 
 
