@@ -566,3 +566,32 @@ def test_a_capacity_is_checked_against_the_ceiling_as_it_is_stored(app):
     with pytest.raises(Invalid) as raised:
         parse_test({**GOOD_TEST, "capacity_ah": "2000.006"})
     assert raised.value.field == "capacity_ah" and "2,000.01 Ah" in str(raised.value)
+
+
+def test_a_packs_picked_up_event_names_the_driver_who_recorded_it_not_the_trucks_regular(app):
+    """Walk finding: the demo driver, rostered onto another driver's truck for the day,
+    picked a booking up; every pack's chain named the truck's regular driver as who did."""
+    from lithloop.models import PlanRoute, Role
+    from lithloop.services.dispatch import roster
+    from tests.factories import make_user
+    from tests.route_world import build_world
+
+    with force_locale("en"):
+        world = build_world()
+        route = db.session.get(PlanRoute, world["route_id"])
+        stand_in = make_user(world["park"], role=Role.DRIVER)
+        db.session.commit()
+        roster.assign(world["dispatcher"], world["today"], route.truck_id, stand_in.id)
+        stop = next(s for s in route.stops if s.kind == "pickup")
+        codes = list(stop.booking.lots[0].codes)
+        driver_work.record_pickup(stand_in, stop.id, "2700", "\n".join(codes))
+        world.update(
+            booking_id=stop.booking_id,
+            codes=codes,
+            operator=make_user(world["park"], role=Role.PLANT_OPERATOR),
+        )
+        packs = received(world)
+    assert route.truck.driver_id == world["driver"].id != stand_in.id
+    for pack in packs:
+        [picked] = [e for e in pack.events if e.kind == "picked_up"]
+        assert picked.by_user_id == stand_in.id

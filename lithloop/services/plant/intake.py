@@ -20,6 +20,7 @@ from lithloop.extensions import db
 from lithloop.i18n import listed
 from lithloop.models import (
     Booking,
+    BookingEvent,
     BookingStatus,
     BusPack,
     Intake,
@@ -157,9 +158,30 @@ def _packs_of(booking: Booking, receipt: LotReceipt, serials, plates) -> list[Pa
     return packs
 
 
+def _picked_up_by(booking: Booking, stop: PlanStop) -> User | None:
+    """Who recorded the booking's pickup (its history's last entry to picked up: the driver
+    who drove it that day, perhaps not the truck's regular one), else the truck's driver."""
+    recorded = db.session.scalar(
+        sa.select(BookingEvent)
+        .where(
+            BookingEvent.booking_id == booking.id,
+            BookingEvent.to_status == BookingStatus.PICKED_UP.value,
+            BookingEvent.by_user_id.is_not(None),
+        )
+        .order_by(BookingEvent.id.desc())
+        .limit(1)
+    )
+    return recorded.by_user if recorded is not None else stop.route.truck.driver
+
+
 def _chain(
-    pack: Pack, booking: Booking, stop: PlanStop | None, user: User, measured: Decimal
+    pack: Pack,
+    booking: Booking,
+    stop: PlanStop | None,
+    users: tuple[User | None, User],
+    measured: Decimal,
 ) -> None:
+    driver, user = users  # who picked it up, who receives it
     if pack.vehicle_plate:  # known from the owner's fleet register
         pack_events.record(
             pack,
@@ -182,7 +204,7 @@ def _chain(
         pack_events.record(
             pack,
             "picked_up",
-            route.truck.driver,
+            driver,
             at=stop.done_at,
             organisation_id=route.truck.organisation_id,
             data={"truck": route.truck.plate, "plan_route_id": route.id, "plan_id": route.plan_id},
@@ -212,10 +234,11 @@ def receive(user: User, booking_id: int, raw: dict) -> Intake:
         _refuse_existing(codes)
         serials = iter(park_serials.next_serial, None)  # from the database, no scan
         plates = _plates(booking, codes)
+        users = (_picked_up_by(booking, stop) if stop is not None else None, user)
         for receipt in receipts:
             for pack in _packs_of(booking, receipt, serials, plates):
                 db.session.add(pack)
-                _chain(pack, booking, stop, user, receipt.mass_kg)
+                _chain(pack, booking, stop, users, receipt.mass_kg)
         intake = Intake(booking=booking, measured_kg=measured, note=note, by_user_id=user.id)
         db.session.add(intake)
         rollups.on_intake(intake, booking.site.city if booking.site else None)
