@@ -595,3 +595,23 @@ def test_a_packs_picked_up_event_names_the_driver_who_recorded_it_not_the_trucks
     for pack in packs:
         [picked] = [e for e in pack.events if e.kind == "picked_up"]
         assert picked.by_user_id == stand_in.id
+
+
+@pytest.mark.parametrize("line", [", 212.5", "=212.5", "，212.5"])
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "Line 2: there is no code before the mass."),
+        ("zh", "第 2 行：质量前面没有编码。"),
+    ],
+)
+def test_a_mass_typed_without_its_code_says_the_code_is_missing(world, line, locale, expected):
+    """Walk finding: a line holding only a mass read "第 2 行：编码  无效。编码为空。" (code
+    <nothing> is not valid), an empty space where the code should be named."""
+    from lithloop.services.plant.intake_form import parse_codes
+
+    with force_locale(locale), pytest.raises(Invalid) as raised:
+        parse_codes(f"{world['codes'][0]}\n{line}", "codes")
+    with force_locale(locale):
+        text = str(raised.value.message)
+    assert text.startswith(expected) and "  " not in text, text

@@ -15,7 +15,7 @@ from flask_babel import lazy_ngettext as _nl
 
 from lithloop import clock, labels
 from lithloop.batteries import validate_code
-from lithloop.batteries.codes import fold_full_width
+from lithloop.batteries.codes import fold_full_width, normalise
 from lithloop.models import Booking, BookingLot
 from lithloop.services.errors import FieldChecks, FieldsRefused, Invalid
 from lithloop.services.strict_input import grouped, int_or_default, limited_text, parse_kilograms
@@ -116,6 +116,15 @@ def parse_codes(text: str, field: str) -> tuple[tuple[str, Decimal | None], ...]
         parts = _MASS_SEPARATOR.split(raw, maxsplit=1)
         code_text = parts[0]
         mass_text = parts[1] if len(parts) > 1 and parts[1].strip() else None
+        if len(parts) > 1 and not normalise(code_text):  # ", 212.5": a mass, no code
+            raise Invalid(
+                _l(
+                    "Line %(n)s: there is no code before the mass. Type the pack's code, "
+                    "then its mass, e.g. “code, 212.5”.",
+                    n=line,
+                ),
+                field=field,
+            )
         code = _code(code_text, line, field)
         mass = None if mass_text is None else _pack_mass(mass_text, line, code, field)
         codes.append((code, mass))
