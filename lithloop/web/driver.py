@@ -37,6 +37,7 @@ from lithloop.web.driver_page import (
     current_stop_id,
     delivery_event_words,
     not_done,
+    still_to_do,
     today_and_later,
 )
 from lithloop.web.plan_view import plan_map
@@ -86,6 +87,7 @@ def _page(errors: dict | None = None, status: int = 200):
         joins_place=places.joins_place,
         place_runs=places.place_runs,
         runs_done=places.runs_done,
+        still_to_do=still_to_do,
         exceptions_of=driver_stops.exceptions_of,
         expected_codes=pickup_checks.expected_codes,
         tolerance=pickup_checks.tolerance_pct(),

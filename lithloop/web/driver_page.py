@@ -62,6 +62,19 @@ def _has_exception(stop: PlanStop) -> bool:
     return False
 
 
+def still_to_do(stop: PlanStop) -> int:
+    """How many pickups and deliveries before a reload or end stop of its route are still
+    to do (neither done, settled, nor in exception): what recording it would leave behind."""
+    return sum(
+        1
+        for s in stop.route.stops
+        if s.seq < stop.seq
+        and s.kind in ("pickup", "delivery")
+        and not is_settled(s)
+        and not _has_exception(s)
+    )
+
+
 def current_stop_id(routes: list[PlanRoute], errors: dict | None = None) -> int | None:
     """The stop to show open: one with an error, else the first not yet settled today."""
     if errors:

@@ -258,6 +258,7 @@
   function onSubmit(event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("driver-action")) { return; }
+    if (event.defaultPrevented) { return; }  // not confirmed (confirm.js: data-confirm)
     event.preventDefault();
     if (form.classList.contains("is-queued")) { say(form.dataset.stop, text("kept"), "warning"); return; }
     clearFormErrors(form);
