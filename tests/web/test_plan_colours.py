@@ -11,7 +11,7 @@ from lithloop.web.plan_view import COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 DISTINCT_ROUTES = 8  # a busy demo day plans seven trucks
-MIN_DELTA_E = 25  # CIE76; two reds 14 apart read as one route on a phone
+MIN_DELTA_E = 35  # CIE76; two reds 14 apart, or three blues 30 apart, read as one route
 
 
 def _lab(colour: str) -> tuple[float, float, float]:
