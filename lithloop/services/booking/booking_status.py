@@ -15,7 +15,7 @@ from lithloop.services.booking import capacity, event_details
 from lithloop.services.booking.booking_list import get_booking
 from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid
-from lithloop.services.strict_input import typed_text
+from lithloop.services.strict_input import check_controls, typed_text
 
 S = BookingStatus
 #: status -> statuses it may move to
@@ -187,7 +187,8 @@ def _check_role(user: User, new: S) -> None:
 
 
 def _check_cancel(user: User, booking: Booking, reason: str) -> None:
-    typed_text(reason, "reason")  # not only invisible characters, no direction controls
+    # not only invisible characters, no direction controls, no control characters (ESC, BEL)
+    check_controls(typed_text(reason, "reason"), "reason")
     if len(reason) > REASON_MAX:  # the column's length; a textarea's line breaks count twice
         raise Invalid(_l("The reason is at most %(n)s characters.", n=REASON_MAX), field="reason")
     if user.works_for_park:

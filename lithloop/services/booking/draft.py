@@ -19,7 +19,13 @@ from lithloop.services.booking.draft_lots import (
     repeated,
 )
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import chosen_id, limited_text, strict_date, strict_time
+from lithloop.services.strict_input import (
+    check_controls,
+    chosen_id,
+    limited_text,
+    strict_date,
+    strict_time,
+)
 from lithloop.vocab import DIRECTION_CONTROLS
 
 #: The lots' names, checked in draft_lots, read from here by the form and the org import.
@@ -86,8 +92,9 @@ def _site_id(raw: dict) -> int:
 
 def _note(raw: dict) -> str:
     """The note for the driver, refused beyond NOTE_MAX characters (never cut unseen) or
-    with a text-direction control (U+202E read the rest of the driver's line backwards)."""
-    note = limited_text(raw.get("note"), "note", NOTE_MAX)
+    with a text-direction control (U+202E read the rest of the driver's line backwards) or
+    a control character (ESC, BEL: invisible on the page, printed on the driver's manifest)."""
+    note = check_controls(limited_text(raw.get("note"), "note", NOTE_MAX), "note")
     if DIRECTION_CONTROLS.search(note):
         raise Invalid(
             _l("Remove the invisible text-direction characters: they make the text read wrongly."),
