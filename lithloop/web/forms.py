@@ -32,7 +32,7 @@ from wtforms.validators import (
 
 from lithloop.labels.places import place_word
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import phone_number, place_name, typed_text
+from lithloop.services.strict_input import check_controls, phone_number, place_name, typed_text
 
 
 class InRange(NumberRange):
@@ -49,10 +49,11 @@ class InRange(NumberRange):
 
 def visible_text(form, field) -> None:
     """Refuse, beside the field, free text that strict_input refuses: invisible direction
-    controls, or nothing but invisible characters (the same check as the services')."""
+    controls, nothing but invisible characters (the same check as the services'), or
+    control characters such as ESC or BEL (invisible here, kept in letters and PDFs)."""
     if isinstance(field.data, str):
         try:
-            typed_text(field.data, field.name)
+            check_controls(typed_text(field.data, field.name), field.name)
         except Invalid as exc:
             raise StopValidation(exc.message) from exc
 

@@ -248,6 +248,10 @@ def test_only_admins_may_approve(client, auth):
         # approving it ("交公西鸡") and on every page after
         ({"organisation": "\u202e鸡西公交\u202c"}, "文字方向控制字符"),
         ({"name": "\u2067李\u2069"}, "文字方向控制字符"),
+        # dealer walk: an ESC or BEL in a name was registered, invisible on the page and
+        # kept in the approval letter and on certificates
+        ({"organisation": "鸡西\x1b公交"}, "控制字符"),
+        ({"name": "李\x07明"}, "控制字符"),
         # new user's walk: a city of emoji alone was taken as the organisation's city
         ({"city": "🏙️🌃"}, "请用文字填写城市名称，例如“牡丹江”。"),
         ({"city": "★ ★"}, "请用文字填写城市名称"),
