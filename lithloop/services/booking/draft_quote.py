@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from lithloop import clock, pricing
 from lithloop.extensions import db
@@ -93,12 +94,12 @@ def unknown_code_warnings(draft: BookingDraft) -> list[str]:
     if not unknown:
         return []
     return [
-        str(
-            _l(
-                "%(n)s codes are not in any fleet register on lithloop (%(codes)s); "
-                "they are accepted and checked at intake.",
-                n=len(unknown),
-                codes=str(listed(unknown[:5])) + ("…" if len(unknown) > 5 else ""),
-            )
+        ngettext(  # "1 codes are ...; they are" read the English page wrongly
+            "%(num)s code is not in any fleet register on lithloop (%(codes)s); "
+            "it is accepted and checked at intake.",
+            "%(num)s codes are not in any fleet register on lithloop (%(codes)s); "
+            "they are accepted and checked at intake.",
+            len(unknown),
+            codes=str(listed(unknown[:5])) + ("…" if len(unknown) > 5 else ""),
         )
     ]
