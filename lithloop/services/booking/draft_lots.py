@@ -12,6 +12,7 @@ from flask_babel import ngettext
 
 from lithloop import labels, pricing, vocab
 from lithloop.batteries import validate_code
+from lithloop.batteries.codes import normalise
 from lithloop.i18n import listed
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
@@ -157,10 +158,25 @@ def parse_lot(raw: dict, index: int, today: date, found: Problems | None = None)
     count = run(_count, raw, prefix)
     mass = run(_mass, raw, prefix)
     damage = run(_damage, raw, prefix, condition)
-    codes, warnings = _codes(raw.get("codes") or (), count, index, today, run)
+    if form == "black_mass":  # a powder: no pack, module or cell to code or to count uncoded
+        codes, warnings = run(_no_codes, raw.get("codes") or (), prefix) or (), []
+    else:
+        codes, warnings = _codes(raw.get("codes") or (), count, index, today, run)
     if found is not None and len(found.found) > before:
         return None
     return LotDraft(chemistry, form, count, mass, condition, damage, codes), warnings
+
+
+def _no_codes(raw_codes, prefix: str) -> tuple[str, ...]:
+    """A black-mass lot's codes: none (walk: a pack's code was taken for a lot of black
+    mass, and the quote said "1 pack without a code" of a powder)."""
+    typed = raw_codes.split() if isinstance(raw_codes, str) else [str(c) for c in raw_codes]
+    if any(normalise(text) for text in typed):
+        raise Invalid(
+            _l("Black mass carries no battery codes: leave the codes empty for this lot."),
+            field=f"{prefix}.codes",
+        )
+    return ()
 
 
 def _code(text: str, field: str, today: date) -> str:
