@@ -29,7 +29,7 @@ from lithloop.services.accounts.approvals import pending_count
 from lithloop.services.booking import distances
 from lithloop.services.booking.sites import visible_sites
 from lithloop.services.packs import traceability
-from lithloop.web.region_map import place_name
+from lithloop.web.region_map import base_layers, place_name
 
 
 def region_map(
@@ -189,7 +189,8 @@ def home_context(user: User) -> dict:
 
 def picker_map(form) -> dict:
     """The region's places, named in the page's language, and the form's pin on a canvas the
-    page can click to move the pin."""
+    page can click to move the pin; with the route maps' boundaries, city labels and scale
+    and the park's mark (walk: unnamed grey dots told a person nothing of where to click)."""
     from lithloop.geo import load_places
 
     places = load_places()
@@ -200,10 +201,16 @@ def picker_map(form) -> dict:
         pin = canvas.xy(lat, lon)
     except (TypeError, ValueError):
         pass
+    layers = base_layers(canvas)
+    park_x, park_y = canvas.xy(*distances.park_position())
     return {
         "width": canvas.width,
         "height": canvas.height,
         "pin": pin,
+        "boundaries": layers["boundaries"],
+        "labels": layers["places"],
+        "scale": layers["scale"],
+        "park": {"x": park_x, "y": park_y},
         "bounds": [canvas.min_lat, canvas.max_lat, canvas.min_lon, canvas.max_lon, canvas.margin],
         "places": [
             dict(zip(("x", "y"), canvas.xy(p.lat, p.lon), strict=True), name=place_name(p))
