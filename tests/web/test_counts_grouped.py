@@ -26,10 +26,10 @@ def test_packs_without_a_code_are_counted_with_thousands_grouped(client, auth, w
     form = {"site_id": world["site"].id, "date": open_day(2).isoformat(), "slot": "10:00-12:00"}
     form |= {f"lots-0-{k}": v for k, v in {**lot, "condition": "intact"}.items()}
     zh = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
-    assert "第 1 批：10,000 个电池包没有编码" in zh, zh
+    assert "第 1 批：10,000 个电芯没有编码" in zh, zh  # a lot of cells
     client.get("/lang/en")
     en = submit(client, "/bookings/quote", form, page="/bookings/new").get_data(as_text=True)
-    assert "Lot 1: 10,000 packs without a code" in en, en
+    assert "Lot 1: 10,000 cells without a code" in en, en
 
 
 def test_a_pickups_codes_are_counted_with_thousands_grouped(app):

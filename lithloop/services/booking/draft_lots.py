@@ -161,7 +161,7 @@ def parse_lot(raw: dict, index: int, today: date, found: Problems | None = None)
     if form == "black_mass":  # a powder: no pack, module or cell to code or to count uncoded
         codes, warnings = run(_no_codes, raw.get("codes") or (), prefix) or (), []
     else:
-        codes, warnings = _codes(raw.get("codes") or (), count, index, today, run)
+        codes, warnings = _codes(raw.get("codes") or (), count, index, today, run, form)
     if found is not None and len(found.found) > before:
         return None
     return LotDraft(chemistry, form, count, mass, condition, damage, codes), warnings
@@ -193,7 +193,7 @@ def _code(text: str, field: str, today: date) -> str:
     return check.text
 
 
-def _codes(raw_codes, count: int | None, index: int, today: date, run=_first):
+def _codes(raw_codes, count: int | None, index: int, today: date, run=_first, form=None):
     prefix = f"lots[{index}]"
     if isinstance(raw_codes, str):
         raw_codes = raw_codes.replace(",", "\n").split()
@@ -205,17 +205,38 @@ def _codes(raw_codes, count: int | None, index: int, today: date, run=_first):
         return (), []
     run(_code_list, codes, count, prefix)
     warnings = []
-    if len(codes) < count:
-        warnings.append(  # which lot: a booking's lots each have their own line
-            ngettext(
-                "Lot %(lot)s: %(n)s pack without a code: the park will code it on arrival.",
-                "Lot %(lot)s: %(n)s packs without a code: the park will code them on arrival.",
-                count - len(codes),
-                n=grouped(count - len(codes)),  # 10,000 as counts read elsewhere
-                lot=index + 1,
-            )
-        )
+    if len(codes) < count:  # which lot: a booking's lots each have their own line
+        warnings.append(_uncoded(form, count - len(codes), index + 1))
     return tuple(codes), warnings
+
+
+def _uncoded(form: str | None, n: int, lot: int) -> str:
+    """The warning for `n` items of a lot without a code, naming them as the lot's form
+    (walk: a lot of 200 cells read "200 packs without a code")."""
+    shown = grouped(n)  # 10,000 as counts read elsewhere
+    if form == "module":
+        return ngettext(
+            "Lot %(lot)s: %(n)s module without a code: the park will code it on arrival.",
+            "Lot %(lot)s: %(n)s modules without a code: the park will code them on arrival.",
+            n,
+            n=shown,
+            lot=lot,
+        )
+    if form == "cell":
+        return ngettext(
+            "Lot %(lot)s: %(n)s cell without a code: the park will code it on arrival.",
+            "Lot %(lot)s: %(n)s cells without a code: the park will code them on arrival.",
+            n,
+            n=shown,
+            lot=lot,
+        )
+    return ngettext(
+        "Lot %(lot)s: %(n)s pack without a code: the park will code it on arrival.",
+        "Lot %(lot)s: %(n)s packs without a code: the park will code them on arrival.",
+        n,
+        n=shown,
+        lot=lot,
+    )
 
 
 def _code_list(codes: list[str], count: int, prefix: str) -> None:

@@ -1,13 +1,15 @@
-"""A lot of black mass (a powder) carries no GB/T 34014 codes (dealer walk: a pack's code
-was taken for a black-mass lot and its quote said "1 pack without a code: the park will
-code it on arrival" of a powder): codes are refused beside the codes box, on the form and
-in the API, and no lot of black mass is told of packs without a code."""
+"""A lot's codes by its form. Black mass (a powder) carries no GB/T 34014 codes (dealer
+walk: a pack's code was taken for a black-mass lot and its quote said "1 pack without a
+code: the park will code it on arrival" of a powder): codes are refused beside the codes
+box, on the form and in the API, and no lot of black mass is told of packs without a code.
+Modules and cells without a code are named as modules and cells, not packs."""
 
 from __future__ import annotations
 
 import re
 from html import unescape
 
+import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
@@ -65,3 +67,20 @@ def test_a_black_mass_lot_without_codes_is_booked(client, auth, world):
     auth.login(world["dealer"].email)
     page = submit(client, "/bookings/new", _black_mass(world, slot="10:00-12:00"))
     assert page.status_code == 302, _text(page)
+
+
+@pytest.mark.parametrize(
+    ("form", "chinese", "english"),
+    [
+        ("cell", "第 1 批：3 个电芯没有编码", "Lot 1: 3 cells without a code"),
+        ("module", "第 1 批：3 个模组没有编码", "Lot 1: 3 modules without a code"),
+        ("pack", "第 1 批：3 个电池包没有编码", "Lot 1: 3 packs without a code"),
+    ],
+)
+def test_uncoded_items_are_named_as_the_lots_form(client, auth, world, form, chinese, english):
+    """walk: a lot of cells read "3 个电池包没有编码" (3 packs without a code)."""
+    auth.login(world["dealer"].email)
+    typed = one_lot_form(world["site"], count=3, mass_kg="50") | {"lots-0-form": form}
+    assert chinese in _text(submit(client, "/bookings/quote", typed, page="/bookings/new"))
+    client.get("/lang/en")
+    assert english in _text(submit(client, "/bookings/quote", typed, page="/bookings/new"))
