@@ -112,6 +112,9 @@ class RowParser:
                     n, "vehicle_plate", ImportCode.TOO_LONG, value=plate[:40], limit=MAX_PLATE_CHARS
                 )
             )
+        elif plate is not None and not any(c.isalnum() for c in plate):
+            # walk: a plate of emoji or symbols alone ("😀😀", "---") named no bus
+            err(fleet_issue(n, "vehicle_plate", ImportCode.PLATE_WITHOUT_LETTERS, value=plate))
         chem = None
         if (raw := required("chemistry")) is not None and (chem := parse_chemistry(raw)) is None:
             if is_unspecified_ncm(raw):

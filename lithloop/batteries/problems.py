@@ -94,6 +94,7 @@ class ImportCode(StrEnum):
     TOO_LARGE = "too_large"
     CONTROL_CHARACTER = "control_character"
     DIRECTION_CONTROL = "direction_control"
+    PLATE_WITHOUT_LETTERS = "plate_without_letters"
     # warnings
     UNCODED_PACK = "uncoded_pack"
     SOH_LOOKS_LIKE_FRACTION = "soh_looks_like_fraction"
@@ -143,6 +144,9 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.DIRECTION_CONTROL: (
         "This cell contains an invisible text-direction character that makes it read backwards; "
         "remove it."
+    ),
+    ImportCode.PLATE_WITHOUT_LETTERS: (
+        "'{value}' is not a vehicle plate: a plate holds letters or digits, as on the bus."
     ),
     ImportCode.UNCODED_PACK: (
         "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."

@@ -61,6 +61,9 @@ ISSUES = {
     "direction_control": _l(
         "This cell contains an invisible text-direction character that makes it read backwards; remove it."  # noqa: E501 (one message)
     ),
+    "plate_without_letters": _l(
+        "'{value}' is not a vehicle plate: a plate holds letters or digits, as on the bus."
+    ),
     "uncoded_pack": _l(
         "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
     ),
