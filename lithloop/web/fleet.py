@@ -265,7 +265,9 @@ def accept():
         return _forecast_page(
             {proposal: _("The form has expired. Reload the page and retry.")}, 400
         )
-    pack_ids = [p for p in request.form.get("pack_ids", "").split(",") if p.strip()]
+    # each pack once: a changed form's "37,37" booked one pack and said "for 2 packs"
+    pack_ids = list(dict.fromkeys(p.strip() for p in request.form.get("pack_ids", "").split(",")))
+    pack_ids = [p for p in pack_ids if p]
     try:
         booking, created = fleet_proposals.accept_proposal(
             current_user,
