@@ -18,8 +18,12 @@
       responsive: true, maintainAspectRatio: false,
       interaction: { mode: "index", intersect: false },
       scales: {
-        y: { position: "left", beginAtZero: true, ticks: { precision: 0 } },
-        y2: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } }
+        // each axis says what it counts (two axes, one legend, read as one scale), in whole
+        // numbers (an empty forecast's kWh axis read 0.1, 0.2 … 1.0)
+        y: { position: "left", beginAtZero: true, ticks: { precision: 0 },
+             title: { display: true, text: names.packs } },
+        y2: { position: "right", beginAtZero: true, ticks: { precision: 0 },
+              title: { display: true, text: names.kwh }, grid: { drawOnChartArea: false } }
       }
     }
   });
