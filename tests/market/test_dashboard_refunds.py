@@ -89,7 +89,7 @@ def test_several_dashboard_refunds_in_one_event_are_one_letter_naming_each(clien
     assert len(letters) == 1, [m.subject for m in letters]  # one per event, not per refund
     (letter,) = letters
     assert money(5000) in letter.subject
-    assert "2 笔退款" in letter.body and "仍在处理" not in letter.body  # both succeeded
+    assert "2 笔退款" in letter.body and "工作日" not in letter.body  # both succeeded
     for made in charge["refunds"]["data"]:
         at = datetime.fromtimestamp(made["created"], UTC)
         assert f"- {money(made['amount'])}，" in letter.body

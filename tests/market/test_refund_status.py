@@ -53,8 +53,9 @@ def test_a_pending_refund_is_on_its_way_until_stripe_reports_it_succeeded(client
     assert post(client, event("evt_pend", "charge.refunded", charge)).json["outcome"] == "refunded"
     (row,) = _reload(order).refunds
     assert row.status == "pending" and row.stripe_refund_id == refund_id
-    letter = mails_to(buyer)[-1]  # not "refunded" as if the money were back
-    assert money(5000) in letter.subject and "支付服务仍在处理这笔退款" in letter.body
+    letter = mails_to(buyer)[-1]  # asked for, not "refunded" as if the money were back
+    assert money(5000) in letter.subject and "已申请退款" in letter.subject
+    assert "5–10 个工作日" in letter.body and "已退回" not in letter.body
     assert "退款处理中" in _page(client, buyer.email, order)
     update = event("evt_pend_done", "charge.refund.updated", _refund_object(refund_id, "succeeded"))
     assert post(client, update).json["outcome"] == "refund_succeeded"

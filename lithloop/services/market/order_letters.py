@@ -16,6 +16,7 @@ from lithloop import labels, letters
 from lithloop.i18n import kwh, money
 from lithloop.models import Order, OrderLine, OrderStatus
 from lithloop.services.market import delivery as market_delivery
+from lithloop.services.market import refund_news
 from lithloop.services.market.delivery import ADDRESS
 
 
@@ -198,18 +199,6 @@ _WHY_REFUNDED = {
 }
 
 
-#: Said of a refund the payment service has not finished (Stripe's status `pending`).
-ON_ITS_WAY = _l(
-    "The payment service is still processing this refund: the money reaches your card once "
-    "it is done."
-)
-
-
-def _with_note(text, note) -> LazyString:
-    """Two lazy texts, one per line (the first may be empty)."""
-    return LazyString(lambda: f"{text}\n{note}" if str(text) else str(note))
-
-
 def _why_refunded(reason: str, typed: bool):
     """An administrator's note as typed (labelled), or the platform's reason in words."""
     if typed:
@@ -232,13 +221,15 @@ def refunded(
     on_its_way: bool = False,
 ):
     """A refund: how much, why, for which packs (and the delivery fee), how much so far;
-    `on_its_way` when Stripe has not finished it yet (its status is pending)."""
+    `on_its_way` when Stripe has not finished it yet (its status is pending): then the
+    letter says the refund was asked for, not that the money is back."""
     items = [_pack(line, share) for line, share in shares if share]
     if fee_fen:
         items.append(_l("Delivery fee: %(amount)s", amount=money(fee_fen)))
     why = _why_refunded(reason, typed)
     if on_its_way:
-        why = _with_note(why, ON_ITS_WAY)
+        refund_news.asked(order, amount_fen, why, _lines(items), _link(order))
+        return
     letters.send_letter(
         order.user,
         _l("Order #%(id)s: %(amount)s refunded"),

@@ -41,6 +41,9 @@ def refunded_at_stripe(
     items = [order_letters.pack_line(line, share) for line, share in shares if share]
     if fee_fen:
         items.append(_l("Delivery fee: %(amount)s", amount=money(fee_fen)))
+    if on_its_way:
+        _asked_together(order, parts, shares, fee_fen)
+        return
     letters.send_letter(
         order.user,
         _l("Order #%(id)s: %(amount)s refunded"),
@@ -53,7 +56,7 @@ def refunded_at_stripe(
         id=order.id,
         amount=money(total),
         count=len(parts),
-        refunds=_refunds(parts, on_its_way),
+        refunds=order_letters.lines_of([_part(amount, at) for amount, at in parts]),
         lines=order_letters.lines_of(items),
         refunded=money(order.refunded_fen),
         total=money(order.total_fen),
@@ -61,9 +64,33 @@ def refunded_at_stripe(
     )
 
 
-def _refunds(parts: list[tuple[int, datetime | None]], on_its_way: bool) -> LazyString:
-    """Each refund on a line, then (when one is not finished) a note saying so."""
-    listed = order_letters.lines_of([_part(amount, at) for amount, at in parts])
-    return LazyString(
-        lambda: f"{listed}\n{order_letters.ON_ITS_WAY}" if on_its_way else str(listed)
+def _asked_together(
+    order: Order,
+    parts: list[tuple[int, datetime | None]],
+    shares: list[tuple[OrderLine, int]],
+    fee_fen: int,
+) -> None:
+    """Several refunds made at the payment service, one of them not finished: asked for,
+    and when the bank usually shows them (not that the money is back)."""
+    items = [order_letters.pack_line(line, share) for line, share in shares if share]
+    if fee_fen:
+        items.append(_l("Delivery fee: %(amount)s", amount=money(fee_fen)))
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s: refund of %(amount)s requested"),
+        _l(
+            "%(count)s refunds of order #%(id)s, %(amount)s in all, were made directly at the "
+            "payment service and are on their way to the card it was paid with; they are not "
+            "all finished yet: your bank usually shows them within 5-10 working days.\n"
+            "%(refunds)s\n\n%(lines)s\n\nRefunds asked for so far: %(refunded)s of %(total)s."
+            "\n%(link)s\n"
+        ),
+        id=order.id,
+        amount=money(sum(amount for amount, _at in parts)),
+        count=len(parts),
+        refunds=order_letters.lines_of([_part(amount, at) for amount, at in parts]),
+        lines=order_letters.lines_of(items),
+        refunded=money(order.refunded_fen),
+        total=money(order.total_fen),
+        link=letters.link("market.order", order_id=order.id),
     )
