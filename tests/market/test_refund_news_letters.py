@@ -11,12 +11,15 @@ objects built by the SDK (`stripe.Refund.construct_from`), sent as signed webhoo
 
 from __future__ import annotations
 
+import logging
+
 from lithloop.extensions import db
 from lithloop.i18n import money
 from lithloop.services.market import payments as market_payments
 from tests.market.test_order_letters import mails_to
 from tests.market.test_refund_dates import _charge
-from tests.market.test_webhooks import _order, at_stripe, event, post
+from tests.market.test_refund_status import _refund_object
+from tests.market.test_webhooks import _order, _reload, at_stripe, event, post
 from tests.plain_language import untranslated
 
 PHONE = "0453-6123456"
@@ -77,3 +80,37 @@ def test_several_refunds_one_pending_are_one_letter_saying_they_are_asked_for(cl
     assert "2 笔退款" in letter.body and "5–10 个工作日" in letter.body
     assert "已退回" not in letter.body
     assert untranslated(letter.body) == []
+
+
+def _failed_once(client, caplog, locale, status):
+    client.application.config["SELLER_PHONE"] = PHONE
+    buyer, order, charge = _dashboard_refunds(locale, "pending")
+    post(client, event(f"evt_hn_booked_{status}", "charge.refunded", charge))
+    refund_id = _reload(order).refunds[0].stripe_refund_id
+    before = len(mails_to(buyer))
+    failed = _refund_object(refund_id, status, amount=2000, failure_reason="lost_or_stolen_card")
+    with caplog.at_level(logging.WARNING):
+        first = post(client, event(f"evt_hn_{status}", "charge.refund.updated", failed))
+        # the same news again: redelivered, and in Stripe's other refund events
+        post(client, event(f"evt_hn_{status}", "charge.refund.updated", failed))
+        again = post(client, event(f"evt_hn_{status}_2", "refund.failed", failed))
+        post(client, event(f"evt_hn_{status}_3", "refund.updated", failed))
+    assert first.json["outcome"] == "refund_failed" and again.json["outcome"] == "no_change"
+    letters = mails_to(buyer)[before:]
+    assert len(letters) == 1, [m.subject for m in letters]
+    warnings = [r for r in caplog.records if refund_id in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
+    return letters[0]
+
+
+def test_a_failed_refund_is_one_letter_in_chinese_with_the_parks_phone(client, caplog):
+    letter = _failed_once(client, caplog, None, "failed")
+    assert "退款未能完成" in letter.subject and money(2000) in letter.subject
+    assert "产业园会联系您" in letter.body and PHONE in letter.body
+    assert untranslated(letter.body) == []
+
+
+def test_a_canceled_refund_is_one_letter_in_english_with_the_parks_phone(client, caplog):
+    letter = _failed_once(client, caplog, "en", "canceled")
+    assert "did not go through" in letter.subject
+    assert "The park will contact you" in letter.body and PHONE in letter.body

@@ -4,12 +4,13 @@ it back another way). The caller commits; each is written only on the refund's o
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from lithloop import letters
 from lithloop.i18n import money
-from lithloop.models import Order
+from lithloop.models import Order, Refund
 
 
 def _line(text) -> LazyString:
@@ -36,4 +37,26 @@ def asked(order: Order, amount_fen: int, why, lines, link: str) -> None:
         refunded=money(order.refunded_fen),
         total=money(order.total_fen),
         link=link,
+    )
+
+
+def not_made(order: Order, refund: Refund) -> None:
+    """A refund that did not go through (failed or canceled at Stripe): the money did not
+    reach the card, and the park will contact the buyer to pay it another way."""
+    phone = (current_app.config.get("SELLER_PHONE") or "").strip()  # as other letters
+    letters.send_letter(
+        order.user,
+        _l("Order #%(id)s: the refund of %(amount)s did not go through"),
+        _l(
+            "The refund of %(amount)s of order #%(id)s did not go through: the payment "
+            "service could not return it to the card the order was paid with, so the money "
+            "has not reached you. The park will contact you to pay it back another way, "
+            "such as a bank transfer.\n%(call)s\n%(link)s\n"
+        ),
+        id=order.id,
+        amount=money(refund.amount_fen),
+        call=_l("Questions: call the park on %(phone)s.", phone=phone)
+        if phone
+        else _l("Questions: contact the park."),
+        link=letters.link("market.order", order_id=order.id),
     )

@@ -3,17 +3,20 @@
 charge at once, so the same money cannot be refunded twice); its status then follows
 Stripe's `charge.refund.updated` (`refund.updated`, `refund.failed`) events, forward only,
 under the order's row lock and without asking Stripe anything. A refund that did not go
-through stays booked (the park decided to give that money back) and is shown to
-administrators with what to do: Stripe puts the money back in the park's balance, and a
+through stays booked (the park decided to give that money back); its buyer is told once by
+letter (on its move to a final status) and administrators by a warning in the log and on
+the order's page, with what to do: Stripe puts the money back in the park's balance, and a
 card that refused it refuses it again, so it is paid back another way."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 
 from lithloop.extensions import db
 from lithloop.models import Order, Refund
 from lithloop.services.accounts import audit
+from lithloop.services.market import refund_news
 from lithloop.services.market.release import lock_order
 
 SUCCEEDED, PENDING, FAILED, CANCELED = "succeeded", "pending", "failed", "canceled"
@@ -72,5 +75,21 @@ def apply_update(refund: dict) -> str:
                 "failure_reason": reason[:100] if isinstance(reason, str) else "",
             },
         )
+        _tell(order, row, new)
         return "refund_failed"
     return "refund_" + new
+
+
+def _tell(order: Order, row: Refund, status: str) -> None:
+    """A refund that did not go through, told once (only its move to a final status gets
+    here): the buyer by letter, administrators by a warning in the log, as for a payment
+    Stripe would not cancel (the order's page shows them what to do)."""
+    refund_news.not_made(order, row)
+    current_app.logger.warning(
+        "order %s: refund %s of %s fen %s at Stripe: to be paid back another way",
+        order.id,
+        row.stripe_refund_id,
+        row.amount_fen,
+        status,
+        extra={"order_id": order.id, "stripe_refund_id": row.stripe_refund_id},
+    )
