@@ -110,26 +110,29 @@ def follow_intent(
         raise
 
 
-def refund_late_payment(order_id: int) -> None:
+def refund_late_payment(order_id: int) -> bool:
     """Before the order's row lock: a cancelled order paid all the same is refunded at
     Stripe, then booked under the lock unless another delivery booked it meanwhile (the
-    caller commits). No race: a cancelled order leaves that state only by this refund, and
-    twin calls send the same idempotency key (Stripe makes one refund); an order cancelled
-    after this look is met under the lock by settle_paid (CancelledMeanwhile)."""
+    caller commits); True when this call booked it. No race: a cancelled order leaves that
+    state only by this refund, and twin calls send the same idempotency key (Stripe makes
+    one refund); an order cancelled after this look is met under the lock by settle_paid
+    (CancelledMeanwhile)."""
     query = sa.select(Order).where(Order.id == order_id)
     order = db.session.scalar(query.execution_options(populate_existing=True))
     if order is None or order.status is not OrderStatus.CANCELLED or order.refunded_fen:
-        return
+        return False
     if order.payment is None:
-        return
+        return False
     left, refund_id, status = _refund_at_stripe(order)
     dashboard = []
     if left < order.total_fen:  # refunded in Stripe's dashboard first: booked as Stripe has it
         made = payments.gateway().intent_refunds(order.payment.intent_id)
         dashboard = [item for item in made if item.get("id") != refund_id]
     order = lock_order(order_id)
-    if order.status is OrderStatus.CANCELLED and order.refunded_fen == 0:
-        _book_late_refund(order, left, (refund_id, status), dashboard)
+    if order.status is not OrderStatus.CANCELLED or order.refunded_fen:
+        return False  # another delivery booked it meanwhile: nothing done here
+    _book_late_refund(order, left, (refund_id, status), dashboard)
+    return True
 
 
 def _refund_at_stripe(order: Order) -> tuple[int, str | None, str]:

@@ -136,14 +136,14 @@ def _apply(event_type: str, obj: dict, intent_id: str | None) -> str:
     if payment is None:
         return "unknown_intent"
     if event_type == "charge.refunded":  # its refunds, asked of Stripe before the lock
-        late = payment.order.status is OrderStatus.CANCELLED
-        if late:  # a refund shows the cancelled order was paid: given back, then booked
-            payment_outcome.refund_late_payment(payment.order_id)
+        # a refund shows a cancelled order was paid: given back, then booked (False when
+        # not cancelled, or when a twin delivery booked it first: this one booked nothing)
+        late = payment_outcome.refund_late_payment(payment.order_id)
         # (only when there is news: refunded_fen only grows, so the lock finds no less)
         news = int(obj.get("amount_refunded") or 0) > payment.order.refunded_fen
         listed = charge_refunds.of_charge(obj) if news else None
         outcome = _refunded(payment.order_id, obj, listed)
-        return "refunded" if late and payment.order.status is OrderStatus.REFUNDED else outcome
+        return "refunded" if late else outcome
     reported = {
         "payment_intent.succeeded": "succeeded",
         "payment_intent.canceled": "canceled",
