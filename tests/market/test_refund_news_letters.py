@@ -114,3 +114,25 @@ def test_a_canceled_refund_is_one_letter_in_english_with_the_parks_phone(client,
     letter = _failed_once(client, caplog, "en", "canceled")
     assert "did not go through" in letter.subject
     assert "The park will contact you" in letter.body and PHONE in letter.body
+
+
+def test_a_refund_stripe_answers_failed_at_once_is_told_as_not_gone_through(client):
+    """Stripe may answer a refund's creation with `failed`: booked as such, its letter is
+    the one saying it did not go through, not one saying it was asked for."""
+    from lithloop.services.market.refunds import record_refund
+
+    buyer, order, _charge_ = _dashboard_refunds(None)
+    made = _refund_object("re_failed_at_once", "failed", amount=2000)
+    before = len(mails_to(buyer))
+    record_refund(
+        _reload(order),
+        made["amount"],
+        None,
+        by=None,
+        reason="",
+        stripe_refund_id=made["id"],
+        status=made["status"],
+    )
+    db.session.commit()
+    (letter,) = mails_to(buyer)[before:]
+    assert "退款未能完成" in letter.subject and "产业园会联系您" in letter.body

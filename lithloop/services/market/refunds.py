@@ -15,7 +15,7 @@ from lithloop.models import PAID_STATUSES, Order, OrderLine, OrderStatus, Refund
 from lithloop.services import idempotency
 from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.market import order_letters, refund_status
+from lithloop.services.market import order_letters, refund_news, refund_status
 from lithloop.services.market.errors import Code
 from lithloop.services.market.payment_reasons import reason as payment_reason
 from lithloop.services.market.release import lock_order
@@ -68,7 +68,7 @@ def record_refund(
     if order.refunded_fen >= order.total_fen and order.status is not OrderStatus.REFUNDED:
         order.status, order.status_at = OrderStatus.REFUNDED, clock.now()
     status = refund_status.known(status)
-    if tell:
+    if tell and status not in refund_status.NOT_MADE:
         order_letters.refunded(
             order,
             amount,
@@ -89,6 +89,8 @@ def record_refund(
         status=status,
     )
     db.session.add(refund)
+    if tell and status in refund_status.NOT_MADE:  # Stripe answered it failed at once
+        refund_news.not_made(order, refund)
     audit.record(
         "order.refund",
         actor=by,
