@@ -94,6 +94,11 @@
       })
         .then(function (response) {
           return response.json().then(function (body) {
+            if (!response.ok && body.reload) {
+              // paid or cancelled since the page was shown (in another tab): the page says which
+              window.location.assign(body.reload);
+              return { reloading: true };
+            }
             if (!response.ok || !body.client_secret) {
               throw new Error(body.error || form.dataset.failed);
             }
@@ -101,6 +106,9 @@
           });
         })
         .then(function (result) {
+          if (result.reloading) {
+            return;
+          }
           if (result.error) {
             var declined = result.error.code === "card_declined" || result.error.decline_code;
             fail(

@@ -235,9 +235,13 @@ def start_card_setup(user: User, order_id: int) -> str:
 
     Each try gets its own (a declined one cannot be used again); nothing is stored."""
     order = market_orders.order_to_pay(user, order_id)
-    if order.status is not OrderStatus.PENDING_PAYMENT:
+    if order.status is not OrderStatus.PENDING_PAYMENT:  # paid or cancelled since (another tab)
         raise Conflict(
-            _l("Order #%(id)s cannot be paid any more.", id=order.id), code=Code.NOT_PAYABLE
+            _l(
+                "%(what)s; there is nothing to pay.",
+                what=labels.clause(labels.ORDER_IS, order.status, order.id),
+            ),
+            code=Code.NOT_PAYABLE,
         )
     try:
         return payments.gateway().create_setup(

@@ -23,6 +23,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.market import order_cancel
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
+from lithloop.services.market.errors import Code
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import BUYER, bp
 
@@ -90,6 +91,11 @@ def card_setup(order_id: int):
     except ServiceError as exc:
         if exc.status == 404:
             raise
+        if exc.code == Code.NOT_PAYABLE:  # paid or cancelled since the page was shown: the
+            flash(str(exc.message), "error")  # page again, saying which, with no card form
+            return jsonify(
+                error=str(exc.message), reload=url_for("market.pay", order_id=order_id)
+            ), exc.status
         return jsonify(error=str(exc.message)), exc.status
     return jsonify(client_secret=secret)
 
