@@ -11,6 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from lithloop.services.errors import Invalid
 
 MIN_LENGTH = 10
+#: An e-mail name this long or longer may not be in the password: a shorter one ("li@",
+#: "a@") is a syllable found in countless passwords and says nothing about this one.
+EMAIL_NAME_MIN = 3
 COMMON = frozenset(
     {
         "password123",
@@ -38,7 +41,8 @@ def check_policy(password: str, email: str = "") -> None:
         raise Invalid(_l("This password is too easy to guess."), field="password")
     if lowered.isdigit():
         raise Invalid(_l("Use letters as well as digits."), field="password")
-    if email and email.split("@")[0].lower() in lowered:
+    name = email.split("@")[0].lower()
+    if len(name) >= EMAIL_NAME_MIN and name in lowered:
         raise Invalid(_l("The password must not contain your e-mail name."), field="password")
 
 
