@@ -78,3 +78,28 @@ def test_a_registration_city_of_only_zero_width_spaces_is_refused_beside_it(clie
     assert response.status_code == 422
     assert 'id="city-err"' in body and TOLD in body
     assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "text"), [("organisation", "北疆\x07储能"), ("name", "李\x1b娜")]
+)
+def test_a_control_character_in_a_registrations_name_is_refused_beside_it(client, field, text):
+    """walk: an organisation name with a BEL and a person's name with an ESC were kept for
+    the organisation made at confirmation (invisible on its pages, carried into invoices and
+    letters), though the company details page refuses the same characters."""
+    from lithloop.models import PendingRegistration
+    from tests.web.test_auth import registration as registration_form
+
+    data = registration_form(**{field: text})
+    response = submit(client, "/register", data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{field}-err"' in body and "不能包含控制字符" in body
+    assert db.session.scalar(sa.select(sa.func.count(PendingRegistration.id))) == 0
+
+
+def test_the_registration_service_refuses_a_control_character_in_a_name(app):
+    problems = registration.registration_problems(
+        organisation="北疆\x07储能", name="李娜", email="li@example.com", password="x", taken=False
+    )
+    assert "organisation" in {p.field for p in problems}

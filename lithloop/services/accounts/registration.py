@@ -18,7 +18,7 @@ from lithloop.models import Organisation, OrgKind, OrgStatus, PendingRegistratio
 from lithloop.services.accounts.passwords import check_policy, hash_password
 from lithloop.services.accounts.signed_links import fingerprint, make_token
 from lithloop.services.errors import Conflict, Invalid, ServiceError
-from lithloop.services.strict_input import check_visible, phone_number, place_name
+from lithloop.services.strict_input import check_controls, check_visible, phone_number, place_name
 
 
 def normalise_email(email: str) -> str:
@@ -105,6 +105,7 @@ def registration_problems(
     for field, text in (("organisation", organisation), ("city", city.strip()), ("name", name)):
         try:
             check_visible(text, field)  # a direction mark alone looks empty and is not
+            check_controls(text, field)  # BEL, ESC: invisible here, on invoices and letters
             if field == "city":
                 place_name(text, field)  # emoji or symbols alone name no city
         except Invalid as exc:
