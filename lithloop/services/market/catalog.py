@@ -65,6 +65,7 @@ def parse_filters(args: Mapping) -> Filters:
         if fen is not None:
             numbers[f"{name}_fen"] = fen
     numbers = {k: v for k, v in numbers.items() if v is not None}
+    _check_ranges(numbers, args)
     grade = str(args.get("grade") or "").strip().upper()
     if grade and grade not in {g.value for g in Grade}:
         raise Invalid(_l("Choose grade A, B or C."), field="grade")
@@ -76,6 +77,29 @@ def parse_filters(args: Mapping) -> Filters:
         numbers=numbers,
         sort=sort if sort in SORTS else "price",
     )
+
+
+#: The catalogue's ranges: the lower and upper filter (the page types prices in yuan as
+#: min_price and max_price, the API in fen as min_price_fen and max_price_fen).
+_RANGES = (("min_kwh", "max_kwh"), ("min_soh", "max_soh"), ("min_price_fen", "max_price_fen"))
+
+
+def _check_ranges(numbers: dict, args: Mapping) -> None:
+    """Invalid beside the upper filter of a range whose upper bound is below its lower one:
+    nothing could match, and "widen the filters" would not say which."""
+    for low, high in _RANGES:
+        if low in numbers and high in numbers and numbers[high] < numbers[low]:
+            page = low.removesuffix("_fen")  # the field the page typed it in, if it did
+            low_field = page if str(args.get(page) or "").strip() else low
+            high_field = high.removesuffix("_fen") if low_field == page else high
+            raise Invalid(
+                _l(
+                    "This is below the lower limit (%(low)s), so no pack can match: "
+                    "swap them or change one.",
+                    low=str(args.get(low_field)).strip(),
+                ),
+                field=high_field,
+            )
 
 
 def filter_problems(args: Mapping) -> dict[str, str]:

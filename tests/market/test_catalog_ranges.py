@@ -1,0 +1,51 @@
+"""A catalogue range typed the wrong way round (usable kWh at least 50, at most 10) listed
+nothing and said "no packs match: widen the filters", though no widening could help and the
+buyer was not told which field: now the upper field says it is below the lower one."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.market.support import list_packs, make_buyer
+from tests.market.test_market_pages import _login
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "low"),
+    [
+        ("min_kwh=50&max_kwh=10", "max_kwh", "50"),
+        ("min_soh=90&max_soh=60", "max_soh", "90"),
+        ("min_price=10000&max_price=100", "max_price", "10000"),
+    ],
+)
+def test_an_upper_filter_below_its_lower_one_is_told_beside_it(client, query, field, low):
+    _login(client, make_buyer())
+    list_packs(2, chemistry="LFP", price_fen=300_000)
+    body = client.get(f"/market/?{query}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    beside = body.split(f'id="f-{field}"', 1)[1].split("</div>", 1)[0]
+    assert f"below the lower limit ({low})" in beside
+    assert "No packs match" not in body
+
+
+def test_an_equal_range_is_kept(client):
+    _login(client, make_buyer())
+    list_packs(2, chemistry="LFP", price_fen=300_000)
+    body = client.get("/market/?min_price=3000&max_price=3000").get_data(as_text=True)
+    assert "2 in stock" in body and "lower limit" not in body
+
+
+def test_the_api_refuses_an_upside_down_range_naming_the_field(client):
+    from tests.conftest import api_headers
+
+    headers = api_headers(client, make_buyer())
+    answer = client.get("/api/v1/packs?min_soh=90&max_soh=60", headers=headers)
+    assert answer.status_code == 422 and answer.json["field"] == "max_soh"
+
+
+def test_the_api_names_its_own_price_field(client):
+    from tests.conftest import api_headers
+
+    headers = api_headers(client, make_buyer())
+    answer = client.get("/api/v1/packs?min_price_fen=500&max_price_fen=100", headers=headers)
+    assert answer.status_code == 422 and answer.json["field"] == "max_price_fen"
+    assert "500" in answer.json["message"]
