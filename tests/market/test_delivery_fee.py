@@ -298,8 +298,9 @@ def test_a_refused_city_is_not_kept_and_the_last_good_one_stays(client, frozen_c
     page = answer.get_data(as_text=True)
     beside = re.search(r'<p class="error" id="c-city-err">([^<]*)</p>', page)
     assert beside and "cannot drive to Daqing" in beside.group(1)
-    assert _city_field(page) == "海林市"  # the last city that could be delivered to
-    assert market_cart.read(buyer)["delivery"]["city"] == "海林市"
+    # shown as typed, with no fee: the last good city there was ordered by the next press
+    assert _city_field(page) == "大庆市" and "Delivery to Hailin" not in _city_words(page)
+    assert market_cart.read(buyer)["delivery"]["city"] == "海林市"  # kept in the cart
     assert "Delivery to Hailin" in _city_words(client.get("/market/cart").text)
     assert _order() is None
 
@@ -312,10 +313,29 @@ def test_a_refused_first_city_leaves_none(client, frozen_clock):
     form = {"delivery_kind": "address", "city": "大庆市", "address": "A 1", "phone": "13904531234"}
     answer = submit(client, "/market/cart/delivery", form, page="/market/cart")
     assert answer.status_code == 422 and 'id="c-city-err"' in answer.text
-    assert _city_field(answer.text) == ""
+    assert _city_field(answer.text) == "大庆市"  # as typed; the cart keeps no city
     kept = market_cart.read(buyer)["delivery"]
     assert (kept["kind"], kept["city"], kept["address"]) == ("address", "", "A 1")
     assert "大庆" not in client.get("/market/cart").text.split('id="c-cities"')[0]
+
+
+def test_ordering_from_the_page_that_refused_a_city_does_not_send_the_last_good_one(
+    client, frozen_clock
+):
+    """walk: the refused page put the last good city back in the field, with its fee, under
+    the street address typed for the refused one; the next press ordered a delivery to
+    Hailin at a street of Daqing."""
+    frozen_clock(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))
+    _login(client, make_buyer())
+    submit(client, "/market/cart/add", {"pack_id": list_packs(1)[0].id}, page="/market/")
+    good = {"delivery_kind": "address", "city": "海林市", "address": "A 1", "phone": "13904531234"}
+    submit(client, "/market/cart/delivery", good, page="/market/cart")
+    daqing = {**good, "city": "大庆市", "address": "让胡路区 8 号"}
+    refused = submit(client, "/market/cart/delivery", daqing, page="/market/cart")
+    assert refused.status_code == 422
+    shown = {**daqing, "city": _city_field(refused.text)}  # the form as the page shows it
+    again = submit(client, "/market/checkout", shown, page="/market/cart")
+    assert again.status_code == 422 and _order() is None
 
 
 def _city_words(page: str) -> str:

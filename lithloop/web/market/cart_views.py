@@ -152,14 +152,14 @@ def cart_delivery():
 
 def _choose_delivery(chosen: dict):
     """Keep the delivery chosen; the cart page with the error beside the city field when
-    its city cannot be delivered to (the last good one shown), beside the address or the
-    contact when longer than its column (as typed, nothing kept); None when kept."""
+    its city cannot be delivered to, beside the address or the contact when longer than its
+    column; None when kept. The fields show what was typed, with no fee (the cart keeps its
+    last good city): the last good city in the field, with its fee, was ordered by the next
+    press with the address typed for the refused one."""
     try:
         market_cart.choose_delivery(current_user, chosen)
     except ServiceError as exc:
-        field = exc.field or "city"
-        typed = chosen if field in market_cart.FREE_TEXT else None
-        return _cart_page({field: str(exc.message)}, exc.status, typed)
+        return _cart_page({exc.field or "city": str(exc.message)}, exc.status, chosen)
     return None
 
 
