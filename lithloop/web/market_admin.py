@@ -96,7 +96,7 @@ def _confirm_refund(order_id: int, line_id: int | None, amount_fen: int | None):
 def advance(order_id: int):
     """Move a paid order to its next fulfilment step."""
     try:
-        market_orders.advance(current_user, order_id)
+        market_orders.advance(current_user, order_id, seen=request.form.get("status"))
     except ServiceError as exc:
         if exc.status == 404:
             raise

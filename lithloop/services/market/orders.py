@@ -87,12 +87,23 @@ def _admin(user: User) -> None:
     policies.require(user, policies.ADMINS, _l("Only administrators do this."))
 
 
-def advance(user: User, order_id: int) -> Order:
-    """Move a paid order one step: packed, shipped, delivered."""
+def advance(user: User, order_id: int, *, seen: str | None = None) -> Order:
+    """Move a paid order one step: packed, shipped, delivered. `seen`: the status the page
+    showed; when the order has moved since (a colleague's tab, a second press), Conflict and
+    nothing moves, so one press never makes two steps."""
     _admin(user)
 
     def work():
         order = lock_order(order_id)
+        if seen is not None and seen != order.status.value:
+            raise Conflict(
+                _l(
+                    "%(what)s since this page was shown (by a colleague, or an earlier "
+                    "press): nothing was changed. Check the order below.",
+                    what=labels.clause(labels.ORDER_IS, order.status, order.id),
+                ),
+                code=Code.BAD_TRANSITION,
+            )
         target = NEXT.get(order.status)
         if target is None:
             raise Conflict(
