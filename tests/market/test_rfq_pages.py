@@ -255,14 +255,14 @@ def test_request_pages_name_the_chemistry_and_count_the_stock_in_words(client):
     _login(client, buyer, "zh_CN")
     shown = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
     assert "<dd>磷酸铁锂 LFP</dd>" in shown
-    assert "<dd>2 个电池包</dd>" in shown
+    assert '<dd><span class="quantity nowrap">2 个电池包</span></dd>' in shown
     assert "磷酸铁锂 LFP · ≥ B" in client.get("/market/rfqs").get_data(as_text=True)
     Auth(client).logout()
     _login(client, admin, "zh_CN")
     assert "磷酸铁锂 LFP · ≥ B" in client.get("/market/admin/rfqs").get_data(as_text=True)
     client.get("/lang/en")
     shown = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
-    assert "<dd>LFP</dd>" in shown and "<dd>2 packs</dd>" in shown
+    assert "<dd>LFP</dd>" in shown and '<dd><span class="quantity nowrap">2 packs</span></dd>' in shown
 
 
 def test_an_answer_over_1000_characters_is_refused_beside_its_field_not_cut(client):
