@@ -15,7 +15,7 @@ from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
 from lithloop.services.market import rfq as rfqs
 from lithloop.services.market import rfq_admin, rfq_spec
-from lithloop.services.strict_input import money_to_fen
+from lithloop.services.strict_input import int_or_default, money_to_fen
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import delivery_from_form
 from lithloop.web.market.delivery_choice import delivery_choice, fee_seen
@@ -134,7 +134,15 @@ def accept(rfq_id: int):
         delivery["city"] = request.form.get("city", "")
         seen_fee = choice["quote"].fee_fen  # fee_seen: the page showed this very fee
     try:
-        order = rfqs.accept(current_user, rfq_id, delivery, seen_fee_fen=seen_fee)
+        order = rfqs.accept(
+            current_user,
+            rfq_id,
+            delivery,
+            seen_fee_fen=seen_fee,
+            seen_unit_fen=int_or_default(
+                request.form.get("seen_unit_fen"), None, minimum=0, maximum=10**15
+            ),
+        )
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise

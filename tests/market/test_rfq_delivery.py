@@ -76,7 +76,8 @@ def test_delivery_shows_the_carts_fee_and_the_total_before_accepting(client):
     assert f'<td class="num money delivery-fee">{_money(fee)}</td>' in body
     assert f'<td class="num money total-fen">{_money(total)}</td>' in body
     assert f'<span class="money">{_money(fee)}</span>' in body
-    assert _hidden(body) == {"seen_city": "Hailin", "seen_fee_fen": str(fee)}
+    seen = {"seen_city": "Hailin", "seen_fee_fen": str(fee), "seen_unit_fen": "900000"}
+    assert _hidden(body) == seen
     accepted = submit(client, f"{page}/accept", {**typed, **_hidden(body)}, page=page)
     assert accepted.status_code == 302 and accepted.location.endswith("/pay")
     (order,) = _orders()

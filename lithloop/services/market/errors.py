@@ -19,6 +19,7 @@ class Code(StrEnum):
     NO_ACTION = "no_action"
     PACK_UNAVAILABLE = "pack_unavailable"
     PAYMENT_UNDER_WAY = "payment_under_way"
+    QUOTE_CHANGED = "quote_changed"
     QUOTE_EXPIRED = "quote_expired"
     REFUND_FAILED = "refund_failed"
     REPRICED = "repriced"

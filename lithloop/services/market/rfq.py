@@ -113,10 +113,17 @@ def _refuse_unless_acceptable(rfq: QuoteRequest) -> None:
         )
 
 
-def accept(user: User, rfq_id: int, delivery=None, seen_fee_fen: int | None = None) -> Order:
+def accept(
+    user: User,
+    rfq_id: int,
+    delivery=None,
+    seen_fee_fen: int | None = None,
+    seen_unit_fen: int | None = None,
+) -> Order:
     """Accept a quote: reserve N matching packs at the quoted price and open the payment.
     With payments off nothing is reserved and the quote stays open to accept later.
-    `seen_fee_fen`: the delivery fee the buyer was shown; another one is refused (409)."""
+    `seen_fee_fen`, `seen_unit_fen`: the delivery fee and the unit price the buyer was
+    shown; another one (the park quoted again since) is refused (409)."""
     market_checkout.require_buyer(user)
     market_checkout.require_payments()
     where = checkout_input.parse_delivery(delivery)
@@ -133,6 +140,17 @@ def accept(user: User, rfq_id: int, delivery=None, seen_fee_fen: int | None = No
             .execution_options(populate_existing=True)
         )
         _refuse_unless_acceptable(rfq)
+        if seen_unit_fen is not None and rfq.unit_price_fen != seen_unit_fen:
+            raise Conflict(
+                _l(
+                    "The park has quoted again since this page was shown: now %(now)s per "
+                    "pack, not %(seen)s. Nothing was reserved: check the new quote and "
+                    "accept again.",
+                    now=money(rfq.unit_price_fen),
+                    seen=money(seen_unit_fen),
+                ),
+                code=Code.QUOTE_CHANGED,
+            )
         packs = reservation.lock_free(conditions(rfq), rfq.quantity)
         if len(packs) < rfq.quantity:
             raise Conflict(
