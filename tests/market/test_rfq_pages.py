@@ -262,7 +262,8 @@ def test_request_pages_name_the_chemistry_and_count_the_stock_in_words(client):
     assert "磷酸铁锂 LFP · ≥ B" in client.get("/market/admin/rfqs").get_data(as_text=True)
     client.get("/lang/en")
     shown = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
-    assert "<dd>LFP</dd>" in shown and '<dd><span class="quantity nowrap">2 packs</span></dd>' in shown
+    assert "<dd>LFP</dd>" in shown
+    assert '<dd><span class="quantity nowrap">2 packs</span></dd>' in shown
 
 
 def test_an_answer_over_1000_characters_is_refused_beside_its_field_not_cut(client):
