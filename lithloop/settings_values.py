@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
@@ -20,6 +21,8 @@ LOG_FORMATS = ("json", "text", "none")
 GEOCODERS = ("gazetteer", "nominatim")
 PAYMENTS_MODES = ("", "demo")
 WALLETS = ("alipay", "wechat_pay")
+#: (backend, driver) pairs lithloop runs on: psycopg 3 and the standard library's sqlite3.
+DATABASES = {("postgresql", "psycopg"), ("sqlite", "pysqlite")}
 
 
 class ConfigError(ValueError):
@@ -162,11 +165,27 @@ def _web_url(name: str, value: str, example: str) -> None:
         raise refuse(name, value, f"an http(s) URL such as {example!r}")
 
 
+def _database(url: str) -> None:
+    """DATABASE_URL: a URL SQLAlchemy reads, for PostgreSQL (psycopg) or SQLite."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    expected = "a URL such as 'postgresql+psycopg://user@host/db' or 'sqlite:///path'"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise refuse("DATABASE_URL", re.sub(r":[^:/@]*@", ":***@", url), expected) from None
+    if (parsed.get_backend_name(), parsed.get_driver_name()) not in DATABASES:
+        shown = parsed.render_as_string(hide_password=True)
+        raise refuse("DATABASE_URL", shown, expected)
+
+
 def check_services(config: dict) -> None:
     """Refuse URLs of outside services and files that cannot work, naming the variable."""
     import limits.storage
     from kombu.transport import TRANSPORT_ALIASES
 
+    _database(str(config.get("SQLALCHEMY_DATABASE_URI") or ""))
     redis = {"redis", "rediss", "unix"}
     _scheme("REDIS_URL", config.get("REDIS_URL") or "", redis, "redis://cache:6379/0")
     broker = config.get("CELERY_BROKER_URL") or ""

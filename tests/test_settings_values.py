@@ -104,3 +104,32 @@ def test_defaults_are_the_readmes(monkeypatch):
     assert settings["GRADE_MIN_SOH"] == {"A": 80, "B": 60, "C": 40}
     assert settings["RECYCLING_LINES_T_PER_DAY"] == [12.0, 12.0, 10.0]
     assert settings["LOG_FORMAT"] == "json"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("bogus!", "'bogus!'"),
+        ("mysql://app:s3cret@db/lithloop", "'mysql://app:***@db/lithloop'"),
+        ("postgresql+psycopg2://app:s3cret@db/lithloop", "'postgresql+psycopg2://app:***@db/"),
+    ],
+)
+def test_a_database_url_lithloop_cannot_use_is_refused_without_its_password(
+    monkeypatch, value, shown
+):
+    """Not SQLAlchemy's traceback (ArgumentError, or MySQLdb not installed) on `flask db
+    upgrade`: one line naming DATABASE_URL, never the password in it."""
+    monkeypatch.setenv("DATABASE_URL", value)
+    with pytest.raises(ConfigError) as refused:
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+    message = str(refused.value)
+    assert f"DATABASE_URL={shown}" in message and "s3cret" not in message
+    assert "postgresql+psycopg://user@host/db" in message
+
+
+@pytest.mark.parametrize("value", ["postgres://app@db/lithloop", "sqlite:////tmp/x.sqlite3"])
+def test_the_database_urls_lithloop_runs_on_are_accepted(monkeypatch, value):
+    monkeypatch.setenv("DATABASE_URL", value)
+    from lithloop.settings_values import check_services
+
+    check_services(load_settings())
