@@ -194,6 +194,9 @@ def check_services(config: dict) -> None:
     uri = config.get("RATELIMIT_STORAGE_URI") or ""
     _scheme("RATELIMIT_STORAGE_URI", uri, stores, "redis://cache:6379/0")
     _web_url("OSRM_URL", config.get("OSRM_URL") or "", "http://osrm:5000")
+    _web_url("STRIPE_API_BASE", config.get("STRIPE_API_BASE") or "", "http://127.0.0.1:8420")
+    stripe_js = config.get("STRIPE_JS_URL") or ""
+    _web_url("STRIPE_JS_URL", stripe_js, "https://js.stripe.com/v3/")
     tiles = config.get("MAP_TILE_URL") or ""
     example = "https://tiles.example/{z}/{x}/{y}.png"
     _web_url("MAP_TILE_URL", tiles, example)

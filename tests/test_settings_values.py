@@ -43,6 +43,8 @@ WRONG_AT_CHECK = [
     ("CELERY_BROKER_URL", "cache:6379"),
     ("OSRM_URL", "osrm:5000"),
     ("MAP_TILE_URL", "tiles"),
+    ("STRIPE_API_BASE", "127.0.0.1:8420"),
+    ("STRIPE_JS_URL", "js.stripe.com/v3/"),
     ("MAP_TILE_URL", "https://tiles.example/tiles.png"),
     ("TRACE_HOLIDAYS_FILE", "/nonexistent/cn_holidays.json"),
 ]
