@@ -15,6 +15,7 @@ from lithloop.settings_values import (
     env_grades,
     env_int,
     env_int_list,
+    refuse,
 )
 
 PACKAGE = Path(__file__).resolve().parent
@@ -41,7 +42,10 @@ def _secret_key(instance: Path) -> str:
     """Return SECRET_KEY from the environment or a key generated once into instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise refuse("LITHLOOP_INSTANCE", str(instance), f"a writable folder ({error})") from None
     path = instance / "secret_key"
     if not path.exists():  # gunicorn's workers start together: the first key linked wins
         temporary = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"

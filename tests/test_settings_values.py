@@ -135,3 +135,26 @@ def test_the_database_urls_lithloop_runs_on_are_accepted(monkeypatch, value):
     from lithloop.settings_values import check_services
 
     check_services(load_settings())
+
+
+def test_a_cache_counters_file_that_cannot_be_made_is_refused_naming_it(monkeypatch, tmp_path):
+    """Not a bare FileNotFoundError from mkdir when gunicorn or `flask` starts."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError) as refused:
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0, "CACHE_COUNTERS": "/proc/nope/counters"})
+    assert "CACHE_COUNTERS='/proc/nope/counters'" in str(refused.value)
+
+
+def test_an_instance_folder_that_cannot_be_made_is_refused_naming_it(monkeypatch, tmp_path):
+    import lithloop.config
+
+    monkeypatch.setattr(lithloop.config, "INSTANCE", lithloop.config.Path("/proc/nope"))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="LITHLOOP_INSTANCE='/proc/nope'"):
+        load_settings()
+    monkeypatch.setenv("SECRET_KEY", "set")  # the key is given: the counters' file is next
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    for name in ("REDIS_URL", "CACHE_COUNTERS"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigError, match="LITHLOOP_INSTANCE='/proc/nope'"):
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0, "RATELIMIT_STORAGE_URI": "memory://"})

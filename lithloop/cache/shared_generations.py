@@ -122,6 +122,20 @@ class FileCounters:
                 fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
 
+def _file_counters(path: str, configured: str) -> FileCounters:
+    """The counters' file, or a refusal naming the variable that put it there."""
+    try:
+        return FileCounters(path)
+    except OSError as error:
+        from lithloop.settings_values import refuse
+
+        if configured:
+            expected = f"a file lithloop can write ({error})"
+            raise refuse("CACHE_COUNTERS", configured, expected) from None
+        folder = str(Path(path).parent)
+        raise refuse("LITHLOOP_INSTANCE", folder, f"a writable folder ({error})") from None
+
+
 def init_app(app) -> None:
     """Put the app's counters where CACHE_COUNTERS says (see the module's docstring)."""
     database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
@@ -137,7 +151,7 @@ def init_app(app) -> None:
     else:
         path = os.path.abspath(where.removeprefix("file:"))
         if path not in _files:
-            _files[path] = FileCounters(path)
+            _files[path] = _file_counters(path, app.config.get("CACHE_COUNTERS", ""))
         counters = _files[path]
     app.extensions[EXTENSION] = counters
 
