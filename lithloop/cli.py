@@ -1,4 +1,4 @@
-"""flask commands: seed-prices, seed-demo, export-org and import-org."""
+"""flask commands: seed-prices, seed-demo, export-org and import-org (create-admin: cli_admin)."""
 
 from __future__ import annotations
 
@@ -88,6 +88,9 @@ def _invitations_summary(done) -> list[str]:
 
 def register_commands(app: Flask) -> None:
     """Attach lithloop's commands to `flask`."""
+    from lithloop import cli_admin
+
+    cli_admin.register(app)
 
     @app.cli.command("park-serials")
     @click.argument("action", type=click.Choice(["status", "restart"]))
