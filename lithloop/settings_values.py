@@ -153,6 +153,15 @@ def _origin(name: str, value: str) -> None:
         raise refuse(name, value, "an origin such as 'https://lithloop.example.cn'")
 
 
+def _mail_from(value: str) -> None:
+    """MAIL_FROM: an address (with a name or not) that mail servers take as the sender."""
+    from email.utils import parseaddr
+
+    local, _, domain = parseaddr(value)[1].rpartition("@")
+    if not (local and domain) or any(c.isspace() for c in local + domain):
+        raise refuse("MAIL_FROM", value, "an address such as 'lithloop <noreply@example.cn>'")
+
+
 def _scheme(name: str, value: str, schemes: set, example: str) -> None:
     scheme = value.split("://", 1)[0].lower() if "://" in value else ""
     if value and scheme not in schemes:
@@ -238,6 +247,7 @@ def check_settings(config: dict) -> None:
     for name in ("PUBLIC_BASE_URL",):
         if config.get(name):
             _origin(name, config[name])
+    _mail_from(str(config.get("MAIL_FROM") or ""))
     wallets = [w.strip() for w in str(config.get("STRIPE_WALLETS", "")).split(",") if w.strip()]
     if any(w not in WALLETS for w in wallets):
         raise refuse("STRIPE_WALLETS", config.get("STRIPE_WALLETS"), "alipay and/or wechat_pay")

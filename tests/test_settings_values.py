@@ -45,6 +45,8 @@ WRONG_AT_CHECK = [
     ("MAP_TILE_URL", "tiles"),
     ("STRIPE_API_BASE", "127.0.0.1:8420"),
     ("STRIPE_JS_URL", "js.stripe.com/v3/"),
+    ("MAIL_FROM", "lithloop"),
+    ("MAIL_FROM", "lithloop <noreply at lithloop.cn>"),
     ("MAP_TILE_URL", "https://tiles.example/tiles.png"),
     ("TRACE_HOLIDAYS_FILE", "/nonexistent/cn_holidays.json"),
 ]
