@@ -225,6 +225,9 @@ def load_settings() -> dict:
         "AGING_DAYS": env_int("AGING_DAYS", "14"),
         "INTAKE_MASS_TOLERANCE_PCT": env_int("INTAKE_MASS_TOLERANCE_PCT", "10"),
         "RECYCLING_LINES_T_PER_DAY": env_float_list("RECYCLING_LINES_T_PER_DAY", "12,12,10"),
+        # What a line can lose of a batch's mass (electrolyte 10-12 %, separator 2-3 % of a
+        # cell, FACTS.md section 1, plus moisture and dust); more asks the operator to confirm.
+        "DISMANTLING_MAX_LOSS_PCT": env_int("DISMANTLING_MAX_LOSS_PCT", "25"),
         "SECOND_LIFE_PACKS_PER_YEAR": env_int("SECOND_LIFE_PACKS_PER_YEAR", "10000"),
         # Traceability: handovers are uploaded within N Chinese working days (2018 rules:
         # 15 for dismantlers and cascade utilisers); holidays from the shipped JSON or a file.

@@ -17,6 +17,7 @@ from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict, Forbidden, Invalid
 from lithloop.services.plant import assembly, dismantling, grading
 from tests import worlds
+from tests.conftest import Auth, submit
 from tests.plant_world import make_pack
 
 OUTPUTS = {
@@ -56,7 +57,7 @@ def test_batch_add_and_close_arithmetic(world):
         [event] = events(pack, "dismantled")
         assert event.data["batch"] == batch.id and event.data["line"] == 2
         assert event.report_due is not None  # a handover for the national platform
-    dismantling.close_batch(plant, batch.id, OUTPUTS)
+    dismantling.close_batch(plant, batch.id, OUTPUTS, loss_confirmed=True)  # 32 % lost
     batch = db.session.get(DismantlingBatch, batch.id)
     assert batch.status == "closed" and batch.closed_at is not None
     assert batch.outputs["black_mass"] == "250.50" and batch.outputs["plastics"] == "30.00"
@@ -117,6 +118,34 @@ def test_batch_errors(world):
     dismantling.close_batch(plant, batch.id, {"black_mass": "60", "steel": "40", "copper": " "})
     with pytest.raises(Forbidden):
         dismantling.open_batch(world["dealer"], 2)
+
+
+def test_a_loss_no_line_can_have_needs_confirming(world, client):
+    plant = world["plant"]
+    pack = make_pack(plant, mass="315")
+    batch = dismantling.open_batch(plant, 1)
+    dismantling.add_packs(plant, batch.id, [pack.code])
+    with pytest.raises(Invalid) as caught:  # 110 kg out of 315: 65 % lost
+        dismantling.close_batch(plant, batch.id, {"black_mass": "80", "steel": "30"})
+    with force_locale("en"):
+        words = str(caught.value.message)
+    assert caught.value.field == "outputs" and caught.value.code == "loss_unconfirmed"
+    assert "315.00 kg in, 110.00 kg out: a loss of 205.00 kg (65 %)" in words
+    assert db.session.get(DismantlingBatch, batch.id).status == "open"
+    Auth(client).login(plant.email)  # the page: the message beside the boxes, a box to tick
+    url = f"/plant/batches/{batch.id}/close"
+    refused = submit(client, url, {"black_mass": "80", "steel": "30"}, page=url[:-6])
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "205.00" in page and 'name="confirm_loss"' in page
+    answer = submit(client, url, {"black_mass": "80", "steel": "30", "confirm_loss": "1"})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(DismantlingBatch, batch.id).status == "closed"
+    other = make_pack(plant, mass="100")
+    second = dismantling.open_batch(plant, 2)
+    dismantling.add_packs(plant, second.id, [other.code])
+    dismantling.close_batch(plant, second.id, {"black_mass": "80"})  # 20 %: plausible
+    assert db.session.get(DismantlingBatch, second.id).status == "closed"
 
 
 def order(codes, **change) -> assembly.BuildOrder:

@@ -31,7 +31,7 @@ PLANT = policies.PLANT_STAFF
 def _error(exc: ServiceError) -> dict:
     if exc.status == 404 and exc.field is None:
         raise exc
-    return {"field": exc.field or "_form", "message": str(exc.message)}
+    return {"field": exc.field or "_form", "message": str(exc.message), "code": exc.code}
 
 
 @bp.get("/lines")
@@ -107,7 +107,12 @@ def add(batch_id: int):
 def close(batch_id: int):
     """Close the batch with the weighed outputs."""
     try:
-        dismantling.close_batch(current_user, batch_id, request.form)
+        dismantling.close_batch(
+            current_user,
+            batch_id,
+            request.form,
+            loss_confirmed=request.form.get("confirm_loss") == "1",
+        )
     except ServiceError as exc:
         return batch(batch_id, _error(exc), exc.status)
     flash(_("Batch %(id)s closed.", id=batch_id), "success")

@@ -193,8 +193,33 @@ def parse_outputs(raw: dict) -> dict[str, Decimal]:
     return outputs
 
 
-def close_batch(user: User, batch_id: int, raw_outputs: dict) -> DismantlingBatch:
-    """Close a batch with its weighed outputs; their total may not exceed the input mass."""
+def _check_loss(input_kg: Decimal, total: Decimal) -> None:
+    """Refuse a loss beyond what the line can lose (DISMANTLING_MAX_LOSS_PCT) unconfirmed."""
+    limit = Decimal(current_app.config["DISMANTLING_MAX_LOSS_PCT"])
+    loss = input_kg - total
+    pct = (loss * 100 / input_kg).quantize(Decimal(1)) if input_kg else Decimal(0)
+    if loss * 100 > input_kg * limit:
+        raise Invalid(
+            _l(
+                "%(inp)s kg in, %(out)s kg out: a loss of %(loss)s kg (%(pct)s %%). A line "
+                "loses at most about %(limit)s %% (electrolyte, moisture, dust). Check the "
+                "weights, or confirm that they are right.",
+                inp=f"{input_kg:,.2f}",
+                out=f"{total:,.2f}",
+                loss=f"{loss:,.2f}",
+                pct=pct,
+                limit=limit,
+            ),
+            field="outputs",
+            code=Code.LOSS_UNCONFIRMED,
+        )
+
+
+def close_batch(
+    user: User, batch_id: int, raw_outputs: dict, *, loss_confirmed: bool = False
+) -> DismantlingBatch:
+    """Close a batch with its weighed outputs; their total may not exceed the input mass,
+    and a loss beyond what a line can lose needs `loss_confirmed`."""
     check_role(user)
     outputs = parse_outputs(raw_outputs)
     try:
@@ -224,6 +249,8 @@ def close_batch(user: User, batch_id: int, raw_outputs: dict) -> DismantlingBatc
                 ),
                 field="outputs",
             )
+        if not loss_confirmed:
+            _check_loss(Decimal(batch.input_kg), total)
         batch.outputs = {k: str(v) for k, v in outputs.items()}
         batch.status = CLOSED
         batch.closed_at = clock.now()

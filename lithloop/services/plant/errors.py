@@ -20,6 +20,7 @@ class Code(StrEnum):
     FAILED_RETEST = "failed_retest"
     LINE_BUSY = "line_busy"
     LINE_USED = "line_used"
+    LOSS_UNCONFIRMED = "loss_unconfirmed"
     NOT_GRADED = "not_graded"
     NOT_IN_RAW = "not_in_raw"
     NOT_PICKED_UP = "not_picked_up"
