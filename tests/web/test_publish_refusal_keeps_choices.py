@@ -5,6 +5,8 @@ the form (beside the driver it is about)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from lithloop.extensions import db
@@ -15,6 +17,7 @@ from tests.web import test_dispatch
 from tests.web.test_dispatch import run_to_end
 
 day_world = test_dispatch.day_world
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # the page's words: one backend
@@ -55,3 +58,23 @@ def test_a_changed_driver_is_refused_beside_its_select_and_the_tick_kept(client,
     assert beside == "没有这个司机。"
     assert f'aria-describedby="driver-{truck_id}-err"' in page
     assert 'name="without_driver" value="1" checked' in page
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the page's words: one backend
+def test_publishing_again_after_the_back_button_lands_calmly_on_the_published_plan(
+    client, auth, day_world
+):
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    auth.login(day_world["dispatcher"].email)
+    url = f"/dispatch/plans/{plan.id}/publish"
+    form = {"confirmed": "1", "without_driver": "1"}
+    assert submit(client, url, form, page=url).status_code == 302
+    again = submit(client, url, form, follow_redirects=True)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "只有草稿可以发布" not in page and 'class="flash error"' not in page
+    db.session.expire_all()
+    published = db.session.get(Plan, plan.id)
+    assert published.status is PlanStatus.PUBLISHED
+    assert f"此计划已于 {published.published_at.astimezone(SHANGHAI):%H:%M} 由 " in page
+    assert day_world["dispatcher"].name in page

@@ -6,7 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lithloop.models import PlanStatus
+from lithloop.extensions import db
+from lithloop.i18n import local_time
+from lithloop.models import PlanStatus, User
 from lithloop.services.dispatch import publish_preview, publishing, roster
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import chosen_id
@@ -67,7 +69,20 @@ def publish(plan_id: int):
         found = publishing.get_plan(plan_id)
         if found.status is PlanStatus.DRAFT:  # still to publish: the choices kept
             return _confirm_page(found, str(exc.message), exc.field), exc.status
+        if found.status is PlanStatus.PUBLISHED:  # sent again (back button, a second tab)
+            flash(_already_published(found), "info")
+            return redirect(url_for("dispatch.plan", plan_id=plan_id))
         flash(str(exc.message), "error")
         return redirect(url_for("dispatch.plan", plan_id=plan_id))
     flash(_("Plan published: bookings are scheduled and their owners notified."), "success")
     return redirect(url_for("dispatch.plan", plan_id=plan_id))
+
+
+def _already_published(found) -> str:
+    """A calm note for a plan published already: when and by whom."""
+    by = db.session.get(User, found.published_by_id) if found.published_by_id else None
+    return _(
+        "This plan was already published at %(at)s by %(name)s; nothing was changed.",
+        at=local_time(found.published_at, "HH:mm"),
+        name=by.name if by else "—",
+    )
