@@ -35,7 +35,7 @@ HAZARD = {
 }
 LABELS = {
     "title": _l("Dangerous goods transport document"),
-    "route": _l("Route"),
+    "route": _l("Route number"),
     "date": _l("Date"),
     "carrier": _l("Carrier"),
     "vehicle": _l("Vehicle plate"),

@@ -667,3 +667,14 @@ def test_the_workspace_opens_on_the_next_day_with_bookings_never_a_closed_one(
     closed = [d for d in range(1, 8) if not capacity.is_open(clock.today() + timedelta(days=d))]
     assert closed  # the park closes on some day of any week
     assert (quiet - clock.today()).days not in closed
+
+
+def test_the_dangerous_goods_document_labels_the_route_number(client, auth, day_world):
+    """The document showed "R11" beside a bare "路线" (route): an id with no word for it."""
+    plan_id = run_to_end(client, day_world)["plan_id"]
+    auth.login(day_world["dispatcher"].email)
+    page = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
+    url = re.search(r"/routes/(\d+)/dangerous-goods", page)
+    document = client.get(url[0]).get_data(as_text=True)
+    dt = document.split(f"R{url[1]}")[0].rsplit("<dt>", 1)[1]
+    assert "路线编号" in dt, dt
