@@ -158,6 +158,12 @@ def test_times_are_naive_clock_times(typed):
     assert strict_time("09:30", "t") == time(9, 30)
 
 
+@pytest.mark.parametrize("typed", ["０７:００", "０７：００", "07：00"])
+def test_times_typed_on_a_chinese_keyboard_are_read(typed):
+    """A roster's shift typed with full-width digits was refused, while number boxes read them."""
+    assert strict_time(typed, "t") == time(7, 0)
+
+
 @pytest.mark.parametrize(
     "typed, kept",
     [

@@ -14,6 +14,7 @@ from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input.text import clean
 
@@ -77,8 +78,9 @@ def date_or_none(raw) -> date | None:
 
 
 def strict_time(raw, field: str, message=None) -> time:
-    """A naive clock time HH:MM (or HH:MM:SS); a time zone or an offset is refused."""
-    text = clean(raw)
+    """A naive clock time HH:MM (or HH:MM:SS), full-width digits and colon read as ASCII; a
+    time zone or an offset is refused."""
+    text = fold_full_width(clean(raw))
     try:
         if not TIME_RE.fullmatch(text):
             raise ValueError(text)
