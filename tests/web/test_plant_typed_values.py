@@ -170,3 +170,22 @@ def test_the_assembly_forms_test_values_have_the_test_forms_range(
     assert ("0" in told and "9,999,999" in told) or "1,500" in told, told
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Pack.id))) == before
+
+
+def test_test_records_show_numbers_grouped_as_the_platform_does(client, auth, world):
+    """Walk finding: a pack's test read "99999.00" in its record, not "99,999"."""
+    pack = _received_pack(client, auth, world)
+    url = f"/plant/packs/{pack.id}"
+    typed = {
+        "capacity_ah": "1800",
+        "soh_pct": "85",
+        "insulation_ok": "1",
+        "resistance_mohm": "1234.5",
+    }
+    sent = submit(client, f"{url}/test", typed, page=url)
+    assert sent.status_code == 302, re.findall(
+        r'class="error"[^>]*>([^<]*)<', sent.get_data(as_text=True)
+    )
+    page = client.get(url).get_data(as_text=True)
+    assert "1800.00" not in page and "1234.50" not in page
+    assert "1,800 Ah" in page and ">1,800<" in page and ">1,234.5<" in page
