@@ -475,7 +475,7 @@ def test_the_dispatch_pages_put_no_half_width_brackets_beside_chinese(client, au
     }
     texts = {name: page.get_data(as_text=True) for name, page in pages.items()}
     assert ' · <span class="nowrap">占运力 ' in texts["plan"] and "的运力" not in texts["plan"]
-    assert re.search(r"计划</a> · 草稿", texts["day"]), texts["day"]
+    assert re.search(r"计划 · 草稿</a>", texts["day"]), texts["day"]
     assert re.search(rf"#{first['id']}）</a> · 草稿", texts["summary"])
     for name, text in texts.items():
         seen = re.findall(r"[\u4e00-\u9fff]</a> \(|[\u4e00-\u9fff] \(|\d%\) ", text)
