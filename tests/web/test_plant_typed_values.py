@@ -189,3 +189,13 @@ def test_test_records_show_numbers_grouped_as_the_platform_does(client, auth, wo
     page = client.get(url).get_data(as_text=True)
     assert "1800.00" not in page and "1234.50" not in page
     assert "1,800 Ah" in page and ">1,800<" in page and ">1,234.5<" in page
+
+
+def test_the_energy_check_groups_the_numbers_it_names(client, auth, world):
+    """Walk finding: the refusal read "1800.00 Ah × 1234.5 V = 2222.10 kWh"."""
+    pack = _received_pack(client, auth, world)
+    url = f"/plant/packs/{pack.id}"
+    typed = {"capacity_ah": "1800", "soh_pct": "85", "insulation_ok": "1", "ocv_v": "1234.5"}
+    refused = submit(client, f"{url}/test", typed, page=url)
+    told = _error_text(refused.get_data(as_text=True), "capacity_ah")
+    assert "1,800.00 Ah × 1,234.5 V = 2,222.10 kWh" in told, told

@@ -236,7 +236,7 @@ def close_batch(
                 _l(
                     "Weigh the outputs before closing: with nothing out, all %(inp)s kg "
                     "put in would count as loss.",
-                    inp=batch.input_kg,
+                    inp=f"{batch.input_kg:,.2f}",
                 ),
                 field="outputs",
             )
@@ -244,8 +244,8 @@ def close_batch(
             raise Invalid(
                 _l(
                     "The outputs (%(out)s kg) weigh more than the packs put in (%(inp)s kg).",
-                    out=total,
-                    inp=batch.input_kg,
+                    out=f"{total:,.2f}",
+                    inp=f"{batch.input_kg:,.2f}",
                 ),
                 field="outputs",
             )
