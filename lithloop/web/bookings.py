@@ -14,7 +14,14 @@ from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import BookingStatus
 from lithloop.services.accounts import policies
-from lithloop.services.booking import booking_list, booking_status, draft, draft_quote, reach
+from lithloop.services.booking import (
+    booking_list,
+    booking_status,
+    draft,
+    draft_quote,
+    pickup_change,
+    reach,
+)
 from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking import search as booking_search
 from lithloop.services.booking.draft import SP376_ITEMS, BookingDraft, parse_lots
@@ -226,6 +233,7 @@ def render_show(booking, status: int = 200, typed=None, errors=None, meanwhile=F
         far=reach.warning(booking.site.lat, booking.site.lon, booking.site),
         news=live_ops.road_news(booking),
         change=change,
+        seen=pickup_change.pickup_version(booking),  # the move-day form's, as read now
     ), status
 
 
@@ -235,7 +243,7 @@ def move_day(booking_id: int):
     """Move a booking left out (or, for the park, one scheduled) to another day that fits."""
     try:
         day = strict_date(request.form.get("date"), "date")
-        left_out.move_to_day(current_user, booking_id, day)
+        left_out.move_to_day(current_user, booking_id, day, request.form.get("seen") or None)
     except ServiceError as exc:
         if exc.status in (403, 404) and exc.field is None:
             raise

@@ -61,11 +61,9 @@ def pickup_version(booking: Booking) -> str:
     return hashlib.sha256(pickup.encode()).hexdigest()[:12]
 
 
-def _change(user: User, booking_id: int, raw: dict, seen: str | None) -> Booking:
-    check_may_change(user)  # before the booking is read: a role that may not, whoever's
-    booking = get_booking(user, booking_id)  # NotFound unless the user may see it
-    db.session.refresh(booking, with_for_update=True)  # a change or a cancel waits for this one
-    _refuse_unless_requested(booking)
+def refuse_if_changed(booking: Booking, seen: str | None) -> None:
+    """Conflict (CHANGED_MEANWHILE) when `seen`, the pickup_version the person read, is not
+    the booking's now: someone changed its pickup since (the caller holds its row lock)."""
     if seen and seen != pickup_version(booking):
         raise Conflict(
             _l(
@@ -78,6 +76,14 @@ def _change(user: User, booking_id: int, raw: dict, seen: str | None) -> Booking
             ),
             code=Code.CHANGED_MEANWHILE,
         )
+
+
+def _change(user: User, booking_id: int, raw: dict, seen: str | None) -> Booking:
+    check_may_change(user)  # before the booking is read: a role that may not, whoever's
+    booking = get_booking(user, booking_id)  # NotFound unless the user may see it
+    db.session.refresh(booking, with_for_update=True)  # a change or a cancel waits for this one
+    _refuse_unless_requested(booking)
+    refuse_if_changed(booking, seen)
     today = clock.today()
     typed = {**_current(booking), **{k: v for k, v in raw.items() if v is not None}}
     day, start, end, note = parse_pickup(typed, today)

@@ -119,13 +119,14 @@ def notice(booking: Booking) -> Notice | None:
     return Notice(booking.pickup_date, entry.reason, entry.message, days)
 
 
-def move_to_day(user: User, booking_id: int, day: date) -> Booking:
+def move_to_day(user: User, booking_id: int, day: date, seen: str | None = None) -> Booking:
     """Move a booking to another open day that fits it: its owner while it is requested,
-    a dispatcher while it is requested or scheduled (it goes back to requested)."""
-    return atomic(lambda: _move(user, booking_id, day))
+    a dispatcher while it is requested or scheduled (it goes back to requested). `seen`:
+    its pickup_version as the page read it; a change made since is refused, as a change is."""
+    return atomic(lambda: _move(user, booking_id, day, seen))
 
 
-def _move(user: User, booking_id: int, day: date) -> Booking:
+def _move(user: User, booking_id: int, day: date, seen: str | None) -> Booking:
     booking = get_booking(user, booking_id)  # NotFound unless the user may see it
     planner = user.role in PLANNERS
     if not planner and user.role not in policies.BOOKERS:
@@ -146,6 +147,7 @@ def _move(user: User, booking_id: int, day: date) -> Booking:
             ),
             code=Code.NOT_MOVABLE,
         )
+    pickup_change.refuse_if_changed(booking, seen)  # a stale tab undoes no colleague's move
     horizon = clock.today() + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
     if day == booking.pickup_date or not clock.today() < day <= horizon:
         raise Invalid(_l("Choose an open day after today."), field="date")

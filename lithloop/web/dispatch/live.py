@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from lithloop import labels
 from lithloop.models import Plan
+from lithloop.services.booking import pickup_change
 from lithloop.services.dispatch import delivery_back, left_out, live_ops, publishing, roster
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import strict_date
@@ -38,6 +39,7 @@ def live_context(found: Plan, states: dict) -> dict:
         "exceptions": live_ops.open_exceptions(found, states),
         "drivers": roster.route_drivers(found),
         "next_days": lambda b: left_out.proposed_days(b, found.plan_date, "day_full"),
+        "pickup_version": pickup_change.pickup_version,  # a stale move is refused
         "exception_words": exception_words,
         "delivery_words": delivery_words,
         "delivery_days": lambda: _open_days_after(found.plan_date, 5),
