@@ -215,6 +215,8 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
     proposals = fleet_proposals.proposals(
         current_user, today, months=months_ahead, site_id=site_id, threshold=threshold
     )
+    if setting_errors:  # nothing worked out from defaults unseen: only what to correct
+        months, proposals, status = [], [], 422 if status == 200 else status
     days = {p.id: fleet_proposals.open_days(p.mass_kg, today) for p in proposals}
     # days of a year the holiday calendar lacks: marked as on the booking form
     provisional = {d for offered in days.values() for d in offered if capacity.is_provisional(d)}

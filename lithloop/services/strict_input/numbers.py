@@ -30,6 +30,9 @@ LONG_INT_RE = re.compile(r"[+-]?[0-9]{19,}")
 ANY_INT_RE = re.compile(r"[+-]?[0-9]+")
 DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
 LONG_DECIMAL_RE = re.compile(r"[+-]?[0-9]{16,}(?:\.[0-9]*)?")
+#: A number in exponent form ("1e9", "2.5E-3"): a number, refused, but told its range when
+#: it lies outside it (not "enter a number", which it is).
+EXPONENT_RE = re.compile(r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})[eE][+-]?[0-9]{1,6}")
 INT64_MAX = 2**63 - 1
 INT32_MAX = 2**31 - 1
 
@@ -83,7 +86,14 @@ def typed_number(raw) -> str:
 def strict_int(raw, field: str, *, minimum: int = 0, maximum: int = INT32_MAX) -> int:
     """A whole number in [minimum, maximum] from digits typed (an optional sign; full-width
     digits read as ASCII ones, other scripts' refused)."""
-    value = whole_number(typed_number(raw))
+    text = typed_number(raw)
+    value = whole_number(text)
+    if value is None and EXPONENT_RE.fullmatch(text):  # 1e9: beyond the range, say it
+        exponent = Decimal(text)
+        if exponent > maximum:
+            raise Invalid(too_large(maximum), field=field)
+        if exponent < minimum:
+            in_range(minimum - 1, field, minimum, maximum)
     if value is None:
         raise Invalid(_l("Enter a whole number (digits 0-9)."), field=field)
     return in_range(value, field, minimum, maximum)
@@ -120,7 +130,8 @@ def strict_decimal(
     point)."""
     text = typed_number(raw)
     bounded = minimum is not None and maximum is not None
-    if bounded and LONG_DECIMAL_RE.fullmatch(text):  # a number, only too long: out of range
+    outside = bounded and EXPONENT_RE.fullmatch(text) and not minimum <= Decimal(text) <= maximum
+    if outside or (bounded and LONG_DECIMAL_RE.fullmatch(text)):  # a number, out of range
         raise Invalid(
             _l("Enter a number between %(lo)s and %(hi)s.", **bounds(minimum, maximum)),
             field=field,
