@@ -26,3 +26,14 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// A lot's codes box is named after the lot's form (pack, module or cell codes): on a change
+// of form, its label reads the words the page put in its data attributes.
+document.addEventListener("change", function (event) {
+  "use strict";
+  var select = event.target;
+  if (!select.id || !/^lots-\d+-form$/.test(select.id)) { return; }
+  var label = document.querySelector("label[for='" + select.id.replace(/form$/, "codes") + "']");
+  if (!label) { return; }
+  label.textContent = label.dataset[select.value] || label.dataset.pack;
+});
