@@ -20,7 +20,7 @@ world = worlds.dealer_at_site
 def _form(site, *masses: str) -> dict:
     form = {"site_id": site.id, "date": open_day(2).isoformat(), "slot": "10:00-12:00"}
     for i, mass in enumerate(masses):
-        lot = {"chemistry": "LFP", "form": "pack", "count": "1", "mass_kg": mass}
+        lot = {"chemistry": "LFP", "form": "pack", "count": "10", "mass_kg": mass}  # bus packs
         form |= {f"lots-{i}-{k}": v for k, v in {**lot, "condition": "intact"}.items()}
     return form
 
@@ -52,7 +52,10 @@ def test_the_api_refuses_it_on_the_lots_with_its_own_code(app, client, world):
         "site_id": world["site"].id,
         "date": open_day(2).isoformat(),
         "window": ["10:00", "12:00"],
-        "lots": [{**lot, "mass_kg": "20000"}, {**lot, "mass_kg": "5000"}],
+        "lots": [  # bus packs of 2.5 t
+            {**lot, "count": 8, "mass_kg": "20000"},
+            {**lot, "count": 2, "mass_kg": "5000"},
+        ],
     }
     response = client.post(
         "/api/v1/bookings", json=body, headers=api_headers(client, world["dealer"])
@@ -70,7 +73,7 @@ def test_lots_that_fit_a_day_are_still_booked(app, client, world):
         "site_id": world["site"].id,
         "date": open_day(2).isoformat(),
         "window": ["10:00", "12:00"],
-        "lots": [{**lot, "mass_kg": "24000"}],
+        "lots": [{**lot, "count": 10, "mass_kg": "24000"}],
     }
     response = client.post(
         "/api/v1/bookings", json=body, headers=api_headers(client, world["dealer"])

@@ -319,7 +319,7 @@ def test_another_organisations_site_is_404(client, world):
 def test_full_day_is_409_naming_free_days_and_cancel_frees_it(app, client, world):
     app.config["TRUCK_TRIPS_PER_DAY"] = 1  # 2 trucks x 12 t = 24 t a day
     h = headers(client, world["dealer"])
-    heavy = [lot(mass_kg="20000")]
+    heavy = [lot(count=8, mass_kg="20000")]  # bus packs of 2.5 t
     first = client.post("/api/v1/bookings", json=body(world["site"], lots=heavy), headers=h)
     assert first.status_code == 201
     second = client.post("/api/v1/bookings", json=body(world["site"], lots=heavy), headers=h)
@@ -632,7 +632,7 @@ def test_the_quote_bar_says_what_stops_the_quote_once_a_lot_is_typed(client, aut
 def test_a_full_day_names_the_free_days_as_a_list_of_the_readers_language(app, client, auth, world):
     app.config["TRUCK_TRIPS_PER_DAY"] = 1  # 2 trucks x 12 t = 24 t a day
     h = headers(client, world["dealer"])
-    heavy = [lot(mass_kg="20000")]
+    heavy = [lot(count=8, mass_kg="20000")]  # bus packs of 2.5 t
     first = client.post("/api/v1/bookings", json=body(world["site"], lots=heavy), headers=h)
     assert first.status_code == 201
     client.get("/lang/en")
@@ -640,6 +640,7 @@ def test_a_full_day_names_the_free_days_as_a_list_of_the_readers_language(app, c
     form = {
         "site_id": world["site"].id,
         **_lot(0, "20000"),
+        "lots-0-count": "8",  # bus packs of 2.5 t
         "date": open_day(2).isoformat(),
         "slot": "10:00-12:00",
     }

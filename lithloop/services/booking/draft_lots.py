@@ -14,6 +14,7 @@ from lithloop import labels, pricing, vocab
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import normalise
 from lithloop.i18n import listed
+from lithloop.services.booking import lot_checks
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
     INT_RE,
@@ -157,6 +158,8 @@ def parse_lot(raw: dict, index: int, today: date, found: Problems | None = None)
     )
     count = run(_count, raw, prefix)
     mass = run(_mass, raw, prefix)
+    if None not in (count, mass, form):  # the lot's mass for its count: one a form can weigh
+        run(lot_checks.mass_per_item, mass, count, form, f"{prefix}.mass_kg")
     damage = run(_damage, raw, prefix, condition)
     if form == "black_mass":  # a powder: no pack, module or cell to code or to count uncoded
         codes, warnings = run(_no_codes, raw.get("codes") or (), prefix) or (), []
@@ -204,7 +207,7 @@ def _codes(raw_codes, count: int | None, index: int, today: date, run=_first, fo
     if None in codes or count is None:  # a code or the count refused: said already
         return (), []
     kinds = [
-        run(_code_form, code, form, f"{prefix}.codes[{position}]")
+        run(lot_checks.code_matches_form, code, form, f"{prefix}.codes[{position}]")
         for position, code in enumerate(codes)
     ]
     if False in kinds:  # a pack's code in a lot of cells: said beside the codes
@@ -214,37 +217,6 @@ def _codes(raw_codes, count: int | None, index: int, today: date, run=_first, fo
     if len(codes) < count:  # which lot: a booking's lots each have their own line
         warnings.append(_uncoded(form, count - len(codes), index + 1))
     return tuple(codes), warnings
-
-
-#: Character 4 of a GB/T 34014 code (P, M, C) for each form of lot that carries codes.
-PRODUCT_TYPE_OF_FORM = {"pack": "P", "module": "M", "cell": "C"}
-
-
-def _code_form(code: str, form: str | None, field: str) -> bool:
-    """True when the code's product type (character 4) is the lot's form; else Invalid."""
-    wanted = PRODUCT_TYPE_OF_FORM.get(form or "pack")
-    if wanted is None or code[3] == wanted:
-        return True
-    shown = {"code": code, "char": code[3]}
-    if form == "module":
-        said = _l(
-            "Code %(code)s is not a module's code: its 4th character is %(char)s, a "
-            "module's is M. Check the code or the lot's form.",
-            **shown,
-        )
-    elif form == "cell":
-        said = _l(
-            "Code %(code)s is not a cell's code: its 4th character is %(char)s, a cell's "
-            "is C. Check the code or the lot's form.",
-            **shown,
-        )
-    else:
-        said = _l(
-            "Code %(code)s is not a pack's code: its 4th character is %(char)s, a pack's "
-            "is P. Check the code or the lot's form.",
-            **shown,
-        )
-    raise Invalid(said, field=field)
 
 
 def _uncoded(form: str | None, n: int, lot: int) -> str:
