@@ -140,7 +140,9 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.EXTRA_CELLS: "This row has {count} cells but the header has {expected}.",
     ImportCode.TOO_LONG: "'{value}' is longer than {limit} characters.",
     ImportCode.TOO_LARGE: "'{value}' is more than {limit}.",
-    ImportCode.CONTROL_CHARACTER: "This cell contains a control character (e.g. NUL); remove it.",
+    ImportCode.CONTROL_CHARACTER: (
+        "This cell contains invisible control characters: delete them and try again."
+    ),
     ImportCode.DIRECTION_CONTROL: (
         "This cell contains an invisible text-direction character that makes it read backwards; "
         "remove it."

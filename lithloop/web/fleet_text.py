@@ -57,7 +57,9 @@ ISSUES = {
     "extra_cells": _l("This row has {count} cells but the header has {expected}."),
     "too_long": _l("'{value}' is longer than {limit} characters."),
     "too_large": _l("'{value}' is more than {limit}."),
-    "control_character": _l("This cell contains a control character (e.g. NUL); remove it."),
+    "control_character": _l(
+        "This cell contains invisible control characters: delete them and try again."
+    ),
     "direction_control": _l(
         "This cell contains an invisible text-direction character that makes it read backwards; remove it."  # noqa: E501 (one message)
     ),

@@ -45,8 +45,8 @@ def _check_text(text: str, where, field: str | None = None) -> None:
     if _BAD_TEXT.search(text):
         raise BadInput(
             _(
-                "%(where)s contains a character that cannot be stored (a NUL or a "
-                "lone surrogate). Remove it and try again.",
+                "%(where)s contains an invisible character that cannot be stored. "
+                "Delete it and try again.",
                 where=where,
             ),
             field=field,

@@ -22,7 +22,7 @@ from tests.route_world import lot, open_day
 world = worlds.dealer_at_site
 
 CONTROLS = ["请走东门\x1b[31m", "a\x07b", "门口\x08左转"]
-SAID = "控制字符"
+SAID = "含有看不见的控制字符，请删除后重试"  # in plain words, not "（如 NUL）"
 
 
 def _beside(page, field: str) -> str:

@@ -34,7 +34,8 @@ USED_TO_PASS = [
     ("rated_kwh", "20000", "大于 10,000"),
     ("mass_kg", "99999999999", "大于 100,000"),
     ("mass_kg", "1E+400", "不是数字"),
-    ("vehicle_plate", "黑C\x00D1", "控制字符"),
+    # in plain words, not "（如 NUL）"
+    ("vehicle_plate", "黑C\x00D1", "此单元格含有看不见的控制字符，请删除后重试"),
     # trace walk: a right-to-left override was imported and the plate read "1D·C黑" in the
     # register, on bookings and in the pack's history
     ("vehicle_plate", "\u202e黑C·D1\u202c", "文字方向控制字符"),

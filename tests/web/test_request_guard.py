@@ -11,7 +11,8 @@ from tests.factories import make_org, make_user
 def test_nul_in_a_form_is_refused_with_a_page(client):
     response = submit(client, "/login", {"email": "a\x00@b.cn", "password": "x"})
     assert response.status_code == 400 and response.mimetype == "text/html"
-    assert "含有无法保存的字符（NUL" in response.get_data(as_text=True)
+    said = response.get_data(as_text=True)
+    assert "含有看不见、无法保存的字符，请删除后重试" in said and "NUL" not in said
 
 
 @pytest.mark.parametrize("url", ["/sites/?q=%00", "/certificates/abc%00def", "/passport/abc%00"])

@@ -85,7 +85,7 @@ def items(value, where: str) -> list:
 def text_problem(text: str):
     """Why text cannot be stored (NUL and other control characters, lone surrogates)."""
     if _CONTROL.search(text):
-        return _l("Text here may not contain control characters (such as NUL).")
+        return _l("Text here contains invisible control characters: delete them and try again.")
     return None
 
 

@@ -67,7 +67,7 @@ def check_controls(text: str, field: str) -> str:
     """The text, unless it holds control characters other than line breaks and tabs (BEL,
     ESC, backspace: invisible on a page, kept in a PDF): then Invalid naming `field`."""
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
-        message = _l("Text here may not contain control characters (such as NUL).")
+        message = _l("Text here contains invisible control characters: delete them and try again.")
         raise Invalid(message, field=field)
     return text
 
