@@ -54,6 +54,22 @@ def event_text(event) -> str:
     return str(event_note(event.note))
 
 
+#: The title of a history entry that tells more than a status: a move, a change of pickup,
+#: a plan that left the booking out (each was titled "Requested", its status unchanged).
+EVENT_TITLES = {
+    event_details.MOVED: _l("Moved to another day"),
+    event_details.RESCHEDULED: _l("Pickup changed"),
+    event_details.LEFT_OUT: _l("Left out of a plan"),
+}
+
+
+def event_title(event) -> str:
+    """A history entry's title: what happened (EVENT_TITLES), else the status it led to."""
+    kind = event.detail.get("kind") if isinstance(event.detail, dict) else None
+    title = EVENT_TITLES.get(kind)
+    return str(title) if title is not None else status_label(event.to_status)
+
+
 def status_label(value: str) -> str:
     """A booking status in the page's language."""
     return labels.label(labels.BOOKING_STATUS, value)
@@ -96,6 +112,7 @@ def init_templates(app) -> None:
         event_note=event_note,
         booking_note=booking_note,
         event_text=event_text,
+        event_title=event_title,
         site_address=lambda s: sites.address_line(s.city, s.district, s.address),
         site_party=sites.party,
         has_endpoint=lambda name: name in app.view_functions,

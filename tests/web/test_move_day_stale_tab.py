@@ -57,3 +57,16 @@ def test_a_move_from_a_tab_read_before_a_colleagues_move_is_refused(client, auth
     db.session.expire_all()
     assert db.session.get(Booking, booking_id).pickup_date.isoformat() == days[0]
     assert _events(booking_id) == events
+
+
+def test_each_history_entry_has_its_own_title_in_english(client, auth, world):
+    """A "Moved from … to …" entry was titled "Requested" (the status it kept)."""
+    booking = _left_out(world)
+    days = left_out.notice(booking).days
+    left_out.move_to_day(world["dealer"], booking.id, date.fromisoformat(days[0]))
+    client.get("/lang/en")
+    auth.login(world["dealer"].email)
+    html = unescape(client.get(f"/bookings/{booking.id}").get_data(as_text=True))
+    history = html[html.index('class="history"') :].split("</ol>")[0]
+    moved = next(li for li in history.split("<li>") if f"to {days[0]}" in li)
+    assert moved.startswith("<strong>Moved to another day</strong>"), moved
