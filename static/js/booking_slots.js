@@ -13,6 +13,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var chosen = site.options[site.selectedIndex];
     var opens = chosen.dataset.opens, closes = chosen.dataset.closes;
     if (!opens || !closes) { return; }
+    var hours = document.getElementById("site-hours"); // under the select: names stay short
+    if (hours) { hours.textContent = hours.dataset.label + opens + "\u2013" + closes; }
     var firstInside = null;
     Array.prototype.forEach.call(slot.options, function (option) {
       var window = option.value.split("-"); // "08:00-10:00"; HH:MM compares as text
