@@ -94,7 +94,7 @@ def test_a_control_character_in_a_registrations_name_is_refused_beside_it(client
     response = submit(client, "/register", data)
     body = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert f'id="{field}-err"' in body and "不能包含控制字符" in body
+    assert f'id="{field}-err"' in body and "含有看不见的控制字符" in body
     assert db.session.scalar(sa.select(sa.func.count(PendingRegistration.id))) == 0
 
 
