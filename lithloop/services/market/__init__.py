@@ -18,6 +18,7 @@ __all__ = [
     "order_cancel",
     "payments",
     "refunds",
+    "refund_status",
     "repricing",
     "rfq",
     "rfq_admin",
