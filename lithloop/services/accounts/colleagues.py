@@ -49,7 +49,12 @@ def _own_org(user: User) -> Organisation:
 def lock_own_org(user: User) -> Organisation:
     """The user's own organisation (as _own_org), its row locked until the commit: invitations
     counted against its limits, and removals of its members, happen one at a time."""
-    org = _own_org(user)
+    return lock(_own_org(user))
+
+
+def lock(org: Organisation) -> Organisation:
+    """The organisation's row locked until the commit (invitations and removals one at a
+    time)."""
     return db.session.scalar(
         sa.select(Organisation)
         .where(Organisation.id == org.id)
@@ -135,25 +140,48 @@ def invite_colleague(
     is in the inviter's saved language, else in `language`, the page's they invited from.
     """
     org = _own_org(user)
+    return add_member(
+        user,
+        org,
+        INVITING[org.kind],
+        name=name,
+        email=email,
+        link_for=link_for,
+        language=language,
+    )
+
+
+def add_member(
+    inviter: User, org: Organisation, role: Role, *, name, email, link_for, language=None
+) -> User:
+    """Invite a person into `org` with `role` (the caller has checked that the inviter may
+    and that the organisation's kind holds the role): the account, its letter and the
+    audit entry together or not at all, within the inviter's organisation's limits."""
     name = _name(name)
     email = accounts.normalise_email(email)
     if accounts.find_user_by_email(email):
         raise _taken(email, org)
-    org = lock_own_org(user)
+    lock(org)
+    lock(inviter.organisation)  # the limits count the inviter's organisation's letters
     try:
-        invitations.check_quota(org)  # nothing is written or sent past the limits
+        invitations.check_quota(inviter.organisation)  # nothing is written or sent past them
         colleague = User(
             email=email,
             name=name,
-            role=INVITING[org.kind],
+            role=role,
             organisation=org,
             password_hash=hash_password(secrets.token_urlsafe(32)),
-            locale=user.locale,  # the inviter's language until they choose their own
+            locale=inviter.locale,  # the inviter's language until they choose their own
         )
         db.session.add(colleague)
         db.session.flush()
-        invitations.send_letter(user, colleague, link_for=link_for, language=language)
-        audit.record("company.invite", actor=user, obj=colleague, details={"email": email})
+        invitations.send_letter(inviter, colleague, link_for=link_for, language=language)
+        audit.record(
+            "company.invite",
+            actor=inviter,
+            obj=colleague,
+            details={"email": email, "role": role.value},
+        )
         db.session.commit()
     except sa.exc.IntegrityError as exc:  # the same address invited at the same moment
         db.session.rollback()
@@ -167,7 +195,14 @@ def invite_colleague(
 def resend_invitation(user: User, colleague_id: int, *, link_for, language=None) -> User:
     """Mail a colleague of the user's own organisation whose invitation is open a new link;
     the earlier link stops working. NotFound for anyone outside it, Conflict once accepted."""
-    org = lock_own_org(user)
+    return resend_member(user, _own_org(user), colleague_id, link_for=link_for, language=language)
+
+
+def resend_member(inviter: User, org: Organisation, colleague_id: int, *, link_for, language=None):
+    """Send the open invitation of a member of `org` again (the caller has checked that
+    the inviter may): a new link, the earlier one stops working."""
+    lock(org)
+    lock(inviter.organisation)
     try:
         colleague = _colleague(org, colleague_id)
         if not is_invited(colleague) or not colleague.enabled:
@@ -175,10 +210,12 @@ def resend_invitation(user: User, colleague_id: int, *, link_for, language=None)
                 _l("%(email)s has no open invitation to send again.", email=colleague.email),
                 code=Code.NOT_INVITED,
             )
-        invitations.check_quota(org)
-        invitations.send_letter(user, colleague, link_for=link_for, language=language, fresh=True)
+        invitations.check_quota(inviter.organisation)
+        invitations.send_letter(
+            inviter, colleague, link_for=link_for, language=language, fresh=True
+        )
         audit.record(
-            "company.reinvite", actor=user, obj=colleague, details={"email": colleague.email}
+            "company.reinvite", actor=inviter, obj=colleague, details={"email": colleague.email}
         )
         db.session.commit()
     except Exception:
