@@ -454,6 +454,22 @@ TABLE: dict[str, Rule] = {
     ),
     "POST admin_users.unlock": _r(ADMINS, params={"user_id": "{user_id}"}, body={}),
     "GET admin_users.audit_log": _r(ADMINS),
+    # The park's own people and the government partner's: only an administrator invites
+    # (choosing a park role), sends again, changes a park role (tests/web/test_park_people.py).
+    # A role the park cannot hold is refused (422), an account not invited cannot be sent
+    # again and the demo's government partner exists (409): the world stays as it is.
+    "GET admin_people.park": _r(ADMINS),
+    "POST admin_people.invite": _r(ADMINS, body={"name": "AUTHZ同事", "email": "not-an-address"}),
+    "POST admin_people.resend": _r(ADMINS, params={"user_id": "{park_user_id}"}, body={}),
+    "POST admin_people.change_role": _r(
+        ADMINS, params={"user_id": "{park_user_id}"}, body={"role": "buyer"}
+    ),
+    "GET admin_people.government": _r(ADMINS),
+    "POST admin_people.create_government": _r(ADMINS, body={"org_name": "AUTHZ监管"}),
+    "POST admin_people.invite_government": _r(
+        ADMINS, body={"name": "AUTHZ同事", "email": "not-an-address"}
+    ),
+    "POST admin_people.resend_government": _r(ADMINS, params={"user_id": "{gov_user_id}"}, body={}),
     "GET prices.versions": _r(ADMINS),
     "GET prices.compare": _r(ADMINS, query={"a": "{version}", "b": "{version}"}),
     "GET prices.new_version": _r(ADMINS),

@@ -68,6 +68,8 @@ NAV = {
         ("trace.index", _l("Traceability")),
         ("admin_orgs.organisations", _l("Organisations")),
         ("admin_users.users", _l("Users")),
+        ("admin_people.park", _l("Park people")),
+        ("admin_people.government", _l("Government partner")),
         ("account.all_tokens", _l("API tokens")),
         ("admin_users.audit_log", _l("Audit log")),
         ("admin_calendar.index", _l("Holiday calendar")),

@@ -1,0 +1,174 @@
+"""The park's people page (/admin/people) and the government partner's (/admin/government):
+an administrator invites choosing the role, the invitee sets a password and works; bad
+roles, non-admins and the last administrator are refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from lithloop.extensions import db
+from lithloop.models import AuditEntry, Organisation, OrgKind, OutboxMessage, Role, User
+from tests.conftest import Auth, submit
+from tests.factories import make_org, make_user
+from tests.sent_sql import is_write, sent_statements
+
+PAGE = "/admin/people"
+GOV = "/admin/government"
+
+
+@pytest.fixture
+def park(app):
+    org = make_org(OrgKind.PARK_OPERATOR, name="牡丹江产业园")
+    admin = make_user(org, role=Role.ADMIN, email="boss@park.example")
+    db.session.commit()
+    return {"org": org, "admin": admin}
+
+
+def _user(email: str) -> User | None:
+    db.session.expire_all()  # as the app left it
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def _mails(email: str) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == email))
+    )
+
+
+def test_admin_invites_a_dispatcher_who_sets_a_password_logs_in_and_opens_dispatch(client, park):
+    Auth(client).login(park["admin"].email)
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "园区人员" in page or "产业园人员" in page
+    form = {"name": "李调度", "email": "Li@Park.example", "role": "dispatcher"}
+    done = submit(client, PAGE, form, page=PAGE)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/admin/people#people")
+    made = _user("li@park.example")
+    assert made.role is Role.DISPATCHER and made.organisation_id == park["org"].id
+    assert made.invited_at is not None  # invited, not yet active: the trucks page can tell
+    listed = client.get(PAGE).get_data(as_text=True)
+    assert re.search(r"<strong>李调度</strong><span>li@park.example</span>", listed)
+    assert "已邀请" in listed
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "company.invite"))
+    assert entry.details["role"] == "dispatcher"
+    (mail,) = _mails("li@park.example")
+    link = re.search(r"http://lithloop\.test(/reset/\S+)", mail.body).group(1)
+    Auth(client).logout()
+    new = {"password": "new-secret-pass-9", "confirm": "new-secret-pass-9"}
+    assert submit(client, link, new).status_code == 302
+    assert Auth(client).login("li@park.example", "new-secret-pass-9").status_code == 302
+    assert _user("li@park.example").invited_at is None
+    assert client.get("/dispatch/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["buyer", "government", "dealer_staff", "superuser", ""])
+def test_a_role_the_park_cannot_hold_is_refused_beside_the_field_and_nothing_is_sent(
+    client, park, role
+):
+    Auth(client).login(park["admin"].email)
+    form = {"name": "李调度", "email": "li@park.example", "role": role}
+    page = submit(client, PAGE, form, page=PAGE)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert re.search(r'<p class="error" id="col-role-err">[^<]+</p>', html), html
+    assert 'value="li@park.example"' in html
+    assert _user("li@park.example") is None and not _mails("li@park.example")
+
+
+@pytest.mark.parametrize("role", [Role.DISPATCHER, Role.PLANT_OPERATOR, Role.DRIVER])
+def test_park_staff_who_are_not_admins_cannot_invite(client, park, role):
+    staff = make_user(park["org"], role=role, email="staff@park.example")
+    db.session.commit()
+    Auth(client).login(staff.email)
+    form = {"name": "x", "email": "x@park.example", "role": "admin"}
+    assert submit(client, PAGE, form, page="/").status_code == 403
+    assert client.get(PAGE).status_code == 403
+    assert _user("x@park.example") is None
+
+
+def test_a_role_change_is_audited_and_mailed_but_never_of_the_last_admin(client, park):
+    driver = make_user(park["org"], role=Role.DRIVER, email="drv@park.example")
+    db.session.commit()
+    Auth(client).login(park["admin"].email)
+    url = f"{PAGE}/{driver.id}/role"
+    assert submit(client, url, {"role": "plant_operator"}, page=PAGE).status_code == 302
+    assert _user("drv@park.example").role is Role.PLANT_OPERATOR
+    assert _mails("drv@park.example")
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "user.role_change"))
+    assert entry.details == {
+        "email": "drv@park.example", "role_before": "driver", "role": "plant_operator"
+    }  # fmt: skip
+    assert submit(client, url, {"role": "buyer"}, page=PAGE).status_code == 422
+    mine = f"{PAGE}/{park['admin'].id}/role"
+    refused = submit(client, mine, {"role": "dispatcher"}, page=PAGE)
+    assert refused.status_code == 409
+    assert "管理员" in refused.get_data(as_text=True)
+    assert _user(park["admin"].email).role is Role.ADMIN
+    # with a second active admin, one may step down
+    make_user(park["org"], role=Role.ADMIN, email="boss2@park.example")
+    db.session.commit()
+    assert submit(client, mine, {"role": "dispatcher"}, page=PAGE).status_code == 302
+    assert _user(park["admin"].email).role is Role.DISPATCHER
+
+
+def test_an_invited_admin_does_not_count_as_an_active_one(client, park):
+    Auth(client).login(park["admin"].email)
+    form = {"name": "新管理员", "email": "new@park.example", "role": "admin"}
+    assert submit(client, PAGE, form, page=PAGE).status_code == 302
+    mine = f"{PAGE}/{park['admin'].id}/role"
+    assert submit(client, mine, {"role": "driver"}, page=PAGE).status_code == 409
+
+
+def test_a_colleague_of_another_organisation_is_not_found(client, park):
+    other = make_user(make_org(OrgKind.DEALER_BRANCH), email="dealer@example.com")
+    db.session.commit()
+    Auth(client).login(park["admin"].email)
+    assert (
+        submit(client, f"{PAGE}/{other.id}/role", {"role": "driver"}, page=PAGE).status_code == 404
+    )
+    assert submit(client, f"{PAGE}/{other.id}/invitation", {}, page=PAGE).status_code == 404
+
+
+def test_admin_creates_the_government_partner_and_invites_its_people(client, park):
+    Auth(client).login(park["admin"].email)
+    assert submit(client, GOV, {"org_name": ""}, page=GOV).status_code == 422
+    assert submit(client, GOV, {"org_name": "牡丹江市生态环境局"}, page=GOV).status_code == 302
+    gov = db.session.scalar(sa.select(Organisation).where(Organisation.kind == OrgKind.GOVERNMENT))
+    assert gov.is_active
+    assert submit(client, GOV, {"org_name": "另一个"}, page=GOV).status_code == 409
+    form = {"name": "赵科长", "email": "zhao@gov.example", "role": "admin"}  # role is ignored
+    assert submit(client, f"{GOV}/people", form, page=GOV).status_code == 302
+    made = _user("zhao@gov.example")
+    assert made.role is Role.GOVERNMENT and made.organisation_id == gov.id
+    (mail,) = _mails("zhao@gov.example")
+    assert submit(client, f"{GOV}/people/{made.id}/invitation", {}, page=GOV).status_code == 302
+    assert len(_mails("zhao@gov.example")) == 2
+    link = re.search(r"http://lithloop\.test(/reset/\S+)", _mails("zhao@gov.example")[-1].body)
+    Auth(client).logout()
+    new = {"password": "new-secret-pass-9", "confirm": "new-secret-pass-9"}
+    assert submit(client, link.group(1), new).status_code == 302
+    assert Auth(client).login("zhao@gov.example", "new-secret-pass-9").status_code == 302
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_inviting_into_a_government_partner_not_created_yet_is_refused(client, park):
+    Auth(client).login(park["admin"].email)
+    form = {"name": "赵科长", "email": "zhao@gov.example"}
+    page = submit(client, f"{GOV}/people", form, page=GOV)
+    assert page.status_code == 404 and _user("zhao@gov.example") is None
+
+
+def test_the_pages_read_in_both_languages_and_a_get_writes_nothing(app, client, park):
+    Auth(client).login(park["admin"].email)
+    for url in (PAGE, GOV):
+        with sent_statements(app) as sent:
+            page = client.get(url)
+        assert page.status_code == 200
+        assert not [s for s in sent if is_write(s)], sent
+        assert 'name="viewport"' in page.get_data(as_text=True)
+    client.get("/lang/en")
+    english = client.get(PAGE).get_data(as_text=True)
+    assert "Park people" in english and "Invite a person" in english
+    assert "Create the government partner" in client.get(GOV).get_data(as_text=True)
