@@ -116,6 +116,8 @@ def change_role(actor: User, user_id: int, role) -> User:
     _require_admin(actor)
     org = colleagues.lock(actor.organisation)  # two admins demoting each other: one waits
     try:
+        db.session.refresh(actor)  # demoted by another while this one waited: refused
+        _require_admin(actor)
         person = db.session.get(User, user_id)
         if person is None or person.organisation_id != org.id:
             raise NotFound(_l("No such colleague in your organisation."))
