@@ -266,6 +266,15 @@ TABLE: dict[str, Rule] = {
     "GET dispatch.live": _r(STAFF, params={"plan_id": "{plan_id}"}),
     "GET dispatch.roster_page": _r(STAFF),
     "POST dispatch.save_roster": _r(PLANNERS, body={"date": "1999-01-01"}),
+    # The park's trucks: everyone of the region's staff sees the list, the planners change
+    # them (an empty form is refused, a retire without the page's version too: no write).
+    "GET dispatch.trucks_page": _r(STAFF),
+    "GET dispatch.new_truck": _r(PLANNERS),
+    "POST dispatch.add_truck": _r(PLANNERS, body={}),
+    "GET dispatch.edit_truck": _r(PLANNERS, params={"truck_id": "{truck_id}"}),
+    "POST dispatch.save_truck": _r(PLANNERS, params={"truck_id": "{truck_id}"}, body={}),
+    "GET dispatch.confirm_active": _r(PLANNERS, params={"truck_id": "{truck_id}"}),
+    "POST dispatch.set_active": _r(PLANNERS, params={"truck_id": "{truck_id}"}, body={}),
     "POST dispatch.lock": _r(PLANNERS, params={"route_id": "{own_route}"}, body={}),
     "POST dispatch.lock_stop": _r(PLANNERS, params={"stop_id": "{any_stop}"}, body={}),
     "POST dispatch.delivery_day": _r(

@@ -32,6 +32,7 @@ from lithloop.models import (
     Role,
     Settlement,
     Site,
+    Truck,
     User,
 )
 from lithloop.models.market import Order, OrderLine, OrderStatus
@@ -290,6 +291,7 @@ def build_world(seed_demo=None) -> World:
     version = _one(sa.select(PriceIndexVersion.version).order_by(PriceIndexVersion.id))
     world.values.update(
         plan_id=today_plan.id,
+        truck_id=_one(sa.select(Truck.id).order_by(Truck.id).limit(1)),
         run_id=today_plan.run_id,
         any_booking=other_booking.id,
         any_stop=world.own["stop"][Role.DRIVER],

@@ -29,6 +29,10 @@ ACTIONS = {
     "price_index.add_version": _l("Price index version added"),
     "rfq.decline": _l("Request for quote declined"),
     "rfq.quote": _l("Request for quote answered"),
+    "truck.add": _l("Truck added"),
+    "truck.change": _l("Truck changed"),
+    "truck.reactivate": _l("Truck back in service"),
+    "truck.retire": _l("Truck retired"),
     "user.disable": _l("User disabled"),
     "user.enable": _l("User enabled"),
     "user.locked": _l("Sign-in locked after failed attempts"),
@@ -46,12 +50,14 @@ OBJECTS = {
     "organisation": _l("Organisation"),
     "price_index_version": _l("Price index version"),
     "quoterequest": _l("Request for quote"),
+    "truck": _l("Truck"),
     "user": _l("User"),
 }
 
 KEYS = {
     "address": _l("Address"),
     "amount_fen": _l("Amount"),
+    "changed": _l("Changed values"),  # a truck's fields, as now stored
     "changes": _l("Changed prices"),
     "days": _l("Valid for (days)"),  # an API token's lifetime
     "due_since": _l("To be cancelled since"),
@@ -65,6 +71,8 @@ KEYS = {
     "name": _l("Organisation name"),  # recorded only for organisations
     "note": _l("Note"),
     "off": _l("Days off"),
+    "payload_kg": _l("Payload (kg)"),
+    "plate": _l("Plate"),
     "orders_cancelled": _l("Unpaid orders cancelled"),  # by an organisation's suspension
     "prefix": _l("Token prefix"),
     "previous": _l("Previous prices"),

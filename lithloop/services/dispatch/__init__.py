@@ -29,6 +29,8 @@ __all__ = [
     "run_report",
     "runs",
     "transport_docs",
+    "truck_form",
+    "trucks",
     "under_way",
     "errors",
 ]
