@@ -64,6 +64,9 @@ def test_a_dispatcher_lists_the_trucks_and_adds_one(client, login_as, park, lang
     assert listed.status_code == 200
     page = listed.get_data(as_text=True)
     assert 'class="cards"' in page and page.count('id="truck-') == 2
+    assert {"en": "The park’s trucks", "zh": "产业园车辆"}[lang] in page
+    form = client.get("/dispatch/trucks/new").get_data(as_text=True)
+    assert '<span class="nowrap">黑C·12345</span>' in form  # the example plate never breaks
     added = submit(client, "/dispatch/trucks/new", _form(park, plate="黑c d 1234"))
     assert added.status_code == 302, added.get_data(as_text=True)
     truck = db.session.scalar(sa.select(Truck).where(Truck.plate == "黑C·D1234"))
