@@ -240,3 +240,11 @@ def test_plates_are_read_as_people_type_them():
     assert canonical_plate("黑Ｃ－Ｄ１２３４５") == "黑C·D12345"
     assert canonical_plate("黑C·O1234") is None  # O is no plate letter
     assert canonical_plate("XC·12345") is None
+
+
+def test_the_audit_log_names_truck_changes_in_words(client, login_as, park):
+    login_as(Role.ADMIN)
+    client.get("/lang/en")
+    assert submit(client, "/dispatch/trucks/new", _form(park)).status_code == 302
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Truck added" in page and "黑C·12345" in page
