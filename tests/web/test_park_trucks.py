@@ -248,3 +248,18 @@ def test_the_audit_log_names_truck_changes_in_words(client, login_as, park):
     assert submit(client, "/dispatch/trucks/new", _form(park)).status_code == 302
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "Truck added" in page and "黑C·12345" in page
+
+
+def test_a_draft_driven_by_a_truck_retired_since_is_not_published(client, day_world):
+    from lithloop.services.dispatch import publishing
+    from lithloop.services.errors import Conflict
+
+    dispatcher = day_world["dispatcher"]
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    truck = plan.routes[0].truck
+    trucks.set_active(dispatcher, truck.id, False, trucks.truck_version(truck))
+    with pytest.raises(Conflict) as refused:
+        publishing.publish_plan(dispatcher, plan.id, allow_unmanned=True)
+    assert refused.value.code == "truck_retired" and truck.plate in str(refused.value.message)
+    db.session.refresh(plan)
+    assert plan.status is PlanStatus.DRAFT

@@ -31,6 +31,7 @@ class Code(StrEnum):
     RUN_ENDED = "run_ended"
     RUN_NOT_STARTED = "run_not_started"
     TRUCK_IN_PLAN = "truck_in_plan"
+    TRUCK_RETIRED = "truck_retired"
     RUN_IN_PROGRESS = "run_in_progress"
     SHIPPED_ON_TRUCK = "shipped_on_truck"
     UNDER_WAY = "under_way"

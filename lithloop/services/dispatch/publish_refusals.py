@@ -46,6 +46,21 @@ def refuse_unless_draft(plan: Plan) -> None:
         )
 
 
+def refuse_if_retired(plan: Plan) -> None:
+    """A route driven by a truck retired since the plan was made (the transaction rolled
+    back first): the day is planned again without it."""
+    if retired := sorted({r.truck.plate for r in plan.routes if not r.truck.active}):
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "%(p)s was retired after this plan was made: run the day again to plan "
+                "without it, or put it back into service.",
+                p=listed(retired),
+            ),
+            code=Code.TRUCK_RETIRED,
+        )
+
+
 def refuse_if_unmanned(plan: Plan) -> None:
     """A route whose truck has no driver on the day's roster (the transaction rolled back
     first); the caller skips this check when publishing without them was confirmed."""

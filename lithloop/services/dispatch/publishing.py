@@ -104,6 +104,7 @@ def publish_plan(
     require_planner(user)
     plan = lock_day_plans(plan_id)
     publish_refusals.refuse_unless_draft(plan)
+    publish_refusals.refuse_if_retired(plan)
     if drivers:
         try:
             roster.stage_drivers(user, plan.plan_date, drivers)
