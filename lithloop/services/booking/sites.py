@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop.cache import read_cache
 from lithloop.extensions import db
 from lithloop.labels.places import place_word
-from lithloop.models import Role, Site, SiteKind, User
+from lithloop.models import OrgKind, Role, Site, SiteKind, User
 from lithloop.name_order import name_key
 from lithloop.services.accounts import policies
 from lithloop.services.booking import reach
@@ -200,12 +200,22 @@ def require_site_editor(user: User) -> None:
         raise Forbidden(_l("Your role does not add or change sites."))
 
 
+def _new_site_kind(user: User) -> SiteKind:
+    """A bus company's depot, a dealer's branch; the park operator's first site is the park
+    itself (where trucks start and quotes measure from), its others warehouses."""
+    if user.role is Role.FLEET_MANAGER:
+        return SiteKind.BUS_DEPOT
+    if user.organisation.kind is not OrgKind.PARK_OPERATOR:
+        return SiteKind.BRANCH
+    has_park = db.session.scalar(sa.select(Site.id).where(Site.kind == SiteKind.PARK).limit(1))
+    return SiteKind.WAREHOUSE if has_park is not None else SiteKind.PARK
+
+
 def create_site(user: User, data: SiteInput) -> Site:
     """Add a site to the user's own organisation."""
     require_site_editor(user)
     _validate(data, user)
-    kind = SiteKind.BUS_DEPOT if user.role is Role.FLEET_MANAGER else SiteKind.BRANCH
-    site = Site(organisation_id=user.organisation_id, kind=kind, **_fields(data))
+    site = Site(organisation_id=user.organisation_id, kind=_new_site_kind(user), **_fields(data))
     db.session.add(site)
     db.session.commit()
     return site
