@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from lithloop import clock
 from lithloop.db import atomic
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import Plan, PlanRoute, PlanStatus, Truck, User
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.dispatch.truck_form import TruckFields, park_depots, read_fields
@@ -171,7 +172,7 @@ def set_active(user: User, truck_id: int, active: bool, seen: str) -> Truck:
                         "Truck %(p)s drives routes of published plans: %(plans)s. Plan those "
                         "days again without it (or move its stops), then retire it.",
                         p=truck.plate,
-                        plans=", ".join(f"#{p.id} ({p.plan_date.isoformat()})" for p in using),
+                        plans=listed(f"#{p.id} {p.plan_date.isoformat()}" for p in using),
                     ),
                     code=Code.TRUCK_IN_PLAN,
                 )
