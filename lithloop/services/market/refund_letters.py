@@ -41,18 +41,11 @@ def refunded_at_stripe(
     items = [order_letters.pack_line(line, share) for line, share in shares if share]
     if fee_fen:
         items.append(_l("Delivery fee: %(amount)s", amount=money(fee_fen)))
-    if on_its_way:
-        _asked_together(order, parts, shares, fee_fen)
-        return
+    subject, body = _ASKED if on_its_way else _MADE
     letters.send_letter(
         order.user,
-        _l("Order #%(id)s: %(amount)s refunded"),
-        _l(
-            "%(amount)s of order #%(id)s is refunded to the card it was paid with, in "
-            "%(count)s refunds made directly at the payment service (your bank may take a "
-            "few days to show them):\n%(refunds)s\n\n%(lines)s\n\n"
-            "Refunded so far: %(refunded)s of %(total)s.\n%(link)s\n"
-        ),
+        subject,
+        body,
         id=order.id,
         amount=money(total),
         count=len(parts),
@@ -64,33 +57,25 @@ def refunded_at_stripe(
     )
 
 
-def _asked_together(
-    order: Order,
-    parts: list[tuple[int, datetime | None]],
-    shares: list[tuple[OrderLine, int]],
-    fee_fen: int,
-) -> None:
-    """Several refunds made at the payment service, one of them not finished: asked for,
-    and when the bank usually shows them (not that the money is back)."""
-    items = [order_letters.pack_line(line, share) for line, share in shares if share]
-    if fee_fen:
-        items.append(_l("Delivery fee: %(amount)s", amount=money(fee_fen)))
-    letters.send_letter(
-        order.user,
-        _l("Order #%(id)s: refund of %(amount)s requested"),
-        _l(
-            "%(count)s refunds of order #%(id)s, %(amount)s in all, were made directly at the "
-            "payment service and are on their way to the card it was paid with; they are not "
-            "all finished yet: your bank usually shows them within 5-10 working days.\n"
-            "%(refunds)s\n\n%(lines)s\n\nRefunds asked for so far: %(refunded)s of %(total)s."
-            "\n%(link)s\n"
-        ),
-        id=order.id,
-        amount=money(sum(amount for amount, _at in parts)),
-        count=len(parts),
-        refunds=order_letters.lines_of([_part(amount, at) for amount, at in parts]),
-        lines=order_letters.lines_of(items),
-        refunded=money(order.refunded_fen),
-        total=money(order.total_fen),
-        link=letters.link("market.order", order_id=order.id),
-    )
+#: Several refunds made at the payment service, all finished: the money is back.
+_MADE = (
+    _l("Order #%(id)s: %(amount)s refunded"),
+    _l(
+        "%(amount)s of order #%(id)s is refunded to the card it was paid with, in "
+        "%(count)s refunds made directly at the payment service (your bank may take a "
+        "few days to show them):\n%(refunds)s\n\n%(lines)s\n\n"
+        "Refunded so far: %(refunded)s of %(total)s.\n%(link)s\n"
+    ),
+)
+#: One of them not finished: asked for, and when the bank usually shows them (not that the
+#: money is back).
+_ASKED = (
+    _l("Order #%(id)s: refund of %(amount)s requested"),
+    _l(
+        "%(count)s refunds of order #%(id)s, %(amount)s in all, were made directly at the "
+        "payment service and are on their way to the card it was paid with; they are not "
+        "all finished yet: your bank usually shows them within 5-10 working days.\n"
+        "%(refunds)s\n\n%(lines)s\n\nRefunds asked for so far: %(refunded)s of %(total)s."
+        "\n%(link)s\n"
+    ),
+)
