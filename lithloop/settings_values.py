@@ -227,7 +227,11 @@ def check_services(config: dict) -> None:
 
 def check_settings(config: dict) -> None:
     """Refuse, naming the variable, settings whose values the app cannot use."""
+    from lithloop.settings_checks import check_hosts_and_queues, check_secret_key
+
+    check_secret_key(str(config.get("SECRET_KEY") or ""))
     check_services(config)
+    check_hosts_and_queues(config)
     if len(set(config.get("PARK_CLOSED_WEEKDAYS") or [])) >= 7:
         closed = ",".join(str(d) for d in config["PARK_CLOSED_WEEKDAYS"])
         raise refuse("PARK_CLOSED_WEEKDAYS", closed, "at most six closed weekdays (6 = Sunday)")

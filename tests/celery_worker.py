@@ -8,6 +8,7 @@ test can wait for "ready." and show the log when something goes wrong.
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -40,7 +41,7 @@ def worker_env(url: str, queue: str, instance: Path, **extra: str) -> dict:
         "DATABASE_URL": url,
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_QUEUE": queue,
-        "SECRET_KEY": "worker-test",
+        "SECRET_KEY": secrets.token_hex(32),
         "LITHLOOP_INSTANCE": str(instance),
         **extra,
     }

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -24,7 +25,7 @@ import pytest
 if "LITHLOOP_INSTANCE" not in os.environ:  # one folder for the run (workers inherit it)
     os.environ["LITHLOOP_INSTANCE"] = tempfile.mkdtemp(prefix="lithloop-test-instance-")
     atexit.register(shutil.rmtree, os.environ["LITHLOOP_INSTANCE"], True)
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))  # the run's own (check_secret_key)
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient

@@ -154,9 +154,99 @@ def test_an_instance_folder_that_cannot_be_made_is_refused_naming_it(monkeypatch
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="LITHLOOP_INSTANCE='/proc/nope'"):
         load_settings()
-    monkeypatch.setenv("SECRET_KEY", "set")  # the key is given: the counters' file is next
+    # the key is given: the counters' file is next
+    monkeypatch.setenv("SECRET_KEY", "0123456789abcdef" * 3)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     for name in ("REDIS_URL", "CACHE_COUNTERS"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigError, match="LITHLOOP_INSTANCE='/proc/nope'"):
         create_app({"HOUSEKEEPING_INTERVAL_S": 0, "RATELIMIT_STORAGE_URI": "memory://"})
+
+
+WRONG_HOSTS_AND_QUEUES = [
+    ("TRUSTED_HOSTS", "https://lithloop.example.cn"),
+    ("TRUSTED_HOSTS", "*.example.cn"),
+    ("TRUSTED_HOSTS", "lithloop.example.cn/admin"),
+    ("TRUSTED_HOSTS", "lithloop.example.cn:99999"),
+    ("MAIL_SERVER", "smtp://mail.example.cn"),
+    ("MAIL_SERVER", "mail.example.cn:587"),
+    ("MAIL_SERVER", "mail example.cn"),
+    ("MAIL_PORT", "70000"),
+    ("CELERY_QUEUE", "lith loop"),
+    ("CELERY_QUEUE", "-x"),
+    ("CELERY_HOUSEKEEPING_QUEUE", "lithloop"),  # the runs' queue: it would wait behind them
+    ("CELERY_HOUSEKEEPING_QUEUE", "house keeping"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), WRONG_HOSTS_AND_QUEUES)
+def test_hosts_and_queues_that_cannot_work_stop_start_up(monkeypatch, tmp_path, name, value):
+    """Free text once read as it was: a scheme in MAIL_SERVER failed the first mail, a URL in
+    TRUSTED_HOSTS answered 400 to every request for that host, a space split a queue."""
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://lithloop.example.cn")
+    monkeypatch.setenv("CELERY_QUEUE", "lithloop")
+    monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError) as refused:
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+    assert f"{name}={value!r}" in str(refused.value)
+
+
+def test_right_hosts_and_queues_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://lithloop.example.cn")
+    monkeypatch.setenv("TRUSTED_HOSTS", "lithloop.example.cn:8443, .example.cn,10.0.0.5,[::1]")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.cn")
+    monkeypatch.setenv("MAIL_PORT", "587")
+    monkeypatch.setenv("CELERY_QUEUE", "lithloop.runs")
+    monkeypatch.setenv("CELERY_HOUSEKEEPING_QUEUE", "lithloop-housekeeping")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    app = create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+    assert app.config["TRUSTED_HOSTS_EXTRA"][1] == ".example.cn"
+
+
+def test_trusted_hosts_without_a_public_base_url_is_refused(monkeypatch, tmp_path):
+    """Without PUBLIC_BASE_URL no host is refused: TRUSTED_HOSTS alone would do nothing."""
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.setenv("TRUSTED_HOSTS", "lithloop.example.cn")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError, match="TRUSTED_HOSTS=.*PUBLIC_BASE_URL"):
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("dev", "3 bytes"),
+        ("s3cr3t-k3y-2026-mudanjiang", "26 bytes"),
+        ("change-me-change-me-change-me-change-me", "placeholder"),
+        ("test-secret-key-not-for-production", "placeholder"),
+        ("your-secret-key-here-0123456789abcdef", "placeholder"),
+        ("a" * 64, "placeholder"),
+    ],
+)
+def test_a_short_or_placeholder_secret_key_stops_start_up(monkeypatch, tmp_path, key, why):
+    """A configured key that is short or copied from an example signs sessions, reset links
+    and invitations anyone could forge: start-up stops, saying how to make one, never showing
+    the key."""
+    monkeypatch.setenv("SECRET_KEY", key)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError) as refused:
+        create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+    message = str(refused.value)
+    assert message.startswith("configuration: SECRET_KEY is not valid") and why in message
+    assert "python -c 'import secrets; print(secrets.token_hex(32))'" in message
+    assert key not in message
+
+
+def test_a_random_key_and_the_generated_default_start(monkeypatch, tmp_path):
+    import secrets
+
+    import lithloop.config
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
+    create_app({"HOUSEKEEPING_INTERVAL_S": 0})
+    monkeypatch.delenv("SECRET_KEY")  # `make run`: the key generated into the instance folder
+    monkeypatch.setattr(lithloop.config, "INSTANCE", tmp_path / "instance")
+    app = create_app({"HOUSEKEEPING_INTERVAL_S": 0, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert app.config["SECRET_KEY"] == (tmp_path / "instance" / "secret_key").read_text().strip()
