@@ -47,9 +47,11 @@ def worker_env(url: str, queue: str, instance: Path, **extra: str) -> dict:
     }
 
 
-def start_worker(env: dict, queue: str, log_path: Path, loglevel: str = "INFO"):
+def start_worker(env: dict, queue: str, log_path: Path, loglevel: str | None = "INFO"):
     """A worker with the app's own pool (threads, as the README's command gets), one
-    thread, on the queue (no heartbeat, gossip or mingle), logging to log_path."""
+    thread, on the queue (no heartbeat, gossip or mingle), logging to log_path (loglevel
+    None: Celery's default, as `celery worker` without --loglevel)."""
+    level = [f"--loglevel={loglevel}"] if loglevel else []
     with open(log_path, "wb") as log:
         return subprocess.Popen(
             [
@@ -63,7 +65,7 @@ def start_worker(env: dict, queue: str, log_path: Path, loglevel: str = "INFO"):
                 "1",
                 "-Q",
                 queue,
-                f"--loglevel={loglevel}",
+                *level,
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",

@@ -34,7 +34,8 @@ def test_a_celery_worker_runs_the_plan(tmp_path, redis_up):
     log_path = tmp_path / "worker.log"
     with app.app_context():
         dispatcher, day = seed_day(app)
-        worker = celery_worker.start_worker(env, queue, log_path, loglevel="INFO")
+        # Celery's default --loglevel (WARNING): lithloop's LOG_LEVEL (INFO) holds
+        worker = celery_worker.start_worker(env, queue, log_path, loglevel=None)
         try:
             run = runs.start_run(dispatcher, day, 2)
             assert run.runner == "celery"
@@ -49,8 +50,18 @@ def test_a_celery_worker_runs_the_plan(tmp_path, redis_up):
             assert run.status is RunStatus.SUCCEEDED, (run.status, run.error, log_path.read_text())
             assert run.plan is not None and run.plan.routes
             # the worker logs lithloop's JSON lines, its own Celery lines included
-            told = [line for line in log_path.read_text().splitlines() if "run_plan" in line]
+            told = [
+                line for line in log_path.read_text().splitlines() if "lithloop.run_plan" in line
+            ]
             assert told and all(json.loads(line)["logger"].startswith("celery") for line in told)
+            text = log_path.read_text().splitlines()
+            lines = [json.loads(line) for line in text if line.startswith("{")]
+            ours = [line for line in lines if line.get("run_id") == run.id]
+            assert [line["msg"].split(":")[0] for line in ours] == [
+                f"plan run {run.id} started",
+                f"plan run {run.id} ended",
+            ], log_path.read_text()
+            assert ours[1]["outcome"] == "succeeded" and ours[1]["duration_s"] > 0
         finally:
             celery_worker.stop_workers(worker)
 

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 from flask import Flask
 from kombu import Queue
 
-from lithloop import outside_calls
+from lithloop import logs, outside_calls
 
 
 def queues(config: dict) -> tuple[str, str]:
     """The plan runs' queue and housekeeping's (by default <runs>-housekeeping)."""
     runs = config["CELERY_QUEUE"]
     return runs, config.get("CELERY_HOUSEKEEPING_QUEUE") or f"{runs}-housekeeping"
+
+
+def _keep_lithloop_logging(config) -> None:
+    """The worker logs as the web app does: lithloop's handler at LOG_LEVEL.
+
+    Without a receiver of `setup_logging`, `celery worker` sets the root logger to its own
+    --loglevel (WARNING unless given): every INFO line, a run's start and end among them,
+    was dropped. With one, Celery leaves logging to this receiver."""
+    fmt, level = config.get("LOG_FORMAT", "json"), config.get("LOG_LEVEL", "INFO")
+
+    def configure(**_signal) -> None:
+        logs.configure_logging(fmt, level)
+
+    signals.setup_logging.disconnect(dispatch_uid="lithloop-logging")  # this app's settings
+    signals.setup_logging.connect(configure, weak=False, dispatch_uid="lithloop-logging")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -63,6 +78,8 @@ def celery_init_app(app: Flask) -> Celery:
         },
     )
     celery.set_default()
+    if app.config.get("LOG_FORMAT") != "none":
+        _keep_lithloop_logging(app.config)
     app.extensions["celery"] = celery
     from lithloop.jobs import tasks  # noqa: F401  (registers the tasks)
 

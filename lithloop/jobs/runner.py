@@ -12,14 +12,10 @@ _threads: dict[int, threading.Thread] = {}
 
 
 def _run_in_thread(app: Flask, run_id: int) -> None:
-    from lithloop.extensions import db
-    from lithloop.services.dispatch.runs import execute_run
+    from lithloop.jobs.tasks import run_and_log
 
     with app.app_context():
-        try:
-            execute_run(run_id)
-        finally:
-            db.session.remove()
+        run_and_log(run_id)
 
 
 def submit(run_id: int) -> None:
