@@ -6,10 +6,12 @@ the Babel catalogue), and a code without words is shown as the code so nothing i
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
-from lithloop.i18n import listed, money
+from lithloop.i18n import listed, local_time, money
 from lithloop.web.pricing_text import price_name
 
 ACTIONS = {
@@ -20,6 +22,7 @@ ACTIONS = {
     "company.invoice_details": _l("Invoice details changed"),
     "holiday_calendar.upload": _l("Holiday calendar uploaded"),
     "order.refund": _l("Order refunded"),
+    "order.refund_failed": _l("Refund did not go through"),
     "order.settled_in_stripe": _l("Payment marked as settled in Stripe"),
     "organisation.approve": _l("Organisation approved"),
     "organisation.create": _l("Organisation created"),
@@ -57,17 +60,20 @@ OBJECTS = {
 KEYS = {
     "address": _l("Address"),
     "amount_fen": _l("Amount"),
+    "by": _l("Removed by"),  # a colleague's removal from the people page
     "changed": _l("Changed values"),  # a truck's fields, as now stored
     "changes": _l("Changed prices"),
     "days": _l("Valid for (days)"),  # an API token's lifetime
     "due_since": _l("To be cancelled since"),
     "effective_date": _l("Effective from"),
     "email": _l("E-mail"),
+    "failure_reason": _l("Reason from the payment service"),
     "former_organisation": _l("Rejected organisation"),
     "intent_id": _l("Stripe payment"),
     "kind": _l("Kind"),
     "label": _l("Token name"),  # an API token's name, as its holder gave it
     "line": _l("Order line"),
+    "lock": _l("Times locked"),
     "name": _l("Organisation name"),  # recorded only for organisations
     "note": _l("Note"),
     "off": _l("Days off"),
@@ -81,9 +87,11 @@ KEYS = {
     "role": _l("Role"),
     "role_before": _l("Previous role"),
     "source": _l("Source"),
+    "status": _l("Status"),  # a refund's, as Stripe reported it
     "stripe_refund_id": _l("Stripe refund"),
     "taxpayer_id": _l("Taxpayer ID"),
     "unit_price_fen": _l("Unit price"),
+    "until": _l("Locked until"),
     "user_id": _l("User"),
     "valid_until": _l("Valid until"),
     "was_locked": _l("Was locked"),
@@ -97,6 +105,49 @@ SESSION_END_REASONS = {
     "password change": _l("The password was changed"),
     "password reset": _l("The password was reset"),
 }
+
+
+#: Who removed a colleague (user.disable's `by`), recorded as a code.
+REMOVED_BY = {"colleague": _l("a colleague in the same organisation")}
+
+#: A refund's final status at Stripe (order.refund_failed's `status`).
+REFUND_STATUS = {"failed": _l("did not go through"), "canceled": _l("cancelled")}
+
+#: Why Stripe says a refund failed (its `failure_reason` codes).
+REFUND_FAILURES = {
+    "lost_or_stolen_card": _l("the card was reported lost or stolen"),
+    "expired_or_canceled_card": _l("the card has expired or was cancelled"),
+    "charge_for_pending_refund_disputed": _l("the payment is disputed"),
+    "insufficient_funds": _l("not enough money in the park's payment account"),
+    "declined": _l("the bank declined the refund"),
+    "merchant_request": _l("cancelled at the park's request"),
+    "unknown": _l("no reason given"),
+}
+
+#: Details whose values are codes, by key: each shown through its table of words.
+CODED = {
+    "by": REMOVED_BY,
+    "failure_reason": REFUND_FAILURES,
+    "reason": SESSION_END_REASONS,
+    "status": REFUND_STATUS,
+}
+#: Details that are moments (ISO 8601 in UTC): shown in the park's time.
+MOMENTS = ("due_since", "until")
+
+
+def _coded(key: str, value: str) -> str | None:
+    """A coded detail's words, or None when the key or value has none."""
+    if key in ("role", "role_before"):
+        return labels.label(labels.ROLE, value)
+    if key == "kind":  # an organisation's kind
+        return labels.label(labels.ORG_KIND, value)
+    if key in MOMENTS:
+        try:
+            return local_time(datetime.fromisoformat(value))
+        except ValueError:
+            return None
+    words = CODED.get(key, {}).get(value)
+    return None if words is None else str(words)
 
 
 def action_words(code: str) -> str:
@@ -121,10 +172,8 @@ def detail_rows(details: dict | None) -> list[tuple[str, str]]:
             shown = str(listed([str(v) for v in value]))
         elif isinstance(value, bool):
             shown = str(_l("yes") if value else _l("no"))
-        elif key == "kind" and isinstance(value, str):  # an organisation's kind
-            shown = labels.label(labels.ORG_KIND, value)
-        elif key == "reason" and value in SESSION_END_REASONS:
-            shown = str(SESSION_END_REASONS[value])
+        elif isinstance(value, str) and (words := _coded(key, value)) is not None:
+            shown = words
         else:
             shown = "—" if value in (None, "") else str(value)
         rows.append((str(KEYS.get(key, key)), shown))

@@ -223,3 +223,45 @@ def test_disabling_a_user_on_a_later_page_comes_back_to_that_page(client, auth, 
     location = response.headers["Location"]
     assert "page=2" in location and "q=example.cn" in location, location
     assert not db.session.get(User, int(action.group(2))).enabled
+
+
+def test_roles_statuses_and_codes_in_details_read_as_words_in_both_languages(client, auth):
+    """Walk finding: a role change read "角色 plant_operator", a colleague's removal "by
+    colleague", a failed refund "status failed / failure_reason lost_or_stolen_card" and a
+    lockout its UTC ISO time, codes on a Chinese page."""
+    from lithloop.services.accounts import park_people
+
+    admin = admin_logged_in(auth)
+    person = make_user(admin.organisation, role=Role.DISPATCHER, email="li@park.example")
+    park_people.change_role(admin, person.id, "plant_operator")
+    removed = make_user(make_org(), email="gone@example.cn")
+    audit.record(
+        "user.disable",
+        actor=admin,
+        obj=removed,
+        details={"email": removed.email, "by": "colleague", "reason": ""},
+    )
+    audit.record(
+        "order.refund_failed",
+        actor=None,
+        object_type="order",
+        object_id=7,
+        details={"status": "failed", "failure_reason": "lost_or_stolen_card", "amount_fen": 100},
+    )
+    until = "2026-12-07T02:30:00+00:00"
+    audit.record("user.locked", actor=None, obj=removed, details={"until": until, "lock": 2})
+    db.session.commit()
+    zh = client.get("/admin/audit").get_data(as_text=True)
+    codes = ("plant_operator", ">dispatcher<", ">colleague<", "lost_or_stolen_card", until)
+    for code in (*codes, "<td>order.refund_failed</td>", ">failed<"):
+        assert code not in zh, code
+    for words in ("工厂操作员", "调度员", "原角色", "同一机构的同事", "退款未成功", "未成功"):
+        assert words in zh, words
+    assert "该卡已挂失或被盗" in zh and "2026-12-07 10:30" in zh and "锁定至" in zh
+    client.get("/lang/en")
+    en = client.get("/admin/audit").get_data(as_text=True)
+    for code in codes:
+        assert code not in en, code
+    for words in ("Plant operator", "Dispatcher", "a colleague in the same organisation"):
+        assert words in en, words
+    assert "Refund did not go through" in en and "the card was reported lost or stolen" in en
