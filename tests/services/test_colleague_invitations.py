@@ -120,3 +120,38 @@ def test_the_limits_count_a_sliding_hour_and_day(app, monkeypatch):
     assert "24" in str(refused.value.message)
     monkeypatch.setattr(clock, "now", lambda: start + timedelta(hours=24, minutes=1))
     _invite(dealer, email="d@example.com")
+
+
+def test_the_regulators_invitations_count_against_its_organisation_not_the_parks(app):
+    """An administrator's invitations into the government partner's organisation used the
+    park's limits: ten park hires in an hour left the regulator's people uninvitable, and
+    the regulator's invitations used up the park's. Each organisation now counts its own."""
+    from lithloop.models import Role
+    from lithloop.services.accounts import park_people
+
+    current_app.config.update(INVITES_PER_HOUR=2, INVITES_PER_DAY=100)
+    park = make_org(OrgKind.PARK_OPERATOR, name="牡丹江产业园")
+    admin = make_user(park, role=Role.ADMIN)
+    gov = park_people.create_government(admin, "牡丹江市生态环境局")
+
+    def invite(kind, email, role):
+        return park_people.invite(
+            admin, kind, name="新同事", email=email, role=role, link_for=_link
+        )
+
+    park_kind, gov_kind = OrgKind.PARK_OPERATOR, OrgKind.GOVERNMENT
+    invite(park_kind, "d1@park.example", "dispatcher")
+    invite(park_kind, "d2@park.example", "driver")
+    with pytest.raises(TooMany) as park_full:
+        invite(park_kind, "d3@park.example", "driver")
+    assert "您的机构" in str(park_full.value.message) or "Your organisation" in str(
+        park_full.value.message
+    )
+    first = invite(gov_kind, "g1@gov.example", "government")  # the park's count is not its
+    park_people.resend(admin, gov_kind, first.id, link_for=_link)  # sent again counts
+    mails = _mails()
+    with pytest.raises(TooMany) as gov_full:
+        invite(gov_kind, "g2@gov.example", "government")
+    assert gov.name in str(gov_full.value.message) and gov_full.value.field == "email"
+    assert _mails() == mails and db.session.get(User, first.id).organisation_id == gov.id
+    assert db.session.scalar(sa.select(User.id).where(User.email == "g2@gov.example")) is None

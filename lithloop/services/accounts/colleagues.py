@@ -161,10 +161,10 @@ def add_member(
     email = accounts.normalise_email(email)
     if accounts.find_user_by_email(email):
         raise _taken(email, org)
-    lock(org)
-    lock(inviter.organisation)  # the limits count the inviter's organisation's letters
+    lock(org)  # the limits count the letters into it: one invitation at a time
+    lock(inviter.organisation)
     try:
-        invitations.check_quota(inviter.organisation)  # nothing is written or sent past them
+        invitations.check_quota(org, inviter)  # nothing is written or sent past them
         colleague = User(
             email=email,
             name=name,
@@ -210,7 +210,7 @@ def resend_member(inviter: User, org: Organisation, colleague_id: int, *, link_f
                 _l("%(email)s has no open invitation to send again.", email=colleague.email),
                 code=Code.NOT_INVITED,
             )
-        invitations.check_quota(inviter.organisation)
+        invitations.check_quota(org, inviter)
         invitations.send_letter(
             inviter, colleague, link_for=link_for, language=language, fresh=True
         )

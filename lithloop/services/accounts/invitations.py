@@ -34,10 +34,15 @@ def is_invited(member: User) -> bool:
     return member.invited_at is not None
 
 
-def check_quota(org: Organisation) -> None:
-    """TooMany(field='email') if the organisation's people sent INVITES_PER_HOUR invitations
-    in the last hour or INVITES_PER_DAY in the last day (new colleagues and again together)."""
+def check_quota(org: Organisation, inviter: User) -> None:
+    """TooMany(field='email') if INVITES_PER_HOUR invitations into `org` were sent in the
+    last hour or INVITES_PER_DAY in the last day (new colleagues and again together).
+
+    Counted by the organisation invited into, whoever sent them: a dealer's, bus company's
+    or buyer's people invite into their own, and an administrator's invitations into the
+    government partner's organisation count against it, not against the park's people."""
     config, now = current_app.config, clock.now()
+    own = org.id == inviter.organisation_id
     for limit, window, message in (
         (
             config["INVITES_PER_HOUR"],
@@ -46,6 +51,13 @@ def check_quota(org: Organisation) -> None:
                 "Your organisation has sent %(n)s invitations in the last hour, the most "
                 "allowed. Try again later.",
                 n=config["INVITES_PER_HOUR"],
+            )
+            if own
+            else _l(
+                "%(n)s invitations into %(org)s were sent in the last hour, the most "
+                "allowed. Try again later.",
+                n=config["INVITES_PER_HOUR"],
+                org=org.name,
             ),
         ),
         (
@@ -55,6 +67,13 @@ def check_quota(org: Organisation) -> None:
                 "Your organisation has sent %(n)s invitations in the last 24 hours, the most "
                 "allowed. Try again tomorrow.",
                 n=config["INVITES_PER_DAY"],
+            )
+            if own
+            else _l(
+                "%(n)s invitations into %(org)s were sent in the last 24 hours, the most "
+                "allowed. Try again tomorrow.",
+                n=config["INVITES_PER_DAY"],
+                org=org.name,
             ),
         ),
     ):
@@ -63,13 +82,15 @@ def check_quota(org: Organisation) -> None:
 
 
 def _sent_since(org: Organisation, since) -> int:
+    """Invitation letters sent since `since` to the organisation's members (each entry's
+    object is the invited user; their id is stored as text)."""
+    members = sa.select(sa.cast(User.id, sa.String)).where(User.organisation_id == org.id)
     return db.session.scalar(
-        sa.select(sa.func.count(AuditEntry.id))
-        .join(User, User.id == AuditEntry.actor_id)
-        .where(
+        sa.select(sa.func.count(AuditEntry.id)).where(
             AuditEntry.action.in_(SENT),
             AuditEntry.created_at >= since,
-            User.organisation_id == org.id,
+            AuditEntry.object_type == "user",
+            AuditEntry.object_id.in_(members),
         )
     )
 
