@@ -7,6 +7,7 @@ import json
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
@@ -153,9 +154,12 @@ def register_commands(app: Flask) -> None:
         from lithloop.services.errors import Invalid
 
         try:  # the policy every form applies; a demo login is still a login
-            check_policy(password)
+            with force_locale("en"):  # commands speak English, not the pages' zh_CN default
+                check_policy(password)
         except Invalid as exc:
-            raise click.BadParameter(str(exc.message), param_hint="'--password'") from exc
+            with force_locale("en"):
+                message = str(exc.message)
+            raise click.BadParameter(message, param_hint="'--password'") from exc
 
         if not sa.inspect(db.engine).has_table(Organisation.__tablename__):
             raise click.ClickException(

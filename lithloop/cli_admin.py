@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import force_locale
 
 from lithloop import clock
 from lithloop.db import atomic
@@ -26,8 +27,9 @@ def create_admin(email: str, name: str, password: str, organisation: str) -> str
     )
     if park is None:
         if not organisation.strip():
-            raise click.ClickException(
-                "The database has no park operator yet: give its name with --organisation."
+            raise click.BadParameter(
+                "the database has no park operator yet: give its name.",
+                param_hint="'--organisation'",
             )
         park = Organisation(
             name=organisation.strip(),
@@ -46,6 +48,10 @@ def create_admin(email: str, name: str, password: str, organisation: str) -> str
         )
     )
     return park.name
+
+
+#: The command's parameter a refused field came from (named in the exit-2 usage error).
+OPTION_OF_FIELD = {"password": "'--password'", "email": "'EMAIL'", "name": "'--name'"}
 
 
 def register(app: Flask) -> None:
@@ -67,8 +73,12 @@ def register(app: Flask) -> None:
 
         if not sa.inspect(db.engine).has_table(User.__tablename__):
             raise click.ClickException("The database has no tables yet: run `flask db upgrade`.")
-        try:
-            park = atomic(lambda: create_admin(email, name, password, organisation))
+        try:  # in English, as every flask command speaks (not the pages' zh_CN default)
+            with force_locale("en"):
+                park = atomic(lambda: create_admin(email, name, password, organisation))
         except Invalid as error:
-            raise click.ClickException(f"{error.field}: {error}") from None
+            with force_locale("en"):
+                message = str(error.message)
+            hint = OPTION_OF_FIELD.get(error.field or "", "'EMAIL'")
+            raise click.BadParameter(message, param_hint=hint) from None
         click.echo(f"Administrator {email.strip()} of {park} created: log in at /login.")

@@ -49,6 +49,40 @@ def test_a_taken_address_or_a_weak_password_changes_nothing(app, backend):
     weak = _invoke(app, "new@park.example", *args, "short")
     assert weak.exit_code != 0 and "password" in weak.output
     bad = _invoke(app, "not-an-address", *args, PASSWORD)
-    assert bad.exit_code != 0 and "email" in bad.output
+    assert bad.exit_code == 2 and "EMAIL" in bad.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 1
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_refusals_are_usage_errors_in_english_naming_the_option(app, backend):
+    """The command answered a weak password with 请至少使用 12 个字符 (the pages' zh_CN
+    default outside a request) and exit 1, where the other commands speak English and a bad
+    option is a usage error (exit 2) naming it."""
+    from lithloop.extensions import db
+    from lithloop.models import User
+
+    args = ("--organisation", "Park Co", "--password")
+    for given, option, words in (
+        (("new@park.example", *args, "short"), "'--password'", "Use at least"),
+        (("new@park.example", *args, "12345678901234"), "'--password'", "digits"),
+        (("not-an-address", *args, PASSWORD), "'EMAIL'", "e-mail address"),
+        (("new@park.example", "--password", PASSWORD), "'--organisation'", "no park operator"),
+    ):
+        refused = _invoke(app, *given)
+        assert refused.exit_code == 2, refused.output
+        assert f"Invalid value for {option}" in refused.output and words in refused.output
+        assert not _cjk(refused.output), refused.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_seed_demo_refuses_a_weak_password_in_english_too(app, backend):
+    refused = app.test_cli_runner().invoke(args=["seed-demo", "--password", "short"])
+    assert refused.exit_code == 2 and "Invalid value for '--password'" in refused.output
+    assert "Use at least" in refused.output and not _cjk(refused.output), refused.output
