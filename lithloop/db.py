@@ -19,3 +19,16 @@ def atomic(work: Callable[[], T]) -> T:
         db.session.rollback()
         raise
     return result
+
+
+def write_lock_on_sqlite() -> None:
+    """On SQLite, begin this transaction as a writer (BEGIN IMMEDIATE) unless it already is.
+
+    SQLite drops FOR UPDATE: two transactions could both read "no draft yet" and both write
+    one. Taking the database's write lock before reading makes the second wait until the
+    first commits, and then read what it wrote (PostgreSQL: the row locks do this)."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    raw = db.session.connection().connection.driver_connection
+    if not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")

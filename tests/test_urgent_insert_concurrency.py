@@ -1,7 +1,7 @@
 """Two dispatchers inserting the same urgent booking at the same moment (PostgreSQL, two
 threads with their own sessions): the published plan's row lock makes the second wait and
-then answer the first one's draft, so one draft is made, not two (SQLite, which drops
-FOR UPDATE, could make two)."""
+then answer the first one's draft, so one draft is made, not two; SQLite, which drops
+FOR UPDATE, takes its write lock before reading (db.write_lock_on_sqlite)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ def backend():
     return "postgresql"
 
 
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
 def test_one_urgent_booking_inserted_twice_at_once_makes_one_draft(app, client, day_world):
+    """On SQLite the first insert takes the write lock (BEGIN IMMEDIATE) before it reads:
+    the second waits for its commit (never reaching the gate, so the first goes on after
+    HOLD_S) and then finds its draft; without it both passed the gate and made two."""
     plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
     publishing.publish_plan(day_world["dispatcher"], plan.id, allow_unmanned=True)
     urgent = book_late(day_world, "急件网点", (44.59, 129.62), "300")

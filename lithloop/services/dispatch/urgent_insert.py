@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, labels, routing
-from lithloop.db import atomic
+from lithloop.db import atomic, write_lock_on_sqlite
 from lithloop.extensions import db
 from lithloop.models import Plan, PlanStatus, User
 from lithloop.services.dispatch import day_work, left_deliveries, urgent_drafts
@@ -42,6 +42,7 @@ def insert_urgent(user: User, plan_id: int, booking_id: int):
 def _insert_urgent(user: User, plan_id: int, booking_id: int) -> Plan:
     from lithloop.models import Booking, BookingStatus, PlanRun, RunStatus
 
+    write_lock_on_sqlite()  # a second insert at once waits, then finds the first's draft
     plan = get_plan(plan_id, lock=True)
     if plan.status is not PlanStatus.PUBLISHED:
         raise Conflict(_l("Urgent bookings go into the published plan."), code=Code.NOT_PUBLISHED)
