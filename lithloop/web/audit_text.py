@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop import labels
 from lithloop.i18n import listed, local_time, money
+from lithloop.web.audit_trucks import is_truck_change, truck_change_words
 from lithloop.web.pricing_text import price_name
 
 ACTIONS = {
@@ -166,6 +167,8 @@ def detail_rows(details: dict | None) -> list[tuple[str, str]]:
     for key, value in (details or {}).items():
         if key.endswith("_fen") and isinstance(value, int):
             shown = money(value)
+        elif isinstance(value, dict) and key == "changed" and is_truck_change(value):
+            shown = truck_change_words(value)
         elif isinstance(value, dict):  # prices by key (a version's changes)
             shown = "; ".join(f"{price_name(k)} {v}" for k, v in value.items()) or "—"
         elif isinstance(value, list):

@@ -265,3 +265,28 @@ def test_roles_statuses_and_codes_in_details_read_as_words_in_both_languages(cli
     for words in ("Plant operator", "Dispatcher", "a colleague in the same organisation"):
         assert words in en, words
     assert "Refund did not go through" in en and "the card was reported lost or stolen" in en
+
+
+def test_a_truck_change_reads_as_the_forms_labels_and_values(client, auth):
+    """Walk finding: a truck's change read "payload_kg 8000; tail_lift True; cost_per_km_fen
+    350; max_work_s 32400": field names, fen, seconds and True on a Chinese page."""
+    admin = admin_logged_in(auth)
+    changed = {
+        "payload_kg": "8000",
+        "tail_lift": "True",
+        "cost_per_km_fen": "350",
+        "max_work_s": "32400",
+        "shift_start": "07:00:00",
+        "driver_id": "None",
+    }
+    details = {"plate": "黑C·12345", "changed": changed}
+    audit.record("truck.change", actor=admin, object_type="truck", object_id=3, details=details)
+    db.session.commit()
+    zh = client.get("/admin/audit").get_data(as_text=True)
+    for code in ("payload_kg", "tail_lift", "cost_per_km_fen", "max_work_s", "True", "32400"):
+        assert code not in zh, code
+    assert "¥3.50" in zh and "07:00" in zh and "07:00:00" not in zh
+    client.get("/lang/en")
+    en = client.get("/admin/audit").get_data(as_text=True)
+    assert "Payload (kg) 8000; Tail lift yes; Per km (yuan) ¥3.50" in en
+    assert "Most working hours a day 9; Shift starts 07:00; Regular driver — nobody —" in en
