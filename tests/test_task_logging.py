@@ -73,6 +73,9 @@ def test_the_worker_keeps_lithloops_handler_and_log_level(monkeypatch):
         assert root.level == logging.INFO
         assert lithloop_handler() is not None
         assert isinstance(lithloop_handler().formatter, JsonFormatter)
+        celery.log.already_setup = False
+        celery.log.setup_logging_subsystem(loglevel="DEBUG")  # -l DEBUG says more: kept
+        assert root.level == logging.DEBUG
     finally:
         root.setLevel(level)
         root.handlers[:] = handlers

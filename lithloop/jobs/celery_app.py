@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import Celery, Task, signals
 from flask import Flask
 from kombu import Queue
@@ -16,15 +18,18 @@ def queues(config: dict) -> tuple[str, str]:
 
 
 def _keep_lithloop_logging(config) -> None:
-    """The worker logs as the web app does: lithloop's handler at LOG_LEVEL.
+    """The worker logs as the web app does: lithloop's handler at LOG_LEVEL, or at the
+    worker's --loglevel when that says more (`-l DEBUG`).
 
     Without a receiver of `setup_logging`, `celery worker` sets the root logger to its own
     --loglevel (WARNING unless given): every INFO line, a run's start and end among them,
     was dropped. With one, Celery leaves logging to this receiver."""
-    fmt, level = config.get("LOG_FORMAT", "json"), config.get("LOG_LEVEL", "INFO")
+    fmt, level = config.get("LOG_FORMAT", "json"), str(config.get("LOG_LEVEL", "INFO"))
 
-    def configure(**_signal) -> None:
-        logs.configure_logging(fmt, level)
+    def configure(loglevel=None, **_signal) -> None:
+        wanted = logging.getLevelName(level.upper())
+        given = loglevel if isinstance(loglevel, int) else wanted
+        logs.configure_logging(fmt, logging.getLevelName(min(wanted, given)))
 
     signals.setup_logging.disconnect(dispatch_uid="lithloop-logging")  # this app's settings
     signals.setup_logging.connect(configure, weak=False, dispatch_uid="lithloop-logging")
