@@ -263,3 +263,28 @@ def test_a_draft_driven_by_a_truck_retired_since_is_not_published(client, day_wo
     assert refused.value.code == "truck_retired" and truck.plate in str(refused.value.message)
     db.session.refresh(plan)
     assert plan.status is PlanStatus.DRAFT
+
+
+def test_a_draft_driven_by_a_truck_retired_since_warns_on_its_page(client, day_world):
+    """The draft's page names the retired truck before anyone presses publish, and offers
+    planning the day again instead of a publish that can only fail; so does the
+    confirmation page."""
+    from tests.conftest import Auth
+
+    dispatcher = day_world["dispatcher"]
+    plan = db.session.get(Plan, run_to_end(client, day_world)["plan_id"])
+    truck = plan.routes[0].truck
+    Auth(client).login(dispatcher.email)
+    page = client.get(f"/dispatch/plans/{plan.id}").get_data(as_text=True)
+    assert 'id="plan-changed"' not in page  # not retired yet: publishing offered
+    trucks.set_active(dispatcher, truck.id, False, trucks.truck_version(truck))
+    page = client.get(f"/dispatch/plans/{plan.id}").get_data(as_text=True)
+    section = page.split('id="publishing"')[1].split("</section>")[0]
+    warning = section.split('id="plan-changed"')[1].split("</div>")[0]
+    assert f"{truck.plate} 在本计划生成后已停用" in warning, warning
+    assert f"/dispatch/plans/{plan.id}/publish" not in section and 'id="replan-form"' in section
+    confirm = client.get(f"/dispatch/plans/{plan.id}/publish").get_data(as_text=True)
+    assert truck.plate in confirm.split('id="changed-bookings"')[1].split("</div>")[0]
+    client.get("/lang/en")
+    english = client.get(f"/dispatch/plans/{plan.id}").get_data(as_text=True)
+    assert f"{truck.plate} was retired after this plan was made" in english

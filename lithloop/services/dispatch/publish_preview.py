@@ -99,11 +99,12 @@ def preview(plan: Plan) -> Preview:
 
 
 def stale_words(plan: Plan) -> list:
-    """What changed since the plan was made that publishing refuses, each in words (a
-    booking no longer to pick up, or changed by its owner, or routed by another day's
-    published plan since; an order its truck can no longer take, or carried by another
+    """What changed since the plan was made that publishing refuses, each in words (a truck
+    retired; a booking no longer to pick up, or changed by its owner, or routed by another
+    day's published plan since; an order its truck can no longer take, or carried by another
     day's published plan); none when the plan may be published."""
-    words = []
+    retired = publish_refusals.retired_words(plan)
+    words = [] if retired is None else [retired]
     stops = [s for r in plan.routes for s in r.stops if s.done_at is None]  # not history
     rescheduled = publish_refusals.rescheduled(plan)
     bookings = [s.booking for s in stops if s.booking is not None]

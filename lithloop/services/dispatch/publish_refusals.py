@@ -46,17 +46,24 @@ def refuse_unless_draft(plan: Plan) -> None:
         )
 
 
+def retired_words(plan: Plan):
+    """The plates of the plan's trucks retired since it was made, in words; None if none."""
+    if retired := sorted({r.truck.plate for r in plan.routes if not r.truck.active}):
+        return _l(
+            "%(p)s was retired after this plan was made: run the day again to plan "
+            "without it, or put it back into service.",
+            p=listed(retired),
+        )
+    return None
+
+
 def refuse_if_retired(plan: Plan) -> None:
     """A route driven by a truck retired since the plan was made (the transaction rolled
     back first): the day is planned again without it."""
-    if retired := sorted({r.truck.plate for r in plan.routes if not r.truck.active}):
+    if (words := retired_words(plan)) is not None:
         db.session.rollback()
         raise Conflict(
-            _l(
-                "%(p)s was retired after this plan was made: run the day again to plan "
-                "without it, or put it back into service.",
-                p=listed(retired),
-            ),
+            words,
             code=Code.TRUCK_RETIRED,
         )
 
