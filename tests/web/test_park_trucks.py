@@ -288,3 +288,16 @@ def test_a_draft_driven_by_a_truck_retired_since_warns_on_its_page(client, day_w
     client.get("/lang/en")
     english = client.get(f"/dispatch/plans/{plan.id}").get_data(as_text=True)
     assert f"{truck.plate} was retired after this plan was made" in english
+
+
+def test_the_form_s_inputs_carry_their_attributes_unescaped(client, login_as, park):
+    """The field macro printed its attributes escaped (autocomplete=&#34;off&#34;): no
+    maxlength, no numeric keyboard on a phone, and axe refused the plate's autocomplete."""
+    login_as(Role.DISPATCHER)
+    form = client.get("/dispatch/trucks/new").get_data(as_text=True)
+    assert "&#34;" not in form
+    plate = re.search(r'<input id="plate"[^>]*>', form).group(0)
+    assert 'autocomplete="off"' in plate and 'maxlength="20"' in plate
+    payload = re.search(r'<input id="payload_kg"[^>]*>', form).group(0)
+    assert 'inputmode="numeric"' in payload
+    assert 'inputmode="decimal"' in re.search(r'<input id="cost_per_km"[^>]*>', form).group(0)
