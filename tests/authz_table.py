@@ -88,6 +88,15 @@ BOOKING_FORM = {
     "lots-0-condition": "intact",
 }
 COLLEAGUE = {"user_id": "{owned}"}
+TRUCK_BODY = {
+    "plate": "黑C·Z9999",
+    "payload_kg": 5000,
+    "pallet_places": 10,
+    "shift_start": "07:00",
+    "shift_end": "19:00",
+    "max_work_h": 10,
+    "depot_site_id": 0,
+}
 SCRAP = {
     "chemistry": "LFP",
     "form": "pack",
@@ -279,6 +288,20 @@ TABLE: dict[str, Rule] = {
     "POST dispatch.lock_stop": _r(PLANNERS, params={"stop_id": "{any_stop}"}, body={}),
     "POST dispatch.delivery_day": _r(
         PLANNERS, params={"stop_id": "{any_stop}"}, body={"date": "1999-01-01"}
+    ),
+    # The trucks API: as the page (the body's depot names no site, the version is stale:
+    # the planners are refused by a check, never by the role, and nothing is written).
+    "GET api_trucks.list_trucks": _r(STAFF),
+    "GET api_trucks.get_truck": _r(STAFF, params={"truck_id": "{truck_id}"}),
+    "POST api_trucks.create_truck": _r(PLANNERS, body=TRUCK_BODY),
+    "POST api_trucks.change_truck": _r(
+        PLANNERS, params={"truck_id": "{truck_id}"}, body={**TRUCK_BODY, "seen": "stale"}
+    ),
+    "POST api_trucks.retire_truck": _r(
+        PLANNERS, params={"truck_id": "{truck_id}"}, body={"seen": "stale"}
+    ),
+    "POST api_trucks.reactivate_truck": _r(
+        PLANNERS, params={"truck_id": "{truck_id}"}, body={"seen": "stale"}
     ),
     "POST api_plans.start_run": _r(PLANNERS, body={"date": "{open_day}", "time_limit_s": 100000}),
     "GET api_plans.get_run": _r(STAFF, params={"run_id": "{run_id}"}),

@@ -105,3 +105,33 @@ def test_a_plate_stored_between_the_check_and_the_commit_is_refused_beside_it(pg
         assert len(calls) == 2  # the refusal came from the constraint, told as the check
         assert db.session.scalar(sa.select(sa.func.count()).where(Truck.plate == PLATE)) == 1
         db.session.remove()
+
+
+def test_api_adds_of_one_plate_at_once_leave_one_truck_and_409s(pg_app):
+    """The same race through POST /api/v1/trucks: one 201, the others 409 naming the plate."""
+    from lithloop.services.accounts.api_tokens import issue_api_token
+
+    app, ids = pg_app
+    with app.app_context():
+        token = issue_api_token(db.session.get(User, ids[0]), "race")
+        db.session.commit()
+        db.session.remove()
+    body = {**_form(ids[1]), "payload_kg": 5000, "pallet_places": 10, "depot_site_id": ids[1]}
+    barrier, answers = threading.Barrier(SAVERS), []
+
+    def post() -> None:
+        client = app.test_client()
+        barrier.wait()
+        answer = client.post(
+            "/api/v1/trucks", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        answers.append((answer.status_code, (answer.json or {}).get("field")))
+
+    threads = [threading.Thread(target=post) for _ in range(SAVERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answers, key=str) == [(201, None)] + [(409, "plate")] * (SAVERS - 1)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(Truck.plate == PLATE)) == 1

@@ -95,8 +95,16 @@ def handle_http_exception(exc: HTTPException):
 
 
 def handle_service_error(exc: ServiceError):
-    """A service refused: its status, stable code, message and field."""
-    return error_response(exc.status, str(exc.message), error=exc.code, field=exc.field)
+    """A service refused: its status, stable code, message and field; several fields refused
+    at once (FieldsRefused) also as `errors`, each field's messages a list, as a schema's."""
+    refused = getattr(exc, "fields", None)
+    errors = None
+    if refused and wants_json():
+        where = "query" if request.method == "GET" else "json"
+        errors = {where: {name: [str(words)] for name, words in refused.items()}}
+    return error_response(
+        exc.status, str(exc.message), error=exc.code, field=exc.field, errors=errors
+    )
 
 
 def handle_csrf(exc: CSRFError):

@@ -47,6 +47,7 @@ ROLE_BY_TAG = {
     "api_bookings": "dealer",
     "api_routing": "dispatcher",
     "api_plans": "dispatcher",
+    "api_trucks": "dispatcher",
     "api_market": "buyer",
     "api_rfqs": "buyer",
     "api_reports": "admin",
@@ -104,8 +105,9 @@ def known_ids(fuzzed_app, tokens):
     import sqlalchemy as sa
 
     from lithloop.extensions import db
-    from lithloop.models import Pack, Plan, PlanRun, User
+    from lithloop.models import Pack, Plan, PlanRun, Truck, User
     from lithloop.services.booking import booking_list, sites
+    from lithloop.services.dispatch import truck_form
     from lithloop.services.market import catalog as market_catalog
 
     client = fuzzed_app.test_client()
@@ -116,6 +118,8 @@ def known_ids(fuzzed_app, tokens):
             "booking_id": [b.id for b in booking_list.booking_page(dealer, 1, 20)[0]],
             "run_id": list(db.session.scalars(sa.select(PlanRun.id).limit(20))),
             "plan_id": list(db.session.scalars(sa.select(Plan.id).limit(20))),
+            "truck_id": list(db.session.scalars(sa.select(Truck.id).limit(20))),
+            "depot_site_id": [s.id for s in truck_form.park_depots()],
             "code": list(db.session.scalars(sa.select(Pack.code).order_by(Pack.id).limit(40))),
             "pack_id": [p.id for p in db.session.scalars(market_catalog.for_sale().limit(20))],
             "next_days": [(clock.today() + timedelta(days=n)).isoformat() for n in range(1, 15)],
@@ -186,6 +190,14 @@ def _valid_fields(known: dict) -> dict[str, dict]:
             "date": days,
             "time_limit_s": st.just(1),
             "horizon_days": st.integers(1, 3),
+        },
+        "POST /api/v1/trucks": {
+            "plate": st.from_regex(r"黑C·F[0-9]{5}", fullmatch=True),
+            "depot_site_id": st.sampled_from(known["depot_site_id"]),
+            "shift_start": st.just("07:00"),
+            "shift_end": st.just("19:00"),
+            "max_work_h": st.integers(1, 16),
+            "driver_id": st.just(None),
         },
         "POST /api/v1/orders": {
             "lines": st.lists(

@@ -31,6 +31,12 @@ PALLETS = (1, 33)
 WORK_HOURS = (1, 16)
 #: The most each cost may be, in fen: a day's fixed cost, a kilometre, an hour on the road.
 MAX_FIXED_FEN, MAX_PER_KM_FEN, MAX_PER_HOUR_FEN = 10_000_000, 100_000, 1_000_000
+#: Each cost's field (in yuan; with `_fen` after it in fen) and the most it may be, in fen.
+COSTS = {
+    "fixed_cost": MAX_FIXED_FEN,
+    "cost_per_km": MAX_PER_KM_FEN,
+    "cost_per_hour": MAX_PER_HOUR_FEN,
+}
 #: Truck.model is String(100).
 MODEL_CHARS = 100
 
@@ -128,9 +134,16 @@ def _depot(raw) -> int:
     return chosen
 
 
-def read_fields(form) -> TruckFields:
-    """The form's fields checked; FieldsRefused naming every refused field."""
+def _fen(raw, field: str, most_fen: int) -> int:
+    typed = raw if str(raw if raw is not None else "").strip() else "0"  # none: no such cost
+    return strict_int(typed, field, minimum=0, maximum=most_fen)
+
+
+def read_fields(form, *, fen: bool = False) -> TruckFields:
+    """The form's fields checked; FieldsRefused naming every refused field. The costs are
+    typed in yuan (`fixed_cost`, ...), or with `fen` whole fen (`fixed_cost_fen`, ...)."""
     check = FieldChecks()
+    money, unit = (_fen, "_fen") if fen else (_money, "")
     plate = check(_plate, form.get("plate"))
     model = check(limited_text, form.get("model"), "model", MODEL_CHARS)
     payload = check(_whole, form.get("payload_kg"), "payload_kg", PAYLOAD_KG)
@@ -144,16 +157,17 @@ def read_fields(form) -> TruckFields:
             "next day's shift)."
         )
     work_s = check(_hours, form.get("max_work_h"))
-    fixed = check(_money, form.get("fixed_cost"), "fixed_cost", MAX_FIXED_FEN)
-    per_km = check(_money, form.get("cost_per_km"), "cost_per_km", MAX_PER_KM_FEN)
-    per_hour = check(_money, form.get("cost_per_hour"), "cost_per_hour", MAX_PER_HOUR_FEN)
+    costs = [
+        check(money, form.get(f"{name}{unit}"), f"{name}{unit}", most)
+        for name, most in COSTS.items()
+    ]
     driver = check(_driver, form.get("driver_id"))
     depot = check(_depot, form.get("depot_site_id"))
     check.done()
     return TruckFields(
         plate, model, payload, pallets,  # type: ignore[arg-type]
         _ticked(form.get("hazmat_certified")), _ticked(form.get("tail_lift")),
-        start, end, work_s, fixed, per_km, per_hour, driver, depot,  # type: ignore[arg-type]
+        start, end, work_s, *costs, driver, depot,  # type: ignore[arg-type]
     )  # fmt: skip
 
 

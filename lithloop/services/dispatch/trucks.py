@@ -30,6 +30,12 @@ def _require_planner(user: User) -> None:
     policies.require(user, policies.PLANNERS, _l("Only dispatchers and admins manage trucks."))
 
 
+def _require_reader(user: User) -> None:
+    from lithloop.services.accounts import policies
+
+    policies.require(user, policies.REGION_STAFF, _l("Only the park's staff see its trucks."))
+
+
 def _audit(action: str, user: User, truck: Truck, details: dict) -> None:
     from lithloop.services.accounts import audit
 
@@ -41,6 +47,20 @@ def park_trucks() -> list[Truck]:
     return list(
         db.session.scalars(sa.select(Truck).order_by(Truck.active.desc(), Truck.plate, Truck.id))
     )
+
+
+def truck_page(user: User, page: int, size: int) -> tuple[list[Truck], int]:
+    """One page of park_trucks' order for the region's staff, and how many trucks there are."""
+    _require_reader(user)
+    total = db.session.scalar(sa.select(sa.func.count(Truck.id))) or 0
+    query = sa.select(Truck).order_by(Truck.active.desc(), Truck.plate, Truck.id)
+    return list(db.session.scalars(query.offset((page - 1) * size).limit(size))), total
+
+
+def read_truck(user: User, truck_id: int) -> Truck:
+    """The truck as the region's staff may read it, or NotFound."""
+    _require_reader(user)
+    return get_truck(truck_id)
 
 
 def get_truck(truck_id: int) -> Truck:
@@ -82,10 +102,11 @@ def _saved(work, plate: str, truck_id: int | None):
         raise taken from None
 
 
-def add_truck(user: User, form) -> Truck:
-    """A new active truck from the form's fields (FieldsRefused, or Conflict on its plate)."""
+def add_truck(user: User, form, *, fen: bool = False) -> Truck:
+    """A new active truck from the form's fields (FieldsRefused, or Conflict on its plate);
+    `fen`: the costs are given in fen (the API), not yuan (the page)."""
     _require_planner(user)
-    fields = read_fields(form)
+    fields = read_fields(form, fen=fen)
     taken = _taken(fields.plate)
     if taken is not None:
         raise taken
@@ -101,10 +122,10 @@ def add_truck(user: User, form) -> Truck:
     return _saved(work, fields.plate, None)
 
 
-def change_truck(user: User, truck_id: int, form, seen: str) -> Truck:
+def change_truck(user: User, truck_id: int, form, seen: str, *, fen: bool = False) -> Truck:
     """The truck changed to the form's fields; Conflict when it changed since `seen`."""
     _require_planner(user)
-    fields = read_fields(form)
+    fields = read_fields(form, fen=fen)
 
     def work() -> Truck:
         truck = get_truck(truck_id)

@@ -46,6 +46,7 @@ def init_api(app: Flask) -> None:
         rfqs,
         routing,
         sites,
+        trucks,
     )
 
     api.init_app(
@@ -58,7 +59,19 @@ def init_api(app: Flask) -> None:
     api.register_field(DecimalString, "string", "decimal")
     api.register_field(DecimalInput, "number", None)
     api.ma_plugin.converter.add_attribute_function(exclusive_bounds)
-    for module in (auth, sites, quotes, bookings, routing, plans, passports, reports, market, rfqs):
+    for module in (
+        auth,
+        sites,
+        quotes,
+        bookings,
+        routing,
+        plans,
+        trucks,
+        passports,
+        reports,
+        market,
+        rfqs,
+    ):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     document_guard_400(api)
