@@ -21,6 +21,7 @@ from lithloop.models import (
     RunStatus,
     Truck,
 )
+from lithloop.services.dispatch import trucks
 from tests.conftest import api_headers
 from tests.factories import make_org, make_park, make_site, make_user
 
@@ -107,11 +108,15 @@ def test_a_dispatcher_adds_reads_and_lists_trucks_with_costs_in_fen(client, park
 def test_a_plant_operator_reads_but_does_not_change_and_others_read_nothing(client, park):
     truck = db.session.scalar(sa.select(Truck))
     plant = _as(client, park, Role.PLANT_OPERATOR)
-    assert client.get(PATH, headers=plant).status_code == 200
-    assert client.get(f"{PATH}/{truck.id}", headers=plant).status_code == 200
+    listed = client.get(PATH, headers=plant)
+    one = client.get(f"{PATH}/{truck.id}", headers=plant)
+    assert listed.status_code == 200 and one.status_code == 200
+    for read in (listed.json[0], one.json):  # as the list page: no costs, no edit version
+        assert read["plate"] and read["payload_kg"]
+        assert not {"fixed_cost_fen", "cost_per_km_fen", "truck_version"} & set(read)
     refused = client.post(PATH, json=_body(park), headers=plant)
     assert refused.status_code == 403 and "dispatchers" in refused.json["message"]
-    version = client.get(f"{PATH}/{truck.id}", headers=plant).json["truck_version"]
+    version = trucks.truck_version(truck)
     retire = client.post(f"{PATH}/{truck.id}/retire", json={"seen": version}, headers=plant)
     assert retire.status_code == 403
     db.session.refresh(truck)

@@ -36,6 +36,14 @@ def _require_reader(user: User) -> None:
     policies.require(user, policies.REGION_STAFF, _l("Only the park's staff see its trucks."))
 
 
+def sees_costs(user: User) -> bool:
+    """Whether the user sees a truck's costs and version (the edit form's): the planners;
+    the other staff see the list's values only."""
+    from lithloop.services.accounts import policies
+
+    return user.role in policies.PLANNERS
+
+
 def _audit(action: str, user: User, truck: Truck, details: dict) -> None:
     from lithloop.services.accounts import audit
 

@@ -124,6 +124,17 @@ class TruckOut(ma.Schema):
     )
 
 
+#: What only the planners see of a truck, as on the pages (the list shows no costs).
+PLANNERS_ONLY = ("fixed_cost_fen", "cost_per_km_fen", "cost_per_hour_fen", "truck_version")
+
+
+def _as_read(found):
+    """The truck (or trucks) as JSON for the caller: costs and version for planners only."""
+    many = isinstance(found, list)
+    hidden = () if trucks.sees_costs(api_user()) else PLANNERS_ONLY
+    return compact_json(TruckOut(many=many, exclude=hidden).dump(found))
+
+
 def _hours(seconds: int) -> str:
     return f"{seconds / 3600:g}"
 
@@ -154,13 +165,12 @@ _S409_SEEN = "Changed since `seen` (`error` changed_meanwhile)"
 @token_required
 def list_trucks(args):
     """The park's trucks, the active ones first, each group by plate, a page at a time
-    (`page_size` 50 by default, at most 200; the `X-Pagination` header gives the total)."""
+    (`page_size` 50 by default, at most 200; the `X-Pagination` header gives the total).
+    The costs and `truck_version` are for dispatchers and admins only, as on the pages."""
     page, size = args["page"], args["page_size"]
     items, total = trucks.truck_page(api_user(), page, size)
     return current_app.response_class(
-        compact_json(TruckOut(many=True).dump(items)),
-        mimetype="application/json",
-        headers=pagination_header(page, size, total),
+        _as_read(items), mimetype="application/json", headers=pagination_header(page, size, total)
     )
 
 
@@ -190,8 +200,10 @@ def create_truck(data):
 @errors(blp, 401, 403, 404, s403=_S403_READ, s404="No such truck")
 @token_required
 def get_truck(truck_id: int):
-    """One truck, with the `truck_version` a change sends back as `seen`."""
-    return trucks.read_truck(api_user(), truck_id)
+    """One truck, with the `truck_version` a change sends back as `seen` (the costs and the
+    version for dispatchers and admins only, as on the pages)."""
+    truck = trucks.read_truck(api_user(), truck_id)
+    return current_app.response_class(_as_read(truck), mimetype="application/json")
 
 
 # Its own path: beside GET /trucks/{id}, an id beyond the database's integer was a 405
