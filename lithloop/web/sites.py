@@ -61,6 +61,10 @@ def show(site_id: int):
         site=site,
         map=region_map([site]),
         far=reach.warning(site.lat, site.lon, site),
+        # the next step from a site of one's own: book a pickup there (not where it is refused)
+        takes_bookings=policies.may(current_user, "book")
+        and site.organisation_id == current_user.organisation_id
+        and reach.booking_refusal(site) is None,
     )
 
 

@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Site
+from lithloop.models import Role, Site
 from tests import worlds
 from tests.conftest import submit
+from tests.factories import make_org, make_site
 
 GOOD = {
     "name": "海林服务站",
@@ -191,3 +192,34 @@ def test_a_city_of_symbols_is_told_with_the_missing_position_at_once(client, dea
     assert 'id="city-err"' in body and "请用文字填写城市名称" in body
     assert 'id="lat-err"' in body
     assert site_count() == 0
+
+
+def test_a_new_site_offers_booking_a_pickup_there(client, dealer):
+    """New-user walk: the page a first site lands on after saving offered only "Edit", a dead
+    end; it offers booking a pickup there, the booking form opening with that site chosen."""
+    response = submit(client, "/sites/new", GOOD, follow_redirects=True)
+    body = response.get_data(as_text=True)
+    site = db.session.scalar(sa.select(Site).where(Site.name == GOOD["name"]))
+    link = f"/bookings/new?site_id={site.id}"
+    assert response.status_code == 200 and "在此预约取货" in body
+    assert f'href="{link}"' in body
+    form = client.get(link).get_data(as_text=True)
+    assert re.search(rf'<option value="{site.id}"[^>]*selected', form), form
+
+
+def test_a_site_beyond_reach_offers_no_booking(client, dealer):
+    """A site stored beyond the park's reach takes no bookings: its page offers none."""
+    site = make_site(dealer.organisation, lat=39.9042, lon=116.4074)  # Beijing
+    db.session.commit()
+    body = client.get(f"/sites/{site.id}").get_data(as_text=True)
+    assert "/bookings/new" not in body and "在此预约取货" not in body
+
+
+def test_the_parks_staff_are_not_offered_booking_at_a_site(client, login_as):
+    """A dispatcher reading a site (the park's own) books nothing there."""
+    login_as(Role.DISPATCHER)
+    site = make_site(make_org())
+    db.session.commit()
+    response = client.get(f"/sites/{site.id}")
+    assert response.status_code == 200
+    assert "/bookings/new" not in response.get_data(as_text=True)
