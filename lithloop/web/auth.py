@@ -221,16 +221,30 @@ def reset_password(token: str):
     """Choose a new password through a link from the mail."""
     form = ResetPasswordForm()
     try:
-        password_reset.user_for_reset_token(token)
+        user = password_reset.user_for_reset_token(token)
     except ServiceError as exc:
         return render_template("auth/reset_invalid.html", message=str(exc.message)), 400
+    # an invitation's link is a reset link: its invitee chooses a first password, not a new one
+    invited = user.invited_at is not None
     if form.validate_on_submit():
         try:
             password_reset.reset_password(token, form.password.data)
         except ServiceError as exc:
             attach_error(form, exc)
         else:
-            flash(_("Your password was changed. Log in with the new one."), "success")
+            if invited:
+                flash(
+                    _(
+                        "Your password is set: log in with your e-mail %(email)s and that "
+                        "password.",
+                        email=user.email,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Your password was changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/reset_password.html", form=form), status
+    return render_template(
+        "auth/reset_password.html", form=form, invitee=user if invited else None
+    ), status

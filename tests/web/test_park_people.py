@@ -172,3 +172,28 @@ def test_the_pages_read_in_both_languages_and_a_get_writes_nothing(app, client, 
     english = client.get(PAGE).get_data(as_text=True)
     assert "Park people" in english and "Invite a person" in english
     assert "Create the government partner" in client.get(GOV).get_data(as_text=True)
+
+
+def test_an_invitation_link_welcomes_the_invitee_to_choose_a_first_password(client, park):
+    """New-user walk: the invitation's link opened "Choose a new password" and ended with
+    "Your password was changed", to a person who never had one; it welcomes them by name,
+    organisation and role, and says the password is set. A reset link keeps its words."""
+    Auth(client).login(park["admin"].email)
+    form = {"name": "李调度", "email": "li@park.example", "role": "plant_operator"}
+    assert submit(client, PAGE, form, page=PAGE).status_code == 302
+    (mail,) = _mails("li@park.example")
+    link = re.search(r"http://lithloop\.test(/reset/\S+)", mail.body).group(1)
+    Auth(client).logout()
+    page = client.get(link).get_data(as_text=True)
+    assert "<h1>设置您的密码</h1>" in page and "设置新密码" not in page
+    assert "李调度，欢迎您：您已受邀以工厂操作员身份加入 lithloop 上的 牡丹江产业园" in page
+    assert "li@park.example" in page
+    new = {"password": "new-secret-pass-9", "confirm": "new-secret-pass-9"}
+    done = submit(client, link, new, follow_redirects=True).get_data(as_text=True)
+    assert "密码已设置：请用邮箱 li@park.example 和这个密码登录。" in done
+    assert "密码已修改" not in done
+    # once accepted, a reset link is a reset again
+    assert submit(client, "/reset", {"email": "li@park.example"}).status_code == 302
+    mailed = _mails("li@park.example")[-1].body
+    reset = client.get(re.search(r"http://lithloop\.test(/reset/\S+)", mailed).group(1))
+    assert "<h1>设置新密码</h1>" in reset.get_data(as_text=True)
