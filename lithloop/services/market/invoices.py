@@ -132,7 +132,10 @@ def _describe(line) -> str:
     parts = [
         labels.chemistry_name(pack.chemistry),  # 磷酸铁锂 LFP on a Chinese invoice
         _l("grade %(g)s", g=pack.grade.value) if pack.grade else "",
-        f"{kwh(pack.usable_kwh)} kWh" if pack.usable_kwh is not None else "",
+        # the rated energy, as the order and the catalog name the pack, then the usable
+        # (an invoice saying only the usable energy read as another pack than the order's)
+        f"{kwh(pack.rated_kwh)} kWh" if pack.rated_kwh is not None else "",
+        _l("usable %(k)s kWh", k=kwh(pack.usable_kwh)) if pack.usable_kwh is not None else "",
         _l("refurbished") if pack.refurbished else "",
     ]
     return " · ".join(str(p) for p in parts if p)
