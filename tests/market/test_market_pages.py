@@ -483,3 +483,16 @@ def test_every_refused_catalog_filter_is_named_beside_its_field(client):
     assert 'class="error"' in soh and "0 至 100" in soh, soh
     assert 'class="error"' in price, price
     assert 'class="error"' not in kwh, kwh
+
+
+def test_a_new_buyers_empty_order_list_leads_to_the_catalog(client):
+    """New-user walk: a buyer's first look at the orders read "No orders yet." and offered
+    nothing to do; it leads to the packs for sale (a filtered empty list does not)."""
+    buyer = make_buyer()
+    _login(client, buyer, "zh_CN")
+    page = client.get("/market/orders").get_data(as_text=True)
+    assert "暂无订单" in page
+    assert re.search(
+        r'id="first-order"><a class="button" href="/market/"[^>]*>浏览在售电池包', page
+    )
+    assert 'id="first-order"' not in client.get("/market/orders?status=paid").get_data(as_text=True)
