@@ -51,6 +51,11 @@ def region_map(
         dot = {"x": x, "y": y, "kind": site.kind.value, "name": site.name, "id": site.id}
         dots.append(dot | {"far": not keep and not whole})
     drawn = {"width": canvas.width, "height": canvas.height, "dots": dots, "whole": whole}
+    # the region beneath the dots, as on the site form's map and the route maps (walk: a new
+    # dealer's home showed its one site and the park as two dots in an empty box)
+    layers = base_layers(canvas)
+    drawn |= {"boundaries": layers["boundaries"], "labels": layers["places"]}
+    drawn["scale"] = layers["scale"]
     far = [s.name for s, keep in zip(sites, inside, strict=True) if not keep]
     drawn |= {"far": len(far), "far_names": listed(far)}
     if park:

@@ -134,3 +134,20 @@ def test_the_admin_home_counts_handovers_past_their_upload_deadline(client, app)
     make_pack(plant, received_at=utc(2099, 3, 2, 2))  # not due yet
     page = home(client, admin).get_data(as_text=True)
     assert "1 handover past its upload deadline" in page and 'href="/trace/"' in page
+
+
+@pytest.mark.parametrize(("lang", "script"), [("en", r"[A-Za-z]"), ("zh_CN", r"[\u4e00-\u9fff]")])
+def test_a_dealer_home_map_draws_the_region_beneath_its_sites(client, booking_world, lang, script):
+    """New-user walk: a new dealer's home map was its one site and the park as two dots in an
+    empty box, nothing saying where either is; it has the region's boundaries, the places'
+    names in the page's language and a scale bar, as the site form's map and route maps do."""
+    home(client, booking_world["dealer"])
+    client.get(f"/lang/{lang}")
+    page = client.get("/").get_data(as_text=True)
+    svg = page.split('<figure class="map" id="site-map">', 1)[1].split("</figure>", 1)[0]
+    assert re.search(r'<g class="boundaries"><path d="M', svg), svg
+    names = re.findall(r'class="place [a-z]+">([^<]+)</text>', svg)
+    assert names and all(re.match(script, n) for n in names), names
+    assert 'class="scale-bar"' in svg and " km</text>" in svg
+    # beneath the park and the sites: a tap on a dot reaches the dot
+    assert svg.index('class="boundaries"') < svg.index('class="park-here"')
