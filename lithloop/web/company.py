@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 from flask import (
@@ -28,6 +29,19 @@ from lithloop.web.organisation import invite_posted, remove_page, remove_posted,
 
 bp = Blueprint("company", __name__, url_prefix="/market")
 
+#: The pages that send a buyer here to fill in the invoice details before paying, by name (a
+#: name, never a path: nothing typed into the address leads off the site): the cart, and an
+#: order's payment page as `order-<id>`.
+_ORDER_BACK = re.compile(r"order-([1-9][0-9]{0,9})")
+
+
+def back_to(name: str | None) -> str | None:
+    """The page named by `back` (the cart or an order's payment), or None for any other."""
+    if name == "cart":
+        return url_for("market.cart")
+    found = _ORDER_BACK.fullmatch(name or "")
+    return url_for("market.pay", order_id=int(found[1])) if found else None
+
 
 def _page(errors: dict | None = None, form=None, invite_form=None, status: int = 200):
     details = buyer_company.details_of(current_user.organisation)
@@ -43,8 +57,11 @@ def _page(errors: dict | None = None, form=None, invite_form=None, status: int =
             }
         )
     )
+    back = request.args.get("back")
     return render_template(
         "market/company.html",
+        back=back if back_to(back) else None,
+        back_url=back_to(back),
         details=details,
         form=values,
         invite=invite_form or {},
@@ -76,7 +93,8 @@ def save_details():
             errors = buyer_company.detail_problems(request.form) or errors
         return _page(errors, form=request.form, status=exc.status)
     flash(_("Invoice details saved. Orders paid from now on carry them."), "success")
-    return redirect(url_for("company.company"))
+    # back to the cart or the payment the buyer left to fill them in (a dead end before)
+    return redirect(back_to(request.args.get("back")) or url_for("company.company"))
 
 
 @bp.post("/company/colleagues")

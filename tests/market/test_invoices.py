@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -278,7 +279,7 @@ def test_cart_and_payment_page_say_the_invoice_lacks_the_taxpayer_id_until_it_is
     _login(client, buyer)
     cart = client.get("/market/cart").get_data(as_text=True)
     note = cart.split('id="invoice-details-missing">', 1)[1].split("</p>", 1)[0]
-    assert "taxpayer ID" in note and 'href="/market/company"' in note
+    assert "taxpayer ID" in note and 'href="/market/company?back=cart"' in note
     ordered = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
     assert ordered.status_code == 302 and ordered.location.endswith("/pay")
     pay = client.get(ordered.location).get_data(as_text=True)
@@ -334,3 +335,39 @@ def test_the_delivery_fee_line_is_not_labelled_as_a_pack_on_a_phone(client):
     assert fee and 'data-label=""' in fee.group(1), page
     pack_cell = re.search(r"<tr><td([^>]*)><code>", page)
     assert pack_cell and "data-label" not in pack_cell.group(1)  # headed by cards.js
+
+
+def test_the_invoice_details_filled_in_from_the_cart_or_payment_lead_back_there(client):
+    """New-user walk: "Fill in the invoice details" on the cart and the payment page led to
+    the company page, which after saving stayed there, offering no way back to the packs or
+    the order being paid. It offers the way back, and saving returns there; a `back` that
+    names no such page (an address elsewhere) is ignored."""
+    from lithloop.services.market import cart as market_cart
+
+    buyer = make_buyer()
+    (pack,) = list_packs(1)
+    market_cart.save(buyer, [pack.id], {})
+    _login(client, buyer)
+    page = client.get("/market/company?back=cart").get_data(as_text=True)
+    assert re.search(r'id="back-to-order"><a href="/market/cart">', page)
+    assert 'action="/market/company?back=cart"' in page
+    saved = submit(client, "/market/company?back=cart", DETAILS, page="/market/company")
+    assert saved.status_code == 302 and saved.location.endswith("/market/cart")
+    assert buyer_company.invoice_details_missing(buyer.organisation) is False
+    ordered = submit(client, "/market/checkout", {"delivery_kind": "pickup"}, page="/market/cart")
+    order_id = int(re.search(r"/orders/(\d+)/pay", ordered.location)[1])
+    back = f"/market/company?back=order-{order_id}"
+    page = client.get(back).get_data(as_text=True)
+    assert f'<a href="/market/orders/{order_id}/pay">' in page
+    again = submit(client, back, {**DETAILS, "phone": "0453-6180002"}, page="/market/company")
+    assert again.location.endswith(f"/market/orders/{order_id}/pay")
+    for elsewhere in ("https://evil.example/", "//evil.example", "order-0", "order-1x"):
+        page = client.get("/market/company", query_string={"back": elsewhere})
+        assert 'id="back-to-order"' not in page.get_data(as_text=True), elsewhere
+        done = submit(
+            client,
+            "/market/company?" + urlencode({"back": elsewhere}),
+            DETAILS,
+            page="/market/company",
+        )
+        assert done.location.endswith("/market/company"), (elsewhere, done.location)
