@@ -226,6 +226,8 @@ def reset_password(token: str):
         return render_template("auth/reset_invalid.html", message=str(exc.message)), 400
     # an invitation's link is a reset link: its invitee chooses a first password, not a new one
     invited = user.invited_at is not None
+    if invited:  # a first password: "New password" read as if one had been set before
+        form.password.label.text = _("Password")
     if form.validate_on_submit():
         try:
             password_reset.reset_password(token, form.password.data)

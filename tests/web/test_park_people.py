@@ -188,6 +188,7 @@ def test_an_invitation_link_welcomes_the_invitee_to_choose_a_first_password(clie
     assert "<h1>设置您的密码</h1>" in page and "设置新密码" not in page
     assert "李调度，欢迎您：您已受邀以工厂操作员身份加入 lithloop 上的 牡丹江产业园" in page
     assert "li@park.example" in page
+    assert '<label for="password">密码</label>' in page and "新密码" not in page
     new = {"password": "new-secret-pass-9", "confirm": "new-secret-pass-9"}
     done = submit(client, link, new, follow_redirects=True).get_data(as_text=True)
     assert "密码已设置：请用邮箱 li@park.example 和这个密码登录。" in done
@@ -197,3 +198,4 @@ def test_an_invitation_link_welcomes_the_invitee_to_choose_a_first_password(clie
     mailed = _mails("li@park.example")[-1].body
     reset = client.get(re.search(r"http://lithloop\.test(/reset/\S+)", mailed).group(1))
     assert "<h1>设置新密码</h1>" in reset.get_data(as_text=True)
+    assert '<label for="password">新密码</label>' in reset.get_data(as_text=True)
