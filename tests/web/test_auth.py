@@ -320,6 +320,27 @@ def test_registration_answers_the_same_for_a_new_and_a_registered_email(client):
     assert confirm_link("wang.fang@example.com").startswith("/register/confirm/")
 
 
+def test_registering_again_while_waiting_for_approval_is_told_to_wait_not_to_log_in(client):
+    """New-user walk: a dealer whose registration the park had not yet approved registered
+    again, and was mailed "log in" and "choose a new password"; the login page then refused
+    them as waiting. The letter says their organisation is being reviewed and what comes next
+    (the page answers as for anyone: nothing tells a stranger the address is known)."""
+    org = make_org(OrgKind.DEALER_BRANCH, name="绥芬河经销网点", status=OrgStatus.PENDING)
+    owner = make_user(org, email="li.ming@example.com", role=Role.DEALER_STAFF)
+    db.session.commit()
+    response = submit(client, "/register", registration(kind="dealer_branch"))
+    assert (response.status_code, response.location) == (302, "/login")
+    letter = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == owner.email)
+    )
+    assert letter.subject == "[lithloop] 有人尝试用您的邮箱注册"
+    assert "属于 绥芬河经销网点，产业园仍在审核该机构" in letter.body
+    assert "审核通过后即可登录" in letter.body
+    assert "/login" not in letter.body and "/reset" not in letter.body
+    assert "北方储能科技" not in letter.body  # a stranger's words never reach the owner
+    assert count(Organisation) == 1 and count(User) == 1
+
+
 def test_a_confirmation_link_works_once(client):
     submit(client, "/register", registration())
     link = confirm_link("li.ming@example.com")

@@ -160,6 +160,24 @@ def request_registration(
     password_hash = hash_password(password)  # for an existing address too: the same time
     _forget_expired_registrations()
     existing = find_user_by_email(email)
+    if holds_address(existing) and existing.organisation.status is OrgStatus.PENDING:
+        # walk: a dealer waiting for approval who registered again was told to log in, and
+        # the login page then refused them as waiting
+        letters.send_letter(
+            existing,
+            _l("Someone tried to register with your e-mail"),
+            _l(
+                "Someone (perhaps you) tried to register an organisation on lithloop with this "
+                "e-mail address. It already has an account, for %(org)s, which the park is "
+                "still reviewing, so nothing new was made.\n"
+                "You can log in once the park approves it; we will mail you then.\n"
+                "If it was not you, ignore this mail: your account has not changed.\n"
+            ),
+            asked_in=locale,
+            org=existing.organisation.name,
+        )
+        db.session.commit()
+        return
     if holds_address(existing):  # a rejected organisation's user registers anew
         letters.send_letter(
             existing,
