@@ -341,6 +341,17 @@ def test_registering_again_while_waiting_for_approval_is_told_to_wait_not_to_log
     assert count(Organisation) == 1 and count(User) == 1
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"), [("zh_CN", "已有账户？"), ("en", "Already have an account?")]
+)
+def test_the_registration_page_leads_to_the_login_for_someone_with_an_account(client, lang, words):
+    """New-user walk: the registration page's header has no menu, and the page offered no
+    way to the login for a person who has an account (the login page links to registering)."""
+    client.get(f"/lang/{lang}")
+    page = client.get("/register").get_data(as_text=True)
+    assert re.search(rf'<p id="have-account">{re.escape(words)} <a href="/login">', page), page
+
+
 def test_a_confirmation_link_works_once(client):
     submit(client, "/register", registration())
     link = confirm_link("li.ming@example.com")
