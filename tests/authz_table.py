@@ -468,6 +468,10 @@ TABLE: dict[str, Rule] = {
     "POST market_admin.settled_in_stripe": _r(
         ADMINS, params={"order_id": "{other_order}"}, body={}
     ),
+    # Records a refund Stripe could not make as paid back another way (nothing at Stripe).
+    "POST market_admin.paid_back": _r(
+        ADMINS, params={"order_id": "{other_order}", "refund_id": "1"}, body={}
+    ),
     # Administration, the price index, traceability, the dashboard.
     "GET admin.approvals": _r(ADMINS),
     "POST admin.decide": _r(ADMINS, params={"org_id": "{org_id}"}, body={"decision": "approve"}),

@@ -419,3 +419,25 @@ def test_0045_adds_the_payments_given_up_mark_and_takes_it_back(empty_database):
         assert "cancel_given_up_at" not in columns() and "cancel_due_since" in columns()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0046_adds_the_refunds_paid_back_mark_and_takes_it_back(empty_database):
+    """A failed refund paid back another way: when, by whom, how (and its user key)."""
+    app = make_app(empty_database)
+
+    def columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(db.engine).get_columns("market_refund")}
+
+    def user_keys() -> list[list[str]]:
+        keys = sa.inspect(db.engine).get_foreign_keys("market_refund")
+        return [k["constrained_columns"] for k in keys if k["referred_table"] == "user"]
+
+    with app.app_context():
+        upgrade(revision="0046")
+        assert {"paid_back_at", "paid_back_by_id", "paid_back_note"} <= columns()
+        assert ["paid_back_by_id"] in user_keys()
+        downgrade(revision="0045")
+        assert not {"paid_back_at", "paid_back_by_id", "paid_back_note"} & columns()
+        assert "status" in columns() and ["paid_back_by_id"] not in user_keys()
+        downgrade(revision="base")
+        db.engine.dispose()

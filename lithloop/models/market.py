@@ -89,6 +89,16 @@ class Order(TimestampMixin, db.Model):
         """What was paid and not yet refunded."""
         return self.total_fen - self.refunded_fen if self.status in PAID_STATUSES else 0
 
+    @property
+    def owed_back_fen(self) -> int:
+        """Booked refunds that did not reach the buyer and are not yet paid back another way."""
+        return sum(r.amount_fen for r in self.refunds if r.owed_back)
+
+    @property
+    def refunded_back_fen(self) -> int:
+        """What of the booked refunds has reached the buyer (or is on its way to them)."""
+        return self.refunded_fen - self.owed_back_fen
+
 
 class OrderEvent(db.Model):
     """An append-only record of what happened to an order's delivery on the road: a driver's
@@ -199,7 +209,17 @@ class Refund(db.Model):
     status: Mapped[str] = mapped_column(
         sa.String(20), default="succeeded", server_default="succeeded"
     )
+    # A failed or canceled refund paid back another way (a bank transfer): when, by whom, how
+    paid_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_back_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    paid_back_note: Mapped[str | None] = mapped_column(sa.String(200))
 
     order: Mapped[Order] = relationship(back_populates="refunds")
     line: Mapped[OrderLine | None] = relationship()
-    by_user: Mapped[User | None] = relationship()
+    by_user: Mapped[User | None] = relationship(foreign_keys=[by_user_id])
+    paid_back_by: Mapped[User | None] = relationship(foreign_keys=[paid_back_by_id])
+
+    @property
+    def owed_back(self) -> bool:
+        """True when Stripe did not make it (failed, canceled) and nobody paid it back yet."""
+        return self.status in ("failed", "canceled") and self.paid_back_at is None

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lithloop.extensions import db
-from lithloop.i18n import money
+from lithloop.i18n import local_time, money
 from lithloop.models import OrderLine, Role
 from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
-from lithloop.services.market import expiry
+from lithloop.services.market import expiry, refund_payback
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import refunds as market_refunds
 from lithloop.services.strict_input import int_or_default, limited_text, optional_money_fen
@@ -136,3 +136,31 @@ def settled_in_stripe(order_id: int):
     else:
         flash(_("Order #%(id)s's payment was not waiting to be settled.", id=order_id), "info")
     return redirect(url_for("market.orders"))
+
+
+@bp.post("/orders/<int:order_id>/refunds/<int:refund_id>/paid-back")
+@roles_required(Role.ADMIN)
+def paid_back(order_id: int, refund_id: int):
+    """A refund Stripe could not make was paid back another way: who, when, how (the note)."""
+    try:
+        marked = refund_payback.mark_paid_back(
+            current_user, order_id, refund_id, request.form.get("note")
+        )
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        errors = {"paid_back": str(exc.message), "refund_id": refund_id}
+        return _back(order_id, errors, exc.status)
+    done = marked.refund
+    if marked.now:
+        flash(_("Marked as paid back another way: %(a)s.", a=money(done.amount_fen)), "success")
+    else:  # a second press, or another tab: it was marked already
+        flash(
+            _(
+                "This refund was already marked as paid back by %(who)s on %(when)s.",
+                who=done.paid_back_by.name if done.paid_back_by else "—",
+                when=local_time(done.paid_back_at),
+            ),
+            "info",
+        )
+    return _back(order_id)

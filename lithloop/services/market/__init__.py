@@ -19,6 +19,7 @@ __all__ = [
     "payments",
     "refunds",
     "refund_status",
+    "refund_payback",
     "repricing",
     "rfq",
     "rfq_admin",

@@ -11,6 +11,7 @@ class Code(StrEnum):
     BAD_TRANSITION = "bad_transition"
     FEE_CHANGED = "fee_changed"
     NOT_CANCELLABLE = "not_cancellable"
+    NOT_OWED = "not_owed"
     NOT_ENOUGH_STOCK = "not_enough_stock"
     NOT_PAID = "not_paid"
     NOT_PAYABLE = "not_payable"

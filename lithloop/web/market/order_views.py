@@ -12,7 +12,13 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import distances
 from lithloop.services.dispatch import left_deliveries
 from lithloop.services.errors import ServiceError
-from lithloop.services.market import expiry, order_cancel, order_list, refund_status
+from lithloop.services.market import (
+    expiry,
+    order_cancel,
+    order_list,
+    refund_payback,
+    refund_status,
+)
 from lithloop.services.market import orders as market_orders
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import ALL_ORDERS, bp
@@ -30,6 +36,9 @@ def orders():
     return render_template(
         "market/orders.html",
         stuck_cancels=expiry.stuck_cancels() if admin else [],
+        refunds_owed=refund_payback.owed() if admin else [],
+        refunds_owed_count=refund_payback.owed_count() if admin else 0,
+        owed_back=refund_payback.owed_by_order([o.id for o in pagination.items]),
         orders=pagination.items,
         pagination=pagination,
         lines=lines,
