@@ -13,7 +13,7 @@ from lithloop.i18n import local_time, money
 from lithloop.models import OrderLine, Role
 from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
-from lithloop.services.market import expiry, refund_payback
+from lithloop.services.market import expiry, refund_payback, refund_status
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import refunds as market_refunds
 from lithloop.services.strict_input import int_or_default, limited_text, optional_money_fen
@@ -56,8 +56,34 @@ def refund(order_id: int):
             raise
         errors = {"refund": str(exc.message), "line_id": line_id, "field": exc.field}
         return _back(order_id, errors, exc.status)
-    flash(_("Refunded %(a)s.", a=money(done.amount_fen)), "success")
+    _refund_told(done)
     return _back(order_id)
+
+
+def _refund_told(done) -> None:
+    """What Stripe answered, in words: refunded, asked for (pending), or not gone through."""
+    amount = money(done.amount_fen)
+    if done.status == refund_status.SUCCEEDED:
+        flash(_("Refunded %(a)s.", a=amount), "success")
+    elif done.status in refund_status.NOT_MADE:
+        flash(
+            _(
+                "Stripe could not make the refund of %(a)s: the money has not reached the "
+                "buyer. Pay it back another way, such as a bank transfer, then mark it on "
+                "this page.",
+                a=amount,
+            ),
+            "error",
+        )
+    else:
+        flash(
+            _(
+                "Refund of %(a)s requested. It is not finished yet: the buyer's bank usually "
+                "shows it within 5-10 working days.",
+                a=amount,
+            ),
+            "success",
+        )
 
 
 def _confirm_refund(order_id: int, line_id: int | None, amount_fen: int | None):
