@@ -7,7 +7,9 @@ cancelled order, it is news of a late payment: the rest is given back, all of it
 report other than success is only a cue: the PaymentIntent is asked for (Stripe does not
 deliver in order, and its `created` and lithloop's clock are two clocks) and its status
 now is applied; while Stripe cannot be reached the event is refused with a 503, nothing
-stored, so that Stripe delivers it again later.
+stored, so that Stripe delivers it again later. A refund's update that comes before the
+refund is booked is refused with a 409 the same way (refund_status), to be applied once
+`charge.refunded` has booked it.
 """
 
 from __future__ import annotations
