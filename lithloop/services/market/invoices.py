@@ -161,7 +161,8 @@ def invoice_for(user: User, order_id: int) -> Invoice:
         )
     if order.delivery_fee_fen:
         net, vat = split_vat(order.delivery_fee_fen, rate)
-        lines.append(InvoiceLine("", "", order.delivery_fee_fen, net, vat, 0, True))
+        fee_refunded = order.refunded_fen - sum(li.refunded_fen for li in order.lines)
+        lines.append(InvoiceLine("", "", order.delivery_fee_fen, net, vat, fee_refunded, True))
     return Invoice(
         order, frozen["number"], frozen["date"], frozen["seller"], frozen["buyer"], rate, lines
     )

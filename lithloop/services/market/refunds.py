@@ -28,23 +28,44 @@ def _admin(user: User) -> None:  # orders.py asks the same
     policies.require(user, policies.ADMINS, _l("Only administrators do this."))
 
 
+def pro_rata(amount: int, parts: list[int]) -> list[int]:
+    """Split `amount` fen over `parts` (each what is left to refund of it) in proportion,
+    whole fen by largest remainder (ties to the earlier part); no share exceeds its part."""
+    total = sum(parts)
+    assert 0 <= amount <= total, "refund larger than what is left to refund"
+    if total == 0:
+        return [0 for _ in parts]
+    shares = [amount * part // total for part in parts]
+    rest = amount - sum(shares)
+    by_remainder = sorted(range(len(parts)), key=lambda k: (-(amount * parts[k] % total), k))
+    for k in by_remainder[:rest]:
+        shares[k] += 1
+    return shares
+
+
 def _allocate(
     order: Order, amount: int, line: OrderLine | None
 ) -> tuple[list[tuple[OrderLine, int]], int]:
-    """Spread a refund over the line given, or over the lines in order, then the delivery
-    fee; each line's share and the fee's."""
-    fee_left = 0
-    if line is None:  # what of the order's refunds went beyond its lines: the fee's share
-        fee_refunded = order.refunded_fen - sum(li.refunded_fen for li in order.lines)
-        fee_left = (order.delivery_fee_fen or 0) - fee_refunded
-    shares = []
-    for each in [line] if line else order.lines:
-        share = min(amount, each.price_fen - each.refunded_fen)
+    """Spread a refund over the order's parts; each line's share and the delivery fee's.
+
+    A line's refund is that line's. A refund of the whole order (no line named) is a
+    reduction of the whole invoice, as an accountant books a credit note against it: it is
+    spread over the pack lines and the delivery fee in proportion to what is left to refund
+    of each (whole fen by largest remainder), so that a refund of everything that is left
+    refunds each part in full and a partial one keeps the invoice's proportions (and its
+    VAT) rather than taking the packs first and leaving the fee as if it were still owed."""
+    if line is not None:
+        share = min(amount, line.price_fen - line.refunded_fen)
+        line.refunded_fen += share
+        assert share == amount, "refund larger than the line"
+        return [(line, share)], 0
+    fee_refunded = order.refunded_fen - sum(li.refunded_fen for li in order.lines)
+    fee_left = (order.delivery_fee_fen or 0) - fee_refunded
+    left = [li.price_fen - li.refunded_fen for li in order.lines]
+    *line_shares, fee_share = pro_rata(amount, [*left, fee_left])
+    for each, share in zip(order.lines, line_shares, strict=True):
         each.refunded_fen += share
-        amount -= share
-        shares.append((each, share))
-    assert amount <= fee_left, "refund larger than the lines and the delivery fee"
-    return shares, amount
+    return list(zip(order.lines, line_shares, strict=True)), fee_share
 
 
 def record_refund(
