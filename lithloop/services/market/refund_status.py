@@ -5,11 +5,12 @@ Stripe's `charge.refund.updated` (`refund.updated`, `refund.failed`) events, for
 under the order's row lock and without asking Stripe anything. An update that comes before
 its refund is booked (Stripe does not deliver in order) is refused with a 409, nothing
 stored, while the refund is young: Stripe delivers it again once `charge.refunded` (or the
-admin's refund being made) has booked it. A refund that did not go
-through stays booked (the park decided to give that money back); its buyer is told once by
-letter (on its move to a final status) and administrators by a warning in the log and on
-the order's page, with what to do: Stripe puts the money back in the park's balance, and a
-card that refused it refuses it again, so it is paid back another way."""
+admin's refund being made) has booked it. A refund that did not go through stays booked
+(the park decided to give that money back); its buyer is told once by letter (on its move
+to a final status) and administrators by a warning in the log, on the order's page and on
+the orders page's list of refunds to pay back (refund_payback), with what to do: Stripe puts
+the money back in the park's balance, and a card that refused it refuses it again, so it is
+paid back another way."""
 
 from __future__ import annotations
 
