@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import click
@@ -40,6 +41,18 @@ def _read_json(source: str):
         ) from exc
     except ValueError as exc:  # JSONDecodeError, NaN, an integer of over 4,300 digits
         raise click.ClickException(f"{source} is not JSON: {exc}; nothing imported.") from exc
+
+
+def in_english(command):
+    """Run a command's body in English, as every flask command speaks (not the pages' zh_CN
+    default): its refusals and summaries read a service's translated messages."""
+
+    @functools.wraps(command)
+    def english(*args, **kwargs):
+        with force_locale("en"):
+            return command(*args, **kwargs)
+
+    return english
 
 
 def _actors_summary(done) -> list[str]:
@@ -95,6 +108,7 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("park-serials")
     @click.argument("action", type=click.Choice(["status", "restart"]))
+    @in_english
     def park_serials_command(action: str) -> None:
         """Show how many park code serials are used, or restart them for a new code line."""
         from lithloop.batteries.codes import MAX_SERIAL
@@ -189,6 +203,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("export-org")
     @click.argument("org_id", type=click.IntRange(1, INT32_MAX))  # organisation.id is INTEGER
     @click.argument("out", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+    @in_english
     def export_org_command(org_id: int, out: str) -> None:
         """Write one organisation's data (no password hashes) as JSON to OUT ('-' = stdout)."""
         from lithloop.services.booking import org_transfer
@@ -196,8 +211,8 @@ def register_commands(app: Flask) -> None:
 
         try:
             doc = org_transfer.export_organisation(org_id)
-        except ServiceError as exc:
-            raise click.ClickException(str(exc.message)) from exc
+        except ServiceError as exc:  # no such organisation: a usage error naming ORG_ID
+            raise click.BadParameter(str(exc.message), param_hint="'ORG_ID'") from exc
         text = json.dumps(doc, ensure_ascii=False, indent=1)
         try:
             with click.open_file(out, "w", encoding="utf-8") as handle:
@@ -215,6 +230,7 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("import-org")
     @click.argument("source", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+    @in_english
     def import_org_command(source: str) -> None:
         """Create an exported organisation here; refuses names or e-mails already present."""
         from lithloop.services.booking import org_transfer

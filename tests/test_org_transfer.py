@@ -184,8 +184,9 @@ def test_import_refuses_an_existing_organisation_and_writes_nothing(app, tmp_pat
     app.test_cli_runner().invoke(args=["export-org", str(org.id), str(out)])
     users_before = db.session.scalar(sa.select(sa.func.count(User.id)))
     result = app.test_cli_runner().invoke(args=["import-org", str(out)])
-    assert result.exit_code != 0
-    assert "牡丹江公交" in result.output and "已存在名为" in result.output
+    assert result.exit_code == 1
+    assert "An organisation named 牡丹江公交 exists already; nothing imported." in result.output
+    assert "已存在名为" not in result.output  # flask commands speak English
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == users_before
 
 
@@ -197,9 +198,10 @@ def test_import_refuses_taken_e_mails(app, tmp_path):
     doc["organisation"]["name"] = "改名公交"
     doc_path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     result = app.test_cli_runner().invoke(args=["import-org", str(doc_path)])
-    assert result.exit_code != 0
-    assert "这些邮箱已有账户" in result.output
+    assert result.exit_code == 1
+    assert "These e-mail addresses have accounts already" in result.output
     assert "fleet@mdj-bus.example" in result.output and "second@mdj-bus.example" in result.output
+    assert "这些邮箱" not in result.output
     assert (
         db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "改名公交")) is None
     )
@@ -207,7 +209,9 @@ def test_import_refuses_taken_e_mails(app, tmp_path):
 
 def test_export_of_an_unknown_organisation_and_a_foreign_file(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["export-org", "999", str(tmp_path / "x.json")])
-    assert result.exit_code != 0 and "没有该机构" in result.output
+    assert result.exit_code == 2  # a usage error naming the argument, in English
+    assert "Invalid value for 'ORG_ID': No such organisation." in result.output
+    assert "没有该机构" not in result.output
     bogus = tmp_path / "bogus.json"
     bogus.write_text('{"format": "something-else"}')
     result = app.test_cli_runner().invoke(args=["import-org", str(bogus)])
@@ -382,7 +386,7 @@ def test_import_refuses_a_bad_document_naming_the_place_and_writes_nothing(app, 
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception  # no traceback
     assert place in result.output and why in result.output
-    assert "未导入任何数据" in result.output
+    assert "Nothing imported." in result.output and "未导入" not in result.output
     db.session.rollback()
     assert _state() == before
 
@@ -395,7 +399,8 @@ def test_import_refuses_an_e_mail_taken_in_another_case(app, tmp_path):
     before = _state()
     result = app.test_cli_runner().invoke(args=["import-org", str(path)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert "这些邮箱已有账户" in result.output and "fleet@mdj-bus.example" in result.output
+    assert "These e-mail addresses have accounts already" in result.output
+    assert "fleet@mdj-bus.example" in result.output
     assert _state() == before
 
 

@@ -127,6 +127,16 @@ def test_restart_needs_an_unused_line(app):
     assert park_serials.used() == 0
 
 
+def test_flask_park_serials_refuses_a_used_line_in_english(app):
+    """The command printed the service's refusal in the pages' Chinese."""
+    world = build_arrival()
+    intake.receive(world["operator"], world["booking_id"], receipt(world))
+    result = app.test_cli_runner().invoke(args=["park-serials", "restart"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "Error: Park codes of line 0 exist already: set PARK_CODE_LINE" in result.output
+    assert "已" not in result.output
+
+
 def test_the_admin_dashboard_shows_the_serial_warning(app, client, auth):
     from lithloop.models import OrgKind, Role
     from tests.factories import make_org, make_user
