@@ -9,6 +9,7 @@ a dead worker's live gauges are dropped when it exits.
 import glob
 import os
 import re
+import sys
 
 # Seconds a request may take before gunicorn kills its worker (gunicorn's default, stated).
 # Every call to an outside service has a time limit well below it (lithloop/outside_calls.py;
@@ -49,8 +50,21 @@ def _writer_alive(pid, path):
     return started is None or os.stat(path).st_mtime >= started - 1
 
 
+def _refuse_bad_settings():
+    """A refused setting stops gunicorn with one line naming the variable, exit 1 (each
+    worker building the app would log a traceback, then "Worker failed to boot")."""
+    from lithloop.settings_values import ConfigError, check_environment
+
+    try:
+        check_environment()
+    except ConfigError as refused:
+        sys.exit(f"Error: {refused}")
+
+
 def on_starting(server):
-    """Remove the sample files of dead processes (their counts would be added again)."""
+    """Check the settings; remove the sample files of dead processes (their counts would be
+    added again)."""
+    _refuse_bad_settings()
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not directory:
         return

@@ -15,6 +15,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+import click
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 LOG_FORMATS = ("json", "text", "none")
@@ -25,8 +27,13 @@ WALLETS = ("alipay", "wechat_pay")
 DATABASES = {("postgresql", "psycopg"), ("sqlite", "pysqlite")}
 
 
-class ConfigError(ValueError):
-    """A configuration variable holds a value lithloop cannot use."""
+class ConfigError(click.ClickException, ValueError):
+    """A configuration variable holds a value lithloop cannot use.
+
+    A ClickException too: where a command line builds the app (`flask run`, `flask db
+    upgrade`, any flask command) click shows it as one "Error: ..." line and exits 1, not
+    as a traceback. gunicorn and Celery check before building it (check_environment,
+    lithloop.jobs.worker)."""
 
 
 def refuse(name: str, value: object, expected: str) -> ConfigError:
@@ -266,3 +273,13 @@ def check_settings(config: dict) -> None:
     except ValueError:
         limit = config.get("LOGIN_RATE_LIMIT")
         raise refuse("LOGIN_RATE_LIMIT", limit, "e.g. '10 per minute'") from None
+
+
+def check_environment() -> None:
+    """The environment's settings refused as create_app refuses them, without building an
+    app: gunicorn's master checks them once before starting workers (gunicorn.conf.py)."""
+    from lithloop.config import load_settings
+    from lithloop.metrics import ensure_multiprocess_dir
+
+    check_settings(load_settings())
+    ensure_multiprocess_dir()
