@@ -97,9 +97,11 @@ def audit_log():
     if action and action not in actions:  # a changed link: said beside the filter, not applied
         errors["action"] = _("No action of that name is on record: showing all actions.")
         action = ""
+    result = audit.entries(action=action, page=_page())
     return render_template(
         "admin/audit.html",
-        result=audit.entries(action=action, page=_page()),
+        result=result,
+        names=audit.truck_change_names(result.rows),
         actions=actions,
         action=action,
         errors=errors,

@@ -163,14 +163,15 @@ def object_words(kind: str) -> str:
     return str(OBJECTS.get(kind, kind))
 
 
-def detail_rows(details: dict | None) -> list[tuple[str, str]]:
-    """An entry's details as (name, value) rows: amounts in yuan, lists and maps spelled out."""
+def detail_rows(details: dict | None, names: dict | None = None) -> list[tuple[str, str]]:
+    """An entry's details as (name, value) rows: amounts in yuan, lists and maps spelled out
+    (`names`: the page's drivers and depots by id, audit.truck_change_names)."""
     rows = []
     for key, value in (details or {}).items():
         if key.endswith("_fen") and isinstance(value, int):
             shown = money(value)
         elif isinstance(value, dict) and key == "changed" and is_truck_change(value):
-            shown = truck_change_words(value)
+            shown = truck_change_words(value, names)
         elif isinstance(value, dict):  # prices by key (a version's changes)
             shown = "; ".join(f"{price_name(k)} {v}" for k, v in value.items()) or "—"
         elif isinstance(value, list):

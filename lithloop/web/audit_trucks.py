@@ -29,7 +29,7 @@ FIELDS = {
 }
 
 
-def _value(field: str, value: str) -> str:
+def _value(field: str, value: str, names: dict) -> str:
     if value in ("True", "False"):
         return str(_l("yes") if value == "True" else _l("no"))
     if value in ("None", ""):
@@ -40,8 +40,8 @@ def _value(field: str, value: str) -> str:
         return f"{int(value) / 3600:g}"
     if field in ("shift_start", "shift_end"):
         return value[:5]  # 07:00:00 -> 07:00
-    if field in ("driver_id", "depot_site_id"):
-        return f"#{value}"
+    if field in ("driver_id", "depot_site_id"):  # #id only for one gone since
+        return names.get(field, {}).get(value) or f"#{value}"
     return value
 
 
@@ -50,6 +50,7 @@ def is_truck_change(value: dict) -> bool:
     return bool(value) and all(key in FIELDS for key in value)
 
 
-def truck_change_words(value: dict) -> str:
-    """The changed fields as "label value; label value"."""
-    return "; ".join(f"{FIELDS[k]} {_value(k, str(v))}" for k, v in value.items())
+def truck_change_words(value: dict, names: dict | None = None) -> str:
+    """The changed fields as "label value; label value"; the driver and depot by name, from
+    `names` (services.accounts.audit.truck_change_names, read once for the page)."""
+    return "; ".join(f"{FIELDS[k]} {_value(k, str(v), names or {})}" for k, v in value.items())

@@ -290,3 +290,43 @@ def test_a_truck_change_reads_as_the_forms_labels_and_values(client, auth):
     en = client.get("/admin/audit").get_data(as_text=True)
     assert "Payload (kg) 8000; Tail lift yes; Per km (yuan) ¥3.50" in en
     assert "Most working hours a day 9; Shift starts 07:00; Regular driver — nobody —" in en
+
+
+def test_a_truck_change_names_its_driver_and_depot_read_once_for_the_page(client, auth, app):
+    """Walk finding: a truck's change showed its driver and depot as #12 and #3."""
+    from lithloop.models import Site
+    from tests.factories import make_site
+    from tests.sent_sql import sent_statements
+
+    admin = admin_logged_in(auth)
+    park = admin.organisation
+    depots = [make_site(park, name=f"园区{n}号库") for n in range(3)]
+    drivers = [make_user(park, role=Role.DRIVER, email=f"d{n}@park.example") for n in range(3)]
+    for n, (driver, depot) in enumerate(zip(drivers, depots, strict=True)):
+        driver.name = f"司机{n}号"
+        changed = {"driver_id": str(driver.id), "depot_site_id": str(depot.id)}
+        audit.record(
+            "truck.change",
+            actor=admin,
+            object_type="truck",
+            object_id=n,
+            details={"changed": changed},
+        )
+    gone = db.session.get(Site, depots[2].id).id + 1000  # a depot no longer on record
+    audit.record(
+        "truck.change",
+        actor=admin,
+        object_type="truck",
+        object_id=9,
+        details={"changed": {"depot_site_id": str(gone)}},
+    )
+    db.session.commit()
+    client.get("/lang/en")
+    with sent_statements(app) as sent:
+        en = client.get("/admin/audit").get_data(as_text=True)
+    for n in range(3):
+        assert f"Regular driver 司机{n}号; Depot 园区{n}号库" in en
+    assert "Regular driver #" not in en and en.count("Depot #") == 1
+    assert f"Depot #{gone}<" in en  # a gone depot keeps its id rather than nothing
+    named = [s for s in sent if '"user".name' in s or "site.name" in s]
+    assert len(named) == 1, named  # one query for every name on the page, not one per row

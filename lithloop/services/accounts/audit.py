@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context, request
 
 from lithloop.extensions import db
-from lithloop.models import AuditEntry, User
+from lithloop.models import AuditEntry, Site, User
 from lithloop.services import paging
 
 PAGE_SIZE = 50
@@ -72,3 +72,38 @@ def actions() -> list[str]:
     return list(
         db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action))
     )
+
+
+#: A truck change's fields that hold an id, and the table whose name each stands for.
+TRUCK_CHANGE_IDS = ("driver_id", "depot_site_id")
+
+
+def truck_change_names(rows: list[AuditEntry]) -> dict[str, dict[str, str]]:
+    """The drivers' and depots' names the truck changes among `rows` name, read in one
+    query: {"driver_id": {"12": "王师傅"}, "depot_site_id": {"3": "园区"}} (ids as recorded)."""
+    wanted: dict[str, set[int]] = {field: set() for field in TRUCK_CHANGE_IDS}
+    for entry in rows:
+        changed = (entry.details or {}).get("changed") if entry.action == "truck.change" else None
+        for field in TRUCK_CHANGE_IDS:
+            value = str((changed or {}).get(field, "")) if isinstance(changed, dict) else ""
+            if value.isdigit() and len(value) < 10:
+                wanted[field].add(int(value))
+    parts = []
+    if wanted["driver_id"]:
+        name = sa.func.coalesce(sa.func.nullif(User.name, ""), User.email)
+        parts.append(
+            sa.select(sa.literal("driver_id"), User.id, name).where(
+                User.id.in_(wanted["driver_id"])
+            )
+        )
+    if wanted["depot_site_id"]:
+        parts.append(
+            sa.select(sa.literal("depot_site_id"), Site.id, Site.name).where(
+                Site.id.in_(wanted["depot_site_id"])
+            )
+        )
+    names: dict[str, dict[str, str]] = {field: {} for field in TRUCK_CHANGE_IDS}
+    if parts:
+        for field, object_id, shown in db.session.execute(sa.union_all(*parts)):
+            names[field][str(object_id)] = shown
+    return names
