@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -167,11 +168,19 @@ def test_chemistry_comes_from_the_list(app):
     assert rfqs.create(buyer, spec(chemistry="lfp")).chemistry == "LFP"
 
 
-def test_an_unknown_use_case_lists_the_use_cases(app):
+def test_an_unknown_use_case_lists_the_use_cases_in_words(app):
+    """Walk finding: a tampered use case was told "storage、base_station、low_speed_vehicle"."""
     with pytest.raises(Invalid) as caught:
         rfqs.create(make_buyer(), spec(use_case="rocket"))
     assert caught.value.field == "use_case"
-    assert "storage" in str(caught.value.message) and "base_station" in str(caught.value.message)
+    with force_locale("zh_CN"):
+        told = str(caught.value.message)
+        assert "储能" in told and "基站" in told and "低速" in told, told
+        assert not re.search(r"[a-z_]{4,}", told), told
+    with force_locale("en"):
+        told = str(caught.value.message)
+        assert "Energy storage" in told and "Base-station backup" in told, told
+        assert "base_station" not in told and "low_speed" not in told, told
 
 
 def test_a_cancelled_order_frees_the_quote_again(app):

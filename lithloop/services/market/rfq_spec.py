@@ -50,7 +50,7 @@ def _use_case(form) -> str:
     use_case = str(form.get("use_case") or "").strip()
     if use_case and use_case not in catalog.USE_CASES:
         raise Invalid(
-            _l("Choose one of: %(choices)s.", choices=listed(list(catalog.USE_CASES))),
+            _l("Choose one of: %(choices)s.", choices=listed(catalog.USE_CASES.values())),
             field="use_case",
         )
     return use_case
