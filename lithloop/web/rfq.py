@@ -50,7 +50,7 @@ def _new_page(errors: dict | None = None, status: int = 200):
         "market/rfq_new.html",
         form=request.form,
         errors=errors or {},
-        today=clock.today(),
+        wanted_range=rfq_spec.wanted_by_range(),
         chemistries=rfq_spec.CHEMISTRIES,
     ), status
 

@@ -295,3 +295,38 @@ def test_an_answer_over_1000_characters_is_refused_beside_its_field_not_cut(clie
     assert submit(client, f"{url}/decline", {"reason": "不" * 1000}, page=page).status_code == 302
     db.session.expire_all()
     assert db.session.get(QuoteRequest, rfq.id).answer_note == "不" * 1000
+
+
+def test_wanted_by_is_tomorrow_to_a_year_ahead_and_the_form_says_so(client):
+    """Walk finding: a request wanted by 2199-12-31 (or by today) was taken; the form now
+    names the range beside the field and refuses a day outside it, keeping nothing."""
+    buyer = make_buyer()
+    _login(client, buyer, "zh_CN")
+    first, last = clock.today() + timedelta(days=1), clock.today() + timedelta(days=365)
+    form = client.get("/market/rfqs/new").get_data(as_text=True)
+    assert f'min="{first.isoformat()}" max="{last.isoformat()}"' in form
+    hint = re.search(r'<p class="hint" id="r-date-hint">([^<]*)</p>', form).group(1)
+    assert first.isoformat() in hint and last.isoformat() in hint and "明天" in hint
+    for day in ("2199-12-31", clock.today().isoformat(), (last + timedelta(days=1)).isoformat()):
+        refused = submit(client, "/market/rfqs/new", spec(quantity="2", wanted_by=day))
+        beside = re.search(r'<p class="error" id="r-wanted_by-err">([^<]*)</p>', refused.text)
+        assert refused.status_code == 422 and beside and last.isoformat() in beside.group(1)
+    assert db.session.scalar(sa.select(QuoteRequest)) is None
+    for day in (first, last):
+        kept = submit(client, "/market/rfqs/new", spec(quantity="2", wanted_by=day.isoformat()))
+        assert kept.status_code == 302
+
+
+def test_the_api_refuses_a_wanted_by_past_a_year_naming_the_field(client):
+    buyer = make_buyer()
+    answer = client.post(
+        "/api/v1/rfqs",
+        json={"quantity": 2, "wanted_by": "2199-12-31"},
+        headers=api_headers(client, buyer),
+    )
+    assert answer.status_code == 422, answer.json
+    assert answer.json["field"] == "wanted_by"
+    last = (clock.today() + timedelta(days=365)).isoformat()
+    assert last in answer.json["message"]
+    assert db.session.scalar(sa.select(QuoteRequest)) is None
+

@@ -4,12 +4,14 @@ never chose a language arrived in Chinese."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
-from lithloop import letters
+from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import OutboxMessage, Role, User
 from tests import worlds
@@ -106,7 +108,8 @@ def test_a_letter_to_someone_else_keeps_their_own_language(client):
     English page, who saved none, is written to in the default."""
     buyer, admin = make_buyer(), make_admin()
     _logged_in_without_a_language(client, buyer)
-    wanted = {"quantity": "1", "min_grade": "B", "wanted_by": "2099-01-01"}
+    day = (clock.today() + timedelta(days=30)).isoformat()
+    wanted = {"quantity": "1", "min_grade": "B", "wanted_by": day}
     assert submit(client, "/market/rfqs/new", wanted).status_code == 302
     (letter,) = _letters_to(admin.email)
     assert not _english(letter), letter.body

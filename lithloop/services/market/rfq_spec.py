@@ -3,7 +3,7 @@ field), and the packs on sale that meet it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -56,12 +56,32 @@ def _use_case(form) -> str:
     return use_case
 
 
+#: How far ahead a buyer may ask for packs: a quote is priced on today's stock and index.
+WANTED_BY_MAX_DAYS = 365
+
+
+def wanted_by_range() -> tuple[date, date]:
+    """The first and last day a request may want its packs by: tomorrow to a year ahead."""
+    today = clock.today()
+    return today + timedelta(days=1), today + timedelta(days=WANTED_BY_MAX_DAYS)
+
+
 def _wanted_by(form) -> date:
     wanted_by = strict_date(
         form.get("wanted_by"), "wanted_by", message=_l("Enter the date as YYYY-MM-DD.")
     )
+    first, last = wanted_by_range()
     if wanted_by < clock.today():
         raise Invalid(_l("The date has passed."), field="wanted_by")
+    if not first <= wanted_by <= last:
+        raise Invalid(
+            _l(
+                "Choose a day from tomorrow to a year ahead: %(first)s to %(last)s.",
+                first=first.isoformat(),
+                last=last.isoformat(),
+            ),
+            field="wanted_by",
+        )
     return wanted_by
 
 
