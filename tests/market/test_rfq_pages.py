@@ -330,3 +330,20 @@ def test_the_api_refuses_a_wanted_by_past_a_year_naming_the_field(client):
     assert last in answer.json["message"]
     assert db.session.scalar(sa.select(QuoteRequest)) is None
 
+
+def test_the_valid_until_line_has_one_bracket_in_either_language(client):
+    """Walk finding: the day's weekday in brackets, then "(Beijing time)" in brackets:
+    "2026-12-10（周四）（北京时间）" and "2026-12-10 (Thu) (Beijing time)"."""
+    buyer, admin = make_buyer(), make_admin()
+    list_packs(2)
+    rfq = rfqs.create(buyer, spec(quantity="2"))
+    rfq_admin.quote(admin, rfq.id, unit_price_fen=100_000, valid_until=rfq.wanted_by)
+    _login(client, buyer, "zh_CN")
+    for lang in ("zh_CN", "en"):
+        client.get(f"/lang/{lang}")
+        page = client.get(f"/market/rfqs/{rfq.id}").get_data(as_text=True)
+        line = re.search(r'<p class="valid-until">(.*?)</p>', page).group(1)
+        text = re.sub(r"<[^>]+>", "", line)
+        assert rfq.wanted_by.isoformat() in text, text
+        assert "）（" not in text and ") (" not in text and text.count("(") + text.count("（") == 1
+        assert ("北京时间" if lang == "zh_CN" else "Beijing time") in text, text
