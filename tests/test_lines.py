@@ -11,7 +11,15 @@ from flask_babel import force_locale
 from lithloop import labels, pricing
 from lithloop.batteries import validate_code
 from lithloop.extensions import db
-from lithloop.models import DismantlingBatch, Grade, Pack, PackEvent, PackState, PackTest
+from lithloop.models import (
+    AuditEntry,
+    DismantlingBatch,
+    Grade,
+    Pack,
+    PackEvent,
+    PackState,
+    PackTest,
+)
 from lithloop.pricing.model import MAX_CYCLES
 from lithloop.services.booking import prices as price_service
 from lithloop.services.errors import Conflict, Forbidden, Invalid
@@ -57,7 +65,9 @@ def test_batch_add_and_close_arithmetic(world):
         [event] = events(pack, "dismantled")
         assert event.data["batch"] == batch.id and event.data["line"] == 2
         assert event.report_due is not None  # a handover for the national platform
-    dismantling.close_batch(plant, batch.id, OUTPUTS, loss_confirmed=True)  # 32 % lost
+    dismantling.close_batch(  # 32 % lost
+        plant, batch.id, OUTPUTS, loss_confirmed=True, reason="packs soaked: water drained"
+    )
     batch = db.session.get(DismantlingBatch, batch.id)
     assert batch.status == "closed" and batch.closed_at is not None
     assert batch.outputs["black_mass"] == "250.50" and batch.outputs["plastics"] == "30.00"
@@ -137,7 +147,9 @@ def test_a_loss_no_line_can_have_needs_confirming(world, client):
     refused = submit(client, url, {"black_mass": "80", "steel": "30"}, page=url[:-6])
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "205.00" in page and 'name="confirm_loss"' in page
-    answer = submit(client, url, {"black_mass": "80", "steel": "30", "confirm_loss": "1"})
+    assert 'name="loss_reason"' in page
+    weighed = {"black_mass": "80", "steel": "30", "confirm_loss": "1"}
+    answer = submit(client, url, {**weighed, "loss_reason": "drained electrolyte, packs wet"})
     assert answer.status_code == 302
     db.session.expire_all()
     assert db.session.get(DismantlingBatch, batch.id).status == "closed"
@@ -277,3 +289,65 @@ def test_assembly_refuses_a_final_test_whose_energy_does_not_add_up(world):
     assert caught.value.field == "capacity_ah" and caught.value.code == "energy_mismatch"
     db.session.refresh(lfp)
     assert lfp.state is PackState.FINISHED  # nothing consumed
+
+
+def _confirmations() -> list[AuditEntry]:
+    query = sa.select(AuditEntry).where(AuditEntry.action == "batch.loss_confirmed")
+    return list(db.session.scalars(query))
+
+
+def test_a_confirmed_high_loss_is_kept_with_who_when_and_why_and_audited(world, client):
+    """Walk finding: ticking "the weights are right" closed a batch losing 65 % and left no
+    trace of who confirmed it or why. The reason is required; it shows on the batch page,
+    on the passports of the batch's packs, and in the audit log."""
+    plant = world["plant"]
+    pack = make_pack(plant, mass="315")
+    batch = dismantling.open_batch(plant, 1)
+    dismantling.add_packs(plant, batch.id, [pack.code])
+    weighed = {"black_mass": "80", "steel": "30"}  # 110 kg out of 315: 65 % lost
+    for blank in ("", "   ", "\u200b"):
+        with pytest.raises(Invalid) as caught:
+            dismantling.close_batch(plant, batch.id, weighed, loss_confirmed=True, reason=blank)
+        assert caught.value.field == "loss_reason" and caught.value.code == "loss_unconfirmed"
+    with pytest.raises(Invalid) as caught:
+        dismantling.close_batch(plant, batch.id, weighed, loss_confirmed=True, reason="x" * 201)
+    assert caught.value.field == "loss_reason"
+    db.session.expire_all()
+    assert db.session.get(DismantlingBatch, batch.id).status == "open"
+    assert not _confirmations()
+    Auth(client).login(plant.email)
+    client.get("/lang/zh_CN")
+    url = f"/plant/batches/{batch.id}"
+    no_reason = submit(client, f"{url}/close", {**weighed, "confirm_loss": "1"}, page=url)
+    page = no_reason.get_data(as_text=True)
+    assert no_reason.status_code == 422 and 'id="err-loss_reason"' in page
+    assert 'name="confirm_loss" value="1" checked' in page  # the tick kept, the reason asked
+    reason = "电池包进水，电解液已排空"
+    done = submit(client, f"{url}/close", {**weighed, "confirm_loss": "1", "loss_reason": reason})
+    assert done.status_code == 302
+    db.session.expire_all()
+    closed = db.session.get(DismantlingBatch, batch.id)
+    assert closed.status == "closed" and closed.loss_reason == reason
+    assert closed.loss_confirmed_by_id == plant.id and closed.loss_confirmed_at is not None
+    (entry,) = _confirmations()
+    assert (entry.action, entry.actor_id, entry.object_id) == (
+        "batch.loss_confirmed",
+        plant.id,
+        str(batch.id),
+    )
+    assert entry.details["reason"] == reason and entry.details["output_kg"] == "110.00"
+    shown = client.get(url).get_data(as_text=True)
+    assert "高损耗已确认" in shown and reason in shown and plant.name in shown
+    passport = client.get(f"/packs/{pack.code}").get_data(as_text=True)
+    assert reason in passport and plant.name in passport
+
+
+def test_a_plausible_loss_records_no_confirmation_even_when_ticked(world):
+    plant = world["plant"]
+    pack = make_pack(plant, mass="100")
+    batch = dismantling.open_batch(plant, 2)
+    dismantling.add_packs(plant, batch.id, [pack.code])
+    dismantling.close_batch(plant, batch.id, {"black_mass": "80"}, loss_confirmed=True)
+    closed = db.session.get(DismantlingBatch, batch.id)
+    assert closed.status == "closed" and closed.loss_confirmed_at is None
+    assert closed.loss_reason == "" and not _confirmations()

@@ -441,3 +441,20 @@ def test_0046_adds_the_refunds_paid_back_mark_and_takes_it_back(empty_database):
         assert "status" in columns() and ["paid_back_by_id"] not in user_keys()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0047_adds_the_batch_loss_confirmation_and_takes_it_back(empty_database):
+    """Who confirmed a dismantling batch's high loss, when, and why."""
+    app = make_app(empty_database)
+
+    def columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(db.engine).get_columns("dismantling_batch")}
+
+    added = {"loss_confirmed_by_id", "loss_confirmed_at", "loss_reason"}
+    with app.app_context():
+        upgrade(revision="0047")
+        assert added <= columns()
+        downgrade(revision="0046")
+        assert not added & columns() and "closed_at" in columns()
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -195,9 +195,15 @@ class DismantlingBatch(TimestampMixin, db.Model):
     outputs: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # material -> kg (str)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     by_user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    # A loss beyond DISMANTLING_MAX_LOSS_PCT closed anyway: who confirmed the weights,
+    # when, and the reason they typed (none of them set for a plausible loss).
+    loss_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    loss_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    loss_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     packs: Mapped[list[Pack]] = relationship(foreign_keys=[Pack.batch_id])
-    by_user: Mapped[User] = relationship()
+    by_user: Mapped[User] = relationship(foreign_keys=[by_user_id])
+    loss_confirmed_by: Mapped[User | None] = relationship(foreign_keys=[loss_confirmed_by_id])
 
 
 class Settlement(db.Model):

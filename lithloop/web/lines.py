@@ -112,6 +112,7 @@ def close(batch_id: int):
             batch_id,
             request.form,
             loss_confirmed=request.form.get("confirm_loss") == "1",
+            reason=request.form.get("loss_reason", ""),
         )
     except ServiceError as exc:
         return batch(batch_id, _error(exc), exc.status)

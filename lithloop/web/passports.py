@@ -42,6 +42,7 @@ def show(code: str):
         chain=own,
         ancestry=ancestry,
         view=passports.public_view(pack),
+        batch=passports.batch_of(pack),
         passport_url=lambda code: passport_url(related.get(code), code),
         # the booking is linked for whom may open it (the regulator sees the pack, not the
         # owner's booking: its number only)

@@ -39,7 +39,8 @@ def test_batch_pages_open_add_close(client, auth, world):
     too_much = submit(client, f"{url}/close", {"black_mass": "400", "steel": "101"}, page=url)
     assert too_much.status_code == 422 and 'class="error"' in text(too_much)
     weighed = {"black_mass": "180", "copper": "20", "steel": "90"}  # 42 % lost: confirmed
-    done = submit(client, f"{url}/close", {**weighed, "confirm_loss": "1"}, page=url)
+    confirmed = {**weighed, "confirm_loss": "1", "loss_reason": "wet packs, drained"}
+    done = submit(client, f"{url}/close", confirmed, page=url)
     assert done.status_code == 302
     page = text(client.get(url))
     assert "180.00" in page and "210.00" in page  # black mass, loss

@@ -19,7 +19,15 @@ from sqlalchemy.orm import selectinload
 from lithloop import clock, labels
 from lithloop.batteries.codes import validate_code
 from lithloop.extensions import db
-from lithloop.models import Organisation, OrgKind, Pack, PackEvent, PackState, User
+from lithloop.models import (
+    DismantlingBatch,
+    Organisation,
+    OrgKind,
+    Pack,
+    PackEvent,
+    PackState,
+    User,
+)
 from lithloop.services.accounts import policies
 from lithloop.services.errors import Invalid, NotFound
 from lithloop.services.packs import warranty
@@ -56,6 +64,11 @@ def get_pack(code: str) -> Pack:
         why = labels.problem_text(check.problem)
         raise NotFound(_l("%(code)s is not a pack code: %(why)s", code=shown, why=why))
     return pack
+
+
+def batch_of(pack: Pack) -> DismantlingBatch | None:
+    """The dismantling batch the pack went into (its high-loss confirmation), if any."""
+    return db.session.get(DismantlingBatch, pack.batch_id) if pack.batch_id else None
 
 
 def may_see(user: User, pack: Pack) -> bool:

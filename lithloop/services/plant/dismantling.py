@@ -20,12 +20,12 @@ from lithloop import clock, labels, vocab
 from lithloop.batteries.codes import normalise
 from lithloop.extensions import db
 from lithloop.models import DismantlingBatch, Pack, PackState, User
-from lithloop.services.accounts import policies
+from lithloop.services import strict_input
+from lithloop.services.accounts import audit, policies
 from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.packs import state as pack_state
 from lithloop.services.plant.errors import Code
 from lithloop.services.reporting import rollups
-from lithloop.services.strict_input import parse_amount
 
 LINE_ROLES = policies.PLANT_STAFF
 #: Materials weighed out of a batch, in the order shown.
@@ -186,11 +186,19 @@ def parse_outputs(raw: dict) -> dict[str, Decimal]:
     outputs = {}
     for material in MATERIALS:
         typed = str(raw.get(material) or "").strip() or "0"  # blank, or only spaces: none
-        kg = parse_amount(typed, material, message=_l("Give a mass in kg."), maximum=MAX_OUTPUT_KG)
+        kg = strict_input.parse_amount(
+            typed, material, message=_l("Give a mass in kg."), maximum=MAX_OUTPUT_KG
+        )
         if kg < 0:
             raise Invalid(_l("A mass must be 0 kg or more."), field=material)
         outputs[material] = kg.quantize(KG)
     return outputs
+
+
+def _loss_too_high(input_kg: Decimal, total: Decimal) -> bool:
+    """Whether the loss is beyond what a line can lose (DISMANTLING_MAX_LOSS_PCT)."""
+    limit = Decimal(current_app.config["DISMANTLING_MAX_LOSS_PCT"])
+    return (input_kg - total) * 100 > input_kg * limit
 
 
 def _check_loss(input_kg: Decimal, total: Decimal) -> None:
@@ -198,7 +206,7 @@ def _check_loss(input_kg: Decimal, total: Decimal) -> None:
     limit = Decimal(current_app.config["DISMANTLING_MAX_LOSS_PCT"])
     loss = input_kg - total
     pct = (loss * 100 / input_kg).quantize(Decimal(1)) if input_kg else Decimal(0)
-    if loss * 100 > input_kg * limit:
+    if _loss_too_high(input_kg, total):
         raise Invalid(
             _l(
                 "%(inp)s kg in, %(out)s kg out: a loss of %(loss)s kg (%(pct)s %%). A line "
@@ -215,11 +223,62 @@ def _check_loss(input_kg: Decimal, total: Decimal) -> None:
         )
 
 
+#: The longest reason an operator may give for confirming a high loss.
+MAX_REASON = 200
+
+
+def loss_reason(raw) -> str:
+    """The reason typed when confirming a high loss: required, visible, at most MAX_REASON;
+    Invalid keeps the confirmation's code, so that the page shows the box again."""
+    try:
+        reason = strict_input.check_controls(
+            strict_input.typed_text(raw, "loss_reason"), "loss_reason"
+        )
+    except Invalid as exc:
+        raise Invalid(exc.message, field="loss_reason", code=Code.LOSS_UNCONFIRMED) from None
+    if not reason:
+        raise Invalid(
+            _l("Say why this loss is right (for example: packs soaked, electrolyte drained)."),
+            field="loss_reason",
+            code=Code.LOSS_UNCONFIRMED,
+        )
+    if len(reason) > MAX_REASON:
+        raise Invalid(
+            _l("At most %(n)s characters.", n=MAX_REASON),
+            field="loss_reason",
+            code=Code.LOSS_UNCONFIRMED,
+        )
+    return reason
+
+
+def _confirm_loss(user: User, batch: DismantlingBatch, total: Decimal, reason: str) -> None:
+    """Record who confirmed the batch's high loss, when and why; audited."""
+    batch.loss_confirmed_by_id, batch.loss_confirmed_at = user.id, clock.now()
+    batch.loss_reason = reason
+    audit.record(
+        "batch.loss_confirmed",
+        actor=user,
+        obj=batch,
+        details={
+            "line": batch.line,
+            "input_kg": f"{Decimal(batch.input_kg):.2f}",
+            "output_kg": f"{total:.2f}",
+            "reason": reason,
+        },
+    )
+
+
 def close_batch(
-    user: User, batch_id: int, raw_outputs: dict, *, loss_confirmed: bool = False
+    user: User,
+    batch_id: int,
+    raw_outputs: dict,
+    *,
+    loss_confirmed: bool = False,
+    reason: str = "",
 ) -> DismantlingBatch:
     """Close a batch with its weighed outputs; their total may not exceed the input mass,
-    and a loss beyond what a line can lose needs `loss_confirmed`."""
+    and a loss beyond what a line can lose needs `loss_confirmed` with a reason (recorded
+    on the batch with who and when, and in the audit log)."""
     check_role(user)
     outputs = parse_outputs(raw_outputs)
     try:
@@ -249,8 +308,10 @@ def close_batch(
                 ),
                 field="outputs",
             )
-        if not loss_confirmed:
-            _check_loss(Decimal(batch.input_kg), total)
+        if _loss_too_high(Decimal(batch.input_kg), total):
+            if not loss_confirmed:
+                _check_loss(Decimal(batch.input_kg), total)
+            _confirm_loss(user, batch, total, loss_reason(reason))
         batch.outputs = {k: str(v) for k, v in outputs.items()}
         batch.status = CLOSED
         batch.closed_at = clock.now()
