@@ -32,6 +32,12 @@ _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 #: A plain number with more digits before its point than parse_decimal reads (a 20-digit
 #: cell): beyond every limit, so refused as too large, not as "not a number".
 _HUGE_NUMBER = re.compile(r"([+-]?)[0-9]{16,}(?:\.[0-9]*)?")
+#: Each number column's refusal of a cell it cannot read (scientific notation, words, units).
+_BAD_NUMBER = {
+    "rated_kwh": ImportCode.BAD_KWH,
+    "mass_kg": ImportCode.BAD_MASS,
+    "soh_pct": ImportCode.BAD_SOH,
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CHEMISTRIES = vocab.CHEMISTRIES
 #: No bus ran on a lithium traction pack before this (China's first fleets: 2008): an earlier
@@ -143,7 +149,7 @@ class RowParser:
             elif raw and value is None and (huge := _HUGE_NUMBER.fullmatch(fold_full_width(raw))):
                 err(_huge_number(n, col, cell[col], negative=huge.group(1) == "-"))
             elif raw and value is None:
-                err(fleet_issue(n, col, ImportCode.BAD_NUMBER, value=cell[col]))
+                err(fleet_issue(n, col, _BAD_NUMBER[col], value=cell[col]))
             elif value is None:
                 continue
             elif col != "soh_pct" and value <= 0:

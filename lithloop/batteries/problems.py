@@ -77,7 +77,10 @@ class ImportCode(StrEnum):
     TOO_MANY_ROWS = "too_many_rows"
     # cell errors
     REQUIRED = "required"
-    BAD_NUMBER = "bad_number"
+    # a number not read (1e9, abc, 420 kg): what to write instead, column by column
+    BAD_KWH = "bad_kwh"
+    BAD_MASS = "bad_mass"
+    BAD_SOH = "bad_soh"
     DECIMAL_COMMA = "decimal_comma"
     NOT_POSITIVE = "not_positive"
     SOH_OUT_OF_RANGE = "soh_out_of_range"
@@ -114,7 +117,18 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.BAD_COLUMNS: "The columns do not match. {details} Expected: {expected}.",
     ImportCode.TOO_MANY_ROWS: "The file has more than {limit} data rows; split it.",
     ImportCode.REQUIRED: "This cell is required.",
-    ImportCode.BAD_NUMBER: "'{value}' is not a number.",
+    ImportCode.BAD_KWH: (
+        "'{value}' is not a number lithloop reads: write the rated energy in kWh as a plain "
+        "number, like 258."
+    ),
+    ImportCode.BAD_MASS: (
+        "'{value}' is not a number lithloop reads: write the mass in kg as a plain number, "
+        "like 420."
+    ),
+    ImportCode.BAD_SOH: (
+        "'{value}' is not a number lithloop reads: write the state of health as a plain "
+        "percentage, like 86.5."
+    ),
     ImportCode.DECIMAL_COMMA: (
         "'{value}' has a decimal comma; write {suggested} (a point for decimals, a comma only "
         "between thousands)."

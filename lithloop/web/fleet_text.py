@@ -34,7 +34,15 @@ ISSUES = {
     "bad_columns": _l("The columns do not match. {details} Expected: {expected}."),
     "too_many_rows": _l("The file has more than {limit} data rows; split it."),
     "required": _l("This cell is required."),
-    "bad_number": _l("'{value}' is not a number."),
+    "bad_kwh": _l(
+        "'{value}' is not a number lithloop reads: write the rated energy in kWh as a plain number, like 258."  # noqa: E501 (one message)
+    ),
+    "bad_mass": _l(
+        "'{value}' is not a number lithloop reads: write the mass in kg as a plain number, like 420."  # noqa: E501 (one message)
+    ),
+    "bad_soh": _l(
+        "'{value}' is not a number lithloop reads: write the state of health as a plain percentage, like 86.5."  # noqa: E501 (one message)
+    ),
     "decimal_comma": _l(
         "'{value}' has a decimal comma; write {suggested} (a point for decimals, a comma only between thousands)."  # noqa: E501 (one message)
     ),

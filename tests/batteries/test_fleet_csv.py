@@ -158,14 +158,14 @@ def test_soh_column_is_optional_and_columns_may_be_reordered():
 @pytest.mark.parametrize(
     ("line", "column", "code"),
     [
-        ("黑C·D1,,LFP,abc,2350,2019-05-01,80", "rated_kwh", ImportCode.BAD_NUMBER),
-        ("黑C·D1,,LFP,NaN,2350,2019-05-01,80", "rated_kwh", ImportCode.BAD_NUMBER),
+        ("黑C·D1,,LFP,abc,2350,2019-05-01,80", "rated_kwh", ImportCode.BAD_KWH),
+        ("黑C·D1,,LFP,NaN,2350,2019-05-01,80", "rated_kwh", ImportCode.BAD_KWH),
         ("黑C·D1,,LFP,0,2350,2019-05-01,80", "rated_kwh", ImportCode.NOT_POSITIVE),
         ("黑C·D1,,LFP,324,-5,2019-05-01,80", "mass_kg", ImportCode.NOT_POSITIVE),
         ("黑C·D1,,LFP,324,0,2019-05-01,80", "mass_kg", ImportCode.NOT_POSITIVE),
         ("黑C·D1,,LFP,324,2350,2019-05-01,100.5", "soh_pct", ImportCode.SOH_OUT_OF_RANGE),
         ("黑C·D1,,LFP,324,2350,2019-05-01,-1", "soh_pct", ImportCode.SOH_OUT_OF_RANGE),
-        ("黑C·D1,,LFP,324,2350,2019-05-01,high", "soh_pct", ImportCode.BAD_NUMBER),
+        ("黑C·D1,,LFP,324,2350,2019-05-01,high", "soh_pct", ImportCode.BAD_SOH),
         ("黑C·D1,,LFP,324,2350,2019-02-30,80", "in_service_since", ImportCode.BAD_DATE),
         ("黑C·D1,,LFP,324,2350,May 2019,80", "in_service_since", ImportCode.BAD_DATE),
         ("黑C·D1,,LFP,324,2350,2026-11-27,80", "in_service_since", ImportCode.FUTURE_DATE),

@@ -71,7 +71,7 @@ def test_a_good_row_exactly():
             {"value": "XYZ", "allowed": ALLOWED},
         ),
         ({"kwh": ""}, "rated_kwh", ImportCode.REQUIRED, {}),
-        ({"kwh": "abc"}, "rated_kwh", ImportCode.BAD_NUMBER, {"value": "abc"}),
+        ({"kwh": "abc"}, "rated_kwh", ImportCode.BAD_KWH, {"value": "abc"}),
         ({"kwh": "0"}, "rated_kwh", ImportCode.NOT_POSITIVE, {"value": "0"}),
         ({"kwh": "-1"}, "rated_kwh", ImportCode.NOT_POSITIVE, {"value": "-1"}),
         (
@@ -89,7 +89,7 @@ def test_a_good_row_exactly():
         ({"kg": ""}, "mass_kg", ImportCode.REQUIRED, {}),
         ({"soh": "100.01"}, "soh_pct", ImportCode.SOH_OUT_OF_RANGE, {"value": "100.01"}),
         ({"soh": "-1"}, "soh_pct", ImportCode.SOH_OUT_OF_RANGE, {"value": "-1"}),
-        ({"soh": "x%"}, "soh_pct", ImportCode.BAD_NUMBER, {"value": "x%"}),
+        ({"soh": "x%"}, "soh_pct", ImportCode.BAD_SOH, {"value": "x%"}),
         ({"since": ""}, "in_service_since", ImportCode.REQUIRED, {}),
         ({"since": "2019-13-01"}, "in_service_since", ImportCode.BAD_DATE, {"value": "2019-13-01"}),
         (

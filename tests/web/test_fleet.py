@@ -85,14 +85,14 @@ def test_preview_lists_row_errors_and_saves_nothing(client, manager):
     response = upload(client, data)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "“abc”不是数字" in body and "“XYZ”不是已知的化学体系" in body
+    assert "“abc”无法读作数字：请把质量写成普通数字" in body and "“XYZ”不是已知的化学体系" in body
     assert "“2016-13-40”不是日期" in body
-    assert re.search(r"<td>3</td><td>[^<]*</td>\s*<td>.*不是数字", body)  # row and column
+    assert re.search(r"<td>3</td><td>[^<]*</td>\s*<td>.*无法读作数字", body)  # row and column
     assert 'name="token"' not in body  # no import button
     assert pack_count() == 0
     client.get("/lang/en")
     english = upload(client, data).get_data(as_text=True)
-    assert "&#39;abc&#39; is not a number." in english
+    assert "&#39;abc&#39; is not a number lithloop reads: write the mass in kg" in english
 
 
 def test_wrong_columns_explained(client, manager):

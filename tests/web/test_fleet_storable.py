@@ -30,10 +30,10 @@ GOOD = {
 #: Cells that the preview used to accept and the import could not store.
 USED_TO_PASS = [
     ("vehicle_plate", "黑C·D" + "1" * 30, "超过 20 个字符"),
-    ("rated_kwh", "1e9", "不是数字"),
+    ("rated_kwh", "1e9", "无法读作数字：请把额定能量写成普通数字"),
     ("rated_kwh", "20000", "大于 10,000"),
     ("mass_kg", "99999999999", "大于 100,000"),
-    ("mass_kg", "1E+400", "不是数字"),
+    ("mass_kg", "1E+400", "无法读作数字：请把质量写成普通数字（单位：千克），例如 420"),
     # in plain words, not "（如 NUL）"
     ("vehicle_plate", "黑C\x00D1", "此单元格含有看不见的控制字符，请删除后重试"),
     # trace walk: a right-to-left override was imported and the plate read "1D·C黑" in the

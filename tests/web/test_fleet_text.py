@@ -66,3 +66,30 @@ def test_an_unknown_chemistry_lists_the_allowed_ones_the_chinese_way(app):
     with app.test_request_context("/"), force_locale("zh_CN"):
         shown = fleet_text.issue_text(issue)
     assert "LFP、NCM523、NCA" in shown and ", " not in shown, shown
+
+
+def test_a_number_not_read_says_what_to_write_in_every_number_column(app):
+    """Walk finding: the preview told "1e9" (Excel's way of writing a large number) that it
+    "is not a number". Each number column now says what to write, in words, the same way."""
+    from lithloop.batteries.fleet_csv import parse_fleet_csv
+
+    header = "plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
+    told = {
+        "rated_kwh": ("the rated energy in kWh", "额定能量", "258"),
+        "mass_kg": ("the mass in kg", "千克", "420"),
+        "soh_pct": ("the state of health", "健康度", "86.5"),
+    }
+    for typed in ("1e9", "1E+09", "4.2e2", "420 kg", "abc"):
+        row = f"黑C·D1,,LFP,{typed},{typed},2019-05-01,{typed}\n"
+        errors = parse_fleet_csv((header + row).encode()).errors
+        assert sorted(e.column for e in errors) == sorted(told), (typed, errors)
+        for error in errors:
+            english, chinese, example = told[error.column]
+            with app.test_request_context("/"), force_locale("en"):
+                shown = fleet_text.issue_text(error)
+            assert "is not a number." not in shown and english in shown and example in shown
+            assert typed in shown, shown
+            with app.test_request_context("/"), force_locale("zh_CN"):
+                shown = fleet_text.issue_text(error)
+            assert chinese in shown and example in shown and typed in shown, shown
+            assert not re.search(r"[A-Za-z]{3,}", shown.replace(typed, "")), shown
