@@ -17,14 +17,17 @@ from lithloop.batteries.fleet_cells import (
     parse_date,
     parse_decimal,
 )
+from lithloop.batteries.item_masses import MASS_PER_ITEM, form_of
 from lithloop.batteries.problems import ImportCode, import_message
 
 #: What the register can store, checked by the preview (the import uses the same check):
 #: bus_fleet.vehicle_plate is String(20); rated_kwh Numeric(10, 2); mass_kg Numeric(12, 2).
-#: The number limits are far above any bus pack (about 300 kWh, 2.5 t) and inside the columns.
+#: The energy limit is far above any bus pack (about 300 kWh) and inside its column; a mass
+#: is what one item of its form can weigh (item_masses.py, the booking lots' table too), the
+#: form read from the pack code's product type (a pack when uncoded).
 MAX_PLATE_CHARS = 20
 MAX_RATED_KWH = Decimal(10_000)
-MAX_MASS_KG = Decimal(100_000)
+MAX_MASS_KG = max(hi for _, hi in MASS_PER_ITEM.values())
 NUMBER_PLACES = 2  # the columns' decimals; more are rounded half up, as the preview shows
 _LIMITS = {"rated_kwh": MAX_RATED_KWH, "mass_kg": MAX_MASS_KG, "soh_pct": Decimal(100)}
 #: A number written with a decimal comma (12,5 or 2225,75): not a thousands separator.
@@ -86,6 +89,20 @@ def _huge_number(row: int, column: str, value: str, *, negative: bool) -> FleetI
     return fleet_issue(row, column, ImportCode.TOO_LARGE, value=value[:40], limit=limit)
 
 
+def _mass_out_of_range(row: int, value: str, form: str) -> FleetIssue:
+    """The refusal of a mass one item of its form cannot weigh, with the form's range."""
+    lo, hi = MASS_PER_ITEM[form]
+    return fleet_issue(
+        row,
+        "mass_kg",
+        ImportCode.MASS_OUT_OF_RANGE,
+        value=value[:40],
+        form=form,
+        lo=f"{lo:,}",
+        hi=f"{hi:,}",
+    )
+
+
 class RowParser:
     """Checks the rows of one file in turn, gathering errors, warnings and the codes seen."""
 
@@ -136,6 +153,7 @@ class RowParser:
                     )
                 )
         numbers: dict[str, Decimal | None] = {}
+        heavy = False
         for col in ("rated_kwh", "mass_kg", "soh_pct"):
             raw = cell[col].removesuffix("%").strip() if col == "soh_pct" else required(col)
             numbers[col] = value = parse_decimal(raw) if raw else None
@@ -147,14 +165,17 @@ class RowParser:
                     )
                 )
             elif raw and value is None and (huge := _HUGE_NUMBER.fullmatch(fold_full_width(raw))):
-                err(_huge_number(n, col, cell[col], negative=huge.group(1) == "-"))
+                if col == "mass_kg" and huge.group(1) != "-":
+                    heavy = True  # beyond every form's range: told with the form's below
+                else:
+                    err(_huge_number(n, col, cell[col], negative=huge.group(1) == "-"))
             elif raw and value is None:
                 err(fleet_issue(n, col, _BAD_NUMBER[col], value=cell[col]))
             elif value is None:
                 continue
             elif col != "soh_pct" and value <= 0:
                 err(fleet_issue(n, col, ImportCode.NOT_POSITIVE, value=cell[col]))
-            elif col != "soh_pct" and value > _LIMITS[col]:
+            elif col == "rated_kwh" and value > _LIMITS[col]:
                 err(
                     fleet_issue(
                         n,
@@ -202,6 +223,13 @@ class RowParser:
                     )
                 )
         code, parsed = self._pack_code(n, cell["pack_code"], chem)
+        form = form_of(parsed.product_type.value if parsed else None)
+        if heavy or (
+            (kg := numbers["mass_kg"]) is not None
+            and kg > 0
+            and not MASS_PER_ITEM[form][0] <= kg <= MASS_PER_ITEM[form][1]
+        ):
+            err(_mass_out_of_range(n, cell["mass_kg"], form))
         if len(self.errors) > before:
             return None
         kwh, kg, soh = (

@@ -95,6 +95,7 @@ class ImportCode(StrEnum):
     EXTRA_CELLS = "extra_cells"
     TOO_LONG = "too_long"
     TOO_LARGE = "too_large"
+    MASS_OUT_OF_RANGE = "mass_out_of_range"
     CONTROL_CHARACTER = "control_character"
     DIRECTION_CONTROL = "direction_control"
     PLATE_WITHOUT_LETTERS = "plate_without_letters"
@@ -154,6 +155,10 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
     ImportCode.EXTRA_CELLS: "This row has {count} cells but the header has {expected}.",
     ImportCode.TOO_LONG: "'{value}' is longer than {limit} characters.",
     ImportCode.TOO_LARGE: "'{value}' is more than {limit}.",
+    ImportCode.MASS_OUT_OF_RANGE: (
+        "'{value}' kg is not what one {form} weighs: one {form} weighs {lo} to {hi} kg; "
+        "write the mass of one {form}."
+    ),
     ImportCode.CONTROL_CHARACTER: (
         "This cell contains invisible control characters: delete them and try again."
     ),

@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 
 from lithloop import clock
 from lithloop.batteries.fleet_csv import MAX_BYTES
+from lithloop.batteries.item_masses import MASS_PER_ITEM
 from lithloop.extensions import db
 from lithloop.models import Role
 from lithloop.services.booking import bus_fleet, capacity, fleet_proposals
@@ -101,6 +102,7 @@ def _register(form: CsrfForm, status: int = 200, error: str | None = None):
         form=form,
         error=error,
         max_mb=MAX_BYTES // (1024 * 1024),
+        masses={form: f"{grouped(lo)}–{grouped(hi)}" for form, (lo, hi) in MASS_PER_ITEM.items()},
     ), status
 
 

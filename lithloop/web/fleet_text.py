@@ -65,6 +65,9 @@ ISSUES = {
     "extra_cells": _l("This row has {count} cells but the header has {expected}."),
     "too_long": _l("'{value}' is longer than {limit} characters."),
     "too_large": _l("'{value}' is more than {limit}."),
+    "mass_out_of_range": _l(
+        "'{value}' kg is not what one {form} weighs: one {form} weighs {lo} to {hi} kg; write the mass of one {form}."  # noqa: E501 (one message)
+    ),
     "control_character": _l(
         "This cell contains invisible control characters: delete them and try again."
     ),
@@ -144,6 +147,8 @@ def issue_text(issue) -> str:
         params["allowed"] = str(
             listed(c for c in str(params.get("allowed") or "").split(", ") if c)
         )
+    if code == "mass_out_of_range":  # "个电池包", not "pack", on a Chinese page
+        params["form"] = labels.label(labels.FORM_ONE, params.get("form"))
     if code == "bad_columns":  # only the lists that are not empty; our columns by name
         params["missing"] = column_list(params.get("missing"))
         for key in ("unknown", "duplicated"):  # headers as typed, listed the reader's way

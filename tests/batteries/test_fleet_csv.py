@@ -195,7 +195,7 @@ def test_cell_errors_name_excel_row_and_column(line, column, code):
 
 
 def test_invalid_pack_code_carries_the_code_problem():
-    error = only_error(parse(HEADER + f"黑C·D1,{CODE_A[:4]}X{CODE_A[5:]},LFP,1,1,2019-05-01,\n"))
+    error = only_error(parse(HEADER + f"黑C·D1,{CODE_A[:4]}X{CODE_A[5:]},LFP,1,300,2019-05-01,\n"))
     assert (error.params["reason"], error.params["position"]) == ("unknown_chemistry", 5)
     assert error.params["field"] == "chemistry"
     assert "Character 5" in error.message
@@ -203,7 +203,7 @@ def test_invalid_pack_code_carries_the_code_problem():
 
 def test_pack_code_produced_after_today_is_invalid():
     late = make_park_code(1, chemistry_letter="B", product_type="P", produced=date(2027, 1, 1))
-    error = only_error(parse(HEADER + f"黑C·D1,{late},LFP,1,1,2019-05-01,\n"))
+    error = only_error(parse(HEADER + f"黑C·D1,{late},LFP,1,300,2019-05-01,\n"))
     assert error.params["reason"] == "future_date"
 
 
@@ -211,8 +211,8 @@ def test_duplicate_codes_within_the_file_even_in_other_case():
     text = (
         HEADER
         + GOOD
-        + f"黑C·D9,{CODE_A.lower()},LFP,1,1,2019-05-01,\n"
-        + f"黑C·D8,{CODE_B},LFP,1,1,2019-05-01,\n"
+        + f"黑C·D9,{CODE_A.lower()},LFP,1,300,2019-05-01,\n"
+        + f"黑C·D8,{CODE_B},LFP,1,300,2019-05-01,\n"
     )
     error = only_error(parse(text))
     assert (error.row, error.code, error.params["first_row"]) == (

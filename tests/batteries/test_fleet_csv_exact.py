@@ -10,6 +10,7 @@ import pytest
 from lithloop.batteries.fleet_cells import parse_chemistry, parse_date, parse_decimal
 from lithloop.batteries.fleet_csv import MAX_BYTES, FleetImport, parse_fleet_csv
 from lithloop.batteries.fleet_rows import CHEMISTRIES, FleetRow
+from lithloop.batteries.park_codes import make_park_code
 from lithloop.batteries.problems import ImportCode
 
 from .test_fleet_csv import CODE_A, CODE_B, HEADER, TODAY
@@ -81,10 +82,16 @@ def test_a_good_row_exactly():
             {"value": "10000.01", "limit": "10,000"},
         ),
         (
-            {"kg": "100001"},
+            {"kg": "5000.01"},
             "mass_kg",
-            ImportCode.TOO_LARGE,
-            {"value": "100001", "limit": "100,000"},
+            ImportCode.MASS_OUT_OF_RANGE,
+            {"value": "5000.01", "form": "pack", "lo": "5", "hi": "5,000"},
+        ),
+        (
+            {"kg": "4.99"},
+            "mass_kg",
+            ImportCode.MASS_OUT_OF_RANGE,
+            {"value": "4.99", "form": "pack", "lo": "5", "hi": "5,000"},
         ),
         ({"kg": ""}, "mass_kg", ImportCode.REQUIRED, {}),
         ({"soh": "100.01"}, "soh_pct", ImportCode.SOH_OUT_OF_RANGE, {"value": "100.01"}),
@@ -125,7 +132,8 @@ def test_each_cell_error_exactly(changes, column, code, params):
         ({"plate": "P" * 20}, "vehicle_plate", "P" * 20),
         ({"kwh": "10000"}, "rated_kwh", Decimal("10000.00")),
         ({"kwh": "0.125"}, "rated_kwh", Decimal("0.13")),  # half up (half-even: 0.12)
-        ({"kg": "100000"}, "mass_kg", Decimal("100000.00")),
+        ({"kg": "5000"}, "mass_kg", Decimal("5000.00")),
+        ({"kg": "5"}, "mass_kg", Decimal("5.00")),
         ({"kg": '"1,234.565"'}, "mass_kg", Decimal("1234.57")),
         ({"soh": "100"}, "soh_pct", Decimal("100.00")),
         ({"soh": "0"}, "soh_pct", Decimal("0.00")),
@@ -366,8 +374,13 @@ def test_parse_chemistry(text, value):
         (
             {"kg": "１２３４５６７８９０１２３４５６７８９０.5"},
             "mass_kg",
-            ImportCode.TOO_LARGE,
-            {"value": "１２３４５６７８９０１２３４５６７８９０.5", "limit": "100,000"},
+            ImportCode.MASS_OUT_OF_RANGE,
+            {
+                "value": "１２３４５６７８９０１２３４５６７８９０.5",
+                "form": "pack",
+                "lo": "5",
+                "hi": "5,000",
+            },
         ),
         (
             {"kg": "-12345678901234567890"},
@@ -388,3 +401,38 @@ def test_a_twenty_digit_number_is_refused_as_out_of_range_not_as_no_number(
 ):
     """Walk finding: a 20-digit rated energy was refused as "'…' is not a number"."""
     assert issues(parse(line(**changes)).errors) == [(2, column, code, params)]
+
+
+def _coded(product_type: str) -> str:
+    return make_park_code(
+        21, chemistry_letter="B", product_type=product_type, produced=date(2019, 3, 2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("product_type", "kg", "form", "lo", "hi"),
+    [
+        ("P", "100000", "pack", "5", "5,000"),  # walk finding: a 100 t bus pack was taken
+        ("P", "2", "pack", "5", "5,000"),
+        ("M", "1200", "module", "0.5", "1,000"),
+        ("C", "60", "cell", "0.01", "50"),
+        ("C", "0.001", "cell", "0.01", "50"),
+    ],
+)
+def test_a_mass_is_bounded_by_the_form_its_code_names(product_type, kg, form, lo, hi):
+    result = parse(line(code=_coded(product_type), kg=kg))
+    assert issues(result.errors) == [
+        (
+            2,
+            "mass_kg",
+            ImportCode.MASS_OUT_OF_RANGE,
+            {"value": kg, "form": form, "lo": lo, "hi": hi},
+        )
+    ]
+    assert f"one {form} weighs {lo} to {hi} kg" in result.errors[0].message
+
+
+@pytest.mark.parametrize(("product_type", "kg"), [("M", "300"), ("C", "0.5"), ("P", "2500")])
+def test_a_mass_its_form_can_weigh_is_kept(product_type, kg):
+    result = parse(line(code=_coded(product_type), kg=kg))
+    assert result.ok and result.rows[0].mass_kg == Decimal(kg)

@@ -32,7 +32,8 @@ USED_TO_PASS = [
     ("vehicle_plate", "黑C·D" + "1" * 30, "超过 20 个字符"),
     ("rated_kwh", "1e9", "无法读作数字：请把额定能量写成普通数字"),
     ("rated_kwh", "20000", "大于 10,000"),
-    ("mass_kg", "99999999999", "大于 100,000"),
+    ("mass_kg", "99999999999", "不是一个电池包的质量：一个电池包重 5 至 5,000 千克"),
+    ("mass_kg", "100000", "不是一个电池包的质量：一个电池包重 5 至 5,000 千克"),
     ("mass_kg", "1E+400", "无法读作数字：请把质量写成普通数字（单位：千克），例如 420"),
     # in plain words, not "（如 NUL）"
     ("vehicle_plate", "黑C\x00D1", "此单元格含有看不见的控制字符，请删除后重试"),
@@ -113,3 +114,20 @@ def test_limits_fit_the_register_columns():
         kind = table.c[column].type
         assert limit < Decimal(10) ** (kind.precision - kind.scale)
         assert kind.scale == fleet_rows.NUMBER_PLACES
+
+
+def test_the_register_and_the_booking_lots_read_one_table_of_masses():
+    from lithloop.batteries import item_masses
+    from lithloop.services.booking import lot_checks
+
+    assert lot_checks.MASS_PER_ITEM is item_masses.MASS_PER_ITEM
+    assert fleet_rows.MAX_MASS_KG == item_masses.MASS_PER_ITEM["pack"][1]
+
+
+@pytest.mark.usefixtures("manager")
+def test_the_upload_form_says_each_forms_mass_range(client):
+    client.get("/lang/zh_CN")
+    page = client.get("/fleet/packs").get_data(as_text=True)
+    hint = page[page.index('id="mass-ranges"') :].split("</p>", 1)[0]
+    assert "电池包 5–5,000 千克" in hint and "模组 0.5–1,000 千克" in hint, hint
+    assert "电芯 0.01–50 千克" in hint, hint

@@ -8,20 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from lithloop.batteries.item_masses import MASS_PER_ITEM
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import grouped
-
-#: The mass of one item each form can weigh, in kg (lowest, highest), generous on purpose:
-#: FACTS.md puts a car's pack at about 350-550 kg and a 12 m bus's at 2-3 t (estimates);
-#: the lower bound leaves room for the small packs of low-speed vehicles and e-bikes. A
-#: module is part of a pack. Small cells are 500 g or less (ADR SP636); the largest prismatic
-#: and blade cells weigh a few kg (estimate). Black mass has no item to weigh.
-MASS_PER_ITEM: dict[str, tuple[Decimal, Decimal]] = {
-    "pack": (Decimal(5), Decimal(5000)),
-    "module": (Decimal("0.5"), Decimal(1000)),
-    "cell": (Decimal("0.01"), Decimal(50)),
-}
-
 
 #: Character 4 of a GB/T 34014 code (P, M, C) for each form of lot that carries codes.
 PRODUCT_TYPE_OF_FORM = {"pack": "P", "module": "M", "cell": "C"}
