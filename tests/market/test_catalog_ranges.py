@@ -20,7 +20,8 @@ from tests.market.test_market_pages import _login
 )
 def test_an_upper_filter_below_its_lower_one_is_told_beside_it(client, query, field, low):
     _login(client, make_buyer())
-    list_packs(2, chemistry="LFP", price_fen=300_000)
+    # above each lower limit: the lower filter stays applied, the upper one is refused
+    list_packs(2, chemistry="LFP", rated_wh=60_000, soh="95", price_fen=1_200_000)
     body = client.get(f"/market/?{query}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     beside = body.split(f'id="f-{field}"', 1)[1].split("</div>", 1)[0]
     assert f"below the lower limit ({low})" in beside
@@ -49,3 +50,26 @@ def test_the_api_names_its_own_price_field(client):
     answer = client.get("/api/v1/packs?min_price_fen=500&max_price_fen=100", headers=headers)
     assert answer.status_code == 422 and answer.json["field"] == "max_price_fen"
     assert "500" in answer.json["message"]
+
+
+@pytest.mark.parametrize(
+    ("refused", "field"),
+    [
+        ("max_kwh=lots", "max_kwh"),
+        ("grade=Z", "grade"),
+        ("min_price=1000&max_price=100", "max_price"),
+    ],
+)
+def test_a_refused_filter_leaves_the_valid_ones_applied_and_shown(client, refused, field):
+    """Walk finding: one refused box dropped every filter, listing the whole catalogue under
+    the buyer's "LFP, state of health at least 90"."""
+    _login(client, make_buyer())
+    list_packs(2, chemistry="LFP", soh="95", price_fen=300_000)
+    list_packs(3, chemistry="LFP", soh="70", price_fen=300_000)
+    list_packs(4, chemistry="NCM523", soh="95", price_fen=300_000)
+    body = client.get(f"/market/?chemistry=LFP&min_soh=90&{refused}").get_data(as_text=True)
+    assert 'id="f-min_soh" name="min_soh" inputmode="decimal" value="90"' in body
+    assert '<option value="LFP" selected>' in body
+    beside = body.split(f'id="f-{field}"', 1)[1].split("</div>", 1)[0]
+    assert 'class="error"' in beside, beside
+    assert "2 in stock" in body and "3 in stock" not in body and "4 in stock" not in body

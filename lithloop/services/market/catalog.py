@@ -114,6 +114,21 @@ def filter_problems(args: Mapping) -> dict[str, str]:
     return found
 
 
+def kept_filters(args: Mapping) -> tuple[Filters, dict[str, str]]:
+    """The filters that parse, applied, and each refused one's message by field: a refused
+    filter is left out alone (one bad box used to drop every filter with it)."""
+    problems = filter_problems(args)
+    kept = {k: v for k, v in args.items() if k not in problems}
+    for _ in range(len(_RANGES) + 1):  # a range refused as a pair: its upper end left out
+        try:
+            return parse_filters(kept), problems
+        except Invalid as exc:
+            problems.setdefault(exc.field or "_form", str(exc.message))
+            if kept.pop(exc.field or "", None) is None:
+                break
+    return Filters(), problems
+
+
 def for_sale():
     """The query of every pack on sale now (finished, graded, priced)."""
     return sa.select(Pack).where(

@@ -7,7 +7,6 @@ from urllib.parse import parse_qsl, urlencode
 from flask import redirect, render_template, request, session, url_for
 
 from lithloop.models import Role
-from lithloop.services.errors import ServiceError
 from lithloop.services.market import catalog, catalog_groups
 from lithloop.web.access import roles_required
 from lithloop.web.market.blueprint import BUYER, CATALOG_GROUPS, bp
@@ -41,12 +40,8 @@ def back_with_refusal(back: str, refused: dict):
 def render_catalog(args, status: int = 200, quantity_error: dict | None = None):
     """The catalog for these filters; a refused quantity (group, typed, message) is shown
     beside that listing's quantity field (the add form sends the catalog's query along)."""
-    errors = {}
-    try:
-        filters = catalog.parse_filters(args)
-    except ServiceError as exc:  # each refused filter beside its field, not only the first
-        errors = catalog.filter_problems(args) or {exc.field: str(exc.message)}
-        filters = catalog.Filters()
+    # each refused filter beside its field, the others still applied
+    filters, errors = catalog.kept_filters(args)
     groups = catalog_groups.grouped(catalog.search(filters))
     chemistries = (
         sorted({g.first.chemistry for g in groups})
