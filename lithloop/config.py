@@ -1,4 +1,11 @@
-"""Settings read from the environment, with embedded defaults for a laptop."""
+"""Settings read from the environment, with embedded defaults for a laptop.
+
+The seller on invoices (SELLER_*): each detail set here wins over what the park saved on
+its company page; `flask seed-demo` saves a plainly demo park's (marked 演示). A detail
+given by neither is not left blank on an invoice without a word: the invoice says, visibly,
+that it is incomplete and which details the park has not given (services/market/
+invoices.py missing_seller). So set SELLER_* (or the park's saved details) in production.
+"""
 
 from __future__ import annotations
 
@@ -93,7 +100,8 @@ def load_settings() -> dict:
         "STRIPE_WALLETS": os.environ.get("STRIPE_WALLETS", ""),
         # Where the browser loads Stripe.js from: js.stripe.com, or the local fake server.
         "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
-        # The seller on invoices (the park's company): from configuration, never guessed.
+        # The seller on invoices (the park's company): from configuration, never guessed;
+        # unset, the park's saved details, else the invoice says it is incomplete (above).
         "SELLER_NAME": os.environ.get("SELLER_NAME", ""),
         "SELLER_TAXPAYER_ID": os.environ.get("SELLER_TAXPAYER_ID", ""),
         "SELLER_ADDRESS": os.environ.get("SELLER_ADDRESS", ""),

@@ -260,3 +260,19 @@ def test_after_seeding_the_session_commits_through_the_engines_pool(app):
     seed_demo(seed=7, password=DEMO_PASSWORD)
     db.session.scalar(sa.select(sa.func.count(User.id)))
     assert db.engine.pool.checkedout() == 1  # the session's, from the pool of today
+
+
+def test_the_demo_parks_invoices_name_a_demo_seller_in_full(demo):
+    """Walk finding: a demo invoice's seller had no taxpayer ID, address, phone or bank
+    (SELLER_* unset in the demo): the demo park saves plainly demo details."""
+    from lithloop.services.accounts import taxpayer_id
+    from lithloop.services.market import invoices
+
+    park = db.session.scalar(
+        sa.select(Organisation).where(Organisation.kind == OrgKind.PARK_OPERATOR)
+    )
+    seller = invoices.seller_details(park)
+    assert invoices.missing_seller(seller) == [], seller
+    assert "演示" in seller["company_name"] and "牡丹江" in seller["address"]
+    assert "演示" in seller["address"] and "演示" in seller["bank_name"]
+    assert taxpayer_id.validate(seller["taxpayer_id"]) == seller["taxpayer_id"]

@@ -15,7 +15,17 @@ from lithloop.demo.market import seed_market_packs
 from lithloop.demo.replay import unsynced_commits
 from lithloop.extensions import db
 from lithloop.geo import load_places, park_place
-from lithloop.models import Organisation, OrgKind, OrgStatus, Role, Site, SiteKind, Truck, User
+from lithloop.models import (
+    InvoiceDetails,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Role,
+    Site,
+    SiteKind,
+    Truck,
+    User,
+)
 from lithloop.services.accounts.passwords import hash_password
 from lithloop.services.booking.prices import ensure_default_index
 
@@ -35,6 +45,16 @@ DEMO_USERS = {
     Role.GOVERNMENT: ("gov@demo.lithloop", "主管部门演示用户"),
 }
 GOVERNMENT_NAME = "牡丹江市工业和信息化局（演示）"
+#: The demo park's seller details on invoices (SELLER_* unset in the demo): plainly a demo's,
+#: never a real company's. The taxpayer ID is well formed (GB 32100 check character), "DEM".
+DEMO_SELLER = {
+    "company_name": "牡丹江锂循环产业园运营有限公司（演示）",
+    "taxpayer_id": "91231000DEM000000C",
+    "address": "黑龙江省牡丹江市经济技术开发区循环路 1 号（演示地址）",
+    "phone": "0453-0000000（演示）",
+    "bank_name": "演示银行牡丹江经济技术开发区支行",
+    "bank_account": "0000 0000 0000 0000 000（演示）",
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +79,12 @@ def _org(name: str, kind: OrgKind, city: str, rng: random.Random) -> Organisatio
     )
     db.session.add(org)
     return org
+
+
+def _seller_details(park: Organisation) -> None:
+    """The demo park's invoice details, so that a demo invoice names its seller in full."""
+    park.taxpayer_id = DEMO_SELLER["taxpayer_id"]
+    db.session.add(InvoiceDetails(organisation=park, **DEMO_SELLER))
 
 
 def _site(org, kind, name, place, rng, radius_km, **extra) -> Site:
@@ -178,6 +204,7 @@ def _seed(seed: int, password: str, activity: bool) -> SeedSummary:
     rng = random.Random(seed)
     places = {p.name_en: p for p in load_places()}
     park = _org(PARK_NAME, OrgKind.PARK_OPERATOR, "牡丹江", rng)
+    _seller_details(park)
     depot = _site(
         park,
         SiteKind.PARK,

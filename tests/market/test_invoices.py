@@ -371,3 +371,41 @@ def test_the_invoice_details_filled_in_from_the_cart_or_payment_lead_back_there(
             page="/market/company",
         )
         assert done.location.endswith("/market/company"), (elsewhere, done.location)
+
+
+def test_an_invoice_without_the_sellers_details_says_it_is_incomplete(client):
+    """Walk finding: with SELLER_* unset and nothing saved for the park, the seller's tax ID,
+    address and bank were dashes, and nothing said the invoice was incomplete."""
+    make_org(OrgKind.PARK_OPERATOR, name="牡丹江锂循环产业园")
+    buyer = make_buyer()
+    order = _paid(buyer, list_packs(1, price_fen=113_00))
+    Auth(client).login(buyer.email)
+    client.get("/lang/zh_CN")
+    page = client.get(f"/market/orders/{order.id}/invoice").get_data(as_text=True)
+    note = re.search(r'<p class="warning seller-missing" role="note">([^<]*)</p>', page)
+    assert note and "发票信息不完整" in note.group(1), page[:3000]
+    assert (
+        "纳税人识别号" in note.group(1)
+        and "地址" in note.group(1)
+        and "公司名称" not in note.group(1)
+    )
+    words = pdf_text(client.get(f"/market/orders/{order.id}/invoice?format=pdf").data)
+    assert "发票信息不完整" in words
+
+
+def test_an_invoice_with_every_seller_detail_has_no_incomplete_note(client):
+    from flask import current_app
+
+    make_org(OrgKind.PARK_OPERATOR, name="牡丹江锂循环产业园")
+    current_app.config.update(
+        SELLER_TAXPAYER_ID="91231000MA1BXXXX0K",
+        SELLER_ADDRESS="黑龙江省牡丹江市经济技术开发区",
+        SELLER_PHONE="0453-6100119",
+        SELLER_BANK="中国工商银行牡丹江分行",
+        SELLER_ACCOUNT="0904 0201 0900 0123 456",
+    )
+    buyer = make_buyer()
+    order = _paid(buyer, list_packs(1, price_fen=113_00))
+    Auth(client).login(buyer.email)
+    page = client.get(f"/market/orders/{order.id}/invoice").get_data(as_text=True)
+    assert "seller-missing" not in page and "91231000MA1BXXXX0K" in page

@@ -48,6 +48,24 @@ SELLER_SETTINGS = {
 }
 
 
+#: The seller's details an invoice needs, each named in words for the incomplete-invoice note.
+SELLER_FIELD_NAMES = {
+    "company_name": _l("Company name"),
+    "taxpayer_id": _l("Taxpayer ID"),
+    "address": _l("Address"),
+    "phone": _l("Phone"),
+    "bank_name": _l("Bank"),
+    "bank_account": _l("Bank account"),
+}
+
+
+def missing_seller(seller: dict) -> list:
+    """The names of the seller's details an invoice lacks (none when the park gave them all)."""
+    return [
+        name for key, name in SELLER_FIELD_NAMES.items() if not str(seller.get(key) or "").strip()
+    ]
+
+
 def seller_details(park: Organisation | None) -> dict:
     """The park's invoice details: configuration (SELLER_*) first, then what the park saved."""
     details = dict(_details(park))
@@ -105,6 +123,11 @@ class Invoice:
     buyer: dict
     vat_rate_pct: int
     lines: list[InvoiceLine]
+
+    @property
+    def missing_seller(self) -> list:
+        """The seller's details this invoice lacks, by name: the page says so, never blank."""
+        return missing_seller(self.seller)
 
     @property
     def pack_count(self) -> int:
