@@ -73,3 +73,18 @@ def test_a_refused_filter_leaves_the_valid_ones_applied_and_shown(client, refuse
     beside = body.split(f'id="f-{field}"', 1)[1].split("</div>", 1)[0]
     assert 'class="error"' in beside, beside
     assert "2 in stock" in body and "3 in stock" not in body and "4 in stock" not in body
+
+
+def test_the_scrap_grade_is_refused_as_a_filter_not_listed_as_nothing(client):
+    """Grade S (scrap) is never on sale: ?grade=S listed nothing and said "widen the
+    filters"; it is refused beside the grade, as any other letter (the API refused it)."""
+    from tests.conftest import api_headers
+
+    buyer = make_buyer()
+    list_packs(2, chemistry="LFP", price_fen=300_000)
+    answer = client.get("/api/v1/packs?grade=S", headers=api_headers(client, buyer))
+    assert answer.status_code == 422
+    _login(client, buyer)
+    body = client.get("/market/?grade=S").get_data(as_text=True)
+    beside = body.split('id="f-grade"', 1)[1].split("</div>", 1)[0]
+    assert "Choose grade A, B or C." in beside and "2 in stock" in body

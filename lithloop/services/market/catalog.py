@@ -33,6 +33,8 @@ SORTS = {
     "-warranty": (Pack.warranty_months.desc(), Pack.id),
 }
 MAX_LISTED = 2000
+#: The grades a pack on sale has (for_sale leaves scrap, S, out).
+SALE_GRADES = frozenset(g.value for g in Grade if g is not Grade.S)
 _DECIMALS = {"min_kwh": 10**6, "max_kwh": 10**6, "min_soh": 100, "max_soh": 100}
 _INTEGERS = {
     "max_cycles": 10**6,
@@ -67,7 +69,7 @@ def parse_filters(args: Mapping) -> Filters:
     numbers = {k: v for k, v in numbers.items() if v is not None}
     _check_ranges(numbers, args)
     grade = str(args.get("grade") or "").strip().upper()
-    if grade and grade not in {g.value for g in Grade}:
+    if grade and grade not in SALE_GRADES:  # S is scrap: never on sale, so never a filter
         raise Invalid(_l("Choose grade A, B or C."), field="grade")
     sort = str(args.get("sort") or "price")
     return Filters(
