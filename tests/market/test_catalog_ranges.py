@@ -4,6 +4,8 @@ buyer was not told which field: now the upper field says it is below the lower o
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.market.support import list_packs, make_buyer
@@ -88,3 +90,15 @@ def test_the_scrap_grade_is_refused_as_a_filter_not_listed_as_nothing(client):
     body = client.get("/market/?grade=S").get_data(as_text=True)
     beside = body.split('id="f-grade"', 1)[1].split("</div>", 1)[0]
     assert "Choose grade A, B or C." in beside and "2 in stock" in body
+
+
+def test_an_unknown_use_case_is_told_in_words_beside_its_filter(client):
+    """A tampered ?use_case=rocket listed nothing and said "widen the filters"."""
+    _login(client, make_buyer(), "zh_CN")
+    list_packs(2, chemistry="LFP", price_fen=300_000)
+    body = client.get("/market/?chemistry=LFP&use_case=rocket").get_data(as_text=True)
+    beside = body.split('id="f-use"', 1)[1].split("</div>", 1)[0]
+    told = beside.split('<p class="error">', 1)[1].split("</p>", 1)[0]
+    assert "储能" in told and "基站备电" in told and not re.search(r"[a-z_]{4,}", told), told
+    assert '<option value="LFP" selected>' in body
+    assert "库存 2 个" in body  # the chemistry filter still applied, its packs listed

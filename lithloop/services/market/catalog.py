@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import labels
 from lithloop.cache import read_cache
 from lithloop.extensions import db
+from lithloop.i18n import listed
 from lithloop.models import Grade, Pack, PackState, PackTest
 from lithloop.services.errors import Invalid, NotFound
 from lithloop.services.market.catalog_groups import group_conditions, group_id
@@ -71,11 +72,17 @@ def parse_filters(args: Mapping) -> Filters:
     grade = str(args.get("grade") or "").strip().upper()
     if grade and grade not in SALE_GRADES:  # S is scrap: never on sale, so never a filter
         raise Invalid(_l("Choose grade A, B or C."), field="grade")
+    use_case = str(args.get("use_case") or "").strip()
+    if use_case and use_case not in USE_CASES:  # a tampered link: it would list nothing
+        raise Invalid(
+            _l("Choose one of: %(choices)s.", choices=listed(USE_CASES.values())),
+            field="use_case",
+        )
     sort = str(args.get("sort") or "price")
     return Filters(
         chemistry=known_chemistry(args.get("chemistry")),
         grade=grade,
-        use_case=str(args.get("use_case") or "").strip(),
+        use_case=use_case,
         numbers=numbers,
         sort=sort if sort in SORTS else "price",
     )
@@ -107,7 +114,15 @@ def _check_ranges(numbers: dict, args: Mapping) -> None:
 def filter_problems(args: Mapping) -> dict[str, str]:
     """Every filter parse_filters refuses, by field (its first refusal alone hid the others)."""
     found: dict[str, str] = {}
-    for name in (*_DECIMALS, *_INTEGERS, "min_price", "max_price", "grade", "chemistry"):
+    for name in (
+        *_DECIMALS,
+        *_INTEGERS,
+        "min_price",
+        "max_price",
+        "grade",
+        "chemistry",
+        "use_case",
+    ):
         if str(args.get(name) or "").strip():
             try:
                 parse_filters({name: args.get(name)})
