@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -223,3 +224,53 @@ def test_the_parks_staff_are_not_offered_booking_at_a_site(client, login_as):
     response = client.get(f"/sites/{site.id}")
     assert response.status_code == 200
     assert "/bookings/new" not in response.get_data(as_text=True)
+
+
+class _Forms(HTMLParser):
+    """The page's forms: for each, its field names and its submit buttons in tree order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms, self.current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.current = {"fields": set(), "buttons": []}
+            self.forms.append(self.current)
+        elif self.current is None:
+            return
+        elif (tag == "button" and a.get("type", "submit") == "submit") or (
+            tag == "input" and a.get("type") in ("submit", "image")
+        ):
+            self.current["buttons"].append((a.get("name"), a.get("value")))
+        elif tag in ("input", "select", "textarea") and a.get("name"):
+            self.current["fields"].add(a["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+def _default_button(body: str) -> tuple:
+    """The site form's default button (the first submit button: the one Enter presses)."""
+    scan = _Forms()
+    scan.feed(body)
+    (form,) = [f for f in scan.forms if {"name", "address", "lat"} <= f["fields"]]
+    return form["buttons"][0]
+
+
+def test_enter_in_a_field_saves_the_site_not_locates_it(client, dealer):
+    # first-journey walk: Enter pressed the "Locate" button, which only said "Found…"
+    name, value = _default_button(client.get("/sites/new").get_data(as_text=True))
+    assert name != "locate"
+    pressed = {**GOOD, **({name: value} if name else {})}
+    response = submit(client, "/sites/new", pressed)
+    assert response.status_code == 302 and site_count() == 1
+    site = db.session.scalar(sa.select(Site))
+    body = client.get(f"/sites/{site.id}/edit").get_data(as_text=True)
+    assert _default_button(body)[0] != "locate"
+    # the locate button is still there and still locates without JavaScript
+    assert 'name="locate"' in body
+    located = submit(client, "/sites/new", {**GOOD, "lat": "", "lon": "", "locate": "1"})
+    assert located.status_code == 200 and site_count() == 1
