@@ -188,6 +188,9 @@ def load_settings() -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "lithloop <noreply@lithloop.local>"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE_S": env_int("PASSWORD_RESET_MAX_AGE_S", "3600"),
+        # An invitation's link (mailed to someone who may open it days later) lives this long:
+        # 7 days; at least an hour.
+        "INVITATION_MAX_AGE_S": env_int("INVITATION_MAX_AGE_S", "604800", 3600),
         # A registration's mailed link confirms the address within this many seconds.
         "REGISTRATION_LINK_MAX_AGE_S": env_int("REGISTRATION_LINK_MAX_AGE_S", "86400"),
         # Capacity: the park takes 10,000 t a year over its working days; trucks do

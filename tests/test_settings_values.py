@@ -23,6 +23,8 @@ WRONG_AT_LOAD = [
     ("GRADE_MIN_SOH", "A80"),
     ("RECYCLING_LINES_T_PER_DAY", "12;12;10"),
     ("CO2_KG_PER_KG_RECYCLED", "one"),
+    ("INVITATION_MAX_AGE_S", "7d"),
+    ("INVITATION_MAX_AGE_S", "60"),  # an invitation lives at least an hour
 ]
 
 WRONG_AT_CHECK = [
@@ -108,6 +110,8 @@ def test_defaults_are_the_readmes(monkeypatch):
     assert settings["GRADE_MIN_SOH"] == {"A": 80, "B": 60, "C": 40}
     assert settings["RECYCLING_LINES_T_PER_DAY"] == [12.0, 12.0, 10.0]
     assert settings["LOG_FORMAT"] == "json"
+    assert settings["INVITATION_MAX_AGE_S"] == 7 * 86400
+    assert settings["PASSWORD_RESET_MAX_AGE_S"] == 3600
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,15 @@ roles, non-admins and the last administrator are refused."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import AuditEntry, Organisation, OrgKind, OutboxMessage, Role, User
-from tests.conftest import Auth, submit
+from tests.conftest import Auth, freeze_clock, submit
 from tests.factories import make_org, make_user
 from tests.sent_sql import is_write, sent_statements
 
@@ -199,3 +201,46 @@ def test_an_invitation_link_welcomes_the_invitee_to_choose_a_first_password(clie
     reset = client.get(re.search(r"http://lithloop\.test(/reset/\S+)", mailed).group(1))
     assert "<h1>设置新密码</h1>" in reset.get_data(as_text=True)
     assert '<label for="password">新密码</label>' in reset.get_data(as_text=True)
+
+
+def _invite(client, park, email: str = "li@park.example") -> str:
+    """Invite a dispatcher as the park's admin, log out; the mailed link's path."""
+    Auth(client).login(park["admin"].email)
+    form = {"name": "李调度", "email": email, "role": "dispatcher"}
+    assert submit(client, PAGE, form, page=PAGE).status_code == 302
+    Auth(client).logout()
+    (mail,) = _mails(email)
+    return re.search(r"http://lithloop\.test(/reset/\S+)", mail.body).group(1)
+
+
+def test_an_invitation_link_lives_days_not_the_hour_of_a_reset(client, park, monkeypatch):
+    """First-journey walk: an invitation's link lived PASSWORD_RESET_MAX_AGE_S (an hour),
+    too short for someone who reads the mail the next day; it lives INVITATION_MAX_AGE_S
+    (7 days), says so in the letter, and a reset link keeps its hour."""
+    link = _invite(client, park)
+    (mail,) = _mails("li@park.example")
+    assert "7 天内有效" in mail.body and "分钟" not in mail.body
+    start = clock.now()
+    freeze_clock(monkeypatch, start + timedelta(hours=2))
+    page = client.get(link)
+    assert page.status_code == 200 and "设置您的密码" in page.get_data(as_text=True)
+    new = {"password": "new-secret-pass-9", "confirm": "new-secret-pass-9"}
+    assert submit(client, link, new).status_code == 302
+    # a reset link asked for now still expires after its hour
+    assert submit(client, "/reset", {"email": "li@park.example"}).status_code == 302
+    reset = re.search(r"http://lithloop\.test(/reset/\S+)", _mails("li@park.example")[-1].body)
+    freeze_clock(monkeypatch, start + timedelta(hours=4, seconds=1))
+    expired = client.get(reset.group(1))
+    assert expired.status_code == 400 and "该重置链接已过期" in expired.get_data(as_text=True)
+
+
+def test_an_expired_invitation_link_says_what_to_do(client, park, monkeypatch):
+    link = _invite(client, park)
+    freeze_clock(monkeypatch, clock.now() + timedelta(days=7, seconds=1))
+    page = client.get(link)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 400 and "该邀请链接已过期" in body
+    assert "联系邀请您的同事重新发送邀请" in body and "忘记密码" in body
+    client.get("/lang/en")
+    english = client.get(link).get_data(as_text=True)
+    assert "Ask the colleague who invited you to send the invitation again" in english

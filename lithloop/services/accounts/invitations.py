@@ -16,6 +16,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from lithloop import clock, letters
 from lithloop.extensions import db
@@ -95,6 +96,15 @@ def _sent_since(org: Organisation, since) -> int:
     )
 
 
+def lifetime_words(seconds: int):
+    """A link's lifetime in words, in the letter's language: whole days, hours or minutes."""
+    if seconds >= 86400 and seconds % 86400 == 0:
+        return lazy_ngettext("%(num)d day", "%(num)d days", seconds // 86400)
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return lazy_ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
+    return lazy_ngettext("%(num)d minute", "%(num)d minutes", max(1, seconds // 60))
+
+
 def send_letter(
     inviter: User, colleague: User, *, link_for, language: str | None, fresh: bool = False
 ) -> None:
@@ -111,7 +121,7 @@ def send_letter(
         _l("%(org)s: invitation from %(name)s"),
         _l(
             "%(name)s invited you to the lithloop account of %(org)s. "
-            "Open this link to choose your password (valid %(minutes)s minutes):\n"
+            "Open this link to choose your password (valid for %(lifetime)s):\n"
             "%(link)s\n\n"
             "If the link has expired, use 'Forgot your password?' on the login page: "
             "%(login)s\n"
@@ -119,7 +129,7 @@ def send_letter(
         asked_in=language,
         org=org.name,
         name=inviter.name,
-        minutes=current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60,
-        link=link_for(password_reset.make_reset_token(colleague)),
+        lifetime=lifetime_words(current_app.config["INVITATION_MAX_AGE_S"]),
+        link=link_for(password_reset.make_reset_token(colleague, invitation=True)),
         login=letters.link("auth.login"),
     )

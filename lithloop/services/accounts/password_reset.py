@@ -18,10 +18,30 @@ from lithloop.services.errors import Invalid
 PURPOSE = "password-reset"
 
 
-def make_reset_token(user: User) -> str:
+def make_reset_token(user: User, *, invitation: bool = False) -> str:
     """A signed token naming the user, the current password and when it was issued (the
-    password's fingerprint changes with it, so a used link cannot be used again)."""
-    return make_token(PURPOSE, {"u": user.id, "h": fingerprint(user.password_hash)})
+    password's fingerprint changes with it, so a used link cannot be used again); an
+    invitation's lives INVITATION_MAX_AGE_S, a reset's PASSWORD_RESET_MAX_AGE_S."""
+    payload = {"u": user.id, "h": fingerprint(user.password_hash)}
+    return make_token(PURPOSE, {**payload, "i": 1} if invitation else payload)
+
+
+def _max_age_s(data: dict) -> int:
+    """How long the link lives: an invitation (mailed to someone who may read it days
+    later) far longer than a reset the person just asked for."""
+    key = "INVITATION_MAX_AGE_S" if data.get("i") else "PASSWORD_RESET_MAX_AGE_S"
+    return current_app.config[key]
+
+
+def _expired(data: dict):
+    """What an expired link's page tells the person to do."""
+    if data.get("i"):
+        return _l(
+            "This invitation link has expired. Ask the colleague who invited you to send the "
+            "invitation again, or choose your password with 'Forgot your password?' on the "
+            "login page."
+        )
+    return _l("This reset link has expired. Ask for a new one.")
 
 
 def request_password_reset(email: str, link_for, language: str | None = None) -> None:
@@ -52,9 +72,9 @@ def user_for_reset_token(token: str) -> User:
     data = read_token(
         PURPOSE,
         token,
-        max_age_s=current_app.config["PASSWORD_RESET_MAX_AGE_S"],
+        max_age_s=_max_age_s,
         not_valid=_l("This reset link is not valid. Ask for a new one."),
-        expired=_l("This reset link has expired. Ask for a new one."),
+        expired=_expired,
     )
     user = db.session.get(User, data.get("u"))
     if (

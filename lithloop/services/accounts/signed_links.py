@@ -4,6 +4,7 @@ with its age checked (password reset, registration confirmation)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -29,9 +30,12 @@ def make_token(purpose: str, payload: dict) -> str:
     return _serializer(purpose).dumps({**payload, "iat": int(clock.now().timestamp())})
 
 
-def read_token(purpose: str, token: str, *, max_age_s: int, not_valid, expired) -> dict:
+def read_token(
+    purpose: str, token: str, *, max_age_s: int | Callable[[dict], int], not_valid, expired
+) -> dict:
     """The payload of a token for `purpose`, or Invalid(field='token'): `not_valid` for a
-    forged or damaged one, `expired` for one older than max_age_s."""
+    forged or damaged one, `expired` for one older than max_age_s. Either of `max_age_s` and
+    `expired` may be a function of the payload (one purpose, links of different lives)."""
     try:
         data = _serializer(purpose).loads(token)
     except BadSignature as exc:
@@ -39,6 +43,7 @@ def read_token(purpose: str, token: str, *, max_age_s: int, not_valid, expired) 
     if not isinstance(data, dict):
         raise Invalid(not_valid, field="token")
     age = clock.now().timestamp() - data.get("iat", 0)
-    if age > max_age_s or age < -CLOCK_SKEW_S:
-        raise Invalid(expired, field="token")
+    limit = max_age_s(data) if callable(max_age_s) else max_age_s
+    if age > limit or age < -CLOCK_SKEW_S:
+        raise Invalid(expired(data) if callable(expired) else expired, field="token")
     return data
