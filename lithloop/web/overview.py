@@ -26,7 +26,7 @@ from lithloop.models import (
 )
 from lithloop.services.accounts import policies
 from lithloop.services.accounts.approvals import pending_count
-from lithloop.services.booking import distances
+from lithloop.services.booking import bus_fleet, distances
 from lithloop.services.booking.sites import visible_sites
 from lithloop.services.packs import traceability
 from lithloop.web.region_map import base_layers, place_name
@@ -171,10 +171,13 @@ def home_context(user: User) -> dict:
     """The data for the user's home page."""
     if user.role in policies.BOOKERS:
         sites = list(db.session.scalars(visible_sites(user)))
+        fleet = user.role is Role.FLEET_MANAGER
         return {
             "sites": sites,
             "map": region_map(sites, park=_park_lat_lon()) if sites else None,
             "upcoming": upcoming_bookings(user),
+            # a bus company's next steps: import the fleet, then its retirement forecast
+            "fleet": {"empty": not bus_fleet.has_packs(user)} if fleet else None,
         }
     if user.role is Role.DISPATCHER:
         return {**todays_operations(), "trucks": _park_trucks()}

@@ -5,13 +5,15 @@ admin what waits for them."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.geo.projection import fit_canvas
-from lithloop.models import Organisation, OrgKind, OrgStatus, Role, Site, SiteKind
+from lithloop.models import BusPack, Organisation, OrgKind, OrgStatus, Role, Site, SiteKind
 from lithloop.services.booking import prices as price_service
 from tests import worlds
 from tests.conftest import api_headers
@@ -151,3 +153,35 @@ def test_a_dealer_home_map_draws_the_region_beneath_its_sites(client, booking_wo
     assert 'class="scale-bar"' in svg and " km</text>" in svg
     # beneath the park and the sites: a tap on a dot reaches the dot
     assert svg.index('class="boundaries"') < svg.index('class="park-here"')
+
+
+def test_a_bus_company_home_offers_the_fleet_import_then_the_forecast(client, app):
+    """First-journey walk: fleet import and the retirement forecast were only in the menu;
+    an empty fleet's home offers the import first, a registered one the forecast."""
+    price_service.ensure_default_index()
+    manager = make_user(make_org(OrgKind.BUS_COMPANY), role=Role.FLEET_MANAGER)
+    from tests.conftest import Auth
+
+    Auth(client).login(manager.email)
+    main = client.get("/").get_data(as_text=True).split("<main", 1)[1]
+    assert "登记册中还没有电池包" in main
+    assert 'class="button" href="/fleet/packs"' in main and "从 CSV 文件导入电池包" in main
+    db.session.add(
+        BusPack(
+            organisation_id=manager.organisation_id,
+            vehicle_plate="黑C12345",
+            chemistry="LFP",
+            rated_kwh=Decimal("200"),
+            mass_kg=Decimal("1500"),
+            in_service_since=date(2018, 5, 1),
+        )
+    )
+    db.session.commit()
+    main = client.get("/").get_data(as_text=True).split("<main", 1)[1]
+    assert "登记册中还没有电池包" not in main
+    assert 'class="button" href="/fleet/forecast"' in main and "退役预测" in main
+    # a dealer's home has no fleet
+    dealer = make_user(make_org(OrgKind.DEALER_BRANCH), role=Role.DEALER_STAFF)
+    Auth(client).logout()
+    Auth(client).login(dealer.email)
+    assert "/fleet/" not in client.get("/").get_data(as_text=True).split("<main", 1)[1]
