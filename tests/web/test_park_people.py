@@ -244,3 +244,12 @@ def test_an_expired_invitation_link_says_what_to_do(client, park, monkeypatch):
     client.get("/lang/en")
     english = client.get(link).get_data(as_text=True)
     assert "Ask the colleague who invited you to send the invitation again" in english
+
+
+def test_the_invitation_names_the_role_in_lower_case_mid_sentence_in_english(client, park):
+    link = _invite(client, park)
+    client.get("/lang/en")
+    page = client.get(link).get_data(as_text=True)
+    assert "on lithloop as dispatcher." in page and "as Dispatcher" not in page
+    client.get("/lang/zh")
+    assert "以调度员身份加入" in client.get(link).get_data(as_text=True)
