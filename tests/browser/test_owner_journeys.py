@@ -237,3 +237,25 @@ def test_a_new_bus_companys_forecast_says_there_is_nothing_yet(browser, live_ser
     page.wait_for_load_state()
     assert page.url.endswith("/fleet/packs")
     page.context.close()
+
+
+def test_an_import_problem_reads_from_the_left_in_its_phone_card(browser, live_server, tmp_path):
+    """First-journey walk: at 390 px a long problem sat right-aligned in its card."""
+    bad = tmp_path / "fleet.csv"
+    bad.write_text(
+        "vehicle_plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
+        "黑C·D3367,,UNOBTAINIUM,295,2225,2016-12-21,75.2\n",
+        encoding="utf-8",
+    )
+    page = new_page(browser, live_server.url, phone=True)
+    log_in(page, "fleet@demo.lithloop")
+    page.goto("/fleet/packs")
+    page.set_input_files("#file", str(bad))
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_load_state()
+    problem = page.locator("table.issues.cards td:last-child").first
+    style = problem.evaluate(
+        "td => [getComputedStyle(td).textAlign, getComputedStyle(td).justifyContent]"
+    )
+    assert style == ["left", "flex-start"], style
+    page.context.close()

@@ -769,3 +769,14 @@ def test_a_bus_companys_booking_names_its_depot_a_depot(client, demo_fleet):
     assert "<dt>停保场</dt>" in page and "<dt>网点</dt>" not in page
     cancel = submit(client, f"{booked.location}/cancel", {"reason": ""}, page=booked.location)
     assert "<dt>停保场</dt>" in cancel.get_data(as_text=True)
+
+
+def test_an_import_problem_is_left_aligned_in_its_phone_card():
+    """First-journey walk: at 390 px a long warning sat right-aligned in its card (the cards'
+    rule for short values), ragged at the left and hard to read; the problem reads from the
+    left."""
+    css = (Path(__file__).parents[2] / "static" / "css" / "fleet.css").read_text()
+    phone = css[css.index("@media (max-width: 599px)") :]
+    rule = re.search(r"table\.issues\.cards td:last-child\s*\{([^}]*)\}", phone)
+    assert rule and "text-align:left" in rule.group(1).replace(" ", "")
+    assert "justify-content:flex-start" in rule.group(1).replace(" ", "")
