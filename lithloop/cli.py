@@ -62,7 +62,7 @@ def _actors_summary(done) -> list[str]:
         lines.append(
             str(
                 _l(
-                    "Booking history: %(n)s events linked by e-mail to accounts here: %(who)s.",
+                    "Booking history entries linked by e-mail to accounts here: %(n)s (%(who)s).",
                     n=sum(done.linked.values()),
                     who=", ".join(sorted(done.linked)),
                 )
@@ -72,8 +72,8 @@ def _actors_summary(done) -> list[str]:
         lines.append(
             str(
                 _l(
-                    "Booking history: %(n)s events by people without an account here, kept "
-                    "by name and role only: %(who)s.",
+                    "Booking history entries by people without an account here, kept by name and "
+                    "role only: %(n)s (%(who)s).",
                     n=sum(done.named.values()),
                     who=", ".join(sorted(done.named)),
                 )

@@ -67,7 +67,10 @@ def test_staff_without_an_account_here_are_kept_by_name_and_role(app, tmp_path):
     )
     output, seen, again, _ = _import_elsewhere(tmp_path, path)
     assert seen == (None, "王调度", Role.DISPATCHER)
-    assert "1 条记录的操作人在本库没有账户，仅保留其姓名和角色：王调度" in output
+    assert (
+        "Booking history entries by people without an account here, kept by name and role "
+        "only: 1 (王调度)." in output
+    )
     kept = _scheduled(again)  # and a further export still says who acted, e-mail and all
     assert (kept["by_user_email"], kept["by_name"], kept["by_role"]) == (
         STAFF,
@@ -96,7 +99,7 @@ def test_an_actor_kept_by_name_is_linked_by_a_later_import_where_they_have_an_ac
 
     output, seen, _, staff_id = _import_elsewhere(third, second, staff_here)
     assert seen == (staff_id, None, None)
-    assert f"1 条记录已按邮箱关联到本库的账户：{STAFF}" in output
+    assert f"Booking history entries linked by e-mail to accounts here: 1 ({STAFF})." in output
 
 
 def test_an_older_file_without_e_mails_still_round_trips_the_name_and_role(app, tmp_path):
@@ -125,7 +128,7 @@ def test_an_older_file_without_names_keeps_the_e_mail(app, tmp_path):
     path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     output, seen, _, _ = _import_elsewhere(tmp_path, path)
     assert seen == (None, STAFF, None)
-    assert f"仅保留其姓名和角色：{STAFF}" in output
+    assert f"kept by name and role only: 1 ({STAFF})." in output
 
 
 def test_staff_with_an_account_here_are_linked_and_said_so(app, tmp_path):
@@ -138,8 +141,8 @@ def test_staff_with_an_account_here_are_linked_and_said_so(app, tmp_path):
 
     output, seen, _, staff_id = _import_elsewhere(tmp_path, path, staff_here)
     assert seen == (staff_id, None, None)
-    assert f"1 条记录已按邮箱关联到本库的账户：{STAFF}" in output
-    assert "仅保留" not in output
+    assert f"Booking history entries linked by e-mail to accounts here: 1 ({STAFF})." in output
+    assert "kept by name and role only" not in output
 
 
 def test_the_booking_page_names_who_acted_without_an_account(app, client, auth):

@@ -147,7 +147,8 @@ def issue_text(issue) -> str:
         params["allowed"] = str(
             listed(c for c in str(params.get("allowed") or "").split(", ") if c)
         )
-    if code == "mass_out_of_range":  # "个电池包", not "pack", on a Chinese page
+    # The Chinese counts packs with its own measure word, not "pack".
+    if code == "mass_out_of_range":
         params["form"] = labels.label(labels.FORM_ONE, params.get("form"))
     if code == "bad_columns":  # only the lists that are not empty; our columns by name
         params["missing"] = column_list(params.get("missing"))
