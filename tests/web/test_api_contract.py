@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
+from lithloop.web.converters import MAX_ID
 from tests import worlds
 from tests.conftest import api_headers
 
@@ -35,6 +37,33 @@ def test_a_page_with_a_huge_id_is_404_too(client, auth, dealer):
 
     auth.login(dealer.email, PASSWORD)
     assert client.get(f"/sites/{TOO_BIG}/edit").status_code == 404
+
+
+def _int_rules(app):
+    """Each rule with an `<int:...>` part, and the methods of GET and POST it answers."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            yield rule, sorted({"GET", "POST"} & rule.methods)
+
+
+@pytest.mark.parametrize("huge", [MAX_ID + 1, TOO_BIG, 10**30])
+def test_every_path_answers_404_for_an_id_beyond_the_range_whatever_the_method(app, client, huge):
+    """Every page and API path, by GET and by POST where it takes them: 404, not 405 (a
+    path with a GET rule and a POST rule said 405) nor 500; MAX_ID itself still routes."""
+    adapter = app.url_map.bind("localhost")
+    answers, checked = {}, 0
+    for rule, methods in _int_rules(app):
+        ints = [n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)]
+        path = rule.build(dict.fromkeys(ints, huge))[1]
+        for method in methods:
+            checked += 1
+            status = client.open(path, method=method).status_code
+            if status != 404:
+                answers[f"{method} {rule.rule}"] = status
+            top = rule.build(dict.fromkeys(ints, MAX_ID))[1]
+            assert adapter.match(top, method=method)[0] == rule.endpoint, (method, top)
+    assert checked > 80
+    assert answers == {}
 
 
 @pytest.mark.parametrize(
