@@ -82,8 +82,8 @@ def test_several_refunds_one_pending_are_one_letter_saying_they_are_asked_for(cl
     assert untranslated(letter.body) == []
 
 
-def _failed_once(client, caplog, locale, status):
-    client.application.config["SELLER_PHONE"] = PHONE
+def _failed_once(client, caplog, locale, status, *, setting=PHONE):
+    client.application.config["SELLER_PHONE"] = setting
     buyer, order, charge = _dashboard_refunds(locale, "pending")
     post(client, event(f"evt_hn_booked_{status}", "charge.refunded", charge))
     refund_id = _reload(order).refunds[0].stripe_refund_id
@@ -114,6 +114,21 @@ def test_a_canceled_refund_is_one_letter_in_english_with_the_parks_phone(client,
     letter = _failed_once(client, caplog, "en", "canceled")
     assert "did not go through" in letter.subject
     assert "The park will contact you" in letter.body and PHONE in letter.body
+
+
+def test_without_the_setting_the_letter_gives_the_phone_the_park_saved(client, caplog):
+    """SELLER_PHONE unset (as in the demo): the phone the park saved with its company
+    details, as its invoices show (the letter said only 'contact the park')."""
+    from lithloop.models import InvoiceDetails, OrgKind
+    from tests.factories import make_org
+
+    park = make_org(OrgKind.PARK_OPERATOR)
+    db.session.add(
+        InvoiceDetails(organisation=park, company_name="园区", taxpayer_id="", phone="0453-6100777")
+    )
+    db.session.commit()
+    letter = _failed_once(client, caplog, "en", "failed", setting="")
+    assert "Questions: call the park on 0453-6100777." in letter.body
 
 
 def test_a_refund_stripe_answers_failed_at_once_is_told_as_not_gone_through(client):

@@ -81,3 +81,34 @@ def test_a_refused_suspension_mails_nobody(app):
         org_admin.set_suspended(admin, org.id, suspend=True, reason="  ")
     db.session.rollback()
     assert _mail() == {}
+
+
+def test_in_the_demo_the_letter_gives_the_phone_the_park_saved(app, demo):
+    """SELLER_PHONE unset (as in the demo): the phone on the park's saved company details,
+    the one its invoices show (the letters said only 'contact the park')."""
+    from lithloop.demo import DEMO_USERS
+    from lithloop.demo.seed import DEMO_SELLER
+    from lithloop.models import Organisation, User
+
+    current_app.config["SELLER_PHONE"] = ""
+    admin = db.session.scalar(sa.select(User).where(User.email == DEMO_USERS[Role.ADMIN][0]))
+    org = db.session.scalar(
+        sa.select(Organisation).where(Organisation.kind == OrgKind.DEALER_BRANCH).limit(1)
+    )
+    org_admin.set_suspended(admin, org.id, suspend=True, reason="演示")
+    letter = next(m for m in _mail().values() if m.body.startswith(f"您的机构 {org.name}"))
+    assert letter.body.endswith(f"如有疑问，请致电产业园：{DEMO_SELLER['phone']}。\n")
+
+
+def test_the_setting_wins_over_the_phone_the_park_saved(app):
+    from lithloop.models import InvoiceDetails
+
+    current_app.config["SELLER_PHONE"] = PHONE
+    admin, org, chinese, _, _ = _world()
+    details = InvoiceDetails(
+        organisation=admin.organisation, company_name="园区", taxpayer_id="", phone="0453-1"
+    )
+    db.session.add(details)
+    db.session.commit()
+    org_admin.set_suspended(admin, org.id, suspend=True, reason="欠款")
+    assert _mail()[chinese.email].body.endswith(f"如有疑问，请致电产业园：{PHONE}。\n")

@@ -12,6 +12,7 @@ __all__ = [
     "colleagues",
     "lockout",
     "org_admin",
+    "park_contact",
     "park_people",
     "login_sessions",
     "password_reset",

@@ -10,7 +10,7 @@ from lithloop import clock, letters
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgStatus, User
 from lithloop.services import paging
-from lithloop.services.accounts import audit, org_letters
+from lithloop.services.accounts import audit, park_contact
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.strict_input import limited_text, typed_text
 
@@ -90,7 +90,7 @@ def decide_organisation(
                 REJECTED_BECAUSE if reason else REJECTED,
                 org=org.name,
                 reason=reason,
-                call=org_letters.call_the_park(),
+                call=park_contact.call_the_park(),
                 link=letters.link("auth.register"),
             )
     db.session.commit()

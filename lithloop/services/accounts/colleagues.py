@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, Role, User
-from lithloop.services.accounts import audit, invitations, org_letters, user_admin
+from lithloop.services.accounts import audit, invitations, org_letters, park_contact, user_admin
 from lithloop.services.accounts import registration as accounts
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import hash_password
@@ -113,7 +113,7 @@ def _taken(email: str, org: Organisation) -> Conflict:
 def _removed_before(email: str):
     """A removed colleague's address: the account is disabled, and only the park enables it
     again (not 'Forgot your password?', which mails a disabled account nothing)."""
-    phone = org_letters.park_phone()
+    phone = park_contact.park_phone()
     if phone:
         return _l(
             "%(email)s was removed from your organisation: the account is disabled, and only "

@@ -4,29 +4,16 @@ or enabled again.
 
 Each is mailed in the recipient's own language through the outbox (lithloop.letters), in
 the transaction that makes the change (the caller commits): the reason as typed, and whom
-to call (the park's phone, SELLER_PHONE, when set).
+to call (the park's phone: park_contact).
 """
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import letters
 from lithloop.models import Organisation, Role, User
-
-
-def park_phone() -> str:
-    """The park's phone as configured (SELLER_PHONE), "" when unset."""
-    return (current_app.config.get("SELLER_PHONE") or "").strip()
-
-
-def call_the_park():
-    """Whom to call, as a lazy line (rendered in each recipient's language)."""
-    phone = park_phone()
-    if phone:
-        return _l("Questions: call the park on %(phone)s.", phone=phone)
-    return _l("Questions: contact the park.")
+from lithloop.services.accounts.park_contact import call_the_park
 
 
 def status_changed(org: Organisation, *, suspended: bool, reason: str) -> int:

@@ -18,7 +18,7 @@ from lithloop import clock, labels, letters
 from lithloop.extensions import db
 from lithloop.models import Organisation, OrgKind, OrgStatus, Role, User
 from lithloop.models.accounts import ROLES_BY_KIND
-from lithloop.services.accounts import audit, colleagues, org_letters
+from lithloop.services.accounts import audit, colleagues, park_contact
 from lithloop.services.accounts.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lithloop.services.strict_input import check_controls, typed_text
@@ -153,7 +153,7 @@ def change_role(actor: User, user_id: int, role) -> User:
             email=person.email,
             org=org.name,
             role=labels.ROLE[chosen.value],
-            call=org_letters.call_the_park(),
+            call=park_contact.call_the_park(),
         )
         db.session.commit()
     except Exception:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import clock
 from lithloop.extensions import db
 from lithloop.models import OrgStatus, User
-from lithloop.services.accounts import lockout, login_sessions, org_letters
+from lithloop.services.accounts import lockout, login_sessions, park_contact
 from lithloop.services.accounts.errors import Code
 from lithloop.services.accounts.passwords import (
     check_policy,
@@ -67,7 +67,7 @@ def check_credentials(email: str, password: str, address: str = "") -> User:
             _l(
                 "The park did not approve your organisation's registration, so you cannot "
                 "log in. %(call)s You may register again with this e-mail address.",
-                call=org_letters.call_the_park(),
+                call=park_contact.call_the_park(),
             ),
             code=Code.DISABLED,
         )

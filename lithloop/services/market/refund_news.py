@@ -4,13 +4,13 @@ it back another way). The caller commits; each is written only on the refund's o
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from lithloop import letters
 from lithloop.i18n import money
 from lithloop.models import Order, Refund
+from lithloop.services.accounts import park_contact
 
 
 def _line(text) -> LazyString:
@@ -43,7 +43,6 @@ def asked(order: Order, amount_fen: int, why, lines, link: str) -> None:
 def not_made(order: Order, refund: Refund) -> None:
     """A refund that did not go through (failed or canceled at Stripe): the money did not
     reach the card, and the park will contact the buyer to pay it another way."""
-    phone = (current_app.config.get("SELLER_PHONE") or "").strip()  # as other letters
     letters.send_letter(
         order.user,
         _l("Order #%(id)s: the refund of %(amount)s did not go through"),
@@ -55,8 +54,6 @@ def not_made(order: Order, refund: Refund) -> None:
         ),
         id=order.id,
         amount=money(refund.amount_fen),
-        call=_l("Questions: call the park on %(phone)s.", phone=phone)
-        if phone
-        else _l("Questions: contact the park."),
+        call=park_contact.call_the_park(),
         link=letters.link("market.order", order_id=order.id),
     )
