@@ -347,3 +347,17 @@ def test_the_valid_until_line_has_one_bracket_in_either_language(client):
         assert rfq.wanted_by.isoformat() in text, text
         assert "）（" not in text and ") (" not in text and text.count("(") + text.count("（") == 1
         assert ("北京时间" if lang == "zh_CN" else "Beijing time") in text, text
+
+
+def test_the_api_document_says_the_wanted_by_range_in_words(client):
+    """The range moves with the day, so the document says it rather than a fixed min/max."""
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    wanted_by = next(
+        s
+        for s in schemas.values()
+        if "wanted_by" in s.get("properties", {}) and "quantity" in s.get("required", [])
+    )["properties"]["wanted_by"]
+    assert wanted_by["format"] == "date"
+    assert "from tomorrow to 365 days ahead" in wanted_by["description"]
+    assert "Beijing time" in wanted_by["description"]
+    assert "minimum" not in wanted_by and "maximum" not in wanted_by

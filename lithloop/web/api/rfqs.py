@@ -12,6 +12,7 @@ from lithloop import vocab
 from lithloop.models import Role
 from lithloop.services.errors import Forbidden
 from lithloop.services.market import rfq as rfqs
+from lithloop.services.market import rfq_spec
 from lithloop.web.api.common import PAYMENTS_OFF, DecimalInput, InputDate, WholeNumber, errors
 from lithloop.web.api.market_schemas import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
@@ -33,7 +34,15 @@ class RfqIn(ma.Schema):
         load_default="C", validate=ma.validate.OneOf(vocab.values(vocab.PriceGrade))
     )
     use_case = ma.fields.String(load_default="")
-    wanted_by = InputDate(required=True)
+    wanted_by = InputDate(
+        required=True,
+        metadata={
+            "description": "The day the packs are wanted by: from tomorrow to "
+            f"{rfq_spec.WANTED_BY_MAX_DAYS} days ahead, counted from today in Beijing time "
+            "(a range that moves with the day, so not a fixed minimum and maximum); another "
+            "day is refused with 422 naming wanted_by"
+        },
+    )
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=1000))
 
 
