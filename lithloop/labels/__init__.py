@@ -52,7 +52,7 @@ from lithloop.labels.records import (
     ROLE,
     RUN_STATUS,
 )
-from lithloop.labels.words import Table, Words, label
+from lithloop.labels.words import Table, Words, label, mid_sentence
 from lithloop.vocab import (
     BookingStatus,
     Chemistry,
@@ -121,6 +121,7 @@ __all__ = [
     "code_reason",
     "label",
     "left_out_reason",
+    "mid_sentence",
     "problem_text",
     "shipped_left_out",
 ]

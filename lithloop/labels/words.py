@@ -30,3 +30,14 @@ def label(table: Table, value: object) -> str:
     unknown value is shown as it is."""
     key = value.value if isinstance(value, enum.Enum) else value
     return str(table.get(key, key))  # type: ignore[arg-type]
+
+
+def mid_sentence(text) -> LazyString:
+    """A label put inside an English sentence: its first letter in lower case when shown
+    ('as dispatcher', not 'as Dispatcher'); Chinese, without cases, is unchanged."""
+
+    def shown() -> str:
+        words = str(text)
+        return words[:1].lower() + words[1:]
+
+    return LazyString(shown)

@@ -253,3 +253,37 @@ def test_the_invitation_names_the_role_in_lower_case_mid_sentence_in_english(cli
     assert "on lithloop as dispatcher." in page and "as Dispatcher" not in page
     client.get("/lang/zh")
     assert "以调度员身份加入" in client.get(link).get_data(as_text=True)
+
+
+def test_the_role_change_letter_names_the_role_in_lower_case_mid_sentence_in_english(client, park):
+    """'... to: plant operator.' (it said 'to: Plant operator.'); Chinese unchanged."""
+    english = make_user(park["org"], role=Role.DRIVER, email="en@park.example")
+    chinese = make_user(park["org"], role=Role.DRIVER, email="zh@park.example")
+    english.locale = "en"
+    db.session.commit()
+    Auth(client).login(park["admin"].email)
+    for person in (english, chinese):
+        url = f"{PAGE}/{person.id}/role"
+        assert submit(client, url, {"role": "plant_operator"}, page=PAGE).status_code == 302
+    (en,) = _mails("en@park.example")
+    assert "at 牡丹江产业园 to: plant operator.\n" in en.body, en.body
+    (zh,) = _mails("zh@park.example")
+    assert "工厂操作员" in zh.body
+
+
+def test_the_approval_letter_names_the_kind_in_lower_case_mid_sentence_in_english(client):
+    """'北方电池 (dealer branch) was registered by ...' (it said '(Dealer branch)')."""
+    from tests.web.test_auth import confirm, registration
+
+    org = make_org(OrgKind.PARK_OPERATOR)
+    english = make_user(org, role=Role.ADMIN, email="admin-en@park.example")
+    make_user(org, role=Role.ADMIN, email="admin-zh@park.example")
+    english.locale = "en"
+    db.session.commit()
+    form = registration(kind="dealer_branch", organisation="北方电池")
+    assert submit(client, "/register", form).status_code == 302
+    assert confirm(client, form["email"]).status_code == 302
+    (en,) = _mails("admin-en@park.example")
+    assert en.body.startswith("北方电池 (dealer branch) was registered by"), en.body
+    (zh,) = _mails("admin-zh@park.example")
+    assert zh.body.startswith("北方电池（经销网点）由 "), zh.body

@@ -152,7 +152,7 @@ def change_role(actor: User, user_id: int, role) -> User:
             name=actor.name,
             email=person.email,
             org=org.name,
-            role=labels.ROLE[chosen.value],
+            role=labels.mid_sentence(labels.ROLE[chosen.value]),
             call=park_contact.call_the_park(),
         )
         db.session.commit()

@@ -164,7 +164,9 @@ def _make_account(
                 _l("Approval needed: %(org)s"),
                 _l("%(org)s (%(kind)s) was registered by %(name)s <%(email)s>.\n%(link)s\n"),
                 org=pending.organisation,
-                kind=labels.ORG_KIND.get(pending.kind.value, pending.kind.value),
+                kind=labels.mid_sentence(
+                    labels.ORG_KIND.get(pending.kind.value, pending.kind.value)
+                ),
                 name=pending.name,
                 email=pending.email,
                 link=letters.link("admin.approvals"),
