@@ -20,6 +20,7 @@ __all__ = [
     "refunds",
     "refund_status",
     "refund_payback",
+    "refund_shares",
     "repricing",
     "rfq",
     "rfq_admin",

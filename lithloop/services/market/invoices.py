@@ -21,6 +21,7 @@ from lithloop.i18n import kwh
 from lithloop.models import InvoiceDetails, Order, Organisation, OrgKind, User
 from lithloop.services.errors import Conflict
 from lithloop.services.market import orders as market_orders
+from lithloop.services.market import refund_shares
 from lithloop.services.market.errors import Code
 
 
@@ -149,6 +150,12 @@ class Invoice:
         """The VAT included in the total."""
         return sum(li.vat_fen for li in self.lines)
 
+    @property
+    def refunded_fen(self) -> int:
+        """The money given back so far (not a refund that did not go through, until the
+        park pays it back another way)."""
+        return sum(li.refunded_fen for li in self.lines)
+
 
 def _describe(line) -> str:
     pack = line.pack
@@ -174,18 +181,18 @@ def invoice_for(user: User, order_id: int) -> Invoice:
         )
     frozen = order.invoice or freeze(order)  # orders paid before invoices were frozen
     rate = int(frozen.get("vat_rate_pct", 13))
+    back = refund_shares.refunded_back(order)  # a refund that did not go through is not
     lines = []
     for line in order.lines:
         net, vat = split_vat(line.price_fen, rate)
         lines.append(
             InvoiceLine(
-                line.pack.code, _describe(line), line.price_fen, net, vat, line.refunded_fen
+                line.pack.code, _describe(line), line.price_fen, net, vat, back.line(line.id)
             )
         )
     if order.delivery_fee_fen:
         net, vat = split_vat(order.delivery_fee_fen, rate)
-        fee_refunded = order.refunded_fen - sum(li.refunded_fen for li in order.lines)
-        lines.append(InvoiceLine("", "", order.delivery_fee_fen, net, vat, fee_refunded, True))
+        lines.append(InvoiceLine("", "", order.delivery_fee_fen, net, vat, back.fee, True))
     return Invoice(
         order, frozen["number"], frozen["date"], frozen["seller"], frozen["buyer"], rate, lines
     )

@@ -17,6 +17,7 @@ from lithloop.services.market import (
     order_cancel,
     order_list,
     refund_payback,
+    refund_shares,
     refund_status,
 )
 from lithloop.services.market import orders as market_orders
@@ -92,6 +93,7 @@ def order_page(order, **context) -> str:
         reservation_ended=order_cancel.reservation_ended(order),
         road=[(e.at, road_words(e)) for e in order.events],
         refunds_not_made=refund_status.not_made(order),
+        back=refund_shares.refunded_back(order),
         **context,
     )
 
