@@ -43,7 +43,9 @@ def order_page(user: User, page: int, per_page: int) -> tuple[list[Order], int]:
     if (page - 1) * per_page > 10**9:  # far past any order: an empty page, no overflow
         return [], _count(visible_orders(user))
     query = visible_orders(user).options(
-        selectinload(Order.lines).selectinload(OrderLine.pack), selectinload(Order.payment)
+        selectinload(Order.lines).selectinload(OrderLine.pack),
+        selectinload(Order.payment),
+        selectinload(Order.refunds),  # the API's refunded and owed figures, per line too
     )
     orders = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     if page == 1 and len(orders) < per_page:

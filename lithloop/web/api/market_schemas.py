@@ -7,7 +7,7 @@ import marshmallow as ma
 
 from lithloop import vocab
 from lithloop.services.dispatch import left_deliveries
-from lithloop.services.market import catalog
+from lithloop.services.market import catalog, refund_shares
 from lithloop.web.api.common import ID_RANGE, DecimalInput, WholeNumber, bounded_int
 
 
@@ -78,12 +78,25 @@ class OrderIn(ma.Schema):
     delivery = ma.fields.Nested(DeliveryIn, load_default=dict)
 
 
+REFUNDED = (
+    "Money given back to you: refunds made or on their way to your card, and refunds that "
+    "did not go through but the park paid back another way (a whole-order refund counts "
+    "here by its share of this part, as the invoice shows it). A refund that did not go "
+    "through and is not paid back yet is in `owed_back_fen` instead, not here"
+)
+OWED_BACK = (
+    "Refunds that did not go through at the payment service (failed or canceled) and that "
+    "the park has not yet paid back another way: money still owed to you; 0 when none"
+)
+
+
 class OrderLineOut(ma.Schema):
     id = WholeNumber(required=True)
     pack_id = WholeNumber(required=True)
     code = ma.fields.String(required=True)
     price_fen = WholeNumber(required=True)
-    refunded_fen = WholeNumber(required=True)
+    refunded_fen = WholeNumber(required=True, metadata={"description": REFUNDED})
+    owed_back_fen = WholeNumber(required=True, metadata={"description": OWED_BACK})
 
 
 class DeliveryOut(ma.Schema):
@@ -93,6 +106,8 @@ class DeliveryOut(ma.Schema):
     contact = ma.fields.String(required=True)
     phone = ma.fields.String(required=True)
     fee_fen = WholeNumber(required=True, metadata={"description": "In total_fen"})
+    refunded_fen = WholeNumber(required=True, metadata={"description": REFUNDED})
+    owed_back_fen = WholeNumber(required=True, metadata={"description": OWED_BACK})
     distance_km = ma.fields.Decimal(required=True, allow_none=True, as_string=True)
     eta = ma.fields.Date(
         required=True,
@@ -153,7 +168,11 @@ class OrderOut(ma.Schema):
     id = WholeNumber(required=True)
     status = ma.fields.String(required=True)
     total_fen = WholeNumber(required=True)
-    refunded_fen = WholeNumber(required=True)
+    refunded_fen = WholeNumber(
+        required=True,
+        metadata={"description": REFUNDED + "; the lines' and the delivery's add up to it"},
+    )
+    owed_back_fen = WholeNumber(required=True, metadata={"description": OWED_BACK})
     currency = ma.fields.String(required=True)
     reserved_until = ma.fields.DateTime(
         required=True,
@@ -173,11 +192,13 @@ def order_body(order, *, with_secret: bool = False, outlook=None) -> dict:
     else read here."""
     payment = order.payment
     outlook = outlook or left_deliveries.outlook(order)
+    back, owed = refund_shares.refunded_back(order), refund_shares.owed_back(order)
     body = {
         "id": order.id,
         "status": order.status.value,
         "total_fen": order.total_fen,
-        "refunded_fen": order.refunded_fen,
+        "refunded_fen": back.total,
+        "owed_back_fen": owed.total,
         "currency": "cny",
         "reserved_until": order.reserved_until,
         "delivery": {
@@ -187,6 +208,8 @@ def order_body(order, *, with_secret: bool = False, outlook=None) -> dict:
             "contact": order.delivery_contact,
             "phone": order.delivery_phone,
             "fee_fen": order.delivery_fee_fen,
+            "refunded_fen": back.fee,
+            "owed_back_fen": owed.fee,
             "distance_km": order.delivery_km,
             "eta": order.delivery_eta,
             "state": outlook.state.value,
@@ -199,7 +222,8 @@ def order_body(order, *, with_secret: bool = False, outlook=None) -> dict:
                 "pack_id": li.pack_id,
                 "code": li.pack.code,
                 "price_fen": li.price_fen,
-                "refunded_fen": li.refunded_fen,
+                "refunded_fen": back.line(li.id),
+                "owed_back_fen": owed.line(li.id),
             }
             for li in order.lines
         ],
