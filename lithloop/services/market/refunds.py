@@ -123,6 +123,18 @@ def record_refund(
             "stripe_refund_id": stripe_refund_id or "",
         },
     )
+    if status in refund_status.NOT_MADE:  # booked failed: its update moves it no further
+        audit.record(
+            "order.refund_failed",
+            actor=by,
+            obj=order,
+            details={
+                "stripe_refund_id": stripe_refund_id or "",
+                "amount_fen": amount,
+                "status": status,
+                "failure_reason": "",
+            },
+        )
     return refund
 
 
