@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.i18n import money
-from lithloop.models import Order, Refund
+from lithloop.models import Order, OutboxMessage, Refund
 from lithloop.payments import StripeGateway
 from lithloop.services.market import checkout, invoices, refund_payback, refund_shares
 from lithloop.services.market import payments as market_payments
@@ -142,3 +142,15 @@ def test_the_replayed_spread_is_the_one_booked(client):
     assert owed.lines == {li.id: li.refunded_fen for li in order.lines}
     assert owed.fee == order.refunded_fen - sum(li.refunded_fen for li in order.lines) > 0
     assert owed.total == order.owed_back_fen and refund_shares.refunded_back(order).total == 0
+
+
+def test_a_later_refund_letter_counts_only_money_given_back(client, monkeypatch):
+    """The letter of a refund made after one that did not go through says what was given
+    back so far, not the failed refund too (it said ¥1,250.00 of ¥2,200.00)."""
+    order, _failed = _with_failed_refund(monkeypatch)
+    _big, small = _lines(order)
+    market_refunds.refund(make_admin(), order.id, line_id=small.id, amount_fen=5_000)
+    query = sa.select(OutboxMessage).where(OutboxMessage.recipient == order.user.email)
+    letter = db.session.scalars(query.order_by(OutboxMessage.id.desc())).first()
+    assert money(5_000) in letter.body and money(LINE_REFUND + 5_000) in letter.body
+    assert money(LINE_REFUND + FAILED + 5_000) not in letter.body

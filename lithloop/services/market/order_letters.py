@@ -248,7 +248,7 @@ def refunded(
         amount=money(amount_fen),
         why=why,
         lines=_lines(items),
-        refunded=money(order.refunded_fen),
+        refunded=money(order.refunded_back_fen),  # not a refund that did not go through
         total=money(order.total_fen),
         link=_link(order),
     )

@@ -51,7 +51,7 @@ def refunded_at_stripe(
         count=len(parts),
         refunds=order_letters.lines_of([_part(amount, at) for amount, at in parts]),
         lines=order_letters.lines_of(items),
-        refunded=money(order.refunded_fen),
+        refunded=money(order.refunded_back_fen),  # not a refund that did not go through
         total=money(order.total_fen),
         link=letters.link("market.order", order_id=order.id),
     )
