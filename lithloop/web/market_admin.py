@@ -13,7 +13,7 @@ from lithloop.i18n import local_time, money
 from lithloop.models import OrderLine, Role
 from lithloop.services import idempotency
 from lithloop.services.errors import NotFound, ServiceError
-from lithloop.services.market import expiry, refund_payback, refund_status
+from lithloop.services.market import expiry, refund_payback, refund_shares, refund_status
 from lithloop.services.market import orders as market_orders
 from lithloop.services.market import refunds as market_refunds
 from lithloop.services.strict_input import int_or_default, limited_text, optional_money_fen
@@ -138,7 +138,10 @@ def returned(line_id: int):
     try:
         if request.form.get("confirmed") != "1":
             line = market_orders.returnable_line(current_user, line_id)
-            return render_template("market/confirm_return.html", line=line, order=line.order)
+            back = refund_shares.refunded_back(line.order).line(line.id)  # money given back
+            return render_template(
+                "market/confirm_return.html", line=line, order=line.order, refunded=back
+            )
         line = market_orders.mark_returned(current_user, line_id)
     except ServiceError as exc:
         if exc.status == 404:

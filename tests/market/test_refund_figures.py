@@ -19,9 +19,10 @@ from lithloop.i18n import money
 from lithloop.models import Order, OutboxMessage, Refund
 from lithloop.payments import StripeGateway
 from lithloop.services.market import checkout, invoices, refund_payback, refund_shares
+from lithloop.services.market import orders as market_orders
 from lithloop.services.market import payments as market_payments
 from lithloop.services.market import refunds as market_refunds
-from tests.conftest import Auth
+from tests.conftest import Auth, submit
 from tests.market.support import list_packs, make_admin, make_buyer
 from tests.pdf_text import pdf_text
 
@@ -154,3 +155,21 @@ def test_a_later_refund_letter_counts_only_money_given_back(client, monkeypatch)
     letter = db.session.scalars(query.order_by(OutboxMessage.id.desc())).first()
     assert money(5_000) in letter.body and money(LINE_REFUND + 5_000) in letter.body
     assert money(LINE_REFUND + FAILED + 5_000) not in letter.body
+
+
+def test_the_returned_pack_page_says_what_its_line_was_given_back(client, monkeypatch):
+    """The page asking whether a pack came back says the money given back on its line:
+    not the failed whole-order refund's share of it (it said ¥785.72 for nothing given)."""
+    order, _failed = _with_failed_refund(monkeypatch)
+    admin = make_admin()
+    market_orders.advance(admin, order.id)
+    market_orders.advance(admin, order.id)  # shipped: its packs may come back
+    big, small = _lines(order)
+    Auth(client).login(admin.email)
+    asked = {}
+    for line in (big, small):
+        url = f"/market/admin/lines/{line.id}/returned"
+        page = submit(client, url, {}, page=f"/market/orders/{order.id}").get_data(as_text=True)
+        facts = page[page.index('<dl class="facts">') : page.index("</dl>")]
+        asked[line.id] = _fen(re.findall(r"<dd>(.*?)</dd>", facts, re.S)[-1])
+    assert asked == {big.id: 0, small.id: LINE_REFUND}
