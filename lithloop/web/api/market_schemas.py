@@ -82,7 +82,8 @@ REFUNDED = (
     "Money given back to you: refunds made or on their way to your card, and refunds that "
     "did not go through but the park paid back another way (a whole-order refund counts "
     "here by its share of this part, as the invoice shows it). A refund that did not go "
-    "through and is not paid back yet is in `owed_back_fen` instead, not here"
+    "through and is not paid back yet is in `owed_back_fen` instead, not here (the field "
+    "always meant money back: before refunds could fail, every booked refund was)"
 )
 OWED_BACK = (
     "Refunds that did not go through at the payment service (failed or canceled) and that "
