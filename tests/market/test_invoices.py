@@ -221,7 +221,7 @@ def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(clien
     link = re.search(r"http://lithloop\.test(/reset/\S+)", mail.body).group(1)
     # how long the link works, and where to go once it does not (before: neither)
     # (in English: the inviter logged in on the English page, their colleague's letter follows)
-    assert "choose your password (valid 60 minutes):\n" in mail.body, mail.body
+    assert "choose your password (valid for 7 days):\n" in mail.body, mail.body
     assert "'Forgot your password?' on the login page: http://lithloop.test/login\n" in mail.body
     again = submit(
         client,
