@@ -145,6 +145,32 @@ def test_the_replayed_spread_is_the_one_booked(client):
     assert owed.total == order.owed_back_fen and refund_shares.refunded_back(order).total == 0
 
 
+def test_a_failed_refund_booked_packs_first_before_the_change_is_taken_from_its_line(
+    client, monkeypatch
+):
+    """Review finding: refunds of the whole order booked before 7 Dec 2026 went to the lines
+    in order, then the fee. Replayed with today's spread, an old failed one was taken out of
+    the fee and the ¥500 line as well, so the ¥1,500 line showed money given back that the
+    buyer never had. The replay keeps the rule whose lines match what is stored."""
+    order, failed = _with_failed_refund(monkeypatch)
+    big, small = _lines(order)
+    # as the rule before the change stored it: ¥1,100 all on the first line, none on the fee
+    big.refunded_fen, small.refunded_fen = FAILED, LINE_REFUND
+    db.session.commit()
+    db.session.expire_all()
+    order = db.session.get(Order, order.id)
+    big, small = _lines(order)
+    owed, back = refund_shares.owed_back(order), refund_shares.refunded_back(order)
+    assert (owed.line(big.id), owed.line(small.id), owed.fee) == (FAILED, 0, 0)
+    assert (back.line(big.id), back.line(small.id), back.fee) == (0, LINE_REFUND, 0)
+    assert back.total == order.refunded_back_fen == LINE_REFUND
+
+
+def test_packs_first_fills_the_lines_in_order_then_the_fee():
+    assert refund_shares.packs_first(700, [500, 300, 100]) == [500, 200, 0]
+    assert refund_shares.packs_first(850, [500, 300, 100]) == [500, 300, 50]
+
+
 def test_a_later_refund_letter_counts_only_money_given_back(client, monkeypatch):
     """The letter of a refund made after one that did not go through says what was given
     back so far, not the failed refund too (it said ¥1,250.00 of ¥2,200.00)."""
