@@ -290,6 +290,23 @@ def _drop(path: str):
     return change
 
 
+def test_a_pack_stored_heavier_than_the_forms_range_still_moves(app, tmp_path):
+    """Review finding: the fleet register's ranges by form (a pack at most 5,000 kg) came
+    after packs were stored up to the column's 100,000 kg, and the import took the new
+    range: an installation's own export of such a pack could not be imported anywhere."""
+    doc = _exported_copy(app, tmp_path)
+    doc["bus_packs"][0]["mass_kg"] = "20000.5"
+    path = tmp_path / "copy.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = app.test_cli_runner().invoke(args=["import-org", str(path)])
+    assert result.exit_code == 0, result.output
+    copy = db.session.scalar(sa.select(Organisation).where(Organisation.name == "改名公交"))
+    masses = db.session.scalars(
+        sa.select(BusPack.mass_kg).where(BusPack.organisation_id == copy.id)
+    ).all()
+    assert Decimal("20000.5") in masses
+
+
 def test_a_renamed_copy_imports_and_takes_its_days_capacity(app, tmp_path):
     doc = _exported_copy(app, tmp_path)
     path = tmp_path / "copy.json"
@@ -333,6 +350,7 @@ REFUSED = {
     "NaN mass": (_set("bookings.0.total_mass_kg", "NaN"), "bookings[0].total_mass_kg", ""),
     "negative mass": (_set("bookings.0.total_mass_kg", "-5000"), "bookings[0].total_mass_kg", ""),
     "lot mass": (_set("bookings.0.lots.0.mass_kg", "40000.01"), "bookings[0].lots[0].mass_kg", ""),
+    "bus pack mass": (_set("bus_packs.0.mass_kg", "100000.01"), "bus_packs[0].mass_kg", ""),
     "year 9999": (_set("bookings.0.pickup_date", "9999-12-31"), "bookings[0].pickup_date", ""),
     "bad e-mail": (_set("users.0.email", "not an email"), "users[0].email", ""),
     "same e-mail twice": (
