@@ -25,6 +25,7 @@ from lithloop.services.accounts import buyer_company, colleagues
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import invoices
 from lithloop.web.access import roles_required
+from lithloop.web.converters import MAX_ID
 from lithloop.web.organisation import invite_posted, remove_page, remove_posted, resend_posted
 
 bp = Blueprint("company", __name__, url_prefix="/market")
@@ -40,7 +41,9 @@ def back_to(name: str | None) -> str | None:
     if name == "cart":
         return url_for("market.cart")
     found = _ORDER_BACK.fullmatch(name or "")
-    return url_for("market.pay", order_id=int(found[1])) if found else None
+    if not found or int(found[1]) > MAX_ID:  # no order can have it: a link to a 404
+        return None
+    return url_for("market.pay", order_id=int(found[1]))
 
 
 def _page(errors: dict | None = None, form=None, invite_form=None, status: int = 200):

@@ -361,7 +361,13 @@ def test_the_invoice_details_filled_in_from_the_cart_or_payment_lead_back_there(
     assert f'<a href="/market/orders/{order_id}/pay">' in page
     again = submit(client, back, {**DETAILS, "phone": "0453-6180002"}, page="/market/company")
     assert again.location.endswith(f"/market/orders/{order_id}/pay")
-    for elsewhere in ("https://evil.example/", "//evil.example", "order-0", "order-1x"):
+    for elsewhere in (
+        "https://evil.example/",
+        "//evil.example",
+        "order-0",
+        "order-1x",
+        "order-9999999999",
+    ):
         page = client.get("/market/company", query_string={"back": elsewhere})
         assert 'id="back-to-order"' not in page.get_data(as_text=True), elsewhere
         done = submit(
