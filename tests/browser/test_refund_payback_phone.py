@@ -45,9 +45,11 @@ def test_an_admin_marks_a_failed_refund_paid_back_on_a_phone(browser, live_serve
     assert owed.locator(".nowrap").count() == 1  # the date, kept whole (checked below)
     check_page(page, "orders-refunds-owed", screenshots, phone=True)
     owed.locator(f'a[href*="/market/orders/{order_id}"]').click()
+    page.wait_for_load_state()  # cards.js lays the table out as cards once the page loaded
     check_page(page, "order-refund-not-made", screenshots, phone=True)
     page.fill("#refunds-not-made input[name=note]", "工行转账 20261207-0042")
     page.click("#refunds-not-made button[type=submit]")
+    page.wait_for_load_state()
     assert "已标记为另行退还" in page.inner_text("body")
     assert "工行转账 20261207-0042" in page.inner_text("#refunds-not-made")
     page.goto("/market/orders")
