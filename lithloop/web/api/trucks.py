@@ -206,8 +206,9 @@ def get_truck(truck_id: int):
     return current_app.response_class(_as_read(truck), mimetype="application/json")
 
 
-# Its own path: beside GET /trucks/{id}, an id beyond the database's integer was a 405
-# (werkzeug saw the rule's path answer another method), where every other id is a 404.
+# Its own path, chosen when an id beyond the database's integer on a path with a GET and a
+# POST rule was a 405; the converter's pattern now refuses such ids for every method
+# (web/converters.py), and the path stays as clients know it.
 @blp.route("/trucks/<int:truck_id>/change", methods=["POST"])
 @blp.doc(security=[{"bearer": []}])
 @blp.arguments(TruckChangeIn())
