@@ -187,12 +187,14 @@ def load_settings() -> dict:
         "MAIL_USE_TLS": env_bool("MAIL_USE_TLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "lithloop <noreply@lithloop.local>"),
         "PASSWORD_HASH_METHOD": "scrypt",
-        "PASSWORD_RESET_MAX_AGE_S": env_int("PASSWORD_RESET_MAX_AGE_S", "3600"),
-        # An invitation's link (mailed to someone who may open it days later) lives this long:
-        # 7 days; at least an hour.
-        "INVITATION_MAX_AGE_S": env_int("INVITATION_MAX_AGE_S", "604800", 3600),
+        "PASSWORD_RESET_MAX_AGE_S": env_int("PASSWORD_RESET_MAX_AGE_S", "3600", 300, 86400),
+        # A mailed link is a way in for whoever reads the mailbox later: each lifetime has a
+        # ceiling. An invitation (opened perhaps days later): 7 days, an hour to 30 days.
+        "INVITATION_MAX_AGE_S": env_int("INVITATION_MAX_AGE_S", "604800", 3600, 30 * 86400),
         # A registration's mailed link confirms the address within this many seconds.
-        "REGISTRATION_LINK_MAX_AGE_S": env_int("REGISTRATION_LINK_MAX_AGE_S", "86400"),
+        "REGISTRATION_LINK_MAX_AGE_S": env_int(
+            "REGISTRATION_LINK_MAX_AGE_S", "86400", 600, 7 * 86400
+        ),
         # Capacity: the park takes 10,000 t a year over its working days; trucks do
         # TRUCK_TRIPS_PER_DAY trips and spend STOP_HOURS per pickup on average.
         "PARK_TIMEZONE": os.environ.get("PARK_TIMEZONE", "Asia/Shanghai"),  # the business day

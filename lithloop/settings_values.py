@@ -15,7 +15,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
-import click
+from flask.cli import NoAppException
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -27,13 +27,16 @@ WALLETS = ("alipay", "wechat_pay")
 DATABASES = {("postgresql", "psycopg"), ("sqlite", "pysqlite")}
 
 
-class ConfigError(click.ClickException, ValueError):
+class ConfigError(NoAppException, ValueError):
     """A configuration variable holds a value lithloop cannot use.
 
     A ClickException too: where a command line builds the app (`flask run`, `flask db
     upgrade`, any flask command) click shows it as one "Error: ..." line and exits 1, not
-    as a traceback. gunicorn and Celery check before building it (check_environment,
-    lithloop.jobs.worker)."""
+    as a traceback; Flask's own "the app could not be loaded" kind, so that `flask` alone or
+    `flask --help` print that line above the help, not a traceback. gunicorn and Celery
+    check before building it (check_environment, lithloop.jobs.worker)."""
+
+    exit_code = 1  # a setting to correct, not a usage error (click's 2)
 
 
 def refuse(name: str, value: object, expected: str) -> ConfigError:
@@ -46,13 +49,16 @@ def _raw(name: str, default: str) -> str:
     return default if value is None or not value.strip() else value.strip()
 
 
-def env_int(name: str, default: str, minimum: int = 0) -> int:
-    """The variable as a whole number of at least `minimum` (unset or empty: the default)."""
+def env_int(name: str, default: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """The variable as a whole number of at least `minimum` and at most `maximum` (unset or
+    empty: the default)."""
     text = _raw(name, default)
     try:
         value = int(text)
     except ValueError:
         raise refuse(name, text, f"a whole number (default {default})") from None
+    if maximum is not None and not minimum <= value <= maximum:
+        raise refuse(name, text, f"a whole number from {minimum} to {maximum} (default {default})")
     if value < minimum:
         raise refuse(name, text, f"a whole number of at least {minimum} (default {default})")
     return value

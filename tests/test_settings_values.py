@@ -25,6 +25,11 @@ WRONG_AT_LOAD = [
     ("CO2_KG_PER_KG_RECYCLED", "one"),
     ("INVITATION_MAX_AGE_S", "7d"),
     ("INVITATION_MAX_AGE_S", "60"),  # an invitation lives at least an hour
+    ("INVITATION_MAX_AGE_S", "31536000"),  # and at most 30 days (a year was taken)
+    ("PASSWORD_RESET_MAX_AGE_S", "30"),  # the letter would say "0 minutes"
+    ("PASSWORD_RESET_MAX_AGE_S", "604800"),  # a reset link lives at most a day
+    ("REGISTRATION_LINK_MAX_AGE_S", "0"),
+    ("REGISTRATION_LINK_MAX_AGE_S", "2592000"),
 ]
 
 WRONG_AT_CHECK = [
@@ -254,3 +259,12 @@ def test_a_random_key_and_the_generated_default_start(monkeypatch, tmp_path):
     monkeypatch.setattr(lithloop.config, "INSTANCE", tmp_path / "instance")
     app = create_app({"HOUSEKEEPING_INTERVAL_S": 0, "RATELIMIT_STORAGE_URI": "memory://"})
     assert app.config["SECRET_KEY"] == (tmp_path / "instance" / "secret_key").read_text().strip()
+
+
+def test_a_link_lifetime_is_refused_above_its_ceiling_and_taken_at_it(monkeypatch):
+    monkeypatch.setenv("INVITATION_MAX_AGE_S", str(30 * 86400 + 1))
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert "from 3600 to 2592000" in str(refused.value)
+    monkeypatch.setenv("INVITATION_MAX_AGE_S", str(30 * 86400))
+    assert load_settings()["INVITATION_MAX_AGE_S"] == 30 * 86400

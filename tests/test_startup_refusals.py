@@ -69,3 +69,14 @@ def test_a_refused_setting_is_one_line_without_a_traceback(entry, refusal, tmp_p
     told = [line for line in done.stderr.splitlines() if "configuration:" in line]
     assert len(told) == 1 and told[0].startswith("Error: configuration: "), done.stderr
     assert not (tmp_path / "refused.sqlite3").exists()  # nothing was started
+
+
+@pytest.mark.processes
+@pytest.mark.parametrize("args", [[], ["--help"]])
+def test_flask_help_with_a_refused_setting_says_it_in_one_line_above_the_help(args, tmp_path):
+    settings, message = REFUSED["short SECRET_KEY"]
+    done = _start([str(BIN / "flask"), *args], settings, tmp_path)
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    told = [line for line in done.stderr.splitlines() if "configuration:" in line]
+    assert len(told) == 1 and message in told[0], done.stderr
+    assert "Usage: flask" in done.stdout + done.stderr  # the help is still shown
