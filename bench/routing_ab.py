@@ -4,6 +4,7 @@ Usage (from the repository root):
 
     python bench/routing_ab.py --fresh 1,2 --only 100/,120/ --b '{"vroom_share": 0.8}'
     python bench/routing_ab.py --fresh 9 --only 250/ --b '{"vroom_levels": [[0.0, 5]]}'
+    python bench/routing_ab.py --fresh 18 --costs km --b '{"pyvrp_from_construct": false}'
 
 A and B are `RaceConfig` fields as JSON (A defaults to the shipped settings). Each day is
 solved with A and with B in turn, the order alternating day by day (so a machine growing
@@ -39,15 +40,18 @@ def _solve(problem, config, seconds: float) -> dict:
     return {k: v for k, v in _score(problem, sol).items() if k != "wall_s"}
 
 
-def run(fresh: list[int], only: list[str], a: dict, b: dict, seconds: float) -> dict:
-    """Every chosen day with settings A and B; rows and totals (B over A)."""
+def run(
+    fresh: list[int], only: list[str], a: dict, b: dict, seconds: float, costs: str = "real"
+) -> dict:
+    """Every chosen day with settings A and B (trucks' `costs` as in `day_of`); rows and
+    totals (B over A)."""
     configs = (replace(DEFAULT, **a), replace(DEFAULT, **b))
     rows, totals = [], {"a": [0.0, 0.0], "b": [0.0, 0.0]}
     for f in fresh:
         for p in instances(fresh=f):
             if only and not any(word in p.name for word in only):
                 continue
-            _, problem = day_of(p)
+            _, problem = day_of(p, costs)
             out: dict = {}
             for name in ("a", "b") if len(rows) % 2 == 0 else ("b", "a"):
                 out[name] = _solve(problem, configs[name == "b"], seconds)
@@ -68,6 +72,7 @@ def run(fresh: list[int], only: list[str], a: dict, b: dict, seconds: float) -> 
     summary = {
         "days": len(rows),
         "seconds": seconds,
+        "costs": costs,
         "a": a,
         "b": b,
         "served_a": sum(r["a"]["served"] for r in rows),
@@ -89,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--a", default="{}", help="setting A: RaceConfig fields as JSON")
     ap.add_argument("--b", required=True, help="setting B: RaceConfig fields as JSON")
     ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument(
+        "--costs",
+        choices=("real", "km", "none"),
+        default="real",
+        help="trucks' costs: real, km (per km only: the objective is the distance), none",
+    )
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "routing_ab.json"))
     args = ap.parse_args(argv)
     try:
@@ -99,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"routing_ab: {exc}", file=sys.stderr)
         return 2
     only = [w for w in args.only.split(",") if w]
-    result = run(fresh, only, a, b, args.seconds)
+    result = run(fresh, only, a, b, args.seconds, args.costs)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return 0
 
