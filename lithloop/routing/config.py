@@ -34,6 +34,13 @@ class RaceConfig:
     # PyVRP searches on its core, from scratch, every stop optional, another seed
     spare_core_pyvrp: bool = True
     spare_core_share: float = 0.2
+    # Two ways (an idle core, at most `two_ways_max_stops` stops): PyVRP from scratch here,
+    # never starting again from another engine's plan (as PyVRP alone searches), and on
+    # VROOM's core, after its fastest level, PyVRP from VROOM's plan: two basins searched
+    # side by side. A start from VROOM's plan alone kept some days in its basin, 5-7 % above
+    # PyVRP alone (README, the two-ways row); from scratch alone lost big days to it.
+    two_ways: bool = True
+    two_ways_max_stops: int = 450  # above: VROOM's deep levels (measured up to 400 stops)
     vroom_grace: float = 0.03  # share of the budget the solve waits past it for VROOM
     # several windows: PyVRP gets one client per window, one of them served ("groups"),
     # their hull ("hull") or the longest ("longest")
@@ -53,6 +60,8 @@ class RaceConfig:
             raise ValueError("beside: auto, always or never")
         if self.pyvrp_windows not in ("groups", "hull", "longest"):
             raise ValueError("pyvrp_windows: groups, hull or longest")
+        if self.two_ways_max_stops < 0:
+            raise ValueError("two_ways_max_stops: at least 0")
         if self.vroom_threads_quick < 1:
             raise ValueError("vroom_threads_quick: at least 1")
         if not 0 <= self.vroom_exploration <= 5 or not 0 <= self.vroom_exploration_quick <= 5:

@@ -52,6 +52,7 @@ class Incumbent:
         self.stopped = False
         self.sources: list[tuple[str, Any]] = []  # engines searching in other processes
         self.fresh = False  # a background engine's plan just took the lead
+        self.follows_leads = True  # False: `fresh` stays False (PyVRP searches on its own way)
 
     def objective(self, key: tuple[float, float]) -> float:
         """The scalar best-so-far value of a lexicographic key."""
@@ -104,7 +105,7 @@ class Incumbent:
         `fresh` turns True when one of them takes the lead."""
         for label, source in list(self.sources):
             for plan_label, routes in source.take(wait):
-                if self.offer(plan_label, routes):
+                if self.offer(plan_label, routes) and self.follows_leads:
                     self.fresh = True
             if source.done:
                 self.sources.remove((label, source))

@@ -103,13 +103,13 @@ def _run_seeds(args, workers: int, incumbent, notes: list[str]) -> list[tuple]:
     return results
 
 
-def spare_core_pyvrp(problem, allowed, big: int, seed: int, config):
-    """PyVRP for a core VROOM has finished with: from scratch (from VROOM's plan was
-    measured worse: README, the A/B row), every stop optional (prize-collecting), another
-    seed than the main search; a callable `seconds -> (label, repaired routes or None)` for
-    the forked process to run."""
+def spare_core_pyvrp(problem, allowed, big: int, seed: int, config, from_vroom: bool = False):
+    """PyVRP for a core VROOM has finished with: from scratch, or `from_vroom` from VROOM's
+    last plan (the two ways: PyVRP from scratch then runs in the main process), every stop
+    optional (prize-collecting), another seed than the main search; a callable
+    `(seconds, VROOM's plan) -> (label, repaired routes or None)` for the forked process."""
 
-    def run(seconds: float):
+    def run(seconds: float, vroom_plan=None):
         res = pyvrp_engine.solve_pyvrp(
             problem,
             allowed,
@@ -117,9 +117,10 @@ def spare_core_pyvrp(problem, allowed, big: int, seed: int, config):
             seed + 1,
             big,
             strict=False,
-            initial=None,
+            initial=vroom_plan if from_vroom else None,
             windows=config.pyvrp_windows,
         )
-        return "pyvrp-spare", None if res is None else repair(problem, res[0])
+        label = "pyvrp-from-vroom" if from_vroom else "pyvrp-spare"
+        return label, None if res is None else repair(problem, res[0])
 
     return run

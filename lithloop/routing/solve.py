@@ -115,10 +115,11 @@ def _race_pyvrp(
     problem, allowed, bm, greedy, greedy_share, seed, inc, notes, config, workers, until
 ) -> list[tuple[str, list]]:
     """PyVRP until `until` (monotonic); it starts again from a background engine's plan
-    whenever that takes the lead (so VROOM's answer is improved rather than only kept)."""
+    whenever that takes the lead (so VROOM's answer is improved rather than only kept),
+    unless the race goes two ways (`inc.follows_leads` False: from scratch, on its own)."""
     found: list[tuple[str, list]] = []
     start = inc.routes if config.pyvrp_from_vroom and inc.label == "vroom" else None
-    if start is None and config.pyvrp_from_construct:
+    if start is None and config.pyvrp_from_construct and inc.follows_leads:
         start = greedy  # PyVRP alone may not find a plan serving everyone in time
     extra = workers - 1 if inc.sources else workers  # a core already searches for VROOM
     while not inc.should_stop():
@@ -222,6 +223,7 @@ def solve(
     can_pyvrp = (
         use_pyvrp is not False and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed)
     )
+    two_ways = beside and can_pyvrp and config.two_ways and n <= config.two_ways_max_stops
     if want_vroom and not inc.should_stop():
         if vroom_engine.available():
             left = time_limit_s - (time.monotonic() - t0)
@@ -229,6 +231,11 @@ def solve(
             then = None
             if not beside:
                 levels = levels[:2]  # no idle core: deeper levels would slow the others
+            elif two_ways:
+                levels = levels[:1]  # then PyVRP from its plan; from scratch here
+                then = spare_core_pyvrp(problem, allowed, bm.big_penalty, seed, config, True)
+                inc.follows_leads = False
+                notes.append("two ways: PyVRP from scratch here, from VROOM's plan on its core")
             elif config.spare_core_pyvrp and can_pyvrp:
                 then = spare_core_pyvrp(problem, allowed, bm.big_penalty, seed, config)
             bg = vroom_process.Background(problem, allowed, seconds, levels, config, then)

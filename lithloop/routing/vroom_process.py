@@ -19,7 +19,8 @@ from .vroom_engine import answers, threads, to_routes
 class Background:
     """VROOM in a forked process: it answers once per exploration level, all within
     `seconds`; then, with a fifth of that time left (`RaceConfig.spare_core_share`) and
-    at least a second, `then(seconds_left)` searches on the same core and answers once
+    at least a second, `then(seconds_left, VROOM's last plan in our routes or None)`
+    searches on the same core and answers once
     with a (label, routes) pair. `take()` is cheap and non-blocking: each answer comes
     back as a (label, our routes) pair (once). `close()` ends the process.
     """
@@ -105,17 +106,20 @@ class Background:
 
 def _child(conn, spare, *args) -> None:
     """VROOM's answers; then, with enough of its time left, the spare core's search
-    (`then(seconds)`: a plan or None)."""
+    (`then(seconds, VROOM's last plan or None)`: a plan or None)."""
     then, least_share = spare
     seconds = args[2]
     end = time.monotonic() + seconds
+    last = None  # VROOM's last plan, as VROOM gave it
     try:
         for message in answers(*args):
             conn.send(message)
+            if message[0] == "ok":
+                last = message[2]
         left = end - time.monotonic()
         if then is not None and left >= max(1.0, least_share * seconds):
             try:
-                label, routes = then(left)
+                label, routes = then(left, None if last is None else to_routes(args[0], last))
                 if routes is not None:
                     conn.send(("plan", label, routes))
             except Exception as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -169,13 +170,52 @@ def test_a_spare_core_searches_with_pyvrp_after_vroom_and_its_plan_can_win(monke
         return [[], []], False, float("inf")
 
     monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
-    sol = solve(p, time_limit_s=2.5, config=RaceConfig(beside="always"))
+    one_way = RaceConfig(beside="always", two_ways=False)
+    sol = solve(p, time_limit_s=2.5, config=one_way)
     assert any(n.startswith("pyvrp-spare on VROOM's core after it") for n in sol.notes)
     assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
     # without a spare core (no idle core, or switched off) nothing searches after VROOM
-    for config in (RaceConfig(beside="never"), RaceConfig(beside="always", spare_core_pyvrp=False)):
+    for config in (RaceConfig(beside="never"), replace(one_way, spare_core_pyvrp=False)):
         sol = solve(p, time_limit_s=2.5, config=config)
         assert not any("on VROOM's core" in n for n in sol.notes)
+
+
+def test_two_ways_pyvrp_from_scratch_here_and_from_vrooms_plan_on_its_core(monkeypatch):
+    """With an idle core the race searches two basins: PyVRP here from scratch, never
+    starting again from VROOM's plan when it leads, and on VROOM's core (after its fastest
+    level only) PyVRP from VROOM's plan; the better of the two is kept."""
+    p = _hazmat_day()
+    good = _good_plan(p)
+    vroom_visits = [[i for _, i in seq] for seq in good]
+    monkeypatch.setattr(solve_module, "construct", lambda p, allowed: [[(JOB, 0)], []])
+    monkeypatch.setattr(vroom_engine, "solve_vroom", lambda *a, **kw: vroom_visits)
+    here = []
+
+    def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, *a, **kw):
+        if kw.get("incumbent") is None:  # VROOM's core: from VROOM's plan (two ways)
+            return ([[], []] if initial is None else initial), True, 1.0
+        here.append(initial)
+        time.sleep(min(seconds, 1.0))
+        kw["incumbent"].should_stop()  # VROOM's plan takes the lead meanwhile
+        return [[], []], False, float("inf")
+
+    monkeypatch.setattr(pyvrp_engine, "solve_pyvrp", fake)
+    sol = solve(p, time_limit_s=2.5, config=RaceConfig(beside="always"))
+    # once, from where it would start alone (our plan serves one stop: from it), never
+    # again from VROOM's plan
+    assert here == [[[(JOB, 0)], []]]
+    assert "PyVRP starts again from the vroom plan" not in sol.notes
+    assert any(n.startswith("pyvrp-from-vroom on VROOM's core after it") for n in sol.notes)
+    # VROOM's fastest level only (it runs in a forked process: read its notes), then its
+    # core is PyVRP's
+    assert [n.split(")")[0] for n in sol.notes if n.startswith("VROOM (")] == [
+        "VROOM (exploration 0"
+    ]
+    assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
+    # above `two_ways_max_stops`, one way: PyVRP here follows VROOM's plan
+    here.clear()
+    sol = solve(p, time_limit_s=2.5, config=RaceConfig(beside="always", two_ways_max_stops=1))
+    assert "PyVRP starts again from the vroom plan" in sol.notes
 
 
 @pytest.mark.parametrize("beside, free", [("always", True), ("never", False)])

@@ -84,11 +84,15 @@ def test_a_single_trip_too_heavy_is_cut_into_trips_before_the_stop_that_overfill
 
 
 def _timed_levels(monkeypatch, seconds_of_level: dict) -> None:
-    """A stand-in for VROOM whose levels take the given seconds (and visit nothing)."""
+    """A stand-in for VROOM whose levels take the given seconds and visit nothing, but
+    level 5: stops 0-4 on the first truck."""
 
     def fake(problem, allowed, seconds, exploration, multi_trip=False, threads=1):
         time.sleep(min(seconds_of_level[exploration], seconds))
-        return [[] for _ in problem.vehicles]
+        visits = [[] for _ in problem.vehicles]
+        if exploration == 5:
+            visits[0] = [0, 1, 2, 3, 4]
+        return visits
 
     monkeypatch.setattr(vroom_engine, "solve_vroom", fake)
 
@@ -127,12 +131,14 @@ def test_vrooms_core_is_handed_on_with_the_time_left_after_its_levels(monkeypatc
     config = RaceConfig()
     _timed_levels(monkeypatch, {0: 0.02, 5: 0.1})
 
-    def then(seconds):
-        return f"spare {seconds:.1f}", [[(JOB, 0)], []]
+    def then(seconds, vroom_plan):
+        served = sum(k == JOB for seq in vroom_plan for k, *_ in seq)  # in our routes
+        return f"spare {seconds:.1f} {served}", [[(JOB, 0)], []]
 
     labels = _labels_of(vroom_process.Background(p, allowed, 2.0, [0, 5], config, then))
     assert labels[:2] == ["vroom", "vroom"] and len(labels) == 3
     assert 1.0 <= float(labels[2].split()[1]) <= 1.9  # the 2 s less VROOM's 0.12 s (and forking)
+    assert int(labels[2].split()[2]) > 0  # VROOM's last plan (level 5's), not level 0's empty one
 
 
 def test_no_search_follows_vroom_in_too_little_time_and_a_failing_one_is_a_note(monkeypatch):
@@ -142,7 +148,7 @@ def test_no_search_follows_vroom_in_too_little_time_and_a_failing_one_is_a_note(
     allowed, _ = compatible_vehicles(p)
     _timed_levels(monkeypatch, {0: 0.02, 5: 1.5})  # 0.48 s of 2 s left: under a second
 
-    def then(seconds):
+    def then(seconds, vroom_plan):
         raise AssertionError("not to be called")
 
     labels = _labels_of(vroom_process.Background(p, allowed, 2.0, [0, 5], RaceConfig(), then))
