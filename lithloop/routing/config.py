@@ -39,8 +39,12 @@ class RaceConfig:
     # VROOM's core, after its fastest level, PyVRP from VROOM's plan: two basins searched
     # side by side. A start from VROOM's plan alone kept some days in its basin, 5-7 % above
     # PyVRP alone (README, the two-ways row); from scratch alone lost big days to it.
+    # Only where no truck has a fixed cost: where one has, a plan's cost turns on how many
+    # trucks go out, which VROOM's deep levels search well (two ways there: cost x0.998 in
+    # an A/B, but worst days 1.6 % above the cheapest peer where one way was 0.05 %).
     two_ways: bool = True
     two_ways_max_stops: int = 450  # above: VROOM's deep levels (measured up to 400 stops)
+    two_ways_with_fixed_costs: bool = False
     vroom_grace: float = 0.03  # share of the budget the solve waits past it for VROOM
     # several windows: PyVRP gets one client per window, one of them served ("groups"),
     # their hull ("hull") or the longest ("longest")

@@ -102,6 +102,14 @@ def _core_free(config: RaceConfig, idle: Callable[[], float] = idle_cores) -> bo
     return idle() >= 1.5
 
 
+def _two_ways(problem: Problem, n: int, config: RaceConfig) -> bool:
+    """Whether the race may go two ways (with an idle core): switched on, at most
+    `two_ways_max_stops` stops, and no truck with a fixed cost (unless allowed)."""
+    fixed = any(v.fixed_cost for v in problem.vehicles)
+    small = n <= config.two_ways_max_stops
+    return config.two_ways and small and (config.two_ways_with_fixed_costs or not fixed)
+
+
 def _alone_share(problem: Problem, allowed, config: RaceConfig) -> float:
     """How long VROOM searches alone when no core is idle: longer on days where some stops
     are barred from some trucks (skills, size), which PyVRP only sees as prohibitive edges
@@ -223,7 +231,7 @@ def solve(
     can_pyvrp = (
         use_pyvrp is not False and pyvrp_engine.available() and pyvrp_engine.fits(problem, allowed)
     )
-    two_ways = beside and can_pyvrp and config.two_ways and n <= config.two_ways_max_stops
+    two_ways = beside and can_pyvrp and _two_ways(problem, n, config)
     if want_vroom and not inc.should_stop():
         if vroom_engine.available():
             left = time_limit_s - (time.monotonic() - t0)
