@@ -1,7 +1,8 @@
 """`solve`: pre-checks, a race of engines (construction; pyvroom in its own process; PyVRP
-beside it or from its plan, starting again from any plan that takes the lead; OR-Tools
-from the best for the last part of the budget), and the best plan seen by any of them,
-checked, as the Solution."""
+beside it or from its plan, starting again from any plan that takes the lead, or, when the
+race goes two ways, from scratch here and from VROOM's plan on VROOM's core; OR-Tools from
+the best for the last part of the budget), and the best plan seen by any of them, checked,
+as the Solution."""
 
 from __future__ import annotations
 

@@ -136,12 +136,19 @@ def test_race_shares_are_checked():
         RaceConfig(vroom_grace=1.5)
 
 
-def test_without_an_idle_core_pyvrp_starts_from_the_vroom_plan(monkeypatch):
+def _vroom_leads(monkeypatch):
+    """The hazmat day, a poor constructive plan (one stop) and a VROOM that answers the
+    good plan: (day, good plan)."""
     p = _hazmat_day()
     good = _good_plan(p)
     visits = [[i for _, i in seq] for seq in good]
     monkeypatch.setattr(solve_module, "construct", lambda p, allowed: [[(JOB, 0)], []])
     monkeypatch.setattr(vroom_engine, "solve_vroom", lambda *a, **kw: visits)
+    return p, good
+
+
+def test_without_an_idle_core_pyvrp_starts_from_the_vroom_plan(monkeypatch):
+    p, good = _vroom_leads(monkeypatch)
     starts = []
 
     def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, **kw):
@@ -184,11 +191,7 @@ def test_two_ways_pyvrp_from_scratch_here_and_from_vrooms_plan_on_its_core(monke
     """With an idle core the race searches two basins: PyVRP here from scratch, never
     starting again from VROOM's plan when it leads, and on VROOM's core (after its fastest
     level only) PyVRP from VROOM's plan; the better of the two is kept."""
-    p = _hazmat_day()
-    good = _good_plan(p)
-    vroom_visits = [[i for _, i in seq] for seq in good]
-    monkeypatch.setattr(solve_module, "construct", lambda p, allowed: [[(JOB, 0)], []])
-    monkeypatch.setattr(vroom_engine, "solve_vroom", lambda *a, **kw: vroom_visits)
+    p, good = _vroom_leads(monkeypatch)
     here = []
 
     def fake(problem, allowed, seconds, seed, big, strict=True, initial=None, *a, **kw):
