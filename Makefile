@@ -39,15 +39,18 @@ run: seed
 	PAYMENTS_MODE=$${PAYMENTS_MODE:-demo} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
 	LOG_FORMAT=$${LOG_FORMAT:-text} $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
+# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set. Bytecode caches are kept
+# even where the environment turns them off (PYTHONDONTWRITEBYTECODE): the tests start the
+# app in a hundred processes, and each would compile its 400 modules again.
+TEST_ENV := PYTHONDONTWRITEBYTECODE=
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The quick loop: SQLite only, without the slow groups (browser journeys, PostgreSQL,
 # worker processes and faults, long routing, hypothesis-heavy; markers in pyproject.toml).
 FAST_MARKERS := not slow and not browser and not processes and not postgres
 test-fast: install-dev
-	TEST_DATABASE_URL= $(BIN)/python -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+	$(TEST_ENV) TEST_DATABASE_URL= $(BIN)/python -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 # lithloop vs pyvroom vs PyVRP on 24 generated regional days (BENCH_ARGS="--quick", ...)
 bench: install-dev

@@ -7,14 +7,16 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from lithloop.i18n import current_language
 
 
 @lru_cache(maxsize=4096)
 def _pinyin_key(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The name's syllables without tones, then with them (妈 before 马), letters as typed."""
+    # Imported on first use: its dictionaries take 0.4 s, which every process start (each
+    # `flask` command, each worker) would pay whether or not it sorts a name.
+    from pypinyin import Style, lazy_pinyin
+
     return tuple(lazy_pinyin(folded)), tuple(lazy_pinyin(folded, style=Style.TONE3))
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
@@ -27,17 +28,25 @@ from .model import Problem
 from .plans import clean, repair
 from .schedule import JOB, RELOAD, amounts, capacity_of, simulate
 
-try:  # pyvroom is optional: without it the race skips VROOM with a note.
-    import vroom
-except ImportError:  # pragma: no cover - exercised only where pyvroom is absent
-    vroom = None
+#: pyvroom, imported by the first `available()` (it brings pandas along: 0.3 s that every
+#: process start, each `flask` command and web worker, would pay without ever racing); None
+#: where it is not installed (optional: the race then skips VROOM with a note).
+_NOT_LOADED: Any = object()
+vroom: Any = _NOT_LOADED
 
 PROFILE = "car"
 MAX_U32 = 2**32 - 1
 
 
 def available() -> bool:
-    """True when pyvroom can be imported."""
+    """True when pyvroom can be imported (imported here, once per process)."""
+    global vroom
+    if vroom is _NOT_LOADED:
+        try:
+            import vroom as module
+        except ImportError:  # pragma: no cover - exercised only where pyvroom is absent
+            module = None
+        vroom = module
     return vroom is not None
 
 
@@ -56,6 +65,8 @@ def _skill_ids(problem: Problem) -> dict:
 
 def _input(problem: Problem, allowed: list[list[int]], multi_trip: bool = False):
     """The vroom.Input of a problem: job id = stop index + 1, vehicle id = its index."""
+    if not available():  # pragma: no cover - the race asks available() first
+        raise RuntimeError("pyvroom is not installed")
     dims = problem.dims
     skill = _skill_ids(problem)
     inp = vroom.Input()
