@@ -91,7 +91,7 @@ def test_0019_keeps_the_plan_published_last_when_a_day_has_several(empty_databas
         with db.engine.connect() as conn:
             statuses = dict(conn.execute(sa.text("SELECT id, status FROM plan ORDER BY id")).all())
         assert statuses == {1: "published", 2: "superseded", 3: "draft"}
-        downgrade(revision="base")
+        downgrade(revision="0017")
         db.engine.dispose()
 
 
@@ -212,7 +212,6 @@ def test_0030_turns_english_history_notes_into_details_and_partial_refunds_into_
         assert orders == {1: "partially_refunded", 2: "partially_refunded"}
         with db.engine.begin() as conn, pytest.raises(sa.exc.DBAPIError):  # still append-only
             conn.execute(sa.text("UPDATE booking_event SET note = 'x' WHERE id = 6"))
-        downgrade(revision="base")
         db.engine.dispose()
 
 
@@ -319,7 +318,6 @@ def test_0037_moves_the_held_lines_of_a_runs_log_into_its_held_column(empty_data
         with db.engine.connect() as conn:
             logs = dict(conn.execute(sa.text("SELECT id, log FROM plan_run ORDER BY id")).all())
         assert logs == {1: log, 2: "mode: quick"}  # the lines back where they were
-        downgrade(revision="base")
         db.engine.dispose()
 
 
@@ -369,7 +367,7 @@ def test_0040_calls_invited_only_the_colleagues_invited_who_never_logged_in(empt
             )
         assert {uid for uid, at in rows.items() if at is not None} == {2}
         assert str(rows[2]).startswith("2026-12-03 09:00:00")
-        downgrade(revision="base")
+        downgrade(revision="0039")
         db.engine.dispose()
 
 
@@ -385,7 +383,6 @@ def test_0042_indexes_the_buyer_of_a_pack_and_takes_it_back(empty_database):
         assert "ix_pack_buyer_id" in pack_indexes()
         downgrade(revision="0041")
         assert "ix_pack_buyer_id" not in pack_indexes() and "ix_pack_owner_id" in pack_indexes()
-        downgrade(revision="base")
         db.engine.dispose()
 
 
@@ -401,7 +398,6 @@ def test_0044_gives_each_refund_a_status_booked_ones_succeeded(empty_database):
         assert "status" in columns()
         downgrade(revision="0043")
         assert "status" not in columns() and "stripe_refund_id" in columns()
-        downgrade(revision="base")
         db.engine.dispose()
 
 
@@ -417,7 +413,6 @@ def test_0045_adds_the_payments_given_up_mark_and_takes_it_back(empty_database):
         assert "cancel_given_up_at" in columns()
         downgrade(revision="0044")
         assert "cancel_given_up_at" not in columns() and "cancel_due_since" in columns()
-        downgrade(revision="base")
         db.engine.dispose()
 
 
@@ -439,7 +434,6 @@ def test_0046_adds_the_refunds_paid_back_mark_and_takes_it_back(empty_database):
         downgrade(revision="0045")
         assert not {"paid_back_at", "paid_back_by_id", "paid_back_note"} & columns()
         assert "status" in columns() and ["paid_back_by_id"] not in user_keys()
-        downgrade(revision="base")
         db.engine.dispose()
 
 
@@ -456,5 +450,4 @@ def test_0047_adds_the_batch_loss_confirmation_and_takes_it_back(empty_database)
         assert added <= columns()
         downgrade(revision="0046")
         assert not added & columns() and "closed_at" in columns()
-        downgrade(revision="base")
         db.engine.dispose()
