@@ -578,3 +578,24 @@ def test_visual_damage_over_200_characters_is_refused_beside_it_not_cut(client, 
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Pack, pack.id).tests[0].visual_damage == "x" * 200
+
+
+@pytest.mark.parametrize(
+    "lang, arrivals, packs",
+    [
+        ("en", "once its driver confirms a pickup", "Each pack of a received booking"),
+        ("zh_CN", "司机在已发布的路线上确认提货后", "已接收预约中的每个电池包"),
+    ],
+)
+def test_a_new_plant_operators_empty_page_says_where_trucks_and_packs_come_from(
+    app, client, auth, lang, arrivals, packs
+):
+    from tests.factories import make_park
+
+    operator = make_user(make_park(), role=Role.PLANT_OPERATOR)
+    db.session.commit()
+    auth.login(operator.email)
+    client.get(f"/lang/{lang}")
+    text = client.get("/plant/").get_data(as_text=True)
+    assert 'id="arrivals-come-from"' in text and arrivals in text
+    assert 'id="packs-come-from"' in text and packs in text
