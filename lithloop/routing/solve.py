@@ -201,6 +201,8 @@ def solve(
     drop penalty of required stops left out). `workers` > 1 races extra PyVRP seeds in
     forked processes (one per spare core).
     """
+    if use_vroom is not False:
+        vroom_engine.available()  # a process's first solve imports pyvroom before its clock
     t0 = time.monotonic()
     notes: list[str] = []
     allowed, reasons = compatible_vehicles(problem)
