@@ -1,7 +1,7 @@
 """Pages no journey opened, at phone and desktop width in Chinese and English: the public ones
 (login, registration and its confirmation, the public price page, a public passport), the
 buyer's catalog with its filters open, quote requests, company page and account, the
-dealer's settlements and sites (issue #19's layout and language checks)."""
+dealer's settlements and sites, the bus company's home (issue #19's layout and language checks)."""
 
 from __future__ import annotations
 
@@ -82,6 +82,8 @@ def test_buyer_and_dealer_pages(browser, live_server, screenshots):
         {"settlements": "/settlements/", "sites": "/sites/", "home-dealer": "/"},
         screenshots,
     )
+    # the bus company's home, with its "Your fleet" card
+    sweep(browser, live_server, "fleet@demo.lithloop", {"home-fleet": "/"}, screenshots)
 
 
 def _batch_id(live) -> int | None:
