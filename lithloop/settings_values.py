@@ -284,8 +284,11 @@ def check_settings(config: dict) -> None:
 def check_environment() -> None:
     """The environment's settings refused as create_app refuses them, without building an
     app: gunicorn's master checks them once before starting workers (gunicorn.conf.py)."""
+    from lithloop.cache.shared_generations import check_counters_file
     from lithloop.config import load_settings
     from lithloop.metrics import ensure_multiprocess_dir
 
-    check_settings(load_settings())
+    settings = load_settings()
+    check_settings(settings)
+    check_counters_file(settings)
     ensure_multiprocess_dir()

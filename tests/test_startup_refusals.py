@@ -80,3 +80,17 @@ def test_flask_help_with_a_refused_setting_says_it_in_one_line_above_the_help(ar
     told = [line for line in done.stderr.splitlines() if "configuration:" in line]
     assert len(told) == 1 and message in told[0], done.stderr
     assert "Usage: flask" in done.stdout + done.stderr  # the help is still shown
+
+
+@pytest.mark.processes
+def test_gunicorn_refuses_an_unwritable_counters_file_before_starting_workers(tmp_path):
+    """The counters' file is opened by each worker building the app: gunicorn's master
+    tries it first, so the refusal is one line, not a traceback and 'Worker failed to boot'."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")  # a file where the counters' folder should be
+    settings = {"CACHE_COUNTERS": str(blocked / "counters")}
+    done = _start(ENTRY_POINTS["gunicorn create_app"], settings, tmp_path)
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr and "Worker failed to boot" not in done.stderr
+    told = [line for line in done.stderr.splitlines() if "configuration:" in line]
+    assert len(told) == 1 and told[0].startswith("Error: configuration: CACHE_COUNTERS="), told

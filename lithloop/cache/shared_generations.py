@@ -99,6 +99,11 @@ class FileCounters:
             os.ftruncate(self.fd, size)
         self.map = mmap.mmap(self.fd, size, mmap.MAP_SHARED)
 
+    def close(self) -> None:
+        """Unmap the file and close it."""
+        self.map.close()
+        os.close(self.fd)
+
     @staticmethod
     def _offset(table: str) -> int:
         return zlib.crc32(table.encode()) % SLOTS * 8
@@ -136,17 +141,36 @@ def _file_counters(path: str, configured: str) -> FileCounters:
         raise refuse("LITHLOOP_INSTANCE", folder, f"a writable folder ({error})") from None
 
 
+def _where(config) -> str:
+    """Where the counters live: "none", a Redis URL, or a file path."""
+    database = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    return (
+        config.get("CACHE_COUNTERS", "")
+        or config.get("REDIS_URL", "")
+        or str(Path(config["INSTANCE_PATH"]) / f"cache-counters-{database_id(database)}")
+    )
+
+
+def _is_redis(where: str) -> bool:
+    return where.startswith(("redis://", "rediss://", "unix://"))
+
+
+def check_counters_file(config) -> None:
+    """Refuse a counters file that cannot be written, as a worker building the app would
+    (gunicorn's master checks before starting workers: check_environment)."""
+    where = _where(config)
+    if where != "none" and not _is_redis(where):
+        path = os.path.abspath(where.removeprefix("file:"))
+        _file_counters(path, config.get("CACHE_COUNTERS", "")).close()
+
+
 def init_app(app) -> None:
     """Put the app's counters where CACHE_COUNTERS says (see the module's docstring)."""
-    database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
-    where = (
-        app.config.get("CACHE_COUNTERS", "")
-        or app.config.get("REDIS_URL", "")
-        or str(Path(app.config["INSTANCE_PATH"]) / f"cache-counters-{database_id(database)}")
-    )
+    where = _where(app.config)
     if where == "none":
         return
-    if where.startswith(("redis://", "rediss://", "unix://")):
+    if _is_redis(where):
+        database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
         counters = RedisCounters(where, database)
     else:
         path = os.path.abspath(where.removeprefix("file:"))
