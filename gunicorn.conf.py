@@ -84,3 +84,15 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def _preloading() -> bool:
+    """True when gunicorn was told to build the app in its master (--preload)."""
+    words = sys.argv[1:] + os.environ.get("GUNICORN_CMD_ARGS", "").split()
+    return "--preload" in words
+
+
+# With --preload the master builds the app before on_starting, and a refused setting would
+# be its traceback: check as this file is read instead.
+if _preloading():
+    _refuse_bad_settings()

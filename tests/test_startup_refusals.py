@@ -1,6 +1,6 @@
 """A refused setting stops every entry point with one line naming the variable and a non-zero
 exit, never a Python traceback: `flask run`, any `flask` command, gunicorn (the README's
-`'lithloop:create_app()'` and `wsgi:app`), the Celery worker and beat."""
+`'lithloop:create_app()'` and `wsgi:app`, and with --preload), the Celery worker and beat."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ ENTRY_POINTS = {
     "flask run": [str(BIN / "flask"), "run", "--port", "5106"],
     "gunicorn create_app": [str(BIN / "gunicorn"), "--bind", PORT, "lithloop:create_app()"],
     "gunicorn wsgi": [str(BIN / "gunicorn"), "--bind", PORT, "wsgi:app"],
+    "gunicorn --preload": [str(BIN / "gunicorn"), "--preload", "--bind", PORT, "wsgi:app"],
     "celery worker": [sys.executable, "-m", "celery", "-A", "lithloop.jobs.worker", "worker"],
     "celery beat": [sys.executable, "-m", "celery", "-A", "lithloop.jobs.worker", "beat"],
 }
