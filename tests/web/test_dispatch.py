@@ -676,5 +676,8 @@ def test_the_dangerous_goods_document_labels_the_route_number(client, auth, day_
     page = client.get(f"/dispatch/plans/{plan_id}").get_data(as_text=True)
     url = re.search(r"/routes/(\d+)/dangerous-goods", page)
     document = client.get(url[0]).get_data(as_text=True)
-    dt = document.split(f"R{url[1]}")[0].rsplit("<dt>", 1)[1]
-    assert "路线编号" in dt, dt
+    # the term of the definition whose value is the route's number (a truck's plate such as
+    # 黑CR1234 may hold "R1" too: match the whole value)
+    found = re.search(rf"<dt>((?:(?!</dt>).)*)</dt>\s*<dd>R{url[1]}\b", document, re.S)
+    assert found, document
+    assert "路线编号" in found[1], found[1]
