@@ -105,10 +105,15 @@ def _core_free(config: RaceConfig, idle: Callable[[], float] = idle_cores) -> bo
 
 def _two_ways(problem: Problem, n: int, config: RaceConfig) -> bool:
     """Whether the race may go two ways (with an idle core): switched on, at most
-    `two_ways_max_stops` stops, and no truck with a fixed cost (unless allowed)."""
+    `two_ways_max_stops` stops, no truck with a fixed cost (unless allowed), and some truck
+    paying per km (unless time-only days are allowed)."""
     fixed = any(v.fixed_cost for v in problem.vehicles)
+    per_km = any(v.cost_per_km for v in problem.vehicles)
     small = n <= config.two_ways_max_stops
-    return config.two_ways and small and (config.two_ways_with_fixed_costs or not fixed)
+    costs = (config.two_ways_with_fixed_costs or not fixed) and (
+        config.two_ways_time_only or per_km
+    )
+    return config.two_ways and small and costs
 
 
 def _alone_share(problem: Problem, allowed, config: RaceConfig) -> float:

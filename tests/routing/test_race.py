@@ -215,18 +215,25 @@ def test_two_ways_pyvrp_from_scratch_here_and_from_vrooms_plan_on_its_core(monke
         "VROOM (exploration 0"
     ]
     assert not check(p, sol, require_all=True) and _owner(sol, "damaged") == ["haz"]
-    # above `two_ways_max_stops`, or where trucks have a fixed cost, one way: PyVRP here
-    # follows VROOM's plan
+    # above `two_ways_max_stops`, where trucks have a fixed cost, or where none pays per km
+    # (time on the road the only cost), one way: PyVRP here follows VROOM's plan
     fixed = replace(p, vehicles=tuple(replace(v, fixed_cost=300.0) for v in p.vehicles))
+    time_only = replace(
+        p, vehicles=tuple(replace(v, cost_per_km=0.0, cost_per_hour=3600.0) for v in p.vehicles)
+    )
     for day, config in [
         (p, RaceConfig(beside="always", two_ways_max_stops=1)),
         (fixed, RaceConfig(beside="always")),
+        (time_only, RaceConfig(beside="always")),
     ]:
         sol = solve(day, time_limit_s=2.5, config=config)
         assert "PyVRP starts again from the vroom plan" in sol.notes
         assert not any(n.startswith("two ways") for n in sol.notes)
     allowed = RaceConfig(beside="always", two_ways_with_fixed_costs=True)
     sol = solve(fixed, time_limit_s=2.5, config=allowed)
+    assert "PyVRP starts again from the vroom plan" not in sol.notes
+    allowed = RaceConfig(beside="always", two_ways_time_only=True)
+    sol = solve(time_only, time_limit_s=2.5, config=allowed)
     assert "PyVRP starts again from the vroom plan" not in sol.notes
 
 
