@@ -46,8 +46,8 @@ class RaceConfig:
     two_ways_max_stops: int = 450  # above: VROOM's deep levels (measured up to 400 stops)
     two_ways_with_fixed_costs: bool = False
     # Only where some truck pays per km: where time on the road is the only cost, one way
-    # (VROOM's deep levels kept) did better: cost x0.9966 and x0.9944 in A/Bs on 48 new
-    # days, and the three days two ways lost by over 2 % were VROOM's deep levels' wins.
+    # (VROOM's deep levels kept) did better: cost x0.9966, x0.9944 and x0.9965 in A/Bs on
+    # 72 new days, and the three days two ways lost by over 2 % were VROOM's deep levels'.
     two_ways_time_only: bool = False
     vroom_grace: float = 0.03  # share of the budget the solve waits past it for VROOM
     # several windows: PyVRP gets one client per window, one of them served ("groups"),
