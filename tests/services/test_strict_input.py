@@ -253,6 +253,20 @@ def test_a_text_over_its_limit_is_refused_with_both_lengths_grouped_never_cut():
     assert limited_text("  " + "x" * 1000 + "\n", "note", 1000) == "x" * 1000  # stripped first
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("\u202e少了一块", "text-direction"), ("磅秤\x1b[31m", "control"), ("a\x07b", "control")],
+)
+def test_free_text_refuses_direction_and_control_characters_wherever_it_is_kept(text, words):
+    """Hostile-input finding: a truck's model, an intake's notes and the park's answer to a
+    request for quote stored U+202E, BEL and ESC as sent (other fields refused them)."""
+    with force_locale("en"), pytest.raises(Invalid) as refused:
+        limited_text(text, "note", 100)
+    with force_locale("en"):
+        assert refused.value.field == "note" and words in str(refused.value.message)
+    assert limited_text("第一行\n\t第二行", "note", 100) == "第一行\n\t第二行"  # breaks, tabs kept
+
+
 def test_a_line_break_sent_as_two_characters_counts_as_one():
     """A textarea sends CRLF: a note within the field's maxlength is not refused for it."""
     assert limited_text("ab\r\ncd", "note", 5) == "ab\ncd"

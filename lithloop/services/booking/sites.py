@@ -18,8 +18,6 @@ from lithloop.services.booking import reach
 from lithloop.services.booking.distances import SITE_REACH_KM, straight_km_from_park
 from lithloop.services.errors import Forbidden, Invalid, NotFound
 from lithloop.services.strict_input import (
-    check_controls,
-    check_direction,
     limited_text,
     phone_number,
     place_name,
@@ -135,8 +133,7 @@ def _validate(data: SiteInput, of: User | Site) -> None:
     for field, limit in _TEXT.items():
         # direction controls (U+202E) read a site's name backwards on every page and manifest:
         # the form refused them, the API stored them; so did ESC or BEL (control characters)
-        text = check_direction(limited_text(getattr(data, field), field, limit), field)
-        check_controls(text, field)
+        limited_text(getattr(data, field), field, limit)
     place_name(data.city, "city")  # emoji or symbols alone name no city (registration's rule)
     if not data.name.strip():
         raise Invalid(place_word("name_missing", of), field="name")

@@ -33,7 +33,7 @@ from lithloop.services.booking import capacity
 from lithloop.services.dispatch.day_work import undelivered_on_published_trucks
 from lithloop.services.dispatch.errors import Code
 from lithloop.services.errors import Conflict, Invalid, NotFound
-from lithloop.services.strict_input import check_direction, limited_text
+from lithloop.services.strict_input import limited_text
 
 DELIVERY_EXCEPTION = "delivery_exception"
 BACK_TO_PARK = "back_to_park"
@@ -87,7 +87,7 @@ def record_exception(user: User, stop: PlanStop, reason: str, note: str, dispatc
     _require_open(stop)
     if reason not in labels.DELIVERY_EXCEPTION:
         raise Invalid(_l("Choose what went wrong."), field="reason")
-    text = check_direction(limited_text(note, "note", NOTE_MAX), "note")
+    text = limited_text(note, "note", NOTE_MAX)
     order, day, plate = stop.order, stop.route.plan.plan_date, stop.route.truck.plate
     db.session.add(
         OrderEvent(

@@ -32,7 +32,7 @@ from lithloop.services.dispatch.left_deliveries import DELIVERABLE
 from lithloop.services.dispatch.pickup_input import TYPED_NOTE_MAX, parse_pickup
 from lithloop.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lithloop.services.market import order_letters
-from lithloop.services.strict_input import check_direction, limited_text
+from lithloop.services.strict_input import limited_text
 
 NOTE_NEEDED = (vocab.PickupException.NOT_AS_DESCRIBED, vocab.PickupException.LEAKING_UNSAFE)
 NOTE_MAX = 500
@@ -184,7 +184,7 @@ def record_exception(user: User, stop_id: int, reason: str, note: str) -> PlanSt
         stop = _open_pickup(user, stop_id)
         if reason not in labels.PICKUP_EXCEPTION:
             raise Invalid(_l("Choose what went wrong."), field="reason")
-        text = check_direction(limited_text(note, "note", TYPED_NOTE_MAX), "note")
+        text = limited_text(note, "note", TYPED_NOTE_MAX)
         if reason in NOTE_NEEDED and not text:
             raise Invalid(_l("Describe what differs from the booking."), field="note")
         booking = stop.booking

@@ -13,7 +13,7 @@ from lithloop import clock, labels
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width
 from lithloop.services.errors import Invalid
-from lithloop.services.strict_input import AMOUNT_RE, check_direction, limited_text, parse_amount
+from lithloop.services.strict_input import AMOUNT_RE, limited_text, parse_amount
 
 MAX_CODES = 2000
 TYPED_NOTE_MAX = 300  # the driver's note fields' maxlength (an event's note holds 500)
@@ -30,7 +30,7 @@ class Pickup:
 
 def parse_pickup(raw_mass: str, raw_codes: str, note: str, payload_kg: int) -> Pickup:
     """Check the typed mass and codes; Invalid names the field (and the code's position)."""
-    note = check_direction(limited_text(note, "note", TYPED_NOTE_MAX), "note")
+    note = limited_text(note, "note", TYPED_NOTE_MAX)
     # "２６５０" from a Chinese keyboard is read too (parse_amount)
     mass = parse_amount(
         raw_mass,

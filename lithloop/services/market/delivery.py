@@ -32,7 +32,7 @@ from lithloop.models import Truck
 from lithloop.services.booking import distances
 from lithloop.services.errors import Invalid
 from lithloop.services.packs import holiday_calendar
-from lithloop.services.strict_input import check_controls, check_direction, limited_text
+from lithloop.services.strict_input import limited_text
 
 PICKUP = "pickup"
 ADDRESS = "address"
@@ -46,8 +46,7 @@ def free_text(raw, key: str) -> str:
     """A delivery's address or contact as typed and checked: Invalid naming `key` when longer
     than its column or carrying invisible direction controls (a driver's manifest, the
     invoice and the letters would show it reversed) or control characters."""
-    text = check_direction(limited_text(raw, key, FREE_TEXT_LIMITS[key]), key)
-    return check_controls(text, key)
+    return limited_text(raw, key, FREE_TEXT_LIMITS[key])
 
 
 @dataclass(frozen=True)

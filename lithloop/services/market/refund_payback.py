@@ -19,7 +19,7 @@ from lithloop.services.errors import Conflict, Invalid, NotFound
 from lithloop.services.market import refund_status
 from lithloop.services.market.errors import Code
 from lithloop.services.market.release import lock_order
-from lithloop.services.strict_input import check_controls, check_direction, limited_text
+from lithloop.services.strict_input import limited_text
 
 NOTE_MAX = 200  # refund.paid_back_note's length, and the field's maxlength
 
@@ -56,7 +56,7 @@ def mark_paid_back(user: User, order_id: int, refund_id: int, note) -> Marked:
     A second press (or a second tab) finds it marked under the order's row lock and
     changes nothing: `now` is False. A refund that reached the buyer is a Conflict."""
     policies.require(user, policies.ADMINS, _l("Only administrators do this."))
-    note = check_controls(check_direction(limited_text(note, "note", NOTE_MAX), "note"), "note")
+    note = limited_text(note, "note", NOTE_MAX)
     if not note:
         raise Invalid(
             _l("Say how it was paid back, such as the bank transfer's reference."), field="note"

@@ -107,8 +107,11 @@ def phone_number(raw, field: str, *, required_message=None) -> str:
 
 def limited_text(raw, field: str, limit: int) -> str:
     """Typed text, stripped, its line breaks as one character each; Invalid naming `field`
-    (the limit and the typed length, digits grouped) when longer than `limit`, never cut."""
+    (the limit and the typed length, digits grouped) when longer than `limit`, never cut,
+    or when it holds direction controls or control characters (`check_direction`,
+    `check_controls`): free text that people read back, on pages, in mails and PDFs."""
     text = check_visible(clean(raw), field).replace("\r\n", "\n").replace("\r", "\n")
+    check_controls(check_direction(text, field), field)
     if len(text) > limit:
         raise Invalid(
             _l(
