@@ -137,6 +137,8 @@ def test_a_plant_operator_reads_but_does_not_change_and_others_read_nothing(clie
         ("plate", "", "Enter the truck"),
         ("plate", 12345, "text"),
         ("model", "m" * 101, "at most 100"),
+        ("model", "\u202e东风天锦", "text-direction"),  # read backwards on every manifest
+        ("model", "东风\x07\x1b[31m", "control characters"),
         ("payload_kg", 499, "between"),
         ("payload_kg", 32001, "32,000"),
         ("payload_kg", 1.5, "whole"),
@@ -252,6 +254,15 @@ def test_retiring_is_refused_on_a_published_plan_then_done_and_undone(client, pa
         sa.select(AuditEntry.action).where(AuditEntry.object_type == "truck")
     ).all()
     assert actions == ["truck.retire", "truck.reactivate"]
+
+
+@pytest.mark.parametrize("action", ["retire", "change"])
+def test_a_blank_seen_is_a_422_naming_it_not_a_colleagues_change(client, park, action):
+    auth = _as(client, park, Role.DISPATCHER)
+    truck = db.session.scalars(sa.select(Truck)).first()
+    body = {**_body(park), "seen": ""} if action == "change" else {"seen": ""}
+    refused = client.post(f"{PATH}/{truck.id}/{action}", json=body, headers=auth)
+    assert refused.status_code == 422 and list(refused.json["errors"]["json"]) == ["seen"]
 
 
 def test_the_refusals_are_in_chinese_for_a_chinese_reader(client, park):

@@ -83,7 +83,7 @@ class TruckIn(ma.Schema):
 class TruckChangeIn(TruckIn):
     seen = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(max=40),
+        validate=ma.validate.Length(min=1, max=40),
         metadata={
             "description": "The truck's `truck_version` as read: if it was changed since, the "
             "change is refused (409 changed_meanwhile) instead of undoing it"
@@ -94,7 +94,7 @@ class TruckChangeIn(TruckIn):
 class SeenIn(ma.Schema):
     seen = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(max=40),
+        validate=ma.validate.Length(min=1, max=40),
         metadata={"description": "The truck's `truck_version` as read (409 if changed since)"},
     )
 
