@@ -246,6 +246,9 @@ def _forecast_page(errors: dict | None = None, status: int = 200):
         left_at_park=fleet_proposals.proposable_packs(current_user)[1],
         form=CsrfForm(),
         errors=errors or {},
+        # a refusal of a proposal no longer offered (its packs changed since the page was
+        # shown) has no form to stand beside: said above the page instead
+        page_errors=[m for k, m in (errors or {}).items() if k not in days],
         setting_errors=setting_errors,
         values=request.form,
         today=today,

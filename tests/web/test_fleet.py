@@ -514,6 +514,34 @@ def accept_form(body: str, index: int = 0) -> dict:
     return fields
 
 
+def test_a_proposal_gone_stale_in_an_open_tab_says_why_above_the_page(client, demo_fleet):
+    # Hostile-input finding: one of a proposal's packs booked meanwhile (another tab, a
+    # colleague) changes the proposal's id; the stale tab's accept was a 409 whose message
+    # stood beside no form on the page, so nothing was said.
+    today = clock.today()
+    small_register(demo_fleet.id, today)
+    add_pack(demo_fleet.id, "E", soh="70", since=date(2016, 5, 1), code=CODE_B, mass=2300, kwh=310)
+    client.get("/lang/en")
+    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    first = fields["pack_ids"].split(",")[0]
+    one = submit(
+        client, "/fleet/forecast/accept", {**fields, "pack_ids": first}, page="/fleet/forecast"
+    )
+    assert one.status_code == 302
+    stale = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    assert stale.status_code == 409
+    alerts = re.findall(
+        r'<p class="flash error" role="alert">(.*?)</p>', stale.get_data(as_text=True)
+    )
+    assert len(alerts) == 1 and "already booked" in alerts[0], alerts
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Booking.id)).where(Booking.organisation_id == demo_fleet.id)
+        )
+        == 1
+    )
+
+
 def test_accepting_a_proposal_books_once_and_links_the_packs(client, demo_fleet):
     today = clock.today()
     packs = small_register(demo_fleet.id, today)
