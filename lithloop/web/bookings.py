@@ -165,6 +165,13 @@ def create():
                         "them and confirm again to make a new booking."
                     )
                 }
+            elif exc.field == "Idempotency-Key":  # the hidden one-time key was changed
+                del errors["Idempotency-Key"]
+                errors["_form"] = _(
+                    "The form's one-time key was changed, so nothing was booked. Check "
+                    "the values below and confirm again."
+                )
+            if exc.code == "idempotency_key_reused" or exc.field == "Idempotency-Key":
                 form = MultiDict(
                     [(k, v) for k, v in form.items(multi=True) if k != "idempotency_key"]
                 )  # a fresh key for the next try

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +12,7 @@ from flask_login import current_user
 from lithloop import clock, labels
 from lithloop.extensions import db
 from lithloop.models import Role
+from lithloop.services import idempotency
 from lithloop.services.accounts import policies
 from lithloop.services.errors import ServiceError
 from lithloop.services.market import cart as market_cart
@@ -45,33 +48,54 @@ def index():
     return render_template("market/rfqs.html", rfqs=rows)
 
 
-def _new_page(errors: dict | None = None, status: int = 200):
+def _new_page(errors: dict | None = None, status: int = 200, token: str | None = None):
+    form = request.form
     return render_template(
         "market/rfq_new.html",
-        form=request.form,
+        form=form,
         errors=errors or {},
         wanted_range=rfq_spec.wanted_by_range(),
         chemistries=rfq_spec.CHEMISTRIES,
+        rfq_token=token or form.get("rfq_token") or uuid.uuid4().hex,
     ), status
 
 
 @bp.route("/rfqs/new", methods=["GET", "POST"])
 @roles_required(Role.BUYER)
 def new():
-    """Ask the park for a quote on N packs meeting a spec."""
+    """Ask the park for a quote on N packs meeting a spec (once, however often it is sent)."""
     if request.method == "GET":
         return _new_page()
+    form = request.form
     try:
-        created = rfqs.create(current_user, request.form)
+        created, fresh = rfqs.create_once(
+            current_user, form, form.get("rfq_token"), field="rfq_token"
+        )
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
         errors = {exc.field or "_form": str(exc.message)}
         if exc.status == 422:  # every field's problem at once, not one per try
-            for field, message in rfq_spec.spec_problems(request.form).items():
+            for field, message in rfq_spec.spec_problems(form).items():
                 errors.setdefault(field, message)
-        return _new_page(errors, exc.status)
-    flash(_("Request sent. The park answers by e-mail and on this page."), "success")
+        if exc.field != "rfq_token":
+            return _new_page(errors, exc.status)
+        del errors["rfq_token"]  # a fresh token for the next try, and why
+        if isinstance(exc, idempotency.KeyReused):
+            errors["_form"] = _(
+                "This form was sent before with other values. Check them and send "
+                "again to make a new request."
+            )
+        else:
+            errors["_form"] = _(
+                "The form's one-time key was changed, so nothing was sent. Check the "
+                "values below and send again."
+            )
+        return _new_page(errors, exc.status, token=uuid.uuid4().hex)
+    if fresh:
+        flash(_("Request sent. The park answers by e-mail and on this page."), "success")
+    else:  # the same form sent again (pressed twice, or back and sent again)
+        flash(_("Request #%(id)s was sent already; it is not sent twice.", id=created.id), "info")
     return redirect(url_for("rfq.show", rfq_id=created.id))
 
 

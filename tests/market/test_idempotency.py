@@ -9,11 +9,12 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import Booking, IdempotencyKey, Order, PackState, Refund
+from lithloop.models import Booking, IdempotencyKey, Order, PackState, QuoteRequest, Refund
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import payments as market_payments
 from tests import worlds
@@ -227,6 +228,83 @@ def test_a_booking_form_sent_again_with_other_values_says_so(client, auth, world
     assert changed.status_code == 422 and "sent before with other values" in text
     assert 'value="f-1"' not in text  # a fresh key: confirming again books
     assert _count(Booking) == 1
+
+
+@pytest.mark.parametrize("key", ["ключ", "a" * 300])
+def test_a_booking_form_with_a_changed_key_says_so_and_books_on_the_next_try(
+    client, auth, world, key
+):
+    # Hostile-input finding: a tampered hidden key was a 422 with no message anywhere, and
+    # the page kept the bad key, so every later confirm failed the same way.
+    client.get("/lang/en")
+    auth.login(world["dealer"].email)
+    form = {
+        **one_lot_form(world["site"], mass_kg="800", slot="10:00-12:00"),
+        "idempotency_key": key,
+    }
+    refused = submit(client, "/bookings/new", form)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "one-time key was changed" in text
+    assert _count(Booking) == 0
+    fresh = re.search(r'name="idempotency_key" value="([^"]*)"', text).group(1)
+    assert fresh != key
+    again = submit(client, "/bookings/new", {**form, "idempotency_key": fresh})
+    assert again.status_code == 302
+    assert _count(Booking) == 1
+
+
+def _rfq_form(client) -> dict:
+    """The request-for-quote form as the page gives it (its one-time token), filled in."""
+    page = client.get("/market/rfqs/new").get_data(as_text=True)
+    token = re.search(r'name="rfq_token" value="([^"]+)"', page).group(1)
+    day = (clock.today() + timedelta(days=20)).isoformat()
+    return {"quantity": "1", "min_grade": "C", "wanted_by": day, "rfq_token": token}
+
+
+def test_a_request_for_quote_sent_twice_asks_once(client):
+    # Hostile-input finding: a double click (or back and send again) made two requests
+    # and mailed every admin twice.
+    make_admin()
+    Auth(client).login(make_buyer().email)
+    client.get("/lang/en")
+    form = _rfq_form(client)
+    first = submit(client, "/market/rfqs/new", form)
+    again = submit(client, "/market/rfqs/new", form)
+    assert first.status_code == again.status_code == 302
+    assert first.location == again.location
+    assert _count(QuoteRequest) == 1
+    page = client.get(again.location).get_data(as_text=True)
+    assert "it is not sent twice" in page
+    other = submit(client, "/market/rfqs/new", {**form, "quantity": "2"})
+    text = other.get_data(as_text=True)
+    assert other.status_code == 422 and "sent before with other values" in text
+    fresh = re.search(r'name="rfq_token" value="([^"]+)"', text).group(1)
+    assert fresh != form["rfq_token"]
+    assert (
+        submit(
+            client, "/market/rfqs/new", {**form, "quantity": "2", "rfq_token": fresh}
+        ).status_code
+        == 302
+    )
+    assert _count(QuoteRequest) == 2
+    changed = submit(client, "/market/rfqs/new", {**_rfq_form(client), "rfq_token": "ключ"})
+    assert changed.status_code == 422 and "one-time key was changed" in changed.get_data(
+        as_text=True
+    )
+    assert _count(QuoteRequest) == 2
+
+
+def test_an_api_request_for_quote_repeated_with_its_key_is_the_same_request(client):
+    buyer = make_buyer()
+    headers = {**api_headers(client, buyer), "Idempotency-Key": "rfq-1"}
+    body = {"quantity": 2, "wanted_by": (clock.today() + timedelta(days=20)).isoformat()}
+    first = client.post("/api/v1/rfqs", json=body, headers=headers)
+    same = client.post("/api/v1/rfqs", json=body, headers=headers)
+    assert (first.status_code, same.status_code) == (201, 201), same.json
+    assert same.json["id"] == first.json["id"] and same.headers["Idempotent-Replayed"] == "true"
+    other = client.post("/api/v1/rfqs", json={**body, "quantity": 3}, headers=headers)
+    assert other.status_code == 422 and other.json["error"] == "idempotency_key_reused"
+    assert _count(QuoteRequest) == 1
 
 
 def test_a_cart_page_left_open_while_another_tab_adds_packs_orders_nothing(client):

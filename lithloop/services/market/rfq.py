@@ -13,6 +13,7 @@ from lithloop import clock, labels, letters
 from lithloop.extensions import db
 from lithloop.i18n import money
 from lithloop.models import Order, OrderStatus, QuoteRequest, RfqStatus, Role, User
+from lithloop.services import idempotency
 from lithloop.services.errors import Conflict, NotFound, ServiceError
 from lithloop.services.market import checkout as market_checkout
 from lithloop.services.market import checkout_input, reservation
@@ -31,11 +32,27 @@ def admins() -> list[User]:
 
 def create(user: User, form) -> QuoteRequest:
     """Record a buyer's request and tell the admins."""
+    return create_once(user, form)[0]
+
+
+def create_once(
+    user: User, form, key=None, *, field: str = idempotency.HEADER
+) -> tuple[QuoteRequest, bool]:
+    """`create` under a one-time `key`: (request, created). A repeat with the same key and
+    the same spec is answered with the first request (a double click asks once); with
+    another spec, KeyReused (422 naming `field`)."""
     market_checkout.require_buyer(user)
-    rfq = QuoteRequest(buyer_org_id=user.organisation_id, user_id=user.id, **parse_spec(form))
+    spec = parse_spec(form)
+    key = idempotency.clean_key(key, field)
     try:
+        held = idempotency.claim("rfq", user.organisation_id, key, spec, field=field)
+        if held.replay_of is not None:
+            db.session.rollback()
+            return get(user, held.replay_of), False
+        rfq = QuoteRequest(buyer_org_id=user.organisation_id, user_id=user.id, **spec)
         db.session.add(rfq)
         db.session.flush()
+        idempotency.bind(held, rfq.id)
         for admin in admins():
             letters.send_letter(
                 admin,
@@ -55,10 +72,10 @@ def create(user: User, form) -> QuoteRequest:
                 link=letters.link("rfq.admin_index"),
             )
         db.session.commit()
-    except sa.exc.SQLAlchemyError:
+    except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise
-    return rfq
+    return rfq, True
 
 
 def visible(user: User):

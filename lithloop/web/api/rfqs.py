@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import wraps
 
 import marshmallow as ma
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from lithloop import vocab
 from lithloop.models import Role
+from lithloop.services import idempotency
 from lithloop.services.errors import Forbidden
 from lithloop.services.market import rfq as rfqs
 from lithloop.services.market import rfq_spec
@@ -90,16 +92,44 @@ def _buyers_only(view):
     return guarded
 
 
+RFQ_KEY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "schema": {"type": "string", "maxLength": 255},
+    "description": "Send the same request again with the same key (yours, up to 255 "
+    "printable ASCII characters) to get the same request for quote, never a second one; "
+    "the same key with another spec is a 422. Keys are your organisation's and are kept "
+    "for IDEMPOTENCY_KEY_HOURS (24 h).",
+}
+
+
 @blp.route("/rfqs", methods=["POST"])
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(security=[{"bearer": []}], parameters=[RFQ_KEY_HEADER])
 @token_required
 @_buyers_only
 @blp.arguments(RfqIn())
-@blp.response(201, description="The request, open until the park answers")
-@errors(blp, 400, 401, 403, 413, s403="Only buyers ask for quotes")
+@blp.response(
+    201,
+    description="The request, open until the park answers; a repeated Idempotency-Key "
+    "answers with the same request again (header `Idempotent-Replayed: true`)",
+)
+@errors(
+    blp,
+    400,
+    401,
+    403,
+    413,
+    422,
+    s403="Only buyers ask for quotes",
+    s422="A field is not valid, or the Idempotency-Key came before with another spec "
+    "(`idempotency_key_reused`)",
+)
 def create_rfq(data):
     """Ask the park for a quote on N packs meeting a spec."""
-    return rfq_body(rfqs.create(api_user(), _as_form(data))), 201
+    key = request.headers.get(idempotency.HEADER)
+    rfq, created = rfqs.create_once(api_user(), _as_form(data), key)
+    headers = {} if created else {"Idempotent-Replayed": "true"}
+    return rfq_body(rfq), 201, headers
 
 
 @blp.route("/rfqs/<int:rfq_id>", methods=["GET"])
