@@ -132,3 +132,18 @@ def test_a_run_that_ended_at_once_says_so_not_0_of_30_s(client, auth, day_world)
     page = client.get(f"/dispatch/runs/{at_once.id}").get_data(as_text=True)
     assert "不到 1 秒即结束（限时 30 秒）" in page and "0 / 30 秒" not in page
     assert "3 / 30 秒" in client.get(f"/dispatch/runs/{short.id}").get_data(as_text=True)
+
+
+def test_every_bad_field_of_the_run_form_is_told_at_once(
+    client,
+    auth,
+    day_world,  # noqa: F811
+):
+    """Walk finding: a time limit of -5 and 0 days showed only the time limit's error; the
+    days were refused only on the next try."""
+    refused = _run_form(client, auth, day_world, {"time_limit_s": "-5", "horizon_days": "0"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "1" in _after(page, 'id="time_limit_s-err"') and 'id="horizon_days-err"' in page
+    assert 'value="-5"' in page and 'value="0"' in page  # what was typed stays
+    assert db.session.query(PlanRun).count() == 0

@@ -84,14 +84,24 @@ def start():
     day = day_asked()
     values = {name: request.form.get(name, "") for name in RUN_FIELDS}
     config = current_app.config
+    refused: dict[str, str] = {}  # every field's problem at once, not one per try
+
+    def read(check, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except ServiceError as exc:
+            refused[exc.field or "_form"] = str(exc.message)
+            return None
+
+    asked = read(strict_date, request.form.get("date"), "date")
+    seconds = read(int_value, "time_limit_s", 30, minimum=1, maximum=config["PLAN_MAX_SECONDS"])
+    days = read(int_value, "horizon_days", 1, minimum=1, maximum=config["PLAN_MAX_HORIZON_DAYS"])
+    if refused:
+        return _index_page(day, refused, values, 422)
     try:
-        day = strict_date(request.form.get("date"), "date")
+        day = asked
         run = runs.launch_run(
-            current_user,
-            day,
-            int_value("time_limit_s", 30, minimum=1, maximum=config["PLAN_MAX_SECONDS"]),
-            int_value("horizon_days", 1, minimum=1, maximum=config["PLAN_MAX_HORIZON_DAYS"]),
-            request.form.get("mode", "thorough"),
+            current_user, day, seconds, days, request.form.get("mode", "thorough")
         )
     except ServiceError as exc:
         if exc.field in RUN_FIELDS:
