@@ -60,6 +60,11 @@ def _invite(kind: OrgKind):
         if exc.status == 403:
             raise
         errors = {f"invite_{exc.field or 'form'}": str(exc.message)}
+        if exc.status == 422:  # every field's problem at once
+            form = request.form
+            problems = colleagues.invite_problems(form.get("name"), form.get("email"))
+            for field, message in problems.items():
+                errors.setdefault(f"invite_{field}", message)
         return _page(kind, errors, request.form, exc.status)
     flash(
         _("%(email)s was added and invited by e-mail to choose a password.", email=person.email),

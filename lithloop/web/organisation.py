@@ -85,11 +85,13 @@ def invite_posted(page, done_url: str):
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        return page(
-            {f"invite_{exc.field or 'form'}": str(exc.message)},
-            invite_form=request.form,
-            status=exc.status,
-        )
+        errors = {f"invite_{exc.field or 'form'}": str(exc.message)}
+        if exc.status == 422:  # every field's problem at once
+            form = request.form
+            problems = colleagues.invite_problems(form.get("name"), form.get("email"))
+            for field, message in problems.items():
+                errors.setdefault(f"invite_{field}", message)
+        return page(errors, invite_form=request.form, status=exc.status)
     flash(
         _("%(email)s was added and invited by e-mail to choose a password.", email=colleague.email),
         "success",

@@ -243,6 +243,16 @@ def test_buyer_invites_a_colleague_who_sets_a_password_and_sees_the_orders(clien
     assert client.get(f"/market/orders/{order.id}/invoice").status_code == 200
 
 
+def test_a_colleagues_empty_name_and_bad_address_are_told_together(client):
+    _login(client, make_buyer())
+    typed = {"name": " ", "email": "li.gong@"}
+    response = submit(client, "/market/company/colleagues", typed, page="/market/company")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<p class="error" id="col-name-err">' in page
+    assert '<p class="error" id="col-email-err">' in page
+
+
 @pytest.mark.parametrize("name", ["\x01\x02", "\u200b", "\u202e工李"])
 def test_a_colleagues_invisible_or_reversed_name_is_refused_beside_the_field(client, name):
     """Walk finding: a colleague named with control characters only, or a direction control,

@@ -79,6 +79,19 @@ def test_a_role_the_park_cannot_hold_is_refused_beside_the_field_and_nothing_is_
     assert _user("li@park.example") is None and not _mails("li@park.example")
 
 
+def test_every_refused_field_of_an_invitation_is_told_at_once(client, park):
+    """Walk finding: an empty name and e-mail showed only the name's error; the e-mail was
+    refused only on the next try."""
+    Auth(client).login(park["admin"].email)
+    for form in ({"name": "", "email": "", "role": "dispatcher"}, {"name": "", "email": "x@"}):
+        page = submit(client, PAGE, form, page=PAGE)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 422
+        for field in ("name", "email"):
+            assert re.search(rf'<p class="error" id="col-{field}-err">[^<]+</p>', html), field
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
 @pytest.mark.parametrize("role", [Role.DISPATCHER, Role.PLANT_OPERATOR, Role.DRIVER])
 def test_park_staff_who_are_not_admins_cannot_invite(client, park, role):
     staff = make_user(park["org"], role=role, email="staff@park.example")

@@ -89,6 +89,18 @@ def _name(raw) -> str:
     return name
 
 
+def invite_problems(name, email) -> dict[str, str]:
+    """Each refused field of an invitation ("name", "email") and why: a form says them all
+    at once, not one per try."""
+    found: dict[str, str] = {}
+    for field, check in (("name", _name), ("email", accounts.normalise_email)):
+        try:
+            check(name if field == "name" else email)
+        except Invalid as exc:
+            found[field] = str(exc.message)
+    return found
+
+
 def _taken(email: str, org: Organisation) -> Conflict:
     """Why an address that has an account cannot be invited, and what to do instead."""
     found = accounts.find_user_by_email(email)
