@@ -19,11 +19,21 @@ import urllib.error
 import urllib.request
 
 _SERVE = """
-import os, pickle, sys
+import os, pickle, sys, threading, time
 import aiohttp.web
 import localstripe.resources as r
 
 state = sys.argv[2] if len(sys.argv) > 2 else ""
+parent = os.getppid()
+
+def orphaned():
+    # the process that started this one ended without stopping it (killed by a signal:
+    # no atexit ran): end too, rather than hold the port; the state is on disk already
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+threading.Thread(target=orphaned, daemon=True).start()
 
 def dump(store):
     if state:
