@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -82,6 +83,26 @@ def long_day(value: date | None) -> str:
     return format_date(value, "yyyy-MM-dd（EEE）" if chinese else "yyyy-MM-dd (EEE)")
 
 
+#: A number and the unit after it ("9,338 kg", "12 托盘", "85 %"), an amount ("¥1,234.56") and a
+#: day (2026-12-09, which breaks at its hyphens):
+#: in running text (a refusal, a notice) each is kept on one line at phone width.
+_FIGURE = re.compile(
+    r"-?¥\d[\d,]*(?:\.\d+)?|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"
+    r"|\d[\d,]*(?:\.\d+)? (?:kg|km|kWh|Ah|t|pallets|%|千克|公里|托盘|吨)(?![A-Za-z])"
+)
+
+_WHOLE = Markup('<span class="nowrap">{}</span>')
+
+
+def figures_whole(text) -> Markup:
+    """`text` escaped, its figures with their units each wrapped as one unbreakable piece."""
+    plain, parts, at = str(text), [], 0
+    for found in _FIGURE.finditer(plain):
+        parts += [escape(plain[at : found.start()]), _WHOLE.format(found.group(0))]
+        at = found.end()
+    return Markup("").join([*parts, escape(plain[at:])])
+
+
 def _escaped_html(self: LazyString) -> Markup:
     """A lazy string in a template, escaped like any other text: Flask-Babel's own
     `__html__` hands the text over as markup, so a value a person typed and a message
@@ -99,6 +120,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent_change"] = percent_change
     app.jinja_env.filters["kwh"] = kwh
     app.jinja_env.filters["long_day"] = long_day
+    app.jinja_env.filters["figures_whole"] = figures_whole
     app.jinja_env.globals["current_locale"] = current_language
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["semicolon"] = semicolon
