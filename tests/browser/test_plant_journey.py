@@ -32,14 +32,21 @@ def _pick_up_one(live) -> int:
 def test_plant_receives_grades_ages_and_assembles(browser, live_server, screenshots):
     booking_id = _pick_up_one(live_server)
     page = new_page(browser, live_server.url)
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before receiving
+    asked: list[str] = []  # the confirm() before receiving, accepted
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     log_in(page, "plant@demo.lithloop")
     page.goto("/plant/")
     page.click(f"a[href='/plant/bookings/{booking_id}/receive']")
+    # walk finding: "Receive this booking?" was asked of a form with nothing weighed, and
+    # after OK the page came back refusing it; an empty required field now asks nothing
+    page.locator("form[action$='/receive'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert not asked and page.locator("main p.error").count() >= 1
     for mass in page.locator("input[name$='-mass_kg']").all():
         mass.fill(mass.get_attribute("placeholder").replace(",", ""))
     page.locator("form[action$='/receive'] button[type=submit]").click()
     page.wait_for_load_state()
+    assert len(asked) == 1
     with live_server.app.app_context():
         assert db.session.get(Booking, booking_id).status is BookingStatus.RECEIVED
         pack = db.session.scalars(
