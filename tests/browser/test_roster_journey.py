@@ -35,7 +35,7 @@ def test_dispatcher_puts_a_driver_on_a_route_and_publishes_with_confirmation(
     log_in(page, "dispatcher@demo.lithloop")
     page.goto(f"/dispatch/?date={TOMORROW}")
     page.fill("#time_limit_s", "3")
-    page.select_option("#mode", "quick")
+    page.check("input[name=mode][value=quick]")
     page.click(".run-form button[type=submit]")
     page.locator("#progress progress").wait_for()
     summary = page.locator(".run-summary").first
