@@ -22,10 +22,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
-from lithloop.batteries.codes import fold_full_width
 from lithloop.extensions import db
 from lithloop.models import LoginThrottle, Role, User
-from lithloop.services.accounts import audit
+from lithloop.services.accounts import audit, registration
 from lithloop.services.accounts.errors import Code
 from lithloop.services.errors import AuthError, Forbidden, NotFound
 
@@ -43,8 +42,8 @@ def _key(email: str, address: str) -> tuple[str, str]:
     def clean(text: str) -> str:
         return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
-    # full-width letters are the same address (registration.normalise_email): one count
-    typed = fold_full_width((email or "").strip()).lower()
+    # the same address however typed (full-width letters, 。 for the dot): one count
+    typed = registration.stored_form(email)
     return clean(typed)[:254], clean(address or "unknown")[:64]
 
 

@@ -50,11 +50,19 @@ def _email_problem(why: str):
     return _l("Enter a valid e-mail address, such as name@example.com.")
 
 
+def stored_form(email: str) -> str:
+    """The address as accounts store it (`normalise_email`: the 。 of a Chinese keyboard read
+    as a dot, NFC, the domain in Unicode), or, for text that is no address, folded and
+    lower-cased: the same address typed the same way always finds the same account."""
+    try:
+        return normalise_email(email)
+    except Invalid:
+        return fold_full_width((email or "").strip()).lower()
+
+
 def find_user_by_email(email: str) -> User | None:
     """The user with this e-mail, or None."""
-    return db.session.scalar(
-        sa.select(User).where(User.email == fold_full_width(email.strip()).lower())
-    )
+    return db.session.scalar(sa.select(User).where(User.email == stored_form(email)))
 
 
 def holds_address(user: User | None) -> bool:
