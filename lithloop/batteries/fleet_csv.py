@@ -9,11 +9,11 @@ GBK/GB18030 (Chinese Excel's "CSV (逗号分隔)"). Row numbers are Excel's: the
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from lithloop import clock
+from lithloop.batteries.csv_text import csv_stream, has_text
 from lithloop.batteries.fleet_cells import decode, header_key
 from lithloop.batteries.fleet_rows import FleetIssue, FleetRow, RowParser, fleet_issue
 from lithloop.batteries.problems import ImportCode
@@ -107,16 +107,14 @@ def parse_fleet_csv(data: bytes, *, today: date | None = None) -> FleetImport:
     if decoded is None:
         return _fail(ImportCode.UNKNOWN_ENCODING)
     text, encoding = decoded
-    if not text.strip():
+    if not has_text(text):  # byte-order marks alone are no text either
         return _fail(ImportCode.EMPTY_FILE, encoding)
-    first = text.lstrip("\ufeff").splitlines()[0]
+    first = text.replace("\ufeff", "").strip().splitlines()[0]
     delimiter = max(",\t;", key=first.count)
     try:
-        records = list(
-            csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
-        )
-    except csv.Error as exc:
-        return _fail(ImportCode.BAD_CSV, encoding, detail=str(exc))
+        records = list(csv.reader(csv_stream(text.replace("\ufeff", "")), delimiter=delimiter))
+    except csv.Error:  # never the parser's own English on the page
+        return _fail(ImportCode.BAD_CSV, encoding)
     index, header_error, header_warnings = _header(records[0])
     if header_error is not None:
         return FleetImport((), (header_error,), (), encoding)

@@ -11,11 +11,11 @@ the window in which the lunar new year always falls).
 from __future__ import annotations
 
 import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from lithloop.batteries.csv_text import csv_stream
 from lithloop.batteries.working_days import expand_days
 
 MAX_BYTES = 64 * 1024
@@ -71,7 +71,11 @@ def _from_json(text: str, upload: YearUpload) -> None:
 
 
 def _from_csv(text: str, upload: YearUpload) -> None:
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(csv_stream(text)))
+    except csv.Error:  # never the parser's own English
+        upload.problems.append(("bad_csv_header", {}))
+        return
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["date", "kind"]:
         upload.problems.append(("bad_csv_header", {}))
         return
@@ -86,10 +90,15 @@ def _from_csv(text: str, upload: YearUpload) -> None:
 
 
 def _days(items: list[str], upload: YearUpload) -> set[date]:
+    """The days of the items; a range reaching past the year keeps only its ends (each
+    outside day is refused below): "2027-01-01/9999-12-31" is not three million days."""
     days: set[date] = set()
     for item in items:
         try:
-            days |= expand_days([item])
+            first, _, last = item.partition("/")
+            ends = {date.fromisoformat(first), date.fromisoformat(last or first)}
+            within = all(end.year == upload.year for end in ends)
+            days |= expand_days([item]) if within else ends
         except ValueError:
             upload.problems.append(("bad_date", {"value": item[:40]}))
     return days

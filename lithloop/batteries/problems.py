@@ -114,7 +114,7 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
         "The file is not CSV text in UTF-8 or GBK/GB18030 (an Excel workbook?); "
         "save it as CSV UTF-8 and retry."
     ),
-    ImportCode.BAD_CSV: "The file is not readable as CSV: {detail}.",
+    ImportCode.BAD_CSV: "The file is not readable as CSV. Save it again as CSV and upload it.",
     ImportCode.BAD_COLUMNS: "The columns do not match. {details} Expected: {expected}.",
     ImportCode.TOO_MANY_ROWS: "The file has more than {limit} data rows; split it.",
     ImportCode.REQUIRED: "This cell is required.",

@@ -43,6 +43,8 @@ from lithloop.web.query_args import page_arg
 bp = Blueprint("fleet", __name__, url_prefix="/fleet")
 PAGE_SIZE = 50
 PREVIEW_ROWS = 200
+#: errors and warnings listed each (20,000 bad rows made a 25 MB page): the first ones, counted
+PREVIEW_ISSUES = 200
 UPLOAD_DIR = "fleet_uploads"
 UPLOAD_MAX_AGE_S = 24 * 3600
 CLAIMED, DONE = ".importing", ".imported"  # a stored file being imported, and imported
@@ -115,6 +117,7 @@ def _preview(form: CsrfForm, result, token: str | None, error: str | None = None
         form=form,
         error=error,
         preview_rows=result.rows[:PREVIEW_ROWS],
+        preview_issues=PREVIEW_ISSUES,
     ), status
 
 

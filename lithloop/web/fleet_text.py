@@ -30,7 +30,7 @@ ISSUES = {
     "unknown_encoding": _l(
         "The file is not CSV text in UTF-8 or GBK/GB18030 (an Excel workbook?); save it as CSV UTF-8 and retry."  # noqa: E501 (one message)
     ),
-    "bad_csv": _l("The file is not readable as CSV: {detail}."),
+    "bad_csv": _l("The file is not readable as CSV. Save it again as CSV and upload it."),
     "bad_columns": _l("The columns do not match. {details} Expected: {expected}."),
     "too_many_rows": _l("The file has more than {limit} data rows; split it."),
     "required": _l("This cell is required."),

@@ -34,6 +34,36 @@ def test_a_good_json_year():
     assert up.ok
 
 
+def test_a_csv_year_with_lines_ended_by_cr_alone_reads_as_with_lf():
+    """Excel's "CSV (Macintosh)" (CR alone) was a csv.Error: a 500 on the upload page."""
+    text = "date,kind\n2027-02-06/2027-02-08,off\n2027-02-14,work\n"
+    lf = check_upload(2027, text.encode(), "cal.csv")
+    cr = check_upload(2027, text.replace("\n", "\r").encode(), "cal.csv")
+    assert (
+        (cr.off, cr.work, cr.problems)
+        == (lf.off, lf.work, lf.problems)
+        == (
+            ["2027-02-06/2027-02-08"],
+            ["2027-02-14"],
+            [],
+        )
+    )
+
+
+def test_a_range_reaching_far_past_the_year_is_refused_without_listing_its_days(monkeypatch):
+    """Hostile-input finding: "2027-01-01/9999-12-31" built three million days (8.7 s for
+    two such items; a 64 KB file of them outlived the web worker) before being refused."""
+    from lithloop.batteries import holiday_upload
+
+    expanded: list[list[str]] = []
+    real = holiday_upload.expand_days
+    monkeypatch.setattr(holiday_upload, "expand_days", lambda i: expanded.append(i) or real(i))
+    far = ["2027-01-01/9999-12-31", "1900-01-01/2027-01-05"]
+    up = check_upload(2027, as_json(off=far + ["2027-10-01/2027-10-03"]), "cal.json")
+    assert ("outside_year", {"value": "1900-01-01"}) in up.problems
+    assert expanded == [["2027-10-01/2027-10-03"]]  # only the range within the year
+
+
 def test_a_good_csv_year_with_chinese_kinds_and_a_bom():
     text = "Date,Kind\n2027-02-06/2027-02-08,放假\n,\n2027-02-14,班\n2027-10-01, OFF \n"
     up = check_upload(2027, ("\ufeff" + text).encode(), "cal.csv")

@@ -95,6 +95,20 @@ def test_preview_lists_row_errors_and_saves_nothing(client, manager):
     assert "&#39;abc&#39; is not a number lithloop reads: write the mass in kg" in english
 
 
+def test_a_file_of_thousands_of_bad_rows_lists_the_first_errors_and_counts_them(client, manager):
+    """Hostile-input finding: 20,000 bad rows made a 25 MB page listing 100,000 errors."""
+    from lithloop.web.fleet import PREVIEW_ISSUES
+
+    bad = "".join(f"黑C·D{n:04d},,XYZ,295,abc,2016-12-21,75\n" for n in range(1, 301))
+    client.get("/lang/en")
+    response = upload(client, (HEADER + bad).encode())
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert body.count('class="issue-error"') == PREVIEW_ISSUES < 600  # two errors a row
+    assert f"The first {PREVIEW_ISSUES} of 600 are listed here" in body
+    assert pack_count() == 0
+
+
 def test_wrong_columns_explained(client, manager):
     response = upload(client, "plate,chemistry,weight\n黑C·D1001,LFP,2225\n".encode())
     assert response.status_code == 422

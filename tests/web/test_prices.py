@@ -368,6 +368,25 @@ def test_bad_price_csv_is_refused(client, admin, data):
     )
 
 
+@pytest.mark.parametrize(
+    "data",
+    [b"key,value\rni,lots\r", b'key,value\n"' + b"x" * 140_000 + b'",1\n'],
+    ids=["cr-line-ends", "a-140-kb-cell"],
+)
+def test_a_price_csv_pythons_csv_reader_chokes_on_is_told_beside_the_file(client, admin, data):
+    """Hostile-input finding: CR-only line ends and a cell over 128 KB were csv.Error: 500s."""
+    from io import BytesIO
+
+    client.get("/lang/en")
+    form = {"version": "csv-odd", "effective_date": "2026-11-02", "csv": (BytesIO(data), "p.csv")}
+    response = submit(client, "/admin/prices/new", form, content_type="multipart/form-data")
+    assert response.status_code == 422
+    refused = response.get_data(as_text=True).split('id="csv-err"')[1].split("</p>")[0]
+    # what is wrong with the row, never the csv module's own words
+    assert "Row 2" in refused or "Unknown price" in refused, refused
+    assert "field limit" not in refused and "new-line" not in refused
+
+
 def test_an_absurd_price_in_the_csv_is_refused_with_the_ceiling(client, admin):
     """Walk finding: a CSV price of 99,999,999,999,999 yuan a tonne reached the confirmation
     page ("+41127083349.8 %"). A price above about ten times the highest in FACTS.md is

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock, pricing
+from lithloop.batteries.csv_text import csv_stream
 from lithloop.batteries.forecast import add_months
 from lithloop.extensions import db
 from lithloop.i18n import listed
@@ -177,7 +178,6 @@ PRICE_CSV_MAX_BYTES = 256 * 1024
 def parse_price_csv(data: bytes) -> dict[str, Decimal]:
     """Prices from a CSV with header `key,value` (UTF-8 or GBK); Invalid names the bad row."""
     import csv
-    import io
 
     if len(data) > PRICE_CSV_MAX_BYTES:
         raise Invalid(
@@ -204,12 +204,20 @@ def parse_price_csv(data: bytes) -> dict[str, Decimal]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise Invalid(_l("The file is neither UTF-8 nor GBK text."), field="csv")
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or {"key", "value"} - {f.strip() for f in reader.fieldnames}:
+    try:
+        reader = csv.DictReader(csv_stream(text))
+        fieldnames = reader.fieldnames
+        records = list(reader)
+    except csv.Error:  # never the parser's own English beside the field
+        raise Invalid(
+            _l("The file is not readable as CSV. Save it again as CSV and upload it."),
+            field="csv",
+        ) from None
+    if not fieldnames or {"key", "value"} - {f.strip() for f in fieldnames}:
         raise Invalid(_l("The CSV needs the columns key and value."), field="csv")
     prices: dict[str, Decimal] = {}
     rows: dict[str, int] = {}
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(records, start=2):
         key = (row.get("key") or "").strip()
         raw = (row.get("value") or "").strip()
         if key in rows:  # two values for one price: which one was meant is not ours to guess
