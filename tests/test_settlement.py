@@ -165,6 +165,37 @@ def test_second_life_pack_adds_its_margin_over_scrap(world):
     assert settled.total_fen == scrap.total_fen + decision.total_fen
 
 
+def test_a_second_life_pack_with_no_rated_energy_is_paid_its_margin_on_grading_s_estimate(world):
+    """Walk finding: a dealer's A pack (in no fleet register, so no rated energy) was shown
+    "refurbish: second life nets ¥3,802.47 more than recycling" on its page and then settled
+    as scrap. It is settled on the estimate grading used: its mass x the chemistry's Wh/kg."""
+    booking = booked(world)
+    receive(world, booking, "600")
+    keeper = make_pack(
+        world["plant"], PackState.AGING, grade=Grade.A, soh="88", mass="300", booking=booking
+    )
+    keeper.rated_wh = None
+    db.session.commit()
+    settled = settlement_service.settle(world["admin"], booking.id)
+    index = price_service.snapshot_of(price_service.get_version(booking.quote_index_version))
+    estimate = Decimal(300) * index.table(pricing.Chemistry("LFP")).pack_wh_per_kg / 1000
+    decision = pricing.refurbish_or_recycle(
+        pricing.SecondLifePack(
+            chemistry="LFP",
+            rated_kwh=estimate.quantize(Decimal("0.01")),
+            soh_pct=Decimal(88),
+            cycles=keeper.cycle_count,
+            grade="A",
+            mass_kg=Decimal(300),
+        ),
+        index,
+    )
+    assert decision.choice is pricing.Choice.REFURBISH
+    [extra] = [e for e in settled.lines if e["kind"] == "second_life"]
+    assert extra["code"] == keeper.code and extra["settled_fen"] == decision.total_fen > 0
+    assert extra["rated_estimated"] is True
+
+
 def test_the_ungraded_packs_are_listed_in_the_readers_language(world):
     """The codes were joined with ", " on Chinese pages too, whose list mark is "\u3001"."""
     from flask_babel import force_locale

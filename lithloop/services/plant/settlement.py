@@ -12,7 +12,10 @@
   for which the engine's refurbish-or-recycle decision says "refurbish" adds one line: the
   decision's margin (second-life price - refurbishing - aging/test - the pack's scrap value),
   so that the owner is paid the pack's net second-life value rather than its scrap value.
-  Packs lacking a rated energy or SoH, or that the engine would recycle, add nothing.
+  A pack without a rated energy (a dealer's pack in no fleet register) is priced on the
+  estimate grading used (`grading.rated_kwh_of`: its mass x the chemistry's Wh/kg), so the
+  owner is paid the margin the pack's page announced. Packs without a SoH, or that the
+  engine would recycle, add nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from lithloop.services.booking import bookings as booking_service
 from lithloop.services.booking.prices import get_version, snapshot_of
 from lithloop.services.errors import Conflict, NotFound
 from lithloop.services.packs import events as pack_events
+from lithloop.services.plant import grading
 from lithloop.services.plant.dismantling import check_role
 from lithloop.services.plant.errors import Code
 
@@ -111,13 +115,14 @@ def second_life_lines(packs: list[Pack], index: pricing.IndexSnapshot) -> list[d
     """One entry per pack the engine would refurbish: its margin over scrapping it."""
     entries = []
     for pack in packs:
-        if pack.grade not in SECOND_LIFE or not pack.rated_wh or pack.soh_pct is None:
+        if pack.grade not in SECOND_LIFE or pack.soh_pct is None:
             continue
         try:
+            rated_kwh = grading.rated_kwh_of(pack, index)
             decision = pricing.refurbish_or_recycle(
                 pricing.SecondLifePack(
                     chemistry=pack.chemistry,
-                    rated_kwh=Decimal(pack.rated_wh) / 1000,
+                    rated_kwh=rated_kwh,
                     soh_pct=Decimal(pack.soh_pct),
                     cycles=pack.cycle_count,  # None: priced as the most worn
                     grade=pack.grade.value,
@@ -135,7 +140,8 @@ def second_life_lines(packs: list[Pack], index: pricing.IndexSnapshot) -> list[d
                 "code": pack.code,
                 "grade": pack.grade.value,
                 "soh_pct": str(pack.soh_pct),
-                "rated_wh": pack.rated_wh,
+                "rated_wh": pack.rated_wh or int(rated_kwh * 1000),
+                "rated_estimated": not pack.rated_wh,
                 "quoted_fen": 0,
                 "settled_fen": decision.total_fen,
                 "difference_fen": decision.total_fen,
