@@ -272,27 +272,26 @@ def test_bad_version_is_explained_and_nothing_is_stored(client, admin, form, whe
     assert db.session.scalar(sa.select(sa.func.count(PriceIndexVersion.id))) == count
 
 
-def test_a_version_dated_before_every_other_builds_on_the_earliest(client, admin):
-    """Before any version there was no index: the earliest one is the base (it recursed)."""
-    response = submit(
-        client,
-        "/admin/prices/new",
-        {"version": "v-early", "effective_date": "2001-01-01", "price_cu": "70,000"},
+def test_a_version_dated_before_the_one_in_force_is_refused_beside_the_date(client, admin):
+    """Walk finding: a version dated 2020-01-01 was accepted, its blanks filled from the
+    version in force in 2020 and compared with it ("now" was 2024-11-29's prices), said to
+    apply "from 2020-01-01 to every new quote", and then never used: refused now."""
+    in_force = price_service.current_index().effective_date
+    client.get("/lang/en")
+    for confirmed in ({}, {"confirmed": "1"}):
+        typed = {"version": "v-early", "effective_date": "2001-01-01", "price_cu": "70,000"}
+        response = submit(client, "/admin/prices/new", {**typed, **confirmed})
+        assert response.status_code == 422
+        beside = response.get_data(as_text=True).split('id="effective_date-err"')[1][:300]
+        assert f"took effect on {in_force.isoformat()}" in beside, beside
+    assert (
+        db.session.scalar(
+            sa.select(PriceIndexVersion).where(PriceIndexVersion.version == "v-early")
+        )
+        is None
     )
-    assert response.status_code == 200  # the confirmation page, nothing stored yet
-    saved = submit(
-        client,
-        "/admin/prices/new",
-        {
-            "version": "v-early",
-            "effective_date": "2001-01-01",
-            "price_cu": "70,000",
-            "confirmed": "1",
-        },
-    )
-    assert saved.status_code == 302
-    early = price_service.snapshot_of(price_service.get_version("v-early"))
-    assert early.prices["cu"].value == Decimal("70000")
+    on_the_day = {"version": "v-same", "effective_date": in_force.isoformat(), "price_cu": "70,000"}
+    assert submit(client, "/admin/prices/new", on_the_day).status_code == 200  # to confirm
 
 
 def test_only_admins_manage_the_index(client, auth, dealer):

@@ -72,6 +72,16 @@ def _build_version(
             ),
             field="effective_date",
         )
+    in_force = current_index().effective_date
+    if effective_date < in_force:  # never used: blanks filled, and compared, from an old one
+        raise Invalid(
+            _l(
+                "The prices in force today took effect on %(d)s; a version dated earlier "
+                "would never be used. Choose %(d)s or a later day.",
+                d=in_force.isoformat(),
+            ),
+            field="effective_date",
+        )
     base = current_index(effective_date)
     known = set(base.prices) | {pricing.new_pack_key(c) for c in pricing.Chemistry}
     changes = {}
