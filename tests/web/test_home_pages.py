@@ -13,7 +13,16 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.geo.projection import fit_canvas
-from lithloop.models import BusPack, Organisation, OrgKind, OrgStatus, Role, Site, SiteKind
+from lithloop.models import (
+    BusPack,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    OutboxMessage,
+    Role,
+    Site,
+    SiteKind,
+)
 from lithloop.services.booking import prices as price_service
 from tests import worlds
 from tests.conftest import api_headers
@@ -69,6 +78,11 @@ def test_the_admin_home_lists_what_waits(client, app):
     admin = make_user(make_org(OrgKind.PARK_OPERATOR), role=Role.ADMIN)
     page = home(client, admin).get_data(as_text=True)
     assert "0 requests for quote to answer" in page and "0 e-mails not delivered" in page
+    # walk finding: "62 messages sent." beside an outbox that said none leave without SMTP
+    db.session.add(OutboxMessage(recipient="a@example.com", subject="s", body="b"))
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "1 message in the outbox." in page and "sent." not in page
 
 
 def test_the_admin_home_counts_waiting_organisations_without_loading_them(client, app):
