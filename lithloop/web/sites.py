@@ -112,6 +112,12 @@ def _submit(form: SiteForm, save, site=None):
             saved = save(_input(form))
         except ServiceError as exc:
             attach_error(form, exc)
+            if exc.status == 422:  # every field's problem at once, not one per try
+                problems = site_service.site_problems(_input(form), site or current_user)
+                for name, message in problems.items():
+                    field = getattr(form, name, None)
+                    if field is not None and not field.errors:
+                        field.errors = [message]
         else:
             flash(place_word("saved", saved), "success")  # a site too far says so on its page, once
             return redirect(url_for("sites.show", site_id=saved.id))

@@ -77,6 +77,19 @@ def test_bad_site_is_explained_beside_the_field(client, dealer, field, value, me
     assert site_count() == 0
 
 
+def test_every_refused_field_of_a_site_is_told_at_once(client, dealer):
+    """Walk finding: a point too far from the park hid "closing time must be after opening
+    time" until the next try."""
+    typed = {**GOOD, "lat": "39.9", "lon": "116.4", "closes_at": "07:00"}
+    response = submit(client, "/sites/new", typed)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    for field in ("lat", "closes_at"):
+        assert f'id="{field}-err"' in body, field
+    assert "关门时间必须晚于开门时间" in body and "公里" in body
+    assert site_count() == 0
+
+
 @pytest.mark.parametrize("field", ["lat", "lon"])
 def test_a_coordinate_that_is_not_a_number_gets_one_message(client, dealer, field):
     """A comma for the decimal point ("44,59") got two errors beside the field: "not a valid

@@ -128,15 +128,23 @@ def site_location(user: User, site_id: int) -> tuple[float, float]:
 _TEXT = {"name": 200, "address": 300, "city": 100, "district": 100, "contact_name": 100}
 
 
-def _validate(data: SiteInput, of: User | Site) -> None:
-    """Refuse bad input beside its field; `of` is the user adding a site or the site changed."""
+def _texts(data: SiteInput, of: User | Site) -> None:
     for field, limit in _TEXT.items():
         # direction controls (U+202E) read a site's name backwards on every page and manifest:
         # the form refused them, the API stored them; so did ESC or BEL (control characters)
         limited_text(getattr(data, field), field, limit)
+
+
+def _city(data: SiteInput, of: User | Site) -> None:
     place_name(data.city, "city")  # emoji or symbols alone name no city (registration's rule)
+
+
+def _name_given(data: SiteInput, of: User | Site) -> None:
     if not data.name.strip():
         raise Invalid(place_word("name_missing", of), field="name")
+
+
+def _position(data: SiteInput, of: User | Site) -> None:
     if not -90 <= data.lat <= 90:
         raise Invalid(_l("Latitude must be between -90 and 90."), field="lat")
     if not -180 <= data.lon <= 180:
@@ -153,10 +161,41 @@ def _validate(data: SiteInput, of: User | Site) -> None:
             field="lat",
         )
     _require_reach(data, of if isinstance(of, Site) else None)
-    _refuse_name_taken(data.name, of)
+
+
+def _hours(data: SiteInput, of: User | Site) -> None:
     if data.closes_at <= data.opens_at:
         raise Invalid(_l("Closing time must be after opening time."), field="closes_at")
+
+
+def _phone(data: SiteInput, of: User | Site) -> None:
     phone_number(data.contact_phone, "contact_phone")
+
+
+def _name_free(data: SiteInput, of: User | Site) -> None:
+    _refuse_name_taken(data.name, of)
+
+
+#: A site's checks in the order a refusal names the first; each stands on its own.
+_CHECKS = (_texts, _city, _name_given, _position, _name_free, _hours, _phone)
+
+
+def _validate(data: SiteInput, of: User | Site) -> None:
+    """Refuse bad input beside its field; `of` is the user adding a site or the site changed."""
+    for check in _CHECKS:
+        check(data, of)
+
+
+def site_problems(data: SiteInput, of: User | Site) -> dict[str, str]:
+    """Every refused field of a site and why (the first reason per field): a form says them
+    all at once, not one per try."""
+    found: dict[str, str] = {}
+    for check in _CHECKS:
+        try:
+            check(data, of)
+        except Invalid as exc:
+            found.setdefault(exc.field or "_form", str(exc.message))
+    return found
 
 
 def _refuse_name_taken(name: str, of: User | Site) -> None:
