@@ -156,7 +156,11 @@ def create():
         except ServiceError as exc:
             errors[exc.field or "_form"] = str(exc.message)
             if exc.status == 422:  # every other field's problem too, not one per try
-                for field, message in draft.problems(raw_booking(form), clock.today()).items():
+                raw, today = raw_booking(form), clock.today()
+                for field, message in draft.problems(raw, today).items():
+                    errors.setdefault(field, message)
+                problems = booking_service.site_day_problems(current_user, raw, today)
+                for field, message in problems.items():  # the site's hours, a hazard's day
                     errors.setdefault(field, message)
             if exc.code == "idempotency_key_reused":  # sent before with other values
                 errors = {

@@ -44,6 +44,22 @@ def test_every_mistake_of_a_lot_is_shown_beside_its_field(client, auth, world):
     assert anchors == ["lots-0-count", "lots-0-mass_kg", "lots-0-damage", "lots-0-codes"]
 
 
+def test_the_sites_hours_and_a_damaged_lots_day_are_told_with_the_lots_mistakes(
+    client, auth, world
+):
+    """Walk finding: a damaged lot without its SP376 ticks, a slot outside the site's hours
+    and a day too late for a damaged lot took three tries, one refusal each."""
+    auth.login(world["dealer"].email)
+    form = _form(world, chemistry="LFP", form="pack", count="1", mass_kg="300")
+    form |= {"lots-0-condition": "damaged", "slot": "17:00-19:00", "date": open_day(6).isoformat()}
+    page = submit(client, "/bookings/new", form, page="/bookings/new")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and booking_count() == 0
+    assert re.search(r'id="lots-0-damage".*?<p class="error">[^<]+</p>', html, re.S), "damage"
+    assert re.search(r'id="slot-err">[^<]*08:00–17:00', html), "the site's hours"
+    assert re.search(r'id="date-err">[^<]+</p>', html), "a damaged lot's earliest days"
+
+
 def test_the_api_still_answers_the_first_field_and_stores_nothing(client, world):
     bad = lot(mass_kg="0.001", condition="damaged", codes=["ABC"])
     response = client.post(

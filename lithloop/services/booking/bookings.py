@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,7 +32,7 @@ from lithloop.services.booking import capacity, reach
 from lithloop.services.booking.booking_status import S, record_status
 from lithloop.services.booking.booking_status import change_status as change_status
 from lithloop.services.booking.code_holds import link_register_packs, refuse_codes_booked
-from lithloop.services.booking.draft import BookingDraft, parse_draft
+from lithloop.services.booking.draft import BookingDraft, draft_site_id, parse_draft, parse_pickup
 from lithloop.services.booking.draft_quote import own_site, quote_draft
 from lithloop.services.booking.errors import Code
 from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
@@ -66,6 +67,43 @@ def check_hazard_date(draft: BookingDraft, today: date) -> None:
             ),
             field="date",
         )
+
+
+def site_day_problems(user: User, raw: dict, today: date) -> dict[str, str]:
+    """The refusals that need the site or the day's calendar (the site's opening hours, a
+    damaged lot's earliest days) for a form refused on other fields too, so that every
+    problem is said at once; none when the site, the day or the window do not read (the
+    draft's own problems say why)."""
+    try:
+        site = own_site(user, draft_site_id(raw))
+        pickup, start, end, _note = parse_pickup(raw, today)
+    except ServiceError:
+        return {}
+    lots = [lot for lot in raw.get("lots") or [] if isinstance(lot, dict)]
+    hazardous = any(str(lot.get("condition") or "intact").strip() != "intact" for lot in lots)
+    typed = SimpleNamespace(
+        window_start=start,
+        window_end=end,
+        pickup_date=pickup,
+        hazardous=hazardous,
+        total_mass_kg=sum(map(_typed_kg, lots), Decimal(0)),
+    )
+    found: dict[str, str] = {}
+    for check in (lambda: check_window(site, typed), lambda: check_hazard_date(typed, today)):
+        try:
+            check()
+        except Invalid as exc:
+            found.setdefault(exc.field or "_form", str(exc.message))
+    return found
+
+
+def _typed_kg(lot: dict) -> Decimal:
+    """A lot's mass as typed when it reads as a sensible number, else 0 (said elsewhere)."""
+    try:
+        kg = Decimal(str(lot.get("mass_kg") or "0").replace(",", "").strip())
+    except ArithmeticError:
+        return Decimal(0)
+    return kg if kg.is_finite() and 0 < kg < 10**6 else Decimal(0)
 
 
 def refuse_more_than_a_day(mass_kg: Decimal) -> None:

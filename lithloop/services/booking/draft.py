@@ -72,14 +72,14 @@ class BookingDraft:
 
 def parse_draft(raw: dict, today: date) -> BookingDraft:
     """Check a whole booking body; the first problem raises Invalid naming its field."""
-    site_id = _site_id(raw)
+    site_id = draft_site_id(raw)
     pickup = _pickup_day(raw, today)
     start, end = _window(raw)
     lots, warnings = parse_lots(raw.get("lots") or [], today)
     return BookingDraft(site_id, pickup, start, end, lots, _note(raw), warnings)
 
 
-def _site_id(raw: dict) -> int:
+def draft_site_id(raw: dict) -> int:
     """The site chosen from the dealer's list: any value that names no row (garbled, huge,
     negative: a changed form) reads as any site not theirs does, never a number's limits."""
     site_id = chosen_id(raw.get("site_id"), "site_id", NO_SUCH_SITE)
@@ -99,7 +99,7 @@ def problems(raw: dict, today: date) -> dict[str, str]:
     """Every problem of a booking body by field, not only the first (a form shows them all
     at once): the site, the day, the window, the note and each field of each lot apart."""
     found = Problems()
-    for check in (_site_id, lambda r: _pickup_day(r, today), _window, _note):
+    for check in (draft_site_id, lambda r: _pickup_day(r, today), _window, _note):
         found.run(check, raw)
     lots = raw.get("lots") or []
     if isinstance(lots, list):
