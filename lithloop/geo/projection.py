@@ -28,6 +28,9 @@ class Canvas:
         return round(x, 1), round(y, 1)
 
 
+MIN_SPAN_KM = 8.0  # the least a map spans each way (a district around one site)
+
+
 def fit_canvas(points: Sequence[tuple[float, float]], width: int = 640) -> Canvas:
     """A canvas whose height keeps the region's true shape at its mean latitude."""
     lats = [p[0] for p in points] or [0.0]
@@ -37,6 +40,12 @@ def fit_canvas(points: Sequence[tuple[float, float]], width: int = 640) -> Canva
     min_lat, max_lat = min_lat - pad_lat, max_lat + pad_lat
     min_lon, max_lon = min_lon - pad_lon, max_lon + pad_lon
     shrink = math.cos(math.radians((min_lat + max_lat) / 2))
+    # one site (or a few close together) is shown in its district, not alone in a blank
+    # 2 km box whose scale reads "0.2 km" (a new dealer's one site was a speck)
+    grow_lat = max(0.0, MIN_SPAN_KM / KM_PER_DEGREE - (max_lat - min_lat)) / 2
+    grow_lon = max(0.0, MIN_SPAN_KM / (KM_PER_DEGREE * shrink) - (max_lon - min_lon)) / 2
+    min_lat, max_lat = min_lat - grow_lat, max_lat + grow_lat
+    min_lon, max_lon = min_lon - grow_lon, max_lon + grow_lon
     aspect = (max_lat - min_lat) / ((max_lon - min_lon) * shrink)
     height = max(160, min(int(width * aspect), 2 * width))
     return Canvas(min_lat, max_lat, min_lon, max_lon, width, height)

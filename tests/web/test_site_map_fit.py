@@ -55,3 +55,18 @@ def test_the_sites_map_fits_the_main_group_and_marks_the_far_site(client, dealer
     xs = sorted(x for x, _y, _kind in dots)
     assert xs[3] - xs[0] < width / 4 < xs[4] - xs[3]  # all sites: the city beside Suifenhe
     assert "地图只显示主要站点群" in whole
+
+
+def test_a_lone_site_is_drawn_large_and_named_in_its_district(client, dealer):
+    """Walk finding (a new dealer, phone): the one site was a 4 px speck in a 2 km box whose
+    scale read "0.2 km"; it is drawn named, in at least 8 km around it."""
+    from lithloop.geo.projection import KM_PER_DEGREE, MIN_SPAN_KM, fit_canvas
+
+    SiteFactory(organisation=dealer.organisation, name="东安网点", lat=44.58, lon=129.62)
+    db.session.commit()
+    page = client.get("/sites/").get_data(as_text=True)
+    (circle,) = re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="([\d.]+)" class="dot branch"', page)
+    assert float(circle) >= 8  # some 4 px at phone width, not 2
+    assert re.search(r'<text [^>]*class="site-label">东安网点</text>', page)
+    canvas = fit_canvas([(44.58, 129.62)])
+    assert (canvas.max_lat - canvas.min_lat) * KM_PER_DEGREE >= MIN_SPAN_KM >= 8
