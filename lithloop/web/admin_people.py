@@ -13,6 +13,7 @@ from lithloop.public_urls import external_url
 from lithloop.services.accounts import colleagues, park_people
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
+from lithloop.web.organisation import invite_errors
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 
@@ -59,13 +60,7 @@ def _invite(kind: OrgKind):
     except ServiceError as exc:
         if exc.status == 403:
             raise
-        errors = {f"invite_{exc.field or 'form'}": str(exc.message)}
-        if exc.status == 422:  # every field's problem at once
-            form = request.form
-            problems = colleagues.invite_problems(form.get("name"), form.get("email"))
-            for field, message in problems.items():
-                errors.setdefault(f"invite_{field}", message)
-        return _page(kind, errors, request.form, exc.status)
+        return _page(kind, invite_errors(exc), request.form, exc.status)
     flash(
         _("%(email)s was added and invited by e-mail to choose a password.", email=person.email),
         "success",

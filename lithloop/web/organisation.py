@@ -70,6 +70,19 @@ def remove(user_id: int):
     return remove_posted(user_id, "organisation")
 
 
+def invite_errors(exc: ServiceError) -> dict[str, str]:
+    """An invitation form's refusals by field (`invite_<field>`): the service's, and on a
+    422 every other field's problem at once, not one per try."""
+    errors = {f"invite_{exc.field or 'form'}": str(exc.message)}
+    if exc.status == 422:
+        form = request.form
+        for field, message in colleagues.invite_problems(
+            form.get("name"), form.get("email")
+        ).items():
+            errors.setdefault(f"invite_{field}", message)
+    return errors
+
+
 def invite_posted(page, done_url: str):
     """Invite the colleague the posted form names into the user's own organisation; a
     refusal shows `page` again with its reason beside the field, the form kept (this page's
@@ -85,13 +98,7 @@ def invite_posted(page, done_url: str):
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
-        errors = {f"invite_{exc.field or 'form'}": str(exc.message)}
-        if exc.status == 422:  # every field's problem at once
-            form = request.form
-            problems = colleagues.invite_problems(form.get("name"), form.get("email"))
-            for field, message in problems.items():
-                errors.setdefault(f"invite_{field}", message)
-        return page(errors, invite_form=request.form, status=exc.status)
+        return page(invite_errors(exc), invite_form=request.form, status=exc.status)
     flash(
         _("%(email)s was added and invited by e-mail to choose a password.", email=colleague.email),
         "success",

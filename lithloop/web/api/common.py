@@ -69,6 +69,20 @@ PAGINATION_HEADER = {
 }
 
 
+def idempotency_header(made: str, body: str) -> dict:
+    """The documented Idempotency-Key header of a POST that makes `made` ("order") from a
+    `body` ("body", "spec"): a repeat gets the same one, another body a 422."""
+    return {
+        "in": "header",
+        "name": "Idempotency-Key",
+        "schema": {"type": "string", "maxLength": 255},
+        "description": "Send the same request again with the same key (yours, up to 255 "
+        f"printable ASCII characters) to get the same {made}, never a second one; the same "
+        f"key with another {body} is a 422. Keys are your organisation's and are kept for "
+        "IDEMPOTENCY_KEY_HOURS (24 h).",
+    }
+
+
 def page_args(
     default_size: int, max_size: int, *, size_name: str = "page_size", **more: ma.fields.Field
 ) -> ma.Schema:

@@ -20,6 +20,7 @@ from lithloop.web.api.common import (
     PAYMENTS_OFF,
     compact_json,
     errors,
+    idempotency_header,
     page_args,
     pagination_header,
 )
@@ -101,15 +102,7 @@ def get_pack(pack_id: int):
 
 
 ORDERS_PAGE = page_args(50, 200)
-IDEMPOTENCY_HEADER = {
-    "in": "header",
-    "name": "Idempotency-Key",
-    "schema": {"type": "string", "maxLength": 255},
-    "description": "Send the same request again with the same key (yours, up to 255 "
-    "printable ASCII characters) to get the same order, never a second one; "
-    "the same key with a different body is a 422. Keys are your "
-    "organisation's and are kept for IDEMPOTENCY_KEY_HOURS (24 h).",
-}
+IDEMPOTENCY_HEADER = idempotency_header("order", "body")
 
 
 @blp.route("/orders", methods=["POST"])

@@ -15,7 +15,14 @@ from lithloop.services import idempotency
 from lithloop.services.errors import Forbidden
 from lithloop.services.market import rfq as rfqs
 from lithloop.services.market import rfq_spec
-from lithloop.web.api.common import PAYMENTS_OFF, DecimalInput, InputDate, WholeNumber, errors
+from lithloop.web.api.common import (
+    PAYMENTS_OFF,
+    DecimalInput,
+    InputDate,
+    WholeNumber,
+    errors,
+    idempotency_header,
+)
 from lithloop.web.api.market_schemas import DeliveryIn, order_body
 from lithloop.web.api.security import api_user, token_required
 
@@ -92,15 +99,7 @@ def _buyers_only(view):
     return guarded
 
 
-RFQ_KEY_HEADER = {
-    "in": "header",
-    "name": "Idempotency-Key",
-    "schema": {"type": "string", "maxLength": 255},
-    "description": "Send the same request again with the same key (yours, up to 255 "
-    "printable ASCII characters) to get the same request for quote, never a second one; "
-    "the same key with another spec is a 422. Keys are your organisation's and are kept "
-    "for IDEMPOTENCY_KEY_HOURS (24 h).",
-}
+RFQ_KEY_HEADER = idempotency_header("request for quote", "spec")
 
 
 @blp.route("/rfqs", methods=["POST"])
