@@ -6,8 +6,8 @@ every rule of `app.url_map` with every method it answers must be here.
 
 - `who`: PUBLIC (anyone, no login), ANYONE (any logged-in role), or a set of roles.
 - `owned`: the kind of organisation-owned object the URL (or body) names: booking, site,
-  settlement, pack, order, route (a driver's route), stop and park_stop (a driver's pickup
-  and unloading stops). Then each role
+  settlement, pack, bus_pack (a pack of a fleet register), order, route (a driver's route),
+  stop and park_stop (a driver's pickup and unloading stops). Then each role
   is tried on its own object (when it has one) and on another organisation's, which must
   answer 404 unless the role is in `sees_all` (the park's office staff see the whole
   region; its drivers only their own routes, issue 17; the regulator, where a rule's
@@ -244,6 +244,10 @@ TABLE: dict[str, Rule] = {
     "POST fleet.confirm": _r({FLEET}, body={"token": "x" * 32}),
     "GET fleet.sample": _r({FLEET}),
     "GET fleet.forecast": _r({FLEET}),
+    # one pack of the register (the body's version is stale: nothing changes)
+    "GET fleet.pack": _r({FLEET}, owned="bus_pack", params={"pack_id": "{owned}"}),
+    "POST fleet.save_pack": _r({FLEET}, owned="bus_pack", params={"pack_id": "{owned}"}, body={}),
+    "POST fleet.remove_pack": _r({FLEET}, owned="bus_pack", params={"pack_id": "{owned}"}, body={}),
     "POST fleet.accept": _r(
         {FLEET}, body={"site_id": "{own_site}", "pack_ids": "", "date": "{open_day}"}
     ),

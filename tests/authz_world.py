@@ -9,7 +9,7 @@ OTHER_MARKER so that a response leaking them can be recognised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from lithloop.extensions import db
 from lithloop.models import (
     ApiToken,
     Booking,
+    BusPack,
     DismantlingBatch,
     OrgKind,
     OrgStatus,
@@ -90,6 +91,23 @@ def _checkout(buyer: User, pack: Pack):
     from lithloop.services.market import checkout as market_checkout
 
     return market_checkout.checkout(buyer, [{"pack_id": pack.id}], {"kind": "pickup"})
+
+
+def _other_bus_pack() -> int:
+    """A pack of another bus company's fleet register."""
+    from tests.factories import make_org
+
+    pack = BusPack(
+        organisation_id=make_org(OrgKind.BUS_COMPANY, name=f"{OTHER_MARKER}公交").id,
+        vehicle_plate="黑C·AUTHZ",
+        chemistry="LFP",
+        rated_kwh=295,
+        mass_kg=2225,
+        in_service_since=date(2019, 3, 1),
+    )
+    db.session.add(pack)
+    db.session.flush()
+    return pack.id
 
 
 def _delivery_stop(route: PlanRoute, buyer: User, pack: Pack) -> int:
@@ -224,6 +242,10 @@ def build_world(seed_demo=None) -> World:
     world.own["settlement"] = {Role.FLEET_MANAGER: settled.booking_id}
     world.own["pack"] = {Role.FLEET_MANAGER: own_pack.code}
     world.own["order"] = {Role.BUYER: own_order.id}
+    register = sa.select(BusPack.id).order_by(BusPack.id)
+    world.own["bus_pack"] = {
+        Role.FLEET_MANAGER: _one(register.where(BusPack.organisation_id == fleet.organisation_id))
+    }
     world.own["site"] = {
         role: _one(
             sa.select(Site.id).where(Site.organisation_id == user.organisation_id).order_by(Site.id)
@@ -256,6 +278,7 @@ def build_world(seed_demo=None) -> World:
         order=other_order.id,
         settlement=other_settled.booking_id,
         pack=other_pack.code,
+        bus_pack=_other_bus_pack(),
         route=not_driven.id,
         stop=next(s.id for s in not_driven.stops if s.kind == "pickup"),
         park_stop=next(s.id for s in not_driven.stops if s.kind in ("reload", "end")),

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from lithloop import labels
 from lithloop.i18n import listed, local_time, money
 from lithloop.web.audit_trucks import is_truck_change, truck_change_words
+from lithloop.web.fleet_text import COLUMN_LABELS
 from lithloop.web.pricing_text import price_name
 
 ACTIONS = {
@@ -21,6 +22,8 @@ ACTIONS = {
     "company.invite": _l("Colleague invited"),
     "company.reinvite": _l("Invitation sent again"),
     "company.invoice_details": _l("Invoice details changed"),
+    "fleet_pack.change": _l("Fleet pack changed"),
+    "fleet_pack.remove": _l("Fleet pack removed from the register"),
     "holiday_calendar.upload": _l("Holiday calendar uploaded"),
     "order.refund": _l("Order refunded"),
     "order.refund_failed": _l("Refund did not go through"),
@@ -49,6 +52,7 @@ ACTIONS = {
 
 OBJECTS = {
     "api_token": _l("API token"),
+    "bus_pack": _l("Fleet pack"),
     "holiday_year": _l("Holiday calendar"),
     "order": _l("Order"),
     "apitoken": _l("API token"),
@@ -70,6 +74,7 @@ KEYS = {
     "effective_date": _l("Effective from"),
     "email": _l("E-mail"),
     "failure_reason": _l("Reason from the payment service"),
+    "fields": _l("Changed fields"),  # a fleet pack's, by their column codes
     "former_organisation": _l("Rejected organisation"),
     "intent_id": _l("Stripe payment"),
     "kind": _l("Kind"),
@@ -82,6 +87,7 @@ KEYS = {
     "payload_kg": _l("Payload (kg)"),
     "plate": _l("Plate"),
     "orders_cancelled": _l("Unpaid orders cancelled"),  # by an organisation's suspension
+    "pack_code": _l("Pack code"),
     "prefix": _l("Token prefix"),
     "previous": _l("Previous prices"),
     "reason": _l("Reason"),
@@ -174,6 +180,8 @@ def detail_rows(details: dict | None, names: dict | None = None) -> list[tuple[s
             shown = truck_change_words(value, names)
         elif isinstance(value, dict):  # prices by key (a version's changes)
             shown = "; ".join(f"{price_name(k)} {v}" for k, v in value.items()) or "—"
+        elif key == "fields" and isinstance(value, list):  # a fleet pack's columns
+            shown = str(listed([str(COLUMN_LABELS.get(v, v)) for v in value])) or "—"
         elif isinstance(value, list):
             shown = str(listed([str(v) for v in value]))
         elif isinstance(value, bool):

@@ -4,11 +4,12 @@ the fleet and accepts a proposed booking; the booking form works with the keyboa
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import Booking, BookingStatus, BusPack
+from lithloop.models import Booking, BookingStatus, BusPack, Pack, User
 from lithloop.web.fleet import SAMPLE
 from tests.browser.audit import ALL_SCREENSHOTS, check_page
 from tests.browser.conftest import log_in, new_page
@@ -109,14 +110,39 @@ def test_fleet_manager_imports_the_fleet_and_accepts_a_proposal(browser, live_se
         linked = db.session.scalar(
             sa.select(sa.func.count(BusPack.id)).where(BusPack.booking_id == booking_id)
         )
+        booked = db.session.scalar(sa.select(BusPack.id).where(BusPack.booking_id == booking_id))
+        fleet_org = db.session.scalar(
+            sa.select(User.organisation_id).where(User.email == "fleet@demo.lithloop")
+        )
+        unbooked = db.session.scalar(  # open to change: not booked, not at the park
+            sa.select(BusPack.id).where(
+                BusPack.organisation_id == fleet_org,
+                BusPack.booking_id.is_(None),
+                sa.or_(BusPack.pack_code.is_(None), BusPack.pack_code.not_in(sa.select(Pack.code))),
+            )
+        )
         db.session.remove()
     assert linked == sum(lot.pack_count for lot in booking.lots) >= 1
+    # a pack of the register changed by hand: a new SoH reading
+    page.goto(f"/fleet/packs/{unbooked}")
+    page.fill("#soh_pct", "77.5")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/fleet/packs")
+    with live_server.app.app_context():
+        assert db.session.get(BusPack, unbooked).soh_pct == Decimal("77.5")
+        db.session.remove()
     page.context.close()
     sweep(
         browser,
         live_server,
         "fleet@demo.lithloop",
-        {"fleet-packs": "/fleet/packs", "fleet-forecast": "/fleet/forecast"},
+        {
+            "fleet-packs": "/fleet/packs",
+            "fleet-forecast": "/fleet/forecast",
+            "fleet-pack": f"/fleet/packs/{unbooked}",
+            "fleet-pack-booked": f"/fleet/packs/{booked}",
+        },
         screenshots,
     )
 

@@ -15,6 +15,7 @@ __all__ = [
     "draft_quote",
     "event_details",
     "fleet_proposals",
+    "fleet_register",
     "geocoding",
     "org_transfer",
     "pickup_change",

@@ -21,4 +21,5 @@ class Code(StrEnum):
     IMPORT_REFUSED = "import_refused"
     MORE_THAN_A_DAY = "more_than_a_day"
     NOT_CHANGEABLE = "not_changeable"
+    PACK_LOCKED = "pack_locked"
     SITE_OUT_OF_REACH = "site_out_of_reach"

@@ -209,9 +209,9 @@ def accept_proposal(
         raise Invalid(far, field="site_id")
     chosen = list(
         db.session.scalars(
-            sa.select(BusPack).where(
-                BusPack.organisation_id == user.organisation_id, BusPack.id.in_(ids)
-            )
+            sa.select(BusPack)
+            .where(BusPack.organisation_id == user.organisation_id, BusPack.id.in_(ids))
+            .with_for_update()  # a hand change or removal of one of them waits (fleet_register)
         )
     )
     if len(chosen) != len(ids):
