@@ -1,14 +1,13 @@
 // The booking form's time windows are marked against the chosen site's opening hours. They
 // were marked for the first site only: choosing another left "outside opening hours" on
 // windows it opens for, and the window chosen by default one it is closed in. On a change of
-// site, mark each window again and, unless a window was picked by hand, take the first open.
+// site, mark each window again and, when the window chosen is one the site is closed in, take
+// the first open one.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var site = document.getElementById("site_id");
   var slot = document.getElementById("slot");
   if (!site || !slot) { return; }
-  var picked = false;
-  slot.addEventListener("change", function () { picked = true; });
   site.addEventListener("change", function () {
     var chosen = site.options[site.selectedIndex];
     var opens = chosen.dataset.opens, closes = chosen.dataset.closes;
@@ -16,16 +15,23 @@ document.addEventListener("DOMContentLoaded", function () {
     var hours = document.getElementById("site-hours"); // under the select: names stay short
     if (hours) { hours.textContent = hours.dataset.label + opens + "\u2013" + closes; }
     var firstInside = null;
-    Array.prototype.forEach.call(slot.options, function (option) {
+    var inside = Array.prototype.map.call(slot.options, function (option) {
       var window = option.value.split("-"); // "08:00-10:00"; HH:MM compares as text
-      var inside = window[0] >= opens && window[1] <= closes;
-      option.textContent = option.dataset.label + (inside ? "" : slot.dataset.outside);
-      if (inside && firstInside === null) { firstInside = option; }
+      return window[0] >= opens && window[1] <= closes;
+    });
+    Array.prototype.forEach.call(slot.options, function (option, i) {
+      option.textContent = option.dataset.label + (inside[i] ? "" : slot.dataset.outside);
+      if (inside[i] && firstInside === null) { firstInside = option; }
     });
     var current = slot.options[slot.selectedIndex];
-    if (!picked && firstInside && current && current.textContent !== current.dataset.label) {
-      firstInside.selected = true;
+    if (firstInside && current && !inside[slot.selectedIndex]) {
+      firstInside.selected = true; // a window the new site is closed in is not kept
     }
+    // windows outside the hours cannot be chosen (they were offered, then refused), unless
+    // the site is open for none of them: then the refusal says what its hours are
+    Array.prototype.forEach.call(slot.options, function (option, i) {
+      option.disabled = Boolean(firstInside) && !inside[i] && !option.selected;
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 """A dealer with two sites of different hours books at 390 px: choosing the other site marks
 the time windows against its hours (they kept the first site's "outside opening hours"), and
-the window taken by default moves to one the site is open for."""
+the window taken by default moves to one the site is open for; windows it is closed in cannot
+be chosen."""
 
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ def _labels(page) -> list[str]:
     return page.eval_on_selector_all("#slot option", "els => els.map(e => e.textContent)")
 
 
+def _disabled(page) -> list[bool]:
+    return page.eval_on_selector_all("#slot option", "els => els.map(e => e.disabled)")
+
+
 def test_the_windows_follow_the_chosen_sites_hours(browser, live_server):
     afternoon = _add_afternoon_site(live_server)
     page = new_page(browser, live_server.url, phone=True)
@@ -53,10 +58,11 @@ def test_the_windows_follow_the_chosen_sites_hours(browser, live_server):
     assert page.input_value("#slot") == "13:00-15:00"
     labels = _labels(page)
     assert "不在营业时间内" in labels[0] and "不在营业时间内" not in labels[2], labels
+    assert _disabled(page)[0] and not _disabled(page)[2]  # offered, then refused: not offered
     other = page.eval_on_selector_all(
         "#site_id option", f"els => els.map(e => e.value).filter(v => v !== '{afternoon}')"
     )[0]
     page.select_option("#site_id", other)  # the demo's branch, open from the morning
-    assert "不在营业时间内" not in _labels(page)[0]
+    assert "不在营业时间内" not in _labels(page)[0] and not _disabled(page)[0]
     assert page.input_value("#slot") == "13:00-15:00"  # still open there: kept
     page.context.close()
