@@ -18,6 +18,8 @@
       responsive: true, maintainAspectRatio: false,
       interaction: { mode: "index", intersect: false },
       scales: {
+        // every month named (every other one was, at phone width), upright or slanted
+        x: { ticks: { autoSkip: false, maxRotation: 90, minRotation: 0 } },
         // each axis says what it counts (two axes, one legend, read as one scale), in whole
         // numbers (an empty forecast's kWh axis read 0.1, 0.2 … 1.0)
         y: { position: "left", beginAtZero: true, ticks: { precision: 0 },

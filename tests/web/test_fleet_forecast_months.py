@@ -1,0 +1,44 @@
+"""The forecast's month table at phone width: months with nothing due are left out of the
+cards (a year of zeros took four screens) and counted in a note, unless every month is empty."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from lithloop.extensions import db
+from lithloop.models import BusPack, OrgKind, Role
+from tests.factories import make_org, make_user
+
+
+@pytest.fixture
+def manager(app, auth):
+    user = make_user(make_org(OrgKind.BUS_COMPANY), role=Role.FLEET_MANAGER)
+    auth.login(user.email)
+    return user
+
+
+def test_empty_months_are_marked_and_counted_when_some_month_has_packs(client, manager):
+    db.session.add(
+        BusPack(
+            organisation_id=manager.organisation_id,
+            vehicle_plate="黑C·F0001",
+            chemistry="LFP",
+            rated_kwh=Decimal("295"),
+            mass_kg=Decimal("2225"),
+            in_service_since=date(2018, 3, 1),
+            soh_pct=Decimal("70"),  # below the threshold: due this month
+        )
+    )
+    db.session.commit()
+    html = client.get("/fleet/forecast?months=1").get_data(as_text=True)
+    empty = html.count('class="muted no-packs"')
+    assert empty >= 1
+    assert f"这里未列出 {empty} 个没有到期电池包的月份" in html
+
+
+def test_a_forecast_with_nothing_due_keeps_every_month(client, manager):
+    html = client.get("/fleet/forecast").get_data(as_text=True)
+    assert "no-packs" not in html and "没有到期电池包的月份" not in html
