@@ -615,3 +615,18 @@ def test_a_mass_typed_without_its_code_says_the_code_is_missing(world, line, loc
     with force_locale(locale):
         text = str(raised.value.message)
     assert text.startswith(expected) and "  " not in text, text
+
+
+@pytest.mark.parametrize("mass", ["90000", "0.5"])
+def test_a_lot_mass_no_count_of_its_packs_can_weigh_is_refused_beside_it(world, mass):
+    """Walk: one lot of packs weighed 90,000 kg at intake was taken (the only bound was the
+    parser's 1,000,000,000 kg); a booking's lot was already held to what its items weigh."""
+    before = row_counts()
+    with pytest.raises(Invalid) as raised:
+        intake.receive(
+            world["operator"], world["booking_id"], receipt(world, lot0_mass=mass, note="秤")
+        )
+    fields = getattr(raised.value, "fields", None) or {raised.value.field: raised.value.message}
+    assert "lots[0].mass_kg" in fields
+    assert "a pack weighs 5 to 5,000 kg" in str(fields["lots[0].mass_kg"])
+    nothing_written(world, before)

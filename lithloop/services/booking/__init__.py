@@ -17,6 +17,7 @@ __all__ = [
     "fleet_proposals",
     "fleet_register",
     "geocoding",
+    "lot_checks",
     "org_transfer",
     "pickup_change",
     "price_versions",

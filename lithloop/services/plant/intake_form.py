@@ -17,6 +17,7 @@ from lithloop import clock, labels
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width, normalise
 from lithloop.models import Booking, BookingLot
+from lithloop.services.booking import lot_checks
 from lithloop.services.errors import FieldChecks, FieldsRefused, Invalid
 from lithloop.services.strict_input import grouped, int_or_default, limited_text, parse_kilograms
 
@@ -173,6 +174,9 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
     count = checked(_count, raw.get("count", ""), default, f"{prefix}.count")
     note = checked(lot_note, raw.get("note"), f"{prefix}.note")
     checked.done()
+    # what the count of items of the lot's form can weigh (one pack of 90,000 kg was taken:
+    # the bound was the parser's 1,000,000,000 kg); the booking's lots are checked the same
+    lot_checks.mass_per_item(mass, count, lot.form, f"{prefix}.mass_kg")
     if len(codes) > count:
         raise Invalid(
             _nl(
