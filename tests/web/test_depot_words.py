@@ -4,7 +4,6 @@ the booking form and list, the settlements list and statement pick the word by o
 from __future__ import annotations
 
 from datetime import time
-from types import SimpleNamespace
 
 import pytest
 
@@ -87,12 +86,11 @@ def test_a_bus_companys_refusals_name_its_depot(app):
     depot = make_site(org)
     depot.kind = SiteKind.BUS_DEPOT
     manager = make_user(org, role=Role.FLEET_MANAGER)
-    draft = SimpleNamespace(window_start=time(6, 0), window_end=time(7, 0))
     with app.test_request_context(headers={"Cookie": "lang=zh_CN"}):
         with pytest.raises(Invalid) as unnamed:
             site_service.create_site(manager, site_service.SiteInput(name=" ", lat=44.6, lon=129.6))
         with pytest.raises(Invalid) as early:
-            booking_service.check_window(depot, draft)
+            booking_service.check_window(depot, time(6, 0), time(7, 0))
     assert str(unnamed.value) == "请输入停保场名称。"
     assert "停保场开放时间" in str(early.value) and "网点" not in str(early.value)
 
@@ -105,9 +103,8 @@ def test_the_window_refusal_writes_the_hours_with_an_en_dash(app, kind, lang):
     site = make_site(make_org(OrgKind.BUS_COMPANY if kind else OrgKind.DEALER_BRANCH))
     if kind:
         site.kind = kind
-    draft = SimpleNamespace(window_start=time(5, 0), window_end=time(6, 0))
     hours = f"{site.opens_at:%H:%M}–{site.closes_at:%H:%M}"
     with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
         with pytest.raises(Invalid) as early:
-            booking_service.check_window(site, draft)
+            booking_service.check_window(site, time(5, 0), time(6, 0))
     assert hours in str(early.value)

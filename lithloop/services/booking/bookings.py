@@ -6,9 +6,8 @@ callers (the web layer, dispatch, the plant, the demo and the tests).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
@@ -40,9 +39,9 @@ from lithloop.services.errors import Conflict, Forbidden, Invalid, ServiceError
 BOOKING_ROLES = policies.BOOKERS
 
 
-def check_window(site: Site, draft: BookingDraft) -> None:
+def check_window(site: Site, start: time, end: time) -> None:
     """Invalid on the window unless it lies within the site's opening hours."""
-    if draft.window_start < site.opens_at or draft.window_end > site.closes_at:
+    if start < site.opens_at or end > site.closes_at:
         hours = {"o": site.opens_at.strftime("%H:%M"), "c": site.closes_at.strftime("%H:%M")}
         if is_depot(site):  # a bus company's site is a depot (labels.places)
             said = _l("The window must lie within the depot's opening hours, %(o)s–%(c)s.", **hours)
@@ -51,13 +50,12 @@ def check_window(site: Site, draft: BookingDraft) -> None:
         raise Invalid(said, field="window")
 
 
-def check_hazard_date(draft: BookingDraft, today: date) -> None:
-    """Damaged or swollen lots must go on one of the earliest open days with room."""
-    if not draft.hazardous:
-        return
+def check_hazard_date(pickup: date, mass_kg: Decimal, today: date) -> None:
+    """A lot of damaged or swollen batteries (`mass_kg` the booking's) must go on one of the
+    earliest open days with room: Invalid on the day otherwise."""
     limit = current_app.config["HAZARD_MAX_OPEN_DAYS"]
-    days = capacity.calendar(today + timedelta(days=1), draft.pickup_date)
-    earlier = [d.day for d in days if d.fits(draft.total_mass_kg) and d.day < draft.pickup_date]
+    days = capacity.calendar(today + timedelta(days=1), pickup)
+    earlier = [d.day for d in days if d.fits(mass_kg) and d.day < pickup]
     if len(earlier) >= limit:
         raise Invalid(
             _l(
@@ -81,15 +79,12 @@ def site_day_problems(user: User, raw: dict, today: date) -> dict[str, str]:
         return {}
     lots = [lot for lot in raw.get("lots") or [] if isinstance(lot, dict)]
     hazardous = any(str(lot.get("condition") or "intact").strip() != "intact" for lot in lots)
-    typed = SimpleNamespace(
-        window_start=start,
-        window_end=end,
-        pickup_date=pickup,
-        hazardous=hazardous,
-        total_mass_kg=sum(map(_typed_kg, lots), Decimal(0)),
-    )
+    mass = sum(map(_typed_kg, lots), Decimal(0))
+    checks = [lambda: check_window(site, start, end)]
+    if hazardous:
+        checks.append(lambda: check_hazard_date(pickup, mass, today))
     found: dict[str, str] = {}
-    for check in (lambda: check_window(site, typed), lambda: check_hazard_date(typed, today)):
+    for check in checks:
         try:
             check()
         except Invalid as exc:
@@ -208,11 +203,12 @@ def _book(
     far = reach.booking_refusal(site)  # a site stored beyond the region before its limit
     if far is not None:
         raise Invalid(far, field="site_id", code=Code.SITE_OUT_OF_REACH)
-    check_window(site, draft)
+    check_window(site, draft.window_start, draft.window_end)
     refuse_codes_booked(user, draft)
     quote = quote_draft(user, draft)
     refuse_more_than_a_day(draft.total_mass_kg)
-    check_hazard_date(draft, today)
+    if draft.hazardous:
+        check_hazard_date(draft.pickup_date, draft.total_mass_kg, today)
     day = capacity.lock_day(draft.pickup_date)  # held until commit: no two take the last room
     refuse_unless_room(day, draft.total_mass_kg)
     booking = Booking(

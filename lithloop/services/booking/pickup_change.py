@@ -93,9 +93,10 @@ def _change(user: User, booking_id: int, raw: dict, seen: str | None) -> Booking
         db.session.rollback()
         return booking
     draft = BookingDraft(booking.site_id, day, start, end, _lots(booking), note)
-    check_window(booking.site, draft)
+    check_window(booking.site, start, end)
     if day != booking.pickup_date:
-        check_hazard_date(draft, today)
+        if draft.hazardous:
+            check_hazard_date(day, draft.total_mass_kg, today)
         _move_room(booking, day)
         booking.eta_start = booking.eta_end = None
     booking.pickup_date, booking.window_start, booking.window_end, booking.note = after
