@@ -40,6 +40,8 @@ class FleetImport:
     errors: tuple[FleetIssue, ...]
     warnings: tuple[FleetIssue, ...] = ()
     encoding: str | None = None
+    #: the rows (Excel's numbers) that update a pack already in the register, by its code
+    updating: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -52,6 +54,11 @@ class FleetImport:
         already in the register)."""
         refused = {issue.row for issue in self.errors}
         return sum(1 for r in self.rows if r.row not in refused)
+
+    @property
+    def new_rows(self) -> int:
+        """How many rows add a pack (the others update one already registered)."""
+        return len(self.rows) - len(self.updating)
 
 
 def _fail(

@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         documents,
         driver,
         fleet,
+        fleet_forecast,  # noqa: F401  (its views join the fleet blueprint)
         fleet_pack,  # noqa: F401  (its views join the fleet blueprint)
         health,
         home,

@@ -85,6 +85,9 @@ ISSUES = {
     ),
     "ignored_column": _l("The column '{name}' is not one lithloop reads; it was ignored."),
     bus_fleet.ALREADY_REGISTERED: _l("Pack code {value} is already in your register."),
+    bus_fleet.PACK_BOOKED: _l(
+        "Pack code {value} is on booking {booking}: a pack on an open booking is not updated (its lots and quote were made from it)."  # noqa: E501 (one message)
+    ),
     bus_fleet.ALREADY_AT_PARK: _l(
         "Pack code {value} belongs to a pack the park has already received; check the code."
     ),

@@ -329,14 +329,14 @@ def test_import_pressed_twice_imports_once_and_a_failed_import_can_be_retried(
             tab.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
         return confirm(tab, body)
 
-    def racing_import(user, data):
+    def racing_import(user, data, **kwargs):
         calls.append(user.id)
         if len(calls) == 1:
             pressed["while_failing"] = other_tab()
             raise Conflict("the database is busy", field="file")
         if len(calls) == 2:
             pressed["while_importing"] = other_tab()
-        return real(user, data)
+        return real(user, data, **kwargs)
 
     monkeypatch.setattr(bus_fleet, "import_packs", racing_import)
     failed = confirm(client, body)

@@ -14,6 +14,7 @@ from lithloop.web import fleet_text
 ENGLISH = {code.value: text for code, text in IMPORT_MESSAGES.items()}
 ENGLISH[bus_fleet.ALREADY_REGISTERED] = bus_fleet.ALREADY_REGISTERED_EN
 ENGLISH[bus_fleet.ALREADY_AT_PARK] = bus_fleet.ALREADY_AT_PARK_EN
+ENGLISH[bus_fleet.PACK_BOOKED] = bus_fleet.PACK_BOOKED_EN
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

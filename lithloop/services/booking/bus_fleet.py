@@ -35,6 +35,12 @@ ALREADY_AT_PARK = Code.ALREADY_AT_PARK
 ALREADY_AT_PARK_EN = (
     "Pack code {value} belongs to a pack the park has already received; check the code."
 )
+#: issue code added here, updating: the registered pack is on a live booking
+PACK_BOOKED = Code.PACK_BOOKED
+PACK_BOOKED_EN = (
+    "Pack code {value} is on booking {booking}: a pack on an open booking is not updated "
+    "(its lots and quote were made from it)."
+)
 DEFAULT_THRESHOLD = Decimal(80)
 _CHUNK = 500
 
@@ -61,17 +67,32 @@ def soh_threshold() -> Decimal:
     return Decimal(str(current_app.config.get("FLEET_SOH_THRESHOLD", DEFAULT_THRESHOLD)))
 
 
-def _registered(org_id: int, codes: list[str]) -> set[str]:
-    found: set[str] = set()
+def _registered(org_id: int, codes: list[str], lock: bool = False) -> dict[str, BusPack]:
+    """The organisation's packs with these codes, by code (`lock`: their rows locked)."""
+    found: dict[str, BusPack] = {}
     for i in range(0, len(codes), _CHUNK):
-        found.update(
-            db.session.scalars(
-                sa.select(BusPack.pack_code).where(
-                    BusPack.organisation_id == org_id, BusPack.pack_code.in_(codes[i : i + _CHUNK])
-                )
+        query = sa.select(BusPack).where(
+            BusPack.organisation_id == org_id, BusPack.pack_code.in_(codes[i : i + _CHUNK])
+        )
+        for pack in db.session.scalars(query.with_for_update() if lock else query):
+            found[pack.pack_code or ""] = pack
+    return found
+
+
+def _booked(packs: list[BusPack]) -> dict[int, int]:
+    """The live (not cancelled) booking of each of these packs that is on one, by pack id."""
+    linked = [p for p in packs if p.booking_id is not None]
+    if not linked:
+        return {}
+    live = set(
+        db.session.scalars(
+            sa.select(Booking.id).where(
+                Booking.id.in_({p.booking_id for p in linked}),
+                Booking.status != BookingStatus.CANCELLED,
             )
         )
-    return found
+    )
+    return {p.id: p.booking_id for p in linked if p.booking_id in live}
 
 
 def received_anywhere(codes: list[str]) -> set[str]:
@@ -124,9 +145,13 @@ def _looks_registered(org_id: int, rows: list[FleetRow]) -> tuple[FleetIssue, ..
     )
 
 
-def preview_import(user: User, data: bytes) -> FleetImport:
-    """Parse and check a fleet CSV; codes already in the register are errors, uncoded rows
-    like an uncoded pack of the register are warnings. Saves nothing."""
+def preview_import(
+    user: User, data: bytes, *, update: bool = False, lock: bool = False
+) -> FleetImport:
+    """Parse and check a fleet CSV; codes already in the register are errors (`update`: the
+    row updates that pack, unless it is on an open booking or at the park), uncoded rows
+    like an uncoded pack of the register are warnings. Saves nothing (`lock`: the packs to
+    update are locked until the transaction ends)."""
     require_fleet_manager(user)
     result = parse_fleet_csv(data, today=clock.today())
     uncoded = [r for r in result.rows if not r.pack_code]
@@ -134,28 +159,57 @@ def preview_import(user: User, data: bytes) -> FleetImport:
         warnings = sorted(result.warnings + doubles, key=lambda i: (i.row or 0, i.column or ""))
         result = replace(result, warnings=tuple(warnings))
     coded = [r for r in result.rows if r.pack_code]
-    taken = _registered(user.organisation_id, [r.pack_code for r in coded])
+    taken = _registered(user.organisation_id, [r.pack_code for r in coded], lock)
     # a code the park has received: a booking of it is refused (code_holds), so it would
     # sit in the register, proposed for a pickup that can never be made
-    received = received_anywhere([r.pack_code for r in coded if r.pack_code not in taken])
-    extra = tuple(
-        _code_issue(r, ALREADY_REGISTERED, ALREADY_REGISTERED_EN)
-        if r.pack_code in taken
-        else _code_issue(r, ALREADY_AT_PARK, ALREADY_AT_PARK_EN)
-        for r in coded
-        if r.pack_code in taken or r.pack_code in received
-    )
+    received = received_anywhere([r.pack_code for r in coded if update or r.pack_code not in taken])
+    booked = _booked(list(taken.values())) if update else {}
+    extra, updating = [], []
+    for r in coded:
+        pack = taken.get(r.pack_code or "")
+        if pack is not None and not update:
+            extra.append(_code_issue(r, ALREADY_REGISTERED, ALREADY_REGISTERED_EN))
+        elif r.pack_code in received:
+            extra.append(_code_issue(r, ALREADY_AT_PARK, ALREADY_AT_PARK_EN))
+        elif pack is not None and pack.id in booked:
+            said = PACK_BOOKED_EN.format(value=r.pack_code, booking=booked[pack.id])
+            params = {"value": r.pack_code or "", "booking": booked[pack.id]}
+            extra.append(FleetIssue(r.row, "pack_code", PACK_BOOKED, params, said))
+        elif pack is not None:
+            updating.append(r.row)
+    result = replace(result, updating=tuple(updating))
     if not extra:
         return result
-    errors = sorted(result.errors + extra, key=lambda i: (i.row or 0, i.column or ""))
+    errors = sorted(result.errors + tuple(extra), key=lambda i: (i.row or 0, i.column or ""))
     return replace(result, errors=tuple(errors))
 
 
-def import_packs(user: User, data: bytes) -> int:
-    """Add every pack of the file in one transaction, or none if any row has an error."""
-    result = preview_import(user, data)
+#: The register's columns an import row gives (all of them: a row is the whole pack).
+_FIELDS = (
+    "vehicle_plate",
+    "chemistry",
+    "rated_kwh",
+    "mass_kg",
+    "in_service_since",
+    "soh_pct",
+)
+
+
+def import_packs(user: User, data: bytes, *, update: bool = False) -> tuple[int, int]:
+    """Add every new pack of the file and (`update`) update the registered ones it names by
+    code, in one transaction, or nothing if any row has an error: (added, updated)."""
+    result = preview_import(user, data, update=update, lock=update)
     if not result.ok:
         raise ImportRefused(result)
+    updating = set(result.updating)
+    known = _registered(
+        user.organisation_id, [r.pack_code for r in result.rows if r.row in updating]
+    )
+    for r in result.rows:
+        if r.row in updating:
+            pack = known[r.pack_code or ""]
+            for name in _FIELDS:
+                setattr(pack, name, getattr(r, name))
     db.session.add_all(
         BusPack(
             organisation_id=user.organisation_id,
@@ -168,6 +222,7 @@ def import_packs(user: User, data: bytes) -> int:
             soh_pct=r.soh_pct,
         )
         for r in result.rows
+        if r.row not in updating
     )
     try:
         db.session.commit()
@@ -181,7 +236,7 @@ def import_packs(user: User, data: bytes) -> int:
             field="file",
             code=ALREADY_REGISTERED,
         ) from exc
-    return len(result.rows)
+    return result.new_rows, len(updating)
 
 
 def packs(user: User) -> sa.Select:

@@ -21,5 +21,6 @@ class Code(StrEnum):
     IMPORT_REFUSED = "import_refused"
     MORE_THAN_A_DAY = "more_than_a_day"
     NOT_CHANGEABLE = "not_changeable"
+    PACK_BOOKED = "pack_booked"
     PACK_LOCKED = "pack_locked"
     SITE_OUT_OF_REACH = "site_out_of_reach"
