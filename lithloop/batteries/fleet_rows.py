@@ -41,7 +41,10 @@ _BAD_NUMBER = {
     "mass_kg": ImportCode.BAD_MASS,
     "soh_pct": ImportCode.BAD_SOH,
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: Characters no cell of a register holds: control characters (tabs and line breaks too: a
+#: plate of "黑C\n12345" was stored), line and paragraph separators, lone surrogates and the
+#: invisible zero-width ones (a plate with one inside was another plate to every comparison).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200d\u2028\u2029\u2060\ufeff\ud800-\udfff]")
 CHEMISTRIES = vocab.CHEMISTRIES
 #: No bus ran on a lithium traction pack before this (China's first fleets: 2008): an earlier
 #: in-service date is a typing slip (1900, 0201), which the forecast read as long overdue.
@@ -101,6 +104,11 @@ def _mass_out_of_range(row: int, value: str, form: str) -> FleetIssue:
         lo=f"{lo:,}",
         hi=f"{hi:,}",
     )
+
+
+def _stored(value: Decimal) -> Decimal:
+    """The number as the register's column keeps it (NUMBER_PLACES, rounded half up)."""
+    return value.quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
 
 
 class RowParser:
@@ -173,7 +181,8 @@ class RowParser:
                 err(fleet_issue(n, col, _BAD_NUMBER[col], value=cell[col]))
             elif value is None:
                 continue
-            elif col != "soh_pct" and value <= 0:
+            elif col != "soh_pct" and (value <= 0 or col == "rated_kwh" and _stored(value) <= 0):
+                # 0.001 kWh was stored as 0.00 (a mass that small is out of its form's range)
                 err(fleet_issue(n, col, ImportCode.NOT_POSITIVE, value=cell[col]))
             elif col == "rated_kwh" and value > _LIMITS[col]:
                 err(
@@ -233,9 +242,7 @@ class RowParser:
         if len(self.errors) > before:
             return None
         kwh, kg, soh = (
-            None
-            if (number := numbers[c]) is None
-            else number.quantize(Decimal(1).scaleb(-NUMBER_PLACES), ROUND_HALF_UP)
+            None if (number := numbers[c]) is None else _stored(number)
             for c in ("rated_kwh", "mass_kg", "soh_pct")
         )
         # no error on the row: every required cell parsed (mypy cannot follow self.errors)

@@ -74,7 +74,6 @@ KEYS = {
     "effective_date": _l("Effective from"),
     "email": _l("E-mail"),
     "failure_reason": _l("Reason from the payment service"),
-    "fields": _l("Changed fields"),  # a fleet pack's, by their column codes
     "former_organisation": _l("Rejected organisation"),
     "intent_id": _l("Stripe payment"),
     "kind": _l("Kind"),
@@ -102,6 +101,7 @@ KEYS = {
     "unit_price_fen": _l("Unit price"),
     "until": _l("Locked until"),
     "user_id": _l("User"),
+    "values": _l("Changed values"),  # a fleet pack's: each column, before and after
     "valid_until": _l("Valid until"),
     "was_locked": _l("Was locked"),
     "work": _l("Working days"),
@@ -159,6 +159,14 @@ def _coded(key: str, value: str) -> str | None:
     return None if words is None else str(words)
 
 
+def _was(pair) -> str:
+    return (str(pair[0]) or "—") if isinstance(pair, list) and len(pair) == 2 else "?"
+
+
+def _now(pair) -> str:
+    return (str(pair[1]) or "—") if isinstance(pair, list) and len(pair) == 2 else str(pair)
+
+
 def action_words(code: str) -> str:
     """A recorded action in words."""
     return str(ACTIONS.get(code, code))
@@ -176,12 +184,14 @@ def detail_rows(details: dict | None, names: dict | None = None) -> list[tuple[s
     for key, value in (details or {}).items():
         if key.endswith("_fen") and isinstance(value, int):
             shown = money(value)
+        elif key == "values" and isinstance(value, dict):  # a fleet pack's, before → after
+            shown = "; ".join(
+                f"{COLUMN_LABELS.get(k, k)}: {_was(v)} → {_now(v)}" for k, v in value.items()
+            )
         elif isinstance(value, dict) and key == "changed" and is_truck_change(value):
             shown = truck_change_words(value, names)
         elif isinstance(value, dict):  # prices by key (a version's changes)
             shown = "; ".join(f"{price_name(k)} {v}" for k, v in value.items()) or "—"
-        elif key == "fields" and isinstance(value, list):  # a fleet pack's columns
-            shown = str(listed([str(COLUMN_LABELS.get(v, v)) for v in value])) or "—"
         elif isinstance(value, list):
             shown = str(listed([str(v) for v in value]))
         elif isinstance(value, bool):

@@ -332,3 +332,21 @@ def test_a_truck_change_names_its_driver_and_depot_read_once_for_the_page(client
     # quoted as "user" on PostgreSQL only)
     named = [s for s in sent if "nullif(" in s.lower() or re.search(r"\bFROM site\b", s)]
     assert len(named) == 1, named  # one query for every name on the page, not one per row
+
+
+def test_a_fleet_pack_change_reads_as_its_columns_before_and_after(client, auth):
+    """Review finding: a pack's change named only its fields, with the plate and code as
+    changed: what it was before appeared nowhere."""
+    admin = admin_logged_in(auth)
+    values = {"pack_code": ["0Q5PB3AMDJ09918650000634", ""], "soh_pct": ["88.00", "79.50"]}
+    details = {"plate": "黑C·12345", "pack_code": "0Q5PB3AMDJ09918650000634", "values": values}
+    audit.record(
+        "fleet_pack.change", actor=admin, object_type="bus_pack", object_id=3, details=details
+    )
+    db.session.commit()
+    zh = client.get("/admin/audit").get_data(as_text=True)
+    assert "车队电池包已修改" in zh and "soh_pct" not in zh and "pack_code" not in zh
+    assert "88.00 → 79.50" in zh and "0Q5PB3AMDJ09918650000634 → —" in zh
+    client.get("/lang/en")
+    en = client.get("/admin/audit").get_data(as_text=True)
+    assert "Pack code: 0Q5PB3AMDJ09918650000634 → —; SoH: 88.00 → 79.50" in en

@@ -77,7 +77,14 @@ def test_a_new_soh_and_a_mistyped_plate_are_saved_and_audited(client, manager):
     assert saved.soh_pct == Decimal("79.5") and saved.vehicle_plate == "黑C·12346"
     assert saved.pack_code == CODE_A and saved.rated_kwh == Decimal("295")
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "fleet_pack.change"))
-    assert entry.details["fields"] == ["vehicle_plate", "soh_pct"]
+    assert entry.details["values"] == {
+        "vehicle_plate": ["黑C·12345", "黑C·12346"],
+        "soh_pct": ["88.00", "79.50"],
+    }
+    assert entry.details["plate"] == "黑C·12345"  # the pack as it was
+    unchanged = save(client, pack.id, form_of(client, pack.id))  # sent as it is
+    assert unchanged.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 1  # nothing recorded
     assert entry.object_type == "bus_pack" and entry.object_id == str(pack.id)
 
 

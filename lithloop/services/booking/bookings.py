@@ -22,6 +22,7 @@ from lithloop.models import (
     Booking,
     BookingDay,
     BookingLot,
+    BusPack,
     Site,
     User,
 )
@@ -30,7 +31,11 @@ from lithloop.services.accounts import policies
 from lithloop.services.booking import capacity, reach
 from lithloop.services.booking.booking_status import S, record_status
 from lithloop.services.booking.booking_status import change_status as change_status
-from lithloop.services.booking.code_holds import link_register_packs, refuse_codes_booked
+from lithloop.services.booking.code_holds import (
+    link_register_packs,
+    mark_register_booked,
+    refuse_codes_booked,
+)
 from lithloop.services.booking.draft import BookingDraft, draft_site_id, parse_draft, parse_pickup
 from lithloop.services.booking.draft_quote import own_site, quote_draft
 from lithloop.services.booking.errors import Code
@@ -173,11 +178,18 @@ def free_days(mass_kg, after: date) -> str:
 
 
 def book_pickup(
-    user: User, raw: dict, idempotency_key: str | None = None, *, as_of: date | None = None
+    user: User,
+    raw: dict,
+    idempotency_key: str | None = None,
+    *,
+    as_of: date | None = None,
+    register_packs: list[int] | None = None,
 ) -> tuple[Booking, bool]:
     """Validate, quote and store a booking; returns (booking, created). Repeats return the first.
 
-    `as_of` books as if on that day (the demo seed uses it to fill today's plan)."""
+    `as_of` books as if on that day (the demo seed uses it to fill today's plan);
+    `register_packs`: the fleet register's packs it is made from (ids, uncoded ones too),
+    linked in the same transaction (a hand change or removal of one waits for it)."""
     if user.role not in BOOKING_ROLES:
         raise Forbidden(_l("Only dealers and bus fleet managers book pickups."))
     key = idempotency.clean_key(idempotency_key)
@@ -188,14 +200,14 @@ def book_pickup(
         if held.replay_of is not None:
             db.session.rollback()
             return db.session.get(Booking, held.replay_of), False
-        return _book(user, raw, held, as_of)
+        return _book(user, raw, held, as_of, register_packs or [])
     except (ServiceError, sa.exc.SQLAlchemyError):
         db.session.rollback()
         raise
 
 
 def _book(
-    user: User, raw: dict, held: idempotency.Claim, as_of: date | None
+    user: User, raw: dict, held: idempotency.Claim, as_of: date | None, register_packs: list[int]
 ) -> tuple[Booking, bool]:
     today = as_of or clock.today()
     draft = parse_draft(raw, today)
@@ -244,6 +256,8 @@ def _book(
     record_status(booking, None, S.REQUESTED, user, "")
     db.session.flush()
     link_register_packs(user, booking)
+    if register_packs:
+        mark_register_booked(user, booking, BusPack.id.in_(register_packs))
     idempotency.bind(held, booking.id)
     db.session.commit()
     return booking, True

@@ -258,8 +258,10 @@ def accept_proposal(
         ],
         "note": fleet_note(len(ids)),
     }
-    booking, created = book_pickup(user, raw, key)
-    mark_register_booked(user, booking, BusPack.id.in_(ids))  # packs without a code too
+    # the packs (without a code too) linked in the booking's own transaction: a hand change
+    # or removal waiting on their rows sees them booked (a later link let it through)
+    booking, created = book_pickup(user, raw, key, register_packs=ids)
+    mark_register_booked(user, booking, BusPack.id.in_(ids))  # a repeat of an older booking
     db.session.commit()
     return booking, created
 

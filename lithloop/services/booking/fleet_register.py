@@ -76,10 +76,20 @@ def held_by(pack: BusPack) -> Booking | None:
     return None if booking is None or booking.status is BookingStatus.CANCELLED else booking
 
 
+RECEIVED = _l("The park has received this pack: its record is the park's from now on.")
+#: Booking statuses after which the park has the pack (its record is the park's).
+AT_PARK = frozenset({BookingStatus.RECEIVED, BookingStatus.SETTLED})
+
+
 def locked_reason(pack: BusPack) -> str | None:
     """Why the pack cannot be changed or removed now, or None: it is on a live booking (the
     booking's lots and quote were made from it), or the park has received it."""
-    if (booking := held_by(pack)) is not None:
+    booking = held_by(pack)
+    if (booking is not None and booking.status in AT_PARK) or (
+        pack.pack_code and received_anywhere([pack.pack_code])
+    ):
+        return str(RECEIVED)
+    if booking is not None and booking.status is BookingStatus.REQUESTED:
         return str(
             _l(
                 "This pack is on booking %(id)s: its lots and quote were made from it. Cancel "
@@ -87,15 +97,28 @@ def locked_reason(pack: BusPack) -> str | None:
                 id=booking.id,
             )
         )
-    if pack.pack_code and received_anywhere([pack.pack_code]):
-        return str(_l("The park has received this pack: its record is the park's from now on."))
+    if booking is not None:  # scheduled or on its way: the owner can no longer cancel it
+        return str(
+            _l(
+                "This pack is on booking %(id)s, which the park is collecting: the park "
+                "corrects the pack at intake if need be.",
+                id=booking.id,
+            )
+        )
     return None
 
 
 def _locked(user: User, pack_id: int, seen: str) -> BusPack:
     """The pack with its row locked, unless it changed since `seen` or is locked."""
-    pack = get_pack(user, pack_id)
-    db.session.refresh(pack, with_for_update=True)  # two saves (or a booking) take turns
+    # two saves, a removal or a booking of the pack take turns; one removed meanwhile is gone
+    pack = db.session.scalar(
+        sa.select(BusPack)
+        .where(BusPack.id == get_pack(user, pack_id).id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if pack is None:
+        raise NotFound(_l("This pack is not in your register."))
     if seen != pack_version(pack):
         raise Conflict(
             _l(
@@ -147,10 +170,16 @@ def change_pack(user: User, pack_id: int, form: Mapping[str, str], seen: str) ->
             issues += _code_issues(user, pack, row)
         if issues or row is None:
             raise PackRefused(issues)
-        changed = [name for name in FIELDS if getattr(pack, name) != getattr(row, name)]
+        changed = {
+            name: [_shown(getattr(pack, name)), _shown(getattr(row, name))]
+            for name in FIELDS
+            if getattr(pack, name) != getattr(row, name)
+        }
+        if not changed:  # sent as it was: nothing to save or record
+            return pack
+        _audit("fleet_pack.change", user, pack, {"values": changed})  # plate and code before
         for name in changed:
             setattr(pack, name, getattr(row, name))
-        _audit("fleet_pack.change", user, pack, {"fields": changed})
         return pack
 
     try:
@@ -175,6 +204,13 @@ def remove_pack(user: User, pack_id: int, seen: str) -> BusPack:
         return pack
 
     return atomic(work)
+
+
+def _shown(value) -> str:
+    """A field's value as the audit log keeps it ("" for none, dates as YYYY-MM-DD)."""
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _audit(action: str, user: User, pack: BusPack, details: dict) -> None:
