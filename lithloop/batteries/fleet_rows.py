@@ -196,8 +196,9 @@ class RowParser:
                 )
             elif col == "soh_pct" and not 0 <= value <= 100:
                 err(fleet_issue(n, col, ImportCode.SOH_OUT_OF_RANGE, value=cell[col]))
-            elif col == "soh_pct" and 0 < value <= 1:
-                self.warnings.append(
+            elif col == "soh_pct" and 0 < value <= 1:  # an error: imported, 0.85 % made the
+                # pack due at once, and the pack's own form then refused to save it (a walk)
+                err(
                     fleet_issue(
                         n,
                         col,

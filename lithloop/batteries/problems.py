@@ -99,9 +99,9 @@ class ImportCode(StrEnum):
     CONTROL_CHARACTER = "control_character"
     DIRECTION_CONTROL = "direction_control"
     PLATE_WITHOUT_LETTERS = "plate_without_letters"
+    SOH_LOOKS_LIKE_FRACTION = "soh_looks_like_fraction"
     # warnings
     UNCODED_PACK = "uncoded_pack"
-    SOH_LOOKS_LIKE_FRACTION = "soh_looks_like_fraction"
     IGNORED_COLUMN = "ignored_column"
     LOOKS_REGISTERED = "looks_registered"  # found by the service against the register
 

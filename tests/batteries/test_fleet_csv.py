@@ -222,16 +222,18 @@ def test_duplicate_codes_within_the_file_even_in_other_case():
     )
 
 
-def test_soh_written_as_fraction_gets_a_warning_and_percent_sign_is_accepted():
+def test_soh_written_as_fraction_is_an_error_and_percent_sign_is_accepted():
+    """Walk: a fraction was a warning, imported as 0.85 %: the pack was due at once, and its
+    own form refused to save it until the SoH was put right."""
     result = parse(
-        HEADER + '黑C·D1,,LFP,"1,024.5",2350,2019年5月1日,0.85\n'
+        HEADER + '黑C·D1,,LFP,"1,024.5",2350,2019年5月1日,85\n'
         "黑C·D2,,LFP,324,２３５０,20190501,85%\n"
+        "黑C·D3,,LFP,324,2350,20190501,0.85\n"
     )
-    assert result.ok
     assert result.rows[0].rated_kwh == Decimal("1024.5")
     assert result.rows[1].soh_pct == Decimal(85) and result.rows[1].mass_kg == Decimal(2350)
-    codes = [(w.row, w.code) for w in result.warnings if w.column == "soh_pct"]
-    assert codes == [(2, ImportCode.SOH_LOOKS_LIKE_FRACTION)]
+    codes = [(e.row, e.code) for e in result.errors if e.column == "soh_pct"]
+    assert codes == [(4, ImportCode.SOH_LOOKS_LIKE_FRACTION)] and not result.ok
 
 
 def test_all_errors_are_reported_not_just_the_first():

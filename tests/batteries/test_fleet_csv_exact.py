@@ -177,15 +177,16 @@ def test_a_label_naming_two_chemistries_is_refused(chem):
 )
 def test_soh_of_one_or_less_looks_like_a_fraction(soh, warned, percent):
     result = parse(line(soh=soh))
-    assert result.ok
-    assert issues(result.warnings) == [
+    assert not result.ok and result.warnings == ()
+    assert issues(result.errors) == [
         (2, "soh_pct", ImportCode.SOH_LOOKS_LIKE_FRACTION, {"value": warned, "percent": percent})
     ]
 
 
 @pytest.mark.parametrize("soh", ["0", "1.01", "80"])
-def test_no_fraction_warning_for_zero_or_above_one(soh):
-    assert parse(line(soh=soh)).warnings == ()
+def test_no_fraction_refusal_for_zero_or_above_one(soh):
+    result = parse(line(soh=soh))
+    assert result.ok and result.warnings == ()
 
 
 def test_an_uncoded_pack_warns_and_parses():

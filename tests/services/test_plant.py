@@ -242,6 +242,21 @@ def test_soh_out_of_range_is_invalid(world):
     assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
 
 
+@pytest.mark.parametrize(("soh", "meant"), [("0.82", "82"), ("1", "100"), ("0.005", "0.5")])
+def test_a_state_of_health_typed_as_a_fraction_is_refused_saying_the_percent(world, soh, meant):
+    """Walk finding: SoH 0.82 (meant 82 %) was recorded and graded the pack scrap (S)."""
+    pack = received(world)[0]
+    before = row_counts()
+    with pytest.raises(Invalid) as raised, force_locale("en"):
+        grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "soh_pct": soh})
+    with force_locale("en"):
+        told = str(raised.value.message)
+    assert raised.value.field == "soh_pct" and f"type {meant} (percent)" in told, told
+    assert row_counts() == before and db.session.get(Pack, pack.id).grade is None
+    grading.record_test(world["operator"], pack.id, {**GOOD_TEST, "soh_pct": "0"})
+    assert db.session.get(Pack, pack.id).grade is Grade.S  # a dead pack's 0 % is a reading
+
+
 def test_a_measurement_out_of_range_says_the_range_not_that_it_is_missing(world):
     pack = received(world)[0]
     for field in ("capacity_ah", "resistance_mohm", "ocv_v"):

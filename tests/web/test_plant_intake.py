@@ -121,7 +121,7 @@ def test_receiving_through_the_form(client, auth, world):
         ({"codes": "twice"}, "lots-0-codes", "scanned twice"),
         ({"lot0_mass": "3000"}, "note", "add a note"),
         ({"generate": ""}, "lots-1-codes", "have no code"),
-        ({"lot0_mass": "zero"}, "lots-0-mass_kg", "weighed mass"),
+        ({"lot0_mass": "zero"}, "lots-0-mass_kg", "not a mass in kg"),
     ],
 )
 def test_bad_intake_shows_the_error_beside_the_field(client, auth, world, change, field, message):
@@ -147,7 +147,7 @@ def test_every_refused_field_of_every_lot_is_named_at_once(client, auth, world):
     text = response.get_data(as_text=True)
     assert response.status_code == 422
     for field, message in (
-        ("lots-0-mass_kg", "weighed mass"),
+        ("lots-0-mass_kg", "not a mass in kg"),
         ("lots-0-count", "how many packs"),
         ("lots-1-codes", "have no code"),
     ):
@@ -172,11 +172,27 @@ def test_packs_weighed_over_their_lot_say_both_masses_grouped(client, auth, worl
     """Walk finding: "单独称重的电池包合计 99999.00 kg，而该批次为 2400.00 kg" (ungrouped, where
     the page writes 2,400.00 kg)."""
     login(client, auth, world)
-    codes = [f"{world['codes'][0]}, 99999", *world["codes"][1:]]
+    codes = [f"{world['codes'][0]}, 2000", f"{world['codes'][1]}, 1500", *world["codes"][2:]]
     response = receive(client, world, form_of(world, codes=codes))
     assert response.status_code == 422
     text = response.get_data(as_text=True)
-    assert "add up to 99,999.00 kg, the lot to 2,400.00 kg" in text
+    assert "add up to 3,500.00 kg, the lot to 2,400.00 kg" in text
+
+
+@pytest.mark.parametrize("own", ["9000", "0.1"])
+def test_a_pack_weighed_on_its_own_beyond_what_a_pack_weighs_is_refused(client, auth, world, own):
+    """Walk finding: a pack typed as "code, 9000" (and one of 0.1 kg) was received, its
+    mass then pricing it; the lot's total alone was held to what its packs can weigh."""
+    login(client, auth, world)
+    before = row_counts()
+    codes = [f"{world['codes'][0]}, {own}", *world["codes"][1:]]
+    response = receive(client, world, form_of(world, lot0_mass="9500", codes=codes))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(
+        r'id="err-lots-0-codes"[^>]*>[^<]*is not what one pack weighs \(5 to 5,000', text
+    )
+    assert row_counts() == before
 
 
 def test_existing_code_is_a_conflict_on_the_page(client, auth, world):

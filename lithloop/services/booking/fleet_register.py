@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
-from lithloop.batteries import COLUMNS, FleetIssue, FleetRow, ImportCode
+from lithloop.batteries import COLUMNS, FleetIssue, FleetRow
 from lithloop.batteries.fleet_rows import RowParser
 from lithloop.db import atomic
 from lithloop.extensions import db
@@ -163,9 +163,7 @@ def change_pack(user: User, pack_id: int, form: Mapping[str, str], seen: str) ->
         pack = _locked(user, pack_id, seen)
         parser = RowParser(clock.today())
         row = parser.parse(0, cells)
-        # no preview to read a warning on: SoH 0.85 (a fraction, read as 0.85 %) is refused
-        fraction = [w for w in parser.warnings if w.code is ImportCode.SOH_LOOKS_LIKE_FRACTION]
-        issues = (*parser.errors, *fraction)
+        issues = tuple(parser.errors)
         if row is not None:
             issues += _code_issues(user, pack, row)
         if issues or row is None:

@@ -16,6 +16,7 @@ from flask_babel import lazy_ngettext as _nl
 from lithloop import clock, labels
 from lithloop.batteries import validate_code
 from lithloop.batteries.codes import fold_full_width, normalise
+from lithloop.batteries.item_masses import MASS_PER_ITEM
 from lithloop.models import Booking, BookingLot
 from lithloop.services.booking import lot_checks
 from lithloop.services.errors import FieldChecks, FieldsRefused, Invalid
@@ -161,11 +162,15 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
     refused named at once (FieldsRefused), before the checks between them."""
     prefix = f"lots[{i}]"
     checked = FieldChecks()
+    typed = str(raw.get("mass_kg") or "").strip()
     mass = checked(
         parse_mass,
         raw.get("mass_kg"),
         f"{prefix}.mass_kg",
-        _l("Enter the weighed mass of the lot in kg."),
+        # letters read as an empty box ("enter the mass") with "abc" still in it
+        _l("'%(v)s' is not a mass in kg: type it in digits, such as 2480.5.", v=typed[:40])
+        if typed
+        else _l("Enter the weighed mass of the lot in kg."),
         # a number was typed: "enter the mass" read as if the box were empty
         _l("The weighed mass must be more than 0 kg and less than 1,000,000,000 kg."),
     )
@@ -177,6 +182,7 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
     # what the count of items of the lot's form can weigh (one pack of 90,000 kg was taken:
     # the bound was the parser's 1,000,000,000 kg); the booking's lots are checked the same
     lot_checks.mass_per_item(mass, count, lot.form, f"{prefix}.mass_kg")
+    _own_masses(codes, lot.form, f"{prefix}.codes")
     if len(codes) > count:
         raise Invalid(
             _nl(
@@ -220,6 +226,33 @@ def _lot(lot: BookingLot, i: int, raw: dict, generate: bool) -> LotReceipt:
             field=f"{prefix}.note",
         )
     return LotReceipt(lot, mass, count, codes, note)
+
+
+def _own_mass_refused(form: str, **shown):
+    """The refusal of a mass typed after a code that one item of the form cannot weigh."""
+    if form == "module":
+        return _l(
+            "Code %(code)s: %(kg)s kg is not what one module weighs (%(lo)s to %(hi)s kg).", **shown
+        )
+    if form == "cell":
+        return _l(
+            "Code %(code)s: %(kg)s kg is not what one cell weighs (%(lo)s to %(hi)s kg).", **shown
+        )
+    return _l(
+        "Code %(code)s: %(kg)s kg is not what one pack weighs (%(lo)s to %(hi)s kg).", **shown
+    )
+
+
+def _own_masses(codes, form: str, field: str) -> None:
+    """Invalid beside the codes when a mass typed after a code is beyond what one item of the
+    lot's form weighs (a 9,000 kg pack and a 0.1 kg one were received)."""
+    if form not in MASS_PER_ITEM:
+        return
+    lo, hi = MASS_PER_ITEM[form]
+    for code, own in codes:
+        if own is not None and not lo <= own <= hi:
+            shown = {"code": code, "kg": f"{own:,.2f}", "lo": grouped(lo), "hi": grouped(hi)}
+            raise Invalid(_own_mass_refused(form, **shown), field=field)
 
 
 def lot_note(text, field: str) -> str:

@@ -100,6 +100,16 @@ def parse_test(raw: dict) -> TestValues:
         )
         if soh is not None and soh > 100:
             raise Invalid(percentage, field="soh_pct")
+        if soh is not None and 0 < soh <= 1:  # 0.82 typed for 82 %: graded scrap (a walk)
+            raise Invalid(
+                _l(
+                    "A state of health of %(v)s %% is almost nothing: if you meant a fraction, "
+                    "type %(p)s (percent).",
+                    v=f"{soh.normalize():f}",
+                    p=f"{(soh * 100).normalize():f}",
+                ),
+                field="soh_pct",
+            )
         return soh
 
     def capacity_of(raw):
