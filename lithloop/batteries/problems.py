@@ -146,7 +146,7 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
         "'{value}' does not say which ternary (NCM) type the pack is: write NCM523, NCM622 or "
         "NCM811."
     ),
-    ImportCode.INVALID_PACK_CODE: "Pack code '{value}' is invalid: {detail}",
+    ImportCode.INVALID_PACK_CODE: "Pack code '{value}' is invalid. {detail}",
     ImportCode.DUPLICATE_PACK_CODE: "Pack code {value} already appears in row {first_row}.",
     ImportCode.CHEMISTRY_MISMATCH: (
         "The chemistry {chemistry} does not match the pack code's battery type "
@@ -170,7 +170,7 @@ IMPORT_MESSAGES: dict[ImportCode, str] = {
         "'{value}' is not a vehicle plate: a plate holds letters or digits, as on the bus."
     ),
     ImportCode.UNCODED_PACK: (
-        "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
+        "No pack code: accepted as an uncoded pack; the park will code it at intake."
     ),
     ImportCode.SOH_LOOKS_LIKE_FRACTION: (
         "SoH '{value}' was read as {value}%; if you meant a fraction, write {percent}."

@@ -13,7 +13,7 @@ from lithloop.services.booking import fleet_register
 from lithloop.services.booking.errors import Code
 from lithloop.services.errors import ServiceError
 from lithloop.web.access import roles_required
-from lithloop.web.fleet import bp
+from lithloop.web.fleet import PAGE_SIZE, bp
 from lithloop.web.fleet_text import issue_text
 from lithloop.web.pricing_text import chemistry_name
 
@@ -68,7 +68,10 @@ def save_pack(pack_id: int):
             return _page(found, fleet_register.cells_of(found), _errors(exc), version, exc.status)
         return _page(found, request.form, _errors(exc), seen, exc.status)
     flash(_("The pack on %(plate)s was saved.", plate=saved.vehicle_plate), "success")
-    return redirect(url_for("fleet.packs"))
+    page = fleet_register.page_of(saved, PAGE_SIZE)  # back to the pack's row, not the top
+    return redirect(
+        url_for("fleet.packs", page=page if page > 1 else None, _anchor=f"pack-{saved.id}")
+    )
 
 
 @bp.post("/packs/<int:pack_id>/remove")

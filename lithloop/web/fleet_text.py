@@ -57,7 +57,7 @@ ISSUES = {
     "unspecified_ncm": _l(
         "'{value}' does not say which ternary (NCM) type the pack is: write NCM523, NCM622 or NCM811."  # noqa: E501 (one message)
     ),
-    "invalid_pack_code": _l("Pack code '{value}' is invalid: {detail}"),
+    "invalid_pack_code": _l("Pack code '{value}' is invalid. {detail}"),
     "duplicate_pack_code": _l("Pack code {value} already appears in row {first_row}."),
     "chemistry_mismatch": _l(
         "The chemistry {chemistry} does not match the pack code's battery type '{letter}' ({expected})."  # noqa: E501 (one message)
@@ -78,7 +78,7 @@ ISSUES = {
         "'{value}' is not a vehicle plate: a plate holds letters or digits, as on the bus."
     ),
     "uncoded_pack": _l(
-        "No pack code: accepted as an uncoded (pre-2018) pack; the park will code it at intake."
+        "No pack code: accepted as an uncoded pack; the park will code it at intake."
     ),
     "soh_looks_like_fraction": _l(
         "SoH '{value}' was read as {value}%; if you meant a fraction, write {percent}."

@@ -128,7 +128,8 @@ def test_fleet_manager_imports_the_fleet_and_accepts_a_proposal(browser, live_se
     page.fill("#soh_pct", "77.5")
     page.locator("form.card button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.url.endswith("/fleet/packs")
+    assert page.url.endswith(f"/fleet/packs#pack-{unbooked}")  # back at its row
+    assert page.locator(f"#pack-{unbooked}").is_visible()
     with live_server.app.app_context():
         assert db.session.get(BusPack, unbooked).soh_pct == Decimal("77.5")
         db.session.remove()

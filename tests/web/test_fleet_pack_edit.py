@@ -73,6 +73,7 @@ def test_a_new_soh_and_a_mistyped_plate_are_saved_and_audited(client, manager):
     response = save(client, pack.id, {**form, "soh_pct": "79.5", "vehicle_plate": "黑C·12346"})
 
     assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/fleet/packs#pack-{pack.id}")
     saved = stored(pack.id)
     assert saved.soh_pct == Decimal("79.5") and saved.vehicle_plate == "黑C·12346"
     assert saved.pack_code == CODE_A and saved.rated_kwh == Decimal("295")
@@ -117,9 +118,10 @@ def test_a_code_already_on_another_pack_or_at_the_park_is_refused_beside_it(clie
     pack = add_pack(manager.organisation_id, "黑C·00002")
     form = form_of(client, pack.id)
 
-    taken = save(client, pack.id, {**form, "pack_code": CODE_A})
-    assert taken.status_code == 422
+    taken = save(client, pack.id, {**form, "pack_code": CODE_A, "soh_pct": "150"})
+    assert taken.status_code == 422  # told with the other fields' refusals (a walk)
     assert 'id="pack_code-err"' in taken.get_data(as_text=True)
+    assert 'id="soh_pct-err"' in taken.get_data(as_text=True)
     assert "已在本单位的电池包台账中" in taken.get_data(as_text=True)
 
     PackFactory(code=CODE_B)  # a pack the park has received
@@ -196,3 +198,14 @@ def test_another_organisation_s_pack_is_not_found_and_other_roles_are_refused(
     auth.logout()
     auth.login(make_user(make_org()).email)  # a dealer
     assert client.get(f"/fleet/packs/{ours.id}").status_code == 403
+
+
+def test_a_save_comes_back_to_the_pack_s_row_on_its_page_of_the_register(client, manager):
+    """Walk finding: after a save the register opened at its top, 48 packs above."""
+    for n in range(55):
+        add_pack(manager.organisation_id, f"黑C·{n:05d}")
+    last = add_pack(manager.organisation_id, "黑C·99999")
+    response = save(client, last.id, {**form_of(client, last.id), "soh_pct": "70"})
+    assert response.headers["Location"].endswith(f"/fleet/packs?page=2#pack-{last.id}")
+    page = client.get("/fleet/packs?page=2").get_data(as_text=True)
+    assert f'id="pack-{last.id}"' in page

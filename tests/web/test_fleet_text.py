@@ -32,7 +32,7 @@ def test_a_bad_code_reads_in_chinese_with_its_reason(app):
         row=3,
         column="pack_code",
         code="invalid_pack_code",
-        message="Pack code 'X' is invalid: The battery code has 1 characters; it must have 24.",
+        message="Pack code 'X' is invalid. The battery code has 1 characters; it must have 24.",
         params={"value": "X", "reason": "wrong_length", "length": 1},
     )
     with app.test_request_context("/"), force_locale("zh_CN"):
@@ -76,7 +76,7 @@ def test_a_number_not_read_says_what_to_write_in_every_number_column(app):
 
     header = "plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
     told = {
-        "rated_kwh": ("the rated energy in kWh", "额定能量", "258"),
+        "rated_kwh": ("the rated energy in kWh", "额定电量", "258"),
         "mass_kg": ("the mass in kg", "千克", "420"),
         "soh_pct": ("the state of health", "健康度", "86.5"),
     }

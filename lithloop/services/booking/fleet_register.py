@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lithloop import clock
-from lithloop.batteries import COLUMNS, FleetIssue, FleetRow
+from lithloop.batteries import COLUMNS, FleetIssue, validate_code
 from lithloop.batteries.fleet_rows import RowParser
 from lithloop.db import atomic
 from lithloop.extensions import db
@@ -52,6 +52,20 @@ def get_pack(user: User, pack_id: int) -> BusPack:
     if pack is None or pack.organisation_id != user.organisation_id:
         raise NotFound(_l("This pack is not in your register."))
     return pack
+
+
+def page_of(pack: BusPack, size: int) -> int:
+    """The page of the register (by plate, then id; `size` a page) the pack is listed on."""
+    before = db.session.scalar(
+        sa.select(sa.func.count(BusPack.id)).where(
+            BusPack.organisation_id == pack.organisation_id,
+            sa.or_(
+                BusPack.vehicle_plate < pack.vehicle_plate,
+                sa.and_(BusPack.vehicle_plate == pack.vehicle_plate, BusPack.id < pack.id),
+            ),
+        )
+    )
+    return (before or 0) // size + 1
 
 
 def cells_of(pack: BusPack) -> dict[str, str]:
@@ -132,9 +146,11 @@ def _locked(user: User, pack_id: int, seen: str) -> BusPack:
     return pack
 
 
-def _code_issues(user: User, pack: BusPack, row: FleetRow) -> tuple[FleetIssue, ...]:
-    """A changed code already registered on another pack, or received by the park."""
-    code = row.pack_code
+def _code_issues(user: User, pack: BusPack, typed: str) -> tuple[FleetIssue, ...]:
+    """A changed code already registered on another pack, or received by the park (told
+    with the other fields' refusals, not after them)."""
+    check = validate_code(typed, today=clock.today()) if typed else None
+    code = check.text if check is not None and check.ok else None
     if not code or code == pack.pack_code:
         return ()
     other = db.session.scalar(
@@ -163,9 +179,7 @@ def change_pack(user: User, pack_id: int, form: Mapping[str, str], seen: str) ->
         pack = _locked(user, pack_id, seen)
         parser = RowParser(clock.today())
         row = parser.parse(0, cells)
-        issues = tuple(parser.errors)
-        if row is not None:
-            issues += _code_issues(user, pack, row)
+        issues = (*parser.errors, *_code_issues(user, pack, cells["pack_code"]))
         if issues or row is None:
             raise PackRefused(issues)
         changed = {

@@ -53,7 +53,7 @@ def check_against_driver(
     if found and not note:
         raise Invalid(
             _l(
-                "Differs from the driver's record: %(d)s Please add a note saying why.",
+                "Differs from the driver's record. %(d)s Please add a note saying why.",
                 d=" ".join(found),
             ),
             field="note",
