@@ -8,8 +8,12 @@ document.addEventListener("DOMContentLoaded", function () {
   var site = document.getElementById("site_id");
   var slot = document.getElementById("slot");
   if (!site || !slot) { return; }
-  site.addEventListener("change", function () {
+  // `move`: a chosen window the site is closed in gives way to its first open one (a change
+  // of site); on a page shown again (Back), the browser restores the site chosen, and the
+  // windows are marked for it, the one chosen kept (a refusal may name it)
+  function mark(move) {
     var chosen = site.options[site.selectedIndex];
+    if (!chosen) { return; }
     var opens = chosen.dataset.opens, closes = chosen.dataset.closes;
     if (!opens || !closes) { return; }
     var hours = document.getElementById("site-hours"); // under the select: names stay short
@@ -23,8 +27,7 @@ document.addEventListener("DOMContentLoaded", function () {
       option.textContent = option.dataset.label + (inside[i] ? "" : slot.dataset.outside);
       if (inside[i] && firstInside === null) { firstInside = option; }
     });
-    var current = slot.options[slot.selectedIndex];
-    if (firstInside && current && !inside[slot.selectedIndex]) {
+    if (move && firstInside && slot.selectedIndex >= 0 && !inside[slot.selectedIndex]) {
       firstInside.selected = true; // a window the new site is closed in is not kept
     }
     // windows outside the hours cannot be chosen (they were offered, then refused), unless
@@ -32,7 +35,10 @@ document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(slot.options, function (option, i) {
       option.disabled = Boolean(firstInside) && !inside[i] && !option.selected;
     });
-  });
+  }
+  site.addEventListener("change", function () { mark(true); });
+  window.addEventListener("pageshow", function () { mark(false); });
+  mark(false);
 });
 
 // A lot's codes box is named after the lot's form (pack, module or cell codes): on a change

@@ -66,3 +66,28 @@ def test_the_windows_follow_the_chosen_sites_hours(browser, live_server):
     assert "不在营业时间内" not in _labels(page)[0] and not _disabled(page)[0]
     assert page.input_value("#slot") == "13:00-15:00"  # still open there: kept
     page.context.close()
+
+
+def test_a_form_shown_again_marks_the_windows_for_the_site_it_restores(browser, live_server):
+    """Review finding: Back to the form restored the other site chosen, and the windows kept
+    the first site's marks, those it is open for disabled."""
+    afternoon = _add_afternoon_site(live_server)
+    page = new_page(browser, live_server.url, phone=True)
+    log_in(page, DEALER)
+    page.goto("/bookings/new")
+    default = page.input_value("#site_id")
+    other = page.eval_on_selector_all(
+        "#site_id option", f"els => els.map(e => e.value).filter(v => v !== '{default}')"
+    )[0]
+    page.select_option("#site_id", other)
+    page.goto("/bookings")
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.input_value("#site_id") == other
+    marked = [("不在营业时间内" in label) for label in _labels(page)]
+    opens_morning = other != str(afternoon)
+    assert marked[0] is not opens_morning and _disabled(page)[0] is not opens_morning, (
+        marked,
+        _disabled(page),
+    )
+    page.context.close()

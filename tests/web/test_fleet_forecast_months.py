@@ -42,3 +42,37 @@ def test_empty_months_are_marked_and_counted_when_some_month_has_packs(client, m
 def test_a_forecast_with_nothing_due_keeps_every_month(client, manager):
     html = client.get("/fleet/forecast").get_data(as_text=True)
     assert "no-packs" not in html and "没有到期电池包的月份" not in html
+
+
+def test_a_proposal_names_the_buses_its_packs_come_off(client, manager):
+    """Walk finding: a proposal (and the booking made from it) gave only totals per
+    chemistry: nothing said which buses to prepare for the pickup."""
+    from lithloop.models import Site, SiteKind
+
+    depot = Site(
+        organisation_id=manager.organisation_id,
+        kind=SiteKind.BUS_DEPOT,
+        name="第一停保场",
+        lat=44.58,
+        lon=129.6,
+        city="牡丹江",
+    )
+    db.session.add(depot)
+    for plate in ("黑C·F0002", "黑C·F0001", "黑C·F0001"):
+        db.session.add(
+            BusPack(
+                organisation_id=manager.organisation_id,
+                vehicle_plate=plate,
+                chemistry="LFP",
+                rated_kwh=Decimal("100"),
+                mass_kg=Decimal("700"),
+                in_service_since=date(2018, 3, 1),
+                soh_pct=Decimal("70"),
+            )
+        )
+    db.session.commit()
+    html = client.get("/fleet/forecast").get_data(as_text=True)
+    assert (
+        '<dd class="plates"><span class="nowrap">黑C·F0001</span>、<span class="nowrap">黑C·F0002</span></dd>'
+        in html
+    )

@@ -30,7 +30,7 @@ GOOD = {
 #: Cells that the preview used to accept and the import could not store.
 USED_TO_PASS = [
     ("vehicle_plate", "黑C·D" + "1" * 30, "超过 20 个字符"),
-    ("rated_kwh", "1e9", "无法读作数字：请把额定能量写成普通数字"),
+    ("rated_kwh", "1e9", "无法读作数字：请把额定电量写成普通数字"),
     ("rated_kwh", "20000", "大于 10,000"),
     ("mass_kg", "99999999999", "不是一个电池包的质量：一个电池包重 5 至 5,000 千克"),
     ("mass_kg", "100000", "不是一个电池包的质量：一个电池包重 5 至 5,000 千克"),

@@ -64,6 +64,7 @@ class Proposal:
     kwh: Decimal
     due_by: date
     lots: tuple[ProposalLot, ...]
+    plates: tuple[str, ...] = ()  # the buses the packs come off, each once, in order
 
     @property
     def count(self) -> int:
@@ -135,6 +136,7 @@ def _proposal(site: Site, chunk: list[tuple[date, BusPack]]) -> Proposal:
         sum((p.rated_kwh for _, p in chunk), Decimal(0)),
         max(d for d, _ in chunk),
         _lots([p for _, p in chunk]),
+        tuple(sorted({p.vehicle_plate for _, p in chunk})),
     )
 
 
