@@ -72,7 +72,5 @@ def test_a_proposal_names_the_buses_its_packs_come_off(client, manager):
         )
     db.session.commit()
     html = client.get("/fleet/forecast").get_data(as_text=True)
-    assert (
-        '<dd class="plates"><span class="nowrap">黑C·F0001</span>、<span class="nowrap">黑C·F0002</span></dd>'
-        in html
-    )
+    first, second = (f'<span class="nowrap">{p}</span>' for p in ("黑C·F0001", "黑C·F0002"))
+    assert f'<dd class="plates">{first}、{second}</dd>' in html
