@@ -9,7 +9,7 @@ OTHER_MARKER so that a response leaking them can be recognised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -95,19 +95,10 @@ def _checkout(buyer: User, pack: Pack):
 
 def _other_bus_pack() -> int:
     """A pack of another bus company's fleet register."""
-    from tests.factories import make_org
+    from tests.factories import make_bus_pack, make_org
 
-    pack = BusPack(
-        organisation_id=make_org(OrgKind.BUS_COMPANY, name=f"{OTHER_MARKER}公交").id,
-        vehicle_plate="黑C·AUTHZ",
-        chemistry="LFP",
-        rated_kwh=295,
-        mass_kg=2225,
-        in_service_since=date(2019, 3, 1),
-    )
-    db.session.add(pack)
-    db.session.flush()
-    return pack.id
+    other = make_org(OrgKind.BUS_COMPANY, name=f"{OTHER_MARKER}公交")
+    return make_bus_pack(other.id, "黑C·AUTHZ", commit=False).id
 
 
 def _delivery_stop(route: PlanRoute, buyer: User, pack: Pack) -> int:

@@ -26,6 +26,7 @@ from lithloop.models import (
     ROLES_BY_KIND,
     Booking,
     BookingLot,
+    BusPack,
     Organisation,
     OrgKind,
     OrgStatus,
@@ -361,3 +362,23 @@ def make_park(payload_kg: int = 12000, trucks: int = 2) -> Organisation:
     depot = DepotFactory()
     TruckFactory.create_batch(trucks, depot=depot, payload_kg=payload_kg)
     return depot.organisation
+
+
+def make_bus_pack(org_id: int, plate: str, *, commit: bool = True, **fields) -> BusPack:
+    """A pack of a bus company's fleet register: an uncoded 295 kWh LFP bus pack of 2,225 kg
+    in service since March 2019 at SoH 88 %, unless `fields` say otherwise."""
+    values = {
+        "pack_code": None,
+        "chemistry": "LFP",
+        "rated_kwh": Decimal("295"),
+        "mass_kg": Decimal("2225"),
+        "in_service_since": date(2019, 3, 1),
+        "soh_pct": Decimal("88"),
+    }
+    pack = BusPack(organisation_id=org_id, vehicle_plate=plate, **{**values, **fields})
+    db.session.add(pack)
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
+    return pack

@@ -20,7 +20,7 @@ from lithloop.extensions import db
 from lithloop.models import Booking, BusPack, OrgKind, Role, SiteKind, User
 from lithloop.services.booking import fleet_proposals, fleet_register
 from tests.conftest import app_on_own_pg_database
-from tests.factories import make_org, make_park, make_site, make_user
+from tests.factories import make_bus_pack, make_org, make_park, make_site, make_user
 
 
 @pytest.fixture
@@ -33,17 +33,9 @@ def pg_app(pg_database_url):
         depot = make_site(company)
         depot.kind = SiteKind.BUS_DEPOT
         manager = make_user(company, role=Role.FLEET_MANAGER)
-        pack = BusPack(
-            organisation_id=company.id,
-            vehicle_plate="黑C·R0001",
-            chemistry="LFP",
-            rated_kwh=Decimal("295"),
-            mass_kg=Decimal("2225"),
-            in_service_since=date(2017, 3, 1),
-            soh_pct=Decimal("75"),
+        pack = make_bus_pack(
+            company.id, "黑C·R0001", in_service_since=date(2017, 3, 1), soh_pct=Decimal("75")
         )
-        db.session.add(pack)
-        db.session.commit()
         return manager.id, depot.id, pack.id
 
     with app_on_own_pg_database("lithloop_fp", seed) as (app, ids):

@@ -4,15 +4,15 @@ legend; neither axis said what it counted, and with nothing due the kWh axis rea
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import BusPack, User
+from lithloop.models import User
 from tests.browser.conftest import log_in, new_page
+from tests.factories import make_bus_pack
 
 AXES_JS = """() => {
   const chart = Chart.getChart(document.getElementById('fleet-forecast'));
@@ -48,18 +48,7 @@ def _pack_due_now(live) -> None:
         org = db.session.scalar(
             sa.select(User.organisation_id).where(User.email == "fleet@demo.lithloop")
         )
-        db.session.add(
-            BusPack(
-                organisation_id=org,
-                vehicle_plate="黑C·F0001",
-                chemistry="LFP",
-                rated_kwh=Decimal("295"),
-                mass_kg=Decimal("2225"),
-                in_service_since=date(2018, 3, 1),
-                soh_pct=Decimal("70"),
-            )
-        )
-        db.session.commit()
+        make_bus_pack(org, "黑C·F0001", soh_pct=Decimal("70"))
         db.session.remove()
 
 

@@ -3,14 +3,13 @@ cards (a year of zeros took four screens) and counted in a note, unless every mo
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from lithloop.extensions import db
-from lithloop.models import BusPack, OrgKind, Role
-from tests.factories import make_org, make_user
+from lithloop.models import OrgKind, Role
+from tests.factories import make_bus_pack, make_org, make_user
 
 
 @pytest.fixture
@@ -21,18 +20,8 @@ def manager(app, auth):
 
 
 def test_empty_months_are_marked_and_counted_when_some_month_has_packs(client, manager):
-    db.session.add(
-        BusPack(
-            organisation_id=manager.organisation_id,
-            vehicle_plate="黑C·F0001",
-            chemistry="LFP",
-            rated_kwh=Decimal("295"),
-            mass_kg=Decimal("2225"),
-            in_service_since=date(2018, 3, 1),
-            soh_pct=Decimal("70"),  # below the threshold: due this month
-        )
-    )
-    db.session.commit()
+    # below the threshold: due this month
+    make_bus_pack(manager.organisation_id, "黑C·F0001", soh_pct=Decimal("70"))
     html = client.get("/fleet/forecast?months=1").get_data(as_text=True)
     empty = html.count('class="muted no-packs"')
     assert empty >= 1
@@ -59,18 +48,7 @@ def test_a_proposal_names_the_buses_its_packs_come_off(client, manager):
     )
     db.session.add(depot)
     for plate in ("黑C·F0002", "黑C·F0001", "黑C·F0001"):
-        db.session.add(
-            BusPack(
-                organisation_id=manager.organisation_id,
-                vehicle_plate=plate,
-                chemistry="LFP",
-                rated_kwh=Decimal("100"),
-                mass_kg=Decimal("700"),
-                in_service_since=date(2018, 3, 1),
-                soh_pct=Decimal("70"),
-            )
-        )
-    db.session.commit()
+        make_bus_pack(manager.organisation_id, plate, mass_kg=Decimal("700"), soh_pct=Decimal(70))
     html = client.get("/fleet/forecast").get_data(as_text=True)
     first, second = (f'<span class="nowrap">{p}</span>' for p in ("黑C·F0001", "黑C·F0002"))
     assert f'<dd class="plates">{first}、{second}</dd>' in html

@@ -4,7 +4,7 @@ at once, a change made meanwhile or a pack on a live booking or at the park refu
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,26 +15,15 @@ from lithloop.extensions import db
 from lithloop.models import AuditEntry, BookingStatus, BusPack, OrgKind, Role
 from lithloop.services.booking import fleet_register
 from tests.conftest import submit
-from tests.factories import BookingFactory, PackFactory, make_org, make_user
+from tests.factories import BookingFactory, PackFactory, make_bus_pack, make_org, make_user
 
 CODE_A = "0Q5PB3AMDJ09918650000634"
 CODE_B = "0K7PB3BMDJ796989P0001713"
 
 
 def add_pack(org_id: int, plate: str, code: str | None = None, soh: str | None = "88") -> BusPack:
-    pack = BusPack(
-        organisation_id=org_id,
-        vehicle_plate=plate,
-        pack_code=code,
-        chemistry="LFP",
-        rated_kwh=Decimal("295"),
-        mass_kg=Decimal("2225"),
-        in_service_since=date(2019, 3, 1),
-        soh_pct=None if soh is None else Decimal(soh),
-    )
-    db.session.add(pack)
-    db.session.commit()
-    return pack
+    soh_pct = None if soh is None else Decimal(soh)
+    return make_bus_pack(org_id, plate, pack_code=code, soh_pct=soh_pct)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,7 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import BookingStatus, BusPack, OrgKind, Role
 from tests.conftest import csrf_token, submit
-from tests.factories import BookingFactory, PackFactory, make_org, make_user
+from tests.factories import BookingFactory, PackFactory, make_bus_pack, make_org, make_user
 
 HEADER = "vehicle_plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
 CODE_A = "0Q5PB3AMDJ09918650000634"
@@ -31,19 +30,7 @@ def manager(app, auth):
 
 
 def registered(org_id: int, code: str, soh: str = "90") -> BusPack:
-    pack = BusPack(
-        organisation_id=org_id,
-        vehicle_plate="黑C·00001",
-        pack_code=code,
-        chemistry="LFP",
-        rated_kwh=Decimal("295"),
-        mass_kg=Decimal("2225"),
-        in_service_since=date(2019, 3, 1),
-        soh_pct=Decimal(soh),
-    )
-    db.session.add(pack)
-    db.session.commit()
-    return pack
+    return make_bus_pack(org_id, "黑C·00001", pack_code=code, soh_pct=Decimal(soh))
 
 
 def upload(client, data: bytes, update: bool):
