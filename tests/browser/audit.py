@@ -135,6 +135,7 @@ def check_page(page, name: str, folder: Path, *, phone: bool) -> None:
     (phone), a foreign word on a Chinese page or blocking axe violations; the page's
     screenshot is saved when one fails (or always: ALL_SCREENSHOTS)."""
     width = "390" if phone else "1366"
+    page.wait_for_load_state()  # a click's navigation may still be replacing the document
     lang = page.evaluate("document.documentElement.lang") or "x"
     shot = folder / f"{name}-{width}-{lang}.png"
     if ALL_SCREENSHOTS:
