@@ -28,13 +28,13 @@ from lithloop.batteries.fleet_csv import MAX_BYTES
 from lithloop.batteries.item_masses import MASS_PER_ITEM
 from lithloop.extensions import db
 from lithloop.models import Role
-from lithloop.services.booking import bus_fleet
+from lithloop.services.booking import bus_fleet, fleet_search
 from lithloop.services.errors import ServiceError
 from lithloop.services.strict_input import grouped
 from lithloop.web import uploads
 from lithloop.web.access import roles_required
 from lithloop.web.fleet_text import COLUMN_LABELS, issue_text
-from lithloop.web.query_args import page_arg
+from lithloop.web.query_args import page_arg, search_arg
 
 bp = Blueprint("fleet", __name__, url_prefix="/fleet")
 PAGE_SIZE = 50
@@ -89,14 +89,21 @@ def _keep(data: bytes) -> str:
 
 def _register(form: CsrfForm, status: int = 200, error: str | None = None):
     page = page_arg()
-    pagination = db.paginate(
-        bus_fleet.packs(current_user), page=page, per_page=PAGE_SIZE, error_out=False
-    )
+    search = search_arg()
+    show = request.args.get("show", "all")
+    show = show if show in fleet_search.SHOWS else "all"  # a changed link: every pack
+    query = fleet_search.narrow(bus_fleet.packs(current_user), search, show)
+    pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    narrowed = bool(search) or show != "all"
     codes = [p.pack_code for p in pagination.items if p.pack_code]
     return render_template(
         "fleet/packs.html",
         pagination=pagination,
         received=bus_fleet.received_codes(current_user, codes),
+        search=search,
+        show=show,
+        shows=fleet_search.SHOWS,
+        registered=bus_fleet.has_packs(current_user) if narrowed else bool(pagination.total),
         form=form,
         error=error,
         max_mb=MAX_BYTES // (1024 * 1024),

@@ -16,6 +16,7 @@ __all__ = [
     "event_details",
     "fleet_proposals",
     "fleet_register",
+    "fleet_search",
     "geocoding",
     "lot_checks",
     "org_transfer",

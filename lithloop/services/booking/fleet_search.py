@@ -1,0 +1,53 @@
+"""The pack register searched and narrowed: by part of a bus's plate or of a pack code, and
+to the packs still to book or those on a live booking."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import sqlalchemy as sa
+
+from lithloop.models import Booking, BookingStatus, BusPack
+
+#: What the register can be narrowed to: every pack, those no live booking holds, the others.
+SHOWS = ("all", "unbooked", "booked")
+#: What people type inside a plate or code, taken out on both sides of the comparison.
+_SEPARATORS = "·•・‧.．-－ \u3000"
+_DROP = dict.fromkeys(map(ord, _SEPARATORS))
+
+
+def plain(text: str) -> str:
+    """A search text as the register compares it: NFKC (full-width letters and digits as
+    ASCII), without separators, whitespace or invisible characters, upper case."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_DROP)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf").upper()
+
+
+def _plain_column(column):
+    """The column with the separators a plate or code may be written with taken out."""
+    for separator in "·•・-. ":
+        column = sa.func.replace(column, separator, "")
+    return sa.func.upper(column)
+
+
+def narrow(query: sa.Select, search: str = "", show: str = "all") -> sa.Select:
+    """The register query for packs whose plate or code contains the search text (written
+    with or without its dot, dash or spaces, in any case) and, by `show`, only those no
+    live booking holds ('unbooked': never booked, or their booking was cancelled) or only
+    those on one ('booked'); 'all' (or an unknown value) narrows nothing."""
+    text = plain(search)
+    if text:
+        query = query.where(
+            sa.or_(
+                _plain_column(BusPack.vehicle_plate).contains(text, autoescape=True),
+                _plain_column(sa.func.coalesce(BusPack.pack_code, "")).contains(
+                    text, autoescape=True
+                ),
+            )
+        )
+    if show in ("unbooked", "booked"):
+        live = sa.select(Booking.id).where(Booking.status != BookingStatus.CANCELLED)
+        on_live = BusPack.booking_id.in_(live)  # (NULL IN ... is NULL, not false)
+        free = sa.or_(BusPack.booking_id.is_(None), sa.not_(on_live))
+        query = query.where(on_live if show == "booked" else free)
+    return query

@@ -1,0 +1,76 @@
+"""The pack register searched by plate or pack code, as people type them, and narrowed to the
+packs still to book or those on a live booking; the pager keeps both."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lithloop.models import BookingStatus, OrgKind, Role
+from tests.factories import BookingFactory, make_bus_pack, make_org, make_user
+
+CODE_A = "0Q5PB3AMDJ09918650000634"
+CODE_B = "0K7PB3BMDJ796989P0001713"
+
+
+@pytest.fixture
+def manager(app, auth):
+    user = make_user(make_org(OrgKind.BUS_COMPANY), role=Role.FLEET_MANAGER)
+    auth.login(user.email)
+    return user
+
+
+def rows(client, query: str = "") -> list[str]:
+    """The plates of the register's rows the page shows for this query string."""
+    body = client.get(f"/fleet/packs{query}").get_data(as_text=True)
+    return re.findall(r'<tr id="pack-\d+"><td>([^<]*)</td>', body)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["黑C·D12345", "黑cd12345", "黑C-D12345", "d12345", "Ｄ１２３４５", " 黑C D12345 ", "D123"],
+)
+def test_a_plate_is_found_however_it_is_typed(client, manager, typed):
+    org = manager.organisation_id
+    make_bus_pack(org, "黑C·D12345")
+    make_bus_pack(org, "黑C·D12345", pack_code=CODE_A)  # a bus has several packs
+    make_bus_pack(org, "黑C·77777")
+    assert rows(client, f"?q={typed}") == ["黑C·D12345", "黑C·D12345"]
+
+
+def test_a_pack_code_is_found_by_a_part_of_it_and_other_fleets_stay_hidden(client, manager):
+    make_bus_pack(manager.organisation_id, "黑C·11111", pack_code=CODE_A)
+    make_bus_pack(manager.organisation_id, "黑C·22222", pack_code=CODE_B)
+    other = make_org(OrgKind.BUS_COMPANY)
+    make_bus_pack(other.id, "黑C·33333", pack_code=CODE_A[:20] + "9999")
+    assert rows(client, "?q=0q5pb3") == ["黑C·11111"]
+    assert rows(client, f"?q={CODE_B}") == ["黑C·22222"]
+    assert rows(client, "?q=%25") == []  # a LIKE wildcard is a character like any other
+    body = client.get("/fleet/packs?q=nothing-like-it").get_data(as_text=True)
+    assert "没有符合搜索条件的电池包" in body or "No pack matches this search" in body
+    assert 'name="file"' in body  # the upload form stays
+
+
+def test_the_filter_splits_packs_by_live_booking(client, manager):
+    org = manager.organisation_id
+    live = BookingFactory(organisation_id=org, status=BookingStatus.REQUESTED)
+    cancelled = BookingFactory(organisation_id=org, status=BookingStatus.CANCELLED)
+    make_bus_pack(org, "黑C·10001", booking_id=live.id)
+    make_bus_pack(org, "黑C·10002", booking_id=cancelled.id)
+    make_bus_pack(org, "黑C·10003")
+    assert rows(client, "?show=booked") == ["黑C·10001"]
+    assert rows(client, "?show=unbooked") == ["黑C·10002", "黑C·10003"]
+    assert rows(client, "?show=unbooked&q=10003") == ["黑C·10003"]
+    assert rows(client, "?show=everything") == ["黑C·10001", "黑C·10002", "黑C·10003"]
+
+
+def test_the_pager_keeps_the_search_and_the_filter(client, manager):
+    for n in range(55):
+        make_bus_pack(manager.organisation_id, f"黑C·2{n:04d}", commit=False)
+    make_bus_pack(manager.organisation_id, "黑C·99999")
+    body = client.get("/fleet/packs?q=黑C2&show=unbooked").get_data(as_text=True)
+    assert len(re.findall(r'<tr id="pack-', body)) == 50
+    link = re.search(r'href="([^"]+)" rel="next"', body).group(1).replace("&amp;", "&")
+    assert "show=unbooked" in link and "page=2" in link and "q=" in link
+    assert len(rows(client, link[len("/fleet/packs") :])) == 5
