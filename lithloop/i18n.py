@@ -88,7 +88,7 @@ def long_day(value: date | None) -> str:
 #: in running text (a refusal, a notice) each is kept on one line at phone width.
 _FIGURE = re.compile(
     r"-?¥\d[\d,]*(?:\.\d+)?|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"
-    r"|\d[\d,]*(?:\.\d+)? (?:kg|km|kWh|Ah|t|pallets|%|千克|公里|托盘|吨)(?![A-Za-z])"
+    r"|\d[\d,]*(?:\.\d+)? (?:kg|km|kWh|Ah|t|pallets|days|%|千克|公里|托盘|吨|天)(?![A-Za-z])"
 )
 
 _WHOLE = Markup('<span class="nowrap">{}</span>')

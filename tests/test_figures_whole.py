@@ -16,8 +16,8 @@ def test_figures_units_amounts_and_days_are_each_one_piece():
     shown = str(figures_whole(text))
     for piece in ("9,338 kg", "5,000 kg", "2026-12-09"):
         assert WHOLE.format(piece) in shown, shown
-    chinese = str(figures_whole("装载 12 托盘，超过其 1,200 千克；85 % · ¥13,751.29"))
-    for piece in ("12 托盘", "1,200 千克", "85 %", "¥13,751.29"):
+    chinese = str(figures_whole("装载 12 托盘，超过其 1,200 千克；85 % · ¥13,751.29，已 316 天"))
+    for piece in ("12 托盘", "1,200 千克", "85 %", "¥13,751.29", "316 天"):
         assert WHOLE.format(piece) in chinese, chinese
 
 

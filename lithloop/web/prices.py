@@ -32,6 +32,7 @@ def public():
         "prices/public.html",
         table=table,
         index=index,
+        days_old=price_service.days_old(index),
         chemistries=[c.value for c in pricing.Chemistry],
         conditions=[c.value for c in pricing.Condition],
         formula=pricing.formula_description(),
@@ -57,6 +58,7 @@ def versions():
     return render_template(
         "prices/versions.html",
         versions=price_service.versions(),
+        days_old=price_service.days_old(price_service.current_index()),
         history=price_service.history((*LEFT_AXIS, *RIGHT_AXIS)),
         names=history_names(),
         left_axis=LEFT_AXIS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -754,3 +754,19 @@ def test_a_date_more_than_a_year_ahead_is_refused_beside_it_naming_the_bound(
     if with_csv:
         form["csv"] = (BytesIO(b"key,value\nni,121000\n"), "prices.csv")
     assert submit(client, "/admin/prices/new", form, content_type=kind).status_code == 302
+
+
+@pytest.mark.parametrize(("today", "days"), [(date(2026, 3, 12), None), (date(2026, 12, 8), 316)])
+def test_an_old_index_is_said_to_be_old_on_both_price_pages(
+    client, admin, frozen_clock, today, days
+):
+    effective = price_service.current_index(today).effective_date
+    assert effective == date(2026, 1, 26)  # the embedded default's newest source
+    frozen_clock(datetime.combine(today, time(4), tzinfo=UTC))
+    for path in ("/prices", "/admin/prices"):
+        body = client.get(path).get_data(as_text=True)
+        notice = re.search(r'<p class="warning"[^>]*id="index-age">(.*?)</p>', body)
+        if days is None:
+            assert notice is None, path
+        else:
+            assert notice and f'<span class="nowrap">{days} 天</span>' in notice.group(0), path

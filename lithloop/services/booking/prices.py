@@ -96,6 +96,18 @@ def current_index(on: date | None = None) -> pricing.IndexSnapshot:
     )
 
 
+#: Days after which an index is said to be old where its prices are shown: metal prices move
+#: (battery-grade lithium carbonate went from 119,500 to 181,500 CNY/t in three weeks of
+#: January 2026, FACTS.md).
+OLD_AFTER_DAYS = 45
+
+
+def days_old(index: pricing.IndexSnapshot, today: date | None = None) -> int | None:
+    """Days since the index took effect when that is more than OLD_AFTER_DAYS, else None."""
+    days = ((today or clock.today()) - index.effective_date).days
+    return days if days > OLD_AFTER_DAYS else None
+
+
 def version_in_force(on: date | None = None) -> str | None:
     """The stored version in force on a date (default today in China), or None when none is
     stored (current_index then gives the embedded default)."""
