@@ -19,6 +19,7 @@ from lithloop.services.booking import (
     booking_status,
     draft,
     draft_quote,
+    fleet_search,
     pickup_change,
     reach,
 )
@@ -241,6 +242,7 @@ def render_show(booking, status: int = 200, typed=None, errors=None, meanwhile=F
         "bookings/show.html",
         booking=booking,
         left_out=left_out.notice(booking),
+        buses=fleet_search.buses_on(booking),
         far=reach.warning(booking.site.lat, booking.site.lon, booking.site),
         news=live_ops.road_news(booking),
         change=change,

@@ -6,9 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from lithloop.models import BookingStatus, OrgKind, Role
+from lithloop import clock
+from lithloop.extensions import db
+from lithloop.models import BookingStatus, BusPack, OrgKind, Role
+from tests.conftest import submit
 from tests.factories import BookingFactory, make_bus_pack, make_org, make_user
+from tests.web.test_fleet import accept_form, demo_fleet, small_register  # noqa: F401
 
 CODE_A = "0Q5PB3AMDJ09918650000634"
 CODE_B = "0K7PB3BMDJ796989P0001713"
@@ -74,3 +79,23 @@ def test_the_pager_keeps_the_search_and_the_filter(client, manager):
     link = re.search(r'href="([^"]+)" rel="next"', body).group(1).replace("&amp;", "&")
     assert "show=unbooked" in link and "page=2" in link and "q=" in link
     assert len(rows(client, link[len("/fleet/packs") :])) == 5
+
+
+def test_a_booking_from_a_proposal_names_the_buses_its_packs_come_off(
+    client,
+    demo_fleet,  # noqa: F811
+):
+    small_register(demo_fleet.id, clock.today())
+    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    page = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
+    booking_id = int(re.search(r"/bookings/(\d+)", page.headers["Location"]).group(1))
+    booked = db.session.scalars(
+        sa.select(BusPack.vehicle_plate).where(BusPack.booking_id == booking_id)
+    ).all()
+    assert booked  # the proposal's packs, linked to the booking
+    counts = {plate: booked.count(plate) for plate in sorted(set(booked))}
+    body = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    shown = re.sub(r"<[^>]+>", "", re.search(r'id="buses">(.*?)</dd>', body).group(1))
+    assert shown == "、".join(
+        plate + (f"（{n} 个电池包）" if n > 1 else "") for plate, n in counts.items()
+    )

@@ -1,5 +1,5 @@
-"""The pack register searched and narrowed: by part of a bus's plate or of a pack code, and
-to the packs still to book or those on a live booking."""
+"""The pack register read by what people look for: packs by part of a bus's plate or of a
+pack code, still to book or on a live booking; and the buses a booking carries packs of."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import unicodedata
 
 import sqlalchemy as sa
 
+from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, BusPack
 
 #: What the register can be narrowed to: every pack, those no live booking holds, the others.
@@ -51,3 +52,15 @@ def narrow(query: sa.Select, search: str = "", show: str = "all") -> sa.Select:
         free = sa.or_(BusPack.booking_id.is_(None), sa.not_(on_live))
         query = query.where(on_live if show == "booked" else free)
     return query
+
+
+def buses_on(booking: Booking) -> list[tuple[str, int]]:
+    """The plates of the buses whose register packs the booking carries, each with its count
+    of packs, by plate (empty for a booking made without the register)."""
+    query = (
+        sa.select(BusPack.vehicle_plate, sa.func.count(BusPack.id))
+        .where(BusPack.booking_id == booking.id)
+        .group_by(BusPack.vehicle_plate)
+        .order_by(BusPack.vehicle_plate)
+    )
+    return [(plate, count) for plate, count in db.session.execute(query)]
