@@ -27,6 +27,8 @@ from lithloop.web.query_args import page_arg
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 PAGE_SIZE = 50
+#: The form's text fields, as SiteInput names them.
+TEXT_FIELDS = ("name", "address", "city", "district", "contact_name", "contact_phone")
 
 
 @bp.get("/")
@@ -83,6 +85,28 @@ def _input(form: SiteForm) -> site_service.SiteInput:
     )
 
 
+def _service_problems(form: SiteForm, site=None) -> None:
+    """The service's checks on what the form's own checks let through, each beside its field
+    (the first reason), so that every problem is said in one round: a mistyped phone number
+    and a position beyond the region, not the phone first and the position on the next try.
+    A field the form refused is checked as if left blank (its own reason stands)."""
+    if any(f.errors or f.data is None for f in (form.lat, form.lon)):
+        return  # no position to check: the form says to place the site
+    timed = not any(f.errors or f.data is None for f in (form.opens_at, form.closes_at))
+    kept = {n: "" if form[n].errors else form[n].data or "" for n in TEXT_FIELDS}
+    data = site_service.SiteInput(
+        lat=float(form.lat.data),
+        lon=float(form.lon.data),
+        opens_at=form.opens_at.data if timed else time(8),
+        closes_at=form.closes_at.data if timed else time(17),
+        **kept,
+    )
+    for name, message in site_service.site_problems(data, site or current_user).items():
+        field = getattr(form, name, None)
+        if field is not None and not field.errors:
+            field.errors = [message]
+
+
 def _submit(form: SiteForm, save, site=None):
     """Handle the form: 'locate' geocodes the address and shows the pin; 'save' saves."""
     form.name.label.text = place_word("name", site or current_user)  # a depot's name
@@ -111,16 +135,16 @@ def _submit(form: SiteForm, save, site=None):
         try:
             saved = save(_input(form))
         except ServiceError as exc:
-            attach_error(form, exc)
             if exc.status == 422:  # every field's problem at once, not one per try
-                problems = site_service.site_problems(_input(form), site or current_user)
-                for name, message in problems.items():
-                    field = getattr(form, name, None)
-                    if field is not None and not field.errors:
-                        field.errors = [message]
+                _service_problems(form, site)
+            field = getattr(form, exc.field or "", None)
+            if field is None or not field.errors:  # (said already, beside its field)
+                attach_error(form, exc)
         else:
             flash(place_word("saved", saved), "success")  # a site too far says so on its page, once
             return redirect(url_for("sites.show", site_id=saved.id))
+    elif request.method == "POST" and "csrf_token" not in form.errors:
+        _service_problems(form, site)
     status = 422 if request.method == "POST" else 200
     return render_template(
         "sites/form.html", form=form, site=site, located=None, picker=picker_map(form)

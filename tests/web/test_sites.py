@@ -90,6 +90,24 @@ def test_every_refused_field_of_a_site_is_told_at_once(client, dealer):
     assert site_count() == 0
 
 
+def test_a_refused_phone_number_and_a_position_beyond_the_region_are_told_at_once(client, dealer):
+    """Walk finding: a mistyped phone number (the form's own check) hid the position beyond
+    the region and the closing time before the opening time (the service's) until the next
+    try. A field the form refused keeps its one reason."""
+    typed = {**GOOD, "lat": "39.9", "lon": "116.4", "closes_at": "07:00", "contact_phone": "12"}
+    response = submit(client, "/sites/new", typed)
+    assert response.status_code == 422 and site_count() == 0
+    body = response.get_data(as_text=True)
+    for field in ("contact_phone", "lat", "closes_at"):
+        told = re.findall(rf'<p class="error" id="{field}-err">(.*?)</p>', body, re.S)
+        assert len(told) == 1, (field, told)
+    assert "关门时间必须晚于开门时间" in body and "公里" in body
+    hours_bad = submit(client, "/sites/new", {**GOOD, "opens_at": "25:00", "closes_at": "07:00"})
+    body = hours_bad.get_data(as_text=True)  # a time the form refused: no order to check
+    assert 'id="opens_at-err"' in body and 'id="closes_at-err"' not in body
+    assert site_count() == 0
+
+
 @pytest.mark.parametrize("field", ["lat", "lon"])
 def test_a_coordinate_that_is_not_a_number_gets_one_message(client, dealer, field):
     """A comma for the decimal point ("44,59") got two errors beside the field: "not a valid
