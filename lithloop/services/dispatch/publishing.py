@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from lithloop import clock
+from lithloop.db import write_lock_on_sqlite
 from lithloop.extensions import db
 from lithloop.models import (
     Booking,
@@ -55,8 +56,12 @@ def get_plan(plan_id: int, *, lock: bool = False) -> Plan:
     """A plan by id, with its routes, stops, bookings and sites loaded in a few queries.
 
     With `lock`, its row is locked FOR UPDATE until the commit and everything is read
-    afresh (never from an earlier read of the session): the lock order above.
+    afresh (never from an earlier read of the session): the lock order above. On SQLite,
+    which drops FOR UPDATE, the database's write lock is taken before the read instead (a
+    second publish or move by hand waits, then reads what the first wrote).
     """
+    if lock:
+        write_lock_on_sqlite()
     stops = selectinload(Plan.routes).selectinload(PlanRoute.stops)
     plan = db.session.get(
         Plan,
@@ -79,6 +84,7 @@ def get_plan(plan_id: int, *, lock: bool = False) -> Plan:
 
 def lock_day_plans(plan_id: int) -> Plan:
     """Lock every plan of this plan's day (id order), then read this one afresh."""
+    write_lock_on_sqlite()  # (SQLite: before the first read of the use case)
     day = db.session.scalar(sa.select(Plan.plan_date).where(Plan.id == plan_id))
     if day is None:
         raise NotFound(_l("No such plan."))
