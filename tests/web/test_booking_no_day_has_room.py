@@ -90,7 +90,8 @@ def test_moving_a_booking_to_a_full_day_says_it_too(app, client, auth, world):
     assert sent.status_code == 302
     said = client.get(page).get_data(as_text=True)
     horizon = app.config["BOOKING_HORIZON_DAYS"]
-    assert f"未来 {horizon} 天内没有哪一天还能容纳这些批次" in said and PHONE in said
+    whole = f'<span class="nowrap">{horizon} 天</span>'  # a day count kept on one line
+    assert f"未来 {whole}内没有哪一天还能容纳这些批次" in said and PHONE in said
     assert "最近的空闲日期" not in said
     db.session.expire_all()
     assert db.session.get(Booking, booking_id).pickup_date == open_day(1)
