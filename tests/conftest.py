@@ -104,6 +104,11 @@ SLOW_GROUPS = {
 def pytest_collection_modifyitems(config, items):
     """Mark the slow groups (SLOW_GROUPS) and every test that runs on PostgreSQL; leave out
     the PostgreSQL twins of tests outside its covering set (tests/sql_shapes.py)."""
+    twins = [i for i in items if i.get_closest_marker("sqlite_only")]
+    pg_twins = [i for i in twins if sql_shapes.split_id(i)[1] == "postgresql"]
+    if pg_twins:  # about SQLite itself (its locks): nothing to run on PostgreSQL
+        config.hook.pytest_deselected(items=pg_twins)
+        items[:] = [i for i in items if i not in pg_twins]
     chosen = sql_shapes.selected() if PG_URL else None
     if chosen is not None:
         kept, dropped = [], []

@@ -89,20 +89,22 @@ def _service_problems(form: SiteForm, site=None) -> None:
     """The service's checks on what the form's own checks let through, each beside its field
     (the first reason), so that every problem is said in one round: a mistyped phone number
     and a position beyond the region, not the phone first and the position on the next try.
-    A field the form refused is checked as if left blank (its own reason stands)."""
-    if any(f.errors or f.data is None for f in (form.lat, form.lon)):
-        return  # no position to check: the form says to place the site
+    A field the form refused is checked as if left blank (its own reason stands); without a
+    usable position, the other fields are checked (the form says to place the site)."""
+    placed = not any(f.errors or f.data is None for f in (form.lat, form.lon))
     timed = not any(f.errors or f.data is None for f in (form.opens_at, form.closes_at))
     kept = {n: "" if form[n].errors else form[n].data or "" for n in TEXT_FIELDS}
     data = site_service.SiteInput(
-        lat=float(form.lat.data),
-        lon=float(form.lon.data),
+        lat=float(form.lat.data) if placed else 0.0,  # (its problems are not said)
+        lon=float(form.lon.data) if placed else 0.0,
         opens_at=form.opens_at.data if timed else time(8),
         closes_at=form.closes_at.data if timed else time(17),
         **kept,
     )
     for name, message in site_service.site_problems(data, site or current_user).items():
         field = getattr(form, name, None)
+        if name in ("lat", "lon") and not placed:
+            continue
         if field is not None and not field.errors:
             field.errors = [message]
 

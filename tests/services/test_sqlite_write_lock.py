@@ -29,10 +29,9 @@ def _another_writer_waits(path: str) -> bool:
         other.close()
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("read", ["get_plan", "lock_day_plans"])
-def test_reading_a_plan_to_change_it_takes_the_write_lock_first(app, backend, read):
-    if backend != "sqlite":
-        pytest.skip("SQLite's own lock; PostgreSQL locks the plan's row")
+def test_reading_a_plan_to_change_it_takes_the_write_lock_first(app, read):
     plan_id = PlanFactory().id
     db.session.commit()
     path = db.engine.url.database

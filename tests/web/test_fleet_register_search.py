@@ -4,6 +4,8 @@ packs still to book or those on a live booking; the pager keeps both."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -42,6 +44,16 @@ def test_a_plate_is_found_however_it_is_typed(client, manager, typed):
     make_bus_pack(org, "黑C·D12345", pack_code=CODE_A)  # a bus has several packs
     make_bus_pack(org, "黑C·77777")
     assert rows(client, f"?q={typed}") == ["黑C·D12345", "黑C·D12345"]
+
+
+@pytest.mark.parametrize("stored", ["黑Ｃ·Ｄ12345", "黑C－D12345", "黑C\u3000D12345", "黑C‧D12345"])
+def test_a_plate_stored_as_its_owner_typed_it_is_found(client, manager, stored):
+    """Review finding: a plate imported with full-width letters or another dash or space was
+    found by no search, not even typed as stored."""
+    make_bus_pack(manager.organisation_id, stored)
+    make_bus_pack(manager.organisation_id, "黑C·D99999")
+    for typed in (stored, "d12345", "黑CD12345"):
+        assert rows(client, f"?q={typed}") == [stored], typed
 
 
 def test_a_pack_code_is_found_by_a_part_of_it_and_other_fleets_stay_hidden(client, manager):
@@ -86,16 +98,22 @@ def test_a_booking_from_a_proposal_names_the_buses_its_packs_come_off(
     demo_fleet,  # noqa: F811
 ):
     small_register(demo_fleet.id, clock.today())
+    worn = {"soh_pct": Decimal("70"), "in_service_since": date(2016, 1, 1)}
+    make_bus_pack(demo_fleet.id, "A", **worn)  # a second pack of bus A, as worn as its first
     fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
     page = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
     booking_id = int(re.search(r"/bookings/(\d+)", page.headers["Location"]).group(1))
     booked = db.session.scalars(
         sa.select(BusPack.vehicle_plate).where(BusPack.booking_id == booking_id)
     ).all()
-    assert booked  # the proposal's packs, linked to the booking
     counts = {plate: booked.count(plate) for plate in sorted(set(booked))}
+    assert counts.get("A") == 2  # the proposal's packs, linked to the booking
     body = client.get(f"/bookings/{booking_id}").get_data(as_text=True)
-    shown = re.sub(r"<[^>]+>", "", re.search(r'id="buses">(.*?)</dd>', body).group(1))
+    buses = re.search(r'id="buses">(.*?)</dd>', body).group(1)
+    assert all(
+        f'<span class="nowrap">（{n} 个电池包）</span>' in buses for n in counts.values() if n > 1
+    )
+    shown = re.sub(r"<[^>]+>", "", buses)
     assert shown == "、".join(
         plate + (f"（{n} 个电池包）" if n > 1 else "") for plate, n in counts.items()
     )

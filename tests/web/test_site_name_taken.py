@@ -63,3 +63,16 @@ def test_two_sites_stored_of_one_name_before_are_each_still_changed(client, deal
     twin = make_site(first.organisation, name=first.name)  # stored before the rule
     changed = submit(client, f"/sites/{twin.id}/edit", {**GOOD, "contact_phone": "13900000000"})
     assert changed.status_code == 302
+
+
+def test_a_taken_name_and_bad_hours_are_told_with_an_unusable_position(client, dealer):
+    """Review finding: a longitude out of range (or no position at all) hid the taken name
+    and the closing time before the opening time until the next try."""
+    assert submit(client, "/sites/new", GOOD).status_code == 302
+    for position in ({"lon": "181"}, {"lat": "", "lon": ""}):
+        sent = submit(client, "/sites/new", {**GOOD, **position, "closes_at": "07:00"})
+        page = sent.get_data(as_text=True)
+        assert sent.status_code == 422 and _sites() == 1
+        for field in ("name", "closes_at", "lon"):
+            assert page.count(f'id="{field}-err"') == 1, (position, field)
+        assert "已有名为 海林服务站 的网点" in page and "关门时间必须晚于开门时间" in page

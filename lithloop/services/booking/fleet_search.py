@@ -24,26 +24,27 @@ def plain(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf").upper()
 
 
-def _plain_column(column):
-    """The column with the separators a plate or code may be written with taken out."""
-    for separator in "·•・-. ":
-        column = sa.func.replace(column, separator, "")
-    return sa.func.upper(column)
+def _plates_containing(query: sa.Select, text: str) -> list[str]:
+    """The plates of the query's packs whose plain form contains the text. Compared here,
+    not in SQL: a plate is stored as its owner typed it (黑Ｃ·Ｄ12345 with full-width letters,
+    黑C－D12345), which no SQL function of both databases folds as NFKC does."""
+    plates = db.session.scalars(
+        query.with_only_columns(BusPack.vehicle_plate).distinct().order_by(None)
+    )
+    return [plate for plate in plates if text in plain(plate)]
 
 
 def narrow(query: sa.Select, search: str = "", show: str = "all") -> sa.Select:
     """The register query for packs whose plate or code contains the search text (written
-    with or without its dot, dash or spaces, in any case) and, by `show`, only those no
-    live booking holds ('unbooked': never booked, or their booking was cancelled) or only
-    those on one ('booked'); 'all' (or an unknown value) narrows nothing."""
+    with or without its dot, dash or spaces, in any case or width) and, by `show`, only
+    those no live booking holds ('unbooked': never booked, or their booking was cancelled)
+    or only those on one ('booked'); 'all' (or an unknown value) narrows nothing."""
     text = plain(search)
     if text:
         query = query.where(
             sa.or_(
-                _plain_column(BusPack.vehicle_plate).contains(text, autoescape=True),
-                _plain_column(sa.func.coalesce(BusPack.pack_code, "")).contains(
-                    text, autoescape=True
-                ),
+                BusPack.vehicle_plate.in_(_plates_containing(query, text)),
+                sa.func.upper(BusPack.pack_code).contains(text, autoescape=True),
             )
         )
     if show in ("unbooked", "booked"):
