@@ -91,6 +91,8 @@ def test_the_pager_keeps_the_search_and_the_filter(client, manager):
     link = re.search(r'href="([^"]+)" rel="next"', body).group(1).replace("&amp;", "&")
     assert "show=unbooked" in link and "page=2" in link and "q=" in link
     assert len(rows(client, link[len("/fleet/packs") :])) == 5
+    past = client.get("/fleet/packs?q=黑C2&page=9").get_data(as_text=True)
+    assert "past-last" in past and 'rel="prev"' not in past  # one way back: the last page
 
 
 def test_a_booking_from_a_proposal_names_the_buses_its_packs_come_off(
