@@ -51,4 +51,5 @@ def test_a_proposal_names_the_buses_its_packs_come_off(client, manager):
         make_bus_pack(manager.organisation_id, plate, mass_kg=Decimal("700"), soh_pct=Decimal(70))
     html = client.get("/fleet/forecast").get_data(as_text=True)
     first, second = (f'<span class="nowrap">{p}</span>' for p in ("黑C·F0001", "黑C·F0002"))
-    assert f'<dd class="plates">{first}、{second}</dd>' in html
+    count = '<span class="nowrap">（2 个电池包）</span>'  # two packs of bus F0001
+    assert f'<dd class="plates">{first}{count}、{second}</dd>' in html

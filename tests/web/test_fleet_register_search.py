@@ -69,17 +69,28 @@ def test_a_pack_code_is_found_by_a_part_of_it_and_other_fleets_stay_hidden(clien
     assert 'name="file"' in body  # the upload form stays
 
 
-def test_the_filter_splits_packs_by_live_booking(client, manager):
+def test_the_filter_splits_packs_by_their_bookings_state(client, manager):
+    """Walk finding: 'on a booking' listed packs the park had received and settled long ago
+    among those still to be picked up, with no status beside the booking's number."""
     org = manager.organisation_id
-    live = BookingFactory(organisation_id=org, status=BookingStatus.REQUESTED)
-    cancelled = BookingFactory(organisation_id=org, status=BookingStatus.CANCELLED)
-    make_bus_pack(org, "黑C·10001", booking_id=live.id)
-    make_bus_pack(org, "黑C·10002", booking_id=cancelled.id)
+    states = {
+        "黑C·10001": BookingStatus.REQUESTED,
+        "黑C·10002": BookingStatus.CANCELLED,
+        "黑C·10004": BookingStatus.PICKED_UP,
+        "黑C·10005": BookingStatus.SETTLED,
+    }
+    for plate, status in states.items():
+        make_bus_pack(org, plate, booking_id=BookingFactory(created_by=manager, status=status).id)
     make_bus_pack(org, "黑C·10003")
-    assert rows(client, "?show=booked") == ["黑C·10001"]
+    assert rows(client, "?show=booked") == ["黑C·10001", "黑C·10004"]
+    assert rows(client, "?show=collected") == ["黑C·10005"]
     assert rows(client, "?show=unbooked") == ["黑C·10002", "黑C·10003"]
     assert rows(client, "?show=unbooked&q=10003") == ["黑C·10003"]
-    assert rows(client, "?show=everything") == ["黑C·10001", "黑C·10002", "黑C·10003"]
+    assert len(rows(client, "?show=everything")) == 5
+    body = client.get("/fleet/packs?show=collected").get_data(as_text=True)
+    assert re.search(r"<h1>车队电池包 <small[^>]*>5</small>", body)  # the register's size
+    assert "显示 5 个中的 1 个电池包" in body
+    assert re.search(r'#\d+</a> <span class="status settled">已结算</span>', body)
 
 
 def test_the_pager_keeps_the_search_and_the_filter(client, manager):
@@ -102,7 +113,10 @@ def test_a_booking_from_a_proposal_names_the_buses_its_packs_come_off(
     small_register(demo_fleet.id, clock.today())
     worn = {"soh_pct": Decimal("70"), "in_service_since": date(2016, 1, 1)}
     make_bus_pack(demo_fleet.id, "A", **worn)  # a second pack of bus A, as worn as its first
-    fields = accept_form(client.get("/fleet/forecast").get_data(as_text=True))
+    forecast = client.get("/fleet/forecast").get_data(as_text=True)
+    proposed = re.search(r'<dd class="plates">(.*?)</dd>', forecast).group(1)
+    assert '<span class="nowrap">A</span><span class="nowrap">（2 个电池包）</span>' in proposed
+    fields = accept_form(forecast)
     page = submit(client, "/fleet/forecast/accept", fields, page="/fleet/forecast")
     booking_id = int(re.search(r"/bookings/(\d+)", page.headers["Location"]).group(1))
     booked = db.session.scalars(

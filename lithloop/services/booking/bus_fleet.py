@@ -254,6 +254,13 @@ def has_packs(user: User) -> bool:
     return db.session.scalar(packs(user).with_only_columns(BusPack.id).limit(1)) is not None
 
 
+def count_packs(user: User) -> int:
+    """How many packs the user's organisation has in its register."""
+    return db.session.scalar(
+        packs(user).with_only_columns(sa.func.count(BusPack.id)).order_by(None)
+    )
+
+
 def received_codes(user: User, codes: list[str]) -> set[str]:
     """Those of the codes the park has received as the user's organisation's packs (each has
     a history page the owner may open)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -64,7 +64,7 @@ class Proposal:
     kwh: Decimal
     due_by: date
     lots: tuple[ProposalLot, ...]
-    plates: tuple[str, ...] = ()  # the buses the packs come off, each once, in order
+    plates: tuple[tuple[str, int], ...] = ()  # the buses the packs come off, each with its count
 
     @property
     def count(self) -> int:
@@ -136,7 +136,7 @@ def _proposal(site: Site, chunk: list[tuple[date, BusPack]]) -> Proposal:
         sum((p.rated_kwh for _, p in chunk), Decimal(0)),
         max(d for d, _ in chunk),
         _lots([p for _, p in chunk]),
-        tuple(sorted({p.vehicle_plate for _, p in chunk})),
+        tuple(sorted(Counter(p.vehicle_plate for _, p in chunk).items())),
     )
 
 

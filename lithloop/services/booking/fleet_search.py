@@ -1,5 +1,6 @@
 """The pack register read by what people look for: packs by part of a bus's plate or of a
-pack code, still to book or on a live booking; and the buses a booking carries packs of."""
+pack code, still to book, booked and awaiting pickup, or collected by the park; the states
+of the bookings a page of packs is on; and the buses a booking carries packs of."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import sqlalchemy as sa
 
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, BusPack
+from lithloop.services.booking.search import OPEN
 
-#: What the register can be narrowed to: every pack, those no live booking holds, the others.
-SHOWS = ("all", "unbooked", "booked")
+#: What the register can be narrowed to: every pack, those no live booking holds, those on a
+#: booking still open (requested, scheduled, on its way), those the park has received.
+SHOWS = ("all", "unbooked", "booked", "collected")
+_BY_SHOW = {"booked": OPEN, "collected": (BookingStatus.RECEIVED, BookingStatus.SETTLED)}
 #: What people type inside a plate or code, taken out on both sides of the comparison.
 _SEPARATORS = "·•・‧.．-－ \u3000"
 _DROP = dict.fromkeys(map(ord, _SEPARATORS))
@@ -37,8 +41,9 @@ def _plates_containing(query: sa.Select, text: str) -> list[str]:
 def narrow(query: sa.Select, search: str = "", show: str = "all") -> sa.Select:
     """The register query for packs whose plate or code contains the search text (written
     with or without its dot, dash or spaces, in any case or width) and, by `show`, only
-    those no live booking holds ('unbooked': never booked, or their booking was cancelled)
-    or only those on one ('booked'); 'all' (or an unknown value) narrows nothing."""
+    those no live booking holds ('unbooked': never booked, or their booking was cancelled),
+    those on an open booking ('booked') or those the park has received ('collected'); 'all'
+    (or an unknown value) narrows nothing."""
     text = plain(search)
     if text:
         query = query.where(
@@ -47,12 +52,23 @@ def narrow(query: sa.Select, search: str = "", show: str = "all") -> sa.Select:
                 sa.func.upper(BusPack.pack_code).contains(text, autoescape=True),
             )
         )
-    if show in ("unbooked", "booked"):
+    if show == "unbooked":
         live = sa.select(Booking.id).where(Booking.status != BookingStatus.CANCELLED)
-        on_live = BusPack.booking_id.in_(live)  # (NULL IN ... is NULL, not false)
-        free = sa.or_(BusPack.booking_id.is_(None), sa.not_(on_live))
-        query = query.where(on_live if show == "booked" else free)
+        # (NULL IN ... is NULL, not false)
+        query = query.where(sa.or_(BusPack.booking_id.is_(None), BusPack.booking_id.not_in(live)))
+    elif show in _BY_SHOW:
+        held = sa.select(Booking.id).where(Booking.status.in_(_BY_SHOW[show]))
+        query = query.where(BusPack.booking_id.in_(held))
     return query
+
+
+def booking_states(packs: list[BusPack]) -> dict[int, BookingStatus]:
+    """The status of each booking these packs are on, by booking id (one query)."""
+    ids = {p.booking_id for p in packs if p.booking_id is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Booking.id, Booking.status).where(Booking.id.in_(ids)))
+    return {booking_id: status for booking_id, status in rows}
 
 
 def buses_on(booking: Booking) -> list[tuple[str, int]]:
