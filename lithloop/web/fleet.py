@@ -110,7 +110,11 @@ def _register(form: CsrfForm, status: int = 200, error: str | None = None):
         form=form,
         error=error,
         max_mb=MAX_BYTES // (1024 * 1024),
-        masses={form: f"{grouped(lo)}–{grouped(hi)}" for form, (lo, hi) in MASS_PER_ITEM.items()},
+        # a range kept on one line (word joiners around its dash)
+        masses={
+            form: f"{grouped(lo)}\u2060–\u2060{grouped(hi)}"
+            for form, (lo, hi) in MASS_PER_ITEM.items()
+        },
     ), status
 
 

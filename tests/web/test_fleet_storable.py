@@ -129,5 +129,10 @@ def test_the_upload_form_says_each_forms_mass_range(client):
     client.get("/lang/zh_CN")
     page = client.get("/fleet/packs").get_data(as_text=True)
     hint = page[page.index('id="mass-ranges"') :].split("</p>", 1)[0]
-    assert "电池包 5–5,000 千克" in hint and "模组 0.5–1,000 千克" in hint, hint
-    assert "电芯 0.01–50 千克" in hint, hint
+    # each range and its unit kept on one line (walk: "5–" / "5,000 千克" on a phone)
+    joined = "\u2060–\u2060"
+    assert f"电池包 5{joined}5,000\u00a0千克" in hint, hint
+    assert f"模组 0.5{joined}1,000\u00a0千克" in hint, hint
+    assert f"电芯 0.01{joined}50\u00a0千克" in hint, hint
+    columns = page[page.index("每个电池包一行") :].split("</p>", 1)[0]
+    assert "YYYY\u2011MM\u2011DD" in columns and "5\u00a0MB" in columns, columns
