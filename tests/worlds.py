@@ -32,6 +32,12 @@ def logged_in_dealer(login_as):
 
 
 @pytest.fixture
+def logged_in_fleet_manager(login_as):
+    """A bus company's fleet manager, logged in through the login form (no depot yet)."""
+    return login_as(Role.FLEET_MANAGER)
+
+
+@pytest.fixture
 def dealer_at_site(app):
     """The price index, the park with two trucks, a dealer and its site: enough to book."""
     price_service.ensure_default_index()

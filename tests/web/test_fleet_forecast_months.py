@@ -5,18 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from lithloop.extensions import db
-from lithloop.models import OrgKind, Role
-from tests.factories import make_bus_pack, make_org, make_user
+from tests import worlds
+from tests.factories import make_bus_pack
 
-
-@pytest.fixture
-def manager(app, auth):
-    user = make_user(make_org(OrgKind.BUS_COMPANY), role=Role.FLEET_MANAGER)
-    auth.login(user.email)
-    return user
+manager = worlds.logged_in_fleet_manager
 
 
 def test_empty_months_are_marked_and_counted_when_some_month_has_packs(client, manager):

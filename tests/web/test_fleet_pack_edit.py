@@ -7,13 +7,13 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import AuditEntry, BookingStatus, BusPack, OrgKind, Role
+from lithloop.models import AuditEntry, BookingStatus, BusPack, OrgKind
 from lithloop.services.booking import fleet_register
+from tests import worlds
 from tests.conftest import submit
 from tests.factories import BookingFactory, PackFactory, make_bus_pack, make_org, make_user
 
@@ -26,11 +26,7 @@ def add_pack(org_id: int, plate: str, code: str | None = None, soh: str | None =
     return make_bus_pack(org_id, plate, pack_code=code, soh_pct=soh_pct)
 
 
-@pytest.fixture
-def manager(app, auth):
-    user = make_user(make_org(OrgKind.BUS_COMPANY), role=Role.FLEET_MANAGER)
-    auth.login(user.email)
-    return user
+manager = worlds.logged_in_fleet_manager
 
 
 def form_of(client, pack_id: int) -> dict[str, str]:

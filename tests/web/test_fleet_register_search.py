@@ -12,20 +12,17 @@ import sqlalchemy as sa
 
 from lithloop import clock
 from lithloop.extensions import db
-from lithloop.models import BookingStatus, BusPack, OrgKind, Role
+from lithloop.models import BookingStatus, BusPack, OrgKind
+from tests import worlds
 from tests.conftest import submit
-from tests.factories import BookingFactory, make_bus_pack, make_org, make_user
+from tests.factories import BookingFactory, make_bus_pack, make_org
 from tests.web.test_fleet import accept_form, demo_fleet, small_register  # noqa: F401
 
 CODE_A = "0Q5PB3AMDJ09918650000634"
 CODE_B = "0K7PB3BMDJ796989P0001713"
 
 
-@pytest.fixture
-def manager(app, auth):
-    user = make_user(make_org(OrgKind.BUS_COMPANY), role=Role.FLEET_MANAGER)
-    auth.login(user.email)
-    return user
+manager = worlds.logged_in_fleet_manager
 
 
 def rows(client, query: str = "") -> list[str]:

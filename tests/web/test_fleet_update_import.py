@@ -9,24 +9,20 @@ import io
 import re
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from lithloop.extensions import db
-from lithloop.models import BookingStatus, BusPack, OrgKind, Role
+from lithloop.models import BookingStatus, BusPack
+from tests import worlds
 from tests.conftest import csrf_token, submit
-from tests.factories import BookingFactory, PackFactory, make_bus_pack, make_org, make_user
+from tests.factories import BookingFactory, PackFactory, make_bus_pack
 
 HEADER = "vehicle_plate,pack_code,chemistry,rated_kwh,mass_kg,in_service_since,soh_pct\n"
 CODE_A = "0Q5PB3AMDJ09918650000634"
 CODE_B = "0K7PB3BMDJ796989P0001713"
 
 
-@pytest.fixture
-def manager(app, auth):
-    user = make_user(make_org(OrgKind.BUS_COMPANY), role=Role.FLEET_MANAGER)
-    auth.login(user.email)
-    return user
+manager = worlds.logged_in_fleet_manager
 
 
 def registered(org_id: int, code: str, soh: str = "90") -> BusPack:
