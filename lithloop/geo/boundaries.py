@@ -19,8 +19,25 @@ from lithloop.geo.projection import Canvas
 KM_PER_DEGREE = 111.32
 NICE_STEPS = (1, 2, 5)
 LABEL_KINDS = ("city", "county", "district")
-CHAR_PX = {"zh": 12.0, "en": 6.2}
-LABEL_PX = 12
+#: A label's size in map units, as the maps draw them (.place: 15 px, a city's bold): a
+#: Chinese character is square; Latin letters by case (measured in Chromium, DejaVu Sans).
+FONT_PX = 15.0
+LATIN_EM = {"upper": 0.72, "lower": 0.58, "space": 0.32}
+BOLD = 1.08
+ASCENT_PX, DESCENT_PX = 15.0, 5.0
+
+
+def label_width(text: str, bold: bool = False) -> float:
+    """The width a label takes on a map, in its units (Chinese or Latin letters)."""
+    ems = 0.0
+    for char in text:
+        if ord(char) > 0x2E80:
+            ems += 1.0
+        elif char == " ":
+            ems += LATIN_EM["space"]
+        else:
+            ems += LATIN_EM["upper" if char.isupper() else "lower"]
+    return ems * FONT_PX * (BOLD if bold else 1.0)
 
 
 @dataclass(frozen=True)
@@ -85,9 +102,8 @@ def boundary_paths(canvas: Canvas, boundaries: tuple[Boundary, ...]) -> list[dic
 
 def place_labels(canvas: Canvas, lang: str = "zh") -> list[dict]:
     """Names of the gazetteer's cities and counties inside the canvas, largest first,
-    leaving out any that would overlap a label already placed."""
+    leaving out any that would overlap a label already placed or leave the canvas."""
     placed, boxes = [], []
-    width = CHAR_PX["zh" if lang == "zh" else "en"]
     places = sorted(
         (p for p in load_places() if p.kind in LABEL_KINDS), key=lambda p: -p.population
     )
@@ -99,8 +115,10 @@ def place_labels(canvas: Canvas, lang: str = "zh") -> list[dict]:
             continue
         text = place.name_zh if lang == "zh" else place.name_en.split(" (")[0]
         x, y = canvas.xy(place.lat, place.lon)
-        half = len(text) * width / 2
-        box = (x - half, y - LABEL_PX, x + half, y + 4)
+        half = label_width(text, bold=place.kind == "city") / 2
+        box = (x - half, y - ASCENT_PX, x + half, y + DESCENT_PX)
+        if box[0] < 0 or box[1] < 0 or box[2] > canvas.width or box[3] > canvas.height:
+            continue  # cut at the map's edge
         if any(
             not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in boxes
         ):
