@@ -20,11 +20,17 @@ EXAMPLE = "黑C·12345"
 MAX_CHARS = 20
 
 
+def plate_letters(typed: str) -> str:
+    """A plate's characters as compared: full-width letters and digits as ASCII (NFKC), the
+    separators people type between them taken out, upper case (黑c d12345 -> 黑CD12345)."""
+    return unicodedata.normalize("NFKC", typed or "").translate(_SEPARATORS).upper()
+
+
 def canonical_plate(typed: str) -> str | None:
     """The plate as stored (黑C·D12345: upper case, ASCII letters and digits, one middle dot
     after the city's letter), read from what people type (黑c d12345, 黑C-D12345, full-width
     letters); None when it is no Chinese plate."""
-    text = unicodedata.normalize("NFKC", typed or "").translate(_SEPARATORS).upper()
+    text = plate_letters(typed)
     if len(text) < 7 or len(text) > MAX_CHARS:
         return None
     plate = f"{text[:2]}·{text[2:]}"

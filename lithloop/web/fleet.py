@@ -95,7 +95,7 @@ def _register(form: CsrfForm, status: int = 200, error: str | None = None):
     query = fleet_search.narrow(bus_fleet.packs(current_user), search, show)
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     narrowed = bool(search) or show != "all"
-    everything = bus_fleet.count_packs(current_user) if narrowed else pagination.total
+    register_size = bus_fleet.count_packs(current_user) if narrowed else pagination.total
     codes = [p.pack_code for p in pagination.items if p.pack_code]
     return render_template(
         "fleet/packs.html",
@@ -103,8 +103,7 @@ def _register(form: CsrfForm, status: int = 200, error: str | None = None):
         received=bus_fleet.received_codes(current_user, codes),
         search=search,
         show=show,
-        shows=fleet_search.SHOWS,
-        registered=everything,
+        register_size=register_size,
         narrowed=narrowed,
         states=fleet_search.booking_states(pagination.items),
         form=form,

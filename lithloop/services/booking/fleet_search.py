@@ -11,21 +11,19 @@ import sqlalchemy as sa
 from lithloop.extensions import db
 from lithloop.models import Booking, BookingStatus, BusPack
 from lithloop.services.booking.search import OPEN
+from lithloop.vocab.plates import plate_letters
 
 #: What the register can be narrowed to: every pack, those no live booking holds, those on a
 #: booking still open (requested, scheduled, on its way), those the park has received.
 SHOWS = ("all", "unbooked", "booked", "collected")
 _BY_SHOW = {"booked": OPEN, "collected": (BookingStatus.RECEIVED, BookingStatus.SETTLED)}
-#: What people type inside a plate or code, taken out on both sides of the comparison.
-_SEPARATORS = "·•・‧.．-－ \u3000"
-_DROP = dict.fromkeys(map(ord, _SEPARATORS))
 
 
 def plain(text: str) -> str:
-    """A search text as the register compares it: NFKC (full-width letters and digits as
-    ASCII), without separators, whitespace or invisible characters, upper case."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_DROP)
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf").upper()
+    """A search text or a plate as the register compares them: a plate's letters
+    (vocab.plates), without whitespace or invisible characters left in them."""
+    text = plate_letters(text)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
 def _plates_containing(query: sa.Select, text: str) -> list[str]:
